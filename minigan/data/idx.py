@@ -1,0 +1,193 @@
+"""MNIST-format IDX files: read one, write one, load an MNIST / Fashion-MNIST folder.
+
+The IDX layout (http://yann.lecun.com/exdb/mnist/): two zero bytes, one dtype byte, one byte ndim,
+then ndim big-endian int32 dimension sizes, then the values, big-endian, in C order.
+Files may be gzip-compressed; we detect that by the gzip magic bytes, not by the file name.
+
+Errors: a missing file or folder raises ``FileNotFoundError`` naming the path(s); a file whose
+contents are wrong raises ``IDXFormatError`` (a ``ValueError``) naming the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import os
+import tempfile
+import zlib
+from pathlib import Path
+
+from minigan.backend import asnumpy, is_array, np
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+# dtype code -> big-endian NumPy dtype, as in the IDX specification
+_CODE_TO_DTYPE = {
+    0x08: np.dtype(">u1"),
+    0x09: np.dtype(">i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
+_DTYPE_TO_CODE = {dt.newbyteorder("="): code for code, dt in _CODE_TO_DTYPE.items()}
+
+
+class IDXFormatError(ValueError):
+    """An IDX file whose bytes do not follow the format (the message names the file and the problem)."""
+
+
+# ----------------------------------------------------------------------------- one file
+def _read_bytes(path, fn: str) -> bytes:
+    p = Path(path)
+    if p.is_dir():
+        raise IDXFormatError(f"{fn}: {str(p)!r} is a folder, expected an IDX file")
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{fn}: no such file: {str(p)!r}") from None
+    if raw[:2] == _GZIP_MAGIC:
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as e:  # BadGzipFile is an OSError
+            raise IDXFormatError(
+                f"{fn}: {str(p)!r} starts like a gzip file but is corrupt or truncated ({e})"
+            ) from e
+    return raw
+
+
+def read_idx(path):
+    """Read one IDX file (plain or gzip) into a native-byte-order NumPy array of its dtype and shape."""
+    fn = "read_idx"
+    raw = _read_bytes(path, fn)
+    name = repr(str(path))
+    if len(raw) < 4:
+        raise IDXFormatError(
+            f"{fn}: {name} is truncated: got {len(raw)} bytes, expected a 4-byte header at least"
+        )
+    if raw[0] != 0 or raw[1] != 0:
+        raise IDXFormatError(
+            f"{fn}: {name} has a bad magic number: got bytes {raw[:4].hex(' ')}, "
+            "expected 00 00 <dtype> <ndim> (is it an IDX file?)"
+        )
+    code, ndim = raw[2], raw[3]
+    if code not in _CODE_TO_DTYPE:
+        known = ", ".join(f"0x{c:02X} ({d.name})" for c, d in _CODE_TO_DTYPE.items())
+        raise IDXFormatError(f"{fn}: {name} has an unknown dtype code 0x{code:02X}, expected one of {known}")
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise IDXFormatError(
+            f"{fn}: {name} has a truncated header: got {len(raw)} bytes, "
+            f"expected {header} for {ndim} dimensions"
+        )
+    dims = np.frombuffer(raw, dtype=">i4", count=ndim, offset=4).astype(np.int64)
+    if (dims < 0).any():
+        raise IDXFormatError(f"{fn}: {name} has negative dimension sizes {tuple(dims.tolist())}")
+    dtype = _CODE_TO_DTYPE[code]
+    expected = math.prod(dims.tolist()) * dtype.itemsize  # Python ints: no overflow
+    got = len(raw) - header
+    if got != expected:
+        what = "truncated" if got < expected else "longer than its header says"
+        raise IDXFormatError(
+            f"{fn}: {name} is {what}: got {got} data bytes, expected {expected} "
+            f"for shape {tuple(dims.tolist())} of {dtype.name}"
+        )
+    data = np.frombuffer(raw, dtype=dtype, offset=header).reshape(tuple(dims.tolist()))
+    return data.astype(dtype.newbyteorder("="))  # a writable copy in native byte order
+
+
+def write_idx(path, array) -> Path:
+    """Write ``array`` as an IDX file (gzip-compressed when ``path`` ends in .gz), atomically.
+
+    Accepted dtypes: uint8, int8, int16, int32, float32, float64 (the ones IDX can hold).
+    The bytes go to a temporary file in the same folder, which then replaces ``path`` in one step,
+    so an existing file is never left half-written.
+    """
+    fn = "write_idx"
+    a = np.asarray(asnumpy(array if is_array(array) else getattr(array, "data", array)))
+    code = _DTYPE_TO_CODE.get(a.dtype.newbyteorder("="))
+    if code is None:
+        names = ", ".join(d.name for d in _DTYPE_TO_CODE)
+        raise ValueError(f"{fn}: got an array of dtype {a.dtype}, expected one of {names} (cast it first)")
+    if a.ndim > 255 or any(d >= 2**31 for d in a.shape):
+        raise ValueError(f"{fn}: got an array of shape {a.shape}, expected ndim <= 255 and sizes < 2**31")
+    payload = (
+        bytes([0, 0, code, a.ndim])
+        + np.asarray(a.shape, dtype=">i4").tobytes()
+        + a.astype(_CODE_TO_DTYPE[code]).tobytes()
+    )
+    path = Path(path)
+    if path.suffix == ".gz":
+        payload = gzip.compress(payload, mtime=0)  # mtime=0: the same array gives the same bytes
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# ----------------------------------------------------------------------------- an MNIST folder
+SPLITS = ("train", "test")
+SCALES = ("01", "pm1")
+_PREFIX = {"train": "train", "test": "t10k"}
+
+
+def _candidates(prefix: str, kind: str, rank: int):
+    """The file names MNIST mirrors use: train-images-idx3-ubyte, train-images.idx3-ubyte, + .gz."""
+    names = [f"{prefix}-{kind}-idx{rank}-ubyte", f"{prefix}-{kind}.idx{rank}-ubyte"]
+    return [n + ext for n in names for ext in ("", ".gz")]
+
+
+def _find(folder: Path, names, fn: str) -> Path:
+    for n in names:
+        if (folder / n).is_file():
+            return folder / n
+    raise FileNotFoundError(f"{fn}: found none of {names} in {str(folder)!r}")
+
+
+def load_idx_folder(path, split: str = "train", scale: str = "01"):
+    """An MNIST-style folder as ``(images float32 (N, 1, H, W), labels int64 (N,))``, like ``load_digits``.
+
+    Looks for ``train-images-idx3-ubyte`` / ``train-labels-idx1-ubyte`` (split="train") or the
+    ``t10k-`` pair (split="test"), each plain or ``.gz``, also with a dot before ``idx``.
+    scale: "01" maps the uint8 pixels 0..255 to [0, 1]; "pm1" to [-1, 1].
+    """
+    fn = "load_idx_folder"
+    if split not in SPLITS:
+        raise ValueError(f"{fn}: got split={split!r}, expected one of {SPLITS}")
+    if scale not in SCALES:
+        raise ValueError(f"{fn}: got scale={scale!r}, expected one of {SCALES}")
+    folder = Path(path)
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"{fn}: no such folder: {str(folder)!r} (expected a folder holding MNIST-format files such as "
+            f"{_candidates(_PREFIX[split], 'images', 3)[0]!r})"
+        )
+    image_file = _find(folder, _candidates(_PREFIX[split], "images", 3), fn)
+    label_file = _find(folder, _candidates(_PREFIX[split], "labels", 1), fn)
+    images, labels = read_idx(image_file), read_idx(label_file)
+    if images.ndim != 3 or images.dtype != np.uint8:
+        raise IDXFormatError(
+            f"{fn}: {str(image_file)!r} holds {images.dtype} of shape {images.shape}, "
+            "expected uint8 images of shape (N, H, W)"
+        )
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise IDXFormatError(
+            f"{fn}: {str(label_file)!r} holds {labels.dtype} of shape {labels.shape}, "
+            "expected integer labels (N,)"
+        )
+    if images.shape[0] != labels.shape[0]:
+        raise IDXFormatError(
+            f"{fn}: {images.shape[0]} images in {str(image_file)!r} but {labels.shape[0]} labels in "
+            f"{str(label_file)!r}, expected the same count"
+        )
+    x = images[:, None, :, :].astype(np.float32) / np.float32(255.0)
+    if scale == "pm1":
+        x = x * np.float32(2.0) - np.float32(1.0)
+    return x, labels.astype(np.int64)

@@ -117,3 +117,14 @@ def test_bad_types_raise():
         mode_metrics(np.array([["a", "b"]]), np.zeros((1, 2)), 0.1)
     with pytest.raises(TypeError, match="mixture_metrics: got mixture of type str"):
         mixture_metrics(np.zeros((2, 2)), "ring")
+
+
+@pytest.mark.gpu
+def test_cupy_samples_give_the_same_numbers():
+    from minigan import backend
+
+    if not backend.cupy_available():
+        pytest.skip("needs CuPy and an NVIDIA GPU")
+    mix = toy2d.parse_dataset("grid")
+    x = mix.sample(2500, rng=np.random.default_rng(3))
+    assert mixture_metrics(backend.to_device(x, "cuda"), mix) == mixture_metrics(x, mix)

@@ -1,0 +1,225 @@
+"""The one module that imports NumPy and CuPy by name.
+
+Everything else asks an array for its module (``xp = get_array_module(a)``), so the same
+code runs on the CPU (NumPy) and on an NVIDIA GPU (CuPy) with no ``if gpu:`` branches.
+
+This module also owns:
+  * the default floating dtype (float32; gradient checks pass float64 arrays explicitly),
+  * the *active* backend, used only where an array is created from nothing
+    (``minigan.randn``, layer initialisation, data batches),
+  * one seeded random generator per backend (``minigan.manual_seed``).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy
+
+try:  # CuPy is optional: ``pip install "minigan[gpu]"``
+    import cupy as _cupy
+except Exception:  # ImportError, or a CuPy that cannot find its CUDA libraries
+    _cupy = None
+
+np = numpy  # host-side NumPy, for modules that do file I/O and plotting (data/, viz.py, ...)
+
+DEFAULT_DTYPE = numpy.float32
+
+_GPU_HELP = (
+    "install the GPU extra that matches your CUDA toolkit, e.g. pip install 'minigan[gpu]' "
+    "(CUDA 12) or pip install 'minigan[gpu13]' (CUDA 13), on a machine with an NVIDIA GPU"
+)
+
+
+class BackendError(RuntimeError):
+    """The requested backend is not available, or arrays from two backends were mixed."""
+
+
+# ----------------------------------------------------------------------------- modules
+def cupy_available() -> bool:
+    """True when CuPy imports and sees at least one GPU."""
+    if _cupy is None:
+        return False
+    try:
+        return _cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:
+        return False
+
+
+def _require_cupy():
+    if _cupy is None:
+        raise BackendError(f"the 'cupy' backend needs CuPy, which is not installed: {_GPU_HELP}")
+    if not cupy_available():
+        raise BackendError(f"the 'cupy' backend needs an NVIDIA GPU, and CuPy found none: {_GPU_HELP}")
+    return _cupy
+
+
+def get_array_module(*arrays):
+    """The module (numpy or cupy) that owns these arrays; raises if they come from both."""
+    if _cupy is None:
+        return numpy
+    found = None
+    for a in arrays:
+        mod = _cupy if isinstance(a, _cupy.ndarray) else numpy
+        if found is None:
+            found = mod
+        elif mod is not found:
+            raise BackendError(
+                "cannot mix a NumPy (cpu) array and a CuPy (cuda) array in one operation: "
+                "move one of them with .to('cpu') or .to('cuda')"
+            )
+    return found or numpy
+
+
+def is_array(x) -> bool:
+    """True for a NumPy or CuPy ndarray."""
+    return isinstance(x, numpy.ndarray) or (_cupy is not None and isinstance(x, _cupy.ndarray))
+
+
+def is_numpy_scalar(x) -> bool:
+    return isinstance(x, numpy.generic)
+
+
+def device_of(array) -> str:
+    """'cuda' for a CuPy array, 'cpu' otherwise."""
+    return "cuda" if (_cupy is not None and isinstance(array, _cupy.ndarray)) else "cpu"
+
+
+# ----------------------------------------------------------------------------- the active backend
+_active = {"xp": numpy}
+
+
+def use_backend(name: str) -> None:
+    """Choose where new arrays are created: 'numpy' (default, CPU) or 'cupy' (NVIDIA GPU)."""
+    if not isinstance(name, str) or name.lower() not in ("numpy", "cupy", "cpu", "cuda"):
+        raise ValueError(f"use_backend: got {name!r}, expected 'numpy' or 'cupy'")
+    _active["xp"] = _require_cupy() if name.lower() in ("cupy", "cuda") else numpy
+
+
+def active_module():
+    """The module new arrays are created with (see ``use_backend``)."""
+    return _active["xp"]
+
+
+def backend_name() -> str:
+    return "cupy" if _active["xp"] is not numpy else "numpy"
+
+
+def module_for_device(device: str):
+    if device in ("cpu", "numpy"):
+        return numpy
+    if device in ("cuda", "gpu", "cupy") or (isinstance(device, str) and device.startswith("cuda:")):
+        return _require_cupy()
+    raise ValueError(f"to: unknown device {device!r}, expected 'cpu' or 'cuda'")
+
+
+def to_device(array, device: str):
+    """Copy ``array`` to 'cpu' (NumPy) or 'cuda' (CuPy); no copy when it is already there."""
+    xp = module_for_device(device)
+    if xp is numpy:
+        return asnumpy(array)
+    return xp.asarray(array)
+
+
+def asnumpy(array):
+    """A host NumPy array for any NumPy/CuPy array (or scalar)."""
+    if _cupy is not None and isinstance(array, _cupy.ndarray):
+        return _cupy.asnumpy(array)
+    return numpy.asarray(array)
+
+
+def asarray(data, dtype=None, xp=None):
+    """``xp.asarray`` on the given (default: active) module."""
+    return (xp or _active["xp"]).asarray(data, dtype=dtype)
+
+
+def scatter_add(target, index, values):
+    """target[index] += values, summing repeated indices (CuPy's plain ``+=`` keeps only one)."""
+    if _cupy is not None and isinstance(target, _cupy.ndarray):
+        import cupyx
+
+        cupyx.scatter_add(target, index, values)
+    else:
+        numpy.add.at(target, index, values)
+
+
+# ----------------------------------------------------------------------------- dtypes
+def is_floating(dtype) -> bool:
+    return numpy.issubdtype(numpy.dtype(dtype), numpy.floating)
+
+
+def is_integer(dtype) -> bool:
+    return numpy.issubdtype(numpy.dtype(dtype), numpy.integer)
+
+
+def is_bool(dtype) -> bool:
+    return numpy.dtype(dtype) == numpy.bool_
+
+
+def finfo(dtype):
+    return numpy.finfo(dtype)
+
+
+# ----------------------------------------------------------------------------- random numbers
+_rngs: dict = {}
+_seed = {"value": None}
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the generators of every backend (NumPy now, CuPy when first used)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, numpy.integer)) or seed < 0:
+        raise ValueError(f"manual_seed: got {seed!r}, expected a non-negative integer")
+    _seed["value"] = int(seed)
+    _rngs.clear()
+
+
+def generator(xp=None):
+    """The seeded random generator of module ``xp`` (default: the active backend)."""
+    xp = xp or _active["xp"]
+    key = "cupy" if xp is not numpy else "numpy"
+    if key not in _rngs:
+        _rngs[key] = xp.random.default_rng(_seed["value"])
+    return _rngs[key]
+
+
+def randn(shape, dtype=None, xp=None):
+    """Standard normal samples of ``shape`` (float32 by default)."""
+    xp = xp or _active["xp"]
+    return generator(xp).standard_normal(tuple(shape), dtype=dtype or DEFAULT_DTYPE)
+
+
+def rand(shape, dtype=None, xp=None):
+    """Uniform samples in [0, 1) of ``shape`` (float32 by default)."""
+    xp = xp or _active["xp"]
+    return generator(xp).random(tuple(shape), dtype=dtype or DEFAULT_DTYPE)
+
+
+def randint(low, high, shape, xp=None):
+    """Integers uniform in [low, high) (int64)."""
+    xp = xp or _active["xp"]
+    return generator(xp).integers(low, high, size=tuple(shape))
+
+
+def permutation(n, xp=None):
+    """A random permutation of range(n) (drawn on the host, so it is the same on every backend)."""
+    perm = generator(numpy).permutation(n)
+    return perm if (xp or _active["xp"]) is numpy else (xp or _active["xp"]).asarray(perm)
+
+
+def get_rng_state():
+    """The state of every generator created so far (for checkpoints)."""
+    return {k: (g.bit_generator.state if hasattr(g, "bit_generator") else None) for k, g in _rngs.items()}
+
+
+def set_rng_state(state) -> None:
+    for key, st in state.items():
+        if st is None:
+            continue
+        xp = numpy if key == "numpy" else _require_cupy()
+        generator(xp).bit_generator.state = st
+
+
+# The environment chooses the starting backend: MINIGAN_BACKEND=cupy python ...
+_env = os.environ.get("MINIGAN_BACKEND", "").strip().lower()
+if _env:
+    use_backend(_env)

@@ -1,0 +1,173 @@
+"""User-facing functions (``import minigan.functional as F``), named as in ``torch.nn.functional``.
+
+Each checks its arguments and calls one op from ``minigan/ops``.
+"""
+
+from __future__ import annotations
+
+from minigan import backend
+from minigan.errors import ShapeError
+from minigan.ops import activation as A
+from minigan.ops import elementwise as E
+from minigan.ops import linalg as L
+from minigan.ops import loss as LS
+from minigan.ops import reduce as R
+from minigan.ops import shape as S
+from minigan.tensor import Tensor
+
+
+def _tensor(x, op, name="input") -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    if backend.is_array(x) or isinstance(x, (int, float, list, tuple)) or backend.is_numpy_scalar(x):
+        return Tensor(x)
+    raise TypeError(f"{op}: {name} must be a Tensor or an array, got {type(x).__name__}")
+
+
+def _float(x, op, name="input") -> Tensor:
+    x = _tensor(x, op, name)
+    if not backend.is_floating(x.dtype):
+        raise TypeError(f"{op}: {name} must be a floating-point tensor, got dtype {x.dtype}")
+    return x
+
+
+def _labels(labels, op, like: Tensor):
+    """Integer labels as an array on ``like``'s device (a Tensor, NumPy or CuPy array, or a list)."""
+    if isinstance(labels, Tensor):
+        labels = labels.data
+    if isinstance(labels, (list, tuple)) or isinstance(labels, int):
+        labels = backend.np.asarray(labels)
+    if not backend.is_array(labels):
+        raise TypeError(f"{op}: labels must be an integer Tensor or array, got {type(labels).__name__}")
+    if backend.device_of(labels) != like.device:
+        labels = backend.to_device(labels, like.device)
+    if not backend.is_integer(labels.dtype):
+        raise TypeError(f"{op}: labels must be integers, got dtype {labels.dtype}")
+    return labels
+
+
+# ----------------------------------------------------------------------------- activations
+def relu(x):
+    return A.ReLU.apply(_float(x, "relu"))
+
+
+def leaky_relu(x, negative_slope=0.01):
+    return A.LeakyReLU.apply(_float(x, "leaky_relu"), negative_slope=float(negative_slope))
+
+
+def sigmoid(x):
+    return A.Sigmoid.apply(_float(x, "sigmoid"))
+
+
+def tanh(x):
+    return A.Tanh.apply(_float(x, "tanh"))
+
+
+def softplus(x):
+    return A.Softplus.apply(_float(x, "softplus"))
+
+
+def softmax(x, axis=-1):
+    x = _float(x, "softmax")
+    return R.Softmax.apply(x, axis=R.normalize_axis(axis, x.ndim, "softmax", single=True))
+
+
+def log_softmax(x, axis=-1):
+    x = _float(x, "log_softmax")
+    return R.LogSoftmax.apply(x, axis=R.normalize_axis(axis, x.ndim, "log_softmax", single=True))
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    x = _float(x, "logsumexp")
+    return R.LogSumExp.apply(x, axis=R.normalize_axis(axis, x.ndim, "logsumexp"), keepdims=keepdims)
+
+
+# ----------------------------------------------------------------------------- layers as functions
+def linear(x, weight, bias=None):
+    """y = x Wᵀ + b, with weight (out_features, in_features) as in PyTorch."""
+    x, weight = _float(x, "linear"), _float(weight, "linear", "weight")
+    if bias is None:
+        return L.Linear.apply(x, weight)
+    return L.Linear.apply(x, weight, _float(bias, "linear", "bias"))
+
+
+def dropout(x, p=0.5, training=True):
+    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1−p),
+    so the expected activation is unchanged and evaluation needs no rescaling."""
+    x = _float(x, "dropout")
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+        raise ValueError(f"dropout: p must be a probability in [0, 1), got {p!r}")
+    if not training or p == 0:
+        return x
+    xp = backend.get_array_module(x.data)
+    keep = backend.rand(x.shape, dtype=x.dtype, xp=xp) >= p
+    mask = keep.astype(x.dtype) / x.dtype.type(1 - p)
+    return E.Mul.apply(x, Tensor._make(mask))
+
+
+def cat(tensors, axis=0):
+    """Concatenate tensors along an existing axis (shapes must match elsewhere)."""
+    tensors = [_tensor(t, "cat", f"tensor {i}") for i, t in enumerate(tensors)] if isinstance(
+        tensors, (list, tuple)) else tensors
+    axis = S.check_cat(tensors, axis)
+    return S.Cat.apply(*tensors, axis=axis)
+
+
+def stack(tensors, axis=0):
+    """Join same-shaped tensors along a new axis."""
+    if not isinstance(tensors, (list, tuple)) or not tensors:
+        raise ValueError("stack: expected a non-empty list of tensors")
+    tensors = [_tensor(t, "stack", f"tensor {i}") for i, t in enumerate(tensors)]
+    shape = tensors[0].shape
+    for i, t in enumerate(tensors):
+        if t.shape != shape:
+            raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {shape}")
+    axis = R.normalize_axis(axis, len(shape) + 1, "stack", single=True)
+    return cat([t.unsqueeze(axis) for t in tensors], axis=axis)
+
+
+def pad(x, pad_width, value=0.0):
+    """Constant padding, NumPy style: pad_width is an int or one (before, after) pair per axis."""
+    x = _tensor(x, "pad")
+    return S.Pad.apply(x, pad_width=S.normalize_pad(pad_width, x.ndim), value=value)
+
+
+def one_hot(labels, num_classes):
+    """Float32 one-hot rows (N, num_classes) for integer labels (N,); no gradient."""
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
+        raise ValueError(f"one_hot: num_classes must be a positive int, got {num_classes!r}")
+    if isinstance(labels, Tensor):
+        y = labels.data
+    elif backend.is_array(labels):
+        y = labels
+    else:
+        y = backend.active_module().asarray(backend.np.asarray(labels))
+    LS.check_labels("one_hot", y, num_classes)
+    xp = backend.get_array_module(y)
+    return Tensor._make(xp.eye(num_classes, dtype=backend.DEFAULT_DTYPE)[y])
+
+
+# ----------------------------------------------------------------------------- losses (mean by default)
+def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
+    """−[t log σ(x) + (1−t) log(1−σ(x))] in the softplus form: exact for logits of ±1e4."""
+    logits = _float(logits, "binary_cross_entropy_with_logits", "logits")
+    target = _float(target, "binary_cross_entropy_with_logits", "target")
+    return LS.BCEWithLogits.apply(logits, target, reduction=reduction)
+
+
+def binary_cross_entropy(probs, target, reduction="mean"):
+    """−[t log p + (1−t) log(1−p)] for probabilities p ∈ [0, 1] (logs clamped at −100)."""
+    probs = _float(probs, "binary_cross_entropy", "input")
+    target = _float(target, "binary_cross_entropy", "target")
+    return LS.BCE.apply(probs, target, reduction=reduction)
+
+
+def cross_entropy(logits, labels, reduction="mean"):
+    """Softmax cross-entropy of logits (N, C) against integer class labels (N,)."""
+    logits = _float(logits, "cross_entropy", "logits")
+    y = _labels(labels, "cross_entropy", logits)
+    return LS.CrossEntropy.apply(logits, Tensor._make(y), reduction=reduction)
+
+
+def mse_loss(x, y, reduction="mean"):
+    return LS.MSE.apply(_float(x, "mse_loss"), _float(y, "mse_loss", "target"), reduction=reduction)

@@ -1,0 +1,148 @@
+"""Check analytic gradients against central finite differences, in float64.
+
+    ∂f/∂x_k ≈ (f(x + ε e_k) − f(x − ε e_k)) / 2ε     (error O(ε²))
+
+Small problems get the full Jacobian, one column per input element and one row per output
+element (one backward per row).  Large ones are checked along a few random directions v:
+⟨∇⟨r, f⟩, v⟩ against (⟨r, f(x + εv)⟩ − ⟨r, f(x − εv)⟩) / 2ε, with a fixed random r.
+float32 has only ~7 digits, too few for finite differences: inputs must be float64.
+"""
+
+from __future__ import annotations
+
+from minigan import backend
+from minigan.errors import GradcheckError
+from minigan.function import no_grad
+from minigan.tensor import Tensor
+
+FULL_JACOBIAN_LIMIT = 256  # input elements × output elements above this: random directions
+
+
+def _describe(fn, out) -> str:
+    name = getattr(fn, "__name__", type(fn).__name__)
+    op = type(out._ctx).__name__ if out is not None and out._ctx is not None else "?"
+    return f"{name} (last op: {op})"
+
+
+def _evaluate(fn, inputs):
+    with no_grad():
+        out = fn(*inputs)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
+    return out.data
+
+
+def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0):
+    """True when every input that requires grad has the gradient finite differences predict.
+
+    Raises ``GradcheckError`` naming the function, its last op, the input, the worst element,
+    and the analytic vs numeric values.
+    """
+    if isinstance(inputs, Tensor):
+        inputs = (inputs,)
+    inputs = tuple(inputs)
+    if not inputs or not all(isinstance(t, Tensor) for t in inputs):
+        raise TypeError("gradcheck: inputs must be a Tensor or a non-empty sequence of Tensors")
+    if not (eps > 0) or not (atol >= 0) or not (rtol >= 0):
+        raise ValueError(f"gradcheck: eps must be > 0 and atol, rtol >= 0, got eps={eps}, atol={atol}, rtol={rtol}")
+    checked = [i for i, t in enumerate(inputs) if t.requires_grad]
+    if not checked:
+        raise ValueError("gradcheck: no input has requires_grad=True, so there is nothing to check")
+    for i in checked:
+        if inputs[i].dtype != backend.np.float64:
+            raise TypeError(
+                f"gradcheck: input {i} has dtype {inputs[i].dtype}; finite differences need float64 "
+                "(use Tensor(x, dtype='float64') or x.double())"
+            )
+        if not inputs[i].is_leaf:
+            raise ValueError(f"gradcheck: input {i} must be a leaf tensor (create it directly, not from an op)")
+
+    saved_grads = [t.grad for t in inputs]
+    try:
+        out = fn(*inputs)
+        if not isinstance(out, Tensor):
+            raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
+        if not out.requires_grad:
+            raise GradcheckError(f"gradcheck: the output of {_describe(fn, out)} does not require grad")
+        xp = backend.get_array_module(out.data)
+        n_in = sum(inputs[i].size for i in checked)
+        if n_in * out.size <= FULL_JACOBIAN_LIMIT:
+            _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp)
+        else:
+            _random_directions(fn, inputs, checked, out, eps, atol, rtol, xp, directions, seed)
+    finally:
+        for t, g in zip(inputs, saved_grads):
+            t.grad = g
+    return True
+
+
+def _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp):
+    n_out = out.size
+    for i in checked:
+        x = inputs[i]
+        if not x.data.flags.c_contiguous:
+            x.data = xp.ascontiguousarray(x.data)
+        flat = x.data.reshape(-1)  # a view: writing to it perturbs the input in place
+        numeric = xp.zeros((n_out, x.size))
+        for k in range(x.size):
+            orig = flat[k].item()
+            flat[k] = orig + eps
+            plus = _evaluate(fn, inputs).reshape(-1)
+            flat[k] = orig - eps
+            minus = _evaluate(fn, inputs).reshape(-1)
+            flat[k] = orig
+            numeric[:, k] = (plus - minus) / (2 * eps)
+        analytic = xp.zeros((n_out, x.size))
+        for j in range(n_out):
+            for t in inputs:
+                t.grad = None
+            seed_grad = xp.zeros(out.size, dtype=out.dtype)
+            seed_grad[j] = 1
+            out.backward(seed_grad.reshape(out.shape), retain_graph=True)
+            if x.grad is not None:
+                analytic[j] = x.grad.reshape(-1)
+        _compare(fn, out, i, x, analytic, numeric, atol, rtol, xp, "jacobian")
+
+
+def _random_directions(fn, inputs, checked, out, eps, atol, rtol, xp, directions, seed):
+    rng = backend.np.random.default_rng(seed)
+    r = xp.asarray(rng.standard_normal(out.shape))  # a fixed projection of the output
+    for t in inputs:
+        t.grad = None
+    out.backward(r.astype(out.dtype), retain_graph=True)
+    grads = {i: (inputs[i].grad if inputs[i].grad is not None else xp.zeros_like(inputs[i].data)) for i in checked}
+    for i in checked:
+        x = inputs[i]
+        for d in range(directions):
+            v = xp.asarray(rng.standard_normal(x.shape))
+            v /= max(float(xp.sqrt((v * v).sum())), 1e-30)
+            orig = x.data.copy()
+            x.data[...] = orig + eps * v
+            plus = float((r * _evaluate(fn, inputs)).sum())
+            x.data[...] = orig - eps * v
+            minus = float((r * _evaluate(fn, inputs)).sum())
+            x.data[...] = orig
+            numeric = xp.asarray([[(plus - minus) / (2 * eps)]])
+            analytic = xp.asarray([[float((grads[i] * v).sum())]])
+            _compare(fn, out, i, x, analytic, numeric, atol, rtol, xp, f"random direction {d}")
+
+
+def _compare(fn, out, i, x, analytic, numeric, atol, rtol, xp, mode):
+    err = abs(analytic - numeric)
+    bad = err > atol + rtol * abs(numeric)
+    if bool(bad.any()) or not bool(xp.isfinite(analytic).all()):
+        worst = int((xp.where(xp.isfinite(err), err, xp.inf)).argmax())
+        j, k = divmod(worst, analytic.shape[1])
+        a, n = float(analytic.reshape(-1)[worst]), float(numeric.reshape(-1)[worst])
+        where = (
+            f"d out[{_unravel(j, out.shape)}] / d input[{_unravel(k, x.shape)}]" if mode == "jacobian" else mode
+        )
+        raise GradcheckError(
+            f"gradcheck failed for {_describe(fn, out)}: input {i} (shape {x.shape}), {where}: "
+            f"analytic {a:.10g} vs numeric {n:.10g} (|diff| {abs(a - n):.3g} > atol {atol:g} + rtol {rtol:g}·|numeric|)"
+        )
+
+
+def _unravel(flat_index, shape):
+    idx = backend.np.unravel_index(flat_index, shape) if shape else ()
+    return ", ".join(str(int(v)) for v in idx)

@@ -1,0 +1,10 @@
+"""The differentiable operations, one small ``Function`` subclass each.
+
+elementwise  add sub mul div neg pow exp log abs sqrt clamp cast
+activation   sigmoid tanh relu leaky_relu softplus
+reduce       sum mean max logsumexp softmax log_softmax
+shape        reshape transpose getitem cat pad to-device
+linalg       matmul, linear
+loss         binary_cross_entropy_with_logits, binary_cross_entropy, cross_entropy, mse_loss
+conv         conv2d, conv_transpose2d (im2col + one GEMM)
+"""

@@ -1,0 +1,71 @@
+"""Activations: sigmoid (stable), tanh, relu, leaky_relu, softplus."""
+
+from minigan import backend
+from minigan.function import Function
+
+
+def stable_sigmoid(x):
+    """σ(x) without overflow: with e = exp(−|x|) ≤ 1, σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0."""
+    xp = backend.get_array_module(x)
+    e = xp.exp(-abs(x))
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def stable_softplus(x):
+    """log(1 + eˣ) = max(x, 0) + log1p(exp(−|x|)): exact for large |x| (no exp overflow)."""
+    xp = backend.get_array_module(x)
+    return xp.maximum(x, 0) + xp.log1p(xp.exp(-abs(x)))
+
+
+class Sigmoid(Function):
+    def forward(self, x):
+        out = stable_sigmoid(x)
+        self.saved = out
+        return out
+
+    def backward(self, grad):  # dσ/dx = σ(1 − σ)
+        s = self.saved
+        return (grad * s * (1 - s),)
+
+
+class Tanh(Function):
+    def forward(self, x):
+        out = backend.get_array_module(x).tanh(x)
+        self.saved = out
+        return out
+
+    def backward(self, grad):  # d tanh/dx = 1 − tanh²
+        t = self.saved
+        return (grad * (1 - t * t),)
+
+
+class ReLU(Function):
+    def forward(self, x):
+        mask = x > 0
+        self.saved = mask
+        return x * mask
+
+    def backward(self, grad):  # d relu/dx = 1 if x > 0 else 0
+        return (grad * self.saved,)
+
+
+class LeakyReLU(Function):
+    def forward(self, x, negative_slope=0.01):
+        xp = backend.get_array_module(x)
+        slope = xp.asarray(negative_slope, dtype=x.dtype)  # keeps float32 float32
+        self.slope = slope
+        self.saved = x > 0
+        return xp.where(self.saved, x, x * slope)
+
+    def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope
+        xp = backend.get_array_module(grad)
+        return (xp.where(self.saved, grad, grad * self.slope),)
+
+
+class Softplus(Function):
+    def forward(self, x):
+        self.saved = x
+        return stable_softplus(x)
+
+    def backward(self, grad):  # d softplus/dx = σ(x)
+        return (grad * stable_sigmoid(self.saved),)

@@ -1,0 +1,151 @@
+"""Losses, each fused into one op: a stable forward and a short backward.
+
+All reduce by ``reduction``: "mean" (default, as in the design contract), "sum" or "none".
+"""
+
+from minigan import backend
+from minigan.errors import ShapeError
+from minigan.function import Function
+from minigan.ops.activation import stable_sigmoid
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    return loss.sum() if reduction == "sum" else loss
+
+
+def _reduce_grad(grad, shape, reduction, dtype):
+    """The gradient of the reduction: 1/n for mean, 1 for sum, elementwise for none."""
+    if reduction == "none":
+        return grad
+    n = 1
+    for s in shape:
+        n *= s
+    return grad / dtype.type(n) if reduction == "mean" else grad
+
+
+def _check_same_shape(op, x, t, names=("input", "target")):
+    if x.shape != t.shape:
+        raise ShapeError(
+            f"{op}: {names[0]} has shape {x.shape} but {names[1]} has shape {t.shape}; they must be equal "
+            "(reshape the target, e.g. target.reshape(input.shape), rather than relying on broadcasting)"
+        )
+
+
+def _check_reduction(op, reduction):
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+class BCEWithLogits(Function):
+    """Binary cross-entropy on logits x with targets t ∈ [0, 1].
+
+    ℓ = −[t·log σ(x) + (1−t)·log(1−σ(x))] = softplus(x) − t·x
+      = max(x, 0) − t·x + log1p(exp(−|x|)),  finite and exact even for x = ±1e4.
+    """
+
+    def forward(self, x, t, reduction="mean"):
+        _check_same_shape("binary_cross_entropy_with_logits", x, t)
+        _check_reduction("binary_cross_entropy_with_logits", reduction)
+        xp = backend.get_array_module(x)
+        self.saved, self.reduction = (x, t), reduction
+        loss = xp.maximum(x, 0) - t * x + xp.log1p(xp.exp(-abs(x)))
+        return _reduce(loss, reduction)
+
+    def backward(self, grad):  # dℓ/dx = σ(x) − t,  dℓ/dt = −x
+        x, t = self.saved
+        g = _reduce_grad(grad, x.shape, self.reduction, x.dtype)
+        gx, gt = self.needs_input_grad
+        return ((stable_sigmoid(x) - t) * g if gx else None, -x * g if gt else None)
+
+
+class BCE(Function):
+    """Binary cross-entropy on probabilities p ∈ [0, 1]; each log is clamped at −100 (as PyTorch does)
+    so p = 0 or 1 gives a large finite loss instead of inf."""
+
+    def forward(self, p, t, reduction="mean"):
+        op = "binary_cross_entropy"
+        _check_same_shape(op, p, t)
+        _check_reduction(op, reduction)
+        xp = backend.get_array_module(p)
+        if p.size and not bool(((p >= 0) & (p <= 1)).all()):
+            raise ValueError(
+                f"{op}: input must hold probabilities in [0, 1], got values in [{float(xp.nanmin(p)):.4g}, "
+                f"{float(xp.nanmax(p)):.4g}]{' and NaN' if bool(xp.isnan(p).any()) else ''}; "
+                "for logits use binary_cross_entropy_with_logits"
+            )
+        self.saved, self.reduction = (p, t), reduction
+        log_p = xp.maximum(xp.log(xp.maximum(p, 0)), -100)  # maximum(p, 0) avoids log of -0.0 warnings
+        log_1mp = xp.maximum(xp.log(xp.maximum(1 - p, 0)), -100)
+        return _reduce(-(t * log_p + (1 - t) * log_1mp), reduction)
+
+    def backward(self, grad):  # dℓ/dp = (p − t) / (p(1 − p)),  dℓ/dt = log(1−p) − log p
+        xp = backend.get_array_module(grad)
+        p, t = self.saved
+        g = _reduce_grad(grad, p.shape, self.reduction, p.dtype)
+        gp, gt = self.needs_input_grad
+        dp = dt = None
+        if gp:
+            dp = g * (p - t) / xp.maximum(p * (1 - p), p.dtype.type(1e-12))
+        if gt:
+            dt = g * (xp.maximum(xp.log(1 - p), -100) - xp.maximum(xp.log(p), -100))
+        return dp, dt
+
+
+def check_labels(op, labels, num_classes, n_expected=None):
+    """Labels must be an integer array of values in [0, num_classes)."""
+    if not backend.is_integer(labels.dtype):
+        raise TypeError(f"{op}: labels must be an integer array, got dtype {labels.dtype}")
+    if n_expected is not None and labels.shape != (n_expected,):
+        raise ShapeError(f"{op}: expected labels of shape ({n_expected},) for {n_expected} rows, got {labels.shape}")
+    if labels.size:
+        lo, hi = int(labels.min()), int(labels.max())
+        if lo < 0 or hi >= num_classes:
+            bad = lo if lo < 0 else hi
+            raise ValueError(f"{op}: label {bad} is out of range for {num_classes} classes (expected 0..{num_classes - 1})")
+
+
+class CrossEntropy(Function):
+    """Softmax cross-entropy of logits (N, C) against integer labels (N,):
+    ℓ_i = logΣ_c exp(x_ic) − x_i,y_i."""
+
+    def forward(self, x, labels, reduction="mean"):
+        op = "cross_entropy"
+        if x.ndim != 2:
+            raise ShapeError(f"{op}: expected logits of shape (N, C), got {x.shape}")
+        check_labels(op, labels, x.shape[1], x.shape[0])
+        _check_reduction(op, reduction)
+        xp = backend.get_array_module(x)
+        shifted = x - x.max(axis=1, keepdims=True)
+        log_probs = shifted - xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
+        rows = xp.arange(x.shape[0])
+        self.saved, self.reduction = (log_probs, labels, rows), reduction
+        return _reduce(-log_probs[rows, labels], reduction)
+
+    def backward(self, grad):  # dℓ/dx = softmax(x) − onehot(y)
+        xp = backend.get_array_module(grad)
+        log_probs, labels, rows = self.saved
+        dx = xp.exp(log_probs)
+        dx[rows, labels] -= 1  # one label per row: no repeated (row, label) pair
+        g = _reduce_grad(grad, (log_probs.shape[0],), self.reduction, log_probs.dtype)
+        return (dx * (g[:, None] if g.ndim == 1 else g), None)
+
+
+class MSE(Function):
+    """Mean squared error ℓ = mean((x − y)²)."""
+
+    def forward(self, x, y, reduction="mean"):
+        _check_same_shape("mse_loss", x, y)
+        _check_reduction("mse_loss", reduction)
+        diff = x - y
+        self.saved, self.reduction = diff, reduction
+        return _reduce(diff * diff, reduction)
+
+    def backward(self, grad):  # dℓ/dx = 2(x − y)/n,  dℓ/dy = −2(x − y)/n
+        diff = self.saved
+        d = 2 * diff * _reduce_grad(grad, diff.shape, self.reduction, diff.dtype)
+        gx, gy = self.needs_input_grad
+        return (d if gx else None, -d if gy else None)

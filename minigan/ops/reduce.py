@@ -1,0 +1,131 @@
+"""Reductions: sum, mean, max, logsumexp, and the softmax pair built on them.
+
+``axis`` follows NumPy: None (all axes), an int, or a tuple of ints; ``keepdims`` too.
+Backward first restores the reduced axes as size 1 (``_keep``) and then broadcasts.
+"""
+
+from minigan import backend
+from minigan.errors import ShapeError
+from minigan.function import Function
+
+
+def normalize_axis(axis, ndim, op, single=False):
+    """Check ``axis`` against ``ndim`` and make it non-negative (a tuple, an int, or None)."""
+    if axis is None:
+        if single:
+            raise ValueError(f"{op}: expected a single axis, got None")
+        return None
+    many = isinstance(axis, (tuple, list))
+    if many and single:
+        raise ValueError(f"{op}: expected a single axis, got {axis!r}")
+    axes = tuple(axis) if many else (axis,)
+    out = []
+    for a in axes:
+        if isinstance(a, bool) or not isinstance(a, int) and not backend.is_numpy_scalar(a):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
+        a = int(a)
+        if not -max(ndim, 1) <= a < max(ndim, 1):
+            raise ShapeError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
+        out.append(a % max(ndim, 1))
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: repeated axis in {axis!r}")
+    return tuple(out) if many else out[0]
+
+
+def _keep(grad, in_shape, axis, keepdims):
+    """Reshape a reduced gradient so it broadcasts against the input (size-1 reduced axes)."""
+    if keepdims or axis is None and grad.ndim == 0:
+        return grad if grad.ndim == len(in_shape) else grad.reshape((1,) * len(in_shape))
+    axes = range(len(in_shape)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+    shape = list(in_shape)
+    for a in axes:
+        shape[a] = 1
+    return grad.reshape(shape)
+
+
+class Sum(Function):
+    def forward(self, x, axis=None, keepdims=False):
+        self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
+        return x.sum(axis=axis, keepdims=keepdims)
+
+    def backward(self, grad):  # d(Σx)/dx_i = 1
+        xp = backend.get_array_module(grad)
+        return (xp.broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape),)
+
+
+class Mean(Function):
+    def forward(self, x, axis=None, keepdims=False):
+        self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
+        out = x.mean(axis=axis, keepdims=keepdims)
+        self.count = max(x.size // max(out.size, 1), 1) if x.size else 1
+        return out
+
+    def backward(self, grad):  # d(mean x)/dx_i = 1/n
+        xp = backend.get_array_module(grad)
+        g = _keep(grad, self.in_shape, self.axis, self.keepdims) / grad.dtype.type(self.count)
+        return (xp.broadcast_to(g, self.in_shape),)
+
+
+class Max(Function):
+    def forward(self, x, axis=None, keepdims=False):
+        if x.size == 0:
+            raise ShapeError(f"max: cannot reduce an empty tensor of shape {x.shape}")
+        self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
+        out = x.max(axis=axis, keepdims=True)
+        self.saved = (x, out)
+        return out if keepdims else out.reshape(_squeezed(x.shape, axis))
+
+    def backward(self, grad):  # d max/dx_i = 1 at the maximum (shared equally between ties), else 0
+        x, out = self.saved
+        mask = x == out
+        count = mask.sum(axis=self.axis, keepdims=True)
+        return (mask * (_keep(grad, self.in_shape, self.axis, self.keepdims) / count.astype(grad.dtype)),)
+
+
+def _squeezed(shape, axis):
+    if axis is None:
+        return ()
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+class LogSumExp(Function):
+    def forward(self, x, axis=None, keepdims=False):
+        xp = backend.get_array_module(x)
+        self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
+        m = x.max(axis=axis, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)  # all −inf rows: shift by 0, the result is −inf
+        out = m + xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True))
+        self.saved = (x, out)
+        return out if keepdims else out.reshape(_squeezed(x.shape, axis))
+
+    def backward(self, grad):  # d logΣe^x / dx_i = e^(x_i − lse) = softmax(x)_i
+        xp = backend.get_array_module(grad)
+        x, out = self.saved
+        return (_keep(grad, self.in_shape, self.axis, self.keepdims) * xp.exp(x - out),)
+
+
+class Softmax(Function):
+    def forward(self, x, axis=-1):
+        xp = backend.get_array_module(x)
+        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        s = e / e.sum(axis=axis, keepdims=True)
+        self.saved, self.axis = s, axis
+        return s
+
+    def backward(self, grad):  # ds_i/dx_j = s_i(δ_ij − s_j)  ⇒  dx = s ⊙ (g − Σ g⊙s)
+        s = self.saved
+        return (s * (grad - (grad * s).sum(axis=self.axis, keepdims=True)),)
+
+
+class LogSoftmax(Function):
+    def forward(self, x, axis=-1):
+        xp = backend.get_array_module(x)
+        shifted = x - x.max(axis=axis, keepdims=True)
+        out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+        self.saved, self.axis = out, axis
+        return out
+
+    def backward(self, grad):  # d(x_i − lse)/dx_j = δ_ij − softmax_j  ⇒  dx = g − softmax · Σg
+        xp = backend.get_array_module(grad)
+        return (grad - xp.exp(self.saved) * grad.sum(axis=self.axis, keepdims=True),)

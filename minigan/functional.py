@@ -171,3 +171,36 @@ def cross_entropy(logits, labels, reduction="mean"):
 
 def mse_loss(x, y, reduction="mean"):
     return LS.MSE.apply(_float(x, "mse_loss"), _float(y, "mse_loss", "target"), reduction=reduction)
+
+
+# ----------------------------------------------------------------------------- convolution, normalization
+def conv2d(x, weight, bias=None, stride=1, padding=0):
+    """2-D cross-correlation: x (N, C, H, W), weight (O, C, kh, kw), bias (O,) → (N, O, H_out, W_out).
+
+    H_out = ⌊(H + 2·padding − kh) / stride⌋ + 1 (likewise W); stride and padding are ints or (h, w) pairs.
+    """
+    from minigan.ops import conv as C
+
+    x, weight = _float(x, "conv2d"), _float(weight, "conv2d", "weight")
+    params = {"stride": C.pair(stride, "stride", "conv2d", 1),
+              "padding": C.pair(padding, "padding", "conv2d", 0)}
+    if bias is None:
+        return C.Conv2d.apply(x, weight, **params)
+    return C.Conv2d.apply(x, weight, _float(bias, "conv2d", "bias"), **params)
+
+
+def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0):
+    """The adjoint of conv2d: x (N, C_in, H, W), weight (C_in, C_out, kh, kw), bias (C_out,).
+
+    H_out = (H − 1)·stride − 2·padding + kh + output_padding (likewise W): with kernel 4, stride 2,
+    padding 1 it doubles H.  output_padding (< stride) adds rows/columns at the bottom/right.
+    """
+    from minigan.ops import conv as C
+
+    op = "conv_transpose2d"
+    x, weight = _float(x, op), _float(weight, op, "weight")
+    params = {"stride": C.pair(stride, "stride", op, 1), "padding": C.pair(padding, "padding", op, 0),
+              "output_padding": C.pair(output_padding, "output_padding", op, 0)}
+    if bias is None:
+        return C.ConvTranspose2d.apply(x, weight, **params)
+    return C.ConvTranspose2d.apply(x, weight, _float(bias, op, "bias"), **params)

@@ -1,21 +1,25 @@
 """minigan's own exceptions. Each subclasses the built-in a user would expect to catch."""
 
 
-class ShapeError(ValueError):
+class MiniganError(Exception):
+    """Base of minigan's own errors (each also subclasses the built-in a user would catch)."""
+
+
+class ShapeError(MiniganError, ValueError):
     """Operands whose shapes do not fit the operation (the message names both shapes)."""
 
 
-class GraphError(RuntimeError):
+class GraphError(MiniganError, RuntimeError):
     """Misuse of the autodiff graph: a second backward through a freed graph, backward without grad."""
 
 
-class AnomalyError(RuntimeError):
+class AnomalyError(MiniganError, RuntimeError):
     """Raised inside ``minigan.detect_anomaly()`` by the first op that produces NaN or inf."""
 
 
-class GradcheckError(RuntimeError):
+class GradcheckError(MiniganError, RuntimeError):
     """An analytic gradient disagrees with central finite differences (see ``minigan.gradcheck``)."""
 
 
-class IndexOutOfRange(ValueError, IndexError):
+class IndexOutOfRange(MiniganError, ValueError, IndexError):
     """An index outside a tensor's bounds (a ValueError for minigan, an IndexError for Python)."""

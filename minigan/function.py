@@ -25,7 +25,7 @@ from __future__ import annotations
 import traceback
 
 from minigan import backend
-from minigan.errors import AnomalyError, ShapeError
+from minigan.errors import AnomalyError, MiniganError, ShapeError
 
 # ----------------------------------------------------------------------------- global switches
 # Plain module-level state (a learner can print it): is a graph being recorded?  Are we
@@ -160,7 +160,7 @@ class Function:
             backend.get_array_module(*arrays)  # raises a clear BackendError on a cpu/cuda mix
         try:
             out = fn.forward(*arrays, **params)
-        except (ShapeError, AnomalyError, backend.BackendError):
+        except (MiniganError, backend.BackendError):
             raise
         except ValueError as e:  # NumPy's broadcasting/matmul complaints, made readable
             shapes = " and ".join(str(tuple(a.shape)) for a in arrays)

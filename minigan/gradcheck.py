@@ -15,7 +15,7 @@ from minigan.errors import GradcheckError
 from minigan.function import no_grad
 from minigan.tensor import Tensor
 
-FULL_JACOBIAN_LIMIT = 256  # input elements × output elements above this: random directions
+FULL_JACOBIAN_LIMIT = 4096  # input elements × output elements above this: random directions
 
 
 def _describe(fn, out) -> str:
@@ -29,7 +29,7 @@ def _evaluate(fn, inputs):
         out = fn(*inputs)
     if not isinstance(out, Tensor):
         raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
-    return out.data
+    return out.data.copy()  # a copy: the output may be a view of the input we perturb next
 
 
 def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0):

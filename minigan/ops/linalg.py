@@ -18,6 +18,9 @@ class MatMul(Function):
 
     def backward(self, grad):  # d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G  (summed over broadcast batch axes)
         a, b = self.saved
+        ga, gb = self.needs_input_grad
+        if a.ndim == 1 and b.ndim == 1:  # inner product: d(a·b)/da = b, d(a·b)/db = a
+            return (grad * b if ga else None, grad * a if gb else None)
         # Treat a 1-D operand as a matrix (a row for a, a column for b), as NumPy does.
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
@@ -26,7 +29,6 @@ class MatMul(Function):
             g = g[..., None, :]
         if b.ndim == 1:
             g = g[..., None]
-        ga, gb = self.needs_input_grad
         da = unbroadcast(g @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if ga else None
         db = unbroadcast(a2.swapaxes(-1, -2) @ g, b2.shape).reshape(b.shape) if gb else None
         return da, db

@@ -105,7 +105,9 @@ def check_labels(op, labels, num_classes, n_expected=None):
         lo, hi = int(labels.min()), int(labels.max())
         if lo < 0 or hi >= num_classes:
             bad = lo if lo < 0 else hi
-            raise ValueError(f"{op}: label {bad} is out of range for {num_classes} classes (expected 0..{num_classes - 1})")
+            raise ValueError(
+                f"{op}: label {bad} is out of range for {num_classes} classes (expected 0..{num_classes - 1})"
+            )
 
 
 class CrossEntropy(Function):

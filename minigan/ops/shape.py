@@ -134,7 +134,8 @@ class GetItem(Function):
         try:
             return x[self.index]
         except IndexError as e:
-            raise IndexOutOfRange(f"getitem: index {self.index!r} does not fit a tensor of shape {x.shape}: {e}") from None
+            msg = f"getitem: index {self.index!r} does not fit a tensor of shape {x.shape}: {e}"
+            raise IndexOutOfRange(msg) from None
 
     def backward(self, grad):  # each output element came from one input element: put it back
         xp = backend.get_array_module(grad)

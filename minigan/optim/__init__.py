@@ -1,0 +1,17 @@
+"""Optimizers: one file per update rule, each quoting the equations it implements.
+
+    opt = minigan.optim.Adam(model.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    loss.backward(); opt.step(); opt.zero_grad()
+
+``SGD``, ``RMSprop`` and ``Adam`` match ``torch.optim`` step for step; ``OptimisticSGD`` and
+``OptimisticAdam`` implement Daskalakis et al. 2018 ("Training GANs with Optimism").
+"""
+
+from minigan.optim.adam import Adam
+from minigan.optim.optimistic_adam import OptimisticAdam
+from minigan.optim.optimistic_sgd import OptimisticSGD
+from minigan.optim.optimizer import Optimizer
+from minigan.optim.rmsprop import RMSprop
+from minigan.optim.sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "OptimisticAdam", "OptimisticSGD"]

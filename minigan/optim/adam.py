@@ -1,0 +1,67 @@
+"""Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", ICLR; arXiv:1412.6980).
+
+Algorithm 1 of the paper, as quoted in seed 004 ("Adam and Optimistic Adam"):
+
+    Require: α: Stepsize
+    Require: β1, β2 ∈ [0, 1): Exponential decay rates for the moment estimates
+    m_0 ← 0 (Initialize 1st moment vector);  v_0 ← 0 (Initialize 2nd moment vector);  t ← 0
+    while θ_t not converged do
+        t ← t + 1
+        g_t ← ∇θ f_t(θ_{t−1})                       (Get gradients w.r.t. stochastic objective at timestep t)
+        m_t ← β1 · m_{t−1} + (1 − β1) · g_t         (Update biased first moment estimate)
+        v_t ← β2 · v_{t−1} + (1 − β2) · g_t²        (Update biased second raw moment estimate)
+        m̂_t ← m_t / (1 − β1^t)                      (Compute bias-corrected first moment estimate)
+        v̂_t ← v_t / (1 − β2^t)                      (Compute bias-corrected second raw moment estimate)
+        θ_t ← θ_{t−1} − α · m̂_t / (√v̂_t + ε)        (Update parameters)
+
+"Good default settings for the tested machine learning problems are α = 0.001, β1 = 0.9,
+β2 = 0.999 and ε = 10⁻⁸."
+
+Pitfall: section 2 of the paper also gives "a slightly more efficient (but less clear) order of
+computation", α_t = α·√(1 − β2^t)/(1 − β1^t) and θ_t ← θ_{t−1} − α_t·m_t/(√v_t + ε̂). That form
+adds ε to √v_t *before* the bias correction, i.e. it uses ε̂ = ε·√(1 − β2^t) in the paper's
+form: a different, step-dependent ε. With small gradients (ε comparable to √v) the two
+trajectories differ. We implement Algorithm 1 itself, which is also what PyTorch computes
+(it divides √v_t by √(1 − β2^t) first and adds ε after), so each step equals ``torch.optim.Adam``'s.
+"""
+
+from __future__ import annotations
+
+from minigan import backend
+from minigan.optim.optimizer import Optimizer, check_betas, check_eps, check_lr, check_nonnegative
+
+
+class Adam(Optimizer):
+    """``Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)``: Kingma & Ba 2015, Algorithm 1.
+
+    Each step is numerically equal to ``torch.optim.Adam`` with the same arguments (to float64
+    rounding). ``weight_decay`` λ adds λ·θ to the gradient first (an L2 penalty, as
+    ``torch.optim.Adam`` does; not AdamW's decoupled decay). GANs commonly use betas=(0.5, 0.999)
+    (Radford et al. 2016, DCGAN).
+    """
+
+    hyperparameter_names = ("lr", "betas", "eps", "weight_decay")
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+
+    def _check_hyperparameters(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        who = "Adam"
+        return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps),
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay)}
+
+    def _update(self, p, g, state):
+        alpha, (beta1, beta2), eps = self.lr, self.betas, self.eps
+        xp = backend.get_array_module(p.data)
+        if not state:
+            state["step"] = 0                                   # t ← 0
+            state["m"] = xp.zeros_like(p.data)                  # m_0 ← 0
+            state["v"] = xp.zeros_like(p.data)                  # v_0 ← 0
+        if self.weight_decay != 0:
+            g = g + self.weight_decay * p.data                  # g_t ← g_t + λθ_{t−1}   (L2 penalty)
+        t = state["step"] = state["step"] + 1                   # t ← t + 1
+        m = state["m"] = beta1 * state["m"] + (1.0 - beta1) * g        # m_t ← β1·m_{t−1} + (1 − β1)·g_t
+        v = state["v"] = beta2 * state["v"] + (1.0 - beta2) * (g * g)  # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+        m_hat = m / (1.0 - beta1**t)                            # m̂_t ← m_t / (1 − β1^t)
+        v_hat = v / (1.0 - beta2**t)                            # v̂_t ← v_t / (1 − β2^t)
+        p.data -= alpha * m_hat / (xp.sqrt(v_hat) + eps)        # θ_t ← θ_{t−1} − α·m̂_t / (√v̂_t + ε)

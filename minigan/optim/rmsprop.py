@@ -1,0 +1,74 @@
+"""RMSProp (Tieleman & Hinton 2012, Coursera "Neural Networks for Machine Learning", lecture 6.5).
+
+Divide each gradient by a running root-mean-square of its recent values, so every weight moves
+by roughly the same amount whatever the scale of its gradient.
+
+WGAN trains with it (Arjovsky, Chintala & Bottou 2017, Algorithm 1, quoted in seed 004): with
+"α, the learning rate. c, the clipping parameter", the critic does
+
+    6: w ← w + α · RMSProp(w, g_w)
+    7: w ← clip(w, −c, c)
+
+and the generator ``θ ← θ − α · RMSProp(θ, g_θ)``; "All experiments in the paper used the
+default values α = 0.00005, c = 0.01, m = 64, n_critic = 5."
+"""
+
+from __future__ import annotations
+
+from minigan import backend
+from minigan.optim.optimizer import Optimizer, check_eps, check_lr, check_nonnegative, check_unit
+
+
+class RMSprop(Optimizer):
+    """``RMSprop(params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False)``.
+
+    Each step is numerically equal to ``torch.optim.RMSprop`` with the same arguments:
+
+        g ← g + λ·θ                          (weight_decay λ)
+        v ← α·v + (1 − α)·g²                 (running mean of squared gradients, v₀ = 0)
+        centered:  ḡ ← α·ḡ + (1 − α)·g;  s ← √(v − ḡ²)     (an estimate of the variance)
+        otherwise: s ← √v
+        momentum μ > 0:  b ← μ·b + g/(s + ε);  θ ← θ − η·b
+        otherwise:                             θ ← θ − η·g/(s + ε)
+
+    Note ε is added *outside* the square root, as in PyTorch.
+    """
+
+    hyperparameter_names = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")
+
+    def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
+        super().__init__(params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                         momentum=momentum, centered=centered)
+
+    def _check_hyperparameters(self, lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
+        who = "RMSprop"
+        if not isinstance(centered, bool):
+            raise TypeError(f"{who}: centered must be True or False, got {centered!r}")
+        return {"lr": check_lr(who, lr), "alpha": check_unit(who, "alpha", alpha), "eps": check_eps(who, eps),
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
+                "momentum": check_nonnegative(who, "momentum", momentum), "centered": centered}
+
+    def _update(self, p, g, state):
+        lr, alpha, eps, mu = self.lr, self.alpha, self.eps, self.momentum
+        if self.weight_decay != 0:
+            g = g + self.weight_decay * p.data                       # g ← g + λθ
+        xp = backend.get_array_module(p.data)
+        if "step" not in state:
+            state["step"] = 0
+            state["square_avg"] = xp.zeros_like(p.data)              # v₀ = 0  (θ's dtype and device)
+        if self.centered and "grad_avg" not in state:
+            state["grad_avg"] = xp.zeros_like(p.data)                # ḡ₀ = 0
+        if mu > 0 and "momentum_buffer" not in state:
+            state["momentum_buffer"] = xp.zeros_like(p.data)         # b₀ = 0
+        state["step"] += 1
+        v = state["square_avg"] = alpha * state["square_avg"] + (1.0 - alpha) * (g * g)   # v ← αv + (1−α)g²
+        if self.centered:
+            gbar = state["grad_avg"] = alpha * state["grad_avg"] + (1.0 - alpha) * g    # ḡ ← αḡ + (1−α)g
+            s = xp.sqrt(v - gbar * gbar)                                               # s ← √(v − ḡ²)
+        else:
+            s = xp.sqrt(v)                                                               # s ← √v
+        if mu > 0:
+            b = state["momentum_buffer"] = mu * state["momentum_buffer"] + g / (s + eps)  # b ← μb + g/(s+ε)
+            p.data -= lr * b                                                              # θ ← θ − ηb
+        else:
+            p.data -= lr * g / (s + eps)                                                  # θ ← θ − η·g/(s+ε)

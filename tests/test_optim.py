@@ -1,0 +1,363 @@
+"""Optimizers: equal to torch.optim step for step, equal to hand-worked steps, Proposition 1 of
+Daskalakis et al. 2018 on the bilinear game, argument checks, and state_dict resumption."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import minigan
+from minigan import optim
+from minigan.serialization import load, save
+
+SHAPES = [(3, 4), (5,), ()]
+
+
+def make_params(seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    return [minigan.Tensor(rng.standard_normal(s).astype(dtype), requires_grad=True) for s in SHAPES]
+
+
+def grad_sequence(steps, seed=1, scale=1.0):
+    rng = np.random.default_rng(seed)
+    return [[np.asarray(scale * rng.standard_normal(s)) for s in SHAPES] for _ in range(steps)]
+
+
+def run(opt, params, grads):
+    for gs in grads:
+        for p, g in zip(params, gs):
+            p.grad = g.astype(p.dtype)
+        opt.step()
+    return [p.data.copy() for p in params]
+
+
+# ----------------------------------------------------------------------------- against torch.optim
+TORCH_CASES = [
+    ("SGD", dict(lr=0.1), 1.0),
+    ("SGD", dict(lr=0.05, momentum=0.9), 1.0),
+    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True), 1.0),
+    ("SGD", dict(lr=0.05, momentum=0.8, dampening=0.3, weight_decay=0.01), 1.0),
+    ("RMSprop", dict(), 1.0),
+    ("RMSprop", dict(lr=5e-5), 1.0),  # WGAN's α (Arjovsky et al. 2017, Algorithm 1)
+    ("RMSprop", dict(lr=0.01, alpha=0.9, eps=1e-3, momentum=0.5, centered=True, weight_decay=0.1), 1.0),
+    ("Adam", dict(), 1.0),
+    ("Adam", dict(lr=2e-4, betas=(0.5, 0.999)), 1.0),
+    ("Adam", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-3, weight_decay=0.01), 1.0),
+    ("Adam", dict(lr=0.01), 1e-7),  # tiny gradients: ε matters, the paper's form is required
+]
+
+
+@pytest.mark.parametrize("name, kwargs, scale", TORCH_CASES)
+def test_matches_torch_optim(name, kwargs, scale):
+    torch = pytest.importorskip("torch")
+    params = make_params()
+    tparams = [torch.tensor(p.data.copy(), requires_grad=True) for p in params]
+    ours = getattr(optim, name)(params, **kwargs)
+    theirs = getattr(torch.optim, name)(tparams, **kwargs)
+    for gs in grad_sequence(100, scale=scale):
+        for p, tp, g in zip(params, tparams, gs):
+            p.grad = g.copy()
+            tp.grad = torch.tensor(g.copy())
+        ours.step()
+        theirs.step()
+        for p, tp in zip(params, tparams):
+            np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-12, atol=1e-13)
+
+
+def test_optimistic_sgd_matches_torch_sgd_fed_2g_minus_previous_g():
+    torch = pytest.importorskip("torch")
+    params = make_params()
+    tparams = [torch.tensor(p.data.copy(), requires_grad=True) for p in params]
+    ours = optim.OptimisticSGD(params, lr=0.03)
+    theirs = torch.optim.SGD(tparams, lr=0.03)
+    previous = [np.zeros(s) for s in SHAPES]
+    for gs in grad_sequence(100):
+        for p, tp, g, g_prev in zip(params, tparams, gs, previous):
+            p.grad = g.copy()
+            tp.grad = torch.tensor(2.0 * g - g_prev)
+        ours.step()
+        theirs.step()
+        previous = gs
+        for p, tp in zip(params, tparams):
+            np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("betas, eps", [((0.5, 0.9), 1e-8), ((0.9, 0.999), 1e-3)])
+def test_optimistic_adam_matches_torch_adam_direction(betas, eps):
+    """θ_t = θ_{t−1} − 2η·u_t + η·u_{t−1}, with u_t = m̂_t/(√v̂_t + ε) read off torch.optim.Adam:
+    an Adam step of lr=1 from a zero parameter lands exactly on −u_t."""
+    torch = pytest.importorskip("torch")
+    eta = 0.01
+    params = make_params()
+    ours = optim.OptimisticAdam(params, lr=eta, betas=betas, eps=eps)
+    shadows = [torch.zeros(p.shape, dtype=torch.float64, requires_grad=True) for p in params]
+    adam = torch.optim.Adam(shadows, lr=1.0, betas=betas, eps=eps)
+    theta = [p.data.copy() for p in params]
+    u_prev = [np.zeros(s) for s in SHAPES]
+    for gs in grad_sequence(100):
+        with torch.no_grad():
+            for s in shadows:
+                s.zero_()
+        for p, s, g in zip(params, shadows, gs):
+            p.grad = g.copy()
+            s.grad = torch.tensor(g.copy())
+        ours.step()
+        adam.step()
+        u = [-s.detach().numpy().copy() for s in shadows]
+        theta = [th - 2 * eta * ut + eta * up for th, ut, up in zip(theta, u, u_prev)]
+        u_prev = u
+        for p, th in zip(params, theta):
+            np.testing.assert_allclose(p.data, th, rtol=1e-12, atol=1e-13)
+
+
+def test_adam_efficient_form_moves_eps():
+    """The pitfall the design warns about: Kingma & Ba's 'more efficient' order (α_t folded into the
+    step, ε added to √v_t) is NOT the same update when ε is comparable to √v̂."""
+    lr, (b1, b2), eps, g = 0.1, (0.9, 0.999), 1e-3, 1e-3
+    m, v = (1 - b1) * g, (1 - b2) * g * g
+    paper = lr * (m / (1 - b1)) / (math.sqrt(v / (1 - b2)) + eps)
+    efficient = lr * math.sqrt(1 - b2) / (1 - b1) * m / (math.sqrt(v) + eps)
+    p = minigan.Tensor(np.zeros(1), requires_grad=True)
+    p.grad = np.full(1, g)
+    optim.Adam([p], lr=lr, betas=(b1, b2), eps=eps).step()
+    assert -p.data[0] == pytest.approx(paper, rel=1e-15)
+    assert abs(paper - efficient) > 0.4 * paper
+
+
+# ----------------------------------------------------------------------------- by hand, no torch
+def two_steps(opt_cls, g1, g2, theta0=1.0, **kwargs):
+    p = minigan.Tensor(np.array([theta0]), requires_grad=True)
+    opt = opt_cls([p], **kwargs)
+    out = []
+    for g in (g1, g2):
+        p.grad = np.array([g])
+        opt.step()
+        out.append(float(p.data[0]))
+    return out
+
+
+def test_sgd_by_hand():
+    assert two_steps(optim.SGD, 0.5, -1.0, lr=0.1) == pytest.approx([1 - 0.05, 0.95 + 0.1], rel=1e-15)
+    # momentum 0.9: b1 = g1 = 0.5, θ1 = 1 − 0.1·0.5 = 0.95; b2 = 0.9·0.5 − 1 = −0.55, θ2 = 0.95 + 0.055
+    assert two_steps(optim.SGD, 0.5, -1.0, lr=0.1, momentum=0.9) == pytest.approx([0.95, 1.005], rel=1e-15)
+    # Nesterov: d1 = g1 + 0.9·b1 = 0.95, θ1 = 0.905; b2 = −0.55, d2 = −1 − 0.495 = −1.495, θ2 = 1.0545
+    assert two_steps(optim.SGD, 0.5, -1.0, lr=0.1, momentum=0.9, nesterov=True) == pytest.approx(
+        [0.905, 1.0545], rel=1e-15)
+
+
+def test_rmsprop_by_hand():
+    # v1 = 0.01·0.25 = 0.0025, θ1 = 1 − 0.1·0.5/(0.05 + ε)
+    # v2 = 0.99·0.0025 + 0.01·1 = 0.012475, θ2 = θ1 + 0.1·1/(√0.012475 + ε)
+    t1 = 1 - 0.1 * 0.5 / (0.05 + 1e-8)
+    t2 = t1 + 0.1 / (math.sqrt(0.012475) + 1e-8)
+    assert two_steps(optim.RMSprop, 0.5, -1.0, lr=0.1) == pytest.approx([t1, t2], rel=1e-14)
+
+
+def test_adam_by_hand():
+    # t=1: m = 0.05, v = 0.00025, m̂ = 0.5, v̂ = 0.25: θ1 = 1 − 0.1·0.5/(0.5 + ε)
+    t1 = 1 - 0.1 * 0.5 / (0.5 + 1e-8)
+    # t=2: m = 0.045 − 0.1 = −0.055, v = 0.00024975 + 0.001 = 0.00124975
+    m_hat, v_hat = -0.055 / (1 - 0.81), 0.00124975 / (1 - 0.998001)
+    t2 = t1 - 0.1 * m_hat / (math.sqrt(v_hat) + 1e-8)
+    assert two_steps(optim.Adam, 0.5, -1.0, lr=0.1) == pytest.approx([t1, t2], rel=1e-14)
+
+
+def test_optimistic_adam_by_hand():
+    # betas (0.5, 0.9). t=1: m = 0.25, v = 0.025, m̂ = 0.5, v̂ = 0.25, u1 = 0.5/(0.5 + ε); θ1 = 1 − 2η·u1
+    eta, eps = 0.1, 1e-8
+    u1 = 0.5 / (0.5 + eps)
+    t1 = 1 - 2 * eta * u1
+    # t=2: m = 0.125 − 0.5 = −0.375, v = 0.0225 + 0.1 = 0.1225, m̂ = −0.375/0.75 = −0.5, v̂ = 0.1225/0.19
+    u2 = -0.5 / (math.sqrt(0.1225 / 0.19) + eps)
+    t2 = t1 - 2 * eta * u2 + eta * u1
+    assert two_steps(optim.OptimisticAdam, 0.5, -1.0, lr=eta) == pytest.approx([t1, t2], rel=1e-14)
+
+
+def test_optimistic_sgd_by_hand():
+    # θ1 = 1 − 2·0.1·0.5 = 0.9 (g_{−1} = 0);  θ2 = 0.9 − 2·0.1·(−1) + 0.1·0.5 = 1.15
+    assert two_steps(optim.OptimisticSGD, 0.5, -1.0, lr=0.1) == pytest.approx([0.9, 1.15], rel=1e-15)
+
+
+# ----------------------------------------------------------------------------- Proposition 1
+def bilinear_gradients(x, y):
+    """V(x, y) = xᵀy: x descends (grad y), y ascends (we hand it −∂V/∂y = −x)."""
+    x.grad = y.grad = None
+    (x * y).sum().backward()
+    y.grad = -y.grad  # a new array (never modify .grad in place)
+
+
+def test_gd_spirals_out_and_omd_converges_on_bilinear_game():
+    """Daskalakis et al. 2018, min_x max_y xᵀy: simultaneous GD multiplies ‖x‖² + ‖y‖² by exactly
+    (1 + η²) every step, while optimistic GD converges to the equilibrium (0, 0)."""
+    eta = 0.1
+    rng = np.random.default_rng(4)
+    x0, y0 = rng.standard_normal(5), rng.standard_normal(5)
+
+    x = minigan.Tensor(x0.copy(), requires_grad=True)
+    y = minigan.Tensor(y0.copy(), requires_grad=True)
+    opt_x, opt_y = optim.SGD([x], lr=eta), optim.SGD([y], lr=eta)
+    r = float(x0 @ x0 + y0 @ y0)
+    for _ in range(200):
+        bilinear_gradients(x, y)
+        opt_x.step()
+        opt_y.step()
+        r_next = float(x.data @ x.data + y.data @ y.data)
+        assert r_next == pytest.approx((1 + eta**2) * r, rel=1e-13)
+        r = r_next
+    assert r > 6 * float(x0 @ x0 + y0 @ y0)  # (1.01)^200 ≈ 7.3: diverging
+
+    x = minigan.Tensor(x0.copy(), requires_grad=True)
+    y = minigan.Tensor(y0.copy(), requires_grad=True)
+    opt_x, opt_y = optim.OptimisticSGD([x], lr=eta), optim.OptimisticSGD([y], lr=eta)
+    start = float(x0 @ x0 + y0 @ y0)
+    for _ in range(4000):
+        bilinear_gradients(x, y)
+        opt_x.step()
+        opt_y.step()
+    assert float(x.data @ x.data + y.data @ y.data) < 1e-8 * start
+
+
+# ----------------------------------------------------------------------------- bad arguments
+ALL = [optim.SGD, optim.RMSprop, optim.Adam, optim.OptimisticAdam, optim.OptimisticSGD]
+WITH_BETAS = [optim.Adam, optim.OptimisticAdam]
+WITH_EPS = [optim.RMSprop, optim.Adam, optim.OptimisticAdam]
+
+BAD = (
+    [(c, dict(lr=-1.0), ValueError, "lr") for c in ALL]
+    + [(c, dict(lr=0.0), ValueError, "lr") for c in ALL]
+    + [(c, dict(lr=float("nan")), ValueError, "lr") for c in ALL]
+    + [(c, dict(lr="0.1"), TypeError, "lr") for c in ALL]
+    + [(c, dict(lr=0.1, betas=(1.0, 0.9)), ValueError, "betas") for c in WITH_BETAS]
+    + [(c, dict(lr=0.1, betas=(0.9, -0.1)), ValueError, "betas") for c in WITH_BETAS]
+    + [(c, dict(lr=0.1, betas=0.9), TypeError, "betas") for c in WITH_BETAS]
+    + [(c, dict(lr=0.1, eps=-1.0), ValueError, "eps") for c in WITH_EPS]
+    + [(c, dict(lr=0.1, eps=float("nan")), ValueError, "eps") for c in WITH_EPS]
+    + [
+        (optim.SGD, dict(lr=0.1, momentum=-0.1), ValueError, "momentum"),
+        (optim.SGD, dict(lr=0.1, nesterov=True), ValueError, "nesterov"),
+        (optim.SGD, dict(lr=0.1, weight_decay=-1.0), ValueError, "weight_decay"),
+        (optim.RMSprop, dict(lr=0.1, alpha=1.0), ValueError, "alpha"),
+        (optim.RMSprop, dict(lr=0.1, momentum=-0.1), ValueError, "momentum"),
+    ]
+)
+
+
+@pytest.mark.parametrize("cls, kwargs, exc, word", BAD, ids=lambda v: getattr(v, "__name__", None))
+def test_bad_hyperparameters_raise_clear_errors(cls, kwargs, exc, word):
+    with pytest.raises(exc) as info:
+        cls(make_params(), **kwargs)
+    msg = str(info.value)
+    assert cls.__name__ in msg and word in msg and "got" in msg
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_bad_parameter_lists(cls):
+    with pytest.raises(ValueError, match=f"{cls.__name__}: got an empty parameter list"):
+        cls([], lr=0.1)
+    with pytest.raises(TypeError, match=f"{cls.__name__}: parameter 1 is a ndarray"):
+        cls([make_params()[0], np.zeros(3)], lr=0.1)
+    with pytest.raises(ValueError, match="requires_grad=False"):
+        cls([minigan.Tensor(np.zeros(3))], lr=0.1)
+    with pytest.raises(TypeError, match="single Tensor"):
+        cls(make_params()[0], lr=0.1)
+    p = make_params()[0]
+    with pytest.raises(ValueError, match="twice"):
+        cls([p, p], lr=0.1)
+
+
+def test_gradient_of_wrong_shape_raises():
+    p = make_params()[0]
+    opt = optim.Adam([p])
+    p.grad = np.zeros(7)
+    with pytest.raises(ValueError, match=r"Adam.step: parameter 0 has shape \(3, 4\) but its .grad has shape"):
+        opt.step()
+
+
+# ----------------------------------------------------------------------------- behaviour
+CONFIGS = [
+    (optim.SGD, dict(lr=0.05, momentum=0.9, nesterov=True)),
+    (optim.RMSprop, dict(lr=0.01, momentum=0.5, centered=True)),
+    (optim.Adam, dict(lr=0.01, weight_decay=0.01)),
+    (optim.OptimisticAdam, dict(lr=0.01)),
+    (optim.OptimisticSGD, dict(lr=0.05)),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs", CONFIGS)
+def test_float32_stays_float32_and_grad_is_untouched(cls, kwargs):
+    params = make_params(dtype=np.float32)
+    data_ids = [id(p.data) for p in params]
+    opt = cls(params, **kwargs)
+    for gs in grad_sequence(3):
+        held = []
+        for p, g in zip(params, gs):
+            p.grad = g.astype(np.float32)
+            held.append((p.grad, p.grad.copy()))
+        opt.step()
+        for g, copy in held:
+            np.testing.assert_array_equal(g, copy)  # step() never writes into .grad
+    assert [id(p.data) for p in params] == data_ids  # updated in place
+    for p, s in zip(params, opt.state):
+        assert p.dtype == np.float32
+        for v in s.values():
+            if isinstance(v, np.ndarray):
+                assert v.dtype == np.float32
+
+
+@pytest.mark.parametrize("cls, kwargs", CONFIGS)
+def test_params_without_grad_are_skipped_and_zero_grad_sets_none(cls, kwargs):
+    params = make_params()
+    before = params[1].data.copy()
+    opt = cls(params, **kwargs)
+    params[0].grad = np.ones(params[0].shape)
+    opt.step()
+    np.testing.assert_array_equal(params[1].data, before)
+    assert opt.state[1] == {}
+    assert not np.array_equal(params[0].data, make_params()[0].data)
+    opt.zero_grad()
+    assert all(p.grad is None for p in params)
+    assert cls.__name__ in repr(opt) and "lr=" in repr(opt)
+
+
+@pytest.mark.parametrize("cls, kwargs", CONFIGS)
+def test_resume_from_state_dict_gives_the_same_trajectory(cls, kwargs, tmp_path):
+    grads = grad_sequence(20)
+    params = make_params()
+    straight = run(cls(params, **kwargs), params, grads)
+
+    params = make_params()
+    opt = cls(params, **kwargs)
+    run(opt, params, grads[:10])
+    save({"opt": opt.state_dict(), "params": [p.data for p in params]}, tmp_path / "ckpt.npz")
+    run(opt, params, grads[10:12])  # keep going: the saved snapshot must not change
+
+    ckpt = load(tmp_path / "ckpt.npz")
+    resumed = [minigan.Tensor(a, requires_grad=True) for a in ckpt["params"]]
+    opt2 = cls(resumed, lr=0.5)  # different lr: load_state_dict restores the saved one
+    opt2.load_state_dict(ckpt["opt"])
+    assert opt2.lr == kwargs["lr"]
+    after = run(opt2, resumed, grads[10:])
+    for a, b in zip(after, straight):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_load_state_dict_mismatches_raise():
+    params = make_params()
+    opt = optim.Adam(params)
+    run(opt, params, grad_sequence(2))
+    sd = opt.state_dict()
+    with pytest.raises(ValueError, match="got the state of a 'Adam' optimizer, expected 'SGD'"):
+        optim.SGD(make_params(), lr=0.1).load_state_dict(sd)
+    with pytest.raises(ValueError, match="state for 3 parameters, this optimizer has 2"):
+        optim.Adam(make_params()[:2]).load_state_dict(sd)
+    other = [minigan.Tensor(np.zeros(s), requires_grad=True) for s in [(4, 3), (5,), ()]]
+    with pytest.raises(ValueError, match=r"state 'm' of parameter 0 has shape \(3, 4\), but the parameter "
+                                         r"has shape \(4, 3\)"):
+        optim.Adam(other).load_state_dict(sd)
+    bad = dict(sd, hyperparameters=dict(sd["hyperparameters"], lr=-1.0))
+    with pytest.raises(ValueError, match="Adam: lr must be"):
+        optim.Adam(make_params()).load_state_dict(bad)
+    with pytest.raises(TypeError, match="expected a dict"):
+        opt.load_state_dict([1, 2])

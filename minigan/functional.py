@@ -204,3 +204,108 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     if bias is None:
         return C.ConvTranspose2d.apply(x, weight, **params)
     return C.ConvTranspose2d.apply(x, weight, _float(bias, op, "bias"), **params)
+
+
+from minigan.function import Function  # noqa: E402  (appended section: the fused batch-norm op)
+
+
+class BatchNorm(Function):
+    """y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε), per channel (axis 1), as ONE fused op.
+
+    Training: μ, σ² are the batch's (biased) statistics over every axis but 1, and the running
+    estimates move towards them (``running ← (1−momentum)·running + momentum·batch``, with the
+    unbiased σ²·m/(m−1), as PyTorch).  Evaluation: μ, σ² are the running estimates (constants).
+    """
+
+    def forward(self, x, gamma, beta, training, running_mean, running_var, momentum, eps):
+        xp = backend.get_array_module(x)
+        axes = (0,) + tuple(range(2, x.ndim))  # all but the channel axis
+        shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)  # broadcasts a per-channel vector against x
+        m = x.size // x.shape[1]  # values per channel
+        if training:
+            if m < 2:
+                raise ShapeError(
+                    f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}"
+                )
+            mean = x.mean(axis=axes, keepdims=True)
+            var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+            if running_mean is not None:  # the side effect PyTorch's F.batch_norm also has
+                running_mean *= 1 - momentum
+                running_mean += (momentum * mean.reshape(-1)).astype(running_mean.dtype)
+                running_var *= 1 - momentum
+                running_var += (momentum * m / (m - 1) * var.reshape(-1)).astype(running_var.dtype)
+        else:
+            mean = running_mean.astype(x.dtype, copy=False).reshape(shape)
+            var = running_var.astype(x.dtype, copy=False).reshape(shape)
+        inv_std = 1 / xp.sqrt(var + x.dtype.type(eps))
+        x_hat = (x - mean) * inv_std
+        g = gamma.reshape(shape)
+        self.saved = (x_hat, inv_std, g)
+        self.training, self.m, self.axes = training, m, axes
+        return g * x_hat + beta.reshape(shape)
+
+    def backward(self, grad):  # dx = (1/m)·γ/σ·(m·dy − Σdy − x̂·Σ(dy·x̂)) (train), γ/σ·dy (eval)
+        x_hat, inv_std, g = self.saved
+        need = self.needs_input_grad
+        sum_dy = grad.sum(axis=self.axes, keepdims=True)
+        sum_dy_xhat = (grad * x_hat).sum(axis=self.axes, keepdims=True)
+        dx = None
+        if need[0]:
+            if self.training:
+                dx = (g * inv_std / self.m) * (self.m * grad - sum_dy - x_hat * sum_dy_xhat)
+            else:
+                dx = g * inv_std * grad
+        dgamma = sum_dy_xhat.reshape(-1) if need[1] else None
+        dbeta = sum_dy.reshape(-1) if need[2] else None
+        return dx, dgamma, dbeta
+
+
+def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """Batch normalisation over axis 1 of (N, C), (N, C, L) or (N, C, H, W), as ``torch.nn.functional``.
+
+    running_mean/running_var: (C,) Tensors or arrays (or None): used in evaluation, updated in
+    place in training.  weight γ and bias β: (C,) (default 1 and 0).
+    """
+    x = _float(x, "batch_norm")
+    if x.ndim not in (2, 3, 4):
+        raise ShapeError(f"batch_norm: input must be (N, C), (N, C, L) or (N, C, H, W), got shape {x.shape}")
+    c = x.shape[1]
+    xp = backend.get_array_module(x.data)
+    rm = running_mean.data if isinstance(running_mean, Tensor) else running_mean
+    rv = running_var.data if isinstance(running_var, Tensor) else running_var
+    if (rm is None) != (rv is None) or (not training and rm is None):
+        raise ValueError("batch_norm: evaluation needs both running_mean and running_var (training may pass neither)")
+    for name, stat in (("running_mean", rm), ("running_var", rv)):
+        if stat is not None and tuple(stat.shape) != (c,):
+            raise ShapeError(f"batch_norm: {name} has shape {tuple(stat.shape)}, expected ({c},) for input {x.shape}")
+    if not 0 <= momentum <= 1 or not eps > 0:
+        raise ValueError(f"batch_norm: need 0 <= momentum <= 1 and eps > 0, got momentum={momentum}, eps={eps}")
+    gamma = Tensor._make(xp.ones(c, dtype=x.dtype)) if weight is None else _float(weight, "batch_norm", "weight")
+    beta = Tensor._make(xp.zeros(c, dtype=x.dtype)) if bias is None else _float(bias, "batch_norm", "bias")
+    for name, t in (("weight", gamma), ("bias", beta)):
+        if t.shape != (c,):
+            raise ShapeError(f"batch_norm: {name} has shape {t.shape}, expected ({c},) for input {x.shape}")
+    return BatchNorm.apply(x, gamma, beta, training=bool(training), running_mean=rm, running_var=rv,
+                           momentum=float(momentum), eps=float(eps))
+
+
+def embedding(indices, weight):
+    """Rows of ``weight`` (num_embeddings, dim) picked by integer ``indices`` of any shape → (*indices.shape, dim).
+
+    The gradient goes through getitem, which adds up the gradients of repeated indices.
+    """
+    weight = _float(weight, "embedding", "weight")
+    idx = indices.data if isinstance(indices, Tensor) else indices
+    if isinstance(idx, (list, tuple, int)) or backend.is_numpy_scalar(idx):
+        idx = backend.np.asarray(idx)
+    if not backend.is_array(idx):
+        raise TypeError(f"embedding: indices must be an integer Tensor or array, got {type(indices).__name__}")
+    if not backend.is_integer(idx.dtype):
+        raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+    if backend.device_of(idx) != weight.device:
+        idx = backend.to_device(idx, weight.device)
+    n = weight.shape[0]
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):
+        bad = int(idx.min()) if int(idx.min()) < 0 else int(idx.max())
+        raise ValueError(f"embedding: index {bad} is out of range for {n} embeddings (expected 0 <= index < {n})")
+    return weight[idx]

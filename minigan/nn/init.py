@@ -1,0 +1,153 @@
+"""Weight initialisers, in place on a Parameter's (or Tensor's) data, as in ``torch.nn.init``.
+
+All draw from minigan's seeded generator (``minigan.manual_seed``) on the tensor's own device.
+The fans of a weight (``calculate_fan_in_and_fan_out``):
+
+    Linear (out, in):                    fan_in = in,        fan_out = out
+    Conv2d (out, in, kh, kw):            fan_in = in·kh·kw,  fan_out = out·kh·kw
+    ConvTranspose2d (in, out, kh, kw):   fan_in = out·kh·kw, fan_out = in·kh·kw  (PyTorch's convention:
+                                         axis 1 counts as "in")
+
+The point of the scaled initialisers is to keep the variance of activations (Glorot: and of
+gradients) the same from layer to layer, so a deep net neither explodes nor dies at step 0.
+"""
+
+from __future__ import annotations
+
+import math
+
+from minigan import backend
+from minigan.tensor import Tensor
+
+
+def _data(tensor, op):
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{op}: expected a Parameter or Tensor, got {type(tensor).__name__}")
+    if not backend.is_floating(tensor.dtype):
+        raise TypeError(f"{op}: the tensor must be floating-point, got dtype {tensor.dtype}")
+    return tensor.data
+
+
+def calculate_fan_in_and_fan_out(tensor):
+    """(fan_in, fan_out) of a weight with at least 2 axes: axis 1 × receptive field, axis 0 × receptive field."""
+    shape = tensor.shape
+    if len(shape) < 2:
+        raise ValueError(
+            f"calculate_fan_in_and_fan_out: needs a weight with at least 2 axes, got shape {tuple(shape)}"
+        )
+    receptive = 1
+    for n in shape[2:]:
+        receptive *= n
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def calculate_gain(nonlinearity: str, param=None) -> float:
+    """The factor that keeps the activation variance at 1 through a nonlinearity (PyTorch's table)."""
+    if nonlinearity in ("linear", "conv2d", "conv_transpose2d", "sigmoid"):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else float(param)
+        return math.sqrt(2.0 / (1 + slope**2))
+    raise ValueError(
+        f"calculate_gain: unknown nonlinearity {nonlinearity!r}; expected linear, sigmoid, tanh, relu or leaky_relu"
+    )
+
+
+def uniform_(tensor, a: float = 0.0, b: float = 1.0):
+    """U(a, b): mean (a+b)/2, variance (b−a)²/12."""
+    data = _data(tensor, "uniform_")
+    if not a <= b:
+        raise ValueError(f"uniform_: need a <= b, got a={a}, b={b}")
+    xp = backend.get_array_module(data)
+    data[...] = backend.rand(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(b - a) + data.dtype.type(a)
+    return tensor
+
+
+def normal_(tensor, mean: float = 0.0, std: float = 1.0):
+    """N(mean, std²)."""
+    data = _data(tensor, "normal_")
+    if not std >= 0:
+        raise ValueError(f"normal_: std must be >= 0, got {std}")
+    xp = backend.get_array_module(data)
+    data[...] = backend.randn(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(std) + data.dtype.type(mean)
+    return tensor
+
+
+def constant_(tensor, value: float):
+    _data(tensor, "constant_")[...] = value
+    return tensor
+
+
+def zeros_(tensor):
+    return constant_(tensor, 0.0)
+
+
+def ones_(tensor):
+    return constant_(tensor, 1.0)
+
+
+def xavier_uniform_(tensor, gain: float = 1.0):
+    """Glorot & Bengio 2010: U(−a, a) with a = gain·√(6 / (fan_in + fan_out)), so Var = gain²·2/(fan_in + fan_out)."""
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    return uniform_(tensor, -bound, bound)
+
+
+def xavier_normal_(tensor, gain: float = 1.0):
+    """Glorot & Bengio 2010: N(0, σ²) with σ = gain·√(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+
+
+def _kaiming_std(tensor, a, mode, nonlinearity, op):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"{op}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
+    fan = fan_in if mode == "fan_in" else fan_out
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"):
+    """He et al. 2015: U(−b, b) with b = gain·√(3 / fan), so Var = gain²/fan (gain = √(2/(1+a²)) for leaky ReLU)."""
+    std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
+    bound = math.sqrt(3.0) * std
+    return uniform_(tensor, -bound, bound)
+
+
+def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"):
+    """He et al. 2015: N(0, gain²/fan); for ReLU (a = 0) that is N(0, 2/fan_in)."""
+    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"))
+
+
+def default_init_(weight, bias=None):
+    """PyTorch's default for Linear and Conv layers.
+
+    weight: kaiming_uniform_(a=√5), i.e. U(−1/√fan_in, 1/√fan_in), Var = 1/(3·fan_in);
+    bias:   U(−1/√fan_in, 1/√fan_in).
+    """
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = calculate_fan_in_and_fan_out(weight)
+        bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        uniform_(bias, -bound, bound)
+    return weight
+
+
+def dcgan_normal_(module):
+    """Radford et al. 2016 (DCGAN): every Conv/ConvTranspose/Linear weight ~ N(0, 0.02²), bias = 0;
+    every BatchNorm γ ~ N(1, 0.02²), β = 0.  Applied to ``module`` and all its submodules."""
+    from minigan.nn.layers import BatchNorm1d, BatchNorm2d, Conv2d, ConvTranspose2d, Linear
+
+    for m in module.modules():
+        if isinstance(m, (Conv2d, ConvTranspose2d, Linear)):
+            normal_(m.weight, 0.0, 0.02)
+            if m.bias is not None:
+                zeros_(m.bias)
+        elif isinstance(m, (BatchNorm1d, BatchNorm2d)):
+            normal_(m.weight, 1.0, 0.02)
+            zeros_(m.bias)
+    return module

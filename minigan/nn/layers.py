@@ -1,0 +1,257 @@
+"""The layers, each a thin Module around one function of ``minigan.functional``.
+
+Weight layouts and default initialisation are PyTorch's, so weights copy across::
+
+    Linear(in, out)                    weight (out, in),            bias (out,)
+    Conv2d(in, out, k)                 weight (out, in, k, k),      bias (out,)
+    ConvTranspose2d(in, out, k)        weight (in, out, k, k),      bias (out,)
+    BatchNorm1d/2d(C)                  weight γ (C,), bias β (C,),  buffers running_mean, running_var (C,)
+    Embedding(num, dim)                weight (num, dim)
+
+Parameters are float32 and created on the active backend (``minigan.use_backend``).
+"""
+
+from __future__ import annotations
+
+from minigan import backend
+from minigan import functional as F
+from minigan.errors import ShapeError
+from minigan.nn import init
+from minigan.nn.module import Module, Parameter
+from minigan.ops.conv import pair
+
+
+def _empty(*shape):
+    """A float32 array on the active backend, to be filled by an initialiser."""
+    return backend.active_module().zeros(shape, dtype=backend.DEFAULT_DTYPE)
+
+
+def _positive_int(value, name, layer):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}")
+    return value
+
+
+# ----------------------------------------------------------------------------- affine layers
+class Linear(Module):
+    """y = x Wᵀ + b (one fused op).  Init: W, b ~ U(−1/√in, 1/√in) (PyTorch's default)."""
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True):
+        super().__init__()
+        self.in_features = _positive_int(in_features, "in_features", "Linear")
+        self.out_features = _positive_int(out_features, "out_features", "Linear")
+        self.weight = Parameter(_empty(out_features, in_features))
+        self.bias = Parameter(_empty(out_features)) if bias else None
+        init.default_init_(self.weight, self.bias)
+
+    def forward(self, x):
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Conv2d(Module):
+    """2-D convolution, weight (out, in, kh, kw).  H_out = ⌊(H + 2·padding − k) / stride⌋ + 1.
+
+    Init: W, b ~ U(−1/√fan_in, 1/√fan_in) with fan_in = in·kh·kw (PyTorch's default).
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True):
+        super().__init__()
+        self.in_channels = _positive_int(in_channels, "in_channels", "Conv2d")
+        self.out_channels = _positive_int(out_channels, "out_channels", "Conv2d")
+        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d", 1)
+        self.stride = pair(stride, "stride", "Conv2d", 1)
+        self.padding = pair(padding, "padding", "Conv2d", 0)
+        self.weight = Parameter(_empty(out_channels, in_channels, *self.kernel_size))
+        self.bias = Parameter(_empty(out_channels)) if bias else None
+        init.default_init_(self.weight, self.bias)
+
+    def forward(self, x):
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
+
+    def extra_repr(self):
+        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding}, bias={self.bias is not None}")
+
+
+class ConvTranspose2d(Module):
+    """Transposed convolution (the adjoint of Conv2d), weight (in, out, kh, kw).
+
+    H_out = (H − 1)·stride − 2·padding + k + output_padding;  k=4, stride=2, padding=1 doubles H.
+    Init: PyTorch's default, whose fan_in for this layout is out·kh·kw.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, bias=True):
+        super().__init__()
+        self.in_channels = _positive_int(in_channels, "in_channels", "ConvTranspose2d")
+        self.out_channels = _positive_int(out_channels, "out_channels", "ConvTranspose2d")
+        self.kernel_size = pair(kernel_size, "kernel_size", "ConvTranspose2d", 1)
+        self.stride = pair(stride, "stride", "ConvTranspose2d", 1)
+        self.padding = pair(padding, "padding", "ConvTranspose2d", 0)
+        self.output_padding = pair(output_padding, "output_padding", "ConvTranspose2d", 0)
+        self.weight = Parameter(_empty(in_channels, out_channels, *self.kernel_size))
+        self.bias = Parameter(_empty(out_channels)) if bias else None
+        init.default_init_(self.weight, self.bias)
+
+    def forward(self, x):
+        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding)
+
+    def extra_repr(self):
+        extra = f", output_padding={self.output_padding}" if any(self.output_padding) else ""
+        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding}{extra}, bias={self.bias is not None}")
+
+
+# ----------------------------------------------------------------------------- normalisation
+class _BatchNorm(Module):
+    """Shared by BatchNorm1d/2d: γ = 1, β = 0, running mean 0, running var 1 (PyTorch's start)."""
+
+    expected_ndim: tuple = ()
+    expected_layout = ""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1):
+        super().__init__()
+        name = type(self).__name__
+        self.num_features = _positive_int(num_features, "num_features", name)
+        if not eps > 0 or not 0 <= momentum <= 1:
+            raise ValueError(f"{name}: need eps > 0 and 0 <= momentum <= 1, got eps={eps}, momentum={momentum}")
+        self.eps, self.momentum = float(eps), float(momentum)
+        xp = backend.active_module()
+        self.weight = Parameter(xp.ones(num_features, dtype=backend.DEFAULT_DTYPE))
+        self.bias = Parameter(xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE))
+        self.register_buffer("running_mean", xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE))
+        self.register_buffer("running_var", xp.ones(num_features, dtype=backend.DEFAULT_DTYPE))
+
+    def forward(self, x):
+        shape = getattr(x, "shape", None)
+        if shape is None or len(shape) not in self.expected_ndim or shape[1] != self.num_features:
+            raise ShapeError(
+                f"{type(self).__name__}({self.num_features}): got input of shape {shape}, "
+                f"expected {self.expected_layout} with C = {self.num_features}"
+            )
+        return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                            training=self.training, momentum=self.momentum, eps=self.eps)
+
+    def extra_repr(self):
+        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch norm of (N, C) or (N, C, L): per feature C, over the batch (and L)."""
+
+    expected_ndim = (2, 3)
+    expected_layout = "(N, C) or (N, C, L)"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch norm of images (N, C, H, W): per channel, over the batch and all pixels."""
+
+    expected_ndim = (4,)
+    expected_layout = "(N, C, H, W)"
+
+
+# ----------------------------------------------------------------------------- regularisation, activations
+class Dropout(Module):
+    """Inverted dropout: in training zero each element with probability p and scale the rest by
+    1/(1−p); in evaluation the identity.  Seed 003 suggests it on D's input."""
+
+    def __init__(self, p: float = 0.5):
+        super().__init__()
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+            raise ValueError(f"Dropout: p must be a probability in [0, 1), got {p!r}")
+        self.p = float(p)
+
+    def forward(self, x):
+        return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+class ReLU(Module):
+    def forward(self, x):
+        return F.relu(x)
+
+
+class LeakyReLU(Module):
+    def __init__(self, negative_slope: float = 0.01):
+        super().__init__()
+        self.negative_slope = float(negative_slope)
+
+    def forward(self, x):
+        return F.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self):
+        return f"negative_slope={self.negative_slope}"
+
+
+class Sigmoid(Module):
+    def forward(self, x):
+        return F.sigmoid(x)
+
+
+class Tanh(Module):
+    def forward(self, x):
+        return F.tanh(x)
+
+
+class Identity(Module):
+    def forward(self, x):
+        return x
+
+
+class Flatten(Module):
+    """(N, d1, d2, ...) → (N, d1·d2·...): flattens axes start_dim..end_dim (default: all but the batch)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        ndim = x.ndim
+        start, end = self.start_dim % ndim, self.end_dim % ndim
+        if start > end:
+            raise ShapeError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} "
+                             f"for an input of shape {x.shape}")
+        return x.reshape(*x.shape[:start], -1, *x.shape[end + 1:])
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """(N, d) → (N, *shape): e.g. a generator's Linear output reshaped to (N, C, H, W)."""
+
+    def __init__(self, dim: int, unflattened_size):
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, x):
+        d = self.dim % x.ndim
+        return x.reshape(*x.shape[:d], *self.unflattened_size, *x.shape[d + 1:])
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class Embedding(Module):
+    """A lookup table: integer indices (any shape) → rows of weight (num_embeddings, embedding_dim).
+
+    Used by the conditional GAN to embed class labels.  Init: N(0, 1) (PyTorch's default).
+    Repeated indices in a batch add up their gradients (getitem scatters with accumulation).
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int):
+        super().__init__()
+        self.num_embeddings = _positive_int(num_embeddings, "num_embeddings", "Embedding")
+        self.embedding_dim = _positive_int(embedding_dim, "embedding_dim", "Embedding")
+        self.weight = Parameter(_empty(num_embeddings, embedding_dim))
+        init.normal_(self.weight)
+
+    def forward(self, indices):
+        return F.embedding(indices, self.weight)
+
+    def extra_repr(self):
+        return f"{self.num_embeddings}, {self.embedding_dim}"

@@ -1,0 +1,338 @@
+"""Module, Parameter and Sequential: the containers that networks are built from.
+
+A network is a ``Module`` whose attributes are its layers (other Modules) and its learnable
+``Parameter``s; assigning one registers it, so ``parameters()`` can find every weight::
+
+    class Discriminator(nn.Module):
+        def __init__(self):
+            super().__init__()                 # must come first: it creates the registries
+            self.hidden = nn.Linear(784, 128)  # registered in self._modules
+            self.out = nn.Linear(128, 1)
+
+        def forward(self, x):
+            return self.out(F.leaky_relu(self.hidden(x), 0.2))
+
+    D = Discriminator()
+    [name for name, _ in D.named_parameters()]   # ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from minigan import backend
+from minigan.errors import ShapeError
+from minigan.tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that is a learnable weight: it always requires grad and a Module registers it.
+
+    ``Parameter(data)`` takes a floating array or Tensor (the data is shared, not copied);
+    integer data raises, since an integer cannot be nudged by a gradient.
+    """
+
+    def __init__(self, data):
+        if isinstance(data, Tensor):
+            data = data.data
+        if not backend.is_array(data):
+            raise TypeError(f"Parameter: expected a floating-point array or Tensor, got {type(data).__name__}")
+        if not backend.is_floating(data.dtype):
+            raise TypeError(f"Parameter: data must be floating-point, got dtype {data.dtype}")
+        super().__init__(data, requires_grad=True)
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class Module:
+    """Base class of every layer and network: override ``forward``; call the module to run it."""
+
+    def __init__(self):
+        # object.__setattr__ skips our own __setattr__ below, which needs these dicts to exist.
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    # ------------------------------------------------------------------ registration
+    def __setattr__(self, name, value):
+        """``self.fc = Linear(...)`` registers a submodule; ``self.w = Parameter(...)`` a parameter."""
+        if "_parameters" not in self.__dict__:
+            raise RuntimeError(
+                f"{type(self).__name__}: call super().__init__() before assigning attributes such as {name!r}"
+            )
+        if isinstance(value, Parameter):
+            self._forget(name)
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._forget(name)
+            self._modules[name] = value
+        elif name in self._buffers:  # re-assigning a buffer (e.g. running_mean) keeps it a buffer
+            self._buffers[name] = value if isinstance(value, Tensor) or value is None else Tensor(value)
+        elif name in self._parameters and value is None:  # `self.bias = None`: no bias
+            self._parameters[name] = None
+        else:
+            self._forget(name)
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name):
+        """Remove ``name`` from wherever it was, so one name lives in one place."""
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        self._buffers.pop(name, None)
+        self.__dict__.pop(name, None)
+
+    def __getattr__(self, name):
+        """Called only when normal lookup fails: look in the three registries."""
+        for registry in ("_parameters", "_modules", "_buffers"):
+            entries = self.__dict__.get(registry)
+            if entries is not None and name in entries:
+                return entries[name]
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def __delattr__(self, name):
+        for registry in (self._parameters, self._modules, self._buffers):
+            if name in registry:
+                del registry[name]
+                return
+        object.__delattr__(self, name)
+
+    def register_buffer(self, name: str, tensor) -> None:
+        """A non-learnable state saved in ``state_dict`` and moved by ``to`` (e.g. BatchNorm's running mean)."""
+        if tensor is not None and not isinstance(tensor, Tensor):
+            tensor = Tensor(tensor)
+        self.__dict__.pop(name, None)
+        self._buffers[name] = tensor
+
+    def register_parameter(self, name: str, param) -> None:
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: {name!r} must be a Parameter or None, got {type(param).__name__}")
+        self._parameters[name] = param
+
+    # ------------------------------------------------------------------ running
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # ------------------------------------------------------------------ walking the tree
+    def named_modules(self, prefix: str = ""):
+        """(dotted name, module) for this module and every descendant, depth first."""
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [(f"{name}.{n}" if name else n, m) for n, m in module._modules.items() if m is not None]
+            stack.extend(reversed(children))
+
+    def modules(self):
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self):
+        for name, module in self._modules.items():
+            if module is not None:
+                yield name, module
+
+    def children(self):
+        for _, module in self.named_children():
+            yield module
+
+    def named_parameters(self, prefix: str = ""):
+        """(dotted name, Parameter) pairs, e.g. ('net.0.weight', ...); a shared Parameter appears once."""
+        seen = set()
+        for mod_name, module in self.named_modules(prefix):
+            for name, p in module._parameters.items():
+                if p is not None and id(p) not in seen:
+                    seen.add(id(p))
+                    yield (f"{mod_name}.{name}" if mod_name else name), p
+
+    def parameters(self):
+        for _, p in self.named_parameters():
+            yield p
+
+    def named_buffers(self, prefix: str = ""):
+        for mod_name, module in self.named_modules(prefix):
+            for name, b in module._buffers.items():
+                if b is not None:
+                    yield (f"{mod_name}.{name}" if mod_name else name), b
+
+    def buffers(self):
+        for _, b in self.named_buffers():
+            yield b
+
+    # ------------------------------------------------------------------ training switches
+    def zero_grad(self) -> None:
+        """Forget every parameter's gradient (``.grad = None``; the next backward starts afresh)."""
+        for p in self.parameters():
+            p.grad = None
+
+    def train(self, mode: bool = True) -> Module:
+        """Training mode (dropout drops, batch norm uses batch statistics) for this module and all below."""
+        for module in self.modules():
+            object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode: dropout is the identity, batch norm uses its running statistics."""
+        return self.train(False)
+
+    def requires_grad_(self, flag: bool = True) -> Module:
+        """Freeze (False) or unfreeze (True) every parameter.
+
+        Seed 000: while training G, D is frozen — gradients still flow *through* D to G's
+        output, but D's own weights get no ``.grad`` and so do not move.
+        """
+        for p in self.parameters():
+            p.requires_grad = bool(flag)
+        return self
+
+    # ------------------------------------------------------------------ state
+    def _named_state(self) -> OrderedDict:
+        """Dotted name → Tensor: each module's parameters, then its buffers (PyTorch's order)."""
+        state, seen = OrderedDict(), set()
+        for mod_name, module in self.named_modules():
+            for name, t in list(module._parameters.items()) + list(module._buffers.items()):
+                if t is not None and id(t) not in seen:
+                    seen.add(id(t))
+                    state[f"{mod_name}.{name}" if mod_name else name] = t
+        return state
+
+    def state_dict(self) -> OrderedDict:
+        """Dotted name → host NumPy copy, for every parameter and buffer."""
+        return OrderedDict((name, backend.asnumpy(t.data).copy()) for name, t in self._named_state().items())
+
+    def load_state_dict(self, state_dict, strict: bool = True) -> Module:
+        """Copy values into the parameters and buffers in place (they stay on their device).
+
+        Raises ValueError naming the first key that is missing, unexpected (when ``strict``),
+        or of another shape (always).
+        """
+        own = self._named_state()
+        if strict:
+            missing = [k for k in own if k not in state_dict]
+            unexpected = [k for k in state_dict if k not in own]
+            if missing or unexpected:
+                raise ValueError(
+                    f"load_state_dict: {type(self).__name__} key sets differ: first missing key "
+                    f"{missing[0] if missing else None!r} ({len(missing)} missing), first unexpected key "
+                    f"{unexpected[0] if unexpected else None!r} ({len(unexpected)} unexpected)"
+                )
+        arrays = {}
+        for name, t in own.items():  # check every shape before changing anything
+            if name not in state_dict:
+                continue
+            value = state_dict[name]
+            value = value.data if isinstance(value, Tensor) else value
+            if not backend.is_array(value):
+                value = backend.np.asarray(value)
+            if tuple(value.shape) != tuple(t.shape):
+                raise ShapeError(
+                    f"load_state_dict: {name!r} has shape {tuple(value.shape)} in the state dict, "
+                    f"but the module's has shape {tuple(t.shape)}"
+                )
+            arrays[name] = value
+        for name, value in arrays.items():
+            t = own[name]
+            xp = backend.get_array_module(t.data)
+            t.data[...] = xp.asarray(backend.to_device(value, t.device), dtype=t.dtype)
+        return self
+
+    def to(self, device: str) -> Module:
+        """Move every parameter and buffer (and gradient) to 'cpu' or 'cuda', in place; returns self."""
+        for t in list(self.parameters()) + list(self.buffers()):
+            t.data = backend.to_device(t.data, device)
+            if t.grad is not None:
+                t.grad = backend.to_device(t.grad, device)
+        return self
+
+    # ------------------------------------------------------------------ printing
+    def extra_repr(self) -> str:
+        """The arguments shown between the parentheses, e.g. 'in_features=2, out_features=3'."""
+        return ""
+
+    def __repr__(self):
+        lines = []
+        for name, module in self._modules.items():
+            child = repr(module).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {child}")
+        if not lines:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        return head + "\n" + "\n".join(lines) + "\n)"
+
+
+class Sequential(Module):
+    """Layers applied one after another: ``Sequential(Linear(2, 8), ReLU(), Linear(8, 1))``.
+
+    Indexable (``net[0]``, ``net[-1]``, ``net[1:]``), ``len(net)``, and iterable.
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        for i, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(f"Sequential: argument {i} must be a Module, got {type(module).__name__}")
+            self._modules[str(i)] = module
+
+    def forward(self, x):
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, index):
+        layers = list(self._modules.values())
+        if isinstance(index, slice):
+            return Sequential(*layers[index])
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"Sequential: index must be an int or a slice, got {type(index).__name__}")
+        if not -len(layers) <= index < len(layers):
+            raise ValueError(f"Sequential: index {index} is out of range for {len(layers)} layers")
+        return layers[index]
+
+    def append(self, module: Module) -> Sequential:
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential.append: expected a Module, got {type(module).__name__}")
+        self._modules[str(len(self._modules))] = module
+        return self
+
+
+class ModuleList(Module):
+    """A list of modules that registers them (a plain Python list would hide their parameters)."""
+
+    def __init__(self, modules=()):
+        super().__init__()
+        for module in modules:
+            self.append(module)
+
+    def append(self, module: Module) -> ModuleList:
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList.append: expected a Module, got {type(module).__name__}")
+        self._modules[str(len(self._modules))] = module
+        return self
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, index):
+        layers = list(self._modules.values())
+        if isinstance(index, slice):
+            return ModuleList(layers[index])
+        if not -len(layers) <= index < len(layers):
+            raise ValueError(f"ModuleList: index {index} is out of range for {len(layers)} modules")
+        return layers[index]

@@ -60,6 +60,8 @@ def get_array_module(*arrays):
         return numpy
     found = None
     for a in arrays:
+        if isinstance(a, numpy.generic):  # a NumPy scalar (e.g. a Python number given our dtype) mixes with both
+            continue
         mod = _cupy if isinstance(a, _cupy.ndarray) else numpy
         if found is None:
             found = mod
@@ -145,11 +147,11 @@ def scatter_add(target, index, values):
 
 # ----------------------------------------------------------------------------- dtypes
 def is_floating(dtype) -> bool:
-    return numpy.issubdtype(numpy.dtype(dtype), numpy.floating)
+    return numpy.dtype(dtype).kind == "f"
 
 
 def is_integer(dtype) -> bool:
-    return numpy.issubdtype(numpy.dtype(dtype), numpy.integer)
+    return numpy.dtype(dtype).kind in "iu"
 
 
 def is_bool(dtype) -> bool:

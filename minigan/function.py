@@ -148,15 +148,14 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **params):
         """Run the op on tensors; record it in the graph when a gradient may be needed."""
-        from minigan.tensor import Tensor  # the one circular edge: Tensor methods call Function.apply
-
         fn = cls()
         fn.saved = None
         fn.retained = None
-        requires_grad = _grad_enabled and any(t.requires_grad for t in inputs)
-        fn.needs_input_grad = tuple(t.requires_grad for t in inputs) if requires_grad else None
+        needs = tuple([t.requires_grad for t in inputs])
+        requires_grad = _grad_enabled and True in needs
+        fn.needs_input_grad = needs if requires_grad else None
         arrays = [t.data for t in inputs]
-        if len(arrays) > 1 and backend._cupy is not None:
+        if backend._cupy is not None and len(arrays) > 1:
             backend.get_array_module(*arrays)  # raises a clear BackendError on a cpu/cuda mix
         try:
             out = fn.forward(*arrays, **params)
@@ -168,7 +167,7 @@ class Function:
         if _anomaly_enabled:
             fn.created_at = _user_frame()
             _check_finite(cls.__name__, "forward output", out, fn.created_at)
-        result = Tensor._make(out, requires_grad)
+        result = _Tensor._make(out, requires_grad)
         if requires_grad:
             fn.inputs = inputs
             result._ctx = fn
@@ -181,3 +180,12 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+# Tensor imports this module, so the reverse import happens once, at the end (see tensor.py).
+_Tensor = None
+
+
+def _bind_tensor_class(cls) -> None:
+    global _Tensor
+    _Tensor = cls

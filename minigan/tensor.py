@@ -294,11 +294,11 @@ class Tensor:
         """Wrap a Python number or array as a constant tensor; a scalar takes our dtype."""
         if isinstance(other, Tensor):
             return other
-        xp = backend.get_array_module(self.data)
         if isinstance(other, (int, float)) and not isinstance(other, bool):
-            if backend.is_floating(self.data.dtype):
-                return Tensor._make(xp.asarray(other, dtype=self.data.dtype))
-            return Tensor._make(xp.asarray(other))
+            dtype = self.data.dtype
+            if dtype.kind == "f":  # a NumPy scalar of our dtype: float32 stays float32, on either backend
+                return Tensor._make(dtype.type(other))
+            return Tensor._make(backend.get_array_module(self.data).asarray(other))
         if backend.is_array(other) or isinstance(other, (list, tuple, bool)) or backend.is_numpy_scalar(other):
             return Tensor(other)
         raise TypeError(f"unsupported operand: Tensor and {type(other).__name__}")
@@ -456,8 +456,10 @@ class Tensor:
         return Tensor._make(self.data.argmax(axis=axis))
 
 
-# The ops import Tensor only inside Function.apply, so these imports at the bottom are
-# safe: each operator method above calls plain, readable code in minigan/ops/.
+# Function.apply builds Tensors; tell it the class once (function.py cannot import this module
+# at its top, since this module imports it).  The ops are imported at the bottom for the same
+# reason: each operator method above calls plain, readable code in minigan/ops/.
+_fn._bind_tensor_class(Tensor)
 from minigan.ops import activation as A  # noqa: E402
 from minigan.ops import elementwise as E  # noqa: E402
 from minigan.ops import linalg as L  # noqa: E402

@@ -6,15 +6,14 @@
     y.backward()          # x.grad == 2x
 """
 
-from minigan import backend
+from minigan import backend, functional, nn, optim
 from minigan.backend import BackendError, cupy_available, use_backend
 from minigan.errors import AnomalyError, GradcheckError, GraphError, IndexOutOfRange, ShapeError
 from minigan.function import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from minigan.tensor import Tensor
-
-from minigan import functional  # noqa: I001  (after Tensor: functional builds on it)
 from minigan.functional import cat, stack
 from minigan.gradcheck import gradcheck
+from minigan.serialization import load, save
+from minigan.tensor import Tensor
 
 __version__ = "0.1.0"
 
@@ -55,7 +54,8 @@ def ones(*shape, requires_grad=False, dtype=None) -> Tensor:
 
 __all__ = [
     "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "manual_seed",
-    "cat", "stack", "gradcheck", "GradcheckError", "use_backend", "cupy_available", "functional",
+    "cat", "stack", "gradcheck", "nn", "optim", "save", "load", "GradcheckError", "use_backend",
+    "cupy_available", "functional",
     "detect_anomaly", "randn", "rand", "zeros", "ones", "backend",
     "ShapeError", "GraphError", "AnomalyError", "BackendError", "IndexOutOfRange",
 ]

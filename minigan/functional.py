@@ -8,6 +8,7 @@ from __future__ import annotations
 from minigan import backend
 from minigan.errors import ShapeError
 from minigan.ops import activation as A
+from minigan.ops import conv as C
 from minigan.ops import elementwise as E
 from minigan.ops import linalg as L
 from minigan.ops import loss as LS
@@ -180,8 +181,6 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
 
     H_out = ⌊(H + 2·padding − kh) / stride⌋ + 1 (likewise W); stride and padding are ints or (h, w) pairs.
     """
-    from minigan.ops import conv as C
-
     x, weight = _float(x, "conv2d"), _float(weight, "conv2d", "weight")
     params = {"stride": C.pair(stride, "stride", "conv2d", 1),
               "padding": C.pair(padding, "padding", "conv2d", 0)}
@@ -196,8 +195,6 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     H_out = (H − 1)·stride − 2·padding + kh + output_padding (likewise W): with kernel 4, stride 2,
     padding 1 it doubles H.  output_padding (< stride) adds rows/columns at the bottom/right.
     """
-    from minigan.ops import conv as C
-
     op = "conv_transpose2d"
     x, weight = _float(x, op), _float(weight, op, "weight")
     params = {"stride": C.pair(stride, "stride", op, 1), "padding": C.pair(padding, "padding", op, 0),

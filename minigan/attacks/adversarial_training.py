@@ -1,0 +1,94 @@
+"""Adversarial training: learn from the attack that is made against you, at every step.
+
+Goodfellow, Shlens & Szegedy 2015, Section 6 ("Adversarial training of deep networks"): train on
+the objective
+
+    J̃(θ, x, y) = α · J(θ, x, y) + (1 − α) · J(θ, x + ε·sign(∇ₓJ(θ, x, y)), y)
+
+with α = 0.5, "continually updating our supply of adversarial examples, to make them resist the
+current version of the model". Seed ``000_86d72be7ddb4d79e.txt``: "One simple technique that can
+help is to *train* explicitly on adversarial examples. This is easy, since we can create
+adversarial examples at will."
+
+Two gradients, two roles, in every step of ``train_adversarially``:
+  1. ∇ₓJ with θ frozen (``fgsm``): where to push each pixel to hurt the CURRENT model most;
+  2. ∇_θ J̃ with x' held fixed: how to change the weights so that push hurts less next time.
+Holding x' fixed in step 2 loses nothing: x' depends on θ only through sign(·), whose derivative
+is 0 almost everywhere.
+"""
+
+from __future__ import annotations
+
+import minigan.functional as F
+from minigan import backend
+from minigan.attacks.fgsm import _as_input, check_clip, check_eps, fgsm
+from minigan.backend import np
+from minigan.optim import Adam
+from minigan.tensor import Tensor
+
+
+def adversarial_loss(model, x, y, eps, alpha=0.5, clip=(0.0, 1.0)):
+    """J̃ = α·J(θ, x, y) + (1 − α)·J(θ, x', y) with x' = fgsm(model, x, y, eps, clip): a scalar Tensor.
+
+    J is the mean cross-entropy. The graph reaches the model's parameters (through both terms) and
+    not x': call ``.backward()`` and step an optimizer as usual. The two forward passes run in the
+    model's current mode (training mode inside ``train_adversarially``, so dropout is on), while
+    x' itself is made in evaluation mode (see ``fgsm``).
+    """
+    who = "adversarial_loss"
+    eps = check_eps(eps, who)
+    clip = check_clip(clip, who)
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"{who}: alpha must be a number in [0, 1] (the weight of the clean loss), got {alpha!r}")
+    x = _as_input(model, x, who)
+    x_adv = fgsm(model, x, y, eps, clip=clip)  # step 1: ∇ₓJ, θ frozen; x' is a constant from here on
+    clean = F.cross_entropy(model(Tensor(x, device=backend.device_of(x))), y)  # J(θ, x, y)
+    adversarial = F.cross_entropy(model(x_adv), y)  # J(θ, x', y)
+    return alpha * clean + (1.0 - alpha) * adversarial
+
+
+def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr=1e-3, alpha=0.5,
+                        clip=(0.0, 1.0), seed=0, verbose=False):
+    """Minimise J̃ (``adversarial_loss``) with Adam over ``epochs`` passes of shuffled minibatches.
+
+    images: float (N, ...) in the clip range; labels: int (N,). The minibatch order comes from a
+    NumPy permutation seeded by ``seed`` (a new one each epoch, from the same generator), so the
+    same seed and the same starting weights give the same run. The model may be fresh (training
+    from scratch) or already trained (fine-tuning: the CLI and the demo do this, see ``cli.py``).
+    Returns the mean J̃ of every epoch; the model is left in evaluation mode.
+    """
+    who = "train_adversarially"
+    eps = check_eps(eps, who)
+    check_clip(clip, who)
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
+    images = images.data if isinstance(images, Tensor) else images
+    labels = labels.data if isinstance(labels, Tensor) else labels
+    images, labels = backend.asnumpy(images), backend.asnumpy(labels)
+    if len(images) != len(labels) or len(images) == 0:
+        raise ValueError(f"{who}: got {len(images)} images and {len(labels)} labels, expected the same count (> 0)")
+    if not backend.is_integer(labels.dtype):
+        raise TypeError(f"{who}: labels must be integers, got dtype {labels.dtype}")
+    device = next((p.device for p in model.parameters()), "cpu")
+    rng = np.random.default_rng(seed)
+    opt = Adam(model.parameters(), lr=lr)
+    history = []
+    for epoch in range(epochs):
+        model.train()
+        order = rng.permutation(len(images))
+        total = 0.0
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            x = backend.to_device(images[idx], device)
+            y = backend.to_device(labels[idx], device)
+            loss = adversarial_loss(model, x, y, eps, alpha=alpha, clip=clip)  # J̃(θ, x, y)
+            opt.zero_grad()
+            loss.backward()  # step 2: ∇_θ J̃ — now the WEIGHTS are the leaves
+            opt.step()
+            total += loss.item() * len(idx)
+        history.append(total / len(order))
+        if verbose:
+            print(f"  adversarial epoch {epoch + 1:3d}/{epochs}  J~ {history[-1]:.4f}")
+    model.eval()
+    return history

@@ -1,0 +1,15 @@
+"""GANs that mirror their papers' pseudocode line by line.
+
+    GAN   Goodfellow et al. 2014, Algorithm 1 (minimax or non-saturating generator loss)
+    WGAN  Arjovsky, Chintala & Bottou 2017, Algorithm 1 (critic, weight clipping, RMSProp)
+    CGAN  Mirza & Osindero 2014 (the label goes to G and to D)
+
+``minigan.gans.recipes.build_experiment`` wires networks, optimizers and data together with tuned
+defaults; ``python -m minigan train ...`` (``minigan.gans.cli``) runs one from the command line.
+"""
+
+from minigan.gans.cgan import CGAN
+from minigan.gans.gan import GAN
+from minigan.gans.wgan import WGAN
+
+__all__ = ["GAN", "WGAN", "CGAN"]

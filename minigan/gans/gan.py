@@ -1,0 +1,173 @@
+"""The original GAN: Goodfellow et al. 2014, "Generative Adversarial Nets", Algorithm 1 (seed 002).
+
+    for number of training iterations do
+        for k steps do
+            Sample minibatch of m noise samples {z(1), ..., z(m)} from noise prior p_g(z).
+            Sample minibatch of m examples {x(1), ..., x(m)} from data generating distribution p_data(x).
+            Update the discriminator by ascending its stochastic gradient:
+                ∇θd 1/m Σ [log D(x(i)) + log(1 − D(G(z(i))))]
+        end for
+        Sample minibatch of m noise samples {z(1), ..., z(m)} from noise prior p_g(z).
+        Update the generator by descending its stochastic gradient:
+                ∇θg 1/m Σ log(1 − D(G(z(i))))
+    end for
+
+Our discriminator outputs a *logit* v, with D(x) = σ(v). Binary cross-entropy with logits is
+BCE(v, t) = −[t log σ(v) + (1 − t) log(1 − σ(v))], computed in a stable softplus form, so
+
+    1/m Σ [log D(x) + log(1 − D(G(z)))] = −[BCE(D(x), 1) + BCE(D(G(z)), 0)]
+
+and *ascending* the paper's objective is *descending* BCE on real = 1 / fake = 0.
+
+The generator's loss (seeds 000, 001, 003):
+  * "minimax": descend log(1 − D(G(z))) = −BCE(D(G(z)), 0), exactly the paper's line. Its gradient
+    vanishes when D confidently rejects the fakes (D(G(z)) ≈ 0), which is the case early on.
+  * "non-saturating" (default): descend −log D(G(z)) = BCE(D(G(z)), 1), "the gradient of −log(v) for
+    v ≈ 0 is very large" (seed 000); the paper's own remark below Algorithm 1 recommends it.
+
+Three pitfalls this file guards against (design.md):
+  1. the D step sees ``G(z).detach()``: no gradient flows into G while D learns;
+  2. the G step runs a FRESH forward pass through the *updated* D (never a graph built before D's step);
+  3. D is frozen (``requires_grad_(False)``) during the G step: gradients flow *through* D to G's output,
+     but D's weights get no ``.grad`` (seed 000: "Freeze D, and perform SGD on G").
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import minigan.functional as F
+from minigan import backend
+from minigan.function import no_grad
+from minigan.tensor import Tensor
+
+LOSSES = ("non-saturating", "minimax")
+
+
+def _positive_int(who, name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
+    return value
+
+
+@contextmanager
+def frozen(module):
+    """Inside the block ``module``'s parameters do not require grad (and so get no ``.grad``)."""
+    module.requires_grad_(False)
+    try:
+        yield module
+    finally:
+        module.requires_grad_(True)
+
+
+def full_like(logits: Tensor, value: float) -> Tensor:
+    """A constant target of the same shape, device and dtype as ``logits`` (no gradient)."""
+    xp = backend.get_array_module(logits.data)
+    return Tensor(xp.full(logits.shape, value, dtype=logits.dtype))
+
+
+class AdversarialTrainer:
+    """What GAN, WGAN and CGAN share: two networks, two optimizers, noise, sampling, checkpoints.
+
+    ``D`` is the discriminator (the critic for WGAN); ``step`` counts generator updates.
+    """
+
+    name = "adversarial"
+
+    def __init__(self, generator, discriminator, opt_g, opt_d, latent_dim, batch_size=64):
+        who = type(self).__name__
+        self.G, self.D = generator, discriminator
+        self.opt_g, self.opt_d = opt_g, opt_d
+        self.latent_dim = _positive_int(who, "latent_dim", latent_dim)
+        self.batch_size = _positive_int(who, "batch_size", batch_size)
+        self.step = 0
+
+    @property
+    def xp(self):
+        """numpy or cupy: wherever the generator's weights live."""
+        return backend.get_array_module(next(iter(self.G.parameters())).data)
+
+    def noise(self, m: int) -> Tensor:
+        """m samples z ~ p_z = N(0, I) of size latent_dim, on the generator's device."""
+        return Tensor(backend.randn((m, self.latent_dim), xp=self.xp))
+
+    def sample(self, n: int) -> Tensor:
+        """n generated samples G(z), in evaluation mode (batch norm uses its running statistics)."""
+        _positive_int(f"{type(self).__name__}.sample", "n", n)
+        was_training = self.G.training
+        self.G.eval()
+        try:
+            with no_grad():
+                return self.G(self.noise(n))
+        finally:
+            self.G.train(was_training)
+
+    # ------------------------------------------------------------------ checkpoints
+    def state_dict(self) -> dict:
+        return {"algorithm": self.name, "step": self.step,
+                "generator": self.G.state_dict(), "discriminator": self.D.state_dict(),
+                "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()}
+
+    def load_state_dict(self, state: dict) -> None:
+        if not isinstance(state, dict) or state.get("algorithm") != self.name:
+            got = state.get("algorithm") if isinstance(state, dict) else type(state).__name__
+            raise ValueError(f"{type(self).__name__}.load_state_dict: got the state of {got!r}, expected {self.name!r}")
+        self.G.load_state_dict(state["generator"])
+        self.D.load_state_dict(state["discriminator"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        self.step = int(state["step"])
+
+
+class GAN(AdversarialTrainer):
+    """``GAN(generator, discriminator, opt_g, opt_d, latent_dim, k=1, loss="non-saturating", batch_size=64)``.
+
+    ``discriminator`` returns logits (no sigmoid). ``train_step(sample_real)`` runs one iteration of
+    Algorithm 1, where ``sample_real(m)`` returns a Tensor of m real examples.
+    """
+
+    name = "gan"
+
+    def __init__(self, generator, discriminator, opt_g, opt_d, latent_dim, k=1, loss="non-saturating",
+                 batch_size=64):
+        super().__init__(generator, discriminator, opt_g, opt_d, latent_dim, batch_size)
+        self.k = _positive_int("GAN", "k", k)
+        if loss not in LOSSES:
+            raise ValueError(f"GAN: got loss={loss!r}, expected one of {LOSSES}")
+        self.loss = loss
+
+    def generator_loss(self, fake_logits: Tensor) -> Tensor:
+        """The quantity the generator descends, from D's logits on fresh fakes."""
+        if self.loss == "minimax":
+            # Algorithm 1: "descending ∇θg 1/m Σ log(1 − D(G(z)))";  log(1 − D) = −BCE(v, 0)
+            return -F.binary_cross_entropy_with_logits(fake_logits, full_like(fake_logits, 0.0))
+        # non-saturating (seed 000): descend −log D(G(z)) = BCE(v, 1)
+        return F.binary_cross_entropy_with_logits(fake_logits, full_like(fake_logits, 1.0))
+
+    def train_step(self, sample_real) -> dict:
+        """One outer iteration of Algorithm 1; returns floats {loss_d, loss_g, d_real, d_fake}."""
+        m, G, D = self.batch_size, self.G, self.D
+        for _ in range(self.k):                                             # for k steps do
+            z = self.noise(m)                                               #   Sample {z(i)} from p_g(z)
+            x = sample_real(m)                                              #   Sample {x(i)} from p_data(x)
+            # Update the discriminator by ascending ∇θd 1/m Σ [log D(x) + log(1 − D(G(z)))],
+            # i.e. descending BCE(D(x), 1) + BCE(D(G(z)), 0).  detach(): G gets no gradient here.
+            real_logits = D(x)
+            fake_logits = D(G(z).detach())
+            loss_d = (F.binary_cross_entropy_with_logits(real_logits, full_like(real_logits, 1.0))
+                      + F.binary_cross_entropy_with_logits(fake_logits, full_like(fake_logits, 0.0)))
+            self.opt_d.zero_grad()
+            loss_d.backward()
+            self.opt_d.step()                                               # θd ← θd + η·(ascent direction)
+        z = self.noise(m)                                                   # Sample {z(i)} from p_g(z)
+        # Update the generator by descending ∇θg 1/m Σ log(1 − D(G(z)))  (or −log D(G(z))).
+        # A FRESH forward through the UPDATED D, with D frozen: only G's weights get gradients.
+        with frozen(D):
+            loss_g = self.generator_loss(D(G(z)))
+            self.opt_g.zero_grad()
+            loss_g.backward()
+            self.opt_g.step()
+        self.step += 1
+        return {"loss_d": loss_d.item(), "loss_g": loss_g.item(),
+                "d_real": real_logits.detach().sigmoid().mean().item(),   # mean D(x)     (1 = "real")
+                "d_fake": fake_logits.detach().sigmoid().mean().item()}   # mean D(G(z))  (before D's update)

@@ -1,0 +1,166 @@
+"""The networks the GANs train: small MLPs for 2-D mixtures, DCGAN-style convnets for images.
+
+Every discriminator returns LOGITS of shape (N, 1) — no sigmoid: the GAN's loss applies it inside a
+stable BCE-with-logits, and the WGAN critic must not have one at all.
+
+Conditional variants (``num_classes > 0``, Mirza & Osindero 2014; seed 003: "the label goes to G and
+to D") take ``(input, labels)``:
+  * MLPs concatenate the one-hot label to z (in G) and to x (in D);
+  * the conv generator concatenates the one-hot label to z; the conv discriminator embeds the label
+    (``nn.Embedding``) into an extra H×W image channel.
+
+``PackedDiscriminator`` is PacGAN's packing (Lin et al. 2018): D judges ``pack`` samples at once,
+concatenated, which makes a collapsed generator easy to spot.
+"""
+
+from __future__ import annotations
+
+import minigan.functional as F
+from minigan import nn
+
+ACTIVATIONS = {"relu": lambda: nn.ReLU(), "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh": lambda: nn.Tanh()}
+
+
+def _activation(name):
+    if name not in ACTIVATIONS:
+        raise ValueError(f"models: got activation={name!r}, expected one of {tuple(ACTIVATIONS)}")
+    return ACTIVATIONS[name]()
+
+
+def _prod(shape):
+    n = 1
+    for s in shape:
+        n *= int(s)
+    return n
+
+
+def _with_label(x, labels, num_classes):
+    """[x, one_hot(labels)] along features (conditional), or x itself."""
+    if not num_classes:
+        return x
+    if labels is None:
+        raise ValueError("a conditional network needs labels: call it as net(x, labels)")
+    return F.cat([x, F.one_hot(labels, num_classes)], axis=1)
+
+
+def mlp(sizes, activation="relu", dropout_input=0.0):
+    """Linear layers sizes[0] → ... → sizes[-1] with ``activation`` between them (none after the last)."""
+    layers = [nn.Dropout(dropout_input)] if dropout_input > 0 else []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(_activation(activation))
+    return nn.Sequential(*layers)
+
+
+class MLPGenerator(nn.Module):
+    """z (N, latent_dim) [+ one-hot label] → hidden layers → a sample of ``out_shape``.
+
+    output: "linear" (2-D points) or "tanh" (images in [−1, 1]).
+    """
+
+    def __init__(self, latent_dim, out_shape=(2,), hidden=(128, 128, 128), activation="relu", output="linear",
+                 num_classes=0):
+        super().__init__()
+        self.out_shape, self.num_classes = tuple(out_shape), int(num_classes)
+        self.net = mlp([latent_dim + self.num_classes, *hidden, _prod(self.out_shape)], activation)
+        if output not in ("linear", "tanh"):
+            raise ValueError(f"MLPGenerator: got output={output!r}, expected 'linear' or 'tanh'")
+        self.output = output
+
+    def forward(self, z, labels=None):
+        x = self.net(_with_label(z, labels, self.num_classes))
+        if self.output == "tanh":
+            x = x.tanh()
+        return x.reshape(x.shape[0], *self.out_shape)
+
+
+class MLPDiscriminator(nn.Module):
+    """x (N, *in_shape) [+ one-hot label] → hidden layers → one logit (N, 1).
+
+    ``dropout_input`` > 0 drops input features (seeds 000/003: against neuron co-adaptation).
+    """
+
+    def __init__(self, in_shape=(2,), hidden=(128, 128, 128), activation="leaky_relu", dropout_input=0.0,
+                 num_classes=0):
+        super().__init__()
+        self.in_features, self.num_classes = _prod(in_shape), int(num_classes)
+        self.dropout = nn.Dropout(dropout_input) if dropout_input > 0 else nn.Identity()
+        self.net = mlp([self.in_features + self.num_classes, *hidden, 1], activation)
+
+    def forward(self, x, labels=None):
+        x = self.dropout(x.reshape(x.shape[0], self.in_features))
+        return self.net(_with_label(x, labels, self.num_classes))
+
+
+class PackedDiscriminator(nn.Module):
+    """PacGAN (Lin, Khetan, Fanti & Oh 2018): D sees ``pack`` samples concatenated into one input.
+
+    A batch (N, d) becomes (N/pack, pack·d): wrap an ``MLPDiscriminator(in_shape=(pack·d,))``.
+    The batch size must be a multiple of ``pack``.
+    """
+
+    def __init__(self, discriminator, pack):
+        super().__init__()
+        self.inner, self.pack = discriminator, int(pack)
+
+    def forward(self, x, labels=None):
+        n = x.shape[0]
+        if n % self.pack:
+            raise ValueError(f"PackedDiscriminator: batch of {n} is not a multiple of pack={self.pack}")
+        return self.inner(x.reshape(n // self.pack, -1))
+
+
+class DCGANGenerator(nn.Module):
+    """DCGAN-style (Radford et al. 2016): z → Linear → (4c, H/4, W/4) → ConvT ×2 (each doubles H, W) → tanh.
+
+    BatchNorm + ReLU inside G; works for 8×8 digits (H/4 = 2) and 28×28 MNIST (H/4 = 7).
+    """
+
+    def __init__(self, latent_dim, image_shape=(1, 8, 8), channels=32, num_classes=0):
+        super().__init__()
+        c_out, h, w = image_shape
+        if h % 4 or w % 4:
+            raise ValueError(f"DCGANGenerator: image height and width must be multiples of 4, got {image_shape}")
+        self.num_classes, self.start = int(num_classes), (4 * channels, h // 4, w // 4)
+        self.project = nn.Sequential(nn.Linear(latent_dim + self.num_classes, _prod(self.start)),
+                                     nn.BatchNorm1d(_prod(self.start)), nn.ReLU())
+        self.up = nn.Sequential(
+            nn.ConvTranspose2d(4 * channels, 2 * channels, 4, stride=2, padding=1),  # H/4 → H/2
+            nn.BatchNorm2d(2 * channels), nn.ReLU(),
+            nn.ConvTranspose2d(2 * channels, c_out, 4, stride=2, padding=1),        # H/2 → H
+            nn.Tanh(),
+        )
+
+    def forward(self, z, labels=None):
+        h = self.project(_with_label(z, labels, self.num_classes))
+        return self.up(h.reshape(h.shape[0], *self.start))
+
+
+class DCGANDiscriminator(nn.Module):
+    """Conv(4, stride 2) ×2 with LeakyReLU(0.2) (each halves H, W) → Linear → one logit.
+
+    Conditional: the label's embedding (num_classes → H·W) is reshaped to one extra input channel.
+    """
+
+    def __init__(self, image_shape=(1, 8, 8), channels=32, num_classes=0, dropout_input=0.0):
+        super().__init__()
+        c_in, h, w = image_shape
+        self.image_shape, self.num_classes = tuple(image_shape), int(num_classes)
+        if self.num_classes:
+            self.embed = nn.Embedding(self.num_classes, h * w)
+        self.dropout = nn.Dropout(dropout_input) if dropout_input > 0 else nn.Identity()
+        self.net = nn.Sequential(
+            nn.Conv2d(c_in + (1 if self.num_classes else 0), channels, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
+            nn.Conv2d(channels, 2 * channels, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
+            nn.Flatten(), nn.Linear(2 * channels * (h // 4) * (w // 4), 1),
+        )
+
+    def forward(self, x, labels=None):
+        x = self.dropout(x)
+        if self.num_classes:
+            if labels is None:
+                raise ValueError("DCGANDiscriminator: a conditional network needs labels: call it as D(x, labels)")
+            _, h, w = self.image_shape
+            x = F.cat([x, self.embed(labels).reshape(x.shape[0], 1, h, w)], axis=1)
+        return self.net(x)

@@ -421,7 +421,7 @@ class HandMLPGAN:
 
     def _backward(self, layers, acts, cache, g, want_params=True):
         """Backpropagate dL/d(output) = g; returns (dL/d(input), [[dW, db], ...] or None)."""
-        xp, grads = self.xp, []
+        grads = []
         for (w, _), act, (x, h) in zip(reversed(layers), reversed(acts), reversed(cache)):
             if act == "relu":
                 g = g * (h > 0)
@@ -483,7 +483,7 @@ class HandMLPGAN:
         return loss_r + loss_f, loss_g
 
 
-_HAND_ACTS = {
+HAND_ACTS = {
     "mlp-ring": (["relu", "relu", None], ["relu", "relu", None]),
     "mlp-mnist": (["lrelu", "lrelu", "tanh"], ["lrelu", "lrelu", None]),
 }
@@ -499,14 +499,14 @@ def make_hand(name, batch=None, seed=0):
     xp = backend.active_module()
     real = xp.asarray(data(rng, n))
     z = xp.asarray(rng.standard_normal((n, zdim)).astype("float32"))
-    return HandMLPGAN(G, D, *_HAND_ACTS[name], real, z), step
+    return HandMLPGAN(G, D, *HAND_ACTS[name], real, z), step
 
 
 def bench_hand_numpy():
     """mlp-ring and mlp-mnist: minigan vs hand-written array code (no autodiff), interleaved."""
     xp = backend.active_module()
     result = {"name": "hand-numpy"}
-    for name in _HAND_ACTS:
+    for name in HAND_ACTS:
         hand, step = make_hand(name, _RUN["batch"])
         times = time_interleaved({"minigan": (step, xp), "hand": (hand.step, xp)},
                                  _RUN["repeats"], _RUN["warmup"], target=0.15)
@@ -591,10 +591,10 @@ def bench_conv():
                 op = TF.conv_transpose2d if transposed else TF.conv2d
                 sync = torch_framework(torch).sync
 
-            def fwd(x=x, w=w, b=b, op=op):
+            def fwd(x=x, w=w, b=b, op=op, s=s, p=p):
                 return op(x, w, b, s, p)
 
-            def fwd_bwd(x=x, w=w, b=b, op=op):
+            def fwd_bwd(x=x, w=w, b=b, op=op, s=s, p=p):
                 op(x, w, b, s, p).sum().backward()
                 x.grad = w.grad = b.grad = None
 
@@ -624,7 +624,8 @@ def rss_bytes():
 
 
 def _live_tensors():
-    return sum(1 for o in gc.get_objects() if isinstance(o, minigan.Tensor))
+    tensor = minigan.Tensor  # type(), not isinstance(): never touches an object's own __class__
+    return sum(1 for o in gc.get_objects() if issubclass(type(o), tensor))
 
 
 def bench_soak(steps=None, checkpoints=10):
@@ -716,7 +717,8 @@ def print_table(results):
     for r in rows:
         t = f"{r['torch_ms']:.2f}" if "torch_ms" in r else "-"
         ratio = f"{r['ratio']:.2f}" if "ratio" in r else "-"
-        print(f"{r['name']:<10} {r['batch']:>5} {r['minigan_ms']:>11.2f} {t:>9} {ratio:>6} {r['minigan_peak_mb']:>8.1f}")
+        print(f"{r['name']:<10} {r['batch']:>5} {r['minigan_ms']:>11.2f} {t:>9} {ratio:>6} "
+              f"{r['minigan_peak_mb']:>8.1f}")
 
 
 def main(argv=None):

@@ -1,0 +1,91 @@
+"""The benchmark runs and builds what it says; no timing assertions (speed targets live in the bench)."""
+
+import json
+import math
+
+import pytest
+
+import minigan
+from minigan import bench
+
+SMALL = 4  # a tiny batch: these tests check that the code runs, not how fast
+
+
+@pytest.fixture(autouse=True)
+def _restore_bench_state():
+    saved = dict(bench._RUN)
+    yield
+    bench._RUN.clear()
+    bench._RUN.update(saved)
+
+
+def test_op_overhead_writes_valid_json(tmp_path):
+    out = tmp_path / "bench.json"
+    assert bench.main(["--only", "op_overhead", "--repeats", "1", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["machine"]["numpy"]
+    (r,) = data["results"]
+    assert r["name"] == "op_overhead" and r["us_per_op"] > 0
+    assert not (tmp_path / "bench.json.tmp").exists()  # written atomically
+
+
+def test_unknown_benchmark_is_refused(tmp_path, capsys):
+    assert bench.main(["--only", "nope", "--json", str(tmp_path / "b.json")]) == 2
+    assert "unknown benchmark" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", list(bench.WORKLOADS))
+def test_each_workload_runs_one_iteration_with_finite_losses(name):
+    step, G, D = bench.make_workload(name, bench.minigan_framework(), batch=SMALL)
+    before = [p.data.copy() for p in D.parameters()]
+    loss_d, loss_g = step()
+    assert math.isfinite(loss_d.item()) and math.isfinite(loss_g.item())
+    assert all(p.requires_grad for p in D.parameters())  # D is unfrozen again after the G step
+    assert any(not (p.data == b).all() for p, b in zip(D.parameters(), before))  # D's Adam step moved it
+
+
+@pytest.mark.parametrize("name", list(bench.HAND_ACTS))
+def test_hand_numpy_reference_matches_minigan(name):
+    hand, step = bench.make_hand(name, batch=SMALL)
+    for _ in range(2):  # the second iteration checks that both applied the same Adam update
+        hd, hg = hand.step()
+        md, mg = step()
+        assert math.isfinite(float(hd)) and math.isfinite(float(hg))
+        assert float(hd) == pytest.approx(md.item(), rel=1e-4, abs=1e-5)
+        assert float(hg) == pytest.approx(mg.item(), rel=1e-4, abs=1e-5)
+
+
+def test_soak_runs_a_few_steps():
+    r = bench.bench_soak(steps=4, checkpoints=2)
+    assert r["steps"] == 4 and r["rss_last_mb"] > 0 and r["live_tensors_last"] >= 0
+
+
+def test_threads_are_reported():
+    info = bench.thread_info()
+    assert "numpy_blas_threads" in info
+
+
+@pytest.mark.parametrize("name", list(bench.WORKLOADS))
+def test_torch_builds_identical_architectures(name):
+    torch = pytest.importorskip("torch")
+    bench._RUN.update(torch=torch, device="cpu")
+    mfw, tfw = bench.minigan_framework(), bench.torch_framework(torch)
+    step, G, D = bench.make_workload(name, mfw, batch=SMALL)
+    tstep, tG, tD = bench.make_workload(name, tfw, batch=SMALL, init_from=(G, D))
+    assert bench.n_parameters(G, mfw) == bench.n_parameters(tG, tfw)
+    assert bench.n_parameters(D, mfw) == bench.n_parameters(tD, tfw)
+    assert [tuple(p.shape) for p in G.parameters()] == [tuple(p.shape) for p in tG.parameters()]
+    assert [tuple(p.shape) for p in D.parameters()] == [tuple(p.shape) for p in tD.parameters()]
+    # same weights, same data, same step: the same losses
+    (md, mg), (td, tg) = step(), tstep()
+    assert md.item() == pytest.approx(td.item(), rel=1e-4)
+    assert mg.item() == pytest.approx(tg.item(), rel=1e-4)
+
+
+def test_compare_torch_op_overhead_gives_a_ratio(tmp_path):
+    pytest.importorskip("torch")
+    out = tmp_path / "b.json"
+    assert bench.main(["--only", "op_overhead", "--repeats", "1", "--compare", "torch", "--json", str(out)]) == 0
+    (r,) = json.loads(out.read_text())["results"]
+    assert r["ratio"] > 0 and r["torch_us_per_op"] > 0
+    minigan.manual_seed(0)

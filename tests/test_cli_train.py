@@ -1,0 +1,119 @@
+"""``python -m minigan train``: outputs, exact resume, clear one-line errors (tiny runs)."""
+
+import json
+
+import pytest
+
+from minigan.__main__ import main
+from minigan.backend import np
+from minigan.serialization import load
+
+BASE = ["--steps", "20", "--seed", "3", "--eval-every", "10", "--no-progress"]
+
+
+def train(tmp_path, *extra, name="run"):
+    out = tmp_path / name
+    return main(["train", *extra, *BASE, "--out", str(out)]), out
+
+
+def test_writes_metrics_pictures_and_checkpoint(tmp_path):
+    rc, out = train(tmp_path, "gan", "--data", "ring", "--batch-size", "32")
+    assert rc == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert {"config", "final", "evals", "losses", "status", "wall_seconds"} <= set(metrics)
+    assert metrics["status"] == "ok" and metrics["step"] == 20
+    assert {"modes_covered", "high_quality", "reverse_kl"} <= set(metrics["final"])
+    assert [e["step"] for e in metrics["evals"]] == [10, 20]
+    assert {"step", "loss_d", "loss_g", "d_real", "d_fake"} <= set(metrics["losses"])
+    assert metrics["config"]["algorithm"] == "gan" and metrics["config"]["seed"] == 3
+    for png in ("samples.png", "losses.png"):
+        assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    ckpt = load(out / "checkpoint.npz")
+    assert ckpt["step"] == 20 and ckpt["trainer"]["step"] == 20
+
+
+@pytest.mark.parametrize("algorithm,data", [("gan", "ring:4"), ("wgan", "grid:3")])
+def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, algorithm, data):
+    from minigan.gans import GAN, WGAN
+
+    args = [algorithm, "--data", data, "--batch-size", "16", "--checkpoint-every", "5"]
+    rc, full = train(tmp_path, *args, name="full")
+    assert rc == 0
+    trainer_cls = {"gan": GAN, "wgan": WGAN}[algorithm]
+    real_step = trainer_cls.train_step
+
+    def interrupted(self, sample_real):  # Ctrl-C during step 13: the last checkpoint is step 10
+        if self.step == 12:
+            raise KeyboardInterrupt
+        return real_step(self, sample_real)
+
+    with monkeypatch.context() as m:
+        m.setattr(trainer_cls, "train_step", interrupted)
+        rc, out = train(tmp_path, *args, name="split")
+    assert rc == 130 and load(out / "checkpoint.npz")["step"] == 10
+    rc, _ = train(tmp_path, *args, "--resume", name="split")
+    assert rc == 0
+    a, b = (json.loads((d / "metrics.json").read_text()) for d in (full, out))
+    assert a["final"] == {**b["final"], "eval_seconds": a["final"]["eval_seconds"]}
+    assert a["losses"] == b["losses"]
+    assert [e["step"] for e in b["evals"]] == [10, 20]
+    ca, cb = load(full / "checkpoint.npz"), load(out / "checkpoint.npz")
+    for net in ("generator", "discriminator"):
+        for k, v in ca["trainer"][net].items():
+            np.testing.assert_array_equal(v, cb["trainer"][net][k])
+
+
+def test_resume_without_checkpoint_or_with_other_settings_fails_clearly(tmp_path, capsys):
+    rc, _ = train(tmp_path, "gan", "--data", "ring", "--resume")
+    assert rc == 2 and "no checkpoint" in capsys.readouterr().err
+    rc, out = train(tmp_path, "gan", "--data", "ring", "--batch-size", "16", name="r")
+    assert rc == 0
+    rc = main(["train", "gan", "--data", "ring", *BASE, "--batch-size", "32", "--out", str(out), "--resume"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "batch_size" in err
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--data", "moons"], "unknown data 'moons'"),
+    (["--data", "ring:x"], "unknown data 'ring:x'"),
+    (["--data", "idx:/no/such/folder"], "no such folder"),
+    (["--optimizer", "adagrad"], "unknown optimizer 'adagrad'"),
+    (["--loss", "hinge"], "unknown loss 'hinge'"),
+    (["--steps", "0"], "--steps must be a positive integer"),
+])
+def test_user_mistakes_exit_2_with_one_line(tmp_path, capsys, argv, needle):
+    rc = main(["train", "gan", *argv, "--steps", "5", "--no-progress", "--out", str(tmp_path / "x")][:2 + len(argv)]
+              + ["--out", str(tmp_path / "x"), "--no-progress"] + ([] if "--steps" in argv else ["--steps", "5"]))
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert needle in err and err.count("\n") == 1, err
+
+
+def test_cgan_needs_labelled_data(tmp_path, capsys):
+    rc, _ = train(tmp_path, "cgan", "--data", "ring")
+    assert rc == 2 and "labelled" in capsys.readouterr().err
+
+
+def test_divergence_stops_with_a_clear_message(tmp_path, capsys, monkeypatch):
+    from minigan.gans import gan
+
+    real_step = gan.GAN.train_step
+
+    def step(self, sample_real):
+        out = real_step(self, sample_real)
+        return dict(out, loss_d=float("nan")) if self.step == 7 else out
+
+    monkeypatch.setattr(gan.GAN, "train_step", step)
+    rc, out = train(tmp_path, "gan", "--data", "ring", "--batch-size", "16", "--checkpoint-every", "5")
+    err = capsys.readouterr().err
+    assert rc == 2 and "diverged at step 7" in err and "step 5" in err
+    assert load(out / "checkpoint.npz")["step"] == 5
+    assert json.loads((out / "metrics.json").read_text())["status"].startswith("diverged")
+
+
+def test_image_data_writes_an_image_grid(tmp_path):
+    rc, out = train(tmp_path, "gan", "--data", "digits", "--batch-size", "16")
+    assert rc == 0
+    final = json.loads((out / "metrics.json").read_text())["final"]
+    assert final["pixel_std"] > 0 and final["num_samples"] > 0
+    assert (out / "samples.png").exists()

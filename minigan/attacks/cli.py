@@ -38,7 +38,9 @@ DEFAULT_EPS = (0.05, 0.1, 0.25)
 PAPER = {"source": "Goodfellow, Shlens & Szegedy 2015, Explaining and Harnessing Adversarial Examples",
          "dataset": "MNIST", "model": "maxout network", "eps": 0.25, "error_rate": 0.894,
          "mean_confidence_on_errors": 0.976, "error_rate_adversarially_trained": 0.179}
-ADV_RECIPE = dict(epochs=10, batch_size=64, lr=5e-4, alpha=0.5)
+# Measured on the digits (CNN, seed 0): 40 epochs at lr 2e-3, training at ε = 1.2 × the largest test ε,
+# bring the FGSM error at ε = 0.25 from 87% to about 18%; 15 epochs at ε = 0.25 only reach ~36%.
+ADV_RECIPE = dict(epochs=40, batch_size=64, lr=2e-3, alpha=0.5, eps_factor=1.2)
 
 
 def add_parser(subparsers):
@@ -58,7 +60,7 @@ def add_parser(subparsers):
     p.add_argument("--adv-epochs", type=int, default=ADV_RECIPE["epochs"],
                    help=f"adversarial fine-tuning epochs (default: {ADV_RECIPE['epochs']})")
     p.add_argument("--adv-eps", type=float, default=None,
-                   help="eps used during adversarial training (default: the largest --eps)")
+                   help="eps used during adversarial training (default: 1.2 x the largest --eps)")
     p.add_argument("--alpha", type=float, default=ADV_RECIPE["alpha"], help="weight of the clean loss in J~ (0.5)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N train and test images (quick runs)")
     p.add_argument("--backend", choices=("numpy", "cupy"), default=None, help="array backend (default: numpy)")
@@ -221,13 +223,16 @@ def error_figure(eps_list, before, after, path, clean_error=None, robust_clean_e
 # ----------------------------------------------------------------------------- the command
 def run(args) -> int:
     eps_list = [check_eps(e, "fgsm --eps") for e in args.eps]
-    adv_eps = check_eps(args.adv_eps if args.adv_eps is not None else max(eps_list), "fgsm --adv-eps")
+    adv_eps = args.adv_eps if args.adv_eps is not None else round(ADV_RECIPE["eps_factor"] * max(eps_list), 6)
+    adv_eps = check_eps(adv_eps, "fgsm --adv-eps")
     for name in ("epochs", "adv_epochs", "limit"):
         value = getattr(args, name)
         if value is not None and value < 1:
             raise ValueError(f"fgsm: --{name.replace('_', '-')} must be a positive integer, got {value}")
     if not 0.0 <= args.alpha <= 1.0:
         raise ValueError(f"fgsm: --alpha must be in [0, 1], got {args.alpha}")
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise ValueError(f"fgsm: --out {args.out!r} is a file, expected a folder (new or existing)")
     if args.backend:
         backend.use_backend(args.backend)
     t0 = time.perf_counter()

@@ -14,11 +14,22 @@ import argparse
 import sys
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is ONE line on stderr (exit 2), not the usage block.
+
+    ``add_subparsers`` builds the subcommands' parsers with this same class, so ``train foo``
+    and ``train gan --steps abc`` answer in one line too; ``--help`` still shows the usage.
+    """
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from minigan.attacks import cli as attacks_cli
     from minigan.gans import cli as gans_cli
 
-    parser = argparse.ArgumentParser(prog="python -m minigan", description="minigan: GANs from scratch in NumPy/CuPy")
+    parser = OneLineParser(prog="python -m minigan", description="minigan: GANs from scratch in NumPy/CuPy")
     sub = parser.add_subparsers(dest="command", required=True)
     gans_cli.add_parser(sub)  # "train"
     attacks_cli.add_parser(sub)  # "fgsm"
@@ -27,13 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help (0) or a usage mistake (2, already reported in one line)
+        return e.code if isinstance(e.code, int) else 2
     try:
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
         print("minigan: interrupted", file=sys.stderr)
         return 130
-    except (ValueError, TypeError, RuntimeError, FileNotFoundError, NotADirectoryError, PermissionError) as e:
+    except (ValueError, TypeError, RuntimeError, OSError) as e:  # OSError: a missing file, --out naming a file, ...
         print(f"minigan: error: {e}", file=sys.stderr)
         return 2
 

@@ -27,6 +27,8 @@ from minigan.serialization import load, save
 LOSS_NAMES = ("non-saturating", "minimax")
 # A resumed run must use the same settings as the run that wrote the checkpoint (steps may grow).
 RESUME_KEYS_IGNORED = ("steps",)
+# What checkpoint() writes; --resume checks for each before reading any.
+CHECKPOINT_KEYS = ("config", "trainer", "rng", "step", "eval_every", "checkpoint_every", "evals", "history")
 
 
 def add_parser(subparsers):
@@ -152,6 +154,8 @@ def run(args) -> int:
     exp = build_experiment(args.algorithm, args.data, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
                            batch_size=args.batch_size, **overrides)
     out_dir = Path(args.out or f"runs/{args.algorithm}-{args.data.replace(':', '_').replace('/', '_')}-s{args.seed}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"train: --out {str(out_dir)!r} is a file, expected a folder (new or existing)")
     ckpt_path = out_dir / "checkpoint.npz"
     steps = args.steps or exp.default_steps
     eval_every, ckpt_every = args.eval_every, args.checkpoint_every
@@ -161,6 +165,10 @@ def run(args) -> int:
         if not ckpt_path.is_file():
             raise FileNotFoundError(f"train --resume: no checkpoint at {str(ckpt_path)!r}; run without --resume first")
         ckpt = load(ckpt_path)
+        missing = [k for k in CHECKPOINT_KEYS if not isinstance(ckpt, dict) or k not in ckpt]
+        if missing:
+            raise ValueError(f"train --resume: {str(ckpt_path)!r} is a minigan checkpoint but not one written by "
+                             f"train (it has no {missing[0]!r} entry); expected the checkpoint.npz of a training run")
         saved = {k: v for k, v in ckpt["config"].items() if k not in RESUME_KEYS_IGNORED}
         now = {k: v for k, v in exp.config.items() if k not in RESUME_KEYS_IGNORED}
         diff = sorted(k for k in set(saved) | set(now) if saved.get(k) != now.get(k))

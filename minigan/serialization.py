@@ -15,7 +15,8 @@ with ``allow_pickle=False``, so loading a checkpoint never runs code):
 
 The write is atomic: the file is written to a temporary file in the same folder, flushed and
 ``fsync``-ed to disk, then renamed over ``path`` with ``os.replace`` (atomic on POSIX and
-Windows). An interrupted save (Ctrl-C, a full disk, a crash) leaves the previous checkpoint intact.
+Windows). An interrupted save (Ctrl-C, a full disk, a crash) leaves the previous checkpoint intact;
+the temporary file of a process killed mid-save is removed by the next save to the same path.
 """
 
 from __future__ import annotations
@@ -97,6 +98,40 @@ def _decode(node, arrays, where):
 
 
 # ----------------------------------------------------------------------------- save / load
+def _remove_orphans(folder: str, name: str) -> None:
+    """Delete temporary files of earlier saves to ``name`` whose process is gone.
+
+    A process killed (SIGKILL, power cut) in the middle of a save cannot remove its temporary
+    file. Each temporary file carries its writer's process id (``.NAME.PID.XXXX.tmp``), so the
+    next save removes those whose writer no longer runs, and never one that is still in flight.
+    POSIX only (elsewhere there is no safe way to ask whether a process id is alive).
+    """
+    if os.name != "posix":
+        return
+    prefix = f".{name}."
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.startswith(prefix) and entry.endswith(".tmp")):
+            continue
+        pid = entry[len(prefix):].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)  # signal 0 only asks whether the process exists
+            continue
+        except ProcessLookupError:
+            pass
+        except OSError:  # exists but belongs to someone else (EPERM): leave it
+            continue
+        try:
+            os.remove(os.path.join(folder, entry))
+        except OSError:
+            pass
+
+
 def save(state, path) -> None:
     """Write ``state`` (nested dicts/lists of arrays, Tensors, numbers, strings) to ``path`` atomically.
 
@@ -112,7 +147,8 @@ def save(state, path) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"save: the folder {folder!r} of {path!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    _remove_orphans(folder, os.path.basename(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.{os.getpid()}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)

@@ -9,7 +9,7 @@ ConvTranspose2d weight (C_in, C_out, kh, kw).
 How it works (read ``im2col`` and ``col2im`` first):
 
 * ``im2col`` lays every kh×kw window of the padded input out as one column of a matrix
-  ``cols`` of shape (C·kh·kw, N·H_out·W_out).  It reads the windows through a *strided view*
+  ``cols`` of shape (C·kh·kw, H_out·W_out·N).  It reads the windows through a *strided view*
   (no Python loop, no copy until the one ``ascontiguousarray``), so a convolution is ONE
   matrix product:  out = W.reshape(O, C·kh·kw) @ cols.
 * ``col2im`` is the adjoint of ``im2col``: every column entry is *added* back to the input
@@ -17,10 +17,15 @@ How it works (read ``im2col`` and ``col2im`` first):
   add them with one slice ``+=`` per kernel offset (kh·kw slices, each covering every
   window at once).  A scatter with repeated indices would be simpler to write but is
   undefined on CuPy, so we never use one.
-  col2im works in a *batch-last* layout (C, H, W, N): a strided slice ``[:, p::s, q::s]``
-  then still has N contiguous numbers innermost, so NumPy adds long runs.  In (C, N, H, W)
-  the innermost run is one output row (W_out numbers, strided: 7 for a 14→7 stride-2
-  layer), and col2im cost 1.5× the GEMM beside it; batch-last makes it ~5× cheaper.
+
+Memory layout — why "batch-last".  Inside this file an image batch is stored (C, H, W, N):
+the batch index varies fastest.  Then every strided window read (im2col) and every strided
+slice ``+=`` (col2im) moves N contiguous numbers at a time; in (N, C, H, W) the innermost run
+would be one output row (7 strided numbers for a 14→7 stride-2 layer) and both cost more than
+the GEMM beside them.  The ops *return* (N, C, H, W) as a transposed view of the (C, H, W, N)
+buffer (``x.shape``, indexing and every elementwise op are unaffected; NumPy keeps the layout
+through elementwise ops), so when one convolution feeds another through an activation, no
+transposing copy is ever made; ``to_batch_last`` copies only when it gets a plain NCHW array.
 
 The transposed convolution is conv2d's input-gradient run forwards (``col2im`` of W·x), and
 its backward runs conv2d's forward (``im2col`` of the gradient): the two ops are an adjoint
@@ -62,44 +67,53 @@ def _check_bias(bias, channels: int, op: str) -> None:
         raise ShapeError(f"{op}: bias has shape {bias.shape}, expected ({channels},)")
 
 
-# ----------------------------------------------------------------------------- im2col / col2im
+# ----------------------------------------------------------------------------- layouts, im2col / col2im
 
 
-def pad2d(x, ph: int, pw: int):
-    """Zero-pad the last two axes of (N, C, H, W) by ph rows and pw columns on each side."""
-    if ph == 0 and pw == 0:
-        return x
+def to_batch_last(x, ph: int = 0, pw: int = 0):
+    """(N, C, H, W) (any strides) → contiguous (C, H + 2·ph, W + 2·pw, N), zero-padded.
+
+    A no-copy reshape when ``x`` is already a transposed view of a (C, H, W, N) buffer and
+    no padding is asked for; otherwise one copy.
+    """
     xp = backend.get_array_module(x)
     n, c, h, w = x.shape
-    out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=x.dtype)
-    out[:, :, ph : ph + h, pw : pw + w] = x
+    x_t = x.transpose(1, 2, 3, 0)
+    if ph == 0 and pw == 0:
+        return xp.ascontiguousarray(x_t)
+    out = xp.zeros((c, h + 2 * ph, w + 2 * pw, n), dtype=x.dtype)
+    out[:, ph : ph + h, pw : pw + w] = x_t
     return out
 
 
-def im2col(x_padded, kh: int, kw: int, sh: int, sw: int):
-    """(N, C, Hp, Wp) → cols (C·kh·kw, N·Ho·Wo): column (n, i, j) is the window under output (i, j).
+def from_batch_last(a, ph: int = 0, pw: int = 0):
+    """(C, Hp, Wp, N) → an (N, C, H, W) *view* of it (no copy), cropping ph/pw from each side."""
+    hp, wp = a.shape[1], a.shape[2]
+    return a[:, ph : hp - ph, pw : wp - pw].transpose(3, 0, 1, 2)
 
-    cols[c, p, q, n, i, j] = x_padded[n, c, i·sh + p, j·sw + q], read through a strided view.
+
+def im2col(x_padded, kh: int, kw: int, sh: int, sw: int):
+    """(C, Hp, Wp, N) → cols (C·kh·kw, Ho·Wo·N): column (i, j, n) is the window under output (i, j) of image n.
+
+    cols[c, p, q, i, j, n] = x_padded[c, i·sh + p, j·sw + q, n], read through a strided view.
     """
     xp = backend.get_array_module(x_padded)
-    n, c, hp, wp = x_padded.shape
+    c, hp, wp, n = x_padded.shape
     ho, wo = (hp - kh) // sh + 1, (wp - kw) // sw + 1
-    s_n, s_c, s_h, s_w = x_padded.strides
+    s_c, s_h, s_w, s_n = x_padded.strides
     windows = xp.lib.stride_tricks.as_strided(
-        x_padded, shape=(c, kh, kw, n, ho, wo), strides=(s_c, s_h, s_w, s_n, s_h * sh, s_w * sw)
+        x_padded, shape=(c, kh, kw, ho, wo, n), strides=(s_c, s_h, s_w, s_h * sh, s_w * sw, s_n)
     )
-    return xp.ascontiguousarray(windows).reshape(c * kh * kw, n * ho * wo)
+    return xp.ascontiguousarray(windows).reshape(c * kh * kw, ho * wo * n)
 
 
 def col2im(cols, padded_shape, kh: int, kw: int, sh: int, sw: int):
     """The adjoint of ``im2col``: add every column entry back onto the pixel it came from.
 
-    ``cols`` is (C·kh·kw, Ho·Wo·N) — columns in batch-last order (i, j, n) — and
-    ``padded_shape`` is (N, C, Hp, Wp).  Returns (C, Hp, Wp, N), batch-last; callers use
-    ``_from_batch_last`` to crop and return to (N, C, H, W).
+    ``cols`` is (C·kh·kw, Ho·Wo·N) and ``padded_shape`` (C, Hp, Wp, N); returns (C, Hp, Wp, N).
     """
     xp = backend.get_array_module(cols)
-    n, c, hp, wp = padded_shape
+    c, hp, wp, n = padded_shape
     ho, wo = (hp - kh) // sh + 1, (wp - kw) // sw + 1
     cols = cols.reshape(c, kh, kw, ho, wo, n)
     out = xp.zeros((c, hp, wp, n), dtype=cols.dtype)
@@ -107,25 +121,6 @@ def col2im(cols, padded_shape, kh: int, kw: int, sh: int, sw: int):
         for q in range(kw):
             out[:, p : p + sh * (ho - 1) + 1 : sh, q : q + sw * (wo - 1) + 1 : sw] += cols[:, p, q]
     return out
-
-
-def _batch_last(a):
-    """(N, C, H, W) → contiguous (C, H·W·N): the GEMM operand whose product feeds ``col2im``."""
-    n, c, h, w = a.shape
-    return backend.get_array_module(a).ascontiguousarray(a.transpose(1, 2, 3, 0)).reshape(c, h * w * n)
-
-
-def _from_batch_last(a_chwn, ph: int, pw: int):
-    """(C, Hp, Wp, N) → contiguous (N, C, H, W), cropping ph/pw of padding from each side."""
-    xp = backend.get_array_module(a_chwn)
-    hp, wp = a_chwn.shape[1], a_chwn.shape[2]
-    return xp.ascontiguousarray(a_chwn[:, ph : hp - ph, pw : wp - pw].transpose(3, 0, 1, 2))
-
-
-def _channels_first(a):
-    """(N, C, H, W) → contiguous (C, N·H·W), the GEMM layout of an image batch."""
-    n, c, h, w = a.shape
-    return backend.get_array_module(a).ascontiguousarray(a.transpose(1, 0, 2, 3)).reshape(c, n * h * w)
 
 
 # ----------------------------------------------------------------------------- the ops
@@ -155,31 +150,31 @@ class Conv2d(Function):
         _check_bias(bias, o, "conv2d")
         ho, wo = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
 
-        x_pad = pad2d(x, ph, pw)
-        cols = im2col(x_pad, kh, kw, sh, sw)  # (C·kh·kw, N·Ho·Wo)
-        w2 = weight.reshape(o, c * kh * kw)
-        out = (w2 @ cols).reshape(o, n, ho, wo)  # the one GEMM
+        x_pad = to_batch_last(x, ph, pw)  # (C, Hp, Wp, N)
+        cols = im2col(x_pad, kh, kw, sh, sw)  # (C·kh·kw, Ho·Wo·N)
+        out = (weight.reshape(o, c * kh * kw) @ cols).reshape(o, ho, wo, n)  # the one GEMM
         if bias is not None:
             out += bias.reshape(o, 1, 1, 1)
         need = self.needs_input_grad  # None when no gradient will be asked for: save nothing
         self.geometry = (x_pad.shape, (kh, kw), (sh, sw), (ph, pw))
         if need:
             self.saved = (cols if need[1] else None, weight if need[0] else None)
-        return backend.get_array_module(out).ascontiguousarray(out.transpose(1, 0, 2, 3))
+        return from_batch_last(out)  # (N, O, Ho, Wo), a view of the (O, Ho, Wo, N) product
 
     def backward(self, grad):  # dL/dW = G·colsᵀ, dL/dcols = Wᵀ·G → col2im, dL/db = Σ G
         cols, weight = self.saved
         padded_shape, (kh, kw), (sh, sw), (ph, pw) = self.geometry
         need = self.needs_input_grad
         o = grad.shape[1]
+        g2 = to_batch_last(grad).reshape(o, -1)  # (O, Ho·Wo·N): no copy when grad came from conv ops
         dx = dw = db = None
         if need[0]:
-            dcols = weight.reshape(o, -1).T @ _batch_last(grad)  # (C·kh·kw, Ho·Wo·N)
-            dx = _from_batch_last(col2im(dcols, padded_shape, kh, kw, sh, sw), ph, pw)
+            dcols = weight.reshape(o, -1).T @ g2  # (C·kh·kw, Ho·Wo·N)
+            dx = from_batch_last(col2im(dcols, padded_shape, kh, kw, sh, sw), ph, pw)
         if need[1]:
-            dw = (_channels_first(grad) @ cols.T).reshape(o, padded_shape[1], kh, kw)  # (O, N·Ho·Wo)·colsᵀ
+            dw = (g2 @ cols.T).reshape(o, padded_shape[0], kh, kw)
         if len(need) > 2 and need[2]:
-            db = grad.sum(axis=(0, 2, 3))
+            db = g2.sum(axis=1)
         return (dx, dw, db) if len(need) > 2 else (dx, dw)
 
 
@@ -216,33 +211,32 @@ class ConvTranspose2d(Function):
                 f"stride {(sh, sw)}, padding {(ph, pw)}; expected at least 1×1 (padding too large)"
             )
         _check_bias(bias, c_out, "conv_transpose2d")
-        padded_shape = (n, c_out, ho + 2 * ph, wo + 2 * pw)
+        padded_shape = (c_out, ho + 2 * ph, wo + 2 * pw, n)
 
-        cols = weight.reshape(c_in, c_out * kh * kw).T @ _batch_last(x)  # the one GEMM: (C_out·kh·kw, H·W·N)
+        x2 = to_batch_last(x).reshape(c_in, h * w * n)  # (C_in, H·W·N)
+        cols = weight.reshape(c_in, c_out * kh * kw).T @ x2  # the one GEMM: (C_out·kh·kw, H·W·N)
         out = col2im(cols, padded_shape, kh, kw, sh, sw)  # (C_out, Hp, Wp, N)
         if bias is not None:
             out += bias.reshape(c_out, 1, 1, 1)  # the padding border is cropped away below
         need = self.needs_input_grad
         self.geometry = ((kh, kw), (sh, sw), (ph, pw))
         if need:
-            self.saved = (x if need[1] else None, weight if need[0] else None)
-        return _from_batch_last(out, ph, pw)
+            self.saved = (x2 if need[1] else None, weight if need[0] else None)
+        return from_batch_last(out, ph, pw)
 
     def backward(self, grad):  # dL/dx = conv2d(G, W),  dL/dW = x·im2col(G)ᵀ,  dL/db = Σ G
-        x, weight = self.saved
+        x2, weight = self.saved
         (kh, kw), (sh, sw), (ph, pw) = self.geometry
         need = self.needs_input_grad
         n, c_out = grad.shape[0], grad.shape[1]
-        c_in = weight.shape[0] if weight is not None else x.shape[1]
-        cols = im2col(pad2d(grad, ph, pw), kh, kw, sh, sw)  # (C_out·kh·kw, N·H·W)
+        c_in = weight.shape[0] if weight is not None else x2.shape[0]
+        cols = im2col(to_batch_last(grad, ph, pw), kh, kw, sh, sw)  # (C_out·kh·kw, H·W·N)
         dx = dw = db = None
         if need[0]:
             h, w = (grad.shape[2] + 2 * ph - kh) // sh + 1, (grad.shape[3] + 2 * pw - kw) // sw + 1
-            dx2 = weight.reshape(c_in, -1) @ cols  # (C_in, N·H·W)
-            xp = backend.get_array_module(dx2)
-            dx = xp.ascontiguousarray(dx2.reshape(c_in, n, h, w).transpose(1, 0, 2, 3))
+            dx = from_batch_last((weight.reshape(c_in, -1) @ cols).reshape(c_in, h, w, n))  # (C_in, H, W, N)
         if need[1]:
-            dw = (_channels_first(x) @ cols.T).reshape(c_in, c_out, kh, kw)  # (C_in, N·H·W)·colsᵀ
+            dw = (x2 @ cols.T).reshape(c_in, c_out, kh, kw)
         if len(need) > 2 and need[2]:
             db = grad.sum(axis=(0, 2, 3))
         return (dx, dw, db) if len(need) > 2 else (dx, dw)

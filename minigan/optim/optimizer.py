@@ -67,6 +67,14 @@ def check_nonnegative(who, name, value):
     return value
 
 
+def _is_parameter(p) -> bool:
+    try:
+        from minigan.nn.module import Parameter
+    except ImportError:  # minigan.nn not importable: plain Tensors only
+        return False
+    return isinstance(p, Parameter)
+
+
 def _check_params(who, params):
     if isinstance(params, Tensor):
         raise TypeError(
@@ -88,7 +96,7 @@ def _check_params(who, params):
                 f"{who}: parameter {i} is a {type(p).__name__}, expected a minigan Parameter "
                 "(or a Tensor with requires_grad=True)"
             )
-        if not p.requires_grad:
+        if not p.requires_grad and not _is_parameter(p):  # a frozen Parameter may be unfrozen later
             raise ValueError(f"{who}: parameter {i} (shape {p.shape}) has requires_grad=False; "
                              "expected a tensor that requires grad")
         if not p.is_leaf:

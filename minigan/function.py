@@ -163,6 +163,11 @@ class Function:
             raise
         except ValueError as e:  # NumPy's broadcasting/matmul complaints, made readable
             shapes = " and ".join(str(tuple(a.shape)) for a in arrays)
+            if "broadcast" in str(e):
+                raise ShapeError(
+                    f"{cls.__name__.lower()}: cannot broadcast inputs of shapes {shapes}; expected shapes that are "
+                    "equal, or 1, in each trailing axis (NumPy broadcasting)"
+                ) from None
             raise ShapeError(f"{cls.__name__.lower()}: cannot apply to inputs of shapes {shapes}: {e}") from None
         if _anomaly_enabled:
             fn.created_at = _user_frame()

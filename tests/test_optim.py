@@ -361,3 +361,17 @@ def test_load_state_dict_mismatches_raise():
         optim.Adam(make_params()).load_state_dict(bad)
     with pytest.raises(TypeError, match="expected a dict"):
         opt.load_state_dict([1, 2])
+
+
+def test_works_with_nn_parameters_including_frozen_ones():
+    nn = pytest.importorskip("minigan.nn")
+    minigan.manual_seed(0)
+    layer = nn.Linear(3, 2)
+    layer.requires_grad_(False)  # frozen now (seed 000: D is frozen during G's step) ...
+    opt = optim.Adam(layer.parameters(), lr=0.1)  # ... but still a parameter to optimize later
+    layer.requires_grad_(True)
+    before = layer.weight.data.copy()
+    x = minigan.Tensor(np.ones((4, 3), np.float32))
+    (layer(x) ** 2).sum().backward()
+    opt.step()
+    assert layer.weight.dtype == np.float32 and not np.array_equal(layer.weight.data, before)

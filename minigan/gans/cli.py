@@ -202,7 +202,10 @@ def run(args) -> int:
     last_good = start if args.resume else None
     try:
         for step in range(start + 1, steps + 1):
-            out = exp.train_step(steps)
+            # A diverging run overflows before its loss turns NaN: NumPy's warnings about that would
+            # bury the one-line message below, which names the step and the checkpoint kept.
+            with np.errstate(all="ignore"):
+                out = exp.train_step(steps)
             if not _finite(out):
                 bad = ", ".join(f"{k}={v}" for k, v in out.items() if not math.isfinite(v))
                 write_metrics({}, f"diverged at step {step}", time.perf_counter() - t0)

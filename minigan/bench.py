@@ -4,7 +4,8 @@
 Speed targets live here, never in unit tests.  Every figure is a median over repeats after a
 warm-up; with ``--compare torch`` minigan and PyTorch run the *same* workload in the same
 process, their repeats interleaved (minigan, torch, minigan, torch, ...) so that a burst of
-load on a shared machine hits both, and the ratio minigan/PyTorch is printed per workload.
+load on a shared machine hits both; the ratio minigan/PyTorch printed per workload is the
+median over repeats of each back-to-back pair's ratio.
 
 The benchmarks (``BENCHMARKS`` below):
 
@@ -81,7 +82,18 @@ def _calibrate(fn, sync, target):
 
 
 def time_interleaved(fns, repeats=7, warmup=2, inner=None, target=0.1):
-    """Median seconds per call of each ``fns[name] = (fn, xp_or_sync)``, repeats interleaved.
+    """Median seconds per call of each ``fns[name] = (fn, xp_or_sync)``, repeats interleaved."""
+    return {k: statistics.median(v) for k, v in time_repeats(fns, repeats, warmup, inner, target).items()}
+
+
+def paired_ratio(times, a, b):
+    """Median over repeats of times[a][i] / times[b][i]: each pair ran back to back, so a burst of
+    load on a shared machine slows both sides of a pair and cancels out of its ratio."""
+    return statistics.median(x / y for x, y in zip(times[a], times[b]))
+
+
+def time_repeats(fns, repeats=7, warmup=2, inner=None, target=0.1):
+    """Seconds per call of each ``fns[name] = (fn, xp_or_sync)`` in every repeat, repeats interleaved.
 
     ``xp_or_sync`` is an array module (its GPU is synchronised) or a callable that waits for
     the device.  Each repeat runs every function ``inner`` times in turn (``inner=None``: enough
@@ -102,7 +114,7 @@ def time_interleaved(fns, repeats=7, warmup=2, inner=None, target=0.1):
                 fn()
             syncs[name]()
             times[name].append((time.perf_counter() - t0) / k)
-    return {k: statistics.median(v) for k, v in times.items()}
+    return times
 
 
 # ----------------------------------------------------------------------------- threads
@@ -353,13 +365,14 @@ def bench_workload(name):
         fns["torch"] = (tstep, tfw.sync)
     # the losses of the first iteration, before any timing (both start from the same weights)
     first = {k: [float(v.item()) for v in fn()] for k, (fn, _) in fns.items()}
-    times = time_interleaved(fns, _RUN["repeats"], _RUN["warmup"], target=0.15)
+    raw = time_repeats(fns, _RUN["repeats"], _RUN["warmup"], target=0.15)
+    times = {k: statistics.median(v) for k, v in raw.items()}
     result["minigan_ms"] = 1e3 * times["minigan"]
     result["loss_d_first"], result["loss_g_first"] = first["minigan"]
     result["minigan_peak_mb"] = peak_bytes(step, xp) / 2**20
     if torch is not None:
         result["torch_ms"] = 1e3 * times["torch"]
-        result["ratio"] = times["minigan"] / times["torch"]
+        result["ratio"] = paired_ratio(raw, "minigan", "torch")
         result["torch_loss_d_first"], result["torch_loss_g_first"] = first["torch"]
         tpeak = _torch_peak_bytes(tstep, torch)
         if tpeak is not None:
@@ -508,12 +521,12 @@ def bench_hand_numpy():
     result = {"name": "hand-numpy"}
     for name in HAND_ACTS:
         hand, step = make_hand(name, _RUN["batch"])
-        times = time_interleaved({"minigan": (step, xp), "hand": (hand.step, xp)},
-                                 _RUN["repeats"], _RUN["warmup"], target=0.15)
+        raw = time_repeats({"minigan": (step, xp), "hand": (hand.step, xp)},
+                           _RUN["repeats"], _RUN["warmup"], target=0.15)
         key = name.replace("-", "_")
-        result[f"{key}_hand_ms"] = 1e3 * times["hand"]
-        result[f"{key}_minigan_ms"] = 1e3 * times["minigan"]
-        result[f"{key}_ratio"] = times["minigan"] / times["hand"]
+        result[f"{key}_hand_ms"] = 1e3 * statistics.median(raw["hand"])
+        result[f"{key}_minigan_ms"] = 1e3 * statistics.median(raw["minigan"])
+        result[f"{key}_ratio"] = paired_ratio(raw, "minigan", "hand")
     return result
 
 
@@ -547,11 +560,12 @@ def bench_op_overhead(chain=2000, repeats=None):
             tx.grad = None
 
         fns["torch"] = (trun, torch_framework(torch).sync)
-    times = time_interleaved(fns, repeats, warmup=2, inner=1)
+    raw = time_repeats(fns, repeats, warmup=2, inner=1)
+    times = {k: statistics.median(v) for k, v in raw.items()}
     result = {"name": "op_overhead", "us_per_op": 1e6 * times["minigan"] / (chain + 1), "chain": chain}
     if torch is not None:
         result["torch_us_per_op"] = 1e6 * times["torch"] / (chain + 1)
-        result["ratio"] = times["minigan"] / times["torch"]
+        result["ratio"] = paired_ratio(raw, "minigan", "torch")
     return result
 
 
@@ -600,13 +614,14 @@ def bench_conv():
 
             fns[f"{fw_name} fwd"] = (fwd, sync)
             fns[f"{fw_name} fwd+bwd"] = (fwd_bwd, sync)
-        times = time_interleaved(fns, _RUN["repeats"], _RUN["warmup"], target=0.05)
+        raw = time_repeats(fns, _RUN["repeats"], _RUN["warmup"], target=0.05)
+        times = {k: statistics.median(v) for k, v in raw.items()}
         case = {"case": label, "minigan_fwd_ms": 1e3 * times["minigan fwd"],
                 "minigan_fwd_bwd_ms": 1e3 * times["minigan fwd+bwd"]}
         if torch is not None:
             case["torch_fwd_ms"] = 1e3 * times["torch fwd"]
             case["torch_fwd_bwd_ms"] = 1e3 * times["torch fwd+bwd"]
-            case["ratio_fwd_bwd"] = times["minigan fwd+bwd"] / times["torch fwd+bwd"]
+            case["ratio_fwd_bwd"] = paired_ratio(raw, "minigan fwd+bwd", "torch fwd+bwd")
         cases.append(case)
     return {"name": "conv", "batch": n, "cases": cases}
 

@@ -50,6 +50,9 @@ def normalize_axes(axes, ndim):
 
 def normalize_pad(pad_width, ndim):
     """An int, one (before, after) pair for every axis, or a sequence of ndim pairs."""
+    if ndim == 0:
+        raise ShapeError(f"pad: cannot pad a 0-d tensor (shape ()) with pad_width {pad_width!r}; "
+                         "expected a tensor with at least one axis")
     if isinstance(pad_width, int):
         pad_width = ((pad_width, pad_width),) * ndim
     pw = tuple(tuple(int(v) for v in p) if isinstance(p, (tuple, list)) else (int(p), int(p)) for p in pad_width)

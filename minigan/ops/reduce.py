@@ -34,6 +34,8 @@ def normalize_axis(axis, ndim, op, single=False):
 
 def _keep(grad, in_shape, axis, keepdims):
     """Reshape a reduced gradient so it broadcasts against the input (size-1 reduced axes)."""
+    if not in_shape:  # a 0-d input (NumPy accepts axis 0 or -1 for it): the gradient is a scalar too
+        return grad.reshape(())
     if keepdims or axis is None and grad.ndim == 0:
         return grad if grad.ndim == len(in_shape) else grad.reshape((1,) * len(in_shape))
     axes = range(len(in_shape)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))

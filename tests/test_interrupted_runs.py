@@ -86,3 +86,56 @@ def test_a_save_in_flight_in_another_process_is_left_alone(tmp_path):
     save({"step": 1}, path)
     assert alive.exists() and other.exists() and not dead.exists()
     assert load(path)["step"] == 1
+
+
+# ----------------------------------------------------------------------------- a real training run
+TRAIN = ["train", "gan", "--data", "ring", "--steps", "150", "--seed", "1", "--batch-size", "16",
+         "--checkpoint-every", "10", "--eval-every", "50", "--no-progress"]
+
+
+def test_training_killed_repeatedly_resumes_to_the_uninterrupted_result(tmp_path):
+    """``python -m minigan train`` SIGKILLed three times at random moments (perhaps mid-save),
+    each time resumed with --resume: the losses, metrics and weights equal an uninterrupted run's."""
+    import json
+
+    def cmd(out, *extra):
+        return [sys.executable, "-m", "minigan", *TRAIN, "--out", str(out), *extra]
+
+    full = tmp_path / "full"
+    subprocess.run(cmd(full), check=True, capture_output=True, timeout=300)
+
+    out, rng, kills = tmp_path / "killed", random.Random(1), 0
+    ckpt = out / "checkpoint.npz"
+    for _attempt in range(8):
+        if kills == 3:
+            break
+        proc = subprocess.Popen(cmd(out, *(["--resume"] if ckpt.exists() else [])),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        before = load(ckpt)["step"] if ckpt.exists() else 0
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:  # wait for a new checkpoint
+            if ckpt.exists() and load(ckpt)["step"] > before:
+                break
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.3))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=60)
+        proc.stderr.close()
+        assert load(ckpt)["step"] <= 150  # whatever happened, the checkpoint loads
+    assert kills >= 1, "every run finished before it could be killed"
+    if load(ckpt)["step"] < 150:
+        r = subprocess.run(cmd(out, "--resume"), capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+    a, b = (json.loads((d / "metrics.json").read_text()) for d in (full, out))
+    assert a["losses"] == b["losses"]
+    assert [e["step"] for e in b["evals"]] == [50, 100, 150]
+    for ea, eb in zip(a["evals"], b["evals"]):
+        assert {k: v for k, v in ea.items() if k != "eval_seconds"} == {k: v for k, v in eb.items()
+                                                                         if k != "eval_seconds"}
+    ca, cb = load(full / "checkpoint.npz"), load(ckpt)
+    for net in ("generator", "discriminator"):
+        for k, v in ca["trainer"][net].items():
+            np.testing.assert_array_equal(v, cb["trainer"][net][k])
+    assert _temporaries(out, "checkpoint.npz") == []  # orphans of killed saves were cleaned up

@@ -1,4 +1,4 @@
-"""Benchmarks: ``python -m minigan.bench [--backend cupy] [--compare torch] [--batch N] [--threads N]
+"""Benchmarks: ``python -m minigan.bench [--backend cupy] [--compare torch] [--batch N [N ...]] [--threads N]
 [--json PATH] [--only NAME ...]``.
 
 Speed targets live here, never in unit tests.  Every figure is a median over repeats after a
@@ -35,7 +35,8 @@ tracemalloc, so no CPU figure is given for it.  The process's ``ru_maxrss`` is i
 Threads: OpenBLAS reads ``OPENBLAS_NUM_THREADS`` when NumPy is imported, which happens before
 this module runs.  ``--threads N`` therefore sets NumPy's BLAS pool through OpenBLAS's own
 ``openblas_set_num_threads`` (found in the loaded library, as threadpoolctl does) and calls
-``torch.set_num_threads(N)``; if the BLAS cannot be reached, it says so, and you should start
+``torch.set_num_threads(N)`` (without ``--threads``, PyTorch gets as many threads as NumPy's
+BLAS has); if the BLAS cannot be reached, it says so, and you should start
 the run as ``OPENBLAS_NUM_THREADS=N OMP_NUM_THREADS=N MKL_NUM_THREADS=N python -m minigan.bench
 --threads N``.  The thread counts actually in force are printed and stored in the JSON.
 """
@@ -744,14 +745,15 @@ def main(argv=None):
                         help=f"a subset of {list(BENCHMARKS)} (default: all but soak)")
     parser.add_argument("--compare", choices=["torch"], default=None,
                         help="run the identical workloads in PyTorch too and print minigan/PyTorch")
-    parser.add_argument("--batch", type=int, default=None,
-                        help="batch size for every workload (default: 256 for mlp-ring, 64 otherwise)")
+    parser.add_argument("--batch", type=int, nargs="+", default=None,
+                        help="batch size(s) for every workload, e.g. --batch 64 256 runs everything at both "
+                             "(default: 256 for mlp-ring, 64 otherwise)")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for NumPy's BLAS and for PyTorch (see the module docstring)")
     parser.add_argument("--repeats", type=int, default=9, help="timed repeats per figure (median)")
     parser.add_argument("--steps", type=int, default=10_000, help="iterations of the soak")
     args = parser.parse_args(argv)
-    if args.batch is not None and args.batch < 1:
+    if args.batch is not None and min(args.batch) < 1:
         parser.error("--batch must be >= 1")
     try:
         minigan.use_backend(args.backend)
@@ -764,20 +766,27 @@ def main(argv=None):
         print(f"minigan.bench: unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}", file=sys.stderr)
         return 2
     torch = _import_torch() if args.compare == "torch" else None
-    _RUN.update(batch=args.batch, repeats=args.repeats, steps=args.steps, torch=torch,
-                device="cuda" if args.backend == "cupy" else "cpu")
+    _RUN.update(repeats=args.repeats, steps=args.steps, torch=torch, device="cuda" if args.backend == "cupy" else "cpu")
     if torch is not None and _RUN["device"] == "cuda" and not torch.cuda.is_available():
         print("minigan.bench: this PyTorch has no CUDA; comparing nothing", file=sys.stderr)
         _RUN["torch"] = torch = None
-    threads = set_threads(args.threads, torch) if args.threads else thread_info(torch)
+    if args.threads:
+        threads = set_threads(args.threads, torch)
+    else:  # leave NumPy's BLAS as it is, and give PyTorch the same number of threads
+        n = blas_threads()
+        if torch is not None and n:
+            torch.set_num_threads(n)
+        threads = thread_info(torch)
     minigan.manual_seed(0)
     results = {"machine": machine_info(), "threads": threads, "batch": args.batch, "results": []}
     print("threads: " + ", ".join(f"{k}={v}" for k, v in threads.items()))
     try:
-        for name in names:
-            r = BENCHMARKS[name]()
-            results["results"].append(r)
-            print_result(r)
+        for batch in args.batch or [None]:
+            _RUN["batch"] = batch
+            for name in names:
+                r = BENCHMARKS[name]()
+                results["results"].append(r)
+                print_result(r)
     finally:
         _RUN["torch"] = None
     print_table(results["results"])

@@ -89,3 +89,11 @@ def test_compare_torch_op_overhead_gives_a_ratio(tmp_path):
     (r,) = json.loads(out.read_text())["results"]
     assert r["ratio"] > 0 and r["torch_us_per_op"] > 0
     minigan.manual_seed(0)
+
+
+def test_several_batch_sizes_give_one_row_each(tmp_path):
+    out = tmp_path / "b.json"
+    assert bench.main(["--only", "mlp-ring", "--batch", "2", "3", "--repeats", "1", "--json", str(out)]) == 0
+    rows = json.loads(out.read_text())["results"]
+    assert [(r["name"], r["batch"]) for r in rows] == [("mlp-ring", 2), ("mlp-ring", 3)]
+    assert all(r["minigan_ms"] > 0 and math.isfinite(r["loss_d_first"]) for r in rows)

@@ -300,6 +300,9 @@ def reference_classifier(kind: str = "cnn", cache_dir=None, retrain=False, verbo
             ckpt = load(path)
             if ckpt.get("kind") != kind or ckpt.get("version") != CACHE_VERSION:
                 raise ValueError(f"it holds kind={ckpt.get('kind')!r} version={ckpt.get('version')!r}")
+            stale = {k: v for k, v in RECIPES[kind].items() if ckpt["info"].get(k) != v}
+            if stale:  # trained with another recipe: a judge must be the same on every machine
+                raise ValueError(f"it was trained with another recipe (differs in {sorted(stale)})")
             model.load_state_dict(ckpt["model"])
             model.reference_info = dict(ckpt["info"], path=str(path), cached=True)
             return model.eval()

@@ -156,7 +156,11 @@ class Function:
         fn.needs_input_grad = needs if requires_grad else None
         arrays = [t.data for t in inputs]
         if backend._cupy is not None and len(arrays) > 1:
-            backend.get_array_module(*arrays)  # raises a clear BackendError on a cpu/cuda mix
+            try:
+                backend.get_array_module(*arrays)  # raises a clear BackendError on a cpu/cuda mix
+            except backend.BackendError as e:
+                devices = ", ".join(backend.device_of(a) for a in arrays)
+                raise backend.BackendError(f"{cls.__name__.lower()}: inputs on {devices}: {e}") from None
         try:
             out = fn.forward(*arrays, **params)
         except (MiniganError, backend.BackendError):

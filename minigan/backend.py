@@ -13,8 +13,19 @@ This module also owns:
 from __future__ import annotations
 
 import os
+import sys
 
-import numpy
+# BLAS threads.  minigan's matrices are small (a 128-wide MLP, a batch of 64 images), where one
+# BLAS thread is as fast as several, and on a busy machine several threads spin against each other:
+# we measured a GAN step 10x slower with OpenBLAS's default threads on 2 loaded cores.  So, unless
+# you chose already (OMP/OPENBLAS/MKL_NUM_THREADS) or NumPy was imported first, minigan asks for
+# MINIGAN_NUM_THREADS threads (default 1).  Set MINIGAN_NUM_THREADS=2 for big conv nets on 2 idle cores.
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+if "numpy" not in sys.modules and not any(v in os.environ for v in _THREAD_VARS):
+    for _var in _THREAD_VARS:
+        os.environ[_var] = os.environ.get("MINIGAN_NUM_THREADS", "1")
+
+import numpy  # noqa: E402
 
 try:  # CuPy is optional: ``pip install "minigan[gpu]"``
     import cupy as _cupy

@@ -8,7 +8,7 @@
 
 from minigan import backend, functional, nn, optim
 from minigan.backend import BackendError, cupy_available, use_backend
-from minigan.errors import AnomalyError, GradcheckError, GraphError, IndexOutOfRange, ShapeError
+from minigan.errors import AnomalyError, DomainError, GradcheckError, GraphError, IndexOutOfRange, ShapeError
 from minigan.function import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigan.functional import cat, stack
 from minigan.gradcheck import gradcheck
@@ -57,5 +57,5 @@ __all__ = [
     "cat", "stack", "gradcheck", "nn", "optim", "save", "load", "GradcheckError", "use_backend",
     "cupy_available", "functional",
     "detect_anomaly", "randn", "rand", "zeros", "ones", "backend",
-    "ShapeError", "GraphError", "AnomalyError", "BackendError", "IndexOutOfRange",
+    "ShapeError", "GraphError", "AnomalyError", "BackendError", "IndexOutOfRange", "DomainError",
 ]

@@ -9,6 +9,11 @@ class ShapeError(MiniganError, ValueError):
     """Operands whose shapes do not fit the operation (the message names both shapes)."""
 
 
+class DomainError(MiniganError, ValueError):
+    """A value outside what the function accepts: a label out of range, a probability outside
+    [0, 1], an unknown option. Raised as is, never rewritten as a shape problem."""
+
+
 class GraphError(MiniganError, RuntimeError):
     """Misuse of the autodiff graph: a second backward through a freed graph, backward without grad."""
 

@@ -6,6 +6,7 @@ network), and then that gradient is not computed at all.
 """
 
 from minigan import backend
+from minigan.errors import DomainError
 from minigan.function import Function, unbroadcast
 
 
@@ -126,7 +127,7 @@ class Clamp(Function):
 
     def forward(self, a, lo=None, hi=None):
         if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"clamp: min={lo} is greater than max={hi}")
+            raise DomainError(f"clamp: min={lo} is greater than max={hi}, expected min <= max")
         xp = backend.get_array_module(a)
         self.saved = a
         self.lo, self.hi = lo, hi

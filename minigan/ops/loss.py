@@ -4,7 +4,7 @@ All reduce by ``reduction``: "mean" (default, as in the design contract), "sum" 
 """
 
 from minigan import backend
-from minigan.errors import ShapeError
+from minigan.errors import DomainError, ShapeError
 from minigan.function import Function
 from minigan.ops.activation import stable_sigmoid
 
@@ -37,7 +37,7 @@ def _check_same_shape(op, x, t, names=("input", "target")):
 
 def _check_reduction(op, reduction):
     if reduction not in REDUCTIONS:
-        raise ValueError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+        raise DomainError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
 
 class BCEWithLogits(Function):
@@ -72,7 +72,7 @@ class BCE(Function):
         _check_reduction(op, reduction)
         xp = backend.get_array_module(p)
         if p.size and not bool(((p >= 0) & (p <= 1)).all()):
-            raise ValueError(
+            raise DomainError(
                 f"{op}: input must hold probabilities in [0, 1], got values in [{float(xp.nanmin(p)):.4g}, "
                 f"{float(xp.nanmax(p)):.4g}]{' and NaN' if bool(xp.isnan(p).any()) else ''}; "
                 "for logits use binary_cross_entropy_with_logits"
@@ -105,7 +105,7 @@ def check_labels(op, labels, num_classes, n_expected=None):
         lo, hi = int(labels.min()), int(labels.max())
         if lo < 0 or hi >= num_classes:
             bad = lo if lo < 0 else hi
-            raise ValueError(
+            raise DomainError(
                 f"{op}: label {bad} is out of range for {num_classes} classes (expected 0..{num_classes - 1})"
             )
 

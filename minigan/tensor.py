@@ -7,6 +7,7 @@ those nodes in reverse topological order, applying the chain rule.
 
 from __future__ import annotations
 
+import sys
 import weakref
 
 from minigan import backend
@@ -42,6 +43,9 @@ def _to_array(data, dtype=None, device=None):
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
+
+
+_REFLECTED = ("radd", "rsub", "rmul", "rpow", "rmatmul")
 
 
 class Tensor:
@@ -301,7 +305,12 @@ class Tensor:
             return Tensor._make(backend.get_array_module(self.data).asarray(other))
         if backend.is_array(other) or isinstance(other, (list, tuple, bool)) or backend.is_numpy_scalar(other):
             return Tensor(other)
-        raise TypeError(f"unsupported operand: Tensor and {type(other).__name__}")
+        op = sys._getframe(1).f_code.co_name.strip("_")  # the operator that asked: "__radd__" -> "radd"
+        op = {"truediv": "div", "rtruediv": "div"}.get(op, op[1:] if op in _REFLECTED else op)
+        raise TypeError(
+            f"{op}: unsupported operand of type {type(other).__name__}; expected a Tensor, a number, "
+            "or a NumPy/CuPy array (or a list of numbers)"
+        )
 
     def __add__(self, other):
         return E.Add.apply(self, self._operand(other))

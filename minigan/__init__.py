@@ -28,28 +28,34 @@ def manual_seed(seed: int) -> None:
     backend.manual_seed(seed)
 
 
-def _shape(shape):
-    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+def _shape(shape, fn):
+    shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+    for n in shape:
+        integer = isinstance(n, (int, backend.np.integer)) and not isinstance(n, bool)
+        if not integer or n < 0:
+            error = ValueError if integer else TypeError
+            raise error(f"{fn}: got shape {shape!r}, expected non-negative integer sizes")
+    return tuple(int(n) for n in shape)
 
 
 def randn(*shape, requires_grad=False, dtype=None) -> Tensor:
     """Standard normal samples on the active backend (float32 unless dtype says otherwise)."""
-    return Tensor(backend.randn(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+    return Tensor(backend.randn(_shape(shape, "randn"), dtype=dtype), requires_grad=requires_grad)
 
 
 def rand(*shape, requires_grad=False, dtype=None) -> Tensor:
     """Uniform [0, 1) samples on the active backend."""
-    return Tensor(backend.rand(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+    return Tensor(backend.rand(_shape(shape, "rand"), dtype=dtype), requires_grad=requires_grad)
 
 
 def zeros(*shape, requires_grad=False, dtype=None) -> Tensor:
     xp = backend.active_module()
-    return Tensor(xp.zeros(_shape(shape), dtype=dtype or backend.DEFAULT_DTYPE), requires_grad=requires_grad)
+    return Tensor(xp.zeros(_shape(shape, "zeros"), dtype=dtype or backend.DEFAULT_DTYPE), requires_grad=requires_grad)
 
 
 def ones(*shape, requires_grad=False, dtype=None) -> Tensor:
     xp = backend.active_module()
-    return Tensor(xp.ones(_shape(shape), dtype=dtype or backend.DEFAULT_DTYPE), requires_grad=requires_grad)
+    return Tensor(xp.ones(_shape(shape, "ones"), dtype=dtype or backend.DEFAULT_DTYPE), requires_grad=requires_grad)
 
 
 __all__ = [

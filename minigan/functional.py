@@ -54,6 +54,10 @@ def relu(x):
 
 
 def leaky_relu(x, negative_slope=0.01):
+    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)) and not \
+            backend.is_numpy_scalar(negative_slope):
+        raise TypeError(f"leaky_relu: negative_slope must be a number, got {type(negative_slope).__name__} "
+                        f"{negative_slope!r}")
     return A.LeakyReLU.apply(_float(x, "leaky_relu"), negative_slope=float(negative_slope))
 
 

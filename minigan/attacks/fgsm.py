@@ -65,6 +65,9 @@ def check_clip(clip, who="fgsm"):
 
 def _as_input(model, x, who):
     """``x`` as a backend array on the model's device (floating point)."""
+    if not callable(model) or not callable(getattr(model, "parameters", None)):
+        raise TypeError(f"{who}: model must be a minigan Module (callable, with .parameters()), "
+                        f"got {type(model).__name__}")
     if isinstance(x, Tensor):
         x = x.data
     if not backend.is_array(x):

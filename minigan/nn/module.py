@@ -214,6 +214,9 @@ class Module:
         Raises ValueError naming the first key that is missing, unexpected (when ``strict``),
         or of another shape (always).
         """
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"load_state_dict: expected a dict of name -> array (from state_dict()), "
+                            f"got {type(state_dict).__name__}")
         own = self._named_state()
         if strict:
             missing = [k for k in own if k not in state_dict]

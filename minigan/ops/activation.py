@@ -52,14 +52,19 @@ class ReLU(Function):
 class LeakyReLU(Function):
     def forward(self, x, negative_slope=0.01):
         xp = backend.get_array_module(x)
-        slope = xp.asarray(negative_slope, dtype=x.dtype)  # keeps float32 float32
+        slope = x.dtype.type(negative_slope)  # keeps float32 float32
         self.slope = slope
         self.saved = x > 0
+        if 0 <= negative_slope <= 1:  # then max(x, slope·x) is the same thing, and much faster than where()
+            return xp.maximum(x, x * slope)
         return xp.where(self.saved, x, x * slope)
 
     def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope
-        xp = backend.get_array_module(grad)
-        return (xp.where(self.saved, grad, grad * self.slope),)
+        d = self.saved.astype(grad.dtype)  # 1 where x > 0, else 0 ...
+        d *= 1 - self.slope
+        d += self.slope  # ... now 1 or slope
+        d *= grad
+        return (d,)
 
 
 class Softplus(Function):

@@ -60,8 +60,12 @@ class Adam(Optimizer):
         if self.weight_decay != 0:
             g = g + self.weight_decay * p.data                  # g_t ← g_t + λθ_{t−1}   (L2 penalty)
         t = state["step"] = state["step"] + 1                   # t ← t + 1
-        m = state["m"] = beta1 * state["m"] + (1.0 - beta1) * g        # m_t ← β1·m_{t−1} + (1 − β1)·g_t
-        v = state["v"] = beta2 * state["v"] + (1.0 - beta2) * (g * g)  # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+        m, v = state["m"], state["v"]  # updated in place: no new arrays each step
+        m *= beta1
+        m += (1.0 - beta1) * g                                  # m_t ← β1·m_{t−1} + (1 − β1)·g_t
+        v *= beta2
+        v += (1.0 - beta2) * (g * g)                            # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
         m_hat = m / (1.0 - beta1**t)                            # m̂_t ← m_t / (1 − β1^t)
-        v_hat = v / (1.0 - beta2**t)                            # v̂_t ← v_t / (1 − β2^t)
-        p.data -= alpha * m_hat / (xp.sqrt(v_hat) + eps)        # θ_t ← θ_{t−1} − α·m̂_t / (√v̂_t + ε)
+        denom = xp.sqrt(v / (1.0 - beta2**t))                   # √v̂_t,  v̂_t ← v_t / (1 − β2^t)
+        denom += eps
+        p.data -= alpha * m_hat / denom                         # θ_t ← θ_{t−1} − α·m̂_t / (√v̂_t + ε)

@@ -88,11 +88,15 @@ class detect_anomaly:
     def __enter__(self):
         global _anomaly_enabled
         self.prev, _anomaly_enabled = _anomaly_enabled, True
+        # NumPy's own "divide by zero" warnings would only repeat, less precisely, what we raise.
+        self.quiet = backend.np.errstate(all="ignore")
+        self.quiet.__enter__()
         return self
 
     def __exit__(self, *exc):
         global _anomaly_enabled
         _anomaly_enabled = self.prev
+        self.quiet.__exit__(*exc)
         return False
 
 

@@ -73,6 +73,12 @@ def normalize_index(index, tensor):
     items = tuple(it.data if isinstance(it, Tensor) else it for it in items)
     out, axis, advanced = [], 0, False
     for pos, it in enumerate(items):
+        if not (isinstance(it, (int, slice, list)) or it is None or it is Ellipsis or backend.is_array(it)
+                or (backend.is_numpy_scalar(it) and backend.is_integer(it.dtype))):
+            raise TypeError(
+                f"getitem: index {it!r} of type {type(it).__name__} is not valid; expected ints, slices, "
+                "None, ..., or integer/bool arrays"
+            )
         if backend.is_array(it) or isinstance(it, list):
             xp = backend.get_array_module(tensor.data)
             it = xp.asarray(it) if not backend.is_array(it) else it

@@ -193,6 +193,48 @@ def test_train_adversarially_is_seeded_and_lowers_the_adversarial_loss():
     assert not m1.training
 
 
+def test_per_example_eps_and_predicted_labels():
+    model = tiny_linear()
+    x = X.astype(np.float32)
+    eps = np.array([0.1, 0.0])
+    x_adv0 = fgsm(model, x[:1], Y[:1], 0.1).numpy()
+    with minigan.no_grad():
+        adv0 = F.cross_entropy(model(minigan.tensor(x_adv0)), Y[:1]).item()
+        clean = F.cross_entropy(model(minigan.tensor(x)), Y, reduction="none").numpy()
+    # example 0 is attacked at ε = 0.1, example 1 (ε = 0) is its clean self: J̃ is their mixture
+    expected = 0.5 * clean.mean() + 0.5 * (adv0 + clean[1]) / 2
+    assert adversarial_loss(model, x, Y, eps).item() == pytest.approx(expected, rel=1e-5)
+    # "predicted": x' climbs the loss of the model's own guess; the loss on x' is still against y
+    with minigan.no_grad():
+        adv_pred = F.cross_entropy(model(fgsm(model, x, None, 0.1)), Y).item()
+    got = adversarial_loss(model, x, Y, 0.1, attack_labels="predicted").item()
+    assert got == pytest.approx(0.5 * clean.mean() + 0.5 * adv_pred, rel=1e-5)
+    with pytest.raises(ValueError, match="one per example"):
+        adversarial_loss(model, x, Y, np.array([0.1, 0.2, 0.3]))
+    with pytest.raises(ValueError, match=">= 0"):
+        adversarial_loss(model, x, Y, np.array([0.1, -0.2]))
+    with pytest.raises(ValueError, match="attack_labels"):
+        adversarial_loss(model, x, Y, 0.1, attack_labels="mine")
+
+
+def test_random_eps_is_seeded_and_differs_from_fixed_eps():
+    rng = np.random.default_rng(0)
+    x = rng.random((60, 4)).astype(np.float32)
+    y = (x[:, 0] > x[:, 1]).astype(np.int64) + (x[:, 2] > 0.7)
+
+    def run(random_eps):
+        minigan.manual_seed(3)
+        model = nn.Linear(4, 3)
+        h = train_adversarially(model, x, y, eps=0.2, epochs=4, batch_size=16, lr=0.05, seed=4,
+                                random_eps=random_eps, lr_decay=True)
+        return model.weight.numpy(), h
+
+    (w1, h1), (w2, h2), (w0, _) = run(0.5), run(0.5), run(False)
+    assert h1 == h2
+    np.testing.assert_array_equal(w1, w2)
+    assert not np.array_equal(w1, w0)
+
+
 def test_evaluate_attack_reports_error_and_confidence():
     model = tiny_linear()
     r0 = evaluate_attack(model, X.astype(np.float32), Y, 0.0)
@@ -203,17 +245,8 @@ def test_evaluate_attack_reports_error_and_confidence():
 
 # ----------------------------------------------------------------------------- command line
 @pytest.fixture
-def main(monkeypatch):
-    """``python -m minigan``'s entry point (with a stand-in for ``train`` if gans/cli.py is not there yet)."""
-    import sys
-    import types
-
-    try:
-        import minigan.gans.cli  # noqa: F401
-    except ImportError:
-        stub = types.ModuleType("minigan.gans.cli")
-        stub.add_parser = lambda subparsers: subparsers.add_parser("train")
-        monkeypatch.setitem(sys.modules, "minigan.gans.cli", stub)
+def main():
+    """``python -m minigan``'s entry point."""
     from minigan.__main__ import main
 
     return main

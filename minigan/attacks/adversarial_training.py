@@ -21,34 +21,65 @@ from __future__ import annotations
 
 import minigan.functional as F
 from minigan import backend
-from minigan.attacks.fgsm import _as_input, check_clip, check_eps, fgsm
+from minigan.attacks.fgsm import _as_input, check_clip, check_eps, fgsm, input_gradient
 from minigan.backend import np
 from minigan.optim import Adam
 from minigan.tensor import Tensor
 
 
-def adversarial_loss(model, x, y, eps, alpha=0.5, clip=(0.0, 1.0)):
-    """J̃ = α·J(θ, x, y) + (1 − α)·J(θ, x', y) with x' = fgsm(model, x, y, eps, clip): a scalar Tensor.
+def _per_example_eps(eps, n, who):
+    """``eps`` as a number (one ε for the whole batch) or an array of ``n`` values ≥ 0 (one per example)."""
+    if isinstance(eps, Tensor):
+        eps = eps.data
+    if backend.is_array(eps) and getattr(eps, "ndim", 0) > 0:
+        eps = backend.asnumpy(eps).astype(np.float64)
+        if eps.shape != (n,):
+            raise ValueError(f"{who}: per-example eps must have shape ({n},), one per example, got {eps.shape}")
+        if not np.isfinite(eps).all() or (eps < 0).any():
+            raise ValueError(f"{who}: per-example eps must be finite numbers >= 0")
+        return eps
+    return check_eps(eps, who)
 
-    J is the mean cross-entropy. The graph reaches the model's parameters (through both terms) and
-    not x': call ``.backward()`` and step an optimizer as usual. The two forward passes run in the
-    model's current mode (training mode inside ``train_adversarially``, so dropout is on), while
-    x' itself is made in evaluation mode (see ``fgsm``).
+
+def adversarial_loss(model, x, y, eps, alpha=0.5, clip=(0.0, 1.0), attack_labels="true"):
+    """J̃ = α·J(θ, x, y) + (1 − α)·J(θ, x', y) with x' = clip(x + ε·sign(∇ₓJ)): a scalar Tensor.
+
+    J is the mean cross-entropy. ``eps`` is a number, or an array with one ε per example (the
+    random-ε recipe of ``train_adversarially``). ``attack_labels`` is "true" (the paper: ∇ₓJ(θ, x, y))
+    or "predicted" (∇ₓJ taken against the model's own prediction, as Kurakin et al. 2017 do to stop
+    "label leaking"; the loss on x' is always against the true y). The graph reaches the model's
+    parameters (through both terms) and not x': call ``.backward()`` and step an optimizer as
+    usual. The two forward passes run in the model's current mode (training mode inside
+    ``train_adversarially``, so dropout is on), while x' itself is made in evaluation mode (see
+    ``fgsm``).
     """
     who = "adversarial_loss"
-    eps = check_eps(eps, who)
     clip = check_clip(clip, who)
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0.0 <= alpha <= 1.0:
         raise ValueError(f"{who}: alpha must be a number in [0, 1] (the weight of the clean loss), got {alpha!r}")
+    if attack_labels not in ("true", "predicted"):
+        raise ValueError(f"{who}: attack_labels must be 'true' or 'predicted', got {attack_labels!r}")
     x = _as_input(model, x, who)
-    x_adv = fgsm(model, x, y, eps, clip=clip)  # step 1: ∇ₓJ, θ frozen; x' is a constant from here on
+    eps = _per_example_eps(eps, len(x), who)
+    y_attack = y if attack_labels == "true" else None  # None: fgsm attacks the model's own prediction
+    if isinstance(eps, float):
+        x_adv = fgsm(model, x, y_attack, eps, clip=clip)  # step 1: ∇ₓJ, θ frozen; x' is a constant from here on
+    else:
+        xp = backend.get_array_module(x)
+        grad = input_gradient(model, x, y_attack, who=who)
+        step = backend.to_device(eps.astype(x.dtype), backend.device_of(x)).reshape((-1,) + (1,) * (x.ndim - 1))
+        x_adv = x + step * xp.sign(grad).astype(x.dtype)
+        if clip is not None:
+            x_adv = xp.clip(x_adv, x.dtype.type(clip[0]), x.dtype.type(clip[1]))
+        x_adv = Tensor(x_adv, device=backend.device_of(x_adv))
     clean = F.cross_entropy(model(Tensor(x, device=backend.device_of(x))), y)  # J(θ, x, y)
     adversarial = F.cross_entropy(model(x_adv), y)  # J(θ, x', y)
     return alpha * clean + (1.0 - alpha) * adversarial
 
 
 def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr=1e-3, alpha=0.5,
-                        clip=(0.0, 1.0), seed=0, verbose=False):
+                        clip=(0.0, 1.0), seed=0, random_eps=False, attack_labels="true", lr_decay=False,
+                        verbose=False):
     """Minimise J̃ (``adversarial_loss``) with Adam over ``epochs`` passes of shuffled minibatches.
 
     images: float (N, ...) in the clip range; labels: int (N,). The minibatch order comes from a
@@ -56,6 +87,15 @@ def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr
     same seed and the same starting weights give the same run. The model may be fresh (training
     from scratch) or already trained (fine-tuning: the CLI and the demo do this, see ``cli.py``).
     Returns the mean J̃ of every epoch; the model is left in evaluation mode.
+
+    random_eps    False: every x' uses ``eps`` (the paper). True: each example draws its own ε
+                  uniformly from [0, eps] at every step, from the same seeded generator. A model
+                  trained on one ε only can learn to resist that one step and stay fragile to
+                  smaller ones (the error is then not monotone in ε); Kurakin, Goodfellow & Bengio
+                  2017 ("Adversarial Machine Learning at Scale", Section 4) draw ε at random per
+                  example for this reason.
+    attack_labels "true" or "predicted": see ``adversarial_loss``.
+    lr_decay      lower the learning rate linearly to 0 over the run (as ``classifier.train_classifier``).
     """
     who = "train_adversarially"
     eps = check_eps(eps, who)
@@ -75,6 +115,8 @@ def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr
     opt = Adam(model.parameters(), lr=lr)
     history = []
     for epoch in range(epochs):
+        if lr_decay:
+            opt.lr = lr * (1 - epoch / epochs)
         model.train()
         order = rng.permutation(len(images))
         total = 0.0
@@ -82,7 +124,11 @@ def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr
             idx = order[start:start + batch_size]
             x = backend.to_device(images[idx], device)
             y = backend.to_device(labels[idx], device)
-            loss = adversarial_loss(model, x, y, eps, alpha=alpha, clip=clip)  # J̃(θ, x, y)
+            step = eps
+            if random_eps:  # each example: ε ~ U(0, eps) with probability random_eps, else eps
+                step = np.where(rng.random(len(idx)) < float(random_eps), rng.uniform(0.0, eps, len(idx)), eps)
+            loss = adversarial_loss(model, x, y, step, alpha=alpha, clip=clip,
+                                    attack_labels=attack_labels)  # J̃(θ, x, y)
             opt.zero_grad()
             loss.backward()  # step 2: ∇_θ J̃ — now the WEIGHTS are the leaves
             opt.step()

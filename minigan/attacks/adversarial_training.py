@@ -15,6 +15,10 @@ Two gradients, two roles, in every step of ``train_adversarially``:
   2. ∇_θ J̃ with x' held fixed: how to change the weights so that push hurts less next time.
 Holding x' fixed in step 2 loses nothing: x' depends on θ only through sign(·), whose derivative
 is 0 almost everywhere.
+
+Two additions to the paper's recipe, both optional (``train_adversarially``): a random ε for some
+of the examples (Kurakin, Goodfellow & Bengio 2017), and a learning rate that decays to 0. On the
+digits the first is what keeps the error monotone in ε; see ``cli.py`` for the measurements.
 """
 
 from __future__ import annotations
@@ -88,12 +92,14 @@ def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr
     from scratch) or already trained (fine-tuning: the CLI and the demo do this, see ``cli.py``).
     Returns the mean J̃ of every epoch; the model is left in evaluation mode.
 
-    random_eps    False: every x' uses ``eps`` (the paper). True: each example draws its own ε
-                  uniformly from [0, eps] at every step, from the same seeded generator. A model
-                  trained on one ε only can learn to resist that one step and stay fragile to
-                  smaller ones (the error is then not monotone in ε); Kurakin, Goodfellow & Bengio
-                  2017 ("Adversarial Machine Learning at Scale", Section 4) draw ε at random per
-                  example for this reason.
+    random_eps    0/False (the paper): every x' uses ``eps``. A fraction p in (0, 1] (True = 1): at
+                  every step each example draws, with probability p, its own ε uniformly from
+                  [0, eps] (and uses ``eps`` otherwise), from the same seeded generator. A model
+                  trained on one ε only can learn to resist that one step while staying fragile to
+                  smaller ones (its error is then not monotone in ε: gradient masking, or the "label
+                  leaking" of Kurakin, Goodfellow & Bengio 2017, "Adversarial Machine Learning at
+                  Scale", who draw ε at random per example for this reason). The CLI uses p = 0.5:
+                  half the batch is the paper's J̃ at ``eps``, half covers the smaller ε.
     attack_labels "true" or "predicted": see ``adversarial_loss``.
     lr_decay      lower the learning rate linearly to 0 over the run (as ``classifier.train_classifier``).
     """

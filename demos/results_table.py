@@ -19,15 +19,15 @@ from pathlib import Path
 from minigan.backend import np
 from minigan.gans.recipes import build_experiment
 
-# (row name, algorithm, data, overrides)
+# (key, row name, algorithm, data, overrides); --row-seeds/--row-steps KEY=N change one row's protocol
 RUNS = [
-    ("gan (plain)", "gan", "ring", {}),
-    ("gan + PacGAN pack=2", "gan", "ring", {"pack": 2}),
-    ("wgan", "wgan", "ring", {}),
-    ("gan (plain)", "gan", "grid", {}),
-    ("gan + PacGAN pack=2", "gan", "grid", {"pack": 2}),
-    ("wgan", "wgan", "grid", {}),
-    ("cgan (MLP)", "cgan", "digits", {}),
+    ("plain", "gan (plain)", "gan", "ring", {}),
+    ("pacgan4", "gan + PacGAN pack=4 (best, `--pack 4`)", "gan", "ring", {"pack": 4}),
+    ("wgan", "wgan", "wgan", "ring", {}),
+    ("plain", "gan (plain)", "gan", "grid", {}),
+    ("pacgan4", "gan + PacGAN pack=4 (best, `--pack 4`)", "gan", "grid", {"pack": 4}),
+    ("wgan", "wgan", "wgan", "grid", {}),
+    ("cgan", "cgan (MLP)", "cgan", "digits", {}),
 ]
 DATASETS = ("ring", "grid", "digits")
 MIXTURE_KEYS = [("modes_covered", "modes", 1.0), ("high_quality", "% high quality", 100.0),
@@ -108,40 +108,52 @@ def main(argv=None):
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--steps", type=int, default=None, help="steps per run (default: each recipe's)")
     p.add_argument("--only", nargs="*", default=None, choices=DATASETS, help="datasets to run")
+    p.add_argument("--row-seeds", nargs="*", default=[], metavar="KEY=N",
+                   help="seeds for one row, e.g. pacgan4=3 (keys: plain pacgan4 wgan cgan)")
+    p.add_argument("--row-steps", nargs="*", default=[], metavar="KEY=N", help="steps for one row, e.g. wgan=3000")
     p.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
     p.add_argument("--readme", default=str(README), help="README to update ('' to leave it alone)")
     args = p.parse_args(argv)
     command = "python demos/results_table.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    rows = {}
-    for name, algorithm, data, overrides in RUNS:
+    row_seeds, row_steps = parse_pairs(args.row_seeds), parse_pairs(args.row_steps)
+    out = Path(args.out)
+    readme = Path(args.readme) if args.readme else None
+    for data in DATASETS:
         if args.only and data not in args.only:
             continue
-        per_seed, times = [], []
-        for seed in range(args.seeds):
-            metrics, seconds, n = run_one(algorithm, data, seed, args.steps, overrides)
-            per_seed.append(metrics)
-            times.append(seconds)
-            shown = {k: metrics.get(k) for k, _, _ in MIXTURE_KEYS + IMAGE_KEYS if k in metrics}
-            print(f"{name} on {data}, seed {seed}: {n} steps in {seconds:.0f} s: {shown}", flush=True)
-        keys = MIXTURE_KEYS if data in ("ring", "grid") else IMAGE_KEYS
-        cells = [fmt([m[k] for m in per_seed if k in m], scale) for k, _, scale in keys]
-        rows.setdefault(data, []).append((name, n, len(per_seed), cells, keys, times))
+        rows = []
+        for key, name, algorithm, d, overrides in RUNS:
+            if d != data:
+                continue
+            per_seed, times = [], []
+            for seed in range(row_seeds.get(key, args.seeds)):
+                metrics, seconds, n = run_one(algorithm, data, seed, row_steps.get(key, args.steps), overrides)
+                per_seed.append(metrics)
+                times.append(seconds)
+                shown = {k: metrics.get(k) for k, _, _ in MIXTURE_KEYS + IMAGE_KEYS if k in metrics}
+                print(f"{name} on {data}, seed {seed}: {n} steps in {seconds:.0f} s: {shown}", flush=True)
+            keys = MIXTURE_KEYS if data in ("ring", "grid") else IMAGE_KEYS
+            cells = [fmt([m[k] for m in per_seed if k in m], scale) for k, _, scale in keys]
+            rows.append((name, n, len(per_seed), cells, keys, times))
+        # write each dataset as soon as it is done (an interrupted table keeps what finished)
+        block = table(rows, command.strip())
+        text = out.read_text() if out.exists() else "\n".join(HEADER)
+        out.write_text(merge(text, data, block, "##").rstrip("\n") + "\n")
+        if readme is not None and readme.exists():
+            readme.write_text(merge_readme(readme.read_text(), data, block))
+        print(f"\n## {data}\n\n{block}", flush=True)
 
-    out = Path(args.out)
-    text = out.read_text() if out.exists() else "\n".join(HEADER)
-    readme = Path(args.readme) if args.readme else None
-    readme_text = readme.read_text() if readme and readme.exists() else None
-    for data in DATASETS:
-        if data in rows:
-            block = table(rows[data], command.strip())
-            text = merge(text, data, block, "##")
-            if readme_text is not None:
-                readme_text = merge_readme(readme_text, data, block)
-            print(f"\n## {data}\n\n{block}")
-    out.write_text(text.rstrip("\n") + "\n")
-    if readme_text is not None:
-        readme.write_text(readme_text)
 
+def parse_pairs(pairs):
+    """["pacgan4=3", ...] → {"pacgan4": 3}."""
+    out = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        if key not in {r[0] for r in RUNS} or not value.isdigit() or int(value) < 1:
+            raise SystemExit(f"results_table: got {pair!r}, expected KEY=N with KEY one of "
+                             f"{sorted({r[0] for r in RUNS})} and N a positive integer")
+        out[key] = int(value)
+    return out
 
 if __name__ == "__main__":
     main()

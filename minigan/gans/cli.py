@@ -45,7 +45,8 @@ def add_parser(subparsers):
     p.add_argument("--loss", default=None, help=f"gan/cgan generator loss: {' or '.join(LOSS_NAMES)}")
     p.add_argument("--optimizer", default=None, help=" | ".join(OPTIMIZERS))
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the recipe's)")
-    p.add_argument("--pack", type=int, default=None, help="PacGAN packing for gan on 2-D data (default 1)")
+    p.add_argument("--pack", type=int, default=None,
+                   help="PacGAN packing for gan on 2-D data (default 1; 4 is the best 2-D recipe)")
     p.add_argument("--batch-size", type=int, default=None)
     p.add_argument("--eval-every", type=int, default=None, help="default: steps/10")
     p.add_argument("--checkpoint-every", type=int, default=None, help="default: --eval-every")

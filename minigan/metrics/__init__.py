@@ -1,5 +1,14 @@
 """Metrics that make results comparable with the literature (see the design notes, "Metrics")."""
 
+from minigan.metrics.images import (
+    class_coverage,
+    class_histogram,
+    conditional_accuracy,
+    frechet_distance,
+    image_metrics,
+    kl_to_uniform,
+)
 from minigan.metrics.mixture import mixture_metrics, mode_metrics
 
-__all__ = ["mixture_metrics", "mode_metrics"]
+__all__ = ["mixture_metrics", "mode_metrics", "frechet_distance", "image_metrics", "class_histogram",
+           "class_coverage", "kl_to_uniform", "conditional_accuracy"]

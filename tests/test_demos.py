@@ -1,0 +1,33 @@
+"""Every claim a demo makes, asserted on the number it measures (small, fast settings).
+
+The demos live in demos/NN_name.py (not a package); each exposes ``run(...) -> dict``.
+Long trainings are marked ``slow``; each has a fast variant here where one is meaningful.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+DEMOS = Path(__file__).resolve().parents[1] / "demos"
+
+
+def load(name: str):
+    """Import demos/<name>.py as a module (its directory goes on sys.path for _common)."""
+    if str(DEMOS) not in sys.path:
+        sys.path.insert(0, str(DEMOS))
+    spec = importlib.util.spec_from_file_location(f"demo_{name}", DEMOS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ----------------------------------------------------------------------------- 01 autograd tour
+def test_01_autograd_tour_gradients_match_hand_derivation_and_gradcheck(tmp_path):
+    r = load("01_autograd_tour").run(out_dir=tmp_path, verbose=False)
+    assert r["gradcheck"] is True
+    assert r["max_abs_error"] < 1e-12
+    assert r["num_nodes"] == 8  # w, x, b, Mul, Add, Sigmoid, Log, Neg
+    assert r["loss_after_step"] < r["loss"]
+    assert (tmp_path / "graph.png").stat().st_size > 1000

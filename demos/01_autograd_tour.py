@@ -28,13 +28,6 @@ NAME = "01_autograd_tour"
 # %% the graph, walked from the output (iteratively, like Tensor.backward)
 def topological_order(output):
     """The nodes of ``output``'s graph, inputs first: a list of (node_id, label, parent_ids)."""
-    try:
-        from minigan import viz  # the library's version, when available
-
-        if hasattr(viz, "graph_nodes"):
-            return viz.graph_nodes(output)
-    except ImportError:
-        pass
     order, seen = [], set()
     stack = [(output, False)]
     while stack:
@@ -119,9 +112,15 @@ def run(x=1.5, w=-0.8, b=0.3, out_dir=None, verbose=True) -> dict:
     L = loss(W, X, B)
     order = topological_order(L)
     text = graph_text(order)
-    say("The graph of L = −log σ(w·x + b), in topological order (inputs first):")
+    from minigan import viz
+
+    say("minigan.viz.graph_text(L): the graph of L = −log σ(w·x + b), inputs first")
+    say(viz.graph_text(L))
+    say("\nthe same nodes with their forward values (this demo's own walk over Tensor._ctx):")
     say(text)
     graph_png = plot_graph(order, out_dir)
+    if out_dir is not None:
+        viz.plot_graph(L, str(Path(out_dir) / "graph_viz.png"), title="minigan.viz.plot_graph(L)")
 
     L.backward()
     p = 1.0 / (1.0 + np.exp(-(w * x + b)))

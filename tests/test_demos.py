@@ -31,3 +31,4 @@ def test_01_autograd_tour_gradients_match_hand_derivation_and_gradcheck(tmp_path
     assert r["num_nodes"] == 8  # w, x, b, Mul, Add, Sigmoid, Log, Neg
     assert r["loss_after_step"] < r["loss"]
     assert (tmp_path / "graph.png").stat().st_size > 1000
+    assert (tmp_path / "graph_viz.png").stat().st_size > 1000

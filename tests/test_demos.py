@@ -32,3 +32,15 @@ def test_01_autograd_tour_gradients_match_hand_derivation_and_gradcheck(tmp_path
     assert r["loss_after_step"] < r["loss"]
     assert (tmp_path / "graph.png").stat().st_size > 1000
     assert (tmp_path / "graph_viz.png").stat().st_size > 1000
+
+
+# ----------------------------------------------------------------------------- 02 detach
+def test_02_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tmp_path):
+    r = load("02_detach").run(out_dir=tmp_path, verbose=False)
+    assert r["forward_difference"] == 0.0
+    assert r["detached_grad_is_none"] == {"a": True, "f.weight": True, "f.bias": True,
+                                          "g.weight": False, "g.bias": False}
+    assert not any(r["plain_grad_is_none"].values())
+    assert r["f_change_detached"] == 0.0  # bit-for-bit unchanged
+    assert r["f_change_plain"] > 1e-3 and r["g_change_detached"] > 1e-3
+    assert r["g_change_detached"] == r["g_change_plain"]

@@ -10,6 +10,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 DEMOS = Path(__file__).resolve().parents[1] / "demos"
 
 
@@ -44,3 +46,19 @@ def test_02_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tm
     assert r["f_change_detached"] == 0.0  # bit-for-bit unchanged
     assert r["f_change_plain"] > 1e-3 and r["g_change_detached"] > 1e-3
     assert r["g_change_detached"] == r["g_change_plain"]
+
+
+# ----------------------------------------------------------------------------- 04 optimal discriminator
+def test_04_trained_discriminator_approaches_d_star_fast():
+    r = load("04_optimal_discriminator").run(steps=500, batch=256, verbose=False)
+    assert r["mean_gap"] < 0.04 and r["max_gap"] < 0.25
+    assert abs(r["v_equal"] - r["minus_log4"]) < 1e-6  # V(D*, G) = −log 4 at p_g = p_data
+    assert abs(r["v_equal_trained"] - r["minus_log4"]) < 0.01
+    assert r["v_trained"] <= r["v_star"] + 1e-9 and r["jsd"] > 0.05
+
+
+@pytest.mark.slow
+def test_04_trained_discriminator_approaches_d_star_full(tmp_path):
+    r = load("04_optimal_discriminator").run(out_dir=tmp_path, verbose=False)
+    assert r["mean_gap"] < 0.02 and r["max_gap"] < 0.15
+    assert abs(r["v_trained"] - r["v_star"]) < 0.01

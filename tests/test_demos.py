@@ -7,6 +7,7 @@ Long trainings are marked ``slow``; each has a fast variant here where one is me
 from __future__ import annotations
 
 import importlib.util
+import math
 import sys
 from pathlib import Path
 
@@ -62,3 +63,12 @@ def test_04_trained_discriminator_approaches_d_star_full(tmp_path):
     r = load("04_optimal_discriminator").run(out_dir=tmp_path, verbose=False)
     assert r["mean_gap"] < 0.02 and r["max_gap"] < 0.15
     assert abs(r["v_trained"] - r["v_star"]) < 0.01
+
+
+# ----------------------------------------------------------------------------- 10 limit cycles
+def test_10_gd_spirals_out_by_sqrt_1_plus_eta2_and_omd_converges(tmp_path):
+    r = load("10_limit_cycles").run(steps=300, lr=0.1, out_dir=tmp_path, verbose=False)
+    assert r["gd_max_ratio_deviation"] < 1e-12  # every GD step multiplies the distance by √(1+η²)
+    assert abs(r["gd_growth_per_step"] - math.sqrt(1 + 0.1**2)) < 1e-12
+    assert r["gd_final_distance"] > 4 * r["start_distance"]
+    assert r["omd_final_distance"] < 0.5 * r["start_distance"]

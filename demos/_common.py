@@ -53,7 +53,16 @@ def publish(path, name: str) -> Path | None:
         return None
     FIGURES.mkdir(parents=True, exist_ok=True)
     target = FIGURES / f"{name}.png"
-    shutil.copyfile(path, target)
+    try:  # a 256-colour palette PNG keeps the committed copy small (< 150 KB)
+        from PIL import Image
+
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            if im.width > 1400:
+                im = im.resize((1400, round(im.height * 1400 / im.width)), Image.LANCZOS)
+            im.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
+    except ImportError:
+        shutil.copyfile(path, target)
     return target
 
 

@@ -72,3 +72,16 @@ def test_10_gd_spirals_out_by_sqrt_1_plus_eta2_and_omd_converges(tmp_path):
     assert abs(r["gd_growth_per_step"] - math.sqrt(1 + 0.1**2)) < 1e-12
     assert r["gd_final_distance"] > 4 * r["start_distance"]
     assert r["omd_final_distance"] < 0.5 * r["start_distance"]
+
+
+# ----------------------------------------------------------------------------- 12 linear autoencoder saddle
+def test_12_origin_is_a_saddle_and_zero_loss_set_is_the_hyperbola(tmp_path):
+    r = load("12_linear_autoencoder_saddle").run(out_dir=tmp_path, verbose=False)
+    m = r["mean_x2"]
+    assert r["grad_norm_at_origin"] == 0.0
+    assert abs(r["loss_at_origin"] - m) < 1e-12
+    lo, hi = r["eigenvalues"]
+    assert lo < 0 < hi  # opposite signs: a saddle, not a minimum or maximum
+    assert abs(lo + 2 * m) < 1e-5 and abs(hi - 2 * m) < 1e-5
+    assert r["max_loss_on_hyperbola"] < 1e-20
+    assert max(r["gd_final_losses"]) < 1e-10

@@ -85,3 +85,14 @@ def test_12_origin_is_a_saddle_and_zero_loss_set_is_the_hyperbola(tmp_path):
     assert abs(lo + 2 * m) < 1e-5 and abs(hi - 2 * m) < 1e-5
     assert r["max_loss_on_hyperbola"] < 1e-20
     assert max(r["gd_final_losses"]) < 1e-10
+
+
+# ----------------------------------------------------------------------------- 03 saturating vs non-saturating
+def test_03_saturating_gradient_vanishes_when_d_rejects_fakes_and_only_nonsaturating_escapes():
+    r = load("03_saturating_vs_nonsaturating").run(steps=120, head=200, eval_every=20, verbose=False)
+    assert r["d_fake_at_start"] < 0.01  # the head-started D rejects the fakes
+    assert r["grad_nonsaturating"] > 100 * r["grad_saturating"]
+    sweep = r["sweep"]  # rows (shift, mean D(G(z)), ‖∇ saturating‖, ‖∇ non-saturating‖)
+    assert sweep[0][3] / sweep[0][2] > 1e4 and sweep[-1][3] < sweep[-1][2]  # the ratio flips as D(G(z)) → 1
+    assert r["curves"]["minimax"]["max_d_fake"] < 1e-2 and r["curves"]["minimax"]["escape_step"] is None
+    assert r["curves"]["non-saturating"]["escape_step"] is not None

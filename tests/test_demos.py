@@ -96,3 +96,13 @@ def test_03_saturating_gradient_vanishes_when_d_rejects_fakes_and_only_nonsatura
     assert sweep[0][3] / sweep[0][2] > 1e4 and sweep[-1][3] < sweep[-1][2]  # the ratio flips as D(G(z)) → 1
     assert r["curves"]["minimax"]["max_d_fake"] < 1e-2 and r["curves"]["minimax"]["escape_step"] is None
     assert r["curves"]["non-saturating"]["escape_step"] is not None
+
+
+# ----------------------------------------------------------------------------- 05 equilibrium
+@pytest.mark.slow
+def test_05_d_accuracy_drifts_back_toward_half(tmp_path):
+    r = load("05_equilibrium").run(out_dir=tmp_path, verbose=False)
+    assert r["peak_accuracy"] > 0.7
+    assert r["late_accuracy"] < r["peak_accuracy"] - 0.1  # drifts back toward 50% ...
+    assert 0.5 <= r["late_accuracy"] < 0.7                 # ... without reaching it (seed 003's caveat)
+    assert r["metrics"]["modes_covered"] == 8

@@ -106,3 +106,13 @@ def test_05_d_accuracy_drifts_back_toward_half(tmp_path):
     assert r["late_accuracy"] < r["peak_accuracy"] - 0.1  # drifts back toward 50% ...
     assert 0.5 <= r["late_accuracy"] < 0.7                 # ... without reaching it (seed 003's caveat)
     assert r["metrics"]["modes_covered"] == 8
+
+
+# ----------------------------------------------------------------------------- 06 mode collapse
+@pytest.mark.slow
+def test_06_small_batch_collapses_recipe_covers_every_mode(tmp_path):
+    r = load("06_mode_collapse").run(out_dir=tmp_path, verbose=False)
+    assert r["collapsed"]["modes_covered"] <= 3 and r["collapsed"]["reverse_kl"] > 1.0
+    assert r["collapsed"]["largest_mode_share"] > 0.5
+    assert r["covered"]["modes_covered"] == 8 and r["covered"]["reverse_kl"] < 0.1
+    assert r["covered"]["modes_reached"] == 8

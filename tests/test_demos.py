@@ -116,3 +116,11 @@ def test_06_small_batch_collapses_recipe_covers_every_mode(tmp_path):
     assert r["collapsed"]["largest_mode_share"] > 0.5
     assert r["covered"]["modes_covered"] == 8 and r["covered"]["reverse_kl"] < 0.1
     assert r["covered"]["modes_reached"] == 8
+
+
+# ----------------------------------------------------------------------------- 08 conditional GAN
+@pytest.mark.slow
+def test_08_conditional_d_scores_right_label_above_wrong_label(tmp_path):
+    r = load("08_conditional_gan").run(out_dir=tmp_path, verbose=False)
+    assert r["mean_right"] > r["mean_wrong"]
+    assert r["fraction_right_higher"] > 0.8

@@ -394,6 +394,13 @@ def plot_graph(tensor, path=None, title=None, max_nodes: int = 200):
     depth = [0] * len(nodes)
     for n in nodes:  # topological order: inputs already have their depth
         depth[n["index"]] = 1 + max((depth[j] for j in n["inputs"]), default=-1)
+    first_use: dict[int, int] = {}  # a leaf sits just left of its first consumer (a constant beside its op)
+    for n in nodes:
+        for j in n["inputs"]:
+            if nodes[j]["kind"] != "op":
+                first_use[j] = min(first_use.get(j, depth[n["index"]]), depth[n["index"]])
+    for j, d in first_use.items():
+        depth[j] = d - 1
     columns: dict[int, list[int]] = {}
     for n in nodes:
         columns.setdefault(depth[n["index"]], []).append(n["index"])

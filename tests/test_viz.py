@@ -56,3 +56,48 @@ def test_bad_shapes_raise_clear_errors(tmp_path):
         viz.scatter_2d(np.zeros((10, 3)), None, tmp_path / "x.png")
     with pytest.raises(ValueError, match="image_grid"):
         viz.image_grid(np.zeros((2, 3, 8, 8, 1)), tmp_path / "x.png")
+
+
+def test_graph_text_names_deep_graphs_and_freed_graphs():
+    x = minigan.tensor([1.0, 2.0], requires_grad=True)
+    x.name = "x"
+    y = x
+    for _ in range(1500):  # deeper than Python's recursion limit: the walk is iterative
+        y = y * 1.0
+    lines = viz.graph_text(y.sum()).splitlines()
+    assert lines[0].startswith("0: x = leaf (2,)") and lines[-1] == "3001: Sum(%3000) -> shape ()"
+    w = minigan.tensor([3.0, 4.0], requires_grad=True)
+    w.name = "w"
+    loss = (x * w).sum()
+    assert "Mul(x, w) -> shape (2,)" in viz.graph_text(loss)
+    loss.backward()
+    with pytest.raises(RuntimeError, match="freed"):
+        viz.graph_text(loss)
+
+
+def test_plot_graph_without_path_returns_a_figure_and_bad_inputs_raise(tmp_path):
+    x = minigan.tensor([1.0, 2.0], requires_grad=True)
+    fig = viz.plot_graph((x * 2.0).sum())
+    assert hasattr(fig, "savefig")
+    with pytest.raises(TypeError, match="trace_graph"):
+        viz.graph_text(np.zeros(3))
+    with pytest.raises(ValueError, match="loss_curves"):
+        viz.loss_curves({"d": ([0, 1, 2], [1.0, 2.0])}, tmp_path / "l.png")
+    with pytest.raises(ValueError, match="loss_curves"):
+        viz.loss_curves({"d": [1.0]}, tmp_path / "l.png", smooth=1.0)
+    with pytest.raises(ValueError, match="image_grid"):
+        viz.image_grid(np.zeros((4, 63)), tmp_path / "x.png")
+    with pytest.raises(ValueError, match="image_grid"):
+        viz.image_grid(np.zeros((4, 8, 8)), tmp_path / "x.png", nrow=2, row_labels=["a"])
+    assert os.listdir(tmp_path) == []  # a refused plot writes nothing
+
+
+def test_scatter_accepts_a_mixture_and_non_finite_samples(tmp_path):
+    from minigan.data.toy2d import parse_dataset
+
+    mix = parse_dataset("ring")
+    samples = np.vstack([mix.sample(100), [[np.nan, 0.0], [np.inf, 1.0]]])
+    p = viz.scatter_2d(samples, mix, tmp_path / "ring.png", title="ring")
+    assert _is_png(p)
+    p = viz.image_grid(np.full((4, 1, 8, 8), np.nan), tmp_path / "nan.png")  # drawn red, not an error
+    assert _is_png(p)

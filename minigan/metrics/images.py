@@ -1,120 +1,278 @@
-"""Classifier-based metrics for generated digits (design contract, "Metrics").
+"""Classifier-based metrics for generated digits (see the design notes, "Metrics").
 
-A classifier trained on the *real* digits (``minigan.classifier.reference_classifier``) judges
-the generated images:
+A classifier trained on the real digits (``minigan.classifier.reference_classifier()``) judges the
+generated images:
 
-* conditional accuracy — for a conditional GAN, is a generated "7" classified as 7?
-* class coverage and KL to uniform — does the generator produce every class, equally often?
-* Fréchet distance — between Gaussians fitted to the classifier's penultimate features of
-  generated and real images (the FID recipe, Heusel et al. 2017, with a digits classifier in
-  place of Inception):  ‖μ_g − μ_r‖² + Tr(Σ_g + Σ_r − 2 (Σ_g Σ_r)^{1/2}).
+* *conditional accuracy* (cGAN): the fraction of images asked to be class c that it classifies as c;
+* *class coverage*: how many classes receive at least ``min_fraction`` of the predictions, and the
+  KL divergence from the predicted-class histogram to uniform (0: balanced; log K: one class only);
+* *Fréchet distance* in the classifier's feature space (the FID recipe with a digits judge):
+  ``||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2))``, reported next to the *real-vs-real
+  floor*: the distance between two disjoint sets of real digits of the same size. A finite sample
+  never scores 0, even a perfect generator only reaches about the floor.
 
-A Fréchet distance means little alone: two *real* samples of the same size also differ (the
-estimate is biased by the sample size), so it is always reported beside that real-vs-real floor.
-Everything is computed on the host in float64.
+The matrix square root needs no SciPy: ``Tr((S_a S_b)^(1/2))`` equals the sum of the square roots of
+the eigenvalues of the symmetric PSD matrix ``S_a^(1/2) S_b S_a^(1/2)`` (it is similar to S_a S_b),
+and ``S_a^(1/2)`` comes from a symmetric eigen-decomposition. Everything runs on the host in float64.
+
+Images go to the classifier as ``minigan.classifier`` expects them, (N, 1, 8, 8) or (N, 64) in
+[0, 1]; pass ``value_range=(-1, 1)`` for a tanh generator and they are mapped with (x + 1) / 2.
 """
 
 from __future__ import annotations
 
-from minigan import backend
-from minigan.backend import np
+import math
+
+from minigan.backend import asnumpy, is_array, np
 
 
-def _host(x, fn, name):
-    if hasattr(x, "data") and not backend.is_array(x):
-        x = x.data
-    return np.asarray(backend.asnumpy(x))
+# ----------------------------------------------------------------------------- helpers
+def _host(x, fn: str, name: str, dtype=np.float64):
+    """A host array from a NumPy/CuPy array, a minigan Tensor (its ``.data``) or a nested list."""
+    if not is_array(x) and hasattr(x, "data") and not isinstance(x, (list, tuple)):
+        x = x.data  # a minigan Tensor
+    try:
+        a = asnumpy(x)
+    except Exception as e:
+        raise TypeError(f"{fn}: got {name} of type {type(x).__name__}, expected an array or a Tensor") from e
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}: got {name} of dtype {a.dtype}, expected real numbers")
+    return a.astype(dtype) if dtype is not None else a
 
 
+def _num_classes(num_classes, fn: str) -> int:
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
+        raise ValueError(f"{fn}: got num_classes={num_classes!r}, expected a positive integer")
+    return int(num_classes)
+
+
+def _labels(labels, num_classes: int, fn: str, name: str):
+    """(N,) int64 class indices from integer labels, or from (N, K) scores/logits (their argmax)."""
+    a = _host(labels, fn, name, dtype=None)
+    if a.ndim == 2:
+        if a.shape[1] != num_classes:
+            raise ValueError(f"{fn}: got {name} of shape {a.shape}, expected (N,) labels or (N, {num_classes}) scores")
+        if a.dtype.kind == "f" and not np.isfinite(a).all():
+            raise ValueError(f"{fn}: got {name} scores with NaN or inf entries")
+        return a.argmax(axis=1).astype(np.int64)
+    if a.ndim != 1:
+        raise ValueError(f"{fn}: got {name} of shape {a.shape}, expected (N,) labels or (N, {num_classes}) scores")
+    if a.dtype.kind == "f":
+        if not (np.isfinite(a).all() and (a == np.round(a)).all()):
+            raise TypeError(f"{fn}: got {name} of dtype {a.dtype} with non-integer values, expected class indices")
+    elif a.dtype.kind == "b":
+        raise TypeError(f"{fn}: got {name} of dtype bool, expected integer class indices")
+    a = a.astype(np.int64)
+    if a.size and (a.min() < 0 or a.max() >= num_classes):
+        raise ValueError(f"{fn}: got {name} in {a.min()}..{a.max()}, expected class indices in 0..{num_classes - 1}")
+    return a
+
+
+def _features_2d(x, fn: str, name: str):
+    a = _host(x, fn, name)
+    if a.ndim == 1:
+        a = a[:, None]  # N scalar features
+    if a.ndim != 2:
+        raise ValueError(f"{fn}: got {name} of shape {a.shape}, expected (N, D) features")
+    if a.shape[0] < 2:
+        raise ValueError(f"{fn}: got {name} of shape {a.shape}, expected at least 2 samples for a covariance")
+    if not np.isfinite(a).all():
+        raise ValueError(f"{fn}: got {name} with NaN or inf entries, expected finite features")
+    return a
+
+
+def _classifier_images(images, value_range, fn: str):
+    """Host float32 images in [0, 1] for ``minigan.classifier`` (which checks the shape itself)."""
+    a = _host(images, fn, "images", dtype=None)
+    if a.dtype.kind != "f":
+        raise TypeError(f"{fn}: got images of dtype {a.dtype}, expected floating point pixels")
+    if not (a.ndim == 4 and a.shape[1:] == (1, 8, 8)) and not (a.ndim == 2 and a.shape[1] == 64):
+        raise ValueError(f"{fn}: got images of shape {a.shape}, expected (N, 1, 8, 8) or (N, 64)")
+    if a.shape[0] == 0:
+        raise ValueError(f"{fn}: got images of shape {a.shape}, expected at least one image")
+    try:
+        lo, hi = (float(v) for v in value_range)
+    except (TypeError, ValueError):
+        raise ValueError(f"{fn}: got value_range={value_range!r}, expected (low, high) such as (0, 1)") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+        raise ValueError(f"{fn}: got value_range={value_range!r}, expected finite low < high")
+    a = a.astype(np.float64)
+    if not np.isfinite(a).all():
+        raise ValueError(f"{fn}: got images with NaN or inf pixels (a diverged generator?)")
+    return ((a - lo) / (hi - lo)).astype(np.float32)
+
+
+# ----------------------------------------------------------------------------- class histograms
 def class_histogram(predictions, num_classes: int = 10):
-    """Fraction of predictions in each class, shape (num_classes,)."""
-    pred = _host(predictions, "class_histogram", "predictions").reshape(-1)
+    """Fraction (K,) float64 of the predictions in each class; ``predictions`` are (N,) labels or (N, K) scores."""
+    fn = "class_histogram"
+    k = _num_classes(num_classes, fn)
+    pred = _labels(predictions, k, fn, "predictions")
     if pred.size == 0:
-        raise ValueError("class_histogram: got no predictions")
-    if pred.dtype.kind not in "iu" or pred.min() < 0 or pred.max() >= num_classes:
-        raise ValueError(f"class_histogram: predictions must be integers in [0, {num_classes}), got {pred.dtype} "
-                         f"values in [{pred.min()}, {pred.max()}]")
-    return np.bincount(pred, minlength=num_classes) / pred.size
+        raise ValueError(f"{fn}: got predictions of shape {pred.shape}, expected at least one prediction")
+    return np.bincount(pred, minlength=k) / pred.size
 
 
 def class_coverage(predictions, num_classes: int = 10, min_fraction: float = 0.0) -> int:
-    """How many classes receive more than ``min_fraction`` of the predictions."""
+    """How many of the ``num_classes`` classes receive more than ``min_fraction`` of the predictions."""
+    fn = "class_coverage"
+    try:
+        min_fraction = float(min_fraction)
+    except (TypeError, ValueError):
+        raise ValueError(f"{fn}: got min_fraction={min_fraction!r}, expected a number in [0, 1)") from None
+    if not (0.0 <= min_fraction < 1.0):
+        raise ValueError(f"{fn}: got min_fraction={min_fraction!r}, expected a number in [0, 1)")
     return int((class_histogram(predictions, num_classes) > min_fraction).sum())
 
 
 def kl_to_uniform(hist) -> float:
-    """KL(p̂ ‖ uniform) = Σ p̂ log(p̂·K): 0 when every class is equally frequent, log K for one class."""
-    p = np.asarray(hist, dtype=np.float64)
-    if p.ndim != 1 or p.size == 0 or (p < 0).any() or not np.isclose(p.sum(), 1.0):
-        raise ValueError(f"kl_to_uniform: expected a histogram that sums to 1, got {p!r}")
-    nz = p > 0
-    return float(max((p[nz] * np.log(p[nz] * p.size)).sum(), 0.0))
+    """KL(p || uniform) = sum_k p_k log(p_k K) of a histogram (counts or fractions; 0 log 0 = 0).
+
+    0 for a uniform histogram, log K when everything falls in one class. An all-zero histogram
+    scores log K (the convention of ``mode_metrics``: no evidence is as bad as a total collapse).
+    """
+    fn = "kl_to_uniform"
+    h = _host(hist, fn, "hist")
+    if h.ndim != 1 or h.size == 0:
+        raise ValueError(f"{fn}: got hist of shape {h.shape}, expected a non-empty 1-D histogram")
+    if not np.isfinite(h).all() or (h < 0).any():
+        raise ValueError(f"{fn}: got hist with negative, NaN or inf entries, expected counts >= 0")
+    k, total = h.size, h.sum()
+    if total == 0:
+        return float(np.log(k))
+    p = h[h > 0] / total
+    return max(float(np.sum(p * np.log(p * k))), 0.0)
 
 
-def conditional_accuracy(predictions, intended_labels) -> float:
-    """Fraction of generated images classified as the class they were generated for."""
-    pred = _host(predictions, "conditional_accuracy", "predictions").reshape(-1)
-    labels = _host(intended_labels, "conditional_accuracy", "intended_labels").reshape(-1)
-    if pred.shape != labels.shape or pred.size == 0:
-        raise ValueError(f"conditional_accuracy: {pred.shape[0]} predictions but {labels.shape[0]} intended labels")
-    return float((pred == labels).mean())
+# ----------------------------------------------------------------------------- classifier scores
+def conditional_accuracy(classifier, images, intended_labels=None, value_range=(0.0, 1.0)) -> float:
+    """Fraction of generated images classified as the class they were generated for.
+
+    ``conditional_accuracy(classifier, images, intended_labels)`` runs ``classifier`` (a
+    ``minigan.classifier`` model, in evaluation mode, without a graph) on ``images`` (N, 1, 8, 8)
+    or (N, 64) whose pixels span ``value_range``; ``conditional_accuracy(predictions, intended_labels)``
+    scores predictions (N,) (or scores (N, 10)) that were computed already.
+    """
+    from minigan.classifier import NUM_CLASSES, predict
+    from minigan.function import no_grad
+
+    fn = "conditional_accuracy"
+    if intended_labels is None:  # the two-argument form: (predictions, intended_labels)
+        predicted = _labels(classifier, NUM_CLASSES, fn, "predictions")
+        labels = _labels(images, NUM_CLASSES, fn, "intended_labels")
+        n = predicted.shape[0]
+        what = f"predictions of shape {predicted.shape}"
+    else:
+        x = _classifier_images(images, value_range, fn)
+        labels = _labels(intended_labels, NUM_CLASSES, fn, "intended_labels")
+        n = x.shape[0]
+        what = f"images of shape {x.shape}"
+        predicted = None
+    if labels.shape != (n,) or n == 0:
+        raise ValueError(f"{fn}: got {what} and intended_labels of shape {labels.shape}, "
+                         f"expected ({n},) labels, one per image, and at least one")
+    if predicted is None:
+        with no_grad():
+            predicted = predict(classifier, x)
+    return float((predicted == labels).mean())
 
 
-def _sqrt_psd(a):
-    """Symmetric square root of a positive semi-definite matrix (eigenvalues clipped at 0)."""
-    w, v = np.linalg.eigh((a + a.T) / 2)
-    return (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+# ----------------------------------------------------------------------------- Fréchet distance
+def _sqrt_psd(s):
+    """The symmetric square root of a symmetric PSD matrix (tiny negative eigenvalues clipped to 0)."""
+    w, v = np.linalg.eigh((s + s.T) / 2)
+    return (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T
+
+
+def frechet_distance_from_stats(mu_a, cov_a, mu_b, cov_b) -> float:
+    """||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2)): the squared 2-Wasserstein distance of two Gaussians."""
+    fn = "frechet_distance_from_stats"
+    mu_a, mu_b = np.atleast_1d(_host(mu_a, fn, "mu_a")), np.atleast_1d(_host(mu_b, fn, "mu_b"))
+    cov_a, cov_b = np.atleast_2d(_host(cov_a, fn, "cov_a")), np.atleast_2d(_host(cov_b, fn, "cov_b"))
+    d = mu_a.shape[0]
+    if mu_a.shape != (d,) or mu_b.shape != (d,) or cov_a.shape != (d, d) or cov_b.shape != (d, d):
+        raise ValueError(f"{fn}: got mu_a {mu_a.shape}, cov_a {cov_a.shape}, mu_b {mu_b.shape}, cov_b {cov_b.shape}, "
+                         "expected (D,), (D, D), (D,), (D, D)")
+    for name, a in (("mu_a", mu_a), ("mu_b", mu_b), ("cov_a", cov_a), ("cov_b", cov_b)):
+        if not np.isfinite(a).all():
+            raise ValueError(f"{fn}: got {name} with NaN or inf entries")
+    root_a = _sqrt_psd(cov_a)
+    middle = root_a @ cov_b @ root_a  # similar to S_a S_b, but symmetric PSD
+    eig = np.linalg.eigvalsh((middle + middle.T) / 2)
+    tr_sqrt = float(np.sqrt(np.clip(eig, 0.0, None)).sum())
+    diff = mu_a - mu_b
+    value = float(diff @ diff + np.trace(cov_a) + np.trace(cov_b) - 2.0 * tr_sqrt)
+    return max(value, 0.0)  # >= 0 in exact arithmetic; clamp rounding
 
 
 def frechet_distance(feats_a, feats_b) -> float:
-    """Fréchet distance between Gaussians fitted to two feature sets of shape (N, D).
+    """Fréchet distance between Gaussians fitted to two feature sets (N_a, D) and (N_b, D).
 
-    Tr((Σa Σb)^{1/2}) is computed as Tr((Σa^{1/2} Σb Σa^{1/2})^{1/2}), a symmetric PSD matrix, so
-    only symmetric eigen-decompositions are needed (no scipy, no complex round-off).
+    Means and (unbiased) covariances are computed on the host in float64; the sets may differ in
+    size but not in D. (N,) inputs are N scalar features.
     """
-    a = _host(feats_a, "frechet_distance", "feats_a").astype(np.float64)
-    b = _host(feats_b, "frechet_distance", "feats_b").astype(np.float64)
-    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(a.shape[0], b.shape[0]) < 2:
-        raise ValueError(f"frechet_distance: expected two (N, D) feature arrays with the same D and N >= 2, "
-                         f"got {a.shape} and {b.shape}")
-    mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
-    cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
-    root_a = _sqrt_psd(cov_a)
-    cross = np.clip(np.linalg.eigvalsh(root_a @ cov_b @ root_a), 0, None)
-    fd = ((mu_a - mu_b) ** 2).sum() + np.trace(cov_a) + np.trace(cov_b) - 2 * np.sqrt(cross).sum()
-    return float(max(fd, 0.0))
+    fn = "frechet_distance"
+    a, b = _features_2d(feats_a, fn, "feats_a"), _features_2d(feats_b, fn, "feats_b")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"{fn}: got feats_a of shape {a.shape} and feats_b of shape {b.shape}, "
+                         "expected the same feature dimension D")
+    return frechet_distance_from_stats(a.mean(axis=0), np.cov(a, rowvar=False), b.mean(axis=0),
+                                       np.cov(b, rowvar=False))
 
 
-def image_metrics(classifier, generated, real, intended_labels=None, num_classes: int = 10, seed: int = 0) -> dict:
-    """All digits metrics of ``generated`` images (N, 1, H, W) in [0, 1], judged by ``classifier``.
+# ----------------------------------------------------------------------------- all together
+def image_metrics(classifier, generated, real, intended_labels=None, num_classes: int = 10, seed: int = 0,
+                  value_range=(0.0, 1.0)) -> dict:
+    """All digits metrics of ``generated`` images, judged by ``classifier`` against ``real`` images.
 
-    The Fréchet distance uses n = min(N, len(real)//2) images on each side, and the floor is the
-    distance between two disjoint real halves of that same size, so the two numbers compare.
+    Both image sets are (N, 1, 8, 8) or (N, 64); ``value_range`` is the pixel range of *both*
+    (use (-1, 1) for tanh outputs and real digits loaded with ``scale="pm1"``). Returns
+    {"num_samples", "classes_covered", "class_counts", "kl_to_uniform", "frechet_distance",
+    "frechet_floor", "frechet_samples"} and "conditional_accuracy" when ``intended_labels`` are given.
+
+    The Fréchet distance and its floor use the same sample size n = min(N, len(real) // 2): two
+    disjoint random subsets A and B of ``real`` (a fixed split seeded by ``seed``; minigan's own
+    generators are untouched) and n random generated images. ``frechet_distance`` = FD(generated, A),
+    ``frechet_floor`` = FD(B, A): what a generator that drew fresh real digits would score.
     """
     from minigan.classifier import features, predict
+    from minigan.function import no_grad
 
-    gen = _host(generated, "image_metrics", "generated").astype(np.float32)
-    ref = _host(real, "image_metrics", "real").astype(np.float32)
-    if gen.ndim != 4 or ref.ndim != 4 or gen.shape[1:] != ref.shape[1:]:
-        raise ValueError(f"image_metrics: expected generated and real images (N, C, H, W) of the same image "
-                         f"shape, got {gen.shape} and {ref.shape}")
-    pred = backend.asnumpy(predict(classifier, gen))
-    hist = class_histogram(pred, num_classes)
-    out = {"num_samples": int(gen.shape[0]), "classes_covered": class_coverage(pred, num_classes),
-           "class_counts": [int(c) for c in np.bincount(pred, minlength=num_classes)],
-           "kl_to_uniform": kl_to_uniform(hist)}
+    fn = "image_metrics"
+    k = _num_classes(num_classes, fn)
+    gen = _classifier_images(generated, value_range, fn)
+    ref = _classifier_images(real, value_range, fn)
+    n_gen, n_real = gen.shape[0], ref.shape[0]
+    if n_gen < 2 or n_real < 4:
+        raise ValueError(f"{fn}: got generated of shape {gen.shape} and real of shape {ref.shape}, "
+                         "expected at least 2 generated and 4 real images")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"{fn}: got seed={seed!r}, expected an integer")
+    labels = None
     if intended_labels is not None:
-        out["conditional_accuracy"] = conditional_accuracy(pred, intended_labels)
+        labels = _labels(intended_labels, k, fn, "intended_labels")
+        if labels.shape != (n_gen,):
+            raise ValueError(f"{fn}: got generated of shape {gen.shape} and intended_labels of shape "
+                             f"{labels.shape}, expected ({n_gen},) labels, one per image")
 
-    n = min(gen.shape[0], ref.shape[0] // 2)
-    rng = np.random.default_rng(seed)  # a fixed split of the real set, independent of training
-    perm = rng.permutation(ref.shape[0])
-    real_a, real_b = ref[perm[:n]], ref[perm[n:2 * n]]
-    fake = gen[rng.permutation(gen.shape[0])[:n]]
-    f_a, f_b, f_fake = (backend.asnumpy(features(classifier, x)) for x in (real_a, real_b, fake))
-    out["frechet_distance"] = frechet_distance(f_fake, f_a)
-    out["frechet_floor"] = frechet_distance(f_b, f_a)
-    out["frechet_samples"] = int(n)
+    with no_grad():  # predict/features also switch the model to eval mode and restore it afterwards
+        predicted = predict(classifier, gen)
+        hist = class_histogram(predicted, k)
+        out = {"num_samples": int(n_gen), "classes_covered": class_coverage(predicted, k),
+               "class_counts": [int(c) for c in np.bincount(predicted, minlength=k)],
+               "kl_to_uniform": kl_to_uniform(hist)}
+        if labels is not None:
+            out["conditional_accuracy"] = float((predicted == labels).mean())
+
+        n = min(n_gen, n_real // 2)
+        rng = np.random.default_rng(int(seed))
+        order = rng.permutation(n_real)
+        real_a, real_b = ref[order[:n]], ref[order[n:2 * n]]
+        fake = gen[rng.permutation(n_gen)[:n]]
+        f_a = features(classifier, real_a)
+        out["frechet_distance"] = frechet_distance(features(classifier, fake), f_a)
+        out["frechet_floor"] = frechet_distance(features(classifier, real_b), f_a)
+        out["frechet_samples"] = int(n)
     return out
 
 
@@ -126,3 +284,9 @@ def digits_metrics(fake01, labels=None) -> dict:
 
     real, _ = load_digits("all", scale="01")
     return image_metrics(reference_classifier("cnn"), fake01, real, intended_labels=labels)
+
+
+__all__ = [
+    "class_histogram", "class_coverage", "kl_to_uniform", "conditional_accuracy", "frechet_distance",
+    "frechet_distance_from_stats", "image_metrics", "digits_metrics",
+]

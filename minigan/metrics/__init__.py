@@ -12,3 +12,7 @@ from minigan.metrics.mixture import mixture_metrics, mode_metrics
 
 __all__ = ["mixture_metrics", "mode_metrics", "frechet_distance", "image_metrics", "class_histogram",
            "class_coverage", "kl_to_uniform", "conditional_accuracy"]
+
+from minigan.metrics.images import frechet_distance_from_stats  # noqa: E402
+
+__all__ += ["frechet_distance_from_stats"]

@@ -124,3 +124,13 @@ def test_08_conditional_d_scores_right_label_above_wrong_label(tmp_path):
     r = load("08_conditional_gan").run(out_dir=tmp_path, verbose=False)
     assert r["mean_right"] > r["mean_wrong"]
     assert r["fraction_right_higher"] > 0.8
+
+
+# ----------------------------------------------------------------------------- 11 Adam vs Optimistic Adam
+@pytest.mark.slow
+def test_11_optimistic_adam_covers_at_least_as_many_modes_as_adam(tmp_path):
+    r = load("11_adam_vs_optimistic_adam").run(out_dir=tmp_path, verbose=False)
+    adam, oadam = r["summary"]["adam"], r["summary"]["optimistic-adam"]
+    assert oadam["modes_covered"] >= adam["modes_covered"]
+    assert oadam["reverse_kl"] <= adam["reverse_kl"]
+    assert oadam["loss_d_std"] <= adam["loss_d_std"]

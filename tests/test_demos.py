@@ -134,3 +134,13 @@ def test_11_optimistic_adam_covers_at_least_as_many_modes_as_adam(tmp_path):
     assert oadam["modes_covered"] >= adam["modes_covered"]
     assert oadam["reverse_kl"] <= adam["reverse_kl"]
     assert oadam["loss_d_std"] <= adam["loss_d_std"]
+
+
+# ----------------------------------------------------------------------------- 09 WGAN learning curve
+@pytest.mark.slow
+def test_09_wasserstein_estimate_falls_as_quality_rises(tmp_path):
+    r = load("09_wgan_learning_curve").run(out_dir=tmp_path, verbose=False)
+    h = r["history"]
+    assert h["wasserstein"][-1] < 0.5 * h["wasserstein"][0]
+    assert h["high_quality"][-1] > h["high_quality"][0]
+    assert r["spearman_hq"] < 0  # negative, but weak (about −0.27 on seed 0): see demos/README.md

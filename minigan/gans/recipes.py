@@ -57,9 +57,13 @@ DEFAULTS = {
                             latent_dim=32, hidden=(256, 256), k=1, pack=1, dropout_input=0.0, arch="mlp",
                             channels=32),
     ("wgan", "images"): dict(optimizer="rmsprop", lr=5e-5, batch_size=64, steps=5_000, latent_dim=32,
-                             hidden=(256, 256), n_critic=5, clip=0.01, arch="mlp", channels=32),
-    ("cgan", "images"): dict(optimizer="adam", lr=2e-4, betas=(0.5, 0.999), batch_size=64, steps=5_000,
-                             latent_dim=32, hidden=(256, 256), k=1, dropout_input=0.0, arch="mlp", channels=32),
+                             hidden=(256, 256), n_critic=5, clip=0.01, arch="mlp", channels=32,
+                             lr_decay=False),
+    # Digits cGAN: at lr 2e-4 / batch 64 G stays one label-blind blob for ~2,500 steps (12.6% after 2,000);
+    # lr 2e-3 decayed linearly to 2e-5, batch 128: conditional by ~1,000 steps, ≥ 99% at 3,000 (seeds 0, 1).
+    ("cgan", "images"): dict(optimizer="adam", lr=2e-3, betas=(0.5, 0.999), batch_size=128, steps=3_000,
+                             latent_dim=32, hidden=(256, 256), k=1, dropout_input=0.0, arch="mlp", channels=32,
+                             lr_decay=True),
 }
 DEFAULT_LOSS = "non-saturating"
 

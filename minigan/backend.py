@@ -141,6 +141,22 @@ def asnumpy(array):
     return numpy.asarray(array)
 
 
+def host_array(x, fn: str, name: str, dtype=numpy.float64):
+    """A host NumPy array (of ``dtype``; None keeps it) from a Tensor, a NumPy/CuPy array or a list.
+
+    For code that measures or plots on the CPU (metrics, viz); ``fn`` and ``name`` go into the error.
+    """
+    if not is_array(x) and hasattr(x, "data") and not isinstance(x, (list, tuple)):
+        x = x.data  # a minigan Tensor
+    try:
+        a = asnumpy(x)
+    except Exception as e:
+        raise TypeError(f"{fn}: got {name} of type {type(x).__name__}, expected an array or a Tensor") from e
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}: got {name} of dtype {a.dtype}, expected real numbers")
+    return a.astype(dtype) if dtype is not None else a
+
+
 def asarray(data, dtype=None, xp=None):
     """``xp.asarray`` on the given (default: active) module."""
     return (xp or _active["xp"]).asarray(data, dtype=dtype)

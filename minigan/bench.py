@@ -58,6 +58,7 @@ import tracemalloc
 import minigan
 import minigan.functional as F
 from minigan import backend, nn, optim
+from minigan.serialization import atomic_write
 
 # ----------------------------------------------------------------------------- timing helpers
 
@@ -795,10 +796,8 @@ def main(argv=None):
         results["machine"]["loadavg_end"] = os.getloadavg()
     except OSError:
         pass
-    tmp = args.json + ".tmp"
-    with open(tmp, "w") as f:
+    with atomic_write(args.json, "w") as f:
         json.dump(results, f, indent=2)
-    os.replace(tmp, args.json)
     print(f"wrote {args.json}")
     return 0
 

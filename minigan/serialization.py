@@ -26,6 +26,7 @@ import math
 import os
 import tempfile
 import zipfile
+from contextlib import contextmanager
 
 from minigan import backend
 from minigan.backend import np
@@ -132,29 +133,24 @@ def _remove_orphans(folder: str, name: str) -> None:
             pass
 
 
-def save(state, path) -> None:
-    """Write ``state`` (nested dicts/lists of arrays, Tensors, numbers, strings) to ``path`` atomically.
+@contextmanager
+def atomic_write(path, mode: str = "wb"):
+    """``with atomic_write(path) as f:`` writes to a temporary file beside ``path`` and, only if the
+    block succeeds, flushes it to disk and renames it over ``path``.
 
-    The path is used exactly as given (no ``.npz`` is appended). Arrays are stored as host NumPy
-    arrays; ``load`` gives them back as NumPy arrays.
+    A reader (or a crash) sees the old file or the new one, never half of one: no file a user had
+    is lost. The temporary name carries the process id (``.NAME.PID.XXXX.tmp``) so that a later
+    save can remove what a killed writer left behind (``_remove_orphans``).
     """
     path = os.fspath(path)
-    arrays: dict = {}
-    tree = _encode(state, [], arrays)
-    meta = json.dumps({"format": MARKER, "version": FORMAT_VERSION, "tree": tree})
-    arrays[META_KEY] = np.asarray(meta)  # a 0-d unicode array: no pickle needed
-
     folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"save: the folder {folder!r} of {path!r} does not exist")
-    _remove_orphans(folder, os.path.basename(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.{os.getpid()}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+        with os.fdopen(fd, mode) as f:
+            yield f
             f.flush()
-            os.fsync(f.fileno())       # the bytes are on disk before the rename makes them visible
-        os.replace(tmp, path)          # atomic: readers see the old file or the new one, never half
+            os.fsync(f.fileno())  # the bytes are on disk before the rename makes them visible
+        os.replace(tmp, path)  # atomic: readers see the old file or the new one, never half
     except BaseException:
         try:
             os.remove(tmp)
@@ -172,6 +168,25 @@ def save(state, path) -> None:
     finally:
         os.close(dir_fd)
 
+
+def save(state, path) -> None:
+    """Write ``state`` (nested dicts/lists of arrays, Tensors, numbers, strings) to ``path`` atomically.
+
+    The path is used exactly as given (no ``.npz`` is appended). Arrays are stored as host NumPy
+    arrays; ``load`` gives them back as NumPy arrays.
+    """
+    path = os.fspath(path)
+    arrays: dict = {}
+    tree = _encode(state, [], arrays)
+    meta = json.dumps({"format": MARKER, "version": FORMAT_VERSION, "tree": tree})
+    arrays[META_KEY] = np.asarray(meta)  # a 0-d unicode array: no pickle needed
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"save: the folder {folder!r} of {path!r} does not exist")
+    _remove_orphans(folder, os.path.basename(path))
+    with atomic_write(path) as f:
+        np.savez(f, **arrays)
 
 def load(path):
     """Read a checkpoint written by ``save``; arrays come back as host NumPy arrays.

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import math
 import os
-import uuid
 from pathlib import Path
 
-from minigan.backend import asnumpy, is_array, np
+from minigan.backend import asnumpy, host_array, np
+from minigan.serialization import atomic_write
 
 _INSTALL = "pip install 'minigan[demos]'"
 
@@ -47,31 +47,9 @@ def _save(fig, path, fn: str) -> str:
     path = Path(path)
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    # a fresh name in the same folder (so os.replace is atomic), created with the usual permissions
-    tmp = folder / f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp.png"
-    try:
-        fig.savefig(tmp, format="png")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_write(path) as f:  # a temporary file beside it, renamed over it once complete
+        fig.savefig(f, format="png")
     return str(path)
-
-
-def _host(x, fn: str, name: str):
-    """A float64 host array from a Tensor (its ``.data``), a NumPy/CuPy array or a nested list."""
-    if not is_array(x) and hasattr(x, "data") and not isinstance(x, (list, tuple)):
-        x = x.data  # a minigan Tensor
-    try:
-        a = asnumpy(x)
-    except Exception as e:
-        raise TypeError(f"{fn}: got {name} of type {type(x).__name__}, expected an array or a Tensor") from e
-    if a.dtype.kind not in "biuf":
-        raise TypeError(f"{fn}: got {name} of dtype {a.dtype}, expected real numbers")
-    return a.astype(np.float64)
 
 
 # ----------------------------------------------------------------------------- 2-D samples
@@ -93,12 +71,12 @@ def scatter_2d(samples, modes=None, path=None, title=None, std=None, threshold: 
     if modes is not None and hasattr(modes, "modes") and hasattr(modes, "std"):  # a Mixture2D
         std = modes.std if std is None else std
         modes = modes.modes
-    x = _host(samples, fn, "samples")
+    x = host_array(samples, fn, "samples")
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"{fn}: got samples of shape {x.shape}, expected (N, 2)")
     m = None
     if modes is not None:
-        m = _host(modes, fn, "modes")
+        m = host_array(modes, fn, "modes")
         if m.ndim != 2 or m.shape[1] != 2:
             raise ValueError(f"{fn}: got modes of shape {m.shape}, expected (K, 2)")
     if std is not None:
@@ -134,7 +112,7 @@ def scatter_2d(samples, modes=None, path=None, title=None, std=None, threshold: 
 # ----------------------------------------------------------------------------- image grids
 def _grid_images(images, fn: str):
     """(N, H, W) host float64 from (N, 1, H, W), (N, H, W) or (N, D) with D a perfect square."""
-    a = _host(images, fn, "images")
+    a = host_array(images, fn, "images")
     if a.ndim == 4 and a.shape[1] == 1:
         a = a[:, 0]
     elif a.ndim == 2 and a.shape[1] > 0 and math.isqrt(a.shape[1]) ** 2 == a.shape[1]:
@@ -229,9 +207,10 @@ def _ema(values, weight: float):
 def _series(name, series, fn: str):
     """(steps, values) float64 host arrays from a list of values or a (steps, values) pair."""
     if isinstance(series, tuple) and len(series) == 2:
-        steps, values = _host(series[0], fn, f"steps of {name!r}"), _host(series[1], fn, f"values of {name!r}")
+        steps = host_array(series[0], fn, f"steps of {name!r}")
+        values = host_array(series[1], fn, f"values of {name!r}")
     else:
-        values = _host(series, fn, f"history[{name!r}]")
+        values = host_array(series, fn, f"history[{name!r}]")
         steps = np.arange(values.size, dtype=np.float64)
     if values.ndim != 1 or steps.ndim != 1 or steps.shape != values.shape:
         raise ValueError(

@@ -25,13 +25,13 @@ import hashlib
 import json
 import os
 import time
-import uuid
 from pathlib import Path
 
 from minigan import backend, nn
 from minigan.attacks.adversarial_training import train_adversarially
 from minigan.attacks.fgsm import check_eps, evaluate_attack
 from minigan.backend import np
+from minigan.serialization import atomic_write
 
 DEFAULT_EPS = (0.05, 0.1, 0.25)
 # Goodfellow, Shlens & Szegedy 2015, Section 4 and Section 6 (MNIST, maxout network, ε = 0.25).
@@ -158,24 +158,14 @@ def _figure(figsize):
 
 
 def _atomic_png(fig, path: Path) -> Path:
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp.png")
-    try:
-        fig.savefig(tmp, format="png")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_write(path) as f:
+        fig.savefig(f, format="png")
     return path
 
 
 def _atomic_json(obj, path: Path) -> Path:
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_text(json.dumps(obj, indent=2) + "\n")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_write(path, "w") as f:
+        f.write(json.dumps(obj, indent=2) + "\n")
     return path
 
 

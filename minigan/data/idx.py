@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import gzip
 import math
-import os
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -119,16 +117,10 @@ def write_idx(path, array) -> Path:
     path = Path(path)
     if path.suffix == ".gz":
         payload = gzip.compress(payload, mtime=0)  # mtime=0: the same array gives the same bytes
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from minigan.serialization import atomic_write
+
+    with atomic_write(path) as f:  # a temporary file beside it, renamed over it once complete
+        f.write(payload)
     return path
 
 

@@ -23,23 +23,10 @@ from __future__ import annotations
 
 import math
 
-from minigan.backend import asnumpy, is_array, np
+from minigan.backend import host_array, np
 
 
 # ----------------------------------------------------------------------------- helpers
-def _host(x, fn: str, name: str, dtype=np.float64):
-    """A host array from a NumPy/CuPy array, a minigan Tensor (its ``.data``) or a nested list."""
-    if not is_array(x) and hasattr(x, "data") and not isinstance(x, (list, tuple)):
-        x = x.data  # a minigan Tensor
-    try:
-        a = asnumpy(x)
-    except Exception as e:
-        raise TypeError(f"{fn}: got {name} of type {type(x).__name__}, expected an array or a Tensor") from e
-    if a.dtype.kind not in "biuf":
-        raise TypeError(f"{fn}: got {name} of dtype {a.dtype}, expected real numbers")
-    return a.astype(dtype) if dtype is not None else a
-
-
 def _num_classes(num_classes, fn: str) -> int:
     if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
         raise ValueError(f"{fn}: got num_classes={num_classes!r}, expected a positive integer")
@@ -48,7 +35,7 @@ def _num_classes(num_classes, fn: str) -> int:
 
 def _labels(labels, num_classes: int, fn: str, name: str):
     """(N,) int64 class indices from integer labels, or from (N, K) scores/logits (their argmax)."""
-    a = _host(labels, fn, name, dtype=None)
+    a = host_array(labels, fn, name, dtype=None)
     if a.ndim == 2:
         if a.shape[1] != num_classes:
             raise ValueError(f"{fn}: got {name} of shape {a.shape}, expected (N,) labels or (N, {num_classes}) scores")
@@ -69,7 +56,7 @@ def _labels(labels, num_classes: int, fn: str, name: str):
 
 
 def _features_2d(x, fn: str, name: str):
-    a = _host(x, fn, name)
+    a = host_array(x, fn, name)
     if a.ndim == 1:
         a = a[:, None]  # N scalar features
     if a.ndim != 2:
@@ -83,7 +70,7 @@ def _features_2d(x, fn: str, name: str):
 
 def _classifier_images(images, value_range, fn: str):
     """Host float32 images in [0, 1] for ``minigan.classifier`` (which checks the shape itself)."""
-    a = _host(images, fn, "images", dtype=None)
+    a = host_array(images, fn, "images", dtype=None)
     if a.dtype.kind != "f":
         raise TypeError(f"{fn}: got images of dtype {a.dtype}, expected floating point pixels")
     if not (a.ndim == 4 and a.shape[1:] == (1, 8, 8)) and not (a.ndim == 2 and a.shape[1] == 64):
@@ -132,7 +119,7 @@ def kl_to_uniform(hist) -> float:
     scores log K (the convention of ``mode_metrics``: no evidence is as bad as a total collapse).
     """
     fn = "kl_to_uniform"
-    h = _host(hist, fn, "hist")
+    h = host_array(hist, fn, "hist")
     if h.ndim != 1 or h.size == 0:
         raise ValueError(f"{fn}: got hist of shape {h.shape}, expected a non-empty 1-D histogram")
     if not np.isfinite(h).all() or (h < 0).any():
@@ -187,8 +174,8 @@ def _sqrt_psd(s):
 def frechet_distance_from_stats(mu_a, cov_a, mu_b, cov_b) -> float:
     """||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2)): the squared 2-Wasserstein distance of two Gaussians."""
     fn = "frechet_distance_from_stats"
-    mu_a, mu_b = np.atleast_1d(_host(mu_a, fn, "mu_a")), np.atleast_1d(_host(mu_b, fn, "mu_b"))
-    cov_a, cov_b = np.atleast_2d(_host(cov_a, fn, "cov_a")), np.atleast_2d(_host(cov_b, fn, "cov_b"))
+    mu_a, mu_b = np.atleast_1d(host_array(mu_a, fn, "mu_a")), np.atleast_1d(host_array(mu_b, fn, "mu_b"))
+    cov_a, cov_b = np.atleast_2d(host_array(cov_a, fn, "cov_a")), np.atleast_2d(host_array(cov_b, fn, "cov_b"))
     d = mu_a.shape[0]
     if mu_a.shape != (d,) or mu_b.shape != (d,) or cov_a.shape != (d, d) or cov_b.shape != (d, d):
         raise ValueError(f"{fn}: got mu_a {mu_a.shape}, cov_a {cov_a.shape}, mu_b {mu_b.shape}, cov_b {cov_b.shape}, "

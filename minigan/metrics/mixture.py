@@ -18,20 +18,7 @@ Everything is computed on the host in float64; NumPy arrays, CuPy arrays and min
 
 from __future__ import annotations
 
-from minigan.backend import asnumpy, is_array, np
-
-
-def _host_array(x, fn: str, name: str):
-    """A float64 host array from a NumPy/CuPy array, a minigan Tensor (its ``.data``) or a nested list."""
-    if not is_array(x) and hasattr(x, "data") and not isinstance(x, (list, tuple)):
-        x = x.data  # a minigan Tensor
-    try:
-        a = asnumpy(x)
-    except Exception as e:
-        raise TypeError(f"{fn}: got {name} of type {type(x).__name__}, expected an array or a Tensor") from e
-    if a.dtype.kind not in "biuf":
-        raise TypeError(f"{fn}: got {name} of dtype {a.dtype}, expected real numbers")
-    return a.astype(np.float64)
+from minigan.backend import host_array, np
 
 
 def mode_metrics(samples, modes, std: float, threshold: float = 3.0, min_count: int = 1) -> dict:
@@ -41,8 +28,8 @@ def mode_metrics(samples, modes, std: float, threshold: float = 3.0, min_count: 
     "mode_counts": list of K ints (high-quality samples per mode), "num_modes": K, "num_samples": N}.
     """
     fn = "mode_metrics"
-    x = _host_array(samples, fn, "samples")
-    m = _host_array(modes, fn, "modes")
+    x = host_array(samples, fn, "samples")
+    m = host_array(modes, fn, "modes")
     if x.ndim != 2 or x.shape[1] != 2 or x.shape[0] == 0:
         raise ValueError(f"{fn}: got samples of shape {x.shape}, expected (N, 2) with N >= 1")
     if m.ndim != 2 or m.shape[1] != 2 or m.shape[0] == 0:

@@ -33,7 +33,8 @@ DATASETS = ("ring", "grid", "digits")
 MIXTURE_KEYS = [("modes_covered", "modes", 1.0), ("high_quality", "% high quality", 100.0),
                 ("reverse_kl", "reverse KL", 1.0)]
 IMAGE_KEYS = [("conditional_accuracy", "cond. accuracy %", 100.0), ("classes_covered", "classes", 1.0),
-              ("frechet_distance", "Fréchet distance", 1.0)]
+              ("kl_to_uniform", "KL to uniform", 1.0), ("frechet_distance", "Fréchet distance", 1.0),
+              ("frechet_floor", "real-vs-real floor", 1.0)]
 HEADER = ["# minigan results", "",
           "Mean ± standard error over seeds 0..N−1 (every seed reported, none dropped); "
           "2-D mixtures: 2,500 samples, VEEGAN/PacGAN protocol (high quality = within 3σ of a mode). "

@@ -22,10 +22,12 @@ from minigan.gans.recipes import build_experiment
 # (key, row name, algorithm, data, overrides); --row-seeds/--row-steps KEY=N change one row's protocol
 RUNS = [
     ("plain", "gan (plain)", "gan", "ring", {}),
-    ("pacgan4", "gan + PacGAN pack=4 (best, `--pack 4`)", "gan", "ring", {"pack": 4}),
+    ("pacgan4", "gan + PacGAN pack=4, 20k steps (best, `--pack 4 --steps 20000`)", "gan", "ring",
+     {"pack": 4, "steps": 20_000}),
     ("wgan", "wgan", "wgan", "ring", {}),
     ("plain", "gan (plain)", "gan", "grid", {}),
-    ("pacgan4", "gan + PacGAN pack=4 (best, `--pack 4`)", "gan", "grid", {"pack": 4}),
+    ("pacgan4", "gan + PacGAN pack=4, 20k steps (best, `--pack 4 --steps 20000`)", "gan", "grid",
+     {"pack": 4, "steps": 20_000}),
     ("wgan", "wgan", "wgan", "grid", {}),
     ("cgan", "cgan (MLP)", "cgan", "digits", {}),
 ]

@@ -271,58 +271,21 @@ class Module:
         return head + "\n" + "\n".join(lines) + "\n)"
 
 
-class Sequential(Module):
-    """Layers applied one after another: ``Sequential(Linear(2, 8), ReLU(), Linear(8, 1))``.
-
-    Indexable (``net[0]``, ``net[-1]``, ``net[1:]``), ``len(net)``, and iterable.
-    """
-
-    def __init__(self, *modules):
-        super().__init__()
-        for i, module in enumerate(modules):
-            if not isinstance(module, Module):
-                raise TypeError(f"Sequential: argument {i} must be a Module, got {type(module).__name__}")
-            self._modules[str(i)] = module
-
-    def forward(self, x):
-        for module in self._modules.values():
-            x = module(x)
-        return x
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def __getitem__(self, index):
-        layers = list(self._modules.values())
-        if isinstance(index, slice):
-            return Sequential(*layers[index])
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"Sequential: index must be an int or a slice, got {type(index).__name__}")
-        if not -len(layers) <= index < len(layers):
-            raise ValueError(f"Sequential: index {index} is out of range for {len(layers)} layers")
-        return layers[index]
-
-    def append(self, module: Module) -> Sequential:
-        if not isinstance(module, Module):
-            raise TypeError(f"Sequential.append: expected a Module, got {type(module).__name__}")
-        self._modules[str(len(self._modules))] = module
-        return self
-
-
 class ModuleList(Module):
-    """A list of modules that registers them (a plain Python list would hide their parameters)."""
+    """A list of modules that registers them (a plain Python list would hide their parameters).
+
+    Indexable (``layers[0]``, ``layers[-1]``, ``layers[1:]``), ``len(layers)``, and iterable.
+    """
 
     def __init__(self, modules=()):
         super().__init__()
         for module in modules:
             self.append(module)
 
-    def append(self, module: Module) -> ModuleList:
+    def append(self, module: Module):
         if not isinstance(module, Module):
-            raise TypeError(f"ModuleList.append: expected a Module, got {type(module).__name__}")
+            raise TypeError(f"{type(self).__name__}: argument {len(self._modules)} must be a Module, "
+                            f"got {type(module).__name__}")
         self._modules[str(len(self._modules))] = module
         return self
 
@@ -336,6 +299,28 @@ class ModuleList(Module):
         layers = list(self._modules.values())
         if isinstance(index, slice):
             return ModuleList(layers[index])
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"{type(self).__name__}: index must be an int or a slice, got {type(index).__name__}")
         if not -len(layers) <= index < len(layers):
-            raise ValueError(f"ModuleList: index {index} is out of range for {len(layers)} modules")
+            raise ValueError(f"{type(self).__name__}: index {index} is out of range for {len(layers)} layers")
         return layers[index]
+
+
+class Sequential(ModuleList):
+    """Layers applied one after another: ``Sequential(Linear(2, 8), ReLU(), Linear(8, 1))``.
+
+    A ``ModuleList`` whose forward feeds each layer's output to the next.
+    """
+
+    def __init__(self, *modules):
+        super().__init__(modules)
+
+    def forward(self, x):
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):  # a slice of a Sequential is a (shorter) Sequential
+            return Sequential(*list(self)[index])
+        return super().__getitem__(index)

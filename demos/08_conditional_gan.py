@@ -4,7 +4,8 @@ Seed 003 (003_16ad4c2b7f0a3b04.txt), conditional GANs: "G also accepts a feature
 encoding of MNIST class) that specifies what *kind* of data to generate. D also accepts f to help
 discriminate a particular kind of real from fake data." Why must f go to D? "Need to know what class was
 generated — a realistic 3 is still a fake 7!" We train minigan's conditional GAN
-(``build_experiment("cgan", "digits")``, the label one-hot-concatenated to the inputs of G and D) on the
+(``build_experiment("cgan", "digits", arch="mlp", lr=2e-3, steps=3_000)``: MLPs, the label one-hot-concatenated to the
+inputs of G and D, so the label's route is one line to read) on the
 bundled 8×8 digits, then show D the 359 *real* test digits twice: with their true label and with a wrong
 label (true + k mod 10, k uniform in 1..9). We report the mean D output for both and the fraction of
 images for which D scores the true label above the wrong one.
@@ -31,7 +32,7 @@ NAME = "08_conditional_gan"
 # %% the demo
 def run(steps=1500, seed=0, out_dir=None, verbose=True) -> dict:
     say = print if verbose else (lambda *a, **k: None)
-    exp = build_experiment("cgan", "digits", seed=seed)
+    exp = build_experiment("cgan", "digits", seed=seed, arch="mlp", lr=2e-3, steps=3_000)
     with _common.Timer() as timer:
         for _ in range(steps):
             exp.train_step()

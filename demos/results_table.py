@@ -18,6 +18,7 @@ from pathlib import Path
 
 from minigan.backend import np
 from minigan.gans.recipes import build_experiment
+from minigan.serialization import atomic_write
 
 # (key, row name, algorithm, data, overrides); --row-seeds/--row-steps KEY=N change one row's protocol
 RUNS = [
@@ -29,7 +30,7 @@ RUNS = [
     ("pacgan4", "gan + PacGAN pack=4, 20k steps (best, `--pack 4 --steps 20000`)", "gan", "grid",
      {"pack": 4, "steps": 20_000}),
     ("wgan", "wgan", "wgan", "grid", {}),
-    ("cgan", "cgan (MLP)", "cgan", "digits", {}),
+    ("cgan", "cgan (DCGAN-style conv, the default recipe)", "cgan", "digits", {}),
 ]
 DATASETS = ("ring", "grid", "digits")
 MIXTURE_KEYS = [("modes_covered", "modes", 1.0), ("high_quality", "% high quality", 100.0),
@@ -141,10 +142,16 @@ def main(argv=None):
         # write each dataset as soon as it is done (an interrupted table keeps what finished)
         block = table(rows, command.strip())
         text = out.read_text() if out.exists() else "\n".join(HEADER)
-        out.write_text(merge(text, data, block, "##").rstrip("\n") + "\n")
+        write_text(out, merge(text, data, block, "##").rstrip("\n") + "\n")
         if readme is not None and readme.exists():
-            readme.write_text(merge_readme(readme.read_text(), data, block))
+            write_text(readme, merge_readme(readme.read_text(), data, block))
         print(f"\n## {data}\n\n{block}", flush=True)
+
+
+def write_text(path, text):
+    """Replace ``path`` atomically (temp file, then rename): an interrupted run never leaves half a README."""
+    with atomic_write(path, "w") as f:
+        f.write(text)
 
 
 def parse_pairs(pairs):
@@ -157,6 +164,7 @@ def parse_pairs(pairs):
                              f"{sorted({r[0] for r in RUNS})} and N a positive integer")
         out[key] = int(value)
     return out
+
 
 if __name__ == "__main__":
     main()

@@ -27,9 +27,11 @@ RUNS = [
      {"pack": 4, "steps": 20_000}),
     ("wgan", "wgan", "wgan", "ring", {}),
     ("plain", "gan (plain)", "gan", "grid", {}),
-    ("pacgan4", "gan + PacGAN pack=4, 20k steps (best, `--pack 4 --steps 20000`)", "gan", "grid",
+    ("pacgan4", "gan + PacGAN pack=4, 20k steps (the ring's best recipe)", "gan", "grid",
      {"pack": 4, "steps": 20_000}),
     ("wgan", "wgan", "wgan", "grid", {}),
+    ("plain", "gan (DCGAN-style conv, unconditional)", "gan", "digits", {}),
+    ("wgan", "wgan (MLP, the paper's α, c, n_critic)", "wgan", "digits", {}),
     ("cgan", "cgan (DCGAN-style conv, the default recipe)", "cgan", "digits", {}),
 ]
 DATASETS = ("ring", "grid", "digits")

@@ -54,9 +54,10 @@ DEFAULTS = {
                               hidden=(128, 128, 128), n_critic=5, clip=0.01),
     ("cgan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=10_000,
                               latent_dim=16, hidden=(128, 128, 128), k=1, dropout_input=0.0),
-    ("gan", "images"): dict(optimizer="adam", lr=2e-4, betas=(0.5, 0.999), batch_size=64, steps=5_000,
-                            latent_dim=32, hidden=(256, 256), k=1, pack=1, dropout_input=0.0, arch="mlp",
-                            channels=32),
+    # Unconditional GAN on images: the digits cGAN's settings (below), without the label.
+    ("gan", "images"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=128, steps=5_000,
+                            latent_dim=32, hidden=(256, 256), k=1, pack=1, dropout_input=0.0, arch="conv",
+                            channels=32, lr_decay=True),
     ("wgan", "images"): dict(optimizer="rmsprop", lr=5e-5, batch_size=64, steps=5_000, latent_dim=32,
                              hidden=(256, 256), n_critic=5, clip=0.01, arch="mlp", channels=32,
                              lr_decay=False),

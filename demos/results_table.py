@@ -29,6 +29,8 @@ RUNS = [
     ("plain", "gan (plain)", "gan", "grid", {}),
     ("pacgan4", "gan + PacGAN pack=4, 20k steps (the ring's best recipe)", "gan", "grid",
      {"pack": 4, "steps": 20_000}),
+    ("pacgan2", "gan + PacGAN pack=2, batch 512, 40k steps (best, `--pack 2 --batch-size 512 --steps 40000`)",
+     "gan", "grid", {"pack": 2, "batch_size": 512, "steps": 40_000}),
     ("wgan", "wgan", "wgan", "grid", {}),
     ("plain", "gan (DCGAN-style conv, unconditional)", "gan", "digits", {}),
     ("wgan", "wgan (MLP, the paper's α, c, n_critic)", "wgan", "digits", {}),
@@ -83,6 +85,34 @@ def table(rows, command):
     return "\n".join(lines + ["", f"Made by `{command}` on {time.strftime('%Y-%m-%d')}."])
 
 
+def merge_rows(old_block, new_block, data):
+    """``new_block``'s rows replacing same-named rows of ``old_block`` (the others kept, in ``data``'s RUNS order),
+    with both blocks' "Made by" lines, so ``--rows KEY`` reruns one row without rerunning the rest."""
+    def split(block):
+        rows, notes = {}, []
+        for line in block.splitlines():
+            if line.startswith("| ") and not line.startswith("| algorithm |"):
+                rows[line.split(" | ")[0][2:]] = line
+            elif line.startswith("Made by"):
+                notes.append(line)
+        return rows, notes
+
+    (old_rows, old_notes), (new_rows, new_notes) = split(old_block), split(new_block)
+    rows = {**old_rows, **new_rows}
+    known = [name for _, name, _, d, _ in RUNS if d == data]
+    order = [name for name in known if name in rows] + [name for name in rows if name not in known]
+    head = new_block.splitlines()[:2]
+    notes = [n for n in old_notes if n not in new_notes] + new_notes
+    return "\n".join(head + [rows[n] for n in order] + [""] + notes)
+
+
+def block_of(text, name):
+    """The block between ``<!-- results:name -->`` markers, or None."""
+    found = re.search(re.escape(f"<!-- results:{name} -->\n") + r"(.*?)\n" + re.escape(f"<!-- /results:{name} -->"),
+                      text, re.S)
+    return found.group(1) if found else None
+
+
 def merge(text, name, block, heading):
     """``text`` with the block between ``<!-- results:name -->`` markers replaced by ``block``;
     a missing block is appended (after ``heading``). Every other block is left as it was."""
@@ -115,8 +145,10 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=None, help="steps per run (default: each recipe's)")
     p.add_argument("--only", nargs="*", default=None, choices=DATASETS, help="datasets to run")
     p.add_argument("--row-seeds", nargs="*", default=[], metavar="KEY=N",
-                   help="seeds for one row, e.g. pacgan4=3 (keys: plain pacgan4 wgan cgan)")
+                   help="seeds for one row, e.g. pacgan4=3 (keys: plain pacgan4 pacgan2 wgan cgan)")
     p.add_argument("--row-steps", nargs="*", default=[], metavar="KEY=N", help="steps for one row, e.g. wgan=3000")
+    p.add_argument("--rows", nargs="*", default=None, metavar="KEY",
+                   help="run only these rows (keys as above); the table's other rows are kept as they were")
     p.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
     p.add_argument("--readme", default=str(README), help="README to update ('' to leave it alone)")
     args = p.parse_args(argv)
@@ -129,7 +161,7 @@ def main(argv=None):
             continue
         rows = []
         for key, name, algorithm, d, overrides in RUNS:
-            if d != data:
+            if d != data or (args.rows is not None and key not in args.rows):
                 continue
             per_seed, times = [], []
             for seed in range(row_seeds.get(key, args.seeds)):
@@ -142,8 +174,12 @@ def main(argv=None):
             cells = [fmt([m[k] for m in per_seed if k in m], scale) for k, _, scale in keys]
             rows.append((name, n, len(per_seed), cells, keys, times))
         # write each dataset as soon as it is done (an interrupted table keeps what finished)
+        if not rows:
+            continue
         block = table(rows, command.strip())
         text = out.read_text() if out.exists() else "\n".join(HEADER)
+        if args.rows is not None and block_of(text, data):
+            block = merge_rows(block_of(text, data), block, data)
         write_text(out, merge(text, data, block, "##").rstrip("\n") + "\n")
         if readme is not None and readme.exists():
             write_text(readme, merge_readme(readme.read_text(), data, block))

@@ -31,8 +31,10 @@ RUNS = [
      {"pack": 4, "steps": 20_000}),
     ("pacgan2", "gan + PacGAN pack=2, batch 512, 40k steps", "gan", "grid",
      {"pack": 2, "batch_size": 512, "steps": 40_000}),
-    ("pacgan4b512", "gan + PacGAN pack=4, batch 512, 60k steps (best, `--pack 4 --batch-size 512 --steps 60000`)",
-     "gan", "grid", {"pack": 4, "batch_size": 512, "steps": 60_000}),
+    ("pacgan4b512", "gan + PacGAN pack=4, batch 512, 60k steps", "gan", "grid",
+     {"pack": 4, "batch_size": 512, "steps": 60_000}),
+    ("pacgan4b512_80k", "gan + PacGAN pack=4, batch 512, 80k steps (best, `--pack 4 --batch-size 512 --steps 80000`)",
+     "gan", "grid", {"pack": 4, "batch_size": 512, "steps": 80_000}),
     ("wgan", "wgan", "wgan", "grid", {}),
     ("plain", "gan (DCGAN-style conv, unconditional)", "gan", "digits", {}),
     ("wgan", "wgan (MLP, the paper's α, c, n_critic)", "wgan", "digits", {}),
@@ -147,7 +149,7 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=None, help="steps per run (default: each recipe's)")
     p.add_argument("--only", nargs="*", default=None, choices=DATASETS, help="datasets to run")
     p.add_argument("--row-seeds", nargs="*", default=[], metavar="KEY=N",
-                   help="seeds for one row, e.g. pacgan4=3 (keys: plain pacgan4 pacgan2 pacgan4b512 wgan cgan)")
+                   help="seeds for one row, e.g. pacgan4=3 (keys: " + " ".join(dict.fromkeys(r[0] for r in RUNS)) + ")")
     p.add_argument("--row-steps", nargs="*", default=[], metavar="KEY=N", help="steps for one row, e.g. wgan=3000")
     p.add_argument("--rows", nargs="*", default=None, metavar="KEY",
                    help="run only these rows (keys as above); the table's other rows are kept as they were")

@@ -47,7 +47,7 @@ def add_parser(subparsers):
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the recipe's)")
     p.add_argument("--pack", type=int, default=None,
                    help="PacGAN packing for gan on 2-D data (default 1; best on the ring: --pack 4 --steps 20000, "
-                        "on the grid: --pack 4 --batch-size 512 --steps 60000)")
+                        "on the grid: --pack 4 --batch-size 512 --steps 80000)")
     p.add_argument("--batch-size", type=int, default=None)
     p.add_argument("--eval-every", type=int, default=None, help="default: steps/10")
     p.add_argument("--checkpoint-every", type=int, default=None, help="default: --eval-every")

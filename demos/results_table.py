@@ -110,19 +110,23 @@ def merge_rows(old_block, new_block, data):
     return "\n".join(head + [rows[n] for n in order] + [""] + notes)
 
 
+def block_pattern(name):
+    """Matches ``name``'s block with its markers; group 1 is the block inside them."""
+    return re.compile(re.escape(f"<!-- results:{name} -->\n") + r"(.*?)\n" + re.escape(f"<!-- /results:{name} -->"),
+                      re.S)
+
+
 def block_of(text, name):
     """The block between ``<!-- results:name -->`` markers, or None."""
-    found = re.search(re.escape(f"<!-- results:{name} -->\n") + r"(.*?)\n" + re.escape(f"<!-- /results:{name} -->"),
-                      text, re.S)
+    found = block_pattern(name).search(text)
     return found.group(1) if found else None
 
 
 def merge(text, name, block, heading):
     """``text`` with the block between ``<!-- results:name -->`` markers replaced by ``block``;
     a missing block is appended (after ``heading``). Every other block is left as it was."""
-    start, end = f"<!-- results:{name} -->", f"<!-- /results:{name} -->"
-    new = f"{start}\n{block}\n{end}"
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    new = f"<!-- results:{name} -->\n{block}\n<!-- /results:{name} -->"
+    pattern = block_pattern(name)
     if pattern.search(text):
         return pattern.sub(lambda _: new, text, count=1)
     return text.rstrip("\n") + f"\n\n{heading} {name}\n\n{new}\n"
@@ -158,6 +162,10 @@ def main(argv=None):
     args = p.parse_args(argv)
     command = "python demos/results_table.py " + " ".join(argv if argv is not None else sys.argv[1:])
     row_seeds, row_steps = parse_pairs(args.row_seeds), parse_pairs(args.row_steps)
+    unknown = sorted(set(args.rows or ()) - {r[0] for r in RUNS})
+    if unknown:
+        raise SystemExit(f"results_table: got --rows {' '.join(unknown)}, expected keys among "
+                         f"{sorted({r[0] for r in RUNS})}")
     out = Path(args.out)
     readme = Path(args.readme) if args.readme else None
     for data in DATASETS:

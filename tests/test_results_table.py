@@ -3,6 +3,8 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).parent.parent / "demos" / "results_table.py"
 SPEC = importlib.util.spec_from_file_location("results_table", SCRIPT)
 rt = importlib.util.module_from_spec(SPEC)
@@ -34,3 +36,8 @@ def test_merge_keeps_other_datasets_and_block_of_reads_them_back():
     assert rt.block_of(out, "ring") == "RING" and rt.block_of(out, "grid") == "NEW"
     assert rt.block_of(out, "digits") is None
     assert rt.block_of(rt.merge(out, "digits", "D", "##"), "digits") == "D"
+
+
+def test_unknown_row_key_is_a_clear_error_before_anything_runs():
+    with pytest.raises(SystemExit, match="--rows nosuchrow, expected keys among"):
+        rt.main(["--rows", "nosuchrow", "--out", "/nonexistent/x.md", "--readme", ""])

@@ -6,20 +6,21 @@
     y.backward()          # x.grad == 2x
 """
 
-from minigan import backend, functional, nn, optim
-from minigan.backend import BackendError, cupy_available, use_backend
+from minigan import autograd, backend, functional, nn, optim
+from minigan.backend import BackendError, cupy_available, get_num_threads, set_num_threads, use_backend
 from minigan.errors import AnomalyError, DomainError, GradcheckError, GraphError, IndexOutOfRange, ShapeError
 from minigan.function import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigan.functional import cat, stack
-from minigan.gradcheck import gradcheck
+from minigan.gradcheck import gradcheck, gradgradcheck
 from minigan.serialization import load, save
-from minigan.tensor import Tensor
+from minigan.tensor import Tensor, from_numpy
 
 __version__ = "0.1.0"
 
 
 def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:
-    """Same as ``Tensor(...)``: floats keep their dtype, Python numbers and lists become float32."""
+    """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): floats keep their dtype, Python
+    numbers and lists become float32.  ``minigan.from_numpy(array)`` shares the array instead."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
 
 
@@ -60,7 +61,7 @@ def ones(*shape, requires_grad=False, dtype=None) -> Tensor:
 
 __all__ = [
     "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "manual_seed",
-    "cat", "stack", "gradcheck", "nn", "optim", "save", "load", "GradcheckError", "use_backend",
+    "cat", "stack", "gradcheck", "gradgradcheck", "autograd", "from_numpy", "set_num_threads", "get_num_threads", "nn", "optim", "save", "load", "GradcheckError", "use_backend",
     "cupy_available", "functional",
     "detect_anomaly", "randn", "rand", "zeros", "ones", "backend",
     "ShapeError", "GraphError", "AnomalyError", "BackendError", "IndexOutOfRange", "DomainError",

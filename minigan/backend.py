@@ -13,19 +13,9 @@ This module also owns:
 from __future__ import annotations
 
 import os
-import sys
 
-# BLAS threads.  minigan's matrices are small (a 128-wide MLP, a batch of 64 images), where one
-# BLAS thread is as fast as several, and on a busy machine several threads spin against each other:
-# we measured a GAN step 10x slower with OpenBLAS's default threads on 2 loaded cores.  So, unless
-# you chose already (OMP/OPENBLAS/MKL_NUM_THREADS) or NumPy was imported first, minigan asks for
-# MINIGAN_NUM_THREADS threads (default 1).  Set MINIGAN_NUM_THREADS=2 for big conv nets on 2 idle cores.
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-if "numpy" not in sys.modules and not any(v in os.environ for v in _THREAD_VARS):
-    for _var in _THREAD_VARS:
-        os.environ[_var] = os.environ.get("MINIGAN_NUM_THREADS", "1")
-
-import numpy  # noqa: E402
+import numpy
+from threadpoolctl import threadpool_info, threadpool_limits
 
 try:  # CuPy is optional: ``pip install "minigan[gpu]"``
     import cupy as _cupy
@@ -162,6 +152,10 @@ def asarray(data, dtype=None, xp=None):
     return (xp or _active["xp"]).asarray(data, dtype=dtype)
 
 
+def broadcast_shapes(*shapes):
+    return numpy.broadcast_shapes(*shapes)
+
+
 def scatter_add(target, index, values):
     """target[index] += values, summing repeated indices (CuPy's plain ``+=`` keeps only one)."""
     if _cupy is not None and isinstance(target, _cupy.ndarray):
@@ -170,6 +164,24 @@ def scatter_add(target, index, values):
         cupyx.scatter_add(target, index, values)
     else:
         numpy.add.at(target, index, values)
+
+
+# ----------------------------------------------------------------------------- threads
+def set_num_threads(n: int) -> None:
+    """Use ``n`` threads in the BLAS behind NumPy's matrix products (through threadpoolctl).
+
+    minigan's matrices are small (a 128-wide MLP, a batch of 64 images), where one thread is as
+    fast as several, and on a busy machine several threads spin against each other: a GAN step
+    ran 10x slower with OpenBLAS's default threads on 2 loaded cores.  Nothing is changed at import.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"set_num_threads: expected an int >= 1, got {n!r}")
+    threadpool_limits(limits=n, user_api="blas")
+
+
+def get_num_threads() -> int:
+    """The BLAS threads in force now (the largest, if NumPy loaded several BLAS libraries)."""
+    return max((p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"), default=1)
 
 
 # ----------------------------------------------------------------------------- dtypes

@@ -1,81 +1,113 @@
-"""The node of the autodiff graph.
+"""The node of the autodiff graph, and the switches that say whether a graph is recorded.
 
 Every op is a small subclass of ``Function`` with two methods side by side::
 
     class Mul(Function):
-        def forward(self, a, b):            # arrays in, array out
-            self.saved = (a, b)
+        def forward(self, a, b):             # arrays in, array out
+            self.save_for_backward(a, b)
             return a * b
 
-        def backward(self, grad):           # d(ab)/da = b, d(ab)/db = a
-            a, b = self.saved
+        def backward(self, grad):            # d(ab)/da = b, d(ab)/db = a
+            a, b = self.saved_tensors
             return unbroadcast(grad * b, a.shape), unbroadcast(grad * a, b.shape)
 
-``Mul.apply(x, y)`` runs ``forward`` on the tensors' arrays and, when a gradient will be
-needed, remembers the inputs so that ``Tensor.backward`` can call ``backward`` later.
+``Mul.apply(x, y)`` on tensors runs ``forward`` on their arrays and, when a gradient may be
+needed, records the node so that backward can call ``backward`` later.
 
-``forward`` and ``backward`` work on raw NumPy/CuPy arrays: the engine, not each op, deals
-with tensors, so an op reads like the formula it implements.  Each ``backward`` is written in
-terms of the same elementwise/matmul/reduction primitives the ops expose, so a future
-``create_graph=True`` (gradients of gradients, for WGAN-GP) can re-express it with ``Function``s.
+**One backward for every order.**  ``backward`` is written once, and the engine runs it in one
+of two ways:
+
+* first order (``create_graph=False``, the common case): ``grad`` and ``saved_tensors`` are
+  plain NumPy/CuPy arrays and grad mode is off, so the formula is ordinary array arithmetic,
+  exactly as fast as hand-written NumPy;
+* ``create_graph=True``: ``grad`` is a Tensor, ``saved_tensors`` gives back the *Tensors* the
+  saved arrays belong to (the op's inputs, or its output), and grad mode is on, so the very same
+  lines record a graph of their own, which can be differentiated again, to any order.
+
+This works because a backward only uses what arrays and Tensors share: operators
+(``* + - / @ **``), methods (``sum reshape transpose astype``), NumPy-named functions from
+``xp = namespace(grad)`` (NumPy or CuPy for arrays, minigan's own namespace for Tensors: the
+Array API idea), and other ops' ``apply``, which takes arrays as well as Tensors (on arrays it
+just computes).  ``save_for_backward`` accepts only the op's inputs and its output, so that a
+gradient of the gradient can flow back through every saved value; anything else a backward
+needs (a mask, a shape, a count) is a constant and is kept as a plain attribute.
+
+A version counter guards the saved values: each Tensor counts the in-place changes made to
+its array, and ``saved_tensors`` raises when a saved tensor changed after it was saved.
 """
 
 from __future__ import annotations
 
+import functools
+import threading
 import traceback
 
 from minigan import backend
-from minigan.errors import AnomalyError, MiniganError, ShapeError
+from minigan.errors import AnomalyError, GraphError
 
-# ----------------------------------------------------------------------------- global switches
-# Plain module-level state (a learner can print it): is a graph being recorded?  Are we
-# hunting NaNs?  Both are flipped by the context managers below.
-_grad_enabled = True
-_anomaly_enabled = False
+
+# ----------------------------------------------------------------------------- switches, per thread
+class _Mode(threading.local):
+    """Is a graph being recorded?  Are we hunting NaNs?  Each thread has its own answers (as in
+    PyTorch), so a ``no_grad()`` evaluation thread leaves a training thread alone."""
+
+    def __init__(self):
+        self.grad_enabled = True
+        self.anomaly_enabled = False
+
+
+_mode = _Mode()
 
 
 def is_grad_enabled() -> bool:
-    return _grad_enabled
+    return _mode.grad_enabled
 
 
-def set_grad_enabled(flag: bool) -> None:
-    global _grad_enabled
-    _grad_enabled = bool(flag)
+class set_grad_enabled:
+    """``set_grad_enabled(False)`` switches recording off now; as a context manager, until the block ends."""
+
+    def __init__(self, mode: bool):
+        self.prev = _mode.grad_enabled
+        _mode.grad_enabled = bool(mode)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _mode.grad_enabled = self.prev
+        return False
 
 
 class no_grad:
     """Context manager (and decorator) in which ops record no graph.
 
-    Inside it, results have ``requires_grad=False``: use it for evaluation and for updates
-    such as ``p.data -= lr * p.grad`` that must not become part of the graph.
+    Inside it results have ``requires_grad=False``; use it for evaluation and for updates such
+    as ``p -= lr * p.grad`` that change a parameter in place and must not become part of the graph.
     """
 
+    enabled = False
+
     def __enter__(self):
-        global _grad_enabled
-        self.prev, _grad_enabled = _grad_enabled, False
+        self.prev, _mode.grad_enabled = _mode.grad_enabled, self.enabled
         return self
 
     def __exit__(self, *exc):
-        global _grad_enabled
-        _grad_enabled = self.prev
+        _mode.grad_enabled = self.prev
         return False
 
     def __call__(self, func):
+        @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            with no_grad():
+            with type(self)():
                 return func(*args, **kwargs)
 
-        wrapper.__name__, wrapper.__doc__ = func.__name__, func.__doc__
         return wrapper
 
 
 class enable_grad(no_grad):
     """The opposite of ``no_grad``: record the graph even inside a ``no_grad`` block."""
 
-    def __enter__(self):
-        global _grad_enabled
-        self.prev, _grad_enabled = _grad_enabled, True
-        return self
+    enabled = True
 
 
 class detect_anomaly:
@@ -86,22 +118,20 @@ class detect_anomaly:
     """
 
     def __enter__(self):
-        global _anomaly_enabled
-        self.prev, _anomaly_enabled = _anomaly_enabled, True
+        self.prev, _mode.anomaly_enabled = _mode.anomaly_enabled, True
         # NumPy's own "divide by zero" warnings would only repeat, less precisely, what we raise.
         self.quiet = backend.np.errstate(all="ignore")
         self.quiet.__enter__()
         return self
 
     def __exit__(self, *exc):
-        global _anomaly_enabled
-        _anomaly_enabled = self.prev
+        _mode.anomaly_enabled = self.prev
         self.quiet.__exit__(*exc)
         return False
 
 
 def is_anomaly_enabled() -> bool:
-    return _anomaly_enabled
+    return _mode.anomaly_enabled
 
 
 def _user_frame() -> str:
@@ -112,8 +142,9 @@ def _user_frame() -> str:
     return "<unknown>"
 
 
-def _check_finite(op: str, what: str, array, where: str) -> None:
-    if array is None or not backend.is_floating(array.dtype):
+def check_finite(op: str, what: str, value, where: str) -> None:
+    array = getattr(value, "data", value) if not backend.is_array(value) else value
+    if array is None or not backend.is_array(array) or not backend.is_floating(array.dtype):
         return
     xp = backend.get_array_module(array)
     if not bool(xp.isfinite(array).all()):
@@ -121,12 +152,20 @@ def _check_finite(op: str, what: str, array, where: str) -> None:
         raise AnomalyError(f"{op}: its {what} produced {kind} (op created at {where})")
 
 
-# ----------------------------------------------------------------------------- helpers for ops
+# ----------------------------------------------------------------------------- helpers for backward
+def namespace(x):
+    """The array functions for ``x``: NumPy or CuPy for an array, minigan's Tensor namespace
+    (``minigan.ops.namespace``, found through the Array API's ``__array_namespace__``) for a Tensor."""
+    if backend.is_array(x) or backend.is_numpy_scalar(x):
+        return backend.get_array_module(x)
+    return x.__array_namespace__()
+
+
 def unbroadcast(grad, shape):
     """Sum ``grad`` down to ``shape``: the adjoint of NumPy broadcasting.
 
     Broadcasting copied the input along new leading axes and along its size-1 axes, so the
-    gradient adds up over exactly those axes.
+    gradient adds up over exactly those axes.  (Works on arrays and Tensors alike.)
     """
     if grad.shape == shape:
         return grad
@@ -141,8 +180,6 @@ def unbroadcast(grad, shape):
 class Function:
     """One recorded operation: its inputs, what forward saved, and how to run backward."""
 
-    __slots__ = ("inputs", "saved", "needs_input_grad", "created_at", "retained", "__dict__")
-
     def forward(self, *arrays, **params):  # pragma: no cover - every op overrides it
         raise NotImplementedError
 
@@ -151,40 +188,87 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **params):
-        """Run the op on tensors; record it in the graph when a gradient may be needed."""
+        """Run the op.  On arrays it only computes (that is how a first-order backward calls other
+        ops); on tensors it also records the node when a gradient may be needed."""
         fn = cls()
-        fn.saved = None
-        fn.retained = None
+        fn.needs_input_grad = None
+        fn.to_save = ()
+        first = next((t for t in inputs if not backend.is_array(t)), None)
+        if first is None:  # plain arrays in: plain array out, nothing recorded
+            return fn.forward(*inputs, **params)
+        if first is not inputs[0] or len(inputs) > 1:
+            # a constant array beside tensors (from a backward under create_graph) becomes a tensor
+            inputs = tuple(t if not backend.is_array(t) else first._new(t) for t in inputs)
         needs = tuple([t.requires_grad for t in inputs])
-        requires_grad = _grad_enabled and True in needs
-        fn.needs_input_grad = needs if requires_grad else None
+        record = _mode.grad_enabled and True in needs
+        if record:
+            fn.needs_input_grad = needs
         arrays = [t.data for t in inputs]
         if backend._cupy is not None and len(arrays) > 1:
-            try:
-                backend.get_array_module(*arrays)  # raises a clear BackendError on a cpu/cuda mix
-            except backend.BackendError as e:
-                devices = ", ".join(backend.device_of(a) for a in arrays)
-                raise backend.BackendError(f"{cls.__name__.lower()}: inputs on {devices}: {e}") from None
-        try:
-            out = fn.forward(*arrays, **params)
-        except (MiniganError, backend.BackendError):
-            raise
-        except ValueError as e:  # NumPy's broadcasting/matmul complaints, made readable
-            shapes = " and ".join(str(tuple(a.shape)) for a in arrays)
-            if "broadcast" in str(e):
-                raise ShapeError(
-                    f"{cls.__name__.lower()}: cannot broadcast inputs of shapes {shapes}; expected shapes that are "
-                    "equal, or 1, in each trailing axis (NumPy broadcasting)"
-                ) from None
-            raise ShapeError(f"{cls.__name__.lower()}: cannot apply to inputs of shapes {shapes}: {e}") from None
-        if _anomaly_enabled:
+            backend.get_array_module(*arrays)  # raises a clear BackendError on a cpu/cuda mix
+        out = fn.forward(*arrays, **params)
+        if _mode.anomaly_enabled:
             fn.created_at = _user_frame()
-            _check_finite(cls.__name__, "forward output", out, fn.created_at)
-        result = _Tensor._make(out, requires_grad)
-        if requires_grad:
+            check_finite(cls.__name__, "forward output", out, fn.created_at)
+        result = first._new(out, record)
+        if record:
             fn.inputs = inputs
+            fn.retained = None
+            fn.saved = fn._remember(inputs, arrays, out, result)
             result._ctx = fn
         return result
+
+    # -- saving values for backward
+    def save_for_backward(self, *arrays) -> None:
+        """Keep these arrays (each an input or the output of forward; None is allowed) for backward."""
+        self.to_save = arrays
+
+    def _remember(self, inputs, arrays, out, result):
+        """Where each saved array comes from, and the version of its tensor now."""
+        slots = []
+        for a in self.to_save:
+            if a is None:
+                slots.append((None, None, None, None))
+            elif a is out:
+                slots.append((a, -1, result._counter, result._counter.version))
+            else:
+                i = next((i for i, x in enumerate(arrays) if x is a), None)
+                if i is None:
+                    raise GraphError(f"{type(self).__name__}.forward: save_for_backward got an array that is neither "
+                                     "an input nor the output; keep constants as plain attributes")
+                slots.append((a, i, inputs[i]._counter, inputs[i]._counter.version))
+        self.to_save = ()
+        return slots
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The saved values: arrays at first order, the Tensors they belong to under create_graph."""
+        if self.saved is None:
+            raise GraphError(
+                f"backward: trying to go through {type(self).__name__} a second time, but its saved values were "
+                "freed by the first backward; call backward(retain_graph=True) the first time"
+            )
+        for array, i, counter, version in self.saved:
+            if counter is not None and counter.version != version:
+                what = "its output" if i == -1 else f"its input {i}"
+                raise GraphError(
+                    f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the gradient, "
+                    f"but it was then modified in place (version {counter.version}, saved at version {version}); "
+                    "use an out-of-place op (y = y + 1, not y += 1) or take the step after backward()"
+                )
+        if not _mode.grad_enabled:  # first order: plain arrays
+            return tuple(array for array, *_ in self.saved)
+        return tuple(self._saved_tensor(slot) for slot in self.saved)
+
+    def _saved_tensor(self, slot):
+        array, i, counter, _ = slot
+        if array is None:
+            return None
+        if i >= 0:
+            return self.inputs[i]
+        out = self.inputs[0]._new(array, True)  # a handle on our output: its gradient flows into this node
+        out._ctx, out._counter = self, counter
+        return out
 
     def free(self) -> None:
         """Drop the inputs and saved arrays so memory is released after backward."""
@@ -193,12 +277,3 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
-
-
-# Tensor imports this module, so the reverse import happens once, at the end (see tensor.py).
-_Tensor = None
-
-
-def _bind_tensor_class(cls) -> None:
-    global _Tensor
-    _Tensor = cls

@@ -49,52 +49,48 @@ def _labels(labels, op, like: Tensor):
 
 
 # ----------------------------------------------------------------------------- activations
+# Each is the Tensor method of the same name, so the checks (in tensor.py) are the same whichever door is used.
 def relu(x):
-    return A.ReLU.apply(_float(x, "relu"))
+    return _tensor(x, "relu").relu()
 
 
 def leaky_relu(x, negative_slope=0.01):
-    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)) and not \
-            backend.is_numpy_scalar(negative_slope):
-        raise TypeError(f"leaky_relu: negative_slope must be a number, got {type(negative_slope).__name__} "
-                        f"{negative_slope!r}")
-    return A.LeakyReLU.apply(_float(x, "leaky_relu"), negative_slope=float(negative_slope))
+    return _tensor(x, "leaky_relu").leaky_relu(negative_slope)
 
 
 def sigmoid(x):
-    return A.Sigmoid.apply(_float(x, "sigmoid"))
+    return _tensor(x, "sigmoid").sigmoid()
 
 
 def tanh(x):
-    return A.Tanh.apply(_float(x, "tanh"))
+    return _tensor(x, "tanh").tanh()
 
 
 def softplus(x):
-    return A.Softplus.apply(_float(x, "softplus"))
+    return _tensor(x, "softplus").softplus()
 
 
 def softmax(x, axis=-1):
-    x = _float(x, "softmax")
-    return R.Softmax.apply(x, axis=R.normalize_axis(axis, x.ndim, "softmax", single=True))
+    return _tensor(x, "softmax").softmax(axis)
 
 
 def log_softmax(x, axis=-1):
-    x = _float(x, "log_softmax")
-    return R.LogSoftmax.apply(x, axis=R.normalize_axis(axis, x.ndim, "log_softmax", single=True))
+    return _tensor(x, "log_softmax").log_softmax(axis)
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    x = _float(x, "logsumexp")
-    return R.LogSumExp.apply(x, axis=R.normalize_axis(axis, x.ndim, "logsumexp"), keepdims=keepdims)
+    return _float(x, "logsumexp").logsumexp(axis, keepdims)
 
 
 # ----------------------------------------------------------------------------- layers as functions
 def linear(x, weight, bias=None):
     """y = x Wᵀ + b, with weight (out_features, in_features) as in PyTorch."""
     x, weight = _float(x, "linear"), _float(weight, "linear", "weight")
+    bias = None if bias is None else _float(bias, "linear", "bias")
+    L.check_linear(x.shape, weight.shape, None if bias is None else bias.shape)
     if bias is None:
         return L.Linear.apply(x, weight)
-    return L.Linear.apply(x, weight, _float(bias, "linear", "bias"))
+    return L.Linear.apply(x, weight, bias)
 
 
 def dropout(x, p=0.5, training=True):
@@ -156,27 +152,40 @@ def one_hot(labels, num_classes):
 # ----------------------------------------------------------------------------- losses (mean by default)
 def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
     """−[t log σ(x) + (1−t) log(1−σ(x))] in the softplus form: exact for logits of ±1e4."""
-    logits = _float(logits, "binary_cross_entropy_with_logits", "logits")
-    target = _float(target, "binary_cross_entropy_with_logits", "target")
+    op = "binary_cross_entropy_with_logits"
+    logits, target = _float(logits, op, "logits"), _float(target, op, "target")
+    LS.check_same_shape(op, logits, target)
+    LS.check_reduction(op, reduction)
     return LS.BCEWithLogits.apply(logits, target, reduction=reduction)
 
 
 def binary_cross_entropy(probs, target, reduction="mean"):
     """−[t log p + (1−t) log(1−p)] for probabilities p ∈ [0, 1] (logs clamped at −100)."""
-    probs = _float(probs, "binary_cross_entropy", "input")
-    target = _float(target, "binary_cross_entropy", "target")
+    op = "binary_cross_entropy"
+    probs, target = _float(probs, op, "input"), _float(target, op, "target")
+    LS.check_same_shape(op, probs, target)
+    LS.check_reduction(op, reduction)
+    LS.check_probabilities(op, probs.data)
     return LS.BCE.apply(probs, target, reduction=reduction)
 
 
 def cross_entropy(logits, labels, reduction="mean"):
     """Softmax cross-entropy of logits (N, C) against integer class labels (N,)."""
-    logits = _float(logits, "cross_entropy", "logits")
-    y = _labels(labels, "cross_entropy", logits)
-    return LS.CrossEntropy.apply(logits, Tensor._make(y), reduction=reduction)
+    op = "cross_entropy"
+    logits = _float(logits, op, "logits")
+    y = _labels(labels, op, logits)
+    if logits.ndim != 2:
+        raise ShapeError(f"{op}: expected logits of shape (N, C), got {logits.shape}")
+    LS.check_labels(op, y, logits.shape[1], logits.shape[0])
+    LS.check_reduction(op, reduction)
+    return LS.CrossEntropy.apply(logits, labels=y, reduction=reduction)
 
 
 def mse_loss(x, y, reduction="mean"):
-    return LS.MSE.apply(_float(x, "mse_loss"), _float(y, "mse_loss", "target"), reduction=reduction)
+    x, y = _float(x, "mse_loss"), _float(y, "mse_loss", "target")
+    LS.check_same_shape("mse_loss", x, y)
+    LS.check_reduction("mse_loss", reduction)
+    return LS.MSE.apply(x, y, reduction=reduction)
 
 
 # ----------------------------------------------------------------------------- convolution, normalization

@@ -10,9 +10,10 @@ float32 has only ~7 digits, too few for finite differences: inputs must be float
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan import autograd, backend
 from minigan.errors import GradcheckError
 from minigan.function import no_grad
+from minigan.ops.shape import Cat
 from minigan.tensor import Tensor
 
 FULL_JACOBIAN_LIMIT = 4096  # input elements × output elements above this: random directions
@@ -57,23 +58,58 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0):
         if not inputs[i].is_leaf:
             raise ValueError(f"gradcheck: input {i} must be a leaf tensor (create it directly, not from an op)")
 
-    saved_grads = [t.grad for t in inputs]
-    try:
-        out = fn(*inputs)
-        if not isinstance(out, Tensor):
-            raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
-        if not out.requires_grad:
-            raise GradcheckError(f"gradcheck: the output of {_describe(fn, out)} does not require grad")
-        xp = backend.get_array_module(out.data)
-        n_in = sum(inputs[i].size for i in checked)
-        if n_in * out.size <= FULL_JACOBIAN_LIMIT:
-            _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp)
-        else:
-            _random_directions(fn, inputs, checked, out, eps, atol, rtol, xp, directions, seed)
-    finally:
-        for t, g in zip(inputs, saved_grads):
-            t.grad = g
+    out = fn(*inputs)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
+    if not out.requires_grad:
+        raise GradcheckError(f"gradcheck: the output of {_describe(fn, out)} does not require grad")
+    xp = backend.get_array_module(out.data)
+    n_in = sum(inputs[i].size for i in checked)
+    if n_in * out.size <= FULL_JACOBIAN_LIMIT:
+        _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp)
+    else:
+        _random_directions(fn, inputs, checked, out, eps, atol, rtol, xp, directions, seed)
     return True
+
+
+def _gradients(out, inputs, checked, seed_grad):
+    """d⟨seed, out⟩/d input for each checked input (zeros where out does not depend on it); .grad untouched."""
+    found = autograd.grad(out, [inputs[i] for i in checked], grad_outputs=out._new(seed_grad),
+                          retain_graph=True, allow_unused=True)
+    return {i: (g.data if g is not None else None) for i, g in zip(checked, found)}
+
+
+def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0):
+    """Check second derivatives: ``gradcheck`` of the gradient itself, computed with ``create_graph=True``.
+
+    The function checked is (inputs, v) ↦ ∂⟨v, fn(inputs)⟩/∂inputs, with v = ``grad_outputs`` (random
+    float64 by default), so the derivatives of the backward pass with respect to the inputs and to
+    the incoming gradient are both compared with finite differences.
+    """
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    if not inputs or not all(isinstance(t, Tensor) for t in inputs):
+        raise TypeError("gradgradcheck: inputs must be a Tensor or a non-empty sequence of Tensors")
+    checked = [t for t in inputs if t.requires_grad]
+    if not checked:
+        raise ValueError("gradgradcheck: no input has requires_grad=True, so there is nothing to check")
+    out = fn(*inputs)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"gradgradcheck: fn must return a Tensor, got {type(out).__name__}")
+    if grad_outputs is None:
+        rng = backend.np.random.default_rng(seed)
+        grad_outputs = Tensor(rng.standard_normal(out.shape), dtype=backend.np.float64, device=out.device)
+    v = Tensor(grad_outputs, dtype=backend.np.float64, device=out.device, requires_grad=True)
+
+    def first_derivative(*args):
+        *xs, v_ = args
+        y = fn(*xs)
+        found = autograd.grad(y, [x for x in xs if x.requires_grad], grad_outputs=v_, create_graph=True,
+                              allow_unused=True)
+        parts = [g.reshape(-1) for g in found if g is not None]
+        return Cat.apply(*parts, axis=0) if len(parts) > 1 else parts[0]
+
+    first_derivative.__name__ = f"gradient of {getattr(fn, '__name__', type(fn).__name__)}"
+    return gradcheck(first_derivative, (*inputs, v), eps=eps, atol=atol, rtol=rtol, directions=directions, seed=seed)
 
 
 def _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp):
@@ -94,23 +130,19 @@ def _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp):
             numeric[:, k] = (plus - minus) / (2 * eps)
         analytic = xp.zeros((n_out, x.size))
         for j in range(n_out):
-            for t in inputs:
-                t.grad = None
             seed_grad = xp.zeros(out.size, dtype=out.dtype)
             seed_grad[j] = 1
-            out.backward(seed_grad.reshape(out.shape), retain_graph=True)
-            if x.grad is not None:
-                analytic[j] = x.grad.reshape(-1)
+            g = _gradients(out, inputs, [i], seed_grad.reshape(out.shape))[i]
+            if g is not None:
+                analytic[j] = g.reshape(-1)
         _compare(fn, out, i, x, analytic, numeric, atol, rtol, xp, "jacobian")
 
 
 def _random_directions(fn, inputs, checked, out, eps, atol, rtol, xp, directions, seed):
     rng = backend.np.random.default_rng(seed)
     r = xp.asarray(rng.standard_normal(out.shape))  # a fixed projection of the output
-    for t in inputs:
-        t.grad = None
-    out.backward(r.astype(out.dtype), retain_graph=True)
-    grads = {i: (inputs[i].grad if inputs[i].grad is not None else xp.zeros_like(inputs[i].data)) for i in checked}
+    grads = _gradients(out, inputs, checked, r.astype(out.dtype))
+    grads = {i: (g if g is not None else xp.zeros_like(inputs[i].data)) for i, g in grads.items()}
     for i in checked:
         x = inputs[i]
         for d in range(directions):

@@ -1,21 +1,31 @@
 """Tensor: an array, its gradient, and the op that produced it.
 
 A ``Tensor`` wraps a NumPy or CuPy array (``.data``).  When it ``requires_grad``, every op
-applied to it records a ``Function`` node (``._ctx`` of the result), and ``backward()`` walks
-those nodes in reverse topological order, applying the chain rule.
+applied to it records a ``Function`` node (``.grad_fn`` of the result), and ``backward()``
+hands the graph to ``minigan.backprop``, which applies the chain rule from the output back.
+
+Imports go one way: function.py (the node) ← ops/ (the differentiable operations) ← this file
+← autograd.py.  A node makes its result through ``_new`` of an input tensor, so function.py
+never needs this module.
 """
 
 from __future__ import annotations
 
-import sys
-import weakref
+import operator
 
 from minigan import backend
-from minigan import function as _fn
+from minigan.backprop import backprop, retain
 from minigan.errors import GraphError, IndexOutOfRange, ShapeError
+from minigan.function import is_grad_enabled
+from minigan.ops import activation as A
+from minigan.ops import elementwise as E
+from minigan.ops import linalg as L
+from minigan.ops import namespace as NS
+from minigan.ops import reduce as R
+from minigan.ops import shape as S
 
 
-def _to_array(data, dtype=None, device=None):
+def _to_array(data, dtype=None, device=None, copy=True):
     """Turn user data into a backend array, following the design contract's dtype rules."""
     if isinstance(data, Tensor):
         data = data.data
@@ -25,7 +35,8 @@ def _to_array(data, dtype=None, device=None):
             # An explicit NumPy array follows the active backend (so code written for NumPy runs
             # unchanged with MINIGAN_BACKEND=cupy); a CuPy array stays where it is.
             xp = backend.get_array_module(data) if backend.device_of(data) == "cuda" else backend.active_module()
-        arr = xp.asarray(data if backend.get_array_module(data) is xp else backend.asnumpy(data))
+        same = backend.get_array_module(data) is xp and backend.is_array(data)
+        arr = (data.copy() if copy else data) if same else xp.asarray(backend.asnumpy(data))
         if arr.dtype.kind in "OUSVMmc":
             raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")
     else:
@@ -45,34 +56,65 @@ def _to_array(data, dtype=None, device=None):
     return arr
 
 
-_REFLECTED = ("radd", "rsub", "rmul", "rpow", "rmatmul")
+class VersionCounter:
+    """How many times a tensor's array was changed in place (shared by tensors that share the array)."""
+
+    __slots__ = ("version",)
+
+    def __init__(self):
+        self.version = 0
+
+
+def _broadcast_shape(op, a, b):
+    """NumPy's broadcasting rule, checked at the door: trailing sizes equal, or one of them 1."""
+    for m, n in zip(reversed(a.shape), reversed(b.shape)):
+        if m != n and m != 1 and n != 1:
+            raise ShapeError(f"{op}: cannot broadcast inputs of shapes {tuple(a.shape)} and {tuple(b.shape)}; "
+                             "expected shapes that are equal, or 1, in each trailing axis (NumPy broadcasting)")
 
 
 class Tensor:
-    """``Tensor(data, requires_grad=False)``: an n-d array that remembers how it was computed."""
+    """``Tensor(data, requires_grad=False)``: an n-d array that remembers how it was computed.
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "__weakref__")
+    The data is copied, as ``torch.tensor`` does; ``minigan.from_numpy`` shares it instead.
+    """
+
+    __slots__ = ("data", "_grad", "requires_grad", "_ctx", "name", "_counter", "_base", "__weakref__")
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ instead of NumPy's loop
 
     def __init__(self, data, requires_grad=False, dtype=None, device=None):
-        self.data = _to_array(data, dtype, device)
-        self.grad = None
-        self._ctx = None
-        self.name = None
-        self.requires_grad = False
+        self._setup(_to_array(data, dtype, device))
         if requires_grad:
             self.requires_grad_(True)
 
+    def _setup(self, data, requires_grad=False):
+        self.data = data
+        self._grad = None
+        self.requires_grad = requires_grad
+        self._ctx = None
+        self.name = None
+        self._counter = VersionCounter()
+        self._base = None
+
     @classmethod
     def _make(cls, data, requires_grad=False):
-        """Fast constructor for op results: no conversion, no checks."""
-        t = cls.__new__(cls)
-        t.data = data
-        t.grad = None
-        t.requires_grad = requires_grad
-        t._ctx = None
-        t.name = None
+        """Fast constructor for results: no conversion, no copy, no checks."""
+        t = Tensor.__new__(Tensor)
+        t._setup(data, requires_grad)
         return t
+
+    def _new(self, data, requires_grad=False):
+        """A new plain Tensor holding ``data`` (how an op, which does not import this module, makes its result)."""
+        t = Tensor.__new__(Tensor)
+        t._setup(data, requires_grad)
+        base = getattr(data, "base", None)
+        if base is not None and (base is self.data or base is self.data.base):  # a view of our array
+            t._counter, t._base = self._counter, self
+        return t
+
+    def __array_namespace__(self, api_version=None):
+        """The functions a backward calls on Tensors under create_graph (the Array API protocol)."""
+        return NS
 
     # ------------------------------------------------------------------ properties
     @property
@@ -104,8 +146,28 @@ class Tensor:
         return self._ctx
 
     @property
+    def _version(self) -> int:
+        return self._counter.version
+
+    @property
     def T(self):
         return self.transpose()
+
+    @property
+    def grad(self):
+        """The gradient accumulated by ``backward()``: a Tensor of this tensor's shape and dtype, or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"grad: expected a Tensor or None, got {type(value).__name__} "
+                                "(wrap an array with minigan.tensor(...))")
+            if value.shape != self.shape or value.dtype != self.dtype:
+                raise ShapeError(f"grad: got a Tensor of shape {value.shape} and dtype {value.dtype} for a tensor "
+                                 f"of shape {self.shape} and dtype {self.dtype}; expected the same shape and dtype")
+        self._grad = value
 
     def __len__(self):
         if self.data.ndim == 0:
@@ -152,9 +214,7 @@ class Tensor:
         """Move to 'cpu' or 'cuda'; differentiable (the gradient moves back)."""
         if backend.device_of(self.data) == ("cpu" if backend.module_for_device(device) is backend.np else "cuda"):
             return self
-        from minigan.ops.shape import ToDevice
-
-        return ToDevice.apply(self, device=device)
+        return S.ToDevice.apply(self, device=device)
 
     def cpu(self) -> Tensor:
         return self.to("cpu")
@@ -163,9 +223,8 @@ class Tensor:
         return self.to("cuda")
 
     def astype(self, dtype) -> Tensor:
-        from minigan.ops.elementwise import Cast
-
-        return Cast.apply(self, dtype=backend.np.dtype(dtype))
+        dtype = backend.np.dtype(dtype)
+        return self if dtype == self.dtype else E.Cast.apply(self, dtype=dtype)
 
     def float(self) -> Tensor:
         return self.astype(backend.np.float32)
@@ -186,117 +245,61 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        """The same data, cut from the graph.
+        """The same data (and version counter), cut from the graph.
 
-        Seed 003: after ``b = f(a); c = g(b.detach())`` "we can still forward-prop from ``a``
-        to ``c``", but "since ∂b/∂a = 0 (according to autograd), we cannot back-prop through
-        ``f``": no gradient reaches ``a`` or ``f``'s parameters through ``c``.
+        After ``b = f(a); c = g(b.detach())`` we can still compute ``c`` from ``a``, but no
+        gradient reaches ``a`` or ``f``'s parameters through ``c``: the graph says ∂b/∂a = 0.
         """
-        return Tensor._make(self.data, False)
+        t = Tensor._make(self.data)
+        t._counter = self._counter
+        return t
 
     def retain_grad(self) -> Tensor:
         """Keep ``.grad`` on this non-leaf after backward (leaves always keep theirs)."""
         if self._ctx is not None:
-            self._ctx.retained = weakref.ref(self)
+            retain(self)
         return self
 
     def zero_grad(self) -> None:
-        self.grad = None
+        self._grad = None
 
-    def backward(self, grad=None, retain_graph: bool = False) -> None:
+    def backward(self, gradient=None, retain_graph=None, create_graph=False) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
 
-        The graph is walked without recursion (any depth works): first count how many
-        consumers each node has, then visit a node only once all of them have handed in their
-        gradient, so a reused node sums its gradients *before* propagating them.
+        ``create_graph=True`` records the backward pass itself, so the gradients can be
+        differentiated again; it keeps the graph unless ``retain_graph=False``.
         """
         if not self.requires_grad:
             raise GraphError(
                 "backward: this tensor does not require grad (no input had requires_grad=True, "
                 "or it was computed under no_grad() / from .detach())"
             )
+        backprop([self], [self._seed_gradient(gradient, "backward", create_graph)],
+                 retain_graph=create_graph if retain_graph is None else retain_graph, create_graph=create_graph)
+
+    def _seed_gradient(self, gradient, op, create_graph):
+        """The gradient backward starts from: ones for a one-element output, else the one given."""
         xp = backend.get_array_module(self.data)
-        if grad is None:
+        if gradient is None:
             if self.data.size != 1:
                 raise GraphError(
-                    f"backward: a tensor of shape {self.shape} needs an explicit gradient of the same shape; "
-                    "only a one-element tensor (e.g. a loss) can call backward() with no argument"
+                    f"{op}: a tensor of shape {self.shape} needs an explicit gradient of the same shape; "
+                    "only a one-element tensor (e.g. a loss) can start backward with no gradient"
                 )
-            grad = xp.ones_like(self.data)
-        else:
-            grad = grad.data if isinstance(grad, Tensor) else grad
-            grad = xp.asarray(grad, dtype=self.data.dtype)
-            if grad.shape != self.data.shape:
-                raise ShapeError(f"backward: gradient of shape {grad.shape} given for a tensor of shape {self.shape}")
-
-        root = self._ctx
-        if root is None:  # backward on a leaf: d(self)/d(self) = 1
-            self.grad = grad.copy() if self.grad is None else self.grad + grad
-            return
-
-        # Pass 1: count, for every node, how many edges lead into it from nodes above.
-        pending = {}
-        stack, seen = [root], {root}
-        while stack:
-            fn = stack.pop()
-            if fn.inputs is None:
-                raise GraphError(
-                    "backward: trying to go through the graph a second time, but its saved arrays were "
-                    "freed by the first backward; call backward(retain_graph=True) the first time"
-                )
-            for t in fn.inputs:
-                parent = t._ctx
-                if parent is not None and t.requires_grad:
-                    pending[parent] = pending.get(parent, 0) + 1
-                    if parent not in seen:
-                        seen.add(parent)
-                        stack.append(parent)
-
-        # Pass 2: propagate; a node runs once all its consumers have contributed.
-        grads = {root: grad}
-        handed = {id(grad)}  # arrays already given to a node: copy before sharing them again
-        ready = [root]
-        while ready:
-            fn = ready.pop()
-            g = grads.pop(fn, None)
-            if g is None:  # no gradient reached this node (every path gave None): pass that on
-                input_grads = (None,) * len(fn.inputs)
-            else:
-                if fn.retained is not None and fn.retained() is not None:
-                    fn.retained().grad = g
-                input_grads = fn.backward(g)
-                if _fn._anomaly_enabled:
-                    for gi in input_grads:
-                        _fn._check_finite(type(fn).__name__, "backward", gi, getattr(fn, "created_at", "?"))
-            for t, gi in zip(fn.inputs, input_grads):
-                if not t.requires_grad:
-                    continue
-                parent = t._ctx
-                if parent is None:  # a leaf: accumulate into .grad
-                    if gi is None:
-                        continue
-                    if t.grad is None:
-                        t.grad = gi.copy() if (id(gi) in handed or gi.base is not None) else gi
-                    else:
-                        t.grad = t.grad + gi  # out of place: the old .grad may be held by the user
-                    handed.add(id(t.grad))
-                    continue
-                if gi is not None:
-                    if parent in grads:
-                        grads[parent] = grads[parent] + gi
-                    else:
-                        grads[parent] = gi
-                        handed.add(id(gi))
-                pending[parent] -= 1
-                if pending[parent] == 0:
-                    ready.append(parent)
-            if not retain_graph:
-                fn.free()
+            gradient = self._new(xp.ones_like(self.data))
+        elif not isinstance(gradient, Tensor):
+            gradient = Tensor(gradient, dtype=self.dtype, device=self.device)
+        if gradient.shape != self.shape:
+            raise ShapeError(f"{op}: gradient of shape {gradient.shape} given for a tensor of shape {self.shape}")
+        if gradient.dtype != self.dtype:
+            gradient = gradient.astype(self.dtype)
+        return gradient if create_graph else gradient.data
 
     # ------------------------------------------------------------------ operators
-    def _operand(self, other):
-        """Wrap a Python number or array as a constant tensor; a scalar takes our dtype."""
+    def _operand(self, other, op):
+        """Wrap a Python number or array as a constant tensor; a Python number takes our dtype."""
         if isinstance(other, Tensor):
+            _broadcast_shape(op, self, other)
             return other
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             dtype = self.data.dtype
@@ -304,80 +307,167 @@ class Tensor:
                 return Tensor._make(dtype.type(other))
             return Tensor._make(backend.get_array_module(self.data).asarray(other))
         if backend.is_array(other) or isinstance(other, (list, tuple, bool)) or backend.is_numpy_scalar(other):
-            return Tensor(other)
-        op = sys._getframe(1).f_code.co_name.strip("_")  # the operator that asked: "__radd__" -> "radd"
-        op = {"truediv": "div", "rtruediv": "div"}.get(op, op[1:] if op in _REFLECTED else op)
+            other = Tensor(other, device=self.device)
+            _broadcast_shape(op, self, other)
+            return other
         raise TypeError(
             f"{op}: unsupported operand of type {type(other).__name__}; expected a Tensor, a number, "
             "or a NumPy/CuPy array (or a list of numbers)"
         )
 
     def __add__(self, other):
-        return E.Add.apply(self, self._operand(other))
+        return E.Add.apply(self, self._operand(other, "add"))
 
     def __radd__(self, other):
-        return E.Add.apply(self._operand(other), self)
+        return E.Add.apply(self._operand(other, "add"), self)
 
     def __sub__(self, other):
-        return E.Sub.apply(self, self._operand(other))
+        return E.Sub.apply(self, self._operand(other, "sub"))
 
     def __rsub__(self, other):
-        return E.Sub.apply(self._operand(other), self)
+        return E.Sub.apply(self._operand(other, "sub"), self)
 
     def __mul__(self, other):
-        return E.Mul.apply(self, self._operand(other))
+        return E.Mul.apply(self, self._operand(other, "mul"))
 
     def __rmul__(self, other):
-        return E.Mul.apply(self._operand(other), self)
+        return E.Mul.apply(self._operand(other, "mul"), self)
 
     def __truediv__(self, other):
-        return E.Div.apply(self, self._operand(other))
+        return E.Div.apply(self, self._operand(other, "div"))
 
     def __rtruediv__(self, other):
-        return E.Div.apply(self._operand(other), self)
+        return E.Div.apply(self._operand(other, "div"), self)
 
     def __pow__(self, other):
-        return E.Pow.apply(self, self._operand(other))
+        return E.Pow.apply(self, self._operand(other, "pow"))
 
     def __rpow__(self, other):
-        return E.Pow.apply(self._operand(other), self)
+        return E.Pow.apply(self._operand(other, "pow"), self)
 
     def __neg__(self):
         return E.Neg.apply(self)
 
     def __matmul__(self, other):
-        return L.MatMul.apply(self, self._operand(other))
+        other = self._matmul_operand(other)
+        L.check_matmul(self.shape, other.shape)
+        return L.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
-        return L.MatMul.apply(self._operand(other), self)
+        other = self._matmul_operand(other)
+        L.check_matmul(other.shape, self.shape)
+        return L.MatMul.apply(other, self)
+
+    def _matmul_operand(self, other):
+        if isinstance(other, Tensor):
+            return other
+        if backend.is_array(other) or isinstance(other, (list, tuple)):
+            return Tensor(other, device=self.device)
+        raise TypeError(f"matmul: unsupported operand of type {type(other).__name__}; expected a Tensor or an array")
 
     def __getitem__(self, index):
-        return S.GetItem.apply(self, index=S.normalize_index(index, self))
+        items = index if isinstance(index, tuple) else (index,)
+        items = tuple(it.data if isinstance(it, Tensor) else it for it in items)
+        return S.GetItem.apply(self, index=S.normalize_index(items, self.data))
 
     # comparisons give bool tensors and are never differentiated
     def __lt__(self, other):
-        return Tensor._make(self.data < self._operand(other).data)
+        return Tensor._make(self.data < self._operand(other, "lt").data)
 
     def __le__(self, other):
-        return Tensor._make(self.data <= self._operand(other).data)
+        return Tensor._make(self.data <= self._operand(other, "le").data)
 
     def __gt__(self, other):
-        return Tensor._make(self.data > self._operand(other).data)
+        return Tensor._make(self.data > self._operand(other, "gt").data)
 
     def __ge__(self, other):
-        return Tensor._make(self.data >= self._operand(other).data)
+        return Tensor._make(self.data >= self._operand(other, "ge").data)
 
     def eq(self, other):
         """Elementwise ==, a bool tensor (``==`` itself keeps Python's identity meaning)."""
-        return Tensor._make(self.data == self._operand(other).data)
+        return Tensor._make(self.data == self._operand(other, "eq").data)
 
     def ne(self, other):
-        return Tensor._make(self.data != self._operand(other).data)
+        return Tensor._make(self.data != self._operand(other, "ne").data)
 
     def __iter__(self):
         if self.data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self.data.shape[0]))
+
+    # ------------------------------------------------------------------ in place
+    # PyTorch's rules: under no_grad() an in-place op simply changes the array (how an optimizer
+    # moves a parameter); on a leaf that requires grad outside no_grad() it is refused (the change
+    # could not be differentiated); on any other tensor it is recorded like the out-of-place op,
+    # and the tensor's history moves to the new node.  Every in-place change bumps the version,
+    # so a backward that needs the old values raises instead of returning wrong gradients.
+    def _in_place(self, op, fn, operand, update, **params):
+        """``self = fn(self, operand)``, written into this tensor's own array; ``update(array, array)``
+        does it without a graph (NumPy's in-place operators)."""
+        if is_grad_enabled() and self.requires_grad and self._ctx is None:
+            raise GraphError(
+                f"{op}: a leaf tensor that requires grad (shape {self.shape}) cannot be changed in place while "
+                "gradients are recorded; do it under `with minigan.no_grad():` (as an optimizer does)"
+            )
+        operands = () if operand is None else (self._operand(operand, op),)
+        for o in operands:
+            if backend.broadcast_shapes(self.shape, o.shape) != self.shape:
+                raise ShapeError(f"{op}: cannot write a result of shape {backend.broadcast_shapes(self.shape, o.shape)}"
+                                 f" into a tensor of shape {self.shape}")
+            if backend.is_floating(o.dtype) and not backend.is_floating(self.dtype):
+                raise TypeError(f"{op}: the result is {o.dtype} but the tensor is {self.dtype}; "
+                                "an integer tensor cannot take floating-point values in place")
+        record = is_grad_enabled() and (self.requires_grad or any(o.requires_grad for o in operands))
+        if record and self._base is not None:
+            raise GraphError(f"{op}: cannot change a view of another tensor in place while gradients are recorded; "
+                             "use the out-of-place op")
+        self._counter.version += 1  # whatever saved the old values for backward is now stale
+        if not record:
+            update(self.data, *[o.data for o in operands])
+            return self
+        old = Tensor._make(self.data.copy(), self.requires_grad)  # the value before, still on its node
+        old._ctx = self._ctx
+        result = fn.apply(old, *operands, **params)
+        self.data[...] = result.data
+        self._ctx, self.requires_grad = result._ctx, True
+        return self
+
+    def add_(self, other, alpha=1):
+        return self._in_place("add_", E.Add, other if alpha == 1 else other * alpha, operator.iadd)
+
+    def sub_(self, other, alpha=1):
+        return self._in_place("sub_", E.Sub, other if alpha == 1 else other * alpha, operator.isub)
+
+    def mul_(self, other):
+        return self._in_place("mul_", E.Mul, other, operator.imul)
+
+    def div_(self, other):
+        return self._in_place("div_", E.Div, other, operator.itruediv)
+
+    def clamp_(self, min=None, max=None):
+        bounds = E.check_clamp(min, max)
+        return self._in_place("clamp_", E.Clamp, None, lambda a: E.clip_into(a, **bounds), **bounds)
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        return self._in_place("fill_", E.Fill, value, E.fill_into)
+
+    def copy_(self, src):
+        return self._in_place("copy_", E.Fill, src, E.fill_into)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
 
     # ------------------------------------------------------------------ methods
     def sum(self, axis=None, keepdims=False):
@@ -387,6 +477,7 @@ class Tensor:
         return R.Mean.apply(self, axis=R.normalize_axis(axis, self.ndim, "mean"), keepdims=keepdims)
 
     def max(self, axis=None, keepdims=False):
+        R.check_nonempty(self.data, "max")
         return R.Max.apply(self, axis=R.normalize_axis(axis, self.ndim, "max"), keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False):
@@ -396,37 +487,52 @@ class Tensor:
         return R.LogSumExp.apply(self, axis=R.normalize_axis(axis, self.ndim, "logsumexp"), keepdims=keepdims)
 
     def exp(self):
-        return E.Exp.apply(self)
+        return E.Exp.apply(self._floating("exp"))
 
     def log(self):
-        return E.Log.apply(self)
+        return E.Log.apply(self._floating("log"))
 
     def abs(self):
         return E.Abs.apply(self)
 
     def sqrt(self):
-        return E.Sqrt.apply(self)
+        return E.Sqrt.apply(self._floating("sqrt"))
+
+    def sign(self):
+        """-1, 0 or 1 elementwise; a constant (its derivative is 0 wherever it exists)."""
+        return Tensor._make(backend.get_array_module(self.data).sign(self.data))
 
     def clamp(self, min=None, max=None):
-        return E.Clamp.apply(self, lo=min, hi=max)
+        return E.Clamp.apply(self, **E.check_clamp(min, max))
 
     def sigmoid(self):
-        return A.Sigmoid.apply(self)
+        return A.Sigmoid.apply(self._floating("sigmoid"))
 
     def tanh(self):
-        return A.Tanh.apply(self)
+        return A.Tanh.apply(self._floating("tanh"))
 
     def relu(self):
-        return A.ReLU.apply(self)
+        return A.ReLU.apply(self._floating("relu"))
 
     def leaky_relu(self, negative_slope=0.01):
-        return A.LeakyReLU.apply(self, negative_slope=negative_slope)
+        return A.LeakyReLU.apply(self._floating("leaky_relu"), negative_slope=A.check_slope(negative_slope))
+
+    def softplus(self):
+        return A.Softplus.apply(self._floating("softplus"))
 
     def softmax(self, axis=-1):
-        return R.Softmax.apply(self, axis=R.normalize_axis(axis, self.ndim, "softmax", single=True))
+        x = self._floating("softmax")
+        return R.Softmax.apply(x, axis=R.normalize_axis(axis, self.ndim, "softmax", single=True))
 
     def log_softmax(self, axis=-1):
-        return R.LogSoftmax.apply(self, axis=R.normalize_axis(axis, self.ndim, "log_softmax", single=True))
+        x = self._floating("log_softmax")
+        return R.LogSoftmax.apply(x, axis=R.normalize_axis(axis, self.ndim, "log_softmax", single=True))
+
+    def _floating(self, op):
+        """The door check of the ops that only make sense on real numbers."""
+        if not backend.is_floating(self.dtype):
+            raise TypeError(f"{op}: input must be a floating-point tensor, got dtype {self.dtype}")
+        return self
 
     def reshape(self, *shape):
         return S.Reshape.apply(self, shape=S.normalize_shape(shape, self.size, self.shape))
@@ -441,6 +547,11 @@ class Tensor:
         return S.Transpose.apply(self, axes=S.normalize_axes(axes, self.ndim))
 
     def permute(self, *axes):
+        return self.transpose(*axes)
+
+    def swapaxes(self, a, b):
+        axes = list(range(self.ndim))
+        axes[a], axes[b] = axes[b], axes[a]
         return self.transpose(*axes)
 
     def squeeze(self, axis=None):
@@ -465,14 +576,13 @@ class Tensor:
         return Tensor._make(self.data.argmax(axis=axis))
 
 
-# Function.apply builds Tensors; tell it the class once (function.py cannot import this module
-# at its top, since this module imports it).  The ops are imported at the bottom for the same
-# reason: each operator method above calls plain, readable code in minigan/ops/.
-_fn._bind_tensor_class(Tensor)
-from minigan.ops import activation as A  # noqa: E402
-from minigan.ops import elementwise as E  # noqa: E402
-from minigan.ops import linalg as L  # noqa: E402
-from minigan.ops import reduce as R  # noqa: E402
-from minigan.ops import shape as S  # noqa: E402
+def from_numpy(array) -> Tensor:
+    """A Tensor that shares memory with ``array`` (as ``torch.from_numpy``): changing one changes the other."""
+    if not backend.is_array(array):
+        raise TypeError(f"from_numpy: expected a NumPy (or CuPy) array, got {type(array).__name__}")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; expected a float, int or bool array")
+    return Tensor._make(array)
 
-__all__ = ["Tensor", "IndexOutOfRange"]
+
+__all__ = ["Tensor", "from_numpy", "IndexOutOfRange"]

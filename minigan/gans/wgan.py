@@ -56,7 +56,7 @@ class WGAN(AdversarialTrainer):
         """Line 7: w ← clip(w, −c, c), in place, for every critic parameter."""
         with no_grad():
             for w in self.critic.parameters():
-                w.data.clip(-self.clip, self.clip, out=w.data)  # NumPy and CuPy arrays alike
+                w.clamp_(-self.clip, self.clip)
 
     def train_step(self, sample_real) -> dict:
         m, G, f = self.batch_size, self.G, self.critic

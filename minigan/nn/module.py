@@ -22,6 +22,7 @@ from collections import OrderedDict
 
 from minigan import backend
 from minigan.errors import ShapeError
+from minigan.function import no_grad
 from minigan.tensor import Tensor
 
 
@@ -39,7 +40,7 @@ class Parameter(Tensor):
             raise TypeError(f"Parameter: expected a floating-point array or Tensor, got {type(data).__name__}")
         if not backend.is_floating(data.dtype):
             raise TypeError(f"Parameter: data must be floating-point, got dtype {data.dtype}")
-        super().__init__(data, requires_grad=True)
+        self._setup(data, requires_grad=True)  # shares the array, as torch.nn.Parameter does
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
@@ -241,10 +242,11 @@ class Module:
                     f"but the module's has shape {tuple(t.shape)}"
                 )
             arrays[name] = value
-        for name, value in arrays.items():
-            t = own[name]
-            xp = backend.get_array_module(t.data)
-            t.data[...] = xp.asarray(backend.to_device(value, t.device), dtype=t.dtype)
+        with no_grad():  # copy_ bumps each tensor's version: a graph that saved the old weights will refuse
+            for name, value in arrays.items():
+                t = own[name]
+                xp = backend.get_array_module(t.data)
+                t.copy_(xp.asarray(backend.to_device(value, t.device), dtype=t.dtype))
         return self
 
     def to(self, device: str) -> Module:
@@ -252,7 +254,7 @@ class Module:
         for t in list(self.parameters()) + list(self.buffers()):
             t.data = backend.to_device(t.data, device)
             if t.grad is not None:
-                t.grad = backend.to_device(t.grad, device)
+                t.grad.data = backend.to_device(t.grad.data, device)
         return self
 
     # ------------------------------------------------------------------ printing

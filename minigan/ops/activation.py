@@ -17,60 +17,68 @@ def stable_softplus(x):
     return xp.maximum(x, 0) + xp.log1p(xp.exp(-abs(x)))
 
 
+def check_slope(negative_slope) -> float:
+    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)) and not \
+            backend.is_numpy_scalar(negative_slope):
+        raise TypeError(f"leaky_relu: negative_slope must be a number, got {type(negative_slope).__name__} "
+                        f"{negative_slope!r}")
+    return float(negative_slope)
+
+
 class Sigmoid(Function):
     def forward(self, x):
         out = stable_sigmoid(x)
-        self.saved = out
+        self.save_for_backward(out)
         return out
 
     def backward(self, grad):  # dσ/dx = σ(1 − σ)
-        s = self.saved
+        (s,) = self.saved_tensors
         return (grad * s * (1 - s),)
 
 
 class Tanh(Function):
     def forward(self, x):
         out = backend.get_array_module(x).tanh(x)
-        self.saved = out
+        self.save_for_backward(out)
         return out
 
     def backward(self, grad):  # d tanh/dx = 1 − tanh²
-        t = self.saved
+        (t,) = self.saved_tensors
         return (grad * (1 - t * t),)
 
 
 class ReLU(Function):
     def forward(self, x):
         mask = x > 0
-        self.saved = mask
+        self.mask = mask
         return x * mask
 
     def backward(self, grad):  # d relu/dx = 1 if x > 0 else 0
-        return (grad * self.saved,)
+        return (grad * self.mask,)
 
 
 class LeakyReLU(Function):
     def forward(self, x, negative_slope=0.01):
         xp = backend.get_array_module(x)
         slope = x.dtype.type(negative_slope)  # keeps float32 float32
-        self.slope = slope
-        self.saved = x > 0
+        if self.needs_input_grad:  # the derivative, a constant: 1 where x > 0, else the slope
+            d = (x > 0).astype(x.dtype)
+            d *= 1 - slope
+            d += slope
+            self.slope_map = d
         if 0 <= negative_slope <= 1:  # then max(x, slope·x) is the same thing, and much faster than where()
             return xp.maximum(x, x * slope)
-        return xp.where(self.saved, x, x * slope)
+        return xp.where(x > 0, x, x * slope)
 
     def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope
-        d = self.saved.astype(grad.dtype)  # 1 where x > 0, else 0 ...
-        d *= 1 - self.slope
-        d += self.slope  # ... now 1 or slope
-        d *= grad
-        return (d,)
+        return (grad * self.slope_map,)
 
 
 class Softplus(Function):
     def forward(self, x):
-        self.saved = x
+        self.save_for_backward(x)
         return stable_softplus(x)
 
     def backward(self, grad):  # d softplus/dx = σ(x)
-        return (grad * stable_sigmoid(self.saved),)
+        (x,) = self.saved_tensors
+        return (grad * Sigmoid.apply(x),)

@@ -2,12 +2,13 @@
 
 Binary ops broadcast like NumPy; ``unbroadcast`` sums each gradient back to its input's shape.
 ``needs_input_grad[i]`` is False for inputs that need no gradient (constants, a frozen
-network), and then that gradient is not computed at all.
+network), and then that gradient is not computed at all.  Every backward works on arrays
+(first order) and on Tensors (``create_graph=True``): see function.py.
 """
 
 from minigan import backend
 from minigan.errors import DomainError
-from minigan.function import Function, unbroadcast
+from minigan.function import Function, namespace, unbroadcast
 
 
 class Add(Function):
@@ -34,22 +35,22 @@ class Sub(Function):
 
 class Mul(Function):
     def forward(self, a, b):
-        self.saved = (a, b)
+        self.save_for_backward(a, b)
         return a * b
 
     def backward(self, grad):  # d(ab)/da = b, d(ab)/db = a
-        a, b = self.saved
+        a, b = self.saved_tensors
         ga, gb = self.needs_input_grad
         return (unbroadcast(grad * b, a.shape) if ga else None, unbroadcast(grad * a, b.shape) if gb else None)
 
 
 class Div(Function):
     def forward(self, a, b):
-        self.saved = (a, b)
+        self.save_for_backward(a, b)
         return a / b
 
     def backward(self, grad):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
-        a, b = self.saved
+        a, b = self.saved_tensors
         ga, gb = self.needs_input_grad
         da = unbroadcast(grad / b, a.shape) if ga else None
         db = unbroadcast(-grad * a / (b * b), b.shape) if gb else None
@@ -69,17 +70,19 @@ class Pow(Function):
 
     def forward(self, a, b):
         out = a**b
-        self.saved = (a, b, out)
+        self.save_for_backward(a, b, out)
+        if self.needs_input_grad and self.needs_input_grad[1]:
+            self.positive = a > 0  # where log a is real
         return out
 
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a
-        a, b, out = self.saved
+        a, b, out = self.saved_tensors
         ga, gb = self.needs_input_grad
-        xp = backend.get_array_module(a)
+        xp = namespace(grad)
         da = unbroadcast(grad * b * a ** (b - 1), a.shape) if ga else None
         db = None
         if gb:  # log a is only real for a > 0; a ≤ 0 contributes 0, as in PyTorch when out = 0
-            safe_log = xp.log(xp.where(a > 0, a, 1))
+            safe_log = xp.log(xp.where(self.positive, a, 1))
             db = unbroadcast(grad * out * safe_log, b.shape)
         return da, db
 
@@ -87,60 +90,91 @@ class Pow(Function):
 class Exp(Function):
     def forward(self, a):
         out = backend.get_array_module(a).exp(a)
-        self.saved = out
+        self.save_for_backward(out)
         return out
 
     def backward(self, grad):  # d(e^a)/da = e^a
-        return (grad * self.saved,)
+        (out,) = self.saved_tensors
+        return (grad * out,)
 
 
 class Log(Function):
     def forward(self, a):
-        self.saved = a
+        self.save_for_backward(a)
         return backend.get_array_module(a).log(a)
 
     def backward(self, grad):  # d(log a)/da = 1/a
-        return (grad / self.saved,)
+        (a,) = self.saved_tensors
+        return (grad / a,)
 
 
 class Abs(Function):
     def forward(self, a):
-        self.saved = a
+        if self.needs_input_grad:
+            self.sign = backend.get_array_module(a).sign(a)
         return abs(a)
 
     def backward(self, grad):  # d|a|/da = sign(a)  (0 at a = 0, like PyTorch)
-        return (grad * backend.get_array_module(grad).sign(self.saved),)
+        return (grad * self.sign,)
 
 
 class Sqrt(Function):
     def forward(self, a):
         out = backend.get_array_module(a).sqrt(a)
-        self.saved = out
+        self.save_for_backward(out)
         return out
 
     def backward(self, grad):  # d√a/da = 1/(2√a)
-        return (grad / (2 * self.saved),)
+        (out,) = self.saved_tensors
+        return (grad / (2 * out),)
+
+
+def check_clamp(lo, hi) -> dict:
+    """clamp's bounds: numbers (or None), with min <= max."""
+    for name, v in (("min", lo), ("max", hi)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) and not backend.is_numpy_scalar(v)):
+            raise TypeError(f"clamp: {name} must be a number or None, got {type(v).__name__} {v!r}")
+    if lo is not None and hi is not None and lo > hi:
+        raise DomainError(f"clamp: min={lo} is greater than max={hi}, expected min <= max")
+    return {"lo": lo, "hi": hi}
+
+
+def clip_into(a, lo=None, hi=None):
+    """Clip array ``a`` to [lo, hi] in place."""
+    backend.get_array_module(a).clip(a, lo, hi, out=a)
 
 
 class Clamp(Function):
     """Clip values to [lo, hi] (either bound may be None)."""
 
     def forward(self, a, lo=None, hi=None):
-        if lo is not None and hi is not None and lo > hi:
-            raise DomainError(f"clamp: min={lo} is greater than max={hi}, expected min <= max")
-        xp = backend.get_array_module(a)
-        self.saved = a
-        self.lo, self.hi = lo, hi
-        return xp.clip(a, lo, hi)
+        if self.needs_input_grad:
+            inside = True
+            if lo is not None:
+                inside = a >= lo
+            if hi is not None:
+                inside = inside & (a <= hi)
+            self.inside = inside
+        return backend.get_array_module(a).clip(a, lo, hi)
 
     def backward(self, grad):  # d clip(a)/da = 1 inside [lo, hi], 0 where clipped
-        a = self.saved
-        inside = True
-        if self.lo is not None:
-            inside = a >= self.lo
-        if self.hi is not None:
-            inside = inside & (a <= self.hi)
-        return (grad * inside,)
+        return (grad * self.inside,)
+
+
+def fill_into(a, b):
+    """Write ``b`` (broadcast) into array ``a``."""
+    a[...] = b
+
+
+class Fill(Function):
+    """The values of b, broadcast to a's shape (``a.fill_(b)``, ``a.copy_(b)``): a's old values are gone."""
+
+    def forward(self, a, b):
+        self.shape_b = b.shape
+        return backend.get_array_module(a).broadcast_to(b, a.shape).astype(a.dtype)
+
+    def backward(self, grad):  # d/da = 0, d/db = 1 (summed over the broadcast)
+        return None, unbroadcast(grad, self.shape_b) if self.needs_input_grad[1] else None
 
 
 class Cast(Function):
@@ -151,4 +185,16 @@ class Cast(Function):
         return a.astype(dtype, copy=False)
 
     def backward(self, grad):  # d cast(a)/da = 1
-        return (grad.astype(self.in_dtype, copy=False),)
+        return (grad.astype(self.in_dtype),)
+
+
+class Where(Function):
+    """a where ``cond`` holds, else b; ``cond`` is a constant bool array."""
+
+    def forward(self, a, b, cond):
+        self.cond, self.shapes = cond, (a.shape, b.shape)
+        return backend.get_array_module(a).where(cond, a, b)
+
+    def backward(self, grad):  # d/da = 1 where cond, d/db = 1 elsewhere
+        (sa, sb), (ga, gb) = self.shapes, self.needs_input_grad
+        return (unbroadcast(grad * self.cond, sa) if ga else None, unbroadcast(grad * ~self.cond, sb) if gb else None)

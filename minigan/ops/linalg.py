@@ -1,34 +1,47 @@
-"""Matrix product with NumPy's ``@`` semantics (2-D, batched with broadcasting, and 1-D)."""
+"""Matrix product with NumPy's ``@`` semantics (2-D, batched with broadcasting, and 1-D), and linear."""
 
 from minigan.errors import ShapeError
 from minigan.function import Function, unbroadcast
 
 
+def check_matmul(sa, sb) -> None:
+    if len(sa) == 0 or len(sb) == 0:
+        raise ShapeError(f"matmul: operands must be at least 1-D, got shapes {sa} and {sb}")
+    if sa[-1] != sb[-2 if len(sb) > 1 else 0]:
+        raise ShapeError(
+            f"matmul: shapes {sa} and {sb} do not fit: the last axis of the first "
+            f"({sa[-1]}) must equal the {'second-to-last' if len(sb) > 1 else 'only'} axis of the second"
+        )
+
+
+def check_linear(sx, sw, sb) -> None:
+    if len(sw) != 2 or len(sx) < 1 or sx[-1] != sw[1]:
+        raise ShapeError(
+            f"linear: input of shape {sx} does not fit weight of shape {sw}; "
+            f"expected input (..., {sw[1] if len(sw) == 2 else 'in'}) and weight (out, in)"
+        )
+    if sb is not None and sb != (sw[0],):
+        raise ShapeError(f"linear: bias has shape {sb}, expected ({sw[0]},)")
+
+
 class MatMul(Function):
     def forward(self, a, b):
-        if a.ndim == 0 or b.ndim == 0:
-            raise ShapeError(f"matmul: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")
-        if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
-            raise ShapeError(
-                f"matmul: shapes {a.shape} and {b.shape} do not fit: the last axis of the first "
-                f"({a.shape[-1]}) must equal the {'second-to-last' if b.ndim > 1 else 'only'} axis of the second"
-            )
-        self.saved = (a, b)
+        self.save_for_backward(a, b)
         return a @ b
 
     def backward(self, grad):  # d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G  (summed over broadcast batch axes)
-        a, b = self.saved
+        a, b = self.saved_tensors
         ga, gb = self.needs_input_grad
         if a.ndim == 1 and b.ndim == 1:  # inner product: d(a·b)/da = b, d(a·b)/db = a
             return (grad * b if ga else None, grad * a if gb else None)
         # Treat a 1-D operand as a matrix (a row for a, a column for b), as NumPy does.
-        a2 = a[None, :] if a.ndim == 1 else a
-        b2 = b[:, None] if b.ndim == 1 else b
+        a2 = a.reshape(1, -1) if a.ndim == 1 else a
+        b2 = b.reshape(-1, 1) if b.ndim == 1 else b
         g = grad
         if a.ndim == 1:
-            g = g[..., None, :]
+            g = g.reshape(g.shape[:-1] + (1, g.shape[-1]))
         if b.ndim == 1:
-            g = g[..., None]
+            g = g.reshape(g.shape + (1,))
         da = unbroadcast(g @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if ga else None
         db = unbroadcast(a2.swapaxes(-1, -2) @ g, b2.shape).reshape(b.shape) if gb else None
         return da, db
@@ -38,21 +51,14 @@ class Linear(Function):
     """y = x Wᵀ + b with W of shape (out, in), as in PyTorch; one fused op instead of three."""
 
     def forward(self, x, weight, bias=None):
-        if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
-            raise ShapeError(
-                f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape}; "
-                f"expected input (..., {weight.shape[1] if weight.ndim == 2 else 'in'}) and weight (out, in)"
-            )
-        if bias is not None and bias.shape != (weight.shape[0],):
-            raise ShapeError(f"linear: bias has shape {bias.shape}, expected ({weight.shape[0]},)")
-        self.saved = (x, weight)
+        self.save_for_backward(x, weight)
         out = x @ weight.T
         if bias is not None:
             out += bias  # in place on a fresh array: saves a copy
         return out
 
     def backward(self, grad):  # dy/dx = W, dy/dW = xᵀ (per row, summed), dy/db = 1 (summed over rows)
-        x, weight = self.saved
+        x, weight = self.saved_tensors
         need = self.needs_input_grad
         g2 = grad.reshape(-1, grad.shape[-1])
         dx = grad @ weight if need[0] else None

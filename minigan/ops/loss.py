@@ -5,8 +5,9 @@ All reduce by ``reduction``: "mean" (default, as in the design contract), "sum" 
 
 from minigan import backend
 from minigan.errors import DomainError, ShapeError
-from minigan.function import Function
-from minigan.ops.activation import stable_sigmoid
+from minigan.function import Function, namespace
+from minigan.ops.activation import Sigmoid
+from minigan.ops.reduce import Softmax
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -27,7 +28,7 @@ def _reduce_grad(grad, shape, reduction, dtype):
     return grad / dtype.type(n) if reduction == "mean" else grad
 
 
-def _check_same_shape(op, x, t, names=("input", "target")):
+def check_same_shape(op, x, t, names=("input", "target")):
     if x.shape != t.shape:
         raise ShapeError(
             f"{op}: {names[0]} has shape {x.shape} but {names[1]} has shape {t.shape}; they must be equal "
@@ -35,7 +36,7 @@ def _check_same_shape(op, x, t, names=("input", "target")):
         )
 
 
-def _check_reduction(op, reduction):
+def check_reduction(op, reduction):
     if reduction not in REDUCTIONS:
         raise DomainError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
@@ -48,18 +49,27 @@ class BCEWithLogits(Function):
     """
 
     def forward(self, x, t, reduction="mean"):
-        _check_same_shape("binary_cross_entropy_with_logits", x, t)
-        _check_reduction("binary_cross_entropy_with_logits", reduction)
         xp = backend.get_array_module(x)
-        self.saved, self.reduction = (x, t), reduction
+        self.save_for_backward(x, t)
+        self.reduction = reduction
         loss = xp.maximum(x, 0) - t * x + xp.log1p(xp.exp(-abs(x)))
         return _reduce(loss, reduction)
 
     def backward(self, grad):  # dℓ/dx = σ(x) − t,  dℓ/dt = −x
-        x, t = self.saved
+        x, t = self.saved_tensors
         g = _reduce_grad(grad, x.shape, self.reduction, x.dtype)
         gx, gt = self.needs_input_grad
-        return ((stable_sigmoid(x) - t) * g if gx else None, -x * g if gt else None)
+        return ((Sigmoid.apply(x) - t) * g if gx else None, -x * g if gt else None)
+
+
+def check_probabilities(op, p):
+    xp = backend.get_array_module(p)
+    if p.size and not bool(((p >= 0) & (p <= 1)).all()):
+        raise DomainError(
+            f"{op}: input must hold probabilities in [0, 1], got values in [{float(xp.nanmin(p)):.4g}, "
+            f"{float(xp.nanmax(p)):.4g}]{' and NaN' if bool(xp.isnan(p).any()) else ''}; "
+            "for logits use binary_cross_entropy_with_logits"
+        )
 
 
 class BCE(Function):
@@ -67,31 +77,23 @@ class BCE(Function):
     so p = 0 or 1 gives a large finite loss instead of inf."""
 
     def forward(self, p, t, reduction="mean"):
-        op = "binary_cross_entropy"
-        _check_same_shape(op, p, t)
-        _check_reduction(op, reduction)
         xp = backend.get_array_module(p)
-        if p.size and not bool(((p >= 0) & (p <= 1)).all()):
-            raise DomainError(
-                f"{op}: input must hold probabilities in [0, 1], got values in [{float(xp.nanmin(p)):.4g}, "
-                f"{float(xp.nanmax(p)):.4g}]{' and NaN' if bool(xp.isnan(p).any()) else ''}; "
-                "for logits use binary_cross_entropy_with_logits"
-            )
-        self.saved, self.reduction = (p, t), reduction
+        self.save_for_backward(p, t)
+        self.reduction = reduction
         log_p = xp.maximum(xp.log(xp.maximum(p, 0)), -100)  # maximum(p, 0) avoids log of -0.0 warnings
         log_1mp = xp.maximum(xp.log(xp.maximum(1 - p, 0)), -100)
         return _reduce(-(t * log_p + (1 - t) * log_1mp), reduction)
 
     def backward(self, grad):  # dℓ/dp = (p − t) / (p(1 − p)),  dℓ/dt = log(1−p) − log p
-        xp = backend.get_array_module(grad)
-        p, t = self.saved
+        p, t = self.saved_tensors
+        xp = namespace(grad)
         g = _reduce_grad(grad, p.shape, self.reduction, p.dtype)
         gp, gt = self.needs_input_grad
         dp = dt = None
         if gp:
-            dp = g * (p - t) / xp.maximum(p * (1 - p), p.dtype.type(1e-12))
+            dp = g * (p - t) / xp.clip(p * (1 - p), p.dtype.type(1e-12), None)
         if gt:
-            dt = g * (xp.maximum(xp.log(1 - p), -100) - xp.maximum(xp.log(p), -100))
+            dt = g * (xp.clip(xp.log(1 - p), -100, None) - xp.clip(xp.log(p), -100, None))
         return dp, dt
 
 
@@ -115,39 +117,35 @@ class CrossEntropy(Function):
     ℓ_i = logΣ_c exp(x_ic) − x_i,y_i."""
 
     def forward(self, x, labels, reduction="mean"):
-        op = "cross_entropy"
-        if x.ndim != 2:
-            raise ShapeError(f"{op}: expected logits of shape (N, C), got {x.shape}")
-        check_labels(op, labels, x.shape[1], x.shape[0])
-        _check_reduction(op, reduction)
         xp = backend.get_array_module(x)
         shifted = x - x.max(axis=1, keepdims=True)
         log_probs = shifted - xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
         rows = xp.arange(x.shape[0])
-        self.saved, self.reduction = (log_probs, labels, rows), reduction
+        self.save_for_backward(x)
+        self.reduction = reduction
+        if self.needs_input_grad:  # the labels as one-hot rows, a constant
+            self.one_hot = xp.zeros_like(x)
+            self.one_hot[rows, labels] = 1
         return _reduce(-log_probs[rows, labels], reduction)
 
     def backward(self, grad):  # dℓ/dx = softmax(x) − onehot(y)
-        xp = backend.get_array_module(grad)
-        log_probs, labels, rows = self.saved
-        dx = xp.exp(log_probs)
-        dx[rows, labels] -= 1  # one label per row: no repeated (row, label) pair
-        g = _reduce_grad(grad, (log_probs.shape[0],), self.reduction, log_probs.dtype)
-        return (dx * (g[:, None] if g.ndim == 1 else g), None)
+        (x,) = self.saved_tensors
+        g = _reduce_grad(grad, (x.shape[0],), self.reduction, x.dtype)
+        g = g.reshape(-1, 1) if g.ndim == 1 else g
+        return ((Softmax.apply(x, axis=1) - self.one_hot) * g,)
 
 
 class MSE(Function):
     """Mean squared error ℓ = mean((x − y)²)."""
 
     def forward(self, x, y, reduction="mean"):
-        _check_same_shape("mse_loss", x, y)
-        _check_reduction("mse_loss", reduction)
+        self.save_for_backward(x, y)
+        self.reduction = reduction
         diff = x - y
-        self.saved, self.reduction = diff, reduction
         return _reduce(diff * diff, reduction)
 
     def backward(self, grad):  # dℓ/dx = 2(x − y)/n,  dℓ/dy = −2(x − y)/n
-        diff = self.saved
-        d = 2 * diff * _reduce_grad(grad, diff.shape, self.reduction, diff.dtype)
+        x, y = self.saved_tensors
+        d = 2 * (x - y) * _reduce_grad(grad, x.shape, self.reduction, x.dtype)
         gx, gy = self.needs_input_grad
         return (d if gx else None, -d if gy else None)

@@ -6,7 +6,7 @@ Backward first restores the reduced axes as size 1 (``_keep``) and then broadcas
 
 from minigan import backend
 from minigan.errors import ShapeError
-from minigan.function import Function
+from minigan.function import Function, namespace
 
 
 def normalize_axis(axis, ndim, op, single=False):
@@ -45,14 +45,18 @@ def _keep(grad, in_shape, axis, keepdims):
     return grad.reshape(shape)
 
 
+def check_nonempty(x, op):
+    if x.size == 0:
+        raise ShapeError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
+
+
 class Sum(Function):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
         return x.sum(axis=axis, keepdims=keepdims)
 
     def backward(self, grad):  # d(Σx)/dx_i = 1
-        xp = backend.get_array_module(grad)
-        return (xp.broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape),)
+        return (namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape),)
 
 
 class Mean(Function):
@@ -63,25 +67,21 @@ class Mean(Function):
         return out
 
     def backward(self, grad):  # d(mean x)/dx_i = 1/n
-        xp = backend.get_array_module(grad)
         g = _keep(grad, self.in_shape, self.axis, self.keepdims) / grad.dtype.type(self.count)
-        return (xp.broadcast_to(g, self.in_shape),)
+        return (namespace(grad).broadcast_to(g, self.in_shape),)
 
 
 class Max(Function):
     def forward(self, x, axis=None, keepdims=False):
-        if x.size == 0:
-            raise ShapeError(f"max: cannot reduce an empty tensor of shape {x.shape}")
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
         out = x.max(axis=axis, keepdims=True)
-        self.saved = (x, out)
+        if self.needs_input_grad:  # the maxima, a constant: 1/(number of ties) there, 0 elsewhere
+            mask = x == out
+            self.share = mask / mask.sum(axis=axis, keepdims=True).astype(x.dtype)
         return out if keepdims else out.reshape(_squeezed(x.shape, axis))
 
     def backward(self, grad):  # d max/dx_i = 1 at the maximum (shared equally between ties), else 0
-        x, out = self.saved
-        mask = x == out
-        count = mask.sum(axis=self.axis, keepdims=True)
-        return (mask * (_keep(grad, self.in_shape, self.axis, self.keepdims) / count.astype(grad.dtype)),)
+        return (_keep(grad, self.in_shape, self.axis, self.keepdims) * self.share,)
 
 
 def _squeezed(shape, axis):
@@ -98,13 +98,15 @@ class LogSumExp(Function):
         m = x.max(axis=axis, keepdims=True)
         m = xp.where(xp.isfinite(m), m, 0)  # all −inf rows: shift by 0, the result is −inf
         out = m + xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True))
-        self.saved = (x, out)
-        return out if keepdims else out.reshape(_squeezed(x.shape, axis))
+        out = out if keepdims else out.reshape(_squeezed(x.shape, axis))
+        self.save_for_backward(x, out)
+        return out
 
     def backward(self, grad):  # d logΣe^x / dx_i = e^(x_i − lse) = softmax(x)_i
-        xp = backend.get_array_module(grad)
-        x, out = self.saved
-        return (_keep(grad, self.in_shape, self.axis, self.keepdims) * xp.exp(x - out),)
+        x, out = self.saved_tensors
+        keep = (grad, out)
+        grad, out = (_keep(v, self.in_shape, self.axis, self.keepdims) for v in keep)
+        return (grad * namespace(grad).exp(x - out),)
 
 
 class Softmax(Function):
@@ -112,11 +114,12 @@ class Softmax(Function):
         xp = backend.get_array_module(x)
         e = xp.exp(x - x.max(axis=axis, keepdims=True))
         s = e / e.sum(axis=axis, keepdims=True)
-        self.saved, self.axis = s, axis
+        self.save_for_backward(s)
+        self.axis = axis
         return s
 
     def backward(self, grad):  # ds_i/dx_j = s_i(δ_ij − s_j)  ⇒  dx = s ⊙ (g − Σ g⊙s)
-        s = self.saved
+        (s,) = self.saved_tensors
         return (s * (grad - (grad * s).sum(axis=self.axis, keepdims=True)),)
 
 
@@ -125,9 +128,10 @@ class LogSoftmax(Function):
         xp = backend.get_array_module(x)
         shifted = x - x.max(axis=axis, keepdims=True)
         out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
-        self.saved, self.axis = out, axis
+        self.save_for_backward(out)
+        self.axis = axis
         return out
 
     def backward(self, grad):  # d(x_i − lse)/dx_j = δ_ij − softmax_j  ⇒  dx = g − softmax · Σg
-        xp = backend.get_array_module(grad)
-        return (grad - xp.exp(self.saved) * grad.sum(axis=self.axis, keepdims=True),)
+        (out,) = self.saved_tensors
+        return (grad - namespace(grad).exp(out) * grad.sum(axis=self.axis, keepdims=True),)

@@ -6,7 +6,7 @@ values came from.
 
 from minigan import backend
 from minigan.errors import IndexOutOfRange, ShapeError
-from minigan.function import Function
+from minigan.function import Function, unbroadcast
 
 # ----------------------------------------------------------------------------- argument checks
 
@@ -65,12 +65,8 @@ def normalize_pad(pad_width, ndim):
     return pw
 
 
-def normalize_index(index, tensor):
-    """Unwrap Tensor indices, check integer arrays against the bounds (CuPy would wrap around)."""
-    from minigan.tensor import Tensor
-
-    items = index if isinstance(index, tuple) else (index,)
-    items = tuple(it.data if isinstance(it, Tensor) else it for it in items)
+def normalize_index(items, tensor):
+    """Check the index items for array ``tensor``: integer arrays against the bounds (CuPy would wrap around)."""
     out, axis, advanced = [], 0, False
     for pos, it in enumerate(items):
         if not (isinstance(it, (int, slice, list)) or it is None or it is Ellipsis or backend.is_array(it)
@@ -80,10 +76,10 @@ def normalize_index(index, tensor):
                 "None, ..., or integer/bool arrays"
             )
         if backend.is_array(it) or isinstance(it, list):
-            xp = backend.get_array_module(tensor.data)
+            xp = backend.get_array_module(tensor)
             it = xp.asarray(it) if not backend.is_array(it) else it
-            if backend.device_of(it) != backend.device_of(tensor.data):
-                it = backend.to_device(it, tensor.device)
+            if backend.device_of(it) != backend.device_of(tensor):
+                it = backend.to_device(it, backend.device_of(tensor))
             if backend.is_floating(it.dtype):
                 raise TypeError(f"getitem: index arrays must be integer or bool, got dtype {it.dtype}")
             advanced = True
@@ -124,6 +120,15 @@ class Reshape(Function):
         return (grad.reshape(self.in_shape),)
 
 
+class BroadcastTo(Function):
+    def forward(self, x, shape):
+        self.in_shape = x.shape
+        return backend.get_array_module(x).broadcast_to(x, shape)
+
+    def backward(self, grad):  # every copy of an element hands its gradient back: sum them
+        return (unbroadcast(grad, self.in_shape),)
+
+
 class Transpose(Function):
     def forward(self, x, axes):
         self.axes = axes
@@ -147,13 +152,25 @@ class GetItem(Function):
             raise IndexOutOfRange(msg) from None
 
     def backward(self, grad):  # each output element came from one input element: put it back
-        xp = backend.get_array_module(grad)
-        out = xp.zeros(self.in_shape, dtype=grad.dtype)
-        if self.advanced:  # an integer array may repeat an index: those gradients must add up
-            backend.scatter_add(out, self.index, grad)
+        return (IndexAdd.apply(grad, index=(self.index, self.advanced), shape=self.in_shape),)
+
+
+class IndexAdd(Function):
+    """zeros(shape) with ``values`` added at ``index``: getitem's adjoint (and getitem is its backward)."""
+
+    def forward(self, values, index, shape):
+        self.index = index
+        xp = backend.get_array_module(values)
+        out = xp.zeros(shape, dtype=values.dtype)
+        where, advanced = index
+        if advanced:  # an integer array may repeat an index: those values must add up
+            backend.scatter_add(out, where, values)
         else:  # basic slicing never repeats an element
-            out[self.index] = grad
-        return (out,)
+            out[where] = values
+        return out
+
+    def backward(self, grad):  # d/d values = the gradient read back at the same index
+        return (GetItem.apply(grad, index=self.index),)
 
 
 class Cat(Function):
@@ -190,7 +207,7 @@ class ToDevice(Function):
         return backend.to_device(x, device)
 
     def backward(self, grad):  # a copy: the gradient goes back to where the input lived
-        return (backend.to_device(grad, self.source),)
+        return (ToDevice.apply(grad, device=self.source),)
 
 
 def check_cat(tensors, axis, op="cat"):

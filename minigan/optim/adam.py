@@ -68,4 +68,4 @@ class Adam(Optimizer):
         m_hat = m / (1.0 - beta1**t)                            # m̂_t ← m_t / (1 − β1^t)
         denom = xp.sqrt(v / (1.0 - beta2**t))                   # √v̂_t,  v̂_t ← v_t / (1 − β2^t)
         denom += eps
-        p.data -= alpha * m_hat / denom                         # θ_t ← θ_{t−1} − α·m̂_t / (√v̂_t + ε)
+        p.sub_(alpha * m_hat / denom)                         # θ_t ← θ_{t−1} − α·m̂_t / (√v̂_t + ε)

@@ -57,6 +57,6 @@ class OptimisticAdam(Optimizer):
         v_hat = v / (1.0 - beta2**t)                                   # v̂_t = v_t / (1 − β2^t)
         direction = m_hat / (xp.sqrt(v_hat) + eps)                     # m̂_t/(√v̂_t + ε)
         previous = state["previous_direction"]                         # m̂_{t−1}/(√v̂_{t−1} + ε)
-        p.data -= 2.0 * eta * direction                                # θ_t = θ_{t−1} − 2η·m̂_t/(√v̂_t + ε)
-        p.data += eta * previous                                       #           + η·m̂_{t−1}/(√v̂_{t−1} + ε)
+        p.sub_(2.0 * eta * direction)                                # θ_t = θ_{t−1} − 2η·m̂_t/(√v̂_t + ε)
+        p.add_(eta * previous)                                       #           + η·m̂_{t−1}/(√v̂_{t−1} + ε)
         state["previous_direction"] = direction

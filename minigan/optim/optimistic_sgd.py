@@ -48,5 +48,5 @@ class OptimisticSGD(Optimizer):
             state["step"] = 0
             state["previous_grad"] = xp.zeros_like(p.data)   # g_{−1} = 0
         state["step"] += 1
-        p.data -= eta * (2.0 * g - state["previous_grad"])  # θ_{t+1} = θ_t − η·(2g_t − g_{t−1})
+        p.sub_(eta * (2.0 * g - state["previous_grad"]))  # θ_{t+1} = θ_t − η·(2g_t − g_{t−1})
         state["previous_grad"] = g.copy()                   # remember g_t (a copy: p.grad may change later)

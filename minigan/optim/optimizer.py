@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 from minigan import backend
-from minigan.function import enable_grad
+from minigan.function import enable_grad, no_grad
 from minigan.tensor import Tensor
 
 STATE_DICT_FORMAT = 1
@@ -148,10 +148,11 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        for i, p in enumerate(self.params):
-            if p.grad is None:
-                continue
-            self._update(p, self._gradient(i, p), self.state[i])
+        with no_grad():  # the updates change leaves in place, which only no_grad() allows
+            for i, p in enumerate(self.params):
+                if p.grad is None:
+                    continue
+                self._update(p, self._gradient(i, p), self.state[i])
         return loss
 
     def zero_grad(self) -> None:

@@ -58,4 +58,4 @@ class SGD(Optimizer):
                 state["momentum_buffer"] = mu * b + (1.0 - self.dampening) * g   # b ← μb + (1−dampening)g
             b = state["momentum_buffer"]
             g = g + mu * b if self.nesterov else b              # d ← g + μb  (Nesterov)  or  d ← b
-        p.data -= lr * g                                        # θ ← θ − η·d   (in place)
+        p.sub_(lr * g)                                        # θ ← θ − η·d   (in place)

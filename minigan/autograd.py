@@ -1,0 +1,89 @@
+"""``minigan.autograd.grad``: gradients as return values, of any order.
+
+    x = minigan.tensor([1.0, 2.0], requires_grad=True)
+    y = (x ** 3).sum()
+    (g,) = minigan.autograd.grad(y, x, create_graph=True)   # 3x², a Tensor with its own graph
+    (h,) = minigan.autograd.grad(g.sum(), x)                # 6x: a gradient of a gradient
+
+Unlike ``backward()``, ``grad`` leaves every ``.grad`` alone: it returns the gradients of
+``outputs`` with respect to exactly the ``inputs`` asked for (leaves or not).
+"""
+
+from __future__ import annotations
+
+from minigan.backprop import backprop
+from minigan.errors import GraphError
+from minigan.tensor import Tensor
+
+
+def _as_tuple(x, name):
+    items = (x,) if isinstance(x, Tensor) else tuple(x)
+    if not items or not all(isinstance(t, Tensor) for t in items):
+        raise TypeError(f"grad: {name} must be a Tensor or a non-empty sequence of Tensors")
+    return items
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """The gradients of ``outputs`` (weighted by ``grad_outputs``) with respect to each of ``inputs``.
+
+    Returns a tuple of Tensors, one per input.  ``create_graph=True`` records the backward pass so
+    the result can be differentiated again (it then keeps the graph unless ``retain_graph=False``).
+    An input that ``outputs`` does not depend on raises, unless ``allow_unused=True`` (then None).
+    """
+    outputs, inputs = _as_tuple(outputs, "outputs"), _as_tuple(inputs, "inputs")
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    grad_outputs = (grad_outputs,) if isinstance(grad_outputs, Tensor) else tuple(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    for i, t in enumerate(outputs):
+        if not t.requires_grad:
+            raise GraphError(f"grad: output {i} (shape {t.shape}) does not require grad, so it has no gradient")
+    for i, t in enumerate(inputs):
+        if not t.requires_grad:
+            raise GraphError(f"grad: input {i} (shape {t.shape}) does not require grad")
+    seeds = [t._seed_gradient(g, "grad", create_graph) for t, g in zip(outputs, grad_outputs)]
+    retain = create_graph if retain_graph is None else retain_graph
+    found = backprop(outputs, seeds, retain_graph=retain, create_graph=create_graph, inputs=inputs)
+    result = []
+    for i, t in enumerate(inputs):
+        g = found.get(id(t))
+        if g is None and not allow_unused:
+            raise GraphError(f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
+                             "pass allow_unused=True to get None for it")
+        if g is not None and not isinstance(g, Tensor):
+            g = t._new(g.copy() if g.base is not None else g)
+        result.append(g)
+    return tuple(result)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False) -> None:
+    """``backward`` of several outputs at once: their gradients are summed into every leaf's ``.grad``."""
+    tensors = _as_tuple(tensors, "tensors")
+    if grad_tensors is None:
+        grad_tensors = (None,) * len(tensors)
+    grad_tensors = (grad_tensors,) if isinstance(grad_tensors, Tensor) else tuple(grad_tensors)
+    for i, t in enumerate(tensors):
+        if not t.requires_grad:
+            raise GraphError(f"backward: tensor {i} (shape {t.shape}) does not require grad")
+    seeds = [t._seed_gradient(g, "backward", create_graph) for t, g in zip(tensors, grad_tensors)]
+    backprop(tensors, seeds, retain_graph=create_graph if retain_graph is None else retain_graph,
+             create_graph=create_graph)
+
+
+def hvp(f, inputs, v):
+    """The Hessian-vector product H·v of scalar ``f(*inputs)``, by double backward (no Hessian is formed).
+
+    H·v = ∇ₓ⟨∇ₓf(x), v⟩: one backward with ``create_graph=True`` gives ∇f as a Tensor, a second
+    differentiates its dot product with the constant v.  Returns a tuple, one Tensor per input.
+    """
+    inputs, v = _as_tuple(inputs, "inputs"), _as_tuple(v, "v")
+    if len(v) != len(inputs) or any(a.shape != b.shape for a, b in zip(inputs, v)):
+        raise ValueError(f"hvp: v must match inputs, got shapes {[b.shape for b in v]} for "
+                         f"{[a.shape for a in inputs]}")
+    y = f(*inputs)
+    if not isinstance(y, Tensor) or y.size != 1:
+        raise ValueError("hvp: f must return a one-element Tensor")
+    gradients = grad(y, inputs, create_graph=True)
+    dot = sum(((g * u.detach()).sum() for g, u in zip(gradients, v)), start=gradients[0].sum() * 0)
+    return grad(dot, inputs, allow_unused=True)

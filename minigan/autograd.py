@@ -85,5 +85,10 @@ def hvp(f, inputs, v):
     if not isinstance(y, Tensor) or y.size != 1:
         raise ValueError("hvp: f must return a one-element Tensor")
     gradients = grad(y, inputs, create_graph=True)
-    dot = sum(((g * u.detach()).sum() for g, u in zip(gradients, v)), start=gradients[0].sum() * 0)
-    return grad(dot, inputs, allow_unused=True)
+    dot = (gradients[0] * v[0].detach()).sum()                    # ⟨∇f, v⟩, still a graph in x
+    for g, u in zip(gradients[1:], v[1:]):
+        dot = dot + (g * u.detach()).sum()
+    if not dot.requires_grad:  # ∇f does not depend on x: f is linear, H = 0
+        return tuple(t._new(t.data * 0) for t in inputs)
+    found = grad(dot, inputs, allow_unused=True)
+    return tuple(h if h is not None else t._new(t.data * 0) for h, t in zip(found, inputs))

@@ -176,6 +176,11 @@ def unbroadcast(grad, shape):
     return grad.reshape(shape)
 
 
+def _is_plain(x) -> bool:
+    """An array or a NumPy scalar (what a reduction of arrays returns), not a Tensor."""
+    return backend.is_array(x) or backend.is_numpy_scalar(x)
+
+
 # ----------------------------------------------------------------------------- the node
 class Function:
     """One recorded operation: its inputs, what forward saved, and how to run backward."""
@@ -193,12 +198,12 @@ class Function:
         fn = cls()
         fn.needs_input_grad = None
         fn.to_save = ()
-        first = next((t for t in inputs if not backend.is_array(t)), None)
+        first = next((t for t in inputs if not _is_plain(t)), None)
         if first is None:  # plain arrays in: plain array out, nothing recorded
             return fn.forward(*inputs, **params)
         if first is not inputs[0] or len(inputs) > 1:
             # a constant array beside tensors (from a backward under create_graph) becomes a tensor
-            inputs = tuple(t if not backend.is_array(t) else first._new(t) for t in inputs)
+            inputs = tuple(first._new(t) if _is_plain(t) else t for t in inputs)
         needs = tuple([t.requires_grad for t in inputs])
         record = _mode.grad_enabled and True in needs
         if record:

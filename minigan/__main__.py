@@ -4,14 +4,17 @@
     python -m minigan fgsm --data digits --eps 0.05 0.1 0.25 --adversarial-training --out runs/fgsm
 
 Each subcommand lives next to the code it drives (``minigan/gans/cli.py``,
-``minigan/attacks/cli.py``); this file only dispatches, and turns a user's mistake into a
-one-line error with exit code 2 instead of a traceback.
+``minigan/attacks/cli.py``); this file only dispatches, gives every subcommand the one option
+they share (``--threads N``, the BLAS threads, set before any work starts), and turns a user's
+mistake into a one-line error with exit code 2 instead of a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+from minigan.backend import set_num_threads
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -25,14 +28,35 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+THREADS_HELP = (
+    "threads for NumPy's matrix products (default: 1). minigan's matrices are small, where one BLAS "
+    "thread is the fastest, and on a busy machine several threads spin against each other"
+)
+
+
+def _threads(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return n
+
+
+def add_threads_option(parser: argparse.ArgumentParser) -> None:
+    """``--threads N``: the BLAS threads, set with ``minigan.set_num_threads`` before the command runs."""
+    parser.add_argument("--threads", type=_threads, default=1, metavar="N", help=THREADS_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from minigan.attacks import cli as attacks_cli
     from minigan.gans import cli as gans_cli
 
     parser = OneLineParser(prog="python -m minigan", description="minigan: GANs from scratch in NumPy/CuPy")
     sub = parser.add_subparsers(dest="command", required=True)
-    gans_cli.add_parser(sub)  # "train"
-    attacks_cli.add_parser(sub)  # "fgsm"
+    for command in (gans_cli.add_parser(sub), attacks_cli.add_parser(sub)):  # "train", "fgsm"
+        add_threads_option(command)
     return parser
 
 
@@ -43,6 +67,7 @@ def main(argv=None) -> int:
     except SystemExit as e:  # --help (0) or a usage mistake (2, already reported in one line)
         return e.code if isinstance(e.code, int) else 2
     try:
+        set_num_threads(args.threads)
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
         print("minigan: interrupted", file=sys.stderr)

@@ -33,7 +33,7 @@ def topological_order(roots) -> list:
             continue
         if fn.inputs is None:
             raise GraphError(
-                f"backward: trying to go through the graph ({type(fn).__name__}) a second time, but its saved "
+                f"backward: trying to go through the graph a second time (at {type(fn).__name__}), but its saved "
                 "values were freed by the first backward; call backward(retain_graph=True) the first time"
             )
         visited.add(fn)

@@ -32,19 +32,16 @@ optimizer state and data already exist).  On CuPy it is the growth of CuPy's mem
 for PyTorch on CUDA ``torch.cuda.max_memory_allocated``; PyTorch's CPU allocator is invisible to
 tracemalloc, so no CPU figure is given for it.  The process's ``ru_maxrss`` is in the JSON too.
 
-Threads: OpenBLAS reads ``OPENBLAS_NUM_THREADS`` when NumPy is imported, which happens before
-this module runs.  ``--threads N`` therefore sets NumPy's BLAS pool through OpenBLAS's own
-``openblas_set_num_threads`` (found in the loaded library, as threadpoolctl does) and calls
-``torch.set_num_threads(N)`` (without ``--threads``, PyTorch gets as many threads as NumPy's
-BLAS has); if the BLAS cannot be reached, it says so, and you should start
-the run as ``OPENBLAS_NUM_THREADS=N OMP_NUM_THREADS=N MKL_NUM_THREADS=N python -m minigan.bench
---threads N``.  The thread counts actually in force are printed and stored in the JSON.
+Threads: ``--threads N`` sets the threads of NumPy's BLAS with ``minigan.set_num_threads(N)``
+(threadpoolctl, which finds the BLAS libraries NumPy loaded and sets their pools in this process)
+and calls ``torch.set_num_threads(N)``.  Without ``--threads`` NumPy's BLAS is left as it is and
+PyTorch gets as many threads as it has.  The thread counts actually in force are printed and
+stored in the JSON.
 """
 
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import json
 import os
@@ -122,50 +119,14 @@ def time_repeats(fns, repeats=7, warmup=2, inner=None, target=0.1):
 # ----------------------------------------------------------------------------- threads
 
 
-def _openblas_handles():
-    """ctypes handles of every OpenBLAS loaded in this process (Linux: read from /proc/self/maps)."""
-    try:
-        with open("/proc/self/maps") as f:
-            paths = sorted({ln.split()[-1] for ln in f if "openblas" in ln.lower() and ln.split()[-1].startswith("/")})
-    except OSError:
-        return []
-    handles = []
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for prefix in ("scipy_openblas_", "openblas_"):
-            for suffix in ("64_", ""):
-                setter = getattr(lib, f"{prefix}set_num_threads{suffix}", None)
-                getter = getattr(lib, f"{prefix}get_num_threads{suffix}", None)
-                if setter is not None and getter is not None:
-                    handles.append((path, setter, getter))
-                    break
-            else:
-                continue
-            break
-    return handles
-
-
-def blas_threads():
-    """The thread count of NumPy's OpenBLAS, or None if it cannot be read."""
-    for _, _, getter in _openblas_handles():
-        return int(getter())
-    return None
+def blas_threads() -> int:
+    """The thread count of NumPy's BLAS (``minigan.get_num_threads``, read through threadpoolctl)."""
+    return minigan.get_num_threads()
 
 
 def set_threads(n: int, torch=None) -> dict:
-    """Use ``n`` threads in NumPy's BLAS (OpenBLAS, in-process) and in PyTorch; returns what took effect."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(n)  # for child processes and for a BLAS loaded later
-    handles = _openblas_handles()
-    for _, setter, _ in handles:
-        setter(ctypes.c_int(n))
-    if not handles and backend.active_module() is backend.np:
-        print(f"minigan.bench: could not reach NumPy's BLAS to set {n} threads; start the run as "
-              f"OPENBLAS_NUM_THREADS={n} OMP_NUM_THREADS={n} MKL_NUM_THREADS={n} python -m minigan.bench ...",
-              file=sys.stderr)
+    """Use ``n`` threads in NumPy's BLAS and in PyTorch; returns the counts that took effect."""
+    minigan.set_num_threads(n)
     if torch is not None:
         torch.set_num_threads(n)
     return thread_info(torch)
@@ -756,6 +717,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.batch is not None and min(args.batch) < 1:
         parser.error("--batch must be >= 1")
+    if args.threads is not None and args.threads < 1:
+        parser.error("--threads must be >= 1")
     try:
         minigan.use_backend(args.backend)
     except RuntimeError as e:
@@ -771,12 +734,11 @@ def main(argv=None):
     if torch is not None and _RUN["device"] == "cuda" and not torch.cuda.is_available():
         print("minigan.bench: this PyTorch has no CUDA; comparing nothing", file=sys.stderr)
         _RUN["torch"] = torch = None
-    if args.threads:
+    if args.threads is not None:
         threads = set_threads(args.threads, torch)
     else:  # leave NumPy's BLAS as it is, and give PyTorch the same number of threads
-        n = blas_threads()
-        if torch is not None and n:
-            torch.set_num_threads(n)
+        if torch is not None:
+            torch.set_num_threads(blas_threads())
         threads = thread_info(torch)
     minigan.manual_seed(0)
     results = {"machine": machine_info(), "threads": threads, "batch": args.batch, "results": []}

@@ -250,8 +250,8 @@ class Function:
         """The saved values: arrays at first order, the Tensors they belong to under create_graph."""
         if self.saved is None:
             raise GraphError(
-                f"backward: trying to go through {type(self).__name__} a second time, but its saved values were "
-                "freed by the first backward; call backward(retain_graph=True) the first time"
+                f"backward: trying to go through the graph a second time (at {type(self).__name__}), but its saved "
+                "values were freed by the first backward; call backward(retain_graph=True) the first time"
             )
         for array, i, counter, version in self.saved:
             if counter is not None and counter.version != version:

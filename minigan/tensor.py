@@ -296,10 +296,10 @@ class Tensor:
         return gradient if create_graph else gradient.data
 
     # ------------------------------------------------------------------ operators
-    def _operand(self, other, op):
+    def _operand(self, other, op, reflected=False):
         """Wrap a Python number or array as a constant tensor; a Python number takes our dtype."""
         if isinstance(other, Tensor):
-            _broadcast_shape(op, self, other)
+            _broadcast_shape(op, *((other, self) if reflected else (self, other)))
             return other
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             dtype = self.data.dtype
@@ -308,7 +308,7 @@ class Tensor:
             return Tensor._make(backend.get_array_module(self.data).asarray(other))
         if backend.is_array(other) or isinstance(other, (list, tuple, bool)) or backend.is_numpy_scalar(other):
             other = Tensor(other, device=self.device)
-            _broadcast_shape(op, self, other)
+            _broadcast_shape(op, *((other, self) if reflected else (self, other)))
             return other
         raise TypeError(
             f"{op}: unsupported operand of type {type(other).__name__}; expected a Tensor, a number, "
@@ -319,31 +319,31 @@ class Tensor:
         return E.Add.apply(self, self._operand(other, "add"))
 
     def __radd__(self, other):
-        return E.Add.apply(self._operand(other, "add"), self)
+        return E.Add.apply(self._operand(other, "add", reflected=True), self)
 
     def __sub__(self, other):
         return E.Sub.apply(self, self._operand(other, "sub"))
 
     def __rsub__(self, other):
-        return E.Sub.apply(self._operand(other, "sub"), self)
+        return E.Sub.apply(self._operand(other, "sub", reflected=True), self)
 
     def __mul__(self, other):
         return E.Mul.apply(self, self._operand(other, "mul"))
 
     def __rmul__(self, other):
-        return E.Mul.apply(self._operand(other, "mul"), self)
+        return E.Mul.apply(self._operand(other, "mul", reflected=True), self)
 
     def __truediv__(self, other):
         return E.Div.apply(self, self._operand(other, "div"))
 
     def __rtruediv__(self, other):
-        return E.Div.apply(self._operand(other, "div"), self)
+        return E.Div.apply(self._operand(other, "div", reflected=True), self)
 
     def __pow__(self, other):
         return E.Pow.apply(self, self._operand(other, "pow"))
 
     def __rpow__(self, other):
-        return E.Pow.apply(self._operand(other, "pow"), self)
+        return E.Pow.apply(self._operand(other, "pow", reflected=True), self)
 
     def __neg__(self):
         return E.Neg.apply(self)

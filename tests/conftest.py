@@ -18,6 +18,10 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
+# The suite was written for one BLAS thread: its matrices are small, and on a busy machine several
+# threads spin against each other.  `import minigan` leaves the count alone, so set it once here.
+minigan.set_num_threads(1)
+
 GPU = backend.cupy_available()
 BACKENDS = ["numpy", pytest.param("cupy", marks=pytest.mark.skipif(not GPU, reason="needs CuPy and an NVIDIA GPU"))]
 

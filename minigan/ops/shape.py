@@ -66,7 +66,12 @@ def normalize_pad(pad_width, ndim):
 
 
 def normalize_index(items, tensor):
-    """Check the index items for array ``tensor``: integer arrays against the bounds (CuPy would wrap around)."""
+    """Check the index items for array ``tensor``: ints and integer arrays against the bounds (CuPy would
+    wrap around), bool masks against the shape, and no more axes than the tensor has."""
+    used = sum(_axes_used(it) for it in items)
+    if used > tensor.ndim:
+        raise IndexOutOfRange(f"getitem: too many indices for a tensor of shape {tensor.shape}: "
+                              f"{used} axes indexed, it has {tensor.ndim}")
     out, axis, advanced = [], 0, False
     for pos, it in enumerate(items):
         if not (isinstance(it, (int, slice, list)) or it is None or it is Ellipsis or backend.is_array(it)
@@ -90,6 +95,13 @@ def normalize_index(items, tensor):
                     raise IndexOutOfRange(
                         f"getitem: index {hi if hi >= n else lo} is out of bounds for axis {axis} with size {n}"
                     )
+            if backend.is_bool(it.dtype) and tuple(it.shape) != tuple(tensor.shape[axis:axis + it.ndim]):
+                raise IndexOutOfRange(f"getitem: a boolean mask of shape {it.shape} does not fit axes "
+                                      f"{axis}..{axis + it.ndim - 1} of a tensor of shape {tensor.shape}")
+        elif isinstance(it, int) or backend.is_numpy_scalar(it):
+            n = tensor.shape[axis]
+            if not -n <= int(it) < n:
+                raise IndexOutOfRange(f"getitem: index {int(it)} is out of bounds for axis {axis} with size {n}")
         elif it is Ellipsis:  # the ellipsis spans every axis the items after it do not use
             axis = tensor.ndim - sum(_axes_used(j) for j in items[pos + 1 :])
             out.append(it)
@@ -145,11 +157,7 @@ class GetItem(Function):
     def forward(self, x, index):
         self.index, self.advanced = index
         self.in_shape = x.shape
-        try:
-            return x[self.index]
-        except IndexError as e:
-            msg = f"getitem: index {self.index!r} does not fit a tensor of shape {x.shape}: {e}"
-            raise IndexOutOfRange(msg) from None
+        return x[self.index]
 
     def backward(self, grad):  # each output element came from one input element: put it back
         return (IndexAdd.apply(grad, index=(self.index, self.advanced), shape=self.in_shape),)

@@ -198,13 +198,16 @@ class Function:
         fn = cls()
         fn.needs_input_grad = None
         fn.to_save = ()
-        first = next((t for t in inputs if not _is_plain(t)), None)
-        if first is None:  # plain arrays in: plain array out, nothing recorded
-            return fn.forward(*inputs, **params)
-        if first is not inputs[0] or len(inputs) > 1:
-            # a constant array beside tensors (from a backward under create_graph) becomes a tensor
+        first = inputs[0]
+        if _is_plain(first):
+            first = next((t for t in inputs if not _is_plain(t)), None)
+            if first is None:  # plain arrays in: plain array out, nothing recorded
+                return fn.forward(*inputs, **params)
+        try:
+            needs = tuple([t.requires_grad for t in inputs])
+        except AttributeError:  # a constant array beside tensors (in a backward under create_graph)
             inputs = tuple(first._new(t) if _is_plain(t) else t for t in inputs)
-        needs = tuple([t.requires_grad for t in inputs])
+            needs = tuple([t.requires_grad for t in inputs])
         record = _mode.grad_enabled and True in needs
         if record:
             fn.needs_input_grad = needs
@@ -219,7 +222,7 @@ class Function:
         if record:
             fn.inputs = inputs
             fn.retained = None
-            fn.saved = fn._remember(inputs, arrays, out, result)
+            fn.saved = fn._remember(inputs, arrays, out, result) if fn.to_save else ()
             result._ctx = fn
         return result
 

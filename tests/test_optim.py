@@ -28,7 +28,7 @@ def grad_sequence(steps, seed=1, scale=1.0):
 def run(opt, params, grads):
     for gs in grads:
         for p, g in zip(params, gs):
-            p.grad = g.astype(p.dtype)
+            p.grad = minigan.tensor(g.astype(p.dtype))
         opt.step()
     return [p.data.copy() for p in params]
 
@@ -58,8 +58,8 @@ def test_matches_torch_optim(name, kwargs, scale):
     theirs = getattr(torch.optim, name)(tparams, **kwargs)
     for gs in grad_sequence(100, scale=scale):
         for p, tp, g in zip(params, tparams, gs):
-            p.grad = g.copy()
-            tp.grad = torch.tensor(g.copy())
+            p.grad = minigan.tensor(g)
+            tp.grad = torch.tensor(g)
         ours.step()
         theirs.step()
         for p, tp in zip(params, tparams):
@@ -75,7 +75,7 @@ def test_optimistic_sgd_matches_torch_sgd_fed_2g_minus_previous_g():
     previous = [np.zeros(s) for s in SHAPES]
     for gs in grad_sequence(100):
         for p, tp, g, g_prev in zip(params, tparams, gs, previous):
-            p.grad = g.copy()
+            p.grad = minigan.tensor(g)
             tp.grad = torch.tensor(2.0 * g - g_prev)
         ours.step()
         theirs.step()
@@ -101,8 +101,8 @@ def test_optimistic_adam_matches_torch_adam_direction(betas, eps):
             for s in shadows:
                 s.zero_()
         for p, s, g in zip(params, shadows, gs):
-            p.grad = g.copy()
-            s.grad = torch.tensor(g.copy())
+            p.grad = minigan.tensor(g)
+            s.grad = torch.tensor(g)
         ours.step()
         adam.step()
         u = [-s.detach().numpy().copy() for s in shadows]
@@ -120,7 +120,7 @@ def test_adam_efficient_form_moves_eps():
     paper = lr * (m / (1 - b1)) / (math.sqrt(v / (1 - b2)) + eps)
     efficient = lr * math.sqrt(1 - b2) / (1 - b1) * m / (math.sqrt(v) + eps)
     p = minigan.Tensor(np.zeros(1), requires_grad=True)
-    p.grad = np.full(1, g)
+    p.grad = minigan.tensor(np.full(1, g))
     optim.Adam([p], lr=lr, betas=(b1, b2), eps=eps).step()
     assert -p.data[0] == pytest.approx(paper, rel=1e-15)
     assert abs(paper - efficient) > 0.4 * paper
@@ -132,7 +132,7 @@ def two_steps(opt_cls, g1, g2, theta0=1.0, **kwargs):
     opt = opt_cls([p], **kwargs)
     out = []
     for g in (g1, g2):
-        p.grad = np.array([g])
+        p.grad = minigan.tensor(np.array([g]))
         opt.step()
         out.append(float(p.data[0]))
     return out
@@ -185,7 +185,7 @@ def bilinear_gradients(x, y):
     """V(x, y) = xᵀy: x descends (grad y), y ascends (we hand it −∂V/∂y = −x)."""
     x.grad = y.grad = None
     (x * y).sum().backward()
-    y.grad = -y.grad  # a new array (never modify .grad in place)
+    y.grad = -y.grad  # a new Tensor (never modify .grad in place)
 
 
 def test_gd_spirals_out_and_omd_converges_on_bilinear_game():
@@ -311,7 +311,7 @@ def test_params_without_grad_are_skipped_and_zero_grad_sets_none(cls, kwargs):
     params = make_params()
     before = params[1].data.copy()
     opt = cls(params, **kwargs)
-    params[0].grad = np.ones(params[0].shape)
+    params[0].grad = minigan.ones(params[0].shape, dtype=params[0].dtype)
     opt.step()
     np.testing.assert_array_equal(params[1].data, before)
     assert opt.state[1] == {}

@@ -2,11 +2,19 @@
 
 An optimizer holds a list of parameters (tensors that require grad) and, for each one, a small
 dictionary of *state* (momentum buffers, moment estimates, a step count). ``step()`` reads each
-parameter's ``.grad`` (a plain backend array, or None for a parameter that got no gradient) and
-changes ``p.data`` **in place**; it never writes into ``p.grad`` (the caller may still hold it).
+parameter's ``.grad`` (a Tensor of the parameter's shape and dtype, or None for a parameter that
+got no gradient) and, under ``no_grad()``, moves the parameter **in place** with ``p.sub_(...)`` /
+``p.add_(...)``, as ``torch.optim`` does. It never writes into ``p.grad`` (the caller may still
+hold it).
+
+Each in-place update bumps the parameter's version counter, so a graph recorded *before* the
+step, which saved the old values, refuses to backward (a ``GraphError``) instead of giving
+gradients of values that no longer exist: run a fresh forward after ``step()``.
 
 The update rule itself lives in each subclass's ``_update(p, g, state)``, written to mirror the
-equations of the paper it cites, one line per equation.
+equations of the paper it cites, one line per equation. ``g`` is the gradient's array
+(``p.grad.data``) and the state holds arrays, so each equation is plain NumPy/CuPy arithmetic;
+only the final move of ``p`` goes through the Tensor's in-place ops.
 
 Checkpoints: ``state_dict()`` returns plain Python (host NumPy arrays, ints, floats, strings), so
 ``minigan.save`` can write it; ``load_state_dict()`` checks that it fits these parameters and
@@ -19,7 +27,7 @@ import math
 
 from minigan import backend
 from minigan.function import enable_grad, no_grad
-from minigan.tensor import Tensor
+from minigan.tensor import Tensor, from_numpy
 
 STATE_DICT_FORMAT = 1
 
@@ -131,7 +139,8 @@ class Optimizer:
         raise NotImplementedError
 
     def _update(self, p: Tensor, g, state: dict) -> None:
-        """Change ``p.data`` in place from the gradient ``g`` (never modify ``g``)."""
+        """Move ``p`` in place (``p.sub_``/``p.add_``; ``step`` runs this under ``no_grad()``) from the
+        gradient array ``g`` (never modify ``g``: it is ``p.grad``'s own array)."""
         raise NotImplementedError
 
     # -- the public interface
@@ -142,6 +151,8 @@ class Optimizer:
     def step(self, closure=None):
         """One update of every parameter that has a gradient (parameters with ``grad=None`` are skipped).
 
+        The updates run under ``no_grad()``: they change each parameter's array in place (its
+        version goes up by one per ``sub_``/``add_``) and are never recorded in a graph.
         ``closure`` (optional, as in PyTorch) recomputes the loss and its gradients; its value is returned.
         """
         loss = None
@@ -161,12 +172,10 @@ class Optimizer:
             p.grad = None
 
     def _gradient(self, i, p):
-        g = p.grad.data if isinstance(p.grad, Tensor) else p.grad
+        """The array of ``p.grad`` (assigning ``.grad`` already checked it is a Tensor of p's shape
+        and dtype; checked again here in case ``p`` was given another array since)."""
+        g = p.grad.data
         who = f"{type(self).__name__}.step"
-        if backend.is_numpy_scalar(g):  # a 0-d result that NumPy turned into a scalar
-            g = backend.get_array_module(p.data).asarray(g)
-        if not backend.is_array(g):
-            raise TypeError(f"{who}: parameter {i} has a .grad of type {type(g).__name__}, expected an array")
         if g.shape != p.shape:
             raise ValueError(f"{who}: parameter {i} has shape {p.shape} but its .grad has shape {g.shape}")
         if g.dtype != p.dtype:

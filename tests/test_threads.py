@@ -1,0 +1,96 @@
+"""BLAS threads: ``import minigan`` changes nothing; ``set_num_threads`` / ``get_num_threads``; ``--threads``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from threadpoolctl import threadpool_info
+
+import minigan
+from minigan import __main__ as cli
+from minigan.gans import cli as gans_cli
+
+BLAS_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+# Run in a fresh interpreter: the BLAS pools before and after `import minigan`, and the variables.
+CHILD = """
+import json, os
+import numpy
+from threadpoolctl import threadpool_info, threadpool_limits
+
+def blas():
+    return sorted((p["filepath"], p["num_threads"]) for p in threadpool_info() if p["user_api"] == "blas")
+
+threadpool_limits(3, user_api="blas")  # a count no library picks by itself, so any change shows
+before = blas()
+import minigan
+print(json.dumps({"before": before, "after": blas(),
+                  "env": {v: os.environ.get(v) for v in %r}}))
+""" % (BLAS_VARS,)
+
+
+def _has_blas():
+    return any(p["user_api"] == "blas" for p in threadpool_info())
+
+
+def test_import_sets_no_variable_and_no_thread_count():
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_VARS}
+    r = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out["env"] == {v: None for v in BLAS_VARS}  # unset before, still unset
+    assert out["after"] == out["before"]  # the BLAS pools keep the size they had
+
+
+def test_set_then_get_num_threads():
+    if not _has_blas():
+        pytest.skip("threadpoolctl finds no BLAS behind NumPy")
+    saved = minigan.get_num_threads()
+    try:
+        for n in (1, 2, 1):
+            minigan.set_num_threads(n)
+            assert minigan.get_num_threads() == n
+    finally:
+        minigan.set_num_threads(saved)
+    assert minigan.get_num_threads() == saved
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2", None])
+def test_set_num_threads_refuses_bad_values(bad):
+    saved = minigan.get_num_threads()
+    with pytest.raises(ValueError, match="set_num_threads"):
+        minigan.set_num_threads(bad)
+    assert minigan.get_num_threads() == saved  # nothing changed
+
+
+@pytest.mark.parametrize("command", [["train", "gan"], ["fgsm", "--out", "unused"]])
+def test_cli_threads_option_defaults_to_one(command):
+    parser = cli.build_parser()
+    assert parser.parse_args(command).threads == 1
+    assert parser.parse_args([*command, "--threads", "3"]).threads == 3
+
+
+@pytest.mark.parametrize("command", ["train", "fgsm"])
+def test_cli_help_documents_threads(command, capsys):
+    assert cli.main([command, "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--threads N" in text and "one BLAS thread" in text
+
+
+@pytest.mark.parametrize("bad", ["0", "-2", "1.5", "abc"])
+def test_cli_refuses_bad_threads_in_one_line(bad, capsys):
+    assert cli.main(["train", "gan", "--threads", bad]) == 2
+    err = capsys.readouterr().err
+    assert "--threads" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_sets_threads_before_the_command_runs(monkeypatch):
+    calls = []
+    monkeypatch.setattr(cli, "set_num_threads", lambda n: calls.append(("threads", n)))
+    monkeypatch.setattr(gans_cli, "run", lambda args: calls.append(("run", args.algorithm)) or 0)
+    assert cli.main(["train", "wgan", "--threads", "2"]) == 0
+    assert calls == [("threads", 2), ("run", "wgan")]

@@ -6,11 +6,14 @@ reconstruct the original x from the encoded representation using x̂ = w₂z", t
 and "Does the loss have a saddle point? Where?". Since L = (1 − w₁w₂)²·mean(x²), the zero-loss set is
 the hyperbola w₁w₂ = 1, and (0, 0) is a saddle: the gradient is zero there, and the Hessian
 [[0, −2m], [−2m, 0]] (m = mean x²) has eigenvalues ±2m — downhill along w₁ = w₂, uphill along w₁ = −w₂.
-We measure all of it with minigan: L and its gradient by autodiff (float64), the Hessian as central
-finite differences of minigan's gradient (H[:, j] ≈ (∇L(w + h e_j) − ∇L(w − h e_j)) / 2h), its
-eigenvalues, and the loss on points of the hyperbola; then plot the loss surface with the zero-loss
-set, the saddle, its two eigen-directions and a few gradient-descent paths (one starts next to (0, 0)
-and slides away from it along the downhill eigenvector to the hyperbola).
+We measure all of it with minigan: L and its gradient by autodiff (float64), the Hessian by double
+backward (``minigan.autograd.grad(L, (w₁, w₂), create_graph=True)`` gives ∂L/∂w₁ and ∂L/∂w₂ as Tensors
+with graphs of their own, and differentiating each again gives a row of H), its eigenvalues, and the
+loss on points of the hyperbola.  Central finite differences of minigan's gradient
+(H[:, j] ≈ (∇L(w + h e_j) − ∇L(w − h e_j)) / 2h) are kept only as a cross-check: their difference
+from the double-backward Hessian is printed.  Then we plot the loss surface with the zero-loss set,
+the saddle, its two eigen-directions and a few gradient-descent paths (one starts next to (0, 0) and
+slides away from it along the downhill eigenvector to the hyperbola).
 """
 
 # %% imports
@@ -32,18 +35,33 @@ def make_data(n=64, seed=0):
     return np.random.default_rng(seed).normal(0.0, 1.0, size=n)  # float64
 
 
-def loss_and_grad(w, x):
-    """L(w₁, w₂) = mean((x − w₂w₁x)²) and its gradient, by minigan autodiff."""
+def loss(w, x):
+    """L(w₁, w₂) = mean((x − w₂w₁x)²) as a minigan graph, with w₁ and w₂ leaves that require grad (float64)."""
     w1 = minigan.tensor(np.array(w[0], dtype=np.float64), requires_grad=True)
     w2 = minigan.tensor(np.array(w[1], dtype=np.float64), requires_grad=True)
     X = minigan.tensor(x)
-    L = ((X - w2 * (w1 * X)) ** 2).mean()
+    return ((X - w2 * (w1 * X)) ** 2).mean(), (w1, w2)
+
+
+def loss_and_grad(w, x):
+    """L(w₁, w₂) and its gradient, by minigan autodiff."""
+    L, (w1, w2) = loss(w, x)
     L.backward()
     return float(L.item()), np.array([float(w1.grad), float(w2.grad)])
 
 
-def hessian(w, x, h=1e-5):
-    """Central differences of minigan's gradient: column j is (∇L(w + h e_j) − ∇L(w − h e_j)) / 2h."""
+def hessian(w, x):
+    """Double backward: ∇L as Tensors with graphs (create_graph=True), then row i of H = ∇(∂L/∂wᵢ)."""
+    L, ws = loss(w, x)
+    grads = minigan.autograd.grad(L, ws, create_graph=True)  # ∂L/∂w₁, ∂L/∂w₂: differentiable again
+    rows = []
+    for g in grads:  # retain_graph: the next row walks the same graph again
+        rows.append([float(h) for h in minigan.autograd.grad(g, ws, retain_graph=True)])
+    return np.array(rows)
+
+
+def hessian_finite_differences(w, x, h=1e-5):
+    """The cross-check: central differences of minigan's gradient, column j = (∇L(w + h e_j) − ∇L(w − h e_j)) / 2h."""
     H = np.zeros((2, 2))
     for j in range(2):
         e = np.zeros(2)
@@ -66,13 +84,16 @@ def run(n=64, seed=0, out_dir=None, verbose=True) -> dict:
     m = float(np.mean(x**2))
     L0, g0 = loss_and_grad(np.zeros(2), x)
     H = hessian(np.zeros(2), x)
+    H_fd = hessian_finite_differences(np.zeros(2), x)
+    fd_diff = float(np.max(np.abs(H - H_fd)))
     eig, vec = np.linalg.eigh(H)
     on_hyperbola = [loss_and_grad(np.array([a, 1.0 / a]), x)[0] for a in (-3.0, -0.5, 0.25, 1.0, 2.0, 4.0)]
     say(f"x: {n} samples of N(0, 1), m = mean(x²) = {m:.4f};  L = (1 − w₁w₂)²·m")
     say(f"zero-loss set w₁w₂ = 1: max L over 6 points (a, 1/a) = {max(on_hyperbola):.1e}")
     say(f"at (0, 0): L = {L0:.4f} (= m), ‖∇L‖ = {np.linalg.norm(g0):.1e}")
-    say(f"Hessian (finite differences of minigan's gradient) = [[{H[0, 0]:+.4f}, {H[0, 1]:+.4f}], "
+    say(f"Hessian (double backward: autograd.grad of each component of ∇L) = [[{H[0, 0]:+.4f}, {H[0, 1]:+.4f}], "
         f"[{H[1, 0]:+.4f}, {H[1, 1]:+.4f}]];  exact [[0, {-2 * m:.4f}], [{-2 * m:.4f}, 0]]")
+    say(f"cross-check: max |H − central finite differences of minigan's gradient| = {fd_diff:.1e}")
     say(f"eigenvalues {eig[0]:+.4f}, {eig[1]:+.4f} (opposite signs: a saddle); "
         f"downhill direction {vec[:, 0].round(3)}, uphill {vec[:, 1].round(3)}")
 
@@ -125,8 +146,8 @@ def run(n=64, seed=0, out_dir=None, verbose=True) -> dict:
         fig.tight_layout()
         fig_path = _common.save(fig, out_dir, "loss_surface.png")
     return {"mean_x2": m, "loss_at_origin": L0, "grad_norm_at_origin": float(np.linalg.norm(g0)),
-            "hessian": H.tolist(), "eigenvalues": eig.tolist(), "max_loss_on_hyperbola": float(max(on_hyperbola)),
-            "gd_final_losses": ends, "figure": fig_path}
+            "hessian": H.tolist(), "hessian_fd_max_diff": fd_diff, "eigenvalues": eig.tolist(),
+            "max_loss_on_hyperbola": float(max(on_hyperbola)), "gd_final_losses": ends, "figure": fig_path}
 
 
 # %% main

@@ -11,7 +11,7 @@ Unlike ``backward()``, ``grad`` leaves every ``.grad`` alone: it returns the gra
 
 from __future__ import annotations
 
-from minigan.backprop import backprop
+from minigan.backprop import as_array, backprop
 from minigan.errors import GraphError
 from minigan.tensor import Tensor
 
@@ -52,6 +52,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise GraphError(f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
                              "pass allow_unused=True to get None for it")
         if g is not None and not isinstance(g, Tensor):
+            g = as_array(g, t.data)
             g = t._new(g.copy() if g.base is not None else g)
         result.append(g)
     return tuple(result)

@@ -96,7 +96,8 @@ def backprop(roots, root_grads, retain_graph=False, create_graph=False, inputs=N
 def _propagate(fn, g, deliver):
     """One node: keep the gradient of a retained output, run backward, pass the shares on."""
     if fn.retained is not None and fn.retained() is not None:
-        fn.retained()._grad = fn.inputs[0]._new(g) if backend.is_array(g) else g
+        fn.retained()._grad = g if not backend.is_array(g) and not backend.is_numpy_scalar(g) else \
+            fn.inputs[0]._new(as_array(g, fn.inputs[0].data).copy())
     input_grads = fn.backward(g)
     if is_anomaly_enabled():
         for gi in input_grads:
@@ -111,10 +112,16 @@ def _outputs_of(fn, targets):
     return [t for t in targets.values() if t._ctx is fn]
 
 
+def as_array(g, like):
+    """A gradient as an array: NumPy turns 0-d results into scalars (np.float32), which we turn back."""
+    return backend.get_array_module(like).asarray(g) if backend.is_numpy_scalar(g) else g
+
+
 def _accumulate(leaf, g, handed) -> None:
     """leaf.grad += g, as a Tensor.  An array another place also holds (or a view) is copied first,
     so that changing one ``.grad`` in place can never change another."""
-    if backend.is_array(g):
+    if backend.is_array(g) or backend.is_numpy_scalar(g):
+        g = as_array(g, leaf.data)
         if leaf._grad is None:
             own = g.copy() if (id(g) in handed or g.base is not None) else g
             leaf._grad = leaf._new(own)

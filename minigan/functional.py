@@ -195,11 +195,11 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     H_out = ⌊(H + 2·padding − kh) / stride⌋ + 1 (likewise W); stride and padding are ints or (h, w) pairs.
     """
     x, weight = _float(x, "conv2d"), _float(weight, "conv2d", "weight")
-    params = {"stride": C.pair(stride, "stride", "conv2d", 1),
-              "padding": C.pair(padding, "padding", "conv2d", 0)}
+    bias = None if bias is None else _float(bias, "conv2d", "bias")
+    params = C.check_conv2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding)
     if bias is None:
         return C.Conv2d.apply(x, weight, **params)
-    return C.Conv2d.apply(x, weight, _float(bias, "conv2d", "bias"), **params)
+    return C.Conv2d.apply(x, weight, bias, **params)
 
 
 def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0):
@@ -210,11 +210,12 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     """
     op = "conv_transpose2d"
     x, weight = _float(x, op), _float(weight, op, "weight")
-    params = {"stride": C.pair(stride, "stride", op, 1), "padding": C.pair(padding, "padding", op, 0),
-              "output_padding": C.pair(output_padding, "output_padding", op, 0)}
+    bias = None if bias is None else _float(bias, op, "bias")
+    params = C.check_conv_transpose2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
+                                      output_padding)
     if bias is None:
         return C.ConvTranspose2d.apply(x, weight, **params)
-    return C.ConvTranspose2d.apply(x, weight, _float(bias, op, "bias"), **params)
+    return C.ConvTranspose2d.apply(x, weight, bias, **params)
 
 
 
@@ -244,6 +245,8 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     for name, t in (("weight", gamma), ("bias", beta)):
         if t.shape != (c,):
             raise ShapeError(f"batch_norm: {name} has shape {t.shape}, expected ({c},) for input {x.shape}")
+    if training and x.size // max(c, 1) < 2:
+        raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}")
     return N.BatchNorm.apply(x, gamma, beta, training=bool(training), running_mean=rm, running_var=rv,
                            momentum=float(momentum), eps=float(eps))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from minigan import autograd, backend
 from minigan.errors import GradcheckError
-from minigan.function import no_grad
+from minigan.function import enable_grad, no_grad
 from minigan.ops.shape import Cat
 from minigan.tensor import Tensor
 
@@ -102,9 +102,10 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
 
     def first_derivative(*args):
         *xs, v_ = args
-        y = fn(*xs)
-        found = autograd.grad(y, [x for x in xs if x.requires_grad], grad_outputs=v_, create_graph=True,
-                              allow_unused=True)
+        with enable_grad():  # gradcheck evaluates under no_grad(); a gradient needs its graph
+            y = fn(*xs)
+            found = autograd.grad(y, [x for x in xs if x.requires_grad], grad_outputs=v_, create_graph=True,
+                                  allow_unused=True)
         parts = [g.reshape(-1) for g in found if g is not None]
         return Cat.apply(*parts, axis=0) if len(parts) > 1 else parts[0]
 

@@ -35,6 +35,9 @@ def test_01_autograd_tour_gradients_match_hand_derivation_and_gradcheck(tmp_path
     assert r["loss_after_step"] < r["loss"]
     assert (tmp_path / "graph.png").stat().st_size > 1000
     assert (tmp_path / "graph_viz.png").stat().st_size > 1000
+    # a gradient of a gradient: the first three derivatives of tanh equal their closed forms
+    assert len(r["tanh_derivatives"]) == 3
+    assert r["higher_order_max_abs_error"] < 1e-12
 
 
 # ----------------------------------------------------------------------------- 02 detach
@@ -82,7 +85,8 @@ def test_12_origin_is_a_saddle_and_zero_loss_set_is_the_hyperbola(tmp_path):
     assert abs(r["loss_at_origin"] - m) < 1e-12
     lo, hi = r["eigenvalues"]
     assert lo < 0 < hi  # opposite signs: a saddle, not a minimum or maximum
-    assert abs(lo + 2 * m) < 1e-5 and abs(hi - 2 * m) < 1e-5
+    assert abs(lo + 2 * m) < 1e-12 and abs(hi - 2 * m) < 1e-12  # double backward: exact, not O(h²)
+    assert r["hessian_fd_max_diff"] < 1e-6  # finite differences of the gradient agree
     assert r["max_loss_on_hyperbola"] < 1e-20
     assert max(r["gd_final_losses"]) < 1e-10
 

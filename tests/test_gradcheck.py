@@ -11,11 +11,12 @@ class WrongSquare(Function):
     """x² with a deliberately wrong backward (x instead of 2x)."""
 
     def forward(self, x):
-        self.saved = x
+        self.save_for_backward(x)
         return x * x
 
     def backward(self, grad):  # WRONG on purpose: d(x²)/dx is 2x
-        return (grad * self.saved,)
+        (x,) = self.saved_tensors
+        return (grad * x,)
 
 
 def test_catches_wrong_backward_small_full_jacobian():
@@ -45,8 +46,8 @@ def test_requires_float64_and_restores_grads():
     with pytest.raises(TypeError, match="float64"):
         minigan.gradcheck(lambda t: t * t, [x32])
     x = minigan.Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    x.grad = np.array([7.0, 7.0])
+    x.grad = minigan.tensor(np.array([7.0, 7.0]))
     minigan.gradcheck(lambda t: t * t, [x])
-    np.testing.assert_array_equal(x.grad, [7.0, 7.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [7.0, 7.0])
     with pytest.raises(ValueError, match="nothing to check"):
         minigan.gradcheck(lambda t: t * 2.0, [minigan.Tensor(np.ones(2))])

@@ -48,7 +48,7 @@ def test_backward_frees_the_intermediates_while_the_loss_is_still_alive(monkeypa
     ops = OpOutputs(monkeypatch)
     logits = D(x)
     loss = F.binary_cross_entropy_with_logits(logits, Tensor(np.ones((32, 1), np.float32)))
-    saved = weakref.ref(loss._ctx.saved[0])  # an array the loss op saved for backward
+    saved = weakref.ref(loss._ctx.saved[0][0])  # an array the loss op saved for backward (slot 0: the array)
     hidden = [t for name, t in ops.alive() if name in ("LeakyReLU", "Tanh")]
     assert len(hidden) == 2
     hidden_refs = [weakref.ref(t) for t in hidden]

@@ -270,8 +270,13 @@ def test_bad_parameter_lists(cls):
 def test_gradient_of_wrong_shape_raises():
     p = make_params()[0]
     opt = optim.Adam([p])
-    p.grad = np.zeros(7)
-    with pytest.raises(ValueError, match=r"Adam.step: parameter 0 has shape \(3, 4\) but its .grad has shape"):
+    with pytest.raises(ValueError, match=r"grad: got a Tensor of shape \(7,\)"):
+        p.grad = minigan.zeros(7, dtype=p.dtype)  # .grad is checked when it is assigned, as in PyTorch
+    with pytest.raises(TypeError, match="grad: expected a Tensor or None, got ndarray"):
+        p.grad = np.zeros(p.shape)
+    p.grad = minigan.zeros(*p.shape, dtype=p.dtype)
+    p.data = np.zeros(7)  # the parameter changed shape after its .grad was set: step() still refuses
+    with pytest.raises(ValueError, match=r"Adam.step: parameter 0 has shape \(7,\) but its .grad has shape"):
         opt.step()
 
 
@@ -293,11 +298,14 @@ def test_float32_stays_float32_and_grad_is_untouched(cls, kwargs):
     for gs in grad_sequence(3):
         held = []
         for p, g in zip(params, gs):
-            p.grad = g.astype(np.float32)
-            held.append((p.grad, p.grad.copy()))
+            p.grad = minigan.tensor(g.astype(np.float32))
+            held.append((p.grad, p.grad.numpy()))
+        versions = [p._version for p in params]
         opt.step()
         for g, copy in held:
-            np.testing.assert_array_equal(g, copy)  # step() never writes into .grad
+            np.testing.assert_array_equal(g.data, copy)  # step() never writes into .grad
+        for p, v in zip(params, versions):
+            assert p._version > v  # each in-place update of a parameter is counted
     assert [id(p.data) for p in params] == data_ids  # updated in place
     for p, s in zip(params, opt.state):
         assert p.dtype == np.float32
@@ -375,3 +383,17 @@ def test_works_with_nn_parameters_including_frozen_ones():
     (layer(x) ** 2).sum().backward()
     opt.step()
     assert layer.weight.dtype == np.float32 and not np.array_equal(layer.weight.data, before)
+
+
+def test_a_step_between_forward_and_backward_is_refused():
+    """step() moves p in place, so a graph that saved the old p cannot give its gradient any more."""
+    p = minigan.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    opt = optim.SGD([p], lr=0.1)
+    (p * p).sum().backward()
+    loss = (p * p).sum()  # saves p at version 0
+    opt.step()
+    with pytest.raises(minigan.GraphError, match="modified in place"):
+        loss.backward()
+    opt.zero_grad()
+    (p * p).sum().backward()  # a fresh forward after the step is fine
+    np.testing.assert_allclose(p.grad.numpy(), 2 * np.array([0.8, 1.6]))

@@ -30,6 +30,31 @@ transposing copy is ever made; ``to_batch_last`` copies only when it gets a plai
 The transposed convolution is conv2d's input-gradient run forwards (``col2im`` of W·x), and
 its backward runs conv2d's forward (``im2col`` of the gradient): the two ops are an adjoint
 pair, ⟨conv2d(x, w), y⟩ = ⟨x, conv_transpose2d(y, w)⟩, which the tests check.
+
+Gradients of every order — three bilinear maps that differentiate into each other.  With one
+weight array W (conv2d's (O, C, kh, kw) is conv_transpose2d's (C_in, C_out, kh, kw)) write
+
+    C(x, W)  = conv2d                 Ct(g, W) = conv_transpose2d
+    Cw(x, g) = conv2d's weight gradient, G·im2col(x)ᵀ  (the op ``Conv2dWeight``)
+
+All three are partial derivatives of one number, T(x, W, g) = ⟨C(x, W), g⟩, so the derivative
+of each is made of the others (h is the gradient arriving at the op's output):
+
+    y = C(x, W):    ∂x = Ct(h, W),   ∂W = Cw(x, h)
+    y = Ct(g, W):   ∂g = C(h, W),    ∂W = Cw(h, g)
+    y = Cw(x, g):   ∂x = Ct(g, h),   ∂g = C(x, h)
+
+Each backward is therefore just calls of the other ops' ``apply``: on arrays (first order) they
+only compute, on Tensors (``create_graph=True``) they record, and the family closes, so any
+order works.  The geometry travels along: the stride and padding are the same in all three; Ct
+is given the ``output_padding`` that gives back x's exact size (conv2d's floor may have dropped
+rows), and Cw the kernel size.
+
+The one expensive step that two of them would repeat is an ``im2col``, and it is shared: Conv2d
+keeps the ``cols`` of x it multiplied by, and its backward hands them to Cw(x, ·) (which would
+otherwise build them again); ConvTranspose2d's backward builds ``im2col`` of the gradient once
+and hands it to both C(h, W) and Cw(h, g).  ``cols`` is a plain parameter, not an input: it is a
+copy of values of x (or h), the same at every order, and the gradient flows through x itself.
 """
 
 from __future__ import annotations
@@ -38,7 +63,7 @@ from minigan import backend
 from minigan.errors import ShapeError
 from minigan.function import Function
 
-# ----------------------------------------------------------------------------- argument checks
+# ----------------------------------------------------------------------------- argument checks (at the door)
 
 
 def pair(value, name: str, op: str, minimum: int) -> tuple:
@@ -55,16 +80,61 @@ def pair(value, name: str, op: str, minimum: int) -> tuple:
     return (int(pair_[0]), int(pair_[1]))
 
 
-def _check_4d(x, weight, op: str, weight_layout: str) -> None:
-    if x.ndim != 4:
-        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x.shape}")
-    if weight.ndim != 4:
-        raise ShapeError(f"{op}: weight must be 4-D {weight_layout}, got shape {weight.shape}")
+def _check_4d(x_shape, w_shape, op: str, weight_layout: str) -> None:
+    if len(x_shape) != 4:
+        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
+    if len(w_shape) != 4:
+        raise ShapeError(f"{op}: weight must be 4-D {weight_layout}, got shape {w_shape}")
 
 
-def _check_bias(bias, channels: int, op: str) -> None:
-    if bias is not None and bias.shape != (channels,):
-        raise ShapeError(f"{op}: bias has shape {bias.shape}, expected ({channels},)")
+def _check_bias(b_shape, channels: int, op: str) -> None:
+    if b_shape is not None and b_shape != (channels,):
+        raise ShapeError(f"{op}: bias has shape {b_shape}, expected ({channels},)")
+
+
+def check_conv2d(x_shape, w_shape, b_shape, stride, padding) -> dict:
+    """conv2d's door: shapes and geometry checked once; returns ``stride`` and ``padding`` as (h, w) pairs."""
+    _check_4d(x_shape, w_shape, "conv2d", "(out_channels, in_channels, kh, kw)")
+    (sh, sw), (ph, pw) = pair(stride, "stride", "conv2d", 1), pair(padding, "padding", "conv2d", 0)
+    n, c, h, w = x_shape
+    o, wc, kh, kw = w_shape
+    if wc != c:
+        raise ShapeError(
+            f"conv2d: input of shape {x_shape} has {c} channels but weight of shape {w_shape} "
+            f"expects {wc} (weight is (out_channels, in_channels, kh, kw))"
+        )
+    if kh > h + 2 * ph or kw > w + 2 * pw:
+        raise ShapeError(
+            f"conv2d: kernel {kh}×{kw} (weight {w_shape}) is larger than the padded input "
+            f"{h + 2 * ph}×{w + 2 * pw} (input {x_shape}, padding {(ph, pw)})"
+        )
+    _check_bias(b_shape, o, "conv2d")
+    return {"stride": (sh, sw), "padding": (ph, pw)}
+
+
+def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_padding) -> dict:
+    """conv_transpose2d's door; returns ``stride``, ``padding`` and ``output_padding`` as (h, w) pairs."""
+    op = "conv_transpose2d"
+    _check_4d(x_shape, w_shape, op, "(in_channels, out_channels, kh, kw)")
+    (sh, sw), (ph, pw) = pair(stride, "stride", op, 1), pair(padding, "padding", op, 0)
+    oph, opw = pair(output_padding, "output_padding", op, 0)
+    if oph >= sh or opw >= sw:
+        raise ShapeError(f"{op}: output_padding {(oph, opw)} must be smaller than stride {(sh, sw)}")
+    n, c_in, h, w = x_shape
+    wc, c_out, kh, kw = w_shape
+    if wc != c_in:
+        raise ShapeError(
+            f"{op}: input of shape {x_shape} has {c_in} channels but weight of shape "
+            f"{w_shape} expects {wc} (weight is (in_channels, out_channels, kh, kw))"
+        )
+    ho, wo = (h - 1) * sh - 2 * ph + kh + oph, (w - 1) * sw - 2 * pw + kw + opw
+    if ho < 1 or wo < 1:
+        raise ShapeError(
+            f"{op}: output would be {ho}×{wo} for input {x_shape}, weight {w_shape}, "
+            f"stride {(sh, sw)}, padding {(ph, pw)}; expected at least 1×1 (padding too large)"
+        )
+    _check_bias(b_shape, c_out, op)
+    return {"stride": (sh, sw), "padding": (ph, pw), "output_padding": (oph, opw)}
 
 
 # ----------------------------------------------------------------------------- layouts, im2col / col2im
@@ -124,57 +194,58 @@ def col2im(cols, padded_shape, kh: int, kw: int, sh: int, sw: int):
 
 
 # ----------------------------------------------------------------------------- the ops
+# Arguments are checked at the door (``minigan.functional.conv2d``...): here stride, padding and
+# output_padding are (h, w) pairs and the shapes fit.
+
+
+def _array(v):
+    """The array of an array or of a Tensor (to build a cache of values, never to differentiate)."""
+    return v if backend.is_array(v) else v.data
+
+
+def _output_padding(size, out_size, k, s, p) -> int:
+    """The rows conv2d's floor dropped: what Ct needs to give back ``size`` from ``out_size``."""
+    return size + 2 * p - k - (out_size - 1) * s
 
 
 class Conv2d(Function):
     """out[n, o] = Σ_c W[o, c] ⋆ x_pad[n, c] (cross-correlation, as in PyTorch) + b[o].
 
     H_out = ⌊(H + 2·pad_h − kh) / stride_h⌋ + 1,   W_out = ⌊(W + 2·pad_w − kw) / stride_w⌋ + 1
+
+    ``cols``: im2col of x for this geometry when the caller already has it (a backward does).
     """
 
-    def forward(self, x, weight, bias=None, stride=1, padding=0):
-        _check_4d(x, weight, "conv2d", "(out_channels, in_channels, kh, kw)")
-        (sh, sw), (ph, pw) = pair(stride, "stride", "conv2d", 1), pair(padding, "padding", "conv2d", 0)
+    def forward(self, x, weight, bias=None, stride=(1, 1), padding=(0, 0), cols=None):
+        (sh, sw), (ph, pw) = stride, padding
         n, c, h, w = x.shape
-        o, wc, kh, kw = weight.shape
-        if wc != c:
-            raise ShapeError(
-                f"conv2d: input of shape {x.shape} has {c} channels but weight of shape {weight.shape} "
-                f"expects {wc} (weight is (out_channels, in_channels, kh, kw))"
-            )
-        if kh > h + 2 * ph or kw > w + 2 * pw:
-            raise ShapeError(
-                f"conv2d: kernel {kh}×{kw} (weight {weight.shape}) is larger than the padded input "
-                f"{h + 2 * ph}×{w + 2 * pw} (input {x.shape}, padding {(ph, pw)})"
-            )
-        _check_bias(bias, o, "conv2d")
+        o, _, kh, kw = weight.shape
         ho, wo = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
-
-        x_pad = to_batch_last(x, ph, pw)  # (C, Hp, Wp, N)
-        cols = im2col(x_pad, kh, kw, sh, sw)  # (C·kh·kw, Ho·Wo·N)
+        if cols is None:
+            cols = im2col(to_batch_last(x, ph, pw), kh, kw, sh, sw)  # (C·kh·kw, Ho·Wo·N)
         out = (weight.reshape(o, c * kh * kw) @ cols).reshape(o, ho, wo, n)  # the one GEMM
         if bias is not None:
             out += bias.reshape(o, 1, 1, 1)
-        need = self.needs_input_grad  # None when no gradient will be asked for: save nothing
-        self.geometry = (x_pad.shape, (kh, kw), (sh, sw), (ph, pw))
+        need = self.needs_input_grad  # None when no gradient will be asked for: keep nothing
         if need:
-            self.saved = (cols if need[1] else None, weight if need[0] else None)
+            self.save_for_backward(x if need[1] else None, weight if need[0] else None)
+            self.cols = cols if need[1] else None  # reused by the weight gradient
+            self.kernel, self.stride, self.padding = (kh, kw), stride, padding
+            self.output_padding = (_output_padding(h, ho, kh, sh, ph), _output_padding(w, wo, kw, sw, pw))
         return from_batch_last(out)  # (N, O, Ho, Wo), a view of the (O, Ho, Wo, N) product
 
-    def backward(self, grad):  # dL/dW = G·colsᵀ, dL/dcols = Wᵀ·G → col2im, dL/db = Σ G
-        cols, weight = self.saved
-        padded_shape, (kh, kw), (sh, sw), (ph, pw) = self.geometry
+    def backward(self, grad):  # ∂x = Ct(G, W) (col2im of Wᵀ·G),  ∂W = Cw(x, G) = G·colsᵀ,  ∂b = Σ G
+        x, weight = self.saved_tensors
         need = self.needs_input_grad
-        o = grad.shape[1]
-        g2 = to_batch_last(grad).reshape(o, -1)  # (O, Ho·Wo·N): no copy when grad came from conv ops
         dx = dw = db = None
         if need[0]:
-            dcols = weight.reshape(o, -1).T @ g2  # (C·kh·kw, Ho·Wo·N)
-            dx = from_batch_last(col2im(dcols, padded_shape, kh, kw, sh, sw), ph, pw)
+            dx = ConvTranspose2d.apply(grad, weight, stride=self.stride, padding=self.padding,
+                                       output_padding=self.output_padding)
         if need[1]:
-            dw = (g2 @ cols.T).reshape(o, padded_shape[0], kh, kw)
+            dw = Conv2dWeight.apply(x, grad, kernel_size=self.kernel, stride=self.stride, padding=self.padding,
+                                    cols=self.cols)
         if len(need) > 2 and need[2]:
-            db = g2.sum(axis=1)
+            db = grad.sum(axis=(0, 2, 3))
         return (dx, dw, db) if len(need) > 2 else (dx, dw)
 
 
@@ -187,30 +258,11 @@ class ConvTranspose2d(Function):
     ``output_padding`` (< stride, default 0) picks which one, exactly as in PyTorch.
     """
 
-    def forward(self, x, weight, bias=None, stride=1, padding=0, output_padding=0):
-        _check_4d(x, weight, "conv_transpose2d", "(in_channels, out_channels, kh, kw)")
-        (sh, sw), (ph, pw) = pair(stride, "stride", "conv_transpose2d", 1), pair(
-            padding, "padding", "conv_transpose2d", 0
-        )
-        oph, opw = pair(output_padding, "output_padding", "conv_transpose2d", 0)
-        if oph >= sh or opw >= sw:
-            raise ShapeError(
-                f"conv_transpose2d: output_padding {(oph, opw)} must be smaller than stride {(sh, sw)}"
-            )
+    def forward(self, x, weight, bias=None, stride=(1, 1), padding=(0, 0), output_padding=(0, 0)):
+        (sh, sw), (ph, pw), (oph, opw) = stride, padding, output_padding
         n, c_in, h, w = x.shape
-        wc, c_out, kh, kw = weight.shape
-        if wc != c_in:
-            raise ShapeError(
-                f"conv_transpose2d: input of shape {x.shape} has {c_in} channels but weight of shape "
-                f"{weight.shape} expects {wc} (weight is (in_channels, out_channels, kh, kw))"
-            )
+        _, c_out, kh, kw = weight.shape
         ho, wo = (h - 1) * sh - 2 * ph + kh + oph, (w - 1) * sw - 2 * pw + kw + opw
-        if ho < 1 or wo < 1:
-            raise ShapeError(
-                f"conv_transpose2d: output would be {ho}×{wo} for input {x.shape}, weight {weight.shape}, "
-                f"stride {(sh, sw)}, padding {(ph, pw)}; expected at least 1×1 (padding too large)"
-            )
-        _check_bias(bias, c_out, "conv_transpose2d")
         padded_shape = (c_out, ho + 2 * ph, wo + 2 * pw, n)
 
         x2 = to_batch_last(x).reshape(c_in, h * w * n)  # (C_in, H·W·N)
@@ -219,24 +271,59 @@ class ConvTranspose2d(Function):
         if bias is not None:
             out += bias.reshape(c_out, 1, 1, 1)  # the padding border is cropped away below
         need = self.needs_input_grad
-        self.geometry = ((kh, kw), (sh, sw), (ph, pw))
         if need:
-            self.saved = (x2 if need[1] else None, weight if need[0] else None)
+            self.save_for_backward(x if need[1] else None, weight if need[0] else None)
+            self.kernel, self.stride, self.padding = (kh, kw), stride, padding
         return from_batch_last(out, ph, pw)
 
-    def backward(self, grad):  # dL/dx = conv2d(G, W),  dL/dW = x·im2col(G)ᵀ,  dL/db = Σ G
-        x2, weight = self.saved
-        (kh, kw), (sh, sw), (ph, pw) = self.geometry
+    def backward(self, grad):  # ∂x = C(G, W),  ∂W = Cw(G, x),  ∂b = Σ G: both read im2col(G), made once here
+        x, weight = self.saved_tensors
         need = self.needs_input_grad
-        n, c_out = grad.shape[0], grad.shape[1]
-        c_in = weight.shape[0] if weight is not None else x2.shape[0]
-        cols = im2col(to_batch_last(grad, ph, pw), kh, kw, sh, sw)  # (C_out·kh·kw, H·W·N)
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.stride, self.padding
         dx = dw = db = None
+        if need[0] or need[1]:
+            cols = im2col(to_batch_last(_array(grad), ph, pw), kh, kw, sh, sw)  # (C_out·kh·kw, H·W·N)
         if need[0]:
-            h, w = (grad.shape[2] + 2 * ph - kh) // sh + 1, (grad.shape[3] + 2 * pw - kw) // sw + 1
-            dx = from_batch_last((weight.reshape(c_in, -1) @ cols).reshape(c_in, h, w, n))  # (C_in, H, W, N)
+            dx = Conv2d.apply(grad, weight, stride=self.stride, padding=self.padding, cols=cols)
         if need[1]:
-            dw = (x2 @ cols.T).reshape(c_in, c_out, kh, kw)
+            dw = Conv2dWeight.apply(grad, x, kernel_size=self.kernel, stride=self.stride, padding=self.padding,
+                                    cols=cols)
         if len(need) > 2 and need[2]:
             db = grad.sum(axis=(0, 2, 3))
         return (dx, dw, db) if len(need) > 2 else (dx, dw)
+
+
+class Conv2dWeight(Function):
+    """Cw(x, G) = G·im2col(x)ᵀ: conv2d's weight gradient, of shape (O, C, kh, kw), as an op of its own.
+
+    Cw(x, G)[o, c, p, q] = Σ_{n,i,j} G[n, o, i, j] · x_pad[n, c, i·stride_h + p, j·stride_w + q]
+
+    It is linear in x and in G, so its gradients are convolutions again (see the module docstring);
+    ``cols`` is im2col of x when the caller already has it.
+    """
+
+    def forward(self, x, g, kernel_size, stride=(1, 1), padding=(0, 0), cols=None):
+        (kh, kw), (sh, sw), (ph, pw) = kernel_size, stride, padding
+        if cols is None:
+            cols = im2col(to_batch_last(x, ph, pw), kh, kw, sh, sw)  # (C·kh·kw, Ho·Wo·N)
+        o = g.shape[1]
+        out = (to_batch_last(g).reshape(o, -1) @ cols.T).reshape(o, x.shape[1], kh, kw)  # the one GEMM
+        need = self.needs_input_grad
+        if need:
+            self.save_for_backward(x if need[1] else None, g if need[0] else None)
+            self.cols = cols if need[1] else None  # reused by ∂G = C(x, H)
+            self.stride, self.padding = stride, padding
+            self.output_padding = tuple(_output_padding(x.shape[i], g.shape[i], k, s, p)
+                                        for i, k, s, p in ((2, kh, sh, ph), (3, kw, sw, pw)))
+        return out
+
+    def backward(self, grad):  # ∂x = Ct(G, H),  ∂G = C(x, H)
+        x, g = self.saved_tensors
+        need = self.needs_input_grad
+        dx = dg = None
+        if need[0]:
+            dx = ConvTranspose2d.apply(g, grad, stride=self.stride, padding=self.padding,
+                                       output_padding=self.output_padding)
+        if need[1]:
+            dg = Conv2d.apply(x, grad, stride=self.stride, padding=self.padding, cols=self.cols)
+        return dx, dg

@@ -1,8 +1,7 @@
 """Batch normalisation (Ioffe & Szegedy 2015) as one fused op."""
 
 from minigan import backend
-from minigan.errors import ShapeError
-from minigan.function import Function
+from minigan.function import Function, namespace
 
 
 class BatchNorm(Function):
@@ -10,43 +9,64 @@ class BatchNorm(Function):
 
     Training: μ, σ² are the batch's (biased) statistics over every axis but 1, and the running
     estimates move towards them (``running ← (1−momentum)·running + momentum·batch``, with the
-    unbiased σ²·m/(m−1), as PyTorch).  Evaluation: μ, σ² are the running estimates (constants).
+    unbiased σ²·m/(m−1), as PyTorch).  Evaluation: μ, σ² are the running estimates (constants),
+    and y is an affine map of x.
+
+    Gradients of every order.  The backward formula reads x̂ and 1/σ, which are neither an input
+    nor the output, so they cannot be saved for backward.  ``normalize`` computes them from x in
+    lines that work on an array and on a Tensor alike: forward runs it on the array (and, when a
+    gradient may be asked for, keeps the two results as constants for a first-order backward, the
+    fast path); under ``create_graph`` the backward runs it again on the saved Tensor x, so the
+    graph of the gradient knows how x̂ and σ depend on x (in training σ and μ are functions of the
+    whole batch).  Either way the formula after it is the same lines.  x is saved, so an in-place
+    change of x after forward is caught before the kept constants could go stale.
     """
 
     def forward(self, x, gamma, beta, training, running_mean, running_var, momentum, eps):
-        xp = backend.get_array_module(x)
-        axes = (0,) + tuple(range(2, x.ndim))  # all but the channel axis
-        shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)  # broadcasts a per-channel vector against x
-        m = x.size // x.shape[1]  # values per channel
-        if training:
-            if m < 2:
-                raise ShapeError(
-                    f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}"
-                )
-            mean = x.mean(axis=axes, keepdims=True)
-            var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
-            if running_mean is not None:  # the side effect PyTorch's F.batch_norm also has
-                running_mean *= 1 - momentum
-                running_mean += (momentum * mean.reshape(-1)).astype(running_mean.dtype)
-                running_var *= 1 - momentum
-                running_var += (momentum * m / (m - 1) * var.reshape(-1)).astype(running_var.dtype)
+        self.training, self.eps = training, eps
+        self.axes = (0,) + tuple(range(2, x.ndim))  # all but the channel axis
+        self.shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)  # broadcasts a per-channel vector against x
+        self.m = x.size // x.shape[1]  # values per channel
+        if not training:
+            self.running = (running_mean.astype(x.dtype, copy=False).reshape(self.shape),
+                            running_var.astype(x.dtype, copy=False).reshape(self.shape))
+        x_hat, inv_std, mean, var = self.normalize(x)
+        if training and running_mean is not None:  # the side effect PyTorch's F.batch_norm also has
+            m = self.m
+            running_mean *= 1 - momentum
+            running_mean += (momentum * mean.reshape(-1)).astype(running_mean.dtype)
+            running_var *= 1 - momentum
+            running_var += (momentum * m / (m - 1) * var.reshape(-1)).astype(running_var.dtype)
+        if self.needs_input_grad:
+            self.save_for_backward(x, gamma)
+            self.x_hat, self.inv_std = x_hat, inv_std  # for a first-order backward
+        return gamma.reshape(self.shape) * x_hat + beta.reshape(self.shape)
+
+    def normalize(self, x):
+        """(x̂, 1/√(σ² + ε), μ, σ²) for an array x, or for a Tensor x (then x̂ and 1/σ are recorded)."""
+        if self.training:
+            mean = x.mean(axis=self.axes, keepdims=True)
+            centred = x - mean
+            var = (centred * centred).mean(axis=self.axes, keepdims=True)
         else:
-            mean = running_mean.astype(x.dtype, copy=False).reshape(shape)
-            var = running_var.astype(x.dtype, copy=False).reshape(shape)
-        inv_std = 1 / xp.sqrt(var + x.dtype.type(eps))
-        x_hat = (x - mean) * inv_std
-        g = gamma.reshape(shape)
-        self.saved = (x_hat, inv_std, g)
-        self.training, self.m, self.axes = training, m, axes
-        return g * x_hat + beta.reshape(shape)
+            mean, var = self.running  # constants
+            centred = x - mean
+        inv_std = 1 / namespace(x).sqrt(var + x.dtype.type(self.eps))
+        return centred * inv_std, inv_std, mean, var
 
     def backward(self, grad):  # dx = (1/m)·γ/σ·(m·dy − Σdy − x̂·Σ(dy·x̂)) (train), γ/σ·dy (eval)
-        x_hat, inv_std, g = self.saved
+        x, gamma = self.saved_tensors
         need = self.needs_input_grad
-        sum_dy = grad.sum(axis=self.axes, keepdims=True)
-        sum_dy_xhat = (grad * x_hat).sum(axis=self.axes, keepdims=True)
+        if backend.is_array(x):  # first order: the values forward kept
+            x_hat, inv_std = self.x_hat, self.inv_std
+        else:  # create_graph: the same values as functions of the Tensor x
+            x_hat, inv_std, _, _ = self.normalize(x)
+        sums = need[0] and self.training  # the training dx needs both sums
+        sum_dy = grad.sum(axis=self.axes, keepdims=True) if sums or need[2] else None
+        sum_dy_xhat = (grad * x_hat).sum(axis=self.axes, keepdims=True) if sums or need[1] else None
         dx = None
         if need[0]:
+            g = gamma.reshape(self.shape)
             if self.training:
                 dx = (g * inv_std / self.m) * (self.m * grad - sum_dy - x_hat * sum_dy_xhat)
             else:

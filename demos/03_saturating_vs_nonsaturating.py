@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common
 
 import minigan.functional as F
-from minigan import optim
+from minigan import autograd, optim
 from minigan.backend import np
 from minigan.function import no_grad
 from minigan.gans.gan import frozen, full_like
@@ -37,10 +37,9 @@ NAME = "03_saturating_vs_nonsaturating"
 
 
 def grad_norm(loss, params):
-    for p in params:
-        p.grad = None
-    loss.backward()
-    return float(np.sqrt(sum(float((np.asarray(p.grad, dtype=np.float64) ** 2).sum()) for p in params)))
+    """‖∇θ loss‖ over ``params``; ``autograd.grad`` returns the gradients and writes no ``.grad``."""
+    grads = autograd.grad(loss, params)
+    return float(np.sqrt(sum(float((g.numpy().astype(np.float64) ** 2).sum()) for g in grads)))
 
 
 def head_start(exp, steps, lr=1e-3):
@@ -75,8 +74,6 @@ def gradient_norms(exp, shifts, n=512):
             nonsat = F.binary_cross_entropy_with_logits(v, full_like(v, 1.0))  # mean −log D(G(z))
             n_ns = grad_norm(nonsat, params)
             rows.append((float(s), d, n_sat, n_ns))
-    for p in params:
-        p.grad = None
     return np.array(rows)
 
 

@@ -44,9 +44,9 @@ print(f"reference CNN: test accuracy {100 * model.reference_info['test_accuracy'
 
 # %% one gradient, two uses
 # Training differentiates J with respect to the WEIGHTS; the attack differentiates the same J with
-# respect to the INPUT, with the weights frozen (fgsm restores every flag and .grad afterwards).
+# respect to the INPUT: minigan.autograd.grad(J, x) returns ∇ₓJ and writes no parameter's .grad.
 x = x_test[:1]
-g = input_gradient(model, x, y_test[:1])
+g = input_gradient(model, x, y_test[:1]).numpy()
 print(f"∇ₓJ for one test digit: shape {g.shape}, {int((np.sign(g) > 0).sum())} pixels push up, "
       f"{int((np.sign(g) < 0).sum())} push down; every parameter's .grad is still "
       f"{set(p.grad is None for p in model.parameters())}")

@@ -85,11 +85,12 @@ def hvp(f, inputs, v):
     y = f(*inputs)
     if not isinstance(y, Tensor) or y.size != 1:
         raise ValueError("hvp: f must return a one-element Tensor")
-    gradients = grad(y, inputs, create_graph=True)
-    dot = (gradients[0] * v[0].detach()).sum()                    # ⟨∇f, v⟩, still a graph in x
-    for g, u in zip(gradients[1:], v[1:]):
-        dot = dot + (g * u.detach()).sum()
-    if not dot.requires_grad:  # ∇f does not depend on x: f is linear, H = 0
+    gradients = grad(y, inputs, create_graph=True, allow_unused=True)
+    terms = [(g * u.detach()).sum() for g, u in zip(gradients, v) if g is not None]
+    dot = terms[0] if terms else None
+    for term in terms[1:]:
+        dot = dot + term                                          # ⟨∇f, v⟩, still a graph in x
+    if dot is None or not dot.requires_grad:  # ∇f does not depend on x: f is linear, H = 0
         return tuple(t._new(t.data * 0) for t in inputs)
     found = grad(dot, inputs, allow_unused=True)
     return tuple(h if h is not None else t._new(t.data * 0) for h, t in zip(found, inputs))

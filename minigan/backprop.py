@@ -127,8 +127,10 @@ def _accumulate(leaf, g, handed) -> None:
             leaf._grad = leaf._new(own)
         else:
             leaf._grad = leaf._new(leaf._grad.data + g)  # out of place: the user may hold the old .grad
-    else:  # create_graph: the gradient is a Tensor with a history of its own
-        leaf._grad = g if leaf._grad is None else leaf._grad + g
+    elif leaf._grad is None:  # create_graph: the gradient is a Tensor with a history of its own
+        leaf._grad = g.clone() if (id(g) in handed or g.data.base is not None) else g
+    else:
+        leaf._grad = leaf._grad + g
 
 
 def retain(tensor) -> None:

@@ -154,7 +154,7 @@ class Framework:
 
 def minigan_framework() -> Framework:
     xp = backend.active_module()
-    return Framework("minigan", nn, F, optim.Adam, lambda a: minigan.Tensor(xp.asarray(a)),
+    return Framework("minigan", nn, F, optim.Adam, lambda a: minigan.from_numpy(xp.asarray(a)),
                      lambda: _sync(xp), lambda p: int(p.size))
 
 

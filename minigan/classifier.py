@@ -29,7 +29,7 @@ from minigan.backend import np
 from minigan.function import no_grad
 from minigan.optim import Adam
 from minigan.serialization import load, save
-from minigan.tensor import Tensor
+from minigan.tensor import Tensor, from_numpy
 
 KINDS = ("cnn", "mlp")
 NUM_CLASSES = 10
@@ -216,7 +216,7 @@ def train_classifier(model, images, labels, epochs=30, batch_size=64, lr=1e-3, s
         for start in range(0, len(order), batch_size):
             idx = order[start:start + batch_size]
             batch = shift_images(images[idx], rng) if augment else images[idx]
-            x = Tensor(backend.to_device(batch, device))
+            x = from_numpy(backend.to_device(batch, device))  # a fresh array (images[idx]): no copy
             loss = F.cross_entropy(model(x), labels[idx])
             opt.zero_grad()
             loss.backward()

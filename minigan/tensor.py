@@ -226,6 +226,10 @@ class Tensor:
         dtype = backend.np.dtype(dtype)
         return self if dtype == self.dtype else E.Cast.apply(self, dtype=dtype)
 
+    def clone(self) -> Tensor:
+        """A copy with its own memory, still in the graph (the gradient flows back to this tensor)."""
+        return E.Clone.apply(self)
+
     def float(self) -> Tensor:
         return self.astype(backend.np.float32)
 

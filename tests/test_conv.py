@@ -101,6 +101,29 @@ def test_adjoint_identity(g):
     assert lhs == pytest.approx(rhs, rel=1e-9, abs=1e-9)
 
 
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(conv_geometry())
+def test_weight_gradient_op_closes_the_family(g):
+    """Cw(x, y) = ∂⟨conv2d(x, w), y⟩/∂w, and ⟨Cw(x, y), h⟩ = ⟨conv2d(x, h), y⟩ = ⟨x, conv_transpose2d(y, h)⟩."""
+    from minigan.ops.conv import Conv2d, Conv2dWeight, ConvTranspose2d
+
+    rng = np.random.default_rng(g["seed"])
+    s, p, k = (g["stride"],) * 2, (g["padding"],) * 2, (g["k"], g["k"])
+    x = rng.standard_normal((g["n"], g["c"], g["h"], g["w"]))
+    h = rng.standard_normal((g["o"], g["c"], g["k"], g["k"]))
+    conv = Conv2d.apply(x, h, stride=s, padding=p)  # plain arrays: the ops only compute
+    y = rng.standard_normal(conv.shape)
+    cw = Conv2dWeight.apply(x, y, kernel_size=k, stride=s, padding=p)
+    out_pad = tuple((n + 2 * g["padding"] - g["k"]) % g["stride"] for n in (g["h"], g["w"]))
+    ct = ConvTranspose2d.apply(y, h, stride=s, padding=p, output_padding=out_pad)
+    assert cw.shape == h.shape and ct.shape == x.shape
+    assert float((cw * h).sum()) == pytest.approx(float((conv * y).sum()), rel=1e-9, abs=1e-9)
+    assert float((x * ct).sum()) == pytest.approx(float((conv * y).sum()), rel=1e-9, abs=1e-9)
+    w = minigan.Tensor(h, requires_grad=True)
+    F.conv2d(minigan.Tensor(x), w, stride=g["stride"], padding=g["padding"]).backward(y)
+    np.testing.assert_allclose(w.grad.numpy(), cw, atol=1e-10)
+
+
 # ----------------------------------------------------------------------------- gradients
 @pytest.mark.parametrize("stride,padding", [(1, 0), (2, 1), (3, 2), ((2, 1), (0, 1))])
 def test_conv2d_gradcheck(xp_backend, stride, padding):
@@ -172,7 +195,7 @@ def test_matches_torch(transpose, stride, padding, k):
     y.backward(gy)
     ty.backward(torch.tensor(gy))
     for a, t in zip(xs, ts):
-        np.testing.assert_allclose(a.grad, t.grad.numpy(), atol=1e-10)
+        np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), atol=1e-10)
 
 
 # ----------------------------------------------------------------------------- errors

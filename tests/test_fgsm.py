@@ -65,7 +65,7 @@ def test_perturbation_is_eps_sign_of_finite_difference_gradient(xp_backend):
     x_adv = fgsm(model, x, Y, eps, clip=None)
     assert x_adv.dtype == np.float64 and not x_adv.requires_grad
     np.testing.assert_array_equal(x_adv.numpy(), X + eps * np.sign(numeric))  # x' = x + ε·sign(∇ₓJ)
-    np.testing.assert_allclose(minigan.backend.asnumpy(input_gradient(model, x, Y)), numeric, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(input_gradient(model, x, Y).numpy(), numeric, rtol=1e-6, atol=1e-8)
 
 
 def test_float32_and_budget_and_clip_and_loss_goes_up(xp_backend):
@@ -92,14 +92,14 @@ def test_parameters_grads_flags_and_modes_are_restored():
     model.train()
     model.drop.eval()  # a mixed state must come back exactly
     model.fc2.bias.requires_grad = False  # and so must a mixed set of flags
-    old_grad = np.full(model.fc1.weight.shape, 7.0, dtype=np.float32)
+    old_grad = minigan.tensor(np.full(model.fc1.weight.shape, 7.0, dtype=np.float32))
     model.fc1.weight.grad = old_grad
     weights = {k: v.copy() for k, v in model.state_dict().items()}
     x, y = minigan.rand(16, 6), np.arange(16) % 3
     fgsm(model, x, y, 0.2)
     for k, v in model.state_dict().items():
         np.testing.assert_array_equal(v, weights[k])  # also BatchNorm's running statistics
-    assert model.fc1.weight.grad is old_grad and (old_grad == 7.0).all()
+    assert model.fc1.weight.grad is old_grad and (old_grad.numpy() == 7.0).all()
     assert all(p.grad is None for n, p in model.named_parameters() if n != "fc1.weight")
     assert [p.requires_grad for p in model.parameters()] == [True, True, True, True, True, False]
     assert model.training and model.fc1.training and model.bn.training and not model.drop.training
@@ -171,7 +171,7 @@ def test_adversarial_loss_is_the_papers_mixture():
         assert got == pytest.approx(alpha * clean + (1 - alpha) * adv, rel=1e-5)
     loss = adversarial_loss(model, x, Y, 0.1)
     loss.backward()  # the graph reaches the weights
-    assert model.weight.grad is not None and np.abs(model.weight.grad).sum() > 0
+    assert model.weight.grad is not None and np.abs(model.weight.grad.numpy()).sum() > 0
     with pytest.raises(ValueError, match="alpha"):
         adversarial_loss(model, x, Y, 0.1, alpha=1.5)
 

@@ -11,7 +11,7 @@ help is to *train* explicitly on adversarial examples. This is easy, since we ca
 adversarial examples at will."
 
 Two gradients, two roles, in every step of ``train_adversarially``:
-  1. ∇ₓJ with θ frozen (``fgsm``): where to push each pixel to hurt the CURRENT model most;
+  1. ∇ₓJ with θ held fixed (``fgsm``): where to push each pixel to hurt the CURRENT model most;
   2. ∇_θ J̃ with x' held fixed: how to change the weights so that push hurts less next time.
 Holding x' fixed in step 2 loses nothing: x' depends on θ only through sign(·), whose derivative
 is 0 almost everywhere.
@@ -28,7 +28,7 @@ from minigan import backend
 from minigan.attacks.fgsm import _as_input, check_clip, check_eps, fgsm, input_gradient
 from minigan.backend import np
 from minigan.optim import Adam
-from minigan.tensor import Tensor
+from minigan.tensor import Tensor, from_numpy
 
 
 def _per_example_eps(eps, n, who):
@@ -67,16 +67,16 @@ def adversarial_loss(model, x, y, eps, alpha=0.5, clip=(0.0, 1.0), attack_labels
     eps = _per_example_eps(eps, len(x), who)
     y_attack = y if attack_labels == "true" else None  # None: fgsm attacks the model's own prediction
     if isinstance(eps, float):
-        x_adv = fgsm(model, x, y_attack, eps, clip=clip)  # step 1: ∇ₓJ, θ frozen; x' is a constant from here on
+        x_adv = fgsm(model, x, y_attack, eps, clip=clip)  # step 1: ∇ₓJ, θ fixed; x' is a constant from here on
     else:
         xp = backend.get_array_module(x)
-        grad = input_gradient(model, x, y_attack, who=who)
+        grad = input_gradient(model, x, y_attack, who=who).data
         step = backend.to_device(eps.astype(x.dtype), backend.device_of(x)).reshape((-1,) + (1,) * (x.ndim - 1))
         x_adv = x + step * xp.sign(grad).astype(x.dtype)
         if clip is not None:
             x_adv = xp.clip(x_adv, x.dtype.type(clip[0]), x.dtype.type(clip[1]))
-        x_adv = Tensor(x_adv, device=backend.device_of(x_adv))
-    clean = F.cross_entropy(model(Tensor(x, device=backend.device_of(x))), y)  # J(θ, x, y)
+        x_adv = from_numpy(x_adv)
+    clean = F.cross_entropy(model(from_numpy(x)), y)  # J(θ, x, y)
     adversarial = F.cross_entropy(model(x_adv), y)  # J(θ, x', y)
     return alpha * clean + (1.0 - alpha) * adversarial
 

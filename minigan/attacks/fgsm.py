@@ -13,7 +13,8 @@ w using ∇_w f(x; w)"):
 
     training                                  the attack
     --------                                  ----------
-    θ requires grad, x is a constant          x requires grad, θ is frozen
+    θ requires grad, x is a constant          x requires grad, θ is left alone
+    loss.backward(): ∇_θ J into each p.grad   autograd.grad(J, x): ∇ₓ J returned, no .grad touched
     θ ← θ − lr · ∇_θ J      (downhill)        x ← x + ε · sign(∇ₓ J)   (uphill, one step)
 
 Why the sign? Near x the network is roughly linear, J(x + η) ≈ J(x) + ηᵀ∇ₓJ. Among all η with
@@ -30,9 +31,9 @@ from __future__ import annotations
 import math
 
 import minigan.functional as F
-from minigan import backend
+from minigan import autograd, backend
 from minigan.function import enable_grad
-from minigan.tensor import Tensor
+from minigan.tensor import Tensor, from_numpy
 
 LOSSES = ("cross_entropy", "bce")
 
@@ -114,43 +115,35 @@ def _loss(logits, y, loss, who):
     if y_arr.size and not bool(((y_arr >= 0) & (y_arr <= 1)).all()):
         raise ValueError(f"{who}: a binary model's targets must lie in [0, 1], got values in "
                          f"[{float(xp.min(y_arr))}, {float(xp.max(y_arr))}]")
-    return F.binary_cross_entropy_with_logits(logits, Tensor(y_arr, device=logits.device), reduction="sum"), y
+    return F.binary_cross_entropy_with_logits(logits, from_numpy(y_arr), reduction="sum"), y
 
 
 # ----------------------------------------------------------------------------- ∇ₓJ and the attack
 def input_gradient(model, x, y=None, loss=None, who="input_gradient"):
-    """∇ₓJ(θ, x, y): the gradient of the loss with respect to the input images, as a backend array.
+    """∇ₓJ(θ, x, y): the gradient of the loss with respect to the input images, a Tensor shaped like x.
 
     The contrast with training, step by step:
       1. x becomes a LEAF that requires grad (in training, x is a constant);
-      2. the model's parameters are frozen with ``requires_grad_(False)`` (in training they are
-         the leaves) — so backward fills ``x.grad`` and never touches any ``p.grad``;
+      2. ``minigan.autograd.grad(J, x)`` returns ∂J/∂x alone, where training's ``J.backward()``
+         would add ∇_θ J into every ``p.grad``: no parameter, no ``.grad`` and no ``requires_grad``
+         flag is touched;
       3. the model runs in evaluation mode (dropout off): we attack the model as it is deployed.
-    Everything is put back afterwards: each parameter's ``requires_grad`` flag, its ``.grad``
-    (never written, not even zeroed), and each submodule's train/eval mode.
+    Each submodule's train/eval mode is put back afterwards.
     """
     x = _as_input(model, x, who)
-    params = list(model.parameters())
-    flags = [p.requires_grad for p in params]
-    grads = [p.grad for p in params]
     modes = [(m, m.training) for m in model.modules()]
     try:
-        model.requires_grad_(False)  # 2. θ frozen: the weights are constants during the attack
         model.eval()  # 3. dropout off, batch norm on its running statistics
-        # 1. the input is now the thing we differentiate
-        x_leaf = Tensor(x, requires_grad=True, device=backend.device_of(x))
+        x_leaf = from_numpy(x).requires_grad_()  # 1. the input is now the thing we differentiate
         with enable_grad():  # works even when the caller is inside `with no_grad():`
             J, _ = _loss(model(x_leaf), y, loss, who)
             if J.size != 1:
                 raise ValueError(f"{who}: the loss must be a scalar, got shape {tuple(J.shape)}")
             if not J.requires_grad:
                 raise RuntimeError(f"{who}: the model's output does not depend on x, so there is no ∇ₓJ to follow")
-            J.backward()
-        return x_leaf.grad
+            (grad,) = autograd.grad(J, x_leaf)  # 2. ∇ₓJ only; every p.grad stays as it was
+        return grad
     finally:
-        for p, flag, g in zip(params, flags, grads):
-            p.requires_grad = flag
-            p.grad = g
         for m, mode in modes:
             object.__setattr__(m, "training", mode)
 
@@ -176,10 +169,10 @@ def fgsm(model, x, y=None, eps=0.1, clip=(0.0, 1.0), loss=None) -> Tensor:
     x = _as_input(model, x, "fgsm")
     grad = input_gradient(model, x, y, loss, who="fgsm")
     xp = backend.get_array_module(x)
-    x_adv = x + x.dtype.type(eps) * xp.sign(grad).astype(x.dtype)  # one step UP the loss
+    x_adv = x + x.dtype.type(eps) * xp.sign(grad.data).astype(x.dtype)  # one step UP the loss
     if clip is not None:
         x_adv = xp.clip(x_adv, x.dtype.type(clip[0]), x.dtype.type(clip[1]))
-    return Tensor(x_adv, device=backend.device_of(x_adv))
+    return from_numpy(x_adv)  # a fresh array: no copy needed
 
 
 # ----------------------------------------------------------------------------- measuring an attack
@@ -208,7 +201,7 @@ def evaluate_attack(model, images, labels, eps, clip=(0.0, 1.0), batch_size=500)
     try:
         for start in range(0, len(images), batch_size):
             x, y = images[start:start + batch_size], labels[start:start + batch_size]
-            x_adv = fgsm(model, x, y, eps, clip=clip) if eps > 0 else Tensor(_as_input(model, x, "evaluate_attack"))
+            x_adv = fgsm(model, x, y, eps, clip=clip) if eps > 0 else from_numpy(_as_input(model, x, "evaluate_attack"))
             model.eval()
             with no_grad():
                 probs.append(backend.asnumpy(F.softmax(model(x_adv), axis=1).data))

@@ -39,7 +39,7 @@ from contextlib import contextmanager
 import minigan.functional as F
 from minigan import backend
 from minigan.function import no_grad
-from minigan.tensor import Tensor
+from minigan.tensor import Tensor, from_numpy
 
 LOSSES = ("non-saturating", "minimax")
 
@@ -63,7 +63,7 @@ def frozen(module):
 def full_like(logits: Tensor, value: float) -> Tensor:
     """A constant target of the same shape, device and dtype as ``logits`` (no gradient)."""
     xp = backend.get_array_module(logits.data)
-    return Tensor(xp.full(logits.shape, value, dtype=logits.dtype))
+    return from_numpy(xp.full(logits.shape, value, dtype=logits.dtype))
 
 
 class AdversarialTrainer:
@@ -89,7 +89,7 @@ class AdversarialTrainer:
 
     def noise(self, m: int) -> Tensor:
         """m samples z ~ p_z = N(0, I) of size latent_dim, on the generator's device."""
-        return Tensor(backend.randn((m, self.latent_dim), xp=self.xp))
+        return from_numpy(backend.randn((m, self.latent_dim), xp=self.xp))
 
     def sample(self, n: int) -> Tensor:
         """n generated samples G(z), in evaluation mode (batch norm uses its running statistics)."""

@@ -44,7 +44,7 @@ from minigan.gans.models import (
     PackedDiscriminator,
 )
 from minigan.gans.wgan import WGAN
-from minigan.tensor import Tensor
+from minigan.tensor import from_numpy
 
 ALGORITHMS = ("gan", "wgan", "cgan")
 OPTIMIZERS = ("adam", "optimistic-adam", "rmsprop", "sgd")
@@ -199,7 +199,7 @@ def digits_metrics(fake01, labels=None) -> dict:
 def _sampler_mixture(mixture, xp):
     def sample_real(m):
         """m points from the true mixture (drawn on the host, moved to the generator's device)."""
-        return Tensor(backend.asarray(mixture.sample(m), xp=xp))
+        return from_numpy(backend.asarray(mixture.sample(m), xp=xp))
     return sample_real
 
 
@@ -207,7 +207,7 @@ def _sampler_images(images, labels, xp, conditional):
     def sample_real(m):
         """m training images (with replacement), with their labels for a conditional GAN."""
         idx = backend.randint(0, images.shape[0], (m,), xp=np)
-        x = Tensor(backend.asarray(images[idx], xp=xp))
+        x = from_numpy(backend.asarray(images[idx], xp=xp))  # images[idx] is a fresh array: no copy
         return (x, backend.asarray(labels[idx], xp=xp)) if conditional else x
     return sample_real
 

@@ -1,4 +1,7 @@
-"""Weight initialisers, in place on a Parameter's (or Tensor's) data, as in ``torch.nn.init``.
+"""Weight initialisers, in place on a Parameter (or Tensor), as in ``torch.nn.init``.
+
+Each one writes with an in-place Tensor op (``copy_``/``fill_``) under ``no_grad()``, so it works on
+a parameter that requires grad and bumps its version like any other in-place change.
 
 All draw from minigan's seeded generator (``minigan.manual_seed``) on the tensor's own device.
 The fans of a weight (``calculate_fan_in_and_fan_out``):
@@ -17,7 +20,8 @@ from __future__ import annotations
 import math
 
 from minigan import backend
-from minigan.tensor import Tensor
+from minigan.function import no_grad
+from minigan.tensor import Tensor, from_numpy
 
 
 def _data(tensor, op):
@@ -26,6 +30,13 @@ def _data(tensor, op):
     if not backend.is_floating(tensor.dtype):
         raise TypeError(f"{op}: the tensor must be floating-point, got dtype {tensor.dtype}")
     return tensor.data
+
+
+def _write(tensor, values):
+    """``tensor`` ← ``values`` (a fresh array of its shape and dtype), in place, with no graph."""
+    with no_grad():
+        tensor.copy_(from_numpy(values))
+    return tensor
 
 
 def calculate_fan_in_and_fan_out(tensor):
@@ -63,8 +74,8 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0):
     if not a <= b:
         raise ValueError(f"uniform_: need a <= b, got a={a}, b={b}")
     xp = backend.get_array_module(data)
-    data[...] = backend.rand(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(b - a) + data.dtype.type(a)
-    return tensor
+    return _write(tensor, backend.rand(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(b - a)
+                  + data.dtype.type(a))
 
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0):
@@ -73,12 +84,14 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0):
     if not std >= 0:
         raise ValueError(f"normal_: std must be >= 0, got {std}")
     xp = backend.get_array_module(data)
-    data[...] = backend.randn(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(std) + data.dtype.type(mean)
-    return tensor
+    return _write(tensor, backend.randn(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(std)
+                  + data.dtype.type(mean))
 
 
 def constant_(tensor, value: float):
-    _data(tensor, "constant_")[...] = value
+    _data(tensor, "constant_")
+    with no_grad():
+        tensor.fill_(value)
     return tensor
 
 

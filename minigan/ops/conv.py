@@ -55,6 +55,9 @@ keeps the ``cols`` of x it multiplied by, and its backward hands them to Cw(x, �
 otherwise build them again); ConvTranspose2d's backward builds ``im2col`` of the gradient once
 and hands it to both C(h, W) and Cw(h, g).  ``cols`` is a plain parameter, not an input: it is a
 copy of values of x (or h), the same at every order, and the gradient flows through x itself.
+Batch-last copies are shared the same way: a first-order backward lays the gradient out
+batch-last once for both of its products, and ConvTranspose2d keeps the batch-last copy of x
+its forward made.
 """
 
 from __future__ import annotations
@@ -203,6 +206,12 @@ def _array(v):
     return v if backend.is_array(v) else v.data
 
 
+def _batch_last(v):
+    """An array as an (N, C, H, W) view of a (C, H, W, N) buffer (copied at most once, so that the
+    products that read it batch-last share one copy); a Tensor is left as it is."""
+    return from_batch_last(to_batch_last(v)) if backend.is_array(v) else v
+
+
 def _output_padding(size, out_size, k, s, p) -> int:
     """The rows conv2d's floor dropped: what Ct needs to give back ``size`` from ``out_size``."""
     return size + 2 * p - k - (out_size - 1) * s
@@ -237,6 +246,7 @@ class Conv2d(Function):
     def backward(self, grad):  # ∂x = Ct(G, W) (col2im of Wᵀ·G),  ∂W = Cw(x, G) = G·colsᵀ,  ∂b = Σ G
         x, weight = self.saved_tensors
         need = self.needs_input_grad
+        grad = _batch_last(grad)  # no copy when G came from conv ops
         dx = dw = db = None
         if need[0]:
             dx = ConvTranspose2d.apply(grad, weight, stride=self.stride, padding=self.padding,
@@ -274,10 +284,13 @@ class ConvTranspose2d(Function):
         if need:
             self.save_for_backward(x if need[1] else None, weight if need[0] else None)
             self.kernel, self.stride, self.padding = (kh, kw), stride, padding
+            self.x_batch_last = from_batch_last(x2.reshape(c_in, h, w, n)) if need[1] else None  # x's values
         return from_batch_last(out, ph, pw)
 
     def backward(self, grad):  # ∂x = C(G, W),  ∂W = Cw(G, x),  ∂b = Σ G: both read im2col(G), made once here
         x, weight = self.saved_tensors
+        if backend.is_array(x):  # first order: the same values, in the batch-last copy forward made
+            x = self.x_batch_last
         need = self.needs_input_grad
         (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.stride, self.padding
         dx = dw = db = None

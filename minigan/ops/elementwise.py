@@ -70,8 +70,9 @@ class Pow(Function):
 
     def forward(self, a, b):
         out = a**b
-        self.save_for_backward(a, b, out)
-        if self.needs_input_grad and self.needs_input_grad[1]:
+        exponent_grad = bool(self.needs_input_grad and self.needs_input_grad[1])
+        self.save_for_backward(a, b, out if exponent_grad else None)  # out only for d/db, as in PyTorch
+        if exponent_grad:
             self.positive = a > 0  # where log a is real
         return out
 
@@ -175,6 +176,16 @@ class Fill(Function):
 
     def backward(self, grad):  # d/da = 0, d/db = 1 (summed over the broadcast)
         return None, unbroadcast(grad, self.shape_b) if self.needs_input_grad[1] else None
+
+
+class Clone(Function):
+    """A copy of a, with its own memory."""
+
+    def forward(self, a):
+        return a.copy()
+
+    def backward(self, grad):  # d copy(a)/da = 1
+        return (grad,)
 
 
 class Cast(Function):

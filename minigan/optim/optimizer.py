@@ -27,7 +27,7 @@ import math
 
 from minigan import backend
 from minigan.function import enable_grad, no_grad
-from minigan.tensor import Tensor, from_numpy
+from minigan.tensor import Tensor
 
 STATE_DICT_FORMAT = 1
 

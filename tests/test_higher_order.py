@@ -1,0 +1,874 @@
+"""Gradients of gradients: every op's second derivative, third and fourth derivatives, Hessian-vector
+products, a WGAN-GP gradient penalty, and what ``minigan.autograd.grad`` promises.
+
+Each op of the table ``CASES`` is checked twice, on float64 inputs:
+
+* ``minigan.gradgradcheck``: the gradient (computed with ``create_graph=True``) is differentiated
+  again, with respect to the inputs and to the incoming gradient v, and compared with central
+  finite differences;
+* when PyTorch is installed, the double backward itself is compared with torch's to float64
+  precision: g = grad(f(x), x, grad_outputs=v, create_graph=True), then grad(⟨g, u⟩, (x, v)).
+
+Ops that are linear in their input (shape ops, sum, add...) are followed by a cube, so that the
+gradient flowing into their backward depends on x and their backward's own graph is exercised.
+Inputs keep away from kinks: |x| > 0 for abs/relu, the clamp bounds, ties for max (ties have a
+test of their own).
+"""
+
+import dataclasses
+import re
+import zlib
+
+import numpy as np
+import pytest
+from conftest import HAVE_TORCH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import minigan
+import minigan.functional as F
+import minigan.ops
+from minigan import autograd
+from minigan.errors import GraphError
+from minigan.function import Function
+from minigan.ops import shape as S
+from minigan.tensor import Tensor
+
+if HAVE_TORCH:
+    import torch
+    import torch.nn.functional as TF
+
+needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-only oracle)")
+RTOL, ATOL = 1e-9, 1e-11  # "equal to float64 precision", allowing for a different summation order
+
+
+def cube(t):
+    return t**3
+
+
+# ----------------------------------------------------------------------------- input makers
+def normal(*shape, scale=1.0):
+    return lambda rng: rng.standard_normal(shape) * scale
+
+
+def uniform(*shape, lo, hi):
+    return lambda rng: rng.uniform(lo, hi, shape)
+
+
+def away_from(*shape, points=(0.0,), gap=0.2, lo=-2.0, hi=2.0):
+    """Uniform in [lo, hi], at least ``gap`` from every point of ``points`` (kinks), both signs."""
+
+    def make(rng):
+        x = rng.uniform(lo, hi, shape)
+        for _ in range(100):
+            bad = np.zeros(shape, bool)
+            for p in points:
+                bad |= np.abs(x - p) < gap
+            if not bad.any():
+                return x
+            x = np.where(bad, rng.uniform(lo, hi, shape), x)
+        raise AssertionError("could not draw values away from the kinks")
+
+    return make
+
+
+def distinct(*shape):
+    """Well-separated values (at least 0.25 apart for up to 12 of them), in random order: no ties for max/min."""
+    n = int(np.prod(shape))
+    return lambda rng: rng.permutation(np.linspace(-2.0, 2.0, n) + rng.uniform(-0.05, 0.05, n)).reshape(shape)
+
+
+def _dropped(x, p=0.5):
+    """Dropout with a fixed mask: the generator is re-seeded on every call (gradgradcheck calls fn often)."""
+    minigan.manual_seed(7)
+    return F.dropout(x, p)
+
+
+def _dropout_mask(shape, p=0.5):
+    """The mask (kept / (1 − p), else 0) ``_dropped`` applies, as NumPy, for the torch side."""
+    return _dropped(minigan.ones(*shape, dtype="float64"), p).numpy()
+
+
+def _ti(index):
+    """An index array for torch."""
+    return torch.as_tensor(np.asarray(index))
+
+
+# ----------------------------------------------------------------------------- the table
+SAME = object()  # the torch function is the minigan one (operators and methods both have)
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    name: str  # the test id
+    op: str  # the op of minigan/ops it checks, named as that package's docstring names it
+    fn: object  # minigan: tensors -> tensor
+    tfn: object  # the same function on torch tensors (SAME: fn itself)
+    makers: tuple  # one float64 array maker per input
+    check: dict = dataclasses.field(default_factory=dict)  # gradgradcheck tolerances, when not the default
+    rtol: float = RTOL  # against torch
+
+
+def _losses():
+    ce_labels = np.array([0, 3, 3])  # a repeated label
+    cases = []
+    for r in ("mean", "sum", "none"):
+        cases += [
+            Case(f"bce_with_logits_{r}", "binary_cross_entropy_with_logits",
+                 lambda x, t, r=r: F.binary_cross_entropy_with_logits(x, t, reduction=r),
+                 lambda x, t, r=r: TF.binary_cross_entropy_with_logits(x, t, reduction=r),
+                 (normal(2, 3, scale=2.0), uniform(2, 3, lo=0.0, hi=1.0))),
+            Case(f"bce_{r}", "binary_cross_entropy",
+                 lambda p, t, r=r: F.binary_cross_entropy(p, t, reduction=r),
+                 lambda p, t, r=r: TF.binary_cross_entropy(p, t, reduction=r),
+                 (uniform(2, 3, lo=0.1, hi=0.9), uniform(2, 3, lo=0.0, hi=1.0))),
+            Case(f"cross_entropy_{r}", "cross_entropy",
+                 lambda x, r=r: F.cross_entropy(x, ce_labels, reduction=r),
+                 lambda x, r=r: TF.cross_entropy(x, _ti(ce_labels), reduction=r),
+                 (normal(3, 4, scale=2.0),)),
+            Case(f"mse_loss_{r}", "mse_loss",
+                 lambda x, y, r=r: F.mse_loss(x, y, reduction=r),
+                 lambda x, y, r=r: TF.mse_loss(x, y, reduction=r),
+                 (normal(2, 3), normal(2, 3))),
+        ]
+    return cases
+
+
+REPEATED = np.array([0, 2, 0, 0])  # integer index arrays that pick the same element several times
+ROWS, COLS = np.array([0, 0, 1, 1]), np.array([1, 1, 2, 0])
+MASK = np.array([[True, False, True], [True, True, False]])
+
+CASES = [
+    # elementwise (a linear op is cubed, so its backward sees a gradient that depends on x)
+    Case("add_broadcast", "add", lambda a, b: cube(a + b), SAME, (normal(2, 3), normal(3))),
+    Case("add_scalar", "add", lambda a: cube(a + 1.5), SAME, (normal(2, 3),)),
+    Case("sub_broadcast", "sub", lambda a, b: cube(a - b), SAME, (normal(2, 3), normal(2, 1))),
+    Case("rsub_scalar", "sub", lambda a: cube(2.0 - a), SAME, (normal(2, 3),)),
+    Case("mul_broadcast", "mul", lambda a, b: a * b, SAME, (normal(2, 3), normal(1, 3))),
+    Case("mul_self", "mul", lambda a: a * a * a, SAME, (normal(2, 3),)),
+    Case("div_broadcast", "div", lambda a, b: a / b, SAME, (normal(2, 3), uniform(3, lo=0.5, hi=2.0))),
+    Case("rdiv_scalar", "div", lambda a: 1.0 / a, SAME, (uniform(2, 3, lo=0.5, hi=2.0),)),
+    Case("neg", "neg", lambda a: cube(-a), SAME, (normal(2, 3),)),
+    Case("pow_int_exponent", "pow", lambda a: a**3, SAME, (normal(2, 3),)),
+    Case("pow_fractional_exponent", "pow", lambda a: a**2.5, SAME, (uniform(2, 3, lo=0.5, hi=2.0),)),
+    Case("pow_negative_exponent", "pow", lambda a: a**-1.5, SAME, (uniform(2, 3, lo=0.5, hi=2.0),)),
+    Case("pow_tensor_exponent", "pow", lambda a, b: a**b, SAME, (uniform(2, 3, lo=0.5, hi=2.0), normal(2, 3))),
+    Case("pow_tensor_exponent_broadcast", "pow", lambda a, b: a**b, SAME,
+         (uniform(2, 3, lo=0.5, hi=2.0), normal(3))),
+    Case("pow_scalar_base", "pow", lambda b: 2.0**b, SAME, (normal(2, 3),)),
+    Case("exp", "exp", lambda a: a.exp(), SAME, (normal(2, 3),)),
+    Case("log", "log", lambda a: a.log(), SAME, (uniform(2, 3, lo=0.3, hi=3.0),)),
+    Case("abs", "abs", lambda a: cube(a.abs()), SAME, (away_from(2, 3),)),
+    Case("sqrt", "sqrt", lambda a: a.sqrt(), SAME, (uniform(2, 3, lo=0.3, hi=3.0),)),
+    Case("clamp_both", "clamp", lambda a: cube(a.clamp(-1.0, 1.0)), SAME, (away_from(2, 3, points=(-1.0, 1.0)),)),
+    Case("clamp_min", "clamp", lambda a: cube(a.clamp(min=0.0)), SAME, (away_from(2, 3),)),
+    Case("clamp_max", "clamp", lambda a: cube(a.clamp(max=0.5)), SAME, (away_from(2, 3, points=(0.5,)),)),
+    # a float32 round trip: the values are rounded, so finite differences need a larger step
+    Case("cast_float32_round_trip", "cast", lambda a: cube(a.astype(np.float32).astype(np.float64)),
+         lambda a: cube(a.to(torch.float32).to(torch.float64)), (normal(2, 3),),
+         check={"eps": 1e-3, "atol": 1e-3, "rtol": 1e-2}, rtol=1e-6),
+    # activations
+    Case("sigmoid", "sigmoid", lambda a: a.sigmoid(), SAME, (normal(2, 3, scale=2.0),)),
+    Case("tanh", "tanh", lambda a: a.tanh(), SAME, (normal(2, 3),)),
+    Case("relu", "relu", lambda a: cube(a.relu()), SAME, (away_from(2, 3),)),
+    Case("leaky_relu", "leaky_relu", lambda a: cube(F.leaky_relu(a, 0.2)), lambda a: cube(TF.leaky_relu(a, 0.2)),
+         (away_from(2, 3),)),
+    Case("leaky_relu_steep", "leaky_relu", lambda a: cube(F.leaky_relu(a, 1.5)),
+         lambda a: cube(TF.leaky_relu(a, 1.5)), (away_from(2, 3),)),
+    Case("softplus", "softplus", lambda a: F.softplus(a), lambda a: TF.softplus(a), (normal(2, 3, scale=2.0),)),
+    # reductions
+    Case("sum_all", "sum", lambda a: cube(a.sum()), SAME, (normal(2, 3, scale=0.5),)),
+    Case("sum_axis", "sum", lambda a: cube(a.sum(axis=1)), lambda a: cube(a.sum(dim=1)), (normal(2, 3),)),
+    Case("sum_axes_keepdims", "sum", lambda a: cube(a.sum(axis=(0, 2), keepdims=True)),
+         lambda a: cube(a.sum(dim=(0, 2), keepdim=True)), (normal(2, 3, 2, scale=0.5),)),
+    Case("sum_all_keepdims", "sum", lambda a: cube(a.sum(keepdims=True)), lambda a: cube(a.sum((0, 1), keepdim=True)),
+         (normal(2, 3, scale=0.5),)),
+    Case("mean_all", "mean", lambda a: cube(a.mean()), SAME, (normal(2, 3),)),
+    Case("mean_axis", "mean", lambda a: cube(a.mean(axis=0)), lambda a: cube(a.mean(dim=0)), (normal(2, 3),)),
+    Case("mean_keepdims", "mean", lambda a: cube(a.mean(axis=-1, keepdims=True)),
+         lambda a: cube(a.mean(dim=-1, keepdim=True)), (normal(2, 3, 2),)),
+    Case("max_all", "max", lambda a: cube(a.max()), lambda a: cube(a.amax()), (distinct(2, 3),)),
+    Case("max_axis", "max", lambda a: cube(a.max(axis=1)), lambda a: cube(a.amax(dim=1)), (distinct(2, 3),)),
+    Case("max_keepdims", "max", lambda a: cube(a.max(axis=0, keepdims=True)),
+         lambda a: cube(a.amax(dim=0, keepdim=True)), (distinct(3, 2),)),
+    Case("max_axes", "max", lambda a: cube(a.max(axis=(0, 2))), lambda a: cube(a.amax(dim=(0, 2))),
+         (distinct(2, 3, 2),)),
+    Case("min_axis", "min", lambda a: cube(a.min(axis=1)), lambda a: cube(a.amin(dim=1)), (distinct(2, 3),)),
+    Case("min_all", "min", lambda a: cube(a.min()), lambda a: cube(a.amin()), (distinct(2, 3),)),
+    Case("logsumexp_all", "logsumexp", lambda a: a.logsumexp(), lambda a: torch.logsumexp(a, dim=(0, 1)),
+         (normal(2, 3),)),
+    Case("logsumexp_axis", "logsumexp", lambda a: a.logsumexp(axis=1), lambda a: torch.logsumexp(a, dim=1),
+         (normal(2, 3),)),
+    Case("logsumexp_keepdims", "logsumexp", lambda a: a.logsumexp(axis=0, keepdims=True),
+         lambda a: torch.logsumexp(a, dim=0, keepdim=True), (normal(3, 2),)),
+    Case("softmax_last", "softmax", lambda a: F.softmax(a, -1), lambda a: TF.softmax(a, -1), (normal(2, 3),)),
+    Case("softmax_first", "softmax", lambda a: F.softmax(a, 0), lambda a: TF.softmax(a, 0), (normal(3, 2),)),
+    Case("log_softmax_last", "log_softmax", lambda a: F.log_softmax(a, -1), lambda a: TF.log_softmax(a, -1),
+         (normal(2, 3),)),
+    Case("log_softmax_first", "log_softmax", lambda a: F.log_softmax(a, 0), lambda a: TF.log_softmax(a, 0),
+         (normal(3, 2),)),
+    # shape ops
+    Case("reshape", "reshape", lambda a: cube(a.reshape(3, 2)), SAME, (normal(2, 3),)),
+    Case("transpose", "transpose", lambda a: cube(a.permute(1, 2, 0)), SAME, (normal(2, 3, 2),)),
+    Case("transpose_T", "transpose", lambda a: cube(a.T) @ a, SAME, (normal(2, 3),)),
+    Case("squeeze", "squeeze", lambda a: cube(a.squeeze(1)), SAME, (normal(2, 1, 3),)),
+    Case("unsqueeze", "unsqueeze", lambda a: cube(a.unsqueeze(1)), SAME, (normal(2, 3),)),
+    Case("getitem_slices", "getitem", lambda a: cube(a[1:, ::2]), SAME, (normal(3, 4),)),
+    Case("getitem_int_and_none", "getitem", lambda a: cube(a[None, ..., 1]), SAME, (normal(2, 3),)),
+    Case("getitem_repeated_rows", "getitem", lambda a: cube(a[REPEATED]), lambda a: cube(a[_ti(REPEATED)]),
+         (normal(3, 2),)),
+    Case("getitem_repeated_pairs", "getitem", lambda a: cube(a[ROWS, COLS]),
+         lambda a: cube(a[_ti(ROWS), _ti(COLS)]), (normal(2, 3),)),
+    Case("getitem_repeated_columns", "getitem", lambda a: cube(a[:, REPEATED[:3]]),
+         lambda a: cube(a[:, _ti(REPEATED[:3])]), (normal(2, 3),)),
+    Case("getitem_index_matrix", "getitem", lambda a: cube(a[..., np.array([[2, 0], [2, 2]])]),
+         lambda a: cube(a[..., _ti([[2, 0], [2, 2]])]), (normal(2, 3),)),
+    Case("getitem_bool_mask", "getitem", lambda a: cube(a[MASK]), lambda a: cube(a[_ti(MASK)]), (normal(2, 3),)),
+    Case("cat_reused", "cat", lambda a, b: cube(F.cat([a, b, a], axis=1)),
+         lambda a, b: cube(torch.cat([a, b, a], dim=1)), (normal(2, 2), normal(2, 1))),
+    Case("stack", "stack", lambda a, b: cube(F.stack([a, b], axis=1)), lambda a, b: cube(torch.stack([a, b], dim=1)),
+         (normal(2, 3), normal(2, 3))),
+    Case("stack_last", "stack", lambda a, b: F.stack([a, b * a], axis=-1), lambda a, b: torch.stack([a, b * a], dim=-1),
+         (normal(2, 3), normal(2, 3))),
+    Case("pad", "pad", lambda a: cube(F.pad(a, ((1, 0), (0, 2)), value=0.5)),
+         lambda a: cube(TF.pad(a, (0, 2, 1, 0), value=0.5)), (normal(2, 3),)),
+    Case("pad_int", "pad", lambda a: cube(a.pad(1)), lambda a: cube(TF.pad(a, (1, 1, 1, 1))), (normal(2, 3),)),
+    Case("to_device", "to-device", lambda a: cube(S.ToDevice.apply(a, device="cpu")), lambda a: cube(a),
+         (normal(2, 3),)),
+    # linalg: bilinear, so the second derivative is the cross term between the two operands
+    Case("matmul_2d", "matmul", lambda a, b: a @ b, SAME, (normal(2, 3), normal(3, 2))),
+    Case("matmul_1d_2d", "matmul", lambda a, b: a @ b, SAME, (normal(3), normal(3, 2))),
+    Case("matmul_2d_1d", "matmul", lambda a, b: a @ b, SAME, (normal(2, 3), normal(3))),
+    Case("matmul_1d_1d", "matmul", lambda a, b: a @ b, SAME, (normal(3), normal(3))),
+    Case("matmul_batched_broadcast", "matmul", lambda a, b: a @ b, SAME, (normal(2, 1, 2, 3), normal(3, 3, 2))),
+    Case("matmul_2d_batched", "matmul", lambda a, b: a @ b, SAME, (normal(2, 3), normal(2, 3, 2))),
+    Case("matmul_tanh", "matmul", lambda a, b: (a @ b).tanh(), SAME, (normal(2, 3), normal(3, 2))),
+    Case("linear_bias", "linear", lambda x, w, b: F.linear(x, w, b).tanh(), lambda x, w, b: TF.linear(x, w, b).tanh(),
+         (normal(4, 3), normal(2, 3), normal(2))),
+    Case("linear_no_bias", "linear", lambda x, w: F.linear(x, w), lambda x, w: TF.linear(x, w),
+         (normal(4, 3), normal(2, 3))),
+    Case("linear_1d_input", "linear", lambda x, w, b: F.linear(x, w, b).tanh(),
+         lambda x, w, b: TF.linear(x, w, b).tanh(), (normal(3), normal(2, 3), normal(2))),
+    Case("linear_batched_input", "linear", lambda x, w, b: cube(F.linear(x, w, b)),
+         lambda x, w, b: cube(TF.linear(x, w, b)), (normal(2, 2, 3, scale=0.5), normal(2, 3), normal(2))),
+    # dropout: a fixed mask (the same seed every call)
+    Case("dropout", "dropout", lambda a: cube(_dropped(a)),
+         lambda a: cube(a * torch.as_tensor(_dropout_mask(tuple(a.shape)))), (normal(3, 4),)),
+    *_losses(),
+]
+# 40 ops: the 35 that minigan/ops's docstring lists (all but convolution), plus min, stack, squeeze,
+# unsqueeze and dropout, which are built from them
+OPS_COVERED = sorted({c.op for c in CASES})
+
+
+def _documented_ops():
+    """The op names listed in minigan/ops/__init__.py's docstring, except convolution."""
+    lines = minigan.ops.__doc__.strip().splitlines()[1:]
+    names = []
+    for line in lines:
+        group, _, rest = line.strip().partition(" ")
+        if group and group not in ("conv", "norm"):
+            names += [n for n in re.split(r"[\s,]+", rest.strip()) if n]
+    return names
+
+
+def test_every_documented_op_has_a_second_derivative_test():
+    documented = _documented_ops()
+    assert len(documented) >= 30  # the docstring parsed as expected
+    assert set(documented) <= set(OPS_COVERED), sorted(set(documented) - set(OPS_COVERED))
+    assert len(OPS_COVERED) >= len(documented)
+
+
+def _arrays(case):
+    rng = np.random.default_rng(zlib.crc32(case.name.encode()))
+    return [m(rng) for m in case.makers]
+
+
+def _leaves(arrays_):
+    return [minigan.Tensor(a, dtype=np.float64, requires_grad=True) for a in arrays_]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_second_derivative_against_finite_differences(xp_backend, case):
+    assert minigan.gradgradcheck(case.fn, _leaves(_arrays(case)), **case.check)
+
+
+# ----------------------------------------------------------------------------- against torch
+def _double_backward_minigan(fn, arrays_, v, u):
+    xs = _leaves(arrays_)
+    y = fn(*xs)
+    vt = minigan.Tensor(v, dtype=np.float64, requires_grad=True)
+    g = autograd.grad(y, xs, grad_outputs=vt, create_graph=True, allow_unused=True)
+    dot = None
+    for gi, ui in zip(g, u):
+        if gi is not None:
+            term = (gi * minigan.Tensor(ui, dtype=np.float64)).sum()
+            dot = term if dot is None else dot + term
+    second = autograd.grad(dot, [*xs, vt], allow_unused=True) if dot.requires_grad else [None] * (len(xs) + 1)
+    return y.numpy(), [None if t is None else t.numpy() for t in g], [None if t is None else t.numpy() for t in second]
+
+
+def _double_backward_torch(fn, arrays_, v, u):
+    xs = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays_]
+    y = fn(*xs)
+    vt = torch.tensor(v, dtype=torch.float64, requires_grad=True)
+    g = torch.autograd.grad(y, xs, grad_outputs=vt, create_graph=True, allow_unused=True)
+    dot = sum((gi * torch.tensor(ui)).sum() for gi, ui in zip(g, u) if gi is not None)
+    second = (torch.autograd.grad(dot, [*xs, vt], allow_unused=True) if dot.requires_grad
+              else [None] * (len(xs) + 1))
+    return (y.detach().numpy(), [None if t is None else t.detach().numpy() for t in g],
+            [None if t is None else t.detach().numpy() for t in second])
+
+
+def _assert_same(ours, theirs, shapes, rtol, what):
+    for i, (a, b, shape) in enumerate(zip(ours, theirs, shapes)):
+        a = np.zeros(shape) if a is None else a
+        b = np.zeros(shape) if b is None else b
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=ATOL, err_msg=f"{what}, input {i}")
+
+
+def compare_double_backward(fn, tfn, arrays_, rtol=RTOL, seed=0):
+    """f, its gradient (weighted by v) and the gradient of ⟨gradient, u⟩ w.r.t. the inputs and v, as torch's."""
+    rng = np.random.default_rng(seed)
+    with minigan.no_grad():
+        out_shape = fn(*_leaves(arrays_)).shape
+    v = rng.standard_normal(out_shape)
+    u = [rng.standard_normal(a.shape) for a in arrays_]
+    y, g, second = _double_backward_minigan(fn, arrays_, v, u)
+    ty, tg, tsecond = _double_backward_torch(fn if tfn is SAME else tfn, arrays_, v, u)
+    np.testing.assert_allclose(y, ty, rtol=rtol, atol=ATOL, err_msg="value")
+    shapes = [a.shape for a in arrays_]
+    _assert_same(g, tg, shapes, rtol, "first derivative")
+    _assert_same(second, tsecond, [*shapes, out_shape], rtol, "second derivative")
+
+
+@needs_torch
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_second_derivative_against_torch(xp_backend, case):
+    compare_double_backward(case.fn, case.tfn, _arrays(case), rtol=case.rtol)
+
+
+# ----------------------------------------------------------------------------- max and min with ties
+TIES = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
+TIE_REDUCTIONS = {
+    "max_all": (lambda a: a.max(), lambda a: a.amax(), np.array([[0, 0.5, 0.5], [0, 0, 0]])),
+    "max_axis1": (lambda a: a.max(axis=1), lambda a: a.amax(dim=1), np.array([[0, 0.5, 0.5], [1 / 3] * 3])),
+    "max_axis0_keepdims": (lambda a: a.max(axis=0, keepdims=True), lambda a: a.amax(dim=0, keepdim=True),
+                           np.array([[0, 1, 1], [1, 0, 0]])),
+    "min_all": (lambda a: (-a).min(), lambda a: (-a).amin(), -np.array([[0, 0.5, 0.5], [0, 0, 0]])),
+    "min_axis1": (lambda a: (-a).min(axis=1), lambda a: (-a).amin(dim=1), -np.array([[0, 0.5, 0.5], [1 / 3] * 3])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TIE_REDUCTIONS))
+def test_max_and_min_share_the_gradient_between_ties(xp_backend, name):
+    fn, tfn, expected = TIE_REDUCTIONS[name]
+    x = minigan.Tensor(TIES, requires_grad=True)
+    (g,) = autograd.grad(fn(x).sum(), x)
+    np.testing.assert_allclose(g.numpy(), expected, rtol=1e-15)
+    # the shares are constants, so the second derivative of cube(m) only goes through the cube:
+    # Σ grad = 3m²·Σ dm/dx = ±3m² per group (+ for max, − for min), and its gradient is ±6m·dm/dx
+    (g,) = autograd.grad(cube(fn(x)).sum(), x, create_graph=True)
+    (h,) = autograd.grad(g.sum(), x)
+    m = fn(minigan.Tensor(TIES)).numpy()
+    m = np.broadcast_to(m.reshape(-1, 1) if m.shape == (2,) else m, (2, 3))
+    sign = -1.0 if name.startswith("min") else 1.0
+    np.testing.assert_allclose(h.numpy(), 6 * m * expected * sign, rtol=1e-14)
+    if HAVE_TORCH:
+        compare_double_backward(lambda a: cube(fn(a)), lambda a: cube(tfn(a)), [TIES])
+
+
+# ----------------------------------------------------------------------------- random expression graphs
+UNARY = {
+    "tanh": lambda x: x.tanh(),
+    "sigmoid": lambda x: x.sigmoid(),
+    "exp_tanh": lambda x: x.tanh().exp(),
+    "log_1p_square": lambda x: (1 + x * x).log(),
+    "sqrt_1p_square": lambda x: (1 + x * x).sqrt(),
+    "neg": lambda x: -x,
+    "square": lambda x: x * x,
+    "gather_columns": lambda x: x[..., [0, 0, 2]] if x.shape[-1] == 3 else x,  # a repeated column
+}
+UNARY_MG = {
+    **UNARY,
+    "flip_columns": lambda x: x[..., ::-1],
+    "softplus": lambda x: F.softplus(x),
+    "softmax": lambda x: F.softmax(x, -1),
+    "log_softmax": lambda x: F.log_softmax(x, -1),
+    "logsumexp_keep": lambda x: x.logsumexp(axis=-1, keepdims=True),
+    "sum_keep": lambda x: x.sum(axis=-1, keepdims=True),
+    "mean_rows": lambda x: x.mean(axis=0, keepdims=True),
+}
+UNARY_TORCH = {
+    **UNARY,
+    "flip_columns": lambda x: x.flip(-1),
+    "softplus": lambda x: TF.softplus(x),
+    "softmax": lambda x: TF.softmax(x, -1),
+    "log_softmax": lambda x: TF.log_softmax(x, -1),
+    "logsumexp_keep": lambda x: torch.logsumexp(x, dim=-1, keepdim=True),
+    "sum_keep": lambda x: x.sum(dim=-1, keepdim=True),
+    "mean_rows": lambda x: x.mean(dim=0, keepdim=True),
+}
+BINARY = {  # same code for both libraries
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / (1 + b * b),
+    "pow": lambda a, b: (1 + a * a) ** (b.sigmoid() + 0.5),  # never a 0 exponent: see the test below
+    "matmul": lambda a, b: (a @ b.T) @ a if tuple(a.shape) == tuple(b.shape) == (2, 3) else a * b,
+}
+SHAPE = (2, 3)  # every node broadcasts to it: (2, 3), (2, 1) or (1, 3)
+
+
+@st.composite
+def expression_graphs(draw):
+    """1–3 float64 leaves and 1–5 steps, each a unary or binary op on any earlier node (nodes get reused)."""
+    n_leaves = draw(st.integers(1, 3))
+    leaves = [draw(arrays(np.float64, SHAPE, elements=st.floats(-1.0, 1.0, width=64))) for _ in range(n_leaves)]
+    steps, n_nodes = [], n_leaves
+    for _ in range(draw(st.integers(1, 5))):
+        if draw(st.booleans()):
+            steps.append((draw(st.sampled_from(sorted(UNARY_MG))), (draw(st.integers(0, n_nodes - 1)),)))
+        else:
+            steps.append((draw(st.sampled_from(sorted(BINARY))),
+                          (draw(st.integers(0, n_nodes - 1)), draw(st.integers(0, n_nodes - 1)))))
+        n_nodes += 1
+    return leaves, steps
+
+
+def evaluate(steps, leaves, unary):
+    """Run the program; the output is the sum of the nodes nothing else used (broadcast to SHAPE)."""
+    nodes, used = list(leaves), set()
+    for name, args in steps:
+        fn = unary[name] if name in unary else BINARY[name]
+        nodes.append(fn(*[nodes[i] for i in args]))
+        used.update(args)
+    sinks = [n for i, n in enumerate(nodes) if i not in used and i >= len(leaves)]
+    out = sinks[0]
+    for n in sinks[1:]:
+        out = out + n
+    return out
+
+
+@settings(max_examples=25)
+@given(graph=expression_graphs())
+def test_random_expression_graphs(xp_backend, graph):
+    leaves, steps = graph
+    fn = lambda *xs: evaluate(steps, xs, UNARY_MG)
+    assert minigan.gradgradcheck(fn, _leaves(leaves), atol=1e-5, rtol=1e-4)
+    if HAVE_TORCH:
+        compare_double_backward(fn, lambda *xs: evaluate(steps, xs, UNARY_TORCH), leaves, rtol=1e-8)
+
+
+def test_pow_mixed_derivative_at_a_zero_exponent(xp_backend):
+    """∂²(aᵇ)/∂a∂b = a^(b−1)(1 + b·log a), which is 1/a at b = 0, in either order (the Hessian is symmetric).
+
+    PyTorch masks the gradient with respect to the base where the exponent is exactly 0, so its
+    ∂/∂b of ∂f/∂a is 0 there: that is why the random graphs never give pow a 0 exponent.
+    """
+    a = minigan.Tensor([0.5, 1.0, 2.0], dtype="float64", requires_grad=True)
+    b = minigan.Tensor([0.0, 0.0, 0.0], dtype="float64", requires_grad=True)
+    ga, gb = autograd.grad((a**b).sum(), [a, b], create_graph=True)
+    np.testing.assert_allclose(ga.numpy(), 0.0)
+    np.testing.assert_allclose(gb.numpy(), np.log(a.numpy()), rtol=1e-15)
+    (dab,) = autograd.grad(ga.sum(), b, retain_graph=True)
+    (dba,) = autograd.grad(gb.sum(), a)
+    np.testing.assert_allclose(dab.numpy(), 1 / a.numpy(), rtol=1e-15)
+    np.testing.assert_allclose(dba.numpy(), 1 / a.numpy(), rtol=1e-15)
+
+
+# ----------------------------------------------------------------------------- third and fourth derivatives
+def test_third_derivative_of_tanh(xp_backend):
+    # t = tanh x:  t' = 1 − t²,  t'' = −2t(1 − t²),  t''' = −2(1 − t²)(1 − 3t²)
+    xs = np.linspace(-2.0, 2.0, 9)
+    x = minigan.Tensor(xs, requires_grad=True)
+    (d1,) = autograd.grad(x.tanh().sum(), x, create_graph=True)
+    (d2,) = autograd.grad(d1.sum(), x, create_graph=True)
+    (d3,) = autograd.grad(d2.sum(), x, create_graph=True)
+    t = np.tanh(xs)
+    np.testing.assert_allclose(d1.numpy(), 1 - t**2, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(d2.numpy(), -2 * t * (1 - t**2), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(d3.numpy(), -2 * (1 - t**2) * (1 - 3 * t**2), rtol=1e-12, atol=1e-14)
+    assert d3.requires_grad  # and it could go on
+    if HAVE_TORCH:
+        tx = torch.tensor(xs, requires_grad=True)
+        (e1,) = torch.autograd.grad(tx.tanh().sum(), tx, create_graph=True)
+        (e2,) = torch.autograd.grad(e1.sum(), tx, create_graph=True)
+        (e3,) = torch.autograd.grad(e2.sum(), tx)
+        np.testing.assert_allclose(d3.numpy(), e3.numpy(), rtol=RTOL, atol=ATOL)
+
+
+def test_fourth_derivative_of_x_to_the_fourth(xp_backend):
+    xs = np.array([-1.5, -0.5, 0.0, 0.7, 2.0])
+    x = minigan.Tensor(xs, requires_grad=True)
+    expected = [4 * xs**3, 12 * xs**2, 24 * xs, np.full_like(xs, 24.0)]
+    y = (x**4).sum()
+    for k, want in enumerate(expected):
+        (y,) = autograd.grad(y.sum(), x, create_graph=k < 3)
+        np.testing.assert_allclose(y.numpy(), want, rtol=1e-13, atol=1e-13)
+    assert not y.requires_grad
+
+
+# ----------------------------------------------------------------------------- Hessian-vector products
+def _mlp_data(rng):
+    return {"x": rng.standard_normal((5, 3)), "y": rng.standard_normal((5, 2)),
+            "params": [rng.standard_normal(s) * 0.7 for s in ((4, 3), (4,), (2, 4), (2,))],
+            "v": [rng.standard_normal(s) for s in ((4, 3), (4,), (2, 4), (2,))]}
+
+
+def _mlp_loss(lib_f, x, y):
+    return lambda w1, b1, w2, b2: lib_f.mse_loss(lib_f.linear(lib_f.linear(x, w1, b1).tanh(), w2, b2), y)
+
+
+def test_hvp_of_an_mlp_loss(xp_backend):
+    d = _mlp_data(np.random.default_rng(3))
+    f = _mlp_loss(F, minigan.Tensor(d["x"]), minigan.Tensor(d["y"]))
+    params = _leaves(d["params"])
+    hv = autograd.hvp(f, params, [minigan.Tensor(v) for v in d["v"]])
+    hv = np.concatenate([h.numpy().reshape(-1) for h in hv])
+
+    # the explicit Hessian, one row per parameter element by double backward
+    gs = autograd.grad(f(*params), params, create_graph=True)
+    flat = F.cat([g.reshape(-1) for g in gs])
+    rows = []
+    for k in range(flat.shape[0]):
+        row = autograd.grad(flat[k], params, retain_graph=True, allow_unused=True)
+        rows.append(np.concatenate([(np.zeros(p.shape) if h is None else h.numpy()).reshape(-1)
+                                    for h, p in zip(row, params)]))
+    hessian = np.stack(rows)
+    np.testing.assert_allclose(hessian, hessian.T, rtol=1e-10, atol=1e-12)
+    v = np.concatenate([a.reshape(-1) for a in d["v"]])
+    np.testing.assert_allclose(hv, hessian @ v, rtol=1e-10, atol=1e-12)
+    for p, a in zip(params, d["params"]):
+        assert p.grad is None and np.array_equal(p.numpy(), a)  # hvp leaves .grad and the values alone
+
+    if HAVE_TORCH:
+        tf = _mlp_loss(TF, torch.tensor(d["x"]), torch.tensor(d["y"]))
+        _, thv = torch.autograd.functional.hvp(tf, tuple(torch.tensor(p) for p in d["params"]),
+                                               tuple(torch.tensor(a) for a in d["v"]))
+        np.testing.assert_allclose(hv, np.concatenate([t.numpy().reshape(-1) for t in thv]), rtol=RTOL, atol=ATOL)
+
+
+def test_hvp_of_a_function_linear_in_one_input(xp_backend):
+    x = minigan.Tensor([1.0, -2.0], dtype="float64", requires_grad=True)
+    y = minigan.Tensor([3.0, 4.0], dtype="float64", requires_grad=True)
+    v = [minigan.Tensor([0.5, 2.0], dtype="float64"), minigan.Tensor([1.0, 1.0], dtype="float64")]
+    hx, hy = autograd.hvp(lambda a, b: (a**3).sum() + (b * 2).sum(), [x, y], v)
+    np.testing.assert_allclose(hx.numpy(), 6 * x.numpy() * v[0].numpy())  # H = diag(6x) for x, 0 for y
+    np.testing.assert_allclose(hy.numpy(), 0.0)
+    (h,) = autograd.hvp(lambda b: (b * 2).sum(), [y], v[1:])  # f linear: H = 0
+    np.testing.assert_allclose(h.numpy(), 0.0)
+
+
+def test_hvp_of_a_function_that_ignores_an_input(xp_backend):
+    x = minigan.Tensor([1.0, -2.0], dtype="float64", requires_grad=True)
+    y = minigan.Tensor([3.0, 4.0], dtype="float64", requires_grad=True)
+    v = [minigan.Tensor([0.5, 2.0], dtype="float64"), minigan.Tensor([1.0, 1.0], dtype="float64")]
+    hx, hy = autograd.hvp(lambda a, b: (a**3).sum(), [x, y], v)  # torch.autograd.functional.hvp: zeros for b
+    np.testing.assert_allclose(hx.numpy(), 6 * x.numpy() * v[0].numpy())
+    np.testing.assert_allclose(hy.numpy(), 0.0)
+
+
+# ----------------------------------------------------------------------------- WGAN-GP gradient penalty
+def _critic(lib_f, x, w1, b1, w2, b2, w3, b3):
+    h = lib_f.leaky_relu(lib_f.linear(x, w1, b1), 0.2)
+    h = lib_f.leaky_relu(lib_f.linear(h, w2, b2), 0.2)
+    return lib_f.linear(h, w3, b3)
+
+
+def _gradient_penalty(lib_f, grad_fn, mixed, critic_params, lam=10.0):
+    (g,) = grad_fn(_critic(lib_f, mixed, *critic_params).sum(), mixed)  # ∇x̂ D(x̂), a graph in the weights
+    norm = (g * g).sum(1).sqrt()  # ‖∇x̂ D(x̂)‖₂ per sample
+    return lam * ((norm - 1) ** 2).mean()
+
+
+@pytest.mark.parametrize("fake_from_generator", [False, True], ids=["mixed_is_a_leaf", "fake_from_generator"])
+def test_wgan_gp_penalty_gradients(xp_backend, fake_from_generator):
+    rng = np.random.default_rng(11)
+    critic = [rng.standard_normal(s) * 0.8 for s in [(6, 3), (6,), (5, 6), (5,), (1, 5), (1,)]]
+    real, fake = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    z, gen_w = rng.standard_normal((4, 2)), rng.standard_normal((3, 2))
+    eps = rng.uniform(0, 1, (4, 1))
+
+    def run(lib_f, tensor, grad_fn):
+        params = [tensor(p, True) for p in critic]
+        if fake_from_generator:  # x̂ is an intermediate of the generator's graph
+            gen = tensor(gen_w, True)
+            params.append(gen)
+            mixed = tensor(eps, False) * tensor(real, False) + (1 - tensor(eps, False)) * lib_f.linear(
+                tensor(z, False), gen)
+        else:  # x̂ = ε·x + (1−ε)·x̃ made a leaf, as usual when x̃ is detached
+            mixed = tensor(eps * real + (1 - eps) * fake, True)
+        penalty = _gradient_penalty(lib_f, grad_fn, mixed, params[:6])
+        penalty.backward()
+        return float(penalty.detach()), [p.grad for p in params]
+
+    value, grads = run(F, lambda a, r: minigan.Tensor(a, requires_grad=r),
+                       lambda y, x: autograd.grad(y, x, create_graph=True))
+    # ∇x̂ D = W1ᵀ·slopes·W2ᵀ·slopes·W3ᵀ does not depend on x̂ (the slopes are piecewise constant): the
+    # weights get a gradient; the biases and the generator, which only move x̂, get none
+    assert value > 0 and all(grads[i] is not None and not grads[i].requires_grad and grads[i].numpy().any()
+                             for i in (0, 2, 4))
+    assert all(g is None for g in grads[1:6:2] + grads[6:])
+    if not HAVE_TORCH:
+        return
+    tvalue, tgrads = run(TF, lambda a, r: torch.tensor(a, requires_grad=r),
+                         lambda y, x: torch.autograd.grad(y, x, create_graph=True))
+    np.testing.assert_allclose(value, tvalue, rtol=RTOL)
+    for g, t, p in zip(grads, tgrads, critic + [gen_w]):
+        ours = np.zeros(p.shape) if g is None else g.numpy()
+        theirs = np.zeros(p.shape) if t is None else t.numpy()
+        np.testing.assert_allclose(ours, theirs, rtol=RTOL, atol=ATOL)
+
+
+# ----------------------------------------------------------------------------- autograd.grad semantics
+def test_grad_leaves_dot_grad_alone(xp_backend):
+    x = minigan.Tensor([1.0, 2.0], dtype="float64", requires_grad=True)
+    w = minigan.Tensor([3.0, -1.0], dtype="float64", requires_grad=True)
+    before = minigan.Tensor([7.0, 7.0], dtype="float64")
+    x.grad = before
+    (g,) = autograd.grad((x * x * w).sum(), x)
+    np.testing.assert_allclose(g.numpy(), [6.0, -4.0])
+    assert x.grad is before and np.array_equal(x.grad.numpy(), [7.0, 7.0]) and w.grad is None
+    (g,) = autograd.grad((x * x * w).sum(), x, create_graph=True)
+    assert x.grad is before and w.grad is None
+
+
+def test_grad_allow_unused(xp_backend):
+    x = minigan.Tensor([1.0, 2.0], dtype="float64", requires_grad=True)
+    unused = minigan.Tensor([3.0], dtype="float64", requires_grad=True)
+    y = (x * 2).sum()
+    with pytest.raises(GraphError, match="allow_unused"):
+        autograd.grad(y, [x, unused], retain_graph=True)
+    gx, gu = autograd.grad(y, [x, unused], allow_unused=True)
+    np.testing.assert_allclose(gx.numpy(), [2.0, 2.0])
+    assert gu is None
+
+
+def test_grad_with_respect_to_an_intermediate(xp_backend):
+    x = minigan.Tensor([0.5, -1.0, 2.0], dtype="float64", requires_grad=True)
+    h = x.tanh()
+    z = (h * h * x).sum()
+    gh, gx = autograd.grad(z, [h, x])
+    t = np.tanh(x.numpy())
+    np.testing.assert_allclose(gh.numpy(), 2 * t * x.numpy(), rtol=1e-14)
+    np.testing.assert_allclose(gx.numpy(), t * t + 2 * t * x.numpy() * (1 - t * t), rtol=1e-14)
+    # and to second order: d/dx of (dz/dh · u) through the intermediate
+    h = x.tanh()
+    (gh,) = autograd.grad((h * h * x).sum(), h, create_graph=True)  # 2 h x, a graph in x
+    (hx,) = autograd.grad(gh.sum(), x)
+    np.testing.assert_allclose(hx.numpy(), 2 * (1 - t * t) * x.numpy() + 2 * t, rtol=1e-14)
+
+
+def test_grad_of_several_outputs_with_grad_outputs(xp_backend):
+    x = minigan.Tensor([0.5, -1.0, 2.0], dtype="float64", requires_grad=True)
+    squares, total = x * x, x.exp().sum()
+    w_squares = minigan.Tensor([1.0, 2.0, 3.0], dtype="float64")
+    w_total = minigan.Tensor(0.5, dtype="float64")
+    (g,) = autograd.grad([squares, total], x, grad_outputs=[w_squares, w_total], create_graph=True)
+    xs, ws = x.numpy(), w_squares.numpy()
+    np.testing.assert_allclose(g.numpy(), 2 * xs * ws + 0.5 * np.exp(xs), rtol=1e-14)  # the sum of both
+    (h,) = autograd.grad(g.sum(), x)
+    np.testing.assert_allclose(h.numpy(), 2 * ws + 0.5 * np.exp(xs), rtol=1e-14)
+    with pytest.raises(ValueError, match="grad_outputs"):
+        autograd.grad([x * x, x * 3], x, grad_outputs=[w_squares])
+
+
+def test_grad_frees_the_graph_unless_retained(xp_backend):
+    x = minigan.Tensor([0.5, -1.0], dtype="float64", requires_grad=True)
+    y = (x.tanh() * x).sum()
+    first = autograd.grad(y, x, retain_graph=True)[0].numpy()
+    second = autograd.grad(y, x)[0].numpy()  # retain_graph defaults to create_graph (False): frees
+    np.testing.assert_array_equal(first, second)
+    with pytest.raises(GraphError, match="second time"):
+        autograd.grad(y, x)
+    y = (x * x).sum()
+    autograd.grad(y, x, create_graph=True, retain_graph=False)
+    with pytest.raises(GraphError, match="second time"):
+        autograd.grad(y, x)
+
+
+def test_backward_of_a_create_graph_gradient_accumulates_into_leaves(xp_backend):
+    x = minigan.Tensor([0.5, -1.0, 2.0], dtype="float64", requires_grad=True)
+    w = minigan.Tensor([2.0, 3.0, -1.0], dtype="float64", requires_grad=True)
+    (g,) = autograd.grad((x**3 * w).sum(), x, create_graph=True)  # 3x² w
+    assert x.grad is None and w.grad is None
+    g.sum().backward(retain_graph=True)
+    np.testing.assert_allclose(x.grad.numpy(), 6 * x.numpy() * w.numpy(), rtol=1e-14)
+    np.testing.assert_allclose(w.grad.numpy(), 3 * x.numpy() ** 2, rtol=1e-14)
+    g.sum().backward()  # accumulates
+    np.testing.assert_allclose(x.grad.numpy(), 12 * x.numpy() * w.numpy(), rtol=1e-14)
+    np.testing.assert_allclose(w.grad.numpy(), 6 * x.numpy() ** 2, rtol=1e-14)
+
+
+def test_create_graph_grads_of_two_leaves_are_separate(xp_backend):
+    a = minigan.Tensor([1.0, 2.0], dtype="float64", requires_grad=True)
+    b = minigan.Tensor([3.0, 4.0], dtype="float64", requires_grad=True)
+    ((a + b) * 2).sum().backward(create_graph=True)  # Add hands one gradient to both
+    with minigan.no_grad():
+        a.grad.mul_(3)  # as in PyTorch, b.grad must not change
+    np.testing.assert_allclose(b.grad.numpy(), [2.0, 2.0])
+    assert a.grad is not b.grad
+
+
+def test_create_graph_grad_can_be_changed_in_place(xp_backend):
+    x = minigan.Tensor([1.0, 2.0], dtype="float64", requires_grad=True)
+    x.sum().backward(create_graph=True)  # sum's gradient is broadcast_to(1, x.shape)
+    with minigan.no_grad():
+        x.grad.mul_(0.5)  # gradient clipping does this; PyTorch allows it
+    np.testing.assert_allclose(x.grad.numpy(), [0.5, 0.5])
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph")  # torch's memory-cycle note
+def test_backward_with_create_graph_gives_a_differentiable_grad(xp_backend):
+    xs = np.array([0.5, -1.0, 2.0])
+    x = minigan.Tensor(xs, requires_grad=True)
+    (x.tanh() * x.exp()).sum().backward(create_graph=True)
+    assert x.grad.requires_grad and x.grad.grad_fn is not None
+    (h,) = autograd.grad(x.grad.sum(), x)
+    t, e = np.tanh(xs), np.exp(xs)
+    # f = t e:  f' = (1 − t²) e + t e,  f'' = −2t(1 − t²) e + 2(1 − t²) e + t e
+    np.testing.assert_allclose(h.numpy(), -2 * t * (1 - t * t) * e + 2 * (1 - t * t) * e + t * e, rtol=1e-13)
+    if HAVE_TORCH:
+        tx = torch.tensor(xs, requires_grad=True)
+        (tx.tanh() * tx.exp()).sum().backward(create_graph=True)
+        (th,) = torch.autograd.grad(tx.grad.sum(), tx)
+        np.testing.assert_allclose(h.numpy(), th.numpy(), rtol=RTOL, atol=ATOL)
+
+
+def _in_place_pow(x):
+    y = x**2  # Pow keeps its output only for the exponent's gradient: none here, so y may change
+    y.sub_(x, alpha=0.5)
+    return y.exp()
+
+
+def _in_place_arithmetic(x):
+    y = x * 2
+    y.add_(x.tanh())
+    y.mul_(x)
+    return y * y
+
+
+def _in_place_clamp_div(x):
+    y = x * 1
+    y.clamp_(-1.0, 1.0)
+    y.div_(x.exp())
+    return y**3
+
+
+def _in_place_copy(x):
+    y = x.exp()
+    z = y * 1
+    z.copy_(x * x)
+    return z * y
+
+
+IN_PLACE = [_in_place_pow, _in_place_arithmetic, _in_place_clamp_div, _in_place_copy]
+
+
+@pytest.mark.parametrize("fn", IN_PLACE, ids=lambda f: f.__name__)
+def test_in_place_ops_on_intermediates_have_second_derivatives(xp_backend, fn):
+    xs = np.array([[0.3, -1.4, 2.0], [-0.5, 0.8, 1.6]])  # away from the clamp bounds
+    assert minigan.gradgradcheck(fn, _leaves([xs]))
+    if HAVE_TORCH:
+        compare_double_backward(fn, SAME, [xs])
+
+
+def test_in_place_change_of_a_pow_output_the_exponent_gradient_needs(xp_backend):
+    x, w = _leaves([np.array([0.5, 2.0]), np.array([1.5, -0.5])])
+    y = x**w
+    y.add_(1.0)
+    with pytest.raises(GraphError, match="Pow saved its output"):  # PyTorch raises too
+        y.sum().backward()
+
+
+# ----------------------------------------------------------------------------- first order stays plain arrays
+def _all_functions(cls=Function):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_functions(sub)
+
+
+def _big_graph(x, w, b, constant):
+    """Many ops at once: linear, activations, arithmetic, reductions, shape ops, losses, a constant beside."""
+    h = F.linear(x, w, b).tanh()                                      # (4, 3)
+    h = h.sigmoid() * F.leaky_relu(h, 0.1) + h.relu() - F.softplus(h) / (h.abs() + 1)
+    h = h + (h * h + 0.5).sqrt().log() + 2.0**h + (h.exp() ** 0.5) * constant
+    h = (h.clamp(-3.0, 3.0) ** 2).astype(np.float32).astype(np.float64)
+    g = F.cat([h[[0, 0, 2]], h[1:2, ::-1]], axis=0).T.reshape(4, 3)  # repeated rows, a reversed slice
+    g = F.pad(g, ((0, 0), (1, 1))) @ w.T.pad(((1, 1), (0, 0)))        # (4, 5) @ (5, 3)
+    parts = [g.max(axis=1).sum(), g.logsumexp(axis=0).mean(), F.softmax(g, -1)[:, 0].sum(),
+             F.log_softmax(g, 0).min(), F.stack([g, h]).mean(axis=(1, 2)).sum(),
+             F.cross_entropy(g, np.array([0, 2, 2, 1])), F.binary_cross_entropy_with_logits(g, h.sigmoid()),
+             F.binary_cross_entropy(g.sigmoid(), constant.sigmoid() * minigan.ones(4, 3, dtype="float64")),
+             F.mse_loss(g, h, reduction="sum"), (g.unsqueeze(0).squeeze(0) @ b).sum(), g[g.data > 0].sum()]
+    loss = parts[0]
+    for p in parts[1:]:
+        loss = loss + p
+    return loss
+
+
+def _big_graph_inputs(requires_grad=True):
+    rng = np.random.default_rng(5)
+    x = minigan.Tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    w = minigan.Tensor(rng.standard_normal((3, 3)) * 0.5, requires_grad=requires_grad)
+    b = minigan.Tensor(rng.standard_normal(3) * 0.1, requires_grad=requires_grad)
+    constant = minigan.Tensor(0.3, dtype="float64")
+    return x, w, b, constant
+
+
+def test_first_order_backward_builds_no_tensor(xp_backend, monkeypatch):
+    inside = {"depth": 0, "tensors": 0, "tensor_grads": []}
+    setup = Tensor._setup
+
+    def counting_setup(self, *args, **kwargs):
+        inside["tensors"] += inside["depth"] > 0
+        return setup(self, *args, **kwargs)
+
+    def watched(backward):
+        def run(self, grad):
+            if isinstance(grad, Tensor):
+                inside["tensor_grads"].append(type(self).__name__)
+            inside["depth"] += 1
+            try:
+                out = backward(self, grad)
+            finally:
+                inside["depth"] -= 1
+            inside["tensor_grads"] += [type(self).__name__ for gi in out if isinstance(gi, Tensor)]
+            return out
+
+        return run
+
+    monkeypatch.setattr(Tensor, "_setup", counting_setup)
+    for cls in _all_functions():
+        if "backward" in vars(cls):
+            monkeypatch.setattr(cls, "backward", watched(vars(cls)["backward"]))
+
+    x, w, b, constant = _big_graph_inputs()
+    _big_graph(x, w, b, constant).backward()
+    assert inside["tensors"] == 0 and inside["tensor_grads"] == []
+    for p in (x, w, b):
+        assert p.grad is not None and p.grad.grad_fn is None and not p.grad.requires_grad
+    found = autograd.grad(_big_graph(x, w, b, constant), [x, w, b])
+    assert inside["tensors"] == 0 and inside["tensor_grads"] == []
+    for g, p in zip(found, (x, w, b)):
+        assert g.grad_fn is None and not g.requires_grad
+        np.testing.assert_allclose(g.numpy(), p.grad.numpy(), rtol=1e-14)
+
+
+def test_create_graph_with_inputs_that_need_no_grad(xp_backend):
+    x, w, b, constant = _big_graph_inputs(requires_grad=False)  # only x requires grad
+    _big_graph(x, w, b, constant).backward()
+    first = x.grad.numpy()
+    x.grad = None
+    _big_graph(x, w, b, constant).backward(create_graph=True)
+    assert x.grad.requires_grad and w.grad is None and b.grad is None
+    np.testing.assert_allclose(x.grad.numpy(), first, rtol=1e-13, atol=1e-14)
+    (h,) = autograd.grad(x.grad.sum(), x)
+    assert h.shape == x.shape and np.isfinite(h.numpy()).all()
+    # a gradient that does not depend on anything requiring grad is a constant, as in PyTorch
+    y = (x * minigan.Tensor([1.0, 2.0, 3.0], dtype="float64")).sum()
+    (g,) = autograd.grad(y, x, create_graph=True)
+    np.testing.assert_allclose(g.numpy(), np.broadcast_to([1.0, 2.0, 3.0], (4, 3)))
+    assert not g.requires_grad

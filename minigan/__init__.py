@@ -61,7 +61,8 @@ def ones(*shape, requires_grad=False, dtype=None) -> Tensor:
 
 __all__ = [
     "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "manual_seed",
-    "cat", "stack", "gradcheck", "gradgradcheck", "autograd", "from_numpy", "set_num_threads", "get_num_threads", "nn", "optim", "save", "load", "GradcheckError", "use_backend",
+    "cat", "stack", "gradcheck", "gradgradcheck", "autograd", "from_numpy", "set_num_threads", "get_num_threads",
+    "nn", "optim", "save", "load", "GradcheckError", "use_backend",
     "cupy_available", "functional",
     "detect_anomaly", "randn", "rand", "zeros", "ones", "backend",
     "ShapeError", "GraphError", "AnomalyError", "BackendError", "IndexOutOfRange", "DomainError",

@@ -279,7 +279,8 @@ class Function:
         return out
 
     def free(self) -> None:
-        """Drop the inputs and saved arrays so memory is released after backward."""
+        """Drop all that forward kept (inputs, saved values, masks, caches): memory is released after backward."""
+        self.__dict__.clear()
         self.inputs = None
         self.saved = None
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from minigan import backend
 from minigan.errors import ShapeError
-from minigan.ops import activation as A
 from minigan.ops import conv as C
 from minigan.ops import elementwise as E
 from minigan.ops import linalg as L

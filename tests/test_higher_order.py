@@ -32,6 +32,7 @@ import minigan.ops
 from minigan import autograd
 from minigan.errors import GraphError
 from minigan.function import Function
+from minigan.ops import namespace as NS
 from minigan.ops import shape as S
 from minigan.tensor import Tensor
 
@@ -209,6 +210,15 @@ CASES = [
     Case("log_softmax_first", "log_softmax", lambda a: F.log_softmax(a, 0), lambda a: TF.log_softmax(a, 0),
          (normal(3, 2),)),
     # shape ops
+    Case("clone", "clone", lambda a: cube(a.clone()), SAME, (normal(2, 3),)),
+    Case("copy_into_a_non_leaf", "fill", lambda a, b: cube((a * 2).copy_(b) + a), lambda a, b: cube((a * 2).copy_(b) + a),
+         (normal(2, 3), normal(3,))),
+    Case("where", "where", lambda a, b: cube(NS.where(MASK, a, b)), lambda a, b: cube(torch.where(_ti(MASK), a, b)),
+         (normal(2, 3), normal(2, 3))),
+    Case("broadcast_to", "broadcast_to", lambda a: cube(NS.broadcast_to(a, (4, 2, 3))),
+         lambda a: cube(torch.broadcast_to(a, (4, 2, 3))), (normal(2, 1),)),
+    Case("index_add", "index_add", lambda a: cube(S.IndexAdd.apply(a, index=((REPEATED,), True), shape=(3, 2))),
+         lambda a: cube(torch.zeros(3, 2, dtype=a.dtype).index_add(0, _ti(REPEATED), a)), (normal(4, 2),)),
     Case("reshape", "reshape", lambda a: cube(a.reshape(3, 2)), SAME, (normal(2, 3),)),
     Case("transpose", "transpose", lambda a: cube(a.permute(1, 2, 0)), SAME, (normal(2, 3, 2),)),
     Case("transpose_T", "transpose", lambda a: cube(a.T) @ a, SAME, (normal(2, 3),)),
@@ -257,16 +267,16 @@ CASES = [
          lambda a: cube(a * torch.as_tensor(_dropout_mask(tuple(a.shape)))), (normal(3, 4),)),
     *_losses(),
 ]
-# 40 ops: the 35 that minigan/ops's docstring lists (all but convolution), plus min, stack, squeeze,
-# unsqueeze and dropout, which are built from them
+# 45 ops: the 40 that minigan/ops's docstring lists (all but conv and norm, which
+# test_conv_norm_second_order.py covers), plus min, stack, squeeze, unsqueeze and dropout, built from them
 OPS_COVERED = sorted({c.op for c in CASES})
 
 
 def _documented_ops():
     """The op names listed in minigan/ops/__init__.py's docstring, except convolution."""
-    lines = minigan.ops.__doc__.strip().splitlines()[1:]
+    table = minigan.ops.__doc__.strip().split("\n\n")[1]  # the block after the summary line
     names = []
-    for line in lines:
+    for line in table.splitlines():
         group, _, rest = line.strip().partition(" ")
         if group and group not in ("conv", "norm"):
             names += [n for n in re.split(r"[\s,]+", rest.strip()) if n]

@@ -1,10 +1,13 @@
 """The differentiable operations, one small ``Function`` subclass each.
 
-elementwise  add sub mul div neg pow exp log abs sqrt clamp cast
+elementwise  add sub mul div neg pow exp log abs sqrt clamp cast clone fill where
 activation   sigmoid tanh relu leaky_relu softplus
 reduce       sum mean max logsumexp softmax log_softmax
-shape        reshape transpose getitem cat pad to-device
+shape        reshape transpose getitem cat pad to-device broadcast_to index_add
 linalg       matmul, linear
 loss         binary_cross_entropy_with_logits, binary_cross_entropy, cross_entropy, mse_loss
-conv         conv2d, conv_transpose2d (im2col + one GEMM)
+conv         conv2d, conv_transpose2d, conv2d_weight (im2col + one GEMM; each is the others' backward)
+norm         batch_norm (one fused op)
+
+namespace.py holds the NumPy-named functions (exp, where, ...) a backward calls on Tensors.
 """

@@ -133,7 +133,8 @@ class Sqrt(Function):
 def check_clamp(lo, hi) -> dict:
     """clamp's bounds: numbers (or None), with min <= max."""
     for name, v in (("min", lo), ("max", hi)):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) and not backend.is_numpy_scalar(v)):
+        number = isinstance(v, (int, float)) and not isinstance(v, bool) or backend.is_numpy_scalar(v)
+        if v is not None and not number:
             raise TypeError(f"clamp: {name} must be a number or None, got {type(v).__name__} {v!r}")
     if lo is not None and hi is not None and lo > hi:
         raise DomainError(f"clamp: min={lo} is greater than max={hi}, expected min <= max")

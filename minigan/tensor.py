@@ -585,7 +585,8 @@ def from_numpy(array) -> Tensor:
     if not backend.is_array(array):
         raise TypeError(f"from_numpy: expected a NumPy (or CuPy) array, got {type(array).__name__}")
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; expected a float, int or bool array")
+        raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; "
+                        "expected a float, int or bool array")
     return Tensor._make(array)
 
 

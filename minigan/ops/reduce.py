@@ -29,6 +29,8 @@ def normalize_axis(axis, ndim, op, single=False):
         out.append(a % max(ndim, 1))
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis!r}")
+    if ndim == 0 and not single:  # a 0-d tensor's axis 0 (or -1) is all of it, as in PyTorch
+        return None
     return tuple(out) if many else out[0]
 
 

@@ -87,18 +87,28 @@ def backprop(roots, root_grads, retain_graph=False, create_graph=False, inputs=N
                 for t in _outputs_of(fn, targets):
                     captured[id(t)] = g
             if g is not None and (useful is None or fn in useful):
-                _propagate(fn, g, deliver)
+                wanted = None if useful is None else [id(t) in targets or t._ctx in useful for t in fn.inputs]
+                _propagate(fn, g, deliver, wanted)
             if not retain_graph:
                 fn.free()
     return captured
 
 
-def _propagate(fn, g, deliver):
-    """One node: keep the gradient of a retained output, run backward, pass the shares on."""
+def _propagate(fn, g, deliver, wanted=None):
+    """One node: keep the gradient of a retained output, run backward, pass the shares on.
+
+    ``wanted`` (from ``grad``) marks the inputs that lead to a tensor asked for; the op skips the
+    others' shares (say, a critic's weight gradients when only the input gradient is wanted)."""
     if fn.retained is not None and fn.retained() is not None:
         fn.retained()._grad = g if not backend.is_array(g) and not backend.is_numpy_scalar(g) else \
             fn.inputs[0]._new(as_array(g, fn.inputs[0].data).copy())
-    input_grads = fn.backward(g)
+    needs = fn.needs_input_grad
+    if wanted is not None:
+        fn.needs_input_grad = tuple(n and w for n, w in zip(needs, wanted))
+    try:
+        input_grads = fn.backward(g)
+    finally:
+        fn.needs_input_grad = needs
     if is_anomaly_enabled():
         for gi in input_grads:
             check_finite(type(fn).__name__, "backward", gi, getattr(fn, "created_at", "?"))

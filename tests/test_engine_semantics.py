@@ -264,3 +264,28 @@ def test_set_grad_enabled_works_as_a_call_and_as_a_context_manager():
         assert not (minigan.tensor([1.0], requires_grad=True) * 2).requires_grad
     finally:
         minigan.set_grad_enabled(True)
+
+
+# ----------------------------------------------------------------------------- autograd.grad does only what is asked
+def test_grad_skips_the_shares_no_requested_input_needs():
+    from minigan.ops.linalg import Linear
+
+    seen = []
+    original = Linear.backward
+
+    def spy(self, grad):
+        seen.append(self.needs_input_grad)
+        return original(self, grad)
+
+    Linear.backward = spy
+    try:
+        x = minigan.randn(4, 3, requires_grad=True)
+        critic = nn.Linear(3, 1)
+        (gx,) = minigan.autograd.grad(critic(x).sum(), x)
+        assert seen[-1][0] and not any(seen[-1][1:])  # only dL/dx was computed, not the weight's share
+        assert critic.weight.grad is None and gx.shape == x.shape
+        critic(x).sum().backward()
+        assert all(seen[-1])  # backward() still computes every share
+        assert Linear.backward is spy
+    finally:
+        Linear.backward = original

@@ -45,10 +45,11 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
 
-    def _check_hyperparameters(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    def _set_hyperparameters(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         who = "Adam"
-        return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay)}
+        self.lr, self.betas, self.eps, self.weight_decay = (  # all checked before any is set
+            check_lr(who, lr), check_betas(who, betas), check_eps(who, eps),
+            check_nonnegative(who, "weight_decay", weight_decay))
 
     def _update(self, p, g, state):
         alpha, (beta1, beta2), eps = self.lr, self.betas, self.eps

@@ -38,9 +38,9 @@ class OptimisticAdam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.5, 0.9), eps=1e-8):
         super().__init__(params, lr=lr, betas=betas, eps=eps)
 
-    def _check_hyperparameters(self, lr=1e-3, betas=(0.5, 0.9), eps=1e-8):
+    def _set_hyperparameters(self, lr=1e-3, betas=(0.5, 0.9), eps=1e-8):
         who = "OptimisticAdam"
-        return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps)}
+        self.lr, self.betas, self.eps = check_lr(who, lr), check_betas(who, betas), check_eps(who, eps)
 
     def _update(self, p, g, state):
         eta, (beta1, beta2), eps = self.lr, self.betas, self.eps

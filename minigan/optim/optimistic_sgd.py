@@ -38,8 +38,8 @@ class OptimisticSGD(Optimizer):
     def __init__(self, params, lr):
         super().__init__(params, lr=lr)
 
-    def _check_hyperparameters(self, lr):
-        return {"lr": check_lr("OptimisticSGD", lr)}
+    def _set_hyperparameters(self, lr):
+        self.lr = check_lr("OptimisticSGD", lr)
 
     def _update(self, p, g, state):
         eta = self.lr

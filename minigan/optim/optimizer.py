@@ -120,9 +120,9 @@ def _check_params(who, params):
 class Optimizer:
     """Base class: ``step()``, ``zero_grad()``, ``state_dict()``, ``load_state_dict()``.
 
-    A subclass lists its hyperparameter names in ``hyperparameter_names``, checks them in
-    ``_check_hyperparameters`` (called on construction *and* when a state_dict is loaded), and
-    implements one parameter's update in ``_update(p, g, state)``.
+    A subclass lists its hyperparameter names in ``hyperparameter_names``, checks and sets them
+    (``self.lr = ...``) in ``_set_hyperparameters`` (called on construction *and* when a state_dict
+    is loaded), and implements one parameter's update in ``_update(p, g, state)``.
     """
 
     hyperparameter_names: tuple = ()
@@ -130,12 +130,12 @@ class Optimizer:
     def __init__(self, params, **hyperparameters):
         who = type(self).__name__
         self.params = _check_params(who, params)
-        for name, value in self._check_hyperparameters(**hyperparameters).items():
-            setattr(self, name, value)
+        self._set_hyperparameters(**hyperparameters)
         self.state = [{} for _ in self.params]  # one dict per parameter, filled on its first step
 
     # -- what subclasses provide
-    def _check_hyperparameters(self, **hyperparameters) -> dict:
+    def _set_hyperparameters(self, **hyperparameters) -> None:
+        """Check every hyperparameter, then set them all (``self.lr`` is what ``step()`` reads)."""
         raise NotImplementedError
 
     def _update(self, p: Tensor, g, state: dict) -> None:
@@ -211,7 +211,9 @@ class Optimizer:
             n = len(saved) if isinstance(saved, (list, tuple)) else type(saved).__name__
             raise ValueError(f"{who}: the state_dict holds state for {n} parameters, "
                              f"this optimizer has {len(self.params)}")
-        hyper = self._check_hyperparameters(**state_dict["hyperparameters"])
+        hyper = state_dict["hyperparameters"]
+        if not isinstance(hyper, dict):
+            raise TypeError(f"{who}: hyperparameters must be a dict, got {type(hyper).__name__}")
 
         new_state = []  # build everything first, so a bad entry leaves the optimizer untouched
         for i, (p, s) in enumerate(zip(self.params, saved)):
@@ -233,8 +235,7 @@ class Optimizer:
                     raise TypeError(f"{who}: state {key!r} of parameter {i} is a {type(value).__name__}, "
                                     "expected an array or the int 'step'")
             new_state.append(restored)
-        for name, value in hyper.items():
-            setattr(self, name, value)
+        self._set_hyperparameters(**hyper)  # checks all before setting any: a bad value changes nothing
         self.state = new_state
 
     # -- display

@@ -40,13 +40,14 @@ class RMSprop(Optimizer):
         super().__init__(params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                          momentum=momentum, centered=centered)
 
-    def _check_hyperparameters(self, lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
+    def _set_hyperparameters(self, lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
         who = "RMSprop"
         if not isinstance(centered, bool):
             raise TypeError(f"{who}: centered must be True or False, got {centered!r}")
-        return {"lr": check_lr(who, lr), "alpha": check_unit(who, "alpha", alpha), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
-                "momentum": check_nonnegative(who, "momentum", momentum), "centered": centered}
+        self.lr, self.alpha, self.eps, self.weight_decay, self.momentum, self.centered = (  # all checked first
+            check_lr(who, lr), check_unit(who, "alpha", alpha), check_eps(who, eps),
+            check_nonnegative(who, "weight_decay", weight_decay), check_nonnegative(who, "momentum", momentum),
+            centered)
 
     def _update(self, p, g, state):
         lr, alpha, eps, mu = self.lr, self.alpha, self.eps, self.momentum

@@ -33,7 +33,7 @@ class SGD(Optimizer):
         super().__init__(params, lr=lr, momentum=momentum, nesterov=nesterov,
                          weight_decay=weight_decay, dampening=dampening)
 
-    def _check_hyperparameters(self, lr, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):
+    def _set_hyperparameters(self, lr, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):
         who = "SGD"
         momentum = check_nonnegative(who, "momentum", momentum)
         dampening = check_nonnegative(who, "dampening", dampening)
@@ -42,9 +42,9 @@ class SGD(Optimizer):
         if nesterov and (momentum == 0 or dampening != 0):
             raise ValueError(f"{who}: nesterov=True needs momentum > 0 and dampening = 0, "
                              f"got momentum={momentum!r}, dampening={dampening!r}")
-        return {"lr": check_lr(who, lr), "momentum": momentum, "nesterov": nesterov,
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
-                "dampening": dampening if dampening == 0 else check_unit(who, "dampening", dampening)}
+        self.lr, self.momentum, self.nesterov, self.weight_decay, self.dampening = (  # all checked first
+            check_lr(who, lr), momentum, nesterov, check_nonnegative(who, "weight_decay", weight_decay),
+            dampening if dampening == 0 else check_unit(who, "dampening", dampening))
 
     def _update(self, p, g, state):
         lr, mu = self.lr, self.momentum

@@ -413,6 +413,8 @@ class Tensor:
                 f"{op}: a leaf tensor that requires grad (shape {self.shape}) cannot be changed in place while "
                 "gradients are recorded; do it under `with minigan.no_grad():` (as an optimizer does)"
             )
+        if backend.is_array(operand) and not is_grad_enabled() and backend.device_of(operand) == self.device:
+            operand = Tensor._make(operand)  # read at once and never saved: no need to copy it (optimizer steps)
         operands = () if operand is None else (self._operand(operand, op),)
         for o in operands:
             if backend.broadcast_shapes(self.shape, o.shape) != self.shape:

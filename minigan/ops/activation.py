@@ -60,18 +60,18 @@ class ReLU(Function):
 class LeakyReLU(Function):
     def forward(self, x, negative_slope=0.01):
         xp = backend.get_array_module(x)
-        slope = x.dtype.type(negative_slope)  # keeps float32 float32
-        if self.needs_input_grad:  # the derivative, a constant: 1 where x > 0, else the slope
-            d = (x > 0).astype(x.dtype)
-            d *= 1 - slope
-            d += slope
-            self.slope_map = d
+        self.slope = x.dtype.type(negative_slope)  # keeps float32 float32
+        if self.needs_input_grad:
+            self.positive = x > 0  # a constant: where the derivative is 1 rather than the slope
         if 0 <= negative_slope <= 1:  # then max(x, slope·x) is the same thing, and much faster than where()
-            return xp.maximum(x, x * slope)
-        return xp.where(x > 0, x, x * slope)
+            return xp.maximum(x, x * self.slope)
+        return xp.where(x > 0, x, x * self.slope)
 
     def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope
-        return (grad * self.slope_map,)
+        d = self.positive.astype(grad.dtype)  # a new constant array: 1 where x > 0, else 0 ...
+        d *= 1 - self.slope
+        d += self.slope  # ... now 1 or the slope
+        return (grad * d,)
 
 
 class Softplus(Function):

@@ -74,6 +74,10 @@ def get_array_module(*arrays):
     return found or numpy
 
 
+# What an op computes on directly (not a Tensor): NumPy/CuPy arrays and NumPy scalars (0-d results).
+PLAIN_TYPES = (numpy.ndarray, numpy.generic) + ((_cupy.ndarray,) if _cupy is not None else ())
+
+
 def is_array(x) -> bool:
     """True for a NumPy or CuPy ndarray."""
     return isinstance(x, numpy.ndarray) or (_cupy is not None and isinstance(x, _cupy.ndarray))

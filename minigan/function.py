@@ -178,12 +178,18 @@ def unbroadcast(grad, shape):
 
 def _is_plain(x) -> bool:
     """An array or a NumPy scalar (what a reduction of arrays returns), not a Tensor."""
-    return backend.is_array(x) or backend.is_numpy_scalar(x)
+    return isinstance(x, backend.PLAIN_TYPES)
 
 
 # ----------------------------------------------------------------------------- the node
 class Function:
     """One recorded operation: its inputs, what forward saved, and how to run backward."""
+
+    needs_input_grad = None  # per input: will its gradient be needed? (None: nothing is recorded)
+    to_save = ()  # what forward passed to save_for_backward, until apply() remembers it
+    saved_arrays = ()  # the saved arrays, and where each came from (``saved``): see _remember
+    saved = ()
+    retained = None  # a weak reference to the output, when retain_grad() asked to keep its gradient
 
     def forward(self, *arrays, **params):  # pragma: no cover - every op overrides it
         raise NotImplementedError
@@ -196,10 +202,8 @@ class Function:
         """Run the op.  On arrays it only computes (that is how a first-order backward calls other
         ops); on tensors it also records the node when a gradient may be needed."""
         fn = cls()
-        fn.needs_input_grad = None
-        fn.to_save = ()
         first = inputs[0]
-        if _is_plain(first):
+        if isinstance(first, backend.PLAIN_TYPES):
             first = next((t for t in inputs if not _is_plain(t)), None)
             if first is None:  # plain arrays in: plain array out, nothing recorded
                 return fn.forward(*inputs, **params)
@@ -221,8 +225,8 @@ class Function:
         result = first._new(out, record)
         if record:
             fn.inputs = inputs
-            fn.retained = None
-            fn.saved = fn._remember(inputs, arrays, out, result) if fn.to_save else ()
+            if fn.to_save:
+                fn._remember(inputs, arrays, out, result)
             result._ctx = fn
         return result
 
@@ -231,45 +235,45 @@ class Function:
         """Keep these arrays (each an input or the output of forward; None is allowed) for backward."""
         self.to_save = arrays
 
-    def _remember(self, inputs, arrays, out, result):
-        """Where each saved array comes from, and the version of its tensor now."""
+    def _remember(self, inputs, arrays, out, result) -> None:
+        """For each saved array: which input it is (-1: the output), its tensor's version counter, the version now."""
         slots = []
         for a in self.to_save:
             if a is None:
-                slots.append((None, None, None, None))
-            elif a is out:
-                slots.append((a, -1, result._counter, result._counter.version))
+                slots.append((None, None, None))
+                continue
+            if a is out:
+                i, t = -1, result
             else:
-                i = next((i for i, x in enumerate(arrays) if x is a), None)
-                if i is None:
+                matches = [k for k, x in enumerate(arrays) if x is a]
+                if not matches:
                     raise GraphError(f"{type(self).__name__}.forward: save_for_backward got an array that is neither "
                                      "an input nor the output; keep constants as plain attributes")
-                slots.append((a, i, inputs[i]._counter, inputs[i]._counter.version))
-        self.to_save = ()
-        return slots
+                i, t = matches[0], inputs[matches[0]]
+            slots.append((i, t._counter, t._counter[0]))
+        self.saved_arrays, self.saved, self.to_save = self.to_save, slots, ()
 
     @property
     def saved_tensors(self) -> tuple:
         """The saved values: arrays at first order, the Tensors they belong to under create_graph."""
-        if self.saved is None:
+        if self.saved_arrays is None:
             raise GraphError(
                 f"backward: trying to go through the graph a second time (at {type(self).__name__}), but its saved "
                 "values were freed by the first backward; call backward(retain_graph=True) the first time"
             )
-        for array, i, counter, version in self.saved:
-            if counter is not None and counter.version != version:
+        for array, (i, counter, version) in zip(self.saved_arrays, self.saved):
+            if counter is not None and counter[0] != version:
                 what = "its output" if i == -1 else f"its input {i}"
                 raise GraphError(
                     f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the gradient, "
-                    f"but it was then modified in place (version {counter.version}, saved at version {version}); "
+                    f"but it was then modified in place (version {counter[0]}, saved at version {version}); "
                     "use an out-of-place op (y = y + 1, not y += 1) or take the step after backward()"
                 )
         if not _mode.grad_enabled:  # first order: plain arrays
-            return tuple(array for array, *_ in self.saved)
-        return tuple(self._saved_tensor(slot) for slot in self.saved)
+            return self.saved_arrays
+        return tuple(self._saved_tensor(a, i, counter) for a, (i, counter, _) in zip(self.saved_arrays, self.saved))
 
-    def _saved_tensor(self, slot):
-        array, i, counter, _ = slot
+    def _saved_tensor(self, array, i, counter):
         if array is None:
             return None
         if i >= 0:
@@ -282,7 +286,7 @@ class Function:
         """Drop all that forward kept (inputs, saved values, masks, caches): memory is released after backward."""
         self.__dict__.clear()
         self.inputs = None
-        self.saved = None
+        self.saved_arrays = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"

@@ -56,15 +56,6 @@ def _to_array(data, dtype=None, device=None, copy=True):
     return arr
 
 
-class VersionCounter:
-    """How many times a tensor's array was changed in place (shared by tensors that share the array)."""
-
-    __slots__ = ("version",)
-
-    def __init__(self):
-        self.version = 0
-
-
 def _broadcast_shape(op, a, b):
     """NumPy's broadcasting rule, checked at the door: trailing sizes equal, or one of them 1."""
     for m, n in zip(reversed(a.shape), reversed(b.shape)):
@@ -93,7 +84,9 @@ class Tensor:
         self.requires_grad = requires_grad
         self._ctx = None
         self.name = None
-        self._counter = VersionCounter()
+        # How many times the array was changed in place: a one-element list, so that tensors sharing
+        # the array (a view, a detached alias) can share it too.
+        self._counter = [0]
         self._base = None
 
     @classmethod
@@ -107,7 +100,7 @@ class Tensor:
         """A new plain Tensor holding ``data`` (how an op, which does not import this module, makes its result)."""
         t = Tensor.__new__(Tensor)
         t._setup(data, requires_grad)
-        base = getattr(data, "base", None)
+        base = data.base
         if base is not None and (base is self.data or base is self.data.base):  # a view of our array
             t._counter, t._base = self._counter, self
         return t
@@ -147,7 +140,8 @@ class Tensor:
 
     @property
     def _version(self) -> int:
-        return self._counter.version
+        """How many times this tensor's array was changed in place."""
+        return self._counter[0]
 
     @property
     def T(self):
@@ -427,7 +421,7 @@ class Tensor:
         if record and self._base is not None:
             raise GraphError(f"{op}: cannot change a view of another tensor in place while gradients are recorded; "
                              "use the out-of-place op")
-        self._counter.version += 1  # whatever saved the old values for backward is now stale
+        self._counter[0] += 1  # whatever saved the old values for backward is now stale
         if not record:
             update(self.data, *[o.data for o in operands])
             return self

@@ -48,7 +48,7 @@ def test_backward_frees_the_intermediates_while_the_loss_is_still_alive(monkeypa
     ops = OpOutputs(monkeypatch)
     logits = D(x)
     loss = F.binary_cross_entropy_with_logits(logits, Tensor(np.ones((32, 1), np.float32)))
-    saved = weakref.ref(loss._ctx.saved[0][0])  # an array the loss op saved for backward (slot 0: the array)
+    saved = weakref.ref(loss._ctx.saved_arrays[0])  # an array the loss op saved for backward
     hidden = [t for name, t in ops.alive() if name in ("LeakyReLU", "Tanh")]
     assert len(hidden) == 2
     hidden_refs = [weakref.ref(t) for t in hidden]
@@ -56,7 +56,7 @@ def test_backward_frees_the_intermediates_while_the_loss_is_still_alive(monkeypa
     loss.backward()
     # loss and logits are still ours; everything only the graph held is released already
     assert all(r() is None for r in hidden_refs)
-    assert loss._ctx.inputs is None and loss._ctx.saved is None
+    assert loss._ctx.inputs is None and loss._ctx.saved_arrays is None
     del logits
     assert saved() is None
     assert [name for name, t in ops.alive()] == ["BCEWithLogits"]  # only the loss we hold

@@ -1,7 +1,7 @@
 """A size budget for the core engine, so that it stays something a student reads in one sitting.
 
 Counted are lines of code: not blank lines, comments or docstrings (as teenygrad counts).  The
-budget is the size today plus a little room; growing past it should be a decision, not a drift.
+budget is the size today plus a little room (3%); growing past it should be a decision, not a drift.
 """
 
 import inspect
@@ -13,8 +13,8 @@ import minigan.backprop as backprop
 
 ROOT = Path(__file__).resolve().parents[1] / "minigan"
 CORE = ["function.py", "backprop.py", "tensor.py", "autograd.py"]  # the graph, the walk, the value, grad()
-CORE_BUDGET = 600
-OPS_BUDGET = 800  # every op's forward and backward, ops/*.py
+CORE_BUDGET = 760  # 740 today: grad of any order, in-place ops and versions, per-thread modes included
+OPS_BUDGET = 930  # 903 today: every op's forward and backward, ops/*.py, and the checks their doors call
 WALK_BUDGET = 30  # lines of each of the two pieces of the backward walk
 
 

@@ -237,19 +237,19 @@ class Function:
 
     def _remember(self, inputs, arrays, out, result) -> None:
         """For each saved array: which input it is (-1: the output), its tensor's version counter, the version now."""
-        slots = []
+        slots, ids = [], [id(x) for x in arrays]
         for a in self.to_save:
             if a is None:
                 slots.append((None, None, None))
                 continue
             if a is out:
                 i, t = -1, result
+            elif id(a) in ids:
+                i = ids.index(id(a))
+                t = inputs[i]
             else:
-                matches = [k for k, x in enumerate(arrays) if x is a]
-                if not matches:
-                    raise GraphError(f"{type(self).__name__}.forward: save_for_backward got an array that is neither "
-                                     "an input nor the output; keep constants as plain attributes")
-                i, t = matches[0], inputs[matches[0]]
+                raise GraphError(f"{type(self).__name__}.forward: save_for_backward got an array that is neither "
+                                 "an input nor the output; keep constants as plain attributes")
             slots.append((i, t._counter, t._counter[0]))
         self.saved_arrays, self.saved, self.to_save = self.to_save, slots, ()
 

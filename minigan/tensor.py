@@ -297,7 +297,8 @@ class Tensor:
     def _operand(self, other, op, reflected=False):
         """Wrap a Python number or array as a constant tensor; a Python number takes our dtype."""
         if isinstance(other, Tensor):
-            _broadcast_shape(op, *((other, self) if reflected else (self, other)))
+            if other.shape != self.shape:
+                _broadcast_shape(op, *((other, self) if reflected else (self, other)))
             return other
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             dtype = self.data.dtype
@@ -411,10 +412,10 @@ class Tensor:
             operand = Tensor._make(operand)  # read at once and never saved: no need to copy it (optimizer steps)
         operands = () if operand is None else (self._operand(operand, op),)
         for o in operands:
-            if backend.broadcast_shapes(self.shape, o.shape) != self.shape:
+            if o.shape != self.shape and backend.broadcast_shapes(self.shape, o.shape) != self.shape:
                 raise ShapeError(f"{op}: cannot write a result of shape {backend.broadcast_shapes(self.shape, o.shape)}"
                                  f" into a tensor of shape {self.shape}")
-            if backend.is_floating(o.dtype) and not backend.is_floating(self.dtype):
+            if o.dtype.kind == "f" and self.dtype.kind != "f":
                 raise TypeError(f"{op}: the result is {o.dtype} but the tensor is {self.dtype}; "
                                 "an integer tensor cannot take floating-point values in place")
         record = is_grad_enabled() and (self.requires_grad or any(o.requires_grad for o in operands))

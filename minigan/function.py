@@ -176,6 +176,9 @@ def unbroadcast(grad, shape):
     return grad.reshape(shape)
 
 
+_UNCHANGING = [0]  # the version counter of a saved None: never bumped
+
+
 def _is_plain(x) -> bool:
     """An array or a NumPy scalar (what a reduction of arrays returns), not a Tensor."""
     return isinstance(x, backend.PLAIN_TYPES)
@@ -185,11 +188,13 @@ def _is_plain(x) -> bool:
 class Function:
     """One recorded operation: its inputs, what forward saved, and how to run backward."""
 
+    inputs = None  # the input tensors, while the node is recorded and not yet freed
     needs_input_grad = None  # per input: will its gradient be needed? (None: nothing is recorded)
-    to_save = ()  # what forward passed to save_for_backward, until apply() remembers it
-    saved_arrays = ()  # the saved arrays, and where each came from (``saved``): see _remember
-    saved = ()
     retained = None  # a weak reference to the output, when retain_grad() asked to keep its gradient
+    saved_arrays = ()  # what forward gave save_for_backward
+    # ... and for each saved array: which input it is (-1: the output), its tensor's version counter
+    # (a one-element list), and the version when it was saved
+    saved_from, saved_counters, saved_versions = (), (), []
 
     def forward(self, *arrays, **params):  # pragma: no cover - every op overrides it
         raise NotImplementedError
@@ -225,7 +230,7 @@ class Function:
         result = first._new(out, record)
         if record:
             fn.inputs = inputs
-            if fn.to_save:
+            if fn.saved_arrays:
                 fn._remember(inputs, arrays, out, result)
             result._ctx = fn
         return result
@@ -233,60 +238,63 @@ class Function:
     # -- saving values for backward
     def save_for_backward(self, *arrays) -> None:
         """Keep these arrays (each an input or the output of forward; None is allowed) for backward."""
-        self.to_save = arrays
+        self.saved_arrays = arrays
 
     def _remember(self, inputs, arrays, out, result) -> None:
-        """For each saved array: which input it is (-1: the output), its tensor's version counter, the version now."""
-        slots, ids = [], [id(x) for x in arrays]
-        for a in self.to_save:
-            if a is None:
-                slots.append((None, None, None))
-                continue
+        """Where each saved array comes from: an input (its index) or the output (-1), and its tensor's version."""
+        ids = [id(x) for x in arrays]
+        where = []
+        for a in self.saved_arrays:
             if a is out:
-                i, t = -1, result
-            elif id(a) in ids:
-                i = ids.index(id(a))
-                t = inputs[i]
+                where.append(-1)
+            elif a is None or id(a) in ids:
+                where.append(None if a is None else ids.index(id(a)))
             else:
                 raise GraphError(f"{type(self).__name__}.forward: save_for_backward got an array that is neither "
                                  "an input nor the output; keep constants as plain attributes")
-            slots.append((i, t._counter, t._counter[0]))
-        self.saved_arrays, self.saved, self.to_save = self.to_save, slots, ()
+        self.saved_from = where
+        self.saved_counters = [_UNCHANGING if i is None else result._counter if i == -1 else inputs[i]._counter
+                               for i in where]
+        self.saved_versions = [c[0] for c in self.saved_counters]
 
     @property
     def saved_tensors(self) -> tuple:
         """The saved values: arrays at first order, the Tensors they belong to under create_graph."""
-        if self.saved_arrays is None:
+        if self.inputs is None:
             raise GraphError(
                 f"backward: trying to go through the graph a second time (at {type(self).__name__}), but its saved "
                 "values were freed by the first backward; call backward(retain_graph=True) the first time"
             )
-        for array, (i, counter, version) in zip(self.saved_arrays, self.saved):
-            if counter is not None and counter[0] != version:
+        if [c[0] for c in self.saved_counters] != self.saved_versions:
+            self._raise_modified()
+        if not _mode.grad_enabled:  # first order: plain arrays
+            return self.saved_arrays
+        return tuple(self._saved_tensor(a, i) for a, i in zip(self.saved_arrays, self.saved_from))
+
+    def _raise_modified(self):
+        for array, i, counter, version in zip(self.saved_arrays, self.saved_from, self.saved_counters,
+                                              self.saved_versions):
+            if counter[0] != version:
                 what = "its output" if i == -1 else f"its input {i}"
                 raise GraphError(
                     f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the gradient, "
                     f"but it was then modified in place (version {counter[0]}, saved at version {version}); "
                     "use an out-of-place op (y = y + 1, not y += 1) or take the step after backward()"
                 )
-        if not _mode.grad_enabled:  # first order: plain arrays
-            return self.saved_arrays
-        return tuple(self._saved_tensor(a, i, counter) for a, (i, counter, _) in zip(self.saved_arrays, self.saved))
 
-    def _saved_tensor(self, array, i, counter):
-        if array is None:
+    def _saved_tensor(self, array, i):
+        if i is None:
             return None
         if i >= 0:
             return self.inputs[i]
         out = self.inputs[0]._new(array, True)  # a handle on our output: its gradient flows into this node
-        out._ctx, out._counter = self, counter
+        out._ctx, out._counter = self, self.saved_counters[self.saved_from.index(-1)]  # shares our output's
         return out
 
     def free(self) -> None:
-        """Drop all that forward kept (inputs, saved values, masks, caches): memory is released after backward."""
+        """Drop all that forward kept (inputs, saved values, masks, caches): memory is released after backward.
+        What is left are the class's defaults: ``inputs`` is None, which marks the node as freed."""
         self.__dict__.clear()
-        self.inputs = None
-        self.saved_arrays = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"

@@ -56,7 +56,7 @@ def test_backward_frees_the_intermediates_while_the_loss_is_still_alive(monkeypa
     loss.backward()
     # loss and logits are still ours; everything only the graph held is released already
     assert all(r() is None for r in hidden_refs)
-    assert loss._ctx.inputs is None and loss._ctx.saved_arrays is None
+    assert loss._ctx.inputs is None and not loss._ctx.saved_arrays
     del logits
     assert saved() is None
     assert [name for name, t in ops.alive()] == ["BCEWithLogits"]  # only the loss we hold

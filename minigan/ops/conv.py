@@ -95,17 +95,20 @@ def _check_bias(b_shape, channels: int, op: str) -> None:
         raise ShapeError(f"{op}: bias has shape {b_shape}, expected ({channels},)")
 
 
+def _check_in_channels(op, x_shape, w_shape, axis, layout) -> None:
+    """The input's channels (axis 1) must match the weight's in-channel axis (1 for conv2d, 0 transposed)."""
+    if w_shape[axis] != x_shape[1]:
+        raise ShapeError(f"{op}: input of shape {x_shape} has {x_shape[1]} channels but weight of shape {w_shape} "
+                         f"expects {w_shape[axis]} (weight is {layout})")
+
+
 def check_conv2d(x_shape, w_shape, b_shape, stride, padding) -> dict:
     """conv2d's door: shapes and geometry checked once; returns ``stride`` and ``padding`` as (h, w) pairs."""
     _check_4d(x_shape, w_shape, "conv2d", "(out_channels, in_channels, kh, kw)")
     (sh, sw), (ph, pw) = pair(stride, "stride", "conv2d", 1), pair(padding, "padding", "conv2d", 0)
+    _check_in_channels("conv2d", x_shape, w_shape, 1, "(out_channels, in_channels, kh, kw)")
     n, c, h, w = x_shape
     o, wc, kh, kw = w_shape
-    if wc != c:
-        raise ShapeError(
-            f"conv2d: input of shape {x_shape} has {c} channels but weight of shape {w_shape} "
-            f"expects {wc} (weight is (out_channels, in_channels, kh, kw))"
-        )
     if kh > h + 2 * ph or kw > w + 2 * pw:
         raise ShapeError(
             f"conv2d: kernel {kh}×{kw} (weight {w_shape}) is larger than the padded input "
@@ -123,13 +126,9 @@ def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_pa
     oph, opw = pair(output_padding, "output_padding", op, 0)
     if oph >= sh or opw >= sw:
         raise ShapeError(f"{op}: output_padding {(oph, opw)} must be smaller than stride {(sh, sw)}")
+    _check_in_channels(op, x_shape, w_shape, 0, "(in_channels, out_channels, kh, kw)")
     n, c_in, h, w = x_shape
     wc, c_out, kh, kw = w_shape
-    if wc != c_in:
-        raise ShapeError(
-            f"{op}: input of shape {x_shape} has {c_in} channels but weight of shape "
-            f"{w_shape} expects {wc} (weight is (in_channels, out_channels, kh, kw))"
-        )
     ho, wo = (h - 1) * sh - 2 * ph + kh + oph, (w - 1) * sw - 2 * pw + kw + opw
     if ho < 1 or wo < 1:
         raise ShapeError(

@@ -28,12 +28,14 @@ This works because a backward only uses what arrays and Tensors share: operators
 (``* + - / @ **``), methods (``sum reshape transpose astype``), NumPy-named functions from
 ``xp = namespace(grad)`` (NumPy or CuPy for arrays, minigan's own namespace for Tensors: the
 Array API idea), and other ops' ``apply``, which takes arrays as well as Tensors (on arrays it
-just computes).  ``save_for_backward`` accepts only the op's inputs and its output, so that a
-gradient of the gradient can flow back through every saved value; anything else a backward
-needs (a mask, a shape, a count) is a constant and is kept as a plain attribute.
+just computes).  ``save_for_backward`` takes only the op's inputs and its output, so that a
+gradient of the gradient can flow back through every saved value (under create_graph anything
+else raises); whatever else a backward needs (a mask, a shape, a count) is a constant, kept as a
+plain attribute.
 
-A version counter guards the saved values: each Tensor counts the in-place changes made to
-its array, and ``saved_tensors`` raises when a saved tensor changed after it was saved.
+A version counter guards the saved values: each Tensor counts the in-place changes made to its
+array; apply() notes the versions of the inputs and the output, and ``saved_tensors`` raises
+when a saved one changed since.
 """
 
 from __future__ import annotations
@@ -176,9 +178,6 @@ def unbroadcast(grad, shape):
     return grad.reshape(shape)
 
 
-_UNCHANGING = [0]  # the version counter of a saved None: never bumped
-
-
 def _is_plain(x) -> bool:
     """An array or a NumPy scalar (what a reduction of arrays returns), not a Tensor."""
     return isinstance(x, backend.PLAIN_TYPES)
@@ -192,9 +191,6 @@ class Function:
     needs_input_grad = None  # per input: will its gradient be needed? (None: nothing is recorded)
     retained = None  # a weak reference to the output, when retain_grad() asked to keep its gradient
     saved_arrays = ()  # what forward gave save_for_backward
-    # ... and for each saved array: which input it is (-1: the output), its tensor's version counter
-    # (a one-element list), and the version when it was saved
-    saved_from, saved_counters, saved_versions = (), (), []
 
     def forward(self, *arrays, **params):  # pragma: no cover - every op overrides it
         raise NotImplementedError
@@ -230,8 +226,9 @@ class Function:
         result = first._new(out, record)
         if record:
             fn.inputs = inputs
-            if fn.saved_arrays:
-                fn._remember(inputs, arrays, out, result)
+            if fn.saved_arrays:  # the versions now, to tell later whether a saved value was changed in place
+                fn.versions = [t._counter[0] for t in inputs]
+                fn.output, fn.output_counter, fn.output_version = out, result._counter, result._counter[0]
             result._ctx = fn
         return result
 
@@ -239,23 +236,6 @@ class Function:
     def save_for_backward(self, *arrays) -> None:
         """Keep these arrays (each an input or the output of forward; None is allowed) for backward."""
         self.saved_arrays = arrays
-
-    def _remember(self, inputs, arrays, out, result) -> None:
-        """Where each saved array comes from: an input (its index) or the output (-1), and its tensor's version."""
-        ids = [id(x) for x in arrays]
-        where = []
-        for a in self.saved_arrays:
-            if a is out:
-                where.append(-1)
-            elif a is None or id(a) in ids:
-                where.append(None if a is None else ids.index(id(a)))
-            else:
-                raise GraphError(f"{type(self).__name__}.forward: save_for_backward got an array that is neither "
-                                 "an input nor the output; keep constants as plain attributes")
-        self.saved_from = where
-        self.saved_counters = [_UNCHANGING if i is None else result._counter if i == -1 else inputs[i]._counter
-                               for i in where]
-        self.saved_versions = [c[0] for c in self.saved_counters]
 
     @property
     def saved_tensors(self) -> tuple:
@@ -265,31 +245,40 @@ class Function:
                 f"backward: trying to go through the graph a second time (at {type(self).__name__}), but its saved "
                 "values were freed by the first backward; call backward(retain_graph=True) the first time"
             )
-        if [c[0] for c in self.saved_counters] != self.saved_versions:
-            self._raise_modified()
+        if self.output_counter[0] != self.output_version or [t._counter[0] for t in self.inputs] != self.versions:
+            self._check_unchanged()
         if not _mode.grad_enabled:  # first order: plain arrays
             return self.saved_arrays
-        return tuple(self._saved_tensor(a, i) for a, i in zip(self.saved_arrays, self.saved_from))
+        return tuple(self._saved_tensor(a) for a in self.saved_arrays)
 
-    def _raise_modified(self):
-        for array, i, counter, version in zip(self.saved_arrays, self.saved_from, self.saved_counters,
-                                              self.saved_versions):
-            if counter[0] != version:
+    def _check_unchanged(self) -> None:
+        """Some input or the output was changed in place since forward: raise if it is one we saved."""
+        changed = [(i, t.data, t._counter[0], v) for i, (t, v) in enumerate(zip(self.inputs, self.versions))
+                   if t._counter[0] != v]
+        changed.append((-1, self.output, self.output_counter[0], self.output_version))
+        for i, array, version, saved_at in changed:
+            if version != saved_at and any(a is array for a in self.saved_arrays):
                 what = "its output" if i == -1 else f"its input {i}"
                 raise GraphError(
                     f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the gradient, "
-                    f"but it was then modified in place (version {counter[0]}, saved at version {version}); "
+                    f"but it was then modified in place (version {version}, saved at version {saved_at}); "
                     "use an out-of-place op (y = y + 1, not y += 1) or take the step after backward()"
                 )
 
-    def _saved_tensor(self, array, i):
-        if i is None:
+    def _saved_tensor(self, array):
+        """The Tensor a saved array belongs to: the input itself, or a handle on this node's output."""
+        if array is None:
             return None
-        if i >= 0:
-            return self.inputs[i]
-        out = self.inputs[0]._new(array, True)  # a handle on our output: its gradient flows into this node
-        out._ctx, out._counter = self, self.saved_counters[self.saved_from.index(-1)]  # shares our output's
-        return out
+        if array is self.output:
+            out = self.inputs[0]._new(array, True)  # its gradient flows into this node
+            out._ctx, out._counter = self, self.output_counter
+            return out
+        for t in self.inputs:
+            if t.data is array:
+                return t
+        raise GraphError(f"{type(self).__name__}.forward: save_for_backward got an array that is neither an input "
+                         "nor the output; a gradient of the gradient could not flow through it (keep constants as "
+                         "plain attributes)")
 
     def free(self) -> None:
         """Drop all that forward kept (inputs, saved values, masks, caches): memory is released after backward.

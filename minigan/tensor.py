@@ -403,12 +403,13 @@ class Tensor:
     def _in_place(self, op, fn, operand, update, **params):
         """``self = fn(self, operand)``, written into this tensor's own array; ``update(array, array)``
         does it without a graph (NumPy's in-place operators)."""
-        if is_grad_enabled() and self.requires_grad and self._ctx is None:
+        grad_mode = is_grad_enabled()
+        if grad_mode and self.requires_grad and self._ctx is None:
             raise GraphError(
                 f"{op}: a leaf tensor that requires grad (shape {self.shape}) cannot be changed in place while "
                 "gradients are recorded; do it under `with minigan.no_grad():` (as an optimizer does)"
             )
-        if backend.is_array(operand) and not is_grad_enabled() and backend.device_of(operand) == self.device:
+        if backend.is_array(operand) and not grad_mode and backend.device_of(operand) == self.device:
             operand = Tensor._make(operand)  # read at once and never saved: no need to copy it (optimizer steps)
         operands = () if operand is None else (self._operand(operand, op),)
         for o in operands:
@@ -418,7 +419,7 @@ class Tensor:
             if o.dtype.kind == "f" and self.dtype.kind != "f":
                 raise TypeError(f"{op}: the result is {o.dtype} but the tensor is {self.dtype}; "
                                 "an integer tensor cannot take floating-point values in place")
-        record = is_grad_enabled() and (self.requires_grad or any(o.requires_grad for o in operands))
+        record = grad_mode and (self.requires_grad or (operand is not None and operands[0].requires_grad))
         if record and self._base is not None:
             raise GraphError(f"{op}: cannot change a view of another tensor in place while gradients are recorded; "
                              "use the out-of-place op")

@@ -289,3 +289,18 @@ def test_grad_skips_the_shares_no_requested_input_needs():
         assert Linear.backward is spy
     finally:
         Linear.backward = original
+
+
+# ----------------------------------------------------------------------------- numerics at the edges
+def test_the_gradient_of_x_to_the_zero_at_zero_is_zero_as_in_pytorch():
+    x = minigan.tensor(np.array([0.0, 2.0]), requires_grad=True)
+    (x**0).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0])
+    b = minigan.tensor(np.array([0.0, 0.5]), requires_grad=True)
+    x.grad = None
+    (x**b).sum().backward()  # a tensor exponent, zero in one place
+    np.testing.assert_allclose(x.grad.numpy(), [0.0, 0.5 * 2.0**-0.5])
+    np.testing.assert_allclose(b.grad.numpy(), [0.0, 2.0**0.5 * np.log(2.0)])
+    (g,) = minigan.autograd.grad((x**0).sum(), x, create_graph=True)  # and its own gradient is finite
+    (h,) = minigan.autograd.grad(g.sum(), x, allow_unused=True)
+    assert h is None or np.isfinite(h.numpy()).all()

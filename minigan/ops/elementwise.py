@@ -74,13 +74,18 @@ class Pow(Function):
         self.save_for_backward(a, b, out if exponent_grad else None)  # out only for d/db, as in PyTorch
         if exponent_grad:
             self.positive = a > 0  # where log a is real
+        zero = (b == 0) & (a == 0)  # where d/da = 0 but b·a^(b−1) would give 0·∞ = NaN
+        self.zero_power_of_zero = zero if self.needs_input_grad and self.needs_input_grad[0] and zero.any() else None
         return out
 
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a
         a, b, out = self.saved_tensors
         ga, gb = self.needs_input_grad
         xp = namespace(grad)
-        da = unbroadcast(grad * b * a ** (b - 1), a.shape) if ga else None
+        da = None
+        if ga:  # at a = b = 0 the base is replaced by 1, so the term is 0·1 = 0 (PyTorch gives 0 too)
+            base = a if self.zero_power_of_zero is None else xp.where(self.zero_power_of_zero, 1, a)
+            da = unbroadcast(grad * b * base ** (b - 1), a.shape)
         db = None
         if gb:  # log a is only real for a > 0; a ≤ 0 contributes 0, as in PyTorch when out = 0
             safe_log = xp.log(xp.where(self.positive, a, 1))

@@ -36,4 +36,4 @@ def where(cond, a, b):
     like = a if not isinstance(a, (int, float)) else b
     a, b = (like._new(backend.get_array_module(like.data).asarray(v, dtype=like.dtype)) if isinstance(v, (int, float))
             else v for v in (a, b))
-    return E.Where.apply(a, b, cond=cond if backend.is_array(cond) else cond.data)
+    return E.Where.apply(a, b, cond=cond if isinstance(cond, backend.PLAIN_TYPES) else cond.data)

@@ -1,0 +1,89 @@
+"""WGAN-GP (Gulrajani et al. 2017): the penalty and its double backward equal PyTorch's; a step trains."""
+
+import numpy as np
+import pytest
+from conftest import HAVE_TORCH
+
+import minigan
+import minigan.functional as F
+from minigan import nn, optim
+from minigan.gans.wgan_gp import WGANGP, gradient_penalty
+
+
+def _critic(dtype="float64"):
+    minigan.manual_seed(0)
+    critic = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1))
+    for p in critic.parameters():
+        p.data = p.data.astype(dtype)
+    return critic
+
+
+def test_the_penalty_is_zero_for_a_critic_whose_gradient_has_norm_one():
+    w = minigan.tensor(np.array([[0.6, 0.8]]), requires_grad=True)  # D(x) = x·w, ‖∇D‖ = ‖w‖ = 1
+
+    def critic(x):
+        return F.linear(x, w)
+
+    real, fake = minigan.randn(8, 2, dtype="float64"), minigan.randn(8, 2, dtype="float64")
+    penalty = gradient_penalty(critic, real, fake)
+    assert abs(penalty.item()) < 1e-24
+    penalty.backward()  # at the minimum: the gradient into the critic is zero too
+    np.testing.assert_allclose(w.grad.numpy(), 0.0, atol=1e-12)
+
+
+@pytest.mark.skipif(not HAVE_TORCH, reason="needs torch as an oracle")
+def test_penalty_and_its_double_backward_equal_pytorch():
+    import torch
+
+    critic = _critic()
+    rng = np.random.default_rng(1)
+    real, fake, eps = rng.normal(size=(6, 2)), rng.normal(size=(6, 2)), rng.uniform(size=6)
+    penalty = gradient_penalty(critic, minigan.tensor(real), minigan.tensor(fake), 10.0, eps=minigan.tensor(eps))
+    penalty.backward()
+
+    tl = [torch.nn.Linear(2, 16), torch.nn.Linear(16, 16), torch.nn.Linear(16, 1)]
+    mine = [m for m in critic if isinstance(m, nn.Linear)]
+    for t, m in zip(tl, mine):
+        t.weight.data = torch.tensor(m.weight.numpy())
+        t.bias.data = torch.tensor(m.bias.numpy())
+    tcritic = torch.nn.Sequential(tl[0], torch.nn.LeakyReLU(0.2), tl[1], torch.nn.Tanh(), tl[2])
+    e = torch.tensor(eps).reshape(-1, 1)
+    x_hat = (e * torch.tensor(real) + (1 - e) * torch.tensor(fake)).requires_grad_(True)
+    (g,) = torch.autograd.grad(tcritic(x_hat).sum(), x_hat, create_graph=True)
+    tpenalty = 10.0 * ((g.norm(2, dim=1) - 1) ** 2).mean()
+    tpenalty.backward()
+    np.testing.assert_allclose(penalty.item(), tpenalty.item(), rtol=1e-12)
+    def grad_of(p, shape):  # no gradient reached it (the last bias does not move ∇x̂ D): zeros
+        return np.zeros(shape) if p.grad is None else p.grad.numpy()
+
+    for t, m in zip(tl, mine):
+        for mp, tp in ((m.weight, t.weight), (m.bias, t.bias)):
+            expected = np.zeros(tp.shape) if tp.grad is None else tp.grad.numpy()
+            np.testing.assert_allclose(grad_of(mp, tp.shape), expected, rtol=1e-9, atol=1e-14)
+
+
+def test_train_steps_report_finite_numbers_and_keep_the_critic_near_one_lipschitz():
+    minigan.manual_seed(0)
+    G = nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 2))
+    D = nn.Sequential(nn.Linear(2, 32), nn.LeakyReLU(0.2), nn.Linear(32, 1))
+    trainer = WGANGP(G, D, optim.Adam(G.parameters(), lr=1e-3, betas=(0.0, 0.9)),
+                     optim.Adam(D.parameters(), lr=1e-3, betas=(0.0, 0.9)), latent_dim=2, batch_size=64)
+
+    def ring(m):
+        angle = 2 * np.pi * np.random.default_rng(trainer.step).integers(0, 8, m) / 8
+        return minigan.tensor(2 * np.stack([np.cos(angle), np.sin(angle)], 1).astype("float32"))
+
+    out = [trainer.train_step(ring) for _ in range(60)]
+    assert all(np.isfinite(list(o.values())).all() for o in out)
+    assert set(out[0]) == {"loss_c", "loss_g", "wasserstein", "penalty"}
+    assert np.mean([o["penalty"] for o in out[-10:]]) < 1.0  # the penalty holds ‖∇D‖ near 1
+    assert np.mean([o["wasserstein"] for o in out[-10:]]) > 0  # the critic tells real from fake
+
+
+def test_bad_arguments_are_refused():
+    G, D = nn.Linear(2, 2), nn.Linear(2, 1)
+    opts = optim.Adam(G.parameters()), optim.Adam(D.parameters())
+    with pytest.raises(ValueError, match="lam must be a finite number >= 0"):
+        WGANGP(G, D, *opts, latent_dim=2, lam=-1.0)
+    with pytest.raises(ValueError, match="n_critic"):
+        WGANGP(G, D, *opts, latent_dim=2, n_critic=0)

@@ -42,7 +42,7 @@ def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, 
     trainer_cls = {"gan": GAN, "wgan": WGAN}[algorithm]
     real_step = trainer_cls.train_step
 
-    def interrupted(self, sample_real):  # Ctrl-C during step 13: the last checkpoint is step 10
+    def interrupted(self, sample_real):  # stopped at once in step 13 (a second Ctrl-C): the checkpoint stays at 10
         if self.step == 12:
             raise KeyboardInterrupt
         return real_step(self, sample_real)

@@ -139,3 +139,37 @@ def test_training_killed_repeatedly_resumes_to_the_uninterrupted_result(tmp_path
         for k, v in ca["trainer"][net].items():
             np.testing.assert_array_equal(v, cb["trainer"][net][k])
     assert _temporaries(out, "checkpoint.npz") == []  # orphans of killed saves were cleaned up
+
+
+def test_sigterm_saves_the_step_in_progress_and_its_resume_command_finishes_the_run(tmp_path):
+    """SIGTERM mid-run: exit 143, a checkpoint at the step in progress (not a periodic one), one line
+    with the resume command; that command finishes the run with the uninterrupted run's numbers."""
+    import json
+    import shlex
+
+    args = ["train", "gan", "--data", "ring:4", "--steps", "600", "--seed", "2", "--batch-size", "16",
+            "--checkpoint-every", "1000", "--eval-every", "300", "--no-progress"]
+    full, out = tmp_path / "full", tmp_path / "term"
+    subprocess.run([sys.executable, "-m", "minigan", *args, "--out", str(full)], check=True, capture_output=True,
+                   timeout=300)
+    proc = subprocess.Popen([sys.executable, "-m", "minigan", *args, "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (out / ".minigan.lock").exists() and time.monotonic() < deadline:  # training has started
+        time.sleep(0.01)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 143, err
+    step = load(out / "checkpoint.npz")["step"]
+    assert 0 < step < 600 and err.count("\n") == 1 and f"stopped at step {step} of 600" in err
+    resume = shlex.split(err.split("resume with: ")[1])
+    assert resume[:3] == ["python", "-m", "minigan"]
+    r = subprocess.run([sys.executable, *resume[1:]], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    a, b = (json.loads((d / "metrics.json").read_text()) for d in (full, out))
+    assert a["losses"] == b["losses"] and len(b["evals"]) == 2
+    ca, cb = load(full / "checkpoint.npz"), load(out / "checkpoint.npz")
+    for net in ("generator", "discriminator"):
+        for k, v in ca["trainer"][net].items():
+            np.testing.assert_array_equal(v, cb["trainer"][net][k])

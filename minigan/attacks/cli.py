@@ -44,6 +44,8 @@ PAPER = {"source": "Goodfellow, Shlens & Szegedy 2015, Explaining and Harnessing
 # from 92% to about 19% (18.7-19.5%) with the error rising with ε. Every example at ε_train alone reaches 12-17% but
 # is then MORE wrong at ε = 0.1 than at 0.25, and x' crafted on the undefended model fool it more than
 # its own x' do: gradient masking. Every example at a random ε: monotone but 22-28% at ε = 0.25.
+# The largest label + 1 a data set may have: the classifier's last layer has one output per class.
+MAX_CLASSES = 1_000
 ADV_RECIPE = dict(epochs=40, batch_size=64, lr=2e-3, alpha=0.5, eps_factor=1.2, random_eps=0.5, lr_decay=True)
 
 
@@ -230,18 +232,30 @@ def run(args) -> int:
         raise ValueError(f"fgsm: --alpha must be in [0, 1], got {args.alpha}")
     if not 0.0 <= args.random_eps <= 1.0:
         raise ValueError(f"fgsm: --random-eps must be a fraction in [0, 1], got {args.random_eps}")
+    if not args.out.strip():
+        raise ValueError("fgsm: --out is empty; give a folder")
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise ValueError(f"fgsm: --out {args.out!r} is a file, expected a folder (new or existing)")
     if args.backend:
         backend.use_backend(args.backend)
-    t0 = time.perf_counter()
-    x_train, y_train, x_test, y_test = load_data(args.data)
+    from minigan.__main__ import hold_folder  # here, not at the top: __main__ imports this module
+
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    with hold_folder(out, "fgsm"):  # one run at a time writes into out
+        return _run(args, out, eps_list, adv_eps)
+
+
+def _run(args, out: Path, eps_list, adv_eps) -> int:
+    t0 = time.perf_counter()
+    x_train, y_train, x_test, y_test = load_data(args.data)
     if args.limit:
         x_train, y_train, x_test, y_test = x_train[:args.limit], y_train[:args.limit], x_test[:args.limit], \
             y_test[:args.limit]
     num_classes = int(max(y_train.max(), y_test.max())) + 1
+    if num_classes > MAX_CLASSES:
+        raise ValueError(f"fgsm: --data {args.data!r} has labels up to {num_classes - 1}; at most {MAX_CLASSES} "
+                         "classes are supported")
 
     model = clean_classifier(args, args.data, x_train, y_train, num_classes)
     clean = evaluate_attack(model, x_test, y_test, 0.0)

@@ -7,22 +7,39 @@ Writes into DIR:
   checkpoint.npz  trainer state (both networks and optimizers), step, random-generator state and
                   history, saved atomically every --checkpoint-every steps; ``--resume`` continues
                   from it and reproduces the uninterrupted run exactly (same seed, same backend).
+  .minigan.lock   held while a run writes into DIR: a second run on DIR stops at once (exit 2),
+                  naming the process that holds it
 
 Training stops at the first NaN/inf loss with a clear message; the last good checkpoint stays.
+SIGINT (Ctrl-C), SIGTERM or SIGHUP end the run after the step in progress: it saves a checkpoint at
+that step, prints the command that resumes it, and exits with 128 + the signal's number (130, 143,
+129). A second Ctrl-C stops at once (the last periodic checkpoint stays).
+
+The learning-rate schedule (recipes with lr_decay: linear from lr to lr/100) is laid over the
+--steps of the run that started the checkpoint, and ``--resume`` keeps it. So ``--resume`` with the
+same --steps reproduces the uninterrupted run, and ``--resume --steps N`` beyond it continues a
+finished run at its final learning rate (lr/100): the same numbers as the first run followed by that
+extension, not a fresh run of N steps. Recipes without a schedule (wgan) extended to N steps give
+the same losses and weights as a fresh run of N steps.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import shlex
+import signal
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
 from minigan import backend
 from minigan.backend import np
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, OPTIMIZERS, build_experiment
-from minigan.serialization import load, save
+from minigan.serialization import atomic_write, load, save
 
 LOSS_NAMES = ("non-saturating", "minimax")
 # A resumed run must use the same settings as the run that wrote the checkpoint (steps may grow).
@@ -38,7 +55,10 @@ def add_parser(subparsers):
                     "(Mirza & Osindero 2014) and write metrics.json, samples.png, losses.png and a checkpoint.")
     p.add_argument("algorithm", choices=ALGORITHMS)
     p.add_argument("--data", default="ring", help=f"{DATA_HELP} (default: ring)")
-    p.add_argument("--steps", type=int, default=None, help="generator updates (default: the recipe's)")
+    p.add_argument("--steps", type=int, default=None,
+                   help="generator updates (default: the recipe's). With --resume: at least the checkpoint's "
+                        "step; the learning-rate decay stays laid over the first run's --steps, so steps "
+                        "beyond it run at the final rate lr/100")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="output folder (default: runs/ALGORITHM-DATA-sSEED)")
     p.add_argument("--backend", default=None, help="numpy (default) or cupy")
@@ -113,9 +133,19 @@ def _windowed(history: dict, points: int = 500) -> dict:
 
 
 def _write_json(path: Path, obj) -> None:
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(obj, indent=2, default=float))
-    tmp.replace(path)
+    with _naming(path, "metrics"), atomic_write(path, "w") as f:
+        f.write(json.dumps(obj, indent=2, default=float))
+
+
+@contextlib.contextmanager
+def _naming(path, what):
+    """``with _naming(path, "checkpoint"):`` an OSError (a full disk, ...) names the file it was writing."""
+    try:
+        yield
+    except OSError as e:
+        if str(path) in str(e):
+            raise
+        raise OSError(f"train: could not write the {what} {str(path)!r} ({e.strerror or e})") from e
 
 
 def _pictures(exp, out_dir: Path, losses: dict) -> list:
@@ -145,54 +175,157 @@ def _pictures(exp, out_dir: Path, losses: dict) -> list:
         return []
 
 
+def _out_dir(args) -> Path:
+    """--out, or runs/ALGORITHM-DATA-sSEED; never empty, never a file."""
+    if args.out is not None and not args.out.strip():
+        raise ValueError("train: --out is empty; give a folder (or leave --out out for runs/ALGORITHM-DATA-sSEED)")
+    out_dir = Path(args.out or f"runs/{args.algorithm}-{args.data.replace(':', '_').replace('/', '_')}-s{args.seed}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"train: --out {str(out_dir)!r} is a file, expected a folder (new or existing)")
+    return out_dir
+
+
+def _check_writable(out_dir: Path, ckpt_path: Path) -> None:
+    """Find an unwritable checkpoint location now, not at the first checkpoint many steps later."""
+    if ckpt_path.is_dir():
+        raise ValueError(f"train: the checkpoint location {str(ckpt_path)!r} is a folder, expected a file")
+    try:
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as e:
+        raise OSError(f"train: cannot write the checkpoint {str(ckpt_path)!r} ({e.strerror or e})") from None
+
+
+def _check_checkpoint(ckpt, path) -> None:
+    """Every entry --resume reads has the type train wrote; a crafted file gets a one-line error."""
+    def damaged(what):
+        return ValueError(f"train --resume: {str(path)!r} is a damaged checkpoint ({what})")
+
+    for key, low in (("step", 0), ("eval_every", 1), ("checkpoint_every", 1), ("schedule_steps", 1)):
+        value = ckpt.get(key, low)  # schedule_steps: absent from checkpoints of older versions
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise damaged(f"{key} is {value!r}, expected an integer >= {low}")
+    if not isinstance(ckpt["config"], dict) or not isinstance(ckpt["rng"], dict):
+        raise damaged("config and rng must be dicts")
+    if not isinstance(ckpt["trainer"], dict) or ckpt["trainer"].get("step") != ckpt["step"]:
+        raise damaged(f"the trainer's step is not the checkpoint's step {ckpt['step']}")
+    evals = ckpt["evals"]
+    if not isinstance(evals, list) or not all(isinstance(e, dict) and type(e.get("step")) is int for e in evals):
+        raise damaged("evals must be a list of dicts with an integer step")
+    history = ckpt["history"]
+    if not isinstance(history, dict) or "step" not in history:
+        raise damaged("history must be a dict with a 'step' series")
+    for name, series in history.items():
+        if not (isinstance(series, np.ndarray) and series.ndim == 1 and series.dtype.kind in "fiu"
+                and len(series) == ckpt["step"]):
+            raise damaged(f"the history series {name!r} is not {ckpt['step']} numbers")
+
+
+def _resume(exp, ckpt_path: Path, steps: int) -> dict:
+    """The run's state from its checkpoint (weights and random generators restored into ``exp``)."""
+    if not ckpt_path.is_file():
+        raise FileNotFoundError(f"train --resume: no checkpoint at {str(ckpt_path)!r}; run without --resume first")
+    ckpt = load(ckpt_path)
+    missing = [k for k in CHECKPOINT_KEYS if not isinstance(ckpt, dict) or k not in ckpt]
+    if missing:
+        raise ValueError(f"train --resume: {str(ckpt_path)!r} is a minigan checkpoint but not one written by "
+                         f"train (it has no {missing[0]!r} entry); expected the checkpoint.npz of a training run")
+    _check_checkpoint(ckpt, ckpt_path)
+    saved = {k: v for k, v in ckpt["config"].items() if k not in RESUME_KEYS_IGNORED}
+    now = {k: v for k, v in exp.config.items() if k not in RESUME_KEYS_IGNORED}
+    diff = sorted((k for k in set(saved) | set(now) if saved.get(k) != now.get(k)), key=str)
+    if diff:
+        k = diff[0]
+        raise ValueError(f"train --resume: the checkpoint {str(ckpt_path)!r} was written with {k}={saved.get(k)!r}, "
+                         f"this run has "
+                         f"{k}={now.get(k)!r}; resume with the same settings (or use another --out)")
+    if steps < ckpt["step"]:
+        raise ValueError(f"train --resume: the checkpoint {str(ckpt_path)!r} is at step {ckpt['step']}, beyond "
+                         f"--steps {steps}; give --steps {ckpt['step']} or more")
+    try:
+        exp.trainer.load_state_dict(ckpt["trainer"])
+        backend.set_rng_state(ckpt["rng"])
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as e:
+        raise ValueError(f"train --resume: {str(ckpt_path)!r} is a damaged checkpoint ({e})") from e
+    return {"start": ckpt["step"], "evals": list(ckpt["evals"]), "eval_every": ckpt["eval_every"],
+            "checkpoint_every": ckpt["checkpoint_every"], "schedule_steps": ckpt.get("schedule_steps", steps),
+            "history": {k: [float(x) for x in v] for k, v in ckpt["history"].items()}}
+
+
+class _StopOnSignal:
+    """``with _StopOnSignal() as stop:`` SIGINT, SIGTERM and SIGHUP set ``stop.signum`` instead of
+    killing the run mid-step, so the loop can finish the step and save it; a second signal stops at once."""
+
+    SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+    def __init__(self):
+        self.signum, self.previous = None, {}
+
+    def _handle(self, signum, frame):
+        if self.signum is not None:
+            raise KeyboardInterrupt  # asked twice: stop now, the last periodic checkpoint stays
+        self.signum = signum
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():  # Python allows handlers only there
+            self.previous = {s: signal.signal(s, self._handle) for s in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc):
+        for s, handler in self.previous.items():
+            signal.signal(s, handler)
+        return False
+
+
+def _resume_command(args, out_dir: Path, steps: int) -> str:
+    """The command line that continues this run from its checkpoint."""
+    words = ["python", "-m", "minigan", "train", args.algorithm, "--data", args.data, "--seed", str(args.seed),
+             "--steps", str(steps)]
+    for name in ("loss", "optimizer", "lr", "pack", "batch_size", "eval_every", "checkpoint_every", "backend"):
+        if getattr(args, name) is not None:
+            words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
+    return shlex.join(words + ["--out", str(out_dir), "--resume"])
+
+
 def run(args) -> int:
     for name in ("steps", "batch_size", "eval_every", "checkpoint_every", "pack"):
         _positive("--" + name.replace("_", "-"), getattr(args, name))
     if args.seed < 0:
         raise ValueError(f"train: --seed must be >= 0, got {args.seed}")
+    out_dir = _out_dir(args)
     if args.backend is not None:
         backend.use_backend(args.backend)
     overrides = {k: v for k, v in (("lr", args.lr), ("pack", args.pack)) if v is not None}
     exp = build_experiment(args.algorithm, args.data, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
                            batch_size=args.batch_size, **overrides)
-    out_dir = Path(args.out or f"runs/{args.algorithm}-{args.data.replace(':', '_').replace('/', '_')}-s{args.seed}")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(f"train: --out {str(out_dir)!r} is a file, expected a folder (new or existing)")
-    ckpt_path = out_dir / "checkpoint.npz"
-    steps = args.steps or exp.default_steps
-    eval_every, ckpt_every = args.eval_every, args.checkpoint_every
-    history, evals, start = {"step": []}, [], 0
+    from minigan.__main__ import hold_folder  # here, not at the top: __main__ imports this module
 
-    if args.resume:
-        if not ckpt_path.is_file():
-            raise FileNotFoundError(f"train --resume: no checkpoint at {str(ckpt_path)!r}; run without --resume first")
-        ckpt = load(ckpt_path)
-        missing = [k for k in CHECKPOINT_KEYS if not isinstance(ckpt, dict) or k not in ckpt]
-        if missing:
-            raise ValueError(f"train --resume: {str(ckpt_path)!r} is a minigan checkpoint but not one written by "
-                             f"train (it has no {missing[0]!r} entry); expected the checkpoint.npz of a training run")
-        saved = {k: v for k, v in ckpt["config"].items() if k not in RESUME_KEYS_IGNORED}
-        now = {k: v for k, v in exp.config.items() if k not in RESUME_KEYS_IGNORED}
-        diff = sorted(k for k in set(saved) | set(now) if saved.get(k) != now.get(k))
-        if diff:
-            k = diff[0]
-            raise ValueError(f"train --resume: the checkpoint was written with {k}={saved.get(k)!r}, this run has "
-                             f"{k}={now.get(k)!r}; resume with the same settings (or use another --out)")
-        exp.trainer.load_state_dict(ckpt["trainer"])
-        backend.set_rng_state(ckpt["rng"])
-        history = {k: [float(x) for x in backend.asnumpy(v)] for k, v in ckpt["history"].items()}
-        evals, start = list(ckpt["evals"]), int(ckpt["step"])
-        eval_every = eval_every or int(ckpt["eval_every"])
-        ckpt_every = ckpt_every or int(ckpt["checkpoint_every"])
-    eval_every = eval_every or max(1, steps // 10)
-    ckpt_every = ckpt_every or eval_every
     out_dir.mkdir(parents=True, exist_ok=True)
+    with hold_folder(out_dir, "train"):  # one run at a time writes into out_dir
+        return _train(args, exp, out_dir)
+
+
+def _train(args, exp, out_dir: Path) -> int:
+    ckpt_path = out_dir / "checkpoint.npz"
+    _check_writable(out_dir, ckpt_path)
+    steps = args.steps or exp.default_steps
+    state = {"start": 0, "evals": [], "history": {"step": []}, "eval_every": None, "checkpoint_every": None,
+             "schedule_steps": steps}
+    if args.resume:
+        state = _resume(exp, ckpt_path, steps)
+    history, evals, start, schedule_steps = state["history"], state["evals"], state["start"], state["schedule_steps"]
+    eval_every = args.eval_every or state["eval_every"] or max(1, steps // 10)
+    ckpt_every = args.checkpoint_every or state["checkpoint_every"] or eval_every
     config = dict(exp.config, steps=steps, eval_every=eval_every, checkpoint_every=ckpt_every)
+    if exp.config.get("lr_decay"):
+        config["lr_schedule_steps"] = schedule_steps
 
     def checkpoint(step):
-        save({"config": exp.config, "trainer": exp.trainer.state_dict(), "rng": backend.get_rng_state(),
-              "step": step, "eval_every": eval_every, "checkpoint_every": ckpt_every, "evals": evals,
-              "history": {k: np.asarray(v, dtype=np.float64) for k, v in history.items()}}, ckpt_path)
+        with _naming(ckpt_path, "checkpoint"):
+            save({"config": exp.config, "trainer": exp.trainer.state_dict(), "rng": backend.get_rng_state(),
+                  "step": step, "eval_every": eval_every, "checkpoint_every": ckpt_every, "evals": evals,
+                  "schedule_steps": schedule_steps,
+                  "history": {k: np.asarray(v, dtype=np.float64) for k, v in history.items()}}, ckpt_path)
 
     def write_metrics(final, status, seconds):
         _write_json(out_dir / "metrics.json", {
@@ -203,26 +336,34 @@ def run(args) -> int:
     t0 = time.perf_counter()
     last_good = start if args.resume else None
     try:
-        for step in range(start + 1, steps + 1):
-            # A diverging run overflows before its loss turns NaN: NumPy's warnings about that would
-            # bury the one-line message below, which names the step and the checkpoint kept.
-            with np.errstate(all="ignore"):
-                out = exp.train_step(steps)
-            if not _finite(out):
-                bad = ", ".join(f"{k}={v}" for k, v in out.items() if not math.isfinite(v))
-                write_metrics({}, f"diverged at step {step}", time.perf_counter() - t0)
-                kept = (f"the last good checkpoint (step {last_good}) is {str(ckpt_path)!r}" if last_good is not None
-                        else "no checkpoint was written yet")
-                raise RuntimeError(f"training diverged at step {step} ({bad}); {kept}; try a smaller --lr")
-            history["step"].append(step)
-            for k, v in out.items():
-                history.setdefault(k, []).append(v)
-            progress.update(step, out)
-            if step % eval_every == 0 or step == steps:
-                evals.append({"step": step, **exp.evaluate()})
-            if step % ckpt_every == 0 or step == steps:
-                checkpoint(step)
-                last_good = step
+        with _StopOnSignal() as stop:
+            for step in range(start + 1, steps + 1):
+                # A diverging run overflows before its loss turns NaN: NumPy's warnings about that would
+                # bury the one-line message below, which names the step and the checkpoint kept.
+                with np.errstate(all="ignore"):
+                    out = exp.train_step(schedule_steps)
+                if not _finite(out):
+                    bad = ", ".join(f"{k}={v}" for k, v in out.items() if not math.isfinite(v))
+                    write_metrics({}, f"diverged at step {step}", time.perf_counter() - t0)
+                    kept = (f"the last good checkpoint (step {last_good}) is {str(ckpt_path)!r}"
+                            if last_good is not None else "no checkpoint was written yet")
+                    raise RuntimeError(f"training diverged at step {step} ({bad}); {kept}; try a smaller --lr")
+                history["step"].append(step)
+                for k, v in out.items():
+                    history.setdefault(k, []).append(v)
+                progress.update(step, out)
+                if step % eval_every == 0 or step == steps:
+                    evals.append({"step": step, **exp.evaluate()})
+                if step % ckpt_every == 0 or step == steps or stop.signum:
+                    checkpoint(step)
+                    last_good = step
+                if stop.signum:
+                    name = signal.Signals(stop.signum).name
+                    write_metrics({}, f"stopped by {name} at step {step}", time.perf_counter() - t0)
+                    progress.close()
+                    print(f"minigan: {name}: stopped at step {step} of {steps}; kept {str(ckpt_path)!r} (step {step}); "
+                          f"resume with: {_resume_command(args, out_dir, steps)}", file=sys.stderr, flush=True)
+                    return 128 + stop.signum
     finally:
         progress.close()
     seconds = time.perf_counter() - t0
@@ -234,5 +375,6 @@ def run(args) -> int:
     shown = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in final.items()
              if k not in ("mode_counts", "eval_seconds", "step")}
     print(f"{args.algorithm} on {args.data}: {exp.trainer.step} steps in {seconds:.1f} s; {shown}")
-    print(f"wrote {', '.join(['metrics.json', *written, 'checkpoint.npz'])} in {out_dir}")
+    kept = ["checkpoint.npz"] if start < steps else []  # a finished run resumed at its own step trains nothing
+    print(f"wrote {', '.join(['metrics.json', *written, *kept])} in {out_dir}")
     return 0

@@ -77,6 +77,12 @@ DEFAULTS = {
 }
 DEFAULT_LOSS = "non-saturating"
 
+# Bounds checked before anything is allocated, so a typo is a one-line error instead of an
+# out-of-memory crash: one batch of 65,536 images of 28x28 already takes ~3 GB of activations.
+MAX_BATCH_SIZE = 65_536
+MAX_MODES = 10_000    # modes of a 2-D mixture: ring:K with K <= 10,000, grid:K with K*K <= 10,000
+MAX_CLASSES = 1_000   # classes of a labelled image set (the largest label + 1)
+
 
 def parse_data(data: str):
     """("mixture", Mixture2D) or ("images", (spec, loader)) for a --data string; clear error otherwise."""
@@ -86,6 +92,7 @@ def parse_data(data: str):
         raise ValueError(f"unknown data {data!r}: expected {DATA_HELP}")
     name = data.strip().lower().partition(":")[0]
     if name in ("ring", "grid"):
+        _check_modes(data, name)
         try:
             return "mixture", toy2d.parse_dataset(data)
         except ValueError:
@@ -98,6 +105,26 @@ def parse_data(data: str):
             raise ValueError(f"unknown data {data!r}: idx needs a folder, as in idx:/data/mnist")
         return "images", data.strip()
     raise ValueError(f"unknown data {data!r}: expected {DATA_HELP}")
+
+
+def _check_modes(data: str, name: str) -> None:
+    """ring:K and grid:K within MAX_MODES modes (a mixture stores every mode's centre)."""
+    arg = data.strip().partition(":")[2]
+    if arg.isdigit():
+        modes = int(arg) if name == "ring" else int(arg) ** 2
+        if modes > MAX_MODES:
+            raise ValueError(f"data {data!r} has {modes} modes; at most {MAX_MODES} are supported")
+
+
+def _check_sizes(cfg: dict) -> None:
+    """The batch size and PacGAN packing within bounds, before any network or batch is built."""
+    m, pack = cfg["batch_size"], cfg.get("pack", 1)
+    if not 1 <= m <= MAX_BATCH_SIZE:
+        raise ValueError(f"batch size {m} is out of range: expected 1 to {MAX_BATCH_SIZE}")
+    if not 1 <= pack <= m:
+        raise ValueError(f"pack={pack} is out of range: expected 1 to the batch size ({m})")
+    if m % pack:
+        raise ValueError(f"build_experiment: batch size {m} is not a multiple of pack={pack}")
 
 
 def load_images(spec: str):
@@ -239,6 +266,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
         cfg["loss"] = loss
     cfg.update(algorithm=algorithm, data=data, seed=int(seed), backend=backend.backend_name())
 
+    _check_sizes(cfg)
     backend.manual_seed(int(seed))  # every initial weight, batch and noise sample follows from the seed
     xp = backend.active_module()
     conditional = algorithm == "cgan"
@@ -256,6 +284,9 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     else:
         images, labels = load_images(source)
         image_shape, num_classes = tuple(images.shape[1:]), int(labels.max()) + 1 if conditional else 0
+        if num_classes > MAX_CLASSES:
+            raise ValueError(f"data {data!r} has labels up to {num_classes - 1}; at most {MAX_CLASSES} classes "
+                             "are supported")
         if cfg["arch"] == "conv":
             G = DCGANGenerator(cfg["latent_dim"], image_shape, cfg["channels"], num_classes)
             D = DCGANDiscriminator(image_shape, cfg["channels"], num_classes, cfg.get("dropout_input", 0.0))
@@ -268,8 +299,6 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
         if cfg.get("pack", 1) > 1:
             raise ValueError("build_experiment: pack applies to 2-D mixtures only")
         sample_real = _sampler_images(images, labels, xp, conditional)
-    if cfg["batch_size"] % cfg.get("pack", 1):
-        raise ValueError(f"build_experiment: batch size {cfg['batch_size']} is not a multiple of pack={cfg['pack']}")
 
     betas = tuple(cfg.get("betas", (0.5, 0.999)))
     opt_g = make_optimizer(cfg["optimizer"], G.parameters(), cfg["lr"], betas)

@@ -213,7 +213,8 @@ class Module:
         """Copy values into the parameters and buffers in place (they stay on their device).
 
         Raises ValueError naming the first key that is missing, unexpected (when ``strict``),
-        or of another shape (always).
+        of another shape, or whose values do not fit (a float weight given integers, complex
+        numbers, NaN or inf: a damaged or crafted checkpoint must not load as a working model).
         """
         if not isinstance(state_dict, dict):
             raise TypeError(f"load_state_dict: expected a dict of name -> array (from state_dict()), "
@@ -241,6 +242,7 @@ class Module:
                     f"load_state_dict: {name!r} has shape {tuple(value.shape)} in the state dict, "
                     f"but the module's has shape {tuple(t.shape)}"
                 )
+            _check_values(name, value, t.dtype)
             arrays[name] = value
         with no_grad():  # copy_ bumps each tensor's version: a graph that saved the old weights will refuse
             for name, value in arrays.items():
@@ -271,6 +273,18 @@ class Module:
             return f"{type(self).__name__}({self.extra_repr()})"
         head = f"{type(self).__name__}({self.extra_repr()}"
         return head + "\n" + "\n".join(lines) + "\n)"
+
+
+def _check_values(name, value, dtype) -> None:
+    """A float weight takes finite floats only; an integer buffer takes integers (ValueError naming the key)."""
+    kind, want = value.dtype.kind, backend.np.dtype(dtype).kind
+    family = {"f": "f", "i": "iu", "u": "iu", "b": "b"}.get(want, want)
+    if kind not in family:
+        raise ValueError(f"load_state_dict: {name!r} holds {value.dtype} values in the state dict, "
+                         f"but the module's is {backend.np.dtype(dtype)}")
+    if kind == "f" and not bool(backend.get_array_module(value).isfinite(value).all()):
+        raise ValueError(f"load_state_dict: {name!r} holds NaN or inf values in the state dict; "
+                         "a model's weights must be finite")
 
 
 class ModuleList(Module):

@@ -32,14 +32,14 @@ def test_writes_metrics_pictures_and_checkpoint(tmp_path):
     assert ckpt["step"] == 20 and ckpt["trainer"]["step"] == 20
 
 
-@pytest.mark.parametrize("algorithm,data", [("gan", "ring:4"), ("wgan", "grid:3")])
+@pytest.mark.parametrize("algorithm,data", [("gan", "ring:4"), ("wgan", "grid:3"), ("wgan-gp", "ring:4")])
 def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, algorithm, data):
-    from minigan.gans import GAN, WGAN
+    from minigan.gans import GAN, WGAN, WGANGP
 
     args = [algorithm, "--data", data, "--batch-size", "16", "--checkpoint-every", "5"]
     rc, full = train(tmp_path, *args, name="full")
     assert rc == 0
-    trainer_cls = {"gan": GAN, "wgan": WGAN}[algorithm]
+    trainer_cls = {"gan": GAN, "wgan": WGAN, "wgan-gp": WGANGP}[algorithm]
     real_step = trainer_cls.train_step
 
     def interrupted(self, sample_real):  # stopped at once in step 13 (a second Ctrl-C): the checkpoint stays at 10

@@ -87,3 +87,15 @@ def test_bad_arguments_are_refused():
         WGANGP(G, D, *opts, latent_dim=2, lam=-1.0)
     with pytest.raises(ValueError, match="n_critic"):
         WGANGP(G, D, *opts, latent_dim=2, n_critic=0)
+
+
+@pytest.mark.parametrize("data", ["ring:4", "grid:3", "digits"])
+def test_runs_on_every_kind_of_data_from_the_recipes(data):
+    from minigan.gans.recipes import build_experiment
+
+    exp = build_experiment("wgan-gp", data, seed=0, batch_size=16)
+    out = [exp.train_step(2) for _ in range(2)]
+    assert all(np.isfinite(list(o.values())).all() for o in out)
+    assert exp.trainer.name == "wgan-gp" and exp.config["lam"] == 10.0 and exp.config["n_critic"] == 5
+    with pytest.raises(ValueError, match="--loss applies to gan and cgan; wgan-gp"):
+        build_experiment("wgan-gp", data, loss="minimax")

@@ -11,5 +11,6 @@ defaults; ``python -m minigan train ...`` (``minigan.gans.cli``) runs one from t
 from minigan.gans.cgan import CGAN
 from minigan.gans.gan import GAN
 from minigan.gans.wgan import WGAN
+from minigan.gans.wgan_gp import WGANGP
 
-__all__ = ["GAN", "WGAN", "CGAN"]
+__all__ = ["GAN", "WGAN", "WGANGP", "CGAN"]

@@ -1,4 +1,4 @@
-"""``python -m minigan train {gan,wgan,cgan} --data ... --steps N --seed S --out DIR``.
+"""``python -m minigan train {gan,wgan,wgan-gp,cgan} --data ... --steps N --seed S --out DIR``.
 
 Writes into DIR:
   metrics.json    the configuration, the final metrics, the metrics at every evaluation and the losses

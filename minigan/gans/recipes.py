@@ -44,9 +44,10 @@ from minigan.gans.models import (
     PackedDiscriminator,
 )
 from minigan.gans.wgan import WGAN
+from minigan.gans.wgan_gp import WGANGP
 from minigan.tensor import from_numpy
 
-ALGORITHMS = ("gan", "wgan", "cgan")
+ALGORITHMS = ("gan", "wgan", "wgan-gp", "cgan")
 OPTIMIZERS = ("adam", "optimistic-adam", "rmsprop", "sgd")
 DATA_HELP = '"ring", "grid", "ring:K", "grid:K", "digits" or "idx:PATH"'
 
@@ -67,12 +68,22 @@ DEFAULTS = {
                              latent_dim=2, hidden=(128, 128, 128), k=1, pack=1, dropout_input=0.0, lr_decay=True),
     ("wgan", "mixture"): dict(optimizer="rmsprop", lr=5e-5, batch_size=64, steps=10_000, latent_dim=16,
                               hidden=(128, 128, 128), n_critic=5, clip=0.01),
+    # WGAN-GP on 2-D data: the paper's λ = 10, n_critic = 5, Adam β = (0, 0.9), with the 2-D GAN's latent, width
+    # and decayed lr (measured on the ring, seed 0, batch 256: 3,000 steps give 8/8 modes, 72% high quality,
+    # reverse KL 0.010 in 2.5 minutes).
+    ("wgan-gp", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.0, 0.9), batch_size=256, steps=10_000,
+                                 latent_dim=2, hidden=(128, 128, 128), n_critic=5, lam=10.0, lr_decay=True),
     ("cgan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=10_000,
                               latent_dim=16, hidden=(128, 128, 128), k=1, dropout_input=0.0),
     ("gan", "images"): dict(IMAGES_GAN, pack=1),  # the digits cGAN's settings, without the label
     ("wgan", "images"): dict(optimizer="rmsprop", lr=5e-5, batch_size=64, steps=5_000, latent_dim=32,
                              hidden=(256, 256), n_critic=5, clip=0.01, arch="mlp", channels=32,
                              lr_decay=False),
+    # WGAN-GP on images: the paper's defaults (α = 1e-4, β = (0, 0.9), λ = 10, n_critic = 5) with the digits'
+    # DCGAN-style convnets, whose critic has no batch norm (the penalty is per example).
+    ("wgan-gp", "images"): dict(optimizer="adam", lr=1e-4, betas=(0.0, 0.9), batch_size=64, steps=5_000,
+                                latent_dim=32, hidden=(256, 256), n_critic=5, lam=10.0, arch="conv", channels=32,
+                                lr_decay=False),
     ("cgan", "images"): dict(IMAGES_GAN),
 }
 DEFAULT_LOSS = "non-saturating"
@@ -256,9 +267,9 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
         cfg["optimizer"] = optimizer
     if batch_size is not None:
         cfg["batch_size"] = batch_size
-    if algorithm == "wgan":
+    if algorithm in ("wgan", "wgan-gp"):
         if loss is not None:
-            raise ValueError("--loss applies to gan and cgan; wgan's losses are fixed by its algorithm")
+            raise ValueError(f"--loss applies to gan and cgan; {algorithm}'s losses are fixed by its algorithm")
     else:
         loss = DEFAULT_LOSS if loss is None else loss
         if loss not in LOSSES:
@@ -309,6 +320,9 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     elif algorithm == "wgan":
         trainer = WGAN(G, D, opt_g, opt_d, cfg["latent_dim"], n_critic=cfg["n_critic"], clip=cfg["clip"],
                        batch_size=m)
+    elif algorithm == "wgan-gp":
+        trainer = WGANGP(G, D, opt_g, opt_d, cfg["latent_dim"], n_critic=cfg["n_critic"], lam=cfg["lam"],
+                         batch_size=m)
     else:
         trainer = CGAN(G, D, opt_g, opt_d, cfg["latent_dim"], num_classes, k=cfg["k"], loss=cfg["loss"],
                        batch_size=m)

@@ -8,9 +8,10 @@ demos/README.md).
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
+
+from minigan.serialization import atomic_write
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -42,7 +43,8 @@ def save(fig, out, filename: str, dpi: int = 110):
     if out is not None:
         path = Path(out) / filename
         path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=dpi, bbox_inches="tight")
+        with atomic_write(path) as f:  # a half-written PNG never replaces a good one
+            fig.savefig(f, format="png", dpi=dpi, bbox_inches="tight")
     plt().close(fig)
     return path
 
@@ -60,9 +62,11 @@ def publish(path, name: str) -> Path | None:
             im = im.convert("RGB")
             if im.width > 1400:
                 im = im.resize((1400, round(im.height * 1400 / im.width)), Image.LANCZOS)
-            im.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
+            with atomic_write(target) as f:
+                im.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(f, format="PNG", optimize=True)
     except ImportError:
-        shutil.copyfile(path, target)
+        with atomic_write(target) as f:
+            f.write(Path(path).read_bytes())
     return target
 
 

@@ -13,10 +13,16 @@ with ``allow_pickle=False``, so loading a checkpoint never runs code):
   * the entry ``__minigan__`` holds a small JSON document: a marker, a format version, and the
     *tree* (dicts, lists, numbers, strings) with each array replaced by the name of its entry.
 
-The write is atomic: the file is written to a temporary file in the same folder, flushed and
-``fsync``-ed to disk, then renamed over ``path`` with ``os.replace`` (atomic on POSIX and
-Windows). An interrupted save (Ctrl-C, a full disk, a crash) leaves the previous checkpoint intact;
-the temporary file of a process killed mid-save is removed by the next save to the same path.
+The write is atomic (``atomic_write``): the file is written to a temporary file in the same
+folder, flushed and ``fsync``-ed to disk, then renamed over ``path`` with ``os.replace`` (atomic on
+POSIX and Windows). An interrupted save (Ctrl-C, a full disk, a crash) leaves the previous
+checkpoint intact; the temporary file of a process killed mid-save is removed by the next save to
+the same path.
+
+Loading trusts nothing in the file: anything that is not exactly what ``save`` writes (a stored,
+uncompressed entry per array, each named once in the tree; numeric or boolean arrays; a tree of at
+most ``MAX_DEPTH`` levels) raises a ValueError naming the file, and memory stays bounded by the
+file's size.
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
+import tokenize
 import zipfile
 from contextlib import contextmanager
 
@@ -36,11 +44,14 @@ MARKER = "minigan-checkpoint"
 FORMAT_VERSION = 1
 META_KEY = "__minigan__"
 SEP = "/"
+MAX_DEPTH = 100  # a state_dict is 3 or 4 deep
 
 
 # ----------------------------------------------------------------------------- flatten / unflatten
 def _encode(obj, path, arrays):
     """The JSON tree for ``obj``; arrays go into ``arrays`` under a name built from ``path``."""
+    if len(path) > MAX_DEPTH:  # load refuses deeper trees (a guard against crafted files)
+        raise ValueError(f"save: the state is nested more than {MAX_DEPTH} deep at {SEP.join(path[:3])!r}...")
     if isinstance(obj, Tensor):
         obj = obj.data
     if backend.is_array(obj):
@@ -77,25 +88,35 @@ def _encode(obj, path, arrays):
                     "arrays, Tensors, numbers, strings, None, or dicts/lists/tuples of them")
 
 
-def _decode(node, arrays, where):
+def _decode(node, fetch, depth=0):
+    """The object for the JSON ``node``; ``fetch(name)`` reads the array entry ``name``."""
+    if depth > MAX_DEPTH:  # deeper than save writes: refuse before Python's own recursion limit
+        raise ValueError(f"the tree is nested more than {MAX_DEPTH} deep")
     if node is None or isinstance(node, (bool, int, float, str)):
         return node
     if not isinstance(node, dict) or len(node) != 1:
         raise ValueError(f"unexpected node {node!r:.60}")
     (kind, body), = node.items()
     if kind == "array":
-        if body not in arrays:
-            raise ValueError(f"the array entry {body!r} is missing")
-        return arrays[body]
+        return fetch(body)
     if kind == "float":
+        if body not in ("nan", "inf", "-inf"):  # save writes only the non-finite floats this way
+            raise ValueError(f"unexpected float {body!r:.60}")
         return float(body)
     if kind == "dict":
-        return {key: _decode(value, arrays, where) for key, value in body}
+        return {_key(key): _decode(value, fetch, depth + 1) for key, value in body}
     if kind == "list":
-        return [_decode(v, arrays, where) for v in body]
+        return [_decode(v, fetch, depth + 1) for v in body]
     if kind == "tuple":
-        return tuple(_decode(v, arrays, where) for v in body)
-    raise ValueError(f"unknown node kind {kind!r}")
+        return tuple(_decode(v, fetch, depth + 1) for v in body)
+    raise ValueError(f"unknown node kind {kind!r:.60}")
+
+
+def _key(key):
+    """A dict key as save writes it: a string or an int (a bool or anything else is damage)."""
+    if isinstance(key, bool) or not isinstance(key, (str, int)):
+        raise ValueError(f"unexpected dict key {key!r:.60}")
+    return key
 
 
 # ----------------------------------------------------------------------------- save / load
@@ -133,31 +154,87 @@ def _remove_orphans(folder: str, name: str) -> None:
             pass
 
 
+def _umask() -> int:
+    """The process umask, read without changing it (Linux shows it in /proc; elsewhere set and restore)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # a brief set-and-restore: the only portable way to read it
+    os.umask(mask)
+    return mask
+
+
+def _final_mode(path: str) -> int:
+    """The permission bits ``open(path, "w")`` would leave: the old file's, or 0666 minus the umask."""
+    try:
+        return os.stat(path).st_mode & 0o777  # overwriting keeps an existing file's mode (not setuid bits)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _naming(e: OSError, path: str, tmp_prefix: str) -> OSError:
+    """``e`` again, but naming ``path`` (a full disk's error names no file, mkstemp's the temporary one)."""
+    if e.errno is None or not (e.filename is None or str(e.filename).startswith(tmp_prefix)):
+        return e  # not about this file (or a message of its own): keep it as it is
+    return OSError(e.errno, e.strerror, path)  # prints as "[Errno 28] No space left on device: 'PATH'"
+
+
 @contextmanager
 def atomic_write(path, mode: str = "wb"):
     """``with atomic_write(path) as f:`` writes to a temporary file beside ``path`` and, only if the
     block succeeds, flushes it to disk and renames it over ``path``.
 
     A reader (or a crash) sees the old file or the new one, never half of one: no file a user had
-    is lost. The temporary name carries the process id (``.NAME.PID.XXXX.tmp``) so that a later
-    save can remove what a killed writer left behind (``_remove_orphans``).
+    is lost. Every file the package writes goes through here. The details:
+
+      * the temporary name is new and unique (``tempfile.mkstemp`` creates it with O_CREAT|O_EXCL,
+        which fails rather than follow a symlink planted at that name); it carries the process id
+        (``.NAME.PID.XXXX.tmp``) so that a later save can remove what a killed writer left behind;
+      * the new file gets the mode ``open(path, "w")`` would give: an existing file's mode, or
+        0666 minus the umask for a new one (not mkstemp's private 0600);
+      * when ``path`` is a symlink, the link is kept and its target is replaced, as ``open`` writes
+        through a link (the temporary file is made beside the target, so the rename stays atomic);
+      * an OSError (a full disk, a read-only folder) names ``path``.
     """
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.{os.getpid()}.", suffix=".tmp", dir=folder)
+    path = os.path.realpath(os.fspath(path))  # write through a symlink, as open() does
+    folder = os.path.dirname(path)
+    _remove_orphans(folder, os.path.basename(path))
+    mode_bits = _final_mode(path)
+    prefix = f".{os.path.basename(path)}.{os.getpid()}."
+    tmp = None
     try:
-        with os.fdopen(fd, mode) as f:
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+        encoding = None if "b" in mode else "utf-8"  # text files are UTF-8 whatever the locale
+        with os.fdopen(fd, mode, encoding=encoding) as f:
+            # mkstemp makes 0600; give what a plain open() would give (by descriptor: no name lookup)
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode_bits)
+            else:
+                os.chmod(tmp, mode_bits)
             yield f
             f.flush()
             os.fsync(f.fileno())  # the bytes are on disk before the rename makes them visible
         os.replace(tmp, path)  # atomic: readers see the old file or the new one, never half
-    except BaseException:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
+    except BaseException as e:
+        if tmp is not None:
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass
+        named = _naming(e, path, os.path.join(folder, prefix)) if isinstance(e, OSError) else e
+        if named is not e:
+            raise named from e
         raise
-    try:  # make the rename itself durable (POSIX; not possible on Windows)
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: str) -> None:
+    """Make a rename in ``folder`` durable (POSIX; not possible on Windows)."""
+    try:
         dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
@@ -184,7 +261,6 @@ def save(state, path) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"save: the folder {folder!r} of {path!r} does not exist")
-    _remove_orphans(folder, os.path.basename(path))
     with atomic_write(path) as f:
         np.savez(f, **arrays)
 
@@ -192,38 +268,119 @@ def load(path):
     """Read a checkpoint written by ``save``; arrays come back as host NumPy arrays.
 
     Raises FileNotFoundError when ``path`` does not exist, and ValueError naming the file when it
-    is not a minigan checkpoint (another kind of file, a plain ``.npz``, or a truncated one).
+    is not a minigan checkpoint (a folder, a FIFO, another kind of file, a plain ``.npz``) or is
+    damaged (truncated, bit flips, crafted sizes or trees). Memory stays bounded by the file's size:
+    only the entries the tree names are read, each after its declared shape and dtype have been
+    checked against the size the archive records for it, and entries the tree does not name are
+    refused.
     """
     path = os.fspath(path)
+    with _open_regular(path) as f:
+        try:
+            return _load_from(f, path)
+        except _DAMAGE as e:
+            if isinstance(e, ValueError) and str(e).startswith("load: "):
+                raise
+            raise ValueError(f"load: {path!r} is not a minigan checkpoint or is damaged "
+                             f"({type(e).__name__}: {e})") from e
+
+
+# What reading a damaged zip, .npy header or JSON tree can raise (numpy parses headers with
+# tokenize and ast; zipfile raises NotImplementedError/RuntimeError for odd flags).
+_DAMAGE = (OSError, EOFError, zipfile.BadZipFile, KeyError, ValueError, TypeError, SyntaxError,
+           tokenize.TokenError, RuntimeError, OverflowError)
+
+
+def _open_regular(path: str):
+    """``path`` opened for reading; anything but a regular file is refused at once."""
     if not os.path.exists(path):
         raise FileNotFoundError(f"load: no such file {path!r}")
     if os.path.isdir(path):
         raise ValueError(f"load: {path!r} is a folder, expected a minigan checkpoint file (.npz)")
+    # O_NONBLOCK: opening a FIFO must not wait for a writer (it changes nothing for a regular file)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or a device could block or never end
+        os.close(fd)
+        raise ValueError(f"load: {path!r} is not a regular file (a FIFO, a device?), expected a minigan checkpoint")
+    return os.fdopen(fd, "rb")
+
+
+def _load_from(f, path: str):
     what = f"load: {path!r} is not a minigan checkpoint"
-    with open(path, "rb") as f:
-        magic = f.read(4)
+    magic = f.read(4)
     if magic not in (b"PK\x03\x04", b"PK\x05\x06"):  # every .npz is a zip archive
         raise ValueError(f"{what} (it is not a .npz zip archive: it starts with the bytes {magic!r})")
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            if not isinstance(npz, np.lib.npyio.NpzFile):
-                raise ValueError(f"{what} (it is a single .npy array, expected a .npz written by minigan.save)")
-            if META_KEY not in npz.files:
-                raise ValueError(f"{what} (a .npz file without the {META_KEY!r} entry that minigan.save writes)")
-            meta = json.loads(str(npz[META_KEY][()]))
-            if not isinstance(meta, dict) or meta.get("format") != MARKER:
-                raise ValueError(f"{what} (its {META_KEY!r} entry has no {MARKER!r} marker)")
-            if meta.get("version") != FORMAT_VERSION:
-                raise ValueError(f"load: {path!r} is a minigan checkpoint of format version "
-                                 f"{meta.get('version')!r}; this minigan reads version {FORMAT_VERSION}")
-            arrays = {name: npz[name] for name in npz.files if name != META_KEY}
-    except ValueError as e:
-        if str(e).startswith("load: "):
-            raise
-        raise ValueError(f"{what} or is damaged ({e})") from e
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError, json.JSONDecodeError) as e:
-        raise ValueError(f"{what} or is damaged ({type(e).__name__}: {e})") from e
-    try:
-        return _decode(meta.get("tree"), arrays, path)
-    except (ValueError, TypeError) as e:
-        raise ValueError(f"load: {path!r} is a damaged minigan checkpoint ({e})") from e
+    f.seek(0)
+    with zipfile.ZipFile(f) as z:
+        entries = _entries(z, path, os.fstat(f.fileno()).st_size)
+        if META_KEY not in entries:
+            raise ValueError(f"{what} (a .npz file without the {META_KEY!r} entry that minigan.save writes)")
+        meta = _read_meta(z, entries.pop(META_KEY), path)
+        used = set()
+
+        def fetch(name):
+            if not isinstance(name, str) or name not in entries or name in used:  # save names each entry once
+                raise ValueError(f"the array entry {name!r:.60} is missing or used twice")
+            used.add(name)
+            return _read_npy(z, entries[name], "biufc")
+
+        state = _decode(meta["tree"], fetch)
+    unused = sorted(set(entries) - used)
+    if unused:  # save writes no entry its tree does not name: this file was made some other way
+        raise ValueError(f"load: {path!r} is a damaged minigan checkpoint: entries {unused[:3]} "
+                         f"({len(unused)} in all) are not in its tree")
+    return state
+
+
+def _entries(z: zipfile.ZipFile, path: str, file_size: int) -> dict:
+    """The archive's entries by name (without ``.npy``), each checked to be safe to read."""
+    infos = z.infolist()
+    if len({i.filename for i in infos}) != len(infos):  # a second entry of one name could hide behind the first
+        raise ValueError(f"load: {path!r} is a damaged minigan checkpoint: an entry name appears twice")
+    for info in infos:
+        problem = None
+        if not info.filename.endswith(".npy"):  # save writes only .npy entries
+            problem = "is not a .npy array"
+        elif info.compress_type != zipfile.ZIP_STORED:  # save never compresses: no decompression bombs
+            problem = "is compressed (minigan.save stores arrays uncompressed)"
+        elif info.compress_size != info.file_size or info.file_size > file_size:  # stored bytes lie in the file
+            problem = f"declares {info.file_size} bytes, more than the file holds"
+        if problem:
+            raise ValueError(f"load: {path!r} is not a minigan checkpoint or is damaged: "
+                             f"the entry {info.filename!r:.80} {problem}")
+    return {i.filename[:-len(".npy")]: i for i in infos}
+
+
+def _read_meta(z: zipfile.ZipFile, info, path: str) -> dict:
+    """The ``__minigan__`` JSON document, with its marker and version checked."""
+    text = _read_npy(z, info, "U")
+    if text.shape != ():  # save writes one 0-d string
+        raise ValueError(f"the {META_KEY!r} entry has shape {text.shape}, expected ()")
+    meta = json.loads(str(text[()]))
+    if not isinstance(meta, dict) or meta.get("format") != MARKER or "tree" not in meta:
+        raise ValueError(f"load: {path!r} is not a minigan checkpoint "
+                         f"(its {META_KEY!r} entry has no {MARKER!r} marker)")
+    if meta.get("version") != FORMAT_VERSION:
+        raise ValueError(f"load: {path!r} is a minigan checkpoint of format version "
+                         f"{meta.get('version')!r:.20}; this minigan reads version {FORMAT_VERSION}")
+    return meta
+
+
+def _read_npy(z: zipfile.ZipFile, info, kinds: str):
+    """One ``.npy`` entry as an array; its header is checked against the entry's recorded size first."""
+    name = info.filename
+    with z.open(info) as fp:
+        version = np.lib.format.read_magic(fp)
+        if version not in ((1, 0), (2, 0)):  # the versions numpy writes for numeric arrays
+            raise ValueError(f"the entry {name!r} has .npy format version {version}")
+        read_header = getattr(np.lib.format, f"read_array_header_{version[0]}_0")
+        shape, fortran, dtype = read_header(fp)
+        if dtype.kind not in kinds:  # save writes numbers and booleans only (no bytes, text or records)
+            raise ValueError(f"the entry {name!r} holds {dtype}, which minigan.save does not write")
+        nbytes = math.prod(shape) * dtype.itemsize
+        if fp.tell() + nbytes != info.file_size:  # checked before reading: a crafted shape allocates nothing
+            raise ValueError(f"the entry {name!r} declares shape {shape} of {dtype} "
+                             f"({nbytes} bytes) but holds {info.file_size - fp.tell()}")
+        data = fp.read(nbytes)  # reading to the entry's end also checks its CRC-32
+    order = "F" if fortran else "C"
+    return np.frombuffer(data, dtype=dtype).reshape(shape, order=order).copy(order="K")

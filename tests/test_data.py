@@ -1,6 +1,7 @@
 """minigan.data: the 2-D mixtures, the bundled digits, and IDX files."""
 
 import gzip
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -271,3 +272,26 @@ def test_load_idx_folder_errors(tmp_path):
         idx.load_idx_folder(tmp_path, split="val")
     with pytest.raises(ValueError, match="load_idx_folder: got scale="):
         idx.load_idx_folder(tmp_path, scale="01x")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_idx_fifo_is_refused_at_once(tmp_path):
+    os.mkfifo(tmp_path / "fifo")  # no writer: opening it for reading would block forever
+    with pytest.raises(idx.IDXFormatError, match="fifo.*not a regular file"):
+        idx.read_idx(tmp_path / "fifo")
+
+
+def test_idx_declaring_more_than_the_file_holds_is_refused_before_reading(tmp_path):
+    header = bytes([0, 0, 8, 1]) + (2**31 - 1).to_bytes(4, "big")  # 2 GB of labels, promised
+    assert "truncated" in _bad(tmp_path, "liar", header + b"\x01\x02")
+    assert "more than" in _bad(tmp_path, "liar.gz", gzip.compress(header + b"\x01\x02"))
+    empty = bytes([0, 0, 8, 3, 0, 0, 0, 0]) + (2**31 - 1).to_bytes(4, "big") * 2  # holds 0 bytes, yet
+    assert "more than" in _bad(tmp_path, "empty_but_huge", empty)                   # no array can be this shape
+
+
+def test_idx_big_endian_values_come_back_native_and_writable(tmp_path):
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    idx.write_idx(tmp_path / "f", a)
+    b = idx.read_idx(tmp_path / "f")
+    b[0, 0] = 7  # writable
+    assert b.dtype.isnative and b.flags.writeable

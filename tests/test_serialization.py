@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import os
+import stat
+import tempfile
 import zipfile
 
 import numpy as np
 import pytest
 
 import minigan
-from minigan.serialization import META_KEY, load, save
+from minigan.serialization import META_KEY, atomic_write, load, save
 
 
 def nested_state():
@@ -162,3 +165,90 @@ def test_unsupported_values_raise_type_error(tmp_path):
 def test_exported_from_package_when_available():
     if hasattr(minigan, "save"):
         assert minigan.save is save and minigan.load is load
+
+
+# ----------------------------------------------------------------------------- atomic_write
+def test_atomic_write_never_follows_a_symlink_at_a_temporary_name(tmp_path, monkeypatch):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    target = tmp_path / "metrics.json"
+    for planted in ("metrics.json.tmp", ".metrics.json.tmp", "planted"):  # the old fixed names, and one
+        (tmp_path / planted).symlink_to(victim)                            # the name generator will offer
+    names = iter(["planted", "fresh", "fresh2"])
+    monkeypatch.setattr(tempfile, "_get_candidate_names", lambda: names)
+    with atomic_write(target, "w") as f:
+        f.write("{}")
+    assert victim.read_text() == "keep me"
+    assert target.read_text() == "{}" and not target.is_symlink()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_atomic_write_gives_the_mode_open_would_give(tmp_path, umask):
+    old = os.umask(umask)
+    try:
+        save({"a": np.ones(2)}, tmp_path / "new.npz")
+        with open(tmp_path / "plain", "w"):
+            pass
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE(os.stat(tmp_path / "new.npz").st_mode)
+    assert mode == stat.S_IMODE(os.stat(tmp_path / "plain").st_mode) == 0o666 & ~umask
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_atomic_write_keeps_an_existing_files_mode(tmp_path):
+    path = tmp_path / "c.npz"
+    save({"a": np.ones(2)}, path)
+    os.chmod(path, 0o640)
+    save({"a": np.zeros(2)}, path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_save_through_a_symlink_keeps_the_link_and_replaces_its_target(tmp_path):
+    (tmp_path / "runs").mkdir()
+    real = tmp_path / "runs" / "real.npz"
+    save({"step": 1}, real)
+    link = tmp_path / "latest.npz"
+    link.symlink_to(real)
+    save({"step": 2}, link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert load(real)["step"] == 2 and load(link)["step"] == 2
+    assert sorted(os.listdir(tmp_path)) == ["latest.npz", "runs"]  # no temporary file beside the link
+
+
+def test_a_full_disk_error_names_the_file_and_keeps_the_old_one(tmp_path, monkeypatch):
+    path = tmp_path / "ckpt.npz"
+    save({"step": 1}, path)
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError, match=r"No space left on device.*ckpt\.npz") as e:
+        save({"step": 2}, path)
+    monkeypatch.undo()
+    assert e.value.errno == errno.ENOSPC and e.value.filename == str(path)
+    assert load(path)["step"] == 1 and os.listdir(tmp_path) == ["ckpt.npz"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs POSIX modes and a non-root user")
+def test_an_unwritable_folder_error_names_the_file(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(PermissionError, match=r"ro/c\.npz"):
+            save({"a": 1}, folder / "c.npz")
+    finally:
+        folder.chmod(0o700)
+
+
+def test_an_unwritable_folder_error_names_the_file_simulated(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(tmp_path / f".c.npz.{os.getpid()}.x.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(PermissionError, match=r"Permission denied: '.*/c\.npz'"):
+        save({"a": 1}, tmp_path / "c.npz")

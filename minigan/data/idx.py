@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gzip
 import math
+import os
+import stat
 import zlib
 from pathlib import Path
 
@@ -36,62 +38,108 @@ class IDXFormatError(ValueError):
 
 
 # ----------------------------------------------------------------------------- one file
-def _read_bytes(path, fn: str) -> bytes:
+MAX_IDX_BYTES = 2**32  # 4 GiB, ninety times MNIST's training images: a larger declaration is damage
+_DEFLATE_MAX_RATIO = 1032  # deflate never expands data more than this: a gzip file holds at most that
+_CHUNK = 1 << 20  # read 1 MiB at a time, so memory follows the bytes that really arrive
+
+
+def _open_file(path, fn: str):
+    """``path`` opened for binary reading; a folder, FIFO or device is refused at once."""
     p = Path(path)
     if p.is_dir():
         raise IDXFormatError(f"{fn}: {str(p)!r} is a folder, expected an IDX file")
-    try:
-        raw = p.read_bytes()
+    try:  # O_NONBLOCK: opening a FIFO must not wait for a writer (no effect on a regular file)
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise FileNotFoundError(f"{fn}: no such file: {str(p)!r}") from None
-    if raw[:2] == _GZIP_MAGIC:
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as e:  # BadGzipFile is an OSError
-            raise IDXFormatError(
-                f"{fn}: {str(p)!r} starts like a gzip file but is corrupt or truncated ({e})"
-            ) from e
-    return raw
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or a device could block or never end
+        os.close(fd)
+        raise IDXFormatError(f"{fn}: {str(p)!r} is not a regular file (a FIFO, a device?), expected an IDX file")
+    return os.fdopen(fd, "rb")
+
+
+def _read_up_to(f, n: int) -> bytearray:
+    """At most ``n`` bytes of ``f``, read in chunks: a short file never costs ``n`` bytes of memory."""
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = f.read(min(_CHUNK, n - len(buf)))
+        if not chunk:
+            break
+        buf += chunk
+    return buf
 
 
 def read_idx(path):
-    """Read one IDX file (plain or gzip) into a native-byte-order NumPy array of its dtype and shape."""
+    """Read one IDX file (plain or gzip) into a native-byte-order NumPy array of its dtype and shape.
+
+    The header is read first and then exactly the bytes it declares, streamed (a gzip file is never
+    decompressed whole), so a small file cannot make this use much more memory than its header
+    declares; a declaration larger than the file can hold (or than ``MAX_IDX_BYTES``) is refused.
+    """
     fn = "read_idx"
-    raw = _read_bytes(path, fn)
-    name = repr(str(path))
-    if len(raw) < 4:
+    with _open_file(path, fn) as raw:
+        size = os.fstat(raw.fileno()).st_size
+        if raw.read(2) != _GZIP_MAGIC:  # plain: every declared byte must be in the file itself
+            raw.seek(0)
+            return _read_stream(raw, repr(str(path)), fn, size, gz=False)
+        raw.seek(0)
+        try:
+            with gzip.GzipFile(fileobj=raw, mode="rb") as f:
+                return _read_stream(f, repr(str(path)), fn, size * _DEFLATE_MAX_RATIO, gz=True)
+        except (OSError, EOFError, zlib.error) as e:  # BadGzipFile is an OSError
+            raise IDXFormatError(
+                f"{fn}: {str(path)!r} starts like a gzip file but is corrupt or truncated ({e})"
+            ) from e
+
+
+def _read_header(f, name: str, fn: str):
+    """The (dtype, shape, header length) of an IDX stream, checking each field as it is read."""
+    head = f.read(4)
+    if len(head) < 4:
         raise IDXFormatError(
-            f"{fn}: {name} is truncated: got {len(raw)} bytes, expected a 4-byte header at least"
+            f"{fn}: {name} is truncated: got {len(head)} bytes, expected a 4-byte header at least"
         )
-    if raw[0] != 0 or raw[1] != 0:
+    if head[0] != 0 or head[1] != 0:
         raise IDXFormatError(
-            f"{fn}: {name} has a bad magic number: got bytes {raw[:4].hex(' ')}, "
+            f"{fn}: {name} has a bad magic number: got bytes {head.hex(' ')}, "
             "expected 00 00 <dtype> <ndim> (is it an IDX file?)"
         )
-    code, ndim = raw[2], raw[3]
+    code, ndim = head[2], head[3]
     if code not in _CODE_TO_DTYPE:
         known = ", ".join(f"0x{c:02X} ({d.name})" for c, d in _CODE_TO_DTYPE.items())
         raise IDXFormatError(f"{fn}: {name} has an unknown dtype code 0x{code:02X}, expected one of {known}")
-    header = 4 + 4 * ndim
-    if len(raw) < header:
+    sizes = f.read(4 * ndim)
+    if len(sizes) < 4 * ndim:
         raise IDXFormatError(
-            f"{fn}: {name} has a truncated header: got {len(raw)} bytes, "
-            f"expected {header} for {ndim} dimensions"
+            f"{fn}: {name} has a truncated header: got {4 + len(sizes)} bytes, "
+            f"expected {4 + 4 * ndim} for {ndim} dimensions"
         )
-    dims = np.frombuffer(raw, dtype=">i4", count=ndim, offset=4).astype(np.int64)
-    if (dims < 0).any():
-        raise IDXFormatError(f"{fn}: {name} has negative dimension sizes {tuple(dims.tolist())}")
-    dtype = _CODE_TO_DTYPE[code]
-    expected = math.prod(dims.tolist()) * dtype.itemsize  # Python ints: no overflow
-    got = len(raw) - header
-    if got != expected:
-        what = "truncated" if got < expected else "longer than its header says"
-        raise IDXFormatError(
-            f"{fn}: {name} is {what}: got {got} data bytes, expected {expected} "
-            f"for shape {tuple(dims.tolist())} of {dtype.name}"
-        )
-    data = np.frombuffer(raw, dtype=dtype, offset=header).reshape(tuple(dims.tolist()))
-    return data.astype(dtype.newbyteorder("="))  # a writable copy in native byte order
+    dims = tuple(np.frombuffer(sizes, dtype=">i4").tolist())
+    if any(d < 0 for d in dims):
+        raise IDXFormatError(f"{fn}: {name} has negative dimension sizes {dims}")
+    return _CODE_TO_DTYPE[code], dims, 4 + 4 * ndim
+
+
+def _read_stream(f, name: str, fn: str, can_hold: int, gz: bool):
+    """Read header then data from ``f``; ``can_hold`` bounds the bytes the file could hold."""
+    dtype, dims, header = _read_header(f, name, fn)
+    expected = math.prod(dims) * dtype.itemsize  # Python ints: no overflow
+    what = f"shape {dims} of {dtype.name}"
+    if header + expected > can_hold and not gz:  # checked before reading: a plain file holds what it holds
+        raise IDXFormatError(f"{fn}: {name} is truncated: got {can_hold - header} data bytes, "
+                             f"expected {expected} for {what}")
+    span = math.prod(max(d, 1) for d in dims) * dtype.itemsize  # (0, 2**31, 2**31) is empty, yet too big
+    if header + expected > can_hold or span > MAX_IDX_BYTES:  # a bomb or a damaged header
+        raise IDXFormatError(f"{fn}: {name} declares {expected} data bytes for {what}, more than a "
+                             f"{'gzip ' if gz else ''}file of its size can hold or than {MAX_IDX_BYTES}")
+    data = _read_up_to(f, expected)
+    if len(data) < expected:
+        raise IDXFormatError(f"{fn}: {name} is truncated: got {len(data)} data bytes, expected {expected} for {what}")
+    if f.read(1):  # one byte more is enough to know; reading to the end also checks a gzip CRC
+        raise IDXFormatError(f"{fn}: {name} is longer than its header says: expected {expected} data bytes "
+                             f"for {what}")
+    array = np.frombuffer(data, dtype=dtype).reshape(dims)  # writable: data is a bytearray
+    return array.astype(dtype.newbyteorder("="), copy=False)  # native byte order (a copy only if needed)
 
 
 def write_idx(path, array) -> Path:

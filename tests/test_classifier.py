@@ -4,6 +4,7 @@ reference accuracies on the fixed test split: CNN ≥ 98%, MLP ≥ 97%."""
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -112,3 +113,24 @@ def test_reference_accuracy_on_the_test_split(kind, target, tmp_path, digits):
     print(f"{kind}: test accuracy {acc:.4f}, trained in {seconds:.1f} s")
     assert acc >= target
     assert acc == pytest.approx(model.reference_info["test_accuracy"])
+
+
+def test_any_damage_to_the_cache_is_retrained_never_a_crash(tmp_path, monkeypatch):
+    monkeypatch.setitem(C.RECIPES, "mlp", dict(epochs=1, batch_size=128, lr=1e-3, seed=0))
+    first = C.reference_classifier("mlp", cache_dir=tmp_path)
+    path = next(tmp_path.iterdir())
+    good = path.read_bytes()
+    x, _ = load_digits("test")
+    expected = C.predict_logits(first, x[:20])
+    rng = np.random.default_rng(0)
+    damages = [good[: len(good) // 2], good[:100], b""]  # truncations, then single-bit flips anywhere
+    for i in rng.choice(len(good) * 8, size=12, replace=False):
+        flipped = bytearray(good)
+        flipped[i // 8] ^= 1 << (i % 8)
+        damages.append(bytes(flipped))
+    for damaged in damages:
+        path.write_bytes(damaged)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "ignoring the cache file ...; retraining"
+            model = C.reference_classifier("mlp", cache_dir=tmp_path)
+        np.testing.assert_array_equal(C.predict_logits(model, x[:20]), expected)  # the same judge either way

@@ -397,3 +397,17 @@ def test_a_step_between_forward_and_backward_is_refused():
     opt.zero_grad()
     (p * p).sum().backward()  # a fresh forward after the step is fine
     np.testing.assert_allclose(p.grad.numpy(), 2 * np.array([0.8, 1.6]))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_load_state_dict_refuses_non_finite_moments(bad):
+    p = minigan.tensor([1.0, 2.0], requires_grad=True)
+    opt = optim.Adam([p])
+    p.grad = minigan.tensor([0.1, 0.2])
+    opt.step()
+    state = opt.state_dict()
+    state["state"][0]["m"] = np.array([bad, 0.0], dtype=np.float32)
+    before = opt.state_dict()
+    with pytest.raises(ValueError, match="state 'm' of parameter 0 holds non-finite"):
+        opt.load_state_dict(state)
+    np.testing.assert_array_equal(opt.state_dict()["state"][0]["m"], before["state"][0]["m"])  # untouched

@@ -230,6 +230,9 @@ class Optimizer:
                     if tuple(value.shape) != tuple(p.shape):
                         raise ValueError(f"{who}: state {key!r} of parameter {i} has shape {tuple(value.shape)}, "
                                          f"but the parameter has shape {tuple(p.shape)}")
+                    if value.dtype.kind not in "fiu" or not backend.np.isfinite(backend.asnumpy(value)).all():
+                        raise ValueError(f"{who}: state {key!r} of parameter {i} holds non-finite or non-real "
+                                         f"values (dtype {value.dtype}); expected finite real numbers")
                     restored[key] = xp.asarray(backend.asnumpy(value), dtype=p.dtype).copy()
                 else:
                     raise TypeError(f"{who}: state {key!r} of parameter {i} is a {type(value).__name__}, "

@@ -111,6 +111,26 @@ def test_divergence_stops_with_a_clear_message(tmp_path, capsys, monkeypatch):
     assert json.loads((out / "metrics.json").read_text())["status"].startswith("diverged")
 
 
+def test_non_finite_weights_with_finite_losses_are_never_saved_as_good(tmp_path, capsys, monkeypatch):
+    from minigan import no_grad
+    from minigan.gans import gan
+
+    real_step = gan.GAN.train_step
+
+    def step(self, sample_real):
+        out = real_step(self, sample_real)
+        if self.step == 10:  # the update overflowed a weight, but the loss it reports was computed before
+            with no_grad():
+                next(iter(self.G.parameters())).fill_(float("inf"))
+        return out
+
+    monkeypatch.setattr(gan.GAN, "train_step", step)
+    rc, out = train(tmp_path, "gan", "--data", "ring", "--batch-size", "16", "--checkpoint-every", "5")
+    err = capsys.readouterr().err
+    assert rc == 2 and "diverged at step 10 (non-finite weights)" in err and "step 5" in err
+    assert load(out / "checkpoint.npz")["step"] == 5
+
+
 def test_image_data_writes_an_image_grid(tmp_path):
     rc, out = train(tmp_path, "gan", "--data", "digits", "--batch-size", "16")
     assert rc == 0

@@ -86,6 +86,12 @@ def _finite(out: dict) -> bool:
     return all(math.isfinite(v) for v in out.values())
 
 
+def _weights_finite(exp) -> bool:
+    """Every weight of G and D is a finite number (a step can overflow them while its loss was still finite)."""
+    params = list(exp.trainer.G.parameters()) + list(exp.trainer.D.parameters())
+    return all(bool(backend.get_array_module(p.data).isfinite(p.data).all()) for p in params)
+
+
 class Progress:
     """tqdm if it is installed, otherwise a plain line every 5%."""
 
@@ -342,8 +348,9 @@ def _train(args, exp, out_dir: Path) -> int:
                 # bury the one-line message below, which names the step and the checkpoint kept.
                 with np.errstate(all="ignore"):
                     out = exp.train_step(schedule_steps)
-                if not _finite(out):
-                    bad = ", ".join(f"{k}={v}" for k, v in out.items() if not math.isfinite(v))
+                saving = step % ckpt_every == 0 or step == steps or stop.signum
+                if not _finite(out) or (saving and not _weights_finite(exp)):  # never save a NaN as "good"
+                    bad = ", ".join(f"{k}={v}" for k, v in out.items() if not math.isfinite(v)) or "non-finite weights"
                     write_metrics({}, f"diverged at step {step}", time.perf_counter() - t0)
                     kept = (f"the last good checkpoint (step {last_good}) is {str(ckpt_path)!r}"
                             if last_good is not None else "no checkpoint was written yet")
@@ -354,7 +361,7 @@ def _train(args, exp, out_dir: Path) -> int:
                 progress.update(step, out)
                 if step % eval_every == 0 or step == steps:
                     evals.append({"step": step, **exp.evaluate()})
-                if step % ckpt_every == 0 or step == steps or stop.signum:
+                if saving:
                     checkpoint(step)
                     last_good = step
                 if stop.signum:

@@ -220,12 +220,15 @@ def _series(name, series, fn: str):
     return steps, values
 
 
-def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = False, xlabel: str = "step") -> str:
+def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = False, xlabel: str = "step",
+                panels=None) -> str:
     """One line per series of ``history``; returns the path.
 
     ``history`` maps a name to a list of values (x = 0, 1, 2, ...) or to a pair ``(steps, values)``.
     ``smooth`` in [0, 1) is the weight of an exponential moving average (0: the raw values; 0.9: a
     calm line for noisy GAN losses, drawn over the faint raw values). NaN/inf values leave gaps.
+    ``panels`` (a list of lists of names) draws each group on its own axes, one above the other, so
+    quantities of different sizes (a loss, a Wasserstein estimate of 1e-3) each stay readable.
     """
     fn = "loss_curves"
     if not isinstance(history, dict) or not history:
@@ -238,24 +241,31 @@ def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = Fal
     if not (0.0 <= smooth < 1.0):
         raise ValueError(f"{fn}: got smooth={smooth!r}, expected a number in [0, 1)")
     data = {str(k): _series(k, v, fn) for k, v in history.items()}
+    groups = [list(data)] if panels is None else [[str(n) for n in group] for group in panels]
+    unknown = [n for group in groups for n in group if n not in data]
+    if unknown or not all(groups):
+        raise ValueError(f"{fn}: panels must be non-empty lists of names of the history ({sorted(data)}), "
+                         f"got {panels!r}")
 
-    fig = _figure((7, 4))
-    ax = fig.add_subplot(1, 1, 1)
-    for i, (name, (steps, values)) in enumerate(data.items()):
-        color = f"C{i % 10}"
-        shown = np.where(np.isfinite(values), values, np.nan)
-        if smooth > 0:
-            ax.plot(steps, shown, color=color, alpha=0.25, lw=0.8)
-            ax.plot(steps, _ema(values, smooth), color=color, lw=1.6, label=name)
-        else:
-            ax.plot(steps, shown, color=color, lw=1.2, label=name)
-    if logy:
-        ax.set_yscale("log")
+    fig = _figure((7, 4 if len(groups) == 1 else 1.2 + 2.4 * len(groups)))
+    for row, group in enumerate(groups):
+        ax = fig.add_subplot(len(groups), 1, row + 1)
+        for name in group:
+            steps, values = data[name]
+            color = f"C{list(data).index(name) % 10}"
+            shown = np.where(np.isfinite(values), values, np.nan)
+            if smooth > 0:
+                ax.plot(steps, shown, color=color, alpha=0.25, lw=0.8)
+                ax.plot(steps, _ema(values, smooth), color=color, lw=1.6, label=name)
+            else:
+                ax.plot(steps, shown, color=color, lw=1.2, label=name)
+        if logy:
+            ax.set_yscale("log")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        if title and row == 0:
+            ax.set_title(title)
     ax.set_xlabel(xlabel)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    if title:
-        ax.set_title(title)
     fig.tight_layout()
     return _save(fig, path, fn)
 

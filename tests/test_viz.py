@@ -101,3 +101,24 @@ def test_scatter_accepts_a_mixture_and_non_finite_samples(tmp_path):
     assert _is_png(p)
     p = viz.image_grid(np.full((4, 1, 8, 8), np.nan), tmp_path / "nan.png")  # drawn red, not an error
     assert _is_png(p)
+
+
+def test_loss_curves_draws_each_panel_on_its_own_axes(tmp_path):
+    import matplotlib.pyplot as plt
+
+    history = {"loss_c": [1.0, 0.5, 0.2], "loss_g": [2.0, 1.0, 0.5], "wasserstein": [3e-4, 2e-4, 1e-4]}
+    seen = []
+    original = plt.Figure.add_subplot
+
+    def spy(self, *args, **kwargs):
+        seen.append(args)
+        return original(self, *args, **kwargs)
+
+    plt.Figure.add_subplot = spy
+    try:
+        path = viz.loss_curves(history, tmp_path / "l.png", panels=[["loss_c", "loss_g"], ["wasserstein"]])
+    finally:
+        plt.Figure.add_subplot = original
+    assert seen == [(2, 1, 1), (2, 1, 2)] and (tmp_path / "l.png").stat().st_size > 0 and str(path).endswith("l.png")
+    with pytest.raises(ValueError, match="loss_curves: panels must be non-empty lists of names"):
+        viz.loss_curves(history, tmp_path / "m.png", panels=[["nope"]])

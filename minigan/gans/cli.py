@@ -109,7 +109,7 @@ class Progress:
     def update(self, step, out):
         if self.disable:
             return
-        text = " ".join(f"{k}={v:.3f}" for k, v in out.items())
+        text = " ".join(f"{k}={v:.4g}" for k, v in out.items())  # 4 significant digits: a W estimate of 1e-4 shows
         if self.bar is not None:
             self.bar.update(1)
             if step % 25 == 0 or step == self.total:
@@ -174,7 +174,10 @@ def _pictures(exp, out_dir: Path, losses: dict) -> list:
         finally:
             backend.set_rng_state(rng_state)
         series = {k: (losses["step"], v) for k, v in losses.items() if k != "step" and k not in ("d_real", "d_fake")}
-        viz.loss_curves(series, out_dir / "losses.png", title=f"{exp.algorithm} on {exp.data}", smooth=0.9)
+        own_axes = [[k] for k in series if not k.startswith("loss")]  # a W estimate or a penalty: its own scale
+        panels = [[k for k in series if k.startswith("loss")]] + own_axes
+        viz.loss_curves(series, out_dir / "losses.png", title=f"{exp.algorithm} on {exp.data}", smooth=0.9,
+                        panels=panels)
         return ["samples.png", "losses.png"]
     except ImportError as e:
         print(f"minigan: warning: no pictures written ({e})", file=sys.stderr)

@@ -5,58 +5,16 @@
 
 Each subcommand lives next to the code it drives (``minigan/gans/cli.py``,
 ``minigan/attacks/cli.py``); this file only dispatches, gives every subcommand the one option
-they share (``--threads N``, the BLAS threads, set before any work starts), holds the ``--out``
-folder for one run at a time (``hold_folder``), and turns a user's mistake or a limit into a
-one-line error with exit code 2 instead of a traceback.
+they share (``--threads N``, the BLAS threads, set before any work starts), and turns a user's
+mistake or a limit into a one-line error with exit code 2 instead of a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
 
 from minigan.backend import set_num_threads
-
-try:
-    import fcntl
-except ImportError:  # Windows: no flock; runs there are not protected from sharing a folder
-    fcntl = None
-
-LOCK_NAME = ".minigan.lock"
-
-
-class FolderInUse(RuntimeError):
-    """Another run holds the ``--out`` folder (main reports it in one line, exit code 2)."""
-
-
-@contextlib.contextmanager
-def hold_folder(folder, command: str):
-    """``with hold_folder(out, "train"):`` the run is the only one writing into ``out``.
-
-    An exclusive, non-blocking ``flock`` on ``out/.minigan.lock``, which holds the holder's process
-    id for the message of a second run. The operating system drops the lock when the process
-    ends, however it ends (even SIGKILL), so a stale lock file never blocks a later run.
-    """
-    if fcntl is None:
-        yield
-        return
-    path = os.path.join(os.fspath(folder), LOCK_NAME)
-    # O_NOFOLLOW: a symlink planted under the lock's name must not make us write through it
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise FolderInUse(f"{command}: the folder {os.fspath(folder)!r} is in use by another minigan run "
-                              f"(PID {holder}); wait for it to end or give another --out") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -40,11 +40,17 @@ from minigan import backend
 from minigan.backend import np
 from minigan.tensor import Tensor
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; runs there are not protected from sharing a folder
+    fcntl = None
+
 MARKER = "minigan-checkpoint"
 FORMAT_VERSION = 1
 META_KEY = "__minigan__"
 SEP = "/"
 MAX_DEPTH = 100  # a state_dict is 3 or 4 deep
+
 
 
 # ----------------------------------------------------------------------------- flatten / unflatten
@@ -244,6 +250,42 @@ def _sync_folder(folder: str) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+# ----------------------------------------------------------------------------- one run per folder
+LOCK_NAME = ".minigan.lock"  # in a run's --out folder, while the run writes there
+
+
+class FolderInUse(RuntimeError):
+    """Another run holds the ``--out`` folder (main reports it in one line, exit code 2)."""
+
+
+@contextmanager
+def hold_folder(folder, command: str):
+    """``with hold_folder(out, "train"):`` the run is the only one writing into ``out``.
+
+    An exclusive, non-blocking ``flock`` on ``out/.minigan.lock``, which holds the holder's process
+    id for the message of a second run. The operating system drops the lock when the process
+    ends, however it ends (even SIGKILL), so a stale lock file never blocks a later run.
+    """
+    if fcntl is None:
+        yield
+        return
+    path = os.path.join(os.fspath(folder), LOCK_NAME)
+    # O_NOFOLLOW: a symlink planted under the lock's name must not make us write through it
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise FolderInUse(f"{command}: the folder {os.fspath(folder)!r} is in use by another minigan run "
+                              f"(PID {holder}); wait for it to end or give another --out") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def save(state, path) -> None:

@@ -16,7 +16,7 @@ import minigan
 import minigan.functional as F
 from minigan import backend
 
-EXAMPLES = 30  # hypothesis examples per op (reported in the issue note)
+EXAMPLES = 30  # hypothesis examples per op
 SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
 
 if HAVE_TORCH:

@@ -31,7 +31,8 @@ from minigan import backend, nn
 from minigan.attacks.adversarial_training import train_adversarially
 from minigan.attacks.fgsm import check_eps, evaluate_attack
 from minigan.backend import np
-from minigan.serialization import atomic_write
+from minigan.data import MAX_CLASSES
+from minigan.serialization import atomic_write, hold_folder
 
 DEFAULT_EPS = (0.05, 0.1, 0.25)
 # Goodfellow, Shlens & Szegedy 2015, Section 4 and Section 6 (MNIST, maxout network, ε = 0.25).
@@ -44,8 +45,6 @@ PAPER = {"source": "Goodfellow, Shlens & Szegedy 2015, Explaining and Harnessing
 # from 92% to about 19% (18.7-19.5%) with the error rising with ε. Every example at ε_train alone reaches 12-17% but
 # is then MORE wrong at ε = 0.1 than at 0.25, and x' crafted on the undefended model fool it more than
 # its own x' do: gradient masking. Every example at a random ε: monotone but 22-28% at ε = 0.25.
-# The largest label + 1 a data set may have: the classifier's last layer has one output per class.
-MAX_CLASSES = 1_000
 ADV_RECIPE = dict(epochs=40, batch_size=64, lr=2e-3, alpha=0.5, eps_factor=1.2, random_eps=0.5, lr_decay=True)
 
 
@@ -238,8 +237,6 @@ def run(args) -> int:
         raise ValueError(f"fgsm: --out {args.out!r} is a file, expected a folder (new or existing)")
     if args.backend:
         backend.use_backend(args.backend)
-    from minigan.__main__ import hold_folder  # here, not at the top: __main__ imports this module
-
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with hold_folder(out, "fgsm"):  # one run at a time writes into out

@@ -8,8 +8,13 @@ from minigan.data.digits import load_digits
 from minigan.data.idx import IDXFormatError, load_idx_folder, read_idx, write_idx
 from minigan.data.toy2d import Mixture2D, grid, grid_modes, modes, parse_dataset, ring, ring_modes
 
+# The most classes a labelled data set may have (its largest label + 1): a classifier or a conditional
+# GAN has one output or embedding row per class, so a corrupt label of 2**31 must be refused up front.
+MAX_CLASSES = 1_000
+
 __all__ = [
     "IDXFormatError",
+    "MAX_CLASSES",
     "Mixture2D",
     "grid",
     "grid_modes",

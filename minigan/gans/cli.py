@@ -25,7 +25,6 @@ the same losses and weights as a fresh run of N steps.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import shlex
@@ -39,7 +38,7 @@ from pathlib import Path
 from minigan import backend
 from minigan.backend import np
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, OPTIMIZERS, build_experiment
-from minigan.serialization import atomic_write, load, save
+from minigan.serialization import atomic_write, hold_folder, load, save
 
 LOSS_NAMES = ("non-saturating", "minimax")
 # A resumed run must use the same settings as the run that wrote the checkpoint (steps may grow).
@@ -139,19 +138,8 @@ def _windowed(history: dict, points: int = 500) -> dict:
 
 
 def _write_json(path: Path, obj) -> None:
-    with _naming(path, "metrics"), atomic_write(path, "w") as f:
+    with atomic_write(path, "w") as f:  # an OSError (a full disk, ...) names the file
         f.write(json.dumps(obj, indent=2, default=float))
-
-
-@contextlib.contextmanager
-def _naming(path, what):
-    """``with _naming(path, "checkpoint"):`` an OSError (a full disk, ...) names the file it was writing."""
-    try:
-        yield
-    except OSError as e:
-        if str(path) in str(e):
-            raise
-        raise OSError(f"train: could not write the {what} {str(path)!r} ({e.strerror or e})") from e
 
 
 def _pictures(exp, out_dir: Path, losses: dict) -> list:
@@ -307,8 +295,6 @@ def run(args) -> int:
     overrides = {k: v for k, v in (("lr", args.lr), ("pack", args.pack)) if v is not None}
     exp = build_experiment(args.algorithm, args.data, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
                            batch_size=args.batch_size, **overrides)
-    from minigan.__main__ import hold_folder  # here, not at the top: __main__ imports this module
-
     out_dir.mkdir(parents=True, exist_ok=True)
     with hold_folder(out_dir, "train"):  # one run at a time writes into out_dir
         return _train(args, exp, out_dir)
@@ -330,11 +316,10 @@ def _train(args, exp, out_dir: Path) -> int:
         config["lr_schedule_steps"] = schedule_steps
 
     def checkpoint(step):
-        with _naming(ckpt_path, "checkpoint"):
-            save({"config": exp.config, "trainer": exp.trainer.state_dict(), "rng": backend.get_rng_state(),
-                  "step": step, "eval_every": eval_every, "checkpoint_every": ckpt_every, "evals": evals,
-                  "schedule_steps": schedule_steps,
-                  "history": {k: np.asarray(v, dtype=np.float64) for k, v in history.items()}}, ckpt_path)
+        save({"config": exp.config, "trainer": exp.trainer.state_dict(), "rng": backend.get_rng_state(),
+              "step": step, "eval_every": eval_every, "checkpoint_every": ckpt_every, "evals": evals,
+              "schedule_steps": schedule_steps,
+              "history": {k: np.asarray(v, dtype=np.float64) for k, v in history.items()}}, ckpt_path)
 
     def write_metrics(final, status, seconds):
         _write_json(out_dir / "metrics.json", {

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from minigan import backend, optim
 from minigan.backend import np
+from minigan.data import MAX_CLASSES
 from minigan.function import no_grad
 from minigan.gans.cgan import CGAN
 from minigan.gans.gan import GAN, LOSSES
@@ -95,7 +96,6 @@ DEFAULT_LOSS = "non-saturating"
 # out-of-memory crash: one batch of 65,536 images of 28x28 already takes ~3 GB of activations.
 MAX_BATCH_SIZE = 65_536
 MAX_MODES = 10_000    # modes of a 2-D mixture: ring:K with K <= 10,000, grid:K with K*K <= 10,000
-MAX_CLASSES = 1_000   # classes of a labelled image set (the largest label + 1)
 
 
 def parse_data(data: str):

@@ -74,8 +74,9 @@ class Pow(Function):
         self.save_for_backward(a, b, out if exponent_grad else None)  # out only for d/db, as in PyTorch
         if exponent_grad:
             self.positive = a > 0  # where log a is real
-        zero = (b == 0) & (a == 0)  # where d/da = 0 but b·a^(b−1) would give 0·∞ = NaN
-        self.zero_power_of_zero = zero if self.needs_input_grad and self.needs_input_grad[0] and zero.any() else None
+        if self.needs_input_grad and self.needs_input_grad[0]:
+            zero = (b == 0) & (a == 0)  # where d/da = 0 but b·a^(b−1) would give 0·∞ = NaN
+            self.zero_power_of_zero = zero if zero.any() else None
         return out
 
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a

@@ -52,7 +52,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise GraphError(f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
                              "pass allow_unused=True to get None for it")
         if g is not None and not isinstance(g, Tensor):
-            g = as_array(g, t.data)
+            g = as_array(g, t.array)
             g = t._new(g.copy() if g.base is not None else g)
         result.append(g)
     return tuple(result)
@@ -91,6 +91,6 @@ def hvp(f, inputs, v):
     for term in terms[1:]:
         dot = dot + term                                          # ⟨∇f, v⟩, still a graph in x
     if dot is None or not dot.requires_grad:  # ∇f does not depend on x: f is linear, H = 0
-        return tuple(t._new(t.data * 0) for t in inputs)
+        return tuple(t._new(t.array * 0) for t in inputs)
     found = grad(dot, inputs, allow_unused=True)
-    return tuple(h if h is not None else t._new(t.data * 0) for h, t in zip(found, inputs))
+    return tuple(h if h is not None else t._new(t.array * 0) for h, t in zip(found, inputs))

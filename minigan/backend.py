@@ -140,8 +140,8 @@ def host_array(x, fn: str, name: str, dtype=numpy.float64):
 
     For code that measures or plots on the CPU (metrics, viz); ``fn`` and ``name`` go into the error.
     """
-    if not is_array(x) and hasattr(x, "data") and not isinstance(x, (list, tuple)):
-        x = x.data  # a minigan Tensor
+    if not is_array(x) and hasattr(x, "array") and not isinstance(x, (list, tuple)):
+        x = x.array  # a minigan Tensor
     try:
         a = asnumpy(x)
     except Exception as e:

@@ -101,7 +101,7 @@ def _propagate(fn, g, deliver, wanted=None):
     others' shares (say, a critic's weight gradients when only the input gradient is wanted)."""
     if fn.retained is not None and fn.retained() is not None:
         fn.retained()._grad = g if not backend.is_array(g) and not backend.is_numpy_scalar(g) else \
-            fn.inputs[0]._new(as_array(g, fn.inputs[0].data).copy())
+            fn.inputs[0]._new(as_array(g, fn.inputs[0].array).copy())
     needs = fn.needs_input_grad
     if wanted is not None:
         fn.needs_input_grad = tuple(n and w for n, w in zip(needs, wanted))
@@ -131,14 +131,14 @@ def _accumulate(leaf, g, handed) -> None:
     """leaf.grad += g, as a Tensor.  An array another place also holds (or a view) is copied first,
     so that changing one ``.grad`` in place can never change another."""
     if backend.is_array(g) or backend.is_numpy_scalar(g):
-        g = as_array(g, leaf.data)
+        g = as_array(g, leaf.array)
         if leaf._grad is None:
             own = g.copy() if (id(g) in handed or g.base is not None) else g
             leaf._grad = leaf._new(own)
         else:
-            leaf._grad = leaf._new(leaf._grad.data + g)  # out of place: the user may hold the old .grad
+            leaf._grad = leaf._new(leaf._grad.array + g)  # out of place: the user may hold the old .grad
     elif leaf._grad is None:  # create_graph: the gradient is a Tensor with a history of its own
-        leaf._grad = g.clone() if (id(g) in handed or g.data.base is not None) else g
+        leaf._grad = g.clone() if (id(g) in handed or g.array.base is not None) else g
     else:
         leaf._grad = leaf._grad + g
 

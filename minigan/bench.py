@@ -367,8 +367,8 @@ class HandMLPGAN:
 
     def __init__(self, G, D, acts_g, acts_d, real, z, slope=0.2):
         self.xp = backend.get_array_module(real)
-        self.G = [[p.data.copy() for p in layer.parameters()] for layer in G if hasattr(layer, "weight")]
-        self.D = [[p.data.copy() for p in layer.parameters()] for layer in D if hasattr(layer, "weight")]
+        self.G = [[p.array.copy() for p in layer.parameters()] for layer in G if hasattr(layer, "weight")]
+        self.D = [[p.array.copy() for p in layer.parameters()] for layer in D if hasattr(layer, "weight")]
         self.acts_g, self.acts_d, self.slope = acts_g, acts_d, slope
         self.real, self.z = real, z
         self.adam_g = self._adam_state(self.G)

@@ -138,7 +138,7 @@ def _device(model) -> str:
 def _images(images, who):
     """Host float32 (N, 1, 8, 8) images from an array or Tensor of shape (N, 1, 8, 8) or (N, 64)."""
     if isinstance(images, Tensor):
-        images = images.data
+        images = images.array
     if not backend.is_array(images):
         raise TypeError(f"{who}: images must be an array or Tensor, got {type(images).__name__}")
     if images.ndim == 2 and images.shape[1] == 64:
@@ -152,7 +152,7 @@ def _images(images, who):
 
 def _labels(labels, n, who):
     if isinstance(labels, Tensor):
-        labels = labels.data
+        labels = labels.array
     labels = backend.asnumpy(labels) if backend.is_array(labels) else np.asarray(labels)
     if labels.shape != (n,):
         raise ValueError(f"{who}: labels must have shape ({n},) to match the images, got {labels.shape}")
@@ -237,7 +237,7 @@ def predict_logits(model, images, batch_size=512):
     out = []
     with no_grad():
         for _, x in _batches(model, images, batch_size):
-            out.append(backend.asnumpy(model(x).data))
+            out.append(backend.asnumpy(model(x).array))
     model.train(was_training)
     return np.concatenate(out) if out else np.zeros((0, NUM_CLASSES), np.float32)
 
@@ -267,7 +267,7 @@ def features(model, images, batch_size=512):
     out = []
     with no_grad():
         for _, x in _batches(model, images, batch_size):
-            out.append(backend.asnumpy(model.features(x).data))
+            out.append(backend.asnumpy(model.features(x).array))
     model.train(was_training)
     return np.concatenate(out)
 

@@ -145,7 +145,7 @@ def _user_frame() -> str:
 
 
 def check_finite(op: str, what: str, value, where: str) -> None:
-    array = getattr(value, "data", value) if not backend.is_array(value) else value
+    array = getattr(value, "array", value) if not backend.is_array(value) else value
     if array is None or not backend.is_array(array) or not backend.is_floating(array.dtype):
         return
     xp = backend.get_array_module(array)
@@ -216,7 +216,7 @@ class Function:
         record = _mode.grad_enabled and True in needs
         if record:
             fn.needs_input_grad = needs
-        arrays = [t.data for t in inputs]
+        arrays = [t.array for t in inputs]
         if backend._cupy is not None and len(arrays) > 1:
             backend.get_array_module(*arrays)  # raises a clear BackendError on a cpu/cuda mix
         out = fn.forward(*arrays, **params)
@@ -253,7 +253,7 @@ class Function:
 
     def _check_unchanged(self) -> None:
         """Some input or the output was changed in place since forward: raise if it is one we saved."""
-        changed = [(i, t.data, t._counter[0], v) for i, (t, v) in enumerate(zip(self.inputs, self.versions))
+        changed = [(i, t.array, t._counter[0], v) for i, (t, v) in enumerate(zip(self.inputs, self.versions))
                    if t._counter[0] != v]
         changed.append((-1, self.output, self.output_counter[0], self.output_version))
         for i, array, version, saved_at in changed:
@@ -274,7 +274,7 @@ class Function:
             out._ctx, out._counter = self, self.output_counter
             return out
         for t in self.inputs:
-            if t.data is array:
+            if t.array is array:
                 return t
         raise GraphError(f"{type(self).__name__}.forward: save_for_backward got an array that is neither an input "
                          "nor the output; a gradient of the gradient could not flow through it (keep constants as "

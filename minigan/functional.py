@@ -35,7 +35,7 @@ def _float(x, op, name="input") -> Tensor:
 def _labels(labels, op, like: Tensor):
     """Integer labels as an array on ``like``'s device (a Tensor, NumPy or CuPy array, or a list)."""
     if isinstance(labels, Tensor):
-        labels = labels.data
+        labels = labels.array
     if isinstance(labels, (list, tuple)) or isinstance(labels, int):
         labels = backend.np.asarray(labels)
     if not backend.is_array(labels):
@@ -100,7 +100,7 @@ def dropout(x, p=0.5, training=True):
         raise ValueError(f"dropout: p must be a probability in [0, 1), got {p!r}")
     if not training or p == 0:
         return x
-    xp = backend.get_array_module(x.data)
+    xp = backend.get_array_module(x.array)
     keep = backend.rand(x.shape, dtype=x.dtype, xp=xp) >= p
     mask = keep.astype(x.dtype) / x.dtype.type(1 - p)
     return E.Mul.apply(x, Tensor._make(mask))
@@ -138,7 +138,7 @@ def one_hot(labels, num_classes):
     if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
         raise ValueError(f"one_hot: num_classes must be a positive int, got {num_classes!r}")
     if isinstance(labels, Tensor):
-        y = labels.data
+        y = labels.array
     elif backend.is_array(labels):
         y = labels
     else:
@@ -164,7 +164,7 @@ def binary_cross_entropy(probs, target, reduction="mean"):
     probs, target = _float(probs, op, "input"), _float(target, op, "target")
     LS.check_same_shape(op, probs, target)
     LS.check_reduction(op, reduction)
-    LS.check_probabilities(op, probs.data)
+    LS.check_probabilities(op, probs.array)
     return LS.BCE.apply(probs, target, reduction=reduction)
 
 
@@ -229,9 +229,9 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     if x.ndim not in (2, 3, 4):
         raise ShapeError(f"batch_norm: input must be (N, C), (N, C, L) or (N, C, H, W), got shape {x.shape}")
     c = x.shape[1]
-    xp = backend.get_array_module(x.data)
-    rm = running_mean.data if isinstance(running_mean, Tensor) else running_mean
-    rv = running_var.data if isinstance(running_var, Tensor) else running_var
+    xp = backend.get_array_module(x.array)
+    rm = running_mean.array if isinstance(running_mean, Tensor) else running_mean
+    rv = running_var.array if isinstance(running_var, Tensor) else running_var
     if (rm is None) != (rv is None) or (not training and rm is None):
         raise ValueError("batch_norm: evaluation needs both running_mean and running_var (training may pass neither)")
     for name, stat in (("running_mean", rm), ("running_var", rv)):
@@ -256,7 +256,7 @@ def embedding(indices, weight):
     The gradient goes through getitem, which adds up the gradients of repeated indices.
     """
     weight = _float(weight, "embedding", "weight")
-    idx = indices.data if isinstance(indices, Tensor) else indices
+    idx = indices.array if isinstance(indices, Tensor) else indices
     if isinstance(idx, (list, tuple, int)) or backend.is_numpy_scalar(idx):
         idx = backend.np.asarray(idx)
     if not backend.is_array(idx):

@@ -30,7 +30,7 @@ def _evaluate(fn, inputs):
         out = fn(*inputs)
     if not isinstance(out, Tensor):
         raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
-    return out.data.copy()  # a copy: the output may be a view of the input we perturb next
+    return out.array.copy()  # a copy: the output may be a view of the input we perturb next
 
 
 def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0):
@@ -63,7 +63,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0):
         raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
     if not out.requires_grad:
         raise GradcheckError(f"gradcheck: the output of {_describe(fn, out)} does not require grad")
-    xp = backend.get_array_module(out.data)
+    xp = backend.get_array_module(out.array)
     n_in = sum(inputs[i].size for i in checked)
     if n_in * out.size <= FULL_JACOBIAN_LIMIT:
         _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp)
@@ -76,7 +76,7 @@ def _gradients(out, inputs, checked, seed_grad):
     """d⟨seed, out⟩/d input for each checked input (zeros where out does not depend on it); .grad untouched."""
     found = autograd.grad(out, [inputs[i] for i in checked], grad_outputs=out._new(seed_grad),
                           retain_graph=True, allow_unused=True)
-    return {i: (g.data if g is not None else None) for i, g in zip(checked, found)}
+    return {i: (g.array if g is not None else None) for i, g in zip(checked, found)}
 
 
 def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0):
@@ -117,9 +117,9 @@ def _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp):
     n_out = out.size
     for i in checked:
         x = inputs[i]
-        if not x.data.flags.c_contiguous:
-            x.data = xp.ascontiguousarray(x.data)
-        flat = x.data.reshape(-1)  # a view: writing to it perturbs the input in place
+        if not x.array.flags.c_contiguous:
+            x.array = xp.ascontiguousarray(x.array)
+        flat = x.array.reshape(-1)  # a view: writing to it perturbs the input in place
         numeric = xp.zeros((n_out, x.size))
         for k in range(x.size):
             orig = flat[k].item()
@@ -143,18 +143,18 @@ def _random_directions(fn, inputs, checked, out, eps, atol, rtol, xp, directions
     rng = backend.np.random.default_rng(seed)
     r = xp.asarray(rng.standard_normal(out.shape))  # a fixed projection of the output
     grads = _gradients(out, inputs, checked, r.astype(out.dtype))
-    grads = {i: (g if g is not None else xp.zeros_like(inputs[i].data)) for i, g in grads.items()}
+    grads = {i: (g if g is not None else xp.zeros_like(inputs[i].array)) for i, g in grads.items()}
     for i in checked:
         x = inputs[i]
         for d in range(directions):
             v = xp.asarray(rng.standard_normal(x.shape))
             v /= max(float(xp.sqrt((v * v).sum())), 1e-30)
-            orig = x.data.copy()
-            x.data[...] = orig + eps * v
+            orig = x.array.copy()
+            x.array[...] = orig + eps * v
             plus = float((r * _evaluate(fn, inputs)).sum())
-            x.data[...] = orig - eps * v
+            x.array[...] = orig - eps * v
             minus = float((r * _evaluate(fn, inputs)).sum())
-            x.data[...] = orig
+            x.array[...] = orig
             numeric = xp.asarray([[(plus - minus) / (2 * eps)]])
             analytic = xp.asarray([[float((grads[i] * v).sum())]])
             _compare(fn, out, i, x, analytic, numeric, atol, rtol, xp, f"random direction {d}")

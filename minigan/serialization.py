@@ -59,7 +59,7 @@ def _encode(obj, path, arrays):
     if len(path) > MAX_DEPTH:  # load refuses deeper trees (a guard against crafted files)
         raise ValueError(f"save: the state is nested more than {MAX_DEPTH} deep at {SEP.join(path[:3])!r}...")
     if isinstance(obj, Tensor):
-        obj = obj.data
+        obj = obj.array
     if backend.is_array(obj):
         host = backend.asnumpy(obj)
         if host.dtype.kind not in "biufc":

@@ -1,6 +1,6 @@
 """Tensor: an array, its gradient, and the op that produced it.
 
-A ``Tensor`` wraps a NumPy or CuPy array (``.data``).  When it ``requires_grad``, every op
+A ``Tensor`` wraps a NumPy or CuPy array (``.array``).  When it ``requires_grad``, every op
 applied to it records a ``Function`` node (``.grad_fn`` of the result), and ``backward()``
 hands the graph to ``minigan.backprop``, which applies the chain rule from the output back.
 
@@ -28,7 +28,7 @@ from minigan.ops import shape as S
 def _to_array(data, dtype=None, device=None, copy=True):
     """Turn user data into a backend array, following the design contract's dtype rules."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     if backend.is_array(data) or backend.is_numpy_scalar(data):
         xp = backend.module_for_device(device) if device else None
         if xp is None:
@@ -70,7 +70,7 @@ class Tensor:
     The data is copied, as ``torch.tensor`` does; ``minigan.from_numpy`` shares it instead.
     """
 
-    __slots__ = ("data", "_grad", "requires_grad", "_ctx", "name", "_counter", "_base", "__weakref__")
+    __slots__ = ("array", "_grad", "requires_grad", "_ctx", "name", "_counter", "_base", "__weakref__")
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ instead of NumPy's loop
 
     def __init__(self, data, requires_grad=False, dtype=None, device=None):
@@ -79,7 +79,7 @@ class Tensor:
             self.requires_grad_(True)
 
     def _setup(self, data, requires_grad=False):
-        self.data = data
+        self.array = data
         self._grad = None
         self.requires_grad = requires_grad
         self._ctx = None
@@ -101,7 +101,7 @@ class Tensor:
         t = Tensor.__new__(Tensor)
         t._setup(data, requires_grad)
         base = data.base
-        if base is not None and (base is self.data or base is self.data.base):  # a view of our array
+        if base is not None and (base is self.array or base is self.array.base):  # a view of our array
             t._counter, t._base = self._counter, self
         return t
 
@@ -111,24 +111,41 @@ class Tensor:
 
     # ------------------------------------------------------------------ properties
     @property
+    def data(self) -> Tensor:
+        """A Tensor sharing this tensor's array, outside the graph (PyTorch's ``.data``).
+
+        Unlike ``detach()`` it does not share the version counter, so an in-place change through it
+        (``p.data.clamp_(-c, c)``) is not seen by autograd: the legacy idiom, kept as PyTorch keeps it.
+        ``.array`` is the raw NumPy/CuPy array itself.
+        """
+        return Tensor._make(self.array)
+
+    @data.setter
+    def data(self, value):
+        value = value.array if isinstance(value, Tensor) else value
+        if not backend.is_array(value):
+            raise TypeError(f"data: expected a Tensor or an array, got {type(value).__name__}")
+        self.array = value
+
+    @property
     def shape(self):
-        return self.data.shape
+        return self.array.shape
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def size(self):
-        return self.data.size
+        return self.array.size
 
     @property
     def device(self) -> str:
-        return backend.device_of(self.data)
+        return backend.device_of(self.array)
 
     @property
     def is_leaf(self) -> bool:
@@ -164,22 +181,22 @@ class Tensor:
         self._grad = value
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     def __repr__(self):
         extra = ", requires_grad=True" if self.requires_grad else ""
         if self._ctx is not None:
             extra = f", grad_fn={type(self._ctx).__name__}"
         dev = ", device='cuda'" if self.device == "cuda" else ""
-        body = repr(backend.asnumpy(self.data)).replace("array(", "").rstrip(")")
+        body = repr(backend.asnumpy(self.array)).replace("array(", "").rstrip(")")
         return f"tensor({body}{dev}{extra})"
 
     def __bool__(self):
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError(f"bool(): the truth value of a tensor of shape {self.shape} is ambiguous")
-        return bool(self.data)
+        return bool(self.array)
 
     def __float__(self):
         return float(self.item())
@@ -188,25 +205,25 @@ class Tensor:
         return int(self.item())
 
     def __array__(self, dtype=None, copy=None):
-        out = backend.asnumpy(self.data)
+        out = backend.asnumpy(self.array)
         return out if dtype is None else out.astype(dtype)
 
     # ------------------------------------------------------------------ conversion
     def numpy(self):
         """A host NumPy copy of the data (never part of the graph)."""
-        return backend.asnumpy(self.data).copy()
+        return backend.asnumpy(self.array).copy()
 
     def item(self):
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError(f"item(): only a one-element tensor converts to a Python number, got shape {self.shape}")
-        return self.data.reshape(()).item()
+        return self.array.reshape(()).item()
 
     def tolist(self):
-        return backend.asnumpy(self.data).tolist()
+        return backend.asnumpy(self.array).tolist()
 
     def to(self, device: str) -> Tensor:
         """Move to 'cpu' or 'cuda'; differentiable (the gradient moves back)."""
-        if backend.device_of(self.data) == ("cpu" if backend.module_for_device(device) is backend.np else "cuda"):
+        if backend.device_of(self.array) == ("cpu" if backend.module_for_device(device) is backend.np else "cuda"):
             return self
         return S.ToDevice.apply(self, device=device)
 
@@ -233,9 +250,9 @@ class Tensor:
     # ------------------------------------------------------------------ graph
     def requires_grad_(self, flag: bool = True) -> Tensor:
         """Switch gradient tracking on or off for this leaf (in place)."""
-        if flag and not backend.is_floating(self.data.dtype):
+        if flag and not backend.is_floating(self.array.dtype):
             raise TypeError(
-                f"requires_grad: only floating-point tensors can require gradients, got dtype {self.data.dtype}"
+                f"requires_grad: only floating-point tensors can require gradients, got dtype {self.array.dtype}"
             )
         if not flag and self._ctx is not None:
             raise GraphError("requires_grad_(False): only a leaf can stop requiring grad; use .detach()")
@@ -248,7 +265,7 @@ class Tensor:
         After ``b = f(a); c = g(b.detach())`` we can still compute ``c`` from ``a``, but no
         gradient reaches ``a`` or ``f``'s parameters through ``c``: the graph says ∂b/∂a = 0.
         """
-        t = Tensor._make(self.data)
+        t = Tensor._make(self.array)
         t._counter = self._counter
         return t
 
@@ -277,21 +294,21 @@ class Tensor:
 
     def _seed_gradient(self, gradient, op, create_graph):
         """The gradient backward starts from: ones for a one-element output, else the one given."""
-        xp = backend.get_array_module(self.data)
+        xp = backend.get_array_module(self.array)
         if gradient is None:
-            if self.data.size != 1:
+            if self.array.size != 1:
                 raise GraphError(
                     f"{op}: a tensor of shape {self.shape} needs an explicit gradient of the same shape; "
                     "only a one-element tensor (e.g. a loss) can start backward with no gradient"
                 )
-            gradient = self._new(xp.ones_like(self.data))
+            gradient = self._new(xp.ones_like(self.array))
         elif not isinstance(gradient, Tensor):
             gradient = Tensor(gradient, dtype=self.dtype, device=self.device)
         if gradient.shape != self.shape:
             raise ShapeError(f"{op}: gradient of shape {gradient.shape} given for a tensor of shape {self.shape}")
         if gradient.dtype != self.dtype:
             gradient = gradient.astype(self.dtype)
-        return gradient if create_graph else gradient.data
+        return gradient if create_graph else gradient.array
 
     # ------------------------------------------------------------------ operators
     def _operand(self, other, op, reflected=False):
@@ -301,10 +318,10 @@ class Tensor:
                 _broadcast_shape(op, *((other, self) if reflected else (self, other)))
             return other
         if isinstance(other, (int, float)) and not isinstance(other, bool):
-            dtype = self.data.dtype
+            dtype = self.array.dtype
             if dtype.kind == "f":  # a NumPy scalar of our dtype: float32 stays float32, on either backend
                 return Tensor._make(dtype.type(other))
-            return Tensor._make(backend.get_array_module(self.data).asarray(other))
+            return Tensor._make(backend.get_array_module(self.array).asarray(other))
         if backend.is_array(other) or isinstance(other, (list, tuple, bool)) or backend.is_numpy_scalar(other):
             other = Tensor(other, device=self.device)
             _broadcast_shape(op, *((other, self) if reflected else (self, other)))
@@ -366,33 +383,33 @@ class Tensor:
 
     def __getitem__(self, index):
         items = index if isinstance(index, tuple) else (index,)
-        items = tuple(it.data if isinstance(it, Tensor) else it for it in items)
-        return S.GetItem.apply(self, index=S.normalize_index(items, self.data))
+        items = tuple(it.array if isinstance(it, Tensor) else it for it in items)
+        return S.GetItem.apply(self, index=S.normalize_index(items, self.array))
 
     # comparisons give bool tensors and are never differentiated
     def __lt__(self, other):
-        return Tensor._make(self.data < self._operand(other, "lt").data)
+        return Tensor._make(self.array < self._operand(other, "lt").array)
 
     def __le__(self, other):
-        return Tensor._make(self.data <= self._operand(other, "le").data)
+        return Tensor._make(self.array <= self._operand(other, "le").array)
 
     def __gt__(self, other):
-        return Tensor._make(self.data > self._operand(other, "gt").data)
+        return Tensor._make(self.array > self._operand(other, "gt").array)
 
     def __ge__(self, other):
-        return Tensor._make(self.data >= self._operand(other, "ge").data)
+        return Tensor._make(self.array >= self._operand(other, "ge").array)
 
     def eq(self, other):
         """Elementwise ==, a bool tensor (``==`` itself keeps Python's identity meaning)."""
-        return Tensor._make(self.data == self._operand(other, "eq").data)
+        return Tensor._make(self.array == self._operand(other, "eq").array)
 
     def ne(self, other):
-        return Tensor._make(self.data != self._operand(other, "ne").data)
+        return Tensor._make(self.array != self._operand(other, "ne").array)
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self.array.shape[0]))
 
     # ------------------------------------------------------------------ in place
     # PyTorch's rules: under no_grad() an in-place op simply changes the array (how an optimizer
@@ -425,12 +442,12 @@ class Tensor:
                              "use the out-of-place op")
         self._counter[0] += 1  # whatever saved the old values for backward is now stale
         if not record:
-            update(self.data, *[o.data for o in operands])
+            update(self.array, *[o.array for o in operands])
             return self
-        old = Tensor._make(self.data.copy(), self.requires_grad)  # the value before, still on its node
+        old = Tensor._make(self.array.copy(), self.requires_grad)  # the value before, still on its node
         old._ctx = self._ctx
         result = fn.apply(old, *operands, **params)
-        self.data[...] = result.data
+        self.array[...] = result.array
         self._ctx, self.requires_grad = result._ctx, True
         return self
 
@@ -479,7 +496,7 @@ class Tensor:
         return R.Mean.apply(self, axis=R.normalize_axis(axis, self.ndim, "mean"), keepdims=keepdims)
 
     def max(self, axis=None, keepdims=False):
-        R.check_nonempty(self.data, "max")
+        R.check_nonempty(self.array, "max")
         return R.Max.apply(self, axis=R.normalize_axis(axis, self.ndim, "max"), keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False):
@@ -502,7 +519,7 @@ class Tensor:
 
     def sign(self):
         """-1, 0 or 1 elementwise; a constant (its derivative is 0 wherever it exists)."""
-        return Tensor._make(backend.get_array_module(self.data).sign(self.data))
+        return Tensor._make(backend.get_array_module(self.array).sign(self.array))
 
     def clamp(self, min=None, max=None):
         return E.Clamp.apply(self, **E.check_clamp(min, max))
@@ -575,7 +592,7 @@ class Tensor:
 
     def argmax(self, axis=None):
         """Indices of the maxima (an integer tensor; no gradient)."""
-        return Tensor._make(self.data.argmax(axis=axis))
+        return Tensor._make(self.array.argmax(axis=axis))
 
 
 def from_numpy(array) -> Tensor:

@@ -299,8 +299,8 @@ def trace_graph(tensor) -> list[dict]:
         const = not t.requires_grad
         if t.name:
             name = str(t.name)
-        elif const and t.data.size == 1:
-            name = f"{float(asnumpy(t.data).reshape(())):g}"
+        elif const and t.array.size == 1:
+            name = f"{float(asnumpy(t.array).reshape(())):g}"
         else:
             name = f"%{i}"
         nodes.append({"index": i, "kind": "const" if const else "leaf", "label": name, "name": name, "inputs": [],

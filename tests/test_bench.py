@@ -37,11 +37,11 @@ def test_unknown_benchmark_is_refused(tmp_path, capsys):
 @pytest.mark.parametrize("name", list(bench.WORKLOADS))
 def test_each_workload_runs_one_iteration_with_finite_losses(name):
     step, G, D = bench.make_workload(name, bench.minigan_framework(), batch=SMALL)
-    before = [p.data.copy() for p in D.parameters()]
+    before = [p.array.copy() for p in D.parameters()]
     loss_d, loss_g = step()
     assert math.isfinite(loss_d.item()) and math.isfinite(loss_g.item())
     assert all(p.requires_grad for p in D.parameters())  # D is unfrozen again after the G step
-    assert any(not (p.data == b).all() for p, b in zip(D.parameters(), before))  # D's Adam step moved it
+    assert any(not (p.array == b).all() for p, b in zip(D.parameters(), before))  # D's Adam step moved it
 
 
 @pytest.mark.parametrize("name", list(bench.HAND_ACTS))

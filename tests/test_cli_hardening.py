@@ -284,10 +284,10 @@ def test_a_crafted_checkpoint_is_a_one_line_error(tmp_path, capsys, change, need
 def test_load_state_dict_refuses_values_a_weight_cannot_hold(value, needle):
     net = nn.Linear(2, 3)
     state = net.state_dict()
-    before = net.weight.data.copy()
+    before = net.weight.array.copy()
     state["bias"] = np.full(3, value)
     with pytest.raises(ValueError, match=f"'bias' holds .*{needle}"):
         net.load_state_dict(state)
-    np.testing.assert_array_equal(net.weight.data, before)  # nothing changed
+    np.testing.assert_array_equal(net.weight.array, before)  # nothing changed
     state["bias"] = np.zeros(3, dtype=np.float64)  # another float width is fine
     net.load_state_dict(state)

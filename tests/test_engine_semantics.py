@@ -87,10 +87,10 @@ def test_hand_written_sgd_step_under_no_grad_trains_a_model(xp_backend):
 ])
 def test_each_in_place_op_changes_the_array_itself(op, args, expected):
     x = minigan.tensor([1.0, 2.0], requires_grad=True)
-    array = x.data
+    array = x.array
     with minigan.no_grad():
         out = getattr(x, op)(*[minigan.tensor(a) if isinstance(a, list) else a for a in args])
-    assert out is x and x.data is array and x.is_leaf and x.requires_grad
+    assert out is x and x.array is array and x.is_leaf and x.requires_grad
     np.testing.assert_allclose(x.numpy(), expected)
     assert x._version == 1
 

@@ -68,7 +68,7 @@ def image_sampler(xp, num_classes=3):
 
 
 def params(module):
-    return [backend.asnumpy(p.data).copy() for p in module.parameters()]
+    return [backend.asnumpy(p.array).copy() for p in module.parameters()]
 
 
 def grads(module):
@@ -103,7 +103,7 @@ def test_steps_run_and_report_finite_floats(xp_backend, algorithm):
     assert set(out) == keys and all(isinstance(v, float) and math.isfinite(v) for v in out.values())
     assert trainer.step == 3
     x = trainer.sample(5)
-    assert x.shape[0] == 5 and backend.get_array_module(x.data) is xp_backend
+    assert x.shape[0] == 5 and backend.get_array_module(x.array) is xp_backend
     assert x.dtype == backend.DEFAULT_DTYPE
 
 
@@ -200,8 +200,8 @@ def test_non_saturating_gradient_is_much_larger_when_d_rejects_fakes():
     for loss in ("minimax", "non-saturating"):
         minigan.manual_seed(0)
         trainer = make_gan(loss=loss)
-        trainer.D.net[-1].bias.data[...] = -12.0       # D confidently says "fake": D(G(z)) ≈ 6e-6
-        fake = Tensor(trainer.sample(64).data, requires_grad=True)
+        trainer.D.net[-1].bias.array[...] = -12.0       # D confidently says "fake": D(G(z)) ≈ 6e-6
+        fake = Tensor(trainer.sample(64).array, requires_grad=True)
         with minigan.no_grad():
             assert trainer.D(fake).sigmoid().max().item() < 1e-3
         trainer.generator_loss(trainer.D(fake)).backward()
@@ -238,7 +238,7 @@ def test_wgan_clips_every_critic_weight_and_runs_n_critic_updates(xp_backend):
     assert calls == {"c": 4, "g": 1}
     big = 0
     for p in trainer.critic.parameters():
-        a = backend.asnumpy(p.data)
+        a = backend.asnumpy(p.array)
         assert a.min() >= -0.01 and a.max() <= 0.01
         big += int((abs(a) == 0.01).sum())
     assert big > 0, "with lr=0.05 some weights must have hit the clip"
@@ -279,7 +279,7 @@ def test_cgan_labels_reach_g_and_d(xp_backend, conv):
 def test_cgan_sample_shapes_and_grid(xp_backend):
     trainer = make_cgan()
     x = trainer.sample(7, labels=backend.np.array([0, 1, 2, 0, 1, 2, 0]))
-    assert x.shape == (7, 1, 8, 8) and backend.get_array_module(x.data) is xp_backend
+    assert x.shape == (7, 1, 8, 8) and backend.get_array_module(x.array) is xp_backend
     assert trainer.sample(4).shape == (4, 1, 8, 8)
     grid, labels = trainer.sample_grid(5)
     assert grid.shape == (15, 1, 8, 8)

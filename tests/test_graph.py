@@ -52,7 +52,7 @@ def test_deep_chain_no_recursion_limit(xp_backend):
         y = y * 1.0 + 0.0001
     y.sum().backward()
     assert g(x)[0] == pytest.approx(1.0)
-    np.testing.assert_allclose(backend.asnumpy(y.data), [1.0 + 20_000 * 0.0001], rtol=1e-3)
+    np.testing.assert_allclose(backend.asnumpy(y.array), [1.0 + 20_000 * 0.0001], rtol=1e-3)
 
 
 def test_detach_blocks_gradient_but_not_values(xp_backend):
@@ -62,11 +62,11 @@ def test_detach_blocks_gradient_but_not_values(xp_backend):
     b = a * w
     c = (b.detach() * 2.0).sum() + (a * 1.0).sum() * 0.0
     c.backward()
-    np.testing.assert_allclose(backend.asnumpy(b.detach().data), [3.0, 8.0])
+    np.testing.assert_allclose(backend.asnumpy(b.detach().array), [3.0, 8.0])
     assert w.grad is None
     np.testing.assert_allclose(g(a), [0.0, 0.0])
     d = b.detach()
-    assert not d.requires_grad and d.is_leaf and d.data is b.data
+    assert not d.requires_grad and d.is_leaf and d.array is b.array
 
 
 def test_no_grad_records_nothing(xp_backend):
@@ -114,7 +114,7 @@ def test_backward_from_non_leaf_with_explicit_grad(xp_backend):
     x = t64([[1.0, 2.0], [3.0, 4.0]])
     y = x * x
     y.backward(np.ones((2, 2)) * 0.5)
-    np.testing.assert_allclose(g(x), backend.asnumpy(x.data))
+    np.testing.assert_allclose(g(x), backend.asnumpy(x.array))
     with pytest.raises(ValueError, match="shape"):
         (x * 2.0).backward(np.ones(3))
 

@@ -811,7 +811,7 @@ def _big_graph(x, w, b, constant):
              F.log_softmax(g, 0).min(), F.stack([g, h]).mean(axis=(1, 2)).sum(),
              F.cross_entropy(g, np.array([0, 2, 2, 1])), F.binary_cross_entropy_with_logits(g, h.sigmoid()),
              F.binary_cross_entropy(g.sigmoid(), constant.sigmoid() * minigan.ones(4, 3, dtype="float64")),
-             F.mse_loss(g, h, reduction="sum"), (g.unsqueeze(0).squeeze(0) @ b).sum(), g[g.data > 0].sum()]
+             F.mse_loss(g, h, reduction="sum"), (g.unsqueeze(0).squeeze(0) @ b).sum(), g[g.array > 0].sum()]
     loss = parts[0]
     for p in parts[1:]:
         loss = loss + p

@@ -94,8 +94,8 @@ def _fixed_linear_classifier():
     model = nn.Sequential(nn.Flatten(), nn.Linear(64, 10))
     w = np.zeros((10, 64), np.float32)
     w[np.arange(10), np.arange(10)] = 1.0
-    model[1].weight.data[...] = w
-    model[1].bias.data[...] = 0.0
+    model[1].weight.array[...] = w
+    model[1].bias.array[...] = 0.0
     return model
 
 

@@ -72,9 +72,9 @@ def test_non_finite_samples_count_as_low_quality():
 
 
 def test_accepts_lists_and_objects_with_data():
-    class FakeTensor:  # anything with .data, like a minigan Tensor
+    class FakeTensor:  # anything with .array, like a minigan Tensor
         def __init__(self, data):
-            self.data = data
+            self.array = data
 
     modes = toy2d.ring_modes()
     r1 = mode_metrics(FakeTensor(modes.astype(np.float32)), modes.tolist(), 0.01)

@@ -82,7 +82,7 @@ def test_state_dict_round_trip(xp_backend):
     assert all(isinstance(v, np.ndarray) for v in sd.values())
     b.load_state_dict(sd)
     for (na, ta), (nb, tb) in zip(a._named_state().items(), b._named_state().items()):
-        assert na == nb and np.array_equal(backend.asnumpy(ta.data), backend.asnumpy(tb.data))
+        assert na == nb and np.array_equal(backend.asnumpy(ta.array), backend.asnumpy(tb.array))
     sd["head.bias"][...] = 7  # a copy: changing it leaves the module alone
     assert not np.any(a.head.bias.numpy() == 7)
     x = minigan.randn(2, 1, 4, 4)
@@ -195,8 +195,8 @@ def test_batch_norm_matches_torch_train_eval_and_running_stats(cls, shape):
     with torch.no_grad():
         theirs.weight.copy_(torch.tensor(rng.standard_normal(3)))
         theirs.bias.copy_(torch.tensor(rng.standard_normal(3)))
-    ours.weight.data[...] = theirs.weight.detach().numpy()
-    ours.bias.data[...] = theirs.bias.detach().numpy()
+    ours.weight.array[...] = theirs.weight.detach().numpy()
+    ours.bias.array[...] = theirs.bias.detach().numpy()
     for _ in range(3):  # training steps: batch statistics, and the running stats move
         x = (rng.standard_normal(shape) * 3 + 2).astype(np.float32)
         gy = rng.standard_normal(shape).astype(np.float32)
@@ -276,13 +276,13 @@ def test_init_variance_formulas(xp_backend):
     ]
     for fill, var in checks:
         fill()
-        assert float(w.data.var()) == pytest.approx(var, rel=0.03)
-    assert float(w.data.mean()) == pytest.approx(3, abs=0.01)
+        assert float(w.array.var()) == pytest.approx(var, rel=0.03)
+    assert float(w.array.mean()) == pytest.approx(3, abs=0.01)
     init.zeros_(w)
-    assert float(abs(w.data).max()) == 0
+    assert float(abs(w.array).max()) == 0
     init.ones_(w)
     init.constant_(w, 2.5)
-    assert float(w.data.min()) == 2.5
+    assert float(w.array.min()) == 2.5
     assert init.calculate_fan_in_and_fan_out(nn.Parameter(np.zeros((16, 8, 3, 3), np.float32))) == (72, 144)
     with pytest.raises(ValueError, match="at least 2 axes"):
         init.xavier_uniform_(nn.Parameter(np.zeros(3, np.float32)))
@@ -292,10 +292,10 @@ def test_dcgan_init_and_seeding():
     net = nn.Sequential(nn.ConvTranspose2d(64, 32, 4), nn.BatchNorm2d(32), nn.Conv2d(32, 64, 4), nn.Linear(500, 200))
     init.dcgan_normal_(net)
     for m in (net[0], net[2], net[3]):
-        assert float(m.weight.data.std()) == pytest.approx(0.02, rel=0.05)
-        assert float(abs(m.bias.data).max()) == 0
-    assert float(net[1].weight.data.mean()) == pytest.approx(1.0, abs=0.02)
-    assert float(abs(net[1].bias.data).max()) == 0
+        assert float(m.weight.array.std()) == pytest.approx(0.02, rel=0.05)
+        assert float(abs(m.bias.array).max()) == 0
+    assert float(net[1].weight.array.mean()) == pytest.approx(1.0, abs=0.02)
+    assert float(abs(net[1].bias.array).max()) == 0
     minigan.manual_seed(7)
     a = nn.Linear(4, 4).weight.numpy()
     minigan.manual_seed(7)

@@ -30,7 +30,7 @@ def run(opt, params, grads):
         for p, g in zip(params, gs):
             p.grad = minigan.tensor(g.astype(p.dtype))
         opt.step()
-    return [p.data.copy() for p in params]
+    return [p.array.copy() for p in params]
 
 
 # ----------------------------------------------------------------------------- against torch.optim
@@ -53,7 +53,7 @@ TORCH_CASES = [
 def test_matches_torch_optim(name, kwargs, scale):
     torch = pytest.importorskip("torch")
     params = make_params()
-    tparams = [torch.tensor(p.data.copy(), requires_grad=True) for p in params]
+    tparams = [torch.tensor(p.array.copy(), requires_grad=True) for p in params]
     ours = getattr(optim, name)(params, **kwargs)
     theirs = getattr(torch.optim, name)(tparams, **kwargs)
     for gs in grad_sequence(100, scale=scale):
@@ -63,13 +63,13 @@ def test_matches_torch_optim(name, kwargs, scale):
         ours.step()
         theirs.step()
         for p, tp in zip(params, tparams):
-            np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-12, atol=1e-13)
+            np.testing.assert_allclose(p.array, tp.detach().numpy(), rtol=1e-12, atol=1e-13)
 
 
 def test_optimistic_sgd_matches_torch_sgd_fed_2g_minus_previous_g():
     torch = pytest.importorskip("torch")
     params = make_params()
-    tparams = [torch.tensor(p.data.copy(), requires_grad=True) for p in params]
+    tparams = [torch.tensor(p.array.copy(), requires_grad=True) for p in params]
     ours = optim.OptimisticSGD(params, lr=0.03)
     theirs = torch.optim.SGD(tparams, lr=0.03)
     previous = [np.zeros(s) for s in SHAPES]
@@ -81,7 +81,7 @@ def test_optimistic_sgd_matches_torch_sgd_fed_2g_minus_previous_g():
         theirs.step()
         previous = gs
         for p, tp in zip(params, tparams):
-            np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-12, atol=1e-13)
+            np.testing.assert_allclose(p.array, tp.detach().numpy(), rtol=1e-12, atol=1e-13)
 
 
 @pytest.mark.parametrize("betas, eps", [((0.5, 0.9), 1e-8), ((0.9, 0.999), 1e-3)])
@@ -94,7 +94,7 @@ def test_optimistic_adam_matches_torch_adam_direction(betas, eps):
     ours = optim.OptimisticAdam(params, lr=eta, betas=betas, eps=eps)
     shadows = [torch.zeros(p.shape, dtype=torch.float64, requires_grad=True) for p in params]
     adam = torch.optim.Adam(shadows, lr=1.0, betas=betas, eps=eps)
-    theta = [p.data.copy() for p in params]
+    theta = [p.array.copy() for p in params]
     u_prev = [np.zeros(s) for s in SHAPES]
     for gs in grad_sequence(100):
         with torch.no_grad():
@@ -109,7 +109,7 @@ def test_optimistic_adam_matches_torch_adam_direction(betas, eps):
         theta = [th - 2 * eta * ut + eta * up for th, ut, up in zip(theta, u, u_prev)]
         u_prev = u
         for p, th in zip(params, theta):
-            np.testing.assert_allclose(p.data, th, rtol=1e-12, atol=1e-13)
+            np.testing.assert_allclose(p.array, th, rtol=1e-12, atol=1e-13)
 
 
 def test_adam_efficient_form_moves_eps():
@@ -122,7 +122,7 @@ def test_adam_efficient_form_moves_eps():
     p = minigan.Tensor(np.zeros(1), requires_grad=True)
     p.grad = minigan.tensor(np.full(1, g))
     optim.Adam([p], lr=lr, betas=(b1, b2), eps=eps).step()
-    assert -p.data[0] == pytest.approx(paper, rel=1e-15)
+    assert -p.array[0] == pytest.approx(paper, rel=1e-15)
     assert abs(paper - efficient) > 0.4 * paper
 
 
@@ -134,7 +134,7 @@ def two_steps(opt_cls, g1, g2, theta0=1.0, **kwargs):
     for g in (g1, g2):
         p.grad = minigan.tensor(np.array([g]))
         opt.step()
-        out.append(float(p.data[0]))
+        out.append(float(p.array[0]))
     return out
 
 
@@ -203,7 +203,7 @@ def test_gd_spirals_out_and_omd_converges_on_bilinear_game():
         bilinear_gradients(x, y)
         opt_x.step()
         opt_y.step()
-        r_next = float(x.data @ x.data + y.data @ y.data)
+        r_next = float(x.array @ x.array + y.array @ y.array)
         assert r_next == pytest.approx((1 + eta**2) * r, rel=1e-13)
         r = r_next
     assert r > 6 * float(x0 @ x0 + y0 @ y0)  # (1.01)^200 ≈ 7.3: diverging
@@ -216,7 +216,7 @@ def test_gd_spirals_out_and_omd_converges_on_bilinear_game():
         bilinear_gradients(x, y)
         opt_x.step()
         opt_y.step()
-    assert float(x.data @ x.data + y.data @ y.data) < 1e-8 * start
+    assert float(x.array @ x.array + y.array @ y.array) < 1e-8 * start
 
 
 # ----------------------------------------------------------------------------- bad arguments
@@ -275,7 +275,7 @@ def test_gradient_of_wrong_shape_raises():
     with pytest.raises(TypeError, match="grad: expected a Tensor or None, got ndarray"):
         p.grad = np.zeros(p.shape)
     p.grad = minigan.zeros(*p.shape, dtype=p.dtype)
-    p.data = np.zeros(7)  # the parameter changed shape after its .grad was set: step() still refuses
+    p.array = np.zeros(7)  # the parameter changed shape after its .grad was set: step() still refuses
     with pytest.raises(ValueError, match=r"Adam.step: parameter 0 has shape \(7,\) but its .grad has shape"):
         opt.step()
 
@@ -293,7 +293,7 @@ CONFIGS = [
 @pytest.mark.parametrize("cls, kwargs", CONFIGS)
 def test_float32_stays_float32_and_grad_is_untouched(cls, kwargs):
     params = make_params(dtype=np.float32)
-    data_ids = [id(p.data) for p in params]
+    data_ids = [id(p.array) for p in params]
     opt = cls(params, **kwargs)
     for gs in grad_sequence(3):
         held = []
@@ -303,10 +303,10 @@ def test_float32_stays_float32_and_grad_is_untouched(cls, kwargs):
         versions = [p._version for p in params]
         opt.step()
         for g, copy in held:
-            np.testing.assert_array_equal(g.data, copy)  # step() never writes into .grad
+            np.testing.assert_array_equal(g.array, copy)  # step() never writes into .grad
         for p, v in zip(params, versions):
             assert p._version > v  # each in-place update of a parameter is counted
-    assert [id(p.data) for p in params] == data_ids  # updated in place
+    assert [id(p.array) for p in params] == data_ids  # updated in place
     for p, s in zip(params, opt.state):
         assert p.dtype == np.float32
         for v in s.values():
@@ -317,13 +317,13 @@ def test_float32_stays_float32_and_grad_is_untouched(cls, kwargs):
 @pytest.mark.parametrize("cls, kwargs", CONFIGS)
 def test_params_without_grad_are_skipped_and_zero_grad_sets_none(cls, kwargs):
     params = make_params()
-    before = params[1].data.copy()
+    before = params[1].array.copy()
     opt = cls(params, **kwargs)
     params[0].grad = minigan.ones(params[0].shape, dtype=params[0].dtype)
     opt.step()
-    np.testing.assert_array_equal(params[1].data, before)
+    np.testing.assert_array_equal(params[1].array, before)
     assert opt.state[1] == {}
-    assert not np.array_equal(params[0].data, make_params()[0].data)
+    assert not np.array_equal(params[0].array, make_params()[0].array)
     opt.zero_grad()
     assert all(p.grad is None for p in params)
     assert cls.__name__ in repr(opt) and "lr=" in repr(opt)
@@ -338,7 +338,7 @@ def test_resume_from_state_dict_gives_the_same_trajectory(cls, kwargs, tmp_path)
     params = make_params()
     opt = cls(params, **kwargs)
     run(opt, params, grads[:10])
-    save({"opt": opt.state_dict(), "params": [p.data for p in params]}, tmp_path / "ckpt.npz")
+    save({"opt": opt.state_dict(), "params": [p.array for p in params]}, tmp_path / "ckpt.npz")
     run(opt, params, grads[10:12])  # keep going: the saved snapshot must not change
 
     ckpt = load(tmp_path / "ckpt.npz")
@@ -378,11 +378,11 @@ def test_works_with_nn_parameters_including_frozen_ones():
     layer.requires_grad_(False)  # frozen now (seed 000: D is frozen during G's step) ...
     opt = optim.Adam(layer.parameters(), lr=0.1)  # ... but still a parameter to optimize later
     layer.requires_grad_(True)
-    before = layer.weight.data.copy()
+    before = layer.weight.array.copy()
     x = minigan.Tensor(np.ones((4, 3), np.float32))
     (layer(x) ** 2).sum().backward()
     opt.step()
-    assert layer.weight.dtype == np.float32 and not np.array_equal(layer.weight.data, before)
+    assert layer.weight.dtype == np.float32 and not np.array_equal(layer.weight.array, before)
 
 
 def test_a_step_between_forward_and_backward_is_refused():

@@ -61,7 +61,7 @@ def test_comparisons_give_bool_without_grad(xp_backend):
     x = minigan.tensor([1.0, 2.0, 3.0], requires_grad=True)
     m = x > 1.5
     assert m.dtype == np.bool_ and not m.requires_grad
-    assert backend.asnumpy(x.eq(2.0).data).tolist() == [False, True, False]
+    assert backend.asnumpy(x.eq(2.0).array).tolist() == [False, True, False]
 
 
 def test_numpy_array_on_the_left_defers_to_tensor(xp_backend):

@@ -14,7 +14,7 @@ def _critic(dtype="float64"):
     minigan.manual_seed(0)
     critic = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1))
     for p in critic.parameters():
-        p.data = p.data.astype(dtype)
+        p.array = p.array.astype(dtype)
     return critic
 
 

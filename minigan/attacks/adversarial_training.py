@@ -34,7 +34,7 @@ from minigan.tensor import Tensor, from_numpy
 def _per_example_eps(eps, n, who):
     """``eps`` as a number (one ε for the whole batch) or an array of ``n`` values ≥ 0 (one per example)."""
     if isinstance(eps, Tensor):
-        eps = eps.data
+        eps = eps.array
     if backend.is_array(eps) and getattr(eps, "ndim", 0) > 0:
         eps = backend.asnumpy(eps).astype(np.float64)
         if eps.shape != (n,):
@@ -70,7 +70,7 @@ def adversarial_loss(model, x, y, eps, alpha=0.5, clip=(0.0, 1.0), attack_labels
         x_adv = fgsm(model, x, y_attack, eps, clip=clip)  # step 1: ∇ₓJ, θ fixed; x' is a constant from here on
     else:
         xp = backend.get_array_module(x)
-        grad = input_gradient(model, x, y_attack, who=who).data
+        grad = input_gradient(model, x, y_attack, who=who).array
         step = backend.to_device(eps.astype(x.dtype), backend.device_of(x)).reshape((-1,) + (1,) * (x.ndim - 1))
         x_adv = x + step * xp.sign(grad).astype(x.dtype)
         if clip is not None:
@@ -109,8 +109,8 @@ def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
-    images = images.data if isinstance(images, Tensor) else images
-    labels = labels.data if isinstance(labels, Tensor) else labels
+    images = images.array if isinstance(images, Tensor) else images
+    labels = labels.array if isinstance(labels, Tensor) else labels
     images, labels = backend.asnumpy(images), backend.asnumpy(labels)
     if len(images) != len(labels) or len(images) == 0:
         raise ValueError(f"{who}: got {len(images)} images and {len(labels)} labels, expected the same count (> 0)")

@@ -70,7 +70,7 @@ def _as_input(model, x, who):
         raise TypeError(f"{who}: model must be a minigan Module (callable, with .parameters()), "
                         f"got {type(model).__name__}")
     if isinstance(x, Tensor):
-        x = x.data
+        x = x.array
     if not backend.is_array(x):
         raise TypeError(f"{who}: x must be a Tensor or an array, got {type(x).__name__}")
     if not backend.is_floating(x.dtype):
@@ -97,15 +97,15 @@ def _loss(logits, y, loss, who):
     if loss not in LOSSES:
         raise ValueError(f"{who}: loss must be one of {LOSSES}, a function (logits, y) -> scalar, "
                          f"or None, got {loss!r}")
-    xp = backend.get_array_module(logits.data)
+    xp = backend.get_array_module(logits.array)
     if loss == "cross_entropy":
         if y is None:  # no labels: attack the class the model predicts now
-            y = logits.data.argmax(axis=1)
+            y = logits.array.argmax(axis=1)
         return F.cross_entropy(logits, y, reduction="sum"), y
     # A binary model with one logit (a GAN discriminator): J = BCE-with-logits against targets in {0, 1}.
     if y is None:
-        y = (logits.data > 0).astype(logits.dtype)
-    y_arr = y.data if isinstance(y, Tensor) else y
+        y = (logits.array > 0).astype(logits.dtype)
+    y_arr = y.array if isinstance(y, Tensor) else y
     if not backend.is_array(y_arr):
         y_arr = backend.np.asarray(y_arr)
     if y_arr.size != logits.size:
@@ -169,7 +169,7 @@ def fgsm(model, x, y=None, eps=0.1, clip=(0.0, 1.0), loss=None) -> Tensor:
     x = _as_input(model, x, "fgsm")
     grad = input_gradient(model, x, y, loss, who="fgsm")
     xp = backend.get_array_module(x)
-    x_adv = x + x.dtype.type(eps) * xp.sign(grad.data).astype(x.dtype)  # one step UP the loss
+    x_adv = x + x.dtype.type(eps) * xp.sign(grad.array).astype(x.dtype)  # one step UP the loss
     if clip is not None:
         x_adv = xp.clip(x_adv, x.dtype.type(clip[0]), x.dtype.type(clip[1]))
     return from_numpy(x_adv)  # a fresh array: no copy needed
@@ -191,8 +191,8 @@ def evaluate_attack(model, images, labels, eps, clip=(0.0, 1.0), batch_size=500)
 
     eps = check_eps(eps, "evaluate_attack")
     clip = check_clip(clip, "evaluate_attack")
-    images = images.data if isinstance(images, Tensor) else images
-    labels = backend.asnumpy(labels.data if isinstance(labels, Tensor) else labels)
+    images = images.array if isinstance(images, Tensor) else images
+    labels = backend.asnumpy(labels.array if isinstance(labels, Tensor) else labels)
     if len(images) != len(labels) or len(images) == 0:
         raise ValueError(f"evaluate_attack: got {len(images)} images and {len(labels)} labels, "
                          "expected the same count (> 0)")
@@ -204,8 +204,8 @@ def evaluate_attack(model, images, labels, eps, clip=(0.0, 1.0), batch_size=500)
             x_adv = fgsm(model, x, y, eps, clip=clip) if eps > 0 else from_numpy(_as_input(model, x, "evaluate_attack"))
             model.eval()
             with no_grad():
-                probs.append(backend.asnumpy(F.softmax(model(x_adv), axis=1).data))
-            adv.append(backend.asnumpy(x_adv.data))
+                probs.append(backend.asnumpy(F.softmax(model(x_adv), axis=1).array))
+            adv.append(backend.asnumpy(x_adv.array))
     finally:
         for m, mode in modes:
             object.__setattr__(m, "training", mode)

@@ -150,7 +150,7 @@ def write_idx(path, array) -> Path:
     so an existing file is never left half-written.
     """
     fn = "write_idx"
-    a = np.asarray(asnumpy(array if is_array(array) else getattr(array, "data", array)))
+    a = np.asarray(asnumpy(array if is_array(array) else getattr(array, "array", array)))
     code = _DTYPE_TO_CODE.get(a.dtype.newbyteorder("="))
     if code is None:
         names = ", ".join(d.name for d in _DTYPE_TO_CODE)

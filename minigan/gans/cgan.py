@@ -49,7 +49,7 @@ class CGAN(GAN):
     def _labels(self, labels, n, who):
         """Integer labels on the generator's device, checked against num_classes."""
         if isinstance(labels, Tensor):
-            labels = labels.data
+            labels = labels.array
         host = backend.asnumpy(labels)
         if host.shape != (n,) or not backend.is_integer(host.dtype):
             raise ValueError(f"{who}: labels must be {n} integers (shape ({n},)), "

@@ -88,7 +88,7 @@ def _finite(out: dict) -> bool:
 def _weights_finite(exp) -> bool:
     """Every weight of G and D is a finite number (a step can overflow them while its loss was still finite)."""
     params = list(exp.trainer.G.parameters()) + list(exp.trainer.D.parameters())
-    return all(bool(backend.get_array_module(p.data).isfinite(p.data).all()) for p in params)
+    return all(bool(backend.get_array_module(p.array).isfinite(p.array).all()) for p in params)
 
 
 class Progress:

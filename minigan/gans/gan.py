@@ -62,7 +62,7 @@ def frozen(module):
 
 def full_like(logits: Tensor, value: float) -> Tensor:
     """A constant target of the same shape, device and dtype as ``logits`` (no gradient)."""
-    xp = backend.get_array_module(logits.data)
+    xp = backend.get_array_module(logits.array)
     return from_numpy(xp.full(logits.shape, value, dtype=logits.dtype))
 
 
@@ -85,7 +85,7 @@ class AdversarialTrainer:
     @property
     def xp(self):
         """numpy or cupy: wherever the generator's weights live."""
-        return backend.get_array_module(next(iter(self.G.parameters())).data)
+        return backend.get_array_module(next(iter(self.G.parameters())).array)
 
     def noise(self, m: int) -> Tensor:
         """m samples z ~ p_z = N(0, I) of size latent_dim, on the generator's device."""

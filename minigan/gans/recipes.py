@@ -218,7 +218,7 @@ class Experiment:
             labels = backend.asnumpy(labels)
         else:
             fake, labels = self.trainer.sample(num_samples), None
-        fake01 = (backend.asnumpy(fake.data).astype(np.float32) + 1.0) / 2.0   # tanh range → [0, 1]
+        fake01 = (backend.asnumpy(fake.array).astype(np.float32) + 1.0) / 2.0   # tanh range → [0, 1]
         result = {"num_samples": int(fake01.shape[0]), "pixel_mean": float(fake01.mean()),
                   "pixel_std": float(fake01.std()),
                   "sample_diversity": float(fake01.reshape(fake01.shape[0], -1).std(axis=0).mean())}

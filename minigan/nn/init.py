@@ -29,7 +29,7 @@ def _data(tensor, op):
         raise TypeError(f"{op}: expected a Parameter or Tensor, got {type(tensor).__name__}")
     if not backend.is_floating(tensor.dtype):
         raise TypeError(f"{op}: the tensor must be floating-point, got dtype {tensor.dtype}")
-    return tensor.data
+    return tensor.array
 
 
 def _write(tensor, values):

@@ -35,7 +35,7 @@ class Parameter(Tensor):
 
     def __init__(self, data):
         if isinstance(data, Tensor):
-            data = data.data
+            data = data.array
         if not backend.is_array(data):
             raise TypeError(f"Parameter: expected a floating-point array or Tensor, got {type(data).__name__}")
         if not backend.is_floating(data.dtype):
@@ -207,7 +207,7 @@ class Module:
 
     def state_dict(self) -> OrderedDict:
         """Dotted name → host NumPy copy, for every parameter and buffer."""
-        return OrderedDict((name, backend.asnumpy(t.data).copy()) for name, t in self._named_state().items())
+        return OrderedDict((name, backend.asnumpy(t.array).copy()) for name, t in self._named_state().items())
 
     def load_state_dict(self, state_dict, strict: bool = True) -> Module:
         """Copy values into the parameters and buffers in place (they stay on their device).
@@ -234,7 +234,7 @@ class Module:
             if name not in state_dict:
                 continue
             value = state_dict[name]
-            value = value.data if isinstance(value, Tensor) else value
+            value = value.array if isinstance(value, Tensor) else value
             if not backend.is_array(value):
                 value = backend.np.asarray(value)
             if tuple(value.shape) != tuple(t.shape):
@@ -247,16 +247,16 @@ class Module:
         with no_grad():  # copy_ bumps each tensor's version: a graph that saved the old weights will refuse
             for name, value in arrays.items():
                 t = own[name]
-                xp = backend.get_array_module(t.data)
+                xp = backend.get_array_module(t.array)
                 t.copy_(xp.asarray(backend.to_device(value, t.device), dtype=t.dtype))
         return self
 
     def to(self, device: str) -> Module:
         """Move every parameter and buffer (and gradient) to 'cpu' or 'cuda', in place; returns self."""
         for t in list(self.parameters()) + list(self.buffers()):
-            t.data = backend.to_device(t.data, device)
+            t.array = backend.to_device(t.array, device)
             if t.grad is not None:
-                t.grad.data = backend.to_device(t.grad.data, device)
+                t.grad.array = backend.to_device(t.grad.array, device)
         return self
 
     # ------------------------------------------------------------------ printing

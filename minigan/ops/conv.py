@@ -202,7 +202,7 @@ def col2im(cols, padded_shape, kh: int, kw: int, sh: int, sw: int):
 
 def _array(v):
     """The array of an array or of a Tensor (to build a cache of values, never to differentiate)."""
-    return v if backend.is_array(v) else v.data
+    return v if backend.is_array(v) else v.array
 
 
 def _batch_last(v):

@@ -34,6 +34,6 @@ def broadcast_to(x, shape):
 def where(cond, a, b):
     """``a`` where ``cond`` (a constant: a bool array or tensor), else ``b``; a or b may be a number."""
     like = a if not isinstance(a, (int, float)) else b
-    a, b = (like._new(backend.get_array_module(like.data).asarray(v, dtype=like.dtype)) if isinstance(v, (int, float))
+    a, b = (like._new(backend.get_array_module(like.array).asarray(v, dtype=like.dtype)) if isinstance(v, (int, float))
             else v for v in (a, b))
-    return E.Where.apply(a, b, cond=cond if isinstance(cond, backend.PLAIN_TYPES) else cond.data)
+    return E.Where.apply(a, b, cond=cond if isinstance(cond, backend.PLAIN_TYPES) else cond.array)

@@ -53,13 +53,13 @@ class Adam(Optimizer):
 
     def _update(self, p, g, state):
         alpha, (beta1, beta2), eps = self.lr, self.betas, self.eps
-        xp = backend.get_array_module(p.data)
+        xp = backend.get_array_module(p.array)
         if not state:
             state["step"] = 0                                   # t ← 0
-            state["m"] = xp.zeros_like(p.data)                  # m_0 ← 0
-            state["v"] = xp.zeros_like(p.data)                  # v_0 ← 0
+            state["m"] = xp.zeros_like(p.array)                  # m_0 ← 0
+            state["v"] = xp.zeros_like(p.array)                  # v_0 ← 0
         if self.weight_decay != 0:
-            g = g + self.weight_decay * p.data                  # g_t ← g_t + λθ_{t−1}   (L2 penalty)
+            g = g + self.weight_decay * p.array                  # g_t ← g_t + λθ_{t−1}   (L2 penalty)
         t = state["step"] = state["step"] + 1                   # t ← t + 1
         m, v = state["m"], state["v"]  # updated in place: no new arrays each step
         m *= beta1

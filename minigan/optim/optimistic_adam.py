@@ -44,12 +44,12 @@ class OptimisticAdam(Optimizer):
 
     def _update(self, p, g, state):
         eta, (beta1, beta2), eps = self.lr, self.betas, self.eps
-        xp = backend.get_array_module(p.data)
+        xp = backend.get_array_module(p.array)
         if not state:
             state["step"] = 0
-            state["m"] = xp.zeros_like(p.data)                   # m_0 = 0
-            state["v"] = xp.zeros_like(p.data)                   # v_0 = 0
-            state["previous_direction"] = xp.zeros_like(p.data)  # m̂_0/(√v̂_0 + ε) := 0
+            state["m"] = xp.zeros_like(p.array)                   # m_0 = 0
+            state["v"] = xp.zeros_like(p.array)                   # v_0 = 0
+            state["previous_direction"] = xp.zeros_like(p.array)  # m̂_0/(√v̂_0 + ε) := 0
         t = state["step"] = state["step"] + 1
         m = state["m"] = beta1 * state["m"] + (1.0 - beta1) * g        # m_t = β1·m_{t−1} + (1 − β1)·∇
         v = state["v"] = beta2 * state["v"] + (1.0 - beta2) * (g * g)  # v_t = β2·v_{t−1} + (1 − β2)·∇²

@@ -43,10 +43,10 @@ class OptimisticSGD(Optimizer):
 
     def _update(self, p, g, state):
         eta = self.lr
-        xp = backend.get_array_module(p.data)
+        xp = backend.get_array_module(p.array)
         if not state:
             state["step"] = 0
-            state["previous_grad"] = xp.zeros_like(p.data)   # g_{−1} = 0
+            state["previous_grad"] = xp.zeros_like(p.array)   # g_{−1} = 0
         state["step"] += 1
         p.sub_(eta * (2.0 * g - state["previous_grad"]))  # θ_{t+1} = θ_t − η·(2g_t − g_{t−1})
         state["previous_grad"] = g.copy()                   # remember g_t (a copy: p.grad may change later)

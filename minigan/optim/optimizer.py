@@ -13,7 +13,7 @@ gradients of values that no longer exist: run a fresh forward after ``step()``.
 
 The update rule itself lives in each subclass's ``_update(p, g, state)``, written to mirror the
 equations of the paper it cites, one line per equation. ``g`` is the gradient's array
-(``p.grad.data``) and the state holds arrays, so each equation is plain NumPy/CuPy arithmetic;
+(``p.grad.array``) and the state holds arrays, so each equation is plain NumPy/CuPy arithmetic;
 only the final move of ``p`` goes through the Tensor's in-place ops.
 
 Checkpoints: ``state_dict()`` returns plain Python (host NumPy arrays, ints, floats, strings), so
@@ -174,7 +174,7 @@ class Optimizer:
     def _gradient(self, i, p):
         """The array of ``p.grad`` (assigning ``.grad`` already checked it is a Tensor of p's shape
         and dtype; checked again here in case ``p`` was given another array since)."""
-        g = p.grad.data
+        g = p.grad.array
         who = f"{type(self).__name__}.step"
         if g.shape != p.shape:
             raise ValueError(f"{who}: parameter {i} has shape {p.shape} but its .grad has shape {g.shape}")
@@ -219,7 +219,7 @@ class Optimizer:
         for i, (p, s) in enumerate(zip(self.params, saved)):
             if not isinstance(s, dict):
                 raise TypeError(f"{who}: the state of parameter {i} is a {type(s).__name__}, expected a dict")
-            xp = backend.get_array_module(p.data)
+            xp = backend.get_array_module(p.array)
             restored = {}
             for key, value in s.items():
                 if key == "step":

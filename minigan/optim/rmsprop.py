@@ -52,15 +52,15 @@ class RMSprop(Optimizer):
     def _update(self, p, g, state):
         lr, alpha, eps, mu = self.lr, self.alpha, self.eps, self.momentum
         if self.weight_decay != 0:
-            g = g + self.weight_decay * p.data                       # g ← g + λθ
-        xp = backend.get_array_module(p.data)
+            g = g + self.weight_decay * p.array                       # g ← g + λθ
+        xp = backend.get_array_module(p.array)
         if "step" not in state:
             state["step"] = 0
-            state["square_avg"] = xp.zeros_like(p.data)              # v₀ = 0  (θ's dtype and device)
+            state["square_avg"] = xp.zeros_like(p.array)              # v₀ = 0  (θ's dtype and device)
         if self.centered and "grad_avg" not in state:
-            state["grad_avg"] = xp.zeros_like(p.data)                # ḡ₀ = 0
+            state["grad_avg"] = xp.zeros_like(p.array)                # ḡ₀ = 0
         if mu > 0 and "momentum_buffer" not in state:
-            state["momentum_buffer"] = xp.zeros_like(p.data)         # b₀ = 0
+            state["momentum_buffer"] = xp.zeros_like(p.array)         # b₀ = 0
         state["step"] += 1
         v = state["square_avg"] = alpha * state["square_avg"] + (1.0 - alpha) * (g * g)   # v ← αv + (1−α)g²
         if self.centered:

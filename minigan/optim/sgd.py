@@ -49,7 +49,7 @@ class SGD(Optimizer):
     def _update(self, p, g, state):
         lr, mu = self.lr, self.momentum
         if self.weight_decay != 0:
-            g = g + self.weight_decay * p.data                  # g ← g + λθ  (a new array: p.grad is untouched)
+            g = g + self.weight_decay * p.array                  # g ← g + λθ  (a new array: p.grad is untouched)
         if mu != 0:
             if "momentum_buffer" not in state:
                 state["momentum_buffer"] = g.copy()             # b ← g   (first step)

@@ -6,64 +6,94 @@
     y.backward()          # x.grad == 2x
 """
 
-from minigan import autograd, backend, functional, nn, optim
+from minigan import autograd, backend, cuda, functional, nn, optim
 from minigan.backend import BackendError, cupy_available, get_num_threads, set_num_threads, use_backend
+from minigan.backend import Device as device
+from minigan.dtypes import bool_ as bool
+from minigan.dtypes import double, float16, float32, float64, half, int8, int16, int32, int64, long, short, uint8
+from minigan.dtypes import float32 as float
+from minigan.dtypes import int32 as int
 from minigan.errors import AnomalyError, DomainError, GradcheckError, GraphError, IndexOutOfRange, ShapeError
 from minigan.function import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigan.functional import cat, stack
 from minigan.gradcheck import gradcheck, gradgradcheck
 from minigan.serialization import load, save
-from minigan.tensor import Tensor, from_numpy
+from minigan.tensor import Tensor, from_numpy, maximum, minimum, tensor
+from minigan.toplevel import (
+    BoolTensor,
+    ByteTensor,
+    DoubleTensor,
+    FloatTensor,
+    IntTensor,
+    LongTensor,
+    abs,
+    arange,
+    argmax,
+    argmin,
+    clamp,
+    clip,
+    empty,
+    exp,
+    eye,
+    flatten,
+    full,
+    full_like,
+    is_tensor,
+    linspace,
+    log,
+    log_softmax,
+    logsumexp,
+    manual_seed,
+    matmul,
+    max,
+    mean,
+    min,
+    mm,
+    norm,
+    numel,
+    ones,
+    ones_like,
+    permute,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    relu,
+    reshape,
+    sigmoid,
+    sign,
+    softmax,
+    sqrt,
+    squeeze,
+    sum,
+    tanh,
+    transpose,
+    unsqueeze,
+    where,
+    zeros,
+    zeros_like,
+)
+
+# Imported last: they build on everything above.  ``import minigan`` makes every subpackage reachable.
+from minigan import attacks, data, gans, metrics, utils, viz  # noqa: E402  (isort: skip)
 
 __version__ = "0.1.0"
 
 
-def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:
-    """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): floats keep their dtype, Python
-    numbers and lists become float32.  ``minigan.from_numpy(array)`` shares the array instead."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
-
-
-def manual_seed(seed: int) -> None:
-    """Seed minigan's random generators (data, initialisation, dropout, noise) on every backend."""
-    backend.manual_seed(seed)
-
-
-def _shape(shape, fn):
-    shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
-    for n in shape:
-        integer = isinstance(n, (int, backend.np.integer)) and not isinstance(n, bool)
-        if not integer or n < 0:
-            error = ValueError if integer else TypeError
-            raise error(f"{fn}: got shape {shape!r}, expected non-negative integer sizes")
-    return tuple(int(n) for n in shape)
-
-
-def randn(*shape, requires_grad=False, dtype=None) -> Tensor:
-    """Standard normal samples on the active backend (float32 unless dtype says otherwise)."""
-    return Tensor(backend.randn(_shape(shape, "randn"), dtype=dtype), requires_grad=requires_grad)
-
-
-def rand(*shape, requires_grad=False, dtype=None) -> Tensor:
-    """Uniform [0, 1) samples on the active backend."""
-    return Tensor(backend.rand(_shape(shape, "rand"), dtype=dtype), requires_grad=requires_grad)
-
-
-def zeros(*shape, requires_grad=False, dtype=None) -> Tensor:
-    xp = backend.active_module()
-    return Tensor(xp.zeros(_shape(shape, "zeros"), dtype=dtype or backend.DEFAULT_DTYPE), requires_grad=requires_grad)
-
-
-def ones(*shape, requires_grad=False, dtype=None) -> Tensor:
-    xp = backend.active_module()
-    return Tensor(xp.ones(_shape(shape, "ones"), dtype=dtype or backend.DEFAULT_DTYPE), requires_grad=requires_grad)
-
-
 __all__ = [
-    "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "manual_seed",
-    "cat", "stack", "gradcheck", "gradgradcheck", "autograd", "from_numpy", "set_num_threads", "get_num_threads",
-    "nn", "optim", "save", "load", "GradcheckError", "use_backend",
-    "cupy_available", "functional",
-    "detect_anomaly", "randn", "rand", "zeros", "ones", "backend",
-    "ShapeError", "GraphError", "AnomalyError", "BackendError", "IndexOutOfRange", "DomainError",
+    "Tensor", "tensor", "from_numpy", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "manual_seed",
+    "cat", "stack", "gradcheck", "gradgradcheck", "set_num_threads", "get_num_threads", "save", "load", "use_backend",
+    "cupy_available", "detect_anomaly", "device",
+    "autograd", "backend", "cuda", "functional", "nn", "optim", "attacks", "data", "gans", "metrics", "utils", "viz",
+    "GradcheckError", "ShapeError", "GraphError", "AnomalyError", "BackendError", "IndexOutOfRange", "DomainError",
+    "bool", "float", "int", "double", "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64",
+    "long", "short", "uint8",
+    "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
+    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like", "rand", "randn", "rand_like",
+    "randn_like", "randint", "randperm", "arange", "linspace", "eye", "is_tensor", "numel",
+    "sum", "mean", "max", "min", "argmax", "argmin", "logsumexp", "norm", "abs", "exp", "log", "sqrt", "sign", "tanh",
+    "sigmoid", "relu", "clamp", "clip", "softmax", "log_softmax", "matmul", "mm", "reshape", "flatten", "squeeze",
+    "unsqueeze", "transpose", "permute", "where", "maximum", "minimum",
 ]

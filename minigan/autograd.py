@@ -23,12 +23,14 @@ def _as_tuple(x, name):
     return items
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False,
+         only_inputs=True):
     """The gradients of ``outputs`` (weighted by ``grad_outputs``) with respect to each of ``inputs``.
 
     Returns a tuple of Tensors, one per input.  ``create_graph=True`` records the backward pass so
     the result can be differentiated again (it then keeps the graph unless ``retain_graph=False``).
     An input that ``outputs`` does not depend on raises, unless ``allow_unused=True`` (then None).
+    ``only_inputs`` is PyTorch's deprecated flag, accepted and ignored (it always was True).
     """
     outputs, inputs = _as_tuple(outputs, "outputs"), _as_tuple(inputs, "inputs")
     if grad_outputs is None:
@@ -83,7 +85,7 @@ def hvp(f, inputs, v):
         raise ValueError(f"hvp: v must match inputs, got shapes {[b.shape for b in v]} for "
                          f"{[a.shape for a in inputs]}")
     y = f(*inputs)
-    if not isinstance(y, Tensor) or y.size != 1:
+    if not isinstance(y, Tensor) or y.numel() != 1:
         raise ValueError("hvp: f must return a one-element Tensor")
     gradients = grad(y, inputs, create_graph=True, allow_unused=True)
     terms = [(g * u.detach()).sum() for g, u in zip(gradients, v) if g is not None]
@@ -94,3 +96,14 @@ def hvp(f, inputs, v):
         return tuple(t._new(t.array * 0) for t in inputs)
     found = grad(dot, inputs, allow_unused=True)
     return tuple(h if h is not None else t._new(t.array * 0) for h, t in zip(found, inputs))
+
+
+def Variable(tensor, requires_grad=False, volatile=None):  # noqa: N802 - PyTorch's legacy name
+    """PyTorch's legacy wrapper: since PyTorch 0.4 a Variable *is* a Tensor, and ``Variable(t)`` returns a
+    tensor sharing ``t``'s array, a new leaf that requires grad when asked to (as PyTorch's does)."""
+    if volatile is not None:
+        raise TypeError("Variable: volatile= was removed from PyTorch; use `with minigan.no_grad():`")
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"Variable: expected a Tensor, got {type(tensor).__name__} (use minigan.tensor(data))")
+    leaf = tensor.data  # the same array, outside the graph
+    return leaf.requires_grad_(True) if requires_grad else leaf

@@ -47,6 +47,16 @@ def cupy_available() -> bool:
         return False
 
 
+def gpu_count() -> int:
+    """How many GPUs CuPy sees (0 without CuPy)."""
+    return _cupy.cuda.runtime.getDeviceCount() if cupy_available() else 0
+
+
+def synchronize() -> None:
+    """Wait for the GPU's queued work (timing code calls it before reading a clock)."""
+    _require_cupy().cuda.Stream.null.synchronize()
+
+
 def _require_cupy():
     if _cupy is None:
         raise BackendError(f"the 'cupy' backend needs CuPy, which is not installed: {_GPU_HELP}")
@@ -113,11 +123,41 @@ def backend_name() -> str:
 
 
 def module_for_device(device: str):
+    device = str(device) if isinstance(device, Device) else device  # minigan.device("cuda:0") too
     if device in ("cpu", "numpy"):
         return numpy
     if device in ("cuda", "gpu", "cupy") or (isinstance(device, str) and device.startswith("cuda:")):
         return _require_cupy()
     raise ValueError(f"to: unknown device {device!r}, expected 'cpu' or 'cuda'")
+
+
+class Device:
+    """``minigan.device("cuda")``: where arrays live, as ``torch.device`` (``.type`` is "cpu" or "cuda").
+
+    ``Tensor.device`` itself is the plain string "cpu" or "cuda"; a Device compares equal to it.
+    """
+
+    def __init__(self, type, index=None):
+        if isinstance(type, Device):
+            type, index = type.type, type.index
+        kind, _, number = str(type).partition(":")
+        if kind not in ("cpu", "cuda") or number and not number.isdigit():
+            raise ValueError(f"device: unknown device {type!r}, expected 'cpu', 'cuda' or 'cuda:N'")
+        self.type, self.index = kind, int(number) if number else index
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self):
+        return f"device(type={self.type!r}" + ("" if self.index is None else f", index={self.index}") + ")"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = Device(other)
+        return isinstance(other, Device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
 
 
 def to_device(array, device: str):

@@ -12,16 +12,18 @@ from minigan.ops import elementwise as E
 from minigan.ops import linalg as L
 from minigan.ops import loss as LS
 from minigan.ops import norm as N
+from minigan.ops import pool as P
 from minigan.ops import reduce as R
 from minigan.ops import shape as S
-from minigan.tensor import Tensor
+from minigan.ops.conv import pair
+from minigan.tensor import Tensor, tensor
 
 
 def _tensor(x, op, name="input") -> Tensor:
     if isinstance(x, Tensor):
         return x
     if backend.is_array(x) or isinstance(x, (int, float, list, tuple)) or backend.is_numpy_scalar(x):
-        return Tensor(x)
+        return tensor(x)
     raise TypeError(f"{op}: {name} must be a Tensor or an array, got {type(x).__name__}")
 
 
@@ -30,6 +32,15 @@ def _float(x, op, name="input") -> Tensor:
     if not backend.is_floating(x.dtype):
         raise TypeError(f"{op}: {name} must be a floating-point tensor, got dtype {x.dtype}")
     return x
+
+
+def _same_dtype(op, x, weight):
+    """A layer computes in its parameters' dtype; a float64 input to float32 weights is a mistake (usually
+    NumPy noise or data), caught here at the layer instead of later at optimizer.step(), as PyTorch does."""
+    if x.dtype != weight.dtype:
+        raise TypeError(f"{op}: input is {x.dtype} but the weight is {weight.dtype}; expected the same dtype "
+                        f"(convert the input with x.float() or minigan.tensor(..., dtype=minigan.{weight.dtype}), "
+                        "or the layer with .double())")
 
 
 def _labels(labels, op, like: Tensor):
@@ -69,22 +80,23 @@ def softplus(x):
     return _tensor(x, "softplus").softplus()
 
 
-def softmax(x, axis=-1):
-    return _tensor(x, "softmax").softmax(axis)
+def softmax(x, dim=-1, *, axis=None):
+    return _tensor(x, "softmax").softmax(dim, axis=axis)
 
 
-def log_softmax(x, axis=-1):
-    return _tensor(x, "log_softmax").log_softmax(axis)
+def log_softmax(x, dim=-1, *, axis=None):
+    return _tensor(x, "log_softmax").log_softmax(dim, axis=axis)
 
 
-def logsumexp(x, axis=None, keepdims=False):
-    return _float(x, "logsumexp").logsumexp(axis, keepdims)
+def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    return _float(x, "logsumexp").logsumexp(dim, keepdim, axis=axis, keepdims=keepdims)
 
 
 # ----------------------------------------------------------------------------- layers as functions
 def linear(x, weight, bias=None):
     """y = x Wᵀ + b, with weight (out_features, in_features) as in PyTorch."""
     x, weight = _float(x, "linear"), _float(weight, "linear", "weight")
+    _same_dtype("linear", x, weight)
     bias = None if bias is None else _float(bias, "linear", "bias")
     L.check_linear(x.shape, weight.shape, None if bias is None else bias.shape)
     if bias is None:
@@ -106,16 +118,18 @@ def dropout(x, p=0.5, training=True):
     return E.Mul.apply(x, Tensor._make(mask))
 
 
-def cat(tensors, axis=0):
-    """Concatenate tensors along an existing axis (shapes must match elsewhere)."""
+def cat(tensors, dim=0, *, axis=None):
+    """Concatenate tensors along an existing dimension (shapes must match elsewhere)."""
+    axis = dim if axis is None else axis
     tensors = [_tensor(t, "cat", f"tensor {i}") for i, t in enumerate(tensors)] if isinstance(
         tensors, (list, tuple)) else tensors
     axis = S.check_cat(tensors, axis)
     return S.Cat.apply(*tensors, axis=axis)
 
 
-def stack(tensors, axis=0):
-    """Join same-shaped tensors along a new axis."""
+def stack(tensors, dim=0, *, axis=None):
+    """Join same-shaped tensors along a new dimension."""
+    axis = dim if axis is None else axis
     if not isinstance(tensors, (list, tuple)) or not tensors:
         raise ValueError("stack: expected a non-empty list of tensors")
     tensors = [_tensor(t, "stack", f"tensor {i}") for i, t in enumerate(tensors)]
@@ -127,10 +141,20 @@ def stack(tensors, axis=0):
     return cat([t.unsqueeze(axis) for t in tensors], axis=axis)
 
 
-def pad(x, pad_width, value=0.0):
-    """Constant padding, NumPy style: pad_width is an int or one (before, after) pair per axis."""
+def pad(x, pad, mode="constant", value=0.0):
+    """Constant padding.  PyTorch's form: a flat tuple (left, right, top, bottom, ...) pads the LAST
+    dimension first, two numbers per dimension.  NumPy's form: an int, or one (before, after) pair per axis."""
     x = _tensor(x, "pad")
-    return S.Pad.apply(x, pad_width=S.normalize_pad(pad_width, x.ndim), value=value)
+    if mode != "constant":
+        raise ValueError(f"pad: mode {mode!r} is not supported; expected 'constant'")
+    flat = isinstance(pad, (tuple, list)) and all(isinstance(v, int) for v in pad)
+    if flat:
+        if len(pad) % 2 or len(pad) // 2 > x.ndim:
+            raise ShapeError(f"pad: PyTorch-style pad {tuple(pad)} must hold an even number of sizes, two for each "
+                             f"of at most {x.ndim} dimensions (input shape {x.shape})")
+        pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)][::-1]  # from the last dimension backwards
+        pad = [(0, 0)] * (x.ndim - len(pairs)) + pairs
+    return S.Pad.apply(x, pad_width=S.normalize_pad(pad, x.ndim), value=value)
 
 
 def one_hot(labels, num_classes):
@@ -194,6 +218,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     H_out = ⌊(H + 2·padding − kh) / stride⌋ + 1 (likewise W); stride and padding are ints or (h, w) pairs.
     """
     x, weight = _float(x, "conv2d"), _float(weight, "conv2d", "weight")
+    _same_dtype("conv2d", x, weight)
     bias = None if bias is None else _float(bias, "conv2d", "bias")
     params = C.check_conv2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding)
     if bias is None:
@@ -209,6 +234,7 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     """
     op = "conv_transpose2d"
     x, weight = _float(x, op), _float(weight, op, "weight")
+    _same_dtype(op, x, weight)
     bias = None if bias is None else _float(bias, op, "bias")
     params = C.check_conv_transpose2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
                                       output_padding)
@@ -241,10 +267,11 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
         raise ValueError(f"batch_norm: need 0 <= momentum <= 1 and eps > 0, got momentum={momentum}, eps={eps}")
     gamma = Tensor._make(xp.ones(c, dtype=x.dtype)) if weight is None else _float(weight, "batch_norm", "weight")
     beta = Tensor._make(xp.zeros(c, dtype=x.dtype)) if bias is None else _float(bias, "batch_norm", "bias")
+    _same_dtype("batch_norm", x, gamma)
     for name, t in (("weight", gamma), ("bias", beta)):
         if t.shape != (c,):
             raise ShapeError(f"batch_norm: {name} has shape {t.shape}, expected ({c},) for input {x.shape}")
-    if training and x.size // max(c, 1) < 2:
+    if training and x.numel() // max(c, 1) < 2:
         raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}")
     return N.BatchNorm.apply(x, gamma, beta, training=bool(training), running_mean=rm, running_var=rv,
                            momentum=float(momentum), eps=float(eps))
@@ -270,3 +297,88 @@ def embedding(indices, weight):
         bad = int(idx.min()) if int(idx.min()) < 0 else int(idx.max())
         raise ValueError(f"embedding: index {bad} is out of range for {n} embeddings (expected 0 <= index < {n})")
     return weight[idx]
+
+
+# ----------------------------------------------------------------------------- pooling, upsampling, more losses
+def max_pool2d(x, kernel_size, stride=None, padding=0):
+    """The maximum of each kh×kw window of x (N, C, H, W); stride defaults to kernel_size, padding is −inf.
+
+    H_out = ⌊(H + 2·padding − kh) / stride⌋ + 1.  The gradient goes to each window's FIRST maximum
+    (row-major order), as in PyTorch.
+    """
+    x = _float(x, "max_pool2d")
+    return P.Pool2d.apply(x, mode="max", **P.check_pool2d("max_pool2d", x.shape, kernel_size, stride, padding))
+
+
+def avg_pool2d(x, kernel_size, stride=None, padding=0):
+    """The mean of each kh×kw window of x (N, C, H, W); padding counts as zeros (count_include_pad=True)."""
+    x = _float(x, "avg_pool2d")
+    return P.Pool2d.apply(x, mode="avg", **P.check_pool2d("avg_pool2d", x.shape, kernel_size, stride, padding))
+
+
+def interpolate(x, size=None, scale_factor=None, mode="nearest"):
+    """Nearest-neighbour upsampling of x (N, C, H, W) by integer factors: give ``scale_factor`` (an int or
+    an (h, w) pair) or an output ``size`` that is an integer multiple of (H, W)."""
+    x = _float(x, "interpolate")
+    if mode != "nearest":
+        raise ValueError(f"interpolate: only mode='nearest' is implemented, got mode={mode!r}")
+    if x.ndim != 4:
+        raise ShapeError(f"interpolate: input must be 4-D (N, C, H, W), got shape {x.shape}")
+    if (size is None) == (scale_factor is None):
+        raise ValueError("interpolate: give exactly one of size and scale_factor")
+    if size is not None:
+        h, w = pair(size, "size", "interpolate", 1)
+        if h % x.shape[2] or w % x.shape[3]:
+            raise ValueError(f"interpolate: size {(h, w)} must be an integer multiple of the input's "
+                             f"{x.shape[2:]} (only integer factors are implemented)")
+        scale_factor = (h // x.shape[2], w // x.shape[3])
+    if isinstance(scale_factor, float) and scale_factor.is_integer():
+        scale_factor = int(scale_factor)
+    return P.UpsampleNearest2d.apply(x, scale=pair(scale_factor, "scale_factor", "interpolate", 1))
+
+
+def dropout2d(x, p=0.5, training=True):
+    """Channel dropout of x (N, C, H, W): zero whole channels with probability p, scale the rest by 1/(1−p)."""
+    x = _float(x, "dropout2d")
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+        raise ValueError(f"dropout2d: p must be a probability in [0, 1), got {p!r}")
+    if x.ndim != 4:
+        raise ShapeError(f"dropout2d: input must be 4-D (N, C, H, W), got shape {x.shape}")
+    if not training or p == 0:
+        return x
+    xp = backend.get_array_module(x.array)
+    keep = backend.rand(x.shape[:2] + (1, 1), dtype=x.dtype, xp=xp) >= p  # one draw per (sample, channel)
+    mask = keep.astype(x.dtype) / x.dtype.type(1 - p)
+    return E.Mul.apply(x, Tensor._make(mask))
+
+
+def elu(x, alpha=1.0):
+    """ELU (Clevert et al. 2016): x for x > 0, α(eˣ − 1) otherwise; built as relu(x) + α(exp(min(x, 0)) − 1)."""
+    x = _float(x, "elu")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
+        raise TypeError(f"elu: alpha must be a number, got {type(alpha).__name__} {alpha!r}")
+    return x.relu() + (x.clamp(max=0.0).exp() - 1.0) * float(alpha)
+
+
+def nll_loss(log_probs, labels, reduction="mean"):
+    """Negative log-likelihood of log-probabilities (N, C) (e.g. log_softmax output) at labels (N,):
+    ℓ_i = −log_probs[i, y_i].  nll_loss(log_softmax(x, 1), y) equals cross_entropy(x, y)."""
+    op = "nll_loss"
+    log_probs = _float(log_probs, op)
+    if log_probs.ndim != 2:
+        raise ShapeError(f"{op}: expected input of shape (N, C), got {log_probs.shape}")
+    y = _labels(labels, op, log_probs)
+    LS.check_labels(op, y, log_probs.shape[1], log_probs.shape[0])
+    LS.check_reduction(op, reduction)
+    xp = backend.get_array_module(y)
+    loss = -log_probs[xp.arange(log_probs.shape[0]), y]
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+
+
+def l1_loss(x, y, reduction="mean"):
+    """Mean absolute error |x − y| (reduced by ``reduction``)."""
+    x, y = _float(x, "l1_loss"), _float(y, "l1_loss", "target")
+    LS.check_same_shape("l1_loss", x, y)
+    LS.check_reduction("l1_loss", reduction)
+    loss = (x - y).abs()
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss

@@ -64,8 +64,8 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0):
     if not out.requires_grad:
         raise GradcheckError(f"gradcheck: the output of {_describe(fn, out)} does not require grad")
     xp = backend.get_array_module(out.array)
-    n_in = sum(inputs[i].size for i in checked)
-    if n_in * out.size <= FULL_JACOBIAN_LIMIT:
+    n_in = sum(inputs[i].numel() for i in checked)
+    if n_in * out.numel() <= FULL_JACOBIAN_LIMIT:
         _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp)
     else:
         _random_directions(fn, inputs, checked, out, eps, atol, rtol, xp, directions, seed)
@@ -114,14 +114,14 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
 
 
 def _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp):
-    n_out = out.size
+    n_out = out.numel()
     for i in checked:
         x = inputs[i]
         if not x.array.flags.c_contiguous:
             x.array = xp.ascontiguousarray(x.array)
         flat = x.array.reshape(-1)  # a view: writing to it perturbs the input in place
-        numeric = xp.zeros((n_out, x.size))
-        for k in range(x.size):
+        numeric = xp.zeros((n_out, x.numel()))
+        for k in range(x.numel()):
             orig = flat[k].item()
             flat[k] = orig + eps
             plus = _evaluate(fn, inputs).reshape(-1)
@@ -129,9 +129,9 @@ def _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp):
             minus = _evaluate(fn, inputs).reshape(-1)
             flat[k] = orig
             numeric[:, k] = (plus - minus) / (2 * eps)
-        analytic = xp.zeros((n_out, x.size))
+        analytic = xp.zeros((n_out, x.numel()))
         for j in range(n_out):
-            seed_grad = xp.zeros(out.size, dtype=out.dtype)
+            seed_grad = xp.zeros(out.numel(), dtype=out.dtype)
             seed_grad[j] = 1
             g = _gradients(out, inputs, [i], seed_grad.reshape(out.shape))[i]
             if g is not None:

@@ -306,8 +306,12 @@ def save(state, path) -> None:
     with atomic_write(path) as f:
         np.savez(f, **arrays)
 
-def load(path):
+def load(path, map_location=None):
     """Read a checkpoint written by ``save``; arrays come back as host NumPy arrays.
+
+    ``map_location`` is accepted as in ``torch.load``: None, "cpu" (or a device whose type is "cpu")
+    keep the host arrays; "cuda" moves every array to the GPU (CuPy).  PyTorch's function or dict forms
+    remap *storages*, which a minigan checkpoint does not have: they raise a TypeError saying so.
 
     Raises FileNotFoundError when ``path`` does not exist, and ValueError naming the file when it
     is not a minigan checkpoint (a folder, a FIFO, another kind of file, a plain ``.npz``) or is
@@ -317,14 +321,39 @@ def load(path):
     refused.
     """
     path = os.fspath(path)
+    device = _map_location(map_location)
     with _open_regular(path) as f:
         try:
-            return _load_from(f, path)
+            state = _load_from(f, path)
         except _DAMAGE as e:
             if isinstance(e, ValueError) and str(e).startswith("load: "):
                 raise
             raise ValueError(f"load: {path!r} is not a minigan checkpoint or is damaged "
                              f"({type(e).__name__}: {e})") from e
+    return state if device == "cpu" else _to_device(state, device)
+
+
+def _map_location(map_location) -> str:
+    """'cpu' or 'cuda' for load's ``map_location`` (a device name, "cuda:0", or an object with a ``type``)."""
+    if callable(map_location) or isinstance(map_location, dict):
+        raise TypeError("load: map_location as a function or a dict (PyTorch's storage remapping) is not "
+                        "supported: a minigan checkpoint holds plain arrays; pass None, 'cpu' or 'cuda'")
+    name = "cpu" if map_location is None else getattr(map_location, "type", map_location)
+    if not isinstance(name, str) or name.partition(":")[0] not in ("cpu", "cuda"):
+        raise ValueError(f"load: map_location must be None, 'cpu' or 'cuda' (or a device of those types), "
+                         f"got {map_location!r}")
+    return name.partition(":")[0]
+
+
+def _to_device(obj, device):
+    """The loaded tree with every array moved to ``device``."""
+    if backend.is_array(obj):
+        return backend.to_device(obj, device)
+    if isinstance(obj, dict):
+        return {k: _to_device(v, device) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_to_device(v, device) for v in obj)
+    return obj
 
 
 # What reading a damaged zip, .npy header or JSON tree can raise (numpy parses headers with

@@ -12,9 +12,11 @@ never needs this module.
 from __future__ import annotations
 
 import operator
+from collections import namedtuple
 
 from minigan import backend
 from minigan.backprop import backprop, retain
+from minigan.dtypes import TYPE_NAMES
 from minigan.errors import GraphError, IndexOutOfRange, ShapeError
 from minigan.function import is_grad_enabled
 from minigan.ops import activation as A
@@ -56,6 +58,25 @@ def _to_array(data, dtype=None, device=None, copy=True):
     return arr
 
 
+def _are_sizes(args) -> bool:
+    """``Tensor(64, 1)``: every positional argument a Python int (PyTorch's sizes, not data)."""
+    return len(args) > 0 and all(isinstance(n, int) and not isinstance(n, bool) for n in args)
+
+
+def _legacy_sizes(sizes, dtype, device):
+    if any(n < 0 for n in sizes):
+        raise ValueError(f"Tensor: got sizes {sizes}, expected non-negative integers")
+    xp = backend.module_for_device(device) if device else backend.active_module()
+    return xp.zeros(sizes, dtype=dtype or backend.DEFAULT_DTYPE)
+
+
+def _one(args):
+    if len(args) != 1:
+        raise TypeError(f"Tensor: expected Tensor(data) or Tensor(*sizes) with int sizes, got {len(args)} "
+                        "positional arguments; pass requires_grad, dtype and device by keyword")
+    return args[0]
+
+
 def _broadcast_shape(op, a, b):
     """NumPy's broadcasting rule, checked at the door: trailing sizes equal, or one of them 1."""
     for m, n in zip(reversed(a.shape), reversed(b.shape)):
@@ -67,14 +88,16 @@ def _broadcast_shape(op, a, b):
 class Tensor:
     """``Tensor(data, requires_grad=False)``: an n-d array that remembers how it was computed.
 
-    The data is copied, as ``torch.tensor`` does; ``minigan.from_numpy`` shares it instead.
+    The data is copied, as ``torch.tensor`` does, and keeps its floating dtype; ``minigan.from_numpy``
+    shares it instead.  ``Tensor(2, 3)`` (sizes) is PyTorch's legacy constructor: a float32 tensor of
+    that shape (of zeros; PyTorch leaves it uninitialised).
     """
 
     __slots__ = ("array", "_grad", "requires_grad", "_ctx", "name", "_counter", "_base", "__weakref__")
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ instead of NumPy's loop
 
-    def __init__(self, data, requires_grad=False, dtype=None, device=None):
-        self._setup(_to_array(data, dtype, device))
+    def __init__(self, *data, requires_grad=False, dtype=None, device=None):
+        self._setup(_to_array(_legacy_sizes(data, dtype, device) if _are_sizes(data) else _one(data), dtype, device))
         if requires_grad:
             self.requires_grad_(True)
 
@@ -138,10 +161,6 @@ class Tensor:
     @property
     def ndim(self):
         return self.array.ndim
-
-    @property
-    def size(self):
-        return self.array.size
 
     @property
     def device(self) -> str:
@@ -221,11 +240,21 @@ class Tensor:
     def tolist(self):
         return backend.asnumpy(self.array).tolist()
 
-    def to(self, device: str) -> Tensor:
-        """Move to 'cpu' or 'cuda'; differentiable (the gradient moves back)."""
-        if backend.device_of(self.array) == ("cpu" if backend.module_for_device(device) is backend.np else "cuda"):
-            return self
-        return S.ToDevice.apply(self, device=device)
+    def to(self, *args, device=None, dtype=None) -> Tensor:
+        """``to("cuda")``, ``to(minigan.float64)``, ``to(device, dtype)``, ``to(other)``: a moved and/or cast
+        tensor (this one when nothing changes); differentiable (the gradient moves and casts back)."""
+        for a in args:
+            if isinstance(a, Tensor):
+                device, dtype = a.device, a.dtype
+            elif isinstance(a, (str, backend.Device)):
+                device = a
+            else:
+                dtype = a
+        out = self if dtype is None else self.astype(dtype)
+        if device is None:
+            return out
+        device = backend.Device(device).type
+        return out if out.device == device else S.ToDevice.apply(out, device=device)
 
     def cpu(self) -> Tensor:
         return self.to("cpu")
@@ -237,6 +266,19 @@ class Tensor:
         dtype = backend.np.dtype(dtype)
         return self if dtype == self.dtype else E.Cast.apply(self, dtype=dtype)
 
+    def type(self, dtype=None):
+        """``type()``: the legacy type name ("minigan.FloatTensor"); ``type(minigan.LongTensor)``,
+        ``type("torch.DoubleTensor")`` or ``type(dtype)``: a cast copy."""
+        if dtype is None:
+            name = next((n for n, d in TYPE_NAMES.items() if d == self.dtype), str(self.dtype))
+            return f"minigan.{'cuda.' if self.device == 'cuda' else ''}{name}"
+        if isinstance(dtype, str) and dtype.rpartition(".")[2] in TYPE_NAMES:
+            dtype = TYPE_NAMES[dtype.rpartition(".")[2]]
+        return self.astype(getattr(dtype, "dtype", dtype))  # a legacy constructor has a .dtype
+
+    def type_as(self, other) -> Tensor:
+        return self.astype(other.dtype)
+
     def clone(self) -> Tensor:
         """A copy with its own memory, still in the graph (the gradient flows back to this tensor)."""
         return E.Clone.apply(self)
@@ -246,6 +288,26 @@ class Tensor:
 
     def double(self) -> Tensor:
         return self.astype(backend.np.float64)
+
+    def long(self) -> Tensor:
+        return self.astype(backend.np.int64)
+
+    def int(self) -> Tensor:
+        return self.astype(backend.np.int32)
+
+    def bool(self) -> Tensor:
+        return self.astype(backend.np.bool_)
+
+    def is_floating_point(self) -> bool:
+        return backend.is_floating(self.dtype)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device == "cuda"
+
+    def contiguous(self) -> Tensor:
+        """This tensor: minigan's ops accept any memory layout, so there is nothing to copy."""
+        return self
 
     # ------------------------------------------------------------------ graph
     def requires_grad_(self, flag: bool = True) -> Tensor:
@@ -303,7 +365,7 @@ class Tensor:
                 )
             gradient = self._new(xp.ones_like(self.array))
         elif not isinstance(gradient, Tensor):
-            gradient = Tensor(gradient, dtype=self.dtype, device=self.device)
+            gradient = tensor(gradient, dtype=self.dtype, device=self.device)
         if gradient.shape != self.shape:
             raise ShapeError(f"{op}: gradient of shape {gradient.shape} given for a tensor of shape {self.shape}")
         if gradient.dtype != self.dtype:
@@ -364,22 +426,59 @@ class Tensor:
     def __neg__(self):
         return E.Neg.apply(self)
 
+    # The method forms PyTorch code also uses (``img.mul(0.5).add(0.5)``): the operators above.
+    def add(self, other, alpha=1):
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other, alpha=1):
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other):
+        return self / other
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def neg(self):
+        return -self
+
+    def square(self):
+        return self * self
+
+    def matmul(self, other):
+        return self @ other
+
+    mm = matmul
+
     def __matmul__(self, other):
         other = self._matmul_operand(other)
         L.check_matmul(self.shape, other.shape)
+        self._matmul_dtypes(other)
         return L.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
         other = self._matmul_operand(other)
         L.check_matmul(other.shape, self.shape)
+        self._matmul_dtypes(other)
         return L.MatMul.apply(other, self)
 
     def _matmul_operand(self, other):
         if isinstance(other, Tensor):
-            return other
-        if backend.is_array(other) or isinstance(other, (list, tuple)):
-            return Tensor(other, device=self.device)
-        raise TypeError(f"matmul: unsupported operand of type {type(other).__name__}; expected a Tensor or an array")
+            pass
+        elif backend.is_array(other) or isinstance(other, (list, tuple)):
+            other = tensor(other, device=self.device)
+        else:
+            raise TypeError(f"matmul: unsupported operand of type {type(other).__name__}; "
+                            "expected a Tensor or an array")
+        return other
+
+    def _matmul_dtypes(self, other):
+        if other.dtype != self.dtype:  # as PyTorch: a product never mixes float32 and float64 silently
+            raise TypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected the same dtype "
+                            "(convert one with .float() or .double())")
 
     def __getitem__(self, index):
         items = index if isinstance(index, tuple) else (index,)
@@ -400,11 +499,17 @@ class Tensor:
         return Tensor._make(self.array >= self._operand(other, "ge").array)
 
     def eq(self, other):
-        """Elementwise ==, a bool tensor (``==`` itself keeps Python's identity meaning)."""
+        """Elementwise ==, a bool tensor (as ``a == b``)."""
         return Tensor._make(self.array == self._operand(other, "eq").array)
 
     def ne(self, other):
         return Tensor._make(self.array != self._operand(other, "ne").array)
+
+    # `(pred == labels).sum()` compares elements, as in PyTorch and NumPy.  A tensor still hashes by
+    # identity, so it can key a dict or sit in a set; `t in some_list` compares elements too (as PyTorch).
+    __eq__ = eq
+    __ne__ = ne
+    __hash__ = object.__hash__
 
     def __iter__(self):
         if self.array.ndim == 0:
@@ -489,21 +594,97 @@ class Tensor:
         return self.div_(other)
 
     # ------------------------------------------------------------------ methods
-    def sum(self, axis=None, keepdims=False):
+    # Reductions take PyTorch's names (dim=, keepdim=) and NumPy's (axis=, keepdims=) for the same thing.
+    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        axis, keepdims = _dim("sum", dim, axis), _keepdim(keepdim, keepdims)
         return R.Sum.apply(self, axis=R.normalize_axis(axis, self.ndim, "sum"), keepdims=keepdims)
 
-    def mean(self, axis=None, keepdims=False):
+    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        axis, keepdims = _dim("mean", dim, axis), _keepdim(keepdim, keepdims)
         return R.Mean.apply(self, axis=R.normalize_axis(axis, self.ndim, "mean"), keepdims=keepdims)
 
-    def max(self, axis=None, keepdims=False):
-        R.check_nonempty(self.array, "max")
-        return R.Max.apply(self, axis=R.normalize_axis(axis, self.ndim, "max"), keepdims=keepdims)
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """``max()``: the largest element.  ``max(dim)``: PyTorch's ``(values, indices)`` along ``dim``.
+        ``max(axis=d)``: NumPy's meaning, the values only.  ``max(other)``: the elementwise maximum."""
+        if isinstance(dim, Tensor):
+            return maximum(self, dim)
+        return self._extreme("max", dim, keepdim, axis, keepdims)
 
-    def min(self, axis=None, keepdims=False):
-        return -((-self).max(axis=axis, keepdims=keepdims))
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """As ``max``: ``min(dim)`` gives ``(values, indices)``, ``min(axis=d)`` the values."""
+        if isinstance(dim, Tensor):
+            return minimum(self, dim)
+        return self._extreme("min", dim, keepdim, axis, keepdims)
 
-    def logsumexp(self, axis=None, keepdims=False):
+    def _extreme(self, op, dim, keepdim, axis, keepdims):
+        R.check_nonempty(self.array, op)
+        keepdims = _keepdim(keepdim, keepdims)
+        if dim is None:  # everything, or NumPy's axis=: the values, ties sharing the gradient
+            axis = R.normalize_axis(axis, self.ndim, op)
+            return R.Max.apply(self, axis=axis, keepdims=keepdims) if op == "max" else \
+                -R.Max.apply(-self, axis=axis, keepdims=keepdims)
+        _dim(op, dim, axis)
+        dim = R.normalize_axis(dim, max(self.ndim, 1), op, single=True)
+        xp = backend.get_array_module(self.array)
+        a = self.array.reshape(1) if self.ndim == 0 else self.array
+        index = (a.argmax if op == "max" else a.argmin)(axis=dim)  # the first extreme, as PyTorch
+        picks = list(xp.ogrid[tuple(slice(n) for n in a.shape[:dim] + (1,) + a.shape[dim + 1:])])
+        picks[dim] = xp.expand_dims(index, dim)
+        values = (self.reshape(1) if self.ndim == 0 else self)[tuple(picks)]  # the gradient goes to that element
+        if not keepdim or self.ndim == 0:
+            values = values.reshape(self.shape[:dim] + self.shape[dim + 1:])
+        else:
+            index = xp.expand_dims(index, dim)
+        return (MaxResult if op == "max" else MinResult)(values, Tensor._make(index.astype(backend.np.int64)))
+
+    def argmax(self, dim=None, keepdim=False, *, axis=None):
+        """Indices of the maxima (an int64 tensor; no gradient); the first one where there are ties."""
+        return self._arg("argmax", dim, keepdim, axis)
+
+    def argmin(self, dim=None, keepdim=False, *, axis=None):
+        return self._arg("argmin", dim, keepdim, axis)
+
+    def _arg(self, op, dim, keepdim, axis):
+        R.check_nonempty(self.array, op)
+        dim = _dim(op, dim, axis)
+        dim = None if dim is None else R.normalize_axis(dim, max(self.ndim, 1), op, single=True)
+        out = getattr(self.array, op)(axis=dim)
+        if keepdim:
+            out = out.reshape((1,) * self.ndim) if dim is None else backend.get_array_module(out).expand_dims(out, dim)
+        return Tensor._make(out.astype(backend.np.int64))
+
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        axis, keepdims = _dim("logsumexp", dim, axis), _keepdim(keepdim, keepdims)
         return R.LogSumExp.apply(self, axis=R.normalize_axis(axis, self.ndim, "logsumexp"), keepdims=keepdims)
+
+    def var(self, dim=None, unbiased=True, keepdim=False):
+        """The variance over ``dim``, divided by n − 1 (``unbiased=True``, PyTorch's default; NumPy's is n)."""
+        x, axis = self._floating("var"), R.normalize_axis(dim, self.ndim, "var")
+        n = self.numel() // max(x.mean(axis=axis, keepdims=True).numel(), 1)
+        d = x - x.mean(axis=axis, keepdims=True)
+        return (d * d).sum(axis=axis, keepdims=keepdim) / max(n - int(bool(unbiased)), 1)
+
+    def std(self, dim=None, unbiased=True, keepdim=False):
+        """The standard deviation: ``var(...).sqrt()`` (n − 1 by default, as PyTorch)."""
+        return self.var(dim, unbiased, keepdim).sqrt()
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        """The vector p-norm over ``dim`` (all elements by default): 2 ("fro"), 1, inf, or any p > 0.
+
+        The 2-norm has its own op, whose gradient at 0 is 0 (as PyTorch), where √(Σx²) composed of
+        sqrt and sum would give 0·∞ = NaN: a gradient penalty evaluates it at ∇D(x̂), which can be 0.
+        """
+        p = 2 if p == "fro" else p
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not p > 0:
+            raise ValueError(f"norm: p must be 'fro' or a number > 0 (inf for the largest |x|), got {p!r}")
+        x, axis = self._floating("norm"), R.normalize_axis(dim, self.ndim, "norm")
+        if p == 2:
+            return R.Norm2.apply(x, axis=axis, keepdims=keepdim)
+        if p == float("inf"):
+            return x.abs().max(axis=axis, keepdims=keepdim)
+        if p == 1:
+            return x.abs().sum(axis=axis, keepdims=keepdim)
+        return (x.abs() ** p).sum(axis=axis, keepdims=keepdim) ** (1.0 / p)
 
     def exp(self):
         return E.Exp.apply(self._floating("exp"))
@@ -524,6 +705,8 @@ class Tensor:
     def clamp(self, min=None, max=None):
         return E.Clamp.apply(self, **E.check_clamp(min, max))
 
+    clip = clamp
+
     def sigmoid(self):
         return A.Sigmoid.apply(self._floating("sigmoid"))
 
@@ -539,12 +722,12 @@ class Tensor:
     def softplus(self):
         return A.Softplus.apply(self._floating("softplus"))
 
-    def softmax(self, axis=-1):
-        x = self._floating("softmax")
+    def softmax(self, dim=-1, *, axis=None):
+        x, axis = self._floating("softmax"), _dim("softmax", dim if axis is None else None, axis)
         return R.Softmax.apply(x, axis=R.normalize_axis(axis, self.ndim, "softmax", single=True))
 
-    def log_softmax(self, axis=-1):
-        x = self._floating("log_softmax")
+    def log_softmax(self, dim=-1, *, axis=None):
+        x, axis = self._floating("log_softmax"), _dim("log_softmax", dim if axis is None else None, axis)
         return R.LogSoftmax.apply(x, axis=R.normalize_axis(axis, self.ndim, "log_softmax", single=True))
 
     def _floating(self, op):
@@ -553,46 +736,155 @@ class Tensor:
             raise TypeError(f"{op}: input must be a floating-point tensor, got dtype {self.dtype}")
         return self
 
+    # ------------------------------------------------------------------ shape
+    def size(self, dim=None):
+        """The shape (``size()``), or the length of one dimension (``size(d)``), as PyTorch."""
+        if dim is None:
+            return self.shape
+        return self.shape[R.normalize_axis(dim, max(self.ndim, 1), "size", single=True)]
+
+    def numel(self) -> int:
+        """The number of elements (NumPy's ``.size``)."""
+        return int(self.array.size)
+
+    nelement = numel
+
+    def dim(self) -> int:
+        """The number of dimensions (``.ndim``)."""
+        return self.array.ndim
+
     def reshape(self, *shape):
-        return S.Reshape.apply(self, shape=S.normalize_shape(shape, self.size, self.shape))
+        return S.Reshape.apply(self, shape=S.normalize_shape(shape, self.numel(), self.shape))
 
     def view(self, *shape):
         return self.reshape(*shape)
 
-    def flatten(self, start_axis=0):
-        return self.reshape(*self.shape[:start_axis], -1)
+    def view_as(self, other):
+        return self.reshape(other.shape)
 
-    def transpose(self, *axes):
-        return S.Transpose.apply(self, axes=S.normalize_axes(axes, self.ndim))
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
 
-    def permute(self, *axes):
-        return self.transpose(*axes)
+    def flatten(self, start_dim=0, end_dim=-1):
+        """Merge dimensions start_dim..end_dim into one (all of them by default)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start = R.normalize_axis(start_dim, self.ndim, "flatten", single=True)
+        end = R.normalize_axis(end_dim, self.ndim, "flatten", single=True)
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
+        return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
+
+    def transpose(self, *dims):
+        """``transpose(d0, d1)`` swaps two dimensions (PyTorch); ``transpose()`` reverses them all
+        and ``transpose(axes)`` with a full permutation permutes them (NumPy)."""
+        if len(dims) == 2:
+            d0, d1 = (R.normalize_axis(d, self.ndim, "transpose", single=True) for d in dims)
+            axes = list(range(self.ndim))
+            axes[d0], axes[d1] = axes[d1], axes[d0]
+            dims = tuple(axes)
+        return S.Transpose.apply(self, axes=S.normalize_axes(dims, self.ndim))
+
+    def permute(self, *dims):
+        return S.Transpose.apply(self, axes=S.normalize_axes(dims, self.ndim))
 
     def swapaxes(self, a, b):
         axes = list(range(self.ndim))
         axes[a], axes[b] = axes[b], axes[a]
-        return self.transpose(*axes)
+        return self.permute(*axes)
 
-    def squeeze(self, axis=None):
+    swapdims = swapaxes
+
+    def t(self):
+        """The transpose of a matrix (a vector or a scalar is returned as is), as PyTorch."""
+        if self.ndim > 2:
+            raise ShapeError(f"t: expects a tensor with at most 2 dimensions, got shape {self.shape}; "
+                             "use transpose(d0, d1) or permute(...)")
+        return self if self.ndim < 2 else self.permute(1, 0)
+
+    def squeeze(self, dim=None, *, axis=None):
+        axis = _dim("squeeze", dim, axis)
         if axis is None:
             shape = tuple(n for n in self.shape if n != 1)
         else:
             axis = R.normalize_axis(axis, self.ndim, "squeeze", single=True)
-            if self.shape[axis] != 1:
-                raise ShapeError(f"squeeze: axis {axis} of shape {self.shape} has size {self.shape[axis]}, expected 1")
+            if self.shape[axis] != 1:  # PyTorch leaves the tensor unchanged, NumPy raises: a likely mistake
+                raise ShapeError(f"squeeze: axis {axis} of shape {self.shape} has size {self.shape[axis]}, expected 1 "
+                                 "(PyTorch would return the tensor unchanged; minigan raises instead)")
             shape = self.shape[:axis] + self.shape[axis + 1 :]
         return S.Reshape.apply(self, shape=shape)
 
-    def unsqueeze(self, axis):
+    def unsqueeze(self, dim=None, *, axis=None):
+        axis = _dim("unsqueeze", dim, axis)
         axis = R.normalize_axis(axis, self.ndim + 1, "unsqueeze", single=True)
         return S.Reshape.apply(self, shape=self.shape[:axis] + (1,) + self.shape[axis:])
+
+    def expand(self, *sizes):
+        """A broadcast view of this tensor at ``sizes`` (-1 keeps a size), as PyTorch."""
+        sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
+        lead = len(sizes) - self.ndim
+        shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
+        if lead < 0 or backend.broadcast_shapes(self.shape, shape) != shape:
+            raise ShapeError(f"expand: cannot expand a tensor of shape {self.shape} to {sizes}; "
+                             "expected sizes equal to the tensor's, or expanding its size-1 dimensions")
+        return self if shape == self.shape else S.BroadcastTo.apply(self, shape=shape)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
 
     def pad(self, pad_width, value=0.0):
         return S.Pad.apply(self, pad_width=S.normalize_pad(pad_width, self.ndim), value=value)
 
-    def argmax(self, axis=None):
-        """Indices of the maxima (an integer tensor; no gradient)."""
-        return Tensor._make(self.array.argmax(axis=axis))
+    # ------------------------------------------------------------------ in-place initialisation
+    def normal_(self, mean=0.0, std=1.0):
+        """Fill with N(mean, std²) samples (the legacy ``m.weight.data.normal_(0, 0.02)``)."""
+        return self.copy_(backend.randn(self.shape, dtype=self.dtype, xp=backend.get_array_module(self.array))
+                          * self.dtype.type(std) + self.dtype.type(mean))
+
+    def uniform_(self, a=0.0, b=1.0):
+        """Fill with U(a, b) samples."""
+        return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=backend.get_array_module(self.array))
+                          * self.dtype.type(b - a) + self.dtype.type(a))
+
+
+def _dim(op, dim, axis):
+    """PyTorch's ``dim`` and NumPy's ``axis`` name the same argument: take whichever was given."""
+    if axis is None:
+        return dim
+    if dim is not None:
+        raise TypeError(f"{op}: got dim={dim!r} and axis={axis!r}; they name the same argument, give one")
+    return axis
+
+
+def _keepdim(keepdim, keepdims):
+    return bool(keepdim if keepdims is None else keepdims)
+
+
+# What max(dim) and min(dim) return, as PyTorch's torch.return_types.max/min: (values, indices).
+MaxResult = namedtuple("max", ["values", "indices"])
+MinResult = namedtuple("min", ["values", "indices"])
+
+
+def maximum(a: Tensor, b: Tensor) -> Tensor:
+    """The elementwise maximum (``torch.maximum``, ``a.max(b)``); where a == b the gradient goes to a."""
+    b = a._operand(b, "maximum")
+    return E.Where.apply(a, b, cond=a.array >= b.array)
+
+
+def minimum(a: Tensor, b: Tensor) -> Tensor:
+    """The elementwise minimum; where a == b the gradient goes to a."""
+    b = a._operand(b, "minimum")
+    return E.Where.apply(a, b, cond=a.array <= b.array)
+
+
+def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:
+    """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): floats keep their dtype, Python
+    numbers and lists become float32; ``tensor(5)`` is the scalar 5.  ``from_numpy(array)`` shares the array."""
+    t = Tensor.__new__(Tensor)
+    t._setup(_to_array(data, dtype, device))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
 
 
 def from_numpy(array) -> Tensor:
@@ -605,4 +897,4 @@ def from_numpy(array) -> Tensor:
     return Tensor._make(array)
 
 
-__all__ = ["Tensor", "from_numpy", "IndexOutOfRange"]
+__all__ = ["Tensor", "tensor", "from_numpy", "maximum", "minimum", "IndexOutOfRange"]

@@ -261,12 +261,25 @@ CASES = [
          lambda x, w, b: TF.linear(x, w, b).tanh(), (normal(3), normal(2, 3), normal(2))),
     Case("linear_batched_input", "linear", lambda x, w, b: cube(F.linear(x, w, b)),
          lambda x, w, b: cube(TF.linear(x, w, b)), (normal(2, 2, 3, scale=0.5), normal(2, 3), normal(2))),
+    # pooling: windows that overlap (stride < kernel) and padding; the max with distinct values (ties: test_nn_fluency)
+    Case("max_pool2d", "max_pool2d", lambda a: cube(F.max_pool2d(a, 3, 2, 1)),
+         lambda a: cube(TF.max_pool2d(a, 3, 2, 1)), (distinct(1, 2, 5, 5),)),
+    Case("max_pool2d_rect", "max_pool2d", lambda a: F.max_pool2d(a, (2, 3), (1, 2)).tanh(),
+         lambda a: TF.max_pool2d(a, (2, 3), (1, 2)).tanh(), (distinct(2, 1, 3, 5),)),
+    Case("avg_pool2d", "avg_pool2d", lambda a: cube(F.avg_pool2d(a, 3, 2, 1)),
+         lambda a: cube(TF.avg_pool2d(a, 3, 2, 1)), (normal(2, 2, 5, 5),)),
+    Case("avg_pool2d_default_stride", "avg_pool2d", lambda a: cube(F.avg_pool2d(a, 2)),
+         lambda a: cube(TF.avg_pool2d(a, 2)), (normal(1, 2, 5, 4),)),
+    Case("upsample_nearest2d", "upsample_nearest2d", lambda a: cube(F.interpolate(a, scale_factor=2)),
+         lambda a: cube(TF.interpolate(a, scale_factor=2, mode="nearest")), (normal(2, 1, 2, 3),)),
+    Case("upsample_nearest2d_size", "upsample_nearest2d", lambda a: cube(F.interpolate(a, size=(4, 3))),
+         lambda a: cube(TF.interpolate(a, size=(4, 3), mode="nearest")), (normal(1, 2, 2, 1),)),
     # dropout: a fixed mask (the same seed every call)
     Case("dropout", "dropout", lambda a: cube(_dropped(a)),
          lambda a: cube(a * torch.as_tensor(_dropout_mask(tuple(a.shape)))), (normal(3, 4),)),
     *_losses(),
 ]
-# 45 ops: the 40 that minigan/ops's docstring lists (all but conv and norm, which
+# 48 ops: the 43 that minigan/ops's docstring lists (all but conv and norm, which
 # test_conv_norm_second_order.py covers), plus min, stack, squeeze, unsqueeze and dropout, built from them
 OPS_COVERED = sorted({c.op for c in CASES})
 

@@ -28,8 +28,9 @@ def test_named_parameters_order_and_names():
     net = Net()
     assert [n for n, _ in net.named_parameters()] == [
         "features.0.weight", "features.0.bias", "features.1.weight", "features.1.bias", "head.weight", "head.bias"]
-    assert [n for n, _ in net.named_buffers()] == ["features.1.running_mean", "features.1.running_var"]
-    assert len(list(net.parameters())) == 6 and len(list(net.buffers())) == 2
+    assert [n for n, _ in net.named_buffers()] == ["features.1.running_mean", "features.1.running_var",
+                                                   "features.1.num_batches_tracked"]  # PyTorch's three
+    assert len(list(net.parameters())) == 6 and len(list(net.buffers())) == 3
     assert [type(m).__name__ for m in net.children()] == ["Sequential", "Flatten", "Linear"]
     assert len(list(net.modules())) == 7
     assert all(isinstance(p, nn.Parameter) and p.requires_grad for p in net.parameters())

@@ -180,8 +180,9 @@ def test_reshape(xp_backend, data, shape):
 def test_transpose(xp_backend, data, shape):
     x = data.draw(values(shape))
     axes = tuple(data.draw(st.permutations(range(len(shape)))))
-    check(lambda t: t.transpose(*axes), lambda t: t.permute(*axes), x)
+    check(lambda t: t.transpose(axes), lambda t: t.permute(*axes), x)  # NumPy's meaning: a full permutation
     check(lambda t: t.T, lambda t: t.permute(*reversed(range(t.ndim))), x)
+    check(lambda t: t.transpose(0, -1), lambda t: t.transpose(0, -1), x)  # PyTorch's: swap two dims
 
 
 @settings(max_examples=EXAMPLES)
@@ -231,6 +232,7 @@ def test_pad(xp_backend, data, shape):
     pw = tuple((data.draw(st.integers(0, 2)), data.draw(st.integers(0, 2))) for _ in shape)
     flat = [v for p in reversed(pw) for v in p]  # torch lists pads from the last axis backwards
     check(lambda t: F.pad(t, pw, value=0.5), (lambda t: TF.pad(t, flat, value=0.5)) if HAVE_TORCH else None, x)
+    check(lambda t: F.pad(t, flat, value=0.5), (lambda t: TF.pad(t, flat, value=0.5)) if HAVE_TORCH else None, x)
 
 
 # ----------------------------------------------------------------------------- matmul and linear

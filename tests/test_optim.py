@@ -364,7 +364,7 @@ def test_load_state_dict_mismatches_raise():
     with pytest.raises(ValueError, match=r"state 'm' of parameter 0 has shape \(3, 4\), but the parameter "
                                          r"has shape \(4, 3\)"):
         optim.Adam(other).load_state_dict(sd)
-    bad = dict(sd, hyperparameters=dict(sd["hyperparameters"], lr=-1.0))
+    bad = dict(sd, param_groups=[dict(sd["param_groups"][0], lr=-1.0)])
     with pytest.raises(ValueError, match="Adam: lr must be"):
         optim.Adam(make_params()).load_state_dict(bad)
     with pytest.raises(TypeError, match="expected a dict"):

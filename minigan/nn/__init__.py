@@ -4,29 +4,49 @@
     G = nn.Sequential(nn.Linear(100, 256), nn.ReLU(), nn.Linear(256, 784), nn.Tanh())
 """
 
+import sys
+
 from minigan import functional
 from minigan.nn import init
 from minigan.nn.layers import (
+    ELU,
+    AvgPool2d,
     BatchNorm1d,
     BatchNorm2d,
+    BCELoss,
+    BCEWithLogitsLoss,
     Conv2d,
     ConvTranspose2d,
+    CrossEntropyLoss,
     Dropout,
+    Dropout2d,
     Embedding,
     Flatten,
     Identity,
+    L1Loss,
     LeakyReLU,
     Linear,
+    MaxPool2d,
+    MSELoss,
+    NLLLoss,
     ReLU,
     Sigmoid,
+    Softmax,
     Tanh,
     Unflatten,
+    Upsample,
 )
 from minigan.nn.module import Module, ModuleList, Parameter, Sequential
+
+# ``import minigan.nn.functional as F`` (PyTorch's path) is the same module as ``minigan.functional``:
+# registered under its second name, as the import system looks names up in sys.modules first.
+sys.modules["minigan.nn.functional"] = functional
 
 __all__ = [
     "Module", "Parameter", "Sequential", "ModuleList",
     "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm1d", "BatchNorm2d", "Dropout",
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Unflatten", "Embedding",
+    "MaxPool2d", "AvgPool2d", "Upsample", "Dropout2d", "ELU", "Softmax",
+    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss",
     "init", "functional",
 ]

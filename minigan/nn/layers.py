@@ -5,7 +5,8 @@ Weight layouts and default initialisation are PyTorch's, so weights copy across:
     Linear(in, out)                    weight (out, in),            bias (out,)
     Conv2d(in, out, k)                 weight (out, in, k, k),      bias (out,)
     ConvTranspose2d(in, out, k)        weight (in, out, k, k),      bias (out,)
-    BatchNorm1d/2d(C)                  weight γ (C,), bias β (C,),  buffers running_mean, running_var (C,)
+    BatchNorm1d/2d(C)                  weight γ (C,), bias β (C,),  buffers running_mean, running_var (C,),
+                                       num_batches_tracked (an int64 count, as PyTorch)
     Embedding(num, dim)                weight (num, dim)
 
 Parameters are float32 and created on the active backend (``minigan.use_backend``).
@@ -123,6 +124,9 @@ class _BatchNorm(Module):
         self.bias = Parameter(xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE))
         self.register_buffer("running_mean", xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE))
         self.register_buffer("running_var", xp.ones(num_features, dtype=backend.DEFAULT_DTYPE))
+        # PyTorch's third buffer: how many training batches updated the running statistics (an int64 0-d
+        # tensor), so that state_dict keys are PyTorch's exactly and a PyTorch BatchNorm state loads as is.
+        self.register_buffer("num_batches_tracked", xp.zeros((), dtype=xp.int64))
 
     def forward(self, x):
         shape = getattr(x, "shape", None)
@@ -131,8 +135,11 @@ class _BatchNorm(Module):
                 f"{type(self).__name__}({self.num_features}): got input of shape {shape}, "
                 f"expected {self.expected_layout} with C = {self.num_features}"
             )
-        return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                            training=self.training, momentum=self.momentum, eps=self.eps)
+        out = F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                           training=self.training, momentum=self.momentum, eps=self.eps)
+        if self.training:
+            self.num_batches_tracked.array += 1  # a counter, never part of a graph
+        return out
 
     def extra_repr(self):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
@@ -170,21 +177,89 @@ class Dropout(Module):
         return f"p={self.p}"
 
 
+class Dropout2d(Module):
+    """Channel dropout of (N, C, H, W): in training zero whole channels with probability p and scale
+    the rest by 1/(1−p) (neighbouring pixels are correlated, so dropping single pixels does little)."""
+
+    def __init__(self, p: float = 0.5):
+        super().__init__()
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+            raise ValueError(f"Dropout2d: p must be a probability in [0, 1), got {p!r}")
+        self.p = float(p)
+
+    def forward(self, x):
+        return F.dropout2d(x, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+# ``inplace=True`` is accepted so that PyTorch code runs unchanged, but the activations compute out of
+# place: the result is a new tensor, and the input keeps its values (and any graph that saved it stays valid).
+def _inplace(value, layer):
+    if not isinstance(value, bool):
+        raise TypeError(f"{layer}: inplace must be True or False, got {value!r}")
+    return value
+
+
 class ReLU(Module):
+    """max(x, 0).  ``inplace`` is accepted for PyTorch code and ignored: the result is always a new tensor."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = _inplace(inplace, "ReLU")
+
     def forward(self, x):
         return F.relu(x)
 
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
+
 
 class LeakyReLU(Module):
-    def __init__(self, negative_slope: float = 0.01):
+    """x for x > 0, else negative_slope·x.  ``inplace`` is accepted and ignored (computed out of place)."""
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
         self.negative_slope = float(negative_slope)
+        self.inplace = _inplace(inplace, "LeakyReLU")
 
     def forward(self, x):
         return F.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self):
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+
+
+class ELU(Module):
+    """x for x > 0, else α(eˣ − 1) (Clevert et al. 2016).  ``inplace`` is accepted and ignored (out of place)."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False):
+        super().__init__()
+        self.alpha = float(alpha)
+        self.inplace = _inplace(inplace, "ELU")
+
+    def forward(self, x):
+        return F.elu(x, self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class Softmax(Module):
+    """softmax along ``dim`` (PyTorch has no default worth relying on: give it, e.g. Softmax(dim=1))."""
+
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        if isinstance(dim, bool) or not isinstance(dim, int):
+            raise TypeError(f"Softmax: dim must be an int, got {dim!r}")
+        self.dim = dim
+
+    def forward(self, x):
+        return F.softmax(x, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
 
 
 class Sigmoid(Module):
@@ -255,3 +330,108 @@ class Embedding(Module):
 
     def extra_repr(self):
         return f"{self.num_embeddings}, {self.embedding_dim}"
+
+
+# ----------------------------------------------------------------------------- pooling, upsampling
+class _Pool2d(Module):
+    """Shared by MaxPool2d/AvgPool2d: kernel_size, stride (default: kernel_size) and padding, as in PyTorch."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        name = type(self).__name__
+        self.kernel_size = pair(kernel_size, "kernel_size", name, 1)
+        self.stride = self.kernel_size if stride is None else pair(stride, "stride", name, 1)
+        self.padding = pair(padding, "padding", name, 0)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxPool2d(_Pool2d):
+    """The maximum of each window; the gradient goes to the window's first maximum (as in PyTorch)."""
+
+    def forward(self, x):
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
+
+
+class AvgPool2d(_Pool2d):
+    """The mean of each window (padding counts as zeros, PyTorch's count_include_pad=True)."""
+
+    def forward(self, x):
+        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+
+
+class Upsample(Module):
+    """Nearest-neighbour upsampling of (N, C, H, W) by an integer ``scale_factor`` (or to a ``size`` that is an
+    integer multiple of the input's), as ``F.interpolate``."""
+
+    def __init__(self, size=None, scale_factor=None, mode: str = "nearest"):
+        super().__init__()
+        if mode != "nearest":
+            raise ValueError(f"Upsample: only mode='nearest' is implemented, got mode={mode!r}")
+        if (size is None) == (scale_factor is None):
+            raise ValueError("Upsample: give exactly one of size and scale_factor")
+        self.size, self.scale_factor, self.mode = size, scale_factor, mode
+
+    def forward(self, x):
+        return F.interpolate(x, self.size, self.scale_factor, self.mode)
+
+    def extra_repr(self):
+        what = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"
+        return f"{what}, mode={self.mode!r}"
+
+
+# ----------------------------------------------------------------------------- losses
+class _Loss(Module):
+    """A loss module: ``criterion(input, target)`` calls one function of ``minigan.functional``."""
+
+    def __init__(self, reduction: str = "mean"):
+        super().__init__()
+        if reduction not in ("mean", "sum", "none"):
+            raise ValueError(f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+        self.reduction = reduction
+
+    def extra_repr(self):
+        return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy of probabilities (e.g. a Sigmoid output) against targets in [0, 1]."""
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy(input, target, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy of logits: sigmoid and BCE in one stable op (prefer it to Sigmoid + BCELoss)."""
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy_with_logits(input, target, self.reduction)
+
+
+class CrossEntropyLoss(_Loss):
+    """Softmax cross-entropy of logits (N, C) against integer class labels (N,)."""
+
+    def forward(self, input, target):
+        return F.cross_entropy(input, target, self.reduction)
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities (N, C) (a LogSoftmax output) at integer labels (N,)."""
+
+    def forward(self, input, target):
+        return F.nll_loss(input, target, self.reduction)
+
+
+class MSELoss(_Loss):
+    """Mean squared error (input − target)²."""
+
+    def forward(self, input, target):
+        return F.mse_loss(input, target, self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error |input − target|."""
+
+    def forward(self, input, target):
+        return F.l1_loss(input, target, self.reduction)

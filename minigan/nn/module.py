@@ -18,12 +18,18 @@ A network is a ``Module`` whose attributes are its layers (other Modules) and it
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 
 from minigan import backend
 from minigan.errors import ShapeError
 from minigan.function import no_grad
 from minigan.tensor import Tensor
+
+# What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.
+IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+# A buffer an older checkpoint may lack; PyTorch then keeps the module's value, and so do we.
+OPTIONAL_BUFFERS = ("num_batches_tracked",)
 
 
 class Parameter(Tensor):
@@ -145,6 +151,21 @@ class Module:
         for _, module in self.named_children():
             yield module
 
+    def apply(self, fn) -> Module:
+        """Call ``fn(module)`` on every submodule, children first, then on self (PyTorch's order); returns self.
+
+        The usual use is weight initialisation::
+
+            def weights_init(m):
+                if isinstance(m, nn.Conv2d):
+                    nn.init.normal_(m.weight, 0.0, 0.02)
+            net.apply(weights_init)
+        """
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
     def named_parameters(self, prefix: str = ""):
         """(dotted name, Parameter) pairs, e.g. ('net.0.weight', ...); a shared Parameter appears once."""
         seen = set()
@@ -209,9 +230,12 @@ class Module:
         """Dotted name → host NumPy copy, for every parameter and buffer."""
         return OrderedDict((name, backend.asnumpy(t.array).copy()) for name, t in self._named_state().items())
 
-    def load_state_dict(self, state_dict, strict: bool = True) -> Module:
+    def load_state_dict(self, state_dict, strict: bool = True) -> IncompatibleKeys:
         """Copy values into the parameters and buffers in place (they stay on their device).
 
+        Returns PyTorch's named tuple ``(missing_keys, unexpected_keys)`` (both empty when ``strict``).
+        A state dict saved by PyTorch loads as is (values may be torch tensors or arrays); one that lacks
+        a BatchNorm's ``num_batches_tracked`` (older checkpoints) keeps the module's count, as PyTorch does.
         Raises ValueError naming the first key that is missing, unexpected (when ``strict``),
         of another shape, or whose values do not fit (a float weight given integers, complex
         numbers, NaN or inf: a damaged or crafted checkpoint must not load as a working model).
@@ -220,9 +244,9 @@ class Module:
             raise TypeError(f"load_state_dict: expected a dict of name -> array (from state_dict()), "
                             f"got {type(state_dict).__name__}")
         own = self._named_state()
+        missing = [k for k in own if k not in state_dict and k.rpartition(".")[2] not in OPTIONAL_BUFFERS]
+        unexpected = [k for k in state_dict if k not in own]
         if strict:
-            missing = [k for k in own if k not in state_dict]
-            unexpected = [k for k in state_dict if k not in own]
             if missing or unexpected:
                 raise ValueError(
                     f"load_state_dict: {type(self).__name__} key sets differ: first missing key "
@@ -249,15 +273,40 @@ class Module:
                 t = own[name]
                 xp = backend.get_array_module(t.array)
                 t.copy_(xp.asarray(backend.to_device(value, t.device), dtype=t.dtype))
+        return IncompatibleKeys(missing, unexpected)
+
+    def to(self, *args, device=None, dtype=None) -> Module:
+        """Move every parameter and buffer (and gradient) to a device and/or cast the floating ones to a
+        dtype, in place, as PyTorch: ``to("cuda")``, ``to(minigan.device(...))``, ``to(minigan.float64)``."""
+        for a in args:
+            if isinstance(a, (str, backend.Device)):
+                device = a
+            else:
+                dtype = a
+        dtype = None if dtype is None else backend.np.dtype(dtype)
+        if dtype is not None and not backend.is_floating(dtype):
+            raise TypeError(f"Module.to: only floating dtypes can be given to a module, got {dtype}")
+        for t in list(self.parameters()) + list(self.buffers()):
+            for holder in (t, t.grad):
+                if holder is None:
+                    continue
+                if device is not None:
+                    holder.array = backend.to_device(holder.array, backend.Device(device).type)
+                if dtype is not None and backend.is_floating(holder.dtype):  # integer buffers keep their dtype
+                    holder.array = holder.array.astype(dtype)
         return self
 
-    def to(self, device: str) -> Module:
-        """Move every parameter and buffer (and gradient) to 'cpu' or 'cuda', in place; returns self."""
-        for t in list(self.parameters()) + list(self.buffers()):
-            t.array = backend.to_device(t.array, device)
-            if t.grad is not None:
-                t.grad.array = backend.to_device(t.grad.array, device)
-        return self
+    def float(self) -> Module:
+        return self.to(backend.np.float32)
+
+    def double(self) -> Module:
+        return self.to(backend.np.float64)
+
+    def cpu(self) -> Module:
+        return self.to("cpu")
+
+    def cuda(self) -> Module:
+        return self.to("cuda")
 
     # ------------------------------------------------------------------ printing
     def extra_repr(self) -> str:

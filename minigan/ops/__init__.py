@@ -8,6 +8,7 @@ linalg       matmul, linear
 loss         binary_cross_entropy_with_logits, binary_cross_entropy, cross_entropy, mse_loss
 conv         conv2d, conv_transpose2d, conv2d_weight (im2col + one GEMM; each is the others' backward)
 norm         batch_norm (one fused op)
+pool         max_pool2d avg_pool2d upsample_nearest2d
 
 namespace.py holds the NumPy-named functions (exp, where, ...) a backward calls on Tensors.
 """

@@ -86,6 +86,21 @@ class Max(Function):
         return (_keep(grad, self.in_shape, self.axis, self.keepdims) * self.share,)
 
 
+class Norm2(Function):
+    def forward(self, x, axis=None, keepdims=False):
+        self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
+        out = backend.get_array_module(x).sqrt((x * x).sum(axis=axis, keepdims=keepdims))
+        self.save_for_backward(x, out)
+        self.zero = _keep(out == 0, x.shape, axis, keepdims)  # a constant mask: where ‖x‖ = 0
+        return out
+
+    def backward(self, grad):  # d‖x‖/dx_i = x_i / ‖x‖, taken as 0 where ‖x‖ = 0 (a subgradient, as PyTorch)
+        x, out = self.saved_tensors
+        grad, out = (_keep(v, self.in_shape, self.axis, self.keepdims) for v in (grad, out))
+        xp = namespace(grad)
+        return (x * xp.where(self.zero, 0, grad / xp.where(self.zero, 1, out)),)
+
+
 def _squeezed(shape, axis):
     if axis is None:
         return ()

@@ -45,21 +45,20 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
 
-    def _set_hyperparameters(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    def _check_hyperparameters(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         who = "Adam"
-        self.lr, self.betas, self.eps, self.weight_decay = (  # all checked before any is set
-            check_lr(who, lr), check_betas(who, betas), check_eps(who, eps),
-            check_nonnegative(who, "weight_decay", weight_decay))
+        return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps),
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay)}
 
-    def _update(self, p, g, state):
-        alpha, (beta1, beta2), eps = self.lr, self.betas, self.eps
+    def _update(self, p, g, state, group):
+        alpha, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         xp = backend.get_array_module(p.array)
         if not state:
             state["step"] = 0                                   # t ← 0
             state["m"] = xp.zeros_like(p.array)                  # m_0 ← 0
             state["v"] = xp.zeros_like(p.array)                  # v_0 ← 0
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * p.array                  # g_t ← g_t + λθ_{t−1}   (L2 penalty)
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * p.array                 # g_t ← g_t + λθ_{t−1}   (L2 penalty)
         t = state["step"] = state["step"] + 1                   # t ← t + 1
         m, v = state["m"], state["v"]  # updated in place: no new arrays each step
         m *= beta1

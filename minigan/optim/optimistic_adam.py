@@ -38,12 +38,12 @@ class OptimisticAdam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.5, 0.9), eps=1e-8):
         super().__init__(params, lr=lr, betas=betas, eps=eps)
 
-    def _set_hyperparameters(self, lr=1e-3, betas=(0.5, 0.9), eps=1e-8):
+    def _check_hyperparameters(self, lr=1e-3, betas=(0.5, 0.9), eps=1e-8):
         who = "OptimisticAdam"
-        self.lr, self.betas, self.eps = check_lr(who, lr), check_betas(who, betas), check_eps(who, eps)
+        return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps)}
 
-    def _update(self, p, g, state):
-        eta, (beta1, beta2), eps = self.lr, self.betas, self.eps
+    def _update(self, p, g, state, group):
+        eta, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         xp = backend.get_array_module(p.array)
         if not state:
             state["step"] = 0

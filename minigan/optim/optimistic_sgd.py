@@ -38,11 +38,11 @@ class OptimisticSGD(Optimizer):
     def __init__(self, params, lr):
         super().__init__(params, lr=lr)
 
-    def _set_hyperparameters(self, lr):
-        self.lr = check_lr("OptimisticSGD", lr)
+    def _check_hyperparameters(self, lr):
+        return {"lr": check_lr("OptimisticSGD", lr)}
 
-    def _update(self, p, g, state):
-        eta = self.lr
+    def _update(self, p, g, state, group):
+        eta = group["lr"]
         xp = backend.get_array_module(p.array)
         if not state:
             state["step"] = 0

@@ -11,7 +11,7 @@ Each in-place update bumps the parameter's version counter, so a graph recorded 
 step, which saved the old values, refuses to backward (a ``GraphError``) instead of giving
 gradients of values that no longer exist: run a fresh forward after ``step()``.
 
-The update rule itself lives in each subclass's ``_update(p, g, state)``, written to mirror the
+The update rule itself lives in each subclass's ``_update(p, g, state, group)``, written to mirror the
 equations of the paper it cites, one line per equation. ``g`` is the gradient's array
 (``p.grad.array``) and the state holds arrays, so each equation is plain NumPy/CuPy arithmetic;
 only the final move of ``p`` goes through the Tensor's in-place ops.
@@ -29,7 +29,7 @@ from minigan import backend
 from minigan.function import enable_grad, no_grad
 from minigan.tensor import Tensor
 
-STATE_DICT_FORMAT = 1
+STATE_DICT_FORMAT = 2  # 2: PyTorch's shape (state by index, param_groups); 1 still loads
 
 
 # ----------------------------------------------------------------------------- argument checks
@@ -44,6 +44,15 @@ def check_lr(who, lr):
     lr = _number(who, "lr", lr)
     if not (lr > 0 and math.isfinite(lr)):  # also False for NaN
         raise ValueError(f"{who}: lr must be a finite number > 0, got {lr!r}")
+    return lr
+
+
+def _scheduled_lr(who, lr):
+    """A learning rate set by a training loop or a scheduler: like check_lr, but 0 is allowed (a schedule
+    may decay to 0, as in PyTorch), while the constructor refuses it (an optimizer that never moves)."""
+    lr = _number(f"{who}.step", "param_groups[i]['lr']", lr)
+    if not (lr >= 0 and math.isfinite(lr)):
+        raise ValueError(f"{who}.step: param_groups[i]['lr'] must be a finite number >= 0, got {lr!r}")
     return lr
 
 
@@ -118,35 +127,95 @@ def _check_params(who, params):
 
 # ----------------------------------------------------------------------------- the base class
 class Optimizer:
-    """Base class: ``step()``, ``zero_grad()``, ``state_dict()``, ``load_state_dict()``.
+    """Base class: ``param_groups``, ``step()``, ``zero_grad()``, ``add_param_group()``, ``state_dict()``,
+    ``load_state_dict()``, as ``torch.optim.Optimizer``.
 
-    A subclass lists its hyperparameter names in ``hyperparameter_names``, checks and sets them
-    (``self.lr = ...``) in ``_set_hyperparameters`` (called on construction *and* when a state_dict
-    is loaded), and implements one parameter's update in ``_update(p, g, state)``.
+    ``param_groups`` is a list of dicts, one per group of parameters: ``{"params": [...], "lr": ..., <the
+    other hyperparameters>}``.  ``step()`` reads each group's values afresh (and checks them), so a training
+    loop or an ``lr_scheduler`` changes the learning rate with ``group["lr"] = ...``.  ``params`` may be an
+    iterable of tensors (one group) or of dicts (one group each; a value a dict leaves out is the default
+    given to the constructor)::
+
+        opt = optim.SGD([{"params": net.body.parameters()}, {"params": net.head.parameters(), "lr": 1e-2}],
+                        lr=1e-3, momentum=0.9)
+
+    A subclass lists its hyperparameter names in ``hyperparameter_names``, checks them in
+    ``_check_hyperparameters(**values) -> dict`` and implements one parameter's update in
+    ``_update(p, g, state, group)``.
     """
 
     hyperparameter_names: tuple = ()
 
-    def __init__(self, params, **hyperparameters):
+    def __init__(self, params, **defaults):
         who = type(self).__name__
-        self.params = _check_params(who, params)
-        self._set_hyperparameters(**hyperparameters)
-        self.state = [{} for _ in self.params]  # one dict per parameter, filled on its first step
+        self.defaults = self._check_hyperparameters(**defaults)
+        self.params, self.param_groups = [], []  # every parameter (in group order), and the groups
+        self.state = []  # one dict per parameter of self.params, filled on its first step
+        if isinstance(params, Tensor):
+            _check_params(who, params)  # raises: a single Tensor is not a list of parameters
+        try:
+            params = list(params)
+        except TypeError:
+            raise TypeError(f"{who}: params must be an iterable of parameters, got {type(params).__name__}") from None
+        if params and all(isinstance(g, dict) for g in params):
+            for group in params:
+                self.add_param_group(group)
+        else:
+            self.add_param_group({"params": params})
 
     # -- what subclasses provide
-    def _set_hyperparameters(self, **hyperparameters) -> None:
-        """Check every hyperparameter, then set them all (``self.lr`` is what ``step()`` reads)."""
+    def _check_hyperparameters(self, **hyperparameters) -> dict:
+        """Every hyperparameter checked (a clear error naming the optimizer), as a dict name -> value."""
         raise NotImplementedError
 
-    def _update(self, p: Tensor, g, state: dict) -> None:
+    def _update(self, p: Tensor, g, state: dict, group: dict) -> None:
         """Move ``p`` in place (``p.sub_``/``p.add_``; ``step`` runs this under ``no_grad()``) from the
-        gradient array ``g`` (never modify ``g``: it is ``p.grad``'s own array)."""
+        gradient array ``g`` (never modify ``g``: it is ``p.grad``'s own array), with ``group``'s
+        checked hyperparameters."""
         raise NotImplementedError
 
     # -- the public interface
+    def add_param_group(self, param_group: dict) -> None:
+        """Add a group of parameters, with its own hyperparameters (the defaults fill what it leaves out)."""
+        who = f"{type(self).__name__}.add_param_group"
+        if not isinstance(param_group, dict) or "params" not in param_group:
+            raise TypeError(f"{who}: expected a dict with a 'params' entry, got {type(param_group).__name__}")
+        unknown = [k for k in param_group if k not in ("params", "initial_lr", *self.hyperparameter_names)]
+        if unknown:
+            raise ValueError(f"{who}: unknown hyperparameter(s) {unknown}; expected some of "
+                             f"{list(self.hyperparameter_names)}")
+        params = _check_params(type(self).__name__, param_group["params"])
+        if any(id(p) == id(q) for p in params for q in self.params):
+            raise ValueError(f"{who}: some parameters appear in more than one parameter group")
+        group = {"params": params, **self.defaults, **{k: v for k, v in param_group.items() if k != "params"}}
+        group.update(self._check_hyperparameters(**self._hyperparameters_of(group)))
+        self.param_groups.append(group)
+        self.params.extend(params)
+        self.state.extend({} for _ in params)
+
+    def _hyperparameters_of(self, group: dict) -> dict:
+        return {name: group[name] for name in self.hyperparameter_names}
+
     @property
     def hyperparameters(self) -> dict:
-        return {name: getattr(self, name) for name in self.hyperparameter_names}
+        """The first group's hyperparameters (all of them, when there is one group)."""
+        return self._hyperparameters_of(self.param_groups[0])
+
+    @property
+    def lr(self) -> float:
+        """The learning rate, when every group has the same one (else read ``param_groups``)."""
+        rates = {group["lr"] for group in self.param_groups}
+        if len(rates) != 1:
+            raise ValueError(f"{type(self).__name__}.lr: the groups have different learning rates {sorted(rates)}; "
+                             "read param_groups[i]['lr']")
+        return rates.pop()
+
+    @lr.setter
+    def lr(self, value) -> None:
+        """``opt.lr = v`` sets every group's learning rate: PyTorch's ``for g in opt.param_groups: g['lr'] = v``."""
+        value = self._check_hyperparameters(**dict(self.hyperparameters, lr=value))["lr"]
+        for group in self.param_groups:
+            group["lr"] = value
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient (parameters with ``grad=None`` are skipped).
@@ -159,11 +228,14 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        i = 0  # the index of each parameter in self.params (and self.state)
         with no_grad():  # the updates change leaves in place, which only no_grad() allows
-            for i, p in enumerate(self.params):
-                if p.grad is None:
-                    continue
-                self._update(p, self._gradient(i, p), self.state[i])
+            for group in self.param_groups:
+                hyper = dict(group, lr=_scheduled_lr(type(self).__name__, group["lr"]))  # a loop may have set it
+                for p in group["params"]:
+                    if p.grad is not None:
+                        self._update(p, self._gradient(i, p), self.state[i], hyper)
+                    i += 1
         return loss
 
     def zero_grad(self) -> None:
@@ -184,65 +256,103 @@ class Optimizer:
 
     # -- checkpoints
     def state_dict(self) -> dict:
-        """Plain data: the optimizer's name, its hyperparameters, and per-parameter state
-        (host NumPy copies of the buffers, and the step count), in parameter order."""
-        state = []
-        for s in self.state:
-            # (a 0-d buffer may have become a NumPy scalar through arithmetic: store it as a 0-d array)
-            state.append({k: (v if isinstance(v, int) else backend.asnumpy(v).copy()) for k, v in s.items()})
-        hyper = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.hyperparameters.items()}
-        return {"optimizer": type(self).__name__, "format": STATE_DICT_FORMAT,
-                "hyperparameters": hyper, "state": state}
+        """Plain data, shaped as PyTorch's: ``state`` maps a parameter's index (in group order) to its
+        buffers (host NumPy copies) and step count, for the parameters that have state; ``param_groups``
+        lists each group's hyperparameters with its parameters' indices.  ``optimizer`` names the class."""
+        state = {}
+        for i, s in enumerate(self.state):
+            if s:  # (a 0-d buffer may have become a NumPy scalar through arithmetic: store it as a 0-d array)
+                state[i] = {k: (v if isinstance(v, int) else backend.asnumpy(v).copy()) for k, v in s.items()}
+        groups, start = [], 0
+        for group in self.param_groups:
+            n = len(group["params"])
+            values = {k: (list(v) if isinstance(v, tuple) else v) for k, v in group.items() if k != "params"}
+            groups.append({**values, "params": list(range(start, start + n))})
+            start += n
+        return {"optimizer": type(self).__name__, "format": STATE_DICT_FORMAT, "state": state,
+                "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Restore ``state_dict()`` output; raises a clear error if it belongs to other parameters."""
+        """Restore ``state_dict()`` output; raises a clear error if it belongs to other parameters.
+        (The format of earlier versions, one ``hyperparameters`` dict and a ``state`` list, loads too.)"""
         who = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state_dict, dict):
             raise TypeError(f"{who}: expected a dict from state_dict(), got {type(state_dict).__name__}")
-        missing = [k for k in ("optimizer", "hyperparameters", "state") if k not in state_dict]
+        if "hyperparameters" in state_dict and "param_groups" not in state_dict:
+            state_dict = _from_format_1(state_dict, len(self.params), who)
+        missing = [k for k in ("optimizer", "param_groups", "state") if k not in state_dict]
         if missing:
             raise ValueError(f"{who}: the state_dict lacks the entries {missing}; expected the output of "
                              "an optimizer's state_dict()")
         if state_dict["optimizer"] != type(self).__name__:
             raise ValueError(f"{who}: got the state of a {state_dict['optimizer']!r} optimizer, "
                              f"expected {type(self).__name__!r}")
-        saved = state_dict["state"]
-        if not isinstance(saved, (list, tuple)) or len(saved) != len(self.params):
-            n = len(saved) if isinstance(saved, (list, tuple)) else type(saved).__name__
-            raise ValueError(f"{who}: the state_dict holds state for {n} parameters, "
-                             f"this optimizer has {len(self.params)}")
-        hyper = state_dict["hyperparameters"]
-        if not isinstance(hyper, dict):
-            raise TypeError(f"{who}: hyperparameters must be a dict, got {type(hyper).__name__}")
+        saved, groups = state_dict["state"], state_dict["param_groups"]
+        if not isinstance(saved, dict) or not isinstance(groups, (list, tuple)):
+            raise TypeError(f"{who}: 'state' must be a dict and 'param_groups' a list, got "
+                            f"{type(saved).__name__} and {type(groups).__name__}")
+        sizes = [len(g["params"]) if isinstance(g, dict) and isinstance(g.get("params"), (list, tuple)) else None
+                 for g in groups]
+        if sizes != [len(g["params"]) for g in self.param_groups]:
+            raise ValueError(f"{who}: the state_dict holds state for {sum(s or 0 for s in sizes)} parameters, "
+                             f"this optimizer has {len(self.params)} (groups of {sizes} and of "
+                             f"{[len(g['params']) for g in self.param_groups]} parameters)")
+        if any(not isinstance(i, int) or not 0 <= i < len(self.params) for i in saved):
+            raise ValueError(f"{who}: the state_dict has state for parameters {sorted(map(str, saved))}, "
+                             f"expected indices 0..{len(self.params) - 1}")
 
         new_state = []  # build everything first, so a bad entry leaves the optimizer untouched
-        for i, (p, s) in enumerate(zip(self.params, saved)):
+        for i, p in enumerate(self.params):
+            s = saved.get(i, {})
             if not isinstance(s, dict):
                 raise TypeError(f"{who}: the state of parameter {i} is a {type(s).__name__}, expected a dict")
-            xp = backend.get_array_module(p.array)
-            restored = {}
-            for key, value in s.items():
-                if key == "step":
-                    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                        raise ValueError(f"{who}: parameter {i} has step={value!r}, expected an int >= 0")
-                    restored[key] = int(value)
-                elif backend.is_array(value):
-                    if tuple(value.shape) != tuple(p.shape):
-                        raise ValueError(f"{who}: state {key!r} of parameter {i} has shape {tuple(value.shape)}, "
-                                         f"but the parameter has shape {tuple(p.shape)}")
-                    if value.dtype.kind not in "fiu" or not backend.np.isfinite(backend.asnumpy(value)).all():
-                        raise ValueError(f"{who}: state {key!r} of parameter {i} holds non-finite or non-real "
-                                         f"values (dtype {value.dtype}); expected finite real numbers")
-                    restored[key] = xp.asarray(backend.asnumpy(value), dtype=p.dtype).copy()
-                else:
-                    raise TypeError(f"{who}: state {key!r} of parameter {i} is a {type(value).__name__}, "
-                                    "expected an array or the int 'step'")
-            new_state.append(restored)
-        self._set_hyperparameters(**hyper)  # checks all before setting any: a bad value changes nothing
-        self.state = new_state
+            new_state.append(_restore_state(who, i, p, s))
+        new_groups = []
+        for own, group in zip(self.param_groups, groups):
+            values = {k: v for k, v in group.items() if k != "params"}
+            hyper = self._check_hyperparameters(**{k: values[k] for k in self.hyperparameter_names if k in values})
+            extra = {k: float(v) for k, v in values.items() if k == "initial_lr"}
+            new_groups.append({"params": own["params"], **hyper, **extra})
+        self.param_groups, self.state = new_groups, new_state
 
     # -- display
     def __repr__(self):
         hyper = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters.items())
-        n = sum(int(p.size) for p in self.params)
-        return f"{type(self).__name__}({hyper}; {len(self.params)} parameters, {n:,} elements)"
+        groups = f"; {len(self.param_groups)} groups" if len(self.param_groups) > 1 else ""
+        n = sum(p.numel() for p in self.params)
+        return f"{type(self).__name__}({hyper}{groups}; {len(self.params)} parameters, {n:,} elements)"
+
+
+def _restore_state(who, i, p, s) -> dict:
+    """One parameter's saved state, checked against the parameter, as arrays on its device."""
+    xp = backend.get_array_module(p.array)
+    restored = {}
+    for key, value in s.items():
+        if key == "step":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{who}: parameter {i} has step={value!r}, expected an int >= 0")
+            restored[key] = int(value)
+        elif backend.is_array(value):
+            if tuple(value.shape) != tuple(p.shape):
+                raise ValueError(f"{who}: state {key!r} of parameter {i} has shape {tuple(value.shape)}, "
+                                 f"but the parameter has shape {tuple(p.shape)}")
+            if value.dtype.kind not in "fiu" or not backend.np.isfinite(backend.asnumpy(value)).all():
+                raise ValueError(f"{who}: state {key!r} of parameter {i} holds non-finite or non-real "
+                                 f"values (dtype {value.dtype}); expected finite real numbers")
+            restored[key] = xp.asarray(backend.asnumpy(value), dtype=p.dtype).copy()
+        else:
+            raise TypeError(f"{who}: state {key!r} of parameter {i} is a {type(value).__name__}, "
+                            "expected an array or the int 'step'")
+    return restored
+
+
+def _from_format_1(state_dict, n, who) -> dict:
+    """A checkpoint of format 1 (one group: a ``hyperparameters`` dict and a ``state`` list) in today's form."""
+    saved, hyper = state_dict.get("state"), state_dict["hyperparameters"]
+    if not isinstance(saved, (list, tuple)) or len(saved) != n:
+        count = len(saved) if isinstance(saved, (list, tuple)) else type(saved).__name__
+        raise ValueError(f"{who}: the state_dict holds state for {count} parameters, this optimizer has {n}")
+    if not isinstance(hyper, dict):
+        raise TypeError(f"{who}: hyperparameters must be a dict, got {type(hyper).__name__}")
+    return {"optimizer": state_dict.get("optimizer"), "state": {i: s for i, s in enumerate(saved) if s != {}},
+            "param_groups": [{**hyper, "params": list(range(n))}]}

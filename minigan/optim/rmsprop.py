@@ -40,30 +40,29 @@ class RMSprop(Optimizer):
         super().__init__(params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                          momentum=momentum, centered=centered)
 
-    def _set_hyperparameters(self, lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
+    def _check_hyperparameters(self, lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
         who = "RMSprop"
         if not isinstance(centered, bool):
             raise TypeError(f"{who}: centered must be True or False, got {centered!r}")
-        self.lr, self.alpha, self.eps, self.weight_decay, self.momentum, self.centered = (  # all checked first
-            check_lr(who, lr), check_unit(who, "alpha", alpha), check_eps(who, eps),
-            check_nonnegative(who, "weight_decay", weight_decay), check_nonnegative(who, "momentum", momentum),
-            centered)
+        return {"lr": check_lr(who, lr), "alpha": check_unit(who, "alpha", alpha), "eps": check_eps(who, eps),
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
+                "momentum": check_nonnegative(who, "momentum", momentum), "centered": centered}
 
-    def _update(self, p, g, state):
-        lr, alpha, eps, mu = self.lr, self.alpha, self.eps, self.momentum
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * p.array                       # g ← g + λθ
+    def _update(self, p, g, state, group):
+        lr, alpha, eps, mu = group["lr"], group["alpha"], group["eps"], group["momentum"]
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * p.array                    # g ← g + λθ
         xp = backend.get_array_module(p.array)
         if "step" not in state:
             state["step"] = 0
             state["square_avg"] = xp.zeros_like(p.array)              # v₀ = 0  (θ's dtype and device)
-        if self.centered and "grad_avg" not in state:
+        if group["centered"] and "grad_avg" not in state:
             state["grad_avg"] = xp.zeros_like(p.array)                # ḡ₀ = 0
         if mu > 0 and "momentum_buffer" not in state:
             state["momentum_buffer"] = xp.zeros_like(p.array)         # b₀ = 0
         state["step"] += 1
         v = state["square_avg"] = alpha * state["square_avg"] + (1.0 - alpha) * (g * g)   # v ← αv + (1−α)g²
-        if self.centered:
+        if group["centered"]:
             gbar = state["grad_avg"] = alpha * state["grad_avg"] + (1.0 - alpha) * g    # ḡ ← αḡ + (1−α)g
             s = xp.sqrt(v - gbar * gbar)                                               # s ← √(v − ḡ²)
         else:

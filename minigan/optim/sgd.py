@@ -33,7 +33,7 @@ class SGD(Optimizer):
         super().__init__(params, lr=lr, momentum=momentum, nesterov=nesterov,
                          weight_decay=weight_decay, dampening=dampening)
 
-    def _set_hyperparameters(self, lr, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):
+    def _check_hyperparameters(self, lr, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):
         who = "SGD"
         momentum = check_nonnegative(who, "momentum", momentum)
         dampening = check_nonnegative(who, "dampening", dampening)
@@ -42,20 +42,20 @@ class SGD(Optimizer):
         if nesterov and (momentum == 0 or dampening != 0):
             raise ValueError(f"{who}: nesterov=True needs momentum > 0 and dampening = 0, "
                              f"got momentum={momentum!r}, dampening={dampening!r}")
-        self.lr, self.momentum, self.nesterov, self.weight_decay, self.dampening = (  # all checked first
-            check_lr(who, lr), momentum, nesterov, check_nonnegative(who, "weight_decay", weight_decay),
-            dampening if dampening == 0 else check_unit(who, "dampening", dampening))
+        return {"lr": check_lr(who, lr), "momentum": momentum, "nesterov": nesterov,
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
+                "dampening": dampening if dampening == 0 else check_unit(who, "dampening", dampening)}
 
-    def _update(self, p, g, state):
-        lr, mu = self.lr, self.momentum
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * p.array                  # g ← g + λθ  (a new array: p.grad is untouched)
+    def _update(self, p, g, state, group):
+        lr, mu = group["lr"], group["momentum"]
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * p.array                 # g ← g + λθ  (a new array: p.grad is untouched)
         if mu != 0:
             if "momentum_buffer" not in state:
                 state["momentum_buffer"] = g.copy()             # b ← g   (first step)
             else:
                 b = state["momentum_buffer"]
-                state["momentum_buffer"] = mu * b + (1.0 - self.dampening) * g   # b ← μb + (1−dampening)g
+                state["momentum_buffer"] = mu * b + (1.0 - group["dampening"]) * g   # b ← μb + (1−dampening)g
             b = state["momentum_buffer"]
-            g = g + mu * b if self.nesterov else b              # d ← g + μb  (Nesterov)  or  d ← b
+            g = g + mu * b if group["nesterov"] else b              # d ← g + μb  (Nesterov)  or  d ← b
         p.sub_(lr * g)                                        # θ ← θ − η·d   (in place)

@@ -1,0 +1,32 @@
+"""``minigan.cuda``: the few ``torch.cuda`` calls a training script makes (through CuPy).
+
+    device = minigan.device("cuda" if minigan.cuda.is_available() else "cpu")
+"""
+
+from minigan import backend
+
+
+def is_available() -> bool:
+    """True when CuPy is installed and sees an NVIDIA GPU."""
+    return backend.cupy_available()
+
+
+def device_count() -> int:
+    return backend.gpu_count()
+
+
+def manual_seed(seed: int) -> None:
+    """minigan keeps one seed for every backend: the same as ``minigan.manual_seed``."""
+    backend.manual_seed(seed)
+
+
+manual_seed_all = manual_seed
+
+
+def synchronize() -> None:
+    """Wait until the GPU has finished its queued work (nothing to wait for without one)."""
+    if is_available():
+        backend.synchronize()
+
+
+__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all", "synchronize"]

@@ -1,0 +1,132 @@
+"""Datasets and the mini-batch loader, named as in ``torch.utils.data``::
+
+    from minigan.utils.data import DataLoader, TensorDataset
+
+    loader = DataLoader(TensorDataset(images, labels), batch_size=64, shuffle=True, drop_last=True)
+    for epoch in range(epochs):
+        for x, y in loader:          # x (64, 1, 8, 8) float32 Tensor, y (64,) int64 Tensor
+            ...
+
+An epoch visits every example once: the indices 0..N−1, in a fresh random order each epoch when
+``shuffle=True``, are cut into batches of ``batch_size`` (the last one shorter, or dropped with
+``drop_last=True``).  The order comes from ``generator`` when one is given (a seeded
+``numpy.random.Generator``), otherwise from minigan's own generator, so ``minigan.manual_seed(s)``
+makes the whole run repeat.  Everything is loaded in this process: ``num_workers`` and
+``pin_memory`` are accepted so that PyTorch scripts run, and change nothing.
+"""
+
+from __future__ import annotations
+
+from minigan import backend
+from minigan.functional import stack
+from minigan.tensor import Tensor, from_numpy
+
+
+class Dataset:
+    """An indexable collection of examples: a subclass defines ``__getitem__(i)`` and ``__len__()``."""
+
+    def __getitem__(self, index):
+        raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
+
+    def __len__(self):
+        raise NotImplementedError(f"{type(self).__name__} must define __len__")
+
+
+class TensorDataset(Dataset):
+    """Tensors that share their first dimension; example i is ``(t[i] for t in tensors)``.
+
+    NumPy arrays are taken as well (as ``from_numpy``: same dtype, no copy).
+    """
+
+    def __init__(self, *tensors):
+        if not tensors:
+            raise ValueError("TensorDataset: expected at least one tensor")
+        tensors = tuple(from_numpy(t) if backend.is_array(t) else t for t in tensors)
+        for i, t in enumerate(tensors):
+            if not isinstance(t, Tensor):
+                raise TypeError(f"TensorDataset: argument {i} is a {type(t).__name__}, expected a Tensor or an array")
+            if t.ndim == 0 or t.shape[0] != tensors[0].shape[0]:
+                raise ValueError(f"TensorDataset: tensor {i} has shape {t.shape}, but tensor 0 has shape "
+                                 f"{tensors[0].shape}; all must have the same first dimension (the examples)")
+        self.tensors = tensors
+
+    def __getitem__(self, index):
+        return tuple(t[index] for t in self.tensors)
+
+    def __len__(self):
+        return self.tensors[0].shape[0]
+
+
+def default_collate(samples):
+    """Join a list of examples into one batch, as PyTorch's default: Tensors and arrays are stacked along a
+    new first axis, ints become an int64 Tensor, floats a float64 Tensor (as PyTorch), and tuples, lists
+    and dicts are collated field by field."""
+    first = samples[0]
+    if isinstance(first, Tensor):
+        return stack(samples, axis=0)
+    if backend.is_array(first) or backend.is_numpy_scalar(first):
+        return from_numpy(backend.get_array_module(first).stack(samples))
+    if isinstance(first, bool) or not isinstance(first, (int, float, tuple, list, dict)):
+        raise TypeError(f"default_collate: cannot batch examples of type {type(first).__name__}; expected "
+                        "Tensors, arrays, numbers, or tuples/lists/dicts of them (or pass a collate_fn)")
+    if isinstance(first, int):
+        return from_numpy(backend.np.asarray(samples, dtype=backend.np.int64))
+    if isinstance(first, float):
+        return from_numpy(backend.np.asarray(samples, dtype=backend.np.float64))
+    if isinstance(first, dict):
+        return {key: default_collate([s[key] for s in samples]) for key in first}
+    if any(len(s) != len(first) for s in samples):
+        raise ValueError("default_collate: the examples of a batch have different numbers of fields")
+    return [default_collate(list(field)) for field in zip(*samples)]
+
+
+class DataLoader:
+    """Iterate over ``dataset`` in mini-batches: ``for x, y in DataLoader(data, batch_size=64, shuffle=True)``.
+
+    ``generator``: a seeded ``numpy.random.Generator`` that alone decides the shuffled order (default:
+    minigan's generator, seeded by ``minigan.manual_seed``).  ``collate_fn`` joins a list of examples into
+    a batch (default: ``default_collate``).  A ``TensorDataset`` is batched in one indexing per tensor.
+    """
+
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None, collate_fn=None,
+                 num_workers=0, pin_memory=False):
+        if not hasattr(dataset, "__getitem__") or not hasattr(dataset, "__len__"):
+            raise TypeError(f"DataLoader: dataset must define __getitem__ and __len__, got {type(dataset).__name__}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
+        for name, flag in (("shuffle", shuffle), ("drop_last", drop_last), ("pin_memory", pin_memory)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"DataLoader: {name} must be True or False, got {flag!r}")
+        if generator is not None and not hasattr(generator, "permutation"):
+            raise TypeError(f"DataLoader: generator must be a numpy.random.Generator (e.g. "
+                            f"numpy.random.default_rng(0)), got {type(generator).__name__}")
+        if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers must be an int >= 0, got {num_workers!r}")
+        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
+        self.generator, self.collate_fn = generator, collate_fn or default_collate
+        self.num_workers, self.pin_memory = num_workers, pin_memory
+
+    def __len__(self):
+        """The number of batches in an epoch."""
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def _order(self):
+        n = len(self.dataset)
+        if not self.shuffle:
+            return backend.np.arange(n)
+        if self.generator is not None:
+            return backend.np.asarray(self.generator.permutation(n))
+        return backend.permutation(n, xp=backend.np)  # minigan's host generator: same order on every backend
+
+    def __iter__(self):
+        order = self._order()
+        for start in range(0, len(self) * self.batch_size, self.batch_size):
+            index = order[start : start + self.batch_size]
+            if isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate:
+                yield list(self.dataset[index])  # one fancy index per tensor: a batch at once
+            else:
+                yield self.collate_fn([self.dataset[int(i)] for i in index])
+
+
+__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate"]

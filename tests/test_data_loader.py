@@ -1,0 +1,136 @@
+"""``minigan.utils.data``: Dataset, TensorDataset, DataLoader (batching, shuffling, seeding, collation),
+against PyTorch's where it is installed, and a standard training loop that learns through it."""
+
+import numpy as np
+import pytest
+from conftest import HAVE_TORCH
+
+import minigan
+from minigan import nn, optim
+from minigan.utils.data import DataLoader, Dataset, TensorDataset, default_collate
+
+if HAVE_TORCH:
+    import torch
+    import torch.utils.data as tdata
+
+needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-only oracle)")
+
+N = 23  # not a multiple of the batch size: the last batch is short
+
+
+def dataset():
+    x = np.arange(N * 2, dtype=np.float32).reshape(N, 2)
+    return TensorDataset(minigan.from_numpy(x), np.arange(N))
+
+
+def indices(loader):
+    return [yb.numpy().tolist() for _, yb in loader]
+
+
+@pytest.mark.parametrize("drop_last", [False, True])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_an_epoch_visits_every_example_once_in_batches(shuffle, drop_last):
+    loader = DataLoader(dataset(), batch_size=5, shuffle=shuffle, drop_last=drop_last)
+    batches = indices(loader)
+    assert len(batches) == len(loader) == (4 if drop_last else 5)
+    assert [len(b) for b in batches] == [5] * 4 + ([] if drop_last else [3])
+    seen = [i for b in batches for i in b]
+    assert len(set(seen)) == len(seen) and set(seen) <= set(range(N))  # no example twice
+    assert sorted(seen) == list(range(20 if drop_last else N)) or shuffle  # in order: the first 20, or all
+    assert (seen == sorted(seen)) != shuffle or len(seen) < 2
+    for xb, yb in loader:  # each example keeps its own label, as Tensors of the stored dtypes
+        assert isinstance(xb, minigan.Tensor) and xb.dtype == np.float32 and yb.dtype == np.int64
+        np.testing.assert_array_equal(xb.numpy()[:, 0], 2 * yb.numpy())
+
+
+def test_shuffled_order_changes_each_epoch_and_is_reproducible():
+    loader = DataLoader(dataset(), batch_size=4, shuffle=True)
+    minigan.manual_seed(5)
+    first, second = indices(loader), indices(loader)
+    assert first != second  # a fresh order each epoch
+    minigan.manual_seed(5)
+    assert indices(loader) == first  # manual_seed repeats the run
+    a = DataLoader(dataset(), batch_size=4, shuffle=True, generator=np.random.default_rng(7))
+    b = DataLoader(dataset(), batch_size=4, shuffle=True, generator=np.random.default_rng(7))
+    minigan.manual_seed(1)
+    order = indices(a)
+    minigan.manual_seed(2)  # a generator alone decides the order
+    assert indices(b) == order
+
+
+class Squares(Dataset):
+    """A map-style dataset in the tutorial style: __getitem__ returns (features, label)."""
+
+    def __len__(self):
+        return 7
+
+    def __getitem__(self, i):
+        return minigan.from_numpy(np.array([i, i * i], np.float32)), i
+
+
+def test_a_custom_dataset_is_collated_into_tensors():
+    batches = list(DataLoader(Squares(), batch_size=3))
+    xb, yb = batches[0]
+    np.testing.assert_array_equal(xb.numpy(), [[0, 0], [1, 1], [2, 4]])
+    assert yb.dtype == np.int64 and yb.numpy().tolist() == [0, 1, 2]
+    assert [len(y.numpy()) for _, y in batches] == [3, 3, 1]
+    collated = default_collate([{"x": np.ones(2, np.float32), "w": 0.5}, {"x": np.zeros(2, np.float32), "w": 1.5}])
+    assert collated["x"].shape == (2, 2) and collated["x"].dtype == np.float32
+    assert collated["w"].dtype == np.float64  # Python floats collate to float64, as in PyTorch
+    with pytest.raises(TypeError, match="cannot batch examples of type str"):
+        default_collate(["a", "b"])
+
+
+@needs_torch
+def test_batches_and_collation_match_torch():
+    x = np.random.default_rng(0).standard_normal((N, 3)).astype(np.float32)
+    y = np.arange(N)
+    ours = DataLoader(TensorDataset(minigan.from_numpy(x), minigan.from_numpy(y)), batch_size=5)
+    theirs = tdata.DataLoader(tdata.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), batch_size=5)
+    for (xb, yb), (txb, tyb) in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(xb.numpy(), txb.numpy())
+        np.testing.assert_array_equal(yb.numpy(), tyb.numpy())
+        assert str(xb.dtype) == str(txb.dtype).replace("torch.", "")
+    samples = [(np.ones(2, np.float32), 3, 0.5), (np.zeros(2, np.float32), 4, 1.5)]
+    for a, b in zip(default_collate(samples), tdata.default_collate(samples)):
+        assert a.shape == tuple(b.shape) and str(a.dtype) == str(b.dtype).replace("torch.", "")
+    assert len(DataLoader(Squares(), batch_size=3, drop_last=True)) == len(
+        tdata.DataLoader(Squares(), batch_size=3, drop_last=True))
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="batch_size must be a positive int, got 0"):
+        DataLoader(dataset(), batch_size=0)
+    with pytest.raises(TypeError, match="shuffle must be True or False"):
+        DataLoader(dataset(), shuffle=1)
+    with pytest.raises(TypeError, match="generator must be a numpy.random.Generator"):
+        DataLoader(dataset(), shuffle=True, generator=7)
+    with pytest.raises(TypeError, match="dataset must define __getitem__ and __len__"):
+        DataLoader(5)
+    with pytest.raises(ValueError, match=r"tensor 1 has shape \(4,\), but tensor 0 has shape \(3, 2\)"):
+        TensorDataset(minigan.zeros(3, 2), minigan.zeros(4))
+
+
+def test_a_training_loop_learns_through_the_loader():
+    """The tutorial loop: for epoch: for x, y in loader: zero_grad, forward, loss, backward, step."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((256, 2)).astype(np.float32)
+    y = (x[:, 0] + x[:, 1] > 0).astype(np.int64)  # two linearly separable classes
+    loader = DataLoader(TensorDataset(minigan.from_numpy(x), minigan.from_numpy(y)), batch_size=32, shuffle=True,
+                        num_workers=2, pin_memory=True)  # accepted, loaded in this process
+    model = nn.Linear(2, 2)
+    criterion = nn.CrossEntropyLoss()
+    opt = optim.SGD(model.parameters(), lr=0.5)
+
+    def accuracy():
+        with minigan.no_grad():
+            return float((model(minigan.from_numpy(x)).numpy().argmax(1) == y).mean())
+
+    before = accuracy()
+    for _ in range(5):
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = criterion(model(xb), yb)
+            loss.backward()
+            opt.step()
+    assert accuracy() > max(0.95, before + 0.2)

@@ -2,6 +2,7 @@
 
     python -m minigan train gan --data ring --steps 5000 --seed 0 --out runs/ring
     python -m minigan fgsm --data digits --eps 0.05 0.1 0.25 --adversarial-training --out runs/fgsm
+    python -m minigan attack --data digits --eps 0.05 0.1 0.2 --train-eps 0.1 --out runs/robust
 
 Each subcommand lives next to the code it drives (``minigan/gans/cli.py``,
 ``minigan/attacks/cli.py``); this file only dispatches, gives every subcommand the one option
@@ -51,11 +52,13 @@ def add_threads_option(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from minigan.attacks import cli as attacks_cli
+    from minigan.attacks import robust_cli
     from minigan.gans import cli as gans_cli
 
     parser = OneLineParser(prog="python -m minigan", description="minigan: GANs from scratch in NumPy/CuPy")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (gans_cli.add_parser(sub), attacks_cli.add_parser(sub)):  # "train", "fgsm"
+    for command in (gans_cli.add_parser(sub), attacks_cli.add_parser(sub),
+                    robust_cli.add_parser(sub)):  # "train", "fgsm", "attack"
         add_threads_option(command)
     return parser
 
@@ -69,8 +72,9 @@ def main(argv=None) -> int:
     try:
         set_num_threads(args.threads)
         return int(args.run(args) or 0)
-    except KeyboardInterrupt:
-        print("minigan: interrupted", file=sys.stderr)
+    except KeyboardInterrupt:  # a second Ctrl-C (train stops after the step on the first), or before training
+        print("minigan: interrupted; files already written stay (train: its last periodic checkpoint.npz, "
+              "which the same command with --resume continues)", file=sys.stderr)
         return 130
     except MemoryError:  # the last resort: the options' bounds catch the usual cases up front
         print("minigan: error: out of memory; try a smaller --batch-size, --data or model", file=sys.stderr)

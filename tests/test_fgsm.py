@@ -1,4 +1,4 @@
-"""FGSM (Goodfellow, Shlens & Szegedy 2015; seeds 000 and 004) and adversarial training."""
+"""FGSM (Goodfellow, Shlens & Szegedy 2015; CS/DS 541 and IT3320E lectures) and adversarial training."""
 
 import json
 
@@ -280,6 +280,11 @@ def test_cli_tiny_run_writes_metrics(main, tmp_path, monkeypatch):
     m2 = json.loads((out2 / "metrics.json").read_text())
     assert m2["undefended"] == metrics["undefended"]
     assert m2["adversarially_trained"] == metrics["adversarially_trained"]
+    # a folder holding a run is never overwritten silently: refused, then replaced with --force
+    before = (out / "metrics.json").read_bytes()
+    assert main(args) == 2 and (out / "metrics.json").read_bytes() == before
+    assert main(args + ["--force"]) == 0 and json.loads((out / "metrics.json").read_text())["undefended"] == \
+        metrics["undefended"]
 
 
 @pytest.mark.slow

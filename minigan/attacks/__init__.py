@@ -1,15 +1,27 @@
 """Adversarial examples: the fast gradient sign method and adversarial training.
 
-Goodfellow, Shlens & Szegedy 2015, "Explaining and Harnessing Adversarial Examples"; lecture notes
-``000_86d72be7ddb4d79e.txt`` and ``004_ed65128b5e25202f.txt``.
+Goodfellow, Shlens & Szegedy 2015, "Explaining and Harnessing Adversarial Examples"; taught in CS/DS 541
+(Jacob Whitehill), Class 19, slide "Adversarial training examples", and in Introduction to Deep Learning IT3320E
+(Hung Son Nguyen, HUST 2022), the GAN lecture, slide "Adversarial Examples".
 
     from minigan.attacks import fgsm, adversarial_loss, train_adversarially
     x_adv = fgsm(model, x, y, eps=0.25)          # x' = clip(x + ε·sign(∇ₓJ(θ, x, y)))
+    x_adv = pgd(model, x, y, eps=0.1, steps=40)  # Π_{x+S}(xᵗ + α·sign(∇ₓL)), from a random start
+    train_pgd(model, images, labels, eps=0.1)   # min_θ E[max_δ L(θ, x + δ, y)]  (Madry et al. 2018)
 
-``python -m minigan fgsm ...`` is in ``minigan/attacks/cli.py``.
+``python -m minigan fgsm ...`` is in ``minigan/attacks/cli.py``; ``python -m minigan attack ...`` (the
+robustness table: undefended, FGSM-trained and PGD-trained models under FGSM, PGD and transferred
+attacks) in ``minigan/attacks/robust_cli.py``.
 """
 
-from minigan.attacks.adversarial_training import adversarial_loss, train_adversarially
+from minigan.attacks.adversarial_training import (
+    adversarial_loss,
+    pgd_adversarial_loss,
+    train_adversarially,
+    train_pgd,
+)
 from minigan.attacks.fgsm import fgsm, input_gradient
+from minigan.attacks.iterative import bim, pgd, project
 
-__all__ = ["fgsm", "input_gradient", "adversarial_loss", "train_adversarially"]
+__all__ = ["fgsm", "input_gradient", "adversarial_loss", "train_adversarially", "bim", "pgd", "project",
+           "pgd_adversarial_loss", "train_pgd"]

@@ -6,7 +6,7 @@
 Writes to ``--out``:
   metrics.json      clean accuracy; error rate and mean confidence on adversarial test examples at
                     each ε; the same after adversarial training (when asked); the paper's numbers
-  panda.png         the panda slide of seeds 000/004 on digits: x (class, confidence),
+  panda.png         the panda slide (CS/DS 541 and IT3320E) on digits: x (class, confidence),
                     + ε·sign(∇ₓJ), = x' (new class, confidence), a few rows
   error_vs_eps.png  error on adversarial examples against ε, before and after adversarial training
 
@@ -27,14 +27,15 @@ import os
 import time
 from pathlib import Path
 
-from minigan import backend, nn
+from minigan import backend, summary
 from minigan.attacks.adversarial_training import train_adversarially
 from minigan.attacks.fgsm import check_eps, evaluate_attack
 from minigan.backend import np
 from minigan.data import MAX_CLASSES
-from minigan.serialization import atomic_write, hold_folder
+from minigan.serialization import atomic_write, claim_output_folder, hold_folder
 
 DEFAULT_EPS = (0.05, 0.1, 0.25)
+RUN_FILES = ("metrics.json", "panda.png", "error_vs_eps.png")  # what a run writes into --out
 # Goodfellow, Shlens & Szegedy 2015, Section 4 and Section 6 (MNIST, maxout network, ε = 0.25).
 PAPER = {"source": "Goodfellow, Shlens & Szegedy 2015, Explaining and Harnessing Adversarial Examples",
          "dataset": "MNIST", "model": "maxout network", "eps": 0.25, "error_rate": 0.894,
@@ -53,7 +54,9 @@ def add_parser(subparsers):
         "fgsm", help="fast gradient sign attack and adversarial training on digits",
         description="Attack a digit classifier with x' = clip(x + eps*sign(grad_x J)) (Goodfellow et al. 2015) "
                     "and measure error and confidence at each eps; optionally fine-tune it adversarially.")
-    p.add_argument("--data", default="digits", help="digits (bundled 8x8) or idx:PATH (an MNIST-format folder)")
+    p.add_argument("--data", default="digits",
+                   help="digits (bundled 8x8), fashion-mnist, mnist ($MINIGAN_DATA/mnist) or idx:PATH "
+                        "(an MNIST-format folder, any image size)")
     p.add_argument("--eps", type=float, nargs="+", default=list(DEFAULT_EPS),
                    help="attack sizes in pixel units, pixels in [0, 1] (default: 0.05 0.1 0.25)")
     p.add_argument("--adversarial-training", action="store_true",
@@ -61,6 +64,7 @@ def add_parser(subparsers):
     p.add_argument("--model", choices=("cnn", "mlp"), default="cnn", help="the classifier (default: cnn)")
     p.add_argument("--seed", type=int, default=0, help="seed of initialisation, dropout and batch order")
     p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--force", action="store_true", help="replace the results of an earlier run in --out")
     p.add_argument("--epochs", type=int, default=None, help="clean training epochs (default: the reference recipe)")
     p.add_argument("--adv-epochs", type=int, default=ADV_RECIPE["epochs"],
                    help=f"adversarial fine-tuning epochs (default: {ADV_RECIPE['epochs']})")
@@ -78,33 +82,27 @@ def add_parser(subparsers):
 
 # ----------------------------------------------------------------------------- data and models
 def load_data(spec: str):
-    """``digits`` or ``idx:PATH`` → (x_train, y_train, x_test, y_test), pixels float32 in [0, 1]."""
-    if spec == "digits":
-        from minigan.data.digits import load_digits
+    """``digits``, ``fashion-mnist``, ``mnist`` or ``idx:PATH`` (any image size) → (x_train, y_train, x_test,
+    y_test), pixels float32 in [0, 1] (``minigan.data.load_image_dataset``)."""
+    from minigan.data import load_image_dataset
 
-        return (*load_digits("train", scale="01"), *load_digits("test", scale="01"))
-    if isinstance(spec, str) and spec.startswith("idx:") and len(spec) > 4:
-        from minigan.data.idx import load_idx_folder
-
-        folder = os.path.expanduser(spec[4:])
-        return (*load_idx_folder(folder, "train", scale="01"), *load_idx_folder(folder, "test", scale="01"))
-    raise ValueError(f"fgsm: got --data {spec!r}, expected 'digits' or 'idx:PATH' (a folder of MNIST-format files)")
+    try:
+        return load_image_dataset(spec, scale="01")
+    except ValueError as e:
+        if "load_image_dataset: got" not in str(e):
+            raise  # a damaged file: its own message says which and why
+        raise ValueError(f"fgsm: got --data {spec!r}, expected 'digits', 'fashion-mnist', 'mnist' or 'idx:PATH' "
+                         "(a folder of MNIST-format files)") from None
 
 
 def build_model(kind: str, image_shape, num_classes: int):
-    """The reference architecture for 8x8 digits; for other sizes the same idea, sized to the image."""
+    """The reference architecture: for 8x8 digits ``DigitsCNN``/``DigitsMLP``, for any other size the
+    28x28 references ``ImageCNN``/``ImageMLP`` sized to the image (Standardize buffers filled by a checkpoint)."""
     from minigan import classifier
 
     if tuple(image_shape) == (1, 8, 8) and num_classes == classifier.NUM_CLASSES:
         return classifier.build(kind)
-    c, h, w = image_shape
-    if kind == "mlp":
-        return nn.Sequential(nn.Flatten(), nn.Linear(c * h * w, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
-                             nn.Dropout(0.2), nn.Linear(128, num_classes))
-    h2, w2 = (h + 1) // 2, (w + 1) // 2  # after one stride-2 convolution with padding 1
-    return nn.Sequential(nn.Conv2d(c, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 64, 3, stride=2, padding=1),
-                         nn.ReLU(), nn.Flatten(), nn.Linear(64 * h2 * w2, 128), nn.ReLU(), nn.Dropout(0.3),
-                         nn.Linear(128, num_classes))
+    return (classifier.ImageCNN if kind == "cnn" else classifier.ImageMLP)(tuple(image_shape), num_classes)
 
 
 def clean_classifier(args, data, x_train, y_train, num_classes):
@@ -112,10 +110,16 @@ def clean_classifier(args, data, x_train, y_train, num_classes):
     from minigan import classifier
     from minigan.serialization import load, save
 
-    recipe = dict(classifier.RECIPES[args.model])
-    default = data == "digits" and args.seed == recipe["seed"] and args.limit is None and args.epochs is None
+    reference = data if data in classifier.DATASETS else None  # digits, fashion-mnist, mnist
+    recipe = classifier.recipe(args.model, "digits" if tuple(x_train.shape[1:]) == (1, 8, 8) else "fashion-mnist")
+    default = reference and args.seed == recipe["seed"] and args.limit is None and args.epochs is None
     if default and backend.backend_name() == "numpy":
-        return classifier.reference_classifier(args.model)
+        cached = classifier.cache_dir() / f"{reference}_{args.model}_v{classifier.CACHE_VERSION}.npz"
+        if not cached.exists():  # the first run trains it: say so, rather than sit silent for a while
+            took = " (about 20 s on a 2-core CPU)" if reference == "digits" else ""
+            print(f"training the reference {args.model} classifier on {reference} once: {recipe['epochs']} epochs"
+                  f"{took}; later runs load it from {cached.parent} ...", flush=True)
+        return classifier.reference_classifier(args.model, dataset=reference)
     if args.epochs is not None:
         recipe["epochs"] = args.epochs
     recipe["seed"] = args.seed
@@ -171,7 +175,8 @@ def _atomic_json(obj, path: Path) -> Path:
 
 
 def panda_figure(x, x_adv, clean_probs, adv_probs, labels, eps, path, rows=4):
-    """The panda slide (seeds 000 and 004) on digits: x + ε·sign(∇ₓJ) = x', a few rows.
+    """The panda slide (CS/DS 541, "Adversarial training examples"; IT3320E, "Adversarial Examples") on digits:
+    x + ε·sign(∇ₓJ) = x', a few rows.
 
     Rows are the first test images the model gets right that the attack turns into a mistake
     (then any others, if there are too few such).
@@ -240,6 +245,7 @@ def run(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with hold_folder(out, "fgsm"):  # one run at a time writes into out
+        claim_output_folder(out, "fgsm", RUN_FILES, args.force)
         return _run(args, out, eps_list, adv_eps)
 
 
@@ -314,5 +320,6 @@ def _run(args, out: Path, eps_list, adv_eps) -> int:
                  robust_clean_error=None if robust_clean is None else 1.0 - robust_clean)
     metrics["seconds"] = round(time.perf_counter() - t0, 2)
     _atomic_json(metrics, out / "metrics.json")
+    print(summary.table(summary.fgsm_rows(metrics)))
     print(f"wrote {out / 'metrics.json'}, {out / 'panda.png'}, {out / 'error_vs_eps.png'}")
     return 0

@@ -1,15 +1,16 @@
 """The fast gradient sign method (FGSM): a gradient with respect to the INPUT, not the weights.
 
 Goodfellow, Shlens & Szegedy 2015, "Explaining and Harnessing Adversarial Examples" (ICLR;
-arXiv:1412.6572), Section 4, and the lecture notes ``000_86d72be7ddb4d79e.txt`` and
-``004_ed65128b5e25202f.txt`` (the panda that becomes a gibbon)::
+arXiv:1412.6572), Section 4, as taught in CS/DS 541 (Jacob Whitehill), Class 19, slide "Adversarial
+training examples", and in IT3320E (Hung Son Nguyen, HUST 2022), slide "Adversarial Examples" (the panda
+that becomes a gibbon)::
 
     x' = x + ε · sign(∇ₓ J(θ, x, y))
 
 Everywhere else in minigan, ``loss.backward()`` is followed by ``opt.step()``: the gradient is
 taken with respect to the weights θ and the WEIGHTS move to make the loss smaller. Here the roles
-swap (seed 000: "this is *different* from what we usually do during training, i.e. conduct SGD on
-w using ∇_w f(x; w)"):
+swap, as the CS/DS 541 slide stresses: training follows ∇_w f(x; w) to change the weights, the attack
+follows ∇ₓ f(x; w) to change the input:
 
     training                                  the attack
     --------                                  ----------
@@ -108,7 +109,7 @@ def _loss(logits, y, loss, who):
     y_arr = y.array if isinstance(y, Tensor) else y
     if not backend.is_array(y_arr):
         y_arr = backend.np.asarray(y_arr)
-    if y_arr.size != logits.size:
+    if y_arr.size != logits.numel():
         raise ValueError(f"{who}: a binary model's targets must have one value per example: "
                          f"logits have shape {tuple(logits.shape)}, targets {tuple(y_arr.shape)}")
     y_arr = backend.to_device(y_arr, logits.device).astype(logits.dtype).reshape(logits.shape)
@@ -137,7 +138,7 @@ def input_gradient(model, x, y=None, loss=None, who="input_gradient"):
         x_leaf = from_numpy(x).requires_grad_()  # 1. the input is now the thing we differentiate
         with enable_grad():  # works even when the caller is inside `with no_grad():`
             J, _ = _loss(model(x_leaf), y, loss, who)
-            if J.size != 1:
+            if J.numel() != 1:
                 raise ValueError(f"{who}: the loss must be a scalar, got shape {tuple(J.shape)}")
             if not J.requires_grad:
                 raise RuntimeError(f"{who}: the model's output does not depend on x, so there is no ∇ₓJ to follow")
@@ -156,7 +157,7 @@ def fgsm(model, x, y=None, eps=0.1, clip=(0.0, 1.0), loss=None) -> Tensor:
     x     : (N, ...) floating Tensor or array; y : labels (N,) for a classifier, targets in {0, 1}
             for a binary model, or None to attack the model's own predictions.
     eps   : the max-norm budget: no pixel moves by more than ε. The paper uses ε = 0.25 on MNIST
-            with pixels in [0, 1] and ε = .007 for the panda (seeds 000 and 004).
+            with pixels in [0, 1] and ε = .007 for the panda (the slide CS/DS 541 and IT3320E show).
     clip  : (low, high) keeps x' a valid image (default [0, 1]); None skips it.
     loss  : None picks the model's training loss — cross-entropy, or BCE-with-logits for one
             output — or "cross_entropy", "bce", or a function (logits, y) -> scalar Tensor.

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from minigan.backend import np
+from minigan.function import no_grad
 from minigan.gans.recipes import build_experiment
 from minigan.serialization import atomic_write
 
@@ -26,6 +27,8 @@ RUNS = [
     ("pacgan4", "gan + PacGAN pack=4, 20k steps (best, `--pack 4 --steps 20000`)", "gan", "ring",
      {"pack": 4, "steps": 20_000}),
     ("wgan", "wgan", "wgan", "ring", {}),
+    ("wgan-gp", "wgan-gp (λ = 0.1, the 2-D recipe)", "wgan-gp", "ring", {}),
+    ("began", "began (γ = 0.5, the 2-D recipe)", "began", "ring", {}),
     ("plain", "gan (plain)", "gan", "grid", {}),
     ("pacgan4", "gan + PacGAN pack=4, 20k steps (the ring's best recipe)", "gan", "grid",
      {"pack": 4, "steps": 20_000}),
@@ -36,11 +39,23 @@ RUNS = [
     ("pacgan4b512_80k", "gan + PacGAN pack=4, batch 512, 80k steps (best, `--pack 4 --batch-size 512 --steps 80000`)",
      "gan", "grid", {"pack": 4, "batch_size": 512, "steps": 80_000}),
     ("wgan", "wgan", "wgan", "grid", {}),
+    ("wgan-gp", "wgan-gp (λ = 0.1, the 2-D recipe)", "wgan-gp", "grid", {}),
+    ("began", "began (γ = 0.5, the 2-D recipe)", "began", "grid", {}),
     ("plain", "gan (DCGAN-style conv, unconditional)", "gan", "digits", {}),
     ("wgan", "wgan (MLP, the paper's α, c, n_critic)", "wgan", "digits", {}),
     ("cgan", "cgan (DCGAN-style conv, the default recipe)", "cgan", "digits", {}),
+    ("wgan-gp", "wgan-gp (conv critic, the paper's λ, n_critic, Adam)", "wgan-gp", "digits", {}),
+    ("began", "began (conv G, MLP auto-encoder D, the paper's γ, λ_k)", "began", "digits", {}),
+    ("dcgan", "gan (DCGAN: Radford et al. 2016's recipe, batch norm in G and D)", "gan", "fashion-mnist", {}),
+    ("cgan", "cgan (the DCGAN recipe + labels)", "cgan", "fashion-mnist", {}),
+    ("wgan", "wgan (DCGAN critic, the paper's α, c, n_critic)", "wgan", "fashion-mnist", {}),
+    ("wgan-gp", "wgan-gp (DCGAN critic without batch norm, the paper's λ, n_critic, Adam)", "wgan-gp",
+     "fashion-mnist", {}),
 ]
-DATASETS = ("ring", "grid", "digits")
+DATASETS = ("ring", "grid", "digits", "fashion-mnist")
+# Data sets whose first seed's samples are saved, one grid per row: figures/results_<data>_<key>.png
+GRID_DATASETS = ("fashion-mnist",)
+FIGURES = Path(__file__).resolve().parent / "figures"
 MIXTURE_KEYS = [("modes_covered", "modes", 1.0), ("high_quality", "% high quality", 100.0),
                 ("reverse_kl", "reverse KL", 1.0)]
 IMAGE_KEYS = [("conditional_accuracy", "cond. accuracy %", 100.0), ("classes_covered", "classes", 1.0),
@@ -67,7 +82,8 @@ def fmt(values, scale):
     return f"{m:.3g} ± {se:.2g}" if math.isfinite(se) else f"{m:.3g}"
 
 
-def run_one(algorithm, data, seed, steps, overrides):
+def run_one(algorithm, data, seed, steps, overrides, grid=None):
+    """Train one run; ``grid``: a PNG path for 10 samples per class (cgan) or 100 samples of the generator."""
     exp = build_experiment(algorithm, data, seed=seed, **overrides)
     n = steps or exp.default_steps
     t0 = time.perf_counter()
@@ -76,6 +92,13 @@ def run_one(algorithm, data, seed, steps, overrides):
     seconds = time.perf_counter() - t0
     metrics = exp.evaluate()
     metrics["last_losses"] = out
+    if grid is not None:
+        from minigan import viz
+
+        with no_grad():
+            fake = exp.trainer.sample_grid(10)[0] if algorithm == "cgan" else exp.trainer.sample(100)
+        viz.image_grid(fake, grid, nrow=10, value_range=(-1, 1), row_labels=range(10) if algorithm == "cgan" else None,
+                       title=f"{algorithm} on {data}, seed {seed}, {n} steps")
     return metrics, seconds, n
 
 
@@ -177,7 +200,8 @@ def main(argv=None):
                 continue
             per_seed, times = [], []
             for seed in range(row_seeds.get(key, args.seeds)):
-                metrics, seconds, n = run_one(algorithm, data, seed, row_steps.get(key, args.steps), overrides)
+                grid = FIGURES / f"results_{data}_{key}.png" if data in GRID_DATASETS and seed == 0 else None
+                metrics, seconds, n = run_one(algorithm, data, seed, row_steps.get(key, args.steps), overrides, grid)
                 per_seed.append(metrics)
                 times.append(seconds)
                 shown = {k: metrics.get(k) for k, _, _ in MIXTURE_KEYS + IMAGE_KEYS if k in metrics}

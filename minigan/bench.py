@@ -12,7 +12,8 @@ The benchmarks (``BENCHMARKS`` below):
 * ``op_overhead`` — the autodiff engine's own cost: µs per op (forward + backward) for a long
   chain of tiny elementwise ops, where the arithmetic is negligible and what is left is Python
   bookkeeping.
-* ``mlp-ring``, ``mlp-mnist``, ``dcgan-28`` — one GAN training iteration, written once and run
+* ``mlp-ring``, ``mlp-mnist``, ``dcgan-28``, ``dcgan-bn-28`` (and ``dcgan-bn-28-b128``, the same at
+  batch 128) — one GAN training iteration, written once and run
   by both frameworks (``gan_step``): one D step on a real batch and a *detached* fake batch
   (BCE-with-logits, real → 1, fake → 0), then one non-saturating G step (BCE(D(G(z)), 1))
   through the *updated* D with D frozen; Adam(lr 2e-4, betas (0.5, 0.999)) for both.  The real
@@ -155,7 +156,7 @@ class Framework:
 def minigan_framework() -> Framework:
     xp = backend.active_module()
     return Framework("minigan", nn, F, optim.Adam, lambda a: minigan.from_numpy(xp.asarray(a)),
-                     lambda: _sync(xp), lambda p: int(p.size))
+                     lambda: _sync(xp), lambda p: p.numel())
 
 
 def torch_framework(torch) -> Framework:
@@ -202,6 +203,18 @@ def _dcgan_28(nn_):
     return G, D
 
 
+def _dcgan_bn_28(nn_):
+    """dcgan-28 with Radford et al.'s batch norm: after G's projection and hidden convolution, and after D's
+    second convolution (never on D's input layer)."""
+    G = nn_.Sequential(nn_.Linear(100, 128 * 7 * 7), nn_.BatchNorm1d(128 * 7 * 7), nn_.ReLU(),
+                       nn_.Unflatten(1, (128, 7, 7)),
+                       nn_.ConvTranspose2d(128, 64, 4, 2, 1), nn_.BatchNorm2d(64), nn_.ReLU(),
+                       nn_.ConvTranspose2d(64, 1, 4, 2, 1), nn_.Tanh())
+    D = nn_.Sequential(nn_.Conv2d(1, 64, 4, 2, 1), nn_.LeakyReLU(0.2), nn_.Conv2d(64, 128, 4, 2, 1),
+                       nn_.BatchNorm2d(128), nn_.LeakyReLU(0.2), nn_.Flatten(), nn_.Linear(128 * 7 * 7, 1))
+    return G, D
+
+
 def _ring_data(rng, n):
     """n points of 8 Gaussians (σ = 0.02) on a circle of radius 2."""
     np = backend.np
@@ -214,6 +227,9 @@ WORKLOADS = {
     "mlp-ring": (_mlp_ring, 16, 256, _ring_data),
     "mlp-mnist": (_mlp_mnist, 100, 64, lambda rng, n: rng.uniform(-1, 1, (n, 784)).astype("float32")),
     "dcgan-28": (_dcgan_28, 100, 64, lambda rng, n: rng.uniform(-1, 1, (n, 1, 28, 28)).astype("float32")),
+    "dcgan-bn-28": (_dcgan_bn_28, 100, 64, lambda rng, n: rng.uniform(-1, 1, (n, 1, 28, 28)).astype("float32")),
+    "dcgan-bn-28-b128": (_dcgan_bn_28, 100, 128,
+                         lambda rng, n: rng.uniform(-1, 1, (n, 1, 28, 28)).astype("float32")),
 }
 
 LR, BETAS = 2e-4, (0.5, 0.999)
@@ -353,6 +369,14 @@ def bench_mlp_mnist():
 
 def bench_dcgan_28():
     return bench_workload("dcgan-28")
+
+
+def bench_dcgan_bn_28():
+    return bench_workload("dcgan-bn-28")
+
+
+def bench_dcgan_bn_28_b128():
+    return bench_workload("dcgan-bn-28-b128")
 
 
 # ----------------------------------------------------------------------------- hand-written reference
@@ -641,6 +665,8 @@ BENCHMARKS = {
     "mlp-ring": bench_mlp_ring,
     "mlp-mnist": bench_mlp_mnist,
     "dcgan-28": bench_dcgan_28,
+    "dcgan-bn-28": bench_dcgan_bn_28,
+    "dcgan-bn-28-b128": bench_dcgan_bn_28_b128,
     "hand-numpy": bench_hand_numpy,
     "conv": bench_conv,
     "soak": bench_soak,
@@ -691,11 +717,11 @@ def print_table(results):
     if not rows:
         return
     print()
-    print(f"{'workload':<10} {'batch':>5} {'minigan ms':>11} {'torch ms':>9} {'ratio':>6} {'peak MB':>8}")
+    print(f"{'workload':<16} {'batch':>5} {'minigan ms':>11} {'torch ms':>9} {'ratio':>6} {'peak MB':>8}")
     for r in rows:
         t = f"{r['torch_ms']:.2f}" if "torch_ms" in r else "-"
         ratio = f"{r['ratio']:.2f}" if "ratio" in r else "-"
-        print(f"{r['name']:<10} {r['batch']:>5} {r['minigan_ms']:>11.2f} {t:>9} {ratio:>6} "
+        print(f"{r['name']:<16} {r['batch']:>5} {r['minigan_ms']:>11.2f} {t:>9} {ratio:>6} "
               f"{r['minigan_peak_mb']:>8.1f}")
 
 

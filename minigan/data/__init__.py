@@ -1,10 +1,11 @@
-"""Datasets: 2-D Gaussian mixtures, the bundled 8x8 digits, and MNIST-format IDX files a user has.
+"""Datasets: 2-D Gaussian mixtures, the bundled 8x8 digits, Fashion-MNIST / MNIST and any MNIST-format IDX folder.
 
 Everything here returns host NumPy arrays (float32 images/points, int64 labels); callers move
 batches to the GPU themselves.
 """
 
 from minigan.data.digits import load_digits
+from minigan.data.fashion import FASHION_CLASSES, IMAGE_DATASETS, fashion_mnist, load_image_dataset, mnist
 from minigan.data.idx import IDXFormatError, load_idx_folder, read_idx, write_idx
 from minigan.data.toy2d import Mixture2D, grid, grid_modes, modes, parse_dataset, ring, ring_modes
 
@@ -13,13 +14,18 @@ from minigan.data.toy2d import Mixture2D, grid, grid_modes, modes, parse_dataset
 MAX_CLASSES = 1_000
 
 __all__ = [
+    "FASHION_CLASSES",
     "IDXFormatError",
+    "IMAGE_DATASETS",
     "MAX_CLASSES",
     "Mixture2D",
+    "fashion_mnist",
     "grid",
     "grid_modes",
     "load_digits",
     "load_idx_folder",
+    "load_image_dataset",
+    "mnist",
     "modes",
     "parse_dataset",
     "read_idx",

@@ -1,7 +1,7 @@
-"""Classifier-based metrics for generated digits (see the design notes, "Metrics").
+"""Classifier-based metrics for generated images (see the design notes, "Metrics").
 
-A classifier trained on the real digits (``minigan.classifier.reference_classifier()``) judges the
-generated images:
+A classifier trained on the real images (``minigan.classifier.reference_classifier(dataset=...)``,
+for the 8x8 digits, Fashion-MNIST or MNIST) judges the generated images:
 
 * *conditional accuracy* (cGAN): the fraction of images asked to be class c that it classifies as c;
 * *class coverage*: how many classes receive at least ``min_fraction`` of the predictions, and the
@@ -15,8 +15,9 @@ The matrix square root needs no SciPy: ``Tr((S_a S_b)^(1/2))`` equals the sum of
 the eigenvalues of the symmetric PSD matrix ``S_a^(1/2) S_b S_a^(1/2)`` (it is similar to S_a S_b),
 and ``S_a^(1/2)`` comes from a symmetric eigen-decomposition. Everything runs on the host in float64.
 
-Images go to the classifier as ``minigan.classifier`` expects them, (N, 1, 8, 8) or (N, 64) in
-[0, 1]; pass ``value_range=(-1, 1)`` for a tanh generator and they are mapped with (x + 1) / 2.
+Images go to the classifier as ``minigan.classifier`` expects them, (N, C, H, W) in [0, 1] (8×8 digits
+may also be (N, 64) rows); pass ``value_range=(-1, 1)`` for a tanh generator and they are mapped with
+(x + 1) / 2. ``dataset_metrics(fake01, "fashion-mnist")`` does it all with the data set's reference.
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ def _classifier_images(images, value_range, fn: str):
     a = host_array(images, fn, "images", dtype=None)
     if a.dtype.kind != "f":
         raise TypeError(f"{fn}: got images of dtype {a.dtype}, expected floating point pixels")
-    if not (a.ndim == 4 and a.shape[1:] == (1, 8, 8)) and not (a.ndim == 2 and a.shape[1] == 64):
-        raise ValueError(f"{fn}: got images of shape {a.shape}, expected (N, 1, 8, 8) or (N, 64)")
+    if a.ndim != 4 and not (a.ndim == 2 and a.shape[1] == 64):
+        raise ValueError(f"{fn}: got images of shape {a.shape}, expected (N, C, H, W) (or (N, 64) for 8×8 digits)")
     if a.shape[0] == 0:
         raise ValueError(f"{fn}: got images of shape {a.shape}, expected at least one image")
     try:
@@ -136,9 +137,10 @@ def conditional_accuracy(classifier, images, intended_labels=None, value_range=(
     """Fraction of generated images classified as the class they were generated for.
 
     ``conditional_accuracy(classifier, images, intended_labels)`` runs ``classifier`` (a
-    ``minigan.classifier`` model, in evaluation mode, without a graph) on ``images`` (N, 1, 8, 8)
-    or (N, 64) whose pixels span ``value_range``; ``conditional_accuracy(predictions, intended_labels)``
-    scores predictions (N,) (or scores (N, 10)) that were computed already.
+    ``minigan.classifier`` model, in evaluation mode, without a graph) on ``images`` (N, C, H, W)
+    (the classifier's image shape) whose pixels span ``value_range``;
+    ``conditional_accuracy(predictions, intended_labels)`` scores predictions (N,) (or scores (N, 10))
+    that were computed already.
     """
     from minigan.classifier import NUM_CLASSES, predict
     from minigan.function import no_grad
@@ -210,9 +212,9 @@ def frechet_distance(feats_a, feats_b) -> float:
 # ----------------------------------------------------------------------------- all together
 def image_metrics(classifier, generated, real, intended_labels=None, num_classes: int = 10, seed: int = 0,
                   value_range=(0.0, 1.0)) -> dict:
-    """All digits metrics of ``generated`` images, judged by ``classifier`` against ``real`` images.
+    """All image metrics of ``generated`` images, judged by ``classifier`` against ``real`` images.
 
-    Both image sets are (N, 1, 8, 8) or (N, 64); ``value_range`` is the pixel range of *both*
+    Both image sets are (N, C, H, W) of the classifier's image shape; ``value_range`` is the pixel range of *both*
     (use (-1, 1) for tanh outputs and real digits loaded with ``scale="pm1"``). Returns
     {"num_samples", "classes_covered", "class_counts", "kl_to_uniform", "frechet_distance",
     "frechet_floor", "frechet_samples"} and "conditional_accuracy" when ``intended_labels`` are given.
@@ -266,14 +268,30 @@ def image_metrics(classifier, generated, real, intended_labels=None, num_classes
 def digits_metrics(fake01, labels=None) -> dict:
     """``image_metrics`` for generated 8×8 digits in [0, 1], judged by the reference CNN against all
     1,797 real digits (so the Fréchet floor uses two disjoint halves of 898)."""
-    from minigan.classifier import reference_classifier
-    from minigan.data.digits import load_digits
+    return dataset_metrics(fake01, "digits", labels)
 
-    real, _ = load_digits("all", scale="01")
-    return image_metrics(reference_classifier("cnn"), fake01, real, intended_labels=labels)
+
+def dataset_metrics(fake01, dataset: str = "digits", labels=None) -> dict:
+    """``image_metrics`` for generated images in [0, 1] of ``dataset`` ("digits", "fashion-mnist" or
+    "mnist"), judged by its reference CNN. The real images: all 1,797 digits, or the 10,000 test images
+    of a 28×28 data set (images the judge never trained on), so the floor compares two halves of 5,000."""
+    from minigan.classifier import DATASETS, reference_classifier
+
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset_metrics: got dataset={dataset!r}, expected one of {DATASETS}")
+    if dataset == "digits":
+        from minigan.data.digits import load_digits
+
+        real, _ = load_digits("all", scale="01")
+    else:
+        from minigan.data.fashion import load_image_dataset
+
+        real = load_image_dataset(dataset)[2]
+    judge = reference_classifier("cnn", dataset=dataset)
+    return image_metrics(judge, fake01, real, intended_labels=labels)
 
 
 __all__ = [
     "class_histogram", "class_coverage", "kl_to_uniform", "conditional_accuracy", "frechet_distance",
-    "frechet_distance_from_stats", "image_metrics", "digits_metrics",
+    "frechet_distance_from_stats", "image_metrics", "digits_metrics", "dataset_metrics",
 ]

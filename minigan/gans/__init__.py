@@ -2,15 +2,18 @@
 
     GAN   Goodfellow et al. 2014, Algorithm 1 (minimax or non-saturating generator loss)
     WGAN  Arjovsky, Chintala & Bottou 2017, Algorithm 1 (critic, weight clipping, RMSProp)
+    WGAN-GP Gulrajani et al. 2017, Algorithm 1 (critic with a gradient penalty, Adam)
+    BEGAN Berthelot, Schumm & Metz 2017, eq. 1-4 (auto-encoder discriminator, equilibrium control k_t)
     CGAN  Mirza & Osindero 2014 (the label goes to G and to D)
 
 ``minigan.gans.recipes.build_experiment`` wires networks, optimizers and data together with tuned
 defaults; ``python -m minigan train ...`` (``minigan.gans.cli``) runs one from the command line.
 """
 
+from minigan.gans.began import BEGAN
 from minigan.gans.cgan import CGAN
 from minigan.gans.gan import GAN
 from minigan.gans.wgan import WGAN
 from minigan.gans.wgan_gp import WGANGP
 
-__all__ = ["GAN", "WGAN", "WGANGP", "CGAN"]
+__all__ = ["GAN", "WGAN", "WGANGP", "BEGAN", "CGAN"]

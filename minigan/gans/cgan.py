@@ -1,14 +1,15 @@
-"""Conditional GAN: Mirza & Osindero 2014, "Conditional Generative Adversarial Nets" (seeds 000, 003).
+"""Conditional GAN: Mirza & Osindero 2014, "Conditional Generative Adversarial Nets"
+(CS/DS 541 and 552, Jacob Whitehill).
 
     min_G max_D V(D, G) = E_x[log D(x | y)] + E_z[log(1 − D(G(z | y)))]          (Mirza & Osindero, eq. 2)
 
-"G also accepts a feature vector f (e.g., 1-hot encoding of MNIST class) that specifies what kind
-of data to generate. D also accepts f to help discriminate a particular kind of real from fake
-data." Why both? "Need to know what class to generate" (G) and "a realistic 3 is still a fake 7!"
-(D) (seed 003). Our MLP networks concatenate the one-hot label to z and to x; the conv
-discriminator adds an embedded label as an extra image channel (``minigan.gans.models``).
+G also takes a label (a one-hot class) saying what to generate, and D takes it too, to judge a
+particular kind of real against fake. Why both? G must know which class to draw, and D must be able to
+call a realistic 3 a fake when the label says 7 (CS/DS 552, Jacob Whitehill). Our MLP networks
+concatenate the one-hot label to z and to x; the conv discriminator adds an embedded label as an extra
+image channel (``minigan.gans.models``).
 
-Training is Goodfellow et al.'s Algorithm 1 (seed 002) with every D and G conditioned on y:
+Training is Goodfellow et al.'s Algorithm 1 (the GAN paper lecture) with every D and G conditioned on y:
 
     for k steps do
         Sample {z(i)} from p_g(z) and labels {y_fake(i)} from the label prior (uniform over classes).

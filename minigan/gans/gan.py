@@ -1,4 +1,4 @@
-"""The original GAN: Goodfellow et al. 2014, "Generative Adversarial Nets", Algorithm 1 (seed 002).
+"""The original GAN: Goodfellow et al. 2014, "Generative Adversarial Nets", Algorithm 1 (the GAN paper lecture).
 
     for number of training iterations do
         for k steps do
@@ -19,17 +19,17 @@ BCE(v, t) = −[t log σ(v) + (1 − t) log(1 − σ(v))], computed in a stable 
 
 and *ascending* the paper's objective is *descending* BCE on real = 1 / fake = 0.
 
-The generator's loss (seeds 000, 001, 003):
+The generator's loss (CS/DS 541 and 552, Jacob Whitehill; CMU 2018, Anupam Datta):
   * "minimax": descend log(1 − D(G(z))) = −BCE(D(G(z)), 0), exactly the paper's line. Its gradient
     vanishes when D confidently rejects the fakes (D(G(z)) ≈ 0), which is the case early on.
-  * "non-saturating" (default): descend −log D(G(z)) = BCE(D(G(z)), 1), "the gradient of −log(v) for
-    v ≈ 0 is very large" (seed 000); the paper's own remark below Algorithm 1 recommends it.
+  * "non-saturating" (default): descend −log D(G(z)) = BCE(D(G(z)), 1), whose gradient is large exactly
+    where −log v is steep, at v ≈ 0 (CS/DS 541); the paper's own remark below Algorithm 1 recommends it.
 
 Three pitfalls this file guards against (design.md):
   1. the D step sees ``G(z).detach()``: no gradient flows into G while D learns;
   2. the G step runs a FRESH forward pass through the *updated* D (never a graph built before D's step);
   3. D is frozen (``requires_grad_(False)``) during the G step: gradients flow *through* D to G's output,
-     but D's weights get no ``.grad`` (seed 000: "Freeze D, and perform SGD on G").
+     but D's weights get no ``.grad`` (CS/DS 541: D stays fixed while G takes its step).
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ class GAN(AdversarialTrainer):
         if self.loss == "minimax":
             # Algorithm 1: "descending ∇θg 1/m Σ log(1 − D(G(z)))";  log(1 − D) = −BCE(v, 0)
             return -F.binary_cross_entropy_with_logits(fake_logits, full_like(fake_logits, 0.0))
-        # non-saturating (seed 000): descend −log D(G(z)) = BCE(v, 1)
+        # non-saturating (CS/DS 541): descend −log D(G(z)) = BCE(v, 1)
         return F.binary_cross_entropy_with_logits(fake_logits, full_like(fake_logits, 1.0))
 
     def train_step(self, sample_real) -> dict:

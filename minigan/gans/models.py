@@ -1,13 +1,15 @@
 """The networks the GANs train: small MLPs for 2-D mixtures, DCGAN-style convnets for images.
 
-Every discriminator returns LOGITS of shape (N, 1) — no sigmoid: the GAN's loss applies it inside a
-stable BCE-with-logits, and the WGAN critic must not have one at all.
+Every discriminator (but BEGAN's auto-encoder) returns LOGITS of shape (N, 1) — no sigmoid: the GAN's
+loss applies it inside a stable BCE-with-logits, and the WGAN critic must not have one at all.
 
-Conditional variants (``num_classes > 0``, Mirza & Osindero 2014; seed 003: "the label goes to G and
-to D") take ``(input, labels)``:
+Conditional variants (``num_classes > 0``, Mirza & Osindero 2014; CS/DS 552: the label goes to G and
+to D) take ``(input, labels)``:
   * MLPs concatenate the one-hot label to z (in G) and to x (in D);
   * the conv generator concatenates the one-hot label to z; the conv discriminator embeds the label
     (``nn.Embedding``) into an extra H×W image channel.
+
+``AutoEncoderDiscriminator`` is BEGAN's: it returns a reconstruction of its input, not a logit.
 
 ``PackedDiscriminator`` is PacGAN's packing (Lin et al. 2018): D judges ``pack`` samples at once,
 concatenated, which makes a collapsed generator easy to spot.
@@ -56,13 +58,14 @@ def mlp(sizes, activation="relu", dropout_input=0.0):
 class MLPGenerator(nn.Module):
     """z (N, latent_dim) [+ one-hot label] → hidden layers → a sample of ``out_shape``.
 
-    output: "linear" (2-D points) or "tanh" (images in [−1, 1]).
+    output: "linear" (2-D points) or "tanh" (images in [−1, 1]). ``scale`` multiplies the output: the
+    network works in units of the data's spread, so its first samples are as wide as the data.
     """
 
     def __init__(self, latent_dim, out_shape=(2,), hidden=(128, 128, 128), activation="relu", output="linear",
-                 num_classes=0):
+                 num_classes=0, scale=1.0):
         super().__init__()
-        self.out_shape, self.num_classes = tuple(out_shape), int(num_classes)
+        self.out_shape, self.num_classes, self.scale = tuple(out_shape), int(num_classes), float(scale)
         self.net = mlp([latent_dim + self.num_classes, *hidden, _prod(self.out_shape)], activation)
         if output not in ("linear", "tanh"):
             raise ValueError(f"MLPGenerator: got output={output!r}, expected 'linear' or 'tanh'")
@@ -72,24 +75,29 @@ class MLPGenerator(nn.Module):
         x = self.net(_with_label(z, labels, self.num_classes))
         if self.output == "tanh":
             x = x.tanh()
+        if self.scale != 1.0:
+            x = x * self.scale
         return x.reshape(x.shape[0], *self.out_shape)
 
 
 class MLPDiscriminator(nn.Module):
     """x (N, *in_shape) [+ one-hot label] → hidden layers → one logit (N, 1).
 
-    ``dropout_input`` > 0 drops input features (seeds 000/003: against neuron co-adaptation).
+    ``dropout_input`` > 0 drops input features (CS/DS 541 and 552: against neuron co-adaptation). The input
+    is divided by ``scale`` (the data's spread), so the layers see numbers of order 1.
     """
 
     def __init__(self, in_shape=(2,), hidden=(128, 128, 128), activation="leaky_relu", dropout_input=0.0,
-                 num_classes=0):
+                 num_classes=0, scale=1.0):
         super().__init__()
-        self.in_features, self.num_classes = _prod(in_shape), int(num_classes)
+        self.in_features, self.num_classes, self.scale = _prod(in_shape), int(num_classes), float(scale)
         self.dropout = nn.Dropout(dropout_input) if dropout_input > 0 else nn.Identity()
         self.net = mlp([self.in_features + self.num_classes, *hidden, 1], activation)
 
     def forward(self, x, labels=None):
         x = self.dropout(x.reshape(x.shape[0], self.in_features))
+        if self.scale != 1.0:
+            x = x / self.scale
         return self.net(_with_label(x, labels, self.num_classes))
 
 
@@ -114,7 +122,9 @@ class PackedDiscriminator(nn.Module):
 class DCGANGenerator(nn.Module):
     """DCGAN-style (Radford et al. 2016): z → Linear → (4c, H/4, W/4) → ConvT ×2 (each doubles H, W) → tanh.
 
-    BatchNorm + ReLU inside G; works for 8×8 digits (H/4 = 2) and 28×28 MNIST (H/4 = 7).
+    BatchNorm + ReLU inside G; works for 8×8 digits (H/4 = 2) and 28×28 MNIST (H/4 = 7). At 28×28 with
+    ``nn.init.dcgan_normal_`` and D's ``batch_norm=True`` it is Radford et al.'s DCGAN, scaled down: two
+    fractionally-strided convolutions instead of four (28 = 7·2·2), ``channels`` 32 by default.
     """
 
     def __init__(self, latent_dim, image_shape=(1, 8, 8), channels=32, num_classes=0):
@@ -141,18 +151,22 @@ class DCGANDiscriminator(nn.Module):
     """Conv(4, stride 2) ×2 with LeakyReLU(0.2) (each halves H, W) → Linear → one logit.
 
     Conditional: the label's embedding (num_classes → H·W) is reshaped to one extra input channel.
+    ``batch_norm=True`` is Radford et al.'s D (2016, Section 3): batch norm after every convolution but the
+    first ("not applying batchnorm to ... the discriminator input layer"). Off by default: a WGAN-GP critic
+    must not have it (its penalty is per example), and the 8×8 digits recipe trains without it.
     """
 
-    def __init__(self, image_shape=(1, 8, 8), channels=32, num_classes=0, dropout_input=0.0):
+    def __init__(self, image_shape=(1, 8, 8), channels=32, num_classes=0, dropout_input=0.0, batch_norm=False):
         super().__init__()
         c_in, h, w = image_shape
         self.image_shape, self.num_classes = tuple(image_shape), int(num_classes)
         if self.num_classes:
             self.embed = nn.Embedding(self.num_classes, h * w)
         self.dropout = nn.Dropout(dropout_input) if dropout_input > 0 else nn.Identity()
+        norm = [nn.BatchNorm2d(2 * channels)] if batch_norm else []  # without it, layer indices (and checkpoints) stay
         self.net = nn.Sequential(
             nn.Conv2d(c_in + (1 if self.num_classes else 0), channels, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
-            nn.Conv2d(channels, 2 * channels, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
+            nn.Conv2d(channels, 2 * channels, 4, stride=2, padding=1), *norm, nn.LeakyReLU(0.2),
             nn.Flatten(), nn.Linear(2 * channels * (h // 4) * (w // 4), 1),
         )
 
@@ -164,3 +178,22 @@ class DCGANDiscriminator(nn.Module):
             _, h, w = self.image_shape
             x = F.cat([x, self.embed(labels).reshape(x.shape[0], 1, h, w)], axis=1)
         return self.net(x)
+
+
+class AutoEncoderDiscriminator(nn.Module):
+    """BEGAN's discriminator (Berthelot et al. 2017, Section 3.5): x → encoder → embedding h → decoder → x̂.
+
+    It returns a RECONSTRUCTION of the input's shape, not a logit: BEGAN scores a sample by |x − D(x)|.
+    Both halves are MLPs on the flattened input (``hidden`` in the encoder, reversed in the decoder) with
+    a linear output; the narrow embedding (``embedding`` units) is what makes reconstruction selective.
+    """
+
+    def __init__(self, in_shape=(2,), hidden=(128, 128), embedding=8, activation="leaky_relu"):
+        super().__init__()
+        self.in_shape, self.in_features = tuple(in_shape), _prod(in_shape)
+        self.encoder = mlp([self.in_features, *hidden, embedding], activation)
+        self.decoder = mlp([embedding, *reversed(tuple(hidden)), self.in_features], activation)
+
+    def forward(self, x):
+        h = self.encoder(x.reshape(x.shape[0], self.in_features))
+        return self.decoder(h).reshape(x.shape[0], *self.in_shape)

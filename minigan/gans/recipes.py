@@ -6,8 +6,8 @@
     exp.evaluate()        # {"modes_covered": 8, "high_quality": 0.97, "reverse_kl": 0.01, ...}
 
 Data: "ring" (8 Gaussians on a circle), "grid" (5×5), "ring:K", "grid:K", "digits" (the bundled 8×8
-digits) and "idx:PATH" (an MNIST-format folder, e.g. 28×28 MNIST). Images are scaled to [−1, 1]
-for a tanh generator.
+digits), "fashion-mnist" and "mnist" (28×28, ``minigan.data.fashion_mnist`` / ``mnist``) and "idx:PATH"
+(any MNIST-format folder). Images are scaled to [−1, 1] for a tanh generator.
 
 The defaults (``DEFAULTS``) are the known-good recipes for 2-D mixtures (an MLP G and D with 3 hidden
 layers, Adam with β1 = 0.5) and the papers' own settings for WGAN (RMSProp, α = 5e−5, c = 0.01,
@@ -28,16 +28,19 @@ they reach over 5 seeds):
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
-from minigan import backend, optim
+from minigan import backend, nn, optim
 from minigan.backend import np
 from minigan.data import MAX_CLASSES
 from minigan.function import no_grad
+from minigan.gans.began import BEGAN
 from minigan.gans.cgan import CGAN
 from minigan.gans.gan import GAN, LOSSES
 from minigan.gans.models import (
+    AutoEncoderDiscriminator,
     DCGANDiscriminator,
     DCGANGenerator,
     MLPDiscriminator,
@@ -48,9 +51,9 @@ from minigan.gans.wgan import WGAN
 from minigan.gans.wgan_gp import WGANGP
 from minigan.tensor import from_numpy
 
-ALGORITHMS = ("gan", "wgan", "wgan-gp", "cgan")
+ALGORITHMS = ("gan", "wgan", "wgan-gp", "began", "cgan")
 OPTIMIZERS = ("adam", "optimistic-adam", "rmsprop", "sgd")
-DATA_HELP = '"ring", "grid", "ring:K", "grid:K", "digits" or "idx:PATH"'
+DATA_HELP = '"ring", "grid", "ring:K", "grid:K", "digits", "fashion-mnist", "mnist" or "idx:PATH"'
 
 # Digits (c)GAN: the DCGAN-style convnets (arch "conv"), lr 1e-3 decayed linearly to 1e-5, batch 128, 5,000
 # steps. Measured (cGAN Fréchet distance, floor 13.9): the earlier MLP recipe (lr 2e-3, 3,000 steps) gave
@@ -59,12 +62,20 @@ DATA_HELP = '"ring", "grid", "ring:K", "grid:K", "digits" or "idx:PATH"'
 IMAGES_GAN = dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=128, steps=5_000, latent_dim=32,
                   hidden=(256, 256), k=1, dropout_input=0.0, arch="conv", channels=32, lr_decay=True)
 
+# 28×28 (Fashion-MNIST, MNIST): Radford et al. 2016's DCGAN recipe (Section 4: Adam, lr 2e-4, β1 = 0.5, weights
+# ~ N(0, 0.02), batch norm in G and in D but D's first layer, ReLU/tanh in G, LeakyReLU 0.2 in D, z ~ 100-D), with
+# batch 64 and 32 base channels so that a run fits in minutes on a CPU.
+DCGAN_28 = dict(optimizer="adam", lr=2e-4, betas=(0.5, 0.999), batch_size=64, steps=3_000, latent_dim=100,
+                hidden=(256, 256), k=1, dropout_input=0.0, arch="conv", channels=32, lr_decay=False,
+                d_batch_norm=True, init="dcgan")
+
 # Tuned defaults per (algorithm, kind of data). "mixture" = 2-D rings and grids, "images" = digits / idx.
 DEFAULTS = {
     # 2-D GAN: a 2-D latent and lr 1e-3 decayed linearly to 1e-5 (measured on the ring at 3,000 steps: with
     # a 16-D latent, at lr 2e-4 or 1e-3, almost no sample lies within 3σ = 0.03 of a centre; with a 2-D
     # latent 80% do). Best on the ring: --pack 4 --steps 20000; on the grid: --pack 4 --batch-size 512
-    # --steps 80000.
+    # --steps 80000. Its batch size, steps and width are those of the 8-mode ring: ``mixture_settings``
+    # scales them to the mixture at hand (build_experiment applies it; explicit settings win).
     ("gan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=10_000,
                              latent_dim=2, hidden=(128, 128, 128), k=1, pack=1, dropout_input=0.0, lr_decay=True),
     ("wgan", "mixture"): dict(optimizer="rmsprop", lr=5e-5, batch_size=64, steps=10_000, latent_dim=16,
@@ -89,8 +100,63 @@ DEFAULTS = {
                                 latent_dim=32, hidden=(256, 256), n_critic=5, lam=10.0, arch="conv", channels=32,
                                 lr_decay=False),
     ("cgan", "images"): dict(IMAGES_GAN),
+    # BEGAN (Berthelot et al. 2017): γ = 0.5, k_0 = 0, Adam; D an MLP auto-encoder with a narrow embedding.
+    # On 2-D data the reconstruction losses are ~100× smaller than on images (σ = 0.01 to 0.05 against
+    # pixel errors of ~0.1), so λ_k = 0.1 instead of the paper's 0.001 to let k move at the same pace. The
+    # embedding (1) is narrower than the data (2-D), else the auto-encoder learns the identity and k stays 0.
+    # Measured (seed 0, ring): BEGAN collapses onto one to four of the 8 modes here (demos/17_began.py).
+    ("began", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=6_000,
+                               latent_dim=2, hidden=(128, 128, 128), ae_hidden=(128, 128), embedding=1,
+                               gamma=0.5, lambda_k=0.1, lr_decay=True),
+    # On images: the paper's λ_k = 0.001, γ = 0.5, Adam β1 = 0.5; the digits' conv generator. Measured on
+    # digits (seed 0, 1,500 steps): one or two classes, Fréchet ~2,000: k grows too slowly in a short run.
+    ("began", "images"): dict(optimizer="adam", lr=1e-4, betas=(0.5, 0.999), batch_size=64, steps=5_000,
+                              latent_dim=32, hidden=(256, 256), ae_hidden=(256, 256), embedding=16, gamma=0.5,
+                              lambda_k=0.001, arch="conv", channels=32, lr_decay=False),
+    # "images28": fashion-mnist and mnist (other algorithms fall back to their "images" recipe).
+    ("gan", "images28"): dict(DCGAN_28, pack=1),
+    ("cgan", "images28"): dict(DCGAN_28),
+    # WGAN (Arjovsky et al. 2017, Algorithm 1 defaults) with the DCGAN critic, as in its experiments.
+    ("wgan", "images28"): dict(optimizer="rmsprop", lr=5e-5, batch_size=64, steps=2_000, latent_dim=100,
+                               hidden=(256, 256), n_critic=5, clip=0.01, arch="conv", channels=32, lr_decay=False,
+                               d_batch_norm=True, init="dcgan"),
+    # WGAN-GP (Gulrajani et al. 2017, Algorithm 1 defaults): no batch norm in the critic (the penalty is per example).
+    ("wgan-gp", "images28"): dict(optimizer="adam", lr=1e-4, betas=(0.0, 0.9), batch_size=64, steps=2_000,
+                                  latent_dim=100, hidden=(256, 256), n_critic=5, lam=10.0, arch="conv", channels=32,
+                                  lr_decay=False, d_batch_norm=False, init="dcgan"),
 }
+IMAGES_28 = ("fashion-mnist", "mnist")  # the data sets whose recipes are the "images28" ones
 DEFAULT_LOSS = "non-saturating"
+
+
+def mixture_settings(mixture) -> dict:
+    """The 2-D GAN's batch size, steps and width for THIS mixture, from its mode count (no table of cases).
+
+    The ("gan", "mixture") recipe was measured on the 8-mode ring; these rules keep it there and scale it:
+
+    * batch: D must see every mode in every batch to notice one going missing. At m/K samples per mode a
+      mode is absent from a batch with probability (1 − 1/K)^m ≈ e^(−m/K); 16 per mode makes that 1e-7,
+      and the count per mode varies by ±1/√16 = 25%. So m = 16·K, at least 256, rounded up to 64.
+    * steps: G must carve its 2-D latent into K pieces and sharpen every boundary between them (the
+      samples lost in the gaps); 10,000 steps for 8 modes, growing as √(K/8), rounded up to 1,000. A
+      scaling argument (more boundaries, each sharpened in parallel), checked by measurement, not derived.
+    * width: a ReLU MLP of width w on a 2-D input cuts it into O(w²) linear pieces per layer; 128 is ample
+      for the 25-mode grid, then it grows as √(K/25) so the pieces per mode stay constant, rounded to 32.
+
+    * data_scale: the data's spread s = √(mean of x² per coordinate) (modes and σ). G's output is s·MLP(z)
+      and D sees x/s, so both networks work with numbers of order 1 on every mixture, and G's first
+      samples, already about as wide as the data, overlap every mode: far modes (the corners of a big
+      grid) are not left for G to find late, or never.
+
+    The width σ of the modes needs no rule of its own: the decaying learning rate (lr to lr/100) lets G
+    settle onto modes of any width. The sizes tried are listed in demos/results.md.
+    """
+    k = mixture.num_modes
+    spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))
+    batch = max(256, -(-16 * k // 64) * 64)
+    steps = max(10_000, -(-round(10_000 * (k / 8) ** 0.5) // 1000) * 1000)
+    width = max(128, -(-round(128 * (k / 25) ** 0.5) // 32) * 32)
+    return {"batch_size": batch, "steps": steps, "hidden": (width, width, width), "data_scale": round(spread, 4)}
 
 # Bounds checked before anything is allocated, so a typo is a one-line error instead of an
 # out-of-memory crash: one batch of 65,536 images of 28x28 already takes ~3 GB of activations.
@@ -111,8 +177,8 @@ def parse_data(data: str):
             return "mixture", toy2d.parse_dataset(data)
         except ValueError:
             raise ValueError(f"unknown data {data!r}: expected {DATA_HELP} (K a positive integer)") from None
-    if data.strip().lower() == "digits":
-        return "images", "digits"
+    if data.strip().lower() in ("digits", "fashion-mnist", "mnist"):
+        return "images", data.strip().lower()
     if name == "idx":
         path = data.strip()[4:]
         if not path:
@@ -147,9 +213,13 @@ def load_images(spec: str):
         from minigan.data.digits import load_digits
 
         return load_digits("train", scale="pm1")
+    if spec in ("fashion-mnist", "mnist"):
+        from minigan.data.fashion import fashion_mnist, mnist
+
+        return (fashion_mnist if spec == "fashion-mnist" else mnist)("train", scale="pm1")
     from minigan.data.idx import load_idx_folder
 
-    return load_idx_folder(spec[4:], "train", scale="pm1")
+    return load_idx_folder(os.path.expanduser(spec[4:]), "train", scale="pm1")
 
 
 def make_optimizer(name, params, lr, betas=(0.5, 0.999), momentum=0.9):
@@ -183,14 +253,23 @@ class Experiment:
     num_classes: int = 0
     images: object = None          # host training images in [−1, 1] (kind "images")
     labels: object = None
+    schedulers: list = field(default_factory=list)  # with lr_decay: a LambdaLR per optimizer
+    schedule_steps: float = 1.0                     # the total_steps the decay is laid over
+
+    def lr_factor(self, t) -> float:
+        """The learning-rate decay of ``lr_decay``: linear from 1 (step 0) to 0.01 (step 0.99·total), then
+        held at 0.01, so the generator settles onto the modes (a ``LambdaLR`` multiplies lr by it)."""
+        return max(1.0 - t / self.schedule_steps, 0.01)
 
     def train_step(self, total_steps=None) -> dict:
-        """One ``trainer.train_step``; with ``lr_decay`` the learning rate first falls linearly
-        from lr (step 0) to lr/100 (step ``total_steps``), so the generator settles onto the modes."""
-        if self.config.get("lr_decay"):
-            frac = 1.0 - self.trainer.step / float(total_steps or self.default_steps)
-            for opt in (self.trainer.opt_g, self.trainer.opt_d):
-                opt.lr = self.config["lr"] * max(frac, 0.01)
+        """One ``trainer.train_step``, after the schedulers set the learning rate of this step.
+
+        PyTorch's loop calls ``scheduler.step()`` after each ``opt.step()``; here the schedule is first
+        placed at the trainer's step count (which checkpoints keep), so a resumed run continues it exactly."""
+        self.schedule_steps = float(total_steps or self.default_steps)
+        for scheduler in self.schedulers:
+            scheduler.last_epoch = self.trainer.step - 1
+            scheduler.step()  # lr = lr_0 · lr_factor(trainer.step)
         return self.trainer.train_step(self.sample_real)
 
     def evaluate(self, num_samples: int = 2500) -> dict:
@@ -222,8 +301,10 @@ class Experiment:
         result = {"num_samples": int(fake01.shape[0]), "pixel_mean": float(fake01.mean()),
                   "pixel_std": float(fake01.std()),
                   "sample_diversity": float(fake01.reshape(fake01.shape[0], -1).std(axis=0).mean())}
-        if self.data == "digits":
-            result.update(digits_metrics(fake01, labels))
+        if self.data in ("digits", "fashion-mnist", "mnist"):  # the data sets with a reference classifier
+            from minigan.metrics.images import dataset_metrics
+
+            result.update(dataset_metrics(fake01, self.data, labels))
         return result
 
 
@@ -258,7 +339,10 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}: expected one of {ALGORITHMS}")
     kind, source = parse_data(data)
-    cfg = dict(DEFAULTS[(algorithm, kind)])
+    recipe_kind = "images28" if source in IMAGES_28 and (algorithm, "images28") in DEFAULTS else kind
+    cfg = dict(DEFAULTS[(algorithm, recipe_kind)])
+    if (algorithm, kind) == ("gan", "mixture"):
+        cfg.update(mixture_settings(source))  # the recipe adapts to the mixture's mode count
     unknown = [k for k in overrides if k not in cfg]
     if unknown:
         raise ValueError(f"build_experiment: unknown setting(s) {unknown} for {algorithm} on {kind} data; "
@@ -270,7 +354,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
         cfg["optimizer"] = optimizer
     if batch_size is not None:
         cfg["batch_size"] = batch_size
-    if algorithm in ("wgan", "wgan-gp"):
+    if algorithm in ("wgan", "wgan-gp", "began"):
         if loss is not None:
             raise ValueError(f"--loss applies to gan and cgan; {algorithm}'s losses are fixed by its algorithm")
     else:
@@ -288,10 +372,11 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     if kind == "mixture":
         mixture = source
         if conditional:
-            raise ValueError("cgan needs labelled data: use --data digits or --data idx:PATH")
-        G = MLPGenerator(cfg["latent_dim"], (2,), cfg["hidden"], "relu", "linear")
+            raise ValueError("cgan needs labelled data: use --data digits, fashion-mnist, mnist or idx:PATH")
+        scale = cfg.get("data_scale", 1.0)  # G and D in units of the data's spread (mixture_settings)
+        G = MLPGenerator(cfg["latent_dim"], (2,), cfg["hidden"], "relu", "linear", scale=scale)
         pack = cfg.get("pack", 1)
-        D = MLPDiscriminator((2 * pack,), cfg["hidden"], "leaky_relu", cfg.get("dropout_input", 0.0))
+        D = MLPDiscriminator((2 * pack,), cfg["hidden"], "leaky_relu", cfg.get("dropout_input", 0.0), scale=scale)
         if pack > 1:
             D = PackedDiscriminator(D, pack)
         sample_real = _sampler_mixture(mixture, xp)
@@ -303,7 +388,8 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
                              "are supported")
         if cfg["arch"] == "conv":
             G = DCGANGenerator(cfg["latent_dim"], image_shape, cfg["channels"], num_classes)
-            D = DCGANDiscriminator(image_shape, cfg["channels"], num_classes, cfg.get("dropout_input", 0.0))
+            D = DCGANDiscriminator(image_shape, cfg["channels"], num_classes, cfg.get("dropout_input", 0.0),
+                                   batch_norm=cfg.get("d_batch_norm", False))
         elif cfg["arch"] == "mlp":
             G = MLPGenerator(cfg["latent_dim"], image_shape, cfg["hidden"], "relu", "tanh", num_classes)
             D = MLPDiscriminator(image_shape, cfg["hidden"], "leaky_relu", cfg.get("dropout_input", 0.0),
@@ -312,8 +398,13 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
             raise ValueError(f"build_experiment: got arch={cfg['arch']!r}, expected 'mlp' or 'conv'")
         if cfg.get("pack", 1) > 1:
             raise ValueError("build_experiment: pack applies to 2-D mixtures only")
+        if cfg.get("init", "default") == "dcgan":  # N(0, 0.02) weights, batch-norm γ ~ N(1, 0.02) (Radford et al.)
+            nn.init.dcgan_normal_(G)
+            nn.init.dcgan_normal_(D)
         sample_real = _sampler_images(images, labels, xp, conditional)
 
+    if algorithm == "began":  # an auto-encoder in place of the discriminator built above
+        D = AutoEncoderDiscriminator((2,) if kind == "mixture" else image_shape, cfg["ae_hidden"], cfg["embedding"])
     betas = tuple(cfg.get("betas", (0.5, 0.999)))
     opt_g = make_optimizer(cfg["optimizer"], G.parameters(), cfg["lr"], betas)
     opt_d = make_optimizer(cfg["optimizer"], D.parameters(), cfg["lr"], betas)
@@ -326,12 +417,20 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     elif algorithm == "wgan-gp":
         trainer = WGANGP(G, D, opt_g, opt_d, cfg["latent_dim"], n_critic=cfg["n_critic"], lam=cfg["lam"],
                          batch_size=m)
+    elif algorithm == "began":
+        trainer = BEGAN(G, D, opt_g, opt_d, cfg["latent_dim"], gamma=cfg["gamma"], lambda_k=cfg["lambda_k"],
+                        batch_size=m)
     else:
         trainer = CGAN(G, D, opt_g, opt_d, cfg["latent_dim"], num_classes, k=cfg["k"], loss=cfg["loss"],
                        batch_size=m)
     cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()}
-    return Experiment(algorithm, data, trainer, sample_real, kind, m, int(cfg["steps"]), cfg, mixture,
-                      image_shape, num_classes, images, labels)
+    exp = Experiment(algorithm, data, trainer, sample_real, kind, m, int(cfg["steps"]), cfg, mixture,
+                     image_shape, num_classes, images, labels)
+    if cfg.get("lr_decay"):
+        exp.schedule_steps = float(exp.default_steps)
+        exp.schedulers = [optim.lr_scheduler.LambdaLR(opt, exp.lr_factor) for opt in (opt_g, opt_d)]
+    return exp
 
 
-__all__ = ["build_experiment", "Experiment", "DEFAULTS", "ALGORITHMS", "OPTIMIZERS", "parse_data", "no_grad"]
+__all__ = ["build_experiment", "Experiment", "DEFAULTS", "mixture_settings", "ALGORITHMS", "OPTIMIZERS", "parse_data",
+           "no_grad"]

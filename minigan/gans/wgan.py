@@ -1,4 +1,4 @@
-"""Wasserstein GAN: Arjovsky, Chintala & Bottou 2017, "Wasserstein GAN", Algorithm 1 (seed 004).
+"""Wasserstein GAN: Arjovsky, Chintala & Bottou 2017, "Wasserstein GAN", Algorithm 1 (IT3320E GAN lecture).
 
     Require: α, the learning rate. c, the clipping parameter. m, the batch size.
              n_critic, the number of iterations of the critic per generator iteration.

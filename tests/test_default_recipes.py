@@ -1,0 +1,76 @@
+"""The 2-D GAN's default recipe adapts to the mixture (mode count, spread) by rule, and overrides still win."""
+
+import numpy as np
+import pytest
+
+import minigan
+from minigan.data.toy2d import grid_mixture, ring_mixture
+from minigan.gans.models import MLPDiscriminator, MLPGenerator
+from minigan.gans.recipes import DEFAULTS, build_experiment, mixture_settings
+
+
+def test_the_rule_keeps_the_recipe_measured_on_the_8_mode_ring():
+    base = DEFAULTS[("gan", "mixture")]
+    got = mixture_settings(ring_mixture(8))
+    assert {k: got[k] for k in ("batch_size", "steps", "hidden")} == {
+        "batch_size": base["batch_size"], "steps": base["steps"], "hidden": tuple(base["hidden"])}
+
+
+@pytest.mark.parametrize("k", [1, 3, 5, 8, 12, 20, 33, 64, 100, 400])
+def test_every_mode_has_about_16_samples_per_batch_and_nothing_shrinks_below_the_ring_recipe(k):
+    got = mixture_settings(ring_mixture(k))
+    assert got["batch_size"] >= max(256, 16 * k) and got["batch_size"] < max(256, 16 * k) + 64
+    assert got["batch_size"] % 64 == 0
+    assert got["steps"] >= 10_000 and got["steps"] % 1000 == 0
+    assert got["hidden"][0] >= 128 and len(set(got["hidden"])) == 1
+
+
+def test_more_modes_never_get_a_smaller_recipe():
+    sizes = [mixture_settings(ring_mixture(k)) for k in range(1, 200, 7)]
+    for small, big in zip(sizes, sizes[1:]):
+        assert big["batch_size"] >= small["batch_size"] and big["steps"] >= small["steps"]
+        assert big["hidden"][0] >= small["hidden"][0]
+
+
+def test_sizes_follow_the_mode_count_and_the_scale_the_spread():
+    """A ring and a grid with the same number of modes get the same sizes (no per-dataset table); the
+    scale is the data's spread √(mean x² per coordinate), here in closed form."""
+    for ring, grid in ((ring_mixture(16), grid_mixture(4)), (ring_mixture(36), grid_mixture(6))):
+        a, b = mixture_settings(ring), mixture_settings(grid)
+        assert {k: a[k] for k in ("batch_size", "steps", "hidden")} == {k: b[k] for k in ("batch_size", "steps",
+                                                                                          "hidden")}
+    # a ring of radius 1: mean x² per coordinate = 1/2; a 4x4 grid at spacing 2: coordinates ±1, ±3 → 5
+    assert mixture_settings(ring_mixture(8))["data_scale"] == pytest.approx(np.sqrt(0.5 + 0.01 ** 2), abs=1e-4)
+    assert mixture_settings(grid_mixture(4))["data_scale"] == pytest.approx(np.sqrt(5 + 0.05 ** 2), abs=1e-4)
+
+
+def test_the_networks_work_in_units_of_the_data_spread():
+    minigan.manual_seed(0)
+    G1, D1 = MLPGenerator(2, (2,), (8,)), MLPDiscriminator((2,), (8,))
+    minigan.manual_seed(0)
+    G3, D3 = MLPGenerator(2, (2,), (8,), scale=3.0), MLPDiscriminator((2,), (8,), scale=3.0)
+    z, x = minigan.randn(5, 2), minigan.randn(5, 2)
+    np.testing.assert_allclose(G3(z).numpy(), 3.0 * G1(z).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(D3(3.0 * x).numpy(), D1(x).numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_build_experiment_uses_the_rule_and_explicit_settings_win():
+    exp = build_experiment("gan", "grid:6", seed=0)
+    rule = mixture_settings(grid_mixture(6))
+    assert exp.batch_size == rule["batch_size"] and exp.default_steps == rule["steps"]
+    assert exp.config["hidden"] == list(rule["hidden"]) and exp.trainer.G.scale == rule["data_scale"]
+    exp = build_experiment("gan", "grid:6", seed=0, batch_size=64, steps=123, hidden=(32, 32))
+    assert exp.batch_size == 64 and exp.default_steps == 123 and exp.config["hidden"] == [32, 32]
+    # other algorithms keep their own recipes
+    assert build_experiment("wgan-gp", "grid:6", seed=0).batch_size == DEFAULTS[("wgan-gp", "mixture")]["batch_size"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("data", ["ring:5", "grid:4"])
+def test_default_gan_covers_a_mixture_it_was_not_tuned_on(data):
+    exp = build_experiment("gan", data, seed=0)
+    for _ in range(exp.default_steps):
+        exp.train_step()
+    m = exp.evaluate()
+    assert m["modes_covered"] >= 0.9 * m["num_modes"]
+    assert m["high_quality"] >= 0.9

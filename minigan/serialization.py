@@ -260,6 +260,17 @@ class FolderInUse(RuntimeError):
     """Another run holds the ``--out`` folder (main reports it in one line, exit code 2)."""
 
 
+def claim_output_folder(out, command: str, files, force: bool) -> None:
+    """A folder that already holds a run's results (``files``) is refused, naming ``--force``; with
+    ``force`` those files are removed first, so none of them is mistaken for the new run's."""
+    held = [name for name in files if os.path.isfile(os.path.join(out, name))]
+    if held and not force:
+        raise ValueError(f"{command}: {os.fspath(out)!r} already holds a run ({held[0]}); replace it with --force, "
+                         "or give another --out")
+    for name in held:
+        os.remove(os.path.join(out, name))
+
+
 @contextmanager
 def hold_folder(folder, command: str):
     """``with hold_folder(out, "train"):`` the run is the only one writing into ``out``.

@@ -13,6 +13,10 @@ so a reader never sees half a file) and returns the path it wrote.
 
 matplotlib is optional: ``pip install 'minigan[demos]'``. It is imported only when a picture is
 drawn, so ``graph_text`` and the rest of minigan work without it.
+
+One figure style for every picture minigan draws (``STYLE``, applied with ``style()``): the command
+line, these functions and the demos all look alike, with font sizes readable on a projected slide.
+The demos use it too: ``with viz.style(): fig, ax = plt.subplots(...)``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,39 @@ from minigan.backend import asnumpy, host_array, np
 from minigan.serialization import atomic_write
 
 _INSTALL = "pip install 'minigan[demos]'"
+
+# ----------------------------------------------------------------------------- the one figure style
+# matplotlib rcParams shared by every figure: sizes a projector keeps legible, light grids, no top or
+# right frame, and the Tableau colours, whose order (blue, orange, green, red, ...) the pictures rely on.
+STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 110,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "legend.framealpha": 0.85,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 1.6,
+    "image.cmap": "viridis",
+}
+# The colours with a fixed meaning in every picture.
+FAKE_COLOR = "tab:blue"    # generated samples, G(z)
+REAL_COLOR = "0.35"        # the true distribution: drawn lightly, in grey, under the samples
+
+
+def style():
+    """``with viz.style():`` draw with ``STYLE`` (a ``matplotlib.rc_context``; the old settings come back after)."""
+    try:
+        import matplotlib
+    except ImportError as e:
+        raise ImportError(f"minigan.viz needs matplotlib to draw pictures: {_INSTALL}") from e
+    return matplotlib.rc_context(STYLE)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -53,15 +90,55 @@ def _save(fig, path, fn: str) -> str:
 
 
 # ----------------------------------------------------------------------------- 2-D samples
+def mode_summary(metrics: dict) -> str:
+    """The mode metrics in three lines, each beside its reference value (for a figure or a frame)."""
+    k = metrics["num_modes"]
+    return (f"{metrics['modes_covered']}/{k} modes covered\n"
+            f"{100 * metrics['high_quality']:.1f}% high quality (perfect sampler: 98.9%)\n"
+            f"reverse KL {metrics['reverse_kl']:.3f} (0 = balanced, log {k} = {math.log(k):.2f}: one mode)")
+
+
+def _view_limits(x, m, margin: float = 0.35):
+    """Axis limits holding the true modes and the bulk (0.5-99.5%) of the samples, square."""
+    parts = [] if m is None else [m.min(axis=0) - margin, m.max(axis=0) + margin]
+    if len(x):
+        parts += [np.quantile(x, 0.005, axis=0) - 0.1, np.quantile(x, 0.995, axis=0) + 0.1]
+    if not parts:
+        return (-1.0, 1.0), (-1.0, 1.0)
+    lo, hi = np.min(parts, axis=0), np.max(parts, axis=0)
+    centre, half = (lo + hi) / 2, max(float((hi - lo).max()) / 2, 1e-6)
+    return (centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half)
+
+
+def draw_modes(ax, modes, std=None, threshold: float = 3.0, label: bool = True):
+    """The true modes, lightly: a pale disc of radius ``threshold * std`` and a small grey ``+`` per centre,
+    under everything else, so samples sitting on a mode stay visible. Returns the artists drawn."""
+    from matplotlib.patches import Circle
+
+    m = np.asarray(modes, dtype=np.float64)
+    drawn = []
+    if std is not None:
+        for i, (cx, cy) in enumerate(m):
+            drawn.append(ax.add_patch(Circle((cx, cy), threshold * std, facecolor=REAL_COLOR, alpha=0.15,
+                                             edgecolor=REAL_COLOR, lw=0.6, zorder=1,
+                                             label=f"true mode: {threshold:g}σ region" if label and i == 0 else None)))
+    drawn.append(ax.scatter(m[:, 0], m[:, 1], s=25, marker="+", color=REAL_COLOR, linewidths=1, zorder=1,
+                            label=f"true mode centres ({len(m)})" if label else None))
+    return drawn
+
+
 def scatter_2d(samples, modes=None, path=None, title=None, std=None, threshold: float = 3.0,
-               max_points: int = 20000) -> str:
+               max_points: int = 20000, metrics=None) -> str:
     """Generated 2-D ``samples`` (N, 2) over the true mode centres ``modes`` (K, 2); returns the path.
 
     ``modes`` may also be a ``minigan.data.toy2d.Mixture2D`` (its ``std`` is then the default).
-    With ``std``, a circle of radius ``threshold * std`` (3σ) is drawn around every centre: the
-    region where the mode metrics count a sample as high quality. Non-finite samples are left out
-    (and counted in the title); at most ``max_points`` samples are drawn. Equal aspect, so a ring
-    looks like a ring. ``scatter_2d(samples, "out.png")`` (no modes) also works.
+    The modes are drawn lightly, under the samples: a small grey ``+`` per centre and, with ``std``,
+    a pale disc of radius ``threshold * std`` (3σ): the region where the mode metrics count a sample
+    as high quality. With modes and ``std`` the figure also shows the mode metrics (modes covered,
+    % high quality, reverse KL) beside their reference values: computed from ``samples``, or the
+    dict ``metrics`` when given (``metrics=False``: none). Non-finite samples are left out (and
+    counted in the title); at most ``max_points`` samples are drawn. Equal aspect, so a ring looks
+    like a ring. ``scatter_2d(samples, "out.png")`` (no modes) also works.
     """
     fn = "scatter_2d"
     if path is None and isinstance(modes, (str, os.PathLike)):
@@ -83,30 +160,40 @@ def scatter_2d(samples, modes=None, path=None, title=None, std=None, threshold: 
         std = float(std)
         if not (math.isfinite(std) and std > 0):
             raise ValueError(f"{fn}: got std={std!r}, expected a positive finite number")
+    if metrics is not None and metrics is not False and not isinstance(metrics, dict):
+        raise TypeError(f"{fn}: got metrics of type {type(metrics).__name__}, expected a dict of mode metrics")
+    if metrics is None and m is not None and std is not None and len(x):
+        from minigan.metrics.mixture import mode_metrics
+
+        metrics = mode_metrics(x, m, std, threshold=threshold)
     finite = np.isfinite(x).all(axis=1)
     dropped = int((~finite).sum())
     x = x[finite][:max_points]
 
-    fig = _figure((5.5, 5.5))
-    ax = fig.add_subplot(1, 1, 1)
-    ax.scatter(x[:, 0], x[:, 1], s=4, alpha=0.35, color="tab:blue", linewidths=0, label=f"generated ({len(x)})")
-    if m is not None:
-        ax.scatter(m[:, 0], m[:, 1], s=60, marker="x", color="tab:red", linewidths=2, label=f"true modes ({len(m)})")
-        if std is not None:
-            from matplotlib.patches import Circle
-
-            for cx, cy in m:
-                ax.add_patch(Circle((cx, cy), threshold * std, fill=False, color="tab:red", alpha=0.5, lw=1))
-    ax.set_aspect("equal", adjustable="datalim")
-    ax.grid(alpha=0.2)
-    ax.legend(loc="upper right", fontsize=8)
-    full = title or ""
-    if dropped:
-        full = f"{full} ({dropped} non-finite samples not drawn)".strip()
-    if full:
-        ax.set_title(full)
-    fig.tight_layout()
-    return _save(fig, path, fn)
+    with style():
+        fig = _figure((5.8, 5.8))
+        ax = fig.add_subplot(1, 1, 1)
+        if m is not None:
+            draw_modes(ax, m, std, threshold)
+        ax.scatter(x[:, 0], x[:, 1], s=5, alpha=0.45, color=FAKE_COLOR, linewidths=0, zorder=2,
+                   label=f"generated G(z) ({len(x)})")
+        (x0, x1), (y0, y1) = _view_limits(x, m)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect("equal")
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+        ax.legend(loc="upper right", markerscale=2)
+        if metrics:
+            ax.text(0.02, 0.02, mode_summary(metrics), transform=ax.transAxes, fontsize=8.5, va="bottom",
+                    ha="left", zorder=4, bbox=dict(boxstyle="round,pad=0.4", fc="white", ec="0.7", alpha=0.9))
+        full = title or ""
+        if dropped:
+            full = f"{full} ({dropped} non-finite samples not drawn)".strip()
+        if full:
+            ax.set_title(full)
+        fig.tight_layout()
+        return _save(fig, path, fn)
 
 
 # ----------------------------------------------------------------------------- image grids
@@ -128,17 +215,24 @@ def _grid_images(images, fn: str):
     return a
 
 
-def image_grid(images, path, nrow=None, title=None, value_range=None, row_labels=None, pad: int = 1) -> str:
+def image_grid(images, path, nrow=None, title=None, value_range=None, row_labels=None, pad=None) -> str:
     """A grid of grayscale ``images`` with ``nrow`` images per row (torchvision's meaning); returns the path.
 
     ``value_range`` maps (low, high) to (black, white); by default it is (-1, 1) when any pixel is
     negative (a tanh generator) and (0, 1) otherwise. Pixels outside the range are clipped, NaN is
     drawn red so a diverged generator is visible. ``row_labels`` names each row (e.g. the class a
     conditional GAN was asked for: ``nrow=10, row_labels=range(10)`` with 10 samples per class).
+    ``pad`` is the gap between images in pixels (default: a quarter of the image side, at least 1),
+    wide enough that a grid of small images never reads as stripes.
     """
     fn = "image_grid"
     a = _grid_images(images, fn)
     n, h, w = a.shape
+    if pad is None:
+        pad = max(1, min(h, w) // 4)
+    if isinstance(pad, bool) or not isinstance(pad, (int, np.integer)) or pad < 0:
+        raise ValueError(f"{fn}: got pad={pad!r}, expected a non-negative integer (pixels between images)")
+    pad = int(pad)
     if nrow is None:
         nrow = math.ceil(math.sqrt(n))
     if isinstance(nrow, bool) or not isinstance(nrow, (int, np.integer)) or nrow < 1:
@@ -170,23 +264,25 @@ def image_grid(images, path, nrow=None, title=None, value_range=None, row_labels
         tile[~finite[i]] = (1.0, 0.0, 0.0)
         mosaic[y : y + h, x : x + w] = tile
 
-    scale = max(0.12, min(0.6, 8.0 / max(h, w) * 0.12))  # inches per pixel: 8x8 digits get ~1 inch
-    fig = _figure((max(2.5, mosaic.shape[1] * scale + 0.8), max(2.0, mosaic.shape[0] * scale + 0.6)))
-    ax = fig.add_subplot(1, 1, 1)
-    ax.imshow(mosaic, interpolation="nearest")
-    ax.set_xticks([])
-    if row_labels is not None:
-        ax.set_yticks([pad + r * (h + pad) + (h - 1) / 2 for r in range(rows)])
-        ax.set_yticklabels(row_labels)
-        ax.tick_params(axis="y", length=0)
-    else:
-        ax.set_yticks([])
-    for side in ax.spines.values():
-        side.set_visible(False)
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return _save(fig, path, fn)
+    with style():
+        scale = max(0.12, min(0.6, 8.0 / max(h, w) * 0.12))  # inches per pixel: 8x8 digits get ~1 inch
+        fig = _figure((max(2.5, mosaic.shape[1] * scale + 0.8), max(2.0, mosaic.shape[0] * scale + 0.6)))
+        ax = fig.add_subplot(1, 1, 1)
+        ax.imshow(mosaic, interpolation="nearest")
+        ax.grid(False)
+        ax.set_xticks([])
+        if row_labels is not None:
+            ax.set_yticks([pad + r * (h + pad) + (h - 1) / 2 for r in range(rows)])
+            ax.set_yticklabels(row_labels)
+            ax.tick_params(axis="y", length=0)
+        else:
+            ax.set_yticks([])
+        for side in ax.spines.values():
+            side.set_visible(False)
+        if title:
+            ax.set_title(title)
+        fig.tight_layout()
+        return _save(fig, path, fn)
 
 
 # ----------------------------------------------------------------------------- loss curves
@@ -221,7 +317,7 @@ def _series(name, series, fn: str):
 
 
 def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = False, xlabel: str = "step",
-                panels=None) -> str:
+                panels=None, ylabels=None) -> str:
     """One line per series of ``history``; returns the path.
 
     ``history`` maps a name to a list of values (x = 0, 1, 2, ...) or to a pair ``(steps, values)``.
@@ -229,6 +325,8 @@ def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = Fal
     calm line for noisy GAN losses, drawn over the faint raw values). NaN/inf values leave gaps.
     ``panels`` (a list of lists of names) draws each group on its own axes, one above the other, so
     quantities of different sizes (a loss, a Wasserstein estimate of 1e-3) each stay readable.
+    ``ylabels`` names each panel's y axis (one string per panel); by default a single name, or "loss"
+    for a panel of several series.
     """
     fn = "loss_curves"
     if not isinstance(history, dict) or not history:
@@ -246,37 +344,53 @@ def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = Fal
     if unknown or not all(groups):
         raise ValueError(f"{fn}: panels must be non-empty lists of names of the history ({sorted(data)}), "
                          f"got {panels!r}")
+    if ylabels is None:
+        ylabels = [group[0] if len(group) == 1 else "loss" for group in groups]
+    if isinstance(ylabels, str) or len(ylabels) != len(groups):
+        raise ValueError(f"{fn}: got ylabels={ylabels!r}, expected a list of {len(groups)} strings (one per panel)")
 
-    fig = _figure((7, 4 if len(groups) == 1 else 1.2 + 2.4 * len(groups)))
-    for row, group in enumerate(groups):
-        ax = fig.add_subplot(len(groups), 1, row + 1)
-        for name in group:
-            steps, values = data[name]
-            color = f"C{list(data).index(name) % 10}"
-            shown = np.where(np.isfinite(values), values, np.nan)
-            if smooth > 0:
-                ax.plot(steps, shown, color=color, alpha=0.25, lw=0.8)
-                ax.plot(steps, _ema(values, smooth), color=color, lw=1.6, label=name)
-            else:
-                ax.plot(steps, shown, color=color, lw=1.2, label=name)
-        if logy:
-            ax.set_yscale("log")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-        if title and row == 0:
-            ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    fig.tight_layout()
-    return _save(fig, path, fn)
+    with style():
+        fig = _figure((7, 4 if len(groups) == 1 else 1.2 + 2.4 * len(groups)))
+        for row, group in enumerate(groups):
+            ax = fig.add_subplot(len(groups), 1, row + 1)
+            for name in group:
+                steps, values = data[name]
+                color = f"C{list(data).index(name) % 10}"
+                shown = np.where(np.isfinite(values), values, np.nan)
+                if smooth > 0:
+                    ax.plot(steps, shown, color=color, alpha=0.25, lw=0.8)
+                    ax.plot(steps, _ema(values, smooth), color=color, label=f"{name} (smoothed)")
+                else:
+                    ax.plot(steps, shown, color=color, lw=1.2, label=name)
+            if logy:
+                ax.set_yscale("log")
+            ax.set_ylabel(str(ylabels[row]))
+            ax.legend(loc="best")
+            if title and row == 0:
+                ax.set_title(title)
+        ax.set_xlabel(xlabel)
+        fig.tight_layout()
+        return _save(fig, path, fn)
 
 
 # ----------------------------------------------------------------------------- the autodiff graph
+def _scalar_value(t):
+    """The value of a one-element tensor as a float (to label its node), else None."""
+    return float(asnumpy(t.array).reshape(())) if t.array.size == 1 else None
+
+
+def _shape_text(shape) -> str:
+    """"scalar" for shape (), else the shape as PyTorch prints it: (3, 4)."""
+    return "scalar" if shape == () else str(shape)
+
+
 def trace_graph(tensor) -> list[dict]:
     """The graph that produced ``tensor``, in topological order (every node after its inputs).
 
     Each node is a dict: ``index``, ``kind`` ("op", "leaf" or "const"), ``label`` (the op's class
     name, or the tensor's ``.name``), ``name`` (how other lines refer to it), ``inputs`` (indices of
-    the input nodes, in argument order), ``shape``, ``dtype`` and ``requires_grad``. The walk is
+    the input nodes, in argument order), ``shape``, ``dtype``, ``requires_grad`` and ``value`` (the
+    number a one-element tensor holds, else None). The walk is
     iterative, so a graph thousands of ops deep works. The graph must still be alive: after a
     ``backward()`` without ``retain_graph=True`` its nodes have dropped their inputs.
     """
@@ -304,7 +418,8 @@ def trace_graph(tensor) -> list[dict]:
         else:
             name = f"%{i}"
         nodes.append({"index": i, "kind": "const" if const else "leaf", "label": name, "name": name, "inputs": [],
-                      "shape": tuple(t.shape), "dtype": str(t.dtype), "requires_grad": bool(t.requires_grad)})
+                      "shape": tuple(t.shape), "dtype": str(t.dtype), "requires_grad": bool(t.requires_grad),
+                      "value": _scalar_value(t)})
         index[id(t)] = i
         keep.append(t)
 
@@ -336,7 +451,8 @@ def trace_graph(tensor) -> list[dict]:
         nodes.append({"index": i, "kind": "op", "label": type(node).__name__, "name": name,
                       "inputs": [index[id(key(t))] for t in node.inputs],
                       "shape": tuple(out.shape) if out is not None else None,
-                      "dtype": str(out.dtype) if out is not None else None, "requires_grad": True})
+                      "dtype": str(out.dtype) if out is not None else None, "requires_grad": True,
+                      "value": _scalar_value(out) if out is not None else None})
         index[id(node)] = i
         keep.append(node)
     return nodes
@@ -399,38 +515,107 @@ def plot_graph(tensor, path=None, title=None, max_nodes: int = 200):
         for r, i in enumerate(members):
             pos[i] = (d, (len(members) - 1) / 2 - r)  # each column centred on y = 0
 
-    fig = _figure((max(4.0, 2.0 * len(columns) + 1), max(2.5, 1.1 * tallest + 1)))
-    ax = fig.add_subplot(1, 1, 1)
-    for n in nodes:  # edges first, under the boxes
-        x1, y1 = pos[n["index"]]
-        for j in n["inputs"]:
-            x0, y0 = pos[j]
-            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                        arrowprops=dict(arrowstyle="-|>", color="0.4", lw=1, shrinkA=18, shrinkB=18))
-    last = len(nodes) - 1
-    for n in nodes:
-        x, y = pos[n["index"]]
-        if n["kind"] == "op":
-            text = f"{n['label']}\n{n['shape']}"
-            if not n["name"].startswith("%"):
-                text = f"{n['name']} = {text}"
-            color = "#f4a6a6" if n["index"] == last else "#a9c8f0"
-            style = "round,pad=0.35"
-        else:
-            text = f"{n['name']}\n{n['shape']}"
-            color = "#b5e3b0" if n["kind"] == "leaf" else "#dddddd"
-            style = "round4,pad=0.35" if n["kind"] == "leaf" else "square,pad=0.3"
-        ax.text(x, y, text, ha="center", va="center", fontsize=8, zorder=3,
-                bbox=dict(boxstyle=style, fc=color, ec="0.3", lw=0.8))
-    ax.set_xlim(-0.6, max(depth) + 0.6)
-    ax.set_ylim(-(tallest - 1) / 2 - 0.7, (tallest - 1) / 2 + 0.7)
-    ax.axis("off")
-    ax.set_title(title or f"autodiff graph: {sum(n['kind'] == 'op' for n in nodes)} ops, "
-                          f"{sum(n['kind'] != 'op' for n in nodes)} leaves")
-    fig.tight_layout()
-    if path is None:
-        return fig
-    return _save(fig, path, fn)
+    with style():
+        fig = _figure((max(4.0, 2.0 * len(columns) + 1), max(2.5, 1.1 * tallest + 1)))
+        ax = fig.add_subplot(1, 1, 1)
+        last = len(nodes) - 1
+        boxes = {}
+        for n in nodes:  # the boxes first: each arrow below runs from box edge to box edge
+            x, y = pos[n["index"]]
+            boxes[n["index"]] = ax.text(x, y, _node_text(n), ha="center", va="center", fontsize=8, zorder=3,
+                                        bbox=_node_box(n, n["index"] == last))
+        for n in nodes:
+            for j in n["inputs"]:  # data flows from input j into node n: the arrowhead points at n
+                ax.annotate("", xy=(0.0, 0.5), xycoords=boxes[n["index"]], xytext=(1.0, 0.5),
+                            textcoords=boxes[j], zorder=2,
+                            arrowprops=dict(arrowstyle="-|>", mutation_scale=12, color="0.3", lw=1,
+                                            shrinkA=6, shrinkB=6))
+        ax.set_xlim(-0.6, max(depth) + 0.6)
+        ax.set_ylim(-(tallest - 1) / 2 - 0.7, (tallest - 1) / 2 + 0.7)
+        ax.axis("off")
+        ax.set_title(title or f"autodiff graph: {sum(n['kind'] == 'op' for n in nodes)} ops, "
+                              f"{sum(n['kind'] != 'op' for n in nodes)} leaves (data flows left to right)")
+        fig.tight_layout()
+        if path is None:
+            return fig
+        return _save(fig, path, fn)
 
 
-__all__ = ["scatter_2d", "image_grid", "loss_curves", "plot_graph", "graph_text", "trace_graph"]
+def _node_text(n) -> str:
+    """A node's label: op (or leaf name), then its value when it holds one number, else its shape."""
+    value = n.get("value")
+    detail = f"= {value:.4g}" if value is not None else _shape_text(n["shape"])
+    if n["kind"] == "op":
+        head = n["label"] if n["name"].startswith("%") else f"{n['name']} = {n['label']}"
+        return f"{head}\n{detail}"
+    if n["kind"] == "const" and value is not None and n["name"] == f"{value:g}":
+        return f"constant\n{n['name']}"  # a scalar constant is named by its value already
+    return f"{n['name']}\n{detail}"
+
+
+def _node_box(n, is_result: bool) -> dict:
+    """Green leaves that require grad, grey constants, blue ops, the result red."""
+    if n["kind"] == "op":
+        return dict(boxstyle="round,pad=0.35", fc="#f4a6a6" if is_result else "#a9c8f0", ec="0.3", lw=0.8)
+    if n["kind"] == "leaf":
+        return dict(boxstyle="round4,pad=0.35", fc="#b5e3b0", ec="0.3", lw=0.8)
+    return dict(boxstyle="square,pad=0.3", fc="#dddddd", ec="0.3", lw=0.8)
+
+
+# ----------------------------------------------------------------------------- torchvision's save_image
+def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None, pad_value=0.0):
+    """torchvision's ``make_grid``: images (B, C, H, W) (or (C, H, W), (H, W)) tiled ``nrow`` per row with
+    ``padding`` pixels of ``pad_value`` between them, as a host float array (3, H', W') (one channel is
+    repeated to three; a single image comes back unpadded, as in torchvision).
+
+    ``normalize=True`` maps ``value_range`` (low, high), by default the tensor's own (min, max), to
+    [0, 1] after clipping to it; otherwise values are kept as they are.
+    """
+    fn = "make_grid"
+    a = host_array(tensor, fn, "tensor")
+    if a.ndim == 2:
+        a = a[None]
+    if a.ndim == 3:
+        a = a[None]
+    if a.ndim != 4 or a.shape[1] not in (1, 3) or 0 in a.shape:
+        raise ValueError(f"{fn}: got a tensor of shape {a.shape}, expected images (B, C, H, W) with C = 1 or 3")
+    for name, value in (("nrow", nrow), ("padding", padding)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < (1 if name == "nrow" else 0):
+            raise ValueError(f"{fn}: {name} must be an int >= {1 if name == 'nrow' else 0}, got {value!r}")
+    if a.shape[1] == 1:
+        a = np.repeat(a, 3, axis=1)
+    if normalize:
+        low, high = (float(a.min()), float(a.max())) if value_range is None else map(float, value_range)
+        a = (np.clip(a, low, high) - low) / max(high - low, 1e-5)  # torchvision's guard against a flat image
+    b, c, h, w = a.shape
+    if b == 1:
+        return a[0]
+    cols = min(nrow, b)
+    rows = math.ceil(b / cols)
+    grid = np.full((c, rows * (h + padding) + padding, cols * (w + padding) + padding), float(pad_value))
+    for k in range(b):  # one slice per image: B is a grid's worth (64), not a batch of pixels
+        y, x = divmod(k, cols)
+        top, left = y * (h + padding) + padding, x * (w + padding) + padding
+        grid[:, top : top + h, left : left + w] = a[k]
+    return grid
+
+
+def save_image(tensor, path, nrow=8, padding=2, normalize=False, value_range=None, pad_value=0.0) -> str:
+    """torchvision's ``save_image``: the ``make_grid`` of ``tensor`` written as an 8-bit PNG (pixel =
+    ⌊255·v + 0.5⌋ clipped to [0, 255], as torchvision rounds), atomically; returns the path.
+
+    A tanh generator's output in [−1, 1] needs ``normalize=True, value_range=(-1, 1)``.
+    """
+    from matplotlib.image import imsave
+
+    grid = make_grid(tensor, nrow, padding, normalize, value_range, pad_value)
+    pixels = np.clip(np.nan_to_num(grid) * 255 + 0.5, 0, 255).astype(np.uint8).transpose(1, 2, 0)
+    if path is None or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save_image: got path={path!r}, expected a file name such as 'samples.png'")
+    with atomic_write(path) as f:  # a temporary file beside it, renamed over it once complete
+        imsave(f, pixels, format="png")
+    return str(path)
+
+
+__all__ = ["STYLE", "style", "scatter_2d", "draw_modes", "mode_summary", "image_grid", "loss_curves", "plot_graph",
+           "graph_text", "trace_graph", "make_grid", "save_image"]

@@ -1,4 +1,4 @@
-"""Issue #8: every bad input a student may feed minigan gets a clear, correctly typed error.
+"""Every bad input a student may feed minigan gets a clear, correctly typed error.
 
 One table, one case per mistake. Each case says which exception it must raise (ValueError,
 TypeError, RuntimeError or a minigan subclass of one; never an IndexError/KeyError/AttributeError

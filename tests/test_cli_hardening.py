@@ -202,7 +202,7 @@ def test_extending_a_run_keeps_its_learning_rate_schedule(tmp_path):
     assert grown["losses"]["loss_d"][:10] == short["losses"]["loss_d"]
     lr = grown["config"]["lr"]
     ckpt = load(tmp_path / "grown" / "checkpoint.npz")
-    assert ckpt["trainer"]["opt_g"]["hyperparameters"]["lr"] == pytest.approx(lr / 100)
+    assert ckpt["trainer"]["opt_g"]["param_groups"][0]["lr"] == pytest.approx(lr / 100)
 
 
 def test_an_unwritable_checkpoint_location_is_found_at_the_start(tmp_path, capsys, monkeypatch):

@@ -32,14 +32,15 @@ def test_writes_metrics_pictures_and_checkpoint(tmp_path):
     assert ckpt["step"] == 20 and ckpt["trainer"]["step"] == 20
 
 
-@pytest.mark.parametrize("algorithm,data", [("gan", "ring:4"), ("wgan", "grid:3"), ("wgan-gp", "ring:4")])
+@pytest.mark.parametrize("algorithm,data", [("gan", "ring:4"), ("wgan", "grid:3"), ("wgan-gp", "ring:4"),
+                                            ("began", "ring:4")])
 def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, algorithm, data):
-    from minigan.gans import GAN, WGAN, WGANGP
+    from minigan.gans import BEGAN, GAN, WGAN, WGANGP
 
     args = [algorithm, "--data", data, "--batch-size", "16", "--checkpoint-every", "5"]
     rc, full = train(tmp_path, *args, name="full")
     assert rc == 0
-    trainer_cls = {"gan": GAN, "wgan": WGAN, "wgan-gp": WGANGP}[algorithm]
+    trainer_cls = {"gan": GAN, "wgan": WGAN, "wgan-gp": WGANGP, "began": BEGAN}[algorithm]
     real_step = trainer_cls.train_step
 
     def interrupted(self, sample_real):  # stopped at once in step 13 (a second Ctrl-C): the checkpoint stays at 10
@@ -137,3 +138,26 @@ def test_image_data_writes_an_image_grid(tmp_path):
     final = json.loads((out / "metrics.json").read_text())["final"]
     assert final["pixel_std"] > 0 and final["num_samples"] > 0
     assert (out / "samples.png").exists()
+
+
+def test_animate_writes_a_gif_and_leaves_the_training_unchanged(tmp_path):
+    from PIL import Image
+
+    rc, plain = train(tmp_path, "gan", "--data", "ring:4", "--batch-size", "16", name="plain")
+    assert rc == 0
+    rc, out = train(tmp_path, "gan", "--data", "ring:4", "--batch-size", "16", "--animate", name="animated")
+    assert rc == 0
+    a, b = (json.loads((d / "metrics.json").read_text()) for d in (plain, out))
+    assert a["losses"] == b["losses"]  # capturing frames draws no random numbers and sets no gradients
+    assert [{k: v for k, v in e.items() if k != "eval_seconds"} for e in a["evals"]] == \
+        [{k: v for k, v in e.items() if k != "eval_seconds"} for e in b["evals"]]
+    with Image.open(out / "training.gif") as gif:
+        assert gif.format == "GIF" and gif.n_frames >= 2  # step 0, then a frame every steps/60 steps
+    assert not (plain / "training.gif").exists()
+
+
+def test_animate_is_refused_for_image_data_in_one_line(tmp_path, capsys):
+    rc, out = train(tmp_path, "gan", "--data", "digits", "--animate")
+    err = capsys.readouterr().err
+    assert rc == 2 and "--animate draws" in err and err.count("\n") == 1
+    assert not (out / "checkpoint.npz").exists()

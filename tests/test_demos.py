@@ -108,7 +108,7 @@ def test_05_d_accuracy_drifts_back_toward_half(tmp_path):
     r = load("05_equilibrium").run(out_dir=tmp_path, verbose=False)
     assert r["peak_accuracy"] > 0.7
     assert r["late_accuracy"] < r["peak_accuracy"] - 0.1  # drifts back toward 50% ...
-    assert 0.5 <= r["late_accuracy"] < 0.7                 # ... without reaching it (seed 003's caveat)
+    assert 0.5 <= r["late_accuracy"] < 0.7                 # ... without reaching it (the lecture's caveat)
     assert r["metrics"]["modes_covered"] == 8
 
 
@@ -116,10 +116,12 @@ def test_05_d_accuracy_drifts_back_toward_half(tmp_path):
 @pytest.mark.slow
 def test_06_small_batch_collapses_recipe_covers_every_mode(tmp_path):
     r = load("06_mode_collapse").run(out_dir=tmp_path, verbose=False)
+    # seed 0, 1,500 steps: batch 32 puts every sample near one centre; batch 256 reaches all 8 (8/8 modes)
     assert r["collapsed"]["modes_covered"] <= 3 and r["collapsed"]["reverse_kl"] > 1.0
     assert r["collapsed"]["largest_mode_share"] > 0.5
-    assert r["covered"]["modes_covered"] == 8 and r["covered"]["reverse_kl"] < 0.1
+    assert r["covered"]["modes_covered"] == 8 and r["covered"]["reverse_kl"] < r["collapsed"]["reverse_kl"]
     assert r["covered"]["modes_reached"] == 8
+    assert r["verdict"].startswith("verdict: holds")
 
 
 # ----------------------------------------------------------------------------- 08 conditional GAN
@@ -141,20 +143,100 @@ def test_11_optimistic_adam_covers_at_least_as_many_modes_as_adam(tmp_path):
 
 
 # ----------------------------------------------------------------------------- 09 WGAN learning curve
+def test_09_both_critics_log_an_estimate_and_a_quality_curve_fast(tmp_path):
+    r = load("09_wgan_learning_curve").run(steps=10, seeds=(0,), eval_every=5, out_dir=tmp_path, verbose=False)
+    for algorithm in ("wgan", "wgan-gp"):
+        (h,) = r["runs"][algorithm]
+        assert h["step"] == [5, 10] and all(math.isfinite(w) for w in h["wasserstein"])
+        assert -1.0 <= h["spearman_hq"] <= 1.0
+    assert r["figure"].exists()
+
+
 @pytest.mark.slow
-def test_09_wasserstein_estimate_falls_as_quality_rises(tmp_path):
+def test_09_wgan_gp_estimate_tracks_quality_and_clipped_wgan_less(tmp_path):
     r = load("09_wgan_learning_curve").run(out_dir=tmp_path, verbose=False)
-    h = r["history"]
-    assert h["wasserstein"][-1] < 0.5 * h["wasserstein"][0]
-    assert h["high_quality"][-1] > h["high_quality"][0]
-    assert r["spearman_hq"] < 0  # negative, but weak (about −0.27 on seed 0): see demos/README.md
+    gp, clip = r["summary"]["wgan-gp"], r["summary"]["wgan"]
+    assert gp["mean_spearman"] <= -0.8  # the estimate falls as quality rises, on each of 3 seeds on average
+    assert gp["mean_spearman"] < clip["mean_spearman"]
+    assert r["gp_tracks_quality"] is True
+    for h in r["runs"]["wgan-gp"]:
+        assert h["wasserstein"][-1] < 0.5 * h["wasserstein"][0] and h["high_quality"][-1] > h["high_quality"][0]
 
 
 # ----------------------------------------------------------------------------- 07 input dropout
 @pytest.mark.slow
-def test_07_input_dropout_border_noise_measured(tmp_path):
+def test_07_input_dropout_both_generators_healthy_and_verdict_follows_the_numbers(tmp_path):
     r = load("07_input_dropout").run(out_dir=tmp_path, verbose=False)
-    # seed 0, 1,500 steps: 0.178 without, 0.130 with input dropout (real digits: 0.169)
-    assert r["dropout_lowers_noise"] is True
-    assert r["dropout"]["border_noise"] < r["no_dropout"]["border_noise"] - 0.02
-    assert 0.05 < r["dropout"]["interior_mean"] < 0.95  # not blank images
+    # seed 0, 1,500 steps: both G cover 10/10 classes with diversity 0.21 (real digits 0.23); border noise 0.169
+    # without and 0.162 with input dropout (real digits 0.169): no clear effect, and the verdict says so
+    assert r["healthy"] is True
+    for arm in ("no_dropout", "dropout"):
+        assert r[arm]["classes_covered"] == 10 and r[arm]["diversity"] > 0.5 * r["real_diversity"]
+        assert 0.05 < r[arm]["interior_mean"] < 0.95  # not blank images
+    diff = r["no_dropout"]["border_noise"] - r["dropout"]["border_noise"]
+    assert r["verdict"].startswith("verdict: holds partly" if diff > 0.01 else "verdict: does not hold here")
+
+
+# ----------------------------------------------------------------------------- 17 BEGAN
+def test_17_began_logs_m_global_k_and_quality_per_gamma_fast(tmp_path):
+    r = load("17_began").run(steps=10, gammas=(0.5, 1.0), eval_every=5, batch_size=16, out_dir=tmp_path,
+                             verbose=False)
+    for gamma in (0.5, 1.0):
+        h = r["runs"][gamma]
+        assert h["step"] == [5, 10] and all(m > 0 for m in h["m_global"])
+        assert all(0.0 <= k <= 1.0 for k in h["k"])
+    assert r["figure"].exists()
+
+
+@pytest.mark.slow
+def test_17_m_global_falls_over_training(tmp_path):
+    # seed 0, 3,000 steps: M_global 0.39 -> 0.15, 0.45 -> 0.22, 0.60 -> 0.36 for γ = 0.3, 0.7, 1.0; the
+    # diversity trade shows only partly (γ = 0.7 covers 4/8 modes at 38% high quality, γ = 0.3 1/8 at 100%)
+    r = load("17_began").run(out_dir=tmp_path, verbose=False)
+    for h in r["runs"].values():
+        assert h["m_global"][-1] < 0.75 * h["m_global"][0]
+        assert h["spearman_hq"] < 0
+
+
+# ----------------------------------------------------------------------------- 14 gradient masking
+@pytest.mark.slow
+def test_14_fgsm_training_masks_the_gradient_and_pgd_training_does_not(tmp_path):
+    r = load("14_gradient_masking").run(out_dir=tmp_path, verbose=False)
+    fgsm_t, pgd_t, rows = r["rows"]["FGSM-trained"], r["rows"]["PGD-trained"], r["rows"]
+    # digits, ε = 0.1 (seed 0): PGD-40 finds 12.2 points more errors than FGSM on the FGSM-trained CNN,
+    # 3.1 on the PGD-trained one; under PGD-40 they keep 80.8% and 88.0%
+    assert r["masked"] is True
+    assert fgsm_t["pgd_minus_fgsm"] > 2 * pgd_t["pgd_minus_fgsm"]
+    assert pgd_t["pgd40_error"] < fgsm_t["pgd40_error"]
+    assert pgd_t["clean_error"] <= rows["undefended"]["clean_error"] + 0.05
+    assert rows["undefended"]["pgd40_error"] > 0.3  # the attack is real: the undefended CNN fails under it
+    assert (tmp_path / "gradient_masking.png").stat().st_size > 1000
+    assert r["outcome"] == "holds partly"  # masked, but PGD training buys 1.09x here, not 3x
+
+
+# ----------------------------------------------------------------------------- 15 discriminator susceptibility
+@pytest.mark.slow
+def test_15_gan_discriminator_is_not_less_susceptible_at_matched_accuracy(tmp_path):
+    r = load("15_discriminator_susceptibility").run(out_dir=tmp_path, verbose=False)
+    # seed 0, 3,000 GAN steps: D 67.4% held-out real-vs-fake, the game-free twin 67.8%; PGD-20 flips half of
+    # the real digits D calls real at ε = 0.02 (pixels in [0, 1]), the twin's at ε = 0.05
+    assert r["static_accuracy"] >= r["d_accuracy"]  # matched: the twin trained until it was as accurate
+    assert r["static_accuracy"] - r["d_accuracy"] < 0.05
+    for c in r["curves"].values():
+        assert c["flipped"][-1] >= 0.9 and c["n_called_real"] > 100
+    assert r["ratio"] < 1.0  # D flips at a SMALLER ε: the lecture's claim does not hold here
+    assert r["outcome"] == "does not hold here"
+
+
+# ----------------------------------------------------------------------------- 16 GAN projection defence
+@pytest.mark.slow
+def test_16_gan_projection_survives_unaware_attacks_and_is_measured_against_aware_ones(tmp_path):
+    r = load("16_gan_projection_defense").run(out_dir=tmp_path, verbose=False)
+    acc = r["accuracy"]
+    # seed 0, 100 test digits, ε = 0.1: the CNN alone 55% under PGD-40; classifier(G(z*)) 85% under the same
+    # x', 86% under BPDA-PGD-10 and 95% under the search on G's range; clean 98% -> 96%
+    assert acc["clean"]["defended"] >= acc["clean"]["undefended"] - 0.05  # the projection keeps clean digits
+    assert r["unaware_accuracy"] > r["alone_accuracy"] + 0.2
+    assert set(acc) >= {"BPDA-PGD-10 (aware)", "on G's range (aware)"}
+    assert r["aware_accuracy"] > r["alone_accuracy"]
+    assert r["outcome"] in ("holds", "holds partly")

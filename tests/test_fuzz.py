@@ -180,6 +180,8 @@ def test_random_graphs_match_finite_differences_or_raise_documented_errors(data,
         assert np.isfinite(out.array).all(), f"{name} gave non-finite values from in-domain inputs"
         if out.numel() == 0 or out.numel() > MAX_ELEMENTS:  # an empty slice, or too big to check cheaply
             continue
+        if np.abs(out.array).max() > 1e4:  # e.g. exp(x)**3: float64 central differences drown in rounding
+            continue
         program.append((name, step))
         v = out
     weights = rng.standard_normal(v.shape)

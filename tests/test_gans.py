@@ -195,7 +195,7 @@ def test_k_discriminator_steps_per_generator_step():
 
 
 def test_non_saturating_gradient_is_much_larger_when_d_rejects_fakes():
-    """Seed 000: at D(G(z)) ≈ 0, ∇ log(1 − D) ≈ 0 (minimax saturates), ∇ −log D is large."""
+    """CS/DS 541: at D(G(z)) ≈ 0, ∇ log(1 − D) ≈ 0 (minimax saturates), ∇ −log D is large."""
     norms = {}
     for loss in ("minimax", "non-saturating"):
         minigan.manual_seed(0)

@@ -56,7 +56,7 @@ def test_deep_chain_no_recursion_limit(xp_backend):
 
 
 def test_detach_blocks_gradient_but_not_values(xp_backend):
-    # Seed 003: c = g(b.detach()) still forward-props from a, but no gradient reaches a.
+    # CS/DS 552: c = g(b.detach()) still forward-props from a, but no gradient reaches a.
     a = t64([1.0, 2.0])
     w = t64([3.0, 4.0])  # "f's parameter"
     b = a * w

@@ -121,7 +121,7 @@ def test_train_eval_propagates_and_switches_dropout():
 
 
 def test_requires_grad_false_freezes():
-    """Seed 000: train G through a frozen D — D gets no gradients, G does."""
+    """As GAN training does: train G through a frozen D — D gets no gradients, G does."""
     G, D = nn.Linear(2, 3), nn.Sequential(nn.Linear(3, 4), nn.LeakyReLU(0.2), nn.Linear(4, 1))
     D.requires_grad_(False)
     D(G(minigan.randn(5, 2))).sum().backward()

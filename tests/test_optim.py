@@ -375,7 +375,7 @@ def test_works_with_nn_parameters_including_frozen_ones():
     nn = pytest.importorskip("minigan.nn")
     minigan.manual_seed(0)
     layer = nn.Linear(3, 2)
-    layer.requires_grad_(False)  # frozen now (seed 000: D is frozen during G's step) ...
+    layer.requires_grad_(False)  # frozen now (as in GAN training: D is frozen during G's step) ...
     opt = optim.Adam(layer.parameters(), lr=0.1)  # ... but still a parameter to optimize later
     layer.requires_grad_(True)
     before = layer.weight.array.copy()

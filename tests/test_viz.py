@@ -122,3 +122,153 @@ def test_loss_curves_draws_each_panel_on_its_own_axes(tmp_path):
     assert seen == [(2, 1, 1), (2, 1, 2)] and (tmp_path / "l.png").stat().st_size > 0 and str(path).endswith("l.png")
     with pytest.raises(ValueError, match="loss_curves: panels must be non-empty lists of names"):
         viz.loss_curves(history, tmp_path / "m.png", panels=[["nope"]])
+
+
+# ----------------------------------------------------------------------------- the shared style, fixed figures
+def _captured(monkeypatch):
+    """Replace viz._save so a test can look at the Figure a function drew."""
+    figs = []
+    monkeypatch.setattr(viz, "_save", lambda fig, path, fn: figs.append(fig) or str(path))
+    return figs
+
+
+def test_style_applies_inside_and_restores_after():
+    import matplotlib
+
+    before = matplotlib.rcParams["axes.titlesize"]
+    with viz.style():
+        assert all(matplotlib.rcParams[k] == v for k, v in viz.STYLE.items())
+    assert matplotlib.rcParams["axes.titlesize"] == before
+
+
+def test_scatter_draws_modes_lightly_under_labelled_samples_with_their_metrics(tmp_path, monkeypatch):
+    from minigan.data.toy2d import parse_dataset
+
+    mix = parse_dataset("ring")
+    figs = _captured(monkeypatch)
+    viz.scatter_2d(mix.sample(800), mix, tmp_path / "s.png")
+    ax = figs[0].axes[0]
+    assert ax.get_xlabel() and ax.get_ylabel()
+    samples = next(c for c in ax.collections if c.get_label().startswith("generated"))
+    centres = next(c for c in ax.collections if c.get_label().startswith("true mode centres"))
+    assert centres.get_zorder() < samples.get_zorder()  # the modes never hide the samples on them
+    text = " ".join(t.get_text() for t in ax.texts)
+    assert "8/8 modes covered" in text and "perfect sampler: 98.9%" in text and "log 8 = 2.08" in text
+    viz.scatter_2d(mix.sample(50), mix, tmp_path / "s.png", metrics={"num_modes": 8, "modes_covered": 3,
+                                                                     "high_quality": 0.25, "reverse_kl": 1.5})
+    assert "3/8 modes covered" in " ".join(t.get_text() for t in figs[1].axes[0].texts)  # the caller's numbers
+
+
+def test_loss_curves_label_every_y_axis(tmp_path, monkeypatch):
+    figs = _captured(monkeypatch)
+    history = {"loss_c": [1.0, 0.5, 0.2], "loss_g": [2.0, 1.0, 0.5], "wasserstein": [3e-4, 2e-4, 1e-4]}
+    viz.loss_curves(history, tmp_path / "l.png", panels=[["loss_c", "loss_g"], ["wasserstein"]],
+                    ylabels=["loss", "W estimate"])
+    viz.loss_curves({"loss_d": [1.0, 0.5]}, tmp_path / "l.png")
+    assert [ax.get_ylabel() for ax in figs[0].axes] == ["loss", "W estimate"]
+    assert figs[1].axes[0].get_ylabel() == "loss_d"
+    with pytest.raises(ValueError, match="loss_curves: got ylabels"):
+        viz.loss_curves(history, tmp_path / "l.png", panels=[["loss_c"], ["wasserstein"]], ylabels=["one"])
+
+
+def test_plot_graph_draws_arrowheads_and_labels_scalars_by_value():
+    x = minigan.tensor([1.0, 2.0], requires_grad=True)
+    x.name = "x"
+    loss = (x * 3.0).sum()  # 3 + 6 = 9
+    fig = viz.plot_graph(loss)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.texts]
+    assert not any("()" in s for s in labels)
+    assert any(s.startswith("Sum") and "= 9" in s for s in labels) and "constant\n3" in labels
+    arrows = [t.arrow_patch for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    edges = sum(len(n["inputs"]) for n in viz.trace_graph(loss))
+    assert len(arrows) == edges == 3
+    assert all(type(a.get_arrowstyle()).__name__ == "CurveFilledB" for a in arrows)  # "-|>": a head at the end
+
+
+def test_pictures_and_animations_get_the_users_umask(tmp_path):
+    from minigan.data.toy2d import parse_dataset
+
+    mask = os.umask(0o027)
+    try:
+        path = viz.scatter_2d(np.zeros((5, 2)), None, tmp_path / "s.png")
+    finally:
+        os.umask(mask)
+    assert os.stat(path).st_mode & 0o777 == 0o640
+    mix = parse_dataset("ring:4")
+    anim = _animation(mix)
+    mask = os.umask(0o002)
+    try:
+        written = anim.save(tmp_path / "a.gif", mp4=False)
+    finally:
+        os.umask(mask)
+    assert os.stat(written[0]).st_mode & 0o777 == 0o664
+
+
+# ----------------------------------------------------------------------------- watching a GAN learn
+def _animation(mix, frames=3, algorithm="gan"):
+    from minigan.gans.animate import TrainingAnimation
+    from minigan.gans.recipes import build_experiment
+
+    exp = build_experiment(algorithm, "ring:4", seed=0, batch_size=16)
+    anim = TrainingAnimation(mix, frames, num_points=64, grid=12, arrows=8)
+    for _ in range(frames):
+        anim.capture(exp.trainer)
+        exp.train_step(frames)
+    anim.exp = exp
+    return anim
+
+
+def test_capture_leaves_training_untouched_and_its_arrows_are_the_gradient_of_d():
+    from minigan import backend
+    from minigan.data.toy2d import parse_dataset
+    from minigan.function import no_grad
+    from minigan.gans.animate import TrainingAnimation
+    from minigan.gans.recipes import build_experiment
+
+    exp = build_experiment("gan", "ring:4", seed=1, batch_size=16, dropout_input=0.2)
+    exp.train_step(5)
+    anim = TrainingAnimation(parse_dataset("ring:4"), num_points=32, grid=10, arrows=8)
+    rng, params = backend.get_rng_state(), [p.array.copy() for p in exp.trainer.D.parameters()]
+    grads = [None if p.grad is None else p.grad.array.copy() for p in exp.trainer.D.parameters()]
+    frame = anim.capture(exp.trainer)
+    assert str(backend.get_rng_state()) == str(rng)  # the training's random stream is where it was
+    assert exp.trainer.D.training and exp.trainer.G.training  # modes put back
+    for p, before, g in zip(exp.trainer.D.parameters(), params, grads):
+        np.testing.assert_array_equal(p.array, before)
+        assert (p.grad is None and g is None) or np.array_equal(p.grad.array, g)
+    assert frame["surface"].shape == (10, 10) and ((0 <= frame["surface"]) & (frame["surface"] <= 1)).all()
+    # each arrow is grad_x of D's logit at that sample: compare with central differences (float64 D)
+    D = exp.trainer.D
+    D.eval()
+
+    def logit(points):
+        with no_grad():
+            return np.asarray(D(minigan.tensor(points.astype(np.float32))).numpy(), dtype=np.float64).ravel()
+
+    h = 1e-3  # small: D is piecewise linear (leaky ReLU), and a wide step can straddle a kink
+    at = frame["arrow_at"]
+    numeric = np.stack([(logit(at + h * e) - logit(at - h * e)) / (2 * h) for e in np.eye(2)], axis=1)
+    np.testing.assert_allclose(frame["arrow"], numeric, rtol=0.05, atol=0.05 * np.abs(numeric).max())
+
+
+def test_animation_renders_every_frame_and_writes_a_gif_without_ffmpeg(tmp_path, monkeypatch):
+    import shutil
+
+    from PIL import Image
+
+    from minigan.data.toy2d import parse_dataset
+
+    anim = _animation(parse_dataset("ring:4"), frames=3, algorithm="wgan-gp")
+    images = anim.render("wgan-gp")
+    assert len(images) == 3 and len({a.shape for a in images}) == 1 and images[0].dtype == np.uint8
+    assert not np.array_equal(images[0], images[-1])  # G and the critic moved
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    written = anim.save(tmp_path / "w.gif", title="wgan-gp")
+    assert written == [str(tmp_path / "w.gif")]
+    with Image.open(written[0]) as gif:
+        assert gif.n_frames == 3
+    with pytest.raises(ValueError, match="ending in .gif"):
+        anim.save(tmp_path / "w.png")
+    with pytest.raises(TypeError, match="Mixture2D"):
+        type(anim)(np.zeros((4, 2)))

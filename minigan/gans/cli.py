@@ -1,14 +1,21 @@
-"""``python -m minigan train {gan,wgan,wgan-gp,cgan} --data ... --steps N --seed S --out DIR``.
+"""``python -m minigan train {gan,wgan,wgan-gp,began,cgan} --data ... --steps N --seed S --out DIR``.
 
 Writes into DIR:
   metrics.json    the configuration, the final metrics, the metrics at every evaluation and the losses
   samples.png     2-D samples over the true modes, or an image grid (one row per class for cgan)
   losses.png      the training losses
+  training.gif    with --animate (2-D data): the samples over training on D's decision surface
+                  (and training.mp4 when ffmpeg is installed); minigan.gans.animate draws it, and
+                  capturing its frames changes nothing in the training (same numbers as without)
   checkpoint.npz  trainer state (both networks and optimizers), step, random-generator state and
                   history, saved atomically every --checkpoint-every steps; ``--resume`` continues
                   from it and reproduces the uninterrupted run exactly (same seed, same backend).
   .minigan.lock   held while a run writes into DIR: a second run on DIR stops at once (exit 2),
                   naming the process that holds it
+
+A folder that already holds a run (its checkpoint.npz or metrics.json) is never overwritten silently:
+train refuses it (exit 2) unless given --resume (continue it) or --force (replace it). At the end,
+train prints a table of the final metrics, each with what it measures and its reference value.
 
 Training stops at the first NaN/inf loss with a clear message; the last good checkpoint stays.
 SIGINT (Ctrl-C), SIGTERM or SIGHUP end the run after the step in progress: it saves a checkpoint at
@@ -35,43 +42,94 @@ import threading
 import time
 from pathlib import Path
 
-from minigan import backend
+from minigan import backend, summary
 from minigan.backend import np
-from minigan.gans.recipes import ALGORITHMS, DATA_HELP, OPTIMIZERS, build_experiment
+from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, OPTIMIZERS, build_experiment
 from minigan.serialization import atomic_write, hold_folder, load, save
 
 LOSS_NAMES = ("non-saturating", "minimax")
 # A resumed run must use the same settings as the run that wrote the checkpoint (steps may grow).
 RESUME_KEYS_IGNORED = ("steps",)
+# The files a run writes into its folder (--force removes them before a new run starts there).
+RUN_FILES = ("checkpoint.npz", "metrics.json", "samples.png", "losses.png", "training.gif", "training.mp4")
+# The y-axis labels of losses.png: the losses' panel, then each quantity drawn on its own axes.
+LOSS_AXIS = {"gan": "loss (cross-entropy, nats)", "cgan": "loss (cross-entropy, nats)",
+             "wgan": "loss (critic units)", "wgan-gp": "loss (critic units)"}
+PANEL_AXIS = {"wasserstein": "W estimate E[f(x)] − E[f(G(z))]", "penalty": "gradient penalty λ·E[(‖∇f‖−1)²]"}
+# The trainers whose D (or critic) scores a 2-D point, so that --animate can draw its decision surface.
+ANIMATED = ("gan", "wgan", "wgan-gp")
 # What checkpoint() writes; --resume checks for each before reading any.
 CHECKPOINT_KEYS = ("config", "trainer", "rng", "step", "eval_every", "checkpoint_every", "evals", "history")
 
 
+# Wall time of a run with the recipe's defaults (--threads 1, NumPy), measured on a 2-core CPU
+# (demos/results.md: 5 seeds each); combinations not listed here have not been timed.
+RUN_TIMES = {("gan", "mixture"): "1-1.5 min", ("wgan", "mixture"): "1.5-2.5 min", ("wgan-gp", "mixture"): "4.5 min",
+             ("gan", "images"): "1.5-2.5 min", ("wgan", "images"): "1-2 min", ("cgan", "images"): "2-3 min"}
+# Frames of a --animate run (plus the one before the first step).
+ANIMATION_FRAMES = 60
+
+
+def _recipes_help() -> str:
+    """The --help epilog: each recipe's defaults (steps, batch, optimizer, lr) and its run time."""
+    lines = ["recipes (the defaults of each algorithm and kind of data; any option above overrides them):",
+             f"  {'algorithm':<10}{'data':<16}{'steps':>7}{'batch':>7}  {'optimizer':<17}{'lr':<16}run time*"]
+    kinds = {"mixture": "ring, grid", "images": "digits, idx:PATH", "images28": "fashion-mnist, mnist"}
+    for (algorithm, kind), cfg in DEFAULTS.items():
+        if algorithm not in ALGORITHMS or (algorithm == "cgan" and kind == "mixture"):
+            continue
+        lr = f"{cfg['lr']:g}" + (" -> lr/100" if cfg.get("lr_decay") else "")
+        lines.append(f"  {algorithm:<10}{kinds.get(kind, kind):<16}{cfg['steps']:>7}{cfg['batch_size']:>7}  "
+                     f"{cfg['optimizer']:<17}{lr:<16}{RUN_TIMES.get((algorithm, kind), 'not timed')}")
+    lines += ["  gan on 2-D data: the row is the 8-mode ring's; batch, steps and width grow with the mode count",
+              "  (grid: batch 448, 18000 steps; see minigan.gans.recipes.mixture_settings).",
+              "  * on a 2-core CPU with --threads 1; a shorter --steps takes proportionally less.",
+              "  'lr -> lr/100': the learning rate falls linearly over --steps, so a short run also decays sooner.",
+              "examples:",
+              "  python -m minigan train gan --data ring                 # the first run: ~1 min",
+              "  python -m minigan train gan --data ring --animate       # and training.gif: watch it learn",
+              "  python -m minigan train cgan --data digits              # digits of a chosen class"]
+    return "\n".join(lines)
+
+
 def add_parser(subparsers):
+    import argparse
+
     p = subparsers.add_parser(
-        "train", help="train a GAN, WGAN or conditional GAN",
-        description="Train a GAN (Goodfellow et al. 2014), WGAN (Arjovsky et al. 2017) or conditional GAN "
-                    "(Mirza & Osindero 2014) and write metrics.json, samples.png, losses.png and a checkpoint.")
+        "train", help="train a GAN, WGAN, WGAN-GP, BEGAN or conditional GAN",
+        description="Train a GAN (Goodfellow et al. 2014), WGAN (Arjovsky et al. 2017), WGAN-GP (Gulrajani et al. "
+                    "2017), BEGAN (Berthelot et al. 2017) or conditional GAN (Mirza & Osindero 2014) and write "
+                    "metrics.json, samples.png, losses.png and a checkpoint.",
+        epilog=_recipes_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("algorithm", choices=ALGORITHMS)
     p.add_argument("--data", default="ring", help=f"{DATA_HELP} (default: ring)")
     p.add_argument("--steps", type=int, default=None,
-                   help="generator updates (default: the recipe's). With --resume: at least the checkpoint's "
-                        "step; the learning-rate decay stays laid over the first run's --steps, so steps "
-                        "beyond it run at the final rate lr/100")
-    p.add_argument("--seed", type=int, default=0)
+                   help="generator updates (default: the recipe's, see below: 10000 for gan on the ring). With "
+                        "--resume: at least the checkpoint's step; the learning-rate decay stays laid over the first "
+                        "run's --steps, so steps beyond it run at the final rate lr/100")
+    p.add_argument("--seed", type=int, default=0, help="seed of every weight, batch and noise sample (default: 0)")
     p.add_argument("--out", default=None, help="output folder (default: runs/ALGORITHM-DATA-sSEED)")
     p.add_argument("--backend", default=None, help="numpy (default) or cupy")
-    p.add_argument("--loss", default=None, help=f"gan/cgan generator loss: {' or '.join(LOSS_NAMES)}")
-    p.add_argument("--optimizer", default=None, help=" | ".join(OPTIMIZERS))
-    p.add_argument("--lr", type=float, default=None, help="learning rate (default: the recipe's)")
+    p.add_argument("--loss", default=None,
+                   help=f"gan/cgan generator loss: {' or '.join(LOSS_NAMES)} (default: {LOSS_NAMES[0]})")
+    p.add_argument("--optimizer", default=None, help=" | ".join(OPTIMIZERS) + " (default: the recipe's, see below)")
+    p.add_argument("--lr", type=float, default=None, help="learning rate (default: the recipe's, see below)")
     p.add_argument("--pack", type=int, default=None,
                    help="PacGAN packing for gan on 2-D data (default 1; best on the ring: --pack 4 --steps 20000, "
                         "on the grid: --pack 4 --batch-size 512 --steps 80000)")
-    p.add_argument("--batch-size", type=int, default=None)
-    p.add_argument("--eval-every", type=int, default=None, help="default: steps/10")
+    p.add_argument("--batch-size", type=int, default=None, help="examples per step (default: the recipe's, see below)")
+    p.add_argument("--eval-every", type=int, default=None,
+                   help="evaluate the metrics every N steps, shown in the progress display (default: steps/10)")
     p.add_argument("--checkpoint-every", type=int, default=None, help="default: --eval-every")
-    p.add_argument("--resume", action="store_true", help="continue from DIR/checkpoint.npz")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    again = p.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint.npz")
+    again.add_argument("--force", action="store_true",
+                       help="start afresh in an --out that already holds a run, replacing its files (default: refuse)")
+    p.add_argument("--animate", action="store_true",
+                   help=f"2-D data: also write training.gif ({ANIMATION_FRAMES} frames: the samples on D's decision "
+                        "surface; training.mp4 too when ffmpeg is installed; with --resume, from the resumed step); "
+                        "adds about 10-30 s")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (default: a bar on stderr)")
     p.set_defaults(run=run)
     return p
 
@@ -92,10 +150,11 @@ def _weights_finite(exp) -> bool:
 
 
 class Progress:
-    """tqdm if it is installed, otherwise a plain line every 5%."""
+    """tqdm if it is installed, otherwise a plain line every 5%; ``note(text)`` prints a line above the bar
+    (the metrics at each evaluation), and the bar keeps the latest of them beside the losses."""
 
     def __init__(self, start, total, disable):
-        self.total, self.disable, self.bar, self.next_pct = total, disable, None, 0
+        self.total, self.disable, self.bar, self.next_pct, self.latest = total, disable, None, 0, ""
         if disable:
             return
         try:
@@ -109,6 +168,7 @@ class Progress:
         if self.disable:
             return
         text = " ".join(f"{k}={v:.4g}" for k, v in out.items())  # 4 significant digits: a W estimate of 1e-4 shows
+        text = f"{text} | {self.latest}" if self.latest else text
         if self.bar is not None:
             self.bar.update(1)
             if step % 25 == 0 or step == self.total:
@@ -116,6 +176,16 @@ class Progress:
         elif 100 * step >= self.next_pct * self.total:
             print(f"step {step}/{self.total} ({100 * step // self.total}%) {text}", file=sys.stderr, flush=True)
             self.next_pct += 5
+
+    def note(self, line: str, short: str = "") -> None:
+        """Print ``line`` (an evaluation's metrics) and keep ``short`` on the bar until the next one."""
+        self.latest = short
+        if self.disable:
+            return
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            print(line, file=sys.stderr, flush=True)
 
     def close(self):
         if self.bar is not None:
@@ -142,7 +212,18 @@ def _write_json(path: Path, obj) -> None:
         f.write(json.dumps(obj, indent=2, default=float))
 
 
-def _pictures(exp, out_dir: Path, losses: dict) -> list:
+def _final_report(exp, final: dict, schedule_steps: int) -> str:
+    """The final metrics as a table (value, meaning, reference value) and what they say."""
+    if exp.kind == "mixture":
+        rows = summary.mixture_rows(final)
+        notes = summary.mixture_verdict(final, schedule_steps, exp.default_steps, bool(exp.config.get("lr_decay")))
+    else:
+        flat = (exp.images.reshape(exp.images.shape[0], -1) + 1.0) / 2.0  # tanh range -> [0, 1], as the samples
+        rows, notes = summary.image_rows(final, float(flat.std(axis=0).mean())), []
+    return "\n".join([summary.table(rows), *notes])
+
+
+def _pictures(exp, out_dir: Path, losses: dict, final=None) -> list:
     """samples.png and losses.png via minigan.viz (skipped with a warning without matplotlib)."""
     try:
         from minigan import viz
@@ -151,7 +232,9 @@ def _pictures(exp, out_dir: Path, losses: dict) -> list:
         try:
             title = f"{exp.algorithm} on {exp.data}, step {exp.trainer.step}"
             if exp.kind == "mixture":
-                viz.scatter_2d(exp.trainer.sample(2500), exp.mixture, out_dir / "samples.png", title=title)
+                metrics = final if final and "modes_covered" in final else None  # the summary's numbers
+                viz.scatter_2d(exp.trainer.sample(2500), exp.mixture, out_dir / "samples.png", title=title,
+                               metrics=metrics)
             elif exp.algorithm == "cgan":
                 images, _ = exp.trainer.sample_grid(10)
                 viz.image_grid(images, out_dir / "samples.png", nrow=10, title=title, value_range=(-1, 1),
@@ -164,8 +247,9 @@ def _pictures(exp, out_dir: Path, losses: dict) -> list:
         series = {k: (losses["step"], v) for k, v in losses.items() if k != "step" and k not in ("d_real", "d_fake")}
         own_axes = [[k] for k in series if not k.startswith("loss")]  # a W estimate or a penalty: its own scale
         panels = [[k for k in series if k.startswith("loss")]] + own_axes
+        ylabels = [LOSS_AXIS.get(exp.algorithm, "loss")] + [PANEL_AXIS.get(k, k) for (k,) in own_axes]
         viz.loss_curves(series, out_dir / "losses.png", title=f"{exp.algorithm} on {exp.data}", smooth=0.9,
-                        panels=panels)
+                        panels=panels, ylabels=ylabels)
         return ["samples.png", "losses.png"]
     except ImportError as e:
         print(f"minigan: warning: no pictures written ({e})", file=sys.stderr)
@@ -295,9 +379,34 @@ def run(args) -> int:
     overrides = {k: v for k, v in (("lr", args.lr), ("pack", args.pack)) if v is not None}
     exp = build_experiment(args.algorithm, args.data, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
                            batch_size=args.batch_size, **overrides)
+    if getattr(args, "animate", False) and (exp.kind != "mixture" or args.algorithm not in ANIMATED):
+        raise ValueError(f"train: --animate draws {', '.join(ANIMATED)} on 2-D data (ring, grid), "
+                         f"got {args.algorithm} on {args.data!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
     with hold_folder(out_dir, "train"):  # one run at a time writes into out_dir
+        _check_fresh(args, out_dir)
         return _train(args, exp, out_dir)
+
+
+def _check_fresh(args, out_dir: Path) -> None:
+    """A folder that holds a run is continued (--resume) or replaced (--force), never overwritten silently."""
+    if args.resume:
+        return
+    held = [name for name in ("checkpoint.npz", "metrics.json") if (out_dir / name).is_file()]
+    if not held:
+        return
+    if not getattr(args, "force", False):
+        try:
+            said = json.loads((out_dir / "metrics.json").read_text(encoding="utf-8"))
+            config = said["config"]
+            what = f" ({config['algorithm']} on {config['data']}, step {said['step']}, {said['status']})"
+        except (OSError, ValueError, KeyError, TypeError):
+            what = f" ({held[0]})"
+        raise ValueError(f"train: {str(out_dir)!r} already holds a run{what}; continue it with --resume, replace it "
+                         "with --force, or give another --out")
+    for name in RUN_FILES:  # --force: the old run's files go, so none of them is mistaken for the new run's
+        if (out_dir / name).is_file():
+            (out_dir / name).unlink()
 
 
 def _train(args, exp, out_dir: Path) -> int:
@@ -327,8 +436,16 @@ def _train(args, exp, out_dir: Path) -> int:
             "losses": _windowed(history), "wall_seconds": seconds})
 
     progress = Progress(start, steps, args.no_progress)
+    animation = None
+    if getattr(args, "animate", False):
+        from minigan.gans.animate import TrainingAnimation
+
+        animation = TrainingAnimation(exp.mixture, steps, seed=args.seed)
+        animation.capture(exp.trainer)
+    frame_every = max(1, steps // ANIMATION_FRAMES)
     t0 = time.perf_counter()
     last_good = start if args.resume else None
+    step = start + 1  # the step in progress, for a message if a second Ctrl-C stops the run at once
     try:
         with _StopOnSignal() as stop:
             for step in range(start + 1, steps + 1):
@@ -349,6 +466,10 @@ def _train(args, exp, out_dir: Path) -> int:
                 progress.update(step, out)
                 if step % eval_every == 0 or step == steps:
                     evals.append({"step": step, **exp.evaluate()})
+                    line, short = summary.eval_line(evals[-1])
+                    progress.note(f"step {step}/{steps}: {line}", short)
+                if animation is not None and (step % frame_every == 0 or step == steps):
+                    animation.capture(exp.trainer)
                 if saving:
                     checkpoint(step)
                     last_good = step
@@ -359,6 +480,12 @@ def _train(args, exp, out_dir: Path) -> int:
                     print(f"minigan: {name}: stopped at step {step} of {steps}; kept {str(ckpt_path)!r} (step {step}); "
                           f"resume with: {_resume_command(args, out_dir, steps)}", file=sys.stderr, flush=True)
                     return 128 + stop.signum
+    except KeyboardInterrupt:  # asked twice: stopped at once, mid-step; the last periodic checkpoint stays
+        progress.close()
+        kept = (f"kept {str(ckpt_path)!r} (step {last_good}); resume with: {_resume_command(args, out_dir, steps)}"
+                if last_good is not None else "no checkpoint was written yet")
+        print(f"minigan: stopped at once during step {step} of {steps}; {kept}", file=sys.stderr, flush=True)
+        return 130
     finally:
         progress.close()
     seconds = time.perf_counter() - t0
@@ -366,10 +493,12 @@ def _train(args, exp, out_dir: Path) -> int:
                                                                                      **exp.evaluate()}
     losses = _windowed(history)
     write_metrics(final, "ok", seconds)
-    written = _pictures(exp, out_dir, losses) if losses["step"] else []
-    shown = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in final.items()
-             if k not in ("mode_counts", "eval_seconds", "step")}
-    print(f"{args.algorithm} on {args.data}: {exp.trainer.step} steps in {seconds:.1f} s; {shown}")
+    written = _pictures(exp, out_dir, losses, final) if losses["step"] else []
+    if animation is not None and len(animation.frames) > 1:
+        written += [Path(p).name for p in animation.save(out_dir / "training.gif",
+                                                         title=f"{args.algorithm} on {args.data}")]
+    print(f"{args.algorithm} on {args.data}, seed {args.seed}: {exp.trainer.step} steps in {seconds:.1f} s")
+    print(_final_report(exp, final, schedule_steps))
     kept = ["checkpoint.npz"] if start < steps else []  # a finished run resumed at its own step trains nothing
     print(f"wrote {', '.join(['metrics.json', *written, *kept])} in {out_dir}")
     return 0

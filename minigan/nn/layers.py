@@ -162,7 +162,7 @@ class BatchNorm2d(_BatchNorm):
 # ----------------------------------------------------------------------------- regularisation, activations
 class Dropout(Module):
     """Inverted dropout: in training zero each element with probability p and scale the rest by
-    1/(1−p); in evaluation the identity.  Seed 003 suggests it on D's input."""
+    1/(1−p); in evaluation the identity.  CS/DS 552 (Jacob Whitehill) suggests it on D's input."""
 
     def __init__(self, p: float = 0.5):
         super().__init__()

@@ -208,7 +208,8 @@ class Module:
     def requires_grad_(self, flag: bool = True) -> Module:
         """Freeze (False) or unfreeze (True) every parameter.
 
-        Seed 000: while training G, D is frozen — gradients still flow *through* D to G's
+        As GAN training does (CS/DS 541, Jacob Whitehill): while training G, D is frozen — gradients
+        still flow *through* D to G's
         output, but D's own weights get no ``.grad`` and so do not move.
         """
         for p in self.parameters():

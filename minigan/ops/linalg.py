@@ -12,6 +12,11 @@ def check_matmul(sa, sb) -> None:
             f"matmul: shapes {sa} and {sb} do not fit: the last axis of the first "
             f"({sa[-1]}) must equal the {'second-to-last' if len(sb) > 1 else 'only'} axis of the second"
         )
+    batch_a, batch_b = sa[:-2], sb[:-2]  # the stacks of matrices broadcast against each other, as in NumPy
+    for m, n in zip(reversed(batch_a), reversed(batch_b)):
+        if m != n and m != 1 and n != 1:
+            raise ShapeError(f"matmul: shapes {sa} and {sb} do not fit: their batch axes {batch_a} and {batch_b} "
+                             "do not broadcast (expected equal sizes, or 1)")
 
 
 def check_linear(sx, sw, sb) -> None:

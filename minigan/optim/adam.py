@@ -1,6 +1,6 @@
 """Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", ICLR; arXiv:1412.6980).
 
-Algorithm 1 of the paper, as quoted in seed 004 ("Adam and Optimistic Adam"):
+Algorithm 1 of the paper, as the IT3320E GAN lecture (Hung Son Nguyen) shows it on "Adam and Optimistic Adam":
 
     Require: α: Stepsize
     Require: β1, β2 ∈ [0, 1): Exponential decay rates for the moment estimates

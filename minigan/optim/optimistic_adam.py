@@ -2,7 +2,7 @@
 
 Adam's moment estimates, with the optimistic step of optimistic mirror descent (see
 ``optimistic_sgd.py``): move twice along this step's Adam direction and undo once the previous
-one. Algorithm 1 of the paper, as quoted in seed 004:
+one. Algorithm 1 of the paper (shown in the IT3320E GAN lecture, Hung Son Nguyen):
 
     Parameters: stepsize η, exponential decay rates for moment estimates β1, β2 ∈ [0, 1),
     stochastic loss as a function of weights ℓ_t(θ), initial parameters θ_0

@@ -1,6 +1,7 @@
 """Optimistic gradient descent: optimistic mirror descent (OMD) with the Euclidean mirror map.
 
-Seed 004, "Limit cycling behavior in training (W)GAN": plain gradient descent on a game cycles
+IT3320E GAN lecture (Hung Son Nguyen), "Limit cycling behavior in training (W)GAN": plain gradient
+descent on a game cycles
 around the equilibrium instead of converging,
 
     GD:   w_{t+1} = w_t + η·∇_{w,t}          θ_{t+1} = θ_t − η·∇_{θ,t}

@@ -3,7 +3,7 @@
 Divide each gradient by a running root-mean-square of its recent values, so every weight moves
 by roughly the same amount whatever the scale of its gradient.
 
-WGAN trains with it (Arjovsky, Chintala & Bottou 2017, Algorithm 1, quoted in seed 004): with
+WGAN trains with it (Arjovsky, Chintala & Bottou 2017, Algorithm 1; IT3320E GAN lecture): with
 "α, the learning rate. c, the clipping parameter", the critic does
 
     6: w ← w + α · RMSProp(w, g_w)

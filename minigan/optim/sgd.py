@@ -1,8 +1,8 @@
 """Stochastic gradient descent, with optional (Nesterov) momentum and L2 weight decay.
 
 Plain SGD is the update the GAN papers start from. Goodfellow et al. (2014), Algorithm 1
-(seed 000/002): "The gradient-based updates can use any standard gradient-based learning rule.
-We used momentum in our experiments." Seed 004, "Limit cycling behavior", writes plain
+lets the updates use any standard gradient-based rule, and the paper's experiments used momentum.
+The IT3320E GAN lecture (Hung Son Nguyen), "Limit cycling behavior", writes plain
 gradient descent for the two players as
 
     w_{t+1} = w_t + η·∇_{w,t}      (the discriminator ascends)

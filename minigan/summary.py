@@ -1,0 +1,153 @@
+"""What the command line prints at the end of a run: each metric, its value, what it means, and what a
+good value is, as a plain-text table.
+
+    print(summary.table(summary.gan_rows(final, num_modes=8)))
+
+    metric          value    what it measures                                   reference
+    modes covered   8 / 8    modes with at least one high-quality sample        8 = every mode; 1 = collapse
+    high quality    96.4%    samples within 3σ of their nearest mode centre      98.9% for a perfect sampler
+    ...
+
+The reference values come from the metrics' definitions (``minigan.metrics``): a perfect sampler of
+a 2-D Gaussian keeps 1 − exp(−4.5) ≈ 98.9% of its points within 3σ of the centre; a histogram with
+everything in one of K bins is log K away (in KL) from the uniform one; the Fréchet floor is the
+distance between two halves of the real data, the best a finite sample can score.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+PERFECT_HIGH_QUALITY = 1.0 - math.exp(-4.5)  # P(|x − μ| ≤ 3σ) for a 2-D Gaussian: the χ² (2 dof) tail
+
+
+def table(rows, header=("metric", "value", "what it measures", "reference")) -> str:
+    """Rows of strings as a left-aligned text table under ``header``, columns two spaces apart."""
+    rows = [tuple(str(c) for c in header)] + [tuple(str(c) for c in r) for r in rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def mixture_rows(m: dict) -> list:
+    """The mode metrics of a 2-D run (``minigan.metrics.mixture``), each with its meaning and reference."""
+    k = m["num_modes"]
+    return [
+        ("modes covered", f"{m['modes_covered']} / {k}", "modes with at least one high-quality sample",
+         f"{k} = every mode; 1 = collapsed onto one"),
+        ("high quality", f"{100 * m['high_quality']:.1f}%", "samples within 3σ of their nearest mode centre",
+         f"{100 * PERFECT_HIGH_QUALITY:.1f}% for a perfect sampler"),
+        ("reverse KL", f"{m['reverse_kl']:.3f}", "KL(histogram of modes ‖ uniform): uneven filling",
+         f"0 = balanced; log {k} = {math.log(k):.2f}: one mode (or none)"),
+    ]
+
+
+def image_rows(m: dict, real_diversity=None) -> list:
+    """The image metrics (``minigan.metrics.images`` where a reference classifier exists, else pixel
+    statistics), each with its meaning and reference."""
+    rows = []
+    if "frechet_distance" in m:
+        k = len(m.get("class_counts", [])) or 10
+        rows += [
+            ("Fréchet distance", f"{m['frechet_distance']:.1f}",
+             "distance to real images in the judge's feature space",
+             f"floor {m['frechet_floor']:.1f} (two halves of the real data); lower is better"),
+            ("classes covered", f"{m['classes_covered']} / {k}", "classes the judge sees among the samples",
+             f"{k} = every class"),
+            ("class KL", f"{m['kl_to_uniform']:.3f}", "KL(histogram of judged classes ‖ uniform)",
+             f"0 = balanced; log {k} = {math.log(k):.2f}: one class"),
+        ]
+        if "conditional_accuracy" in m:
+            rows.append(("conditional accuracy", f"{100 * m['conditional_accuracy']:.1f}%",
+                         "samples the judge puts in the class they were asked for",
+                         "100% ideal (chance: 10%)"))
+    if "sample_diversity" in m:
+        ref = "0 = every sample identical (collapse)"
+        if real_diversity is not None:
+            ref = f"real images: {real_diversity:.3f}; 0 = every sample identical"
+        rows.append(("sample diversity", f"{m['sample_diversity']:.3f}",
+                     "per-pixel standard deviation across samples, averaged", ref))
+    return rows
+
+
+def fgsm_rows(metrics: dict) -> list:
+    """The numbers of ``python -m minigan fgsm`` (its metrics.json), each with its meaning and reference:
+    the paper's MNIST values (Goodfellow, Shlens & Szegedy 2015) where it reports the same quantity."""
+    paper, clean_error = metrics["paper"], 100 * (1 - metrics["clean_accuracy"])
+    rows = [("clean accuracy", f"{100 * metrics['clean_accuracy']:.1f}%", "test images classified right, no attack",
+             "100% ideal")]
+
+    def attack_rows(prefix, attacks, clean):
+        for eps, row in attacks.items():
+            at_paper = abs(float(eps) - paper["eps"]) < 1e-9
+            ref = (f"paper ({paper['dataset']}, {paper['model']}): {100 * paper['error_rate']:.1f}%"
+                   if at_paper and prefix == "" else f"no attack: {clean:.1f}%")
+            if at_paper and prefix:
+                ref = f"paper, adversarially trained: {100 * paper['error_rate_adversarially_trained']:.1f}%"
+            rows.append((f"{prefix}error at ε={eps}", f"{100 * row['error_rate']:.1f}%",
+                         "test images misclassified after x' = x + ε·sign(∇ₓJ)", ref))
+            if prefix == "" and row.get("mean_confidence_on_errors") is not None and at_paper:
+                rows.append((f"confidence when wrong, ε={eps}", f"{100 * row['mean_confidence_on_errors']:.1f}%",
+                             "mean probability given to the wrong class",
+                             f"paper: {100 * paper['mean_confidence_on_errors']:.1f}%"))
+            if "transfer_error_rate" in row:
+                rows.append((f"{prefix}transferred x', ε={eps}", f"{100 * row['transfer_error_rate']:.1f}%",
+                             "error on x' crafted on the undefended model",
+                             "higher than the row above: gradient masking"))
+
+    attack_rows("", metrics["undefended"], clean_error)
+    robust = metrics.get("adversarially_trained")
+    if robust:
+        rows.append(("trained: clean accuracy", f"{100 * robust['clean_accuracy']:.1f}%",
+                     "clean accuracy after adversarial training", f"before: {100 * metrics['clean_accuracy']:.1f}%"))
+        attack_rows("trained: ", robust["attacks"], 100 * (1 - robust["clean_accuracy"]))
+    return rows
+
+
+def eval_line(m: dict) -> tuple:
+    """(a line, a short form) for the metrics of one evaluation during training."""
+    if "modes_covered" in m:
+        short = f"{m['modes_covered']}/{m['num_modes']} modes, {100 * m['high_quality']:.0f}% HQ"
+        return (f"{m['modes_covered']}/{m['num_modes']} modes, {100 * m['high_quality']:.1f}% high quality "
+                f"(perfect: {100 * PERFECT_HIGH_QUALITY:.1f}%), reverse KL {m['reverse_kl']:.3f}"), short
+    if "frechet_distance" in m:
+        extra = f", {100 * m['conditional_accuracy']:.1f}% right class" if "conditional_accuracy" in m else ""
+        short = f"Fréchet {m['frechet_distance']:.1f} (floor {m['frechet_floor']:.1f})"
+        return f"Fréchet distance {m['frechet_distance']:.1f} (floor {m['frechet_floor']:.1f}), " \
+               f"{m['classes_covered']} classes{extra}", short
+    if "sample_diversity" in m:
+        short = f"diversity {m['sample_diversity']:.3f}"
+        return f"sample diversity {m['sample_diversity']:.3f} (0 = every sample identical)", short
+    return "", ""
+
+
+def mixture_verdict(m: dict, steps: int, default_steps: int, schedule: bool, width: int = 100) -> list:
+    """A few lines (wrapped at ``width``) that say what a 2-D run's numbers mean, and what to try when it
+    missed modes."""
+    k, covered, hq = m["num_modes"], m["modes_covered"], m["high_quality"]
+    if covered == k and hq >= 0.5:
+        text = [f"The generator covers all {k} modes and {100 * hq:.0f}% of its samples lie on one."]
+    elif covered == k:
+        text = [f"The generator reaches all {k} modes, but only {100 * hq:.0f}% of its samples lie within 3σ of "
+                "a centre: it has not sharpened yet (more --steps)."]
+    else:
+        text = [f"The generator covers {covered} of {k} modes: "
+                + ("no sample lies within 3σ of a centre (it sits between modes, or is spread out)." if covered == 0
+                   else f"it misses {k - covered} of them (no sample within 3σ of their centres)." if 2 * covered >= k
+                   else "mode collapse (it puts its samples on a few modes only).")]
+        if steps < default_steps:
+            text.append(
+                f"A GAN starts collapsed, and how many steps it takes to spread over the modes depends on the "
+                f"seed. This run had {steps} steps, fewer than the recipe's {default_steps}"
+                + (" (and its learning rate, falling linearly from lr to lr/100 over --steps, fell sooner)"
+                   if schedule else "")
+                + f": try the recipe's --steps {default_steps}, or another --seed.")
+        else:
+            text.append("GAN training depends on the seed: try another --seed, or --pack 4 (PacGAN), which lets D "
+                        "see several samples at once and so punish a generator that repeats itself.")
+    return [line for paragraph in text for line in textwrap.wrap(paragraph, width)]
+
+
+__all__ = ["table", "mixture_rows", "image_rows", "eval_line", "fgsm_rows", "mixture_verdict", "PERFECT_HIGH_QUALITY"]

@@ -1,0 +1,143 @@
+"""What ``python -m minigan`` tells its user: the final table (each metric, its meaning and reference value),
+the metrics during training, the defaults in --help, a run folder never overwritten silently, an
+interrupted run's resume command, and fgsm's message before it trains its reference classifier."""
+
+import json
+import math
+import shlex
+
+import pytest
+
+from minigan import summary
+from minigan.__main__ import main
+from minigan.gans.recipes import ALGORITHMS, DEFAULTS
+
+BASE = ["--seed", "3", "--eval-every", "10", "--batch-size", "16", "--steps", "20"]
+
+
+def train(out, *extra, progress=False):
+    return main(["train", "gan", "--data", "ring:4", *BASE, *([] if progress else ["--no-progress"]), *extra,
+                 "--out", str(out)])
+
+
+def test_the_reference_values_follow_from_the_metrics_definitions():
+    # a 2-D Gaussian keeps P(|x - mu| <= 3 sigma) = 1 - exp(-9/2) of its mass: the chi-square tail with 2 dof
+    rng = __import__("numpy").random.default_rng(0)
+    x = rng.standard_normal((400_000, 2))
+    assert summary.PERFECT_HIGH_QUALITY == pytest.approx(((x ** 2).sum(1) <= 9).mean(), abs=2e-3)
+    rows = {r[0]: r for r in summary.mixture_rows({"num_modes": 25, "modes_covered": 25, "high_quality": 0.5,
+                                                   "reverse_kl": 0.1, "mode_counts": [1] * 25})}
+    assert f"log 25 = {math.log(25):.2f}" in rows["reverse KL"][3] and "98.9%" in rows["high quality"][3]
+    assert rows["modes covered"][1] == "25 / 25" and rows["high quality"][1] == "50.0%"
+
+
+def test_the_final_summary_is_a_table_of_meanings_and_references(tmp_path, capsys):
+    assert train(tmp_path / "run") == 0
+    said = capsys.readouterr().out
+    final = json.loads((tmp_path / "run" / "metrics.json").read_text())["final"]
+    lines = said.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("metric"))
+    assert {"value", "what it measures", "reference"} <= {c.strip() for c in lines[head].split("  ")}
+    assert set(lines[head + 1]) <= {"-", " "}  # the rule under the header
+    table = "\n".join(lines[head:head + 5])
+    assert f"{final['modes_covered']} / 4" in table and f"{100 * final['high_quality']:.1f}%" in table
+    assert "98.9% for a perfect sampler" in table and f"log 4 = {math.log(4):.2f}" in table
+    assert "{" not in said  # no raw Python dict any more
+    if final["modes_covered"] < 4:  # 20 steps: it missed modes, and says why and what to try
+        assert "--steps 10000" in said and "seed" in said
+
+
+def test_metrics_appear_in_the_progress_display_at_each_evaluation(tmp_path, capsys):
+    assert train(tmp_path / "run", progress=True) == 0
+    err = capsys.readouterr().err
+    evals = json.loads((tmp_path / "run" / "metrics.json").read_text())["evals"]
+    for e in evals:
+        assert f"step {e['step']}/20: {e['modes_covered']}/4 modes, {100 * e['high_quality']:.1f}% high quality" in err
+
+
+def test_help_shows_every_default_and_each_recipes_steps_and_run_time(capsys):
+    assert main(["train", "--help"]) == 0
+    text = capsys.readouterr().out
+    flat = " ".join(text.split())  # argparse wraps the option help
+    assert "run time" in flat and "2-core CPU" in flat and "(default: 0)" in flat  # --seed
+    rows = [line.split() for line in text.splitlines() if line.startswith("  ") and line.split()
+            and line.split()[0] in ALGORITHMS]
+    for (algorithm, kind), cfg in DEFAULTS.items():
+        if algorithm in ALGORITHMS and not (algorithm == "cgan" and kind == "mixture"):
+            assert any(r[0] == algorithm and str(cfg["steps"]) in r and str(cfg["batch_size"]) in r for r in rows), \
+                (algorithm, kind)
+    gan_ring = next(r for r in rows if r[0] == "gan" and r[1] == "ring,")
+    assert "min" in gan_ring  # a measured time, not "not timed"
+
+
+def test_an_existing_run_is_refused_then_resumed_or_replaced(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert train(out) == 0
+    before = (out / "metrics.json").read_bytes()
+    (out / "training.gif").write_bytes(b"GIF89a from an older run")
+    capsys.readouterr()
+    assert train(out) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already holds a run" in err and "--resume" in err and "--force" in err
+    assert "gan on ring:4, step 20" in err
+    assert (out / "metrics.json").read_bytes() == before  # untouched
+    assert train(out, "--steps", "30", "--resume") == 0  # continue it
+    assert json.loads((out / "metrics.json").read_text())["step"] == 30
+    assert train(out, "--force") == 0  # replace it: the old run's files are gone
+    assert json.loads((out / "metrics.json").read_text())["step"] == 20
+    assert not (out / "training.gif").exists()
+    capsys.readouterr()
+    assert train(out, "--force", "--resume") == 2  # contradictory: one line from the parser
+    assert "not allowed with" in capsys.readouterr().err
+
+
+def test_an_empty_existing_folder_is_fine(tmp_path):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "notes.txt").write_text("mine")
+    assert train(tmp_path / "run") == 0
+    assert (tmp_path / "run" / "notes.txt").read_text() == "mine"
+
+
+def test_stopped_at_once_names_the_kept_checkpoint_and_the_resume_command(tmp_path, capsys, monkeypatch):
+    from minigan.gans import GAN
+
+    real_step = GAN.train_step
+
+    def second_ctrl_c(self, sample_real):  # a second Ctrl-C lands inside step 13: no time to save it
+        if self.step == 12:
+            raise KeyboardInterrupt
+        return real_step(self, sample_real)
+
+    out = tmp_path / "run"
+    with monkeypatch.context() as m:
+        m.setattr(GAN, "train_step", second_ctrl_c)
+        assert train(out, "--checkpoint-every", "5") == 130
+    err = capsys.readouterr().err
+    assert "during step 13 of 20" in err and "(step 10)" in err and err.count("\n") == 1
+    resume = shlex.split(err.split("resume with: ")[1])
+    assert resume[:3] == ["python", "-m", "minigan"] and resume[-1] == "--resume"
+    assert main(resume[3:] + ["--no-progress"]) == 0
+    assert json.loads((out / "metrics.json").read_text())["step"] == 20
+
+
+def test_fgsm_says_before_it_trains_the_reference_classifier_and_ends_with_a_table(tmp_path, capsys,
+                                                                                   monkeypatch):
+    from minigan import classifier
+
+    trained = []
+
+    def untrained_reference(kind="cnn", dataset="digits", **kwargs):  # stands in for the ~20 s first training
+        trained.append(kind)
+        return classifier.build(kind).eval()
+
+    monkeypatch.setattr(classifier, "cache_dir", lambda path=None: tmp_path / "empty-cache")
+    monkeypatch.setattr(classifier, "reference_classifier", untrained_reference)
+    assert main(["fgsm", "--data", "digits", "--model", "mlp", "--eps", "0.25", "--out", str(tmp_path / "f")]) == 0
+    said = capsys.readouterr().out
+    assert trained == ["mlp"]
+    assert said.index("training the reference mlp classifier on digits once") < said.index("clean test accuracy")
+    metrics = json.loads((tmp_path / "f" / "metrics.json").read_text())
+    table = said[said.index("metric"):]
+    assert f"{100 * metrics['clean_accuracy']:.1f}%" in table
+    assert f"{100 * metrics['undefended']['0.25']['error_rate']:.1f}%" in table
+    assert "paper (MNIST, maxout network): 89.4%" in table

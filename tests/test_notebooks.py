@@ -1,0 +1,85 @@
+"""Every lesson opens as a notebook: demos/NN_name.ipynb is in sync with its script and runs top to bottom.
+
+The notebooks are written from the scripts by ``python demos/make_notebooks.py`` (jupytext). The fast lessons
+run here in a real Jupyter kernel (nbclient); the ones that train for more than a few seconds are ``slow``.
+Skipped cleanly when jupytext, nbclient or ipykernel is not installed (``pip install -e ".[notebooks]"``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+DEMOS = Path(__file__).resolve().parents[1] / "demos"
+SCRIPTS = sorted(DEMOS.glob("[0-9][0-9]_*.py"))
+FAST = {"01_autograd_tour", "02_detach", "10_limit_cycles", "12_linear_autoencoder_saddle"}  # a few seconds each
+
+
+def make_notebooks():
+    spec = importlib.util.spec_from_file_location("make_notebooks", DEMOS / "make_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_lesson_script_is_found():
+    assert len(SCRIPTS) >= 13 and SCRIPTS[0].name == "01_autograd_tour.py"
+    assert [s.name for s in make_notebooks().scripts()] == [s.name for s in SCRIPTS]
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.stem)
+def test_notebook_is_in_sync_with_its_script(script):
+    pytest.importorskip("jupytext")
+    pytest.importorskip("nbformat")
+    why = make_notebooks().out_of_date(script)
+    assert why is None, f"{why}; run: python demos/make_notebooks.py"
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.stem)
+def test_lesson_text_is_markdown_and_cites_a_lecture(script):
+    """The lesson opens with a markdown cell: its title, the claim in its own words and where it comes from."""
+    pytest.importorskip("jupytext")
+    nb = make_notebooks().notebook_of(script)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown"
+    assert first.source.startswith(f"# {script.stem[:2]} ")
+    assert "**The claim.**" in first.source and "**Where it comes from.**" in first.source
+    assert "**Run time:**" in first.source
+    text = script.read_text()
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt|seeds/", text)  # cites the lecture (course, slide), not a file
+
+
+def execute(script, tmp_path, monkeypatch, timeout):
+    """Run the committed notebook in a fresh kernel started in demos/; returns the executed notebook."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    monkeypatch.setenv("MINIGAN_DEMO_OUT", str(tmp_path))  # outputs to tmp; demos/figures untouched
+    nb = nbformat.read(script.with_suffix(".ipynb"), as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                     resources={"metadata": {"path": str(DEMOS)}})
+    client.execute()  # raises CellExecutionError, with the cell and the traceback, if any cell fails
+    return nb
+
+
+def check_ran(nb, script, tmp_path):
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    assert "verdict: " in text, f"{script.name}: no verdict line in the notebook's output"
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert images, f"{script.name}: no figure shown inline"
+    assert list((tmp_path / script.stem).glob("*.png")), "the figure was not saved under MINIGAN_DEMO_OUT"
+
+
+@pytest.mark.parametrize("script", [s for s in SCRIPTS if s.stem in FAST], ids=lambda s: s.stem)
+def test_fast_notebook_runs_top_to_bottom_with_figures_inline(script, tmp_path, monkeypatch):
+    check_ran(execute(script, tmp_path, monkeypatch, timeout=120), script, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", [s for s in SCRIPTS if s.stem not in FAST], ids=lambda s: s.stem)
+def test_slow_notebook_runs_top_to_bottom_with_figures_inline(script, tmp_path, monkeypatch):
+    check_ran(execute(script, tmp_path, monkeypatch, timeout=900), script, tmp_path)

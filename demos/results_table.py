@@ -5,7 +5,7 @@
 
 Every run is a fresh ``build_experiment(...)`` trained for the same number of steps; every seed is
 reported (no cherry-picking). Only the datasets that ran are rewritten: their tables are merged into
-demos/results.md and into the README's "Results" section (between ``<!-- results:NAME -->`` markers),
+demos/results.md (and, with ``--readme PATH``, into that file between ``<!-- results:NAME -->`` markers),
 so ``--only digits`` leaves the ring and grid tables as they were, and the reverse.
 """
 
@@ -181,7 +181,8 @@ def main(argv=None):
     p.add_argument("--rows", nargs="*", default=None, metavar="KEY",
                    help="run only these rows (keys as above); the table's other rows are kept as they were")
     p.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
-    p.add_argument("--readme", default=str(README), help="README to update ('' to leave it alone)")
+    p.add_argument("--readme", default="", help="a README whose <!-- results:NAME --> tables to update too "
+                   f"(default: none; the tables live in demos/results.md), e.g. {README}")
     args = p.parse_args(argv)
     command = "python demos/results_table.py " + " ".join(argv if argv is not None else sys.argv[1:])
     row_seeds, row_steps = parse_pairs(args.row_seeds), parse_pairs(args.row_steps)

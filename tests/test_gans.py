@@ -328,7 +328,7 @@ def test_gan_on_the_ring_finds_at_least_7_of_8_modes():
 
 @pytest.mark.slow
 def test_best_grid_recipe_covers_all_25_modes_evenly():
-    """The grid's best recipe (PacGAN pack=4, batch 512, 80k steps; README "Results"), one seed (~8 min)."""
+    """The grid's best recipe (PacGAN pack=4, batch 512, 80k steps; demos/results.md), one seed (~8 min)."""
     from minigan.gans.recipes import build_experiment
 
     exp = build_experiment("gan", "grid", seed=3, pack=4, batch_size=512, steps=80_000)

@@ -118,6 +118,19 @@ def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr
     who = "train_adversarially"
     eps = check_eps(eps, who)
     check_clip(clip, who)
+
+    def batch_loss(x, y, rng):
+        step = eps
+        if random_eps:  # each example: ε ~ U(0, eps) with probability random_eps, else eps
+            step = np.where(rng.random(len(x)) < float(random_eps), rng.uniform(0.0, eps, len(x)), eps)
+        return adversarial_loss(model, x, y, step, alpha=alpha, clip=clip, attack_labels=attack_labels)  # J̃(θ, x, y)
+
+    return _fine_tune(who, model, images, labels, batch_loss, epochs, batch_size, lr, seed, lr_decay,
+                      "adversarial epoch" if verbose else None)
+
+
+def _fine_tune(who, model, images, labels, batch_loss, epochs, batch_size, lr, seed, lr_decay, say):
+    """Adam on ``batch_loss(x, y, rng)`` over ``epochs`` passes of shuffled minibatches (both trainings)."""
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
@@ -142,18 +155,14 @@ def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr
             idx = order[start:start + batch_size]
             x = backend.to_device(images[idx], device)
             y = backend.to_device(labels[idx], device)
-            step = eps
-            if random_eps:  # each example: ε ~ U(0, eps) with probability random_eps, else eps
-                step = np.where(rng.random(len(idx)) < float(random_eps), rng.uniform(0.0, eps, len(idx)), eps)
-            loss = adversarial_loss(model, x, y, step, alpha=alpha, clip=clip,
-                                    attack_labels=attack_labels)  # J̃(θ, x, y)
+            loss = batch_loss(x, y, rng)  # step 1: the attack, against the current weights
             opt.zero_grad()
-            loss.backward()  # step 2: ∇_θ J̃ — now the WEIGHTS are the leaves
+            loss.backward()  # step 2: ∇_θ of the loss at the attack — now the WEIGHTS are the leaves
             opt.step()
             total += loss.item() * len(idx)
         history.append(total / len(order))
-        if verbose:
-            print(f"  adversarial epoch {epoch + 1:3d}/{epochs}  J~ {history[-1]:.4f}")
+        if say:
+            print(f"  {say} {epoch + 1:3d}/{epochs}  loss {history[-1]:.4f}", flush=True)
     model.eval()
     return history
 
@@ -196,38 +205,11 @@ def train_pgd(model, images, labels, eps, steps=7, step_size=None, epochs=20, ba
     who = "train_pgd"
     eps = check_eps(eps, who)
     check_clip(clip, who)
-    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("steps", steps)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
-    images = images.array if isinstance(images, Tensor) else images
-    labels = labels.array if isinstance(labels, Tensor) else labels
-    images, labels = backend.asnumpy(images), backend.asnumpy(labels)
-    if len(images) != len(labels) or len(images) == 0:
-        raise ValueError(f"{who}: got {len(images)} images and {len(labels)} labels, expected the same count (> 0)")
-    if not backend.is_integer(labels.dtype):
-        raise TypeError(f"{who}: labels must be integers, got dtype {labels.dtype}")
-    device = next((p.device for p in model.parameters()), "cpu")
-    rng = np.random.default_rng(seed)
-    opt = Adam(model.parameters(), lr=lr)
-    history = []
-    for epoch in range(epochs):
-        if lr_decay:
-            opt.lr = lr * (1 - epoch / epochs)
-        model.train()
-        order = rng.permutation(len(images))
-        total = 0.0
-        for start in range(0, len(order), batch_size):
-            idx = order[start:start + batch_size]
-            x = backend.to_device(images[idx], device)
-            y = backend.to_device(labels[idx], device)
-            loss = pgd_adversarial_loss(model, x, y, eps, step_size=step_size, steps=steps, alpha=alpha,
-                                        clip=clip)  # (1) max over δ, θ fixed
-            opt.zero_grad()
-            loss.backward()  # (2) ∇_θ L(θ, x*, y): min over θ, x* fixed
-            opt.step()
-            total += loss.item() * len(idx)
-        history.append(total / len(order))
-        if verbose:
-            print(f"  PGD training epoch {epoch + 1:3d}/{epochs}  loss {history[-1]:.4f}", flush=True)
-    model.eval()
-    return history
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"{who}: steps must be a positive int, got {steps!r}")
+
+    def batch_loss(x, y, rng):  # (1) max over δ, θ fixed; then _fine_tune's step (2): min over θ, x* fixed
+        return pgd_adversarial_loss(model, x, y, eps, step_size=step_size, steps=steps, alpha=alpha, clip=clip)
+
+    return _fine_tune(who, model, images, labels, batch_loss, epochs, batch_size, lr, seed, lr_decay,
+                      "PGD training epoch" if verbose else None)

@@ -14,7 +14,7 @@ layers, Adam with β1 = 0.5) and the papers' own settings for WGAN (RMSProp, α 
 n_critic = 5). Any default can be overridden by keyword: ``build_experiment("gan", "grid", lr=2e-4,
 hidden=(256, 256, 256), pack=2)``.
 
-Best 2-D recipes, PacGAN's packing and more steps on top of the defaults (README "Results" says what
+Best 2-D recipes, PacGAN's packing and more steps on top of the defaults (demos/results.md says what
 they reach over 5 seeds):
 
 * ring: ``build_experiment("gan", "ring", pack=4, steps=20_000)``
@@ -58,7 +58,7 @@ DATA_HELP = '"ring", "grid", "ring:K", "grid:K", "digits", "fashion-mnist", "mni
 # Digits (c)GAN: the DCGAN-style convnets (arch "conv"), lr 1e-3 decayed linearly to 1e-5, batch 128, 5,000
 # steps. Measured (cGAN Fréchet distance, floor 13.9): the earlier MLP recipe (lr 2e-3, 3,000 steps) gave
 # 30 ± 1.5 over 5 seeds; conv at 3,000 steps 20.9 / 22.7 / 37.6 on seeds 0–2; this recipe 15.4 ± 0.87 over
-# 5 seeds (README "Results"). MLPs at lr 2e-4 / batch 64 stay one label-blind blob for ~2,500 steps.
+# 5 seeds (demos/results.md). MLPs at lr 2e-4 / batch 64 stay one label-blind blob for ~2,500 steps.
 IMAGES_GAN = dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=128, steps=5_000, latent_dim=32,
                   hidden=(256, 256), k=1, dropout_input=0.0, arch="conv", channels=32, lr_decay=True)
 

@@ -35,6 +35,7 @@ import tempfile
 import tokenize
 import zipfile
 from contextlib import contextmanager
+from pathlib import Path
 
 from minigan import backend
 from minigan.backend import np
@@ -260,17 +261,6 @@ class FolderInUse(RuntimeError):
     """Another run holds the ``--out`` folder (main reports it in one line, exit code 2)."""
 
 
-def claim_output_folder(out, command: str, files, force: bool) -> None:
-    """A folder that already holds a run's results (``files``) is refused, naming ``--force``; with
-    ``force`` those files are removed first, so none of them is mistaken for the new run's."""
-    held = [name for name in files if os.path.isfile(os.path.join(out, name))]
-    if held and not force:
-        raise ValueError(f"{command}: {os.fspath(out)!r} already holds a run ({held[0]}); replace it with --force, "
-                         "or give another --out")
-    for name in held:
-        os.remove(os.path.join(out, name))
-
-
 @contextmanager
 def hold_folder(folder, command: str):
     """``with hold_folder(out, "train"):`` the run is the only one writing into ``out``.
@@ -299,6 +289,25 @@ def hold_folder(folder, command: str):
         os.close(fd)  # closing the descriptor releases the lock
 
 
+@contextmanager
+def output_folder(path, command: str, files, force: bool):
+    """``with output_folder(args.out, "fgsm", RUN_FILES, args.force) as out:`` the ``--out`` folder of a
+    command that writes ``files``: created when new, held for this run alone (``hold_folder``), and
+    never overwritten silently: a folder that already holds a run's results is refused, naming
+    ``--force``; with ``force`` those files go first, so none of them is mistaken for the new run's."""
+    if not str(path).strip():
+        raise ValueError(f"{command}: --out is empty; give a folder")
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise ValueError(f"{command}: --out {os.fspath(path)!r} is a file, expected a folder (new or existing)")
+    os.makedirs(path, exist_ok=True)
+    with hold_folder(path, command):
+        held = [name for name in files if os.path.isfile(os.path.join(path, name))]
+        if held and not force:
+            raise ValueError(f"{command}: {os.fspath(path)!r} already holds a run ({held[0]}); replace it with "
+                             "--force, or give another --out")
+        for name in held:
+            os.remove(os.path.join(path, name))
+        yield Path(path)
 def save(state, path) -> None:
     """Write ``state`` (nested dicts/lists of arrays, Tensors, numbers, strings) to ``path`` atomically.
 

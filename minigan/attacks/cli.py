@@ -32,7 +32,7 @@ from minigan.attacks.adversarial_training import train_adversarially
 from minigan.attacks.fgsm import check_eps, evaluate_attack
 from minigan.backend import np
 from minigan.data import MAX_CLASSES
-from minigan.serialization import atomic_write, claim_output_folder, hold_folder
+from minigan.serialization import atomic_write, output_folder
 
 DEFAULT_EPS = (0.05, 0.1, 0.25)
 RUN_FILES = ("metrics.json", "panda.png", "error_vs_eps.png")  # what a run writes into --out
@@ -236,16 +236,9 @@ def run(args) -> int:
         raise ValueError(f"fgsm: --alpha must be in [0, 1], got {args.alpha}")
     if not 0.0 <= args.random_eps <= 1.0:
         raise ValueError(f"fgsm: --random-eps must be a fraction in [0, 1], got {args.random_eps}")
-    if not args.out.strip():
-        raise ValueError("fgsm: --out is empty; give a folder")
-    if Path(args.out).exists() and not Path(args.out).is_dir():
-        raise ValueError(f"fgsm: --out {args.out!r} is a file, expected a folder (new or existing)")
     if args.backend:
         backend.use_backend(args.backend)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    with hold_folder(out, "fgsm"):  # one run at a time writes into out
-        claim_output_folder(out, "fgsm", RUN_FILES, args.force)
+    with output_folder(args.out, "fgsm", RUN_FILES, args.force) as out:
         return _run(args, out, eps_list, adv_eps)
 
 

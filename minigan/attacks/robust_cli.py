@@ -36,7 +36,7 @@ from minigan.attacks import robustness
 from minigan.attacks.adversarial_training import train_adversarially, train_pgd
 from minigan.attacks.fgsm import check_eps
 from minigan.data import MAX_CLASSES
-from minigan.serialization import claim_output_folder, hold_folder
+from minigan.serialization import output_folder
 
 DEFAULT_EPS = (0.05, 0.1, 0.2)
 # Madry et al. 2018, Table 1 (MNIST, ε = 0.3): the PGD-trained network is 98.8% accurate on clean
@@ -160,6 +160,9 @@ def robust_models(args, clean, x_train, y_train, num_classes, only=None):
     return {name: make() for name, make in makers.items() if only in (None, name)}
 
 
+RUN_FILES = ("metrics.json", "robustness.png", "masking.png", "table.md")  # what a run writes into --out
+
+
 def run(args) -> int:
     eps_list = [check_eps(e, "attack --eps") for e in args.eps]
     args.train_eps = check_eps(args.train_eps, "attack --train-eps")
@@ -169,16 +172,9 @@ def run(args) -> int:
             raise ValueError(f"attack: --{name.replace('_', '-')} must be a positive integer, got {value}")
     if not 0.0 <= args.fgsm_random_eps <= 1.0:
         raise ValueError(f"attack: --fgsm-random-eps must be a fraction in [0, 1], got {args.fgsm_random_eps}")
-    if not args.out.strip():
-        raise ValueError("attack: --out is empty; give a folder")
-    if Path(args.out).exists() and not Path(args.out).is_dir():
-        raise ValueError(f"attack: --out {args.out!r} is a file, expected a folder (new or existing)")
     if args.backend:
         backend.use_backend(args.backend)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    with hold_folder(out, "attack"):  # one run at a time writes into out
-        claim_output_folder(out, "attack", ("metrics.json", "robustness.png", "masking.png", "table.md"), args.force)
+    with output_folder(args.out, "attack", RUN_FILES, args.force) as out:
         return _run(args, out, eps_list)
 
 

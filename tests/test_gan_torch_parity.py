@@ -38,6 +38,20 @@ def to_torch(seq):
     return torch.nn.Sequential(*layers)
 
 
+class Scaled(torch.nn.Module):
+    """The data scale s of minigan's 2-D models, the PyTorch way: D sees x / s, G outputs s · MLP(z)."""
+
+    def __init__(self, net, divide_input=1.0, multiply_output=1.0):
+        super().__init__()
+        self.net, self.divide_input, self.multiply_output = net, divide_input, multiply_output
+
+    def forward(self, x):
+        if self.divide_input != 1.0:
+            x = x / self.divide_input
+        y = self.net(x)
+        return y * self.multiply_output if self.multiply_output != 1.0 else y
+
+
 def torch_gan_step(G, D, opt_g, opt_d, z_d, x, z_g, loss, pack):
     """Algorithm 1 (k = 1) written the plain PyTorch way."""
     bce = torch.nn.functional.binary_cross_entropy_with_logits
@@ -68,10 +82,12 @@ def assert_close(a, b, what, rtol=1e-4, atol=1e-6):
 
 @pytest.mark.parametrize("loss,pack", [("non-saturating", 1), ("minimax", 1), ("non-saturating", 2)])
 def test_gan_steps_match_torch(loss, pack):
-    exp = build_experiment("gan", "ring", loss=loss, seed=0, pack=pack, batch_size=64, data_scale=1.0)
+    exp = build_experiment("gan", "ring", loss=loss, seed=0, pack=pack, batch_size=64)
     tr = exp.trainer
     inner_d = tr.D.inner if pack > 1 else tr.D
-    G_t, D_t = to_torch(tr.G.net), to_torch(inner_d.net)
+    assert tr.G.scale == inner_d.scale != 1.0  # the recipe's data scale is part of what is compared
+    G_t = Scaled(to_torch(tr.G.net), multiply_output=tr.G.scale)
+    D_t = Scaled(to_torch(inner_d.net), divide_input=inner_d.scale)
     betas = tuple(exp.config["betas"])
     opt_g = torch.optim.Adam(G_t.parameters(), lr=exp.config["lr"], betas=betas)
     opt_d = torch.optim.Adam(D_t.parameters(), lr=exp.config["lr"], betas=betas)

@@ -507,8 +507,12 @@ class Tensor:
 
     # `(pred == labels).sum()` compares elements, as in PyTorch and NumPy.  A tensor still hashes by
     # identity, so it can key a dict or sit in a set; `t in some_list` compares elements too (as PyTorch).
-    __eq__ = eq
-    __ne__ = ne
+    def __eq__(self, other):
+        return NotImplemented if other is None else self.eq(other)  # `t == None` is False, as in PyTorch
+
+    def __ne__(self, other):
+        return NotImplemented if other is None else self.ne(other)
+
     __hash__ = object.__hash__
 
     def __iter__(self):

@@ -187,6 +187,7 @@ def test_elementwise_equality_and_identity_hash():
     a, b = minigan.tensor([1.0, 2.0, 3.0]), minigan.tensor([1.0, 0.0, 3.0])
     assert (a == b).sum().item() == 2 and (a != b).sum().item() == 1
     assert len({a, b, a}) == 2 and {a: 1}[a] == 1  # still usable as a dict key
+    assert (a == None) is False and (a != None) is True  # noqa: E711 - comparing with None, as PyTorch allows
 
 
 def test_float64_input_to_a_float32_layer_raises_at_the_layer():

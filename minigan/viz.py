@@ -265,7 +265,7 @@ def image_grid(images, path, nrow=None, title=None, value_range=None, row_labels
         mosaic[y : y + h, x : x + w] = tile
 
     with style():
-        scale = max(0.12, min(0.6, 8.0 / max(h, w) * 0.12))  # inches per pixel: 8x8 digits get ~1 inch
+        scale = min(0.6, max(0.02, 0.96 / max(h, w)))  # inches per pixel: any image ~1 inch (8x8 and 28x28 alike)
         fig = _figure((max(2.5, mosaic.shape[1] * scale + 0.8), max(2.0, mosaic.shape[0] * scale + 0.6)))
         ax = fig.add_subplot(1, 1, 1)
         ax.imshow(mosaic, interpolation="nearest")

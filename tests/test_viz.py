@@ -272,3 +272,16 @@ def test_animation_renders_every_frame_and_writes_a_gif_without_ffmpeg(tmp_path,
         anim.save(tmp_path / "w.png")
     with pytest.raises(TypeError, match="Mixture2D"):
         type(anim)(np.zeros((4, 2)))
+
+
+def _png_width(path):
+    with open(path, "rb") as f:
+        return int.from_bytes(f.read(24)[16:20], "big")  # the IHDR chunk's width field
+
+
+def test_image_grid_draws_each_image_about_an_inch_whatever_its_size(tmp_path):
+    # 10 x 10 samples: 8x8 digits and 28x28 images give figures of about the same width, not 3.5x wider
+    rng = np.random.default_rng(0)
+    small = _png_width(viz.image_grid(rng.random((100, 8, 8)), tmp_path / "s.png", nrow=10))
+    large = _png_width(viz.image_grid(rng.random((100, 28, 28)), tmp_path / "l.png", nrow=10))
+    assert 0.7 < large / small < 1.5, (small, large)

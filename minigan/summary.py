@@ -93,9 +93,12 @@ def fgsm_rows(metrics: dict) -> list:
                              "mean probability given to the wrong class",
                              f"paper: {100 * paper['mean_confidence_on_errors']:.1f}%"))
             if "transfer_error_rate" in row:
-                rows.append((f"{prefix}transferred x', ε={eps}", f"{100 * row['transfer_error_rate']:.1f}%",
-                             "error on x' crafted on the undefended model",
-                             "higher than the row above: gradient masking"))
+                # a model whose own gradient is masked is fooled more by x' crafted on another model
+                white, moved = 100 * row["error_rate"], 100 * row["transfer_error_rate"]
+                verdict = ("above its own x': a sign of gradient masking" if moved > white
+                           else "below its own x': no sign of gradient masking")
+                rows.append((f"{prefix}transferred x', ε={eps}", f"{moved:.1f}%",
+                             "error on x' crafted on the undefended model", f"{white:.1f}% {verdict}"))
 
     attack_rows("", metrics["undefended"], clean_error)
     robust = metrics.get("adversarially_trained")

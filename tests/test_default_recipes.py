@@ -61,8 +61,12 @@ def test_build_experiment_uses_the_rule_and_explicit_settings_win():
     assert exp.config["hidden"] == list(rule["hidden"]) and exp.trainer.G.scale == rule["data_scale"]
     exp = build_experiment("gan", "grid:6", seed=0, batch_size=64, steps=123, hidden=(32, 32))
     assert exp.batch_size == 64 and exp.default_steps == 123 and exp.config["hidden"] == [32, 32]
-    # other algorithms keep their own recipes
-    assert build_experiment("wgan-gp", "grid:6", seed=0).batch_size == DEFAULTS[("wgan-gp", "mixture")]["batch_size"]
+    # WGAN-GP takes the batch and data-scale rules and keeps its own steps and width; WGAN keeps its recipe
+    gp = build_experiment("wgan-gp", "grid:6", seed=0)
+    assert gp.batch_size == rule["batch_size"] and gp.trainer.G.scale == rule["data_scale"]
+    assert gp.default_steps == DEFAULTS[("wgan-gp", "mixture")]["steps"]
+    assert gp.config["hidden"] == list(DEFAULTS[("wgan-gp", "mixture")]["hidden"])
+    assert build_experiment("wgan", "grid:6", seed=0).batch_size == DEFAULTS[("wgan", "mixture")]["batch_size"]
 
 
 @pytest.mark.slow

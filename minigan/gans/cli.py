@@ -73,16 +73,17 @@ ANIMATION_FRAMES = 60
 def _recipes_help() -> str:
     """The --help epilog: each recipe's defaults (steps, batch, optimizer, lr) and its run time."""
     lines = ["recipes (the defaults of each algorithm and kind of data; any option above overrides them):",
-             f"  {'algorithm':<10}{'data':<16}{'steps':>7}{'batch':>7}  {'optimizer':<17}{'lr':<16}run time*"]
+             f"  {'algorithm':<10}{'data':<22}{'steps':>7}{'batch':>7}  {'optimizer':<17}{'lr':<16}run time*"]
     kinds = {"mixture": "ring, grid", "images": "digits, idx:PATH", "images28": "fashion-mnist, mnist"}
     for (algorithm, kind), cfg in DEFAULTS.items():
         if algorithm not in ALGORITHMS or (algorithm == "cgan" and kind == "mixture"):
             continue
         lr = f"{cfg['lr']:g}" + (" -> lr/100" if cfg.get("lr_decay") else "")
-        lines.append(f"  {algorithm:<10}{kinds.get(kind, kind):<16}{cfg['steps']:>7}{cfg['batch_size']:>7}  "
+        lines.append(f"  {algorithm:<10}{kinds.get(kind, kind):<22}{cfg['steps']:>7}{cfg['batch_size']:>7}  "
                      f"{cfg['optimizer']:<17}{lr:<16}{RUN_TIMES.get((algorithm, kind), 'not timed')}")
     lines += ["  gan on 2-D data: the row is the 8-mode ring's; batch, steps and width grow with the mode count",
-              "  (grid: batch 448, 18000 steps; see minigan.gans.recipes.mixture_settings).",
+              "  (grid: batch 448, 18000 steps; see minigan.gans.recipes.mixture_settings); wgan-gp takes the",
+              "  same batch rule (grid: 448) and both scale G and D to the data's spread.",
               "  * on a 2-core CPU with --threads 1; a shorter --steps takes proportionally less.",
               "  'lr -> lr/100': the learning rate falls linearly over --steps, so a short run also decays sooner.",
               "examples:",

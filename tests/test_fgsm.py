@@ -287,6 +287,26 @@ def test_cli_tiny_run_writes_metrics(main, tmp_path, monkeypatch):
         metrics["undefended"]
 
 
+def test_cli_adv_lr_is_validated_and_used(main, capsys, tmp_path, monkeypatch):
+
+    for bad in ("0", "-0.001", "nan", "inf"):
+        assert main(["fgsm", "--data", "digits", "--adversarial-training", "--adv-lr", bad,
+                     "--out", str(tmp_path / "refused")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("minigan: error:") and "--adv-lr" in err and "\n" not in err
+    assert not (tmp_path / "refused").exists()  # refused before any work or output
+    # the rate reaches the fine-tuning (a different rate, different weights) and is recorded
+    monkeypatch.setenv("MINIGAN_CACHE", str(tmp_path / "cache"))
+    args = ["fgsm", "--data", "digits", "--model", "mlp", "--eps", "0.1", "--adversarial-training", "--epochs", "1",
+            "--adv-epochs", "1", "--limit", "200", "--seed", "0"]
+    runs = {}
+    for lr in ("0.002", "0.0005"):
+        assert main(args + ["--adv-lr", lr, "--out", str(tmp_path / lr)]) == 0
+        runs[lr] = json.loads((tmp_path / lr / "metrics.json").read_text())["adversarially_trained"]
+        assert runs[lr]["lr"] == float(lr)
+    assert runs["0.002"]["loss_history"] != runs["0.0005"]["loss_history"]
+
+
 @pytest.mark.slow
 def test_digits_targets(main, tmp_path):
     """The paper's shape on the digits: undefended error at ε = 0.25 ≥ 80%; adversarial training

@@ -74,6 +74,10 @@ def add_parser(subparsers):
                    help="fraction of training examples whose eps is drawn from U(0, adv-eps) instead of adv-eps "
                         f"(Kurakin et al. 2017; default {ADV_RECIPE['random_eps']}, 0 = the paper)")
     p.add_argument("--alpha", type=float, default=ADV_RECIPE["alpha"], help="weight of the clean loss in J~ (0.5)")
+    p.add_argument("--adv-lr", type=float, default=ADV_RECIPE["lr"],
+                   help=f"Adam learning rate of the adversarial fine-tuning (default {ADV_RECIPE['lr']:g}), "
+                        "lowered each epoch as lr*(1 - epoch/epochs), so one epoch runs at it throughout; "
+                        "a rate below the one the clean model was trained at moves it less from its clean optimum")
     p.add_argument("--limit", type=int, default=None, help="use only the first N train and test images (quick runs)")
     p.add_argument("--backend", choices=("numpy", "cupy"), default=None, help="array backend (default: numpy)")
     p.set_defaults(run=run)
@@ -236,6 +240,8 @@ def run(args) -> int:
         raise ValueError(f"fgsm: --alpha must be in [0, 1], got {args.alpha}")
     if not 0.0 <= args.random_eps <= 1.0:
         raise ValueError(f"fgsm: --random-eps must be a fraction in [0, 1], got {args.random_eps}")
+    if not np.isfinite(args.adv_lr) or args.adv_lr <= 0:
+        raise ValueError(f"fgsm: --adv-lr must be a positive learning rate, got {args.adv_lr}")
     if args.backend:
         backend.use_backend(args.backend)
     with output_folder(args.out, "fgsm", RUN_FILES, args.force) as out:
@@ -276,9 +282,9 @@ def _run(args, out: Path, eps_list, adv_eps) -> int:
         backend.manual_seed(args.seed)
         print(f"adversarial fine-tuning: {args.adv_epochs} epochs, eps={adv_eps:g} "
               f"({100 * args.random_eps:g}% of examples at a random eps in [0, {adv_eps:g}]), "
-              f"alpha={args.alpha:g} ...", flush=True)
+              f"alpha={args.alpha:g}, lr={args.adv_lr:g} ...", flush=True)
         history = train_adversarially(robust, x_train, y_train, adv_eps, epochs=args.adv_epochs,
-                                      batch_size=ADV_RECIPE["batch_size"], lr=ADV_RECIPE["lr"], alpha=args.alpha,
+                                      batch_size=ADV_RECIPE["batch_size"], lr=args.adv_lr, alpha=args.alpha,
                                       seed=args.seed, random_eps=args.random_eps,
                                       lr_decay=ADV_RECIPE["lr_decay"])
         robust_clean = 1.0 - evaluate_attack(robust, x_test, y_test, 0.0)["error_rate"]
@@ -291,7 +297,7 @@ def _run(args, out: Path, eps_list, adv_eps) -> int:
             attacks[f"{eps:g}"]["transfer_error_rate"] = transferred["error_rate"]
         metrics["adversarially_trained"] = {
             "clean_accuracy": robust_clean, "train_eps": adv_eps, "alpha": args.alpha, "epochs": args.adv_epochs,
-            "lr": ADV_RECIPE["lr"], "lr_decay": ADV_RECIPE["lr_decay"], "random_eps": args.random_eps,
+            "lr": args.adv_lr, "lr_decay": ADV_RECIPE["lr_decay"], "random_eps": args.random_eps,
             "init": "fine-tuned from the clean classifier", "loss_history": history,
             "attacks": attacks}
         after = [attacks[f"{eps:g}"]["error_rate"] for eps in eps_list]

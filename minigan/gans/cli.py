@@ -64,7 +64,7 @@ CHECKPOINT_KEYS = ("config", "trainer", "rng", "step", "eval_every", "checkpoint
 
 # Wall time of a run with the recipe's defaults (--threads 1, NumPy), measured on a 2-core CPU
 # (demos/results.md: 5 seeds each); combinations not listed here have not been timed.
-RUN_TIMES = {("gan", "mixture"): "1-1.5 min", ("wgan", "mixture"): "1.5-2.5 min", ("wgan-gp", "mixture"): "4.5 min",
+RUN_TIMES = {("gan", "mixture"): "1-1.5 min", ("wgan", "mixture"): "1.5-2.5 min", ("wgan-gp", "mixture"): "4.5 (ring) to 8 min (grid)",
              ("gan", "images"): "1.5-2.5 min", ("wgan", "images"): "1-2 min", ("cgan", "images"): "2-3 min"}
 # Frames of a --animate run (plus the one before the first step).
 ANIMATION_FRAMES = 60

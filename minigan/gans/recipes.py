@@ -82,10 +82,11 @@ DEFAULTS = {
                               hidden=(128, 128, 128), n_critic=5, clip=0.01),
     # WGAN-GP on 2-D data: n_critic = 5 and Adam β = (0, 0.9) as in the paper, but λ = 0.1, the value of the
     # toy script published with it (a smaller λ helps on toy tasks), with the 2-D GAN's latent, width and lr 1e-3
-    # decayed linearly. Measured (batch 256): ring, 6,000 steps, seeds 0-4: 8/8 modes every time, 96.4 ± 0.14%
-    # high quality, reverse KL 0.0014 ± 0.0002, about 4.5 minutes a run; the critic's estimate tracks quality
-    # (Spearman ρ −0.81 to −0.98). Grid, 4,000 steps, seed 0: 25/25 modes but 28% high quality. With λ = 10
-    # the ring reached 8/8 and 72% in 3,000 steps but collapsed to one mode over 8,000 (and at lr 3e-4).
+    # decayed linearly; the batch and data scale of ``mixture_settings`` (ADAPTS_TO_MIXTURE). Measured, 6,000 steps,
+    # seeds 0-2 (demos/results.md): ring 8/8 modes every time, 96.2 ± 0.5% high quality, about 4.5 CPU-minutes a
+    # run; grid (batch 448) 25/25 every time, 87.3 ± 0.7%, about 8 CPU-minutes (without the batch and scale rules:
+    # 57% and 68% on seeds 0-1). The critic's estimate tracks quality on the ring (Spearman ρ −0.81 to −0.98). With
+    # λ = 10 the ring reached 8/8 and 72% in 3,000 steps but collapsed to one mode over 8,000 (and at lr 3e-4).
     ("wgan-gp", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.0, 0.9), batch_size=256, steps=6_000,
                                  latent_dim=2, hidden=(128, 128, 128), n_critic=5, lam=0.1, lr_decay=True),
     ("cgan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=10_000,

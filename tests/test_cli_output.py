@@ -144,8 +144,8 @@ def test_fgsm_says_before_it_trains_the_reference_classifier_and_ends_with_a_tab
 
 
 def test_fgsm_rows_say_which_way_the_transfer_gap_points():
-    paper = {"dataset": "MNIST", "model": "maxout", "eps": 0.25, "error_rate": 0.894, "mean_confidence_on_errors": 0.976,
-             "error_rate_adversarially_trained": 0.179}
+    paper = {"dataset": "MNIST", "model": "maxout", "eps": 0.25, "error_rate": 0.894,
+             "mean_confidence_on_errors": 0.976, "error_rate_adversarially_trained": 0.179}
     attacks = {"0.05": {"error_rate": 0.18, "transfer_error_rate": 0.10},   # own x' stronger: no masking sign
                "0.1": {"error_rate": 0.05, "transfer_error_rate": 0.30}}    # transferred x' stronger: masking
     rows = {r[0]: r for r in summary.fgsm_rows({"clean_accuracy": 0.9, "undefended": {}, "paper": paper,

@@ -63,9 +63,13 @@ CHECKPOINT_KEYS = ("config", "trainer", "rng", "step", "eval_every", "checkpoint
 
 
 # Wall time of a run with the recipe's defaults (--threads 1, NumPy), measured on a 2-core CPU
-# (demos/results.md: 5 seeds each); combinations not listed here have not been timed.
-RUN_TIMES = {("gan", "mixture"): "1-1.5 min", ("wgan", "mixture"): "1.5-2.5 min", ("wgan-gp", "mixture"): "4.5 (ring) to 8 min (grid)",
-             ("gan", "images"): "1.5-2.5 min", ("wgan", "images"): "1-2 min", ("cgan", "images"): "2-3 min"}
+# (demos/results.md: 3 to 5 seeds each; the 28x28 WGANs from the cost of a step); the others are not timed.
+RUN_TIMES = {("gan", "mixture"): "1-1.5 min", ("wgan", "mixture"): "1.5-2.5 min",
+             ("wgan-gp", "mixture"): "4.5 (ring) to 8 min (grid)",
+             ("gan", "images"): "1.5-2.5 min", ("wgan", "images"): "1-2 min", ("cgan", "images"): "2-3 min",
+             ("wgan-gp", "images"): "5 min", ("began", "images"): "1.5 min", ("began", "mixture"): "1 min",
+             ("gan", "images28"): "10-15 min", ("cgan", "images28"): "10-15 min", ("wgan", "images28"): "15 min",
+             ("wgan-gp", "images28"): "20 min"}
 # Frames of a --animate run (plus the one before the first step).
 ANIMATION_FRAMES = 60
 

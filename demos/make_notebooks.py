@@ -29,6 +29,8 @@ def notebook_of(script: Path):
     import jupytext
 
     nb = jupytext.read(script, fmt="py:percent")
+    for i, cell in enumerate(nb.cells):  # ids by position, not random: regenerating changes only edited lessons
+        cell["id"] = f"cell-{i}"
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python"}
     return nb

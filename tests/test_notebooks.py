@@ -38,6 +38,16 @@ def test_notebook_is_in_sync_with_its_script(script):
     assert why is None, f"{why}; run: python demos/make_notebooks.py"
 
 
+def test_writing_a_notebook_twice_gives_the_same_bytes(tmp_path):
+    # cell ids by position, not random: regenerating the notebooks leaves the unedited ones untouched in git
+    pytest.importorskip("jupytext")
+    import jupytext
+
+    mk = make_notebooks()
+    a, b = (jupytext.writes(mk.notebook_of(SCRIPTS[0]), fmt="ipynb") for _ in range(2))
+    assert a == b and '"id": "cell-0"' in a
+
+
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.stem)
 def test_lesson_text_is_markdown_and_cites_a_lecture(script):
     """The lesson opens with a markdown cell: its title, the claim in its own words and where it comes from."""

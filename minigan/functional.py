@@ -371,8 +371,7 @@ def nll_loss(log_probs, labels, reduction="mean"):
     LS.check_labels(op, y, log_probs.shape[1], log_probs.shape[0])
     LS.check_reduction(op, reduction)
     xp = backend.get_array_module(y)
-    loss = -log_probs[xp.arange(log_probs.shape[0]), y]
-    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+    return LS.apply_reduction(-log_probs[xp.arange(log_probs.shape[0]), y], reduction)
 
 
 def l1_loss(x, y, reduction="mean"):
@@ -380,5 +379,4 @@ def l1_loss(x, y, reduction="mean"):
     x, y = _float(x, "l1_loss"), _float(y, "l1_loss", "target")
     LS.check_same_shape("l1_loss", x, y)
     LS.check_reduction("l1_loss", reduction)
-    loss = (x - y).abs()
-    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+    return LS.apply_reduction((x - y).abs(), reduction)

@@ -664,8 +664,9 @@ class Tensor:
     def var(self, dim=None, unbiased=True, keepdim=False):
         """The variance over ``dim``, divided by n − 1 (``unbiased=True``, PyTorch's default; NumPy's is n)."""
         x, axis = self._floating("var"), R.normalize_axis(dim, self.ndim, "var")
-        n = self.numel() // max(x.mean(axis=axis, keepdims=True).numel(), 1)
-        d = x - x.mean(axis=axis, keepdims=True)
+        mean = x.mean(axis=axis, keepdims=True)
+        n = self.numel() // max(mean.numel(), 1)  # values per mean
+        d = x - mean
         return (d * d).sum(axis=axis, keepdims=keepdim) / max(n - int(bool(unbiased)), 1)
 
     def std(self, dim=None, unbiased=True, keepdim=False):
@@ -793,9 +794,7 @@ class Tensor:
         return S.Transpose.apply(self, axes=S.normalize_axes(dims, self.ndim))
 
     def swapaxes(self, a, b):
-        axes = list(range(self.ndim))
-        axes[a], axes[b] = axes[b], axes[a]
-        return self.permute(*axes)
+        return self.transpose(a, b)
 
     swapdims = swapaxes
 

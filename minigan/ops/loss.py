@@ -12,7 +12,8 @@ from minigan.ops.reduce import Softmax
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def _reduce(loss, reduction):
+def apply_reduction(loss, reduction):
+    """``loss`` (an array or a Tensor) reduced as ``reduction`` says: its mean, its sum, or itself."""
     if reduction == "mean":
         return loss.mean()
     return loss.sum() if reduction == "sum" else loss
@@ -53,7 +54,7 @@ class BCEWithLogits(Function):
         self.save_for_backward(x, t)
         self.reduction = reduction
         loss = xp.maximum(x, 0) - t * x + xp.log1p(xp.exp(-abs(x)))
-        return _reduce(loss, reduction)
+        return apply_reduction(loss, reduction)
 
     def backward(self, grad):  # dℓ/dx = σ(x) − t,  dℓ/dt = −x
         x, t = self.saved_tensors
@@ -82,7 +83,7 @@ class BCE(Function):
         self.reduction = reduction
         log_p = xp.maximum(xp.log(xp.maximum(p, 0)), -100)  # maximum(p, 0) avoids log of -0.0 warnings
         log_1mp = xp.maximum(xp.log(xp.maximum(1 - p, 0)), -100)
-        return _reduce(-(t * log_p + (1 - t) * log_1mp), reduction)
+        return apply_reduction(-(t * log_p + (1 - t) * log_1mp), reduction)
 
     def backward(self, grad):  # dℓ/dp = (p − t) / (p(1 − p)),  dℓ/dt = log(1−p) − log p
         p, t = self.saved_tensors
@@ -126,7 +127,7 @@ class CrossEntropy(Function):
         if self.needs_input_grad:  # the labels as one-hot rows, a constant
             self.one_hot = xp.zeros_like(x)
             self.one_hot[rows, labels] = 1
-        return _reduce(-log_probs[rows, labels], reduction)
+        return apply_reduction(-log_probs[rows, labels], reduction)
 
     def backward(self, grad):  # dℓ/dx = softmax(x) − onehot(y)
         (x,) = self.saved_tensors
@@ -142,7 +143,7 @@ class MSE(Function):
         self.save_for_backward(x, y)
         self.reduction = reduction
         diff = x - y
-        return _reduce(diff * diff, reduction)
+        return apply_reduction(diff * diff, reduction)
 
     def backward(self, grad):  # dℓ/dx = 2(x − y)/n,  dℓ/dy = −2(x − y)/n
         x, y = self.saved_tensors

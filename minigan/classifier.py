@@ -28,12 +28,13 @@ import warnings
 from pathlib import Path
 
 import minigan.functional as F
-from minigan import backend, nn
+from minigan import backend, checks, nn
 from minigan.backend import np
 from minigan.function import no_grad
 from minigan.optim import Adam
 from minigan.serialization import load, save
 from minigan.tensor import Tensor, from_numpy
+from minigan.utils.data import DataLoader, TensorDataset
 
 KINDS = ("cnn", "mlp")
 NUM_CLASSES = 10
@@ -221,12 +222,6 @@ def build(kind: str = "cnn", dataset: str = "digits", images=None) -> nn.Module:
 
 
 # ----------------------------------------------------------------------------- helpers
-def _device(model) -> str:
-    for p in model.parameters():
-        return p.device
-    return "cpu"
-
-
 def _images(images, who, model=None):
     """Host float32 (N, C, H, W) images from an array or Tensor; a model with an ``image_shape`` (the
     reference classifiers) fixes (C, H, W), and for 8×8 digits (N, 64) rows are accepted too."""
@@ -253,22 +248,9 @@ def _num_classes(model) -> int:
     return int(getattr(model, "num_classes", MAX_CLASSES))
 
 
-def _labels(labels, n, who, num_classes=NUM_CLASSES):
-    if isinstance(labels, Tensor):
-        labels = labels.array
-    labels = backend.asnumpy(labels) if backend.is_array(labels) else np.asarray(labels)
-    if labels.shape != (n,):
-        raise ValueError(f"{who}: labels must have shape ({n},) to match the images, got {labels.shape}")
-    if not backend.is_integer(labels.dtype):
-        raise TypeError(f"{who}: labels must be integers, got dtype {labels.dtype}")
-    if n and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"{who}: labels must be in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}")
-    return labels.astype(np.int64)
-
-
 def _batches(model, images, batch_size):
     """Evaluation-mode forward passes in batches: yields (start, batch Tensor on the model's device)."""
-    device = _device(model)
+    device = model.device
     for start in range(0, len(images), batch_size):
         yield start, Tensor(backend.to_device(images[start:start + batch_size], device))
 
@@ -302,32 +284,48 @@ def train_classifier(model, images, labels, epochs=30, batch_size=64, lr=1e-3, s
     """
     who = "train_classifier"
     images = _images(images, who, model)
-    labels = _labels(labels, len(images), who, _num_classes(model))
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
-    device = _device(model)
+    labels = checks.labels(who, labels, len(images), _num_classes(model))
+    device = model.device
+
+    def batch_loss(x, y, rng):
+        x = shift_images(x, rng) if augment else x
+        return F.cross_entropy(model(from_numpy(backend.to_device(x, device))), y)
+
+    return fit(model, images, labels, batch_loss, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,
+               lr_decay=lr_decay, weight_decay=weight_decay, say="epoch" if verbose else None, who=who)
+
+
+def fit(model, images, labels, batch_loss, epochs, batch_size, lr, seed=0, lr_decay=False, weight_decay=0.0,
+        say=None, who="fit"):
+    """The training loop: Adam on ``batch_loss(x, y, rng)`` over ``epochs`` passes of shuffled minibatches.
+
+    ``images`` and ``labels`` are host arrays; ``batch_loss`` gets each minibatch as host arrays and
+    ``rng``, the one seeded generator that draws the batch order (a ``DataLoader`` with ``generator=rng``)
+    and whatever else the loss draws (an augmentation, a random ε), so the same seed and the same starting
+    weights give the same run. ``lr_decay`` lowers the learning rate linearly towards 0 over the run.
+    Returns the mean loss of every epoch; the model is left in evaluation mode.
+    Used by ``train_classifier`` (J = cross-entropy) and by adversarial training (J̃, PGD's loss).
+    """
+    epochs = checks.positive_int(who, "epochs", epochs)
+    batch_size = checks.positive_int(who, "batch_size", batch_size)
     rng = np.random.default_rng(seed)
+    loader = DataLoader(TensorDataset(images, labels), batch_size=batch_size, shuffle=True, generator=rng)
     opt = Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    model.train()
     history = []
     for epoch in range(epochs):
         if lr_decay:
             opt.lr = lr * (1 - epoch / epochs)
-        order = rng.permutation(len(images))
+        model.train()
         total = 0.0
-        for start in range(0, len(order), batch_size):
-            idx = order[start:start + batch_size]
-            batch = shift_images(images[idx], rng) if augment else images[idx]
-            x = from_numpy(backend.to_device(batch, device))  # a fresh array (images[idx]): no copy
-            loss = F.cross_entropy(model(x), labels[idx])
+        for x, y in loader:
+            loss = batch_loss(x.array, y.array, rng)  # a fresh batch (images[idx]) on the host
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += loss.item() * len(idx)
-        history.append(total / len(order))
-        if verbose:
-            print(f"  epoch {epoch + 1:3d}/{epochs}  loss {history[-1]:.4f}")
+            total += loss.item() * len(y)
+        history.append(total / len(images))
+        if say:
+            print(f"  {say} {epoch + 1:3d}/{epochs}  loss {history[-1]:.4f}", flush=True)
     model.eval()
     return history
 
@@ -335,13 +333,10 @@ def train_classifier(model, images, labels, epochs=30, batch_size=64, lr=1e-3, s
 def predict_logits(model, images, batch_size=512):
     """Host float32 logits (N, 10), computed in evaluation mode without building a graph."""
     images = _images(images, "predict_logits", model)
-    was_training = model.training
-    model.eval()
     out = []
-    with no_grad():
+    with model.evaluating(), no_grad():
         for _, x in _batches(model, images, batch_size):
             out.append(backend.asnumpy(model(x).array))
-    model.train(was_training)
     return np.concatenate(out) if out else np.zeros((0, _num_classes(model)), np.float32)
 
 
@@ -353,7 +348,7 @@ def predict(model, images, batch_size=512):
 def accuracy(model, images, labels, batch_size=512) -> float:
     """Fraction of images whose predicted class equals the label."""
     images = _images(images, "accuracy", model)
-    labels = _labels(labels, len(images), "accuracy", _num_classes(model))
+    labels = checks.labels("accuracy", labels, len(images), _num_classes(model))
     if len(images) == 0:
         raise ValueError("accuracy: got 0 images, expected at least one")
     return float((predict(model, images, batch_size) == labels).mean())
@@ -365,13 +360,10 @@ def features(model, images, batch_size=512):
     if not hasattr(model, "features"):
         raise TypeError(f"features: {type(model).__name__} has no .features(x) method; "
                         "expected one of minigan.classifier's networks (DigitsCNN, ImageCNN, ...)")
-    was_training = model.training
-    model.eval()
     out = []
-    with no_grad():
+    with model.evaluating(), no_grad():
         for _, x in _batches(model, images, batch_size):
             out.append(backend.asnumpy(model.features(x).array))
-    model.train(was_training)
     return np.concatenate(out)
 
 

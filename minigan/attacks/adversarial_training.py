@@ -35,11 +35,11 @@ outer gradient at that point (Danskin's theorem, their Section 2.1): ``pgd_adver
 from __future__ import annotations
 
 import minigan.functional as F
-from minigan import backend
+from minigan import backend, checks
 from minigan.attacks.fgsm import _as_input, check_clip, check_eps, fgsm, input_gradient
 from minigan.attacks.iterative import pgd
 from minigan.backend import np
-from minigan.optim import Adam
+from minigan.classifier import fit
 from minigan.tensor import Tensor, from_numpy
 
 
@@ -130,10 +130,7 @@ def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr
 
 
 def _fine_tune(who, model, images, labels, batch_loss, epochs, batch_size, lr, seed, lr_decay, say):
-    """Adam on ``batch_loss(x, y, rng)`` over ``epochs`` passes of shuffled minibatches (both trainings)."""
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
+    """``classifier.fit`` with ``batch_loss(x, y, rng)`` on the model's device (both trainings)."""
     images = images.array if isinstance(images, Tensor) else images
     labels = labels.array if isinstance(labels, Tensor) else labels
     images, labels = backend.asnumpy(images), backend.asnumpy(labels)
@@ -141,30 +138,13 @@ def _fine_tune(who, model, images, labels, batch_loss, epochs, batch_size, lr, s
         raise ValueError(f"{who}: got {len(images)} images and {len(labels)} labels, expected the same count (> 0)")
     if not backend.is_integer(labels.dtype):
         raise TypeError(f"{who}: labels must be integers, got dtype {labels.dtype}")
-    device = next((p.device for p in model.parameters()), "cpu")
-    rng = np.random.default_rng(seed)
-    opt = Adam(model.parameters(), lr=lr)
-    history = []
-    for epoch in range(epochs):
-        if lr_decay:
-            opt.lr = lr * (1 - epoch / epochs)
-        model.train()
-        order = rng.permutation(len(images))
-        total = 0.0
-        for start in range(0, len(order), batch_size):
-            idx = order[start:start + batch_size]
-            x = backend.to_device(images[idx], device)
-            y = backend.to_device(labels[idx], device)
-            loss = batch_loss(x, y, rng)  # step 1: the attack, against the current weights
-            opt.zero_grad()
-            loss.backward()  # step 2: ∇_θ of the loss at the attack — now the WEIGHTS are the leaves
-            opt.step()
-            total += loss.item() * len(idx)
-        history.append(total / len(order))
-        if say:
-            print(f"  {say} {epoch + 1:3d}/{epochs}  loss {history[-1]:.4f}", flush=True)
-    model.eval()
-    return history
+    device = model.device
+
+    def on_device(x, y, rng):  # step 1: the attack, against the current weights; fit's backward is step 2
+        return batch_loss(backend.to_device(x, device), backend.to_device(y, device), rng)
+
+    return fit(model, images, labels, on_device, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,
+               lr_decay=lr_decay, say=say, who=who)
 
 
 # ----------------------------------------------------------------------------- PGD training (Madry et al. 2018)
@@ -205,8 +185,7 @@ def train_pgd(model, images, labels, eps, steps=7, step_size=None, epochs=20, ba
     who = "train_pgd"
     eps = check_eps(eps, who)
     check_clip(clip, who)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"{who}: steps must be a positive int, got {steps!r}")
+    steps = checks.positive_int(who, "steps", steps)
 
     def batch_loss(x, y, rng):  # (1) max over δ, θ fixed; then _fine_tune's step (2): min over θ, x* fixed
         return pgd_adversarial_loss(model, x, y, eps, step_size=step_size, steps=steps, alpha=alpha, clip=clip)

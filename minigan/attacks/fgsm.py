@@ -33,7 +33,7 @@ import math
 
 import minigan.functional as F
 from minigan import autograd, backend
-from minigan.function import enable_grad
+from minigan.function import enable_grad, no_grad
 from minigan.tensor import Tensor, from_numpy
 
 LOSSES = ("cross_entropy", "bce")
@@ -76,7 +76,7 @@ def _as_input(model, x, who):
         raise TypeError(f"{who}: x must be a Tensor or an array, got {type(x).__name__}")
     if not backend.is_floating(x.dtype):
         raise TypeError(f"{who}: x must be floating point (e.g. pixels in [0, 1]), got dtype {x.dtype}")
-    device = next((p.device for p in model.parameters()), backend.device_of(x))
+    device = model.device
     return backend.to_device(x, device) if backend.device_of(x) != device else x
 
 
@@ -132,9 +132,7 @@ def input_gradient(model, x, y=None, loss=None, who="input_gradient"):
     Each submodule's train/eval mode is put back afterwards.
     """
     x = _as_input(model, x, who)
-    modes = [(m, m.training) for m in model.modules()]
-    try:
-        model.eval()  # 3. dropout off, batch norm on its running statistics
+    with model.evaluating():  # 3. dropout off, batch norm on its running statistics
         x_leaf = from_numpy(x).requires_grad_()  # 1. the input is now the thing we differentiate
         with enable_grad():  # works even when the caller is inside `with no_grad():`
             J, _ = _loss(model(x_leaf), y, loss, who)
@@ -144,9 +142,6 @@ def input_gradient(model, x, y=None, loss=None, who="input_gradient"):
                 raise RuntimeError(f"{who}: the model's output does not depend on x, so there is no ∇ₓJ to follow")
             (grad,) = autograd.grad(J, x_leaf)  # 2. ∇ₓJ only; every p.grad stays as it was
         return grad
-    finally:
-        for m, mode in modes:
-            object.__setattr__(m, "training", mode)
 
 
 def fgsm(model, x, y=None, eps=0.1, clip=(0.0, 1.0), loss=None) -> Tensor:
@@ -169,11 +164,9 @@ def fgsm(model, x, y=None, eps=0.1, clip=(0.0, 1.0), loss=None) -> Tensor:
     clip = check_clip(clip, "fgsm")
     x = _as_input(model, x, "fgsm")
     grad = input_gradient(model, x, y, loss, who="fgsm")
-    xp = backend.get_array_module(x)
-    x_adv = x + x.dtype.type(eps) * xp.sign(grad.array).astype(x.dtype)  # one step UP the loss
-    if clip is not None:
-        x_adv = xp.clip(x_adv, x.dtype.type(clip[0]), x.dtype.type(clip[1]))
-    return from_numpy(x_adv)  # a fresh array: no copy needed
+    with no_grad():
+        x_adv = from_numpy(x) + eps * grad.sign()  # one step UP the loss
+        return x_adv.clamp(*clip) if clip is not None else x_adv
 
 
 # ----------------------------------------------------------------------------- measuring an attack
@@ -188,8 +181,6 @@ def evaluate_attack(model, images, labels, eps, clip=(0.0, 1.0), batch_size=500)
       adversarial, predictions, probabilities   x' (N, ...), predicted class (N,), softmax (N, C)
     Runs in batches of ``batch_size`` (the attack needs one forward and one backward per batch).
     """
-    from minigan.function import no_grad
-
     eps = check_eps(eps, "evaluate_attack")
     clip = check_clip(clip, "evaluate_attack")
     images = images.array if isinstance(images, Tensor) else images
@@ -197,19 +188,14 @@ def evaluate_attack(model, images, labels, eps, clip=(0.0, 1.0), batch_size=500)
     if len(images) != len(labels) or len(images) == 0:
         raise ValueError(f"evaluate_attack: got {len(images)} images and {len(labels)} labels, "
                          "expected the same count (> 0)")
-    modes = [(m, m.training) for m in model.modules()]
     adv, probs = [], []
-    try:
+    with model.evaluating():
         for start in range(0, len(images), batch_size):
             x, y = images[start:start + batch_size], labels[start:start + batch_size]
             x_adv = fgsm(model, x, y, eps, clip=clip) if eps > 0 else from_numpy(_as_input(model, x, "evaluate_attack"))
-            model.eval()
             with no_grad():
                 probs.append(backend.asnumpy(F.softmax(model(x_adv), axis=1).array))
             adv.append(backend.asnumpy(x_adv.array))
-    finally:
-        for m, mode in modes:
-            object.__setattr__(m, "training", mode)
     probs = backend.np.concatenate(probs)
     pred = probs.argmax(axis=1)
     conf = probs.max(axis=1)

@@ -77,10 +77,8 @@ def project(generator, x01, latent_dim, steps=100, restarts=4, lr=0.1):
     x01 = x01.array if isinstance(x01, Tensor) else x01
     target = from_numpy(backend.asarray(2.0 * backend.asnumpy(x01) - 1.0, dtype="float32"))
     n = len(x01)
-    modes = [(m, m.training) for m in generator.modules()]
     best, best_err, best_z = None, None, None
-    try:
-        generator.eval()
+    with generator.evaluating():
         for _ in range(restarts):
             z = nn.Parameter(backend.randn((n, latent_dim)))
             opt = Adam([z], lr=lr)
@@ -100,9 +98,6 @@ def project(generator, x01, latent_dim, steps=100, restarts=4, lr=0.1):
                 best = np.where(better.reshape((-1,) + (1,) * (g.ndim - 1)), g, best)
                 best_err = np.where(better, per, best_err)
                 best_z = np.where(better[:, None], zs, best_z)
-    finally:
-        for m, mode in modes:
-            object.__setattr__(m, "training", mode)
     return ((best + 1.0) / 2.0).astype(np.float32), best_err, best_z
 
 
@@ -121,10 +116,7 @@ def manifold_attack(classifier, generator, x01, y, z_start, eps, steps=100, lr=0
     eps = check_eps(eps, "manifold_attack")
     x01 = backend.asnumpy(x01.array if isinstance(x01, Tensor) else x01).astype(np.float32)
     x_t = from_numpy(backend.asarray(x01))
-    modes = [(m, m.training) for net in (classifier, generator) for m in net.modules()]
-    try:
-        classifier.eval()
-        generator.eval()
+    with classifier.evaluating(), generator.evaluating():
         z = nn.Parameter(backend.asarray(z_start.astype(np.float32)))
         opt = Adam([z], lr=lr)
         for _ in range(steps):
@@ -136,9 +128,6 @@ def manifold_attack(classifier, generator, x01, y, z_start, eps, steps=100, lr=0
             opt.step()
         with no_grad():
             g01 = backend.asnumpy(((generator(z) + 1.0) / 2.0).array)
-    finally:
-        for m, mode in modes:
-            object.__setattr__(m, "training", mode)
     return project_ball(g01.astype(np.float32), x01, eps, (0.0, 1.0))
 
 

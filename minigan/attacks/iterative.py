@@ -98,14 +98,8 @@ def _sign_step(model, x_adv, y, step_size, targeted, loss, who):
 
 def _logits(model, x):
     """The model's logits on x in evaluation mode, without a graph; every submodule's mode put back."""
-    modes = [(m, m.training) for m in model.modules()]
-    try:
-        model.eval()
-        with no_grad():
-            return model(from_numpy(x))
-    finally:
-        for m, mode in modes:
-            object.__setattr__(m, "training", mode)
+    with model.evaluating(), no_grad():
+        return model(from_numpy(x))
 
 
 def _is_binary(logits):

@@ -37,17 +37,11 @@ ATTACK_LABELS = {"clean": "clean", "fgsm": "FGSM", "pgd10": "PGD-10", "pgd40": "
 def predict(model, images, batch_size=500):
     """Predicted classes (host int array) in evaluation mode, without a graph; the modes are put back."""
     images = images.array if isinstance(images, Tensor) else images
-    modes = [(m, m.training) for m in model.modules()]
     out = []
-    try:
-        model.eval()
-        with no_grad():
-            for start in range(0, len(images), batch_size):
-                x = _as_input(model, images[start:start + batch_size], "predict")
-                out.append(backend.asnumpy(F.softmax(model(from_numpy(x)), axis=1).array).argmax(axis=1))
-    finally:
-        for m, mode in modes:
-            object.__setattr__(m, "training", mode)
+    with model.evaluating(), no_grad():
+        for start in range(0, len(images), batch_size):
+            x = _as_input(model, images[start:start + batch_size], "predict")
+            out.append(backend.asnumpy(F.softmax(model(from_numpy(x)), axis=1).array).argmax(axis=1))
     return np.concatenate(out)
 
 

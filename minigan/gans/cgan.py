@@ -23,9 +23,10 @@ Training is Goodfellow et al.'s Algorithm 1 (the GAN paper lecture) with every D
 from __future__ import annotations
 
 import minigan.functional as F
-from minigan import backend
+from minigan import backend, checks
+from minigan.checks import positive_int
 from minigan.function import no_grad
-from minigan.gans.gan import GAN, _positive_int, frozen, full_like
+from minigan.gans.gan import GAN, frozen, full_like
 from minigan.tensor import Tensor
 
 
@@ -41,7 +42,7 @@ class CGAN(GAN):
     def __init__(self, generator, discriminator, opt_g, opt_d, latent_dim, num_classes, k=1,
                  loss="non-saturating", batch_size=64):
         super().__init__(generator, discriminator, opt_g, opt_d, latent_dim, k=k, loss=loss, batch_size=batch_size)
-        self.num_classes = _positive_int("CGAN", "num_classes", num_classes)
+        self.num_classes = positive_int("CGAN", "num_classes", num_classes)
 
     def random_labels(self, m: int):
         """m labels drawn uniformly from 0..num_classes−1 (the label prior), on the generator's device."""
@@ -49,16 +50,7 @@ class CGAN(GAN):
 
     def _labels(self, labels, n, who):
         """Integer labels on the generator's device, checked against num_classes."""
-        if isinstance(labels, Tensor):
-            labels = labels.array
-        host = backend.asnumpy(labels)
-        if host.shape != (n,) or not backend.is_integer(host.dtype):
-            raise ValueError(f"{who}: labels must be {n} integers (shape ({n},)), "
-                             f"got {host.dtype} of shape {host.shape}")
-        if n and (host.min() < 0 or host.max() >= self.num_classes):
-            raise ValueError(f"{who}: labels must lie in 0..{self.num_classes - 1}, got values "
-                             f"{int(host.min())}..{int(host.max())}")
-        return self.xp.asarray(host)
+        return self.xp.asarray(checks.labels(who, labels, n, self.num_classes))
 
     def train_step(self, sample_real) -> dict:
         """One iteration of Algorithm 1, conditioned on labels; returns floats {loss_d, loss_g, d_real, d_fake}."""
@@ -87,18 +79,13 @@ class CGAN(GAN):
 
     def sample(self, n: int, labels=None) -> Tensor:
         """n samples G(z | y) in evaluation mode; labels (N,) ints, or None for uniformly random labels."""
-        _positive_int("CGAN.sample", "n", n)
+        positive_int("CGAN.sample", "n", n)
         labels = self.random_labels(n) if labels is None else self._labels(labels, n, "CGAN.sample")
-        was_training = self.G.training
-        self.G.eval()
-        try:
-            with no_grad():
-                return self.G(self.noise(n), labels)
-        finally:
-            self.G.train(was_training)
+        with self.G.evaluating(), no_grad():
+            return self.G(self.noise(n), labels)
 
     def sample_grid(self, n_per_class: int):
         """(images, labels) with one row per class: num_classes·n_per_class samples, class-major order."""
-        _positive_int("CGAN.sample_grid", "n_per_class", n_per_class)
+        positive_int("CGAN.sample_grid", "n_per_class", n_per_class)
         labels = self.xp.repeat(self.xp.arange(self.num_classes), n_per_class)
         return self.sample(int(labels.shape[0]), labels), labels

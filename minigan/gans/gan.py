@@ -38,16 +38,11 @@ from contextlib import contextmanager
 
 import minigan.functional as F
 from minigan import backend
+from minigan.checks import positive_int
 from minigan.function import no_grad
 from minigan.tensor import Tensor, from_numpy
 
 LOSSES = ("non-saturating", "minimax")
-
-
-def _positive_int(who, name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
-    return value
 
 
 @contextmanager
@@ -78,14 +73,14 @@ class AdversarialTrainer:
         who = type(self).__name__
         self.G, self.D = generator, discriminator
         self.opt_g, self.opt_d = opt_g, opt_d
-        self.latent_dim = _positive_int(who, "latent_dim", latent_dim)
-        self.batch_size = _positive_int(who, "batch_size", batch_size)
+        self.latent_dim = positive_int(who, "latent_dim", latent_dim)
+        self.batch_size = positive_int(who, "batch_size", batch_size)
         self.step = 0
 
     @property
     def xp(self):
         """numpy or cupy: wherever the generator's weights live."""
-        return backend.get_array_module(next(iter(self.G.parameters())).array)
+        return backend.module_for_device(self.G.device)
 
     def noise(self, m: int) -> Tensor:
         """m samples z ~ p_z = N(0, I) of size latent_dim, on the generator's device."""
@@ -93,14 +88,9 @@ class AdversarialTrainer:
 
     def sample(self, n: int) -> Tensor:
         """n generated samples G(z), in evaluation mode (batch norm uses its running statistics)."""
-        _positive_int(f"{type(self).__name__}.sample", "n", n)
-        was_training = self.G.training
-        self.G.eval()
-        try:
-            with no_grad():
-                return self.G(self.noise(n))
-        finally:
-            self.G.train(was_training)
+        positive_int(f"{type(self).__name__}.sample", "n", n)
+        with self.G.evaluating(), no_grad():
+            return self.G(self.noise(n))
 
     # ------------------------------------------------------------------ checkpoints
     def state_dict(self) -> dict:
@@ -131,7 +121,7 @@ class GAN(AdversarialTrainer):
     def __init__(self, generator, discriminator, opt_g, opt_d, latent_dim, k=1, loss="non-saturating",
                  batch_size=64):
         super().__init__(generator, discriminator, opt_g, opt_d, latent_dim, batch_size)
-        self.k = _positive_int("GAN", "k", k)
+        self.k = positive_int("GAN", "k", k)
         if loss not in LOSSES:
             raise ValueError(f"GAN: got loss={loss!r}, expected one of {LOSSES}")
         self.loss = loss

@@ -23,6 +23,23 @@ from minigan import nn
 ACTIVATIONS = {"relu": lambda: nn.ReLU(), "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh": lambda: nn.Tanh()}
 
 
+def dcgan_normal_(module):
+    """Radford et al. 2016 (DCGAN), Section 4: every Conv/ConvTranspose/Linear weight ~ N(0, 0.02²), bias = 0;
+    every BatchNorm γ ~ N(1, 0.02²), β = 0.  Applied to ``module`` and all its submodules.
+
+    In PyTorch's DCGAN example this is the ``weights_init`` passed to ``model.apply``.
+    """
+    for m in module.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+    return module
+
+
 def _activation(name):
     if name not in ACTIVATIONS:
         raise ValueError(f"models: got activation={name!r}, expected one of {tuple(ACTIVATIONS)}")
@@ -123,7 +140,7 @@ class DCGANGenerator(nn.Module):
     """DCGAN-style (Radford et al. 2016): z → Linear → (4c, H/4, W/4) → ConvT ×2 (each doubles H, W) → tanh.
 
     BatchNorm + ReLU inside G; works for 8×8 digits (H/4 = 2) and 28×28 MNIST (H/4 = 7). At 28×28 with
-    ``nn.init.dcgan_normal_`` and D's ``batch_norm=True`` it is Radford et al.'s DCGAN, scaled down: two
+    ``dcgan_normal_`` and D's ``batch_norm=True`` it is Radford et al.'s DCGAN, scaled down: two
     fractionally-strided convolutions instead of four (28 = 7·2·2), ``channels`` 32 by default.
     """
 

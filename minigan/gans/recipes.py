@@ -32,7 +32,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from minigan import backend, nn, optim
+from minigan import backend, optim
 from minigan.backend import np
 from minigan.data import MAX_CLASSES
 from minigan.function import no_grad
@@ -46,6 +46,7 @@ from minigan.gans.models import (
     MLPDiscriminator,
     MLPGenerator,
     PackedDiscriminator,
+    dcgan_normal_,
 )
 from minigan.gans.wgan import WGAN
 from minigan.gans.wgan_gp import WGANGP
@@ -406,8 +407,8 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
         if cfg.get("pack", 1) > 1:
             raise ValueError("build_experiment: pack applies to 2-D mixtures only")
         if cfg.get("init", "default") == "dcgan":  # N(0, 0.02) weights, batch-norm γ ~ N(1, 0.02) (Radford et al.)
-            nn.init.dcgan_normal_(G)
-            nn.init.dcgan_normal_(D)
+            dcgan_normal_(G)
+            dcgan_normal_(D)
         sample_real = _sampler_images(images, labels, xp, conditional)
 
     if algorithm == "began":  # an auto-encoder in place of the discriminator built above

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import math
 
+from minigan.checks import positive_int
 from minigan.function import no_grad
-from minigan.gans.gan import AdversarialTrainer, _positive_int, frozen
+from minigan.gans.gan import AdversarialTrainer, frozen
 
 
 class WGAN(AdversarialTrainer):
@@ -43,7 +44,7 @@ class WGAN(AdversarialTrainer):
 
     def __init__(self, generator, critic, opt_g, opt_c, latent_dim, n_critic=5, clip=0.01, batch_size=64):
         super().__init__(generator, critic, opt_g, opt_c, latent_dim, batch_size)
-        self.n_critic = _positive_int("WGAN", "n_critic", n_critic)
+        self.n_critic = positive_int("WGAN", "n_critic", n_critic)
         if isinstance(clip, bool) or not isinstance(clip, (int, float)) or not (clip > 0 and math.isfinite(clip)):
             raise ValueError(f"WGAN: clip must be a finite number > 0, got {clip!r}")
         self.clip = float(clip)

@@ -34,7 +34,8 @@ from __future__ import annotations
 import math
 
 from minigan import autograd, backend
-from minigan.gans.gan import AdversarialTrainer, _positive_int, frozen
+from minigan.checks import positive_int
+from minigan.gans.gan import AdversarialTrainer, frozen
 from minigan.tensor import from_numpy
 
 
@@ -65,7 +66,7 @@ class WGANGP(AdversarialTrainer):
 
     def __init__(self, generator, critic, opt_g, opt_c, latent_dim, n_critic=5, lam=10.0, batch_size=64):
         super().__init__(generator, critic, opt_g, opt_c, latent_dim, batch_size)
-        self.n_critic = _positive_int("WGANGP", "n_critic", n_critic)
+        self.n_critic = positive_int("WGANGP", "n_critic", n_critic)
         if isinstance(lam, bool) or not isinstance(lam, (int, float)) or not (lam >= 0 and math.isfinite(lam)):
             raise ValueError(f"WGANGP: lam must be a finite number >= 0, got {lam!r}")
         self.lam = float(lam)

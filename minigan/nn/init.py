@@ -148,19 +148,3 @@ def default_init_(weight, bias=None):
         bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
         uniform_(bias, -bound, bound)
     return weight
-
-
-def dcgan_normal_(module):
-    """Radford et al. 2016 (DCGAN): every Conv/ConvTranspose/Linear weight ~ N(0, 0.02²), bias = 0;
-    every BatchNorm γ ~ N(1, 0.02²), β = 0.  Applied to ``module`` and all its submodules."""
-    from minigan.nn.layers import BatchNorm1d, BatchNorm2d, Conv2d, ConvTranspose2d, Linear
-
-    for m in module.modules():
-        if isinstance(m, (Conv2d, ConvTranspose2d, Linear)):
-            normal_(m.weight, 0.0, 0.02)
-            if m.bias is not None:
-                zeros_(m.bias)
-        elif isinstance(m, (BatchNorm1d, BatchNorm2d)):
-            normal_(m.weight, 1.0, 0.02)
-            zeros_(m.bias)
-    return module

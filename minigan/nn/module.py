@@ -19,6 +19,7 @@ A network is a ``Module`` whose attributes are its layers (other Modules) and it
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
+from contextlib import contextmanager
 
 from minigan import backend
 from minigan.errors import ShapeError
@@ -204,6 +205,33 @@ class Module:
     def eval(self) -> Module:
         """Evaluation mode: dropout is the identity, batch norm uses its running statistics."""
         return self.train(False)
+
+    @contextmanager
+    def evaluating(self):
+        """``with model.evaluating():`` the block runs in evaluation mode; afterwards every submodule has
+        its own mode back (a model half in train mode stays so), whatever the block raised.
+
+        What an attack or a sampler does to a model it was handed: use it as deployed, change nothing.
+        """
+        modes = [(m, m.training) for m in self.modules()]
+        self.eval()
+        try:
+            yield self
+        finally:
+            for m, mode in modes:
+                object.__setattr__(m, "training", mode)
+
+    @property
+    def device(self) -> str:
+        """Where the first parameter (or buffer) lives: "cpu" or "cuda"; "cpu" for a module without any.
+
+        Not a PyTorch ``nn.Module`` attribute; PyTorch code writes ``next(m.parameters()).device``.
+        """
+        for t in self.parameters():
+            return t.device
+        for t in self.buffers():
+            return t.device
+        return "cpu"
 
     def requires_grad_(self, flag: bool = True) -> Module:
         """Freeze (False) or unfreeze (True) every parameter.

@@ -34,8 +34,9 @@ import _common
 import minigan
 import minigan.functional as F
 from minigan.attacks import fgsm, input_gradient, train_adversarially
-from minigan.attacks.cli import ADV_RECIPE, error_figure, panda_figure
 from minigan.attacks.fgsm import evaluate_attack
+from minigan.attacks.figures import error_figure, panda_figure
+from minigan.attacks.recipes import ADV_RECIPE
 from minigan.backend import np
 from minigan.classifier import build, reference_classifier
 from minigan.data.digits import load_digits

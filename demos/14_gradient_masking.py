@@ -50,7 +50,8 @@ except NameError:  # a notebook has no __file__: Jupyter and VS Code start its k
 sys.path.insert(0, str(HERE))
 import _common
 
-from minigan.attacks import robust_cli, robustness
+from minigan.attacks import figures, recipes, robustness
+from minigan.data import load_image_dataset
 
 NAME = "14_gradient_masking"
 RANDOM_EPS_NAME = "FGSM, random ε"
@@ -66,20 +67,18 @@ EXPLANATION = (
 def models(train_eps=0.1, adv_epochs=None, pgd_epochs=None, limit=None, seed=0):
     """The undefended, FGSM-trained and PGD-trained digits CNNs (the ``attack`` command's, cached), and
     the FGSM-trained model of the ``fgsm`` command's recipe (half of the examples at a random ε)."""
-    from minigan.attacks import cli as fgsm_cli
-
     args = argparse.Namespace(data="digits", model="cnn", seed=seed, limit=limit, epochs=None, train_eps=train_eps,
-                              adv_epochs=adv_epochs or fgsm_cli.ADV_RECIPE["epochs"],
-                              pgd_epochs=pgd_epochs or robust_cli.PGD_RECIPE["epochs"],
-                              pgd_train_steps=robust_cli.PGD_RECIPE["steps"],
-                              fgsm_random_eps=robust_cli.FGSM_RANDOM_EPS)
-    x_train, y_train, x_test, y_test = robust_cli.load_data("digits")
+                              adv_epochs=adv_epochs or recipes.ADV_RECIPE["epochs"],
+                              pgd_epochs=pgd_epochs or recipes.PGD_RECIPE["epochs"],
+                              pgd_train_steps=recipes.PGD_RECIPE["steps"],
+                              fgsm_random_eps=recipes.FGSM_RANDOM_EPS)
+    x_train, y_train, x_test, y_test = load_image_dataset("digits")
     if limit:
         x_train, y_train = x_train[:limit], y_train[:limit]
-    clean = fgsm_cli.clean_classifier(args, "digits", x_train, y_train, 10)
-    trained = robust_cli.robust_models(args, clean, x_train, y_train, 10)
-    args.fgsm_random_eps = fgsm_cli.ADV_RECIPE["random_eps"]
-    random_eps = robust_cli.robust_models(args, clean, x_train, y_train, 10, only="FGSM-trained")
+    clean = recipes.clean_classifier(args, "digits", x_train, y_train, 10)
+    trained = recipes.robust_models(args, clean, x_train, y_train, 10)
+    args.fgsm_random_eps = recipes.ADV_RECIPE["random_eps"]
+    random_eps = recipes.robust_models(args, clean, x_train, y_train, 10, only="FGSM-trained")
     nets = {"undefended": clean, **{n: m for n, (m, _, _) in trained.items()}}
     nets[RANDOM_EPS_NAME] = random_eps["FGSM-trained"][0]
     return nets, x_test, y_test
@@ -132,7 +131,7 @@ def run(eps=0.1, restarts=5, n_test=None, adv_epochs=None, pgd_epochs=None, limi
               "cured": bool(cured), "outcome": outcome, "verdict": verdict, "seconds": timer.seconds,
               "explanation": EXPLANATION}
     if out_dir is not None:
-        result["figure"] = robustness.masking_figure(table, eps, list(ROWS),
+        result["figure"] = figures.masking_figure(table, eps, list(ROWS),
                                                      Path(out_dir) / "gradient_masking.png")
         _common.show(result["figure"])
     return result

@@ -35,16 +35,10 @@ import tempfile
 import tokenize
 import zipfile
 from contextlib import contextmanager
-from pathlib import Path
 
 from minigan import backend
 from minigan.backend import np
 from minigan.tensor import Tensor
-
-try:
-    import fcntl
-except ImportError:  # Windows: no flock; runs there are not protected from sharing a folder
-    fcntl = None
 
 MARKER = "minigan-checkpoint"
 FORMAT_VERSION = 1
@@ -207,7 +201,7 @@ def atomic_write(path, mode: str = "wb"):
         through a link (the temporary file is made beside the target, so the rename stays atomic);
       * an OSError (a full disk, a read-only folder) names ``path``.
     """
-    path = os.path.realpath(os.fspath(path))  # write through a symlink, as open() does
+    path = os.path.realpath(os.fsdecode(path))  # write through a symlink, as open() does (bytes paths too)
     folder = os.path.dirname(path)
     _remove_orphans(folder, os.path.basename(path))
     mode_bits = _final_mode(path)
@@ -253,68 +247,14 @@ def _sync_folder(folder: str) -> None:
         os.close(dir_fd)
 
 
-# ----------------------------------------------------------------------------- one run per folder
-LOCK_NAME = ".minigan.lock"  # in a run's --out folder, while the run writes there
-
-
-class FolderInUse(RuntimeError):
-    """Another run holds the ``--out`` folder (main reports it in one line, exit code 2)."""
-
-
-@contextmanager
-def hold_folder(folder, command: str):
-    """``with hold_folder(out, "train"):`` the run is the only one writing into ``out``.
-
-    An exclusive, non-blocking ``flock`` on ``out/.minigan.lock``, which holds the holder's process
-    id for the message of a second run. The operating system drops the lock when the process
-    ends, however it ends (even SIGKILL), so a stale lock file never blocks a later run.
-    """
-    if fcntl is None:
-        yield
-        return
-    path = os.path.join(os.fspath(folder), LOCK_NAME)
-    # O_NOFOLLOW: a symlink planted under the lock's name must not make us write through it
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise FolderInUse(f"{command}: the folder {os.fspath(folder)!r} is in use by another minigan run "
-                              f"(PID {holder}); wait for it to end or give another --out") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
-
-
-@contextmanager
-def output_folder(path, command: str, files, force: bool):
-    """``with output_folder(args.out, "fgsm", RUN_FILES, args.force) as out:`` the ``--out`` folder of a
-    command that writes ``files``: created when new, held for this run alone (``hold_folder``), and
-    never overwritten silently: a folder that already holds a run's results is refused, naming
-    ``--force``; with ``force`` those files go first, so none of them is mistaken for the new run's."""
-    if not str(path).strip():
-        raise ValueError(f"{command}: --out is empty; give a folder")
-    if os.path.exists(path) and not os.path.isdir(path):
-        raise ValueError(f"{command}: --out {os.fspath(path)!r} is a file, expected a folder (new or existing)")
-    os.makedirs(path, exist_ok=True)
-    with hold_folder(path, command):
-        held = [name for name in files if os.path.isfile(os.path.join(path, name))]
-        if held and not force:
-            raise ValueError(f"{command}: {os.fspath(path)!r} already holds a run ({held[0]}); replace it with "
-                             "--force, or give another --out")
-        for name in held:
-            os.remove(os.path.join(path, name))
-        yield Path(path)
+# ----------------------------------------------------------------------------- save / load
 def save(state, path) -> None:
     """Write ``state`` (nested dicts/lists of arrays, Tensors, numbers, strings) to ``path`` atomically.
 
     The path is used exactly as given (no ``.npz`` is appended). Arrays are stored as host NumPy
     arrays; ``load`` gives them back as NumPy arrays.
     """
-    path = os.fspath(path)
+    path = os.fsdecode(path)  # str, bytes or PathLike, as load takes
     arrays: dict = {}
     tree = _encode(state, [], arrays)
     meta = json.dumps({"format": MARKER, "version": FORMAT_VERSION, "tree": tree})

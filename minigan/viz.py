@@ -65,7 +65,7 @@ def style():
 
 
 # ----------------------------------------------------------------------------- helpers
-def _figure(figsize):
+def figure(figsize):
     """A matplotlib Figure bound to an Agg canvas (never a pyplot window)."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -77,7 +77,7 @@ def _figure(figsize):
     return fig
 
 
-def _save(fig, path, fn: str) -> str:
+def save_figure(fig, path, fn: str = "save_figure") -> str:
     """Write ``fig`` as a PNG to ``path`` atomically; return ``path`` as a string."""
     if path is None or not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{fn}: got path={path!r}, expected a file name such as 'samples.png'")
@@ -171,7 +171,7 @@ def scatter_2d(samples, modes=None, path=None, title=None, std=None, threshold: 
     x = x[finite][:max_points]
 
     with style():
-        fig = _figure((5.8, 5.8))
+        fig = figure((5.8, 5.8))
         ax = fig.add_subplot(1, 1, 1)
         if m is not None:
             draw_modes(ax, m, std, threshold)
@@ -193,7 +193,7 @@ def scatter_2d(samples, modes=None, path=None, title=None, std=None, threshold: 
         if full:
             ax.set_title(full)
         fig.tight_layout()
-        return _save(fig, path, fn)
+        return save_figure(fig, path, fn)
 
 
 # ----------------------------------------------------------------------------- image grids
@@ -266,7 +266,7 @@ def image_grid(images, path, nrow=None, title=None, value_range=None, row_labels
 
     with style():
         scale = min(0.6, max(0.02, 0.96 / max(h, w)))  # inches per pixel: any image ~1 inch (8x8 and 28x28 alike)
-        fig = _figure((max(2.5, mosaic.shape[1] * scale + 0.8), max(2.0, mosaic.shape[0] * scale + 0.6)))
+        fig = figure((max(2.5, mosaic.shape[1] * scale + 0.8), max(2.0, mosaic.shape[0] * scale + 0.6)))
         ax = fig.add_subplot(1, 1, 1)
         ax.imshow(mosaic, interpolation="nearest")
         ax.grid(False)
@@ -282,7 +282,7 @@ def image_grid(images, path, nrow=None, title=None, value_range=None, row_labels
         if title:
             ax.set_title(title)
         fig.tight_layout()
-        return _save(fig, path, fn)
+        return save_figure(fig, path, fn)
 
 
 # ----------------------------------------------------------------------------- loss curves
@@ -317,7 +317,7 @@ def _series(name, series, fn: str):
 
 
 def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = False, xlabel: str = "step",
-                panels=None, ylabels=None) -> str:
+                panels=None, ylabels=None, references=None) -> str:
     """One line per series of ``history``; returns the path.
 
     ``history`` maps a name to a list of values (x = 0, 1, 2, ...) or to a pair ``(steps, values)``.
@@ -327,6 +327,8 @@ def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = Fal
     quantities of different sizes (a loss, a Wasserstein estimate of 1e-3) each stay readable.
     ``ylabels`` names each panel's y axis (one string per panel); by default a single name, or "loss"
     for a panel of several series.
+    ``references`` maps a series' name to ``(value, label)``: a dashed line at that value in the series'
+    colour, such as a GAN's equilibrium (D's loss log 4 and G's log 2 where D(x) = 1/2 everywhere).
     """
     fn = "loss_curves"
     if not isinstance(history, dict) or not history:
@@ -350,7 +352,7 @@ def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = Fal
         raise ValueError(f"{fn}: got ylabels={ylabels!r}, expected a list of {len(groups)} strings (one per panel)")
 
     with style():
-        fig = _figure((7, 4 if len(groups) == 1 else 1.2 + 2.4 * len(groups)))
+        fig = figure((7, 4 if len(groups) == 1 else 1.2 + 2.4 * len(groups)))
         for row, group in enumerate(groups):
             ax = fig.add_subplot(len(groups), 1, row + 1)
             for name in group:
@@ -362,6 +364,9 @@ def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = Fal
                     ax.plot(steps, _ema(values, smooth), color=color, label=f"{name} (smoothed)")
                 else:
                     ax.plot(steps, shown, color=color, lw=1.2, label=name)
+                if references and name in references:
+                    value, label = references[name]
+                    ax.axhline(float(value), color=color, ls="--", lw=1.0, alpha=0.8, label=label)
             if logy:
                 ax.set_yscale("log")
             ax.set_ylabel(str(ylabels[row]))
@@ -370,7 +375,7 @@ def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = Fal
                 ax.set_title(title)
         ax.set_xlabel(xlabel)
         fig.tight_layout()
-        return _save(fig, path, fn)
+        return save_figure(fig, path, fn)
 
 
 # ----------------------------------------------------------------------------- the autodiff graph
@@ -516,7 +521,7 @@ def plot_graph(tensor, path=None, title=None, max_nodes: int = 200):
             pos[i] = (d, (len(members) - 1) / 2 - r)  # each column centred on y = 0
 
     with style():
-        fig = _figure((max(4.0, 2.0 * len(columns) + 1), max(2.5, 1.1 * tallest + 1)))
+        fig = figure((max(4.0, 2.0 * len(columns) + 1), max(2.5, 1.1 * tallest + 1)))
         ax = fig.add_subplot(1, 1, 1)
         last = len(nodes) - 1
         boxes = {}
@@ -538,7 +543,7 @@ def plot_graph(tensor, path=None, title=None, max_nodes: int = 200):
         fig.tight_layout()
         if path is None:
             return fig
-        return _save(fig, path, fn)
+        return save_figure(fig, path, fn)
 
 
 def _node_text(n) -> str:

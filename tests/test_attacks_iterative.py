@@ -274,7 +274,8 @@ def test_train_pgd_raises_accuracy_under_pgd():
 
 # ----------------------------------------------------------------------------- the robustness table and its command
 def test_robustness_table_orders_attacks_and_reports_transfer():
-    from minigan.attacks.robustness import markdown_table, robustness_table
+    from minigan.attacks.robustness import robustness_table
+    from minigan.cli.summary import robustness_markdown
 
     model_a, x, y = _batch(np, n=40, seed=1)
     model_b, _, _ = _batch(np, n=40, seed=2)
@@ -285,12 +286,16 @@ def test_robustness_table_orders_attacks_and_reports_transfer():
             assert 0.0 <= row["pgd40"] <= table[name]["clean"] and row["fgsm"] <= table[name]["clean"]
             assert set(row["transfer_from"]) == ({"a", "b"} - {name})
         assert table[name]["eps"]["0.2"]["pgd40"] <= table[name]["eps"]["0.05"]["pgd40"]  # bigger ball, more errors
-    assert "| a | 0.05 |" in markdown_table(table, [0.05, 0.2], ["a", "b"])
+    markdown = robustness_markdown(table, [0.05, 0.2], ["a", "b"])
+    header, _, first = markdown.splitlines()[:3]
+    assert "error (%)" in header and "ε (pixels in [0, 1])" in header  # units, and error as fgsm reports it
+    clean_error = float(first.split("|")[3])
+    assert first.startswith("| a | 0.05 |") and clean_error == pytest.approx(100 * (1 - table["a"]["clean"]), abs=0.06)
     with pytest.raises(ValueError, match="non-empty dict"):
         robustness_table({}, x.numpy(), y, [0.1])
 
 
-def test_attack_cli_tiny_run_writes_metrics_and_figures(tmp_path, monkeypatch):
+def test_attack_cli_tiny_run_writes_metrics_and_figures(tmp_path, monkeypatch, capsys):
     import json
 
     from minigan.__main__ import main
@@ -307,6 +312,8 @@ def test_attack_cli_tiny_run_writes_metrics_and_figures(tmp_path, monkeypatch):
     assert set(row) >= {"fgsm", "pgd10", "pgd40", "transfer", "transfer_from"}
     for name in ("robustness.png", "masking.png", "table.md"):
         assert (out / name).stat().st_size > 0
+    printed = capsys.readouterr().out
+    assert "clean error (%)" in printed and "the run took" in printed  # error with units, and its run time
     assert main(args[:-1] + [str(tmp_path / "run2")]) == 0  # the trained models now come from the cache
     again = json.loads((tmp_path / "run2" / "metrics.json").read_text())
     assert again["cached"] == {"FGSM-trained": True, "PGD-trained": True}

@@ -369,7 +369,9 @@ TRAIN = ["train", "gan", "--steps", "2", "--no-progress"]
 # (id, argv builder(tmp_path), regex on the one stderr line)
 CLI_CASES = [
     ("no-command", lambda d: [], r"the following arguments are required: command"),
-    ("unknown-command", lambda d: ["sample"], r"invalid choice: 'sample'"),
+    ("unknown-command", lambda d: ["draw"], r"invalid choice: 'draw'"),
+    ("sample-without-run", lambda d: ["sample"], r"sample: error: the following arguments are required: RUN"),
+    ("sample-missing-run", lambda d: ["sample", str(d / "nowhere")], r"sample: no checkpoint at .*nowhere.; give the --out folder of a train run"),
     ("unknown-algorithm", lambda d: ["train", "vae"], r"argument algorithm: invalid choice: 'vae' \(choose from"),
     ("steps-not-int", lambda d: ["train", "gan", "--steps", "ten"], r"argument --steps: invalid int value: 'ten'"),
     ("unknown-flag", lambda d: [*TRAIN, "--epochs", "3"], r"unrecognized arguments: --epochs 3"),

@@ -6,7 +6,7 @@ import math
 import pytest
 
 import minigan
-from minigan import bench
+from minigan.cli import bench
 
 SMALL = 4  # a tiny batch: these tests check that the code runs, not how fast
 

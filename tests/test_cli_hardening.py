@@ -17,7 +17,8 @@ import pytest
 from minigan import nn
 from minigan.__main__ import main
 from minigan.backend import np
-from minigan.serialization import hold_folder, load, save
+from minigan.cli.runfolder import hold_folder
+from minigan.serialization import load, save
 
 BASE = ["--seed", "3", "--eval-every", "10", "--no-progress", "--batch-size", "16"]
 
@@ -73,7 +74,7 @@ def test_the_lock_is_released_when_a_run_fails(tmp_path, capsys, monkeypatch):
     out = tmp_path / "run"
     (out / "checkpoint.npz").mkdir(parents=True)  # the run stops with an error after taking the lock
     assert train(out, "gan", "--data", "ring:4") == 2
-    assert "is a folder" in one_line(capsys)
+    assert "checkpoint.npz (a folder)" in one_line(capsys)
     (out / "checkpoint.npz").rmdir()
     assert train(out, "gan", "--data", "ring:4") == 0
 
@@ -123,7 +124,7 @@ def test_limits_are_one_line_errors(tmp_path, capsys, argv, needle):
 
 
 def test_out_of_memory_is_a_one_line_error(tmp_path, capsys, monkeypatch):
-    from minigan.gans import cli
+    from minigan.cli import train as cli
 
     def no_memory(*args, **kwargs):
         raise MemoryError

@@ -8,8 +8,8 @@ import shlex
 
 import pytest
 
-from minigan import summary
 from minigan.__main__ import main
+from minigan.cli import summary
 from minigan.gans.recipes import ALGORITHMS, DEFAULTS
 
 BASE = ["--seed", "3", "--eval-every", "10", "--batch-size", "16", "--steps", "20"]

@@ -11,8 +11,8 @@ import pytest
 from threadpoolctl import threadpool_info
 
 import minigan
-from minigan import __main__ as cli
-from minigan.gans import cli as gans_cli
+from minigan.cli import main as cli
+from minigan.cli import train as gans_cli
 
 BLAS_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 

@@ -9,9 +9,9 @@ Goodfellow, Shlens & Szegedy 2015, "Explaining and Harnessing Adversarial Exampl
     x_adv = pgd(model, x, y, eps=0.1, steps=40)  # Π_{x+S}(xᵗ + α·sign(∇ₓL)), from a random start
     train_pgd(model, images, labels, eps=0.1)   # min_θ E[max_δ L(θ, x + δ, y)]  (Madry et al. 2018)
 
-``python -m minigan fgsm ...`` is in ``minigan/attacks/cli.py``; ``python -m minigan attack ...`` (the
-robustness table: undefended, FGSM-trained and PGD-trained models under FGSM, PGD and transferred
-attacks) in ``minigan/attacks/robust_cli.py``.
+``recipes.py`` holds the clean classifier and its FGSM- and PGD-trained copies (cached), ``figures.py``
+the pictures; ``python -m minigan fgsm ...`` and ``python -m minigan attack ...`` (the robustness
+table) are the command line's (``minigan/cli/attack.py``).
 """
 
 from minigan.attacks.adversarial_training import (

@@ -7,7 +7,8 @@
     CGAN  Mirza & Osindero 2014 (the label goes to G and to D)
 
 ``minigan.gans.recipes.build_experiment`` wires networks, optimizers and data together with tuned
-defaults; ``python -m minigan train ...`` (``minigan.gans.cli``) runs one from the command line.
+defaults; ``python -m minigan train ...`` (``minigan/cli/train.py``) runs one from the command line.
+``by_hand.py`` is the same GAN with every derivative written out by hand in NumPy, no autodiff.
 """
 
 from minigan.gans.began import BEGAN

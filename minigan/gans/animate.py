@@ -118,7 +118,7 @@ class TrainingAnimation:
         critic = self.frames[0]["critic"]
         images = []
         with viz.style():
-            fig = viz._figure((5.6, 5.9))
+            fig = viz.figure((5.6, 5.9))
             fig.set_dpi(dpi)
             fig.subplots_adjust(left=0.12, right=0.86, top=0.9, bottom=0.25)  # legend and numbers go below
             ax = fig.add_subplot(1, 1, 1)

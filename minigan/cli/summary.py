@@ -109,6 +109,22 @@ def fgsm_rows(metrics: dict) -> list:
     return rows
 
 
+def robustness_markdown(table, eps_list, names) -> str:
+    """``attack``'s table in Markdown: one row per (model, ε), the test ERROR in % under each attack (as
+    ``fgsm`` reports it; ``minigan.attacks.robustness`` measures accuracies)."""
+    lines = ["| model | ε (pixels in [0, 1]) | clean error (%) | FGSM error (%) | PGD-10 error (%) | "
+             "PGD-40 + restarts error (%) | transferred PGD-40 error (%, worst source) |",
+             "|---|---|---|---|---|---|---|"]
+    for name in names:
+        for eps in eps_list:
+            row = table[name]["eps"][f"{eps:g}"]
+            transfer = "n/a" if row["transfer"] is None else f"{100 * (1 - row['transfer']):.1f}"
+            lines.append(f"| {name} | {eps:g} | {100 * (1 - table[name]['clean']):.1f} | "
+                         f"{100 * (1 - row['fgsm']):.1f} | {100 * (1 - row['pgd10']):.1f} | "
+                         f"{100 * (1 - row['pgd40']):.1f} | {transfer} |")
+    return "\n".join(lines)
+
+
 def eval_line(m: dict) -> tuple:
     """(a line, a short form) for the metrics of one evaluation during training."""
     if "modes_covered" in m:
@@ -153,4 +169,41 @@ def mixture_verdict(m: dict, steps: int, default_steps: int, schedule: bool, wid
     return [line for paragraph in text for line in textwrap.wrap(paragraph, width)]
 
 
-__all__ = ["table", "mixture_rows", "image_rows", "eval_line", "fgsm_rows", "mixture_verdict", "PERFECT_HIGH_QUALITY"]
+def image_verdict(m: dict, real_diversity=None, width: int = 100) -> list:
+    """A few lines (wrapped at ``width``) that say in plain words what an image run's numbers mean."""
+    text = []
+    if "frechet_distance" in m:
+        k = len(m.get("class_counts", [])) or 10
+        covered, fd, floor = m["classes_covered"], m["frechet_distance"], max(m["frechet_floor"], 1e-12)
+        if covered == k:
+            text.append(f"The generator draws all {k} classes (as the reference classifier judges its samples).")
+        elif 2 * covered > k:
+            text.append(f"The generator draws {covered} of {k} classes: it misses {k - covered} of them.")
+        else:
+            text.append(f"The generator draws only {covered} of {k} classes: mode collapse.")
+        ratio = fd / floor
+        if ratio < 3:
+            text.append(f"Its samples are close to real images: a Fréchet distance {ratio:.1f}× the floor that two "
+                        "halves of the real data reach.")
+        elif ratio < 15:
+            text.append(f"Its samples look like the data but are not mistaken for it: a Fréchet distance {ratio:.0f}× "
+                        "the floor of two real halves; more --steps bring it down.")
+        else:
+            text.append(f"Its samples are still far from real images (a Fréchet distance {ratio:.0f}× the floor of "
+                        "two real halves): train longer (more --steps), or try another --seed.")
+        if "conditional_accuracy" in m:
+            text.append(f"It draws the class it is asked for {100 * m['conditional_accuracy']:.0f}% of the time "
+                        "(chance: 10%).")
+    elif "sample_diversity" in m and real_diversity:
+        share = m["sample_diversity"] / real_diversity
+        if share < 0.25:
+            text.append(f"The samples vary {100 * share:.0f}% as much as real images do, pixel by pixel: the "
+                        "generator repeats itself (mode collapse); try another --seed or more --steps.")
+        else:
+            text.append(f"The samples vary {100 * share:.0f}% as much as real images do, pixel by pixel (no "
+                        "reference classifier judges this data: look at samples.png).")
+    return [line for paragraph in text for line in textwrap.wrap(paragraph, width)]
+
+
+__all__ = ["table", "mixture_rows", "image_rows", "eval_line", "fgsm_rows", "mixture_verdict", "image_verdict",
+           "robustness_markdown", "PERFECT_HIGH_QUALITY"]

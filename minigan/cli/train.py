@@ -13,9 +13,12 @@ Writes into DIR:
   .minigan.lock   held while a run writes into DIR: a second run on DIR stops at once (exit 2),
                   naming the process that holds it
 
-A folder that already holds a run (its checkpoint.npz or metrics.json) is never overwritten silently:
-train refuses it (exit 2) unless given --resume (continue it) or --force (replace it). At the end,
-train prints a table of the final metrics, each with what it measures and its reference value.
+A folder that holds any of these names (a file, a folder or a link: someone's work, or a trap) is
+refused (exit 2) unless given --resume (continue the run there) or --force (replace it: the old files
+go when the new run has its first checkpoint, so a run that fails before that leaves them as they
+were). Results are written in a private staging folder and renamed into place, never through a link
+(``minigan.cli.runfolder``). At the end, train prints a table of the final metrics, each with what it
+measures and its reference value, and a few plain words on what they say.
 
 Training stops at the first NaN/inf loss with a clear message; the last good checkpoint stays.
 SIGINT (Ctrl-C), SIGTERM or SIGHUP end the run after the step in progress: it saves a checkpoint at
@@ -42,10 +45,12 @@ import threading
 import time
 from pathlib import Path
 
-from minigan import backend, summary
+from minigan import backend
 from minigan.backend import np
+from minigan.cli import summary
+from minigan.cli.runfolder import RunFolder
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, OPTIMIZERS, build_experiment
-from minigan.serialization import atomic_write, hold_folder, load, save
+from minigan.serialization import atomic_write, load, save
 
 LOSS_NAMES = ("non-saturating", "minimax")
 # A resumed run must use the same settings as the run that wrote the checkpoint (steps may grow).
@@ -70,6 +75,8 @@ RUN_TIMES = {("gan", "mixture"): "1-1.5 min", ("wgan", "mixture"): "1.5-2.5 min"
              ("wgan-gp", "images"): "5 min", ("began", "images"): "1.5 min", ("began", "mixture"): "1 min",
              ("gan", "images28"): "10-15 min", ("cgan", "images28"): "10-15 min", ("wgan", "images28"): "15 min",
              ("wgan-gp", "images28"): "20 min"}
+# Names the command line also takes: (the algorithm it runs, the data it needs, its default data).
+ALIASES = {"dcgan": ("gan", "images", "digits")}
 # Frames of a --animate run (plus the one before the first step).
 ANIMATION_FRAMES = 60
 
@@ -97,17 +104,19 @@ def _recipes_help() -> str:
     return "\n".join(lines)
 
 
-def add_parser(subparsers):
+def add_parser(subparsers, name="train"):
     import argparse
 
     p = subparsers.add_parser(
-        "train", help="train a GAN, WGAN, WGAN-GP, BEGAN or conditional GAN",
+        name, help="train a GAN, WGAN, WGAN-GP, BEGAN or conditional GAN",
         description="Train a GAN (Goodfellow et al. 2014), WGAN (Arjovsky et al. 2017), WGAN-GP (Gulrajani et al. "
                     "2017), BEGAN (Berthelot et al. 2017) or conditional GAN (Mirza & Osindero 2014) and write "
                     "metrics.json, samples.png, losses.png and a checkpoint.",
         epilog=_recipes_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("algorithm", choices=ALGORITHMS)
-    p.add_argument("--data", default="ring", help=f"{DATA_HELP} (default: ring)")
+    p.add_argument("algorithm", choices=ALGORITHMS + tuple(ALIASES),
+                   help="dcgan is gan on images with DCGAN's convolutional G and D (Radford et al. 2016; on "
+                        "fashion-mnist and mnist with their N(0, 0.02) initialisation and batch norm in D)")
+    p.add_argument("--data", default=None, help=f"{DATA_HELP} (default: ring; digits for dcgan)")
     p.add_argument("--steps", type=int, default=None,
                    help="generator updates (default: the recipe's, see below: 10000 for gan on the ring). With "
                         "--resume: at least the checkpoint's step; the learning-rate decay stays laid over the first "
@@ -224,11 +233,23 @@ def _final_report(exp, final: dict, schedule_steps: int) -> str:
         notes = summary.mixture_verdict(final, schedule_steps, exp.default_steps, bool(exp.config.get("lr_decay")))
     else:
         flat = (exp.images.reshape(exp.images.shape[0], -1) + 1.0) / 2.0  # tanh range -> [0, 1], as the samples
-        rows, notes = summary.image_rows(final, float(flat.std(axis=0).mean())), []
+        real_diversity = float(flat.std(axis=0).mean())
+        rows, notes = summary.image_rows(final, real_diversity), summary.image_verdict(final, real_diversity)
     return "\n".join([summary.table(rows), *notes])
 
 
-def _pictures(exp, out_dir: Path, losses: dict, final=None) -> list:
+def equilibrium_losses(exp) -> dict:
+    """Where a GAN's losses settle when D(x) = 1/2 everywhere (Goodfellow et al. 2014, Theorem 1: p_g = p_data):
+    D's loss BCE(D(x), 1) + BCE(D(G(z)), 0) = log 4; G's −log D(G(z)) = log 2 (non-saturating) or
+    log(1 − D(G(z))) = −log 2 (minimax). Empty for the losses without such a value (WGAN, BEGAN)."""
+    if exp.algorithm not in ("gan", "cgan"):
+        return {}
+    g = math.log(2) if exp.config.get("loss", "non-saturating") == "non-saturating" else -math.log(2)
+    return {"loss_d": (math.log(4), "D's loss at equilibrium: log 4"),
+            "loss_g": (g, f"G's loss at equilibrium: {'' if g > 0 else '−'}log 2")}
+
+
+def _pictures(exp, folder: RunFolder, losses: dict, final=None) -> list:
     """samples.png and losses.png via minigan.viz (skipped with a warning without matplotlib)."""
     try:
         from minigan import viz
@@ -238,23 +259,26 @@ def _pictures(exp, out_dir: Path, losses: dict, final=None) -> list:
             title = f"{exp.algorithm} on {exp.data}, step {exp.trainer.step}"
             if exp.kind == "mixture":
                 metrics = final if final and "modes_covered" in final else None  # the summary's numbers
-                viz.scatter_2d(exp.trainer.sample(2500), exp.mixture, out_dir / "samples.png", title=title,
-                               metrics=metrics)
+                samples = exp.trainer.sample(2500)
+                folder.write("samples.png", lambda path: viz.scatter_2d(samples, exp.mixture, path, title=title,
+                                                                        metrics=metrics))
             elif exp.algorithm == "cgan":
                 images, _ = exp.trainer.sample_grid(10)
-                viz.image_grid(images, out_dir / "samples.png", nrow=10, title=title, value_range=(-1, 1),
-                               row_labels=list(range(exp.num_classes)))
+                folder.write("samples.png", lambda path: viz.image_grid(
+                    images, path, nrow=10, title=title, value_range=(-1, 1), row_labels=list(range(exp.num_classes))))
             else:
-                viz.image_grid(exp.trainer.sample(100), out_dir / "samples.png", nrow=10, title=title,
-                               value_range=(-1, 1))
+                images = exp.trainer.sample(100)
+                folder.write("samples.png", lambda path: viz.image_grid(images, path, nrow=10, title=title,
+                                                                        value_range=(-1, 1)))
         finally:
             backend.set_rng_state(rng_state)
         series = {k: (losses["step"], v) for k, v in losses.items() if k != "step" and k not in ("d_real", "d_fake")}
         own_axes = [[k] for k in series if not k.startswith("loss")]  # a W estimate or a penalty: its own scale
         panels = [[k for k in series if k.startswith("loss")]] + own_axes
         ylabels = [LOSS_AXIS.get(exp.algorithm, "loss")] + [PANEL_AXIS.get(k, k) for (k,) in own_axes]
-        viz.loss_curves(series, out_dir / "losses.png", title=f"{exp.algorithm} on {exp.data}", smooth=0.9,
-                        panels=panels, ylabels=ylabels)
+        folder.write("losses.png", lambda path: viz.loss_curves(
+            series, path, title=f"{exp.algorithm} on {exp.data}", smooth=0.9, panels=panels, ylabels=ylabels,
+            references=equilibrium_losses(exp)))
         return ["samples.png", "losses.png"]
     except ImportError as e:
         print(f"minigan: warning: no pictures written ({e})", file=sys.stderr)
@@ -373,7 +397,19 @@ def _resume_command(args, out_dir: Path, steps: int) -> str:
     return shlex.join(words + ["--out", str(out_dir), "--resume"])
 
 
+def _algorithm(args) -> str:
+    """The algorithm to run (an alias resolved); fills in the default --data."""
+    algorithm, kind, default_data = ALIASES.get(args.algorithm, (args.algorithm, None, "ring"))
+    if args.data is None:
+        args.data = default_data
+    if kind == "images" and args.data.strip().lower().partition(":")[0] in ("ring", "grid", "csv"):
+        raise ValueError(f"train: {args.algorithm} trains convolutional networks on images, got --data {args.data!r}; "
+                         "give digits, fashion-mnist, mnist or idx:PATH (or train gan on 2-D data)")
+    return algorithm
+
+
 def run(args) -> int:
+    algorithm = _algorithm(args)
     for name in ("steps", "batch_size", "eval_every", "checkpoint_every", "pack"):
         _positive("--" + name.replace("_", "-"), getattr(args, name))
     if args.seed < 0:
@@ -382,39 +418,31 @@ def run(args) -> int:
     if args.backend is not None:
         backend.use_backend(args.backend)
     overrides = {k: v for k, v in (("lr", args.lr), ("pack", args.pack)) if v is not None}
-    exp = build_experiment(args.algorithm, args.data, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
+    exp = build_experiment(algorithm, args.data, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
                            batch_size=args.batch_size, **overrides)
-    if getattr(args, "animate", False) and (exp.kind != "mixture" or args.algorithm not in ANIMATED):
+    if getattr(args, "animate", False) and (exp.kind != "mixture" or algorithm not in ANIMATED):
         raise ValueError(f"train: --animate draws {', '.join(ANIMATED)} on 2-D data (ring, grid), "
                          f"got {args.algorithm} on {args.data!r}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with hold_folder(out_dir, "train"):  # one run at a time writes into out_dir
-        _check_fresh(args, out_dir)
-        return _train(args, exp, out_dir)
+    with RunFolder(out_dir, "train", RUN_FILES, force=args.force, resume=args.resume,
+                   describe=_describe_run) as folder:  # one run at a time writes into out_dir
+        return _train(args, exp, folder)
 
 
-def _check_fresh(args, out_dir: Path) -> None:
-    """A folder that holds a run is continued (--resume) or replaced (--force), never overwritten silently."""
-    if args.resume:
-        return
-    held = [name for name in ("checkpoint.npz", "metrics.json") if (out_dir / name).is_file()]
-    if not held:
-        return
-    if not getattr(args, "force", False):
-        try:
-            said = json.loads((out_dir / "metrics.json").read_text(encoding="utf-8"))
-            config = said["config"]
-            what = f" ({config['algorithm']} on {config['data']}, step {said['step']}, {said['status']})"
-        except (OSError, ValueError, KeyError, TypeError):
-            what = f" ({held[0]})"
-        raise ValueError(f"train: {str(out_dir)!r} already holds a run{what}; continue it with --resume, replace it "
-                         "with --force, or give another --out")
-    for name in RUN_FILES:  # --force: the old run's files go, so none of them is mistaken for the new run's
-        if (out_dir / name).is_file():
-            (out_dir / name).unlink()
+def _describe_run(out_dir: Path):
+    """What an earlier run in ``out_dir`` is, in a few words, for the message that refuses to overwrite it."""
+    metrics = out_dir / "metrics.json"
+    try:
+        if metrics.is_symlink() or not metrics.is_file():  # read no link, FIFO or folder
+            raise ValueError("not a run's metrics.json")
+        said = json.loads(metrics.read_text(encoding="utf-8"))
+        config = said["config"]
+        return f"a run ({config['algorithm']} on {config['data']}, step {said['step']}, {said['status']})"
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # the folder names what it holds
 
 
-def _train(args, exp, out_dir: Path) -> int:
+def _train(args, exp, folder: RunFolder) -> int:
+    out_dir = folder.path
     ckpt_path = out_dir / "checkpoint.npz"
     _check_writable(out_dir, ckpt_path)
     steps = args.steps or exp.default_steps
@@ -430,15 +458,16 @@ def _train(args, exp, out_dir: Path) -> int:
         config["lr_schedule_steps"] = schedule_steps
 
     def checkpoint(step):
-        save({"config": exp.config, "trainer": exp.trainer.state_dict(), "rng": backend.get_rng_state(),
-              "step": step, "eval_every": eval_every, "checkpoint_every": ckpt_every, "evals": evals,
-              "schedule_steps": schedule_steps,
-              "history": {k: np.asarray(v, dtype=np.float64) for k, v in history.items()}}, ckpt_path)
+        state = {"config": exp.config, "trainer": exp.trainer.state_dict(), "rng": backend.get_rng_state(),
+                 "step": step, "eval_every": eval_every, "checkpoint_every": ckpt_every, "evals": evals,
+                 "schedule_steps": schedule_steps,
+                 "history": {k: np.asarray(v, dtype=np.float64) for k, v in history.items()}}
+        folder.write("checkpoint.npz", lambda path: save(state, path))  # --force: the old run goes now
 
     def write_metrics(final, status, seconds):
-        _write_json(out_dir / "metrics.json", {
+        folder.write("metrics.json", lambda path: _write_json(path, {
             "config": config, "status": status, "step": exp.trainer.step, "final": final, "evals": evals,
-            "losses": _windowed(history), "wall_seconds": seconds})
+            "losses": _windowed(history), "wall_seconds": seconds}))
 
     progress = Progress(start, steps, args.no_progress)
     animation = None
@@ -461,9 +490,12 @@ def _train(args, exp, out_dir: Path) -> int:
                 saving = step % ckpt_every == 0 or step == steps or stop.signum
                 if not _finite(out) or (saving and not _weights_finite(exp)):  # never save a NaN as "good"
                     bad = ", ".join(f"{k}={v}" for k, v in out.items() if not math.isfinite(v)) or "non-finite weights"
-                    write_metrics({}, f"diverged at step {step}", time.perf_counter() - t0)
-                    kept = (f"the last good checkpoint (step {last_good}) is {str(ckpt_path)!r}"
-                            if last_good is not None else "no checkpoint was written yet")
+                    if folder.keeps_old_run:  # --force before a first checkpoint: the old run stays whole
+                        kept = f"the run that was in {str(out_dir)!r} is kept as it was"
+                    else:
+                        write_metrics({}, f"diverged at step {step}", time.perf_counter() - t0)
+                        kept = (f"the last good checkpoint (step {last_good}) is {str(ckpt_path)!r}"
+                                if last_good is not None else "no checkpoint was written yet")
                     raise RuntimeError(f"training diverged at step {step} ({bad}); {kept}; try a smaller --lr")
                 history["step"].append(step)
                 for k, v in out.items():
@@ -489,6 +521,8 @@ def _train(args, exp, out_dir: Path) -> int:
         progress.close()
         kept = (f"kept {str(ckpt_path)!r} (step {last_good}); resume with: {_resume_command(args, out_dir, steps)}"
                 if last_good is not None else "no checkpoint was written yet")
+        if folder.keeps_old_run:
+            kept += f"; the run that was in {str(out_dir)!r} is kept as it was"
         print(f"minigan: stopped at once during step {step} of {steps}; {kept}", file=sys.stderr, flush=True)
         return 130
     finally:
@@ -498,10 +532,10 @@ def _train(args, exp, out_dir: Path) -> int:
                                                                                      **exp.evaluate()}
     losses = _windowed(history)
     write_metrics(final, "ok", seconds)
-    written = _pictures(exp, out_dir, losses, final) if losses["step"] else []
+    written = _pictures(exp, folder, losses, final) if losses["step"] else []
     if animation is not None and len(animation.frames) > 1:
-        written += [Path(p).name for p in animation.save(out_dir / "training.gif",
-                                                         title=f"{args.algorithm} on {args.data}")]
+        written += folder.write("training.gif", lambda path: animation.save(path, title=f"{args.algorithm} on "
+                                                                                        f"{args.data}"))
     print(f"{args.algorithm} on {args.data}, seed {args.seed}: {exp.trainer.step} steps in {seconds:.1f} s")
     print(_final_report(exp, final, schedule_steps))
     kept = ["checkpoint.npz"] if start < steps else []  # a finished run resumed at its own step trains nothing

@@ -1,0 +1,92 @@
+"""The command line: ``python -m minigan COMMAND ...``.
+
+    python -m minigan train gan --data ring --steps 5000 --seed 0 --out runs/ring
+    python -m minigan sample runs/ring --n 64 --out grid.png
+    python -m minigan fgsm --data digits --eps 0.05 0.1 0.25 --adversarial-training --out runs/fgsm
+    python -m minigan attack --data digits --eps 0.05 0.1 0.2 --train-eps 0.1 --out runs/robust
+
+Every subcommand is one module of ``minigan/cli/`` named in ``COMMANDS``; the module has
+``add_parser(subparsers, name)``, which adds the subcommand's parser and sets ``run``, the function
+that runs it. This file only dispatches, gives every subcommand the one option they share
+(``--threads N``, the BLAS threads, set before any work starts), and turns a user's mistake or a
+limit into a one-line error with exit code 2 instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from minigan.backend import set_num_threads
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is ONE line on stderr (exit 2), not the usage block.
+
+    ``add_subparsers`` builds the subcommands' parsers with this same class, so ``train foo``
+    and ``train gan --steps abc`` answer in one line too; ``--help`` still shows the usage.
+    """
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+THREADS_HELP = (
+    "threads for NumPy's matrix products (default: 1). minigan's matrices are small, where one BLAS "
+    "thread is the fastest, and on a busy machine several threads spin against each other"
+)
+
+
+def _threads(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return n
+
+
+def add_threads_option(parser: argparse.ArgumentParser) -> None:
+    """``--threads N``: the BLAS threads, set with ``minigan.set_num_threads`` before the command runs."""
+    parser.add_argument("--threads", type=_threads, default=1, metavar="N", help=THREADS_HELP)
+
+
+# The subcommands, in the order --help lists them: (name, the module whose add_parser adds it).
+# Adding a subcommand is one line here.
+COMMANDS = (
+    ("train", "minigan.cli.train"),
+    ("sample", "minigan.cli.sample"),
+    ("fgsm", "minigan.cli.attack"),
+    ("attack", "minigan.cli.attack"),
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="python -m minigan", description="minigan: GANs from scratch in NumPy/CuPy")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, module in COMMANDS:
+        add_threads_option(importlib.import_module(module).add_parser(sub, name))
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help (0) or a usage mistake (2, already reported in one line)
+        return e.code if isinstance(e.code, int) else 2
+    try:
+        set_num_threads(args.threads)
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:  # a second Ctrl-C (train stops after the step on the first), or before training
+        print("minigan: interrupted; files already written stay (train: its last periodic checkpoint.npz, "
+              "which the same command with --resume continues)", file=sys.stderr)
+        return 130
+    except MemoryError:  # the last resort: the options' bounds catch the usual cases up front
+        print("minigan: error: out of memory; try a smaller --batch-size, --data or model", file=sys.stderr)
+        return 2
+    except (ValueError, TypeError, RuntimeError, OSError) as e:  # OSError: a missing file, --out naming a file, ...
+        print(f"minigan: error: {e}", file=sys.stderr)
+        return 2

@@ -126,9 +126,9 @@ def test_loss_curves_draws_each_panel_on_its_own_axes(tmp_path):
 
 # ----------------------------------------------------------------------------- the shared style, fixed figures
 def _captured(monkeypatch):
-    """Replace viz._save so a test can look at the Figure a function drew."""
+    """Replace viz.save_figure so a test can look at the Figure a function drew."""
     figs = []
-    monkeypatch.setattr(viz, "_save", lambda fig, path, fn: figs.append(fig) or str(path))
+    monkeypatch.setattr(viz, "save_figure", lambda fig, path, fn: figs.append(fig) or str(path))
     return figs
 
 

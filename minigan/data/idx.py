@@ -38,6 +38,7 @@ class IDXFormatError(ValueError):
 
 
 # ----------------------------------------------------------------------------- one file
+MAX_NDIM = 32  # the most dimensions every NumPy version holds in one array (NumPy 2 allows 64)
 MAX_IDX_BYTES = 2**32  # 4 GiB, ninety times MNIST's training images: a larger declaration is damage
 _DEFLATE_MAX_RATIO = 1032  # deflate never expands data more than this: a gzip file holds at most that
 _CHUNK = 1 << 20  # read 1 MiB at a time, so memory follows the bytes that really arrive
@@ -105,6 +106,9 @@ def _read_header(f, name: str, fn: str):
             "expected 00 00 <dtype> <ndim> (is it an IDX file?)"
         )
     code, ndim = head[2], head[3]
+    if ndim > MAX_NDIM:
+        raise IDXFormatError(f"{fn}: {name} declares {ndim} dimensions, expected at most {MAX_NDIM} (MNIST's "
+                             "images have 3, its labels 1): the header is damaged, or it is not an IDX file")
     if code not in _CODE_TO_DTYPE:
         known = ", ".join(f"0x{c:02X} ({d.name})" for c, d in _CODE_TO_DTYPE.items())
         raise IDXFormatError(f"{fn}: {name} has an unknown dtype code 0x{code:02X}, expected one of {known}")
@@ -226,6 +230,11 @@ def load_idx_folder(path, split: str = "train", scale: str = "01"):
         raise IDXFormatError(
             f"{fn}: {images.shape[0]} images in {str(image_file)!r} but {labels.shape[0]} labels in "
             f"{str(label_file)!r}, expected the same count"
+        )
+    if 0 in images.shape:  # nothing to train on or to sample from: say so here, not deep in a sampler
+        raise IDXFormatError(
+            f"{fn}: {str(image_file)!r} holds {images.shape[0]} images of {images.shape[1]}x{images.shape[2]} "
+            "pixels, expected at least one image of at least 1x1 pixels"
         )
     x = images[:, None, :, :].astype(np.float32) / np.float32(255.0)
     if scale == "pm1":

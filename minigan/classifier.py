@@ -386,7 +386,7 @@ def reference_classifier(kind: str = "cnn", cache_dir=None, retrain=False, verbo
     ``data_path``: the folder of the data set's IDX files, when it is not where
     ``minigan.data.fashion_mnist`` / ``mnist`` look by themselves.
     """
-    from minigan.data.fashion import load_image_dataset
+    from minigan.data.spec import load_image_dataset
 
     _check_kind_dataset(kind, dataset, "reference_classifier")
     folder = _cache_dir(cache_dir)

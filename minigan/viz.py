@@ -128,7 +128,7 @@ def draw_modes(ax, modes, std=None, threshold: float = 3.0, label: bool = True):
 
 
 def scatter_2d(samples, modes=None, path=None, title=None, std=None, threshold: float = 3.0,
-               max_points: int = 20000, metrics=None) -> str:
+               max_points: int = 20000, metrics=None, real=None) -> str:
     """Generated 2-D ``samples`` (N, 2) over the true mode centres ``modes`` (K, 2); returns the path.
 
     ``modes`` may also be a ``minigan.data.toy2d.Mixture2D`` (its ``std`` is then the default).
@@ -138,7 +138,8 @@ def scatter_2d(samples, modes=None, path=None, title=None, std=None, threshold: 
     % high quality, reverse KL) beside their reference values: computed from ``samples``, or the
     dict ``metrics`` when given (``metrics=False``: none). Non-finite samples are left out (and
     counted in the title); at most ``max_points`` samples are drawn. Equal aspect, so a ring looks
-    like a ring. ``scatter_2d(samples, "out.png")`` (no modes) also works.
+    like a ring. ``scatter_2d(samples, "out.png")`` (no modes) also works. ``real`` (M, 2): real data
+    points, drawn lightly under the samples (a learner's own points, which have no modes).
     """
     fn = "scatter_2d"
     if path is None and isinstance(modes, (str, os.PathLike)):
@@ -175,6 +176,11 @@ def scatter_2d(samples, modes=None, path=None, title=None, std=None, threshold: 
         ax = fig.add_subplot(1, 1, 1)
         if m is not None:
             draw_modes(ax, m, std, threshold)
+        if real is not None:
+            r = host_array(real, fn, "real")[:max_points]
+            ax.scatter(r[:, 0], r[:, 1], s=6, alpha=0.5, color=REAL_COLOR, linewidths=0, zorder=1,
+                       label=f"real data ({len(r)})")
+            m = r if m is None else m  # the view holds the data too
         ax.scatter(x[:, 0], x[:, 1], s=5, alpha=0.45, color=FAKE_COLOR, linewidths=0, zorder=2,
                    label=f"generated G(z) ({len(x)})")
         (x0, x1), (y0, y1) = _view_limits(x, m)

@@ -223,7 +223,7 @@ def test_fashion_mnist_runs_are_judged_by_the_image_metrics(monkeypatch):
 
 
 def test_train_command_accepts_the_28x28_data_names(no_data_env, tmp_path, capsys):
-    from minigan.gans.recipes import parse_data
+    from minigan.data import parse_data
 
     assert parse_data("fashion-mnist") == ("images", "fashion-mnist") and parse_data("MNIST") == ("images", "mnist")
     assert main(["train", "gan", "--data", "mnist", "--steps", "1", "--no-progress", "--out", str(tmp_path / "r")]) == 2

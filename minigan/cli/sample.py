@@ -94,6 +94,9 @@ def run(args) -> int:
     if exp.kind == "mixture":
         n = args.n or 2500
         viz.scatter_2d(exp.trainer.sample(n), exp.mixture, out, title=title)
+    elif exp.kind == "points":
+        n = args.n or 2500
+        viz.scatter_2d(exp.trainer.sample(n), out, title=title, real=exp.mixture.points)
     elif conditional:
         wanted = list(range(exp.num_classes)) if args.labels is None else args.labels
         labels = checks.labels("sample --labels", wanted, len(wanted), exp.num_classes)

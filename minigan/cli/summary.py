@@ -88,10 +88,12 @@ def fgsm_rows(metrics: dict) -> list:
                 ref = f"paper, adversarially trained: {100 * paper['error_rate_adversarially_trained']:.1f}%"
             rows.append((f"{prefix}error at ε={eps}", f"{100 * row['error_rate']:.1f}%",
                          "test images misclassified after x' = x + ε·sign(∇ₓJ)", ref))
-            if prefix == "" and row.get("mean_confidence_on_errors") is not None and at_paper:
-                rows.append((f"confidence when wrong, ε={eps}", f"{100 * row['mean_confidence_on_errors']:.1f}%",
-                             "mean probability given to the wrong class",
-                             f"paper: {100 * paper['mean_confidence_on_errors']:.1f}%"))
+            if row.get("mean_confidence_on_errors") is not None:  # the one confidence fgsm prints per ε
+                rows.append((f"{prefix}confidence when wrong, ε={eps}",
+                             f"{100 * row['mean_confidence_on_errors']:.1f}%",
+                             "mean probability the model gives its wrong answers",
+                             f"paper: {100 * paper['mean_confidence_on_errors']:.1f}%" if at_paper and prefix == ""
+                             else "100% = sure of every mistake"))
             if "transfer_error_rate" in row:
                 # a model whose own gradient is masked is fooled more by x' crafted on another model
                 white, moved = 100 * row["error_rate"], 100 * row["transfer_error_rate"]
@@ -125,8 +127,38 @@ def robustness_markdown(table, eps_list, names) -> str:
     return "\n".join(lines)
 
 
+def points_rows(m: dict) -> list:
+    """Precision and recall of a run on a learner's own 2-D points (``minigan.metrics.points``)."""
+    return [
+        ("precision", f"{100 * m['precision']:.1f}%", "generated samples that lie among your points",
+         "100% ideal; low = samples where there is no data"),
+        ("recall", f"{100 * m['recall']:.1f}%", "your points that have generated samples around them",
+         "100% ideal; low = parts of your data left out (collapse)"),
+    ]
+
+
+def points_verdict(m: dict, width: int = 100) -> list:
+    """What precision and recall say about a run on a learner's own points, in plain words."""
+    p, r = m["precision"], m["recall"]
+    if p >= 0.8 and r >= 0.8:
+        text = "The generator's samples lie among your points and spread over all of them."
+    elif p >= 0.8:
+        text = (f"The samples lie among your points, but only {100 * r:.0f}% of your points have samples near "
+                "them: the generator covers part of the data (collapse); try more --steps or another --seed.")
+    elif r >= 0.8:
+        text = (f"The samples cover your data, but only {100 * p:.0f}% of them lie among your points: the rest fall "
+                "between or around them; more --steps let the generator sharpen.")
+    else:
+        text = (f"The generator has not learned your data yet ({100 * p:.0f}% precision, {100 * r:.0f}% recall): "
+                "try more --steps or another --seed.")
+    return textwrap.wrap(text, width)
+
+
 def eval_line(m: dict) -> tuple:
     """(a line, a short form) for the metrics of one evaluation during training."""
+    if "precision" in m and "recall" in m:
+        short = f"P {100 * m['precision']:.0f}% R {100 * m['recall']:.0f}%"
+        return f"precision {100 * m['precision']:.1f}%, recall {100 * m['recall']:.1f}%", short
     if "modes_covered" in m:
         short = f"{m['modes_covered']}/{m['num_modes']} modes, {100 * m['high_quality']:.0f}% HQ"
         return (f"{m['modes_covered']}/{m['num_modes']} modes, {100 * m['high_quality']:.1f}% high quality "
@@ -206,4 +238,4 @@ def image_verdict(m: dict, real_diversity=None, width: int = 100) -> list:
 
 
 __all__ = ["table", "mixture_rows", "image_rows", "eval_line", "fgsm_rows", "mixture_verdict", "image_verdict",
-           "robustness_markdown", "PERFECT_HIGH_QUALITY"]
+           "robustness_markdown", "points_rows", "points_verdict", "PERFECT_HIGH_QUALITY"]

@@ -85,7 +85,7 @@ def _recipes_help() -> str:
     """The --help epilog: each recipe's defaults (steps, batch, optimizer, lr) and its run time."""
     lines = ["recipes (the defaults of each algorithm and kind of data; any option above overrides them):",
              f"  {'algorithm':<10}{'data':<22}{'steps':>7}{'batch':>7}  {'optimizer':<17}{'lr':<16}run time*"]
-    kinds = {"mixture": "ring, grid", "images": "digits, idx:PATH", "images28": "fashion-mnist, mnist"}
+    kinds = {"mixture": "ring, grid, csv:PATH", "images": "digits, idx:PATH", "images28": "fashion-mnist, mnist"}
     for (algorithm, kind), cfg in DEFAULTS.items():
         if algorithm not in ALGORITHMS or (algorithm == "cgan" and kind == "mixture"):
             continue
@@ -231,6 +231,8 @@ def _final_report(exp, final: dict, schedule_steps: int) -> str:
     if exp.kind == "mixture":
         rows = summary.mixture_rows(final)
         notes = summary.mixture_verdict(final, schedule_steps, exp.default_steps, bool(exp.config.get("lr_decay")))
+    elif exp.kind == "points":
+        rows, notes = summary.points_rows(final), summary.points_verdict(final)
     else:
         flat = (exp.images.reshape(exp.images.shape[0], -1) + 1.0) / 2.0  # tanh range -> [0, 1], as the samples
         real_diversity = float(flat.std(axis=0).mean())
@@ -262,6 +264,10 @@ def _pictures(exp, folder: RunFolder, losses: dict, final=None) -> list:
                 samples = exp.trainer.sample(2500)
                 folder.write("samples.png", lambda path: viz.scatter_2d(samples, exp.mixture, path, title=title,
                                                                         metrics=metrics))
+            elif exp.kind == "points":
+                samples = exp.trainer.sample(2500)
+                folder.write("samples.png", lambda path: viz.scatter_2d(samples, path, title=title,
+                                                                        real=exp.mixture.points))
             elif exp.algorithm == "cgan":
                 images, _ = exp.trainer.sample_grid(10)
                 folder.write("samples.png", lambda path: viz.image_grid(

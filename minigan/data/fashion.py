@@ -1,4 +1,4 @@
-"""28x28 image data sets a user has on disk: Fashion-MNIST and MNIST, and one door for every image data set.
+"""28x28 image data sets a user has on disk: Fashion-MNIST and MNIST.
 
 Fashion-MNIST (Xiao, Rasul & Vollgraf 2017; 70,000 grey 28x28 images of clothing in 10 classes, MIT
 licence) is packaged by Debian: ``apt-get install dataset-fashion-mnist`` puts its four IDX ``.gz``
@@ -11,8 +11,8 @@ Where the files are looked for, first match wins:
 2. ``$MINIGAN_DATA/fashion-mnist`` or ``$MINIGAN_DATA/mnist``;
 3. for Fashion-MNIST only, Debian's ``/usr/share/datasets/fashion-mnist``.
 
-When none holds the files, the error says how to get them. ``load_image_dataset(spec)`` gives any of
-"digits", "fashion-mnist", "mnist" and "idx:PATH" as ``(x_train, y_train, x_test, y_test)``.
+When none holds the files, the error says how to get them. ``minigan.data.spec.load_image_dataset(spec)``
+gives any of "digits", "fashion-mnist", "mnist" and "idx:PATH" as ``(x_train, y_train, x_test, y_test)``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sanda
                    "Ankle boot")
 FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
          "t10k-labels-idx1-ubyte.gz")
-IMAGE_DATASETS = ("digits", "fashion-mnist", "mnist", "idx:PATH")
 
 
 def _has_files(folder: Path, split: str) -> bool:
@@ -98,28 +97,3 @@ def mnist(split: str = "train", path=None, scale: str = "01"):
     _check("mnist", split, scale)
     folder = find_folder("mnist", path, split)
     return _load_cached(str(folder.resolve()), split, scale)
-
-
-def load_image_dataset(spec: str, scale: str = "01"):
-    """``(x_train, y_train, x_test, y_test)`` for "digits", "fashion-mnist", "mnist" or "idx:PATH".
-
-    Images float32 (N, 1, H, W) with pixels in [0, 1] (scale "01") or [−1, 1] ("pm1"), labels int64.
-    "idx:PATH" is any folder of MNIST-format files, whatever the image size.
-    """
-    fn = "load_image_dataset"
-    if not isinstance(spec, str) or not spec.strip():
-        raise ValueError(f"{fn}: got {spec!r}, expected one of {IMAGE_DATASETS}")
-    _check(fn, "train", scale)
-    name = spec.strip()
-    if name.lower() == "digits":
-        from minigan.data.digits import load_digits
-
-        return (*load_digits("train", scale=scale), *load_digits("test", scale=scale))
-    if name.lower() in ("fashion-mnist", "mnist"):
-        loader = fashion_mnist if name.lower() == "fashion-mnist" else mnist
-        return (*loader("train", scale=scale), *loader("test", scale=scale))
-    if name.lower().startswith("idx:") and len(name) > 4:
-        folder = os.path.expanduser(name[4:])
-        return (*load_idx_folder(folder, "train", scale), *load_idx_folder(folder, "test", scale))
-    raise ValueError(f"{fn}: got {spec!r}, expected one of {IMAGE_DATASETS} (idx:PATH: a folder of MNIST-format "
-                     "files)")

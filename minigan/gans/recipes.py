@@ -28,13 +28,13 @@ they reach over 5 seeds):
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 
 from minigan import backend, optim
 from minigan.backend import np
 from minigan.data import MAX_CLASSES
+from minigan.data.spec import DATA_HELP, load_images, parse_data  # noqa: F401  (DATA_HELP: the --data help)
 from minigan.function import no_grad
 from minigan.gans.began import BEGAN
 from minigan.gans.cgan import CGAN
@@ -54,7 +54,6 @@ from minigan.tensor import from_numpy
 
 ALGORITHMS = ("gan", "wgan", "wgan-gp", "began", "cgan")
 OPTIMIZERS = ("adam", "optimistic-adam", "rmsprop", "sgd")
-DATA_HELP = '"ring", "grid", "ring:K", "grid:K", "digits", "fashion-mnist", "mnist" or "idx:PATH"'
 
 # Digits (c)GAN: the DCGAN-style convnets (arch "conv"), lr 1e-3 decayed linearly to 1e-5, batch 128, 5,000
 # steps. Measured (cGAN Fréchet distance, floor 13.9): the earlier MLP recipe (lr 2e-3, 3,000 steps) gave
@@ -168,39 +167,6 @@ ADAPTS_TO_MIXTURE = {"gan": ("batch_size", "steps", "hidden", "data_scale"), "wg
 # Bounds checked before anything is allocated, so a typo is a one-line error instead of an
 # out-of-memory crash: one batch of 65,536 images of 28x28 already takes ~3 GB of activations.
 MAX_BATCH_SIZE = 65_536
-MAX_MODES = 10_000    # modes of a 2-D mixture: ring:K with K <= 10,000, grid:K with K*K <= 10,000
-
-
-def parse_data(data: str):
-    """("mixture", Mixture2D) or ("images", (spec, loader)) for a --data string; clear error otherwise."""
-    from minigan.data import toy2d
-
-    if not isinstance(data, str) or not data.strip():
-        raise ValueError(f"unknown data {data!r}: expected {DATA_HELP}")
-    name = data.strip().lower().partition(":")[0]
-    if name in ("ring", "grid"):
-        _check_modes(data, name)
-        try:
-            return "mixture", toy2d.parse_dataset(data)
-        except ValueError:
-            raise ValueError(f"unknown data {data!r}: expected {DATA_HELP} (K a positive integer)") from None
-    if data.strip().lower() in ("digits", "fashion-mnist", "mnist"):
-        return "images", data.strip().lower()
-    if name == "idx":
-        path = data.strip()[4:]
-        if not path:
-            raise ValueError(f"unknown data {data!r}: idx needs a folder, as in idx:/data/mnist")
-        return "images", data.strip()
-    raise ValueError(f"unknown data {data!r}: expected {DATA_HELP}")
-
-
-def _check_modes(data: str, name: str) -> None:
-    """ring:K and grid:K within MAX_MODES modes (a mixture stores every mode's centre)."""
-    arg = data.strip().partition(":")[2]
-    if arg.isdigit():
-        modes = int(arg) if name == "ring" else int(arg) ** 2
-        if modes > MAX_MODES:
-            raise ValueError(f"data {data!r} has {modes} modes; at most {MAX_MODES} are supported")
 
 
 def _check_sizes(cfg: dict) -> None:
@@ -212,21 +178,6 @@ def _check_sizes(cfg: dict) -> None:
         raise ValueError(f"pack={pack} is out of range: expected 1 to the batch size ({m})")
     if m % pack:
         raise ValueError(f"build_experiment: batch size {m} is not a multiple of pack={pack}")
-
-
-def load_images(spec: str):
-    """(images float32 (N, C, H, W) in [−1, 1], labels int64 (N,)) on the host, train split."""
-    if spec == "digits":
-        from minigan.data.digits import load_digits
-
-        return load_digits("train", scale="pm1")
-    if spec in ("fashion-mnist", "mnist"):
-        from minigan.data.fashion import fashion_mnist, mnist
-
-        return (fashion_mnist if spec == "fashion-mnist" else mnist)("train", scale="pm1")
-    from minigan.data.idx import load_idx_folder
-
-    return load_idx_folder(os.path.expanduser(spec[4:]), "train", scale="pm1")
 
 
 def make_optimizer(name, params, lr, betas=(0.5, 0.999), momentum=0.9):
@@ -251,11 +202,11 @@ class Experiment:
     data: str
     trainer: object
     sample_real: object
-    kind: str                      # "mixture" or "images"
+    kind: str                      # "mixture", "points" (csv:PATH) or "images"
     batch_size: int
     default_steps: int
     config: dict = field(default_factory=dict)
-    mixture: object = None         # Mixture2D (kind "mixture")
+    mixture: object = None         # Mixture2D (kind "mixture") or Points2D (kind "points")
     image_shape: tuple = None      # (C, H, W) (kind "images")
     num_classes: int = 0
     images: object = None          # host training images in [−1, 1] (kind "images")
@@ -289,6 +240,10 @@ class Experiment:
 
                 samples = self.trainer.sample(num_samples)
                 result = mixture_metrics(samples, self.mixture)
+            elif self.kind == "points":  # a learner's own points: no modes to count
+                from minigan.metrics.points import points_metrics
+
+                result = points_metrics(self.trainer.sample(num_samples), self.mixture.points)
             else:
                 result = self._image_metrics(num_samples)
             result["eval_seconds"] = time.perf_counter() - t0
@@ -347,10 +302,12 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
         raise ValueError(f"unknown algorithm {algorithm!r}: expected one of {ALGORITHMS}")
     kind, source = parse_data(data)
     recipe_kind = "images28" if source in IMAGES_28 and (algorithm, "images28") in DEFAULTS else kind
-    cfg = dict(DEFAULTS[(algorithm, recipe_kind)])
+    cfg = dict(DEFAULTS[(algorithm, "mixture" if kind == "points" else recipe_kind)])  # points: the ring's recipe
     if kind == "mixture" and algorithm in ADAPTS_TO_MIXTURE:  # the recipe adapts to the mixture at hand
         rules = mixture_settings(source)
         cfg.update({k: rules[k] for k in ADAPTS_TO_MIXTURE[algorithm]})
+    if kind == "points" and "data_scale" in ADAPTS_TO_MIXTURE.get(algorithm, ()):  # the spread of the points
+        cfg["data_scale"] = round(float(np.sqrt((source.points.astype(np.float64) ** 2).mean())), 4)
     unknown = [k for k in overrides if k not in cfg]
     if unknown:
         raise ValueError(f"build_experiment: unknown setting(s) {unknown} for {algorithm} on {kind} data; "
@@ -377,7 +334,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     xp = backend.active_module()
     conditional = algorithm == "cgan"
     num_classes, image_shape, mixture, images, labels = 0, None, None, None, None
-    if kind == "mixture":
+    if kind in ("mixture", "points"):
         mixture = source
         if conditional:
             raise ValueError("cgan needs labelled data: use --data digits, fashion-mnist, mnist or idx:PATH")
@@ -389,7 +346,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
             D = PackedDiscriminator(D, pack)
         sample_real = _sampler_mixture(mixture, xp)
     else:
-        images, labels = load_images(source)
+        images, labels = load_images(source, "train", scale="pm1")
         image_shape, num_classes = tuple(images.shape[1:]), int(labels.max()) + 1 if conditional else 0
         if num_classes > MAX_CLASSES:
             raise ValueError(f"data {data!r} has labels up to {num_classes - 1}; at most {MAX_CLASSES} classes "
@@ -412,7 +369,8 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
         sample_real = _sampler_images(images, labels, xp, conditional)
 
     if algorithm == "began":  # an auto-encoder in place of the discriminator built above
-        D = AutoEncoderDiscriminator((2,) if kind == "mixture" else image_shape, cfg["ae_hidden"], cfg["embedding"])
+        D = AutoEncoderDiscriminator((2,) if kind in ("mixture", "points") else image_shape, cfg["ae_hidden"],
+                                     cfg["embedding"])
     betas = tuple(cfg.get("betas", (0.5, 0.999)))
     opt_g = make_optimizer(cfg["optimizer"], G.parameters(), cfg["lr"], betas)
     opt_d = make_optimizer(cfg["optimizer"], D.parameters(), cfg["lr"], betas)

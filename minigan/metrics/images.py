@@ -284,7 +284,7 @@ def dataset_metrics(fake01, dataset: str = "digits", labels=None) -> dict:
 
         real, _ = load_digits("all", scale="01")
     else:
-        from minigan.data.fashion import load_image_dataset
+        from minigan.data.spec import load_image_dataset
 
         real = load_image_dataset(dataset)[2]
     judge = reference_classifier("cnn", dataset=dataset)

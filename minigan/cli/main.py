@@ -5,7 +5,7 @@
     python -m minigan fgsm --data digits --eps 0.05 0.1 0.25 --adversarial-training --out runs/fgsm
     python -m minigan attack --data digits --eps 0.05 0.1 0.2 --train-eps 0.1 --out runs/robust
 
-Every subcommand is one module of ``minigan/cli/`` named in ``COMMANDS``; the module has
+Every subcommand is one module named in ``COMMANDS``; the module has
 ``add_parser(subparsers, name)``, which adds the subcommand's parser and sets ``run``, the function
 that runs it. This file only dispatches, gives every subcommand the one option they share
 (``--threads N``, the BLAS threads, set before any work starts), and turns a user's mistake or a
@@ -15,10 +15,10 @@ limit into a one-line error with exit code 2 instead of a traceback.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from minigan.backend import set_num_threads
+from minigan.cli import attack, sample, train
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -53,13 +53,13 @@ def add_threads_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=_threads, default=1, metavar="N", help=THREADS_HELP)
 
 
-# The subcommands, in the order --help lists them: (name, the module whose add_parser adds it).
-# Adding a subcommand is one line here.
+# The subcommands, in the order --help lists them: (name, the module whose add_parser(subparsers, name)
+# adds it and sets its ``run``). Adding a subcommand is a row here (and the import of its module above).
 COMMANDS = (
-    ("train", "minigan.cli.train"),
-    ("sample", "minigan.cli.sample"),
-    ("fgsm", "minigan.cli.attack"),
-    ("attack", "minigan.cli.attack"),
+    ("train", train),
+    ("sample", sample),
+    ("fgsm", attack),
+    ("attack", attack),
 )
 
 
@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m minigan", description="minigan: GANs from scratch in NumPy/CuPy")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, module in COMMANDS:
-        add_threads_option(importlib.import_module(module).add_parser(sub, name))
+        add_threads_option(module.add_parser(sub, name))
     return parser
 
 

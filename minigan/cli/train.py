@@ -100,7 +100,10 @@ def _recipes_help() -> str:
               "examples:",
               "  python -m minigan train gan --data ring                 # the first run: ~1 min",
               "  python -m minigan train gan --data ring --animate       # and training.gif: watch it learn",
-              "  python -m minigan train cgan --data digits              # digits of a chosen class"]
+              "  python -m minigan train cgan --data digits              # digits of a chosen class",
+              "  python -m minigan train dcgan --data fashion-mnist      # Radford et al.'s DCGAN recipe",
+              "  python -m minigan train gan --data csv:my-points.csv    # your own 2-D points (x,y rows)",
+              "  python -m minigan sample runs/cgan-digits-s0 --labels 3 7  # after training: draw from it"]
     return "\n".join(lines)
 
 

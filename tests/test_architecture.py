@@ -1,0 +1,89 @@
+"""The floors of the house (docs/architecture.md), checked from the code's own imports.
+
+* no import circle among minigan's modules (an import inside a function counts too);
+* the library never imports the command line (``minigan/cli/``), which stands above everything;
+* the engine's floor imports nothing of the floors above it.
+
+The imports are read with ``ast`` from the source files, nothing is imported or run.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "minigan"
+ENTRIES = {"minigan.__main__", "minigan.bench"}  # the two thin doors of ``python -m``
+ENGINE = {"minigan.backend", "minigan.errors", "minigan.function", "minigan.dtypes", "minigan.cuda", "minigan.backprop",
+          "minigan.tensor", "minigan.autograd", "minigan.functional", "minigan.toplevel"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _resolve(name: str) -> str | None:
+    """The module a dotted name refers to (a package's name means its ``__init__``)."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def _imports(module: str) -> set:
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(_resolve(a.name) for a in node.names if a.name.startswith("minigan"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("minigan") and not node.level:
+            for a in node.names:  # ``from minigan import nn`` imports the module minigan.nn
+                found.add(_resolve(f"{node.module}.{a.name}"))
+    found.discard(None)
+    found.discard(module)
+    return found
+
+
+GRAPH = {m: _imports(m) for m in MODULES}
+
+
+def _face(module: str) -> bool:
+    """The package's own ``minigan/__init__.py`` hands names on; every module below it is imported through it."""
+    return module == "minigan"
+
+
+def test_no_import_circle():
+    graph = {m: {n for n in targets if not _face(n)} for m, targets in GRAPH.items() if not _face(m)}
+    state, stack, circles = {}, [], []
+
+    def visit(m):
+        state[m] = "open"
+        stack.append(m)
+        for n in sorted(graph.get(m, ())):
+            if state.get(n) == "open":
+                circles.append(stack[stack.index(n):] + [n])
+            elif n not in state:
+                visit(n)
+        stack.pop()
+        state[m] = "done"
+
+    for m in sorted(graph):
+        if m not in state:
+            visit(m)
+    assert not circles, f"import circles: {circles}"
+
+
+def test_the_library_never_imports_the_command_line():
+    library = [m for m in GRAPH if not (m == "minigan.cli" or m.startswith("minigan.cli.")) and m not in ENTRIES]
+    offenders = {m: sorted(n for n in GRAPH[m] if n.startswith("minigan.cli")) for m in library}
+    assert not {m: n for m, n in offenders.items() if n}
+
+
+def test_the_engine_imports_nothing_above_it():
+    above = {m for m in MODULES if m not in ENGINE and not m.startswith("minigan.ops")} - {"minigan"}
+    offenders = {m: sorted(GRAPH[m] & above) for m in ENGINE | {m for m in MODULES if m.startswith("minigan.ops")}}
+    assert not {m: n for m, n in offenders.items() if n}

@@ -97,7 +97,7 @@ def test_parse_dataset_rejects(spec):
     ],
 )
 def test_bad_sampler_arguments(call):
-    with pytest.raises(ValueError, match="expected"):
+    with pytest.raises(ValueError, match=r"^(ring|grid)\w*: .*(must be a positive|expected)"):
         call()
 
 

@@ -18,30 +18,15 @@ from dataclasses import dataclass
 
 from minigan import backend
 from minigan.backend import np
+from minigan.checks import positive_float, positive_int
 
 ACCEPTED_SPECS = '"ring", "grid", "ring:K", "grid:K", "digits", "idx:PATH"'
 
 
-def _check_positive_int(fn: str, name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{fn}: got {name}={value!r}, expected a positive integer")
-    return int(value)
-
-
-def _check_positive_float(fn: str, name: str, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{fn}: got {name}={value!r}, expected a positive number") from None
-    if not (np.isfinite(v) and v > 0):
-        raise ValueError(f"{fn}: got {name}={value!r}, expected a positive finite number")
-    return v
-
-
 def ring_modes(k: int = 8, radius: float = 1.0):
     """The (k, 2) float32 centres of the ring: angle 2*pi*i/k for i = 0..k-1 (no repeated endpoint)."""
-    k = _check_positive_int("ring_modes", "k", k)
-    radius = _check_positive_float("ring_modes", "radius", radius)
+    k = positive_int("ring_modes", "k", k)
+    radius = positive_float("ring_modes", "radius", radius)
     angles = 2.0 * np.pi * np.arange(k) / k  # float64 first, so cos/sin are exact to float32 rounding
     return np.stack([radius * np.cos(angles), radius * np.sin(angles)], axis=1).astype(np.float32)
 
@@ -51,8 +36,8 @@ def grid_modes(k: int = 5, spacing: float = 2.0):
 
     For k=5, spacing=2 these are {-4, -2, 0, 2, 4}^2, ordered by x, then y.
     """
-    k = _check_positive_int("grid_modes", "k", k)
-    spacing = _check_positive_float("grid_modes", "spacing", spacing)
+    k = positive_int("grid_modes", "k", k)
+    spacing = positive_float("grid_modes", "spacing", spacing)
     coords = (np.arange(k) - (k - 1) / 2.0) * spacing
     xs, ys = np.meshgrid(coords, coords, indexing="ij")
     return np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32)
@@ -62,7 +47,7 @@ def sample_mixture(n: int, modes, std: float, rng=None, fn: str = "sample_mixtur
     """n float32 samples (n, 2) from equally weighted isotropic Gaussians at ``modes`` (K, 2)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"{fn}: got n={n!r}, expected a non-negative integer number of samples")
-    std = _check_positive_float(fn, "std", std)
+    std = positive_float(fn, "std", std)
     modes = np.asarray(modes, dtype=np.float64)
     if modes.ndim != 2 or modes.shape[1] != 2 or modes.shape[0] == 0:
         raise ValueError(f"{fn}: got modes of shape {modes.shape}, expected (K, 2) with K >= 1")

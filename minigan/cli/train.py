@@ -50,7 +50,7 @@ from minigan.backend import np
 from minigan.cli import summary
 from minigan.cli.runfolder import RunFolder
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, OPTIMIZERS, build_experiment
-from minigan.serialization import atomic_write, load, save
+from minigan.serialization import load, save
 
 LOSS_NAMES = ("non-saturating", "minimax")
 # A resumed run must use the same settings as the run that wrote the checkpoint (steps may grow).
@@ -222,11 +222,6 @@ def _windowed(history: dict, points: int = 500) -> dict:
             arr = np.asarray(v, dtype=np.float64)[:n]
             out[k] = [float(x) for x in arr.reshape(-1, min(w, n)).mean(axis=1)]
     return out
-
-
-def _write_json(path: Path, obj) -> None:
-    with atomic_write(path, "w") as f:  # an OSError (a full disk, ...) names the file
-        f.write(json.dumps(obj, indent=2, default=float))
 
 
 def _final_report(exp, final: dict, schedule_steps: int) -> str:
@@ -474,9 +469,9 @@ def _train(args, exp, folder: RunFolder) -> int:
         folder.write("checkpoint.npz", lambda path: save(state, path))  # --force: the old run goes now
 
     def write_metrics(final, status, seconds):
-        folder.write("metrics.json", lambda path: _write_json(path, {
+        folder.write_json("metrics.json", {
             "config": config, "status": status, "step": exp.trainer.step, "final": final, "evals": evals,
-            "losses": _windowed(history), "wall_seconds": seconds}))
+            "losses": _windowed(history), "wall_seconds": seconds})
 
     progress = Progress(start, steps, args.no_progress)
     animation = None

@@ -340,3 +340,16 @@ def test_best_grid_recipe_covers_all_25_modes_evenly():
     assert metrics["modes_covered"] == 25
     assert metrics["high_quality"] >= 0.94
     assert metrics["reverse_kl"] <= 0.04
+
+
+def test_sample_leaves_each_generator_part_in_its_own_mode():
+    from minigan.gans.recipes import build_experiment
+
+    exp = build_experiment("gan", "ring:4", seed=0, batch_size=16)
+    G = exp.trainer.G
+    G.train()
+    parts = list(G.modules())
+    parts[-1].eval()  # one part in eval mode, the rest training
+    before = [m.training for m in parts]
+    exp.trainer.sample(5)
+    assert [m.training for m in G.modules()] == before

@@ -303,3 +303,22 @@ def test_dcgan_init_and_seeding():
     a = nn.Linear(4, 4).weight.numpy()
     minigan.manual_seed(7)
     np.testing.assert_array_equal(a, nn.Linear(4, 4).weight.numpy())
+
+
+def test_evaluating_restores_every_submodules_own_mode_even_after_an_error():
+    net = nn.Sequential(nn.Linear(2, 3), nn.Dropout(0.5), nn.Sequential(nn.BatchNorm1d(3), nn.Dropout(0.1)))
+    net.train()
+    net[2].eval()  # a model half in train mode: its parts keep their own modes
+    before = [m.training for m in net.modules()]
+    with net.evaluating() as same:
+        assert same is net and not any(m.training for m in net.modules())
+    assert [m.training for m in net.modules()] == before
+    with pytest.raises(RuntimeError, match="boom"), net.evaluating():
+        raise RuntimeError("boom")
+    assert [m.training for m in net.modules()] == before
+
+
+def test_module_device_is_where_its_weights_live():
+    assert nn.Linear(2, 3).device == "cpu"
+    assert nn.ReLU().device == "cpu"  # no parameter, no buffer: the host
+    assert nn.Sequential(nn.ReLU(), nn.BatchNorm1d(3)).device == "cpu"

@@ -25,6 +25,7 @@ import math
 import os
 from pathlib import Path
 
+from minigan import checks
 from minigan.backend import asnumpy, host_array, np
 from minigan.serialization import atomic_write
 
@@ -241,8 +242,7 @@ def image_grid(images, path, nrow=None, title=None, value_range=None, row_labels
     pad = int(pad)
     if nrow is None:
         nrow = math.ceil(math.sqrt(n))
-    if isinstance(nrow, bool) or not isinstance(nrow, (int, np.integer)) or nrow < 1:
-        raise ValueError(f"{fn}: got nrow={nrow!r}, expected a positive integer (images per row)")
+    nrow = checks.positive_int(fn, "nrow (images per row)", nrow)
     nrow = min(int(nrow), n)
     rows = math.ceil(n / nrow)
     finite = np.isfinite(a)

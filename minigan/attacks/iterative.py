@@ -37,19 +37,13 @@ from __future__ import annotations
 import math
 
 import minigan.functional as F
-from minigan import backend
+from minigan import backend, checks
 from minigan.attacks.fgsm import LOSSES, _as_input, check_clip, check_eps, input_gradient
 from minigan.function import no_grad
 from minigan.tensor import Tensor, from_numpy
 
 
 # ----------------------------------------------------------------------------- checking arguments
-def _check_steps(steps, who):
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"{who}: steps must be a positive int (the number of gradient steps), got {steps!r}")
-    return steps
-
-
 def _check_step_size(step_size, eps, steps, who):
     """α: given, or 2.5·ε/steps (Madry et al.'s rule of thumb: enough to cross the ball and come back)."""
     if step_size is None:
@@ -161,7 +155,7 @@ def bim(model, x, y=None, eps=0.1, step_size=None, steps=10, clip=(0.0, 1.0), ta
     """
     who = "bim"
     eps = check_eps(eps, who)
-    steps = _check_steps(steps, who)
+    steps = checks.positive_int(who, "steps", steps)
     step_size = _check_step_size(step_size, eps, steps, who)
     clip = check_clip(clip, who)
     x = _as_input(model, x, who)
@@ -191,7 +185,7 @@ def pgd(model, x, y=None, eps=0.1, step_size=None, steps=10, random_start=True, 
     """
     who = "pgd"
     eps = check_eps(eps, who)
-    steps = _check_steps(steps, who)
+    steps = checks.positive_int(who, "steps", steps)
     step_size = _check_step_size(step_size, eps, steps, who)
     clip = check_clip(clip, who)
     if isinstance(restarts, bool) or not isinstance(restarts, int) or restarts < 1:

@@ -234,7 +234,7 @@ def _attack_parser(subparsers):
         "attack", help="robustness table: error under FGSM, PGD and transferred attacks of undefended / FGSM- / "
                        "PGD-trained models",
         description="Fine-tune the clean classifier with FGSM (Goodfellow et al. 2015) and with PGD (Madry et al. "
-                    "2018) adversarial training, then measure the accuracy of all three under FGSM, PGD-10, "
+                    "2018) adversarial training, then measure the test error of all three under FGSM, PGD-10, "
                     "PGD-40 with restarts and transferred PGD-40 at each eps.")
     p.add_argument("--data", default="digits", help=DATA_HELP)
     p.add_argument("--eps", type=float, nargs="+", default=list(ATTACK_EPS),

@@ -286,6 +286,22 @@ def check_propagate(ctx):
     close("y.grad for y = x·w retained, loss = sum(y²)", y.grad, 2 * yv, hint)
     close("x.grad for loss = sum((x·w)²)", x.grad, (2 * yv * w.numpy()).sum(axis=1, keepdims=True), hint)
     check(w.grad is None, "a constant (requires_grad=False) got a .grad", hint)
+    from minigan.function import Function
+
+    class Product(Function):  # a backward that returns both gradients, needed or not (allowed, as in PyTorch)
+        def forward(self, a, b):
+            self.save_for_backward(a, b)
+            return a * b
+
+        def backward(self, grad):
+            a, b = self.saved_tensors
+            return grad * b, grad * a
+
+    x, c = T([1.0, 2.0]), T([3.0, 4.0], grad=False)
+    Product.apply(x, c).sum().backward()
+    close("x.grad through an op whose backward returns a gradient for every input", x.grad, [3.0, 4.0], hint)
+    check(c.grad is None, "an op's backward returned a gradient for a constant and the constant kept it in .grad",
+          hint + " (deliver only to inputs that require grad)")
     x, v = T([1.0, 2.0]), T([3.0, 5.0])
     loss = (x * v).sum()
     (g,) = autograd.grad(loss, x, retain_graph=True)
@@ -319,6 +335,12 @@ def check_accumulate(ctx):
         a.grad.add_(1.0)
     close("b.grad after changing a.grad in place (a + b gives both the same array)", b.grad, [1.0, 1.0],
           hint + " (two leaves must never share one gradient array)")
+    a, b = T([1.0, 2.0]), T([3.0, 4.0])
+    (a + b).backward(minigan.tensor([1.0, 1.0], dtype="float64"))
+    with minigan.no_grad():
+        a.grad.add_(1.0)
+    close("b.grad after changing a.grad in place ((a + b).backward(gradient) hands both one array)", b.grad,
+          [1.0, 1.0], hint + " (a gradient already handed to another tensor must be copied)")
     x = T([2.0])
     (x * x).sum().backward(create_graph=True)
     check(x.grad.requires_grad, "x.grad after backward(create_graph=True) has no graph", hint)
@@ -679,12 +701,13 @@ def check_optimizer_step(ctx):
            "self._update(p, self._gradient(i, p), self.state[i], group) under no_grad"
     p0, p1, p2 = (nn.Parameter(np.array(v, dtype=np.float64)) for v in ([1.0, 2.0], [3.0], [-1.0, 0.5]))
     opt = minigan.optim.SGD([{"params": [p0, p1]}, {"params": [p2], "lr": 0.5}], lr=0.1, momentum=0.9)
-    for _step, (g0, g2) in enumerate((([1.0, -1.0], [2.0, 2.0]), ([0.5, 0.5], [-1.0, 3.0]))):
-        p0.grad, p2.grad = minigan.tensor(np.array(g0)), minigan.tensor(np.array(g2))
-        opt.step()
+    p0.grad, p2.grad = minigan.tensor(np.array([1.0, -1.0])), minigan.tensor(np.array([2.0, 2.0]))
+    opt.step()  # p1 has no gradient yet: skipped
+    p0.grad, p1.grad, p2.grad = (minigan.tensor(np.array(g)) for g in ([0.5, 0.5], [4.0], [-1.0, 3.0]))
+    opt.step()
     close("p0 after 2 momentum steps (group lr 0.1)", p0, np.array([1.0, 2.0]) - 0.1 * (np.array([1.0, -1.0])
           + (0.9 * np.array([1.0, -1.0]) + np.array([0.5, 0.5]))), hint)
-    close("p1 (its .grad is None: it must not move)", p1, [3.0], hint)
+    close("p1 (no .grad at the first step, then 4: one plain first momentum step)", p1, [3.0 - 0.1 * 4.0], hint)
     close("p2 after 2 momentum steps (its own group, lr 0.5, its own momentum buffer)", p2,
           np.array([-1.0, 0.5]) - 0.5 * (np.array([2.0, 2.0]) + (0.9 * np.array([2.0, 2.0]) + np.array([-1.0, 3.0]))),
           hint + " (the state of the i-th parameter is self.state[i], i counting the skipped ones too)")

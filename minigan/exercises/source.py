@@ -61,13 +61,25 @@ def body_span(text: str, qualname: str) -> tuple[int, int, int]:
     return body[0].lineno, body[-1].end_lineno, body[0].col_offset
 
 
-def function_text(text: str, qualname: str) -> str:
-    """The source lines of the function ``qualname`` (from its ``def`` to its last line)."""
+def function_lines(text: str, qualname: str) -> tuple[int, int]:
+    """(first, last) line of the function ``qualname``, 1-based, decorators included."""
     fn = find_function(ast.parse(text), qualname)
     if fn is None:
         raise LookupError(f"no function {qualname!r}")
-    first = min([fn.lineno] + [d.lineno for d in fn.decorator_list])
-    return "".join(text.splitlines(keepends=True)[first - 1 : fn.end_lineno])
+    return min([fn.lineno] + [d.lineno for d in fn.decorator_list]), fn.end_lineno
+
+
+def function_text(text: str, qualname: str) -> str:
+    """The source lines of the function ``qualname`` (from its ``def`` to its last line)."""
+    first, last = function_lines(text, qualname)
+    return "".join(text.splitlines(keepends=True)[first - 1 : last])
+
+
+def replace_function(text: str, qualname: str, new: str) -> str:
+    """``text`` with the whole function ``qualname`` replaced by the source ``new``."""
+    first, last = function_lines(text, qualname)
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[: first - 1] + [new if new.endswith("\n") else new + "\n"] + lines[last:])
 
 
 def stub_message(name: str, task: str) -> str:
@@ -99,5 +111,4 @@ def replace_in_function(text: str, qualname: str, old: str, new: str) -> str:
     count = segment.count(old)
     if count != 1:
         raise LookupError(f"{qualname}: expected {old!r} once in its source, found it {count} times")
-    start = text.index(segment)
-    return text[:start] + segment.replace(old, new) + text[start + len(segment):]
+    return replace_function(text, qualname, segment.replace(old, new))

@@ -52,6 +52,7 @@ OPTIMISTIC_ADAM = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slid
 ADV_EXAMPLES = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'Adversarial Examples'"
 
 PY = 'python -c "import minigan as mg, numpy as np; '  # the start of most "measure" commands
+PY_LINES = 'python -c "import minigan as mg, numpy as np\n'  # ... of those whose next line is a loop
 
 
 def _op(name, target, task, derivative, predict, lecture=CHAIN_RULE, hint=None):
@@ -280,14 +281,15 @@ EXERCISES = (
              "v ← αv + (1 − α)g², θ ← θ − η·g/(√v + ε), with the centered and momentum variants as torch.optim.RMSprop",
              WGAN, "ε goes outside the square root; centered: s = √(v − ḡ²) with ḡ ← αḡ + (1 − α)g",
              "Predict the size of the first RMSprop step (α = 0.99, lr 0.01) for gradient 1e-3 and for 1e3. measure: "
-             + PY + 'for g in (1e-3, 1e3):\n p = mg.nn.Parameter(np.zeros(1)); o = mg.optim.RMSprop([p], lr=0.01); '
-             'p.grad = mg.tensor([g], dtype=p.dtype); o.step(); print(g, p.item())"'),
+             + PY_LINES + 'for g in (1e-3, 1e3):\n p = mg.nn.Parameter(np.zeros(1)); '
+             'o = mg.optim.RMSprop([p], lr=0.01); p.grad = mg.tensor([g], dtype=p.dtype); o.step(); '
+             'print(g, p.item())"'),
     Exercise("adam", "optim", ("minigan/optim/adam.py::Adam._update",),
              "Kingma & Ba's Algorithm 1: moments m, v, their bias corrections m̂, v̂, θ ← θ − α·m̂/(√v̂ + ε)",
              OPTIMISTIC_ADAM, "t counts from 1; ε is added after the square root of v̂ (not the paper's 'efficient' "
              "form); weight_decay adds λθ to g first",
              "Predict the size of Adam's first step (lr 0.1) for a gradient of 1e-3, and of 1e3. measure: "
-             + PY + 'for g in (1e-3, 1e3):\n p = mg.nn.Parameter(np.zeros(1)); o = mg.optim.Adam([p], lr=0.1); '
+             + PY_LINES + 'for g in (1e-3, 1e3):\n p = mg.nn.Parameter(np.zeros(1)); o = mg.optim.Adam([p], lr=0.1); '
              'p.grad = mg.tensor([g], dtype=p.dtype); o.step(); print(g, p.item())"'),
     Exercise("optimistic_adam", "optim", ("minigan/optim/optimistic_adam.py::OptimisticAdam._update",),
              "Daskalakis et al.'s Algorithm 1: θ_t = θ_{t−1} − 2η·m̂_t/(√v̂_t + ε) + η·m̂_{t−1}/(√v̂_{t−1} + ε)",
@@ -307,7 +309,7 @@ EXERCISES = (
              "the generator's loss from D's logits on fakes: minimax log(1 − D(G(z))) or non-saturating −log D(G(z))",
              DIFFICULTY, "log(1 − σ(v)) = −BCE(v, 0) and −log σ(v) = BCE(v, 1); full_like makes the constant target",
              "Predict the gradient of each G loss at a logit of −5 (D is sure the fake is fake). measure: "
-             + PY + 'from minigan.gans.gan import GAN\nfor loss in ("minimax", "non-saturating"):\n'
+             + PY + 'from minigan.gans.gan import GAN\nfor loss in (\'minimax\', \'non-saturating\'):\n'
              ' v = mg.tensor([[-5.0]], requires_grad=True); g = GAN.__new__(GAN); g.loss = loss; '
              'g.generator_loss(v).backward(); print(loss, v.grad)"'),
     Exercise("frozen", "gans", ("minigan/gans/gan.py::frozen",),
@@ -321,9 +323,9 @@ EXERCISES = (
              "one generator step through a fresh forward of the updated, frozen D",
              ALGORITHM, "draw z before x in each D step, as Algorithm 1 lists them; zero_grad before each backward; "
              "return floats {loss_d, loss_g, d_real, d_fake}; the optimal D for fixed G is p_data/(p_data + p_g)",
-             "Predict mean D(x) at the optimum when G is perfect (p_g = p_data). measure: " + OPTIMAL_D + "; "
-             "python -m minigan train gan --data ring --steps 300 --seed 0 --out runs/ex-gan "
-             "(read d_real and d_fake in runs/ex-gan/metrics.json)"),
+             "Predict mean D(x) at the optimum when G is perfect (p_g = p_data; " + OPTIMAL_D + "), then read "
+             "d_real and d_fake in runs/ex-gan/metrics.json. measure: "
+             "python -m minigan train gan --data ring --steps 300 --seed 0 --out runs/ex-gan"),
     Exercise("wgan_clip", "gans", ("minigan/gans/wgan.py::WGAN.clip_critic",),
              "WGAN Algorithm 1 line 7: w ← clip(w, −c, c) in place for every critic parameter, recording no graph",
              WGAN, "under no_grad(), w.clamp_(-self.clip, self.clip)",
@@ -374,8 +376,8 @@ EXERCISES = (
              ADV_TRAINING, "_loss(model(x_leaf), y, loss, who) gives the summed loss; wrap it in enable_grad(); "
              "restore each module's training flag in a finally",
              "Predict whether the model's weights have a .grad after an attack. measure: "
-             + PY + 'from minigan.attacks import fgsm; m = mg.nn.Linear(4, 3); fgsm(m, np.random.rand(2, 4), '
-             'np.array([0, 1]), 0.1); print(m.weight.grad)"'),
+             + PY + 'from minigan.attacks import fgsm; m = mg.nn.Linear(4, 3); '
+             'fgsm(m, np.random.rand(2, 4).astype(np.float32), np.array([0, 1]), 0.1); print(m.weight.grad)"'),
     Exercise("fgsm", "attacks", ("minigan/attacks/fgsm.py::fgsm",),
              "the fast gradient sign method: x' = clip(x + ε·sign(∇ₓJ)) as a Tensor with no graph",
              ADV_EXAMPLES, "check eps and clip at the door, take input_gradient, step up the loss by ε·sign, clip",
@@ -391,8 +393,8 @@ EXERCISES = (
              "one iterative step x' ± α·sign(∇ₓJ(x', y)): up the loss, or down it for a targeted attack",
              ADV_EXAMPLES, "input_gradient(model, x_adv, y, loss, who=who).array; keep x_adv's dtype",
              "Predict how far one sign step of α = 0.01 moves every pixel. measure: "
-             + PY + 'from minigan.attacks.iterative import _sign_step; m = mg.nn.Linear(4, 3); x = np.zeros((1, 4)); '
-             'print(_sign_step(m, x, np.array([0]), 0.01, False, None, \'t\') - x)"'),
+             + PY + 'from minigan.attacks.iterative import _sign_step; m = mg.nn.Linear(4, 3); '
+             'x = np.zeros((1, 4), np.float32); print(_sign_step(m, x, np.array([0]), 0.01, False, None, \'t\') - x)"'),
     Exercise("bim", "attacks", ("minigan/attacks/iterative.py::bim",),
              "the basic iterative method: steps sign steps of size α from x itself, each projected onto the ε-ball",
              ADV_EXAMPLES, "without labels attack the model's predictions on the clean x (predicted_labels), fixed "
@@ -405,7 +407,8 @@ EXERCISES = (
              ADV_EXAMPLES, "x⁰ = project(x + U(−ε, ε)) with backend.rand; keep the restart whose per_example_loss "
              "is highest (lowest when targeted)",
              "Predict the mean |x' − x| of PGD's random start with no step (step_size 0) at ε = 0.2. measure: "
-             + PY + 'from minigan.attacks import pgd; m = mg.nn.Linear(64, 10); x = np.full((50, 64), 0.5); '
+             + PY + 'from minigan.attacks import pgd; m = mg.nn.Linear(64, 10); '
+             'x = np.full((50, 64), 0.5, np.float32); '
              'print(abs(pgd(m, x, eps=0.2, step_size=0.0, steps=1).numpy() - x).mean())"'),
     Exercise("adversarial_loss", "attacks", ("minigan/attacks/adversarial_training.py::adversarial_loss",),
              "Goodfellow et al.'s adversarial training objective α·J(θ, x, y) + (1 − α)·J(θ, x', y) with x' = FGSM",
@@ -421,7 +424,8 @@ EXERCISES = (
              "at x*",
              "Predict whether the PGD loss is above the clean loss for an untrained model. measure: "
              + PY + 'from minigan.attacks.adversarial_training import pgd_adversarial_loss as L; import '
-             'minigan.functional as F; m = mg.nn.Linear(64, 10); x = np.random.rand(32, 64); y = np.zeros(32, int); '
+             'minigan.functional as F; m = mg.nn.Linear(64, 10); x = np.random.rand(32, 64).astype(np.float32); '
+             'y = np.zeros(32, int); '
              'print(L(m, x, y, 0.1).item(), F.cross_entropy(m(mg.tensor(x)), y).item())"'),
 )
 

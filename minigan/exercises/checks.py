@@ -5,8 +5,8 @@ Loaded by ``worker.py`` inside the grading process, where ``import minigan`` is 
 (with every other exercise running its reference solution).  The checks are the ones minigan's own
 tests use: float64 gradients against central differences (first and second order), results against
 closed forms (optimizer trajectories, the optimal discriminator, the penalty of a linear critic),
-and PyTorch as an extra oracle for the optimizers when it is installed.  ``ctx.reference(target)``
-gives the library's own function, to compare whole training steps run from the same seed.
+and, when asked (``check --torch``) and installed, PyTorch as an extra oracle for the optimizers.
+``ctx.reference(target)`` gives the library's own function, to compare whole training steps run from the same seed.
 """
 
 from __future__ import annotations
@@ -656,7 +656,12 @@ def _trajectory(cls, grads, theta0, **kw):
     return np.array(out)
 
 
+USE_TORCH = False  # `exercises check --torch`: also compare with torch.optim (importing torch takes seconds)
+
+
 def _torch_trajectory(name, grads, theta0, **kw):
+    if not USE_TORCH:
+        return None
     try:
         import torch
     except ImportError:

@@ -2,7 +2,7 @@
 
     python -m minigan exercises list [DIR]                 the sets, and each exercise's status in DIR
     python -m minigan exercises start DIR [--solutions]    make a workspace (a teacher's one with --solutions)
-    python -m minigan exercises check DIR [NAME ...]       grade; the last line is "N passed, M failed"
+    python -m minigan exercises check DIR [NAME ...] [--torch]   grade; the last line is "N passed, M failed"
 
 ``add_parser(subparsers)`` adds the ``exercises`` command to a parent parser; ``main(argv)`` runs it alone.
 """
@@ -51,7 +51,7 @@ def _check(args) -> int:
         name, passed, message, seconds = result
         print(f"PASS  {name}" if passed else f"FAIL  {name}: {message}", flush=True)
 
-    results, seconds = grader.grade(args.dir, args.names, on_result=show)
+    results, seconds = grader.grade(args.dir, args.names, on_result=show, torch=args.torch)
     passed = sum(1 for r in results if r[1])
     print(f"{passed} passed, {len(results) - passed} failed ({seconds:.1f} s)")
     return 0 if passed == len(results) else 1
@@ -75,6 +75,8 @@ def add_parser(subparsers):
     p = sub.add_parser("check", help="grade a workspace (closing line: N passed, M failed)")
     p.add_argument("dir", help="the workspace")
     p.add_argument("names", nargs="*", metavar="NAME", help="the exercises to grade (default: all)")
+    p.add_argument("--torch", action="store_true",
+                   help="also compare with PyTorch where it has the same function, when installed (slower)")
     p.set_defaults(run=_check)
     return parser
 

@@ -26,14 +26,15 @@ def resolve(names) -> list:
     return [e.name for e in EXERCISES if e.name in set(names)]
 
 
-def grade(folder, names=None, timeout=TIMEOUT, on_result=None) -> list:
-    """[(name, passed, message, seconds)] for the exercises asked, graded in a fresh Python process."""
+def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False) -> tuple:
+    """([(name, passed, message, seconds)], total seconds) for the exercises asked, graded in a fresh Python
+    process; ``torch=True`` adds PyTorch as an oracle where it has the same function (if installed)."""
     root = Path(folder).resolve()
     workspace.read_manifest(root)  # a clear error when this is not a workspace
     if not (root / "minigan" / "__init__.py").is_file():
         raise workspace.WorkspaceError(f"exercises check: {root} has no minigan/ package; was it moved?")
     run = resolve(names)
-    job = {"workspace": str(root), "repo": str(workspace.REPO), "run": run, "timeout": timeout,
+    job = {"workspace": str(root), "repo": str(workspace.REPO), "run": run, "timeout": timeout, "torch": torch,
            "exercises": [{"name": e.name, "targets": list(e.targets)} for e in EXERCISES]}
     env = dict(os.environ, PYTHONPATH=str(root), PYTHONDONTWRITEBYTECODE="1")
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):

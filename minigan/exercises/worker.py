@@ -3,7 +3,7 @@
 Started by ``grader.py`` as a script (never imported), it reads a job on stdin::
 
     {"workspace": ..., "repo": ..., "exercises": [{"name": ..., "targets": [...]}, ...],
-     "run": [names], "timeout": seconds}
+     "run": [names], "timeout": seconds, "torch": compare with PyTorch too}
 
 and prints one ``@@result {json}`` line per exercise graded.  Each exercise is graded on its own:
 the functions of every OTHER exercise run the reference solution (their code object is swapped for
@@ -109,6 +109,7 @@ def main():
         spec = importlib.util.spec_from_file_location("_minigan_exercise_checks", HERE / "checks.py")
         checks = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(checks)
+        checks.USE_TORCH = bool(job.get("torch"))
         functions, references, compiled = {}, {}, {}
         for ex in job["exercises"]:
             for target in ex["targets"]:

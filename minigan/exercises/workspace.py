@@ -131,8 +131,9 @@ def exercises_markdown(solutions=False) -> str:
         lines += [f"## {title}", ""]
         for ex in exercises:
             number += 1
+            question, _, command = ex.predict.partition("measure: ")
             where = ", ".join(f"`{t.replace('::', '` → `')}`" for t in ex.targets)
             lines += [f"### {number}. `{ex.name}`", "", f"**Write:** {where}", "", f"**Task:** {ex.task}.", "",
                       f"**Lecture:** {ex.lecture}.", "", f"**Hint:** {ex.hint}.", "",
-                      f"**Predict, then measure:** {ex.predict}", ""]
+                      f"**Predict, then measure:** {question.strip()}", "", "```", command.strip(), "```", ""]
     return "\n".join(lines)

@@ -103,7 +103,10 @@ def test_a_fresh_workspace_differs_from_the_library_only_in_the_exercises(fresh)
             assert source.is_stub((fresh / path).read_text(), qualname), target
     plain = workspace.LIBRARY / "nn" / "module.py"
     assert (fresh / "minigan" / "nn" / "module.py").read_text() == plain.read_text()
-    assert not (fresh / "minigan" / "exercises").exists(), "the grader stays outside the workspace"
+    assert not (fresh / "minigan" / "exercises" / "checks.py").exists(), "the grader stays outside the workspace"
+    inside = subprocess.run([sys.executable, "-m", "minigan.exercises", "check", "."], cwd=fresh, capture_output=True,
+                            text=True, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert inside.returncode == 2 and "from outside this folder" in inside.stderr
 
 
 def _fill_in(root, name):

@@ -399,8 +399,11 @@ EXERCISES = (
              "the basic iterative method: steps sign steps of size α from x itself, each projected onto the ε-ball",
              ADV_EXAMPLES, "without labels attack the model's predictions on the clean x (predicted_labels), fixed "
              "once before the first step",
-             "Predict whether BIM at ε = 0.1 beats FGSM at ε = 0.1 on the digits. measure: "
-             "python -m minigan attack --data digits --eps 0.1 --out runs/ex-attack"),
+             "Predict whether ten BIM steps at ε = 0.1 raise a network's loss more than one FGSM step at the same ε. "
+             "measure: " + PY + 'from minigan.attacks import fgsm, bim; from minigan.attacks.iterative import '
+             'per_example_loss as J; mg.manual_seed(0); m = mg.nn.Sequential(mg.nn.Linear(64, 32), mg.nn.Tanh(), '
+             'mg.nn.Linear(32, 10)); x = np.random.rand(100, 64).astype(np.float32); y = np.arange(100) % 10; '
+             'print(J(m, fgsm(m, x, y, 0.1).numpy(), y).mean(), J(m, bim(m, x, y, 0.1, steps=10).numpy(), y).mean())"'),
     Exercise("pgd", "attacks", ("minigan/attacks/iterative.py::pgd",),
              "projected gradient descent: a uniform random start in the ε-ball, projected sign steps, and per "
              "example the worst of several restarts",

@@ -23,6 +23,37 @@ LIBRARY = Path(__file__).resolve().parents[1]  # the minigan package this module
 REPO = LIBRARY.parent  # targets' paths ("minigan/ops/...") are relative to it
 
 
+# The workspace's own minigan/exercises: only a pointer back to the grader, which needs the full minigan.
+WORKSPACE_CLI = '''"""This copy of minigan is an exercises workspace: the grader lives in the full minigan."""
+
+import sys
+
+MESSAGE = ("this is an exercises workspace, graded by the full minigan: run `python -m minigan exercises check "
+           "DIR` from outside this folder (here, `import minigan` is this copy)")
+
+
+def _run(args):
+    print(f"minigan exercises: error: {MESSAGE}", file=sys.stderr)
+    return 2
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser("exercises", help="(graded from the full minigan)")
+    parser.add_argument("rest", nargs="*")
+    parser.set_defaults(run=_run)
+    return parser
+
+
+def main(argv=None):
+    return _run(None)
+'''
+WORKSPACE_FILES = {
+    "minigan/exercises/__init__.py": '"""A pointer back to the grader (see cli.py)."""\n',
+    "minigan/exercises/cli.py": WORKSPACE_CLI,
+    "minigan/exercises/__main__.py": "import sys\n\nfrom minigan.exercises.cli import main\n\nsys.exit(main())\n",
+}
+
+
 class WorkspaceError(ValueError):
     """A workspace folder that cannot be made or read (the message says why and what to do)."""
 
@@ -51,7 +82,7 @@ def _ignore(folder, names):
 
 
 def _planned_files() -> list:
-    files = [Path(MANIFEST), Path("EXERCISES.md")]
+    files = [Path(MANIFEST), Path("EXERCISES.md")] + [Path(p) for p in WORKSPACE_FILES]
     for path in sorted(LIBRARY.rglob("*")):
         rel = path.relative_to(LIBRARY)
         if path.is_file() and not _ignore(str(path.parent), [path.name]) and rel.parts[0] != "exercises" \
@@ -75,6 +106,9 @@ def start(folder, solutions=False, force=False) -> Path:
                                  "the workspace's files); nothing was written, so your work there is untouched")
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(LIBRARY, root / "minigan", ignore=_ignore, dirs_exist_ok=force)
+    for path, text in WORKSPACE_FILES.items():
+        (root / path).parent.mkdir(exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
     if not solutions:
         for path, text in stubbed_files().items():
             (root / path).write_text(text, encoding="utf-8")

@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -40,10 +42,13 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False) -> t
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")  # small matrices: one BLAS thread is fastest
     results, start = [], time.perf_counter()
+    errors = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: code that prints a lot cannot block
     proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("worker.py"))], cwd=root, env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True)
     proc.stdin.write(json.dumps(job))
     proc.stdin.close()
+    watchdog = threading.Timer(timeout * len(run) + 60, proc.kill)  # stuck where the per-exercise alarm cannot reach
+    watchdog.start()
     for line in proc.stdout:  # the learner's code may print: only our lines count
         if line.startswith("@@result "):
             r = json.loads(line[len("@@result "):])
@@ -53,8 +58,11 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False) -> t
             results.append((r["name"], r["passed"], message, r["seconds"]))
             if on_result:
                 on_result(results[-1])
-    stderr = proc.stderr.read()
     proc.wait()
+    watchdog.cancel()
+    errors.seek(0)
+    stderr = errors.read()
+    errors.close()
     done = {r[0] for r in results}
     missing = [n for n in run if n not in done]
     if missing:  # the process died (an os._exit, a crash in NumPy...): say so for each one not graded

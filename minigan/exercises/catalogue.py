@@ -41,7 +41,6 @@ F_ACC = "CS/DS 541, Class 19 (Jacob Whitehill), slide 'Closer look at f_acc' (lo
 DIFFICULTY = "CS/DS 541, Class 19 (Jacob Whitehill), slide 'Difficulty in training'"
 CONDITIONAL = "CS/DS 552, Class 7 (Jacob Whitehill), slide 'Conditional GANs'"
 ADV_TRAINING = "CS/DS 541, Class 19 (Jacob Whitehill), slide 'Adversarial training examples'"
-MINIMAX = "Security and Fairness of Deep Learning (Anupam Datta, CMU 2018), slide 'Minimax objective function'"
 ALGORITHM = ("Security and Fairness of Deep Learning (Anupam Datta, CMU 2018), slide 'Putting it together: "
              "GAN training algorithm'")
 OPTIMAL_D = "Generative Adversarial Networks (the GAN paper lecture), slide 'Proposition 1' (the optimal D)"
@@ -418,7 +417,8 @@ EXERCISES = (
              ADV_TRAINING, "x' is made with θ fixed and is a constant after; J is the mean cross-entropy; "
              "eps may be one number or one per example",
              "Predict whether adversarial training raises or lowers clean accuracy on the digits. measure: "
-             "python -m minigan fgsm --data digits --eps 0.1 --adversarial-training --out runs/ex-advtrain"),
+             "python -m minigan fgsm --data digits --eps 0.1 --adversarial-training --adv-epochs 5 "
+             "--out runs/ex-advtrain"),
     Exercise("pgd_adversarial_loss", "attacks",
              ("minigan/attacks/adversarial_training.py::pgd_adversarial_loss",),
              "Madry et al.'s inner max: the loss L(θ, x*, y) at PGD's worst case x*, optionally mixed with the clean "

@@ -1,0 +1,441 @@
+"""The exercises: one table, in lesson order.
+
+Each record names the function(s) a learner writes as ``path::Qualified.name`` in minigan's own
+source (the reference solution is the library itself), the task in one line, the lecture it comes
+from (course, lecturer, slide title), a hint, and a "predict, then measure" question answered by a
+command the workspace can already run (from inside the workspace folder).
+
+When the library moves a function, the test suite names the target that no longer exists; update its
+``targets`` here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    set: str
+    targets: tuple  # ("minigan/file.py::Class.method", ...): the function bodies the learner writes
+    task: str  # one line: what the stub's NotImplementedError says
+    lecture: str
+    hint: str
+    predict: str  # the question; then "measure:" and a command
+
+
+SETS = (
+    ("autodiff", "Autodiff core"),
+    ("ops", "Ops and their backward"),
+    ("optim", "Optimizers from their papers"),
+    ("gans", "GANs"),
+    ("attacks", "Adversarial attacks"),
+)
+
+# The lectures, cited by course, lecturer and slide title.
+CHAIN_RULE = "CS/DS 552, Class 7 (Jacob Whitehill), slide 'Controlling gradient flow in PyTorch' (the chain rule)"
+DETACH = "CS/DS 552, Class 7 (Jacob Whitehill), slide 'Controlling gradient flow in PyTorch' (b.detach())"
+TRAINING_GANS = "CS/DS 541, Class 19 (Jacob Whitehill), slide 'Training GANs'"
+F_ACC = "CS/DS 541, Class 19 (Jacob Whitehill), slide 'Closer look at f_acc' (log-likelihoods)"
+DIFFICULTY = "CS/DS 541, Class 19 (Jacob Whitehill), slide 'Difficulty in training'"
+CONDITIONAL = "CS/DS 552, Class 7 (Jacob Whitehill), slide 'Conditional GANs'"
+ADV_TRAINING = "CS/DS 541, Class 19 (Jacob Whitehill), slide 'Adversarial training examples'"
+ALGORITHM = ("Security and Fairness of Deep Learning (Anupam Datta, CMU 2018), slide 'Putting it together: "
+             "GAN training algorithm'")
+OPTIMAL_D = "Generative Adversarial Networks (the GAN paper lecture), slide 'Proposition 1' (the optimal D)"
+WGAN = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'Recall GAN' (WGAN, Algorithm 1)"
+LIMIT_CYCLES = ("IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide "
+                "'Limit cycling behavior in training (W)GAN'")
+OPTIMISTIC_ADAM = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'Optimistic ADAM'"
+ADV_EXAMPLES = "IT3320E Introduction to Deep Learning (Hung Son Nguyen), slide 'Adversarial Examples'"
+
+PY = 'python -c "import minigan as mg, numpy as np; '  # the start of most "measure" commands
+PY_LINES = 'python -c "import minigan as mg, numpy as np\n'  # ... of those whose next line is a loop
+
+
+def _op(name, target, task, derivative, predict, lecture=CHAIN_RULE, hint=None):
+    return Exercise(name, "ops", (target,), task, lecture,
+                    hint or f"{derivative}; return one gradient per input (None where needs_input_grad is False), "
+                            "each summed back to its input's shape with unbroadcast", predict)
+
+
+EXERCISES = (
+    # ------------------------------------------------------------------ 1. autodiff core
+    Exercise("unbroadcast", "autodiff", ("minigan/function.py::unbroadcast",),
+             "sum grad down to shape: over its extra leading axes and over the axes where shape has size 1",
+             CHAIN_RULE, "broadcasting copied the input along those axes, so its adjoint adds the copies up; "
+             "sum with keepdims=True, then reshape",
+             "Predict the gradient of (a + b).sum() for a of shape (3, 1) and b of shape (4,). measure: "
+             + PY + 'a = mg.ones(3, 1, requires_grad=True); b = mg.ones(4, requires_grad=True); '
+             '(a + b).sum().backward(); print(a.grad, b.grad)"'),
+    Exercise("function_apply", "autodiff", ("minigan/function.py::Function.apply",),
+             "run forward on the inputs' arrays and, when grad mode is on and an input requires grad, "
+             "record the node (inputs, needs_input_grad, result._ctx)",
+             CHAIN_RULE, "plain arrays in: just compute; a node is recorded only when is_grad_enabled() and "
+             "some input requires grad; note the versions of the inputs and output when something was saved",
+             "Predict whether (x * 2).grad_fn is None inside `with mg.no_grad():`. measure: "
+             + PY + 'x = mg.ones(2, requires_grad=True)\nwith mg.no_grad(): print((x * 2).grad_fn)"'),
+    Exercise("topological_order", "autodiff", ("minigan/backprop.py::topological_order",),
+             "list every node reachable from roots once, each before the nodes that made its inputs, "
+             "with an explicit stack (no recursion)",
+             CHAIN_RULE, "iterative depth-first search: push (node, False); on the way back out push (node, True) "
+             "and append it then (post-order); reverse at the end; raise GraphError on a freed node (inputs None)",
+             "Predict whether a chain of 5000 ops can be differentiated. measure: "
+             + PY + 'x = mg.ones(1, requires_grad=True); y = x\nfor _ in range(5000): y = y * 1.0\n'
+             'y.sum().backward(); print(x.grad)"'),
+    Exercise("propagate", "autodiff", ("minigan/backprop.py::_propagate",),
+             "at one node: keep a retained output's gradient, call fn.backward(g) (asking only for the wanted "
+             "inputs) and deliver each input's share",
+             CHAIN_RULE, "needs_input_grad is narrowed to `wanted` for the call and restored after; an input gets "
+             "its share only when the share is not None and the input requires grad",
+             "Predict y.grad for y = x * 3 with y.retain_grad(), after (y * y).sum().backward() at x = 1. measure: "
+             + PY + 'x = mg.ones(2, requires_grad=True); y = x * 3; y.retain_grad(); (y * y).sum().backward(); '
+             'print(y.grad)"'),
+    Exercise("backprop", "autodiff", ("minigan/backprop.py::backprop",),
+             "the backward walk: seed the roots, visit the nodes in topological order, sum the gradients a reused "
+             "node receives before passing them on, free the graph unless retained",
+             CHAIN_RULE, "keep a dict node → summed gradient; `deliver` adds into it (or into a leaf's .grad, or into "
+             "`captured` for autograd.grad); under create_graph run the walk with grad mode on",
+             "Predict x.grad for y = x * x + x * x at x = 3. measure: "
+             + PY + 'x = mg.tensor([3.0], requires_grad=True); (x * x + x * x).sum().backward(); print(x.grad)"'),
+    Exercise("accumulate", "autodiff", ("minigan/backprop.py::_accumulate",),
+             "leaf.grad += g as a new Tensor, copying g when another place holds the same array",
+             CHAIN_RULE, "never add in place (the user may hold the old .grad); copy g if id(g) is in `handed` or g "
+             "is a view (g.base is not None); under create_graph g is a Tensor: add Tensors",
+             "Predict x.grad after calling (x * 2).sum().backward() twice. measure: "
+             + PY + 'x = mg.ones(2, requires_grad=True)\nfor _ in range(2): (x * 2).sum().backward()\nprint(x.grad)"'),
+    Exercise("detach", "autodiff", ("minigan/tensor.py::Tensor.detach",),
+             "return a new leaf sharing this tensor's array and version counter, cut from the graph",
+             DETACH, "Tensor._make(self.array) shares the memory; share self._counter too so in-place changes "
+             "through the detached tensor are still seen by backward",
+             "Predict a.grad for c = (a * 2).detach() * a at a = 1. measure: "
+             + PY + 'a = mg.ones(1, requires_grad=True); ((a * 2).detach() * a).sum().backward(); print(a.grad)"'),
+    Exercise("no_grad", "autodiff", ("minigan/function.py::no_grad.__enter__", "minigan/function.py::no_grad.__exit__"),
+             "switch grad mode to self.enabled on entry, remembering the previous mode, and restore it on exit",
+             DETACH, "the mode lives in the thread-local _mode.grad_enabled; enable_grad subclasses no_grad with "
+             "enabled = True; __exit__ returns False so exceptions propagate",
+             "Predict (x * 2).requires_grad inside no_grad and inside an enable_grad nested in it. measure: "
+             + PY + 'x = mg.ones(1, requires_grad=True)\nwith mg.no_grad():\n  print((x*2).requires_grad)\n'
+             '  with mg.enable_grad(): print((x*2).requires_grad)"'),
+    # ------------------------------------------------------------------ 2. ops
+    _op("add_backward", "minigan/ops/elementwise.py::Add.backward", "return the gradients of a + b",
+        "d(a+b)/da = 1, d(a+b)/db = 1",
+        "Predict b.grad for (a + b).sum() with a (2, 3) and b (3,). measure: "
+        + PY + 'a = mg.ones(2, 3, requires_grad=True); b = mg.ones(3, requires_grad=True); (a + b).sum().backward(); '
+        'print(b.grad)"'),
+    _op("sub_backward", "minigan/ops/elementwise.py::Sub.backward", "return the gradients of a - b",
+        "d(a-b)/da = 1, d(a-b)/db = -1",
+        "Predict b.grad for (a - b).sum() with a (2, 3) and b (1, 3). measure: "
+        + PY + 'a = mg.ones(2, 3, requires_grad=True); b = mg.ones(1, 3, requires_grad=True); '
+        '(a - b).sum().backward(); print(b.grad)"'),
+    _op("mul_backward", "minigan/ops/elementwise.py::Mul.backward", "return the gradients of a * b",
+        "d(ab)/da = b, d(ab)/db = a; use self.saved_tensors so double backward works",
+        "Predict the second derivative of x*x*x at x = 2 (by autograd.grad twice). measure: "
+        + PY + 'x = mg.tensor([2.0], requires_grad=True); '
+        '(g,) = mg.autograd.grad((x*x*x).sum(), x, create_graph=True); print(mg.autograd.grad(g.sum(), x))"'),
+    _op("div_backward", "minigan/ops/elementwise.py::Div.backward", "return the gradients of a / b",
+        "d(a/b)/da = 1/b, d(a/b)/db = -a/b²",
+        "Predict b.grad for (1 / b).sum() at b = 2. measure: "
+        + PY + 'b = mg.tensor([2.0], requires_grad=True); (1 / b).sum().backward(); print(b.grad)"'),
+    _op("pow_backward", "minigan/ops/elementwise.py::Pow.backward", "return the gradients of a ** b",
+        "d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a (0 where a <= 0); at a = b = 0 use base 1",
+        "Predict the gradient of x ** 0 at x = 0 (NaN or 0?). measure: "
+        + PY + 'x = mg.tensor([0.0], requires_grad=True); (x ** 0.0).sum().backward(); print(x.grad)"'),
+    _op("exp_backward", "minigan/ops/elementwise.py::Exp.backward", "return the gradient of exp(a)",
+        "d(e^a)/da = e^a, the saved output",
+        "Predict the gradient of exp(x) at x = 0. measure: "
+        + PY + 'x = mg.zeros(1, requires_grad=True); x.exp().sum().backward(); print(x.grad)"'),
+    _op("log_backward", "minigan/ops/elementwise.py::Log.backward", "return the gradient of log(a)",
+        "d(log a)/da = 1/a",
+        "Predict the gradient of log(x) at x = 0.5. measure: "
+        + PY + 'x = mg.tensor([0.5], requires_grad=True); x.log().sum().backward(); print(x.grad)"'),
+    _op("stable_sigmoid", "minigan/ops/activation.py::stable_sigmoid",
+        "compute σ(x) without overflow for any x (no exp of a large positive number)",
+        "with e = exp(−|x|): σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0",
+        "Predict what the naive 1/(1+exp(-x)) gives at x = -1000 in float32 (and with what warning). measure: "
+        + PY + 'x = np.float32(-1000); print(1 / (1 + np.exp(-x)), mg.tensor([-1000.0]).sigmoid())"',
+        hint="exp(−|x|) is at most 1, so it never overflows; pick the form by the sign of x with xp.where"),
+    _op("sigmoid_backward", "minigan/ops/activation.py::Sigmoid.backward", "return the gradient of σ(x)",
+        "dσ/dx = σ(1 − σ), from the saved output",
+        "Predict the largest slope of the sigmoid, and where. measure: "
+        + PY + 'x = mg.tensor(np.linspace(-3, 3, 7), requires_grad=True); x.sigmoid().sum().backward(); '
+        'print(x.grad)"'),
+    _op("tanh_backward", "minigan/ops/activation.py::Tanh.backward", "return the gradient of tanh(x)",
+        "d tanh/dx = 1 − tanh², from the saved output",
+        "Predict the gradient of tanh at x = 3 (how far from 0?). measure: "
+        + PY + 'x = mg.tensor([3.0], requires_grad=True); x.tanh().sum().backward(); print(x.grad)"'),
+    _op("relu_backward", "minigan/ops/activation.py::ReLU.backward", "return the gradient of relu(x)",
+        "d relu/dx = 1 where x > 0, else 0 (the mask forward kept)",
+        "Predict the gradient of relu at x = 0 (PyTorch says 0). measure: "
+        + PY + 'x = mg.zeros(1, requires_grad=True); x.relu().sum().backward(); print(x.grad)"'),
+    _op("leaky_relu_backward", "minigan/ops/activation.py::LeakyReLU.backward",
+        "return the gradient of leaky_relu(x)", "d/dx = 1 where x > 0, else negative_slope",
+        "Predict the gradient of leaky_relu(x, 0.2) at x = -1. measure: "
+        + PY + 'import minigan.functional as F; x = mg.tensor([-1.0], requires_grad=True); '
+        'F.leaky_relu(x, 0.2).sum().backward(); print(x.grad)"'),
+    _op("matmul_backward", "minigan/ops/linalg.py::MatMul.backward",
+        "return the gradients of a @ b, for 1-D, 2-D and batched (broadcast) operands",
+        "d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G, summed over broadcast batch axes; a 1-D operand is a row (a) or "
+        "a column (b)",
+        "Predict the shape of b.grad for a (5, 2, 3) @ b (3, 4). measure: "
+        + PY + 'a = mg.ones(5, 2, 3, requires_grad=True); b = mg.ones(3, 4, requires_grad=True); '
+        '(a @ b).sum().backward(); print(b.grad.shape, b.grad[0, 0])"'),
+    _op("sum_backward", "minigan/ops/reduce.py::Sum.backward", "return the gradient of x.sum(axis, keepdims)",
+        "d(Σx)/dx_i = 1: restore the reduced axes as size 1 (_keep), then broadcast_to the input's shape",
+        "Predict x.grad for x.sum(axis=1) seeded with [1, 2]. measure: "
+        + PY + 'x = mg.ones(2, 3, requires_grad=True); x.sum(axis=1).backward(mg.tensor([1.0, 2.0])); print(x.grad)"',
+        hint="namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape)"),
+    _op("mean_backward", "minigan/ops/reduce.py::Mean.backward", "return the gradient of x.mean(axis, keepdims)",
+        "d(mean x)/dx_i = 1/n with n the count averaged over (self.count)",
+        "Predict x.grad for x.mean() over a (2, 5) tensor. measure: "
+        + PY + 'x = mg.ones(2, 5, requires_grad=True); x.mean().backward(); print(x.grad)"',
+        hint="like Sum.backward, divided by self.count (in grad's dtype)"),
+    _op("max_backward", "minigan/ops/reduce.py::Max.backward", "return the gradient of x.max(axis, keepdims)",
+        "d max/dx_i = 1 at the maximum, shared equally between ties (self.share), else 0",
+        "Predict x.grad for x.max() with x = [1, 3, 3]. measure: "
+        + PY + 'x = mg.tensor([1.0, 3.0, 3.0], requires_grad=True); x.max().backward(); print(x.grad)"',
+        hint="_keep(grad, ...) restores the reduced axes; multiply by self.share"),
+    _op("reshape_backward", "minigan/ops/shape.py::Reshape.backward", "return the gradient of x.reshape(shape)",
+        "a reshape moves no values: reshape the gradient back to self.in_shape",
+        "Predict x.grad's shape for x (2, 3) after x.reshape(6) @ w. measure: "
+        + PY + 'x = mg.ones(2, 3, requires_grad=True); (x.reshape(6) @ mg.ones(6)).backward(); print(x.grad.shape)"'),
+    _op("transpose_backward", "minigan/ops/shape.py::Transpose.backward", "return the gradient of x.transpose(axes)",
+        "undo the permutation: transpose the gradient by the inverse permutation of self.axes",
+        "Predict x.grad.shape for x (2, 3, 4) transposed with axes (2, 0, 1). measure: "
+        + PY + 'x = mg.ones(2, 3, 4, requires_grad=True); x.transpose(2, 0, 1).sum().backward(); print(x.grad.shape)"'),
+    Exercise("getitem_backward", "ops", ("minigan/ops/shape.py::GetItem.backward",
+                                         "minigan/ops/shape.py::IndexAdd.forward"),
+             "getitem's backward puts each gradient back where its value came from; IndexAdd.forward adds values "
+             "into zeros(shape) at index, repeated indices adding up",
+             CHAIN_RULE, "GetItem.backward is IndexAdd.apply(grad, index=(self.index, self.advanced), "
+             "shape=self.in_shape); with an integer-array index use backend.scatter_add (a plain `out[i] = v` "
+             "keeps only one of the repeats)",
+             "Predict x.grad for x[[0, 0, 2]].sum() with x of length 3. measure: "
+             + PY + 'x = mg.ones(3, requires_grad=True); x[np.array([0, 0, 2])].sum().backward(); print(x.grad)"'),
+    _op("softmax_backward", "minigan/ops/reduce.py::Softmax.backward", "return the gradient of softmax(x, axis)",
+        "ds_i/dx_j = s_i(δ_ij − s_j), so dx = s ⊙ (g − Σ_axis g ⊙ s)",
+        "Predict x.grad for softmax(x).sum() (hint: the outputs always sum to 1). measure: "
+        + PY + 'import minigan.functional as F; x = mg.tensor([[1.0, 2.0, 3.0]], requires_grad=True); '
+        'F.softmax(x).sum().backward(); print(x.grad)"'),
+    _op("log_softmax_backward", "minigan/ops/reduce.py::LogSoftmax.backward",
+        "return the gradient of log_softmax(x, axis)",
+        "d(x_i − lse)/dx_j = δ_ij − softmax_j, so dx = g − exp(out) · Σ_axis g",
+        "Predict x.grad for log_softmax(x)[0, 0] with x = [[0, 0]]. measure: "
+        + PY + 'import minigan.functional as F; x = mg.zeros(1, 2, requires_grad=True); '
+        'F.log_softmax(x)[0, 0].backward(); print(x.grad)"'),
+    Exercise("bce_with_logits", "ops", ("minigan/ops/loss.py::BCEWithLogits.forward",
+                                        "minigan/ops/loss.py::BCEWithLogits.backward"),
+             "the stable log-loss on logits: forward max(x, 0) − t·x + log1p(exp(−|x|)) reduced, backward "
+             "(σ(x) − t)·g and −x·g",
+             F_ACC, "save x and t; apply_reduction(loss, reduction) forward; _reduce_grad gives g; "
+             "Sigmoid.apply(x) keeps the backward differentiable",
+             "Predict BCE-with-logits at logit 1e4 with target 0: the naive −log(1 − σ(x)) gives inf. measure: "
+             + PY + 'import minigan.functional as F; print(F.binary_cross_entropy_with_logits(mg.tensor([1e4]), '
+             'mg.tensor([0.0])))"'),
+    _op("cross_entropy_backward", "minigan/ops/loss.py::CrossEntropy.backward",
+        "return the gradient of the softmax cross-entropy of logits (N, C) against integer labels",
+        "dℓ/dx = softmax(x) − onehot(y), times the reduction's gradient (_reduce_grad over N rows)",
+        "Predict the gradient of the mean cross-entropy at logits 0 for 2 classes and 1 example. measure: "
+        + PY + 'import minigan.functional as F; x = mg.zeros(1, 2, requires_grad=True); '
+        'F.cross_entropy(x, np.array([1])).backward(); print(x.grad)"', lecture=F_ACC),
+    Exercise("im2col", "ops", ("minigan/ops/conv.py::im2col",),
+             "lay every kh×kw window of x_padded (C, Hp, Wp, N) out as one column of cols (C·kh·kw, Ho·Wo·N), "
+             "through a strided view",
+             CHAIN_RULE, "cols[c, p, q, i, j, n] = x[c, i·sh + p, j·sw + q, n]: as_strided with shape "
+             "(c, kh, kw, ho, wo, n) and strides (s_c, s_h, s_w, s_h·sh, s_w·sw, s_n), then a contiguous reshape",
+             "Predict the shape of cols for one 1×4×4 image, a 3×3 kernel, stride 1. measure: "
+             + PY + 'from minigan.ops.conv import im2col; print(im2col(np.zeros((1, 4, 4, 1)), 3, 3, 1, 1).shape)"'),
+    Exercise("col2im", "ops", ("minigan/ops/conv.py::col2im",),
+             "the adjoint of im2col: add every entry of cols back onto the pixel of (C, Hp, Wp, N) it was read from",
+             CHAIN_RULE, "reshape cols to (c, kh, kw, ho, wo, n); for each kernel offset (p, q) add cols[:, p, q] "
+             "into the strided slice out[:, p : p + sh·(ho − 1) + 1 : sh, q : ...]: overlaps must add up",
+             "Predict col2im(im2col(ones)) for a 1×3×3 image and a 2×2 kernel (how often is each pixel read?). "
+             "measure: " + PY + 'from minigan.ops.conv import im2col, col2im; x = np.ones((1, 3, 3, 1)); '
+             'print(col2im(im2col(x, 2, 2, 1, 1), x.shape, 2, 2, 1, 1)[0, :, :, 0])"'),
+    _op("conv2d_backward", "minigan/ops/conv.py::Conv2d.backward",
+        "return the gradients of conv2d with respect to x, weight and bias",
+        "∂x = conv_transpose2d(G, W) with the output_padding forward worked out, ∂W = Conv2dWeight(x, G) "
+        "(reusing self.cols), ∂b = Σ G over (N, H, W)",
+        "Predict the shape of the weight gradient for 8 output channels, 3 input channels, 3×3 kernels. measure: "
+        + PY + 'import minigan.functional as F; w = mg.ones(8, 3, 3, 3, requires_grad=True); '
+        'F.conv2d(mg.ones(2, 3, 5, 5), w).sum().backward(); print(w.grad.shape)"',
+        hint="the three bilinear maps of ops/conv.py's docstring: each backward is calls of the others' apply"),
+    # ------------------------------------------------------------------ 3. optimizers
+    Exercise("optimizer_step", "optim", ("minigan/optim/optimizer.py::Optimizer.step",),
+             "one update of every parameter that has a gradient, under no_grad, calling self._update(p, g, state, "
+             "group); run the closure first (with grad enabled) and return its loss",
+             LIMIT_CYCLES, "state is per parameter, indexed by the parameter's position i over all groups "
+             "(count every parameter, skipped ones too); the group's lr goes through _scheduled_lr",
+             "Predict whether step() touches a parameter whose .grad is None. measure: "
+             + PY + 'p = mg.nn.Parameter(np.ones(2)); o = mg.optim.SGD([p], lr=1.0); o.step(); print(p)"'),
+    Exercise("sgd", "optim", ("minigan/optim/sgd.py::SGD._update",),
+             "θ ← θ − η·d with weight decay g ← g + λθ and momentum b ← μb + (1 − dampening)g (b ← g at first), "
+             "d = g + μb (Nesterov) or b",
+             LIMIT_CYCLES, "the momentum buffer lives in state['momentum_buffer']; update p in place with p.sub_",
+             "Predict θ after two SGD steps with momentum 0.9, lr 0.1, gradient 1 from θ = 0 (−0.1, then?). "
+             "measure: " + PY + 'p = mg.nn.Parameter(np.zeros(1)); o = mg.optim.SGD([p], lr=0.1, momentum=0.9)\n'
+             'for _ in range(2): p.grad = mg.ones(1, dtype=p.dtype); o.step(); print(p.item())"'),
+    Exercise("rmsprop", "optim", ("minigan/optim/rmsprop.py::RMSprop._update",),
+             "v ← αv + (1 − α)g², θ ← θ − η·g/(√v + ε), with the centered and momentum variants as torch.optim.RMSprop",
+             WGAN, "ε goes outside the square root; centered: s = √(v − ḡ²) with ḡ ← αḡ + (1 − α)g",
+             "Predict the size of the first RMSprop step (α = 0.99, lr 0.01) for gradient 1e-3 and for 1e3. measure: "
+             + PY_LINES + 'for g in (1e-3, 1e3):\n p = mg.nn.Parameter(np.zeros(1)); '
+             'o = mg.optim.RMSprop([p], lr=0.01); p.grad = mg.tensor([g], dtype=p.dtype); o.step(); '
+             'print(g, p.item())"'),
+    Exercise("adam", "optim", ("minigan/optim/adam.py::Adam._update",),
+             "Kingma & Ba's Algorithm 1: moments m, v, their bias corrections m̂, v̂, θ ← θ − α·m̂/(√v̂ + ε)",
+             OPTIMISTIC_ADAM, "t counts from 1; ε is added after the square root of v̂ (not the paper's 'efficient' "
+             "form); weight_decay adds λθ to g first",
+             "Predict the size of Adam's first step (lr 0.1) for a gradient of 1e-3, and of 1e3. measure: "
+             + PY_LINES + 'for g in (1e-3, 1e3):\n p = mg.nn.Parameter(np.zeros(1)); o = mg.optim.Adam([p], lr=0.1); '
+             'p.grad = mg.tensor([g], dtype=p.dtype); o.step(); print(g, p.item())"'),
+    Exercise("optimistic_adam", "optim", ("minigan/optim/optimistic_adam.py::OptimisticAdam._update",),
+             "Daskalakis et al.'s Algorithm 1: θ_t = θ_{t−1} − 2η·m̂_t/(√v̂_t + ε) + η·m̂_{t−1}/(√v̂_{t−1} + ε)",
+             OPTIMISTIC_ADAM, "keep the previous direction m̂/(√v̂ + ε) in the state (zero before the first step)",
+             "Predict θ after one OptimisticAdam step (lr 0.1) with gradient 1. measure: "
+             + PY + 'p = mg.nn.Parameter(np.zeros(1)); o = mg.optim.OptimisticAdam([p], lr=0.1); '
+             'p.grad = mg.ones(1, dtype=p.dtype); o.step(); print(p.item())"'),
+    Exercise("optimistic_sgd", "optim", ("minigan/optim/optimistic_sgd.py::OptimisticSGD._update",),
+             "optimistic mirror descent: θ_{t+1} = θ_t − 2η·g_t + η·g_{t−1}, with g_{−1} = 0",
+             LIMIT_CYCLES, "remember a copy of g_t in the state: p.grad may change before the next step",
+             "Predict whether simultaneous GD on min_x max_y xy spirals out, and OMD in. measure: "
+             + PY + 'x = mg.nn.Parameter(np.ones(1)); y = mg.nn.Parameter(np.ones(1)); '
+             'o = mg.optim.OptimisticSGD([x, y], lr=0.1)\nfor _ in range(200):\n x.grad, y.grad = y.detach(), '
+             '-x.detach(); o.step()\nprint(x.item() ** 2 + y.item() ** 2)"'),
+    # ------------------------------------------------------------------ 4. GANs
+    Exercise("generator_loss", "gans", ("minigan/gans/gan.py::GAN.generator_loss",),
+             "the generator's loss from D's logits on fakes: minimax log(1 − D(G(z))) or non-saturating −log D(G(z))",
+             DIFFICULTY, "log(1 − σ(v)) = −BCE(v, 0) and −log σ(v) = BCE(v, 1); full_like makes the constant target",
+             "Predict the gradient of each G loss at a logit of −5 (D is sure the fake is fake). measure: "
+             + PY + 'from minigan.gans.gan import GAN\nfor loss in (\'minimax\', \'non-saturating\'):\n'
+             ' v = mg.tensor([[-5.0]], requires_grad=True); g = GAN.__new__(GAN); g.loss = loss; '
+             'g.generator_loss(v).backward(); print(loss, v.grad)"'),
+    Exercise("frozen", "gans", ("minigan/gans/gan.py::frozen",),
+             "a context manager in which module's parameters do not require grad, restored afterwards (even on error)",
+             TRAINING_GANS, "module.requires_grad_(False), yield module, and requires_grad_(True) in a finally",
+             "Predict whether D's weights get a .grad from the G loss inside `with frozen(D)`. measure: "
+             + PY + 'from minigan.gans.gan import frozen; D = mg.nn.Linear(2, 1)\nwith frozen(D): '
+             'D(mg.ones(1, 2, requires_grad=True)).sum().backward()\nprint(D.weight.grad)"'),
+    Exercise("gan_train_step", "gans", ("minigan/gans/gan.py::GAN.train_step",),
+             "one iteration of Algorithm 1: k discriminator steps on BCE(D(x), 1) + BCE(D(G(z).detach()), 0), then "
+             "one generator step through a fresh forward of the updated, frozen D",
+             ALGORITHM, "draw z before x in each D step, as Algorithm 1 lists them; zero_grad before each backward; "
+             "return floats {loss_d, loss_g, d_real, d_fake}; the optimal D for fixed G is p_data/(p_data + p_g)",
+             "Predict mean D(x) at the optimum when G is perfect (p_g = p_data; " + OPTIMAL_D + "), then read "
+             "d_real and d_fake in runs/ex-gan/metrics.json. measure: "
+             "python -m minigan train gan --data ring --steps 300 --seed 0 --out runs/ex-gan"),
+    Exercise("wgan_clip", "gans", ("minigan/gans/wgan.py::WGAN.clip_critic",),
+             "WGAN Algorithm 1 line 7: w ← clip(w, −c, c) in place for every critic parameter, recording no graph",
+             WGAN, "under no_grad(), w.clamp_(-self.clip, self.clip)",
+             "Predict the largest |w| of a critic after clipping at c = 0.01. measure: "
+             + PY + 'from minigan.gans.wgan import WGAN; w = WGAN.__new__(WGAN); w.D = mg.nn.Linear(4, 1); '
+             'w.clip = 0.01; w.clip_critic(); print(abs(w.D.weight.numpy()).max())"'),
+    Exercise("wgan_train_step", "gans", ("minigan/gans/wgan.py::WGAN.train_step",),
+             "WGAN Algorithm 1: n_critic critic steps descending −(mean f(x) − mean f(G(z))), each followed by "
+             "clipping, then one generator step on −mean f(G(z))",
+             WGAN, "sample x before z (lines 3, 4); detach the fakes in the critic steps; freeze the critic for the "
+             "generator step; return {loss_c, loss_g, wasserstein}",
+             "Predict the sign of the Wasserstein estimate as the critic trains. measure: "
+             "python -m minigan train wgan --data ring --steps 200 --seed 0 --out runs/ex-wgan"),
+    Exercise("gradient_penalty", "gans", ("minigan/gans/wgan_gp.py::gradient_penalty",),
+             "λ·mean((‖∇x̂ D(x̂)‖₂ − 1)²) on x̂ = εx + (1 − ε)x̃, one ε per example, the gradient taken with "
+             "autograd.grad(..., create_graph=True)",
+             WGAN, "x̂ must be a fresh leaf that requires grad; the norm is per example, over every axis but the "
+             "first; create_graph=True lets the penalty's gradient reach the critic's weights",
+             "Predict the penalty of a linear critic D(x) = w·x with ‖w‖ = 2 and λ = 10. measure: "
+             + PY + 'from minigan.gans.wgan_gp import gradient_penalty; D = mg.nn.Linear(2, 1, bias=False); '
+             'D.weight.data = mg.tensor([[2.0, 0.0]]); print(gradient_penalty(D, mg.ones(4, 2), mg.zeros(4, 2)))"'),
+    Exercise("wgangp_train_step", "gans", ("minigan/gans/wgan_gp.py::WGANGP.train_step",),
+             "WGAN-GP Algorithm 1: n_critic critic steps on −(mean D(x) − mean D(x̃)) + penalty, then one generator "
+             "step on −mean D(G(z))",
+             WGAN, "x̃ = G(z).detach(); the penalty comes from gradient_penalty(D, x, x̃, self.lam); "
+             "return {loss_c, loss_g, wasserstein, penalty}",
+             "Predict how the penalty term moves during training. measure: "
+             "python -m minigan train wgan-gp --data ring --steps 200 --seed 0 --out runs/ex-wgangp"),
+    Exercise("cgan_conditioning", "gans", ("minigan/gans/models.py::_with_label",),
+             "the cGAN's conditioning: concatenate the one-hot label to the input along the features "
+             "(unchanged when num_classes is 0)",
+             CONDITIONAL, "F.cat([x, F.one_hot(labels, num_classes)], axis=1); a conditional net called without "
+             "labels raises ValueError",
+             "Predict the input width of a conditional MLP discriminator on 2-D points with 10 classes. measure: "
+             + PY + 'from minigan.gans.models import MLPDiscriminator; D = MLPDiscriminator((2,), num_classes=10); '
+             'print(D.net[0].weight.shape)"'),
+    Exercise("cgan_train_step", "gans", ("minigan/gans/cgan.py::CGAN.train_step",),
+             "Algorithm 1 conditioned on labels: D sees (x, y) for reals and (G(z, y_fake), y_fake) for fakes; "
+             "G steps on a fresh forward with new labels",
+             CONDITIONAL, "draw z and y_fake (random_labels) before the real batch; the fake's label goes to G and "
+             "to D; return {loss_d, loss_g, d_real, d_fake}",
+             "Predict the conditional accuracy of a briefly trained cGAN on the digits. measure: "
+             "python -m minigan train cgan --data digits --steps 300 --seed 0 --out runs/ex-cgan"),
+    # ------------------------------------------------------------------ 5. attacks
+    Exercise("input_gradient", "attacks", ("minigan/attacks/fgsm.py::input_gradient",),
+             "∇ₓJ(θ, x, y) with x a leaf that requires grad, by autograd.grad, in evaluation mode, leaving every "
+             "parameter's .grad and every submodule's mode as they were",
+             ADV_TRAINING, "_loss(model(x_leaf), y, loss, who) gives the summed loss; wrap it in enable_grad(); "
+             "restore each module's training flag in a finally",
+             "Predict whether the model's weights have a .grad after an attack. measure: "
+             + PY + 'from minigan.attacks import fgsm; m = mg.nn.Linear(4, 3); '
+             'fgsm(m, np.random.rand(2, 4).astype(np.float32), np.array([0, 1]), 0.1); print(m.weight.grad)"'),
+    Exercise("fgsm", "attacks", ("minigan/attacks/fgsm.py::fgsm",),
+             "the fast gradient sign method: x' = clip(x + ε·sign(∇ₓJ)) as a Tensor with no graph",
+             ADV_EXAMPLES, "check eps and clip at the door, take input_gradient, step up the loss by ε·sign, clip",
+             "Predict the error rate of a digits classifier under FGSM at ε = 0.1. measure: "
+             "python -m minigan fgsm --data digits --eps 0.05 0.1 --out runs/ex-fgsm"),
+    Exercise("project", "attacks", ("minigan/attacks/iterative.py::project",),
+             "Π: the nearest point of the ε-ball around x (max-norm) inside the clip range, pixel by pixel",
+             ADV_EXAMPLES, "clip to [x − ε, x + ε], then to [low, high] (clip may be None)",
+             "Predict project(x + 1, x, 0.1, (0, 1)) for x = 0.95. measure: "
+             + PY + 'from minigan.attacks.iterative import project; x = np.array([0.95]); '
+             'print(project(x + 1, x, 0.1, (0.0, 1.0)))"'),
+    Exercise("sign_step", "attacks", ("minigan/attacks/iterative.py::_sign_step",),
+             "one iterative step x' ± α·sign(∇ₓJ(x', y)): up the loss, or down it for a targeted attack",
+             ADV_EXAMPLES, "input_gradient(model, x_adv, y, loss, who=who).array; keep x_adv's dtype",
+             "Predict how far one sign step of α = 0.01 moves every pixel. measure: "
+             + PY + 'from minigan.attacks.iterative import _sign_step; m = mg.nn.Linear(4, 3); '
+             'x = np.zeros((1, 4), np.float32); print(_sign_step(m, x, np.array([0]), 0.01, False, None, \'t\') - x)"'),
+    Exercise("bim", "attacks", ("minigan/attacks/iterative.py::bim",),
+             "the basic iterative method: steps sign steps of size α from x itself, each projected onto the ε-ball",
+             ADV_EXAMPLES, "without labels attack the model's predictions on the clean x (predicted_labels), fixed "
+             "once before the first step",
+             "Predict whether ten BIM steps at ε = 0.1 raise a network's loss more than one FGSM step at the same ε. "
+             "measure: " + PY + 'from minigan.attacks import fgsm, bim; from minigan.attacks.iterative import '
+             'per_example_loss as J; mg.manual_seed(0); m = mg.nn.Sequential(mg.nn.Linear(64, 32), mg.nn.Tanh(), '
+             'mg.nn.Linear(32, 10)); x = np.random.rand(100, 64).astype(np.float32); y = np.arange(100) % 10; '
+             'print(J(m, fgsm(m, x, y, 0.1).numpy(), y).mean(), J(m, bim(m, x, y, 0.1, steps=10).numpy(), y).mean())"'),
+    Exercise("pgd", "attacks", ("minigan/attacks/iterative.py::pgd",),
+             "projected gradient descent: a uniform random start in the ε-ball, projected sign steps, and per "
+             "example the worst of several restarts",
+             ADV_EXAMPLES, "x⁰ = project(x + U(−ε, ε)) with backend.rand; keep the restart whose per_example_loss "
+             "is highest (lowest when targeted)",
+             "Predict the mean |x' − x| of PGD's random start with no step (step_size 0) at ε = 0.2. measure: "
+             + PY + 'from minigan.attacks import pgd; m = mg.nn.Linear(64, 10); '
+             'x = np.full((50, 64), 0.5, np.float32); '
+             'print(abs(pgd(m, x, eps=0.2, step_size=0.0, steps=1).numpy() - x).mean())"'),
+    Exercise("adversarial_loss", "attacks", ("minigan/attacks/adversarial_training.py::adversarial_loss",),
+             "Goodfellow et al.'s adversarial training objective α·J(θ, x, y) + (1 − α)·J(θ, x', y) with x' = FGSM",
+             ADV_TRAINING, "x' is made with θ fixed and is a constant after; J is the mean cross-entropy; "
+             "eps may be one number or one per example",
+             "Predict whether adversarial training raises or lowers clean accuracy on the digits. measure: "
+             "python -m minigan fgsm --data digits --eps 0.1 --adversarial-training --adv-epochs 5 "
+             "--out runs/ex-advtrain"),
+    Exercise("pgd_adversarial_loss", "attacks",
+             ("minigan/attacks/adversarial_training.py::pgd_adversarial_loss",),
+             "Madry et al.'s inner max: the loss L(θ, x*, y) at PGD's worst case x*, optionally mixed with the clean "
+             "loss as α·L(x) + (1 − α)·L(x*)",
+             ADV_TRAINING, "x* = pgd(...) is a constant; by Danskin's theorem the gradient of the max is the gradient "
+             "at x*",
+             "Predict whether the PGD loss is above the clean loss for an untrained model. measure: "
+             + PY + 'from minigan.attacks.adversarial_training import pgd_adversarial_loss as L; import '
+             'minigan.functional as F; m = mg.nn.Linear(64, 10); x = np.random.rand(32, 64).astype(np.float32); '
+             'y = np.zeros(32, int); '
+             'print(L(m, x, y, 0.1).item(), F.cross_entropy(m(mg.tensor(x)), y).item())"'),
+)
+
+BY_NAME = {e.name: e for e in EXERCISES}
+SET_TITLES = dict(SETS)
+
+
+def by_set():
+    """[(set key, title, [exercises])] in lesson order."""
+    return [(key, title, [e for e in EXERCISES if e.set == key]) for key, title in SETS]

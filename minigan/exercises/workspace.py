@@ -1,0 +1,173 @@
+"""Make a workspace: a copy of minigan whose exercise bodies are stubs, an EXERCISES.md, and a progress file.
+
+    DIR/minigan/            the package, every exercise's function body replaced by a stub
+    DIR/EXERCISES.md        what to write, the lecture it comes from, a hint, a question to predict then measure
+    DIR/.exercises.json     which exercises the workspace holds and the last grade of each
+
+The stubs are made from the library's own source (``source.stub``), so with ``solutions=True`` the
+workspace IS the library: a teacher's copy in which every exercise passes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+from pathlib import Path
+
+from minigan.exercises import source
+from minigan.exercises.catalogue import EXERCISES, by_set
+
+MANIFEST = ".exercises.json"
+LIBRARY = Path(__file__).resolve().parents[1]  # the minigan package this module belongs to
+REPO = LIBRARY.parent  # targets' paths ("minigan/ops/...") are relative to it
+
+
+# The workspace's own minigan/exercises: only a pointer back to the grader, which needs the full minigan.
+WORKSPACE_CLI = '''"""This copy of minigan is an exercises workspace: the grader lives in the full minigan."""
+
+import sys
+
+MESSAGE = ("this is an exercises workspace, graded by the full minigan: run `python -m minigan exercises check "
+           "DIR` from outside this folder (here, `import minigan` is this copy)")
+
+
+def _run(args):
+    print(f"minigan exercises: error: {MESSAGE}", file=sys.stderr)
+    return 2
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser("exercises", help="(graded from the full minigan)")
+    parser.add_argument("rest", nargs="*")
+    parser.set_defaults(run=_run)
+    return parser
+
+
+def main(argv=None):
+    return _run(None)
+'''
+WORKSPACE_FILES = {
+    "minigan/exercises/__init__.py": '"""A pointer back to the grader (see cli.py)."""\n',
+    "minigan/exercises/cli.py": WORKSPACE_CLI,
+    "minigan/exercises/__main__.py": "import sys\n\nfrom minigan.exercises.cli import main\n\nsys.exit(main())\n",
+}
+
+
+class WorkspaceError(ValueError):
+    """A workspace folder that cannot be made or read (the message says why and what to do)."""
+
+
+def library_text(path: str) -> str:
+    """The reference source of a target file (``minigan/...py``)."""
+    return (REPO / path).read_text(encoding="utf-8")
+
+
+def stubbed_files(exercises=EXERCISES) -> dict:
+    """{path: text} for every file holding an exercise, with the exercises' bodies stubbed."""
+    texts = {}
+    for ex in exercises:
+        for target in ex.targets:
+            path, qualname = source.split_target(target)
+            text = texts.get(path) or library_text(path)
+            texts[path] = source.stub(text, qualname, source.stub_message(ex.name, ex.task))
+    return texts
+
+
+def _ignore(folder, names):
+    skip = {"__pycache__"}
+    if Path(folder).resolve() == LIBRARY:
+        skip.add("exercises")  # the grader stays outside the workspace: it needs the reference source
+    return [n for n in names if n in skip or n.endswith(".pyc")]
+
+
+def _planned_files() -> list:
+    files = [Path(MANIFEST), Path("EXERCISES.md")] + [Path(p) for p in WORKSPACE_FILES]
+    for path in sorted(LIBRARY.rglob("*")):
+        rel = path.relative_to(LIBRARY)
+        if path.is_file() and not _ignore(str(path.parent), [path.name]) and rel.parts[0] != "exercises" \
+                and "__pycache__" not in rel.parts:
+            files.append(Path("minigan") / rel)
+    return files
+
+
+def start(folder, solutions=False, force=False) -> Path:
+    """Make the workspace in ``folder``; never overwrites a file that is already there."""
+    root = Path(folder)
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"exercises start: {root} is a file; give a folder (new or empty)")
+    if root.exists() and any(root.iterdir()):
+        if not force:
+            raise WorkspaceError(f"exercises start: {root} is not empty; choose a new folder, or pass --force to add "
+                                 "the workspace beside what is there (no existing file is ever overwritten)")
+        clashes = [str(f) for f in _planned_files() if (root / f).exists()]
+        if clashes:
+            raise WorkspaceError(f"exercises start: {root} already holds {clashes[0]} (and {len(clashes) - 1} more of "
+                                 "the workspace's files); nothing was written, so your work there is untouched")
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(LIBRARY, root / "minigan", ignore=_ignore, dirs_exist_ok=force)
+    for path, text in WORKSPACE_FILES.items():
+        (root / path).parent.mkdir(exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    if not solutions:
+        for path, text in stubbed_files().items():
+            (root / path).write_text(text, encoding="utf-8")
+    (root / "EXERCISES.md").write_text(exercises_markdown(solutions), encoding="utf-8")
+    manifest = {"format": 1, "solutions": solutions, "created": _now(), "exercises": [e.name for e in EXERCISES],
+                "progress": {}}
+    (root / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return root
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_manifest(folder) -> dict:
+    path = Path(folder) / MANIFEST
+    if not path.is_file():
+        raise WorkspaceError(f"exercises: {folder} is not an exercises workspace (no {MANIFEST}); "
+                             "make one with `exercises start DIR`")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise WorkspaceError(f"exercises: cannot read {path}: {e}") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("progress", {}), dict):
+        raise WorkspaceError(f"exercises: {path} is not a progress file this version understands")
+    manifest.setdefault("progress", {})
+    return manifest
+
+
+def record(folder, results) -> None:
+    """Keep the grades (name → {passed, message}) in the workspace's progress file."""
+    manifest = read_manifest(folder)
+    for name, passed, message, seconds in results:
+        manifest["progress"][name] = {"passed": passed, "message": message, "seconds": round(seconds, 2),
+                                      "at": _now()}
+    path = Path(folder) / MANIFEST
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def exercises_markdown(solutions=False) -> str:
+    lines = ["# Exercises: build minigan yourself", "",
+             "This folder is a copy of minigan in which the functions below raise `NotImplementedError`"
+             + (" (this is a teacher's copy: every function holds its reference solution)." if solutions else "."),
+             "Write each body in place (the signature, the docstring and the comment on the `def` line stay),",
+             "then grade it from the folder that holds the full minigan (not from inside this one):", "",
+             "    python -m minigan exercises check DIR            # everything",
+             "    python -m minigan exercises check DIR NAME       # one exercise", "",
+             "Each exercise is graded on its own: while one is checked, the others run their reference",
+             "solution, so you can work in any order (the lesson order below is the suggested one).", ""]
+    number = 0
+    for _key, title, exercises in by_set():
+        lines += [f"## {title}", ""]
+        for ex in exercises:
+            number += 1
+            question, _, command = ex.predict.partition("measure: ")
+            where = ", ".join(f"`{t.replace('::', '` → `')}`" for t in ex.targets)
+            lines += [f"### {number}. `{ex.name}`", "", f"**Write:** {where}", "", f"**Task:** {ex.task}.", "",
+                      f"**Lecture:** {ex.lecture}.", "", f"**Hint:** {ex.hint}.", "",
+                      f"**Predict, then measure:** {question.strip()}", "", "```", command.strip(), "```", ""]
+    return "\n".join(lines)

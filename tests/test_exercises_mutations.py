@@ -1,0 +1,341 @@
+"""Do the exercise graders catch wrong answers?  Plausible wrong solutions, written as edits of the
+reference source (a sign error, a missing unbroadcast, a transposed matmul gradient, Adam without bias
+correction, D's loss on undetached fakes, the penalty's norm over the wrong axis, PGD without
+projection, ...), are put into a teacher's workspace one at a time; each must fail its exercise.
+
+The default run grades a few representative ones; ``-m slow`` runs the whole sweep, which must catch
+at least 95% and lists every mutation that survives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from minigan.exercises import grader, source, workspace
+from minigan.exercises.catalogue import BY_NAME, EXERCISES
+
+RECURSIVE_TOPOLOGICAL_ORDER = '''def topological_order(roots) -> list:
+    order, visited = [], set()
+
+    def visit(fn):
+        if fn in visited:
+            return
+        visited.add(fn)
+        for t in fn.inputs:
+            if t._ctx is not None and t.requires_grad:
+                visit(t._ctx)
+        order.append(fn)
+
+    for fn in roots:
+        visit(fn)
+    order.reverse()
+    return order
+'''
+
+# (exercise, [(old, new), ...], what the wrong solution does, target when the exercise has several)
+MUTATIONS = [
+    # 1. autodiff core
+    ("unbroadcast", [("tuple(range(lead)) + ", "")], "forgets the extra leading axes"),
+    ("unbroadcast", [("i + lead for i, n", "i for i, n")], "size-1 axes counted from the wrong end"),
+    ("unbroadcast", [("grad.sum(axis=axes", "grad.mean(axis=axes")], "averages instead of summing"),
+    ("function_apply", [("record = _mode.grad_enabled and True in needs", "record = True in needs")],
+     "records under no_grad"),
+    ("function_apply", [("result._ctx = fn", "pass")], "never links the result to its node"),
+    ("function_apply", [("fn.needs_input_grad = needs", "fn.needs_input_grad = tuple(True for _ in needs)")],
+     "every input needs a gradient"),
+    ("topological_order", [("order.reverse()  # consumers first", "pass")], "producers first"),
+    ("topological_order", [("        if fn in visited:\n            continue\n", "")], "no visited check"),
+    ("topological_order", [(None, RECURSIVE_TOPOLOGICAL_ORDER)], "recursive depth-first search"),
+    ("propagate", [("if gi is not None and t.requires_grad:", "if gi is not None:")], "gradients into constants"),
+    ("propagate", [("    finally:\n        fn.needs_input_grad = needs", "    finally:\n        pass")],
+     "needs_input_grad not restored"),
+    ("propagate", [("if fn.retained is not None and fn.retained() is not None:", "if False:")],
+     "retain_grad ignored"),
+    ("backprop", [("grads[fn] = g if fn not in grads else grads[fn] + g", "grads[fn] = g")],
+     "a reused node keeps only its last gradient"),
+    ("backprop", [("                fn.free()", "                pass")], "never frees the graph"),
+    ("backprop", [("with set_grad_enabled(create_graph):", "with set_grad_enabled(False):")],
+     "create_graph ignored"),
+    ("accumulate", [("leaf._grad = leaf._new(leaf._grad.array + g)", "leaf._grad.array[...] += g")],
+     "adds into the old .grad in place"),
+    ("accumulate", [("own = g.copy() if (id(g) in handed or g.base is not None) else g", "own = g")],
+     "never copies a shared gradient"),
+    ("accumulate", [("own = g.copy() if (id(g) in handed or g.base is not None) else g",
+                     "own = g.copy() if g.base is not None else g")], "copies views only"),
+    ("detach", [("t = Tensor._make(self.array)", "t = Tensor._make(self.array.copy())")], "copies the data"),
+    ("detach", [("t._counter = self._counter", "pass")], "a version counter of its own"),
+    ("detach", [("        return t", "        return self")], "returns the tensor itself"),
+    ("no_grad", [("self.prev, _mode.grad_enabled = _mode.grad_enabled, self.enabled",
+                  "self.prev, _mode.grad_enabled = True, self.enabled")], "restores to True, not the previous mode",
+     "minigan/function.py::no_grad.__enter__"),
+    ("no_grad", [("_mode.grad_enabled = self.prev", "_mode.grad_enabled = True")], "exit always enables",
+     "minigan/function.py::no_grad.__exit__"),
+    ("no_grad", [("return False", "return True")], "swallows exceptions", "minigan/function.py::no_grad.__exit__"),
+    # 2. ops
+    ("add_backward", [("unbroadcast(grad, sa) if ga else None", "grad if ga else None")], "missing unbroadcast"),
+    ("add_backward", [("unbroadcast(grad, sb) if gb else None", "unbroadcast(grad, sa) if gb else None")],
+     "b's gradient summed to a's shape"),
+    ("sub_backward", [("unbroadcast(-grad, sb)", "unbroadcast(grad, sb)")], "sign error on b"),
+    ("sub_backward", [("unbroadcast(grad, sa) if ga", "unbroadcast(-grad, sa) if ga")], "sign error on a"),
+    ("mul_backward", [("unbroadcast(grad * b, a.shape)", "unbroadcast(grad * a, a.shape)")], "d/da = a"),
+    ("mul_backward", [("unbroadcast(grad * a, b.shape) if gb else None", "grad * a if gb else None")],
+     "missing unbroadcast"),
+    ("mul_backward", [("a, b = self.saved_tensors", "a, b = self.saved_arrays")],
+     "plain arrays: no double backward"),
+    ("div_backward", [("-grad * a / (b * b)", "grad * a / (b * b)")], "sign error"),
+    ("div_backward", [("-grad * a / (b * b)", "-grad / (b * b)")], "forgets a"),
+    ("pow_backward", [("grad * b * base ** (b - 1)", "grad * b * base ** b")], "exponent not lowered"),
+    ("pow_backward", [("grad * out * safe_log", "grad * safe_log")], "d/db forgets a^b"),
+    ("pow_backward", [("base = a if self.zero_power_of_zero is None else xp.where(self.zero_power_of_zero, 1, a)",
+                       "base = a")], "NaN at 0 ** 0"),
+    ("exp_backward", [("(grad * out,)", "(out,)")], "forgets the incoming gradient"),
+    ("exp_backward", [("(grad * out,)", "(grad,)")], "derivative 1"),
+    ("log_backward", [("(grad / a,)", "(grad * a,)")], "multiplies by a"),
+    ("log_backward", [("(grad / a,)", "(1 / a,)")], "forgets the incoming gradient"),
+    ("stable_sigmoid", [("xp.where(x >= 0, 1 / (1 + e), e / (1 + e))", "1 / (1 + xp.exp(-x))")],
+     "the naive formula (overflows)"),
+    ("stable_sigmoid", [("xp.where(x >= 0, 1 / (1 + e), e / (1 + e))", "xp.where(x >= 0, e / (1 + e), 1 / (1 + e))")],
+     "the two branches swapped"),
+    ("sigmoid_backward", [("(grad * s * (1 - s),)", "(grad * s,)")], "σ instead of σ(1 − σ)"),
+    ("sigmoid_backward", [("(grad * s * (1 - s),)", "(grad * (1 - s),)")], "1 − σ instead of σ(1 − σ)"),
+    ("tanh_backward", [("(grad * (1 - t * t),)", "(grad * (1 - t),)")], "1 − tanh"),
+    ("tanh_backward", [("(grad * (1 - t * t),)", "(grad * (1 + t * t),)")], "sign error"),
+    ("relu_backward", [("(grad * self.mask,)", "(grad,)")], "no mask"),
+    ("relu_backward", [("(grad * self.mask,)", "(self.mask.astype(grad.dtype),)")], "forgets the incoming gradient"),
+    ("leaky_relu_backward", [("d *= 1 - self.slope", "d *= 1")], "slope added to 1"),
+    ("leaky_relu_backward", [("d += self.slope", "d += 0")], "0 instead of the slope for x < 0"),
+    ("matmul_backward", [("g @ b2.swapaxes(-1, -2)", "g @ b2")], "transposed matmul gradient"),
+    ("matmul_backward", [("unbroadcast(a2.swapaxes(-1, -2) @ g, b2.shape).reshape(b.shape)",
+                          "(a2.swapaxes(-1, -2) @ g).reshape(b.shape)")], "no sum over batch axes"),
+    ("sum_backward", [("broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape)",
+                       "broadcast_to(grad, self.in_shape)")], "reduced axes not restored"),
+    ("sum_backward", [("namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), "
+                       "self.in_shape)", "_keep(grad, self.in_shape, self.axis, self.keepdims)")], "not broadcast"),
+    ("mean_backward", [(" / grad.dtype.type(self.count)", "")], "forgets 1/n"),
+    ("mean_backward", [("grad.dtype.type(self.count)", "grad.dtype.type(self.in_shape[0])")], "n from the first axis"),
+    ("max_backward", [(" * self.share", "")], "gradient to every element"),
+    ("max_backward", [("* self.share", "* (self.share > 0)")], "ties each get the whole gradient"),
+    ("reshape_backward", [("grad.reshape(self.in_shape)", "grad.reshape(-1)")], "flattens"),
+    ("transpose_backward", [("inverse[a] = i", "inverse[i] = a")], "the permutation, not its inverse"),
+    ("transpose_backward", [("grad.transpose(inverse)", "grad.transpose()")], "reverses the axes"),
+    ("getitem_backward", [("backend.scatter_add(out, where, values)", "out[where] = values")],
+     "repeated indices keep one value", "minigan/ops/shape.py::IndexAdd.forward"),
+    ("getitem_backward", [("index=(self.index, self.advanced)", "index=(self.index, False)")],
+     "integer arrays treated as slices", "minigan/ops/shape.py::GetItem.backward"),
+    ("softmax_backward", [("sum(axis=self.axis", "sum(axis=-1")], "always the last axis"),
+    ("softmax_backward", [("(s * (grad - (grad * s).sum(axis=self.axis, keepdims=True)),)", "(s * (1 - s) * grad,)")],
+     "the diagonal of the Jacobian only"),
+    ("log_softmax_backward", [("grad.sum(axis=self.axis, keepdims=True)", "grad")], "no sum"),
+    ("log_softmax_backward", [("namespace(grad).exp(out)", "out")], "log-probabilities for probabilities"),
+    ("bce_with_logits", [("xp.maximum(x, 0) - t * x + xp.log1p(xp.exp(-abs(x)))",
+                          "-(t * xp.log(1 / (1 + xp.exp(-x))) + (1 - t) * xp.log(1 - 1 / (1 + xp.exp(-x))))")],
+     "the naive log-loss (inf at large logits)", "minigan/ops/loss.py::BCEWithLogits.forward"),
+    ("bce_with_logits", [("(Sigmoid.apply(x) - t) * g", "(t - Sigmoid.apply(x)) * g")], "sign error",
+     "minigan/ops/loss.py::BCEWithLogits.backward"),
+    ("bce_with_logits", [("-x * g if gt", "x * g if gt")], "target gradient sign",
+     "minigan/ops/loss.py::BCEWithLogits.backward"),
+    ("bce_with_logits", [("g = _reduce_grad(grad, x.shape, self.reduction, x.dtype)", "g = grad")],
+     "forgets the mean's 1/n", "minigan/ops/loss.py::BCEWithLogits.backward"),
+    ("cross_entropy_backward", [("Softmax.apply(x, axis=1)", "Softmax.apply(x, axis=0)")], "softmax over the batch"),
+    ("cross_entropy_backward", [("g = _reduce_grad(grad, (x.shape[0],), self.reduction, x.dtype)", "g = grad")],
+     "forgets the mean's 1/n"),
+    ("im2col", [("strides=(s_c, s_h, s_w, s_h * sh, s_w * sw, s_n)",
+                 "strides=(s_c, s_h * sh, s_w * sw, s_h, s_w, s_n)")],
+     "kernel and window strides swapped"),
+    ("im2col", [("strides=(s_c, s_h, s_w, s_h * sh, s_w * sw, s_n)", "strides=(s_c, s_h, s_w, s_h, s_w, s_n)")],
+     "ignores the stride"),
+    ("col2im", [("+= cols[:, p, q]", "= cols[:, p, q]")], "overlapping windows overwrite"),
+    ("col2im", [("p : p + sh * (ho - 1) + 1 : sh", "p : p + ho")], "ignores the stride"),
+    ("conv2d_backward", [("db = grad.sum(axis=(0, 2, 3))", "db = grad.sum(axis=(0, 2))")], "bias summed wrongly"),
+    ("conv2d_backward", [(",\n                                       output_padding=self.output_padding)", ")")],
+     "forgets the rows conv2d's floor dropped"),
+    ("conv2d_backward", [("ConvTranspose2d.apply(grad, weight, stride=self.stride",
+                          "ConvTranspose2d.apply(grad, weight, stride=(1, 1)")], "stride lost"),
+    # 3. optimizers
+    ("optimizer_step", [("if p.grad is not None:", "if True:")], "updates parameters without a gradient"),
+    ("optimizer_step", [("self._update(p, self._gradient(i, p), self.state[i], hyper)\n                    i += 1",
+                         "self._update(p, self._gradient(i, p), self.state[i], hyper)\n"
+                         "                        i += 1")], "state indexed by updated parameters only"),
+    ("optimizer_step", [("self.state[i], hyper)", "self.state[i], self.param_groups[0])")],
+     "every parameter with the first group's settings"),
+    ("optimizer_step", [("loss = closure()", "closure()")], "closure's loss not returned"),
+    ("sgd", [('state["momentum_buffer"] = g.copy()', 'state["momentum_buffer"] = (1.0 - group["dampening"]) * g')],
+     "dampening on the first step"),
+    ("sgd", [('g = g + mu * b if group["nesterov"] else b', "g = b")], "Nesterov ignored"),
+    ("sgd", [("p.sub_(lr * g)", "p.add_(lr * g)")], "ascends"),
+    ("sgd", [('g = g + group["weight_decay"] * p.array', 'g = g - group["weight_decay"] * p.array')],
+     "weight decay sign"),
+    ("rmsprop", [("p.sub_(lr * g / (s + eps))", "p.sub_(lr * g / xp.sqrt(v + eps))")], "ε inside the root"),
+    ("rmsprop", [('alpha * state["square_avg"] + (1.0 - alpha) * (g * g)',
+                  '(1.0 - alpha) * state["square_avg"] + alpha * (g * g)')], "α and 1 − α swapped"),
+    ("rmsprop", [("s = xp.sqrt(v - gbar * gbar)", "s = xp.sqrt(v)")], "centered ignored"),
+    ("adam", [("m_hat = m / (1.0 - beta1**t)", "m_hat = m")], "no bias correction of m"),
+    ("adam", [("denom = xp.sqrt(v / (1.0 - beta2**t))", "denom = xp.sqrt(v)")], "no bias correction of v"),
+    ("adam", [("p.sub_(alpha * m_hat / denom)",
+               "p.sub_(alpha * (1.0 - beta2**t) ** 0.5 / (1.0 - beta1**t) * m / (xp.sqrt(v) + eps))")],
+     "the paper's 'efficient' form (ε moved)"),
+    ("optimistic_adam", [("p.add_(eta * previous)", "p.add_(eta * direction)")], "undoes this step, not the last"),
+    ("optimistic_adam", [('state["previous_direction"] = direction', "pass")], "never remembers the direction"),
+    ("optimistic_adam", [("p.sub_(2.0 * eta * direction)", "p.sub_(eta * direction)")], "η instead of 2η"),
+    ("optimistic_sgd", [('state["previous_grad"] = g.copy()', 'state["previous_grad"] = g')],
+     "keeps the caller's array"),
+    ("optimistic_sgd", [('(2.0 * g - state["previous_grad"])', '(2.0 * g + state["previous_grad"])')],
+     "sign of the correction"),
+    # 4. GANs
+    ("generator_loss", [("return -F.binary", "return F.binary")], "minimax sign"),
+    ("generator_loss", [("F.binary_cross_entropy_with_logits(fake_logits, full_like(fake_logits, 1.0))",
+                         "F.binary_cross_entropy_with_logits(fake_logits, full_like(fake_logits, 0.0))")],
+     "non-saturating against the wrong target"),
+    ("frozen", [("    finally:\n        module.requires_grad_(True)", "    finally:\n        pass")],
+     "never unfreezes"),
+    ("frozen", [("    try:\n        yield module\n    finally:\n        module.requires_grad_(True)",
+                 "    yield module\n    module.requires_grad_(True)")], "not restored on an exception"),
+    ("gan_train_step", [("fake_logits = D(G(z).detach())", "fake_logits = D(G(z))")],
+     "D's loss on undetached fakes"),
+    ("gan_train_step", [("real_logits = D(x)\n", "real_logits = D(x)\n            stale = D(G(z))\n"),
+                        ("loss_g = self.generator_loss(D(G(z)))", "loss_g = self.generator_loss(stale)")],
+     "G's step through a D graph built before D's update"),
+    ("gan_train_step", [("with frozen(D):", "if True:")], "D not frozen for G's step"),
+    ("gan_train_step", [("full_like(real_logits, 1.0)", "full_like(real_logits, 0.0)")], "real labelled fake"),
+    ("gan_train_step", [("            self.opt_d.zero_grad()\n", "")], "D's gradients accumulate over k steps"),
+    ("gan_train_step", [("for _ in range(self.k):", "for _ in range(1):")], "k ignored"),
+    ("wgan_clip", [("w.clamp_(-self.clip, self.clip)", "w.clamp_(0, self.clip)")], "clips to [0, c]"),
+    ("wgan_clip", [("with no_grad():", "if True:")], "clips outside no_grad"),
+    ("wgan_train_step", [("self.clip_critic()", "pass")], "never clips"),
+    ("wgan_train_step", [("f(G(z).detach()).mean()", "f(G(z)).mean()")], "undetached fakes"),
+    ("wgan_train_step", [("loss_c = -estimate", "loss_c = estimate")], "critic descends the estimate"),
+    ("wgan_train_step", [("loss_g = -f(G(z)).mean()", "loss_g = f(G(z)).mean()")], "generator sign"),
+    ("gradient_penalty", [(".reshape(m, -1).sum(axis=1).sqrt()", ".reshape(m, -1).sum(axis=0).sqrt()")],
+     "norm over the wrong axis"),
+    ("gradient_penalty", [("create_graph=True", "create_graph=False")], "no create_graph"),
+    ("gradient_penalty", [("eps * real + (1 - eps) * fake.detach()", "(1 - eps) * real + eps * fake.detach()")],
+     "ε on the fake"),
+    ("gradient_penalty", [("((norms - 1) ** 2).mean()", "((norms - 1) ** 2).sum()")], "sum over examples"),
+    ("gradient_penalty", [(".sum(axis=1).sqrt()", ".sum(axis=1)")], "squared norm"),
+    ("wgangp_train_step", [("loss_c = -estimate + penalty", "loss_c = -estimate")], "penalty left out"),
+    ("wgangp_train_step", [("x_tilde = G(self.noise(m)).detach()", "x_tilde = G(self.noise(m))")],
+     "undetached fakes"),
+    ("wgangp_train_step", [("loss_g = -D(G(z)).mean()", "loss_g = D(G(z)).mean()")], "generator sign"),
+    ("cgan_conditioning", [("axis=1)", "axis=0)")], "concatenated along the batch"),
+    ("cgan_conditioning", [('raise ValueError("a conditional network needs labels: call it as net(x, labels)")',
+                            "return x")], "silently unconditional without labels"),
+    ("cgan_train_step", [("fake_logits = D(G(z, y_fake).detach(), y_fake)",
+                          "fake_logits = D(G(z, y_fake).detach(), y)")],
+     "D judges fakes against the real labels"),
+    ("cgan_train_step", [("loss_g = self.generator_loss(D(G(z, y_fake), y_fake))",
+                          "loss_g = self.generator_loss(D(G(z, y_fake), y))")], "G's fakes judged with other labels"),
+    ("cgan_train_step", [("D(G(z, y_fake).detach(), y_fake)", "D(G(z, y_fake), y_fake)")], "undetached fakes"),
+    # 5. attacks
+    ("input_gradient", [("model.eval()  # 3.", "pass  # 3.")], "attacks in training mode (dropout on)"),
+    ("input_gradient", [("(grad,) = autograd.grad(J, x_leaf)", "J.backward()\n            grad = x_leaf.grad")],
+     "backward() fills the parameters' .grad"),
+    ("input_gradient", [('object.__setattr__(m, "training", mode)', "pass")], "modes not restored"),
+    ("fgsm", [("x_adv = x + x.dtype.type(eps)", "x_adv = x - x.dtype.type(eps)")], "steps down the loss"),
+    ("fgsm", [("xp.sign(grad.array).astype(x.dtype)", "grad.array.astype(x.dtype)")], "no sign"),
+    ("fgsm", [("x_adv = xp.clip(x_adv, x.dtype.type(clip[0]), x.dtype.type(clip[1]))", "pass")], "no clip"),
+    ("project", [("x_adv = xp.clip(x_adv, x - e, x + e)", "pass")], "no ε-ball"),
+    ("project", [("xp.clip(x_adv, x - e, x + e)", "xp.clip(x_adv, -e, e)")], "the ball around 0"),
+    ("sign_step", [("x_adv.dtype.type(-step_size if targeted else step_size)", "x_adv.dtype.type(step_size)")],
+     "targeted steps up"),
+    ("sign_step", [("xp.sign(input_gradient(", "(input_gradient(")], "no sign"),
+    ("bim", [("x_adv = project(_sign_step(model, x_adv, y, step_size, targeted, loss, who), x, eps, clip)",
+              "x_adv = _sign_step(model, x_adv, y, step_size, targeted, loss, who)")], "BIM without projection"),
+    ("bim", [("loss, who), x, eps, clip)", "loss, who), x_adv, eps, clip)")], "projects around the last iterate"),
+    ("bim", [("    if y is None:\n        y = predicted_labels(model, x)\n", "")],
+     "re-reads the prediction at every step"),
+    ("pgd", [("x_adv = project(_sign_step(model, x_adv, y, step_size, targeted, loss, who), x, eps, clip)",
+              "x_adv = _sign_step(model, x_adv, y, step_size, targeted, loss, who)")], "PGD without projection"),
+    ("pgd", [("x_adv = project(x + noise, x, eps, clip)", "pass")], "no random start"),
+    ("pgd", [("backend.rand(x.shape, dtype=x.dtype, xp=xp) * x.dtype.type(2 * eps) - x.dtype.type(eps)",
+              "backend.randn(x.shape, dtype=x.dtype, xp=xp) * x.dtype.type(eps)")], "Gaussian start"),
+    ("pgd", [("better = j > best_loss", "better = j < best_loss")], "keeps the weakest restart"),
+    ("adversarial_loss", [("return alpha * clean + (1.0 - alpha) * adversarial",
+                           "return (1.0 - alpha) * clean + alpha * adversarial")], "α on the adversarial term"),
+    ("adversarial_loss", [("x_adv = fgsm(model, x, y_attack, eps, clip=clip)",
+                           "x_adv = fgsm(model, x, y_attack, eps, clip=None)")], "x' outside the image range"),
+    ("adversarial_loss", [("x_adv = x + step * xp.sign(grad)", "x_adv = x + step.mean() * xp.sign(grad)")],
+     "one ε for all"),
+    ("pgd_adversarial_loss", [("+ (1.0 - alpha) * adversarial", "+ adversarial")], "weights do not sum to 1"),
+    ("pgd_adversarial_loss", [("random_start=random_start", "random_start=False")], "no random start"),
+]
+
+REPRESENTATIVE = [("mul_backward", "missing unbroadcast"), ("matmul_backward", "transposed matmul gradient"),
+                  ("adam", "no bias correction of m"), ("gan_train_step", "D's loss on undetached fakes"),
+                  ("gradient_penalty", "norm over the wrong axis"), ("pgd", "PGD without projection")]
+
+
+def apply_mutation(root: Path, exercise: str, edits, target=None) -> tuple[Path, str]:
+    """Write the mutated file into the workspace ``root``; returns (file, original text) to restore it."""
+    target = target or BY_NAME[exercise].targets[0]
+    path, qualname = source.split_target(target)
+    file = root / path
+    original = file.read_text(encoding="utf-8")
+    text = original
+    for old, new in edits:
+        if old is None:
+            text = source.replace_function(text, qualname, new)
+        else:
+            text = source.replace_in_function(text, qualname, old, new)
+    file.write_text(text, encoding="utf-8")
+    return file, original
+
+
+def _unpack(m):
+    exercise, edits, note = m[:3]
+    return exercise, edits, note, (m[3] if len(m) > 3 else None)
+
+
+@pytest.fixture(scope="module")
+def teacher(tmp_path_factory):
+    return workspace.start(tmp_path_factory.mktemp("mutations") / "ws", solutions=True)
+
+
+def test_every_mutation_applies_to_the_reference_source():
+    for m in MUTATIONS:
+        exercise, edits, note, target = _unpack(m)
+        target = target or BY_NAME[exercise].targets[0]
+        assert target in BY_NAME[exercise].targets, (exercise, target)
+        path, qualname = source.split_target(target)
+        text = workspace.library_text(path)
+        for old, new in edits:
+            if old is not None:
+                text = source.replace_in_function(text, qualname, old, new)  # raises unless exactly one match
+        compile(text, path, "exec")
+
+
+def test_every_exercise_has_mutations():
+    covered = {m[0] for m in MUTATIONS}
+    assert [e.name for e in EXERCISES if e.name not in covered] == []
+
+
+def _caught(root, m):
+    exercise, edits, note, target = _unpack(m)
+    file, original = apply_mutation(root, exercise, edits, target)
+    try:
+        results, _ = grader.grade(root, [exercise])
+    finally:
+        file.write_text(original, encoding="utf-8")
+    return not results[0][1], results[0][2]
+
+
+@pytest.mark.parametrize("exercise, note", REPRESENTATIVE)
+def test_representative_wrong_solutions_are_caught(teacher, exercise, note):
+    (m,) = [m for m in MUTATIONS if m[:1] == (exercise,) and m[2] == note]
+    caught, message = _caught(teacher, m)
+    assert caught, f"{exercise}: the wrong solution '{note}' passed"
+    assert "hint:" in message
+
+
+@pytest.mark.slow
+def test_mutation_sweep_catches_at_least_95_percent(teacher):
+    survivors = []
+    for m in MUTATIONS:
+        caught, _ = _caught(teacher, m)
+        if not caught:
+            survivors.append(f"{m[0]}: {m[2]}")
+    rate = 1 - len(survivors) / len(MUTATIONS)
+    print(f"\n{len(MUTATIONS) - len(survivors)} of {len(MUTATIONS)} wrong solutions caught ({rate:.1%}); "
+          f"not caught: {survivors or 'none'}")
+    assert rate >= 0.95, survivors

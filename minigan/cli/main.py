@@ -4,6 +4,7 @@
     python -m minigan sample runs/ring --n 64 --out grid.png
     python -m minigan fgsm --data digits --eps 0.05 0.1 0.25 --adversarial-training --out runs/fgsm
     python -m minigan attack --data digits --eps 0.05 0.1 0.2 --train-eps 0.1 --out runs/robust
+    python -m minigan exercises start my-minigan        # then: exercises check my-minigan
 
 Every subcommand is one module named in ``COMMANDS``; the module has
 ``add_parser(subparsers, name)``, which adds the subcommand's parser and sets ``run``, the function
@@ -19,6 +20,7 @@ import sys
 
 from minigan.backend import set_num_threads
 from minigan.cli import attack, sample, train
+from minigan.exercises import cli as exercises
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -60,6 +62,7 @@ COMMANDS = (
     ("sample", sample),
     ("fgsm", attack),
     ("attack", attack),
+    ("exercises", exercises),
 )
 
 

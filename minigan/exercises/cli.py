@@ -57,9 +57,9 @@ def _check(args) -> int:
     return 0 if passed == len(results) else 1
 
 
-def add_parser(subparsers):
+def add_parser(subparsers, name="exercises"):
     """Add ``exercises`` to a parent parser's subcommands; returns its parser."""
-    parser = subparsers.add_parser("exercises", help="build minigan yourself: exercises graded by property checks",
+    parser = subparsers.add_parser(name, help="build minigan yourself: exercises graded by property checks",
                                    description="Exercises: write minigan's functions yourself, graded by the "
                                                "property checks that check minigan.")
     sub = parser.add_subparsers(dest="exercises_command", required=True)

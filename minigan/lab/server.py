@@ -164,9 +164,10 @@ class LabHandler(BaseHTTPRequestHandler):
         run_id, sent_steps, seq = None, 0, -1
         try:
             while not session._closing.is_set():
-                seq = session.wait_frame(seq, timeout=10.0)
-                frame_run, text = session.frame
-                if frame_run is None:
+                newest = session.wait_frame(seq, timeout=10.0)
+                fresh, seq = newest != seq, newest
+                frame_run, frame_step, text = session.frame
+                if frame_run is None or not fresh:  # nothing new: a comment keeps the connection checked
                     self.wfile.write(b": waiting\n\n")
                     self.wfile.flush()
                     continue
@@ -177,7 +178,7 @@ class LabHandler(BaseHTTPRequestHandler):
                     self._event("run", state)
                 else:
                     history = session.run.history if session.run_id == run_id else {"step": []}
-                losses, sent_steps = _since(history, sent_steps)
+                losses, sent_steps = _since(history, sent_steps, frame_step)
                 self._event("frame", text, losses)
                 session.watch(0)  # still watched
         except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
@@ -193,9 +194,13 @@ class LabHandler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
-def _since(history: dict, sent: int):
-    """The losses of the steps after the first ``sent`` ones (at most HISTORY_CHUNK), and the new count."""
-    n = min(len(history.get("step", ())), sent + HISTORY_CHUNK)
+def _since(history: dict, sent: int, upto: int):
+    """The losses of the steps after the first ``sent`` ones up to step ``upto`` (at most HISTORY_CHUNK of
+    them), and the new count. A run opened from a checkpoint numbers its history from step 1 too."""
+    steps = history.get("step", ())
+    n = min(len(steps), sent + HISTORY_CHUNK)
+    while n > sent and steps[n - 1] > upto:  # steps taken after the frame: they go with the next one
+        n -= 1
     chunk = {k: [v if isinstance(v, int) or math.isfinite(v) else None for v in series[sent:n]]
              for k, series in history.items()}
     return chunk, n

@@ -38,7 +38,7 @@ class LabSession:
         self.message = ""               # the latest word of the training thread: finished, diverged, paused
         self.commands = queue.Queue()
         self.changed = threading.Condition()
-        self.frame_seq, self.frame = 0, (None, "null")  # (run id, JSON text) of the newest frame
+        self.frame_seq, self.frame = 0, (None, 0, "null")  # (run id, step, JSON text) of the newest frame
         self.viewers, self.last_seen = 0, time.monotonic()
         self.timing = {"step": 0.0, "frame": 0.0, "encode": 0.0, "frames": 0, "steps": 0}
         self._closing = threading.Event()
@@ -58,14 +58,14 @@ class LabSession:
         with self.changed:
             self.changed.notify_all()
 
-    def call(self, name: str, timeout: float = 120.0, **args):
-        """Run command ``name`` on the training thread; its result, or its SettingsError raised here."""
+    def call(self, command: str, timeout: float = 120.0, **args):
+        """Run ``command`` on the training thread; its result, or its SettingsError raised here."""
         if not self.thread.is_alive():
             raise RuntimeError("the lab's training thread has stopped")
         done, box = threading.Event(), {}
-        self.commands.put((name, args, done, box))
+        self.commands.put((command, args, done, box))
         if not done.wait(timeout):
-            raise TimeoutError(f"the lab did not answer {name!r} within {timeout:g} s")
+            raise TimeoutError(f"the lab did not answer {command!r} within {timeout:g} s")
         if "error" in box:
             raise box["error"]
         return box.get("result")
@@ -159,7 +159,7 @@ class LabSession:
         self.timing["encode"] += t2 - t1
         self.timing["frames"] += 1
         with self.changed:
-            self.frame = (self.run_id, text)
+            self.frame = (self.run_id, frame["step"], text)
             self.frame_seq += 1
             self.changed.notify_all()
 

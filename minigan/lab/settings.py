@@ -149,7 +149,7 @@ def parse_points(text) -> np.ndarray:
         raise SettingsError(f"the CSV must be text, got {type(text).__name__}")
     if len(text) > MAX_CSV_BYTES:
         raise SettingsError(f"the CSV is {len(text):,} characters; at most {MAX_CSV_BYTES:,} are accepted")
-    rows = []
+    rows, header_allowed = [], True
     for number, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
         if not line:
@@ -158,9 +158,11 @@ def parse_points(text) -> np.ndarray:
         try:
             values = [float(c) for c in cells]
         except ValueError:
-            if not rows and number == next(i for i, s in enumerate(text.splitlines(), 1) if s.strip()):
-                continue  # a header line (x,y) before the first point
+            if header_allowed:  # a header line (x,y) before the first point
+                header_allowed = False
+                continue
             raise SettingsError(f"CSV line {number}: {line[:40]!r} is not two numbers x,y") from None
+        header_allowed = False
         if len(values) != 2:
             raise SettingsError(f"CSV line {number}: expected two numbers x,y, got {len(values)}")
         if not all(math.isfinite(v) for v in values):

@@ -6,6 +6,7 @@
 const $ = (id) => document.getElementById(id);
 const COLORS = { real: "#1a9850", fake: "#7b3294", pull: "#e66101", manifold: "#2b6cb0", drawn: "#111" };
 const SERIES_COLORS = ["#7b3294", "#1a9850", "#e66101", "#2b6cb0", "#b2182b", "#666"];
+const ARROW_EVERY = 4;
 const ONLY = ["only-gan", "only-wgan", "only-wgan-gp", "only-began"];
 
 // Everything the page knows; tests read it as window.lab.
@@ -78,6 +79,7 @@ function fillControls(state) {
   $("data-kind").value = kind;
   if (kind !== "points") $("data-k").value = data.includes(":") ? data.split(":")[1] : (kind === "ring" ? 8 : 5);
   $("points-box").hidden = kind !== "points";
+  $("data-k").hidden = kind === "points";
   $("algorithm").value = algorithm;
   $("seed").value = cfg.seed;
   $("steps-in").value = state.steps;
@@ -197,14 +199,19 @@ function dots(ctx, run, xy, color, radius, size) {
 }
 
 function drawPull(ctx, run, f, size) {
-  const longest = 0.06 * size, scale = f.pull_max > 0 ? longest / f.pull_max : 0;
+  const longest = 0.07 * size, scale = f.pull_max > 0 ? longest / f.pull_max : 0;
   ctx.strokeStyle = COLORS.pull;
   ctx.lineWidth = 1.4 * size / 640;
   ctx.beginPath();
-  for (let i = 0; i < f.fakeXY.length; i += 2) {
+  for (let i = 0; i < f.fakeXY.length; i += 2 * ARROW_EVERY) {  // a quarter of the fakes: arrows, not a blur
     const [px, py] = toPx(run, f.fakeXY[i], f.fakeXY[i + 1], size);
-    const dx = f.pullXY[i] * scale, dy = -f.pullXY[i + 1] * scale;
+    const dx = f.pullXY[i] * scale, dy = -f.pullXY[i + 1] * scale, len = Math.hypot(dx, dy);
     ctx.moveTo(px, py); ctx.lineTo(px + dx, py + dy);
+    if (len > 6) {  // an arrow head
+      const ux = dx / len, uy = dy / len, hx = px + dx, hy = py + dy, a = 0.35 * Math.min(len, 14);
+      ctx.moveTo(hx, hy); ctx.lineTo(hx - a * (ux - 0.5 * uy), hy - a * (uy + 0.5 * ux));
+      ctx.moveTo(hx, hy); ctx.lineTo(hx - a * (ux + 0.5 * uy), hy - a * (uy - 0.5 * ux));
+    }
   }
   ctx.stroke();
 }
@@ -242,8 +249,8 @@ function drawPlane() {
   }
   if (f && $("show-manifold").checked) drawManifold(ctx, run, f, size);
   if ($("show-real").checked) dots(ctx, run, run.realXY, COLORS.real, r, size);
-  if (f && $("show-fake").checked) dots(ctx, run, f.fakeXY, COLORS.fake, r, size);
   if (f && $("show-pull").checked) drawPull(ctx, run, f, size);
+  if (f && $("show-fake").checked) dots(ctx, run, f.fakeXY, COLORS.fake, r, size);
   if ($("data-kind").value === "points" && lab.drawn.length) dots(ctx, run, lab.drawn.flat(), COLORS.drawn, r * 1.2, size);
   drawAxes(ctx, run, size);
   if (f) {
@@ -372,6 +379,7 @@ $("algorithm").addEventListener("change", () => showFor($("algorithm").value));
 $("data-kind").addEventListener("change", () => {
   const kind = $("data-kind").value;
   $("points-box").hidden = kind !== "points";
+  $("data-k").hidden = kind === "points";
   if (kind === "grid" && $("data-k").value === "8") $("data-k").value = 5;
   if (kind === "ring" && $("data-k").value === "5") $("data-k").value = 8;
   requestDraw();

@@ -31,8 +31,9 @@ from minigan.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, p
 from minigan.serialization import atomic_write, hold_folder, load, save
 from minigan.tensor import from_numpy
 
-HEAT_SIZE = 48       # D's output on a HEAT_SIZE x HEAT_SIZE grid of cell centres over the view
+HEAT_SIZE = 32       # D's output on a HEAT_SIZE x HEAT_SIZE grid of cell centres (the page smooths it)
 SHOWN = 512          # fakes and real points drawn (each from its own fixed generator)
+ARROWS = 128         # the first ARROWS fakes get an arrow: their pull (more would blur into a smear)
 MANIFOLD = 21        # G's image of a MANIFOLD x MANIFOLD grid of z over [-2.5, 2.5]² (first two coordinates)
 DISPLAY_SEED = 1_000_003  # the pictures' own random generator: seed + this, never the training's
 
@@ -231,7 +232,8 @@ class LabRun:
         return -grad.array
 
     def frame(self) -> dict:
-        """The pictures of the run now: fakes, their pull, D's output over the plane, G's image of the z grid."""
+        """The pictures of the run now: fakes, the pull on the first ARROWS of them, D's output over the plane,
+        G's image of the z grid."""
         trainer = self.exp.trainer
         G, D = trainer.G, trainer.D
         was = G.training, D.training
@@ -241,7 +243,9 @@ class LabRun:
                 fakes = G(from_numpy(self.z_shown))
                 heat = self._score(from_numpy(self.plane)).array
                 manifold = G(from_numpy(self.z_grid)).array
-            pull = self._pull(fakes)
+            arrows = max(self.exp.config.get("pack", 1), ARROWS // self.exp.config.get("pack", 1)
+                         * self.exp.config.get("pack", 1))
+            pull = self._pull(fakes[:arrows])
         finally:
             G.train(was[0]), D.train(was[1])
         xp = backend.get_array_module(heat)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -178,8 +179,12 @@ class LabHandler(BaseHTTPRequestHandler):
                     self._event("run", state)
                 else:
                     history = session.run.history if session.run_id == run_id else {"step": []}
+                t0, c0 = time.perf_counter(), time.thread_time()
                 losses, sent_steps = _since(history, sent_steps, frame_step)
                 self._event("frame", text, losses)
+                session.timing["send"] += time.perf_counter() - t0
+                session.timing["send_cpu"] += time.thread_time() - c0
+                session.timing["sent"] += 1
                 session.watch(0)  # still watched
         except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
             pass

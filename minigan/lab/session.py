@@ -40,7 +40,9 @@ class LabSession:
         self.changed = threading.Condition()
         self.frame_seq, self.frame = 0, (None, 0, "null")  # (run id, step, JSON text) of the newest frame
         self.viewers, self.last_seen = 0, time.monotonic()
-        self.timing = {"step": 0.0, "frame": 0.0, "encode": 0.0, "frames": 0, "steps": 0}
+        # seconds spent and counts, for python -m minigan.lab.bench: steps, pictures, JSON, event-stream sends
+        self.timing = {"step": 0.0, "frame": 0.0, "encode": 0.0, "send": 0.0, "encode_cpu": 0.0,
+                       "send_cpu": 0.0, "frames": 0, "steps": 0, "sent": 0}
         self._closing = threading.Event()
         self._initial = settings or {"algorithm": "gan", "data": "ring"}
         self.thread = threading.Thread(target=self._loop, name="minigan-lab-training", daemon=True)
@@ -150,10 +152,11 @@ class LabSession:
             return
         t0 = time.perf_counter()
         frame = self.run.frame()
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.thread_time()
         frame.update(playing=self.playing, message=self.message, run_id=self.run_id,
                      steps_per_frame=self.steps_per_frame, delay_ms=self.delay_ms, live=self.run.live_values())
         text = json.dumps(frame)
+        self.timing["encode_cpu"] += time.thread_time() - c1
         t2 = time.perf_counter()
         self.timing["frame"] += t1 - t0
         self.timing["encode"] += t2 - t1

@@ -6,7 +6,6 @@
 const $ = (id) => document.getElementById(id);
 const COLORS = { real: "#1a9850", fake: "#7b3294", pull: "#e66101", manifold: "#2b6cb0", drawn: "#111" };
 const SERIES_COLORS = ["#7b3294", "#1a9850", "#e66101", "#2b6cb0", "#b2182b", "#666"];
-const ARROW_EVERY = 4;
 const ONLY = ["only-gan", "only-wgan", "only-wgan-gp", "only-began"];
 
 // Everything the page knows; tests read it as window.lab.
@@ -203,7 +202,7 @@ function drawPull(ctx, run, f, size) {
   ctx.strokeStyle = COLORS.pull;
   ctx.lineWidth = 1.4 * size / 640;
   ctx.beginPath();
-  for (let i = 0; i < f.fakeXY.length; i += 2 * ARROW_EVERY) {  // a quarter of the fakes: arrows, not a blur
+  for (let i = 0; i < f.pullXY.length; i += 2) {  // the pull on the first fakes (the server sends as many)
     const [px, py] = toPx(run, f.fakeXY[i], f.fakeXY[i + 1], size);
     const dx = f.pullXY[i] * scale, dy = -f.pullXY[i + 1] * scale, len = Math.hypot(dx, dy);
     ctx.moveTo(px, py); ctx.lineTo(px + dx, py + dy);

@@ -327,3 +327,32 @@ def test_the_command_line_refuses_bad_options_in_one_line(capsys):
     assert lab_cli.main(["--port", "70000", "--no-open"]) == 2
     assert "--port must be 0 to 65535" in capsys.readouterr().err
     assert lab_cli.main(["--idle-pause", "0", "--no-open"]) == 2
+
+
+def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "minigan.lab", "--no-open", "--port", "0", "--runs",
+                             str(tmp_path), "--preset", "mode-collapse"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("minigan lab: http://127.0.0.1:"), line
+        port = int(line.split("127.0.0.1:")[1].split("/")[0])
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/api/state", headers={"Host": f"127.0.0.1:{port}"})
+        state = json.loads(conn.getresponse().read())["result"]
+        assert state["config"]["batch_size"] == 32 and state["steps"] == 1500
+        conn.request("POST", "/api/play", body="{}", headers={"Host": f"127.0.0.1:{port}",
+                                                             "Content-Type": "application/json"})
+        assert conn.getresponse().status == 200
+        conn.close()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0  # the server and the training thread both ended
+    finally:
+        proc.kill()
+        proc.wait()
+    assert lab_cli.main(["--preset", "nope", "--no-open"]) == 2

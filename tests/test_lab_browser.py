@@ -122,12 +122,20 @@ def test_a_live_change_and_a_preset_reach_the_run(lab, page):
     page.find_element("id", "apply").click()
     until(page, "return document.getElementById('message').textContent.startsWith('applied')")
     assert type(session.run.exp.trainer.opt_g).__name__ == "OptimisticAdam"
-    assert "--optimizer optimistic-adam" in page.find_element("id", "command").text
+    until(page, "return document.getElementById('command').textContent.includes('--optimizer optimistic-adam')")
     Select(page.find_element("id", "preset")).select_by_visible_text("Mode collapse: batch 32 (lesson 06)")
     until(page, "return window.lab.run.config.batch_size === 32")
     assert page.find_element("id", "batch_size").get_attribute("value") == "32"
     assert page.find_element("id", "steps").text == "1500"
     assert "lesson 06" in page.find_element("id", "preset-note").text
+
+
+def test_a_lessons_link_opens_its_preset(lab, browser):
+    session, server = lab
+    browser.get(server.url + "?preset=saturating")
+    until(browser, "return window.lab.run !== null && window.lab.run.config.loss === 'minimax'")
+    assert session.run.exp.config["optimizer"] == "sgd" and session.run.exp.trainer.loss == "minimax"
+    assert "minimax" in browser.find_element("id", "preset-note").text
 
 
 def test_points_drawn_with_the_mouse_become_the_data(lab, page, tmp_path):

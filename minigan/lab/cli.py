@@ -12,6 +12,8 @@ import sys
 import threading
 import webbrowser
 
+from minigan.lab.settings import PRESETS, SettingsError, preset
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -35,6 +37,8 @@ def _options(p):
     p.add_argument("--no-open", action="store_true", help="print the address only, do not open a browser")
     p.add_argument("--runs", default="runs", help="the folder the lab saves runs to and opens them from "
                                                   "(default: runs)")
+    p.add_argument("--preset", default=None,
+                   help="start with a lesson's preset: " + ", ".join(p["id"] for p in PRESETS) + " (default: ring)")
     p.add_argument("--idle-pause", type=float, default=15.0,
                    help="pause the training when no page has watched for this many seconds (default: 15)")
 
@@ -50,7 +54,8 @@ def run(args) -> int:
     if args.host not in LOOPBACK:
         print(f"minigan lab: warning: listening on {args.host}: other computers that reach it can drive the lab "
               f"and save runs into {args.runs!r}; use the default 127.0.0.1 unless you mean that", file=sys.stderr)
-    session = LabSession(args.runs, idle_pause=args.idle_pause).start()
+    settings = preset(args.preset)["settings"] if args.preset else None
+    session = LabSession(args.runs, settings=settings, idle_pause=args.idle_pause).start()
     try:
         try:
             server = serve(session, args.host, args.port)
@@ -86,6 +91,6 @@ def main(argv=None) -> int:
     set_num_threads(args.threads)
     try:
         return run(args)
-    except (ValueError, OSError) as e:
+    except (ValueError, OSError, SettingsError) as e:
         print(f"minigan: error: {e}", file=sys.stderr)
         return 2

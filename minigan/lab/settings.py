@@ -190,38 +190,48 @@ def check_points(points, what="the points") -> np.ndarray:
     return arr.astype(np.float32)
 
 
-# Presets: the lessons' settings (demos/), one click away. "note" says what to watch for.
+# Presets: the lessons' settings (demos/), one click away (or ``python -m minigan lab --preset ID``, or the
+# page's address with ?preset=ID). "note" says what to watch for.
 PRESETS = [
-    {"name": "GAN on the ring (the recipe)", "settings": {"algorithm": "gan", "data": "ring"},
+    {"id": "ring", "name": "GAN on the ring (the recipe)", "settings": {"algorithm": "gan", "data": "ring"},
      "note": "train's default run: G spreads over the ring, then settles onto the 8 modes as the lr decays."},
-    {"name": "Mode collapse: batch 32 (lesson 06)",
+    {"id": "mode-collapse", "name": "Mode collapse: batch 32 (lesson 06)",
      "settings": {"algorithm": "gan", "data": "ring", "batch_size": 32, "steps": 1500, "data_scale": 1.0},
      "note": "with batch 32 G ends on a few modes (lesson 06); compare the next preset, batch 256."},
-    {"name": "No collapse: batch 256 (lesson 06)",
+    {"id": "no-collapse", "name": "No collapse: batch 256 (lesson 06)",
      "settings": {"algorithm": "gan", "data": "ring", "batch_size": 256, "steps": 1500, "data_scale": 1.0},
      "note": "the same run with batch 256 reaches every mode (lesson 06)."},
-    {"name": "Saturating G: minimax loss (lesson 03)",
+    {"id": "saturating", "name": "Saturating G: minimax loss (lesson 03)",
      "settings": {"algorithm": "gan", "data": "ring", "loss": "minimax", "optimizer": "sgd", "lr": 0.002,
                   "lr_decay": False, "data_scale": 1.0, "steps": 3000},
      "note": "where D rejects the fakes the minimax loss has almost no gradient: watch the pull arrows' size "
              "(the legend's max |∇|), then switch G's loss to non-saturating mid-run."},
-    {"name": "Non-saturating G (lesson 03)",
+    {"id": "non-saturating", "name": "Non-saturating G (lesson 03)",
      "settings": {"algorithm": "gan", "data": "ring", "loss": "non-saturating", "optimizer": "sgd", "lr": 0.002,
                   "lr_decay": False, "data_scale": 1.0, "steps": 3000},
      "note": "the same run with −log D(G(z)): large pulls exactly where D rejects the fakes."},
-    {"name": "Cycling: Adam (lesson 11)",
+    {"id": "adam", "name": "Cycling: Adam (lesson 11)",
      "settings": {"algorithm": "gan", "data": "ring", "optimizer": "adam", "steps": 800, "data_scale": 1.0},
      "note": "Adam, 800 steps, seed 0: G circles between modes and ends on one (lesson 11)."},
-    {"name": "Optimistic Adam (lesson 11)",
+    {"id": "optimistic-adam", "name": "Optimistic Adam (lesson 11)",
      "settings": {"algorithm": "gan", "data": "ring", "optimizer": "optimistic-adam", "steps": 800,
                   "data_scale": 1.0},
      "note": "the same run with optimistic Adam (the optimistic correction damps the cycling): 8 modes."},
-    {"name": "PacGAN on the grid (pack 4)", "settings": {"algorithm": "gan", "data": "grid", "pack": 4},
+    {"id": "pacgan-grid", "name": "PacGAN on the grid (pack 4)",
+     "settings": {"algorithm": "gan", "data": "grid", "pack": 4},
      "note": "D judges 4 samples at once, which makes a collapsed G easy to spot."},
-    {"name": "WGAN with clipping", "settings": {"algorithm": "wgan", "data": "ring"},
+    {"id": "wgan", "name": "WGAN with clipping", "settings": {"algorithm": "wgan", "data": "ring"},
      "note": "the heat map is the critic's value f(x), not a probability."},
-    {"name": "WGAN-GP on the grid", "settings": {"algorithm": "wgan-gp", "data": "grid"},
+    {"id": "wgan-gp-grid", "name": "WGAN-GP on the grid", "settings": {"algorithm": "wgan-gp", "data": "grid"},
      "note": "the gradient penalty instead of clipping; λ can change mid-run."},
-    {"name": "BEGAN on the ring (lesson 17)", "settings": {"algorithm": "began", "data": "ring"},
+    {"id": "began", "name": "BEGAN on the ring (lesson 17)", "settings": {"algorithm": "began", "data": "ring"},
      "note": "D is an auto-encoder: the heat map is minus its reconstruction error."},
 ]
+
+
+def preset(preset_id: str) -> dict:
+    """The preset named ``preset_id`` (its "id")."""
+    for p in PRESETS:
+        if p["id"] == preset_id:
+            return p
+    raise SettingsError(f"no preset {preset_id!r}; the presets are {', '.join(p['id'] for p in PRESETS)}")

@@ -59,7 +59,12 @@ function onRun(state) {
   lab.run.realXY = decode(state.real);
   lab.losses = {};
   lab.frame = null;
-  if (state.presets && !lab.presets.length) fillPresets(state.presets);
+  if (state.presets && !lab.presets.length) {
+    fillPresets(state.presets);
+    const wanted = new URLSearchParams(window.location.search).get("preset");  // a lesson's link: ?preset=ID
+    const i = lab.presets.findIndex((p) => p.id === wanted);
+    if (i >= 0) { $("preset").value = String(i); $("preset").dispatchEvent(new Event("change")); }
+  }
   fillControls(state);
   $("steps").textContent = state.steps;
   $("heat-label").textContent = state.heat_kind;

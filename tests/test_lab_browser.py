@@ -85,6 +85,8 @@ def test_play_pause_and_step_move_the_run_and_the_page_shows_it(lab, page, tmp_p
     session, _ = lab
     page.find_element("id", "play").click()
     until(page, "return window.lab.frame.step >= 15")
+    until(page, "return window.lab.fps > 0")  # frames per second as the page counts them, shown in the header
+    assert float(page.find_element("id", "fps").text) > 0
     assert "Pause" in page.find_element("id", "play").text
     page.find_element("id", "play").click()
     until(page, "return !window.lab.frame.playing")
@@ -95,7 +97,7 @@ def test_play_pause_and_step_move_the_run_and_the_page_shows_it(lab, page, tmp_p
     until(page, f"return window.lab.frame.step === {paused + 1}")
     assert page.find_element("id", "stepno").text == str(paused + 1)
     assert js(page, "window.lab.losses.step.length") == paused + 1  # every step's losses reached the page
-    assert js(page, "window.lab.fps") > 0 and js(page, "window.lab.errors") == 0
+    assert js(page, "window.lab.errors") == 0
     assert float(page.find_element("id", "lrnow").text) == pytest.approx(session.run.current_lr(), rel=1e-2)
     shoot(page, tmp_path, "lab-playing.png")
 
@@ -171,3 +173,21 @@ def test_save_then_open_a_run_from_the_page(lab, page):
     until(page, "return document.getElementById('message').textContent.startsWith('opened')")
     until(page, "return window.lab.frame.step === 1")
     assert session.run.step_count == 1
+
+
+@pytest.mark.slow
+def test_a_run_watched_to_3000_steps_for_the_readme(lab, browser, tmp_path):
+    """docs/lab.png: MINIGAN_LAB_SCREENSHOTS=docs python -m pytest -m slow tests/test_lab_browser.py -k readme"""
+    session, server = lab
+    session.call("reset", settings={"algorithm": "gan", "data": "ring", "seed": 0})
+    browser.get(server.url)
+    until(browser, "return window.lab.run !== null && window.lab.frames > 0")
+    Select(browser.find_element("id", "speed")).select_by_value("25:0")
+    browser.find_element("id", "show-manifold").click()
+    browser.find_element("id", "play").click()
+    until(browser, "return window.lab.frame.step >= 3000", timeout=600)
+    browser.find_element("id", "play").click()
+    until(browser, "return !window.lab.frame.playing && window.lab.frame.eval !== null")
+    time.sleep(0.5)
+    assert browser.find_element("id", "m-modes").text.endswith("/ 8")
+    shoot(browser, tmp_path, "lab.png")

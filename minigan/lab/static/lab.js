@@ -125,6 +125,12 @@ function showEval(ev) {
 
 // ---------------------------------------------------------------- a frame: numbers, then pictures
 let fpsCount = 0, fpsSince = performance.now();
+setInterval(() => {  // frames that arrived over the last second or so (0 while paused)
+  const now = performance.now();
+  lab.fps = fpsCount * 1000 / (now - fpsSince);
+  fpsCount = 0; fpsSince = now;
+  $("fps").textContent = lab.fps.toFixed(lab.fps < 10 ? 1 : 0);
+}, 1000);
 function onFrame(msg) {
   const f = msg.frame;
   f.fakeXY = decode(f.fake); f.pullXY = decode(f.pull); f.heatV = decode(f.heat); f.gridXY = decode(f.manifold);
@@ -135,12 +141,9 @@ function onFrame(msg) {
     for (const v of values) lab.losses[key].push(v);
   }
   fpsCount += 1;
-  const now = performance.now();
-  if (now - fpsSince > 1000) { lab.fps = fpsCount * 1000 / (now - fpsSince); fpsCount = 0; fpsSince = now; }
   $("stepno").textContent = f.step;
   $("steps").textContent = f.steps;
   $("lrnow").textContent = f.lr_now.toPrecision(3);
-  $("fps").textContent = lab.fps.toFixed(0);
   const play = $("play");
   play.textContent = f.playing ? "❚❚ Pause" : "▶ Play";
   play.classList.toggle("playing", f.playing);

@@ -356,3 +356,19 @@ def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path):
         proc.kill()
         proc.wait()
     assert lab_cli.main(["--preset", "nope", "--no-open"]) == 2
+
+
+def test_listening_on_every_address_takes_ip_hosts_but_never_a_dns_name(session):
+    srv = serve(session, "0.0.0.0", 0)
+    try:
+        port = srv.port
+        assert srv.host_ok(f"127.0.0.1:{port}") and srv.host_ok(f"192.168.1.5:{port}") and srv.host_ok(f"[::1]:{port}")
+        assert not srv.host_ok(f"attacker.example:{port}") and not srv.host_ok(f"192.168.1.5:{port + 1}")
+        assert not srv.host_ok("192.168.1.5")
+    finally:
+        srv.server_close()
+    local = serve(session, "127.0.0.1", 0)
+    try:
+        assert local.host_ok(f"localhost:{local.port}") and not local.host_ok(f"192.168.1.5:{local.port}")
+    finally:
+        local.server_close()

@@ -15,6 +15,7 @@ only its own three files, and names runs by a plain folder name inside its runs 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 import time
@@ -48,6 +49,19 @@ class LabServer(ThreadingHTTPServer):
         names = {address[0], host, *LOOPBACK} if address[0] in LOOPBACK else {address[0], host}
         self.allowed_hosts = {f"{n}:{port}" for n in names} | {f"[{n}]:{port}" for n in names if ":" in n}
         self.port = port
+        self.wildcard = address[0] in ("0.0.0.0", "::", "")  # --host 0.0.0.0: any of this computer's addresses
+
+    def host_ok(self, hostport: str) -> bool:
+        """A Host (or Origin) naming this server: its own name and port, or, listening on every address, any
+        IP address with its port. Never another DNS name: a rebound name is refused."""
+        if hostport in self.allowed_hosts:
+            return True
+        name, _, port = hostport.rpartition(":")
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            return False
+        return self.wildcard and port == str(self.port)
 
     @property
     def url(self) -> str:
@@ -65,11 +79,11 @@ class LabHandler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ the checks every request passes
     def _allowed(self) -> bool:
         host = self.headers.get("Host", "")
-        if host not in self.server.allowed_hosts:
+        if not self.server.host_ok(host):
             self._send_json({"error": f"refused: Host {host!r} is not this lab's address"}, HTTPStatus.FORBIDDEN)
             return False
         origin = self.headers.get("Origin")
-        if origin is not None and origin.partition("://")[2] not in self.server.allowed_hosts:
+        if origin is not None and not self.server.host_ok(origin.partition("://")[2]):
             self._send_json({"error": f"refused: a page from {origin!r} may not drive the lab"}, HTTPStatus.FORBIDDEN)
             return False
         return True

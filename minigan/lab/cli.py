@@ -39,6 +39,7 @@ def _options(p):
                                                   "(default: runs)")
     p.add_argument("--preset", default=None,
                    help="start with a lesson's preset: " + ", ".join(p["id"] for p in PRESETS) + " (default: ring)")
+    p.add_argument("--backend", default=None, help="numpy (default) or cupy: where the training runs")
     p.add_argument("--idle-pause", type=float, default=15.0,
                    help="pause the training when no page has watched for this many seconds (default: 15)")
 
@@ -54,6 +55,10 @@ def run(args) -> int:
     if args.host not in LOOPBACK:
         print(f"minigan lab: warning: listening on {args.host}: other computers that reach it can drive the lab "
               f"and save runs into {args.runs!r}; use the default 127.0.0.1 unless you mean that", file=sys.stderr)
+    if args.backend is not None:
+        from minigan import backend
+
+        backend.use_backend(args.backend)
     settings = preset(args.preset)["settings"] if args.preset else None
     session = LabSession(args.runs, settings=settings, idle_pause=args.idle_pause).start()
     try:

@@ -118,7 +118,7 @@ def test_the_lab_opens_a_train_run_and_continues_it_as_resume_does(tmp_path, ses
 def test_live_changes_act_on_the_next_step_and_are_recorded(tmp_path, session):
     session.call("reset", settings={"algorithm": "gan", "data": "ring", "batch_size": 32, "steps": 100})
     session.call("step", n=2)
-    live = session.call("change", values={"lr": 0.01, "k": 2, "loss": "minimax", "optimizer": "rmsprop"})
+    live = session.call("change", values={"lr": 0.01, "k": 2, "loss": "minimax", "optimizer": "rmsprop"})["live"]
     assert live == {"lr": 0.01, "k": 2, "loss": "minimax", "optimizer": "rmsprop"}
     trainer = session.run.exp.trainer
     assert type(trainer.opt_d).__name__ == "RMSprop" and trainer.k == 2 and trainer.loss == "minimax"
@@ -128,8 +128,8 @@ def test_live_changes_act_on_the_next_step_and_are_recorded(tmp_path, session):
     assert all(words in command["fresh"] for words in ("--optimizer rmsprop", "--lr 0.01", "--loss minimax"))
     assert any("k=2" in note for note in command["notes"]) and any("mid-run" in note for note in command["notes"])
     session.call("reset", settings={"algorithm": "wgan-gp", "data": "grid:3", "batch_size": 16})
-    assert session.call("change", values={"lam": 0.5, "n_critic": 2}) == {"lr": 0.001, "n_critic": 2, "lam": 0.5,
-                                                                          "optimizer": "adam"}
+    assert session.call("change", values={"lam": 0.5, "n_critic": 2})["live"] == {"lr": 0.001, "n_critic": 2,
+                                                                                  "lam": 0.5, "optimizer": "adam"}
     assert session.run.exp.trainer.lam == 0.5
 
 
@@ -179,6 +179,18 @@ def undisturbed_losses():
     for _ in range(10):
         run.step()
     return tuple(run.history["loss_d"])
+
+
+def test_a_diverging_run_stops_with_a_message_in_the_page(tmp_path, session):
+    session.call("reset", settings={"algorithm": "gan", "data": "ring", "batch_size": 16, "steps": 50})
+    session.call("step", n=2)
+    session.run.exp.train_step = lambda total: {"loss_d": float("nan"), "loss_g": 1.0}
+    session.call("play")
+    deadline = time.monotonic() + 20
+    while '"message": "training diverged' not in session.frame[2] and time.monotonic() < deadline:
+        time.sleep(0.02)  # the page hears of it in the next frame
+    assert not session.playing and session.message.startswith("training diverged at step 2 (loss_d=nan)")
+    assert len(session.run.history["step"]) == 2
 
 
 def test_a_run_folder_link_out_of_the_runs_folder_is_refused(tmp_path, session):

@@ -262,7 +262,8 @@ class LabRun:
                 "eval_every": self.eval_every, "bounds": self.bounds, "heat_size": HEAT_SIZE, "manifold": MANIFOLD,
                 "heat_kind": self.heat_kind(), "real": b64(self.real_shown),
                 "modes": exp.mixture.modes.tolist() if exp.mixture.num_modes <= 2500 else [],
-                "metrics": self.points is None, "history": self.history, "evals": self.evals,
+                "metrics": self.points is None, "history": {k: list(v) for k, v in self.history.items()},
+                "evals": list(self.evals),
                 "changes": self.changes, "folder": self.folder.name if self.folder else None,
                 "command": self.command()}
 

@@ -210,7 +210,7 @@ class LabSession:
 
     def _cmd_change(self, values):
         self.run.change(check_live(self.run.algorithm, values))
-        return self.run.live_values()
+        return {"live": self.run.live_values(), "command": self.run.command()}
 
     def _cmd_extend(self, steps):
         """Raise the run's last step (as ``train --resume --steps N``: the lr schedule stays where it was)."""

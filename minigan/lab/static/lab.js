@@ -400,11 +400,11 @@ $("apply").addEventListener("click", async () => {
     if (v !== lab.run.live[name]) values[name] = v;
   }
   if (!Object.keys(values).length) { say("nothing changed: edit a value under “Change while it runs” first"); return; }
-  const live = await send("change", { values });
-  if (live) {
-    lab.run.live = live;
+  const r = await send("change", { values });
+  if (r) {
+    lab.run.live = r.live;
     say("applied at step " + (lab.frame ? lab.frame.step : 0) + ": " + Object.entries(values).map(([k, v]) => `${k} = ${v}`).join(", "));
-    refreshCommand();
+    showCommand(r.command);
   }
 });
 $("save").addEventListener("click", async () => {
@@ -437,13 +437,6 @@ async function refreshRuns() {
     }
     list.value = keep;
   } catch (e) { /* the list is a convenience */ }
-}
-
-async function refreshCommand() {
-  try {
-    const reply = await (await fetch("/api/state")).json();
-    if (reply.result) showCommand(reply.result.command);
-  } catch (e) { /* shown again at the next run */ }
 }
 
 // drawing your own points

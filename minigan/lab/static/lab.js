@@ -376,8 +376,13 @@ $("preset").addEventListener("change", async () => {
 
 $("play").addEventListener("click", () => send(lab.frame && lab.frame.playing ? "pause" : "play"));
 $("step").addEventListener("click", () => send("step", { n: 1 }));
-$("reset").addEventListener("click", () => newRun(runSettings()));
-$("new-run").addEventListener("click", () => newRun(runSettings()));
+function newRunFromControls() {  // the controls' settings: no longer a preset's (they hold no data_scale, ...)
+  $("preset").value = "";
+  $("preset-note").textContent = "";
+  newRun(runSettings());
+}
+$("reset").addEventListener("click", newRunFromControls);
+$("new-run").addEventListener("click", newRunFromControls);
 $("speed").addEventListener("change", () => {
   const [n, ms] = $("speed").value.split(":").map(Number);
   send("speed", { steps_per_frame: n, delay_ms: ms });

@@ -222,6 +222,8 @@ def test_drawn_points_train_and_come_back_from_a_saved_run(tmp_path, session):
     assert parse_points((tmp_path / "runs" / "mine" / "points.csv").read_text()).tolist() == points
     session.call("open", name="mine")
     assert session.run.step_count == 6 and session.run.points.tolist() == points
+    session.call("reset", settings={"algorithm": "gan", "data": "points", "batch_size": 16})  # Reset: same points
+    assert session.run.step_count == 0 and session.run.points.tolist() == points
 
 
 def test_csv_points_with_a_header_and_comments(tmp_path):

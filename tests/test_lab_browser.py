@@ -100,6 +100,11 @@ def test_play_pause_and_step_move_the_run_and_the_page_shows_it(lab, page, tmp_p
     assert js(page, "window.lab.errors") == 0
     assert float(page.find_element("id", "lrnow").text) == pytest.approx(session.run.current_lr(), rel=1e-2)
     shoot(page, tmp_path, "lab-playing.png")
+    page.find_element("id", "seed").clear()
+    page.find_element("id", "seed").send_keys("7")
+    page.find_element("id", "reset").click()  # the same run from step 0, with seed 7
+    until(page, "return window.lab.run.config.seed === 7 && window.lab.frame.step === 0")
+    assert session.run.step_count == 0 and session.run.steps == 2000
 
 
 def test_a_bad_value_gets_a_clear_message_and_the_run_is_untouched(lab, page):

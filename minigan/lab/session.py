@@ -204,6 +204,8 @@ class LabSession:
             points = parse_points(csv)
         if checked["data"] != "points":
             points = None
+        elif points is None and self.run is not None and self.run.points is not None:
+            points = self.run.points  # the same points again (Reset)
         run = LabRun(checked, points)
         self.run, self.run_id, self.playing, self.message = run, self.run_id + 1, False, ""
         return {"run_id": self.run_id}

@@ -343,9 +343,9 @@ function runSettings() {
   return s;
 }
 
-async function newRun(settings) {
+async function newRun(settings, again) {
   const body = { settings };
-  if (settings.data === "points") {
+  if (settings.data === "points" && !again) {  // again: the server keeps the run's points
     if (lab.csv !== null) body.csv = lab.csv; else body.points = lab.drawn;
   }
   say("building the run…");
@@ -381,7 +381,11 @@ function newRunFromControls() {  // the controls' settings: no longer a preset's
   $("preset-note").textContent = "";
   newRun(runSettings());
 }
-$("reset").addEventListener("click", newRunFromControls);
+$("reset").addEventListener("click", () => {  // the same run again from step 0, with the seed in the seed box
+  if (!lab.run) return;
+  const settings = Object.assign({}, lab.run.settings, { seed: numberOrNull("seed") });
+  newRun(settings, true);
+});
 $("new-run").addEventListener("click", newRunFromControls);
 $("speed").addEventListener("change", () => {
   const [n, ms] = $("speed").value.split(":").map(Number);

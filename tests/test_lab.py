@@ -202,6 +202,21 @@ def test_a_run_folder_link_out_of_the_runs_folder_is_refused(tmp_path, session):
     assert not any((tmp_path / "elsewhere").iterdir())
 
 
+def test_a_link_inside_a_run_folder_that_leads_out_is_not_followed(tmp_path, session):
+    train(tmp_path / "runs", "run", "gan", 2, ["--batch-size", "32"])
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps({"config": {"algorithm": "gan", "data": "SECRET"}, "step": 1}))
+    (tmp_path / "runs" / "run" / "metrics.json").unlink()
+    (tmp_path / "runs" / "run" / "metrics.json").symlink_to(secret)
+    assert session.call("runs") == [{"name": "run"}]  # not read
+    session.call("open", name="run")  # the checkpoint alone opens it; the link is not read
+    assert session.run.step_count == 2 and session.run.exp.config["data"] == "ring"
+    (tmp_path / "runs" / "run" / "checkpoint.npz").rename(tmp_path / "elsewhere.npz")
+    (tmp_path / "runs" / "run" / "checkpoint.npz").symlink_to(tmp_path / "elsewhere.npz")
+    with pytest.raises(SettingsError, match="leads out of its run folder"):
+        session.call("open", name="run")
+
+
 def test_a_save_never_overwrites_another_run(tmp_path, session):
     train(tmp_path / "runs", "theirs", "gan", 2, ["--batch-size", "32"])
     before = (tmp_path / "runs" / "theirs" / "checkpoint.npz").read_bytes()

@@ -66,6 +66,14 @@ def train_options() -> dict:
     return {a.dest: a.option_strings[0] for a in train._actions if a.option_strings}
 
 
+def inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refused if it is a link that leads out of ``folder`` (the page reads nothing else)."""
+    path = folder / name
+    if path.is_symlink() and path.resolve().parent != folder.resolve():
+        raise SettingsError(f"{folder.name}/{name} leads out of its run folder; the lab does not follow it")
+    return path
+
+
 class LabRun:
     """``LabRun(settings, points=None)``: build the experiment, then ``step()`` / ``frame()`` / ``save(folder)``."""
 
@@ -330,7 +338,7 @@ class LabRun:
     @classmethod
     def open(cls, folder: Path) -> "LabRun":
         """Continue a run ``train`` (or the lab) wrote into ``folder``: same weights, random state, history."""
-        path = folder / "checkpoint.npz"
+        path = inside(folder, "checkpoint.npz")
         if not path.is_file():
             raise SettingsError(f"{folder.name!r} holds no checkpoint.npz; a run of train or the lab does")
         try:
@@ -352,7 +360,7 @@ class LabRun:
         data = str(cfg.get("data", ""))
         steps = ckpt.get("schedule_steps", ckpt["step"])
         try:
-            said = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+            said = json.loads(inside(folder, "metrics.json").read_text(encoding="utf-8"))
             steps = max(int(said["config"]["steps"]), ckpt["step"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -366,7 +374,7 @@ class LabRun:
         points = None
         if data == "points":
             try:
-                points = parse_points((folder / "points.csv").read_text(encoding="utf-8"))
+                points = parse_points(inside(folder, "points.csv").read_text(encoding="utf-8"))
             except OSError:
                 raise SettingsError(f"{folder.name!r} is a run on drawn points but has no points.csv") from None
             settings["jitter"] = cfg.get("jitter")

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from minigan import backend
-from minigan.lab.run import Diverged, LabRun
+from minigan.lab.run import Diverged, LabRun, inside
 from minigan.lab.settings import PRESETS, SettingsError, check_live, check_run_name, check_run_settings, parse_points
 
 DELAYS_MS = (0, 50, 100, 250, 500, 1000)  # slow motion: the pause between two frames
@@ -253,9 +253,9 @@ class LabSession:
                 continue
             entry = {"name": folder.name}
             try:
-                said = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+                said = json.loads(inside(folder, "metrics.json").read_text(encoding="utf-8"))
                 entry.update(algorithm=said["config"]["algorithm"], data=said["config"]["data"], step=said["step"])
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError):  # SettingsError too: a link out is not read
                 pass
             found.append(entry)
         return found[:200]

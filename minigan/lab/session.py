@@ -22,6 +22,7 @@ from minigan.lab.run import Diverged, LabRun, inside
 from minigan.lab.settings import PRESETS, SettingsError, check_live, check_run_name, check_run_settings, parse_points
 
 DELAYS_MS = (0, 50, 100, 250, 500, 1000)  # slow motion: the pause between two frames
+COMMANDS = ("state", "runs", "play", "pause", "step", "speed", "reset", "change", "extend", "save", "open")
 
 
 class LabSession:
@@ -106,6 +107,8 @@ class LabSession:
     def _run_command(self, name, args, done, box):
         rng = backend.get_rng_state()  # a new run that fails half-built must not leave the old run reseeded
         try:
+            if name not in COMMANDS:
+                raise SettingsError(f"no such command: {name!r}")
             box["result"] = getattr(self, "_cmd_" + name)(**args)
         except SettingsError as e:
             backend.set_rng_state(rng)

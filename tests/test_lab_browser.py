@@ -196,3 +196,18 @@ def test_a_run_watched_to_3000_steps_for_the_readme(lab, browser, tmp_path):
     time.sleep(0.5)
     assert browser.find_element("id", "m-modes").text.endswith("/ 8")
     shoot(browser, tmp_path, "lab.png")
+
+
+def test_closing_the_page_pauses_the_training(lab, page):
+    session, _ = lab
+    page.find_element("id", "play").click()
+    until(page, "return window.lab.frame.playing && window.lab.frame.step >= 3")
+    session.idle_pause = 0.5
+    try:
+        page.get("about:blank")  # the page goes away: its event stream closes
+        deadline = time.monotonic() + 20
+        while session.playing and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not session.playing and "no page has watched" in session.message
+    finally:
+        session.idle_pause = 60

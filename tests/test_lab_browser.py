@@ -135,6 +135,12 @@ def test_a_live_change_and_a_preset_reach_the_run(lab, page):
     assert page.find_element("id", "batch_size").get_attribute("value") == "32"
     assert page.find_element("id", "steps").text == "1500"
     assert "lesson 06" in page.find_element("id", "preset-note").text
+    until(page, "return document.getElementById('last-step').value === '1500'")
+    page.find_element("id", "last-step").clear()
+    page.find_element("id", "last-step").send_keys("1600")
+    page.find_element("id", "apply").click()
+    until(page, "return document.getElementById('steps').textContent === '1600'")
+    assert session.run.steps == 1600 and session.run.schedule_steps == 1500  # as train --resume --steps 1600
 
 
 def test_a_lessons_link_opens_its_preset(lab, browser):

@@ -129,8 +129,8 @@ class LabSession:
         for _ in range(n):
             if run.step_count >= run.steps:
                 self.playing = False
-                self.message = (f"finished: {run.steps} steps (train's --steps); raise steps to go on, or "
-                                "start a new run")
+                self.message = (f"finished: {run.steps} steps (train's --steps); raise the last step under "
+                                "“Change while it runs” to go on, or start a new run")
                 return
             t0 = time.perf_counter()
             try:
@@ -218,7 +218,7 @@ class LabSession:
         return {"live": self.run.live_values(), "command": self.run.command()}
 
     def _cmd_extend(self, steps):
-        """Raise the run's last step (as ``train --resume --steps N``: the lr schedule stays where it was)."""
+        """Move the run's last step (as ``train --resume --steps N``: the lr schedule stays where it was)."""
         if isinstance(steps, bool) or not isinstance(steps, int) or not self.run.step_count < steps <= 10_000_000:
             raise SettingsError(f"steps must be a whole number above the current step {self.run.step_count} "
                                 f"(at most 10000000), got {steps!r}")

@@ -143,6 +143,9 @@ function onFrame(msg) {
   fpsCount += 1;
   $("stepno").textContent = f.step;
   $("steps").textContent = f.steps;
+  if (document.activeElement !== $("last-step") && Number($("last-step").dataset.steps) !== f.steps) {
+    $("last-step").value = $("last-step").dataset.steps = f.steps;
+  }
   $("lrnow").textContent = f.lr_now.toPrecision(3);
   const play = $("play");
   play.textContent = f.playing ? "❚❚ Pause" : "▶ Play";
@@ -402,13 +405,22 @@ $("data-kind").addEventListener("change", () => {
 });
 $("apply").addEventListener("click", async () => {
   if (!lab.run) return;
+  const last = numberOrNull("last-step");
+  if (lab.frame && last !== lab.frame.steps) {  // a new last step: the run goes on (or ends sooner)
+    const r = await send("extend", { steps: last });
+    if (!r) return;
+    say(`the run now ends at step ${last}`);
+  }
   const values = {};
   for (const name of Object.keys(lab.run.live)) {
     const el = $(name);
     const v = el.tagName === "SELECT" ? el.value : numberOrNull(name);
     if (v !== lab.run.live[name]) values[name] = v;
   }
-  if (!Object.keys(values).length) { say("nothing changed: edit a value under “Change while it runs” first"); return; }
+  if (!Object.keys(values).length) {
+    if (!(lab.frame && last !== lab.frame.steps)) say("nothing changed: edit a value under “Change while it runs” first");
+    return;
+  }
   const r = await send("change", { values });
   if (r) {
     lab.run.live = r.live;

@@ -149,6 +149,9 @@ def test_a_lessons_link_opens_its_preset(lab, browser):
     until(browser, "return window.lab.run !== null && window.lab.run.config.loss === 'minimax'")
     assert session.run.exp.config["optimizer"] == "sgd" and session.run.exp.trainer.loss == "minimax"
     assert "minimax" in browser.find_element("id", "preset-note").text
+    browser.get(server.url)  # a page that opens on a preset's run (no ?preset) names the preset
+    until(browser, "return window.lab.run !== null && document.getElementById('preset').selectedIndex > 0")
+    assert "Saturating G" in Select(browser.find_element("id", "preset")).first_selected_option.text
 
 
 def test_points_drawn_with_the_mouse_become_the_data(lab, page, tmp_path):

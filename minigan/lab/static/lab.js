@@ -66,6 +66,7 @@ function onRun(state) {
     if (i >= 0) { $("preset").value = String(i); $("preset").dispatchEvent(new Event("change")); }
   }
   fillControls(state);
+  showPreset(state.settings);
   $("steps").textContent = state.steps;
   $("heat-label").textContent = state.heat_kind;
   showCommand(state.command);
@@ -354,6 +355,15 @@ async function newRun(settings, again) {
   say("building the run…");
   const r = await send("reset", body);
   if (r) say("");
+}
+
+function canonical(settings) {  // JSON with sorted keys and without the seed, to compare settings
+  return JSON.stringify(Object.keys(settings).filter((k) => k !== "seed").sort().map((k) => [k, settings[k]]));
+}
+
+function showPreset(settings) {  // the preset a run was started from (--preset, a link, the list), if any
+  const i = lab.presets.findIndex((p) => canonical(p.settings) === canonical(settings));
+  if (i >= 0) { $("preset").value = String(i); $("preset-note").textContent = lab.presets[i].note; }
 }
 
 function fillPresets(presets) {

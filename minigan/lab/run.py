@@ -1,0 +1,399 @@
+"""One lab run: the experiment ``python -m minigan train`` builds, stepped exactly as train's loop steps it,
+and the pictures of it the page draws.
+
+The training follows ``minigan.gans.cli``'s loop line for line: ``exp.train_step(schedule_steps)`` each step,
+the losses appended to the history, ``exp.evaluate()`` at every ``eval_every``-th step and at the last, and
+the same checkpoint and metrics.json. So a run with the same settings and seed, stepped N times, has the
+numbers ``train`` gives for N steps, and a saved run continues with ``train --resume`` (and the other way).
+
+The pictures never touch the training's random generators: the fakes shown come from a fixed batch of
+noise drawn from a generator of their own, the real points shown likewise, and D's output over the plane
+and G's image of a grid of z are plain forward passes without gradient.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import shlex
+import time
+from pathlib import Path
+
+from minigan import autograd, backend
+from minigan.backend import np
+from minigan.data.toy2d import Mixture2D
+from minigan.function import no_grad
+from minigan.gans import cli as train_cli
+from minigan.gans.gan import frozen
+from minigan.gans.recipes import ADAPTS_TO_MIXTURE, DEFAULTS, build_experiment, mixture_settings, parse_data
+from minigan.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, parse_points
+from minigan.serialization import atomic_write, hold_folder, load, save
+from minigan.tensor import from_numpy
+
+HEAT_SIZE = 32       # D's output on a HEAT_SIZE x HEAT_SIZE grid of cell centres (the page smooths it)
+SHOWN = 512          # fakes and real points drawn (each from its own fixed generator)
+ARROWS = 128         # the first ARROWS fakes get an arrow: their pull (more would blur into a smear)
+MANIFOLD = 21        # G's image of a MANIFOLD x MANIFOLD grid of z over [-2.5, 2.5]² (first two coordinates)
+DISPLAY_SEED = 1_000_003  # the pictures' own random generator: seed + this, never the training's
+
+
+def b64(array) -> str:
+    """float32 bytes, base64: what the page reads back with a Float32Array."""
+    host = backend.asnumpy(array).astype(np.float32, copy=False)
+    return base64.b64encode(np.ascontiguousarray(host).tobytes()).decode("ascii")
+
+
+class Diverged(RuntimeError):
+    """A step gave a NaN or inf loss (or weights): the run stops there, as train stops."""
+
+
+def recipe_config(algorithm: str, data: str) -> dict:
+    """The recipe train starts from for ``algorithm`` on the mixture ``data`` (no network is built)."""
+    cfg = dict(DEFAULTS[(algorithm, "mixture")])
+    if algorithm in ADAPTS_TO_MIXTURE and data != "points":
+        rules = mixture_settings(parse_data(data)[1])
+        cfg.update({k: rules[k] for k in ADAPTS_TO_MIXTURE[algorithm]})
+    return cfg
+
+
+def train_options() -> dict:
+    """{setting: option} of ``python -m minigan train``, read from its parser (so new options are used)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(add_help=False)
+    train = train_cli.add_parser(parser.add_subparsers())
+    return {a.dest: a.option_strings[0] for a in train._actions if a.option_strings}
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refused if it is a link that leads out of ``folder`` (the page reads nothing else)."""
+    path = folder / name
+    if path.is_symlink() and path.resolve().parent != folder.resolve():
+        raise SettingsError(f"{folder.name}/{name} leads out of its run folder; the lab does not follow it")
+    return path
+
+
+class LabRun:
+    """``LabRun(settings, points=None)``: build the experiment, then ``step()`` / ``frame()`` / ``save(folder)``."""
+
+    def __init__(self, settings: dict, points=None, jitter=None):
+        self.settings = dict(settings)
+        algorithm, data = settings["algorithm"], settings["data"]
+        overrides = {k: settings[k] for k in OVERRIDES[algorithm] if k in settings}
+        self.points = None
+        if data == "points":
+            if points is None:
+                raise SettingsError("data 'points' needs points: draw some on the plane or open a CSV")
+            self.points = check_points(points) if isinstance(points, list) else points
+            extent = float((self.points.max(axis=0) - self.points.min(axis=0)).max())
+            self.jitter = float(jitter or settings.get("jitter") or max(0.01 * extent, 1e-3))
+            if algorithm in ADAPTS_TO_MIXTURE and "data_scale" not in overrides:  # mixture_settings' spread rule
+                spread = math.sqrt(float((self.points.astype(np.float64) ** 2).mean()) + self.jitter ** 2)
+                overrides["data_scale"] = round(spread, 4)
+        exp = build_experiment(algorithm, "ring" if data == "points" else data, optimizer=settings.get("optimizer"),
+                               loss=settings.get("loss"), seed=settings.get("seed", 0),
+                               batch_size=settings.get("batch_size"), **overrides)
+        if data == "points":  # the drawn or uploaded points, each the centre of a small Gaussian
+            exp.mixture = Mixture2D("points", self.points, self.jitter)
+            xp = backend.active_module()
+            exp.sample_real = lambda m: from_numpy(backend.asarray(exp.mixture.sample(m), xp=xp))
+            exp.data = exp.config["data"] = "points"
+            exp.config["jitter"] = self.jitter
+        self.exp = exp
+        # train's loop state (minigan.gans.cli._train), with its defaults for --steps and --eval-every
+        self.steps = int(settings.get("steps") or exp.default_steps)
+        self.schedule_steps = self.steps
+        self.eval_every = int(settings.get("eval_every") or max(1, self.steps // 10))
+        self.history = {"step": []}
+        self.evals = []
+        self.changes = []          # settings changed mid-run: [{"step": s, "lr": 1e-4}, ...]
+        self.folder = None         # where this run was opened from or saved to last
+        self.started = time.perf_counter()
+        self._setup_view(int(exp.config["seed"]))
+
+    @property
+    def step_count(self) -> int:
+        return self.exp.trainer.step
+
+    @property
+    def algorithm(self) -> str:
+        return self.exp.algorithm
+
+    # ------------------------------------------------------------------ training (train's loop body)
+    def step(self) -> dict:
+        """One step exactly as ``train`` takes it; raises Diverged on a non-finite loss or weight."""
+        exp = self.exp
+        with np.errstate(all="ignore"):
+            out = exp.train_step(self.schedule_steps)
+        step = exp.trainer.step
+        checking = step % self.eval_every == 0 or step == self.steps
+        if not all(math.isfinite(v) for v in out.values()) or (checking and not train_cli._weights_finite(exp)):
+            bad = ", ".join(f"{k}={v}" for k, v in out.items() if not math.isfinite(v)) or "non-finite weights"
+            raise Diverged(f"training diverged at step {step} ({bad}); reset, or lower lr")
+        self.history["step"].append(step)
+        for k, v in out.items():
+            self.history.setdefault(k, []).append(v)
+        if checking and self.points is None:  # mode metrics are for ring and grid
+            self.evals.append({"step": step, **exp.evaluate()})
+        return out
+
+    # ------------------------------------------------------------------ live changes
+    def live_values(self) -> dict:
+        cfg = self.exp.config
+        return {name: cfg[name] for name in LIVE[self.algorithm] if name in cfg}
+
+    def change(self, values: dict) -> None:
+        """Apply checked live changes (settings.check_live) before the next step; recorded in ``changes``."""
+        exp, trainer = self.exp, self.exp.trainer
+        for name, value in values.items():
+            if name == "lr":
+                self._set_lr(value)
+            elif name == "optimizer":
+                self._set_optimizer(value)
+            elif name == "n_critic":
+                trainer.n_critic = value
+            elif name == "lambda_k":
+                trainer.lambda_k = value
+            else:  # k, loss, lam, clip, gamma: the trainer's attribute of the same name
+                setattr(trainer, name, value)
+            exp.config[name] = value
+        self.changes.append({"step": self.step_count, **values})
+
+    def _set_lr(self, lr):
+        for scheduler in self.exp.schedulers:
+            scheduler.base_lrs = [lr for _ in scheduler.base_lrs]
+        for opt in (self.exp.trainer.opt_g, self.exp.trainer.opt_d):
+            for group in opt.param_groups:
+                group["initial_lr"] = lr
+                group["lr"] = lr * (self.exp.lr_factor(self.step_count) if self.exp.schedulers else 1.0)
+
+    def _set_optimizer(self, name):
+        """New optimizers (fresh state) over the same weights, at the run's lr, as the recipe makes them."""
+        from minigan import optim
+        from minigan.gans.recipes import make_optimizer
+
+        exp, trainer = self.exp, self.exp.trainer
+        betas = tuple(exp.config.get("betas", (0.5, 0.999)))
+        trainer.opt_g = make_optimizer(name, trainer.G.parameters(), exp.config["lr"], betas)
+        trainer.opt_d = make_optimizer(name, trainer.D.parameters(), exp.config["lr"], betas)
+        if exp.schedulers:
+            exp.schedulers = [optim.lr_scheduler.LambdaLR(opt, exp.lr_factor) for opt in (trainer.opt_g, trainer.opt_d)]
+
+    def current_lr(self) -> float:
+        return float(self.exp.trainer.opt_g.param_groups[0]["lr"])
+
+    # ------------------------------------------------------------------ the pictures
+    def _setup_view(self, seed):
+        exp = self.exp
+        rng = np.random.default_rng(seed + DISPLAY_SEED)
+        modes = exp.mixture.modes.astype(np.float64)
+        lo, hi = modes.min(axis=0), modes.max(axis=0)
+        centre, half = (lo + hi) / 2, float((hi - lo).max()) / 2
+        half = half + max(0.35 * half, 6 * exp.mixture.std, 0.5)
+        self.bounds = [float(centre[0] - half), float(centre[0] + half), float(centre[1] - half),
+                       float(centre[1] + half)]
+        xp = backend.active_module()
+        pack = exp.config.get("pack", 1)
+        self.shown = max(pack, SHOWN // pack * pack)  # a packed D judges whole packs
+        self.z_shown = backend.asarray(rng.standard_normal((self.shown, exp.trainer.latent_dim)).astype(np.float32),
+                                       xp=xp)
+        self.real_shown = exp.mixture.sample(SHOWN, rng=rng)
+        cells = (np.arange(HEAT_SIZE) + 0.5) / HEAT_SIZE
+        xs = self.bounds[0] + cells * (self.bounds[1] - self.bounds[0])
+        ys = self.bounds[2] + cells * (self.bounds[3] - self.bounds[2])
+        gx, gy = np.meshgrid(xs, ys)  # row r is y = ys[r] (bottom row first)
+        plane = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
+        self.plane = backend.asarray(np.repeat(plane, pack, axis=0), xp=xp)  # each point repeated into a pack
+        t = np.linspace(-2.5, 2.5, MANIFOLD)
+        u, v = np.meshgrid(t, t)
+        z = np.zeros((MANIFOLD * MANIFOLD, exp.trainer.latent_dim), dtype=np.float32)
+        z[:, 0], z[:, 1 % exp.trainer.latent_dim] = u.ravel(), v.ravel()
+        self.z_grid = backend.asarray(z, xp=xp)
+
+    def heat_kind(self) -> str:
+        return {"gan": "D(x)", "wgan": "critic f(x)", "wgan-gp": "critic f(x)"}.get(self.algorithm,
+                                                                                   "−reconstruction error")
+
+    def _score(self, x):
+        """What the heat map shows at points x (a Tensor, packs already formed): D(x) as a probability for
+        the GAN, the critic's value for the WGANs, minus the auto-encoder's error for BEGAN."""
+        D = self.exp.trainer.D
+        if self.algorithm == "began":
+            return -(x - D(x)).abs().mean(axis=1)
+        out = D(x).reshape(-1)
+        return out.sigmoid() if self.algorithm == "gan" else out
+
+    def _pull(self, fakes):
+        """−∇ₓ of G's loss on each shown fake: where G's next step pushes it (the gan's arrows shrink with
+        the minimax loss where D rejects the fakes, the lesson of the saturating loss)."""
+        trainer, x = self.exp.trainer, fakes.detach().requires_grad_(True)
+        with frozen(trainer.D):
+            if self.algorithm == "gan":
+                logits = trainer.D(x)
+                loss = trainer.generator_loss(logits) * logits.shape[0]  # a mean over packs: per pack
+            elif self.algorithm == "began":
+                loss = (x - trainer.D(x)).abs().sum()
+            else:
+                loss = -trainer.D(x).sum()
+            (grad,) = autograd.grad(loss, x)
+        return -grad.array
+
+    def frame(self) -> dict:
+        """The pictures of the run now: fakes, the pull on the first ARROWS of them, D's output over the plane,
+        G's image of the z grid."""
+        trainer = self.exp.trainer
+        G, D = trainer.G, trainer.D
+        was = G.training, D.training
+        G.eval(), D.eval()
+        try:
+            with no_grad():
+                fakes = G(from_numpy(self.z_shown))
+                heat = self._score(from_numpy(self.plane)).array
+                manifold = G(from_numpy(self.z_grid)).array
+            arrows = max(self.exp.config.get("pack", 1), ARROWS // self.exp.config.get("pack", 1)
+                         * self.exp.config.get("pack", 1))
+            pull = self._pull(fakes[:arrows])
+        finally:
+            G.train(was[0]), D.train(was[1])
+        xp = backend.get_array_module(heat)
+        norms = xp.sqrt((pull * pull).sum(axis=1))
+        return {"step": self.step_count, "steps": self.steps, "lr_now": self.current_lr(),
+                "fake": b64(fakes.array), "pull": b64(pull), "pull_max": float(norms.max()),
+                "heat": b64(heat), "heat_min": float(heat.min()), "heat_max": float(heat.max()),
+                "manifold": b64(manifold), "eval": self.evals[-1] if self.evals else None}
+
+    def describe(self) -> dict:
+        """What the page needs once per run: settings, view, real points, modes, history so far."""
+        exp = self.exp
+        return {"settings": self.settings, "config": exp.config, "live": self.live_values(), "steps": self.steps,
+                "eval_every": self.eval_every, "bounds": self.bounds, "heat_size": HEAT_SIZE, "manifold": MANIFOLD,
+                "heat_kind": self.heat_kind(), "real": b64(self.real_shown),
+                "modes": exp.mixture.modes.tolist() if exp.mixture.num_modes <= 2500 else [],
+                "metrics": self.points is None, "history": {k: list(v) for k, v in self.history.items()},
+                "evals": list(self.evals),
+                "changes": self.changes, "folder": self.folder.name if self.folder else None,
+                "command": self.command()}
+
+    # ------------------------------------------------------------------ keep the run
+    def command(self, out="OUT") -> dict:
+        """The ``python -m minigan train`` line with this run's settings, and what it cannot say."""
+        cfg, options = self.exp.config, train_options()
+        words = ["python", "-m", "minigan", "train", self.algorithm, "--data", cfg["data"], "--seed",
+                 str(cfg["seed"]), "--steps", str(self.steps)]
+        recipe = recipe_config(self.algorithm, cfg["data"])
+        unsaid = []
+        for name in ("optimizer", "loss", "lr", "batch_size", "pack", "k", "n_critic", "clip", "lam", "gamma",
+                     "lambda_k", "data_scale", "lr_decay"):
+            if name not in cfg or cfg[name] == recipe.get(name, cfg[name] if name != "loss" else "non-saturating"):
+                continue
+            if name in options:
+                words += [options[name], f"{cfg[name]:g}" if isinstance(cfg[name], float) else str(cfg[name])]
+            else:
+                unsaid.append(f"{name}={cfg[name]}")
+        if self.eval_every != max(1, self.steps // 10):
+            words += ["--eval-every", str(self.eval_every)]
+        notes = []
+        if cfg["data"] == "points":
+            notes.append("train has no option for your own points (they are saved as points.csv beside the run)")
+        if unsaid:
+            notes.append(f"train has no option for {', '.join(unsaid)}: the command trains with the recipe's "
+                         "value, the checkpoint keeps this run's")
+        if self.changes:
+            said = "; ".join(f"step {c['step']}: " + ", ".join(f"{k}={v}" for k, v in c.items() if k != "step")
+                             for c in self.changes)
+            notes.append(f"settings changed mid-run ({said}): the command starts with today's settings, so it "
+                         "reproduces the run only up to the first change; --resume continues the saved run exactly")
+        return {"fresh": shlex.join(words + ["--out", out]), "resume": shlex.join(words + ["--out", out, "--resume"]),
+                "notes": notes}
+
+    def save(self, folder: Path) -> dict:
+        """checkpoint.npz and metrics.json in ``folder``, in train's formats (``train --resume`` continues it)."""
+        exp = self.exp
+        final = (dict(self.evals[-1]) if self.evals and self.evals[-1]["step"] == self.step_count
+                 else {"step": self.step_count, **exp.evaluate()} if self.points is None else {"step": self.step_count})
+        config = dict(exp.config, steps=self.steps, eval_every=self.eval_every, checkpoint_every=self.eval_every)
+        if exp.config.get("lr_decay"):
+            config["lr_schedule_steps"] = self.schedule_steps
+        folder.mkdir(parents=True, exist_ok=True)
+        command = self.command(str(folder))
+        with hold_folder(folder, "lab"):
+            save({"config": exp.config, "trainer": exp.trainer.state_dict(), "rng": backend.get_rng_state(),
+                  "step": self.step_count, "eval_every": self.eval_every, "checkpoint_every": self.eval_every,
+                  "evals": self.evals, "schedule_steps": self.schedule_steps,
+                  "history": {k: np.asarray(v, dtype=np.float64) for k, v in self.history.items()}},
+                 folder / "checkpoint.npz")
+            status = "ok" if self.step_count >= self.steps else f"saved by the lab at step {self.step_count}"
+            with atomic_write(folder / "metrics.json", "w") as f:
+                f.write(json.dumps({"config": config, "status": status, "step": self.step_count, "final": final,
+                                    "evals": self.evals, "losses": train_cli._windowed(self.history),
+                                    "wall_seconds": time.perf_counter() - self.started, "command": command,
+                                    "changes": self.changes}, indent=2, default=float))
+            if self.points is not None:
+                with atomic_write(folder / "points.csv", "w") as f:
+                    f.write("x,y\n" + "".join(f"{x:.9g},{y:.9g}\n" for x, y in self.points.tolist()))
+        self.folder = folder
+        return command
+
+    @classmethod
+    def open(cls, folder: Path) -> "LabRun":
+        """Continue a run ``train`` (or the lab) wrote into ``folder``: same weights, random state, history."""
+        path = inside(folder, "checkpoint.npz")
+        if not path.is_file():
+            raise SettingsError(f"{folder.name!r} holds no checkpoint.npz; a run of train or the lab does")
+        try:
+            ckpt = load(path)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise SettingsError(f"{folder.name}/checkpoint.npz cannot be read ({e})") from None
+        missing = [k for k in train_cli.CHECKPOINT_KEYS if not isinstance(ckpt, dict) or k not in ckpt]
+        if missing:
+            raise SettingsError(f"{folder.name}/checkpoint.npz was not written by train (no {missing[0]!r})")
+        try:
+            train_cli._check_checkpoint(ckpt, path)
+        except ValueError as e:
+            raise SettingsError(str(e).replace(str(path), f"{folder.name}/checkpoint.npz")) from None
+        cfg = ckpt["config"]
+        algorithm = cfg.get("algorithm")
+        if algorithm not in OVERRIDES:
+            raise SettingsError(f"{folder.name!r} is a run of {algorithm!r}; the lab opens gan, wgan, wgan-gp "
+                                "and began runs on 2-D data")
+        data = str(cfg.get("data", ""))
+        steps = ckpt.get("schedule_steps", ckpt["step"])
+        try:
+            said = json.loads(inside(folder, "metrics.json").read_text(encoding="utf-8"))
+            steps = max(int(said["config"]["steps"]), ckpt["step"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        settings = {"algorithm": algorithm, "data": data, "seed": cfg.get("seed", 0), "steps": steps,
+                    "batch_size": cfg.get("batch_size"), "optimizer": cfg.get("optimizer"),
+                    "eval_every": ckpt["eval_every"]}
+        if algorithm == "gan":
+            settings["loss"] = cfg.get("loss")
+        settings.update({k: (tuple(cfg[k]) if isinstance(cfg[k], list) else cfg[k])
+                         for k in OVERRIDES[algorithm] if k in cfg})
+        points = None
+        if data == "points":
+            try:
+                points = parse_points(inside(folder, "points.csv").read_text(encoding="utf-8"))
+            except OSError:
+                raise SettingsError(f"{folder.name!r} is a run on drawn points but has no points.csv") from None
+            settings["jitter"] = cfg.get("jitter")
+        elif data.partition(":")[0] not in ("ring", "grid"):
+            raise SettingsError(f"{folder.name!r} is a run on {data!r}; the lab shows 2-D data (ring, grid, points)")
+        run = cls(settings, points)
+        saved = {k: v for k, v in cfg.items() if k not in train_cli.RESUME_KEYS_IGNORED}
+        now = {k: v for k, v in run.exp.config.items() if k not in train_cli.RESUME_KEYS_IGNORED}
+        diff = sorted((k for k in set(saved) | set(now) if saved.get(k) != now.get(k)), key=str)
+        if diff:
+            raise SettingsError(f"{folder.name!r} was made with {diff[0]}={saved.get(diff[0])!r}, which the lab "
+                                f"builds as {now.get(diff[0])!r}; continue it with train --resume instead")
+        try:
+            run.exp.trainer.load_state_dict(ckpt["trainer"])
+            backend.set_rng_state(ckpt["rng"])
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as e:
+            raise SettingsError(f"{folder.name}/checkpoint.npz is damaged ({e})") from None
+        run.schedule_steps = int(ckpt.get("schedule_steps", steps))
+        run.history = {k: [float(x) for x in v] for k, v in ckpt["history"].items()}
+        run.evals = list(ckpt["evals"])
+        run.folder = folder
+        return run

@@ -1,0 +1,239 @@
+"""What the page may ask for, checked once at the door: a run's settings, the live changes, a CSV of points.
+
+Every check raises ``SettingsError`` with one line naming the value and what is accepted; the lab shows
+that line in the page and leaves the run as it was. The page sends JSON, where a number that is not a
+number (NaN, a string, null, true) is refused here rather than half-applied later.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from minigan.backend import np
+from minigan.gans.gan import LOSSES
+from minigan.gans.recipes import MAX_BATCH_SIZE, OPTIMIZERS
+
+ALGORITHMS = ("gan", "wgan", "wgan-gp", "began")  # the trainers that work on 2-D points
+MAX_POINTS = 100_000           # points in a CSV or a drawing
+MAX_CSV_BYTES = 4_000_000      # the text of a CSV the page uploads
+MAX_LAB_BATCH = 8192           # a frame must stay quick enough to watch
+MAX_STEPS = 10_000_000
+RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # a folder name under the lab's runs folder
+
+
+class SettingsError(ValueError):
+    """A value from the page that the lab refuses; the message is shown in the page as it is."""
+
+
+def _number(name, value, low, high, low_open=False, high_open=False, integer=False):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SettingsError(f"{name} must be a number, got {value!r}")
+    if integer and (not float(value).is_integer()):
+        raise SettingsError(f"{name} must be a whole number, got {value!r}")
+    if not math.isfinite(value):
+        raise SettingsError(f"{name} must be a finite number, got {value!r}")
+    too_low = value <= low if low_open else value < low
+    too_high = value >= high if high_open else value > high
+    if too_low or too_high:
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        raise SettingsError(f"{name} must be in {interval}, got {value!r}")
+    return int(value) if integer else float(value)
+
+
+def _flag(name, value):
+    if not isinstance(value, bool):
+        raise SettingsError(f"{name} must be true or false, got {value!r}")
+    return value
+
+
+def _choice(name, value, choices):
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+# name -> checker of one value. The hyperparameters the trainers and build_experiment take.
+CHECKS = {
+    "lr": lambda v: _number("lr", v, 0.0, 10.0, low_open=True),
+    "k": lambda v: _number("k (D steps per G step)", v, 1, 100, integer=True),
+    "n_critic": lambda v: _number("n_critic (critic steps per G step)", v, 1, 100, integer=True),
+    "lam": lambda v: _number("λ (gradient-penalty weight)", v, 0.0, 1e4),
+    "clip": lambda v: _number("clip", v, 0.0, 10.0, low_open=True),
+    "gamma": lambda v: _number("γ (BEGAN diversity ratio)", v, 0.0, 1.0, low_open=True),
+    "lambda_k": lambda v: _number("λ_k (BEGAN gain)", v, 0.0, 1.0),
+    "loss": lambda v: _choice("loss", v, LOSSES),
+    "optimizer": lambda v: _choice("optimizer", v, OPTIMIZERS),
+    "seed": lambda v: _number("seed", v, 0, 2**32 - 1, integer=True),
+    "steps": lambda v: _number("steps", v, 1, MAX_STEPS, integer=True),
+    "batch_size": lambda v: _number("batch size", v, 1, min(MAX_LAB_BATCH, MAX_BATCH_SIZE), integer=True),
+    "pack": lambda v: _number("pack", v, 1, 64, integer=True),
+    "eval_every": lambda v: _number("evaluate every", v, 1, MAX_STEPS, integer=True),
+    "data_scale": lambda v: _number("data scale", v, 0.0, 1e4, low_open=True),
+    "lr_decay": lambda v: _flag("lr_decay", v),
+    "jitter": lambda v: _number("jitter", v, 0.0, 1e3, low_open=True),
+}
+# What each algorithm lets the page change while it runs (the rest needs a new run).
+LIVE = {"gan": ("lr", "k", "loss", "optimizer"), "wgan": ("lr", "n_critic", "clip", "optimizer"),
+        "wgan-gp": ("lr", "n_critic", "lam", "optimizer"), "began": ("lr", "gamma", "lambda_k", "optimizer")}
+# The recipe keys of each algorithm the page may set when it starts a run (build_experiment overrides).
+OVERRIDES = {"gan": ("lr", "k", "pack", "data_scale", "lr_decay"), "wgan": ("lr", "n_critic", "clip"),
+             "wgan-gp": ("lr", "n_critic", "lam", "data_scale", "lr_decay"),
+             "began": ("lr", "gamma", "lambda_k", "lr_decay")}
+RUN_KEYS = ("algorithm", "data", "seed", "steps", "batch_size", "optimizer", "loss", "eval_every", "jitter")
+
+
+def check_data(value) -> str:
+    """"ring", "grid", "ring:K", "grid:K" or "points" (the points drawn or uploaded), as text."""
+    from minigan.gans.recipes import parse_data
+
+    if not isinstance(value, str):
+        raise SettingsError(f"data must be text such as ring:8 or grid:5, got {value!r}")
+    text = value.strip().lower()
+    if text == "points":
+        return text
+    if text.partition(":")[0] not in ("ring", "grid"):
+        raise SettingsError(f"data must be ring, grid, ring:K, grid:K or your own points, got {value!r}")
+    try:
+        parse_data(text)
+    except ValueError as e:
+        raise SettingsError(str(e)) from None
+    return text
+
+
+def check_run_settings(raw) -> dict:
+    """The settings of a new run, every one checked; unknown names are refused (a typo is not ignored)."""
+    if not isinstance(raw, dict):
+        raise SettingsError(f"the settings must be a JSON object, got {type(raw).__name__}")
+    algorithm = _choice("algorithm", raw.get("algorithm"), ALGORITHMS)
+    allowed = set(RUN_KEYS) | set(OVERRIDES[algorithm])
+    unknown = sorted(set(raw) - allowed - {"points"})
+    if unknown:
+        raise SettingsError(f"{algorithm} has no setting {unknown[0]!r}; it takes {', '.join(sorted(allowed))}")
+    out = {"algorithm": algorithm, "data": check_data(raw.get("data", "ring"))}
+    for name, value in raw.items():
+        if name in ("algorithm", "data", "points") or value is None:
+            continue
+        out[name] = CHECKS[name](value)
+    if "loss" in out and algorithm != "gan":
+        raise SettingsError(f"loss applies to gan; {algorithm}'s losses are fixed by its algorithm")
+    if out.get("pack", 1) > 1 and out.get("batch_size") is not None and out["batch_size"] % out["pack"]:
+        raise SettingsError(f"the batch size {out['batch_size']} must be a multiple of pack={out['pack']}")
+    return out
+
+
+def check_live(algorithm, raw) -> dict:
+    """Changes to apply mid-run: only the names the algorithm lets change live."""
+    if not isinstance(raw, dict) or not raw:
+        raise SettingsError("nothing to change: send at least one of " + ", ".join(LIVE[algorithm]))
+    out = {}
+    for name, value in raw.items():
+        if name not in LIVE[algorithm]:
+            raise SettingsError(f"{name!r} cannot change while {algorithm} runs (it can: "
+                                f"{', '.join(LIVE[algorithm])}); start a new run for it")
+        out[name] = CHECKS[name](value)
+    return out
+
+
+def check_run_name(name) -> str:
+    """A plain folder name (letters, digits, . _ -), so that no name reaches outside the runs folder."""
+    if not isinstance(name, str) or not RUN_NAME.match(name) or ".." in name:
+        raise SettingsError(f"a run's name is 1 to 64 letters, digits, '.', '_' or '-' (no '/', no '..'), "
+                            f"got {name!r}")
+    return name
+
+
+def parse_points(text) -> np.ndarray:
+    """A CSV of 2-D points (x,y per line; an optional header line; '#' comments) as float32 (N, 2)."""
+    if not isinstance(text, str):
+        raise SettingsError(f"the CSV must be text, got {type(text).__name__}")
+    if len(text) > MAX_CSV_BYTES:
+        raise SettingsError(f"the CSV is {len(text):,} characters; at most {MAX_CSV_BYTES:,} are accepted")
+    rows, header_allowed = [], True
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        cells = [c.strip() for c in re.split(r"[,;\t ]+", line) if c.strip()]
+        try:
+            values = [float(c) for c in cells]
+        except ValueError:
+            if header_allowed:  # a header line (x,y) before the first point
+                header_allowed = False
+                continue
+            raise SettingsError(f"CSV line {number}: {line[:40]!r} is not two numbers x,y") from None
+        header_allowed = False
+        if len(values) != 2:
+            raise SettingsError(f"CSV line {number}: expected two numbers x,y, got {len(values)}")
+        if not all(math.isfinite(v) for v in values):
+            raise SettingsError(f"CSV line {number}: {line[:40]!r} holds NaN or inf; expected finite numbers")
+        rows.append(values)
+        if len(rows) > MAX_POINTS:
+            raise SettingsError(f"the CSV has more than {MAX_POINTS:,} points")
+    return check_points(rows, "the CSV")
+
+
+def check_points(points, what="the points") -> np.ndarray:
+    """A list of [x, y] pairs (drawn with the mouse, or a CSV's rows) as float32 (N, 2), N from 2."""
+    if not isinstance(points, list) or not all(isinstance(p, (list, tuple)) and len(p) == 2 for p in points):
+        raise SettingsError(f"{what} must be a list of [x, y] pairs")
+    if len(points) < 2 or len(points) > MAX_POINTS:
+        raise SettingsError(f"{what}: expected 2 to {MAX_POINTS:,} points, got {len(points)}")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for p in points
+               for v in p):
+        raise SettingsError(f"{what}: every coordinate must be a finite number")
+    arr = np.asarray(points, dtype=np.float64)
+    if np.abs(arr).max() > 1e6:
+        raise SettingsError(f"{what}: coordinates must be within ±1e6")
+    if float(arr.std(axis=0).max()) == 0.0:
+        raise SettingsError(f"{what}: all points are the same point; draw or give at least two different ones")
+    return arr.astype(np.float32)
+
+
+# Presets: the lessons' settings (demos/), one click away (or ``python -m minigan lab --preset ID``, or the
+# page's address with ?preset=ID). "note" says what to watch for.
+PRESETS = [
+    {"id": "ring", "name": "GAN on the ring (the recipe)", "settings": {"algorithm": "gan", "data": "ring"},
+     "note": "train's default run: G spreads over the ring, then settles onto the 8 modes as the lr decays."},
+    {"id": "mode-collapse", "name": "Mode collapse: batch 32 (lesson 06)",
+     "settings": {"algorithm": "gan", "data": "ring", "batch_size": 32, "steps": 1500, "data_scale": 1.0},
+     "note": "with batch 32 G collapses (seed 0: 1 of 8 modes at step 1,500, lesson 06); compare batch 256."},
+    {"id": "no-collapse", "name": "No collapse: batch 256 (lesson 06)",
+     "settings": {"algorithm": "gan", "data": "ring", "batch_size": 256, "steps": 1500, "data_scale": 1.0},
+     "note": "the same run with batch 256 reaches every mode (seed 0: 8 of 8 at step 1,500, lesson 06)."},
+    {"id": "saturating", "name": "Saturating G: minimax loss (lesson 03)",
+     "settings": {"algorithm": "gan", "data": "ring", "loss": "minimax", "optimizer": "sgd", "lr": 0.002,
+                  "lr_decay": False, "data_scale": 1.0, "steps": 3000},
+     "note": "where D rejects the fakes the minimax loss has almost no gradient: by step 1,200 (seed 0) mean "
+             "D(G(z)) is 0.07 and the longest pull 0.08, against 0.47 and 0.82 with the non-saturating loss. "
+             "Watch d_fake and the legend's longest arrow; switch G's loss mid-run."},
+    {"id": "non-saturating", "name": "Non-saturating G (lesson 03)",
+     "settings": {"algorithm": "gan", "data": "ring", "loss": "non-saturating", "optimizer": "sgd", "lr": 0.002,
+                  "lr_decay": False, "data_scale": 1.0, "steps": 3000},
+     "note": "the same run with −log D(G(z)): large pulls exactly where D rejects the fakes."},
+    {"id": "adam", "name": "Cycling: Adam (lesson 11)",
+     "settings": {"algorithm": "gan", "data": "ring", "optimizer": "adam", "steps": 800, "data_scale": 1.0},
+     "note": "Adam, 800 steps: G circles between modes (seed 0: 3 of 8 modes, reverse KL 1.49; lesson 11)."},
+    {"id": "optimistic-adam", "name": "Optimistic Adam (lesson 11)",
+     "settings": {"algorithm": "gan", "data": "ring", "optimizer": "optimistic-adam", "steps": 800,
+                  "data_scale": 1.0},
+     "note": "the same run with optimistic Adam, whose correction damps the cycling (seed 0: 8 of 8 modes, "
+             "reverse KL 0.05)."},
+    {"id": "pacgan-grid", "name": "PacGAN on the grid (pack 4)",
+     "settings": {"algorithm": "gan", "data": "grid", "pack": 4},
+     "note": "D judges 4 samples at once, which makes a collapsed G easy to spot."},
+    {"id": "wgan", "name": "WGAN with clipping", "settings": {"algorithm": "wgan", "data": "ring"},
+     "note": "the heat map is the critic's value f(x), not a probability."},
+    {"id": "wgan-gp-grid", "name": "WGAN-GP on the grid", "settings": {"algorithm": "wgan-gp", "data": "grid"},
+     "note": "the gradient penalty instead of clipping; λ can change mid-run."},
+    {"id": "began", "name": "BEGAN on the ring (lesson 17)", "settings": {"algorithm": "began", "data": "ring"},
+     "note": "D is an auto-encoder: the heat map is minus its reconstruction error."},
+]
+
+
+def preset(preset_id: str) -> dict:
+    """The preset named ``preset_id`` (its "id")."""
+    for p in PRESETS:
+        if p["id"] == preset_id:
+            return p
+    raise SettingsError(f"no preset {preset_id!r}; the presets are {', '.join(p['id'] for p in PRESETS)}")

@@ -11,11 +11,11 @@ import time
 import pytest
 
 from minigan.__main__ import main
-from minigan.lab import cli as lab_cli
-from minigan.lab.run import LabRun
-from minigan.lab.server import serve
-from minigan.lab.session import LabSession
-from minigan.lab.settings import (
+from minigan.cli.lab import cli as lab_cli
+from minigan.cli.lab.run import LabRun
+from minigan.cli.lab.server import serve
+from minigan.cli.lab.session import LabSession
+from minigan.cli.lab.settings import (
     PRESETS,
     SettingsError,
     check_live,
@@ -316,7 +316,7 @@ def test_the_server_serves_its_page_and_answers_commands(server):
     ("POST", "/api/shutdown", "{}", None, 404),
     ("GET", "/../../etc/passwd", None, None, 404),
     ("GET", "/static/lab.js", None, None, 404),
-    ("GET", "/minigan/lab/server.py", None, None, 404),
+    ("GET", "/minigan/cli/lab/server.py", None, None, 404),
 ])
 def test_the_server_refuses_what_is_not_its_page(server, method, path, body, headers, status):
     got, _ = request(server, method, path, body, headers)
@@ -364,7 +364,7 @@ def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path):
     import subprocess
     import sys
 
-    proc = subprocess.Popen([sys.executable, "-m", "minigan.lab", "--no-open", "--port", "0", "--runs",
+    proc = subprocess.Popen([sys.executable, "-m", "minigan.cli.lab", "--no-open", "--port", "0", "--runs",
                              str(tmp_path), "--preset", "mode-collapse"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     try:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from minigan.lab.server import serve
-from minigan.lab.session import LabSession
+from minigan.cli.lab.server import serve
+from minigan.cli.lab.session import LabSession
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")

@@ -4,6 +4,7 @@
     python -m minigan sample runs/ring --n 64 --out grid.png
     python -m minigan fgsm --data digits --eps 0.05 0.1 0.25 --adversarial-training --out runs/fgsm
     python -m minigan attack --data digits --eps 0.05 0.1 0.2 --train-eps 0.1 --out runs/robust
+    python -m minigan lab                               # the live lab, in the browser
     python -m minigan exercises start my-minigan        # then: exercises check my-minigan
 
 Every subcommand is one module named in ``COMMANDS``; the module has
@@ -20,6 +21,7 @@ import sys
 
 from minigan.backend import set_num_threads
 from minigan.cli import attack, sample, train
+from minigan.cli.lab import cli as lab
 from minigan.exercises import cli as exercises
 
 
@@ -62,6 +64,7 @@ COMMANDS = (
     ("sample", sample),
     ("fgsm", attack),
     ("attack", attack),
+    ("lab", lab),
     ("exercises", exercises),
 )
 

@@ -1,4 +1,4 @@
-"""How fast the lab is: ``python -m minigan.lab.bench [--algorithm gan ...] [--batch 256] [--seconds 10]
+"""How fast the lab is: ``python -m minigan.cli.lab.bench [--algorithm gan ...] [--batch 256] [--seconds 10]
 [--browser] [--json PATH]``.
 
 For each algorithm on the ring, with one step per frame (the lab's default speed):
@@ -42,8 +42,8 @@ def _median_ms(fn, repeats, clock=time.perf_counter):
 
 def parts(algorithm, batch, repeats=40) -> dict:
     """Median step and pictures times of one run, measured apart from the server."""
-    from minigan.lab.run import LabRun
-    from minigan.lab.settings import check_run_settings
+    from minigan.cli.lab.run import LabRun
+    from minigan.cli.lab.settings import check_run_settings
 
     run = LabRun(check_run_settings({"algorithm": algorithm, "data": "ring", "batch_size": batch, "steps": 10**6}))
     for _ in range(5):  # warm-up
@@ -58,8 +58,8 @@ def through_server(algorithm, batch, seconds, browser=False) -> dict:
     """Frames per second reaching a client, and the server's own time per frame, while playing."""
     import tempfile
 
-    from minigan.lab.server import serve
-    from minigan.lab.session import LabSession
+    from minigan.cli.lab.server import serve
+    from minigan.cli.lab.session import LabSession
 
     session = LabSession(tempfile.mkdtemp(prefix="minigan-lab-bench-"), idle_pause=3600,
                          settings={"algorithm": algorithm, "data": "ring", "batch_size": batch, "steps": 10**6})
@@ -154,7 +154,7 @@ class _Page:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m minigan.lab.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m minigan.cli.lab.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--algorithm", nargs="+", default=["gan", "wgan-gp"],
                         choices=["gan", "wgan", "wgan-gp", "began"])
     parser.add_argument("--batch", type=int, default=256)

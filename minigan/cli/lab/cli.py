@@ -12,15 +12,15 @@ import sys
 import threading
 import webbrowser
 
-from minigan.lab.settings import PRESETS, SettingsError, preset
+from minigan.cli.lab.settings import PRESETS, SettingsError, preset
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def add_parser(subparsers):
+def add_parser(subparsers, name="lab"):
     """The ``lab`` subcommand (the dispatcher adds ``--threads``)."""
     p = subparsers.add_parser(
-        "lab", help="watch and steer a GAN training in the browser (2-D data)",
+        name, help="watch and steer a GAN training in the browser (2-D data)",
         description="Open the lab: a page in your browser that shows a GAN, WGAN, WGAN-GP or BEGAN training on "
                     "2-D data as it runs (samples, D's output over the plane, the pull on each fake, G's image "
                     "of a grid of noise, losses, mode metrics), with play/pause/step and every setting at hand.")
@@ -45,8 +45,8 @@ def _options(p):
 
 
 def run(args) -> int:
-    from minigan.lab.server import serve
-    from minigan.lab.session import LabSession
+    from minigan.cli.lab.server import serve
+    from minigan.cli.lab.session import LabSession
 
     if not 0 <= args.port <= 65535:
         raise ValueError(f"lab: --port must be 0 to 65535, got {args.port}")
@@ -82,12 +82,12 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    """``python -m minigan.lab``: the same command on its own (with ``--threads``)."""
+    """``python -m minigan.cli.lab``: the same command on its own (with ``--threads``)."""
     import argparse
 
     from minigan.backend import set_num_threads
 
-    parser = argparse.ArgumentParser(prog="python -m minigan.lab", description=add_parser.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m minigan.cli.lab", description=add_parser.__doc__)
     _options(parser)
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default: 1)")
     args = parser.parse_args(argv)

@@ -23,7 +23,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
-from minigan.lab.settings import SettingsError
+from minigan.cli.lab.settings import SettingsError
 
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("index.html", "text/html; charset=utf-8"),
           "/lab.css": ("lab.css", "text/css; charset=utf-8"), "/lab.js": ("lab.js", "text/javascript; charset=utf-8")}
@@ -108,7 +108,7 @@ class LabHandler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path in STATIC:
             name, kind = STATIC[path]
-            self._send(resources.files("minigan.lab").joinpath("static", name).read_bytes(), kind)
+            self._send(resources.files("minigan.cli.lab").joinpath("static", name).read_bytes(), kind)
         elif path == "/api/state":
             self._answer("state", {})
         elif path == "/api/runs":

@@ -1,7 +1,7 @@
 """One lab run: the experiment ``python -m minigan train`` builds, stepped exactly as train's loop steps it,
 and the pictures of it the page draws.
 
-The training follows ``minigan.gans.cli``'s loop line for line: ``exp.train_step(schedule_steps)`` each step,
+The training follows ``minigan.cli.train``'s loop line for line: ``exp.train_step(schedule_steps)`` each step,
 the losses appended to the history, ``exp.evaluate()`` at every ``eval_every``-th step and at the last, and
 the same checkpoint and metrics.json. So a run with the same settings and seed, stepped N times, has the
 numbers ``train`` gives for N steps, and a saved run continues with ``train --resume`` (and the other way).
@@ -22,13 +22,14 @@ from pathlib import Path
 
 from minigan import autograd, backend
 from minigan.backend import np
+from minigan.cli import train as train_cli
+from minigan.cli.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, parse_points
+from minigan.cli.runfolder import hold_folder
 from minigan.data.toy2d import Mixture2D
 from minigan.function import no_grad
-from minigan.gans import cli as train_cli
 from minigan.gans.gan import frozen
 from minigan.gans.recipes import ADAPTS_TO_MIXTURE, DEFAULTS, build_experiment, mixture_settings, parse_data
-from minigan.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, parse_points
-from minigan.serialization import atomic_write, hold_folder, load, save
+from minigan.serialization import atomic_write, load, save
 from minigan.tensor import from_numpy
 
 HEAT_SIZE = 32       # D's output on a HEAT_SIZE x HEAT_SIZE grid of cell centres (the page smooths it)
@@ -101,7 +102,7 @@ class LabRun:
             exp.data = exp.config["data"] = "points"
             exp.config["jitter"] = self.jitter
         self.exp = exp
-        # train's loop state (minigan.gans.cli._train), with its defaults for --steps and --eval-every
+        # train's loop state (minigan.cli.train._train), with its defaults for --steps and --eval-every
         self.steps = int(settings.get("steps") or exp.default_steps)
         self.schedule_steps = self.steps
         self.eval_every = int(settings.get("eval_every") or max(1, self.steps // 10))

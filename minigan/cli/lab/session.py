@@ -18,8 +18,15 @@ import time
 from pathlib import Path
 
 from minigan import backend
-from minigan.lab.run import Diverged, LabRun, inside
-from minigan.lab.settings import PRESETS, SettingsError, check_live, check_run_name, check_run_settings, parse_points
+from minigan.cli.lab.run import Diverged, LabRun, inside
+from minigan.cli.lab.settings import (
+    PRESETS,
+    SettingsError,
+    check_live,
+    check_run_name,
+    check_run_settings,
+    parse_points,
+)
 
 DELAYS_MS = (0, 50, 100, 250, 500, 1000)  # slow motion: the pause between two frames
 COMMANDS = ("state", "runs", "play", "pause", "step", "speed", "reset", "change", "extend", "save", "open")
@@ -41,7 +48,7 @@ class LabSession:
         self.changed = threading.Condition()
         self.frame_seq, self.frame = 0, (None, 0, "null")  # (run id, step, JSON text) of the newest frame
         self.viewers, self.last_seen = 0, time.monotonic()
-        # seconds spent and counts, for python -m minigan.lab.bench: steps, pictures, JSON, event-stream sends
+        # seconds spent and counts, for python -m minigan.cli.lab.bench: steps, pictures, JSON, event-stream sends
         self.timing = {"step": 0.0, "frame": 0.0, "encode": 0.0, "send": 0.0, "encode_cpu": 0.0,
                        "send_cpu": 0.0, "frames": 0, "steps": 0, "sent": 0}
         self._closing = threading.Event()

@@ -8,9 +8,12 @@ checks and the gradient are the method's.
 
 from __future__ import annotations
 
+import builtins
+
 from minigan import backend
 from minigan.dtypes import TYPE_NAMES
 from minigan.ops import elementwise as E
+from minigan.ops import unary as U
 from minigan.tensor import Tensor, maximum, minimum, tensor
 
 
@@ -120,7 +123,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     """start, start+step, ... < end; int64 when every argument is an int, else float32 (as PyTorch)."""
     if end is None:
         start, end = 0, start
-    ints = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
+    ints = builtins.all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
     default = backend.np.int64 if ints else backend.DEFAULT_DTYPE
     if step == 0:
         raise ValueError("arange: step must not be 0")
@@ -300,6 +303,394 @@ def where(condition, a, b):
     return E.Where.apply(a, b, cond=cond)
 
 
+
+# ----------------------------------------------------------------------------- elementwise math (ops/unary.py)
+def _floating(x, fn) -> Tensor:
+    """The door check of the functions that only make sense on real numbers."""
+    x = _t(x, fn)
+    if not backend.is_floating(x.dtype):
+        raise TypeError(f"{fn}: input must be a floating-point tensor, got dtype {x.dtype} (convert it with .float())")
+    return x
+
+
+def sin(input):
+    return U.Sin.apply(_floating(input, "sin"))
+
+
+def cos(input):
+    return U.Cos.apply(_floating(input, "cos"))
+
+
+def tan(input):
+    return U.Tan.apply(_floating(input, "tan"))
+
+
+def asin(input):
+    """The inverse sine, in [−π/2, π/2]; NaN outside [−1, 1] (as PyTorch)."""
+    return U.Asin.apply(_floating(input, "asin"))
+
+
+def acos(input):
+    return U.Acos.apply(_floating(input, "acos"))
+
+
+def atan(input):
+    return U.Atan.apply(_floating(input, "atan"))
+
+
+def sinh(input):
+    return U.Sinh.apply(_floating(input, "sinh"))
+
+
+def cosh(input):
+    return U.Cosh.apply(_floating(input, "cosh"))
+
+
+def asinh(input):
+    return U.Asinh.apply(_floating(input, "asinh"))
+
+
+def acosh(input):
+    return U.Acosh.apply(_floating(input, "acosh"))
+
+
+def atanh(input):
+    return U.Atanh.apply(_floating(input, "atanh"))
+
+
+def log1p(input):
+    """log(1 + x), accurate for tiny x."""
+    return U.Log1p.apply(_floating(input, "log1p"))
+
+
+def expm1(input):
+    """eˣ − 1, accurate for tiny x."""
+    return U.Expm1.apply(_floating(input, "expm1"))
+
+
+def exp2(input):
+    return U.Exp2.apply(_floating(input, "exp2"))
+
+
+def log2(input):
+    return U.Log2.apply(_floating(input, "log2"))
+
+
+def log10(input):
+    return U.Log10.apply(_floating(input, "log10"))
+
+
+def reciprocal(input):
+    return U.Reciprocal.apply(_floating(input, "reciprocal"))
+
+
+def rsqrt(input):
+    """1/√x."""
+    return U.Rsqrt.apply(_floating(input, "rsqrt"))
+
+
+def _rounding(op, input, fn, **params):
+    x = _t(input, fn)
+    return x.clone() if not backend.is_floating(x.dtype) else op.apply(x, **params)  # integers are already whole
+
+
+def floor(input):
+    return _rounding(U.Floor, input, "floor")
+
+
+def ceil(input):
+    return _rounding(U.Ceil, input, "ceil")
+
+
+def round(input, *, decimals=0):
+    """Round half to even (2.5 → 2), as PyTorch."""
+    return _rounding(U.Round, input, "round", decimals=decimals)
+
+
+def trunc(input):
+    return _rounding(U.Trunc, input, "trunc")
+
+
+fix = trunc
+
+
+def frac(input):
+    return U.Frac.apply(_floating(input, "frac"))
+
+
+def _pair(a, b, fn):
+    """Two operands, at least one a Tensor (the other may be a number): as the operators take them."""
+    if isinstance(a, Tensor):
+        return _floating(a, fn), a._operand(b, fn)
+    b = _floating(b, fn)
+    return b._operand(a, fn, reflected=True), b
+
+
+def atan2(input, other):
+    """The angle of the point (other, input), i.e. atan(input/other) in the right quadrant, in (−π, π]."""
+    return U.Atan2.apply(*_pair(input, other, "atan2"))
+
+
+def hypot(input, other):
+    """√(input² + other²)."""
+    return U.Hypot.apply(*_pair(input, other, "hypot"))
+
+
+# NumPy's names, which PyTorch also accepts.
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
+
+
+# ----------------------------------------------------------------------------- free forms of operators and methods
+def add(input, other, *, alpha=1):
+    """input + alpha·other."""
+    if isinstance(input, Tensor):
+        return input.add(other, alpha=alpha)
+    return input + _t(other, "add") * alpha if alpha != 1 else input + _t(other, "add")
+
+
+def sub(input, other, *, alpha=1):
+    """input − alpha·other."""
+    if isinstance(input, Tensor):
+        return input.sub(other, alpha=alpha)
+    return input - _t(other, "sub") * alpha if alpha != 1 else input - _t(other, "sub")
+
+
+subtract = sub
+
+
+def mul(input, other):
+    return input * other if isinstance(input, Tensor) else _t(other, "mul") * input
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None):
+    """input / other; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient (its gradient is 0)."""
+    if rounding_mode not in (None, "floor", "trunc"):
+        raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
+    q = input / other if isinstance(input, Tensor) else input / _t(other, "div")
+    return q if rounding_mode is None else floor(q) if rounding_mode == "floor" else trunc(q)
+
+
+divide = true_divide = div
+
+
+def pow(input, exponent):
+    """input ** exponent (either may be a number)."""
+    return input**exponent if isinstance(input, Tensor) else input ** _t(exponent, "pow")
+
+
+def neg(input):
+    return -_t(input, "neg")
+
+
+negative = neg
+
+
+def square(input):
+    x = _t(input, "square")
+    return x * x
+
+
+def std(input, dim=None, unbiased=True, keepdim=False):
+    return _t(input, "std").std(dim, unbiased, keepdim)
+
+
+def var(input, dim=None, unbiased=True, keepdim=False):
+    return _t(input, "var").var(dim, unbiased, keepdim)
+
+
+def t(input):
+    return _t(input, "t").t()
+
+
+def bmm(input, mat2):
+    """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
+    if _t(input, "bmm").ndim != 3 or _t(mat2, "bmm").ndim != 3:
+        raise ValueError(f"bmm: expected two 3-d tensors, got shapes {input.shape} and {mat2.shape}")
+    return input @ mat2
+
+
+def lerp(input, end, weight):
+    """input + weight·(end − input)."""
+    return input + weight * (end - input)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta·input + alpha·(mat1 @ mat2)."""
+    return _t(input, "addmm") * beta + (_t(mat1, "addmm") @ mat2) * alpha
+
+
+def outer(input, vec2):
+    """The outer product of two vectors: out[i, j] = input[i]·vec2[j]."""
+    if _t(input, "outer").ndim != 1 or _t(vec2, "outer").ndim != 1:
+        raise ValueError(f"outer: expected two 1-d tensors, got shapes {input.shape} and {vec2.shape}")
+    return input.reshape(-1, 1) * vec2.reshape(1, -1)
+
+
+ger = outer
+
+
+def dot(input, other):
+    """The dot product of two 1-d tensors."""
+    if _t(input, "dot").ndim != 1 or _t(other, "dot").ndim != 1:
+        raise ValueError(f"dot: expected two 1-d tensors, got shapes {input.shape} and {other.shape}")
+    return input @ other
+
+
+def clone(input):
+    return _t(input, "clone").clone()
+
+
+def detach(input):
+    return _t(input, "detach").detach()
+
+
+def chunk(input, chunks, dim=0):
+    """Split into ``chunks`` pieces along ``dim`` (the last may be smaller), as views in the graph."""
+    x = _t(input, "chunk")
+    if isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1:
+        raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
+    n = x.shape[dim]
+    return split(x, -(-n // chunks) if n else 1, dim)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+    x = _t(tensor, "split")
+    dim = dim % x.ndim if x.ndim else 0
+    n = x.shape[dim]
+    if isinstance(split_size_or_sections, int):
+        size = split_size_or_sections
+        if size < 1:
+            raise ValueError(f"split: split_size must be a positive int, got {size}")
+        sizes = [size] * (n // size) + ([n % size] if n % size else [])
+    else:
+        sizes = list(split_size_or_sections)
+        if builtins.sum(sizes) != n:
+            raise ValueError(f"split: the sizes {sizes} add up to {builtins.sum(sizes)}, expected {n} "
+                             f"(the size of dimension {dim})")
+    pieces, start = [], 0
+    for size in sizes:
+        pieces.append(x[(slice(None),) * dim + (slice(start, start + size),)])
+        start += size
+    return tuple(pieces)
+
+
+def narrow(input, dim, start, length):
+    """The slice start:start+length along ``dim``."""
+    x = _t(input, "narrow")
+    return x[(slice(None),) * (dim % x.ndim) + (slice(start, start + length),)]
+
+
+# ----------------------------------------------------------------------------- comparisons and tests (no gradient)
+def _array_of(x, like):
+    return like._operand(x, "compare").array
+
+
+def eq(input, other):
+    return _t(input, "eq").eq(other)
+
+
+def ne(input, other):
+    return _t(input, "ne").ne(other)
+
+
+def gt(input, other):
+    return _t(input, "gt") > other
+
+
+def ge(input, other):
+    return _t(input, "ge") >= other
+
+
+def lt(input, other):
+    return _t(input, "lt") < other
+
+
+def le(input, other):
+    return _t(input, "le") <= other
+
+
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def _test(fn, input, name):
+    x = _t(input, name)
+    return Tensor._make(getattr(backend.get_array_module(x.array), fn)(x.array))
+
+
+def isnan(input):
+    return _test("isnan", input, "isnan")
+
+
+def isinf(input):
+    return _test("isinf", input, "isinf")
+
+
+def isfinite(input):
+    return _test("isfinite", input, "isfinite")
+
+
+def logical_not(input):
+    return _test("logical_not", input, "logical_not")
+
+
+def _logical(fn, input, other, name):
+    x = _t(input, name)
+    return Tensor._make(getattr(backend.get_array_module(x.array), fn)(x.array, _array_of(other, x)))
+
+
+def logical_and(input, other):
+    return _logical("logical_and", input, other, "logical_and")
+
+
+def logical_or(input, other):
+    return _logical("logical_or", input, other, "logical_or")
+
+
+def logical_xor(input, other):
+    return _logical("logical_xor", input, other, "logical_xor")
+
+
+def all(input):
+    """True when every element is nonzero (a 0-d bool tensor)."""
+    x = _t(input, "all")
+    return Tensor._make(backend.get_array_module(x.array).asarray(x.array.all()))
+
+
+def any(input):
+    x = _t(input, "any")
+    return Tensor._make(backend.get_array_module(x.array).asarray(x.array.any()))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    x = _t(input, "isclose")
+    xp = backend.get_array_module(x.array)
+    return Tensor._make(xp.isclose(x.array, _array_of(other, x), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    """|input − other| ≤ atol + rtol·|other| everywhere (a Python bool)."""
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan).array.all())
+
+
+def equal(input, other) -> bool:
+    """Same shape and the same values (a Python bool)."""
+    return _t(input, "equal").shape == _t(other, "equal").shape and builtins.bool((input.array == other.array).all())
+
+
+def count_nonzero(input, dim=None):
+    x = _t(input, "count_nonzero")
+    xp = backend.get_array_module(x.array)
+    return Tensor._make(xp.asarray(xp.count_nonzero(x.array, axis=dim)).astype(backend.np.int64))
+
+
+def masked_fill(input, mask, value):
+    """``value`` where ``mask`` holds, else input (the gradient flows to input elsewhere)."""
+    return where(mask, value, _t(input, "masked_fill"))
+
 __all__ = [
     "manual_seed", "randn", "rand", "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like",
     "randn_like", "rand_like", "randint", "randperm", "arange", "linspace", "eye", "is_tensor", "tensor",
@@ -307,4 +698,13 @@ __all__ = [
     "sum", "mean", "max", "min", "argmax", "argmin", "logsumexp", "norm", "abs", "exp", "log", "sqrt", "sign",
     "tanh", "sigmoid", "relu", "clamp", "clip", "softmax", "log_softmax", "matmul", "mm", "reshape", "flatten",
     "squeeze", "unsqueeze", "transpose", "permute", "numel", "where", "maximum", "minimum",
+    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh",
+    "atanh", "log1p", "expm1", "exp2", "log2", "log10", "reciprocal", "rsqrt", "floor", "ceil",
+    "round", "trunc", "fix", "frac", "atan2", "hypot", "arcsin", "arccos", "arctan", "arcsinh",
+    "arccosh", "arctanh", "arctan2", "add", "sub", "subtract", "mul", "multiply", "div", "divide",
+    "true_divide", "pow", "neg", "negative", "square", "std", "var", "t", "bmm", "lerp",
+    "addmm", "outer", "ger", "dot", "clone", "detach", "chunk", "split", "narrow", "eq",
+    "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal",
+    "isnan", "isinf", "isfinite", "logical_not", "logical_and", "logical_or", "logical_xor", "all", "any", "isclose",
+    "allclose", "equal", "count_nonzero", "masked_fill",
 ]

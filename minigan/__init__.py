@@ -6,7 +6,7 @@
     y.backward()          # x.grad == 2x
 """
 
-from minigan import autograd, backend, cuda, functional, nn, optim
+from minigan import accelerator, autograd, backend, backends, cuda, functional, nn, optim
 from minigan.backend import BackendError, cupy_available, get_num_threads, set_num_threads, use_backend
 from minigan.backend import Device as device
 from minigan.dtypes import bool_ as bool
@@ -26,6 +26,7 @@ from minigan.toplevel import (
     FloatTensor,
     IntTensor,
     LongTensor,
+    Size,
     abs,
     acos,
     acosh,
@@ -63,6 +64,7 @@ from minigan.toplevel import (
     divide,
     dot,
     empty,
+    empty_like,
     eq,
     equal,
     exp,
@@ -81,6 +83,8 @@ from minigan.toplevel import (
     greater_equal,
     gt,
     hypot,
+    inference_mode,
+    is_inference_mode_enabled,
     is_tensor,
     isclose,
     isfinite,
@@ -169,7 +173,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "tensor", "from_numpy", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled", "manual_seed",
     "cat", "stack", "gradcheck", "gradgradcheck", "set_num_threads", "get_num_threads", "save", "load", "use_backend",
-    "cupy_available", "detect_anomaly", "device",
+    "cupy_available", "detect_anomaly", "device", "accelerator", "backends", "Size", "inference_mode",
+    "is_inference_mode_enabled", "empty_like",
     "autograd", "backend", "cuda", "functional", "nn", "optim", "attacks", "data", "gans", "metrics", "utils", "viz",
     "GradcheckError", "ShapeError", "GraphError", "AnomalyError", "BackendError", "IndexOutOfRange", "DomainError",
     "bool", "float", "int", "double", "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64",

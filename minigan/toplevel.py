@@ -9,9 +9,11 @@ checks and the gradient are the method's.
 from __future__ import annotations
 
 import builtins
+import functools
 
 from minigan import backend
 from minigan.dtypes import TYPE_NAMES
+from minigan.function import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.ops import elementwise as E
 from minigan.ops import unary as U
 from minigan.tensor import Tensor, maximum, minimum, tensor
@@ -75,35 +77,50 @@ def _like(x, fn):
     return x
 
 
-def zeros_like(x, requires_grad=False, dtype=None) -> Tensor:
+def _like_xp(x, device):
+    """The array module of ``x``'s device, or of ``device`` when one is given (``zeros_like(x, device=...)``)."""
+    return backend.get_array_module(x.array) if device is None else _xp(device)
+
+
+def zeros_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
     x = _like(x, "zeros_like")
-    return _made(backend.get_array_module(x.array).zeros(x.shape, dtype=dtype or x.dtype), requires_grad)
+    return _made(_like_xp(x, device).zeros(x.shape, dtype=dtype or x.dtype), requires_grad)
 
 
-def ones_like(x, requires_grad=False, dtype=None) -> Tensor:
+def ones_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
     x = _like(x, "ones_like")
-    return _made(backend.get_array_module(x.array).ones(x.shape, dtype=dtype or x.dtype), requires_grad)
+    return _made(_like_xp(x, device).ones(x.shape, dtype=dtype or x.dtype), requires_grad)
 
 
-def full_like(x, fill_value, requires_grad=False, dtype=None) -> Tensor:
+def empty_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
+    """Zeros shaped as ``x`` (PyTorch leaves the memory uninitialised; zeros are the safe choice)."""
+    return zeros_like(_like(x, "empty_like"), requires_grad, dtype, device)
+
+
+def full_like(x, fill_value, requires_grad=False, dtype=None, device=None) -> Tensor:
     x = _like(x, "full_like")
-    return _made(backend.get_array_module(x.array).full(x.shape, fill_value, dtype=dtype or x.dtype), requires_grad)
+    return _made(_like_xp(x, device).full(x.shape, fill_value, dtype=dtype or x.dtype), requires_grad)
 
 
-def randn_like(x, requires_grad=False, dtype=None) -> Tensor:
+def randn_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
     x = _like(x, "randn_like")
-    return _made(backend.randn(x.shape, dtype=dtype or x.dtype, xp=backend.get_array_module(x.array)), requires_grad)
+    return _made(backend.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device)), requires_grad)
 
 
-def rand_like(x, requires_grad=False, dtype=None) -> Tensor:
+def rand_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
     x = _like(x, "rand_like")
-    return _made(backend.rand(x.shape, dtype=dtype or x.dtype, xp=backend.get_array_module(x.array)), requires_grad)
+    return _made(backend.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device)), requires_grad)
 
 
-def randint(low, high=None, size=None, dtype=None, device=None) -> Tensor:
-    """Integers uniform in [low, high) (``randint(high, size)`` starts at 0), int64 as in PyTorch."""
-    if size is None and isinstance(high, (tuple, list)):
+def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Integers uniform in [low, high), int64 as in PyTorch: ``randint(high, size)``, ``randint(high, size=...)``
+    (from 0), ``randint(low, high, size)``, or all by keyword."""
+    if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, high
+    elif high is None and size is not None:  # randint(high, size=...)
+        low, high = 0, low
+    if requires_grad:
+        raise TypeError("randint: integer tensors cannot require gradients (only floating-point ones can)")
     if size is None or high is None:
         raise TypeError("randint: expected randint(high, size) or randint(low, high, size), size a tuple")
     if not low < high:
@@ -143,6 +160,61 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
 
 def is_tensor(x) -> bool:
     return isinstance(x, Tensor)
+
+
+class Size(tuple):
+    """``minigan.Size([2, 3])``: a shape, as ``torch.Size``: a tuple of ints (and equal to one) with ``numel()``."""
+
+    def __new__(cls, sizes=()):
+        sizes = tuple(sizes)
+        if not builtins.all(isinstance(n, (int, backend.np.integer)) and not isinstance(n, bool) for n in sizes):
+            raise TypeError(f"Size: expected a sequence of ints, got {sizes!r}")
+        return super().__new__(cls, (int(n) for n in sizes))
+
+    def numel(self) -> int:
+        """The number of elements of a tensor of this shape."""
+        n = 1
+        for size in self:
+            n *= size
+        return n
+
+    def __repr__(self):
+        return f"minigan.Size({list(self)})"
+
+
+class inference_mode(no_grad):
+    """``with minigan.inference_mode():`` (or as a decorator): PyTorch's faster no_grad for pure inference.
+    minigan has no separate inference tensors, so it is ``no_grad`` (``inference_mode(False)``: no change)."""
+
+    def __init__(self, mode: bool = True):
+        self.mode = bool(mode)
+
+    def __enter__(self):
+        self.prev = is_grad_enabled()
+        if self.mode:
+            set_grad_enabled(False)
+        _inference[0] += self.mode
+        return self
+
+    def __exit__(self, *exc):
+        _inference[0] -= self.mode
+        set_grad_enabled(self.prev)
+        return False
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with inference_mode(self.mode):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+
+_inference = [0]  # how many inference_mode blocks are open
+
+
+def is_inference_mode_enabled() -> bool:
+    return _inference[0] > 0
 
 
 class LegacyConstructor:
@@ -706,5 +778,6 @@ __all__ = [
     "addmm", "outer", "ger", "dot", "clone", "detach", "chunk", "split", "narrow", "eq",
     "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal",
     "isnan", "isinf", "isfinite", "logical_not", "logical_and", "logical_or", "logical_xor", "all", "any", "isclose",
-    "allclose", "equal", "count_nonzero", "masked_fill",
+    "allclose", "equal", "count_nonzero", "masked_fill", "empty_like", "Size", "inference_mode",
+    "is_inference_mode_enabled",
 ]

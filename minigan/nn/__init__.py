@@ -38,7 +38,8 @@ from minigan.nn.layers import (
 )
 from minigan.nn.module import Module, ModuleList, Parameter, Sequential
 
-from minigan.nn import utils  # noqa: E402  (isort: skip)  it builds on the modules above
+from minigan.nn import parallel, utils  # noqa: E402  (isort: skip)  they build on the modules above
+from minigan.nn.parallel import DataParallel  # noqa: E402  (isort: skip)
 
 # ``import minigan.nn.functional as F`` (PyTorch's path) is the same module as ``minigan.functional``:
 # registered under its second name, as the import system looks names up in sys.modules first.
@@ -50,5 +51,5 @@ __all__ = [
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Unflatten", "Embedding",
     "MaxPool2d", "AvgPool2d", "Upsample", "Dropout2d", "ELU", "Softmax",
     "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss",
-    "init", "functional", "utils",
+    "init", "functional", "utils", "parallel", "DataParallel",
 ]

@@ -17,6 +17,7 @@ from minigan.ops import reduce as R
 from minigan.ops import shape as S
 from minigan.ops.conv import pair
 from minigan.tensor import Tensor, tensor
+from minigan.toplevel import where
 
 
 def _tensor(x, op, name="input") -> Tensor:
@@ -380,3 +381,280 @@ def l1_loss(x, y, reduction="mean"):
     LS.check_same_shape("l1_loss", x, y)
     LS.check_reduction("l1_loss", reduction)
     return LS.apply_reduction((x - y).abs(), reduction)
+
+
+# ----------------------------------------------------------------------------- composed from the ops above
+# Each of these is a few lines of minigan ops, so its gradient (of any order) is the composition's: nothing
+# new to differentiate by hand.  The formula in each docstring is PyTorch's documented one.
+def _number(op, name, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not backend.is_numpy_scalar(value):
+        raise TypeError(f"{op}: {name} must be a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def silu(x, inplace=False):
+    """SiLU / swish: x·σ(x)."""
+    x = _float(x, "silu")
+    return x * x.sigmoid()
+
+
+def mish(x, inplace=False):
+    """Mish (Misra 2019): x·tanh(softplus(x))."""
+    x = _float(x, "mish")
+    return x * x.softplus().tanh()
+
+
+def gelu(x, approximate="none"):
+    """GELU (Hendrycks & Gimpel 2016), x·Φ(x).  Only ``approximate="tanh"`` is provided:
+    ½x(1 + tanh(√(2/π)(x + 0.044715x³))); the exact form needs erf, which NumPy lacks."""
+    x = _float(x, "gelu")
+    if approximate != "tanh":
+        raise NotImplementedError("gelu: minigan has only approximate='tanh' (the exact GELU needs erf, which NumPy "
+                                  "lacks); use F.gelu(x, approximate='tanh') or nn.GELU(approximate='tanh')")
+    c = (2.0 / 3.141592653589793) ** 0.5
+    return 0.5 * x * (1.0 + ((x + 0.044715 * x * x * x) * c).tanh())
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    x = _float(x, "softsign")
+    return x / (x.abs() + 1.0)
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
+    """x clipped to [min_val, max_val]."""
+    return _float(x, "hardtanh").clamp(_number("hardtanh", "min_val", min_val), _number("hardtanh", "max_val", max_val))
+
+
+def relu6(x, inplace=False):
+    """min(max(x, 0), 6)."""
+    return _float(x, "relu6").clamp(0.0, 6.0)
+
+
+def hardsigmoid(x, inplace=False):
+    """relu6(x + 3) / 6: 0 below −3, 1 above 3, linear between."""
+    return (_float(x, "hardsigmoid") + 3.0).clamp(0.0, 6.0) / 6.0
+
+
+def hardswish(x, inplace=False):
+    """x · relu6(x + 3) / 6 (Howard et al. 2019, MobileNetV3)."""
+    x = _float(x, "hardswish")
+    return x * (x + 3.0).clamp(0.0, 6.0) / 6.0
+
+
+def logsigmoid(x):
+    """log σ(x) = −softplus(−x), stable for large |x|."""
+    return -(-_float(x, "logsigmoid")).softplus()
+
+
+def tanhshrink(x):
+    """x − tanh(x)."""
+    x = _float(x, "tanhshrink")
+    return x - x.tanh()
+
+
+def softmin(x, dim=None):
+    """softmax(−x) along ``dim``."""
+    return (-_float(x, "softmin")).softmax(-1 if dim is None else dim)
+
+
+def selu(x, inplace=False):
+    """SELU (Klambauer et al. 2017): scale · elu(x, α), α ≈ 1.6733, scale ≈ 1.0507."""
+    return elu(_float(x, "selu"), 1.6732632423543772848170429916717) * 1.0507009873554804934193349852946
+
+
+def celu(x, alpha=1.0, inplace=False):
+    """max(0, x) + min(0, α(exp(x/α) − 1))."""
+    x, alpha = _float(x, "celu"), _number("celu", "alpha", alpha)
+    return x.relu() + ((x.clamp(max=0.0) / alpha).exp() - 1.0) * alpha
+
+
+def threshold(x, threshold, value, inplace=False):
+    """x where x > threshold, else value."""
+    x = _float(x, "threshold")
+    t, v = _number("threshold", "threshold", threshold), _number("threshold", "value", value)
+    return where(x.array > t, x, v)
+
+
+def prelu(x, weight):
+    """max(0, x) + weight · min(0, x), weight one value or one per channel (dimension 1)."""
+    x, weight = _float(x, "prelu"), _float(weight, "prelu", "weight")
+    shape = (1, -1) + (1,) * (x.ndim - 2) if weight.numel() > 1 else (1,) * max(x.ndim, 1)
+    return x.relu() + weight.reshape(*shape) * x.clamp(max=0.0)
+
+
+def normalize(x, p=2.0, dim=1, eps=1e-12):
+    """x / max(‖x‖_p, eps) along ``dim``."""
+    x = _float(x, "normalize")
+    return x / x.norm(p, dim=dim, keepdim=True).clamp(min=eps)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """x1·x2 / (max(‖x1‖, eps) · max(‖x2‖, eps)) along ``dim``."""
+    x1, x2 = _float(x1, "cosine_similarity"), _float(x2, "cosine_similarity")
+    n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
+    n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """‖x1 − x2 + eps‖_p along the last dimension."""
+    x1, x2 = _float(x1, "pairwise_distance"), _float(x2, "pairwise_distance")
+    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
+
+
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """(x − mean) / √(var + eps) over the last len(normalized_shape) dimensions (biased variance), then
+    · weight + bias (Ba et al. 2016)."""
+    x = _float(x, "layer_norm")
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(x.shape[x.ndim - len(shape):]) != shape:
+        raise ShapeError(f"layer_norm: normalized_shape {shape} must be the last dimensions of the input, "
+                         f"got input of shape {x.shape}")
+    dims = tuple(range(x.ndim - len(shape), x.ndim))
+    mean = x.mean(dims, keepdim=True)
+    d = x - mean
+    out = d / ((d * d).mean(dims, keepdim=True) + eps).sqrt()
+    if weight is not None:
+        out = out * weight
+    return out if bias is None else out + bias
+
+
+def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
+    """Group norm (Wu & He 2018): normalise x (N, C, ...) over each group of C/num_groups channels and the
+    spatial dimensions, then · weight + bias per channel."""
+    x = _float(x, "group_norm")
+    n, c = x.shape[0], x.shape[1]
+    if c % num_groups:
+        raise ValueError(f"group_norm: {c} channels do not split into {num_groups} groups")
+    g = x.reshape(n, num_groups, -1)
+    mean = g.mean(2, keepdim=True)
+    d = g - mean
+    out = (d / ((d * d).mean(2, keepdim=True) + eps).sqrt()).reshape(*x.shape)
+    per_channel = (1, c) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(*per_channel)
+    return out if bias is None else out + bias.reshape(*per_channel)
+
+
+def instance_norm(x, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-5):
+    """Instance norm (Ulyanov et al. 2016): each channel of each sample normalised over its spatial dimensions
+    (group norm with one channel per group).  Running statistics are not provided."""
+    x = _float(x, "instance_norm")
+    if running_mean is not None or running_var is not None or not use_input_stats:
+        raise NotImplementedError("instance_norm: running statistics are not provided (track_running_stats=False "
+                                  "is PyTorch's default for InstanceNorm too)")
+    return group_norm(x, x.shape[1], weight, bias, eps)
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    """½d²/β where |d| < β, else |d| − ½β, with d = input − target (Girshick 2015, Fast R-CNN); β = 0 is L1."""
+    op = "smooth_l1_loss"
+    x, y = _float(input, op), _float(target, op, "target")
+    LS.check_same_shape(op, x, y)
+    LS.check_reduction(op, reduction)
+    beta = _number(op, "beta", beta)
+    if beta < 0:
+        raise ValueError(f"{op}: beta must be >= 0, got {beta}")
+    d = x - y
+    if beta == 0:
+        return LS.apply_reduction(d.abs(), reduction)
+    return LS.apply_reduction(where(abs(d.array) < beta, d * d * (0.5 / beta), d.abs() - 0.5 * beta), reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """Huber (1964): ½d² where |d| < δ, else δ(|d| − ½δ); equal to δ · smooth_l1_loss with β = δ."""
+    op = "huber_loss"
+    delta = _number(op, "delta", delta)
+    if delta <= 0:
+        raise ValueError(f"{op}: delta must be > 0, got {delta}")
+    return smooth_l1_loss(input, target, reduction, beta=delta) * delta
+
+
+def kl_div(input, target, reduction="mean", log_target=False):
+    """Σ target·(log target − input), input being log-probabilities (PyTorch's argument order); "batchmean"
+    divides the sum by the batch size (the true KL divergence per sample; "mean" divides by every element)."""
+    op = "kl_div"
+    x, t = _float(input, op), _float(target, op, "target")
+    LS.check_same_shape(op, x, t)
+    if reduction not in ("mean", "sum", "none", "batchmean"):
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum', 'none' or 'batchmean', got {reduction!r}")
+    if log_target:
+        pointwise = t.exp() * (t - x)
+    else:
+        safe = where(t.array > 0, t, 1.0)  # 0·log 0 = 0, as PyTorch's xlogy
+        pointwise = where(t.array > 0, t * safe.log(), 0.0) - t * x
+    if reduction == "batchmean":
+        return pointwise.sum() / x.shape[0]
+    return LS.apply_reduction(pointwise, reduction)
+
+
+def soft_margin_loss(input, target, reduction="mean"):
+    """log(1 + exp(−y·x)) for labels y ∈ {−1, 1}."""
+    op = "soft_margin_loss"
+    x, y = _float(input, op), _float(target, op, "target")
+    LS.check_same_shape(op, x, y)
+    LS.check_reduction(op, reduction)
+    return LS.apply_reduction((-(y * x)).softplus(), reduction)
+
+
+def pixel_shuffle(x, upscale_factor):
+    """(N, C·r², H, W) → (N, C, H·r, W·r) (Shi et al. 2016, sub-pixel convolution)."""
+    x, r = _float(x, "pixel_shuffle"), int(upscale_factor)
+    n, c, h, w = x.shape
+    if c % (r * r):
+        raise ShapeError(f"pixel_shuffle: {c} channels are not divisible by upscale_factor² = {r * r}")
+    return x.reshape(n, c // (r * r), r, r, h, w).permute(0, 1, 4, 2, 5, 3).reshape(n, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(x, downscale_factor):
+    """(N, C, H·r, W·r) → (N, C·r², H, W), the inverse of pixel_shuffle."""
+    x, r = _float(x, "pixel_unshuffle"), int(downscale_factor)
+    n, c, h, w = x.shape
+    if h % r or w % r:
+        raise ShapeError(f"pixel_unshuffle: height and width {(h, w)} are not divisible by {r}")
+    return x.reshape(n, c, h // r, r, w // r, r).permute(0, 1, 3, 5, 2, 4).reshape(n, c * r * r, h // r, w // r)
+
+
+def adaptive_avg_pool2d(x, output_size):
+    """The mean over each of output_size regions of x (N, C, H, W).  Provided when the output size divides
+    the input's (then the regions are equal, non-overlapping windows), which covers the usual
+    ``AdaptiveAvgPool2d(1)`` (global average pooling)."""
+    x = _float(x, "adaptive_avg_pool2d")
+    if x.ndim != 4:
+        raise ShapeError(f"adaptive_avg_pool2d: expected input of shape (N, C, H, W), got {x.shape}")
+    oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
+    n, c, h, w = x.shape
+    oh, ow = oh or h, ow or w  # None keeps that size, as in PyTorch
+    if h % oh or w % ow:
+        raise NotImplementedError(f"adaptive_avg_pool2d: output size {(oh, ow)} does not divide the input's {(h, w)};"
+                                  " minigan provides the divisible case only (use avg_pool2d with your own windows)")
+    return x.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
+
+
+def conv1d(x, weight, bias=None, stride=1, padding=0):
+    """1-D cross-correlation: x (N, C, L), weight (O, C, k) → (N, O, L_out), as conv2d on a height-1 image."""
+    x, weight = _float(x, "conv1d"), _float(weight, "conv1d", "weight")
+    if x.ndim != 3 or weight.ndim != 3:
+        raise ShapeError(f"conv1d: expected input (N, C, L) and weight (O, C, k), got {x.shape} and {weight.shape}")
+    s = stride[0] if isinstance(stride, (tuple, list)) else stride
+    p = padding[0] if isinstance(padding, (tuple, list)) else padding
+    out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, s), (0, p))
+    return out.squeeze(2)
+
+
+def max_pool1d(x, kernel_size, stride=None, padding=0):
+    """The maximum of each window of x (N, C, L), as max_pool2d on a height-1 image."""
+    x = _float(x, "max_pool1d")
+    k = kernel_size[0] if isinstance(kernel_size, (tuple, list)) else kernel_size
+    s = k if stride is None else (stride[0] if isinstance(stride, (tuple, list)) else stride)
+    return max_pool2d(x.unsqueeze(2), (1, k), (1, s), (0, padding)).squeeze(2)
+
+
+def avg_pool1d(x, kernel_size, stride=None, padding=0):
+    """The mean of each window of x (N, C, L), as avg_pool2d on a height-1 image."""
+    x = _float(x, "avg_pool1d")
+    k = kernel_size[0] if isinstance(kernel_size, (tuple, list)) else kernel_size
+    s = k if stride is None else (stride[0] if isinstance(stride, (tuple, list)) else stride)
+    return avg_pool2d(x.unsqueeze(2), (1, k), (1, s), (0, padding)).squeeze(2)

@@ -81,7 +81,8 @@ def test_equal_to_pytorch_with_gradients(name):
                                   "cosine_similarity", "selu"])
 def test_second_order_gradients(name):
     fn, arrays = CASES[name]
-    ts = [minigan.tensor(a[..., :3].copy() if a.ndim == 4 and name not in ("group_norm", "layer_norm") else a.copy(), requires_grad=True,
+    small = name not in ("group_norm", "layer_norm")  # a smaller input, where the shapes allow it
+    ts = [minigan.tensor(a[..., :3].copy() if a.ndim == 4 and small else a.copy(), requires_grad=True,
                          dtype=minigan.float64) for a in arrays]
     assert minigan.gradgradcheck(lambda *t: fn(F, minigan, *t), ts)
 

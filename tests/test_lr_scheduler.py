@@ -50,7 +50,7 @@ def test_each_schedule_follows_its_formula_in_every_group(name):
     opt = two_groups()
     scheduler = getattr(lr_scheduler, name.split("_")[0])(opt, **kwargs)
     for t, rates in enumerate(lr_sequence(scheduler, opt)):
-        np.testing.assert_allclose(rates, [formula(0.5, t), formula(0.1, t)], rtol=1e-13, atol=1e-300)  # the rates chain (η ← γη), as PyTorch's
+        np.testing.assert_allclose(rates, [formula(0.5, t), formula(0.1, t)], rtol=1e-13, atol=1e-300)  # chained
     assert [g["lr"] for g in opt.param_groups] == scheduler.get_last_lr()  # what step() reads
     assert [g["initial_lr"] for g in opt.param_groups] == [0.5, 0.1]
 

@@ -17,7 +17,6 @@ from minigan.ops import reduce as R
 from minigan.ops import shape as S
 from minigan.ops.conv import pair
 from minigan.tensor import Tensor, tensor
-from minigan.toplevel import where
 
 
 def _tensor(x, op, name="input") -> Tensor:
@@ -386,6 +385,12 @@ def l1_loss(x, y, reduction="mean"):
 # ----------------------------------------------------------------------------- composed from the ops above
 # Each of these is a few lines of minigan ops, so its gradient (of any order) is the composition's: nothing
 # new to differentiate by hand.  The formula in each docstring is PyTorch's documented one.
+def where(condition, a, b):
+    """``a`` where the bool array ``condition`` holds, else ``b`` (either may be a number): as ``minigan.where``."""
+    like = a if isinstance(a, Tensor) else b
+    return E.Where.apply(like._operand(a, "where"), like._operand(b, "where"), cond=condition)
+
+
 def _number(op, name, value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) and not backend.is_numpy_scalar(value):
         raise TypeError(f"{op}: {name} must be a number, got {type(value).__name__} {value!r}")

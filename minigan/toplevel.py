@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 
 from minigan import backend
 from minigan.dtypes import TYPE_NAMES
+from minigan.function import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.function import is_grad_enabled, no_grad, set_grad_enabled
+from minigan.functional import cat
 from minigan.ops import elementwise as E
 from minigan.ops import unary as U
 from minigan.tensor import Tensor, maximum, minimum, tensor
@@ -763,21 +766,267 @@ def masked_fill(input, mask, value):
     """``value`` where ``mask`` holds, else input (the gradient flows to input elsewhere)."""
     return where(mask, value, _t(input, "masked_fill"))
 
+
+# ----------------------------------------------------------------------------- more free functions, composed
+e, pi, inf, nan = math.e, math.pi, math.inf, math.nan
+newaxis = None  # x[:, minigan.newaxis] adds a dimension, as x[:, None]
+
+
+def absolute(input):
+    return abs(input)
+
+
+def positive(input):
+    """The input itself (``+x``)."""
+    return _t(input, "positive")
+
+
+def amax(input, dim=(), keepdim=False):
+    """The maximum over ``dim`` (all dimensions when empty); ties share the gradient evenly, as PyTorch's amax."""
+    x = _t(input, "amax")
+    return x.max(axis=dim if dim != () else None, keepdims=keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    x = _t(input, "amin")
+    return x.min(axis=dim if dim != () else None, keepdims=keepdim)
+
+
+def clamp_min(input, min):
+    return _t(input, "clamp_min").clamp(min=min)
+
+
+def clamp_max(input, max):
+    return _t(input, "clamp_max").clamp(max=max)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """A Tensor of ``data``: a Tensor of that dtype and device is returned as is; a NumPy array of a supported dtype
+    shares its memory (as ``from_numpy``) when no conversion is asked; anything else is copied."""
+    if isinstance(data, Tensor):
+        return data.to(device=device, dtype=dtype)
+    if backend.is_array(data) and dtype is None and device in (None, backend.device_of(data)) \
+            and data.dtype.kind in "biuf":
+        return Tensor._make(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+asarray = as_tensor
+
+
+def scalar_tensor(s, dtype=None, device=None) -> Tensor:
+    """A 0-d tensor holding the number ``s`` (float32 by default, as PyTorch)."""
+    return tensor(float(s), dtype=dtype or backend.DEFAULT_DTYPE, device=device)
+
+
+def broadcast_to(input, size):
+    return _t(input, "broadcast_to").expand(*size)
+
+
+def is_floating_point(input) -> builtins.bool:
+    return _t(input, "is_floating_point").is_floating_point()
+
+
+def is_nonzero(input) -> builtins.bool:
+    """The truth of a one-element tensor (an error for any other)."""
+    return builtins.bool(_t(input, "is_nonzero"))
+
+
+def is_same_size(input, other) -> builtins.bool:
+    return _t(input, "is_same_size").shape == _t(other, "is_same_size").shape
+
+
+def floor_divide(input, other):
+    """⌊input / other⌋ (rounding toward −∞, as PyTorch today); like PyTorch's, it is not differentiated."""
+    return div(input, other, rounding_mode="floor").detach()
+
+
+def remainder(input, other):
+    """input − other·⌊input / other⌋: the sign of ``other``, as Python's %; d/d other = −⌊input / other⌋."""
+    return input - other * div(input, other, rounding_mode="floor")
+
+
+def fmod(input, other):
+    """input − other·trunc(input / other): the sign of ``input``, as C's fmod."""
+    return input - other * div(input, other, rounding_mode="trunc")
+
+
+def rsub(input, other, *, alpha=1):
+    """other − alpha·input."""
+    return other - _t(input, "rsub") * alpha
+
+
+def mv(input, vec):
+    """Matrix (n, m) times vector (m,)."""
+    if _t(input, "mv").ndim != 2 or _t(vec, "mv").ndim != 1:
+        raise ValueError(f"mv: expected a 2-d and a 1-d tensor, got shapes {input.shape} and {vec.shape}")
+    return input @ vec
+
+
+def inner(input, other):
+    """Σ_k input[..., k]·other[..., k] for every pair of leading indices: shape input.shape[:-1] + other.shape[:-1]."""
+    x, y = _t(input, "inner"), _t(other, "inner")
+    if x.ndim == 0 or y.ndim == 0:
+        return x * y
+    return (x.reshape(*x.shape[:-1], *[1] * (y.ndim - 1), x.shape[-1]) * y).sum(-1)
+
+
+vdot = dot
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """input + value·tensor1·tensor2."""
+    return _t(input, "addcmul") + tensor1 * tensor2 * value
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """input + value·tensor1/tensor2."""
+    return _t(input, "addcdiv") + tensor1 / tensor2 * value
+
+
+def logaddexp(input, other):
+    """log(eᵃ + eᵇ), computed as m + log(e^(a−m) + e^(b−m)) with m = max(a, b) (no overflow)."""
+    a, b = _pair(input, other, "logaddexp")
+    m = maximum(a, b).detach()  # any m gives the same value; a constant m keeps the gradient simple
+    return m + ((a - m).exp() + (b - m).exp()).log()
+
+
+def xlogy(input, other):
+    """input·log(other), 0 where input = 0 (even where log(other) is −∞ or NaN... as PyTorch, except NaN)."""
+    x, y = _pair(input, other, "xlogy")
+    zero = x.array == 0
+    return where(zero, 0.0, x * where(zero, 1.0, y).log())
+
+
+def logit(input, eps=None):
+    """log(p / (1 − p)), p clamped to [eps, 1 − eps] when eps is given."""
+    p = _floating(input, "logit")
+    if eps is not None:
+        p = p.clamp(eps, 1 - eps)
+    return (p / (1 - p)).log()
+
+
+def deg2rad(input):
+    return _floating(input, "deg2rad") * (math.pi / 180)
+
+
+def rad2deg(input):
+    return _floating(input, "rad2deg") * (180 / math.pi)
+
+
+def concat(tensors, dim=0):
+    """``cat`` under its other names."""
+    return cat(tensors, dim)
+
+
+concatenate = concat
+
+
+def hstack(tensors):
+    """Concatenate along dimension 1 (along 0 for 1-d tensors), as numpy.hstack."""
+    tensors = list(tensors)
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """Stack rows: 1-d tensors become rows of a matrix, others concatenate along dimension 0."""
+    return cat([t.reshape(1, -1) if t.ndim == 1 else t for t in tensors], 0)
+
+
+row_stack = vstack
+
+
+def swapaxes(input, axis0, axis1):
+    return _t(input, "swapaxes").transpose(axis0, axis1)
+
+
+swapdims = swapaxes
+
+
+def movedim(input, source, destination):
+    """Move dimension(s) ``source`` to position(s) ``destination``, keeping the others in order."""
+    x = _t(input, "movedim")
+    src = [d % x.ndim for d in ((source,) if isinstance(source, int) else source)]
+    dst = [d % x.ndim for d in ((destination,) if isinstance(destination, int) else destination)]
+    rest = iter(d for d in range(x.ndim) if d not in src)
+    order = [None] * x.ndim
+    for s_, d_ in zip(src, dst):
+        order[d_] = s_
+    return x.permute(*[o if o is not None else next(rest) for o in order])
+
+
+moveaxis = movedim
+
+
+def ravel(input):
+    return _t(input, "ravel").reshape(-1)
+
+
+def unbind(input, dim=0):
+    """The slices along ``dim``, as a tuple (each in the graph)."""
+    x = _t(input, "unbind")
+    return tuple(x[(slice(None),) * (dim % x.ndim) + (i,)] for i in range(x.shape[dim]))
+
+
+def flip(input, dims):
+    """Reverse the order of the elements along ``dims``."""
+    x = _t(input, "flip")
+    dims = {d % x.ndim for d in ((dims,) if isinstance(dims, int) else dims)}
+    return x[tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))]
+
+
+def fliplr(input):
+    return flip(input, 1)
+
+
+def flipud(input):
+    return flip(input, 0)
+
+
+def _triangle(x, diagonal, lower, fn):
+    x = _t(x, fn)
+    xp = backend.get_array_module(x.array)
+    n, m = x.shape[-2:]
+    keep = xp.tri(n, m, diagonal, dtype=builtins.bool)  # on and below the diagonal-th diagonal
+    return where(keep if lower else ~xp.tri(n, m, diagonal - 1, dtype=builtins.bool), x, 0.0)
+
+
+def tril(input, diagonal=0):
+    """The lower triangle (on and below the ``diagonal``-th diagonal) of the last two dimensions; zeros elsewhere."""
+    return _triangle(input, diagonal, True, "tril")
+
+
+def triu(input, diagonal=0):
+    return _triangle(input, diagonal, False, "triu")
+
+
+def is_anomaly_enabled() -> builtins.bool:
+    """Inside ``minigan.detect_anomaly()``?"""
+    return _is_anomaly_enabled()
+
+
+def typename(obj) -> str:
+    """'minigan.FloatTensor' for a float32 tensor (as x.type()), else the Python type's name."""
+    return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
+
 __all__ = [
     "manual_seed", "randn", "rand", "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like",
     "randn_like", "rand_like", "randint", "randperm", "arange", "linspace", "eye", "is_tensor", "tensor",
     "LegacyConstructor", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
     "sum", "mean", "max", "min", "argmax", "argmin", "logsumexp", "norm", "abs", "exp", "log", "sqrt", "sign",
     "tanh", "sigmoid", "relu", "clamp", "clip", "softmax", "log_softmax", "matmul", "mm", "reshape", "flatten",
-    "squeeze", "unsqueeze", "transpose", "permute", "numel", "where", "maximum", "minimum",
-    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh",
-    "atanh", "log1p", "expm1", "exp2", "log2", "log10", "reciprocal", "rsqrt", "floor", "ceil",
-    "round", "trunc", "fix", "frac", "atan2", "hypot", "arcsin", "arccos", "arctan", "arcsinh",
-    "arccosh", "arctanh", "arctan2", "add", "sub", "subtract", "mul", "multiply", "div", "divide",
-    "true_divide", "pow", "neg", "negative", "square", "std", "var", "t", "bmm", "lerp",
-    "addmm", "outer", "ger", "dot", "clone", "detach", "chunk", "split", "narrow", "eq",
-    "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal",
-    "isnan", "isinf", "isfinite", "logical_not", "logical_and", "logical_or", "logical_xor", "all", "any", "isclose",
-    "allclose", "equal", "count_nonzero", "masked_fill", "empty_like", "Size", "inference_mode",
-    "is_inference_mode_enabled",
+    "squeeze", "unsqueeze", "transpose", "permute", "numel", "where", "maximum", "minimum", "sin", "cos", "tan",
+    "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1", "exp2", "log2", "log10",
+    "reciprocal", "rsqrt", "floor", "ceil", "round", "trunc", "fix", "frac", "atan2", "hypot", "arcsin", "arccos",
+    "arctan", "arcsinh", "arccosh", "arctanh", "arctan2", "add", "sub", "subtract", "mul", "multiply", "div",
+    "divide", "true_divide", "pow", "neg", "negative", "square", "std", "var", "t", "bmm", "lerp", "addmm", "outer",
+    "ger", "dot", "clone", "detach", "chunk", "split", "narrow", "eq", "ne", "gt", "ge", "lt", "le", "greater",
+    "greater_equal", "less", "less_equal", "not_equal", "isnan", "isinf", "isfinite", "logical_not", "logical_and",
+    "logical_or", "logical_xor", "all", "any", "isclose", "allclose", "equal", "count_nonzero", "masked_fill",
+    "empty_like", "Size", "inference_mode", "is_inference_mode_enabled", "e", "pi", "inf", "nan", "newaxis",
+    "absolute", "positive", "amax", "amin", "clamp_min", "clamp_max", "as_tensor", "asarray", "scalar_tensor",
+    "broadcast_to", "is_floating_point", "is_nonzero", "is_same_size", "floor_divide", "remainder", "fmod", "rsub",
+    "mv", "inner", "vdot", "addcmul", "addcdiv", "logaddexp", "xlogy", "logit", "deg2rad", "rad2deg", "concat",
+    "concatenate", "hstack", "vstack", "row_stack", "swapaxes", "swapdims", "movedim", "moveaxis", "ravel",
+    "unbind", "flip", "fliplr", "flipud", "tril", "triu", "is_anomaly_enabled", "typename",
 ]

@@ -144,6 +144,23 @@ FREE_FORMS = [
     ("chunk", lambda m, a, b: m.chunk(a, 2, 1)[1]), ("split", lambda m, a, b: m.split(a, [1, 2], 1)[1]),
     ("narrow", lambda m, a, b: m.narrow(a, 1, 1, 2)), ("masked_fill", lambda m, a, b: m.masked_fill(a, b > 0, 0.0)),
     ("scalar_first", lambda m, a, b: m.sub(2.0, m.mul(3.0, a))),
+    ("absolute", lambda m, a, b: m.absolute(a)), ("positive", lambda m, a, b: m.positive(a) * 2),
+    ("amax", lambda m, a, b: m.amax(a, 1)), ("amin", lambda m, a, b: m.amin(a, dim=(0, 1), keepdim=True)),
+    ("clamp_min", lambda m, a, b: m.clamp_min(a, 0.7)), ("clamp_max", lambda m, a, b: m.clamp_max(a, 0.7)),
+    ("broadcast_to", lambda m, a, b: m.broadcast_to(a[0], (4, 3))),
+    ("floor_divide", lambda m, a, b: m.floor_divide(a.detach(), b.detach()))  # no gradient in PyTorch, ("remainder", lambda m, a, b: m.remainder(a, b)),
+    ("fmod", lambda m, a, b: m.fmod(a, b)), ("rsub", lambda m, a, b: m.rsub(a, b, alpha=2)),
+    ("mv", lambda m, a, b: m.mv(a, b[0])), ("inner", lambda m, a, b: m.inner(a, b)),
+    ("vdot", lambda m, a, b: m.vdot(a[0], b[0])), ("addcmul", lambda m, a, b: m.addcmul(a, a, b, value=0.5)),
+    ("addcdiv", lambda m, a, b: m.addcdiv(a, a, b, value=2)),
+    ("logaddexp", lambda m, a, b: m.logaddexp(a * 300, b)), ("xlogy", lambda m, a, b: m.xlogy(a, m.abs(b))),
+    ("logit", lambda m, a, b: m.logit(m.sigmoid(a), eps=0.1)), ("deg2rad", lambda m, a, b: m.deg2rad(a)),
+    ("rad2deg", lambda m, a, b: m.rad2deg(a)), ("concat", lambda m, a, b: m.concat([a, b], dim=1)),
+    ("hstack", lambda m, a, b: m.hstack([a, b])), ("vstack", lambda m, a, b: m.vstack([a[0], b[1]])),
+    ("swapaxes", lambda m, a, b: m.swapaxes(a, 0, 1)), ("movedim", lambda m, a, b: m.movedim(a.reshape(1, 2, 3), 0, 2)),
+    ("ravel", lambda m, a, b: m.ravel(a)), ("unbind", lambda m, a, b: m.unbind(a, 1)[2]),
+    ("flip", lambda m, a, b: m.flip(a, (0, 1))), ("fliplr", lambda m, a, b: m.fliplr(a)),
+    ("tril", lambda m, a, b: m.tril(a, 1)), ("triu", lambda m, a, b: m.triu(a, -1)),
 ]
 
 
@@ -179,3 +196,15 @@ def test_tests_and_reductions_to_bool():
     x = minigan.tensor([0.0, 1.0])
     assert not minigan.all(x).item() and minigan.any(x).item() and minigan.count_nonzero(x).item() == 1
     assert minigan.allclose(x, x + 1e-9) and not minigan.equal(x, x + 1e-9) and minigan.equal(x, x.clone())
+
+
+def test_constants_and_predicates_match_pytorch():
+    for name in ("e", "pi", "inf"):
+        assert getattr(minigan, name) == getattr(torch, name)
+    assert np.isnan(minigan.nan) and minigan.newaxis is None
+    x = minigan.tensor([[1.0, 2.0]])
+    assert minigan.is_floating_point(x) and minigan.is_same_size(x, x * 2) and not minigan.is_same_size(x, x.t())
+    assert minigan.is_nonzero(minigan.tensor([3.0])) and minigan.typename(x) == "minigan.FloatTensor"
+    array = np.zeros(3, np.float32)
+    assert minigan.as_tensor(array).numpy().base is not None or np.shares_memory(minigan.as_tensor(array).array, array)
+    assert minigan.scalar_tensor(2).dtype == minigan.float32 and minigan.scalar_tensor(2).shape == ()

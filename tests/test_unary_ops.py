@@ -148,7 +148,8 @@ FREE_FORMS = [
     ("amax", lambda m, a, b: m.amax(a, 1)), ("amin", lambda m, a, b: m.amin(a, dim=(0, 1), keepdim=True)),
     ("clamp_min", lambda m, a, b: m.clamp_min(a, 0.7)), ("clamp_max", lambda m, a, b: m.clamp_max(a, 0.7)),
     ("broadcast_to", lambda m, a, b: m.broadcast_to(a[0], (4, 3))),
-    ("floor_divide", lambda m, a, b: m.floor_divide(a.detach(), b.detach()))  # no gradient in PyTorch, ("remainder", lambda m, a, b: m.remainder(a, b)),
+    ("floor_divide", lambda m, a, b: m.floor_divide(a.detach(), b.detach())),  # no gradient in PyTorch
+    ("remainder", lambda m, a, b: m.remainder(a, b)),
     ("fmod", lambda m, a, b: m.fmod(a, b)), ("rsub", lambda m, a, b: m.rsub(a, b, alpha=2)),
     ("mv", lambda m, a, b: m.mv(a, b[0])), ("inner", lambda m, a, b: m.inner(a, b)),
     ("vdot", lambda m, a, b: m.vdot(a[0], b[0])), ("addcmul", lambda m, a, b: m.addcmul(a, a, b, value=0.5)),

@@ -100,3 +100,35 @@ def test_inference_mode_is_no_grad_as_context_and_decorator():
         return x * 2
 
     assert not predict(w).requires_grad and minigan.is_grad_enabled()
+
+
+def test_subset_concat_random_split_and_samplers():
+    from minigan.utils.data import (
+        ConcatDataset,
+        DataLoader,
+        RandomSampler,
+        SequentialSampler,
+        Subset,
+        SubsetRandomSampler,
+        TensorDataset,
+        random_split,
+    )
+
+    data = TensorDataset(minigan.arange(10.0).reshape(10, 1))
+    sub = Subset(data, [7, 2, 5])
+    assert len(sub) == 3 and sub[0][0].item() == 7.0
+    both = ConcatDataset([sub, data])
+    assert len(both) == 13 and both[3][0].item() == 0.0 and both[-1][0].item() == 9.0
+    minigan.manual_seed(0)
+    parts = random_split(data, [0.7, 0.3])
+    assert [len(p) for p in parts] == [7, 3]
+    assert sorted(parts[0].indices + parts[1].indices) == list(range(10))
+    parts = random_split(data, [4, 6], generator=np.random.default_rng(1))
+    assert [len(p) for p in parts] == [4, 6]
+    with pytest.raises(ValueError, match="add up to the dataset's 10"):
+        random_split(data, [4, 5])
+    assert list(SequentialSampler(data)) == list(range(10)) and sorted(RandomSampler(data)) == list(range(10))
+    loader = DataLoader(data, batch_size=2, sampler=SubsetRandomSampler([1, 3, 5]))
+    assert len(loader) == 2 and sorted(float(v) for x in loader for v in x[0].numpy().ravel()) == [1.0, 3.0, 5.0]
+    with pytest.raises(ValueError, match="mutually exclusive"):
+        DataLoader(data, sampler=SequentialSampler(data), shuffle=True)

@@ -37,7 +37,8 @@ NOT_API = {"torch", "TYPE_CHECKING", "Callable", "Optional", "DType", "Any", "Li
            "TypedDict", "Mapping", "Sequence", "Counter", "cast", "overload", "override", "partial", "ref", "wraps",
            "bisect_right", "annotations", "boolean_dispatch", "handle_torch_function", "has_torch_function",
            "has_torch_function_unary", "has_torch_function_variadic", "assert_int_or_pair", "BroadcastingList1",
-           "BroadcastingList2", "BroadcastingList3", "Tensor", "Optimizer", "EPOCH_DEPRECATION_WARNING"}
+           "BroadcastingList2", "BroadcastingList3", "EPOCH_DEPRECATION_WARNING"}
+IMPORTED = {"torch.optim.lr_scheduler": {"Optimizer", "Tensor"}}  # another namespace's names, imported there
 
 
 def _resolve(dotted: str):
@@ -56,7 +57,7 @@ def pytorch_names() -> dict:
         listed = set(getattr(obj, "__all__", ())) if space == "torch" else set()
         names = []
         for n in dir(obj):
-            if n.startswith("_") or n in NOT_API:
+            if n.startswith("_") or n in NOT_API or n in IMPORTED.get(space, ()):
                 continue
             value = getattr(obj, n, None)
             if space == "torch.Tensor":

@@ -6,7 +6,10 @@
     y.backward()          # x.grad == 2x
 """
 
-from minigan import accelerator, autograd, backend, backends, cuda, functional, nn, optim
+import sys
+
+from minigan import _missing, accelerator, autograd, backend, backends, cuda, functional, nn, optim
+from minigan._missing import NotInMinigan
 from minigan.backend import BackendError, cupy_available, get_num_threads, set_num_threads, use_backend
 from minigan.backend import Device as device
 from minigan.dtypes import bool_ as bool
@@ -221,6 +224,7 @@ __version__ = "0.1.0"
 
 
 __all__ = [
+    "NotInMinigan",
     "Tensor", "tensor", "from_numpy", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
     "manual_seed", "cat", "stack", "gradcheck", "gradgradcheck", "set_num_threads", "get_num_threads", "save",
     "load", "use_backend", "cupy_available", "detect_anomaly", "device", "accelerator", "backends", "Size",
@@ -247,3 +251,8 @@ __all__ = [
     "positive", "rad2deg", "ravel", "remainder", "row_stack", "rsub", "scalar_tensor", "swapaxes", "swapdims",
     "tril", "triu", "typename", "unbind", "vdot", "vstack", "xlogy",
 ]
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error('torch', name, sys.modules[__name__])

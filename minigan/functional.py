@@ -5,7 +5,9 @@ Each checks its arguments and calls one op from ``minigan/ops``.
 
 from __future__ import annotations
 
-from minigan import backend
+import sys
+
+from minigan import _missing, backend
 from minigan.errors import ShapeError
 from minigan.ops import conv as C
 from minigan.ops import elementwise as E
@@ -663,3 +665,8 @@ def avg_pool1d(x, kernel_size, stride=None, padding=0):
     k = kernel_size[0] if isinstance(kernel_size, (tuple, list)) else kernel_size
     s = k if stride is None else (stride[0] if isinstance(stride, (tuple, list)) else stride)
     return avg_pool2d(x.unsqueeze(2), (1, k), (1, s), (0, padding)).squeeze(2)
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error('torch.nn.functional', name, sys.modules[__name__])

@@ -6,7 +6,7 @@
 
 import sys
 
-from minigan import functional
+from minigan import _missing, functional
 from minigan.nn import init
 from minigan.nn.layers import (
     ELU,
@@ -97,3 +97,8 @@ __all__ = [
     "AvgPool1d", "CosineSimilarity", "PairwiseDistance", "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss",
     "ModuleDict", "ParameterList",
 ]
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error('torch.nn', name, sys.modules[__name__])

@@ -10,6 +10,9 @@
 ``OptimisticAdam`` implement Daskalakis et al. 2018 ("Training GANs with Optimism").
 """
 
+import sys
+
+from minigan import _missing
 from minigan.optim import lr_scheduler
 from minigan.optim.adadelta import Adadelta
 from minigan.optim.adagrad import Adagrad
@@ -22,3 +25,8 @@ from minigan.optim.sgd import SGD
 
 __all__ = ["lr_scheduler", "Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "OptimisticAdam",
            "OptimisticSGD"]
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error('torch.optim', name, sys.modules[__name__])

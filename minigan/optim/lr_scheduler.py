@@ -23,7 +23,9 @@ with PyTorch's sequence in the tests.
 from __future__ import annotations
 
 import math
+import sys
 
+from minigan import _missing
 from minigan.optim.optimizer import Optimizer
 
 
@@ -335,3 +337,8 @@ class OneCycleLR(LRScheduler):
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", "MultiplicativeLR", "LinearLR",
            "ConstantLR", "CosineAnnealingLR", "OneCycleLR"]
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error('torch.optim.lr_scheduler', name, sys.modules[__name__])

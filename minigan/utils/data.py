@@ -17,7 +17,9 @@ makes the whole run repeat.  Everything is loaded in this process: ``num_workers
 
 from __future__ import annotations
 
-from minigan import backend
+import sys
+
+from minigan import _missing, backend
 from minigan.functional import stack
 from minigan.tensor import Tensor, from_numpy
 
@@ -248,3 +250,8 @@ class DataLoader:
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "Sampler", "SequentialSampler",
            "RandomSampler", "SubsetRandomSampler", "DataLoader", "default_collate"]
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error('torch.utils.data', name, sys.modules[__name__])

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "docs"))
 import make_coverage  # noqa: E402
 
+
 def _torch():
     return pytest.importorskip("torch")
 

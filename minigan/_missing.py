@@ -570,12 +570,7 @@ TABLE = {
     "torch.optim.lr_scheduler": [
         ('minigan has no lr_scheduler.{name}: subclass LRScheduler and write get_lr(), or use LambdaLR',
          """
-        ChainedScheduler CosineAnnealingWarmRestarts CyclicLR PolynomialLR SequentialLR
-         """),
-        ('not provided: watch the metric yourself and lower the rate by hand (for g in opt.param_groups: '
-         "g['lr'] *= 0.1); a scheduler continues from it",
-         """
-        ReduceLROnPlateau
+        CosineAnnealingWarmRestarts CyclicLR PolynomialLR
          """),
     ],
     "torch.autograd": [

@@ -304,3 +304,36 @@ def test_clip_grad_norm_refuses_a_non_finite_norm_when_asked():
         nn.utils.clip_grad_norm_([p], 1.0, error_if_nonfinite=True)
     with pytest.raises(ValueError, match="max_norm must be"):
         nn.utils.clip_grad_norm_([p], -1.0)
+
+
+def test_sequential_and_chained_schedulers_give_pytorchs_sequence():
+    def sequential(lib, opt):
+        S = lib.optim.lr_scheduler
+        warm, decay = S.LinearLR(opt, start_factor=0.1, total_iters=3), S.ExponentialLR(opt, gamma=0.8)
+        return [S.SequentialLR(opt, [warm, decay], milestones=[4])]
+
+    def chained(lib, opt):
+        S = lib.optim.lr_scheduler
+        return [S.ChainedScheduler([S.ConstantLR(opt, factor=0.5, total_iters=2), S.ExponentialLR(opt, gamma=0.9)])]
+
+    for make in (sequential, chained):
+        ours, theirs = _sequences(make, 10)
+        np.testing.assert_allclose(np.array([[r[0] for r in e] for e in ours]),
+                                   np.array([[r[0] for r in e] for e in theirs]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kwargs", [dict(patience=1), dict(mode="max", factor=0.5, patience=0, cooldown=2),
+                                    dict(threshold=0.5, threshold_mode="abs", min_lr=0.04, patience=2)])
+def test_reduce_lr_on_plateau_gives_pytorchs_sequence(kwargs):
+    metrics = [1.0, 0.9, 0.95, 0.97, 0.96, 0.5, 0.6, 0.7, 0.8, 0.4, 0.45, 0.5]
+    seen = []
+    for lib, ps in ((minigan, make_params()), (torch, twin(make_params()))):
+        opt = _groups(lib, ps)
+        s = lib.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+        rates = []
+        for m in metrics:
+            opt.step()
+            s.step(m)
+            rates.append([g["lr"] for g in opt.param_groups])
+        seen.append(rates)
+    np.testing.assert_allclose(seen[0], seen[1], rtol=1e-12)

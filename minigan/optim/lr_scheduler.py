@@ -335,8 +335,128 @@ class OneCycleLR(LRScheduler):
         return rates
 
 
+class ReduceLROnPlateau:
+    """Lower the rate when a metric stops improving, as PyTorch's ReduceLROnPlateau: call ``step(metric)`` after
+    each evaluation.  When the metric has not improved (by more than ``threshold``, relative or absolute) for more
+    than ``patience`` calls, every group's lr becomes max(lr · factor, min_lr); then ``cooldown`` calls pass
+    before bad epochs count again.  It changes the current rate, so it composes with a rate set by hand."""
+
+    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
+                 cooldown=0, min_lr=0, eps=1e-8):
+        who = "ReduceLROnPlateau"
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{who}: expected a minigan optimizer, got {type(optimizer).__name__}")
+        if mode not in ("min", "max") or threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"{who}: mode must be 'min' or 'max' and threshold_mode 'rel' or 'abs', got "
+                             f"{mode!r} and {threshold_mode!r}")
+        if not 0 <= factor < 1:
+            raise ValueError(f"{who}: factor must be in [0, 1), got {factor!r}")
+        self.optimizer, self.mode, self.factor = optimizer, mode, float(factor)
+        self.patience, self.cooldown, self.eps = int(patience), int(cooldown), float(eps)
+        self.threshold, self.threshold_mode = float(threshold), threshold_mode
+        n = len(optimizer.param_groups)
+        self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * n
+        if len(self.min_lrs) != n:
+            raise ValueError(f"{who}: expected {n} min_lr values (one per param group), got {len(self.min_lrs)}")
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs, self.cooldown_counter, self.last_epoch = 0, 0, 0
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    def _is_better(self, a):
+        rel = self.threshold_mode == "rel"
+        if self.mode == "min":
+            return a < self.best * (1 - self.threshold) if rel else a < self.best - self.threshold
+        return a > self.best * (1 + self.threshold) if rel else a > self.best + self.threshold
+
+    def step(self, metrics) -> None:
+        current = float(metrics)  # a number or a one-element tensor (loss.item() not needed)
+        self.last_epoch += 1
+        if self._is_better(current):
+            self.best, self.num_bad_epochs = current, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # bad epochs in the cooldown do not count
+        if self.num_bad_epochs > self.patience:
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+                new_lr = max(group["lr"] * self.factor, min_lr)
+                if group["lr"] - new_lr > self.eps:
+                    group["lr"] = new_lr
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def get_last_lr(self) -> list:
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        self.__dict__.update(state_dict)
+
+
+class ChainedScheduler:
+    """Step several schedulers together, each from the rate the one before left (PyTorch's ChainedScheduler)."""
+
+    def __init__(self, schedulers, optimizer=None):
+        self._schedulers = list(schedulers)
+        if not self._schedulers:
+            raise ValueError("ChainedScheduler: expected at least one scheduler")
+        self.optimizer = optimizer or self._schedulers[0].optimizer
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def step(self) -> None:
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def get_last_lr(self) -> list:
+        return list(self._last_lr)
+
+
+class SequentialLR(LRScheduler):
+    """One scheduler until each milestone, then the next (PyTorch's SequentialLR): e.g. a LinearLR warm-up for
+    5 epochs, then CosineAnnealingLR.  At a milestone the next scheduler starts again from the initial rate, at
+    its epoch 0 (as PyTorch, which evaluates its closed form there)."""
+
+    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(f"SequentialLR: expected {len(schedulers) - 1} milestones for {len(schedulers)} "
+                             f"schedulers, got {len(milestones)}")
+        if any(s.optimizer is not optimizer for s in schedulers):
+            raise ValueError("SequentialLR: every scheduler must belong to the given optimizer")
+        self._schedulers, self._milestones = list(schedulers), list(milestones)
+        self.last_epoch = last_epoch + 1
+        self.optimizer = optimizer
+        for group, base in zip(optimizer.param_groups, schedulers[0].base_lrs):  # undo the later ones' first steps
+            group["lr"] = base
+        for scheduler in self._schedulers[1:]:  # and replay the first one's (as PyTorch does)
+            scheduler.last_epoch -= 1
+        self._schedulers[0]._is_initial = True
+        self._schedulers[0].last_epoch -= 1
+        self._schedulers[0].step()
+        self._schedulers[0]._is_initial = False
+        self._last_lr = self._schedulers[0].get_last_lr()
+
+    def step(self) -> None:
+        self.last_epoch += 1
+        i = sum(1 for m in self._milestones if m <= self.last_epoch)
+        scheduler = self._schedulers[i]
+        if i > 0 and self._milestones[i - 1] == self.last_epoch:  # the next scheduler starts afresh, at epoch 0
+            for group, base in zip(self.optimizer.param_groups, scheduler.base_lrs):
+                group["lr"] = base
+            scheduler.last_epoch = -1
+            scheduler._is_initial = True
+            scheduler.step()
+            scheduler._is_initial = False
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", "MultiplicativeLR", "LinearLR",
-           "ConstantLR", "CosineAnnealingLR", "OneCycleLR"]
+           "ConstantLR", "CosineAnnealingLR", "OneCycleLR", "ReduceLROnPlateau", "ChainedScheduler", "SequentialLR"]
 
 
 def __getattr__(name):

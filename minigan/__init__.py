@@ -200,6 +200,7 @@ from minigan.toplevel import (
     t,
     tan,
     tanh,
+    tile,
     transpose,
     tril,
     triu,
@@ -249,7 +250,7 @@ __all__ = [
     "flipud", "floor_divide", "fmod", "hstack", "inf", "inner", "is_anomaly_enabled", "is_floating_point",
     "is_nonzero", "is_same_size", "logaddexp", "logit", "moveaxis", "movedim", "mv", "nan", "newaxis", "pi",
     "positive", "rad2deg", "ravel", "remainder", "row_stack", "rsub", "scalar_tensor", "swapaxes", "swapdims",
-    "tril", "triu", "typename", "unbind", "vdot", "vstack", "xlogy",
+    "tril", "triu", "typename", "tile", "unbind", "vdot", "vstack", "xlogy",
 ]
 
 

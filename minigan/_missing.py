@@ -3,9 +3,10 @@
 
 ``TABLE`` maps each PyTorch namespace to groups of (advice, names): every public name of that namespace
 that minigan does not implement is listed once, under the advice its ``AttributeError`` gives
-(``{name}`` in an advice is the name asked for, ``{base}`` the name without its trailing ``_``).  Two
+(``{name}`` in an advice is the name asked for, ``{base}`` the name without its trailing ``_``).  Three
 rules cover whole families without listing them: an in-place form ``foo_`` whose ``foo`` minigan has,
-and a ``Tensor.foo`` that minigan has as the function ``minigan.foo(x)``.
+a ``Tensor.foo`` that minigan has as the function ``minigan.foo(x)``, and a ``torch.autograd.foo`` that
+minigan has as ``minigan.foo`` (no_grad, gradcheck, ...).
 
 ``DIFFERENT`` lists the names minigan implements on purpose differently from PyTorch, with how.
 
@@ -30,6 +31,7 @@ PLACES = {
 INPLACE = ("minigan has no in-place {base}_: write x = {place}{base}(...) instead (under minigan.no_grad() "
            "when x is a leaf that requires grad)")
 AS_FUNCTION = "minigan's Tensor has no method .{name}: call the function minigan.{name}(x, ...)"
+AT_TOP = "minigan has it at the top level: use minigan.{name}"
 
 TABLE = {
     "torch": [
@@ -172,7 +174,7 @@ TABLE = {
          'and indexing',
          """
         atleast_1d atleast_2d atleast_3d broadcast_tensors column_stack diag diag_embed diagflat dsplit
-        dstack hsplit meshgrid repeat_interleave roll rot90 tensor_split tile trace unflatten vsplit
+        dstack hsplit meshgrid repeat_interleave roll rot90 tensor_split trace unflatten vsplit
          """),
         ('minigan has it in minigan.nn.functional: use minigan.nn.functional.{name} (torch.{name} is the '
          'same function in PyTorch)',
@@ -395,7 +397,7 @@ TABLE = {
         ('this shape method is not provided: use reshape, permute, expand, minigan.cat/stack and indexing',
          """
         diag diag_embed diagflat dsplit hsplit repeat repeat_interleave roll rot90 split_with_sizes
-        sum_to_size tensor_split tile trace unflatten unsafe_chunk unsafe_split unsafe_split_with_sizes
+        sum_to_size tensor_split trace unflatten unsafe_chunk unsafe_split unsafe_split_with_sizes
         vsplit
          """),
         ('special functions (erf, gamma, Bessel, ...) are not provided: NumPy has none; math.erf or '
@@ -582,19 +584,18 @@ TABLE = {
          """),
         ('minigan.autograd has no {name}: it provides grad (any order) and backward',
          """
-        Function detect_anomaly enable_grad gradcheck gradgradcheck inference_mode no_grad
-        set_detect_anomaly set_grad_enabled
+        Function set_detect_anomaly
          """),
         ("an autograd internal: minigan's graph is the grad_fn chain of its tensors (minigan/function.py)",
          """
-        NestedIOFunction SavedTensor anomaly_mode enforce_grad_layout_policy function grad_mode graph
+        NestedIOFunction SavedTensor anomaly_mode enforce_grad_layout_policy grad_mode graph
         is_multithreading_enabled is_tensor_like is_view_replay_enabled set_multithreading_enabled
         variable
          """),
         ('forward-mode AD and the functional API (jacobian, hessian, jvp) are not provided: use '
          'minigan.autograd.grad with create_graph=True, row by row',
          """
-        forward_ad functional
+        forward_ad
          """),
     ],
     "torch.utils.data": [
@@ -705,6 +706,8 @@ def advice(space: str, name: str):
             template = INPLACE.replace("{place}", "minigan.")
     if template is None and space == "torch.Tensor" and _has("torch", name) and not name.startswith("_"):
         template = AS_FUNCTION
+    if template is None and space == "torch.autograd" and _has("torch", name) and not name.startswith("_"):
+        template = AT_TOP
     if template is None:
         return None
     return template.format(name=name, base=base or name, place=place + ".")

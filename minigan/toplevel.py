@@ -983,6 +983,20 @@ def flipud(input):
     return flip(input, 0)
 
 
+def tile(input, dims):
+    """Repeat the tensor ``dims[i]`` times along dimension i (``x.repeat(*dims)`` in PyTorch's method form):
+    each dimension of size s becomes d·s, the copies one after another."""
+    x = _t(input, "tile")
+    dims = tuple(dims)
+    if not builtins.all(isinstance(d, int) and d >= 0 for d in dims):
+        raise ValueError(f"tile: dims must be non-negative ints, got {dims}")
+    dims = (1,) * (x.ndim - len(dims)) + dims
+    x = x.reshape(*(1,) * (len(dims) - x.ndim), *x.shape)
+    interleaved = [n for pair in zip([1] * x.ndim, x.shape) for n in pair]  # (1, s0, 1, s1, ...)
+    copies = [n for pair in zip(dims, x.shape) for n in pair]             # (d0, s0, d1, s1, ...)
+    return x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)])
+
+
 def _triangle(x, diagonal, lower, fn):
     x = _t(x, fn)
     xp = backend.get_array_module(x.array)
@@ -1028,5 +1042,5 @@ __all__ = [
     "broadcast_to", "is_floating_point", "is_nonzero", "is_same_size", "floor_divide", "remainder", "fmod", "rsub",
     "mv", "inner", "vdot", "addcmul", "addcdiv", "logaddexp", "xlogy", "logit", "deg2rad", "rad2deg", "concat",
     "concatenate", "hstack", "vstack", "row_stack", "swapaxes", "swapdims", "movedim", "moveaxis", "ravel",
-    "unbind", "flip", "fliplr", "flipud", "tril", "triu", "is_anomaly_enabled", "typename",
+    "unbind", "flip", "fliplr", "flipud", "tril", "triu", "is_anomaly_enabled", "typename", "tile",
 ]

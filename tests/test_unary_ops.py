@@ -162,6 +162,7 @@ FREE_FORMS = [
     ("ravel", lambda m, a, b: m.ravel(a)), ("unbind", lambda m, a, b: m.unbind(a, 1)[2]),
     ("flip", lambda m, a, b: m.flip(a, (0, 1))), ("fliplr", lambda m, a, b: m.fliplr(a)),
     ("tril", lambda m, a, b: m.tril(a, 1)), ("triu", lambda m, a, b: m.triu(a, -1)),
+    ("tile", lambda m, a, b: m.tile(a, (2, 1, 3))),
 ]
 
 

@@ -2,6 +2,7 @@
 
     python docs/make_coverage.py            # rewrite the generated part of docs/pytorch.md
     python docs/make_coverage.py --check    # exit 1 if the file is out of date (what the tests run)
+    python docs/make_coverage.py --prune    # first drop from minigan/_missing.py the names minigan now has
 
 For every public name of torch, torch.Tensor, torch.nn, torch.nn.functional, torch.optim,
 torch.optim.lr_scheduler, torch.autograd and torch.utils.data, it says whether minigan implements it
@@ -13,6 +14,7 @@ PyTorch has that is in none of these fails the check: add it to the table.
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 import types
 from pathlib import Path
@@ -141,7 +143,28 @@ def updated(text: str) -> str:
     return text.rstrip("\n") + "\n\n" + block
 
 
+def prune() -> list:
+    """Remove from minigan/_missing.py's TABLE every name minigan now implements; returns them."""
+    path = ROOT / "minigan" / "_missing.py"
+    source = path.read_text()
+    stale = [(space, name) for (space, name) in _missing._INDEX if classify(space, name)[0] != "not provided"]
+    for space, name in stale:
+        start = source.index(f'    "{space}": [')
+        end = source.index("\n    ],", start)
+        section = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w.])", "", source[start:end], count=1)
+        section = "\n".join(line.rstrip() for line in re.sub(r"(?<=\S)  +", " ", section).split("\n")
+                            if line.strip())  # no trailing spaces, no emptied lines
+        empty_group = r'\n        \((?:[^()]|\([^()]*\))*?,\n         """\n         """\),'
+        section = re.sub(empty_group, "", section)
+        source = source[:start] + section + source[end:]
+    path.write_text(source)
+    return stale
+
+
 def main(argv) -> int:
+    if "--prune" in argv:
+        print("removed from the table:", prune())
+        importlib.reload(_missing)
     text = DOC.read_text() if DOC.exists() else ""
     new = updated(text)
     if "--check" in argv:

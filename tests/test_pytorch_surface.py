@@ -77,7 +77,7 @@ def test_a_typo_keeps_pythons_own_error_and_suggestion():
 
 
 def test_tensor_attribute_advice():
-    assert "minigan.sin(x" in _missing.advice("torch.Tensor", "sin") or hasattr(minigan.Tensor, "sin")
-    assert "minigan.clamp_min(" in _missing.advice("torch.Tensor", "clamp_min_")
+    assert hasattr(minigan.Tensor, "sin") or "minigan.sin(x" in _missing.advice("torch.Tensor", "sin")
+    assert "clamp_min(" in _missing.advice("torch.Tensor", "clamp_min_")
     assert "complex" in _missing.advice("torch.Tensor", "conj")
     assert _missing.advice("torch.Tensor", "no_such_thing") is None

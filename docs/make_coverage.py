@@ -40,7 +40,8 @@ NOT_API = {"torch", "TYPE_CHECKING", "Callable", "Optional", "DType", "Any", "Li
            "bisect_right", "annotations", "boolean_dispatch", "handle_torch_function", "has_torch_function",
            "has_torch_function_unary", "has_torch_function_variadic", "assert_int_or_pair", "BroadcastingList1",
            "BroadcastingList2", "BroadcastingList3", "EPOCH_DEPRECATION_WARNING"}
-IMPORTED = {"torch.optim.lr_scheduler": {"Optimizer", "Tensor"}}  # another namespace's names, imported there
+# another namespace's names, imported there
+IMPORTED = {"torch.optim.lr_scheduler": {"Optimizer", "Tensor"}, "torch.nn.functional": {"Tensor"}}
 
 
 def _resolve(dotted: str):

@@ -13,6 +13,7 @@ PyTorch has that is in none of these fails the check: add it to the table.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 import sys
@@ -50,6 +51,7 @@ def _resolve(dotted: str):
     return importlib.import_module(dotted)
 
 
+@functools.lru_cache(maxsize=1)
 def pytorch_names() -> dict:
     """namespace -> sorted public API names, as PyTorch 2.x lists them (``__all__`` where torch has one)."""
     import torch

@@ -133,7 +133,12 @@ def test_an_optimizer_subclass_written_pytorchs_way_runs_and_matches():
     for p, tp in zip(params, tparams):
         np.testing.assert_allclose(p.array, tp.detach().numpy(), rtol=1e-12)
     assert ours.param_groups[0]["beta"] == 0.9 and ours.defaults == {"lr": 0.05, "beta": 0.9}
-    ours.load_state_dict(ours.state_dict())  # checkpoints round-trip (the Tensor state saved as arrays)
+    resumed = _sign_sgd(minigan)(make_params(), lr=0.05)
+    resumed.load_state_dict(ours.state_dict())  # a checkpoint round-trips, its state Tensors again
+    for p, q in zip(ours.params, resumed.params):
+        np.testing.assert_array_equal(ours.state[p]["momentum"].numpy(), resumed.state[q]["momentum"].numpy())
+        q.grad = minigan.ones(q.shape, dtype=q.dtype)
+    resumed.step()
 
 
 def test_zero_grad_set_to_none_false_keeps_zero_tensors_as_pytorch():

@@ -326,6 +326,8 @@ class Optimizer:
                 raise TypeError(f"{who}: the state of parameter {i} is a {type(s).__name__}, expected a dict")
             if s:
                 new_state[p] = _restore_state(who, i, p, s)
+                if type(self)._update is Optimizer._update:  # written PyTorch's way: its step() reads Tensors
+                    new_state[p] = {k: Tensor._make(v) if backend.is_array(v) else v for k, v in new_state[p].items()}
         new_groups = []
         for own, group in zip(self.param_groups, groups):
             values = {k: v for k, v in group.items() if k != "params"}

@@ -544,10 +544,10 @@ TABLE = {
          """),
     ],
     "torch.optim": [
-        ('minigan.optim has no {name}: it has SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta and the '
-         'optimistic variants; subclass minigan.optim.Optimizer for another',
+        ('minigan.optim has no {name}: it has SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, RAdam '
+         'and the optimistic variants; subclass minigan.optim.Optimizer for another',
          """
-        ASGD Adafactor Adamax Muon NAdam RAdam Rprop
+        ASGD Adafactor Muon NAdam Rprop
          """),
         ("L-BFGS is not provided: minigan's optimizers are first-order (SGD, RMSprop, Adam, AdamW, "
          'Adagrad, Adadelta)',

@@ -5,7 +5,8 @@
 
 ``param_groups`` holds each group's hyperparameters (``group["lr"]`` is what ``step()`` reads), and
 ``minigan.optim.lr_scheduler`` changes them on a schedule (StepLR, MultiStepLR, CosineAnnealingLR, OneCycleLR, ...).
-``SGD``, ``RMSprop``, ``Adam`` (and ``amsgrad=True``), ``AdamW``, ``Adagrad`` and ``Adadelta`` match
+``SGD``, ``RMSprop``, ``Adam`` (and ``amsgrad=True``), ``AdamW``, ``Adagrad``, ``Adadelta``, ``Adamax`` and
+``RAdam`` match
 ``torch.optim`` step for step; ``OptimisticSGD`` and
 ``OptimisticAdam`` implement Daskalakis et al. 2018 ("Training GANs with Optimism").
 """
@@ -17,14 +18,16 @@ from minigan.optim import lr_scheduler
 from minigan.optim.adadelta import Adadelta
 from minigan.optim.adagrad import Adagrad
 from minigan.optim.adam import Adam, AdamW
+from minigan.optim.adamax import Adamax
 from minigan.optim.optimistic_adam import OptimisticAdam
 from minigan.optim.optimistic_sgd import OptimisticSGD
 from minigan.optim.optimizer import Optimizer
+from minigan.optim.radam import RAdam
 from minigan.optim.rmsprop import RMSprop
 from minigan.optim.sgd import SGD
 
-__all__ = ["lr_scheduler", "Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "OptimisticAdam",
-           "OptimisticSGD"]
+__all__ = ["lr_scheduler", "Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "RAdam",
+           "OptimisticAdam", "OptimisticSGD"]
 
 
 def __getattr__(name):

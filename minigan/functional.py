@@ -60,6 +60,19 @@ def _labels(labels, op, like: Tensor):
     return labels
 
 
+def _legacy_reduction(op, reduction, size_average, reduce):
+    """PyTorch's deprecated ``size_average=`` / ``reduce=`` (still accepted there) as a ``reduction``: reduce=False
+    is "none", size_average=False is "sum", else "mean"; given with them, ``reduction`` is ignored (as PyTorch)."""
+    if size_average is None and reduce is None:
+        return reduction
+    for name, flag in (("size_average", size_average), ("reduce", reduce)):
+        if flag is not None and not isinstance(flag, bool):
+            raise TypeError(f"{op}: {name} must be True, False or None, got {flag!r}")
+    if reduce is False:
+        return "none"
+    return "sum" if size_average is False else "mean"
+
+
 # ----------------------------------------------------------------------------- activations
 # Each is the Tensor method of the same name, so the checks (in tensor.py) are the same whichever door is used.
 def relu(x):
@@ -175,18 +188,20 @@ def one_hot(labels, num_classes):
 
 
 # ----------------------------------------------------------------------------- losses (mean by default)
-def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
+def binary_cross_entropy_with_logits(logits, target, reduction="mean", *, size_average=None, reduce=None):
     """−[t log σ(x) + (1−t) log(1−σ(x))] in the softplus form: exact for logits of ±1e4."""
     op = "binary_cross_entropy_with_logits"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
     logits, target = _float(logits, op, "logits"), _float(target, op, "target")
     LS.check_same_shape(op, logits, target)
     LS.check_reduction(op, reduction)
     return LS.BCEWithLogits.apply(logits, target, reduction=reduction)
 
 
-def binary_cross_entropy(probs, target, reduction="mean"):
+def binary_cross_entropy(probs, target, reduction="mean", *, size_average=None, reduce=None):
     """−[t log p + (1−t) log(1−p)] for probabilities p ∈ [0, 1] (logs clamped at −100)."""
     op = "binary_cross_entropy"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
     probs, target = _float(probs, op, "input"), _float(target, op, "target")
     LS.check_same_shape(op, probs, target)
     LS.check_reduction(op, reduction)
@@ -194,9 +209,10 @@ def binary_cross_entropy(probs, target, reduction="mean"):
     return LS.BCE.apply(probs, target, reduction=reduction)
 
 
-def cross_entropy(logits, labels, reduction="mean"):
+def cross_entropy(logits, labels, reduction="mean", *, size_average=None, reduce=None):
     """Softmax cross-entropy of logits (N, C) against integer class labels (N,)."""
     op = "cross_entropy"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
     logits = _float(logits, op, "logits")
     y = _labels(labels, op, logits)
     if logits.ndim != 2:
@@ -206,7 +222,8 @@ def cross_entropy(logits, labels, reduction="mean"):
     return LS.CrossEntropy.apply(logits, labels=y, reduction=reduction)
 
 
-def mse_loss(x, y, reduction="mean"):
+def mse_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
+    reduction = _legacy_reduction("mse_loss", reduction, size_average, reduce)
     x, y = _float(x, "mse_loss"), _float(y, "mse_loss", "target")
     LS.check_same_shape("mse_loss", x, y)
     LS.check_reduction("mse_loss", reduction)
@@ -362,10 +379,11 @@ def elu(x, alpha=1.0):
     return x.relu() + (x.clamp(max=0.0).exp() - 1.0) * float(alpha)
 
 
-def nll_loss(log_probs, labels, reduction="mean"):
+def nll_loss(log_probs, labels, reduction="mean", *, size_average=None, reduce=None):
     """Negative log-likelihood of log-probabilities (N, C) (e.g. log_softmax output) at labels (N,):
     ℓ_i = −log_probs[i, y_i].  nll_loss(log_softmax(x, 1), y) equals cross_entropy(x, y)."""
     op = "nll_loss"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
     log_probs = _float(log_probs, op)
     if log_probs.ndim != 2:
         raise ShapeError(f"{op}: expected input of shape (N, C), got {log_probs.shape}")
@@ -376,8 +394,9 @@ def nll_loss(log_probs, labels, reduction="mean"):
     return LS.apply_reduction(-log_probs[xp.arange(log_probs.shape[0]), y], reduction)
 
 
-def l1_loss(x, y, reduction="mean"):
+def l1_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
     """Mean absolute error |x − y| (reduced by ``reduction``)."""
+    reduction = _legacy_reduction("l1_loss", reduction, size_average, reduce)
     x, y = _float(x, "l1_loss"), _float(y, "l1_loss", "target")
     LS.check_same_shape("l1_loss", x, y)
     LS.check_reduction("l1_loss", reduction)

@@ -1,6 +1,8 @@
 """The functions and layers of torch.nn.functional / torch.nn composed from minigan's ops: values and
 gradients equal to PyTorch's (float64), gradcheck and gradgradcheck of the composition."""
 
+import warnings
+
 import minigan.nn.functional as F
 import numpy as np
 import pytest
@@ -147,3 +149,20 @@ def test_unprovided_variants_say_what_to_use():
         F.adaptive_avg_pool2d(minigan.zeros(1, 1, 5, 5), 2)
     with pytest.raises(ValueError, match="delta must be > 0"):
         F.huber_loss(minigan.zeros(2), minigan.zeros(2), delta=0)
+
+
+@pytest.mark.parametrize("legacy", [dict(size_average=False), dict(reduce=False), dict(size_average=True),
+                                    dict(size_average=False, reduce=True)])
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
+                                  "binary_cross_entropy_with_logits"])
+def test_pytorchs_legacy_reduction_arguments(name, legacy):
+    x = np.random.default_rng(3).uniform(0.1, 0.9, (4, 3))
+    target = np.array([0, 2, 1, 2]) if name in ("nll_loss", "cross_entropy") else np.round(x[::-1].copy())
+
+    def call(lib, f):
+        t = lib.tensor(target) if target.dtype.kind == "i" else lib.tensor(target, dtype=lib.float64)
+        return getattr(f, name)(lib.tensor(x, dtype=lib.float64), t, **legacy).detach().numpy()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch warns that the arguments are deprecated
+        np.testing.assert_allclose(call(minigan, F), call(torch, TF), rtol=1e-12)

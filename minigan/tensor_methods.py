@@ -345,6 +345,14 @@ class TensorMethods:
 
     is_mps = is_xpu
 
+    def __index__(self):
+        """An integer one-element tensor as a Python int, where Python needs an index (``classes[pred.argmax()]``,
+        ``range(n)``); a floating tensor is refused, as in PyTorch."""
+        if self.dtype.kind not in "iub" or self.numel() != 1:
+            raise TypeError(f"only integer tensors of a single element can be converted to an index, got dtype "
+                            f"{self.dtype} and shape {self.shape}")
+        return int(self.item())
+
     def __format__(self, format_spec):
         """``f"{loss:.3f}"``: a 0-d tensor formats as its number (as PyTorch); other tensors as their repr."""
         if self.array.ndim == 0:

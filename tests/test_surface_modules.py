@@ -132,3 +132,12 @@ def test_subset_concat_random_split_and_samplers():
     assert len(loader) == 2 and sorted(float(v) for x in loader for v in x[0].numpy().ravel()) == [1.0, 3.0, 5.0]
     with pytest.raises(ValueError, match="mutually exclusive"):
         DataLoader(data, sampler=SequentialSampler(data), shuffle=True)
+
+
+def test_load_takes_weights_only_as_pytorch(tmp_path):
+    path = tmp_path / "model.pth"
+    minigan.save({"w": minigan.ones(2)}, path)
+    for flag in (None, True, False):
+        assert minigan.load(path, weights_only=flag)["w"].tolist() == [1.0, 1.0]
+    with pytest.raises(TypeError, match="weights_only must be True, False or None"):
+        minigan.load(path, weights_only="yes")

@@ -48,6 +48,10 @@ def test_format_new_and_device_predicates():
     assert x.new_zeros(4).dtype == minigan.float64 and x.new_ones((2, 2)).shape == (2, 2)
     assert x.new_full((3,), 7.0).numpy().tolist() == [7.0] * 3 and x.new_tensor([1, 2]).dtype == minigan.float64
     assert x.is_cpu == (x.device == "cpu") and not x.is_xpu and x.ndimension() == 2
+    classes = ["a", "b", "c"]
+    assert classes[minigan.tensor([0.1, 0.9, 0.3]).argmax(0)] == "b"  # __index__, as PyTorch
+    with pytest.raises(TypeError, match="integer tensors of a single element"):
+        classes[minigan.tensor(1.0)]
 
 
 def test_a_missing_attribute_says_what_to_use():

@@ -51,6 +51,7 @@ from minigan.toplevel import (
     arctan,
     arctan2,
     arctanh,
+    are_deterministic_algorithms_enabled,
     argmax,
     argmin,
     as_tensor,
@@ -110,6 +111,7 @@ from minigan.toplevel import (
     inference_mode,
     inner,
     is_anomaly_enabled,
+    is_deterministic_algorithms_warn_only_enabled,
     is_floating_point,
     is_inference_mode_enabled,
     is_nonzero,
@@ -209,6 +211,7 @@ from minigan.toplevel import (
     typename,
     unbind,
     unsqueeze,
+    use_deterministic_algorithms,
     var,
     vdot,
     vstack,
@@ -250,7 +253,8 @@ __all__ = [
     "flipud", "floor_divide", "fmod", "hstack", "inf", "inner", "is_anomaly_enabled", "is_floating_point",
     "is_nonzero", "is_same_size", "logaddexp", "logit", "moveaxis", "movedim", "mv", "nan", "newaxis", "pi",
     "positive", "rad2deg", "ravel", "remainder", "row_stack", "rsub", "scalar_tensor", "swapaxes", "swapdims",
-    "tril", "triu", "typename", "tile", "unbind", "vdot", "vstack", "xlogy",
+    "tril", "triu", "typename", "tile", "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+    "is_deterministic_algorithms_warn_only_enabled", "unbind", "vdot", "vstack", "xlogy",
 ]
 
 

@@ -158,13 +158,6 @@ TABLE = {
         quantized_max_pool1d quantized_max_pool2d quantized_max_pool3d quantized_rnn_relu_cell
         quantized_rnn_tanh_cell quint2x4 quint4x2 quint8
          """),
-        ("minigan's CPU ops are deterministic (same seed, same numbers) and have no nondeterministic fast "
-         'paths to switch off: nothing to set',
-         """
-        are_deterministic_algorithms_enabled get_deterministic_debug_mode
-        is_deterministic_algorithms_warn_only_enabled set_deterministic_debug_mode
-        use_deterministic_algorithms
-         """),
         ('sorting and selection are not provided: use numpy.sort/argsort on x.numpy(), then index the '
          'tensor with the result (x[idx] keeps the gradient)',
          """
@@ -254,6 +247,11 @@ TABLE = {
          "minigan.use_backend('cupy') for the GPU everywhere",
          """
         get_default_device set_default_device set_default_tensor_type
+         """),
+        ("minigan's CPU ops are deterministic (same seed, same numbers) and have no nondeterministic fast "
+         'paths to switch off: nothing to set',
+         """
+        get_deterministic_debug_mode set_deterministic_debug_mode
          """),
         ('a PyTorch performance/warning switch with no counterpart in minigan (NumPy decides): not '
          'provided',
@@ -634,6 +632,8 @@ DIFFERENT = {
         "load": "reads minigan's .npz checkpoints; map_location only as a device ('cpu' or 'cuda')",
         "backends": "cudnn/cuda flags are accepted and change nothing (minigan calls no cuDNN); mps is absent",
         "floor_divide": "not differentiated, as PyTorch's (the result is detached)",
+        "use_deterministic_algorithms": "accepted; minigan's CPU ops are deterministic, its GPU index-gradient "
+                                        "scatter-add stays atomic (PyTorch would refuse it in this mode)",
     },
     "torch.Tensor": {
         "squeeze": "squeeze(dim) of a dimension whose size is not 1 raises (PyTorch returns the tensor unchanged)",

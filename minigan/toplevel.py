@@ -1014,6 +1014,27 @@ def triu(input, diagonal=0):
     return _triangle(input, diagonal, False, "triu")
 
 
+_deterministic = {"mode": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode: builtins.bool, *, warn_only: builtins.bool = False) -> None:
+    """Accepted, as a switch programs set for reproducibility.  minigan's ops on the CPU are deterministic
+    already (a seed gives the same numbers every run); on a GPU the scatter-add behind the gradient of indexing
+    stays an atomic (order-dependent) sum, which PyTorch would refuse in this mode."""
+    if not isinstance(mode, builtins.bool) or not isinstance(warn_only, builtins.bool):
+        raise TypeError(f"use_deterministic_algorithms: mode and warn_only must be True or False, got {mode!r}, "
+                        f"{warn_only!r}")
+    _deterministic.update(mode=mode, warn_only=warn_only)
+
+
+def are_deterministic_algorithms_enabled() -> builtins.bool:
+    return _deterministic["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> builtins.bool:
+    return _deterministic["warn_only"]
+
+
 def is_anomaly_enabled() -> builtins.bool:
     """Inside ``minigan.detect_anomaly()``?"""
     return _is_anomaly_enabled()
@@ -1043,4 +1064,6 @@ __all__ = [
     "mv", "inner", "vdot", "addcmul", "addcdiv", "logaddexp", "xlogy", "logit", "deg2rad", "rad2deg", "concat",
     "concatenate", "hstack", "vstack", "row_stack", "swapaxes", "swapdims", "movedim", "moveaxis", "ravel",
     "unbind", "flip", "fliplr", "flipud", "tril", "triu", "is_anomaly_enabled", "typename", "tile",
+    "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+    "is_deterministic_algorithms_warn_only_enabled",
 ]

@@ -141,3 +141,15 @@ def test_load_takes_weights_only_as_pytorch(tmp_path):
         assert minigan.load(path, weights_only=flag)["w"].tolist() == [1.0, 1.0]
     with pytest.raises(TypeError, match="weights_only must be True, False or None"):
         minigan.load(path, weights_only="yes")
+
+
+def test_use_deterministic_algorithms_is_a_settable_switch():
+    try:
+        minigan.use_deterministic_algorithms(True, warn_only=True)
+        assert minigan.are_deterministic_algorithms_enabled()
+        assert minigan.is_deterministic_algorithms_warn_only_enabled()
+    finally:
+        minigan.use_deterministic_algorithms(False)
+    assert not minigan.are_deterministic_algorithms_enabled()
+    with pytest.raises(TypeError, match="must be True or False"):
+        minigan.use_deterministic_algorithms("yes")

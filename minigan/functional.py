@@ -689,3 +689,117 @@ def avg_pool1d(x, kernel_size, stride=None, padding=0):
 def __getattr__(name):
     """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
     raise _missing.attribute_error('torch.nn.functional', name, sys.modules[__name__])
+
+
+def glu(x, dim=-1):
+    """Gated linear unit (Dauphin et al. 2017): a·σ(b), with a and b the two halves of x along ``dim``."""
+    x = _float(x, "glu")
+    n = x.shape[dim]
+    if n % 2:
+        raise ShapeError(f"glu: dimension {dim} of shape {x.shape} has odd size {n}; it is halved")
+    before = (slice(None),) * (dim % x.ndim)
+    a, b = x[before + (slice(0, n // 2),)], x[before + (slice(n // 2, n),)]
+    return a * b.sigmoid()
+
+
+def hardshrink(x, lambd=0.5):
+    """x where |x| > λ, else 0."""
+    x = _float(x, "hardshrink")
+    return where(abs(x.array) > lambd, x, 0.0)
+
+
+def softshrink(x, lambd=0.5):
+    """x − λ above λ, x + λ below −λ, 0 between."""
+    x = _float(x, "softshrink")
+    return where(x.array > lambd, x - lambd, where(x.array < -lambd, x + lambd, 0.0))
+
+
+def rms_norm(x, normalized_shape, weight=None, eps=None):
+    """x / √(mean(x²) + eps) over the last dimensions ``normalized_shape``, times ``weight`` (Zhang & Sennrich
+    2019); eps defaults to the dtype's machine epsilon, as PyTorch."""
+    x = _float(x, "rms_norm")
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    dims = tuple(range(x.ndim - len(shape), x.ndim))
+    eps = float(backend.finfo(x.dtype).eps) if eps is None else eps
+    out = x / ((x * x).mean(dims, keepdim=True) + eps).sqrt()
+    return out if weight is None else out * weight
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """max(0, −y·(x1 − x2) + margin) for y ∈ {−1, 1}."""
+    x1, x2, y = (_float(t, "margin_ranking_loss", n) for t, n in ((input1, "input1"), (input2, "input2"),
+                                                                  (target, "target")))
+    return LS.apply_reduction((-y * (x1 - x2) + margin).clamp(min=0.0), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
+    """x where y = 1, max(0, margin − x) where y = −1."""
+    x, y = _float(input, "hinge_embedding_loss"), _float(target, "hinge_embedding_loss", "target")
+    loss = where(y.array != 1, (margin - x).clamp(min=0.0), 0.0) + where(y.array != -1, x, 0.0)
+    return LS.apply_reduction(loss, reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1 (cos over dimension 1, with
+    PyTorch's 1e-12 added to each squared norm)."""
+    x1, x2 = _float(input1, "cosine_embedding_loss"), _float(input2, "cosine_embedding_loss")
+    y = _tensor(target, "cosine_embedding_loss", "target")
+    dim = x1.ndim - 1
+    cos = (x1 * x2).sum(dim) / (((x1 * x1).sum(dim) + 1e-12) * ((x2 * x2).sum(dim) + 1e-12)).sqrt()
+    loss = where(y.array == 1, 1.0 - cos, 0.0) + where(y.array == -1, (cos - margin).clamp(min=0.0), 0.0)
+    return LS.apply_reduction(loss, reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
+    """max(d(a, p) − d(a, n) + margin, 0) with d the pairwise p-distance (Schroff et al. 2015, FaceNet);
+    ``swap`` uses min(d(a, n), d(p, n)) as the negative distance (Balntas et al. 2016)."""
+    d_ap = pairwise_distance(anchor, positive, p, eps)
+    d_an = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        from minigan.tensor import minimum
+
+        d_an = minimum(d_an, pairwise_distance(positive, negative, p, eps))
+    return LS.apply_reduction((d_ap - d_an + margin).clamp(min=0.0), reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """½(log max(var, eps) + (input − target)² / max(var, eps)) (+ ½ log 2π when ``full``).  As in PyTorch,
+    the clamp at eps changes the value only: the gradient flows to var as if unclamped."""
+    x, t, v = _float(input, "gaussian_nll_loss"), _float(target, "gaussian_nll_loss"), _float(var, "gaussian_nll_loss")
+    v = v + (v.clamp(min=eps) - v).detach()
+    loss = 0.5 * (v.log() + (x - t) * (x - t) / v)
+    if full:
+        loss = loss + 0.5 * 1.8378770664093453  # ½ log 2π
+    return LS.apply_reduction(loss, reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
+    """exp(x) − t·x for log-rates x (``log_input``), else x − t·log(x + eps); ``full`` adds Stirling's
+    t·log t − t + ½ log(2πt) where t > 1."""
+    x, t = _float(input, "poisson_nll_loss"), _float(target, "poisson_nll_loss", "target")
+    loss = x.exp() - t * x if log_input else x - t * (x + eps).log()
+    if full:
+        safe = where(t.array > 1, t, 2.0)
+        loss = loss + where(t.array > 1, safe * safe.log() - safe + 0.5 * (safe * 6.283185307179586).log(), 0.0)
+    return LS.apply_reduction(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
+    """−mean over classes of [y·log σ(x) + (1 − y)·log σ(−x)], per sample, then reduced over the batch."""
+    x, y = _float(input, "multilabel_soft_margin_loss"), _float(target, "multilabel_soft_margin_loss", "target")
+    loss = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
+    if weight is not None:
+        loss = loss * weight
+    return LS.apply_reduction(loss.mean(x.ndim - 1), reduction)
+
+
+def dropout1d(x, p=0.5, training=True):
+    """Zero whole channels of (N, C, L) (or (C, L)) with probability p, scaling the rest by 1/(1 − p)."""
+    x = _float(x, "dropout1d")
+    if x.ndim not in (2, 3):
+        raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {x.shape}")
+    if not training or p == 0:
+        return x
+    batched = x if x.ndim == 3 else x.unsqueeze(0)
+    out = dropout2d(batched.unsqueeze(-1), p, training).squeeze(-1)  # a channel of length L: an L×1 image
+    return out if x.ndim == 3 else out.squeeze(0)

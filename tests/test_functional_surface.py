@@ -58,6 +58,24 @@ CASES = {  # name: (function of (lib's functional, lib, *tensors), arrays)
     "conv1d": (lambda f, m, x, w: f.conv1d(x, w, stride=2, padding=1), [X[:, :, 0, :], rng.standard_normal((5, 4, 3))]),
     "max_pool1d": (lambda f, m, x: f.max_pool1d(x, 2), [X[:, :, 0, :]]),
     "avg_pool1d": (lambda f, m, x: f.avg_pool1d(x, 3, stride=1, padding=1), [X[:, :, 0, :]]),
+    "glu": (lambda f, m, x: f.glu(x, dim=-1), [X]),
+    "hardshrink": (lambda f, m, x: f.hardshrink(x, 0.7), [X]),
+    "softshrink": (lambda f, m, x: f.softshrink(x, 0.7), [X]),
+    "rms_norm": (lambda f, m, x, w: f.rms_norm(x, (4,), w), [X.transpose(0, 2, 3, 1), W4]),
+    "margin_ranking_loss": (lambda f, m, x, y: f.margin_ranking_loss(x, y, m.tensor(np.sign(Y)), margin=0.3), [X, Y]),
+    "hinge_embedding_loss": (lambda f, m, x: f.hinge_embedding_loss(x, m.tensor(np.sign(Y)), margin=0.8), [X]),
+    "cosine_embedding_loss": (lambda f, m, x, y: f.cosine_embedding_loss(
+        x, y, m.tensor(np.array([1.0, -1.0, 1.0, -1.0])), margin=0.1), [X[0, :, :, 0].T, Y[0, :, :, 0].T]),
+    "triplet_margin_loss": (lambda f, m, a, p: f.triplet_margin_loss(a, p, a * 0.5 + 1.0, margin=2.0),
+                            [X[0, 0], Y[0, 0]]),
+    "triplet_margin_loss_swap": (lambda f, m, a, p: f.triplet_margin_loss(a, p, -a, swap=True), [X[0, 0], Y[0, 0]]),
+    "gaussian_nll_loss": (lambda f, m, x, v: f.gaussian_nll_loss(x, m.tensor(Y), v, full=True),
+                          [X, np.abs(Y) * (np.abs(Y) > 0.2)]),
+    "poisson_nll_loss": (lambda f, m, x: f.poisson_nll_loss(x, m.tensor(np.round(np.abs(Y) * 3)), full=True), [X]),
+    "poisson_nll_loss_rates": (lambda f, m, x: f.poisson_nll_loss(x, m.tensor(np.abs(Y)), log_input=False),
+                               [np.abs(X) + 0.1]),
+    "multilabel_soft_margin_loss": (lambda f, m, x: f.multilabel_soft_margin_loss(
+        x, m.tensor((Y[:, 0, 0] > 0).astype(np.float64))), [X[:, 0, 0]]),
 }
 
 
@@ -97,7 +115,9 @@ LAYERS = [
     ("PReLU", (), {}), ("LayerNorm", ((4, 4, 6),), {}), ("GroupNorm", (2, 4), {}), ("InstanceNorm2d", (4,), {}),
     ("ZeroPad2d", ((1, 2, 0, 1),), {}), ("ConstantPad2d", (1, 3.5), {}), ("PixelShuffle", (2,), {}),
     ("PixelUnshuffle", (2,), {}), ("AdaptiveAvgPool2d", ((1, 1),), {}),
-    ("UpsamplingNearest2d", (), {"scale_factor": 2}),
+    ("UpsamplingNearest2d", (), {"scale_factor": 2}), ("GLU", (1,), {}), ("Hardshrink", (0.3,), {}),
+    ("Softshrink", (), {}), ("Softmax2d", (), {}), ("RMSNorm", (6,), {}), ("ZeroPad1d", ((2, 1),), {}),
+    ("ConstantPad1d", (2, -1.0), {}),
 ]
 
 
@@ -119,8 +139,11 @@ def test_layers_equal_pytorch(name, args, kwargs):
 def test_loss_layers_and_conv1d_equal_pytorch():
     x, y = minigan.tensor(X, dtype=minigan.float64), minigan.tensor(Y, dtype=minigan.float64)
     tx, ty = torch.tensor(X), torch.tensor(Y)
-    for name, kwargs in [("SmoothL1Loss", {"beta": 0.3}), ("HuberLoss", {"delta": 0.7}), ("SoftMarginLoss", {})]:
-        target, ttarget = (y.sign(), ty.sign()) if name == "SoftMarginLoss" else (y, ty)
+    for name, kwargs in [("SmoothL1Loss", {"beta": 0.3}), ("HuberLoss", {"delta": 0.7}), ("SoftMarginLoss", {}),
+                         ("HingeEmbeddingLoss", {"margin": 0.5}), ("PoissonNLLLoss", {}),
+                         ("MultiLabelSoftMarginLoss", {})]:
+        signed = name in ("SoftMarginLoss", "HingeEmbeddingLoss")
+        target, ttarget = (y.sign(), ty.sign()) if signed else (y.abs(), ty.abs())
         np.testing.assert_allclose(getattr(minigan.nn, name)(**kwargs)(x, target).item(),
                                    getattr(torch.nn, name)(**kwargs)(tx, ttarget).item(), rtol=1e-12)
     conv = minigan.nn.Conv1d(4, 3, 3, padding=1).double()
@@ -166,3 +189,13 @@ def test_pytorchs_legacy_reduction_arguments(name, legacy):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PyTorch warns that the arguments are deprecated
         np.testing.assert_allclose(call(minigan, F), call(torch, TF), rtol=1e-12)
+
+
+def test_dropout1d_drops_whole_channels():
+    minigan.manual_seed(0)
+    x = minigan.ones(8, 16, 5)
+    y = F.dropout1d(x, p=0.5).numpy()
+    per_channel = y.reshape(8, 16, 5)
+    assert set(np.unique(per_channel)) <= {0.0, 2.0} and 0 < (per_channel == 0).mean() < 1
+    assert (per_channel.min(axis=2) == per_channel.max(axis=2)).all()  # a channel is kept or dropped as a whole
+    assert F.dropout1d(x, 0.5, training=False) is x and F.dropout1d(minigan.ones(16, 5), 0.5).shape == (16, 5)

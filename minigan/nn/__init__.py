@@ -41,6 +41,21 @@ from minigan.nn.module import Module, ModuleList, Parameter, Sequential
 from minigan.nn import parallel, utils  # noqa: E402  (isort: skip)  they build on the modules above
 from minigan.nn.parallel import DataParallel  # noqa: E402  (isort: skip)
 from minigan.nn.more_layers import (  # noqa: E402  (isort: skip)
+    MarginRankingLoss,
+    HingeEmbeddingLoss,
+    CosineEmbeddingLoss,
+    TripletMarginLoss,
+    GaussianNLLLoss,
+    PoissonNLLLoss,
+    MultiLabelSoftMarginLoss,
+    GLU,
+    Hardshrink,
+    Softshrink,
+    Softmax2d,
+    RMSNorm,
+    Dropout1d,
+    ZeroPad1d,
+    ConstantPad1d,
     SiLU,
     Mish,
     ReLU6,
@@ -95,7 +110,9 @@ __all__ = [
     "PReLU", "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "ZeroPad2d", "ConstantPad2d",
     "PixelShuffle", "PixelUnshuffle", "AdaptiveAvgPool2d", "UpsamplingNearest2d", "Conv1d", "MaxPool1d",
     "AvgPool1d", "CosineSimilarity", "PairwiseDistance", "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss",
-    "ModuleDict", "ParameterList",
+    "ModuleDict", "ParameterList", "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss",
+    "TripletMarginLoss", "GaussianNLLLoss", "PoissonNLLLoss", "MultiLabelSoftMarginLoss", "GLU", "Hardshrink",
+    "Softshrink", "Softmax2d", "RMSNorm", "Dropout1d", "ZeroPad1d", "ConstantPad1d",
 ]
 
 

@@ -361,6 +361,143 @@ class SoftMarginLoss(_Loss):
         return F.soft_margin_loss(input, target, self.reduction)
 
 
+class MarginRankingLoss(_Loss):
+    def __init__(self, margin: float = 0.0, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.margin = margin
+
+    def forward(self, input1, input2, target):
+        return F.margin_ranking_loss(input1, input2, target, self.margin, self.reduction)
+
+
+class HingeEmbeddingLoss(_Loss):
+    def __init__(self, margin: float = 1.0, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.margin = margin
+
+    def forward(self, input, target):
+        return F.hinge_embedding_loss(input, target, self.margin, self.reduction)
+
+
+class CosineEmbeddingLoss(_Loss):
+    def __init__(self, margin: float = 0.0, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.margin = margin
+
+    def forward(self, input1, input2, target):
+        return F.cosine_embedding_loss(input1, input2, target, self.margin, self.reduction)
+
+
+class TripletMarginLoss(_Loss):
+    def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False,
+                 reduction: str = "mean"):
+        super().__init__(reduction)
+        self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
+
+    def forward(self, anchor, positive, negative):
+        return F.triplet_margin_loss(anchor, positive, negative, self.margin, self.p, self.eps, self.swap,
+                                     self.reduction)
+
+
+class GaussianNLLLoss(_Loss):
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.full, self.eps = full, eps
+
+    def forward(self, input, target, var):
+        return F.gaussian_nll_loss(input, target, var, self.full, self.eps, self.reduction)
+
+
+class PoissonNLLLoss(_Loss):
+    def __init__(self, log_input: bool = True, full: bool = False, eps: float = 1e-8, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.log_input, self.full, self.eps = log_input, full, eps
+
+    def forward(self, input, target):
+        return F.poisson_nll_loss(input, target, self.log_input, self.full, self.eps, self.reduction)
+
+
+class MultiLabelSoftMarginLoss(_Loss):
+    def __init__(self, weight=None, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.weight = weight
+
+    def forward(self, input, target):
+        return F.multilabel_soft_margin_loss(input, target, self.weight, self.reduction)
+
+
+class GLU(Module):
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.glu(x, self.dim)
+
+
+class Hardshrink(Module):
+    def __init__(self, lambd: float = 0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, x):
+        return F.hardshrink(x, self.lambd)
+
+
+class Softshrink(Hardshrink):
+    def forward(self, x):
+        return F.softshrink(x, self.lambd)
+
+
+class Softmax2d(Module):
+    """softmax over the channels of (N, C, H, W) or (C, H, W)."""
+
+    def forward(self, x):
+        return F.softmax(x, -3)
+
+
+class RMSNorm(Module):
+    def __init__(self, normalized_shape, eps=None, elementwise_affine: bool = True, device=None, dtype=None):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps = shape, eps
+        ones = backend.active_module().ones(shape, dtype=backend.DEFAULT_DTYPE)
+        self.weight = Parameter(ones) if elementwise_affine else None
+        self.to(device=device, dtype=dtype)
+
+    def forward(self, x):
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+
+class Dropout1d(Module):
+    def __init__(self, p: float = 0.5, inplace: bool = False):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        return F.dropout1d(x, self.p, self.training)
+
+
+class ZeroPad1d(Module):
+    """Pad the last dimension with (left, right) zeros (an int pads both)."""
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = (padding,) * 2 if isinstance(padding, int) else tuple(padding)
+
+    def forward(self, x):
+        return F.pad(x, self.padding)
+
+
+class ConstantPad1d(ZeroPad1d):
+    def __init__(self, padding, value: float):
+        super().__init__(padding)
+        self.value = float(value)
+
+    def forward(self, x):
+        return F.pad(x, self.padding, value=self.value)
+
+
 # ----------------------------------------------------------------------------- containers
 class ModuleDict(Module):
     """Modules by name, registered as submodules (their parameters are the owner's): ``d["conv"]``, ``d.items()``."""
@@ -423,8 +560,11 @@ class ParameterList(Module):
 
 
 __all__ = ["SiLU", "Mish", "ReLU6", "Hardsigmoid", "Hardswish", "SELU", "Softsign", "LogSigmoid", "Tanhshrink",
-           "Softplus", "GELU", "Hardtanh", "CELU", "Threshold", "LogSoftmax", "Softmin", "PReLU", "LayerNorm",
-           "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "ZeroPad2d", "ConstantPad2d", "PixelShuffle",
-           "PixelUnshuffle", "AdaptiveAvgPool2d", "UpsamplingNearest2d", "Conv1d", "MaxPool1d", "AvgPool1d",
-           "CosineSimilarity", "PairwiseDistance", "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss",
-           "ModuleDict", "ParameterList"]
+           "Softplus", "GELU", "Hardtanh", "CELU", "Threshold", "LogSoftmax", "Softmin", "PReLU",
+           "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "ZeroPad2d", "ConstantPad2d",
+           "PixelShuffle", "PixelUnshuffle", "AdaptiveAvgPool2d", "UpsamplingNearest2d", "Conv1d",
+           "MaxPool1d", "AvgPool1d", "CosineSimilarity", "PairwiseDistance", "SmoothL1Loss", "HuberLoss",
+           "KLDivLoss", "SoftMarginLoss", "ModuleDict", "ParameterList", "MarginRankingLoss",
+           "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "GaussianNLLLoss",
+           "PoissonNLLLoss", "MultiLabelSoftMarginLoss", "GLU", "Hardshrink", "Softshrink", "Softmax2d",
+           "RMSNorm", "Dropout1d", "ZeroPad1d", "ConstantPad1d"]

@@ -676,11 +676,6 @@ def _index() -> dict:
 _INDEX = _index()
 
 
-def group_of(space: str, name: str):
-    """The advice template under which ``name`` is listed (None if it is not in the table)."""
-    return _INDEX.get((space, name))
-
-
 def _has(space: str, name: str) -> bool:
     import minigan
 
@@ -690,9 +685,8 @@ def _has(space: str, name: str) -> bool:
     return name in dir(obj)
 
 
-def advice(space: str, name: str):
-    """The one-line advice for PyTorch's ``space.name`` that minigan lacks, or None when it has none."""
-    place = PLACES[space]
+def group_of(space: str, name: str):
+    """The advice template for ``space.name`` (from the table or a rule), before ``{name}`` is filled in."""
     template = _INDEX.get((space, name))
     base = name[:-1] if name.endswith("_") and not name.endswith("__") else None
     if template is None and base and space in ("torch", "torch.Tensor"):
@@ -704,9 +698,16 @@ def advice(space: str, name: str):
         template = AS_FUNCTION
     if template is None and space == "torch.autograd" and _has("torch", name) and not name.startswith("_"):
         template = AT_TOP
+    return template
+
+
+def advice(space: str, name: str):
+    """The one-line advice for PyTorch's ``space.name`` that minigan lacks, or None when it has none."""
+    template = group_of(space, name)
     if template is None:
         return None
-    return template.format(name=name, base=base or name, place=place + ".")
+    base = name[:-1] if name.endswith("_") and not name.endswith("__") else name
+    return template.format(name=name, base=base, place=PLACES[space] + ".")
 
 
 class NotInMinigan(AttributeError):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import pkgutil
 import re
 import sys
 import types
@@ -61,6 +62,8 @@ def pytorch_names() -> dict:
         obj = _resolve(space)
         listed = set(getattr(obj, "__all__", ())) if space == "torch" else set()
         names = []
+        if space == "torch":  # its submodules from the package itself: dir(torch) shows only those imported so far
+            names = [m.name for m in pkgutil.iter_modules(torch.__path__) if not m.name.startswith("_")]
         for n in dir(obj):
             if n.startswith("_") or n in NOT_API or n in IMPORTED.get(space, ()):
                 continue
@@ -68,14 +71,14 @@ def pytorch_names() -> dict:
             if space == "torch.Tensor":
                 names.append(n)
             elif isinstance(value, types.ModuleType):
-                if value.__name__.startswith("torch."):
+                if value.__name__.startswith("torch.") and space != "torch":
                     names.append(n)
             elif space == "torch":
                 if n in listed or isinstance(value, torch.dtype):
                     names.append(n)
             elif callable(value) and (getattr(value, "__module__", "") or "").startswith("torch"):
                 names.append(n)
-        out[space] = sorted(names)
+        out[space] = sorted(set(names))
     return out
 
 

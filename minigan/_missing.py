@@ -49,10 +49,11 @@ TABLE = {
         ScriptFunction ScriptList ScriptListIterator ScriptMethod ScriptModule ScriptModuleSerializer
         ScriptObject ScriptObjectProperty StaticModule StreamObjType StringType SymBool SymBoolType
         SymFloat SymInt SymIntType Tag TensorType TracingState TupleType Type UnionType Use Value
-        classes compile compiler cond export func fx hash_tensor import_ir_module
-        import_ir_module_from_buffer jit library merge_type_from_type_comment overrides parse_ir
-        parse_schema parse_type_comment sym_constrain_range sym_constrain_range_for_size sym_float
-        sym_fresh_size sym_int sym_ite sym_max sym_min sym_not sym_sqrt sym_sum unify_type_list vmap
+        compile compiler cond contrib export func fx hash_tensor import_ir_module
+        import_ir_module_from_buffer jit library merge_type_from_type_comment nativert overrides
+        parse_ir parse_schema parse_type_comment sym_constrain_range sym_constrain_range_for_size
+        sym_float sym_fresh_size sym_int sym_ite sym_max sym_min sym_not sym_sqrt sym_sum
+        unify_type_list vmap
          """),
         ("minigan raises NumPy's/CuPy's own errors (MemoryError, cupy.cuda.memory.OutOfMemoryError): catch"
          ' those',
@@ -77,11 +78,10 @@ TABLE = {
          'adversarial attacks uses (see docs/pytorch.md for what there is)',
          """
         BufferDict CharTensor LockingLogger ModuleDict NoopLogger ParameterDict ShortTensor addbmm addmv
-        addmv_ addr adjoint alpha_dropout baddbmm bit conv3d conv_transpose1d conv_transpose3d cpp erf_
+        addmv_ addr adjoint alpha_dropout baddbmm bit conv3d conv_transpose1d conv_transpose3d erf_
         erfc_ feature_alpha_dropout fill fill_ get_default_dtype get_device has_lapack has_mkl
         has_openmp has_spectral is_inference is_signed is_vulkan_available logspace range resize_as_
-        return_types split_with_sizes types unsafe_chunk unsafe_split unsafe_split_with_sizes windows
-        zero_
+        return_types split_with_sizes types unsafe_chunk unsafe_split unsafe_split_with_sizes zero_
          """),
         ('not provided: minigan has one seeded generator (minigan.manual_seed) and the samplers rand, '
          'randn, randint, randperm and *_like',
@@ -257,7 +257,7 @@ TABLE = {
         ('a PyTorch performance/warning switch with no counterpart in minigan (NumPy decides): not '
          'provided',
          """
-        get_float32_matmul_precision is_warn_always_enabled set_float32_matmul_precision
+        get_float32_matmul_precision is_warn_always_enabled numa set_float32_matmul_precision
         set_flush_denormal set_warn_always
          """),
         ("minigan has one thread pool (NumPy's BLAS): use minigan.set_num_threads / get_num_threads",
@@ -287,6 +287,10 @@ TABLE = {
          'minigan.where',
          """
         masked nested
+         """),
+        ('exporting to ONNX is out of scope: save the weights with minigan.save (a plain .npz NumPy reads)',
+         """
+        onnx
          """),
         ('torch.package is out of scope: save weights with minigan.save and share the code',
          """
@@ -628,6 +632,7 @@ DIFFERENT = {
         "load": "reads minigan's .npz checkpoints; map_location only as a device ('cpu' or 'cuda')",
         "backends": "cudnn/cuda flags are accepted and change nothing (minigan calls no cuDNN); mps is absent",
         "floor_divide": "not differentiated, as PyTorch's (the result is detached)",
+        "functional": "minigan.functional is torch.nn.functional (PyTorch's torch.functional holds einsum, stft, ...)",
         "use_deterministic_algorithms": "accepted; minigan's CPU ops are deterministic, its GPU index-gradient "
                                         "scatter-add stays atomic (PyTorch would refuse it in this mode)",
     },

@@ -5,7 +5,9 @@ Each checks its arguments and calls one op from ``minigan/ops``.
 
 from __future__ import annotations
 
-from minigan import backend
+import sys
+
+from minigan import _missing, backend
 from minigan.errors import ShapeError
 from minigan.ops import conv as C
 from minigan.ops import elementwise as E
@@ -56,6 +58,19 @@ def _labels(labels, op, like: Tensor):
     if not backend.is_integer(labels.dtype):
         raise TypeError(f"{op}: labels must be integers, got dtype {labels.dtype}")
     return labels
+
+
+def _legacy_reduction(op, reduction, size_average, reduce):
+    """PyTorch's deprecated ``size_average=`` / ``reduce=`` (still accepted there) as a ``reduction``: reduce=False
+    is "none", size_average=False is "sum", else "mean"; given with them, ``reduction`` is ignored (as PyTorch)."""
+    if size_average is None and reduce is None:
+        return reduction
+    for name, flag in (("size_average", size_average), ("reduce", reduce)):
+        if flag is not None and not isinstance(flag, bool):
+            raise TypeError(f"{op}: {name} must be True, False or None, got {flag!r}")
+    if reduce is False:
+        return "none"
+    return "sum" if size_average is False else "mean"
 
 
 # ----------------------------------------------------------------------------- activations
@@ -173,18 +188,20 @@ def one_hot(labels, num_classes):
 
 
 # ----------------------------------------------------------------------------- losses (mean by default)
-def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
+def binary_cross_entropy_with_logits(logits, target, reduction="mean", *, size_average=None, reduce=None):
     """−[t log σ(x) + (1−t) log(1−σ(x))] in the softplus form: exact for logits of ±1e4."""
     op = "binary_cross_entropy_with_logits"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
     logits, target = _float(logits, op, "logits"), _float(target, op, "target")
     LS.check_same_shape(op, logits, target)
     LS.check_reduction(op, reduction)
     return LS.BCEWithLogits.apply(logits, target, reduction=reduction)
 
 
-def binary_cross_entropy(probs, target, reduction="mean"):
+def binary_cross_entropy(probs, target, reduction="mean", *, size_average=None, reduce=None):
     """−[t log p + (1−t) log(1−p)] for probabilities p ∈ [0, 1] (logs clamped at −100)."""
     op = "binary_cross_entropy"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
     probs, target = _float(probs, op, "input"), _float(target, op, "target")
     LS.check_same_shape(op, probs, target)
     LS.check_reduction(op, reduction)
@@ -192,9 +209,10 @@ def binary_cross_entropy(probs, target, reduction="mean"):
     return LS.BCE.apply(probs, target, reduction=reduction)
 
 
-def cross_entropy(logits, labels, reduction="mean"):
+def cross_entropy(logits, labels, reduction="mean", *, size_average=None, reduce=None):
     """Softmax cross-entropy of logits (N, C) against integer class labels (N,)."""
     op = "cross_entropy"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
     logits = _float(logits, op, "logits")
     y = _labels(labels, op, logits)
     if logits.ndim != 2:
@@ -204,7 +222,8 @@ def cross_entropy(logits, labels, reduction="mean"):
     return LS.CrossEntropy.apply(logits, labels=y, reduction=reduction)
 
 
-def mse_loss(x, y, reduction="mean"):
+def mse_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
+    reduction = _legacy_reduction("mse_loss", reduction, size_average, reduce)
     x, y = _float(x, "mse_loss"), _float(y, "mse_loss", "target")
     LS.check_same_shape("mse_loss", x, y)
     LS.check_reduction("mse_loss", reduction)
@@ -360,10 +379,11 @@ def elu(x, alpha=1.0):
     return x.relu() + (x.clamp(max=0.0).exp() - 1.0) * float(alpha)
 
 
-def nll_loss(log_probs, labels, reduction="mean"):
+def nll_loss(log_probs, labels, reduction="mean", *, size_average=None, reduce=None):
     """Negative log-likelihood of log-probabilities (N, C) (e.g. log_softmax output) at labels (N,):
     ℓ_i = −log_probs[i, y_i].  nll_loss(log_softmax(x, 1), y) equals cross_entropy(x, y)."""
     op = "nll_loss"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
     log_probs = _float(log_probs, op)
     if log_probs.ndim != 2:
         raise ShapeError(f"{op}: expected input of shape (N, C), got {log_probs.shape}")
@@ -374,9 +394,412 @@ def nll_loss(log_probs, labels, reduction="mean"):
     return LS.apply_reduction(-log_probs[xp.arange(log_probs.shape[0]), y], reduction)
 
 
-def l1_loss(x, y, reduction="mean"):
+def l1_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
     """Mean absolute error |x − y| (reduced by ``reduction``)."""
+    reduction = _legacy_reduction("l1_loss", reduction, size_average, reduce)
     x, y = _float(x, "l1_loss"), _float(y, "l1_loss", "target")
     LS.check_same_shape("l1_loss", x, y)
     LS.check_reduction("l1_loss", reduction)
     return LS.apply_reduction((x - y).abs(), reduction)
+
+
+# ----------------------------------------------------------------------------- composed from the ops above
+# Each of these is a few lines of minigan ops, so its gradient (of any order) is the composition's: nothing
+# new to differentiate by hand.  The formula in each docstring is PyTorch's documented one.
+def where(condition, a, b):
+    """``a`` where the bool array ``condition`` holds, else ``b`` (either may be a number): as ``minigan.where``."""
+    like = a if isinstance(a, Tensor) else b
+    return E.Where.apply(like._operand(a, "where"), like._operand(b, "where"), cond=condition)
+
+
+def _number(op, name, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not backend.is_numpy_scalar(value):
+        raise TypeError(f"{op}: {name} must be a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def silu(x, inplace=False):
+    """SiLU / swish: x·σ(x)."""
+    x = _float(x, "silu")
+    return x * x.sigmoid()
+
+
+def mish(x, inplace=False):
+    """Mish (Misra 2019): x·tanh(softplus(x))."""
+    x = _float(x, "mish")
+    return x * x.softplus().tanh()
+
+
+def gelu(x, approximate="none"):
+    """GELU (Hendrycks & Gimpel 2016), x·Φ(x).  Only ``approximate="tanh"`` is provided:
+    ½x(1 + tanh(√(2/π)(x + 0.044715x³))); the exact form needs erf, which NumPy lacks."""
+    x = _float(x, "gelu")
+    if approximate != "tanh":
+        raise NotImplementedError("gelu: minigan has only approximate='tanh' (the exact GELU needs erf, which NumPy "
+                                  "lacks); use F.gelu(x, approximate='tanh') or nn.GELU(approximate='tanh')")
+    c = (2.0 / 3.141592653589793) ** 0.5
+    return 0.5 * x * (1.0 + ((x + 0.044715 * x * x * x) * c).tanh())
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    x = _float(x, "softsign")
+    return x / (x.abs() + 1.0)
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
+    """x clipped to [min_val, max_val]."""
+    return _float(x, "hardtanh").clamp(_number("hardtanh", "min_val", min_val), _number("hardtanh", "max_val", max_val))
+
+
+def relu6(x, inplace=False):
+    """min(max(x, 0), 6)."""
+    return _float(x, "relu6").clamp(0.0, 6.0)
+
+
+def hardsigmoid(x, inplace=False):
+    """relu6(x + 3) / 6: 0 below −3, 1 above 3, linear between."""
+    return (_float(x, "hardsigmoid") + 3.0).clamp(0.0, 6.0) / 6.0
+
+
+def hardswish(x, inplace=False):
+    """x · relu6(x + 3) / 6 (Howard et al. 2019, MobileNetV3)."""
+    x = _float(x, "hardswish")
+    return x * (x + 3.0).clamp(0.0, 6.0) / 6.0
+
+
+def logsigmoid(x):
+    """log σ(x) = −softplus(−x), stable for large |x|."""
+    return -(-_float(x, "logsigmoid")).softplus()
+
+
+def tanhshrink(x):
+    """x − tanh(x)."""
+    x = _float(x, "tanhshrink")
+    return x - x.tanh()
+
+
+def softmin(x, dim=None):
+    """softmax(−x) along ``dim``."""
+    return (-_float(x, "softmin")).softmax(-1 if dim is None else dim)
+
+
+def selu(x, inplace=False):
+    """SELU (Klambauer et al. 2017): scale · elu(x, α), α ≈ 1.6733, scale ≈ 1.0507."""
+    return elu(_float(x, "selu"), 1.6732632423543772848170429916717) * 1.0507009873554804934193349852946
+
+
+def celu(x, alpha=1.0, inplace=False):
+    """max(0, x) + min(0, α(exp(x/α) − 1))."""
+    x, alpha = _float(x, "celu"), _number("celu", "alpha", alpha)
+    return x.relu() + ((x.clamp(max=0.0) / alpha).exp() - 1.0) * alpha
+
+
+def threshold(x, threshold, value, inplace=False):
+    """x where x > threshold, else value."""
+    x = _float(x, "threshold")
+    t, v = _number("threshold", "threshold", threshold), _number("threshold", "value", value)
+    return where(x.array > t, x, v)
+
+
+def prelu(x, weight):
+    """max(0, x) + weight · min(0, x), weight one value or one per channel (dimension 1)."""
+    x, weight = _float(x, "prelu"), _float(weight, "prelu", "weight")
+    shape = (1, -1) + (1,) * (x.ndim - 2) if weight.numel() > 1 else (1,) * max(x.ndim, 1)
+    return x.relu() + weight.reshape(*shape) * x.clamp(max=0.0)
+
+
+def normalize(x, p=2.0, dim=1, eps=1e-12):
+    """x / max(‖x‖_p, eps) along ``dim``."""
+    x = _float(x, "normalize")
+    return x / x.norm(p, dim=dim, keepdim=True).clamp(min=eps)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """x1·x2 / (max(‖x1‖, eps) · max(‖x2‖, eps)) along ``dim``."""
+    x1, x2 = _float(x1, "cosine_similarity"), _float(x2, "cosine_similarity")
+    n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
+    n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """‖x1 − x2 + eps‖_p along the last dimension."""
+    x1, x2 = _float(x1, "pairwise_distance"), _float(x2, "pairwise_distance")
+    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
+
+
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """(x − mean) / √(var + eps) over the last len(normalized_shape) dimensions (biased variance), then
+    · weight + bias (Ba et al. 2016)."""
+    x = _float(x, "layer_norm")
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(x.shape[x.ndim - len(shape):]) != shape:
+        raise ShapeError(f"layer_norm: normalized_shape {shape} must be the last dimensions of the input, "
+                         f"got input of shape {x.shape}")
+    dims = tuple(range(x.ndim - len(shape), x.ndim))
+    mean = x.mean(dims, keepdim=True)
+    d = x - mean
+    out = d / ((d * d).mean(dims, keepdim=True) + eps).sqrt()
+    if weight is not None:
+        out = out * weight
+    return out if bias is None else out + bias
+
+
+def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
+    """Group norm (Wu & He 2018): normalise x (N, C, ...) over each group of C/num_groups channels and the
+    spatial dimensions, then · weight + bias per channel."""
+    x = _float(x, "group_norm")
+    n, c = x.shape[0], x.shape[1]
+    if c % num_groups:
+        raise ValueError(f"group_norm: {c} channels do not split into {num_groups} groups")
+    g = x.reshape(n, num_groups, -1)
+    mean = g.mean(2, keepdim=True)
+    d = g - mean
+    out = (d / ((d * d).mean(2, keepdim=True) + eps).sqrt()).reshape(*x.shape)
+    per_channel = (1, c) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(*per_channel)
+    return out if bias is None else out + bias.reshape(*per_channel)
+
+
+def instance_norm(x, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-5):
+    """Instance norm (Ulyanov et al. 2016): each channel of each sample normalised over its spatial dimensions
+    (group norm with one channel per group).  Running statistics are not provided."""
+    x = _float(x, "instance_norm")
+    if running_mean is not None or running_var is not None or not use_input_stats:
+        raise NotImplementedError("instance_norm: running statistics are not provided (track_running_stats=False "
+                                  "is PyTorch's default for InstanceNorm too)")
+    return group_norm(x, x.shape[1], weight, bias, eps)
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    """½d²/β where |d| < β, else |d| − ½β, with d = input − target (Girshick 2015, Fast R-CNN); β = 0 is L1."""
+    op = "smooth_l1_loss"
+    x, y = _float(input, op), _float(target, op, "target")
+    LS.check_same_shape(op, x, y)
+    LS.check_reduction(op, reduction)
+    beta = _number(op, "beta", beta)
+    if beta < 0:
+        raise ValueError(f"{op}: beta must be >= 0, got {beta}")
+    d = x - y
+    if beta == 0:
+        return LS.apply_reduction(d.abs(), reduction)
+    return LS.apply_reduction(where(abs(d.array) < beta, d * d * (0.5 / beta), d.abs() - 0.5 * beta), reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """Huber (1964): ½d² where |d| < δ, else δ(|d| − ½δ); equal to δ · smooth_l1_loss with β = δ."""
+    op = "huber_loss"
+    delta = _number(op, "delta", delta)
+    if delta <= 0:
+        raise ValueError(f"{op}: delta must be > 0, got {delta}")
+    return smooth_l1_loss(input, target, reduction, beta=delta) * delta
+
+
+def kl_div(input, target, reduction="mean", log_target=False):
+    """Σ target·(log target − input), input being log-probabilities (PyTorch's argument order); "batchmean"
+    divides the sum by the batch size (the true KL divergence per sample; "mean" divides by every element)."""
+    op = "kl_div"
+    x, t = _float(input, op), _float(target, op, "target")
+    LS.check_same_shape(op, x, t)
+    if reduction not in ("mean", "sum", "none", "batchmean"):
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum', 'none' or 'batchmean', got {reduction!r}")
+    if log_target:
+        pointwise = t.exp() * (t - x)
+    else:
+        safe = where(t.array > 0, t, 1.0)  # 0·log 0 = 0, as PyTorch's xlogy
+        pointwise = where(t.array > 0, t * safe.log(), 0.0) - t * x
+    if reduction == "batchmean":
+        return pointwise.sum() / x.shape[0]
+    return LS.apply_reduction(pointwise, reduction)
+
+
+def soft_margin_loss(input, target, reduction="mean"):
+    """log(1 + exp(−y·x)) for labels y ∈ {−1, 1}."""
+    op = "soft_margin_loss"
+    x, y = _float(input, op), _float(target, op, "target")
+    LS.check_same_shape(op, x, y)
+    LS.check_reduction(op, reduction)
+    return LS.apply_reduction((-(y * x)).softplus(), reduction)
+
+
+def pixel_shuffle(x, upscale_factor):
+    """(N, C·r², H, W) → (N, C, H·r, W·r) (Shi et al. 2016, sub-pixel convolution)."""
+    x, r = _float(x, "pixel_shuffle"), int(upscale_factor)
+    n, c, h, w = x.shape
+    if c % (r * r):
+        raise ShapeError(f"pixel_shuffle: {c} channels are not divisible by upscale_factor² = {r * r}")
+    return x.reshape(n, c // (r * r), r, r, h, w).permute(0, 1, 4, 2, 5, 3).reshape(n, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(x, downscale_factor):
+    """(N, C, H·r, W·r) → (N, C·r², H, W), the inverse of pixel_shuffle."""
+    x, r = _float(x, "pixel_unshuffle"), int(downscale_factor)
+    n, c, h, w = x.shape
+    if h % r or w % r:
+        raise ShapeError(f"pixel_unshuffle: height and width {(h, w)} are not divisible by {r}")
+    return x.reshape(n, c, h // r, r, w // r, r).permute(0, 1, 3, 5, 2, 4).reshape(n, c * r * r, h // r, w // r)
+
+
+def adaptive_avg_pool2d(x, output_size):
+    """The mean over each of output_size regions of x (N, C, H, W).  Provided when the output size divides
+    the input's (then the regions are equal, non-overlapping windows), which covers the usual
+    ``AdaptiveAvgPool2d(1)`` (global average pooling)."""
+    x = _float(x, "adaptive_avg_pool2d")
+    if x.ndim != 4:
+        raise ShapeError(f"adaptive_avg_pool2d: expected input of shape (N, C, H, W), got {x.shape}")
+    oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
+    n, c, h, w = x.shape
+    oh, ow = oh or h, ow or w  # None keeps that size, as in PyTorch
+    if h % oh or w % ow:
+        raise NotImplementedError(f"adaptive_avg_pool2d: output size {(oh, ow)} does not divide the input's {(h, w)};"
+                                  " minigan provides the divisible case only (use avg_pool2d with your own windows)")
+    return x.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
+
+
+def conv1d(x, weight, bias=None, stride=1, padding=0):
+    """1-D cross-correlation: x (N, C, L), weight (O, C, k) → (N, O, L_out), as conv2d on a height-1 image."""
+    x, weight = _float(x, "conv1d"), _float(weight, "conv1d", "weight")
+    if x.ndim != 3 or weight.ndim != 3:
+        raise ShapeError(f"conv1d: expected input (N, C, L) and weight (O, C, k), got {x.shape} and {weight.shape}")
+    s = stride[0] if isinstance(stride, (tuple, list)) else stride
+    p = padding[0] if isinstance(padding, (tuple, list)) else padding
+    out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, s), (0, p))
+    return out.squeeze(2)
+
+
+def max_pool1d(x, kernel_size, stride=None, padding=0):
+    """The maximum of each window of x (N, C, L), as max_pool2d on a height-1 image."""
+    x = _float(x, "max_pool1d")
+    k = kernel_size[0] if isinstance(kernel_size, (tuple, list)) else kernel_size
+    s = k if stride is None else (stride[0] if isinstance(stride, (tuple, list)) else stride)
+    return max_pool2d(x.unsqueeze(2), (1, k), (1, s), (0, padding)).squeeze(2)
+
+
+def avg_pool1d(x, kernel_size, stride=None, padding=0):
+    """The mean of each window of x (N, C, L), as avg_pool2d on a height-1 image."""
+    x = _float(x, "avg_pool1d")
+    k = kernel_size[0] if isinstance(kernel_size, (tuple, list)) else kernel_size
+    s = k if stride is None else (stride[0] if isinstance(stride, (tuple, list)) else stride)
+    return avg_pool2d(x.unsqueeze(2), (1, k), (1, s), (0, padding)).squeeze(2)
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error('torch.nn.functional', name, sys.modules[__name__])
+
+
+def glu(x, dim=-1):
+    """Gated linear unit (Dauphin et al. 2017): a·σ(b), with a and b the two halves of x along ``dim``."""
+    x = _float(x, "glu")
+    n = x.shape[dim]
+    if n % 2:
+        raise ShapeError(f"glu: dimension {dim} of shape {x.shape} has odd size {n}; it is halved")
+    before = (slice(None),) * (dim % x.ndim)
+    a, b = x[before + (slice(0, n // 2),)], x[before + (slice(n // 2, n),)]
+    return a * b.sigmoid()
+
+
+def hardshrink(x, lambd=0.5):
+    """x where |x| > λ, else 0."""
+    x = _float(x, "hardshrink")
+    return where(abs(x.array) > lambd, x, 0.0)
+
+
+def softshrink(x, lambd=0.5):
+    """x − λ above λ, x + λ below −λ, 0 between."""
+    x = _float(x, "softshrink")
+    return where(x.array > lambd, x - lambd, where(x.array < -lambd, x + lambd, 0.0))
+
+
+def rms_norm(x, normalized_shape, weight=None, eps=None):
+    """x / √(mean(x²) + eps) over the last dimensions ``normalized_shape``, times ``weight`` (Zhang & Sennrich
+    2019); eps defaults to the dtype's machine epsilon, as PyTorch."""
+    x = _float(x, "rms_norm")
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    dims = tuple(range(x.ndim - len(shape), x.ndim))
+    eps = float(backend.finfo(x.dtype).eps) if eps is None else eps
+    out = x / ((x * x).mean(dims, keepdim=True) + eps).sqrt()
+    return out if weight is None else out * weight
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """max(0, −y·(x1 − x2) + margin) for y ∈ {−1, 1}."""
+    x1, x2, y = (_float(t, "margin_ranking_loss", n) for t, n in ((input1, "input1"), (input2, "input2"),
+                                                                  (target, "target")))
+    return LS.apply_reduction((-y * (x1 - x2) + margin).clamp(min=0.0), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
+    """x where y = 1, max(0, margin − x) where y = −1."""
+    x, y = _float(input, "hinge_embedding_loss"), _float(target, "hinge_embedding_loss", "target")
+    loss = where(y.array != 1, (margin - x).clamp(min=0.0), 0.0) + where(y.array != -1, x, 0.0)
+    return LS.apply_reduction(loss, reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1 (cos over dimension 1, with
+    PyTorch's 1e-12 added to each squared norm)."""
+    x1, x2 = _float(input1, "cosine_embedding_loss"), _float(input2, "cosine_embedding_loss")
+    y = _tensor(target, "cosine_embedding_loss", "target")
+    dim = x1.ndim - 1
+    cos = (x1 * x2).sum(dim) / (((x1 * x1).sum(dim) + 1e-12) * ((x2 * x2).sum(dim) + 1e-12)).sqrt()
+    loss = where(y.array == 1, 1.0 - cos, 0.0) + where(y.array == -1, (cos - margin).clamp(min=0.0), 0.0)
+    return LS.apply_reduction(loss, reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
+    """max(d(a, p) − d(a, n) + margin, 0) with d the pairwise p-distance (Schroff et al. 2015, FaceNet);
+    ``swap`` uses min(d(a, n), d(p, n)) as the negative distance (Balntas et al. 2016)."""
+    d_ap = pairwise_distance(anchor, positive, p, eps)
+    d_an = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        from minigan.tensor import minimum
+
+        d_an = minimum(d_an, pairwise_distance(positive, negative, p, eps))
+    return LS.apply_reduction((d_ap - d_an + margin).clamp(min=0.0), reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """½(log max(var, eps) + (input − target)² / max(var, eps)) (+ ½ log 2π when ``full``).  As in PyTorch,
+    the clamp at eps changes the value only: the gradient flows to var as if unclamped."""
+    x, t, v = _float(input, "gaussian_nll_loss"), _float(target, "gaussian_nll_loss"), _float(var, "gaussian_nll_loss")
+    v = v + (v.clamp(min=eps) - v).detach()
+    loss = 0.5 * (v.log() + (x - t) * (x - t) / v)
+    if full:
+        loss = loss + 0.5 * 1.8378770664093453  # ½ log 2π
+    return LS.apply_reduction(loss, reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
+    """exp(x) − t·x for log-rates x (``log_input``), else x − t·log(x + eps); ``full`` adds Stirling's
+    t·log t − t + ½ log(2πt) where t > 1."""
+    x, t = _float(input, "poisson_nll_loss"), _float(target, "poisson_nll_loss", "target")
+    loss = x.exp() - t * x if log_input else x - t * (x + eps).log()
+    if full:
+        safe = where(t.array > 1, t, 2.0)
+        loss = loss + where(t.array > 1, safe * safe.log() - safe + 0.5 * (safe * 6.283185307179586).log(), 0.0)
+    return LS.apply_reduction(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
+    """−mean over classes of [y·log σ(x) + (1 − y)·log σ(−x)], per sample, then reduced over the batch."""
+    x, y = _float(input, "multilabel_soft_margin_loss"), _float(target, "multilabel_soft_margin_loss", "target")
+    loss = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
+    if weight is not None:
+        loss = loss * weight
+    return LS.apply_reduction(loss.mean(x.ndim - 1), reduction)
+
+
+def dropout1d(x, p=0.5, training=True):
+    """Zero whole channels of (N, C, L) (or (C, L)) with probability p, scaling the rest by 1/(1 − p)."""
+    x = _float(x, "dropout1d")
+    if x.ndim not in (2, 3):
+        raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {x.shape}")
+    if not training or p == 0:
+        return x
+    batched = x if x.ndim == 3 else x.unsqueeze(0)
+    out = dropout2d(batched.unsqueeze(-1), p, training).squeeze(-1)  # a channel of length L: an L×1 image
+    return out if x.ndim == 3 else out.squeeze(0)

@@ -266,8 +266,11 @@ def save(state, path) -> None:
     with atomic_write(path) as f:
         np.savez(f, **arrays)
 
-def load(path, map_location=None):
+def load(path, map_location=None, weights_only=None):
     """Read a checkpoint written by ``save``; arrays come back as host NumPy arrays.
+
+    ``weights_only`` is accepted as in ``torch.load`` and changes nothing: a minigan checkpoint never holds
+    pickled code, so loading is always what PyTorch calls weights-only.
 
     ``map_location`` is accepted as in ``torch.load``: None, "cpu" (or a device whose type is "cpu")
     keep the host arrays; "cuda" moves every array to the GPU (CuPy).  PyTorch's function or dict forms
@@ -280,6 +283,8 @@ def load(path, map_location=None):
     checked against the size the archive records for it, and entries the tree does not name are
     refused.
     """
+    if weights_only not in (None, True, False):
+        raise TypeError(f"load: weights_only must be True, False or None, got {weights_only!r}")
     path = os.fspath(path)
     device = _map_location(map_location)
     with _open_regular(path) as f:

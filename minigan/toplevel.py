@@ -8,9 +8,17 @@ checks and the gradient are the method's.
 
 from __future__ import annotations
 
+import builtins
+import functools
+import math
+
 from minigan import backend
 from minigan.dtypes import TYPE_NAMES
+from minigan.function import is_anomaly_enabled as _is_anomaly_enabled
+from minigan.function import is_grad_enabled, no_grad, set_grad_enabled
+from minigan.functional import cat
 from minigan.ops import elementwise as E
+from minigan.ops import unary as U
 from minigan.tensor import Tensor, maximum, minimum, tensor
 
 
@@ -72,35 +80,50 @@ def _like(x, fn):
     return x
 
 
-def zeros_like(x, requires_grad=False, dtype=None) -> Tensor:
+def _like_xp(x, device):
+    """The array module of ``x``'s device, or of ``device`` when one is given (``zeros_like(x, device=...)``)."""
+    return backend.get_array_module(x.array) if device is None else _xp(device)
+
+
+def zeros_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
     x = _like(x, "zeros_like")
-    return _made(backend.get_array_module(x.array).zeros(x.shape, dtype=dtype or x.dtype), requires_grad)
+    return _made(_like_xp(x, device).zeros(x.shape, dtype=dtype or x.dtype), requires_grad)
 
 
-def ones_like(x, requires_grad=False, dtype=None) -> Tensor:
+def ones_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
     x = _like(x, "ones_like")
-    return _made(backend.get_array_module(x.array).ones(x.shape, dtype=dtype or x.dtype), requires_grad)
+    return _made(_like_xp(x, device).ones(x.shape, dtype=dtype or x.dtype), requires_grad)
 
 
-def full_like(x, fill_value, requires_grad=False, dtype=None) -> Tensor:
+def empty_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
+    """Zeros shaped as ``x`` (PyTorch leaves the memory uninitialised; zeros are the safe choice)."""
+    return zeros_like(_like(x, "empty_like"), requires_grad, dtype, device)
+
+
+def full_like(x, fill_value, requires_grad=False, dtype=None, device=None) -> Tensor:
     x = _like(x, "full_like")
-    return _made(backend.get_array_module(x.array).full(x.shape, fill_value, dtype=dtype or x.dtype), requires_grad)
+    return _made(_like_xp(x, device).full(x.shape, fill_value, dtype=dtype or x.dtype), requires_grad)
 
 
-def randn_like(x, requires_grad=False, dtype=None) -> Tensor:
+def randn_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
     x = _like(x, "randn_like")
-    return _made(backend.randn(x.shape, dtype=dtype or x.dtype, xp=backend.get_array_module(x.array)), requires_grad)
+    return _made(backend.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device)), requires_grad)
 
 
-def rand_like(x, requires_grad=False, dtype=None) -> Tensor:
+def rand_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
     x = _like(x, "rand_like")
-    return _made(backend.rand(x.shape, dtype=dtype or x.dtype, xp=backend.get_array_module(x.array)), requires_grad)
+    return _made(backend.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device)), requires_grad)
 
 
-def randint(low, high=None, size=None, dtype=None, device=None) -> Tensor:
-    """Integers uniform in [low, high) (``randint(high, size)`` starts at 0), int64 as in PyTorch."""
-    if size is None and isinstance(high, (tuple, list)):
+def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Integers uniform in [low, high), int64 as in PyTorch: ``randint(high, size)``, ``randint(high, size=...)``
+    (from 0), ``randint(low, high, size)``, or all by keyword."""
+    if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, high
+    elif high is None and size is not None:  # randint(high, size=...)
+        low, high = 0, low
+    if requires_grad:
+        raise TypeError("randint: integer tensors cannot require gradients (only floating-point ones can)")
     if size is None or high is None:
         raise TypeError("randint: expected randint(high, size) or randint(low, high, size), size a tuple")
     if not low < high:
@@ -120,7 +143,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     """start, start+step, ... < end; int64 when every argument is an int, else float32 (as PyTorch)."""
     if end is None:
         start, end = 0, start
-    ints = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
+    ints = builtins.all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
     default = backend.np.int64 if ints else backend.DEFAULT_DTYPE
     if step == 0:
         raise ValueError("arange: step must not be 0")
@@ -140,6 +163,61 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
 
 def is_tensor(x) -> bool:
     return isinstance(x, Tensor)
+
+
+class Size(tuple):
+    """``minigan.Size([2, 3])``: a shape, as ``torch.Size``: a tuple of ints (and equal to one) with ``numel()``."""
+
+    def __new__(cls, sizes=()):
+        sizes = tuple(sizes)
+        if not builtins.all(isinstance(n, (int, backend.np.integer)) and not isinstance(n, bool) for n in sizes):
+            raise TypeError(f"Size: expected a sequence of ints, got {sizes!r}")
+        return super().__new__(cls, (int(n) for n in sizes))
+
+    def numel(self) -> int:
+        """The number of elements of a tensor of this shape."""
+        n = 1
+        for size in self:
+            n *= size
+        return n
+
+    def __repr__(self):
+        return f"minigan.Size({list(self)})"
+
+
+class inference_mode(no_grad):
+    """``with minigan.inference_mode():`` (or as a decorator): PyTorch's faster no_grad for pure inference.
+    minigan has no separate inference tensors, so it is ``no_grad`` (``inference_mode(False)``: no change)."""
+
+    def __init__(self, mode: bool = True):
+        self.mode = bool(mode)
+
+    def __enter__(self):
+        self.prev = is_grad_enabled()
+        if self.mode:
+            set_grad_enabled(False)
+        _inference[0] += self.mode
+        return self
+
+    def __exit__(self, *exc):
+        _inference[0] -= self.mode
+        set_grad_enabled(self.prev)
+        return False
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with inference_mode(self.mode):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+
+_inference = [0]  # how many inference_mode blocks are open
+
+
+def is_inference_mode_enabled() -> bool:
+    return _inference[0] > 0
 
 
 class LegacyConstructor:
@@ -300,11 +378,692 @@ def where(condition, a, b):
     return E.Where.apply(a, b, cond=cond)
 
 
+
+# ----------------------------------------------------------------------------- elementwise math (ops/unary.py)
+def _floating(x, fn) -> Tensor:
+    """The door check of the functions that only make sense on real numbers."""
+    x = _t(x, fn)
+    if not backend.is_floating(x.dtype):
+        raise TypeError(f"{fn}: input must be a floating-point tensor, got dtype {x.dtype} (convert it with .float())")
+    return x
+
+
+def sin(input):
+    return U.Sin.apply(_floating(input, "sin"))
+
+
+def cos(input):
+    return U.Cos.apply(_floating(input, "cos"))
+
+
+def tan(input):
+    return U.Tan.apply(_floating(input, "tan"))
+
+
+def asin(input):
+    """The inverse sine, in [−π/2, π/2]; NaN outside [−1, 1] (as PyTorch)."""
+    return U.Asin.apply(_floating(input, "asin"))
+
+
+def acos(input):
+    return U.Acos.apply(_floating(input, "acos"))
+
+
+def atan(input):
+    return U.Atan.apply(_floating(input, "atan"))
+
+
+def sinh(input):
+    return U.Sinh.apply(_floating(input, "sinh"))
+
+
+def cosh(input):
+    return U.Cosh.apply(_floating(input, "cosh"))
+
+
+def asinh(input):
+    return U.Asinh.apply(_floating(input, "asinh"))
+
+
+def acosh(input):
+    return U.Acosh.apply(_floating(input, "acosh"))
+
+
+def atanh(input):
+    return U.Atanh.apply(_floating(input, "atanh"))
+
+
+def log1p(input):
+    """log(1 + x), accurate for tiny x."""
+    return U.Log1p.apply(_floating(input, "log1p"))
+
+
+def expm1(input):
+    """eˣ − 1, accurate for tiny x."""
+    return U.Expm1.apply(_floating(input, "expm1"))
+
+
+def exp2(input):
+    return U.Exp2.apply(_floating(input, "exp2"))
+
+
+def log2(input):
+    return U.Log2.apply(_floating(input, "log2"))
+
+
+def log10(input):
+    return U.Log10.apply(_floating(input, "log10"))
+
+
+def reciprocal(input):
+    return U.Reciprocal.apply(_floating(input, "reciprocal"))
+
+
+def rsqrt(input):
+    """1/√x."""
+    return U.Rsqrt.apply(_floating(input, "rsqrt"))
+
+
+def _rounding(op, input, fn, **params):
+    x = _t(input, fn)
+    return x.clone() if not backend.is_floating(x.dtype) else op.apply(x, **params)  # integers are already whole
+
+
+def floor(input):
+    return _rounding(U.Floor, input, "floor")
+
+
+def ceil(input):
+    return _rounding(U.Ceil, input, "ceil")
+
+
+def round(input, *, decimals=0):
+    """Round half to even (2.5 → 2), as PyTorch."""
+    return _rounding(U.Round, input, "round", decimals=decimals)
+
+
+def trunc(input):
+    return _rounding(U.Trunc, input, "trunc")
+
+
+fix = trunc
+
+
+def frac(input):
+    return U.Frac.apply(_floating(input, "frac"))
+
+
+def _pair(a, b, fn):
+    """Two operands, at least one a Tensor (the other may be a number): as the operators take them."""
+    if isinstance(a, Tensor):
+        return _floating(a, fn), a._operand(b, fn)
+    b = _floating(b, fn)
+    return b._operand(a, fn, reflected=True), b
+
+
+def atan2(input, other):
+    """The angle of the point (other, input), i.e. atan(input/other) in the right quadrant, in (−π, π]."""
+    return U.Atan2.apply(*_pair(input, other, "atan2"))
+
+
+def hypot(input, other):
+    """√(input² + other²)."""
+    return U.Hypot.apply(*_pair(input, other, "hypot"))
+
+
+# NumPy's names, which PyTorch also accepts.
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
+
+
+# ----------------------------------------------------------------------------- free forms of operators and methods
+def add(input, other, *, alpha=1):
+    """input + alpha·other."""
+    if isinstance(input, Tensor):
+        return input.add(other, alpha=alpha)
+    return input + _t(other, "add") * alpha if alpha != 1 else input + _t(other, "add")
+
+
+def sub(input, other, *, alpha=1):
+    """input − alpha·other."""
+    if isinstance(input, Tensor):
+        return input.sub(other, alpha=alpha)
+    return input - _t(other, "sub") * alpha if alpha != 1 else input - _t(other, "sub")
+
+
+subtract = sub
+
+
+def mul(input, other):
+    return input * other if isinstance(input, Tensor) else _t(other, "mul") * input
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None):
+    """input / other; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient (its gradient is 0)."""
+    if rounding_mode not in (None, "floor", "trunc"):
+        raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
+    q = input / other if isinstance(input, Tensor) else input / _t(other, "div")
+    return q if rounding_mode is None else floor(q) if rounding_mode == "floor" else trunc(q)
+
+
+divide = true_divide = div
+
+
+def pow(input, exponent):
+    """input ** exponent (either may be a number)."""
+    return input**exponent if isinstance(input, Tensor) else input ** _t(exponent, "pow")
+
+
+def neg(input):
+    return -_t(input, "neg")
+
+
+negative = neg
+
+
+def square(input):
+    x = _t(input, "square")
+    return x * x
+
+
+def std(input, dim=None, unbiased=True, keepdim=False):
+    return _t(input, "std").std(dim, unbiased, keepdim)
+
+
+def var(input, dim=None, unbiased=True, keepdim=False):
+    return _t(input, "var").var(dim, unbiased, keepdim)
+
+
+def t(input):
+    return _t(input, "t").t()
+
+
+def bmm(input, mat2):
+    """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
+    if _t(input, "bmm").ndim != 3 or _t(mat2, "bmm").ndim != 3:
+        raise ValueError(f"bmm: expected two 3-d tensors, got shapes {input.shape} and {mat2.shape}")
+    return input @ mat2
+
+
+def lerp(input, end, weight):
+    """input + weight·(end − input)."""
+    return input + weight * (end - input)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta·input + alpha·(mat1 @ mat2)."""
+    return _t(input, "addmm") * beta + (_t(mat1, "addmm") @ mat2) * alpha
+
+
+def outer(input, vec2):
+    """The outer product of two vectors: out[i, j] = input[i]·vec2[j]."""
+    if _t(input, "outer").ndim != 1 or _t(vec2, "outer").ndim != 1:
+        raise ValueError(f"outer: expected two 1-d tensors, got shapes {input.shape} and {vec2.shape}")
+    return input.reshape(-1, 1) * vec2.reshape(1, -1)
+
+
+ger = outer
+
+
+def dot(input, other):
+    """The dot product of two 1-d tensors."""
+    if _t(input, "dot").ndim != 1 or _t(other, "dot").ndim != 1:
+        raise ValueError(f"dot: expected two 1-d tensors, got shapes {input.shape} and {other.shape}")
+    return input @ other
+
+
+def clone(input):
+    return _t(input, "clone").clone()
+
+
+def detach(input):
+    return _t(input, "detach").detach()
+
+
+def chunk(input, chunks, dim=0):
+    """Split into ``chunks`` pieces along ``dim`` (the last may be smaller), as views in the graph."""
+    x = _t(input, "chunk")
+    if isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1:
+        raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
+    n = x.shape[dim]
+    return split(x, -(-n // chunks) if n else 1, dim)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+    x = _t(tensor, "split")
+    dim = dim % x.ndim if x.ndim else 0
+    n = x.shape[dim]
+    if isinstance(split_size_or_sections, int):
+        size = split_size_or_sections
+        if size < 1:
+            raise ValueError(f"split: split_size must be a positive int, got {size}")
+        sizes = [size] * (n // size) + ([n % size] if n % size else [])
+    else:
+        sizes = list(split_size_or_sections)
+        if builtins.sum(sizes) != n:
+            raise ValueError(f"split: the sizes {sizes} add up to {builtins.sum(sizes)}, expected {n} "
+                             f"(the size of dimension {dim})")
+    pieces, start = [], 0
+    for size in sizes:
+        pieces.append(x[(slice(None),) * dim + (slice(start, start + size),)])
+        start += size
+    return tuple(pieces)
+
+
+def narrow(input, dim, start, length):
+    """The slice start:start+length along ``dim``."""
+    x = _t(input, "narrow")
+    return x[(slice(None),) * (dim % x.ndim) + (slice(start, start + length),)]
+
+
+# ----------------------------------------------------------------------------- comparisons and tests (no gradient)
+def _array_of(x, like):
+    return like._operand(x, "compare").array
+
+
+def eq(input, other):
+    return _t(input, "eq").eq(other)
+
+
+def ne(input, other):
+    return _t(input, "ne").ne(other)
+
+
+def gt(input, other):
+    return _t(input, "gt") > other
+
+
+def ge(input, other):
+    return _t(input, "ge") >= other
+
+
+def lt(input, other):
+    return _t(input, "lt") < other
+
+
+def le(input, other):
+    return _t(input, "le") <= other
+
+
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def _test(fn, input, name):
+    x = _t(input, name)
+    return Tensor._make(getattr(backend.get_array_module(x.array), fn)(x.array))
+
+
+def isnan(input):
+    return _test("isnan", input, "isnan")
+
+
+def isinf(input):
+    return _test("isinf", input, "isinf")
+
+
+def isfinite(input):
+    return _test("isfinite", input, "isfinite")
+
+
+def logical_not(input):
+    return _test("logical_not", input, "logical_not")
+
+
+def _logical(fn, input, other, name):
+    x = _t(input, name)
+    return Tensor._make(getattr(backend.get_array_module(x.array), fn)(x.array, _array_of(other, x)))
+
+
+def logical_and(input, other):
+    return _logical("logical_and", input, other, "logical_and")
+
+
+def logical_or(input, other):
+    return _logical("logical_or", input, other, "logical_or")
+
+
+def logical_xor(input, other):
+    return _logical("logical_xor", input, other, "logical_xor")
+
+
+def all(input):
+    """True when every element is nonzero (a 0-d bool tensor)."""
+    x = _t(input, "all")
+    return Tensor._make(backend.get_array_module(x.array).asarray(x.array.all()))
+
+
+def any(input):
+    x = _t(input, "any")
+    return Tensor._make(backend.get_array_module(x.array).asarray(x.array.any()))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    x = _t(input, "isclose")
+    xp = backend.get_array_module(x.array)
+    return Tensor._make(xp.isclose(x.array, _array_of(other, x), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    """|input − other| ≤ atol + rtol·|other| everywhere (a Python bool)."""
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan).array.all())
+
+
+def equal(input, other) -> bool:
+    """Same shape and the same values (a Python bool)."""
+    return _t(input, "equal").shape == _t(other, "equal").shape and builtins.bool((input.array == other.array).all())
+
+
+def count_nonzero(input, dim=None):
+    x = _t(input, "count_nonzero")
+    xp = backend.get_array_module(x.array)
+    return Tensor._make(xp.asarray(xp.count_nonzero(x.array, axis=dim)).astype(backend.np.int64))
+
+
+def masked_fill(input, mask, value):
+    """``value`` where ``mask`` holds, else input (the gradient flows to input elsewhere)."""
+    return where(mask, value, _t(input, "masked_fill"))
+
+
+# ----------------------------------------------------------------------------- more free functions, composed
+e, pi, inf, nan = math.e, math.pi, math.inf, math.nan
+newaxis = None  # x[:, minigan.newaxis] adds a dimension, as x[:, None]
+
+
+def absolute(input):
+    return abs(input)
+
+
+def positive(input):
+    """The input itself (``+x``)."""
+    return _t(input, "positive")
+
+
+def amax(input, dim=(), keepdim=False):
+    """The maximum over ``dim`` (all dimensions when empty); ties share the gradient evenly, as PyTorch's amax."""
+    x = _t(input, "amax")
+    return x.max(axis=dim if dim != () else None, keepdims=keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    x = _t(input, "amin")
+    return x.min(axis=dim if dim != () else None, keepdims=keepdim)
+
+
+def clamp_min(input, min):
+    return _t(input, "clamp_min").clamp(min=min)
+
+
+def clamp_max(input, max):
+    return _t(input, "clamp_max").clamp(max=max)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """A Tensor of ``data``: a Tensor of that dtype and device is returned as is; a NumPy array of a supported dtype
+    shares its memory (as ``from_numpy``) when no conversion is asked; anything else is copied."""
+    if isinstance(data, Tensor):
+        return data.to(device=device, dtype=dtype)
+    if backend.is_array(data) and dtype is None and device in (None, backend.device_of(data)) \
+            and data.dtype.kind in "biuf":
+        return Tensor._make(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+asarray = as_tensor
+
+
+def scalar_tensor(s, dtype=None, device=None) -> Tensor:
+    """A 0-d tensor holding the number ``s`` (float32 by default, as PyTorch)."""
+    return tensor(float(s), dtype=dtype or backend.DEFAULT_DTYPE, device=device)
+
+
+def broadcast_to(input, size):
+    return _t(input, "broadcast_to").expand(*size)
+
+
+def is_floating_point(input) -> builtins.bool:
+    return _t(input, "is_floating_point").is_floating_point()
+
+
+def is_nonzero(input) -> builtins.bool:
+    """The truth of a one-element tensor (an error for any other)."""
+    return builtins.bool(_t(input, "is_nonzero"))
+
+
+def is_same_size(input, other) -> builtins.bool:
+    return _t(input, "is_same_size").shape == _t(other, "is_same_size").shape
+
+
+def floor_divide(input, other):
+    """⌊input / other⌋ (rounding toward −∞, as PyTorch today); like PyTorch's, it is not differentiated."""
+    return div(input, other, rounding_mode="floor").detach()
+
+
+def remainder(input, other):
+    """input − other·⌊input / other⌋: the sign of ``other``, as Python's %; d/d other = −⌊input / other⌋."""
+    return input - other * div(input, other, rounding_mode="floor")
+
+
+def fmod(input, other):
+    """input − other·trunc(input / other): the sign of ``input``, as C's fmod."""
+    return input - other * div(input, other, rounding_mode="trunc")
+
+
+def rsub(input, other, *, alpha=1):
+    """other − alpha·input."""
+    return other - _t(input, "rsub") * alpha
+
+
+def mv(input, vec):
+    """Matrix (n, m) times vector (m,)."""
+    if _t(input, "mv").ndim != 2 or _t(vec, "mv").ndim != 1:
+        raise ValueError(f"mv: expected a 2-d and a 1-d tensor, got shapes {input.shape} and {vec.shape}")
+    return input @ vec
+
+
+def inner(input, other):
+    """Σ_k input[..., k]·other[..., k] for every pair of leading indices: shape input.shape[:-1] + other.shape[:-1]."""
+    x, y = _t(input, "inner"), _t(other, "inner")
+    if x.ndim == 0 or y.ndim == 0:
+        return x * y
+    return (x.reshape(*x.shape[:-1], *[1] * (y.ndim - 1), x.shape[-1]) * y).sum(-1)
+
+
+vdot = dot
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """input + value·tensor1·tensor2."""
+    return _t(input, "addcmul") + tensor1 * tensor2 * value
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """input + value·tensor1/tensor2."""
+    return _t(input, "addcdiv") + tensor1 / tensor2 * value
+
+
+def logaddexp(input, other):
+    """log(eᵃ + eᵇ), computed as m + log(e^(a−m) + e^(b−m)) with m = max(a, b) (no overflow)."""
+    a, b = _pair(input, other, "logaddexp")
+    m = maximum(a, b).detach()  # any m gives the same value; a constant m keeps the gradient simple
+    return m + ((a - m).exp() + (b - m).exp()).log()
+
+
+def xlogy(input, other):
+    """input·log(other), 0 where input = 0 (even where log(other) is −∞ or NaN... as PyTorch, except NaN)."""
+    x, y = _pair(input, other, "xlogy")
+    zero = x.array == 0
+    return where(zero, 0.0, x * where(zero, 1.0, y).log())
+
+
+def logit(input, eps=None):
+    """log(p / (1 − p)), p clamped to [eps, 1 − eps] when eps is given."""
+    p = _floating(input, "logit")
+    if eps is not None:
+        p = p.clamp(eps, 1 - eps)
+    return (p / (1 - p)).log()
+
+
+def deg2rad(input):
+    return _floating(input, "deg2rad") * (math.pi / 180)
+
+
+def rad2deg(input):
+    return _floating(input, "rad2deg") * (180 / math.pi)
+
+
+def concat(tensors, dim=0):
+    """``cat`` under its other names."""
+    return cat(tensors, dim)
+
+
+concatenate = concat
+
+
+def hstack(tensors):
+    """Concatenate along dimension 1 (along 0 for 1-d tensors), as numpy.hstack."""
+    tensors = list(tensors)
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """Stack rows: 1-d tensors become rows of a matrix, others concatenate along dimension 0."""
+    return cat([t.reshape(1, -1) if t.ndim == 1 else t for t in tensors], 0)
+
+
+row_stack = vstack
+
+
+def swapaxes(input, axis0, axis1):
+    return _t(input, "swapaxes").transpose(axis0, axis1)
+
+
+swapdims = swapaxes
+
+
+def movedim(input, source, destination):
+    """Move dimension(s) ``source`` to position(s) ``destination``, keeping the others in order."""
+    x = _t(input, "movedim")
+    src = [d % x.ndim for d in ((source,) if isinstance(source, int) else source)]
+    dst = [d % x.ndim for d in ((destination,) if isinstance(destination, int) else destination)]
+    rest = iter(d for d in range(x.ndim) if d not in src)
+    order = [None] * x.ndim
+    for s_, d_ in zip(src, dst):
+        order[d_] = s_
+    return x.permute(*[o if o is not None else next(rest) for o in order])
+
+
+moveaxis = movedim
+
+
+def ravel(input):
+    return _t(input, "ravel").reshape(-1)
+
+
+def unbind(input, dim=0):
+    """The slices along ``dim``, as a tuple (each in the graph)."""
+    x = _t(input, "unbind")
+    return tuple(x[(slice(None),) * (dim % x.ndim) + (i,)] for i in range(x.shape[dim]))
+
+
+def flip(input, dims):
+    """Reverse the order of the elements along ``dims``."""
+    x = _t(input, "flip")
+    dims = {d % x.ndim for d in ((dims,) if isinstance(dims, int) else dims)}
+    return x[tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))]
+
+
+def fliplr(input):
+    return flip(input, 1)
+
+
+def flipud(input):
+    return flip(input, 0)
+
+
+def tile(input, dims):
+    """Repeat the tensor ``dims[i]`` times along dimension i (``x.repeat(*dims)`` in PyTorch's method form):
+    each dimension of size s becomes d·s, the copies one after another."""
+    x = _t(input, "tile")
+    dims = tuple(dims)
+    if not builtins.all(isinstance(d, int) and d >= 0 for d in dims):
+        raise ValueError(f"tile: dims must be non-negative ints, got {dims}")
+    dims = (1,) * (x.ndim - len(dims)) + dims
+    x = x.reshape(*(1,) * (len(dims) - x.ndim), *x.shape)
+    interleaved = [n for pair in zip([1] * x.ndim, x.shape) for n in pair]  # (1, s0, 1, s1, ...)
+    copies = [n for pair in zip(dims, x.shape) for n in pair]             # (d0, s0, d1, s1, ...)
+    return x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)])
+
+
+def _triangle(x, diagonal, lower, fn):
+    x = _t(x, fn)
+    xp = backend.get_array_module(x.array)
+    n, m = x.shape[-2:]
+    keep = xp.tri(n, m, diagonal, dtype=builtins.bool)  # on and below the diagonal-th diagonal
+    return where(keep if lower else ~xp.tri(n, m, diagonal - 1, dtype=builtins.bool), x, 0.0)
+
+
+def tril(input, diagonal=0):
+    """The lower triangle (on and below the ``diagonal``-th diagonal) of the last two dimensions; zeros elsewhere."""
+    return _triangle(input, diagonal, True, "tril")
+
+
+def triu(input, diagonal=0):
+    return _triangle(input, diagonal, False, "triu")
+
+
+_deterministic = {"mode": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode: builtins.bool, *, warn_only: builtins.bool = False) -> None:
+    """Accepted, as a switch programs set for reproducibility.  minigan's ops on the CPU are deterministic
+    already (a seed gives the same numbers every run); on a GPU the scatter-add behind the gradient of indexing
+    stays an atomic (order-dependent) sum, which PyTorch would refuse in this mode."""
+    if not isinstance(mode, builtins.bool) or not isinstance(warn_only, builtins.bool):
+        raise TypeError(f"use_deterministic_algorithms: mode and warn_only must be True or False, got {mode!r}, "
+                        f"{warn_only!r}")
+    _deterministic.update(mode=mode, warn_only=warn_only)
+
+
+def are_deterministic_algorithms_enabled() -> builtins.bool:
+    return _deterministic["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> builtins.bool:
+    return _deterministic["warn_only"]
+
+
+def is_anomaly_enabled() -> builtins.bool:
+    """Inside ``minigan.detect_anomaly()``?"""
+    return _is_anomaly_enabled()
+
+
+def typename(obj) -> str:
+    """'minigan.FloatTensor' for a float32 tensor (as x.type()), else the Python type's name."""
+    return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
+
 __all__ = [
     "manual_seed", "randn", "rand", "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like",
     "randn_like", "rand_like", "randint", "randperm", "arange", "linspace", "eye", "is_tensor", "tensor",
     "LegacyConstructor", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
     "sum", "mean", "max", "min", "argmax", "argmin", "logsumexp", "norm", "abs", "exp", "log", "sqrt", "sign",
     "tanh", "sigmoid", "relu", "clamp", "clip", "softmax", "log_softmax", "matmul", "mm", "reshape", "flatten",
-    "squeeze", "unsqueeze", "transpose", "permute", "numel", "where", "maximum", "minimum",
+    "squeeze", "unsqueeze", "transpose", "permute", "numel", "where", "maximum", "minimum", "sin", "cos", "tan",
+    "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1", "exp2", "log2", "log10",
+    "reciprocal", "rsqrt", "floor", "ceil", "round", "trunc", "fix", "frac", "atan2", "hypot", "arcsin", "arccos",
+    "arctan", "arcsinh", "arccosh", "arctanh", "arctan2", "add", "sub", "subtract", "mul", "multiply", "div",
+    "divide", "true_divide", "pow", "neg", "negative", "square", "std", "var", "t", "bmm", "lerp", "addmm", "outer",
+    "ger", "dot", "clone", "detach", "chunk", "split", "narrow", "eq", "ne", "gt", "ge", "lt", "le", "greater",
+    "greater_equal", "less", "less_equal", "not_equal", "isnan", "isinf", "isfinite", "logical_not", "logical_and",
+    "logical_or", "logical_xor", "all", "any", "isclose", "allclose", "equal", "count_nonzero", "masked_fill",
+    "empty_like", "Size", "inference_mode", "is_inference_mode_enabled", "e", "pi", "inf", "nan", "newaxis",
+    "absolute", "positive", "amax", "amin", "clamp_min", "clamp_max", "as_tensor", "asarray", "scalar_tensor",
+    "broadcast_to", "is_floating_point", "is_nonzero", "is_same_size", "floor_divide", "remainder", "fmod", "rsub",
+    "mv", "inner", "vdot", "addcmul", "addcdiv", "logaddexp", "xlogy", "logit", "deg2rad", "rad2deg", "concat",
+    "concatenate", "hstack", "vstack", "row_stack", "swapaxes", "swapdims", "movedim", "moveaxis", "ravel",
+    "unbind", "flip", "fliplr", "flipud", "tril", "triu", "is_anomaly_enabled", "typename", "tile",
+    "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+    "is_deterministic_algorithms_warn_only_enabled",
 ]

@@ -307,9 +307,9 @@ def test_float32_stays_float32_and_grad_is_untouched(cls, kwargs):
         for p, v in zip(params, versions):
             assert p._version > v  # each in-place update of a parameter is counted
     assert [id(p.array) for p in params] == data_ids  # updated in place
-    for p, s in zip(params, opt.state):
+    for p in params:
         assert p.dtype == np.float32
-        for v in s.values():
+        for v in opt.state[p].values():
             if isinstance(v, np.ndarray):
                 assert v.dtype == np.float32
 
@@ -322,7 +322,7 @@ def test_params_without_grad_are_skipped_and_zero_grad_sets_none(cls, kwargs):
     params[0].grad = minigan.ones(params[0].shape, dtype=params[0].dtype)
     opt.step()
     np.testing.assert_array_equal(params[1].array, before)
-    assert opt.state[1] == {}
+    assert opt.state[params[1]] == {}  # keyed by the parameter, as PyTorch's
     assert not np.array_equal(params[0].array, make_params()[0].array)
     opt.zero_grad()
     assert all(p.grad is None for p in params)

@@ -6,7 +6,7 @@
 
 import sys
 
-from minigan import functional
+from minigan import _missing, functional
 from minigan.nn import init
 from minigan.nn.layers import (
     ELU,
@@ -38,15 +38,84 @@ from minigan.nn.layers import (
 )
 from minigan.nn.module import Module, ModuleList, Parameter, Sequential
 
+from minigan.nn import parallel, utils  # noqa: E402  (isort: skip)  they build on the modules above
+from minigan.nn.parallel import DataParallel  # noqa: E402  (isort: skip)
+from minigan.nn.more_layers import (  # noqa: E402  (isort: skip)
+    MarginRankingLoss,
+    HingeEmbeddingLoss,
+    CosineEmbeddingLoss,
+    TripletMarginLoss,
+    GaussianNLLLoss,
+    PoissonNLLLoss,
+    MultiLabelSoftMarginLoss,
+    GLU,
+    Hardshrink,
+    Softshrink,
+    Softmax2d,
+    RMSNorm,
+    Dropout1d,
+    ZeroPad1d,
+    ConstantPad1d,
+    SiLU,
+    Mish,
+    ReLU6,
+    Hardsigmoid,
+    Hardswish,
+    SELU,
+    Softsign,
+    LogSigmoid,
+    Tanhshrink,
+    Softplus,
+    GELU,
+    Hardtanh,
+    CELU,
+    Threshold,
+    LogSoftmax,
+    Softmin,
+    PReLU,
+    LayerNorm,
+    GroupNorm,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    ZeroPad2d,
+    ConstantPad2d,
+    PixelShuffle,
+    PixelUnshuffle,
+    AdaptiveAvgPool2d,
+    UpsamplingNearest2d,
+    Conv1d,
+    MaxPool1d,
+    AvgPool1d,
+    CosineSimilarity,
+    PairwiseDistance,
+    SmoothL1Loss,
+    HuberLoss,
+    KLDivLoss,
+    SoftMarginLoss,
+    ModuleDict,
+    ParameterList,
+)
+
 # ``import minigan.nn.functional as F`` (PyTorch's path) is the same module as ``minigan.functional``:
 # registered under its second name, as the import system looks names up in sys.modules first.
 sys.modules["minigan.nn.functional"] = functional
 
 __all__ = [
-    "Module", "Parameter", "Sequential", "ModuleList",
-    "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm1d", "BatchNorm2d", "Dropout",
-    "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Unflatten", "Embedding",
-    "MaxPool2d", "AvgPool2d", "Upsample", "Dropout2d", "ELU", "Softmax",
-    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss",
-    "init", "functional",
+    "Module", "Parameter", "Sequential", "ModuleList", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm1d",
+    "BatchNorm2d", "Dropout", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Unflatten",
+    "Embedding", "MaxPool2d", "AvgPool2d", "Upsample", "Dropout2d", "ELU", "Softmax", "BCELoss",
+    "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "init", "functional", "utils",
+    "parallel", "DataParallel", "SiLU", "Mish", "ReLU6", "Hardsigmoid", "Hardswish", "SELU", "Softsign",
+    "LogSigmoid", "Tanhshrink", "Softplus", "GELU", "Hardtanh", "CELU", "Threshold", "LogSoftmax", "Softmin",
+    "PReLU", "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "ZeroPad2d", "ConstantPad2d",
+    "PixelShuffle", "PixelUnshuffle", "AdaptiveAvgPool2d", "UpsamplingNearest2d", "Conv1d", "MaxPool1d",
+    "AvgPool1d", "CosineSimilarity", "PairwiseDistance", "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss",
+    "ModuleDict", "ParameterList", "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss",
+    "TripletMarginLoss", "GaussianNLLLoss", "PoissonNLLLoss", "MultiLabelSoftMarginLoss", "GLU", "Hardshrink",
+    "Softshrink", "Softmax2d", "RMSNorm", "Dropout1d", "ZeroPad1d", "ConstantPad1d",
 ]
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error('torch.nn', name, sys.modules[__name__])

@@ -9,7 +9,8 @@ Weight layouts and default initialisation are PyTorch's, so weights copy across:
                                        num_batches_tracked (an int64 count, as PyTorch)
     Embedding(num, dim)                weight (num, dim)
 
-Parameters are float32 and created on the active backend (``minigan.use_backend``).
+Parameters are float32 and created on the active backend (``minigan.use_backend``), unless the layer is given
+``device=`` / ``dtype=`` (PyTorch's keywords: ``nn.Linear(2, 3, device="cuda", dtype=minigan.float64)``).
 """
 
 from __future__ import annotations
@@ -37,13 +38,14 @@ def _positive_int(value, name, layer):
 class Linear(Module):
     """y = x Wᵀ + b (one fused op).  Init: W, b ~ U(−1/√in, 1/√in) (PyTorch's default)."""
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None):
         super().__init__()
         self.in_features = _positive_int(in_features, "in_features", "Linear")
         self.out_features = _positive_int(out_features, "out_features", "Linear")
         self.weight = Parameter(_empty(out_features, in_features))
         self.bias = Parameter(_empty(out_features)) if bias else None
         init.default_init_(self.weight, self.bias)
+        self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
     def forward(self, x):
         return F.linear(x, self.weight, self.bias)
@@ -58,7 +60,8 @@ class Conv2d(Module):
     Init: W, b ~ U(−1/√fan_in, 1/√fan_in) with fan_in = in·kh·kw (PyTorch's default).
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, device=None,
+                 dtype=None):
         super().__init__()
         self.in_channels = _positive_int(in_channels, "in_channels", "Conv2d")
         self.out_channels = _positive_int(out_channels, "out_channels", "Conv2d")
@@ -68,6 +71,7 @@ class Conv2d(Module):
         self.weight = Parameter(_empty(out_channels, in_channels, *self.kernel_size))
         self.bias = Parameter(_empty(out_channels)) if bias else None
         init.default_init_(self.weight, self.bias)
+        self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
     def forward(self, x):
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
@@ -84,7 +88,8 @@ class ConvTranspose2d(Module):
     Init: PyTorch's default, whose fan_in for this layout is out·kh·kw.
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, bias=True):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, bias=True,
+                 device=None, dtype=None):
         super().__init__()
         self.in_channels = _positive_int(in_channels, "in_channels", "ConvTranspose2d")
         self.out_channels = _positive_int(out_channels, "out_channels", "ConvTranspose2d")
@@ -95,6 +100,7 @@ class ConvTranspose2d(Module):
         self.weight = Parameter(_empty(in_channels, out_channels, *self.kernel_size))
         self.bias = Parameter(_empty(out_channels)) if bias else None
         init.default_init_(self.weight, self.bias)
+        self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
     def forward(self, x):
         return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding)
@@ -112,7 +118,7 @@ class _BatchNorm(Module):
     expected_ndim: tuple = ()
     expected_layout = ""
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, device=None, dtype=None):
         super().__init__()
         name = type(self).__name__
         self.num_features = _positive_int(num_features, "num_features", name)
@@ -127,6 +133,7 @@ class _BatchNorm(Module):
         # PyTorch's third buffer: how many training batches updated the running statistics (an int64 0-d
         # tensor), so that state_dict keys are PyTorch's exactly and a PyTorch BatchNorm state loads as is.
         self.register_buffer("num_batches_tracked", xp.zeros((), dtype=xp.int64))
+        self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
     def forward(self, x):
         shape = getattr(x, "shape", None)
@@ -318,12 +325,13 @@ class Embedding(Module):
     Repeated indices in a batch add up their gradients (getitem scatters with accumulation).
     """
 
-    def __init__(self, num_embeddings: int, embedding_dim: int):
+    def __init__(self, num_embeddings: int, embedding_dim: int, device=None, dtype=None):
         super().__init__()
         self.num_embeddings = _positive_int(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = _positive_int(embedding_dim, "embedding_dim", "Embedding")
         self.weight = Parameter(_empty(num_embeddings, embedding_dim))
         init.normal_(self.weight)
+        self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
     def forward(self, indices):
         return F.embedding(indices, self.weight)

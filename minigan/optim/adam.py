@@ -23,6 +23,23 @@ adds ε to √v_t *before* the bias correction, i.e. it uses ε̂ = ε·√(1 �
 form: a different, step-dependent ε. With small gradients (ε comparable to √v) the two
 trajectories differ. We implement Algorithm 1 itself, which is also what PyTorch computes
 (it divides √v_t by √(1 − β2^t) first and adds ε after), so each step equals ``torch.optim.Adam``'s.
+
+``amsgrad=True``: AMSGrad (Reddi, Kale & Kumar 2018, "On the Convergence of Adam and Beyond", ICLR,
+Algorithm 2) keeps the running maximum of the second moments, so the step size never grows back:
+
+    v̂_t ← max(v̂_{t−1}, v_t)        θ_t ← θ_{t−1} − α_t · m_t / √v̂_t
+
+The paper states it without bias correction; like PyTorch we keep Algorithm 1's corrections around it
+(the maximum is taken of the uncorrected v_t, then divided by 1 − β2^t), so each step equals
+``torch.optim.Adam(amsgrad=True)``'s.
+
+AdamW (Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization", ICLR, Algorithm 2) is the
+same update with the weight decay taken out of the gradient and applied to the weights directly:
+
+    θ_t ← θ_{t−1} − η_t · (α · m̂_t / (√v̂_t + ε) + λ · θ_{t−1})
+
+with η_t the schedule multiplier; PyTorch (and this class) fold α into it, i.e. decay by lr·λ first,
+θ ← θ·(1 − lr·λ), then take the Adam step; λ = 0.01 by default.
 """
 
 from __future__ import annotations
@@ -40,15 +57,18 @@ class Adam(Optimizer):
     (Radford et al. 2016, DCGAN).
     """
 
-    hyperparameter_names = ("lr", "betas", "eps", "weight_decay")
+    hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "amsgrad")
+    decoupled_weight_decay = False  # AdamW: True
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
 
-    def _check_hyperparameters(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        who = "Adam"
+    def _check_hyperparameters(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
+        who = type(self).__name__
+        if not isinstance(amsgrad, bool):
+            raise TypeError(f"{who}: amsgrad must be True or False, got {amsgrad!r}")
         return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay)}
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay), "amsgrad": amsgrad}
 
     def _update(self, p, g, state, group):
         alpha, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
@@ -57,7 +77,11 @@ class Adam(Optimizer):
             state["step"] = 0                                   # t ← 0
             state["m"] = xp.zeros_like(p.array)                  # m_0 ← 0
             state["v"] = xp.zeros_like(p.array)                  # v_0 ← 0
-        if group["weight_decay"] != 0:
+            if group["amsgrad"]:
+                state["v_max"] = xp.zeros_like(p.array)          # v̂_0 ← 0   (AMSGrad)
+        if group["weight_decay"] != 0 and self.decoupled_weight_decay:
+            p.mul_(1.0 - alpha * group["weight_decay"])         # θ ← θ·(1 − η·λ)   (AdamW: decoupled decay)
+        elif group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p.array                 # g_t ← g_t + λθ_{t−1}   (L2 penalty)
         t = state["step"] = state["step"] + 1                   # t ← t + 1
         m, v = state["m"], state["v"]  # updated in place: no new arrays each step
@@ -65,7 +89,21 @@ class Adam(Optimizer):
         m += (1.0 - beta1) * g                                  # m_t ← β1·m_{t−1} + (1 − β1)·g_t
         v *= beta2
         v += (1.0 - beta2) * (g * g)                            # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+        if group["amsgrad"]:
+            xp.maximum(state["v_max"], v, out=state["v_max"])   # v_max ← max(v_max, v_t)   (AMSGrad)
+            v = state["v_max"]
         m_hat = m / (1.0 - beta1**t)                            # m̂_t ← m_t / (1 − β1^t)
         denom = xp.sqrt(v / (1.0 - beta2**t))                   # √v̂_t,  v̂_t ← v_t / (1 − β2^t)
         denom += eps
         p.sub_(alpha * m_hat / denom)                         # θ_t ← θ_{t−1} − α·m̂_t / (√v̂_t + ε)
+
+
+class AdamW(Adam):
+    """``AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False)``: Adam with
+    decoupled weight decay (Loshchilov & Hutter 2019, Algorithm 2): θ ← θ·(1 − lr·λ), then the Adam step on
+    the gradient alone.  Each step equals ``torch.optim.AdamW``'s."""
+
+    decoupled_weight_decay = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)

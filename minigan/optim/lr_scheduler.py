@@ -7,18 +7,25 @@
         scheduler.step()            # then the schedule moves on: sets every group's lr
 
 A scheduler remembers each group's starting rate (``initial_lr``, written into the group as PyTorch
-does) and, on ``step()``, counts ``last_epoch`` up by one and writes the rate its formula gives into
+does) and, on ``step()``, counts ``last_epoch`` up by one and writes the rate of the new epoch into
 ``param_groups[i]["lr"]``, where ``optimizer.step()`` reads it.  Constructing it already applies the
-rate for epoch 0.  Each formula is the closed form given in PyTorch's documentation, of ``last_epoch``
-alone (PyTorch computes most of them recursively from the previous rate; the numbers are the same to
-float64 rounding, checked against PyTorch in the tests), so a rate the loop sets by hand is replaced at
-the next ``step()``.
+rate of epoch 0.
+
+**Schedulers chain.**  As in PyTorch, most schedules are written as a *change of the current rate*
+(StepLR multiplies ``group["lr"]`` by γ at each step_size-th epoch, and leaves it alone otherwise), not
+as a formula of the base rate.  So two schedulers on one optimizer compose (a LinearLR warm-up times an
+ExponentialLR decay), and a rate the training loop sets by hand (``group["lr"] = 1e-4``) is where the
+next ``step()`` starts from.  The schedules that are a function of the epoch alone in PyTorch
+(``LambdaLR``, ``OneCycleLR``) are here too, and set the rate outright, as there.  Each is compared
+with PyTorch's sequence in the tests.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 
+from minigan import _missing
 from minigan.optim.optimizer import Optimizer
 
 
@@ -36,9 +43,19 @@ def _factor(who, name, value, lo, hi, lo_open=False):
     return float(value)
 
 
+def _per_group(who, name, value, optimizer):
+    """One value for every group, or a list of one per group (PyTorch's ``max_lr=[...]``)."""
+    n = len(optimizer.param_groups)
+    values = list(value) if isinstance(value, (list, tuple)) else [value] * n
+    if len(values) != n:
+        raise ValueError(f"{who}: {name} has {len(values)} values, expected one per param group ({n})")
+    return [_factor(who, name, v, 0.0, math.inf) for v in values]
+
+
 class LRScheduler:
-    """Base class: ``step()``, ``get_last_lr()``, ``state_dict()``, ``load_state_dict()``; a subclass gives
-    the rate of one group at epoch ``last_epoch`` in ``_lr(base_lr, group_index)``."""
+    """Base class: ``step()``, ``get_last_lr()``, ``state_dict()``, ``load_state_dict()``.  A subclass gives
+    ``get_lr()``: the rate of every group at the new epoch ``last_epoch``, usually from the group's current
+    rate ``group["lr"]`` (then schedulers chain), or from ``base_lrs`` (then it sets the rate outright)."""
 
     def __init__(self, optimizer, last_epoch=-1):
         who = type(self).__name__
@@ -55,21 +72,23 @@ class LRScheduler:
         self.optimizer = optimizer
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
-        self.step()  # as PyTorch: the rate of epoch last_epoch + 1 (0 for a new schedule) applies now
+        self._is_initial = True  # the step that the constructor takes: the rates of epoch 0 apply now
+        self.step()
+        self._is_initial = False
 
-    def _lr(self, base_lr, i) -> float:  # pragma: no cover - every schedule overrides it
+    def get_lr(self) -> list:  # pragma: no cover - every schedule overrides it
+        """The rate of every group at epoch ``last_epoch`` (just incremented by ``step``)."""
         raise NotImplementedError
 
-    def get_lr(self) -> list:
-        """The rate of every group at epoch ``last_epoch``, by the schedule's formula."""
-        return [self._lr(base_lr, i) for i, base_lr in enumerate(self.base_lrs)]
+    def _current(self) -> list:
+        return [group["lr"] for group in self.optimizer.param_groups]
 
     def step(self) -> None:
         """Move on one epoch and set every group's lr to the schedule's value there."""
         self.last_epoch += 1
-        self._last_lr = self.get_lr()
-        for group, lr in zip(self.optimizer.param_groups, self._last_lr):
+        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
             group["lr"] = lr
+        self._last_lr = self._current()
 
     def get_last_lr(self) -> list:
         """The rates the last ``step()`` set, one per group."""
@@ -96,31 +115,55 @@ class LRScheduler:
 
 
 class StepLR(LRScheduler):
-    """Decay by ``gamma`` every ``step_size`` epochs:  lr = initial_lr · γ^⌊epoch / step_size⌋  (PyTorch's StepLR)."""
+    """Decay by ``gamma`` every ``step_size`` epochs: lr ← lr·γ when epoch is a multiple of step_size
+    (so, alone, lr = initial_lr · γ^⌊epoch / step_size⌋), as PyTorch's StepLR."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
         self.step_size = _positive_int("StepLR", "step_size", step_size)
         self.gamma = _factor("StepLR", "gamma", gamma, 0.0, math.inf)
         super().__init__(optimizer, last_epoch)
 
-    def _lr(self, base_lr, i):
-        return base_lr * self.gamma ** (self.last_epoch // self.step_size)  # η_0 · γ^⌊t / step_size⌋
+    def get_lr(self):
+        if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
+            return self._current()
+        return [lr * self.gamma for lr in self._current()]  # η ← γ·η
+
+
+class MultiStepLR(LRScheduler):
+    """Decay by ``gamma`` at each epoch listed in ``milestones`` (a milestone listed twice decays twice):
+    alone, lr = initial_lr · γ^(number of milestones ≤ epoch), as PyTorch's MultiStepLR."""
+
+    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+        milestones = list(milestones)
+        if not all(isinstance(m, int) and not isinstance(m, bool) for m in milestones):
+            raise TypeError(f"MultiStepLR: milestones must be a list of ints, got {milestones!r}")
+        self.milestones = {m: milestones.count(m) for m in sorted(milestones)}  # epoch -> how many decays
+        self.gamma = _factor("MultiStepLR", "gamma", gamma, 0.0, math.inf)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self.last_epoch not in self.milestones:
+            return self._current()
+        return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._current()]  # η ← γᵏ·η
 
 
 class ExponentialLR(LRScheduler):
-    """Decay by ``gamma`` every epoch:  lr = initial_lr · γ^epoch  (PyTorch's ExponentialLR)."""
+    """Decay by ``gamma`` every epoch: lr ← lr·γ (alone, lr = initial_lr · γ^epoch), as PyTorch's ExponentialLR."""
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
         self.gamma = _factor("ExponentialLR", "gamma", gamma, 0.0, math.inf)
         super().__init__(optimizer, last_epoch)
 
-    def _lr(self, base_lr, i):
-        return base_lr * self.gamma**self.last_epoch  # η_0 · γ^t
+    def get_lr(self):
+        if self._is_initial:
+            return self._current()
+        return [lr * self.gamma for lr in self._current()]  # η ← γ·η
 
 
 class LambdaLR(LRScheduler):
     """lr = initial_lr · lr_lambda(epoch), with one function for all groups or one per group (PyTorch's
-    LambdaLR).  The functions are not part of ``state_dict()`` (code is never saved): give them again."""
+    LambdaLR).  It sets the rate outright (as in PyTorch, it does not chain).  The functions are not part of
+    ``state_dict()`` (code is never saved): give them again."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         n = len(optimizer.param_groups) if isinstance(optimizer, Optimizer) else 0
@@ -131,13 +174,25 @@ class LambdaLR(LRScheduler):
         self.lr_lambdas = lambdas
         super().__init__(optimizer, last_epoch)
 
-    def _lr(self, base_lr, i):
-        return base_lr * self.lr_lambdas[i](self.last_epoch)  # η_0 · λ(t)
+    def get_lr(self):
+        return [base_lr * f(self.last_epoch) for f, base_lr in zip(self.lr_lambdas, self.base_lrs)]  # η_0·λ(t)
+
+
+class MultiplicativeLR(LambdaLR):
+    """lr ← lr · lr_lambda(epoch) at every epoch after the first (PyTorch's MultiplicativeLR); chains."""
+
+    def get_lr(self):
+        if self.last_epoch == 0:
+            return self._current()
+        return [lr * f(self.last_epoch) for f, lr in zip(self.lr_lambdas, self._current())]
 
 
 class LinearLR(LRScheduler):
-    """Scale the rate linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs, then hold:
-    lr = initial_lr · (start + (end − start) · min(epoch, total_iters) / total_iters)  (PyTorch's LinearLR)."""
+    """Scale the rate linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs, then hold.
+
+    Alone: lr = initial_lr · (start + (end − start) · min(epoch, total_iters) / total_iters).  As in PyTorch
+    it is applied as a ratio to the current rate (epoch 0: ×start; epoch t ≤ total_iters: × f(t)/f(t−1)),
+    so it chains with other schedulers."""
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
         self.start_factor = _factor("LinearLR", "start_factor", start_factor, 0.0, 1.0, lo_open=True)
@@ -145,9 +200,265 @@ class LinearLR(LRScheduler):
         self.total_iters = _positive_int("LinearLR", "total_iters", total_iters)
         super().__init__(optimizer, last_epoch)
 
-    def _lr(self, base_lr, i):
-        progress = min(self.last_epoch, self.total_iters) / self.total_iters
-        return base_lr * (self.start_factor + (self.end_factor - self.start_factor) * progress)
+    def get_lr(self):
+        start, end, n, t = self.start_factor, self.end_factor, self.total_iters, self.last_epoch
+        if t == 0:
+            return [lr * start for lr in self._current()]
+        if self._is_initial or t > n:
+            return self._current()
+        ratio = 1.0 + (end - start) / (n * start + (t - 1) * (end - start))  # f(t) / f(t − 1)
+        return [lr * ratio for lr in self._current()]
 
 
-__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "LambdaLR", "LinearLR"]
+class ConstantLR(LRScheduler):
+    """Multiply the rate by ``factor`` until epoch ``total_iters``, then restore it (PyTorch's ConstantLR)."""
+
+    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+        self.factor = _factor("ConstantLR", "factor", factor, 0.0, 1.0)
+        self.total_iters = _positive_int("ConstantLR", "total_iters", total_iters)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self._current()]
+        if self.last_epoch != self.total_iters:
+            return self._current()
+        return [lr / self.factor for lr in self._current()]
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Cosine annealing (Loshchilov & Hutter 2017, "SGDR: Stochastic Gradient Descent with Warm Restarts",
+    ICLR; eq. 5 without the restarts):
+
+        η_t = η_min + ½ (η_max − η_min) (1 + cos(π · T_cur / T_max))
+
+    with η_max the group's initial rate and T_cur the epoch.  As PyTorch, it is applied as a step from the
+    current rate, η_t = η_min + (η_{t−1} − η_min) · (1 + cos(π t/T_max)) / (1 + cos(π (t−1)/T_max)), which
+    equals the formula when it runs alone and chains with other schedulers; past T_max the cosine goes
+    back up (a period of 2·T_max), as in PyTorch."""
+
+    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
+        self.T_max = _positive_int("CosineAnnealingLR", "T_max", T_max)
+        self.eta_min = _factor("CosineAnnealingLR", "eta_min", eta_min, 0.0, math.inf)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        t, T, eta_min = self.last_epoch, self.T_max, self.eta_min
+        if self._is_initial:
+            return self._current()
+        if (t - 1 - T) % (2 * T) == 0:  # the bottom of the cosine, where the ratio below would be 0/0
+            return [lr + (base - eta_min) * (1 - math.cos(math.pi / T)) / 2
+                    for lr, base in zip(self._current(), self.base_lrs)]
+        ratio = (1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
+        return [eta_min + (lr - eta_min) * ratio for lr in self._current()]
+
+
+class OneCycleLR(LRScheduler):
+    """The 1cycle policy (Smith & Topin 2019, "Super-Convergence: Very Fast Training of Neural Networks Using
+    Large Learning Rates"), as PyTorch's OneCycleLR: per batch (call ``step()`` after each ``opt.step()``), the
+    rate rises from max_lr/div_factor to ``max_lr`` over the first ``pct_start`` of ``total_steps``, then
+    anneals to max_lr/(div_factor·final_div_factor); the momentum (or Adam's β1) moves the opposite way,
+    between ``max_momentum`` and ``base_momentum``, when ``cycle_momentum``.  Cosine annealing between two
+    values: end + (start − end)/2 · (1 + cos(π·pct)); linear: start + (end − start)·pct."""
+
+    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
+                 anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
+                 div_factor=25.0, final_div_factor=1e4, three_phase=False, last_epoch=-1):
+        who = "OneCycleLR"
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{who}: expected a minigan optimizer, got {type(optimizer).__name__}")
+        if total_steps is not None:
+            self.total_steps = _positive_int(who, "total_steps", total_steps)
+        elif epochs is not None and steps_per_epoch is not None:
+            self.total_steps = _positive_int(who, "epochs", epochs) * _positive_int(who, "steps_per_epoch",
+                                                                                     steps_per_epoch)
+        else:
+            raise ValueError(f"{who}: give total_steps, or epochs and steps_per_epoch")
+        pct_start = _factor(who, "pct_start", pct_start, 0.0, 1.0)
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"{who}: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
+        self.anneal_strategy = anneal_strategy
+        n = self.total_steps
+        if three_phase:  # (end step, start key, end key, start momentum key, end momentum key)
+            self.phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                           (2 * pct_start * n - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                           (n - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
+        else:
+            self.phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                           (n - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+        max_lrs = _per_group(who, "max_lr", max_lr, optimizer)
+        if last_epoch == -1:
+            for group, top in zip(optimizer.param_groups, max_lrs):
+                group["initial_lr"] = top / div_factor
+                group["max_lr"] = top
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+        self.cycle_momentum = bool(cycle_momentum)
+        if self.cycle_momentum:
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError(f"{who}: cycle_momentum=True needs an optimizer with momentum or betas "
+                                 f"({type(optimizer).__name__} has neither); pass cycle_momentum=False")
+            self.use_beta1 = "betas" in optimizer.defaults
+            tops = _per_group(who, "max_momentum", max_momentum, optimizer)
+            bases = _per_group(who, "base_momentum", base_momentum, optimizer)
+            if last_epoch == -1:
+                for group, top, base in zip(optimizer.param_groups, tops, bases):
+                    self._set_momentum(group, top)
+                    group["max_momentum"], group["base_momentum"] = top, base
+        super().__init__(optimizer, last_epoch)
+
+    def _set_momentum(self, group, value):
+        if self.use_beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
+
+    def _anneal(self, start, end, pct):
+        if self.anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    def get_lr(self):
+        t = self.last_epoch
+        if t > self.total_steps:
+            raise ValueError(f"OneCycleLR: step() was called {t} times, more than total_steps={self.total_steps}")
+        rates = []
+        for group in self.optimizer.param_groups:
+            start = 0.0
+            for i, (end, lr_from, lr_to, m_from, m_to) in enumerate(self.phases):
+                if t <= end or i == len(self.phases) - 1:
+                    pct = (t - start) / (end - start)
+                    rates.append(self._anneal(group[lr_from], group[lr_to], pct))
+                    if self.cycle_momentum:
+                        self._set_momentum(group, self._anneal(group[m_from], group[m_to], pct))
+                    break
+                start = end
+        return rates
+
+
+class ReduceLROnPlateau:
+    """Lower the rate when a metric stops improving, as PyTorch's ReduceLROnPlateau: call ``step(metric)`` after
+    each evaluation.  When the metric has not improved (by more than ``threshold``, relative or absolute) for more
+    than ``patience`` calls, every group's lr becomes max(lr · factor, min_lr); then ``cooldown`` calls pass
+    before bad epochs count again.  It changes the current rate, so it composes with a rate set by hand."""
+
+    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
+                 cooldown=0, min_lr=0, eps=1e-8):
+        who = "ReduceLROnPlateau"
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{who}: expected a minigan optimizer, got {type(optimizer).__name__}")
+        if mode not in ("min", "max") or threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"{who}: mode must be 'min' or 'max' and threshold_mode 'rel' or 'abs', got "
+                             f"{mode!r} and {threshold_mode!r}")
+        if not 0 <= factor < 1:
+            raise ValueError(f"{who}: factor must be in [0, 1), got {factor!r}")
+        self.optimizer, self.mode, self.factor = optimizer, mode, float(factor)
+        self.patience, self.cooldown, self.eps = int(patience), int(cooldown), float(eps)
+        self.threshold, self.threshold_mode = float(threshold), threshold_mode
+        n = len(optimizer.param_groups)
+        self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * n
+        if len(self.min_lrs) != n:
+            raise ValueError(f"{who}: expected {n} min_lr values (one per param group), got {len(self.min_lrs)}")
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs, self.cooldown_counter, self.last_epoch = 0, 0, 0
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    def _is_better(self, a):
+        rel = self.threshold_mode == "rel"
+        if self.mode == "min":
+            return a < self.best * (1 - self.threshold) if rel else a < self.best - self.threshold
+        return a > self.best * (1 + self.threshold) if rel else a > self.best + self.threshold
+
+    def step(self, metrics) -> None:
+        current = float(metrics)  # a number or a one-element tensor (loss.item() not needed)
+        self.last_epoch += 1
+        if self._is_better(current):
+            self.best, self.num_bad_epochs = current, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # bad epochs in the cooldown do not count
+        if self.num_bad_epochs > self.patience:
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+                new_lr = max(group["lr"] * self.factor, min_lr)
+                if group["lr"] - new_lr > self.eps:
+                    group["lr"] = new_lr
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def get_last_lr(self) -> list:
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        self.__dict__.update(state_dict)
+
+
+class ChainedScheduler:
+    """Step several schedulers together, each from the rate the one before left (PyTorch's ChainedScheduler)."""
+
+    def __init__(self, schedulers, optimizer=None):
+        self._schedulers = list(schedulers)
+        if not self._schedulers:
+            raise ValueError("ChainedScheduler: expected at least one scheduler")
+        self.optimizer = optimizer or self._schedulers[0].optimizer
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def step(self) -> None:
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def get_last_lr(self) -> list:
+        return list(self._last_lr)
+
+
+class SequentialLR(LRScheduler):
+    """One scheduler until each milestone, then the next (PyTorch's SequentialLR): e.g. a LinearLR warm-up for
+    5 epochs, then CosineAnnealingLR.  At a milestone the next scheduler starts again from the initial rate, at
+    its epoch 0 (as PyTorch, which evaluates its closed form there)."""
+
+    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(f"SequentialLR: expected {len(schedulers) - 1} milestones for {len(schedulers)} "
+                             f"schedulers, got {len(milestones)}")
+        if any(s.optimizer is not optimizer for s in schedulers):
+            raise ValueError("SequentialLR: every scheduler must belong to the given optimizer")
+        self._schedulers, self._milestones = list(schedulers), list(milestones)
+        self.last_epoch = last_epoch + 1
+        self.optimizer = optimizer
+        for group, base in zip(optimizer.param_groups, schedulers[0].base_lrs):  # undo the later ones' first steps
+            group["lr"] = base
+        for scheduler in self._schedulers[1:]:  # and replay the first one's (as PyTorch does)
+            scheduler.last_epoch -= 1
+        self._schedulers[0]._is_initial = True
+        self._schedulers[0].last_epoch -= 1
+        self._schedulers[0].step()
+        self._schedulers[0]._is_initial = False
+        self._last_lr = self._schedulers[0].get_last_lr()
+
+    def step(self) -> None:
+        self.last_epoch += 1
+        i = sum(1 for m in self._milestones if m <= self.last_epoch)
+        scheduler = self._schedulers[i]
+        if i > 0 and self._milestones[i - 1] == self.last_epoch:  # the next scheduler starts afresh, at epoch 0
+            for group, base in zip(self.optimizer.param_groups, scheduler.base_lrs):
+                group["lr"] = base
+            scheduler.last_epoch = -1
+            scheduler._is_initial = True
+            scheduler.step()
+            scheduler._is_initial = False
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+
+__all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", "MultiplicativeLR", "LinearLR",
+           "ConstantLR", "CosineAnnealingLR", "OneCycleLR", "ReduceLROnPlateau", "ChainedScheduler", "SequentialLR"]
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error('torch.optim.lr_scheduler', name, sys.modules[__name__])

@@ -24,10 +24,14 @@ restores it, so a resumed run follows exactly the same trajectory as an uninterr
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 
 from minigan import backend
 from minigan.function import enable_grad, no_grad
 from minigan.tensor import Tensor
+
+# What a learning-rate scheduler writes into a group (OneCycleLR: its bounds), kept beside the hyperparameters.
+_SCHEDULE_KEYS = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")
 
 STATE_DICT_FORMAT = 2  # 2: PyTorch's shape (state by index, param_groups); 1 still loads
 
@@ -146,11 +150,17 @@ class Optimizer:
 
     hyperparameter_names: tuple = ()
 
-    def __init__(self, params, **defaults):
+    def __init__(self, params, defaults=None, **hyperparameters):
         who = type(self).__name__
+        if defaults is not None and not isinstance(defaults, dict):
+            raise TypeError(f"{who}: defaults must be a dict of hyperparameters (PyTorch's "
+                            f"super().__init__(params, defaults)), got {type(defaults).__name__}")
+        defaults = {**(defaults or {}), **hyperparameters}
+        if not type(self).hyperparameter_names:  # a subclass written PyTorch's way: its defaults name them
+            self.hyperparameter_names = tuple(defaults)
         self.defaults = self._check_hyperparameters(**defaults)
         self.params, self.param_groups = [], []  # every parameter (in group order), and the groups
-        self.state = []  # one dict per parameter of self.params, filled on its first step
+        self.state = defaultdict(dict)  # per parameter (``self.state[p]``, as PyTorch): filled on its first step
         if isinstance(params, Tensor):
             _check_params(who, params)  # raises: a single Tensor is not a list of parameters
         try:
@@ -165,14 +175,16 @@ class Optimizer:
 
     # -- what subclasses provide
     def _check_hyperparameters(self, **hyperparameters) -> dict:
-        """Every hyperparameter checked (a clear error naming the optimizer), as a dict name -> value."""
-        raise NotImplementedError
+        """Every hyperparameter checked (a clear error naming the optimizer), as a dict name -> value.
+        (A subclass written PyTorch's way checks its own arguments: they are taken as they are.)"""
+        return hyperparameters
 
     def _update(self, p: Tensor, g, state: dict, group: dict) -> None:
         """Move ``p`` in place (``p.sub_``/``p.add_``; ``step`` runs this under ``no_grad()``) from the
         gradient array ``g`` (never modify ``g``: it is ``p.grad``'s own array), with ``group``'s
         checked hyperparameters."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__}: an optimizer overrides step() (PyTorch's way: "
+                                  "for group in self.param_groups: for p in group['params']: ...) or _update()")
 
     # -- the public interface
     def add_param_group(self, param_group: dict) -> None:
@@ -180,7 +192,7 @@ class Optimizer:
         who = f"{type(self).__name__}.add_param_group"
         if not isinstance(param_group, dict) or "params" not in param_group:
             raise TypeError(f"{who}: expected a dict with a 'params' entry, got {type(param_group).__name__}")
-        unknown = [k for k in param_group if k not in ("params", "initial_lr", *self.hyperparameter_names)]
+        unknown = [k for k in param_group if k not in ("params", *_SCHEDULE_KEYS, *self.hyperparameter_names)]
         if unknown:
             raise ValueError(f"{who}: unknown hyperparameter(s) {unknown}; expected some of "
                              f"{list(self.hyperparameter_names)}")
@@ -191,7 +203,6 @@ class Optimizer:
         group.update(self._check_hyperparameters(**self._hyperparameters_of(group)))
         self.param_groups.append(group)
         self.params.extend(params)
-        self.state.extend({} for _ in params)
 
     def _hyperparameters_of(self, group: dict) -> dict:
         return {name: group[name] for name in self.hyperparameter_names}
@@ -234,14 +245,19 @@ class Optimizer:
                 hyper = dict(group, lr=_scheduled_lr(type(self).__name__, group["lr"]))  # a loop may have set it
                 for p in group["params"]:
                     if p.grad is not None:
-                        self._update(p, self._gradient(i, p), self.state[i], hyper)
+                        self._update(p, self._gradient(i, p), self.state[p], hyper)
                     i += 1
         return loss
 
-    def zero_grad(self) -> None:
-        """Forget the gradients: every parameter's ``.grad`` becomes None (PyTorch's set_to_none)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients: every parameter's ``.grad`` becomes None (PyTorch's default), or, with
+        ``set_to_none=False``, a tensor of zeros (the step then still sees a gradient, and moves a parameter
+        whose update does not vanish at g = 0, e.g. through momentum or weight decay, as in PyTorch)."""
         for p in self.params:
-            p.grad = None
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                p.grad = Tensor._make(backend.get_array_module(p.array).zeros_like(p.array))
 
     def _gradient(self, i, p):
         """The array of ``p.grad`` (assigning ``.grad`` already checked it is a Tensor of p's shape
@@ -260,9 +276,11 @@ class Optimizer:
         buffers (host NumPy copies) and step count, for the parameters that have state; ``param_groups``
         lists each group's hyperparameters with its parameters' indices.  ``optimizer`` names the class."""
         state = {}
-        for i, s in enumerate(self.state):
+        for i, p in enumerate(self.params):
+            s = self.state.get(p)
             if s:  # (a 0-d buffer may have become a NumPy scalar through arithmetic: store it as a 0-d array)
-                state[i] = {k: (v if isinstance(v, int) else backend.asnumpy(v).copy()) for k, v in s.items()}
+                state[i] = {k: (v if isinstance(v, int) else backend.asnumpy(getattr(v, "array", v)).copy())
+                            for k, v in s.items()}
         groups, start = [], 0
         for group in self.param_groups:
             n = len(group["params"])
@@ -301,17 +319,20 @@ class Optimizer:
             raise ValueError(f"{who}: the state_dict has state for parameters {sorted(map(str, saved))}, "
                              f"expected indices 0..{len(self.params) - 1}")
 
-        new_state = []  # build everything first, so a bad entry leaves the optimizer untouched
+        new_state = defaultdict(dict)  # build everything first, so a bad entry leaves the optimizer untouched
         for i, p in enumerate(self.params):
             s = saved.get(i, {})
             if not isinstance(s, dict):
                 raise TypeError(f"{who}: the state of parameter {i} is a {type(s).__name__}, expected a dict")
-            new_state.append(_restore_state(who, i, p, s))
+            if s:
+                new_state[p] = _restore_state(who, i, p, s)
+                if type(self)._update is Optimizer._update:  # written PyTorch's way: its step() reads Tensors
+                    new_state[p] = {k: Tensor._make(v) if backend.is_array(v) else v for k, v in new_state[p].items()}
         new_groups = []
         for own, group in zip(self.param_groups, groups):
             values = {k: v for k, v in group.items() if k != "params"}
             hyper = self._check_hyperparameters(**{k: values[k] for k in self.hyperparameter_names if k in values})
-            extra = {k: float(v) for k, v in values.items() if k == "initial_lr"}
+            extra = {k: v for k, v in values.items() if k in _SCHEDULE_KEYS}
             new_groups.append({"params": own["params"], **hyper, **extra})
         self.param_groups, self.state = new_groups, new_state
 

@@ -17,7 +17,9 @@ makes the whole run repeat.  Everything is loaded in this process: ``num_workers
 
 from __future__ import annotations
 
-from minigan import backend
+import sys
+
+from minigan import _missing, backend
 from minigan.functional import stack
 from minigan.tensor import Tensor, from_numpy
 
@@ -57,6 +59,118 @@ class TensorDataset(Dataset):
         return self.tensors[0].shape[0]
 
 
+class Subset(Dataset):
+    """The examples of ``dataset`` at ``indices``, in that order."""
+
+    def __init__(self, dataset, indices):
+        self.dataset, self.indices = dataset, [int(i) for i in indices]
+
+    def __getitem__(self, index):
+        if isinstance(index, (list, tuple)) or backend.is_array(index):
+            return [self.dataset[self.indices[int(i)]] for i in index]
+        return self.dataset[self.indices[index]]
+
+    def __len__(self):
+        return len(self.indices)
+
+
+class ConcatDataset(Dataset):
+    """Several datasets one after the other."""
+
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ValueError("ConcatDataset: expected at least one dataset")
+        self.cumulative_sizes, total = [], 0
+        for d in self.datasets:
+            total += len(d)
+            self.cumulative_sizes.append(total)
+
+    def __len__(self):
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index):
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(f"ConcatDataset: index {index} is out of range for {len(self)} examples")
+        start = 0
+        for d, end in zip(self.datasets, self.cumulative_sizes):
+            if index < end:
+                return d[index - start]
+            start = end
+
+
+def random_split(dataset, lengths, generator=None):
+    """Split ``dataset`` into non-overlapping Subsets of the given lengths (or fractions that add up to 1, the
+    remainder given out one by one from the first), in a random order from ``generator`` (a
+    ``numpy.random.Generator``) or minigan's seeded generator."""
+    n = len(dataset)
+    lengths = list(lengths)
+    if all(isinstance(v, float) for v in lengths) and abs(sum(lengths) - 1) < 1e-9:
+        counts = [int(n * f) for f in lengths]
+        for i in range(n - sum(counts)):
+            counts[i % len(counts)] += 1
+        lengths = counts
+    if sum(lengths) != n or any(v < 0 for v in lengths):
+        raise ValueError(f"random_split: the lengths {lengths} must be >= 0 and add up to the dataset's {n} "
+                         "examples (or be fractions that add up to 1)")
+    order = generator.permutation(n) if generator is not None else backend.permutation(n, xp=backend.np)
+    out, start = [], 0
+    for length in lengths:
+        out.append(Subset(dataset, order[start:start + length]))
+        start += length
+    return out
+
+
+class Sampler:
+    """An iterable of dataset indices (a DataLoader's ``sampler=``)."""
+
+    def __iter__(self):
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__")
+
+
+class SequentialSampler(Sampler):
+    def __init__(self, data_source):
+        self.data_source = data_source
+
+    def __iter__(self):
+        return iter(range(len(self.data_source)))
+
+    def __len__(self):
+        return len(self.data_source)
+
+
+class RandomSampler(SequentialSampler):
+    """The indices in a random order (minigan's seeded generator, or ``generator``), without replacement."""
+
+    def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
+        if replacement or num_samples is not None:
+            raise NotImplementedError("RandomSampler: only replacement=False over the whole dataset is provided")
+        super().__init__(data_source)
+        self.generator = generator
+
+    def __iter__(self):
+        n = len(self.data_source)
+        order = self.generator.permutation(n) if self.generator is not None else backend.permutation(n, xp=backend.np)
+        return iter(int(i) for i in order)
+
+
+class SubsetRandomSampler(Sampler):
+    """The given indices, in a random order."""
+
+    def __init__(self, indices, generator=None):
+        self.indices, self.generator = [int(i) for i in indices], generator
+
+    def __iter__(self):
+        n = len(self.indices)
+        order = self.generator.permutation(n) if self.generator is not None else backend.permutation(n, xp=backend.np)
+        return iter(self.indices[int(i)] for i in order)
+
+    def __len__(self):
+        return len(self.indices)
+
+
 def default_collate(samples):
     """Join a list of examples into one batch, as PyTorch's default: Tensors and arrays are stacked along a
     new first axis, ints become an int64 Tensor, floats a float64 Tensor (as PyTorch), and tuples, lists
@@ -89,7 +203,7 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None, collate_fn=None,
-                 num_workers=0, pin_memory=False):
+                 num_workers=0, pin_memory=False, sampler=None):
         if not hasattr(dataset, "__getitem__") or not hasattr(dataset, "__len__"):
             raise TypeError(f"DataLoader: dataset must define __getitem__ and __len__, got {type(dataset).__name__}")
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -105,13 +219,18 @@ class DataLoader:
         self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
         self.generator, self.collate_fn = generator, collate_fn or default_collate
         self.num_workers, self.pin_memory = num_workers, pin_memory
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler and shuffle=True are mutually exclusive (the sampler sets the order)")
+        self.sampler = sampler
 
     def __len__(self):
         """The number of batches in an epoch."""
-        n = len(self.dataset)
+        n = len(self.dataset) if self.sampler is None else len(self.sampler)
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
     def _order(self):
+        if self.sampler is not None:
+            return backend.np.asarray(list(self.sampler), dtype=backend.np.int64)
         n = len(self.dataset)
         if not self.shuffle:
             return backend.np.arange(n)
@@ -129,4 +248,10 @@ class DataLoader:
                 yield self.collate_fn([self.dataset[int(i)] for i in index])
 
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate"]
+__all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "Sampler", "SequentialSampler",
+           "RandomSampler", "SubsetRandomSampler", "DataLoader", "default_collate"]
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error('torch.utils.data', name, sys.modules[__name__])

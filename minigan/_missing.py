@@ -1,0 +1,735 @@
+"""What minigan does not provide of PyTorch's API, and what to use instead: the one table behind every
+"minigan has no X" error.
+
+``TABLE`` maps each PyTorch namespace to groups of (advice, names): every public name of that namespace
+that minigan does not implement is listed once, under the advice its ``AttributeError`` gives
+(``{name}`` in an advice is the name asked for, ``{base}`` the name without its trailing ``_``).  Three
+rules cover whole families without listing them: an in-place form ``foo_`` whose ``foo`` minigan has,
+a ``Tensor.foo`` that minigan has as the function ``minigan.foo(x)``, and a ``torch.autograd.foo`` that
+minigan has as ``minigan.foo`` (no_grad, gradcheck, ...).
+
+``DIFFERENT`` lists the names minigan implements on purpose differently from PyTorch, with how.
+
+The module-level ``__getattr__`` of ``minigan``, ``minigan.nn``, ``minigan.nn.functional``,
+``minigan.optim``, ``minigan.optim.lr_scheduler`` and ``minigan.utils.data`` (and ``Tensor.__getattr__``)
+raise ``attribute_error(...)``: for a name in the table, one line saying what to use instead; for any
+other name, Python's usual error (with its "Did you mean" for a typo).  ``docs/make_coverage.py``
+writes docs/pytorch.md's coverage table from this module, and a test checks that every public name of
+the installed PyTorch is implemented, different on purpose, or here.
+"""
+
+from __future__ import annotations
+
+# the namespace of PyTorch -> how minigan spells the same place
+PLACES = {
+    "torch": "minigan", "torch.Tensor": "minigan.Tensor", "torch.nn": "minigan.nn",
+    "torch.nn.functional": "minigan.nn.functional", "torch.optim": "minigan.optim",
+    "torch.optim.lr_scheduler": "minigan.optim.lr_scheduler", "torch.autograd": "minigan.autograd",
+    "torch.utils.data": "minigan.utils.data",
+}
+
+INPLACE = ("minigan has no in-place {base}_: write x = {place}{base}(...) instead (under minigan.no_grad() "
+           "when x is a leaf that requires grad)")
+AS_FUNCTION = "minigan's Tensor has no method .{name}: call the function minigan.{name}(x, ...)"
+AT_TOP = "minigan has it at the top level: use minigan.{name}"
+
+TABLE = {
+    "torch": [
+        ("PyTorch's compilers and their types (TorchScript, torch.compile, fx, export, symbolic shapes) "
+         'are out of scope: minigan runs eagerly, in plain Python and NumPy',
+         """
+        AVG AggregationType AliasDb AnyType Argument ArgumentSpec AwaitType Block BoolType CallStack
+        Capsule ClassType Code CompilationUnit CompleteArgumentSpec ComplexType ConcreteModuleType
+        ConcreteModuleTypeBuilder DeepCopyMemoTable DeviceObjType DictType DisableTorchFunction
+        DisableTorchFunctionSubclass DispatchKey DispatchKeySet EnumType ErrorReport
+        ExcludeDispatchKeyGuard ExecutionPlan FileCheck FloatType FunctionSchema FutureType Gradient
+        Graph GraphExecutorState IODescriptor InferredType IntType InterfaceType JITException ListType
+        LiteScriptModule Node NoneType NumberType OperatorInfo OptionalType PyObjectType RRefType SUM
+        ScriptClass ScriptClassFunction ScriptDict ScriptDictIterator ScriptDictKeyIterator
+        ScriptFunction ScriptList ScriptListIterator ScriptMethod ScriptModule ScriptModuleSerializer
+        ScriptObject ScriptObjectProperty StaticModule StreamObjType StringType SymBool SymBoolType
+        SymFloat SymInt SymIntType Tag TensorType TracingState TupleType Type UnionType Use Value
+        compile compiler cond contrib export func fx hash_tensor import_ir_module
+        import_ir_module_from_buffer jit library merge_type_from_type_comment nativert overrides
+        parse_ir parse_schema parse_type_comment sym_constrain_range sym_constrain_range_for_size
+        sym_float sym_fresh_size sym_int sym_ite sym_max sym_min sym_not sym_sqrt sym_sum
+        unify_type_list vmap
+         """),
+        ("minigan raises NumPy's/CuPy's own errors (MemoryError, cupy.cuda.memory.OutOfMemoryError): catch"
+         ' those',
+         """
+        AcceleratorError FatalError OutOfMemoryError
+         """),
+        ("profiling tools are not provided: use Python's cProfile, or python -m minigan bench for "
+         "minigan's own benchmarks",
+         """
+        BenchmarkConfig BenchmarkExecutionStats ThroughputBenchmark monitor profiler
+         """),
+        ('storages, strides and streams are not exposed: a minigan tensor is a NumPy/CuPy array (.array, '
+         '.numpy(), minigan.from_numpy)',
+         """
+        BoolStorage ByteStorage CharStorage DeserializationStorageContext DoubleStorage Event
+        FloatStorage Future IntStorage LongStorage PyTorchFileReader PyTorchFileWriter
+        SerializationStorageContext ShortStorage Stream TypedStorage UntypedStorage as_strided
+        as_strided_ as_strided_copy as_strided_scatter empty_permuted empty_strided fork from_file
+        frombuffer futures is_storage layout memory_format storage wait
+         """),
+        ('minigan does not provide torch.{name}: it covers the part of PyTorch a course on GANs and '
+         'adversarial attacks uses (see docs/pytorch.md for what there is)',
+         """
+        BufferDict CharTensor LockingLogger ModuleDict NoopLogger ParameterDict ShortTensor addbmm addmv
+        addmv_ addr adjoint alpha_dropout baddbmm bit conv3d conv_transpose1d conv_transpose3d erf_
+        erfc_ feature_alpha_dropout fill fill_ get_default_dtype get_device has_lapack has_mkl
+        has_openmp has_spectral is_inference is_signed is_vulkan_available logspace range resize_as_
+        return_types split_with_sizes types unsafe_chunk unsafe_split unsafe_split_with_sizes zero_
+         """),
+        ('not provided: minigan has one seeded generator (minigan.manual_seed) and the samplers rand, '
+         'randn, randint, randperm and *_like',
+         """
+        Generator bernoulli binomial default_generator get_rng_state initial_seed multinomial normal
+        poisson quasirandom randint_like random seed set_rng_state thread_safe_generator
+         """),
+        ('mixed precision (autocast, GradScaler) is out of scope: minigan trains in float32 (float64 for '
+         'gradient checks)',
+         """
+        GradScaler amp autocast autocast_decrement_nesting autocast_increment_nesting
+        clear_autocast_cache get_autocast_cpu_dtype get_autocast_dtype get_autocast_gpu_dtype
+        get_autocast_ipu_dtype get_autocast_xla_dtype is_autocast_cache_enabled is_autocast_cpu_enabled
+        is_autocast_enabled is_autocast_ipu_enabled is_autocast_xla_enabled set_autocast_cache_enabled
+        set_autocast_cpu_dtype set_autocast_cpu_enabled set_autocast_dtype set_autocast_enabled
+        set_autocast_gpu_dtype set_autocast_ipu_dtype set_autocast_ipu_enabled set_autocast_xla_dtype
+        set_autocast_xla_enabled
+         """),
+        ('not provided at the top level: look for it in minigan.nn.functional (docs/pytorch.md lists what '
+         'is there)',
+         """
+        adaptive_avg_pool1d adaptive_max_pool1d bilinear celu_ channel_shuffle ctc_loss embedding_bag
+        max_pool3d rrelu rrelu_ selu_ threshold_
+         """),
+        ('an internal PyTorch kernel, not part of its documented API: use the public function '
+         '(minigan.nn.functional has the ones minigan provides)',
+         """
+        affine_grid_generator alpha_dropout_ batch_norm_backward_elemt batch_norm_backward_reduce
+        batch_norm_elemt batch_norm_gather_stats batch_norm_gather_stats_with_counts batch_norm_stats
+        batch_norm_update_stats constant_pad_nd conv_tbc convolution cudnn_affine_grid_generator
+        cudnn_batch_norm cudnn_convolution cudnn_convolution_add_relu cudnn_convolution_relu
+        cudnn_convolution_transpose cudnn_grid_sampler cudnn_is_acceptable dropout_ embedding_renorm_
+        feature_alpha_dropout_ feature_dropout feature_dropout_ grid_sampler grid_sampler_2d
+        grid_sampler_3d gru_cell lstm_cell max_pool1d_with_indices miopen_batch_norm miopen_convolution
+        miopen_convolution_add_relu miopen_convolution_relu miopen_convolution_transpose miopen_ctc_loss
+        miopen_depthwise_convolution miopen_rnn mkldnn_adaptive_avg_pool2d mkldnn_convolution
+        mkldnn_linear_backward_weights mkldnn_max_pool2d mkldnn_max_pool3d mkldnn_rnn_layer
+        native_batch_norm native_channel_shuffle native_dropout native_group_norm native_layer_norm
+        native_norm norm_except_dim rnn_relu rnn_relu_cell rnn_tanh rnn_tanh_cell
+         """),
+        ('this indexing op is not provided: index with x[...] (integer or bool index tensors; the gradient'
+         ' flows through)',
+         """
+        alias_copy argwhere detach_copy diagonal diagonal_copy diagonal_scatter expand_copy gather
+        index_add index_copy index_fill index_put index_reduce index_select indices_copy masked_select
+        narrow_copy nonzero nonzero_static permute_copy select select_copy select_scatter slice_copy
+        slice_inverse slice_scatter split_copy split_with_sizes_copy squeeze_copy t_copy take
+        take_along_dim transpose_copy unbind_copy unfold_copy unravel_index unsqueeze_copy view_copy
+         """),
+        ('this reduction/scan is not provided: compute it with NumPy on x.numpy() (no gradient), or from '
+         "minigan's sum/max/indexing",
+         """
+        aminmax bincount corrcoef cov cummax cummin cumprod cumsum cumulative_trapezoid diff gradient
+        histc histogram histogramdd kthvalue logcumsumexp median mode nanmean nanmedian nanquantile
+        nansum prod quantile std_mean trapezoid trapz var_mean
+         """),
+        ("complex numbers are out of scope: minigan's tensors are real (floating, integer or bool)",
+         """
+        angle cdouble cfloat chalf complex complex128 complex32 complex64 conj conj_physical
+        conj_physical_ imag is_complex is_conj is_neg isreal polar real resolve_conj resolve_neg sgn
+        view_as_complex view_as_complex_copy view_as_real view_as_real_copy
+         """),
+        ('quantization is out of scope: minigan trains and runs in floating point',
+         """
+        ao choose_qparams_optimized dequantize empty_quantized fake_quantize_per_channel_affine
+        fake_quantize_per_tensor_affine fbgemm_linear_fp16_weight
+        fbgemm_linear_fp16_weight_fp32_activation fbgemm_linear_int8_weight
+        fbgemm_linear_int8_weight_fp32_activation fbgemm_linear_quantize_weight
+        fbgemm_pack_gemm_matrix_fp16 fbgemm_pack_quantized_matrix fused_moving_avg_obs_fake_quant
+        int_repr q_per_channel_axis q_per_channel_scales q_per_channel_zero_points q_scale q_zero_point
+        qint32 qint8 qscheme quantization quantize_per_channel quantize_per_tensor
+        quantize_per_tensor_dynamic quantized_batch_norm quantized_gru_cell quantized_lstm_cell
+        quantized_max_pool1d quantized_max_pool2d quantized_max_pool3d quantized_rnn_relu_cell
+        quantized_rnn_tanh_cell quint2x4 quint4x2 quint8
+         """),
+        ('sorting and selection are not provided: use numpy.sort/argsort on x.numpy(), then index the '
+         'tensor with the result (x[idx] keeps the gradient)',
+         """
+        argsort bucketize msort searchsorted sort topk unique_consecutive
+         """),
+        ('this shape function is not provided at the top level: use cat/stack, reshape, permute, expand '
+         'and indexing',
+         """
+        atleast_1d atleast_2d atleast_3d broadcast_tensors column_stack diag diag_embed diagflat dsplit
+        dstack hsplit meshgrid repeat_interleave roll rot90 tensor_split trace unflatten vsplit
+         """),
+        ('minigan has it in minigan.nn.functional: use minigan.nn.functional.{name} (torch.{name} is the '
+         'same function in PyTorch)',
+         """
+        avg_pool1d batch_norm binary_cross_entropy_with_logits celu conv1d conv2d conv_transpose2d
+        cosine_embedding_loss cosine_similarity dropout embedding group_norm hardshrink
+        hinge_embedding_loss instance_norm kl_div layer_norm margin_ranking_loss max_pool1d max_pool2d
+        pairwise_distance pixel_shuffle pixel_unshuffle poisson_nll_loss prelu rms_norm selu threshold
+        triplet_margin_loss
+         """),
+        ('spectral transforms and window functions are out of scope: use numpy.fft on x.numpy() (no '
+         'gradient)',
+         """
+        bartlett_window blackman_window fft hamming_window hann_window istft kaiser_window signal stft
+         """),
+        ("this dtype is not provided: minigan's dtypes are float16/32/64, int8/16/32/64, uint8 and bool "
+         '(NumPy dtypes)',
+         """
+        bfloat16 bits16 bits1x8 bits2x4 bits4x2 bits8 float4_e2m1fn_x2 float8_e4m3fn float8_e4m3fnuz
+        float8_e5m2 float8_e5m2fnuz float8_e8m0fnu int1 int2 int3 int4 int5 int6 int7 uint1 uint16 uint2
+        uint3 uint32 uint4 uint5 uint6 uint64 uint7
+         """),
+        ("this elementwise function is not provided: compose it from minigan's ops (minigan.where, log, "
+         'exp, ...), or use NumPy on x.numpy() for values',
+         """
+        bitwise_and bitwise_left_shift bitwise_not bitwise_or bitwise_right_shift bitwise_xor copysign
+        float_power fmax fmin frexp gcd gcd_ heaviside i0_ isin isneginf isposinf lcm lcm_ ldexp ldexp_
+        logaddexp2 nan_to_num nan_to_num_ nextafter renorm signbit sinc sinc_
+         """),
+        ('this product/distance is not provided: write it with matmul (@), broadcasting and sum (e.g. '
+         '((a[:, None] - b[None]) ** 2).sum(-1).sqrt())',
+         """
+        block_diag cartesian_prod cdist combinations cross dist einsum pdist tensordot tril_indices
+        triu_indices vander
+         """),
+        ("minigan's dtypes are NumPy dtypes: use numpy.dtype, numpy.promote_types, numpy.result_type, "
+         'numpy.can_cast',
+         """
+        can_cast dtype promote_types result_type
+         """),
+        ('sparse tensors are out of scope: use dense tensors',
+         """
+        ccol_indices_copy col_indices_copy crow_indices_copy dsmm hsmm hspmm resize_as_sparse_
+        row_indices_copy saddmm smm sparse sparse_bsc_tensor sparse_bsr_tensor sparse_compressed_tensor
+        sparse_coo_tensor sparse_csc_tensor sparse_csr_tensor spmm sspaddmm values_copy
+         """),
+        ('linear algebra beyond products is not provided: use numpy.linalg on x.numpy() for values (no '
+         'gradient)',
+         """
+        chain_matmul cholesky cholesky_inverse cholesky_solve det frobenius_norm geqrf inverse kron
+        linalg lobpcg logdet lu_solve lu_unpack matrix_exp matrix_power nuclear_norm orgqr ormqr
+        pinverse qr slogdet svd triangular_solve
+         """),
+        ("minigan's devices are 'cpu' and 'cuda' (through CuPy; minigan.cuda, minigan.accelerator): other "
+         'device kinds are out of scope',
+         """
+        cpu get_device_module mps mtia xpu
+         """),
+        ('special functions (erf, gamma, Bessel, ...) are not provided: NumPy has none; math.erf or '
+         'scipy.special on x.numpy() give values without a gradient',
+         """
+        digamma erf erfc erfinv i0 igamma igammac lgamma mvlgamma polygamma special
+         """),
+        ('distributed and multi-process training is out of scope: minigan runs in one process on one '
+         'device',
+         """
+        distributed is_distributed multiprocessing
+         """),
+        ('probability distributions are not provided: sample with minigan.randn/rand and write the log-'
+         "density with minigan's ops",
+         """
+        distributions
+         """),
+        ("minigan's dtypes are NumPy dtypes: use numpy.finfo(minigan.float32) / numpy.iinfo(minigan.int64)",
+         """
+        finfo iinfo
+         """),
+        ('minigan has no default device or tensor type to set: pass device= to the factories, or '
+         "minigan.use_backend('cupy') for the GPU everywhere",
+         """
+        get_default_device set_default_device set_default_tensor_type
+         """),
+        ("minigan's CPU ops are deterministic (same seed, same numbers) and have no nondeterministic fast "
+         'paths to switch off: nothing to set',
+         """
+        get_deterministic_debug_mode set_deterministic_debug_mode
+         """),
+        ('a PyTorch performance/warning switch with no counterpart in minigan (NumPy decides): not '
+         'provided',
+         """
+        get_float32_matmul_precision is_warn_always_enabled numa set_float32_matmul_precision
+        set_flush_denormal set_warn_always
+         """),
+        ("minigan has one thread pool (NumPy's BLAS): use minigan.set_num_threads / get_num_threads",
+         """
+        get_num_interop_threads init_num_threads set_num_interop_threads
+         """),
+        ('recurrent and attention layers are out of scope (minigan covers MLPs and CNNs for GANs): write '
+         "one from nn.Linear and minigan's ops",
+         """
+        gru lstm
+         """),
+        ('torch.hub downloads pretrained models: out of scope (minigan trains its models from scratch; '
+         'minigan.load reads checkpoints)',
+         """
+        hub
+         """),
+        ('scatter/put-style writes are not provided: build the result with minigan.where or indexing, or '
+         'write under no_grad with x[idx] = v',
+         """
+        index_put_ masked_scatter put scatter scatter_add scatter_reduce
+         """),
+        ('use the context manager minigan.detect_anomaly() (or minigan.autograd.detect_anomaly())',
+         """
+        is_anomaly_check_nan_enabled set_anomaly_enabled
+         """),
+        ('nested and masked tensors are out of scope: pad to a common shape and use a bool mask with '
+         'minigan.where',
+         """
+        masked nested
+         """),
+        ('exporting to ONNX is out of scope: save the weights with minigan.save (a plain .npz NumPy reads)',
+         """
+        onnx
+         """),
+        ('torch.package is out of scope: save weights with minigan.save and share the code',
+         """
+        package
+         """),
+        ('minigan prints through NumPy: use numpy.set_printoptions',
+         """
+        set_printoptions
+         """),
+        ('use numpy.testing (assert_allclose) on x.numpy(), or minigan.allclose',
+         """
+        testing
+         """),
+        ('use minigan.__version__',
+         """
+        torch_version version
+         """),
+    ],
+    "torch.Tensor": [
+        ("not provided: use x.t() / x.transpose(-2, -1) (minigan's tensors are real, so conjugation is "
+         'nothing)',
+         """
+        H adjoint mH mT
+         """),
+        ('this product/distance is not provided: write it with matmul (@), broadcasting and sum',
+         """
+        addbmm addbmm_ addmv addmv_ addr addr_ baddbmm baddbmm_ cross dist renorm renorm_
+         """),
+        ('this reduction/scan is not provided: compute it with NumPy on x.numpy() (no gradient), or from '
+         "minigan's sum/max/indexing",
+         """
+        aminmax bincount corrcoef cov cummax cummin cumprod cumprod_ cumsum cumsum_ diff histc histogram
+        kthvalue logcumsumexp median mode nanmean nanmedian nanquantile nansum prod quantile
+         """),
+        ("complex numbers are out of scope: minigan's tensors are real (floating, integer or bool)",
+         """
+        angle bfloat16 cdouble cfloat chalf conj conj_physical conj_physical_ imag is_complex is_conj
+        is_neg isreal real resolve_conj resolve_neg sgn sgn_
+         """),
+        ("minigan's Tensor has no .{name}: it covers the part of torch.Tensor a course on GANs uses (see "
+         'docs/pytorch.md)',
+         """
+        apply_ fill_diagonal_ is_signed layout map2_ map_
+         """),
+        ('sorting and selection are not provided: use numpy.sort/argsort on x.numpy(), then index the '
+         'tensor with the result (x[idx] keeps the gradient)',
+         """
+        argsort msort sort topk unique unique_consecutive
+         """),
+        ('this indexing op is not provided: index with x[...] (integer or bool index tensors; the gradient'
+         ' flows through)',
+         """
+        argwhere diagonal diagonal_scatter gather index index_add index_add_ index_copy index_copy_
+        index_fill index_fill_ index_put index_put_ index_reduce index_reduce_ index_select
+        masked_select narrow_copy nonzero nonzero_static select select_scatter slice_inverse
+        slice_scatter take take_along_dim unfold
+         """),
+        ('storages, strides and streams are not exposed: a minigan tensor is a NumPy/CuPy array (.array, '
+         '.numpy(), minigan.from_numpy)',
+         """
+        as_strided as_strided_ as_strided_scatter const_data_ptr data_ptr dim_order element_size
+        is_contiguous is_pinned is_set_to is_shared itemsize module_load nbytes new_empty_strided
+        pin_memory record_stream resize resize_ resize_as resize_as_ resize_as_sparse_ set_
+        share_memory_ storage storage_offset storage_type stride untyped_storage
+         """),
+        ("PyTorch's compilers and their types (TorchScript, torch.compile, fx, export, symbolic shapes) "
+         'are out of scope: minigan runs eagerly, in plain Python and NumPy',
+         """
+        as_subclass hash_tensor
+         """),
+        ('not provided: minigan has one seeded generator (minigan.manual_seed) and the samplers rand, '
+         'randn, randint, randperm and *_like',
+         """
+        bernoulli bernoulli_ cauchy_ exponential_ geometric_ log_normal_ multinomial random_
+         """),
+        ("this elementwise function is not provided: compose it from minigan's ops (minigan.where, log, "
+         'exp, ...), or use NumPy on x.numpy() for values',
+         """
+        bitwise_and bitwise_and_ bitwise_left_shift bitwise_left_shift_ bitwise_not bitwise_not_
+        bitwise_or bitwise_or_ bitwise_right_shift bitwise_right_shift_ bitwise_xor bitwise_xor_
+        copysign copysign_ float_power float_power_ fmax fmin frexp gcd gcd_ hardshrink heaviside
+        heaviside_ isneginf isposinf lcm lcm_ ldexp ldexp_ logaddexp2 nan_to_num nan_to_num_ nextafter
+        nextafter_ prelu signbit sinc sinc_
+         """),
+        ('use x.to(minigan.uint8 / int8 / int16 / float16) or x.type(minigan.ByteTensor)',
+         """
+        byte char
+         """),
+        ('sparse tensors are out of scope: use dense tensors',
+         """
+        ccol_indices coalesce col_indices crow_indices dense_dim indices is_coalesced is_sparse
+        is_sparse_csr row_indices smm sparse_dim sparse_mask sparse_resize_ sparse_resize_and_clear_
+        sspaddmm to_dense to_sparse to_sparse_bsc to_sparse_bsr to_sparse_coo to_sparse_csc
+        to_sparse_csr values
+         """),
+        ('linear algebra beyond products is not provided: use numpy.linalg on x.numpy() for values (no '
+         'gradient)',
+         """
+        cholesky cholesky_inverse cholesky_solve det eig geqrf inverse kron logdet lstsq lu lu_solve
+        matrix_exp matrix_power orgqr ormqr pinverse qr slogdet solve svd symeig triangular_solve
+         """),
+        ('quantization is out of scope: minigan trains and runs in floating point',
+         """
+        dequantize int_repr is_quantized q_per_channel_axis q_per_channel_scales
+        q_per_channel_zero_points q_scale q_zero_point qscheme
+         """),
+        ('this shape method is not provided: use reshape, permute, expand, minigan.cat/stack and indexing',
+         """
+        diag diag_embed diagflat dsplit hsplit repeat repeat_interleave roll rot90 split_with_sizes
+        sum_to_size tensor_split trace unflatten unsafe_chunk unsafe_split unsafe_split_with_sizes
+        vsplit
+         """),
+        ('special functions (erf, gamma, Bessel, ...) are not provided: NumPy has none; math.erf or '
+         'scipy.special on x.numpy() give values without a gradient',
+         """
+        digamma digamma_ erf erf_ erfc erfc_ erfinv erfinv_ i0 i0_ igamma igamma_ igammac igammac_
+        lgamma lgamma_ mvlgamma mvlgamma_ polygamma polygamma_
+         """),
+        ("not provided: compare x.device with 'cpu' or 'cuda' (and x.is_cuda)",
+         """
+        get_device is_cpu is_distributed is_xpu
+         """),
+        ("an autograd internal not provided: minigan's tensors have requires_grad, grad, grad_fn, is_leaf "
+         'and retain_grad()',
+         """
+        grad_dtype is_inference output_nr reinforce retains_grad volatile
+         """),
+        ("minigan's devices are 'cpu' and 'cuda' (through CuPy; minigan.cuda, minigan.accelerator): other "
+         'device kinds are out of scope',
+         """
+        ipu is_ipu is_maia is_meta is_mkldnn is_mps is_mtia is_nested is_vulkan is_xla mtia to_mkldnn
+        to_padded_tensor xpu
+         """),
+        ('spectral transforms and window functions are out of scope: use numpy.fft on x.numpy() (no '
+         'gradient)',
+         """
+        istft stft
+         """),
+        ('scatter/put-style writes are not provided: build the result with minigan.where or indexing, or '
+         'write under no_grad with x[idx] = v',
+         """
+        masked_scatter masked_scatter_ put put_ scatter scatter_ scatter_add scatter_add_ scatter_reduce
+        scatter_reduce_
+         """),
+        ('use x.dim() or x.ndim',
+         """
+        ndimension
+         """),
+        ('not provided: use minigan.zeros/ones/full(shape, dtype=x.dtype, device=x.device) or '
+         'minigan.tensor(data, dtype=x.dtype)',
+         """
+        new new_empty new_full new_ones new_tensor new_zeros
+         """),
+        ('tensor hooks are not provided: read the gradient after backward (x.retain_grad(); x.grad), or '
+         'use minigan.autograd.grad',
+         """
+        register_hook register_post_accumulate_grad_hook
+         """),
+    ],
+    "torch.nn": [
+        ('minigan.nn has no {name}: compose it from the layers minigan has (see docs/pytorch.md for the '
+         'list)',
+         """
+        AdaptiveAvgPool1d AdaptiveMaxPool1d AdaptiveMaxPool2d AlphaDropout Bilinear Buffer
+        ChannelShuffle CircularPad1d CircularPad2d ConvTranspose1d CrossMapLRN2d EmbeddingBag
+        FeatureAlphaDropout Fold FractionalMaxPool2d LPPool1d LPPool2d LocalResponseNorm MaxUnpool1d
+        MaxUnpool2d ParameterDict RReLU ReflectionPad1d ReflectionPad2d ReplicationPad1d
+        ReplicationPad2d Unfold UpsamplingBilinear2d
+         """),
+        ("3-d (volumetric) layers are out of scope: minigan's layers work on vectors and images",
+         """
+        AdaptiveAvgPool3d AdaptiveMaxPool3d AvgPool3d BatchNorm3d CircularPad3d ConstantPad3d Conv3d
+        ConvTranspose3d Dropout3d FractionalMaxPool3d InstanceNorm3d LPPool3d MaxPool3d MaxUnpool3d
+        ReflectionPad3d ReplicationPad3d ZeroPad3d
+         """),
+        ("this loss is not provided: write it from minigan's ops, returning a mean over the batch "
+         '(minigan.nn has BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, MSELoss, L1Loss)',
+         """
+        AdaptiveLogSoftmaxWithLoss CTCLoss LinearCrossEntropyLoss LinearCrossEntropyOptions
+        MultiLabelMarginLoss MultiMarginLoss NLLLoss2d TripletMarginWithDistanceLoss
+         """),
+        ("an internal module of torch.nn: use minigan.nn's layers, Module and Parameter",
+         """
+        Container common_types factory_kwargs grad modules parameter
+         """),
+        ('recurrent and attention layers are out of scope (minigan covers MLPs and CNNs for GANs): write '
+         "one from nn.Linear and minigan's ops",
+         """
+        GRU GRUCell LSTM LSTMCell MultiheadAttention RNN RNNBase RNNCell RNNCellBase Transformer
+        TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer attention
+         """),
+        ('lazy layers (sizes inferred at the first call) are not provided: give the input size (e.g. '
+         'nn.Linear(in_features, out_features))',
+         """
+        LazyBatchNorm1d LazyBatchNorm2d LazyBatchNorm3d LazyConv1d LazyConv2d LazyConv3d
+        LazyConvTranspose1d LazyConvTranspose2d LazyConvTranspose3d LazyInstanceNorm1d
+        LazyInstanceNorm2d LazyInstanceNorm3d LazyLinear UninitializedBuffer UninitializedParameter
+         """),
+        ('distributed and multi-process training is out of scope: minigan runs in one process on one '
+         'device',
+         """
+        SyncBatchNorm
+         """),
+        ('quantization is out of scope: minigan trains and runs in floating point',
+         """
+        intrinsic qat quantizable quantized
+         """),
+    ],
+    "torch.nn.functional": [
+        ("minigan.nn.functional has no {name}: compose it from minigan's ops (see docs/pytorch.md for the "
+         'list)',
+         """
+        ScalingType SwizzleType adaptive_avg_pool1d adaptive_max_pool1d adaptive_max_pool1d_with_indices
+        adaptive_max_pool2d adaptive_max_pool2d_with_indices adaptive_max_pool3d_with_indices
+        alpha_dropout bilinear channel_shuffle conv_transpose1d embedding_bag feature_alpha_dropout fold
+        fractional_max_pool2d fractional_max_pool2d_with_indices fractional_max_pool3d_with_indices grad
+        gumbel_softmax local_response_norm lp_pool1d lp_pool2d max_pool1d_with_indices
+        max_pool2d_with_indices max_pool3d_with_indices max_unpool1d max_unpool2d pdist rrelu unfold
+        upsample upsample_bilinear upsample_nearest
+         """),
+        ("3-d (volumetric) ops are out of scope: minigan's ops work on vectors and images",
+         """
+        adaptive_avg_pool3d adaptive_max_pool3d avg_pool3d conv3d conv_transpose3d dropout3d
+        fractional_max_pool3d lp_pool3d max_pool3d max_unpool3d
+         """),
+        ('spatial transformers (grid_sample, affine_grid) are not provided',
+         """
+        affine_grid grid_sample
+         """),
+        ('in-place functional activations are not provided: use the out-of-place form (y = F.{base}(x))',
+         """
+        celu_ elu_ hardtanh_ leaky_relu_ relu_ rrelu_ selu_ threshold_
+         """),
+        ('an internal PyTorch kernel, not part of its documented API: use the public function '
+         '(minigan.nn.functional has the ones minigan provides)',
+         """
+        conv_tbc grouped_mm native_channel_shuffle scaled_grouped_mm scaled_mm
+         """),
+        ("this loss is not provided: write it from minigan's ops (minigan.nn.functional has the classic "
+         'ones)',
+         """
+        ctc_loss linear_cross_entropy multi_margin_loss multilabel_margin_loss
+        triplet_margin_with_distance_loss
+         """),
+        ('recurrent and attention layers are out of scope (minigan covers MLPs and CNNs for GANs): write '
+         "one from nn.Linear and minigan's ops",
+         """
+        multi_head_attention_forward scaled_dot_product_attention
+         """),
+    ],
+    "torch.optim": [
+        ('minigan.optim has no {name}: it has SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, RAdam '
+         'and the optimistic variants; subclass minigan.optim.Optimizer for another',
+         """
+        ASGD Adafactor Muon NAdam Rprop
+         """),
+        ("L-BFGS is not provided: minigan's optimizers are first-order (SGD, RMSprop, Adam, AdamW, "
+         'Adagrad, Adadelta)',
+         """
+        LBFGS
+         """),
+        ('sparse tensors are out of scope: use dense tensors',
+         """
+        SparseAdam
+         """),
+        ('stochastic weight averaging is not provided: keep a running average of the parameters by hand '
+         '(p_avg += (p - p_avg) / n under no_grad)',
+         """
+        swa_utils
+         """),
+        ("PyTorch's compilers and their types (TorchScript, torch.compile, fx, export, symbolic shapes) "
+         'are out of scope: minigan runs eagerly, in plain Python and NumPy',
+         """
+        swap_in_optimizer_params_and_state
+         """),
+    ],
+    "torch.optim.lr_scheduler": [
+        ('minigan has no lr_scheduler.{name}: subclass LRScheduler and write get_lr(), or use LambdaLR',
+         """
+        CosineAnnealingWarmRestarts CyclicLR PolynomialLR
+         """),
+    ],
+    "torch.autograd": [
+        ("profiling tools are not provided: use Python's cProfile, or python -m minigan bench for "
+         "minigan's own benchmarks",
+         """
+        DeviceType ProfilerActivity ProfilerConfig ProfilerEvent ProfilerState kineto_available profiler
+        profiler_legacy profiler_util
+         """),
+        ('minigan.autograd has no {name}: it provides grad (any order) and backward',
+         """
+        Function set_detect_anomaly
+         """),
+        ("an autograd internal: minigan's graph is the grad_fn chain of its tensors (minigan/function.py)",
+         """
+        NestedIOFunction SavedTensor anomaly_mode enforce_grad_layout_policy grad_mode graph
+        is_multithreading_enabled is_tensor_like is_view_replay_enabled set_multithreading_enabled
+        variable
+         """),
+        ('forward-mode AD and the functional API (jacobian, hessian, jvp) are not provided: use '
+         'minigan.autograd.grad with create_graph=True, row by row',
+         """
+        forward_ad
+         """),
+    ],
+    "torch.utils.data": [
+        ('minigan.utils.data has no {name}: it provides Dataset, TensorDataset, Subset, ConcatDataset, '
+         'random_split, the sequential/random samplers and DataLoader',
+         """
+        BatchSampler ChainDataset IterableDataset StackDataset WeightedRandomSampler dataloader dataset
+        default_convert sampler
+         """),
+        ('DataPipes are deprecated in PyTorch and not provided: use a Dataset and the DataLoader',
+         """
+        DFIterDataPipe DataChunk IterDataPipe MapDataPipe argument_validation datapipes
+        functional_datapipe graph graph_settings guaranteed_datapipes_determinism non_deterministic
+        runtime_validation runtime_validation_disabled
+         """),
+        ('distributed and multi-process training is out of scope: minigan runs in one process on one '
+         'device',
+         """
+        DistributedSampler distributed
+         """),
+        ("minigan's DataLoader loads in the main process (no workers): there is no worker info",
+         """
+        get_worker_info
+         """),
+    ],
+}
+
+DIFFERENT = {
+    "torch": {
+        "empty": "returns zeros (PyTorch leaves the memory uninitialised)",
+        "empty_like": "returns zeros (PyTorch leaves the memory uninitialised)",
+        "manual_seed": "seeds minigan's NumPy/CuPy generators: a seed gives other random numbers than PyTorch's",
+        "inference_mode": "the same as no_grad (minigan has no separate inference tensors)",
+        "device": "'cpu' and 'cuda' (through CuPy) only",
+        "save": "writes minigan's own .npz checkpoint (no pickle): not a file torch.load reads",
+        "load": "reads minigan's .npz checkpoints; map_location only as a device ('cpu' or 'cuda')",
+        "backends": "cudnn/cuda flags are accepted and change nothing (minigan calls no cuDNN); mps is absent",
+        "floor_divide": "not differentiated, as PyTorch's (the result is detached)",
+        "functional": "minigan.functional is torch.nn.functional (PyTorch's torch.functional holds einsum, stft, ...)",
+        "use_deterministic_algorithms": "accepted; minigan's CPU ops are deterministic, its GPU index-gradient "
+                                        "scatter-add stays atomic (PyTorch would refuse it in this mode)",
+    },
+    "torch.Tensor": {
+        "squeeze": "squeeze(dim) of a dimension whose size is not 1 raises (PyTorch returns the tensor unchanged)",
+        "contiguous": "returns the tensor itself: minigan's ops accept any memory layout",
+    },
+    "torch.nn": {
+        "DataParallel": "runs the wrapped module on minigan's one device (the whole batch); keys start with module.",
+        "GELU": "approximate='tanh' only (the exact GELU needs erf, which NumPy lacks)",
+        "AdaptiveAvgPool2d": "output sizes that divide the input size only (1, the usual case, included)",
+        "InstanceNorm2d": "no running statistics (track_running_stats=False, PyTorch's default)",
+        "InstanceNorm1d": "no running statistics (track_running_stats=False, PyTorch's default)",
+        "Conv2d": "no dilation, groups or padding_mode arguments",
+        "ConvTranspose2d": "no dilation or groups arguments",
+        "Upsample": "mode='nearest' with integer scale factors only",
+        "Embedding": "no padding_idx, max_norm or sparse arguments",
+    },
+    "torch.nn.functional": {
+        "gelu": "approximate='tanh' only (the exact GELU needs erf, which NumPy lacks)",
+        "adaptive_avg_pool2d": "output sizes that divide the input size only",
+        "interpolate": "mode='nearest' with integer scale factors only",
+        "pad": "mode='constant' only",
+        "conv2d": "no dilation or groups arguments",
+        "instance_norm": "no running statistics",
+    },
+    "torch.optim": {},
+    "torch.optim.lr_scheduler": {},
+    "torch.autograd": {},
+    "torch.utils.data": {
+        "DataLoader": "loads in the main process: num_workers and pin_memory are accepted and change nothing",
+    },
+}
+
+
+def _index() -> dict:
+    """(namespace, name) -> advice template, built once from TABLE."""
+    index = {}
+    for space, groups in TABLE.items():
+        for advice, names in groups:
+            for name in names.split():
+                index[(space, name)] = advice
+    return index
+
+
+_INDEX = _index()
+
+
+def _has(space: str, name: str) -> bool:
+    import minigan
+
+    obj = minigan
+    for part in PLACES[space].split(".")[1:]:
+        obj = getattr(obj, part)
+    return name in dir(obj)
+
+
+def group_of(space: str, name: str):
+    """The advice template for ``space.name`` (from the table or a rule), before ``{name}`` is filled in."""
+    template = _INDEX.get((space, name))
+    base = name[:-1] if name.endswith("_") and not name.endswith("__") else None
+    if template is None and base and space in ("torch", "torch.Tensor"):
+        if space == "torch.Tensor" and _has(space, base):
+            template = INPLACE.replace("{place}{base}(...)", "x.{base}(...)")
+        elif _has("torch", base):
+            template = INPLACE.replace("{place}", "minigan.")
+    if template is None and space == "torch.Tensor" and _has("torch", name) and not name.startswith("_"):
+        template = AS_FUNCTION
+    if template is None and space == "torch.autograd" and _has("torch", name) and not name.startswith("_"):
+        template = AT_TOP
+    return template
+
+
+def advice(space: str, name: str):
+    """The one-line advice for PyTorch's ``space.name`` that minigan lacks, or None when it has none."""
+    template = group_of(space, name)
+    if template is None:
+        return None
+    base = name[:-1] if name.endswith("_") and not name.endswith("__") else name
+    return template.format(name=name, base=base, place=PLACES[space] + ".")
+
+
+class NotInMinigan(AttributeError):
+    """The AttributeError for a PyTorch name minigan does not have.  Its message already says what to use, so
+    it keeps ``name`` and ``obj`` empty: Python then adds no "Did you mean" guess (which for ``minigan.sin``
+    would have been the unrelated ``min``).  (The interpreter fills them in after a module's ``__getattr__``
+    raises; these properties ignore that.)"""
+
+    __module__ = "minigan"  # shown as minigan.NotInMinigan in a traceback (it is exported there)
+    name = property(lambda self: None, lambda self, value: None)
+    obj = property(lambda self: None, lambda self, value: None)
+
+
+def attribute_error(space: str, name: str, obj=None) -> AttributeError:
+    """The AttributeError for ``space.name``: the table's advice, or Python's usual one (and its suggestions)."""
+    text = advice(space, name) if not name.startswith("__") else None
+    if text is None:
+        what = f"module {PLACES[space]!r}" if space != "torch.Tensor" else "'Tensor' object"
+        return AttributeError(f"{what} has no attribute {name!r}", name=name, obj=obj)
+    return NotInMinigan(f"{PLACES[space]}.{name}: {text}")

@@ -1,0 +1,570 @@
+"""More layers, each a thin Module around a function of ``minigan.functional`` that is composed from
+minigan's ops (so its gradient is the composition's): activations, layer/group/instance norm, padding,
+pixel shuffle, adaptive average pooling, 1-d convolution and pooling, more losses, and the containers
+ModuleDict and ParameterList.
+"""
+
+from __future__ import annotations
+
+from minigan import backend
+from minigan import functional as F
+from minigan.nn.layers import Conv2d, _Loss, _positive_int
+from minigan.nn.module import Module, Parameter
+
+
+# ----------------------------------------------------------------------------- activations
+class _Activation(Module):
+    """An activation with no parameters: ``forward`` calls ``function`` with the settings kept at construction."""
+
+    function = None
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace  # PyTorch's memory saving; minigan always computes out of place
+
+    def forward(self, x):
+        return type(self).function(x)
+
+
+class SiLU(_Activation):
+    function = staticmethod(F.silu)
+
+
+class Mish(_Activation):
+    function = staticmethod(F.mish)
+
+
+class ReLU6(_Activation):
+    function = staticmethod(F.relu6)
+
+
+class Hardsigmoid(_Activation):
+    function = staticmethod(F.hardsigmoid)
+
+
+class Hardswish(_Activation):
+    function = staticmethod(F.hardswish)
+
+
+class SELU(_Activation):
+    function = staticmethod(F.selu)
+
+
+class Softsign(Module):
+    def forward(self, x):
+        return F.softsign(x)
+
+
+class LogSigmoid(Module):
+    def forward(self, x):
+        return F.logsigmoid(x)
+
+
+class Tanhshrink(Module):
+    def forward(self, x):
+        return F.tanhshrink(x)
+
+
+class Softplus(Module):
+    """log(1 + exp(βx))/β; for βx > threshold the identity, as PyTorch."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0):
+        super().__init__()
+        self.beta, self.threshold = float(beta), float(threshold)
+
+    def forward(self, x):
+        if self.beta == 1.0:
+            return F.softplus(x)
+        return F.softplus(x * self.beta) / self.beta
+
+    def extra_repr(self):
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class GELU(Module):
+    """GELU; only ``approximate="tanh"`` is provided (see ``F.gelu``)."""
+
+    def __init__(self, approximate: str = "none"):
+        super().__init__()
+        if approximate != "tanh":
+            raise NotImplementedError("GELU: minigan has only approximate='tanh' (the exact GELU needs erf, which "
+                                      "NumPy lacks); use nn.GELU(approximate='tanh')")
+        self.approximate = approximate
+
+    def forward(self, x):
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class Hardtanh(Module):
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
+        super().__init__()
+        self.min_val, self.max_val = float(min_val), float(max_val)
+
+    def forward(self, x):
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+
+class CELU(Module):
+    def __init__(self, alpha: float = 1.0, inplace: bool = False):
+        super().__init__()
+        self.alpha = float(alpha)
+
+    def forward(self, x):
+        return F.celu(x, self.alpha)
+
+
+class Threshold(Module):
+    def __init__(self, threshold: float, value: float, inplace: bool = False):
+        super().__init__()
+        self.threshold, self.value = float(threshold), float(value)
+
+    def forward(self, x):
+        return F.threshold(x, self.threshold, self.value)
+
+
+class LogSoftmax(Module):
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.log_softmax(x, self.dim)
+
+
+class Softmin(Module):
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.softmin(x, self.dim)
+
+
+class PReLU(Module):
+    """max(0, x) + a·min(0, x) with a learned slope a (one, or one per channel), initialised to ``init``."""
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
+        super().__init__()
+        self.num_parameters = _positive_int(num_parameters, "num_parameters", "PReLU")
+        self.weight = Parameter(backend.active_module().full(num_parameters, init, dtype=backend.DEFAULT_DTYPE))
+        self.to(device=device, dtype=dtype)
+
+    def forward(self, x):
+        return F.prelu(x, self.weight)
+
+
+# ----------------------------------------------------------------------------- normalisation
+class LayerNorm(Module):
+    """Normalise over the last dimensions ``normalized_shape``; learned weight (1) and bias (0) of that shape."""
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
+                 device=None, dtype=None):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps = shape, float(eps)
+        xp = backend.active_module()
+        self.weight = Parameter(xp.ones(shape, dtype=backend.DEFAULT_DTYPE)) if elementwise_affine else None
+        self.bias = Parameter(xp.zeros(shape, dtype=backend.DEFAULT_DTYPE)) if elementwise_affine and bias else None
+        self.to(device=device, dtype=dtype)
+
+    def forward(self, x):
+        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}"
+
+
+class GroupNorm(Module):
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, device=None,
+                 dtype=None):
+        super().__init__()
+        self.num_groups = _positive_int(num_groups, "num_groups", "GroupNorm")
+        self.num_channels = _positive_int(num_channels, "num_channels", "GroupNorm")
+        if num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_channels {num_channels} must be divisible by num_groups {num_groups}")
+        self.eps = float(eps)
+        xp = backend.active_module()
+        self.weight = Parameter(xp.ones(num_channels, dtype=backend.DEFAULT_DTYPE)) if affine else None
+        self.bias = Parameter(xp.zeros(num_channels, dtype=backend.DEFAULT_DTYPE)) if affine else None
+        self.to(device=device, dtype=dtype)
+
+    def forward(self, x):
+        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+
+class InstanceNorm2d(Module):
+    """Per-sample, per-channel normalisation of (N, C, H, W); ``affine=False`` by default, as PyTorch."""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = False,
+                 track_running_stats: bool = False, device=None, dtype=None):
+        super().__init__()
+        if track_running_stats:
+            raise NotImplementedError("InstanceNorm2d: track_running_stats=True is not provided")
+        self.num_features, self.eps = _positive_int(num_features, "num_features", "InstanceNorm2d"), float(eps)
+        xp = backend.active_module()
+        self.weight = Parameter(xp.ones(num_features, dtype=backend.DEFAULT_DTYPE)) if affine else None
+        self.bias = Parameter(xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE)) if affine else None
+        self.to(device=device, dtype=dtype)
+
+    def forward(self, x):
+        return F.instance_norm(x, weight=self.weight, bias=self.bias, eps=self.eps)
+
+
+InstanceNorm1d = InstanceNorm2d  # the same computation on (N, C, L)
+
+
+# ----------------------------------------------------------------------------- shapes and pooling
+class ZeroPad2d(Module):
+    """Pad (left, right, top, bottom) with zeros (an int pads all four sides)."""
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = (padding,) * 4 if isinstance(padding, int) else tuple(padding)
+
+    def forward(self, x):
+        return F.pad(x, self.padding)
+
+
+class ConstantPad2d(ZeroPad2d):
+    def __init__(self, padding, value: float):
+        super().__init__(padding)
+        self.value = float(value)
+
+    def forward(self, x):
+        return F.pad(x, self.padding, value=self.value)
+
+
+class PixelShuffle(Module):
+    def __init__(self, upscale_factor: int):
+        super().__init__()
+        self.upscale_factor = upscale_factor
+
+    def forward(self, x):
+        return F.pixel_shuffle(x, self.upscale_factor)
+
+
+class PixelUnshuffle(Module):
+    def __init__(self, downscale_factor: int):
+        super().__init__()
+        self.downscale_factor = downscale_factor
+
+    def forward(self, x):
+        return F.pixel_unshuffle(x, self.downscale_factor)
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size (when it divides the input size; 1 is global average pooling)."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x):
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+
+class UpsamplingNearest2d(Module):
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__()
+        self.size, self.scale_factor = size, scale_factor
+
+    def forward(self, x):
+        return F.interpolate(x, self.size, self.scale_factor, "nearest")
+
+
+class Conv1d(Module):
+    """1-D convolution of (N, C, L), weight (out, in, k): Conv2d on a height-1 image (PyTorch's init)."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, device=None,
+                 dtype=None):
+        super().__init__()
+        k = kernel_size[0] if isinstance(kernel_size, (tuple, list)) else kernel_size
+        self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, (k,)
+        self.stride = (stride[0] if isinstance(stride, (tuple, list)) else stride,)
+        self.padding = (padding[0] if isinstance(padding, (tuple, list)) else padding,)
+        conv = Conv2d(in_channels, out_channels, (1, k), bias=bias)  # fan_in = in·k: the same init as Conv1d
+        self.weight = Parameter(conv.weight.array.reshape(out_channels, in_channels, k))
+        self.bias = conv.bias
+        self.to(device=device, dtype=dtype)
+
+    def forward(self, x):
+        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding)
+
+
+class MaxPool1d(Module):
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+
+    def forward(self, x):
+        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding)
+
+
+class AvgPool1d(MaxPool1d):
+    def forward(self, x):
+        return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding)
+
+
+class CosineSimilarity(Module):
+    def __init__(self, dim: int = 1, eps: float = 1e-8):
+        super().__init__()
+        self.dim, self.eps = dim, eps
+
+    def forward(self, x1, x2):
+        return F.cosine_similarity(x1, x2, self.dim, self.eps)
+
+
+class PairwiseDistance(Module):
+    def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False):
+        super().__init__()
+        self.p, self.eps, self.keepdim = p, eps, keepdim
+
+    def forward(self, x1, x2):
+        return F.pairwise_distance(x1, x2, self.p, self.eps, self.keepdim)
+
+
+# ----------------------------------------------------------------------------- losses
+class SmoothL1Loss(_Loss):
+    def __init__(self, reduction: str = "mean", beta: float = 1.0):
+        super().__init__(reduction)
+        self.beta = beta
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, self.reduction, self.beta)
+
+
+class HuberLoss(_Loss):
+    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+        super().__init__(reduction)
+        self.delta = delta
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, self.reduction, self.delta)
+
+
+class KLDivLoss(Module):
+    """KL divergence of log-probabilities ``input`` from ``target`` (see ``F.kl_div``; prefer "batchmean")."""
+
+    def __init__(self, reduction: str = "mean", log_target: bool = False):
+        super().__init__()
+        self.reduction, self.log_target = reduction, log_target
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, self.reduction, self.log_target)
+
+
+class SoftMarginLoss(_Loss):
+    def forward(self, input, target):
+        return F.soft_margin_loss(input, target, self.reduction)
+
+
+class MarginRankingLoss(_Loss):
+    def __init__(self, margin: float = 0.0, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.margin = margin
+
+    def forward(self, input1, input2, target):
+        return F.margin_ranking_loss(input1, input2, target, self.margin, self.reduction)
+
+
+class HingeEmbeddingLoss(_Loss):
+    def __init__(self, margin: float = 1.0, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.margin = margin
+
+    def forward(self, input, target):
+        return F.hinge_embedding_loss(input, target, self.margin, self.reduction)
+
+
+class CosineEmbeddingLoss(_Loss):
+    def __init__(self, margin: float = 0.0, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.margin = margin
+
+    def forward(self, input1, input2, target):
+        return F.cosine_embedding_loss(input1, input2, target, self.margin, self.reduction)
+
+
+class TripletMarginLoss(_Loss):
+    def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False,
+                 reduction: str = "mean"):
+        super().__init__(reduction)
+        self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
+
+    def forward(self, anchor, positive, negative):
+        return F.triplet_margin_loss(anchor, positive, negative, self.margin, self.p, self.eps, self.swap,
+                                     self.reduction)
+
+
+class GaussianNLLLoss(_Loss):
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.full, self.eps = full, eps
+
+    def forward(self, input, target, var):
+        return F.gaussian_nll_loss(input, target, var, self.full, self.eps, self.reduction)
+
+
+class PoissonNLLLoss(_Loss):
+    def __init__(self, log_input: bool = True, full: bool = False, eps: float = 1e-8, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.log_input, self.full, self.eps = log_input, full, eps
+
+    def forward(self, input, target):
+        return F.poisson_nll_loss(input, target, self.log_input, self.full, self.eps, self.reduction)
+
+
+class MultiLabelSoftMarginLoss(_Loss):
+    def __init__(self, weight=None, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.weight = weight
+
+    def forward(self, input, target):
+        return F.multilabel_soft_margin_loss(input, target, self.weight, self.reduction)
+
+
+class GLU(Module):
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.glu(x, self.dim)
+
+
+class Hardshrink(Module):
+    def __init__(self, lambd: float = 0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, x):
+        return F.hardshrink(x, self.lambd)
+
+
+class Softshrink(Hardshrink):
+    def forward(self, x):
+        return F.softshrink(x, self.lambd)
+
+
+class Softmax2d(Module):
+    """softmax over the channels of (N, C, H, W) or (C, H, W)."""
+
+    def forward(self, x):
+        return F.softmax(x, -3)
+
+
+class RMSNorm(Module):
+    def __init__(self, normalized_shape, eps=None, elementwise_affine: bool = True, device=None, dtype=None):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps = shape, eps
+        ones = backend.active_module().ones(shape, dtype=backend.DEFAULT_DTYPE)
+        self.weight = Parameter(ones) if elementwise_affine else None
+        self.to(device=device, dtype=dtype)
+
+    def forward(self, x):
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+
+class Dropout1d(Module):
+    def __init__(self, p: float = 0.5, inplace: bool = False):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        return F.dropout1d(x, self.p, self.training)
+
+
+class ZeroPad1d(Module):
+    """Pad the last dimension with (left, right) zeros (an int pads both)."""
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = (padding,) * 2 if isinstance(padding, int) else tuple(padding)
+
+    def forward(self, x):
+        return F.pad(x, self.padding)
+
+
+class ConstantPad1d(ZeroPad1d):
+    def __init__(self, padding, value: float):
+        super().__init__(padding)
+        self.value = float(value)
+
+    def forward(self, x):
+        return F.pad(x, self.padding, value=self.value)
+
+
+# ----------------------------------------------------------------------------- containers
+class ModuleDict(Module):
+    """Modules by name, registered as submodules (their parameters are the owner's): ``d["conv"]``, ``d.items()``."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        for name, module in dict(modules or {}).items():
+            self[name] = module
+
+    def __setitem__(self, name, module):
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleDict: {name!r} must be a Module, got {type(module).__name__}")
+        setattr(self, name, module)
+
+    def __getitem__(self, name):
+        return dict(self.named_children())[name]
+
+    def __len__(self):
+        return len(dict(self.named_children()))
+
+    def __iter__(self):
+        return iter(dict(self.named_children()))
+
+    def __contains__(self, name):
+        return name in dict(self.named_children())
+
+    def keys(self):
+        return dict(self.named_children()).keys()
+
+    def values(self):
+        return dict(self.named_children()).values()
+
+    def items(self):
+        return dict(self.named_children()).items()
+
+
+class ParameterList(Module):
+    """Parameters in a list, registered (as "0", "1", ...) so that ``parameters()`` finds them."""
+
+    def __init__(self, values=None):
+        super().__init__()
+        self._count = 0
+        for p in values or ():
+            self.append(p)
+
+    def append(self, value):
+        p = value if isinstance(value, Parameter) else Parameter(value)
+        self.register_parameter(str(self._count), p)
+        self._count += 1
+        return self
+
+    def __getitem__(self, i):
+        return getattr(self, str(range(self._count)[i]))
+
+    def __len__(self):
+        return self._count
+
+    def __iter__(self):
+        return (getattr(self, str(i)) for i in range(self._count))
+
+
+__all__ = ["SiLU", "Mish", "ReLU6", "Hardsigmoid", "Hardswish", "SELU", "Softsign", "LogSigmoid", "Tanhshrink",
+           "Softplus", "GELU", "Hardtanh", "CELU", "Threshold", "LogSoftmax", "Softmin", "PReLU",
+           "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "ZeroPad2d", "ConstantPad2d",
+           "PixelShuffle", "PixelUnshuffle", "AdaptiveAvgPool2d", "UpsamplingNearest2d", "Conv1d",
+           "MaxPool1d", "AvgPool1d", "CosineSimilarity", "PairwiseDistance", "SmoothL1Loss", "HuberLoss",
+           "KLDivLoss", "SoftMarginLoss", "ModuleDict", "ParameterList", "MarginRankingLoss",
+           "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "GaussianNLLLoss",
+           "PoissonNLLLoss", "MultiLabelSoftMarginLoss", "GLU", "Hardshrink", "Softshrink", "Softmax2d",
+           "RMSNorm", "Dropout1d", "ZeroPad1d", "ConstantPad1d"]

@@ -1,0 +1,89 @@
+"""Gradient clipping, as ``torch.nn.utils``: rescale (``clip_grad_norm_``) or cut (``clip_grad_value_``) the
+gradients in place, between ``loss.backward()`` and ``optimizer.step()``.
+
+Clipping by the global norm is the remedy for exploding gradients of Pascanu, Mikolov & Bengio 2013 ("On the
+difficulty of training recurrent neural networks", ICML, Algorithm 1):
+
+    ĝ ← ∂E/∂θ
+    if ‖ĝ‖ ≥ threshold then  ĝ ← (threshold / ‖ĝ‖) · ĝ
+
+with ‖ĝ‖ the norm of all the parameters' gradients together, as if concatenated into one vector.  PyTorch
+(and this module) multiply by min(1, max_norm / (‖ĝ‖ + 1e-6)), which is the same up to the 1e-6 that keeps a
+zero gradient finite.
+"""
+
+from __future__ import annotations
+
+import math
+
+from minigan import backend
+from minigan.function import no_grad
+from minigan.tensor import Tensor
+
+
+def _grads(parameters, who):
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    try:
+        parameters = list(parameters)
+    except TypeError:
+        raise TypeError(f"{who}: parameters must be a Tensor or an iterable of Tensors (e.g. model.parameters()), "
+                        f"got {type(parameters).__name__}") from None
+    if not all(isinstance(p, Tensor) for p in parameters):
+        raise TypeError(f"{who}: every parameter must be a Tensor")
+    return [p.grad for p in parameters if p.grad is not None]
+
+
+def _norm_type(who, norm_type):
+    norm_type = float(norm_type) if not isinstance(norm_type, str) else {"inf": math.inf}.get(norm_type, norm_type)
+    if isinstance(norm_type, str) or not norm_type > 0:
+        raise ValueError(f"{who}: norm_type must be a number > 0 or inf, got {norm_type!r}")
+    return norm_type
+
+
+def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None) -> Tensor:
+    """The ``norm_type``-norm of all the tensors together, as if concatenated into one vector (a 0-d Tensor)."""
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    norm_type = _norm_type("get_total_norm", norm_type)
+    if not tensors:
+        return Tensor._make(backend.active_module().asarray(0.0, dtype=backend.DEFAULT_DTYPE))
+    arrays = [t.array for t in tensors]
+    xp = backend.get_array_module(*arrays)
+    if norm_type == math.inf:
+        total = xp.max(xp.stack([abs(a).max() for a in arrays]))                 # ‖g‖_∞ = max |g_i|
+    else:
+        norms = xp.stack([(abs(a) ** norm_type).sum() ** (1.0 / norm_type) for a in arrays])
+        total = (norms**norm_type).sum() ** (1.0 / norm_type)                     # ‖(‖g_1‖, ‖g_2‖, ...)‖_p
+    if error_if_nonfinite and not bool(xp.isfinite(total)):
+        raise RuntimeError(f"clip_grad_norm_: the total norm of the gradients is non-finite ({float(total)}), "
+                           "so they cannot be clipped; set error_if_nonfinite=False to let it through")
+    return Tensor._make(xp.asarray(total, dtype=arrays[0].dtype))
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None) -> Tensor:
+    """Rescale the gradients so that their total norm is at most ``max_norm``; returns the norm before.
+
+    ``parameters``: a Tensor or an iterable of them (those without a gradient are skipped). ``foreach`` is
+    PyTorch's choice of a faster kernel, accepted and ignored."""
+    who = "clip_grad_norm_"
+    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not max_norm >= 0:
+        raise ValueError(f"{who}: max_norm must be a number >= 0, got {max_norm!r}")
+    grads = _grads(parameters, who)
+    total = get_total_norm(grads, _norm_type(who, norm_type), error_if_nonfinite)
+    if not grads:
+        return total
+    coef = min(float(max_norm) / (float(total.array) + 1e-6), 1.0)              # min(1, max_norm / (‖ĝ‖ + 1e-6))
+    with no_grad():
+        for g in grads:
+            g.mul_(coef)                                                            # ĝ ← coef · ĝ   (in place)
+    return total
+
+
+def clip_grad_value_(parameters, clip_value, foreach=None) -> None:
+    """Clip every gradient element to [−clip_value, clip_value], in place."""
+    who = "clip_grad_value_"
+    if isinstance(clip_value, bool) or not isinstance(clip_value, (int, float)) or not clip_value >= 0:
+        raise ValueError(f"{who}: clip_value must be a number >= 0, got {clip_value!r}")
+    with no_grad():
+        for g in _grads(parameters, who):
+            g.clamp_(-float(clip_value), float(clip_value))

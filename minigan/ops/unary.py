@@ -1,0 +1,287 @@
+"""More elementwise math: trigonometric and hyperbolic functions, their inverses, log1p/expm1 and friends.
+
+Each op is forward and backward side by side, the derivative in a one-line comment.  A backward uses
+only what arrays and Tensors share (operators, ``xp = namespace(grad)``, other ops' ``apply``), so the
+same lines give the first-order gradient on arrays and a differentiable one under ``create_graph=True``
+(see function.py).  ``sin``'s backward calls ``Cos.apply``, ``cos``'s calls ``Sin.apply``: the gradient
+of a gradient of ``sin`` is then ``-sin``, to any order.
+
+The rounding functions (floor, ceil, round, trunc) are steps: their derivative is 0 wherever it exists,
+and, as in PyTorch, their result is still part of the graph (the gradient that flows back is zero).
+"""
+
+import math
+
+from minigan import backend
+from minigan.function import Function, namespace, unbroadcast
+
+
+def _xp(a):
+    return backend.get_array_module(a)
+
+
+# ----------------------------------------------------------------------------- trigonometric
+class Sin(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).sin(a)
+
+    def backward(self, grad):  # d sin a/da = cos a
+        (a,) = self.saved_tensors
+        return (grad * Cos.apply(a),)
+
+
+class Cos(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).cos(a)
+
+    def backward(self, grad):  # d cos a/da = −sin a
+        (a,) = self.saved_tensors
+        return (-grad * Sin.apply(a),)
+
+
+class Tan(Function):
+    def forward(self, a):
+        out = _xp(a).tan(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):  # d tan a/da = 1 + tan² a
+        (out,) = self.saved_tensors
+        return (grad * (1 + out * out),)
+
+
+class Asin(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).arcsin(a)
+
+    def backward(self, grad):  # d asin a/da = 1/√(1 − a²)
+        (a,) = self.saved_tensors
+        return (grad / namespace(grad).sqrt(1 - a * a),)
+
+
+class Acos(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).arccos(a)
+
+    def backward(self, grad):  # d acos a/da = −1/√(1 − a²)
+        (a,) = self.saved_tensors
+        return (-grad / namespace(grad).sqrt(1 - a * a),)
+
+
+class Atan(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).arctan(a)
+
+    def backward(self, grad):  # d atan a/da = 1/(1 + a²)
+        (a,) = self.saved_tensors
+        return (grad / (1 + a * a),)
+
+
+class Atan2(Function):
+    """atan2(y, x): the angle of the point (x, y), in (−π, π]."""
+
+    def forward(self, y, x):
+        self.save_for_backward(y, x)
+        return _xp(y).arctan2(y, x)
+
+    def backward(self, grad):  # d/dy = x/(x² + y²), d/dx = −y/(x² + y²)
+        y, x = self.saved_tensors
+        gy, gx = self.needs_input_grad
+        r2 = x * x + y * y
+        return (unbroadcast(grad * x / r2, y.shape) if gy else None,
+                unbroadcast(-grad * y / r2, x.shape) if gx else None)
+
+
+class Hypot(Function):
+    """hypot(a, b) = √(a² + b²), without the overflow of squaring first."""
+
+    def forward(self, a, b):
+        out = _xp(a).hypot(a, b)
+        self.save_for_backward(a, b, out)
+        return out
+
+    def backward(self, grad):  # d/da = a/hypot, d/db = b/hypot
+        a, b, out = self.saved_tensors
+        ga, gb = self.needs_input_grad
+        return (unbroadcast(grad * a / out, a.shape) if ga else None,
+                unbroadcast(grad * b / out, b.shape) if gb else None)
+
+
+# ----------------------------------------------------------------------------- hyperbolic
+class Sinh(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).sinh(a)
+
+    def backward(self, grad):  # d sinh a/da = cosh a
+        (a,) = self.saved_tensors
+        return (grad * Cosh.apply(a),)
+
+
+class Cosh(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).cosh(a)
+
+    def backward(self, grad):  # d cosh a/da = sinh a
+        (a,) = self.saved_tensors
+        return (grad * Sinh.apply(a),)
+
+
+class Asinh(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).arcsinh(a)
+
+    def backward(self, grad):  # d asinh a/da = 1/√(a² + 1)
+        (a,) = self.saved_tensors
+        return (grad / namespace(grad).sqrt(a * a + 1),)
+
+
+class Acosh(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).arccosh(a)
+
+    def backward(self, grad):  # d acosh a/da = 1/√(a² − 1)
+        (a,) = self.saved_tensors
+        return (grad / namespace(grad).sqrt(a * a - 1),)
+
+
+class Atanh(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).arctanh(a)
+
+    def backward(self, grad):  # d atanh a/da = 1/(1 − a²)
+        (a,) = self.saved_tensors
+        return (grad / (1 - a * a),)
+
+
+# ----------------------------------------------------------------------------- exponentials and logarithms
+class Log1p(Function):
+    """log(1 + a), exact for tiny a (where 1 + a would round to 1)."""
+
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).log1p(a)
+
+    def backward(self, grad):  # d log(1 + a)/da = 1/(1 + a)
+        (a,) = self.saved_tensors
+        return (grad / (1 + a),)
+
+
+class Expm1(Function):
+    """eᵃ − 1, exact for tiny a."""
+
+    def forward(self, a):
+        out = _xp(a).expm1(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):  # d(eᵃ − 1)/da = eᵃ = out + 1
+        (out,) = self.saved_tensors
+        return (grad * (out + 1),)
+
+
+class Exp2(Function):
+    def forward(self, a):
+        out = _xp(a).exp2(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):  # d 2ᵃ/da = 2ᵃ · ln 2
+        (out,) = self.saved_tensors
+        return (grad * out * math.log(2.0),)
+
+
+class Log2(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).log2(a)
+
+    def backward(self, grad):  # d log₂ a/da = 1/(a · ln 2)
+        (a,) = self.saved_tensors
+        return (grad / (a * math.log(2.0)),)
+
+
+class Log10(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return _xp(a).log10(a)
+
+    def backward(self, grad):  # d log₁₀ a/da = 1/(a · ln 10)
+        (a,) = self.saved_tensors
+        return (grad / (a * math.log(10.0)),)
+
+
+class Reciprocal(Function):
+    def forward(self, a):
+        out = 1 / a
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):  # d(1/a)/da = −1/a² = −out²
+        (out,) = self.saved_tensors
+        return (-grad * out * out,)
+
+
+class Rsqrt(Function):
+    def forward(self, a):
+        out = 1 / _xp(a).sqrt(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):  # d a^(−½)/da = −½ a^(−3/2) = −½ out³
+        (out,) = self.saved_tensors
+        return (-0.5 * grad * out * out * out,)
+
+
+# ----------------------------------------------------------------------------- steps (zero derivative)
+class Floor(Function):
+    def forward(self, a):
+        return _xp(a).floor(a)
+
+    def backward(self, grad):  # d⌊a⌋/da = 0 (where it exists)
+        return (grad * 0,)
+
+
+class Ceil(Function):
+    def forward(self, a):
+        return _xp(a).ceil(a)
+
+    def backward(self, grad):  # d⌈a⌉/da = 0
+        return (grad * 0,)
+
+
+class Round(Function):
+    """Round half to even, as PyTorch (and NumPy) do; ``decimals`` scales by 10^decimals first."""
+
+    def forward(self, a, decimals=0):
+        return _xp(a).round(a, decimals)
+
+    def backward(self, grad):  # d round(a)/da = 0
+        return (grad * 0,)
+
+
+class Trunc(Function):
+    def forward(self, a):
+        return _xp(a).trunc(a)
+
+    def backward(self, grad):  # d trunc(a)/da = 0
+        return (grad * 0,)
+
+
+class Frac(Function):
+    """a − trunc(a): the fractional part, with a's sign."""
+
+    def forward(self, a):
+        return a - _xp(a).trunc(a)
+
+    def backward(self, grad):  # d frac(a)/da = 1
+        return (grad,)

@@ -1,0 +1,48 @@
+"""Adagrad (Duchi, Hazan & Singer 2011, "Adaptive Subgradient Methods for Online Learning and Stochastic
+Optimization", JMLR 12; the diagonal form of section 1.1 / Figure 1):
+
+    G_t ← G_{t−1} + g_t²                  (the sum of the squared gradients, per coordinate)
+    θ_t ← θ_{t−1} − η · g_t / (√G_t + ε)
+
+Every coordinate gets its own step size, η/√G_t, large for rarely-updated coordinates and small for
+often-updated ones.  PyTorch adds a learning-rate decay, η_t = η / (1 + (t − 1)·lr_decay), an L2
+``weight_decay`` (g ← g + λθ) and ``initial_accumulator_value`` (G_0); so do we, in its order, and each step
+equals ``torch.optim.Adagrad``'s.
+"""
+
+from __future__ import annotations
+
+from minigan import backend
+from minigan.optim.optimizer import Optimizer, check_eps, check_lr, check_nonnegative
+
+
+class Adagrad(Optimizer):
+    """``Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10)``."""
+
+    hyperparameter_names = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+
+    def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10):
+        super().__init__(params, lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                         initial_accumulator_value=initial_accumulator_value, eps=eps)
+
+    def _check_hyperparameters(self, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
+                               eps=1e-10):
+        who = "Adagrad"
+        return {"lr": check_lr(who, lr), "lr_decay": check_nonnegative(who, "lr_decay", lr_decay),
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
+                "initial_accumulator_value": check_nonnegative(who, "initial_accumulator_value",
+                                                               initial_accumulator_value),
+                "eps": check_eps(who, eps)}
+
+    def _update(self, p, g, state, group):
+        xp = backend.get_array_module(p.array)
+        if not state:
+            state["step"] = 0
+            state["sum"] = xp.full_like(p.array, group["initial_accumulator_value"])   # G_0
+        t = state["step"] = state["step"] + 1
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * p.array                  # g ← g + λθ   (L2 penalty)
+        lr = group["lr"] / (1 + (t - 1) * group["lr_decay"])         # η_t = η / (1 + (t − 1)·lr_decay)
+        G = state["sum"]
+        G += g * g                                                   # G_t ← G_{t−1} + g_t²
+        p.sub_(lr * g / (xp.sqrt(G) + group["eps"]))               # θ_t ← θ_{t−1} − η_t·g_t / (√G_t + ε)

@@ -1,0 +1,46 @@
+"""Adamax (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", ICLR; section 7.1, Algorithm 2):
+Adam with the second moment replaced by an exponentially weighted infinity norm.
+
+    m_t ← β1 · m_{t−1} + (1 − β1) · g_t          (Update biased first moment estimate)
+    u_t ← max(β2 · u_{t−1}, |g_t|)               (Update the exponentially weighted infinity norm)
+    θ_t ← θ_{t−1} − (α / (1 − β1^t)) · m_t / u_t  (Update parameters)
+
+"Good default settings for the tested machine learning problems are α = 0.002, β1 = 0.9 and β2 = 0.999."
+As PyTorch, we add ε inside the maximum (max(β2·u, |g| + ε), so that u is never 0) and an L2
+``weight_decay``; each step equals ``torch.optim.Adamax``'s.
+"""
+
+from __future__ import annotations
+
+from minigan import backend
+from minigan.optim.optimizer import Optimizer, check_betas, check_eps, check_lr, check_nonnegative
+
+
+class Adamax(Optimizer):
+    """``Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)``: Kingma & Ba 2015, Algorithm 2."""
+
+    hyperparameter_names = ("lr", "betas", "eps", "weight_decay")
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+
+    def _check_hyperparameters(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        who = "Adamax"
+        return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps),
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay)}
+
+    def _update(self, p, g, state, group):
+        (beta1, beta2), xp = group["betas"], backend.get_array_module(p.array)
+        if not state:
+            state["step"] = 0
+            state["m"] = xp.zeros_like(p.array)                      # m_0 ← 0
+            state["u"] = xp.zeros_like(p.array)                      # u_0 ← 0
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * p.array                     # g ← g + λθ   (L2 penalty)
+        t = state["step"] = state["step"] + 1
+        m, u = state["m"], state["u"]
+        m *= beta1
+        m += (1.0 - beta1) * g                                      # m_t ← β1·m_{t−1} + (1 − β1)·g_t
+        u *= beta2
+        xp.maximum(u, abs(g) + group["eps"], out=u)                 # u_t ← max(β2·u_{t−1}, |g_t| + ε)
+        p.sub_(group["lr"] / (1.0 - beta1**t) * m / u)            # θ_t ← θ_{t−1} − (α/(1 − β1^t))·m_t/u_t

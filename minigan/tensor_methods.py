@@ -1,0 +1,366 @@
+"""The method forms of minigan's free functions and of the elementwise math of ``ops/unary.py``
+(``x.sin()``, ``x.lerp(y, w)``, ``x.new_zeros(...)``, ...), which ``Tensor`` inherits.
+
+They live here, not in tensor.py, so that tensor.py stays the engine's value and its core API.  Each is one
+line: an op's ``apply`` behind the door check, or the free function of the same name in ``toplevel.py`` (the
+one home of its checks), imported when called because toplevel.py imports tensor.py.  ``__getattr__`` gives
+the one-line advice of ``minigan/_missing.py`` for a PyTorch name a Tensor does not have.
+"""
+
+from __future__ import annotations
+
+from minigan import _missing
+from minigan.ops import unary as U
+
+
+class TensorMethods:
+    """Mixed into ``Tensor`` (which has ``_floating``, the operators, ``ne``, ``sub``, ``expand``...)."""
+
+    __slots__ = ()
+
+    def sin(self):
+        return U.Sin.apply(self._floating("sin"))
+
+    def cos(self):
+        return U.Cos.apply(self._floating("cos"))
+
+    def tan(self):
+        return U.Tan.apply(self._floating("tan"))
+
+    def asin(self):
+        return U.Asin.apply(self._floating("asin"))
+
+    def acos(self):
+        return U.Acos.apply(self._floating("acos"))
+
+    def atan(self):
+        return U.Atan.apply(self._floating("atan"))
+
+    def sinh(self):
+        return U.Sinh.apply(self._floating("sinh"))
+
+    def cosh(self):
+        return U.Cosh.apply(self._floating("cosh"))
+
+    def asinh(self):
+        return U.Asinh.apply(self._floating("asinh"))
+
+    def acosh(self):
+        return U.Acosh.apply(self._floating("acosh"))
+
+    def atanh(self):
+        return U.Atanh.apply(self._floating("atanh"))
+
+    def log1p(self):
+        return U.Log1p.apply(self._floating("log1p"))
+
+    def expm1(self):
+        return U.Expm1.apply(self._floating("expm1"))
+
+    def exp2(self):
+        return U.Exp2.apply(self._floating("exp2"))
+
+    def log2(self):
+        return U.Log2.apply(self._floating("log2"))
+
+    def log10(self):
+        return U.Log10.apply(self._floating("log10"))
+
+    def reciprocal(self):
+        return U.Reciprocal.apply(self._floating("reciprocal"))
+
+    def rsqrt(self):
+        return U.Rsqrt.apply(self._floating("rsqrt"))
+
+    def frac(self):
+        return U.Frac.apply(self._floating("frac"))
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+    def _free(self, name, *args, **kwargs):
+        from minigan import toplevel
+
+        return getattr(toplevel, name)(self, *args, **kwargs)
+
+    def floor(self):
+        return self._free("floor")
+
+    def ceil(self):
+        return self._free("ceil")
+
+    def round(self, *, decimals=0):
+        return self._free("round", decimals=decimals)
+
+    def trunc(self):
+        return self._free("trunc")
+
+    fix = trunc
+
+    def atan2(self, other):
+        return self._free("atan2", other)
+
+    arctan2 = atan2
+
+    def hypot(self, other):
+        return self._free("hypot", other)
+
+    def lerp(self, end, weight):
+        return self._free("lerp", end, weight)
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return self._free("addmm", mat1, mat2, beta=beta, alpha=alpha)
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        return self._free("addcmul", tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        return self._free("addcdiv", tensor1, tensor2, value=value)
+
+    def outer(self, vec2):
+        return self._free("outer", vec2)
+
+    ger = outer
+
+    def dot(self, other):
+        return self._free("dot", other)
+
+    vdot = dot
+
+    def inner(self, other):
+        return self._free("inner", other)
+
+    def mv(self, vec):
+        return self._free("mv", vec)
+
+    def bmm(self, mat2):
+        return self._free("bmm", mat2)
+
+    def chunk(self, chunks, dim=0):
+        return self._free("chunk", chunks, dim)
+
+    def split(self, split_size, dim=0):
+        return self._free("split", split_size, dim)
+
+    def narrow(self, dim, start, length):
+        return self._free("narrow", dim, start, length)
+
+    def unbind(self, dim=0):
+        return self._free("unbind", dim)
+
+    def flip(self, *dims):
+        return self._free("flip", dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+
+    def fliplr(self):
+        return self._free("fliplr")
+
+    def flipud(self):
+        return self._free("flipud")
+
+    def movedim(self, source, destination):
+        return self._free("movedim", source, destination)
+
+    moveaxis = movedim
+
+    def ravel(self):
+        return self._free("ravel")
+
+    def repeat(self, *sizes):
+        return self._free("tile", sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
+
+    def tile(self, *dims):
+        return self._free("tile", dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+
+    def tril(self, diagonal=0):
+        return self._free("tril", diagonal)
+
+    def triu(self, diagonal=0):
+        return self._free("triu", diagonal)
+
+    def amax(self, dim=(), keepdim=False):
+        return self._free("amax", dim, keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return self._free("amin", dim, keepdim)
+
+    def clamp_min(self, min):
+        return self._free("clamp_min", min)
+
+    def clamp_max(self, max):
+        return self._free("clamp_max", max)
+
+    def remainder(self, other):
+        return self._free("remainder", other)
+
+    def fmod(self, other):
+        return self._free("fmod", other)
+
+    def floor_divide(self, other):
+        return self._free("floor_divide", other)
+
+    def xlogy(self, other):
+        return self._free("xlogy", other)
+
+    def logaddexp(self, other):
+        return self._free("logaddexp", other)
+
+    def logit(self, eps=None):
+        return self._free("logit", eps)
+
+    def deg2rad(self):
+        return self._free("deg2rad")
+
+    def rad2deg(self):
+        return self._free("rad2deg")
+
+    def masked_fill(self, mask, value):
+        return self._free("masked_fill", mask, value)
+
+    def where(self, condition, other):
+        """``self`` where ``condition`` holds, else ``other`` (PyTorch's x.where(cond, y))."""
+        from minigan import toplevel
+
+        return toplevel.where(condition, self, other)
+
+    def isnan(self):
+        return self._free("isnan")
+
+    def isinf(self):
+        return self._free("isinf")
+
+    def isfinite(self):
+        return self._free("isfinite")
+
+    def logical_not(self):
+        return self._free("logical_not")
+
+    def logical_and(self, other):
+        return self._free("logical_and", other)
+
+    def logical_or(self, other):
+        return self._free("logical_or", other)
+
+    def logical_xor(self, other):
+        return self._free("logical_xor", other)
+
+    def all(self):
+        return self._free("all")
+
+    def any(self):
+        return self._free("any")
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return self._free("isclose", other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return self._free("allclose", other, rtol, atol, equal_nan)
+
+    def equal(self, other):
+        return self._free("equal", other)
+
+    def count_nonzero(self, dim=None):
+        return self._free("count_nonzero", dim)
+
+    def gt(self, other):
+        return self > other
+
+    def ge(self, other):
+        return self >= other
+
+    def lt(self, other):
+        return self < other
+
+    def le(self, other):
+        return self <= other
+
+    greater, greater_equal, less, less_equal = gt, ge, lt, le
+
+    def not_equal(self, other):
+        return self.ne(other)
+
+    def absolute(self):
+        return self.abs()
+
+    def positive(self):
+        return self
+
+    def negative(self):
+        return -self
+
+    def multiply(self, other):
+        return self * other
+
+    def subtract(self, other, *, alpha=1):
+        return self.sub(other, alpha=alpha)
+
+    def divide(self, other, *, rounding_mode=None):
+        return self._free("div", other, rounding_mode=rounding_mode)
+
+    true_divide = divide
+
+    def broadcast_to(self, size):
+        return self.expand(*size)
+
+    def is_nonzero(self):
+        return self._free("is_nonzero")
+
+    def is_same_size(self, other):
+        return self.shape == other.shape
+
+    def ndimension(self):
+        return self.ndim
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from minigan import toplevel
+
+        return toplevel.zeros(*size, dtype=dtype or self.dtype, device=device or self.device,
+                              requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from minigan import toplevel
+
+        return toplevel.ones(*size, dtype=dtype or self.dtype, device=device or self.device,
+                             requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        from minigan import toplevel
+
+        return toplevel.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                             requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from minigan import toplevel
+
+        return toplevel.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                               requires_grad=requires_grad)
+
+    new_empty = new_zeros
+
+    @property
+    def is_cpu(self) -> bool:
+        return self.device == "cpu"
+
+    @property
+    def is_xpu(self) -> bool:
+        return False  # minigan's devices are the CPU and CUDA GPUs
+
+    is_mps = is_xpu
+
+    def __index__(self):
+        """An integer one-element tensor as a Python int, where Python needs an index (``classes[pred.argmax()]``,
+        ``range(n)``); a floating tensor is refused, as in PyTorch."""
+        if self.dtype.kind not in "iub" or self.numel() != 1:
+            raise TypeError(f"only integer tensors of a single element can be converted to an index, got dtype "
+                            f"{self.dtype} and shape {self.shape}")
+        return int(self.item())
+
+    def __format__(self, format_spec):
+        """``f"{loss:.3f}"``: a 0-d tensor formats as its number (as PyTorch); other tensors as their repr."""
+        if self.array.ndim == 0:
+            return self.item().__format__(format_spec)
+        if format_spec:
+            raise TypeError(f"format: a format spec ({format_spec!r}) applies to a 0-d tensor, got shape {self.shape};"
+                            " format x.item() of a one-element tensor, or x.tolist()")
+        return repr(self)
+
+    def __getattr__(self, name):  # only called when the attribute does not exist
+        raise _missing.attribute_error("torch.Tensor", name, self)

@@ -1,0 +1,82 @@
+"""The PyTorch surface: every public name of PyTorch's main namespaces is implemented, different on purpose
+(listed), or not provided with a one-line error that says what to use instead; docs/pytorch.md's coverage
+table is generated from the same data and is up to date."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import minigan
+from minigan import _missing
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "docs"))
+import make_coverage  # noqa: E402
+
+
+def _torch():
+    return pytest.importorskip("torch")
+
+
+def test_every_pytorch_name_is_implemented_different_or_in_the_table():
+    _torch()
+    missing = {space: names for space, names in make_coverage.unclassified().items() if names}
+    assert not missing, f"PyTorch names minigan neither has nor lists in minigan/_missing.py: {missing}"
+
+
+def test_the_table_lists_only_names_minigan_does_not_have():
+    stale = [(space, name) for (space, name) in _missing._INDEX if make_coverage.classify(space, name)[0]
+             != "not provided"]
+    assert not stale, f"implemented now: remove them from minigan/_missing.py's TABLE: {stale}"
+
+
+def test_every_deliberate_difference_is_an_implemented_name():
+    for space, notes in _missing.DIFFERENT.items():
+        obj = make_coverage._resolve(make_coverage.PLACES[space])
+        absent = [n for n in notes if not hasattr(obj, n)]
+        assert not absent, f"{space}: DIFFERENT lists names minigan does not have: {absent}"
+
+
+def test_the_coverage_doc_is_up_to_date():
+    _torch()
+    text = make_coverage.DOC.read_text()
+    assert make_coverage.updated(text) == text, "docs/pytorch.md is out of date: run python docs/make_coverage.py"
+
+
+@pytest.mark.parametrize("expr, words", [
+    ("minigan.erf", "special functions"), ("minigan.jit", "out of scope"), ("minigan.sin_", "minigan.sin("),
+    ("minigan.conv2d", "minigan.nn.functional.conv2d"), ("minigan.nn.LSTM", "recurrent"),
+    ("minigan.nn.functional.grid_sample", "not provided"), ("minigan.optim.LBFGS", "first-order"),
+    ("minigan.optim.lr_scheduler.CyclicLR", "LambdaLR"),
+    ("minigan.utils.data.IterableDataset", "DataLoader"), ("minigan.nn.functional.relu_", "F.relu(x)"),
+])
+def test_a_missing_name_raises_one_line_that_says_what_to_use(expr, words):
+    with pytest.raises(AttributeError) as info:
+        eval(expr)
+    message = str(info.value)
+    assert "\n" not in message and words in message and message.startswith(expr + ": ")
+    assert isinstance(info.value, minigan.NotInMinigan)
+    assert info.value.name is None and info.value.obj is None  # so Python adds no "Did you mean" guess
+
+
+def test_no_misleading_suggestion_in_the_printed_traceback():
+    result = subprocess.run([sys.executable, "-c", "import minigan; minigan.sin_"], capture_output=True, text=True,
+                            cwd=ROOT)
+    last = result.stderr.strip().splitlines()[-1]
+    assert "minigan.sin_: minigan has no in-place sin_" in last and "Did you mean" not in last
+
+
+def test_a_typo_keeps_pythons_own_error_and_suggestion():
+    with pytest.raises(AttributeError) as info:
+        minigan.tensr  # noqa: B018
+    assert not isinstance(info.value, minigan.NotInMinigan) and info.value.name == "tensr"
+    assert not hasattr(minigan, "erf") and getattr(minigan.nn, "LSTM", None) is None
+
+
+def test_tensor_attribute_advice():
+    assert hasattr(minigan.Tensor, "sin") or "minigan.sin(x" in _missing.advice("torch.Tensor", "sin")
+    assert "clamp_min(" in _missing.advice("torch.Tensor", "clamp_min_")
+    assert "complex" in _missing.advice("torch.Tensor", "conj")
+    assert _missing.advice("torch.Tensor", "no_such_thing") is None

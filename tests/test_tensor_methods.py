@@ -1,0 +1,62 @@
+"""The method forms of minigan/tensor_methods.py (x.sin(), x.lerp(...), x.new_zeros(...), f"{loss:.3f}", the
+advice for a missing attribute), equal to PyTorch's."""
+
+import numpy as np
+import pytest
+
+import minigan
+from minigan.tensor_methods import TensorMethods
+
+torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.skipif(not issubclass(minigan.Tensor, TensorMethods),
+                                reason="Tensor does not inherit TensorMethods in this build")
+
+A = np.array([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]])
+B = np.array([[1.5, 0.5, -2.0], [0.3, -1.0, 0.8]])
+METHODS = [
+    ("sin", ()), ("atanh", ()), ("log1p", ()), ("floor", ()), ("round", ()), ("frac", ()), ("rsqrt", ()),
+    ("atan2", ("B",)), ("hypot", ("B",)), ("lerp", ("B", 0.3)), ("remainder", ("B",)), ("amax", (1,)),
+    ("clamp_min", (0.1,)), ("flip", (0,)), ("tril", ()), ("repeat", (2, 1)), ("tile", (1, 2)), ("ravel", ()),
+    ("logaddexp", ("B",)), ("xlogy", ("ABS_B",)), ("masked_fill", ("MASK", 0.0)), ("where", ("MASK", "B")),
+    ("multiply", ("B",)), ("divide", ("B",)), ("absolute", ()), ("negative", ()), ("movedim", (0, 1)),
+]
+
+
+def _args(lib, args):
+    table = {"B": lib.tensor(B), "ABS_B": lib.tensor(np.abs(B)), "MASK": lib.tensor(A > 0)}
+    return [table.get(a, a) if isinstance(a, str) else a for a in args]
+
+
+@pytest.mark.parametrize("name, args", METHODS, ids=[n for n, _ in METHODS])
+def test_methods_equal_pytorch_with_gradients(name, args):
+    values = np.abs(A) * 0.4 if name in ("atanh", "rsqrt", "log1p", "xlogy") else A
+    x, tx = minigan.tensor(values, dtype=minigan.float64, requires_grad=True), torch.tensor(values, requires_grad=True)
+    y, ty = getattr(x, name)(*_args(minigan, args)), getattr(tx, name)(*_args(torch, args))
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-10)
+    if ty.requires_grad:
+        (y * 1.5).sum().backward()
+        (ty * 1.5).sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-10)
+
+
+def test_format_new_and_device_predicates():
+    loss = minigan.tensor(0.123456)
+    assert f"{loss:.3f}" == f"{torch.tensor(0.123456):.3f}" == "0.123"
+    with pytest.raises(TypeError, match="format spec"):
+        f"{minigan.zeros(2):.3f}"
+    x = minigan.ones(2, 3, dtype=minigan.float64)
+    assert x.new_zeros(4).dtype == minigan.float64 and x.new_ones((2, 2)).shape == (2, 2)
+    assert x.new_full((3,), 7.0).numpy().tolist() == [7.0] * 3 and x.new_tensor([1, 2]).dtype == minigan.float64
+    assert x.is_cpu == (x.device == "cpu") and not x.is_xpu and x.ndimension() == 2
+    classes = ["a", "b", "c"]
+    assert classes[minigan.tensor([0.1, 0.9, 0.3]).argmax(0)] == "b"  # __index__, as PyTorch
+    with pytest.raises(TypeError, match="integer tensors of a single element"):
+        classes[minigan.tensor(1.0)]
+
+
+def test_a_missing_attribute_says_what_to_use():
+    with pytest.raises(AttributeError, match="complex numbers are out of scope") as info:
+        minigan.zeros(2).conj  # noqa: B018
+    assert info.value.name is None
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_thing'"):
+        minigan.zeros(2).no_such_thing  # noqa: B018

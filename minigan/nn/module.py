@@ -191,10 +191,14 @@ class Module:
             yield b
 
     # ------------------------------------------------------------------ training switches
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (``.grad = None``; the next backward starts afresh)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: ``.grad = None`` (PyTorch's default), or zeros in place."""
         for p in self.parameters():
-            p.grad = None
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                with no_grad():
+                    p.grad.zero_()
 
     def train(self, mode: bool = True) -> Module:
         """Training mode (dropout drops, batch norm uses batch statistics) for this module and all below."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,16 @@ import pytest
 DEMOS = Path(__file__).resolve().parents[1] / "demos"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_and_output(tmp_path_factory, monkeypatch):
+    """Lessons that need a reference classifier train it into a cache of this test module's own, never
+    ~/.cache/minigan (a later lesson must not silently use what a test trained); output goes to a tmp folder."""
+    monkeypatch.setenv("MINIGAN_CACHE", str(tmp_path_factory.getbasetemp() / "minigan-cache"))
+    monkeypatch.setenv("MINIGAN_DEMO_OUT", str(tmp_path_factory.getbasetemp() / "lesson-out"))
+
+
 def load(name: str):
-    """Import demos/<name>.py as a module (its directory goes on sys.path for _common)."""
-    if str(DEMOS) not in sys.path:
-        sys.path.insert(0, str(DEMOS))
+    """Import demos/<name>.py as a module (minigan is installed: nothing goes on sys.path)."""
     spec = importlib.util.spec_from_file_location(f"demo_{name}", DEMOS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -41,8 +46,8 @@ def test_01_autograd_tour_gradients_match_hand_derivation_and_gradcheck(tmp_path
 
 
 # ----------------------------------------------------------------------------- 02 detach
-def test_02_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tmp_path):
-    r = load("02_detach").run(out_dir=tmp_path, verbose=False)
+def test_05_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tmp_path):
+    r = load("05_detach").run(out_dir=tmp_path, verbose=False)
     assert r["forward_difference"] == 0.0
     assert r["detached_grad_is_none"] == {"a": True, "f.weight": True, "f.bias": True,
                                           "g.weight": False, "g.bias": False}
@@ -54,7 +59,7 @@ def test_02_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tm
 
 # ----------------------------------------------------------------------------- 04 optimal discriminator
 def test_04_trained_discriminator_approaches_d_star_fast():
-    r = load("04_optimal_discriminator").run(steps=500, batch=256, verbose=False)
+    r = load("06_optimal_discriminator").run(steps=500, batch=256, verbose=False)
     assert r["mean_gap"] < 0.04 and r["max_gap"] < 0.25
     assert abs(r["v_equal"] - r["minus_log4"]) < 1e-6  # V(D*, G) = −log 4 at p_g = p_data
     assert abs(r["v_equal_trained"] - r["minus_log4"]) < 0.01
@@ -63,14 +68,14 @@ def test_04_trained_discriminator_approaches_d_star_fast():
 
 @pytest.mark.slow
 def test_04_trained_discriminator_approaches_d_star_full(tmp_path):
-    r = load("04_optimal_discriminator").run(out_dir=tmp_path, verbose=False)
+    r = load("06_optimal_discriminator").run(out_dir=tmp_path, verbose=False)
     assert r["mean_gap"] < 0.02 and r["max_gap"] < 0.15
     assert abs(r["v_trained"] - r["v_star"]) < 0.01
 
 
 # ----------------------------------------------------------------------------- 10 limit cycles
 def test_10_gd_spirals_out_by_sqrt_1_plus_eta2_and_omd_converges(tmp_path):
-    r = load("10_limit_cycles").run(steps=300, lr=0.1, out_dir=tmp_path, verbose=False)
+    r = load("09_limit_cycles").run(steps=300, lr=0.1, out_dir=tmp_path, verbose=False)
     assert r["gd_max_ratio_deviation"] < 1e-12  # every GD step multiplies the distance by √(1+η²)
     assert abs(r["gd_growth_per_step"] - math.sqrt(1 + 0.1**2)) < 1e-12
     assert r["gd_final_distance"] > 4 * r["start_distance"]
@@ -79,7 +84,7 @@ def test_10_gd_spirals_out_by_sqrt_1_plus_eta2_and_omd_converges(tmp_path):
 
 # ----------------------------------------------------------------------------- 12 linear autoencoder saddle
 def test_12_origin_is_a_saddle_and_zero_loss_set_is_the_hyperbola(tmp_path):
-    r = load("12_linear_autoencoder_saddle").run(out_dir=tmp_path, verbose=False)
+    r = load("08_linear_autoencoder_saddle").run(out_dir=tmp_path, verbose=False)
     m = r["mean_x2"]
     assert r["grad_norm_at_origin"] == 0.0
     assert abs(r["loss_at_origin"] - m) < 1e-12
@@ -93,7 +98,7 @@ def test_12_origin_is_a_saddle_and_zero_loss_set_is_the_hyperbola(tmp_path):
 
 # ----------------------------------------------------------------------------- 03 saturating vs non-saturating
 def test_03_saturating_gradient_vanishes_when_d_rejects_fakes_and_only_nonsaturating_escapes():
-    r = load("03_saturating_vs_nonsaturating").run(steps=120, head=200, eval_every=20, verbose=False)
+    r = load("07_saturating_vs_nonsaturating").run(steps=120, head=200, eval_every=20, verbose=False)
     assert r["d_fake_at_start"] < 0.01  # the head-started D rejects the fakes
     assert r["grad_nonsaturating"] > 100 * r["grad_saturating"]
     sweep = r["sweep"]  # rows (shift, mean D(G(z)), ‖∇ saturating‖, ‖∇ non-saturating‖)
@@ -105,7 +110,7 @@ def test_03_saturating_gradient_vanishes_when_d_rejects_fakes_and_only_nonsatura
 # ----------------------------------------------------------------------------- 05 equilibrium
 @pytest.mark.slow
 def test_05_d_accuracy_drifts_back_toward_half(tmp_path):
-    r = load("05_equilibrium").run(out_dir=tmp_path, verbose=False)
+    r = load("11_equilibrium").run(out_dir=tmp_path, verbose=False)
     assert r["peak_accuracy"] > 0.7
     assert r["late_accuracy"] < r["peak_accuracy"] - 0.1  # drifts back toward 50% ...
     assert 0.5 <= r["late_accuracy"] < 0.7                 # ... without reaching it (the lecture's caveat)
@@ -115,7 +120,7 @@ def test_05_d_accuracy_drifts_back_toward_half(tmp_path):
 # ----------------------------------------------------------------------------- 06 mode collapse
 @pytest.mark.slow
 def test_06_small_batch_collapses_recipe_covers_every_mode(tmp_path):
-    r = load("06_mode_collapse").run(out_dir=tmp_path, verbose=False)
+    r = load("12_mode_collapse").run(out_dir=tmp_path, verbose=False)
     # seed 0, 1,500 steps: batch 32 puts every sample near one centre; batch 256 reaches all 8 (8/8 modes)
     assert r["collapsed"]["modes_covered"] <= 3 and r["collapsed"]["reverse_kl"] > 1.0
     assert r["collapsed"]["largest_mode_share"] > 0.5
@@ -127,7 +132,7 @@ def test_06_small_batch_collapses_recipe_covers_every_mode(tmp_path):
 # ----------------------------------------------------------------------------- 08 conditional GAN
 @pytest.mark.slow
 def test_08_conditional_d_scores_right_label_above_wrong_label(tmp_path):
-    r = load("08_conditional_gan").run(out_dir=tmp_path, verbose=False)
+    r = load("14_conditional_gan").run(out_dir=tmp_path, verbose=False)
     assert r["mean_right"] > r["mean_wrong"]
     assert r["fraction_right_higher"] > 0.8
 
@@ -135,7 +140,7 @@ def test_08_conditional_d_scores_right_label_above_wrong_label(tmp_path):
 # ----------------------------------------------------------------------------- 11 Adam vs Optimistic Adam
 @pytest.mark.slow
 def test_11_optimistic_adam_covers_at_least_as_many_modes_as_adam(tmp_path):
-    r = load("11_adam_vs_optimistic_adam").run(out_dir=tmp_path, verbose=False)
+    r = load("10_adam_vs_optimistic_adam").run(out_dir=tmp_path, verbose=False)
     adam, oadam = r["summary"]["adam"], r["summary"]["optimistic-adam"]
     assert oadam["modes_covered"] >= adam["modes_covered"]
     assert oadam["reverse_kl"] <= adam["reverse_kl"]
@@ -144,7 +149,7 @@ def test_11_optimistic_adam_covers_at_least_as_many_modes_as_adam(tmp_path):
 
 # ----------------------------------------------------------------------------- 09 WGAN learning curve
 def test_09_both_critics_log_an_estimate_and_a_quality_curve_fast(tmp_path):
-    r = load("09_wgan_learning_curve").run(steps=10, seeds=(0,), eval_every=5, out_dir=tmp_path, verbose=False)
+    r = load("15_wgan_learning_curve").run(steps=10, seeds=(0,), eval_every=5, out_dir=tmp_path, verbose=False)
     for algorithm in ("wgan", "wgan-gp"):
         (h,) = r["runs"][algorithm]
         assert h["step"] == [5, 10] and all(math.isfinite(w) for w in h["wasserstein"])
@@ -154,7 +159,7 @@ def test_09_both_critics_log_an_estimate_and_a_quality_curve_fast(tmp_path):
 
 @pytest.mark.slow
 def test_09_wgan_gp_estimate_tracks_quality_and_clipped_wgan_less(tmp_path):
-    r = load("09_wgan_learning_curve").run(out_dir=tmp_path, verbose=False)
+    r = load("15_wgan_learning_curve").run(out_dir=tmp_path, verbose=False)
     gp, clip = r["summary"]["wgan-gp"], r["summary"]["wgan"]
     assert gp["mean_spearman"] <= -0.8  # the estimate falls as quality rises, on each of 3 seeds on average
     assert gp["mean_spearman"] < clip["mean_spearman"]
@@ -165,8 +170,8 @@ def test_09_wgan_gp_estimate_tracks_quality_and_clipped_wgan_less(tmp_path):
 
 # ----------------------------------------------------------------------------- 07 input dropout
 @pytest.mark.slow
-def test_07_input_dropout_both_generators_healthy_and_verdict_follows_the_numbers(tmp_path):
-    r = load("07_input_dropout").run(out_dir=tmp_path, verbose=False)
+def test_13_input_dropout_both_generators_healthy_and_verdict_follows_the_numbers(tmp_path):
+    r = load("13_input_dropout").run(out_dir=tmp_path, verbose=False)
     # seed 0, 1,500 steps: both G cover 10/10 classes with diversity 0.21 (real digits 0.23); border noise 0.169
     # without and 0.162 with input dropout (real digits 0.169): no clear effect, and the verdict says so
     assert r["healthy"] is True
@@ -178,8 +183,8 @@ def test_07_input_dropout_both_generators_healthy_and_verdict_follows_the_number
 
 
 # ----------------------------------------------------------------------------- 17 BEGAN
-def test_17_began_logs_m_global_k_and_quality_per_gamma_fast(tmp_path):
-    r = load("17_began").run(steps=10, gammas=(0.5, 1.0), eval_every=5, batch_size=16, out_dir=tmp_path,
+def test_16_began_logs_m_global_k_and_quality_per_gamma_fast(tmp_path):
+    r = load("16_began").run(steps=10, gammas=(0.5, 1.0), eval_every=5, batch_size=16, out_dir=tmp_path,
                              verbose=False)
     for gamma in (0.5, 1.0):
         h = r["runs"][gamma]
@@ -192,7 +197,7 @@ def test_17_began_logs_m_global_k_and_quality_per_gamma_fast(tmp_path):
 def test_17_m_global_falls_over_training(tmp_path):
     # seed 0, 3,000 steps: M_global 0.39 -> 0.15, 0.45 -> 0.22, 0.60 -> 0.36 for γ = 0.3, 0.7, 1.0; the
     # diversity trade shows only partly (γ = 0.7 covers 4/8 modes at 38% high quality, γ = 0.3 1/8 at 100%)
-    r = load("17_began").run(out_dir=tmp_path, verbose=False)
+    r = load("16_began").run(out_dir=tmp_path, verbose=False)
     for h in r["runs"].values():
         assert h["m_global"][-1] < 0.75 * h["m_global"][0]
         assert h["spearman_hq"] < 0
@@ -201,7 +206,7 @@ def test_17_m_global_falls_over_training(tmp_path):
 # ----------------------------------------------------------------------------- 14 gradient masking
 @pytest.mark.slow
 def test_14_fgsm_training_masks_the_gradient_and_pgd_training_does_not(tmp_path):
-    r = load("14_gradient_masking").run(out_dir=tmp_path, verbose=False)
+    r = load("18_gradient_masking").run(out_dir=tmp_path, verbose=False)
     fgsm_t, pgd_t, rows = r["rows"]["FGSM-trained"], r["rows"]["PGD-trained"], r["rows"]
     # digits, ε = 0.1 (seed 0): PGD-40 finds 12.2 points more errors than FGSM on the FGSM-trained CNN,
     # 3.1 on the PGD-trained one; under PGD-40 they keep 80.8% and 88.0%
@@ -217,7 +222,7 @@ def test_14_fgsm_training_masks_the_gradient_and_pgd_training_does_not(tmp_path)
 # ----------------------------------------------------------------------------- 15 discriminator susceptibility
 @pytest.mark.slow
 def test_15_gan_discriminator_is_not_less_susceptible_at_matched_accuracy(tmp_path):
-    r = load("15_discriminator_susceptibility").run(out_dir=tmp_path, verbose=False)
+    r = load("19_discriminator_susceptibility").run(out_dir=tmp_path, verbose=False)
     # seed 0, 3,000 GAN steps: D 67.4% held-out real-vs-fake, the game-free twin 67.8%; PGD-20 flips half of
     # the real digits D calls real at ε = 0.02 (pixels in [0, 1]), the twin's at ε = 0.05
     assert r["static_accuracy"] >= r["d_accuracy"]  # matched: the twin trained until it was as accurate
@@ -231,7 +236,7 @@ def test_15_gan_discriminator_is_not_less_susceptible_at_matched_accuracy(tmp_pa
 # ----------------------------------------------------------------------------- 16 GAN projection defence
 @pytest.mark.slow
 def test_16_gan_projection_survives_unaware_attacks_and_is_measured_against_aware_ones(tmp_path):
-    r = load("16_gan_projection_defense").run(out_dir=tmp_path, verbose=False)
+    r = load("20_gan_projection_defense").run(out_dir=tmp_path, verbose=False)
     acc = r["accuracy"]
     # seed 0, 100 test digits, ε = 0.1: the CNN alone 55% under PGD-40; classifier(G(z*)) 85% under the same
     # x', 86% under BPDA-PGD-10 and 95% under the search on G's range; clean 98% -> 96%
@@ -240,3 +245,21 @@ def test_16_gan_projection_survives_unaware_attacks_and_is_measured_against_awar
     assert set(acc) >= {"BPDA-PGD-10 (aware)", "on G's range (aware)"}
     assert r["aware_accuracy"] > r["alone_accuracy"]
     assert r["outcome"] in ("holds", "holds partly")
+
+
+# ----------------------------------------------------------------------------- any lesson, as a learner runs it
+def test_a_lesson_runs_from_any_folder_and_writes_only_under_its_out_folder(tmp_path):
+    """`python demos/NN_name.py --out DIR` from a folder that is not demos/: no import of a helper beside the
+    script, output under DIR/NN_name/, and the committed figures (demos/figures) untouched."""
+    import os
+    import subprocess
+    import sys
+
+    figures = {p: p.stat().st_mtime_ns for p in (DEMOS / "figures").glob("*.png")}
+    env = {k: v for k, v in os.environ.items() if k != "MINIGAN_DEMO_OUT"}
+    run = subprocess.run([sys.executable, str(DEMOS / "05_detach.py"), "--out", str(tmp_path / "o")],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "verdict: holds" in run.stdout
+    assert (tmp_path / "o" / "05_detach" / "detach.png").stat().st_size > 1000
+    assert {p: p.stat().st_mtime_ns for p in (DEMOS / "figures").glob("*.png")} == figures

@@ -45,8 +45,55 @@ def test_01_autograd_tour_gradients_match_hand_derivation_and_gradcheck(tmp_path
     assert r["higher_order_max_abs_error"] < 1e-12
 
 
-# ----------------------------------------------------------------------------- 02 detach
-def test_05_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tmp_path):
+# ----------------------------------------------------------------------------- 02 backward step by step
+def test_02_replayed_backward_equals_backward_on_neuron_diamond_and_gradient_penalty(tmp_path):
+    r = load("02_backward_step_by_step").run(out_dir=tmp_path, verbose=False)
+    assert r["gap"] == 0.0 and r["diamond_gap"] == 0.0 and r["gp_gap"] == 0.0
+    assert r["steps"] == 5 and r["u_visits"] == 1  # Neg, Log, Sigmoid, Add, Mul; u's Mul once, with the sum
+    assert r["gp_nodes"] > r["d_nodes"]  # the penalty's graph holds D's recorded backward as well
+    assert r["by_hand_gap"] < 1e-12
+    assert len(list((tmp_path / "frames").glob("step_*.png"))) == 5
+    assert r["gif"].stat().st_size > 1000 and r["verdict"].startswith("verdict: holds")
+
+
+def test_stepthrough_records_arriving_gradient_derivative_and_accumulation():
+    import minigan
+    from minigan import stepthrough
+    from minigan.backend import np
+
+    a = minigan.tensor(np.array(3.0), requires_grad=True)
+    a.name = "a"
+    y = a * a  # a used twice by one Mul: two shares, accumulated
+    (s,) = stepthrough.steps(y)
+    assert s.node.op == "Mul" and s.derivative == "d(ab)/da = b, d(ab)/db = a"
+    assert float(s.grad_in) == 1.0 and [float(v) for _, v in s.sends] == [3.0, 3.0]
+    assert float(s.grads["a"]) == 6.0
+    with pytest.raises(ValueError, match="no graph"):
+        stepthrough.steps(a)
+
+
+# ----------------------------------------------------------------------------- 03 topological order
+def test_03_visit_once_walk_is_wrong_on_a_diamond_and_topological_walk_visits_each_op_once():
+    r = load("03_why_topological_order").run(verbose=False)
+    assert abs(r["found"]["visit once"] - r["truth"]) > 1.0
+    assert r["found"]["every arrival"] == pytest.approx(r["truth"], abs=1e-12)
+    assert r["found"]["topological"] == pytest.approx(r["truth"], abs=1e-12)
+    last = r["rows"][-1]
+    assert last["topological"] == (last["ops"], True) and last["every arrival"][0] > 100 * last["ops"]
+    assert not last["visit once"][1]
+
+
+# ----------------------------------------------------------------------------- 04 accumulation, in place
+def test_04_backward_twice_doubles_grad_quarters_accumulate_and_in_place_after_save_is_refused(tmp_path):
+    r = load("04_accumulation_and_in_place").run(out_dir=tmp_path, verbose=False)
+    assert r["ratio"] == 0.0 and r["accumulation_gap"] < 1e-6
+    assert "modified in place" in r["refused"] and "y = y + 1" in r["refused"]
+    assert "retain_graph=True" in r["freed"]
+    assert r["verdict"].startswith("verdict: holds")
+
+
+# ----------------------------------------------------------------------------- 05 detach
+def test_11_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tmp_path):
     r = load("05_detach").run(out_dir=tmp_path, verbose=False)
     assert r["forward_difference"] == 0.0
     assert r["detached_grad_is_none"] == {"a": True, "f.weight": True, "f.bias": True,
@@ -57,8 +104,8 @@ def test_05_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tm
     assert r["g_change_detached"] == r["g_change_plain"]
 
 
-# ----------------------------------------------------------------------------- 04 optimal discriminator
-def test_04_trained_discriminator_approaches_d_star_fast():
+# ----------------------------------------------------------------------------- 06 optimal discriminator
+def test_06_trained_discriminator_approaches_d_star_fast():
     r = load("06_optimal_discriminator").run(steps=500, batch=256, verbose=False)
     assert r["mean_gap"] < 0.04 and r["max_gap"] < 0.25
     assert abs(r["v_equal"] - r["minus_log4"]) < 1e-6  # V(D*, G) = −log 4 at p_g = p_data
@@ -67,14 +114,14 @@ def test_04_trained_discriminator_approaches_d_star_fast():
 
 
 @pytest.mark.slow
-def test_04_trained_discriminator_approaches_d_star_full(tmp_path):
+def test_06_trained_discriminator_approaches_d_star_full(tmp_path):
     r = load("06_optimal_discriminator").run(out_dir=tmp_path, verbose=False)
     assert r["mean_gap"] < 0.02 and r["max_gap"] < 0.15
     assert abs(r["v_trained"] - r["v_star"]) < 0.01
 
 
-# ----------------------------------------------------------------------------- 10 limit cycles
-def test_10_gd_spirals_out_by_sqrt_1_plus_eta2_and_omd_converges(tmp_path):
+# ----------------------------------------------------------------------------- 09 limit cycles
+def test_09_gd_spirals_out_by_sqrt_1_plus_eta2_and_omd_converges(tmp_path):
     r = load("09_limit_cycles").run(steps=300, lr=0.1, out_dir=tmp_path, verbose=False)
     assert r["gd_max_ratio_deviation"] < 1e-12  # every GD step multiplies the distance by √(1+η²)
     assert abs(r["gd_growth_per_step"] - math.sqrt(1 + 0.1**2)) < 1e-12
@@ -82,8 +129,8 @@ def test_10_gd_spirals_out_by_sqrt_1_plus_eta2_and_omd_converges(tmp_path):
     assert r["omd_final_distance"] < 0.5 * r["start_distance"]
 
 
-# ----------------------------------------------------------------------------- 12 linear autoencoder saddle
-def test_12_origin_is_a_saddle_and_zero_loss_set_is_the_hyperbola(tmp_path):
+# ----------------------------------------------------------------------------- 08 linear autoencoder saddle
+def test_08_origin_is_a_saddle_and_zero_loss_set_is_the_hyperbola(tmp_path):
     r = load("08_linear_autoencoder_saddle").run(out_dir=tmp_path, verbose=False)
     m = r["mean_x2"]
     assert r["grad_norm_at_origin"] == 0.0
@@ -96,8 +143,8 @@ def test_12_origin_is_a_saddle_and_zero_loss_set_is_the_hyperbola(tmp_path):
     assert max(r["gd_final_losses"]) < 1e-10
 
 
-# ----------------------------------------------------------------------------- 03 saturating vs non-saturating
-def test_03_saturating_gradient_vanishes_when_d_rejects_fakes_and_only_nonsaturating_escapes():
+# ----------------------------------------------------------------------------- 07 saturating vs non-saturating
+def test_07_saturating_gradient_vanishes_when_d_rejects_fakes_and_only_nonsaturating_escapes():
     r = load("07_saturating_vs_nonsaturating").run(steps=120, head=200, eval_every=20, verbose=False)
     assert r["d_fake_at_start"] < 0.01  # the head-started D rejects the fakes
     assert r["grad_nonsaturating"] > 100 * r["grad_saturating"]
@@ -107,9 +154,9 @@ def test_03_saturating_gradient_vanishes_when_d_rejects_fakes_and_only_nonsatura
     assert r["curves"]["non-saturating"]["escape_step"] is not None
 
 
-# ----------------------------------------------------------------------------- 05 equilibrium
+# ----------------------------------------------------------------------------- 11 equilibrium
 @pytest.mark.slow
-def test_05_d_accuracy_drifts_back_toward_half(tmp_path):
+def test_11_d_accuracy_drifts_back_toward_half(tmp_path):
     r = load("11_equilibrium").run(out_dir=tmp_path, verbose=False)
     assert r["peak_accuracy"] > 0.7
     assert r["late_accuracy"] < r["peak_accuracy"] - 0.1  # drifts back toward 50% ...
@@ -117,9 +164,9 @@ def test_05_d_accuracy_drifts_back_toward_half(tmp_path):
     assert r["metrics"]["modes_covered"] == 8
 
 
-# ----------------------------------------------------------------------------- 06 mode collapse
+# ----------------------------------------------------------------------------- 12 mode collapse
 @pytest.mark.slow
-def test_06_small_batch_collapses_recipe_covers_every_mode(tmp_path):
+def test_12_small_batch_collapses_recipe_covers_every_mode(tmp_path):
     r = load("12_mode_collapse").run(out_dir=tmp_path, verbose=False)
     # seed 0, 1,500 steps: batch 32 puts every sample near one centre; batch 256 reaches all 8 (8/8 modes)
     assert r["collapsed"]["modes_covered"] <= 3 and r["collapsed"]["reverse_kl"] > 1.0
@@ -129,17 +176,17 @@ def test_06_small_batch_collapses_recipe_covers_every_mode(tmp_path):
     assert r["verdict"].startswith("verdict: holds")
 
 
-# ----------------------------------------------------------------------------- 08 conditional GAN
+# ----------------------------------------------------------------------------- 14 conditional GAN
 @pytest.mark.slow
-def test_08_conditional_d_scores_right_label_above_wrong_label(tmp_path):
+def test_14_conditional_d_scores_right_label_above_wrong_label(tmp_path):
     r = load("14_conditional_gan").run(out_dir=tmp_path, verbose=False)
     assert r["mean_right"] > r["mean_wrong"]
     assert r["fraction_right_higher"] > 0.8
 
 
-# ----------------------------------------------------------------------------- 11 Adam vs Optimistic Adam
+# ----------------------------------------------------------------------------- 10 Adam vs Optimistic Adam
 @pytest.mark.slow
-def test_11_optimistic_adam_covers_at_least_as_many_modes_as_adam(tmp_path):
+def test_10_optimistic_adam_covers_at_least_as_many_modes_as_adam(tmp_path):
     r = load("10_adam_vs_optimistic_adam").run(out_dir=tmp_path, verbose=False)
     adam, oadam = r["summary"]["adam"], r["summary"]["optimistic-adam"]
     assert oadam["modes_covered"] >= adam["modes_covered"]
@@ -147,8 +194,8 @@ def test_11_optimistic_adam_covers_at_least_as_many_modes_as_adam(tmp_path):
     assert oadam["loss_d_std"] <= adam["loss_d_std"]
 
 
-# ----------------------------------------------------------------------------- 09 WGAN learning curve
-def test_09_both_critics_log_an_estimate_and_a_quality_curve_fast(tmp_path):
+# ----------------------------------------------------------------------------- 15 WGAN learning curve
+def test_15_both_critics_log_an_estimate_and_a_quality_curve_fast(tmp_path):
     r = load("15_wgan_learning_curve").run(steps=10, seeds=(0,), eval_every=5, out_dir=tmp_path, verbose=False)
     for algorithm in ("wgan", "wgan-gp"):
         (h,) = r["runs"][algorithm]
@@ -158,7 +205,7 @@ def test_09_both_critics_log_an_estimate_and_a_quality_curve_fast(tmp_path):
 
 
 @pytest.mark.slow
-def test_09_wgan_gp_estimate_tracks_quality_and_clipped_wgan_less(tmp_path):
+def test_15_wgan_gp_estimate_tracks_quality_and_clipped_wgan_less(tmp_path):
     r = load("15_wgan_learning_curve").run(out_dir=tmp_path, verbose=False)
     gp, clip = r["summary"]["wgan-gp"], r["summary"]["wgan"]
     assert gp["mean_spearman"] <= -0.8  # the estimate falls as quality rises, on each of 3 seeds on average
@@ -168,9 +215,9 @@ def test_09_wgan_gp_estimate_tracks_quality_and_clipped_wgan_less(tmp_path):
         assert h["wasserstein"][-1] < 0.5 * h["wasserstein"][0] and h["high_quality"][-1] > h["high_quality"][0]
 
 
-# ----------------------------------------------------------------------------- 07 input dropout
+# ----------------------------------------------------------------------------- 13 input dropout
 @pytest.mark.slow
-def test_13_input_dropout_both_generators_healthy_and_verdict_follows_the_numbers(tmp_path):
+def test_17_input_dropout_both_generators_healthy_and_verdict_follows_the_numbers(tmp_path):
     r = load("13_input_dropout").run(out_dir=tmp_path, verbose=False)
     # seed 0, 1,500 steps: both G cover 10/10 classes with diversity 0.21 (real digits 0.23); border noise 0.169
     # without and 0.162 with input dropout (real digits 0.169): no clear effect, and the verdict says so
@@ -182,8 +229,8 @@ def test_13_input_dropout_both_generators_healthy_and_verdict_follows_the_number
     assert r["verdict"].startswith("verdict: holds partly" if diff > 0.01 else "verdict: does not hold here")
 
 
-# ----------------------------------------------------------------------------- 17 BEGAN
-def test_16_began_logs_m_global_k_and_quality_per_gamma_fast(tmp_path):
+# ----------------------------------------------------------------------------- 16 BEGAN
+def test_20_began_logs_m_global_k_and_quality_per_gamma_fast(tmp_path):
     r = load("16_began").run(steps=10, gammas=(0.5, 1.0), eval_every=5, batch_size=16, out_dir=tmp_path,
                              verbose=False)
     for gamma in (0.5, 1.0):
@@ -194,7 +241,7 @@ def test_16_began_logs_m_global_k_and_quality_per_gamma_fast(tmp_path):
 
 
 @pytest.mark.slow
-def test_17_m_global_falls_over_training(tmp_path):
+def test_16_m_global_falls_over_training(tmp_path):
     # seed 0, 3,000 steps: M_global 0.39 -> 0.15, 0.45 -> 0.22, 0.60 -> 0.36 for γ = 0.3, 0.7, 1.0; the
     # diversity trade shows only partly (γ = 0.7 covers 4/8 modes at 38% high quality, γ = 0.3 1/8 at 100%)
     r = load("16_began").run(out_dir=tmp_path, verbose=False)
@@ -203,9 +250,9 @@ def test_17_m_global_falls_over_training(tmp_path):
         assert h["spearman_hq"] < 0
 
 
-# ----------------------------------------------------------------------------- 14 gradient masking
+# ----------------------------------------------------------------------------- 18 gradient masking
 @pytest.mark.slow
-def test_14_fgsm_training_masks_the_gradient_and_pgd_training_does_not(tmp_path):
+def test_18_fgsm_training_masks_the_gradient_and_pgd_training_does_not(tmp_path):
     r = load("18_gradient_masking").run(out_dir=tmp_path, verbose=False)
     fgsm_t, pgd_t, rows = r["rows"]["FGSM-trained"], r["rows"]["PGD-trained"], r["rows"]
     # digits, ε = 0.1 (seed 0): PGD-40 finds 12.2 points more errors than FGSM on the FGSM-trained CNN,
@@ -219,9 +266,9 @@ def test_14_fgsm_training_masks_the_gradient_and_pgd_training_does_not(tmp_path)
     assert r["outcome"] == "holds partly"  # masked, but PGD training buys 1.09x here, not 3x
 
 
-# ----------------------------------------------------------------------------- 15 discriminator susceptibility
+# ----------------------------------------------------------------------------- 19 discriminator susceptibility
 @pytest.mark.slow
-def test_15_gan_discriminator_is_not_less_susceptible_at_matched_accuracy(tmp_path):
+def test_19_gan_discriminator_is_not_less_susceptible_at_matched_accuracy(tmp_path):
     r = load("19_discriminator_susceptibility").run(out_dir=tmp_path, verbose=False)
     # seed 0, 3,000 GAN steps: D 67.4% held-out real-vs-fake, the game-free twin 67.8%; PGD-20 flips half of
     # the real digits D calls real at ε = 0.02 (pixels in [0, 1]), the twin's at ε = 0.05
@@ -233,9 +280,9 @@ def test_15_gan_discriminator_is_not_less_susceptible_at_matched_accuracy(tmp_pa
     assert r["outcome"] == "does not hold here"
 
 
-# ----------------------------------------------------------------------------- 16 GAN projection defence
+# ----------------------------------------------------------------------------- 20 GAN projection defence
 @pytest.mark.slow
-def test_16_gan_projection_survives_unaware_attacks_and_is_measured_against_aware_ones(tmp_path):
+def test_20_gan_projection_survives_unaware_attacks_and_is_measured_against_aware_ones(tmp_path):
     r = load("20_gan_projection_defense").run(out_dir=tmp_path, verbose=False)
     acc = r["accuracy"]
     # seed 0, 100 test digits, ε = 0.1: the CNN alone 55% under PGD-40; classifier(G(z*)) 85% under the same

@@ -93,7 +93,7 @@ def test_04_backward_twice_doubles_grad_quarters_accumulate_and_in_place_after_s
 
 
 # ----------------------------------------------------------------------------- 05 detach
-def test_11_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tmp_path):
+def test_05_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tmp_path):
     r = load("05_detach").run(out_dir=tmp_path, verbose=False)
     assert r["forward_difference"] == 0.0
     assert r["detached_grad_is_none"] == {"a": True, "f.weight": True, "f.bias": True,
@@ -217,7 +217,7 @@ def test_15_wgan_gp_estimate_tracks_quality_and_clipped_wgan_less(tmp_path):
 
 # ----------------------------------------------------------------------------- 13 input dropout
 @pytest.mark.slow
-def test_17_input_dropout_both_generators_healthy_and_verdict_follows_the_numbers(tmp_path):
+def test_13_input_dropout_both_generators_healthy_and_verdict_follows_the_numbers(tmp_path):
     r = load("13_input_dropout").run(out_dir=tmp_path, verbose=False)
     # seed 0, 1,500 steps: both G cover 10/10 classes with diversity 0.21 (real digits 0.23); border noise 0.169
     # without and 0.162 with input dropout (real digits 0.169): no clear effect, and the verdict says so
@@ -230,7 +230,7 @@ def test_17_input_dropout_both_generators_healthy_and_verdict_follows_the_number
 
 
 # ----------------------------------------------------------------------------- 16 BEGAN
-def test_20_began_logs_m_global_k_and_quality_per_gamma_fast(tmp_path):
+def test_16_began_logs_m_global_k_and_quality_per_gamma_fast(tmp_path):
     r = load("16_began").run(steps=10, gammas=(0.5, 1.0), eval_every=5, batch_size=16, out_dir=tmp_path,
                              verbose=False)
     for gamma in (0.5, 1.0):

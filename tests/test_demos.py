@@ -102,6 +102,9 @@ def test_05_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tm
     assert r["f_change_detached"] == 0.0  # bit-for-bit unchanged
     assert r["f_change_plain"] > 1e-3 and r["g_change_detached"] > 1e-3
     assert r["g_change_detached"] == r["g_change_plain"]
+    gan = r["gan"]  # a GAN's D step: detach() leaves G's .grad empty; without it G keeps a gradient against its own
+    assert gan["g_grad_none_with_detach"] and gan["ops_with_detach"] < gan["ops_without_detach"]
+    assert gan["leftover_cosine"] < -0.5
 
 
 # ----------------------------------------------------------------------------- 06 optimal discriminator

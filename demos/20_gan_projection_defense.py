@@ -106,27 +106,31 @@ def run(n=100, eps=0.1, gan_steps=3000, proj_steps=60, restarts=3, bpda_steps=10
               "alone_accuracy": alone, "outcome": outcome, "verdict": verdict, "seconds": timer.seconds}
     if out_dir is not None:
         plt = lessons.plt()
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1.1, 1]})
+        fig = plt.figure(figsize=(12, 4.8))
+        left, right = fig.subfigures(1, 2, width_ratios=[1.25, 1], wspace=0.04)
+        ax = left.subplots()
         names = list(acc)
         w = 0.38
-        axes[0].bar([i - w / 2 for i in range(len(names))], [100 * acc[k]["undefended"] for k in names], w,
-                    label="classifier alone")
-        axes[0].bar([i + w / 2 for i in range(len(names))], [100 * acc[k]["defended"] for k in names], w,
-                    label="classifier(G(z*))")
-        axes[0].set_xticks(range(len(names)), names, rotation=15, fontsize=8)
-        axes[0].set_ylabel("test accuracy (%)")
-        axes[0].set_ylim(0, 100)
-        axes[0].legend(fontsize=8)
-        axes[0].set_title(f"ε = {eps:g}: attacks unaware and aware of the defence", fontsize=10)
-        rows = [x[:6], px[:6], x_pgd[:6], P(x_pgd[:6]), x_bpda[:6], x_manifold[:6]]
-        grid = np.concatenate([np.concatenate([im[0] for im in r], axis=1) for r in rows], axis=0)
-        axes[1].imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-        axes[1].set_yticks([4 + 8 * i for i in range(6)], ["x", "P(x)", "PGD x'", "P(PGD x')", "BPDA x'",
-                                                           "range x'"],
-                           fontsize=8)
-        axes[1].set_xticks([])
-        axes[1].set_title("6 test digits (columns): inputs and their projections", fontsize=10)
-        fig.tight_layout()
+        ax.bar([i - w / 2 for i in range(len(names))], [100 * acc[k]["undefended"] for k in names], w,
+               label="classifier alone")
+        ax.bar([i + w / 2 for i in range(len(names))], [100 * acc[k]["defended"] for k in names], w,
+               label="classifier(G(z*))")
+        ax.set_xticks(range(len(names)), names, rotation=15, fontsize=8)
+        ax.set_ylabel("test accuracy (%)")
+        ax.set_ylim(0, 118)  # room above 100% for the legend, so that it covers no bar
+        ax.set_yticks(range(0, 101, 20))
+        ax.legend(fontsize=8, ncol=2, loc="upper center")
+        ax.set_title(f"ε = {eps:g}: attacks unaware and aware of the defence", fontsize=10)
+        rows = {"x": x, "P(x)": px, "PGD x'": x_pgd, "P(PGD x')": P(x_pgd[:4]), "BPDA x'": x_bpda,
+                "on G's range x'": x_manifold}
+        cells = right.subplots(len(rows), 4, gridspec_kw={"wspace": 0.08, "hspace": 0.12})
+        for r, (label, images) in enumerate(rows.items()):  # 4 digits a row, each 8×8 image in its own frame
+            for c in range(4):
+                cells[r, c].imshow(np.asarray(images[c][0]), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+                cells[r, c].set_xticks([])
+                cells[r, c].set_yticks([])
+            cells[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+        right.suptitle("4 test digits (columns): the input of each attack, and its projection P = G(z*)", fontsize=9)
         result["figure"] = lessons.save(fig, out_dir, "gan_projection_defense.png")
     return result
 

@@ -126,7 +126,8 @@ def run(steps=600, head=300, seed=0, lr=0.002, eval_every=20, out_dir=None, verb
         h["escape_step"] = escaped[0] if escaped else None
         h["max_d_fake"] = float(max(h["d_fake"]))
         h["min_distance"] = float(min(h["distance"]))
-        say(f"  {loss:<15} D(G(z)) {lessons.small(h['d_fake'][0])} -> {lessons.small(h['d_fake'][-1])}; mean distance to the nearest "
+        say(f"  {loss:<15} D(G(z)) {lessons.small(h['d_fake'][0])} -> {lessons.small(h['d_fake'][-1])}; "
+            "mean distance to the nearest "
             f"mode {h['distance'][0]:.3f} -> {h['distance'][-1]:.3f}; modes {h['metrics']['modes_covered']}/8 "
             f"({timer.seconds:.1f} s)")
         say(f"  {'':<15} first step with mean D(G(z)) > 0.05: {h['escape_step']}; max D(G(z)) {h['max_d_fake']:.2e}; "

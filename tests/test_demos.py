@@ -7,6 +7,7 @@ Long trainings are marked ``slow``; each has a fast variant here where one is me
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 from pathlib import Path
 
@@ -313,3 +314,48 @@ def test_a_lesson_runs_from_any_folder_and_writes_only_under_its_out_folder(tmp_
     assert "verdict: holds" in run.stdout
     assert (tmp_path / "o" / "05_detach" / "detach.png").stat().st_size > 1000
     assert {p: p.stat().st_mtime_ns for p in (DEMOS / "figures").glob("*.png")} == figures
+
+
+# ----------------------------------------------------------------------------- the numbers the pages state
+def _numbers_module():
+    spec = importlib.util.spec_from_file_location("lesson_numbers", DEMOS / "lesson_numbers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+STATED = json.loads((DEMOS / "numbers.json").read_text()) if (DEMOS / "numbers.json").exists() else {}
+
+
+def test_every_lesson_has_its_numbers_recorded():
+    """demos/numbers.json (written by `python demos/lesson_numbers.py`) holds every lesson's numbers."""
+    stems = sorted(p.stem for p in DEMOS.glob("[0-9][0-9]_*.py"))
+    assert sorted(STATED) == stems, "run: python demos/lesson_numbers.py NN for the missing lessons"
+    assert all(entry["numbers"] for entry in STATED.values())
+
+
+def test_flatten_keeps_numbers_and_drops_arrays_and_timings():
+    from minigan.backend import np
+
+    ln = _numbers_module()
+    flat = ln.flatten({"a": 1, "b": {"c": 0.5, "seconds": 3.0, "d": [1, 2]}, "e": np.zeros(5), "f": True,
+                       "g": np.float64(2.5)})
+    assert flat == {"a": 1, "b.c": 0.5, "b.d.0": 1, "b.d.1": 2, "f": True, "g": 2.5}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", sorted(STATED))
+def test_stated_numbers_reproduce(stem, tmp_path):
+    """Rerun the lesson from its defaults (seed 0) and compare every number numbers.json holds. One BLAS thread on
+    one machine reproduces them exactly; another CPU or BLAS can move a trained number (see demos/README.md)."""
+    found = _numbers_module().measure(DEMOS / f"{stem}.py", tmp_path)
+    stated = STATED[stem]["numbers"]
+    differ = []
+    for key, value in stated.items():
+        got = found.get(key)
+        if isinstance(value, float) and isinstance(got, (int, float)):
+            if not math.isclose(got, value, rel_tol=1e-6, abs_tol=1e-9):
+                differ.append(f"{key}: stated {value!r}, now {got!r}")
+        elif got != value:
+            differ.append(f"{key}: stated {value!r}, now {got!r}")
+    assert not differ, f"{stem}: {len(differ)} of {len(stated)} numbers differ:\n" + "\n".join(differ[:20])

@@ -17,6 +17,12 @@
 # **Run time:** about 2 minutes on a 2-core CPU (the first run also trains the reference CNN, about 2 minutes more,
 # then caches it).
 
+# %% [markdown]
+# ## Set up: the digits and a classifier worth fooling
+#
+# The reference CNN is trained once on the bundled 8×8 digits (pixels in [0, 1]) and cached; a fresh machine trains
+# it here first. Its test accuracy is the number to beat.
+
 # %% set-up
 """Lesson 17: the fast gradient sign method, and adversarial training."""
 
@@ -42,9 +48,14 @@ x_test, y_test = load_digits("test", scale="01")
 model = reference_classifier("cnn")  # trained once (about a minute and a half), then loaded from the cache
 print(f"reference CNN: test accuracy {100 * model.reference_info['test_accuracy']:.1f}%")
 
+# %% [markdown]
+# ## One step looked at closely: one gradient, two uses
+#
+# Training differentiates the loss J with respect to the *weights*; the attack differentiates the same J with
+# respect to the *input*. `minigan.autograd.grad(J, x)` returns ∇ₓJ and leaves every parameter's `.grad` alone. The
+# attack keeps only the sign of each pixel's gradient and steps ε in that direction: x' = x + ε·sign(∇ₓJ).
+
 # %% one gradient, two uses
-# Training differentiates J with respect to the WEIGHTS; the attack differentiates the same J with
-# respect to the INPUT: minigan.autograd.grad(J, x) returns ∇ₓJ and writes no parameter's .grad.
 x = x_test[:1]
 g = input_gradient(model, x, y_test[:1]).numpy()
 print(f"∇ₓJ for one test digit: shape {g.shape}, {int((np.sign(g) > 0).sum())} pixels push up, "
@@ -52,6 +63,12 @@ print(f"∇ₓJ for one test digit: shape {g.shape}, {int((np.sign(g) > 0).sum()
       f"{sum(p.grad is None for p in model.parameters())} of {len(list(model.parameters()))}")
 x_adv = fgsm(model, x, y_test[:1], eps=0.25)
 print(f"max |x' − x| = {float(np.abs(x_adv.numpy() - x).max()):.3f} (≤ ε = 0.25)")
+
+# %% [markdown]
+# ## Measure: the attack at each ε
+#
+# For each ε, every test digit gets its own x'; the error rate is the share of x' the CNN gets wrong, and the
+# confidence is the mean probability it gives its wrong answer. The picture is the lecture's panda, on digits.
 
 # %% the attack at each ε
 clean = evaluate_attack(model, x_test, y_test, 0.0)
@@ -66,9 +83,15 @@ panda_figure(x_test, before[0.25]["adversarial"], clean["probabilities"], before
              y_test, 0.25, OUT / "panda.png")
 lessons.show(OUT / "panda.png")
 
+# %% [markdown]
+# ## Run: adversarial training, J̃ = ½ J(θ, x, y) + ½ J(θ, x + ε·sign(∇ₓJ), y)
+#
+# A copy of the CNN is fine-tuned on clean and attacked digits together. Half of the attacked examples use ε = 0.3
+# (a little above the largest ε tested), half a random ε in [0, 0.3]: a model trained at one ε only learns to resist
+# that one step and stays fragile to smaller ones. Then the same attacks again, and the examples made on the
+# undefended CNN, transferred (if those fooled the trained model while its own did not, its gradient would be lying).
+
 # %% adversarial training: J~ = ½ J(θ, x, y) + ½ J(θ, x + ε sign(∇ₓJ), y)
-# Half of the examples use ε = 0.3 (a little above the ε we test), half a random ε in [0, 0.3]: a
-# model trained at one ε only learns to resist that one step and stays fragile to smaller ones.
 robust = build("cnn")
 robust.load_state_dict(model.state_dict())  # fine-tune a copy of the reference
 minigan.manual_seed(0)
@@ -90,11 +113,20 @@ with minigan.no_grad():
     j_clean = F.cross_entropy(robust(minigan.tensor(x_test)), y_test).item()
 print(f"clean test loss of the adversarially trained model: {j_clean:.3f}")
 
+# %% [markdown]
+# ## The picture: error against ε, before and after
+
 # %% the error against ε
 error_figure(EPS, [before[e]["error_rate"] for e in EPS], [after[e]["error_rate"] for e in EPS],
              OUT / "error_vs_eps.png", clean_error=clean["error_rate"], robust_clean_error=robust_clean["error_rate"])
 lessons.show(OUT / "error_vs_eps.png")
 print(f"\nwrote {OUT / 'panda.png'} and {OUT / 'error_vs_eps.png'} in {time.perf_counter() - t0:.0f} s\n")
+
+# %% [markdown]
+# ## Verdict
+#
+# The claim holds when FGSM fools the undefended CNN on at least half of the digits at ε = 0.25 and adversarial
+# training cuts that error at least four-fold without costing clean accuracy.
 
 # %% the verdict
 e_before, e_after = before[0.25]["error_rate"], after[0.25]["error_rate"]

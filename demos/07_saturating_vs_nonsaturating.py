@@ -36,6 +36,13 @@ def grad_norm(loss, params):
     return float(np.sqrt(sum(float((g.numpy().astype(np.float64) ** 2).sum()) for g in grads)))
 
 
+# %% [markdown]
+# ## Set up: early training, made on purpose
+#
+# The ring recipe (8 Gaussians on a circle), with D trained alone for a few hundred steps while G stays at its random
+# start. That is the situation the claim is about: D confidently rejects the fakes, D(G(z)) ≈ 0.
+
+# %%
 def head_start(exp, steps, lr=1e-3):
     """Train D alone (G fixed) so that it confidently rejects G's samples: early training."""
     tr = exp.trainer
@@ -52,6 +59,14 @@ def head_start(exp, steps, lr=1e-3):
         opt.step()
 
 
+# %% [markdown]
+# ## One step looked at closely: both losses at the same point
+#
+# Same G, same D, same z: the norm of G's gradient under log(1 − D(G(z))) and under −log D(G(z)). With D = σ(v),
+# d/dv log(1 − σ(v)) = −σ(v), which vanishes as D(G(z)) → 0, while d/dv(−log σ(v)) = σ(v) − 1 stays near −1. Adding
+# a constant s to D's logit sweeps D(G(z)) from 0 to 1 and shows where each loss is flat.
+
+# %%
 def gradient_norms(exp, shifts, n=512):
     """‖∇θ_G‖ of both generator losses, D's logit shifted by s (so mean D(G(z)) sweeps (0, 1))."""
     tr = exp.trainer
@@ -77,9 +92,16 @@ def distance_to_ring(samples, mixture):
     return float(np.sqrt(d2.min(axis=1)).mean())
 
 
+# %% [markdown]
+# ## Run: train G from there with each loss
+#
+# Plain SGD, the same head-started D and seed for both. Every few steps: mean D(G(z)) and the mean distance from G's
+# samples to the nearest mode. A G that escapes pushes D(G(z)) up and moves its samples onto the ring.
+
+# %%
 def train_curve(loss, steps, head, seed, lr, eval_every, verbose=False):
     exp = build_experiment("gan", "ring", optimizer="sgd", loss=loss, seed=seed, lr=lr, lr_decay=False,
-                           data_scale=1.0)  # in the data's own units: see SHORT_RUN in demo 12
+                           data_scale=1.0)  # in the data's own units: see SHORT_RUN in lesson 12
     head_start(exp, head)
     hist = {"step": [], "d_fake": [], "loss_g": [], "distance": []}
     for t in lessons.progress(range(steps + 1), f"G with the {loss} loss", verbose):
@@ -99,11 +121,17 @@ def train_curve(loss, steps, head, seed, lr, eval_every, verbose=False):
     return hist
 
 
+# %% [markdown]
+# ## Measure, picture, verdict
+#
+# Part 1 prints both gradient norms at the start and across the sweep; part 2 the two training curves. The verdict
+# holds when the non-saturating gradient is far larger while D rejects the fakes and only that G escapes.
+
 # %% the demo
 def run(steps=600, head=300, seed=0, lr=0.002, eval_every=20, out_dir=None, verbose=True) -> dict:
     say = print if verbose else (lambda *a, **k: None)
     # ---- part 1: gradient norms across D(G(z))
-    exp = build_experiment("gan", "ring", seed=seed, data_scale=1.0)  # see SHORT_RUN in demo 12
+    exp = build_experiment("gan", "ring", seed=seed, data_scale=1.0)  # see SHORT_RUN in lesson 12
     head_start(exp, head)
     at_start = gradient_norms(exp, [0.0])[0]
     say(f"Part 1. After {head} steps of D alone, D rejects the fakes: mean D(G(z)) = {at_start[1]:.2e}")

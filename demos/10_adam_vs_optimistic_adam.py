@@ -31,7 +31,7 @@ OPTIMIZERS = ("adam", "optimistic-adam")
 
 def train(optimizer, seed, steps, verbose=False, animation=None):
     """One ring GAN; with ``animation`` (a ``TrainingAnimation``) a frame every steps/40 steps."""
-    exp = build_experiment("gan", "ring", optimizer=optimizer, seed=seed, data_scale=1.0)  # see SHORT_RUN in demo 12
+    exp = build_experiment("gan", "ring", optimizer=optimizer, seed=seed, data_scale=1.0)  # see SHORT_RUN in lesson 12
     hist = []
     if animation is not None:
         animation.capture(exp.trainer)

@@ -14,6 +14,12 @@
 #
 # **Run time:** a few seconds on a 2-core CPU.
 
+# %% [markdown]
+# ## Set up: a two-weight autoencoder
+#
+# x is squeezed through one hidden number and expanded again: x̂ = w₂·w₁·x. With m = mean(x²) the loss is
+# L = (1 − w₁w₂)²·m, zero everywhere on the hyperbola w₁w₂ = 1, and m at the origin.
+
 # %%
 """Lesson 08: a saddle point you can see: the scalar linear autoencoder."""
 
@@ -46,6 +52,15 @@ def loss_and_grad(w, x):
     return float(L.item()), np.array([float(w1.grad), float(w2.grad)])
 
 
+# %% [markdown]
+# ## One step looked at closely: the gradient and the Hessian at the origin
+#
+# At (0, 0) both partial derivatives, −2w₂(1 − w₁w₂)m and −2w₁(1 − w₁w₂)m, are 0: the origin is a critical point.
+# Which kind? The Hessian decides, and minigan computes it by differentiating the gradient: `autograd.grad` with
+# `create_graph=True` returns ∇L as tensors with graphs of their own, and each row of H is the gradient of one of
+# them. Eigenvalues of opposite signs mean a saddle.
+
+# %%
 def hessian(w, x):
     """Double backward: ∇L as Tensors with graphs (create_graph=True), then row i of H = ∇(∂L/∂wᵢ)."""
     L, ws = loss(w, x)
@@ -72,6 +87,12 @@ def descend(w, x, lr=0.1, steps=150):
         path.append(path[-1] - lr * loss_and_grad(path[-1], x)[1])
     return np.array(path)
 
+
+# %% [markdown]
+# ## Run, measure, picture
+#
+# The run checks the loss on points of the hyperbola, the gradient and Hessian at the origin (and the Hessian against
+# finite differences of the gradient), then runs gradient descent from five starts and draws the loss surface.
 
 # %% the demo
 def run(n=64, seed=0, out_dir=None, verbose=True) -> dict:

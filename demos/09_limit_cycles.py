@@ -14,6 +14,12 @@
 #
 # **Run time:** a few seconds on a 2-core CPU.
 
+# %% [markdown]
+# ## Set up: the smallest game
+#
+# V(x, y) = x·y: x wants V small, y wants it large. The equilibrium is (0, 0). Each player is a one-number tensor
+# with its own optimizer; both take their step from the *same* point (simultaneous play), as GAN training does.
+
 # %%
 """Lesson 09: limit cycles: gradient descent spirals out, optimistic descent converges."""
 
@@ -27,6 +33,15 @@ from minigan.backend import np
 NAME = "09_limit_cycles"
 
 
+# %% [markdown]
+# ## One step looked at closely
+#
+# `V.backward()` gives x.grad = ∂V/∂x = y and y.grad = ∂V/∂y = x. The maximiser descends −V, so its gradient is
+# negated. One gradient step maps (x, y) to (x − ηy, y + ηx): a rotation, stretched by √(1 + η²). So the distance to
+# (0, 0) must grow by exactly that factor every step. Optimistic descent steps with 2·g_t − g_(t−1) instead,
+# and the correction turns the outward spiral inward.
+
+# %%
 def play(optimizer_cls, steps, lr, start=(1.0, 1.0)):
     """Simultaneous play on V = x·y; returns the (steps + 1, 2) trajectory."""
     x = minigan.tensor(np.array([start[0]]), requires_grad=True)  # float64 leaves
@@ -44,6 +59,12 @@ def play(optimizer_cls, steps, lr, start=(1.0, 1.0)):
         path.append((x.item(), y.item()))
     return np.array(path)
 
+
+# %% [markdown]
+# ## Run and measure: 400 steps of each
+#
+# The run measures the growth factor of every GD step against √(1 + η²), the distance OMD ends at, and draws both
+# trajectories.
 
 # %% the demo
 def run(steps=400, lr=0.1, out_dir=None, verbose=True) -> dict:

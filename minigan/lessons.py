@@ -134,7 +134,7 @@ def main(run, name: str, argv=None) -> dict:
     args = p.parse_args([] if in_notebook() else argv)
     with Timer() as clock:
         result = run(out_dir=out_dir(name, args.out))
-    figures = [str(v) for k, v in result.items() if k in ("figure", "samples", "graph_png") and v is not None]
+    figures = list(dict.fromkeys(str(v) for k, v in result.items() if k in ("figure", "samples") and v is not None))
     print(f"\n{name}: {clock.seconds:.0f} s; figure{'s' if len(figures) != 1 else ''}: {', '.join(figures)}")
     return result
 

@@ -133,6 +133,19 @@ def run(steps=800, seeds=(0, 1, 2), out_dir=None, verbose=True, animate=True) ->
 # It prints what it measures and ends with the verdict. The figure is saved under
 # `demos/out/10_adam_vs_optimistic_adam/` (and shown below in a notebook).
 
+# %% [markdown]
+# ## One training step, looked at closely
+#
+# Before the full run: one step of the ring GAN with Optimistic Adam,
+# on a fresh experiment of its own (the run below starts from scratch).
+# Each number the step returns, what it means, and how far the step moved each network's weights. At the start D
+# cannot tell real from fake, so its outputs sit near ½; every later step of the run is this one, repeated.
+
+# %% one step
+if __name__ == "__main__":
+    _exp = build_experiment("gan", "ring", optimizer="optimistic-adam", seed=0, data_scale=1.0)
+    lessons.one_step(_exp.trainer, _exp.sample_real)
+
 # %% main
 if __name__ == "__main__":
     lessons.main(run, NAME)

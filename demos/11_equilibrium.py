@@ -113,6 +113,19 @@ def run(steps=3000, seed=0, eval_every=25, out_dir=None, verbose=True) -> dict:
 # It prints what it measures and ends with the verdict. The figure is saved under
 # `demos/out/11_equilibrium/` (and shown below in a notebook).
 
+# %% [markdown]
+# ## One training step, looked at closely
+#
+# Before the full run: one step of the ring recipe,
+# on a fresh experiment of its own (the run below starts from scratch).
+# Each number the step returns, what it means, and how far the step moved each network's weights. At the start D
+# cannot tell real from fake, so its outputs sit near ½; every later step of the run is this one, repeated.
+
+# %% one step
+if __name__ == "__main__":
+    _exp = build_experiment("gan", "ring", seed=0)
+    lessons.one_step(_exp.trainer, _exp.sample_real)
+
 # %% main
 if __name__ == "__main__":
     lessons.main(run, NAME)

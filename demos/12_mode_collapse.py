@@ -121,6 +121,19 @@ def run(steps=1500, seed=0, out_dir=None, verbose=True, animate=True) -> dict:
 # It prints what it measures and ends with the verdict. The figure is saved under
 # `demos/out/12_mode_collapse/` (and shown below in a notebook).
 
+# %% [markdown]
+# ## One training step, looked at closely
+#
+# Before the full run: one step of the ring GAN with batch 32,
+# on a fresh experiment of its own (the run below starts from scratch).
+# Each number the step returns, what it means, and how far the step moved each network's weights. At the start D
+# cannot tell real from fake, so its outputs sit near ½; every later step of the run is this one, repeated.
+
+# %% one step
+if __name__ == "__main__":
+    _exp = build_experiment("gan", "ring", seed=0, data_scale=1.0, batch_size=32)
+    lessons.one_step(_exp.trainer, _exp.sample_real)
+
 # %% main
 if __name__ == "__main__":
     lessons.main(run, NAME)

@@ -133,6 +133,19 @@ def run(steps=600, seeds=(0, 1, 2), eval_every=30, algorithms=("wgan", "wgan-gp"
 # It prints one line per run, ends with the verdict, and saves the figure under
 # `demos/out/15_wgan_learning_curve/` (shown below in a notebook).
 
+# %% [markdown]
+# ## One training step, looked at closely
+#
+# Before the full run: one step of WGAN-GP on the ring,
+# on a fresh experiment of its own (the run below starts from scratch).
+# Each number the step returns, what it means, and how far the step moved each network's weights. At the start D
+# cannot tell real from fake, so its outputs sit near ½; every later step of the run is this one, repeated.
+
+# %% one step
+if __name__ == "__main__":
+    _exp = build_experiment("wgan-gp", "ring", seed=0, **ALGORITHMS["wgan-gp"])
+    lessons.one_step(_exp.trainer, _exp.sample_real)
+
 # %% main
 if __name__ == "__main__":
     lessons.main(run, NAME)

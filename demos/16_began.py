@@ -129,6 +129,19 @@ def run(steps=3000, gammas=(0.3, 0.7, 1.0), seed=0, eval_every=150, batch_size=1
 # It prints one line per γ, ends with the verdict, and saves the figure under `demos/out/16_began/` (shown below in a
 # notebook).
 
+# %% [markdown]
+# ## One training step, looked at closely
+#
+# Before the full run: one step of BEGAN on the ring, γ = 0.7,
+# on a fresh experiment of its own (the run below starts from scratch).
+# Each number the step returns, what it means, and how far the step moved each network's weights. At the start D
+# cannot tell real from fake, so its outputs sit near ½; every later step of the run is this one, repeated.
+
+# %% one step
+if __name__ == "__main__":
+    _exp = build_experiment("began", "ring", seed=0, gamma=0.7, batch_size=128)
+    lessons.one_step(_exp.trainer, _exp.sample_real)
+
 # %% main
 if __name__ == "__main__":
     lessons.main(run, NAME)

@@ -118,6 +118,44 @@ def verdict(outcome: str, why: str, say=print) -> str:
     return line
 
 
+MEANINGS = {  # what each number a trainer's train_step returns means, in a learner's words
+    "loss_d": "D's loss: BCE(D(x), real) + BCE(D(G(z)), fake); 2·log 2 = 1.386 when D says ½ to all",
+    "loss_c": "the critic's loss: −(mean C(x) − mean C(G(z))) (+ its penalty)",
+    "loss_g": "G's loss on fresh fakes, through the just-updated D",
+    "d_real": "mean D(x) on the real batch (1 = sure it is real)",
+    "d_fake": "mean D(G(z)) on the fakes, before D's update",
+    "wasserstein": "the critic's estimate of the Wasserstein distance",
+    "penalty": "the gradient penalty λ·mean((‖∇ₓC(x̂)‖ − 1)²)",
+    "k": "BEGAN's balance k_t",
+    "loss_real": "L(x): D's auto-encoder loss on the real batch",
+    "m_global": "BEGAN's convergence measure M_global",
+}
+
+
+def one_step(trainer, sample_real, say=print) -> dict:
+    """One training step of a GAN, looked at closely: what ``train_step`` reports, and how far it moved each
+    network's weights (the relative change ‖Δθ‖/‖θ‖ of all of D's and of all of G's parameters)."""
+
+    def flat(net):
+        return [p.numpy().copy() for p in net.parameters()]
+
+    before = {"D": flat(trainer.D), "G": flat(trainer.G)}
+    out = trainer.train_step(sample_real)
+    meanings = dict(MEANINGS)
+    if "k" in out:  # BEGAN: D is an auto-encoder, its losses are reconstruction errors
+        meanings.update(loss_d="D's loss L(x) − k·L(G(z))", loss_g="L(G(z)): G wants D to reconstruct its fakes well")
+    say("one training step (the first), looked at closely:")
+    for key, value in out.items():
+        if isinstance(value, (int, float)):
+            say(f"  {key:<12} {value:+.4f}   {meanings.get(key, '')}")
+    for name, net in (("D", trainer.D), ("G", trainer.G)):
+        after = flat(net)
+        moved = sum(float(((a - b) ** 2).sum()) for a, b in zip(after, before[name])) ** 0.5
+        size = sum(float((b ** 2).sum()) for b in before[name]) ** 0.5
+        say(f"  {name} moved   {moved / size:.2e} of its weights' norm (‖Δθ‖/‖θ‖)")
+    return out
+
+
 def small(x: float) -> str:
     """A number that may be tiny, readable: 0.0123 -> '0.0123', 1.1e-04 -> '1.1e-04' (never '0.000')."""
     return f"{x:.2e}" if x != 0 and abs(x) < 1e-3 else f"{x:.4g}"

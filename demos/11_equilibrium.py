@@ -12,6 +12,12 @@
 #
 # **Run time:** about 90 seconds on a 2-core CPU.
 
+# %% [markdown]
+# ## Set up
+#
+# The pieces: the ring recipe and a probe: `d_accuracy` shows D 512 fresh real and 512 fresh generated points and
+# counts how many it labels correctly (50% = it cannot tell).
+
 # %%
 """Lesson 11: toward the equilibrium: D's accuracy drifts back toward 50%."""
 
@@ -35,6 +41,13 @@ def d_accuracy(exp, n=512):
         p_fake = tr.D(tr.G(tr.noise(n))).sigmoid().numpy().ravel()
     return float(((p_real > 0.5).mean() + (p_fake < 0.5).mean()) / 2), float(p_real.mean()), float(p_fake.mean())
 
+
+
+# %% [markdown]
+# ## Run, measure, picture
+#
+# 3,000 steps, D's accuracy every 25: the run reports its mean in the first fifth, its peak (a moving average of 5
+# evaluations) and its mean in the last fifth, and draws the curve.
 
 # %% the demo
 def run(steps=3000, seed=0, eval_every=25, out_dir=None, verbose=True) -> dict:

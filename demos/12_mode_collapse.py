@@ -13,6 +13,12 @@
 #
 # **Run time:** about 40 seconds on a 2-core CPU.
 
+# %% [markdown]
+# ## Set up
+#
+# The pieces: the ring GAN at two batch sizes (`CONFIGS`); `train` runs one, optionally capturing animation frames,
+# and the metrics count the modes covered and the share of samples the most popular mode gets.
+
 # %%
 """Lesson 12: mode collapse: realistic samples from only part of the data."""
 
@@ -54,6 +60,13 @@ def verdict(collapsed, covered, say):
     return lessons.verdict("does not hold here", f"batch 32 reaches {collapsed['modes_reached']} centres, batch "
                            f"256 covers {covered['modes_covered']}/8 modes", say)
 
+
+
+# %% [markdown]
+# ## Run, measure, picture
+#
+# 1,500 steps at each batch size, from the same seed: the metrics, one scatter of each G's samples, and a GIF of
+# each training.
 
 # %% the demo
 def run(steps=1500, seed=0, out_dir=None, verbose=True, animate=True) -> dict:

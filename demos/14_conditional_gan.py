@@ -13,6 +13,12 @@
 #
 # **Run time:** about 40 seconds on a 2-core CPU.
 
+# %% [markdown]
+# ## Set up
+#
+# The pieces: the conditional GAN of `minigan.gans.recipes` on the 8×8 digits: G gets the label with the noise, D
+# gets the label with the image.
+
 # %%
 """Lesson 14: a realistic 3 is still a fake 7: the conditional discriminator checks the label."""
 
@@ -30,6 +36,13 @@ from minigan.tensor import Tensor
 
 NAME = "14_conditional_gan"
 
+
+
+# %% [markdown]
+# ## Run, measure, picture
+#
+# 1,500 steps of training, then D's score for every real test digit with its true label and with a wrong one; the
+# figure shows both distributions and a grid of G's samples, one row per label.
 
 # %% the demo
 def run(steps=1500, seed=0, out_dir=None, verbose=True) -> dict:

@@ -31,6 +31,12 @@
 # **Run time:** six short trainings of 600 generator steps (two algorithms × three seeds) on a 2-core CPU; each run
 # prints its own time in seconds (the whole has not been timed as one number).
 
+# %% [markdown]
+# ## Set up
+#
+# The pieces: the ring with σ = 0.05, the two critics (`ALGORITHMS`) and `curve`, which trains one run and logs the
+# critic's estimate and the share of high-quality samples at each evaluation; `spearman` rank-correlates the two.
+
 # %% set-up
 """Lesson 15: WGAN's critic as a learning curve: weight clipping against a gradient penalty."""
 
@@ -75,6 +81,13 @@ def curve(algorithm, seed, steps, eval_every, mix, verbose=False):
     hist["spearman_hq"] = spearman(hist["wasserstein"], hist["high_quality"])
     return hist
 
+
+
+# %% [markdown]
+# ## Run, measure, picture
+#
+# Both algorithms × three seeds, 600 steps, an evaluation every 30: the run prints each run's correlation and the
+# mean per algorithm, and draws each estimate against the quality it should track.
 
 # %% the demo
 def run(steps=600, seeds=(0, 1, 2), eval_every=30, algorithms=("wgan", "wgan-gp"), out_dir=None,

@@ -23,6 +23,12 @@
 #
 # **Run time:** about 100 s on a 2-core CPU.
 
+# %% [markdown]
+# ## Set up
+#
+# The pieces: the ring with σ = 0.05 and `curve`, which trains BEGAN at one γ and logs M_global, k and the share of
+# high-quality samples at each evaluation.
+
 # %% set-up
 """Lesson 16: BEGAN: the convergence measure M_global as a learning curve, and γ trading diversity for sharpness."""
 
@@ -62,6 +68,13 @@ def curve(gamma, seed, steps, eval_every, batch_size, mix, verbose=False):
     hist["spearman_hq"] = spearman(hist["m_global"], hist["high_quality"])
     return hist
 
+
+
+# %% [markdown]
+# ## Run, measure, picture
+#
+# 3,000 steps at each γ (0.3, 0.7, 1.0), an evaluation every 150: M_global from first to last evaluation, its rank
+# correlation with quality, and the final sharpness and diversity per γ.
 
 # %% the demo
 def run(steps=3000, gammas=(0.3, 0.7, 1.0), seed=0, eval_every=150, batch_size=128, out_dir=None,

@@ -34,6 +34,12 @@
 # **Run time:** the first run fine-tunes the defended models (the `attack` command that makes them took 1,089 s wall
 # on a 2-core CPU shared with other jobs); they are cached, so a later run only attacks.
 
+# %% [markdown]
+# ## Set up
+#
+# The pieces: four CNNs, all fine-tuned from the reference digits CNN by `models` (cached after the first run):
+# undefended, FGSM-trained, FGSM-trained at a random ε, PGD-trained.
+
 # %% set-up
 """Lesson 18: gradient masking: why FGSM training is not robustness, and what PGD training buys."""
 
@@ -77,6 +83,13 @@ def models(train_eps=0.1, adv_epochs=None, pgd_epochs=None, limit=None, seed=0):
     nets[RANDOM_EPS_NAME] = random_eps["FGSM-trained"][0]
     return nets, x_test, y_test
 
+
+
+# %% [markdown]
+# ## Run, measure, picture
+#
+# Each CNN under FGSM and under PGD-40 with restarts, and under examples transferred from the others; the gap
+# between FGSM's and PGD's error is the masking. The table and the figure show all four.
 
 # %% the demo
 def run(eps=0.1, restarts=5, n_test=None, adv_epochs=None, pgd_epochs=None, limit=None, out_dir=None,

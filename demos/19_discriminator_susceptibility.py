@@ -23,6 +23,13 @@
 #
 # **Run time:** about 205 s on a 2-core CPU.
 
+# %% [markdown]
+# ## Set up
+#
+# The pieces: the digits DCGAN and a twin of its D trained without the game (`train_matched`, stopped at D's
+# held-out accuracy), and `flip_curve`, which finds for each real digit the smallest ε at which PGD makes a network
+# call it fake.
+
 # %% set-up
 """Lesson 19: are GAN discriminators harder to fool with adversarial examples? A fair test."""
 
@@ -88,6 +95,13 @@ def flip_curve(model, real, eps_grid, steps=20, verbose=False, desc="PGD over ε
         flipped.append(float(now.mean()))
     return flipped, min_eps, len(called_real)
 
+
+
+# %% [markdown]
+# ## Run, measure, picture
+#
+# Train the GAN, match the twin, then the flip curves of both over the ε grid; the verdict compares the median
+# flipping ε at matched accuracy.
 
 # %% the demo
 def run(gan_steps=3000, pgd_steps=20, eps_grid=EPS_GRID, out_dir=None, verbose=True) -> dict:

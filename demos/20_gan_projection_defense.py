@@ -29,6 +29,12 @@
 #
 # **Run time:** about 48 s on a 2-core CPU (the DCGAN and the reference CNN are trained the first time, then cached).
 
+# %% [markdown]
+# ## Set up
+#
+# The pieces: the digits DCGAN (cached), the reference CNN and `project`: the defence classifies G(z*), z* = argmin
+# ‖G(z) − x‖², found by Adam steps on z from a few starts.
+
 # %% set-up
 """Lesson 20: a GAN as a shield: project onto the generator's range, then classify. Does it hold?"""
 
@@ -45,6 +51,14 @@ from minigan.data.digits import load_digits
 
 NAME = "20_gan_projection_defense"
 
+
+
+# %% [markdown]
+# ## Run, measure, picture
+#
+# Clean accuracy with and without the projection, then each attack, unaware (FGSM, PGD-40) and aware (BPDA, a search
+# on G's range); the left panel compares accuracies, the right panel shows each attack's input beside its
+# projection.
 
 # %% the demo
 def run(n=100, eps=0.1, gan_steps=3000, proj_steps=60, restarts=3, bpda_steps=10, out_dir=None,

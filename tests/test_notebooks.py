@@ -15,7 +15,10 @@ import pytest
 
 DEMOS = Path(__file__).resolve().parents[1] / "demos"
 SCRIPTS = sorted(DEMOS.glob("[0-9][0-9]_*.py"))
-FAST = {"01_autograd_tour", "05_detach", "09_limit_cycles", "08_linear_autoencoder_saddle"}  # a few seconds each
+# the autodiff lessons, each a few seconds of CPU (demos/numbers.json), run in the default suite; the others, whose
+# claims test_demos.py checks at small settings, run here under -m slow (a kernel start alone costs a few seconds)
+FAST = {"01_autograd_tour", "02_backward_step_by_step", "03_why_topological_order", "04_accumulation_and_in_place",
+        "05_detach"}
 
 
 def make_notebooks():

@@ -104,12 +104,13 @@ def run(steps=3000, gammas=(0.3, 0.7, 1.0), seed=0, eval_every=150, batch_size=1
         outcome = "holds partly"
     else:
         outcome = "does not hold here"
-    lessons.verdict(outcome, (
+    line = lessons.verdict(outcome, (
         f"M_global falls as quality rises for {falling} of {len(gammas)} γ. {shown}: "
         + ("no diversity-for-sharpness trade is visible at these settings" if not trade else
            "a higher γ buys diversity with sharpness, as the paper says" if monotone else
            f"the trade shows for γ = {', '.join(map(str, traders))} only, not monotonically in γ")), say)
-    result = {"runs": runs, "finals": finals, "gamma_trades_diversity_for_sharpness": bool(trade)}
+    result = {"runs": runs, "finals": finals, "gamma_trades_diversity_for_sharpness": bool(trade),
+              "outcome": outcome, "verdict": line}
     if out_dir is not None:
         plt = lessons.plt()
         fig, axes = plt.subplots(1, 2, figsize=(12, 4))

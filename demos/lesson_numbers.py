@@ -26,6 +26,7 @@ from pathlib import Path
 DEMOS = Path(__file__).resolve().parent
 NUMBERS = DEMOS / "numbers.json"
 SKIP = ("seconds", "time", "figure", "gif", "path", "png")  # keys that are not results
+SKIP_EXACT = {"t0"}  # a clock reading in a lesson written as top-level cells
 
 
 def flatten(value, prefix="", out=None, depth=0) -> dict:
@@ -39,7 +40,7 @@ def flatten(value, prefix="", out=None, depth=0) -> dict:
         out[prefix] = value.item()
     elif isinstance(value, dict) and depth < 4:
         for k, v in value.items():
-            if not any(s in str(k).lower() for s in SKIP):
+            if not any(s in str(k).lower() for s in SKIP) and str(k) not in SKIP_EXACT:
                 flatten(v, f"{prefix}.{k}" if prefix else str(k), out, depth + 1)
     elif isinstance(value, (list, tuple)) and len(value) <= 12 and depth < 4:
         for i, v in enumerate(value):

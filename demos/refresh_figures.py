@@ -5,7 +5,8 @@
 
 Running a lesson never touches demos/figures/: it writes under demos/out/ (or --out). This script is the one
 explicit way to replace a committed figure: it runs each named lesson at its default settings into
-demos/out/NN_name/ and copies the lesson's key figure (``run()``'s "figure") here, as a small palette PNG.
+demos/out/NN_name/ and copies the lesson's key figure (``run()``'s "figure") here, as a small palette PNG (and its
+animation, ``run()``'s "gif", when it has one).
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ def main(argv=None) -> int:
             print(f"{script.name}: no key figure")
             continue
         print(f"wrote {publish(result['figure'], script.stem).relative_to(DEMOS.parent)}")
+        if result.get("gif") is not None:  # an animation, as it is (lesson 02's backward pass, step by step)
+            target = FIGURES / f"{script.stem}.gif"
+            with atomic_write(target) as f:
+                f.write(Path(result["gif"]).read_bytes())
+            print(f"wrote {target.relative_to(DEMOS.parent)}")
     return 0
 
 

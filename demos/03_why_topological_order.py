@@ -16,7 +16,8 @@
 # compares their gradients with `backward()` on y = e^u + 3u, u = a², and counts the op visits of each on a chain
 # of n diamonds.
 #
-# **Run time:** a few seconds on a 2-core CPU.
+# **Run time:** under a second of CPU, measured from a clean state, one BLAS thread (about the wall time on a
+# quiet 2-core machine; under a second on one shared with other jobs).
 
 # %% [markdown]
 # ## Set up: a diamond and a chain of diamonds

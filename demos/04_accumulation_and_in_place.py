@@ -15,7 +15,8 @@
 # quarter-batch gradients and compares them with one full batch; then changes a saved value in place and shows the
 # version counter and the refusal, and the same `+=` on a value no op saved, which is allowed.
 #
-# **Run time:** a few seconds on a 2-core CPU.
+# **Run time:** under a second of CPU, measured from a clean state, one BLAS thread (about the wall time on a
+# quiet 2-core machine; under a second on one shared with other jobs).
 
 # %% [markdown]
 # ## Set up: a small layer and a batch

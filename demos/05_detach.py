@@ -11,7 +11,8 @@
 # `detach()`: it compares the outputs, the gradients after `backward()`, and how much one SGD step over *all*
 # parameters moves f and g.
 #
-# **Run time:** a few seconds on a 2-core CPU.
+# **Run time:** under a second of CPU, measured from a clean state, one BLAS thread (about the wall time on a
+# quiet 2-core machine; under a second on one shared with other jobs).
 
 # %%
 """Lesson 05: detach(): the forward pass goes through, the gradient does not."""

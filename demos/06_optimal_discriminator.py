@@ -10,7 +10,8 @@
 # **What this lesson does.** In 1-D, with p_data a mixture of two Gaussians and p_g one Gaussian, both known in closed
 # form, it trains an MLP discriminator and plots it on top of D*, then repeats with p_g = p_data.
 #
-# **Run time:** about 20 seconds on a 2-core CPU.
+# **Run time:** 2 s of CPU, measured from a clean state, one BLAS thread (about the wall time on a
+# quiet 2-core machine; 7 s on one shared with other jobs).
 
 # %% [markdown]
 # ## Set up: two densities we know exactly

@@ -12,7 +12,8 @@
 # origin by double backward (checked with finite differences), reads the saddle off the Hessian's eigenvalues, and
 # runs gradient descent from a few starts.
 #
-# **Run time:** a few seconds on a 2-core CPU.
+# **Run time:** under a second of CPU, measured from a clean state, one BLAS thread (about the wall time on a
+# quiet 2-core machine; 2 s on one shared with other jobs).
 
 # %% [markdown]
 # ## Set up: a two-weight autoencoder

@@ -13,7 +13,8 @@
 # comparison meaningless), and measures the background noise of the generated images on the 28 border pixels,
 # against the real digits.
 #
-# **Run time:** about a minute on a 2-core CPU.
+# **Run time:** 26 s of CPU, measured from a clean state, one BLAS thread (about the wall time on a
+# quiet 2-core machine; 94 s on one shared with other jobs).
 
 # %% [markdown]
 # ## Set up

@@ -14,8 +14,9 @@
 # with adversarial training (the recipe of `python -m minigan fgsm --adversarial-training`), attacks it again, and
 # also attacks it with the examples crafted on the undefended model (a check for gradient masking).
 #
-# **Run time:** about 2 minutes on a 2-core CPU (the first run also trains the reference CNN, about 2 minutes more,
-# then caches it).
+# **Run time:** 31 s of CPU, measured from a clean state, one BLAS thread (about the wall time on a
+# quiet 2-core machine; 1.9 minutes on one shared with other jobs).
+# It includes training the reference CNN (a later run, and lessons 18–20, load it from the cache).
 
 # %% [markdown]
 # ## Set up: the digits and a classifier worth fooling

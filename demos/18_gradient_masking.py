@@ -27,9 +27,7 @@
 #   crafted on another model (transferred, black box). A model whose own gradient helps the attacker less than a
 #   stranger's is masking it.
 #
-# Measured: PGD-40 finds 12.2 points more errors than FGSM on the FGSM-trained CNN, 3.1 on the PGD-trained one; under
-# PGD-40 they keep 80.8% and 88.0% (1.09×, not the 3× hoped for). The claim holds partly: FGSM training masks the
-# gradient, but on the 8×8 digits at the training ε the masked model is still fairly robust.
+# What it measured, and the verdict, are in the lesson index (demos/README.md, lesson 18) and demos/numbers.json.
 #
 # **Run time:** the first run fine-tunes the defended models (the `attack` command that makes them took 1,089 s wall
 # on a 2-core CPU shared with other jobs); they are cached, so a later run only attacks.

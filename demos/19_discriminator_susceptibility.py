@@ -16,10 +16,8 @@
 # then a twin of D's exact architecture on the same task, real training digits against a fixed set of the final
 # generator's samples, WITHOUT the game, stopped as soon as its held-out real-vs-fake accuracy reaches D's. For each
 # real test digit a network calls real, it finds the smallest ε (pixels in [0, 1], on a grid) at which a 20-step PGD
-# attack flips the decision to "fake". Less susceptible means a larger ε is needed. Measured (seed 0): D 67.4%
-# held-out accuracy, the twin 67.8%; the median smallest flipping ε is 0.02 for D and 0.05 for the twin. The claim
-# does not hold here: at matched accuracy the GAN's discriminator is *more* susceptible (near the equilibrium its
-# outputs sit close to ½, so small pushes cross the boundary).
+# attack flips the decision to "fake". Less susceptible means a larger ε is needed. What it measured, and the
+# verdict, are in the lesson index (demos/README.md, lesson 19) and demos/numbers.json.
 #
 # **Run time:** about 205 s on a 2-core CPU.
 

@@ -22,10 +22,8 @@
 # * aware: a search ON the generator's range: from z*(x), move z to raise the classifier's loss on G(z) while keeping
 #   G(z) within ε of x (how Athalye et al. attack Defense-GAN), then clip G(z) into the ε-ball around x.
 #
-# A defence that only survives the first is a lesson in evaluation, not a defence. Measured (accuracy, the CNN alone
-# → the CNN on G(z*)): clean 98% → 96%, PGD-40 (unaware) 55% → 85%, BPDA-PGD-10 (aware) 86%, the search on G's range
-# (aware) 95%. The claim holds against the attacks tried; the search on G's range as written here is a weak attack,
-# and stronger aware attacks may exist.
+# A defence that only survives the first is a lesson in evaluation, not a defence. What it measured, and the
+# verdict, are in the lesson index (demos/README.md, lesson 20) and demos/numbers.json.
 #
 # **Run time:** about 48 s on a 2-core CPU (the DCGAN and the reference CNN are trained the first time, then cached).
 

@@ -363,3 +363,19 @@ def test_stated_numbers_reproduce(stem, tmp_path):
         elif got != value:
             differ.append(f"{key}: stated {value!r}, now {got!r}")
     assert not differ, f"{stem}: {len(differ)} of {len(stated)} numbers differ:\n" + "\n".join(differ[:20])
+
+
+@pytest.mark.parametrize("script", sorted(DEMOS.glob("[0-9][0-9]_*.py")), ids=lambda s: s.stem)
+def test_a_lesson_imports_nothing_from_its_folder_and_never_writes_the_committed_figures(script):
+    """No sys.path bootstrap (minigan is installed; the shared helpers are minigan.lessons), and no lesson names
+    demos/figures: refreshing those is python demos/refresh_figures.py, on purpose."""
+    text = script.read_text()
+    assert "sys.path" not in text and "_common" not in text
+    assert "figures/" not in text.replace("demos/figures/ only", "") and "publish(" not in text
+    assert "lessons.main(run, NAME)" in text or "def run(" not in text  # one closing function for every lesson
+
+
+def test_small_numbers_print_readably():
+    from minigan.lessons import small
+
+    assert small(1.1e-4) == "1.10e-04" and small(0.0123) == "0.0123" and small(0.0) == "0"

@@ -136,6 +136,7 @@ def run(eps=0.1, restarts=5, n_test=None, adv_epochs=None, pgd_epochs=None, limi
               "cured": bool(cured), "outcome": outcome, "verdict": verdict, "seconds": timer.seconds,
               "explanation": EXPLANATION}
     if out_dir is not None:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)  # the library writes the figure, into a folder that exists
         result["figure"] = robustness.masking_figure(table, eps, list(ROWS),
                                                      Path(out_dir) / "gradient_masking.png")
         lessons.show(result["figure"])

@@ -57,6 +57,7 @@ def lesson(number: str) -> Path:
 
 def measure(script: Path, out_dir: Path) -> dict:
     """Run one lesson quietly at its defaults; its numbers, flattened."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     spec = importlib.util.spec_from_file_location(f"lesson_{script.stem}", script)
     module = importlib.util.module_from_spec(spec)
     source = script.read_text()

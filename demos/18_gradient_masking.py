@@ -29,8 +29,9 @@
 #
 # What it measured, and the verdict, are in the lesson index (demos/README.md, lesson 18) and demos/numbers.json.
 #
-# **Run time:** the first run fine-tunes the defended models (the `attack` command that makes them took 1,089 s wall
-# on a 2-core CPU shared with other jobs); they are cached, so a later run only attacks.
+# **Run time:** 48 s of CPU, measured with one BLAS thread (about the wall time on a
+# quiet 2-core machine; 2.3 minutes on one shared with other jobs).
+# With the three defended CNNs cached; the first run also fine-tunes them (11 minutes wall on the shared machine).
 
 # %% [markdown]
 # ## Set up

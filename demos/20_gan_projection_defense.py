@@ -25,7 +25,9 @@
 # A defence that only survives the first is a lesson in evaluation, not a defence. What it measured, and the
 # verdict, are in the lesson index (demos/README.md, lesson 20) and demos/numbers.json.
 #
-# **Run time:** about 48 s on a 2-core CPU (the DCGAN and the reference CNN are trained the first time, then cached).
+# **Run time:** 14 s of CPU, measured from a clean state, one BLAS thread (about the wall time on a
+# quiet 2-core machine; 45 s on one shared with other jobs).
+# With the digits DCGAN and the reference CNN cached (lessons 17 and 19 train them the first time).
 
 # %% [markdown]
 # ## Set up

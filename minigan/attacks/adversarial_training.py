@@ -21,7 +21,7 @@ of the examples (Kurakin, Goodfellow & Bengio 2017), and a learning rate that de
 digits the first is what keeps the error monotone in ε; see ``cli.py`` for the measurements.
 
 FGSM training is not robustness: the model can learn to make the ONE sign step miss while the
-points a few steps further on still fool it (``demos/14_gradient_masking.py``). Madry, Makelov,
+points a few steps further on still fool it (``demos/18_gradient_masking.py``). Madry, Makelov,
 Schmidt, Tsipras & Vladu 2018, "Towards Deep Learning Models Resistant to Adversarial Attacks",
 train on the saddle-point problem of their equation (2.1),
 

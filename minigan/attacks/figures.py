@@ -29,7 +29,7 @@ def panda_figure(x, x_adv, clean_probs, adv_probs, labels, eps, path, rows=4):
     for r, i in enumerate(order):
         sign = np.sign(x_adv[i] - x[i])  # = sign(∇ₓJ) wherever the clip did not cut the step
         cells = [(x[i], 0, 1, f"x: \"{clean_pred[i]}\"\n{100 * clean_probs[i].max():.1f}% confidence"),
-                 (sign, -1, 1, "sign(∇ₓJ(θ, x, y))"),
+                 (sign, -1, 1, "sign(∇ₓJ(θ, x, y))\nwhite +1, black −1, grey 0"),
                  (x_adv[i], 0, 1, f"x': \"{adv_pred[i]}\"\n{100 * adv_probs[i].max():.1f}% confidence")]
         for c, (img, lo, hi, title) in enumerate(cells):
             ax = fig.add_subplot(len(order), 3, 3 * r + c + 1)

@@ -2,7 +2,7 @@
 
 FGSM takes ONE step of size ε along sign(∇ₓJ), trusting that the network is linear over the
 whole ball. It is not, and a model trained against FGSM alone can learn to bend its loss surface
-so that the single step misses (gradient masking: ``demos/14_gradient_masking.py``). Taking many
+so that the single step misses (gradient masking: ``demos/18_gradient_masking.py``). Taking many
 small steps, re-reading the gradient each time, follows the surface as it really is:
 
 * BIM, the basic iterative method — Kurakin, Goodfellow & Bengio 2017, "Adversarial examples in

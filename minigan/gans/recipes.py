@@ -105,7 +105,7 @@ DEFAULTS = {
     # On 2-D data the reconstruction losses are ~100× smaller than on images (σ = 0.01 to 0.05 against
     # pixel errors of ~0.1), so λ_k = 0.1 instead of the paper's 0.001 to let k move at the same pace. The
     # embedding (1) is narrower than the data (2-D), else the auto-encoder learns the identity and k stays 0.
-    # Measured (seed 0, ring): BEGAN collapses onto one to four of the 8 modes here (demos/17_began.py).
+    # Measured (seed 0, ring): BEGAN collapses onto one to four of the 8 modes here (demos/16_began.py).
     ("began", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=6_000,
                                latent_dim=2, hidden=(128, 128, 128), ae_hidden=(128, 128), embedding=1,
                                gamma=0.5, lambda_k=0.1, lr_decay=True),

@@ -1,0 +1,205 @@
+# %% [markdown]
+# # 03 · Why backward() walks in topological order
+#
+# **The claim.** A value used by two ops (a diamond in the graph) must collect the gradient from *both* before it
+# passes anything on. A recursive walk that processes a node the first time it reaches it, and never again, gives a
+# wrong gradient on a diamond; a walk that recurses on every arrival gets it right but repeats work that doubles with
+# every stacked diamond. Visiting the nodes in topological order (every consumer before its producer) is right and
+# visits each op once.
+#
+# **Where it comes from.** The reverse mode as in Baydin, Pearlmutter, Radul & Siskind 2018, "Automatic
+# differentiation in machine learning: a survey", section 3.2 (the adjoints of a value are summed over its uses);
+# CS/DS 552 (Jacob Whitehill), Class 7, slide "Controlling gradient flow in PyTorch" (the graph `backward()` walks).
+#
+# **What this lesson does.** Three walks over the same graphs, written out below in a few lines each, using the
+# ops' own `backward`: "visit once, when first reached", "recurse on every arrival" and "topological order". It
+# compares their gradients with `backward()` on y = e^u + 3u, u = a², and counts the op visits of each on a chain
+# of n diamonds.
+#
+# **Run time:** under a second of CPU, measured from a clean state, one BLAS thread (about the wall time on a
+# quiet 2-core machine; under a second on one shared with other jobs).
+
+# %% [markdown]
+# ## Set up: a diamond and a chain of diamonds
+#
+# u = a² feeds two ops, e^u and 3u, whose results meet again in y: the gradient reaches u along two paths, and
+# ∂y/∂u = e^u + 3 is their sum. The chain repeats the pattern: each link computes v ← tanh(v) + σ(v) from one v.
+
+# %%
+"""Lesson 03: why backward() walks in topological order."""
+
+from __future__ import annotations
+
+import minigan
+from minigan import lessons, stepthrough
+from minigan.backend import np
+
+NAME = "03_why_topological_order"
+
+
+def diamond(a=0.7):
+    A = minigan.tensor(np.array(a, dtype=np.float64), requires_grad=True)
+    u = A * A
+    return u.exp() + u * 3.0, A
+
+
+def chain(n, a=0.3):
+    """v ← tanh(v) + σ(v), n times: every link is a diamond (v feeds both tanh and σ)."""
+    A = minigan.tensor(np.array(a, dtype=np.float64), requires_grad=True)
+    v = A
+    for _ in range(n):
+        v = v.tanh() + v.sigmoid()
+    return v, A
+
+
+# %% [markdown]
+# ## The three walks
+#
+# Each walk starts at the output with gradient 1, calls an op's `backward` with the gradient arriving at its output,
+# and hands each input its share. They differ only in *when* an op runs. `nodes` maps each graph node to the op's
+# inputs and `backward` (from `stepthrough.graph_of`, the view lesson 02 uses).
+
+# %%
+def walk_visit_once(y, leaf):
+    """Process a node the first time a gradient reaches it; a second arrival is ignored (the bug)."""
+    nodes = {n.key: n for n in stepthrough.graph_of(y)}
+    seen, grad, visits = set(), [0.0], [0]
+
+    def visit(t, g):
+        if t is leaf:
+            grad[0] += float(g)
+            return
+        if t.grad_fn is None or t.grad_fn in seen:
+            return
+        seen.add(t.grad_fn)
+        visits[0] += 1
+        node = nodes[t.grad_fn]
+        for inp, share in zip(node.inputs, node.backward(g)):
+            if share is not None:
+                visit(inp, share)
+
+    with minigan.no_grad():
+        visit(y, np.ones(()))
+    return grad[0], visits[0]
+
+
+def walk_every_arrival(y, leaf):
+    """Recurse on every arrival: right, because the shares add up at the leaf, but a node is processed once per
+    path to it, and the paths double with every diamond."""
+    nodes = {n.key: n for n in stepthrough.graph_of(y)}
+    grad, visits = [0.0], [0]
+
+    def visit(t, g):
+        if t is leaf:
+            grad[0] += float(g)
+            return
+        if t.grad_fn is None:
+            return
+        visits[0] += 1
+        node = nodes[t.grad_fn]
+        for inp, share in zip(node.inputs, node.backward(g)):
+            if share is not None:
+                visit(inp, share)
+
+    with minigan.no_grad():
+        visit(y, np.ones(()))
+    return grad[0], visits[0]
+
+
+def walk_topological(y, leaf):
+    """backward()'s way: consumers first, so each node runs once with the SUM of what its consumers sent."""
+    arriving, grad, visits = {y.grad_fn: np.ones(())}, 0.0, 0
+    with minigan.no_grad():
+        for node in stepthrough.graph_of(y):  # the engine's order: every consumer before its producer
+            g = arriving.pop(node.key)
+            visits += 1
+            for inp, share in zip(node.inputs, node.backward(g)):
+                if share is None:
+                    continue
+                if inp is leaf:
+                    grad += float(share)
+                elif inp.grad_fn is not None:
+                    arriving[inp.grad_fn] = arriving.get(inp.grad_fn, 0.0) + share
+    return grad, visits
+
+
+WALKS = {"visit once": walk_visit_once, "every arrival": walk_every_arrival, "topological": walk_topological}
+
+
+# %% [markdown]
+# ## One diamond looked at closely
+#
+# The visit-once walk reaches u first through e^u, sends 2a·e^u to a, marks u done, and drops the 3 that arrives
+# later through 3u: it reports 2a·e^u instead of 2a(e^u + 3).
+
+# %%
+def on_the_diamond(say=print):
+    y, a = diamond()
+    y.backward(retain_graph=True)
+    truth = float(a.grad)
+    by_hand = 2 * 0.7 * (np.exp(0.49) + 3)
+    say(f"y = e^u + 3u, u = a², a = 0.7:  backward() a.grad = {truth:.6f};  by hand 2a(e^u + 3) = {by_hand:.6f}")
+    found = {}
+    for name, walk in WALKS.items():
+        g, visits = walk(y, a)
+        found[name] = g
+        say(f"  {name:<14} a.grad = {g:.6f}  ({visits} op visits)  {'right' if abs(g - truth) < 1e-12 else 'WRONG'}")
+    return truth, found
+
+
+# %% [markdown]
+# ## Run: the diamond, then chains of n diamonds
+
+# %%
+def run(out_dir=None, verbose=True, depths=(1, 2, 4, 8, 12)) -> dict:
+    say = print if verbose else (lambda *a, **k: None)
+    truth, found = on_the_diamond(say)
+    say("\nv ← tanh(v) + σ(v), n times (n diamonds): op visits of each walk, and is its gradient right?")
+    say(f"  {'n':>3} {'ops':>5} {'visit once':>14} {'every arrival':>15} {'topological':>12}")
+    rows = []
+    for n in depths:
+        y, a = chain(n)
+        y.backward(retain_graph=True)
+        right = float(a.grad)
+        row = {"n": n, "ops": stepthrough.count_nodes(y)}
+        for name, walk in WALKS.items():
+            g, visits = walk(y, a)
+            row[name] = (visits, abs(g - right) <= 1e-12 * max(1.0, abs(right)))
+        rows.append(row)
+        say(f"  {n:>3} {row['ops']:>5} " + " ".join(f"{row[k][0]:>{w}} {'ok' if row[k][1] else 'WRONG':<5}"
+                                                  for k, w in zip(WALKS, (8, 9, 6))))
+    figure = None
+    if out_dir is not None:
+        plt = lessons.plt()
+        fig, ax = plt.subplots(figsize=(6.4, 3.8))
+        ns = [r["n"] for r in rows]
+        for name, style in zip(WALKS, ("s--", "o-", "^-")):
+            ax.plot(ns, [r[name][0] for r in rows], style, label=name + ("" if all(r[name][1] for r in rows)
+                                                                       else " (wrong gradient)"))
+        ax.set_yscale("log")
+        ax.set_xlabel("n diamonds in the chain")
+        ax.set_ylabel("op visits (log scale)")
+        ax.set_title("three walks over the same graph")
+        ax.legend()
+        figure = lessons.save(fig, out_dir, "walks.png")
+    once_wrong = abs(found["visit once"] - truth) > 1e-6
+    topo = all(r["topological"][1] and r["topological"][0] == r["ops"] for r in rows)
+    every = rows[-1]["every arrival"][0]
+    line = lessons.verdict(
+        "holds" if once_wrong and topo and every > 100 * rows[-1]["ops"] else "does not hold here",
+        f"on the diamond the visit-once walk gives a.grad = {found['visit once']:.3f} instead of {truth:.3f}; "
+        f"recursing on every arrival is right but visits {every:,} ops for a {rows[-1]['ops']}-op chain; the "
+        "topological walk is right and visits each op once", say)
+    return {"truth": truth, "found": found, "rows": rows, "figure": figure, "verdict": line}
+
+
+# %% [markdown]
+# ## Verdict
+#
+# The figure shows the op visits against n on a log scale: a straight line for "every arrival" (2ⁿ paths), flat
+# growth for the topological walk. minigan's `backward()` builds that order once per call (`minigan/backprop.py`,
+# `topological_order`) with an explicit stack, so a graph thousands of ops deep needs no recursion at all.
+
+# %% main
+if __name__ == "__main__":
+    lessons.main(run, NAME)

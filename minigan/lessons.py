@@ -1,0 +1,189 @@
+"""What every lesson in demos/ shares: where its output goes, a quiet matplotlib, a progress bar, the verdict.
+
+A lesson is ``demos/NN_name.py`` (and its notebook twin ``NN_name.ipynb``). It imports this module, so it
+runs from any working directory once minigan is installed (``pip install -e .``)::
+
+    from minigan import lessons
+
+    ...
+    if __name__ == "__main__":       # a script run, or the last cell of the notebook
+        lessons.main(run, NAME)
+
+A lesson writes only under its output folder: ``demos/out/NN_name/`` in a checkout of the repository
+(git-ignored), the folder ``--out`` names, or ``$MINIGAN_DEMO_OUT/NN_name/``. It never touches the committed
+figures under ``demos/figures/``: ``python demos/refresh_figures.py`` does that, on purpose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+import minigan
+from minigan.serialization import atomic_write
+
+# One BLAS thread, as `python -m minigan train` uses: the lessons' matrices are small, and on a busy machine
+# several BLAS threads spin against each other (a GAN step ran ~10x slower with the default on 2 loaded cores).
+minigan.set_num_threads(1)
+
+VERDICTS = ("holds", "holds partly", "does not hold here")
+
+
+def default_out() -> Path:
+    """Where lessons write: $MINIGAN_DEMO_OUT, else demos/out/ of this checkout, else ./lesson-out/."""
+    if os.environ.get("MINIGAN_DEMO_OUT"):
+        return Path(os.environ["MINIGAN_DEMO_OUT"])
+    demos = Path(__file__).resolve().parents[1] / "demos"  # an editable install: the repository's demos/
+    return demos / "out" if demos.is_dir() else Path.cwd() / "lesson-out"
+
+
+def out_dir(name: str, root=None) -> Path:
+    """``<root>/<name>/`` (root: ``default_out()`` when None), created."""
+    path = Path(root if root is not None else default_out()) / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def plt():
+    """matplotlib.pyplot with the non-interactive Agg backend (no window ever opens)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as pyplot
+
+    from minigan import viz
+
+    matplotlib.rcParams.update(viz.STYLE)  # the one figure style the command line's pictures use too
+    return pyplot
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (Jupyter, VS Code, nbclient), where figures should appear inline."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def save(fig, out, filename: str, dpi: int = 110):
+    """Save ``fig`` as ``out/filename`` (when ``out`` is not None), show it inline in a notebook, close it.
+
+    Returns the path written, or None.
+    """
+    path = None
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=dpi, bbox_inches="tight")
+    if out is not None:
+        path = Path(out) / filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path) as f:  # a half-written PNG never replaces a good one
+            f.write(png.getvalue())
+    if in_notebook():  # the PNG itself, so it shows whatever matplotlib backend is active
+        from IPython.display import Image, display
+
+        display(Image(data=png.getvalue(), format="png"))
+    plt().close(fig)
+    return path
+
+
+def show(path):
+    """In a notebook, show the image at ``path`` inline (for figures the library's own functions write)."""
+    if path is not None and in_notebook():
+        from IPython.display import Image, display
+
+        display(Image(filename=str(path)))
+    return path
+
+
+def progress(iterable, desc: str, verbose: bool = True, total: int | None = None):
+    """``iterable`` with a tqdm progress bar (when ``verbose`` and tqdm is installed), else as it is."""
+    if not verbose:
+        return iterable
+    try:
+        from tqdm import tqdm  # the text bar: works in a terminal and in a notebook, no widgets needed
+    except ImportError:
+        return iterable
+    return tqdm(iterable, desc=desc, total=total, leave=False, mininterval=0.5)
+
+
+def verdict(outcome: str, why: str, say=print) -> str:
+    """Print the closing line every lesson ends with: ``verdict: holds — why`` (one of VERDICTS)."""
+    if outcome not in VERDICTS:
+        raise ValueError(f"verdict: got outcome {outcome!r}, expected one of {VERDICTS}")
+    line = f"verdict: {outcome} — {why}"
+    say(line)
+    return line
+
+
+MEANINGS = {  # what each number a trainer's train_step returns means, in a learner's words
+    "loss_d": "D's loss: BCE(D(x), real) + BCE(D(G(z)), fake); 2·log 2 = 1.386 when D says ½ to all",
+    "loss_c": "the critic's loss: −(mean C(x) − mean C(G(z))) (+ its penalty)",
+    "loss_g": "G's loss on fresh fakes, through the just-updated D",
+    "d_real": "mean D(x) on the real batch (1 = sure it is real)",
+    "d_fake": "mean D(G(z)) on the fakes, before D's update",
+    "wasserstein": "the critic's estimate of the Wasserstein distance",
+    "penalty": "the gradient penalty λ·mean((‖∇ₓC(x̂)‖ − 1)²)",
+    "k": "BEGAN's balance k_t",
+    "loss_real": "L(x): D's auto-encoder loss on the real batch",
+    "m_global": "BEGAN's convergence measure M_global",
+}
+
+
+def one_step(trainer, sample_real, say=print) -> dict:
+    """One training step of a GAN, looked at closely: what ``train_step`` reports, and how far it moved each
+    network's weights (the relative change ‖Δθ‖/‖θ‖ of all of D's and of all of G's parameters)."""
+
+    def flat(net):
+        return [p.numpy().copy() for p in net.parameters()]
+
+    before = {"D": flat(trainer.D), "G": flat(trainer.G)}
+    out = trainer.train_step(sample_real)
+    meanings = dict(MEANINGS)
+    if "k" in out:  # BEGAN: D is an auto-encoder, its losses are reconstruction errors
+        meanings.update(loss_d="D's loss L(x) − k·L(G(z))", loss_g="L(G(z)): G wants D to reconstruct its fakes well")
+    say("one training step (the first), looked at closely:")
+    for key, value in out.items():
+        if isinstance(value, (int, float)):
+            say(f"  {key:<12} {value:+.4f}   {meanings.get(key, '')}")
+    for name, net in (("D", trainer.D), ("G", trainer.G)):
+        after = flat(net)
+        moved = sum(float(((a - b) ** 2).sum()) for a, b in zip(after, before[name])) ** 0.5
+        size = sum(float((b ** 2).sum()) for b in before[name]) ** 0.5
+        say(f"  {name} moved   {moved / size:.2e} of its weights' norm (‖Δθ‖/‖θ‖)")
+    return out
+
+
+def small(x: float) -> str:
+    """A number that may be tiny, readable: 0.0123 -> '0.0123', 1.1e-04 -> '1.1e-04' (never '0.000')."""
+    return f"{x:.2e}" if x != 0 and abs(x) < 1e-3 else f"{x:.4g}"
+
+
+def main(run, name: str, argv=None) -> dict:
+    """Run a lesson into its output folder and say where its figures are (the closing cell of every lesson).
+
+    From a shell: ``python demos/NN_name.py [--out FOLDER]``. In a notebook the kernel's own arguments are
+    ignored and the default folder is used.
+    """
+    p = argparse.ArgumentParser(prog=f"demos/{name}.py", description=f"lesson {name}")
+    p.add_argument("--out", default=None, help=f"write under OUT/{name}/ (default: {default_out()}/{name}/)")
+    args = p.parse_args([] if in_notebook() else argv)
+    with Timer() as clock:
+        result = run(out_dir=out_dir(name, args.out))
+    figures = list(dict.fromkeys(str(v) for k, v in result.items() if k in ("figure", "samples") and v is not None))
+    print(f"\n{name}: {clock.seconds:.0f} s; figure{'s' if len(figures) != 1 else ''}: {', '.join(figures)}")
+    return result
+
+
+class Timer:
+    """``with Timer() as t: ...`` then ``t.seconds``: wall time of the block."""
+
+    def __enter__(self):
+        self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.t0
+        return False

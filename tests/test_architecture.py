@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "minigan"
 ENTRIES = {"minigan.__main__", "minigan.bench"}  # the two thin doors of ``python -m``
-ENGINE = {"minigan.backend", "minigan.errors", "minigan.function", "minigan.dtypes", "minigan.cuda", "minigan.backprop",
+ENGINE = {"minigan.backend", "minigan.errors", "minigan._missing", "minigan.function", "minigan.dtypes", "minigan.cuda", "minigan.backprop",
           "minigan.tensor", "minigan.autograd", "minigan.functional", "minigan.toplevel"}
 
 

@@ -178,19 +178,33 @@ def unbroadcast(grad, shape):
     return grad.reshape(shape)
 
 
-def _is_plain(x) -> bool:
-    """An array or a NumPy scalar (what a reduction of arrays returns), not a Tensor."""
-    return isinstance(x, backend.PLAIN_TYPES)
-
-
 # ----------------------------------------------------------------------------- the node
-class Function:
-    """One recorded operation: its inputs, what forward saved, and how to run backward."""
+class SavedValue:
+    """What ``save_for_backward`` keeps of one array: the array, the version counter of the tensor that
+    holds it and its version then (so the staleness check is one comparison), and that tensor itself
+    when it is an input (None: the node's output; backward under create_graph hands it back)."""
 
-    inputs = None  # the input tensors, while the node is recorded and not yet freed
-    needs_input_grad = None  # per input: will its gradient be needed? (None: nothing is recorded)
-    retained = None  # a weak reference to the output, when retain_grad() asked to keep its gradient
-    saved_arrays = ()  # what forward gave save_for_backward
+    __slots__ = ("array", "counter", "version", "tensor", "name")
+
+    def __init__(self, array, counter, version, tensor, name):
+        self.array, self.counter, self.version, self.tensor, self.name = array, counter, version, tensor, name
+
+
+class Function:
+    """One recorded operation: where each input came from, what forward saved, how to run backward.
+
+    Every field of a node, declared here once:
+    """
+
+    next_functions = ()      # per input, its producer when this node was recorded: a node, a leaf Tensor, or None
+    inputs = None            # the input tensors, for drawing the graph (viz); the walk follows next_functions
+    needs_input_grad = None  # per input: is its gradient needed? (None: nothing is recorded)
+    saved = ()               # SavedValue records, one per array given to save_for_backward
+    saved_arrays = ()        # what forward gave save_for_backward (turned into `saved` by apply)
+    retained = None          # a weak reference to the output, when retain_grad() asked to keep its gradient
+    created_at = None        # under detect_anomaly(): the user's line that ran the op
+    is_view = False          # True for ops whose output may share the input's memory (reshape, transpose...)
+    freed = False            # backward with retain_graph=False ran through this node
 
     def forward(self, *arrays, **params):  # pragma: no cover - every op overrides it
         raise NotImplementedError
@@ -203,33 +217,24 @@ class Function:
         """Run the op.  On arrays it only computes (that is how a first-order backward calls other
         ops); on tensors it also records the node when a gradient may be needed."""
         fn = cls()
-        first = inputs[0]
-        if isinstance(first, backend.PLAIN_TYPES):
-            first = next((t for t in inputs if not _is_plain(t)), None)
-            if first is None:  # plain arrays in: plain array out, nothing recorded
-                return fn.forward(*inputs, **params)
-        try:
-            needs = tuple([t.requires_grad for t in inputs])
-        except AttributeError:  # a constant array beside tensors (in a backward under create_graph)
-            inputs = tuple(first._new(t) if _is_plain(t) else t for t in inputs)
-            needs = tuple([t.requires_grad for t in inputs])
+        like = next((t for t in inputs if not isinstance(t, backend.PLAIN_TYPES)), None)
+        if like is None:  # plain arrays in: plain array out, nothing recorded
+            return fn.forward(*inputs, **params)
+        inputs = [like._input(t) for t in inputs]  # a constant array becomes a Tensor; a stale view is refreshed
+        needs = tuple([t.requires_grad for t in inputs])
         record = _mode.grad_enabled and True in needs
         if record:
             fn.needs_input_grad = needs
-        arrays = [t.array for t in inputs]
-        if backend._cupy is not None and len(arrays) > 1:
-            backend.get_array_module(*arrays)  # raises a clear BackendError on a cpu/cuda mix
-        out = fn.forward(*arrays, **params)
-        if _mode.anomaly_enabled:
-            fn.created_at = _user_frame()
-            check_finite(cls.__name__, "forward output", out, fn.created_at)
-        result = first._new(out, record)
+        out = fn.forward(*[t.array for t in inputs], **params)
+        result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
         if record:
             fn.inputs = inputs
-            if fn.saved_arrays:  # the versions now, to tell later whether a saved value was changed in place
-                fn.versions = [t._counter[0] for t in inputs]
-                fn.output, fn.output_counter, fn.output_version = out, result._counter, result._counter[0]
+            fn.next_functions = tuple([(t._ctx or t) if t.requires_grad else None for t in inputs])
+            fn.saved = tuple([_record(a, inputs, result) for a in fn.saved_arrays])
             result._ctx = fn
+        if _mode.anomaly_enabled:
+            fn.created_at = _user_frame()
+            check_finite(cls.__name__, "forward output", result.array, fn.created_at)
         return result
 
     # -- saving values for backward
@@ -240,50 +245,49 @@ class Function:
     @property
     def saved_tensors(self) -> tuple:
         """The saved values: arrays at first order, the Tensors they belong to under create_graph."""
-        if self.inputs is None:
+        if self.freed:
             raise GraphError(
                 f"backward: trying to go through the graph a second time (at {type(self).__name__}), but its saved "
                 "values were freed by the first backward; call backward(retain_graph=True) the first time"
             )
-        if self.output_counter[0] != self.output_version or [t._counter[0] for t in self.inputs] != self.versions:
-            self._check_unchanged()
+        for s in self.saved:
+            if s is not None and s.counter[0] != s.version:
+                raise GraphError(
+                    f"backward: {type(self).__name__} saved {s.name} (shape {tuple(s.array.shape)}) for the gradient, "
+                    f"but it was then modified in place (version {s.counter[0]}, saved at version "
+                    f"{s.version}); use an out-of-place op (y = y + 1, not y += 1) or make the change after backward()"
+                )
         if not _mode.grad_enabled:  # first order: plain arrays
             return self.saved_arrays
-        return tuple(self._saved_tensor(a) for a in self.saved_arrays)
+        return tuple([None if s is None else s.tensor if s.tensor is not None else self._output(s)
+                      for s in self.saved])
 
-    def _check_unchanged(self) -> None:
-        """Some input or the output was changed in place since forward: raise if it is one we saved."""
-        changed = [(i, t.array, t._counter[0], v) for i, (t, v) in enumerate(zip(self.inputs, self.versions))
-                   if t._counter[0] != v]
-        changed.append((-1, self.output, self.output_counter[0], self.output_version))
-        for i, array, version, saved_at in changed:
-            if version != saved_at and any(a is array for a in self.saved_arrays):
-                what = "its output" if i == -1 else f"its input {i}"
-                raise GraphError(
-                    f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the gradient, "
-                    f"but it was then modified in place (version {version}, saved at version {saved_at}); "
-                    "use an out-of-place op (y = y + 1, not y += 1) or take the step after backward()"
-                )
+    def _output(self, s):
+        """A handle on this node's output (for backward under create_graph): its gradient flows into this node."""
+        from minigan.tensor import Tensor  # function.py sits below tensor.py; only this handle needs the class
 
-    def _saved_tensor(self, array):
-        """The Tensor a saved array belongs to: the input itself, or a handle on this node's output."""
-        if array is None:
-            return None
-        if array is self.output:
-            out = self.inputs[0]._new(array, True)  # its gradient flows into this node
-            out._ctx, out._counter = self, self.output_counter
-            return out
-        for t in self.inputs:
-            if t.array is array:
-                return t
-        raise GraphError(f"{type(self).__name__}.forward: save_for_backward got an array that is neither an input "
-                         "nor the output; a gradient of the gradient could not flow through it (keep constants as "
-                         "plain attributes)")
+        out = Tensor._make(s.array, True)
+        out._ctx, out._counter = self, s.counter
+        return out
 
     def free(self) -> None:
-        """Drop all that forward kept (inputs, saved values, masks, caches): memory is released after backward.
-        What is left are the class's defaults: ``inputs`` is None, which marks the node as freed."""
+        """Drop all that forward kept (saved values, masks, caches): memory is released after backward.
+        ``next_functions`` stays, so a second backward finds the graph and names the freed node."""
+        edges = self.next_functions
         self.__dict__.clear()
+        self.next_functions, self.freed = edges, True
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+def _record(array, inputs, result):
+    """The SavedValue for one array given to save_for_backward: an input's, or the output's."""
+    if array is None:
+        return None
+    if array is result.array:
+        return SavedValue(array, result._counter, result._counter[0], None, "its output")
+    for i, t in enumerate(inputs):
+        if t.array is array:
+            return SavedValue(array, t._counter, t._counter[0], t, f"its input {i}")
+    return SavedValue(array, [0], 0, array, "a constant")  # a constant (a mask, say): it stays a plain array

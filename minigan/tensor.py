@@ -15,10 +15,10 @@ import operator
 from collections import namedtuple
 
 from minigan import backend
-from minigan.backprop import backprop, retain
+from minigan.backprop import accumulate, backprop, retain, topological_order
 from minigan.dtypes import TYPE_NAMES
 from minigan.errors import GraphError, IndexOutOfRange, ShapeError
-from minigan.function import is_grad_enabled
+from minigan.function import SavedValue, is_grad_enabled
 from minigan.ops import activation as A
 from minigan.ops import elementwise as E
 from minigan.ops import linalg as L
@@ -93,7 +93,8 @@ class Tensor:
     that shape (of zeros; PyTorch leaves it uninitialised).
     """
 
-    __slots__ = ("array", "_grad", "requires_grad", "_ctx", "name", "_counter", "_base", "__weakref__")
+    __slots__ = ("array", "_grad", "requires_grad", "_ctx", "name", "_counter", "_base", "_view_fn", "_view_version",
+                 "__weakref__")
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ instead of NumPy's loop
 
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
@@ -110,7 +111,11 @@ class Tensor:
         # How many times the array was changed in place: a one-element list, so that tensors sharing
         # the array (a view, a detached alias) can share it too.
         self._counter = [0]
+        # A view: the tensor whose memory it shares (never itself a view), the ops that make the view
+        # from it ((Function class, params) pairs), and the version at which its history was last set.
         self._base = None
+        self._view_fn = ()
+        self._view_version = 0
 
     @classmethod
     def _make(cls, data, requires_grad=False):
@@ -120,13 +125,43 @@ class Tensor:
         return t
 
     def _new(self, data, requires_grad=False):
-        """A new plain Tensor holding ``data`` (how an op, which does not import this module, makes its result)."""
+        """A new plain Tensor holding ``data`` (how code that does not import this module makes a tensor)."""
         t = Tensor.__new__(Tensor)
         t._setup(data, requires_grad)
-        base = data.base
-        if base is not None and (base is self.array or base is self.array.base):  # a view of our array
-            t._counter, t._base = self._counter, self
         return t
+
+    def _input(self, x):
+        """An op's input as a Tensor: a constant array is wrapped; a view whose base changed in place since
+        its history was set gets its history again (see ``_sync_view``)."""
+        if isinstance(x, backend.PLAIN_TYPES):
+            return Tensor._make(x)
+        if x._view_version != x._counter[0]:
+            x._sync_view()
+        return x
+
+    def _result(self, out, requires_grad, source, op, params):
+        """An op's result.  A 0-d result stays an array (NumPy gives a scalar, which cannot change in
+        place).  When ``source`` is given (a view op), a result sharing its memory becomes its view."""
+        if isinstance(out, backend.np.generic):
+            out = backend.np.asarray(out)
+        t = Tensor.__new__(Tensor)
+        t._setup(out, requires_grad)
+        if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base):
+            t._base = source if source._base is None else source._base
+            t._view_fn = source._view_fn + ((op, params),)
+            t._counter = source._counter
+            t._view_version = source._counter[0]
+        return t
+
+    def _sync_view(self):
+        """A view whose base changed in place: its history becomes the view ops applied to the base's
+        current history (PyTorch regenerates a view's grad_fn the same way)."""
+        self._view_version = self._counter[0]
+        if self._base is not None and self._base.requires_grad and is_grad_enabled():
+            x = self._base
+            for op, params in self._view_fn:
+                x = op.apply(x, **params)
+            self._ctx, self.requires_grad = x._ctx, True
 
     def __array_namespace__(self, api_version=None):
         """The functions a backward calls on Tensors under create_graph (the Array API protocol)."""
@@ -346,13 +381,30 @@ class Tensor:
         ``create_graph=True`` records the backward pass itself, so the gradients can be
         differentiated again; it keeps the graph unless ``retain_graph=False``.
         """
+        self._input(self)  # a view whose base changed in place: its current history
         if not self.requires_grad:
             raise GraphError(
                 "backward: this tensor does not require grad (no input had requires_grad=True, "
                 "or it was computed under no_grad() / from .detach())"
             )
-        backprop([self], [self._seed_gradient(gradient, "backward", create_graph)],
-                 retain_graph=create_graph if retain_graph is None else retain_graph, create_graph=create_graph)
+        seeds = {self._ctx or self: self._seed_gradient(gradient, "backward", create_graph)}
+        order = topological_order([self._ctx] if self._ctx is not None else [])
+        retain_graph = create_graph if retain_graph is None else retain_graph
+        accumulate(backprop(seeds, order, retain_graph, create_graph), seeds)
+
+    def _add_grad(self, g) -> None:
+        """``.grad += g`` (out of place: the user may hold the old ``.grad``), in this tensor's dtype."""
+        if isinstance(g, backend.PLAIN_TYPES):
+            g = self._new(backend.get_array_module(self.array).asarray(g, dtype=self.dtype))
+        elif g.dtype != self.dtype:
+            g = g.astype(self.dtype)
+        self._grad = g if self._grad is None else self._grad + g
+
+    def _keep_grad(self, g) -> None:
+        """What retain_grad() keeps: the gradient that reached this non-leaf, as a Tensor of its own."""
+        if isinstance(g, backend.PLAIN_TYPES):
+            g = self._new(backend.get_array_module(self.array).array(g, dtype=self.dtype))
+        self._grad = g
 
     def _seed_gradient(self, gradient, op, create_graph):
         """The gradient backward starts from: ones for a one-element output, else the one given."""
@@ -521,44 +573,73 @@ class Tensor:
         return (self[i] for i in range(self.array.shape[0]))
 
     # ------------------------------------------------------------------ in place
-    # PyTorch's rules: under no_grad() an in-place op simply changes the array (how an optimizer
-    # moves a parameter); on a leaf that requires grad outside no_grad() it is refused (the change
-    # could not be differentiated); on any other tensor it is recorded like the out-of-place op,
-    # and the tensor's history moves to the new node.  Every in-place change bumps the version,
+    # PyTorch's rules.  Under no_grad() an in-place op simply changes the array (how an optimizer moves
+    # a parameter).  On a leaf that requires grad, or a view of one, it is refused outside no_grad()
+    # (the change could not be differentiated).  Otherwise it is recorded as the out-of-place op on
+    # the tensor's current history, and the tensor's history moves to the new node; nodes recorded
+    # before keep the producer they saw (their ``next_functions``).  A view's change also rewrites its
+    # base's history (``CopySlices``).  Every change bumps the version shared by a base and its views,
     # so a backward that needs the old values raises instead of returning wrong gradients.
-    def _in_place(self, op, fn, operand, update, **params):
+    def _in_place(self, op, fn, operand, update, target_shape=None, **params):
         """``self = fn(self, operand)``, written into this tensor's own array; ``update(array, array)``
         does it without a graph (NumPy's in-place operators)."""
         grad_mode = is_grad_enabled()
-        if grad_mode and self.requires_grad and self._ctx is None:
+        leaf = self if self._base is None else self._base
+        if grad_mode and leaf.requires_grad and leaf._ctx is None:
+            what = "a leaf tensor" if leaf is self else "a view of a leaf tensor"
             raise GraphError(
-                f"{op}: a leaf tensor that requires grad (shape {self.shape}) cannot be changed in place while "
-                "gradients are recorded; do it under `with minigan.no_grad():` (as an optimizer does)"
+                f"{op}: {what} that requires grad (shape {leaf.shape}) cannot be changed in place while gradients "
+                "are recorded; do it under `with minigan.no_grad():` (as an optimizer does), or on a .clone()"
             )
+        if isinstance(self.array, backend.np.generic):  # a NumPy scalar cannot change in place: hold a 0-d array
+            self.array = backend.np.asarray(self.array)
+        if not getattr(self.array.flags, "writeable", True):
+            raise ValueError(f"{op}: this tensor's memory is read-only (an expanded/broadcast view, or a read-only "
+                             "array shared by from_numpy); change a .clone() instead")
         if backend.is_array(operand) and not grad_mode and backend.device_of(operand) == self.device:
             operand = Tensor._make(operand)  # read at once and never saved: no need to copy it (optimizer steps)
         operands = () if operand is None else (self._operand(operand, op),)
+        target_shape = self.shape if target_shape is None else target_shape
         for o in operands:
-            if o.shape != self.shape and backend.broadcast_shapes(self.shape, o.shape) != self.shape:
-                raise ShapeError(f"{op}: cannot write a result of shape {backend.broadcast_shapes(self.shape, o.shape)}"
-                                 f" into a tensor of shape {self.shape}")
+            if o.shape != target_shape and backend.broadcast_shapes(target_shape, o.shape) != target_shape:
+                raise ShapeError(f"{op}: cannot write a result of shape {backend.broadcast_shapes(target_shape, o.shape)}"
+                                 f" into a tensor of shape {target_shape}")
             if o.dtype.kind == "f" and self.dtype.kind != "f":
                 raise TypeError(f"{op}: the result is {o.dtype} but the tensor is {self.dtype}; "
                                 "an integer tensor cannot take floating-point values in place")
-        record = grad_mode and (self.requires_grad or (operand is not None and operands[0].requires_grad))
-        if record and self._base is not None:
-            raise GraphError(f"{op}: cannot change a view of another tensor in place while gradients are recorded; "
-                             "use the out-of-place op")
-        self._counter[0] += 1  # whatever saved the old values for backward is now stale
-        if not record:
+        if not (grad_mode and (self.requires_grad or leaf.requires_grad or (operands and operands[0].requires_grad))):
             update(self.array, *[o.array for o in operands])
+            self._counter[0] += 1  # whatever saved the old values for backward is now stale
             return self
-        old = Tensor._make(self.array.copy(), self.requires_grad)  # the value before, still on its node
-        old._ctx = self._ctx
-        result = fn.apply(old, *operands, **params)
+        self._input(self)
+        # The node's input is this tensor's current value and history; a copy, since the values are about
+        # to change and the node may need them (PyTorch saves "original self" the same way).
+        before = Tensor._make(self.array.copy(), self.requires_grad)
+        before._ctx = self._ctx
+        result = fn.apply(before, *operands, **params)
         self.array[...] = result.array
-        self._ctx, self.requires_grad = result._ctx, True
+        self._counter[0] += 1
+        node = result._ctx
+        node.saved = tuple([s if s is None or s.array is not result.array else  # its output is this tensor now
+                            SavedValue(self.array, self._counter, self._counter[0], None, "its output") for s in node.saved])
+        if self._base is None:
+            self._ctx, self.requires_grad = node, True
+        else:  # the base's new history: its old values with the view's part replaced by the result
+            base = self._base
+            copied = S.CopySlices.apply(base, result, view_fn=self._view_fn)
+            base._ctx, base.requires_grad = copied._ctx, True
+            self._sync_view()
+        self._view_version = self._counter[0]
         return self
+
+    def __setitem__(self, index, value):
+        """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast), as PyTorch:
+        the gradient to ``value`` is the gradient read at ``index``, to x's old values 0 there."""
+        items = index if isinstance(index, tuple) else (index,)
+        index = S.normalize_index(tuple(it.array if isinstance(it, Tensor) else it for it in items), self.array)
+        where = index[0]
+        return self._in_place("setitem", S.IndexPut, value, lambda a, b: a.__setitem__(where, b),
+                              target_shape=self.array[where].shape, index=index)
 
     def add_(self, other, alpha=1):
         return self._in_place("add_", E.Add, other if alpha == 1 else other * alpha, operator.iadd)

@@ -108,6 +108,8 @@ def normalize_index(items, tensor):
             continue
         axis += _axes_used(it)
         out.append(it)
+    if not advanced and Ellipsis not in out:
+        out.append(Ellipsis)  # NumPy gives a copy for x[0, 1] but a (0-d) view for x[0, 1, ...]: PyTorch's x[0, 1] is a view
     return (tuple(out), advanced)
 
 
@@ -124,6 +126,8 @@ def _axes_used(item):
 
 
 class Reshape(Function):
+    is_view = True
+
     def forward(self, x, shape):
         self.in_shape = x.shape
         return x.reshape(shape)
@@ -133,6 +137,8 @@ class Reshape(Function):
 
 
 class BroadcastTo(Function):
+    is_view = True
+
     def forward(self, x, shape):
         self.in_shape = x.shape
         return backend.get_array_module(x).broadcast_to(x, shape)
@@ -142,6 +148,8 @@ class BroadcastTo(Function):
 
 
 class Transpose(Function):
+    is_view = True
+
     def forward(self, x, axes):
         self.axes = axes
         return x.transpose(axes)
@@ -154,6 +162,8 @@ class Transpose(Function):
 
 
 class GetItem(Function):
+    is_view = True
+
     def forward(self, x, index):
         self.index, self.advanced = index
         self.in_shape = x.shape
@@ -179,6 +189,53 @@ class IndexAdd(Function):
 
     def backward(self, grad):  # d/d values = the gradient read back at the same index
         return (GetItem.apply(grad, index=self.index),)
+
+
+class IndexPut(Function):
+    """``a`` with ``values`` written at ``index`` (``a[index] = values``, recorded)."""
+
+    def forward(self, a, values, index):
+        self.index, self.shape_v = index, values.shape
+        out = a.copy()
+        out[index[0]] = values
+        return out
+
+    def backward(self, grad):  # d/da = 1 where not written, 0 where written; d/dvalues = the grad read there
+        need_a, need_values = self.needs_input_grad
+        da = grad * _unwritten(grad, lambda m: m.__setitem__(self.index[0], False)) if need_a else None
+        dv = unbroadcast(GetItem.apply(grad, index=self.index), self.shape_v) if need_values else None
+        return da, dv
+
+
+class CopySlices(Function):
+    """A base tensor after an in-place op changed one of its views: its old values, with the view's
+    part replaced by ``src``.  (The change was already written through the view; the node only
+    records it, as PyTorch's CopySlices does.)  ``view_fn``: the (op, params) pairs that make the view."""
+
+    def forward(self, base, src, view_fn):
+        self.view_fn = view_fn
+        return base
+
+    def backward(self, grad):  # d/dbase = 1 outside the view, 0 inside; d/dsrc = the view of the gradient
+        need_base, need_src = self.needs_input_grad
+        dbase = grad * _unwritten(grad, lambda m: _view(m, self.view_fn).fill(False)) if need_base else None
+        dsrc = _view(grad, self.view_fn) if need_src else None
+        return dbase, dsrc
+
+
+def _view(x, view_fn):
+    """Apply the view ops ``view_fn`` to an array or a Tensor (differentiably for a Tensor)."""
+    for op, params in view_fn:
+        x = op.apply(x, **params)
+    return x
+
+
+def _unwritten(grad, clear):
+    """A constant bool mask of grad's shape: True, with ``clear(mask)`` setting the written places False."""
+    array = grad if isinstance(grad, backend.PLAIN_TYPES) else grad.array
+    mask = backend.get_array_module(array).ones(array.shape, dtype=bool)
+    clear(mask)
+    return mask
 
 
 class Cat(Function):

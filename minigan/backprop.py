@@ -56,7 +56,8 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                 if fn.freed:  # step 1: a graph a first backward already freed cannot be walked again
                     raise GraphError(
                         f"backward: trying to go through the graph a second time (at {type(fn).__name__}), but its "
-                        "saved values were freed by the first backward; call backward(retain_graph=True) the first time")
+                        "saved values were freed by the first backward; call backward(retain_graph=True) the first "
+                        "time")
                 if fn.retained is not None and fn.retained() is not None:  # step 2: retain_grad()
                     fn.retained()._keep_grad(g)
                 input_grads = fn.backward(g)  # step 3: the op's own chain rule

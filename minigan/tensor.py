@@ -601,9 +601,9 @@ class Tensor:
         operands = () if operand is None else (self._operand(operand, op),)
         target_shape = self.shape if target_shape is None else target_shape
         for o in operands:
-            if o.shape != target_shape and backend.broadcast_shapes(target_shape, o.shape) != target_shape:
-                raise ShapeError(f"{op}: cannot write a result of shape {backend.broadcast_shapes(target_shape, o.shape)}"
-                                 f" into a tensor of shape {target_shape}")
+            written = o.shape if o.shape == target_shape else backend.broadcast_shapes(target_shape, o.shape)
+            if written != target_shape:
+                raise ShapeError(f"{op}: cannot write a result of shape {written} into a tensor of shape {target_shape}")
             if o.dtype.kind == "f" and self.dtype.kind != "f":
                 raise TypeError(f"{op}: the result is {o.dtype} but the tensor is {self.dtype}; "
                                 "an integer tensor cannot take floating-point values in place")
@@ -621,7 +621,8 @@ class Tensor:
         self._counter[0] += 1
         node = result._ctx
         node.saved = tuple([s if s is None or s.array is not result.array else  # its output is this tensor now
-                            SavedValue(self.array, self._counter, self._counter[0], None, "its output") for s in node.saved])
+                            SavedValue(self.array, self._counter, self._counter[0], None, "its output")
+                            for s in node.saved])
         if self._base is None:
             self._ctx, self.requires_grad = node, True
         else:  # the base's new history: its old values with the view's part replaced by the result

@@ -109,7 +109,7 @@ def normalize_index(items, tensor):
         axis += _axes_used(it)
         out.append(it)
     if not advanced and Ellipsis not in out:
-        out.append(Ellipsis)  # NumPy gives a copy for x[0, 1] but a (0-d) view for x[0, 1, ...]: PyTorch's x[0, 1] is a view
+        out.append(Ellipsis)  # NumPy's x[0, 1] is a copy, x[0, 1, ...] a (0-d) view; PyTorch's x[0, 1] is a view
     return (tuple(out), advanced)
 
 

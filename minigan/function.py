@@ -163,6 +163,12 @@ def namespace(x):
     return x.__array_namespace__()
 
 
+def value(x):
+    """The array of a saved value: ``x`` itself at first order, its ``.array`` under create_graph.  For a
+    constant a backward derives from a saved value (the mask x > 0, the sign of x), which has no gradient."""
+    return x if isinstance(x, backend.PLAIN_TYPES) else x.array
+
+
 def unbroadcast(grad, shape):
     """Sum ``grad`` down to ``shape``: the adjoint of NumPy broadcasting.
 
@@ -221,7 +227,7 @@ class Function:
         if like is None:  # plain arrays in: plain array out, nothing recorded
             return fn.forward(*inputs, **params)
         inputs = [like._input(t) for t in inputs]  # a constant array becomes a Tensor; a stale view is refreshed
-        needs = tuple([t.requires_grad for t in inputs])
+        needs = tuple([t._requires_grad for t in inputs])
         record = _mode.grad_enabled and True in needs
         if record:
             fn.needs_input_grad = needs
@@ -229,7 +235,7 @@ class Function:
         result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
         if record:
             fn.inputs = inputs
-            fn.next_functions = tuple([(t._ctx or t) if t.requires_grad else None for t in inputs])
+            fn.next_functions = tuple([(t._ctx or t) if t._requires_grad else None for t in inputs])
             fn.saved = tuple([_record(a, inputs, result) for a in fn.saved_arrays])
             result._ctx = fn
         if _mode.anomaly_enabled:

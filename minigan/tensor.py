@@ -93,7 +93,7 @@ class Tensor:
     that shape (of zeros; PyTorch leaves it uninitialised).
     """
 
-    __slots__ = ("array", "_grad", "requires_grad", "_ctx", "name", "_counter", "_base", "_view_fn", "_view_version",
+    __slots__ = ("array", "_grad", "_requires_grad", "_ctx", "name", "_counter", "_base", "_view_fn", "_view_version",
                  "__weakref__")
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ instead of NumPy's loop
 
@@ -105,7 +105,7 @@ class Tensor:
     def _setup(self, data, requires_grad=False):
         self.array = data
         self._grad = None
-        self.requires_grad = requires_grad
+        self._requires_grad = requires_grad
         self._ctx = None
         self.name = None
         # How many times the array was changed in place: a one-element list, so that tensors sharing
@@ -161,7 +161,7 @@ class Tensor:
             x = self._base
             for op, params in self._view_fn:
                 x = op.apply(x, **params)
-            self._ctx, self.requires_grad = x._ctx, True
+            self._ctx, self._requires_grad = x._ctx, True
 
     def __array_namespace__(self, api_version=None):
         """The functions a backward calls on Tensors under create_graph (the Array API protocol)."""
@@ -202,12 +202,20 @@ class Tensor:
         return backend.device_of(self.array)
 
     @property
+    def requires_grad(self) -> bool:
+        return self._input(self)._requires_grad  # a view whose base changed in place: its current history
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self._requires_grad = flag
+
+    @property
     def is_leaf(self) -> bool:
-        return self._ctx is None
+        return self._input(self)._ctx is None
 
     @property
     def grad_fn(self):
-        return self._ctx
+        return self._input(self)._ctx
 
     @property
     def _version(self) -> int:
@@ -603,7 +611,7 @@ class Tensor:
         for o in operands:
             written = o.shape if o.shape == target_shape else backend.broadcast_shapes(target_shape, o.shape)
             if written != target_shape:
-                raise ShapeError(f"{op}: cannot write a result of shape {written} into a tensor of shape {target_shape}")
+                raise ShapeError(f"{op}: cannot write a result of shape {written} into a place of shape {target_shape}")
             if o.dtype.kind == "f" and self.dtype.kind != "f":
                 raise TypeError(f"{op}: the result is {o.dtype} but the tensor is {self.dtype}; "
                                 "an integer tensor cannot take floating-point values in place")

@@ -8,7 +8,7 @@ network), and then that gradient is not computed at all.  Every backward works o
 
 from minigan import backend
 from minigan.errors import DomainError
-from minigan.function import Function, namespace, unbroadcast
+from minigan.function import Function, namespace, unbroadcast, value
 
 
 class Add(Function):
@@ -18,8 +18,8 @@ class Add(Function):
 
     def backward(self, grad):  # d(a+b)/da = 1, d(a+b)/db = 1
         sa, sb = self.shapes
-        ga, gb = self.needs_input_grad
-        return (unbroadcast(grad, sa) if ga else None, unbroadcast(grad, sb) if gb else None)
+        need_a, need_b = self.needs_input_grad
+        return (unbroadcast(grad, sa) if need_a else None, unbroadcast(grad, sb) if need_b else None)
 
 
 class Sub(Function):
@@ -29,31 +29,35 @@ class Sub(Function):
 
     def backward(self, grad):  # d(a-b)/da = 1, d(a-b)/db = -1
         sa, sb = self.shapes
-        ga, gb = self.needs_input_grad
-        return (unbroadcast(grad, sa) if ga else None, unbroadcast(-grad, sb) if gb else None)
+        need_a, need_b = self.needs_input_grad
+        return (unbroadcast(grad, sa) if need_a else None, unbroadcast(-grad, sb) if need_b else None)
 
 
 class Mul(Function):
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        need_a, need_b = self.needs_input_grad or (False, False)
+        self.save_for_backward(a if need_b else None, b if need_a else None)  # only what each derivative needs
+        self.shapes = (a.shape, b.shape)
         return a * b
 
     def backward(self, grad):  # d(ab)/da = b, d(ab)/db = a
         a, b = self.saved_tensors
-        ga, gb = self.needs_input_grad
-        return (unbroadcast(grad * b, a.shape) if ga else None, unbroadcast(grad * a, b.shape) if gb else None)
+        (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
+        return (unbroadcast(grad * b, sa) if need_a else None, unbroadcast(grad * a, sb) if need_b else None)
 
 
 class Div(Function):
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        need_a, need_b = self.needs_input_grad or (False, False)
+        self.save_for_backward(a if need_b else None, b)  # only what each derivative needs
+        self.shapes = (a.shape, b.shape)
         return a / b
 
     def backward(self, grad):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
         a, b = self.saved_tensors
-        ga, gb = self.needs_input_grad
-        da = unbroadcast(grad / b, a.shape) if ga else None
-        db = unbroadcast(-grad * a / (b * b), b.shape) if gb else None
+        (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
+        da = unbroadcast(grad / b, sa) if need_a else None
+        db = unbroadcast(-grad * a / (b * b), sb) if need_b else None
         return da, db
 
 
@@ -81,14 +85,14 @@ class Pow(Function):
 
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a
         a, b, out = self.saved_tensors
-        ga, gb = self.needs_input_grad
+        need_a, need_b = self.needs_input_grad
         xp = namespace(grad)
         da = None
-        if ga:  # at a = b = 0 the base is replaced by 1, so the term is 0·1 = 0 (PyTorch gives 0 too)
+        if need_a:  # at a = b = 0 the base is replaced by 1, so the term is 0·1 = 0 (PyTorch gives 0 too)
             base = a if self.zero_power_of_zero is None else xp.where(self.zero_power_of_zero, 1, a)
             da = unbroadcast(grad * b * base ** (b - 1), a.shape)
         db = None
-        if gb:  # log a is only real for a > 0; a ≤ 0 contributes 0, as in PyTorch when out = 0
+        if need_b:  # log a is only real for a > 0; a ≤ 0 contributes 0, as in PyTorch when out = 0
             safe_log = xp.log(xp.where(self.positive, a, 1))
             db = unbroadcast(grad * out * safe_log, b.shape)
         return da, db
@@ -117,12 +121,12 @@ class Log(Function):
 
 class Abs(Function):
     def forward(self, a):
-        if self.needs_input_grad:
-            self.sign = backend.get_array_module(a).sign(a)
+        self.save_for_backward(a)
         return abs(a)
 
     def backward(self, grad):  # d|a|/da = sign(a)  (0 at a = 0, like PyTorch)
-        return (grad * self.sign,)
+        (a,) = self.saved_tensors
+        return (grad * backend.get_array_module(value(a)).sign(value(a)),)
 
 
 class Sqrt(Function):
@@ -156,17 +160,18 @@ class Clamp(Function):
     """Clip values to [lo, hi] (either bound may be None)."""
 
     def forward(self, a, lo=None, hi=None):
-        if self.needs_input_grad:
-            inside = True
-            if lo is not None:
-                inside = a >= lo
-            if hi is not None:
-                inside = inside & (a <= hi)
-            self.inside = inside
+        self.save_for_backward(a)
+        self.lo, self.hi = lo, hi
         return backend.get_array_module(a).clip(a, lo, hi)
 
     def backward(self, grad):  # d clip(a)/da = 1 inside [lo, hi], 0 where clipped
-        return (grad * self.inside,)
+        a = value(self.saved_tensors[0])
+        inside = True
+        if self.lo is not None:
+            inside = a >= self.lo
+        if self.hi is not None:
+            inside = inside & (a <= self.hi)
+        return (grad * inside,)
 
 
 def fill_into(a, b):
@@ -181,8 +186,9 @@ class Fill(Function):
         self.shape_b = b.shape
         return backend.get_array_module(a).broadcast_to(b, a.shape).astype(a.dtype)
 
-    def backward(self, grad):  # d/da = 0, d/db = 1 (summed over the broadcast)
-        return None, unbroadcast(grad, self.shape_b) if self.needs_input_grad[1] else None
+    def backward(self, grad):  # d/da = 0 (a zero gradient, as PyTorch's), d/db = 1 (summed over the broadcast)
+        need_a, need_b = self.needs_input_grad
+        return grad * 0 if need_a else None, unbroadcast(grad, self.shape_b) if need_b else None
 
 
 class Clone(Function):
@@ -214,5 +220,6 @@ class Where(Function):
         return backend.get_array_module(a).where(cond, a, b)
 
     def backward(self, grad):  # d/da = 1 where cond, d/db = 1 elsewhere
-        (sa, sb), (ga, gb) = self.shapes, self.needs_input_grad
-        return (unbroadcast(grad * self.cond, sa) if ga else None, unbroadcast(grad * ~self.cond, sb) if gb else None)
+        (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
+        return (unbroadcast(grad * self.cond, sa) if need_a else None,
+                unbroadcast(grad * ~self.cond, sb) if need_b else None)

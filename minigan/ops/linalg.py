@@ -36,9 +36,9 @@ class MatMul(Function):
 
     def backward(self, grad):  # d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G  (summed over broadcast batch axes)
         a, b = self.saved_tensors
-        ga, gb = self.needs_input_grad
+        need_a, need_b = self.needs_input_grad
         if a.ndim == 1 and b.ndim == 1:  # inner product: d(a·b)/da = b, d(a·b)/db = a
-            return (grad * b if ga else None, grad * a if gb else None)
+            return (grad * b if need_a else None, grad * a if need_b else None)
         # Treat a 1-D operand as a matrix (a row for a, a column for b), as NumPy does.
         a2 = a.reshape(1, -1) if a.ndim == 1 else a
         b2 = b.reshape(-1, 1) if b.ndim == 1 else b
@@ -47,8 +47,8 @@ class MatMul(Function):
             g = g.reshape(g.shape[:-1] + (1, g.shape[-1]))
         if b.ndim == 1:
             g = g.reshape(g.shape + (1,))
-        da = unbroadcast(g @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if ga else None
-        db = unbroadcast(a2.swapaxes(-1, -2) @ g, b2.shape).reshape(b.shape) if gb else None
+        da = unbroadcast(g @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if need_a else None
+        db = unbroadcast(a2.swapaxes(-1, -2) @ g, b2.shape).reshape(b.shape) if need_b else None
         return da, db
 
 
@@ -56,7 +56,8 @@ class Linear(Function):
     """y = x Wᵀ + b with W of shape (out, in), as in PyTorch; one fused op instead of three."""
 
     def forward(self, x, weight, bias=None):
-        self.save_for_backward(x, weight)
+        need = self.needs_input_grad or (False, False)
+        self.save_for_backward(x if need[1] else None, weight if need[0] else None)  # what each gradient needs
         out = x @ weight.T
         if bias is not None:
             out += bias  # in place on a fresh array: saves a copy

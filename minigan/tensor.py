@@ -606,7 +606,10 @@ class Tensor:
                              "array shared by from_numpy); change a .clone() instead")
         if backend.is_array(operand) and not grad_mode and backend.device_of(operand) == self.device:
             operand = Tensor._make(operand)  # read at once and never saved: no need to copy it (optimizer steps)
-        operands = () if operand is None else (self._operand(operand, op),)
+        if operand is None or isinstance(operand, Tensor):
+            operands = () if operand is None else (operand,)  # its shape is checked against the place below
+        else:
+            operands = (self._operand(operand, op) if isinstance(operand, (int, float)) else Tensor(operand, device=self.device),)
         target_shape = self.shape if target_shape is None else target_shape
         for o in operands:
             written = o.shape if o.shape == target_shape else backend.broadcast_shapes(target_shape, o.shape)

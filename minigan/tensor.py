@@ -609,7 +609,8 @@ class Tensor:
         if operand is None or isinstance(operand, Tensor):
             operands = () if operand is None else (operand,)  # its shape is checked against the place below
         else:
-            operands = (self._operand(operand, op) if isinstance(operand, (int, float)) else Tensor(operand, device=self.device),)
+            number = isinstance(operand, (int, float))
+            operands = (self._operand(operand, op) if number else Tensor(operand, device=self.device),)
         target_shape = self.shape if target_shape is None else target_shape
         for o in operands:
             written = o.shape if o.shape == target_shape else backend.broadcast_shapes(target_shape, o.shape)

@@ -761,7 +761,8 @@ class Tensor:
         mean = x.mean(axis=axis, keepdims=True)
         n = self.numel() // max(mean.numel(), 1)  # values per mean
         d = x - mean
-        return (d * d).sum(axis=axis, keepdims=keepdim) / max(n - int(bool(unbiased)), 1)
+        total, dof = (d * d).sum(axis=axis, keepdims=keepdim), n - int(bool(unbiased))
+        return total / dof if dof > 0 else total * float("nan")  # too few samples: NaN, as PyTorch
 
     def std(self, dim=None, unbiased=True, keepdim=False):
         """The standard deviation: ``var(...).sqrt()`` (n − 1 by default, as PyTorch)."""

@@ -150,3 +150,19 @@ def test_a_float32_leaf_gets_a_float32_grad_from_a_float64_constant():
     (w * minigan.tensor([3.0, 4.0], dtype="float64")).sum().backward()
     assert w.grad.dtype == np.float32
     np.testing.assert_array_equal(w.grad.numpy(), [3.0, 4.0])
+
+
+def test_statistics_of_too_few_samples_and_empty_axes_follow_pytorch(recwarn):
+    assert np.isnan(minigan.tensor([1.0]).var().item()) and np.isnan(minigan.tensor([1.0]).std().item())
+    assert np.isnan(minigan.zeros(0).mean().item()) and minigan.zeros(0).sum().item() == 0.0
+    empty = minigan.zeros(2, 0)
+    assert empty.softmax(-1).shape == (2, 0) and empty.log_softmax(-1).shape == (2, 0)
+    np.testing.assert_array_equal(empty.logsumexp(-1).numpy(), [-np.inf, -np.inf])
+
+
+def test_a_read_only_array_becomes_a_writable_parameter():
+    p = minigan.nn.Parameter(np.broadcast_to(np.float32(1.0), (3,)))
+    opt = minigan.optim.SGD([p], lr=0.5)
+    (p * p).sum().backward()
+    opt.step()
+    np.testing.assert_array_equal(p.numpy(), [0.0, 0.0, 0.0])

@@ -46,6 +46,8 @@ class Parameter(Tensor):
             raise TypeError(f"Parameter: expected a floating-point array or Tensor, got {type(data).__name__}")
         if not backend.is_floating(data.dtype):
             raise TypeError(f"Parameter: data must be floating-point, got dtype {data.dtype}")
+        if not getattr(data.flags, "writeable", True):  # np.broadcast_to, frombuffer: an optimizer must write it
+            data = data.copy()
         self._setup(data, requires_grad=True)  # shares the array, as torch.nn.Parameter does
 
     def __repr__(self):

@@ -64,7 +64,8 @@ class Sum(Function):
 class Mean(Function):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        out = x.mean(axis=axis, keepdims=keepdims)
+        # the mean of nothing is NaN (as PyTorch), without NumPy's "mean of empty slice" warning
+        out = x.mean(axis=axis, keepdims=keepdims) if x.size else x.sum(axis=axis, keepdims=keepdims) + float("nan")
         self.count = max(x.size // max(out.size, 1), 1) if x.size else 1
         return out
 
@@ -101,6 +102,12 @@ class Norm2(Function):
         return (x * xp.where(self.zero, 0, grad / xp.where(self.zero, 1, out)),)
 
 
+def _shift(x, axis):
+    """The max over ``axis`` (kept as size 1), subtracted before exp so that it cannot overflow;
+    an empty tensor has no max and needs no shift (its softmax is empty, as in PyTorch)."""
+    return x.max(axis=axis, keepdims=True) if x.size else x.dtype.type(0)
+
+
 def _squeezed(shape, axis):
     if axis is None:
         return ()
@@ -112,9 +119,10 @@ class LogSumExp(Function):
     def forward(self, x, axis=None, keepdims=False):
         xp = backend.get_array_module(x)
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        m = x.max(axis=axis, keepdims=True)
+        m = _shift(x, axis)
         m = xp.where(xp.isfinite(m), m, 0)  # all −inf rows: shift by 0, the result is −inf
-        out = m + xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True))
+        with backend.np.errstate(divide="ignore"):  # log 0 = −inf: the sum of nothing, or of e^(−inf)
+            out = m + xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True))
         out = out if keepdims else out.reshape(_squeezed(x.shape, axis))
         self.save_for_backward(x, out)
         return out
@@ -129,7 +137,7 @@ class LogSumExp(Function):
 class Softmax(Function):
     def forward(self, x, axis=-1):
         xp = backend.get_array_module(x)
-        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        e = xp.exp(x - _shift(x, axis))
         s = e / e.sum(axis=axis, keepdims=True)
         self.save_for_backward(s)
         self.axis = axis
@@ -143,8 +151,9 @@ class Softmax(Function):
 class LogSoftmax(Function):
     def forward(self, x, axis=-1):
         xp = backend.get_array_module(x)
-        shifted = x - x.max(axis=axis, keepdims=True)
-        out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+        shifted = x - _shift(x, axis)
+        with backend.np.errstate(divide="ignore"):
+            out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
         self.save_for_backward(out)
         self.axis = axis
         return out

@@ -251,6 +251,14 @@ class Function:
     @property
     def saved_tensors(self) -> tuple:
         """The saved values: arrays at first order, the Tensors they belong to under create_graph."""
+        self.check_saved()
+        if not _mode.grad_enabled:  # first order: plain arrays
+            return self.saved_arrays
+        return tuple([None if s is None else s.tensor if s.tensor is not None else self._output(s)
+                      for s in self.saved])
+
+    def check_saved(self) -> None:
+        """Raise if the saved values are gone (freed by a backward) or stale (changed in place since)."""
         if self.freed:
             raise GraphError(
                 f"backward: trying to go through the graph a second time (at {type(self).__name__}), but its saved "
@@ -263,10 +271,6 @@ class Function:
                     f"but it was then modified in place (version {s.counter[0]}, saved at version "
                     f"{s.version}); use an out-of-place op (y = y + 1, not y += 1) or make the change after backward()"
                 )
-        if not _mode.grad_enabled:  # first order: plain arrays
-            return self.saved_arrays
-        return tuple([None if s is None else s.tensor if s.tensor is not None else self._output(s)
-                      for s in self.saved])
 
     def _output(self, s):
         """A handle on this node's output (for backward under create_graph): its gradient flows into this node."""

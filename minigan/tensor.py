@@ -588,7 +588,7 @@ class Tensor:
     # before keep the producer they saw (their ``next_functions``).  A view's change also rewrites its
     # base's history (``CopySlices``).  Every change bumps the version shared by a base and its views,
     # so a backward that needs the old values raises instead of returning wrong gradients.
-    def _in_place(self, op, fn, operand, update, target_shape=None, **params):
+    def _in_place(self, op, fn, operand, update, target=None, **params):
         """``self = fn(self, operand)``, written into this tensor's own array; ``update(array, array)``
         does it without a graph (NumPy's in-place operators)."""
         grad_mode = is_grad_enabled()
@@ -611,8 +611,12 @@ class Tensor:
         else:
             number = isinstance(operand, (int, float))
             operands = (self._operand(operand, op) if number else Tensor(operand, device=self.device),)
-        target_shape = self.shape if target_shape is None else target_shape
+        target = self.array if target is None else target  # the memory written: all of it, or x[index]'s
+        target_shape = target.shape
         for o in operands:
+            if _overlaps_partly(target, o.array):
+                raise GraphError(f"{op}: the value read shares some, but not all, memory with the tensor written "
+                                 "(a view of it); PyTorch refuses this too: pass a .clone() of the value")
             written = o.shape if o.shape == target_shape else backend.broadcast_shapes(target_shape, o.shape)
             if written != target_shape:
                 raise ShapeError(f"{op}: cannot write a result of shape {written} into a place of shape {target_shape}")
@@ -652,7 +656,7 @@ class Tensor:
         index = S.normalize_index(tuple(it.array if isinstance(it, Tensor) else it for it in items), self.array)
         where = index[0]
         return self._in_place("setitem", S.IndexPut, value, lambda a, b: a.__setitem__(where, b),
-                              target_shape=self.array[where].shape, index=index)
+                              target=self.array[where], index=index)
 
     def add_(self, other, alpha=1):
         return self._in_place("add_", E.Add, other if alpha == 1 else other * alpha, operator.iadd)
@@ -943,6 +947,18 @@ class Tensor:
         """Fill with U(a, b) samples."""
         return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=backend.get_array_module(self.array))
                           * self.dtype.type(b - a) + self.dtype.type(a))
+
+
+def _overlaps_partly(a, b) -> bool:
+    """Do arrays ``a`` and ``b`` share some memory, but not exactly the same elements in the same layout?"""
+    if a is b or not backend.get_array_module(a).may_share_memory(a, b):
+        return False
+    return not (a.shape == b.shape and a.strides == b.strides and _address(a) == _address(b))
+
+
+def _address(a) -> int:
+    """Where an array's first element lives (NumPy's or CuPy's array interface)."""
+    return (a.__cuda_array_interface__ if hasattr(a, "__cuda_array_interface__") else a.__array_interface__)["data"][0]
 
 
 def _dim(op, dim, axis):

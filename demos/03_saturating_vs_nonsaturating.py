@@ -32,8 +32,8 @@ import _common
 
 import minigan.functional as F
 from minigan import autograd, optim
+from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
-from minigan.function import no_grad
 from minigan.gans.gan import frozen, full_like
 from minigan.gans.recipes import build_experiment
 

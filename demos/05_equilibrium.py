@@ -28,8 +28,8 @@ except NameError:  # a notebook has no __file__: Jupyter and VS Code start its k
 sys.path.insert(0, str(HERE))
 import _common
 
+from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
-from minigan.function import no_grad
 from minigan.gans.recipes import build_experiment
 
 NAME = "05_equilibrium"

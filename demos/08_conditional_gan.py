@@ -29,11 +29,11 @@ except NameError:  # a notebook has no __file__: Jupyter and VS Code start its k
 sys.path.insert(0, str(HERE))
 import _common
 
+from minigan._tensor import Tensor
+from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
 from minigan.data.digits import load_digits
-from minigan.function import no_grad
 from minigan.gans.recipes import build_experiment
-from minigan.tensor import Tensor
 
 NAME = "08_conditional_gan"
 

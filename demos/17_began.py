@@ -38,11 +38,11 @@ except NameError:  # a notebook has no __file__: Jupyter and VS Code start its k
 sys.path.insert(0, str(HERE))
 import _common
 
+from minigan._tensor import from_numpy
 from minigan.backend import np
 from minigan.data.toy2d import ring_mixture
 from minigan.gans.recipes import build_experiment
 from minigan.metrics.mixture import mixture_metrics
-from minigan.tensor import from_numpy
 
 NAME = "17_began"
 

@@ -6,6 +6,7 @@ Each checks its arguments and calls one op from ``minigan/ops``.
 from __future__ import annotations
 
 from minigan import backend
+from minigan._tensor import Tensor, tensor
 from minigan.errors import ShapeError
 from minigan.ops import conv as C
 from minigan.ops import elementwise as E
@@ -16,7 +17,6 @@ from minigan.ops import pool as P
 from minigan.ops import reduce as R
 from minigan.ops import shape as S
 from minigan.ops.conv import pair
-from minigan.tensor import Tensor, tensor
 
 
 def _tensor(x, op, name="input") -> Tensor:

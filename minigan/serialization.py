@@ -38,8 +38,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from minigan import backend
+from minigan._tensor import Tensor
 from minigan.backend import np
-from minigan.tensor import Tensor
 
 try:
     import fcntl

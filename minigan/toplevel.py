@@ -9,9 +9,9 @@ checks and the gradient are the method's.
 from __future__ import annotations
 
 from minigan import backend
+from minigan._tensor import Tensor, maximum, minimum, tensor
 from minigan.dtypes import TYPE_NAMES
 from minigan.ops import elementwise as E
-from minigan.tensor import Tensor, maximum, minimum, tensor
 
 
 def _shape(shape, fn):

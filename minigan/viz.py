@@ -394,14 +394,14 @@ def trace_graph(tensor) -> list[dict]:
     iterative, so a graph thousands of ops deep works. The graph must still be alive: after a
     ``backward()`` without ``retain_graph=True`` its nodes have dropped their inputs.
     """
+    from minigan._tensor import Tensor
     from minigan.errors import GraphError
-    from minigan.tensor import Tensor
 
     if not isinstance(tensor, Tensor):
         raise TypeError(f"trace_graph: got {type(tensor).__name__}, expected a minigan Tensor")
 
     nodes: list[dict] = []
-    index: dict[int, int] = {}  # id(Function or leaf Tensor) -> position in `nodes`
+    index: dict[int, int] = {}  # id(Node or leaf Tensor) -> position in `nodes`
     keep = []  # hold the keys alive so that ids stay unique during the walk
     out_tensor: dict[int, object] = {id(tensor._ctx): tensor} if tensor._ctx is not None else {}
 

@@ -33,8 +33,8 @@ import math
 
 import minigan.functional as F
 from minigan import autograd, backend
-from minigan.function import enable_grad
-from minigan.tensor import Tensor, from_numpy
+from minigan._tensor import Tensor, from_numpy
+from minigan.autograd.grad_mode import enable_grad
 
 LOSSES = ("cross_entropy", "bce")
 
@@ -188,7 +188,7 @@ def evaluate_attack(model, images, labels, eps, clip=(0.0, 1.0), batch_size=500)
       adversarial, predictions, probabilities   x' (N, ...), predicted class (N,), softmax (N, C)
     Runs in batches of ``batch_size`` (the attack needs one forward and one backward per batch).
     """
-    from minigan.function import no_grad
+    from minigan.autograd.grad_mode import no_grad
 
     eps = check_eps(eps, "evaluate_attack")
     clip = check_clip(clip, "evaluate_attack")

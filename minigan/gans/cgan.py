@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import minigan.functional as F
 from minigan import backend
-from minigan.function import no_grad
+from minigan._tensor import Tensor
+from minigan.autograd.grad_mode import no_grad
 from minigan.gans.gan import GAN, _positive_int, frozen, full_like
-from minigan.tensor import Tensor
 
 
 class CGAN(GAN):

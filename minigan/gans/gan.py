@@ -38,8 +38,8 @@ from contextlib import contextmanager
 
 import minigan.functional as F
 from minigan import backend
-from minigan.function import no_grad
-from minigan.tensor import Tensor, from_numpy
+from minigan._tensor import Tensor, from_numpy
+from minigan.autograd.grad_mode import no_grad
 
 LOSSES = ("non-saturating", "minimax")
 

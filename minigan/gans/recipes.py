@@ -33,9 +33,10 @@ import time
 from dataclasses import dataclass, field
 
 from minigan import backend, nn, optim
+from minigan._tensor import from_numpy
+from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
 from minigan.data import MAX_CLASSES
-from minigan.function import no_grad
 from minigan.gans.began import BEGAN
 from minigan.gans.cgan import CGAN
 from minigan.gans.gan import GAN, LOSSES
@@ -49,7 +50,6 @@ from minigan.gans.models import (
 )
 from minigan.gans.wgan import WGAN
 from minigan.gans.wgan_gp import WGANGP
-from minigan.tensor import from_numpy
 
 ALGORITHMS = ("gan", "wgan", "wgan-gp", "began", "cgan")
 OPTIMIZERS = ("adam", "optimistic-adam", "rmsprop", "sgd")

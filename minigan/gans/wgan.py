@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 
-from minigan.function import no_grad
+from minigan.autograd.grad_mode import no_grad
 from minigan.gans.gan import AdversarialTrainer, _positive_int, frozen
 
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections import OrderedDict, namedtuple
 
 from minigan import backend
+from minigan._tensor import Tensor
+from minigan.autograd.grad_mode import no_grad
 from minigan.errors import ShapeError
-from minigan.function import no_grad
-from minigan.tensor import Tensor
 
 # What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])

@@ -1,7 +1,7 @@
 """Activations: sigmoid (stable), tanh, relu, leaky_relu, softplus."""
 
 from minigan import backend
-from minigan.function import Function, value
+from minigan.autograd.graph import Node, value
 
 
 def stable_sigmoid(x):
@@ -25,7 +25,7 @@ def check_slope(negative_slope) -> float:
     return float(negative_slope)
 
 
-class Sigmoid(Function):
+class Sigmoid(Node):
     def forward(self, x):
         out = stable_sigmoid(x)
         self.save_for_backward(out)
@@ -36,7 +36,7 @@ class Sigmoid(Function):
         return (grad * s * (1 - s),)
 
 
-class Tanh(Function):
+class Tanh(Node):
     def forward(self, x):
         out = backend.get_array_module(x).tanh(x)
         self.save_for_backward(out)
@@ -47,7 +47,7 @@ class Tanh(Function):
         return (grad * (1 - t * t),)
 
 
-class ReLU(Function):
+class ReLU(Node):
     def forward(self, x):
         out = x * (x > 0)
         self.save_for_backward(out)  # the output, as PyTorch: out > 0 exactly where x > 0
@@ -58,7 +58,7 @@ class ReLU(Function):
         return (grad * (value(out) > 0),)
 
 
-class LeakyReLU(Function):
+class LeakyReLU(Node):
     def forward(self, x, negative_slope=0.01):
         xp = backend.get_array_module(x)
         self.slope = x.dtype.type(negative_slope)  # keeps float32 float32
@@ -75,7 +75,7 @@ class LeakyReLU(Function):
         return (grad * d,)
 
 
-class Softplus(Function):
+class Softplus(Node):
     def forward(self, x):
         self.save_for_backward(x)
         return stable_softplus(x)

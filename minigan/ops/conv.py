@@ -63,8 +63,8 @@ its forward made.
 from __future__ import annotations
 
 from minigan import backend
+from minigan.autograd.graph import Node
 from minigan.errors import ShapeError
-from minigan.function import Function
 
 # ----------------------------------------------------------------------------- argument checks (at the door)
 
@@ -216,7 +216,7 @@ def _output_padding(size, out_size, k, s, p) -> int:
     return size + 2 * p - k - (out_size - 1) * s
 
 
-class Conv2d(Function):
+class Conv2d(Node):
     """out[n, o] = Σ_c W[o, c] ⋆ x_pad[n, c] (cross-correlation, as in PyTorch) + b[o].
 
     H_out = ⌊(H + 2·pad_h − kh) / stride_h⌋ + 1,   W_out = ⌊(W + 2·pad_w − kw) / stride_w⌋ + 1
@@ -258,7 +258,7 @@ class Conv2d(Function):
         return (dx, dw, db) if len(need) > 2 else (dx, dw)
 
 
-class ConvTranspose2d(Function):
+class ConvTranspose2d(Node):
     """The adjoint of Conv2d: out = col2im(Wᵀ·x) (+ b).  Weight (C_in, C_out, kh, kw).
 
     H_out = (H − 1)·stride_h − 2·pad_h + kh + output_padding_h   (likewise W)
@@ -305,7 +305,7 @@ class ConvTranspose2d(Function):
         return (dx, dw, db) if len(need) > 2 else (dx, dw)
 
 
-class Conv2dWeight(Function):
+class Conv2dWeight(Node):
     """Cw(x, G) = G·im2col(x)ᵀ: conv2d's weight gradient, of shape (O, C, kh, kw), as an op of its own.
 
     Cw(x, G)[o, c, p, q] = Σ_{n,i,j} G[n, o, i, j] · x_pad[n, c, i·stride_h + p, j·stride_w + q]

@@ -7,11 +7,11 @@ network), and then that gradient is not computed at all.  Every backward works o
 """
 
 from minigan import backend
+from minigan.autograd.graph import Node, namespace, unbroadcast, value
 from minigan.errors import DomainError
-from minigan.function import Function, namespace, unbroadcast, value
 
 
-class Add(Function):
+class Add(Node):
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
         return a + b
@@ -22,7 +22,7 @@ class Add(Function):
         return (unbroadcast(grad, sa) if need_a else None, unbroadcast(grad, sb) if need_b else None)
 
 
-class Sub(Function):
+class Sub(Node):
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
         return a - b
@@ -33,7 +33,7 @@ class Sub(Function):
         return (unbroadcast(grad, sa) if need_a else None, unbroadcast(-grad, sb) if need_b else None)
 
 
-class Mul(Function):
+class Mul(Node):
     def forward(self, a, b):
         need_a, need_b = self.needs_input_grad or (False, False)
         self.save_for_backward(a if need_b else None, b if need_a else None)  # only what each derivative needs
@@ -46,7 +46,7 @@ class Mul(Function):
         return (unbroadcast(grad * b, sa) if need_a else None, unbroadcast(grad * a, sb) if need_b else None)
 
 
-class Div(Function):
+class Div(Node):
     def forward(self, a, b):
         need_a, need_b = self.needs_input_grad or (False, False)
         self.save_for_backward(a if need_b else None, b)  # only what each derivative needs
@@ -61,7 +61,7 @@ class Div(Function):
         return da, db
 
 
-class Neg(Function):
+class Neg(Node):
     def forward(self, a):
         return -a
 
@@ -69,7 +69,7 @@ class Neg(Function):
         return (-grad,)
 
 
-class Pow(Function):
+class Pow(Node):
     """a ** b for a tensor (or constant) exponent b."""
 
     def forward(self, a, b):
@@ -98,7 +98,7 @@ class Pow(Function):
         return da, db
 
 
-class Exp(Function):
+class Exp(Node):
     def forward(self, a):
         out = backend.get_array_module(a).exp(a)
         self.save_for_backward(out)
@@ -109,7 +109,7 @@ class Exp(Function):
         return (grad * out,)
 
 
-class Log(Function):
+class Log(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return backend.get_array_module(a).log(a)
@@ -119,7 +119,7 @@ class Log(Function):
         return (grad / a,)
 
 
-class Abs(Function):
+class Abs(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return abs(a)
@@ -129,7 +129,7 @@ class Abs(Function):
         return (grad * backend.get_array_module(value(a)).sign(value(a)),)
 
 
-class Sqrt(Function):
+class Sqrt(Node):
     def forward(self, a):
         out = backend.get_array_module(a).sqrt(a)
         self.save_for_backward(out)
@@ -156,7 +156,7 @@ def clip_into(a, lo=None, hi=None):
     backend.get_array_module(a).clip(a, lo, hi, out=a)
 
 
-class Clamp(Function):
+class Clamp(Node):
     """Clip values to [lo, hi] (either bound may be None)."""
 
     def forward(self, a, lo=None, hi=None):
@@ -179,7 +179,7 @@ def fill_into(a, b):
     a[...] = b
 
 
-class Fill(Function):
+class Fill(Node):
     """The values of b, broadcast to a's shape (``a.fill_(b)``, ``a.copy_(b)``): a's old values are gone."""
 
     def forward(self, a, b):
@@ -191,7 +191,7 @@ class Fill(Function):
         return grad * 0 if need_a else None, unbroadcast(grad, self.shape_b) if need_b else None
 
 
-class Clone(Function):
+class Clone(Node):
     """A copy of a, with its own memory."""
 
     def forward(self, a):
@@ -201,7 +201,7 @@ class Clone(Function):
         return (grad,)
 
 
-class Cast(Function):
+class Cast(Node):
     """Change dtype; the gradient is cast back to the input's dtype."""
 
     def forward(self, a, dtype):
@@ -212,7 +212,7 @@ class Cast(Function):
         return (grad.astype(self.in_dtype),)
 
 
-class Where(Function):
+class Where(Node):
     """a where ``cond`` holds, else b; ``cond`` is a constant bool array."""
 
     def forward(self, a, b, cond):

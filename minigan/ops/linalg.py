@@ -1,7 +1,7 @@
 """Matrix product with NumPy's ``@`` semantics (2-D, batched with broadcasting, and 1-D), and linear."""
 
+from minigan.autograd.graph import Node, unbroadcast
 from minigan.errors import ShapeError
-from minigan.function import Function, unbroadcast
 
 
 def check_matmul(sa, sb) -> None:
@@ -29,7 +29,7 @@ def check_linear(sx, sw, sb) -> None:
         raise ShapeError(f"linear: bias has shape {sb}, expected ({sw[0]},)")
 
 
-class MatMul(Function):
+class MatMul(Node):
     def forward(self, a, b):
         self.save_for_backward(a, b)
         return a @ b
@@ -52,7 +52,7 @@ class MatMul(Function):
         return da, db
 
 
-class Linear(Function):
+class Linear(Node):
     """y = x Wᵀ + b with W of shape (out, in), as in PyTorch; one fused op instead of three."""
 
     def forward(self, x, weight, bias=None):

@@ -24,8 +24,8 @@ adds the block's gradients back up (a reshape and a sum, which Tensors have too)
 """
 
 from minigan import backend
+from minigan.autograd.graph import Node
 from minigan.errors import ShapeError
-from minigan.function import Function
 from minigan.ops.conv import pair
 
 
@@ -52,7 +52,7 @@ def _window(a, i, j, out_hw, stride):
     return a[:, :, i : i + sh * (ho - 1) + 1 : sh, j : j + sw * (wo - 1) + 1 : sw]
 
 
-class Pool2d(Function):
+class Pool2d(Node):
     """mode "avg": the window mean; mode "max": the window maximum, or, given ``argmax`` (the offset
     index k = i·kw + j of each window's maximum), the values at those offsets (how a gradient is read back)."""
 
@@ -85,7 +85,7 @@ class Pool2d(Function):
                                in_hw=self.in_hw, argmax=self.argmax),)
 
 
-class Unpool2d(Function):
+class Unpool2d(Node):
     """Pool2d's adjoint: zeros of the input's size, with each g·w_ij added to the pixel it was read from."""
 
     def forward(self, g, mode, kernel_size, stride, padding, in_hw, argmax=None):
@@ -106,7 +106,7 @@ class Unpool2d(Function):
                              argmax=self.argmax),)
 
 
-class UpsampleNearest2d(Function):
+class UpsampleNearest2d(Node):
     """Each pixel copied into an s_h × s_w block: (N, C, H, W) → (N, C, H·s_h, W·s_w)."""
 
     def forward(self, x, scale):

@@ -5,8 +5,8 @@ Backward first restores the reduced axes as size 1 (``_keep``) and then broadcas
 """
 
 from minigan import backend
+from minigan.autograd.graph import Node, namespace
 from minigan.errors import ShapeError
-from minigan.function import Function, namespace
 
 
 def normalize_axis(axis, ndim, op, single=False):
@@ -52,7 +52,7 @@ def check_nonempty(x, op):
         raise ShapeError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
 
 
-class Sum(Function):
+class Sum(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
         return x.sum(axis=axis, keepdims=keepdims)
@@ -61,7 +61,7 @@ class Sum(Function):
         return (namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape),)
 
 
-class Mean(Function):
+class Mean(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
         # the mean of nothing is NaN (as PyTorch), without NumPy's "mean of empty slice" warning
@@ -74,7 +74,7 @@ class Mean(Function):
         return (namespace(grad).broadcast_to(g, self.in_shape),)
 
 
-class Max(Function):
+class Max(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
         out = x.max(axis=axis, keepdims=True)
@@ -87,7 +87,7 @@ class Max(Function):
         return (_keep(grad, self.in_shape, self.axis, self.keepdims) * self.share,)
 
 
-class Norm2(Function):
+class Norm2(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
         out = backend.get_array_module(x).sqrt((x * x).sum(axis=axis, keepdims=keepdims))
@@ -115,7 +115,7 @@ def _squeezed(shape, axis):
     return tuple(n for i, n in enumerate(shape) if i not in axes)
 
 
-class LogSumExp(Function):
+class LogSumExp(Node):
     def forward(self, x, axis=None, keepdims=False):
         xp = backend.get_array_module(x)
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
@@ -134,7 +134,7 @@ class LogSumExp(Function):
         return (grad * namespace(grad).exp(x - out),)
 
 
-class Softmax(Function):
+class Softmax(Node):
     def forward(self, x, axis=-1):
         xp = backend.get_array_module(x)
         e = xp.exp(x - _shift(x, axis))
@@ -148,7 +148,7 @@ class Softmax(Function):
         return (s * (grad - (grad * s).sum(axis=self.axis, keepdims=True)),)
 
 
-class LogSoftmax(Function):
+class LogSoftmax(Node):
     def forward(self, x, axis=-1):
         xp = backend.get_array_module(x)
         shifted = x - _shift(x, axis)

@@ -5,8 +5,8 @@ values came from.
 """
 
 from minigan import backend
+from minigan.autograd.graph import Node, unbroadcast
 from minigan.errors import IndexOutOfRange, ShapeError
-from minigan.function import Function, unbroadcast
 
 # ----------------------------------------------------------------------------- argument checks
 
@@ -125,7 +125,7 @@ def _axes_used(item):
 # ----------------------------------------------------------------------------- ops
 
 
-class Reshape(Function):
+class Reshape(Node):
     is_view = True
 
     def forward(self, x, shape):
@@ -136,7 +136,7 @@ class Reshape(Function):
         return (grad.reshape(self.in_shape),)
 
 
-class BroadcastTo(Function):
+class BroadcastTo(Node):
     is_view = True
 
     def forward(self, x, shape):
@@ -147,7 +147,7 @@ class BroadcastTo(Function):
         return (unbroadcast(grad, self.in_shape),)
 
 
-class Transpose(Function):
+class Transpose(Node):
     is_view = True
 
     def forward(self, x, axes):
@@ -161,7 +161,7 @@ class Transpose(Function):
         return (grad.transpose(inverse),)
 
 
-class GetItem(Function):
+class GetItem(Node):
     is_view = True
 
     def forward(self, x, index):
@@ -173,7 +173,7 @@ class GetItem(Function):
         return (IndexAdd.apply(grad, index=(self.index, self.advanced), shape=self.in_shape),)
 
 
-class IndexAdd(Function):
+class IndexAdd(Node):
     """zeros(shape) with ``values`` added at ``index``: getitem's adjoint (and getitem is its backward)."""
 
     def forward(self, values, index, shape):
@@ -191,7 +191,7 @@ class IndexAdd(Function):
         return (GetItem.apply(grad, index=self.index),)
 
 
-class IndexPut(Function):
+class IndexPut(Node):
     """``a`` with ``values`` written at ``index`` (``a[index] = values``, recorded)."""
 
     def forward(self, a, values, index):
@@ -207,7 +207,7 @@ class IndexPut(Function):
         return da, dv
 
 
-class CopySlices(Function):
+class CopySlices(Node):
     """A base tensor after an in-place op changed one of its views: its old values, with the view's
     part replaced by ``src``.  (The change was already written through the view; the node only
     records it, as PyTorch's CopySlices does.)  ``view_fn``: the (op, params) pairs that make the view."""
@@ -238,7 +238,7 @@ def _unwritten(grad, clear):
     return mask
 
 
-class Cat(Function):
+class Cat(Node):
     def forward(self, *xs, axis=0):
         xp = backend.get_array_module(*xs)
         self.axis = axis
@@ -255,7 +255,7 @@ class Cat(Function):
         return tuple(out)
 
 
-class Pad(Function):
+class Pad(Node):
     def forward(self, x, pad_width, value=0.0):
         xp = backend.get_array_module(x)
         self.pad_width = pad_width
@@ -266,7 +266,7 @@ class Pad(Function):
         return (grad[index],)
 
 
-class ToDevice(Function):
+class ToDevice(Node):
     def forward(self, x, device):
         self.source = backend.device_of(x)
         return backend.to_device(x, device)

@@ -26,8 +26,8 @@ from __future__ import annotations
 import math
 
 from minigan import backend
-from minigan.function import enable_grad, no_grad
-from minigan.tensor import Tensor
+from minigan._tensor import Tensor
+from minigan.autograd.grad_mode import enable_grad, no_grad
 
 STATE_DICT_FORMAT = 2  # 2: PyTorch's shape (state by index, param_groups); 1 still loads
 

@@ -18,8 +18,8 @@ makes the whole run repeat.  Everything is loaded in this process: ``num_workers
 from __future__ import annotations
 
 from minigan import backend
+from minigan._tensor import Tensor, from_numpy
 from minigan.functional import stack
-from minigan.tensor import Tensor, from_numpy
 
 
 class Dataset:

@@ -1,12 +1,13 @@
-"""Tensor: an array, its gradient, and the op that produced it.
+"""Tensor: an array, its gradient, and the op that produced it (the engine part of the class).
 
 A ``Tensor`` wraps a NumPy or CuPy array (``.array``).  When it ``requires_grad``, every op
-applied to it records a ``Function`` node (``.grad_fn`` of the result), and ``backward()``
-hands the graph to ``minigan.backprop``, which applies the chain rule from the output back.
+applied to it records a ``Node`` (``.grad_fn`` of the result, minigan/autograd/graph.py), and
+``backward()`` hands the graph to the walk in minigan/autograd/engine.py, which applies the chain
+rule from the output back.  (The file is ``_tensor.py``, as PyTorch's: ``minigan.tensor`` is the
+function that makes a tensor.)
 
-Imports go one way: function.py (the node) ← ops/ (the differentiable operations) ← this file
-← autograd.py.  A node makes its result through ``_new`` of an input tensor, so function.py
-never needs this module.
+Imports go one way: autograd/graph.py (the node) ← ops/ (the differentiable operations) ← this
+file ← autograd/__init__.py (grad, backward).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import operator
 from collections import namedtuple
 
 from minigan import backend
-from minigan.backprop import accumulate, backprop, retain, topological_order
+from minigan.autograd.engine import accumulate, backprop, retain, topological_order
+from minigan.autograd.grad_mode import is_grad_enabled
+from minigan.autograd.graph import SavedValue
 from minigan.dtypes import TYPE_NAMES
 from minigan.errors import GraphError, IndexOutOfRange, ShapeError
-from minigan.function import SavedValue, is_grad_enabled
 from minigan.ops import activation as A
 from minigan.ops import elementwise as E
 from minigan.ops import linalg as L
@@ -112,7 +114,7 @@ class Tensor:
         # the array (a view, a detached alias) can share it too.
         self._counter = [0]
         # A view: the tensor whose memory it shares (never itself a view), the ops that make the view
-        # from it ((Function class, params) pairs), and the version at which its history was last set.
+        # from it ((Node class, params) pairs), and the version at which its history was last set.
         self._base = None
         self._view_fn = ()
         self._view_version = 0

@@ -1,8 +1,8 @@
-"""The node of the autodiff graph, and the switches that say whether a graph is recorded.
+"""The node of the autodiff graph: ``Node``, the base class of every op.
 
-Every op is a small subclass of ``Function`` with two methods side by side::
+Every op is a small subclass of ``Node`` with two methods side by side::
 
-    class Mul(Function):
+    class Mul(Node):
         def forward(self, a, b):             # arrays in, array out
             self.save_for_backward(a, b)
             return a * b
@@ -33,125 +33,19 @@ gradient of the gradient can flow back through every saved value (under create_g
 else raises); whatever else a backward needs (a mask, a shape, a count) is a constant, kept as a
 plain attribute.
 
-A version counter guards the saved values: each Tensor counts the in-place changes made to its
-array; apply() notes the versions of the inputs and the output, and ``saved_tensors`` raises
-when a saved one changed since.
+**The graph's structure.**  A node keeps, for each input, the producer that input had when the
+node was recorded (``next_functions``: a node, a leaf Tensor, or None for a constant), as PyTorch
+does; an in-place op recorded later makes a new node and moves the tensor's history to it, and
+re-routes nothing recorded before.  A version counter guards the saved values: each Tensor counts
+the in-place changes made to its array (shared with its views); a saved value is a small record
+(array, counter, version then), and ``saved_tensors`` raises when one changed since.
 """
 
 from __future__ import annotations
 
-import functools
-import threading
-import traceback
-
 from minigan import backend
-from minigan.errors import AnomalyError, GraphError
-
-
-# ----------------------------------------------------------------------------- switches, per thread
-class _Mode(threading.local):
-    """Is a graph being recorded?  Are we hunting NaNs?  Each thread has its own answers (as in
-    PyTorch), so a ``no_grad()`` evaluation thread leaves a training thread alone."""
-
-    def __init__(self):
-        self.grad_enabled = True
-        self.anomaly_enabled = False
-
-
-_mode = _Mode()
-
-
-def is_grad_enabled() -> bool:
-    return _mode.grad_enabled
-
-
-class set_grad_enabled:
-    """``set_grad_enabled(False)`` switches recording off now; as a context manager, until the block ends."""
-
-    def __init__(self, mode: bool):
-        self.prev = _mode.grad_enabled
-        _mode.grad_enabled = bool(mode)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        _mode.grad_enabled = self.prev
-        return False
-
-
-class no_grad:
-    """Context manager (and decorator) in which ops record no graph.
-
-    Inside it results have ``requires_grad=False``; use it for evaluation and for updates such
-    as ``p -= lr * p.grad`` that change a parameter in place and must not become part of the graph.
-    """
-
-    enabled = False
-
-    def __enter__(self):
-        self.prev, _mode.grad_enabled = _mode.grad_enabled, self.enabled
-        return self
-
-    def __exit__(self, *exc):
-        _mode.grad_enabled = self.prev
-        return False
-
-    def __call__(self, func):
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            with type(self)():
-                return func(*args, **kwargs)
-
-        return wrapper
-
-
-class enable_grad(no_grad):
-    """The opposite of ``no_grad``: record the graph even inside a ``no_grad`` block."""
-
-    enabled = True
-
-
-class detect_anomaly:
-    """Context manager: the first op whose forward or backward gives NaN/inf raises ``AnomalyError``.
-
-    The error names the op and the line of *your* code that created it. It costs a finiteness
-    check per op, so it is off by default.
-    """
-
-    def __enter__(self):
-        self.prev, _mode.anomaly_enabled = _mode.anomaly_enabled, True
-        # NumPy's own "divide by zero" warnings would only repeat, less precisely, what we raise.
-        self.quiet = backend.np.errstate(all="ignore")
-        self.quiet.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        _mode.anomaly_enabled = self.prev
-        self.quiet.__exit__(*exc)
-        return False
-
-
-def is_anomaly_enabled() -> bool:
-    return _mode.anomaly_enabled
-
-
-def _user_frame() -> str:
-    """The innermost stack frame outside the minigan package, as 'file:line in func: code'."""
-    for frame in reversed(traceback.extract_stack()[:-2]):
-        if "/minigan/" not in frame.filename.replace("\\", "/") or "/tests/" in frame.filename:
-            return f"{frame.filename}:{frame.lineno} in {frame.name}: {frame.line}"
-    return "<unknown>"
-
-
-def check_finite(op: str, what: str, value, where: str) -> None:
-    array = getattr(value, "array", value) if not backend.is_array(value) else value
-    if array is None or not backend.is_array(array) or not backend.is_floating(array.dtype):
-        return
-    xp = backend.get_array_module(array)
-    if not bool(xp.isfinite(array).all()):
-        kind = "NaN" if bool(xp.isnan(array).any()) else "inf"
-        raise AnomalyError(f"{op}: its {what} produced {kind} (op created at {where})")
+from minigan.autograd.grad_mode import _mode, _user_frame, check_finite
+from minigan.errors import GraphError
 
 
 # ----------------------------------------------------------------------------- helpers for backward
@@ -184,6 +78,7 @@ def unbroadcast(grad, shape):
     return grad.reshape(shape)
 
 
+
 # ----------------------------------------------------------------------------- the node
 class SavedValue:
     """What ``save_for_backward`` keeps of one array: the array, the version counter of the tensor that
@@ -196,7 +91,7 @@ class SavedValue:
         self.array, self.counter, self.version, self.tensor, self.name = array, counter, version, tensor, name
 
 
-class Function:
+class Node:
     """One recorded operation: where each input came from, what forward saved, how to run backward.
 
     Every field of a node, declared here once:
@@ -274,7 +169,7 @@ class Function:
 
     def _output(self, s):
         """A handle on this node's output (for backward under create_graph): its gradient flows into this node."""
-        from minigan.tensor import Tensor  # function.py sits below tensor.py; only this handle needs the class
+        from minigan._tensor import Tensor  # graph.py sits below _tensor.py; only this handle needs the class
 
         out = Tensor._make(s.array, True)
         out._ctx, out._counter = self, s.counter

@@ -1,6 +1,6 @@
 """Reverse mode: walk the graph from the outputs back to the inputs, applying the chain rule.
 
-The graph is made of nodes (``Function``s); each node's ``next_functions`` says, for each of its
+The graph is made of nodes (``Node``s); each node's ``next_functions`` says, for each of its
 inputs, where that input came from *when the node was recorded*: the node that produced it, a leaf
 Tensor (a weight, an input that requires grad), or None (a constant).  So an in-place change made
 later cannot re-route the gradient of an op that ran before it (as in PyTorch).
@@ -16,7 +16,7 @@ Three small pieces, each readable on its own:
 
 ``Tensor.backward`` accumulates the leaves' gradients into ``.grad``; ``autograd.grad`` picks the
 ones asked for.  Gradients are arrays at first order and Tensors under ``create_graph=True``
-(see function.py).
+(see graph.py).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from __future__ import annotations
 import weakref
 
 from minigan import backend
+from minigan.autograd.grad_mode import check_finite, is_anomaly_enabled, set_grad_enabled
+from minigan.autograd.graph import Node
 from minigan.errors import GraphError
-from minigan.function import Function, check_finite, is_anomaly_enabled, set_grad_enabled
 
 
 def topological_order(roots) -> list:
@@ -39,7 +40,7 @@ def topological_order(roots) -> list:
         elif fn not in visited:
             visited.add(fn)
             stack.append((fn, True))
-            stack.extend((e, False) for e in fn.next_functions if isinstance(e, Function) and e not in visited)
+            stack.extend((e, False) for e in fn.next_functions if isinstance(e, Node) and e not in visited)
     order.reverse()  # consumers first
     return order
 
@@ -95,7 +96,7 @@ def accumulate(grads: dict, seeds: dict) -> None:
     first, so that changing one ``.grad`` in place can never change another."""
     shared = {id(g) for g in seeds.values()}
     for leaf, g in grads.items():
-        if isinstance(leaf, Function):
+        if isinstance(leaf, Node):
             continue
         array = g if isinstance(g, backend.PLAIN_TYPES) else g.array
         if id(g) in shared or getattr(array, "base", None) is not None:

@@ -124,19 +124,26 @@ class Node:
         inputs = [like._input(t) for t in inputs]  # a constant array becomes a Tensor; a stale view is refreshed
         needs = tuple([t._requires_grad for t in inputs])
         record = _mode.grad_enabled and True in needs
-        if record:
-            fn.needs_input_grad = needs
+        fn.needs_input_grad = needs if record else None
         out = fn.forward(*[t.array for t in inputs], **params)
         result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
         if record:
-            fn.inputs = inputs
-            fn.next_functions = tuple([(t._ctx or t) if t._requires_grad else None for t in inputs])
-            fn.saved = tuple([_record(a, inputs, result) for a in fn.saved_arrays])
-            result._ctx = fn
+            fn.record(inputs, result)
         if _mode.anomaly_enabled:
-            fn.created_at = _user_frame()
-            check_finite(cls.__name__, "forward output", result.array, fn.created_at)
+            fn.check_forward(result)
         return result
+
+    def record(self, inputs, result) -> None:
+        """Make this node ``result``'s history: the producer of each input as it is now, the saved values."""
+        self.inputs = inputs
+        self.next_functions = tuple([(t._ctx or t) if t._requires_grad else None for t in inputs])
+        self.saved = tuple([_record(a, inputs, result) for a in self.saved_arrays])
+        result._ctx = self
+
+    def check_forward(self, result) -> None:
+        """Under detect_anomaly(): note the user's line that ran the op; raise on a NaN/inf result."""
+        self.created_at = _user_frame()
+        check_finite(type(self).__name__, "forward output", result.array, self.created_at)
 
     # -- saving values for backward
     def save_for_backward(self, *arrays) -> None:

@@ -17,14 +17,6 @@ def stable_softplus(x):
     return xp.maximum(x, 0) + xp.log1p(xp.exp(-abs(x)))
 
 
-def check_slope(negative_slope) -> float:
-    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)) and not \
-            backend.is_numpy_scalar(negative_slope):
-        raise TypeError(f"leaky_relu: negative_slope must be a number, got {type(negative_slope).__name__} "
-                        f"{negative_slope!r}")
-    return float(negative_slope)
-
-
 class Sigmoid(Node):
     def forward(self, x):
         out = stable_sigmoid(x)

@@ -8,7 +8,6 @@ network), and then that gradient is not computed at all.  Every backward works o
 
 from minigan import backend
 from minigan.autograd.graph import Node, namespace, unbroadcast, value
-from minigan.errors import DomainError
 
 
 class Add(Node):
@@ -138,17 +137,6 @@ class Sqrt(Node):
     def backward(self, grad):  # d√a/da = 1/(2√a)
         (out,) = self.saved_tensors
         return (grad / (2 * out),)
-
-
-def check_clamp(lo, hi) -> dict:
-    """clamp's bounds: numbers (or None), with min <= max."""
-    for name, v in (("min", lo), ("max", hi)):
-        number = isinstance(v, (int, float)) and not isinstance(v, bool) or backend.is_numpy_scalar(v)
-        if v is not None and not number:
-            raise TypeError(f"clamp: {name} must be a number or None, got {type(v).__name__} {v!r}")
-    if lo is not None and hi is not None and lo > hi:
-        raise DomainError(f"clamp: min={lo} is greater than max={hi}, expected min <= max")
-    return {"lo": lo, "hi": hi}
 
 
 def clip_into(a, lo=None, hi=None):

@@ -1,32 +1,6 @@
 """Matrix product with NumPy's ``@`` semantics (2-D, batched with broadcasting, and 1-D), and linear."""
 
 from minigan.autograd.graph import Node, unbroadcast
-from minigan.errors import ShapeError
-
-
-def check_matmul(sa, sb) -> None:
-    if len(sa) == 0 or len(sb) == 0:
-        raise ShapeError(f"matmul: operands must be at least 1-D, got shapes {sa} and {sb}")
-    if sa[-1] != sb[-2 if len(sb) > 1 else 0]:
-        raise ShapeError(
-            f"matmul: shapes {sa} and {sb} do not fit: the last axis of the first "
-            f"({sa[-1]}) must equal the {'second-to-last' if len(sb) > 1 else 'only'} axis of the second"
-        )
-    batch_a, batch_b = sa[:-2], sb[:-2]  # the stacks of matrices broadcast against each other, as in NumPy
-    for m, n in zip(reversed(batch_a), reversed(batch_b)):
-        if m != n and m != 1 and n != 1:
-            raise ShapeError(f"matmul: shapes {sa} and {sb} do not fit: their batch axes {batch_a} and {batch_b} "
-                             "do not broadcast (expected equal sizes, or 1)")
-
-
-def check_linear(sx, sw, sb) -> None:
-    if len(sw) != 2 or len(sx) < 1 or sx[-1] != sw[1]:
-        raise ShapeError(
-            f"linear: input of shape {sx} does not fit weight of shape {sw}; "
-            f"expected input (..., {sw[1] if len(sw) == 2 else 'in'}) and weight (out, in)"
-        )
-    if sb is not None and sb != (sw[0],):
-        raise ShapeError(f"linear: bias has shape {sb}, expected ({sw[0]},)")
 
 
 class MatMul(Node):

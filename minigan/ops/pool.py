@@ -25,25 +25,6 @@ adds the block's gradients back up (a reshape and a sum, which Tensors have too)
 
 from minigan import backend
 from minigan.autograd.graph import Node
-from minigan.errors import ShapeError
-from minigan.ops.conv import pair
-
-
-def check_pool2d(op, x_shape, kernel_size, stride, padding) -> dict:
-    """A pool's door: (N, C, H, W) input, kernel/stride/padding as (h, w) pairs (stride defaults to the
-    kernel, as in PyTorch), padding at most half the kernel, and at least one window."""
-    if len(x_shape) != 4:
-        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
-    kernel = pair(kernel_size, "kernel_size", op, 1)
-    stride = kernel if stride is None else pair(stride, "stride", op, 1)
-    padding = pair(padding, "padding", op, 0)
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel} (as in PyTorch)")
-    h, w = x_shape[2] + 2 * padding[0], x_shape[3] + 2 * padding[1]
-    if kernel[0] > h or kernel[1] > w:
-        raise ShapeError(f"{op}: kernel {kernel[0]}×{kernel[1]} is larger than the padded input {h}×{w} "
-                         f"(input {x_shape}, padding {padding})")
-    return {"kernel_size": kernel, "stride": stride, "padding": padding}
 
 
 def _window(a, i, j, out_hw, stride):

@@ -6,32 +6,6 @@ Backward first restores the reduced axes as size 1 (``_keep``) and then broadcas
 
 from minigan import backend
 from minigan.autograd.graph import Node, namespace
-from minigan.errors import ShapeError
-
-
-def normalize_axis(axis, ndim, op, single=False):
-    """Check ``axis`` against ``ndim`` and make it non-negative (a tuple, an int, or None)."""
-    if axis is None:
-        if single:
-            raise ValueError(f"{op}: expected a single axis, got None")
-        return None
-    many = isinstance(axis, (tuple, list))
-    if many and single:
-        raise ValueError(f"{op}: expected a single axis, got {axis!r}")
-    axes = tuple(axis) if many else (axis,)
-    out = []
-    for a in axes:
-        if isinstance(a, bool) or not isinstance(a, int) and not backend.is_numpy_scalar(a):
-            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
-        a = int(a)
-        if not -max(ndim, 1) <= a < max(ndim, 1):
-            raise ShapeError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
-        out.append(a % max(ndim, 1))
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: repeated axis in {axis!r}")
-    if ndim == 0 and not single:  # a 0-d tensor's axis 0 (or -1) is all of it, as in PyTorch
-        return None
-    return tuple(out) if many else out[0]
 
 
 def _keep(grad, in_shape, axis, keepdims):
@@ -45,11 +19,6 @@ def _keep(grad, in_shape, axis, keepdims):
     for a in axes:
         shape[a] = 1
     return grad.reshape(shape)
-
-
-def check_nonempty(x, op):
-    if x.size == 0:
-        raise ShapeError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
 
 
 class Sum(Node):

@@ -128,16 +128,17 @@ class Node:
         out = fn.forward(*[t.array for t in inputs], **params)
         result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
         if record:
-            fn.record(inputs, result)
+            fn.record(inputs, out, result)
         if _mode.anomaly_enabled:
             fn.check_forward(result)
         return result
 
-    def record(self, inputs, result) -> None:
-        """Make this node ``result``'s history: the producer of each input as it is now, the saved values."""
+    def record(self, inputs, out, result) -> None:
+        """Make this node ``result``'s history (``out``: what forward returned, the array ``result`` holds
+        or a NumPy scalar): the producer of each input as it is now, and the saved values."""
         self.inputs = inputs
         self.next_functions = tuple([(t._ctx or t) if t._requires_grad else None for t in inputs])
-        self.saved = tuple([_record(a, inputs, result) for a in self.saved_arrays])
+        self.saved = tuple([_record(a, inputs, out, result) for a in self.saved_arrays])
         result._ctx = self
 
     def check_forward(self, result) -> None:
@@ -193,12 +194,12 @@ class Node:
         return f"<{type(self).__name__}>"
 
 
-def _record(array, inputs, result):
+def _record(array, inputs, out, result):
     """The SavedValue for one array given to save_for_backward: an input's, or the output's."""
     if array is None:
         return None
-    if array is result.array:
-        return SavedValue(array, result._counter, result._counter[0], None, "its output")
+    if array is out or array is result.array:
+        return SavedValue(result.array, result._counter, result._counter[0], None, "its output")
     for i, t in enumerate(inputs):
         if t.array is array:
             return SavedValue(array, t._counter, t._counter[0], t, f"its input {i}")

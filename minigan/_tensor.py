@@ -19,14 +19,17 @@ from minigan._tensor_methods import TensorMethods, maximum, minimum
 from minigan.autograd.engine import accumulate, backprop, retain, topological_order
 from minigan.autograd.grad_mode import is_grad_enabled
 from minigan.autograd.graph import SavedValue
+from minigan.dtypes import result_type
 from minigan.errors import GraphError, IndexOutOfRange, ShapeError
 from minigan.ops import elementwise, linalg
 from minigan.ops import namespace as tensor_namespace
 from minigan.ops import shape as shaping
 
 
-def _to_array(data, dtype=None, device=None, copy=True):
-    """Turn user data into a backend array, following the design contract's dtype rules."""
+def _to_array(data, dtype=None, device=None, copy=True, infer=False):
+    """Turn user data into a backend array.  An array keeps its dtype; Python numbers become float32
+    (``Tensor(data)``, PyTorch's legacy constructor), or with ``infer`` (``tensor(data)``) bool, int64 or
+    float32 by what they are, as ``torch.tensor`` does."""
     if isinstance(data, Tensor):
         data = data.array
     if backend.is_array(data) or backend.is_numpy_scalar(data):
@@ -50,7 +53,9 @@ def _to_array(data, dtype=None, device=None, copy=True):
                 f"Tensor: cannot convert {type(data).__name__} with dtype {host.dtype} to a tensor; "
                 "expected numbers, (nested) lists of numbers, or a NumPy/CuPy array"
             )
-        arr = xp.asarray(host, dtype=dtype or backend.DEFAULT_DTYPE)  # Python numbers become float32
+        inferred = {"b": backend.np.bool_, "i": backend.np.int64, "u": backend.np.int64}.get(host.dtype.kind) if infer \
+            else None
+        arr = xp.asarray(host, dtype=dtype or inferred or backend.DEFAULT_DTYPE)
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
@@ -341,35 +346,55 @@ class Tensor(TensorMethods):
             "or a NumPy/CuPy array (or a list of numbers)"
         )
 
+    def _pair(self, other, op, reflected=False):
+        """The two operands of a binary op as tensors of one dtype, by PyTorch's promotion (dtypes.result_type);
+        ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a floating result."""
+        number = isinstance(other, (bool, int, float))
+        b = None if number else self._operand(other, op, reflected)
+        if b is not None and b.dtype == self.dtype:
+            dtype = self.dtype
+        elif number and not isinstance(other, bool) and (self.dtype.kind == "f" or isinstance(other, int)
+                                                          and self.dtype.kind in "iu"):
+            dtype = self.dtype  # the common case, without the general rule: a number never widens its category
+        else:
+            dtype = result_type(self, other if number else b)
+        if op == "div" and dtype.kind != "f":
+            dtype = backend.np.dtype(backend.DEFAULT_DTYPE)
+        if number:  # a NumPy scalar of the result's dtype: float32 stays float32, on either backend
+            b = Tensor._make(dtype.type(other))
+        a = self if self.dtype == dtype else self.astype(dtype)
+        b = b if b.dtype == dtype else b.astype(dtype)
+        return (b, a) if reflected else (a, b)
+
     def __add__(self, other):
-        return elementwise.Add.apply(self, self._operand(other, "add"))
+        return elementwise.Add.apply(*self._pair(other, "add"))
 
     def __radd__(self, other):
-        return elementwise.Add.apply(self._operand(other, "add", reflected=True), self)
+        return elementwise.Add.apply(*self._pair(other, "add", reflected=True))
 
     def __sub__(self, other):
-        return elementwise.Sub.apply(self, self._operand(other, "sub"))
+        return elementwise.Sub.apply(*self._pair(other, "sub"))
 
     def __rsub__(self, other):
-        return elementwise.Sub.apply(self._operand(other, "sub", reflected=True), self)
+        return elementwise.Sub.apply(*self._pair(other, "sub", reflected=True))
 
     def __mul__(self, other):
-        return elementwise.Mul.apply(self, self._operand(other, "mul"))
+        return elementwise.Mul.apply(*self._pair(other, "mul"))
 
     def __rmul__(self, other):
-        return elementwise.Mul.apply(self._operand(other, "mul", reflected=True), self)
+        return elementwise.Mul.apply(*self._pair(other, "mul", reflected=True))
 
     def __truediv__(self, other):
-        return elementwise.Div.apply(self, self._operand(other, "div"))
+        return elementwise.Div.apply(*self._pair(other, "div"))
 
     def __rtruediv__(self, other):
-        return elementwise.Div.apply(self._operand(other, "div", reflected=True), self)
+        return elementwise.Div.apply(*self._pair(other, "div", reflected=True))
 
     def __pow__(self, other):
-        return elementwise.Pow.apply(self, self._operand(other, "pow"))
+        return elementwise.Pow.apply(*self._pair(other, "pow"))
 
     def __rpow__(self, other):
-        return elementwise.Pow.apply(self._operand(other, "pow", reflected=True), self)
+        return elementwise.Pow.apply(*self._pair(other, "pow", reflected=True))
 
     def __neg__(self):
         return elementwise.Neg.apply(self)
@@ -536,10 +561,11 @@ def _address(a) -> int:
 
 
 def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:
-    """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): floats keep their dtype, Python
-    numbers and lists become float32; ``tensor(5)`` is the scalar 5.  ``from_numpy(array)`` shares the array."""
+    """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): an array keeps its dtype; Python
+    numbers and lists become bool, int64 or float32 by what they hold (``tensor([1, 2])`` is int64,
+    ``tensor([1.0, 2])`` float32).  ``from_numpy(array)`` shares the array instead."""
     t = Tensor.__new__(Tensor)
-    t._setup(_to_array(data, dtype, device))
+    t._setup(_to_array(data, dtype, device, infer=True))
     if requires_grad:
         t.requires_grad_(True)
     return t

@@ -18,74 +18,13 @@ from minigan import backend, checks
 from minigan._tensor_methods import TensorMethods, maximum, minimum
 from minigan.autograd.engine import accumulate, backprop, retain, topological_order
 from minigan.autograd.grad_mode import is_grad_enabled
-from minigan.autograd.graph import SavedValue
 from minigan.dtypes import result_type
 from minigan.errors import GraphError, IndexOutOfRange, ShapeError
 from minigan.ops import elementwise, linalg
 from minigan.ops import namespace as tensor_namespace
 from minigan.ops import shape as shaping
 
-
-def _to_array(data, dtype=None, device=None, copy=True, infer=False):
-    """Turn user data into a backend array.  An array keeps its dtype; Python numbers become float32
-    (``Tensor(data)``, PyTorch's legacy constructor), or with ``infer`` (``tensor(data)``) bool, int64 or
-    float32 by what they are, as ``torch.tensor`` does."""
-    if isinstance(data, Tensor):
-        data = data.array
-    if backend.is_array(data) or backend.is_numpy_scalar(data):
-        xp = backend.module_for_device(device) if device else None
-        if xp is None:
-            # An explicit NumPy array follows the active backend (so code written for NumPy runs
-            # unchanged with MINIGAN_BACKEND=cupy); a CuPy array stays where it is.
-            xp = backend.get_array_module(data) if backend.device_of(data) == "cuda" else backend.active_module()
-        same = backend.get_array_module(data) is xp and backend.is_array(data)
-        arr = (data.copy() if copy else data) if same else xp.asarray(backend.asnumpy(data))
-        if arr.dtype.kind in "OUSVMmc":
-            raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")
-    else:
-        xp = backend.module_for_device(device) if device else backend.active_module()
-        try:
-            host = backend.np.asarray(data)
-        except (ValueError, TypeError) as e:
-            raise TypeError(f"Tensor: cannot convert {type(data).__name__} to an array ({e})") from None
-        if host.dtype.kind not in "biuf":
-            raise TypeError(
-                f"Tensor: cannot convert {type(data).__name__} with dtype {host.dtype} to a tensor; "
-                "expected numbers, (nested) lists of numbers, or a NumPy/CuPy array"
-            )
-        inferred = {"b": backend.np.bool_, "i": backend.np.int64, "u": backend.np.int64}.get(host.dtype.kind) if infer \
-            else None
-        arr = xp.asarray(host, dtype=dtype or inferred or backend.DEFAULT_DTYPE)
-    if dtype is not None and arr.dtype != dtype:
-        arr = arr.astype(dtype)
-    return arr
-
-
-def _are_sizes(args) -> bool:
-    """``Tensor(64, 1)``: every positional argument a Python int (PyTorch's sizes, not data)."""
-    return len(args) > 0 and all(isinstance(n, int) and not isinstance(n, bool) for n in args)
-
-
-def _legacy_sizes(sizes, dtype, device):
-    if any(n < 0 for n in sizes):
-        raise ValueError(f"Tensor: got sizes {sizes}, expected non-negative integers")
-    xp = backend.module_for_device(device) if device else backend.active_module()
-    return xp.zeros(sizes, dtype=dtype or backend.DEFAULT_DTYPE)
-
-
-def _one(args):
-    if len(args) != 1:
-        raise TypeError(f"Tensor: expected Tensor(data) or Tensor(*sizes) with int sizes, got {len(args)} "
-                        "positional arguments; pass requires_grad, dtype and device by keyword")
-    return args[0]
-
-
-def _broadcast_shape(op, a, b):
-    """NumPy's broadcasting rule, checked at the door: trailing sizes equal, or one of them 1."""
-    for m, n in zip(reversed(a.shape), reversed(b.shape)):
-        if m != n and m != 1 and n != 1:
-            raise ShapeError(f"{op}: cannot broadcast inputs of shapes {tuple(a.shape)} and {tuple(b.shape)}; "
-                             "expected shapes that are equal, or 1, in each trailing axis (NumPy broadcasting)")
+_NUMPY_SCALAR = backend.np.generic  # what NumPy returns for a 0-d result
 
 
 class Tensor(TensorMethods):
@@ -101,7 +40,8 @@ class Tensor(TensorMethods):
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ instead of NumPy's loop
 
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
-        self._setup(_to_array(_legacy_sizes(data, dtype, device) if _are_sizes(data) else _one(data), dtype, device))
+        data = checks.legacy_sizes(data, dtype, device) if checks.are_sizes(data) else checks.one_argument(data)
+        self._setup(checks.to_array(_unwrap(data), dtype, device))
         if requires_grad:
             self.requires_grad_(True)
 
@@ -145,7 +85,7 @@ class Tensor(TensorMethods):
     def _result(self, out, requires_grad, source, op, params):
         """An op's result.  A 0-d result stays an array (NumPy gives a scalar, which cannot change in
         place).  When ``source`` is given (a view op), a result sharing its memory becomes its view."""
-        if isinstance(out, backend.np.generic):
+        if isinstance(out, _NUMPY_SCALAR):
             out = backend.np.asarray(out)
         t = Tensor.__new__(Tensor)
         t._setup(out, requires_grad)
@@ -206,7 +146,8 @@ class Tensor(TensorMethods):
 
     @property
     def requires_grad(self) -> bool:
-        return self._input(self)._requires_grad  # a view whose base changed in place: its current history
+        """True when gradients flow to this tensor (a view: also when its base has come to require grad)."""
+        return self._requires_grad or (self._base is not None and self._base._requires_grad)
 
     @requires_grad.setter
     def requires_grad(self, flag):
@@ -330,7 +271,7 @@ class Tensor(TensorMethods):
         """Wrap a Python number or array as a constant tensor; a Python number takes our dtype."""
         if isinstance(other, Tensor):
             if other.shape != self.shape:
-                _broadcast_shape(op, *((other, self) if reflected else (self, other)))
+                checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return other
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             dtype = self.array.dtype
@@ -339,7 +280,7 @@ class Tensor(TensorMethods):
             return Tensor._make(backend.get_array_module(self.array).asarray(other))
         if backend.is_array(other) or isinstance(other, (list, tuple, bool)) or backend.is_numpy_scalar(other):
             other = Tensor(other, device=self.device)
-            _broadcast_shape(op, *((other, self) if reflected else (self, other)))
+            checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return other
         raise TypeError(
             f"{op}: unsupported operand of type {type(other).__name__}; expected a Tensor, a number, "
@@ -349,15 +290,16 @@ class Tensor(TensorMethods):
     def _pair(self, other, op, reflected=False):
         """The two operands of a binary op as tensors of one dtype, by PyTorch's promotion (dtypes.result_type);
         ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a floating result."""
+        same = isinstance(other, Tensor) and other.array.dtype == self.array.dtype
+        if same and (op != "div" or self.array.dtype.kind == "f"):  # the common cases first
+            other = self._operand(other, op, reflected)
+            return (other, self) if reflected else (self, other)
+        if isinstance(other, float) and self.array.dtype.kind == "f":
+            other = Tensor._make(self.array.dtype.type(other))
+            return (other, self) if reflected else (self, other)
         number = isinstance(other, (bool, int, float))
         b = None if number else self._operand(other, op, reflected)
-        if b is not None and b.dtype == self.dtype:
-            dtype = self.dtype
-        elif number and not isinstance(other, bool) and (self.dtype.kind == "f" or isinstance(other, int)
-                                                          and self.dtype.kind in "iu"):
-            dtype = self.dtype  # the common case, without the general rule: a number never widens its category
-        else:
-            dtype = result_type(self, other if number else b)
+        dtype = result_type(self, other if number else b)
         if op == "div" and dtype.kind != "f":
             dtype = backend.np.dtype(backend.DEFAULT_DTYPE)
         if number:  # a NumPy scalar of the result's dtype: float32 stays float32, on either backend
@@ -445,8 +387,10 @@ class Tensor(TensorMethods):
         does it without a graph (NumPy's in-place operators)."""
         grad_mode = is_grad_enabled()
         leaf = self if self._base is None else self._base
-        if grad_mode and leaf.requires_grad and leaf._ctx is None:
-            what = "a leaf tensor" if leaf is self else "a view of a leaf tensor"
+        # (A view made before its base came to require grad, whose grad_fn was not asked for since, counts
+        # as a leaf, as in PyTorch.)
+        if grad_mode and (leaf.requires_grad and leaf._ctx is None or self.requires_grad and self._ctx is None):
+            what = "a leaf tensor" if leaf is self or self._ctx is None else "a view of a leaf tensor"
             raise GraphError(
                 f"{op}: {what} that requires grad (shape {leaf.shape}) cannot be changed in place while gradients "
                 "are recorded; do it under `with minigan.no_grad():` (as an optimizer does), or on a .clone()"
@@ -488,9 +432,8 @@ class Tensor(TensorMethods):
         self.array[...] = result.array
         self._counter[0] += 1
         node = result._ctx
-        node.saved = tuple([s if s is None or s.array is not result.array else  # its output is this tensor now
-                            SavedValue(self.array, self._counter, self._counter[0], None, "its output")
-                            for s in node.saved])
+        node.saved = tuple([s if s is None or s[0] is not result.array else  # its output is this tensor now
+                            (self.array, self._counter, self._counter[0], None) for s in node.saved])
         if self._base is None:
             self._ctx, self.requires_grad = node, True
         else:  # the base's new history: its old values with the view's part replaced by the result
@@ -548,6 +491,11 @@ class Tensor(TensorMethods):
         return self.div_(other)
 
 
+def _unwrap(data):
+    """A Tensor's array (what ``tensor(other_tensor)`` copies), or the data as given."""
+    return data.array if isinstance(data, Tensor) else data
+
+
 def _overlaps_partly(a, b) -> bool:
     """Do arrays ``a`` and ``b`` share some memory, but not exactly the same elements in the same layout?"""
     if a is b or not backend.get_array_module(a).may_share_memory(a, b):
@@ -565,7 +513,7 @@ def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:
     numbers and lists become bool, int64 or float32 by what they hold (``tensor([1, 2])`` is int64,
     ``tensor([1.0, 2])`` float32).  ``from_numpy(array)`` shares the array instead."""
     t = Tensor.__new__(Tensor)
-    t._setup(_to_array(data, dtype, device, infer=True))
+    t._setup(checks.to_array(_unwrap(data), dtype, device, infer=True))
     if requires_grad:
         t.requires_grad_(True)
     return t

@@ -309,3 +309,64 @@ def check_pool2d(op, x_shape, kernel_size, stride, padding) -> dict:
         raise ShapeError(f"{op}: kernel {kernel[0]}×{kernel[1]} is larger than the padded input {h}×{w} "
                          f"(input {x_shape}, padding {padding})")
     return {"kernel_size": kernel, "stride": stride, "padding": padding}
+
+
+# ----------------------------------------------------------------------------- tensor data, operands
+def to_array(data, dtype=None, device=None, copy=True, infer=False):
+    """Turn user data into a backend array.  An array keeps its dtype; Python numbers become float32
+    (``Tensor(data)``, PyTorch's legacy constructor), or with ``infer`` (``tensor(data)``) bool, int64 or
+    float32 by what they are, as ``torch.tensor`` does."""
+    if backend.is_array(data) or backend.is_numpy_scalar(data):
+        xp = backend.module_for_device(device) if device else None
+        if xp is None:
+            # An explicit NumPy array follows the active backend (so code written for NumPy runs
+            # unchanged with MINIGAN_BACKEND=cupy); a CuPy array stays where it is.
+            xp = backend.get_array_module(data) if backend.device_of(data) == "cuda" else backend.active_module()
+        same = backend.get_array_module(data) is xp and backend.is_array(data)
+        arr = (data.copy() if copy else data) if same else xp.asarray(backend.asnumpy(data))
+        if arr.dtype.kind in "OUSVMmc":
+            raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")
+    else:
+        xp = backend.module_for_device(device) if device else backend.active_module()
+        try:
+            host = backend.np.asarray(data)
+        except (ValueError, TypeError) as e:
+            raise TypeError(f"Tensor: cannot convert {type(data).__name__} to an array ({e})") from None
+        if host.dtype.kind not in "biuf":
+            raise TypeError(
+                f"Tensor: cannot convert {type(data).__name__} with dtype {host.dtype} to a tensor; "
+                "expected numbers, (nested) lists of numbers, or a NumPy/CuPy array"
+            )
+        inferred = {"b": backend.np.bool_, "i": backend.np.int64, "u": backend.np.int64}.get(host.dtype.kind) if infer \
+            else None
+        arr = xp.asarray(host, dtype=dtype or inferred or backend.DEFAULT_DTYPE)
+    if dtype is not None and arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    return arr
+
+
+def are_sizes(args) -> bool:
+    """``Tensor(64, 1)``: every positional argument a Python int (PyTorch's sizes, not data)."""
+    return len(args) > 0 and all(isinstance(n, int) and not isinstance(n, bool) for n in args)
+
+
+def legacy_sizes(sizes, dtype, device):
+    if any(n < 0 for n in sizes):
+        raise ValueError(f"Tensor: got sizes {sizes}, expected non-negative integers")
+    xp = backend.module_for_device(device) if device else backend.active_module()
+    return xp.zeros(sizes, dtype=dtype or backend.DEFAULT_DTYPE)
+
+
+def one_argument(args):
+    if len(args) != 1:
+        raise TypeError(f"Tensor: expected Tensor(data) or Tensor(*sizes) with int sizes, got {len(args)} "
+                        "positional arguments; pass requires_grad, dtype and device by keyword")
+    return args[0]
+
+
+def check_broadcast(op, a, b):
+    """NumPy's broadcasting rule, checked at the door: trailing sizes equal, or one of them 1."""
+    for m, n in zip(reversed(a.shape), reversed(b.shape)):
+        if m != n and m != 1 and n != 1:
+            raise ShapeError(f"{op}: cannot broadcast inputs of shapes {tuple(a.shape)} and {tuple(b.shape)}; "
+                             "expected shapes that are equal, or 1, in each trailing axis (NumPy broadcasting)")

@@ -49,7 +49,7 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
     """The chain rule over ``order``: {node or leaf: gradient} from ``seeds`` (the same kind of dict).
 
     Returns the gradient that reached each leaf, and each node in ``keep``."""
-    grads = dict(seeds)
+    grads, anomaly = dict(seeds), is_anomaly_enabled()
     with set_grad_enabled(create_graph):  # under create_graph, backward's own ops are recorded
         for fn in order:
             g = grads.get(fn) if fn in keep else grads.pop(fn, None)
@@ -62,7 +62,7 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                 if fn.retained is not None and fn.retained() is not None:  # step 2: retain_grad()
                     fn.retained()._keep_grad(g)
                 input_grads = fn.backward(g)  # step 3: the op's own chain rule
-                if is_anomaly_enabled():  # step 4: detect_anomaly()
+                if anomaly:  # step 4: detect_anomaly()
                     for gi in input_grads:
                         check_finite(type(fn).__name__, "backward", gi, fn.created_at)
                 for edge, gi in zip(fn.next_functions, input_grads):  # step 5: hand each input its share

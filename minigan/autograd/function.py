@@ -59,9 +59,8 @@ class Function:
         if dirty:
             result._counter[0] += 1
         result._ctx, result.requires_grad = ctx, True
-        ctx.saved = tuple([None if t is None else graph.SavedValue(
-            t.array, result._counter, result._counter[0], None, "its output") if t is out else graph.SavedValue(
-            t.array, t._counter, t._counter[0], t, f"saved tensor {i}") for i, t in enumerate(ctx.to_save)])
+        ctx.saved = tuple([None if t is None else (t.array, result._counter, result._counter[0], None) if t is out
+                           else (t.array, t._counter, t._counter[0], t) for t in ctx.to_save])
         return result
 
 
@@ -87,8 +86,7 @@ class BackwardFunction(graph.Node):
     def saved_tensors(self) -> tuple:
         """The saved Tensors (checked, as every node's, for in-place changes since)."""
         self.check_saved()
-        return tuple([None if s is None else s.tensor if s.tensor is not None else self._output(s)
-                      for s in self.saved])
+        return tuple([None if s is None else s[3] if s[3] is not None else self._output(s) for s in self.saved])
 
     def backward(self, grad):
         """Hand ``cls.backward`` a Tensor; give the engine its gradients (arrays at first order)."""

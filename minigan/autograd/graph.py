@@ -80,17 +80,6 @@ def unbroadcast(grad, shape):
 
 
 # ----------------------------------------------------------------------------- the node
-class SavedValue:
-    """What ``save_for_backward`` keeps of one array: the array, the version counter of the tensor that
-    holds it and its version then (so the staleness check is one comparison), and that tensor itself
-    when it is an input (None: the node's output; backward under create_graph hands it back)."""
-
-    __slots__ = ("array", "counter", "version", "tensor", "name")
-
-    def __init__(self, array, counter, version, tensor, name):
-        self.array, self.counter, self.version, self.tensor, self.name = array, counter, version, tensor, name
-
-
 class Node:
     """One recorded operation: where each input came from, what forward saved, how to run backward.
 
@@ -100,7 +89,8 @@ class Node:
     next_functions = ()      # per input, its producer when this node was recorded: a node, a leaf Tensor, or None
     inputs = None            # the input tensors, for drawing the graph (viz); the walk follows next_functions
     needs_input_grad = None  # per input: is its gradient needed? (None: nothing is recorded)
-    saved = ()               # SavedValue records, one per array given to save_for_backward
+    saved = ()               # per array given to save_for_backward, a small record (a tuple): (array, the
+    # version counter of the tensor holding it, its version then, that tensor: an input, or None for the output)
     saved_arrays = ()        # what forward gave save_for_backward (turned into `saved` by apply)
     retained = None          # a weak reference to the output, when retain_grad() asked to keep its gradient
     created_at = None        # under detect_anomaly(): the user's line that ran the op
@@ -118,10 +108,11 @@ class Node:
         """Run the op.  On arrays it only computes (that is how a first-order backward calls other
         ops); on tensors it also records the node when a gradient may be needed."""
         fn = cls()
-        like = next((t for t in inputs if not isinstance(t, backend.PLAIN_TYPES)), None)
+        like = inputs[0] if not isinstance(inputs[0], backend.PLAIN_TYPES) else _first_tensor(inputs)
         if like is None:  # plain arrays in: plain array out, nothing recorded
             return fn.forward(*inputs, **params)
-        inputs = [like._input(t) for t in inputs]  # a constant array becomes a Tensor; a stale view is refreshed
+        inputs = [like._input(t) if isinstance(t, backend.PLAIN_TYPES) or t._view_version != t._counter[0] else t
+                  for t in inputs]  # a constant array becomes a Tensor; a view whose base changed, current
         needs = tuple([t._requires_grad for t in inputs])
         record = _mode.grad_enabled and True in needs
         fn.needs_input_grad = needs if record else None
@@ -137,8 +128,9 @@ class Node:
         """Make this node ``result``'s history (``out``: what forward returned, the array ``result`` holds
         or a NumPy scalar): the producer of each input as it is now, and the saved values."""
         self.inputs = inputs
-        self.next_functions = tuple([(t._ctx or t) if t._requires_grad else None for t in inputs])
-        self.saved = tuple([_record(a, inputs, out, result) for a in self.saved_arrays])
+        self.next_functions = tuple([(t if t._ctx is None else t._ctx) if t._requires_grad else None for t in inputs])
+        if self.saved_arrays:
+            self.saved = tuple([_record(a, inputs, out, result) for a in self.saved_arrays])
         result._ctx = self
 
     def check_forward(self, result) -> None:
@@ -157,8 +149,7 @@ class Node:
         self.check_saved()
         if not _mode.grad_enabled:  # first order: plain arrays
             return self.saved_arrays
-        return tuple([None if s is None else s.tensor if s.tensor is not None else self._output(s)
-                      for s in self.saved])
+        return tuple([None if s is None else s[3] if s[3] is not None else self._output(s) for s in self.saved])
 
     def check_saved(self) -> None:
         """Raise if the saved values are gone (freed by a backward) or stale (changed in place since)."""
@@ -168,24 +159,27 @@ class Node:
                 "values were freed by the first backward; call backward(retain_graph=True) the first time"
             )
         for s in self.saved:
-            if s is not None and s.counter[0] != s.version:
+            if s is not None and s[1][0] != s[2]:
+                array, counter, version, tensor = s
+                what = "its output" if tensor is None else next(
+                    (f"its input {i}" for i, t in enumerate(self.inputs or ()) if t is tensor), "a saved tensor")
                 raise GraphError(
-                    f"backward: {type(self).__name__} saved {s.name} (shape {tuple(s.array.shape)}) for the gradient, "
-                    f"but it was then modified in place (version {s.counter[0]}, saved at version "
-                    f"{s.version}); use an out-of-place op (y = y + 1, not y += 1) or make the change after backward()"
+                    f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the gradient, "
+                    f"but it was then modified in place (version {counter[0]}, saved at version "
+                    f"{version}); use an out-of-place op (y = y + 1, not y += 1) or make the change after backward()"
                 )
 
     def _output(self, s):
         """A handle on this node's output (for backward under create_graph): its gradient flows into this node."""
         from minigan._tensor import Tensor  # graph.py sits below _tensor.py; only this handle needs the class
 
-        out = Tensor._make(s.array, True)
-        out._ctx, out._counter = self, s.counter
+        out = Tensor._make(s[0], True)
+        out._ctx, out._counter = self, s[1]
         return out
 
     def free(self) -> None:
         """Drop all that forward kept (saved values, masks, caches): memory is released after backward.
-        ``next_functions`` stays, so a second backward finds the graph and names the freed node."""
+        ``next_functions`` stays, so that a second backward finds the graph and names this node."""
         edges = self.next_functions
         self.__dict__.clear()
         self.next_functions, self.freed = edges, True
@@ -194,13 +188,18 @@ class Node:
         return f"<{type(self).__name__}>"
 
 
+def _first_tensor(inputs):
+    """The first input that is not a plain array (None if there is none: a first-order backward's call)."""
+    return next((t for t in inputs if not isinstance(t, backend.PLAIN_TYPES)), None)
+
+
 def _record(array, inputs, out, result):
-    """The SavedValue for one array given to save_for_backward: an input's, or the output's."""
+    """The record of one array given to save_for_backward: (array, counter, version now, input or None)."""
     if array is None:
         return None
     if array is out or array is result.array:
-        return SavedValue(result.array, result._counter, result._counter[0], None, "its output")
-    for i, t in enumerate(inputs):
+        return (result.array, result._counter, result._counter[0], None)
+    for t in inputs:
         if t.array is array:
-            return SavedValue(array, t._counter, t._counter[0], t, f"its input {i}")
-    return SavedValue(array, [0], 0, array, "a constant")  # a constant (a mask, say): it stays a plain array
+            return (array, t._counter, t._counter[0], t)
+    return (array, [0], 0, array)  # a constant (a mask, say): it stays a plain array

@@ -434,6 +434,8 @@ class Tensor(TensorMethods):
         node = result._ctx
         node.saved = tuple([s if s is None or s[0] is not result.array else  # its output is this tensor now
                             (self.array, self._counter, self._counter[0], None) for s in node.saved])
+        if self._ctx is not None and self._ctx.retained is not None:  # retain_grad() follows the tensor
+            node.retained, self._ctx.retained = self._ctx.retained, None
         if self._base is None:
             self._ctx, self.requires_grad = node, True
         else:  # the base's new history: its old values with the view's part replaced by the result

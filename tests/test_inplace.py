@@ -166,3 +166,12 @@ def test_a_read_only_array_becomes_a_writable_parameter():
     (p * p).sum().backward()
     opt.step()
     np.testing.assert_array_equal(p.numpy(), [0.0, 0.0, 0.0])
+
+
+def test_retain_grad_follows_the_tensor_through_an_in_place_op():
+    x = leaf([1.0, 2.0])
+    a = x * 1
+    a.retain_grad()
+    a.mul_(3)
+    (a * a).sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), 2 * 3 * np.array([1.0, 2.0]))  # the gradient of a's last value

@@ -3,7 +3,7 @@
 Binary ops broadcast like NumPy; ``unbroadcast`` sums each gradient back to its input's shape.
 ``needs_input_grad[i]`` is False for inputs that need no gradient (constants, a frozen
 network), and then that gradient is not computed at all.  Every backward works on arrays
-(first order) and on Tensors (``create_graph=True``): see function.py.
+(first order) and on Tensors (``create_graph=True``): see minigan/autograd/graph.py.
 """
 
 from minigan import backend

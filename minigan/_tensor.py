@@ -499,10 +499,21 @@ def _unwrap(data):
 
 
 def _overlaps_partly(a, b) -> bool:
-    """Do arrays ``a`` and ``b`` share some memory, but not exactly the same elements in the same layout?"""
-    if a is b or not backend.get_array_module(a).may_share_memory(a, b):
+    """Do arrays ``a`` and ``b`` share some, but not all, of their memory?  PyTorch's test: only for arrays
+    without gaps or repeats (for others it lets the op run), and the same span of bytes counts as all."""
+    if a is b or not backend.get_array_module(a).may_share_memory(a, b) or not (_dense(a) and _dense(b)):
         return False
-    return not (a.shape == b.shape and a.strides == b.strides and _address(a) == _address(b))
+    return (_address(a), a.nbytes) != (_address(b), b.nbytes)
+
+
+def _dense(a) -> bool:
+    """Are ``a``'s elements packed, each once (some order of its axes is C-contiguous)?"""
+    step = a.itemsize
+    for stride, n in sorted((s, n) for s, n in zip(a.strides, a.shape) if n != 1):
+        if stride != step:
+            return False
+        step *= n
+    return True
 
 
 def _address(a) -> int:

@@ -292,7 +292,8 @@ class Tensor(TensorMethods):
         ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a floating result."""
         same = isinstance(other, Tensor) and other.array.dtype == self.array.dtype
         if same and (op != "div" or self.array.dtype.kind == "f"):  # the common cases first
-            other = self._operand(other, op, reflected)
+            if other.array.shape != self.array.shape:
+                checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return (other, self) if reflected else (self, other)
         if isinstance(other, float) and self.array.dtype.kind == "f":
             other = Tensor._make(self.array.dtype.type(other))

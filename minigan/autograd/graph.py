@@ -111,8 +111,8 @@ class Node:
         like = inputs[0] if not isinstance(inputs[0], backend.PLAIN_TYPES) else _first_tensor(inputs)
         if like is None:  # plain arrays in: plain array out, nothing recorded
             return fn.forward(*inputs, **params)
-        inputs = [like._input(t) if isinstance(t, backend.PLAIN_TYPES) or t._view_version != t._counter[0] else t
-                  for t in inputs]  # a constant array becomes a Tensor; a view whose base changed, current
+        # a constant array (no _base) becomes a Tensor; a view (a _base) whose base changed gets its history again
+        inputs = [t if getattr(t, "_base", 0) is None else like._input(t) for t in inputs]
         needs = tuple([t._requires_grad for t in inputs])
         record = _mode.grad_enabled and True in needs
         fn.needs_input_grad = needs if record else None

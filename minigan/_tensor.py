@@ -501,10 +501,10 @@ def _unwrap(data):
 
 def _overlaps_partly(a, b) -> bool:
     """Do arrays ``a`` and ``b`` share some, but not all, of their memory?  PyTorch's test: only for arrays
-    without gaps or repeats (for others it lets the op run), and the same span of bytes counts as all."""
+    without gaps or repeats (for others it lets the op run); the same bytes in the same layout count as all."""
     if a is b or not backend.get_array_module(a).may_share_memory(a, b) or not (_dense(a) and _dense(b)):
         return False
-    return (_address(a), a.nbytes) != (_address(b), b.nbytes)
+    return (_address(a), a.nbytes, a.strides) != (_address(b), b.nbytes, b.strides)
 
 
 def _dense(a) -> bool:

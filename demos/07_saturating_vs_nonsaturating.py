@@ -22,9 +22,8 @@
 from __future__ import annotations
 
 import minigan.functional as F
-from minigan import autograd, lessons, optim
+from minigan import autograd, lessons, no_grad, optim
 from minigan.backend import np
-from minigan.function import no_grad
 from minigan.gans.gan import frozen, full_like
 from minigan.gans.recipes import build_experiment
 

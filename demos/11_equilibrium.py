@@ -27,9 +27,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from minigan import lessons
+from minigan import lessons, no_grad
 from minigan.backend import np
-from minigan.function import no_grad
 from minigan.gans.recipes import build_experiment
 
 NAME = "11_equilibrium"

@@ -28,12 +28,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from minigan import lessons
+from minigan import Tensor, lessons, no_grad
 from minigan.backend import np
 from minigan.data.digits import load_digits
-from minigan.function import no_grad
 from minigan.gans.recipes import build_experiment
-from minigan.tensor import Tensor
 
 NAME = "14_conditional_gan"
 

@@ -39,12 +39,11 @@
 
 from __future__ import annotations
 
-from minigan import lessons
+from minigan import from_numpy, lessons
 from minigan.backend import np
 from minigan.data.toy2d import ring_mixture
 from minigan.gans.recipes import build_experiment
 from minigan.metrics.mixture import mixture_metrics
-from minigan.tensor import from_numpy
 
 NAME = "15_wgan_learning_curve"
 ALGORITHMS = {"wgan": dict(lr=5e-4, clip=0.1), "wgan-gp": dict(batch_size=64)}  # overrides of the recipes

@@ -32,12 +32,11 @@
 
 from __future__ import annotations
 
-from minigan import lessons
+from minigan import from_numpy, lessons
 from minigan.backend import np
 from minigan.data.toy2d import ring_mixture
 from minigan.gans.recipes import build_experiment
 from minigan.metrics.mixture import mixture_metrics
-from minigan.tensor import from_numpy
 
 NAME = "16_began"
 

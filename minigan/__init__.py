@@ -10,6 +10,8 @@ import sys
 
 from minigan import _missing, accelerator, autograd, backend, backends, cuda, functional, nn, optim
 from minigan._missing import NotInMinigan
+from minigan._tensor import Tensor, from_numpy, maximum, minimum, tensor
+from minigan.autograd.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigan.backend import BackendError, cupy_available, get_num_threads, set_num_threads, use_backend
 from minigan.backend import Device as device
 from minigan.dtypes import bool_ as bool
@@ -17,11 +19,9 @@ from minigan.dtypes import double, float16, float32, float64, half, int8, int16,
 from minigan.dtypes import float32 as float
 from minigan.dtypes import int32 as int
 from minigan.errors import AnomalyError, DomainError, GradcheckError, GraphError, IndexOutOfRange, ShapeError
-from minigan.function import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigan.functional import cat, stack
 from minigan.gradcheck import gradcheck, gradgradcheck
 from minigan.serialization import load, save
-from minigan.tensor import Tensor, from_numpy, maximum, minimum, tensor
 from minigan.toplevel import (
     BoolTensor,
     ByteTensor,

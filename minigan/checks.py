@@ -1,9 +1,12 @@
-"""The checks the upper floors make at their doors: counts, sizes, fractions and class labels.
+"""The door checks: every argument a user passes is checked once, here, where it comes in.
 
-Each check takes the name of the door (``who``, e.g. "train_classifier" or "train --steps"), the
-argument's name and its value, and either returns the value in the form the code uses or raises a
-one-line ValueError/TypeError that names the door, the argument, what it got and what it expects.
-The library checks an argument once, where a user hands it in; code below the door trusts it.
+Each check raises a one-line error that names the door (an op, a layer, a trainer, a command-line
+option), what was wrong and what was expected, and returns the argument in the form the code takes
+(a non-negative axis, an (h, w) pair, a shape with its -1 filled in, a host array of labels). Code
+below the door trusts it: the ops (minigan/ops/) hold only math, no forward or backward checks anything.
+
+The first part serves the ops (shapes, axes, indices, convolution geometry); the last part serves
+the floors above them (counts, sizes, fractions and class labels):
 
     steps = checks.positive_int("GAN", "batch_size", batch_size)
     labels = checks.labels("train_classifier", labels, n=len(images), num_classes=10)
@@ -15,8 +18,371 @@ import math
 
 from minigan import backend
 from minigan.backend import np
+from minigan.errors import DomainError, IndexOutOfRange, ShapeError
 
 
+# ----------------------------------------------------------------------------- shapes, axes, padding, indices, cat
+def normalize_shape(shape, size, old_shape):
+    """``reshape(2, 3)`` or ``reshape((2, 3))``, with at most one -1 (NumPy's rules)."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    try:
+        shape = tuple(int(n) for n in shape)
+    except (TypeError, ValueError):
+        raise TypeError(f"reshape: the new shape must be ints, got {shape!r}") from None
+    if shape.count(-1) > 1 or any(n < -1 for n in shape):
+        raise ShapeError(f"reshape: invalid shape {shape}: sizes must be >= 0, with at most one -1")
+    known = 1
+    for n in shape:
+        known *= n if n != -1 else 1
+    if -1 in shape:
+        if known == 0 or size % known:
+            raise ShapeError(f"reshape: cannot reshape a tensor of shape {old_shape} ({size} elements) into {shape}")
+        shape = tuple(size // known if n == -1 else n for n in shape)
+    elif known != size:
+        raise ShapeError(f"reshape: cannot reshape a tensor of shape {old_shape} ({size} elements) into {shape}")
+    return shape
+
+
+def normalize_axes(axes, ndim):
+    """``transpose()`` reverses; otherwise a full permutation of range(ndim)."""
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = tuple(axes[0])
+    if not axes:
+        return tuple(reversed(range(ndim)))
+    try:
+        axes = tuple(int(a) % ndim if -ndim <= int(a) < ndim else -1 for a in axes)
+    except (TypeError, ValueError, ZeroDivisionError):
+        raise TypeError(f"transpose: axes must be ints, got {axes!r}") from None
+    if sorted(axes) != list(range(ndim)):
+        raise ShapeError(f"transpose: axes {axes} are not a permutation of the {ndim} axes of the tensor")
+    return axes
+
+
+def normalize_pad(pad_width, ndim):
+    """An int, one (before, after) pair for every axis, or a sequence of ndim pairs."""
+    if ndim == 0:
+        raise ShapeError(f"pad: cannot pad a 0-d tensor (shape ()) with pad_width {pad_width!r}; "
+                         "expected a tensor with at least one axis")
+    if isinstance(pad_width, int):
+        pad_width = ((pad_width, pad_width),) * ndim
+    pw = tuple(tuple(int(v) for v in p) if isinstance(p, (tuple, list)) else (int(p), int(p)) for p in pad_width)
+    if len(pw) == 1 and ndim != 1:
+        pw = pw * ndim
+    if len(pw) != ndim or any(len(p) != 2 or p[0] < 0 or p[1] < 0 for p in pw):
+        raise ShapeError(
+            f"pad: pad_width {pad_width!r} must give a non-negative (before, after) pair for each of {ndim} axes"
+        )
+    return pw
+
+
+def normalize_index(items, tensor):
+    """Check the index items for array ``tensor``: ints and integer arrays against the bounds (CuPy would
+    wrap around), bool masks against the shape, and no more axes than the tensor has."""
+    used = sum(_axes_used(it) for it in items)
+    if used > tensor.ndim:
+        raise IndexOutOfRange(f"getitem: too many indices for a tensor of shape {tensor.shape}: "
+                              f"{used} axes indexed, it has {tensor.ndim}")
+    out, axis, advanced = [], 0, False
+    for pos, it in enumerate(items):
+        if not (isinstance(it, (int, slice, list)) or it is None or it is Ellipsis or backend.is_array(it)
+                or (backend.is_numpy_scalar(it) and backend.is_integer(it.dtype))):
+            raise TypeError(
+                f"getitem: index {it!r} of type {type(it).__name__} is not valid; expected ints, slices, "
+                "None, ..., or integer/bool arrays"
+            )
+        if backend.is_array(it) or isinstance(it, list):
+            xp = backend.get_array_module(tensor)
+            it = xp.asarray(it) if not backend.is_array(it) else it
+            if backend.device_of(it) != backend.device_of(tensor):
+                it = backend.to_device(it, backend.device_of(tensor))
+            if backend.is_floating(it.dtype):
+                raise TypeError(f"getitem: index arrays must be integer or bool, got dtype {it.dtype}")
+            advanced = True
+            if backend.is_integer(it.dtype) and it.size and axis < tensor.ndim:
+                n = tensor.shape[axis]
+                lo, hi = int(it.min()), int(it.max())
+                if lo < -n or hi >= n:
+                    raise IndexOutOfRange(
+                        f"getitem: index {hi if hi >= n else lo} is out of bounds for axis {axis} with size {n}"
+                    )
+            if backend.is_bool(it.dtype) and tuple(it.shape) != tuple(tensor.shape[axis:axis + it.ndim]):
+                raise IndexOutOfRange(f"getitem: a boolean mask of shape {it.shape} does not fit axes "
+                                      f"{axis}..{axis + it.ndim - 1} of a tensor of shape {tensor.shape}")
+        elif isinstance(it, int) or backend.is_numpy_scalar(it):
+            n = tensor.shape[axis]
+            if not -n <= int(it) < n:
+                raise IndexOutOfRange(f"getitem: index {int(it)} is out of bounds for axis {axis} with size {n}")
+        elif it is Ellipsis:  # the ellipsis spans every axis the items after it do not use
+            axis = tensor.ndim - sum(_axes_used(j) for j in items[pos + 1 :])
+            out.append(it)
+            continue
+        axis += _axes_used(it)
+        out.append(it)
+    if not advanced and Ellipsis not in out:
+        out.append(Ellipsis)  # NumPy's x[0, 1] is a copy, x[0, 1, ...] a (0-d) view; PyTorch's x[0, 1] is a view
+    return (tuple(out), advanced)
+
+
+def _axes_used(item):
+    """How many axes of the indexed tensor one index item consumes."""
+    if item is None or item is Ellipsis:
+        return 0
+    if backend.is_array(item) and backend.is_bool(item.dtype):
+        return item.ndim
+    return 1
+
+
+def check_cat(tensors, axis, op="cat"):
+    """Validate tensors for ``cat``; returns the normalized axis."""
+    if not isinstance(tensors, (list, tuple)) or not tensors:
+        raise ValueError(f"{op}: expected a non-empty list of tensors, got {type(tensors).__name__}")
+    ndim = tensors[0].ndim
+    if ndim == 0:
+        raise ShapeError(f"{op}: zero-dimensional tensors cannot be concatenated")
+    if not -ndim <= axis < ndim:
+        raise ShapeError(f"{op}: axis {axis} is out of range for tensors with {ndim} dimensions")
+    axis %= ndim
+    first = tensors[0].shape
+    for i, t in enumerate(tensors[1:], start=1):
+        s = t.shape
+        if len(s) != ndim or any(a != b for j, (a, b) in enumerate(zip(s, first)) if j != axis):
+            raise ShapeError(
+                f"{op}: tensor {i} has shape {s}, but tensor 0 has shape {first}; all shapes must match "
+                f"except along axis {axis}"
+            )
+    return axis
+
+
+# ----------------------------------------------------------------------------- reduction axes
+def normalize_axis(axis, ndim, op, single=False):
+    """Check ``axis`` against ``ndim`` and make it non-negative (a tuple, an int, or None)."""
+    if axis is None:
+        if single:
+            raise ValueError(f"{op}: expected a single axis, got None")
+        return None
+    many = isinstance(axis, (tuple, list))
+    if many and single:
+        raise ValueError(f"{op}: expected a single axis, got {axis!r}")
+    axes = tuple(axis) if many else (axis,)
+    out = []
+    for a in axes:
+        if isinstance(a, bool) or not isinstance(a, int) and not backend.is_numpy_scalar(a):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
+        a = int(a)
+        if not -max(ndim, 1) <= a < max(ndim, 1):
+            raise ShapeError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
+        out.append(a % max(ndim, 1))
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: repeated axis in {axis!r}")
+    if ndim == 0 and not single:  # a 0-d tensor's axis 0 (or -1) is all of it, as in PyTorch
+        return None
+    return tuple(out) if many else out[0]
+
+
+def check_nonempty(x, op):
+    if x.size == 0:
+        raise ShapeError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
+
+
+# ----------------------------------------------------------------------------- matmul, linear
+def check_matmul(sa, sb) -> None:
+    if len(sa) == 0 or len(sb) == 0:
+        raise ShapeError(f"matmul: operands must be at least 1-D, got shapes {sa} and {sb}")
+    if sa[-1] != sb[-2 if len(sb) > 1 else 0]:
+        raise ShapeError(
+            f"matmul: shapes {sa} and {sb} do not fit: the last axis of the first "
+            f"({sa[-1]}) must equal the {'second-to-last' if len(sb) > 1 else 'only'} axis of the second"
+        )
+    batch_a, batch_b = sa[:-2], sb[:-2]  # the stacks of matrices broadcast against each other, as in NumPy
+    for m, n in zip(reversed(batch_a), reversed(batch_b)):
+        if m != n and m != 1 and n != 1:
+            raise ShapeError(f"matmul: shapes {sa} and {sb} do not fit: their batch axes {batch_a} and {batch_b} "
+                             "do not broadcast (expected equal sizes, or 1)")
+
+
+def check_linear(sx, sw, sb) -> None:
+    if len(sw) != 2 or len(sx) < 1 or sx[-1] != sw[1]:
+        raise ShapeError(
+            f"linear: input of shape {sx} does not fit weight of shape {sw}; "
+            f"expected input (..., {sw[1] if len(sw) == 2 else 'in'}) and weight (out, in)"
+        )
+    if sb is not None and sb != (sw[0],):
+        raise ShapeError(f"linear: bias has shape {sb}, expected ({sw[0]},)")
+
+
+# ----------------------------------------------------------------------------- clamp
+def check_clamp(lo, hi) -> dict:
+    """clamp's bounds: numbers (or None), with min <= max."""
+    for name, v in (("min", lo), ("max", hi)):
+        number = isinstance(v, (int, float)) and not isinstance(v, bool) or backend.is_numpy_scalar(v)
+        if v is not None and not number:
+            raise TypeError(f"clamp: {name} must be a number or None, got {type(v).__name__} {v!r}")
+    if lo is not None and hi is not None and lo > hi:
+        raise DomainError(f"clamp: min={lo} is greater than max={hi}, expected min <= max")
+    return {"lo": lo, "hi": hi}
+
+
+# ----------------------------------------------------------------------------- leaky_relu
+def check_slope(negative_slope) -> float:
+    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)) and not \
+            backend.is_numpy_scalar(negative_slope):
+        raise TypeError(f"leaky_relu: negative_slope must be a number, got {type(negative_slope).__name__} "
+                        f"{negative_slope!r}")
+    return float(negative_slope)
+
+
+# ----------------------------------------------------------------------------- conv2d, conv_transpose2d
+def pair(value, name: str, op: str, minimum: int) -> tuple:
+    """An int or an (h, w) pair of ints, each at least ``minimum``, as an (h, w) tuple."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        pair_ = tuple(value)
+    else:
+        pair_ = (value, value)
+    for v in pair_:
+        if isinstance(v, bool) or not isinstance(v, int) and not backend.is_numpy_scalar(v):
+            raise TypeError(f"{op}: {name} must be an int or an (h, w) pair of ints, got {value!r}")
+        if v < minimum:
+            raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
+    return (int(pair_[0]), int(pair_[1]))
+
+
+def _check_4d(x_shape, w_shape, op: str, weight_layout: str) -> None:
+    if len(x_shape) != 4:
+        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
+    if len(w_shape) != 4:
+        raise ShapeError(f"{op}: weight must be 4-D {weight_layout}, got shape {w_shape}")
+
+
+def _check_bias(b_shape, channels: int, op: str) -> None:
+    if b_shape is not None and b_shape != (channels,):
+        raise ShapeError(f"{op}: bias has shape {b_shape}, expected ({channels},)")
+
+
+def _check_in_channels(op, x_shape, w_shape, axis, layout) -> None:
+    """The input's channels (axis 1) must match the weight's in-channel axis (1 for conv2d, 0 transposed)."""
+    if w_shape[axis] != x_shape[1]:
+        raise ShapeError(f"{op}: input of shape {x_shape} has {x_shape[1]} channels but weight of shape {w_shape} "
+                         f"expects {w_shape[axis]} (weight is {layout})")
+
+
+def check_conv2d(x_shape, w_shape, b_shape, stride, padding) -> dict:
+    """conv2d's door: shapes and geometry checked once; returns ``stride`` and ``padding`` as (h, w) pairs."""
+    _check_4d(x_shape, w_shape, "conv2d", "(out_channels, in_channels, kh, kw)")
+    (sh, sw), (ph, pw) = pair(stride, "stride", "conv2d", 1), pair(padding, "padding", "conv2d", 0)
+    _check_in_channels("conv2d", x_shape, w_shape, 1, "(out_channels, in_channels, kh, kw)")
+    n, c, h, w = x_shape
+    o, wc, kh, kw = w_shape
+    if kh > h + 2 * ph or kw > w + 2 * pw:
+        raise ShapeError(
+            f"conv2d: kernel {kh}×{kw} (weight {w_shape}) is larger than the padded input "
+            f"{h + 2 * ph}×{w + 2 * pw} (input {x_shape}, padding {(ph, pw)})"
+        )
+    _check_bias(b_shape, o, "conv2d")
+    return {"stride": (sh, sw), "padding": (ph, pw)}
+
+
+def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_padding) -> dict:
+    """conv_transpose2d's door; returns ``stride``, ``padding`` and ``output_padding`` as (h, w) pairs."""
+    op = "conv_transpose2d"
+    _check_4d(x_shape, w_shape, op, "(in_channels, out_channels, kh, kw)")
+    (sh, sw), (ph, pw) = pair(stride, "stride", op, 1), pair(padding, "padding", op, 0)
+    oph, opw = pair(output_padding, "output_padding", op, 0)
+    if oph >= sh or opw >= sw:
+        raise ShapeError(f"{op}: output_padding {(oph, opw)} must be smaller than stride {(sh, sw)}")
+    _check_in_channels(op, x_shape, w_shape, 0, "(in_channels, out_channels, kh, kw)")
+    n, c_in, h, w = x_shape
+    wc, c_out, kh, kw = w_shape
+    ho, wo = (h - 1) * sh - 2 * ph + kh + oph, (w - 1) * sw - 2 * pw + kw + opw
+    if ho < 1 or wo < 1:
+        raise ShapeError(
+            f"{op}: output would be {ho}×{wo} for input {x_shape}, weight {w_shape}, "
+            f"stride {(sh, sw)}, padding {(ph, pw)}; expected at least 1×1 (padding too large)"
+        )
+    _check_bias(b_shape, c_out, op)
+    return {"stride": (sh, sw), "padding": (ph, pw), "output_padding": (oph, opw)}
+
+
+# ----------------------------------------------------------------------------- pooling
+def check_pool2d(op, x_shape, kernel_size, stride, padding) -> dict:
+    """A pool's door: (N, C, H, W) input, kernel/stride/padding as (h, w) pairs (stride defaults to the
+    kernel, as in PyTorch), padding at most half the kernel, and at least one window."""
+    if len(x_shape) != 4:
+        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
+    kernel = pair(kernel_size, "kernel_size", op, 1)
+    stride = kernel if stride is None else pair(stride, "stride", op, 1)
+    padding = pair(padding, "padding", op, 0)
+    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel} (as in PyTorch)")
+    h, w = x_shape[2] + 2 * padding[0], x_shape[3] + 2 * padding[1]
+    if kernel[0] > h or kernel[1] > w:
+        raise ShapeError(f"{op}: kernel {kernel[0]}×{kernel[1]} is larger than the padded input {h}×{w} "
+                         f"(input {x_shape}, padding {padding})")
+    return {"kernel_size": kernel, "stride": stride, "padding": padding}
+
+
+# ----------------------------------------------------------------------------- tensor data, operands
+def to_array(data, dtype=None, device=None, copy=True, infer=False):
+    """Turn user data into a backend array.  An array keeps its dtype; Python numbers become float32
+    (``Tensor(data)``, PyTorch's legacy constructor), or with ``infer`` (``tensor(data)``) bool, int64 or
+    float32 by what they are, as ``torch.tensor`` does."""
+    if backend.is_array(data) or backend.is_numpy_scalar(data):
+        xp = backend.module_for_device(device) if device else None
+        if xp is None:
+            # An explicit NumPy array follows the active backend (so code written for NumPy runs
+            # unchanged with MINIGAN_BACKEND=cupy); a CuPy array stays where it is.
+            xp = backend.get_array_module(data) if backend.device_of(data) == "cuda" else backend.active_module()
+        same = backend.get_array_module(data) is xp and backend.is_array(data)
+        arr = (data.copy() if copy else data) if same else xp.asarray(backend.asnumpy(data))
+        if arr.dtype.kind in "OUSVMmc":
+            raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")
+    else:
+        xp = backend.module_for_device(device) if device else backend.active_module()
+        try:
+            host = backend.np.asarray(data)
+        except (ValueError, TypeError) as e:
+            raise TypeError(f"Tensor: cannot convert {type(data).__name__} to an array ({e})") from None
+        if host.dtype.kind not in "biuf":
+            raise TypeError(
+                f"Tensor: cannot convert {type(data).__name__} with dtype {host.dtype} to a tensor; "
+                "expected numbers, (nested) lists of numbers, or a NumPy/CuPy array"
+            )
+        inferred = {"b": backend.np.bool_, "i": backend.np.int64, "u": backend.np.int64}.get(host.dtype.kind) if infer \
+            else None
+        arr = xp.asarray(host, dtype=dtype or inferred or backend.DEFAULT_DTYPE)
+    if dtype is not None and arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    return arr
+
+
+def are_sizes(args) -> bool:
+    """``Tensor(64, 1)``: every positional argument a Python int (PyTorch's sizes, not data)."""
+    return len(args) > 0 and all(isinstance(n, int) and not isinstance(n, bool) for n in args)
+
+
+def legacy_sizes(sizes, dtype, device):
+    if any(n < 0 for n in sizes):
+        raise ValueError(f"Tensor: got sizes {sizes}, expected non-negative integers")
+    xp = backend.module_for_device(device) if device else backend.active_module()
+    return xp.zeros(sizes, dtype=dtype or backend.DEFAULT_DTYPE)
+
+
+def one_argument(args):
+    if len(args) != 1:
+        raise TypeError(f"Tensor: expected Tensor(data) or Tensor(*sizes) with int sizes, got {len(args)} "
+                        "positional arguments; pass requires_grad, dtype and device by keyword")
+    return args[0]
+
+
+def check_broadcast(op, a, b):
+    """NumPy's broadcasting rule, checked at the door: trailing sizes equal, or one of them 1."""
+    for m, n in zip(reversed(a.shape), reversed(b.shape)):
+        if m != n and m != 1 and n != 1:
+            raise ShapeError(f"{op}: cannot broadcast inputs of shapes {tuple(a.shape)} and {tuple(b.shape)}; "
+                             "expected shapes that are equal, or 1, in each trailing axis (NumPy broadcasting)")
+
+
+# ----------------------------------------------------------------------------- counts, sizes, fractions, labels
 def positive_int(who: str, name: str, value) -> int:
     """``value`` as an int >= 1 (a bool is no count)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import minigan.functional as F
 from minigan import backend, checks, nn
+from minigan._tensor import Tensor, from_numpy
+from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
-from minigan.function import no_grad
 from minigan.optim import Adam
 from minigan.serialization import load, save
-from minigan.tensor import Tensor, from_numpy
 from minigan.utils.data import DataLoader, TensorDataset
 
 KINDS = ("cnn", "mlp")

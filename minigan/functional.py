@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import sys
 
-from minigan import _missing, backend
+from minigan import _missing, backend, checks
+from minigan._tensor import Tensor, tensor
+from minigan.checks import pair
 from minigan.errors import ShapeError
 from minigan.ops import conv as C
 from minigan.ops import elementwise as E
@@ -15,10 +17,7 @@ from minigan.ops import linalg as L
 from minigan.ops import loss as LS
 from minigan.ops import norm as N
 from minigan.ops import pool as P
-from minigan.ops import reduce as R
 from minigan.ops import shape as S
-from minigan.ops.conv import pair
-from minigan.tensor import Tensor, tensor
 
 
 def _tensor(x, op, name="input") -> Tensor:
@@ -113,7 +112,7 @@ def linear(x, weight, bias=None):
     x, weight = _float(x, "linear"), _float(weight, "linear", "weight")
     _same_dtype("linear", x, weight)
     bias = None if bias is None else _float(bias, "linear", "bias")
-    L.check_linear(x.shape, weight.shape, None if bias is None else bias.shape)
+    checks.check_linear(x.shape, weight.shape, None if bias is None else bias.shape)
     if bias is None:
         return L.Linear.apply(x, weight)
     return L.Linear.apply(x, weight, bias)
@@ -138,7 +137,7 @@ def cat(tensors, dim=0, *, axis=None):
     axis = dim if axis is None else axis
     tensors = [_tensor(t, "cat", f"tensor {i}") for i, t in enumerate(tensors)] if isinstance(
         tensors, (list, tuple)) else tensors
-    axis = S.check_cat(tensors, axis)
+    axis = checks.check_cat(tensors, axis)
     return S.Cat.apply(*tensors, axis=axis)
 
 
@@ -152,7 +151,7 @@ def stack(tensors, dim=0, *, axis=None):
     for i, t in enumerate(tensors):
         if t.shape != shape:
             raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {shape}")
-    axis = R.normalize_axis(axis, len(shape) + 1, "stack", single=True)
+    axis = checks.normalize_axis(axis, len(shape) + 1, "stack", single=True)
     return cat([t.unsqueeze(axis) for t in tensors], axis=axis)
 
 
@@ -169,7 +168,7 @@ def pad(x, pad, mode="constant", value=0.0):
                              f"of at most {x.ndim} dimensions (input shape {x.shape})")
         pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)][::-1]  # from the last dimension backwards
         pad = [(0, 0)] * (x.ndim - len(pairs)) + pairs
-    return S.Pad.apply(x, pad_width=S.normalize_pad(pad, x.ndim), value=value)
+    return S.Pad.apply(x, pad_width=checks.normalize_pad(pad, x.ndim), value=value)
 
 
 def one_hot(labels, num_classes):
@@ -239,7 +238,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     x, weight = _float(x, "conv2d"), _float(weight, "conv2d", "weight")
     _same_dtype("conv2d", x, weight)
     bias = None if bias is None else _float(bias, "conv2d", "bias")
-    params = C.check_conv2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding)
+    params = checks.check_conv2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding)
     if bias is None:
         return C.Conv2d.apply(x, weight, **params)
     return C.Conv2d.apply(x, weight, bias, **params)
@@ -255,7 +254,7 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     x, weight = _float(x, op), _float(weight, op, "weight")
     _same_dtype(op, x, weight)
     bias = None if bias is None else _float(bias, op, "bias")
-    params = C.check_conv_transpose2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
+    params = checks.check_conv_transpose2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
                                       output_padding)
     if bias is None:
         return C.ConvTranspose2d.apply(x, weight, **params)
@@ -326,13 +325,13 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     (row-major order), as in PyTorch.
     """
     x = _float(x, "max_pool2d")
-    return P.Pool2d.apply(x, mode="max", **P.check_pool2d("max_pool2d", x.shape, kernel_size, stride, padding))
+    return P.Pool2d.apply(x, mode="max", **checks.check_pool2d("max_pool2d", x.shape, kernel_size, stride, padding))
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0):
     """The mean of each kh×kw window of x (N, C, H, W); padding counts as zeros (count_include_pad=True)."""
     x = _float(x, "avg_pool2d")
-    return P.Pool2d.apply(x, mode="avg", **P.check_pool2d("avg_pool2d", x.shape, kernel_size, stride, padding))
+    return P.Pool2d.apply(x, mode="avg", **checks.check_pool2d("avg_pool2d", x.shape, kernel_size, stride, padding))
 
 
 def interpolate(x, size=None, scale_factor=None, mode="nearest"):
@@ -756,7 +755,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
     d_ap = pairwise_distance(anchor, positive, p, eps)
     d_an = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        from minigan.tensor import minimum
+        from minigan._tensor import minimum
 
         d_an = minimum(d_an, pairwise_distance(positive, negative, p, eps))
     return LS.apply_reduction((d_ap - d_an + margin).clamp(min=0.0), reduction)

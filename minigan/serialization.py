@@ -37,8 +37,8 @@ import zipfile
 from contextlib import contextmanager
 
 from minigan import backend
+from minigan._tensor import Tensor
 from minigan.backend import np
-from minigan.tensor import Tensor
 
 MARKER = "minigan-checkpoint"
 FORMAT_VERSION = 1

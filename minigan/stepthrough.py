@@ -28,8 +28,8 @@ import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from minigan.autograd.grad_mode import no_grad
 from minigan.backend import asnumpy, np
-from minigan.function import no_grad
 
 
 @dataclass
@@ -48,7 +48,7 @@ def graph_of(output) -> list[Node]:
     The one adapter between this view and the engine: the public surface (``Tensor.grad_fn``, the
     node's inputs, its ``backward``) and the engine's own topological order.
     """
-    from minigan.backprop import topological_order
+    from minigan.autograd.engine import topological_order
 
     return [Node(fn, type(fn).__name__, tuple(fn.inputs), fn.backward)
             for fn in topological_order([output.grad_fn])]

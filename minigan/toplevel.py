@@ -13,13 +13,13 @@ import functools
 import math
 
 from minigan import backend
+from minigan._tensor import Tensor, maximum, minimum, tensor
+from minigan.autograd.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
+from minigan.autograd.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.dtypes import TYPE_NAMES
-from minigan.function import is_anomaly_enabled as _is_anomaly_enabled
-from minigan.function import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.functional import cat
 from minigan.ops import elementwise as E
 from minigan.ops import unary as U
-from minigan.tensor import Tensor, maximum, minimum, tensor
 
 
 def _shape(shape, fn):

@@ -405,19 +405,19 @@ def trace_graph(tensor) -> list[dict]:
     iterative, so a graph thousands of ops deep works. The graph must still be alive: after a
     ``backward()`` without ``retain_graph=True`` its nodes have dropped their inputs.
     """
+    from minigan._tensor import Tensor
     from minigan.errors import GraphError
-    from minigan.tensor import Tensor
 
     if not isinstance(tensor, Tensor):
         raise TypeError(f"trace_graph: got {type(tensor).__name__}, expected a minigan Tensor")
 
     nodes: list[dict] = []
-    index: dict[int, int] = {}  # id(Function or leaf Tensor) -> position in `nodes`
+    index: dict[int, int] = {}  # id(Node or leaf Tensor) -> position in `nodes`
     keep = []  # hold the keys alive so that ids stay unique during the walk
     out_tensor: dict[int, object] = {id(tensor._ctx): tensor} if tensor._ctx is not None else {}
 
-    def key(t):
-        return t._ctx if t._ctx is not None else t
+    def key(t, edge=None):  # a tensor's producer (a node), or the tensor itself (a leaf or a constant)
+        return edge if edge is not None else t._ctx if t._ctx is not None else t
 
     def add_leaf(t):
         i = len(nodes)
@@ -443,24 +443,24 @@ def trace_graph(tensor) -> list[dict]:
         if isinstance(node, Tensor):  # a leaf
             add_leaf(node)
             continue
-        if node.inputs is None:
+        if node.freed:
             raise GraphError(
                 f"trace_graph: the graph through {type(node).__name__} was freed by backward(); draw it "
                 "before calling backward, or call backward(retain_graph=True)"
             )
         if not expanded:
             stack.append((node, True))
-            for t in reversed(node.inputs):
-                if t._ctx is not None:
+            for t, edge in reversed(list(zip(node.inputs, node.next_functions))):
+                if edge is t._ctx is not None:
                     out_tensor.setdefault(id(t._ctx), t)
-                if id(key(t)) not in index:
-                    stack.append((key(t), False))
+                if id(key(t, edge)) not in index:
+                    stack.append((key(t, edge), False))
             continue
         i = len(nodes)
         out = out_tensor.get(id(node))
         name = str(out.name) if (out is not None and out.name) else f"%{i}"
         nodes.append({"index": i, "kind": "op", "label": type(node).__name__, "name": name,
-                      "inputs": [index[id(key(t))] for t in node.inputs],
+                      "inputs": [index[id(key(t, e))] for t, e in zip(node.inputs, node.next_functions)],
                       "shape": tuple(out.shape) if out is not None else None,
                       "dtype": str(out.dtype) if out is not None else None, "requires_grad": True,
                       "value": _scalar_value(out) if out is not None else None})

@@ -15,8 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "minigan"
 ENTRIES = {"minigan.__main__", "minigan.bench"}  # the two thin doors of ``python -m``
-ENGINE = {"minigan.backend", "minigan.errors", "minigan._missing", "minigan.function", "minigan.dtypes", "minigan.cuda", "minigan.backprop",
-          "minigan.tensor", "minigan.autograd", "minigan.functional", "minigan.toplevel"}
+ENGINE = {"minigan.backend", "minigan.errors", "minigan._missing", "minigan.checks", "minigan.dtypes", "minigan.cuda",
+          "minigan._tensor", "minigan._tensor_methods", "minigan.autograd", "minigan.autograd.graph",
+          "minigan.autograd.engine", "minigan.autograd.grad_mode", "minigan.autograd.function", "minigan.functional",
+          "minigan.toplevel"}
 
 
 def _module_name(path: Path) -> str:

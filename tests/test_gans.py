@@ -12,6 +12,7 @@ import pytest
 import minigan
 import minigan.functional as F
 from minigan import backend, optim
+from minigan._tensor import Tensor
 from minigan.gans import CGAN, GAN, WGAN
 from minigan.gans.models import (
     DCGANDiscriminator,
@@ -20,7 +21,6 @@ from minigan.gans.models import (
     MLPGenerator,
     PackedDiscriminator,
 )
-from minigan.tensor import Tensor
 
 LATENT = 4
 

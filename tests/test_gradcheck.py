@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 import minigan
-from minigan.function import Function
+from minigan.autograd.graph import Node
 
 
-class WrongSquare(Function):
+class WrongSquare(Node):
     """x² with a deliberately wrong backward (x instead of 2x)."""
 
     def forward(self, x):

@@ -30,11 +30,11 @@ import minigan
 import minigan.functional as F
 import minigan.ops
 from minigan import autograd
+from minigan._tensor import Tensor
+from minigan.autograd.graph import Node
 from minigan.errors import GraphError
-from minigan.function import Function
 from minigan.ops import namespace as NS
 from minigan.ops import shape as S
-from minigan.tensor import Tensor
 
 if HAVE_TORCH:
     import torch
@@ -806,7 +806,7 @@ def test_in_place_change_of_a_pow_output_the_exponent_gradient_needs(xp_backend)
 
 
 # ----------------------------------------------------------------------------- first order stays plain arrays
-def _all_functions(cls=Function):
+def _all_functions(cls=Node):
     for sub in cls.__subclasses__():
         yield sub
         yield from _all_functions(sub)

@@ -13,27 +13,27 @@ import pytest
 
 import minigan.functional as F
 from minigan import nn
+from minigan._tensor import Tensor
+from minigan.autograd.graph import Node
 from minigan.backend import np
-from minigan.function import Function
 from minigan.gans.recipes import build_experiment
-from minigan.tensor import Tensor
 
 SMALL = dict(batch_size=64, hidden=(64, 64), latent_dim=8)
 
 
 class OpOutputs:
-    """Weak references to the output of every op applied while installed (``Function.apply``)."""
+    """Weak references to the output of every op applied while installed (``Node.apply``)."""
 
     def __init__(self, monkeypatch):
         self.refs = []
-        real = Function.apply.__func__
+        real = Node.apply.__func__
 
         def apply(cls, *inputs, **params):
             out = real(cls, *inputs, **params)
             self.refs.append((cls.__name__, weakref.ref(out)))
             return out
 
-        monkeypatch.setattr(Function, "apply", classmethod(apply))
+        monkeypatch.setattr(Node, "apply", classmethod(apply))
 
     def alive(self):
         return [(name, r()) for name, r in self.refs if r() is not None]

@@ -9,7 +9,9 @@ from minigan import backend
 
 
 def test_dtype_rules(xp_backend):
-    assert minigan.tensor([1, 2, 3]).dtype == np.float32  # Python lists become float32
+    assert minigan.tensor([1, 2, 3]).dtype == np.int64  # as torch.tensor: ints int64, bools bool, floats float32
+    assert minigan.tensor([True, False]).dtype == np.bool_ and minigan.tensor([1, 2.5]).dtype == np.float32
+    assert minigan.Tensor([1, 2, 3]).dtype == np.float32  # the legacy constructor: float32, as torch.Tensor
     assert minigan.tensor(2.5).dtype == np.float32
     assert minigan.tensor(np.zeros(3, np.float64)).dtype == np.float64  # a float array keeps its dtype
     assert minigan.tensor(np.arange(3)).dtype == np.int64  # integer arrays stay integer

@@ -36,11 +36,11 @@ from __future__ import annotations
 
 import minigan.functional as F
 from minigan import backend, checks
+from minigan._tensor import Tensor, from_numpy
 from minigan.attacks.fgsm import _as_input, check_clip, check_eps, fgsm, input_gradient
 from minigan.attacks.iterative import pgd
 from minigan.backend import np
 from minigan.classifier import fit
-from minigan.tensor import Tensor, from_numpy
 
 
 def _per_example_eps(eps, n, who):

@@ -33,8 +33,8 @@ import math
 
 import minigan.functional as F
 from minigan import autograd, backend
-from minigan.function import enable_grad, no_grad
-from minigan.tensor import Tensor, from_numpy
+from minigan._tensor import Tensor, from_numpy
+from minigan.autograd.grad_mode import enable_grad, no_grad
 
 LOSSES = ("cross_entropy", "bce")
 

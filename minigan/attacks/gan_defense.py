@@ -30,12 +30,12 @@ import json
 
 import minigan.functional as F
 from minigan import autograd, backend, nn
+from minigan._tensor import Tensor, from_numpy
 from minigan.attacks.fgsm import check_eps, input_gradient
 from minigan.attacks.iterative import project as project_ball
+from minigan.autograd.grad_mode import enable_grad, no_grad
 from minigan.backend import np
-from minigan.function import enable_grad, no_grad
 from minigan.optim import Adam
-from minigan.tensor import Tensor, from_numpy
 
 
 def digits_gan(steps=3000, seed=0, verbose=False):

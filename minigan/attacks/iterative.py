@@ -38,9 +38,9 @@ import math
 
 import minigan.functional as F
 from minigan import backend, checks
+from minigan._tensor import Tensor, from_numpy
 from minigan.attacks.fgsm import LOSSES, _as_input, check_clip, check_eps, input_gradient
-from minigan.function import no_grad
-from minigan.tensor import Tensor, from_numpy
+from minigan.autograd.grad_mode import no_grad
 
 
 # ----------------------------------------------------------------------------- checking arguments

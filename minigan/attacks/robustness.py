@@ -23,11 +23,11 @@ import time
 
 import minigan.functional as F
 from minigan import backend
+from minigan._tensor import Tensor, from_numpy
 from minigan.attacks.fgsm import _as_input, check_eps, fgsm
 from minigan.attacks.iterative import pgd
+from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
-from minigan.function import no_grad
-from minigan.tensor import Tensor, from_numpy
 
 ATTACKS = ("fgsm", "pgd10", "pgd40")
 ATTACK_LABELS = {"clean": "clean", "fgsm": "FGSM", "pgd10": "PGD-10", "pgd40": "PGD-40 (restarts)",

@@ -69,10 +69,10 @@ class TrainingAnimation:
     # ------------------------------------------------------------------------- capturing
     def capture(self, trainer, metrics=None) -> dict:
         """Record the current G and D of ``trainer`` (a GAN, WGAN or WGAN-GP on 2-D data) as a frame."""
+        from minigan._tensor import from_numpy
         from minigan.autograd import grad
-        from minigan.function import no_grad
+        from minigan.autograd.grad_mode import no_grad
         from minigan.metrics.mixture import mixture_metrics
-        from minigan.tensor import from_numpy
 
         if self.z is None:
             self.z = self._z_rng.standard_normal((self.num_points, trainer.latent_dim)).astype(np.float32)

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import minigan.functional as F
 from minigan import backend, checks
+from minigan._tensor import Tensor
+from minigan.autograd.grad_mode import no_grad
 from minigan.checks import positive_int
-from minigan.function import no_grad
 from minigan.gans.gan import GAN, frozen, full_like
-from minigan.tensor import Tensor
 
 
 class CGAN(GAN):

@@ -38,9 +38,9 @@ from contextlib import contextmanager
 
 import minigan.functional as F
 from minigan import backend
+from minigan._tensor import Tensor, from_numpy
+from minigan.autograd.grad_mode import no_grad
 from minigan.checks import positive_int
-from minigan.function import no_grad
-from minigan.tensor import Tensor, from_numpy
 
 LOSSES = ("non-saturating", "minimax")
 

@@ -32,10 +32,11 @@ import time
 from dataclasses import dataclass, field
 
 from minigan import backend, optim
+from minigan._tensor import from_numpy
+from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
 from minigan.data import MAX_CLASSES
 from minigan.data.spec import DATA_HELP, load_images, parse_data  # noqa: F401  (DATA_HELP: the --data help)
-from minigan.function import no_grad
 from minigan.gans.began import BEGAN
 from minigan.gans.cgan import CGAN
 from minigan.gans.gan import GAN, LOSSES
@@ -50,7 +51,6 @@ from minigan.gans.models import (
 )
 from minigan.gans.wgan import WGAN
 from minigan.gans.wgan_gp import WGANGP
-from minigan.tensor import from_numpy
 
 ALGORITHMS = ("gan", "wgan", "wgan-gp", "began", "cgan")
 OPTIMIZERS = ("adam", "optimistic-adam", "rmsprop", "sgd")

@@ -34,9 +34,9 @@ from __future__ import annotations
 import math
 
 from minigan import autograd, backend
+from minigan._tensor import from_numpy
 from minigan.checks import positive_int
 from minigan.gans.gan import AdversarialTrainer, frozen
-from minigan.tensor import from_numpy
 
 
 def gradient_penalty(critic, real, fake, lam=10.0, eps=None):

@@ -142,8 +142,8 @@ def conditional_accuracy(classifier, images, intended_labels=None, value_range=(
     ``conditional_accuracy(predictions, intended_labels)`` scores predictions (N,) (or scores (N, 10))
     that were computed already.
     """
+    from minigan.autograd.grad_mode import no_grad
     from minigan.classifier import NUM_CLASSES, predict
-    from minigan.function import no_grad
 
     fn = "conditional_accuracy"
     if intended_labels is None:  # the two-argument form: (predictions, intended_labels)
@@ -224,8 +224,8 @@ def image_metrics(classifier, generated, real, intended_labels=None, num_classes
     generators are untouched) and n random generated images. ``frechet_distance`` = FD(generated, A),
     ``frechet_floor`` = FD(B, A): what a generator that drew fresh real digits would score.
     """
+    from minigan.autograd.grad_mode import no_grad
     from minigan.classifier import features, predict
-    from minigan.function import no_grad
 
     fn = "image_metrics"
     k = _num_classes(num_classes, fn)

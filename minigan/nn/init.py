@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 
 from minigan import backend
-from minigan.function import no_grad
-from minigan.tensor import Tensor, from_numpy
+from minigan._tensor import Tensor, from_numpy
+from minigan.autograd.grad_mode import no_grad
 
 
 def _data(tensor, op):

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from minigan import backend
 from minigan import functional as F
+from minigan.checks import pair
 from minigan.errors import ShapeError
 from minigan.nn import init
 from minigan.nn.module import Module, Parameter
-from minigan.ops.conv import pair
 
 
 def _empty(*shape):

@@ -22,9 +22,9 @@ from collections import OrderedDict, namedtuple
 from contextlib import contextmanager
 
 from minigan import backend
+from minigan._tensor import Tensor
+from minigan.autograd.grad_mode import no_grad
 from minigan.errors import ShapeError
-from minigan.function import no_grad
-from minigan.tensor import Tensor
 
 # What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -47,6 +47,8 @@ class Parameter(Tensor):
             raise TypeError(f"Parameter: expected a floating-point array or Tensor, got {type(data).__name__}")
         if not backend.is_floating(data.dtype):
             raise TypeError(f"Parameter: data must be floating-point, got dtype {data.dtype}")
+        if not getattr(data.flags, "writeable", True):  # np.broadcast_to, frombuffer: an optimizer must write it
+            data = data.copy()
         self._setup(data, requires_grad=True)  # shares the array, as torch.nn.Parameter does
 
     def __repr__(self):

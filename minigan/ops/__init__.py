@@ -1,4 +1,4 @@
-"""The differentiable operations, one small ``Function`` subclass each.
+"""The differentiable operations, one small ``Node`` subclass each (minigan.autograd.graph).
 
 elementwise  add sub mul div neg pow exp log abs sqrt clamp cast clone fill where
 activation   sigmoid tanh relu leaky_relu softplus

@@ -1,7 +1,7 @@
 """Activations: sigmoid (stable), tanh, relu, leaky_relu, softplus."""
 
 from minigan import backend
-from minigan.function import Function
+from minigan.autograd.graph import Node, value
 
 
 def stable_sigmoid(x):
@@ -17,15 +17,7 @@ def stable_softplus(x):
     return xp.maximum(x, 0) + xp.log1p(xp.exp(-abs(x)))
 
 
-def check_slope(negative_slope) -> float:
-    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)) and not \
-            backend.is_numpy_scalar(negative_slope):
-        raise TypeError(f"leaky_relu: negative_slope must be a number, got {type(negative_slope).__name__} "
-                        f"{negative_slope!r}")
-    return float(negative_slope)
-
-
-class Sigmoid(Function):
+class Sigmoid(Node):
     def forward(self, x):
         out = stable_sigmoid(x)
         self.save_for_backward(out)
@@ -36,7 +28,7 @@ class Sigmoid(Function):
         return (grad * s * (1 - s),)
 
 
-class Tanh(Function):
+class Tanh(Node):
     def forward(self, x):
         out = backend.get_array_module(x).tanh(x)
         self.save_for_backward(out)
@@ -47,34 +39,35 @@ class Tanh(Function):
         return (grad * (1 - t * t),)
 
 
-class ReLU(Function):
+class ReLU(Node):
     def forward(self, x):
-        mask = x > 0
-        self.mask = mask
-        return x * mask
+        out = x * (x > 0)
+        self.save_for_backward(out)  # the output, as PyTorch: out > 0 exactly where x > 0
+        return out
 
     def backward(self, grad):  # d relu/dx = 1 if x > 0 else 0
-        return (grad * self.mask,)
+        (out,) = self.saved_tensors
+        return (grad * (value(out) > 0),)
 
 
-class LeakyReLU(Function):
+class LeakyReLU(Node):
     def forward(self, x, negative_slope=0.01):
         xp = backend.get_array_module(x)
         self.slope = x.dtype.type(negative_slope)  # keeps float32 float32
-        if self.needs_input_grad:
-            self.positive = x > 0  # a constant: where the derivative is 1 rather than the slope
+        self.save_for_backward(x)
         if 0 <= negative_slope <= 1:  # then max(x, slope·x) is the same thing, and much faster than where()
             return xp.maximum(x, x * self.slope)
         return xp.where(x > 0, x, x * self.slope)
 
     def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope
-        d = self.positive.astype(grad.dtype)  # a new constant array: 1 where x > 0, else 0 ...
+        (x,) = self.saved_tensors
+        d = (value(x) > 0).astype(grad.dtype)  # a new constant array: 1 where x > 0, else 0 ...
         d *= 1 - self.slope
         d += self.slope  # ... now 1 or the slope
         return (grad * d,)
 
 
-class Softplus(Function):
+class Softplus(Node):
     def forward(self, x):
         self.save_for_backward(x)
         return stable_softplus(x)

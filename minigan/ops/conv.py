@@ -63,81 +63,7 @@ its forward made.
 from __future__ import annotations
 
 from minigan import backend
-from minigan.errors import ShapeError
-from minigan.function import Function
-
-# ----------------------------------------------------------------------------- argument checks (at the door)
-
-
-def pair(value, name: str, op: str, minimum: int) -> tuple:
-    """An int or an (h, w) pair of ints, each at least ``minimum``, as an (h, w) tuple."""
-    if isinstance(value, (tuple, list)) and len(value) == 2:
-        pair_ = tuple(value)
-    else:
-        pair_ = (value, value)
-    for v in pair_:
-        if isinstance(v, bool) or not isinstance(v, int) and not backend.is_numpy_scalar(v):
-            raise TypeError(f"{op}: {name} must be an int or an (h, w) pair of ints, got {value!r}")
-        if v < minimum:
-            raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
-    return (int(pair_[0]), int(pair_[1]))
-
-
-def _check_4d(x_shape, w_shape, op: str, weight_layout: str) -> None:
-    if len(x_shape) != 4:
-        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
-    if len(w_shape) != 4:
-        raise ShapeError(f"{op}: weight must be 4-D {weight_layout}, got shape {w_shape}")
-
-
-def _check_bias(b_shape, channels: int, op: str) -> None:
-    if b_shape is not None and b_shape != (channels,):
-        raise ShapeError(f"{op}: bias has shape {b_shape}, expected ({channels},)")
-
-
-def _check_in_channels(op, x_shape, w_shape, axis, layout) -> None:
-    """The input's channels (axis 1) must match the weight's in-channel axis (1 for conv2d, 0 transposed)."""
-    if w_shape[axis] != x_shape[1]:
-        raise ShapeError(f"{op}: input of shape {x_shape} has {x_shape[1]} channels but weight of shape {w_shape} "
-                         f"expects {w_shape[axis]} (weight is {layout})")
-
-
-def check_conv2d(x_shape, w_shape, b_shape, stride, padding) -> dict:
-    """conv2d's door: shapes and geometry checked once; returns ``stride`` and ``padding`` as (h, w) pairs."""
-    _check_4d(x_shape, w_shape, "conv2d", "(out_channels, in_channels, kh, kw)")
-    (sh, sw), (ph, pw) = pair(stride, "stride", "conv2d", 1), pair(padding, "padding", "conv2d", 0)
-    _check_in_channels("conv2d", x_shape, w_shape, 1, "(out_channels, in_channels, kh, kw)")
-    n, c, h, w = x_shape
-    o, wc, kh, kw = w_shape
-    if kh > h + 2 * ph or kw > w + 2 * pw:
-        raise ShapeError(
-            f"conv2d: kernel {kh}×{kw} (weight {w_shape}) is larger than the padded input "
-            f"{h + 2 * ph}×{w + 2 * pw} (input {x_shape}, padding {(ph, pw)})"
-        )
-    _check_bias(b_shape, o, "conv2d")
-    return {"stride": (sh, sw), "padding": (ph, pw)}
-
-
-def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_padding) -> dict:
-    """conv_transpose2d's door; returns ``stride``, ``padding`` and ``output_padding`` as (h, w) pairs."""
-    op = "conv_transpose2d"
-    _check_4d(x_shape, w_shape, op, "(in_channels, out_channels, kh, kw)")
-    (sh, sw), (ph, pw) = pair(stride, "stride", op, 1), pair(padding, "padding", op, 0)
-    oph, opw = pair(output_padding, "output_padding", op, 0)
-    if oph >= sh or opw >= sw:
-        raise ShapeError(f"{op}: output_padding {(oph, opw)} must be smaller than stride {(sh, sw)}")
-    _check_in_channels(op, x_shape, w_shape, 0, "(in_channels, out_channels, kh, kw)")
-    n, c_in, h, w = x_shape
-    wc, c_out, kh, kw = w_shape
-    ho, wo = (h - 1) * sh - 2 * ph + kh + oph, (w - 1) * sw - 2 * pw + kw + opw
-    if ho < 1 or wo < 1:
-        raise ShapeError(
-            f"{op}: output would be {ho}×{wo} for input {x_shape}, weight {w_shape}, "
-            f"stride {(sh, sw)}, padding {(ph, pw)}; expected at least 1×1 (padding too large)"
-        )
-    _check_bias(b_shape, c_out, op)
-    return {"stride": (sh, sw), "padding": (ph, pw), "output_padding": (oph, opw)}
-
+from minigan.autograd.graph import Node
 
 # ----------------------------------------------------------------------------- layouts, im2col / col2im
 
@@ -216,7 +142,7 @@ def _output_padding(size, out_size, k, s, p) -> int:
     return size + 2 * p - k - (out_size - 1) * s
 
 
-class Conv2d(Function):
+class Conv2d(Node):
     """out[n, o] = Σ_c W[o, c] ⋆ x_pad[n, c] (cross-correlation, as in PyTorch) + b[o].
 
     H_out = ⌊(H + 2·pad_h − kh) / stride_h⌋ + 1,   W_out = ⌊(W + 2·pad_w − kw) / stride_w⌋ + 1
@@ -258,7 +184,7 @@ class Conv2d(Function):
         return (dx, dw, db) if len(need) > 2 else (dx, dw)
 
 
-class ConvTranspose2d(Function):
+class ConvTranspose2d(Node):
     """The adjoint of Conv2d: out = col2im(Wᵀ·x) (+ b).  Weight (C_in, C_out, kh, kw).
 
     H_out = (H − 1)·stride_h − 2·pad_h + kh + output_padding_h   (likewise W)
@@ -305,7 +231,7 @@ class ConvTranspose2d(Function):
         return (dx, dw, db) if len(need) > 2 else (dx, dw)
 
 
-class Conv2dWeight(Function):
+class Conv2dWeight(Node):
     """Cw(x, G) = G·im2col(x)ᵀ: conv2d's weight gradient, of shape (O, C, kh, kw), as an op of its own.
 
     Cw(x, G)[o, c, p, q] = Σ_{n,i,j} G[n, o, i, j] · x_pad[n, c, i·stride_h + p, j·stride_w + q]

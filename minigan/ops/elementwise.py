@@ -3,61 +3,64 @@
 Binary ops broadcast like NumPy; ``unbroadcast`` sums each gradient back to its input's shape.
 ``needs_input_grad[i]`` is False for inputs that need no gradient (constants, a frozen
 network), and then that gradient is not computed at all.  Every backward works on arrays
-(first order) and on Tensors (``create_graph=True``): see function.py.
+(first order) and on Tensors (``create_graph=True``): see minigan/autograd/graph.py.
 """
 
 from minigan import backend
-from minigan.errors import DomainError
-from minigan.function import Function, namespace, unbroadcast
+from minigan.autograd.graph import Node, namespace, unbroadcast, value
 
 
-class Add(Function):
+class Add(Node):
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
         return a + b
 
     def backward(self, grad):  # d(a+b)/da = 1, d(a+b)/db = 1
         sa, sb = self.shapes
-        ga, gb = self.needs_input_grad
-        return (unbroadcast(grad, sa) if ga else None, unbroadcast(grad, sb) if gb else None)
+        need_a, need_b = self.needs_input_grad
+        return (unbroadcast(grad, sa) if need_a else None, unbroadcast(grad, sb) if need_b else None)
 
 
-class Sub(Function):
+class Sub(Node):
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
         return a - b
 
     def backward(self, grad):  # d(a-b)/da = 1, d(a-b)/db = -1
         sa, sb = self.shapes
-        ga, gb = self.needs_input_grad
-        return (unbroadcast(grad, sa) if ga else None, unbroadcast(-grad, sb) if gb else None)
+        need_a, need_b = self.needs_input_grad
+        return (unbroadcast(grad, sa) if need_a else None, unbroadcast(-grad, sb) if need_b else None)
 
 
-class Mul(Function):
+class Mul(Node):
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        need_a, need_b = self.needs_input_grad or (False, False)
+        self.save_for_backward(a if need_b else None, b if need_a else None)  # only what each derivative needs
+        self.shapes = (a.shape, b.shape)
         return a * b
 
     def backward(self, grad):  # d(ab)/da = b, d(ab)/db = a
         a, b = self.saved_tensors
-        ga, gb = self.needs_input_grad
-        return (unbroadcast(grad * b, a.shape) if ga else None, unbroadcast(grad * a, b.shape) if gb else None)
+        (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
+        return (unbroadcast(grad * b, sa) if need_a else None, unbroadcast(grad * a, sb) if need_b else None)
 
 
-class Div(Function):
+class Div(Node):
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        need_a, need_b = self.needs_input_grad or (False, False)
+        self.save_for_backward(a if need_b else None, b)  # only what each derivative needs
+        self.shapes = (a.shape, b.shape)
         return a / b
 
     def backward(self, grad):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
         a, b = self.saved_tensors
-        ga, gb = self.needs_input_grad
-        da = unbroadcast(grad / b, a.shape) if ga else None
-        db = unbroadcast(-grad * a / (b * b), b.shape) if gb else None
+        (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
+        da = unbroadcast(grad / b, sa) if need_a else None
+        db = unbroadcast(-grad * a / (b * b), sb) if need_b else None
         return da, db
 
 
-class Neg(Function):
+class Neg(Node):
     def forward(self, a):
         return -a
 
@@ -65,7 +68,7 @@ class Neg(Function):
         return (-grad,)
 
 
-class Pow(Function):
+class Pow(Node):
     """a ** b for a tensor (or constant) exponent b."""
 
     def forward(self, a, b):
@@ -81,20 +84,20 @@ class Pow(Function):
 
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a
         a, b, out = self.saved_tensors
-        ga, gb = self.needs_input_grad
+        need_a, need_b = self.needs_input_grad
         xp = namespace(grad)
         da = None
-        if ga:  # at a = b = 0 the base is replaced by 1, so the term is 0·1 = 0 (PyTorch gives 0 too)
+        if need_a:  # at a = b = 0 the base is replaced by 1, so the term is 0·1 = 0 (PyTorch gives 0 too)
             base = a if self.zero_power_of_zero is None else xp.where(self.zero_power_of_zero, 1, a)
             da = unbroadcast(grad * b * base ** (b - 1), a.shape)
         db = None
-        if gb:  # log a is only real for a > 0; a ≤ 0 contributes 0, as in PyTorch when out = 0
+        if need_b:  # log a is only real for a > 0; a ≤ 0 contributes 0, as in PyTorch when out = 0
             safe_log = xp.log(xp.where(self.positive, a, 1))
             db = unbroadcast(grad * out * safe_log, b.shape)
         return da, db
 
 
-class Exp(Function):
+class Exp(Node):
     def forward(self, a):
         out = backend.get_array_module(a).exp(a)
         self.save_for_backward(out)
@@ -105,7 +108,7 @@ class Exp(Function):
         return (grad * out,)
 
 
-class Log(Function):
+class Log(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return backend.get_array_module(a).log(a)
@@ -115,17 +118,17 @@ class Log(Function):
         return (grad / a,)
 
 
-class Abs(Function):
+class Abs(Node):
     def forward(self, a):
-        if self.needs_input_grad:
-            self.sign = backend.get_array_module(a).sign(a)
+        self.save_for_backward(a)
         return abs(a)
 
     def backward(self, grad):  # d|a|/da = sign(a)  (0 at a = 0, like PyTorch)
-        return (grad * self.sign,)
+        (a,) = self.saved_tensors
+        return (grad * backend.get_array_module(value(a)).sign(value(a)),)
 
 
-class Sqrt(Function):
+class Sqrt(Node):
     def forward(self, a):
         out = backend.get_array_module(a).sqrt(a)
         self.save_for_backward(out)
@@ -136,37 +139,27 @@ class Sqrt(Function):
         return (grad / (2 * out),)
 
 
-def check_clamp(lo, hi) -> dict:
-    """clamp's bounds: numbers (or None), with min <= max."""
-    for name, v in (("min", lo), ("max", hi)):
-        number = isinstance(v, (int, float)) and not isinstance(v, bool) or backend.is_numpy_scalar(v)
-        if v is not None and not number:
-            raise TypeError(f"clamp: {name} must be a number or None, got {type(v).__name__} {v!r}")
-    if lo is not None and hi is not None and lo > hi:
-        raise DomainError(f"clamp: min={lo} is greater than max={hi}, expected min <= max")
-    return {"lo": lo, "hi": hi}
-
-
 def clip_into(a, lo=None, hi=None):
     """Clip array ``a`` to [lo, hi] in place."""
     backend.get_array_module(a).clip(a, lo, hi, out=a)
 
 
-class Clamp(Function):
+class Clamp(Node):
     """Clip values to [lo, hi] (either bound may be None)."""
 
     def forward(self, a, lo=None, hi=None):
-        if self.needs_input_grad:
-            inside = True
-            if lo is not None:
-                inside = a >= lo
-            if hi is not None:
-                inside = inside & (a <= hi)
-            self.inside = inside
+        self.save_for_backward(a)
+        self.lo, self.hi = lo, hi
         return backend.get_array_module(a).clip(a, lo, hi)
 
     def backward(self, grad):  # d clip(a)/da = 1 inside [lo, hi], 0 where clipped
-        return (grad * self.inside,)
+        a = value(self.saved_tensors[0])
+        inside = True
+        if self.lo is not None:
+            inside = a >= self.lo
+        if self.hi is not None:
+            inside = inside & (a <= self.hi)
+        return (grad * inside,)
 
 
 def fill_into(a, b):
@@ -174,18 +167,19 @@ def fill_into(a, b):
     a[...] = b
 
 
-class Fill(Function):
+class Fill(Node):
     """The values of b, broadcast to a's shape (``a.fill_(b)``, ``a.copy_(b)``): a's old values are gone."""
 
     def forward(self, a, b):
         self.shape_b = b.shape
         return backend.get_array_module(a).broadcast_to(b, a.shape).astype(a.dtype)
 
-    def backward(self, grad):  # d/da = 0, d/db = 1 (summed over the broadcast)
-        return None, unbroadcast(grad, self.shape_b) if self.needs_input_grad[1] else None
+    def backward(self, grad):  # d/da = 0 (a zero gradient, as PyTorch's), d/db = 1 (summed over the broadcast)
+        need_a, need_b = self.needs_input_grad
+        return grad * 0 if need_a else None, unbroadcast(grad, self.shape_b) if need_b else None
 
 
-class Clone(Function):
+class Clone(Node):
     """A copy of a, with its own memory."""
 
     def forward(self, a):
@@ -195,7 +189,7 @@ class Clone(Function):
         return (grad,)
 
 
-class Cast(Function):
+class Cast(Node):
     """Change dtype; the gradient is cast back to the input's dtype."""
 
     def forward(self, a, dtype):
@@ -206,7 +200,7 @@ class Cast(Function):
         return (grad.astype(self.in_dtype),)
 
 
-class Where(Function):
+class Where(Node):
     """a where ``cond`` holds, else b; ``cond`` is a constant bool array."""
 
     def forward(self, a, b, cond):
@@ -214,5 +208,6 @@ class Where(Function):
         return backend.get_array_module(a).where(cond, a, b)
 
     def backward(self, grad):  # d/da = 1 where cond, d/db = 1 elsewhere
-        (sa, sb), (ga, gb) = self.shapes, self.needs_input_grad
-        return (unbroadcast(grad * self.cond, sa) if ga else None, unbroadcast(grad * ~self.cond, sb) if gb else None)
+        (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
+        return (unbroadcast(grad * self.cond, sa) if need_a else None,
+                unbroadcast(grad * ~self.cond, sb) if need_b else None)

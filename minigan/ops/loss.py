@@ -4,8 +4,8 @@ All reduce by ``reduction``: "mean" (default, as in the design contract), "sum" 
 """
 
 from minigan import backend
+from minigan.autograd.graph import Node, namespace
 from minigan.errors import DomainError, ShapeError
-from minigan.function import Function, namespace
 from minigan.ops.activation import Sigmoid
 from minigan.ops.reduce import Softmax
 
@@ -42,7 +42,7 @@ def check_reduction(op, reduction):
         raise DomainError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
 
-class BCEWithLogits(Function):
+class BCEWithLogits(Node):
     """Binary cross-entropy on logits x with targets t ∈ [0, 1].
 
     ℓ = −[t·log σ(x) + (1−t)·log(1−σ(x))] = softplus(x) − t·x
@@ -73,7 +73,7 @@ def check_probabilities(op, p):
         )
 
 
-class BCE(Function):
+class BCE(Node):
     """Binary cross-entropy on probabilities p ∈ [0, 1]; each log is clamped at −100 (as PyTorch does)
     so p = 0 or 1 gives a large finite loss instead of inf."""
 
@@ -113,7 +113,7 @@ def check_labels(op, labels, num_classes, n_expected=None):
             )
 
 
-class CrossEntropy(Function):
+class CrossEntropy(Node):
     """Softmax cross-entropy of logits (N, C) against integer labels (N,):
     ℓ_i = logΣ_c exp(x_ic) − x_i,y_i."""
 
@@ -136,7 +136,7 @@ class CrossEntropy(Function):
         return ((Softmax.apply(x, axis=1) - self.one_hot) * g,)
 
 
-class MSE(Function):
+class MSE(Node):
     """Mean squared error ℓ = mean((x − y)²)."""
 
     def forward(self, x, y, reduction="mean"):

@@ -1,10 +1,10 @@
 """Batch normalisation (Ioffe & Szegedy 2015) as one fused op."""
 
 from minigan import backend
-from minigan.function import Function, namespace
+from minigan.autograd.graph import Node, namespace
 
 
-class BatchNorm(Function):
+class BatchNorm(Node):
     """y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε), per channel (axis 1), as ONE fused op.
 
     Training: μ, σ² are the batch's (biased) statistics over every axis but 1, and the running

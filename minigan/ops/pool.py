@@ -24,26 +24,7 @@ adds the block's gradients back up (a reshape and a sum, which Tensors have too)
 """
 
 from minigan import backend
-from minigan.errors import ShapeError
-from minigan.function import Function
-from minigan.ops.conv import pair
-
-
-def check_pool2d(op, x_shape, kernel_size, stride, padding) -> dict:
-    """A pool's door: (N, C, H, W) input, kernel/stride/padding as (h, w) pairs (stride defaults to the
-    kernel, as in PyTorch), padding at most half the kernel, and at least one window."""
-    if len(x_shape) != 4:
-        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
-    kernel = pair(kernel_size, "kernel_size", op, 1)
-    stride = kernel if stride is None else pair(stride, "stride", op, 1)
-    padding = pair(padding, "padding", op, 0)
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel} (as in PyTorch)")
-    h, w = x_shape[2] + 2 * padding[0], x_shape[3] + 2 * padding[1]
-    if kernel[0] > h or kernel[1] > w:
-        raise ShapeError(f"{op}: kernel {kernel[0]}×{kernel[1]} is larger than the padded input {h}×{w} "
-                         f"(input {x_shape}, padding {padding})")
-    return {"kernel_size": kernel, "stride": stride, "padding": padding}
+from minigan.autograd.graph import Node
 
 
 def _window(a, i, j, out_hw, stride):
@@ -52,7 +33,7 @@ def _window(a, i, j, out_hw, stride):
     return a[:, :, i : i + sh * (ho - 1) + 1 : sh, j : j + sw * (wo - 1) + 1 : sw]
 
 
-class Pool2d(Function):
+class Pool2d(Node):
     """mode "avg": the window mean; mode "max": the window maximum, or, given ``argmax`` (the offset
     index k = i·kw + j of each window's maximum), the values at those offsets (how a gradient is read back)."""
 
@@ -85,7 +66,7 @@ class Pool2d(Function):
                                in_hw=self.in_hw, argmax=self.argmax),)
 
 
-class Unpool2d(Function):
+class Unpool2d(Node):
     """Pool2d's adjoint: zeros of the input's size, with each g·w_ij added to the pixel it was read from."""
 
     def forward(self, g, mode, kernel_size, stride, padding, in_hw, argmax=None):
@@ -106,7 +87,7 @@ class Unpool2d(Function):
                              argmax=self.argmax),)
 
 
-class UpsampleNearest2d(Function):
+class UpsampleNearest2d(Node):
     """Each pixel copied into an s_h × s_w block: (N, C, H, W) → (N, C, H·s_h, W·s_w)."""
 
     def forward(self, x, scale):

@@ -5,33 +5,7 @@ Backward first restores the reduced axes as size 1 (``_keep``) and then broadcas
 """
 
 from minigan import backend
-from minigan.errors import ShapeError
-from minigan.function import Function, namespace
-
-
-def normalize_axis(axis, ndim, op, single=False):
-    """Check ``axis`` against ``ndim`` and make it non-negative (a tuple, an int, or None)."""
-    if axis is None:
-        if single:
-            raise ValueError(f"{op}: expected a single axis, got None")
-        return None
-    many = isinstance(axis, (tuple, list))
-    if many and single:
-        raise ValueError(f"{op}: expected a single axis, got {axis!r}")
-    axes = tuple(axis) if many else (axis,)
-    out = []
-    for a in axes:
-        if isinstance(a, bool) or not isinstance(a, int) and not backend.is_numpy_scalar(a):
-            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
-        a = int(a)
-        if not -max(ndim, 1) <= a < max(ndim, 1):
-            raise ShapeError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
-        out.append(a % max(ndim, 1))
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: repeated axis in {axis!r}")
-    if ndim == 0 and not single:  # a 0-d tensor's axis 0 (or -1) is all of it, as in PyTorch
-        return None
-    return tuple(out) if many else out[0]
+from minigan.autograd.graph import Node, namespace
 
 
 def _keep(grad, in_shape, axis, keepdims):
@@ -47,12 +21,7 @@ def _keep(grad, in_shape, axis, keepdims):
     return grad.reshape(shape)
 
 
-def check_nonempty(x, op):
-    if x.size == 0:
-        raise ShapeError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
-
-
-class Sum(Function):
+class Sum(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
         return x.sum(axis=axis, keepdims=keepdims)
@@ -61,10 +30,11 @@ class Sum(Function):
         return (namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape),)
 
 
-class Mean(Function):
+class Mean(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        out = x.mean(axis=axis, keepdims=keepdims)
+        # the mean of nothing is NaN (as PyTorch), without NumPy's "mean of empty slice" warning
+        out = x.mean(axis=axis, keepdims=keepdims) if x.size else x.sum(axis=axis, keepdims=keepdims) + float("nan")
         self.count = max(x.size // max(out.size, 1), 1) if x.size else 1
         return out
 
@@ -73,7 +43,7 @@ class Mean(Function):
         return (namespace(grad).broadcast_to(g, self.in_shape),)
 
 
-class Max(Function):
+class Max(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
         out = x.max(axis=axis, keepdims=True)
@@ -86,7 +56,7 @@ class Max(Function):
         return (_keep(grad, self.in_shape, self.axis, self.keepdims) * self.share,)
 
 
-class Norm2(Function):
+class Norm2(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
         out = backend.get_array_module(x).sqrt((x * x).sum(axis=axis, keepdims=keepdims))
@@ -101,6 +71,12 @@ class Norm2(Function):
         return (x * xp.where(self.zero, 0, grad / xp.where(self.zero, 1, out)),)
 
 
+def _shift(x, axis):
+    """The max over ``axis`` (kept as size 1), subtracted before exp so that it cannot overflow;
+    an empty tensor has no max and needs no shift (its softmax is empty, as in PyTorch)."""
+    return x.max(axis=axis, keepdims=True) if x.size else x.dtype.type(0)
+
+
 def _squeezed(shape, axis):
     if axis is None:
         return ()
@@ -108,13 +84,14 @@ def _squeezed(shape, axis):
     return tuple(n for i, n in enumerate(shape) if i not in axes)
 
 
-class LogSumExp(Function):
+class LogSumExp(Node):
     def forward(self, x, axis=None, keepdims=False):
         xp = backend.get_array_module(x)
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        m = x.max(axis=axis, keepdims=True)
+        m = _shift(x, axis)
         m = xp.where(xp.isfinite(m), m, 0)  # all −inf rows: shift by 0, the result is −inf
-        out = m + xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True))
+        with backend.np.errstate(divide="ignore"):  # log 0 = −inf: the sum of nothing, or of e^(−inf)
+            out = m + xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True))
         out = out if keepdims else out.reshape(_squeezed(x.shape, axis))
         self.save_for_backward(x, out)
         return out
@@ -126,10 +103,10 @@ class LogSumExp(Function):
         return (grad * namespace(grad).exp(x - out),)
 
 
-class Softmax(Function):
+class Softmax(Node):
     def forward(self, x, axis=-1):
         xp = backend.get_array_module(x)
-        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        e = xp.exp(x - _shift(x, axis))
         s = e / e.sum(axis=axis, keepdims=True)
         self.save_for_backward(s)
         self.axis = axis
@@ -140,11 +117,12 @@ class Softmax(Function):
         return (s * (grad - (grad * s).sum(axis=self.axis, keepdims=True)),)
 
 
-class LogSoftmax(Function):
+class LogSoftmax(Node):
     def forward(self, x, axis=-1):
         xp = backend.get_array_module(x)
-        shifted = x - x.max(axis=axis, keepdims=True)
-        out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+        shifted = x - _shift(x, axis)
+        with backend.np.errstate(divide="ignore"):
+            out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
         self.save_for_backward(out)
         self.axis = axis
         return out

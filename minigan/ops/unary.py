@@ -13,7 +13,7 @@ and, as in PyTorch, their result is still part of the graph (the gradient that f
 import math
 
 from minigan import backend
-from minigan.function import Function, namespace, unbroadcast
+from minigan.autograd.graph import Node, namespace, unbroadcast
 
 
 def _xp(a):
@@ -21,7 +21,7 @@ def _xp(a):
 
 
 # ----------------------------------------------------------------------------- trigonometric
-class Sin(Function):
+class Sin(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).sin(a)
@@ -31,7 +31,7 @@ class Sin(Function):
         return (grad * Cos.apply(a),)
 
 
-class Cos(Function):
+class Cos(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).cos(a)
@@ -41,7 +41,7 @@ class Cos(Function):
         return (-grad * Sin.apply(a),)
 
 
-class Tan(Function):
+class Tan(Node):
     def forward(self, a):
         out = _xp(a).tan(a)
         self.save_for_backward(out)
@@ -52,7 +52,7 @@ class Tan(Function):
         return (grad * (1 + out * out),)
 
 
-class Asin(Function):
+class Asin(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).arcsin(a)
@@ -62,7 +62,7 @@ class Asin(Function):
         return (grad / namespace(grad).sqrt(1 - a * a),)
 
 
-class Acos(Function):
+class Acos(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).arccos(a)
@@ -72,7 +72,7 @@ class Acos(Function):
         return (-grad / namespace(grad).sqrt(1 - a * a),)
 
 
-class Atan(Function):
+class Atan(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).arctan(a)
@@ -82,7 +82,7 @@ class Atan(Function):
         return (grad / (1 + a * a),)
 
 
-class Atan2(Function):
+class Atan2(Node):
     """atan2(y, x): the angle of the point (x, y), in (−π, π]."""
 
     def forward(self, y, x):
@@ -97,7 +97,7 @@ class Atan2(Function):
                 unbroadcast(-grad * y / r2, x.shape) if gx else None)
 
 
-class Hypot(Function):
+class Hypot(Node):
     """hypot(a, b) = √(a² + b²), without the overflow of squaring first."""
 
     def forward(self, a, b):
@@ -113,7 +113,7 @@ class Hypot(Function):
 
 
 # ----------------------------------------------------------------------------- hyperbolic
-class Sinh(Function):
+class Sinh(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).sinh(a)
@@ -123,7 +123,7 @@ class Sinh(Function):
         return (grad * Cosh.apply(a),)
 
 
-class Cosh(Function):
+class Cosh(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).cosh(a)
@@ -133,7 +133,7 @@ class Cosh(Function):
         return (grad * Sinh.apply(a),)
 
 
-class Asinh(Function):
+class Asinh(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).arcsinh(a)
@@ -143,7 +143,7 @@ class Asinh(Function):
         return (grad / namespace(grad).sqrt(a * a + 1),)
 
 
-class Acosh(Function):
+class Acosh(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).arccosh(a)
@@ -153,7 +153,7 @@ class Acosh(Function):
         return (grad / namespace(grad).sqrt(a * a - 1),)
 
 
-class Atanh(Function):
+class Atanh(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).arctanh(a)
@@ -164,7 +164,7 @@ class Atanh(Function):
 
 
 # ----------------------------------------------------------------------------- exponentials and logarithms
-class Log1p(Function):
+class Log1p(Node):
     """log(1 + a), exact for tiny a (where 1 + a would round to 1)."""
 
     def forward(self, a):
@@ -176,7 +176,7 @@ class Log1p(Function):
         return (grad / (1 + a),)
 
 
-class Expm1(Function):
+class Expm1(Node):
     """eᵃ − 1, exact for tiny a."""
 
     def forward(self, a):
@@ -189,7 +189,7 @@ class Expm1(Function):
         return (grad * (out + 1),)
 
 
-class Exp2(Function):
+class Exp2(Node):
     def forward(self, a):
         out = _xp(a).exp2(a)
         self.save_for_backward(out)
@@ -200,7 +200,7 @@ class Exp2(Function):
         return (grad * out * math.log(2.0),)
 
 
-class Log2(Function):
+class Log2(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).log2(a)
@@ -210,7 +210,7 @@ class Log2(Function):
         return (grad / (a * math.log(2.0)),)
 
 
-class Log10(Function):
+class Log10(Node):
     def forward(self, a):
         self.save_for_backward(a)
         return _xp(a).log10(a)
@@ -220,7 +220,7 @@ class Log10(Function):
         return (grad / (a * math.log(10.0)),)
 
 
-class Reciprocal(Function):
+class Reciprocal(Node):
     def forward(self, a):
         out = 1 / a
         self.save_for_backward(out)
@@ -231,7 +231,7 @@ class Reciprocal(Function):
         return (-grad * out * out,)
 
 
-class Rsqrt(Function):
+class Rsqrt(Node):
     def forward(self, a):
         out = 1 / _xp(a).sqrt(a)
         self.save_for_backward(out)
@@ -243,7 +243,7 @@ class Rsqrt(Function):
 
 
 # ----------------------------------------------------------------------------- steps (zero derivative)
-class Floor(Function):
+class Floor(Node):
     def forward(self, a):
         return _xp(a).floor(a)
 
@@ -251,7 +251,7 @@ class Floor(Function):
         return (grad * 0,)
 
 
-class Ceil(Function):
+class Ceil(Node):
     def forward(self, a):
         return _xp(a).ceil(a)
 
@@ -259,7 +259,7 @@ class Ceil(Function):
         return (grad * 0,)
 
 
-class Round(Function):
+class Round(Node):
     """Round half to even, as PyTorch (and NumPy) do; ``decimals`` scales by 10^decimals first."""
 
     def forward(self, a, decimals=0):
@@ -269,7 +269,7 @@ class Round(Function):
         return (grad * 0,)
 
 
-class Trunc(Function):
+class Trunc(Node):
     def forward(self, a):
         return _xp(a).trunc(a)
 
@@ -277,7 +277,7 @@ class Trunc(Function):
         return (grad * 0,)
 
 
-class Frac(Function):
+class Frac(Node):
     """a − trunc(a): the fractional part, with a's sign."""
 
     def forward(self, a):

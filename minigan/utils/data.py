@@ -20,8 +20,8 @@ from __future__ import annotations
 import sys
 
 from minigan import _missing, backend
+from minigan._tensor import Tensor, from_numpy
 from minigan.functional import stack
-from minigan.tensor import Tensor, from_numpy
 
 
 class Dataset:

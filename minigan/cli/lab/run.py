@@ -21,16 +21,16 @@ import time
 from pathlib import Path
 
 from minigan import autograd, backend
+from minigan._tensor import from_numpy
+from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
 from minigan.cli import train as train_cli
 from minigan.cli.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, parse_points
 from minigan.cli.runfolder import hold_folder
 from minigan.data.toy2d import Mixture2D
-from minigan.function import no_grad
 from minigan.gans.gan import frozen
 from minigan.gans.recipes import ADAPTS_TO_MIXTURE, DEFAULTS, build_experiment, mixture_settings, parse_data
 from minigan.serialization import atomic_write, load, save
-from minigan.tensor import from_numpy
 
 HEAT_SIZE = 32       # D's output on a HEAT_SIZE x HEAT_SIZE grid of cell centres (the page smooths it)
 SHOWN = 512          # fakes and real points drawn (each from its own fixed generator)

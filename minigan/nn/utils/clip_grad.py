@@ -17,8 +17,8 @@ from __future__ import annotations
 import math
 
 from minigan import backend
-from minigan.function import no_grad
-from minigan.tensor import Tensor
+from minigan._tensor import Tensor
+from minigan.autograd.grad_mode import no_grad
 
 
 def _grads(parameters, who):

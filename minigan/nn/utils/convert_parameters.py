@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from minigan.function import no_grad
+from minigan._tensor import Tensor
+from minigan.autograd.grad_mode import no_grad
 from minigan.functional import cat
-from minigan.tensor import Tensor
 
 
 def parameters_to_vector(parameters) -> Tensor:

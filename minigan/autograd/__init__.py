@@ -1,4 +1,6 @@
-"""``minigan.autograd.grad``: gradients as return values, of any order.
+"""Reverse-mode autodiff, as PyTorch's torch/autograd: ``grad`` and ``backward`` (this file), the graph's
+node (graph.py), the walk (engine.py), grad mode (grad_mode.py) and ``Function`` for a user's own op
+(function.py).  ``grad`` gives gradients as return values, of any order::
 
     x = minigan.tensor([1.0, 2.0], requires_grad=True)
     y = (x ** 3).sum()
@@ -11,9 +13,19 @@ Unlike ``backward()``, ``grad`` leaves every ``.grad`` alone: it returns the gra
 
 from __future__ import annotations
 
-from minigan.backprop import as_array, backprop
+from minigan import backend
+from minigan._tensor import Tensor
+from minigan.autograd.engine import accumulate, backprop, prune, topological_order
+from minigan.autograd.function import BackwardFunction, Function
+from minigan.autograd.grad_mode import (
+    detect_anomaly,
+    enable_grad,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from minigan.errors import GraphError
-from minigan.tensor import Tensor
 
 
 def _as_tuple(x, name):
@@ -21,6 +33,23 @@ def _as_tuple(x, name):
     if not items or not all(isinstance(t, Tensor) for t in items):
         raise TypeError(f"grad: {name} must be a Tensor or a non-empty sequence of Tensors")
     return items
+
+
+def _seeds(op, tensors, gradients, create_graph, name) -> dict:
+    """{where each output's gradient enters the graph (its node, or itself for a leaf): that gradient}."""
+    if gradients is None:
+        gradients = (None,) * len(tensors)
+    gradients = (gradients,) if isinstance(gradients, Tensor) else tuple(gradients)
+    if len(gradients) != len(tensors):
+        raise ValueError(f"{op}: got {len(gradients)} {name} for {len(tensors)} outputs")
+    seeds = {}
+    for i, (t, g) in enumerate(zip(tensors, gradients)):
+        t._input(t)  # a view whose base changed in place: its current history
+        if not t.requires_grad:
+            raise GraphError(f"{op}: output {i} (shape {t.shape}) does not require grad, so it has no gradient")
+        key, g = t._ctx or t, t._seed_gradient(g, op, create_graph)
+        seeds[key] = seeds[key] + g if key in seeds else g
+    return seeds
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False,
@@ -33,29 +62,29 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     ``only_inputs`` is PyTorch's deprecated flag, accepted and ignored (it always was True).
     """
     outputs, inputs = _as_tuple(outputs, "outputs"), _as_tuple(inputs, "inputs")
-    if grad_outputs is None:
-        grad_outputs = (None,) * len(outputs)
-    grad_outputs = (grad_outputs,) if isinstance(grad_outputs, Tensor) else tuple(grad_outputs)
-    if len(grad_outputs) != len(outputs):
-        raise ValueError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
-    for i, t in enumerate(outputs):
-        if not t.requires_grad:
-            raise GraphError(f"grad: output {i} (shape {t.shape}) does not require grad, so it has no gradient")
+    seeds = _seeds("grad", outputs, grad_outputs, create_graph, "grad_outputs")
     for i, t in enumerate(inputs):
+        t._input(t)
         if not t.requires_grad:
             raise GraphError(f"grad: input {i} (shape {t.shape}) does not require grad")
-    seeds = [t._seed_gradient(g, "grad", create_graph) for t, g in zip(outputs, grad_outputs)]
+    targets = [t._ctx or t for t in inputs]  # where each input's gradient arrives: its node, or the leaf
+    narrowed = prune(topological_order([k for k in seeds if not isinstance(k, Tensor)]), targets)
     retain = create_graph if retain_graph is None else retain_graph
-    found = backprop(outputs, seeds, retain_graph=retain, create_graph=create_graph, inputs=inputs)
+    try:
+        found = backprop(seeds, [fn for fn, _ in narrowed], retain, create_graph, keep=set(targets))
+    finally:
+        for fn, needs in narrowed:  # put back what prune narrowed
+            fn.needs_input_grad = needs
     result = []
-    for i, t in enumerate(inputs):
-        g = found.get(id(t))
+    for i, (t, key) in enumerate(zip(inputs, targets)):
+        g = found.get(key)
         if g is None and not allow_unused:
             raise GraphError(f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
                              "pass allow_unused=True to get None for it")
-        if g is not None and not isinstance(g, Tensor):
-            g = as_array(g, t.array)
-            g = t._new(g.copy() if g.base is not None else g)
+        if g is not None and isinstance(g, backend.PLAIN_TYPES):
+            g = t._new(backend.get_array_module(t.array).array(g, dtype=t.dtype))  # its own copy, t's dtype
+        elif g is not None and g.dtype != t.dtype:
+            g = g.astype(t.dtype)
         result.append(g)
     return tuple(result)
 
@@ -63,15 +92,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False) -> None:
     """``backward`` of several outputs at once: their gradients are summed into every leaf's ``.grad``."""
     tensors = _as_tuple(tensors, "tensors")
-    if grad_tensors is None:
-        grad_tensors = (None,) * len(tensors)
-    grad_tensors = (grad_tensors,) if isinstance(grad_tensors, Tensor) else tuple(grad_tensors)
-    for i, t in enumerate(tensors):
-        if not t.requires_grad:
-            raise GraphError(f"backward: tensor {i} (shape {t.shape}) does not require grad")
-    seeds = [t._seed_gradient(g, "backward", create_graph) for t, g in zip(tensors, grad_tensors)]
-    backprop(tensors, seeds, retain_graph=create_graph if retain_graph is None else retain_graph,
-             create_graph=create_graph)
+    seeds = _seeds("backward", tensors, grad_tensors, create_graph, "grad_tensors")
+    order = topological_order([k for k in seeds if not isinstance(k, Tensor)])
+    retain = create_graph if retain_graph is None else retain_graph
+    accumulate(backprop(seeds, order, retain, create_graph), seeds)
 
 
 def hvp(f, inputs, v):
@@ -107,3 +131,7 @@ def Variable(tensor, requires_grad=False, volatile=None):  # noqa: N802 - PyTorc
         raise TypeError(f"Variable: expected a Tensor, got {type(tensor).__name__} (use minigan.tensor(data))")
     leaf = tensor.data  # the same array, outside the graph
     return leaf.requires_grad_(True) if requires_grad else leaf
+
+
+__all__ = ["grad", "backward", "hvp", "Variable", "Function", "BackwardFunction", "no_grad", "enable_grad",
+           "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "is_anomaly_enabled"]

@@ -1,0 +1,546 @@
+"""Tensor: an array, its gradient, and the op that produced it (the engine part of the class).
+
+A ``Tensor`` wraps a NumPy or CuPy array (``.array``).  When it ``requires_grad``, every op
+applied to it records a ``Node`` (``.grad_fn`` of the result, minigan/autograd/graph.py), and
+``backward()`` hands the graph to the walk in minigan/autograd/engine.py, which applies the chain
+rule from the output back.  (The file is ``_tensor.py``, as PyTorch's: ``minigan.tensor`` is the
+function that makes a tensor.)
+
+Imports go one way: autograd/graph.py (the node) ← ops/ (the differentiable operations) ← this
+file ← autograd/__init__.py (grad, backward).
+"""
+
+from __future__ import annotations
+
+import operator
+
+from minigan import backend, checks
+from minigan._tensor_methods import TensorMethods, maximum, minimum
+from minigan.autograd.engine import accumulate, backprop, retain, topological_order
+from minigan.autograd.grad_mode import is_grad_enabled
+from minigan.dtypes import result_type
+from minigan.errors import GraphError, IndexOutOfRange, ShapeError
+from minigan.ops import elementwise, linalg
+from minigan.ops import namespace as tensor_namespace
+from minigan.ops import shape as shaping
+
+_NUMPY_SCALAR = backend.np.generic  # what NumPy returns for a 0-d result
+
+
+class Tensor(TensorMethods):
+    """``Tensor(data, requires_grad=False)``: an n-d array that remembers how it was computed.
+
+    The data is copied, as ``torch.tensor`` does, and keeps its floating dtype; ``minigan.from_numpy``
+    shares it instead.  ``Tensor(2, 3)`` (sizes) is PyTorch's legacy constructor: a float32 tensor of
+    that shape (of zeros; PyTorch leaves it uninitialised).
+    """
+
+    __slots__ = ("array", "_grad", "_requires_grad", "_ctx", "name", "_counter", "_base", "_view_fn", "_view_version",
+                 "__weakref__")
+    __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ instead of NumPy's loop
+
+    def __init__(self, *data, requires_grad=False, dtype=None, device=None):
+        data = checks.legacy_sizes(data, dtype, device) if checks.are_sizes(data) else checks.one_argument(data)
+        self._setup(checks.to_array(_unwrap(data), dtype, device))
+        if requires_grad:
+            self.requires_grad_(True)
+
+    def _setup(self, data, requires_grad=False):
+        self.array = data
+        self._grad = None
+        self._requires_grad = requires_grad
+        self._ctx = None
+        self.name = None
+        # How many times the array was changed in place: a one-element list, so that tensors sharing
+        # the array (a view, a detached alias) can share it too.
+        self._counter = [0]
+        # A view: the tensor whose memory it shares (never itself a view), the ops that make the view
+        # from it ((Node class, params) pairs), and the version at which its history was last set.
+        self._base = None
+        self._view_fn = ()
+        self._view_version = 0
+
+    @classmethod
+    def _make(cls, data, requires_grad=False):
+        """Fast constructor for results: no conversion, no copy, no checks."""
+        t = Tensor.__new__(Tensor)
+        t._setup(data, requires_grad)
+        return t
+
+    def _new(self, data, requires_grad=False):
+        """A new plain Tensor holding ``data`` (how code that does not import this module makes a tensor)."""
+        t = Tensor.__new__(Tensor)
+        t._setup(data, requires_grad)
+        return t
+
+    def _input(self, x):
+        """An op's input as a Tensor: a constant array is wrapped; a view whose base changed in place since
+        its history was set gets its history again (see ``_sync_view``)."""
+        if isinstance(x, backend.PLAIN_TYPES):
+            return Tensor._make(x)
+        if x._view_version != x._counter[0]:
+            x._sync_view()
+        return x
+
+    def _result(self, out, requires_grad, source, op, params):
+        """An op's result.  A 0-d result stays an array (NumPy gives a scalar, which cannot change in
+        place).  When ``source`` is given (a view op), a result sharing its memory becomes its view."""
+        if isinstance(out, _NUMPY_SCALAR):
+            out = backend.np.asarray(out)
+        t = Tensor.__new__(Tensor)
+        t._setup(out, requires_grad)
+        if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base):
+            t._base = source if source._base is None else source._base
+            t._view_fn = source._view_fn + ((op, params),)
+            t._counter = source._counter
+            t._view_version = source._counter[0]
+        return t
+
+    def _sync_view(self):
+        """A view whose base changed in place: its history becomes the view ops applied to the base's
+        current history (PyTorch regenerates a view's grad_fn the same way)."""
+        self._view_version = self._counter[0]
+        if self._base is not None and self._base.requires_grad and is_grad_enabled():
+            x = self._base
+            for op, params in self._view_fn:
+                x = op.apply(x, **params)
+            self._ctx, self._requires_grad = x._ctx, True
+
+    def __array_namespace__(self, api_version=None):
+        """The functions a backward calls on Tensors under create_graph (the Array API protocol)."""
+        return tensor_namespace
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def data(self) -> Tensor:
+        """A Tensor sharing this tensor's array, outside the graph (PyTorch's ``.data``).
+
+        Unlike ``detach()`` it does not share the version counter, so an in-place change through it
+        (``p.data.clamp_(-c, c)``) is not seen by autograd: the legacy idiom, kept as PyTorch keeps it.
+        ``.array`` is the raw NumPy/CuPy array itself.
+        """
+        return Tensor._make(self.array)
+
+    @data.setter
+    def data(self, value):
+        value = value.array if isinstance(value, Tensor) else value
+        if not backend.is_array(value):
+            raise TypeError(f"data: expected a Tensor or an array, got {type(value).__name__}")
+        self.array = value
+
+    @property
+    def shape(self):
+        return self.array.shape
+
+    @property
+    def dtype(self):
+        return self.array.dtype
+
+    @property
+    def ndim(self):
+        return self.array.ndim
+
+    @property
+    def device(self) -> str:
+        return backend.device_of(self.array)
+
+    @property
+    def requires_grad(self) -> bool:
+        """True when gradients flow to this tensor (a view: also when its base has come to require grad)."""
+        return self._requires_grad or (self._base is not None and self._base._requires_grad)
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self._requires_grad = flag
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._input(self)._ctx is None
+
+    @property
+    def grad_fn(self):
+        return self._input(self)._ctx
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's array was changed in place."""
+        return self._counter[0]
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    @property
+    def grad(self):
+        """The gradient accumulated by ``backward()``: a Tensor of this tensor's shape and dtype, or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"grad: expected a Tensor or None, got {type(value).__name__} "
+                                "(wrap an array with minigan.tensor(...))")
+            if value.shape != self.shape or value.dtype != self.dtype:
+                raise ShapeError(f"grad: got a Tensor of shape {value.shape} and dtype {value.dtype} for a tensor "
+                                 f"of shape {self.shape} and dtype {self.dtype}; expected the same shape and dtype")
+        self._grad = value
+
+    # ------------------------------------------------------------------ graph
+    def requires_grad_(self, flag: bool = True) -> Tensor:
+        """Switch gradient tracking on or off for this leaf (in place)."""
+        if flag and not backend.is_floating(self.array.dtype):
+            raise TypeError(
+                f"requires_grad: only floating-point tensors can require gradients, got dtype {self.array.dtype}"
+            )
+        if not flag and self._ctx is not None:
+            raise GraphError("requires_grad_(False): only a leaf can stop requiring grad; use .detach()")
+        self.requires_grad = bool(flag)
+        return self
+
+    def detach(self) -> Tensor:
+        """The same data (and version counter), cut from the graph.
+
+        After ``b = f(a); c = g(b.detach())`` we can still compute ``c`` from ``a``, but no
+        gradient reaches ``a`` or ``f``'s parameters through ``c``: the graph says ∂b/∂a = 0.
+        """
+        t = Tensor._make(self.array)
+        t._counter = self._counter
+        return t
+
+    def retain_grad(self) -> Tensor:
+        """Keep ``.grad`` on this non-leaf after backward (leaves always keep theirs)."""
+        if self._ctx is not None:
+            retain(self)
+        return self
+
+    def zero_grad(self) -> None:
+        self._grad = None
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
+
+        ``create_graph=True`` records the backward pass itself, so the gradients can be
+        differentiated again; it keeps the graph unless ``retain_graph=False``.
+        """
+        self._input(self)  # a view whose base changed in place: its current history
+        if not self.requires_grad:
+            raise GraphError(
+                "backward: this tensor does not require grad (no input had requires_grad=True, "
+                "or it was computed under no_grad() / from .detach())"
+            )
+        seeds = {self._ctx or self: self._seed_gradient(gradient, "backward", create_graph)}
+        order = topological_order([self._ctx] if self._ctx is not None else [])
+        retain_graph = create_graph if retain_graph is None else retain_graph
+        accumulate(backprop(seeds, order, retain_graph, create_graph), seeds)
+
+    def _add_grad(self, g) -> None:
+        """``.grad += g`` (out of place: the user may hold the old ``.grad``), in this tensor's dtype."""
+        if isinstance(g, backend.PLAIN_TYPES):
+            g = self._new(backend.get_array_module(self.array).asarray(g, dtype=self.dtype))
+        elif g.dtype != self.dtype:
+            g = g.astype(self.dtype)
+        self._grad = g if self._grad is None else self._grad + g
+
+    def _keep_grad(self, g) -> None:
+        """What retain_grad() keeps: the gradient that reached this non-leaf, as a Tensor of its own."""
+        if isinstance(g, backend.PLAIN_TYPES):
+            g = self._new(backend.get_array_module(self.array).array(g, dtype=self.dtype))
+        self._grad = g
+
+    def _seed_gradient(self, gradient, op, create_graph):
+        """The gradient backward starts from: ones for a one-element output, else the one given."""
+        xp = backend.get_array_module(self.array)
+        if gradient is None:
+            if self.array.size != 1:
+                raise GraphError(
+                    f"{op}: a tensor of shape {self.shape} needs an explicit gradient of the same shape; "
+                    "only a one-element tensor (e.g. a loss) can start backward with no gradient"
+                )
+            gradient = self._new(xp.ones_like(self.array))
+        elif not isinstance(gradient, Tensor):
+            gradient = tensor(gradient, dtype=self.dtype, device=self.device)
+        if gradient.shape != self.shape:
+            raise ShapeError(f"{op}: gradient of shape {gradient.shape} given for a tensor of shape {self.shape}")
+        if gradient.dtype != self.dtype:
+            gradient = gradient.astype(self.dtype)
+        return gradient if create_graph else gradient.array
+
+    # ------------------------------------------------------------------ operators
+    def _operand(self, other, op, reflected=False):
+        """Wrap a Python number or array as a constant tensor; a Python number takes our dtype."""
+        if isinstance(other, Tensor):
+            if other.shape != self.shape:
+                checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
+            return other
+        if isinstance(other, (int, float)) and not isinstance(other, bool):
+            dtype = self.array.dtype
+            if dtype.kind == "f":  # a NumPy scalar of our dtype: float32 stays float32, on either backend
+                return Tensor._make(dtype.type(other))
+            return Tensor._make(backend.get_array_module(self.array).asarray(other))
+        if backend.is_array(other) or isinstance(other, (list, tuple, bool)) or backend.is_numpy_scalar(other):
+            other = Tensor(other, device=self.device)
+            checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
+            return other
+        raise TypeError(
+            f"{op}: unsupported operand of type {type(other).__name__}; expected a Tensor, a number, "
+            "or a NumPy/CuPy array (or a list of numbers)"
+        )
+
+    def _pair(self, other, op, reflected=False):
+        """The two operands of a binary op as tensors of one dtype, by PyTorch's promotion (dtypes.result_type);
+        ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a floating result."""
+        same = isinstance(other, Tensor) and other.array.dtype == self.array.dtype
+        if same and (op != "div" or self.array.dtype.kind == "f"):  # the common cases first
+            if other.array.shape != self.array.shape:
+                checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
+            return (other, self) if reflected else (self, other)
+        if isinstance(other, float) and self.array.dtype.kind == "f":
+            other = Tensor._make(self.array.dtype.type(other))
+            return (other, self) if reflected else (self, other)
+        number = isinstance(other, (bool, int, float))
+        b = None if number else self._operand(other, op, reflected)
+        dtype = result_type(self, other if number else b)
+        if op == "div" and dtype.kind != "f":
+            dtype = backend.np.dtype(backend.DEFAULT_DTYPE)
+        if number:  # a NumPy scalar of the result's dtype: float32 stays float32, on either backend
+            b = Tensor._make(dtype.type(other))
+        a = self if self.dtype == dtype else self.astype(dtype)
+        b = b if b.dtype == dtype else b.astype(dtype)
+        return (b, a) if reflected else (a, b)
+
+    def __add__(self, other):
+        return elementwise.Add.apply(*self._pair(other, "add"))
+
+    def __radd__(self, other):
+        return elementwise.Add.apply(*self._pair(other, "add", reflected=True))
+
+    def __sub__(self, other):
+        return elementwise.Sub.apply(*self._pair(other, "sub"))
+
+    def __rsub__(self, other):
+        return elementwise.Sub.apply(*self._pair(other, "sub", reflected=True))
+
+    def __mul__(self, other):
+        return elementwise.Mul.apply(*self._pair(other, "mul"))
+
+    def __rmul__(self, other):
+        return elementwise.Mul.apply(*self._pair(other, "mul", reflected=True))
+
+    def __truediv__(self, other):
+        return elementwise.Div.apply(*self._pair(other, "div"))
+
+    def __rtruediv__(self, other):
+        return elementwise.Div.apply(*self._pair(other, "div", reflected=True))
+
+    def __pow__(self, other):
+        return elementwise.Pow.apply(*self._pair(other, "pow"))
+
+    def __rpow__(self, other):
+        return elementwise.Pow.apply(*self._pair(other, "pow", reflected=True))
+
+    def __neg__(self):
+        return elementwise.Neg.apply(self)
+
+
+    def __matmul__(self, other):
+        other = self._matmul_operand(other)
+        checks.check_matmul(self.shape, other.shape)
+        self._matmul_dtypes(other)
+        return linalg.MatMul.apply(self, other)
+
+    def __rmatmul__(self, other):
+        other = self._matmul_operand(other)
+        checks.check_matmul(other.shape, self.shape)
+        self._matmul_dtypes(other)
+        return linalg.MatMul.apply(other, self)
+
+    def _matmul_operand(self, other):
+        if isinstance(other, Tensor):
+            pass
+        elif backend.is_array(other) or isinstance(other, (list, tuple)):
+            other = tensor(other, device=self.device)
+        else:
+            raise TypeError(f"matmul: unsupported operand of type {type(other).__name__}; "
+                            "expected a Tensor or an array")
+        return other
+
+    def _matmul_dtypes(self, other):
+        if other.dtype != self.dtype:  # as PyTorch: a product never mixes float32 and float64 silently
+            raise TypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected the same dtype "
+                            "(convert one with .float() or .double())")
+
+    def __getitem__(self, index):
+        items = index if isinstance(index, tuple) else (index,)
+        items = tuple(it.array if isinstance(it, Tensor) else it for it in items)
+        return shaping.GetItem.apply(self, index=checks.normalize_index(items, self.array))
+
+    # ------------------------------------------------------------------ in place
+    # PyTorch's rules.  Under no_grad() an in-place op simply changes the array (how an optimizer moves
+    # a parameter).  On a leaf that requires grad, or a view of one, it is refused outside no_grad()
+    # (the change could not be differentiated).  Otherwise it is recorded as the out-of-place op on
+    # the tensor's current history, and the tensor's history moves to the new node; nodes recorded
+    # before keep the producer they saw (their ``next_functions``).  A view's change also rewrites its
+    # base's history (``CopySlices``).  Every change bumps the version shared by a base and its views,
+    # so a backward that needs the old values raises instead of returning wrong gradients.
+    def _in_place(self, op, fn, operand, update, target=None, **params):
+        """``self = fn(self, operand)``, written into this tensor's own array; ``update(array, array)``
+        does it without a graph (NumPy's in-place operators)."""
+        grad_mode = is_grad_enabled()
+        leaf = self if self._base is None else self._base
+        # (A view made before its base came to require grad, whose grad_fn was not asked for since, counts
+        # as a leaf, as in PyTorch.)
+        if grad_mode and (leaf.requires_grad and leaf._ctx is None or self.requires_grad and self._ctx is None):
+            what = "a leaf tensor" if leaf is self or self._ctx is None else "a view of a leaf tensor"
+            raise GraphError(
+                f"{op}: {what} that requires grad (shape {leaf.shape}) cannot be changed in place while gradients "
+                "are recorded; do it under `with minigan.no_grad():` (as an optimizer does), or on a .clone()"
+            )
+        if isinstance(self.array, backend.np.generic):  # a NumPy scalar cannot change in place: hold a 0-d array
+            self.array = backend.np.asarray(self.array)
+        if not getattr(self.array.flags, "writeable", True):
+            raise ValueError(f"{op}: this tensor's memory is read-only (an expanded/broadcast view, or a read-only "
+                             "array shared by from_numpy); change a .clone() instead")
+        if backend.is_array(operand) and not grad_mode and backend.device_of(operand) == self.device:
+            operand = Tensor._make(operand)  # read at once and never saved: no need to copy it (optimizer steps)
+        if operand is None or isinstance(operand, Tensor):
+            operands = () if operand is None else (operand,)  # its shape is checked against the place below
+        else:
+            number = isinstance(operand, (int, float))
+            operands = (self._operand(operand, op) if number else Tensor(operand, device=self.device),)
+        target = self.array if target is None else target  # the memory written: all of it, or x[index]'s
+        target_shape = target.shape
+        for o in operands:
+            if _overlaps_partly(target, o.array):
+                raise GraphError(f"{op}: the value read shares some, but not all, memory with the tensor written "
+                                 "(a view of it); PyTorch refuses this too: pass a .clone() of the value")
+            written = o.shape if o.shape == target_shape else backend.broadcast_shapes(target_shape, o.shape)
+            if written != target_shape:
+                raise ShapeError(f"{op}: cannot write a result of shape {written} into a place of shape {target_shape}")
+            if o.dtype.kind == "f" and self.dtype.kind != "f":
+                raise TypeError(f"{op}: the result is {o.dtype} but the tensor is {self.dtype}; "
+                                "an integer tensor cannot take floating-point values in place")
+        if not (grad_mode and (self.requires_grad or leaf.requires_grad or (operands and operands[0].requires_grad))):
+            update(self.array, *[o.array for o in operands])
+            self._counter[0] += 1  # whatever saved the old values for backward is now stale
+            return self
+        self._input(self)
+        # The node's input is this tensor's current value and history; a copy, since the values are about
+        # to change and the node may need them (PyTorch saves "original self" the same way).
+        before = Tensor._make(self.array.copy(), self.requires_grad)
+        before._ctx = self._ctx
+        result = fn.apply(before, *operands, **params)
+        self.array[...] = result.array
+        self._counter[0] += 1
+        node = result._ctx
+        node.saved = tuple([s if s is None or s[0] is not result.array else  # its output is this tensor now
+                            (self.array, self._counter, self._counter[0], None) for s in node.saved])
+        if self._ctx is not None and self._ctx.retained is not None:  # retain_grad() follows the tensor
+            node.retained, self._ctx.retained = self._ctx.retained, None
+        if self._base is None:
+            self._ctx, self.requires_grad = node, True
+        else:  # the base's new history: its old values with the view's part replaced by the result
+            base = self._base
+            copied = shaping.CopySlices.apply(base, result, view_fn=self._view_fn)
+            base._ctx, base.requires_grad = copied._ctx, True
+            self._sync_view()
+        self._view_version = self._counter[0]
+        return self
+
+    def __setitem__(self, index, value):
+        """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast), as PyTorch:
+        the gradient to ``value`` is the gradient read at ``index``, to x's old values 0 there."""
+        items = index if isinstance(index, tuple) else (index,)
+        index = checks.normalize_index(tuple(it.array if isinstance(it, Tensor) else it for it in items), self.array)
+        where = index[0]
+        return self._in_place("setitem", shaping.IndexPut, value, lambda a, b: a.__setitem__(where, b),
+                              target=self.array[where], index=index)
+
+    def add_(self, other, alpha=1):
+        return self._in_place("add_", elementwise.Add, other if alpha == 1 else other * alpha, operator.iadd)
+
+    def sub_(self, other, alpha=1):
+        return self._in_place("sub_", elementwise.Sub, other if alpha == 1 else other * alpha, operator.isub)
+
+    def mul_(self, other):
+        return self._in_place("mul_", elementwise.Mul, other, operator.imul)
+
+    def div_(self, other):
+        return self._in_place("div_", elementwise.Div, other, operator.itruediv)
+
+    def clamp_(self, min=None, max=None):
+        bounds = checks.check_clamp(min, max)
+        return self._in_place("clamp_", elementwise.Clamp, None, lambda a: elementwise.clip_into(a, **bounds), **bounds)
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        return self._in_place("fill_", elementwise.Fill, value, elementwise.fill_into)
+
+    def copy_(self, src):
+        return self._in_place("copy_", elementwise.Fill, src, elementwise.fill_into)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+
+def _unwrap(data):
+    """A Tensor's array (what ``tensor(other_tensor)`` copies), or the data as given."""
+    return data.array if isinstance(data, Tensor) else data
+
+
+def _overlaps_partly(a, b) -> bool:
+    """Do arrays ``a`` and ``b`` share some, but not all, of their memory?  PyTorch's test: only for arrays
+    without gaps or repeats (for others it lets the op run); the same bytes in the same layout count as all."""
+    if a is b or not backend.get_array_module(a).may_share_memory(a, b) or not (_dense(a) and _dense(b)):
+        return False
+    return (_address(a), a.nbytes, a.strides) != (_address(b), b.nbytes, b.strides)
+
+
+def _dense(a) -> bool:
+    """Are ``a``'s elements packed, each once (some order of its axes is C-contiguous)?"""
+    step = a.itemsize
+    for stride, n in sorted((s, n) for s, n in zip(a.strides, a.shape) if n != 1):
+        if stride != step:
+            return False
+        step *= n
+    return True
+
+
+def _address(a) -> int:
+    """Where an array's first element lives (NumPy's or CuPy's array interface)."""
+    return (a.__cuda_array_interface__ if hasattr(a, "__cuda_array_interface__") else a.__array_interface__)["data"][0]
+
+
+def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:
+    """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): an array keeps its dtype; Python
+    numbers and lists become bool, int64 or float32 by what they hold (``tensor([1, 2])`` is int64,
+    ``tensor([1.0, 2])`` float32).  ``from_numpy(array)`` shares the array instead."""
+    t = Tensor.__new__(Tensor)
+    t._setup(checks.to_array(_unwrap(data), dtype, device, infer=True))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def from_numpy(array) -> Tensor:
+    """A Tensor that shares memory with ``array`` (as ``torch.from_numpy``): changing one changes the other."""
+    if not backend.is_array(array):
+        raise TypeError(f"from_numpy: expected a NumPy (or CuPy) array, got {type(array).__name__}")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; "
+                        "expected a float, int or bool array")
+    return Tensor._make(array)
+
+
+__all__ = ["Tensor", "tensor", "from_numpy", "maximum", "minimum", "IndexOutOfRange"]

@@ -1,0 +1,485 @@
+"""The PyTorch surface of ``Tensor``: conversions, method forms, reductions, activations, shapes.
+
+Each method is a door: it checks its arguments and hands over to an op (minigan/ops/).  ``Tensor``
+(minigan/_tensor.py, the engine part: value, graph, operators, in-place ops and versions, backward)
+inherits them from ``TensorMethods``.  Both spellings work, each with its own library's meaning:
+PyTorch's (``dim``, ``keepdim``) and NumPy's (``axis``, ``keepdims``).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import TYPE_CHECKING
+
+from minigan import backend, checks
+from minigan.dtypes import TYPE_NAMES
+from minigan.errors import ShapeError
+from minigan.ops import activation, elementwise
+from minigan.ops import reduce as reduction
+from minigan.ops import shape as shaping
+
+if TYPE_CHECKING:  # only for the annotations: _tensor.py imports this module
+    from minigan._tensor import Tensor
+
+
+class TensorMethods:
+    """The methods a PyTorch user calls on a tensor, beyond the engine's (see minigan/_tensor.py)."""
+
+    __slots__ = ()
+
+    def __len__(self):
+        if self.array.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.array.shape[0]
+
+    def __repr__(self):
+        extra = ", requires_grad=True" if self.requires_grad else ""
+        if self._ctx is not None:
+            extra = f", grad_fn={type(self._ctx).__name__}"
+        dev = ", device='cuda'" if self.device == "cuda" else ""
+        body = repr(backend.asnumpy(self.array)).replace("array(", "").rstrip(")")
+        return f"tensor({body}{dev}{extra})"
+
+    def __bool__(self):
+        if self.array.size != 1:
+            raise ValueError(f"bool(): the truth value of a tensor of shape {self.shape} is ambiguous")
+        return bool(self.array)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __array__(self, dtype=None, copy=None):
+        out = backend.asnumpy(self.array)
+        return out if dtype is None else out.astype(dtype)
+
+    # ------------------------------------------------------------------ conversion
+    def numpy(self):
+        """A host NumPy copy of the data (never part of the graph)."""
+        return backend.asnumpy(self.array).copy()
+
+    def item(self):
+        if self.array.size != 1:
+            raise ValueError(f"item(): only a one-element tensor converts to a Python number, got shape {self.shape}")
+        return self.array.reshape(()).item()
+
+    def tolist(self):
+        return backend.asnumpy(self.array).tolist()
+
+    def to(self, *args, device=None, dtype=None) -> Tensor:
+        """``to("cuda")``, ``to(minigan.float64)``, ``to(device, dtype)``, ``to(other)``: a moved and/or cast
+        tensor (this one when nothing changes); differentiable (the gradient moves and casts back)."""
+        for a in args:
+            if isinstance(a, TensorMethods):
+                device, dtype = a.device, a.dtype
+            elif isinstance(a, (str, backend.Device)):
+                device = a
+            else:
+                dtype = a
+        out = self if dtype is None else self.astype(dtype)
+        if device is None:
+            return out
+        device = backend.Device(device).type
+        return out if out.device == device else shaping.ToDevice.apply(out, device=device)
+
+    def cpu(self) -> Tensor:
+        return self.to("cpu")
+
+    def cuda(self) -> Tensor:
+        return self.to("cuda")
+
+    def astype(self, dtype) -> Tensor:
+        dtype = backend.np.dtype(dtype)
+        return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
+
+    def type(self, dtype=None):
+        """``type()``: the legacy type name ("minigan.FloatTensor"); ``type(minigan.LongTensor)``,
+        ``type("torch.DoubleTensor")`` or ``type(dtype)``: a cast copy."""
+        if dtype is None:
+            name = next((n for n, d in TYPE_NAMES.items() if d == self.dtype), str(self.dtype))
+            return f"minigan.{'cuda.' if self.device == 'cuda' else ''}{name}"
+        if isinstance(dtype, str) and dtype.rpartition(".")[2] in TYPE_NAMES:
+            dtype = TYPE_NAMES[dtype.rpartition(".")[2]]
+        return self.astype(getattr(dtype, "dtype", dtype))  # a legacy constructor has a .dtype
+
+    def type_as(self, other) -> Tensor:
+        return self.astype(other.dtype)
+
+    def clone(self) -> Tensor:
+        """A copy with its own memory, still in the graph (the gradient flows back to this tensor)."""
+        return elementwise.Clone.apply(self)
+
+    def float(self) -> Tensor:
+        return self.astype(backend.np.float32)
+
+    def double(self) -> Tensor:
+        return self.astype(backend.np.float64)
+
+    def long(self) -> Tensor:
+        return self.astype(backend.np.int64)
+
+    def int(self) -> Tensor:
+        return self.astype(backend.np.int32)
+
+    def bool(self) -> Tensor:
+        return self.astype(backend.np.bool_)
+
+    def is_floating_point(self) -> bool:
+        return backend.is_floating(self.dtype)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device == "cuda"
+
+    def contiguous(self) -> Tensor:
+        """This tensor: minigan's ops accept any memory layout, so there is nothing to copy."""
+        return self
+
+    # The method forms PyTorch code also uses (``img.mul(0.5).add(0.5)``): the operators above.
+    def add(self, other, alpha=1):
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other, alpha=1):
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other):
+        return self / other
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def neg(self):
+        return -self
+
+    def square(self):
+        return self * self
+
+    def matmul(self, other):
+        return self @ other
+
+    mm = matmul
+    # comparisons give bool tensors and are never differentiated
+    def __lt__(self, other):
+        return self._make(self.array < self._operand(other, "lt").array)
+
+    def __le__(self, other):
+        return self._make(self.array <= self._operand(other, "le").array)
+
+    def __gt__(self, other):
+        return self._make(self.array > self._operand(other, "gt").array)
+
+    def __ge__(self, other):
+        return self._make(self.array >= self._operand(other, "ge").array)
+
+    def eq(self, other):
+        """Elementwise ==, a bool tensor (as ``a == b``)."""
+        return self._make(self.array == self._operand(other, "eq").array)
+
+    def ne(self, other):
+        return self._make(self.array != self._operand(other, "ne").array)
+
+    # `(pred == labels).sum()` compares elements, as in PyTorch and NumPy.  A tensor still hashes by
+    # identity, so it can key a dict or sit in a set; `t in some_list` compares elements too (as PyTorch).
+    def __eq__(self, other):
+        return NotImplemented if other is None else self.eq(other)  # `t == None` is False, as in PyTorch
+
+    def __ne__(self, other):
+        return NotImplemented if other is None else self.ne(other)
+
+    __hash__ = object.__hash__
+
+    def __iter__(self):
+        if self.array.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.array.shape[0]))
+
+    # ------------------------------------------------------------------ methods
+    # Reductions take PyTorch's names (dim=, keepdim=) and NumPy's (axis=, keepdims=) for the same thing.
+    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        axis, keepdims = _dim("sum", dim, axis), _keepdim(keepdim, keepdims)
+        return reduction.Sum.apply(self, axis=checks.normalize_axis(axis, self.ndim, "sum"), keepdims=keepdims)
+
+    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        axis, keepdims = _dim("mean", dim, axis), _keepdim(keepdim, keepdims)
+        return reduction.Mean.apply(self, axis=checks.normalize_axis(axis, self.ndim, "mean"), keepdims=keepdims)
+
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """``max()``: the largest element.  ``max(dim)``: PyTorch's ``(values, indices)`` along ``dim``.
+        ``max(axis=d)``: NumPy's meaning, the values only.  ``max(other)``: the elementwise maximum."""
+        if isinstance(dim, TensorMethods):
+            return maximum(self, dim)
+        return self._extreme("max", dim, keepdim, axis, keepdims)
+
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """As ``max``: ``min(dim)`` gives ``(values, indices)``, ``min(axis=d)`` the values."""
+        if isinstance(dim, TensorMethods):
+            return minimum(self, dim)
+        return self._extreme("min", dim, keepdim, axis, keepdims)
+
+    def _extreme(self, op, dim, keepdim, axis, keepdims):
+        checks.check_nonempty(self.array, op)
+        keepdims = _keepdim(keepdim, keepdims)
+        if dim is None:  # everything, or NumPy's axis=: the values, ties sharing the gradient
+            axis = checks.normalize_axis(axis, self.ndim, op)
+            return reduction.Max.apply(self, axis=axis, keepdims=keepdims) if op == "max" else \
+                -reduction.Max.apply(-self, axis=axis, keepdims=keepdims)
+        _dim(op, dim, axis)
+        dim = checks.normalize_axis(dim, max(self.ndim, 1), op, single=True)
+        xp = backend.get_array_module(self.array)
+        a = self.array.reshape(1) if self.ndim == 0 else self.array
+        index = (a.argmax if op == "max" else a.argmin)(axis=dim)  # the first extreme, as PyTorch
+        picks = list(xp.ogrid[tuple(slice(n) for n in a.shape[:dim] + (1,) + a.shape[dim + 1:])])
+        picks[dim] = xp.expand_dims(index, dim)
+        values = (self.reshape(1) if self.ndim == 0 else self)[tuple(picks)]  # the gradient goes to that element
+        if not keepdim or self.ndim == 0:
+            values = values.reshape(self.shape[:dim] + self.shape[dim + 1:])
+        else:
+            index = xp.expand_dims(index, dim)
+        return (MaxResult if op == "max" else MinResult)(values, self._make(index.astype(backend.np.int64)))
+
+    def argmax(self, dim=None, keepdim=False, *, axis=None):
+        """Indices of the maxima (an int64 tensor; no gradient); the first one where there are ties."""
+        return self._arg("argmax", dim, keepdim, axis)
+
+    def argmin(self, dim=None, keepdim=False, *, axis=None):
+        return self._arg("argmin", dim, keepdim, axis)
+
+    def _arg(self, op, dim, keepdim, axis):
+        checks.check_nonempty(self.array, op)
+        dim = _dim(op, dim, axis)
+        dim = None if dim is None else checks.normalize_axis(dim, max(self.ndim, 1), op, single=True)
+        out = getattr(self.array, op)(axis=dim)
+        if keepdim:
+            out = out.reshape((1,) * self.ndim) if dim is None else backend.get_array_module(out).expand_dims(out, dim)
+        return self._make(out.astype(backend.np.int64))
+
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        axis, keepdims = _dim("logsumexp", dim, axis), _keepdim(keepdim, keepdims)
+        axis = checks.normalize_axis(axis, self.ndim, "logsumexp")
+        return reduction.LogSumExp.apply(self, axis=axis, keepdims=keepdims)
+
+    def var(self, dim=None, unbiased=True, keepdim=False):
+        """The variance over ``dim``, divided by n − 1 (``unbiased=True``, PyTorch's default; NumPy's is n)."""
+        x, axis = self._floating("var"), checks.normalize_axis(dim, self.ndim, "var")
+        mean = x.mean(axis=axis, keepdims=True)
+        n = self.numel() // max(mean.numel(), 1)  # values per mean
+        d = x - mean
+        total, dof = (d * d).sum(axis=axis, keepdims=keepdim), n - int(bool(unbiased))
+        return total / dof if dof > 0 else total * float("nan")  # too few samples: NaN, as PyTorch
+
+    def std(self, dim=None, unbiased=True, keepdim=False):
+        """The standard deviation: ``var(...).sqrt()`` (n − 1 by default, as PyTorch)."""
+        return self.var(dim, unbiased, keepdim).sqrt()
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        """The vector p-norm over ``dim`` (all elements by default): 2 ("fro"), 1, inf, or any p > 0.
+
+        The 2-norm has its own op, whose gradient at 0 is 0 (as PyTorch), where √(Σx²) composed of
+        sqrt and sum would give 0·∞ = NaN: a gradient penalty evaluates it at ∇D(x̂), which can be 0.
+        """
+        p = 2 if p == "fro" else p
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not p > 0:
+            raise ValueError(f"norm: p must be 'fro' or a number > 0 (inf for the largest |x|), got {p!r}")
+        x, axis = self._floating("norm"), checks.normalize_axis(dim, self.ndim, "norm")
+        if p == 2:
+            return reduction.Norm2.apply(x, axis=axis, keepdims=keepdim)
+        if p == float("inf"):
+            return x.abs().max(axis=axis, keepdims=keepdim)
+        if p == 1:
+            return x.abs().sum(axis=axis, keepdims=keepdim)
+        return (x.abs() ** p).sum(axis=axis, keepdims=keepdim) ** (1.0 / p)
+
+    def exp(self):
+        return elementwise.Exp.apply(self._floating("exp"))
+
+    def log(self):
+        return elementwise.Log.apply(self._floating("log"))
+
+    def abs(self):
+        return elementwise.Abs.apply(self)
+
+    def sqrt(self):
+        return elementwise.Sqrt.apply(self._floating("sqrt"))
+
+    def sign(self):
+        """-1, 0 or 1 elementwise; a constant (its derivative is 0 wherever it exists)."""
+        return self._make(backend.get_array_module(self.array).sign(self.array))
+
+    def clamp(self, min=None, max=None):
+        return elementwise.Clamp.apply(self, **checks.check_clamp(min, max))
+
+    clip = clamp
+
+    def sigmoid(self):
+        return activation.Sigmoid.apply(self._floating("sigmoid"))
+
+    def tanh(self):
+        return activation.Tanh.apply(self._floating("tanh"))
+
+    def relu(self):
+        return activation.ReLU.apply(self._floating("relu"))
+
+    def leaky_relu(self, negative_slope=0.01):
+        slope = checks.check_slope(negative_slope)
+        return activation.LeakyReLU.apply(self._floating("leaky_relu"), negative_slope=slope)
+
+    def softplus(self):
+        return activation.Softplus.apply(self._floating("softplus"))
+
+    def softmax(self, dim=-1, *, axis=None):
+        x, axis = self._floating("softmax"), _dim("softmax", dim if axis is None else None, axis)
+        return reduction.Softmax.apply(x, axis=checks.normalize_axis(axis, self.ndim, "softmax", single=True))
+
+    def log_softmax(self, dim=-1, *, axis=None):
+        x, axis = self._floating("log_softmax"), _dim("log_softmax", dim if axis is None else None, axis)
+        return reduction.LogSoftmax.apply(x, axis=checks.normalize_axis(axis, self.ndim, "log_softmax", single=True))
+
+    def _floating(self, op):
+        """The door check of the ops that only make sense on real numbers."""
+        if not backend.is_floating(self.dtype):
+            raise TypeError(f"{op}: input must be a floating-point tensor, got dtype {self.dtype}")
+        return self
+
+    # ------------------------------------------------------------------ shape
+    def size(self, dim=None):
+        """The shape (``size()``), or the length of one dimension (``size(d)``), as PyTorch."""
+        if dim is None:
+            return self.shape
+        return self.shape[checks.normalize_axis(dim, max(self.ndim, 1), "size", single=True)]
+
+    def numel(self) -> int:
+        """The number of elements (NumPy's ``.size``)."""
+        return int(self.array.size)
+
+    nelement = numel
+
+    def dim(self) -> int:
+        """The number of dimensions (``.ndim``)."""
+        return self.array.ndim
+
+    def reshape(self, *shape):
+        return shaping.Reshape.apply(self, shape=checks.normalize_shape(shape, self.numel(), self.shape))
+
+    def view(self, *shape):
+        return self.reshape(*shape)
+
+    def view_as(self, other):
+        return self.reshape(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        """Merge dimensions start_dim..end_dim into one (all of them by default)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start = checks.normalize_axis(start_dim, self.ndim, "flatten", single=True)
+        end = checks.normalize_axis(end_dim, self.ndim, "flatten", single=True)
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
+        return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
+
+    def transpose(self, *dims):
+        """``transpose(d0, d1)`` swaps two dimensions (PyTorch); ``transpose()`` reverses them all
+        and ``transpose(axes)`` with a full permutation permutes them (NumPy)."""
+        if len(dims) == 2:
+            d0, d1 = (checks.normalize_axis(d, self.ndim, "transpose", single=True) for d in dims)
+            axes = list(range(self.ndim))
+            axes[d0], axes[d1] = axes[d1], axes[d0]
+            dims = tuple(axes)
+        return shaping.Transpose.apply(self, axes=checks.normalize_axes(dims, self.ndim))
+
+    def permute(self, *dims):
+        return shaping.Transpose.apply(self, axes=checks.normalize_axes(dims, self.ndim))
+
+    def swapaxes(self, a, b):
+        return self.transpose(a, b)
+
+    swapdims = swapaxes
+
+    def t(self):
+        """The transpose of a matrix (a vector or a scalar is returned as is), as PyTorch."""
+        if self.ndim > 2:
+            raise ShapeError(f"t: expects a tensor with at most 2 dimensions, got shape {self.shape}; "
+                             "use transpose(d0, d1) or permute(...)")
+        return self if self.ndim < 2 else self.permute(1, 0)
+
+    def squeeze(self, dim=None, *, axis=None):
+        axis = _dim("squeeze", dim, axis)
+        if axis is None:
+            shape = tuple(n for n in self.shape if n != 1)
+        else:
+            axis = checks.normalize_axis(axis, self.ndim, "squeeze", single=True)
+            if self.shape[axis] != 1:  # PyTorch leaves the tensor unchanged, NumPy raises: a likely mistake
+                raise ShapeError(f"squeeze: axis {axis} of shape {self.shape} has size {self.shape[axis]}, expected 1 "
+                                 "(PyTorch would return the tensor unchanged; minigan raises instead)")
+            shape = self.shape[:axis] + self.shape[axis + 1 :]
+        return shaping.Reshape.apply(self, shape=shape)
+
+    def unsqueeze(self, dim=None, *, axis=None):
+        axis = _dim("unsqueeze", dim, axis)
+        axis = checks.normalize_axis(axis, self.ndim + 1, "unsqueeze", single=True)
+        return shaping.Reshape.apply(self, shape=self.shape[:axis] + (1,) + self.shape[axis:])
+
+    def expand(self, *sizes):
+        """A broadcast view of this tensor at ``sizes`` (-1 keeps a size), as PyTorch."""
+        sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
+        lead = len(sizes) - self.ndim
+        shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
+        if lead < 0 or backend.broadcast_shapes(self.shape, shape) != shape:
+            raise ShapeError(f"expand: cannot expand a tensor of shape {self.shape} to {sizes}; "
+                             "expected sizes equal to the tensor's, or expanding its size-1 dimensions")
+        return self if shape == self.shape else shaping.BroadcastTo.apply(self, shape=shape)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def pad(self, pad_width, value=0.0):
+        return shaping.Pad.apply(self, pad_width=checks.normalize_pad(pad_width, self.ndim), value=value)
+
+    # ------------------------------------------------------------------ in-place initialisation
+    def normal_(self, mean=0.0, std=1.0):
+        """Fill with N(mean, std²) samples (the legacy ``m.weight.data.normal_(0, 0.02)``)."""
+        return self.copy_(backend.randn(self.shape, dtype=self.dtype, xp=backend.get_array_module(self.array))
+                          * self.dtype.type(std) + self.dtype.type(mean))
+
+    def uniform_(self, a=0.0, b=1.0):
+        """Fill with U(a, b) samples."""
+        return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=backend.get_array_module(self.array))
+                          * self.dtype.type(b - a) + self.dtype.type(a))
+
+
+
+def _dim(op, dim, axis):
+    """PyTorch's ``dim`` and NumPy's ``axis`` name the same argument: take whichever was given."""
+    if axis is None:
+        return dim
+    if dim is not None:
+        raise TypeError(f"{op}: got dim={dim!r} and axis={axis!r}; they name the same argument, give one")
+    return axis
+
+
+def _keepdim(keepdim, keepdims):
+    return bool(keepdim if keepdims is None else keepdims)
+
+
+# What max(dim) and min(dim) return, as PyTorch's torch.return_types.max/min: (values, indices).
+MaxResult = namedtuple("max", ["values", "indices"])
+MinResult = namedtuple("min", ["values", "indices"])
+
+
+def maximum(a: Tensor, b: Tensor) -> Tensor:
+    """The elementwise maximum (``torch.maximum``, ``a.max(b)``); where a == b the gradient goes to a."""
+    b = a._operand(b, "maximum")
+    return elementwise.Where.apply(a, b, cond=a.array >= b.array)
+
+
+def minimum(a: Tensor, b: Tensor) -> Tensor:
+    """The elementwise minimum; where a == b the gradient goes to a."""
+    b = a._operand(b, "minimum")
+    return elementwise.Where.apply(a, b, cond=a.array <= b.array)

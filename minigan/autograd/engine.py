@@ -1,0 +1,110 @@
+"""Reverse mode: walk the graph from the outputs back to the inputs, applying the chain rule.
+
+The graph is made of nodes (``Node``s); each node's ``next_functions`` says, for each of its
+inputs, where that input came from *when the node was recorded*: the node that produced it, a leaf
+Tensor (a weight, an input that requires grad), or None (a constant).  So an in-place change made
+later cannot re-route the gradient of an op that ran before it (as in PyTorch).
+
+Three small pieces, each readable on its own:
+
+* ``topological_order(roots)`` lists the nodes so that every node comes before the nodes that
+  produced its inputs (an iterative depth-first search: no recursion limit, any depth works);
+* ``backprop(seeds, ...)`` visits them in that order and returns the gradient that reached every
+  leaf (and every node in ``keep``).  By the time a node is visited, every consumer of its output
+  has already handed in its gradient, so a reused value sums its gradients *before* passing them on;
+* ``prune(order, targets)``: for ``autograd.grad``, the nodes worth visiting at all.
+
+``Tensor.backward`` accumulates the leaves' gradients into ``.grad``; ``autograd.grad`` picks the
+ones asked for.  Gradients are arrays at first order and Tensors under ``create_graph=True``
+(see graph.py).
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from minigan import backend
+from minigan.autograd.grad_mode import check_finite, is_anomaly_enabled, set_grad_enabled
+from minigan.autograd.graph import Node
+from minigan.errors import GraphError
+
+
+def topological_order(roots) -> list:
+    """The nodes reachable from ``roots``, each listed before the nodes it depends on."""
+    order, visited = [], set()
+    stack = [(fn, False) for fn in roots]
+    while stack:
+        fn, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(fn)  # post-order: after every node below it
+        elif fn not in visited:
+            visited.add(fn)
+            stack.append((fn, True))
+            stack.extend((e, False) for e in fn.next_functions if isinstance(e, Node) and e not in visited)
+    order.reverse()  # consumers first
+    return order
+
+
+def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, keep=()) -> dict:
+    """The chain rule over ``order``: {node or leaf: gradient} from ``seeds`` (the same kind of dict).
+
+    Returns the gradient that reached each leaf, and each node in ``keep``."""
+    grads, anomaly = dict(seeds), is_anomaly_enabled()
+    with set_grad_enabled(create_graph):  # under create_graph, backward's own ops are recorded
+        for fn in order:
+            g = grads.get(fn) if fn in keep else grads.pop(fn, None)
+            if g is not None:
+                if fn.freed:  # step 1: a graph a first backward already freed cannot be walked again
+                    raise GraphError(
+                        f"backward: trying to go through the graph a second time (at {type(fn).__name__}), but its "
+                        "saved values were freed by the first backward; call backward(retain_graph=True) the first "
+                        "time")
+                if fn.retained is not None and fn.retained() is not None:  # step 2: retain_grad()
+                    fn.retained()._keep_grad(g)
+                input_grads = fn.backward(g)  # step 3: the op's own chain rule
+                if anomaly:  # step 4: detect_anomaly()
+                    for gi in input_grads:
+                        check_finite(type(fn).__name__, "backward", gi, fn.created_at)
+                for edge, gi in zip(fn.next_functions, input_grads):  # step 5: hand each input its share
+                    if edge is not None and gi is not None:
+                        grads[edge] = grads[edge] + gi if edge in grads else gi
+            if not retain_graph:  # step 6: free what forward saved
+                fn.free()
+    return grads
+
+
+def prune(order, targets) -> list:
+    """For ``autograd.grad``: the nodes of ``order`` from which some target (a node or a leaf) can be
+    reached, as (node, its needs_input_grad), consumers first.  Each such node gets its
+    ``needs_input_grad`` narrowed to the inputs that lead to a target (so a critic's weight gradients
+    are not computed when only its input gradient is wanted); the caller puts them back afterwards."""
+    useful, narrowed = set(targets), []
+    for fn in reversed(order):  # producers first
+        wanted = tuple([e is not None and e in useful for e in fn.next_functions])
+        if True in wanted:
+            useful.add(fn)
+            narrowed.append((fn, fn.needs_input_grad))
+            fn.needs_input_grad = tuple([n and w for n, w in zip(fn.needs_input_grad, wanted)])
+    narrowed.reverse()
+    return narrowed
+
+
+def accumulate(grads: dict, seeds: dict) -> None:
+    """leaf.grad += g for every leaf in ``grads`` (what ``Tensor.backward`` does with the walk's result).
+
+    A gradient that another leaf or the seed also holds, or a view of another array, is copied
+    first, so that changing one ``.grad`` in place can never change another."""
+    shared = {id(g) for g in seeds.values()}
+    for leaf, g in grads.items():
+        if isinstance(leaf, Node):
+            continue
+        array = g if isinstance(g, backend.PLAIN_TYPES) else g.array
+        if id(g) in shared or getattr(array, "base", None) is not None:
+            g = g.copy() if array is g else g.clone()
+        shared.add(id(g))
+        leaf._add_grad(g)
+
+
+def retain(tensor) -> None:
+    """Make backward keep the gradient of this non-leaf tensor in its ``.grad``."""
+    tensor._ctx.retained = weakref.ref(tensor)

@@ -1,0 +1,116 @@
+"""Switches, per thread: is a graph being recorded (``no_grad``, ``enable_grad``, ``set_grad_enabled``)?
+Are we hunting NaNs (``detect_anomaly``)?  As in PyTorch's torch/autograd/grad_mode.py."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import traceback
+
+from minigan import backend
+from minigan.errors import AnomalyError
+
+
+class _Mode(threading.local):
+    """Is a graph being recorded?  Are we hunting NaNs?  Each thread has its own answers (as in
+    PyTorch), so a ``no_grad()`` evaluation thread leaves a training thread alone."""
+
+    def __init__(self):
+        self.grad_enabled = True
+        self.anomaly_enabled = False
+
+
+_mode = _Mode()
+
+
+def is_grad_enabled() -> bool:
+    return _mode.grad_enabled
+
+
+class set_grad_enabled:
+    """``set_grad_enabled(False)`` switches recording off now; as a context manager, until the block ends."""
+
+    def __init__(self, mode: bool):
+        self.prev = _mode.grad_enabled
+        _mode.grad_enabled = bool(mode)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _mode.grad_enabled = self.prev
+        return False
+
+
+class no_grad:
+    """Context manager (and decorator) in which ops record no graph.
+
+    Inside it results have ``requires_grad=False``; use it for evaluation and for updates such
+    as ``p -= lr * p.grad`` that change a parameter in place and must not become part of the graph.
+    """
+
+    enabled = False
+
+    def __enter__(self):
+        self.prev, _mode.grad_enabled = _mode.grad_enabled, self.enabled
+        return self
+
+    def __exit__(self, *exc):
+        _mode.grad_enabled = self.prev
+        return False
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with type(self)():
+                return func(*args, **kwargs)
+
+        return wrapper
+
+
+class enable_grad(no_grad):
+    """The opposite of ``no_grad``: record the graph even inside a ``no_grad`` block."""
+
+    enabled = True
+
+
+class detect_anomaly:
+    """Context manager: the first op whose forward or backward gives NaN/inf raises ``AnomalyError``.
+
+    The error names the op and the line of *your* code that created it. It costs a finiteness
+    check per op, so it is off by default.
+    """
+
+    def __enter__(self):
+        self.prev, _mode.anomaly_enabled = _mode.anomaly_enabled, True
+        # NumPy's own "divide by zero" warnings would only repeat, less precisely, what we raise.
+        self.quiet = backend.np.errstate(all="ignore")
+        self.quiet.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        _mode.anomaly_enabled = self.prev
+        self.quiet.__exit__(*exc)
+        return False
+
+
+def is_anomaly_enabled() -> bool:
+    return _mode.anomaly_enabled
+
+
+def _user_frame() -> str:
+    """The innermost stack frame outside the minigan package, as 'file:line in func: code'."""
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        if "/minigan/" not in frame.filename.replace("\\", "/") or "/tests/" in frame.filename:
+            return f"{frame.filename}:{frame.lineno} in {frame.name}: {frame.line}"
+    return "<unknown>"
+
+
+def check_finite(op: str, what: str, value, where: str) -> None:
+    array = getattr(value, "array", value) if not backend.is_array(value) else value
+    if array is None or not backend.is_array(array) or not backend.is_floating(array.dtype):
+        return
+    xp = backend.get_array_module(array)
+    if not bool(xp.isfinite(array).all()):
+        kind = "NaN" if bool(xp.isnan(array).any()) else "inf"
+        raise AnomalyError(f"{op}: its {what} produced {kind} (op created at {where})")

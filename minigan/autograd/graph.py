@@ -1,0 +1,205 @@
+"""The node of the autodiff graph: ``Node``, the base class of every op.
+
+Every op is a small subclass of ``Node`` with two methods side by side::
+
+    class Mul(Node):
+        def forward(self, a, b):             # arrays in, array out
+            self.save_for_backward(a, b)
+            return a * b
+
+        def backward(self, grad):            # d(ab)/da = b, d(ab)/db = a
+            a, b = self.saved_tensors
+            return unbroadcast(grad * b, a.shape), unbroadcast(grad * a, b.shape)
+
+``Mul.apply(x, y)`` on tensors runs ``forward`` on their arrays and, when a gradient may be
+needed, records the node so that backward can call ``backward`` later.
+
+**One backward for every order.**  ``backward`` is written once, and the engine runs it in one
+of two ways:
+
+* first order (``create_graph=False``, the common case): ``grad`` and ``saved_tensors`` are
+  plain NumPy/CuPy arrays and grad mode is off, so the formula is ordinary array arithmetic,
+  exactly as fast as hand-written NumPy;
+* ``create_graph=True``: ``grad`` is a Tensor, ``saved_tensors`` gives back the *Tensors* the
+  saved arrays belong to (the op's inputs, or its output), and grad mode is on, so the very same
+  lines record a graph of their own, which can be differentiated again, to any order.
+
+This works because a backward only uses what arrays and Tensors share: operators
+(``* + - / @ **``), methods (``sum reshape transpose astype``), NumPy-named functions from
+``xp = namespace(grad)`` (NumPy or CuPy for arrays, minigan's own namespace for Tensors: the
+Array API idea), and other ops' ``apply``, which takes arrays as well as Tensors (on arrays it
+just computes).  ``save_for_backward`` takes only the op's inputs and its output, so that a
+gradient of the gradient can flow back through every saved value (under create_graph anything
+else raises); whatever else a backward needs (a mask, a shape, a count) is a constant, kept as a
+plain attribute.
+
+**The graph's structure.**  A node keeps, for each input, the producer that input had when the
+node was recorded (``next_functions``: a node, a leaf Tensor, or None for a constant), as PyTorch
+does; an in-place op recorded later makes a new node and moves the tensor's history to it, and
+re-routes nothing recorded before.  A version counter guards the saved values: each Tensor counts
+the in-place changes made to its array (shared with its views); a saved value is a small record
+(array, counter, version then), and ``saved_tensors`` raises when one changed since.
+"""
+
+from __future__ import annotations
+
+from minigan import backend
+from minigan.autograd.grad_mode import _mode, _user_frame, check_finite
+from minigan.errors import GraphError
+
+
+# ----------------------------------------------------------------------------- helpers for backward
+def namespace(x):
+    """The array functions for ``x``: NumPy or CuPy for an array, minigan's Tensor namespace
+    (``minigan.ops.namespace``, found through the Array API's ``__array_namespace__``) for a Tensor."""
+    if backend.is_array(x) or backend.is_numpy_scalar(x):
+        return backend.get_array_module(x)
+    return x.__array_namespace__()
+
+
+def value(x):
+    """The array of a saved value: ``x`` itself at first order, its ``.array`` under create_graph.  For a
+    constant a backward derives from a saved value (the mask x > 0, the sign of x), which has no gradient."""
+    return x if isinstance(x, backend.PLAIN_TYPES) else x.array
+
+
+def unbroadcast(grad, shape):
+    """Sum ``grad`` down to ``shape``: the adjoint of NumPy broadcasting.
+
+    Broadcasting copied the input along new leading axes and along its size-1 axes, so the
+    gradient adds up over exactly those axes.  (Works on arrays and Tensors alike.)
+    """
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and grad.shape[i + lead] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape)
+
+
+
+# ----------------------------------------------------------------------------- the node
+class Node:
+    """One recorded operation: where each input came from, what forward saved, how to run backward.
+
+    Every field of a node, declared here once:
+    """
+
+    next_functions = ()      # per input, its producer when this node was recorded: a node, a leaf Tensor, or None
+    inputs = None            # the input tensors, for drawing the graph (viz); the walk follows next_functions
+    needs_input_grad = None  # per input: is its gradient needed? (None: nothing is recorded)
+    saved = ()               # per array given to save_for_backward, a small record (a tuple): (array, the
+    # version counter of the tensor holding it, its version then, that tensor: an input, or None for the output)
+    saved_arrays = ()        # what forward gave save_for_backward (turned into `saved` by apply)
+    retained = None          # a weak reference to the output, when retain_grad() asked to keep its gradient
+    created_at = None        # under detect_anomaly(): the user's line that ran the op
+    is_view = False          # True for ops whose output may share the input's memory (reshape, transpose...)
+    freed = False            # backward with retain_graph=False ran through this node
+
+    def forward(self, *arrays, **params):  # pragma: no cover - every op overrides it
+        raise NotImplementedError
+
+    def backward(self, grad):  # pragma: no cover
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        """Run the op.  On arrays it only computes (that is how a first-order backward calls other
+        ops); on tensors it also records the node when a gradient may be needed."""
+        fn = cls()
+        like = inputs[0] if not isinstance(inputs[0], backend.PLAIN_TYPES) else _first_tensor(inputs)
+        if like is None:  # plain arrays in: plain array out, nothing recorded
+            return fn.forward(*inputs, **params)
+        # a constant array (no _base) becomes a Tensor; a view (a _base) whose base changed gets its history again
+        inputs = [t if getattr(t, "_base", 0) is None else like._input(t) for t in inputs]
+        needs = tuple([t._requires_grad for t in inputs])
+        record = _mode.grad_enabled and True in needs
+        fn.needs_input_grad = needs if record else None
+        out = fn.forward(*[t.array for t in inputs], **params)
+        result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
+        if record:
+            fn.record(inputs, out, result)
+        if _mode.anomaly_enabled:
+            fn.check_forward(result)
+        return result
+
+    def record(self, inputs, out, result) -> None:
+        """Make this node ``result``'s history (``out``: what forward returned, the array ``result`` holds
+        or a NumPy scalar): the producer of each input as it is now, and the saved values."""
+        self.inputs = inputs
+        self.next_functions = tuple([(t if t._ctx is None else t._ctx) if t._requires_grad else None for t in inputs])
+        if self.saved_arrays:
+            self.saved = tuple([_record(a, inputs, out, result) for a in self.saved_arrays])
+        result._ctx = self
+
+    def check_forward(self, result) -> None:
+        """Under detect_anomaly(): note the user's line that ran the op; raise on a NaN/inf result."""
+        self.created_at = _user_frame()
+        check_finite(type(self).__name__, "forward output", result.array, self.created_at)
+
+    # -- saving values for backward
+    def save_for_backward(self, *arrays) -> None:
+        """Keep these arrays (each an input or the output of forward; None is allowed) for backward."""
+        self.saved_arrays = arrays
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The saved values: arrays at first order, the Tensors they belong to under create_graph."""
+        self.check_saved()
+        if not _mode.grad_enabled:  # first order: plain arrays
+            return self.saved_arrays
+        return tuple([None if s is None else s[3] if s[3] is not None else self._output(s) for s in self.saved])
+
+    def check_saved(self) -> None:
+        """Raise if the saved values are gone (freed by a backward) or stale (changed in place since)."""
+        if self.freed:
+            raise GraphError(
+                f"backward: trying to go through the graph a second time (at {type(self).__name__}), but its saved "
+                "values were freed by the first backward; call backward(retain_graph=True) the first time"
+            )
+        for s in self.saved:
+            if s is not None and s[1][0] != s[2]:
+                array, counter, version, tensor = s
+                what = "its output" if tensor is None else next(
+                    (f"its input {i}" for i, t in enumerate(self.inputs or ()) if t is tensor), "a saved tensor")
+                raise GraphError(
+                    f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the gradient, "
+                    f"but it was then modified in place (version {counter[0]}, saved at version "
+                    f"{version}); use an out-of-place op (y = y + 1, not y += 1) or make the change after backward()"
+                )
+
+    def _output(self, s):
+        """A handle on this node's output (for backward under create_graph): its gradient flows into this node."""
+        from minigan._tensor import Tensor  # graph.py sits below _tensor.py; only this handle needs the class
+
+        out = Tensor._make(s[0], True)
+        out._ctx, out._counter = self, s[1]
+        return out
+
+    def free(self) -> None:
+        """Drop all that forward kept (saved values, masks, caches): memory is released after backward.
+        ``next_functions`` stays, so that a second backward finds the graph and names this node."""
+        edges = self.next_functions
+        self.__dict__.clear()
+        self.next_functions, self.freed = edges, True
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+def _first_tensor(inputs):
+    """The first input that is not a plain array (None if there is none: a first-order backward's call)."""
+    return next((t for t in inputs if not isinstance(t, backend.PLAIN_TYPES)), None)
+
+
+def _record(array, inputs, out, result):
+    """The record of one array given to save_for_backward: (array, counter, version now, input or None)."""
+    if array is None:
+        return None
+    if array is out or array is result.array:
+        return (result.array, result._counter, result._counter[0], None)
+    for t in inputs:
+        if t.array is array:
+            return (array, t._counter, t._counter[0], t)
+    return (array, [0], 0, array)  # a constant (a mask, say): it stays a plain array

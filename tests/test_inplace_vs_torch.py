@@ -1,0 +1,159 @@
+"""Random programs of out-of-place ops, views, detach, in-place updates (recorded and under no_grad, on
+leaves and non-leaves) and indexed assignment, run under minigan and under PyTorch (float64, the oracle).
+
+The rule: where PyTorch returns values and gradients, minigan returns the same; where PyTorch raises,
+minigan raises too (a RuntimeError, ValueError, TypeError or IndexError), at the same step.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import minigan
+
+torch = pytest.importorskip("torch")
+
+ERRORS = (RuntimeError, ValueError, TypeError, IndexError)
+
+# Each step: (name, how many tensors it reads, what it does given the library (minigan or torch) and the tensors).
+BINARY = {
+    "add": lambda lib, a, b: a + b, "sub": lambda lib, a, b: a - b,
+    "mul": lambda lib, a, b: a * b, "div": lambda lib, a, b: a / (b * b + 1.0),
+}
+UNARY = {
+    "exp": lambda lib, a: (a * 0.1).exp(), "neg": lambda lib, a: -a, "tanh": lambda lib, a: a.tanh(),
+    "relu": lambda lib, a: a.relu(), "scale": lambda lib, a: a * 2.0, "sum": lambda lib, a: a.sum(),
+    "sigmoid": lambda lib, a: a.sigmoid(), "square": lambda lib, a: a * a,
+    "clone": lambda lib, a: a.clone(), "detach": lambda lib, a: a.detach(),
+}
+VIEWS = {  # name: (the ndim it needs at least, the view)
+    "row0": (1, lambda a: a[0]), "tail": (1, lambda a: a[1:]), "col1": (2, lambda a: a[:, 1]),
+    "elem": (2, lambda a: a[1, 0]), "flat": (0, lambda a: a.reshape(-1)), "t": (2, lambda a: a.t()),
+    "unsq": (0, lambda a: a.unsqueeze(0)),
+}
+IN_PLACE = {  # name: (reads an operand tensor?, the op)
+    "add_": (True, lambda a, b: a.add_(b)), "sub_": (True, lambda a, b: a.sub_(b)),
+    "mul_": (True, lambda a, b: a.mul_(b)), "div_": (True, lambda a, b: a.div_(b * b + 1.0)),
+    "copy_": (True, lambda a, b: a.copy_(b)), "iadd": (True, lambda a, b: a.__iadd__(b)),
+    "mul_s": (False, lambda a, b: a.mul_(0.5)), "add_s": (False, lambda a, b: a.add_(1.5)),
+    "zero_": (False, lambda a, b: a.zero_()), "fill_": (False, lambda a, b: a.fill_(0.25)),
+    "clamp_": (False, lambda a, b: a.clamp_(-0.5, 0.5)),
+    "set0": (True, lambda a, b: a.__setitem__(0, b)), "set0s": (False, lambda a, b: a.__setitem__(0, 2.0)),
+    "setsl": (True, lambda a, b: a.__setitem__((slice(1, None),), b)),
+    "setmask": (False, lambda a, b: a.__setitem__(a > 0, 0.0)),
+}
+
+
+def _broadcasts(target, operand):
+    try:
+        return np.broadcast_shapes(target, operand) == tuple(target)
+    except ValueError:
+        return False
+
+
+def _steps(data, n):
+    """Draw a program: a list of steps (kind, name, indices...) resolved against the pool as it grows."""
+    program = []
+    for _ in range(n):
+        kind = data.draw(st.sampled_from(["binary", "unary", "view", "inplace", "inplace_nograd"]))
+        names = {"binary": BINARY, "unary": UNARY, "view": VIEWS}.get(kind, IN_PLACE)
+        program.append((kind, data.draw(st.sampled_from(sorted(names))), data.draw(st.integers(0, 99)),
+                        data.draw(st.integers(0, 99))))
+    return program
+
+
+def _start(lib, seed):
+    rng = np.random.default_rng(seed)
+    values = [rng.normal(size=(2, 3)), rng.normal(size=(3,)), rng.normal(size=(2, 3))]
+    make = (lambda v, g: minigan.tensor(v, requires_grad=g)) if lib is minigan else \
+        (lambda v, g: torch.tensor(v, requires_grad=g))
+    return [make(values[0], True), make(values[1], True), make(values[2], False)]
+
+
+def _run(lib, program, seed):
+    """Run ``program``; returns ('ok', values, grads) or ('raised', step, error)."""
+    pool = _start(lib, seed)
+    leaves = pool[:2]
+    no_grad = minigan.no_grad if lib is minigan else torch.no_grad
+    for step, (kind, name, i, j) in enumerate(program):
+        a, b = pool[i % len(pool)], pool[j % len(pool)]
+        try:
+            if kind == "binary":
+                if not _broadcasts(np.broadcast_shapes(tuple(a.shape), tuple(b.shape)), tuple(b.shape)) and \
+                        not _broadcasts(tuple(b.shape), tuple(a.shape)) and \
+                        not _broadcasts(tuple(a.shape), tuple(b.shape)):
+                    continue
+                pool.append(BINARY[name](lib, a, b))
+            elif kind == "unary":
+                pool.append(UNARY[name](lib, a))
+            elif kind == "view":
+                ndim, view = VIEWS[name]
+                if a.ndim < ndim or (a.ndim and a.shape[0] < 2 and name in ("tail",)):
+                    continue
+                pool.append(view(a))
+            else:
+                reads, op = IN_PLACE[name]
+                if name.startswith("set") and a.ndim == 0:
+                    continue
+                if reads and name in ("set0", "setsl"):
+                    place = tuple(a[0].shape) if name == "set0" else tuple(a[1:].shape)
+                    if not _broadcasts(place, tuple(b.shape)):
+                        continue
+                elif reads and not _broadcasts(tuple(a.shape), tuple(b.shape)):
+                    continue
+                if kind == "inplace_nograd":
+                    with no_grad():
+                        op(a, b)
+                else:
+                    op(a, b)
+        except ERRORS as e:
+            return ("raised", step, f"{type(e).__name__}: {e}")
+    outs = [t for t in pool[2:] if t.requires_grad]
+    try:
+        if outs:
+            loss = sum((t * (k + 1.0)).sum() for k, t in enumerate(outs))
+            loss.backward()
+    except ERRORS as e:
+        return ("raised", len(program), f"{type(e).__name__}: {e}")
+    values = [np.asarray(t.detach().numpy(), dtype=np.float64) for t in pool]
+    grads = [None if t.grad is None else np.asarray(t.grad.numpy()) for t in leaves]
+    return ("ok", values, grads)
+
+
+def _compare(program, seed):
+    with np.errstate(all="ignore"):
+        ours, theirs = _run(minigan, program, seed), _run(torch, program, seed)
+    if theirs[0] == "raised":
+        assert ours[0] == "raised", f"PyTorch raised at step {theirs[1]} ({theirs[2]}), minigan ran: {program}"
+        assert ours[1] == theirs[1], f"PyTorch raised at step {theirs[1]}, minigan at {ours[1]}: {program}\n{ours[2]}"
+        return "raised"
+    assert ours[0] == "ok", f"minigan raised at step {ours[1]} ({ours[2]}), PyTorch ran: {program}"
+    for k, (u, v) in enumerate(zip(ours[1], theirs[1])):
+        np.testing.assert_allclose(u, v, rtol=1e-10, atol=1e-12, err_msg=f"value of tensor {k}: {program}")
+    for k, (u, v) in enumerate(zip(ours[2], theirs[2])):
+        assert (u is None) == (v is None), f"leaf {k}: grad {u} vs PyTorch {v}: {program}"
+        if u is not None:
+            np.testing.assert_allclose(u, v, rtol=1e-10, atol=1e-12, err_msg=f"grad of leaf {k}: {program}")
+    return "ok"
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), seed=st.integers(0, 2**16))
+def test_random_programs_match_pytorch(data, seed):
+    _compare(_steps(data, data.draw(st.integers(1, 8))), seed)
+
+
+@pytest.mark.slow
+def test_many_random_programs_match_pytorch():
+    """At least 400 programs that PyTorch runs and 400 that it refuses, each compared with minigan."""
+    counts = {"ok": 0, "raised": 0}
+
+    @settings(max_examples=3000, deadline=None, database=None)
+    @given(data=st.data(), seed=st.integers(0, 2**16))
+    def check(data, seed):
+        counts[_compare(_steps(data, data.draw(st.integers(1, 10))), seed)] += 1
+
+    check()
+    print("programs compared with PyTorch:", counts)
+    assert counts["ok"] >= 400 and counts["raised"] >= 400, counts

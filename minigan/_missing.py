@@ -399,7 +399,7 @@ TABLE = {
          """),
         ('this shape method is not provided: use reshape, permute, expand, minigan.cat/stack and indexing',
          """
-        diag diag_embed diagflat dsplit hsplit repeat repeat_interleave roll rot90 split_with_sizes
+        diag diag_embed diagflat dsplit hsplit repeat_interleave roll rot90 split_with_sizes
         sum_to_size tensor_split trace unflatten unsafe_chunk unsafe_split unsafe_split_with_sizes
         vsplit
          """),
@@ -411,7 +411,7 @@ TABLE = {
          """),
         ("not provided: compare x.device with 'cpu' or 'cuda' (and x.is_cuda)",
          """
-        get_device is_cpu is_distributed is_xpu
+        get_device is_distributed
          """),
         ("an autograd internal not provided: minigan's tensors have requires_grad, grad, grad_fn, is_leaf "
          'and retain_grad()',
@@ -421,7 +421,7 @@ TABLE = {
         ("minigan's devices are 'cpu' and 'cuda' (through CuPy; minigan.cuda, minigan.accelerator): other "
          'device kinds are out of scope',
          """
-        ipu is_ipu is_maia is_meta is_mkldnn is_mps is_mtia is_nested is_vulkan is_xla mtia to_mkldnn
+        ipu is_ipu is_maia is_meta is_mkldnn is_mtia is_nested is_vulkan is_xla mtia to_mkldnn
         to_padded_tensor xpu
          """),
         ('spectral transforms and window functions are out of scope: use numpy.fft on x.numpy() (no '
@@ -435,14 +435,10 @@ TABLE = {
         masked_scatter masked_scatter_ put put_ scatter scatter_ scatter_add scatter_add_ scatter_reduce
         scatter_reduce_
          """),
-        ('use x.dim() or x.ndim',
-         """
-        ndimension
-         """),
         ('not provided: use minigan.zeros/ones/full(shape, dtype=x.dtype, device=x.device) or '
          'minigan.tensor(data, dtype=x.dtype)',
          """
-        new new_empty new_full new_ones new_tensor new_zeros
+        new
          """),
         ('tensor hooks are not provided: read the gradient after backward (x.retain_grad(); x.grad), or '
          'use minigan.autograd.grad',
@@ -580,13 +576,13 @@ TABLE = {
         DeviceType ProfilerActivity ProfilerConfig ProfilerEvent ProfilerState kineto_available profiler
         profiler_legacy profiler_util
          """),
-        ('minigan.autograd has no {name}: it provides grad (any order) and backward',
+        ('minigan.autograd has no {name}: it provides grad (any order), backward, Function and detect_anomaly',
          """
-        Function set_detect_anomaly
+        set_detect_anomaly
          """),
-        ("an autograd internal: minigan's graph is the grad_fn chain of its tensors (minigan/function.py)",
+        ("an autograd internal: minigan's is the grad_fn chain of its tensors (minigan/autograd/graph.py)",
          """
-        NestedIOFunction SavedTensor anomaly_mode enforce_grad_layout_policy grad_mode graph
+        NestedIOFunction SavedTensor anomaly_mode enforce_grad_layout_policy graph
         is_multithreading_enabled is_tensor_like is_view_replay_enabled set_multithreading_enabled
         variable
          """),

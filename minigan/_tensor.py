@@ -15,6 +15,7 @@ from __future__ import annotations
 import operator
 
 from minigan import backend, checks
+from minigan._tensor_math import TensorMath
 from minigan._tensor_methods import TensorMethods, maximum, minimum
 from minigan.autograd.engine import accumulate, backprop, retain, topological_order
 from minigan.autograd.grad_mode import is_grad_enabled
@@ -27,7 +28,7 @@ from minigan.ops import shape as shaping
 _NUMPY_SCALAR = backend.np.generic  # what NumPy returns for a 0-d result
 
 
-class Tensor(TensorMethods):
+class Tensor(TensorMethods, TensorMath):
     """``Tensor(data, requires_grad=False)``: an n-d array that remembers how it was computed.
 
     The data is copied, as ``torch.tensor`` does, and keeps its floating dtype; ``minigan.from_numpy``

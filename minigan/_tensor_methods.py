@@ -295,16 +295,16 @@ class TensorMethods:
         return (x.abs() ** p).sum(axis=axis, keepdims=keepdim) ** (1.0 / p)
 
     def exp(self):
-        return elementwise.Exp.apply(self._floating("exp"))
+        return elementwise.Exp.apply(self._as_float())
 
     def log(self):
-        return elementwise.Log.apply(self._floating("log"))
+        return elementwise.Log.apply(self._as_float())
 
     def abs(self):
         return elementwise.Abs.apply(self)
 
     def sqrt(self):
-        return elementwise.Sqrt.apply(self._floating("sqrt"))
+        return elementwise.Sqrt.apply(self._as_float())
 
     def sign(self):
         """-1, 0 or 1 elementwise; a constant (its derivative is 0 wherever it exists)."""
@@ -316,10 +316,10 @@ class TensorMethods:
     clip = clamp
 
     def sigmoid(self):
-        return activation.Sigmoid.apply(self._floating("sigmoid"))
+        return activation.Sigmoid.apply(self._as_float())
 
     def tanh(self):
-        return activation.Tanh.apply(self._floating("tanh"))
+        return activation.Tanh.apply(self._as_float())
 
     def relu(self):
         return activation.ReLU.apply(self._floating("relu"))

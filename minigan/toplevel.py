@@ -381,11 +381,8 @@ def where(condition, a, b):
 
 # ----------------------------------------------------------------------------- elementwise math (ops/unary.py)
 def _floating(x, fn) -> Tensor:
-    """The door check of the functions that only make sense on real numbers."""
-    x = _t(x, fn)
-    if not backend.is_floating(x.dtype):
-        raise TypeError(f"{fn}: input must be a floating-point tensor, got dtype {x.dtype} (convert it with .float())")
-    return x
+    """The input of a function of real numbers: as in PyTorch, an integer or bool tensor is computed in float32."""
+    return _t(x, fn)._as_float()
 
 
 def sin(input):

@@ -13,7 +13,9 @@ Unlike ``backward()``, ``grad`` leaves every ``.grad`` alone: it returns the gra
 
 from __future__ import annotations
 
-from minigan import backend
+import sys
+
+from minigan import _missing, backend
 from minigan._tensor import Tensor
 from minigan.autograd.engine import accumulate, backprop, prune, topological_order
 from minigan.autograd.function import BackwardFunction, Function
@@ -135,3 +137,7 @@ def Variable(tensor, requires_grad=False, volatile=None):  # noqa: N802 - PyTorc
 
 __all__ = ["grad", "backward", "hvp", "Variable", "Function", "BackwardFunction", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "is_anomaly_enabled"]
+
+
+def __getattr__(name):  # a PyTorch name minigan lacks: one line that says what to use instead (minigan/_missing.py)
+    raise _missing.attribute_error("torch.autograd", name, sys.modules[__name__])

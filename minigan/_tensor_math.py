@@ -1,79 +1,83 @@
 """The method forms of minigan's free functions and of the elementwise math of ``ops/unary.py``
 (``x.sin()``, ``x.lerp(y, w)``, ``x.new_zeros(...)``, ...), which ``Tensor`` inherits.
 
-They live here, not in tensor.py, so that tensor.py stays the engine's value and its core API.  Each is one
+They live here, beside _tensor_methods.py, so that _tensor.py stays the engine's value and its core API.  Each is one
 line: an op's ``apply`` behind the door check, or the free function of the same name in ``toplevel.py`` (the
-one home of its checks), imported when called because toplevel.py imports tensor.py.  ``__getattr__`` gives
+one home of its checks), imported when called because toplevel.py imports _tensor.py.  ``__getattr__`` gives
 the one-line advice of ``minigan/_missing.py`` for a PyTorch name a Tensor does not have.
 """
 
 from __future__ import annotations
 
-from minigan import _missing
+from minigan import _missing, backend
 from minigan.ops import unary as U
 
 
-class TensorMethods:
-    """Mixed into ``Tensor`` (which has ``_floating``, the operators, ``ne``, ``sub``, ``expand``...)."""
+class TensorMath:
+    """Mixed into ``Tensor`` (which has the operators, ``ne``, ``sub``, ``expand``...)."""
 
     __slots__ = ()
 
+    def _as_float(self, op=None):
+        """The input of a function of real numbers: as in PyTorch, an integer or bool tensor is computed in float32."""
+        return self if backend.is_floating(self.dtype) else self.float()
+
     def sin(self):
-        return U.Sin.apply(self._floating("sin"))
+        return U.Sin.apply(self._as_float())
 
     def cos(self):
-        return U.Cos.apply(self._floating("cos"))
+        return U.Cos.apply(self._as_float())
 
     def tan(self):
-        return U.Tan.apply(self._floating("tan"))
+        return U.Tan.apply(self._as_float())
 
     def asin(self):
-        return U.Asin.apply(self._floating("asin"))
+        return U.Asin.apply(self._as_float())
 
     def acos(self):
-        return U.Acos.apply(self._floating("acos"))
+        return U.Acos.apply(self._as_float())
 
     def atan(self):
-        return U.Atan.apply(self._floating("atan"))
+        return U.Atan.apply(self._as_float())
 
     def sinh(self):
-        return U.Sinh.apply(self._floating("sinh"))
+        return U.Sinh.apply(self._as_float())
 
     def cosh(self):
-        return U.Cosh.apply(self._floating("cosh"))
+        return U.Cosh.apply(self._as_float())
 
     def asinh(self):
-        return U.Asinh.apply(self._floating("asinh"))
+        return U.Asinh.apply(self._as_float())
 
     def acosh(self):
-        return U.Acosh.apply(self._floating("acosh"))
+        return U.Acosh.apply(self._as_float())
 
     def atanh(self):
-        return U.Atanh.apply(self._floating("atanh"))
+        return U.Atanh.apply(self._as_float())
 
     def log1p(self):
-        return U.Log1p.apply(self._floating("log1p"))
+        return U.Log1p.apply(self._as_float())
 
     def expm1(self):
-        return U.Expm1.apply(self._floating("expm1"))
+        return U.Expm1.apply(self._as_float())
 
     def exp2(self):
-        return U.Exp2.apply(self._floating("exp2"))
+        return U.Exp2.apply(self._as_float())
 
     def log2(self):
-        return U.Log2.apply(self._floating("log2"))
+        return U.Log2.apply(self._as_float())
 
     def log10(self):
-        return U.Log10.apply(self._floating("log10"))
+        return U.Log10.apply(self._as_float())
 
     def reciprocal(self):
-        return U.Reciprocal.apply(self._floating("reciprocal"))
+        return U.Reciprocal.apply(self._as_float())
 
     def rsqrt(self):
-        return U.Rsqrt.apply(self._floating("rsqrt"))
+        return U.Rsqrt.apply(self._as_float())
 
     def frac(self):
-        return U.Frac.apply(self._floating("frac"))
+        return U.Frac.apply(self._as_float())
 
     arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 

@@ -13,9 +13,10 @@ This module also owns:
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 try:  # CuPy is optional: ``pip install "minigan[gpu]"``
     import cupy as _cupy
@@ -211,21 +212,84 @@ def scatter_add(target, index, values):
 
 
 # ----------------------------------------------------------------------------- threads
-def set_num_threads(n: int) -> None:
-    """Use ``n`` threads in the BLAS behind NumPy's matrix products (through threadpoolctl).
+# minigan's matrices are small (a 128-wide MLP, a batch of 64 images): there one BLAS thread is as fast as
+# several, and on a busy machine several threads spin against each other (a GAN step ran 10x slower with
+# OpenBLAS's default threads on 2 loaded cores).  So minigan's own matrix products (``matmul`` below, the
+# GEMMs of linear, matmul and conv) run with ``_threads["n"]`` BLAS threads (1 unless set_num_threads says
+# otherwise), and the count the process had is put back as each product returns: ``import minigan`` changes
+# no process-wide setting, and NumPy code outside minigan keeps its own threads.
+_threads = {"n": 1, "blas": None}  # "blas": NumPy's BLAS libraries (threadpoolctl controllers), found once
+_scope = {"depth": 0, "saved": ()}  # products running now (any thread), and the counts to put back after them
+_scope_lock = threading.Lock()
 
-    minigan's matrices are small (a 128-wide MLP, a batch of 64 images), where one thread is as
-    fast as several, and on a busy machine several threads spin against each other: a GAN step
-    ran 10x slower with OpenBLAS's default threads on 2 loaded cores.  Nothing is changed at import.
+
+def _blas_libraries():
+    if _threads["blas"] is None:  # threadpoolctl's search costs about a millisecond: do it once
+        _threads["blas"] = tuple(ThreadpoolController().select(user_api="blas").lib_controllers)
+    return _threads["blas"]
+
+
+class _BlasThreads:
+    """``with blas_threads():`` the BLAS libraries run minigan's thread count inside, the process's outside.
+
+    Nested and concurrent scopes share one save/restore: the first to enter sets, the last to leave restores.
+    Costs about 2 µs a scope (two or three calls into the BLAS library; threadpoolctl's own
+    ``limit()`` costs about 8 µs and ``threadpool_limits`` about 300 µs).
+    """
+
+    def __enter__(self):
+        with _scope_lock:
+            if _scope["depth"] == 0:
+                n = _threads["n"]
+                saved = tuple((lib, lib.get_num_threads()) for lib in _blas_libraries())
+                _scope["saved"] = tuple((lib, k) for lib, k in saved if k != n)
+                for lib, _ in _scope["saved"]:
+                    lib.set_num_threads(n)
+            _scope["depth"] += 1
+
+    def __exit__(self, *exc):
+        with _scope_lock:
+            _scope["depth"] -= 1
+            if _scope["depth"] == 0:
+                for lib, k in _scope["saved"]:
+                    lib.set_num_threads(k)
+                _scope["saved"] = ()
+
+
+_blas_threads = _BlasThreads()
+
+
+def blas_threads():
+    """A context in which NumPy's BLAS uses minigan's thread count (``set_num_threads``); see above."""
+    return _blas_threads
+
+
+def matmul(a, b):
+    """``a @ b`` for minigan's ops: on NumPy arrays, run with minigan's BLAS thread count (see above)."""
+    if type(a) is not numpy.ndarray:  # CuPy (the GPU has no BLAS pool to set), or another array type
+        return a @ b
+    with _blas_threads:
+        return a @ b
+
+
+def set_num_threads(n: int) -> None:
+    """Use ``n`` BLAS threads for minigan's matrix products (default 1), and for NumPy's BLAS in this process.
+
+    minigan's products run with ``n`` threads whatever the process has (see ``blas_threads``); this call
+    also sets the process's BLAS pools to ``n`` through threadpoolctl, so NumPy code around minigan's
+    (data pipelines, metrics) follows, as ``torch.set_num_threads`` sets PyTorch's pool.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"set_num_threads: expected an int >= 1, got {n!r}")
-    threadpool_limits(limits=n, user_api="blas")
+    with _scope_lock:
+        _threads["n"] = n
+        threadpool_limits(limits=n, user_api="blas")
+        _scope["saved"] = ()  # the process now has n too: a product running now has nothing to put back
 
 
 def get_num_threads() -> int:
-    """The BLAS threads in force now (the largest, if NumPy loaded several BLAS libraries)."""
-    return max((p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"), default=1)
+    """The BLAS threads minigan's matrix products use (``set_num_threads``; 1 unless set)."""
+    return _threads["n"]
 
 
 # ----------------------------------------------------------------------------- dtypes

@@ -1,5 +1,6 @@
 """Matrix product with NumPy's ``@`` semantics (2-D, batched with broadcasting, and 1-D), and linear."""
 
+from minigan import backend
 from minigan.errors import ShapeError
 from minigan.function import Function, unbroadcast
 
@@ -32,7 +33,7 @@ def check_linear(sx, sw, sb) -> None:
 class MatMul(Function):
     def forward(self, a, b):
         self.save_for_backward(a, b)
-        return a @ b
+        return backend.matmul(a, b)
 
     def backward(self, grad):  # d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G  (summed over broadcast batch axes)
         a, b = self.saved_tensors
@@ -47,8 +48,8 @@ class MatMul(Function):
             g = g.reshape(g.shape[:-1] + (1, g.shape[-1]))
         if b.ndim == 1:
             g = g.reshape(g.shape + (1,))
-        da = unbroadcast(g @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if ga else None
-        db = unbroadcast(a2.swapaxes(-1, -2) @ g, b2.shape).reshape(b.shape) if gb else None
+        da = unbroadcast(backend.matmul(g, b2.swapaxes(-1, -2)), a2.shape).reshape(a.shape) if ga else None
+        db = unbroadcast(backend.matmul(a2.swapaxes(-1, -2), g), b2.shape).reshape(b.shape) if gb else None
         return da, db
 
 
@@ -57,7 +58,7 @@ class Linear(Function):
 
     def forward(self, x, weight, bias=None):
         self.save_for_backward(x, weight)
-        out = x @ weight.T
+        out = backend.matmul(x, weight.T)
         if bias is not None:
             out += bias  # in place on a fresh array: saves a copy
         return out
@@ -66,7 +67,7 @@ class Linear(Function):
         x, weight = self.saved_tensors
         need = self.needs_input_grad
         g2 = grad.reshape(-1, grad.shape[-1])
-        dx = grad @ weight if need[0] else None
-        dw = g2.T @ x.reshape(-1, x.shape[-1]) if need[1] else None
+        dx = backend.matmul(grad, weight) if need[0] else None
+        dw = backend.matmul(g2.T, x.reshape(-1, x.shape[-1])) if need[1] else None
         db = g2.sum(axis=0) if len(need) > 2 and need[2] else None
         return (dx, dw, db) if len(need) > 2 else (dx, dw)

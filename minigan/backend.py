@@ -204,11 +204,33 @@ def broadcast_shapes(*shapes):
 def scatter_add(target, index, values):
     """target[index] += values, summing repeated indices (CuPy's plain ``+=`` keeps only one)."""
     if _cupy is not None and isinstance(target, _cupy.ndarray):
-        import cupyx
-
-        cupyx.scatter_add(target, index, values)
+        _device_scatter_add(target, index, values)
     else:
         numpy.add.at(target, index, values)
+
+
+def _cupyx_scatter_add(target, index, values):
+    import cupyx
+
+    cupyx.scatter_add(target, index, values)
+
+
+_device_scatter_add = _cupyx_scatter_add
+
+
+def set_device_module(module, scatter_add=None):
+    """Put another device array library in CuPy's place; returns what was there (None without CuPy).
+
+    For the tests: ``tests/strict_backend.py`` is a CPU stand-in whose arrays refuse to become NumPy arrays,
+    as CuPy's do, so CuPy's code path runs on machines without a GPU.  ``scatter_add`` is its
+    ``cupyx.scatter_add``.  Give back the returned module (with no ``scatter_add``) to undo.
+    """
+    global _cupy, PLAIN_TYPES, _device_scatter_add
+    previous, _cupy = _cupy, module
+    PLAIN_TYPES = (numpy.ndarray, numpy.generic) + ((module.ndarray,) if module is not None else ())
+    _device_scatter_add = scatter_add or _cupyx_scatter_add
+    _rngs.pop("cupy", None)  # the device generator belongs to the module it came from
+    return previous
 
 
 # ----------------------------------------------------------------------------- threads

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, settings
+from strict_backend import strict  # tests/strict_backend.py (pytest puts tests/ on the path)
 
 import minigan
 from minigan import backend
@@ -23,17 +24,26 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 minigan.set_num_threads(1)
 
 GPU = backend.cupy_available()
-BACKENDS = ["numpy", pytest.param("cupy", marks=pytest.mark.skipif(not GPU, reason="needs CuPy and an NVIDIA GPU"))]
+# "strict": CuPy's code path with a CPU stand-in for CuPy (tests/strict_backend.py) whose arrays, like CuPy's,
+# refuse to become NumPy arrays, so a NumPy-only call in the library fails here and not on the first GPU run.
+BACKENDS = ["numpy", "strict",
+            pytest.param("cupy", marks=pytest.mark.skipif(not GPU, reason="needs CuPy and an NVIDIA GPU"))]
 
 
 @pytest.fixture(params=BACKENDS)
 def xp_backend(request):
-    """Run the test once per backend; yields the array module (numpy or cupy)."""
+    """Run the test once per backend; yields the array module (numpy, the strict stand-in, or cupy)."""
     previous = backend.backend_name()
-    minigan.use_backend(request.param)
+    device_module = None
+    if request.param == "strict":
+        device_module = backend.set_device_module(strict, scatter_add=strict.scatter_add)
     try:
+        minigan.use_backend("numpy" if request.param == "numpy" else "cupy")
         yield backend.active_module()
     finally:
+        minigan.use_backend("numpy")
+        if request.param == "strict":
+            backend.set_device_module(device_module)
         minigan.use_backend(previous)
 
 

@@ -240,7 +240,8 @@ def set_device_module(module, scatter_add=None):
 # GEMMs of linear, matmul and conv) run with ``_threads["n"]`` BLAS threads (1 unless set_num_threads says
 # otherwise), and the count the process had is put back as each product returns: ``import minigan`` changes
 # no process-wide setting, and NumPy code outside minigan keeps its own threads.
-_threads = {"n": 1, "blas": None}  # "blas": NumPy's BLAS libraries (threadpoolctl controllers), found once
+_threads = {"n": 1, "blas": None, "set": False}  # "blas": NumPy's BLAS libraries (threadpoolctl), found once;
+# "set": set_num_threads was called, so the process has minigan's count already and products skip the scope
 _scope = {"depth": 0, "saved": ()}  # products running now (any thread), and the counts to put back after them
 _scope_lock = threading.Lock()
 
@@ -255,16 +256,15 @@ class _BlasThreads:
     """``with blas_threads():`` the BLAS libraries run minigan's thread count inside, the process's outside.
 
     Nested and concurrent scopes share one save/restore: the first to enter sets, the last to leave restores.
-    Costs about 2 µs a scope (two or three calls into the BLAS library; threadpoolctl's own
-    ``limit()`` costs about 8 µs and ``threadpool_limits`` about 300 µs).
+    Costs a few µs a scope (a lock and two or three calls into the BLAS library), against about 8 µs for
+    threadpoolctl's ``ThreadpoolController.limit`` and about 300 µs for ``threadpool_limits``.
     """
 
     def __enter__(self):
         with _scope_lock:
             if _scope["depth"] == 0:
                 n = _threads["n"]
-                saved = tuple((lib, lib.get_num_threads()) for lib in _blas_libraries())
-                _scope["saved"] = tuple((lib, k) for lib, k in saved if k != n)
+                _scope["saved"] = [(lib, k) for lib in _blas_libraries() if (k := lib.get_num_threads()) != n]
                 for lib, _ in _scope["saved"]:
                     lib.set_num_threads(n)
             _scope["depth"] += 1
@@ -288,7 +288,7 @@ def blas_threads():
 
 def matmul(a, b):
     """``a @ b`` for minigan's ops: on NumPy arrays, run with minigan's BLAS thread count (see above)."""
-    if type(a) is not numpy.ndarray:  # CuPy (the GPU has no BLAS pool to set), or another array type
+    if type(a) is not numpy.ndarray or _threads["set"]:  # CuPy (no BLAS pool), or the count set process-wide
         return a @ b
     with _blas_threads:
         return a @ b
@@ -297,14 +297,14 @@ def matmul(a, b):
 def set_num_threads(n: int) -> None:
     """Use ``n`` BLAS threads for minigan's matrix products (default 1), and for NumPy's BLAS in this process.
 
-    minigan's products run with ``n`` threads whatever the process has (see ``blas_threads``); this call
-    also sets the process's BLAS pools to ``n`` through threadpoolctl, so NumPy code around minigan's
-    (data pipelines, metrics) follows, as ``torch.set_num_threads`` sets PyTorch's pool.
+    It sets the process's BLAS pools to ``n`` through threadpoolctl, so NumPy code around minigan's
+    (data pipelines, metrics) follows, as ``torch.set_num_threads`` sets PyTorch's pool; minigan's products
+    then run in that setting directly, with no scope around each (see ``matmul``).
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"set_num_threads: expected an int >= 1, got {n!r}")
     with _scope_lock:
-        _threads["n"] = n
+        _threads["n"], _threads["set"] = n, True
         threadpool_limits(limits=n, user_api="blas")
         _scope["saved"] = ()  # the process now has n too: a product running now has nothing to put back
 

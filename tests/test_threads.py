@@ -64,6 +64,7 @@ def test_minigan_products_use_its_count_and_put_the_process_count_back(monkeypat
         in_products.append(_blas_threads_now())
 
     monkeypatch.setattr(backend._BlasThreads, "__enter__", spy_enter)
+    monkeypatch.setitem(backend._threads, "set", False)  # as in a script that never called set_num_threads
     x = minigan.randn(8, 5, requires_grad=True)
     w = minigan.randn(3, 5, requires_grad=True)
     with threadpool_limits(3, user_api="blas"):  # the process's own count, as a user's script might have
@@ -79,6 +80,19 @@ def test_minigan_products_use_its_count_and_put_the_process_count_back(monkeypat
     assert seen == [[1], [1], [1], [3], [3]]
     assert in_products[2:] == [[1]] * 6  # after the two scopes above: 3 GEMMs for linear, 3 for matmul
     assert x.grad is not None and w.grad is not None
+
+
+def test_after_set_num_threads_products_run_in_the_process_setting(monkeypatch):
+    entered = []
+    monkeypatch.setattr(backend._BlasThreads, "__enter__", lambda self: entered.append(1))
+    saved = minigan.get_num_threads()
+    try:
+        minigan.set_num_threads(1)  # the process has minigan's count: no scope needed around each product
+        x = minigan.randn(4, 3, requires_grad=True)
+        (x @ x.T).sum().backward()
+    finally:
+        minigan.set_num_threads(saved)
+    assert entered == [] and x.grad is not None
 
 
 def test_set_num_threads_is_the_count_inside_minigan_products():

@@ -224,6 +224,8 @@ class Tensor:
         return int(self.item())
 
     def __array__(self, dtype=None, copy=None):
+        if self.device != "cpu":  # as PyTorch: a GPU tensor reaches NumPy only through an explicit copy
+            raise TypeError(f"cannot convert a tensor on {self.device} to a NumPy array: use .cpu() or .numpy() first")
         out = backend.asnumpy(self.array)
         return out if dtype is None else out.astype(dtype)
 

@@ -73,6 +73,10 @@ class ndarray:
     def __complex__(self):
         return complex(self._one("complex"))
 
+    @property
+    def device(self):  # not NumPy 2's "cpu": code that asks an array where it lives must not be told the host
+        return "strict:0"
+
     # ---- the explicit way back
     def get(self):
         """A host NumPy copy (CuPy's ``ndarray.get``)."""

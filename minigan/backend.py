@@ -85,6 +85,14 @@ def get_array_module(*arrays):
     return found or numpy
 
 
+def check_one_device(op: str, arrays) -> None:
+    """Raise a BackendError naming ``op`` and its inputs' devices when ``arrays`` are on more than one."""
+    try:
+        get_array_module(*arrays)
+    except BackendError as e:
+        raise BackendError(f"{op}: inputs on {', '.join(device_of(a) for a in arrays)}: {e}") from None
+
+
 # What an op computes on directly (not a Tensor): NumPy/CuPy arrays and NumPy scalars (0-d results).
 PLAIN_TYPES = (numpy.ndarray, numpy.generic) + ((_cupy.ndarray,) if _cupy is not None else ())
 
@@ -170,7 +178,8 @@ def to_device(array, device: str):
 
 
 def asnumpy(array):
-    """A host NumPy array for any NumPy/CuPy array (or scalar)."""
+    """A host NumPy array for any NumPy/CuPy array (or scalar, or Tensor): the explicit way to the host."""
+    array = getattr(array, "array", array)  # a minigan Tensor: its array (NumPy will not convert a GPU one)
     if _cupy is not None and isinstance(array, _cupy.ndarray):
         return _cupy.asnumpy(array)
     return numpy.asarray(array)

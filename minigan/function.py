@@ -218,7 +218,7 @@ class Function:
             fn.needs_input_grad = needs
         arrays = [t.array for t in inputs]
         if backend._cupy is not None and len(arrays) > 1:
-            backend.get_array_module(*arrays)  # raises a clear BackendError on a cpu/cuda mix
+            backend.check_one_device(cls.__name__.lower(), arrays)  # a clear BackendError on a cpu/cuda mix
         out = fn.forward(*arrays, **params)
         if _mode.anomaly_enabled:
             fn.created_at = _user_frame()

@@ -2,12 +2,18 @@
 
 import os
 
-import pytest
-from hypothesis import HealthCheck, settings
-from strict_backend import strict  # tests/strict_backend.py (pytest puts tests/ on the path)
+# MINIGAN_BACKEND=strict python -m pytest: the whole session on the strict stand-in (a survey: most tests read
+# results with NumPy, which a device array refuses).  backend.py knows numpy and cupy only: take the name away.
+STRICT_SESSION = os.environ.get("MINIGAN_BACKEND", "").strip().lower() == "strict"
+if STRICT_SESSION:
+    del os.environ["MINIGAN_BACKEND"]
 
-import minigan
-from minigan import backend
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+from strict_backend import strict  # noqa: E402  (tests/strict_backend.py: pytest puts tests/ on the path)
+
+import minigan  # noqa: E402
+from minigan import backend  # noqa: E402
 
 # CI runs derandomized, so a failure seen there reproduces on any machine.
 settings.register_profile(
@@ -24,6 +30,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 minigan.set_num_threads(1)
 
 GPU = backend.cupy_available()
+if STRICT_SESSION:
+    backend.set_device_module(strict, scatter_add=strict.scatter_add)
+    minigan.use_backend("cupy")
 # "strict": CuPy's code path with a CPU stand-in for CuPy (tests/strict_backend.py) whose arrays, like CuPy's,
 # refuse to become NumPy arrays, so a NumPy-only call in the library fails here and not on the first GPU run.
 BACKENDS = ["numpy", "strict",
@@ -45,6 +54,18 @@ def xp_backend(request):
         if request.param == "strict":
             backend.set_device_module(device_module)
         minigan.use_backend(previous)
+
+
+@pytest.fixture(params=["strict", BACKENDS[2]])
+def cuda_device(request):
+    """A "cuda" device beside the CPU (the strict stand-in, or CuPy on a GPU); the active backend stays."""
+    device_module = backend.set_device_module(strict, scatter_add=strict.scatter_add) if request.param == "strict" \
+        else None
+    try:
+        yield backend.module_for_device("cuda")
+    finally:
+        if request.param == "strict":
+            backend.set_device_module(device_module)
 
 
 @pytest.fixture(autouse=True)

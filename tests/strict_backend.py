@@ -73,6 +73,14 @@ class ndarray:
     def __complex__(self):
         return complex(self._one("complex"))
 
+    # the attributes read most, without __getattr__'s detour
+    shape = property(lambda self: self._a.shape)
+    dtype = property(lambda self: self._a.dtype)
+    ndim = property(lambda self: self._a.ndim)
+    size = property(lambda self: self._a.size)
+    strides = property(lambda self: self._a.strides)
+    T = property(lambda self: ndarray(self._a.T))
+
     @property
     def device(self):  # not NumPy 2's "cpu": code that asks an array where it lives must not be told the host
         return "strict:0"

@@ -156,3 +156,11 @@ def test_cli_fgsm_runs_on_the_device(device, tmp_path, monkeypatch):
                  "--epochs", "1", "--adv-epochs", "1", "--limit", "120", "--seed", "0", "--backend", "cupy",
                  "--out", str(out)]) == 0
     assert "clean_accuracy" in json.loads((out / "metrics.json").read_text())
+
+
+def test_cuda_typed_constructors_make_device_tensors(device):
+    x = minigan.cuda.FloatTensor(2, 3)
+    assert x.device == "cuda" and x.dtype == minigan.float32 and isinstance(x, minigan.cuda.FloatTensor)
+    y = minigan.cuda.LongTensor([1, 2])
+    assert y.device == "cuda" and y.dtype == minigan.int64 and not isinstance(y, minigan.cuda.FloatTensor)
+    assert not isinstance(x.to("cpu"), minigan.cuda.FloatTensor) and isinstance(x.to("cpu"), minigan.FloatTensor)

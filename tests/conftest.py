@@ -1,5 +1,6 @@
 """Shared test set-up: backends, hypothesis profiles, helpers."""
 
+import contextlib
 import os
 
 # MINIGAN_BACKEND=strict python -m pytest: the whole session on the strict stand-in (a survey: most tests read
@@ -9,8 +10,8 @@ if STRICT_SESSION:
     del os.environ["MINIGAN_BACKEND"]
 
 import pytest  # noqa: E402
+import strict_backend  # noqa: E402  (tests/strict_backend.py: pytest puts tests/ on the path)
 from hypothesis import HealthCheck, settings  # noqa: E402
-from strict_backend import strict  # noqa: E402  (tests/strict_backend.py: pytest puts tests/ on the path)
 
 import minigan  # noqa: E402
 from minigan import backend  # noqa: E402
@@ -31,7 +32,7 @@ minigan.set_num_threads(1)
 
 GPU = backend.cupy_available()
 if STRICT_SESSION:
-    backend.set_device_module(strict, scatter_add=strict.scatter_add)
+    backend.set_device_module(strict_backend.strict, scatter_add=strict_backend.scatter_add)
     minigan.use_backend("cupy")
 # "strict": CuPy's code path with a CPU stand-in for CuPy (tests/strict_backend.py) whose arrays, like CuPy's,
 # refuse to become NumPy arrays, so a NumPy-only call in the library fails here and not on the first GPU run.
@@ -43,29 +44,20 @@ BACKENDS = ["numpy", "strict",
 def xp_backend(request):
     """Run the test once per backend; yields the array module (numpy, the strict stand-in, or cupy)."""
     previous = backend.backend_name()
-    device_module = None
-    if request.param == "strict":
-        device_module = backend.set_device_module(strict, scatter_add=strict.scatter_add)
-    try:
+    with strict_backend.installed() if request.param == "strict" else contextlib.nullcontext():
         minigan.use_backend("numpy" if request.param == "numpy" else "cupy")
-        yield backend.active_module()
-    finally:
-        minigan.use_backend("numpy")
-        if request.param == "strict":
-            backend.set_device_module(device_module)
-        minigan.use_backend(previous)
+        try:
+            yield backend.active_module()
+        finally:
+            minigan.use_backend("numpy")
+    minigan.use_backend(previous)
 
 
 @pytest.fixture(params=["strict", BACKENDS[2]])
 def cuda_device(request):
     """A "cuda" device beside the CPU (the strict stand-in, or CuPy on a GPU); the active backend stays."""
-    device_module = backend.set_device_module(strict, scatter_add=strict.scatter_add) if request.param == "strict" \
-        else None
-    try:
+    with strict_backend.installed() if request.param == "strict" else contextlib.nullcontext():
         yield backend.module_for_device("cuda")
-    finally:
-        if request.param == "strict":
-            backend.set_device_module(device_module)
 
 
 @pytest.fixture(autouse=True)

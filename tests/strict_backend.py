@@ -27,6 +27,7 @@ where it implements less than NumPy.
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import types
 
@@ -285,3 +286,15 @@ strict.cuda = types.SimpleNamespace(
     Stream=types.SimpleNamespace(null=types.SimpleNamespace(synchronize=lambda: None)),
 )
 strict.__version__ = "strict-" + numpy.__version__
+
+
+@contextlib.contextmanager
+def installed():
+    """Inside the block minigan's "cuda" device is this stand-in; what was there (CuPy or nothing) after it."""
+    from minigan import backend
+
+    previous = backend.set_device_module(strict, scatter_add=scatter_add)
+    try:
+        yield strict
+    finally:
+        backend.set_device_module(previous)

@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from strict_backend import strict
+from strict_backend import installed, strict
 
 import minigan
 import minigan.nn as nn
@@ -20,13 +20,12 @@ from minigan.metrics import frechet_distance, mixture_metrics, mode_metrics
 @pytest.fixture
 def device():
     """The stand-in in CuPy's place, the active backend: yields its module."""
-    previous = backend.set_device_module(strict, scatter_add=strict.scatter_add)
-    minigan.use_backend("cupy")
-    try:
-        yield strict
-    finally:
-        minigan.use_backend("numpy")
-        backend.set_device_module(previous)
+    with installed():
+        minigan.use_backend("cupy")
+        try:
+            yield strict
+        finally:
+            minigan.use_backend("numpy")
 
 
 # ----------------------------------------------------------------------------- the stand-in is strict
@@ -90,11 +89,8 @@ OPTIMIZERS = {
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_optimizers_step_on_the_device_as_on_numpy(name):
     on_numpy, lr_numpy = _train(OPTIMIZERS[name], on_device=False)
-    previous = backend.set_device_module(strict, scatter_add=strict.scatter_add)
-    try:
+    with installed():
         on_device, lr_device = _train(OPTIMIZERS[name], on_device=True)
-    finally:
-        backend.set_device_module(previous)
     for a, b in zip(on_numpy, on_device):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
     assert lr_device == lr_numpy  # the scheduler halved it once in 3 steps on both

@@ -254,8 +254,10 @@ class Generator:
 
 # ----------------------------------------------------------------------------- the module
 def _host_to_device(fn):
-    def copy(obj, *args, **kwargs):  # a NumPy array or a list in, a device array out
-        return _wrap(fn(_unwrap(obj, host_ok=True), *args, **_unwrap_kwargs(kwargs)))
+    def copy(obj, *args, **kwargs):  # a NumPy array or a list in, a device array out: a copy, as a transfer is
+        if isinstance(obj, ndarray):
+            return _wrap(fn(obj._a, *args, **_unwrap_kwargs(kwargs)))
+        return _wrap(numpy.array(fn(obj, *args, **_unwrap_kwargs(kwargs)), copy=True))
 
     return copy
 

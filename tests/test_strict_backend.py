@@ -57,6 +57,10 @@ def test_tensors_on_it_leave_only_by_an_explicit_copy(device):
     assert host.device == "cpu" and np.array_equal(x.numpy(), host.numpy()) and isinstance(x.numpy(), np.ndarray)
     with pytest.raises(minigan.BackendError):
         x + host
+    a = np.ones(2, np.float32)
+    t = minigan.tensor(a)  # follows the active backend: a copy to the device, as a host-to-device transfer is
+    a *= 10
+    assert t.device == "cuda" and t.numpy().tolist() == [1.0, 1.0]
 
 
 # ----------------------------------------------------------------------------- optimizers agree with NumPy

@@ -5,6 +5,7 @@ It is timed from outside, whole process, against the same script with one BLAS t
 
     python benchmarks/plain_script.py                 # minigan's default thread policy
     OPENBLAS_NUM_THREADS=1 python benchmarks/plain_script.py   # one BLAS thread for the whole process
+    python benchmarks/plain_script.py --set-num-threads-1      # what the lessons do: set_num_threads(1)
 
 docs/performance.md ("Threads") gives the measured ratio.  ``--steps N`` (default 1000).
 """
@@ -16,6 +17,8 @@ import minigan
 import minigan.nn as nn
 
 steps = int(sys.argv[sys.argv.index("--steps") + 1]) if "--steps" in sys.argv else 1000
+if "--set-num-threads-1" in sys.argv:
+    minigan.set_num_threads(1)
 minigan.manual_seed(0)
 
 G = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 2))

@@ -33,6 +33,8 @@ def synchronize() -> None:
 class _CudaConstructor(LegacyConstructor):
     """``minigan.cuda.FloatTensor(...)``: the typed constructor on the GPU, as ``torch.cuda.FloatTensor``."""
 
+    device = "cuda"
+
     def __call__(self, *data, device="cuda"):
         return super().__call__(*data, device=device)
 

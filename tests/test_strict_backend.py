@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+import test_fluency
 from strict_backend import installed, strict
 
 import minigan
@@ -164,3 +165,20 @@ def test_cuda_typed_constructors_make_device_tensors(device):
     y = minigan.cuda.LongTensor([1, 2])
     assert y.device == "cuda" and y.dtype == minigan.int64 and not isinstance(y, minigan.cuda.FloatTensor)
     assert not isinstance(x.to("cpu"), minigan.cuda.FloatTensor) and isinstance(x.to("cpu"), minigan.FloatTensor)
+    assert x.to("cpu").type(minigan.cuda.DoubleTensor).device == "cuda" and x.type("torch.FloatTensor").device == "cpu"
+    assert x.type() == "minigan.cuda.FloatTensor" and x.type(minigan.LongTensor).device == "cpu"
+
+
+# wgan-clipping puts its batches on the GPU (torch.cuda.FloatTensor) but never its models: PyTorch refuses it on
+# a GPU too, and so does minigan (a BackendError naming linear and its inputs' devices).
+@pytest.mark.parametrize("name", sorted(set(test_fluency.PROGRAMS) - {"wgan-clipping"}))
+def test_pytorch_programs_run_with_cuda_available(name):
+    """The programs of test_fluency.py take their `if cuda:` branches (.cuda(), torch.cuda.FloatTensor)."""
+    with installed():
+        assert minigan.cuda.is_available()
+        test_fluency.test_pytorch_program_runs_on_minigan_after_the_rename(name)
+
+
+def test_a_program_with_its_data_on_the_gpu_and_its_model_on_the_cpu_is_refused():
+    with installed(), pytest.raises(minigan.BackendError, match=r"^linear: inputs on cuda, cpu, cpu: cannot mix"):
+        test_fluency.run("wgan-clipping", "minigan", test_fluency.SharedWeights().recorder())

@@ -263,6 +263,8 @@ class Tensor(TensorMethods, TensorMath):
             gradient = tensor(gradient, dtype=self.dtype, device=self.device)
         if gradient.shape != self.shape:
             raise ShapeError(f"{op}: gradient of shape {gradient.shape} given for a tensor of shape {self.shape}")
+        if gradient.device != self.device:  # as PyTorch: no silent copy between devices
+            raise backend.BackendError(f"{op}: gradient on {gradient.device} for a tensor on {self.device}: use .to()")
         if gradient.dtype != self.dtype:
             gradient = gradient.astype(self.dtype)
         return gradient if create_graph else gradient.array

@@ -52,6 +52,8 @@ class TensorMethods:
         return int(self.item())
 
     def __array__(self, dtype=None, copy=None):
+        if self.device != "cpu":  # as PyTorch: a GPU tensor reaches NumPy only through an explicit copy
+            raise TypeError(f"cannot convert a tensor on {self.device} to a NumPy array: use .cpu() or .numpy() first")
         out = backend.asnumpy(self.array)
         return out if dtype is None else out.astype(dtype)
 
@@ -100,9 +102,11 @@ class TensorMethods:
         if dtype is None:
             name = next((n for n, d in TYPE_NAMES.items() if d == self.dtype), str(self.dtype))
             return f"minigan.{'cuda.' if self.device == 'cuda' else ''}{name}"
+        device = getattr(dtype, "device", None)  # a legacy type names a device too, as in PyTorch
         if isinstance(dtype, str) and dtype.rpartition(".")[2] in TYPE_NAMES:
-            dtype = TYPE_NAMES[dtype.rpartition(".")[2]]
-        return self.astype(getattr(dtype, "dtype", dtype))  # a legacy constructor has a .dtype
+            device, dtype = "cuda" if ".cuda." in dtype else "cpu", TYPE_NAMES[dtype.rpartition(".")[2]]
+        out = self.astype(getattr(dtype, "dtype", dtype))  # a legacy constructor has a .dtype
+        return out if device in (None, self.device) else out.to(device)
 
     def type_as(self, other) -> Tensor:
         return self.astype(other.dtype)

@@ -13,9 +13,10 @@ This module also owns:
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 try:  # CuPy is optional: ``pip install "minigan[gpu]"``
     import cupy as _cupy
@@ -82,6 +83,14 @@ def get_array_module(*arrays):
                 "move one of them with .to('cpu') or .to('cuda')"
             )
     return found or numpy
+
+
+def check_one_device(op: str, arrays) -> None:
+    """Raise a BackendError naming ``op`` and its inputs' devices when ``arrays`` are on more than one."""
+    try:
+        get_array_module(*arrays)
+    except BackendError as e:
+        raise BackendError(f"{op}: inputs on {', '.join(device_of(a) for a in arrays)}: {e}") from None
 
 
 # What an op computes on directly (not a Tensor): NumPy/CuPy arrays and NumPy scalars (0-d results).
@@ -169,7 +178,8 @@ def to_device(array, device: str):
 
 
 def asnumpy(array):
-    """A host NumPy array for any NumPy/CuPy array (or scalar)."""
+    """A host NumPy array for any NumPy/CuPy array (or scalar, or Tensor): the explicit way to the host."""
+    array = getattr(array, "array", array)  # a minigan Tensor: its array (NumPy will not convert a GPU one)
     if _cupy is not None and isinstance(array, _cupy.ndarray):
         return _cupy.asnumpy(array)
     return numpy.asarray(array)
@@ -203,29 +213,114 @@ def broadcast_shapes(*shapes):
 def scatter_add(target, index, values):
     """target[index] += values, summing repeated indices (CuPy's plain ``+=`` keeps only one)."""
     if _cupy is not None and isinstance(target, _cupy.ndarray):
-        import cupyx
-
-        cupyx.scatter_add(target, index, values)
+        _device_scatter_add(target, index, values)
     else:
         numpy.add.at(target, index, values)
 
 
-# ----------------------------------------------------------------------------- threads
-def set_num_threads(n: int) -> None:
-    """Use ``n`` threads in the BLAS behind NumPy's matrix products (through threadpoolctl).
+def _cupyx_scatter_add(target, index, values):
+    import cupyx
 
-    minigan's matrices are small (a 128-wide MLP, a batch of 64 images), where one thread is as
-    fast as several, and on a busy machine several threads spin against each other: a GAN step
-    ran 10x slower with OpenBLAS's default threads on 2 loaded cores.  Nothing is changed at import.
+    cupyx.scatter_add(target, index, values)
+
+
+_device_scatter_add = _cupyx_scatter_add
+
+
+def set_device_module(module, scatter_add=None):
+    """Put another device array library in CuPy's place; returns what was there (None without CuPy).
+
+    For the tests: ``tests/strict_backend.py`` is a CPU stand-in whose arrays refuse to become NumPy arrays,
+    as CuPy's do, so CuPy's code path runs on machines without a GPU.  ``scatter_add`` is its
+    ``cupyx.scatter_add``.  Give back the returned module (with no ``scatter_add``) to undo.
+    """
+    global _cupy, PLAIN_TYPES, _device_scatter_add
+    previous, _cupy = _cupy, module
+    PLAIN_TYPES = (numpy.ndarray, numpy.generic) + ((module.ndarray,) if module is not None else ())
+    _device_scatter_add = scatter_add or _cupyx_scatter_add
+    _rngs.pop("cupy", None)  # the device generator belongs to the module it came from
+    return previous
+
+
+# ----------------------------------------------------------------------------- threads
+# minigan's matrices are small (a 128-wide MLP, a batch of 64 images): there one BLAS thread is as fast as
+# several, and on a busy machine several threads spin against each other (a GAN step ran 10x slower with
+# OpenBLAS's default threads on 2 loaded cores).  So minigan's own matrix products (``matmul`` below, the
+# GEMMs of linear, matmul and conv) run with ``_threads["n"]`` BLAS threads (1 unless set_num_threads says
+# otherwise), and the count the process had is put back as each product returns: ``import minigan`` changes
+# no process-wide setting, and NumPy code outside minigan keeps its own threads.
+_threads = {"n": 1, "blas": None, "set": False}  # "blas": NumPy's BLAS libraries (threadpoolctl), found once;
+# "set": set_num_threads was called, so the process has minigan's count already and products skip the scope
+_scope = {"depth": 0, "saved": ()}  # products running now (any thread), and the counts to put back after them
+_scope_lock = threading.Lock()
+
+
+def _blas_libraries():
+    if _threads["blas"] is None:  # threadpoolctl's search costs about a millisecond: do it once
+        _threads["blas"] = tuple(ThreadpoolController().select(user_api="blas").lib_controllers)
+    return _threads["blas"]
+
+
+class _BlasThreads:
+    """``with blas_threads():`` the BLAS libraries run minigan's thread count inside, the process's outside.
+
+    Nested and concurrent scopes share one save/restore: the first to enter sets, the last to leave restores.
+    Costs a few µs a scope (a lock and two or three calls into the BLAS library), against about 8 µs for
+    threadpoolctl's ``ThreadpoolController.limit`` and about 300 µs for ``threadpool_limits``.
+    """
+
+    def __enter__(self):
+        with _scope_lock:
+            if _scope["depth"] == 0:
+                n = _threads["n"]
+                _scope["saved"] = [(lib, k) for lib in _blas_libraries() if (k := lib.get_num_threads()) != n]
+                for lib, _ in _scope["saved"]:
+                    lib.set_num_threads(n)
+            _scope["depth"] += 1
+
+    def __exit__(self, *exc):
+        with _scope_lock:
+            _scope["depth"] -= 1
+            if _scope["depth"] == 0:
+                for lib, k in _scope["saved"]:
+                    lib.set_num_threads(k)
+                _scope["saved"] = ()
+
+
+_blas_threads = _BlasThreads()
+
+
+def blas_threads():
+    """A context in which NumPy's BLAS uses minigan's thread count (``set_num_threads``); see above."""
+    return _blas_threads
+
+
+def matmul(a, b):
+    """``a @ b`` for minigan's ops: on NumPy arrays, run with minigan's BLAS thread count (see above)."""
+    if type(a) is not numpy.ndarray or _threads["set"]:  # CuPy (no BLAS pool), or the count set process-wide
+        return a @ b
+    with _blas_threads:
+        return a @ b
+
+
+def set_num_threads(n: int) -> None:
+    """Use ``n`` BLAS threads for minigan's matrix products (default 1), and for NumPy's BLAS in this process.
+
+    It sets the process's BLAS pools to ``n`` through threadpoolctl, so NumPy code around minigan's
+    (data pipelines, metrics) follows, as ``torch.set_num_threads`` sets PyTorch's pool; minigan's products
+    then run in that setting directly, with no scope around each (see ``matmul``).
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"set_num_threads: expected an int >= 1, got {n!r}")
-    threadpool_limits(limits=n, user_api="blas")
+    with _scope_lock:
+        _threads["n"], _threads["set"] = n, True
+        threadpool_limits(limits=n, user_api="blas")
+        _scope["saved"] = ()  # the process now has n too: a product running now has nothing to put back
 
 
 def get_num_threads() -> int:
-    """The BLAS threads in force now (the largest, if NumPy loaded several BLAS libraries)."""
-    return max((p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"), default=1)
+    """The BLAS threads minigan's matrix products use (``set_num_threads``; 1 unless set)."""
+    return _threads["n"]
 
 
 # ----------------------------------------------------------------------------- dtypes

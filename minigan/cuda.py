@@ -4,6 +4,7 @@
 """
 
 from minigan import backend
+from minigan.toplevel import LegacyConstructor
 
 
 def is_available() -> bool:
@@ -29,4 +30,27 @@ def synchronize() -> None:
         backend.synchronize()
 
 
-__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all", "synchronize"]
+class _CudaConstructor(LegacyConstructor):
+    """``minigan.cuda.FloatTensor(...)``: the typed constructor on the GPU, as ``torch.cuda.FloatTensor``."""
+
+    device = "cuda"
+
+    def __call__(self, *data, device="cuda"):
+        return super().__call__(*data, device=device)
+
+    def __instancecheck__(self, x):
+        return super().__instancecheck__(x) and x.device == "cuda"
+
+    def __repr__(self):
+        return f"minigan.cuda.{self.name}"
+
+
+FloatTensor = _CudaConstructor("FloatTensor")
+DoubleTensor = _CudaConstructor("DoubleTensor")
+LongTensor = _CudaConstructor("LongTensor")
+IntTensor = _CudaConstructor("IntTensor")
+ByteTensor = _CudaConstructor("ByteTensor")
+BoolTensor = _CudaConstructor("BoolTensor")
+
+__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all", "synchronize",
+           "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor"]

@@ -224,6 +224,8 @@ class LegacyConstructor:
     """``FloatTensor(2, 3)`` (sizes: zeros of that shape) or ``FloatTensor(data)`` (a copy cast to the type),
     PyTorch's typed constructors; ``isinstance(x, FloatTensor)`` checks the dtype, as in PyTorch."""
 
+    device = "cpu"  # minigan.cuda's constructors say "cuda": x.type(minigan.cuda.FloatTensor) moves x there
+
     def __init__(self, name):
         self.name, self.dtype = name, TYPE_NAMES[name]
 

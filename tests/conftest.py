@@ -1,12 +1,20 @@
 """Shared test set-up: backends, hypothesis profiles, helpers."""
 
+import contextlib
 import os
 
-import pytest
-from hypothesis import HealthCheck, settings
+# MINIGAN_BACKEND=strict python -m pytest: the whole session on the strict stand-in (a survey: most tests read
+# results with NumPy, which a device array refuses).  backend.py knows numpy and cupy only: take the name away.
+STRICT_SESSION = os.environ.get("MINIGAN_BACKEND", "").strip().lower() == "strict"
+if STRICT_SESSION:
+    del os.environ["MINIGAN_BACKEND"]
 
-import minigan
-from minigan import backend
+import pytest  # noqa: E402
+import strict_backend  # noqa: E402  (tests/strict_backend.py: pytest puts tests/ on the path)
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+import minigan  # noqa: E402
+from minigan import backend  # noqa: E402
 
 # CI runs derandomized, so a failure seen there reproduces on any machine.
 settings.register_profile(
@@ -23,18 +31,33 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 minigan.set_num_threads(1)
 
 GPU = backend.cupy_available()
-BACKENDS = ["numpy", pytest.param("cupy", marks=pytest.mark.skipif(not GPU, reason="needs CuPy and an NVIDIA GPU"))]
+if STRICT_SESSION:
+    backend.set_device_module(strict_backend.strict, scatter_add=strict_backend.scatter_add)
+    minigan.use_backend("cupy")
+# "strict": CuPy's code path with a CPU stand-in for CuPy (tests/strict_backend.py) whose arrays, like CuPy's,
+# refuse to become NumPy arrays, so a NumPy-only call in the library fails here and not on the first GPU run.
+BACKENDS = ["numpy", "strict",
+            pytest.param("cupy", marks=pytest.mark.skipif(not GPU, reason="needs CuPy and an NVIDIA GPU"))]
 
 
 @pytest.fixture(params=BACKENDS)
 def xp_backend(request):
-    """Run the test once per backend; yields the array module (numpy or cupy)."""
+    """Run the test once per backend; yields the array module (numpy, the strict stand-in, or cupy)."""
     previous = backend.backend_name()
-    minigan.use_backend(request.param)
-    try:
-        yield backend.active_module()
-    finally:
-        minigan.use_backend(previous)
+    with strict_backend.installed() if request.param == "strict" else contextlib.nullcontext():
+        minigan.use_backend("numpy" if request.param == "numpy" else "cupy")
+        try:
+            yield backend.active_module()
+        finally:
+            minigan.use_backend("numpy")
+    minigan.use_backend(previous)
+
+
+@pytest.fixture(params=["strict", BACKENDS[2]])
+def cuda_device(request):
+    """A "cuda" device beside the CPU (the strict stand-in, or CuPy on a GPU); the active backend stays."""
+    with strict_backend.installed() if request.param == "strict" else contextlib.nullcontext():
+        yield backend.module_for_device("cuda")
 
 
 @pytest.fixture(autouse=True)

@@ -331,9 +331,8 @@ def test_the_table_is_large_enough_and_ids_are_unique():
     assert len(ids) >= 40 and len(set(ids)) == len(ids)
 
 
-@pytest.mark.skipif(not GPU, reason="needs CuPy and an NVIDIA GPU")
 @pytest.mark.parametrize("op", ["add", "matmul", "cat", "linear"])
-def test_mixing_numpy_and_cupy_tensors_raises_a_clear_error(op):
+def test_mixing_numpy_and_cupy_tensors_raises_a_clear_error(op, cuda_device):
     a = minigan.Tensor(np.ones((2, 2), np.float32), device="cpu")
     b = minigan.Tensor(np.ones((2, 2), np.float32), device="cuda")
     fns = {"add": lambda: a + b, "matmul": lambda: a @ b, "cat": lambda: minigan.cat([a, b]),

@@ -320,12 +320,12 @@ def test_second_derivative_against_finite_differences(xp_backend, case):
 def _double_backward_minigan(fn, arrays_, v, u):
     xs = _leaves(arrays_)
     y = fn(*xs)
-    vt = minigan.Tensor(v, dtype=np.float64, requires_grad=True)
+    vt = minigan.Tensor(v, dtype=np.float64, device=y.device, requires_grad=True)  # where y is (to_device: cpu)
     g = autograd.grad(y, xs, grad_outputs=vt, create_graph=True, allow_unused=True)
     dot = None
     for gi, ui in zip(g, u):
         if gi is not None:
-            term = (gi * minigan.Tensor(ui, dtype=np.float64)).sum()
+            term = (gi * minigan.Tensor(ui, dtype=np.float64, device=gi.device)).sum()
             dot = term if dot is None else dot + term
     second = autograd.grad(dot, [*xs, vt], allow_unused=True) if dot.requires_grad else [None] * (len(xs) + 1)
     return y.numpy(), [None if t is None else t.numpy() for t in g], [None if t is None else t.numpy() for t in second]

@@ -119,12 +119,9 @@ def test_bad_types_raise():
         mixture_metrics(np.zeros((2, 2)), "ring")
 
 
-@pytest.mark.gpu
-def test_cupy_samples_give_the_same_numbers():
+def test_cupy_samples_give_the_same_numbers(cuda_device):
     from minigan import backend
 
-    if not backend.cupy_available():
-        pytest.skip("needs CuPy and an NVIDIA GPU")
     mix = toy2d.parse_dataset("grid")
     x = mix.sample(2500, rng=np.random.default_rng(3))
     assert mixture_metrics(backend.to_device(x, "cuda"), mix) == mixture_metrics(x, mix)

@@ -134,9 +134,7 @@ def test_requires_grad_false_freezes():
     assert all(p.grad is None for p in D.parameters())
 
 
-@pytest.mark.gpu
-@pytest.mark.skipif(not backend.cupy_available(), reason="needs CuPy and an NVIDIA GPU")
-def test_to_device_moves_in_place():
+def test_to_device_moves_in_place(cuda_device):
     net = Net()
     assert net.to("cuda") is net
     assert all(t.device == "cuda" for t in list(net.parameters()) + list(net.buffers()))

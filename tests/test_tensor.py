@@ -121,8 +121,7 @@ def test_asking_for_cupy_without_gpu_explains_how_to_install():
         minigan.tensor([1.0]).to("cuda")
 
 
-@pytest.mark.skipif(not backend.cupy_available(), reason="needs CuPy and an NVIDIA GPU")
-def test_mixing_devices_raises():
+def test_mixing_devices_raises(cuda_device):
     a = minigan.tensor([1.0]).to("cuda")
     b = minigan.Tensor(np.ones(1, np.float32), device="cpu")
     with pytest.raises(RuntimeError, match="cannot mix"):

@@ -1,4 +1,5 @@
-"""BLAS threads: ``import minigan`` changes nothing; ``set_num_threads`` / ``get_num_threads``; ``--threads``."""
+"""BLAS threads: ``import minigan`` changes nothing; minigan's products run with its own count and put the
+process's back; ``set_num_threads`` / ``get_num_threads``; ``--threads``."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import subprocess
 import sys
 
 import pytest
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
 import minigan
+import minigan.functional as F
+from minigan import backend
 from minigan.cli import main as cli
 from minigan.cli import train as gans_cli
 
@@ -44,6 +47,67 @@ def test_import_sets_no_variable_and_no_thread_count():
     out = json.loads(r.stdout.strip().splitlines()[-1])
     assert out["env"] == {v: None for v in BLAS_VARS}  # unset before, still unset
     assert out["after"] == out["before"]  # the BLAS pools keep the size they had
+
+
+def _blas_threads_now():
+    return sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"})
+
+
+def test_minigan_products_use_its_count_and_put_the_process_count_back(monkeypatch):
+    if not _has_blas():
+        pytest.skip("threadpoolctl finds no BLAS behind NumPy")
+    seen, in_products = [], []
+    enter = backend._BlasThreads.__enter__
+
+    def spy_enter(self):  # the count each GEMM of linear/matmul (forward and backward) runs with
+        enter(self)
+        in_products.append(_blas_threads_now())
+
+    monkeypatch.setattr(backend._BlasThreads, "__enter__", spy_enter)
+    monkeypatch.setitem(backend._threads, "set", False)  # as in a script that never called set_num_threads
+    x = minigan.randn(8, 5, requires_grad=True)
+    w = minigan.randn(3, 5, requires_grad=True)
+    with threadpool_limits(3, user_api="blas"):  # the process's own count, as a user's script might have
+        with backend.blas_threads():
+            seen.append(_blas_threads_now())
+            with backend.blas_threads():  # nested: still minigan's count, nothing restored yet
+                seen.append(_blas_threads_now())
+            seen.append(_blas_threads_now())
+        seen.append(_blas_threads_now())
+        F.linear(x, w).sum().backward()  # forward and both backward GEMMs
+        (x @ w.T).sum().backward()
+        seen.append(_blas_threads_now())
+    assert seen == [[1], [1], [1], [3], [3]]
+    assert in_products[2:] == [[1]] * 6  # after the two scopes above: 3 GEMMs for linear, 3 for matmul
+    assert x.grad is not None and w.grad is not None
+
+
+def test_after_set_num_threads_products_run_in_the_process_setting(monkeypatch):
+    entered = []
+    monkeypatch.setattr(backend._BlasThreads, "__enter__", lambda self: entered.append(1))
+    saved = minigan.get_num_threads()
+    try:
+        minigan.set_num_threads(1)  # the process has minigan's count: no scope needed around each product
+        x = minigan.randn(4, 3, requires_grad=True)
+        (x @ x.T).sum().backward()
+    finally:
+        minigan.set_num_threads(saved)
+    assert entered == [] and x.grad is not None
+
+
+def test_set_num_threads_is_the_count_inside_minigan_products():
+    if not _has_blas():
+        pytest.skip("threadpoolctl finds no BLAS behind NumPy")
+    saved = minigan.get_num_threads()
+    try:
+        minigan.set_num_threads(2)
+        with threadpool_limits(3, user_api="blas"):
+            with backend.blas_threads():
+                inside = _blas_threads_now()
+            after = _blas_threads_now()
+        assert (inside, after) == ([2], [3])
+    finally:
+        minigan.set_num_threads(saved)
 
 
 def test_set_then_get_num_threads():

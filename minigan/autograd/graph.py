@@ -113,6 +113,8 @@ class Node:
             return fn.forward(*inputs, **params)
         # a constant array (no _base) becomes a Tensor; a view (a _base) whose base changed gets its history again
         inputs = [t if getattr(t, "_base", 0) is None else like._input(t) for t in inputs]
+        if backend._cupy is not None and len(inputs) > 1:  # a clear BackendError on a cpu/cuda mix
+            backend.check_one_device(cls.__name__.lower(), [t.array for t in inputs])
         needs = tuple([t._requires_grad for t in inputs])
         record = _mode.grad_enabled and True in needs
         fn.needs_input_grad = needs if record else None

@@ -157,7 +157,7 @@ class Conv2d(Node):
         ho, wo = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
         if cols is None:
             cols = im2col(to_batch_last(x, ph, pw), kh, kw, sh, sw)  # (C·kh·kw, Ho·Wo·N)
-        out = (weight.reshape(o, c * kh * kw) @ cols).reshape(o, ho, wo, n)  # the one GEMM
+        out = backend.matmul(weight.reshape(o, c * kh * kw), cols).reshape(o, ho, wo, n)  # the one GEMM
         if bias is not None:
             out += bias.reshape(o, 1, 1, 1)
         need = self.needs_input_grad  # None when no gradient will be asked for: keep nothing
@@ -201,7 +201,7 @@ class ConvTranspose2d(Node):
         padded_shape = (c_out, ho + 2 * ph, wo + 2 * pw, n)
 
         x2 = to_batch_last(x).reshape(c_in, h * w * n)  # (C_in, H·W·N)
-        cols = weight.reshape(c_in, c_out * kh * kw).T @ x2  # the one GEMM: (C_out·kh·kw, H·W·N)
+        cols = backend.matmul(weight.reshape(c_in, c_out * kh * kw).T, x2)  # the one GEMM: (C_out·kh·kw, H·W·N)
         out = col2im(cols, padded_shape, kh, kw, sh, sw)  # (C_out, Hp, Wp, N)
         if bias is not None:
             out += bias.reshape(c_out, 1, 1, 1)  # the padding border is cropped away below
@@ -245,7 +245,7 @@ class Conv2dWeight(Node):
         if cols is None:
             cols = im2col(to_batch_last(x, ph, pw), kh, kw, sh, sw)  # (C·kh·kw, Ho·Wo·N)
         o = g.shape[1]
-        out = (to_batch_last(g).reshape(o, -1) @ cols.T).reshape(o, x.shape[1], kh, kw)  # the one GEMM
+        out = backend.matmul(to_batch_last(g).reshape(o, -1), cols.T).reshape(o, x.shape[1], kh, kw)  # the one GEMM
         need = self.needs_input_grad
         if need:
             self.save_for_backward(x if need[1] else None, g if need[0] else None)

@@ -1,12 +1,13 @@
 """Matrix product with NumPy's ``@`` semantics (2-D, batched with broadcasting, and 1-D), and linear."""
 
+from minigan import backend
 from minigan.autograd.graph import Node, unbroadcast
 
 
 class MatMul(Node):
     def forward(self, a, b):
         self.save_for_backward(a, b)
-        return a @ b
+        return backend.matmul(a, b)
 
     def backward(self, grad):  # d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G  (summed over broadcast batch axes)
         a, b = self.saved_tensors
@@ -21,8 +22,8 @@ class MatMul(Node):
             g = g.reshape(g.shape[:-1] + (1, g.shape[-1]))
         if b.ndim == 1:
             g = g.reshape(g.shape + (1,))
-        da = unbroadcast(g @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if need_a else None
-        db = unbroadcast(a2.swapaxes(-1, -2) @ g, b2.shape).reshape(b.shape) if need_b else None
+        da = unbroadcast(backend.matmul(g, b2.swapaxes(-1, -2)), a2.shape).reshape(a.shape) if need_a else None
+        db = unbroadcast(backend.matmul(a2.swapaxes(-1, -2), g), b2.shape).reshape(b.shape) if need_b else None
         return da, db
 
 
@@ -32,7 +33,7 @@ class Linear(Node):
     def forward(self, x, weight, bias=None):
         need = self.needs_input_grad or (False, False)
         self.save_for_backward(x if need[1] else None, weight if need[0] else None)  # what each gradient needs
-        out = x @ weight.T
+        out = backend.matmul(x, weight.T)
         if bias is not None:
             out += bias  # in place on a fresh array: saves a copy
         return out
@@ -41,7 +42,7 @@ class Linear(Node):
         x, weight = self.saved_tensors
         need = self.needs_input_grad
         g2 = grad.reshape(-1, grad.shape[-1])
-        dx = grad @ weight if need[0] else None
-        dw = g2.T @ x.reshape(-1, x.shape[-1]) if need[1] else None
+        dx = backend.matmul(grad, weight) if need[0] else None
+        dw = backend.matmul(g2.T, x.reshape(-1, x.shape[-1])) if need[1] else None
         db = g2.sum(axis=0) if len(need) > 2 and need[2] else None
         return (dx, dw, db) if len(need) > 2 else (dx, dw)

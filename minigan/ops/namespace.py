@@ -36,4 +36,5 @@ def where(cond, a, b):
     like = a if not isinstance(a, (int, float)) else b
     a, b = (like._new(backend.get_array_module(like.array).asarray(v, dtype=like.dtype)) if isinstance(v, (int, float))
             else v for v in (a, b))
-    return E.Where.apply(a, b, cond=cond if isinstance(cond, backend.PLAIN_TYPES) else cond.array)
+    plain = isinstance(cond, backend.PLAIN_TYPES)  # an array mask (from the host too) goes to a's device
+    return E.Where.apply(a, b, cond=backend.get_array_module(like.array).asarray(cond) if plain else cond.array)

@@ -1,0 +1,302 @@
+"""A strict stand-in for CuPy on the CPU: the GPU code path, checked on machines without a GPU.
+
+CuPy arrays live in device memory, so NumPy cannot read them: ``numpy.asarray(a)``, NumPy functions
+called on them and arithmetic with NumPy arrays all raise, and only an explicit transfer (``cupy.asnumpy``,
+``a.get()``, in minigan ``.to("cpu")`` / ``.numpy()``) brings values back.  A library that slips a
+NumPy-only call into an op, a metric or a trainer works on the CPU and breaks on the first GPU run.
+
+This module behaves the same way with NumPy doing the arithmetic underneath:
+
+* ``ndarray`` wraps a NumPy array.  ``__array__`` raises (so ``numpy.asarray``, ``numpy.array`` and every
+  implicit conversion fail), ``__array_function__`` raises (``numpy.sum(a)``, ``numpy.concatenate([a])``),
+  and ``__array_ufunc__ = None`` makes ``numpy.exp(a)`` raise while ``numpy.float32(2) * a`` still works
+  (a NumPy scalar is a host number, as with CuPy).  Mixing with a NumPy array raises, in either order.
+  ``float``/``int``/``bool`` work on one element only; ``.get()`` is the way back.
+* Reductions and scalar indexing give 0-d arrays, not NumPy scalars (as CuPy's do).
+* The namespace mirrors NumPy's (``xp.exp``, ``xp.zeros``, ``xp.linalg.norm`` ...): each function runs
+  NumPy's on the unwrapped arrays and wraps what comes back; a NumPy array given to anything but
+  ``asarray``/``array`` (the host-to-device copies) raises.
+* ``random.default_rng(seed)`` draws from its own stream (PCG64DXSM, not NumPy's PCG64): the same seed
+  gives other numbers than NumPy's, as CuPy's generator does, so nothing can rely on the two agreeing.
+
+The tests put it in CuPy's place with ``backend.set_device_module`` (the ``xp_backend`` fixture's
+"strict" run): it is then the "cuda" device, and every line that serves CuPy serves it.
+What it cannot show: CUDA itself (kernels, streams, device memory, copies' cost), and CuPy's own gaps
+where it implements less than NumPy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import operator
+import types
+
+import numpy
+
+_HELP = "a device array cannot be used as a NumPy array: copy it to the host with .get() / asnumpy (.to('cpu'))"
+
+
+class ndarray:
+    """A device array: a NumPy array that NumPy may not read."""
+
+    __slots__ = ("_a",)
+    __array_ufunc__ = None  # numpy.exp(a) raises; numpy scalars' and arrays' operators defer to ours
+
+    def __init__(self, array):
+        self._a = array
+
+    # ---- what a device array refuses
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(f"implicit conversion to a NumPy array: {_HELP}")
+
+    def __array_function__(self, func, types, args, kwargs):
+        raise TypeError(f"numpy.{func.__name__} called on a device array: use xp = get_array_module(x); {_HELP}")
+
+    def _one(self, kind):
+        if self._a.size != 1:
+            raise TypeError(f"{kind}() of a device array of {self._a.size} elements: only one element converts")
+        return self._a.reshape(())
+
+    def __float__(self):
+        return float(self._one("float"))
+
+    def __int__(self):
+        return int(self._one("int"))
+
+    def __bool__(self):
+        return bool(self._one("bool"))
+
+    def __index__(self):
+        if self._a.dtype.kind not in "iu":
+            raise TypeError(f"a device array of dtype {self._a.dtype} is not an index")
+        return operator.index(self._one("index")[()])
+
+    def __complex__(self):
+        return complex(self._one("complex"))
+
+    # the attributes read most, without __getattr__'s detour
+    shape = property(lambda self: self._a.shape)
+    dtype = property(lambda self: self._a.dtype)
+    ndim = property(lambda self: self._a.ndim)
+    size = property(lambda self: self._a.size)
+    strides = property(lambda self: self._a.strides)
+    T = property(lambda self: ndarray(self._a.T))
+
+    @property
+    def device(self):  # not NumPy 2's "cpu": code that asks an array where it lives must not be told the host
+        return "strict:0"
+
+    # ---- the explicit way back
+    def get(self):
+        """A host NumPy copy (CuPy's ``ndarray.get``)."""
+        return self._a.copy()
+
+    # ---- the array protocol minigan uses
+    def __getattr__(self, name):  # shape, dtype, ndim, reshape, sum, astype, T ... (results wrapped)
+        if name.startswith("__") or name == "_a":  # __array_interface__, __dlpack__ ...: NumPy may not look in
+            raise AttributeError(name)
+        value = getattr(self._a, name)
+        return _wrap_function(value) if callable(value) else _wrap(value)
+
+    def __len__(self):
+        return len(self._a)
+
+    def __iter__(self):
+        return (_wrap(a) for a in self._a)
+
+    def __getitem__(self, key):
+        return _wrap(self._a[_unwrap_index(key)])
+
+    def __setitem__(self, key, value):
+        self._a[_unwrap_index(key)] = _unwrap(value, host_ok=True)
+
+    def __repr__(self):
+        return "strict." + repr(self._a)
+
+    __str__ = __repr__
+
+    def __copy__(self):
+        return ndarray(self._a.copy())
+
+    def __deepcopy__(self, memo):
+        return ndarray(self._a.copy())
+
+    def __reduce__(self):  # pickling (a checkpoint) copies to the host, as CuPy's does
+        return (_from_host, (self._a,))
+
+
+def _from_host(array):
+    return ndarray(numpy.asarray(array))
+
+
+def _binary(name):
+    def op(self, other):
+        result = getattr(self._a, name)(_unwrap(other))
+        return NotImplemented if result is NotImplemented else _wrap(result)
+
+    op.__name__ = name
+    return op
+
+
+def _inplace(name):
+    def op(self, other):
+        getattr(self._a, name)(_unwrap(other))
+        return self
+
+    op.__name__ = name
+    return op
+
+
+_BINARY = ("add sub mul truediv floordiv mod pow matmul and or xor lshift rshift divmod").split()
+for _n in _BINARY:
+    setattr(ndarray, f"__{_n}__", _binary(f"__{_n}__"))
+    setattr(ndarray, f"__r{_n}__", _binary(f"__r{_n}__"))
+    if _n != "divmod":
+        setattr(ndarray, f"__i{_n}__", _inplace(f"__i{_n}__"))
+for _n in ("lt", "le", "gt", "ge", "eq", "ne"):
+    setattr(ndarray, f"__{_n}__", _binary(f"__{_n}__"))
+for _n in ("neg", "pos", "abs", "invert"):
+    setattr(ndarray, f"__{_n}__", lambda self, _n=_n: _wrap(getattr(self._a, f"__{_n}__")()))
+ndarray.__hash__ = None
+
+
+# ----------------------------------------------------------------------------- wrapping
+def _wrap(x):
+    if isinstance(x, numpy.ndarray):
+        return ndarray(x)
+    if isinstance(x, numpy.generic) and not isinstance(x, (numpy.str_, numpy.bytes_)):
+        return ndarray(numpy.asarray(x))  # a reduction or a scalar index gives a 0-d device array
+    if isinstance(x, tuple):
+        return tuple(_wrap(v) for v in x)
+    if isinstance(x, list):
+        return [_wrap(v) for v in x]
+    return x
+
+
+def _unwrap(x, host_ok=False):
+    if isinstance(x, ndarray):
+        return x._a
+    if isinstance(x, numpy.ndarray) and not host_ok:
+        raise TypeError(f"a NumPy (host) array of shape {x.shape} given where a device array is needed: "
+                        "copy it with xp.asarray first")
+    if isinstance(x, (list, tuple)):
+        return type(x)(_unwrap(v, host_ok) for v in x)
+    return x
+
+
+def _unwrap_index(key):  # CuPy takes host index arrays (it copies them over): so does this
+    if isinstance(key, tuple):
+        return tuple(_unwrap(k, host_ok=True) for k in key)
+    return _unwrap(key, host_ok=True)
+
+
+def _unwrap_kwargs(kwargs):
+    return {k: _unwrap(v) for k, v in kwargs.items()}
+
+
+def _wrap_function(fn):
+    def call(*args, **kwargs):
+        return _wrap(fn(*(_unwrap(a) for a in args), **_unwrap_kwargs(kwargs)))
+
+    call.__name__ = getattr(fn, "__name__", "function")
+    call.__doc__ = getattr(fn, "__doc__", None)
+    return call
+
+
+class _Ufunc:
+    """A NumPy ufunc on device arrays: call, ``.at``, ``.reduce``, ``.outer`` ... wrapped the same way."""
+
+    def __init__(self, ufunc):
+        self._u = ufunc
+        self.__name__ = ufunc.__name__
+
+    def __call__(self, *args, **kwargs):
+        return _wrap(self._u(*(_unwrap(a) for a in args), **_unwrap_kwargs(kwargs)))
+
+    def __getattr__(self, name):
+        value = getattr(self._u, name)
+        return _wrap_function(value) if callable(value) else value
+
+
+class _Namespace(types.ModuleType):
+    """NumPy's names (or a submodule's), each function wrapped; types and constants as they are."""
+
+    def __init__(self, name, source):
+        super().__init__(name)
+        self._source = source
+
+    def __getattr__(self, name):
+        value = getattr(self._source, name)
+        if isinstance(value, types.ModuleType):  # xp.lib.stride_tricks ...
+            wrapped = _Namespace(f"{self.__name__}.{name}", value)
+        elif isinstance(value, type) or not callable(value):  # dtypes (float32 ...), constants (pi, newaxis)
+            wrapped = value
+        elif isinstance(value, numpy.ufunc):
+            wrapped = _Ufunc(value)
+        else:
+            wrapped = _wrap_function(value)
+        setattr(self, name, wrapped)  # look each name up once
+        return wrapped
+
+
+# ----------------------------------------------------------------------------- random numbers
+class Generator:
+    """``default_rng(seed)``: NumPy's Generator on another bit stream, returning device arrays."""
+
+    def __init__(self, seed=None):
+        self._g = numpy.random.Generator(numpy.random.PCG64DXSM(seed))
+        self.bit_generator = self._g.bit_generator  # its .state, for checkpoints
+
+    def __getattr__(self, name):
+        value = getattr(self._g, name)
+        return _wrap_function(value) if callable(value) else value
+
+
+# ----------------------------------------------------------------------------- the module
+def _host_to_device(fn):
+    def copy(obj, *args, **kwargs):  # a NumPy array or a list in, a device array out: a copy, as a transfer is
+        if isinstance(obj, ndarray):
+            return _wrap(fn(obj._a, *args, **_unwrap_kwargs(kwargs)))
+        return _wrap(numpy.array(fn(obj, *args, **_unwrap_kwargs(kwargs)), copy=True))
+
+    return copy
+
+
+def asnumpy(a):
+    """A host NumPy array (CuPy's ``cupy.asnumpy``): the one way back, with ``ndarray.get``."""
+    return a._a.copy() if isinstance(a, ndarray) else numpy.asarray(a)
+
+
+def scatter_add(target, index, values):
+    """``target[index] += values`` summing repeats (cupyx.scatter_add)."""
+    numpy.add.at(target._a, _unwrap_index(index), _unwrap(values))
+
+
+strict = _Namespace("strict", numpy)
+strict.__doc__ = __doc__
+strict.ndarray = ndarray
+strict.asnumpy = asnumpy
+strict.scatter_add = scatter_add
+for _name in ("asarray", "array", "asanyarray", "ascontiguousarray"):
+    setattr(strict, _name, _host_to_device(getattr(numpy, _name)))
+strict.random = _Namespace("strict.random", numpy.random)
+strict.random.default_rng = Generator
+strict.random.Generator = Generator
+# What backend.py asks CuPy about the device: one, always ready.
+strict.cuda = types.SimpleNamespace(
+    runtime=types.SimpleNamespace(getDeviceCount=lambda: 1),
+    Stream=types.SimpleNamespace(null=types.SimpleNamespace(synchronize=lambda: None)),
+)
+strict.__version__ = "strict-" + numpy.__version__
+
+
+@contextlib.contextmanager
+def installed():
+    """Inside the block minigan's "cuda" device is this stand-in; what was there (CuPy or nothing) after it."""
+    from minigan import backend
+
+    previous = backend.set_device_module(strict, scatter_add=scatter_add)
+    try:
+        yield strict
+    finally:
+        backend.set_device_module(previous)

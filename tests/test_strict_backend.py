@@ -1,0 +1,184 @@
+"""CuPy's code path on the CPU: the strict stand-in (tests/strict_backend.py) refuses what CuPy refuses, and
+minigan's optimizers, metrics, checkpoints and command-line runs work on it and agree with NumPy.
+
+The engine, layers, GAN trainers and attacks run on it through the ``xp_backend`` fixture (conftest.py).
+"""
+
+import json
+
+import numpy as np
+import pytest
+import test_fluency
+from strict_backend import installed, strict
+
+import minigan
+import minigan.nn as nn
+from minigan import backend
+from minigan.__main__ import main
+from minigan.metrics import frechet_distance, mixture_metrics, mode_metrics
+
+
+@pytest.fixture
+def device():
+    """The stand-in in CuPy's place, the active backend: yields its module."""
+    with installed():
+        minigan.use_backend("cupy")
+        try:
+            yield strict
+        finally:
+            minigan.use_backend("numpy")
+
+
+# ----------------------------------------------------------------------------- the stand-in is strict
+def test_arrays_refuse_every_implicit_way_to_numpy():
+    a = strict.arange(6.0).reshape(2, 3)
+    for convert in (np.asarray, np.array, lambda x: np.sum(x), lambda x: np.exp(x), lambda x: np.concatenate([x]),
+                    lambda x: np.ones(3) + x, lambda x: x + np.ones(3), float, lambda x: bool(x)):
+        with pytest.raises(TypeError):
+            convert(a)
+    assert type(a.sum()) is strict.ndarray and a.sum().ndim == 0  # a 0-d device array, not a NumPy scalar
+    assert float(a.sum()) == 15.0 and a[1, 2].item() == 5.0  # one element converts
+    assert type(np.float32(2) * a) is strict.ndarray  # a NumPy scalar is a host number, as with CuPy
+    assert np.array_equal(strict.asnumpy(a), np.arange(6.0).reshape(2, 3)) and isinstance(a.get(), np.ndarray)
+
+
+def test_its_generator_is_its_own():
+    ours = strict.random.default_rng(0).standard_normal(4)
+    assert type(ours) is strict.ndarray
+    assert not np.allclose(strict.asnumpy(ours), np.random.default_rng(0).standard_normal(4))
+    assert np.array_equal(strict.asnumpy(ours), strict.asnumpy(strict.random.default_rng(0).standard_normal(4)))
+
+
+def test_tensors_on_it_leave_only_by_an_explicit_copy(device):
+    x = minigan.randn(3, 2)
+    assert x.device == "cuda" and backend.get_array_module(x.array) is strict
+    with pytest.raises(TypeError):  # as PyTorch: a cuda tensor is not a NumPy array
+        np.asarray(x)
+    host = x.to("cpu")
+    assert host.device == "cpu" and np.array_equal(x.numpy(), host.numpy()) and isinstance(x.numpy(), np.ndarray)
+    with pytest.raises(minigan.BackendError):
+        x + host
+    a = np.ones(2, np.float32)
+    t = minigan.tensor(a)  # follows the active backend: a copy to the device, as a host-to-device transfer is
+    a *= 10
+    assert t.device == "cuda" and t.numpy().tolist() == [1.0, 1.0]
+
+
+# ----------------------------------------------------------------------------- optimizers agree with NumPy
+def _train(opt_factory, on_device, steps=3):
+    minigan.manual_seed(1)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))  # made on the host: the same weights
+    x = minigan.tensor(np.linspace(-1, 1, 15, dtype=np.float32).reshape(5, 3))
+    if on_device:
+        model, x = model.to("cuda"), x.to("cuda")
+    opt = opt_factory(model.parameters())
+    sched = minigan.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    for _ in range(steps):
+        opt.zero_grad()
+        ((model(x) - 0.5) ** 2).mean().backward()
+        opt.step()
+        sched.step()
+    assert all(p.device == ("cuda" if on_device else "cpu") for p in model.parameters())
+    return [p.numpy() for p in model.parameters()], opt.param_groups[0]["lr"]
+
+
+OPTIMIZERS = {
+    "sgd-nesterov": lambda p: minigan.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-3),
+    "rmsprop": lambda p: minigan.optim.RMSprop(p, lr=0.01, momentum=0.5, centered=True),
+    "adam": lambda p: minigan.optim.Adam(p, lr=0.01, weight_decay=1e-3),
+    "optimistic-adam": lambda p: minigan.optim.OptimisticAdam(p, lr=0.01),
+    "optimistic-sgd": lambda p: minigan.optim.OptimisticSGD(p, lr=0.05),
+}
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_optimizers_step_on_the_device_as_on_numpy(name):
+    on_numpy, lr_numpy = _train(OPTIMIZERS[name], on_device=False)
+    with installed():
+        on_device, lr_device = _train(OPTIMIZERS[name], on_device=True)
+    for a, b in zip(on_numpy, on_device):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+    assert lr_device == lr_numpy  # the scheduler halved it once in 3 steps on both
+
+
+# ----------------------------------------------------------------------------- metrics read device arrays
+def test_metrics_take_device_samples(device):
+    modes = np.array([[2.0, 0.0], [0.0, 2.0], [-2.0, 0.0]], dtype=np.float32)
+    host = np.repeat(modes, 20, axis=0) + 0.01 * np.random.default_rng(0).standard_normal((60, 2)).astype(np.float32)
+    on_device = minigan.tensor(host)
+    assert on_device.device == "cuda"
+    assert mode_metrics(on_device, modes, std=0.02) == mode_metrics(host, modes, std=0.02)
+    assert mode_metrics(on_device.array, strict.asarray(modes), std=0.02) == mode_metrics(host, modes, std=0.02)
+    feats = np.random.default_rng(1).standard_normal((50, 4))
+    assert frechet_distance(strict.asarray(feats), strict.asarray(feats + 1.0)) == pytest.approx(
+        frechet_distance(feats, feats + 1.0))
+    ring = minigan.data.parse_dataset("ring")
+    samples = ring.sample(200)  # drawn on the active backend: the device
+    assert mixture_metrics(samples, ring) == mixture_metrics(samples.numpy() if hasattr(samples, "numpy")
+                                                             else strict.asnumpy(samples), ring)
+
+
+# ----------------------------------------------------------------------------- checkpoints
+def test_checkpoint_of_a_device_model_loads_on_either_device(device, tmp_path):
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2))
+    model.to("cuda")
+    minigan.save(model.state_dict(), tmp_path / "m.pt")
+    on_cpu = minigan.load(tmp_path / "m.pt")
+    on_gpu = minigan.load(tmp_path / "m.pt", map_location="cuda")
+    assert all(t.device == "cuda" for t in list(model.parameters()) + list(model.buffers()))
+    for k, v in model.state_dict().items():  # state_dict holds host copies; load gives NumPy's or the device's
+        assert isinstance(on_cpu[k], np.ndarray) and backend.device_of(on_gpu[k]) == "cuda"
+        np.testing.assert_array_equal(on_cpu[k], v)
+        np.testing.assert_array_equal(strict.asnumpy(on_gpu[k]), v)
+    fresh = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2)).to("cuda")
+    fresh.load_state_dict(on_gpu)
+    x = minigan.randn(5, 3)
+    model.eval(), fresh.eval()
+    np.testing.assert_array_equal(fresh(x).numpy(), model(x).numpy())
+
+
+# ----------------------------------------------------------------------------- the command line's short runs
+@pytest.mark.parametrize("algorithm, data", [("gan", "ring"), ("wgan", "ring"), ("wgan-gp", "grid"),
+                                             ("began", "ring"), ("cgan", "digits")])
+def test_cli_train_runs_on_the_device(device, tmp_path, algorithm, data):
+    out = tmp_path / algorithm
+    argv = ["train", algorithm, "--data", data, "--backend", "cupy", "--steps", "4", "--eval-every", "2",
+            "--batch-size", "16", "--seed", "3", "--no-progress", "--out", str(out)]
+    assert main(argv) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["status"] == "ok" and metrics["step"] == 4 and metrics["config"]["backend"] == "cupy"
+    assert main(argv[:-1] + [str(out), "--steps", "6", "--resume"]) == 0  # the checkpoint resumes on the device
+
+
+def test_cli_fgsm_runs_on_the_device(device, tmp_path, monkeypatch):
+    monkeypatch.setenv("MINIGAN_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "fgsm"
+    assert main(["fgsm", "--data", "digits", "--model", "mlp", "--eps", "0.1", "--adversarial-training",
+                 "--epochs", "1", "--adv-epochs", "1", "--limit", "120", "--seed", "0", "--backend", "cupy",
+                 "--out", str(out)]) == 0
+    assert "clean_accuracy" in json.loads((out / "metrics.json").read_text())
+
+
+def test_cuda_typed_constructors_make_device_tensors(device):
+    x = minigan.cuda.FloatTensor(2, 3)
+    assert x.device == "cuda" and x.dtype == minigan.float32 and isinstance(x, minigan.cuda.FloatTensor)
+    y = minigan.cuda.LongTensor([1, 2])
+    assert y.device == "cuda" and y.dtype == minigan.int64 and not isinstance(y, minigan.cuda.FloatTensor)
+    assert not isinstance(x.to("cpu"), minigan.cuda.FloatTensor) and isinstance(x.to("cpu"), minigan.FloatTensor)
+    assert x.to("cpu").type(minigan.cuda.DoubleTensor).device == "cuda" and x.type("torch.FloatTensor").device == "cpu"
+    assert x.type() == "minigan.cuda.FloatTensor" and x.type(minigan.LongTensor).device == "cpu"
+
+
+# wgan-clipping puts its batches on the GPU (torch.cuda.FloatTensor) but never its models: PyTorch refuses it on
+# a GPU too, and so does minigan (a BackendError naming linear and its inputs' devices).
+@pytest.mark.parametrize("name", sorted(set(test_fluency.PROGRAMS) - {"wgan-clipping"}))
+def test_pytorch_programs_run_with_cuda_available(name):
+    """The programs of test_fluency.py take their `if cuda:` branches (.cuda(), torch.cuda.FloatTensor)."""
+    with installed():
+        assert minigan.cuda.is_available()
+        test_fluency.test_pytorch_program_runs_on_minigan_after_the_rename(name)
+
+
+def test_a_program_with_its_data_on_the_gpu_and_its_model_on_the_cpu_is_refused():
+    with installed(), pytest.raises(minigan.BackendError, match=r"^linear: inputs on cuda, cpu, cpu: cannot mix"):
+        test_fluency.run("wgan-clipping", "minigan", test_fluency.SharedWeights().recorder())

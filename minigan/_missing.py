@@ -582,7 +582,7 @@ TABLE = {
          """),
         ("an autograd internal: minigan's is the grad_fn chain of its tensors (minigan/autograd/graph.py)",
          """
-        NestedIOFunction SavedTensor anomaly_mode enforce_grad_layout_policy graph
+        NestedIOFunction SavedTensor anomaly_mode enforce_grad_layout_policy
         is_multithreading_enabled is_tensor_like is_view_replay_enabled set_multithreading_enabled
         variable
          """),

@@ -9,7 +9,6 @@ PyTorch's (``dim``, ``keepdim``) and NumPy's (``axis``, ``keepdims``).
 from __future__ import annotations
 
 from collections import namedtuple
-from typing import TYPE_CHECKING
 
 from minigan import backend, checks
 from minigan.dtypes import TYPE_NAMES
@@ -17,9 +16,6 @@ from minigan.errors import ShapeError
 from minigan.ops import activation, elementwise
 from minigan.ops import reduce as reduction
 from minigan.ops import shape as shaping
-
-if TYPE_CHECKING:  # only for the annotations: _tensor.py imports this module
-    from minigan._tensor import Tensor
 
 
 class TensorMethods:
@@ -70,7 +66,7 @@ class TensorMethods:
     def tolist(self):
         return backend.asnumpy(self.array).tolist()
 
-    def to(self, *args, device=None, dtype=None) -> Tensor:
+    def to(self, *args, device=None, dtype=None):
         """``to("cuda")``, ``to(minigan.float64)``, ``to(device, dtype)``, ``to(other)``: a moved and/or cast
         tensor (this one when nothing changes); differentiable (the gradient moves and casts back)."""
         for a in args:
@@ -86,13 +82,13 @@ class TensorMethods:
         device = backend.Device(device).type
         return out if out.device == device else shaping.ToDevice.apply(out, device=device)
 
-    def cpu(self) -> Tensor:
+    def cpu(self):
         return self.to("cpu")
 
-    def cuda(self) -> Tensor:
+    def cuda(self):
         return self.to("cuda")
 
-    def astype(self, dtype) -> Tensor:
+    def astype(self, dtype):
         dtype = backend.np.dtype(dtype)
         return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
 
@@ -108,26 +104,26 @@ class TensorMethods:
         out = self.astype(getattr(dtype, "dtype", dtype))  # a legacy constructor has a .dtype
         return out if device in (None, self.device) else out.to(device)
 
-    def type_as(self, other) -> Tensor:
+    def type_as(self, other):
         return self.astype(other.dtype)
 
-    def clone(self) -> Tensor:
+    def clone(self):
         """A copy with its own memory, still in the graph (the gradient flows back to this tensor)."""
         return elementwise.Clone.apply(self)
 
-    def float(self) -> Tensor:
+    def float(self):
         return self.astype(backend.np.float32)
 
-    def double(self) -> Tensor:
+    def double(self):
         return self.astype(backend.np.float64)
 
-    def long(self) -> Tensor:
+    def long(self):
         return self.astype(backend.np.int64)
 
-    def int(self) -> Tensor:
+    def int(self):
         return self.astype(backend.np.int32)
 
-    def bool(self) -> Tensor:
+    def bool(self):
         return self.astype(backend.np.bool_)
 
     def is_floating_point(self) -> bool:
@@ -137,7 +133,7 @@ class TensorMethods:
     def is_cuda(self) -> bool:
         return self.device == "cuda"
 
-    def contiguous(self) -> Tensor:
+    def contiguous(self):
         """This tensor: minigan's ops accept any memory layout, so there is nothing to copy."""
         return self
 
@@ -477,13 +473,13 @@ MaxResult = namedtuple("max", ["values", "indices"])
 MinResult = namedtuple("min", ["values", "indices"])
 
 
-def maximum(a: Tensor, b: Tensor) -> Tensor:
+def maximum(a, b):
     """The elementwise maximum (``torch.maximum``, ``a.max(b)``); where a == b the gradient goes to a."""
     b = a._operand(b, "maximum")
     return elementwise.Where.apply(a, b, cond=a.array >= b.array)
 
 
-def minimum(a: Tensor, b: Tensor) -> Tensor:
+def minimum(a, b):
     """The elementwise minimum; where a == b the gradient goes to a."""
     b = a._operand(b, "minimum")
     return elementwise.Where.apply(a, b, cond=a.array <= b.array)

@@ -85,8 +85,11 @@ def get_array_module(*arrays):
     return found or numpy
 
 
-def check_one_device(op: str, arrays) -> None:
-    """Raise a BackendError naming ``op`` and its inputs' devices when ``arrays`` are on more than one."""
+def check_one_device(op: str, tensors) -> None:
+    """Raise a BackendError naming ``op`` and its inputs' devices when ``tensors`` (or arrays) are on more than one."""
+    if _cupy is None or len(tensors) < 2:  # without a GPU module every array is on the CPU
+        return
+    arrays = [getattr(t, "array", t) for t in tensors]
     try:
         get_array_module(*arrays)
     except BackendError as e:

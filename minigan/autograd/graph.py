@@ -113,8 +113,7 @@ class Node:
             return fn.forward(*inputs, **params)
         # a constant array (no _base) becomes a Tensor; a view (a _base) whose base changed gets its history again
         inputs = [t if getattr(t, "_base", 0) is None else like._input(t) for t in inputs]
-        if backend._cupy is not None and len(inputs) > 1:  # a clear BackendError on a cpu/cuda mix
-            backend.check_one_device(cls.__name__.lower(), [t.array for t in inputs])
+        backend.check_one_device(cls.__name__.lower(), inputs)  # a clear BackendError on a cpu/cuda mix
         needs = tuple([t._requires_grad for t in inputs])
         record = _mode.grad_enabled and True in needs
         fn.needs_input_grad = needs if record else None
@@ -173,9 +172,8 @@ class Node:
 
     def _output(self, s):
         """A handle on this node's output (for backward under create_graph): its gradient flows into this node."""
-        from minigan._tensor import Tensor  # graph.py sits below _tensor.py; only this handle needs the class
-
-        out = Tensor._make(s[0], True)
+        tensor_class = type(self.inputs[0])  # apply() made every input a Tensor; graph.py never imports _tensor.py
+        out = tensor_class._make(s[0], True)
         out._ctx, out._counter = self, s[1]
         return out
 

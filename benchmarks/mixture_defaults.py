@@ -20,6 +20,7 @@ def main(argv=None):
     p.add_argument("--data", nargs="+", required=True)
     p.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     p.add_argument("--set", nargs="*", default=[], help="KEY=VALUE overrides (Python literals)")
+    p.add_argument("--log-every", type=int, default=0, help="also print the metrics every N steps")
     args = p.parse_args(argv)
     import ast
 
@@ -28,8 +29,13 @@ def main(argv=None):
         for seed in args.seeds:
             t0 = time.time()
             exp = build_experiment(args.algorithm, data, seed=seed, **overrides)
-            for _ in range(exp.default_steps):
+            for t in range(exp.default_steps):
                 exp.train_step()
+                if args.log_every and (t + 1) % args.log_every == 0 and t + 1 < exp.default_steps:
+                    r = exp.evaluate()
+                    print(json.dumps({"data": data, "seed": seed, "step": t + 1, "modes": r["modes_covered"],
+                                      "high_quality": round(r["high_quality"], 4),
+                                      "seconds": round(time.time() - t0, 1)}), flush=True)
             r = exp.evaluate()
             row = {"algorithm": args.algorithm, "data": data, "seed": seed, "overrides": overrides,
                    "steps": exp.default_steps, "batch": exp.batch_size, "pack": exp.config.get("pack", 1),

@@ -311,6 +311,18 @@ class Twin:
         self.last = {"k": self.k, "m_global": loss_real.item() + abs(balance)}
 
     # ------------------------------------------------------------------ scores
+    def samples(self, num_samples=2500):
+        """The twin's generated images in [0, 1] (unconditional), drawn without disturbing the training noise."""
+        state = backend.get_rng_state()
+        try:
+            self.G.eval()
+            with torch.no_grad():
+                fake = self.G(self.noise(num_samples)).numpy()
+            self.G.train()
+            return (fake.astype(np.float32) + 1) / 2
+        finally:
+            backend.set_rng_state(state)
+
     def evaluate(self, num_samples=2500):
         """minigan's ``Experiment.evaluate`` metrics of the twin's generator (same noise as minigan's would get)."""
         exp = self.exp
@@ -340,7 +352,16 @@ SUMMARY_KEYS = ("classes_covered", "frechet_distance", "frechet_floor", "precisi
                 "coverage", "precision_real_vs_real", "recall_real_vs_real", "modes_covered", "high_quality")
 
 
-def run(framework, algorithm, data, seed, steps, overrides, log_every=0):
+def exp_samples(exp, num_samples=2500):
+    """minigan's generated images in [0, 1] (the ones ``Experiment.evaluate`` scores), as float32."""
+    state = backend.get_rng_state()
+    try:
+        return (backend.asnumpy(exp.trainer.sample(num_samples).array).astype(np.float32) + 1) / 2
+    finally:
+        backend.set_rng_state(state)
+
+
+def run(framework, algorithm, data, seed, steps, overrides, log_every=0, eval_every=0, samples_dir=None):
     """Train one run; a dict of its scores and times."""
     torch.manual_seed(seed)
     exp = build_experiment(algorithm, data, seed=seed, **overrides)
@@ -356,7 +377,22 @@ def run(framework, algorithm, data, seed, steps, overrides, log_every=0):
             info = getattr(twin, "last", {})
         if log_every and (t + 1) % log_every == 0:
             trace.append({"step": t + 1, **{k: round(v, 4) for k, v in info.items() if k in ("k", "m_global")}})
+        if eval_every and (t + 1) % eval_every == 0 and t + 1 < steps and samples_dir:
+            fake = twin.samples() if twin is not None else exp_samples(exp)
+            np.save(f"{samples_dir}/{framework}_{algorithm}_{data}_s{seed}_{t + 1}.npy", fake)
+            print(json.dumps({"framework": framework, "seed": seed, "step": t + 1, "seconds": round(time.time() - t0),
+                              "trace": trace[-1:]}), flush=True)
+        elif eval_every and (t + 1) % eval_every == 0 and t + 1 < steps:
+            m = twin.evaluate() if twin is not None else exp.evaluate()
+            print(json.dumps({"framework": framework, "seed": seed, "step": t + 1, "seconds": round(time.time() - t0),
+                              **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in m.items()
+                                 if k in SUMMARY_KEYS + ("class_counts",)}, "trace": trace[-1:]}), flush=True)
     seconds = time.time() - t0
+    if samples_dir:
+        np.save(f"{samples_dir}/{framework}_{algorithm}_{data}_s{seed}_{steps}.npy",
+                twin.samples() if twin is not None else exp_samples(exp))
+        if twin is not None:
+            torch.save(twin.G.state_dict(), f"{samples_dir}/{framework}_{algorithm}_{data}_s{seed}_{steps}_G.pt")
     scores = twin.evaluate() if twin is not None else exp.evaluate()
     row = {"framework": framework, "algorithm": algorithm, "data": data, "seed": seed, "steps": steps,
            "overrides": overrides, "train_seconds": round(seconds, 1),
@@ -376,7 +412,9 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=0, help="0: the recipe's own")
     p.add_argument("--framework", choices=("torch", "minigan", "both"), default="torch")
     p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--log-every", type=int, default=0)
+    p.add_argument("--log-every", type=int, default=0, help="keep BEGAN's k and M_global every N steps")
+    p.add_argument("--eval-every", type=int, default=0, help="print the scores every N steps")
+    p.add_argument("--samples-dir", default=None, help="with --eval-every: save the samples there instead")
     p.add_argument("--set", nargs="*", default=[], help="KEY=VALUE recipe overrides (Python literals)")
     a = p.parse_args(argv)
     import ast
@@ -389,7 +427,8 @@ def main(argv=None):
     frameworks = ("minigan", "torch") if a.framework == "both" else (a.framework,)
     for seed in a.seeds:
         for fw in frameworks:
-            print(json.dumps(run(fw, a.algorithm, a.data, seed, a.steps, overrides, a.log_every)), flush=True)
+            print(json.dumps(run(fw, a.algorithm, a.data, seed, a.steps, overrides, a.log_every, a.eval_every,
+                                  a.samples_dir)), flush=True)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,14 @@ def main(argv=None):
     p.add_argument("--data", nargs="+", required=True)
     p.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     p.add_argument("--set", nargs="*", default=[], help="KEY=VALUE overrides (Python literals)")
+    p.add_argument("--threads", type=int, default=1, help="BLAS threads (1: no spinning threads on a busy machine)")
     p.add_argument("--log-every", type=int, default=0, help="also print the metrics every N steps")
     args = p.parse_args(argv)
     import ast
+
+    import minigan
+
+    minigan.set_num_threads(args.threads)
 
     overrides = {k: ast.literal_eval(v) for k, v in (s.split("=", 1) for s in args.set)}
     for data in args.data:

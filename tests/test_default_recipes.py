@@ -78,3 +78,13 @@ def test_default_gan_covers_a_mixture_it_was_not_tuned_on(data):
     m = exp.evaluate()
     assert m["modes_covered"] >= 0.9 * m["num_modes"]
     assert m["high_quality"] >= 0.9
+
+
+def test_the_long_dcgan_recipe_is_25_epochs_of_the_short_one():
+    from minigan.gans.recipes import DCGAN_28, DCGAN_28_EPOCH_STEPS, DCGAN_28_LONG
+
+    epochs = DCGAN_28_LONG["steps"] * DCGAN_28_LONG["batch_size"] / 60_000  # Fashion-MNIST's training set
+    assert epochs == pytest.approx(25, abs=0.01)
+    assert DCGAN_28_EPOCH_STEPS * DCGAN_28["batch_size"] >= 60_000  # an epoch sees every image once, on average
+    assert {k: v for k, v in DCGAN_28_LONG.items() if k != "steps"} == {k: v for k, v in DCGAN_28.items()
+                                                                         if k != "steps"}

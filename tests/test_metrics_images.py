@@ -149,4 +149,7 @@ def test_image_metrics_keys_and_floor_with_an_untrained_judge():
             "frechet_floor", "frechet_samples", "conditional_accuracy"} <= set(out)
     assert out["frechet_samples"] == 200 and sum(out["class_counts"]) == 200
     assert out["frechet_floor"] < out["frechet_distance"] / 3
+    # noise lies off the real manifold and reaches none of it; two real halves come close to each other
+    for name in ("precision", "recall", "density", "coverage"):
+        assert out[name] < 0.1 < 0.5 < out[f"{name}_real_vs_real"], name
     assert judge.training  # restored: build() returns a model in training mode

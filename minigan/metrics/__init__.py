@@ -8,10 +8,12 @@ from minigan.metrics.images import (
     image_metrics,
     kl_to_uniform,
 )
+from minigan.metrics.manifold import density_coverage, knn_radii, manifold_metrics, precision_recall
 from minigan.metrics.mixture import mixture_metrics, mode_metrics
 
 __all__ = ["mixture_metrics", "mode_metrics", "frechet_distance", "image_metrics", "class_histogram",
-           "class_coverage", "kl_to_uniform", "conditional_accuracy"]
+           "class_coverage", "kl_to_uniform", "conditional_accuracy", "precision_recall", "density_coverage",
+           "manifold_metrics", "knn_radii"]
 
 from minigan.metrics.images import frechet_distance_from_stats  # noqa: E402
 

@@ -9,7 +9,10 @@ for the 8x8 digits, Fashion-MNIST or MNIST) judges the generated images:
 * *Fréchet distance* in the classifier's feature space (the FID recipe with a digits judge):
   ``||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2))``, reported next to the *real-vs-real
   floor*: the distance between two disjoint sets of real digits of the same size. A finite sample
-  never scores 0, even a perfect generator only reaches about the floor.
+  never scores 0, even a perfect generator only reaches about the floor;
+* *precision and recall* (Kynkäänniemi et al. 2019) and *density and coverage* (Naeem et al. 2020) in the
+  same features (``minigan.metrics.manifold``): precision/density say how real the samples look, recall/
+  coverage how much of the real data they reach; each beside its real-vs-real ceiling.
 
 The matrix square root needs no SciPy: ``Tr((S_a S_b)^(1/2))`` equals the sum of the square roots of
 the eigenvalues of the symmetric PSD matrix ``S_a^(1/2) S_b S_a^(1/2)`` (it is similar to S_a S_b),
@@ -25,6 +28,11 @@ from __future__ import annotations
 import math
 
 from minigan.backend import host_array, np
+from minigan.metrics.manifold import manifold_metrics
+
+# k of the k-NN balls: 3 for precision and recall (Kynkäänniemi et al. 2019), 5 for density and coverage
+# (Naeem et al. 2020), the papers' own choices.
+MANIFOLD_K_PR, MANIFOLD_K_DC = 3, 5
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -217,12 +225,16 @@ def image_metrics(classifier, generated, real, intended_labels=None, num_classes
     Both image sets are (N, C, H, W) of the classifier's image shape; ``value_range`` is the pixel range of *both*
     (use (-1, 1) for tanh outputs and real digits loaded with ``scale="pm1"``). Returns
     {"num_samples", "classes_covered", "class_counts", "kl_to_uniform", "frechet_distance",
-    "frechet_floor", "frechet_samples"} and "conditional_accuracy" when ``intended_labels`` are given.
+    "frechet_floor", "frechet_samples", "precision", "recall", "density", "coverage" and the same four
+    with "_real_vs_real"} and "conditional_accuracy" when ``intended_labels`` are given.
 
     The Fréchet distance and its floor use the same sample size n = min(N, len(real) // 2): two
     disjoint random subsets A and B of ``real`` (a fixed split seeded by ``seed``; minigan's own
     generators are untouched) and n random generated images. ``frechet_distance`` = FD(generated, A),
     ``frechet_floor`` = FD(B, A): what a generator that drew fresh real digits would score.
+    Precision, recall, density and coverage (``minigan.metrics.manifold``: k-NN balls, k = 3 and 5) compare
+    the same n generated images with A; "precision_real_vs_real" etc. compare B with A, their ceiling
+    (a finite sample of real images scores below 1). They need n > 5 and are left out below.
     """
     from minigan.autograd.grad_mode import no_grad
     from minigan.classifier import features, predict
@@ -258,10 +270,14 @@ def image_metrics(classifier, generated, real, intended_labels=None, num_classes
         order = rng.permutation(n_real)
         real_a, real_b = ref[order[:n]], ref[order[n:2 * n]]
         fake = gen[rng.permutation(n_gen)[:n]]
-        f_a = features(classifier, real_a)
-        out["frechet_distance"] = frechet_distance(features(classifier, fake), f_a)
-        out["frechet_floor"] = frechet_distance(features(classifier, real_b), f_a)
+        f_a, f_fake, f_b = (features(classifier, x) for x in (real_a, fake, real_b))
+        out["frechet_distance"] = frechet_distance(f_fake, f_a)
+        out["frechet_floor"] = frechet_distance(f_b, f_a)
         out["frechet_samples"] = int(n)
+    if n > MANIFOLD_K_DC:  # every ball needs k other images
+        out.update(manifold_metrics(f_a, f_fake, MANIFOLD_K_PR, MANIFOLD_K_DC))
+        out.update({f"{name}_real_vs_real": value
+                    for name, value in manifold_metrics(f_a, f_b, MANIFOLD_K_PR, MANIFOLD_K_DC).items()})
     return out
 
 

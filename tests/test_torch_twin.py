@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import torch_twin  # noqa: E402
 
+from minigan import from_numpy  # noqa: E402
 from minigan.gans.recipes import build_experiment  # noqa: E402
-from minigan.tensor import from_numpy  # noqa: E402
 
 CASES = [("gan", "ring", {}), ("gan", "grid:4", {"pack": 2}), ("began", "digits", {}), ("cgan", "digits", {}),
          ("wgan-gp", "digits", {}), ("wgan", "digits", {})]

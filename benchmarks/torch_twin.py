@@ -104,15 +104,6 @@ class AutoEncoderDiscriminator(torch.nn.Module):
         return self.decoder(h).reshape(x.shape[0], *self.in_shape)
 
 
-class ConvAutoEncoder(torch.nn.Module):
-    def __init__(self, encoder, decoder):
-        super().__init__()
-        self.encoder, self.decoder = encoder, decoder
-
-    def forward(self, x):
-        return self.decoder(self.encoder(x))
-
-
 def with_label(x, labels, num_classes):
     if not num_classes:
         return x
@@ -166,8 +157,6 @@ def _build(m):
         return DCGANDiscriminator(m, kids)
     if isinstance(m, models.AutoEncoderDiscriminator):
         return AutoEncoderDiscriminator(m, kids["encoder"], kids["decoder"])
-    if type(m).__name__ == "ConvAutoEncoder":
-        return ConvAutoEncoder(kids["encoder"], kids["decoder"])
     raise AssertionError(f"no torch twin for {type(m).__name__}")
 
 

@@ -59,6 +59,21 @@ def image_rows(m: dict, real_diversity=None) -> list:
             ("class KL", f"{m['kl_to_uniform']:.3f}", "KL(histogram of judged classes ‖ uniform)",
              f"0 = balanced; log {k} = {math.log(k):.2f}: one class"),
         ]
+        if "precision" in m:  # Kynkäänniemi et al. 2019 (k = 3); Naeem et al. 2020 (k = 5), beside real vs real
+            rows += [
+                ("precision", f"{m['precision']:.2f}",
+                 "samples inside the real images' k-NN balls (k = 3): how real they look",
+                 f"real vs real {m['precision_real_vs_real']:.2f}"),
+                ("recall", f"{m['recall']:.2f}",
+                 "real images inside the samples' k-NN balls: how much of the data G reaches",
+                 f"real vs real {m['recall_real_vs_real']:.2f}; low = classes missing"),
+                ("density", f"{m['density']:.2f}",
+                 "real k-NN balls (k = 5) per sample, / 5: fidelity an outlying real image cannot inflate",
+                 f"real vs real {m['density_real_vs_real']:.2f} (about 1)"),
+                ("coverage", f"{m['coverage']:.2f}",
+                 "real images whose k-NN ball (k = 5) holds a sample: diversity stray samples cannot inflate",
+                 f"real vs real {m['coverage_real_vs_real']:.2f}"),
+            ]
         if "conditional_accuracy" in m:
             rows.append(("conditional accuracy", f"{100 * m['conditional_accuracy']:.1f}%",
                          "samples the judge puts in the class they were asked for",

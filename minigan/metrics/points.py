@@ -15,6 +15,7 @@ large enough sample (a little under 1 for finite samples of the same distributio
 from __future__ import annotations
 
 from minigan.backend import asnumpy, np
+from minigan.metrics.manifold import precision_recall
 
 MAX_POINTS = 2_000  # each side is subsampled to this many: the distance matrix is then 2,000 x 2,000
 
@@ -23,30 +24,18 @@ def _subsample(x, rng):
     return x if len(x) <= MAX_POINTS else x[rng.choice(len(x), MAX_POINTS, replace=False)]
 
 
-def _radii(x, k):
-    """Distance from every row of x to its k-th nearest other row."""
-    d = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(-1))
-    return np.sort(d, axis=1)[:, min(k, len(x) - 1)]  # column 0 is the row itself (distance 0)
-
-
-def _inside(queries, centres, radii):
-    """For every query: is it within radii[j] of some centre j?"""
-    d = np.sqrt(((queries[:, None, :] - centres[None, :, :]) ** 2).sum(-1))
-    return (d <= radii[None, :]).any(axis=1)
-
-
 def points_metrics(samples, points, k: int = 3, seed: int = 0) -> dict:
-    """{"precision", "recall", "num_samples"} of generated ``samples`` (N, 2) against real ``points`` (M, 2)."""
+    """{"precision", "recall", "num_samples"} of generated ``samples`` (N, 2) against real ``points`` (M, 2):
+    the k-NN precision and recall of minigan.metrics.manifold, on the points themselves as features."""
     fake = np.asarray(asnumpy(getattr(samples, "array", samples)), dtype=np.float64)
     real = np.asarray(points, dtype=np.float64)
     fake = fake[np.isfinite(fake).all(axis=1)]
-    if len(fake) < 2:
+    if len(fake) <= k:  # too few samples to have a k-th neighbour
         return {"precision": 0.0, "recall": 0.0, "num_samples": int(len(fake))}
     rng = np.random.default_rng(seed)  # its own generator: the training stream is not touched
     fake, real = _subsample(fake, rng), _subsample(real, rng)
-    precision = _inside(fake, real, _radii(real, k)).mean()
-    recall = _inside(real, fake, _radii(fake, k)).mean()
-    return {"precision": float(precision), "recall": float(recall), "num_samples": int(len(fake))}
+    pr = precision_recall(real, fake, k=k)
+    return {"precision": float(pr["precision"]), "recall": float(pr["recall"]), "num_samples": int(len(fake))}
 
 
 __all__ = ["points_metrics"]

@@ -85,15 +85,19 @@ def get_array_module(*arrays):
     return found or numpy
 
 
-def check_one_device(op: str, tensors) -> None:
-    """Raise a BackendError naming ``op`` and its inputs' devices when ``tensors`` (or arrays) are on more than one."""
-    if _cupy is None or len(tensors) < 2:  # without a GPU module every array is on the CPU
-        return
+def arrays_of(op: str, tensors) -> list:
+    """The arrays an op computes on, all on one device: a BackendError naming ``op`` and the devices on a
+    cpu/cuda mix.  A host scalar (a NumPy scalar or 0-d array, a constant such as the 2 of ``x ** 2``) mixes
+    with any device, as CuPy takes NumPy scalars; it is handed over as a NumPy scalar."""
     arrays = [getattr(t, "array", t) for t in tensors]
+    if _cupy is None or len(arrays) < 2:  # without a GPU module every array is on the CPU
+        return arrays
+    arrays = [a[()] if isinstance(a, numpy.ndarray) and a.ndim == 0 else a for a in arrays]
     try:
-        get_array_module(*arrays)
+        get_array_module(*[a for a in arrays if not isinstance(a, numpy.generic)])
     except BackendError as e:
         raise BackendError(f"{op}: inputs on {', '.join(device_of(a) for a in arrays)}: {e}") from None
+    return arrays
 
 
 # What an op computes on directly (not a Tensor): NumPy/CuPy arrays and NumPy scalars (0-d results).

@@ -113,11 +113,10 @@ class Node:
             return fn.forward(*inputs, **params)
         # a constant array (no _base) becomes a Tensor; a view (a _base) whose base changed gets its history again
         inputs = [t if getattr(t, "_base", 0) is None else like._input(t) for t in inputs]
-        backend.check_one_device(cls.__name__.lower(), inputs)  # a clear BackendError on a cpu/cuda mix
         needs = tuple([t._requires_grad for t in inputs])
         record = _mode.grad_enabled and True in needs
         fn.needs_input_grad = needs if record else None
-        out = fn.forward(*[t.array for t in inputs], **params)
+        out = fn.forward(*backend.arrays_of(cls.__name__.lower(), inputs), **params)  # one device, or a clear error
         result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
         if record:
             fn.record(inputs, out, result)

@@ -294,9 +294,10 @@ def check_backprop(ctx):
     check(x.grad is None, "autograd.grad filled x.grad; it must leave .grad alone", hint)
     x = T([1.0, -2.0])
     h = x * 3.0
-    (g,) = autograd.grad((h * h).sum(), h)
-    close("autograd.grad(sum(h²), h) for a non-leaf h = 3x", g, 2 * 3.0 * x.numpy(),
+    gh, gx = autograd.grad((h * h).sum(), (h, x))
+    close("autograd.grad(sum(h²), (h, x)) for a non-leaf h = 3x: d/dh", gh, 2 * 3.0 * x.numpy(),
           hint + " (a node in `keep` keeps its gradient in the dict: get, not pop)")
+    close("autograd.grad(sum(h²), (h, x)) for a non-leaf h = 3x: d/dx", gx, 2 * 9.0 * x.numpy(), hint)
     x = T([1.5])
     (g,) = autograd.grad((x * x * x).sum(), x, create_graph=True)
     close("autograd.grad of x³ with create_graph", g, [3 * 1.5**2], hint)

@@ -19,7 +19,7 @@ would write on the board:
 
 The replay calls each op's own ``backward`` with plain arrays (as a first-order ``backward()`` does) and
 frees nothing, so ``L.backward()`` can run afterwards and must give the same ``.grad``: the lessons check it.
-Everything this module needs from inside the engine is in one function, ``graph_of``.
+Everything this module needs from inside the engine is in ``graph_of`` (and ``is_leaf_edge``, what an edge ends at).
 """
 
 from __future__ import annotations

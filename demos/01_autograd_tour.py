@@ -150,7 +150,7 @@ def run(x=1.5, w=-0.8, b=0.3, out_dir=None, verbose=True) -> dict:
     by_hand = {"w": (p - 1.0) * x, "x": (p - 1.0) * w, "b": p - 1.0}
     autodiff = {"w": float(W.grad), "x": float(X.grad), "b": float(B.grad)}
     say(f"\nforward: z = {w}·{x} + {b} = {w * x + b:+.4f},  p = σ(z) = {p:.4f},  L = −log p = {L.item():.4f}")
-    say("backward (chain rule, one Function.backward per node):")
+    say("backward (chain rule, one Node.backward per node):")
     formulas = {"w": "(p − 1)·x", "x": "(p − 1)·w", "b": "p − 1"}
     for k in ("w", "x", "b"):
         say(f"  ∂L/∂{k} = {autodiff[k]:+.6f}    by hand {formulas[k]:<10} = {by_hand[k]:+.6f}")

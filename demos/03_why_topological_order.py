@@ -56,8 +56,9 @@ def chain(n, a=0.3):
 # ## The three walks
 #
 # Each walk starts at the output with gradient 1, calls an op's `backward` with the gradient arriving at its output,
-# and hands each input its share. They differ only in *when* an op runs. `nodes` maps each graph node to the op's
-# inputs and `backward` (from `stepthrough.graph_of`, the view lesson 02 uses).
+# and hands each input its share along the node's `edges` (its `next_functions`: per input, the node that produced
+# it, or the leaf itself). They differ only in *when* an op runs. `nodes` maps each graph node to its edges and
+# `backward` (from `stepthrough.graph_of`, the view lesson 02 uses).
 
 # %%
 def walk_visit_once(y, leaf):
@@ -65,21 +66,21 @@ def walk_visit_once(y, leaf):
     nodes = {n.key: n for n in stepthrough.graph_of(y)}
     seen, grad, visits = set(), [0.0], [0]
 
-    def visit(t, g):
-        if t is leaf:
+    def visit(edge, g):
+        if edge is leaf:
             grad[0] += float(g)
             return
-        if t.grad_fn is None or t.grad_fn in seen:
+        if edge not in nodes or edge in seen:
             return
-        seen.add(t.grad_fn)
+        seen.add(edge)
         visits[0] += 1
-        node = nodes[t.grad_fn]
-        for inp, share in zip(node.inputs, node.backward(g)):
+        node = nodes[edge]
+        for e, share in zip(node.edges, node.backward(g)):
             if share is not None:
-                visit(inp, share)
+                visit(e, share)
 
     with minigan.no_grad():
-        visit(y, np.ones(()))
+        visit(y.grad_fn, np.ones(()))
     return grad[0], visits[0]
 
 
@@ -89,20 +90,20 @@ def walk_every_arrival(y, leaf):
     nodes = {n.key: n for n in stepthrough.graph_of(y)}
     grad, visits = [0.0], [0]
 
-    def visit(t, g):
-        if t is leaf:
+    def visit(edge, g):
+        if edge is leaf:
             grad[0] += float(g)
             return
-        if t.grad_fn is None:
+        if edge not in nodes:  # a constant (None) or another leaf
             return
         visits[0] += 1
-        node = nodes[t.grad_fn]
-        for inp, share in zip(node.inputs, node.backward(g)):
+        node = nodes[edge]
+        for e, share in zip(node.edges, node.backward(g)):
             if share is not None:
-                visit(inp, share)
+                visit(e, share)
 
     with minigan.no_grad():
-        visit(y, np.ones(()))
+        visit(y.grad_fn, np.ones(()))
     return grad[0], visits[0]
 
 
@@ -113,13 +114,13 @@ def walk_topological(y, leaf):
         for node in stepthrough.graph_of(y):  # the engine's order: every consumer before its producer
             g = arriving.pop(node.key)
             visits += 1
-            for inp, share in zip(node.inputs, node.backward(g)):
-                if share is None:
+            for edge, share in zip(node.edges, node.backward(g)):
+                if share is None or edge is None:
                     continue
-                if inp is leaf:
+                if edge is leaf:
                     grad += float(share)
-                elif inp.grad_fn is not None:
-                    arriving[inp.grad_fn] = arriving.get(inp.grad_fn, 0.0) + share
+                else:  # the node that produced this input collects it
+                    arriving[edge] = arriving.get(edge, 0.0) + share
     return grad, visits
 
 
@@ -197,7 +198,7 @@ def run(out_dir=None, verbose=True, depths=(1, 2, 4, 8, 12)) -> dict:
 # ## Verdict
 #
 # The figure shows the op visits against n on a log scale: a straight line for "every arrival" (2ⁿ paths), flat
-# growth for the topological walk. minigan's `backward()` builds that order once per call (`minigan/backprop.py`,
+# growth for the topological walk. minigan's `backward()` builds that order once per call (`minigan/autograd/engine.py`,
 # `topological_order`) with an explicit stack, so a graph thousands of ops deep needs no recursion at all.
 
 # %% main

@@ -73,7 +73,7 @@ def _legacy_reduction(op, reduction, size_average, reduce):
 
 
 # ----------------------------------------------------------------------------- activations
-# Each is the Tensor method of the same name, so the checks (in tensor.py) are the same whichever door is used.
+# Each is the Tensor method of the same name (_tensor_methods.py), so the checks are the same whichever door is used.
 def relu(x):
     return _tensor(x, "relu").relu()
 

@@ -19,7 +19,7 @@ would write on the board:
 
 The replay calls each op's own ``backward`` with plain arrays (as a first-order ``backward()`` does) and
 frees nothing, so ``L.backward()`` can run afterwards and must give the same ``.grad``: the lessons check it.
-Everything this module needs from inside the engine is in one function, ``graph_of``.
+Everything this module needs from inside the engine is in ``graph_of`` (and ``is_leaf_edge``, what an edge ends at).
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ class Node:
 
     key: object  # the graph node itself (Tensor.grad_fn of its output)
     op: str  # the op's name, e.g. "Mul"
-    inputs: tuple  # the input tensors, in argument order
+    inputs: tuple  # the input tensors, in argument order (to name them)
+    edges: tuple  # per input, where its gradient goes: the node that produced it, a leaf, or None (a constant)
     backward: object  # grad of the output -> one gradient (or None) per input
 
 
@@ -46,12 +47,19 @@ def graph_of(output) -> list[Node]:
     """The ops that produced ``output``, consumers first (the order backward() visits them).
 
     The one adapter between this view and the engine: the public surface (``Tensor.grad_fn``, the
-    node's inputs, its ``backward``) and the engine's own topological order.
+    node's inputs, its ``next_functions`` edges, its ``backward``) and the engine's own topological order.
     """
     from minigan.autograd.engine import topological_order
 
-    return [Node(fn, type(fn).__name__, tuple(fn.inputs), fn.backward)
+    return [Node(fn, type(fn).__name__, tuple(fn.inputs), tuple(fn.next_functions), fn.backward)
             for fn in topological_order([output.grad_fn])]
+
+
+def is_leaf_edge(edge) -> bool:
+    """Does this edge end at a leaf tensor (whose ``.grad`` accumulates), rather than at another node?"""
+    from minigan.autograd.graph import Node as GraphNode
+
+    return edge is not None and not isinstance(edge, GraphNode)
 
 
 def derivative_of(node: Node) -> str:
@@ -132,16 +140,16 @@ def steps(output, gradient=None) -> list[Step]:
             out = produced[node.key]
             shares = node.backward(g)
             step = Step(i, node, name(out), asnumpy(out.array), g, derivative_of(node), root=name(output))
-            for t, share in zip(node.inputs, shares):
-                if share is None or not t.requires_grad:
+            for t, edge, share in zip(node.inputs, node.edges, shares):
+                if share is None or edge is None:  # no gradient, or a constant
                     continue
                 share = np.asarray(asnumpy(share))
                 step.sends.append((name(t), share))
-                if t.grad_fn is not None:  # an intermediate value: its producer collects it
-                    produced[t.grad_fn] = t
-                    arriving[t.grad_fn] = arriving[t.grad_fn] + share if t.grad_fn in arriving else share
-                else:  # a leaf: accumulate into its .grad
+                if is_leaf_edge(edge):  # a leaf: accumulate into its .grad
                     grads[name(t)] = grads[name(t)] + share if name(t) in grads else share
+                else:  # an intermediate value: the node that produced it collects it
+                    produced.setdefault(edge, t)
+                    arriving[edge] = arriving[edge] + share if edge in arriving else share
             step.grads = dict(grads)
             result.append(step)
     return result

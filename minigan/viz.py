@@ -401,8 +401,8 @@ def trace_graph(tensor) -> list[dict]:
     Each node is a dict: ``index``, ``kind`` ("op", "leaf" or "const"), ``label`` (the op's class
     name, or the tensor's ``.name``), ``name`` (how other lines refer to it), ``inputs`` (indices of
     the input nodes, in argument order), ``shape``, ``dtype``, ``requires_grad`` and ``value`` (the
-    number a one-element tensor holds, else None). The walk is
-    iterative, so a graph thousands of ops deep works. The graph must still be alive: after a
+    number a one-element tensor holds, else None). The ops come in the order of the engine's own
+    ``topological_order`` (iterative, so a graph thousands of ops deep works). The graph must still be alive: after a
     ``backward()`` without ``retain_graph=True`` its nodes have dropped their inputs.
     """
     from minigan._tensor import Tensor
@@ -411,13 +411,11 @@ def trace_graph(tensor) -> list[dict]:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"trace_graph: got {type(tensor).__name__}, expected a minigan Tensor")
 
+    from minigan.autograd.engine import topological_order
+
     nodes: list[dict] = []
     index: dict[int, int] = {}  # id(Node or leaf Tensor) -> position in `nodes`
     keep = []  # hold the keys alive so that ids stay unique during the walk
-    out_tensor: dict[int, object] = {id(tensor._ctx): tensor} if tensor._ctx is not None else {}
-
-    def key(t, edge=None):  # a tensor's producer (a node), or the tensor itself (a leaf or a constant)
-        return edge if edge is not None else t._ctx if t._ctx is not None else t
 
     def add_leaf(t):
         i = len(nodes)
@@ -434,33 +432,31 @@ def trace_graph(tensor) -> list[dict]:
         index[id(t)] = i
         keep.append(t)
 
-    # iterative post-order DFS: a node is emitted once all its inputs have been emitted
-    stack = [(key(tensor), False)]
-    while stack:
-        node, expanded = stack.pop()
-        if id(node) in index:
-            continue
-        if isinstance(node, Tensor):  # a leaf
-            add_leaf(node)
-            continue
+    if tensor._ctx is None:
+        add_leaf(tensor)
+        return nodes
+    order = topological_order([tensor._ctx])[::-1]  # the engine's order, reversed: every node after its inputs
+    for node in order:
         if node.freed:
             raise GraphError(
                 f"trace_graph: the graph through {type(node).__name__} was freed by backward(); draw it "
                 "before calling backward, or call backward(retain_graph=True)"
             )
-        if not expanded:
-            stack.append((node, True))
-            for t, edge in reversed(list(zip(node.inputs, node.next_functions))):
-                if edge is t._ctx is not None:
-                    out_tensor.setdefault(id(t._ctx), t)
-                if id(key(t, edge)) not in index:
-                    stack.append((key(t, edge), False))
-            continue
+    out_tensor: dict[int, object] = {id(tensor._ctx): tensor}  # each node's output, to name and measure it
+    for node in order:
+        for t, edge in zip(node.inputs, node.next_functions):
+            if edge is not None and edge is t._ctx:
+                out_tensor.setdefault(id(edge), t)
+    for node in order:
+        keys = [edge if edge is not None else t for t, edge in zip(node.inputs, node.next_functions)]
+        for t, k in zip(node.inputs, keys):
+            if k is t and id(t) not in index:  # a leaf or a constant, listed where it is first used
+                add_leaf(t)
         i = len(nodes)
         out = out_tensor.get(id(node))
         name = str(out.name) if (out is not None and out.name) else f"%{i}"
         nodes.append({"index": i, "kind": "op", "label": type(node).__name__, "name": name,
-                      "inputs": [index[id(key(t, e))] for t, e in zip(node.inputs, node.next_functions)],
+                      "inputs": [index[id(k)] for k in keys],
                       "shape": tuple(out.shape) if out is not None else None,
                       "dtype": str(out.dtype) if out is not None else None, "requires_grad": True,
                       "value": _scalar_value(out) if out is not None else None})

@@ -23,9 +23,9 @@ RECURSIVE_TOPOLOGICAL_ORDER = '''def topological_order(roots) -> list:
         if fn in visited:
             return
         visited.add(fn)
-        for t in fn.inputs:
-            if t._ctx is not None and t.requires_grad:
-                visit(t._ctx)
+        for e in fn.next_functions:
+            if isinstance(e, Node):
+                visit(e)
         order.append(fn)
 
     for fn in roots:
@@ -34,53 +34,64 @@ RECURSIVE_TOPOLOGICAL_ORDER = '''def topological_order(roots) -> list:
     return order
 '''
 
+IN_PLACE_ADD_GRAD = "if self._grad is None:\n            self._grad = g\n        else:\n            self._grad += g"
+
 # (exercise, [(old, new), ...], what the wrong solution does, target when the exercise has several)
 MUTATIONS = [
     # 1. autodiff core
     ("unbroadcast", [("tuple(range(lead)) + ", "")], "forgets the extra leading axes"),
     ("unbroadcast", [("i + lead for i, n", "i for i, n")], "size-1 axes counted from the wrong end"),
     ("unbroadcast", [("grad.sum(axis=axes", "grad.mean(axis=axes")], "averages instead of summing"),
-    ("function_apply", [("record = _mode.grad_enabled and True in needs", "record = True in needs")],
+    ("node_apply", [("record = _mode.grad_enabled and True in needs", "record = True in needs")],
      "records under no_grad"),
-    ("function_apply", [("result._ctx = fn", "pass")], "never links the result to its node"),
-    ("function_apply", [("fn.needs_input_grad = needs", "fn.needs_input_grad = tuple(True for _ in needs)")],
+    ("node_apply", [("fn.record(inputs, out, result)", "pass")], "never records the node"),
+    ("node_apply", [("fn.needs_input_grad = needs if record",
+                     "fn.needs_input_grad = tuple(True for _ in needs) if record")],
      "every input needs a gradient"),
     ("topological_order", [("order.reverse()  # consumers first", "pass")], "producers first"),
-    ("topological_order", [("        if fn in visited:\n            continue\n", "")], "no visited check"),
+    ("topological_order", [("elif fn not in visited:", "else:"), (" and e not in visited", "")], "no visited check"),
+    ("topological_order", [("isinstance(e, Node) and ", "")], "lists leaves as nodes"),
     ("topological_order", [(None, RECURSIVE_TOPOLOGICAL_ORDER)], "recursive depth-first search"),
-    ("propagate", [("if gi is not None and t.requires_grad:", "if gi is not None:")], "gradients into constants"),
-    ("propagate", [("    finally:\n        fn.needs_input_grad = needs", "    finally:\n        pass")],
-     "needs_input_grad not restored"),
-    ("propagate", [("if fn.retained is not None and fn.retained() is not None:", "if False:")],
-     "retain_grad ignored"),
-    ("backprop", [("grads[fn] = g if fn not in grads else grads[fn] + g", "grads[fn] = g")],
+    ("backprop", [("grads[edge] = grads[edge] + gi if edge in grads else gi", "grads[edge] = gi")],
      "a reused node keeps only its last gradient"),
-    ("backprop", [("                fn.free()", "                pass")], "never frees the graph"),
+    ("backprop", [("fn.free()", "pass")], "never frees the graph"),
     ("backprop", [("with set_grad_enabled(create_graph):", "with set_grad_enabled(False):")],
      "create_graph ignored"),
-    ("accumulate", [("leaf._grad = leaf._new(leaf._grad.array + g)", "leaf._grad.array[...] += g")],
-     "adds into the old .grad in place"),
-    ("accumulate", [("own = g.copy() if (id(g) in handed or g.base is not None) else g", "own = g")],
+    ("backprop", [("if fn.retained is not None and fn.retained() is not None:", "if False:")],
+     "retain_grad ignored"),
+    ("backprop", [("if edge is not None and gi is not None:", "if gi is not None:")], "gradients into constants"),
+    ("backprop", [("g = grads.get(fn) if fn in keep else grads.pop(fn, None)", "g = grads.pop(fn, None)")],
+     "forgets the gradients of the nodes in keep"),
+    ("accumulate", [("self._grad = g if self._grad is None else self._grad + g", IN_PLACE_ADD_GRAD)],
+     "adds into the old .grad in place", "minigan/_tensor.py::Tensor._add_grad"),
+    ("accumulate", [('if id(g) in shared or getattr(array, "base", None) is not None:', "if False:")],
      "never copies a shared gradient"),
-    ("accumulate", [("own = g.copy() if (id(g) in handed or g.base is not None) else g",
-                     "own = g.copy() if g.base is not None else g")], "copies views only"),
+    ("accumulate", [('if id(g) in shared or getattr(array, "base", None) is not None:',
+                     'if getattr(array, "base", None) is not None:')], "copies views only"),
+    ("prune", [("fn.needs_input_grad = tuple([n and w for n, w in zip(fn.needs_input_grad, wanted)])", "pass")],
+     "needs_input_grad not narrowed"),
+    ("prune", [("if True in wanted:", "if True:")], "keeps nodes that lead to no target"),
+    ("prune", [("useful.add(fn)", "pass")], "only the targets' own consumers are useful"),
+    ("prune", [("for fn in reversed(order):", "for fn in order:")], "consumers first"),
     ("detach", [("t = Tensor._make(self.array)", "t = Tensor._make(self.array.copy())")], "copies the data"),
     ("detach", [("t._counter = self._counter", "pass")], "a version counter of its own"),
     ("detach", [("        return t", "        return self")], "returns the tensor itself"),
     ("no_grad", [("self.prev, _mode.grad_enabled = _mode.grad_enabled, self.enabled",
                   "self.prev, _mode.grad_enabled = True, self.enabled")], "restores to True, not the previous mode",
-     "minigan/function.py::no_grad.__enter__"),
+     "minigan/autograd/grad_mode.py::no_grad.__enter__"),
     ("no_grad", [("_mode.grad_enabled = self.prev", "_mode.grad_enabled = True")], "exit always enables",
-     "minigan/function.py::no_grad.__exit__"),
-    ("no_grad", [("return False", "return True")], "swallows exceptions", "minigan/function.py::no_grad.__exit__"),
+     "minigan/autograd/grad_mode.py::no_grad.__exit__"),
+    ("no_grad", [("return False", "return True")], "swallows exceptions",
+     "minigan/autograd/grad_mode.py::no_grad.__exit__"),
     # 2. ops
-    ("add_backward", [("unbroadcast(grad, sa) if ga else None", "grad if ga else None")], "missing unbroadcast"),
-    ("add_backward", [("unbroadcast(grad, sb) if gb else None", "unbroadcast(grad, sa) if gb else None")],
+    ("add_backward", [("unbroadcast(grad, sa) if need_a else None", "grad if need_a else None")],
+     "missing unbroadcast"),
+    ("add_backward", [("unbroadcast(grad, sb) if need_b else None", "unbroadcast(grad, sa) if need_b else None")],
      "b's gradient summed to a's shape"),
     ("sub_backward", [("unbroadcast(-grad, sb)", "unbroadcast(grad, sb)")], "sign error on b"),
-    ("sub_backward", [("unbroadcast(grad, sa) if ga", "unbroadcast(-grad, sa) if ga")], "sign error on a"),
-    ("mul_backward", [("unbroadcast(grad * b, a.shape)", "unbroadcast(grad * a, a.shape)")], "d/da = a"),
-    ("mul_backward", [("unbroadcast(grad * a, b.shape) if gb else None", "grad * a if gb else None")],
+    ("sub_backward", [("unbroadcast(grad, sa) if need_a", "unbroadcast(-grad, sa) if need_a")], "sign error on a"),
+    ("mul_backward", [("unbroadcast(grad * b, sa)", "unbroadcast(grad * a, sa)")], "d/da = a"),
+    ("mul_backward", [("unbroadcast(grad * a, sb) if need_b else None", "grad * a if need_b else None")],
      "missing unbroadcast"),
     ("mul_backward", [("a, b = self.saved_tensors", "a, b = self.saved_arrays")],
      "plain arrays: no double backward"),
@@ -102,8 +113,8 @@ MUTATIONS = [
     ("sigmoid_backward", [("(grad * s * (1 - s),)", "(grad * (1 - s),)")], "1 − σ instead of σ(1 − σ)"),
     ("tanh_backward", [("(grad * (1 - t * t),)", "(grad * (1 - t),)")], "1 − tanh"),
     ("tanh_backward", [("(grad * (1 - t * t),)", "(grad * (1 + t * t),)")], "sign error"),
-    ("relu_backward", [("(grad * self.mask,)", "(grad,)")], "no mask"),
-    ("relu_backward", [("(grad * self.mask,)", "(self.mask.astype(grad.dtype),)")], "forgets the incoming gradient"),
+    ("relu_backward", [("(grad * (value(out) > 0),)", "(grad,)")], "no mask"),
+    ("relu_backward", [("(grad * (value(out) > 0),)", "(1.0 * (value(out) > 0),)")], "forgets the incoming gradient"),
     ("leaky_relu_backward", [("d *= 1 - self.slope", "d *= 1")], "slope added to 1"),
     ("leaky_relu_backward", [("d += self.slope", "d += 0")], "0 instead of the slope for x < 0"),
     ("matmul_backward", [("g @ b2.swapaxes(-1, -2)", "g @ b2")], "transposed matmul gradient"),
@@ -155,10 +166,7 @@ MUTATIONS = [
                           "ConvTranspose2d.apply(grad, weight, stride=(1, 1)")], "stride lost"),
     # 3. optimizers
     ("optimizer_step", [("if p.grad is not None:", "if True:")], "updates parameters without a gradient"),
-    ("optimizer_step", [("self._update(p, self._gradient(i, p), self.state[i], hyper)\n                    i += 1",
-                         "self._update(p, self._gradient(i, p), self.state[i], hyper)\n"
-                         "                        i += 1")], "state indexed by updated parameters only"),
-    ("optimizer_step", [("self.state[i], hyper)", "self.state[i], self.param_groups[0])")],
+    ("optimizer_step", [("self.state[p], hyper)", "self.state[p], self.param_groups[0])")],
      "every parameter with the first group's settings"),
     ("optimizer_step", [("loss = closure()", "closure()")], "closure's loss not returned"),
     ("sgd", [('state["momentum_buffer"] = g.copy()', 'state["momentum_buffer"] = (1.0 - group["dampening"]) * g')],
@@ -228,13 +236,15 @@ MUTATIONS = [
                           "loss_g = self.generator_loss(D(G(z, y_fake), y))")], "G's fakes judged with other labels"),
     ("cgan_train_step", [("D(G(z, y_fake).detach(), y_fake)", "D(G(z, y_fake), y_fake)")], "undetached fakes"),
     # 5. attacks
-    ("input_gradient", [("model.eval()  # 3.", "pass  # 3.")], "attacks in training mode (dropout on)"),
+    ("input_gradient", [("with model.evaluating():  # 3.", "if True:  # 3.")],
+     "attacks in training mode (dropout on)"),
     ("input_gradient", [("(grad,) = autograd.grad(J, x_leaf)", "J.backward()\n            grad = x_leaf.grad")],
      "backward() fills the parameters' .grad"),
-    ("input_gradient", [('object.__setattr__(m, "training", mode)', "pass")], "modes not restored"),
-    ("fgsm", [("x_adv = x + x.dtype.type(eps)", "x_adv = x - x.dtype.type(eps)")], "steps down the loss"),
-    ("fgsm", [("xp.sign(grad.array).astype(x.dtype)", "grad.array.astype(x.dtype)")], "no sign"),
-    ("fgsm", [("x_adv = xp.clip(x_adv, x.dtype.type(clip[0]), x.dtype.type(clip[1]))", "pass")], "no clip"),
+    ("input_gradient", [("x_leaf = from_numpy(x).requires_grad_()", "x_leaf = from_numpy(x).requires_grad_()\n"
+                         "        model.train()")], "switches the model to training mode inside the attack"),
+    ("fgsm", [("+ eps * grad.sign()", "- eps * grad.sign()")], "steps down the loss"),
+    ("fgsm", [("eps * grad.sign()", "eps * grad")], "no sign"),
+    ("fgsm", [("return x_adv.clamp(*clip) if clip is not None else x_adv", "return x_adv")], "no clip"),
     ("project", [("x_adv = xp.clip(x_adv, x - e, x + e)", "pass")], "no ε-ball"),
     ("project", [("xp.clip(x_adv, x - e, x + e)", "xp.clip(x_adv, -e, e)")], "the ball around 0"),
     ("sign_step", [("x_adv.dtype.type(-step_size if targeted else step_size)", "x_adv.dtype.type(step_size)")],

@@ -52,22 +52,18 @@ def assert_same_log(ours, theirs, rtol):
                                    rtol=rtol, atol=1e-6, err_msg=f"minigan: {a}\nPyTorch: {b}")
 
 
-NEEDS_ENGINE = "needs the engine's autograd.Function (ctx API)"
-NEEDS_DTYPES = "needs integer tensors from lists, indexed assignment and Tensor.__format__"
 CASES = [
-    ("mlp_classifier", 1e-4, None),
-    ("dcgan_loop", 1e-4, None),
-    ("wgan_gp_loop", 1e-4, None),
-    ("schedule_clip_loop", 1e-4, None),
-    ("custom_function", 1e-6, NEEDS_ENGINE),
-    ("indexing_and_ints", 1e-6, NEEDS_DTYPES),
+    ("mlp_classifier", 1e-4),
+    ("dcgan_loop", 1e-4),
+    ("wgan_gp_loop", 1e-4),
+    ("schedule_clip_loop", 1e-4),
+    ("custom_function", 1e-6),
+    ("indexing_and_ints", 1e-6),
 ]
 
 
-@pytest.mark.parametrize("name, rtol, missing", [
-    pytest.param(n, r, m, marks=pytest.mark.xfail(reason=m, strict=False)) if m else (n, r, m) for n, r, m in CASES
-])
-def test_program_runs_unchanged_and_logs_pytorchs_numbers(name, rtol, missing, monkeypatch):
+@pytest.mark.parametrize("name, rtol", CASES)
+def test_program_runs_unchanged_and_logs_pytorchs_numbers(name, rtol, monkeypatch):
     theirs = run(name)
     ours = run(name, monkeypatch)
     assert_same_log(ours, theirs, rtol)

@@ -62,56 +62,62 @@ def _op(name, target, task, derivative, predict, lecture=CHAIN_RULE, hint=None):
 
 EXERCISES = (
     # ------------------------------------------------------------------ 1. autodiff core
-    Exercise("unbroadcast", "autodiff", ("minigan/function.py::unbroadcast",),
+    Exercise("unbroadcast", "autodiff", ("minigan/autograd/graph.py::unbroadcast",),
              "sum grad down to shape: over its extra leading axes and over the axes where shape has size 1",
              CHAIN_RULE, "broadcasting copied the input along those axes, so its adjoint adds the copies up; "
              "sum with keepdims=True, then reshape",
              "Predict the gradient of (a + b).sum() for a of shape (3, 1) and b of shape (4,). measure: "
              + PY + 'a = mg.ones(3, 1, requires_grad=True); b = mg.ones(4, requires_grad=True); '
              '(a + b).sum().backward(); print(a.grad, b.grad)"'),
-    Exercise("function_apply", "autodiff", ("minigan/function.py::Function.apply",),
+    Exercise("node_apply", "autodiff", ("minigan/autograd/graph.py::Node.apply",),
              "run forward on the inputs' arrays and, when grad mode is on and an input requires grad, "
-             "record the node (inputs, needs_input_grad, result._ctx)",
-             CHAIN_RULE, "plain arrays in: just compute; a node is recorded only when is_grad_enabled() and "
-             "some input requires grad; note the versions of the inputs and output when something was saved",
+             "record the node (needs_input_grad, then fn.record(inputs, out, result))",
+             CHAIN_RULE, "plain arrays in: just compute; a node is recorded only when _mode.grad_enabled and "
+             "some input requires grad (needs_input_grad is None otherwise); like._result(...) makes the output",
              "Predict whether (x * 2).grad_fn is None inside `with mg.no_grad():`. measure: "
              + PY + 'x = mg.ones(2, requires_grad=True)\nwith mg.no_grad(): print((x * 2).grad_fn)"'),
-    Exercise("topological_order", "autodiff", ("minigan/backprop.py::topological_order",),
+    Exercise("topological_order", "autodiff", ("minigan/autograd/engine.py::topological_order",),
              "list every node reachable from roots once, each before the nodes that made its inputs, "
-             "with an explicit stack (no recursion)",
+             "following next_functions with an explicit stack (no recursion)",
              CHAIN_RULE, "iterative depth-first search: push (node, False); on the way back out push (node, True) "
-             "and append it then (post-order); reverse at the end; raise GraphError on a freed node (inputs None)",
+             "and append it then (post-order); reverse at the end; an edge that is a leaf Tensor or None is "
+             "not a node",
              "Predict whether a chain of 5000 ops can be differentiated. measure: "
              + PY + 'x = mg.ones(1, requires_grad=True); y = x\nfor _ in range(5000): y = y * 1.0\n'
              'y.sum().backward(); print(x.grad)"'),
-    Exercise("propagate", "autodiff", ("minigan/backprop.py::_propagate",),
-             "at one node: keep a retained output's gradient, call fn.backward(g) (asking only for the wanted "
-             "inputs) and deliver each input's share",
-             CHAIN_RULE, "needs_input_grad is narrowed to `wanted` for the call and restored after; an input gets "
-             "its share only when the share is not None and the input requires grad",
-             "Predict y.grad for y = x * 3 with y.retain_grad(), after (y * y).sum().backward() at x = 1. measure: "
-             + PY + 'x = mg.ones(2, requires_grad=True); y = x * 3; y.retain_grad(); (y * y).sum().backward(); '
-             'print(y.grad)"'),
-    Exercise("backprop", "autodiff", ("minigan/backprop.py::backprop",),
-             "the backward walk: seed the roots, visit the nodes in topological order, sum the gradients a reused "
-             "node receives before passing them on, free the graph unless retained",
-             CHAIN_RULE, "keep a dict node → summed gradient; `deliver` adds into it (or into a leaf's .grad, or into "
-             "`captured` for autograd.grad); under create_graph run the walk with grad mode on",
+    Exercise("backprop", "autodiff", ("minigan/autograd/engine.py::backprop",),
+             "the backward walk: visit the nodes in topological order, call each node's backward on the sum of the "
+             "gradients it received, hand each input its share along next_functions, free the graph unless retained",
+             CHAIN_RULE, "keep a dict {node or leaf: summed gradient}, starting from the seeds; pop a node's gradient "
+             "when you visit it (get it, for a node in `keep`); keep a retained output's gradient; under "
+             "create_graph run the walk with grad mode on",
              "Predict x.grad for y = x * x + x * x at x = 3. measure: "
              + PY + 'x = mg.tensor([3.0], requires_grad=True); (x * x + x * x).sum().backward(); print(x.grad)"'),
-    Exercise("accumulate", "autodiff", ("minigan/backprop.py::_accumulate",),
-             "leaf.grad += g as a new Tensor, copying g when another place holds the same array",
-             CHAIN_RULE, "never add in place (the user may hold the old .grad); copy g if id(g) is in `handed` or g "
-             "is a view (g.base is not None); under create_graph g is a Tensor: add Tensors",
+    Exercise("accumulate", "autodiff", ("minigan/autograd/engine.py::accumulate",
+                                        "minigan/_tensor.py::Tensor._add_grad"),
+             "leaf.grad += g for every leaf the walk reached, as a new Tensor, copying g when another place "
+             "holds the same array",
+             CHAIN_RULE, "never add in place (the user may hold the old .grad); copy g if id(g) is already `shared` "
+             "(a seed or another leaf's) or g is a view (.base is not None); under create_graph g is a Tensor",
              "Predict x.grad after calling (x * 2).sum().backward() twice. measure: "
-             + PY + 'x = mg.ones(2, requires_grad=True)\nfor _ in range(2): (x * 2).sum().backward()\nprint(x.grad)"'),
-    Exercise("detach", "autodiff", ("minigan/tensor.py::Tensor.detach",),
+             + PY + 'x = mg.ones(2, requires_grad=True)\nfor _ in range(2): (x * 2).sum().backward()\n'
+             'print(x.grad)"'),
+    Exercise("prune", "autodiff", ("minigan/autograd/engine.py::prune",),
+             "for autograd.grad: keep only the nodes from which a target can be reached, narrowing each one's "
+             "needs_input_grad to the inputs that lead to a target",
+             CHAIN_RULE, "walk the order producers first (reversed) with a set `useful` of the targets; a node is "
+             "useful when one of its next_functions is; return (node, its old needs_input_grad), consumers first",
+             "Predict whether autograd.grad(loss, x) computes the gradient of a weight w it was not asked for. "
+             "measure: " + PY + 'x = mg.ones(2, requires_grad=True); w = mg.ones(2, requires_grad=True); '
+             'print(mg.autograd.grad((x * w).sum(), x), w.grad)"'),
+    Exercise("detach", "autodiff", ("minigan/_tensor.py::Tensor.detach",),
              "return a new leaf sharing this tensor's array and version counter, cut from the graph",
              DETACH, "Tensor._make(self.array) shares the memory; share self._counter too so in-place changes "
              "through the detached tensor are still seen by backward",
              "Predict a.grad for c = (a * 2).detach() * a at a = 1. measure: "
              + PY + 'a = mg.ones(1, requires_grad=True); ((a * 2).detach() * a).sum().backward(); print(a.grad)"'),
-    Exercise("no_grad", "autodiff", ("minigan/function.py::no_grad.__enter__", "minigan/function.py::no_grad.__exit__"),
+    Exercise("no_grad", "autodiff", ("minigan/autograd/grad_mode.py::no_grad.__enter__",
+                                     "minigan/autograd/grad_mode.py::no_grad.__exit__"),
              "switch grad mode to self.enabled on entry, remembering the previous mode, and restore it on exit",
              DETACH, "the mode lives in the thread-local _mode.grad_enabled; enable_grad subclasses no_grad with "
              "enabled = True; __exit__ returns False so exceptions propagate",
@@ -166,7 +172,7 @@ EXERCISES = (
         "Predict the gradient of tanh at x = 3 (how far from 0?). measure: "
         + PY + 'x = mg.tensor([3.0], requires_grad=True); x.tanh().sum().backward(); print(x.grad)"'),
     _op("relu_backward", "minigan/ops/activation.py::ReLU.backward", "return the gradient of relu(x)",
-        "d relu/dx = 1 where x > 0, else 0 (the mask forward kept)",
+        "d relu/dx = 1 where x > 0, else 0 (from the saved output: value(out) > 0)",
         "Predict the gradient of relu at x = 0 (PyTorch says 0). measure: "
         + PY + 'x = mg.zeros(1, requires_grad=True); x.relu().sum().backward(); print(x.grad)"'),
     _op("leaky_relu_backward", "minigan/ops/activation.py::LeakyReLU.backward",
@@ -265,8 +271,8 @@ EXERCISES = (
     Exercise("optimizer_step", "optim", ("minigan/optim/optimizer.py::Optimizer.step",),
              "one update of every parameter that has a gradient, under no_grad, calling self._update(p, g, state, "
              "group); run the closure first (with grad enabled) and return its loss",
-             LIMIT_CYCLES, "state is per parameter, indexed by the parameter's position i over all groups "
-             "(count every parameter, skipped ones too); the group's lr goes through _scheduled_lr",
+             LIMIT_CYCLES, "state is per parameter (self.state[p]); i counts every parameter over all "
+             "groups, skipped ones too, for self._gradient(i, p); the group's lr goes through _scheduled_lr",
              "Predict whether step() touches a parameter whose .grad is None. measure: "
              + PY + 'p = mg.nn.Parameter(np.ones(2)); o = mg.optim.SGD([p], lr=1.0); o.step(); print(p)"'),
     Exercise("sgd", "optim", ("minigan/optim/sgd.py::SGD._update",),
@@ -373,7 +379,7 @@ EXERCISES = (
              "∇ₓJ(θ, x, y) with x a leaf that requires grad, by autograd.grad, in evaluation mode, leaving every "
              "parameter's .grad and every submodule's mode as they were",
              ADV_TRAINING, "_loss(model(x_leaf), y, loss, who) gives the summed loss; wrap it in enable_grad(); "
-             "restore each module's training flag in a finally",
+             "`with model.evaluating():` puts each module's mode back",
              "Predict whether the model's weights have a .grad after an attack. measure: "
              + PY + 'from minigan.attacks import fgsm; m = mg.nn.Linear(4, 3); '
              'fgsm(m, np.random.rand(2, 4).astype(np.float32), np.array([0, 1]), 0.1); print(m.weight.grad)"'),

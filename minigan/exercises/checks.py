@@ -162,7 +162,7 @@ def away_from_zero(*shape, seed=0):
 
 # ============================================================================= 1. autodiff core
 def check_unbroadcast(ctx):
-    from minigan.function import unbroadcast
+    from minigan.autograd.graph import unbroadcast
     hint = "sum over the leading axes grad has in excess, then over the axes where shape is 1 (keepdims), reshape"
     for i, (gs, shape) in enumerate([((2, 3, 4), (3, 1)), ((5,), ()), ((2, 1, 3), (1, 3)), ((4, 3), (4, 3)),
                                      ((2, 3), (1, 1)), ((3, 2, 2), (2, 1)), ((2, 3, 4), (1, 4))]):
@@ -177,9 +177,10 @@ def check_unbroadcast(ctx):
               hint + " (it must work on Tensors too: use methods, not np.sum)")
 
 
-def check_function_apply(ctx):
+def check_node_apply(ctx):
     from minigan.ops.elementwise import Exp, Mul
-    hint = "record only when grad mode is on and some input requires grad; result._ctx = fn; fn.inputs = inputs"
+    hint = "record only when grad mode is on and some input requires grad: needs_input_grad, then " \
+           "fn.record(inputs, out, result)"
     a, b = T([1.0, 2.0]), T([3.0, 4.0], grad=False)
     y = Mul.apply(a, b)
     close("Mul.apply(a, b) value", y, [3.0, 8.0], hint)
@@ -187,6 +188,8 @@ def check_function_apply(ctx):
           f"node (requires_grad={y.requires_grad}, grad_fn={y.grad_fn})", hint)
     check(tuple(y.grad_fn.needs_input_grad) == (True, False), f"needs_input_grad: expected (True, False), got "
           f"{y.grad_fn.needs_input_grad}", hint)
+    check(y.grad_fn.next_functions[0] is a and y.grad_fn.next_functions[1] is None, "Mul.apply(a, b): "
+          f"next_functions should be (a, None), got {y.grad_fn.next_functions}", hint)
     y.sum().backward()
     close("a.grad after Mul.apply(a, b).sum().backward()", a.grad, [3.0, 4.0], hint)
     with minigan.no_grad():
@@ -202,25 +205,26 @@ def check_function_apply(ctx):
     with minigan.no_grad():
         e.mul_(2.0)
     raises("backward after the saved output of exp was changed in place", minigan.GraphError,
-           lambda: e.sum().backward(), hint + " (note the versions: fn.versions, fn.output, fn.output_counter, "
-                                             "fn.output_version when something was saved)")
+           lambda: e.sum().backward(), hint + " (fn.record notes the versions of what forward saved)")
 
 
 def check_topological_order(ctx):
-    from minigan.backprop import topological_order
-    hint = "iterative DFS with a visited set; post-order, then reverse (consumers first)"
+    from minigan.autograd.engine import topological_order
+    from minigan.autograd.graph import Node
+    hint = "iterative DFS over next_functions with a visited set; post-order, then reverse (consumers first)"
     x = T([0.3, 0.7])
     a = x.exp()
     b = a * a
     c = b + a
     order = topological_order([c.grad_fn])
-    check(len(order) == len(set(order)) == 3, f"c = exp(x)² + exp(x): expected 3 nodes once each, got "
-          f"{[type(f).__name__ for f in order]}", hint)
+    check(len(order) == len(set(order)) == 3 and all(isinstance(f, Node) for f in order),
+          f"c = exp(x)² + exp(x): expected its 3 nodes once each, got {[type(f).__name__ for f in order]}",
+          hint + " (a leaf Tensor or None in next_functions is not a node)")
     for i, fn in enumerate(order):
-        for t in fn.inputs:
-            if t.grad_fn is not None:
-                check(t.grad_fn in order and order.index(t.grad_fn) > i,
-                      f"c = exp(x)² + exp(x): {type(fn).__name__} must come before {type(t.grad_fn).__name__}, "
+        for edge in fn.next_functions:
+            if isinstance(edge, Node):
+                check(edge in order and order.index(edge) > i,
+                      f"c = exp(x)² + exp(x): {type(fn).__name__} must come before {type(edge).__name__}, "
                       f"which made its input; got {[type(f).__name__ for f in order]}", hint)
     y = x
     for _ in range(16):  # 2^16 paths through 16 nodes
@@ -228,6 +232,10 @@ def check_topological_order(ctx):
     order = topological_order([y.grad_fn])
     check(len(order) == 16, f"y = y + y sixteen times: expected 16 nodes, got {len(order)}",
           hint + " (a node reached by several paths is listed once)")
+    u, v = x * 2.0, x * 3.0
+    order = topological_order([u.grad_fn, v.grad_fn, u.grad_fn])
+    check(len(order) == 2 and set(order) == {u.grad_fn, v.grad_fn}, "two roots (one given twice): expected both "
+          f"nodes once, got {[type(f).__name__ for f in order]}", hint)
     y = x
     for _ in range(3000):
         y = y * 1.0
@@ -237,12 +245,12 @@ def check_topological_order(ctx):
         raise Fail(f"a chain of 3000 ops: RecursionError; hint: {hint} (use an explicit stack)") from None
     check(len(order) == 3000 and order[0] is y.grad_fn, "a chain of 3000 ops: expected 3000 nodes, the last op "
           f"first, got {len(order)}", hint)
-    c.sum().backward()
-    raises("topological_order through a graph freed by backward()", minigan.GraphError,
-           lambda: topological_order([c.grad_fn]), hint + " (fn.inputs is None once freed)")
 
 
-def _walk_checks(hint):
+def check_backprop(ctx):
+    from minigan.autograd.graph import Node
+    hint = "visit nodes in order; sum every gradient a node receives before calling its backward; hand each " \
+           "input its share along next_functions (None: a constant); free each node unless retain_graph"
     x = T([3.0])
     (x * x + x * x).sum().backward()
     close("x.grad for y = x·x + x·x at x = 3", x.grad, [12.0], hint)
@@ -257,38 +265,16 @@ def _walk_checks(hint):
     y.backward(retain_graph=True)
     y.backward()
     close("x.grad after two backward() of sum(x²) (retain_graph=True)", x.grad, 4 * x.numpy(), hint)
-    x, w = T([1.0, 2.0]), T([3.0, 4.0], grad=False)
-    y = (x * w).sum()
-    (g,) = autograd.grad(y, x)
-    close("autograd.grad(sum(x·w), x)", g, [3.0, 4.0], hint)
-    check(x.grad is None, "autograd.grad filled x.grad; it must leave .grad alone", hint)
-    x = T([1.5])
-    (g,) = autograd.grad((x * x * x).sum(), x, create_graph=True)
-    close("autograd.grad of x³ with create_graph", g, [3 * 1.5**2], hint)
-    (h,) = autograd.grad(g.sum(), x)
-    close("the second derivative of x³ (create_graph=True)", h, [6 * 1.5], hint)
-    x = T(np.ones(3))
-    y = x
-    for _ in range(3000):
-        y = y * 1.0
-    y.sum().backward()
-    close("x.grad through a chain of 3000 ops", x.grad, np.ones(3), hint)
-
-
-def check_propagate(ctx):
-    hint = "call fn.backward(g) with needs_input_grad narrowed to `wanted`, restore it, deliver non-None shares " \
-           "to inputs that require grad; keep g for a retained output"
     x, w = T(rn(3, 1)), T(rn(1, 4, seed=1), grad=False)
     y = x * w
     y.retain_grad()
     (y * y).sum().backward()
     yv = x.numpy() * w.numpy()
-    close("y.grad for y = x·w retained, loss = sum(y²)", y.grad, 2 * yv, hint)
+    close("y.grad for y = x·w retained, loss = sum(y²)", y.grad, 2 * yv, hint + " (fn.retained: keep its gradient)")
     close("x.grad for loss = sum((x·w)²)", x.grad, (2 * yv * w.numpy()).sum(axis=1, keepdims=True), hint)
     check(w.grad is None, "a constant (requires_grad=False) got a .grad", hint)
-    from minigan.function import Function
 
-    class Product(Function):  # a backward that returns both gradients, needed or not (allowed, as in PyTorch)
+    class Product(Node):  # a backward that returns both gradients, needed or not (allowed, as in PyTorch)
         def forward(self, a, b):
             self.save_for_backward(a, b)
             return a * b
@@ -297,29 +283,37 @@ def check_propagate(ctx):
             a, b = self.saved_tensors
             return grad * b, grad * a
 
-    x, c = T([1.0, 2.0]), T([3.0, 4.0], grad=False)
-    Product.apply(x, c).sum().backward()
+    x, k = T([1.0, 2.0]), T([3.0, 4.0], grad=False)
+    Product.apply(x, k).sum().backward()
     close("x.grad through an op whose backward returns a gradient for every input", x.grad, [3.0, 4.0], hint)
-    check(c.grad is None, "an op's backward returned a gradient for a constant and the constant kept it in .grad",
-          hint + " (deliver only to inputs that require grad)")
-    x, v = T([1.0, 2.0]), T([3.0, 5.0])
-    loss = (x * v).sum()
-    (g,) = autograd.grad(loss, x, retain_graph=True)
-    close("autograd.grad(sum(x·v), x)", g, [3.0, 5.0], hint)
-    check(v.grad is None and x.grad is None, "autograd.grad touched a .grad", hint)
-    loss.backward()
-    close("v.grad from backward() after autograd.grad(..., x) on the same graph", v.grad, [1.0, 2.0],
-          hint + " (needs_input_grad must be restored after the call)")
-    _walk_checks(hint)
-
-
-def check_backprop(ctx):
-    _walk_checks("visit nodes in topological_order; sum every gradient a node receives before calling its backward; "
-                 "free each node unless retain_graph")
+    check(k.grad is None, "an op's backward returned a gradient for a constant and the constant kept it in .grad",
+          hint + " (its edge in next_functions is None: hand it nothing)")
+    x, w = T([1.0, 2.0]), T([3.0, 4.0], grad=False)
+    (g,) = autograd.grad((x * w).sum(), x)
+    close("autograd.grad(sum(x·w), x)", g, [3.0, 4.0], hint)
+    check(x.grad is None, "autograd.grad filled x.grad; it must leave .grad alone", hint)
+    x = T([1.0, -2.0])
+    h = x * 3.0
+    gh, gx = autograd.grad((h * h).sum(), (h, x))
+    close("autograd.grad(sum(h²), (h, x)) for a non-leaf h = 3x: d/dh", gh, 2 * 3.0 * x.numpy(),
+          hint + " (a node in `keep` keeps its gradient in the dict: get, not pop)")
+    close("autograd.grad(sum(h²), (h, x)) for a non-leaf h = 3x: d/dx", gx, 2 * 9.0 * x.numpy(), hint)
+    x = T([1.5])
+    (g,) = autograd.grad((x * x * x).sum(), x, create_graph=True)
+    close("autograd.grad of x³ with create_graph", g, [3 * 1.5**2], hint)
+    (h,) = autograd.grad(g.sum(), x)
+    close("the second derivative of x³ (create_graph=True)", h, [6 * 1.5], hint + " (under create_graph the walk "
+          "runs with grad mode on)")
+    x = T(np.ones(3))
+    y = x
+    for _ in range(3000):
+        y = y * 1.0
+    y.sum().backward()
+    close("x.grad through a chain of 3000 ops", x.grad, np.ones(3), hint)
 
 
 def check_accumulate(ctx):
-    hint = "leaf.grad = old + g as a NEW array/Tensor; copy g when it is shared (id in handed) or a view"
+    hint = "leaf.grad = old + g as a NEW array/Tensor; copy g when it is shared (id in shared) or a view"
     x = T([1.0, 2.0])
     (x * 2.0 + x * 3.0).sum().backward()
     close("x.grad for sum(2x + 3x)", x.grad, [5.0, 5.0], hint)
@@ -345,6 +339,49 @@ def check_accumulate(ctx):
     (x * x).sum().backward(create_graph=True)
     check(x.grad.requires_grad, "x.grad after backward(create_graph=True) has no graph", hint)
     close("x.grad of x² at 2 (create_graph=True)", x.grad, [4.0], hint)
+
+
+def check_prune(ctx):
+    from minigan.autograd.graph import Node
+    hint = "walk reversed(order) (producers first) with useful = set(targets); a node whose next_functions meet " \
+           "`useful` joins it and gets needs_input_grad narrowed; return them consumers first"
+    seen = []
+
+    class Spy(Node):  # a * b that notes which gradients it was asked for
+        def forward(self, a, b):
+            self.save_for_backward(a, b)
+            return a * b
+
+        def backward(self, grad):
+            seen.append(tuple(self.needs_input_grad))
+            a, b = self.saved_tensors
+            return (grad * b if self.needs_input_grad[0] else None), (grad * a if self.needs_input_grad[1] else None)
+
+    x, w = T([1.0, 2.0]), T([3.0, 4.0])
+    (g,) = autograd.grad(Spy.apply(x, w).sum(), x)
+    close("autograd.grad(sum(x·w), x)", g, [3.0, 4.0], hint)
+    check(seen == [(True, False)], f"autograd.grad(sum(x·w), x): the op was asked for the gradients {seen}, "
+          "expected [(True, False)] (w's gradient is not wanted)", hint)
+    seen.clear()
+    x, w = T([1.0, 2.0]), T([3.0, 4.0])
+    (g,) = autograd.grad((x * 2.0).sum() + Spy.apply(w, w).sum(), x)
+    close("autograd.grad(sum(2x) + sum(w·w), x)", g, [2.0, 2.0], hint)
+    check(seen == [], "autograd.grad(sum(2x) + sum(w·w), x): the branch w·w, which does not lead to x, was "
+          f"visited (asked for {seen})", hint + " (only nodes from which a target can be reached)")
+    x = T([1.0, -1.0])
+    y = x * 2.0
+    for _ in range(5):
+        y = y * 3.0
+    (g,) = autograd.grad(y.sum(), x)
+    close("autograd.grad through a chain of 6 ops", g, [2.0 * 3**5] * 2, hint + " (a node that leads to a useful "
+          "node is useful too)")
+    x, w = T([1.0, 2.0]), T([3.0, 4.0])
+    loss = Spy.apply(x, w).sum()
+    autograd.grad(loss, x, retain_graph=True)
+    seen.clear()
+    loss.backward()
+    close("w.grad from backward() after autograd.grad(..., x) on the same graph", w.grad, [1.0, 2.0],
+          hint + " (return each node with its needs_input_grad as it was, so autograd.grad can put it back)")
 
 
 def check_detach(ctx):

@@ -117,9 +117,10 @@ MUTATIONS = [
     ("relu_backward", [("(grad * (value(out) > 0),)", "(1.0 * (value(out) > 0),)")], "forgets the incoming gradient"),
     ("leaky_relu_backward", [("d *= 1 - self.slope", "d *= 1")], "slope added to 1"),
     ("leaky_relu_backward", [("d += self.slope", "d += 0")], "0 instead of the slope for x < 0"),
-    ("matmul_backward", [("g @ b2.swapaxes(-1, -2)", "g @ b2")], "transposed matmul gradient"),
-    ("matmul_backward", [("unbroadcast(a2.swapaxes(-1, -2) @ g, b2.shape).reshape(b.shape)",
-                          "(a2.swapaxes(-1, -2) @ g).reshape(b.shape)")], "no sum over batch axes"),
+    ("matmul_backward", [("backend.matmul(g, b2.swapaxes(-1, -2))", "backend.matmul(g, b2)")],
+     "transposed matmul gradient"),
+    ("matmul_backward", [("unbroadcast(backend.matmul(a2.swapaxes(-1, -2), g), b2.shape).reshape(b.shape)",
+                          "backend.matmul(a2.swapaxes(-1, -2), g).reshape(b.shape)")], "no sum over batch axes"),
     ("sum_backward", [("broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape)",
                        "broadcast_to(grad, self.in_shape)")], "reduced axes not restored"),
     ("sum_backward", [("namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), "

@@ -130,11 +130,11 @@ def test_a_live_change_and_a_preset_reach_the_run(lab, page):
     until(page, "return document.getElementById('message').textContent.startsWith('applied')")
     assert type(session.run.exp.trainer.opt_g).__name__ == "OptimisticAdam"
     until(page, "return document.getElementById('command').textContent.includes('--optimizer optimistic-adam')")
-    Select(page.find_element("id", "preset")).select_by_visible_text("Mode collapse: batch 32 (lesson 06)")
+    Select(page.find_element("id", "preset")).select_by_visible_text("Mode collapse: batch 32 (lesson 12)")
     until(page, "return window.lab.run.config.batch_size === 32")
     assert page.find_element("id", "batch_size").get_attribute("value") == "32"
     assert page.find_element("id", "steps").text == "1500"
-    assert "lesson 06" in page.find_element("id", "preset-note").text
+    assert "lesson 12" in page.find_element("id", "preset-note").text
     until(page, "return document.getElementById('last-step').value === '1500'")
     page.find_element("id", "last-step").clear()
     page.find_element("id", "last-step").send_keys("1600")

@@ -230,10 +230,10 @@ def atomic_write(path, mode: str = "wb"):
         if named is not e:
             raise named from e
         raise
-    _sync_folder(folder)
+    sync_folder(folder)
 
 
-def _sync_folder(folder: str) -> None:
+def sync_folder(folder) -> None:
     """Make a rename in ``folder`` durable (POSIX; not possible on Windows)."""
     try:
         dir_fd = os.open(folder, os.O_RDONLY)

@@ -31,7 +31,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from minigan.serialization import atomic_write
+from minigan.serialization import atomic_write, sync_folder
 
 try:
     import fcntl
@@ -163,7 +163,7 @@ class RunFolder:
                 os.replace(staging / entry, self.path / entry)  # replaces a link, never follows it
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        _sync_folder(self.path)
+        sync_folder(self.path)
         return produced
 
     def write_json(self, name: str, obj) -> list:
@@ -196,19 +196,6 @@ def _name_and_kind(path: Path) -> str:
         return f"{path.name} (a FIFO, a socket or a device)"
     return path.name
 
-
-def _sync_folder(folder) -> None:
-    """Make the renames in ``folder`` durable (POSIX; not possible on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 __all__ = ["RunFolder", "FolderInUse", "hold_folder", "LOCK_NAME"]

@@ -163,6 +163,10 @@ def draw_per_seed(ax, runs, summary, seeds, key):
     ax.set_xlim(-0.5, len(OPTIMIZERS) - 0.5)
 
 
+# %% [markdown]
+# `draw_per_seed` above draws one panel of dots; `picture` puts the loss curves and both panels together.
+
+# %%
 def picture(runs, summary, seeds, steps, out_dir, k=25):
     plt = lessons.plt()
     fig, axes = plt.subplots(1, 3, figsize=(15, 4))

@@ -62,6 +62,11 @@ EXPLANATION = (
     "attacks transferred from other models.")
 
 
+# %% [markdown]
+# `models` builds them as the `attack` command does (the same recipes, the same cache): the reference CNN, then a
+# copy fine-tuned on FGSM examples, one on PGD examples, and one on FGSM examples with half of them at a random ε.
+
+# %%
 def models(train_eps=0.1, adv_epochs=None, pgd_epochs=None, limit=None, seed=0):
     """The undefended, FGSM-trained and PGD-trained digits CNNs (the ``attack`` command's, cached), and
     the FGSM-trained model of the ``fgsm`` command's recipe (half of the examples at a random ε)."""

@@ -114,6 +114,22 @@ def flip_curve(model, real, eps_grid, steps=20, verbose=False, desc="PGD over ε
 
 
 # %% [markdown]
+# One attack looked at closely: the GAN's D (trained or loaded from the cache) and the first 4 real test digits.
+# D's logit on each before and after PGD-20 at ε = 0.05 ([0, 1] scale): a logit that crosses 0 is a flip, and the
+# largest pixel change stays within the box.
+
+# %% one attack
+if __name__ == "__main__":
+    _D = digits_gan(steps=3000, seed=0, verbose=False).trainer.D
+    _x = 2.0 * load_digits("test", scale="01")[0][:4] - 1.0
+    minigan.manual_seed(0)
+    _adv = pgd(_D, _x, np.ones(4, dtype=np.float32), eps=0.1, steps=20, clip=(-1.0, 1.0)).numpy()
+    print("D's logit on 4 real digits:", np.round(logits(_D, _x), 3))
+    print("after PGD-20 at ε = 0.05:  ", np.round(logits(_D, _adv), 3),
+          f"(max pixel change {np.abs(_adv - _x).max() / 2:.3f} on the [0, 1] scale)")
+
+
+# %% [markdown]
 # ## Run: the GAN, its D's accuracy, and the matched twin
 #
 # `digits_gan` trains (or loads from the cache) the digits DCGAN. Fakes for the twin's training and for the

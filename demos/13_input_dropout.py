@@ -144,6 +144,19 @@ def decide(a, b, floor, real_div, say=print):
 # the border noise, the real digits' own value as the floor. `samples_0.png` and `samples_1.png` hold 64 of each.
 
 # %%
+def noise_bars(ax, vals, p):
+    bars = ax.bar(range(3), vals, color=["C3", "C0", "0.6"])
+    for bar, v in zip(bars, vals):
+        ax.text(bar.get_x() + bar.get_width() / 2, v, f"{v:.3f}", ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(range(3), ["G, no dropout", f"G, dropout p={p}", "real digits"], fontsize=9)
+    ax.set_ylabel("mean |border pixel − background| (0 to 1)")
+    ax.set_title("noise on the 28 border pixels (lower = cleaner)", fontsize=10)
+
+
+# %% [markdown]
+# `picture` puts the three tiles and those bars side by side.
+
+# %%
 def picture(samples, results, real, real_div, vals, p, seed, steps, out_dir):
     plt = lessons.plt()
     cmap = plt.get_cmap("gray_r").with_extremes(bad="#9ec3e6")  # the frame between digits: light blue
@@ -155,12 +168,7 @@ def picture(samples, results, real, real_div, vals, p, seed, steps, out_dir):
                  else f"diversity {real_div:.2f}")
         ax.set_title(f"{name}\n{extra}", fontsize=10)
         ax.axis("off")
-    bars = axes[3].bar(range(3), vals, color=["C3", "C0", "0.6"])
-    for bar, v in zip(bars, vals):
-        axes[3].text(bar.get_x() + bar.get_width() / 2, v, f"{v:.3f}", ha="center", va="bottom", fontsize=9)
-    axes[3].set_xticks(range(3), ["G, no dropout", f"G, dropout p={p}", "real digits"], fontsize=9)
-    axes[3].set_ylabel("mean |border pixel − background| (0 to 1)")
-    axes[3].set_title("noise on the 28 border pixels (lower = cleaner)", fontsize=10)
+    noise_bars(axes[3], vals, p)
     fig.suptitle(f"Dropout on D's input, seed {seed}, {steps} steps: 36 samples of each G (ink is dark)")
     fig.tight_layout()
     return lessons.save(fig, out_dir, "input_dropout.png")

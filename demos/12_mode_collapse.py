@@ -15,10 +15,10 @@
 # quiet 2-core machine; 45 s on one shared with other jobs).
 
 # %% [markdown]
-# ## Set up
+# ## Set up: the ring and two batch sizes
 #
-# The pieces: the ring GAN at two batch sizes (`CONFIGS`); `train` runs one, optionally capturing animation frames,
-# and the metrics count the modes covered and the share of samples the most popular mode gets.
+# The data are 8 Gaussians on a ring (`build_experiment("gan", "ring")`, the lab's recipe). The lesson trains the
+# same GAN twice, from the same seed and for the same number of steps; only the batch size differs (`CONFIGS`).
 
 # %%
 """Lesson 12: mode collapse: realistic samples from only part of the data."""
@@ -40,6 +40,11 @@ NAME = "12_mode_collapse"
 CONFIGS = {"collapses (batch 32)": dict(batch_size=32), "covers (batch 256, the recipe)": dict(batch_size=256)}
 
 
+# %% [markdown]
+# `train` builds one experiment and runs its training loop: `exp.train_step` is one D step then one G step on a
+# fresh batch. With an animation it also captures a frame of G's samples every 1/40 of the run.
+
+# %%
 def train(seed, steps, verbose=False, desc="training", animation=None, **config):
     """The ring GAN; with ``animation`` (a ``TrainingAnimation``) a frame every steps/40 steps."""
     exp = build_experiment("gan", "ring", seed=seed, data_scale=1.0, **config)  # SHORT_RUN
@@ -52,6 +57,131 @@ def train(seed, steps, verbose=False, desc="training", animation=None, **config)
     return exp
 
 
+# %% [markdown]
+# ## One training step, looked at closely
+#
+# Before the full run: one step of the ring GAN with batch 32, on a fresh experiment of its own (the run below
+# starts from scratch). Each number the step returns, what it means, and how far the step moved each network's
+# weights. At the start D cannot tell real from fake, so its outputs sit near ½; every later step of the run is
+# this one, repeated. With only 32 real points per step, D's picture of the ring is patchy, and so is the
+# gradient it hands G: that noise is what lets G settle on a few centres.
+
+# %% one step
+if __name__ == "__main__":
+    _exp = build_experiment("gan", "ring", seed=0, data_scale=1.0, batch_size=32)
+    lessons.one_step(_exp.trainer, _exp.sample_real)
+
+
+# %% [markdown]
+# ## Measure: modes covered, and where the samples go
+#
+# After training, `exp.evaluate` counts the *high-quality* samples (within 3σ of a centre) per mode: a mode is
+# covered when it gets enough of them, and the reverse KL compares how G spreads its good samples with the
+# uniform 1/8 of the data. Quality aside, the second measure asks only which centre is nearest to each of 1,000
+# samples: a collapsed G sends most of them to one centre (`largest_mode_share` near 100%).
+
+# %%
+def measure(exp, n_eval=2500, n_samples=1000):
+    """The metrics of one trained GAN, and 1,000 of its samples (in this order: the numbers depend on it)."""
+    m = exp.evaluate(n_eval)
+    result = {k: m[k] for k in ("modes_covered", "high_quality", "reverse_kl", "mode_counts")}
+    samples = exp.trainer.sample(n_samples)
+    # ignoring quality: which centre is nearest to each sample, and how many centres get >= 2% of them
+    x = np.asarray(samples.numpy(), dtype=np.float64)
+    nearest = ((x[:, None, :] - exp.mixture.modes[None]) ** 2).sum(-1).argmin(1)
+    share = np.bincount(nearest, minlength=8) / len(nearest)
+    result["modes_reached"] = int((share >= 0.02).sum())
+    result["largest_mode_share"] = float(share.max())
+    return result, samples
+
+
+def report(name, r, seconds, say=print):
+    say(f"{name:<32} {r['modes_covered']}/8 modes, {r['high_quality']:6.1%} high quality, reverse KL "
+        f"{r['reverse_kl']:.3f}, high-quality samples per mode {r['mode_counts']} ({seconds:.1f} s)")
+    say(f"{'':<32} ignoring quality: {r['modes_reached']} centres are the nearest for >= 2% of "
+        f"the samples; the most common one gets {r['largest_mode_share']:.0%}")
+
+
+# %% [markdown]
+# ## Run: both batch sizes, from the same seed
+#
+# 1,500 steps each. With an output folder, a `TrainingAnimation` records a frame every 1/40 of the run, so the
+# collapse can be watched (`training_0.gif` for batch 32, `training_1.gif` for batch 256).
+
+# %%
+def train_both(steps, seed, out_dir, verbose, animate, say=print):
+    results, samples, animations = {}, {}, {}
+    for name, config in CONFIGS.items():
+        if out_dir is not None and animate:
+            from minigan.data.toy2d import parse_dataset
+            from minigan.gans.animate import TrainingAnimation
+
+            animations[name] = TrainingAnimation(parse_dataset("ring"), steps, seed=seed)
+        with lessons.Timer() as timer:
+            exp = train(seed, steps, verbose, name, animations.get(name), **config)
+        results[name], s = measure(exp)
+        samples[name] = (s, exp.mixture)
+        report(name, results[name], timer.seconds, say)
+    return results, samples, animations
+
+
+# %% [markdown]
+# ## Picture: the samples over the 8 true modes
+#
+# One panel per batch size: the circles are the true centres, the dots 1,000 samples of G. A collapsed G puts
+# its dots on one or two circles, each dot realistic on its own; the healthy one rings all eight.
+
+# %%
+def picture(samples, results, steps, out_dir):
+    plt = lessons.plt()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
+    for ax, (name, (s, mix)) in zip(axes, samples.items()):
+        x, r = s.numpy(), results[name]
+        ax.scatter(mix.modes[:, 0], mix.modes[:, 1], s=250, facecolors="none", edgecolors="0.35", lw=1,
+                   label="the 8 true modes", zorder=1)
+        ax.scatter(x[:, 0], x[:, 1], s=3, alpha=0.4, color="C0", label="G(z), 1000 samples", zorder=2)
+        ax.set_title(f"{name}\n{r['modes_covered']}/8 modes, {r['high_quality']:.0%} HQ, "
+                     f"reverse KL {r['reverse_kl']:.2f}", fontsize=10)
+        ax.set_xlim(-1.6, 1.6)
+        ax.set_ylim(-1.6, 1.6)
+        ax.set_aspect("equal")
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+        ax.legend(fontsize=8, loc="lower right", markerscale=1)
+    fig.suptitle(f"Mode collapse: the same GAN, {steps} steps, batch 32 against batch 256")
+    fig.tight_layout()
+    return lessons.save(fig, out_dir, "collapse_vs_coverage.png")
+
+
+# %% [markdown]
+# Beside the comparison: each run's samples drawn by `viz.scatter_2d` (the picture `python -m minigan train` draws,
+# with the 3σ circles that decide "high quality"), and the two GIFs of training.
+
+# %%
+def figures(samples, results, animations, steps, out_dir, say=print):
+    """The comparison figure, one scatter per run (viz.scatter_2d, as the lab draws) and the GIFs."""
+    from minigan import viz
+
+    figs = {}
+    for i, (name, (s, mix)) in enumerate(samples.items()):
+        r = results[name]
+        figs[f"scatter_{i}"] = viz.scatter_2d(
+            s, mix.modes, str(Path(out_dir) / f"samples_{i}.png"), std=mix.std,
+            title=f"{name}: {r['modes_covered']}/8 modes, KL {r['reverse_kl']:.2f}")
+    figs["figure"] = picture(samples, results, steps, out_dir)
+    for i, (name, animation) in enumerate(animations.items()):
+        figs[f"animation_{i}"] = animation.save(Path(out_dir) / f"training_{i}.gif", title=f"ring GAN, {name}")[0]
+        say(f"animation: {figs[f'animation_{i}']}")
+    return figs
+
+
+# %% [markdown]
+# ## Verdict
+#
+# The claim holds when the small batch reaches at most 3 centres (quality aside) while the recipe's batch covers
+# all 8 modes.
+
+# %%
 def verdict(collapsed, covered, say):
     if collapsed["modes_reached"] <= 3 and covered["modes_covered"] == 8:
         return lessons.verdict(
@@ -62,69 +192,17 @@ def verdict(collapsed, covered, say):
                            f"256 covers {covered['modes_covered']}/8 modes", say)
 
 
-
 # %% [markdown]
-# ## Run, measure, picture
+# ## The whole lesson, one function
 #
-# 1,500 steps at each batch size, from the same seed: the metrics, one scatter of each G's samples, and a GIF of
-# each training.
+# `run` chains the steps above (train both, figures, verdict); the test suite and `python demos/12_mode_collapse.py`
+# call it.
 
 # %% the demo
 def run(steps=1500, seed=0, out_dir=None, verbose=True, animate=True) -> dict:
     say = print if verbose else (lambda *a, **k: None)
-    results, samples, animations = {}, {}, {}
-    for name, config in CONFIGS.items():
-        if out_dir is not None and animate:  # watch it happen: training_0.gif (batch 32), training_1.gif (256)
-            from minigan.data.toy2d import parse_dataset
-            from minigan.gans.animate import TrainingAnimation
-
-            animations[name] = TrainingAnimation(parse_dataset("ring"), steps, seed=seed)
-        with lessons.Timer() as timer:
-            exp = train(seed, steps, verbose, name, animations.get(name), **config)
-        m = exp.evaluate(2500)
-        results[name] = {k: m[k] for k in ("modes_covered", "high_quality", "reverse_kl", "mode_counts")}
-        samples[name] = (exp.trainer.sample(1000), exp.mixture)
-        # ignoring quality: which centre is nearest to each sample, and how many centres get >= 2% of them
-        x = np.asarray(samples[name][0].numpy(), dtype=np.float64)
-        nearest = ((x[:, None, :] - exp.mixture.modes[None]) ** 2).sum(-1).argmin(1)
-        share = np.bincount(nearest, minlength=8) / len(nearest)
-        results[name]["modes_reached"] = int((share >= 0.02).sum())
-        results[name]["largest_mode_share"] = float(share.max())
-        say(f"{name:<32} {m['modes_covered']}/8 modes, {m['high_quality']:6.1%} high quality, reverse KL "
-            f"{m['reverse_kl']:.3f}, high-quality samples per mode {m['mode_counts']} ({timer.seconds:.1f} s)")
-        say(f"{'':<32} ignoring quality: {results[name]['modes_reached']} centres are the nearest for >= 2% of "
-            f"the samples; the most common one gets {results[name]['largest_mode_share']:.0%}")
-    figs = {}
-    if out_dir is not None:
-        from minigan import viz
-
-        for i, (name, (s, mix)) in enumerate(samples.items()):
-            r = results[name]
-            figs[f"scatter_{i}"] = viz.scatter_2d(
-                s, mix.modes, str(Path(out_dir) / f"samples_{i}.png"), std=mix.std,
-                title=f"{name}: {r['modes_covered']}/8 modes, KL {r['reverse_kl']:.2f}")
-        plt = lessons.plt()
-        fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
-        for ax, (name, (s, mix)) in zip(axes, samples.items()):
-            x = s.numpy()
-            ax.scatter(mix.modes[:, 0], mix.modes[:, 1], s=250, facecolors="none", edgecolors="0.35", lw=1,
-                       label="the 8 true modes", zorder=1)
-            ax.scatter(x[:, 0], x[:, 1], s=3, alpha=0.4, color="C0", label="G(z), 1000 samples", zorder=2)
-            r = results[name]
-            ax.set_title(f"{name}\n{r['modes_covered']}/8 modes, {r['high_quality']:.0%} HQ, "
-                         f"reverse KL {r['reverse_kl']:.2f}", fontsize=10)
-            ax.set_xlim(-1.6, 1.6)
-            ax.set_ylim(-1.6, 1.6)
-            ax.set_aspect("equal")
-            ax.set_xlabel("x₁")
-            ax.set_ylabel("x₂")
-            ax.legend(fontsize=8, loc="lower right", markerscale=1)
-        fig.suptitle(f"Mode collapse: the same GAN, {steps} steps, batch 32 against batch 256")
-        fig.tight_layout()
-        figs["figure"] = lessons.save(fig, out_dir, "collapse_vs_coverage.png")
-        for i, (name, animation) in enumerate(animations.items()):
-            figs[f"animation_{i}"] = animation.save(Path(out_dir) / f"training_{i}.gif", title=f"ring GAN, {name}")[0]
-            say(f"animation: {figs[f'animation_{i}']}")
+    results, samples, animations = train_both(steps, seed, out_dir, verbose, animate, say)
+    figs = figures(samples, results, animations, steps, out_dir, say) if out_dir is not None else {}
     collapsed, covered = results[list(CONFIGS)[0]], results[list(CONFIGS)[1]]
     return {"verdict": verdict(collapsed, covered, say), "collapsed": collapsed, "covered": covered, **figs}
 
@@ -134,19 +212,6 @@ def run(steps=1500, seed=0, out_dir=None, verbose=True, animate=True) -> dict:
 #
 # It prints what it measures and ends with the verdict. The figure is saved under
 # `demos/out/12_mode_collapse/` (and shown below in a notebook).
-
-# %% [markdown]
-# ## One training step, looked at closely
-#
-# Before the full run: one step of the ring GAN with batch 32,
-# on a fresh experiment of its own (the run below starts from scratch).
-# Each number the step returns, what it means, and how far the step moved each network's weights. At the start D
-# cannot tell real from fake, so its outputs sit near ½; every later step of the run is this one, repeated.
-
-# %% one step
-if __name__ == "__main__":
-    _exp = build_experiment("gan", "ring", seed=0, data_scale=1.0, batch_size=32)
-    lessons.one_step(_exp.trainer, _exp.sample_real)
 
 # %% main
 if __name__ == "__main__":

@@ -17,10 +17,12 @@
 # quiet 2-core machine; 94 s on one shared with other jobs).
 
 # %% [markdown]
-# ## Set up
+# ## Set up: three measures of generated digits
 #
-# The pieces: the digits and three measures of generated images: `border_noise` (how far the 28 border pixels are
-# from the background), `diversity` (mean distance between samples) and a tiled picture.
+# Generated 8×8 digits in [−1, 1] (−1 is the background). `border_noise` is how far the 28 border pixels are from
+# the background, in [0, 1] units: the noise the claim is about shows up there first, where real digits carry
+# little ink. `diversity` (the mean over pixels of the spread across images) guards against reading a collapsed G
+# as a clean one. `tiles` lays out 36 digits with a coloured frame between them, for the picture.
 
 # %%
 """Lesson 13: dropout on D's input against background noise that cancels itself."""
@@ -51,6 +53,7 @@ def diversity(images_pm1):
     return float(x.std(axis=0).mean())
 
 
+# %%
 def tiles(images_pm1, rows, cols, gap=1):
     """rows × cols 8×8 images in one array, with a ``gap``-pixel frame (NaN, drawn in colour) around each digit."""
     x = (np.asarray(images_pm1, dtype=np.float64).reshape(-1, 8, 8) + 1.0) / 2.0
@@ -62,87 +65,146 @@ def tiles(images_pm1, rows, cols, gap=1):
     return out
 
 
+# %% [markdown]
+# The experiment: the MLP digits GAN at lr 2e-3, batch 128, the rate decayed linearly over the run. Both arms train
+# a G that covers all ten classes (at lr 2e-4 and batch 64 both collapse to one blob, which says nothing). The
+# only difference is `dropout_input`: the share of D's input pixels zeroed at random in each training forward pass.
+
+# %%
+def make_experiment(seed, drop, steps):
+    return build_experiment("gan", "digits", seed=seed, dropout_input=drop, arch="mlp", lr=2e-3,
+                            batch_size=128, lr_decay=True, steps=steps)
+
 
 # %% [markdown]
-# ## Run, measure, picture
+# ## One training step, looked at closely
 #
-# The same MLP GAN twice, without and with `dropout_input=0.5`, 1,500 steps each; first the health check (ten
-# classes, varied samples), then the border noise of each against the real digits.
+# Before the full run: one step of the arm with input dropout, on a fresh experiment of its own (the runs below
+# start from scratch). Each number the step returns, what it means, and how far the step moved each network's
+# weights. With half of its input pixels zeroed, D cannot rely on any single pixel, so G cannot satisfy it with
+# a pattern of pixel noise that happens to cancel in D's first layer.
+
+# %% one step
+if __name__ == "__main__":
+    _exp = make_experiment(0, 0.5, 1500)
+    lessons.one_step(_exp.trainer, _exp.sample_real)
+
+
+# %% [markdown]
+# ## Run and measure: the same GAN, without and with dropout on D's input
+#
+# 1,500 steps each, from the same seed. After training, `exp.evaluate` checks G's health (classes covered by a
+# reference classifier, Fréchet distance), and 1,000 samples give the border noise and the diversity.
+
+# %%
+def train_and_measure(name, drop, steps, seed, verbose, say=print):
+    exp = make_experiment(seed, drop, steps)
+    with lessons.Timer() as timer:
+        for _ in lessons.progress(range(steps), name, verbose):
+            exp.train_step(steps)
+    metrics = exp.evaluate()
+    fake = exp.trainer.sample(1000).numpy()
+    r = {"border_noise": border_noise(fake), "interior_mean": float(((fake + 1) / 2).mean()),
+         "diversity": diversity(fake), "classes_covered": metrics.get("classes_covered"),
+         "frechet_distance": metrics.get("frechet_distance")}
+    say(f"{name:<22} border noise {r['border_noise']:.4f}; G covers {r['classes_covered']}/10 classes, "
+        f"diversity {r['diversity']:.3f}, Fréchet distance {r['frechet_distance']:.0f} ({timer.seconds:.1f} s)")
+    return r, fake, exp.images
+
+
+# %% [markdown]
+# ## Verdict
+#
+# Only a comparison between two *healthy* generators means anything: if either collapsed, the verdict says so. A
+# lower border noise by more than 0.01 is "holds partly" (one seed, one short run, and at 8×8 the border carries
+# some ink, so the measure is a weak one); less than that is no clear effect.
+
+# %%
+def decide(a, b, floor, real_div, say=print):
+    healthy = all(r["classes_covered"] == 10 and r["diversity"] > 0.5 * real_div for r in (a, b))
+    diff = a["border_noise"] - b["border_noise"]
+    if not healthy:
+        return healthy, lessons.verdict("does not hold here", "a generator collapsed, so the border noise measures "
+                                        "nothing (train longer or with other settings)", say)
+    if diff > 0.01:
+        return healthy, lessons.verdict(
+            "holds partly", f"with healthy generators in both arms, dropout on D's input lowers the border noise "
+            f"from {a['border_noise']:.3f} to {b['border_noise']:.3f} (real digits {floor:.3f}); one seed, a short "
+            "run, and at 8×8 the border carries some ink, so the measure is a weak one", say)
+    return healthy, lessons.verdict(
+        "does not hold here", f"with healthy generators in both arms the border noise is {a['border_noise']:.3f} "
+        f"without and {b['border_noise']:.3f} with dropout on D's input (real digits {floor:.3f}): no clear "
+        "effect at this resolution and length", say)
+
+
+# %% [markdown]
+# ## Picture: 36 samples of each G, the real digits, and the border noise
+#
+# Three tiles of 36 digits (ink is dark; the light-blue frame is not part of any digit) and a bar per source for
+# the border noise, the real digits' own value as the floor. `samples_0.png` and `samples_1.png` hold 64 of each.
+
+# %%
+def noise_bars(ax, vals, p):
+    bars = ax.bar(range(3), vals, color=["C3", "C0", "0.6"])
+    for bar, v in zip(bars, vals):
+        ax.text(bar.get_x() + bar.get_width() / 2, v, f"{v:.3f}", ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(range(3), ["G, no dropout", f"G, dropout p={p}", "real digits"], fontsize=9)
+    ax.set_ylabel("mean |border pixel − background| (0 to 1)")
+    ax.set_title("noise on the 28 border pixels (lower = cleaner)", fontsize=10)
+
+
+# %% [markdown]
+# `picture` puts the three tiles and those bars side by side.
+
+# %%
+def picture(samples, results, real, real_div, vals, p, seed, steps, out_dir):
+    plt = lessons.plt()
+    cmap = plt.get_cmap("gray_r").with_extremes(bad="#9ec3e6")  # the frame between digits: light blue
+    fig, axes = plt.subplots(1, 4, figsize=(16, 4.4), gridspec_kw={"width_ratios": [1, 1, 1, 1.15]})
+    for ax, (name, images) in zip(axes[:3], list(samples.items()) + [("real digits", real)]):
+        ax.imshow(tiles(images[:36], 6, 6), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+        r = results.get(name)
+        extra = (f"{r['classes_covered']}/10 classes, diversity {r['diversity']:.2f}" if r
+                 else f"diversity {real_div:.2f}")
+        ax.set_title(f"{name}\n{extra}", fontsize=10)
+        ax.axis("off")
+    noise_bars(axes[3], vals, p)
+    fig.suptitle(f"Dropout on D's input, seed {seed}, {steps} steps: 36 samples of each G (ink is dark)")
+    fig.tight_layout()
+    return lessons.save(fig, out_dir, "input_dropout.png")
+
+
+def sample_grids(samples, results, out_dir):
+    from minigan import viz
+
+    return {f"samples_{i}": viz.image_grid((fake[:64] + 1) / 2, str(Path(out_dir) / f"samples_{i}.png"), nrow=8,
+                                           title=f"{name}: border noise {results[name]['border_noise']:.3f}")
+            for i, (name, fake) in enumerate(samples.items())}
+
+
+# %% [markdown]
+# ## The whole lesson, one function
+#
+# `run` chains the steps above: both arms, the real digits' floor, the verdict, the pictures.
 
 # %% the demo
 def run(steps=1500, seed=0, p=0.5, out_dir=None, verbose=True) -> dict:
     say = print if verbose else (lambda *a, **k: None)
     results, samples = {}, {}
-    real = None
     for name, drop in (("no dropout", 0.0), (f"input dropout p={p}", p)):
-        # the MLP digits GAN at lr 2e-3, batch 128, the rate decayed linearly over the run: both arms train a
-        # G that covers all ten classes (at lr 2e-4 and batch 64 both collapse to one blob, which says nothing)
-        exp = build_experiment("gan", "digits", seed=seed, dropout_input=drop, arch="mlp", lr=2e-3,
-                               batch_size=128, lr_decay=True, steps=steps)
-        with lessons.Timer() as timer:
-            for _ in lessons.progress(range(steps), name, verbose):
-                exp.train_step(steps)
-        metrics = exp.evaluate()
-        fake = exp.trainer.sample(1000).numpy()
-        samples[name] = fake
-        real = exp.images
-        results[name] = {"border_noise": border_noise(fake), "interior_mean": float(((fake + 1) / 2).mean()),
-                         "diversity": diversity(fake), "classes_covered": metrics.get("classes_covered"),
-                         "frechet_distance": metrics.get("frechet_distance")}
-        r = results[name]
-        say(f"{name:<22} border noise {r['border_noise']:.4f}; G covers {r['classes_covered']}/10 classes, "
-            f"diversity {r['diversity']:.3f}, Fréchet distance {r['frechet_distance']:.0f} ({timer.seconds:.1f} s)")
+        results[name], samples[name], real = train_and_measure(name, drop, steps, seed, verbose, say)
     floor, real_div = border_noise(real), diversity(real)
     say(f"{'real digits':<22} border noise {floor:.4f}; diversity {real_div:.3f}")
-    names = list(results)
-    a, b = results[names[0]], results[names[1]]
-    healthy = all(r["classes_covered"] == 10 and r["diversity"] > 0.5 * real_div for r in (a, b))
+    a, b = results["no dropout"], results[f"input dropout p={p}"]
     lower = b["border_noise"] < a["border_noise"]
-    diff = a["border_noise"] - b["border_noise"]
     say(f"input dropout {'lowers' if lower else 'does NOT lower'} the border noise in this run "
         f"({a['border_noise']:.4f} -> {b['border_noise']:.4f})")
-    if not healthy:
-        line = lessons.verdict("does not hold here", "a generator collapsed, so the border noise measures nothing "
-                               "(train longer or with other settings)", say)
-    elif diff > 0.01:
-        line = lessons.verdict(
-            "holds partly", f"with healthy generators in both arms, dropout on D's input lowers the border noise "
-            f"from {a['border_noise']:.3f} to {b['border_noise']:.3f} (real digits {floor:.3f}); one seed, a short "
-            "run, and at 8×8 the border carries some ink, so the measure is a weak one", say)
-    else:
-        line = lessons.verdict(
-            "does not hold here", f"with healthy generators in both arms the border noise is {a['border_noise']:.3f} "
-            f"without and {b['border_noise']:.3f} with dropout on D's input (real digits {floor:.3f}): no clear "
-            "effect at this resolution and length", say)
+    healthy, line = decide(a, b, floor, real_div, say)
     figs = {}
     if out_dir is not None:
-        from minigan import viz
-
-        for i, (name, fake) in enumerate(samples.items()):
-            figs[f"samples_{i}"] = viz.image_grid((fake[:64] + 1) / 2, str(Path(out_dir) / f"samples_{i}.png"),
-                                                  nrow=8, title=f"{name}: border noise "
-                                                  f"{results[name]['border_noise']:.3f}")
-        plt = lessons.plt()
-        cmap = plt.get_cmap("gray_r").with_extremes(bad="#9ec3e6")  # the frame between digits: light blue
-        fig, axes = plt.subplots(1, 4, figsize=(16, 4.4), gridspec_kw={"width_ratios": [1, 1, 1, 1.15]})
-        shown = list(samples.items()) + [("real digits", real)]
-        for ax, (name, images) in zip(axes[:3], shown):
-            ax.imshow(tiles(images[:36], 6, 6), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
-            r = results.get(name)
-            extra = (f"{r['classes_covered']}/10 classes, diversity {r['diversity']:.2f}" if r
-                     else f"diversity {real_div:.2f}")
-            ax.set_title(f"{name}\n{extra}", fontsize=10)
-            ax.axis("off")
-        vals = [a["border_noise"], b["border_noise"], floor]
-        bars = axes[3].bar(range(3), vals, color=["C3", "C0", "0.6"])
-        for bar, v in zip(bars, vals):
-            axes[3].text(bar.get_x() + bar.get_width() / 2, v, f"{v:.3f}", ha="center", va="bottom", fontsize=9)
-        axes[3].set_xticks(range(3), ["G, no dropout", f"G, dropout p={p}", "real digits"], fontsize=9)
-        axes[3].set_ylabel("mean |border pixel − background| (0 to 1)")
-        axes[3].set_title("noise on the 28 border pixels (lower = cleaner)", fontsize=10)
-        fig.suptitle(f"Dropout on D's input, seed {seed}, {steps} steps: 36 samples of each G (ink is dark)")
-        fig.tight_layout()
-        figs["figure"] = lessons.save(fig, out_dir, "input_dropout.png")
+        figs.update(sample_grids(samples, results, out_dir))
+        figs["figure"] = picture(samples, results, real, real_div, [a["border_noise"], b["border_noise"], floor],
+                                 p, seed, steps, out_dir)
     return {"verdict": line, "no_dropout": a, "dropout": b, "real_floor": floor, "real_diversity": real_div,
             "healthy": bool(healthy), "dropout_lowers_noise": bool(lower), **figs}
 

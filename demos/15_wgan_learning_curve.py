@@ -29,10 +29,11 @@
 # quiet 2-core machine; 2.2 minutes on one shared with other jobs).
 
 # %% [markdown]
-# ## Set up
+# ## Set up: a narrower ring and two critics
 #
-# The pieces: the ring with σ = 0.05, the two critics (`ALGORITHMS`) and `curve`, which trains one run and logs the
-# critic's estimate and the share of high-quality samples at each evaluation; `spearman` rank-correlates the two.
+# The ring with σ = 0.05 (narrow modes, so "high quality", within 3σ of a centre, is a demanding measure), and the
+# two critics (`ALGORITHMS`): the lecture's WGAN, whose critic is kept Lipschitz by clipping every weight to
+# [−0.1, 0.1], and WGAN-GP, which instead penalises ‖∇ₓC(x̂)‖ away from 1.
 
 # %% set-up
 """Lesson 15: WGAN's critic as a learning curve: weight clipping against a gradient penalty."""
@@ -50,13 +51,28 @@ ALGORITHMS = {"wgan": dict(lr=5e-4, clip=0.1), "wgan-gp": dict(batch_size=64)}  
 LABELS = {"wgan": "clipped WGAN", "wgan-gp": "WGAN-GP"}
 
 
-def spearman(a, b):
-    """Spearman's rank correlation (no ties expected in real-valued curves)."""
-    ra = np.argsort(np.argsort(a)).astype(float)
-    rb = np.argsort(np.argsort(b)).astype(float)
-    return float(np.corrcoef(ra, rb)[0, 1])
+# %% [markdown]
+# ## One training step, looked at closely
+#
+# Before the full run: one step of WGAN-GP on the ring, on a fresh experiment of its own (the run below starts from
+# scratch). Each number the step returns, what it means, and how far the step moved each network's weights. A
+# critic has no sigmoid: its outputs are scores, not probabilities, and the difference of the mean scores on real
+# and on fake points is its estimate of the Wasserstein distance, the number this lesson follows over training.
+
+# %% one step
+if __name__ == "__main__":
+    _exp = build_experiment("wgan-gp", "ring", seed=0, **ALGORITHMS["wgan-gp"])
+    lessons.one_step(_exp.trainer, _exp.sample_real)
 
 
+# %% [markdown]
+# ## Run: one training, logging the estimate and the quality
+#
+# `curve` trains one run on the narrower ring and, every `eval_every` steps, records the critic's estimate
+# (averaged over the steps since the last evaluation, as it is noisy step to step) and the share of high-quality
+# samples among 1,000 of G's. The claim asks whether the first is a learning curve for the second.
+
+# %%
 def curve(algorithm, seed, steps, eval_every, mix, verbose=False):
     """One run: {"step", "wasserstein", "high_quality", "modes"} at every evaluation, and its Spearman ρ."""
     exp = build_experiment(algorithm, "ring", seed=seed, **ALGORITHMS[algorithm])
@@ -78,18 +94,25 @@ def curve(algorithm, seed, steps, eval_every, mix, verbose=False):
     return hist
 
 
+# %% [markdown]
+# ## Measure: does the estimate fall as the quality rises?
+#
+# Spearman's ρ correlates the *ranks* of the two curves: −1 when every fall of the estimate comes with a rise in
+# quality, whatever the scale of either. A learning curve needs ρ near −1.
+
+# %%
+def spearman(a, b):
+    """Spearman's rank correlation (no ties expected in real-valued curves)."""
+    ra = np.argsort(np.argsort(a)).astype(float)
+    rb = np.argsort(np.argsort(b)).astype(float)
+    return float(np.corrcoef(ra, rb)[0, 1])
+
 
 # %% [markdown]
-# ## Run, measure, picture
-#
-# Both algorithms × three seeds, 600 steps, an evaluation every 30: the run prints each run's correlation and the
-# mean per algorithm, and draws each estimate against the quality it should track.
+# Both algorithms × three seeds, 600 steps, an evaluation every 30: one line per run, then the mean ρ per algorithm.
 
-# %% the demo
-def run(steps=600, seeds=(0, 1, 2), eval_every=30, algorithms=("wgan", "wgan-gp"), out_dir=None,
-        verbose=True) -> dict:
-    say = print if verbose else (lambda *a, **k: None)
-    mix = ring_mixture(8, 1.0, 0.05)
+# %%
+def all_curves(algorithms, seeds, steps, eval_every, mix, verbose, say=print):
     runs, summary = {}, {}
     for algorithm in algorithms:
         runs[algorithm] = []
@@ -103,36 +126,71 @@ def run(steps=600, seeds=(0, 1, 2), eval_every=30, algorithms=("wgan", "wgan-gp"
         rhos = [h["spearman_hq"] for h in runs[algorithm]]
         summary[algorithm] = {"spearman": rhos, "mean_spearman": float(np.mean(rhos)),
                               "final_high_quality": [h["high_quality"][-1] for h in runs[algorithm]]}
+    return runs, summary
+
+
+# %% [markdown]
+# ## Verdict
+#
+# The claim is that the estimate *falls* as quality rises (mean ρ ≤ −0.8), more faithfully with the gradient
+# penalty than with clipping. The lecture's own algorithm is the clipped one: the claim holds fully only if its
+# estimate tracks the quality too, and partly if only WGAN-GP's does.
+
+# %%
+def decide(summary, seeds, say=print):
+    gp, clip = summary["wgan-gp"], summary["wgan"]
+    tracks = gp["mean_spearman"] <= -0.8 and gp["mean_spearman"] < clip["mean_spearman"]
+    outcome = ("does not hold here" if not tracks else "holds" if clip["mean_spearman"] <= -0.8 else "holds partly")
+    lessons.verdict(outcome, (
+        f"mean ρ = {gp['mean_spearman']:+.2f} for WGAN-GP against {clip['mean_spearman']:+.2f} for clipped WGAN "
+        f"over {len(seeds)} seeds: "
+        + ("the gradient-penalty critic's estimate is a learning curve; the clipped critic's is a weak one"
+           if tracks else "the claim is NOT shown at these settings")), say)
+    return bool(tracks)
+
+
+# %% [markdown]
+# ## Picture: each estimate against the quality it should track
+#
+# One panel per algorithm: the estimate (solid, left axis) and the high-quality share (dashed, right axis), one
+# shade per seed. A learning curve mirrors the dashed line.
+
+# %%
+def picture(runs, summary, algorithms, out_dir):
+    plt = lessons.plt()
+    fig, axes = plt.subplots(1, len(algorithms), figsize=(6 * len(algorithms), 4), squeeze=False)
+    for ax, algorithm in zip(axes[0], algorithms):
+        ax2 = ax.twinx()
+        for i, h in enumerate(runs[algorithm]):
+            ax.plot(h["step"], h["wasserstein"], "-", color="C0", alpha=0.4 + 0.2 * i, lw=1.2)
+            ax2.plot(h["step"], h["high_quality"], "--", color="C2", alpha=0.4 + 0.2 * i, lw=1.2)
+        rhos = ", ".join(f"{r:+.2f}" for r in summary[algorithm]["spearman"])
+        ax.set_title(f"{LABELS[algorithm]}: Spearman ρ = {rhos}")
+        ax.set_xlabel("generator step")
+        ax.set_ylabel("critic's W estimate (solid)", color="C0")
+        ax2.set_ylabel("fraction high quality (dashed)", color="C2")
+        ax2.set_ylim(0, 1)
+    fig.suptitle("Does the critic's Wasserstein estimate track sample quality? (ring, σ = 0.05, 3 seeds)")
+    fig.tight_layout()
+    return lessons.save(fig, out_dir, "learning_curve.png")
+
+
+# %% [markdown]
+# ## The whole lesson, one function
+#
+# `run` chains the steps above: every curve, the verdict, the picture.
+
+# %% the demo
+def run(steps=600, seeds=(0, 1, 2), eval_every=30, algorithms=("wgan", "wgan-gp"), out_dir=None,
+        verbose=True) -> dict:
+    say = print if verbose else (lambda *a, **k: None)
+    mix = ring_mixture(8, 1.0, 0.05)
+    runs, summary = all_curves(algorithms, seeds, steps, eval_every, mix, verbose, say)
     result = {"runs": runs, "summary": summary}
     if set(algorithms) == {"wgan", "wgan-gp"}:
-        gp, clip = summary["wgan-gp"], summary["wgan"]
-        # the claim: the estimate FALLS as quality rises (ρ ≤ −0.8), and more faithfully than the clipped critic's
-        tracks = gp["mean_spearman"] <= -0.8 and gp["mean_spearman"] < clip["mean_spearman"]
-        result["gp_tracks_quality"] = bool(tracks)
-        # the lecture's own algorithm is the clipped one: the claim holds fully only if its estimate tracks too
-        outcome = ("does not hold here" if not tracks else "holds" if clip["mean_spearman"] <= -0.8 else "holds partly")
-        lessons.verdict(outcome, (
-            f"mean ρ = {gp['mean_spearman']:+.2f} for WGAN-GP against {clip['mean_spearman']:+.2f} for clipped WGAN "
-            f"over {len(seeds)} seeds: "
-            + ("the gradient-penalty critic's estimate is a learning curve; the clipped critic's is a weak one"
-               if tracks else "the claim is NOT shown at these settings")), say)
+        result["gp_tracks_quality"] = decide(summary, seeds, say)
     if out_dir is not None:
-        plt = lessons.plt()
-        fig, axes = plt.subplots(1, len(algorithms), figsize=(6 * len(algorithms), 4), squeeze=False)
-        for ax, algorithm in zip(axes[0], algorithms):
-            ax2 = ax.twinx()
-            for i, h in enumerate(runs[algorithm]):
-                ax.plot(h["step"], h["wasserstein"], "-", color="C0", alpha=0.4 + 0.2 * i, lw=1.2)
-                ax2.plot(h["step"], h["high_quality"], "--", color="C2", alpha=0.4 + 0.2 * i, lw=1.2)
-            rhos = ", ".join(f"{r:+.2f}" for r in summary[algorithm]["spearman"])
-            ax.set_title(f"{LABELS[algorithm]}: Spearman ρ = {rhos}")
-            ax.set_xlabel("generator step")
-            ax.set_ylabel("critic's W estimate (solid)", color="C0")
-            ax2.set_ylabel("fraction high quality (dashed)", color="C2")
-            ax2.set_ylim(0, 1)
-        fig.suptitle("Does the critic's Wasserstein estimate track sample quality? (ring, σ = 0.05, 3 seeds)")
-        fig.tight_layout()
-        result["figure"] = lessons.save(fig, out_dir, "learning_curve.png")
+        result["figure"] = picture(runs, summary, algorithms, out_dir)
     return result
 
 
@@ -141,19 +199,6 @@ def run(steps=600, seeds=(0, 1, 2), eval_every=30, algorithms=("wgan", "wgan-gp"
 #
 # It prints one line per run, ends with the verdict, and saves the figure under
 # `demos/out/15_wgan_learning_curve/` (shown below in a notebook).
-
-# %% [markdown]
-# ## One training step, looked at closely
-#
-# Before the full run: one step of WGAN-GP on the ring,
-# on a fresh experiment of its own (the run below starts from scratch).
-# Each number the step returns, what it means, and how far the step moved each network's weights. At the start D
-# cannot tell real from fake, so its outputs sit near ½; every later step of the run is this one, repeated.
-
-# %% one step
-if __name__ == "__main__":
-    _exp = build_experiment("wgan-gp", "ring", seed=0, **ALGORITHMS["wgan-gp"])
-    lessons.one_step(_exp.trainer, _exp.sample_real)
 
 # %% main
 if __name__ == "__main__":

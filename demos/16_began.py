@@ -22,10 +22,12 @@
 # quiet 2-core machine; 2.6 minutes on one shared with other jobs).
 
 # %% [markdown]
-# ## Set up
+# ## Set up: BEGAN on a narrower ring
 #
-# The pieces: the ring with σ = 0.05 and `curve`, which trains BEGAN at one γ and logs M_global, k and the share of
-# high-quality samples at each evaluation.
+# BEGAN's D is an auto-encoder: L(x) is how badly it reconstructs x. D wants real points reconstructed well and
+# fakes badly; G wants its fakes reconstructed well. The balance k_t weighs the fakes' term in D's loss
+# L(x) − k_t·L(G(z)), and moves by k_{t+1} = k_t + λ_k·(γ·L(x) − L(G(z))) so that L(G(z)) ≈ γ·L(x): γ, the
+# diversity ratio, is the knob this lesson turns. The ring has σ = 0.05, so "high quality" is demanding.
 
 # %% set-up
 """Lesson 16: BEGAN: the convergence measure M_global as a learning curve, and γ trading diversity for sharpness."""
@@ -41,14 +43,28 @@ from minigan.metrics.mixture import mixture_metrics
 NAME = "16_began"
 
 
-def spearman(a, b):
-    ra = np.argsort(np.argsort(a)).astype(float)
-    rb = np.argsort(np.argsort(b)).astype(float)
-    if ra.std() == 0 or rb.std() == 0:
-        return 0.0  # a flat curve carries no rank information
-    return float(np.corrcoef(ra, rb)[0, 1])
+# %% [markdown]
+# ## One training step, looked at closely
+#
+# Before the full run: one step of BEGAN on the ring, γ = 0.7, on a fresh experiment of its own (the run below
+# starts from scratch). Each number the step returns, what it means, and how far the step moved each network's
+# weights. Note k: it starts at 0, so D's first step only learns to reconstruct the real points; k grows only while
+# the fakes are reconstructed better than γ·L(x). And M_global = L(x) + |γ·L(x) − L(G(z))|, the number the paper
+# offers as a learning curve.
+
+# %% one step
+if __name__ == "__main__":
+    _exp = build_experiment("began", "ring", seed=0, gamma=0.7, batch_size=128)
+    lessons.one_step(_exp.trainer, _exp.sample_real)
 
 
+# %% [markdown]
+# ## Run: one training, logging M_global, k and the quality
+#
+# `curve` trains BEGAN at one γ and, every `eval_every` steps, records M_global (averaged since the last
+# evaluation), k, and the high-quality share and modes covered among 1,000 of G's samples.
+
+# %%
 def curve(gamma, seed, steps, eval_every, batch_size, mix, verbose=False):
     exp = build_experiment("began", "ring", seed=seed, gamma=gamma, batch_size=batch_size)
     exp.sample_real = lambda m: from_numpy(mix.sample(m))  # the wider ring
@@ -66,18 +82,25 @@ def curve(gamma, seed, steps, eval_every, batch_size, mix, verbose=False):
     return hist
 
 
+# %% [markdown]
+# ## Measure: does M_global fall as the quality rises?
+#
+# Spearman's ρ between the M_global curve and the quality curve: −1 when every fall of one is a rise of the other.
+
+# %%
+def spearman(a, b):
+    ra = np.argsort(np.argsort(a)).astype(float)
+    rb = np.argsort(np.argsort(b)).astype(float)
+    if ra.std() == 0 or rb.std() == 0:
+        return 0.0  # a flat curve carries no rank information
+    return float(np.corrcoef(ra, rb)[0, 1])
+
 
 # %% [markdown]
-# ## Run, measure, picture
-#
-# 3,000 steps at each γ (0.3, 0.7, 1.0), an evaluation every 150: M_global from first to last evaluation, its rank
-# correlation with quality, and the final sharpness and diversity per γ.
+# 3,000 steps at each γ (0.3, 0.7, 1.0), an evaluation every 150; one line per γ.
 
-# %% the demo
-def run(steps=3000, gammas=(0.3, 0.7, 1.0), seed=0, eval_every=150, batch_size=128, out_dir=None,
-        verbose=True) -> dict:
-    say = print if verbose else (lambda *a, **k: None)
-    mix = ring_mixture(8, 1.0, 0.05)
+# %%
+def all_curves(gammas, seed, steps, eval_every, batch_size, mix, verbose, say=print):
     runs = {}
     for gamma in gammas:
         with lessons.Timer() as timer:
@@ -86,15 +109,25 @@ def run(steps=3000, gammas=(0.3, 0.7, 1.0), seed=0, eval_every=150, batch_size=1
         say(f"γ = {gamma}: M_global {h['m_global'][0]:.4g} -> {h['m_global'][-1]:.4g}; k -> {h['k'][-1]:.4g}; "
             f"high quality {h['high_quality'][-1]:.1%}; modes {h['modes'][-1]}/8; "
             f"Spearman(M_global, high quality) = {h['spearman_hq']:+.3f} ({timer.seconds:.0f} s)")
+    return runs
+
+
+# %% [markdown]
+# ## Verdict
+#
+# Two halves. M_global as a learning curve: ρ < 0 for every γ. γ trading diversity for sharpness: some higher γ
+# covers more modes than the lowest γ while being no sharper, and (for "holds") modes never fall as γ rises.
+# Both halves: "holds"; either: "holds partly".
+
+# %%
+def decide(runs, gammas, say=print):
     finals = {g: (runs[g]["modes"][-1], runs[g]["high_quality"][-1]) for g in gammas}
     lo = min(gammas)
-    # a trade: some higher γ covers more modes than the lowest γ and is no sharper (high quality no higher)
     traders = [g for g in gammas if g > lo and finals[g][0] > finals[lo][0] and finals[g][1] <= finals[lo][1]]
     monotone = all(finals[a][0] <= finals[b][0] for a, b in zip(sorted(gammas), sorted(gammas)[1:]))
     trade = bool(traders)
     shown = "; ".join(f"γ = {g}: {finals[g][0]}/8 modes, {finals[g][1]:.1%} high quality" for g in gammas)
     falling = sum(runs[g]["spearman_hq"] < 0 for g in gammas)
-    # both halves of the claim: M_global falls as quality rises for every γ, and γ trades diversity for sharpness
     if falling == len(gammas) and trade and monotone:
         outcome = "holds"
     elif falling or trade:
@@ -106,31 +139,50 @@ def run(steps=3000, gammas=(0.3, 0.7, 1.0), seed=0, eval_every=150, batch_size=1
         + ("no diversity-for-sharpness trade is visible at these settings" if not trade else
            "a higher γ buys diversity with sharpness, as the paper says" if monotone else
            f"the trade shows for γ = {', '.join(map(str, traders))} only, not monotonically in γ")), say)
-    result = {"runs": runs, "finals": finals, "gamma_trades_diversity_for_sharpness": bool(trade),
-              "outcome": outcome, "verdict": line}
+    return {"finals": finals, "gamma_trades_diversity_for_sharpness": bool(trade), "outcome": outcome,
+            "verdict": line}
+
+
+# %% [markdown]
+# ## Picture: the learning curves, and γ's trade
+#
+# Left: M_global (solid) and the high-quality share (dashed), one colour per γ. Right: at the end of training,
+# modes covered (bars, diversity) and the high-quality share × 8 (dots, sharpness) against γ.
+
+# %%
+def picture(runs, finals, gammas, out_dir):
+    plt = lessons.plt()
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+    ax, ax2 = axes[0], axes[0].twinx()
+    for i, g in enumerate(gammas):
+        ax.plot(runs[g]["step"], runs[g]["m_global"], "-", color=f"C{i}", label=f"M_global, γ = {g}")
+        ax2.plot(runs[g]["step"], runs[g]["high_quality"], "--", color=f"C{i}")
+    ax.set(xlabel="step", ylabel="M_global (solid)", title="BEGAN's convergence measure against sample quality")
+    ax2.set(ylabel="fraction high quality (dashed)", ylim=(0, 1))
+    ax.legend(loc="upper right", fontsize=8)
+    axes[1].bar([str(g) for g in gammas], [finals[g][0] for g in gammas], color="C0", alpha=0.6,
+                label="modes covered (of 8)")
+    axes[1].plot([str(g) for g in gammas], [8 * finals[g][1] for g in gammas], "C3o-", label="high quality × 8")
+    axes[1].set(xlabel="diversity ratio γ", title="diversity (modes) and sharpness (high quality) against γ")
+    axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    return lessons.save(fig, out_dir, "began.png")
+
+
+# %% [markdown]
+# ## The whole lesson, one function
+#
+# `run` chains the steps above: every curve, the verdict, the picture.
+
+# %% the demo
+def run(steps=3000, gammas=(0.3, 0.7, 1.0), seed=0, eval_every=150, batch_size=128, out_dir=None,
+        verbose=True) -> dict:
+    say = print if verbose else (lambda *a, **k: None)
+    mix = ring_mixture(8, 1.0, 0.05)
+    runs = all_curves(gammas, seed, steps, eval_every, batch_size, mix, verbose, say)
+    result = {"runs": runs, **decide(runs, gammas, say)}
     if out_dir is not None:
-        plt = lessons.plt()
-        fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-        ax, ax2 = axes[0], axes[0].twinx()
-        for i, g in enumerate(gammas):
-            h = runs[g]
-            ax.plot(h["step"], h["m_global"], "-", color=f"C{i}", label=f"M_global, γ = {g}")
-            ax2.plot(h["step"], h["high_quality"], "--", color=f"C{i}")
-        ax.set_xlabel("step")
-        ax.set_ylabel("M_global (solid)")
-        ax2.set_ylabel("fraction high quality (dashed)")
-        ax2.set_ylim(0, 1)
-        ax.legend(loc="upper right", fontsize=8)
-        ax.set_title("BEGAN's convergence measure against sample quality")
-        axes[1].bar([str(g) for g in gammas], [finals[g][0] for g in gammas], color="C0", alpha=0.6,
-                    label="modes covered (of 8)")
-        axes[1].plot([str(g) for g in gammas], [8 * finals[g][1] for g in gammas], "C3o-",
-                     label="high quality × 8")
-        axes[1].set_xlabel("diversity ratio γ")
-        axes[1].legend(fontsize=8)
-        axes[1].set_title("diversity (modes) and sharpness (high quality) against γ")
-        fig.tight_layout()
-        result["figure"] = lessons.save(fig, out_dir, "began.png")
+        result["figure"] = picture(runs, result["finals"], gammas, out_dir)
     return result
 
 
@@ -139,19 +191,6 @@ def run(steps=3000, gammas=(0.3, 0.7, 1.0), seed=0, eval_every=150, batch_size=1
 #
 # It prints one line per γ, ends with the verdict, and saves the figure under `demos/out/16_began/` (shown below in a
 # notebook).
-
-# %% [markdown]
-# ## One training step, looked at closely
-#
-# Before the full run: one step of BEGAN on the ring, γ = 0.7,
-# on a fresh experiment of its own (the run below starts from scratch).
-# Each number the step returns, what it means, and how far the step moved each network's weights. At the start D
-# cannot tell real from fake, so its outputs sit near ½; every later step of the run is this one, repeated.
-
-# %% one step
-if __name__ == "__main__":
-    _exp = build_experiment("began", "ring", seed=0, gamma=0.7, batch_size=128)
-    lessons.one_step(_exp.trainer, _exp.sample_real)
 
 # %% main
 if __name__ == "__main__":

@@ -34,10 +34,10 @@
 # With the three defended CNNs cached; the first run also fine-tunes them (11 minutes wall on the shared machine).
 
 # %% [markdown]
-# ## Set up
+# ## Set up: four CNNs
 #
-# The pieces: four CNNs, all fine-tuned from the reference digits CNN by `models` (cached after the first run):
-# undefended, FGSM-trained, FGSM-trained at a random ε, PGD-trained.
+# Four CNNs, all fine-tuned from the reference digits CNN by `models` (cached after the first run): undefended,
+# FGSM-trained, FGSM-trained at a random ε, PGD-trained. `EXPLANATION` is what the lesson prints after its table.
 
 # %% set-up
 """Lesson 18: gradient masking: why FGSM training is not robustness, and what PGD training buys."""
@@ -62,6 +62,11 @@ EXPLANATION = (
     "attacks transferred from other models.")
 
 
+# %% [markdown]
+# `models` builds them as the `attack` command does (the same recipes, the same cache): the reference CNN, then a
+# copy fine-tuned on FGSM examples, one on PGD examples, and one on FGSM examples with half of them at a random ε.
+
+# %%
 def models(train_eps=0.1, adv_epochs=None, pgd_epochs=None, limit=None, seed=0):
     """The undefended, FGSM-trained and PGD-trained digits CNNs (the ``attack`` command's, cached), and
     the FGSM-trained model of the ``fgsm`` command's recipe (half of the examples at a random ε)."""
@@ -82,40 +87,85 @@ def models(train_eps=0.1, adv_epochs=None, pgd_epochs=None, limit=None, seed=0):
     return nets, x_test, y_test
 
 
+# %% [markdown]
+# ## One step looked at closely: one big step against many small ones
+#
+# The FGSM-trained CNN and the first 100 test digits, at ε = 0.1. FGSM takes one step of ε along sign(∇ₓJ); the
+# iterative attack (here PGD without its random start, i.e. BIM: no randomness) takes 40 steps of ε/4 along the
+# sign of the gradient *at the current point*, each projected back into the ε-box. Both stay within ε of x. If
+# the single step raises the loss much less than the 40 small ones do, the loss surface bends near x just where
+# the one step lands: the gradient at x no longer points to where the loss is high. That is masking.
+
+# %% one step
+if __name__ == "__main__":
+    import minigan
+    import minigan.functional as F
+    from minigan.attacks import fgsm, pgd
+
+    _nets, _x, _y = models()
+    _net, _x, _y = _nets["FGSM-trained"], _x[:100], _y[:100]
+    with minigan.no_grad():
+        for _name, _xs in (("clean x", _x), ("one FGSM step", fgsm(_net, _x, _y, eps=0.1)),
+                           ("40 small steps", pgd(_net, _x, _y, eps=0.1, step_size=0.025, steps=40,
+                                                  random_start=False))):
+            _logits = _net(minigan.tensor(_xs))
+            _err = float((_logits.numpy().argmax(1) != _y).mean())
+            print(f"{_name:<16} loss {F.cross_entropy(_logits, _y).item():.3f}   error {_err:.0%}")
+
 
 # %% [markdown]
-# ## Run, measure, picture
+# ## Run and measure: every model under every attack
 #
-# Each CNN under FGSM and under PGD-40 with restarts, and under examples transferred from the others; the gap
-# between FGSM's and PGD's error is the masking. The table and the figure show all four.
+# `robustness.robustness_table` attacks each CNN at ε with FGSM, PGD-10 and PGD-40 with `restarts` random starts
+# (seeded: the same starts for every model), and with x' crafted on each of the other models (transferred). Its
+# accuracies become errors here, with the two gaps that reveal masking: PGD−FGSM (many steps against one) and
+# transfer−FGSM (a stranger's gradient against the model's own).
 
-# %% the demo
-def run(eps=0.1, restarts=5, n_test=None, adv_epochs=None, pgd_epochs=None, limit=None, out_dir=None,
-        verbose=True) -> dict:
-    say = print if verbose else (lambda *a, **k: None)
-    with lessons.Timer() as timer:
-        nets, x_test, y_test = models(eps, adv_epochs, pgd_epochs, limit)
-        if n_test:
-            x_test, y_test = x_test[:n_test], y_test[:n_test]
-        table = robustness.robustness_table(nets, x_test, y_test, [eps], restarts=restarts)
-    key = f"{eps:g}"
+# %%
+def measure(eps, restarts, n_test, adv_epochs, pgd_epochs, limit):
+    nets, x_test, y_test = models(eps, adv_epochs, pgd_epochs, limit)
+    if n_test:
+        x_test, y_test = x_test[:n_test], y_test[:n_test]
+    return robustness.robustness_table(nets, x_test, y_test, [eps], restarts=restarts), len(x_test)
+
+
+def error_rows(table, eps):
     rows = {}
-    say(f"gradient masking at ε = {eps:g} on {len(x_test)} test digits (error %, lower is better)")
-    say(f"  {'model':<14} {'clean':>6} {'FGSM':>6} {'PGD-40':>7} {'PGD−FGSM':>9} {'transfer':>9} {'transfer−FGSM':>14}")
     for name in ROWS:
-        r = table[name]["eps"][key]
+        r = table[name]["eps"][f"{eps:g}"]
         row = {"clean_error": 1 - table[name]["clean"], "fgsm_error": 1 - r["fgsm"], "pgd40_error": 1 - r["pgd40"],
                "pgd10_error": 1 - r["pgd10"], "transfer_error": 1 - r["transfer"],
                "transfer_from_undefended_error": 1 - r["transfer_from"].get("undefended", r["transfer"])}
         row["pgd_minus_fgsm"] = row["pgd40_error"] - row["fgsm_error"]
         row["transfer_minus_fgsm"] = row["transfer_error"] - row["fgsm_error"]
         rows[name] = row
+    return rows
+
+
+# %% [markdown]
+# The table: one row per CNN, errors in %, the two gaps signed.
+
+# %%
+def report(rows, eps, n, say=print):
+    say(f"gradient masking at ε = {eps:g} on {n} test digits (error %, lower is better)")
+    say(f"  {'model':<14} {'clean':>6} {'FGSM':>6} {'PGD-40':>7} {'PGD−FGSM':>9} {'transfer':>9} {'transfer−FGSM':>14}")
+    for name, row in rows.items():
         say(f"  {name:<14} {100 * row['clean_error']:6.1f} {100 * row['fgsm_error']:6.1f} "
             f"{100 * row['pgd40_error']:7.1f} {100 * row['pgd_minus_fgsm']:+9.1f} {100 * row['transfer_error']:9.1f} "
             f"{100 * row['transfer_minus_fgsm']:+14.1f}")
     say("\n" + EXPLANATION)
+
+
+# %% [markdown]
+# ## Verdict
+#
+# Masked: on the FGSM-trained CNN, PGD-40 finds at least 5 points more errors than FGSM, and at least twice the
+# gap it finds on the PGD-trained CNN. Cured: the PGD-trained CNN keeps at least 3× the FGSM-trained one's
+# accuracy under PGD-40, with half its gap or less. Masked and cured: "holds"; masked only: "holds partly".
+
+# %%
+def decide(rows, eps):
     fgsm_t, pgd_t = rows["FGSM-trained"], rows["PGD-trained"]
-    # masked: one step finds clearly fewer mistakes than forty do, and far fewer than on the PGD-trained model
     masked = fgsm_t["pgd_minus_fgsm"] >= 0.05 and fgsm_t["pgd_minus_fgsm"] >= 2 * pgd_t["pgd_minus_fgsm"]
     ratio = (1 - pgd_t["pgd40_error"]) / max(1 - fgsm_t["pgd40_error"], 1e-9)
     cured = ratio >= 3 and pgd_t["pgd_minus_fgsm"] < fgsm_t["pgd_minus_fgsm"] / 2
@@ -130,6 +180,24 @@ def run(eps=0.1, restarts=5, n_test=None, adv_epochs=None, pgd_epochs=None, limi
             f"({100 * (1 - pgd_t['pgd40_error']):.1f}%) at ε = {eps:g}")
     else:
         outcome, why = "does not hold here", gaps
+    return masked, cured, ratio, outcome, why
+
+
+# %% [markdown]
+# ## Picture, and the whole lesson as one function
+#
+# `figures.masking_figure` draws each CNN's error under each attack (the `attack` command's `masking.png`); `run`
+# chains the steps above.
+
+# %% the demo
+def run(eps=0.1, restarts=5, n_test=None, adv_epochs=None, pgd_epochs=None, limit=None, out_dir=None,
+        verbose=True) -> dict:
+    say = print if verbose else (lambda *a, **k: None)
+    with lessons.Timer() as timer:
+        table, n = measure(eps, restarts, n_test, adv_epochs, pgd_epochs, limit)
+    rows = error_rows(table, eps)
+    report(rows, eps, n, say)
+    masked, cured, ratio, outcome, why = decide(rows, eps)
     say(f"\n({timer.seconds:.0f} s)")
     verdict = lessons.verdict(outcome, why, say)
     result = {"eps": eps, "rows": rows, "pgd_to_fgsm_trained_accuracy_ratio": ratio, "masked": bool(masked),
@@ -137,8 +205,7 @@ def run(eps=0.1, restarts=5, n_test=None, adv_epochs=None, pgd_epochs=None, limi
               "explanation": EXPLANATION}
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)  # the library writes the figure, into a folder that exists
-        result["figure"] = figures.masking_figure(table, eps, list(ROWS),
-                                                     Path(out_dir) / "gradient_masking.png")
+        result["figure"] = figures.masking_figure(table, eps, list(ROWS), Path(out_dir) / "gradient_masking.png")
         lessons.show(result["figure"])
     return result
 

@@ -337,7 +337,7 @@ class Tensor(TensorMethods, TensorMath):
         return elementwise.Div.apply(*self._pair(other, "div", reflected=True))
 
     def __pow__(self, other):
-        return elementwise.Pow.apply(*self._pair(other, "pow"))
+        return elementwise.Pow.apply(*self._pair(other, "pow"), tensor_exponent=isinstance(other, Tensor))
 
     def __rpow__(self, other):
         return elementwise.Pow.apply(*self._pair(other, "pow", reflected=True))

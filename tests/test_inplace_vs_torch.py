@@ -27,6 +27,48 @@ UNARY = {
     "sigmoid": lambda lib, a: a.sigmoid(), "square": lambda lib, a: a * a,
     "clone": lambda lib, a: a.clone(), "detach": lambda lib, a: a.detach(),
 }
+
+def _fn(lib):
+    return minigan.nn.functional if lib is minigan else torch.nn.functional
+
+
+def _kernel(b):  # a 1x1x2x2 convolution kernel made (differentiably) from b's first four values
+    return b.reshape(-1)[:4].reshape(1, 1, 2, 2)
+
+
+def _batch_norm(lib, a, b, training):
+    c = a.shape[1]
+    affine = tuple(b.shape) == (c,)
+    running = [lib.tensor(np.linspace(-0.5, 0.5, c)), lib.tensor(np.linspace(0.5, 1.5, c))]
+    return _fn(lib).batch_norm(a, *running, weight=b if affine else None, bias=b * 0.5 if affine else None,
+                               training=training)
+
+
+# The library's layers and combinators: name: (does it apply to (a, b)?, the op).
+LAYERS = {
+    "matmul": (lambda a, b: a.ndim >= 1 and b.ndim >= 1 and a.shape[-1] == b.shape[-1],
+               lambda lib, a, b: a @ (b.t() if b.ndim == 2 else b)),
+    "linear": (lambda a, b: a.ndim >= 1 and b.ndim in (1, 2) and a.shape[-1] == b.shape[-1],
+               lambda lib, a, b: _fn(lib).linear(a, b if b.ndim == 2 else b.unsqueeze(0))),
+    "conv2d": (lambda a, b: a.ndim == 4 and a.shape[1] == 1 and b.numel() >= 4,
+               lambda lib, a, b: _fn(lib).conv2d(a, _kernel(b), padding=1)),
+    "bn_train": (lambda a, b: a.ndim >= 2 and a.numel() > a.shape[1], lambda lib, a, b: _batch_norm(lib, a, b, True)),
+    "bn_eval": (lambda a, b: a.ndim >= 2, lambda lib, a, b: _batch_norm(lib, a, b, False)),
+    "softmax": (lambda a, b: a.ndim >= 1, lambda lib, a, b: _fn(lib).softmax(a, dim=-1)),
+    "log_softmax": (lambda a, b: a.ndim >= 1, lambda lib, a, b: _fn(lib).log_softmax(a, dim=0)),
+    "cat": (lambda a, b: a.ndim >= 1 and a.ndim == b.ndim and a.shape[1:] == b.shape[1:],
+            lambda lib, a, b: lib.cat([a, b, a])),
+    "stack": (lambda a, b: a.shape == b.shape, lambda lib, a, b: lib.stack([a, b], 1 if a.ndim else 0)),
+    "clamp": (lambda a, b: True, lambda lib, a, b: a.clamp(-0.5, 0.5)),
+    "clamp_min": (lambda a, b: True, lambda lib, a, b: lib.clamp(a, min=0.1)),
+    "pow2": (lambda a, b: True, lambda lib, a, b: a ** 2),
+    "pow_half": (lambda a, b: True, lambda lib, a, b: (a * a + 1.0) ** 0.5),
+    "pow_tensor": (lambda a, b: _into(b, a),
+                   lambda lib, a, b: (a * a + 1.0) ** b),
+    "where": (lambda a, b: _into(a, b),
+              lambda lib, a, b: lib.where(a > 0, a, b)),
+    "to4d": (lambda a, b: a.ndim == 2, lambda lib, a, b: a.reshape(1, 1, *a.shape)),
+}
 VIEWS = {  # name: (the ndim it needs at least, the view)
     "row0": (1, lambda a: a[0]), "tail": (1, lambda a: a[1:]), "col1": (2, lambda a: a[:, 1]),
     "elem": (2, lambda a: a[1, 0]), "flat": (0, lambda a: a.reshape(-1)), "t": (2, lambda a: a.t()),
@@ -52,12 +94,20 @@ def _broadcasts(target, operand):
         return False
 
 
+def _into(a, b):
+    """Does a's shape hold the broadcast of a and b?"""
+    try:
+        return _broadcasts(tuple(a.shape), tuple(b.shape))
+    except ValueError:
+        return False
+
+
 def _steps(data, n):
     """Draw a program: a list of steps (kind, name, indices...) resolved against the pool as it grows."""
     program = []
     for _ in range(n):
-        kind = data.draw(st.sampled_from(["binary", "unary", "view", "inplace", "inplace_nograd"]))
-        names = {"binary": BINARY, "unary": UNARY, "view": VIEWS}.get(kind, IN_PLACE)
+        kind = data.draw(st.sampled_from(["binary", "unary", "layer", "view", "inplace", "inplace_nograd"]))
+        names = {"binary": BINARY, "unary": UNARY, "layer": LAYERS, "view": VIEWS}.get(kind, IN_PLACE)
         program.append((kind, data.draw(st.sampled_from(sorted(names))), data.draw(st.integers(0, 99)),
                         data.draw(st.integers(0, 99))))
     return program
@@ -87,6 +137,11 @@ def _run(lib, program, seed):
                 pool.append(BINARY[name](lib, a, b))
             elif kind == "unary":
                 pool.append(UNARY[name](lib, a))
+            elif kind == "layer":
+                applies, layer = LAYERS[name]
+                if not applies(a, b):
+                    continue
+                pool.append(layer(lib, a, b))
             elif kind == "view":
                 ndim, view = VIEWS[name]
                 if a.ndim < ndim or (a.ndim and a.shape[0] < 2 and name in ("tail",)):

@@ -218,12 +218,16 @@ class Tensor(TensorMethods, TensorMath):
     def zero_grad(self) -> None:
         self._grad = None
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False) -> None:
-        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (only into ``inputs``' when given).
 
         ``create_graph=True`` records the backward pass itself, so the gradients can be
         differentiated again; it keeps the graph unless ``retain_graph=False``.
         """
+        if inputs is not None:  # the walk pruned to these tensors: autograd.backward's
+            from minigan import autograd  # (minigan.autograd imports this module)
+
+            return autograd.backward(self, gradient, retain_graph, create_graph, inputs)
         self._input(self)  # a view whose base changed in place: its current history
         if not self.requires_grad:
             raise GraphError(

@@ -450,6 +450,8 @@ class Tensor(TensorMethods, TensorMath):
             base = self._base
             copied = shaping.CopySlices.apply(base, result, view_fn=self._view_fn)
             base._ctx, base.requires_grad = copied._ctx, True
+            if target is not None and self._ctx is None:  # x[i] = v on a view x with no history of its own: as
+                return self  # in PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
             self._sync_view()
         self._view_version = self._counter[0]
         return self

@@ -510,10 +510,12 @@ def _unwrap(data):
 
 def _overlaps_partly(a, b) -> bool:
     """Do arrays ``a`` and ``b`` share some, but not all, of their memory?  PyTorch's test: only for arrays
-    without gaps or repeats (for others it lets the op run); the same bytes in the same layout count as all."""
+    without gaps or repeats (for others it lets the op run); the same bytes in the same layout count as all
+    (size-1 axes aside: x[0] of a (1, 2, 3) view of x is all of x)."""
     if a is b or not backend.get_array_module(a).may_share_memory(a, b) or not (_dense(a) and _dense(b)):
         return False
-    return (_address(a), a.nbytes, a.strides) != (_address(b), b.nbytes, b.strides)
+    a_layout, b_layout = ([(n, s) for n, s in zip(t.shape, t.strides) if n != 1] for t in (a, b))
+    return (_address(a), a.nbytes, a_layout) != (_address(b), b.nbytes, b_layout)
 
 
 def _dense(a) -> bool:

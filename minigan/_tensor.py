@@ -17,7 +17,7 @@ import operator
 from minigan import backend, checks
 from minigan._tensor_math import TensorMath
 from minigan._tensor_methods import TensorMethods, maximum, minimum
-from minigan.autograd.engine import accumulate, backprop, retain, topological_order
+from minigan.autograd.engine import accumulate, backprop, backward_into, retain, topological_order
 from minigan.autograd.grad_mode import is_grad_enabled
 from minigan.dtypes import result_type
 from minigan.errors import GraphError, IndexOutOfRange, ShapeError
@@ -224,10 +224,6 @@ class Tensor(TensorMethods, TensorMath):
         ``create_graph=True`` records the backward pass itself, so the gradients can be
         differentiated again; it keeps the graph unless ``retain_graph=False``.
         """
-        if inputs is not None:  # the walk pruned to these tensors: autograd.backward's
-            from minigan import autograd  # (minigan.autograd imports this module)
-
-            return autograd.backward(self, gradient, retain_graph, create_graph, inputs)
         self._input(self)  # a view whose base changed in place: its current history
         if not self.requires_grad:
             raise GraphError(
@@ -237,6 +233,8 @@ class Tensor(TensorMethods, TensorMath):
         seeds = {self._ctx or self: self._seed_gradient(gradient, "backward", create_graph)}
         order = topological_order([self._ctx] if self._ctx is not None else [])
         retain_graph = create_graph if retain_graph is None else retain_graph
+        if inputs is not None:  # only into these tensors' .grad
+            return backward_into(seeds, checks.differentiable("backward", inputs), retain_graph, create_graph)
         accumulate(backprop(seeds, order, retain_graph, create_graph), seeds)
 
     def _add_grad(self, g) -> None:
@@ -450,11 +448,9 @@ class Tensor(TensorMethods, TensorMath):
             base = self._base
             copied = shaping.CopySlices.apply(base, result, view_fn=self._view_fn)
             base._ctx, base.requires_grad = copied._ctx, True
-            if target is not None and self._ctx is None:  # x[i] = v on a view x with no history of its own: as
-                return self  # in PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
-            self._sync_view()
-        self._view_version = self._counter[0]
-        return self
+            if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own: as in
+                self._sync_view()  # PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
+        return self  # (a tensor's history is brought up to date when next used: Tensor._input)
 
     def __setitem__(self, index, value):
         """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast), as PyTorch:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import sys
 
-from minigan import _missing, backend
+from minigan import _missing, backend, checks
 from minigan._tensor import Tensor
-from minigan.autograd.engine import accumulate, backprop, prune, topological_order
+from minigan.autograd.engine import accumulate, backprop, backward_into, topological_order, walk_to
 from minigan.autograd.function import BackwardFunction, Function
 from minigan.autograd.grad_mode import (
     detect_anomaly,
@@ -30,30 +30,11 @@ from minigan.autograd.grad_mode import (
 from minigan.errors import GraphError
 
 
-def _as_tuple(x, name, op="grad"):
+def _as_tuple(x, name):
     items = (x,) if isinstance(x, Tensor) else tuple(x)
     if not items or not all(isinstance(t, Tensor) for t in items):
-        raise TypeError(f"{op}: {name} must be a Tensor or a non-empty sequence of Tensors")
+        raise TypeError(f"grad: {name} must be a Tensor or a non-empty sequence of Tensors")
     return items
-
-
-def _differentiable(op, inputs) -> None:
-    for i, t in enumerate(inputs):
-        t._input(t)
-        if not t.requires_grad:
-            raise GraphError(f"{op}: input {i} (shape {t.shape}) does not require grad")
-
-
-def _walk_to(seeds, inputs, retain, create_graph) -> list:
-    """The walk pruned to ``inputs``: the gradient that reaches each of them (None where none does)."""
-    targets = [t._ctx or t for t in inputs]  # where each input's gradient arrives: its node, or the leaf
-    narrowed = prune(topological_order([k for k in seeds if not isinstance(k, Tensor)]), targets)
-    try:
-        found = backprop(seeds, [fn for fn, _ in narrowed], retain, create_graph, keep=set(targets))
-    finally:
-        for fn, needs in narrowed:  # put back what prune narrowed
-            fn.needs_input_grad = needs
-    return [found.get(key) for key in targets]
 
 
 def _seeds(op, tensors, gradients, create_graph, name) -> dict:
@@ -84,10 +65,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """
     outputs, inputs = _as_tuple(outputs, "outputs"), _as_tuple(inputs, "inputs")
     seeds = _seeds("grad", outputs, grad_outputs, create_graph, "grad_outputs")
-    _differentiable("grad", inputs)
+    checks.differentiable("grad", inputs)
     retain = create_graph if retain_graph is None else retain_graph
     result = []
-    for i, (t, g) in enumerate(zip(inputs, _walk_to(seeds, inputs, retain, create_graph))):
+    for i, (t, g) in enumerate(zip(inputs, walk_to(seeds, inputs, retain, create_graph))):
         if g is None and not allow_unused:
             raise GraphError(f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
                              "pass allow_unused=True to get None for it")
@@ -102,24 +83,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None) -> None:
     """``backward`` of several outputs at once: their gradients are summed into every leaf's ``.grad``,
     or, given ``inputs``, only into those tensors' ``.grad`` (leaves or not), as in PyTorch."""
-    tensors = _as_tuple(tensors, "tensors", "backward")
+    tensors = _as_tuple(tensors, "tensors")
     seeds = _seeds("backward", tensors, grad_tensors, create_graph, "grad_tensors")
     retain = create_graph if retain_graph is None else retain_graph
-    if inputs is None:
-        order = topological_order([k for k in seeds if not isinstance(k, Tensor)])
-        accumulate(backprop(seeds, order, retain, create_graph), seeds)
-        return
-    inputs = _as_tuple(inputs, "inputs", "backward")
-    _differentiable("backward", inputs)
-    held = [(t._ctx, t._ctx.retained) for t in inputs if t._ctx is not None]
-    for fn, _ in held:  # a non-leaf input's .grad is filled once, below, even if retain_grad() asked for it too
-        fn.retained = None
-    try:
-        found = _walk_to(seeds, inputs, retain, create_graph)
-    finally:
-        for fn, retained in held:
-            fn.retained = retained
-    accumulate({t: g for t, g in zip(inputs, found) if g is not None}, seeds)
+    if inputs is not None:  # only into these tensors' .grad
+        return backward_into(seeds, checks.differentiable("backward", inputs), retain, create_graph)
+    order = topological_order([k for k in seeds if not isinstance(k, Tensor)])
+    accumulate(backprop(seeds, order, retain, create_graph), seeds)
 
 
 def hvp(f, inputs, v):

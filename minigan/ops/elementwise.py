@@ -69,9 +69,9 @@ class Neg(Node):
 
 
 class Pow(Node):
-    """a ** b for a tensor (or constant) exponent b.  ``tensor_exponent``: b was a Tensor, not a number."""
+    """a ** b for a tensor (or constant) exponent b."""
 
-    def forward(self, a, b, tensor_exponent=False):
+    def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
         out = a**b
         exponent_grad = bool(self.needs_input_grad and self.needs_input_grad[1])
         # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number

@@ -416,7 +416,7 @@ class Tensor(TensorMethods, TensorMath):
         target = self.array if target is None else target  # the memory written: all of it, or x[index]'s
         target_shape = target.shape
         for o in operands:
-            if _overlaps_partly(target, o.array):
+            if _overlaps_partly(target, o.array, op == "setitem"):
                 raise GraphError(f"{op}: the value read shares some, but not all, memory with the tensor written "
                                  "(a view of it); PyTorch refuses this too: pass a .clone() of the value")
             written = o.shape if o.shape == target_shape else backend.broadcast_shapes(target_shape, o.shape)
@@ -504,14 +504,14 @@ def _unwrap(data):
     return data.array if isinstance(data, Tensor) else data
 
 
-def _overlaps_partly(a, b) -> bool:
+def _overlaps_partly(a, b, setitem=False) -> bool:
     """Do arrays ``a`` and ``b`` share some, but not all, of their memory?  PyTorch's test: only for arrays
-    without gaps or repeats (for others it lets the op run); the same bytes in the same layout count as all
-    (size-1 axes aside: x[0] of a (1, 2, 3) view of x is all of x)."""
+    without gaps or repeats (for others it lets the op run); the same bytes with the same strides count as all.
+    (``x[i] = v`` first broadcasts v to x[i]'s shape, so there size-1 axes do not count.)"""
     if a is b or not backend.get_array_module(a).may_share_memory(a, b) or not (_dense(a) and _dense(b)):
         return False
-    a_layout, b_layout = ([(n, s) for n, s in zip(t.shape, t.strides) if n != 1] for t in (a, b))
-    return (_address(a), a.nbytes, a_layout) != (_address(b), b.nbytes, b_layout)
+    a_strides, b_strides = ([s for n, s in zip(t.shape, t.strides) if n != 1 or not setitem] for t in (a, b))
+    return (_address(a), a.nbytes, a_strides) != (_address(b), b.nbytes, b_strides)
 
 
 def _dense(a) -> bool:

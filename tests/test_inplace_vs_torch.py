@@ -1,5 +1,6 @@
-"""Random programs of out-of-place ops, views, detach, in-place updates (recorded and under no_grad, on
-leaves and non-leaves) and indexed assignment, run under minigan and under PyTorch (float64, the oracle).
+"""Random programs of out-of-place ops (elementwise, reductions, matmul, linear, conv2d, batch norm as F.batch_norm
+and nn.BatchNorm, softmax, log_softmax, cat, stack, clamp, pow, where), views, detach, in-place updates (recorded
+and under no_grad, on leaves and non-leaves) and indexed assignment, run under minigan and under PyTorch (float64, the oracle).
 
 The rule: where PyTorch returns values and gradients, minigan returns the same; where PyTorch raises,
 minigan raises too (a RuntimeError, ValueError, TypeError or IndexError), at the same step.
@@ -44,6 +45,12 @@ def _batch_norm(lib, a, b, training):
                                training=training)
 
 
+def _batch_norm_module(lib, a, training):
+    """nn.BatchNorm1d (2-D, 3-D input) or nn.BatchNorm2d (4-D), float64, in training or evaluation mode."""
+    module = (lib.nn.BatchNorm2d if a.ndim == 4 else lib.nn.BatchNorm1d)(a.shape[1]).double()
+    return module.train(training)(a)
+
+
 # The library's layers and combinators: name: (does it apply to (a, b)?, the op).
 LAYERS = {
     "matmul": (lambda a, b: a.ndim >= 1 and b.ndim >= 1 and a.shape[-1] == b.shape[-1],
@@ -54,6 +61,9 @@ LAYERS = {
                lambda lib, a, b: _fn(lib).conv2d(a, _kernel(b), padding=1)),
     "bn_train": (lambda a, b: a.ndim >= 2 and a.numel() > a.shape[1], lambda lib, a, b: _batch_norm(lib, a, b, True)),
     "bn_eval": (lambda a, b: a.ndim >= 2, lambda lib, a, b: _batch_norm(lib, a, b, False)),
+    "bn_module": (lambda a, b: a.ndim in (2, 3, 4) and a.numel() > a.shape[1],
+                  lambda lib, a, b: _batch_norm_module(lib, a, True)),
+    "bn_module_eval": (lambda a, b: a.ndim in (2, 3, 4), lambda lib, a, b: _batch_norm_module(lib, a, False)),
     "softmax": (lambda a, b: a.ndim >= 1, lambda lib, a, b: _fn(lib).softmax(a, dim=-1)),
     "log_softmax": (lambda a, b: a.ndim >= 1, lambda lib, a, b: _fn(lib).log_softmax(a, dim=0)),
     "cat": (lambda a, b: a.ndim >= 1 and a.ndim == b.ndim and a.shape[1:] == b.shape[1:],

@@ -1,6 +1,7 @@
 """Random programs of out-of-place ops (elementwise, reductions, matmul, linear, conv2d, batch norm as F.batch_norm
 and nn.BatchNorm, softmax, log_softmax, cat, stack, clamp, pow, where), views, detach, in-place updates (recorded
-and under no_grad, on leaves and non-leaves) and indexed assignment, run under minigan and under PyTorch (float64, the oracle).
+and under no_grad, on leaves and non-leaves) and indexed assignment, run under minigan and under PyTorch
+(float64, the oracle).
 
 The rule: where PyTorch returns values and gradients, minigan returns the same; where PyTorch raises,
 minigan raises too (a RuntimeError, ValueError, TypeError or IndexError), at the same step.

@@ -268,3 +268,21 @@ def test_inplace_on_reshaped_view_of_permuted_base(base, chain, op):
         assert (u is None) == (t is None)
         if u is not None:
             np.testing.assert_allclose(u, t, rtol=1e-12, atol=1e-12)
+
+
+# Programs on which minigan once differed from PyTorch (shrunk), each compared again.
+REGRESSIONS = [
+    ([("layer", "pow_tensor", 0, 2), ("inplace_nograd", "mul_", 3, 0)], 1),  # tensor ** tensor saves its output
+    ([("layer", "to4d", 0, 0), ("layer", "conv2d", 3, 2), ("inplace_nograd", "mul_", 0, 0)], 1),  # conv saves x
+    ([("layer", "matmul", 0, 2), ("inplace_nograd", "mul_", 0, 0)], 1),  # x @ c.t() does not keep x for x's grad
+    ([("view", "row0", 1, 0), ("layer", "where", 3, 3)], 1),  # a 0-d comparison as where's condition
+    ([("unary", "square", 2, 0), ("binary", "sub", 1, 1), ("view", "tail", 2, 0), ("inplace", "set0", 5, 4),
+      ("inplace", "setmask", 5, 0)], 2249),  # x[0] = v on a view leaves the view's history to be asked for
+    ([("unary", "detach", 0, 0), ("layer", "to4d", 0, 0), ("inplace_nograd", "set0", 4, 3)], 1),  # full overlap
+    ([("view", "row0", 1, 0), ("view", "flat", 3, 0), ("inplace_nograd", "add_", 4, 3)], 1),  # partial overlap
+]
+
+
+@pytest.mark.parametrize("program, seed", REGRESSIONS)
+def test_programs_that_once_differed_from_pytorch(program, seed):
+    _compare(program, seed)

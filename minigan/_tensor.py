@@ -17,7 +17,7 @@ import operator
 from minigan import backend, checks
 from minigan._tensor_math import TensorMath
 from minigan._tensor_methods import TensorMethods, maximum, minimum
-from minigan.autograd.engine import accumulate, backprop, retain, topological_order
+from minigan.autograd.engine import accumulate, backprop, backward_into, retain, topological_order
 from minigan.autograd.grad_mode import is_grad_enabled
 from minigan.dtypes import result_type
 from minigan.errors import GraphError, IndexOutOfRange, ShapeError
@@ -218,8 +218,8 @@ class Tensor(TensorMethods, TensorMath):
     def zero_grad(self) -> None:
         self._grad = None
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False) -> None:
-        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (only into ``inputs``' when given).
 
         ``create_graph=True`` records the backward pass itself, so the gradients can be
         differentiated again; it keeps the graph unless ``retain_graph=False``.
@@ -233,6 +233,8 @@ class Tensor(TensorMethods, TensorMath):
         seeds = {self._ctx or self: self._seed_gradient(gradient, "backward", create_graph)}
         order = topological_order([self._ctx] if self._ctx is not None else [])
         retain_graph = create_graph if retain_graph is None else retain_graph
+        if inputs is not None:  # only into these tensors' .grad
+            return backward_into(seeds, checks.differentiable("backward", inputs), retain_graph, create_graph)
         accumulate(backprop(seeds, order, retain_graph, create_graph), seeds)
 
     def _add_grad(self, g) -> None:
@@ -337,7 +339,7 @@ class Tensor(TensorMethods, TensorMath):
         return elementwise.Div.apply(*self._pair(other, "div", reflected=True))
 
     def __pow__(self, other):
-        return elementwise.Pow.apply(*self._pair(other, "pow"))
+        return elementwise.Pow.apply(*self._pair(other, "pow"), tensor_exponent=isinstance(other, Tensor))
 
     def __rpow__(self, other):
         return elementwise.Pow.apply(*self._pair(other, "pow", reflected=True))
@@ -414,7 +416,7 @@ class Tensor(TensorMethods, TensorMath):
         target = self.array if target is None else target  # the memory written: all of it, or x[index]'s
         target_shape = target.shape
         for o in operands:
-            if _overlaps_partly(target, o.array):
+            if _overlaps_partly(target, o.array, op == "setitem"):
                 raise GraphError(f"{op}: the value read shares some, but not all, memory with the tensor written "
                                  "(a view of it); PyTorch refuses this too: pass a .clone() of the value")
             written = o.shape if o.shape == target_shape else backend.broadcast_shapes(target_shape, o.shape)
@@ -446,9 +448,9 @@ class Tensor(TensorMethods, TensorMath):
             base = self._base
             copied = shaping.CopySlices.apply(base, result, view_fn=self._view_fn)
             base._ctx, base.requires_grad = copied._ctx, True
-            self._sync_view()
-        self._view_version = self._counter[0]
-        return self
+            if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own: as in
+                self._sync_view()  # PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
+        return self  # (a tensor's history is brought up to date when next used: Tensor._input)
 
     def __setitem__(self, index, value):
         """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast), as PyTorch:
@@ -502,12 +504,14 @@ def _unwrap(data):
     return data.array if isinstance(data, Tensor) else data
 
 
-def _overlaps_partly(a, b) -> bool:
+def _overlaps_partly(a, b, setitem=False) -> bool:
     """Do arrays ``a`` and ``b`` share some, but not all, of their memory?  PyTorch's test: only for arrays
-    without gaps or repeats (for others it lets the op run); the same bytes in the same layout count as all."""
+    without gaps or repeats (for others it lets the op run); the same bytes with the same strides count as all.
+    (``x[i] = v`` first broadcasts v to x[i]'s shape, so there size-1 axes do not count.)"""
     if a is b or not backend.get_array_module(a).may_share_memory(a, b) or not (_dense(a) and _dense(b)):
         return False
-    return (_address(a), a.nbytes, a.strides) != (_address(b), b.nbytes, b.strides)
+    a_strides, b_strides = ([s for n, s in zip(t.shape, t.strides) if n != 1 or not setitem] for t in (a, b))
+    return (_address(a), a.nbytes, a_strides) != (_address(b), b.nbytes, b_strides)
 
 
 def _dense(a) -> bool:

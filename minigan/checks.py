@@ -18,7 +18,7 @@ import math
 
 from minigan import backend
 from minigan.backend import np
-from minigan.errors import DomainError, IndexOutOfRange, ShapeError
+from minigan.errors import DomainError, GraphError, IndexOutOfRange, ShapeError
 
 
 # ----------------------------------------------------------------------------- shapes, axes, padding, indices, cat
@@ -427,3 +427,15 @@ def labels(who: str, labels, n: int, num_classes: int):
 
 
 __all__ = ["positive_int", "positive_float", "fraction", "labels"]
+
+
+def differentiable(op, inputs) -> tuple:
+    """``inputs`` of autograd.grad / backward(inputs=...): a Tensor or a non-empty sequence of Tensors, each
+    requiring grad; returned as a tuple."""
+    items = (inputs,) if hasattr(inputs, "_ctx") else tuple(inputs)
+    if not items or not all(hasattr(t, "_ctx") for t in items):
+        raise TypeError(f"{op}: inputs must be a Tensor or a non-empty sequence of Tensors")
+    for i, t in enumerate(items):
+        if not t._input(t).requires_grad:  # (a view whose base changed in place: its current history first)
+            raise GraphError(f"{op}: input {i} (shape {t.shape}) does not require grad")
+    return items

@@ -372,6 +372,8 @@ def numel(x) -> int:
 def where(condition, a, b):
     """``a`` where ``condition`` holds, else ``b`` (a or b may be a number); the gradient flows to a and b."""
     cond = condition.array if isinstance(condition, Tensor) else condition
+    if backend.is_numpy_scalar(cond):  # a 0-d comparison's result
+        cond = backend.np.asarray(cond)
     if not backend.is_array(cond) or cond.dtype != backend.np.bool_:
         raise TypeError("where: condition must be a bool Tensor or array (e.g. x > 0)")
     like = a if isinstance(a, Tensor) else _t(b, "where")

@@ -304,3 +304,37 @@ def test_the_gradient_of_x_to_the_zero_at_zero_is_zero_as_in_pytorch():
     (g,) = minigan.autograd.grad((x**0).sum(), x, create_graph=True)  # and its own gradient is finite
     (h,) = minigan.autograd.grad(g.sum(), x, allow_unused=True)
     assert h is None or np.isfinite(h.numpy()).all()
+
+
+@pytest.mark.parametrize("case", ["leaf", "two_leaves", "non_leaf", "unused", "twice", "create_graph"])
+def test_backward_inputs_accumulates_only_into_them_as_pytorch(case):
+    """y.backward(inputs=...): only the given tensors' .grad change (leaves or not), as in PyTorch."""
+    torch = pytest.importorskip("torch")
+
+    def run(lib):
+        rng = np.random.default_rng(1)
+        x, w = (lib.tensor(rng.normal(size=(2, 3)), requires_grad=True) for _ in range(2))
+        u = lib.tensor(rng.normal(size=(3,)), requires_grad=True)
+        h = (x * w).tanh()
+        h.retain_grad() if case == "non_leaf" else None
+        y = (h * h).sum() + (w * 3.0).sum()
+        inputs = {"leaf": [w], "two_leaves": (x, w), "non_leaf": [h, x], "unused": [u, x], "twice": x,
+                  "create_graph": [x]}[case]
+        y.backward(inputs=inputs, retain_graph=True, create_graph=case == "create_graph")
+        if case == "twice":
+            y.backward(inputs=[x])
+        return [None if t.grad is None else np.array(t.grad.detach().numpy()) for t in (x, w, u, h)]
+
+    for ours, theirs in zip(run(minigan), run(torch)):
+        assert (ours is None) == (theirs is None)
+        if ours is not None:
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_backward_inputs_refuses_what_pytorch_refuses():
+    x = minigan.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    with pytest.raises(TypeError, match="inputs"):
+        y.backward(inputs=[])
+    with pytest.raises(minigan.errors.GraphError, match="does not require grad"):
+        y.backward(inputs=[minigan.tensor([1.0])])

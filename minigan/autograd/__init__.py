@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import sys
 
-from minigan import _missing, backend
+from minigan import _missing, backend, checks
 from minigan._tensor import Tensor
-from minigan.autograd.engine import accumulate, backprop, prune, topological_order
+from minigan.autograd.engine import accumulate, backprop, backward_into, topological_order, walk_to
 from minigan.autograd.function import BackwardFunction, Function
 from minigan.autograd.grad_mode import (
     detect_anomaly,
@@ -65,21 +65,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """
     outputs, inputs = _as_tuple(outputs, "outputs"), _as_tuple(inputs, "inputs")
     seeds = _seeds("grad", outputs, grad_outputs, create_graph, "grad_outputs")
-    for i, t in enumerate(inputs):
-        t._input(t)
-        if not t.requires_grad:
-            raise GraphError(f"grad: input {i} (shape {t.shape}) does not require grad")
-    targets = [t._ctx or t for t in inputs]  # where each input's gradient arrives: its node, or the leaf
-    narrowed = prune(topological_order([k for k in seeds if not isinstance(k, Tensor)]), targets)
+    checks.differentiable("grad", inputs)
     retain = create_graph if retain_graph is None else retain_graph
-    try:
-        found = backprop(seeds, [fn for fn, _ in narrowed], retain, create_graph, keep=set(targets))
-    finally:
-        for fn, needs in narrowed:  # put back what prune narrowed
-            fn.needs_input_grad = needs
     result = []
-    for i, (t, key) in enumerate(zip(inputs, targets)):
-        g = found.get(key)
+    for i, (t, g) in enumerate(zip(inputs, walk_to(seeds, inputs, retain, create_graph))):
         if g is None and not allow_unused:
             raise GraphError(f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
                              "pass allow_unused=True to get None for it")
@@ -91,12 +80,15 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(result)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False) -> None:
-    """``backward`` of several outputs at once: their gradients are summed into every leaf's ``.grad``."""
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+    """``backward`` of several outputs at once: their gradients are summed into every leaf's ``.grad``,
+    or, given ``inputs``, only into those tensors' ``.grad`` (leaves or not), as in PyTorch."""
     tensors = _as_tuple(tensors, "tensors")
     seeds = _seeds("backward", tensors, grad_tensors, create_graph, "grad_tensors")
-    order = topological_order([k for k in seeds if not isinstance(k, Tensor)])
     retain = create_graph if retain_graph is None else retain_graph
+    if inputs is not None:  # only into these tensors' .grad
+        return backward_into(seeds, checks.differentiable("backward", inputs), retain, create_graph)
+    order = topological_order([k for k in seeds if not isinstance(k, Tensor)])
     accumulate(backprop(seeds, order, retain, create_graph), seeds)
 
 

@@ -89,6 +89,31 @@ def prune(order, targets) -> list:
     return narrowed
 
 
+def walk_to(seeds: dict, inputs, retain_graph=False, create_graph=False) -> list:
+    """The walk pruned to ``inputs`` (tensors): the gradient that reaches each of them (None where none does)."""
+    targets = [t._ctx or t for t in inputs]  # where each input's gradient arrives: its node, or the leaf
+    narrowed = prune(topological_order([k for k in seeds if isinstance(k, Node)]), targets)
+    try:
+        found = backprop(seeds, [fn for fn, _ in narrowed], retain_graph, create_graph, keep=set(targets))
+    finally:
+        for fn, needs in narrowed:  # put back what prune narrowed
+            fn.needs_input_grad = needs
+    return [found.get(key) for key in targets]
+
+
+def backward_into(seeds: dict, inputs, retain_graph=False, create_graph=False) -> None:
+    """``backward(inputs=...)``: accumulate into the ``.grad`` of these tensors only (leaves or not)."""
+    held = [(t._ctx, t._ctx.retained) for t in inputs if t._ctx is not None]
+    for fn, _ in held:  # a non-leaf input's .grad is filled once, below, even if retain_grad() asked for it too
+        fn.retained = None
+    try:
+        found = walk_to(seeds, inputs, retain_graph, create_graph)
+    finally:
+        for fn, retained in held:
+            fn.retained = retained
+    accumulate({t: g for t, g in zip(inputs, found) if g is not None}, seeds)
+
+
 def accumulate(grads: dict, seeds: dict) -> None:
     """leaf.grad += g for every leaf in ``grads`` (what ``Tensor.backward`` does with the walk's result).
 

@@ -162,7 +162,7 @@ class Conv2d(Node):
             out += bias.reshape(o, 1, 1, 1)
         need = self.needs_input_grad  # None when no gradient will be asked for: keep nothing
         if need:
-            self.save_for_backward(x if need[1] else None, weight if need[0] else None)
+            self.save_for_backward(x, weight)  # both, as PyTorch's convolution does (one backward reads either)
             self.cols = cols if need[1] else None  # reused by the weight gradient
             self.kernel, self.stride, self.padding = (kh, kw), stride, padding
             self.output_padding = (_output_padding(h, ho, kh, sh, ph), _output_padding(w, wo, kw, sw, pw))
@@ -207,7 +207,7 @@ class ConvTranspose2d(Node):
             out += bias.reshape(c_out, 1, 1, 1)  # the padding border is cropped away below
         need = self.needs_input_grad
         if need:
-            self.save_for_backward(x if need[1] else None, weight if need[0] else None)
+            self.save_for_backward(x, weight)  # both, as PyTorch's convolution does (one backward reads either)
             self.kernel, self.stride, self.padding = (kh, kw), stride, padding
             self.x_batch_last = from_batch_last(x2.reshape(c_in, h, w, n)) if need[1] else None  # x's values
         return from_batch_last(out, ph, pw)

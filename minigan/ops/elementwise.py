@@ -71,10 +71,11 @@ class Neg(Node):
 class Pow(Node):
     """a ** b for a tensor (or constant) exponent b."""
 
-    def forward(self, a, b):
+    def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
         out = a**b
         exponent_grad = bool(self.needs_input_grad and self.needs_input_grad[1])
-        self.save_for_backward(a, b, out if exponent_grad else None)  # out only for d/db, as in PyTorch
+        # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number
+        self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)
         if exponent_grad:
             self.positive = a > 0  # where log a is real
         if self.needs_input_grad and self.needs_input_grad[0]:

@@ -6,24 +6,29 @@ from minigan.autograd.graph import Node, unbroadcast
 
 class MatMul(Node):
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        need = self.needs_input_grad or (False, False)
+        self.save_for_backward(a if need[1] else None, b if need[0] else None)  # what each gradient needs
+        self.shapes = (a.shape, b.shape)
         return backend.matmul(a, b)
 
     def backward(self, grad):  # d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G  (summed over broadcast batch axes)
-        a, b = self.saved_tensors
-        need_a, need_b = self.needs_input_grad
-        if a.ndim == 1 and b.ndim == 1:  # inner product: d(a·b)/da = b, d(a·b)/db = a
+        a, b = self.saved_tensors  # each None when only the other's gradient is needed
+        (a_shape, b_shape), (need_a, need_b) = self.shapes, self.needs_input_grad
+        if len(a_shape) == 1 and len(b_shape) == 1:  # inner product: d(a·b)/da = b, d(a·b)/db = a
             return (grad * b if need_a else None, grad * a if need_b else None)
         # Treat a 1-D operand as a matrix (a row for a, a column for b), as NumPy does.
-        a2 = a.reshape(1, -1) if a.ndim == 1 else a
-        b2 = b.reshape(-1, 1) if b.ndim == 1 else b
+        a2_shape = (1,) + a_shape if len(a_shape) == 1 else a_shape
+        b2_shape = b_shape + (1,) if len(b_shape) == 1 else b_shape
         g = grad
-        if a.ndim == 1:
+        if len(a_shape) == 1:
             g = g.reshape(g.shape[:-1] + (1, g.shape[-1]))
-        if b.ndim == 1:
+        if len(b_shape) == 1:
             g = g.reshape(g.shape + (1,))
-        da = unbroadcast(backend.matmul(g, b2.swapaxes(-1, -2)), a2.shape).reshape(a.shape) if need_a else None
-        db = unbroadcast(backend.matmul(a2.swapaxes(-1, -2), g), b2.shape).reshape(b.shape) if need_b else None
+        da = db = None
+        if need_a:
+            da = unbroadcast(backend.matmul(g, b.reshape(b2_shape).swapaxes(-1, -2)), a2_shape).reshape(a_shape)
+        if need_b:
+            db = unbroadcast(backend.matmul(a.reshape(a2_shape).swapaxes(-1, -2), g), b2_shape).reshape(b_shape)
         return da, db
 
 

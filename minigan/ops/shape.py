@@ -99,11 +99,15 @@ class CopySlices(Node):
 
     def forward(self, base, src, view_fn):
         self.view_fn = view_fn
+        # The mask is laid out like the base (zeros_like keeps its axis order), so that the view ops reach the
+        # same places in it: a reshape that is a view of a transposed base would be a copy of a C-ordered mask.
+        self.unwritten = backend.get_array_module(base).ones_like(base, dtype=bool)
+        _view(self.unwritten, view_fn).fill(False)
         return base
 
     def backward(self, grad):  # d/dbase = 1 outside the view, 0 inside; d/dsrc = the view of the gradient
         need_base, need_src = self.needs_input_grad
-        dbase = grad * _unwritten(grad, lambda m: _view(m, self.view_fn).fill(False)) if need_base else None
+        dbase = grad * self.unwritten if need_base else None
         dsrc = _view(grad, self.view_fn) if need_src else None
         return dbase, dsrc
 

@@ -93,7 +93,8 @@ lessons.show(OUT / "panda.png")
 # that one step and stays fragile to smaller ones. Then the same attacks again, and the examples made on the
 # undefended CNN, transferred (if those fooled the trained model while its own did not, its gradient would be lying).
 
-# %% adversarial training: J~ = ½ J(θ, x, y) + ½ J(θ, x + ε sign(∇ₓJ), y)
+# %% adversarial training
+# J~ = ½ J(θ, x, y) + ½ J(θ, x + ε sign(∇ₓJ), y)
 robust = build("cnn")
 robust.load_state_dict(model.state_dict())  # fine-tune a copy of the reference
 minigan.manual_seed(0)

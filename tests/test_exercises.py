@@ -12,9 +12,14 @@ import time
 
 import pytest
 
+from minigan.cli.main import main as minigan_main
 from minigan.exercises import catalogue, grader, source, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES, SETS
-from minigan.exercises.cli import main
+
+
+def main(argv):
+    """``python -m minigan exercises ARGV``, in this process."""
+    return minigan_main(["exercises", *argv])
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +109,9 @@ def test_a_fresh_workspace_differs_from_the_library_only_in_the_exercises(fresh)
     plain = workspace.LIBRARY / "nn" / "module.py"
     assert (fresh / "minigan" / "nn" / "module.py").read_text() == plain.read_text()
     assert not (fresh / "minigan" / "exercises" / "checks.py").exists(), "the grader stays outside the workspace"
-    inside = subprocess.run([sys.executable, "-m", "minigan.exercises", "check", "."], cwd=fresh, capture_output=True,
-                            text=True, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    inside = subprocess.run([sys.executable, "-m", "minigan", "exercises", "check", "."], cwd=fresh,
+                            capture_output=True, text=True,
+                            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
     assert inside.returncode == 2 and "from outside this folder" in inside.stderr
 
 
@@ -240,7 +246,7 @@ def test_exercises_md_cites_every_lecture_and_command(fresh):
 
 def test_python_dash_m_minigan_exercises_runs(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(workspace.REPO))
-    out = subprocess.run([sys.executable, "-m", "minigan.exercises", "list"], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "minigan", "exercises", "list"], capture_output=True, text=True,
                          env=env, cwd=tmp_path)
     assert out.returncode == 0 and catalogue.SETS[0][1] in out.stdout
 

@@ -20,9 +20,8 @@ import argparse
 import sys
 
 from minigan.backend import set_num_threads
-from minigan.cli import attack, sample, train
+from minigan.cli import attack, exercises, sample, train
 from minigan.cli.lab import cli as lab
-from minigan.exercises import cli as exercises
 
 
 class OneLineParser(argparse.ArgumentParser):

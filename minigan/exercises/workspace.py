@@ -23,7 +23,8 @@ LIBRARY = Path(__file__).resolve().parents[1]  # the minigan package this module
 REPO = LIBRARY.parent  # targets' paths ("minigan/ops/...") are relative to it
 
 
-# The workspace's own minigan/exercises: only a pointer back to the grader, which needs the full minigan.
+# The workspace's own `exercises` command: only a pointer back to the grader, which needs the full minigan
+# (the workspace holds no minigan/exercises/).
 WORKSPACE_CLI = '''"""This copy of minigan is an exercises workspace: the grader lives in the full minigan."""
 
 import sys
@@ -42,16 +43,8 @@ def add_parser(subparsers, name="exercises"):
     parser.add_argument("rest", nargs="*")
     parser.set_defaults(run=_run)
     return parser
-
-
-def main(argv=None):
-    return _run(None)
 '''
-WORKSPACE_FILES = {
-    "minigan/exercises/__init__.py": '"""A pointer back to the grader (see cli.py)."""\n',
-    "minigan/exercises/cli.py": WORKSPACE_CLI,
-    "minigan/exercises/__main__.py": "import sys\n\nfrom minigan.exercises.cli import main\n\nsys.exit(main())\n",
-}
+WORKSPACE_FILES = {"minigan/cli/exercises.py": WORKSPACE_CLI}
 
 
 class WorkspaceError(ValueError):
@@ -78,6 +71,8 @@ def _ignore(folder, names):
     skip = {"__pycache__"}
     if Path(folder).resolve() == LIBRARY:
         skip.add("exercises")  # the grader stays outside the workspace: it needs the reference source
+    if Path(folder).resolve() == LIBRARY / "cli":
+        skip.add("exercises.py")  # the workspace's own command is WORKSPACE_CLI
     return [n for n in names if n in skip or n.endswith(".pyc")]
 
 

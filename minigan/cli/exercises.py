@@ -4,13 +4,12 @@
     python -m minigan exercises start DIR [--solutions]    make a workspace (a teacher's one with --solutions)
     python -m minigan exercises check DIR [NAME ...] [--torch]   grade; the last line is "N passed, M failed"
 
-``add_parser(subparsers)`` adds the ``exercises`` command to a parent parser; ``main(argv)`` runs it alone.
+``add_parser(subparsers, name)`` adds the command to the dispatcher (minigan/cli/main.py); the grading itself is
+library code in minigan/exercises/.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 from minigan.exercises import grader, workspace
@@ -80,16 +79,3 @@ def add_parser(subparsers, name="exercises"):
     p.set_defaults(run=_check)
     return parser
 
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m minigan.exercises")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    try:
-        args = parser.parse_args(["exercises"] + list(sys.argv[1:] if argv is None else argv))
-    except SystemExit as e:
-        return e.code if isinstance(e.code, int) else 2
-    try:
-        return int(args.run(args) or 0)
-    except (workspace.WorkspaceError, OSError) as e:
-        print(f"minigan exercises: error: {e}", file=sys.stderr)
-        return 2

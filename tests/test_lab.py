@@ -11,7 +11,6 @@ import time
 import pytest
 
 from minigan.__main__ import main
-from minigan.cli.lab import cli as lab_cli
 from minigan.cli.lab.run import LabRun
 from minigan.cli.lab.server import serve
 from minigan.cli.lab.session import LabSession
@@ -23,6 +22,7 @@ from minigan.cli.lab.settings import (
     check_run_settings,
     parse_points,
 )
+from minigan.cli.main import main as minigan_main
 
 METRICS = ("modes_covered", "high_quality", "reverse_kl", "mode_counts")
 # Small runs of every algorithm the lab drives: [train's options], the lab's settings.
@@ -353,9 +353,9 @@ def test_the_event_stream_sends_the_run_then_frames(server):
 
 
 def test_the_command_line_refuses_bad_options_in_one_line(capsys):
-    assert lab_cli.main(["--port", "70000", "--no-open"]) == 2
+    assert minigan_main(["lab", "--port", "70000", "--no-open"]) == 2
     assert "--port must be 0 to 65535" in capsys.readouterr().err
-    assert lab_cli.main(["--idle-pause", "0", "--no-open"]) == 2
+    assert minigan_main(["lab", "--idle-pause", "0", "--no-open"]) == 2
 
 
 def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path):
@@ -364,7 +364,7 @@ def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path):
     import subprocess
     import sys
 
-    proc = subprocess.Popen([sys.executable, "-m", "minigan.cli.lab", "--no-open", "--port", "0", "--runs",
+    proc = subprocess.Popen([sys.executable, "-m", "minigan", "lab", "--no-open", "--port", "0", "--runs",
                              str(tmp_path), "--preset", "mode-collapse"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     try:
@@ -384,7 +384,7 @@ def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path):
     finally:
         proc.kill()
         proc.wait()
-    assert lab_cli.main(["--preset", "nope", "--no-open"]) == 2
+    assert minigan_main(["lab", "--preset", "nope", "--no-open"]) == 2
 
 
 def test_listening_on_every_address_takes_ip_hosts_but_never_a_dns_name(session):

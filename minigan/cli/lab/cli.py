@@ -12,7 +12,7 @@ import sys
 import threading
 import webbrowser
 
-from minigan.cli.lab.settings import PRESETS, SettingsError, preset
+from minigan.cli.lab.settings import PRESETS, preset
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -80,22 +80,3 @@ def run(args) -> int:
         session.close()
     return 0
 
-
-def main(argv=None) -> int:
-    """``python -m minigan.cli.lab``: the same command on its own (with ``--threads``)."""
-    import argparse
-
-    from minigan.backend import set_num_threads
-
-    parser = argparse.ArgumentParser(prog="python -m minigan.cli.lab", description=add_parser.__doc__)
-    _options(parser)
-    parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default: 1)")
-    args = parser.parse_args(argv)
-    if args.threads < 1:
-        parser.error(f"--threads must be a positive integer, got {args.threads}")
-    set_num_threads(args.threads)
-    try:
-        return run(args)
-    except (ValueError, OSError, SettingsError) as e:
-        print(f"minigan: error: {e}", file=sys.stderr)
-        return 2

@@ -384,85 +384,85 @@ def where(condition, a, b):
 
 
 # ----------------------------------------------------------------------------- elementwise math (ops/unary.py)
-def _floating(x, fn) -> Tensor:
+def _as_float(x, fn) -> Tensor:
     """The input of a function of real numbers: as in PyTorch, an integer or bool tensor is computed in float32."""
     return _t(x, fn)._as_float()
 
 
 def sin(input):
-    return U.Sin.apply(_floating(input, "sin"))
+    return U.Sin.apply(_as_float(input, "sin"))
 
 
 def cos(input):
-    return U.Cos.apply(_floating(input, "cos"))
+    return U.Cos.apply(_as_float(input, "cos"))
 
 
 def tan(input):
-    return U.Tan.apply(_floating(input, "tan"))
+    return U.Tan.apply(_as_float(input, "tan"))
 
 
 def asin(input):
     """The inverse sine, in [−π/2, π/2]; NaN outside [−1, 1] (as PyTorch)."""
-    return U.Asin.apply(_floating(input, "asin"))
+    return U.Asin.apply(_as_float(input, "asin"))
 
 
 def acos(input):
-    return U.Acos.apply(_floating(input, "acos"))
+    return U.Acos.apply(_as_float(input, "acos"))
 
 
 def atan(input):
-    return U.Atan.apply(_floating(input, "atan"))
+    return U.Atan.apply(_as_float(input, "atan"))
 
 
 def sinh(input):
-    return U.Sinh.apply(_floating(input, "sinh"))
+    return U.Sinh.apply(_as_float(input, "sinh"))
 
 
 def cosh(input):
-    return U.Cosh.apply(_floating(input, "cosh"))
+    return U.Cosh.apply(_as_float(input, "cosh"))
 
 
 def asinh(input):
-    return U.Asinh.apply(_floating(input, "asinh"))
+    return U.Asinh.apply(_as_float(input, "asinh"))
 
 
 def acosh(input):
-    return U.Acosh.apply(_floating(input, "acosh"))
+    return U.Acosh.apply(_as_float(input, "acosh"))
 
 
 def atanh(input):
-    return U.Atanh.apply(_floating(input, "atanh"))
+    return U.Atanh.apply(_as_float(input, "atanh"))
 
 
 def log1p(input):
     """log(1 + x), accurate for tiny x."""
-    return U.Log1p.apply(_floating(input, "log1p"))
+    return U.Log1p.apply(_as_float(input, "log1p"))
 
 
 def expm1(input):
     """eˣ − 1, accurate for tiny x."""
-    return U.Expm1.apply(_floating(input, "expm1"))
+    return U.Expm1.apply(_as_float(input, "expm1"))
 
 
 def exp2(input):
-    return U.Exp2.apply(_floating(input, "exp2"))
+    return U.Exp2.apply(_as_float(input, "exp2"))
 
 
 def log2(input):
-    return U.Log2.apply(_floating(input, "log2"))
+    return U.Log2.apply(_as_float(input, "log2"))
 
 
 def log10(input):
-    return U.Log10.apply(_floating(input, "log10"))
+    return U.Log10.apply(_as_float(input, "log10"))
 
 
 def reciprocal(input):
-    return U.Reciprocal.apply(_floating(input, "reciprocal"))
+    return U.Reciprocal.apply(_as_float(input, "reciprocal"))
 
 
 def rsqrt(input):
     """1/√x."""
-    return U.Rsqrt.apply(_floating(input, "rsqrt"))
+    return U.Rsqrt.apply(_as_float(input, "rsqrt"))
 
 
 def _rounding(op, input, fn, **params):
@@ -491,14 +491,14 @@ fix = trunc
 
 
 def frac(input):
-    return U.Frac.apply(_floating(input, "frac"))
+    return U.Frac.apply(_as_float(input, "frac"))
 
 
 def _pair(a, b, fn):
     """Two operands, at least one a Tensor (the other may be a number): as the operators take them."""
     if isinstance(a, Tensor):
-        return _floating(a, fn), a._operand(b, fn)
-    b = _floating(b, fn)
+        return _as_float(a, fn), a._operand(b, fn)
+    b = _as_float(b, fn)
     return b._operand(a, fn, reflected=True), b
 
 
@@ -901,18 +901,18 @@ def xlogy(input, other):
 
 def logit(input, eps=None):
     """log(p / (1 − p)), p clamped to [eps, 1 − eps] when eps is given."""
-    p = _floating(input, "logit")
+    p = _as_float(input, "logit")
     if eps is not None:
         p = p.clamp(eps, 1 - eps)
     return (p / (1 - p)).log()
 
 
 def deg2rad(input):
-    return _floating(input, "deg2rad") * (math.pi / 180)
+    return _as_float(input, "deg2rad") * (math.pi / 180)
 
 
 def rad2deg(input):
-    return _floating(input, "rad2deg") * (180 / math.pi)
+    return _as_float(input, "rad2deg") * (180 / math.pi)
 
 
 def concat(tensors, dim=0):

@@ -3,14 +3,23 @@
 
 They live here, beside _tensor_methods.py, so that _tensor.py stays the engine's value and its core API.  Each is one
 line: an op's ``apply`` behind the door check, or the free function of the same name in ``toplevel.py`` (the
-one home of its checks), imported when called because toplevel.py imports _tensor.py.  ``__getattr__`` gives
-the one-line advice of ``minigan/_missing.py`` for a PyTorch name a Tensor does not have.
+one home of its checks), reached through ``_toplevel()`` at call time because toplevel.py imports
+_tensor.py.  ``__getattr__`` gives the one-line advice of ``minigan/_missing.py`` for a PyTorch name a Tensor does
+not have.
 """
 
 from __future__ import annotations
 
 from minigan import _missing, backend
 from minigan.ops import unary as U
+
+
+def _toplevel():
+    """minigan.toplevel, where each method form's free function and its door check live (imported at call time:
+    toplevel.py imports _tensor.py)."""
+    from minigan import toplevel
+
+    return toplevel
 
 
 class TensorMath:
@@ -81,188 +90,181 @@ class TensorMath:
 
     arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 
-    def _free(self, name, *args, **kwargs):
-        from minigan import toplevel
-
-        return getattr(toplevel, name)(self, *args, **kwargs)
-
     def floor(self):
-        return self._free("floor")
+        return _toplevel().floor(self)
 
     def ceil(self):
-        return self._free("ceil")
+        return _toplevel().ceil(self)
 
     def round(self, *, decimals=0):
-        return self._free("round", decimals=decimals)
+        return _toplevel().round(self, decimals=decimals)
 
     def trunc(self):
-        return self._free("trunc")
+        return _toplevel().trunc(self)
 
     fix = trunc
 
     def atan2(self, other):
-        return self._free("atan2", other)
+        return _toplevel().atan2(self, other)
 
     arctan2 = atan2
 
     def hypot(self, other):
-        return self._free("hypot", other)
+        return _toplevel().hypot(self, other)
 
     def lerp(self, end, weight):
-        return self._free("lerp", end, weight)
+        return _toplevel().lerp(self, end, weight)
 
     def addmm(self, mat1, mat2, *, beta=1, alpha=1):
-        return self._free("addmm", mat1, mat2, beta=beta, alpha=alpha)
+        return _toplevel().addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
     def addcmul(self, tensor1, tensor2, *, value=1):
-        return self._free("addcmul", tensor1, tensor2, value=value)
+        return _toplevel().addcmul(self, tensor1, tensor2, value=value)
 
     def addcdiv(self, tensor1, tensor2, *, value=1):
-        return self._free("addcdiv", tensor1, tensor2, value=value)
+        return _toplevel().addcdiv(self, tensor1, tensor2, value=value)
 
     def outer(self, vec2):
-        return self._free("outer", vec2)
+        return _toplevel().outer(self, vec2)
 
     ger = outer
 
     def dot(self, other):
-        return self._free("dot", other)
+        return _toplevel().dot(self, other)
 
     vdot = dot
 
     def inner(self, other):
-        return self._free("inner", other)
+        return _toplevel().inner(self, other)
 
     def mv(self, vec):
-        return self._free("mv", vec)
+        return _toplevel().mv(self, vec)
 
     def bmm(self, mat2):
-        return self._free("bmm", mat2)
+        return _toplevel().bmm(self, mat2)
 
     def chunk(self, chunks, dim=0):
-        return self._free("chunk", chunks, dim)
+        return _toplevel().chunk(self, chunks, dim)
 
     def split(self, split_size, dim=0):
-        return self._free("split", split_size, dim)
+        return _toplevel().split(self, split_size, dim)
 
     def narrow(self, dim, start, length):
-        return self._free("narrow", dim, start, length)
+        return _toplevel().narrow(self, dim, start, length)
 
     def unbind(self, dim=0):
-        return self._free("unbind", dim)
+        return _toplevel().unbind(self, dim)
 
     def flip(self, *dims):
-        return self._free("flip", dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+        return _toplevel().flip(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
 
     def fliplr(self):
-        return self._free("fliplr")
+        return _toplevel().fliplr(self)
 
     def flipud(self):
-        return self._free("flipud")
+        return _toplevel().flipud(self)
 
     def movedim(self, source, destination):
-        return self._free("movedim", source, destination)
+        return _toplevel().movedim(self, source, destination)
 
     moveaxis = movedim
 
     def ravel(self):
-        return self._free("ravel")
+        return _toplevel().ravel(self)
 
     def repeat(self, *sizes):
-        return self._free("tile", sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
+        return _toplevel().tile(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
 
     def tile(self, *dims):
-        return self._free("tile", dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+        return _toplevel().tile(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
 
     def tril(self, diagonal=0):
-        return self._free("tril", diagonal)
+        return _toplevel().tril(self, diagonal)
 
     def triu(self, diagonal=0):
-        return self._free("triu", diagonal)
+        return _toplevel().triu(self, diagonal)
 
     def amax(self, dim=(), keepdim=False):
-        return self._free("amax", dim, keepdim)
+        return _toplevel().amax(self, dim, keepdim)
 
     def amin(self, dim=(), keepdim=False):
-        return self._free("amin", dim, keepdim)
+        return _toplevel().amin(self, dim, keepdim)
 
     def clamp_min(self, min):
-        return self._free("clamp_min", min)
+        return _toplevel().clamp_min(self, min)
 
     def clamp_max(self, max):
-        return self._free("clamp_max", max)
+        return _toplevel().clamp_max(self, max)
 
     def remainder(self, other):
-        return self._free("remainder", other)
+        return _toplevel().remainder(self, other)
 
     def fmod(self, other):
-        return self._free("fmod", other)
+        return _toplevel().fmod(self, other)
 
     def floor_divide(self, other):
-        return self._free("floor_divide", other)
+        return _toplevel().floor_divide(self, other)
 
     def xlogy(self, other):
-        return self._free("xlogy", other)
+        return _toplevel().xlogy(self, other)
 
     def logaddexp(self, other):
-        return self._free("logaddexp", other)
+        return _toplevel().logaddexp(self, other)
 
     def logit(self, eps=None):
-        return self._free("logit", eps)
+        return _toplevel().logit(self, eps)
 
     def deg2rad(self):
-        return self._free("deg2rad")
+        return _toplevel().deg2rad(self)
 
     def rad2deg(self):
-        return self._free("rad2deg")
+        return _toplevel().rad2deg(self)
 
     def masked_fill(self, mask, value):
-        return self._free("masked_fill", mask, value)
+        return _toplevel().masked_fill(self, mask, value)
 
     def where(self, condition, other):
         """``self`` where ``condition`` holds, else ``other`` (PyTorch's x.where(cond, y))."""
-        from minigan import toplevel
-
-        return toplevel.where(condition, self, other)
+        return _toplevel().where(condition, self, other)
 
     def isnan(self):
-        return self._free("isnan")
+        return _toplevel().isnan(self)
 
     def isinf(self):
-        return self._free("isinf")
+        return _toplevel().isinf(self)
 
     def isfinite(self):
-        return self._free("isfinite")
+        return _toplevel().isfinite(self)
 
     def logical_not(self):
-        return self._free("logical_not")
+        return _toplevel().logical_not(self)
 
     def logical_and(self, other):
-        return self._free("logical_and", other)
+        return _toplevel().logical_and(self, other)
 
     def logical_or(self, other):
-        return self._free("logical_or", other)
+        return _toplevel().logical_or(self, other)
 
     def logical_xor(self, other):
-        return self._free("logical_xor", other)
+        return _toplevel().logical_xor(self, other)
 
     def all(self):
-        return self._free("all")
+        return _toplevel().all(self)
 
     def any(self):
-        return self._free("any")
+        return _toplevel().any(self)
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-        return self._free("isclose", other, rtol, atol, equal_nan)
+        return _toplevel().isclose(self, other, rtol, atol, equal_nan)
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-        return self._free("allclose", other, rtol, atol, equal_nan)
+        return _toplevel().allclose(self, other, rtol, atol, equal_nan)
 
     def equal(self, other):
-        return self._free("equal", other)
+        return _toplevel().equal(self, other)
 
     def count_nonzero(self, dim=None):
-        return self._free("count_nonzero", dim)
+        return _toplevel().count_nonzero(self, dim)
 
     def gt(self, other):
         return self > other
@@ -297,7 +299,7 @@ class TensorMath:
         return self.sub(other, alpha=alpha)
 
     def divide(self, other, *, rounding_mode=None):
-        return self._free("div", other, rounding_mode=rounding_mode)
+        return _toplevel().div(self, other, rounding_mode=rounding_mode)
 
     true_divide = divide
 
@@ -305,7 +307,7 @@ class TensorMath:
         return self.expand(*size)
 
     def is_nonzero(self):
-        return self._free("is_nonzero")
+        return _toplevel().is_nonzero(self)
 
     def is_same_size(self, other):
         return self.shape == other.shape
@@ -314,28 +316,20 @@ class TensorMath:
         return self.ndim
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        from minigan import toplevel
-
-        return toplevel.zeros(*size, dtype=dtype or self.dtype, device=device or self.device,
-                              requires_grad=requires_grad)
+        return _toplevel().zeros(*size, dtype=dtype or self.dtype, device=device or self.device,
+                                 requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-        from minigan import toplevel
-
-        return toplevel.ones(*size, dtype=dtype or self.dtype, device=device or self.device,
-                             requires_grad=requires_grad)
+        return _toplevel().ones(*size, dtype=dtype or self.dtype, device=device or self.device,
+                                requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
-        from minigan import toplevel
-
-        return toplevel.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
-                             requires_grad=requires_grad)
+        return _toplevel().full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                                requires_grad=requires_grad)
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
-        from minigan import toplevel
-
-        return toplevel.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
-                               requires_grad=requires_grad)
+        return _toplevel().tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                                  requires_grad=requires_grad)
 
     new_empty = new_zeros
 

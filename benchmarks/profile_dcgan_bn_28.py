@@ -9,7 +9,7 @@ import pstats
 import time
 
 import minigan
-from minigan import bench
+from minigan.cli import bench
 
 
 def main():

@@ -55,15 +55,19 @@ class LeakyReLU(Node):
         xp = backend.get_array_module(x)
         self.slope = x.dtype.type(negative_slope)  # keeps float32 float32
         self.save_for_backward(x)
+        out = xp.multiply(x, self.slope, out=xp.empty_like(x))  # slope·x, in a new array laid out as x
         if 0 <= negative_slope <= 1:  # then max(x, slope·x) is the same thing, and much faster than where()
-            return xp.maximum(x, x * self.slope)
-        return xp.where(x > 0, x, x * self.slope)
+            return xp.maximum(out, x, out=out)  # into slope·x's array: one new array, not two
+        return xp.where(x > 0, x, out)
 
     def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope
         (x,) = self.saved_tensors
         d = (value(x) > 0).astype(grad.dtype)  # a new constant array: 1 where x > 0, else 0 ...
         d *= 1 - self.slope
         d += self.slope  # ... now 1 or the slope
+        if backend.is_array(grad):  # first order: d's array takes the product (one new array, not two)
+            d *= grad
+            return (d,)
         return (grad * d,)
 
 

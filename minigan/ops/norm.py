@@ -40,7 +40,9 @@ class BatchNorm(Node):
         if self.needs_input_grad:
             self.save_for_backward(x, gamma)
             self.x_hat, self.inv_std = x_hat, inv_std  # for a first-order backward
-        return gamma.reshape(self.shape) * x_hat + beta.reshape(self.shape)
+        out = gamma.reshape(self.shape) * x_hat
+        out += beta.reshape(self.shape)  # in place: forward works on arrays, and a new array costs page faults
+        return out
 
     def normalize(self, x):
         """(x̂, 1/√(σ² + ε), μ, σ²) for an array x, or for a Tensor x (then x̂ and 1/σ are recorded)."""

@@ -53,6 +53,8 @@ import sys
 import time
 import tracemalloc
 
+import threadpoolctl
+
 import minigan
 import minigan.functional as F
 from minigan import backend, nn, optim
@@ -572,10 +574,22 @@ BENCHMARKS = {
 DEFAULT = [n for n in BENCHMARKS if n != "soak"]  # the soak takes a minute: ask for it with --only soak
 
 
+def blas_info() -> str:
+    """NumPy's BLAS and the kernels it chose for this CPU, e.g. "openblas 0.3.31, Haswell kernels": OpenBLAS
+    picks them at load time, and ``OPENBLAS_CORETYPE`` overrides the choice (docs/performance.md)."""
+    pools = [p for p in threadpoolctl.threadpool_info() if p.get("user_api") == "blas"]
+    if not pools:
+        return "unknown"
+    p = pools[0]
+    kernels = f", {p['architecture']} kernels" if p.get("architecture") else ""
+    return f"{p.get('internal_api', '?')} {p.get('version', '?')}{kernels}"
+
+
 def machine_info():
     info = {
         "python": platform.python_version(),
         "numpy": backend.np.__version__,
+        "blas": blas_info(),
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
         "cpu_count": os.cpu_count(),
@@ -666,7 +680,7 @@ def main(argv=None):
         threads = thread_info(torch)
     minigan.manual_seed(0)
     results = {"machine": machine_info(), "threads": threads, "batch": args.batch, "results": []}
-    print("threads: " + ", ".join(f"{k}={v}" for k, v in threads.items()))
+    print("threads: " + ", ".join(f"{k}={v}" for k, v in threads.items()) + f"; NumPy's BLAS: {blas_info()}")
     try:
         for batch in args.batch or [None]:
             _RUN["batch"] = batch

@@ -10,12 +10,13 @@ digits), "fashion-mnist" and "mnist" (28×28, ``minigan.data.fashion_mnist`` / `
 (any MNIST-format folder). Images are scaled to [−1, 1] for a tanh generator.
 
 The defaults (``DEFAULTS``) are the known-good recipes for 2-D mixtures (an MLP G and D with 3 hidden
-layers, Adam with β1 = 0.5) and the papers' own settings for WGAN (RMSProp, α = 5e−5, c = 0.01,
-n_critic = 5). Any default can be overridden by keyword: ``build_experiment("gan", "grid", lr=2e-4,
-hidden=(256, 256, 256), pack=2)``.
+layers, Adam with β1 = 0.5, PacGAN packing 2 for the GAN, its sizes scaled to the mixture by
+``mixture_settings``) and the papers' own settings for WGAN (RMSProp, α = 5e−5, c = 0.01, n_critic = 5).
+Any default can be overridden by keyword: ``build_experiment("gan", "grid", lr=2e-4, hidden=(256, 256, 256),
+pack=1)`` (pack 1: the plain GAN).
 
-Best 2-D recipes, PacGAN's packing and more steps on top of the defaults (demos/results.md says what
-they reach over 5 seeds):
+Earlier best 2-D recipes, PacGAN's pack 4 and more steps (demos/results.md says what they reach over 5
+seeds):
 
 * ring: ``build_experiment("gan", "ring", pack=4, steps=20_000)``
   (``python -m minigan train gan --data ring --pack 4 --steps 20000``);
@@ -141,12 +142,13 @@ def mixture_settings(mixture) -> dict:
     """The 2-D GAN's batch size, steps and width for THIS mixture, from its mode count (no table of cases).
 
     The ("gan", "mixture") recipe is PacGAN's (Lin et al. 2018) with pack = 2: D judges pairs of samples.
-    Without it the plain GAN drops modes on rings and grids of every size tried (the 6-mode ring 5/6 on one
-    seed in two, the 8-mode ring 7/8 on one in three, the 6×6 grid a whole line of 6): a ReLU G that tore its
-    2-D latent the wrong way makes samples that each look real, so a D that judges one sample at a time has
-    nothing to object to; a pair drawn from a G that misses modes is unlike a pair of real points. Pack 2
-    rather than 4: the pair already mends the empty line and sharpens sooner (5×5 grid: 97% high quality in
-    40,000 steps against 80,000 for pack 4). The recipe's values are the 8-mode ring's; these rules scale them:
+    The plain GAN drops modes on mixtures of every size tried (the 6-mode ring 5/6 on one seed in two, the
+    8-mode ring 7/8 on one in three, the 6×6 grid a whole line of 6): a ReLU G that tore its 2-D latent the
+    wrong way makes samples that each look real, so a D that judges one sample at a time has nothing to
+    object to, while a pair drawn from a G that misses modes is unlike a pair of real points. Pack 2 rather
+    than 4 because it sharpens sooner (5×5 grid: 97% high quality in 40,000 steps; pack 4 needed 80,000).
+    It is not a cure on big grids: on the 6×6 grid pack 2 fills all 36 modes mid-run, then empties one line
+    again as G sharpens (demos/results.md). The recipe's values are the 8-mode ring's; these rules scale them:
 
     * batch: D must see every mode in every batch to notice one going missing. At m/K samples per mode a
       mode is absent from a batch with probability (1 − 1/K)^m ≈ e^(−m/K); 16 per mode makes that 1e-7,
@@ -155,7 +157,8 @@ def mixture_settings(mixture) -> dict:
       settles onto the centres, the samples in the gaps between modes going last; that settling is what
       takes the steps, and it is slower the more boundaries there are between modes. 20,000 for the
       8-mode ring, growing as (K/8)^(3/4), at least 10,000, rounded up to 1,000. The exponent is measured,
-      not derived: with √(K/8) (44,000 steps) the 6×6 grid covered its 36 modes at only 85% high quality.
+      not derived: with √(K/8) (44,000 steps) the 6×6 grid reached only 85% high quality, with (K/8)^(3/4)
+      (62,000) 96.5%; the ring's 10 modes reached 90.0% at 12,000 steps, 24,000 is the rule's.
     * width: a ReLU MLP of width w on a 2-D input cuts it into O(w²) linear pieces per layer; 128 is ample
       for the 25-mode grid, then it grows as √(K/25) so the pieces per mode stay constant, rounded to 32.
 

@@ -32,28 +32,6 @@ def test_more_modes_never_get_a_smaller_recipe():
         assert big["hidden"][0] >= small["hidden"][0]
 
 
-def test_steps_grow_as_the_three_quarter_power_of_the_mode_count():
-    """20,000 steps for the 8 modes the recipe was measured on, × (K/8)^(3/4), up to the rounding to 1,000."""
-    for k in (8, 16, 36, 64, 100):
-        want = 20_000 * (k / 8) ** 0.75
-        assert want <= mixture_settings(ring_mixture(k))["steps"] < want + 1000
-    assert mixture_settings(grid_mixture(6))["steps"] == 62_000  # the 6x6 grid's measured run (demos/results.md)
-    assert mixture_settings(ring_mixture(2))["steps"] == 10_000  # the floor
-
-
-def test_the_recipe_packs_pairs_and_pack_1_is_the_plain_gan():
-    from minigan.gans.models import PackedDiscriminator
-
-    exp = build_experiment("gan", "ring:6", seed=0)
-    assert exp.config["pack"] == 2 and isinstance(exp.trainer.D, PackedDiscriminator)
-    x = minigan.randn(8, 2)
-    assert exp.trainer.D(x).shape == (4, 1)  # one verdict per pair of points
-    plain = build_experiment("gan", "ring:6", seed=0, pack=1)
-    assert isinstance(plain.trainer.D, MLPDiscriminator) and plain.trainer.D(x).shape == (8, 1)
-    # the images' recipes and the other algorithms do not pack
-    assert build_experiment("wgan-gp", "ring:6", seed=0).config.get("pack", 1) == 1
-
-
 def test_sizes_follow_the_mode_count_and_the_scale_the_spread():
     """A ring and a grid with the same number of modes get the same sizes (no per-dataset table); the
     scale is the data's spread √(mean x² per coordinate), here in closed form."""

@@ -10,13 +10,12 @@ digits), "fashion-mnist" and "mnist" (28×28, ``minigan.data.fashion_mnist`` / `
 (any MNIST-format folder). Images are scaled to [−1, 1] for a tanh generator.
 
 The defaults (``DEFAULTS``) are the known-good recipes for 2-D mixtures (an MLP G and D with 3 hidden
-layers, Adam with β1 = 0.5, PacGAN packing 2 for the GAN, its sizes scaled to the mixture by
-``mixture_settings``) and the papers' own settings for WGAN (RMSProp, α = 5e−5, c = 0.01, n_critic = 5).
-Any default can be overridden by keyword: ``build_experiment("gan", "grid", lr=2e-4, hidden=(256, 256, 256),
-pack=1)`` (pack 1: the plain GAN).
+layers, Adam with β1 = 0.5) and the papers' own settings for WGAN (RMSProp, α = 5e−5, c = 0.01,
+n_critic = 5). Any default can be overridden by keyword: ``build_experiment("gan", "grid", lr=2e-4,
+hidden=(256, 256, 256), pack=2)``.
 
-Earlier best 2-D recipes, PacGAN's pack 4 and more steps (demos/results.md says what they reach over 5
-seeds):
+Best 2-D recipes, PacGAN's packing and more steps on top of the defaults (demos/results.md says what
+they reach over 5 seeds):
 
 * ring: ``build_experiment("gan", "ring", pack=4, steps=20_000)``
   (``python -m minigan train gan --data ring --pack 4 --steps 20000``);
@@ -81,11 +80,11 @@ DCGAN_28_LONG = dict(DCGAN_28, steps=25 * DCGAN_28_EPOCH_STEPS - 10)  # 23,440 s
 DEFAULTS = {
     # 2-D GAN: a 2-D latent and lr 1e-3 decayed linearly to 1e-5 (measured on the ring at 3,000 steps: with
     # a 16-D latent, at lr 2e-4 or 1e-3, almost no sample lies within 3σ = 0.03 of a centre; with a 2-D
-    # latent 80% do), and PacGAN packing with pack 2 (``mixture_settings`` says why). Its batch size, steps
-    # and width are those of the 8-mode ring: ``mixture_settings`` scales them to the mixture at hand
-    # (build_experiment applies it; explicit settings win: ``pack=1`` is the plain GAN).
-    ("gan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=20_000,
-                             latent_dim=2, hidden=(128, 128, 128), k=1, pack=2, dropout_input=0.0, lr_decay=True),
+    # latent 80% do). Best on the ring: --pack 4 --steps 20000; on the grid: --pack 4 --batch-size 512
+    # --steps 80000. Its batch size, steps and width are those of the 8-mode ring: ``mixture_settings``
+    # scales them to the mixture at hand (build_experiment applies it; explicit settings win).
+    ("gan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=10_000,
+                             latent_dim=2, hidden=(128, 128, 128), k=1, pack=1, dropout_input=0.0, lr_decay=True),
     ("wgan", "mixture"): dict(optimizer="rmsprop", lr=5e-5, batch_size=64, steps=10_000, latent_dim=16,
                               hidden=(128, 128, 128), n_critic=5, clip=0.01),
     # WGAN-GP on 2-D data: n_critic = 5 and Adam β = (0, 0.9) as in the paper, but λ = 0.1, the value of the
@@ -141,24 +140,14 @@ DEFAULT_LOSS = "non-saturating"
 def mixture_settings(mixture) -> dict:
     """The 2-D GAN's batch size, steps and width for THIS mixture, from its mode count (no table of cases).
 
-    The ("gan", "mixture") recipe is PacGAN's (Lin et al. 2018) with pack = 2: D judges pairs of samples.
-    The plain GAN drops modes on mixtures of every size tried (the 6-mode ring 5/6 on one seed in two, the
-    8-mode ring 7/8 on one in three, the 6×6 grid a whole line of 6): a ReLU G that tore its 2-D latent the
-    wrong way makes samples that each look real, so a D that judges one sample at a time has nothing to
-    object to, while a pair drawn from a G that misses modes is unlike a pair of real points. Pack 2 rather
-    than 4 because it sharpens sooner (5×5 grid: 97% high quality in 40,000 steps; pack 4 needed 80,000).
-    It is not a cure on big grids: on the 6×6 grid pack 2 fills all 36 modes mid-run, then empties one line
-    again as G sharpens (demos/results.md). The recipe's values are the 8-mode ring's; these rules scale them:
+    The ("gan", "mixture") recipe was measured on the 8-mode ring; these rules keep it there and scale it:
 
     * batch: D must see every mode in every batch to notice one going missing. At m/K samples per mode a
       mode is absent from a batch with probability (1 − 1/K)^m ≈ e^(−m/K); 16 per mode makes that 1e-7,
       and the count per mode varies by ±1/√16 = 25%. So m = 16·K, at least 256, rounded up to 64.
-    * steps: a packed G first spreads over the whole mixture (D rewards diverse pairs) and only then
-      settles onto the centres, the samples in the gaps between modes going last; that settling is what
-      takes the steps, and it is slower the more boundaries there are between modes. 20,000 for the
-      8-mode ring, growing as (K/8)^(3/4), at least 10,000, rounded up to 1,000. The exponent is measured,
-      not derived: with √(K/8) (44,000 steps) the 6×6 grid reached only 85% high quality, with (K/8)^(3/4)
-      (62,000) 96.5%; the ring's 10 modes reached 90.0% at 12,000 steps, 24,000 is the rule's.
+    * steps: G must carve its 2-D latent into K pieces and sharpen every boundary between them (the
+      samples lost in the gaps); 10,000 steps for 8 modes, growing as √(K/8), rounded up to 1,000. A
+      scaling argument (more boundaries, each sharpened in parallel), checked by measurement, not derived.
     * width: a ReLU MLP of width w on a 2-D input cuts it into O(w²) linear pieces per layer; 128 is ample
       for the 25-mode grid, then it grows as √(K/25) so the pieces per mode stay constant, rounded to 32.
 
@@ -168,12 +157,12 @@ def mixture_settings(mixture) -> dict:
       grid) are not left for G to find late, or never.
 
     The width σ of the modes needs no rule of its own: the decaying learning rate (lr to lr/100) lets G
-    settle onto modes of any width. The sizes measured are listed in demos/results.md.
+    settle onto modes of any width. The sizes tried are listed in demos/results.md.
     """
     k = mixture.num_modes
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))
     batch = max(256, -(-16 * k // 64) * 64)
-    steps = max(10_000, -(-round(20_000 * (k / 8) ** 0.75) // 1000) * 1000)
+    steps = max(10_000, -(-round(10_000 * (k / 8) ** 0.5) // 1000) * 1000)
     width = max(128, -(-round(128 * (k / 25) ** 0.5) // 32) * 32)
     return {"batch_size": batch, "steps": steps, "hidden": (width, width, width), "data_scale": round(spread, 4)}
 

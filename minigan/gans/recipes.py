@@ -158,6 +158,13 @@ def mixture_settings(mixture) -> dict:
 
     The width σ of the modes needs no rule of its own: the decaying learning rate (lr to lr/100) lets G
     settle onto modes of any width. The sizes tried are listed in demos/results.md.
+
+    What the rule does not do: it leaves the plain GAN's mode drops (the 6-mode ring 5/6 on seed 1, a whole
+    line of the 6×6 grid empty, the 10-mode ring at 85% high quality on seed 0). PacGAN packing 2 with steps
+    20,000·(K/8)^(3/4) mends the small rings (6 and 10 modes: every mode, 95.6–97.8% high quality, 2 seeds
+    each) but sharpens too slowly as K grows (the 16-mode ring: 85.6% and 85.9%, where this rule gives 90.7%
+    and 94.6%) and the 6×6 grid empties a line again as G sharpens; so it is not the default (measured in
+    demos/results.md, "PacGAN packing 2 as the default rule").
     """
     k = mixture.num_modes
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))

@@ -32,6 +32,19 @@ def test_more_modes_never_get_a_smaller_recipe():
         assert big["hidden"][0] >= small["hidden"][0]
 
 
+def test_steps_and_width_grow_as_the_square_root_of_the_mode_count():
+    """10,000 steps for the 8 modes the recipe was measured on, × √(K/8), up to the rounding to 1,000; the width
+    128 × √(K/25) from the 25-mode grid on, up to the rounding to 32."""
+    for k in (8, 16, 36, 64, 100, 400):
+        got = mixture_settings(ring_mixture(k))
+        assert 10_000 * (k / 8) ** 0.5 <= got["steps"] < 10_000 * (k / 8) ** 0.5 + 1000
+        width = 128 * (k / 25) ** 0.5
+        assert got["hidden"][0] == 128 if width <= 128 else width <= got["hidden"][0] < width + 32
+    assert mixture_settings(grid_mixture(6))["steps"] == 22_000  # the 6x6 grid's runs (demos/results.md)
+    grid8 = mixture_settings(grid_mixture(8))  # the sizes a grid:8 run takes (not measured: demos/results.md)
+    assert grid8["batch_size"] == 1024 and grid8["steps"] == 29_000 and grid8["hidden"][0] == 224
+
+
 def test_sizes_follow_the_mode_count_and_the_scale_the_spread():
     """A ring and a grid with the same number of modes get the same sizes (no per-dataset table); the
     scale is the data's spread √(mean x² per coordinate), here in closed form."""

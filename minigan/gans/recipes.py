@@ -163,8 +163,9 @@ def mixture_settings(mixture) -> dict:
     line of the 6×6 grid empty, the 10-mode ring at 85% high quality on seed 0). PacGAN packing 2 with steps
     20,000·(K/8)^(3/4) mends the small rings (6 and 10 modes: every mode, 95.6–97.8% high quality, 2 seeds
     each) but sharpens too slowly as K grows (the 16-mode ring: 85.6% and 85.9%, where this rule gives 90.7%
-    and 94.6%) and the 6×6 grid empties a line again as G sharpens; so it is not the default (measured in
-    demos/results.md, "PacGAN packing 2 as the default rule").
+    and 94.6%), and on grids it holds every mode while G is spread out, then lets modes empty as G sharpens
+    (4×4: 14 of 16 filled on seed 1, against 16 with this rule; 6×6: a line empty again). So it is not the
+    default (demos/results.md, "PacGAN packing 2 as the default rule").
     """
     k = mixture.num_modes
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))

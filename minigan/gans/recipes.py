@@ -153,8 +153,8 @@ def mixture_settings(mixture) -> dict:
       signal for few modes, a weak one for many. And a packed G first spreads over the whole mixture and
       settles onto the centres late, the later the more modes: with packing the 16-mode ring ends at 85.6%
       and 85.9% high quality (plain: 90.7%, 94.6%) and the 4×4 grid lets modes empty as G sharpens (14 of 16
-      filled on seed 1; plain: 16). Packing is better at K = 6, 8 and 10, worse at 16 (2 seeds each); the
-      threshold sits between those measurements (demos/results.md).
+      filled on seed 1; plain: 16). Packing measured better at K = 6 and 10 and on the 8-mode ring's seed 1
+      (its seed 0 keeps one mode at 5 samples), worse at 16 (2 seeds each): the threshold sits between.
     * batch: D must see every mode in every batch to notice one going missing. At m/K samples per mode a
       mode is absent from a batch with probability (1 − 1/K)^m ≈ e^(−m/K); 16 per mode makes that 1e-7,
       and the count per mode varies by ±1/√16 = 25%. So m = 16·K, at least 256, rounded up to 64.

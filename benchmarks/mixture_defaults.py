@@ -1,14 +1,18 @@
 """Measure the 2-D recipes' defaults on rings and grids of several sizes (one JSON line per run).
 
     python benchmarks/mixture_defaults.py --algorithm gan --data ring:6 grid:6 --seeds 0 1
-    python benchmarks/mixture_defaults.py --algorithm gan --data grid:8 --set pack=2
+    python benchmarks/mixture_defaults.py --algorithm gan --data grid:8 --set pack=2 --out runs.jsonl
 
 Each run is ``build_experiment(algorithm, data, seed=s, **settings)`` trained for its default steps and
-scored with ``Experiment.evaluate()`` (2,500 samples; high quality = within 3σ of a centre).
+scored with ``Experiment.evaluate()`` (2,500 samples; high quality = within 3σ of a centre). ``--out FILE``
+appends every line (the final row carries the command that made it) to FILE as well; the runs behind
+demos/results.md are kept under benchmarks/results/mixtures/.
 """
 
 import argparse
 import json
+import shlex
+import sys
 import time
 
 from minigan.gans.recipes import build_experiment
@@ -22,7 +26,16 @@ def main(argv=None):
     p.add_argument("--set", nargs="*", default=[], help="KEY=VALUE overrides (Python literals)")
     p.add_argument("--threads", type=int, default=1, help="BLAS threads (1: no spinning threads on a busy machine)")
     p.add_argument("--log-every", type=int, default=0, help="also print the metrics every N steps")
+    p.add_argument("--out", default=None, help="also append every JSON line to this file")
     args = p.parse_args(argv)
+    command = "python benchmarks/mixture_defaults.py " + shlex.join(sys.argv[1:] if argv is None else argv)
+
+    def emit(line: dict) -> None:
+        print(json.dumps(line), flush=True)
+        if args.out:
+            with open(args.out, "a") as f:
+                f.write(json.dumps(line) + "\n")
+
     import ast
 
     import minigan
@@ -32,22 +45,24 @@ def main(argv=None):
     overrides = {k: ast.literal_eval(v) for k, v in (s.split("=", 1) for s in args.set)}
     for data in args.data:
         for seed in args.seeds:
-            t0 = time.time()
+            t0, c0 = time.time(), time.process_time()
             exp = build_experiment(args.algorithm, data, seed=seed, **overrides)
             for t in range(exp.default_steps):
                 exp.train_step()
                 if args.log_every and (t + 1) % args.log_every == 0 and t + 1 < exp.default_steps:
                     r = exp.evaluate()
-                    print(json.dumps({"data": data, "seed": seed, "step": t + 1, "modes": r["modes_covered"],
-                                      "high_quality": round(r["high_quality"], 4),
-                                      "seconds": round(time.time() - t0, 1)}), flush=True)
+                    emit({"data": data, "seed": seed, "overrides": overrides, "step": t + 1,
+                          "modes": r["modes_covered"], "high_quality": round(r["high_quality"], 4),
+                          "seconds": round(time.time() - t0, 1)})
             r = exp.evaluate()
             row = {"algorithm": args.algorithm, "data": data, "seed": seed, "overrides": overrides,
                    "steps": exp.default_steps, "batch": exp.batch_size, "pack": exp.config.get("pack", 1),
                    "modes": r["modes_covered"], "num_modes": r["num_modes"],
                    "high_quality": round(r["high_quality"], 4), "reverse_kl": round(r["reverse_kl"], 4),
-                   "seconds": round(time.time() - t0, 1), "cpu_seconds": round(time.process_time(), 1)}
-            print(json.dumps(row), flush=True)
+                   "width": exp.config["hidden"][0], "data_scale": exp.config.get("data_scale", 1.0),
+                   "mode_counts": r["mode_counts"], "seconds": round(time.time() - t0, 1),
+                   "cpu_seconds": round(time.process_time() - c0, 1), "command": command}
+            emit(row)
 
 
 if __name__ == "__main__":

@@ -45,7 +45,8 @@ OPTIMIZERS = ("adam", "optimistic-adam")
 # %%
 def train(optimizer, seed, steps, verbose=False, animation=None):
     """One ring GAN; with ``animation`` (a ``TrainingAnimation``) a frame every steps/40 steps."""
-    exp = build_experiment("gan", "ring", optimizer=optimizer, seed=seed, data_scale=1.0)  # see SHORT_RUN in lesson 12
+    exp = build_experiment("gan", "ring", optimizer=optimizer, seed=seed, data_scale=1.0,
+                           pack=1)  # see SHORT_RUN in lesson 12
     hist = []
     if animation is not None:
         animation.capture(exp.trainer)
@@ -66,7 +67,7 @@ def train(optimizer, seed, steps, verbose=False, animation=None):
 
 # %% one step
 if __name__ == "__main__":
-    _exp = build_experiment("gan", "ring", optimizer="optimistic-adam", seed=0, data_scale=1.0)
+    _exp = build_experiment("gan", "ring", optimizer="optimistic-adam", seed=0, data_scale=1.0, pack=1)
     lessons.one_step(_exp.trainer, _exp.sample_real)
 
 

@@ -16,7 +16,8 @@
 # %% [markdown]
 # ## Set up: the ring GAN and a probe of D
 #
-# The ring recipe (8 Gaussians on a circle, `build_experiment("gan", "ring")`) trained as the lab trains it.
+# The ring recipe (8 Gaussians on a circle, `build_experiment("gan", "ring")`) trained as the lab trains it, with
+# `pack=1`: the recipe's D judges pairs of points (PacGAN packing); the probe below needs a D that judges one.
 
 # %%
 """Lesson 11: toward the equilibrium: D's accuracy drifts back toward 50%."""
@@ -57,7 +58,7 @@ def d_accuracy(exp, n=512):
 
 # %% one step
 if __name__ == "__main__":
-    _exp = build_experiment("gan", "ring", seed=0)
+    _exp = build_experiment("gan", "ring", seed=0, pack=1)
     lessons.one_step(_exp.trainer, _exp.sample_real)
 
 
@@ -167,7 +168,7 @@ def picture(hist, s, eval_every, out_dir):
 # %% the demo
 def run(steps=3000, seed=0, eval_every=25, out_dir=None, verbose=True) -> dict:
     say = print if verbose else (lambda *a, **k: None)
-    exp = build_experiment("gan", "ring", seed=seed)
+    exp = build_experiment("gan", "ring", seed=seed, pack=1)
     with lessons.Timer() as timer:
         hist = train_and_probe(exp, steps, eval_every, verbose)
     metrics = exp.evaluate()

@@ -23,7 +23,7 @@ from minigan.serialization import atomic_write
 
 # (key, row name, algorithm, data, overrides); --row-seeds/--row-steps KEY=N change one row's protocol
 RUNS = [
-    ("plain", "gan (plain)", "gan", "ring", {}),
+    ("plain", "gan (plain)", "gan", "ring", {"pack": 1, "steps": 10_000}),  # the ring's recipe packs: pack 1 is plain
     ("pacgan4", "gan + PacGAN pack=4, 20k steps (best, `--pack 4 --steps 20000`)", "gan", "ring",
      {"pack": 4, "steps": 20_000}),
     ("wgan", "wgan", "wgan", "ring", {}),

@@ -10,7 +10,8 @@ import pytest
 
 from minigan.__main__ import main
 from minigan.cli import summary
-from minigan.gans.recipes import ALGORITHMS, DEFAULTS
+from minigan.data.toy2d import ring_mixture
+from minigan.gans.recipes import ALGORITHMS, DEFAULTS, mixture_settings
 
 BASE = ["--seed", "3", "--eval-every", "10", "--batch-size", "16", "--steps", "20"]
 
@@ -44,7 +45,7 @@ def test_the_final_summary_is_a_table_of_meanings_and_references(tmp_path, capsy
     assert "98.9% for a perfect sampler" in table and f"log 4 = {math.log(4):.2f}" in table
     assert "{" not in said  # no raw Python dict any more
     if final["modes_covered"] < 4:  # 20 steps: it missed modes, and says why and what to try
-        assert "--steps 10000" in said and "seed" in said
+        assert f"--steps {mixture_settings(ring_mixture(4))['steps']}" in said and "seed" in said  # the recipe's
 
 
 def test_metrics_appear_in_the_progress_display_at_each_evaluation(tmp_path, capsys):

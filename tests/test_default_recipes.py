@@ -25,11 +25,47 @@ def test_every_mode_has_about_16_samples_per_batch_and_nothing_shrinks_below_the
     assert got["hidden"][0] >= 128 and len(set(got["hidden"])) == 1
 
 
-def test_more_modes_never_get_a_smaller_recipe():
-    sizes = [mixture_settings(ring_mixture(k)) for k in range(1, 200, 7)]
+def test_more_modes_never_get_a_smaller_recipe_at_the_same_packing():
+    """Within each packing the sizes grow with K; at the threshold the packed G's longer schedule gives way
+    to the plain GAN's shorter one (mixture_settings says why)."""
+    sizes = [mixture_settings(ring_mixture(k)) for k in range(1, 200, 3)]
     for small, big in zip(sizes, sizes[1:]):
-        assert big["batch_size"] >= small["batch_size"] and big["steps"] >= small["steps"]
-        assert big["hidden"][0] >= small["hidden"][0]
+        assert big["batch_size"] >= small["batch_size"] and big["hidden"][0] >= small["hidden"][0]
+        assert big["pack"] <= small["pack"]
+        if big["pack"] == small["pack"]:
+            assert big["steps"] >= small["steps"]
+
+
+def test_pairs_up_to_ten_modes_and_the_steps_of_each_packing():
+    """Pack 2 with 20,000·(K/8)^(3/4) steps up to 10 modes; the plain GAN with 10,000·√(K/8) beyond; rounded up
+    to 1,000, at least 10,000. The width: 128, then 128·√(K/25) from the 25-mode grid on, rounded up to 32."""
+    for k in (1, 5, 6, 8, 9, 10, 11, 12, 16, 36, 64, 100, 400):
+        got = mixture_settings(ring_mixture(k))
+        base, power = (20_000, 0.75) if k <= 10 else (10_000, 0.5)
+        want = max(10_000, base * (k / 8) ** power)
+        assert got["pack"] == (2 if k <= 10 else 1)
+        assert want <= got["steps"] < want + 1000 and got["steps"] % 1000 == 0
+        width = 128 * (k / 25) ** 0.5
+        assert got["hidden"][0] == 128 if width <= 128 else width <= got["hidden"][0] < width + 32
+    assert mixture_settings(grid_mixture(3))["pack"] == 2  # 9 modes
+    grid8 = mixture_settings(grid_mixture(8))  # the sizes a grid:8 run takes (not measured: demos/results.md)
+    assert grid8["pack"] == 1 and grid8["batch_size"] == 1024 and grid8["steps"] == 29_000
+    assert grid8["hidden"][0] == 224
+
+
+def test_the_recipe_packs_pairs_and_pack_1_is_the_plain_gan():
+    from minigan.gans.models import PackedDiscriminator
+
+    exp = build_experiment("gan", "ring:6", seed=0)
+    assert exp.config["pack"] == 2 and isinstance(exp.trainer.D, PackedDiscriminator)
+    x = minigan.randn(8, 2)
+    assert exp.trainer.D(x).shape == (4, 1)  # one verdict per pair of points
+    plain = build_experiment("gan", "ring:6", seed=0, pack=1)
+    assert isinstance(plain.trainer.D, MLPDiscriminator) and plain.trainer.D(x).shape == (8, 1)
+    assert build_experiment("gan", "ring:16", seed=0).config["pack"] == 1  # many modes: the plain GAN
+    assert build_experiment("wgan-gp", "ring:6", seed=0).config.get("pack", 1) == 1  # only gan packs
+    with pytest.raises(ValueError, match="not a multiple of pack=2.*pack=1"):
+        build_experiment("gan", "ring", seed=0, batch_size=33)
 
 
 def test_sizes_follow_the_mode_count_and_the_scale_the_spread():
@@ -37,8 +73,8 @@ def test_sizes_follow_the_mode_count_and_the_scale_the_spread():
     scale is the data's spread √(mean x² per coordinate), here in closed form."""
     for ring, grid in ((ring_mixture(16), grid_mixture(4)), (ring_mixture(36), grid_mixture(6))):
         a, b = mixture_settings(ring), mixture_settings(grid)
-        assert {k: a[k] for k in ("batch_size", "steps", "hidden")} == {k: b[k] for k in ("batch_size", "steps",
-                                                                                          "hidden")}
+        keys = ("pack", "batch_size", "steps", "hidden")
+        assert {k: a[k] for k in keys} == {k: b[k] for k in keys}
     # a ring of radius 1: mean x² per coordinate = 1/2; a 4x4 grid at spacing 2: coordinates ±1, ±3 → 5
     assert mixture_settings(ring_mixture(8))["data_scale"] == pytest.approx(np.sqrt(0.5 + 0.01 ** 2), abs=1e-4)
     assert mixture_settings(grid_mixture(4))["data_scale"] == pytest.approx(np.sqrt(5 + 0.05 ** 2), abs=1e-4)

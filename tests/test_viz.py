@@ -238,13 +238,16 @@ def test_capture_leaves_training_untouched_and_its_arrows_are_the_gradient_of_d(
         np.testing.assert_array_equal(p.array, before)
         assert (p.grad is None and g is None) or np.array_equal(p.grad.array, g)
     assert frame["surface"].shape == (10, 10) and ((0 <= frame["surface"]) & (frame["surface"] <= 1)).all()
-    # each arrow is grad_x of D's logit at that sample: compare with central differences (float64 D)
-    D = exp.trainer.D
+    # each arrow is grad_x of D's logit at that sample: compare with central differences (float64 D). The
+    # recipe's D is packed (PacGAN, pack 2): it judges `pack` copies of the point, moved together.
+    D, pack = exp.trainer.D, exp.config["pack"]
+    assert pack == 2
     D.eval()
 
     def logit(points):
         with no_grad():
-            return np.asarray(D(minigan.tensor(points.astype(np.float32))).numpy(), dtype=np.float64).ravel()
+            x = minigan.tensor(np.repeat(points, pack, axis=0).astype(np.float32))
+            return np.asarray(D(x).numpy(), dtype=np.float64).ravel()
 
     h = 1e-3  # small: D is piecewise linear (leaky ReLU), and a wide step can straddle a kink
     at = frame["arrow_at"]

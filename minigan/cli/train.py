@@ -69,7 +69,7 @@ CHECKPOINT_KEYS = ("config", "trainer", "rng", "step", "eval_every", "checkpoint
 
 # Wall time of a run with the recipe's defaults (--threads 1, NumPy), measured on a 2-core CPU
 # (demos/results.md: 3 to 5 seeds each; the 28x28 WGANs from the cost of a step); the others are not timed.
-RUN_TIMES = {("gan", "mixture"): "1-1.5 min", ("wgan", "mixture"): "1.5-2.5 min",
+RUN_TIMES = {("gan", "mixture"): "1.5-2 min (ring) to 4 (grid)", ("wgan", "mixture"): "1.5-2.5 min",
              ("wgan-gp", "mixture"): "4.5 (ring) to 8 min (grid)",
              ("gan", "images"): "1.5-2.5 min", ("wgan", "images"): "1-2 min", ("cgan", "images"): "2-3 min",
              ("wgan-gp", "images"): "5 min", ("began", "images"): "1.5 min", ("began", "mixture"): "1 min",
@@ -92,8 +92,9 @@ def _recipes_help() -> str:
         lr = f"{cfg['lr']:g}" + (" -> lr/100" if cfg.get("lr_decay") else "")
         lines.append(f"  {algorithm:<10}{kinds.get(kind, kind):<22}{cfg['steps']:>7}{cfg['batch_size']:>7}  "
                      f"{cfg['optimizer']:<17}{lr:<16}{RUN_TIMES.get((algorithm, kind), 'not timed')}")
-    lines += ["  gan on 2-D data: the row is the 8-mode ring's; batch, steps and width grow with the mode count",
-              "  (grid: batch 448, 18000 steps; see minigan.gans.recipes.mixture_settings); wgan-gp takes the",
+    lines += ["  gan on 2-D data: the row is the 8-mode ring's (PacGAN pack 2 up to 10 modes, pack 1 beyond); batch,",
+              "  steps and width grow with the mode count (grid: pack 1, batch 448, 18000 steps; see",
+              "  minigan.gans.recipes.mixture_settings); wgan-gp takes the",
               "  same batch rule (grid: 448) and both scale G and D to the data's spread.",
               "  * on a 2-core CPU with --threads 1; a shorter --steps takes proportionally less.",
               "  'lr -> lr/100': the learning rate falls linearly over --steps, so a short run also decays sooner.",
@@ -132,8 +133,8 @@ def add_parser(subparsers, name="train"):
     p.add_argument("--optimizer", default=None, help=" | ".join(OPTIMIZERS) + " (default: the recipe's, see below)")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the recipe's, see below)")
     p.add_argument("--pack", type=int, default=None,
-                   help="PacGAN packing for gan on 2-D data (default 1; best on the ring: --pack 4 --steps 20000, "
-                        "on the grid: --pack 4 --batch-size 512 --steps 80000)")
+                   help="PacGAN packing for gan on 2-D data: D judges PACK samples at once (default 2 up to 10 modes, "
+                        "else 1, the plain GAN; best on the grid: --pack 4 --batch-size 512 --steps 80000)")
     p.add_argument("--batch-size", type=int, default=None, help="examples per step (default: the recipe's, see below)")
     p.add_argument("--eval-every", type=int, default=None,
                    help="evaluate the metrics every N steps, shown in the progress display (default: steps/10)")

@@ -104,6 +104,24 @@ class AutoEncoderDiscriminator(torch.nn.Module):
         return self.decoder(h).reshape(x.shape[0], *self.in_shape)
 
 
+class ConvAutoEncoderDiscriminator(torch.nn.Module):
+    def __init__(self, src, encoder, decoder):
+        super().__init__()
+        self.encoder, self.decoder = encoder, decoder
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))
+
+
+class BEGANGenerator(torch.nn.Module):
+    def __init__(self, src, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, z, labels=None):
+        return torch.tanh(self.net(z))
+
+
 def with_label(x, labels, num_classes):
     if not num_classes:
         return x
@@ -157,6 +175,10 @@ def _build(m):
         return DCGANDiscriminator(m, kids)
     if isinstance(m, models.AutoEncoderDiscriminator):
         return AutoEncoderDiscriminator(m, kids["encoder"], kids["decoder"])
+    if isinstance(m, models.ConvAutoEncoderDiscriminator):
+        return ConvAutoEncoderDiscriminator(m, kids["encoder"], kids["decoder"])
+    if isinstance(m, models.BEGANGenerator):
+        return BEGANGenerator(m, kids["net"])
     raise AssertionError(f"no torch twin for {type(m).__name__}")
 
 

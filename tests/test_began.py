@@ -130,3 +130,70 @@ def test_a_short_run_on_the_ring_learns():
     assert np.mean([o["m_global"] for o in outs[-30:]]) < 0.8 * np.mean([o["m_global"] for o in outs[:30]])
     assert after["high_quality"] > before["high_quality"] + 0.02
     assert 0.0 < outs[-1]["k"] < 1.0  # the controller moved k off k_0 = 0
+
+
+# ----------------------------------------------------------------------------- the paper's convolutional networks
+def test_conv_autoencoder_and_generator_shapes():
+    """Figure 1's networks: n → 2n → 3n channels down to H/4 and back up, on 28×28 and 8×8 images."""
+    from minigan.gans.models import BEGANGenerator, ConvAutoEncoderDiscriminator
+
+    for shape in ((1, 28, 28), (1, 8, 8), (3, 12, 16)):
+        D = ConvAutoEncoderDiscriminator(shape, channels=4, embedding=8, convs_per_scale=2)
+        x = minigan.randn(3, *shape)
+        assert D(x).shape == (3, *shape)
+        assert D.encoder(x).shape == (3, 8)
+        convs = [m for m in D.encoder if isinstance(m, nn.Conv2d)]
+        assert [c.out_channels for c in convs] == [4, 8, 8, 8, 12, 12, 12]          # n, then 2n and 3n, 2 each
+        assert [c.stride for c in convs if c.stride != (1, 1)] == [(2, 2), (2, 2)]  # two subsamplings: H → H/4
+        G = BEGANGenerator(5, shape, channels=4, convs_per_scale=1)
+        out = G(minigan.randn(3, 5))
+        assert out.shape == (3, *shape) and float(out.abs().max().item()) <= 1.0   # tanh: the data's range
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in D.modules())              # no batch norm (Section 3.5)
+    for bad in ((1, 28, 27), (28, 28)):
+        with pytest.raises(ValueError, match="H and W multiples of 4"):
+            ConvAutoEncoderDiscriminator(bad)
+
+
+def test_conv_autoencoder_gradients_match_finite_differences():
+    """L(v) = mean |v − D(v)| through the whole auto-encoder (every conv, ELU, upsampling, both Linears), in
+    float64, against finite differences in the input: the gradient G's step receives."""
+    from minigan.gans.models import ConvAutoEncoderDiscriminator
+
+    minigan.manual_seed(0)
+    D = ConvAutoEncoderDiscriminator((1, 8, 8), channels=2, embedding=3, convs_per_scale=1).double()
+    x = minigan.tensor(np.random.default_rng(0).standard_normal((2, 1, 8, 8)), requires_grad=True)
+    assert minigan.gradcheck(lambda v: reconstruction_loss(D, v), (x,), atol=1e-7, rtol=1e-4)
+
+
+def test_began_learns_on_a_small_28x28_folder(monkeypatch, tmp_path):
+    """The ("began", "images28") recipe, narrowed, on a synthetic Fashion-MNIST folder: the auto-encoder learns to
+    reconstruct the real images (L(x) falls by half in 150 steps) and the samples move towards their brightness."""
+    from minigan.data import write_idx
+    from minigan.gans.recipes import build_experiment
+
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "fashion-mnist"
+    folder.mkdir()
+    for prefix, n in (("train", 256), ("t10k", 16)):
+        labels = np.arange(n) % 4
+        images = rng.integers(0, 30, (n, 28, 28)) + (labels * 60)[:, None, None]  # brightness = the class
+        write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", images.astype(np.uint8))
+        write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", labels.astype(np.uint8))
+    monkeypatch.setenv("MINIGAN_DATA", str(tmp_path))
+    exp = build_experiment("began", "fashion-mnist", seed=0, batch_size=16, channels=4, embedding=8, lr=1e-3)
+    assert exp.config["arch"] == "began" and type(exp.trainer.D).__name__ == "ConvAutoEncoderDiscriminator"
+    outs = [exp.train_step(150) for _ in range(150)]
+    assert np.mean([o["loss_real"] for o in outs[-15:]]) < 0.5 * np.mean([o["loss_real"] for o in outs[:15]])
+    real_mean = float(exp.images.mean())
+    before, after = outs[0]["loss_g"], np.mean([o["loss_g"] for o in outs[-15:]])
+    assert after < before
+    fake_mean = float(exp.trainer.sample(64).array.mean())
+    assert abs(fake_mean - real_mean) < 0.5
+    assert all(0.0 <= o["k"] <= 1.0 for o in outs)
+
+
+def test_arch_began_is_began_s_own():
+    from minigan.gans.recipes import build_experiment
+
+    with pytest.raises(ValueError, match="arch='began'.*BEGAN's"):
+        build_experiment("gan", "digits", arch="began")

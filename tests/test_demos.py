@@ -246,6 +246,25 @@ def test_16_began_logs_m_global_k_and_quality_per_gamma_fast(tmp_path):
     assert r["figure"].exists()
 
 
+def test_16_image_part_records_the_controller_and_draws_samples(tmp_path):
+    """The images part, on a small MNIST-format folder (no reference classifier: classes stay None)."""
+    from minigan.data import write_idx
+
+    rng = __import__("numpy").random.default_rng(0)
+    folder = tmp_path / "idx"
+    folder.mkdir()
+    for prefix, n in (("train", 64), ("t10k", 8)):
+        write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", rng.integers(0, 256, (n, 8, 8)).astype("uint8"))
+        write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", (rng.integers(0, 3, n)).astype("uint8"))
+    r = load("16_began").run(steps=4, gammas=(0.5, 1.0), eval_every=2, batch_size=16, out_dir=tmp_path, verbose=False,
+                             image_steps=4, image_gammas=(1.0,), image_eval_every=2,
+                             image_settings={"data": f"idx:{folder}", "batch_size": 8})
+    h = r["image_runs"][1.0]
+    assert h["step"] == [2, 4] and all(m > 0 for m in h["m_global"]) and all(0.0 <= k <= 1.0 for k in h["k"])
+    assert h["classes"] == [None, None] and r["samples"].endswith("began_samples_1.0.png")
+    assert (tmp_path / "began_images.png").exists()
+
+
 @pytest.mark.slow
 def test_16_m_global_falls_over_training(tmp_path):
     # seed 0, 3,000 steps: M_global falls for every γ (demos/numbers.json has the measured values); whether it

@@ -417,7 +417,7 @@ def compare_losses(algorithm, data, seed, steps, overrides):
            "overrides": overrides}
     tenth = max(1, steps // 10)
     for key in traces["torch"][0]:
-        if key not in traces["minigan"][0] or key in ("k", "m_global"):
+        if key not in traces["minigan"][0]:
             continue
         a = np.array([r[key] for r in traces["minigan"]])
         b = np.array([r[key] for r in traces["torch"]])

@@ -250,7 +250,7 @@ class Twin:
         def loss_g():
             out = self.D(self.G(z))
             return -bce(out, torch.zeros_like(out)) if minimax else bce(out, torch.ones_like(out))
-        self._frozen_g_step(loss_g)
+        self.last = {"loss_d": loss_d.item(), "loss_g": self._frozen_g_step(loss_g).item()}
 
     def labels(self, m):  # minigan's CGAN.random_labels, in its order
         return torch.from_numpy(np.asarray(backend.asnumpy(self.exp.trainer.random_labels(m)))).long()
@@ -270,13 +270,13 @@ class Twin:
         def loss_g():
             out = self.D(self.G(z, y_fake), y_fake)
             return bce(out, torch.ones_like(out))
-        self._frozen_g_step(loss_g)
+        self.last = {"loss_d": loss_d.item(), "loss_g": self._frozen_g_step(loss_g).item()}
 
     def _wgan(self):
         m, cfg = self.exp.batch_size, self.exp.config
         for _ in range(cfg["n_critic"]):
             x, z = self.real(m), self.noise(m)
-            loss = self.D(self.G(z).detach()).mean() - self.D(x).mean()
+            loss = -(self.D(x).mean() - self.D(self.G(z).detach()).mean())  # minigan's order (D's batch-norm buffers)
             self.opt_d.zero_grad()
             loss.backward()
             self.opt_d.step()
@@ -284,7 +284,7 @@ class Twin:
                 for p in self.D.parameters():
                     p.clamp_(-cfg["clip"], cfg["clip"])
         z = self.noise(m)
-        self._frozen_g_step(lambda: -self.D(self.G(z)).mean())
+        self.last = {"loss_c": loss.item(), "loss_g": self._frozen_g_step(lambda: -self.D(self.G(z)).mean()).item()}
 
     def _wgan_gp(self):
         m, cfg = self.exp.batch_size, self.exp.config
@@ -301,7 +301,7 @@ class Twin:
             loss.backward()
             self.opt_d.step()
         z = self.noise(m)
-        self._frozen_g_step(lambda: -self.D(self.G(z)).mean())
+        self.last = {"loss_c": loss.item(), "loss_g": self._frozen_g_step(lambda: -self.D(self.G(z)).mean()).item()}
 
     def _began(self):
         m, cfg = self.exp.batch_size, self.exp.config
@@ -415,6 +415,44 @@ def run(framework, algorithm, data, seed, steps, overrides, log_every=0, eval_ev
     return row
 
 
+def compare_losses(algorithm, data, seed, steps, overrides):
+    """The first ``steps`` losses of minigan's run and of its twin's, and where they part.
+
+    Both are fed the same noise and batches, so they agree to float32 rounding at first; a fault in either (an
+    initialisation, a loss reduction, a batch-norm setting, an optimizer detail) shows as a gap from the first
+    steps, while rounding alone grows slowly. One JSON-able dict per loss: the step at which the relative gap
+    first exceeds 1e-3 and 1e-2, and the means of both over each tenth of the steps."""
+    traces = {}
+    for framework in ("minigan", "torch"):
+        torch.manual_seed(seed)
+        exp = build_experiment(algorithm, data, seed=seed, **overrides)
+        twin = Twin(exp) if framework == "torch" else None
+        rows = []
+        for _ in range(steps):
+            if twin is None:
+                rows.append(exp.train_step(exp.default_steps))
+            else:
+                twin.train_step(exp.default_steps)
+                rows.append(twin.last)
+        traces[framework] = rows
+    out = {"compare": "losses", "algorithm": algorithm, "data": data, "seed": seed, "steps": steps,
+           "overrides": overrides}
+    tenth = max(1, steps // 10)
+    for key in traces["torch"][0]:
+        if key not in traces["minigan"][0]:
+            continue
+        a = np.array([r[key] for r in traces["minigan"]])
+        b = np.array([r[key] for r in traces["torch"]])
+        gap = np.abs(a - b) / np.maximum(np.abs(b), 1e-3)
+        n = tenth * (steps // tenth)
+        out[key] = {"first": [round(float(a[0]), 6), round(float(b[0]), 6)],
+                    "parts_1e-3": int(np.argmax(gap > 1e-3)) + 1 if (gap > 1e-3).any() else None,
+                    "parts_1e-2": int(np.argmax(gap > 1e-2)) + 1 if (gap > 1e-2).any() else None,
+                    "minigan_means": [round(float(v), 4) for v in a[:n].reshape(-1, tenth).mean(1)],
+                    "torch_means": [round(float(v), 4) for v in b[:n].reshape(-1, tenth).mean(1)]}
+    return out
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--algorithm", default="gan")
@@ -427,6 +465,8 @@ def main(argv=None):
     p.add_argument("--eval-every", type=int, default=0, help="print the scores every N steps")
     p.add_argument("--samples-dir", default=None, help="with --eval-every: save the samples there instead")
     p.add_argument("--set", nargs="*", default=[], help="KEY=VALUE recipe overrides (Python literals)")
+    p.add_argument("--compare-losses", type=int, default=0, metavar="N",
+                   help="instead of training: the first N steps' losses of both frameworks, and where they part")
     a = p.parse_args(argv)
     import ast
 
@@ -436,6 +476,10 @@ def main(argv=None):
     minigan.set_num_threads(a.threads)
     overrides = {k: ast.literal_eval(v) for k, v in (s.split("=", 1) for s in a.set)}
     frameworks = ("minigan", "torch") if a.framework == "both" else (a.framework,)
+    if a.compare_losses:
+        for seed in a.seeds:
+            print(json.dumps(compare_losses(a.algorithm, a.data, seed, a.compare_losses, overrides)), flush=True)
+        return
     for seed in a.seeds:
         for fw in frameworks:
             print(json.dumps(run(fw, a.algorithm, a.data, seed, a.steps, overrides, a.log_every, a.eval_every,

@@ -360,7 +360,8 @@ class Twin:
 
 
 SUMMARY_KEYS = ("classes_covered", "frechet_distance", "frechet_floor", "precision", "recall", "density",
-                "coverage", "precision_real_vs_real", "recall_real_vs_real", "modes_covered", "high_quality")
+                "coverage", "precision_real_vs_real", "recall_real_vs_real", "modes_covered", "high_quality",
+                "conditional_accuracy")
 
 
 def exp_samples(exp, num_samples=2500):

@@ -423,9 +423,8 @@ def bench_hand_numpy():
 def bench_op_overhead(chain=2000, repeats=None):
     """µs per op for forward+backward of x → x*c → +c → ... on a 4-element float32 tensor."""
     repeats = repeats or _RUN["repeats"]
-    x = minigan.randn(4, requires_grad=True)
 
-    def run():
+    def run(x):  # the same source for minigan and PyTorch, as gan_step
         y = x
         for _ in range(chain // 2):
             y = y * 1.0001
@@ -433,20 +432,12 @@ def bench_op_overhead(chain=2000, repeats=None):
         y.sum().backward()
         x.grad = None
 
-    fns = {"minigan": (run, backend.active_module())}
+    x = minigan.randn(4, requires_grad=True)
+    fns = {"minigan": (lambda: run(x), backend.active_module())}
     torch = _RUN["torch"]
     if torch is not None:
         tx = torch.randn(4, requires_grad=True, device=_RUN["device"])
-
-        def trun():
-            y = tx
-            for _ in range(chain // 2):
-                y = y * 1.0001
-                y = y + 0.0001
-            y.sum().backward()
-            tx.grad = None
-
-        fns["torch"] = (trun, torch_framework(torch).sync)
+        fns["torch"] = (lambda: run(tx), torch_framework(torch).sync)
     raw = time_repeats(fns, repeats, warmup=2, inner=1)
     times = {k: statistics.median(v) for k, v in raw.items()}
     result = {"name": "op_overhead", "us_per_op": 1e6 * times["minigan"] / (chain + 1), "chain": chain}

@@ -401,7 +401,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
                              f"{algorithm} takes arch='mlp' or 'conv'")
         if cfg["arch"] == "began":  # BEGAN's own networks (Berthelot et al. 2017, Figure 1)
             G = BEGANGenerator(cfg["latent_dim"], image_shape, cfg["channels"], cfg["convs_per_scale"])
-            D = None  # the auto-encoder below
+            D = ConvAutoEncoderDiscriminator(image_shape, cfg["channels"], cfg["embedding"], cfg["convs_per_scale"])
         elif cfg["arch"] == "conv":
             G = DCGANGenerator(cfg["latent_dim"], image_shape, cfg["channels"], num_classes)
             D = DCGANDiscriminator(image_shape, cfg["channels"], num_classes, cfg.get("dropout_input", 0.0),
@@ -420,9 +420,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
             dcgan_normal_(D)
         sample_real = _sampler_images(images, labels, xp, conditional)
 
-    if algorithm == "began" and cfg.get("arch") == "began":  # the paper's convolutional auto-encoder
-        D = ConvAutoEncoderDiscriminator(image_shape, cfg["channels"], cfg["embedding"], cfg["convs_per_scale"])
-    elif algorithm == "began":  # an MLP auto-encoder in place of the discriminator built above
+    if algorithm == "began" and cfg.get("arch") != "began":  # an MLP auto-encoder in place of the D built above
         D = AutoEncoderDiscriminator((2,) if kind in ("mixture", "points") else image_shape, cfg["ae_hidden"],
                                      cfg["embedding"])
     betas = tuple(cfg.get("betas", (0.5, 0.999)))

@@ -25,13 +25,15 @@ from minigan.cli.lab.settings import (
 from minigan.cli.main import main as minigan_main
 
 METRICS = ("modes_covered", "high_quality", "reverse_kl", "mode_counts")
-# Small runs of every algorithm the lab drives: [train's options], the lab's settings.
+# Small runs of every algorithm the lab drives ("algorithm:variant"): [train's options], the lab's settings.
 CASES = {
     "gan": (["--batch-size", "64", "--loss", "minimax", "--optimizer", "optimistic-adam"],
             {"batch_size": 64, "loss": "minimax", "optimizer": "optimistic-adam"}),
-    "gan-pack": (["--batch-size", "64", "--pack", "2"], {"batch_size": 64, "pack": 2}),
+    "gan:pack": (["--batch-size", "64", "--pack", "2"], {"batch_size": 64, "pack": 2}),
+    "gan:normal-prior": (["--batch-size", "64", "--prior", "normal"], {"batch_size": 64, "prior": "normal"}),
     "wgan": (["--batch-size", "32"], {"batch_size": 32}),
     "wgan-gp": (["--batch-size", "32", "--optimizer", "sgd"], {"batch_size": 32, "optimizer": "sgd"}),
+    "wgan-gp:uniform-prior": (["--batch-size", "32", "--prior", "uniform"], {"batch_size": 32, "prior": "uniform"}),
     "began": (["--batch-size", "32", "--lr", "0.003"], {"batch_size": 32, "lr": 0.003}),
 }
 
@@ -60,7 +62,7 @@ def session(tmp_path):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_lab_run_stepped_n_times_gives_trains_numbers(tmp_path, session, case):
-    algorithm = case.split("-pack")[0]
+    algorithm = case.partition(":")[0]
     extra, settings = CASES[case]
     said = train(tmp_path, "cli", algorithm, 8, extra)
     session.call("reset", settings={"algorithm": algorithm, "data": "ring", "seed": 3, "steps": 8, "eval_every": 4,

@@ -143,6 +143,21 @@ def test_a_live_change_and_a_preset_reach_the_run(lab, page):
     assert session.run.steps == 1600 and session.run.schedule_steps == 1500  # as train --resume --steps 1600
 
 
+def test_the_noise_prior_is_chosen_in_the_page_and_a_lessons_preset_pins_it(lab, page):
+    session, _ = lab
+    assert page.find_element("id", "prior").get_attribute("value") == "uniform"  # the 2-D gan recipe's
+    Select(page.find_element("id", "prior")).select_by_value("normal")
+    page.find_element("id", "new-run").click()
+    until(page, "return window.lab.run.config.prior === 'normal'")
+    assert session.run.exp.trainer.prior == "normal"
+    until(page, "return document.getElementById('command').textContent.includes('--prior normal')")
+    Select(page.find_element("id", "prior")).select_by_value("uniform")
+    Select(page.find_element("id", "preset")).select_by_visible_text("Mode collapse: batch 32 (lesson 12)")
+    until(page, "return window.lab.run.config.batch_size === 32")
+    assert session.run.exp.trainer.prior == "normal"  # the lesson's plain GAN: z ~ N(0, I)
+    assert page.find_element("id", "prior").get_attribute("value") == "normal"
+
+
 def test_a_lessons_link_opens_its_preset(lab, browser):
     session, server = lab
     browser.get(server.url + "?preset=saturating")

@@ -249,10 +249,17 @@ def test_capture_leaves_training_untouched_and_its_arrows_are_the_gradient_of_d(
             x = minigan.tensor(np.repeat(points, pack, axis=0).astype(np.float32))
             return np.asarray(D(x).numpy(), dtype=np.float64).ravel()
 
-    h = 1e-3  # small: D is piecewise linear (leaky ReLU), and a wide step can straddle a kink
+    # D is piecewise linear (leaky ReLU): at a point within h of a kink the gradient is the slope on its own
+    # side of the kink, so it must equal the forward or the backward difference (and, away from kinks, both)
+    h = 1e-3
     at = frame["arrow_at"]
-    numeric = np.stack([(logit(at + h * e) - logit(at - h * e)) / (2 * h) for e in np.eye(2)], axis=1)
-    np.testing.assert_allclose(frame["arrow"], numeric, rtol=0.05, atol=0.05 * np.abs(numeric).max())
+    here = logit(at)
+    forward = np.stack([(logit(at + h * e) - here) / h for e in np.eye(2)], axis=1)
+    backward = np.stack([(here - logit(at - h * e)) / h for e in np.eye(2)], axis=1)
+    tol = dict(rtol=0.05, atol=0.05 * np.abs(forward).max())
+    one_side = np.isclose(frame["arrow"], forward, **tol) | np.isclose(frame["arrow"], backward, **tol)
+    assert one_side.all(), (frame["arrow"], forward, backward)
+    assert np.isclose(frame["arrow"], (forward + backward) / 2, **tol).mean() >= 0.75  # most are off the kinks
 
 
 def test_animation_renders_every_frame_and_writes_a_gif_without_ffmpeg(tmp_path, monkeypatch):

@@ -49,6 +49,7 @@ from minigan import backend
 from minigan.backend import np
 from minigan.cli import summary
 from minigan.cli.runfolder import RunFolder
+from minigan.gans.gan import PRIORS
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, OPTIMIZERS, build_experiment
 from minigan.serialization import load, save
 
@@ -92,8 +93,8 @@ def _recipes_help() -> str:
         lr = f"{cfg['lr']:g}" + (" -> lr/100" if cfg.get("lr_decay") else "")
         lines.append(f"  {algorithm:<10}{kinds.get(kind, kind):<22}{cfg['steps']:>7}{cfg['batch_size']:>7}  "
                      f"{cfg['optimizer']:<17}{lr:<16}{RUN_TIMES.get((algorithm, kind), 'not timed')}")
-    lines += ["  gan on 2-D data: the row is the 8-mode ring's (PacGAN pack 2 up to 10 modes, pack 1 beyond); batch,",
-              "  steps and width grow with the mode count (grid: pack 1, batch 448, 18000 steps; see",
+    lines += ["  gan on 2-D data: the row is the 8-mode ring's (PacGAN pack 2, z uniform on a square); batch, steps",
+              "  and width grow with the mode count (grid: batch 448, 63000 steps; 2,500 steps a mode; see",
               "  minigan.gans.recipes.mixture_settings); wgan-gp takes the",
               "  same batch rule (grid: 448) and both scale G and D to the data's spread.",
               "  * on a 2-core CPU with --threads 1; a shorter --steps takes proportionally less.",
@@ -133,8 +134,11 @@ def add_parser(subparsers, name="train"):
     p.add_argument("--optimizer", default=None, help=" | ".join(OPTIMIZERS) + " (default: the recipe's, see below)")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the recipe's, see below)")
     p.add_argument("--pack", type=int, default=None,
-                   help="PacGAN packing for gan on 2-D data: D judges PACK samples at once (default 2 up to 10 modes, "
-                        "else 1, the plain GAN; best on the grid: --pack 4 --batch-size 512 --steps 80000)")
+                   help="PacGAN packing for gan on 2-D data: D judges PACK samples at once (default 2; 1 is the plain "
+                        "GAN)")
+    p.add_argument("--prior", choices=PRIORS, default=None,
+                   help="the noise prior p_z: normal, N(0, I), or uniform, U(-1, 1) in each coordinate (default: the "
+                        "recipe's, uniform for gan on 2-D data, else normal)")
     p.add_argument("--batch-size", type=int, default=None, help="examples per step (default: the recipe's, see below)")
     p.add_argument("--eval-every", type=int, default=None,
                    help="evaluate the metrics every N steps, shown in the progress display (default: steps/10)")
@@ -347,6 +351,7 @@ def _resume(exp, ckpt_path: Path, steps: int) -> dict:
                          f"train (it has no {missing[0]!r} entry); expected the checkpoint.npz of a training run")
     _check_checkpoint(ckpt, ckpt_path)
     saved = {k: v for k, v in ckpt["config"].items() if k not in RESUME_KEYS_IGNORED}
+    saved.setdefault("prior", "normal")  # checkpoints from before the prior setting drew z from N(0, I)
     now = {k: v for k, v in exp.config.items() if k not in RESUME_KEYS_IGNORED}
     diff = sorted((k for k in set(saved) | set(now) if saved.get(k) != now.get(k)), key=str)
     if diff:
@@ -396,7 +401,7 @@ def _resume_command(args, out_dir: Path, steps: int) -> str:
     """The command line that continues this run from its checkpoint."""
     words = ["python", "-m", "minigan", "train", args.algorithm, "--data", args.data, "--seed", str(args.seed),
              "--steps", str(steps)]
-    for name in ("loss", "optimizer", "lr", "pack", "batch_size", "eval_every", "checkpoint_every", "backend"):
+    for name in ("loss", "optimizer", "lr", "pack", "prior", "batch_size", "eval_every", "checkpoint_every", "backend"):
         if getattr(args, name) is not None:
             words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
     return shlex.join(words + ["--out", str(out_dir), "--resume"])
@@ -422,7 +427,7 @@ def run(args) -> int:
     out_dir = _out_dir(args)
     if args.backend is not None:
         backend.use_backend(args.backend)
-    overrides = {k: v for k, v in (("lr", args.lr), ("pack", args.pack)) if v is not None}
+    overrides = {k: v for k, v in (("lr", args.lr), ("pack", args.pack), ("prior", args.prior)) if v is not None}
     exp = build_experiment(algorithm, args.data, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
                            batch_size=args.batch_size, **overrides)
     if getattr(args, "animate", False) and (exp.kind != "mixture" or algorithm not in ANIMATED):

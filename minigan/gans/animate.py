@@ -31,6 +31,7 @@ from pathlib import Path
 
 from minigan import backend
 from minigan.backend import np
+from minigan.gans.gan import prior_draw
 from minigan.serialization import atomic_write
 
 
@@ -75,7 +76,7 @@ class TrainingAnimation:
         from minigan.metrics.mixture import mixture_metrics
 
         if self.z is None:
-            self.z = self._z_rng.standard_normal((self.num_points, trainer.latent_dim)).astype(np.float32)
+            self.z = prior_draw(trainer.prior, self._z_rng, (self.num_points, trainer.latent_dim)).astype(np.float32)
         G, D, xp = trainer.G, trainer.D, trainer.xp
         pack = getattr(D, "pack", 1)  # PacGAN: D judges `pack` points at once; give it pack copies of one
         critic = type(trainer).__name__ in ("WGAN", "WGANGP")

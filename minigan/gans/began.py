@@ -49,7 +49,8 @@ def reconstruction_loss(autoencoder, v):
 
 
 class BEGAN(AdversarialTrainer):
-    """``BEGAN(generator, autoencoder, opt_g, opt_d, latent_dim, gamma=0.5, lambda_k=0.001, k0=0.0, batch_size=64)``.
+    """``BEGAN(generator, autoencoder, opt_g, opt_d, latent_dim, gamma=0.5, lambda_k=0.001, k0=0.0, batch_size=64,
+    prior="normal")``.
 
     ``autoencoder`` maps a batch to a reconstruction of the same shape (``models.AutoEncoderDiscriminator``).
     The paper's optimizer is Adam (α between 5e-5 and 1e-4). ``train_step(sample_real)`` returns floats
@@ -59,8 +60,8 @@ class BEGAN(AdversarialTrainer):
     name = "began"
 
     def __init__(self, generator, autoencoder, opt_g, opt_d, latent_dim, gamma=0.5, lambda_k=0.001, k0=0.0,
-                 batch_size=64):
-        super().__init__(generator, autoencoder, opt_g, opt_d, latent_dim, batch_size)
+                 batch_size=64, prior="normal"):
+        super().__init__(generator, autoencoder, opt_g, opt_d, latent_dim, batch_size, prior)
         self.gamma = _number("BEGAN", "gamma", gamma, 0.0, 1.0, low_open=True)
         self.lambda_k = _number("BEGAN", "lambda_k", lambda_k, 0.0, 1.0)
         self.k = _number("BEGAN", "k0", k0, 0.0, 1.0)

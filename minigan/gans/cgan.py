@@ -31,7 +31,8 @@ from minigan.gans.gan import GAN, frozen, full_like
 
 
 class CGAN(GAN):
-    """``CGAN(generator, discriminator, opt_g, opt_d, latent_dim, num_classes, k=1, loss=..., batch_size=64)``.
+    """``CGAN(generator, discriminator, opt_g, opt_d, latent_dim, num_classes, k=1, loss=..., batch_size=64,
+    prior="normal")``.
 
     ``generator(z, labels)`` and ``discriminator(x, labels)`` take integer labels (N,) on their device.
     ``train_step(sample_real)`` with ``sample_real(m) -> (x, labels)``.
@@ -40,8 +41,9 @@ class CGAN(GAN):
     name = "cgan"
 
     def __init__(self, generator, discriminator, opt_g, opt_d, latent_dim, num_classes, k=1,
-                 loss="non-saturating", batch_size=64):
-        super().__init__(generator, discriminator, opt_g, opt_d, latent_dim, k=k, loss=loss, batch_size=batch_size)
+                 loss="non-saturating", batch_size=64, prior="normal"):
+        super().__init__(generator, discriminator, opt_g, opt_d, latent_dim, k=k, loss=loss, batch_size=batch_size,
+                         prior=prior)
         self.num_classes = positive_int("CGAN", "num_classes", num_classes)
 
     def random_labels(self, m: int):

@@ -43,6 +43,18 @@ from minigan.autograd.grad_mode import no_grad
 from minigan.checks import positive_int
 
 LOSSES = ("non-saturating", "minimax")
+# The noise prior p_z: N(0, I), or U(−1, 1) in every coordinate, the DCGAN paper's (Radford et al. 2016, §4).
+PRIORS = ("normal", "uniform")
+
+
+def prior_draw(prior: str, rng, shape):
+    """z ~ p_z from a host random Generator ``rng``: the fixed points a view draws apart from training's noise."""
+    return rng.uniform(-1.0, 1.0, shape) if prior == "uniform" else rng.standard_normal(shape)
+
+
+def prior_extent(prior: str) -> float:
+    """Half-width of a square of z holding (almost) all of p_z's mass: U(−1, 1) all of it, N(0, 1) 98.8%."""
+    return 1.0 if prior == "uniform" else 2.5
 
 
 @contextmanager
@@ -64,17 +76,21 @@ def full_like(logits: Tensor, value: float) -> Tensor:
 class AdversarialTrainer:
     """What GAN, WGAN and CGAN share: two networks, two optimizers, noise, sampling, checkpoints.
 
-    ``D`` is the discriminator (the critic for WGAN); ``step`` counts generator updates.
+    ``D`` is the discriminator (the critic for WGAN); ``step`` counts generator updates. ``prior`` is p_z,
+    "normal" (default) or "uniform" (PRIORS).
     """
 
     name = "adversarial"
 
-    def __init__(self, generator, discriminator, opt_g, opt_d, latent_dim, batch_size=64):
+    def __init__(self, generator, discriminator, opt_g, opt_d, latent_dim, batch_size=64, prior="normal"):
         who = type(self).__name__
         self.G, self.D = generator, discriminator
         self.opt_g, self.opt_d = opt_g, opt_d
         self.latent_dim = positive_int(who, "latent_dim", latent_dim)
         self.batch_size = positive_int(who, "batch_size", batch_size)
+        if prior not in PRIORS:
+            raise ValueError(f"{who}: got prior={prior!r}, expected one of {PRIORS}")
+        self.prior = prior
         self.step = 0
 
     @property
@@ -83,7 +99,9 @@ class AdversarialTrainer:
         return backend.module_for_device(self.G.device)
 
     def noise(self, m: int) -> Tensor:
-        """m samples z ~ p_z = N(0, I) of size latent_dim, on the generator's device."""
+        """m samples z ~ p_z of size latent_dim, N(0, I) or U(−1, 1)^latent_dim, on the generator's device."""
+        if self.prior == "uniform":
+            return from_numpy(backend.rand((m, self.latent_dim), xp=self.xp) * 2 - 1)  # U[0, 1) → U[−1, 1)
         return from_numpy(backend.randn((m, self.latent_dim), xp=self.xp))
 
     def sample(self, n: int) -> Tensor:
@@ -110,7 +128,8 @@ class AdversarialTrainer:
 
 
 class GAN(AdversarialTrainer):
-    """``GAN(generator, discriminator, opt_g, opt_d, latent_dim, k=1, loss="non-saturating", batch_size=64)``.
+    """``GAN(generator, discriminator, opt_g, opt_d, latent_dim, k=1, loss="non-saturating", batch_size=64,
+    prior="normal")``.
 
     ``discriminator`` returns logits (no sigmoid). ``train_step(sample_real)`` runs one iteration of
     Algorithm 1, where ``sample_real(m)`` returns a Tensor of m real examples.
@@ -119,8 +138,8 @@ class GAN(AdversarialTrainer):
     name = "gan"
 
     def __init__(self, generator, discriminator, opt_g, opt_d, latent_dim, k=1, loss="non-saturating",
-                 batch_size=64):
-        super().__init__(generator, discriminator, opt_g, opt_d, latent_dim, batch_size)
+                 batch_size=64, prior="normal"):
+        super().__init__(generator, discriminator, opt_g, opt_d, latent_dim, batch_size, prior)
         self.k = positive_int("GAN", "k", k)
         if loss not in LOSSES:
             raise ValueError(f"GAN: got loss={loss!r}, expected one of {LOSSES}")

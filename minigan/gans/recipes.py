@@ -14,16 +14,10 @@ layers, Adam with β1 = 0.5) and the papers' own settings for WGAN (RMSProp, α 
 n_critic = 5). Any default can be overridden by keyword: ``build_experiment("gan", "grid", lr=2e-4,
 hidden=(256, 256, 256), pack=2)``.
 
-Best 2-D recipes, PacGAN's packing and more steps on top of the defaults (demos/results.md says what
-they reach over 5 seeds):
-
-* ring: ``build_experiment("gan", "ring", pack=4, steps=20_000)``
-  (``python -m minigan train gan --data ring --pack 4 --steps 20000``);
-* grid: ``build_experiment("gan", "grid", pack=4, batch_size=512, steps=80_000)``
-  (``python -m minigan train gan --data grid --pack 4 --batch-size 512 --steps 80000``, ~8 minutes on
-  a CPU). The packed generator first spreads over the whole square and settles onto the 25 centres only
-  as the learning rate decays; the plain GAN is sharper sooner but leaves a row or column of modes
-  nearly empty. Even this recipe misses one of the 25 modes on one seed in five.
+The 2-D GAN's recipe adapts to the mixture at hand (``mixture_settings``): PacGAN's pack 2, the uniform
+prior, and a batch, steps and width that grow with the mode count. The results table's rows for the ring
+and the 5×5 grid (``pack=4`` and more steps, ``pack=1`` for the plain GAN) were measured with z ~ N(0, I)
+and pin ``prior="normal"`` (demos/results_table.py).
 """
 
 from __future__ import annotations
@@ -84,11 +78,14 @@ DCGAN_28_LONG = dict(DCGAN_28, steps=25 * DCGAN_28_EPOCH_STEPS - 10)  # 23,440 s
 DEFAULTS = {
     # 2-D GAN: a 2-D latent and lr 1e-3 decayed linearly to 1e-5 (measured on the ring at 3,000 steps: with
     # a 16-D latent, at lr 2e-4 or 1e-3, almost no sample lies within 3σ = 0.03 of a centre; with a 2-D
-    # latent 80% do). Best on the grid: --pack 4 --batch-size 512 --steps 80000. Its packing, batch size,
-    # steps and width are those of the 8-mode ring: ``mixture_settings`` scales them to the mixture at hand
-    # (build_experiment applies it; explicit settings win: pack=1 is the plain GAN).
+    # latent 80% do). The prior is uniform, z ~ U(−1, 1)² (the DCGAN paper's): on a grid G then maps a square
+    # onto a square, where from N(0, I) it must also stretch the normal's tails out to the far lines of modes.
+    # The plain GAN on the 6×6 grid, seed 1: 30/36 modes with N(0, I), 36/36 (97.0%) uniform (demos/results.md).
+    # Its packing, batch size, steps and width are those of the 8-mode ring: ``mixture_settings`` scales them
+    # to the mixture at hand (build_experiment applies it; explicit settings win: pack=1 is the plain GAN).
     ("gan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=20_000,
-                             latent_dim=2, hidden=(128, 128, 128), k=1, pack=2, dropout_input=0.0, lr_decay=True),
+                             latent_dim=2, hidden=(128, 128, 128), k=1, pack=2, dropout_input=0.0, lr_decay=True,
+                             prior="uniform"),
     ("wgan", "mixture"): dict(optimizer="rmsprop", lr=5e-5, batch_size=64, steps=10_000, latent_dim=16,
                               hidden=(128, 128, 128), n_critic=5, clip=0.01),
     # WGAN-GP on 2-D data: n_critic = 5 and Adam β = (0, 0.9) as in the paper, but λ = 0.1, the value of the
@@ -154,32 +151,26 @@ IMAGES_28 = ("fashion-mnist", "mnist")  # the data sets whose recipes are the "i
 DEFAULT_LOSS = "non-saturating"
 
 
-PACK_UP_TO_MODES = 10  # mixture_settings: PacGAN's pack 2 up to this many modes, the plain GAN beyond
-
-
 def mixture_settings(mixture) -> dict:
     """The 2-D GAN's packing, batch size, steps and width for THIS mixture, from its mode count K (no table of
-    cases), and its data scale from its spread. The recipe's values are the 8-mode ring's; these rules scale them:
+    cases), and its data scale from its spread. The recipe's values are the 8-mode ring's; these rules scale them.
+    With them goes the recipe's uniform prior, z ~ U(−1, 1)² (DEFAULTS says why); demos/results.md has the runs.
 
-    * pack: PacGAN's (Lin et al. 2018) pack 2, D judging pairs of points, for K ≤ 10; the plain GAN (pack 1)
-      beyond. The plain GAN drops modes where one mode is a large share of the data: the 6-mode ring 5/6 on
-      one seed in two, the 8-mode ring 7/8 on one in three, the 10-mode ring 8/10 with four modes holding
-      94% of the samples (seed 1) and 85% high quality (seed 0). A ReLU G that tore its 2-D latent the wrong
-      way makes samples that each look real, so a D that judges one at a time has nothing to object to,
-      while a pair from a G that lacks a mode is unlike a real pair, in about 2/K of the pairs: a strong
-      signal for few modes, a weak one for many. And a packed G first spreads over the whole mixture and
-      settles onto the centres late, the later the more modes: with packing the 16-mode ring ends at 85.6%
-      and 85.9% high quality (plain: 90.7%, 94.6%) and the 4×4 grid lets modes empty as G sharpens (14 of 16
-      filled on seed 1; plain: 16). Packing measured better at K = 6 and 10 and on the 8-mode ring's seed 1
-      (its seed 0 keeps one mode at 5 samples), worse at 16 (2 seeds each): the threshold sits between.
+    * pack: PacGAN's (Lin et al. 2018) pack 2, D judging pairs of points, for every K. The plain GAN drops
+      modes: with z ~ N(0, I) the 6-mode ring 5/6 on one seed in two, the 10-mode ring 8/10 on seed 1, the
+      6×6 grid a whole line of 6 modes on both seeds (28/36, 30/36), and with z uniform still a line of the
+      6×6 grid on seed 0 (30/36). A ReLU G that tore its 2-D latent the wrong way makes samples that each look
+      real, so a D that judges one at a time has nothing to object to, while a pair from a G that lacks a mode
+      is unlike a real pair. A packed G first spreads over the whole mixture and settles onto the centres
+      late, so it needs the steps below.
     * batch: D must see every mode in every batch to notice one going missing. At m/K samples per mode a
       mode is absent from a batch with probability (1 − 1/K)^m ≈ e^(−m/K); 16 per mode makes that 1e-7,
       and the count per mode varies by ±1/√16 = 25%. So m = 16·K, at least 256, rounded up to 64.
-    * steps: G must carve its 2-D latent into K pieces and sharpen every boundary between them (the
-      samples lost in the gaps); plain, 10,000 steps for 8 modes, growing as √(K/8), rounded up to 1,000
-      (a scaling argument, more boundaries each sharpened in parallel, checked by measurement, not
-      derived). The packed G spends its first steps spread out, so it gets 20,000·(K/8)^(3/4): the 10-mode
-      ring reached 90.0% high quality at 12,000 steps, 96.6% at 24,000.
+    * steps: 2,500 per mode, at least 10,000, rounded up to 1,000 (20,000 for the 8-mode ring, the recipe's).
+      G must carve its latent square into K pieces and sharpen every boundary between them, which the packed
+      G does late, as the learning rate runs out: the 16-mode ring was at 89.0% high quality after 34,000
+      steps and 95.4% after 44,000 (a scaling chosen from these runs and checked on every size measured, not
+      derived).
     * width: a ReLU MLP of width w on a 2-D input cuts it into O(w²) linear pieces per layer; 128 is ample
       for the 25-mode grid, then it grows as √(K/25) so the pieces per mode stay constant, rounded to 32.
     * data_scale: the data's spread s = √(mean of x² per coordinate) (modes and σ). G's output is s·MLP(z)
@@ -188,15 +179,13 @@ def mixture_settings(mixture) -> dict:
       grid) are not left for G to find late, or never.
 
     The width σ of the modes needs no rule of its own: the decaying learning rate (lr to lr/100) lets G
-    settle onto modes of any width. Not met: the 6×6 grid leaves a line of 6 modes empty with either
-    packing (demos/results.md).
+    settle onto modes of any width.
     """
     k = mixture.num_modes
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))
-    pack = 2 if k <= PACK_UP_TO_MODES else 1
+    pack = 2
     batch = max(256, -(-16 * k // 64) * 64)
-    base, power = (20_000, 0.75) if pack > 1 else (10_000, 0.5)
-    steps = max(10_000, -(-round(base * (k / 8) ** power) // 1000) * 1000)
+    steps = max(10_000, -(-2_500 * k // 1000) * 1000)
     width = max(128, -(-round(128 * (k / 25) ** 0.5) // 32) * 32)
     return {"pack": pack, "batch_size": batch, "steps": steps, "hidden": (width, width, width),
             "data_scale": round(spread, 4)}
@@ -353,6 +342,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
         cfg.update({k: rules[k] for k in ADAPTS_TO_MIXTURE[algorithm]})
     if kind == "points" and "data_scale" in ADAPTS_TO_MIXTURE.get(algorithm, ()):  # the spread of the points
         cfg["data_scale"] = round(float(np.sqrt((source.points.astype(np.float64) ** 2).mean())), 4)
+    cfg.setdefault("prior", "normal")  # p_z (PRIORS): N(0, I) unless the recipe's entry says otherwise
     unknown = [k for k in overrides if k not in cfg]
     if unknown:
         raise ValueError(f"build_experiment: unknown setting(s) {unknown} for {algorithm} on {kind} data; "
@@ -426,21 +416,21 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     betas = tuple(cfg.get("betas", (0.5, 0.999)))
     opt_g = make_optimizer(cfg["optimizer"], G.parameters(), cfg["lr"], betas)
     opt_d = make_optimizer(cfg["optimizer"], D.parameters(), cfg["lr"], betas)
-    m = cfg["batch_size"]
+    m, prior = cfg["batch_size"], cfg.get("prior", "normal")
     if algorithm == "gan":
-        trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m)
+        trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m, prior=prior)
     elif algorithm == "wgan":
         trainer = WGAN(G, D, opt_g, opt_d, cfg["latent_dim"], n_critic=cfg["n_critic"], clip=cfg["clip"],
-                       batch_size=m)
+                       batch_size=m, prior=prior)
     elif algorithm == "wgan-gp":
         trainer = WGANGP(G, D, opt_g, opt_d, cfg["latent_dim"], n_critic=cfg["n_critic"], lam=cfg["lam"],
-                         batch_size=m)
+                         batch_size=m, prior=prior)
     elif algorithm == "began":
         trainer = BEGAN(G, D, opt_g, opt_d, cfg["latent_dim"], gamma=cfg["gamma"], lambda_k=cfg["lambda_k"],
-                        batch_size=m)
+                        batch_size=m, prior=prior)
     else:
         trainer = CGAN(G, D, opt_g, opt_d, cfg["latent_dim"], num_classes, k=cfg["k"], loss=cfg["loss"],
-                       batch_size=m)
+                       batch_size=m, prior=prior)
     cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()}
     exp = Experiment(algorithm, data, trainer, sample_real, kind, m, int(cfg["steps"]), cfg, mixture,
                      image_shape, num_classes, images, labels)

@@ -33,7 +33,7 @@ from minigan.gans.gan import AdversarialTrainer, frozen
 
 
 class WGAN(AdversarialTrainer):
-    """``WGAN(generator, critic, opt_g, opt_c, latent_dim, n_critic=5, clip=0.01, batch_size=64)``.
+    """``WGAN(generator, critic, opt_g, opt_c, latent_dim, n_critic=5, clip=0.01, batch_size=64, prior="normal")``.
 
     The paper's optimizer is ``RMSprop(params, lr=5e-5)`` for both networks. ``train_step(sample_real)``
     returns floats {loss_c, loss_g, wasserstein}: the critic's loss, the generator's loss, and the
@@ -42,8 +42,9 @@ class WGAN(AdversarialTrainer):
 
     name = "wgan"
 
-    def __init__(self, generator, critic, opt_g, opt_c, latent_dim, n_critic=5, clip=0.01, batch_size=64):
-        super().__init__(generator, critic, opt_g, opt_c, latent_dim, batch_size)
+    def __init__(self, generator, critic, opt_g, opt_c, latent_dim, n_critic=5, clip=0.01, batch_size=64,
+                 prior="normal"):
+        super().__init__(generator, critic, opt_g, opt_c, latent_dim, batch_size, prior)
         self.n_critic = positive_int("WGAN", "n_critic", n_critic)
         if isinstance(clip, bool) or not isinstance(clip, (int, float)) or not (clip > 0 and math.isfinite(clip)):
             raise ValueError(f"WGAN: clip must be a finite number > 0, got {clip!r}")

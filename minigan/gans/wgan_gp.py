@@ -55,7 +55,7 @@ def gradient_penalty(critic, real, fake, lam=10.0, eps=None):
 
 
 class WGANGP(AdversarialTrainer):
-    """``WGANGP(generator, critic, opt_g, opt_c, latent_dim, n_critic=5, lam=10.0, batch_size=64)``.
+    """``WGANGP(generator, critic, opt_g, opt_c, latent_dim, n_critic=5, lam=10.0, batch_size=64, prior="normal")``.
 
     The paper's optimizer is ``Adam(params, lr=1e-4, betas=(0.0, 0.9))`` for both networks.
     ``train_step(sample_real)`` returns floats {loss_c, loss_g, wasserstein, penalty}: the critic's
@@ -64,8 +64,9 @@ class WGANGP(AdversarialTrainer):
 
     name = "wgan-gp"
 
-    def __init__(self, generator, critic, opt_g, opt_c, latent_dim, n_critic=5, lam=10.0, batch_size=64):
-        super().__init__(generator, critic, opt_g, opt_c, latent_dim, batch_size)
+    def __init__(self, generator, critic, opt_g, opt_c, latent_dim, n_critic=5, lam=10.0, batch_size=64,
+                 prior="normal"):
+        super().__init__(generator, critic, opt_g, opt_c, latent_dim, batch_size, prior)
         self.n_critic = positive_int("WGANGP", "n_critic", n_critic)
         if isinstance(lam, bool) or not isinstance(lam, (int, float)) or not (lam >= 0 and math.isfinite(lam)):
             raise ValueError(f"WGANGP: lam must be a finite number >= 0, got {lam!r}")

@@ -28,14 +28,14 @@ from minigan.cli import train as train_cli
 from minigan.cli.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, parse_points
 from minigan.cli.runfolder import hold_folder
 from minigan.data.toy2d import Mixture2D
-from minigan.gans.gan import frozen
+from minigan.gans.gan import frozen, prior_draw, prior_extent
 from minigan.gans.recipes import ADAPTS_TO_MIXTURE, DEFAULTS, build_experiment, mixture_settings, parse_data
 from minigan.serialization import atomic_write, load, save
 
 HEAT_SIZE = 32       # D's output on a HEAT_SIZE x HEAT_SIZE grid of cell centres (the page smooths it)
 SHOWN = 512          # fakes and real points drawn (each from its own fixed generator)
 ARROWS = 128         # the first ARROWS fakes get an arrow: their pull (more would blur into a smear)
-MANIFOLD = 21        # G's image of a MANIFOLD x MANIFOLD grid of z over [-2.5, 2.5]² (first two coordinates)
+MANIFOLD = 21        # G's image of a MANIFOLD x MANIFOLD grid of z over most of p_z (first two coordinates)
 DISPLAY_SEED = 1_000_003  # the pictures' own random generator: seed + this, never the training's
 
 
@@ -55,6 +55,7 @@ def recipe_config(algorithm: str, data: str) -> dict:
     if algorithm in ADAPTS_TO_MIXTURE and data != "points":
         rules = mixture_settings(parse_data(data)[1])
         cfg.update({k: rules[k] for k in ADAPTS_TO_MIXTURE[algorithm]})
+    cfg.setdefault("prior", "normal")  # as build_experiment
     return cfg
 
 
@@ -197,7 +198,8 @@ class LabRun:
         xp = backend.active_module()
         pack = exp.config.get("pack", 1)
         self.shown = max(pack, SHOWN // pack * pack)  # a packed D judges whole packs
-        self.z_shown = backend.asarray(rng.standard_normal((self.shown, exp.trainer.latent_dim)).astype(np.float32),
+        prior = exp.trainer.prior
+        self.z_shown = backend.asarray(prior_draw(prior, rng, (self.shown, exp.trainer.latent_dim)).astype(np.float32),
                                        xp=xp)
         self.real_shown = exp.mixture.sample(SHOWN, rng=rng)
         cells = (np.arange(HEAT_SIZE) + 0.5) / HEAT_SIZE
@@ -206,7 +208,7 @@ class LabRun:
         gx, gy = np.meshgrid(xs, ys)  # row r is y = ys[r] (bottom row first)
         plane = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
         self.plane = backend.asarray(np.repeat(plane, pack, axis=0), xp=xp)  # each point repeated into a pack
-        t = np.linspace(-2.5, 2.5, MANIFOLD)
+        t = np.linspace(-prior_extent(prior), prior_extent(prior), MANIFOLD)
         u, v = np.meshgrid(t, t)
         z = np.zeros((MANIFOLD * MANIFOLD, exp.trainer.latent_dim), dtype=np.float32)
         z[:, 0], z[:, 1 % exp.trainer.latent_dim] = u.ravel(), v.ravel()
@@ -284,7 +286,7 @@ class LabRun:
                  str(cfg["seed"]), "--steps", str(self.steps)]
         recipe = recipe_config(self.algorithm, cfg["data"])
         unsaid = []
-        for name in ("optimizer", "loss", "lr", "batch_size", "pack", "k", "n_critic", "clip", "lam", "gamma",
+        for name in ("optimizer", "loss", "lr", "batch_size", "pack", "prior", "k", "n_critic", "clip", "lam", "gamma",
                      "lambda_k", "data_scale", "lr_decay"):
             if name not in cfg or cfg[name] == recipe.get(name, cfg[name] if name != "loss" else "non-saturating"):
                 continue
@@ -372,6 +374,7 @@ class LabRun:
             settings["loss"] = cfg.get("loss")
         settings.update({k: (tuple(cfg[k]) if isinstance(cfg[k], list) else cfg[k])
                          for k in OVERRIDES[algorithm] if k in cfg})
+        settings.setdefault("prior", "normal")  # runs from before the prior setting drew z from N(0, I)
         points = None
         if data == "points":
             try:

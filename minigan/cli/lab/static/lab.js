@@ -90,6 +90,7 @@ function fillControls(state) {
   $("steps-in").value = state.steps;
   $("batch_size").value = cfg.batch_size;
   $("pack").value = cfg.pack || 1;
+  $("prior").value = cfg.prior || "normal";
   $("eval_every").value = state.eval_every;
   for (const name of ["optimizer", "lr", "loss", "k", "n_critic", "clip", "lam", "gamma", "lambda_k"]) {
     if (cfg[name] !== undefined) $(name).value = cfg[name];
@@ -339,6 +340,7 @@ function runSettings() {
     algorithm, data: kind === "points" ? "points" : `${kind}:${$("data-k").value.trim()}`,
     seed: numberOrNull("seed"), steps: numberOrNull("steps-in"), batch_size: numberOrNull("batch_size"),
     eval_every: numberOrNull("eval_every"), optimizer: $("optimizer").value, lr: numberOrNull("lr"),
+    prior: $("prior").value,
   };
   if (algorithm === "gan") { s.loss = $("loss").value; s.k = numberOrNull("k"); s.pack = numberOrNull("pack"); }
   if (algorithm === "wgan") { s.n_critic = numberOrNull("n_critic"); s.clip = numberOrNull("clip"); }

@@ -33,11 +33,11 @@ def test_more_modes_never_get_a_smaller_recipe():
 
 
 def test_pairs_and_2500_steps_a_mode():
-    """Pack 2 and 2,500 steps a mode for every K, rounded up to 1,000, at least 10,000. The width: 128, then
-    128·√(K/25) from the 25-mode grid on, rounded up to 32."""
+    """Pack 2 and 2,500 steps a mode for every K, rounded up to 1,000, at least the 8-mode ring's 20,000. The
+    width: 128, then 128·√(K/25) from the 25-mode grid on, rounded up to 32."""
     for k in (1, 4, 5, 6, 8, 9, 10, 11, 12, 16, 36, 64, 100, 400):
         got = mixture_settings(ring_mixture(k))
-        want = max(10_000, 2_500 * k)
+        want = max(20_000, 2_500 * k)
         assert got["pack"] == 2
         assert want <= got["steps"] < want + 1000 and got["steps"] % 1000 == 0
         width = 128 * (k / 25) ** 0.5

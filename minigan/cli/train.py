@@ -70,7 +70,7 @@ CHECKPOINT_KEYS = ("config", "trainer", "rng", "step", "eval_every", "checkpoint
 
 # Wall time of a run with the recipe's defaults (--threads 1, NumPy), measured on a 2-core CPU
 # (demos/results.md: 3 to 5 seeds each; the 28x28 WGANs from the cost of a step); the others are not timed.
-RUN_TIMES = {("gan", "mixture"): "1.5-2 min (ring) to 4 (grid)", ("wgan", "mixture"): "1.5-2.5 min",
+RUN_TIMES = {("gan", "mixture"): "1 min (ring) to 7 (grid)", ("wgan", "mixture"): "1.5-2.5 min",
              ("wgan-gp", "mixture"): "4.5 (ring) to 8 min (grid)",
              ("gan", "images"): "1.5-2.5 min", ("wgan", "images"): "1-2 min", ("cgan", "images"): "2-3 min",
              ("wgan-gp", "images"): "5 min", ("began", "images"): "1.5 min", ("began", "mixture"): "1 min",
@@ -85,14 +85,14 @@ ANIMATION_FRAMES = 60
 def _recipes_help() -> str:
     """The --help epilog: each recipe's defaults (steps, batch, optimizer, lr) and its run time."""
     lines = ["recipes (the defaults of each algorithm and kind of data; any option above overrides them):",
-             f"  {'algorithm':<10}{'data':<22}{'steps':>7}{'batch':>7}  {'optimizer':<17}{'lr':<16}run time*"]
+             f"  {'algorithm':<10}{'data':<22}{'steps':>7}{'batch':>7}  {'optimizer':<17}{'lr':<18}run time*"]
     kinds = {"mixture": "ring, grid, csv:PATH", "images": "digits, idx:PATH", "images28": "fashion-mnist, mnist"}
     for (algorithm, kind), cfg in DEFAULTS.items():
         if algorithm not in ALGORITHMS or (algorithm == "cgan" and kind == "mixture"):
             continue
         lr = f"{cfg['lr']:g}" + (" -> lr/100" if cfg.get("lr_decay") else "")
         lines.append(f"  {algorithm:<10}{kinds.get(kind, kind):<22}{cfg['steps']:>7}{cfg['batch_size']:>7}  "
-                     f"{cfg['optimizer']:<17}{lr:<16}{RUN_TIMES.get((algorithm, kind), 'not timed')}")
+                     f"{cfg['optimizer']:<17}{lr:<18}{RUN_TIMES.get((algorithm, kind), 'not timed')}")
     lines += ["  gan on 2-D data: the row is the 8-mode ring's (PacGAN pack 2, z uniform on a square); batch, steps",
               "  and width grow with the mode count (grid: batch 448, 63000 steps; 2,500 steps a mode; see",
               "  minigan.gans.recipes.mixture_settings); wgan-gp takes the",

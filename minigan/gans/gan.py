@@ -43,7 +43,7 @@ from minigan.autograd.grad_mode import no_grad
 from minigan.checks import positive_int
 
 LOSSES = ("non-saturating", "minimax")
-# The noise prior p_z: N(0, I), or U(−1, 1) in every coordinate, the DCGAN paper's (Radford et al. 2016, §4).
+# The noise prior p_z: N(0, I), or U(−1, 1) in every coordinate, the DCGAN paper's (Radford et al. 2016, Figure 1).
 PRIORS = ("normal", "uniform")
 
 

@@ -180,7 +180,8 @@ def mixture_settings(mixture) -> dict:
       grid) are not left for G to find late, or never.
 
     The width σ of the modes needs no rule of its own: the decaying learning rate (lr to lr/100) lets G
-    settle onto modes of any width.
+    settle onto modes of any width. Measured on rings of 5 to 16 modes and grids of 3×3 to 8×8: every mode
+    count passes (≥ 90% of the modes, ≥ 90% high quality) but the 16-mode ring's seed 0, at 88.5% high quality.
     """
     k = mixture.num_modes
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))

@@ -53,7 +53,7 @@ def prior_draw(prior: str, rng, shape):
 
 
 def prior_extent(prior: str) -> float:
-    """Half-width of a square of z holding (almost) all of p_z's mass: U(−1, 1) all of it, N(0, 1) 98.8%."""
+    """Half-width of a square of z that holds (almost) all of p_z: all of U(−1, 1), 98.8% of N(0, 1) per coordinate."""
     return 1.0 if prior == "uniform" else 2.5
 
 

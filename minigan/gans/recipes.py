@@ -149,6 +149,7 @@ DEFAULTS = {
 }
 IMAGES_28 = ("fashion-mnist", "mnist")  # the data sets whose recipes are the "images28" ones
 DEFAULT_LOSS = "non-saturating"
+DEFAULT_PRIOR = "normal"  # p_z of every recipe whose DEFAULTS entry names none: N(0, I)
 
 
 def mixture_settings(mixture) -> dict:
@@ -345,7 +346,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
         cfg.update({k: rules[k] for k in ADAPTS_TO_MIXTURE[algorithm]})
     if kind == "points" and "data_scale" in ADAPTS_TO_MIXTURE.get(algorithm, ()):  # the spread of the points
         cfg["data_scale"] = round(float(np.sqrt((source.points.astype(np.float64) ** 2).mean())), 4)
-    cfg.setdefault("prior", "normal")  # p_z (PRIORS): N(0, I) unless the recipe's entry says otherwise
+    cfg.setdefault("prior", DEFAULT_PRIOR)
     unknown = [k for k in overrides if k not in cfg]
     if unknown:
         raise ValueError(f"build_experiment: unknown setting(s) {unknown} for {algorithm} on {kind} data; "
@@ -419,7 +420,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     betas = tuple(cfg.get("betas", (0.5, 0.999)))
     opt_g = make_optimizer(cfg["optimizer"], G.parameters(), cfg["lr"], betas)
     opt_d = make_optimizer(cfg["optimizer"], D.parameters(), cfg["lr"], betas)
-    m, prior = cfg["batch_size"], cfg.get("prior", "normal")
+    m, prior = cfg["batch_size"], cfg["prior"]
     if algorithm == "gan":
         trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m, prior=prior)
     elif algorithm == "wgan":

@@ -29,7 +29,14 @@ from minigan.cli.lab.settings import LIVE, OVERRIDES, SettingsError, check_point
 from minigan.cli.runfolder import hold_folder
 from minigan.data.toy2d import Mixture2D
 from minigan.gans.gan import frozen, prior_draw, prior_extent
-from minigan.gans.recipes import ADAPTS_TO_MIXTURE, DEFAULTS, build_experiment, mixture_settings, parse_data
+from minigan.gans.recipes import (
+    ADAPTS_TO_MIXTURE,
+    DEFAULT_PRIOR,
+    DEFAULTS,
+    build_experiment,
+    mixture_settings,
+    parse_data,
+)
 from minigan.serialization import atomic_write, load, save
 
 HEAT_SIZE = 32       # D's output on a HEAT_SIZE x HEAT_SIZE grid of cell centres (the page smooths it)
@@ -55,7 +62,7 @@ def recipe_config(algorithm: str, data: str) -> dict:
     if algorithm in ADAPTS_TO_MIXTURE and data != "points":
         rules = mixture_settings(parse_data(data)[1])
         cfg.update({k: rules[k] for k in ADAPTS_TO_MIXTURE[algorithm]})
-    cfg.setdefault("prior", "normal")  # as build_experiment
+    cfg.setdefault("prior", DEFAULT_PRIOR)  # as build_experiment
     return cfg
 
 

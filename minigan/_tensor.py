@@ -508,7 +508,8 @@ def _overlaps_partly(a, b, setitem=False) -> bool:
     """Do arrays ``a`` and ``b`` share some, but not all, of their memory?  PyTorch's test: only for arrays
     without gaps or repeats (for others it lets the op run); the same bytes with the same strides count as all.
     (``x[i] = v`` first broadcasts v to x[i]'s shape, so there size-1 axes do not count.)"""
-    if a is b or not backend.get_array_module(a).may_share_memory(a, b) or not (_dense(a) and _dense(b)):
+    xp = backend.get_array_module(a)  # (b may be a host scalar, the number given to fill_ or add_: no view)
+    if a is b or not isinstance(b, xp.ndarray) or not xp.may_share_memory(a, b) or not (_dense(a) and _dense(b)):
         return False
     a_strides, b_strides = ([s for n, s in zip(t.shape, t.strides) if n != 1 or not setitem] for t in (a, b))
     return (_address(a), a.nbytes, a_strides) != (_address(b), b.nbytes, b_strides)

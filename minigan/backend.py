@@ -90,7 +90,7 @@ def arrays_of(op: str, tensors) -> list:
     cpu/cuda mix.  A host scalar (a NumPy scalar or 0-d array, a constant such as the 2 of ``x ** 2``) mixes
     with any device, as CuPy takes NumPy scalars; it is handed over as a NumPy scalar."""
     arrays = [getattr(t, "array", t) for t in tensors]
-    if _cupy is None or len(arrays) < 2:  # without a GPU module every array is on the CPU
+    if _cupy is None or not any(isinstance(a, _cupy.ndarray) for a in arrays):  # all on the CPU: as they are
         return arrays
     arrays = [a[()] if isinstance(a, numpy.ndarray) and a.ndim == 0 else a for a in arrays]
     try:
@@ -245,7 +245,6 @@ def set_device_module(module, scatter_add=None):
     previous, _cupy = _cupy, module
     PLAIN_TYPES = (numpy.ndarray, numpy.generic) + ((module.ndarray,) if module is not None else ())
     _device_scatter_add = scatter_add or _cupyx_scatter_add
-    _rngs.pop("cupy", None)  # the device generator belongs to the module it came from
     return previous
 
 
@@ -361,30 +360,34 @@ def manual_seed(seed: int) -> None:
 
 
 def generator(xp=None):
-    """The seeded random generator of module ``xp`` (default: the active backend)."""
-    xp = xp or _active["xp"]
-    key = "cupy" if xp is not numpy else "numpy"
+    """The seeded generator that draws for module ``xp``'s arrays (default: the active backend's): NumPy's,
+    on the host, for both.  The GPU has a stream of its own (another bit generator on the same seed, so its
+    numbers differ from the CPU's, as PyTorch's CUDA generator's do); its draws are copied to the device.
+    Its whole state is a few integers a checkpoint keeps: CuPy's own generator holds megabytes of state in
+    GPU memory and has no way to give it back, so a run on it could not resume where it stopped."""
+    key = "numpy" if (xp or _active["xp"]) is numpy else "cupy"
     if key not in _rngs:
-        _rngs[key] = xp.random.default_rng(_seed["value"])
+        bits = numpy.random.PCG64 if key == "numpy" else numpy.random.PCG64DXSM
+        _rngs[key] = numpy.random.Generator(bits(_seed["value"]))  # PCG64: numpy.random.default_rng's
     return _rngs[key]
 
 
 def randn(shape, dtype=None, xp=None):
     """Standard normal samples of ``shape`` (float32 by default)."""
     xp = xp or _active["xp"]
-    return generator(xp).standard_normal(tuple(shape), dtype=dtype or DEFAULT_DTYPE)
+    return xp.asarray(generator(xp).standard_normal(tuple(shape), dtype=dtype or DEFAULT_DTYPE))
 
 
 def rand(shape, dtype=None, xp=None):
     """Uniform samples in [0, 1) of ``shape`` (float32 by default)."""
     xp = xp or _active["xp"]
-    return generator(xp).random(tuple(shape), dtype=dtype or DEFAULT_DTYPE)
+    return xp.asarray(generator(xp).random(tuple(shape), dtype=dtype or DEFAULT_DTYPE))
 
 
 def randint(low, high, shape, xp=None):
     """Integers uniform in [low, high) (int64)."""
     xp = xp or _active["xp"]
-    return generator(xp).integers(low, high, size=tuple(shape))
+    return xp.asarray(generator(xp).integers(low, high, size=tuple(shape)))
 
 
 def permutation(n, xp=None):
@@ -395,15 +398,14 @@ def permutation(n, xp=None):
 
 def get_rng_state():
     """The state of every generator created so far (for checkpoints)."""
-    return {k: (g.bit_generator.state if hasattr(g, "bit_generator") else None) for k, g in _rngs.items()}
+    return {k: g.bit_generator.state for k, g in _rngs.items()}
 
 
 def set_rng_state(state) -> None:
     for key, st in state.items():
-        if st is None:
+        if st is None:  # (a checkpoint written before the device's stream could be kept)
             continue
-        xp = numpy if key == "numpy" else _require_cupy()
-        generator(xp).bit_generator.state = st
+        generator(numpy if key == "numpy" else _require_cupy()).bit_generator.state = st
 
 
 # The environment chooses the starting backend: MINIGAN_BACKEND=cupy python ...

@@ -134,8 +134,8 @@ def _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp):
             seed_grad = xp.zeros(out.numel(), dtype=out.dtype)
             seed_grad[j] = 1
             g = _gradients(out, inputs, [i], seed_grad.reshape(out.shape))[i]
-            if g is not None:
-                analytic[j] = g.reshape(-1)
+            if g is not None:  # (on the input's device, which may not be the output's: a .to() between)
+                analytic[j] = backend.to_device(g.reshape(-1), backend.device_of(analytic))
         _compare(fn, out, i, x, analytic, numeric, atol, rtol, xp, "jacobian")
 
 
@@ -143,12 +143,13 @@ def _random_directions(fn, inputs, checked, out, eps, atol, rtol, xp, directions
     rng = backend.np.random.default_rng(seed)
     r = xp.asarray(rng.standard_normal(out.shape))  # a fixed projection of the output
     grads = _gradients(out, inputs, checked, r.astype(out.dtype))
-    grads = {i: (g if g is not None else xp.zeros_like(inputs[i].array)) for i, g in grads.items()}
     for i in checked:
         x = inputs[i]
+        xi = backend.get_array_module(x.array)  # the input's device, which may not be the output's
+        grad = grads[i] if grads[i] is not None else xi.zeros_like(x.array)
         for d in range(directions):
-            v = xp.asarray(rng.standard_normal(x.shape))
-            v /= max(float(xp.sqrt((v * v).sum())), 1e-30)
+            v = xi.asarray(rng.standard_normal(x.shape))
+            v /= max(float(xi.sqrt((v * v).sum())), 1e-30)
             orig = x.array.copy()
             x.array[...] = orig + eps * v
             plus = float((r * _evaluate(fn, inputs)).sum())
@@ -156,7 +157,7 @@ def _random_directions(fn, inputs, checked, out, eps, atol, rtol, xp, directions
             minus = float((r * _evaluate(fn, inputs)).sum())
             x.array[...] = orig
             numeric = xp.asarray([[(plus - minus) / (2 * eps)]])
-            analytic = xp.asarray([[float((grads[i] * v).sum())]])
+            analytic = xp.asarray([[float((grad * v).sum())]])
             _compare(fn, out, i, x, analytic, numeric, atol, rtol, xp, f"random direction {d}")
 
 

@@ -129,14 +129,14 @@ def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_gr
     if not low < high:
         raise ValueError(f"randint: expected low < high, got low={low}, high={high}")
     xp = _xp(device)
-    out = backend.generator(xp).integers(low, high, size=_shape((size,), "randint"))
+    out = backend.randint(low, high, _shape((size,), "randint"), xp)
     return Tensor._make(out.astype(dtype or backend.np.int64))
 
 
 def randperm(n, dtype=None, device=None) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
     xp = _xp(device)
-    return Tensor._make(backend.generator(xp).permutation(int(n)).astype(dtype or backend.np.int64))
+    return Tensor._make(xp.asarray(backend.generator(xp).permutation(int(n)).astype(dtype or backend.np.int64)))
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:

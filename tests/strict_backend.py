@@ -108,6 +108,8 @@ class ndarray:
         return _wrap(self._a[_unwrap_index(key)])
 
     def __setitem__(self, key, value):
+        if isinstance(value, numpy.ndarray) and value.ndim:  # CuPy's refusal: a host array is copied explicitly
+            raise ValueError("non-scalar numpy.ndarray cannot be used for fill")
         self._a[_unwrap_index(key)] = _unwrap(value, host_ok=True)
 
     def __repr__(self):
@@ -245,7 +247,8 @@ class Generator:
 
     def __init__(self, seed=None):
         self._g = numpy.random.Generator(numpy.random.PCG64DXSM(seed))
-        self.bit_generator = self._g.bit_generator  # its .state, for checkpoints
+        # CuPy's bit generator keeps its state in device memory: .state() gives its address, nothing to save
+        self.bit_generator = types.SimpleNamespace(state=lambda: id(self._g))
 
     def __getattr__(self, name):
         value = getattr(self._g, name)
@@ -272,6 +275,16 @@ def scatter_add(target, index, values):
     numpy.add.at(target._a, _unwrap_index(index), _unwrap(values))
 
 
+def _memory_check(fn):
+    def check(a, b, *args, **kwargs):  # CuPy's take two device arrays, and nothing else (not a NumPy scalar)
+        for x in (a, b):
+            if not isinstance(x, ndarray):
+                raise TypeError(f"{fn.__name__}: expected a device array, got {type(x).__name__}")
+        return fn(a._a, b._a, *args, **kwargs)
+
+    return check
+
+
 strict = _Namespace("strict", numpy)
 strict.__doc__ = __doc__
 strict.ndarray = ndarray
@@ -279,6 +292,8 @@ strict.asnumpy = asnumpy
 strict.scatter_add = scatter_add
 for _name in ("asarray", "array", "asanyarray", "ascontiguousarray"):
     setattr(strict, _name, _host_to_device(getattr(numpy, _name)))
+strict.may_share_memory = _memory_check(numpy.may_share_memory)
+strict.shares_memory = _memory_check(numpy.shares_memory)
 strict.random = _Namespace("strict.random", numpy.random)
 strict.random.default_rng = Generator
 strict.random.Generator = Generator

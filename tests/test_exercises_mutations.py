@@ -44,7 +44,7 @@ MUTATIONS = [
     ("unbroadcast", [("grad.sum(axis=axes", "grad.mean(axis=axes")], "averages instead of summing"),
     ("node_apply", [("record = _mode.grad_enabled and True in needs", "record = True in needs")],
      "records under no_grad"),
-    ("node_apply", [("fn.record(inputs, out, result)", "pass")], "never records the node"),
+    ("node_apply", [("fn.record(inputs, out, result, arrays)", "pass")], "never records the node"),
     ("node_apply", [("fn.needs_input_grad = needs if record",
                      "fn.needs_input_grad = tuple(True for _ in needs) if record")],
      "every input needs a gradient"),

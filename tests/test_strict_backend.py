@@ -119,6 +119,24 @@ def test_metrics_take_device_samples(device):
 
 
 # ----------------------------------------------------------------------------- checkpoints
+def test_the_device_random_stream_is_kept_by_a_checkpoint(cuda_device, tmp_path):
+    """A run resumed on the GPU draws what it would have drawn: the device's stream has a state a file keeps
+    (CuPy's own generator keeps its state in GPU memory and cannot give it back)."""
+    from minigan.serialization import load, save
+
+    minigan.manual_seed(3)
+    minigan.randn(4, device="cuda"), minigan.randint(0, 9, (3,), device="cuda")
+    save({"rng": backend.get_rng_state()}, tmp_path / "rng.npz")
+    ahead = [minigan.randn(5, device="cuda").numpy(), minigan.rand(2, device="cuda").numpy()]
+    minigan.randn(7, device="cuda")
+    backend.set_rng_state(load(tmp_path / "rng.npz")["rng"])
+    again = [minigan.randn(5, device="cuda").numpy(), minigan.rand(2, device="cuda").numpy()]
+    for a, b in zip(ahead, again):
+        np.testing.assert_array_equal(a, b)
+    minigan.manual_seed(3)  # the GPU's stream is its own, as in PyTorch: the same seed, other numbers
+    assert not np.allclose(minigan.randn(4, device="cuda").numpy(), minigan.randn(4, device="cpu").numpy())
+
+
 def test_checkpoint_of_a_device_model_loads_on_either_device(device, tmp_path):
     model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2))
     model.to("cuda")

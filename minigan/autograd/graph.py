@@ -116,21 +116,24 @@ class Node:
         needs = tuple([t._requires_grad for t in inputs])
         record = _mode.grad_enabled and True in needs
         fn.needs_input_grad = needs if record else None
-        out = fn.forward(*backend.arrays_of(cls.__name__.lower(), inputs), **params)  # one device, or a clear error
+        arrays = backend.arrays_of(cls.__name__.lower(), inputs)  # one device, or a clear error
+        out = fn.forward(*arrays, **params)
         result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
         if record:
-            fn.record(inputs, out, result)
+            fn.record(inputs, out, result, arrays)
         if _mode.anomaly_enabled:
             fn.check_forward(result)
         return result
 
-    def record(self, inputs, out, result) -> None:
+    def record(self, inputs, out, result, arrays=None) -> None:
         """Make this node ``result``'s history (``out``: what forward returned, the array ``result`` holds
-        or a NumPy scalar): the producer of each input as it is now, and the saved values."""
+        or a NumPy scalar; ``arrays``: what forward was given, each input's array or its host scalar): the
+        producer of each input as it is now, and the saved values."""
         self.inputs = inputs
         self.next_functions = tuple([(t if t._ctx is None else t._ctx) if t._requires_grad else None for t in inputs])
         if self.saved_arrays:
-            self.saved = tuple([_record(a, inputs, out, result) for a in self.saved_arrays])
+            handed = [t.array for t in inputs] if arrays is None else arrays
+            self.saved = tuple([_record(a, inputs, handed, out, result) for a in self.saved_arrays])
         result._ctx = self
 
     def check_forward(self, result) -> None:
@@ -192,13 +195,14 @@ def _first_tensor(inputs):
     return next((t for t in inputs if not isinstance(t, backend.PLAIN_TYPES)), None)
 
 
-def _record(array, inputs, out, result):
-    """The record of one array given to save_for_backward: (array, counter, version now, input or None)."""
+def _record(array, inputs, handed, out, result):
+    """The record of one array given to save_for_backward: (array, counter, version now, input or None).
+    An input is known by the array forward was handed (``handed``), or by its own."""
     if array is None:
         return None
     if array is out or array is result.array:
         return (result.array, result._counter, result._counter[0], None)
-    for t in inputs:
-        if t.array is array:
+    for t, a in zip(inputs, handed):
+        if a is array or t.array is array:
             return (array, t._counter, t._counter[0], t)
     return (array, [0], 0, array)  # a constant (a mask, say): it stays a plain array

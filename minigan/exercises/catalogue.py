@@ -71,7 +71,7 @@ EXERCISES = (
              '(a + b).sum().backward(); print(a.grad, b.grad)"'),
     Exercise("node_apply", "autodiff", ("minigan/autograd/graph.py::Node.apply",),
              "run forward on the inputs' arrays and, when grad mode is on and an input requires grad, "
-             "record the node (needs_input_grad, then fn.record(inputs, out, result))",
+             "record the node (needs_input_grad, then fn.record(inputs, out, result, arrays))",
              CHAIN_RULE, "plain arrays in: just compute; a node is recorded only when _mode.grad_enabled and "
              "some input requires grad (needs_input_grad is None otherwise); like._result(...) makes the output",
              "Predict whether (x * 2).grad_fn is None inside `with mg.no_grad():`. measure: "

@@ -621,7 +621,8 @@ DIFFERENT = {
     "torch": {
         "empty": "returns zeros (PyTorch leaves the memory uninitialised)",
         "empty_like": "returns zeros (PyTorch leaves the memory uninitialised)",
-        "manual_seed": "seeds minigan's generators, the CPU's and the GPU's (each its own stream): a seed gives other random numbers than PyTorch's",
+        "manual_seed": "seeds minigan's generators, the CPU's and the GPU's (each its own stream): a seed gives "
+                       "other random numbers than PyTorch's",
         "inference_mode": "the same as no_grad (minigan has no separate inference tensors)",
         "device": "'cpu' and 'cuda' (through CuPy) only",
         "save": "writes minigan's own .npz checkpoint (no pickle): not a file torch.load reads",

@@ -239,8 +239,8 @@ class Tensor(TensorMethods, TensorMath):
 
     def _add_grad(self, g) -> None:
         """``.grad += g`` (out of place: the user may hold the old ``.grad``), in this tensor's dtype."""
-        if isinstance(g, backend.PLAIN_TYPES):
-            g = self._new(backend.get_array_module(self.array).asarray(g, dtype=self.dtype))
+        if isinstance(g, backend.PLAIN_TYPES):  # (to this tensor's device: a CPU scalar may meet GPU tensors)
+            g = self._new(backend.to_device(g, self.device).astype(self.dtype, copy=False))
         elif g.dtype != self.dtype:
             g = g.astype(self.dtype)
         self._grad = g if self._grad is None else self._grad + g
@@ -248,7 +248,7 @@ class Tensor(TensorMethods, TensorMath):
     def _keep_grad(self, g) -> None:
         """What retain_grad() keeps: the gradient that reached this non-leaf, as a Tensor of its own."""
         if isinstance(g, backend.PLAIN_TYPES):
-            g = self._new(backend.get_array_module(self.array).array(g, dtype=self.dtype))
+            g = self._new(backend.to_device(g, self.device).astype(self.dtype))  # a copy of its own
         self._grad = g
 
     def _seed_gradient(self, gradient, op, create_graph):

@@ -118,6 +118,15 @@ def test_metrics_take_device_samples(device):
                                                              else strict.asnumpy(samples), ring)
 
 
+def test_a_cpu_scalar_that_requires_grad_may_meet_gpu_tensors(cuda_device):
+    """As in PyTorch: a 0-d CPU tensor mixes with GPU tensors, and its gradient comes back to the CPU."""
+    a = minigan.tensor(2.0, requires_grad=True)
+    x = minigan.tensor([1.0, 2.0, 3.0], device="cuda", requires_grad=True)
+    (a * x).sum().backward()
+    assert a.grad.device == "cpu" and a.grad.item() == 6.0
+    assert x.grad.device == "cuda" and np.array_equal(x.grad.numpy(), [2.0, 2.0, 2.0])
+
+
 # ----------------------------------------------------------------------------- checkpoints
 def test_the_device_random_stream_is_kept_by_a_checkpoint(cuda_device, tmp_path):
     """A run resumed on the GPU draws what it would have drawn: the device's stream has a state a file keeps

@@ -24,6 +24,7 @@ def test_op_overhead_writes_valid_json(tmp_path):
     assert bench.main(["--only", "op_overhead", "--repeats", "1", "--json", str(out)]) == 0
     data = json.loads(out.read_text())
     assert data["machine"]["numpy"]
+    assert data["machine"]["cpu"] == bench.cpu_info()  # the ratio beside PyTorch depends on the CPU: recorded
     (r,) = data["results"]
     assert r["name"] == "op_overhead" and r["us_per_op"] > 0
     assert not (tmp_path / "bench.json.tmp").exists()  # written atomically
@@ -58,6 +59,19 @@ def test_hand_numpy_reference_matches_minigan(name):
 def test_soak_runs_a_few_steps():
     r = bench.bench_soak(steps=4, checkpoints=2)
     assert r["steps"] == 4 and r["rss_last_mb"] > 0 and r["live_tensors_last"] >= 0
+
+
+def test_the_cpu_and_its_vector_unit_are_named(tmp_path, monkeypatch):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\ncpu family\t: 25\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx avx2 fma\n\n"
+                       "processor\t: 1\nflags\t\t: fpu avx512f\n")
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda p, *a, **k: real_open(cpuinfo if p == "/proc/cpuinfo" else p, *a, **k))
+    assert bench.cpu_info() == "AMD EPYC (family 25), AVX2"  # the first processor's entry
+    cpuinfo.write_text("cpu family\t: 26\nmodel name\t: AMD EPYC\nflags\t\t: avx2 avx512f avx512bw\n")
+    assert bench.cpu_info() == "AMD EPYC (family 26), AVX-512"
+    cpuinfo.unlink()
+    assert bench.cpu_info() == "unknown"
 
 
 def test_threads_are_reported():

@@ -576,8 +576,23 @@ def blas_info() -> str:
     return f"{p.get('internal_api', '?')} {p.get('version', '?')}{kernels}"
 
 
+def cpu_info() -> str:
+    """The CPU's model name and family, and its widest vector unit, e.g. "AMD EPYC (family 25), AVX2": the ratio
+    beside PyTorch depends on it (OpenBLAS's kernels follow it; docs/performance.md). "unknown" off Linux."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            fields = dict(line.split(":", 1) for line in f.read().split("\n\n")[0].splitlines() if ":" in line)
+    except OSError:
+        return "unknown"
+    fields = {k.strip(): v.strip() for k, v in fields.items()}
+    flags = fields.get("flags", "").split()
+    vector = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
+    return f"{fields.get('model name', '?')} (family {fields.get('cpu family', '?')}), {vector}"
+
+
 def machine_info():
     info = {
+        "cpu": cpu_info(),
         "python": platform.python_version(),
         "numpy": backend.np.__version__,
         "blas": blas_info(),
@@ -596,6 +611,7 @@ def machine_info():
         info["gpu"] = xp.cuda.runtime.getDeviceProperties(0)["name"].decode()
     if _RUN["torch"] is not None:
         info["torch"] = _RUN["torch"].__version__
+        info["torch_cpu_capability"] = _RUN["torch"].backends.cpu.get_cpu_capability()  # its kernels: AVX2, AVX512
     return info
 
 
@@ -671,7 +687,8 @@ def main(argv=None):
         threads = thread_info(torch)
     minigan.manual_seed(0)
     results = {"machine": machine_info(), "threads": threads, "batch": args.batch, "results": []}
-    print("threads: " + ", ".join(f"{k}={v}" for k, v in threads.items()) + f"; NumPy's BLAS: {blas_info()}")
+    print("threads: " + ", ".join(f"{k}={v}" for k, v in threads.items()) + f"; NumPy's BLAS: {blas_info()}; "
+          f"CPU: {cpu_info()}")
     try:
         for batch in args.batch or [None]:
             _RUN["batch"] = batch

@@ -47,6 +47,22 @@ def test_pairs_and_2500_steps_a_mode():
     assert grid8["hidden"][0] == 224
 
 
+def test_wgan_gp_takes_750_steps_a_mode_and_at_least_its_recipe():
+    """WGAN-GP's steps: its recipe's 6,000 up to 8 modes, then 750 a mode (12,000 on ring:16, 48,000 on grid:8);
+    its batch and scale are the GAN's."""
+    base = DEFAULTS[("wgan-gp", "mixture")]["steps"]
+    previous = 0
+    for k in (1, 5, 8, 9, 10, 16, 25, 36, 64, 100):
+        gan, gp = mixture_settings(ring_mixture(k)), mixture_settings(ring_mixture(k), "wgan-gp")
+        assert gp["steps"] == max(base, 750 * k) >= previous
+        assert {key: gp[key] for key in ("batch_size", "data_scale")} == {key: gan[key] for key in
+                                                                           ("batch_size", "data_scale")}
+        previous = gp["steps"]
+    assert mixture_settings(ring_mixture(8), "wgan-gp")["steps"] == base  # the ring the recipe was measured on
+    assert build_experiment("wgan-gp", "grid:8", seed=0).default_steps == 48_000
+    assert build_experiment("wgan-gp", "ring:16", seed=0, steps=500).default_steps == 500  # overrides still win
+
+
 def test_the_recipe_packs_pairs_draws_z_uniformly_and_pack_1_is_the_plain_gan():
     from minigan.gans.models import PackedDiscriminator
 
@@ -93,10 +109,10 @@ def test_build_experiment_uses_the_rule_and_explicit_settings_win():
     assert exp.config["hidden"] == list(rule["hidden"]) and exp.trainer.G.scale == rule["data_scale"]
     exp = build_experiment("gan", "grid:6", seed=0, batch_size=64, steps=123, hidden=(32, 32))
     assert exp.batch_size == 64 and exp.default_steps == 123 and exp.config["hidden"] == [32, 32]
-    # WGAN-GP takes the batch and data-scale rules and keeps its own steps and width; WGAN keeps its recipe
+    # WGAN-GP takes the batch and data-scale rules and its own steps rule, and keeps its width; WGAN keeps its recipe
     gp = build_experiment("wgan-gp", "grid:6", seed=0)
     assert gp.batch_size == rule["batch_size"] and gp.trainer.G.scale == rule["data_scale"]
-    assert gp.default_steps == DEFAULTS[("wgan-gp", "mixture")]["steps"]
+    assert gp.default_steps == mixture_settings(grid_mixture(6), "wgan-gp")["steps"] == 27_000
     assert gp.config["hidden"] == list(DEFAULTS[("wgan-gp", "mixture")]["hidden"])
     assert build_experiment("wgan", "grid:6", seed=0).batch_size == DEFAULTS[("wgan", "mixture")]["batch_size"]
 

@@ -95,8 +95,9 @@ DEFAULTS = {
     # run; grid (batch 448) 25/25 every time, 87.3 ± 0.7%, about 8 CPU-minutes (without the batch and scale rules:
     # 57% and 68% on seeds 0-1). The critic's estimate tracks quality on the ring (Spearman ρ −0.81 to −0.98). With
     # λ = 10 the ring reached 8/8 and 72% in 3,000 steps but collapsed to one mode over 8,000 (and at lr 3e-4).
-    # Across sizes (2 seeds each) it keeps every mode up to the 6×6 grid but misses on quality from 16 modes up:
-    # ring:16 83-86%, grid:6 58-76%, grid:8 21-32%; 18,000 steps took grid:6 to 94% and 96% (seeds 0, 1).
+    # Across sizes (2 seeds each) it keeps every mode up to the 6×6 grid but misses on quality from 16 modes up at
+    # 6,000 steps (ring:16 83-86%, grid:6 58-76%, grid:8 21-32%), so its steps grow with the mode count:
+    # ``mixture_settings(mixture, "wgan-gp")``, 750 a mode, at least these 6,000.
     ("wgan-gp", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.0, 0.9), batch_size=256, steps=6_000,
                                  latent_dim=2, hidden=(128, 128, 128), n_critic=5, lam=0.1, lr_decay=True),
     ("cgan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=10_000,
@@ -154,10 +155,11 @@ DEFAULT_LOSS = "non-saturating"
 DEFAULT_PRIOR = "normal"  # p_z of every recipe whose DEFAULTS entry names none: N(0, I)
 
 
-def mixture_settings(mixture) -> dict:
+def mixture_settings(mixture, algorithm="gan") -> dict:
     """The 2-D GAN's packing, batch size, steps and width for THIS mixture, from its mode count K (no table of
-    cases), and its data scale from its spread. The recipe's values are the 8-mode ring's; these rules scale them.
-    With them goes the recipe's uniform prior, z ~ U(−1, 1)² (DEFAULTS says why); demos/results.md has the runs.
+    cases), and its data scale from its spread; ``algorithm="wgan-gp"`` gives WGAN-GP's steps (below). The
+    recipe's values are the 8-mode ring's; these rules scale them. With them goes the recipe's uniform prior,
+    z ~ U(−1, 1)² (DEFAULTS says why); demos/results.md has the runs.
 
     * pack: PacGAN's (Lin et al. 2018) pack 2, D judging pairs of points, for every K. The plain GAN drops
       modes: with z ~ N(0, I) the 6-mode ring 5/6 on one seed in two, the 10-mode ring 8/10 on seed 1, the
@@ -175,6 +177,11 @@ def mixture_settings(mixture) -> dict:
       G does late, as the learning rate runs out: the 16-mode ring was at 89.0% high quality after 34,000
       steps and 95.4% after 44,000 (a scaling chosen from these runs and checked on every size measured, not
       derived).
+      WGAN-GP (5 critic steps to each G step, so a step costs about 3 of the GAN's) keeps every mode at its
+      recipe's 6,000 steps but blurs them as K grows: its samples drift between the modes when G has too few
+      steps to sharpen K boundaries (ring:16 83-86% high quality, grid:6 58-76%, grid:8 21-32%). It takes 750
+      steps a mode, at least its 6,000: 12,000 took ring:16 to 92.4% on both seeds, 18,000 took grid:6 to 94% and
+      96% (demos/results.md).
     * width: a ReLU MLP of width w on a 2-D input cuts it into O(w²) linear pieces per layer; 128 is ample
       for the 25-mode grid, then it grows as √(K/25) so the pieces per mode stay constant, rounded to 32.
     * data_scale: the data's spread s = √(mean of x² per coordinate) (modes and σ). G's output is s·MLP(z)
@@ -191,17 +198,20 @@ def mixture_settings(mixture) -> dict:
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))
     pack = 2
     batch = max(256, -(-16 * k // 64) * 64)
-    steps = max(20_000, -(-2_500 * k // 1000) * 1000)
+    if algorithm == "wgan-gp":
+        steps = max(6_000, 750 * k)
+    else:
+        steps = max(20_000, -(-2_500 * k // 1000) * 1000)
     width = max(128, -(-round(128 * (k / 25) ** 0.5) // 32) * 32)
     return {"pack": pack, "batch_size": batch, "steps": steps, "hidden": (width, width, width),
             "data_scale": round(spread, 4)}
 
 
-# The 2-D recipes that take ``mixture_settings``' rules, and which of them. WGAN-GP keeps its own steps and width
-# (n_critic = 5 makes each step ~3× a GAN step) and takes the batch and data-scale rules, which it needs on the grid:
-# seed 0, 6,000 steps, 25/25 modes at 57% high quality without them, 25/25 at 86% with them (demos/results.md).
+# The 2-D recipes that take ``mixture_settings``' rules, and which of them. WGAN-GP keeps its own width and packs
+# nothing, and takes the batch and data-scale rules, which it needs on the grid (seed 0, 6,000 steps, 25/25 modes at
+# 57% high quality without them, 25/25 at 86% with them), and its own steps rule (demos/results.md).
 ADAPTS_TO_MIXTURE = {"gan": ("pack", "batch_size", "steps", "hidden", "data_scale"),
-                     "wgan-gp": ("batch_size", "data_scale")}
+                     "wgan-gp": ("batch_size", "steps", "data_scale")}
 
 # Bounds checked before anything is allocated, so a typo is a one-line error instead of an
 # out-of-memory crash: one batch of 65,536 images of 28x28 already takes ~3 GB of activations.
@@ -344,7 +354,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     recipe_kind = "images28" if source in IMAGES_28 and (algorithm, "images28") in DEFAULTS else kind
     cfg = dict(DEFAULTS[(algorithm, "mixture" if kind == "points" else recipe_kind)])  # points: the ring's recipe
     if kind == "mixture" and algorithm in ADAPTS_TO_MIXTURE:  # the recipe adapts to the mixture at hand
-        rules = mixture_settings(source)
+        rules = mixture_settings(source, algorithm)
         cfg.update({k: rules[k] for k in ADAPTS_TO_MIXTURE[algorithm]})
     if kind == "points" and "data_scale" in ADAPTS_TO_MIXTURE.get(algorithm, ()):  # the spread of the points
         cfg["data_scale"] = round(float(np.sqrt((source.points.astype(np.float64) ** 2).mean())), 4)

@@ -60,7 +60,7 @@ def recipe_config(algorithm: str, data: str) -> dict:
     """The recipe train starts from for ``algorithm`` on the mixture ``data`` (no network is built)."""
     cfg = dict(DEFAULTS[(algorithm, "mixture")])
     if algorithm in ADAPTS_TO_MIXTURE and data != "points":
-        rules = mixture_settings(parse_data(data)[1])
+        rules = mixture_settings(parse_data(data)[1], algorithm)
         cfg.update({k: rules[k] for k in ADAPTS_TO_MIXTURE[algorithm]})
     cfg.setdefault("prior", DEFAULT_PRIOR)  # as build_experiment
     return cfg

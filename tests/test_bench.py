@@ -61,17 +61,15 @@ def test_soak_runs_a_few_steps():
     assert r["steps"] == 4 and r["rss_last_mb"] > 0 and r["live_tensors_last"] >= 0
 
 
-def test_the_cpu_and_its_vector_unit_are_named(tmp_path, monkeypatch):
+def test_the_cpu_and_its_vector_unit_are_named(tmp_path):
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text("processor\t: 0\ncpu family\t: 25\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx avx2 fma\n\n"
                        "processor\t: 1\nflags\t\t: fpu avx512f\n")
-    real_open = open
-    monkeypatch.setattr("builtins.open", lambda p, *a, **k: real_open(cpuinfo if p == "/proc/cpuinfo" else p, *a, **k))
-    assert bench.cpu_info() == "AMD EPYC (family 25), AVX2"  # the first processor's entry
+    assert bench.cpu_info(cpuinfo) == "AMD EPYC (family 25), AVX2"  # the first processor's entry
     cpuinfo.write_text("cpu family\t: 26\nmodel name\t: AMD EPYC\nflags\t\t: avx2 avx512f avx512bw\n")
-    assert bench.cpu_info() == "AMD EPYC (family 26), AVX-512"
+    assert bench.cpu_info(cpuinfo) == "AMD EPYC (family 26), AVX-512"
     cpuinfo.unlink()
-    assert bench.cpu_info() == "unknown"
+    assert bench.cpu_info(cpuinfo) == "unknown"
 
 
 def test_threads_are_reported():

@@ -576,15 +576,15 @@ def blas_info() -> str:
     return f"{p.get('internal_api', '?')} {p.get('version', '?')}{kernels}"
 
 
-def cpu_info() -> str:
+def cpu_info(path="/proc/cpuinfo") -> str:
     """The CPU's model name and family, and its widest vector unit, e.g. "AMD EPYC (family 25), AVX2": the ratio
     beside PyTorch depends on it (OpenBLAS's kernels follow it; docs/performance.md). "unknown" off Linux."""
     try:
-        with open("/proc/cpuinfo") as f:
-            fields = dict(line.split(":", 1) for line in f.read().split("\n\n")[0].splitlines() if ":" in line)
+        with open(path) as f:
+            first = f.read().split("\n\n")[0]  # the first processor's entry
     except OSError:
         return "unknown"
-    fields = {k.strip(): v.strip() for k, v in fields.items()}
+    fields = {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in first.splitlines() if ":" in line)}
     flags = fields.get("flags", "").split()
     vector = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
     return f"{fields.get('model name', '?')} (family {fields.get('cpu family', '?')}), {vector}"
@@ -688,7 +688,7 @@ def main(argv=None):
     minigan.manual_seed(0)
     results = {"machine": machine_info(), "threads": threads, "batch": args.batch, "results": []}
     print("threads: " + ", ".join(f"{k}={v}" for k, v in threads.items()) + f"; NumPy's BLAS: {blas_info()}; "
-          f"CPU: {cpu_info()}")
+          f"CPU: {results['machine']['cpu']}")
     try:
         for batch in args.batch or [None]:
             _RUN["batch"] = batch

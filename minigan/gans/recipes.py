@@ -200,10 +200,11 @@ def mixture_settings(mixture, algorithm="gan") -> dict:
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))
     pack = 2
     batch = max(256, -(-16 * k // 64) * 64)
+    least = DEFAULTS[(algorithm, "mixture")]["steps"]  # the recipe's own steps, measured on the 8-mode ring
     if algorithm == "wgan-gp":
-        steps = max(6_000, 750 * k)
+        steps = max(least, 750 * k)
     else:
-        steps = max(20_000, -(-2_500 * k // 1000) * 1000)
+        steps = max(least, -(-2_500 * k // 1000) * 1000)
     width = max(128, -(-round(128 * (k / 25) ** 0.5) // 32) * 32)
     return {"pack": pack, "batch_size": batch, "steps": steps, "hidden": (width, width, width),
             "data_scale": round(spread, 4)}

@@ -366,8 +366,9 @@ def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path):
     import subprocess
     import sys
 
-    proc = subprocess.Popen([sys.executable, "-m", "minigan", "lab", "--no-open", "--port", "0", "--runs",
-                             str(tmp_path), "--preset", "mode-collapse"], stdout=subprocess.PIPE,
+    # -X faulthandler: if the child does not stop, SIGABRT makes it print every thread's stack for the report
+    proc = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "minigan", "lab", "--no-open", "--port",
+                             "0", "--runs", str(tmp_path), "--preset", "mode-collapse"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     try:
         line = proc.stdout.readline()
@@ -382,7 +383,13 @@ def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path):
         assert conn.getresponse().status == 200
         conn.close()
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0  # the server and the training thread both ended
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            raise AssertionError("lab did not stop within 30 s of SIGINT; its threads:\n"
+                                 + proc.communicate(timeout=30)[1]) from None
+        assert code == 0, proc.communicate()[1]  # the server and the training thread both ended
     finally:
         proc.kill()
         proc.wait()

@@ -186,9 +186,9 @@ def _build(m):
 class Twin:
     """The PyTorch run of minigan Experiment ``exp``: same G, D, optimizers, schedule, noise and batches."""
 
-    def __init__(self, exp):
-        self.exp, cfg = exp, exp.config
-        self.G, self.D = to_torch(exp.trainer.G), to_torch(exp.trainer.D)
+    def __init__(self, exp, device="cpu"):
+        self.exp, cfg, self.device = exp, exp.config, torch.device(device)
+        self.G, self.D = to_torch(exp.trainer.G).to(self.device), to_torch(exp.trainer.D).to(self.device)
         betas = tuple(cfg.get("betas", (0.5, 0.999)))
         self.opt_g, self.opt_d = (self._optimizer(cfg, net.parameters(), betas) for net in (self.G, self.D))
         self.k = float(getattr(exp.trainer, "k", 0.0)) if exp.algorithm == "began" else None
@@ -204,14 +204,14 @@ class Twin:
         raise AssertionError(f"twin: optimizer {name!r} not mirrored")
 
     def noise(self, m):  # minigan's generator, in minigan's order
-        return torch.from_numpy(np.asarray(backend.asnumpy(self.exp.trainer.noise(m).array)))
+        return torch.from_numpy(np.asarray(backend.asnumpy(self.exp.trainer.noise(m).array))).to(self.device)
 
     def real(self, m):
         r = self.exp.sample_real(m)
         if isinstance(r, tuple):
-            return (torch.from_numpy(np.asarray(backend.asnumpy(r[0].array))),
-                    torch.from_numpy(np.asarray(backend.asnumpy(r[1]))).long())
-        return torch.from_numpy(np.asarray(backend.asnumpy(r.array)))
+            return (torch.from_numpy(np.asarray(backend.asnumpy(r[0].array))).to(self.device),
+                    torch.from_numpy(np.asarray(backend.asnumpy(r[1]))).long().to(self.device))
+        return torch.from_numpy(np.asarray(backend.asnumpy(r.array))).to(self.device)
 
     def set_lr(self, total):
         if self.exp.config.get("lr_decay"):
@@ -253,7 +253,7 @@ class Twin:
         self.last = {"loss_d": loss_d.item(), "loss_g": self._frozen_g_step(loss_g).item()}
 
     def labels(self, m):  # minigan's CGAN.random_labels, in its order
-        return torch.from_numpy(np.asarray(backend.asnumpy(self.exp.trainer.random_labels(m)))).long()
+        return torch.from_numpy(np.asarray(backend.asnumpy(self.exp.trainer.random_labels(m)))).long().to(self.device)
 
     def _cgan(self):
         m, bce = self.exp.batch_size, TF.binary_cross_entropy_with_logits
@@ -291,7 +291,7 @@ class Twin:
         for _ in range(cfg["n_critic"]):
             x, z = self.real(m), self.noise(m)
             eps = torch.from_numpy(np.asarray(backend.asnumpy(
-                backend.rand((m,) + (1,) * (x.ndim - 1), dtype=np.float32, xp=self.exp.trainer.xp))))
+                backend.rand((m,) + (1,) * (x.ndim - 1), dtype=np.float32, xp=self.exp.trainer.xp)))).to(self.device)
             fake = self.G(z).detach()
             x_hat = (eps * x + (1 - eps) * fake).requires_grad_(True)
             (g,) = torch.autograd.grad(self.D(x_hat).sum(), x_hat, create_graph=True)
@@ -328,7 +328,7 @@ class Twin:
         try:
             self.G.eval()
             with torch.no_grad():
-                fake = self.G(self.noise(num_samples)).numpy()
+                fake = self.G(self.noise(num_samples)).cpu().numpy()
             self.G.train()
             return (fake.astype(np.float32) + 1) / 2
         finally:
@@ -344,9 +344,9 @@ class Twin:
                 if exp.algorithm == "cgan":
                     per = max(1, num_samples // exp.num_classes)
                     labels = np.repeat(np.arange(exp.num_classes), per)
-                    fake = self.G(self.noise(len(labels)), torch.from_numpy(labels)).numpy()
+                    fake = self.G(self.noise(len(labels)), torch.from_numpy(labels).to(self.device)).cpu().numpy()
                 else:
-                    labels, fake = None, self.G(self.noise(num_samples)).numpy()
+                    labels, fake = None, self.G(self.noise(num_samples)).cpu().numpy()
             self.G.train()
             if exp.kind == "mixture":
                 from minigan.metrics.mixture import mixture_metrics
@@ -373,12 +373,13 @@ def exp_samples(exp, num_samples=2500):
         backend.set_rng_state(state)
 
 
-def run(framework, algorithm, data, seed, steps, overrides, log_every=0, eval_every=0, samples_dir=None):
+def run(framework, algorithm, data, seed, steps, overrides, log_every=0, eval_every=0, samples_dir=None,
+        device="cpu"):
     """Train one run; a dict of its scores and times."""
     torch.manual_seed(seed)
     exp = build_experiment(algorithm, data, seed=seed, **overrides)
     steps = steps or exp.default_steps
-    twin = Twin(exp) if framework == "torch" else None
+    twin = Twin(exp, device) if framework == "torch" else None
     t0 = time.time()
     trace = []
     for t in range(steps):
@@ -462,6 +463,7 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=0, help="0: the recipe's own")
     p.add_argument("--framework", choices=("torch", "minigan", "both"), default="torch")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--device", default="cpu", help="the twin's torch device (cuda: on a GPU)")
     p.add_argument("--log-every", type=int, default=0, help="keep BEGAN's k and M_global every N steps")
     p.add_argument("--eval-every", type=int, default=0, help="print the scores every N steps")
     p.add_argument("--samples-dir", default=None, help="with --eval-every: save the samples there instead")
@@ -484,7 +486,7 @@ def main(argv=None):
     for seed in a.seeds:
         for fw in frameworks:
             print(json.dumps(run(fw, a.algorithm, a.data, seed, a.steps, overrides, a.log_every, a.eval_every,
-                                  a.samples_dir)), flush=True)
+                                  a.samples_dir, a.device)), flush=True)
 
 
 if __name__ == "__main__":

@@ -180,8 +180,10 @@ def test_began_learns_on_a_small_28x28_folder(monkeypatch, tmp_path):
         write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", images.astype(np.uint8))
         write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", labels.astype(np.uint8))
     monkeypatch.setenv("MINIGAN_DATA", str(tmp_path))
-    exp = build_experiment("began", "fashion-mnist", seed=0, batch_size=16, channels=4, embedding=8, lr=1e-3)
+    exp = build_experiment("began", "fashion-mnist", seed=0, batch_size=16, channels=4, g_channels=4, embedding=8,
+                           lr=1e-3)
     assert exp.config["arch"] == "began" and type(exp.trainer.D).__name__ == "ConvAutoEncoderDiscriminator"
+    assert type(exp.trainer.G).__name__ == "DCGANGenerator"  # the recipe's G (demos/results.md, BEGAN)
     outs = [exp.train_step(150) for _ in range(150)]
     assert np.mean([o["loss_real"] for o in outs[-15:]]) < 0.5 * np.mean([o["loss_real"] for o in outs[:15]])
     real_mean = float(exp.images.mean())
@@ -197,3 +199,28 @@ def test_arch_began_is_began_s_own():
 
     with pytest.raises(ValueError, match="arch='began'.*BEGAN's"):
         build_experiment("gan", "digits", arch="began")
+
+
+def test_began_generator_is_the_paper_s_or_dcgan_s(monkeypatch, tmp_path):
+    """On 28×28 images generator='began' builds the decoder-shaped G of Figure 1 and 'dcgan' DCGAN's (the recipe's,
+    N(0, 0.02) weights); anything else is refused in one line."""
+    from minigan.data import write_idx
+    from minigan.gans.models import BEGANGenerator, DCGANGenerator
+    from minigan.gans.recipes import build_experiment
+
+    folder = tmp_path / "fashion-mnist"
+    folder.mkdir()
+    for prefix in ("train", "t10k"):
+        write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", np.zeros((8, 28, 28), np.uint8))
+        write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", np.arange(8, dtype=np.uint8))
+    monkeypatch.setenv("MINIGAN_DATA", str(tmp_path))
+    small = dict(channels=4, g_channels=4, embedding=4)
+    paper = build_experiment("began", "fashion-mnist", generator="began", **small)
+    dcgan = build_experiment("began", "fashion-mnist", **small)
+    assert type(paper.trainer.G) is BEGANGenerator and type(dcgan.trainer.G) is DCGANGenerator
+    z = minigan.randn(2, dcgan.config["latent_dim"])
+    assert paper.trainer.G(z).shape == dcgan.trainer.G(z).shape == (2, 1, 28, 28)
+    first_conv = next(p for name, p in dcgan.trainer.G.named_parameters() if p.ndim == 4)
+    assert abs(float(first_conv.numpy().std()) - 0.02) < 0.004  # dcgan_normal_ was applied
+    with pytest.raises(ValueError, match="generator='vae'.*expected 'began'.*or 'dcgan'"):
+        build_experiment("began", "fashion-mnist", generator="vae", **small)

@@ -77,9 +77,11 @@ def test_began_conv_networks_equal_pytorch():
                                    G(from_numpy(z)).numpy(), rtol=1e-4, atol=1e-6)
 
 
-def test_twin_takes_the_same_first_steps_with_began_s_own_networks(monkeypatch, tmp_path):
-    """The ("began", "images28") recipe (conv auto-encoder, decoder-shaped G) on a small synthetic Fashion-MNIST
-    folder: three steps of minigan and of the twin give the same generator and the same k."""
+@pytest.mark.parametrize("generator", ["dcgan", "began"])
+def test_twin_takes_the_same_first_steps_with_began_s_own_networks(monkeypatch, tmp_path, generator):
+    """The ("began", "images28") recipe (conv auto-encoder D; DCGAN's G, the recipe's, or the paper's
+    decoder-shaped G) on a small synthetic Fashion-MNIST folder: three steps of minigan and of the twin give the
+    same generator and the same k."""
     from minigan.data import write_idx
 
     rng = np.random.default_rng(0)
@@ -90,7 +92,8 @@ def test_twin_takes_the_same_first_steps_with_began_s_own_networks(monkeypatch, 
         write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", (np.arange(n) % 10).astype(np.uint8))
     monkeypatch.setenv("MINIGAN_DATA", str(tmp_path))
     torch.set_num_threads(1)
-    settings = dict(seed=0, batch_size=16, channels=4, lambda_k=0.5, gamma=1.0)  # a large gain: k moves at once
+    settings = dict(seed=0, batch_size=16, channels=4, g_channels=4, generator=generator, lambda_k=0.5,
+                    gamma=1.0)  # a large gain: k moves at once
     exp = build_experiment("began", "fashion-mnist", **settings)
     ks = [exp.train_step()["k"] for _ in range(3)]
     twin = torch_twin.Twin(build_experiment("began", "fashion-mnist", **settings))

@@ -49,7 +49,7 @@ RUNS = [
     ("wgan", "wgan (MLP, the paper's α, c, n_critic)", "wgan", "digits", {}),
     ("cgan", "cgan (DCGAN-style conv, the default recipe)", "cgan", "digits", {}),
     ("wgan-gp", "wgan-gp (conv critic, the paper's λ, n_critic, Adam)", "wgan-gp", "digits", {}),
-    ("began", "began (conv G, MLP auto-encoder D, the paper's γ, λ_k)", "began", "digits", {}),
+    ("began", "began (conv G, MLP auto-encoder D, γ = 1.0, the paper's λ_k)", "began", "digits", {}),
     ("dcgan", "gan (DCGAN: Radford et al. 2016's recipe, batch norm in G and D)", "gan", "fashion-mnist", {}),
     ("cgan", "cgan (the DCGAN recipe + labels)", "cgan", "fashion-mnist", {}),
     ("wgan", "wgan (DCGAN critic, the paper's α, c, n_critic)", "wgan", "fashion-mnist", {}),

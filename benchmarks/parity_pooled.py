@@ -32,11 +32,8 @@ def pairs():
     """(table, seed, minigan's scores, PyTorch's scores) for every seed run by both."""
     out = []
     for name in PARITY:
-        path = RESULTS / "parity" / f"{name}.jsonl"
-        if not path.exists():
-            continue
         by_seed = {}
-        for row in read(path):
+        for row in read(RESULTS / "parity" / f"{name}.jsonl"):
             by_seed.setdefault((json.dumps(row.get("overrides", {}), sort_keys=True), row["seed"]), {})[
                 row["framework"]] = row
         out += [(name, seed, runs["minigan"], runs["torch"]) for (_, seed), runs in sorted(by_seed.items())

@@ -53,7 +53,7 @@ def main(argv=None):
                     r = exp.evaluate()
                     emit({"data": data, "seed": seed, "overrides": overrides, "step": t + 1,
                           "modes": r["modes_covered"], "high_quality": round(r["high_quality"], 4),
-                          "seconds": round(time.time() - t0, 1)})
+                          "mode_counts": r["mode_counts"], "seconds": round(time.time() - t0, 1)})
             r = exp.evaluate()
             row = {"algorithm": args.algorithm, "data": data, "seed": seed, "overrides": overrides,
                    "steps": exp.default_steps, "batch": exp.batch_size, "pack": exp.config.get("pack", 1),

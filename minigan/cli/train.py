@@ -123,7 +123,8 @@ def add_parser(subparsers, name="train"):
                         "fashion-mnist and mnist with their N(0, 0.02) initialisation and batch norm in D)")
     p.add_argument("--data", default=None, help=f"{DATA_HELP} (default: ring; digits for dcgan)")
     p.add_argument("--steps", type=int, default=None,
-                   help="generator updates (default: the recipe's, see below: 10000 for gan on the ring). With "
+                   help="generator updates (default: the recipe's, see below: "
+                        f"{DEFAULTS[('gan', 'mixture')]['steps']} for gan on the ring). With "
                         "--resume: at least the checkpoint's step; the learning-rate decay stays laid over the first "
                         "run's --steps, so steps beyond it run at the final rate lr/100")
     p.add_argument("--seed", type=int, default=0, help="seed of every weight, batch and noise sample (default: 0)")

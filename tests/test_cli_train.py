@@ -74,6 +74,16 @@ def test_resume_without_checkpoint_or_with_other_settings_fails_clearly(tmp_path
     assert rc == 2 and "batch_size" in err
 
 
+def test_k_sets_algorithm_1s_discriminator_steps_and_a_resume_keeps_it(tmp_path, capsys):
+    rc, out = train(tmp_path, "gan", "--data", "ring", "--k", "3", name="k3")
+    assert rc == 0 and json.loads((out / "metrics.json").read_text())["config"]["k"] == 3
+    rc = main(["train", "gan", "--data", "ring", *BASE, "--k", "1", "--out", str(out), "--resume"])
+    assert rc == 2 and "k=3" in capsys.readouterr().err  # a run resumes with the k it was trained with
+    rc = main(["train", "wgan", "--data", "ring", "--k", "2", "--steps", "5", "--no-progress",
+               "--out", str(tmp_path / "w")])
+    assert rc == 2 and "unknown setting(s) ['k'] for wgan" in capsys.readouterr().err  # WGAN has n_critic
+
+
 @pytest.mark.parametrize("argv,needle", [
     (["--data", "moons"], "unknown data 'moons'"),
     (["--data", "ring:x"], "unknown data 'ring:x'"),
@@ -81,6 +91,7 @@ def test_resume_without_checkpoint_or_with_other_settings_fails_clearly(tmp_path
     (["--optimizer", "adagrad"], "unknown optimizer 'adagrad'"),
     (["--loss", "hinge"], "unknown loss 'hinge'"),
     (["--steps", "0"], "--steps must be a positive integer"),
+    (["--k", "0"], "--k must be a positive integer"),
 ])
 def test_user_mistakes_exit_2_with_one_line(tmp_path, capsys, argv, needle):
     rc = main(["train", "gan", *argv, "--steps", "5", "--no-progress", "--out", str(tmp_path / "x")][:2 + len(argv)]

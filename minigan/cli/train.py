@@ -137,6 +137,9 @@ def add_parser(subparsers, name="train"):
     p.add_argument("--pack", type=int, default=None,
                    help="PacGAN packing for gan on 2-D data: D judges PACK samples at once (default 2; 1 is the plain "
                         "GAN)")
+    p.add_argument("--k", type=int, default=None,
+                   help="gan/cgan: discriminator steps per generator step, Algorithm 1's k (default: the recipe's, "
+                        "see below)")
     p.add_argument("--prior", choices=PRIORS, default=None,
                    help="the noise prior p_z: normal, N(0, I), or uniform, U(-1, 1) in each coordinate (default: the "
                         "recipe's, uniform for gan on 2-D data, else normal)")
@@ -402,7 +405,8 @@ def _resume_command(args, out_dir: Path, steps: int) -> str:
     """The command line that continues this run from its checkpoint."""
     words = ["python", "-m", "minigan", "train", args.algorithm, "--data", args.data, "--seed", str(args.seed),
              "--steps", str(steps)]
-    for name in ("loss", "optimizer", "lr", "pack", "prior", "batch_size", "eval_every", "checkpoint_every", "backend"):
+    for name in ("loss", "optimizer", "lr", "k", "pack", "prior", "batch_size", "eval_every", "checkpoint_every",
+                 "backend"):
         if getattr(args, name) is not None:
             words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
     return shlex.join(words + ["--out", str(out_dir), "--resume"])
@@ -421,14 +425,15 @@ def _algorithm(args) -> str:
 
 def run(args) -> int:
     algorithm = _algorithm(args)
-    for name in ("steps", "batch_size", "eval_every", "checkpoint_every", "pack"):
+    for name in ("steps", "batch_size", "eval_every", "checkpoint_every", "k", "pack"):
         _positive("--" + name.replace("_", "-"), getattr(args, name))
     if args.seed < 0:
         raise ValueError(f"train: --seed must be >= 0, got {args.seed}")
     out_dir = _out_dir(args)
     if args.backend is not None:
         backend.use_backend(args.backend)
-    overrides = {k: v for k, v in (("lr", args.lr), ("pack", args.pack), ("prior", args.prior)) if v is not None}
+    overrides = {k: v for k, v in (("lr", args.lr), ("k", args.k), ("pack", args.pack), ("prior", args.prior))
+                 if v is not None}
     exp = build_experiment(algorithm, args.data, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
                            batch_size=args.batch_size, **overrides)
     if getattr(args, "animate", False) and (exp.kind != "mixture" or algorithm not in ANIMATED):

@@ -201,6 +201,8 @@ def mixture_settings(mixture, algorithm="gan") -> dict:
     to 96.0% high quality over 8 seeds (3 under 90%, each with a starved mode), and the 6×6 grid empties a whole
     row on 1 seed of 5 (31/36). 3,000 steps a mode, a batch of 32·K and pack 4 were each tried on those seeds:
     each mends some and breaks a seed that passed (demos/results.md, "The seeds that miss"), so the rule stays.
+    Two D steps a G step (``k=2``, ``train gan --k 2``) feeds every thin mode of the 16-mode ring (8 seeds of 8 at
+    94.8-97.3%) but leaves a row of the 5×5 grid thin on seed 0 (85.4%, against 97.4% with k = 1), so k stays 1.
     """
     k = mixture.num_modes
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))

@@ -82,6 +82,8 @@ def test_k_sets_algorithm_1s_discriminator_steps_and_a_resume_keeps_it(tmp_path,
     rc = main(["train", "wgan", "--data", "ring", "--k", "2", "--steps", "5", "--no-progress",
                "--out", str(tmp_path / "w")])
     assert rc == 2 and "unknown setting(s) ['k'] for wgan" in capsys.readouterr().err  # WGAN has n_critic
+    from minigan.gans.recipes import DEFAULTS
+    assert {cfg["k"] for (algorithm, _), cfg in DEFAULTS.items() if algorithm in ("gan", "cgan")} == {1}  # --k's help
 
 
 @pytest.mark.parametrize("argv,needle", [

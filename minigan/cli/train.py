@@ -138,8 +138,8 @@ def add_parser(subparsers, name="train"):
                    help="PacGAN packing for gan on 2-D data: D judges PACK samples at once (default 2; 1 is the plain "
                         "GAN)")
     p.add_argument("--k", type=int, default=None,
-                   help="gan/cgan: discriminator steps per generator step, Algorithm 1's k (default: the recipe's, "
-                        "see below)")
+                   help="gan/cgan: discriminator steps per generator step, Algorithm 1's k (default 1, as in every "
+                        "recipe and in Goodfellow et al.'s experiments)")
     p.add_argument("--prior", choices=PRIORS, default=None,
                    help="the noise prior p_z: normal, N(0, I), or uniform, U(-1, 1) in each coordinate (default: the "
                         "recipe's, uniform for gan on 2-D data, else normal)")

@@ -197,7 +197,7 @@ def mixture_settings(mixture, algorithm="gan") -> dict:
 
     The width σ of the modes needs no rule of its own: the decaying learning rate (lr to lr/100) lets G
     settle onto modes of any width. Measured on rings of 5 to 16 modes and grids of 3×3 to 8×8 (≥ 90% of the
-    modes, ≥ 90% high quality): every size passes on every seed run except two. The 16-mode ring ends at 87.6%
+    modes, ≥ 90% high quality): every size passes on every seed run except on two sizes. The 16-mode ring ends at 87.6%
     to 96.0% high quality over 8 seeds (3 under 90%, each with a starved mode), and the 6×6 grid empties a whole
     row on 1 seed of 5 (31/36). 3,000 steps a mode, a batch of 32·K and pack 4 were each tried on those seeds:
     each mends some and breaks a seed that passed (demos/results.md, "The seeds that miss"), so the rule stays.

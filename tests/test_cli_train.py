@@ -74,6 +74,19 @@ def test_resume_without_checkpoint_or_with_other_settings_fails_clearly(tmp_path
     assert rc == 2 and "batch_size" in err
 
 
+@pytest.mark.parametrize("argv,needle", [
+    (["began", "--k", "2"], "began has no k: its balance is the control variable k_t"),
+    (["wgan-gp", "--k", "2"], "wgan-gp has no k: its critic takes n_critic = 5"),
+    (["wgan-gp", "--pack", "2"], "--pack (PacGAN) applies to gan on 2-D data"),
+    (["cgan", "--data", "digits", "--pack", "2"], "not to cgan; leave --pack out"),
+])
+def test_flags_of_another_algorithm_are_refused_with_what_it_has_instead(tmp_path, capsys, argv, needle):
+    rc = main(["train", *argv, "--steps", "5", "--no-progress", "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert rc == 2 and needle in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x").exists()  # refused before a run folder is made
+
+
 def test_k_sets_algorithm_1s_discriminator_steps_and_a_resume_keeps_it(tmp_path, capsys):
     rc, out = train(tmp_path, "gan", "--data", "ring", "--k", "3", name="k3")
     assert rc == 0 and json.loads((out / "metrics.json").read_text())["config"]["k"] == 3
@@ -81,7 +94,7 @@ def test_k_sets_algorithm_1s_discriminator_steps_and_a_resume_keeps_it(tmp_path,
     assert rc == 2 and "k=3" in capsys.readouterr().err  # a run resumes with the k it was trained with
     rc = main(["train", "wgan", "--data", "ring", "--k", "2", "--steps", "5", "--no-progress",
                "--out", str(tmp_path / "w")])
-    assert rc == 2 and "unknown setting(s) ['k'] for wgan" in capsys.readouterr().err  # WGAN has n_critic
+    assert rc == 2 and "wgan has no k: its critic takes n_critic = 5" in capsys.readouterr().err
     from minigan.gans.recipes import DEFAULTS
     assert {cfg["k"] for (algorithm, _), cfg in DEFAULTS.items() if algorithm in ("gan", "cgan")} == {1}  # --k's help
 

@@ -165,6 +165,22 @@ def _positive(name, value):
         raise ValueError(f"train: {name} must be a positive integer, got {value}")
 
 
+# What each algorithm has in place of the plain GAN's --k (D steps per G step), for the message that refuses it.
+INSTEAD_OF_K = {"wgan": "its critic takes n_critic = 5 steps a generator step (Arjovsky et al., Algorithm 1)",
+                "wgan-gp": "its critic takes n_critic = 5 steps a generator step (Gulrajani et al., Algorithm 1)",
+                "began": "its balance is the control variable k_t, steered by gamma (Berthelot et al. 2017)"}
+
+
+def _check_applies(args, algorithm) -> None:
+    """--k and --pack belong to some algorithms only: refuse them elsewhere, saying what to use instead."""
+    if args.k is not None and algorithm in INSTEAD_OF_K:
+        raise ValueError(f"train: --k (discriminator steps a generator step) applies to gan and cgan; "
+                         f"{args.algorithm} has no k: {INSTEAD_OF_K[algorithm]}")
+    if args.pack is not None and algorithm != "gan":
+        raise ValueError(f"train: --pack (PacGAN) applies to gan on 2-D data (ring, grid, csv:PATH), "
+                         f"not to {args.algorithm}; leave --pack out")
+
+
 def _finite(out: dict) -> bool:
     return all(math.isfinite(v) for v in out.values())
 
@@ -429,6 +445,7 @@ def run(args) -> int:
         _positive("--" + name.replace("_", "-"), getattr(args, name))
     if args.seed < 0:
         raise ValueError(f"train: --seed must be >= 0, got {args.seed}")
+    _check_applies(args, algorithm)
     out_dir = _out_dir(args)
     if args.backend is not None:
         backend.use_backend(args.backend)

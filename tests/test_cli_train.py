@@ -79,6 +79,8 @@ def test_resume_without_checkpoint_or_with_other_settings_fails_clearly(tmp_path
     (["wgan-gp", "--k", "2"], "wgan-gp has no k: its critic takes n_critic = 5"),
     (["wgan-gp", "--pack", "2"], "--pack (PacGAN) applies to gan on 2-D data"),
     (["cgan", "--data", "digits", "--pack", "2"], "not to cgan; leave --pack out"),
+    (["dcgan", "--d-lr-ratio", "2"], "--d-lr-ratio (D's learning rate over G's) applies to gan on 2-D data"),
+    (["wgan-gp", "--d-lr-ratio", "2"], "not to wgan-gp on ring"),
 ])
 def test_flags_of_another_algorithm_are_refused_with_what_it_has_instead(tmp_path, capsys, argv, needle):
     rc = main(["train", *argv, "--steps", "5", "--no-progress", "--out", str(tmp_path / "x")])
@@ -99,6 +101,16 @@ def test_k_sets_algorithm_1s_discriminator_steps_and_a_resume_keeps_it(tmp_path,
     assert {cfg["k"] for (algorithm, _), cfg in DEFAULTS.items() if algorithm in ("gan", "cgan")} == {1}  # --k's help
 
 
+def test_d_lr_ratio_sets_ds_learning_rate_and_a_resume_keeps_it(tmp_path, capsys):
+    from minigan.gans.recipes import build_experiment
+    exp = build_experiment("gan", "ring", d_lr_ratio=3.0)  # Heusel et al.'s two time scales: D's lr = 3 × G's
+    assert exp.trainer.opt_d.param_groups[0]["lr"] == pytest.approx(3 * exp.trainer.opt_g.param_groups[0]["lr"])
+    rc, out = train(tmp_path, "gan", "--data", "ring", "--d-lr-ratio", "3", name="r3")
+    assert rc == 0 and json.loads((out / "metrics.json").read_text())["config"]["d_lr_ratio"] == 3.0
+    rc = main(["train", "gan", "--data", "ring", *BASE, "--d-lr-ratio", "1", "--out", str(out), "--resume"])
+    assert rc == 2 and "d_lr_ratio=3.0" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("argv,needle", [
     (["--data", "moons"], "unknown data 'moons'"),
     (["--data", "ring:x"], "unknown data 'ring:x'"),
@@ -107,6 +119,7 @@ def test_k_sets_algorithm_1s_discriminator_steps_and_a_resume_keeps_it(tmp_path,
     (["--loss", "hinge"], "unknown loss 'hinge'"),
     (["--steps", "0"], "--steps must be a positive integer"),
     (["--k", "0"], "--k must be a positive integer"),
+    (["--d-lr-ratio", "-1"], "--d-lr-ratio must be a positive number"),
 ])
 def test_user_mistakes_exit_2_with_one_line(tmp_path, capsys, argv, needle):
     rc = main(["train", "gan", *argv, "--steps", "5", "--no-progress", "--out", str(tmp_path / "x")][:2 + len(argv)]

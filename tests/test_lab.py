@@ -31,6 +31,7 @@ CASES = {
             {"batch_size": 64, "loss": "minimax", "optimizer": "optimistic-adam"}),
     "gan:pack": (["--batch-size", "64", "--pack", "2"], {"batch_size": 64, "pack": 2}),
     "gan:normal-prior": (["--batch-size", "64", "--prior", "normal"], {"batch_size": 64, "prior": "normal"}),
+    "gan:d-lr-ratio": (["--batch-size", "64", "--d-lr-ratio", "3"], {"batch_size": 64, "d_lr_ratio": 3.0}),
     "wgan": (["--batch-size", "32"], {"batch_size": 32}),
     "wgan-gp": (["--batch-size", "32", "--optimizer", "sgd"], {"batch_size": 32, "optimizer": "sgd"}),
     "wgan-gp:uniform-prior": (["--batch-size", "32", "--prior", "uniform"], {"batch_size": 32, "prior": "uniform"}),
@@ -129,6 +130,16 @@ def test_live_changes_act_on_the_next_step_and_are_recorded(tmp_path, session):
     command = session.run.command()
     assert all(words in command["fresh"] for words in ("--optimizer rmsprop", "--lr 0.01", "--loss minimax"))
     assert any("k=2" in note for note in command["notes"]) and any("mid-run" in note for note in command["notes"])
+    session.call("reset", settings={"algorithm": "gan", "data": "ring", "batch_size": 32, "d_lr_ratio": 3.0})
+    session.call("step", n=2)
+    for values in ({"lr": 0.01}, {"optimizer": "sgd"}):  # D's lr stays d_lr_ratio times G's through either change
+        session.call("change", values=values)
+        session.call("step", n=1)
+        trainer = session.run.exp.trainer
+        g_lr, d_lr = trainer.opt_g.param_groups[0]["lr"], trainer.opt_d.param_groups[0]["lr"]
+        assert g_lr == pytest.approx(0.01 * session.run.exp.lr_factor(session.run.step_count - 1))
+        assert d_lr == pytest.approx(3 * g_lr)
+    assert "--d-lr-ratio 3" in session.run.command()["fresh"]
     session.call("reset", settings={"algorithm": "wgan-gp", "data": "grid:3", "batch_size": 16})
     assert session.call("change", values={"lam": 0.5, "n_critic": 2})["live"] == {"lr": 0.001, "n_critic": 2,
                                                                                   "lam": 0.5, "optimizer": "adam"}

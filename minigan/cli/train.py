@@ -140,6 +140,9 @@ def add_parser(subparsers, name="train"):
     p.add_argument("--k", type=int, default=None,
                    help="gan/cgan: discriminator steps per generator step, Algorithm 1's k (default 1, as in every "
                         "recipe and in Goodfellow et al.'s experiments)")
+    p.add_argument("--d-lr-ratio", type=float, default=None,
+                   help="gan on 2-D data: the discriminator's learning rate over the generator's (Heusel et al. "
+                        "2017's two time-scale update rule; default: the recipe's)")
     p.add_argument("--prior", choices=PRIORS, default=None,
                    help="the noise prior p_z: normal, N(0, I), or uniform, U(-1, 1) in each coordinate (default: the "
                         "recipe's, uniform for gan on 2-D data, else normal)")
@@ -176,6 +179,12 @@ def _check_applies(args, algorithm) -> None:
     if args.k is not None and algorithm in INSTEAD_OF_K:
         raise ValueError(f"train: --k (discriminator steps a generator step) applies to gan and cgan; "
                          f"{args.algorithm} has no k: {INSTEAD_OF_K[algorithm]}")
+    two_d = args.data.strip().lower().partition(":")[0] in ("ring", "grid", "csv")
+    if args.d_lr_ratio is not None and not (algorithm == "gan" and two_d):
+        raise ValueError(f"train: --d-lr-ratio (D's learning rate over G's) applies to gan on 2-D data (ring, grid, "
+                         f"csv:PATH), not to {args.algorithm} on {args.data}; leave it out")
+    if args.d_lr_ratio is not None and not (math.isfinite(args.d_lr_ratio) and args.d_lr_ratio > 0):
+        raise ValueError(f"train: --d-lr-ratio must be a positive number, got {args.d_lr_ratio}")
     if args.pack is not None and algorithm != "gan":
         raise ValueError(f"train: --pack (PacGAN) applies to gan on 2-D data (ring, grid, csv:PATH), "
                          f"not to {args.algorithm}; leave --pack out")
@@ -373,6 +382,8 @@ def _resume(exp, ckpt_path: Path, steps: int) -> dict:
     saved = {k: v for k, v in ckpt["config"].items() if k not in RESUME_KEYS_IGNORED}
     saved.setdefault("prior", "normal")  # checkpoints from before the prior setting drew z from N(0, I)
     now = {k: v for k, v in exp.config.items() if k not in RESUME_KEYS_IGNORED}
+    if "d_lr_ratio" in now:
+        saved.setdefault("d_lr_ratio", 1.0)  # and from before the d_lr_ratio setting, D's lr was G's
     diff = sorted((k for k in set(saved) | set(now) if saved.get(k) != now.get(k)), key=str)
     if diff:
         k = diff[0]
@@ -421,7 +432,8 @@ def _resume_command(args, out_dir: Path, steps: int) -> str:
     """The command line that continues this run from its checkpoint."""
     words = ["python", "-m", "minigan", "train", args.algorithm, "--data", args.data, "--seed", str(args.seed),
              "--steps", str(steps)]
-    for name in ("loss", "optimizer", "lr", "k", "pack", "prior", "batch_size", "eval_every", "checkpoint_every",
+    for name in ("loss", "optimizer", "lr", "d_lr_ratio", "k", "pack", "prior", "batch_size", "eval_every",
+                 "checkpoint_every",
                  "backend"):
         if getattr(args, name) is not None:
             words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
@@ -449,8 +461,8 @@ def run(args) -> int:
     out_dir = _out_dir(args)
     if args.backend is not None:
         backend.use_backend(args.backend)
-    overrides = {k: v for k, v in (("lr", args.lr), ("k", args.k), ("pack", args.pack), ("prior", args.prior))
-                 if v is not None}
+    overrides = {k: v for k, v in (("lr", args.lr), ("d_lr_ratio", args.d_lr_ratio), ("k", args.k),
+                                   ("pack", args.pack), ("prior", args.prior)) if v is not None}
     exp = build_experiment(algorithm, args.data, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
                            batch_size=args.batch_size, **overrides)
     if getattr(args, "animate", False) and (exp.kind != "mixture" or algorithm not in ANIMATED):

@@ -85,7 +85,7 @@ DEFAULTS = {
     # to the mixture at hand (build_experiment applies it; explicit settings win: pack=1 is the plain GAN).
     ("gan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=20_000,
                              latent_dim=2, hidden=(128, 128, 128), k=1, pack=2, dropout_input=0.0, lr_decay=True,
-                             prior="uniform"),
+                             prior="uniform", d_lr_ratio=1.0),
     ("wgan", "mixture"): dict(optimizer="rmsprop", lr=5e-5, batch_size=64, steps=10_000, latent_dim=16,
                               hidden=(128, 128, 128), n_critic=5, clip=0.01),
     # WGAN-GP on 2-D data: n_critic = 5 and Adam β = (0, 0.9) as in the paper, but λ = 0.1, the value of the
@@ -450,7 +450,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
                                      cfg["embedding"])
     betas = tuple(cfg.get("betas", (0.5, 0.999)))
     opt_g = make_optimizer(cfg["optimizer"], G.parameters(), cfg["lr"], betas)
-    opt_d = make_optimizer(cfg["optimizer"], D.parameters(), cfg["lr"], betas)
+    opt_d = make_optimizer(cfg["optimizer"], D.parameters(), cfg["lr"] * cfg.get("d_lr_ratio", 1.0), betas)
     m, prior = cfg["batch_size"], cfg["prior"]
     if algorithm == "gan":
         trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m, prior=prior)

@@ -170,12 +170,15 @@ class LabRun:
         self.changes.append({"step": self.step_count, **values})
 
     def _set_lr(self, lr):
-        for scheduler in self.exp.schedulers:
-            scheduler.base_lrs = [lr for _ in scheduler.base_lrs]
-        for opt in (self.exp.trainer.opt_g, self.exp.trainer.opt_d):
+        """G's learning rate, and D's at the run's d_lr_ratio times it, where the decay has them now."""
+        exp = self.exp
+        ratio = exp.config.get("d_lr_ratio", 1.0)
+        for opt, base in ((exp.trainer.opt_g, lr), (exp.trainer.opt_d, lr * ratio)):
             for group in opt.param_groups:
-                group["initial_lr"] = lr
-                group["lr"] = lr * (self.exp.lr_factor(self.step_count) if self.exp.schedulers else 1.0)
+                group["initial_lr"] = base
+                group["lr"] = base * (exp.lr_factor(self.step_count) if exp.schedulers else 1.0)
+        for scheduler in exp.schedulers:
+            scheduler.base_lrs = [group["initial_lr"] for group in scheduler.optimizer.param_groups]
 
     def _set_optimizer(self, name):
         """New optimizers (fresh state) over the same weights, at the run's lr, as the recipe makes them."""
@@ -185,7 +188,8 @@ class LabRun:
         exp, trainer = self.exp, self.exp.trainer
         betas = tuple(exp.config.get("betas", (0.5, 0.999)))
         trainer.opt_g = make_optimizer(name, trainer.G.parameters(), exp.config["lr"], betas)
-        trainer.opt_d = make_optimizer(name, trainer.D.parameters(), exp.config["lr"], betas)
+        d_lr = exp.config["lr"] * exp.config.get("d_lr_ratio", 1.0)
+        trainer.opt_d = make_optimizer(name, trainer.D.parameters(), d_lr, betas)
         if exp.schedulers:
             exp.schedulers = [optim.lr_scheduler.LambdaLR(opt, exp.lr_factor) for opt in (trainer.opt_g, trainer.opt_d)]
 
@@ -293,8 +297,8 @@ class LabRun:
                  str(cfg["seed"]), "--steps", str(self.steps)]
         recipe = recipe_config(self.algorithm, cfg["data"])
         unsaid = []
-        for name in ("optimizer", "loss", "lr", "batch_size", "pack", "prior", "k", "n_critic", "clip", "lam", "gamma",
-                     "lambda_k", "data_scale", "lr_decay"):
+        for name in ("optimizer", "loss", "lr", "d_lr_ratio", "batch_size", "pack", "prior", "k", "n_critic", "clip",
+                     "lam", "gamma", "lambda_k", "data_scale", "lr_decay"):
             if name not in cfg or cfg[name] == recipe.get(name, cfg[name] if name != "loss" else "non-saturating"):
                 continue
             if name in options:

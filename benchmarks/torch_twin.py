@@ -190,13 +190,15 @@ class Twin:
         self.exp, cfg, self.device = exp, exp.config, torch.device(device)
         self.G, self.D = to_torch(exp.trainer.G).to(self.device), to_torch(exp.trainer.D).to(self.device)
         betas = tuple(cfg.get("betas", (0.5, 0.999)))
-        self.opt_g, self.opt_d = (self._optimizer(cfg, net.parameters(), betas) for net in (self.G, self.D))
+        # D's learning rate is d_lr_ratio times G's (the 2-D gan recipe; 1 elsewhere)
+        self.lrs = (cfg["lr"], cfg["lr"] * cfg.get("d_lr_ratio", 1.0))
+        self.opt_g, self.opt_d = (self._optimizer(cfg["optimizer"], net.parameters(), lr, betas)
+                                  for net, lr in zip((self.G, self.D), self.lrs))
         self.k = float(getattr(exp.trainer, "k", 0.0)) if exp.algorithm == "began" else None
         self.step = 0
 
     @staticmethod
-    def _optimizer(cfg, params, betas):
-        name, lr = cfg["optimizer"], cfg["lr"]
+    def _optimizer(name, params, lr, betas):
         if name == "adam":
             return torch.optim.Adam(params, lr=lr, betas=betas)
         if name == "rmsprop":
@@ -216,9 +218,9 @@ class Twin:
     def set_lr(self, total):
         if self.exp.config.get("lr_decay"):
             factor = max(1.0 - self.step / float(total), 0.01)
-            for opt in (self.opt_g, self.opt_d):
+            for opt, lr in zip((self.opt_g, self.opt_d), self.lrs):
                 for group in opt.param_groups:
-                    group["lr"] = self.exp.config["lr"] * factor
+                    group["lr"] = lr * factor
 
     def train_step(self, total):
         self.set_lr(total)

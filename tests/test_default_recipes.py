@@ -75,6 +75,11 @@ def test_the_recipe_packs_pairs_draws_z_uniformly_and_pack_1_is_the_plain_gan():
     assert isinstance(plain.trainer.D, MLPDiscriminator) and plain.trainer.D(x).shape == (8, 1)
     assert plain.trainer.prior == "normal"
     assert build_experiment("gan", "grid:6", seed=0).config["pack"] == 2  # many modes: still pairs
+    # D learns at G's rate; d_lr_ratio=2 (Heusel et al.'s two time scales) gives D twice it
+    assert exp.config["d_lr_ratio"] == 1.0
+    assert exp.trainer.opt_d.param_groups[0]["lr"] == exp.trainer.opt_g.param_groups[0]["lr"]
+    fast_d = build_experiment("gan", "ring:6", seed=0, d_lr_ratio=2.0).trainer
+    assert fast_d.opt_d.param_groups[0]["lr"] == 2 * fast_d.opt_g.param_groups[0]["lr"]
     assert build_experiment("wgan-gp", "ring:6", seed=0).config.get("pack", 1) == 1  # only gan packs
     with pytest.raises(ValueError, match="not a multiple of pack=2.*pack=1"):
         build_experiment("gan", "ring", seed=0, batch_size=33)

@@ -141,8 +141,9 @@ def add_parser(subparsers, name="train"):
                    help="gan/cgan: discriminator steps per generator step, Algorithm 1's k (default 1, as in every "
                         "recipe and in Goodfellow et al.'s experiments)")
     p.add_argument("--d-lr-ratio", type=float, default=None,
-                   help="gan on 2-D data: the discriminator's learning rate over the generator's (Heusel et al. "
-                        "2017's two time-scale update rule; default: the recipe's)")
+                   help="gan on 2-D data: the discriminator's learning rate over the generator's, Heusel et al. "
+                        f"2017's two time scales (default {DEFAULTS[('gan', 'mixture')]['d_lr_ratio']:g}: the "
+                        "recipe's)")
     p.add_argument("--prior", choices=PRIORS, default=None,
                    help="the noise prior p_z: normal, N(0, I), or uniform, U(-1, 1) in each coordinate (default: the "
                         "recipe's, uniform for gan on 2-D data, else normal)")

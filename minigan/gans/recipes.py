@@ -83,6 +83,9 @@ DEFAULTS = {
     # The plain GAN on the 6×6 grid, seed 1: 30/36 modes with N(0, I), 36/36 (97.0%) uniform (demos/results.md).
     # Its packing, batch size, steps and width are those of the 8-mode ring: ``mixture_settings`` scales them
     # to the mixture at hand (build_experiment applies it; explicit settings win: pack=1 is the plain GAN).
+    # d_lr_ratio: D's learning rate over G's (Heusel et al. 2017's two time scales). At 2 every seed of the 16-mode
+    # ring passes where at 1 three of eight leave a mode thin, but the 5×5 grid's seed 1 loses a whole column
+    # (20/25), so it stays 1 (demos/results.md, "D at twice G's learning rate").
     ("gan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=20_000,
                              latent_dim=2, hidden=(128, 128, 128), k=1, pack=2, dropout_input=0.0, lr_decay=True,
                              prior="uniform", d_lr_ratio=1.0),

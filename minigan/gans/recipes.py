@@ -206,6 +206,8 @@ def mixture_settings(mixture, algorithm="gan") -> dict:
     each mends some and breaks a seed that passed (demos/results.md, "The seeds that miss"), so the rule stays.
     Two D steps a G step (``k=2``, ``train gan --k 2``) feeds every thin mode of the 16-mode ring (8 seeds of 8 at
     94.8-97.3%) but leaves a row of the 5×5 grid thin on seed 0 (85.4%, against 97.4% with k = 1), so k stays 1.
+    D at twice G's learning rate (``d_lr_ratio=2``) does the same for the ring at the cost of a k = 1 step (8 of 8 at
+    95.0-97.2%) but empties a column of the 5×5 grid on seed 1 (20/25), so D's rate stays G's.
     """
     k = mixture.num_modes
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))

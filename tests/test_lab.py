@@ -380,7 +380,9 @@ def test_the_command_starts_a_preset_and_stops_cleanly_on_ctrl_c(tmp_path):
     # -X faulthandler: if the child does not stop, SIGABRT makes it print every thread's stack for the report
     proc = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "minigan", "lab", "--no-open", "--port",
                              "0", "--runs", str(tmp_path), "--preset", "mode-collapse"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+                            # a suite started in the background (cmd &) ignores SIGINT, and a child inherits that
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         line = proc.stdout.readline()
         assert line.startswith("minigan lab: http://127.0.0.1:"), line

@@ -207,7 +207,9 @@ def mixture_settings(mixture, algorithm="gan") -> dict:
     Two D steps a G step (``k=2``, ``train gan --k 2``) feeds every thin mode of the 16-mode ring (8 seeds of 8 at
     94.8-97.3%) but leaves a row of the 5×5 grid thin on seed 0 (85.4%, against 97.4% with k = 1), so k stays 1.
     D at twice G's learning rate (``d_lr_ratio=2``) does the same for the ring at the cost of a k = 1 step (8 of 8 at
-    95.0-97.2%) but empties a column of the 5×5 grid on seed 1 (20/25), so D's rate stays G's.
+    95.0-97.2%) but empties a column of the 5×5 grid on seed 1 (20/25), so D's rate stays G's. At 1.5 every seed
+    that fails at 1 or at 2 passes (ring:16 seeds 0 to 5, the 5×5 grid's 0 and 1, grid:6's 2): the lead to measure
+    on the other sizes and seeds before it becomes the default.
     """
     k = mixture.num_modes
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))

@@ -28,7 +28,7 @@ import torch.nn.functional as TF
 
 from minigan import backend, nn
 from minigan.gans import models
-from minigan.gans.recipes import build_experiment
+from minigan.gans.recipes import build_experiment, learning_rates
 
 
 # ----------------------------------------------------------------------------- modules
@@ -190,8 +190,7 @@ class Twin:
         self.exp, cfg, self.device = exp, exp.config, torch.device(device)
         self.G, self.D = to_torch(exp.trainer.G).to(self.device), to_torch(exp.trainer.D).to(self.device)
         betas = tuple(cfg.get("betas", (0.5, 0.999)))
-        # D's learning rate is d_lr_ratio times G's (the 2-D gan recipe; 1 elsewhere)
-        self.lrs = (cfg["lr"], cfg["lr"] * cfg.get("d_lr_ratio", 1.0))
+        self.lrs = learning_rates(cfg)  # (G's, D's): D's is d_lr_ratio times G's
         self.opt_g, self.opt_d = (self._optimizer(cfg["optimizer"], net.parameters(), lr, betas)
                                   for net, lr in zip((self.G, self.D), self.lrs))
         self.k = float(getattr(exp.trainer, "k", 0.0)) if exp.algorithm == "began" else None

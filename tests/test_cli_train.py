@@ -78,7 +78,8 @@ def test_resume_without_checkpoint_or_with_other_settings_fails_clearly(tmp_path
     (["began", "--k", "2"], "began has no k: its balance is the control variable k_t"),
     (["wgan-gp", "--k", "2"], "wgan-gp has no k: its critic takes n_critic = 5"),
     (["wgan-gp", "--pack", "2"], "--pack (PacGAN) applies to gan on 2-D data"),
-    (["cgan", "--data", "digits", "--pack", "2"], "not to cgan; leave --pack out"),
+    (["cgan", "--data", "digits", "--pack", "2"], "not to cgan on digits; leave --pack out"),
+    (["dcgan", "--pack", "2"], "--pack (PacGAN) applies to gan on 2-D data"),
     (["dcgan", "--d-lr-ratio", "2"], "--d-lr-ratio (D's learning rate over G's) applies to gan on 2-D data"),
     (["wgan-gp", "--d-lr-ratio", "2"], "not to wgan-gp on ring"),
 ])

@@ -180,15 +180,20 @@ def _check_applies(args, algorithm) -> None:
     if args.k is not None and algorithm in INSTEAD_OF_K:
         raise ValueError(f"train: --k (discriminator steps a generator step) applies to gan and cgan; "
                          f"{args.algorithm} has no k: {INSTEAD_OF_K[algorithm]}")
-    two_d = args.data.strip().lower().partition(":")[0] in ("ring", "grid", "csv")
+    two_d = _is_2d(args.data)
     if args.d_lr_ratio is not None and not (algorithm == "gan" and two_d):
         raise ValueError(f"train: --d-lr-ratio (D's learning rate over G's) applies to gan on 2-D data (ring, grid, "
                          f"csv:PATH), not to {args.algorithm} on {args.data}; leave it out")
     if args.d_lr_ratio is not None and not (math.isfinite(args.d_lr_ratio) and args.d_lr_ratio > 0):
         raise ValueError(f"train: --d-lr-ratio must be a positive number, got {args.d_lr_ratio}")
-    if args.pack is not None and algorithm != "gan":
+    if args.pack is not None and not (algorithm == "gan" and two_d):
         raise ValueError(f"train: --pack (PacGAN) applies to gan on 2-D data (ring, grid, csv:PATH), "
-                         f"not to {args.algorithm}; leave --pack out")
+                         f"not to {args.algorithm} on {args.data}; leave --pack out")
+
+
+def _is_2d(data: str) -> bool:
+    """Whether --data names 2-D points (ring, grid, csv:PATH) rather than images."""
+    return data.strip().lower().partition(":")[0] in ("ring", "grid", "csv")
 
 
 def _finite(out: dict) -> bool:
@@ -434,8 +439,7 @@ def _resume_command(args, out_dir: Path, steps: int) -> str:
     words = ["python", "-m", "minigan", "train", args.algorithm, "--data", args.data, "--seed", str(args.seed),
              "--steps", str(steps)]
     for name in ("loss", "optimizer", "lr", "d_lr_ratio", "k", "pack", "prior", "batch_size", "eval_every",
-                 "checkpoint_every",
-                 "backend"):
+                 "checkpoint_every", "backend"):
         if getattr(args, name) is not None:
             words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
     return shlex.join(words + ["--out", str(out_dir), "--resume"])
@@ -446,7 +450,7 @@ def _algorithm(args) -> str:
     algorithm, kind, default_data = ALIASES.get(args.algorithm, (args.algorithm, None, "ring"))
     if args.data is None:
         args.data = default_data
-    if kind == "images" and args.data.strip().lower().partition(":")[0] in ("ring", "grid", "csv"):
+    if kind == "images" and _is_2d(args.data):
         raise ValueError(f"train: {args.algorithm} trains convolutional networks on images, got --data {args.data!r}; "
                          "give digits, fashion-mnist, mnist or idx:PATH (or train gan on 2-D data)")
     return algorithm

@@ -248,6 +248,12 @@ def _check_sizes(cfg: dict) -> None:
                          f"of {pack} samples); give a multiple of {pack}, or pack=1 for the plain GAN")
 
 
+def learning_rates(cfg: dict) -> tuple:
+    """G's and D's learning rates: D's is ``d_lr_ratio`` times G's (Heusel et al. 2017's two time scales; 1 where
+    the recipe has no such setting)."""
+    return cfg["lr"], cfg["lr"] * cfg.get("d_lr_ratio", 1.0)
+
+
 def make_optimizer(name, params, lr, betas=(0.5, 0.999), momentum=0.9):
     """One of OPTIMIZERS over ``params``. "sgd" is SGD with momentum (Goodfellow et al.: "We used momentum")."""
     params = list(params)
@@ -456,8 +462,9 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
         D = AutoEncoderDiscriminator((2,) if kind in ("mixture", "points") else image_shape, cfg["ae_hidden"],
                                      cfg["embedding"])
     betas = tuple(cfg.get("betas", (0.5, 0.999)))
-    opt_g = make_optimizer(cfg["optimizer"], G.parameters(), cfg["lr"], betas)
-    opt_d = make_optimizer(cfg["optimizer"], D.parameters(), cfg["lr"] * cfg.get("d_lr_ratio", 1.0), betas)
+    g_lr, d_lr = learning_rates(cfg)
+    opt_g = make_optimizer(cfg["optimizer"], G.parameters(), g_lr, betas)
+    opt_d = make_optimizer(cfg["optimizer"], D.parameters(), d_lr, betas)
     m, prior = cfg["batch_size"], cfg["prior"]
     if algorithm == "gan":
         trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m, prior=prior)

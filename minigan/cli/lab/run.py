@@ -171,9 +171,10 @@ class LabRun:
 
     def _set_lr(self, lr):
         """G's learning rate, and D's at the run's d_lr_ratio times it, where the decay has them now."""
+        from minigan.gans.recipes import learning_rates
+
         exp = self.exp
-        ratio = exp.config.get("d_lr_ratio", 1.0)
-        for opt, base in ((exp.trainer.opt_g, lr), (exp.trainer.opt_d, lr * ratio)):
+        for opt, base in zip((exp.trainer.opt_g, exp.trainer.opt_d), learning_rates(dict(exp.config, lr=lr))):
             for group in opt.param_groups:
                 group["initial_lr"] = base
                 group["lr"] = base * (exp.lr_factor(self.step_count) if exp.schedulers else 1.0)
@@ -183,12 +184,12 @@ class LabRun:
     def _set_optimizer(self, name):
         """New optimizers (fresh state) over the same weights, at the run's lr, as the recipe makes them."""
         from minigan import optim
-        from minigan.gans.recipes import make_optimizer
+        from minigan.gans.recipes import learning_rates, make_optimizer
 
         exp, trainer = self.exp, self.exp.trainer
         betas = tuple(exp.config.get("betas", (0.5, 0.999)))
-        trainer.opt_g = make_optimizer(name, trainer.G.parameters(), exp.config["lr"], betas)
-        d_lr = exp.config["lr"] * exp.config.get("d_lr_ratio", 1.0)
+        g_lr, d_lr = learning_rates(exp.config)
+        trainer.opt_g = make_optimizer(name, trainer.G.parameters(), g_lr, betas)
         trainer.opt_d = make_optimizer(name, trainer.D.parameters(), d_lr, betas)
         if exp.schedulers:
             exp.schedulers = [optim.lr_scheduler.LambdaLR(opt, exp.lr_factor) for opt in (trainer.opt_g, trainer.opt_d)]

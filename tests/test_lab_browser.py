@@ -158,6 +158,20 @@ def test_the_noise_prior_is_chosen_in_the_page_and_a_lessons_preset_pins_it(lab,
     assert page.find_element("id", "prior").get_attribute("value") == "normal"
 
 
+def test_ds_learning_rate_over_gs_is_set_in_the_page(lab, page):
+    session, _ = lab
+    recipe = session.run.exp.config["d_lr_ratio"]
+    assert float(page.find_element("id", "d_lr_ratio").get_attribute("value")) == recipe  # the box shows the run's
+    box = page.find_element("id", "d_lr_ratio")
+    box.clear()
+    box.send_keys("2.5")
+    page.find_element("id", "new-run").click()
+    until(page, "return window.lab.run.config.d_lr_ratio === 2.5")
+    g, d = session.run.exp.trainer.opt_g, session.run.exp.trainer.opt_d
+    assert d.param_groups[0]["lr"] == pytest.approx(2.5 * g.param_groups[0]["lr"])  # Heusel et al.'s two time scales
+    until(page, "return document.getElementById('command').textContent.includes('--d-lr-ratio 2.5')")
+
+
 def test_a_lessons_link_opens_its_preset(lab, browser):
     session, server = lab
     browser.get(server.url + "?preset=saturating")

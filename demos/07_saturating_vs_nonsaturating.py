@@ -25,7 +25,7 @@ import minigan.functional as F
 from minigan import autograd, lessons, no_grad, optim
 from minigan.backend import np
 from minigan.gans.gan import frozen, full_like
-from minigan.gans.recipes import build_experiment
+from minigan.gans.recipes import PLAIN_GAN, build_experiment
 
 NAME = "07_saturating_vs_nonsaturating"
 
@@ -101,7 +101,7 @@ def distance_to_ring(samples, mixture):
 # %%
 def train_curve(loss, steps, head, seed, lr, eval_every, verbose=False):
     exp = build_experiment("gan", "ring", optimizer="sgd", loss=loss, seed=seed, lr=lr, lr_decay=False,
-                           data_scale=1.0, pack=1, prior="normal")  # the plain GAN, in the data's units: lesson 12
+                           data_scale=1.0, **PLAIN_GAN)  # the plain GAN, in the data's units: lesson 12
     head_start(exp, head)
     hist = {"step": [], "d_fake": [], "loss_g": [], "distance": []}
     for t in lessons.progress(range(steps + 1), f"G with the {loss} loss", verbose):
@@ -131,7 +131,7 @@ def train_curve(loss, steps, head, seed, lr, eval_every, verbose=False):
 def run(steps=600, head=300, seed=0, lr=0.002, eval_every=20, out_dir=None, verbose=True) -> dict:
     say = print if verbose else (lambda *a, **k: None)
     # ---- part 1: gradient norms across D(G(z))
-    exp = build_experiment("gan", "ring", seed=seed, data_scale=1.0, pack=1, prior="normal")  # SHORT_RUN, lesson 12
+    exp = build_experiment("gan", "ring", seed=seed, data_scale=1.0, **PLAIN_GAN)  # SHORT_RUN, lesson 12
     head_start(exp, head)
     at_start = gradient_norms(exp, [0.0])[0]
     say(f"Part 1. After {head} steps of D alone, D rejects the fakes: mean D(G(z)) = {at_start[1]:.2e}")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from minigan import lessons
 from minigan.backend import np
-from minigan.gans.recipes import build_experiment
+from minigan.gans.recipes import PLAIN_GAN, build_experiment
 
 NAME = "10_adam_vs_optimistic_adam"
 OPTIMIZERS = ("adam", "optimistic-adam")
@@ -46,7 +46,7 @@ OPTIMIZERS = ("adam", "optimistic-adam")
 def train(optimizer, seed, steps, verbose=False, animation=None):
     """One ring GAN; with ``animation`` (a ``TrainingAnimation``) a frame every steps/40 steps."""
     exp = build_experiment("gan", "ring", optimizer=optimizer, seed=seed, data_scale=1.0,
-                           pack=1, prior="normal")  # see SHORT_RUN in lesson 12
+                           **PLAIN_GAN)  # see SHORT_RUN in lesson 12
     hist = []
     if animation is not None:
         animation.capture(exp.trainer)
@@ -67,8 +67,7 @@ def train(optimizer, seed, steps, verbose=False, animation=None):
 
 # %% one step
 if __name__ == "__main__":
-    _exp = build_experiment("gan", "ring", optimizer="optimistic-adam", seed=0, data_scale=1.0, pack=1,
-                            prior="normal")
+    _exp = build_experiment("gan", "ring", optimizer="optimistic-adam", seed=0, data_scale=1.0, **PLAIN_GAN)
     lessons.one_step(_exp.trainer, _exp.sample_real)
 
 

@@ -17,8 +17,9 @@
 # ## Set up: the ring GAN and a probe of D
 #
 # The ring recipe (8 Gaussians on a circle, `build_experiment("gan", "ring")`) trained as the lab trains it, with
-# `pack=1`: the recipe's D judges pairs of points (PacGAN packing); the probe below needs a D that judges one. And
-# `prior="normal"`: z ~ N(0, I), the noise these measurements were made with.
+# `PLAIN_GAN` (pack=1, prior="normal", d_lr_ratio=1): the recipe's D judges pairs of points (PacGAN packing); the
+# probe below needs a D that judges one. z ~ N(0, I) and D at G's learning rate: the settings these measurements
+# were made with.
 
 # %%
 """Lesson 11: toward the equilibrium: D's accuracy drifts back toward 50%."""
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from minigan import lessons, no_grad
 from minigan.backend import np
-from minigan.gans.recipes import build_experiment
+from minigan.gans.recipes import PLAIN_GAN, build_experiment
 
 NAME = "11_equilibrium"
 
@@ -59,7 +60,7 @@ def d_accuracy(exp, n=512):
 
 # %% one step
 if __name__ == "__main__":
-    _exp = build_experiment("gan", "ring", seed=0, pack=1, prior="normal")
+    _exp = build_experiment("gan", "ring", seed=0, **PLAIN_GAN)
     lessons.one_step(_exp.trainer, _exp.sample_real)
 
 
@@ -169,7 +170,7 @@ def picture(hist, s, eval_every, out_dir):
 # %% the demo
 def run(steps=3000, seed=0, eval_every=25, out_dir=None, verbose=True) -> dict:
     say = print if verbose else (lambda *a, **k: None)
-    exp = build_experiment("gan", "ring", seed=seed, pack=1, prior="normal")
+    exp = build_experiment("gan", "ring", seed=seed, **PLAIN_GAN)
     with lessons.Timer() as timer:
         hist = train_and_probe(exp, steps, eval_every, verbose)
     metrics = exp.evaluate()

@@ -30,15 +30,16 @@ from pathlib import Path
 
 from minigan import lessons
 from minigan.backend import np
-from minigan.gans.recipes import build_experiment
+from minigan.gans.recipes import PLAIN_GAN, build_experiment
 
 NAME = "12_mode_collapse"
 # A small batch gives D and G noisy gradients: with random seed 0 and 1,500 steps, batches of 4, 8 and 32 collapse
 # onto at most 3 centres, while batch 16 happens to reach all 8 (collapse is likely, not certain). Batch 32 is shown.
 # SHORT_RUN: data_scale=1 keeps G and D in the data's own units. The recipe's default rescales them by the
-# mixture's spread, which pays off over its 20,000 steps, but not within this lesson's 1,500. And pack=1 with
-# prior="normal": the plain GAN, whose D judges one point at a time (the recipe's D judges pairs, PacGAN's remedy
-# for collapse) and whose z ~ N(0, I) (the recipe's z is uniform on a square, which a grid's G finds easier).
+# mixture's spread, which pays off over its 20,000 steps, but not within this lesson's 1,500. And PLAIN_GAN
+# (pack=1, prior="normal", d_lr_ratio=1): the plain GAN, whose D judges one point at a time (the recipe's D judges
+# pairs, PacGAN's remedy for collapse), whose z ~ N(0, I) (the recipe's z is uniform on a square, which a grid's G
+# finds easier) and whose D learns at G's rate.
 CONFIGS = {"collapses (batch 32)": dict(batch_size=32), "covers (batch 256, the recipe)": dict(batch_size=256)}
 
 
@@ -49,7 +50,7 @@ CONFIGS = {"collapses (batch 32)": dict(batch_size=32), "covers (batch 256, the 
 # %%
 def train(seed, steps, verbose=False, desc="training", animation=None, **config):
     """The ring GAN; with ``animation`` (a ``TrainingAnimation``) a frame every steps/40 steps."""
-    exp = build_experiment("gan", "ring", seed=seed, data_scale=1.0, pack=1, prior="normal", **config)  # SHORT_RUN
+    exp = build_experiment("gan", "ring", seed=seed, data_scale=1.0, **PLAIN_GAN, **config)  # SHORT_RUN
     if animation is not None:
         animation.capture(exp.trainer)
     for step in lessons.progress(range(1, steps + 1), desc, verbose):
@@ -70,7 +71,7 @@ def train(seed, steps, verbose=False, desc="training", animation=None, **config)
 
 # %% one step
 if __name__ == "__main__":
-    _exp = build_experiment("gan", "ring", seed=0, data_scale=1.0, pack=1, prior="normal", batch_size=32)
+    _exp = build_experiment("gan", "ring", seed=0, data_scale=1.0, **PLAIN_GAN, batch_size=32)
     lessons.one_step(_exp.trainer, _exp.sample_real)
 
 

@@ -18,28 +18,29 @@ from pathlib import Path
 
 from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
-from minigan.gans.recipes import build_experiment
+from minigan.gans.recipes import PLAIN_GAN, build_experiment
 from minigan.serialization import atomic_write
 
 # (key, row name, algorithm, data, overrides); --row-seeds/--row-steps KEY=N change one row's protocol
 RUNS = [
-    # The gan rows on 2-D data pin z ~ N(0, I), the prior they were measured with (the recipe's is now uniform).
-    ("plain", "gan (plain)", "gan", "ring", {"pack": 1, "prior": "normal", "steps": 10_000}),  # the recipe packs
+    # The gan rows on 2-D data pin the plain GAN's z ~ N(0, I) and D at G's rate, the settings they were measured
+    # with (the recipe's prior is now uniform).
+    ("plain", "gan (plain)", "gan", "ring", {**PLAIN_GAN, "steps": 10_000}),  # the recipe packs
     ("pacgan4", "gan + PacGAN pack=4, 20k steps (best, `--pack 4 --steps 20000 --prior normal`)", "gan", "ring",
-     {"pack": 4, "prior": "normal", "steps": 20_000}),
+     {**PLAIN_GAN, "pack": 4, "steps": 20_000}),
     ("wgan", "wgan", "wgan", "ring", {}),
     ("wgan-gp", "wgan-gp (λ = 0.1, the 2-D recipe with the mixture's batch and data scale)", "wgan-gp", "ring", {}),
     ("began", "began (γ = 0.5, the 2-D recipe)", "began", "ring", {}),
-    ("plain", "gan (plain)", "gan", "grid", {"prior": "normal"}),
+    ("plain", "gan (plain)", "gan", "grid", {**PLAIN_GAN, "steps": 10_000}),
     ("pacgan4", "gan + PacGAN pack=4, 20k steps (the ring's best recipe)", "gan", "grid",
-     {"pack": 4, "prior": "normal", "steps": 20_000}),
+     {**PLAIN_GAN, "pack": 4, "steps": 20_000}),
     ("pacgan2", "gan + PacGAN pack=2, batch 512, 40k steps", "gan", "grid",
-     {"pack": 2, "prior": "normal", "batch_size": 512, "steps": 40_000}),
+     {**PLAIN_GAN, "pack": 2, "batch_size": 512, "steps": 40_000}),
     ("pacgan4b512", "gan + PacGAN pack=4, batch 512, 60k steps", "gan", "grid",
-     {"pack": 4, "prior": "normal", "batch_size": 512, "steps": 60_000}),
+     {**PLAIN_GAN, "pack": 4, "batch_size": 512, "steps": 60_000}),
     ("pacgan4b512_80k",
      "gan + PacGAN pack=4, batch 512, 80k steps (best, `--pack 4 --batch-size 512 --steps 80000 --prior normal`)",
-     "gan", "grid", {"pack": 4, "prior": "normal", "batch_size": 512, "steps": 80_000}),
+     "gan", "grid", {**PLAIN_GAN, "pack": 4, "batch_size": 512, "steps": 80_000}),
     ("wgan", "wgan", "wgan", "grid", {}),
     # measured before the recipe's steps grew with the mode count (750 a mode: 18,750 here): the 6,000 it had then
     ("wgan-gp", "wgan-gp (λ = 0.1, the 2-D recipe with the mixture's batch and data scale)", "wgan-gp", "grid",

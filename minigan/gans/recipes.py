@@ -225,6 +225,11 @@ def mixture_settings(mixture, algorithm="gan") -> dict:
             "data_scale": round(spread, 4)}
 
 
+# Goodfellow et al. 2014's GAN on 2-D data, which the lessons on its dynamics (07, 10, 11, 12) and their lab
+# presets train: D judges one point at a time (the recipe packs pairs, PacGAN), z ~ N(0, I) (the recipe's is
+# uniform) and D learns at G's rate (Algorithm 1's). ``build_experiment("gan", "ring", **PLAIN_GAN)``.
+PLAIN_GAN = dict(pack=1, prior="normal", d_lr_ratio=1.0)
+
 # The 2-D recipes that take ``mixture_settings``' rules, and which of them. WGAN-GP keeps its own width and packs
 # nothing, and takes the batch and data-scale rules, which it needs on the grid (seed 0, 6,000 steps, 25/25 modes at
 # 57% high quality without them, 25/25 at 86% with them), and its own steps rule (demos/results.md).
@@ -489,5 +494,5 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     return exp
 
 
-__all__ = ["build_experiment", "Experiment", "DEFAULTS", "mixture_settings", "ALGORITHMS", "OPTIMIZERS", "parse_data",
-           "no_grad"]
+__all__ = ["build_experiment", "Experiment", "DEFAULTS", "PLAIN_GAN", "mixture_settings", "ALGORITHMS", "OPTIMIZERS",
+           "parse_data", "no_grad"]

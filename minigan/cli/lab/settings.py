@@ -12,7 +12,7 @@ import re
 
 from minigan.backend import np
 from minigan.gans.gan import LOSSES, PRIORS
-from minigan.gans.recipes import MAX_BATCH_SIZE, OPTIMIZERS
+from minigan.gans.recipes import MAX_BATCH_SIZE, OPTIMIZERS, PLAIN_GAN
 
 ALGORITHMS = ("gan", "wgan", "wgan-gp", "began")  # the trainers that work on 2-D points
 MAX_POINTS = 100_000           # points in a CSV or a drawing
@@ -195,35 +195,35 @@ def check_points(points, what="the points") -> np.ndarray:
 
 # Presets: the lessons' settings (demos/), one click away (or ``python -m minigan lab --preset ID``, or the
 # page's address with ?preset=ID). "note" says what to watch for. The presets of the plain-GAN lessons (07, 10,
-# 12) pin pack 1 and the normal prior: the recipe's D judges pairs of points (PacGAN) and its z is uniform,
-# theirs is Goodfellow et al.'s GAN, a D that judges one point and z ~ N(0, I).
+# 12) take their PLAIN_GAN settings: Goodfellow et al.'s GAN, a D that judges one point, z ~ N(0, I) and D at G's
+# learning rate, where the recipe's D judges pairs of points (PacGAN) and its z is uniform.
 PRESETS = [
     {"id": "ring", "name": "GAN on the ring (the recipe)", "settings": {"algorithm": "gan", "data": "ring"},
      "note": "train's default run: G spreads over the ring, then settles onto the 8 modes as the lr decays."},
     {"id": "mode-collapse", "name": "Mode collapse: batch 32 (lesson 12)",
-     "settings": {"algorithm": "gan", "pack": 1, "prior": "normal", "data": "ring", "batch_size": 32, "steps": 1500,
+     "settings": {"algorithm": "gan", **PLAIN_GAN, "data": "ring", "batch_size": 32, "steps": 1500,
                   "data_scale": 1.0},
      "note": "with batch 32 G collapses (seed 0: 1 of 8 modes at step 1,500, lesson 12); compare batch 256."},
     {"id": "no-collapse", "name": "No collapse: batch 256 (lesson 12)",
-     "settings": {"algorithm": "gan", "pack": 1, "prior": "normal", "data": "ring", "batch_size": 256, "steps": 1500,
+     "settings": {"algorithm": "gan", **PLAIN_GAN, "data": "ring", "batch_size": 256, "steps": 1500,
                   "data_scale": 1.0},
      "note": "the same run with batch 256 reaches every mode (seed 0: 8 of 8 at step 1,500, lesson 12)."},
     {"id": "saturating", "name": "Saturating G: minimax loss (lesson 07)",
-     "settings": {"algorithm": "gan", "pack": 1, "prior": "normal", "data": "ring", "loss": "minimax",
+     "settings": {"algorithm": "gan", **PLAIN_GAN, "data": "ring", "loss": "minimax",
                   "optimizer": "sgd", "lr": 0.002, "lr_decay": False, "data_scale": 1.0, "steps": 3000},
      "note": "where D rejects the fakes the minimax loss has almost no gradient: by step 1,200 (seed 0) mean "
              "D(G(z)) is 0.07 and the longest pull 0.08, against 0.47 and 0.82 with the non-saturating loss. "
              "Watch d_fake and the legend's longest arrow; switch G's loss mid-run."},
     {"id": "non-saturating", "name": "Non-saturating G (lesson 07)",
-     "settings": {"algorithm": "gan", "pack": 1, "prior": "normal", "data": "ring", "loss": "non-saturating",
+     "settings": {"algorithm": "gan", **PLAIN_GAN, "data": "ring", "loss": "non-saturating",
                   "optimizer": "sgd", "lr": 0.002, "lr_decay": False, "data_scale": 1.0, "steps": 3000},
      "note": "the same run with −log D(G(z)): large pulls exactly where D rejects the fakes."},
     {"id": "adam", "name": "Cycling: Adam (lesson 10)",
-     "settings": {"algorithm": "gan", "pack": 1, "prior": "normal", "data": "ring", "optimizer": "adam", "steps": 800,
+     "settings": {"algorithm": "gan", **PLAIN_GAN, "data": "ring", "optimizer": "adam", "steps": 800,
                   "data_scale": 1.0},
      "note": "Adam, 800 steps: G circles between modes (seed 0: 3 of 8 modes, reverse KL 1.49; lesson 10)."},
     {"id": "optimistic-adam", "name": "Optimistic Adam (lesson 10)",
-     "settings": {"algorithm": "gan", "pack": 1, "prior": "normal", "data": "ring", "optimizer": "optimistic-adam",
+     "settings": {"algorithm": "gan", **PLAIN_GAN, "data": "ring", "optimizer": "optimistic-adam",
                   "steps": 800, "data_scale": 1.0},
      "note": "the same run with optimistic Adam, whose correction damps the cycling (seed 0: 8 of 8 modes, "
              "reverse KL 0.05)."},

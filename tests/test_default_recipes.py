@@ -6,7 +6,7 @@ import pytest
 import minigan
 from minigan.data.toy2d import grid_mixture, ring_mixture
 from minigan.gans.models import MLPDiscriminator, MLPGenerator
-from minigan.gans.recipes import DEFAULTS, build_experiment, mixture_settings
+from minigan.gans.recipes import DEFAULTS, PLAIN_GAN, build_experiment, mixture_settings
 
 
 def test_the_rule_keeps_the_recipe_measured_on_the_8_mode_ring():
@@ -71,12 +71,12 @@ def test_the_recipe_packs_pairs_draws_z_uniformly_and_pack_1_is_the_plain_gan():
     assert exp.trainer.prior == "uniform"
     x = minigan.randn(8, 2)
     assert exp.trainer.D(x).shape == (4, 1)  # one verdict per pair of points
-    plain = build_experiment("gan", "ring:6", seed=0, pack=1, prior="normal")
+    plain = build_experiment("gan", "ring:6", seed=0, **PLAIN_GAN)
     assert isinstance(plain.trainer.D, MLPDiscriminator) and plain.trainer.D(x).shape == (8, 1)
     assert plain.trainer.prior == "normal"
     assert build_experiment("gan", "grid:6", seed=0).config["pack"] == 2  # many modes: still pairs
     # D learns at G's rate; d_lr_ratio=2 (Heusel et al.'s two time scales) gives D twice it
-    assert exp.config["d_lr_ratio"] == 1.0
+    assert exp.config["d_lr_ratio"] == 1.0 and plain.config["d_lr_ratio"] == 1.0
     assert exp.trainer.opt_d.param_groups[0]["lr"] == exp.trainer.opt_g.param_groups[0]["lr"]
     fast_d = build_experiment("gan", "ring:6", seed=0, d_lr_ratio=2.0).trainer
     assert fast_d.opt_d.param_groups[0]["lr"] == 2 * fast_d.opt_g.param_groups[0]["lr"]

@@ -83,11 +83,8 @@ DEFAULTS = {
     # The plain GAN on the 6×6 grid, seed 1: 30/36 modes with N(0, I), 36/36 (97.0%) uniform (demos/results.md).
     # Its packing, batch size, steps and width are those of the 8-mode ring: ``mixture_settings`` scales them
     # to the mixture at hand (build_experiment applies it; explicit settings win: pack=1 is the plain GAN).
-    # d_lr_ratio: D's learning rate over G's (Heusel et al. 2017's two time scales). At 2 every seed of the 16-mode
-    # ring passes where at 1 three of eight leave a mode thin, but the 5×5 grid's seed 1 loses a whole column
-    # (20/25); at 1.5 the ring and the grids up to 5×5 pass, but the 6×6 grid's seed 3 loses a row (30/36); at
-    # 1.25 the 5-mode ring's seed 1 loses a mode (4/5). A faster D lifts the 16-mode ring's quality but leaves more
-    # modes empty (demos/results.md, "D at 1.25 times G's learning rate"), so it stays 1.
+    # d_lr_ratio: D's learning rate over G's (Heusel et al. 2017's two time scales). It stays 1: a faster D (1.25,
+    # 1.5, 2) lifts the 16-mode ring's quality but leaves modes empty more often (mixture_settings' docstring).
     ("gan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=20_000,
                              latent_dim=2, hidden=(128, 128, 128), k=1, pack=2, dropout_input=0.0, lr_decay=True,
                              prior="uniform", d_lr_ratio=1.0),
@@ -211,10 +208,10 @@ def mixture_settings(mixture, algorithm="gan") -> dict:
     D at twice G's learning rate (``d_lr_ratio=2``) does the same for the ring at the cost of a k = 1 step (8 of 8 at
     95.0-97.2%) but empties a column of the 5×5 grid on seed 1 (20/25). At 1.5 every ring and every grid up to
     5×5 passes on every seed run (ring:16 on 8 seeds at 94.1-97.5%), and grid:6 seed 2 too, but grid:6 seed 3
-    loses a row (30/36, where the rule fills all 36), so D's rate stays G's: no speed of D measured passes every
-    seed of every size. At 1.25 ring:16 passes on 8 seeds (90.3-96.5%) and grid:6 on 5, but the 5-mode ring's
-    seed 1 loses a mode (4/5, where 1 and 1.5 fill all 5), and 6 of 30 runs leave a mode empty against the
-    rule's 3 (demos/results.md, "D at 1.25 times G's learning rate").
+    loses a row (30/36, where the rule fills all 36). At 1.25 ring:16 passes on 8 seeds (90.3-96.5%) and grid:6
+    on 5, but the 5-mode ring's seed 1 loses a mode (4/5, where 1 and 1.5 fill all 5). Over the same 30 runs a
+    mode is left empty in 6 at 1.25 and 5 at 1.5, against the rule's 3, so D's rate stays G's: no speed of D
+    measured passes every seed of every size (demos/results.md, "D at 1.25 times G's learning rate").
     """
     k = mixture.num_modes
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))

@@ -401,6 +401,14 @@ def positive_float(who: str, name: str, value) -> float:
     return v
 
 
+def non_negative_float(who: str, name: str, value) -> float:
+    """``value`` as a finite float >= 0; a number, not a bool or a string."""
+    number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not (number and math.isfinite(value) and value >= 0):
+        raise ValueError(f"{who}: {name} must be a finite number >= 0, got {value!r}")
+    return float(value)
+
+
 def fraction(who: str, name: str, value) -> float:
     """``value`` as a float in [0, 1]."""
     try:

@@ -1,5 +1,6 @@
 """The noise prior p_z: N(0, I) or U(−1, 1) per coordinate, chosen per trainer, recipe, command line and lab run."""
 
+import inspect
 import json
 
 import pytest
@@ -33,7 +34,7 @@ def test_each_trainer_draws_from_its_prior(cls):
     z = trainer(cls, "normal").noise(200_000).numpy()
     np.testing.assert_allclose(z.var(0), 1.0, atol=0.02)
     assert np.abs(z).max() > 3.0                                     # a normal's tails reach beyond the square
-    assert trainer(cls, "normal").prior == "normal" == cls.__init__.__defaults__[-1]
+    assert trainer(cls, "normal").prior == "normal" == inspect.signature(cls).parameters["prior"].default
 
 
 def test_the_noise_follows_the_seed_and_sample_uses_it():

@@ -390,6 +390,8 @@ def _resume(exp, ckpt_path: Path, steps: int) -> dict:
     now = {k: v for k, v in exp.config.items() if k not in RESUME_KEYS_IGNORED}
     if "d_lr_ratio" in now:
         saved.setdefault("d_lr_ratio", 1.0)  # and from before the d_lr_ratio setting, D's lr was G's
+    if "instance_noise" in now:
+        saved.setdefault("instance_noise", 0.0)  # and from before the instance_noise setting, D saw no noise
     diff = sorted((k for k in set(saved) | set(now) if saved.get(k) != now.get(k)), key=str)
     if diff:
         k = diff[0]

@@ -40,7 +40,7 @@ import minigan.functional as F
 from minigan import backend
 from minigan._tensor import Tensor, from_numpy
 from minigan.autograd.grad_mode import no_grad
-from minigan.checks import positive_int
+from minigan.checks import non_negative_float, positive_int
 
 LOSSES = ("non-saturating", "minimax")
 # The noise prior p_z: N(0, I), or U(−1, 1) in every coordinate, the DCGAN paper's (Radford et al. 2016, Figure 1).
@@ -129,21 +129,34 @@ class AdversarialTrainer:
 
 class GAN(AdversarialTrainer):
     """``GAN(generator, discriminator, opt_g, opt_d, latent_dim, k=1, loss="non-saturating", batch_size=64,
-    prior="normal")``.
+    prior="normal", instance_noise=0.0)``.
 
     ``discriminator`` returns logits (no sigmoid). ``train_step(sample_real)`` runs one iteration of
-    Algorithm 1, where ``sample_real(m)`` returns a Tensor of m real examples.
+    Algorithm 1, where ``sample_real(m)`` returns a Tensor of m real examples. ``instance_noise`` is the σ of
+    the noise added to every input D sees (``noisy``); a schedule may change it between steps.
     """
 
     name = "gan"
 
     def __init__(self, generator, discriminator, opt_g, opt_d, latent_dim, k=1, loss="non-saturating",
-                 batch_size=64, prior="normal"):
+                 batch_size=64, prior="normal", instance_noise=0.0):
         super().__init__(generator, discriminator, opt_g, opt_d, latent_dim, batch_size, prior)
         self.k = positive_int("GAN", "k", k)
         if loss not in LOSSES:
             raise ValueError(f"GAN: got loss={loss!r}, expected one of {LOSSES}")
         self.loss = loss
+        self.instance_noise = non_negative_float("GAN", "instance_noise", instance_noise)
+
+    def noisy(self, x: Tensor) -> Tensor:
+        """x + σ·ε, ε ~ N(0, I), with σ = ``instance_noise`` (x itself at σ = 0): instance noise (Sønderby et al.
+        2016, Section 3.2; Arjovsky & Bottou 2017, Section 3.1). Real and generated samples are blurred alike, so
+        the two distributions overlap and D's gradient at a generated sample also points toward modes far from it,
+        where without noise it sees only the data next to it. It is added to real and fake inputs in D's step and
+        in G's step (G's gradient flows through the sum unchanged: d(x + σε)/dx = 1)."""
+        if self.instance_noise == 0:
+            return x
+        eps = backend.randn(tuple(x.shape), xp=backend.get_array_module(x.array)).astype(x.array.dtype)
+        return x + from_numpy(eps * self.instance_noise)
 
     def generator_loss(self, fake_logits: Tensor) -> Tensor:
         """The quantity the generator descends, from D's logits on fresh fakes."""
@@ -161,8 +174,8 @@ class GAN(AdversarialTrainer):
             x = sample_real(m)                                              #   Sample {x(i)} from p_data(x)
             # Update the discriminator by ascending ∇θd 1/m Σ [log D(x) + log(1 − D(G(z)))],
             # i.e. descending BCE(D(x), 1) + BCE(D(G(z)), 0).  detach(): G gets no gradient here.
-            real_logits = D(x)
-            fake_logits = D(G(z).detach())
+            real_logits = D(self.noisy(x))
+            fake_logits = D(self.noisy(G(z).detach()))
             loss_d = (F.binary_cross_entropy_with_logits(real_logits, full_like(real_logits, 1.0))
                       + F.binary_cross_entropy_with_logits(fake_logits, full_like(fake_logits, 0.0)))
             self.opt_d.zero_grad()
@@ -172,7 +185,7 @@ class GAN(AdversarialTrainer):
         # Update the generator by descending ∇θg 1/m Σ log(1 − D(G(z)))  (or −log D(G(z))).
         # A FRESH forward through the UPDATED D, with D frozen: only G's weights get gradients.
         with frozen(D):
-            loss_g = self.generator_loss(D(G(z)))
+            loss_g = self.generator_loss(D(self.noisy(G(z))))
             self.opt_g.zero_grad()
             loss_g.backward()
             self.opt_g.step()

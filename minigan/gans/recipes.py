@@ -29,6 +29,7 @@ from minigan import backend, optim
 from minigan._tensor import from_numpy
 from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
+from minigan.checks import non_negative_float
 from minigan.data import MAX_CLASSES
 from minigan.data.spec import DATA_HELP, load_images, parse_data  # noqa: F401  (DATA_HELP: the --data help)
 from minigan.gans.began import BEGAN
@@ -85,9 +86,11 @@ DEFAULTS = {
     # to the mixture at hand (build_experiment applies it; explicit settings win: pack=1 is the plain GAN).
     # d_lr_ratio: D's learning rate over G's (Heusel et al. 2017's two time scales). It stays 1: a faster D (1.25,
     # 1.5, 2) lifts the 16-mode ring's quality but leaves modes empty more often (mixture_settings' docstring).
+    # instance_noise: σ_0 of the noise added to D's inputs, in units of the data's spread, annealed linearly to 0 over
+    # the first INSTANCE_NOISE_UNTIL of the run (Experiment.instance_noise_std); 0 = none (mixture_settings' docstring).
     ("gan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=20_000,
                              latent_dim=2, hidden=(128, 128, 128), k=1, pack=2, dropout_input=0.0, lr_decay=True,
-                             prior="uniform", d_lr_ratio=1.0),
+                             prior="uniform", d_lr_ratio=1.0, instance_noise=0.0),
     ("wgan", "mixture"): dict(optimizer="rmsprop", lr=5e-5, batch_size=64, steps=10_000, latent_dim=16,
                               hidden=(128, 128, 128), n_critic=5, clip=0.01),
     # WGAN-GP on 2-D data: n_critic = 5 and Adam β = (0, 0.9) as in the paper, but λ = 0.1, the value of the
@@ -156,6 +159,9 @@ DEFAULTS = {
                                   latent_dim=100, hidden=(256, 256), n_critic=5, lam=10.0, arch="conv", channels=32,
                                   lr_decay=False, d_batch_norm=False, init="dcgan"),
 }
+# Instance noise (the 2-D GAN's ``instance_noise``) falls linearly from its σ_0 to 0 over this fraction of the run,
+# then D sees the data itself while G sharpens: the modes are found while the blur lasts (ring:16, demos/results.md).
+INSTANCE_NOISE_UNTIL = 0.3
 IMAGES_28 = ("fashion-mnist", "mnist")  # the data sets whose recipes are the "images28" ones
 DEFAULT_LOSS = "non-saturating"
 DEFAULT_PRIOR = "normal"  # p_z of every recipe whose DEFAULTS entry names none: N(0, I)
@@ -300,6 +306,12 @@ class Experiment:
         held at 0.01, so the generator settles onto the modes (a ``LambdaLR`` multiplies lr by it)."""
         return max(1.0 - t / self.schedule_steps, 0.01)
 
+    def instance_noise_std(self, t) -> float:
+        """σ of the instance noise at step t: ``instance_noise`` · data_scale at step 0 (the setting is in units of
+        the data's spread, as G and D are), falling linearly to 0 at INSTANCE_NOISE_UNTIL of the run."""
+        sigma0 = self.config.get("instance_noise", 0.0) * self.config.get("data_scale", 1.0)
+        return sigma0 * max(0.0, 1.0 - t / (INSTANCE_NOISE_UNTIL * self.schedule_steps))
+
     def train_step(self, total_steps=None) -> dict:
         """One ``trainer.train_step``, after the schedulers set the learning rate of this step.
 
@@ -309,6 +321,8 @@ class Experiment:
         for scheduler in self.schedulers:
             scheduler.last_epoch = self.trainer.step - 1
             scheduler.step()  # lr = lr_0 · lr_factor(trainer.step)
+        if self.config.get("instance_noise"):
+            self.trainer.instance_noise = self.instance_noise_std(self.trainer.step)
         return self.trainer.train_step(self.sample_real)
 
     def evaluate(self, num_samples: int = 2500) -> dict:
@@ -474,7 +488,9 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     opt_d = make_optimizer(cfg["optimizer"], D.parameters(), d_lr, betas)
     m, prior = cfg["batch_size"], cfg["prior"]
     if algorithm == "gan":
-        trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m, prior=prior)
+        sigma0 = non_negative_float("build_experiment", "instance_noise", cfg.get("instance_noise", 0.0))
+        trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m, prior=prior,
+                      instance_noise=sigma0 * cfg.get("data_scale", 1.0))  # step 0's σ (Experiment anneals it)
     elif algorithm == "wgan":
         trainer = WGAN(G, D, opt_g, opt_d, cfg["latent_dim"], n_critic=cfg["n_critic"], clip=cfg["clip"],
                        batch_size=m, prior=prior)

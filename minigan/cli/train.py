@@ -50,7 +50,7 @@ from minigan.backend import np
 from minigan.cli import summary
 from minigan.cli.runfolder import RunFolder
 from minigan.gans.gan import PRIORS
-from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, OPTIMIZERS, build_experiment
+from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, INSTANCE_NOISE_UNTIL, OPTIMIZERS, build_experiment
 from minigan.serialization import load, save
 
 LOSS_NAMES = ("non-saturating", "minimax")
@@ -144,6 +144,11 @@ def add_parser(subparsers, name="train"):
                    help="gan on 2-D data: the discriminator's learning rate over the generator's, Heusel et al. "
                         f"2017's two time scales (default {DEFAULTS[('gan', 'mixture')]['d_lr_ratio']:g}: the "
                         "recipe's)")
+    p.add_argument("--instance-noise", type=float, default=None, metavar="SIGMA",
+                   help="gan on 2-D data: Gaussian noise of std SIGMA (in units of the data's spread) added to every "
+                        "input D sees, real and generated, falling linearly to 0 over the first "
+                        f"{INSTANCE_NOISE_UNTIL * 100:.0f}%% of the run (Sønderby et al. 2016; default "
+                        f"{DEFAULTS[('gan', 'mixture')]['instance_noise']:g}, the recipe's; 0 is none)")
     p.add_argument("--prior", choices=PRIORS, default=None,
                    help="the noise prior p_z: normal, N(0, I), or uniform, U(-1, 1) in each coordinate (default: the "
                         "recipe's, uniform for gan on 2-D data, else normal)")
@@ -186,6 +191,11 @@ def _check_applies(args, algorithm) -> None:
                          f"csv:PATH), not to {args.algorithm} on {args.data}; leave it out")
     if args.d_lr_ratio is not None and not (math.isfinite(args.d_lr_ratio) and args.d_lr_ratio > 0):
         raise ValueError(f"train: --d-lr-ratio must be a positive number, got {args.d_lr_ratio}")
+    if args.instance_noise is not None and not (algorithm == "gan" and two_d):
+        raise ValueError(f"train: --instance-noise (noise on D's inputs) applies to gan on 2-D data (ring, grid, "
+                         f"csv:PATH), not to {args.algorithm} on {args.data}; leave it out")
+    if args.instance_noise is not None and not (math.isfinite(args.instance_noise) and args.instance_noise >= 0):
+        raise ValueError(f"train: --instance-noise must be a number >= 0, got {args.instance_noise}")
     if args.pack is not None and not (algorithm == "gan" and two_d):
         raise ValueError(f"train: --pack (PacGAN) applies to gan on 2-D data (ring, grid, csv:PATH), "
                          f"not to {args.algorithm} on {args.data}; leave --pack out")
@@ -440,8 +450,8 @@ def _resume_command(args, out_dir: Path, steps: int) -> str:
     """The command line that continues this run from its checkpoint."""
     words = ["python", "-m", "minigan", "train", args.algorithm, "--data", args.data, "--seed", str(args.seed),
              "--steps", str(steps)]
-    for name in ("loss", "optimizer", "lr", "d_lr_ratio", "k", "pack", "prior", "batch_size", "eval_every",
-                 "checkpoint_every", "backend"):
+    for name in ("loss", "optimizer", "lr", "d_lr_ratio", "instance_noise", "k", "pack", "prior", "batch_size",
+                 "eval_every", "checkpoint_every", "backend"):
         if getattr(args, name) is not None:
             words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
     return shlex.join(words + ["--out", str(out_dir), "--resume"])
@@ -469,7 +479,8 @@ def run(args) -> int:
     if args.backend is not None:
         backend.use_backend(args.backend)
     overrides = {k: v for k, v in (("lr", args.lr), ("d_lr_ratio", args.d_lr_ratio), ("k", args.k),
-                                   ("pack", args.pack), ("prior", args.prior)) if v is not None}
+                                   ("instance_noise", args.instance_noise), ("pack", args.pack), ("prior", args.prior))
+                 if v is not None}
     exp = build_experiment(algorithm, args.data, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
                            batch_size=args.batch_size, **overrides)
     if getattr(args, "animate", False) and (exp.kind != "mixture" or algorithm not in ANIMATED):

@@ -32,6 +32,8 @@ CASES = {
     "gan:pack": (["--batch-size", "64", "--pack", "2"], {"batch_size": 64, "pack": 2}),
     "gan:normal-prior": (["--batch-size", "64", "--prior", "normal"], {"batch_size": 64, "prior": "normal"}),
     "gan:d-lr-ratio": (["--batch-size", "64", "--d-lr-ratio", "3"], {"batch_size": 64, "d_lr_ratio": 3.0}),
+    "gan:instance-noise": (["--batch-size", "64", "--instance-noise", "0.2"],
+                           {"batch_size": 64, "instance_noise": 0.2}),
     "wgan": (["--batch-size", "32"], {"batch_size": 32}),
     "wgan-gp": (["--batch-size", "32", "--optimizer", "sgd"], {"batch_size": 32, "optimizer": "sgd"}),
     "wgan-gp:uniform-prior": (["--batch-size", "32", "--prior", "uniform"], {"batch_size": 32, "prior": "uniform"}),

@@ -172,6 +172,20 @@ def test_ds_learning_rate_over_gs_is_set_in_the_page(lab, page):
     until(page, "return document.getElementById('command').textContent.includes('--d-lr-ratio 2.5')")
 
 
+def test_instance_noise_on_ds_input_is_set_in_the_page(lab, page, tmp_path):
+    session, _ = lab
+    box = page.find_element("id", "instance_noise")
+    assert float(box.get_attribute("value")) == session.run.exp.config["instance_noise"]  # the run's: 0, none
+    box.clear()
+    box.send_keys("0.2")
+    page.find_element("id", "new-run").click()
+    until(page, "return window.lab.run.config.instance_noise === 0.2")
+    exp = session.run.exp
+    assert exp.trainer.instance_noise == pytest.approx(0.2 * exp.config["data_scale"])  # σ in the data's spreads
+    until(page, "return document.getElementById('command').textContent.includes('--instance-noise 0.2')")
+    shoot(page, tmp_path, "instance_noise.png")
+
+
 def test_a_lessons_link_opens_its_preset(lab, browser):
     session, server = lab
     browser.get(server.url + "?preset=saturating")

@@ -70,3 +70,15 @@ def test_a_bad_sigma_is_refused_at_the_door(bad):
 def test_only_the_2d_gan_takes_it():
     with pytest.raises(ValueError, match=r"unknown setting\(s\) \['instance_noise'\] for wgan-gp"):
         build_experiment("wgan-gp", "ring", seed=0, instance_noise=0.1)
+
+
+@pytest.mark.slow
+def test_instance_noise_feeds_the_starved_mode_of_the_16_mode_ring():
+    """ring:16 seed 5 under the rule: every mode but one thin (10 samples), 87.6% high quality; with instance noise
+    0.1 it measured 16/16, 94.3%, the thinnest mode 122 of 2,500 (demos/results.md, "Instance noise"; ~4 min)."""
+    exp = build_experiment("gan", "ring:16", seed=5, instance_noise=0.1)
+    for _ in range(exp.default_steps):
+        exp.train_step()
+    metrics = exp.evaluate()
+    assert metrics["modes_covered"] == 16 and metrics["high_quality"] >= 0.92
+    assert min(metrics["mode_counts"]) >= 80  # an even share is 2,500 · 0.94 / 16 ≈ 147

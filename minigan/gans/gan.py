@@ -149,7 +149,8 @@ class GAN(AdversarialTrainer):
 
     def noisy(self, x: Tensor) -> Tensor:
         """x + σ·ε, ε ~ N(0, I), with σ = ``instance_noise`` (x itself at σ = 0): instance noise (Sønderby et al.
-        2016, Section 3.2; Arjovsky & Bottou 2017, Section 3.1). Real and generated samples are blurred alike, so
+        2016, "Amortised MAP Inference for Image Super-resolution"; Arjovsky & Bottou 2017, "Towards Principled
+        Methods for Training Generative Adversarial Networks"). Real and generated samples are blurred alike, so
         the two distributions overlap and D's gradient at a generated sample also points toward modes far from it,
         where without noise it sees only the data next to it. It is added to real and fake inputs in D's step and
         in G's step (G's gradient flows through the sum unchanged: d(x + σε)/dx = 1)."""

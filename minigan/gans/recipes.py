@@ -194,7 +194,7 @@ def mixture_settings(mixture, algorithm="gan") -> dict:
       too few steps to sharpen K boundaries (ring:16 83-86% high quality, grid:6 58-76%, grid:8 21-32%). It takes
       750 steps a mode, at least its 6,000, scaled from pilots (12,000 took ring:16 to 92.4% on both seeds, 18,000
       took grid:6 to 94% and 96%). Under the rule every mode is filled and 95-97.5% of the samples are of high
-      quality on ring:10 and the 4×4, 5×5 and 6×6 grids (2 seeds each), 96.0% on grid:8 (seed 0) and 92.4% on
+      quality on ring:10 and the 4×4, 5×5 and 6×6 grids (2 seeds each), 96.0% and 96.2% on grid:8 and 92.4% on
       ring:16 (demos/results.md).
     * width: a ReLU MLP of width w on a 2-D input cuts it into O(w²) linear pieces per layer; 128 is ample
       for the 25-mode grid, then it grows as √(K/25) so the pieces per mode stay constant, rounded to 32.

@@ -26,8 +26,9 @@ CORE = ["autograd/graph.py", "autograd/engine.py", "autograd/grad_mode.py", "aut
         "autograd/function.py", "_tensor.py", "_tensor_methods.py"]
 CORE_BUDGET = 1114  # 1361 - 286 (+3% over the old core) when the engine moved: views, indexed assignment, the
 # user's Function; 1092 after the device check of one code path (a CPU/GPU mix is one clear error)
-CHECKS_BUDGET = 330  # checks.py, the one home of door checks, read one check at a time: 286 for the ops' doors
-# (which used to live in the ops files) and 34 for the upper floors' counts, fractions and labels
+CHECKS_BUDGET = 336  # checks.py, the one home of door checks, read one check at a time: 286 for the ops' doors
+# (which used to live in the ops files) and 40 for the upper floors' counts, fractions, labels and the 2-D GAN's
+# non-negative instance noise (+5 lines, 333 now)
 OPS_BUDGET = 1002  # unchanged: every op's forward and backward (795 once the checks moved out)
 
 

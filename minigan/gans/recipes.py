@@ -240,8 +240,9 @@ def mixture_settings(mixture, algorithm="gan") -> dict:
 
 # Goodfellow et al. 2014's GAN on 2-D data, which the lessons on its dynamics (07, 10, 11, 12) and their lab
 # presets train: D judges one point at a time (the recipe packs pairs, PacGAN), z ~ N(0, I) (the recipe's is
-# uniform) and D learns at G's rate (Algorithm 1's). ``build_experiment("gan", "ring", **PLAIN_GAN)``.
-PLAIN_GAN = dict(pack=1, prior="normal", d_lr_ratio=1.0)
+# uniform), D learns at G's rate (Algorithm 1's) and sees the points themselves, with no instance noise.
+# ``build_experiment("gan", "ring", **PLAIN_GAN)``.
+PLAIN_GAN = dict(pack=1, prior="normal", d_lr_ratio=1.0, instance_noise=0.0)
 
 # The 2-D recipes that take ``mixture_settings``' rules, and which of them. WGAN-GP keeps its own width and packs
 # nothing, and takes the batch and data-scale rules, which it needs on the grid (seed 0, 6,000 steps, 25/25 modes at

@@ -61,7 +61,7 @@ def page(lab, browser):
     session, server = lab
     session.call("reset", settings={"algorithm": "gan", "data": "ring", "steps": 2000})
     browser.get(server.url)
-    until(browser, "return window.lab.run !== null && window.lab.frames > 0")
+    until(browser, "return window.lab !== undefined && window.lab.run !== null && window.lab.frames > 0")
     return browser
 
 
@@ -189,11 +189,13 @@ def test_instance_noise_on_ds_input_is_set_in_the_page(lab, page, tmp_path):
 def test_a_lessons_link_opens_its_preset(lab, browser):
     session, server = lab
     browser.get(server.url + "?preset=saturating")
-    until(browser, "return window.lab.run !== null && window.lab.run.config.loss === 'minimax'")
+    until(browser, "return window.lab !== undefined && window.lab.run !== null "
+                   "&& window.lab.run.config.loss === 'minimax'")
     assert session.run.exp.config["optimizer"] == "sgd" and session.run.exp.trainer.loss == "minimax"
     assert "minimax" in browser.find_element("id", "preset-note").text
     browser.get(server.url)  # a page that opens on a preset's run (no ?preset) names the preset
-    until(browser, "return window.lab.run !== null && document.getElementById('preset').selectedIndex > 0")
+    until(browser, "return window.lab !== undefined && window.lab.run !== null "
+                   "&& document.getElementById('preset').selectedIndex > 0")
     assert "Saturating G" in Select(browser.find_element("id", "preset")).first_selected_option.text
 
 
@@ -238,7 +240,7 @@ def test_a_run_watched_to_3000_steps_for_the_readme(lab, browser, tmp_path):
     session, server = lab
     session.call("reset", settings={"algorithm": "gan", "data": "ring", "seed": 0})
     browser.get(server.url)
-    until(browser, "return window.lab.run !== null && window.lab.frames > 0")
+    until(browser, "return window.lab !== undefined && window.lab.run !== null && window.lab.frames > 0")
     Select(browser.find_element("id", "speed")).select_by_value("25:0")
     browser.find_element("id", "show-manifold").click()
     browser.find_element("id", "play").click()

@@ -156,7 +156,7 @@ class GAN(AdversarialTrainer):
         in G's step (G's gradient flows through the sum unchanged: d(x + σε)/dx = 1)."""
         if self.instance_noise == 0:
             return x
-        eps = backend.randn(tuple(x.shape), xp=backend.get_array_module(x.array)).astype(x.array.dtype)
+        eps = backend.randn(x.shape, dtype=x.array.dtype, xp=self.xp)  # on G's device, in x's dtype
         return x + from_numpy(eps * self.instance_noise)
 
     def generator_loss(self, fake_logits: Tensor) -> Tensor:

@@ -495,9 +495,8 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     opt_d = make_optimizer(cfg["optimizer"], D.parameters(), d_lr, betas)
     m, prior = cfg["batch_size"], cfg["prior"]
     if algorithm == "gan":
-        sigma0 = non_negative_float("build_experiment", "instance_noise", cfg.get("instance_noise", 0.0))
-        trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m, prior=prior,
-                      instance_noise=sigma0 * cfg.get("data_scale", 1.0))  # step 0's σ (Experiment anneals it)
+        non_negative_float("build_experiment", "instance_noise", cfg.get("instance_noise", 0.0))
+        trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m, prior=prior)
     elif algorithm == "wgan":
         trainer = WGAN(G, D, opt_g, opt_d, cfg["latent_dim"], n_critic=cfg["n_critic"], clip=cfg["clip"],
                        batch_size=m, prior=prior)
@@ -516,6 +515,8 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     if cfg.get("lr_decay"):
         exp.schedule_steps = float(exp.default_steps)
         exp.schedulers = [optim.lr_scheduler.LambdaLR(opt, exp.lr_factor) for opt in (opt_g, opt_d)]
+    if cfg.get("instance_noise"):
+        exp.trainer.instance_noise = exp.instance_noise_std(0)  # step 0's σ; train_step follows the schedule
     return exp
 
 

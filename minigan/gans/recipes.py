@@ -224,10 +224,10 @@ def mixture_settings(mixture, algorithm="gan") -> dict:
     122-125 samples, against 10-28 under the rule), grid:6 seed 2 (36/36 at 98.3%), ring:5 seed 1 and the 5×5 grid's
     seeds 2 and 3, and it passes ring:15 on both seeds. But it starves a mode of ring:13 (seed 0: 89.4%, where the
     rule has 94.8%), loses a line of the 5×5 grid (seed 1: 22/25) and of the 6×6 grid (seed 4: 32/36), where the
-    rule fills every mode, and empties 11 modes of grid:8 on seed 1 (53/64). With k = 2 beside it the rings of 13 and 15 modes pass, but the 5×5 grid loses a
-    row on seed 0 (20/25). So the rule keeps k = 1, D at G's rate and no noise, and it misses the target on ring:15
-    seeds 0 and 1 (85.2%, 84.7%), ring:16 seeds 0, 3 and 5 and grid:6 seed 2: no setting measured passes every run
-    (demos/results.md, "Every size from 5 modes to 64").
+    rule fills every mode, and empties 11 modes of grid:8 on seed 1 (53/64). With k = 2 beside it the rings of 13
+    and 15 modes pass, but the 5×5 grid loses a row on seed 0 (20/25). So the rule keeps k = 1, D at G's rate and no
+    noise, and it misses the target on ring:15 seeds 0 and 1 (85.2%, 84.7%), ring:16 seeds 0, 3 and 5 and grid:6
+    seed 2: no setting measured passes every run (demos/results.md, "Every size from 5 modes to 64").
     """
     k = mixture.num_modes
     spread = float(np.sqrt((mixture.modes.astype(np.float64) ** 2).mean() + mixture.std ** 2))

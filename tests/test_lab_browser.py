@@ -18,6 +18,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 try:
     from selenium import webdriver
+    from selenium.common.exceptions import JavascriptException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -61,12 +62,15 @@ def page(lab, browser):
     session, server = lab
     session.call("reset", settings={"algorithm": "gan", "data": "ring", "steps": 2000})
     browser.get(server.url)
-    until(browser, "return window.lab !== undefined && window.lab.run !== null && window.lab.frames > 0")
+    until(browser, "return window.lab.run !== null && window.lab.frames > 0")
     return browser
 
 
 def until(driver, script, timeout=30):
-    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(script))
+    """Poll ``script`` until it is true. A page still loading has no ``window.lab`` yet, and reading it raises in
+    the page: that counts as not yet, not as a failure (a busy machine loads the script late)."""
+    wait = WebDriverWait(driver, timeout, poll_frequency=0.05, ignored_exceptions=(JavascriptException,))
+    return wait.until(lambda d: d.execute_script(script))
 
 
 def js(driver, script):
@@ -189,13 +193,11 @@ def test_instance_noise_on_ds_input_is_set_in_the_page(lab, page, tmp_path):
 def test_a_lessons_link_opens_its_preset(lab, browser):
     session, server = lab
     browser.get(server.url + "?preset=saturating")
-    until(browser, "return window.lab !== undefined && window.lab.run !== null "
-                   "&& window.lab.run.config.loss === 'minimax'")
+    until(browser, "return window.lab.run !== null && window.lab.run.config.loss === 'minimax'")
     assert session.run.exp.config["optimizer"] == "sgd" and session.run.exp.trainer.loss == "minimax"
     assert "minimax" in browser.find_element("id", "preset-note").text
     browser.get(server.url)  # a page that opens on a preset's run (no ?preset) names the preset
-    until(browser, "return window.lab !== undefined && window.lab.run !== null "
-                   "&& document.getElementById('preset').selectedIndex > 0")
+    until(browser, "return window.lab.run !== null && document.getElementById('preset').selectedIndex > 0")
     assert "Saturating G" in Select(browser.find_element("id", "preset")).first_selected_option.text
 
 
@@ -240,7 +242,7 @@ def test_a_run_watched_to_3000_steps_for_the_readme(lab, browser, tmp_path):
     session, server = lab
     session.call("reset", settings={"algorithm": "gan", "data": "ring", "seed": 0})
     browser.get(server.url)
-    until(browser, "return window.lab !== undefined && window.lab.run !== null && window.lab.frames > 0")
+    until(browser, "return window.lab.run !== null && window.lab.frames > 0")
     Select(browser.find_element("id", "speed")).select_by_value("25:0")
     browser.find_element("id", "show-manifold").click()
     browser.find_element("id", "play").click()

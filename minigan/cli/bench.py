@@ -674,6 +674,7 @@ def main(argv=None):
     if unknown:
         print(f"minigan.bench: unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}", file=sys.stderr)
         return 2
+    keeps_memory = backend.keep_freed_memory()  # as ``python -m minigan`` does: this process is the bench's
     torch = _import_torch() if args.compare == "torch" else None
     _RUN.update(repeats=args.repeats, steps=args.steps, torch=torch, device="cuda" if args.backend == "cupy" else "cpu")
     if torch is not None and _RUN["device"] == "cuda" and not torch.cuda.is_available():
@@ -686,7 +687,8 @@ def main(argv=None):
             torch.set_num_threads(blas_threads())
         threads = thread_info(torch)
     minigan.manual_seed(0)
-    results = {"machine": machine_info(), "threads": threads, "batch": args.batch, "results": []}
+    results = {"machine": machine_info(), "threads": threads, "batch": args.batch, "keep_freed_memory": keeps_memory,
+               "results": []}
     print("threads: " + ", ".join(f"{k}={v}" for k, v in threads.items()) + f"; NumPy's BLAS: {blas_info()}; "
           f"CPU: {results['machine']['cpu']}")
     try:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from minigan.backend import set_num_threads
+from minigan.backend import keep_freed_memory, set_num_threads
 from minigan.cli import attack, exercises, sample, train
 from minigan.cli.lab import cli as lab
 
@@ -84,6 +84,7 @@ def main(argv=None) -> int:
         return e.code if isinstance(e.code, int) else 2
     try:
         set_num_threads(args.threads)
+        keep_freed_memory()  # this process is minigan's: let malloc keep freed arrays for the next (backend.py)
         return int(args.run(args) or 0)
     except KeyboardInterrupt:  # a second Ctrl-C (train stops after the step on the first), or before training
         print("minigan: interrupted; files already written stay (train: its last periodic checkpoint.npz, "

@@ -65,6 +65,9 @@ class LeakyReLU(Node):
         d = (value(x) > 0).astype(grad.dtype)  # a new constant array: 1 where x > 0, else 0 ...
         d *= 1 - self.slope
         d += self.slope  # ... now 1 or the slope
+        if backend.is_array(grad):  # first order: the product in d's own array (a new one costs a pass more)
+            d *= grad
+            return (d,)
         return (grad * d,)
 
 

@@ -56,7 +56,7 @@ class BatchNorm(Node):
         inv_std = 1 / namespace(x).sqrt(var + x.dtype.type(self.eps))
         return centred * inv_std, inv_std, mean, var
 
-    def backward(self, grad):  # dx = (1/m)·γ/σ·(m·dy − Σdy − x̂·Σ(dy·x̂)) (train), γ/σ·dy (eval)
+    def backward(self, grad):  # dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)) (train), γ/σ·dy (eval)
         x, gamma = self.saved_tensors
         need = self.needs_input_grad
         if backend.is_array(x):  # first order: the values forward kept
@@ -70,7 +70,12 @@ class BatchNorm(Node):
         if need[0]:
             g = gamma.reshape(self.shape)
             if self.training:
-                dx = (g * inv_std / self.m) * (self.m * grad - sum_dy - x_hat * sum_dy_xhat)
+                dx = grad - sum_dy / self.m
+                if backend.is_array(dx):  # first order: the other two steps in dx's own array, no new ones
+                    dx -= x_hat * (sum_dy_xhat / self.m)
+                    dx *= g * inv_std
+                else:
+                    dx = (dx - x_hat * (sum_dy_xhat / self.m)) * (g * inv_std)
             else:
                 dx = g * inv_std * grad
         dgamma = sum_dy_xhat.reshape(-1) if need[1] else None

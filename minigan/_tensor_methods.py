@@ -307,8 +307,8 @@ class TensorMethods:
         return elementwise.Sqrt.apply(self._as_float())
 
     def sign(self):
-        """-1, 0 or 1 elementwise; a constant (its derivative is 0 wherever it exists)."""
-        return self._make(backend.get_array_module(self.array).sign(self.array))
+        """-1, 0 or 1 elementwise; its derivative is 0 wherever it exists (kept in the graph, as PyTorch)."""
+        return elementwise.Sign.apply(self)
 
     def clamp(self, min=None, max=None):
         return elementwise.Clamp.apply(self, **checks.check_clamp(min, max))

@@ -303,8 +303,8 @@ def blas_threads():
 
 def matmul(a, b):
     """``a @ b`` for minigan's ops: on NumPy arrays, run with minigan's BLAS thread count (see above)."""
-    if a.ndim >= 2 and b.ndim >= 2 and a.shape[-1] == b.shape[-2] == 1:  # a sum of one product: a·b broadcast is the same
-        return a * b  # numbers, and BLAS is slow at it (a (64, 1) by (1, 6272) product: 0.5 ms, this 0.1 ms)
+    if a.ndim >= 2 and b.ndim >= 2 and a.shape[-1] == b.shape[-2] == 1:  # one product a term: a·b broadcast is
+        return a * b  # the same numbers, and BLAS is slow at it (a (64, 1) by (1, 6272) product: 0.5 ms, this 0.1)
     if type(a) is not numpy.ndarray or _threads["set"]:  # CuPy (no BLAS pool), or the count set process-wide
         return a @ b
     with _blas_threads:

@@ -11,6 +11,7 @@ from minigan import _missing, backend, checks
 from minigan._tensor import Tensor, tensor
 from minigan.checks import pair
 from minigan.errors import ShapeError
+from minigan.ops import activation
 from minigan.ops import conv as C
 from minigan.ops import elementwise as E
 from minigan.ops import linalg as L
@@ -447,24 +448,27 @@ def softsign(x):
 
 
 def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
-    """x clipped to [min_val, max_val]."""
-    return _float(x, "hardtanh").clamp(_number("hardtanh", "min_val", min_val), _number("hardtanh", "max_val", max_val))
+    """x clipped to [min_val, max_val]; the derivative is 1 strictly between them (0 at each, unlike clamp's)."""
+    lo, hi = _number("hardtanh", "min_val", min_val), _number("hardtanh", "max_val", max_val)
+    if lo > hi:
+        raise ValueError(f"hardtanh: min_val ({lo}) must not be greater than max_val ({hi})")
+    return activation.Hardtanh.apply(_float(x, "hardtanh"), lo=lo, hi=hi)
 
 
 def relu6(x, inplace=False):
-    """min(max(x, 0), 6)."""
-    return _float(x, "relu6").clamp(0.0, 6.0)
+    """min(max(x, 0), 6): hardtanh(x, 0, 6)."""
+    return activation.Hardtanh.apply(_float(x, "relu6"), lo=0.0, hi=6.0)
 
 
 def hardsigmoid(x, inplace=False):
     """relu6(x + 3) / 6: 0 below −3, 1 above 3, linear between."""
-    return (_float(x, "hardsigmoid") + 3.0).clamp(0.0, 6.0) / 6.0
+    return relu6(_float(x, "hardsigmoid") + 3.0) / 6.0
 
 
 def hardswish(x, inplace=False):
     """x · relu6(x + 3) / 6 (Howard et al. 2019, MobileNetV3)."""
     x = _float(x, "hardswish")
-    return x * (x + 3.0).clamp(0.0, 6.0) / 6.0
+    return x * relu6(x + 3.0) / 6.0
 
 
 def logsigmoid(x):

@@ -90,7 +90,7 @@ DEFAULTS = {
     # the first INSTANCE_NOISE_UNTIL of the run (Experiment.instance_noise_std); 0 = none (mixture_settings' docstring).
     ("gan", "mixture"): dict(optimizer="adam", lr=1e-3, betas=(0.5, 0.999), batch_size=256, steps=20_000,
                              latent_dim=2, hidden=(128, 128, 128), k=1, pack=2, dropout_input=0.0, lr_decay=True,
-                             prior="uniform", d_lr_ratio=1.0, instance_noise=0.0),
+                             prior="uniform", d_lr_ratio=1.0, instance_noise=0.0, r1=0.0),
     ("wgan", "mixture"): dict(optimizer="rmsprop", lr=5e-5, batch_size=64, steps=10_000, latent_dim=16,
                               hidden=(128, 128, 128), n_critic=5, clip=0.01),
     # WGAN-GP on 2-D data: n_critic = 5 and Adam β = (0, 0.9) as in the paper, but λ = 0.1, the value of the
@@ -500,7 +500,9 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     m, prior = cfg["batch_size"], cfg["prior"]
     if algorithm == "gan":
         non_negative_float("build_experiment", "instance_noise", cfg.get("instance_noise", 0.0))
-        trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m, prior=prior)
+        r1 = non_negative_float("build_experiment", "r1", cfg.get("r1", 0.0)) * cfg.get("data_scale", 1.0) ** 2
+        trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m, prior=prior,
+                      r1=r1)  # r1 is in units of the spread, as G and D are: γ·s² on ‖∇x D‖² in the data's units
     elif algorithm == "wgan":
         trainer = WGAN(G, D, opt_g, opt_d, cfg["latent_dim"], n_critic=cfg["n_critic"], clip=cfg["clip"],
                        batch_size=m, prior=prior)

@@ -1,7 +1,7 @@
 """Activations: sigmoid (stable), tanh, relu, leaky_relu, softplus."""
 
 from minigan import backend
-from minigan.autograd.graph import Node, value
+from minigan.autograd.graph import Node
 
 
 def stable_sigmoid(x):
@@ -39,15 +39,27 @@ class Tanh(Node):
         return (grad * (1 - t * t),)
 
 
+class Step(Node):
+    """H(x): 1 where x > 0, else 0 (at 0 too), in x's dtype: the derivative of relu, the mask of the kinked
+    activations' backward passes. Its own derivative is 0 wherever it exists, and it stays in the graph, so a
+    second derivative through relu is 0, not "does not require grad" (PyTorch's relu backward keeps x too)."""
+
+    def forward(self, x):
+        return (x > 0).astype(x.dtype)
+
+    def backward(self, grad):  # dH/dx = 0 (x ≠ 0)
+        return (grad * 0,)
+
+
 class ReLU(Node):
     def forward(self, x):
         out = x * (x > 0)
         self.save_for_backward(out)  # the output, as PyTorch: out > 0 exactly where x > 0
         return out
 
-    def backward(self, grad):  # d relu/dx = 1 if x > 0 else 0
+    def backward(self, grad):  # d relu/dx = H(x) = 1 if x > 0 else 0
         (out,) = self.saved_tensors
-        return (grad * (value(out) > 0),)
+        return (grad * Step.apply(out),)
 
 
 class LeakyReLU(Node):
@@ -60,15 +72,29 @@ class LeakyReLU(Node):
             return xp.maximum(out, x, out=out)  # into slope·x's array: one new array, not two
         return xp.where(x > 0, x, out)
 
-    def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope
+    def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope:  slope + (1 − slope)·H(x)
         (x,) = self.saved_tensors
-        d = (value(x) > 0).astype(grad.dtype)  # a new constant array: 1 where x > 0, else 0 ...
-        d *= 1 - self.slope
-        d += self.slope  # ... now 1 or the slope
-        if backend.is_array(grad):  # first order: the product in d's own array (a new one costs a pass more)
+        d = Step.apply(x)
+        if backend.is_array(d):  # first order: the rest in d's own array (a new one costs a pass more)
+            d *= 1 - self.slope
+            d += self.slope
             d *= grad
             return (d,)
-        return (grad * d,)
+        return (grad * (d * (1 - self.slope) + self.slope),)
+
+
+class Hardtanh(Node):
+    """x clipped to [lo, hi], as PyTorch's hardtanh (relu6 is lo = 0, hi = 6): its derivative is 1 strictly
+    inside (lo, hi) and 0 at lo and hi themselves, where clamp's is 1."""
+
+    def forward(self, x, lo=-1.0, hi=1.0):
+        self.save_for_backward(x)
+        self.lo, self.hi = x.dtype.type(lo), x.dtype.type(hi)
+        return backend.get_array_module(x).clip(x, self.lo, self.hi)
+
+    def backward(self, grad):  # d/dx = 1 if lo < x < hi else 0:  H(x − lo)·H(hi − x)
+        (x,) = self.saved_tensors
+        return (grad * (Step.apply(x - self.lo) * Step.apply(self.hi - x)),)
 
 
 class Softplus(Node):

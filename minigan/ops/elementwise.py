@@ -119,6 +119,17 @@ class Log(Node):
         return (grad / a,)
 
 
+class Sign(Node):
+    """−1, 0 or 1. Its derivative is 0 wherever it exists, and, as in PyTorch, it stays in the graph: a second
+    derivative through |a| is 0, not "does not require grad"."""
+
+    def forward(self, a):
+        return backend.get_array_module(a).sign(a)
+
+    def backward(self, grad):  # d sign(a)/da = 0 (a ≠ 0)
+        return (grad * 0,)
+
+
 class Abs(Node):
     def forward(self, a):
         self.save_for_backward(a)
@@ -126,7 +137,7 @@ class Abs(Node):
 
     def backward(self, grad):  # d|a|/da = sign(a)  (0 at a = 0, like PyTorch)
         (a,) = self.saved_tensors
-        return (grad * backend.get_array_module(value(a)).sign(value(a)),)
+        return (grad * Sign.apply(a),)
 
 
 class Sqrt(Node):

@@ -1,0 +1,96 @@
+"""Piecewise functions at their kinks, against PyTorch: the derivative exactly at a corner (x = 0 for relu, the
+bounds of hardtanh and relu6, ±3 for hardsigmoid and hardswish), and a second derivative through them, which
+PyTorch gives as 0 (the mask stays in the graph) for relu, leaky_relu, abs, sign, hardtanh and relu6, and refuses
+("does not require grad") for clamp, where, maximum and max, whose masks are comparisons."""
+
+import numpy as np
+import pytest
+
+import minigan
+import minigan.functional as F
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+# the corners of every function below, and points between them
+POINTS = [-6.0, -3.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 3.0, 4.0, 6.0, 7.0]
+
+# name: (PyTorch's function, minigan's), each of one tensor
+KINKED = {
+    "relu": (torch.relu, F.relu),
+    "leaky_relu": (lambda t: TF.leaky_relu(t, 0.2), lambda m: F.leaky_relu(m, 0.2)),
+    "abs": (torch.abs, minigan.abs),
+    "sign": (lambda t: t.sign() * t, lambda m: m.sign() * m),
+    "hardtanh": (TF.hardtanh, F.hardtanh),
+    "hardtanh(-0.5, 3)": (lambda t: TF.hardtanh(t, -0.5, 3.0), lambda m: F.hardtanh(m, -0.5, 3.0)),
+    "relu6": (TF.relu6, F.relu6),
+    "hardsigmoid": (TF.hardsigmoid, F.hardsigmoid),
+    "hardswish": (TF.hardswish, F.hardswish),
+    "clamp": (lambda t: t.clamp(-1.0, 1.0), lambda m: m.clamp(-1.0, 1.0)),
+    "elu": (TF.elu, F.elu),
+    "nn.Hardtanh": (torch.nn.Hardtanh(-1.0, 1.0), minigan.nn.Hardtanh(-1.0, 1.0)),
+    "nn.ReLU6": (torch.nn.ReLU6(), minigan.nn.ReLU6()),
+}
+
+# (hardsigmoid is left out: PyTorch has no second derivative for it, "not implemented"; minigan's is 0, below)
+SECOND_ORDER = dict({k: v for k, v in KINKED.items() if k != "hardsigmoid"}, **{
+    "where": (lambda t: torch.where(t > 0, t, 0.1 * t), lambda m: minigan.where(m > 0, m, 0.1 * m)),
+    "maximum": (lambda t: torch.maximum(t, 0.5 * t), lambda m: minigan.maximum(m, 0.5 * m)),
+    "max": (lambda t: t.reshape(-1, 1).max(dim=1).values, lambda m: m.reshape(-1, 1).max(dim=1).values),
+})
+
+
+@pytest.mark.parametrize("name", sorted(KINKED))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_derivative_at_the_kinks_equals_pytorchs(name, dtype):
+    tf, mf = KINKED[name]
+    t = torch.tensor(POINTS, dtype=getattr(torch, dtype), requires_grad=True)
+    tf(t).sum().backward()
+    m = minigan.tensor(np.array(POINTS, dtype=dtype), requires_grad=True)
+    y = mf(m)
+    np.testing.assert_allclose(y.detach().numpy(), tf(t).detach().numpy(), rtol=1e-6)
+    y.sum().backward()
+    np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-6, atol=1e-7)
+
+
+def _second_order(lib, f):
+    """The gradient of ‖∇a f(a + b)‖² with respect to b: its value, None, or the kind of error raised."""
+    a = lib.tensor(np.array(POINTS) + 0.25, requires_grad=True)  # off the kinks: first derivatives defined
+    b = lib.tensor(np.zeros(len(POINTS)), requires_grad=True)
+    (g,) = lib.autograd.grad(f(a + b).sum(), a, create_graph=True)
+    try:
+        (g * g).sum().backward()
+    except RuntimeError:  # minigan's GraphError is a RuntimeError, as PyTorch's error is
+        return "refused"
+    if b.grad is None:
+        return None
+    return b.grad.detach().numpy(force=True) if lib is torch else b.grad.numpy()  # (PyTorch's zeros may be lazy)
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_ORDER))
+def test_second_derivative_through_the_mask_is_what_pytorch_gives(name):
+    tf, mf = SECOND_ORDER[name]
+    want, got = _second_order(torch, tf), _second_order(minigan, mf)
+    if isinstance(want, np.ndarray):
+        assert isinstance(got, np.ndarray), f"{name}: PyTorch gives {want}, minigan {got!r}"
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    else:
+        assert got == want
+
+
+def test_second_derivative_of_relu_is_zero_not_an_error():
+    # what a learner tries first: d²relu/dx² = 0 wherever it exists
+    x = minigan.tensor([-2.0, -0.5, 0.5, 2.0], requires_grad=True)
+    (d1,) = minigan.autograd.grad(F.relu(x).sum(), x, create_graph=True)
+    (d2,) = minigan.autograd.grad(d1.sum(), x)
+    assert d1.tolist() == [0.0, 0.0, 1.0, 1.0] and d2.tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_second_derivative_of_hardsigmoid_is_zero():
+    got = _second_order(minigan, F.hardsigmoid)
+    assert isinstance(got, np.ndarray) and not got.any()  # its first derivative is piecewise constant
+
+
+def test_hardtanh_refuses_bounds_in_the_wrong_order():
+    with pytest.raises(ValueError, match="min_val"):
+        F.hardtanh(minigan.zeros(3), 1.0, -1.0)

@@ -1,0 +1,82 @@
+"""The R1 penalty on D (Mescheder et al. 2018, eq. 9): γ/2 · E‖∇x D(x)‖² over real x. Off by default; its value
+and D's gradient against a closed form and against PyTorch's double backward; γ in units of the data's spread."""
+
+import numpy as np
+import pytest
+
+import minigan
+import minigan.nn as nn
+from minigan.gans.gan import GAN
+from minigan.gans.models import PackedDiscriminator
+from minigan.gans.recipes import build_experiment
+
+
+def _gan(D, r1):
+    G = nn.Linear(2, 2)
+    return GAN(G, D, minigan.optim.SGD(G.parameters(), lr=0.1), minigan.optim.SGD(D.parameters(), lr=0.1), 2, r1=r1)
+
+
+def test_off_by_default_and_then_no_penalty_is_computed():
+    exp = build_experiment("gan", "ring:6", seed=0)
+    assert exp.config["r1"] == 0.0 and exp.trainer.r1 == 0.0
+    exp.trainer.r1_penalty = lambda *a: pytest.fail("r1 = 0 must not differentiate D's input")
+    exp.train_step()
+
+
+def test_linear_d_closed_form_value_and_gradient():
+    # D(x) = w·x + b: ∇x D = w for every x, so the penalty is γ/2·‖w‖² and its gradient in w is γ·w (b gets none)
+    D = nn.Linear(2, 1)
+    trainer = _gan(D, r1=0.3)
+    x = minigan.randn(8, 2).requires_grad_(True)
+    penalty = trainer.r1_penalty(x, D(x))
+    w = D.weight.detach().numpy().ravel()
+    assert penalty.item() == pytest.approx(0.3 / 2 * (w @ w), rel=1e-6)
+    penalty.backward()
+    np.testing.assert_allclose(D.weight.grad.numpy().ravel(), 0.3 * w, rtol=1e-6)
+    assert D.bias.grad is None  # as in PyTorch: b is not in the graph of ∇x D
+
+
+@pytest.mark.parametrize("pack", [1, 2])
+def test_mlp_d_value_and_gradients_equal_pytorchs(pack):
+    torch = pytest.importorskip("torch")
+    minigan.manual_seed(0)
+    inner = nn.Sequential(nn.Linear(2 * pack, 16), nn.LeakyReLU(0.2), nn.Linear(16, 16), nn.LeakyReLU(0.2),
+                          nn.Linear(16, 1))
+    D = PackedDiscriminator(inner, pack) if pack > 1 else inner
+    trainer = _gan(D, r1=0.7)
+    x_np = np.random.default_rng(1).standard_normal((12, 2))
+    inner.double()
+    x = minigan.tensor(x_np).requires_grad_(True)
+    penalty = trainer.r1_penalty(x, D(x))
+    penalty.backward()
+
+    t_layers = [torch.nn.Linear(2 * pack, 16), torch.nn.LeakyReLU(0.2), torch.nn.Linear(16, 16),
+                torch.nn.LeakyReLU(0.2), torch.nn.Linear(16, 1)]
+    t_inner = torch.nn.Sequential(*t_layers).double()
+    for t, m in zip(t_inner.parameters(), inner.parameters()):
+        t.data = torch.tensor(m.detach().numpy())
+    tx = torch.tensor(x_np, requires_grad=True)
+    logits = t_inner(tx.reshape(12 // pack, -1))
+    (g,) = torch.autograd.grad(logits.sum(), tx, create_graph=True)
+    t_penalty = 0.7 / 2 * (g * g).sum() / logits.shape[0]  # γ/2 · E over D's outputs of ‖∇x D‖²
+    t_penalty.backward()
+    assert penalty.item() == pytest.approx(t_penalty.item(), rel=1e-12)
+    for t, m in zip(t_inner.parameters(), inner.parameters()):
+        assert (m.grad is None) == (t.grad is None)  # the last bias is not in ∇x D: None in both
+        if t.grad is not None:
+            np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_gamma_is_in_units_of_the_datas_spread_and_refused_when_negative():
+    exp = build_experiment("gan", "grid:6", seed=0, r1=0.1)
+    assert exp.trainer.r1 == pytest.approx(0.1 * exp.config["data_scale"] ** 2)  # γ·s² on ∇ in the data's units
+    with pytest.raises(ValueError, match="r1"):
+        build_experiment("gan", "ring", seed=0, r1=-1.0)
+
+
+def test_d_step_with_r1_differs_and_trains():
+    a = build_experiment("gan", "ring", seed=0)
+    b = build_experiment("gan", "ring", seed=0, r1=1.0)
+    sa, sb = a.train_step(), b.train_step()
+    assert sa["loss_g"] == pytest.approx(sb["loss_g"], rel=0.2) and sa["loss_d"] != sb["loss_d"]
+    assert all(np.isfinite(list(b.train_step().values())))

@@ -126,7 +126,23 @@ def test_instance_noise_reaches_the_trainer_and_a_resume_keeps_it(tmp_path, caps
     assert rc == 2 and "--instance-noise (noise on D's inputs) applies to gan on 2-D data" in capsys.readouterr().err
 
 
+def test_r1_reaches_the_trainer_and_a_resume_keeps_it(tmp_path, capsys):
+    from minigan.cli.main import build_parser
+    from minigan.cli.train import _resume_command
+    rc, out = train(tmp_path, "gan", "--data", "ring", "--batch-size", "32", "--r1", "0.3", name="r1")
+    config = json.loads((out / "metrics.json").read_text())["config"]
+    assert rc == 0 and config["r1"] == 0.3
+    rc = main(["train", "gan", "--data", "ring", *BASE, "--batch-size", "32", "--out", str(out), "--resume"])
+    assert rc == 2 and "r1=0.3" in capsys.readouterr().err  # resumed without it: refused, named
+    args = build_parser().parse_args(["train", "gan", "--data", "ring", "--r1", "0.3"])
+    assert "--r1 0.3" in _resume_command(args, out, 20)  # the command printed on a stop keeps it
+    rc = main(["train", "wgan-gp", "--data", "ring", *BASE, "--r1", "0.1", "--out", str(tmp_path / "w")])
+    assert rc == 2 and "--r1 (the penalty on D's gradient at real data) applies to gan" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("argv,needle", [
+    (["--r1", "-1"], "--r1 must be a number >= 0"),
+    (["--r1", "inf"], "--r1 must be a number >= 0"),
     (["--instance-noise", "-0.5"], "--instance-noise must be a number >= 0"),
     (["--instance-noise", "nan"], "--instance-noise must be a number >= 0"),
     (["--data", "moons"], "unknown data 'moons'"),

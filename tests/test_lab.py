@@ -34,6 +34,7 @@ CASES = {
     "gan:d-lr-ratio": (["--batch-size", "64", "--d-lr-ratio", "3"], {"batch_size": 64, "d_lr_ratio": 3.0}),
     "gan:instance-noise": (["--batch-size", "64", "--instance-noise", "0.2"],
                            {"batch_size": 64, "instance_noise": 0.2}),
+    "gan:r1": (["--batch-size", "64", "--r1", "0.5"], {"batch_size": 64, "r1": 0.5}),
     "wgan": (["--batch-size", "32"], {"batch_size": 32}),
     "wgan-gp": (["--batch-size", "32", "--optimizer", "sgd"], {"batch_size": 32, "optimizer": "sgd"}),
     "wgan-gp:uniform-prior": (["--batch-size", "32", "--prior", "uniform"], {"batch_size": 32, "prior": "uniform"}),

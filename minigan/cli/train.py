@@ -149,6 +149,10 @@ def add_parser(subparsers, name="train"):
                         "input D sees, real and generated, falling linearly to 0 over the first "
                         f"{INSTANCE_NOISE_UNTIL * 100:.0f}%% of the run (Sønderby et al. 2016; default "
                         f"{DEFAULTS[('gan', 'mixture')]['instance_noise']:g}, the recipe's; 0 is none)")
+    p.add_argument("--r1", type=float, default=None, metavar="GAMMA",
+                   help="gan on 2-D data: the R1 penalty GAMMA/2 * E|grad_x D(x)|^2 on real x, added to D's loss "
+                        "(Mescheder et al. 2018), with GAMMA in units of the data's spread (default "
+                        f"{DEFAULTS[('gan', 'mixture')]['r1']:g}, the recipe's; 0 is none)")
     p.add_argument("--prior", choices=PRIORS, default=None,
                    help="the noise prior p_z: normal, N(0, I), or uniform, U(-1, 1) in each coordinate (default: the "
                         "recipe's, uniform for gan on 2-D data, else normal)")
@@ -196,6 +200,11 @@ def _check_applies(args, algorithm) -> None:
                          f"csv:PATH), not to {args.algorithm} on {args.data}; leave it out")
     if args.instance_noise is not None and not (math.isfinite(args.instance_noise) and args.instance_noise >= 0):
         raise ValueError(f"train: --instance-noise must be a number >= 0, got {args.instance_noise}")
+    if args.r1 is not None and not (algorithm == "gan" and two_d):
+        raise ValueError(f"train: --r1 (the penalty on D's gradient at real data) applies to gan on 2-D data (ring, "
+                         f"grid, csv:PATH), not to {args.algorithm} on {args.data}; leave it out")
+    if args.r1 is not None and not (math.isfinite(args.r1) and args.r1 >= 0):
+        raise ValueError(f"train: --r1 must be a number >= 0, got {args.r1}")
     if args.pack is not None and not (algorithm == "gan" and two_d):
         raise ValueError(f"train: --pack (PacGAN) applies to gan on 2-D data (ring, grid, csv:PATH), "
                          f"not to {args.algorithm} on {args.data}; leave --pack out")
@@ -402,6 +411,8 @@ def _resume(exp, ckpt_path: Path, steps: int) -> dict:
         saved.setdefault("d_lr_ratio", 1.0)  # and from before the d_lr_ratio setting, D's lr was G's
     if "instance_noise" in now:
         saved.setdefault("instance_noise", 0.0)  # and from before the instance_noise setting, D saw no noise
+    if "r1" in now:
+        saved.setdefault("r1", 0.0)  # and from before the r1 setting, D's loss had no penalty
     diff = sorted((k for k in set(saved) | set(now) if saved.get(k) != now.get(k)), key=str)
     if diff:
         k = diff[0]
@@ -450,7 +461,7 @@ def _resume_command(args, out_dir: Path, steps: int) -> str:
     """The command line that continues this run from its checkpoint."""
     words = ["python", "-m", "minigan", "train", args.algorithm, "--data", args.data, "--seed", str(args.seed),
              "--steps", str(steps)]
-    for name in ("loss", "optimizer", "lr", "d_lr_ratio", "instance_noise", "k", "pack", "prior", "batch_size",
+    for name in ("loss", "optimizer", "lr", "d_lr_ratio", "instance_noise", "r1", "k", "pack", "prior", "batch_size",
                  "eval_every", "checkpoint_every", "backend"):
         if getattr(args, name) is not None:
             words += ["--" + name.replace("_", "-"), str(getattr(args, name))]
@@ -479,7 +490,8 @@ def run(args) -> int:
     if args.backend is not None:
         backend.use_backend(args.backend)
     overrides = {k: v for k, v in (("lr", args.lr), ("d_lr_ratio", args.d_lr_ratio), ("k", args.k),
-                                   ("instance_noise", args.instance_noise), ("pack", args.pack), ("prior", args.prior))
+                                   ("instance_noise", args.instance_noise), ("r1", args.r1), ("pack", args.pack),
+                                   ("prior", args.prior))
                  if v is not None}
     exp = build_experiment(algorithm, args.data, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
                            batch_size=args.batch_size, **overrides)

@@ -298,8 +298,8 @@ class LabRun:
                  str(cfg["seed"]), "--steps", str(self.steps)]
         recipe = recipe_config(self.algorithm, cfg["data"])
         unsaid = []
-        for name in ("optimizer", "loss", "lr", "d_lr_ratio", "instance_noise", "batch_size", "pack", "prior", "k",
-                     "n_critic", "clip", "lam", "gamma", "lambda_k", "data_scale", "lr_decay"):
+        for name in ("optimizer", "loss", "lr", "d_lr_ratio", "instance_noise", "r1", "batch_size", "pack", "prior",
+                     "k", "n_critic", "clip", "lam", "gamma", "lambda_k", "data_scale", "lr_decay"):
             if name not in cfg or cfg[name] == recipe.get(name, cfg[name] if name != "loss" else "non-saturating"):
                 continue
             if name in options:

@@ -73,6 +73,7 @@ CHECKS = {
     "data_scale": lambda v: _number("data scale", v, 0.0, 1e4, low_open=True),
     "d_lr_ratio": lambda v: _number("D's lr over G's", v, 0.0, 100.0, low_open=True),
     "instance_noise": lambda v: _number("instance noise σ (in the data's spreads)", v, 0.0, 10.0),
+    "r1": lambda v: _number("R1 penalty γ (in the data's spreads)", v, 0.0, 1e3),
     "lr_decay": lambda v: _flag("lr_decay", v),
     "jitter": lambda v: _number("jitter", v, 0.0, 1e3, low_open=True),
 }
@@ -80,7 +81,7 @@ CHECKS = {
 LIVE = {"gan": ("lr", "k", "loss", "optimizer"), "wgan": ("lr", "n_critic", "clip", "optimizer"),
         "wgan-gp": ("lr", "n_critic", "lam", "optimizer"), "began": ("lr", "gamma", "lambda_k", "optimizer")}
 # The recipe keys of each algorithm the page may set when it starts a run (build_experiment overrides).
-OVERRIDES = {"gan": ("lr", "d_lr_ratio", "instance_noise", "k", "pack", "prior", "data_scale", "lr_decay"),
+OVERRIDES = {"gan": ("lr", "d_lr_ratio", "instance_noise", "r1", "k", "pack", "prior", "data_scale", "lr_decay"),
              "wgan": ("lr", "n_critic", "clip", "prior"),
              "wgan-gp": ("lr", "n_critic", "lam", "prior", "data_scale", "lr_decay"),
              "began": ("lr", "gamma", "lambda_k", "prior", "lr_decay")}

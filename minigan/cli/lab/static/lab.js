@@ -92,6 +92,7 @@ function fillControls(state) {
   $("pack").value = cfg.pack || 1;
   $("d_lr_ratio").value = cfg.d_lr_ratio ?? "";
   $("instance_noise").value = cfg.instance_noise ?? "";
+  $("r1").value = cfg.r1 ?? "";
   $("prior").value = cfg.prior || "normal";
   $("eval_every").value = state.eval_every;
   for (const name of ["optimizer", "lr", "loss", "k", "n_critic", "clip", "lam", "gamma", "lambda_k"]) {
@@ -345,7 +346,8 @@ function runSettings() {
     prior: $("prior").value,
   };
   if (algorithm === "gan") { s.loss = $("loss").value; s.k = numberOrNull("k"); s.pack = numberOrNull("pack");
-    s.d_lr_ratio = numberOrNull("d_lr_ratio"); s.instance_noise = numberOrNull("instance_noise"); }
+    s.d_lr_ratio = numberOrNull("d_lr_ratio"); s.instance_noise = numberOrNull("instance_noise");
+    s.r1 = numberOrNull("r1"); }
   if (algorithm === "wgan") { s.n_critic = numberOrNull("n_critic"); s.clip = numberOrNull("clip"); }
   if (algorithm === "wgan-gp") { s.n_critic = numberOrNull("n_critic"); s.lam = numberOrNull("lam"); }
   if (algorithm === "began") { s.gamma = numberOrNull("gamma"); s.lambda_k = numberOrNull("lambda_k"); }

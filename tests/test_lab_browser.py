@@ -190,6 +190,20 @@ def test_instance_noise_on_ds_input_is_set_in_the_page(lab, page, tmp_path):
     shoot(page, tmp_path, "instance_noise.png")
 
 
+def test_r1_penalty_is_set_in_the_page(lab, page, tmp_path):
+    session, _ = lab
+    box = page.find_element("id", "r1")
+    assert float(box.get_attribute("value")) == session.run.exp.config["r1"]  # the run's: 0, none
+    box.clear()
+    box.send_keys("0.1")
+    page.find_element("id", "new-run").click()
+    until(page, "return window.lab.run.config.r1 === 0.1")
+    exp = session.run.exp
+    assert exp.trainer.r1 == pytest.approx(0.1 * exp.config["data_scale"] ** 2)  # γ in the data's spreads
+    until(page, "return document.getElementById('command').textContent.includes('--r1 0.1')")
+    shoot(page, tmp_path, "r1.png")
+
+
 def test_a_lessons_link_opens_its_preset(lab, browser):
     session, server = lab
     browser.get(server.url + "?preset=saturating")

@@ -112,32 +112,22 @@ def test_d_lr_ratio_sets_ds_learning_rate_and_a_resume_keeps_it(tmp_path, capsys
     assert rc == 2 and "d_lr_ratio=3.0" in capsys.readouterr().err
 
 
-def test_instance_noise_reaches_the_trainer_and_a_resume_keeps_it(tmp_path, capsys):
+@pytest.mark.parametrize("option,key,refusal", [
+    ("--instance-noise", "instance_noise", "--instance-noise (noise on D's inputs) applies to gan on 2-D data"),
+    ("--r1", "r1", "--r1 (the penalty on D's gradient at real data) applies to gan on 2-D data"),
+])
+def test_d_regularisers_reach_the_trainer_and_a_resume_keeps_them(tmp_path, capsys, option, key, refusal):
     from minigan.cli.main import build_parser
     from minigan.cli.train import _resume_command
-    rc, out = train(tmp_path, "gan", "--data", "ring", "--batch-size", "32", "--instance-noise", "0.2", name="n2")
+    rc, out = train(tmp_path, "gan", "--data", "ring", "--batch-size", "32", option, "0.2", name=key)
     config = json.loads((out / "metrics.json").read_text())["config"]
-    assert rc == 0 and config["instance_noise"] == 0.2
+    assert rc == 0 and config[key] == 0.2
     rc = main(["train", "gan", "--data", "ring", *BASE, "--batch-size", "32", "--out", str(out), "--resume"])
-    assert rc == 2 and "instance_noise=0.2" in capsys.readouterr().err  # resumed without it: refused, named
-    args = build_parser().parse_args(["train", "gan", "--data", "ring", "--instance-noise", "0.2"])
-    assert "--instance-noise 0.2" in _resume_command(args, out, 20)  # the command printed on a stop keeps it
-    rc = main(["train", "wgan-gp", "--data", "ring", *BASE, "--instance-noise", "0.1", "--out", str(tmp_path / "w")])
-    assert rc == 2 and "--instance-noise (noise on D's inputs) applies to gan on 2-D data" in capsys.readouterr().err
-
-
-def test_r1_reaches_the_trainer_and_a_resume_keeps_it(tmp_path, capsys):
-    from minigan.cli.main import build_parser
-    from minigan.cli.train import _resume_command
-    rc, out = train(tmp_path, "gan", "--data", "ring", "--batch-size", "32", "--r1", "0.3", name="r1")
-    config = json.loads((out / "metrics.json").read_text())["config"]
-    assert rc == 0 and config["r1"] == 0.3
-    rc = main(["train", "gan", "--data", "ring", *BASE, "--batch-size", "32", "--out", str(out), "--resume"])
-    assert rc == 2 and "r1=0.3" in capsys.readouterr().err  # resumed without it: refused, named
-    args = build_parser().parse_args(["train", "gan", "--data", "ring", "--r1", "0.3"])
-    assert "--r1 0.3" in _resume_command(args, out, 20)  # the command printed on a stop keeps it
-    rc = main(["train", "wgan-gp", "--data", "ring", *BASE, "--r1", "0.1", "--out", str(tmp_path / "w")])
-    assert rc == 2 and "--r1 (the penalty on D's gradient at real data) applies to gan" in capsys.readouterr().err
+    assert rc == 2 and f"{key}=0.2" in capsys.readouterr().err  # resumed without it: refused, named
+    args = build_parser().parse_args(["train", "gan", "--data", "ring", option, "0.2"])
+    assert f"{option} 0.2" in _resume_command(args, out, 20)  # the command printed on a stop keeps it
+    rc = main(["train", "wgan-gp", "--data", "ring", *BASE, option, "0.1", "--out", str(tmp_path / "w")])
+    assert rc == 2 and refusal in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv,needle", [

@@ -176,32 +176,20 @@ def test_ds_learning_rate_over_gs_is_set_in_the_page(lab, page):
     until(page, "return document.getElementById('command').textContent.includes('--d-lr-ratio 2.5')")
 
 
-def test_instance_noise_on_ds_input_is_set_in_the_page(lab, page, tmp_path):
+@pytest.mark.parametrize("key,option,power", [("instance_noise", "--instance-noise", 1), ("r1", "--r1", 2)])
+def test_ds_regularisers_are_set_in_the_page(lab, page, tmp_path, key, option, power):
+    # instance noise σ (a length) and R1's γ (on a squared gradient) are in the data's spreads: σ·s and γ·s²
     session, _ = lab
-    box = page.find_element("id", "instance_noise")
-    assert float(box.get_attribute("value")) == session.run.exp.config["instance_noise"]  # the run's: 0, none
+    box = page.find_element("id", key)
+    assert float(box.get_attribute("value")) == session.run.exp.config[key]  # the run's: 0, none
     box.clear()
     box.send_keys("0.2")
     page.find_element("id", "new-run").click()
-    until(page, "return window.lab.run.config.instance_noise === 0.2")
+    until(page, f"return window.lab.run.config.{key} === 0.2")
     exp = session.run.exp
-    assert exp.trainer.instance_noise == pytest.approx(0.2 * exp.config["data_scale"])  # σ in the data's spreads
-    until(page, "return document.getElementById('command').textContent.includes('--instance-noise 0.2')")
-    shoot(page, tmp_path, "instance_noise.png")
-
-
-def test_r1_penalty_is_set_in_the_page(lab, page, tmp_path):
-    session, _ = lab
-    box = page.find_element("id", "r1")
-    assert float(box.get_attribute("value")) == session.run.exp.config["r1"]  # the run's: 0, none
-    box.clear()
-    box.send_keys("0.1")
-    page.find_element("id", "new-run").click()
-    until(page, "return window.lab.run.config.r1 === 0.1")
-    exp = session.run.exp
-    assert exp.trainer.r1 == pytest.approx(0.1 * exp.config["data_scale"] ** 2)  # γ in the data's spreads
-    until(page, "return document.getElementById('command').textContent.includes('--r1 0.1')")
-    shoot(page, tmp_path, "r1.png")
+    assert getattr(exp.trainer, key) == pytest.approx(0.2 * exp.config["data_scale"] ** power)
+    until(page, f"return document.getElementById('command').textContent.includes('{option} 0.2')")
+    shoot(page, tmp_path, f"{key}.png")
 
 
 def test_a_lessons_link_opens_its_preset(lab, browser):

@@ -474,12 +474,11 @@ MinResult = namedtuple("min", ["values", "indices"])
 
 
 def maximum(a, b):
-    """The elementwise maximum (``torch.maximum``, ``a.max(b)``); where a == b the gradient goes to a."""
-    b = a._operand(b, "maximum")
-    return elementwise.Where.apply(a, b, cond=a.array >= b.array)
+    """The elementwise maximum (``torch.maximum``, ``a.max(b)``): NaN where either is; where a == b each gets half
+    the gradient, as in PyTorch."""
+    return elementwise.Maximum.apply(a, a._operand(b, "maximum"))
 
 
 def minimum(a, b):
-    """The elementwise minimum; where a == b the gradient goes to a."""
-    b = a._operand(b, "minimum")
-    return elementwise.Where.apply(a, b, cond=a.array <= b.array)
+    """The elementwise minimum (``torch.minimum``), with maximum's rules."""
+    return elementwise.Minimum.apply(a, a._operand(b, "minimum"))

@@ -94,3 +94,36 @@ def test_second_derivative_of_hardsigmoid_is_zero():
 def test_hardtanh_refuses_bounds_in_the_wrong_order():
     with pytest.raises(ValueError, match="min_val"):
         F.hardtanh(minigan.zeros(3), 1.0, -1.0)
+
+
+# pairs (a, b) with ties, NaN on either side, infinities and ordinary values: torch.maximum / minimum's rules
+A = [1.0, 2.0, -1.0, 0.0, -0.0, float("nan"), 3.0, float("nan"), float("inf"), -float("inf"), 5.0]
+B = [1.0, -2.0, 4.0, -0.0, 0.0, 1.0, float("nan"), float("nan"), float("inf"), 2.0, 5.0]
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum", "max(other)", "min(other)", "minimum of a maximum"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_maximum_and_minimum_split_ties_and_pass_nan_as_pytorch_does(name, dtype):
+    # at a tie each input gets half the gradient; where the result is NaN, both get all of it
+    pick = {"maximum": lambda lib, a, b: lib.maximum(a, b), "minimum": lambda lib, a, b: lib.minimum(a, b),
+            "max(other)": lambda lib, a, b: a.max(b), "min(other)": lambda lib, a, b: a.min(b),
+            "minimum of a maximum": lambda lib, a, b: lib.minimum(lib.maximum(a, b), a * 2)}[name]
+    ta, tb = (torch.tensor(v, dtype=getattr(torch, dtype), requires_grad=True) for v in (A, B))
+    ma, mb = (minigan.tensor(np.array(v, dtype=dtype), requires_grad=True) for v in (A, B))
+    weights = np.arange(1.0, len(A) + 1)  # a different upstream gradient for each element
+    ty, my = pick(torch, ta, tb), pick(minigan, ma, mb)
+    np.testing.assert_array_equal(my.detach().numpy(), ty.detach().numpy())
+    (ty * torch.tensor(weights, dtype=ty.dtype)).sum().backward()
+    (my * minigan.tensor(weights.astype(dtype))).sum().backward()
+    np.testing.assert_array_equal(ma.grad.numpy(), ta.grad.numpy())
+    np.testing.assert_array_equal(mb.grad.numpy(), tb.grad.numpy())
+
+
+def test_maximum_broadcasts_its_gradient_back_to_each_shape():
+    ta = torch.tensor([[1.0], [2.0], [3.0]], dtype=torch.float64, requires_grad=True)
+    tb = torch.tensor([2.0, 2.0], dtype=torch.float64, requires_grad=True)
+    ma, mb = (minigan.tensor(t.detach().numpy(), requires_grad=True) for t in (ta, tb))
+    torch.maximum(ta, tb).sum().backward()
+    minigan.maximum(ma, mb).sum().backward()
+    np.testing.assert_array_equal(ma.grad.numpy(), ta.grad.numpy())  # [[0], [1], [2]]: row 2 ties, half each
+    np.testing.assert_array_equal(mb.grad.numpy(), tb.grad.numpy())

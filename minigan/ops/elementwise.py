@@ -212,6 +212,35 @@ class Cast(Node):
         return (grad.astype(self.in_dtype),)
 
 
+class Maximum(Node):
+    """max(a, b) elementwise, NaN where either is (torch.maximum). The gradient goes to the input that is the
+    result, half to each where a == b, and all of it to both where the result is NaN (PyTorch's rule)."""
+
+    largest = True
+
+    def forward(self, a, b):
+        xp = backend.get_array_module(a, b)
+        out = xp.maximum(a, b) if self.largest else xp.minimum(a, b)
+        if self.needs_input_grad:  # each input's share of the gradient, a constant in out's dtype
+            one, half = out.dtype.type(1), out.dtype.type(0.5)
+            a_loses, b_loses = (a < b, b < a) if self.largest else (a > b, b > a)
+            tie = (a == b) * half
+            self.shares = (~a_loses * one - tie, ~b_loses * one - tie)
+            self.shapes = (a.shape, b.shape)
+        return out
+
+    def backward(self, grad):  # d/da = 1 where a is the result, ½ at a tie, 0 where b is; d/db likewise
+        (share_a, share_b), (sa, sb), (need_a, need_b) = self.shares, self.shapes, self.needs_input_grad
+        return (unbroadcast(grad * share_a, sa) if need_a else None,
+                unbroadcast(grad * share_b, sb) if need_b else None)
+
+
+class Minimum(Maximum):
+    """min(a, b) elementwise (torch.minimum): Maximum with the order reversed."""
+
+    largest = False
+
+
 class Where(Node):
     """a where ``cond`` holds, else b; ``cond`` is a constant bool array."""
 

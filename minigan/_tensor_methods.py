@@ -273,8 +273,9 @@ class TensorMethods:
         return total / dof if dof > 0 else total * float("nan")  # too few samples: NaN, as PyTorch
 
     def std(self, dim=None, unbiased=True, keepdim=False):
-        """The standard deviation: ``var(...).sqrt()`` (n − 1 by default, as PyTorch)."""
-        return self.var(dim, unbiased, keepdim).sqrt()
+        """The standard deviation: ``var(...).sqrt()`` (n − 1 by default, as PyTorch), whose gradient is 0 where
+        std = 0 (as PyTorch's), not NaN."""
+        return elementwise.Sqrt.apply(self.var(dim, unbiased, keepdim), flat_at_zero=True)
 
     def norm(self, p="fro", dim=None, keepdim=False):
         """The vector p-norm over ``dim`` (all elements by default): 2 ("fro"), 1, inf, or any p > 0.

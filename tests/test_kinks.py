@@ -127,3 +127,24 @@ def test_maximum_broadcasts_its_gradient_back_to_each_shape():
     minigan.maximum(ma, mb).sum().backward()
     np.testing.assert_array_equal(ma.grad.numpy(), ta.grad.numpy())  # [[0], [1], [2]]: row 2 ties, half each
     np.testing.assert_array_equal(mb.grad.numpy(), tb.grad.numpy())
+
+
+@pytest.mark.parametrize("dim", [None, 0, 1])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_std_of_a_constant_sample_has_gradient_zero_as_in_pytorch(dim, dtype):
+    # √var has an infinite slope at var = 0; PyTorch takes std's derivative there as 0, so a constant row
+    # (a collapsed batch, a dead feature) gets gradient 0, not 0·∞ = NaN
+    x = np.array([[1.0, 1.0, 1.0], [1.0, 2.0, 4.0], [0.0, 0.0, 0.0]], dtype=dtype)
+    w = np.arange(1.0, 4.0, dtype=dtype) if dim is not None else np.ones((), dtype=dtype)
+    t, m = torch.tensor(x, requires_grad=True), minigan.tensor(x, requires_grad=True)
+    (t.std(dim=dim) * torch.tensor(w)).sum().backward()
+    (m.std(dim=dim) * minigan.tensor(w)).sum().backward()
+    assert np.isfinite(m.grad.numpy()).all()
+    np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_sqrt_itself_keeps_its_infinite_slope_at_zero():
+    x = minigan.tensor([0.0, 4.0], requires_grad=True)
+    with np.errstate(divide="ignore"):  # NumPy warns of the 1/0 that PyTorch gives silently
+        x.sqrt().sum().backward()
+    assert x.grad.tolist() == [float("inf"), 0.25]  # as torch.sqrt: only std takes the slope at 0 as 0

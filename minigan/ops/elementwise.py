@@ -141,14 +141,21 @@ class Abs(Node):
 
 
 class Sqrt(Node):
-    def forward(self, a):
+    """√a.  ``flat_at_zero=True`` takes the derivative at a = 0 as 0, not ∞: std's rule in PyTorch, where a
+    constant sample (std 0) gets gradient 0, not NaN (0·∞ in the variance's backward)."""
+
+    def forward(self, a, flat_at_zero=False):
         out = backend.get_array_module(a).sqrt(a)
         self.save_for_backward(out)
+        self.zero = (out == 0) if flat_at_zero else None  # a constant mask
         return out
 
-    def backward(self, grad):  # d√a/da = 1/(2√a)
+    def backward(self, grad):  # d√a/da = 1/(2√a)  (0 at a = 0 with flat_at_zero)
         (out,) = self.saved_tensors
-        return (grad / (2 * out),)
+        if self.zero is None:
+            return (grad / (2 * out),)
+        xp = namespace(grad)
+        return (xp.where(self.zero, 0, grad / (2 * xp.where(self.zero, 1, out))),)
 
 
 def clip_into(a, lo=None, hi=None):

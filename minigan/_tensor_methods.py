@@ -293,7 +293,13 @@ class TensorMethods:
             return x.abs().max(axis=axis, keepdims=keepdim)
         if p == 1:
             return x.abs().sum(axis=axis, keepdims=keepdim)
-        return (x.abs() ** p).sum(axis=axis, keepdims=keepdim) ** (1.0 / p)
+        # PyTorch's subgradients, where the slopes below are ∞ and a product with 0 would be NaN: an element
+        # at 0 gets 0 (|x|^p at 0, p < 1), and so does a norm of 0 (the root t^(1/p) at t = 0)
+        a = x.abs()
+        at_zero = a.detach() == 0
+        total = (a.masked_fill(at_zero, 1.0) ** p).masked_fill(at_zero, 0.0).sum(axis=axis, keepdims=keepdim)
+        zero = total.detach() == 0
+        return (total.masked_fill(zero, 1.0) ** (1.0 / p)).masked_fill(zero, 0.0)
 
     def exp(self):
         return elementwise.Exp.apply(self._as_float())

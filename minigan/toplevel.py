@@ -893,10 +893,8 @@ def logaddexp(input, other):
 
 
 def xlogy(input, other):
-    """input·log(other), 0 where input = 0 (even where log(other) is −∞ or NaN... as PyTorch, except NaN)."""
-    x, y = _pair(input, other, "xlogy")
-    zero = x.array == 0
-    return where(zero, 0.0, x * where(zero, 1.0, y).log())
+    """input·log(other), and 0 where input = 0 unless other is NaN (as PyTorch)."""
+    return U.XLogY.apply(*_pair(input, other, "xlogy"))
 
 
 def logit(input, eps=None):

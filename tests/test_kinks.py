@@ -148,3 +148,43 @@ def test_sqrt_itself_keeps_its_infinite_slope_at_zero():
     with np.errstate(divide="ignore"):  # NumPy warns of the 1/0 that PyTorch gives silently
         x.sqrt().sum().backward()
     assert x.grad.tolist() == [float("inf"), 0.25]  # as torch.sqrt: only std takes the slope at 0 as 0
+
+
+# the edges of a domain, where a formula's derivative is 0·∞ or 0/0 and PyTorch picks a value
+INF, NAN = float("inf"), float("nan")
+EDGES = {  # name: (function of two tensors, x values, y values)
+    "xlogy": (lambda lib, x, y: lib.xlogy(x, y),
+              [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, -1.0, 0.5, 0.0], [0.0, 2.0, -1.0, NAN, INF, 0.0, 3.0, 2.0, 0.25, 1.0]),
+    "atan2": (lambda lib, x, y: lib.atan2(x, y), [0.0, 0.0, 1.0, -0.0, 2.0], [0.0, -0.0, 0.0, 1.0, -3.0]),
+    "norm(3) of zeros": (lambda lib, x, y: (x * y).norm(3) + x.norm(0.5), [0.0, 0.0, 0.0], [1.0, 2.0, 3.0]),
+    "norm(0.5) with a zero": (lambda lib, x, y: (x - y).norm(0.5) + x.norm(1.5), [0.0, 1.0, -2.0], [0.0, 0.0, 0.0]),
+    "norm(3, dim)": (lambda lib, x, y: lib.stack([x, y]).norm(3, dim=1), [0.0, 0.0], [1.0, -2.0]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGES))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_values_and_gradients_at_the_edges_of_a_domain_are_pytorchs(name, dtype):
+    f, xs, ys = EDGES[name]
+    tx, ty = (torch.tensor(v, dtype=getattr(torch, dtype), requires_grad=True) for v in (xs, ys))
+    mx, my = (minigan.tensor(np.array(v, dtype=dtype), requires_grad=True) for v in (xs, ys))
+    with np.errstate(divide="ignore", invalid="ignore"):  # NumPy warns of the log 0 = −∞ PyTorch gives silently
+        t_out, m_out = f(torch, tx, ty), f(minigan, mx, my)
+        t_out.sum().backward()
+        m_out.sum().backward()
+    np.testing.assert_allclose(m_out.detach().numpy(), t_out.detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-6)  # NaN and ±∞ where PyTorch has them
+    np.testing.assert_allclose(my.grad.numpy(), ty.grad.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["xlogy", "atan2"])
+def test_second_derivatives_of_xlogy_and_atan2_inside_their_domain_are_pytorchs(name):
+    f = EDGES[name][0]
+    x0, y0 = np.array([0.5, 1.5, -2.0]), np.array([0.7, 2.0, 0.3])
+    results = []
+    for lib in (torch, minigan):
+        x, y = lib.tensor(x0, requires_grad=True), lib.tensor(y0, requires_grad=True)
+        gx, gy = lib.autograd.grad(f(lib, x, y).sum(), (x, y), create_graph=True)
+        (gx * gx + gx * gy).sum().backward()
+        results.append([x.grad.detach().numpy(), y.grad.detach().numpy()])
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-10)

@@ -13,7 +13,8 @@ and, as in PyTorch, their result is still part of the graph (the gradient that f
 import math
 
 from minigan import backend
-from minigan.autograd.graph import Node, namespace, unbroadcast
+from minigan.autograd.graph import Node, namespace, unbroadcast, value
+from minigan.ops.elementwise import Log
 
 
 def _xp(a):
@@ -89,12 +90,14 @@ class Atan2(Node):
         self.save_for_backward(y, x)
         return _xp(y).arctan2(y, x)
 
-    def backward(self, grad):  # d/dy = x/(x² + y²), d/dx = −y/(x² + y²)
+    def backward(self, grad):  # d/dy = x/(x² + y²), d/dx = −y/(x² + y²); 0 at the origin, as PyTorch
         y, x = self.saved_tensors
         gy, gx = self.needs_input_grad
-        r2 = x * x + y * y
-        return (unbroadcast(grad * x / r2, y.shape) if gy else None,
-                unbroadcast(-grad * y / r2, x.shape) if gx else None)
+        xp, r2 = namespace(grad), x * x + y * y
+        origin = value(r2) == 0  # a constant mask: 1/r² would be ∞ there, and 0·∞ NaN
+        recip = xp.where(origin, 0, 1 / xp.where(origin, 1, r2))
+        return (unbroadcast(grad * x * recip, y.shape) if gy else None,
+                unbroadcast(-grad * y * recip, x.shape) if gx else None)
 
 
 class Hypot(Node):
@@ -110,6 +113,24 @@ class Hypot(Node):
         ga, gb = self.needs_input_grad
         return (unbroadcast(grad * a / out, a.shape) if ga else None,
                 unbroadcast(grad * b / out, b.shape) if gb else None)
+
+
+class XLogY(Node):
+    """x·log y, and 0 where x = 0 (for any y but NaN): the 0·log 0 = 0 of an entropy (torch.xlogy)."""
+
+    def forward(self, x, y):
+        xp = _xp(x)
+        self.save_for_backward(x, y)
+        zero = (x == 0) & ~xp.isnan(y)
+        return xp.where(zero, 0, x * xp.log(xp.where(zero, 1, y)))
+
+    def backward(self, grad):  # d/dx = log y (0 where x = 0 and y ≤ 0), d/dy = x/y  (PyTorch's rules)
+        x, y = self.saved_tensors
+        gx, gy = self.needs_input_grad
+        xp = namespace(grad)
+        flat = (value(x) == 0) & (value(y) <= 0)  # a constant mask: log y is −∞ or NaN there
+        dx = xp.where(flat, 0, grad * Log.apply(xp.where(flat, 1, y))) if gx else None
+        return (unbroadcast(dx, x.shape) if gx else None, unbroadcast(grad * x / y, y.shape) if gy else None)
 
 
 # ----------------------------------------------------------------------------- hyperbolic

@@ -154,7 +154,8 @@ def test_sqrt_itself_keeps_its_infinite_slope_at_zero():
 INF, NAN = float("inf"), float("nan")
 EDGES = {  # name: (function of two tensors, x values, y values)
     "xlogy": (lambda lib, x, y: lib.xlogy(x, y),
-              [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, -1.0, 0.5, 0.0], [0.0, 2.0, -1.0, NAN, INF, 0.0, 3.0, 2.0, 0.25, 1.0]),
+              [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, -1.0, 0.5, 0.0],
+              [0.0, 2.0, -1.0, NAN, INF, 0.0, 3.0, 2.0, 0.25, 1.0]),
     "atan2": (lambda lib, x, y: lib.atan2(x, y), [0.0, 0.0, 1.0, -0.0, 2.0], [0.0, -0.0, 0.0, 1.0, -3.0]),
     "norm(3) of zeros": (lambda lib, x, y: (x * y).norm(3) + x.norm(0.5), [0.0, 0.0, 0.0], [1.0, 2.0, 3.0]),
     "norm(0.5) with a zero": (lambda lib, x, y: (x - y).norm(0.5) + x.norm(1.5), [0.0, 1.0, -2.0], [0.0, 0.0, 0.0]),

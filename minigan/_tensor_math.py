@@ -202,6 +202,18 @@ class TensorMath:
     def fmod(self, other):
         return _toplevel().fmod(self, other)
 
+    def __mod__(self, other):  # x % y: torch.remainder, the sign of y (Python's %)
+        return _toplevel().remainder(self, other)
+
+    def __rmod__(self, other):
+        return _toplevel().remainder(other, self)
+
+    def __floordiv__(self, other):  # x // y: torch.floor_divide, no gradient
+        return _toplevel().floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _toplevel().floor_divide(other, self)
+
     def floor_divide(self, other):
         return _toplevel().floor_divide(self, other)
 

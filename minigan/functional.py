@@ -467,8 +467,7 @@ def hardsigmoid(x, inplace=False):
 
 def hardswish(x, inplace=False):
     """x · relu6(x + 3) / 6 (Howard et al. 2019, MobileNetV3)."""
-    x = _float(x, "hardswish")
-    return x * relu6(x + 3.0) / 6.0
+    return activation.Hardswish.apply(_float(x, "hardswish"))
 
 
 def logsigmoid(x):
@@ -708,13 +707,13 @@ def glu(x, dim=-1):
 def hardshrink(x, lambd=0.5):
     """x where |x| > λ, else 0."""
     x = _float(x, "hardshrink")
-    return where(abs(x.array) > lambd, x, 0.0)
+    return where(abs(x.array) <= lambd, 0.0, x)  # (NaN stays NaN, as PyTorch)
 
 
 def softshrink(x, lambd=0.5):
     """x − λ above λ, x + λ below −λ, 0 between."""
     x = _float(x, "softshrink")
-    return where(x.array > lambd, x - lambd, where(x.array < -lambd, x + lambd, 0.0))
+    return where(abs(x.array) <= lambd, 0.0, where(x.array > lambd, x - lambd, x + lambd))  # (NaN stays NaN)
 
 
 def rms_norm(x, normalized_shape, weight=None, eps=None):

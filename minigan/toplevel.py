@@ -502,6 +502,11 @@ def _pair(a, b, fn):
     return b._operand(a, fn, reflected=True), b
 
 
+def _promoted(a, b, fn):
+    """Two operands in one dtype by PyTorch's promotion, integers kept integers (as the operators take them)."""
+    return a._pair(b, fn) if isinstance(a, Tensor) else _t(b, fn)._pair(a, fn, reflected=True)
+
+
 def atan2(input, other):
     """The angle of the point (other, input), i.e. atan(input/other) in the right quadrant, in (−π, π]."""
     return U.Atan2.apply(*_pair(input, other, "atan2"))
@@ -545,8 +550,9 @@ def div(input, other, *, rounding_mode=None):
     """input / other; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient (its gradient is 0)."""
     if rounding_mode not in (None, "floor", "trunc"):
         raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
-    q = input / other if isinstance(input, Tensor) else input / _t(other, "div")
-    return q if rounding_mode is None else floor(q) if rounding_mode == "floor" else trunc(q)
+    if rounding_mode is None:
+        return input / other if isinstance(input, Tensor) else input / _t(other, "div")
+    return U.RoundedDiv.apply(*_promoted(input, other, f"div(rounding_mode={rounding_mode!r})"), mode=rounding_mode)
 
 
 divide = true_divide = div
@@ -844,12 +850,12 @@ def floor_divide(input, other):
 
 def remainder(input, other):
     """input − other·⌊input / other⌋: the sign of ``other``, as Python's %; d/d other = −⌊input / other⌋."""
-    return input - other * div(input, other, rounding_mode="floor")
+    return U.Remainder.apply(*_promoted(input, other, "remainder"))
 
 
 def fmod(input, other):
-    """input − other·trunc(input / other): the sign of ``input``, as C's fmod."""
-    return input - other * div(input, other, rounding_mode="trunc")
+    """input − other·trunc(input / other): the sign of ``input``, as C's fmod; d/d other = −trunc(input / other)."""
+    return U.Fmod.apply(*_promoted(input, other, "fmod"))
 
 
 def rsub(input, other, *, alpha=1):
@@ -902,7 +908,7 @@ def logit(input, eps=None):
     p = _as_float(input, "logit")
     if eps is not None:
         p = p.clamp(eps, 1 - eps)
-    return (p / (1 - p)).log()
+    return U.Logit.apply(p)
 
 
 def deg2rad(input):

@@ -1,7 +1,7 @@
 """Activations: sigmoid (stable), tanh, relu, leaky_relu, softplus."""
 
 from minigan import backend
-from minigan.autograd.graph import Node
+from minigan.autograd.graph import Node, namespace, value
 
 
 def stable_sigmoid(x):
@@ -53,7 +53,7 @@ class Step(Node):
 
 class ReLU(Node):
     def forward(self, x):
-        out = x * (x > 0)
+        out = backend.get_array_module(x).where(x < 0, 0, x)  # as PyTorch: relu(−∞) = 0, relu(NaN) = NaN
         self.save_for_backward(out)  # the output, as PyTorch: out > 0 exactly where x > 0
         return out
 
@@ -95,6 +95,20 @@ class Hardtanh(Node):
     def backward(self, grad):  # d/dx = 1 if lo < x < hi else 0:  H(x − lo)·H(hi − x)
         (x,) = self.saved_tensors
         return (grad * (Step.apply(x - self.lo) * Step.apply(self.hi - x)),)
+
+
+class Hardswish(Node):
+    """x·relu6(x + 3)/6 (Howard et al. 2019, MobileNetV3): 0 up to −3, x from 3, a parabola between. The
+    derivative is written by pieces, as PyTorch's, so that at ±∞ it is 1 and 0, not ∞·0 = NaN."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return x * backend.get_array_module(x).clip(x + 3, 0, 6) / 6
+
+    def backward(self, grad):  # d/dx = 0 for x ≤ −3, x/3 + ½ for −3 < x < 3, 1 from 3 on (PyTorch's pieces)
+        (x,) = self.saved_tensors
+        xp, v = namespace(grad), value(x)
+        return (xp.where(v <= -3, 0, xp.where(v < 3, grad * (x / 3 + 0.5), grad)),)
 
 
 class Softplus(Node):

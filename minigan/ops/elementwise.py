@@ -56,7 +56,7 @@ class Div(Node):
         a, b = self.saved_tensors
         (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
         da = unbroadcast(grad / b, sa) if need_a else None
-        db = unbroadcast(-grad * a / (b * b), sb) if need_b else None
+        db = unbroadcast(-grad * (a / b) / b, sb) if need_b else None  # (a/b first: b² can under- or overflow)
         return da, db
 
 
@@ -77,7 +77,7 @@ class Pow(Node):
         # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number
         self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)
         if exponent_grad:
-            self.positive = a > 0  # where log a is real
+            self.zero_base = a == 0  # where log a = −∞: d/db is taken as 0 there (a mask in a's shape and place)
         if self.needs_input_grad and self.needs_input_grad[0]:
             zero = (b == 0) & (a == 0)  # where d/da = 0 but b·a^(b−1) would give 0·∞ = NaN
             self.zero_power_of_zero = zero if zero.any() else None
@@ -92,8 +92,9 @@ class Pow(Node):
             base = a if self.zero_power_of_zero is None else xp.where(self.zero_power_of_zero, 1, a)
             da = unbroadcast(grad * b * base ** (b - 1), a.shape)
         db = None
-        if need_b:  # log a is only real for a > 0; a ≤ 0 contributes 0, as in PyTorch when out = 0
-            safe_log = xp.log(xp.where(self.positive, a, 1))
+        if need_b:  # NaN for a < 0, where log a is not real (as PyTorch); 0 at a = 0 (PyTorch's for b ≥ 0; for
+            # b < 0, where a^b = ∞ already, PyTorch's is −∞ and this one NaN)
+            safe_log = xp.log(xp.where(self.zero_base, 1, a))
             db = unbroadcast(grad * out * safe_log, b.shape)
         return da, db
 
@@ -120,11 +121,12 @@ class Log(Node):
 
 
 class Sign(Node):
-    """−1, 0 or 1. Its derivative is 0 wherever it exists, and, as in PyTorch, it stays in the graph: a second
-    derivative through |a| is 0, not "does not require grad"."""
+    """−1, 0 or 1, and 0 at NaN (as PyTorch, where NumPy gives NaN). Its derivative is 0 wherever it exists,
+    and, as in PyTorch, it stays in the graph: a second derivative through |a| is 0, not "does not require grad"."""
 
     def forward(self, a):
-        return backend.get_array_module(a).sign(a)
+        xp = backend.get_array_module(a)
+        return xp.where(xp.isnan(a), 0, xp.sign(a))
 
     def backward(self, grad):  # d sign(a)/da = 0 (a ≠ 0)
         return (grad * 0,)

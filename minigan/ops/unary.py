@@ -133,6 +133,67 @@ class XLogY(Node):
         return (unbroadcast(dx, x.shape) if gx else None, unbroadcast(grad * x / y, y.shape) if gy else None)
 
 
+class RoundedDiv(Node):
+    """a / b rounded down (``mode="floor"``, Python's //) or toward 0 (``"trunc"``); integers stay integers. A
+    step: its derivative is 0 wherever it exists, and it stays in the graph (PyTorch's div with a rounding mode)."""
+
+    def forward(self, a, b, mode="floor"):
+        xp = _xp(a)
+        self.shapes = (a.shape, b.shape)
+        if mode == "floor":
+            return xp.floor_divide(a, b)  # (∞ // 1 is NaN, as in Python and PyTorch, where ⌊∞/1⌋ would be ∞)
+        q = xp.trunc(a / b)
+        return q.astype(a.dtype) if a.dtype.kind in "iu" else q
+
+    def backward(self, grad):  # d/da = d/db = 0 (a step)
+        sa, sb = self.shapes
+        return unbroadcast(grad * 0, sa), unbroadcast(grad * 0, sb)
+
+
+class Fmod(Node):
+    """a − b·trunc(a/b), the sign of a (C's fmod, torch.fmod), computed exactly as NumPy's fmod."""
+
+    def forward(self, a, b):
+        xp = _xp(a)
+        self.shapes = (a.shape, b.shape)
+        if self.needs_input_grad and self.needs_input_grad[1]:
+            self.quotient = self.quotient_rounded(xp, a, b)  # a constant: d/db has no derivative of its own
+        return self.remainder(xp, a, b)
+
+    def quotient_rounded(self, xp, a, b):
+        return xp.trunc(a / b)
+
+    def remainder(self, xp, a, b):
+        return xp.fmod(a, b)
+
+    def backward(self, grad):  # d/da = 1, d/db = −trunc(a/b)
+        (sa, sb), (ga, gb) = self.shapes, self.needs_input_grad
+        return unbroadcast(grad, sa) if ga else None, unbroadcast(-grad * self.quotient, sb) if gb else None
+
+
+class Remainder(Fmod):
+    """a − b·⌊a/b⌋, the sign of b (Python's %, torch.remainder): Fmod with the quotient rounded down."""
+
+    def quotient_rounded(self, xp, a, b):
+        return xp.floor_divide(a, b)  # Python's //, PyTorch's floor division (NaN for ∞ // 1, not ∞)
+
+    def remainder(self, xp, a, b):
+        return xp.remainder(a, b)
+
+
+class Logit(Node):
+    """log(p / (1 − p)), the sigmoid's inverse: ±∞ at 1 and 0, NaN outside [0, 1]."""
+
+    def forward(self, p):
+        self.save_for_backward(p)
+        return _xp(p).log(p / (1 - p))
+
+    def backward(self, grad):  # d/dp = 1/(p(1 − p)), and NaN outside [0, 1] (as PyTorch)
+        (p,) = self.saved_tensors
+        xp, v = namespace(grad), value(p)
+        return (xp.where((v < 0) | (v > 1), math.nan, grad / (p * (1 - p))),)
+
+
 # ----------------------------------------------------------------------------- hyperbolic
 class Sinh(Node):
     def forward(self, a):

@@ -1,0 +1,86 @@
+"""Every elementwise function at the special values (±0, ±1, ±∞, NaN, tiny and huge numbers) against PyTorch:
+the value, and the gradient wherever the input is a number.
+
+Not compared: the gradient at a NaN input (the loss is NaN already, and PyTorch's masks decide it one function
+at a time: relu passes the gradient, leaky_relu multiplies it by the slope, hardsigmoid drops it), and the sign of
+an infinite slope at −0. And one difference: d(a^b)/db at a = 0 with b < 0, where a^b is ∞ already, is NaN here
+and −∞ in PyTorch."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch")
+
+INF, NAN = math.inf, math.nan
+VALUES = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, 6.0, INF, -INF, NAN, 1e-30, 1e30, 100.0, -100.0]
+
+METHODS = ["abs", "neg", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "reciprocal",
+           "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+           "sigmoid", "relu", "floor", "ceil", "round", "trunc", "frac", "sign", "square", "logit", "deg2rad",
+           "rad2deg", "positive", "isnan", "isinf", "isfinite"]
+FUNCTIONAL = ["softplus", "elu", "selu", "celu", "silu", "mish", "logsigmoid", "hardtanh", "relu6", "hardsigmoid",
+              "hardswish", "softsign", "tanhshrink", "softshrink", "hardshrink", "leaky_relu", "relu"]
+BINARY = {
+    "add": lambda lib, a, b: a + b, "mul": lambda lib, a, b: a * b, "div": lambda lib, a, b: a / b,
+    "pow": lambda lib, a, b: a ** b, "maximum": lambda lib, a, b: lib.maximum(a, b),
+    "minimum": lambda lib, a, b: lib.minimum(a, b), "atan2": lambda lib, a, b: lib.atan2(a, b),
+    "hypot": lambda lib, a, b: lib.hypot(a, b), "xlogy": lambda lib, a, b: lib.xlogy(a, b),
+    "fmod": lambda lib, a, b: lib.fmod(a, b), "remainder": lambda lib, a, b: lib.remainder(a, b),
+    "%": lambda lib, a, b: a % b, "//": lambda lib, a, b: (a // b).detach(),
+    "div(rounding_mode='trunc')": lambda lib, a, b: lib.div(a, b, rounding_mode="trunc"),
+}
+
+
+def _unary(lib, name):
+    if name in FUNCTIONAL and name not in METHODS:
+        return getattr(lib.nn.functional, name)
+    return lambda t: getattr(t, name)()
+
+
+def _compare(tf, mf, inputs, dtype):
+    """Values equal (NaN where PyTorch's is NaN), then gradients of the sum, at the inputs that are numbers."""
+    ts = [torch.tensor(v, dtype=getattr(torch, dtype), requires_grad=True) for v in inputs]
+    ms = [minigan.tensor(np.array(v, dtype=dtype), requires_grad=True) for v in inputs]
+    with np.errstate(all="ignore"), warnings.catch_warnings():  # NumPy warns of the ∞ and NaN PyTorch gives silently
+        warnings.simplefilter("ignore", RuntimeWarning)
+        t_out, m_out = tf(*ts), mf(*ms)
+        want, got = t_out.detach().numpy(), m_out.detach().numpy()
+        assert got.dtype == want.dtype, f"dtype {got.dtype}, PyTorch's {want.dtype}"
+        tiny = np.finfo(dtype).tiny  # (PyTorch's float32 kernels flush what falls below it to 0, NumPy does not)
+        np.testing.assert_allclose(got, want, rtol=2e-6 if dtype == "float32" else 1e-12, atol=tiny)
+        if not t_out.requires_grad:
+            return
+        t_out.sum().backward()
+        m_out.sum().backward()
+    numbers = ~np.any([np.isnan(np.array(v)) | ((np.array(v) == 0) & np.signbit(v)) for v in inputs], axis=0)
+    for t, m in zip(ts, ms):
+        want = t.grad.numpy() if t.grad is not None else np.zeros(len(inputs[0]))
+        got = m.grad.numpy() if m.grad is not None else np.zeros(len(inputs[0]))
+        # (float64 to 1e-7: PyTorch's float64 hardsigmoid slope is the float32 number 1/6)
+        np.testing.assert_allclose(got[numbers], want[numbers], rtol=1e-5 if dtype == "float32" else 1e-7,
+                                   atol=tiny)
+
+
+@pytest.mark.parametrize("name", sorted(set(METHODS + FUNCTIONAL)))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_unary_function_at_special_values_is_pytorchs(name, dtype):
+    _compare(_unary(torch, name), _unary(minigan, name), [VALUES], dtype)
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_binary_function_at_pairs_of_special_values_is_pytorchs(name, dtype):
+    pairs = [(x, y) for x in VALUES for y in VALUES]
+    if dtype == "float32" and name in ("fmod", "remainder", "%"):
+        # PyTorch's float32 kernel gives NaN where the quotient 1e30/1e-30 overflows; NumPy the exact remainder
+        pairs.remove((1e30, 1e-30))
+    if name == "pow":
+        pairs = [(x, y) for x, y in pairs if not (x == 0 and y < 0)]
+    a, b = (list(v) for v in zip(*pairs))
+    f = BINARY[name]
+    _compare(lambda x, y: f(torch, x, y), lambda x, y: f(minigan, x, y), [a, b], dtype)

@@ -48,7 +48,7 @@ class Max(Node):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
         out = x.max(axis=axis, keepdims=True)
         if self.needs_input_grad:  # the maxima, a constant: 1/(number of ties) there, 0 elsewhere
-            mask = x == out
+            mask = (x == out) | backend.get_array_module(x).isnan(x)  # a NaN is the max (max propagates NaN)
             self.share = mask / mask.sum(axis=axis, keepdims=True).astype(x.dtype)
         return out if keepdims else out.reshape(_squeezed(x.shape, axis))
 

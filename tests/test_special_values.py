@@ -88,7 +88,8 @@ def test_binary_function_at_pairs_of_special_values_is_pytorchs(name, dtype):
 
 
 VECTORS = {"ties": [2.0, 2.0, -1.0], "+inf": [INF, 1.0, -1.0], "-inf": [-INF, 1.0, 2.0],
-           "both infinities": [INF, -INF, 1.0], "all -inf": [-INF, -INF, -INF], "zeros": [0.0, 0.0, 0.0], "one element": [3.0], "tiny": [1e-30, 2e-30, 0.0]}
+           "both infinities": [INF, -INF, 1.0], "all -inf": [-INF, -INF, -INF],
+           "zeros": [0.0, 0.0, 0.0], "one element": [3.0], "tiny": [1e-30, 2e-30, 0.0]}
 REDUCTIONS = {
     "sum": lambda lib, t: t.sum(), "mean": lambda lib, t: t.mean(), "max": lambda lib, t: t.max(),
     "min": lambda lib, t: t.min(), "amax": lambda lib, t: t.amax(), "max(dim)": lambda lib, t: t.max(dim=0).values,

@@ -53,7 +53,7 @@ class Step(Node):
 
 class ReLU(Node):
     def forward(self, x):
-        out = backend.get_array_module(x).where(x < 0, 0, x)  # as PyTorch: relu(−∞) = 0, relu(NaN) = NaN
+        out = backend.get_array_module(x).maximum(x, 0)  # relu(−∞) = 0 and relu(NaN) = NaN, as PyTorch's
         self.save_for_backward(out)  # the output, as PyTorch: out > 0 exactly where x > 0
         return out
 

@@ -239,9 +239,12 @@ class Twin:
         m, bce = self.exp.batch_size, TF.binary_cross_entropy_with_logits
         for _ in range(self.exp.config.get("k", 1)):
             z = self.noise(m)
-            x = self.real(m)
+            x = self.real(m).requires_grad_(bool(self.exp.trainer.r1))
             real, fake = self.D(x), self.D(self.G(z).detach())
             loss_d = bce(real, torch.ones_like(real)) + bce(fake, torch.zeros_like(fake))
+            if self.exp.trainer.r1:  # R1: γ/2·E‖∇x D(x)‖² over D's outputs on real x, as GAN.r1_penalty
+                (g,) = torch.autograd.grad(real.sum(), x, create_graph=True)
+                loss_d = loss_d + self.exp.trainer.r1 / 2 * (g * g).sum() / real.shape[0]
             self.opt_d.zero_grad()
             loss_d.backward()
             self.opt_d.step()

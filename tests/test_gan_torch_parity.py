@@ -52,15 +52,19 @@ class Scaled(torch.nn.Module):
         return y * self.multiply_output if self.multiply_output != 1.0 else y
 
 
-def torch_gan_step(G, D, opt_g, opt_d, z_d, x, z_g, loss, pack):
-    """Algorithm 1 (k = 1) written the plain PyTorch way."""
+def torch_gan_step(G, D, opt_g, opt_d, z_d, x, z_g, loss, pack, r1=0.0):
+    """Algorithm 1 (k = 1) written the plain PyTorch way, with the R1 penalty γ/2·E‖∇x D(x)‖² when r1 = γ > 0."""
     bce = torch.nn.functional.binary_cross_entropy_with_logits
 
     def d(v):  # pack=None: D takes the batch as it is (images)
         return D(v) if pack is None else D(v.reshape(v.shape[0] // pack, -1))
 
+    x = x.requires_grad_(r1 > 0)
     real, fake = d(x), d(G(z_d).detach())
     loss_d = bce(real, torch.ones_like(real)) + bce(fake, torch.zeros_like(fake))
+    if r1 > 0:
+        (g,) = torch.autograd.grad(real.sum(), x, create_graph=True)
+        loss_d = loss_d + r1 / 2 * (g * g).sum() / real.shape[0]
     opt_d.zero_grad()
     loss_d.backward()
     opt_d.step()
@@ -80,10 +84,10 @@ def assert_close(a, b, what, rtol=1e-4, atol=1e-6):
     np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, err_msg=what)
 
 
-@pytest.mark.parametrize("loss,pack,d_lr_ratio", [("non-saturating", 1, 1.0), ("minimax", 1, 1.0),
-                                                   ("non-saturating", 2, 2.0)])
-def test_gan_steps_match_torch(loss, pack, d_lr_ratio):
-    exp = build_experiment("gan", "ring", loss=loss, seed=0, pack=pack, batch_size=64, d_lr_ratio=d_lr_ratio)
+@pytest.mark.parametrize("loss,pack,d_lr_ratio,r1", [("non-saturating", 1, 1.0, 0.0), ("minimax", 1, 1.0, 0.0),
+                                                      ("non-saturating", 2, 2.0, 0.0), ("non-saturating", 2, 1.0, 0.1)])
+def test_gan_steps_match_torch(loss, pack, d_lr_ratio, r1):
+    exp = build_experiment("gan", "ring", loss=loss, seed=0, pack=pack, batch_size=64, d_lr_ratio=d_lr_ratio, r1=r1)
     tr = exp.trainer
     inner_d = tr.D.inner if pack > 1 else tr.D
     assert tr.G.scale == inner_d.scale != 1.0  # the recipe's data scale is part of what is compared
@@ -103,7 +107,7 @@ def test_gan_steps_match_torch(loss, pack, d_lr_ratio):
         tr.noise = lambda n, noises=noises: Tensor(next(noises))  # the trainer's noise source, injected
         out = tr.train_step(lambda n, x=x: Tensor(x))
         loss_d, loss_g = torch_gan_step(G_t, D_t, opt_g, opt_d, *(torch.from_numpy(a) for a in (z_d, x, z_g)),
-                                        loss, pack)
+                                        loss, pack, tr.r1)
         assert_close(out["loss_d"], loss_d, f"loss_d at step {step}")
         assert_close(out["loss_g"], loss_g, f"loss_g at step {step}")
 

@@ -32,13 +32,14 @@ def ring_sampler(xp):
     return lambda m: Tensor(backend.asarray(mix.sample(m), xp=xp))
 
 
-def make_gan(loss="non-saturating", k=1, lr=1e-3, pack=1, batch_size=32):
+def make_gan(loss="non-saturating", k=1, lr=1e-3, pack=1, batch_size=32, r1=0.0):
     G = MLPGenerator(LATENT, (2,), hidden=(16, 16))
     D = MLPDiscriminator((2 * pack,), hidden=(16, 16))
     if pack > 1:
         D = PackedDiscriminator(D, pack)
     return GAN(G, D, optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999)),
-               optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999)), LATENT, k=k, loss=loss, batch_size=batch_size)
+               optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999)), LATENT, k=k, loss=loss, batch_size=batch_size,
+               r1=r1)
 
 
 def make_wgan(n_critic=5, clip=0.01, lr=5e-3):
@@ -87,7 +88,8 @@ def d_loss(trainer, x, z):
 
 
 # ----------------------------------------------------------------------------- every algorithm runs
-@pytest.mark.parametrize("algorithm", ["gan", "gan-minimax", "gan-pack", "wgan", "cgan-mlp", "cgan-conv"])
+@pytest.mark.parametrize("algorithm", ["gan", "gan-minimax", "gan-pack", "gan-pack-r1", "wgan", "cgan-mlp",
+                                       "cgan-conv"])
 def test_steps_run_and_report_finite_floats(xp_backend, algorithm):
     if algorithm.startswith("cgan"):
         trainer, sample = make_cgan(conv=algorithm.endswith("conv")), image_sampler(xp_backend)
@@ -96,7 +98,7 @@ def test_steps_run_and_report_finite_floats(xp_backend, algorithm):
         trainer, sample, keys = make_wgan(), ring_sampler(xp_backend), {"loss_c", "loss_g", "wasserstein"}
     else:
         trainer = make_gan(loss="minimax" if algorithm.endswith("minimax") else "non-saturating",
-                           pack=2 if algorithm.endswith("pack") else 1)
+                           pack=2 if "pack" in algorithm else 1, r1=0.1 if algorithm.endswith("r1") else 0.0)
         sample, keys = ring_sampler(xp_backend), {"loss_d", "loss_g", "d_real", "d_fake"}
     for _ in range(3):
         out = trainer.train_step(sample)

@@ -1,5 +1,6 @@
-"""The R1 penalty on D (Mescheder et al. 2018, eq. 9): γ/2 · E‖∇x D(x)‖² over real x. Off by default; its value
-and D's gradient against a closed form and against PyTorch's double backward; γ in units of the data's spread."""
+"""The R1 penalty on D (Mescheder et al. 2018, eq. 9): γ/2 · E‖∇x D(x)‖² over real x. On in the 2-D GAN recipe
+(γ = 0.1), off in the plain GAN; its value and D's gradient against a closed form and against PyTorch's double
+backward; γ in units of the data's spread."""
 
 import numpy as np
 import pytest
@@ -8,7 +9,7 @@ import minigan
 import minigan.nn as nn
 from minigan.gans.gan import GAN
 from minigan.gans.models import PackedDiscriminator
-from minigan.gans.recipes import build_experiment
+from minigan.gans.recipes import PLAIN_GAN, build_experiment
 
 
 def _gan(D, r1):
@@ -16,11 +17,13 @@ def _gan(D, r1):
     return GAN(G, D, minigan.optim.SGD(G.parameters(), lr=0.1), minigan.optim.SGD(D.parameters(), lr=0.1), 2, r1=r1)
 
 
-def test_off_by_default_and_then_no_penalty_is_computed():
+def test_on_in_the_2d_recipe_off_in_the_plain_gan_and_then_no_penalty_is_computed():
     exp = build_experiment("gan", "ring:6", seed=0)
-    assert exp.config["r1"] == 0.0 and exp.trainer.r1 == 0.0
-    exp.trainer.r1_penalty = lambda *a: pytest.fail("r1 = 0 must not differentiate D's input")
-    exp.train_step()
+    assert exp.config["r1"] == 0.1 and exp.trainer.r1 == pytest.approx(0.1 * exp.config["data_scale"] ** 2)
+    plain = build_experiment("gan", "ring:6", seed=0, **PLAIN_GAN)
+    assert plain.config["r1"] == 0.0 and plain.trainer.r1 == 0.0
+    plain.trainer.r1_penalty = lambda *a: pytest.fail("r1 = 0 must not differentiate D's input")
+    plain.train_step()
 
 
 def test_linear_d_closed_form_value_and_gradient():
@@ -75,7 +78,7 @@ def test_gamma_is_in_units_of_the_datas_spread_and_refused_when_negative():
 
 
 def test_d_step_with_r1_differs_and_trains():
-    a = build_experiment("gan", "ring", seed=0)
+    a = build_experiment("gan", "ring", seed=0, r1=0.0)
     b = build_experiment("gan", "ring", seed=0, r1=1.0)
     sa, sb = a.train_step(), b.train_step()
     assert sa["loss_g"] == pytest.approx(sb["loss_g"], rel=0.2) and sa["loss_d"] != sb["loss_d"]

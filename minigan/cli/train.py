@@ -70,7 +70,7 @@ CHECKPOINT_KEYS = ("config", "trainer", "rng", "step", "eval_every", "checkpoint
 
 # Wall time of a run with the recipe's defaults (--threads 1, NumPy), measured on a 2-core CPU
 # (demos/results.md: 3 to 5 seeds each; the 28x28 WGANs from the cost of a step); the others are not timed.
-RUN_TIMES = {("gan", "mixture"): "1 min (ring) to 7 (grid)", ("wgan", "mixture"): "1.5-2.5 min",
+RUN_TIMES = {("gan", "mixture"): "1.5 min (ring) to 8 (grid)", ("wgan", "mixture"): "1.5-2.5 min",
              ("wgan-gp", "mixture"): "4.5 (ring) to 25 min (grid)",
              ("gan", "images"): "1.5-2.5 min", ("wgan", "images"): "1-2 min", ("cgan", "images"): "2-3 min",
              ("wgan-gp", "images"): "5 min", ("began", "images"): "1.5 min", ("began", "mixture"): "1 min",
@@ -93,14 +93,14 @@ def _recipes_help() -> str:
         lr = f"{cfg['lr']:g}" + (" -> lr/100" if cfg.get("lr_decay") else "")
         lines.append(f"  {algorithm:<10}{kinds.get(kind, kind):<22}{cfg['steps']:>7}{cfg['batch_size']:>7}  "
                      f"{cfg['optimizer']:<17}{lr:<18}{RUN_TIMES.get((algorithm, kind), 'not timed')}")
-    lines += ["  gan on 2-D data: the row is the 8-mode ring's (PacGAN pack 2, z uniform on a square); batch, steps",
-              "  and width grow with the mode count (grid: batch 448, 63000 steps; 2,500 steps a mode; see",
-              "  minigan.gans.recipes.mixture_settings); wgan-gp takes the same batch rule and 750 steps a",
-              "  mode, at least 6000 (grid: 18750); both scale G and D to the data's spread.",
+    lines += ["  gan on 2-D data: the row is the 8-mode ring's (PacGAN pack 2, z uniform on a square, the R1 penalty",
+              "  on D at 0.1); batch, steps and width grow with the mode count (grid: batch 448, 63000 steps;",
+              "  2,500 steps a mode; see minigan.gans.recipes.mixture_settings); wgan-gp takes the same batch",
+              "  rule and 750 steps a mode, at least 6000 (grid: 18750); both scale G and D to the data's spread.",
               "  * on a 2-core CPU with --threads 1; a shorter --steps takes proportionally less.",
               "  'lr -> lr/100': the learning rate falls linearly over --steps, so a short run also decays sooner.",
               "examples:",
-              "  python -m minigan train gan --data ring                 # the first run: ~1 min",
+              "  python -m minigan train gan --data ring                 # the first run: ~1.5 min",
               "  python -m minigan train gan --data ring --animate       # and training.gif: watch it learn",
               "  python -m minigan train cgan --data digits              # digits of a chosen class",
               "  python -m minigan train dcgan --data fashion-mnist      # Radford et al.'s DCGAN recipe",

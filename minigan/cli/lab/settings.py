@@ -198,7 +198,8 @@ def check_points(points, what="the points") -> np.ndarray:
 # Presets: the lessons' settings (demos/), one click away (or ``python -m minigan lab --preset ID``, or the
 # page's address with ?preset=ID). "note" says what to watch for. The presets of the plain-GAN lessons (07, 10,
 # 12) take their PLAIN_GAN settings: Goodfellow et al.'s GAN, a D that judges one point, z ~ N(0, I) and D at G's
-# learning rate, where the recipe's D judges pairs of points (PacGAN) and its z is uniform.
+# learning rate, with no R1 penalty, where the recipe's D judges pairs of points (PacGAN) under an R1 penalty and
+# its z is uniform.
 PRESETS = [
     {"id": "ring", "name": "GAN on the ring (the recipe)", "settings": {"algorithm": "gan", "data": "ring"},
      "note": "train's default run: G spreads over the ring, then settles onto the 8 modes as the lr decays."},

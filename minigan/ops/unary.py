@@ -127,10 +127,9 @@ class XLogY(Node):
     def backward(self, grad):  # d/dx = log y (0 where x = 0 and y ≤ 0), d/dy = x/y  (PyTorch's rules)
         x, y = self.saved_tensors
         gx, gy = self.needs_input_grad
-        xp = namespace(grad)
-        flat = (value(x) == 0) & (value(y) <= 0)  # a constant mask: log y is −∞ or NaN there
-        dx = xp.where(flat, 0, grad * Log.apply(xp.where(flat, 1, y))) if gx else None
-        return (unbroadcast(dx, x.shape) if gx else None, unbroadcast(grad * x / y, y.shape) if gy else None)
+        xp, flat = namespace(grad), (value(x) == 0) & (value(y) <= 0)  # a constant mask: log y is −∞ or NaN there
+        dx = unbroadcast(xp.where(flat, 0, grad * Log.apply(xp.where(flat, 1, y))), x.shape) if gx else None
+        return dx, (unbroadcast(grad * x / y, y.shape) if gy else None)
 
 
 class RoundedDiv(Node):

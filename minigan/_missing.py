@@ -4,9 +4,9 @@
 ``TABLE`` maps each PyTorch namespace to groups of (advice, names): every public name of that namespace
 that minigan does not implement is listed once, under the advice its ``AttributeError`` gives
 (``{name}`` in an advice is the name asked for, ``{base}`` the name without its trailing ``_``).  Three
-rules cover whole families without listing them: an in-place form ``foo_`` whose ``foo`` minigan has,
-a ``Tensor.foo`` that minigan has as the function ``minigan.foo(x)``, and a ``torch.autograd.foo`` that
-minigan has as ``minigan.foo`` (no_grad, gradcheck, ...).
+rules cover whole families without listing them: an in-place form ``foo_`` whose ``foo`` minigan has (or whose
+``Tensor.foo_``), a ``Tensor.foo`` that minigan has as the function ``minigan.foo(x)``, and a ``torch.autograd.foo``
+that minigan has as ``minigan.foo`` (no_grad, gradcheck, ...).
 
 ``DIFFERENT`` lists the names minigan implements on purpose differently from PyTorch, with how.
 
@@ -30,6 +30,7 @@ PLACES = {
 
 INPLACE = ("minigan has no in-place {base}_: write x = {place}{base}(...) instead (under minigan.no_grad() "
            "when x is a leaf that requires grad)")
+INPLACE_METHOD = "minigan has the in-place {base}_ as a Tensor method only: write x.{base}_(...)"
 AS_FUNCTION = "minigan's Tensor has no method .{name}: call the function minigan.{name}(x, ...)"
 AT_TOP = "minigan has it at the top level: use minigan.{name}"
 
@@ -692,7 +693,9 @@ def group_of(space: str, name: str):
     template = _INDEX.get((space, name))
     base = name[:-1] if name.endswith("_") and not name.endswith("__") else None
     if template is None and base and space in ("torch", "torch.Tensor"):
-        if space == "torch.Tensor" and _has(space, base):
+        if space == "torch" and _has("torch.Tensor", name):
+            template = INPLACE_METHOD
+        elif space == "torch.Tensor" and _has(space, base):
             template = INPLACE.replace("{place}{base}(...)", "x.{base}(...)")
         elif _has("torch", base):
             template = INPLACE.replace("{place}", "minigan.")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import operator
 
 from minigan import backend, checks
+from minigan._tensor_inplace import TensorInPlace
 from minigan._tensor_math import TensorMath
 from minigan._tensor_methods import TensorMethods, maximum, minimum
 from minigan.autograd.engine import accumulate, backprop, backward_into, retain, topological_order
@@ -28,7 +29,7 @@ from minigan.ops import shape as shaping
 _NUMPY_SCALAR = backend.np.generic  # what NumPy returns for a 0-d result
 
 
-class Tensor(TensorMethods, TensorMath):
+class Tensor(TensorMethods, TensorMath, TensorInPlace):
     """``Tensor(data, requires_grad=False)``: an n-d array that remembers how it was computed.
 
     The data is copied, as ``torch.tensor`` does, and keeps its floating dtype; ``minigan.from_numpy``
@@ -388,9 +389,11 @@ class Tensor(TensorMethods, TensorMath):
     # before keep the producer they saw (their ``next_functions``).  A view's change also rewrites its
     # base's history (``CopySlices``).  Every change bumps the version shared by a base and its views,
     # so a backward that needs the old values raises instead of returning wrong gradients.
-    def _in_place(self, op, fn, operand, update, target=None, **params):
-        """``self = fn(self, operand)``, written into this tensor's own array; ``update(array, array)``
-        does it without a graph (NumPy's in-place operators)."""
+    def _in_place(self, op, fn, *operands, update=None, target=None, cast=False, **params):
+        """``self = fn(self, *operands, **params)``, written into this tensor's own array.  Without a graph,
+        ``update(array, *arrays)`` does it in a floating tensor's memory (NumPy's in-place operators; its operands
+        are made tensors first); otherwise fn's result is copied in.  As in PyTorch, a result must keep the tensor's
+        kind (no float into an integer tensor), unless the op is a copy (``cast``: fill_, copy_, x[i] = v)."""
         grad_mode = is_grad_enabled()
         leaf = self if self._base is None else self._base
         # (A view made before its base came to require grad, whose grad_fn was not asked for since, counts
@@ -406,27 +409,22 @@ class Tensor(TensorMethods, TensorMath):
         if not getattr(self.array.flags, "writeable", True):
             raise ValueError(f"{op}: this tensor's memory is read-only (an expanded/broadcast view, or a read-only "
                              "array shared by from_numpy); change a .clone() instead")
-        if backend.is_array(operand) and not grad_mode and backend.device_of(operand) == self.device:
-            operand = Tensor._make(operand)  # read at once and never saved: no need to copy it (optimizer steps)
-        if operand is None or isinstance(operand, Tensor):
-            operands = () if operand is None else (operand,)  # its shape is checked against the place below
-        else:
-            number = isinstance(operand, (int, float))
-            operands = (self._operand(operand, op) if number else Tensor(operand, device=self.device),)
+        if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
+            operands = tuple(self._place_operand(o, op, grad_mode) for o in operands)
         target = self.array if target is None else target  # the memory written: all of it, or x[index]'s
-        target_shape = target.shape
-        for o in operands:
+        target_shape, tensors = target.shape, [o for o in operands if isinstance(o, Tensor)]
+        for o in tensors:
             if _overlaps_partly(target, o.array, op == "setitem"):
                 raise GraphError(f"{op}: the value read shares some, but not all, memory with the tensor written "
                                  "(a view of it); PyTorch refuses this too: pass a .clone() of the value")
             written = o.shape if o.shape == target_shape else backend.broadcast_shapes(target_shape, o.shape)
             if written != target_shape:
                 raise ShapeError(f"{op}: cannot write a result of shape {written} into a place of shape {target_shape}")
-            if o.dtype.kind == "f" and self.dtype.kind != "f":
-                raise TypeError(f"{op}: the result is {o.dtype} but the tensor is {self.dtype}; "
-                                "an integer tensor cannot take floating-point values in place")
-        if not (grad_mode and (self.requires_grad or leaf.requires_grad or (operands and operands[0].requires_grad))):
-            update(self.array, *[o.array for o in operands])
+        if not (grad_mode and (self.requires_grad or leaf.requires_grad or any(o.requires_grad for o in tensors))):
+            if update is not None and self.dtype.kind == "f":
+                update(self.array, *[o.array for o in operands])
+            else:
+                self._write(op, fn(Tensor._make(self.array), *operands, **params), cast)
             self._counter[0] += 1  # whatever saved the old values for backward is now stale
             return self
         self._input(self)
@@ -434,8 +432,8 @@ class Tensor(TensorMethods, TensorMath):
         # to change and the node may need them (PyTorch saves "original self" the same way).
         before = Tensor._make(self.array.copy(), self.requires_grad)
         before._ctx = self._ctx
-        result = fn.apply(before, *operands, **params)
-        self.array[...] = result.array
+        result = fn(before, *operands, **params)
+        self._write(op, result, cast)
         self._counter[0] += 1
         node = result._ctx
         node.saved = tuple([s if s is None or s[0] is not result.array else  # its output is this tensor now
@@ -452,39 +450,62 @@ class Tensor(TensorMethods, TensorMath):
                 self._sync_view()  # PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
         return self  # (a tensor's history is brought up to date when next used: Tensor._input)
 
+    def _place_operand(self, value, op, grad_mode):
+        """An in-place op's operand as a tensor: a number takes this tensor's dtype (as in ``_operand``)."""
+        if backend.is_array(value) and not grad_mode and backend.device_of(value) == self.device:
+            return Tensor._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if isinstance(value, Tensor):
+            return value
+        return self._operand(value, op) if number else Tensor(value, device=self.device)
+
+    def _write(self, op, result, cast):
+        """Copy an in-place op's result into this tensor's memory, if its dtype may go there (PyTorch's rule)."""
+        if not cast and not backend.np.can_cast(result.dtype, self.dtype, "same_kind"):
+            raise TypeError(f"{op}: the result is {result.dtype} but the tensor is {self.dtype}, which cannot hold it "
+                            f"(PyTorch refuses this too); compute out of place, or on x.to({result.dtype})")
+        if result.shape != self.shape:
+            raise ShapeError(f"{op}: cannot write a result of shape {result.shape} into a tensor of shape {self.shape}")
+        self.array[...] = result.array
+
     def __setitem__(self, index, value):
         """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast), as PyTorch:
         the gradient to ``value`` is the gradient read at ``index``, to x's old values 0 there."""
         items = index if isinstance(index, tuple) else (index,)
         index = checks.normalize_index(tuple(it.array if isinstance(it, Tensor) else it for it in items), self.array)
         where = index[0]
-        return self._in_place("setitem", shaping.IndexPut, value, lambda a, b: a.__setitem__(where, b),
-                              target=self.array[where], index=index)
+        return self._in_place("setitem", shaping.IndexPut.apply, value, update=lambda a, b: a.__setitem__(where, b),
+                              target=self.array[where], cast=True, index=index)
 
     def add_(self, other, alpha=1):
-        return self._in_place("add_", elementwise.Add, other if alpha == 1 else other * alpha, operator.iadd)
+        other = other if alpha == 1 else other * alpha
+        return self._in_place("add_", elementwise.Add.apply, other, update=operator.iadd)
 
     def sub_(self, other, alpha=1):
-        return self._in_place("sub_", elementwise.Sub, other if alpha == 1 else other * alpha, operator.isub)
+        other = other if alpha == 1 else other * alpha
+        return self._in_place("sub_", elementwise.Sub.apply, other, update=operator.isub)
 
     def mul_(self, other):
-        return self._in_place("mul_", elementwise.Mul, other, operator.imul)
+        return self._in_place("mul_", elementwise.Mul.apply, other, update=operator.imul)
 
-    def div_(self, other):
-        return self._in_place("div_", elementwise.Div, other, operator.itruediv)
+    def div_(self, other, *, rounding_mode=None):
+        if rounding_mode is not None:  # a rounded quotient: the method form in _tensor_inplace.py
+            return self.divide_(other, rounding_mode=rounding_mode)
+        return self._in_place("div_", elementwise.Div.apply, other, update=operator.itruediv)
 
     def clamp_(self, min=None, max=None):
         bounds = checks.check_clamp(min, max)
-        return self._in_place("clamp_", elementwise.Clamp, None, lambda a: elementwise.clip_into(a, **bounds), **bounds)
+        return self._in_place("clamp_", elementwise.Clamp.apply, update=lambda a: elementwise.clip_into(a, **bounds),
+                              **bounds)
 
     def zero_(self):
         return self.fill_(0)
 
     def fill_(self, value):
-        return self._in_place("fill_", elementwise.Fill, value, elementwise.fill_into)
+        return self._in_place("fill_", elementwise.Fill.apply, value, update=elementwise.fill_into, cast=True)
 
     def copy_(self, src):
-        return self._in_place("copy_", elementwise.Fill, src, elementwise.fill_into)
+        return self._in_place("copy_", elementwise.Fill.apply, src, update=elementwise.fill_into, cast=True)
 
     def __iadd__(self, other):
         return self.add_(other)

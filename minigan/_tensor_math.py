@@ -196,6 +196,12 @@ class TensorMath:
     def clamp_max(self, max):
         return _toplevel().clamp_max(self, max)
 
+    def maximum(self, other):
+        return _toplevel().maximum(self, other)
+
+    def minimum(self, other):
+        return _toplevel().minimum(self, other)
+
     def remainder(self, other):
         return _toplevel().remainder(self, other)
 

@@ -117,6 +117,12 @@ class TensorMethods:
     def double(self):
         return self.astype(backend.np.float64)
 
+    def half(self):
+        return self.astype(backend.np.float16)
+
+    def short(self):
+        return self.astype(backend.np.int16)
+
     def long(self):
         return self.astype(backend.np.int64)
 
@@ -147,8 +153,8 @@ class TensorMethods:
     def mul(self, other):
         return self * other
 
-    def div(self, other):
-        return self / other
+    def div(self, other, *, rounding_mode=None):
+        return self / other if rounding_mode is None else self.divide(other, rounding_mode=rounding_mode)
 
     def pow(self, exponent):
         return self ** exponent
@@ -315,7 +321,7 @@ class TensorMethods:
 
     def sign(self):
         """-1, 0 or 1 elementwise; its derivative is 0 wherever it exists (kept in the graph, as PyTorch)."""
-        return elementwise.Sign.apply(self)
+        return self.clone() if self.dtype.kind == "b" else elementwise.Sign.apply(self)  # a bool is its own sign
 
     def clamp(self, min=None, max=None):
         return elementwise.Clamp.apply(self, **checks.check_clamp(min, max))
@@ -329,7 +335,9 @@ class TensorMethods:
         return activation.Tanh.apply(self._as_float())
 
     def relu(self):
-        return activation.ReLU.apply(self._floating("relu"))
+        if self.dtype.kind == "b":  # an integer tensor stays integer (max(x, 0)), as in PyTorch
+            raise TypeError("relu: bool tensors are not supported (nor in PyTorch); use x.float() or x.long()")
+        return activation.ReLU.apply(self)
 
     def leaky_relu(self, negative_slope=0.01):
         slope = checks.check_slope(negative_slope)

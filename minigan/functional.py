@@ -36,6 +36,14 @@ def _float(x, op, name="input") -> Tensor:
     return x
 
 
+def _integer_or_float(x, op) -> Tensor:
+    """The input of a function PyTorch computes on integers too (in their dtype): bool is refused, as there."""
+    x = _tensor(x, op)
+    if x.dtype.kind == "b":
+        raise TypeError(f"{op}: bool tensors are not supported (PyTorch refuses them too); use x.float() or x.long()")
+    return x
+
+
 def _same_dtype(op, x, weight):
     """A layer computes in its parameters' dtype; a float64 input to float32 weights is a mistake (usually
     NumPy noise or data), caught here at the layer instead of later at optimizer.step(), as PyTorch does."""
@@ -407,9 +415,13 @@ def l1_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
 # Each of these is a few lines of minigan ops, so its gradient (of any order) is the composition's: nothing
 # new to differentiate by hand.  The formula in each docstring is PyTorch's documented one.
 def where(condition, a, b):
-    """``a`` where the bool array ``condition`` holds, else ``b`` (either may be a number): as ``minigan.where``."""
-    like = a if isinstance(a, Tensor) else b
-    return E.Where.apply(like._operand(a, "where"), like._operand(b, "where"), cond=condition)
+    """``a`` where the bool array ``condition`` holds, else ``b`` (either may be a number), in one dtype by PyTorch's
+    promotion (``where(c, int8_x, 9)`` is int8): the math of ``minigan.where``, whose door checks the condition."""
+    if isinstance(a, Tensor) or not isinstance(b, Tensor):
+        a, b = (a if isinstance(a, Tensor) else tensor(a))._pair(b, "where")
+    else:
+        a, b = b._pair(a, "where", reflected=True)
+    return E.Where.apply(a, b, cond=condition)
 
 
 def _number(op, name, value) -> float:
@@ -443,7 +455,7 @@ def gelu(x, approximate="none"):
 
 def softsign(x):
     """x / (1 + |x|)."""
-    x = _float(x, "softsign")
+    x = _tensor(x, "softsign")._as_float()
     return x / (x.abs() + 1.0)
 
 
@@ -452,12 +464,18 @@ def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
     lo, hi = _number("hardtanh", "min_val", min_val), _number("hardtanh", "max_val", max_val)
     if lo > hi:
         raise ValueError(f"hardtanh: min_val ({lo}) must not be greater than max_val ({hi})")
-    return activation.Hardtanh.apply(_float(x, "hardtanh"), lo=lo, hi=hi)
+    x = _integer_or_float(x, "hardtanh")
+    if x.dtype.kind == "u" and lo < 0:
+        raise ValueError(f"hardtanh: an unsigned tensor ({x.dtype}) cannot be clipped at min_val={lo}; PyTorch refuses "
+                         "this too: convert it with x.long() first")
+    lo, hi = (lo, hi) if backend.is_floating(x.dtype) else (int(lo), int(hi))  # PyTorch truncates them for integers
+    return activation.Hardtanh.apply(x, lo=lo, hi=hi)
 
 
 def relu6(x, inplace=False):
     """min(max(x, 0), 6): hardtanh(x, 0, 6)."""
-    return activation.Hardtanh.apply(_float(x, "relu6"), lo=0.0, hi=6.0)
+    x = _integer_or_float(x, "relu6")
+    return activation.Hardtanh.apply(x, lo=0.0, hi=6.0) if backend.is_floating(x.dtype) else x.clamp(0, 6)
 
 
 def hardsigmoid(x, inplace=False):
@@ -477,7 +495,7 @@ def logsigmoid(x):
 
 def tanhshrink(x):
     """x − tanh(x)."""
-    x = _float(x, "tanhshrink")
+    x = _tensor(x, "tanhshrink")._as_float()
     return x - x.tanh()
 
 
@@ -499,8 +517,9 @@ def celu(x, alpha=1.0, inplace=False):
 
 def threshold(x, threshold, value, inplace=False):
     """x where x > threshold, else value."""
-    x = _float(x, "threshold")
+    x = _integer_or_float(x, "threshold")
     t, v = _number("threshold", "threshold", threshold), _number("threshold", "value", value)
+    t, v = (t, v) if backend.is_floating(x.dtype) else (int(t), int(v))  # PyTorch truncates them for integers
     return where(x.array > t, x, v)
 
 

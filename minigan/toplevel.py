@@ -12,13 +12,12 @@ import builtins
 import functools
 import math
 
-from minigan import backend
+from minigan import backend, functional
 from minigan._tensor import Tensor, maximum, minimum, tensor
 from minigan.autograd.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.autograd.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.dtypes import TYPE_NAMES
 from minigan.functional import cat
-from minigan.ops import elementwise as E
 from minigan.ops import unary as U
 
 
@@ -376,10 +375,8 @@ def where(condition, a, b):
         cond = backend.np.asarray(cond)
     if not backend.is_array(cond) or cond.dtype != backend.np.bool_:
         raise TypeError("where: condition must be a bool Tensor or array (e.g. x > 0)")
-    like = a if isinstance(a, Tensor) else _t(b, "where")
-    a, b = like._operand(a, "where"), like._operand(b, "where")
-    backend.broadcast_shapes(cond.shape, a.shape, b.shape)  # raises on shapes that do not broadcast
-    return E.Where.apply(a, b, cond=cond)
+    backend.broadcast_shapes(cond.shape, *[getattr(v, "shape", ()) for v in (a, b)])  # raises if they do not
+    return functional.where(cond, a, b)
 
 
 
@@ -1007,7 +1004,7 @@ def _triangle(x, diagonal, lower, fn):
     xp = backend.get_array_module(x.array)
     n, m = x.shape[-2:]
     keep = xp.tri(n, m, diagonal, dtype=builtins.bool)  # on and below the diagonal-th diagonal
-    return where(keep if lower else ~xp.tri(n, m, diagonal - 1, dtype=builtins.bool), x, 0.0)
+    return where(keep if lower else ~xp.tri(n, m, diagonal - 1, dtype=builtins.bool), x, x.new_zeros(()))  # x's dtype
 
 
 def tril(input, diagonal=0):

@@ -58,3 +58,49 @@ def test_integer_tensors_cannot_require_grad_and_where_takes_bool_tensors():
     w = minigan.tensor([1.0, 2.0], requires_grad=True)
     (w * minigan.tensor([3, 4])).sum().backward()  # float32 * int64 is float32; the int64 factor has no gradient
     assert w.grad.dtype == np.float32 and (w * minigan.tensor([3, 4])).dtype == np.float32
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=st.sampled_from(DTYPES + SCALARS), b=st.sampled_from(DTYPES + SCALARS), dim_a=st.booleans(),
+       dim_b=st.booleans())
+def test_where_promotes_its_two_values_as_pytorch(a, b, dim_a, dim_b):
+    if not (isinstance(a, str) or isinstance(b, str)) and type(a) is type(b):
+        b = 2.5 if isinstance(a, int) else 3  # two numbers of one type: nothing to promote
+    ours = minigan.where(minigan.tensor([True, False]), operand(a, dim_a, minigan), operand(b, dim_b, minigan))
+    theirs = torch.where(torch.tensor([True, False]), operand(a, dim_a, torch), operand(b, dim_b, torch))
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), (a, b, dim_a, dim_b)
+    np.testing.assert_array_equal(ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64))
+
+
+ACTIVATIONS = ["relu", "relu6", "hardtanh", "leaky_relu", "elu", "selu", "celu", "silu", "mish", "softplus", "sigmoid",
+               "tanh", "hardsigmoid", "hardswish", "hardshrink", "softshrink", "tanhshrink", "softsign", "logsigmoid",
+               "threshold", "tril", "triu", "sign", "abs", "neg"]
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32", "int64", "bool"])
+def test_functions_of_integer_and_bool_tensors_as_pytorch(name, dtype):
+    """The same dtype and values as PyTorch, or a refusal where it refuses (relu of an int8 is an int8;
+    softsign of an int64 a float32; relu of a bool refused)."""
+    def run(lib):
+        f = lib.nn.functional
+        x = lib.tensor(np.array([[1, -2, 3], [0, 7, 4]]).astype(dtype))
+        args = {"threshold": (0.5, 9.7), "hardtanh": (-1.5, 2.5)}.get(name, ())
+        fn = getattr(f, name, None) or getattr(lib, name)
+        try:
+            out = fn(x, *args)
+        except (RuntimeError, TypeError, ValueError, NotImplementedError):
+            return ("raised",)
+        return (str(out.dtype).replace("torch.", ""), np.round(out.numpy().astype(np.float64), 5).tolist())
+
+    if (dtype, name) in {("bool", "tanhshrink"), ("bool", "softsign"), ("bool", "abs")}:
+        pytest.skip("PyTorch refuses these on bool tensors, minigan computes them (listed in docs/pytorch.md)")
+    assert run(minigan) == run(torch)
+
+
+def test_tensor_div_takes_a_rounding_mode_as_pytorch():
+    for lib in (minigan, torch):
+        x = lib.tensor([7.0, -7.0])
+        assert x.div(2, rounding_mode="floor").tolist() == [3.0, -4.0]
+        assert x.div(2, rounding_mode="trunc").tolist() == [3.0, -3.0]
+        assert x.div_(2, rounding_mode="floor").tolist() == [3.0, -4.0]

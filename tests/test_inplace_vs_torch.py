@@ -1,7 +1,7 @@
 """Random programs of out-of-place ops (elementwise, reductions, matmul, linear, conv2d, batch norm as F.batch_norm
 and nn.BatchNorm, softmax, log_softmax, cat, stack, clamp, pow, where), views, detach, in-place updates (recorded
 and under no_grad, on leaves and non-leaves) and indexed assignment, run under minigan and under PyTorch
-(float64, the oracle).
+(float64, the oracle), with the in-place forms of other methods (tanh_, lerp_, addcmul_, ...).
 
 The rule: where PyTorch returns values and gradients, minigan returns the same; where PyTorch raises,
 minigan raises too (a RuntimeError, ValueError, TypeError or IndexError), at the same step.
@@ -95,6 +95,13 @@ IN_PLACE = {  # name: (reads an operand tensor?, the op)
     "set0": (True, lambda a, b: a.__setitem__(0, b)), "set0s": (False, lambda a, b: a.__setitem__(0, 2.0)),
     "setsl": (True, lambda a, b: a.__setitem__((slice(1, None),), b)),
     "setmask": (False, lambda a, b: a.__setitem__(a > 0, 0.0)),
+    # the in-place forms of other methods (minigan/_tensor_inplace.py)
+    "tanh_": (False, lambda a, b: a.tanh_()), "sigmoid_": (False, lambda a, b: a.sigmoid_()),
+    "relu_": (False, lambda a, b: a.relu_()), "neg_": (False, lambda a, b: a.neg_()),
+    "square_": (False, lambda a, b: a.square_()), "clamp_min_": (False, lambda a, b: a.clamp_min_(0.1)),
+    "pow_": (False, lambda a, b: a.pow_(3)), "masked_fill_": (False, lambda a, b: a.masked_fill_(a < 0, 0.5)),
+    "lerp_": (True, lambda a, b: a.lerp_(b, 0.25)), "addcmul_": (True, lambda a, b: a.addcmul_(b, b, value=0.5)),
+    "addcdiv_": (True, lambda a, b: a.addcdiv_(b, b * b + 1.0, value=2)), "hypot_": (True, lambda a, b: a.hypot_(b)),
 }
 
 

@@ -20,12 +20,14 @@ ROOT = Path(__file__).resolve().parents[1] / "minigan"
 # pieces with a closure, a 30-line apply, a 534-line Tensor class in a 621-line tensor.py).
 WALK_BUDGET = {"topological_order": 13, "backprop": 23}  # the walk: a plain function, nodes to gradients
 APPLY_BUDGET = 18  # Node.apply with its decorator: run forward, record the node (two labelled steps)
-TENSOR_ENGINE_BUDGET = 385  # _tensor.py (376 now): value, graph, operators, in-place ops and versions, backward
+TENSOR_ENGINE_BUDGET = 405  # _tensor.py: value, graph, operators, in-place ops and versions, backward (376; then 397
+# when an in-place op became any method's result written in place, with PyTorch's rule for its dtype: x.exp_(), ...)
 # (the PyTorch surface, _tensor_methods.py, is a list of doors, read one method at a time)
 CORE = ["autograd/graph.py", "autograd/engine.py", "autograd/grad_mode.py", "autograd/__init__.py",
         "autograd/function.py", "_tensor.py", "_tensor_methods.py"]
-CORE_BUDGET = 1114  # 1361 - 286 (+3% over the old core) when the engine moved: views, indexed assignment, the
-# user's Function; 1092 after the device check of one code path (a CPU/GPU mix is one clear error)
+CORE_BUDGET = 1140  # 1361 - 286 (+3% over the old core) when the engine moved: views, indexed assignment, the
+# user's Function; 1092 after the device check of one code path (a CPU/GPU mix is one clear error); 1124 after the
+# in-place methods of any op (the + 21 lines in _tensor.py above; the methods themselves are _tensor_inplace.py)
 CHECKS_BUDGET = 336  # checks.py, the one home of door checks, read one check at a time: 286 for the ops' doors
 # (which used to live in the ops files) and 40 for the upper floors' counts, fractions, labels and the 2-D GAN's
 # non-negative instance noise (+5 lines, 333 now)

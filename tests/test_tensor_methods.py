@@ -16,6 +16,7 @@ METHODS = [
     ("clamp_min", (0.1,)), ("flip", (0,)), ("tril", ()), ("repeat", (2, 1)), ("tile", (1, 2)), ("ravel", ()),
     ("logaddexp", ("B",)), ("xlogy", ("ABS_B",)), ("masked_fill", ("MASK", 0.0)), ("where", ("MASK", "B")),
     ("multiply", ("B",)), ("divide", ("B",)), ("absolute", ()), ("negative", ()), ("movedim", (0, 1)),
+    ("maximum", ("B",)), ("minimum", ("B",)), ("half", ()), ("short", ()),
 ]
 
 

@@ -1,0 +1,219 @@
+"""The in-place forms of the Tensor methods, PyTorch's trailing underscore: ``x.exp_()`` is ``x.exp()`` written into
+x's own memory.
+
+Each is one line: the out-of-place method (so its checks and its derivative are the ones already there), handed to
+``Tensor._in_place`` (minigan/_tensor.py), the one home of PyTorch's in-place rules: refused on a leaf that requires
+grad while gradients are recorded, recorded on the tensor's history otherwise, the version bumped so that a backward
+needing the old values raises, and a result of another kind (a float into an integer tensor) refused.  Tensor operands
+and numbers are passed on as operands (a tensor's shape and memory are checked against the place written).
+The engine's own in-place ops (add_, mul_, copy_, x[i] = v, ...) live in _tensor.py.
+"""
+
+from __future__ import annotations
+
+
+class TensorInPlace:
+    """Mixed into ``Tensor``: ``x.f_(...)`` for the methods ``x.f(...)`` of _tensor_math.py and _tensor_methods.py."""
+
+    __slots__ = ()
+
+    # Functions of one tensor.
+    def abs_(self):
+        return self._in_place("abs_", lambda x: x.abs())
+
+    def absolute_(self):
+        return self.abs_()
+
+    def neg_(self):
+        return self._in_place("neg_", lambda x: -x)
+
+    def negative_(self):
+        return self.neg_()
+
+    def sign_(self):
+        return self._in_place("sign_", lambda x: x.sign())
+
+    def square_(self):
+        return self._in_place("square_", lambda x: x.square())
+
+    def relu_(self):
+        return self._in_place("relu_", lambda x: x.relu())
+
+    def sigmoid_(self):
+        return self._in_place("sigmoid_", lambda x: x.sigmoid())
+
+    def tanh_(self):
+        return self._in_place("tanh_", lambda x: x.tanh())
+
+    def exp_(self):
+        return self._in_place("exp_", lambda x: x.exp())
+
+    def exp2_(self):
+        return self._in_place("exp2_", lambda x: x.exp2())
+
+    def expm1_(self):
+        return self._in_place("expm1_", lambda x: x.expm1())
+
+    def log_(self):
+        return self._in_place("log_", lambda x: x.log())
+
+    def log2_(self):
+        return self._in_place("log2_", lambda x: x.log2())
+
+    def log10_(self):
+        return self._in_place("log10_", lambda x: x.log10())
+
+    def log1p_(self):
+        return self._in_place("log1p_", lambda x: x.log1p())
+
+    def logit_(self, eps=None):
+        return self._in_place("logit_", lambda x: x.logit(eps))
+
+    def sqrt_(self):
+        return self._in_place("sqrt_", lambda x: x.sqrt())
+
+    def rsqrt_(self):
+        return self._in_place("rsqrt_", lambda x: x.rsqrt())
+
+    def reciprocal_(self):
+        return self._in_place("reciprocal_", lambda x: x.reciprocal())
+
+    def sin_(self):
+        return self._in_place("sin_", lambda x: x.sin())
+
+    def cos_(self):
+        return self._in_place("cos_", lambda x: x.cos())
+
+    def tan_(self):
+        return self._in_place("tan_", lambda x: x.tan())
+
+    def asin_(self):
+        return self._in_place("asin_", lambda x: x.asin())
+
+    def acos_(self):
+        return self._in_place("acos_", lambda x: x.acos())
+
+    def atan_(self):
+        return self._in_place("atan_", lambda x: x.atan())
+
+    def sinh_(self):
+        return self._in_place("sinh_", lambda x: x.sinh())
+
+    def cosh_(self):
+        return self._in_place("cosh_", lambda x: x.cosh())
+
+    def asinh_(self):
+        return self._in_place("asinh_", lambda x: x.asinh())
+
+    def acosh_(self):
+        return self._in_place("acosh_", lambda x: x.acosh())
+
+    def atanh_(self):
+        return self._in_place("atanh_", lambda x: x.atanh())
+
+    def arcsin_(self):
+        return self.asin_()
+
+    def arccos_(self):
+        return self.acos_()
+
+    def arctan_(self):
+        return self.atan_()
+
+    def arcsinh_(self):
+        return self.asinh_()
+
+    def arccosh_(self):
+        return self.acosh_()
+
+    def arctanh_(self):
+        return self.atanh_()
+
+    def deg2rad_(self):
+        return self._in_place("deg2rad_", lambda x: x.deg2rad())
+
+    def rad2deg_(self):
+        return self._in_place("rad2deg_", lambda x: x.rad2deg())
+
+    def floor_(self):
+        return self._in_place("floor_", lambda x: x.floor())
+
+    def ceil_(self):
+        return self._in_place("ceil_", lambda x: x.ceil())
+
+    def round_(self, *, decimals=0):
+        return self._in_place("round_", lambda x: x.round(decimals=decimals))
+
+    def trunc_(self):
+        return self._in_place("trunc_", lambda x: x.trunc())
+
+    def fix_(self):
+        return self.trunc_()
+
+    def frac_(self):
+        return self._in_place("frac_", lambda x: x.frac())
+
+    def tril_(self, diagonal=0):
+        return self._in_place("tril_", lambda x: x.tril(diagonal))
+
+    def triu_(self, diagonal=0):
+        return self._in_place("triu_", lambda x: x.triu(diagonal))
+
+    # Bounds.
+    def clamp_min_(self, min):
+        return self._in_place("clamp_min_", lambda x: x.clamp_min(min))
+
+    def clamp_max_(self, max):
+        return self._in_place("clamp_max_", lambda x: x.clamp_max(max))
+
+    def clip_(self, min=None, max=None):
+        return self.clamp_(min, max)
+
+    # Functions of two or three tensors: a tensor operand goes through _in_place, which checks its shape and memory.
+    def pow_(self, exponent):
+        return self._in_place("pow_", lambda x, e: x.pow(e), exponent)
+
+    def fmod_(self, other):
+        return self._in_place("fmod_", lambda x, y: x.fmod(y), other)
+
+    def remainder_(self, other):
+        return self._in_place("remainder_", lambda x, y: x.remainder(y), other)
+
+    def atan2_(self, other):
+        return self._in_place("atan2_", lambda x, y: x.atan2(y), other)
+
+    def arctan2_(self, other):
+        return self.atan2_(other)
+
+    def hypot_(self, other):
+        return self._in_place("hypot_", lambda x, y: x.hypot(y), other)
+
+    def xlogy_(self, other):
+        return self._in_place("xlogy_", lambda x, y: x.xlogy(y), other)
+
+    def multiply_(self, other):
+        return self.mul_(other)
+
+    def subtract_(self, other, *, alpha=1):
+        return self.sub_(other, alpha=alpha)
+
+    def divide_(self, other, *, rounding_mode=None):
+        return self._in_place("divide_", lambda x, y: x.div(y, rounding_mode=rounding_mode), other)
+
+    def true_divide_(self, other):
+        return self.div_(other)
+
+    def lerp_(self, end, weight):
+        return self._in_place("lerp_", lambda x, e, w: x.lerp(e, w), end, weight)
+
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return self._in_place("addcmul_", lambda x, a, b: x.addcmul(a, b, value=value), tensor1, tensor2)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return self._in_place("addcdiv_", lambda x, a, b: x.addcdiv(a, b, value=value), tensor1, tensor2)
+
+    def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+        return self._in_place("addmm_", lambda x, a, b: x.addmm(a, b, beta=beta, alpha=alpha), mat1, mat2)
+
+    def masked_fill_(self, mask, value):
+        return self._in_place("masked_fill_", lambda x, m, v: x.masked_fill(m, v), mask, value, cast=True)

@@ -59,6 +59,7 @@ CASES = [
     ("schedule_clip_loop", 1e-4),
     ("custom_function", 1e-6),
     ("indexing_and_ints", 1e-6),
+    ("hand_optimizer", 1e-4),
 ]
 
 

@@ -25,7 +25,7 @@ PLACES = {
     "torch": "minigan", "torch.Tensor": "minigan.Tensor", "torch.nn": "minigan.nn",
     "torch.nn.functional": "minigan.nn.functional", "torch.optim": "minigan.optim",
     "torch.optim.lr_scheduler": "minigan.optim.lr_scheduler", "torch.autograd": "minigan.autograd",
-    "torch.utils.data": "minigan.utils.data",
+    "torch.utils.data": "minigan.utils.data", "torch.nn.init": "minigan.nn.init",
 }
 
 INPLACE = ("minigan has no in-place {base}_: write x = {place}{base}(...) instead (under minigan.no_grad() "
@@ -614,6 +614,13 @@ TABLE = {
         ("minigan's DataLoader loads in the main process (no workers): there is no worker info",
          """
         get_worker_info
+         """),
+    ],
+    "torch.nn.init": [
+        ('deprecated in PyTorch and not provided: use {name}_, which fills the tensor in place',
+         """
+        constant dirac eye kaiming_normal kaiming_uniform normal orthogonal sparse uniform xavier_normal
+        xavier_uniform
          """),
     ],
 }

@@ -287,6 +287,42 @@ def test_init_variance_formulas(xp_backend):
         init.xavier_uniform_(nn.Parameter(np.zeros(3, np.float32)))
 
 
+def test_init_structured_fills_as_pytorch(xp_backend):
+    """orthogonal_ (WᵀW = gain²·I on the flattened weight, tall or wide), eye_ and dirac_ (PyTorch's exact values),
+    trunc_normal_ (inside [a, b], with the truncated normal's mean and spread), sparse_ (the zeros per column)."""
+    torch = pytest.importorskip("torch")
+    for shape in [(64, 32, 3, 3), (300, 20), (20, 300)]:
+        w = nn.Parameter(xp_backend.zeros(shape, dtype=np.float32))
+        init.orthogonal_(w, gain=2.0)
+        m = backend.asnumpy(w.array).reshape(shape[0], -1).astype(np.float64)
+        small = m @ m.T if m.shape[0] <= m.shape[1] else m.T @ m
+        np.testing.assert_allclose(small, 4 * np.eye(len(small)), atol=1e-4)
+    for shape, groups in [((4, 2, 3, 3), 2), ((6, 4, 3), 1), ((4, 4, 3, 3, 3), 1), ((6, 3, 3, 3), 3), ((3, 5), None)]:
+        ours, theirs = nn.Parameter(xp_backend.zeros(shape, dtype=np.float32)), torch.zeros(shape)
+        if groups is None:
+            init.eye_(ours), torch.nn.init.eye_(theirs)
+        else:
+            init.dirac_(ours, groups), torch.nn.init.dirac_(theirs, groups)
+        np.testing.assert_array_equal(backend.asnumpy(ours.array), theirs.numpy())
+    t = nn.Parameter(xp_backend.zeros((200000,), dtype=np.float32))
+    init.trunc_normal_(t, mean=1.0, std=2.0, a=-1.0, b=2.0)
+    v = backend.asnumpy(t.array).astype(np.float64)
+    reference = torch.nn.init.trunc_normal_(torch.zeros(200000, dtype=torch.float64), 1.0, 2.0, -1.0, 2.0).numpy()
+    assert -1.0 <= v.min() and v.max() <= 2.0
+    assert v.mean() == pytest.approx(reference.mean(), abs=0.01) and v.std() == pytest.approx(reference.std(), rel=0.01)
+    s = nn.Parameter(xp_backend.zeros((10, 7), dtype=np.float32))
+    init.sparse_(s, 0.35, std=0.5)
+    assert ((backend.asnumpy(s.array) == 0).sum(axis=0) == 4).all()  # ceil(0.35 · 10) zeros in each column
+    assert init.calculate_gain("selu") == torch.nn.init.calculate_gain("selu") == 0.75
+    assert init.calculate_gain("conv3d") == 1.0
+    with pytest.raises(ValueError, match="dirac_: needs a 3-, 4- or 5-D weight"):
+        init.dirac_(nn.Parameter(np.zeros((4, 3), np.float32)))
+    with pytest.raises(ValueError, match="holds under 0.1%"):
+        init.trunc_normal_(t, a=8.0, b=9.0)
+    with pytest.raises(AttributeError, match="use xavier_uniform_"):
+        init.xavier_uniform  # noqa: B018  (PyTorch's deprecated spelling)
+
+
 def test_dcgan_init_and_seeding():
     net = nn.Sequential(nn.ConvTranspose2d(64, 32, 4), nn.BatchNorm2d(32), nn.Conv2d(32, 64, 4), nn.Linear(500, 200))
     from minigan.gans.models import dcgan_normal_

@@ -18,8 +18,9 @@ gradients) the same from layer to layer, so a deep net neither explodes nor dies
 from __future__ import annotations
 
 import math
+import sys
 
-from minigan import backend
+from minigan import _missing, backend
 from minigan._tensor import Tensor, from_numpy
 from minigan.autograd.grad_mode import no_grad
 
@@ -54,7 +55,8 @@ def calculate_fan_in_and_fan_out(tensor):
 
 def calculate_gain(nonlinearity: str, param=None) -> float:
     """The factor that keeps the activation variance at 1 through a nonlinearity (PyTorch's table)."""
-    if nonlinearity in ("linear", "conv2d", "conv_transpose2d", "sigmoid"):
+    if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                        "conv_transpose3d", "sigmoid"):
         return 1.0
     if nonlinearity == "tanh":
         return 5.0 / 3
@@ -63,9 +65,10 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else float(param)
         return math.sqrt(2.0 / (1 + slope**2))
-    raise ValueError(
-        f"calculate_gain: unknown nonlinearity {nonlinearity!r}; expected linear, sigmoid, tanh, relu or leaky_relu"
-    )
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"calculate_gain: unknown nonlinearity {nonlinearity!r}; expected linear, conv1d/2d/3d, "
+                     "conv_transpose1d/2d/3d, sigmoid, tanh, relu, leaky_relu or selu")
 
 
 def uniform_(tensor, a: float = 0.0, b: float = 1.0):
@@ -136,6 +139,83 @@ def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: 
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"))
 
 
+def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0):
+    """N(mean, std²) restricted to [a, b] (absolute bounds, as PyTorch's): values outside are drawn again until none
+    is left, each round over the whole tensor at once."""
+    data = _data(tensor, "trunc_normal_")
+    if not (std > 0 and a < b):
+        raise ValueError(f"trunc_normal_: need std > 0 and a < b, got std={std}, a={a}, b={b}")
+    mass = 0.5 * (math.erf((b - mean) / (std * math.sqrt(2))) - math.erf((a - mean) / (std * math.sqrt(2))))
+    if mass < 1e-3:  # the chance that a draw lands in [a, b]: below it, rejection would take too many rounds
+        raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds under 0.1% of N({mean}, {std}²); "
+                         "choose bounds nearer the mean")
+    xp = backend.get_array_module(data)
+    values = backend.randn(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(std) + data.dtype.type(mean)
+    outside = (values < a) | (values > b)
+    while outside.any():  # each round keeps a fraction (the mass inside [a, b]) of what is left
+        values[outside] = (backend.randn((int(outside.sum()),), dtype=data.dtype, xp=xp) * data.dtype.type(std)
+                           + data.dtype.type(mean))
+        outside = (values < a) | (values > b)
+    return _write(tensor, values)
+
+
+def orthogonal_(tensor, gain: float = 1.0):
+    """Saxe et al. 2014: the weight, flattened to (rows, the rest), is a (semi-)orthogonal matrix times ``gain``:
+    the Q of a Gaussian matrix's QR, its columns' signs fixed by R's diagonal so that Q is uniform (Mezzadri 2007)."""
+    data = _data(tensor, "orthogonal_")
+    if data.ndim < 2:
+        raise ValueError(f"orthogonal_: needs a weight with at least 2 axes, got shape {tuple(data.shape)}")
+    rows, cols = data.shape[0], data.size // data.shape[0]
+    xp = backend.get_array_module(data)
+    flat = backend.randn((max(rows, cols), min(rows, cols)), dtype=backend.np.float64, xp=xp)  # tall: QR needs it
+    q, r = xp.linalg.qr(flat)
+    q = q * xp.sign(xp.diagonal(r))  # Q · diag(sign(diag R)): each column's sign fixed, so Q is Haar-distributed
+    q = q if rows >= cols else q.T
+    return _write(tensor, (gain * q).reshape(data.shape).astype(data.dtype))
+
+
+def eye_(tensor):
+    """The identity matrix (ones on the diagonal of a 2-D weight, rectangular allowed): a Linear layer that starts
+    by passing its input through."""
+    data = _data(tensor, "eye_")
+    if data.ndim != 2:
+        raise ValueError(f"eye_: needs a 2-D weight, got shape {tuple(data.shape)}")
+    xp = backend.get_array_module(data)
+    return _write(tensor, xp.eye(*data.shape, dtype=data.dtype))
+
+
+def dirac_(tensor, groups: int = 1):
+    """The Dirac delta of a convolution weight (out, in, k...): 1 at the kernel's centre from input channel i to
+    output channel i of each group, 0 elsewhere, so the convolution starts as the identity on those channels."""
+    data = _data(tensor, "dirac_")
+    if data.ndim not in (3, 4, 5) or not (isinstance(groups, int) and groups >= 1) or data.shape[0] % groups:
+        raise ValueError(f"dirac_: needs a 3-, 4- or 5-D weight whose first axis ({data.shape[0] if data.ndim else 0})"
+                         f" divides into groups={groups!r}, got shape {tuple(data.shape)}")
+    xp = backend.get_array_module(data)
+    out_per_group = data.shape[0] // groups
+    n = min(out_per_group, data.shape[1])
+    values = xp.zeros(data.shape, dtype=data.dtype)
+    centre = tuple(k // 2 for k in data.shape[2:])
+    outs = (xp.arange(groups)[:, None] * out_per_group + xp.arange(n)[None, :]).ravel()
+    values[(outs, xp.tile(xp.arange(n), groups), *centre)] = 1
+    return _write(tensor, values)
+
+
+def sparse_(tensor, sparsity: float, std: float = 0.01):
+    """Martens 2010: N(0, std²) entries in a 2-D weight, with ceil(sparsity · rows) of each column's entries zero."""
+    data = _data(tensor, "sparse_")
+    if data.ndim != 2:
+        raise ValueError(f"sparse_: needs a 2-D weight, got shape {tuple(data.shape)}")
+    if not 0 <= sparsity <= 1:
+        raise ValueError(f"sparse_: sparsity must be in [0, 1], got {sparsity}")
+    xp = backend.get_array_module(data)
+    rows, cols = data.shape
+    values = backend.randn(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(std)
+    rank = xp.argsort(xp.argsort(backend.rand(data.shape, xp=xp), axis=0), axis=0)  # a random order in each column
+    values[rank < math.ceil(sparsity * rows)] = 0
+    return _write(tensor, values)
+
+
 def default_init_(weight, bias=None):
     """PyTorch's default for Linear and Conv layers.
 
@@ -148,3 +228,8 @@ def default_init_(weight, bias=None):
         bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
         uniform_(bias, -bound, bound)
     return weight
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error("torch.nn.init", name, sys.modules[__name__])

@@ -158,7 +158,9 @@ def prune() -> list:
     for space, name in stale:
         start = source.index(f'    "{space}": [')
         end = source.index("\n    ],", start)
-        section = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w.])", "", source[start:end], count=1)
+        drop = functools.partial(re.sub, rf"(?<![\w.]){re.escape(name)}(?![\w.])", "", count=1)
+        section = re.sub(r'"""(.*?)"""', lambda names, drop=drop: f'"""{drop(names.group(1))}"""', source[start:end],
+                         flags=re.S)  # in the lists of names only, never in an advice's words
         section = "\n".join(line.rstrip() for line in re.sub(r"(?<=\S)  +", " ", section).split("\n")
                             if line.strip())  # no trailing spaces, no emptied lines
         empty_group = r'\n        \((?:[^()]|\([^()]*\))*?,\n         """\n         """\),'

@@ -124,18 +124,18 @@ TABLE = {
         native_norm norm_except_dim rnn_relu rnn_relu_cell rnn_tanh rnn_tanh_cell
          """),
         ('this indexing op is not provided: index with x[...] (integer or bool index tensors; the gradient'
-         ' flows through)',
+         ' flows through), or use gather / index_select',
          """
-        alias_copy argwhere detach_copy diagonal diagonal_copy diagonal_scatter expand_copy gather
-        index_add index_copy index_fill index_put index_reduce index_select indices_copy masked_select
+        alias_copy argwhere detach_copy diagonal diagonal_copy diagonal_scatter expand_copy
+        index_add index_copy index_fill index_put index_reduce indices_copy masked_select
         narrow_copy nonzero nonzero_static permute_copy select select_copy select_scatter slice_copy
         slice_inverse slice_scatter split_copy split_with_sizes_copy squeeze_copy t_copy take
         take_along_dim transpose_copy unbind_copy unfold_copy unravel_index unsqueeze_copy view_copy
          """),
         ('this reduction/scan is not provided: compute it with NumPy on x.numpy() (no gradient), or from '
-         "minigan's sum/max/indexing",
+         "minigan's sum/max/cumsum/indexing",
          """
-        aminmax bincount corrcoef cov cummax cummin cumprod cumsum cumulative_trapezoid diff gradient
+        aminmax bincount corrcoef cov cummax cummin cumprod cumulative_trapezoid diff gradient
         histc histogram histogramdd kthvalue logcumsumexp median mode nanmean nanmedian nanquantile
         nansum prod quantile std_mean trapezoid trapz var_mean
          """),
@@ -158,10 +158,10 @@ TABLE = {
         quantized_max_pool1d quantized_max_pool2d quantized_max_pool3d quantized_rnn_relu_cell
         quantized_rnn_tanh_cell quint2x4 quint4x2 quint8
          """),
-        ('sorting and selection are not provided: use numpy.sort/argsort on x.numpy(), then index the '
-         'tensor with the result (x[idx] keeps the gradient)',
+        ('this sorting or selection function is not provided: minigan has sort, argsort and topk; otherwise use '
+         'NumPy on x.numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
          """
-        argsort bucketize msort searchsorted sort topk unique_consecutive
+        bucketize msort searchsorted unique_consecutive
          """),
         ('this shape function is not provided at the top level: use cat/stack, reshape, permute, expand '
          'and indexing',
@@ -321,9 +321,9 @@ TABLE = {
         addbmm addbmm_ addmv addmv_ addr addr_ baddbmm baddbmm_ cross dist renorm renorm_
          """),
         ('this reduction/scan is not provided: compute it with NumPy on x.numpy() (no gradient), or from '
-         "minigan's sum/max/indexing",
+         "minigan's sum/max/cumsum/indexing",
          """
-        aminmax bincount corrcoef cov cummax cummin cumprod cumprod_ cumsum cumsum_ diff histc histogram
+        aminmax bincount corrcoef cov cummax cummin cumprod cumprod_ cumsum_ diff histc histogram
         kthvalue logcumsumexp median mode nanmean nanmedian nanquantile nansum prod quantile
          """),
         ("complex numbers are out of scope: minigan's tensors are real (floating, integer or bool)",
@@ -336,16 +336,16 @@ TABLE = {
          """
         apply_ fill_diagonal_ is_signed layout map2_ map_
          """),
-        ('sorting and selection are not provided: use numpy.sort/argsort on x.numpy(), then index the '
-         'tensor with the result (x[idx] keeps the gradient)',
+        ('this sorting or selection function is not provided: minigan has sort, argsort and topk; otherwise use '
+         'NumPy on x.numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
          """
-        argsort msort sort topk unique unique_consecutive
+        msort unique unique_consecutive
          """),
         ('this indexing op is not provided: index with x[...] (integer or bool index tensors; the gradient'
-         ' flows through)',
+         ' flows through), or use gather / index_select',
          """
-        argwhere diagonal diagonal_scatter gather index index_add index_add_ index_copy index_copy_
-        index_fill index_fill_ index_put index_put_ index_reduce index_reduce_ index_select
+        argwhere diagonal diagonal_scatter index index_add index_add_ index_copy index_copy_
+        index_fill index_fill_ index_put index_put_ index_reduce index_reduce_
         masked_select narrow_copy nonzero nonzero_static select select_scatter slice_inverse
         slice_scatter take take_along_dim unfold
          """),

@@ -196,6 +196,24 @@ class TensorMath:
     def clamp_max(self, max):
         return _toplevel().clamp_max(self, max)
 
+    def gather(self, dim, index):
+        return _toplevel().gather(self, dim, index)
+
+    def index_select(self, dim, index):
+        return _toplevel().index_select(self, dim, index)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        return _toplevel().sort(self, dim, descending, stable)
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return _toplevel().argsort(self, dim, descending, stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return _toplevel().topk(self, k, dim, largest, sorted)
+
+    def cumsum(self, dim, *, dtype=None):
+        return _toplevel().cumsum(self, dim, dtype=dtype)
+
     def maximum(self, other):
         return _toplevel().maximum(self, other)
 

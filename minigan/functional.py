@@ -417,10 +417,12 @@ def l1_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
 def where(condition, a, b):
     """``a`` where the bool array ``condition`` holds, else ``b`` (either may be a number), in one dtype by PyTorch's
     promotion (``where(c, int8_x, 9)`` is int8): the math of ``minigan.where``, whose door checks the condition."""
-    if isinstance(a, Tensor) or not isinstance(b, Tensor):
-        a, b = (a if isinstance(a, Tensor) else tensor(a))._pair(b, "where")
-    else:
+    if isinstance(a, Tensor):
+        a, b = a._pair(b, "where")
+    elif isinstance(b, Tensor):  # (a number or array a goes to b's device)
         a, b = b._pair(a, "where", reflected=True)
+    else:
+        a, b = tensor(a)._pair(b, "where")
     return E.Where.apply(a, b, cond=condition)
 
 

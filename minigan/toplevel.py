@@ -11,13 +11,16 @@ from __future__ import annotations
 import builtins
 import functools
 import math
+from collections import namedtuple
 
-from minigan import backend, functional
+from minigan import backend, checks, functional
 from minigan._tensor import Tensor, maximum, minimum, tensor
 from minigan.autograd.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.autograd.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.dtypes import TYPE_NAMES
+from minigan.errors import IndexOutOfRange, ShapeError
 from minigan.functional import cat
+from minigan.ops import reduce as R
 from minigan.ops import unary as U
 
 
@@ -1046,6 +1049,105 @@ def typename(obj) -> str:
     """'minigan.FloatTensor' for a float32 tensor (as x.type()), else the Python type's name."""
     return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
 
+# ----------------------------------------------------------------------------- gathering, sorting and running sums
+# Each reads the input at computed indices, x[index]: its gradient goes back to where each value was read (summed
+# over repeats), through indexing's own backward.  Only the indices (argsort) are computed without a gradient.
+SortResult = namedtuple("sort", ["values", "indices"])  # as torch.return_types.sort / topk
+TopkResult = namedtuple("topk", ["values", "indices"])
+
+
+def _indices(index, fn, name, like):
+    """An integer index as an array on ``like``'s device (PyTorch's int64 index tensors; a list or array too)."""
+    array = index.array if isinstance(index, Tensor) else tensor(index, device=like.device).array
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{fn}: {name} must be an integer tensor, got dtype {array.dtype}")
+    return array
+
+
+def _along(index, dim):
+    """The advanced index that reads at ``index`` along ``dim`` and at each element's own position elsewhere."""
+    grid = list(backend.get_array_module(index).ogrid[tuple(slice(n) for n in index.shape)])
+    grid[dim] = index
+    return tuple(grid)
+
+
+def _in_range(index, size, fn, what):
+    if index.size and (int(index.min()) < 0 or int(index.max()) >= size):
+        bad = int(index.min()) if int(index.min()) < 0 else int(index.max())
+        raise IndexOutOfRange(f"{fn}: index {bad} is out of range for {what} of size {size}")
+
+
+def gather(input, dim, index):
+    """out[i][j] = input[index[i][j]][j] for dim 0, input[i][index[i][j]] for dim 1 (and so on): ``input`` read
+    along ``dim`` at ``index``, which has input's number of dimensions and no larger sizes elsewhere."""
+    x = _t(input, "gather")
+    idx = _indices(index, "gather", "index", x)
+    d = checks.normalize_axis(dim, x.ndim, "gather", single=True)
+    if idx.ndim != x.ndim or builtins.any(i > n for a, (i, n) in enumerate(zip(idx.shape, x.shape)) if a != d):
+        raise ShapeError(f"gather: index of shape {tuple(idx.shape)} must have the {x.ndim} dimensions of input "
+                         f"{tuple(x.shape)}, and no larger size except along dim {d}")
+    _in_range(idx, x.shape[d], "gather", f"dim {d}")
+    return x[_along(idx, d)]
+
+
+def index_select(input, dim, index):
+    """The entries of ``input`` at the 1-D ``index`` along ``dim`` (repeats allowed)."""
+    x = _t(input, "index_select")
+    idx = _indices(index, "index_select", "index", x)
+    d = checks.normalize_axis(dim, x.ndim, "index_select", single=True)
+    if idx.ndim > 1:
+        raise ShapeError(f"index_select: index must be 1-D, got shape {tuple(idx.shape)}")
+    _in_range(idx, x.shape[d], "index_select", f"dim {d}")
+    return x[(slice(None),) * d + (idx.reshape(-1),)]
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    """The indices that sort ``input`` along ``dim``; equal values keep their order (a stable sort, as PyTorch's
+    on the CPU), NaN counts as the largest value.  No gradient: indices are integers."""
+    x = _t(input, "argsort")
+    d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "argsort", single=True)
+    a = x.array.reshape(1) if x.ndim == 0 else x.array
+    xp = backend.get_array_module(a)
+    if not descending:
+        order = xp.argsort(a, axis=d, kind="stable")
+    else:  # sort the reversed input stably and reverse the result: largest first, equal values in their order
+        order = a.shape[d] - 1 - xp.flip(xp.argsort(xp.flip(a, d), axis=d, kind="stable"), d)
+    return Tensor._make(order.reshape(x.shape).astype(xp.int64))
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    """(values, indices): ``input`` sorted along ``dim`` (argsort's order); the gradient flows to the values."""
+    x = _t(input, "sort")
+    indices = argsort(x, dim, descending)
+    if x.ndim == 0:
+        return SortResult(x.clone(), indices)
+    return SortResult(x[_along(indices.array, checks.normalize_axis(dim, x.ndim, "sort", single=True))], indices)
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """(values, indices) of the ``k`` largest (or smallest) entries along ``dim``, in sorted order."""
+    x = _t(input, "topk")
+    if x.ndim == 0:  # a 0-d tensor is its own top entry (PyTorch allows k = 0 or 1 and returns it)
+        values, indices = topk(x.reshape(1), builtins.min(k, 1) if isinstance(k, int) else k, 0, largest)
+        return TopkResult(values.reshape(()), indices.reshape(()))
+    d = checks.normalize_axis(dim, x.ndim, "topk", single=True)
+    if isinstance(k, builtins.bool) or not isinstance(k, int) or not 0 <= k <= x.shape[d]:
+        raise ValueError(f"topk: k must be an integer from 0 to {x.shape[d]} (the size of dim {d}), got {k!r}")
+    picked = argsort(x, d, descending=largest).array[(slice(None),) * d + (slice(0, k),)]
+    return TopkResult(x[_along(picked, d)], Tensor._make(picked))
+
+
+def cumsum(input, dim, *, dtype=None):
+    """The running sums along ``dim``: out_i = x_0 + ... + x_i (integers and bools sum as int64, as PyTorch)."""
+    x = _t(input, "cumsum")
+    if dtype is not None:
+        x = x.to(dtype)
+    elif x.dtype.kind in "biu":
+        x = x.to(backend.np.int64)
+    d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "cumsum", single=True)
+    return R.CumSum.apply(x, axis=d) if x.ndim else x.clone()
+
+
 __all__ = [
     "manual_seed", "randn", "rand", "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like",
     "randn_like", "rand_like", "randint", "randperm", "arange", "linspace", "eye", "is_tensor", "tensor",
@@ -1067,5 +1169,5 @@ __all__ = [
     "concatenate", "hstack", "vstack", "row_stack", "swapaxes", "swapdims", "movedim", "moveaxis", "ravel",
     "unbind", "flip", "fliplr", "flipud", "tril", "triu", "is_anomaly_enabled", "typename", "tile",
     "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
-    "is_deterministic_algorithms_warn_only_enabled",
+    "is_deterministic_algorithms_warn_only_enabled", "gather", "index_select", "argsort", "sort", "topk", "cumsum",
 ]

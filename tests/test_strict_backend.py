@@ -209,3 +209,35 @@ def test_pytorch_programs_run_with_cuda_available(name):
 def test_a_program_with_its_data_on_the_gpu_and_its_model_on_the_cpu_is_refused():
     with installed(), pytest.raises(minigan.BackendError, match=r"^linear: inputs on cuda, cpu, cpu: cannot mix"):
         test_fluency.run("wgan-clipping", "minigan", test_fluency.SharedWeights().recorder())
+
+
+def test_in_place_methods_sort_gather_and_init_run_on_the_device_as_on_numpy():
+    def run():
+        minigan.manual_seed(0)
+        x = minigan.tensor(np.linspace(-1.0, 1.5, 12).reshape(3, 4), requires_grad=True)
+        index = minigan.tensor([[0, 1], [2, 2], [3, 0]])
+        v, _ = minigan.sort(x, 1, descending=True)
+        y = x * 1.0
+        y.addcmul_(x, x, value=0.5)
+        y.masked_fill_(y > 1.2, 0.0)
+        y.lerp_(x, 0.3)
+        y.exp_()
+        loss = v.sum() + minigan.topk(x, 2).values.sum() + minigan.gather(x, 1, index).sum() + \
+            minigan.index_select(x, 0, minigan.tensor([2, 2])).sum() + minigan.cumsum(x, 1).sum() + y.sum()
+        loss.backward()
+        ints = minigan.tensor([1, 2])
+        ints.fill_(2.7)  # a copy converts, as PyTorch's
+        w = minigan.zeros(4, 6)
+        nn.init.orthogonal_(w)
+        return [backend.asnumpy(t.array) for t in (loss, x.grad, ints, w @ w.t())]
+
+    on_host = run()
+    with installed():
+        minigan.use_backend("cupy")
+        try:
+            on_device = run()
+        finally:
+            minigan.use_backend("numpy")
+    for a, b in zip(on_host[:3], on_device[:3]):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    np.testing.assert_allclose(on_device[3], np.eye(4), atol=1e-5)  # (the device's own random stream)

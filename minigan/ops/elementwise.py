@@ -255,7 +255,7 @@ class Where(Node):
 
     def forward(self, a, b, cond):
         self.cond, self.shapes = cond, (a.shape, b.shape)
-        return backend.get_array_module(a).where(cond, a, b)
+        return backend.get_array_module(a, b, cond).where(cond, a, b)
 
     def backward(self, grad):  # d/da = 1 where cond, d/db = 1 elsewhere
         (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, max, logsumexp, and the softmax pair built on them.
+"""Reductions: sum, mean, max, logsumexp, the softmax pair built on them, and the running sum (cumsum).
 
 ``axis`` follows NumPy: None (all axes), an int, or a tuple of ints; ``keepdims`` too.
 Backward first restores the reduced axes as size 1 (``_keep``) and then broadcasts.
@@ -82,6 +82,18 @@ def _squeezed(shape, axis):
         return ()
     axes = axis if isinstance(axis, tuple) else (axis,)
     return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+class CumSum(Node):
+    """Running sums along ``axis``; with ``reverse``, from the end (the adjoint: each is the other's backward)."""
+
+    def forward(self, x, axis, reverse=False):
+        self.axis, self.reverse = axis, reverse
+        xp = backend.get_array_module(x)
+        return xp.cumsum(x, axis=axis) if not reverse else xp.flip(xp.cumsum(xp.flip(x, axis), axis=axis), axis)
+
+    def backward(self, grad):  # out_i = Σ_{k≤i} x_k, so dL/dx_k = Σ_{i≥k} dL/dout_i: the running sum from the end
+        return (CumSum.apply(grad, axis=self.axis, reverse=not self.reverse),)
 
 
 class LogSumExp(Node):

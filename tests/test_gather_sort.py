@@ -1,0 +1,126 @@
+"""gather, index_select, sort, argsort, topk and cumsum against PyTorch (float64, the oracle): values, indices
+(equal values keep their order, NaN sorts as the largest), gradients (summed over repeated indices), second
+derivatives of cumsum against finite differences, and a clear error for each bad argument."""
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch")
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(3, 4, 5))
+TIES = np.array([[2.0, np.nan, 1.0, 2.0, -1.0], [0.0, 3.0, -1.0, 3.0, 3.0]])
+
+
+def _both(fn, data=X, int_args=()):
+    """fn(lib, x, *int tensors) under both libraries: the outputs (values and indices) and x's gradient."""
+    results = []
+    for lib in (minigan, torch):
+        x = lib.tensor(data, requires_grad=True)
+        ints = [lib.tensor(a) for a in int_args]
+        out = fn(lib, x, *ints)
+        outs = list(out) if isinstance(out, tuple) else [out]
+        floats = [o for o in outs if o.dtype in (minigan.float64, torch.float64)]
+        weights = [lib.tensor(np.arange(o.numel(), dtype=np.float64).reshape(tuple(o.shape)) % 7 - 3) for o in floats]
+        if floats and floats[0].numel():
+            sum((o * w).sum() for o, w in zip(floats, weights)).backward()
+        results.append(([o.detach().numpy() for o in outs], None if x.grad is None else x.grad.numpy()))
+    (ours, our_grad), (theirs, their_grad) = results
+    assert len(ours) == len(theirs)
+    for u, t in zip(ours, theirs):
+        assert u.shape == t.shape and u.dtype == t.dtype, (u.dtype, t.dtype, u.shape, t.shape)
+        np.testing.assert_array_equal(u, t)
+    assert (our_grad is None) == (their_grad is None)
+    if our_grad is not None:
+        np.testing.assert_allclose(our_grad, their_grad, rtol=1e-12, atol=1e-12)
+
+
+INDEX = RNG.integers(0, 4, size=(3, 6, 5))  # along dim 1 of X: repeats, and a larger size along dim 1
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib, x, i: lib.gather(x, 1, i),
+    lambda lib, x, i: x.gather(-2, i),
+    lambda lib, x, i: lib.gather(x, 1, i[:2, :, 1:3]),  # smaller than x along the other dims
+])
+def test_gather(case):
+    _both(case, int_args=(INDEX,))
+
+
+@pytest.mark.parametrize("dim", [0, 1, 2, -1])
+def test_index_select_with_repeats(dim):
+    index = np.array([0, 2, 2, 1])
+    _both(lambda lib, x, i: lib.index_select(x, dim, i), int_args=(index,))
+    _both(lambda lib, x, i: x.index_select(dim, i[:0]), int_args=(index,))  # nothing selected
+
+
+@pytest.mark.parametrize("dim", [0, 1, 2, -1])
+@pytest.mark.parametrize("descending", [False, True])
+def test_sort_and_argsort(dim, descending):
+    _both(lambda lib, x: lib.sort(x, dim, descending))
+    _both(lambda lib, x: x.sort(dim=dim, descending=descending, stable=True))
+    _both(lambda lib, x: lib.argsort(x, dim, descending))
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_sort_keeps_equal_values_in_order_and_puts_nan_last_or_first(descending):
+    with np.errstate(invalid="ignore"):
+        _both(lambda lib, x: x.sort(dim=1, descending=descending, stable=True), data=TIES)
+        _both(lambda lib, x: lib.argsort(x, dim=1, descending=descending, stable=True), data=TIES)
+
+
+@pytest.mark.parametrize("k, dim, largest", [(2, -1, True), (3, 1, False), (0, 0, True), (3, 0, True), (5, 2, False)])
+def test_topk(k, dim, largest):
+    _both(lambda lib, x: lib.topk(x, k, dim, largest))
+    _both(lambda lib, x: x.topk(k, dim=dim, largest=largest, sorted=True))
+
+
+def test_zero_dimensional_inputs():
+    for case in (lambda lib, x: lib.sort(x), lambda lib, x: lib.topk(x, 1), lambda lib, x: lib.argsort(x),
+                 lambda lib, x: lib.cumsum(x, 0)):
+        _both(case, data=np.array(2.5))
+
+
+@pytest.mark.parametrize("dim", [0, 1, 2, -1])
+def test_cumsum_values_and_gradient(dim):
+    _both(lambda lib, x: lib.cumsum(x, dim))
+    _both(lambda lib, x: x.cumsum(dim) * x)  # the gradient also flows around it
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "bool", "float32"])
+def test_cumsum_dtypes(dtype):
+    ours = minigan.cumsum(minigan.tensor(np.array([[1, 0, 1], [1, 1, 0]]).astype(dtype)), 1)
+    theirs = torch.cumsum(torch.tensor(np.array([[1, 0, 1], [1, 1, 0]]).astype(dtype)), 1)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    assert minigan.cumsum(minigan.tensor([1, 2]), 0, dtype=minigan.float64).dtype == minigan.float64
+
+
+def test_cumsum_and_sort_second_derivatives_against_finite_differences():
+    x = minigan.tensor(RNG.normal(size=(3, 4)), requires_grad=True)
+    assert minigan.gradgradcheck(lambda t: (minigan.cumsum(t, 1) ** 2).sum(), (x,))
+    assert minigan.gradgradcheck(lambda t: (minigan.sort(t, 0).values ** 3).sum(), (x,))
+    assert minigan.gradgradcheck(lambda t: (minigan.gather(t, 1, minigan.tensor([[0, 0], [3, 1], [2, 2]])) ** 3).sum(),
+                                 (x,))
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda x: minigan.gather(x, 1, minigan.tensor([[[4]]])), minigan.IndexOutOfRange, "index 4 is out of range"),
+    (lambda x: minigan.gather(x, 1, minigan.tensor([[[-1]]])), minigan.IndexOutOfRange, "index -1 is out of range"),
+    (lambda x: minigan.gather(x, 1, minigan.tensor([[0]])), minigan.ShapeError, "3 dimensions"),
+    (lambda x: minigan.gather(x, 1, minigan.tensor(np.zeros((4, 1, 1), np.int64))), minigan.ShapeError,
+     "no larger size"),
+    (lambda x: minigan.gather(x, 1, minigan.tensor([[[0.0]]])), TypeError, "integer tensor"),
+    (lambda x: minigan.gather(x, 3, minigan.tensor([[[0]]])), ValueError, "gather"),
+    (lambda x: minigan.index_select(x, 0, minigan.tensor([3])), minigan.IndexOutOfRange, "size 3"),
+    (lambda x: minigan.index_select(x, 0, minigan.tensor([[0]])), minigan.ShapeError, "1-D"),
+    (lambda x: minigan.topk(x, 6), ValueError, "from 0 to 5"),
+    (lambda x: minigan.topk(x, 2.0), ValueError, "integer"),
+    (lambda x: minigan.sort(x, dim=3), ValueError, "sort"),
+    (lambda x: minigan.cumsum(x, 5), ValueError, "cumsum"),
+])
+def test_bad_arguments_raise_clear_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call(minigan.tensor(X))

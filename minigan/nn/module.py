@@ -33,6 +33,26 @@ IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_k
 OPTIONAL_BUFFERS = ("num_batches_tracked",)
 
 
+class RemovableHandle:
+    """What registering a hook returns (as ``torch.utils.hooks.RemovableHandle``): ``handle.remove()``."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: OrderedDict, hook):
+        RemovableHandle._next_id += 1
+        self.hooks, self.id = hooks, RemovableHandle._next_id
+        hooks[self.id] = hook
+
+    def remove(self) -> None:
+        self.hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
 class Parameter(Tensor):
     """A Tensor that is a learnable weight: it always requires grad and a Module registers it.
 
@@ -63,6 +83,8 @@ class Module:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "training", True)
 
     # ------------------------------------------------------------------ registration
@@ -125,7 +147,27 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        """forward(), between the hooks registered on this module (if any), as PyTorch's ``module(x)``."""
+        for hook in tuple(self._forward_pre_hooks.values()):
+            changed = hook(self, args)
+            if changed is not None:  # a pre-hook may replace the inputs
+                args = changed if isinstance(changed, tuple) else (changed,)
+        output = self.forward(*args, **kwargs)
+        for hook in tuple(self._forward_hooks.values()):
+            changed = hook(self, args, output)
+            if changed is not None:  # a hook may replace the output
+                output = changed
+        return output
+
+    def register_forward_pre_hook(self, hook) -> RemovableHandle:
+        """Call ``hook(module, args)`` before each forward; if it returns something, that replaces the inputs
+        (spectral_norm sets the weight this way).  ``.remove()`` on the returned handle takes it off."""
+        return RemovableHandle(self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after each forward (to watch activations, say); if it returns
+        something, that replaces the output.  ``.remove()`` on the returned handle takes it off."""
+        return RemovableHandle(self._forward_hooks, hook)
 
     # ------------------------------------------------------------------ walking the tree
     def named_modules(self, prefix: str = ""):

@@ -159,6 +159,12 @@ class TensorInPlace:
     def triu_(self, diagonal=0):
         return self._in_place("triu_", lambda x: x.triu(diagonal))
 
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+        return self._in_place("nan_to_num_", lambda x: x.nan_to_num(nan, posinf, neginf))
+
+    def bernoulli_(self, p=0.5):  # (a draw: nothing to differentiate, so written as fill_ writes)
+        return self.copy_(self.bernoulli(p))
+
     # Bounds.
     def clamp_min_(self, min):
         return self._in_place("clamp_min_", lambda x: x.clamp_min(min))

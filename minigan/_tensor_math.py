@@ -214,6 +214,21 @@ class TensorMath:
     def cumsum(self, dim, *, dtype=None):
         return _toplevel().cumsum(self, dim, dtype=dtype)
 
+    def bernoulli(self, p=None):
+        return _toplevel().bernoulli(self, p)
+
+    def multinomial(self, num_samples, replacement=False):
+        return _toplevel().multinomial(self, num_samples, replacement)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return _toplevel().nan_to_num(self, nan, posinf, neginf)
+
+    def diff(self, n=1, dim=-1):
+        return _toplevel().diff(self, n, dim)
+
+    def roll(self, shifts, dims=None):
+        return _toplevel().roll(self, shifts, dims)
+
     def maximum(self, other):
         return _toplevel().maximum(self, other)
 

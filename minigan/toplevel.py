@@ -1148,6 +1148,127 @@ def cumsum(input, dim, *, dtype=None):
     return R.CumSum.apply(x, axis=d) if x.ndim else x.clone()
 
 
+# ----------------------------------------------------------------------------- sampling (minigan's one generator)
+def normal(mean, std=1.0, size=None, *, dtype=None, device=None) -> Tensor:
+    """Samples of N(mean, std²): ``normal(mean_tensor, std_tensor)`` (one per element, broadcast) or
+    ``normal(0.0, 1.0, size=(n,))``.  No gradient flows to mean or std (as in PyTorch)."""
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        mean, std = (v.detach() if isinstance(v, Tensor) else v for v in (mean, std))
+        like = mean if isinstance(mean, Tensor) else std
+        if builtins.bool((std < 0).any() if isinstance(std, Tensor) else std < 0):
+            raise ValueError("normal: std must be >= 0")
+        noise = randn(*backend.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ()))),
+                      dtype=like.dtype, device=like.device)
+        return noise * std + mean
+    if size is None:
+        raise TypeError("normal: give a tensor mean or std, or numbers and size=(...)")
+    if std < 0:
+        raise ValueError(f"normal: std must be >= 0, got {std}")
+    return randn(*_shape((size,), "normal"), dtype=dtype, device=device) * std + mean
+
+
+def bernoulli(input, p=None) -> Tensor:
+    """1 with probability ``input`` (or ``p``) elementwise, else 0, in input's dtype; no gradient."""
+    x = _t(input, "bernoulli")
+    if not backend.is_floating(x.dtype):
+        raise TypeError(f"bernoulli: input must be a floating-point tensor of probabilities, got dtype {x.dtype}")
+    if p is not None and not (isinstance(p, (int, float)) and 0 <= p <= 1):
+        raise ValueError(f"bernoulli: p must be a number in [0, 1], got {p!r}")
+    probability = x.array if p is None else p
+    if p is None and not builtins.bool(((probability >= 0) & (probability <= 1)).all()):  # (NaN fails both)
+        raise ValueError("bernoulli: probabilities must lie in [0, 1]")
+    xp = backend.get_array_module(x.array)
+    return Tensor._make((backend.rand(x.shape, dtype=x.dtype, xp=xp) < probability).astype(x.dtype))
+
+
+def multinomial(input, num_samples, replacement=False) -> Tensor:
+    """``num_samples`` category indices (int64) drawn from each row of non-negative weights ``input`` (1-D or 2-D).
+    With replacement: the inverse of each row's cumulative distribution at uniform draws.  Without: the Gumbel
+    top-k trick (the largest log w + Gumbel noise, which draws as sequential sampling without replacement does)."""
+    x = _t(input, "multinomial")
+    if x.ndim not in (1, 2) or not backend.is_floating(x.dtype):
+        raise ValueError(f"multinomial: input must be a 1-D or 2-D float tensor of weights, got {x.dtype} of shape "
+                         f"{tuple(x.shape)}")
+    w = x.array.reshape(-1, x.shape[-1]).astype(backend.np.float64)
+    xp = backend.get_array_module(w)
+    rows, k = w.shape
+    if builtins.bool(((w < 0) | ~xp.isfinite(w)).any()) or builtins.bool((w.sum(axis=1) <= 0).any()):
+        raise ValueError("multinomial: weights must be finite, non-negative, and sum to more than 0 in each row")
+    if isinstance(num_samples, builtins.bool) or not isinstance(num_samples, int) or num_samples < 1:
+        raise ValueError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
+    if not replacement and num_samples > k:
+        raise ValueError(f"multinomial: cannot draw {num_samples} different categories from {k} without replacement")
+    u = backend.rand((rows, num_samples), dtype=backend.np.float64, xp=xp)
+    if replacement:
+        cdf = xp.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
+        picks = (u[:, :, None] >= cdf[:, None, :]).sum(axis=2)  # how many categories lie wholly below each draw
+        picks = xp.minimum(picks, k - 1)  # (a draw above a rounded cdf's last value)
+    else:
+        gumbel = -xp.log(-xp.log(backend.rand((rows, k), dtype=backend.np.float64, xp=xp)))
+        with backend.np.errstate(divide="ignore"):
+            keys = xp.log(w) + gumbel  # a zero weight's key is -inf: drawn only once every other one has been
+        picks = xp.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+    return Tensor._make(picks.reshape(x.shape[:-1] + (num_samples,)).astype(xp.int64))
+
+
+# ----------------------------------------------------------------------------- small compositions
+def _unbiased(unbiased, correction, fn):
+    """PyTorch's two spellings: unbiased=True/False, or correction=1/0 (other corrections are not provided)."""
+    if correction is None:
+        return unbiased
+    if correction not in (0, 1):
+        raise ValueError(f"{fn}: correction must be 0 or 1 (n or n − 1 in the denominator), got {correction!r}")
+    return correction == 1
+
+
+def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    """(var, mean) in one call, as ``torch.var_mean``."""
+    x = _t(input, "var_mean")
+    return x.var(dim, _unbiased(unbiased, correction, "var_mean"), keepdim), x.mean(dim, keepdim=keepdim)
+
+
+def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    """(std, mean) in one call, as ``torch.std_mean``."""
+    x = _t(input, "std_mean")
+    return x.std(dim, _unbiased(unbiased, correction, "std_mean"), keepdim), x.mean(dim, keepdim=keepdim)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """NaN, +∞ and −∞ replaced by ``nan`` and by the dtype's largest and lowest finite values (or those given)."""
+    x = _t(input, "nan_to_num")
+    if not backend.is_floating(x.dtype):
+        return x.clone()
+    info = backend.np.finfo(x.dtype)
+    x = where(x.isnan(), nan, x)
+    x = where(x == math.inf, info.max if posinf is None else posinf, x)
+    return where(x == -math.inf, info.min if neginf is None else neginf, x)
+
+
+def diff(input, n=1, dim=-1):
+    """The ``n``-th forward difference along ``dim``: out[i] = x[i+1] − x[i], applied n times."""
+    x = _t(input, "diff")
+    d = checks.normalize_axis(dim, x.ndim, "diff", single=True)
+    for _ in range(n):
+        x = x[(slice(None),) * d + (slice(1, None),)] - x[(slice(None),) * d + (slice(None, -1),)]
+    return x
+
+
+def roll(input, shifts, dims=None):
+    """Entries shifted by ``shifts`` along ``dims``, those pushed off one end coming back at the other (flattened
+    first when dims is None, as PyTorch)."""
+    x = _t(input, "roll")
+    if dims is None:
+        return roll(x.reshape(-1), shifts, 0).reshape(x.shape)
+    shifts, dims = (shifts, dims) if isinstance(shifts, (tuple, list)) else ((shifts,), (dims,))
+    if len(shifts) != len(dims):
+        raise ValueError(f"roll: shifts {shifts} and dims {dims} must have the same length")
+    for shift, dim in zip(shifts, dims):
+        d = checks.normalize_axis(dim, x.ndim, "roll", single=True)
+        cut = (x.shape[d] - shift % x.shape[d]) % x.shape[d] if x.shape[d] else 0
+        x = cat([x[(slice(None),) * d + (slice(cut, None),)], x[(slice(None),) * d + (slice(None, cut),)]], d)
+    return x
+
+
 __all__ = [
     "manual_seed", "randn", "rand", "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like",
     "randn_like", "rand_like", "randint", "randperm", "arange", "linspace", "eye", "is_tensor", "tensor",
@@ -1170,4 +1291,5 @@ __all__ = [
     "unbind", "flip", "fliplr", "flipud", "tril", "triu", "is_anomaly_enabled", "typename", "tile",
     "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
     "is_deterministic_algorithms_warn_only_enabled", "gather", "index_select", "argsort", "sort", "topk", "cumsum",
+    "normal", "bernoulli", "multinomial", "var_mean", "std_mean", "nan_to_num", "diff", "roll",
 ]

@@ -40,7 +40,7 @@ METHODS = {
     "floor_": (REALS, lambda x, a, b: x.floor_()), "ceil_": (REALS, lambda x, a, b: x.ceil_()),
     "round_": (REALS, lambda x, a, b: x.round_()), "round_decimals": (REALS, lambda x, a, b: x.round_(decimals=1)),
     "trunc_": (REALS, lambda x, a, b: x.trunc_()), "fix_": (REALS, lambda x, a, b: x.fix_()),
-    "frac_": (REALS, lambda x, a, b: x.frac_()),
+    "frac_": (REALS, lambda x, a, b: x.frac_()), "nan_to_num_": (REALS, lambda x, a, b: x.nan_to_num_(0.0, 1.0, -1.0)),
     "tril_": (REALS, lambda x, a, b: x.tril_()), "triu_": (REALS, lambda x, a, b: x.triu_(1)),
     "clamp_min_": (REALS, lambda x, a, b: x.clamp_min_(0.3)), "clamp_max_": (REALS, lambda x, a, b: x.clamp_max_(0.3)),
     "clip_": (REALS, lambda x, a, b: x.clip_(-0.5, 0.5)), "clamp_": (REALS, lambda x, a, b: x.clamp_(max=0.5)),
@@ -65,7 +65,7 @@ METHODS = {
     "zero_": (REALS, lambda x, a, b: x.zero_()),
 }
 # Not value-changing in the sense above (they draw random numbers, or change the grad flag): tested elsewhere.
-ELSEWHERE = {"normal_", "uniform_", "requires_grad_"}
+ELSEWHERE = {"normal_", "uniform_", "bernoulli_", "requires_grad_"}
 # PyTorch 2.13 has no derivative for these in-place forms ("the derivative for 'inplace version of acosh' is not
 # implemented"); minigan has one, compared here with PyTorch's x.copy_(f(x.clone())), which has.
 TORCH_HAS_NO_DERIVATIVE = {"acosh_": "acosh", "arccosh_": "acosh", "asinh_": "asinh", "arcsinh_": "asinh",

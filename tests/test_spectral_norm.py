@@ -98,7 +98,7 @@ def test_forward_hooks_as_pytorch():
     for lib in (minigan, torch):
         layer, seen = lib.nn.Linear(2, 2), []
         pre = layer.register_forward_pre_hook(lambda m, args: (args[0] * 0,))
-        post = layer.register_forward_hook(lambda m, args, out: seen.append(out.shape) or out + 1)
+        post = layer.register_forward_hook(lambda m, args, out, seen=seen: seen.append(out.shape) or out + 1)
         out = layer(lib.ones(3, 2))
         np.testing.assert_allclose(out.detach().numpy(), (layer.bias + 1).expand(3, 2).detach().numpy())
         assert seen == [(3, 2)]

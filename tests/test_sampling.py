@@ -1,0 +1,101 @@
+"""The samplers normal, bernoulli and multinomial (their distributions, shapes, dtypes and refusals as PyTorch's: the
+numbers themselves come from minigan's own generator), and the small compositions var_mean, std_mean, nan_to_num,
+diff and roll against PyTorch (values and gradients, float64)."""
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch")
+
+N = 40000
+
+
+def test_multinomial_with_replacement_draws_each_category_at_its_weight():
+    minigan.manual_seed(0)
+    weights = np.array([[1.0, 0.0, 6.0, 3.0], [5.0, 5.0, 0.0, 0.0]])
+    draws = minigan.multinomial(minigan.tensor(weights), N, replacement=True)
+    assert draws.dtype == minigan.int64 and draws.shape == (2, N)
+    for row, w in zip(draws.numpy(), weights):
+        frequency = np.bincount(row, minlength=4) / N
+        np.testing.assert_allclose(frequency, w / w.sum(), atol=4 * np.sqrt(0.25 / N))  # within 4 standard errors
+
+
+def test_multinomial_without_replacement_draws_as_sequential_sampling():
+    """P(first = a) = w_a; P(second = c) = Σ_a w_a · w_c / (1 − w_a): drawing, removing and renormalising."""
+    minigan.manual_seed(1)
+    w = np.array([0.1, 0.0, 0.6, 0.3])
+    draws = minigan.multinomial(minigan.tensor(np.tile(w, (N, 1))), 2).numpy()
+    assert (draws[:, 0] != draws[:, 1]).all() and not (draws == 1).any()
+    second = [sum(w[a] * w[c] / (1 - w[a]) for a in range(4) if a != c) for c in range(4)]
+    np.testing.assert_allclose(np.bincount(draws[:, 0], minlength=4) / N, w, atol=4 * np.sqrt(0.25 / N))
+    np.testing.assert_allclose(np.bincount(draws[:, 1], minlength=4) / N, second, atol=4 * np.sqrt(0.25 / N))
+
+
+def test_bernoulli_and_normal_draw_their_distributions():
+    minigan.manual_seed(2)
+    p = minigan.tensor(np.linspace(0.0, 1.0, 5), dtype=minigan.float32).reshape(5, 1).expand(5, N)
+    draws = minigan.bernoulli(p)
+    assert draws.dtype == minigan.float32 and set(np.unique(draws.numpy())) <= {0.0, 1.0}
+    np.testing.assert_allclose(draws.numpy().mean(axis=1), np.linspace(0.0, 1.0, 5), atol=4 * np.sqrt(0.25 / N))
+    assert float(minigan.zeros(N).bernoulli_(0.25).mean()) == pytest.approx(0.25, abs=0.01)
+    samples = minigan.normal(minigan.tensor([[-2.0], [3.0]]).expand(2, N), minigan.tensor([0.5, 2.0]).reshape(2, 1))
+    np.testing.assert_allclose(samples.numpy().mean(axis=1), [-2.0, 3.0], atol=0.05)
+    np.testing.assert_allclose(samples.numpy().std(axis=1), [0.5, 2.0], rtol=0.02)
+    assert float(minigan.normal(1.0, 3.0, size=(N,)).std()) == pytest.approx(3.0, rel=0.02)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.multinomial(lib.tensor([0.5, 0.5]), 3),  # more categories than there are
+    lambda lib: lib.multinomial(lib.tensor([0.5, -0.1]), 1),
+    lambda lib: lib.multinomial(lib.tensor([0.0, 0.0]), 1),
+    lambda lib: lib.multinomial(lib.tensor([[[0.5]]]), 1),
+    lambda lib: lib.bernoulli(lib.tensor([0.5, 1.5])),
+    lambda lib: lib.normal(lib.zeros(2), lib.tensor([1.0, -1.0])),
+])
+def test_bad_arguments_are_refused_as_in_pytorch(call):
+    with pytest.raises(RuntimeError):
+        call(torch)
+    with pytest.raises(ValueError):
+        call(minigan)
+
+
+def test_shapes_and_dtypes_as_pytorch():
+    for call in (lambda lib: lib.multinomial(lib.tensor([0.2, 0.8]), 5, replacement=True),
+                 lambda lib: lib.multinomial(lib.tensor([[0.2, 0.8], [1.0, 1.0]]), 2),
+                 lambda lib: lib.bernoulli(lib.full((2, 3), 0.5, dtype=lib.float64)),
+                 lambda lib: lib.normal(lib.zeros(3, 1), lib.ones(4)),
+                 lambda lib: lib.normal(0.0, 1.0, size=(2, 5))):
+        ours, theirs = call(minigan), call(torch)
+        assert tuple(ours.shape) == tuple(theirs.shape) and str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+
+
+X = np.array([[1.0, np.nan, np.inf, 2.0], [-np.inf, 2.0, 3.0, -1.5], [0.5, 4.0, -2.0, 1.0]])
+
+
+@pytest.mark.parametrize("name, call", [
+    ("nan_to_num", lambda lib, x: lib.nan_to_num(x)),
+    ("nan_to_num_args", lambda lib, x: x.nan_to_num(0.5, posinf=9.0, neginf=-9.0)),
+    ("nan_to_num_", lambda lib, x: (x * 1.0).nan_to_num_(1.5)),
+    ("diff", lambda lib, x: lib.diff(lib.nan_to_num(x))),
+    ("diff_n2_dim0", lambda lib, x: lib.nan_to_num(x).diff(n=2, dim=0)),
+    ("roll", lambda lib, x: lib.roll(lib.nan_to_num(x), 1, 1)),
+    ("roll_many", lambda lib, x: lib.nan_to_num(x).roll((2, -1), (0, 1))),
+    ("roll_flat", lambda lib, x: lib.roll(lib.nan_to_num(x), 5)),
+    ("var_mean", lambda lib, x: lib.var_mean(lib.nan_to_num(x, 0.0, 1.0, -1.0), 1)),
+    ("std_mean", lambda lib, x: lib.std_mean(lib.nan_to_num(x, 0.0, 1.0, -1.0), dim=0, correction=0)),
+])
+def test_compositions_match_pytorch(name, call):
+    results = []
+    for lib in (minigan, torch):
+        x = lib.tensor(X, requires_grad=True)
+        with np.errstate(over="ignore", invalid="ignore"):  # (the largest float64 times a weight: ∞, in both)
+            out = call(lib, x)
+            outs = out if isinstance(out, tuple) else (out,)
+            weights = [lib.tensor(np.arange(o.numel(), dtype=np.float64).reshape(tuple(o.shape))) for o in outs]
+            sum((o * w).sum() for o, w in zip(outs, weights)).backward()
+        results.append(([o.detach().numpy() for o in outs], x.grad.numpy()))
+    for u, t in zip(results[0][0], results[1][0]):
+        np.testing.assert_allclose(u, t, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12, atol=1e-12)

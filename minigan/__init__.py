@@ -85,6 +85,7 @@ from minigan.toplevel import (
     divide,
     dot,
     e,
+    einsum,
     empty,
     empty_like,
     eq,
@@ -269,7 +270,7 @@ __all__ = [
     "positive", "rad2deg", "ravel", "remainder", "row_stack", "rsub", "scalar_tensor", "swapaxes", "swapdims",
     "tril", "triu", "typename", "tile", "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
     "gather", "index_select", "argsort", "sort", "topk", "cumsum", "normal", "bernoulli", "multinomial", "var_mean",
-    "std_mean", "nan_to_num", "diff", "roll",
+    "std_mean", "nan_to_num", "diff", "roll", "einsum",
     "is_deterministic_algorithms_warn_only_enabled", "unbind", "vdot", "vstack", "xlogy",
 ]
 

@@ -197,10 +197,10 @@ TABLE = {
         float_power fmax fmin frexp gcd gcd_ heaviside i0_ isin isneginf isposinf lcm lcm_ ldexp ldexp_
         logaddexp2 nan_to_num_ nextafter renorm signbit sinc sinc_
          """),
-        ('this product/distance is not provided: write it with matmul (@), broadcasting and sum (e.g. '
+        ('this product/distance is not provided: write it with einsum, matmul (@), broadcasting and sum (e.g. '
          '((a[:, None] - b[None]) ** 2).sum(-1).sqrt())',
          """
-        block_diag cartesian_prod cdist combinations cross dist einsum pdist tensordot tril_indices
+        block_diag cartesian_prod cdist combinations cross dist pdist tensordot tril_indices
         triu_indices vander
          """),
         ("minigan's dtypes are NumPy dtypes: use numpy.dtype, numpy.promote_types, numpy.result_type, "
@@ -316,7 +316,7 @@ TABLE = {
          """
         H adjoint mH mT
          """),
-        ('this product/distance is not provided: write it with matmul (@), broadcasting and sum',
+        ('this product/distance is not provided: write it with einsum, matmul (@), broadcasting and sum',
          """
         addbmm addbmm_ addmv addmv_ addr addr_ baddbmm baddbmm_ cross dist renorm renorm_
          """),

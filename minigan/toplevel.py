@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import functools
 import math
+import string
 from collections import namedtuple
 
 from minigan import backend, checks, functional
@@ -20,6 +21,7 @@ from minigan.autograd.grad_mode import is_grad_enabled, no_grad, set_grad_enable
 from minigan.dtypes import TYPE_NAMES
 from minigan.errors import IndexOutOfRange, ShapeError
 from minigan.functional import cat
+from minigan.ops import linalg as L
 from minigan.ops import reduce as R
 from minigan.ops import unary as U
 
@@ -1148,6 +1150,58 @@ def cumsum(input, dim, *, dtype=None):
     return R.CumSum.apply(x, axis=d) if x.ndim else x.clone()
 
 
+# ----------------------------------------------------------------------------- einsum
+def einsum(equation, *operands):
+    """Sums of products named by letters: "ij,jk->ik" is a matrix product, "ii" a trace, "ii->i" a diagonal,
+    "bij,bjk->bik" a batched product, "...ij->...ji" works on any leading axes; without "->" the output holds the
+    letters that appear once, in alphabetical order.  NumPy's einsum; differentiable to any order."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):  # einsum(eq, [a, b]), as PyTorch allows
+        operands = tuple(operands[0])
+    if not isinstance(equation, str):
+        raise TypeError("einsum: the first argument is the equation, a string such as 'ij,jk->ik' (PyTorch's sublist "
+                        "form is not provided)")
+    xs = [_t(x, "einsum") for x in operands]
+    if builtins.len({x.dtype for x in xs}) > 1:
+        raise TypeError(f"einsum: the operands must share a dtype, got {', '.join(str(x.dtype) for x in xs)}; "
+                        "convert them with .to(dtype)")
+    inputs, output = _einsum_letters(equation.replace(" ", ""), xs)
+    return L.Einsum.apply(*xs, subscripts=inputs, output=output)
+
+
+def _einsum_letters(equation, xs):
+    """The equation's subscripts with any "..." written as fresh letters (the same ones, right-aligned, in every
+    operand), and the output's (given, or implicit); each checked against the operands' shapes."""
+    left, arrow, right = equation.partition("->")
+    subscripts = left.split(",")
+    if builtins.len(subscripts) != builtins.len(xs):
+        raise ValueError(f"einsum: {equation!r} names {builtins.len(subscripts)} operand(s), {builtins.len(xs)} given")
+    for s in subscripts + ([right] if arrow else []):
+        if s.count("...") > 1 or not s.replace("...", "").isalpha() and s.replace("...", ""):
+            raise ValueError(f"einsum: {s!r} in {equation!r}: subscripts are letters, with at most one '...'")
+    fresh = [c for c in string.ascii_letters if c not in equation]
+    spans = [x.ndim - builtins.len(s.replace("...", "")) for s, x in zip(subscripts, xs)]
+    for s, x, span in zip(subscripts, xs, spans):
+        if span < 0 or span > 0 and "..." not in s:
+            raise ShapeError(f"einsum: {s!r} names {builtins.len(s.replace('...', ''))} axes, but its operand has "
+                             f"shape {tuple(x.shape)}")
+    rank = builtins.max([n for s, n in zip(subscripts, spans) if "..." in s], default=0)
+    inputs = tuple(s.replace("...", "".join(fresh[rank - n:rank])) for s, n in zip(subscripts, spans))
+    if arrow:
+        output = right.replace("...", "".join(fresh[:rank]))  # (without '...', those axes are summed, as PyTorch)
+    else:
+        once = [c for c in left if c.isalpha() and left.count(c) == 1]
+        output = "".join(fresh[:rank]) + "".join(builtins.sorted(once))
+    sizes = {}
+    for s, x in zip(inputs, xs):
+        for c, n in zip(s, x.shape):
+            if sizes.setdefault(c, n) != n and 1 not in (n, sizes[c]):
+                raise ShapeError(f"einsum: {c!r} in {equation!r} stands for sizes {sizes[c]} and {n}")
+            sizes[c] = builtins.max(sizes[c], n)
+    if builtins.len(set(output)) < builtins.len(output) or builtins.any(c not in sizes for c in output):
+        raise ValueError(f"einsum: the output of {equation!r} must name each of the inputs' letters at most once")
+    return inputs, output
+
+
 # ----------------------------------------------------------------------------- sampling (minigan's one generator)
 def normal(mean, std=1.0, size=None, *, dtype=None, device=None) -> Tensor:
     """Samples of N(mean, std²): ``normal(mean_tensor, std_tensor)`` (one per element, broadcast) or
@@ -1291,5 +1345,5 @@ __all__ = [
     "unbind", "flip", "fliplr", "flipud", "tril", "triu", "is_anomaly_enabled", "typename", "tile",
     "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
     "is_deterministic_algorithms_warn_only_enabled", "gather", "index_select", "argsort", "sort", "topk", "cumsum",
-    "normal", "bernoulli", "multinomial", "var_mean", "std_mean", "nan_to_num", "diff", "roll",
+    "normal", "bernoulli", "multinomial", "var_mean", "std_mean", "nan_to_num", "diff", "roll", "einsum",
 ]

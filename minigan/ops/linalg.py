@@ -1,7 +1,7 @@
-"""Matrix product with NumPy's ``@`` semantics (2-D, batched with broadcasting, and 1-D), and linear."""
+"""Matrix product with NumPy's ``@`` semantics (2-D, batched with broadcasting, and 1-D), linear, and einsum."""
 
 from minigan import backend
-from minigan.autograd.graph import Node, unbroadcast
+from minigan.autograd.graph import Node, namespace, unbroadcast, value
 
 
 class MatMul(Node):
@@ -51,3 +51,50 @@ class Linear(Node):
         dw = backend.matmul(g2.T, x.reshape(-1, x.shape[-1])) if need[1] else None
         db = g2.sum(axis=0) if len(need) > 2 and need[2] else None
         return (dx, dw, db) if len(need) > 2 else (dx, dw)
+
+
+class Einsum(Node):
+    """NumPy's einsum over subscripts of single letters (``subscripts``: one string per operand, ``output``; the door
+    has written any ``...`` as letters).  The gradient to each operand is another einsum: the output's gradient
+    and the other operands, contracted back to that operand's letters."""
+
+    def forward(self, *operands, subscripts, output):
+        self.subscripts, self.output, self.shapes = subscripts, output, [a.shape for a in operands]
+        self.save_for_backward(*operands)
+        return backend.get_array_module(*operands).einsum(",".join(subscripts) + "->" + output, *operands)
+
+    def backward(self, grad):  # d(Σ Π A_k)/dA_k = the same sum over the other factors, with grad for the output
+        saved, grads = self.saved_tensors, []
+        for k, need in enumerate(self.needs_input_grad):
+            if not need:
+                grads.append(None)
+                continue
+            letters, shape = self.subscripts[k], self.shapes[k]
+            others = [j for j in range(len(self.subscripts)) if j != k]
+            unique = "".join(dict.fromkeys(letters))  # each letter once, in the order of first appearance
+            reached = set(self.output).union(*(self.subscripts[j] for j in others))
+            g = Einsum.apply(grad, *(saved[j] for j in others), output="".join(c for c in unique if c in reached),
+                             subscripts=(self.output, *(self.subscripts[j] for j in others)))
+            # a letter only this operand had was summed over: its gradient is the same all along it (a size-1
+            # axis, broadcast below); a size-1 axis that the other operands broadcast sums its gradient
+            size, sizes = dict(zip(letters, shape)), iter(g.shape)
+            g = unbroadcast(g.reshape(tuple(next(sizes) if c in reached else 1 for c in unique)),
+                            tuple(size[c] if c in reached else 1 for c in unique))
+            first = tuple(size[c] if c in reached and letters.index(c) == i else 1 for i, c in enumerate(letters))
+            g = namespace(g).broadcast_to(g.reshape(first), shape)
+            if len(unique) < len(letters):  # a repeated letter read a diagonal: the gradient goes there, 0 elsewhere
+                g = g * _diagonal_mask(letters, shape, backend.get_array_module(value(grad)))
+            grads.append(g)
+        return tuple(grads)
+
+
+def _diagonal_mask(letters, shape, xp):
+    """True where every repeated letter's positions hold equal indices (the entries an einsum like 'ii' reads)."""
+    mask = xp.ones(shape, dtype=bool)
+    for i, c in enumerate(letters):
+        j = letters.index(c)
+        if j < i:  # a later appearance of c: its index must equal the first one's
+            index = [xp.arange(n).reshape([n if a == axis else 1 for a in range(len(shape))])
+                     for axis, n in ((j, shape[j]), (i, shape[i]))]
+            mask &= index[0] == index[1]
+    return mask

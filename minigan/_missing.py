@@ -455,7 +455,7 @@ TABLE = {
         ChannelShuffle CircularPad1d CircularPad2d ConvTranspose1d CrossMapLRN2d EmbeddingBag
         FeatureAlphaDropout Fold FractionalMaxPool2d LPPool1d LPPool2d LocalResponseNorm MaxUnpool1d
         MaxUnpool2d ParameterDict RReLU ReflectionPad1d ReflectionPad2d ReplicationPad1d
-        ReplicationPad2d Unfold UpsamplingBilinear2d
+        ReplicationPad2d Unfold
          """),
         ("3-d (volumetric) layers are out of scope: minigan's layers work on vectors and images",
          """
@@ -653,13 +653,13 @@ DIFFERENT = {
         "InstanceNorm1d": "no running statistics (track_running_stats=False, PyTorch's default)",
         "Conv2d": "no dilation, groups or padding_mode arguments",
         "ConvTranspose2d": "no dilation or groups arguments",
-        "Upsample": "mode='nearest' with integer scale factors only",
+        "Upsample": "mode='nearest' (integer scale factors only) or 'bilinear'; not 'linear', 'bicubic', 'area'",
         "Embedding": "no padding_idx, max_norm or sparse arguments",
     },
     "torch.nn.functional": {
         "gelu": "approximate='tanh' only (the exact GELU needs erf, which NumPy lacks)",
         "adaptive_avg_pool2d": "output sizes that divide the input size only",
-        "interpolate": "mode='nearest' with integer scale factors only",
+        "interpolate": "mode='nearest' (integer scale factors only) or 'bilinear'; not 'linear', 'bicubic', 'area'",
         "pad": "mode='constant' only",
         "conv2d": "no dilation or groups arguments",
         "instance_norm": "no running statistics",

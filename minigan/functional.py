@@ -343,25 +343,62 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
     return P.Pool2d.apply(x, mode="avg", **checks.check_pool2d("avg_pool2d", x.shape, kernel_size, stride, padding))
 
 
-def interpolate(x, size=None, scale_factor=None, mode="nearest"):
-    """Nearest-neighbour upsampling of x (N, C, H, W) by integer factors: give ``scale_factor`` (an int or
-    an (h, w) pair) or an output ``size`` that is an integer multiple of (H, W)."""
+def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
+    """Resize x (N, C, H, W) to ``size`` or by ``scale_factor`` (a number or an (h, w) pair).  ``mode="nearest"``
+    repeats pixels (integer factors); ``mode="bilinear"`` blends the two nearest input pixels along each axis, as
+    PyTorch's: with ``align_corners=False`` (its default) pixel centres line up, with True the corner pixels do."""
     x = _float(x, "interpolate")
-    if mode != "nearest":
-        raise ValueError(f"interpolate: only mode='nearest' is implemented, got mode={mode!r}")
+    if mode not in ("nearest", "bilinear"):
+        raise ValueError(f"interpolate: mode must be 'nearest' or 'bilinear', got mode={mode!r}")
     if x.ndim != 4:
         raise ShapeError(f"interpolate: input must be 4-D (N, C, H, W), got shape {x.shape}")
     if (size is None) == (scale_factor is None):
         raise ValueError("interpolate: give exactly one of size and scale_factor")
+    if mode == "nearest" and align_corners is not None:
+        raise ValueError("interpolate: align_corners is for mode='bilinear' only (PyTorch refuses it too)")
+    if mode == "bilinear":
+        if size is not None:
+            out, scales = pair(size, "size", "interpolate", 1), (None, None)
+        else:
+            scales = _scale_pair(scale_factor)
+            out = tuple(int(n * s) for n, s in zip(x.shape[2:], scales))
+            scales = (None, None) if recompute_scale_factor else scales
+        for axis, n, scale in zip((2, 3), out, scales):
+            x = _linear_resize(x, axis, n, bool(align_corners), scale)
+        return x
     if size is not None:
         h, w = pair(size, "size", "interpolate", 1)
         if h % x.shape[2] or w % x.shape[3]:
             raise ValueError(f"interpolate: size {(h, w)} must be an integer multiple of the input's "
-                             f"{x.shape[2:]} (only integer factors are implemented)")
+                             f"{x.shape[2:]} for mode='nearest' (or use mode='bilinear')")
         scale_factor = (h // x.shape[2], w // x.shape[3])
     if isinstance(scale_factor, float) and scale_factor.is_integer():
         scale_factor = int(scale_factor)
     return P.UpsampleNearest2d.apply(x, scale=pair(scale_factor, "scale_factor", "interpolate", 1))
+
+
+def _scale_pair(scale_factor):
+    scales = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor, scale_factor)
+    if len(scales) != 2 or not all(isinstance(s, (int, float)) and not isinstance(s, bool) and s > 0 for s in scales):
+        raise ValueError(f"interpolate: scale_factor must be a positive number or a pair of them, got {scale_factor!r}")
+    return tuple(float(s) for s in scales)
+
+
+def _linear_resize(x, axis, size, align_corners, scale):
+    """x resized to ``size`` along ``axis`` by linear interpolation: out[o] = (1 − λ)·x[i] + λ·x[i + 1], where the
+    output pixel o maps to the input coordinate i + λ (PyTorch's area_pixel_compute_source_index)."""
+    n = x.shape[axis]
+    xp = backend.get_array_module(x.array)
+    o = xp.arange(size, dtype=xp.float64)
+    if align_corners:  # the first and last pixels of both grids coincide
+        source = o * ((n - 1) / (size - 1)) if size > 1 else o * 0
+    else:  # pixel centres coincide; 1/scale_factor when one was given, as PyTorch's
+        source = xp.maximum((o + 0.5) * (n / size if scale is None else 1 / scale) - 0.5, 0)
+    lower = xp.minimum(xp.floor(source).astype(xp.int64), n - 1)
+    upper = xp.minimum(lower + 1, n - 1)
+    weight = (source - lower).astype(x.dtype).reshape((size,) + (1,) * (x.ndim - axis - 1))
+    where = (slice(None),) * axis
+    return x[where + (lower,)] * (1 - weight) + x[where + (upper,)] * weight
 
 
 def dropout2d(x, p=0.5, training=True):

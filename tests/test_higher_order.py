@@ -274,6 +274,13 @@ CASES = [
          lambda a: cube(TF.interpolate(a, scale_factor=2, mode="nearest")), (normal(2, 1, 2, 3),)),
     Case("upsample_nearest2d_size", "upsample_nearest2d", lambda a: cube(F.interpolate(a, size=(4, 3))),
          lambda a: cube(TF.interpolate(a, size=(4, 3), mode="nearest")), (normal(1, 2, 2, 1),)),
+    Case("upsample_bilinear2d", "getitem", lambda a: cube(F.interpolate(a, scale_factor=1.5, mode="bilinear")),
+         lambda a: cube(TF.interpolate(a, scale_factor=1.5, mode="bilinear")), (normal(1, 2, 3, 4),)),
+    Case("cumsum", "cumsum", lambda a: cube(minigan.cumsum(a, 1)), lambda a: cube(torch.cumsum(a, 1)), (normal(2, 4),)),
+    Case("einsum_product", "einsum", lambda a, b: cube(minigan.einsum("ij,jk->ik", a, b)),
+         lambda a, b: cube(torch.einsum("ij,jk->ik", a, b)), (normal(2, 3), normal(3, 2))),
+    Case("einsum_trace_diag", "einsum", lambda a: cube(minigan.einsum("ii,ij->j", a, a)),
+         lambda a: cube(torch.einsum("ii,ij->j", a, a)), (normal(3, 3),)),
     # dropout: a fixed mask (the same seed every call)
     Case("dropout", "dropout", lambda a: cube(_dropped(a)),
          lambda a: cube(a * torch.as_tensor(_dropout_mask(tuple(a.shape)))), (normal(3, 4),)),

@@ -155,16 +155,37 @@ def test_upsample_and_interpolate_match_torch():
                          lambda a: TF.interpolate(a, scale_factor=(1, 3)), [x])
 
 
+@needs_torch
+@pytest.mark.parametrize("kwargs", [dict(scale_factor=2), dict(scale_factor=2, align_corners=True), dict(size=(9, 4)),
+                                    dict(size=(7, 11), align_corners=True), dict(scale_factor=1.7),
+                                    dict(scale_factor=(0.5, 2.5)), dict(size=(1, 1)),
+                                    dict(scale_factor=1.7, recompute_scale_factor=True)])
+def test_bilinear_interpolation_matches_torch(kwargs):
+    x = np.random.default_rng(3).standard_normal((2, 3, 5, 7))
+    assert_same_as_torch(lambda a: F.interpolate(a, mode="bilinear", **kwargs),
+                         lambda a: TF.interpolate(a, mode="bilinear", **kwargs), [x])
+    if "size" in kwargs or "scale_factor" in kwargs and isinstance(kwargs["scale_factor"], int):
+        align = kwargs.get("align_corners")
+        ours = nn.Upsample(kwargs.get("size"), kwargs.get("scale_factor"), mode="bilinear", align_corners=align)
+        theirs = torch.nn.Upsample(kwargs.get("size"), kwargs.get("scale_factor"), mode="bilinear", align_corners=align)
+        assert_same_as_torch(ours, theirs, [x])
+    if kwargs.get("align_corners"):
+        assert_same_as_torch(nn.UpsamplingBilinear2d(kwargs.get("size"), kwargs.get("scale_factor")),
+                             torch.nn.UpsamplingBilinear2d(kwargs.get("size"), kwargs.get("scale_factor")), [x])
+
+
 def test_upsample_copies_each_pixel_into_a_block_and_refuses_what_it_does_not_do():
     x = minigan.Tensor(np.array([[[[1.0, 2.0], [3.0, 4.0]]]]), requires_grad=True)
     y = nn.Upsample(scale_factor=2)(x)
     np.testing.assert_array_equal(y.numpy()[0, 0], [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]])
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), np.full((1, 1, 2, 2), 4.0))  # four copies each
-    with pytest.raises(ValueError, match="only mode='nearest'"):
-        nn.Upsample(scale_factor=2, mode="bilinear")
+    with pytest.raises(ValueError, match="mode must be 'nearest' or 'bilinear'"):
+        nn.Upsample(scale_factor=2, mode="bicubic")
     with pytest.raises(ValueError, match="integer multiple"):
         F.interpolate(x, size=(3, 3))
+    with pytest.raises(ValueError, match="align_corners is for mode='bilinear' only"):
+        F.interpolate(x, scale_factor=2, align_corners=True)
     with pytest.raises(ValueError, match="exactly one of size and scale_factor"):
         F.interpolate(x)
 

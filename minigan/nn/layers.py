@@ -370,23 +370,23 @@ class AvgPool2d(_Pool2d):
 
 
 class Upsample(Module):
-    """Nearest-neighbour upsampling of (N, C, H, W) by an integer ``scale_factor`` (or to a ``size`` that is an
-    integer multiple of the input's), as ``F.interpolate``."""
+    """Resize (N, C, H, W) by ``scale_factor`` or to ``size``, as ``F.interpolate``: ``mode="nearest"`` (integer
+    factors) or ``"bilinear"`` (any size; ``align_corners`` as PyTorch's)."""
 
-    def __init__(self, size=None, scale_factor=None, mode: str = "nearest"):
+    def __init__(self, size=None, scale_factor=None, mode: str = "nearest", align_corners=None):
         super().__init__()
-        if mode != "nearest":
-            raise ValueError(f"Upsample: only mode='nearest' is implemented, got mode={mode!r}")
+        if mode not in ("nearest", "bilinear"):
+            raise ValueError(f"Upsample: mode must be 'nearest' or 'bilinear', got mode={mode!r}")
         if (size is None) == (scale_factor is None):
             raise ValueError("Upsample: give exactly one of size and scale_factor")
-        self.size, self.scale_factor, self.mode = size, scale_factor, mode
+        self.size, self.scale_factor, self.mode, self.align_corners = size, scale_factor, mode, align_corners
 
     def forward(self, x):
-        return F.interpolate(x, self.size, self.scale_factor, self.mode)
+        return F.interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners)
 
     def extra_repr(self):
         what = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"
-        return f"{what}, mode={self.mode!r}"
+        return f"{what}, mode={self.mode!r}" + (f", align_corners={self.align_corners}" if self.align_corners else "")
 
 
 # ----------------------------------------------------------------------------- losses

@@ -275,6 +275,17 @@ class UpsamplingNearest2d(Module):
         return F.interpolate(x, self.size, self.scale_factor, "nearest")
 
 
+class UpsamplingBilinear2d(Module):
+    """Bilinear upsampling with the corner pixels aligned: ``Upsample(mode="bilinear", align_corners=True)``."""
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__()
+        self.size, self.scale_factor = size, scale_factor
+
+    def forward(self, x):
+        return F.interpolate(x, self.size, self.scale_factor, "bilinear", align_corners=True)
+
+
 class Conv1d(Module):
     """1-D convolution of (N, C, L), weight (out, in, k): Conv2d on a height-1 image (PyTorch's init)."""
 

@@ -2,9 +2,9 @@
 
 elementwise  add sub mul div neg pow exp log abs sqrt clamp cast clone fill where
 activation   sigmoid tanh relu leaky_relu softplus
-reduce       sum mean max logsumexp softmax log_softmax
+reduce       sum mean max logsumexp softmax log_softmax cumsum
 shape        reshape transpose getitem cat pad to-device broadcast_to index_add
-linalg       matmul, linear
+linalg       matmul, linear, einsum
 loss         binary_cross_entropy_with_logits, binary_cross_entropy, cross_entropy, mse_loss
 conv         conv2d, conv_transpose2d, conv2d_weight (im2col + one GEMM; each is the others' backward)
 norm         batch_norm (one fused op)

@@ -161,7 +161,8 @@ def prune() -> list:
         drop = functools.partial(re.sub, rf"(?<![\w.]){re.escape(name)}(?![\w.])", "", count=1)
         section = re.sub(r'"""(.*?)"""', lambda names, drop=drop: f'"""{drop(names.group(1))}"""', source[start:end],
                          flags=re.S)  # in the lists of names only, never in an advice's words
-        section = "\n".join(line.rstrip() for line in re.sub(r"(?<=\S)  +", " ", section).split("\n")
+        section = "\n".join(re.sub(r"^( {8}) +(?=\w)", r"\1", line.rstrip())  # a name list's indent stays 8
+                            for line in re.sub(r"(?<=\S)  +", " ", section).split("\n")
                             if line.strip())  # no trailing spaces, no emptied lines
         empty_group = r'\n        \((?:[^()]|\([^()]*\))*?,\n         """\n         """\),'
         section = re.sub(empty_group, "", section)

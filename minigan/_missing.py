@@ -166,8 +166,8 @@ TABLE = {
         ('this shape function is not provided at the top level: use cat/stack, reshape, permute, expand '
          'and indexing',
          """
-        atleast_1d atleast_2d atleast_3d broadcast_tensors column_stack diag diag_embed diagflat dsplit
-        dstack hsplit meshgrid repeat_interleave rot90 tensor_split trace unflatten vsplit
+        atleast_1d atleast_2d atleast_3d broadcast_tensors column_stack diag_embed diagflat dsplit
+        dstack hsplit repeat_interleave rot90 tensor_split unflatten vsplit
          """),
         ('minigan has it in minigan.nn.functional: use minigan.nn.functional.{name} (torch.{name} is the '
          'same function in PyTorch)',
@@ -200,7 +200,7 @@ TABLE = {
         ('this product/distance is not provided: write it with einsum, matmul (@), broadcasting and sum (e.g. '
          '((a[:, None] - b[None]) ** 2).sum(-1).sqrt())',
          """
-        block_diag cartesian_prod cdist combinations cross dist pdist tensordot tril_indices
+        block_diag cartesian_prod combinations cross dist pdist tril_indices
         triu_indices vander
          """),
         ("minigan's dtypes are NumPy dtypes: use numpy.dtype, numpy.promote_types, numpy.result_type, "
@@ -400,8 +400,8 @@ TABLE = {
          """),
         ('this shape method is not provided: use reshape, permute, expand, minigan.cat/stack and indexing',
          """
-        diag diag_embed diagflat dsplit hsplit repeat_interleave rot90 split_with_sizes
-        sum_to_size tensor_split trace unflatten unsafe_chunk unsafe_split unsafe_split_with_sizes
+        diag_embed diagflat dsplit hsplit repeat_interleave rot90 split_with_sizes
+        sum_to_size tensor_split unflatten unsafe_chunk unsafe_split unsafe_split_with_sizes
         vsplit
          """),
         ('special functions (erf, gamma, Bessel, ...) are not provided: NumPy has none; math.erf or '

@@ -229,6 +229,12 @@ class TensorMath:
     def roll(self, shifts, dims=None):
         return _toplevel().roll(self, shifts, dims)
 
+    def diag(self, diagonal=0):
+        return _toplevel().diag(self, diagonal)
+
+    def trace(self):
+        return _toplevel().trace(self)
+
     def maximum(self, other):
         return _toplevel().maximum(self, other)
 

@@ -1202,6 +1202,81 @@ def _einsum_letters(equation, xs):
     return inputs, output
 
 
+def tensordot(a, b, dims=2):
+    """The sum of a·b over the last ``dims`` axes of a and the first of b (or over the axes listed in a pair of
+    lists), written as an einsum."""
+    x, y = _t(a, "tensordot"), _t(b, "tensordot")
+    if isinstance(dims, int):
+        if not 0 <= dims <= builtins.min(x.ndim, y.ndim):
+            raise ValueError(f"tensordot: dims={dims} must be from 0 to {builtins.min(x.ndim, y.ndim)}")
+        dims = (list(range(x.ndim - dims, x.ndim)), list(range(dims)))
+    axes_a, axes_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if builtins.len(axes_a) != builtins.len(axes_b):
+        raise ValueError(f"tensordot: dims {dims} must list as many axes of a as of b")
+    letters = iter(string.ascii_letters)
+    left = [next(letters) for _ in range(x.ndim)]
+    right = [next(letters) for _ in range(y.ndim)]
+    for i, j in zip(axes_a, axes_b):
+        right[checks.normalize_axis(j, y.ndim, "tensordot", single=True)] = \
+            left[checks.normalize_axis(i, x.ndim, "tensordot", single=True)]  # a contracted pair shares a letter
+    out = [c for c in left if c not in right] + [c for c in right if c not in left]
+    return einsum(f"{''.join(left)},{''.join(right)}->{''.join(out)}", x, y)
+
+
+def diag(input, diagonal=0):
+    """A 1-D input laid on the ``diagonal``-th diagonal of a square matrix (zeros elsewhere), or a 2-D input's
+    ``diagonal``-th diagonal as a vector."""
+    x = _t(input, "diag")
+    if x.ndim == 1:
+        n = x.shape[0] + builtins.abs(diagonal)
+        rows = backend.get_array_module(x.array).arange(x.shape[0]) + builtins.max(-diagonal, 0)
+        out = zeros(n, n, dtype=x.dtype, device=x.device)
+        out[rows, rows + diagonal] = x
+        return out
+    if x.ndim != 2:
+        raise ShapeError(f"diag: input must be 1-D or 2-D, got shape {tuple(x.shape)}")
+    n = builtins.max(0, builtins.min(x.shape[0] + builtins.min(diagonal, 0), x.shape[1] - builtins.max(diagonal, 0)))
+    rows = backend.get_array_module(x.array).arange(n) + builtins.max(-diagonal, 0)
+    return x[rows, rows + diagonal]
+
+
+def trace(input):
+    """The sum of a matrix's diagonal."""
+    x = _t(input, "trace")
+    if x.ndim != 2:
+        raise ShapeError(f"trace: input must be a matrix, got shape {tuple(x.shape)}")
+    return diag(x).sum()
+
+
+def meshgrid(*tensors, indexing="ij"):
+    """Coordinate grids from 1-D tensors: with ``indexing="ij"`` grid k varies along axis k; with "xy" the first
+    two axes swap (x along columns, as for plotting).  Each grid is its vector expanded, sharing its memory."""
+    if builtins.len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+    xs = [_t(t, "meshgrid") for t in tensors]
+    if builtins.any(x.ndim > 1 for x in xs):
+        raise ShapeError(f"meshgrid: expected 0-D or 1-D tensors, got shapes {[tuple(x.shape) for x in xs]}")
+    xs = [x.reshape(-1) for x in xs]
+    order = list(range(builtins.len(xs)))
+    if indexing == "xy" and builtins.len(xs) >= 2:
+        order[0], order[1] = 1, 0
+    shape = tuple(xs[k].shape[0] for k in order)
+    return tuple(x.reshape([-1 if order[a] == k else 1 for a in range(builtins.len(xs))]).expand(*shape)
+                 for k, x in enumerate(xs))
+
+
+def cdist(x1, x2, p=2.0):
+    """The p-norm distance between every row of x1 (…, P, M) and every row of x2 (…, R, M): shape (…, P, R); the
+    gradient at a zero distance is 0, as PyTorch's."""
+    a, b = _t(x1, "cdist"), _t(x2, "cdist")
+    if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:
+        raise ShapeError(f"cdist: expected (…, P, M) and (…, R, M) with the same M, got {tuple(a.shape)} and "
+                         f"{tuple(b.shape)}")
+    return (a.unsqueeze(-2) - b.unsqueeze(-3)).norm(p, dim=-1)
+
+
 # ----------------------------------------------------------------------------- sampling (minigan's one generator)
 def normal(mean, std=1.0, size=None, *, dtype=None, device=None) -> Tensor:
     """Samples of N(mean, std²): ``normal(mean_tensor, std_tensor)`` (one per element, broadcast) or
@@ -1346,4 +1421,5 @@ __all__ = [
     "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
     "is_deterministic_algorithms_warn_only_enabled", "gather", "index_select", "argsort", "sort", "topk", "cumsum",
     "normal", "bernoulli", "multinomial", "var_mean", "std_mean", "nan_to_num", "diff", "roll", "einsum",
+    "tensordot", "diag", "trace", "meshgrid", "cdist",
 ]

@@ -81,7 +81,8 @@ ACTIVATIONS = ["relu", "relu6", "hardtanh", "leaky_relu", "elu", "selu", "celu",
 BOOL_DIFFERENCES = {("bool", "tanhshrink"), ("bool", "softsign"), ("bool", "abs")}
 
 
-CASES = [(n, d) for n in ACTIVATIONS for d in ("uint8", "int8", "int32", "int64", "bool") if (d, n) not in BOOL_DIFFERENCES]
+CASES = [(n, d) for n in ACTIVATIONS for d in ("uint8", "int8", "int32", "int64", "bool")
+         if (d, n) not in BOOL_DIFFERENCES]
 
 
 @pytest.mark.parametrize("name, dtype", CASES)

@@ -441,10 +441,10 @@ TABLE = {
          """
         new
          """),
-        ('tensor hooks are not provided: read the gradient after backward (x.retain_grad(); x.grad), or '
-         'use minigan.autograd.grad',
+        ("post-accumulate hooks are not provided: use x.register_hook(fn), which sees a leaf's gradient once a "
+         'backward, before it reaches .grad',
          """
-        register_hook register_post_accumulate_grad_hook
+        register_post_accumulate_grad_hook
          """),
     ],
     "torch.nn": [

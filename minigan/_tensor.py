@@ -38,7 +38,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
     """
 
     __slots__ = ("array", "_grad", "_requires_grad", "_ctx", "name", "_counter", "_base", "_view_fn", "_view_version",
-                 "__weakref__")
+                 "_hooks", "__weakref__")
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ instead of NumPy's loop
 
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
@@ -52,6 +52,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         self._grad = None
         self._requires_grad = requires_grad
         self._ctx = None
+        self._hooks = None  # a leaf's register_hook functions (a non-leaf's live on its node)
         self.name = None
         # How many times the array was changed in place: a one-element list, so that tensors sharing
         # the array (a view, a detached alias) can share it too.

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import namedtuple
 
 from minigan import backend, checks
+from minigan.autograd.graph import RemovableHandle
 from minigan.dtypes import TYPE_NAMES
-from minigan.errors import ShapeError
+from minigan.errors import GraphError, ShapeError
 from minigan.ops import activation, elementwise
 from minigan.ops import reduce as reduction
 from minigan.ops import shape as shaping
@@ -353,6 +354,27 @@ class TensorMethods:
     def log_softmax(self, dim=-1, *, axis=None):
         x, axis = self._floating("log_softmax"), _dim("log_softmax", dim if axis is None else None, axis)
         return reduction.LogSoftmax.apply(x, axis=checks.normalize_axis(axis, self.ndim, "log_softmax", single=True))
+
+    def register_hook(self, hook) -> RemovableHandle:
+        """Call ``hook(grad)`` each time the gradient with respect to this tensor is computed (a leaf's once a
+        backward, before it reaches ``.grad``); a tensor it returns goes on in the gradient's place."""
+        if not self.requires_grad:
+            raise GraphError("register_hook: this tensor does not require grad, so no gradient will reach it")
+
+        def on_gradient(g):
+            plain = isinstance(g, backend.PLAIN_TYPES)  # a first-order backward's array: the hook sees a Tensor
+            changed = hook(self._new(g) if plain else g)
+            if changed is not None and tuple(changed.shape) != tuple(g.shape):
+                raise ShapeError(f"register_hook: the hook returned a gradient of shape {tuple(changed.shape)} "
+                                 f"for a tensor of shape {tuple(g.shape)}")
+            return g if changed is None else changed.array if plain else changed
+
+        self._input(self)  # (a view whose base changed in place: its current history)
+        if self._ctx is None:
+            self._hooks = {} if self._hooks is None else self._hooks
+            return RemovableHandle(self._hooks, on_gradient)
+        self._ctx.hooks = {} if self._ctx.hooks is None else self._ctx.hooks
+        return RemovableHandle(self._ctx.hooks, on_gradient)
 
     def _floating(self, op):
         """The door check of the ops that only make sense on real numbers."""

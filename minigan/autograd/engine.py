@@ -59,18 +59,29 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                         f"backward: trying to go through the graph a second time (at {type(fn).__name__}), but its "
                         "saved values were freed by the first backward; call backward(retain_graph=True) the first "
                         "time")
-                if fn.retained is not None and fn.retained() is not None:  # step 2: retain_grad()
+                if fn.hooks:  # step 2: the output's register_hook functions, each may replace the gradient
+                    g = grads[fn] = run_hooks(fn.hooks, g)
+                if fn.retained is not None and fn.retained() is not None:  # step 3: retain_grad()
                     fn.retained()._keep_grad(g)
-                input_grads = fn.backward(g)  # step 3: the op's own chain rule
-                if anomaly:  # step 4: detect_anomaly()
+                input_grads = fn.backward(g)  # step 4: the op's own chain rule
+                if anomaly:  # step 5: detect_anomaly()
                     for gi in input_grads:
                         check_finite(type(fn).__name__, "backward", gi, fn.created_at)
-                for edge, gi in zip(fn.next_functions, input_grads):  # step 5: hand each input its share
+                for edge, gi in zip(fn.next_functions, input_grads):  # step 6: hand each input its share
                     if edge is not None and gi is not None:
                         grads[edge] = grads[edge] + gi if edge in grads else gi
-            if not retain_graph:  # step 6: free what forward saved
+            if not retain_graph:  # step 7: free what forward saved
                 fn.free()
+        for leaf in [k for k in grads if not isinstance(k, Node) and k._hooks]:  # step 8: a leaf's hooks, once, on
+            grads[leaf] = run_hooks(leaf._hooks, grads[leaf])                      # the whole gradient it got
     return grads
+
+
+def run_hooks(hooks: dict, g):
+    """Each hook (made by Tensor.register_hook) on the gradient in turn; each returns the gradient to go on with."""
+    for hook in list(hooks.values()):
+        g = hook(g)
+    return g
 
 
 def prune(order, targets) -> list:

@@ -93,6 +93,7 @@ class Node:
     # version counter of the tensor holding it, its version then, that tensor: an input, or None for the output)
     saved_arrays = ()        # what forward gave save_for_backward (turned into `saved` by apply)
     retained = None          # a weak reference to the output, when retain_grad() asked to keep its gradient
+    hooks = None             # {handle id: function of the output's gradient}, from the output's register_hook
     created_at = None        # under detect_anomaly(): the user's line that ran the op
     is_view = False          # True for ops whose output may share the input's memory (reshape, transpose...)
     freed = False            # backward with retain_graph=False ran through this node
@@ -188,6 +189,27 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+class RemovableHandle:
+    """What registering a hook returns (a tensor's gradient hook, a module's forward hook), as PyTorch's
+    ``torch.utils.hooks.RemovableHandle``: ``handle.remove()`` takes the hook off (also at the end of a with block)."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict, hook):
+        RemovableHandle._next_id += 1
+        self.hooks, self.id = hooks, RemovableHandle._next_id
+        hooks[self.id] = hook
+
+    def remove(self) -> None:
+        self.hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
 
 
 def _first_tensor(inputs):

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from minigan import backend
 from minigan._tensor import Tensor
 from minigan.autograd.grad_mode import no_grad
+from minigan.autograd.graph import RemovableHandle
 from minigan.errors import ShapeError
 
 # What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.
@@ -31,26 +32,6 @@ IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_k
 
 # A buffer an older checkpoint may lack; PyTorch then keeps the module's value, and so do we.
 OPTIONAL_BUFFERS = ("num_batches_tracked",)
-
-
-class RemovableHandle:
-    """What registering a hook returns (as ``torch.utils.hooks.RemovableHandle``): ``handle.remove()``."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: OrderedDict, hook):
-        RemovableHandle._next_id += 1
-        self.hooks, self.id = hooks, RemovableHandle._next_id
-        hooks[self.id] = hook
-
-    def remove(self) -> None:
-        self.hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 class Parameter(Tensor):

@@ -4,6 +4,8 @@ refusals as PyTorch, each a clear one-line error."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minigan
 
@@ -64,3 +66,57 @@ def test_bad_equations_are_refused_as_in_pytorch(equation, shapes):
     with pytest.raises((ValueError, TypeError)) as error:
         minigan.einsum(equation, *[minigan.ones(*s) for s in shapes])
     assert str(error.value).startswith("einsum: ") and "\n" not in str(error.value)
+
+
+@st.composite
+def _equations(draw):
+    """A random equation over letters a-d (repeats inside an operand allowed), 1-3 operands, sometimes '...',
+    an explicit output (some of the letters, in some order) or none; sizes 1-3 per letter."""
+    sizes = {c: draw(st.integers(1, 3)) for c in "abcd"}
+    ellipsis = draw(st.sampled_from([None, (), (2,), (3, 1)]))
+    operands = []
+    for _ in range(draw(st.integers(1, 3))):
+        letters = draw(st.lists(st.sampled_from("abcd"), min_size=0, max_size=3))
+        extra = ellipsis[draw(st.integers(0, len(ellipsis))):] if ellipsis is not None and draw(st.booleans()) else None
+        operands.append(("".join(letters), extra))
+    used = sorted({c for s, _ in operands for c in s})
+    has_dots = any(e is not None for _, e in operands)
+    explicit = draw(st.booleans())
+    output = "".join(draw(st.permutations(used))[:draw(st.integers(0, len(used)))]) if explicit else None
+    subscripts = [s if e is None else "..." + s for s, e in operands]
+    equation = ",".join(subscripts) + ("" if output is None else "->" + ("..." if has_dots and draw(st.booleans())
+                                                                          else "") + output)
+    shapes = [tuple(e or ()) + tuple(sizes[c] for c in s) for s, e in operands]
+    if operands[0][0] and draw(st.booleans()):  # one letter of the first operand of another size: 1, or one more
+        where = len(shapes[0]) - len(operands[0][0]) + draw(st.integers(0, len(operands[0][0]) - 1))
+        shapes[0] = shapes[0][:where] + (draw(st.sampled_from([1, shapes[0][where] + 1])),) + shapes[0][where + 1:]
+    return equation, shapes
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=_equations(), seed=st.integers(0, 2**16))
+def test_random_equations_match_pytorch(case, seed):
+    """Where PyTorch computes, minigan gives its values and gradients; where PyTorch refuses, minigan refuses."""
+    equation, shapes = case
+    rng = np.random.default_rng(seed)
+    arrays = [rng.normal(size=s) for s in shapes]
+    results = []
+    for lib in (minigan, torch):
+        xs = [lib.tensor(a, requires_grad=True) for a in arrays]
+        try:
+            out = lib.einsum(equation, *xs)
+        except (ValueError, TypeError, RuntimeError) as error:
+            results.append(("raised", str(error)))
+            continue
+        weights = lib.tensor(np.cos(np.arange(out.numel())).reshape(tuple(out.shape)))
+        grads = lib.autograd.grad((out * weights).sum(), xs, allow_unused=True)
+        results.append(("ok", out.detach().numpy(), [None if g is None else g.detach().numpy() for g in grads]))
+    ours, theirs = results
+    assert ours[0] == theirs[0], (equation, shapes, ours[1] if ours[0] == "raised" else theirs[1])
+    if ours[0] == "ok":
+        np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-10, atol=1e-12, err_msg=equation)
+        for u, t in zip(ours[2], theirs[2]):
+            u = np.zeros_like(t) if u is None and t is not None else u
+            t = np.zeros_like(u) if t is None and u is not None else t
+            if u is not None:
+                np.testing.assert_allclose(u, t, rtol=1e-10, atol=1e-12, err_msg=equation)

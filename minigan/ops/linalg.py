@@ -75,12 +75,14 @@ class Einsum(Node):
             reached = set(self.output).union(*(self.subscripts[j] for j in others))
             g = Einsum.apply(grad, *(saved[j] for j in others), output="".join(c for c in unique if c in reached),
                              subscripts=(self.output, *(self.subscripts[j] for j in others)))
-            # a letter only this operand had was summed over: its gradient is the same all along it (a size-1
-            # axis, broadcast below); a size-1 axis that the other operands broadcast sums its gradient
+            # A letter only this operand had was summed over: its gradient is the same all along it (a size-1
+            # axis here, broadcast below, as is one the other operands had at size 1); where this operand's size-1
+            # axis was broadcast against the others, its gradient sums over that axis.
             size, sizes = dict(zip(letters, shape)), iter(g.shape)
-            g = unbroadcast(g.reshape(tuple(next(sizes) if c in reached else 1 for c in unique)),
-                            tuple(size[c] if c in reached else 1 for c in unique))
-            first = tuple(size[c] if c in reached and letters.index(c) == i else 1 for i, c in enumerate(letters))
+            kept = tuple(next(sizes) if c in reached else 1 for c in unique)
+            g = unbroadcast(g.reshape(kept), tuple(min(k, size[c]) for k, c in zip(kept, unique)))
+            summed = dict(zip(unique, g.shape))
+            first = tuple(summed[c] if letters.index(c) == i else 1 for i, c in enumerate(letters))
             g = namespace(g).broadcast_to(g.reshape(first), shape)
             if len(unique) < len(letters):  # a repeated letter read a diagonal: the gradient goes there, 0 elsewhere
                 g = g * _diagonal_mask(letters, shape, backend.get_array_module(value(grad)))

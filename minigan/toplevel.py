@@ -1104,8 +1104,8 @@ def index_select(input, dim, index):
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
-    """The indices that sort ``input`` along ``dim``; equal values keep their order (a stable sort, as PyTorch's
-    on the CPU), NaN counts as the largest value.  No gradient: indices are integers."""
+    """The indices that sort ``input`` along ``dim``; equal values keep their order (always a stable sort: PyTorch's
+    with stable=True; its default may order them otherwise), NaN counts as the largest value.  No gradient."""
     x = _t(input, "argsort")
     d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "argsort", single=True)
     a = x.array.reshape(1) if x.ndim == 0 else x.array

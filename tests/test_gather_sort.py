@@ -124,3 +124,18 @@ def test_cumsum_and_sort_second_derivatives_against_finite_differences():
 def test_bad_arguments_raise_clear_errors(call, error, match):
     with pytest.raises(error, match=match):
         call(minigan.tensor(X))
+
+
+@pytest.mark.parametrize("n", [5, 40, 1000])
+@pytest.mark.parametrize("descending", [False, True])
+def test_many_ties_sort_as_pytorchs_stable_sort_and_topk_keeps_its_values(n, descending):
+    values = np.random.default_rng(n).integers(0, 4, size=(3, n)).astype(np.float64)
+    ours = minigan.sort(minigan.tensor(values), 1, descending=descending)
+    theirs = torch.sort(torch.tensor(values), dim=1, descending=descending, stable=True)
+    np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
+    np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+    k = min(n, 7)
+    top = minigan.topk(minigan.tensor(values), k, 1, largest=not descending)
+    np.testing.assert_array_equal(top.values.numpy(),
+                                  torch.topk(torch.tensor(values), k, dim=1, largest=not descending).values.numpy())
+    np.testing.assert_array_equal(np.take_along_axis(values, top.indices.numpy(), 1), top.values.numpy())

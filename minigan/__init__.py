@@ -243,6 +243,7 @@ from minigan.toplevel import (
 
 # Imported last: they build on everything above.  ``import minigan`` makes every subpackage reachable.
 from minigan import attacks, data, gans, metrics, utils, viz  # noqa: E402  (isort: skip)
+from minigan.autograd import functional as _autograd_functional  # noqa: E402, F401  (minigan.autograd.functional)
 
 __version__ = "0.1.0"
 

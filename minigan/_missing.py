@@ -587,8 +587,8 @@ TABLE = {
         is_multithreading_enabled is_tensor_like is_view_replay_enabled set_multithreading_enabled
         variable
          """),
-        ('forward-mode AD and the functional API (jacobian, hessian, jvp) are not provided: use '
-         'minigan.autograd.grad with create_graph=True, row by row',
+        ('forward-mode AD is not provided: minigan.autograd.functional.jvp gives Jv by reverse mode twice, '
+         'and jacobian / hessian row by row',
          """
         forward_ad
          """),

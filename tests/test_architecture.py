@@ -18,7 +18,7 @@ ENTRIES = {"minigan.__main__", "minigan.bench"}  # the two thin doors of ``pytho
 ENGINE = {"minigan.backend", "minigan.errors", "minigan._missing", "minigan.checks", "minigan.dtypes", "minigan.cuda",
           "minigan._tensor", "minigan._tensor_methods", "minigan._tensor_math", "minigan._tensor_inplace",
           "minigan.autograd", "minigan.autograd.graph", "minigan.autograd.engine", "minigan.autograd.grad_mode",
-          "minigan.autograd.function", "minigan.functional",
+          "minigan.autograd.function", "minigan.autograd.functional", "minigan.functional",
           "minigan.toplevel"}
 
 

@@ -25,7 +25,7 @@ PLACES = {
     "torch": "minigan", "torch.Tensor": "minigan.Tensor", "torch.nn": "minigan.nn",
     "torch.nn.functional": "minigan.nn.functional", "torch.optim": "minigan.optim",
     "torch.optim.lr_scheduler": "minigan.optim.lr_scheduler", "torch.autograd": "minigan.autograd",
-    "torch.utils.data": "minigan.utils.data", "torch.nn.init": "minigan.nn.init",
+    "torch.utils.data": "minigan.utils.data", "torch.nn.init": "minigan.nn.init", "torch.nn.utils": "minigan.nn.utils",
 }
 
 INPLACE = ("minigan has no in-place {base}_: write x = {place}{base}(...) instead (under minigan.no_grad() "
@@ -614,6 +614,37 @@ TABLE = {
         ("minigan's DataLoader loads in the main process (no workers): there is no worker info",
          """
         get_worker_info
+         """),
+    ],
+    "torch.nn.utils": [
+        ("minigan.nn.utils has no parametrizations: use nn.utils.spectral_norm(module), the same normalisation "
+         "(its state_dict keys are weight_orig, weight_u and weight_v)",
+         """
+        parametrizations parametrize
+         """),
+        ('weight normalisation is not provided (deprecated in PyTorch for parametrizations): write w = g·v/‖v‖ '
+         'in your module, or use nn.utils.spectral_norm',
+         """
+        remove_weight_norm weight_norm
+         """),
+        ('deprecated in PyTorch and not provided: use clip_grad_norm_',
+         """
+        clip_grad_norm
+         """),
+        ('not provided: clip_grad_norm_(parameters, max_norm) computes the total norm and clips in one call',
+         """
+        clip_grads_with_norm_
+         """),
+        ('fusing layers and memory formats are inference optimisations, out of scope: minigan runs the layers '
+         'as written',
+         """
+        convert_conv2d_weight_memory_format convert_conv3d_weight_memory_format fuse_conv_bn_eval
+        fuse_conv_bn_weights fuse_linear_bn_eval fuse_linear_bn_weights fusion memory_format
+         """),
+        ('an internal module of torch.nn.utils, not provided: minigan.nn.utils has clip_grad_norm_, '
+         'clip_grad_value_, get_total_norm, parameters_to_vector, vector_to_parameters and spectral_norm',
+         """
+        init rnn skip_init stateless
          """),
     ],
     "torch.nn.init": [

@@ -1,9 +1,17 @@
 """``minigan.nn.utils``, named as ``torch.nn.utils``: gradient clipping, flat parameter vectors and spectral
 normalisation."""
 
+import sys
+
+from minigan import _missing
 from minigan.nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_, get_total_norm
 from minigan.nn.utils.convert_parameters import parameters_to_vector, vector_to_parameters
 from minigan.nn.utils.spectral_norm import remove_spectral_norm, spectral_norm
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "get_total_norm", "parameters_to_vector", "vector_to_parameters",
            "spectral_norm", "remove_spectral_norm"]
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error("torch.nn.utils", name, sys.modules[__name__])

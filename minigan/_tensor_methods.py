@@ -270,19 +270,21 @@ class TensorMethods:
         axis = checks.normalize_axis(axis, self.ndim, "logsumexp")
         return reduction.LogSumExp.apply(self, axis=axis, keepdims=keepdims)
 
-    def var(self, dim=None, unbiased=True, keepdim=False):
-        """The variance over ``dim``, divided by n − 1 (``unbiased=True``, PyTorch's default; NumPy's is n)."""
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        """The variance over ``dim``: the squared deviations' sum divided by n − correction (1, PyTorch's default,
+        or ``unbiased=False`` for 0, NumPy's)."""
         x, axis = self._floating("var"), checks.normalize_axis(dim, self.ndim, "var")
         mean = x.mean(axis=axis, keepdims=True)
         n = self.numel() // max(mean.numel(), 1)  # values per mean
         d = x - mean
-        total, dof = (d * d).sum(axis=axis, keepdims=keepdim), n - int(bool(unbiased))
-        return total / dof if dof > 0 else total * float("nan")  # too few samples: NaN, as PyTorch
+        correction = int(bool(unbiased)) if correction is None else correction
+        total, dof = (d * d).sum(axis=axis, keepdims=keepdim), n - correction
+        return total / dof if dof > 0 else total * float("inf")  # n ≤ correction: ∞, or NaN for 0/0, as PyTorch
 
-    def std(self, dim=None, unbiased=True, keepdim=False):
+    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
         """The standard deviation: ``var(...).sqrt()`` (n − 1 by default, as PyTorch), whose gradient is 0 where
         std = 0 (as PyTorch's), not NaN."""
-        return elementwise.Sqrt.apply(self.var(dim, unbiased, keepdim), flat_at_zero=True)
+        return elementwise.Sqrt.apply(self.var(dim, unbiased, keepdim, correction=correction), flat_at_zero=True)
 
     def norm(self, p="fro", dim=None, keepdim=False):
         """The vector p-norm over ``dim`` (all elements by default): 2 ("fro"), 1, inf, or any p > 0.

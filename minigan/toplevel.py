@@ -577,12 +577,12 @@ def square(input):
     return x * x
 
 
-def std(input, dim=None, unbiased=True, keepdim=False):
-    return _t(input, "std").std(dim, unbiased, keepdim)
+def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    return _t(input, "std").std(dim, unbiased, keepdim, correction=correction)
 
 
-def var(input, dim=None, unbiased=True, keepdim=False):
-    return _t(input, "var").var(dim, unbiased, keepdim)
+def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    return _t(input, "var").var(dim, unbiased, keepdim, correction=correction)
 
 
 def t(input):
@@ -1341,25 +1341,16 @@ def multinomial(input, num_samples, replacement=False) -> Tensor:
 
 
 # ----------------------------------------------------------------------------- small compositions
-def _unbiased(unbiased, correction, fn):
-    """PyTorch's two spellings: unbiased=True/False, or correction=1/0 (other corrections are not provided)."""
-    if correction is None:
-        return unbiased
-    if correction not in (0, 1):
-        raise ValueError(f"{fn}: correction must be 0 or 1 (n or n − 1 in the denominator), got {correction!r}")
-    return correction == 1
-
-
 def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     """(var, mean) in one call, as ``torch.var_mean``."""
     x = _t(input, "var_mean")
-    return x.var(dim, _unbiased(unbiased, correction, "var_mean"), keepdim), x.mean(dim, keepdim=keepdim)
+    return x.var(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim=keepdim)
 
 
 def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     """(std, mean) in one call, as ``torch.std_mean``."""
     x = _t(input, "std_mean")
-    return x.std(dim, _unbiased(unbiased, correction, "std_mean"), keepdim), x.mean(dim, keepdim=keepdim)
+    return x.std(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim=keepdim)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):

@@ -58,3 +58,22 @@ def test_a_missing_attribute_says_what_to_use():
     assert info.value.name is None
     with pytest.raises(AttributeError, match="has no attribute 'no_such_thing'"):
         minigan.zeros(2).no_such_thing  # noqa: B018
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # PyTorch warns of a correction beyond n (the case of 3)
+@pytest.mark.parametrize("kwargs", [{}, {"correction": 0}, {"correction": 2}, {"dim": 1, "correction": 0},
+                                    {"dim": 0, "correction": 3}, {"dim": 1, "keepdim": True, "unbiased": False}])
+def test_var_and_std_take_pytorchs_correction(kwargs):
+    results = []
+    for lib in (minigan, torch):
+        x = lib.tensor(A, requires_grad=True)
+        with np.errstate(all="ignore"):  # (correction 3 over 2 rows: ∞, as PyTorch's)
+            var, std = x.var(**kwargs), lib.std(x, **kwargs)
+            mean_pair = lib.var_mean(x, **kwargs)
+        if kwargs.get("correction") != 3:  # (beyond n, PyTorch's gradient uses n − correction < 0 unclamped)
+            (var.sum() + std.sum()).backward()
+        outs = [t.detach().numpy() for t in (var, std, *mean_pair)]
+        results.append(outs + [None if x.grad is None else x.grad.numpy()])
+    for u, t in zip(*results):
+        if u is not None:
+            np.testing.assert_allclose(u, t, rtol=1e-12)

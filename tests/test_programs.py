@@ -60,6 +60,7 @@ CASES = [
     ("custom_function", 1e-6),
     ("indexing_and_ints", 1e-6),
     ("hand_optimizer", 1e-4),
+    ("sngan_loop", 1e-4),
 ]
 
 

@@ -198,6 +198,8 @@ from minigan.toplevel import (
     rsqrt,
     rsub,
     scalar_tensor,
+    scatter,
+    scatter_add,
     sigmoid,
     sign,
     sin,
@@ -277,6 +279,7 @@ __all__ = [
     "tril", "triu", "typename", "tile", "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
     "gather", "index_select", "argsort", "sort", "topk", "cumsum", "normal", "bernoulli", "multinomial", "var_mean",
     "std_mean", "nan_to_num", "diff", "roll", "einsum", "tensordot", "diag", "trace", "meshgrid", "cdist",
+    "scatter", "scatter_add",
     "is_deterministic_algorithms_warn_only_enabled", "unbind", "vdot", "vstack", "xlogy",
 ]
 

@@ -275,10 +275,10 @@ TABLE = {
          """
         hub
          """),
-        ('scatter/put-style writes are not provided: build the result with minigan.where or indexing, or '
-         'write under no_grad with x[idx] = v',
+        ('this scatter/put-style write is not provided: minigan has scatter and scatter_add; otherwise build the '
+         'result with minigan.where or indexing (x[idx] = v)',
          """
-        index_put_ masked_scatter put scatter scatter_add scatter_reduce
+        index_put_ masked_scatter put scatter_reduce
          """),
         ('use the context manager minigan.detect_anomaly() (or minigan.autograd.detect_anomaly())',
          """
@@ -365,7 +365,7 @@ TABLE = {
         ('not provided: minigan has one seeded generator (minigan.manual_seed) and the samplers rand, '
          'randn, randint, randperm and *_like',
          """
-          cauchy_ exponential_ geometric_ log_normal_ random_
+        cauchy_ exponential_ geometric_ log_normal_ random_
          """),
         ("this elementwise function is not provided: compose it from minigan's ops (minigan.where, log, "
          'exp, ...), or use NumPy on x.numpy() for values',
@@ -430,10 +430,10 @@ TABLE = {
          """
         istft stft
          """),
-        ('scatter/put-style writes are not provided: build the result with minigan.where or indexing, or '
-         'write under no_grad with x[idx] = v',
+        ('this scatter/put-style write is not provided: minigan has scatter and scatter_add; otherwise build the '
+         'result with minigan.where or indexing (x[idx] = v)',
          """
-        masked_scatter masked_scatter_ put put_ scatter scatter_ scatter_add scatter_add_ scatter_reduce
+        masked_scatter masked_scatter_ put put_ scatter_reduce
         scatter_reduce_
          """),
         ('not provided: use minigan.zeros/ones/full(shape, dtype=x.dtype, device=x.device) or '

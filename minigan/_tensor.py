@@ -418,7 +418,9 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             if _overlaps_partly(target, o.array, op == "setitem"):
                 raise GraphError(f"{op}: the value read shares some, but not all, memory with the tensor written "
                                  "(a view of it); PyTorch refuses this too: pass a .clone() of the value")
-            written = o.shape if o.shape == target_shape else backend.broadcast_shapes(target_shape, o.shape)
+            if update is None or o.shape == target_shape:  # (a method's own result is checked whole by _write)
+                continue
+            written = backend.broadcast_shapes(target_shape, o.shape)
             if written != target_shape:
                 raise ShapeError(f"{op}: cannot write a result of shape {written} into a place of shape {target_shape}")
         if not (grad_mode and (self.requires_grad or leaf.requires_grad or any(o.requires_grad for o in tensors))):

@@ -235,6 +235,12 @@ class TensorMath:
     def trace(self):
         return _toplevel().trace(self)
 
+    def scatter(self, dim, index, src=None, *, value=None):
+        return _toplevel().scatter(self, dim, index, src, value=value)
+
+    def scatter_add(self, dim, index, src):
+        return _toplevel().scatter_add(self, dim, index, src)
+
     def maximum(self, other):
         return _toplevel().maximum(self, other)
 

@@ -23,6 +23,7 @@ from minigan.errors import IndexOutOfRange, ShapeError
 from minigan.functional import cat
 from minigan.ops import linalg as L
 from minigan.ops import reduce as R
+from minigan.ops import shape as S
 from minigan.ops import unary as U
 
 
@@ -1092,6 +1093,48 @@ def gather(input, dim, index):
     return x[_along(idx, d)]
 
 
+def _scatter_place(x, dim, index, fn):
+    """The advanced index of x that ``index`` names along ``dim`` (gather's, in the other direction), checked."""
+    idx = _indices(index, fn, "index", x)
+    d = checks.normalize_axis(dim, x.ndim, fn, single=True)
+    if idx.ndim != x.ndim or builtins.any(i > n for a, (i, n) in enumerate(zip(idx.shape, x.shape)) if a != d):
+        raise ShapeError(f"{fn}: index of shape {tuple(idx.shape)} must have the {x.ndim} dimensions of input "
+                         f"{tuple(x.shape)}, and no larger size except along dim {d}")
+    _in_range(idx, x.shape[d], fn, f"dim {d}")
+    return idx, _along(idx, d)
+
+
+def _source(src, value, idx, fn, like):
+    """What scatter writes: src's entries at the index's positions (its leading block), or the number value."""
+    if (src is None) == (value is None):
+        raise TypeError(f"{fn}: give src (a tensor) or value (a number), one of them")
+    if src is None:
+        return value
+    src = _t(src, fn)
+    if src.ndim != idx.ndim or builtins.any(i > n for i, n in zip(idx.shape, src.shape)):
+        raise ShapeError(f"{fn}: src of shape {tuple(src.shape)} must be at least as large as index "
+                         f"{tuple(idx.shape)} in every dimension")
+    return src[tuple(slice(n) for n in idx.shape)].to(like.dtype)
+
+
+def scatter(input, dim, index, src=None, *, value=None):
+    """input with src's values (or ``value``) written where ``index`` points along ``dim``: out[index[i][j]][j] =
+    src[i][j] for dim 0.  gather's inverse; ``zeros(n, k).scatter(1, labels[:, None], 1.0)`` is a one-hot code."""
+    x = _t(input, "scatter")
+    idx, place = _scatter_place(x, dim, index, "scatter")
+    out = x.clone()
+    out[place] = _source(src, value, idx, "scatter", x)  # (a repeated index: one of its values, as PyTorch)
+    return out
+
+
+def scatter_add(input, dim, index, src):
+    """input with src's values added where ``index`` points along ``dim`` (repeats add up): gather's adjoint."""
+    x = _t(input, "scatter_add")
+    idx, place = _scatter_place(x, dim, index, "scatter_add")
+    values = _source(src, None, idx, "scatter_add", x)
+    return x + S.IndexAdd.apply(values, index=(place, True), shape=tuple(x.shape))
+
+
 def index_select(input, dim, index):
     """The entries of ``input`` at the 1-D ``index`` along ``dim`` (repeats allowed)."""
     x = _t(input, "index_select")
@@ -1412,5 +1455,5 @@ __all__ = [
     "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
     "is_deterministic_algorithms_warn_only_enabled", "gather", "index_select", "argsort", "sort", "topk", "cumsum",
     "normal", "bernoulli", "multinomial", "var_mean", "std_mean", "nan_to_num", "diff", "roll", "einsum",
-    "tensordot", "diag", "trace", "meshgrid", "cdist",
+    "tensordot", "diag", "trace", "meshgrid", "cdist", "scatter", "scatter_add",
 ]

@@ -139,3 +139,50 @@ def test_many_ties_sort_as_pytorchs_stable_sort_and_topk_keeps_its_values(n, des
     np.testing.assert_array_equal(top.values.numpy(),
                                   torch.topk(torch.tensor(values), k, dim=1, largest=not descending).values.numpy())
     np.testing.assert_array_equal(np.take_along_axis(values, top.indices.numpy(), 1), top.values.numpy())
+
+
+SCATTER_INDEX = np.array([[0, 2, 1, 0], [2, 0, 1, 1]])  # along dim 1 of a (2, 3) input: repeats in each row
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib, x, s, i: lib.scatter_add(x, 1, i, s),  # repeats add up
+    lambda lib, x, s, i: x.scatter_add(-1, i[:, :2], s[:, :2]),
+    lambda lib, x, s, i: lib.scatter(x, 1, i[:, :1], s[:, 1:2]),  # no repeats: which value wins is then defined
+    lambda lib, x, s, i: x.scatter(1, i[:, :1], value=2.5),
+    lambda lib, x, s, i: (x * 1).scatter_add_(1, i, s),
+    lambda lib, x, s, i: (x * 1).scatter_(1, i[:, :1], 0.5),
+])
+def test_scatter_and_scatter_add(case):
+    src = np.arange(8.0).reshape(2, 4) - 3
+    results = []
+    for lib in (minigan, torch):
+        x, s = lib.tensor(X[0, :2, :3], requires_grad=True), lib.tensor(src, requires_grad=True)
+        out = case(lib, x, s, lib.tensor(SCATTER_INDEX))
+        (out * lib.tensor(np.arange(6.0).reshape(2, 3))).sum().backward()
+        results.append([out.detach().numpy(), x.grad.numpy(), None if s.grad is None else s.grad.numpy()])
+    for u, t in zip(*results):
+        assert (u is None) == (t is None)
+        if u is not None:
+            np.testing.assert_allclose(u, t, rtol=1e-12, atol=1e-12)
+
+
+def test_scatter_reads_the_leading_block_of_a_larger_src():
+    """(PyTorch computes this too but its backward then fails, so only the values are compared.)"""
+    src = np.arange(8.0).reshape(2, 4)
+    ours = minigan.scatter_add(minigan.zeros(2, 3), 1, minigan.tensor(SCATTER_INDEX[:, :2]), minigan.tensor(src))
+    theirs = torch.scatter_add(torch.zeros(2, 3, dtype=torch.float64), 1, torch.tensor(SCATTER_INDEX[:, :2]),
+                               torch.tensor(src))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_one_hot_by_scatter_as_in_cgan_tutorials():
+    labels = [3, 0, 9, 3]
+    for lib in (minigan, torch):
+        onehot = lib.zeros(4, 10).scatter_(1, lib.tensor(labels).unsqueeze(1), 1)
+        np.testing.assert_array_equal(onehot.numpy(), np.eye(10, dtype=np.float32)[labels])
+    with pytest.raises(minigan.IndexOutOfRange, match="index 10 is out of range"):
+        minigan.zeros(1, 10).scatter_(1, minigan.tensor([[10]]), 1)
+    with pytest.raises(TypeError, match="give src .* or value"):
+        minigan.zeros(2).scatter(0, minigan.tensor([0]))
+    with pytest.raises(minigan.ShapeError, match="at least as large as index"):
+        minigan.zeros(3).scatter(0, minigan.tensor([0, 1]), minigan.tensor([1.0]))

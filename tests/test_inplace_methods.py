@@ -57,6 +57,9 @@ METHODS = {
     "addcmul_": (REALS, lambda x, a, b: x.addcmul_(a, b, value=0.5)),
     "addcdiv_": (REALS, lambda x, a, b: x.addcdiv_(a, b * b + 0.5, value=-2)),
     "addmm_": (REALS, lambda x, a, b: x.addmm_(a, b.t(), beta=0.5, alpha=2)),
+    "scatter_": (REALS, lambda x, a, b: x.scatter_(1, a.argsort(1), b)),  # (a permutation: no repeated index)
+    "scatter_value": (REALS, lambda x, a, b: x.scatter_(0, a.argsort(0)[:2], 0.5)),
+    "scatter_add_": (REALS, lambda x, a, b: x.scatter_add_(1, a.argsort(1)[:, :2], b[:, :2])),
     "masked_fill_": (REALS, lambda x, a, b: x.masked_fill_(a > 0, 0.75)),
     "masked_fill_tensor": (REALS, lambda x, a, b: x.masked_fill_(a > 0, b[0, 0])),
     "add_": (REALS, lambda x, a, b: x.add_(a, alpha=3)), "mul_": (REALS, lambda x, a, b: x.mul_(a)),

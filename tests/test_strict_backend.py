@@ -12,6 +12,7 @@ import test_fluency
 from strict_backend import installed, strict
 
 import minigan
+import minigan.functional as F
 import minigan.nn as nn
 from minigan import backend
 from minigan.__main__ import main
@@ -241,3 +242,36 @@ def test_in_place_methods_sort_gather_and_init_run_on_the_device_as_on_numpy():
     for a, b in zip(on_host[:3], on_device[:3]):
         np.testing.assert_allclose(a, b, rtol=1e-6)
     np.testing.assert_allclose(on_device[3], np.eye(4), atol=1e-5)  # (the device's own random stream)
+
+
+def test_einsum_scatter_hooks_spectral_norm_and_bilinear_run_on_the_device_as_on_numpy():
+    def run():
+        minigan.manual_seed(0)
+        x = minigan.tensor(np.linspace(-1.0, 1.0, 12).reshape(3, 4), dtype=minigan.float32, requires_grad=True)
+        idx = minigan.tensor([[0, 1], [2, 2], [3, 0]])
+        y = minigan.scatter_add(x, 1, idx, minigan.ones(3, 2)) + x.scatter(1, idx[:, :1], value=1.0)
+        parts = [minigan.einsum("ij,kj->ik", x, x), minigan.diag(x[:, :3]), minigan.trace(x[:, :3]),
+                 minigan.cdist(x, x + 1), F.interpolate(x.reshape(1, 1, 3, 4), scale_factor=1.5, mode="bilinear")]
+        layer = nn.Linear(4, 2)
+        with minigan.no_grad():
+            layer.weight.copy_(minigan.tensor(np.linspace(-0.5, 0.5, 8).reshape(2, 4)))
+            layer.bias.fill_(0.25)  # (the device draws from a stream of its own)
+        layer = nn.utils.spectral_norm(layer)
+        with minigan.no_grad():
+            layer.weight_u.copy_(minigan.tensor([0.6, 0.8]))
+            layer.weight_v.copy_(minigan.tensor([0.5, 0.5, 0.5, 0.5]))
+        x.register_hook(lambda g: g * 2)
+        loss = y.sum() + sum(p.sum() for p in parts) + layer(x).sum()
+        loss.backward()
+        jac = minigan.autograd.functional.jacobian(lambda a: a.tanh(), x[0].detach())
+        return [backend.asnumpy(t.array) for t in (loss, x.grad, jac)]
+
+    on_host = run()
+    with installed():
+        minigan.use_backend("cupy")
+        try:
+            on_device = run()
+        finally:
+            minigan.use_backend("numpy")
+    for a, b in zip(on_host, on_device):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

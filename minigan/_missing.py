@@ -124,11 +124,11 @@ TABLE = {
         native_norm norm_except_dim rnn_relu rnn_relu_cell rnn_tanh rnn_tanh_cell
          """),
         ('this indexing op is not provided: index with x[...] (integer or bool index tensors; the gradient'
-         ' flows through), or use gather / index_select',
+         ' flows through), or use gather, index_select, nonzero or masked_select',
          """
-        alias_copy argwhere detach_copy diagonal diagonal_copy diagonal_scatter expand_copy
-        index_add index_copy index_fill index_put index_reduce indices_copy masked_select
-        narrow_copy nonzero nonzero_static permute_copy select select_copy select_scatter slice_copy
+        alias_copy detach_copy diagonal diagonal_copy diagonal_scatter expand_copy
+        index_add index_copy index_fill index_put index_reduce indices_copy
+        narrow_copy nonzero_static permute_copy select select_copy select_scatter slice_copy
         slice_inverse slice_scatter split_copy split_with_sizes_copy squeeze_copy t_copy take
         take_along_dim transpose_copy unbind_copy unfold_copy unravel_index unsqueeze_copy view_copy
          """),
@@ -158,7 +158,7 @@ TABLE = {
         quantized_max_pool1d quantized_max_pool2d quantized_max_pool3d quantized_rnn_relu_cell
         quantized_rnn_tanh_cell quint2x4 quint4x2 quint8
          """),
-        ('this sorting or selection function is not provided: minigan has sort, argsort and topk; otherwise use '
+        ('this sorting or selection function is not provided: minigan has sort, argsort, topk and unique; otherwise use '
          'NumPy on x.numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
          """
         bucketize msort searchsorted unique_consecutive
@@ -336,17 +336,17 @@ TABLE = {
          """
         apply_ fill_diagonal_ is_signed layout map2_ map_
          """),
-        ('this sorting or selection function is not provided: minigan has sort, argsort and topk; otherwise use '
+        ('this sorting or selection function is not provided: minigan has sort, argsort, topk and unique; otherwise use '
          'NumPy on x.numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
          """
-        msort unique unique_consecutive
+        msort unique_consecutive
          """),
         ('this indexing op is not provided: index with x[...] (integer or bool index tensors; the gradient'
-         ' flows through), or use gather / index_select',
+         ' flows through), or use gather, index_select, nonzero or masked_select',
          """
-        argwhere diagonal diagonal_scatter index index_add index_add_ index_copy index_copy_
+        diagonal diagonal_scatter index index_add index_add_ index_copy index_copy_
         index_fill index_fill_ index_put index_put_ index_reduce index_reduce_
-        masked_select narrow_copy nonzero nonzero_static select select_scatter slice_inverse
+        narrow_copy nonzero_static select select_scatter slice_inverse
         slice_scatter take take_along_dim unfold
          """),
         ('storages, strides and streams are not exposed: a minigan tensor is a NumPy/CuPy array (.array, '

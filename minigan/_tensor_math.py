@@ -241,6 +241,18 @@ class TensorMath:
     def scatter_add(self, dim, index, src):
         return _toplevel().scatter_add(self, dim, index, src)
 
+    def nonzero(self, *, as_tuple=False):
+        return _toplevel().nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self):
+        return _toplevel().argwhere(self)
+
+    def masked_select(self, mask):
+        return _toplevel().masked_select(self, mask)
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        return _toplevel().unique(self, sorted, return_inverse, return_counts, dim)
+
     def maximum(self, other):
         return _toplevel().maximum(self, other)
 

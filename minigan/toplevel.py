@@ -374,8 +374,16 @@ def numel(x) -> int:
     return _t(x, "numel").numel()
 
 
-def where(condition, a, b):
-    """``a`` where ``condition`` holds, else ``b`` (a or b may be a number); the gradient flows to a and b."""
+_ONLY_CONDITION = object()  # where(condition) alone: PyTorch's nonzero(condition, as_tuple=True)
+
+
+def where(condition, a=_ONLY_CONDITION, b=_ONLY_CONDITION):
+    """``a`` where ``condition`` holds, else ``b`` (a or b may be a number); the gradient flows to a and b.
+    ``where(condition)`` alone gives the indices where it holds, a tensor per dimension (nonzero(as_tuple=True))."""
+    if a is _ONLY_CONDITION and b is _ONLY_CONDITION:
+        return nonzero(_t(condition, "where"), as_tuple=True)
+    if a is _ONLY_CONDITION or b is _ONLY_CONDITION:
+        raise TypeError("where: give the condition and both values (where(c, a, b)), or the condition alone")
     cond = condition.array if isinstance(condition, Tensor) else condition
     if backend.is_numpy_scalar(cond):  # a 0-d comparison's result
         cond = backend.np.asarray(cond)
@@ -1146,6 +1154,50 @@ def index_select(input, dim, index):
     return x[(slice(None),) * d + (idx.reshape(-1),)]
 
 
+def nonzero(input, *, as_tuple=False):
+    """The indices of the non-zero entries, in row-major order: an (n, ndim) int64 tensor, or with ``as_tuple`` one
+    1-D tensor per dimension (what x[...] takes).  No gradient: indices are integers."""
+    x = _t(input, "nonzero")
+    a = x.array.reshape(1) if x.ndim == 0 else x.array
+    found = backend.get_array_module(a).nonzero(a)
+    if as_tuple:
+        return tuple(Tensor._make(i.astype(backend.np.int64)) for i in found)
+    stacked = backend.get_array_module(a).stack(found, axis=1).astype(backend.np.int64)
+    return Tensor._make(stacked if x.ndim else stacked[:, :0])
+
+
+def argwhere(input):
+    """nonzero(input): the (n, ndim) indices of the non-zero entries."""
+    return nonzero(input)
+
+
+def masked_select(input, mask):
+    """The entries of ``input`` where ``mask`` (broadcast to input's shape) holds, as a 1-D tensor; the gradient
+    goes back to them (it is ``input[mask]``)."""
+    x = _t(input, "masked_select")
+    m = mask.array if isinstance(mask, Tensor) else mask
+    if not backend.is_array(m) or m.dtype != backend.np.bool_:
+        raise TypeError("masked_select: mask must be a bool tensor (e.g. x > 0)")
+    shape = backend.broadcast_shapes(tuple(x.shape), tuple(m.shape))
+    return x.expand(*shape)[backend.get_array_module(m).broadcast_to(m, shape)]
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct values (sorted), with, if asked, where each entry went (``return_inverse``) and how often each
+    value occurs (``return_counts``); with ``dim``, the distinct slices along it.  No gradient (as PyTorch's)."""
+    x = _t(input, "unique")
+    if dim is not None:
+        dim = checks.normalize_axis(dim, x.ndim, "unique", single=True)
+    xp = backend.get_array_module(x.array)
+    values, inverse, counts = xp.unique(x.array, return_inverse=True, return_counts=True, axis=dim)
+    out = (Tensor._make(values),)
+    if return_inverse:
+        out += (Tensor._make(inverse.reshape(x.shape if dim is None else (x.shape[dim],)).astype(xp.int64)),)
+    if return_counts:
+        out += (Tensor._make(counts.astype(xp.int64)),)
+    return out[0] if builtins.len(out) == 1 else out
+
+
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort ``input`` along ``dim``; equal values keep their order (always a stable sort: PyTorch's
     with stable=True; its default may order them otherwise), NaN counts as the largest value.  No gradient."""
@@ -1455,5 +1507,6 @@ __all__ = [
     "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
     "is_deterministic_algorithms_warn_only_enabled", "gather", "index_select", "argsort", "sort", "topk", "cumsum",
     "normal", "bernoulli", "multinomial", "var_mean", "std_mean", "nan_to_num", "diff", "roll", "einsum",
-    "tensordot", "diag", "trace", "meshgrid", "cdist", "scatter", "scatter_add",
+    "tensordot", "diag", "trace", "meshgrid", "cdist", "scatter", "scatter_add", "nonzero", "argwhere",
+    "masked_select", "unique",
 ]

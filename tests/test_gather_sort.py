@@ -186,3 +186,43 @@ def test_one_hot_by_scatter_as_in_cgan_tutorials():
         minigan.zeros(2).scatter(0, minigan.tensor([0]))
     with pytest.raises(minigan.ShapeError, match="at least as large as index"):
         minigan.zeros(3).scatter(0, minigan.tensor([0, 1]), minigan.tensor([1.0]))
+
+
+SELECT = np.array([[1.5, 0.0, -2.0], [0.0, 3.0, 0.0]])
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib, x: lib.nonzero(x),
+    lambda lib, x: lib.nonzero(x, as_tuple=True),
+    lambda lib, x: x.nonzero(),
+    lambda lib, x: lib.argwhere(x > 0),
+    lambda lib, x: lib.where(x < 0),
+    lambda lib, x: lib.nonzero(x[0, 0]),  # 0-d: shape (1, 0), or a tuple of one
+    lambda lib, x: lib.nonzero(x[0, 0], as_tuple=True),
+    lambda lib, x: lib.unique(x),
+    lambda lib, x: lib.unique(x, return_inverse=True, return_counts=True),
+    lambda lib, x: x.unique(return_counts=True),
+    lambda lib, x: lib.unique((x != 0).long(), dim=0, return_inverse=True),
+])
+def test_selection_functions_match_pytorch(case):
+    ours, theirs = case(minigan, minigan.tensor(SELECT)), case(torch, torch.tensor(SELECT))
+    ours, theirs = (ours, theirs) if isinstance(ours, tuple) else ((ours,), (theirs,))
+    assert len(ours) == len(theirs)
+    for u, t in zip(ours, theirs):
+        assert str(u.dtype) == str(t.dtype).replace("torch.", "")
+        np.testing.assert_array_equal(u.numpy(), t.numpy())
+
+
+def test_masked_select_matches_pytorch_with_its_gradient():
+    results = []
+    for lib in (minigan, torch):
+        x = lib.tensor(SELECT, requires_grad=True)
+        out = lib.masked_select(x, lib.tensor([True, False, True]))  # broadcast over the rows
+        (out * lib.tensor(np.arange(4.0))).sum().backward()
+        results.append((out.detach().numpy(), x.grad.numpy()))
+    for u, t in zip(*results):
+        np.testing.assert_array_equal(u, t)
+    with pytest.raises(TypeError, match="mask must be a bool tensor"):
+        minigan.masked_select(minigan.tensor(SELECT), minigan.tensor([1, 0, 1]))
+    with pytest.raises(TypeError, match="the condition alone"):
+        minigan.where(minigan.tensor(SELECT) > 0, 1.0)

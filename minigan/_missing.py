@@ -158,8 +158,8 @@ TABLE = {
         quantized_max_pool1d quantized_max_pool2d quantized_max_pool3d quantized_rnn_relu_cell
         quantized_rnn_tanh_cell quint2x4 quint4x2 quint8
          """),
-        ('this sorting or selection function is not provided: minigan has sort, argsort, topk and unique; otherwise use '
-         'NumPy on x.numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
+        ('this sorting or selection function is not provided: minigan has sort, argsort, topk and unique; '
+         'otherwise use NumPy on x.numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
          """
         bucketize msort searchsorted unique_consecutive
          """),
@@ -336,8 +336,8 @@ TABLE = {
          """
         apply_ fill_diagonal_ is_signed layout map2_ map_
          """),
-        ('this sorting or selection function is not provided: minigan has sort, argsort, topk and unique; otherwise use '
-         'NumPy on x.numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
+        ('this sorting or selection function is not provided: minigan has sort, argsort, topk and unique; '
+         'otherwise use NumPy on x.numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
          """
         msort unique_consecutive
          """),

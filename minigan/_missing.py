@@ -504,7 +504,7 @@ TABLE = {
         adaptive_max_pool2d adaptive_max_pool2d_with_indices adaptive_max_pool3d_with_indices
         alpha_dropout bilinear channel_shuffle conv_transpose1d embedding_bag feature_alpha_dropout fold
         fractional_max_pool2d fractional_max_pool2d_with_indices fractional_max_pool3d_with_indices grad
-        gumbel_softmax local_response_norm lp_pool1d lp_pool2d max_pool1d_with_indices
+        local_response_norm lp_pool1d lp_pool2d max_pool1d_with_indices
         max_pool2d_with_indices max_pool3d_with_indices max_unpool1d max_unpool2d pdist rrelu unfold
         upsample upsample_bilinear upsample_nearest
          """),

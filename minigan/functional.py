@@ -538,6 +538,22 @@ def tanhshrink(x):
     return x - x.tanh()
 
 
+def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
+    """A differentiable sample from the categorical distribution softmax(logits) (Jang et al. 2017; Maddison et al.
+    2017): softmax((logits + g) / tau), g Gumbel noise, nearer a one-hot code the smaller tau.  With ``hard``, the
+    one-hot code itself, whose gradient is the soft sample's (the straight-through estimator)."""
+    x = _float(logits, "gumbel_softmax")
+    if isinstance(tau, bool) or not isinstance(tau, (int, float)) or not tau > 0:
+        raise ValueError(f"gumbel_softmax: tau must be a positive number, got {tau!r}")
+    u = backend.rand(x.shape, dtype=x.dtype, xp=backend.get_array_module(x.array))
+    gumbel = -backend.get_array_module(u).log(-backend.get_array_module(u).log(u + eps) + eps)  # -log(-log U)
+    soft = ((x + Tensor._make(gumbel)) / tau).softmax(dim)
+    if not hard:
+        return soft
+    one_hot = soft.detach().array == soft.detach().array.max(axis=dim, keepdims=True)  # (ties: measure zero)
+    return Tensor._make(one_hot.astype(x.dtype)) - soft.detach() + soft  # forward: one-hot; backward: soft's
+
+
 def softmin(x, dim=None):
     """softmax(−x) along ``dim``."""
     return (-_float(x, "softmin")).softmax(-1 if dim is None else dim)

@@ -99,3 +99,27 @@ def test_compositions_match_pytorch(name, call):
     for u, t in zip(results[0][0], results[1][0]):
         np.testing.assert_allclose(u, t, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12, atol=1e-12)
+
+
+def test_gumbel_softmax_samples_the_categorical_and_passes_the_soft_gradient():
+    """Hard samples are one-hot at the frequencies softmax(logits) gives; their gradient is the soft sample's (the
+    straight-through estimator, as PyTorch's): checked by replaying the soft sample with the same noise."""
+    F = minigan.nn.functional
+    probabilities = np.array([0.1, 0.6, 0.3])
+    minigan.manual_seed(3)
+    logits = minigan.tensor(np.log(np.tile(probabilities, (N, 1))), dtype=minigan.float32, requires_grad=True)
+    hard = F.gumbel_softmax(logits, tau=0.5, hard=True)
+    assert set(np.unique(hard.numpy())) == {0.0, 1.0} and (hard.numpy().sum(axis=1) == 1).all()
+    np.testing.assert_allclose(hard.numpy().mean(axis=0), probabilities, atol=4 * np.sqrt(0.25 / N))
+    weights = minigan.tensor([1.0, 2.0, 3.0])
+    (hard * weights).sum().backward()
+    minigan.manual_seed(3)
+    again = minigan.tensor(logits.detach().numpy(), requires_grad=True)
+    (F.gumbel_softmax(again, tau=0.5) * weights).sum().backward()  # the same noise: the soft sample's gradient
+    np.testing.assert_allclose(logits.grad.numpy(), again.grad.numpy(), rtol=1e-6)
+    soft = F.gumbel_softmax(minigan.tensor([[0.0, 1.0, 2.0]]), tau=2.0)
+    assert 0 < float(soft.min()) and float(soft.sum()) == pytest.approx(1.0)
+    shape = tuple(torch.nn.functional.gumbel_softmax(torch.zeros(4, 3), dim=0).shape)
+    assert tuple(F.gumbel_softmax(minigan.zeros(4, 3), dim=0).shape) == shape
+    with pytest.raises(ValueError, match="tau must be a positive number"):
+        F.gumbel_softmax(minigan.zeros(2), tau=0)

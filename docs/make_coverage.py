@@ -4,8 +4,8 @@
     python docs/make_coverage.py --check    # exit 1 if the file is out of date (what the tests run)
     python docs/make_coverage.py --prune    # first drop from minigan/_missing.py the names minigan now has
 
-For every public name of torch, torch.Tensor, torch.nn, torch.nn.functional, torch.optim,
-torch.optim.lr_scheduler, torch.autograd, torch.utils.data, torch.nn.init and torch.nn.utils, it says whether minigan
+For every public name of torch, torch.Tensor, torch.nn, torch.nn.functional, torch.nn.init, torch.nn.utils,
+torch.optim, torch.optim.lr_scheduler, torch.autograd, torch.utils.data and torch.linalg, it says whether minigan
 implements it (the name exists at the same place), implements it with a deliberate difference
 (``minigan._missing.DIFFERENT``) or does not provide it (``minigan._missing.TABLE``, with the advice the
 AttributeError gives).  A name PyTorch has that is in none of these fails the check: add it to the table.
@@ -35,6 +35,7 @@ PLACES = {
     "torch.nn.functional": "minigan.nn.functional", "torch.optim": "minigan.optim",
     "torch.optim.lr_scheduler": "minigan.optim.lr_scheduler", "torch.autograd": "minigan.autograd",
     "torch.utils.data": "minigan.utils.data", "torch.nn.init": "minigan.nn.init", "torch.nn.utils": "minigan.nn.utils",
+    "torch.linalg": "minigan.linalg",
 }
 # Helpers a module imports for itself (typing, the standard library, dispatch plumbing): not API.
 NOT_API = {"torch", "TYPE_CHECKING", "Callable", "Optional", "DType", "Any", "Literal", "Self", "SupportsFloat",

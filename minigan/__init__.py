@@ -8,7 +8,7 @@
 
 import sys
 
-from minigan import _missing, accelerator, autograd, backend, backends, cuda, functional, nn, optim
+from minigan import _missing, accelerator, autograd, backend, backends, cuda, functional, linalg, nn, optim
 from minigan._missing import NotInMinigan
 from minigan._tensor import Tensor, from_numpy, maximum, minimum, tensor
 from minigan.autograd.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -283,7 +283,7 @@ __all__ = [
     "tril", "triu", "typename", "tile", "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
     "gather", "index_select", "argsort", "sort", "topk", "cumsum", "normal", "bernoulli", "multinomial", "var_mean",
     "std_mean", "nan_to_num", "diff", "roll", "einsum", "tensordot", "diag", "trace", "meshgrid", "cdist",
-    "scatter", "scatter_add", "nonzero", "argwhere", "masked_select", "unique",
+    "scatter", "scatter_add", "nonzero", "argwhere", "masked_select", "unique", "linalg",
     "is_deterministic_algorithms_warn_only_enabled", "unbind", "vdot", "vstack", "xlogy",
 ]
 

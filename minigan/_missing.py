@@ -26,6 +26,7 @@ PLACES = {
     "torch.nn.functional": "minigan.nn.functional", "torch.optim": "minigan.optim",
     "torch.optim.lr_scheduler": "minigan.optim.lr_scheduler", "torch.autograd": "minigan.autograd",
     "torch.utils.data": "minigan.utils.data", "torch.nn.init": "minigan.nn.init", "torch.nn.utils": "minigan.nn.utils",
+    "torch.linalg": "minigan.linalg",
 }
 
 INPLACE = ("minigan has no in-place {base}_: write x = {place}{base}(...) instead (under minigan.no_grad() "
@@ -218,7 +219,7 @@ TABLE = {
          'gradient)',
          """
         chain_matmul cholesky cholesky_inverse cholesky_solve det frobenius_norm geqrf inverse kron
-        linalg lobpcg logdet lu_solve lu_unpack matrix_exp matrix_power nuclear_norm orgqr ormqr
+        lobpcg logdet lu_solve lu_unpack matrix_exp matrix_power nuclear_norm orgqr ormqr
         pinverse qr slogdet svd triangular_solve
          """),
         ("minigan's devices are 'cpu' and 'cuda' (through CuPy; minigan.cuda, minigan.accelerator): other "
@@ -614,6 +615,15 @@ TABLE = {
         ("minigan's DataLoader loads in the main process (no workers): there is no worker info",
          """
         get_worker_info
+         """),
+    ],
+    "torch.linalg": [
+        ('minigan.linalg has its norms and products (vector_norm, matrix_norm, norm, vecdot, matmul, multi_dot, '
+         'diagonal, cross); no decomposition or solver: use numpy.linalg on x.numpy() for values (no gradient)',
+         """
+        LinAlgError cholesky cholesky_ex cond det eig eigh eigvals eigvalsh householder_product inv inv_ex
+        ldl_factor ldl_factor_ex ldl_solve lstsq lu lu_factor lu_factor_ex lu_solve matrix_exp matrix_power
+        matrix_rank pinv qr slogdet solve solve_ex solve_triangular svd svdvals tensorinv tensorsolve vander
          """),
     ],
     "torch.nn.utils": [

@@ -1,0 +1,109 @@
+"""``minigan.linalg``, named as ``torch.linalg``: the norms and products, composed from minigan's ops (so their
+gradients, of any order, are the compositions').  Decompositions and solvers (svd, eig, inv, solve, det...) are not
+provided: ``numpy.linalg`` on ``x.numpy()`` gives their values, without a gradient.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+from minigan import _missing, backend, toplevel
+from minigan._tensor import Tensor
+from minigan.functional import stack
+
+
+def _t(x, fn) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"linalg.{fn}: expected a Tensor, got {type(x).__name__}")
+    return x
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """(Σ|x|^ord)^(1/ord) over ``dim`` (every element when None); ord inf is the largest |x|, -inf the smallest,
+    0 the number of non-zero entries."""
+    x = _t(x, "vector_norm")
+    x = x if dtype is None else x.to(dtype)
+    if isinstance(ord, bool) or not isinstance(ord, (int, float)):
+        raise TypeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
+    if ord == -math.inf:
+        return x.abs().amin(dim if dim is not None else (), keepdim)
+    if ord == 0:  # not a norm, but PyTorch's: how many entries are not 0 (no gradient)
+        return (x != 0).to(x.dtype).sum(dim, keepdim=keepdim).detach()
+    if ord < 0:
+        raise ValueError(f"linalg.vector_norm: ord must be >= 0, inf or -inf, got {ord}")
+    return x.norm(ord, dim, keepdim)
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """A matrix norm over the two axes ``dim``: "fro" (√Σa²), 1 / -1 (the largest / smallest column sum of |a|),
+    inf / -inf (the same over rows).  The spectral and nuclear norms need an SVD, which minigan does not have."""
+    A = _t(A, "matrix_norm")
+    A = A if dtype is None else A.to(dtype)
+    if not (isinstance(dim, (tuple, list)) and len(dim) == 2) or A.ndim < 2:
+        raise ValueError(f"linalg.matrix_norm: needs a matrix (or a batch of them) and two dims, got shape "
+                         f"{tuple(A.shape)} and dim={dim!r}")
+    rows, cols = (d % A.ndim for d in dim)
+    if ord == "fro":
+        return A.norm(2, (rows, cols), keepdim)
+    if ord not in (1, -1, math.inf, -math.inf):
+        raise ValueError(f"linalg.matrix_norm: ord must be 'fro', 1, -1, inf or -inf (no SVD for 2, -2 or 'nuc'), "
+                         f"got {ord!r}")
+    summed, other = (rows, cols) if ord in (1, -1) else (cols, rows)  # 1: down each column; inf: along each row
+    sums = A.abs().sum(summed, keepdim=True)
+    out = sums.amax(other, keepdim=True) if ord > 0 else sums.amin(other, keepdim=True)
+    return out if keepdim else out.squeeze(max(rows, cols)).squeeze(min(rows, cols))
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    """vector_norm for a vector or an int dim, matrix_norm for a matrix or a pair of dims; with neither ord nor dim,
+    the 2-norm of every entry."""
+    A = _t(A, "norm")
+    if dim is None and ord is not None and A.ndim not in (1, 2):
+        raise ValueError(f"linalg.norm: with ord and no dim the input must be 1-D or 2-D, got shape {tuple(A.shape)}")
+    if isinstance(dim, int) or (dim is None and (A.ndim == 1 or ord is None)):
+        return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+    return matrix_norm(A, "fro" if ord is None else ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+
+
+def vecdot(x, y, *, dim=-1):
+    """Σ x·y along ``dim`` (the operands broadcast)."""
+    return (_t(x, "vecdot") * y).sum(dim)
+
+
+def matmul(input, other):
+    return toplevel.matmul(input, other)
+
+
+def multi_dot(tensors):
+    """The product of a chain of matrices, left to right (a first 1-D operand is a row, a last one a column)."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise ValueError(f"linalg.multi_dot: expected at least two tensors, got {len(tensors)}")
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = out @ t
+    return out
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """The ``offset``-th diagonal of the matrices on axes dim1 and dim2, as the last axis."""
+    A = _t(A, "diagonal")
+    moved = A.movedim((dim1 % A.ndim, dim2 % A.ndim), (-2, -1))
+    n = max(0, min(moved.shape[-2] + min(offset, 0), moved.shape[-1] - max(offset, 0)))
+    rows = backend.get_array_module(A.array).arange(n) + max(-offset, 0)
+    return moved[..., rows, rows + offset]
+
+
+def cross(x, y, *, dim=-1):
+    """The cross product of 3-vectors along ``dim``."""
+    x, y = _t(x, "cross"), _t(y, "cross")
+    if x.shape[dim] != 3 or y.shape[dim] != 3:
+        raise ValueError(f"linalg.cross: dim {dim} must have size 3, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+    a, b = x.unbind(dim), y.unbind(dim)
+    return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    raise _missing.attribute_error("torch.linalg", name, sys.modules[__name__])

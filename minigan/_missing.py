@@ -518,9 +518,9 @@ TABLE = {
          """
         affine_grid grid_sample
          """),
-        ('in-place functional activations are not provided: use the out-of-place form (y = F.{base}(x))',
+        ('randomized leaky ReLU is not provided: use F.leaky_relu with a slope you draw',
          """
-        celu_ elu_ hardtanh_ leaky_relu_ relu_ rrelu_ selu_ threshold_
+        rrelu_
          """),
         ('an internal PyTorch kernel, not part of its documented API: use the public function '
          '(minigan.nn.functional has the ones minigan provides)',

@@ -44,6 +44,12 @@ def _integer_or_float(x, op) -> Tensor:
     return x
 
 
+def _into(x, op, fn):
+    """PyTorch's ``inplace=True``: fn's result written into x itself, as any in-place op (recorded on x's history,
+    its version moved on, refused on a leaf that requires grad), and x returned."""
+    return _tensor(x, op)._in_place(f"{op}(inplace=True)", fn)
+
+
 def _same_dtype(op, x, weight):
     """A layer computes in its parameters' dtype; a float64 input to float32 weights is a mistake (usually
     NumPy noise or data), caught here at the layer instead of later at optimizer.step(), as PyTorch does."""
@@ -83,11 +89,15 @@ def _legacy_reduction(op, reduction, size_average, reduce):
 
 # ----------------------------------------------------------------------------- activations
 # Each is the Tensor method of the same name (_tensor_methods.py), so the checks are the same whichever door is used.
-def relu(x):
+def relu(x, inplace=False):
+    if inplace:
+        return _into(x, "relu", lambda t: relu(t))
     return _tensor(x, "relu").relu()
 
 
-def leaky_relu(x, negative_slope=0.01):
+def leaky_relu(x, negative_slope=0.01, inplace=False):
+    if inplace:
+        return _into(x, "leaky_relu", lambda t: leaky_relu(t, negative_slope))
     return _tensor(x, "leaky_relu").leaky_relu(negative_slope)
 
 
@@ -127,9 +137,11 @@ def linear(x, weight, bias=None):
     return L.Linear.apply(x, weight, bias)
 
 
-def dropout(x, p=0.5, training=True):
+def dropout(x, p=0.5, training=True, inplace=False):
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1−p),
     so the expected activation is unchanged and evaluation needs no rescaling."""
+    if inplace:
+        return _into(x, "dropout", lambda t: dropout(t, p, training))
     x = _float(x, "dropout")
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
         raise ValueError(f"dropout: p must be a probability in [0, 1), got {p!r}")
@@ -401,8 +413,10 @@ def _linear_resize(x, axis, size, align_corners, scale):
     return x[where + (lower,)] * (1 - weight) + x[where + (upper,)] * weight
 
 
-def dropout2d(x, p=0.5, training=True):
+def dropout2d(x, p=0.5, training=True, inplace=False):
     """Channel dropout of x (N, C, H, W): zero whole channels with probability p, scale the rest by 1/(1−p)."""
+    if inplace:
+        return _into(x, "dropout2d", lambda t: dropout2d(t, p, training))
     x = _float(x, "dropout2d")
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
         raise ValueError(f"dropout2d: p must be a probability in [0, 1), got {p!r}")
@@ -416,8 +430,10 @@ def dropout2d(x, p=0.5, training=True):
     return E.Mul.apply(x, Tensor._make(mask))
 
 
-def elu(x, alpha=1.0):
+def elu(x, alpha=1.0, inplace=False):
     """ELU (Clevert et al. 2016): x for x > 0, α(eˣ − 1) otherwise; built as relu(x) + α(exp(min(x, 0)) − 1)."""
+    if inplace:
+        return _into(x, "elu", lambda t: elu(t, alpha))
     x = _float(x, "elu")
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
         raise TypeError(f"elu: alpha must be a number, got {type(alpha).__name__} {alpha!r}")
@@ -471,12 +487,16 @@ def _number(op, name, value) -> float:
 
 def silu(x, inplace=False):
     """SiLU / swish: x·σ(x)."""
+    if inplace:
+        return _into(x, "silu", lambda t: silu(t))
     x = _float(x, "silu")
     return x * x.sigmoid()
 
 
 def mish(x, inplace=False):
     """Mish (Misra 2019): x·tanh(softplus(x))."""
+    if inplace:
+        return _into(x, "mish", lambda t: mish(t))
     x = _float(x, "mish")
     return x * x.softplus().tanh()
 
@@ -500,6 +520,8 @@ def softsign(x):
 
 def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]; the derivative is 1 strictly between them (0 at each, unlike clamp's)."""
+    if inplace:
+        return _into(x, "hardtanh", lambda t: hardtanh(t, min_val, max_val))
     lo, hi = _number("hardtanh", "min_val", min_val), _number("hardtanh", "max_val", max_val)
     if lo > hi:
         raise ValueError(f"hardtanh: min_val ({lo}) must not be greater than max_val ({hi})")
@@ -513,17 +535,23 @@ def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
 
 def relu6(x, inplace=False):
     """min(max(x, 0), 6): hardtanh(x, 0, 6)."""
+    if inplace:
+        return _into(x, "relu6", lambda t: relu6(t))
     x = _integer_or_float(x, "relu6")
     return activation.Hardtanh.apply(x, lo=0.0, hi=6.0) if backend.is_floating(x.dtype) else x.clamp(0, 6)
 
 
 def hardsigmoid(x, inplace=False):
     """relu6(x + 3) / 6: 0 below −3, 1 above 3, linear between."""
+    if inplace:
+        return _into(x, "hardsigmoid", lambda t: hardsigmoid(t))
     return relu6(_float(x, "hardsigmoid") + 3.0) / 6.0
 
 
 def hardswish(x, inplace=False):
     """x · relu6(x + 3) / 6 (Howard et al. 2019, MobileNetV3)."""
+    if inplace:
+        return _into(x, "hardswish", lambda t: hardswish(t))
     return activation.Hardswish.apply(_float(x, "hardswish"))
 
 
@@ -561,21 +589,60 @@ def softmin(x, dim=None):
 
 def selu(x, inplace=False):
     """SELU (Klambauer et al. 2017): scale · elu(x, α), α ≈ 1.6733, scale ≈ 1.0507."""
+    if inplace:
+        return _into(x, "selu", lambda t: selu(t))
     return elu(_float(x, "selu"), 1.6732632423543772848170429916717) * 1.0507009873554804934193349852946
 
 
 def celu(x, alpha=1.0, inplace=False):
     """max(0, x) + min(0, α(exp(x/α) − 1))."""
+    if inplace:
+        return _into(x, "celu", lambda t: celu(t, alpha))
     x, alpha = _float(x, "celu"), _number("celu", "alpha", alpha)
     return x.relu() + ((x.clamp(max=0.0) / alpha).exp() - 1.0) * alpha
 
 
 def threshold(x, threshold, value, inplace=False):
     """x where x > threshold, else value."""
+    if inplace:
+        return _into(x, "threshold", lambda t: _threshold(t, threshold, value))
+    return _threshold(x, threshold, value)
+
+
+def _threshold(x, limit, value):  # (threshold's body: PyTorch names its parameter as the function)
     x = _integer_or_float(x, "threshold")
-    t, v = _number("threshold", "threshold", threshold), _number("threshold", "value", value)
+    t, v = _number("threshold", "threshold", limit), _number("threshold", "value", value)
     t, v = (t, v) if backend.is_floating(x.dtype) else (int(t), int(v))  # PyTorch truncates them for integers
     return where(x.array > t, x, v)
+
+
+# PyTorch's in-place spellings of the activations: each is the function with inplace=True.
+def relu_(x):
+    return relu(x, inplace=True)
+
+
+def leaky_relu_(x, negative_slope=0.01):
+    return leaky_relu(x, negative_slope, inplace=True)
+
+
+def elu_(x, alpha=1.0):
+    return elu(x, alpha, inplace=True)
+
+
+def celu_(x, alpha=1.0):
+    return celu(x, alpha, inplace=True)
+
+
+def selu_(x):
+    return selu(x, inplace=True)
+
+
+def hardtanh_(x, min_val=-1.0, max_val=1.0):
+    return hardtanh(x, min_val, max_val, inplace=True)
+
+
+def threshold_(x, threshold, value):
+    return _into(x, "threshold", lambda t: _threshold(t, threshold, value))
 
 
 def prelu(x, weight):
@@ -869,8 +936,10 @@ def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
     return LS.apply_reduction(loss.mean(x.ndim - 1), reduction)
 
 
-def dropout1d(x, p=0.5, training=True):
+def dropout1d(x, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, L) (or (C, L)) with probability p, scaling the rest by 1/(1 − p)."""
+    if inplace:
+        return _into(x, "dropout1d", lambda t: dropout1d(t, p, training))
     x = _float(x, "dropout1d")
     if x.ndim not in (2, 3):
         raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {x.shape}")

@@ -216,20 +216,51 @@ def test_elu_and_softmax_match_torch(alpha):
         assert_same_as_torch(nn.Softmax(dim=dim), torch.nn.Softmax(dim=dim), [x])
 
 
+INPLACE_LAYERS = [("ReLU", ()), ("LeakyReLU", (0.2,)), ("ELU", (1.0,)), ("ReLU6", ()), ("Hardtanh", (-0.5, 0.5)),
+                  ("CELU", (0.7,)), ("SELU", ()), ("SiLU", ()), ("Mish", ()), ("Hardsigmoid", ()), ("Hardswish", ()),
+                  ("Threshold", (0.1, -1.0))]
+
+
 @needs_torch
-@pytest.mark.parametrize("name, args", [("ReLU", ()), ("LeakyReLU", (0.2,)), ("ELU", (1.0,))])
-def test_inplace_activations_leave_autograd_intact(name, args):
-    """inplace=True is accepted (PyTorch code runs) and computed out of place: the input keeps its values."""
+@pytest.mark.parametrize("name, args", INPLACE_LAYERS)
+def test_inplace_activations_write_into_their_input_as_pytorch(name, args):
+    """inplace=True writes into the input tensor (a non-leaf here) and returns it; the gradient flows as PyTorch's."""
     x = np.array([[-1.5, 0.5], [2.0, -0.25]])
-    ours = getattr(nn, name)(*args, inplace=True)
-    assert "inplace=True" in repr(ours)
-    xt = minigan.Tensor(x, requires_grad=True)
-    h = xt * 2  # a non-leaf, as in a network (PyTorch refuses in-place ops on a leaf that requires grad)
-    y = ours(h)
-    np.testing.assert_array_equal(h.numpy(), 2 * x)
-    assert_same_as_torch(lambda a: ours(a * 2), lambda a: getattr(torch.nn, name)(*args, inplace=True)(a * 2), [x])
-    (y * y).sum().backward()
-    assert xt.grad is not None
+    results, reprs = [], []
+    for lib in (minigan, torch):
+        layer = getattr(lib.nn, name)(*args, inplace=True)
+        reprs.append(repr(layer))
+        leaf = lib.tensor(x, requires_grad=True)
+        h = leaf * 2  # a non-leaf, as in a network (an in-place op on a leaf that requires grad is refused)
+        y = layer(h)
+        assert y is h
+        (y * y).sum().backward()
+        results.append((h.detach().numpy(), leaf.grad.numpy()))
+    assert reprs[0] == reprs[1]
+    for u, t in zip(*results):  # (CELU: PyTorch's derivative, from its output, is 5e-8 off the exact exp(x/α))
+        np.testing.assert_allclose(u, t, rtol=1e-7)
+
+
+@needs_torch
+@pytest.mark.parametrize("call", [lambda lib, h: lib.nn.functional.leaky_relu(h, 0.2, inplace=True),
+                                  lambda lib, h: lib.nn.functional.relu(h, inplace=True),
+                                  lambda lib, h: lib.nn.functional.dropout(h, 0.5, inplace=True),
+                                  lambda lib, h: lib.nn.Dropout(0.5, inplace=True)(h),
+                                  lambda lib, h: lib.nn.functional.relu_(h),
+                                  lambda lib, h: lib.nn.functional.threshold_(h, 0.0, 1.0)])
+def test_functional_inplace_as_pytorch_and_refused_on_a_leaf(call):
+    for lib in (minigan, torch):
+        leaf = lib.tensor([[-1.0, 2.0]], requires_grad=True)
+        with pytest.raises(RuntimeError):
+            call(lib, leaf)
+        h = leaf * 1
+        assert call(lib, h) is h
+        kept = leaf.sigmoid()
+        kept_input = kept * 1
+        call(lib, kept)  # sigmoid saved its output, now changed: its backward raises, as PyTorch's
+        with pytest.raises(RuntimeError):
+            kept_input.sum().backward(retain_graph=True)
+            kept.sum().backward()
 
 
 # ----------------------------------------------------------------------------- Module tree

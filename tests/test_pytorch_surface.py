@@ -56,7 +56,7 @@ def test_the_coverage_doc_is_up_to_date():
     ("minigan.conv2d", "minigan.nn.functional.conv2d"), ("minigan.nn.LSTM", "recurrent"),
     ("minigan.nn.functional.grid_sample", "not provided"), ("minigan.optim.LBFGS", "first-order"),
     ("minigan.optim.lr_scheduler.CyclicLR", "LambdaLR"),
-    ("minigan.utils.data.IterableDataset", "DataLoader"), ("minigan.nn.functional.relu_", "F.relu(x)"),
+    ("minigan.utils.data.IterableDataset", "DataLoader"), ("minigan.nn.functional.rrelu_", "F.leaky_relu"),
 ])
 def test_a_missing_name_raises_one_line_that_says_what_to_use(expr, words):
     with pytest.raises(AttributeError) as info:

@@ -171,38 +171,39 @@ class Dropout(Module):
     """Inverted dropout: in training zero each element with probability p and scale the rest by
     1/(1−p); in evaluation the identity.  CS/DS 552 (Jacob Whitehill) suggests it on D's input."""
 
-    def __init__(self, p: float = 0.5):
+    def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
             raise ValueError(f"Dropout: p must be a probability in [0, 1), got {p!r}")
-        self.p = float(p)
+        self.p, self.inplace = float(p), _inplace(inplace, "Dropout")
 
     def forward(self, x):
-        return F.dropout(x, self.p, self.training)
+        return F.dropout(x, self.p, self.training, self.inplace)
 
     def extra_repr(self):
-        return f"p={self.p}"
+        return f"p={self.p}" + (", inplace=True" if self.inplace else "")
 
 
 class Dropout2d(Module):
     """Channel dropout of (N, C, H, W): in training zero whole channels with probability p and scale
     the rest by 1/(1−p) (neighbouring pixels are correlated, so dropping single pixels does little)."""
 
-    def __init__(self, p: float = 0.5):
+    def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
             raise ValueError(f"Dropout2d: p must be a probability in [0, 1), got {p!r}")
-        self.p = float(p)
+        self.p, self.inplace = float(p), _inplace(inplace, "Dropout2d")
 
     def forward(self, x):
-        return F.dropout2d(x, self.p, self.training)
+        return F.dropout2d(x, self.p, self.training, self.inplace)
 
     def extra_repr(self):
-        return f"p={self.p}"
+        return f"p={self.p}" + (", inplace=True" if self.inplace else "")
 
 
-# ``inplace=True`` is accepted so that PyTorch code runs unchanged, but the activations compute out of
-# place: the result is a new tensor, and the input keeps its values (and any graph that saved it stays valid).
+# ``inplace=True`` writes the result into the input, as PyTorch's (recorded like any in-place op: a backward that
+# needs the input's old values raises, and a leaf that requires grad is refused).  It saves no memory here: the
+# recorded op keeps a copy of the old values.
 def _inplace(value, layer):
     if not isinstance(value, bool):
         raise TypeError(f"{layer}: inplace must be True or False, got {value!r}")
@@ -210,21 +211,21 @@ def _inplace(value, layer):
 
 
 class ReLU(Module):
-    """max(x, 0).  ``inplace`` is accepted for PyTorch code and ignored: the result is always a new tensor."""
+    """max(x, 0); with ``inplace``, written into x."""
 
     def __init__(self, inplace: bool = False):
         super().__init__()
         self.inplace = _inplace(inplace, "ReLU")
 
     def forward(self, x):
-        return F.relu(x)
+        return F.relu(x, self.inplace)
 
     def extra_repr(self):
         return "inplace=True" if self.inplace else ""
 
 
 class LeakyReLU(Module):
-    """x for x > 0, else negative_slope·x.  ``inplace`` is accepted and ignored (computed out of place)."""
+    """x for x > 0, else negative_slope·x; with ``inplace``, written into x."""
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
@@ -232,14 +233,14 @@ class LeakyReLU(Module):
         self.inplace = _inplace(inplace, "LeakyReLU")
 
     def forward(self, x):
-        return F.leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope, self.inplace)
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
 class ELU(Module):
-    """x for x > 0, else α(eˣ − 1) (Clevert et al. 2016).  ``inplace`` is accepted and ignored (out of place)."""
+    """x for x > 0, else α(eˣ − 1) (Clevert et al. 2016); with ``inplace``, written into x."""
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False):
         super().__init__()
@@ -247,7 +248,7 @@ class ELU(Module):
         self.inplace = _inplace(inplace, "ELU")
 
     def forward(self, x):
-        return F.elu(x, self.alpha)
+        return F.elu(x, self.alpha, self.inplace)
 
     def extra_repr(self):
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from minigan import backend
 from minigan import functional as F
-from minigan.nn.layers import Conv2d, _Loss, _positive_int
+from minigan.nn.layers import Conv2d, _inplace, _Loss, _positive_int
 from minigan.nn.module import Module, Parameter
 
 
@@ -20,10 +20,13 @@ class _Activation(Module):
 
     def __init__(self, inplace: bool = False):
         super().__init__()
-        self.inplace = inplace  # PyTorch's memory saving; minigan always computes out of place
+        self.inplace = _inplace(inplace, type(self).__name__)  # written into the input, as PyTorch's
 
     def forward(self, x):
-        return type(self).function(x)
+        return type(self).function(x, inplace=True) if self.inplace else type(self).function(x)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
 
 
 class SiLU(_Activation):
@@ -41,9 +44,15 @@ class ReLU6(_Activation):
 class Hardsigmoid(_Activation):
     function = staticmethod(F.hardsigmoid)
 
+    def extra_repr(self):
+        return ""  # (PyTorch's repr leaves inplace out for this one)
+
 
 class Hardswish(_Activation):
     function = staticmethod(F.hardswish)
+
+    def extra_repr(self):
+        return ""  # (PyTorch's repr leaves inplace out for this one)
 
 
 class SELU(_Activation):
@@ -101,28 +110,37 @@ class GELU(Module):
 class Hardtanh(Module):
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
         super().__init__()
-        self.min_val, self.max_val = float(min_val), float(max_val)
+        self.min_val, self.max_val, self.inplace = float(min_val), float(max_val), _inplace(inplace, "Hardtanh")
 
     def forward(self, x):
-        return F.hardtanh(x, self.min_val, self.max_val)
+        return F.hardtanh(x, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
 
 
 class CELU(Module):
     def __init__(self, alpha: float = 1.0, inplace: bool = False):
         super().__init__()
-        self.alpha = float(alpha)
+        self.alpha, self.inplace = float(alpha), _inplace(inplace, "CELU")
 
     def forward(self, x):
-        return F.celu(x, self.alpha)
+        return F.celu(x, self.alpha, self.inplace)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
 
 
 class Threshold(Module):
     def __init__(self, threshold: float, value: float, inplace: bool = False):
         super().__init__()
-        self.threshold, self.value = float(threshold), float(value)
+        self.threshold, self.value, self.inplace = float(threshold), float(value), _inplace(inplace, "Threshold")
 
     def forward(self, x):
-        return F.threshold(x, self.threshold, self.value)
+        return F.threshold(x, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self):
+        return f"threshold={self.threshold}, value={self.value}" + (", inplace=True" if self.inplace else "")
 
 
 class LogSoftmax(Module):
@@ -483,10 +501,13 @@ class RMSNorm(Module):
 class Dropout1d(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
-        self.p = p
+        self.p, self.inplace = p, _inplace(inplace, "Dropout1d")
 
     def forward(self, x):
-        return F.dropout1d(x, self.p, self.training)
+        return F.dropout1d(x, self.p, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"p={self.p}" + (", inplace=True" if self.inplace else "")
 
 
 class ZeroPad1d(Module):

@@ -497,6 +497,8 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         return self._in_place("div_", elementwise.Div.apply, other, update=operator.itruediv)
 
     def clamp_(self, min=None, max=None):
+        if isinstance(min, Tensor) or isinstance(max, Tensor):  # bounds per element: clamp's result, written in
+            return self._in_place("clamp_", lambda x: x.clamp(min, max))
         bounds = checks.check_clamp(min, max)
         return self._in_place("clamp_", elementwise.Clamp.apply, update=lambda a: elementwise.clip_into(a, **bounds),
                               **bounds)

@@ -327,6 +327,11 @@ class TensorMethods:
         return self.clone() if self.dtype.kind == "b" else elementwise.Sign.apply(self)  # a bool is its own sign
 
     def clamp(self, min=None, max=None):
+        if isinstance(min, TensorMethods) or isinstance(max, TensorMethods):  # bounds per element, as PyTorch's:
+            low = self if min is None else \
+                elementwise.Where.apply(*self._pair(min, "clamp", True), cond=(self < min).array)  # min where x < min
+            return low if max is None else \
+                elementwise.Where.apply(*low._pair(max, "clamp", True), cond=(low > max).array)  # then max where above
         return elementwise.Clamp.apply(self, **checks.check_clamp(min, max))
 
     clip = clamp

@@ -77,3 +77,25 @@ def test_var_and_std_take_pytorchs_correction(kwargs):
     for u, t in zip(*results):
         if u is not None:
             np.testing.assert_allclose(u, t, rtol=1e-12)
+
+
+@pytest.mark.parametrize("bounds", ["min", "max", "both", "crossed"])
+def test_clamp_with_tensor_bounds_as_pytorch(bounds):
+    """Bounds per element (broadcast), the gradient to x where it is kept and to a bound where it is taken; where
+    min > max, max, as PyTorch's min(max(x, min), max)."""
+    x0, lo0, hi0 = np.array([[1.0, -2.0, 3.0], [4.0, 0.5, -6.0]]), np.array([0.0, -1.0, 3.5]), np.array([[2.0], [0.25]])
+    results = []
+    for lib in (minigan, torch):
+        x, lo, hi = (lib.tensor(v, requires_grad=True) for v in (x0, lo0, hi0))
+        kwargs = {"min": dict(min=lo), "max": dict(max=hi), "both": dict(min=lo, max=hi),
+                  "crossed": dict(min=lo + 10, max=hi)}[bounds]
+        out = x.clamp(**kwargs)
+        (out * lib.tensor(np.arange(6.0).reshape(2, 3))).sum().backward()
+        results.append([out.detach().numpy()] + [None if t.grad is None else t.grad.numpy() for t in (x, lo, hi)])
+        y = x.detach().clone()
+        y.clamp_(**{k: v.detach() for k, v in kwargs.items()})
+        results[-1].append(y.numpy())
+    for u, t in zip(*results):
+        assert (u is None) == (t is None)
+        if u is not None:
+            np.testing.assert_allclose(u, t, rtol=1e-12)

@@ -167,8 +167,7 @@ TABLE = {
         ('this shape function is not provided at the top level: use cat/stack, reshape, permute, expand '
          'and indexing',
          """
-        atleast_1d atleast_2d atleast_3d broadcast_tensors column_stack diag_embed diagflat dsplit
-        dstack hsplit repeat_interleave rot90 tensor_split unflatten vsplit
+        diag_embed diagflat
          """),
         ('minigan has it in minigan.nn.functional: use minigan.nn.functional.{name} (torch.{name} is the '
          'same function in PyTorch)',
@@ -401,9 +400,8 @@ TABLE = {
          """),
         ('this shape method is not provided: use reshape, permute, expand, minigan.cat/stack and indexing',
          """
-        diag_embed diagflat dsplit hsplit repeat_interleave rot90 split_with_sizes
-        sum_to_size tensor_split unflatten unsafe_chunk unsafe_split unsafe_split_with_sizes
-        vsplit
+        diag_embed diagflat split_with_sizes
+        sum_to_size unsafe_chunk unsafe_split unsafe_split_with_sizes
          """),
         ('special functions (erf, gamma, Bessel, ...) are not provided: NumPy has none; math.erf or '
          'scipy.special on x.numpy() give values without a gradient',

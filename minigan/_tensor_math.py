@@ -253,6 +253,29 @@ class TensorMath:
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
         return _toplevel().unique(self, sorted, return_inverse, return_counts, dim)
 
+    def repeat_interleave(self, repeats=None, dim=None):
+        return _toplevel().repeat_interleave(self, repeats, dim)
+
+    def unflatten(self, dim, sizes):
+        """Axis ``dim`` split into ``sizes`` (one may be -1), as nn.Unflatten."""
+        d = dim % self.ndim
+        return self.reshape(*self.shape[:d], *sizes, *self.shape[d + 1:])
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        return _toplevel().tensor_split(self, indices_or_sections, dim)
+
+    def rot90(self, k=1, dims=(0, 1)):
+        return _toplevel().rot90(self, k, dims)
+
+    def hsplit(self, indices_or_sections):
+        return _toplevel().hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections):
+        return _toplevel().vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections):
+        return _toplevel().dsplit(self, indices_or_sections)
+
     def maximum(self, other):
         return _toplevel().maximum(self, other)
 

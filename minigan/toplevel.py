@@ -984,6 +984,122 @@ def unbind(input, dim=0):
     return tuple(x[(slice(None),) * (dim % x.ndim) + (i,)] for i in range(x.shape[dim]))
 
 
+def repeat_interleave(input, repeats=None, dim=None):
+    """Each entry repeated ``repeats`` times in place (an int, or one count per entry along ``dim``); flattened when
+    dim is None.  ``repeat_interleave(counts)`` alone: each index i repeated counts[i] times."""
+    x = _t(input, "repeat_interleave")
+    xp = backend.get_array_module(x.array)
+    if repeats is None:  # the indices form
+        return Tensor._make(xp.repeat(xp.arange(x.shape[0]), x.array).astype(xp.int64))
+    if dim is None:
+        x, d = x.reshape(-1), 0
+    else:
+        d = checks.normalize_axis(dim, x.ndim, "repeat_interleave", single=True)
+    counts = repeats.array if isinstance(repeats, Tensor) else repeats
+    if builtins.bool(xp.any(xp.asarray(counts) < 0)):
+        raise ValueError("repeat_interleave: repeats must be >= 0")
+    rows = xp.repeat(xp.arange(x.shape[d]), counts)  # the source index of each output entry
+    return x[(slice(None),) * d + (rows,)]
+
+
+def broadcast_tensors(*tensors):
+    """The tensors expanded to their common shape (views: no copy), as PyTorch's."""
+    xs = [_t(t, "broadcast_tensors") for t in tensors]
+    shape = backend.broadcast_shapes(*[tuple(x.shape) for x in xs])
+    return tuple(x.expand(*shape) for x in xs)
+
+
+def _tensors(tensors, fn):
+    """f(a, b) or f([a, b]): the tensors given."""
+    items = tensors[0] if builtins.len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors
+    return [_t(t, fn) for t in items]
+
+
+def _one_or_tuple(out):
+    return out[0] if builtins.len(out) == 1 else tuple(out)
+
+
+def atleast_1d(*tensors):
+    """Each tensor with at least one dimension: a 0-d one becomes (1,)."""
+    return _one_or_tuple([t.reshape(1) if t.ndim == 0 else t for t in _tensors(tensors, "atleast_1d")])
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least two dimensions: (n,) becomes (1, n)."""
+    return _one_or_tuple([t.reshape(1, -1) if t.ndim < 2 else t for t in _tensors(tensors, "atleast_2d")])
+
+
+def _at_least_3d(t):
+    return t.reshape(1, -1, 1) if t.ndim < 2 else t.unsqueeze(-1) if t.ndim == 2 else t
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least three dimensions: (n,) becomes (1, n, 1) and (m, n) becomes (m, n, 1)."""
+    return _one_or_tuple([_at_least_3d(t) for t in _tensors(tensors, "atleast_3d")])
+
+
+def column_stack(tensors):
+    """1-D tensors as columns, 2-D ones as they are, side by side."""
+    return cat([t.reshape(-1, 1) if t.ndim <= 1 else t for t in _tensors((tensors,), "column_stack")], 1)
+
+
+def dstack(tensors):
+    """Concatenate along the third dimension, each made at least 3-D first."""
+    return cat([_at_least_3d(t) for t in _tensors((tensors,), "dstack")], 2)
+
+
+def hsplit(input, indices_or_sections):
+    """tensor_split along dimension 1 (0 for a 1-D tensor)."""
+    x = _t(input, "hsplit")
+    return tensor_split(x, indices_or_sections, 1 if x.ndim > 1 else 0)
+
+
+def vsplit(input, indices_or_sections):
+    """tensor_split along dimension 0."""
+    return tensor_split(input, indices_or_sections, 0)
+
+
+def dsplit(input, indices_or_sections):
+    """tensor_split along dimension 2."""
+    return tensor_split(input, indices_or_sections, 2)
+
+
+def unflatten(input, dim, sizes):
+    """Axis ``dim`` split into ``sizes`` (one may be -1)."""
+    return _t(input, "unflatten").unflatten(dim, sizes)
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    """Rotated by 90° k times in the plane of ``dims``, from the first towards the second (flips and a transpose)."""
+    x = _t(input, "rot90")
+    a, b = (checks.normalize_axis(d, x.ndim, "rot90", single=True) for d in dims)
+    if a == b:
+        raise ValueError(f"rot90: dims must be two different axes, got {tuple(dims)}")
+    k %= 4
+    if k == 0:
+        return x.clone()
+    if k == 2:
+        return flip(x, (a, b))
+    return flip(x, b).transpose(a, b) if k == 1 else flip(x.transpose(a, b), b)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views split along ``dim``: into n nearly equal parts (the first ones one longer), or at the given indices."""
+    x = _t(input, "tensor_split")
+    d = checks.normalize_axis(dim, x.ndim, "tensor_split", single=True)
+    n = x.shape[d]
+    if isinstance(indices_or_sections, int):
+        parts = indices_or_sections
+        if parts < 1:
+            raise ValueError(f"tensor_split: the number of sections must be >= 1, got {parts}")
+        sizes = [n // parts + (1 if i < n % parts else 0) for i in range(parts)]
+        cuts = [builtins.sum(sizes[:i]) for i in range(1, parts)]
+    else:
+        cuts = [int(i) for i in indices_or_sections]
+    edges = [0, *cuts, n]
+    return tuple(x[(slice(None),) * d + (slice(lo, hi),)] for lo, hi in zip(edges, edges[1:]))  # (past n: empty)
+
+
 def flip(input, dims):
     """Reverse the order of the elements along ``dims``."""
     x = _t(input, "flip")
@@ -1508,5 +1624,6 @@ __all__ = [
     "is_deterministic_algorithms_warn_only_enabled", "gather", "index_select", "argsort", "sort", "topk", "cumsum",
     "normal", "bernoulli", "multinomial", "var_mean", "std_mean", "nan_to_num", "diff", "roll", "einsum",
     "tensordot", "diag", "trace", "meshgrid", "cdist", "scatter", "scatter_add", "nonzero", "argwhere",
-    "masked_select", "unique",
+    "masked_select", "unique", "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d",
+    "column_stack", "dstack", "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten",
 ]

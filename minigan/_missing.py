@@ -451,10 +451,10 @@ TABLE = {
          'list)',
          """
         AdaptiveAvgPool1d AdaptiveMaxPool1d AdaptiveMaxPool2d AlphaDropout Bilinear Buffer
-        ChannelShuffle CircularPad1d CircularPad2d ConvTranspose1d CrossMapLRN2d EmbeddingBag
+        ChannelShuffle ConvTranspose1d CrossMapLRN2d EmbeddingBag
         FeatureAlphaDropout Fold FractionalMaxPool2d LPPool1d LPPool2d LocalResponseNorm MaxUnpool1d
-        MaxUnpool2d ParameterDict RReLU ReflectionPad1d ReflectionPad2d ReplicationPad1d
-        ReplicationPad2d Unfold
+        MaxUnpool2d ParameterDict RReLU
+        Unfold
          """),
         ("3-d (volumetric) layers are out of scope: minigan's layers work on vectors and images",
          """
@@ -699,7 +699,6 @@ DIFFERENT = {
         "gelu": "approximate='tanh' only (the exact GELU needs erf, which NumPy lacks)",
         "adaptive_avg_pool2d": "output sizes that divide the input size only",
         "interpolate": "mode='nearest' (integer scale factors only) or 'bilinear'; not 'linear', 'bicubic', 'area'",
-        "pad": "mode='constant' only",
         "conv2d": "no dilation or groups arguments",
         "instance_norm": "no running statistics",
     },

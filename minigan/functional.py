@@ -176,12 +176,14 @@ def stack(tensors, dim=0, *, axis=None):
     return cat([t.unsqueeze(axis) for t in tensors], axis=axis)
 
 
-def pad(x, pad, mode="constant", value=0.0):
-    """Constant padding.  PyTorch's form: a flat tuple (left, right, top, bottom, ...) pads the LAST
-    dimension first, two numbers per dimension.  NumPy's form: an int, or one (before, after) pair per axis."""
+def pad(x, pad, mode="constant", value=None):
+    """Padding.  PyTorch's form: a flat tuple (left, right, top, bottom, ...) pads the LAST dimension first, two
+    numbers per dimension.  NumPy's form: an int, or one (before, after) pair per axis.  ``mode``: "constant"
+    (``value``, 0 by default), or, as PyTorch's, "reflect" (mirrored about the edge, which is not repeated),
+    "replicate" (the edge repeated) and "circular" (wrapped around), each reading x at computed indices."""
     x = _tensor(x, "pad")
-    if mode != "constant":
-        raise ValueError(f"pad: mode {mode!r} is not supported; expected 'constant'")
+    if mode not in ("constant", "reflect", "replicate", "circular"):
+        raise ValueError(f"pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}")
     flat = isinstance(pad, (tuple, list)) and all(isinstance(v, int) for v in pad)
     if flat:
         if len(pad) % 2 or len(pad) // 2 > x.ndim:
@@ -189,7 +191,26 @@ def pad(x, pad, mode="constant", value=0.0):
                              f"of at most {x.ndim} dimensions (input shape {x.shape})")
         pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)][::-1]  # from the last dimension backwards
         pad = [(0, 0)] * (x.ndim - len(pairs)) + pairs
-    return S.Pad.apply(x, pad_width=checks.normalize_pad(pad, x.ndim), value=value)
+    widths = checks.normalize_pad(pad, x.ndim)
+    if mode == "constant":
+        return S.Pad.apply(x, pad_width=widths, value=0.0 if value is None else value)
+    if value is not None:
+        raise ValueError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")
+    xp = backend.get_array_module(x.array)
+    for axis, (before, after) in enumerate(widths):
+        if before or after:
+            n = x.shape[axis]
+            if mode == "reflect" and (before >= n or after >= n):
+                raise ValueError(f"pad: reflect padding ({before}, {after}) must be less than the dimension's size {n}")
+            if mode == "circular" and (before > n or after > n):
+                raise ValueError(f"pad: circular padding ({before}, {after}) must be at most the dimension's size {n}")
+            i = xp.arange(-before, n + after)  # the position in x that each padded position reads
+            if mode == "reflect":
+                i = (n - 1) - xp.abs((n - 1) - xp.abs(i))  # mirrored at 0 and at n − 1
+            else:
+                i = xp.clip(i, 0, n - 1) if mode == "replicate" else i % n
+            x = x[(slice(None),) * axis + (i,)]
+    return x
 
 
 def one_hot(labels, num_classes):

@@ -64,3 +64,34 @@ def test_repeat_interleave_of_counts_alone_and_bad_arguments():
         minigan.rot90(minigan.tensor(X), 1, (0, 0))
     with pytest.raises(ValueError, match="sections must be >= 1"):
         minigan.tensor_split(minigan.tensor(X), 0)
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular", "constant"])
+@pytest.mark.parametrize("pad", [(1, 2), (1, 2, 3, 0), (0, 0, 2, 2), (3, 1, 1, 3)])
+def test_pad_modes_match_pytorch(mode, pad):
+    x0 = np.arange(2 * 2 * 4 * 5, dtype=np.float64).reshape(2, 2, 4, 5)
+    if len(pad) == 2:  # PyTorch pads a (N, C, L) input with two numbers in these modes
+        x0 = x0[:, :, 0]
+    results = []
+    for lib in (minigan, torch):
+        x = lib.tensor(x0, requires_grad=True)
+        out = lib.nn.functional.pad(x, pad, mode=mode)
+        (out * lib.tensor(np.arange(out.numel(), dtype=np.float64).reshape(tuple(out.shape)))).sum().backward()
+        results.append((out.detach().numpy(), x.grad.numpy()))
+    for u, t in zip(*results):
+        np.testing.assert_array_equal(u, t)
+
+
+@pytest.mark.parametrize("name", ["ReflectionPad2d", "ReplicationPad2d", "CircularPad2d", "ReflectionPad1d",
+                                  "ReplicationPad1d", "CircularPad1d"])
+def test_padding_layers_match_pytorch(name):
+    x0 = np.arange(2 * 3 * 4 * 5, dtype=np.float64).reshape(2, 3, 4, 5)
+    x0 = x0[:, :, 0] if name.endswith("1d") else x0
+    for padding in (2, (1, 2) if name.endswith("1d") else (1, 2, 3, 0)):
+        ours, theirs = getattr(minigan.nn, name)(padding), getattr(torch.nn, name)(padding)
+        assert repr(ours) == repr(theirs)
+        np.testing.assert_array_equal(ours(minigan.tensor(x0)).numpy(), theirs(torch.tensor(x0)).numpy())
+    with pytest.raises(ValueError, match="reflect padding"):
+        minigan.nn.functional.pad(minigan.ones(1, 1, 3), (3, 0), mode="reflect")
+    with pytest.raises(ValueError, match="value is for mode='constant' only"):
+        minigan.nn.functional.pad(minigan.ones(1, 1, 3), (1, 0), mode="replicate", value=1.0)

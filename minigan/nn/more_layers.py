@@ -255,6 +255,46 @@ class ConstantPad2d(ZeroPad2d):
         return F.pad(x, self.padding, value=self.value)
 
 
+class _Pad(Module):
+    """Pad with F.pad's ``mode`` by ``padding``: an int for every side, or PyTorch's (left, right[, top, bottom])."""
+
+    mode, sides = "constant", 4
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = (padding,) * self.sides if isinstance(padding, int) else tuple(padding)
+
+    def forward(self, x):
+        return F.pad(x, self.padding, mode=self.mode)
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+class ReflectionPad1d(_Pad):
+    mode, sides = "reflect", 2
+
+
+class ReflectionPad2d(_Pad):
+    mode = "reflect"
+
+
+class ReplicationPad1d(_Pad):
+    mode, sides = "replicate", 2
+
+
+class ReplicationPad2d(_Pad):
+    mode = "replicate"
+
+
+class CircularPad1d(_Pad):
+    mode, sides = "circular", 2
+
+
+class CircularPad2d(_Pad):
+    mode = "circular"
+
+
 class PixelShuffle(Module):
     def __init__(self, upscale_factor: int):
         super().__init__()

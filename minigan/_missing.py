@@ -566,7 +566,7 @@ TABLE = {
     "torch.optim.lr_scheduler": [
         ('minigan has no lr_scheduler.{name}: subclass LRScheduler and write get_lr(), or use LambdaLR',
          """
-        CosineAnnealingWarmRestarts CyclicLR PolynomialLR
+        CyclicLR
          """),
     ],
     "torch.autograd": [

@@ -23,7 +23,37 @@ SCHEDULES = {  # name: (constructor arguments, the documented closed form of epo
     "LinearLR": (dict(start_factor=0.25, end_factor=1.0, total_iters=5),
                  lambda b, t: b * (0.25 + 0.75 * min(t, 5) / 5)),
     "LinearLR_to_zero": (dict(start_factor=1.0, end_factor=0.0, total_iters=4), lambda b, t: b * (1 - min(t, 4) / 4)),
+    "PolynomialLR": (dict(total_iters=6, power=2.0), lambda b, t: b * (1 - min(t, 6) / 6) ** 2),
+    "CosineAnnealingWarmRestarts": (dict(T_0=3, eta_min=0.01),  # periods of 3 epochs, each from the top
+                                    lambda b, t: 0.01 + (b - 0.01) * (1 + math.cos(math.pi * (t % 3) / 3)) / 2),
+    "CosineAnnealingWarmRestarts_doubling": (dict(T_0=2, T_mult=2),  # restarts at 2, 6, 14: periods 2, 4, 8
+                                             lambda b, t: b * (1 + math.cos(math.pi * _phase(t))) / 2),
 }
+
+
+def _phase(t, first=2):
+    """How far epoch t is into its SGDR period (0 at a restart, towards 1), when periods double from ``first``."""
+    start, length = 0, first
+    while t >= start + length:
+        start, length = start + length, length * 2
+    return (t - start) / length
+
+
+@needs_torch
+def test_warm_restarts_follow_a_fractional_epoch_as_torch():
+    epochs = [0.5, 1.2, 2.7, 5.5, 9.0, 13.1, 3.0]
+    results = []
+    for lib in (minigan, torch):
+        p = lib.ones(3, requires_grad=True) if lib is torch else params(1)[0]
+        opt = (torch.optim.SGD if lib is torch else optim.SGD)([p], lr=0.5)
+        scheduler = lib.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=2, eta_min=0.05)
+        rates = []
+        for epoch in epochs:
+            opt.step()
+            scheduler.step(epoch)
+            rates.append(scheduler.get_last_lr()[0])
+        results.append(rates)
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-13)
 
 
 def params(n=2):

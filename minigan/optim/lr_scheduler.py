@@ -253,6 +253,66 @@ class CosineAnnealingLR(LRScheduler):
         return [eta_min + (lr - eta_min) * ratio for lr in self._current()]
 
 
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """Cosine annealing with warm restarts (Loshchilov & Hutter 2017, "SGDR", ICLR; eq. 5):
+
+        η_t = η_min + ½ (η_max − η_min) (1 + cos(π · T_cur / T_i))
+
+    T_cur counts the epochs since the last restart; at T_i the rate jumps back to η_max and the next period is
+    T_mult times longer.  ``step(epoch)`` may be given a fractional epoch (a step per batch), as in PyTorch."""
+
+    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+        self.T_0 = _positive_int("CosineAnnealingWarmRestarts", "T_0", T_0)
+        self.T_mult = _positive_int("CosineAnnealingWarmRestarts", "T_mult", T_mult)
+        self.eta_min = _factor("CosineAnnealingWarmRestarts", "eta_min", eta_min, 0.0, math.inf)
+        self.T_i, self.T_cur = self.T_0, last_epoch
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+                for base in self.base_lrs]
+
+    def step(self, epoch=None) -> None:
+        """One epoch on (a restart when the period ends), or to ``epoch`` (a float is allowed)."""
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch, self.T_cur = self.last_epoch + 1, self.T_cur + 1
+            if self.T_cur >= self.T_i:  # the end of a period: restart, with a period T_mult times longer
+                self.T_cur, self.T_i = self.T_cur - self.T_i, self.T_i * self.T_mult
+        elif epoch < 0:
+            raise ValueError(f"CosineAnnealingWarmRestarts.step: epoch must be >= 0, got {epoch}")
+        elif epoch < self.T_0:
+            self.T_i, self.T_cur = self.T_0, epoch
+        elif self.T_mult == 1:
+            self.T_cur = epoch % self.T_0
+        else:  # periods T_0, T_0·m, T_0·m², ...: the n-th restart is at T_0 (mⁿ − 1)/(m − 1)
+            n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+            self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
+            self.T_i = self.T_0 * self.T_mult ** n
+        self.last_epoch = math.floor(epoch)
+        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+            group["lr"] = lr
+        self._last_lr = self._current()
+
+
+class PolynomialLR(LRScheduler):
+    """η_t = η_0 · (1 − t / total_iters)^power until total_iters, then constant (applied, as PyTorch, as a factor
+    on the current rate each step, so that it chains)."""
+
+    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+        self.total_iters = _positive_int("PolynomialLR", "total_iters", total_iters)
+        self.power = _factor("PolynomialLR", "power", power, 0.0, math.inf)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        t, n = self.last_epoch, self.total_iters
+        if self._is_initial or t > n:
+            return self._current()
+        factor = ((1.0 - t / n) / (1.0 - (t - 1) / n)) ** self.power
+        return [lr * factor for lr in self._current()]
+
+
 class OneCycleLR(LRScheduler):
     """The 1cycle policy (Smith & Topin 2019, "Super-Convergence: Very Fast Training of Neural Networks Using
     Large Learning Rates"), as PyTorch's OneCycleLR: per batch (call ``step()`` after each ``opt.step()``), the
@@ -456,7 +516,8 @@ class SequentialLR(LRScheduler):
 
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", "MultiplicativeLR", "LinearLR",
-           "ConstantLR", "CosineAnnealingLR", "OneCycleLR", "ReduceLROnPlateau", "ChainedScheduler", "SequentialLR"]
+           "ConstantLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "PolynomialLR", "OneCycleLR",
+           "ReduceLROnPlateau", "ChainedScheduler", "SequentialLR"]
 
 
 def __getattr__(name):

@@ -538,10 +538,10 @@ TABLE = {
          """),
     ],
     "torch.optim": [
-        ('minigan.optim has no {name}: it has SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, RAdam '
+        ('minigan.optim has no {name}: it has SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, RAdam, NAdam '
          'and the optimistic variants; subclass minigan.optim.Optimizer for another',
          """
-        ASGD Adafactor Muon NAdam Rprop
+        ASGD Adafactor Muon Rprop
          """),
         ("L-BFGS is not provided: minigan's optimizers are first-order (SGD, RMSprop, Adam, AdamW, "
          'Adagrad, Adadelta)',

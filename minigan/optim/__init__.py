@@ -5,8 +5,8 @@
 
 ``param_groups`` holds each group's hyperparameters (``group["lr"]`` is what ``step()`` reads), and
 ``minigan.optim.lr_scheduler`` changes them on a schedule (StepLR, MultiStepLR, CosineAnnealingLR, OneCycleLR, ...).
-``SGD``, ``RMSprop``, ``Adam`` (and ``amsgrad=True``), ``AdamW``, ``Adagrad``, ``Adadelta``, ``Adamax`` and
-``RAdam`` match
+``SGD``, ``RMSprop``, ``Adam`` (and ``amsgrad=True``), ``AdamW``, ``Adagrad``, ``Adadelta``, ``Adamax``,
+``RAdam`` and ``NAdam`` match
 ``torch.optim`` step for step; ``OptimisticSGD`` and
 ``OptimisticAdam`` implement Daskalakis et al. 2018 ("Training GANs with Optimism").
 """
@@ -19,6 +19,7 @@ from minigan.optim.adadelta import Adadelta
 from minigan.optim.adagrad import Adagrad
 from minigan.optim.adam import Adam, AdamW
 from minigan.optim.adamax import Adamax
+from minigan.optim.nadam import NAdam
 from minigan.optim.optimistic_adam import OptimisticAdam
 from minigan.optim.optimistic_sgd import OptimisticSGD
 from minigan.optim.optimizer import Optimizer
@@ -27,7 +28,7 @@ from minigan.optim.rmsprop import RMSprop
 from minigan.optim.sgd import SGD
 
 __all__ = ["lr_scheduler", "Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "RAdam",
-           "OptimisticAdam", "OptimisticSGD"]
+           "NAdam", "OptimisticAdam", "OptimisticSGD"]
 
 
 def __getattr__(name):

@@ -353,6 +353,11 @@ def _restore_state(who, i, p, s) -> dict:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{who}: parameter {i} has step={value!r}, expected an int >= 0")
             restored[key] = int(value)
+        elif isinstance(value, float) or backend.is_array(value) and value.ndim == 0 and p.ndim != 0:
+            value = float(value)  # a running scalar (NAdam's Π μ; a checkpoint holds it as a 0-d array)
+            if not backend.np.isfinite(value):
+                raise ValueError(f"{who}: state {key!r} of parameter {i} is {value!r}, expected a finite number")
+            restored[key] = value
         elif backend.is_array(value):
             if tuple(value.shape) != tuple(p.shape):
                 raise ValueError(f"{who}: state {key!r} of parameter {i} has shape {tuple(value.shape)}, "
@@ -363,7 +368,7 @@ def _restore_state(who, i, p, s) -> dict:
             restored[key] = xp.asarray(backend.asnumpy(value), dtype=p.dtype).copy()
         else:
             raise TypeError(f"{who}: state {key!r} of parameter {i} is a {type(value).__name__}, "
-                            "expected an array or the int 'step'")
+                            "expected an array, a float or the int 'step'")
     return restored
 
 

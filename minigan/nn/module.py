@@ -129,6 +129,8 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         """forward(), between the hooks registered on this module (if any), as PyTorch's ``module(x)``."""
+        if not (self._forward_pre_hooks or self._forward_hooks):  # (the usual case)
+            return self.forward(*args, **kwargs)
         for hook in tuple(self._forward_pre_hooks.values()):
             changed = hook(self, args)
             if changed is not None:  # a pre-hook may replace the inputs

@@ -212,6 +212,17 @@ def test_a_program_with_its_data_on_the_gpu_and_its_model_on_the_cpu_is_refused(
         test_fluency.run("wgan-clipping", "minigan", test_fluency.SharedWeights().recorder())
 
 
+def _on_host_and_device(run):
+    """run() on NumPy, then on the strict device stand-in."""
+    on_host = run()
+    with installed():
+        minigan.use_backend("cupy")
+        try:
+            return on_host, run()
+        finally:
+            minigan.use_backend("numpy")
+
+
 def test_in_place_methods_sort_gather_and_init_run_on_the_device_as_on_numpy():
     def run():
         minigan.manual_seed(0)
@@ -232,13 +243,7 @@ def test_in_place_methods_sort_gather_and_init_run_on_the_device_as_on_numpy():
         nn.init.orthogonal_(w)
         return [backend.asnumpy(t.array) for t in (loss, x.grad, ints, w @ w.t())]
 
-    on_host = run()
-    with installed():
-        minigan.use_backend("cupy")
-        try:
-            on_device = run()
-        finally:
-            minigan.use_backend("numpy")
+    on_host, on_device = _on_host_and_device(run)
     for a, b in zip(on_host[:3], on_device[:3]):
         np.testing.assert_allclose(a, b, rtol=1e-6)
     np.testing.assert_allclose(on_device[3], np.eye(4), atol=1e-5)  # (the device's own random stream)
@@ -266,12 +271,6 @@ def test_einsum_scatter_hooks_spectral_norm_and_bilinear_run_on_the_device_as_on
         jac = minigan.autograd.functional.jacobian(lambda a: a.tanh(), x[0].detach())
         return [backend.asnumpy(t.array) for t in (loss, x.grad, jac)]
 
-    on_host = run()
-    with installed():
-        minigan.use_backend("cupy")
-        try:
-            on_device = run()
-        finally:
-            minigan.use_backend("numpy")
+    on_host, on_device = _on_host_and_device(run)
     for a, b in zip(on_host, on_device):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

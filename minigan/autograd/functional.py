@@ -57,19 +57,34 @@ def _finish(values, single, create_graph):
     return values[0] if single else values
 
 
+def _direction(v, like, fn, what):
+    """The vector v of a product, one tensor per tensor of ``like`` (ones when v is left out, which only a
+    one-element ``like`` allows), checked against their shapes."""
+    if v is None:
+        if any(t.numel() != 1 for t in like):
+            raise ValueError(f"{fn}: v may be left out only when {what} has one element")
+        v = tuple(t.new_ones(t.shape) for t in like)
+    v, _ = _tuple(v, fn, "v")
+    if len(v) != len(like) or any(a.shape != b.shape for a, b in zip(v, like)):
+        raise ValueError(f"{fn}: v must match the shapes of {what}, {[tuple(t.shape) for t in like]}")
+    return v
+
+
+def _dot(terms):
+    """Σ of the one-element tensors ``terms``: ⟨a, b⟩ over several tensors (None when there are none)."""
+    total = terms[0] if terms else None
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), vᵀJ): the gradient of ⟨func(inputs), v⟩ with respect to each input (v may be left out
     when the output has one element)."""
     inputs, single_in = _tuple(inputs, "vjp", "inputs")
     xs = _prepared(inputs, create_graph)
     outputs, single_out = _call(func, xs, "vjp")
-    if v is None:
-        if any(o.numel() != 1 for o in outputs):
-            raise ValueError("vjp: v may be left out only when the function's output has one element")
-        v = tuple(o.new_ones(o.shape) for o in outputs)
-    v, _ = _tuple(v, "vjp", "v")
-    if any(a.shape != b.shape for a, b in zip(v, outputs)) or len(v) != len(outputs):
-        raise ValueError(f"vjp: v must match the output's shapes {[tuple(o.shape) for o in outputs]}")
+    v = _direction(v, outputs, "vjp", "the function's output")
     products = _grads("vjp", outputs, xs, v, create_graph, strict)
     return _finish(outputs, single_out, create_graph), _finish(products, single_in, create_graph)
 
@@ -79,23 +94,14 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     inputs, single_in = _tuple(inputs, "jvp", "inputs")
     xs = _prepared(inputs, create_graph)
     outputs, single_out = _call(func, xs, "jvp")
-    if v is None:
-        if any(t.numel() != 1 for t in inputs):
-            raise ValueError("jvp: v may be left out only when each input has one element")
-        v = tuple(t.new_ones(t.shape) for t in inputs)
-    v, _ = _tuple(v, "jvp", "v")
-    if len(v) != len(inputs) or any(a.shape != b.shape for a, b in zip(v, inputs)):
-        raise ValueError(f"jvp: v must match the inputs' shapes {[tuple(t.shape) for t in inputs]}")
+    v = _direction(v, inputs, "jvp", "the inputs")
     us = tuple(o.new_zeros(o.shape).requires_grad_(True) for o in outputs)  # any u: uᵀJ is linear in it
     with enable_grad():
         transposed = _grads("jvp", outputs, xs, us, True, strict)  # uᵀJ, a graph in u
-        terms = [(t * w).sum() for t, w in zip(transposed, v) if t.requires_grad]
-    if not terms:  # J = 0
+        dot = _dot([(t * w).sum() for t, w in zip(transposed, v) if t.requires_grad])  # ⟨uᵀJ, v⟩ = uᵀ(Jv)
+    if dot is None:  # J = 0
         products = tuple(o.new_zeros(o.shape) for o in outputs)
     else:
-        dot = terms[0]
-        for term in terms[1:]:
-            dot = dot + term  # ⟨uᵀJ, v⟩ = uᵀ(Jv)
         products = _grads("jvp", (dot,), us, (dot.new_ones(()),), create_graph, False)
     return _finish(outputs, single_out, create_graph), _finish(products, single_out, create_graph)
 
@@ -146,18 +152,13 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
     outputs, _ = _call(func, xs, "vhp")
     if len(outputs) != 1 or outputs[0].numel() != 1:
         raise ValueError("vhp: the function must return a Tensor with one element")
-    v, _ = _tuple(v if v is not None else tuple(t.new_ones(t.shape) for t in inputs), "vhp", "v")
-    if len(v) != len(inputs) or any(a.shape != b.shape for a, b in zip(v, inputs)):
-        raise ValueError(f"vhp: v must match the inputs' shapes {[tuple(t.shape) for t in inputs]}")
+    v = _direction(v, inputs, "vhp", "the inputs") if v is not None else tuple(t.new_ones(t.shape) for t in inputs)
     with enable_grad():
         first = _grads("vhp", outputs, xs, (outputs[0].new_ones(outputs[0].shape),), True, strict)
-        terms = [(g * w).sum() for g, w in zip(first, v) if g.requires_grad]
-    if not terms:  # the gradient does not depend on the inputs: H = 0
+        dot = _dot([(g * w).sum() for g, w in zip(first, v) if g.requires_grad])  # ⟨∇f, v⟩
+    if dot is None:  # the gradient does not depend on the inputs: H = 0
         products = tuple(t.new_zeros(t.shape) for t in xs)
     else:
-        dot = terms[0]
-        for term in terms[1:]:
-            dot = dot + term
         products = _grads("vhp", (dot,), xs, (dot.new_ones(()),), create_graph, strict)
     return _finish(outputs, True, create_graph), _finish(products, single_in, create_graph)
 

@@ -124,6 +124,9 @@ from minigan.toplevel import (
     hsplit,
     hstack,
     hypot,
+    index_add,
+    index_copy,
+    index_fill,
     index_select,
     inf,
     inference_mode,
@@ -298,7 +301,7 @@ __all__ = [
     "std_mean", "nan_to_num", "diff", "roll", "einsum", "tensordot", "diag", "trace", "meshgrid", "cdist",
     "scatter", "scatter_add", "nonzero", "argwhere", "masked_select", "unique", "linalg",
     "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dstack",
-    "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten",
+    "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "is_deterministic_algorithms_warn_only_enabled", "unbind", "vdot", "vstack", "xlogy",
 ]
 

@@ -125,10 +125,10 @@ TABLE = {
         native_norm norm_except_dim rnn_relu rnn_relu_cell rnn_tanh rnn_tanh_cell
          """),
         ('this indexing op is not provided: index with x[...] (integer or bool index tensors; the gradient'
-         ' flows through), or use gather, index_select, nonzero or masked_select',
+         ' flows through), or use gather, index_select, index_add, nonzero or masked_select',
          """
         alias_copy detach_copy diagonal diagonal_copy diagonal_scatter expand_copy
-        index_add index_copy index_fill index_put index_reduce indices_copy
+        index_put index_reduce indices_copy
         narrow_copy nonzero_static permute_copy select select_copy select_scatter slice_copy
         slice_inverse slice_scatter split_copy split_with_sizes_copy squeeze_copy t_copy take
         take_along_dim transpose_copy unbind_copy unfold_copy unravel_index unsqueeze_copy view_copy
@@ -342,10 +342,10 @@ TABLE = {
         msort unique_consecutive
          """),
         ('this indexing op is not provided: index with x[...] (integer or bool index tensors; the gradient'
-         ' flows through), or use gather, index_select, nonzero or masked_select',
+         ' flows through), or use gather, index_select, index_add, nonzero or masked_select',
          """
-        diagonal diagonal_scatter index index_add index_add_ index_copy index_copy_
-        index_fill index_fill_ index_put index_put_ index_reduce index_reduce_
+        diagonal diagonal_scatter index
+        index_put index_put_ index_reduce index_reduce_
         narrow_copy nonzero_static select select_scatter slice_inverse
         slice_scatter take take_along_dim unfold
          """),

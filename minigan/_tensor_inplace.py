@@ -228,5 +228,14 @@ class TensorInPlace:
     def scatter_add_(self, dim, index, src):
         return self._in_place("scatter_add_", lambda x, s: x.scatter_add(dim, index, s), src)
 
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return self._in_place("index_add_", lambda x, s: x.index_add(dim, index, s, alpha=alpha), source)
+
+    def index_copy_(self, dim, index, source):
+        return self._in_place("index_copy_", lambda x, s: x.index_copy(dim, index, s), source, cast=True)
+
+    def index_fill_(self, dim, index, value):
+        return self._in_place("index_fill_", lambda x, v: x.index_fill(dim, index, v), value, cast=True)
+
     def masked_fill_(self, mask, value):
         return self._in_place("masked_fill_", lambda x, m, v: x.masked_fill(m, v), mask, value, cast=True)

@@ -276,6 +276,15 @@ class TensorMath:
     def dsplit(self, indices_or_sections):
         return _toplevel().dsplit(self, indices_or_sections)
 
+    def index_add(self, dim, index, source, *, alpha=1):
+        return _toplevel().index_add(self, dim, index, source, alpha=alpha)
+
+    def index_copy(self, dim, index, source):
+        return _toplevel().index_copy(self, dim, index, source)
+
+    def index_fill(self, dim, index, value):
+        return _toplevel().index_fill(self, dim, index, value)
+
     def maximum(self, other):
         return _toplevel().maximum(self, other)
 

@@ -1314,6 +1314,45 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return out[0] if builtins.len(out) == 1 else out
 
 
+def _index_place(x, dim, index, fn):
+    """The positions ``index`` (1-D) names along ``dim`` of x, checked: the index of x[...] for them."""
+    idx = _indices(index, fn, "index", x)
+    d = checks.normalize_axis(dim, x.ndim, fn, single=True)
+    if idx.ndim > 1:
+        raise ShapeError(f"{fn}: index must be 1-D, got shape {tuple(idx.shape)}")
+    _in_range(idx, x.shape[d], fn, f"dim {d}")
+    return (slice(None),) * d + (idx.reshape(-1),), d
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """input with alpha·source's slices added at ``index`` along ``dim`` (repeated indices add up)."""
+    x = _t(input, "index_add")
+    place, d = _index_place(x, dim, index, "index_add")
+    source = _t(source, "index_add").to(x.dtype)
+    expected = tuple(x.shape[:d]) + (place[d].shape[0],) + tuple(x.shape[d + 1:])
+    if tuple(source.shape) != expected:
+        raise ShapeError(f"index_add: source must have shape {expected}, got {tuple(source.shape)}")
+    return x + S.IndexAdd.apply(source * alpha if alpha != 1 else source, index=(place, True), shape=tuple(x.shape))
+
+
+def index_copy(input, dim, index, source):
+    """input with source's slices written at ``index`` along ``dim``."""
+    x = _t(input, "index_copy")
+    place, _ = _index_place(x, dim, index, "index_copy")
+    out = x.clone()
+    out[place] = _t(source, "index_copy").to(x.dtype)
+    return out
+
+
+def index_fill(input, dim, index, value):
+    """input with the slices at ``index`` along ``dim`` set to ``value``."""
+    x = _t(input, "index_fill")
+    place, _ = _index_place(x, dim, index, "index_fill")
+    out = x.clone()
+    out[place] = value
+    return out
+
+
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort ``input`` along ``dim``; equal values keep their order (always a stable sort: PyTorch's
     with stable=True; its default may order them otherwise), NaN counts as the largest value.  No gradient."""
@@ -1625,5 +1664,6 @@ __all__ = [
     "normal", "bernoulli", "multinomial", "var_mean", "std_mean", "nan_to_num", "diff", "roll", "einsum",
     "tensordot", "diag", "trace", "meshgrid", "cdist", "scatter", "scatter_add", "nonzero", "argwhere",
     "masked_select", "unique", "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d",
-    "column_stack", "dstack", "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten",
+    "column_stack", "dstack", "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add",
+    "index_copy", "index_fill",
 ]

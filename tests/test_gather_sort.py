@@ -226,3 +226,28 @@ def test_masked_select_matches_pytorch_with_its_gradient():
         minigan.masked_select(minigan.tensor(SELECT), minigan.tensor([1, 0, 1]))
     with pytest.raises(TypeError, match="the condition alone"):
         minigan.where(minigan.tensor(SELECT) > 0, 1.0)
+
+
+@pytest.mark.parametrize("source", [
+    "x.index_add(0, L.tensor([0, 0]), s[:2])",  # a repeated index adds up
+    "L.index_add(x, 1, L.tensor([3, 1]), s[:, :2], alpha=2)",
+    "x.index_copy(0, L.tensor([2, 0]), s[:2])",
+    "L.index_fill(x, 1, L.tensor([1, 3]), 7.0)",
+    "(x * 1).index_add_(0, L.tensor([1, 1]), s[:2])",
+    "(x * 1).index_copy_(1, L.tensor([0]), s[:, :1])",
+    "(x * 1).index_fill_(0, L.tensor([2]), -1.0)",
+])
+def test_index_add_copy_and_fill(source):
+    x0 = np.arange(12.0).reshape(3, 4)
+    results = []
+    for L in (minigan, torch):  # noqa: N806 (L: the library, as in the expressions)
+        x, s = L.tensor(x0, requires_grad=True), L.tensor(-x0, requires_grad=True)
+        out = eval(source)  # noqa: S307 (a test's own expression, run under both libraries)
+        (out * L.tensor(np.arange(12.0).reshape(3, 4))).sum().backward()
+        results.append((out.detach().numpy(), x.grad.numpy(), None if s.grad is None else s.grad.numpy()))
+    for u, t in zip(*results):
+        assert (u is None) == (t is None)
+        if u is not None:
+            np.testing.assert_array_equal(u, t)
+    with pytest.raises(minigan.ShapeError, match="source must have shape"):
+        minigan.index_add(minigan.zeros(3, 4), 0, minigan.tensor([0]), minigan.zeros(2, 4))

@@ -60,6 +60,9 @@ METHODS = {
     "scatter_": (REALS, lambda x, a, b: x.scatter_(1, a.argsort(1), b)),  # (a permutation: no repeated index)
     "scatter_value": (REALS, lambda x, a, b: x.scatter_(0, a.argsort(0)[:2], 0.5)),
     "scatter_add_": (REALS, lambda x, a, b: x.scatter_add_(1, a.argsort(1)[:, :2], b[:, :2])),
+    "index_add_": (REALS, lambda x, a, b: x.index_add_(0, a.argsort(0)[:, 0], b, alpha=2)),
+    "index_copy_": (REALS, lambda x, a, b: x.index_copy_(1, a.argsort(1)[0], b)),
+    "index_fill_": (REALS, lambda x, a, b: x.index_fill_(1, a.argsort(1)[0, :2], 0.5)),
     "masked_fill_": (REALS, lambda x, a, b: x.masked_fill_(a > 0, 0.75)),
     "masked_fill_tensor": (REALS, lambda x, a, b: x.masked_fill_(a > 0, b[0, 0])),
     "add_": (REALS, lambda x, a, b: x.add_(a, alpha=3)), "mul_": (REALS, lambda x, a, b: x.mul_(a)),
@@ -76,12 +79,14 @@ TORCH_HAS_NO_DERIVATIVE = {"acosh_": "acosh", "arccosh_": "acosh", "asinh_": "as
 # Integer and bool tensors where minigan differs from PyTorch, each listed in docs/pytorch.md: a float scalar of
 # addcmul_/addmm_ (PyTorch truncates it to the integer; minigan's result is a float, refused in place), an integer
 # power with negative exponents (NumPy refuses it), round_(decimals=) of integers and rounding bools (PyTorch
-# refuses; minigan leaves the values), a bool squared (PyTorch: an int64 result, refused), bool add_ with alpha.
+# refuses; minigan leaves the values), a bool squared (PyTorch: an int64 result, refused), bool add_ and
+# index_add_ with alpha.
 DIFFERENT_ON_INTEGERS = {
     ("int64", "addcmul_"), ("int32", "addcmul_"), ("int64", "addmm_"), ("int32", "addmm_"),
     ("int64", "pow_tensor"), ("int32", "pow_tensor"), ("int64", "round_decimals"), ("int32", "round_decimals"),
     ("bool", "abs_"), ("bool", "absolute_"), ("bool", "ceil_"), ("bool", "floor_"), ("bool", "round_"),
     ("bool", "round_decimals"), ("bool", "trunc_"), ("bool", "fix_"), ("bool", "square_"), ("bool", "add_"),
+    ("bool", "index_add_"),
 }
 
 

@@ -229,38 +229,108 @@ def one_hot(labels, num_classes):
 
 
 # ----------------------------------------------------------------------------- losses (mean by default)
-def binary_cross_entropy_with_logits(logits, target, reduction="mean", *, size_average=None, reduce=None):
-    """−[t log σ(x) + (1−t) log(1−σ(x))] in the softplus form: exact for logits of ±1e4."""
+def _weight(weight, op, like, name="weight"):
+    """An optional per-element (or per-class) weight as a float tensor of like's dtype, or None."""
+    if weight is None:
+        return None
+    if not isinstance(weight, Tensor):
+        raise TypeError(f"{op}: {name} must be a Tensor or None, got {type(weight).__name__} (the reduction is "
+                        "the keyword reduction=)")
+    return weight.to(like.dtype)
+
+
+def binary_cross_entropy_with_logits(logits, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    """−w·[p·t log σ(x) + (1−t) log(1−σ(x))] in the softplus form: exact for logits of ±1e4.  ``weight`` scales each
+    element's loss; ``pos_weight`` p (one per class, the last dimension) the positive term: p > 1 counts the
+    positives more (as PyTorch's, (1 − t)·x + (1 + (p − 1)·t)·softplus(−x))."""
     op = "binary_cross_entropy_with_logits"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
     logits, target = _float(logits, op, "logits"), _float(target, op, "target")
     LS.check_same_shape(op, logits, target)
     LS.check_reduction(op, reduction)
-    return LS.BCEWithLogits.apply(logits, target, reduction=reduction)
+    weight, pos_weight = _weight(weight, op, logits), _weight(pos_weight, op, logits, "pos_weight")
+    if weight is None and pos_weight is None:
+        return LS.BCEWithLogits.apply(logits, target, reduction=reduction)
+    if pos_weight is None:
+        loss = LS.BCEWithLogits.apply(logits, target, reduction="none")
+    else:
+        loss = (1 - target) * logits + ((pos_weight - 1) * target + 1) * (-logits).softplus()
+    return LS.apply_reduction(loss if weight is None else loss * weight, reduction)
 
 
-def binary_cross_entropy(probs, target, reduction="mean", *, size_average=None, reduce=None):
-    """−[t log p + (1−t) log(1−p)] for probabilities p ∈ [0, 1] (logs clamped at −100)."""
+def binary_cross_entropy(probs, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """−w·[t log p + (1−t) log(1−p)] for probabilities p ∈ [0, 1] (logs clamped at −100); ``weight`` scales each
+    element's loss."""
     op = "binary_cross_entropy"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
     probs, target = _float(probs, op, "input"), _float(target, op, "target")
     LS.check_same_shape(op, probs, target)
     LS.check_reduction(op, reduction)
     LS.check_probabilities(op, probs.array)
-    return LS.BCE.apply(probs, target, reduction=reduction)
+    weight = _weight(weight, op, probs)
+    if weight is None:
+        return LS.BCE.apply(probs, target, reduction=reduction)
+    return LS.apply_reduction(LS.BCE.apply(probs, target, reduction="none") * weight, reduction)
 
 
-def cross_entropy(logits, labels, reduction="mean", *, size_average=None, reduce=None):
-    """Softmax cross-entropy of logits (N, C) against integer class labels (N,)."""
+def cross_entropy(logits, labels, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """Softmax cross-entropy of logits (N, C) against integer class labels (N,), or against class probabilities
+    (N, C).  As PyTorch's: ``weight`` per class (a weighted mean over the labels' weights), ``ignore_index`` (a
+    label that counts for nothing), ``label_smoothing`` ε (the target (1 − ε)·one-hot + ε/C)."""
     op = "cross_entropy"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
     logits = _float(logits, op, "logits")
-    y = _labels(labels, op, logits)
     if logits.ndim != 2:
         raise ShapeError(f"{op}: expected logits of shape (N, C), got {logits.shape}")
-    LS.check_labels(op, y, logits.shape[1], logits.shape[0])
     LS.check_reduction(op, reduction)
-    return LS.CrossEntropy.apply(logits, labels=y, reduction=reduction)
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) or \
+            not 0 <= label_smoothing <= 1:
+        raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    weight = _weight(weight, op, logits)
+    soft = isinstance(labels, Tensor) and labels.dtype.kind == "f"  # class probabilities, not labels
+    if not soft and weight is None and ignore_index == -100 and not label_smoothing:
+        y = _labels(labels, op, logits)
+        LS.check_labels(op, y, logits.shape[1], logits.shape[0])
+        return LS.CrossEntropy.apply(logits, labels=y, reduction=reduction)
+    log_p, classes = logits.log_softmax(1), logits.shape[1]
+    per_class = log_p if weight is None else log_p * weight  # w_c · log p_c
+    if soft:
+        LS.check_same_shape(op, logits, labels)
+        target = labels * (1 - label_smoothing) + label_smoothing / classes
+        return LS.apply_reduction(-(target * per_class).sum(1), reduction)  # mean: over the N samples
+    nll, kept = _nll_parts(log_p, labels, weight, ignore_index, op)
+    loss = nll if not label_smoothing else \
+        nll * (1 - label_smoothing) - per_class.sum(1) * (label_smoothing / classes) * kept
+    if reduction != "mean":
+        return LS.apply_reduction(loss, reduction)
+    picked = kept if weight is None else weight.array[_clamped(labels, classes, ignore_index, op, logits)] * kept
+    return loss.sum() / float(picked.sum())  # the mean over the kept labels' weights, as PyTorch's
+
+
+def _clamped(labels, classes, ignore_index, op, like):
+    """The labels as an index array (an ignored label read as 0: its weight is zeroed by the mask)."""
+    y = _labels(labels, op, like)
+    xp = backend.get_array_module(y)
+    valid = y != ignore_index
+    if bool((valid & ((y < 0) | (y >= classes))).any()):
+        bad = int(y[valid & ((y < 0) | (y >= classes))][0])
+        raise ValueError(f"{op}: label {bad} is out of range for {classes} classes")
+    return xp.where(valid, y, 0)
+
+
+def _nll_parts(log_p, labels, weight, ignore_index, op):
+    """(−w_y · log p[i, y_i] per sample, with 0 at ignored labels; the mask of the labels kept, as floats)."""
+    y = _labels(labels, op, log_p)
+    if y.ndim != 1 or y.shape[0] != log_p.shape[0]:
+        raise ShapeError(f"{op}: expected labels of shape ({log_p.shape[0]},), got {tuple(y.shape)}")
+    index = _clamped(y, log_p.shape[1], ignore_index, op, log_p)
+    xp = backend.get_array_module(index)
+    kept = (y != ignore_index).astype(log_p.dtype)
+    picked = log_p[xp.arange(log_p.shape[0]), index]
+    nll = -picked * (kept if weight is None else weight.array[index] * kept)
+    return nll, kept
 
 
 def mse_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
@@ -461,19 +531,22 @@ def elu(x, alpha=1.0, inplace=False):
     return x.relu() + (x.clamp(max=0.0).exp() - 1.0) * float(alpha)
 
 
-def nll_loss(log_probs, labels, reduction="mean", *, size_average=None, reduce=None):
+def nll_loss(log_probs, labels, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """Negative log-likelihood of log-probabilities (N, C) (e.g. log_softmax output) at labels (N,):
-    ℓ_i = −log_probs[i, y_i].  nll_loss(log_softmax(x, 1), y) equals cross_entropy(x, y)."""
+    ℓ_i = −w_{y_i}·log_probs[i, y_i], the mean taken over the kept labels' weights.  nll_loss(log_softmax(x, 1), y)
+    equals cross_entropy(x, y)."""
     op = "nll_loss"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
     log_probs = _float(log_probs, op)
     if log_probs.ndim != 2:
         raise ShapeError(f"{op}: expected input of shape (N, C), got {log_probs.shape}")
-    y = _labels(labels, op, log_probs)
-    LS.check_labels(op, y, log_probs.shape[1], log_probs.shape[0])
     LS.check_reduction(op, reduction)
-    xp = backend.get_array_module(y)
-    return LS.apply_reduction(-log_probs[xp.arange(log_probs.shape[0]), y], reduction)
+    weight = _weight(weight, op, log_probs)
+    nll, kept = _nll_parts(log_probs, labels, weight, ignore_index, op)
+    if reduction != "mean":
+        return LS.apply_reduction(nll, reduction)
+    index = _clamped(labels, log_probs.shape[1], ignore_index, op, log_probs)
+    return nll.sum() / float((kept if weight is None else weight.array[index] * kept).sum())
 
 
 def l1_loss(x, y, reduction="mean", *, size_average=None, reduce=None):

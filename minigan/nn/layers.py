@@ -405,31 +405,58 @@ class _Loss(Module):
 
 
 class BCELoss(_Loss):
-    """Binary cross-entropy of probabilities (e.g. a Sigmoid output) against targets in [0, 1]."""
+    """Binary cross-entropy of probabilities (e.g. a Sigmoid output) against targets in [0, 1]; ``weight`` scales
+    each element's loss."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean"):
+        super().__init__(F._legacy_reduction("BCELoss", reduction, size_average, reduce))
+        self.register_buffer("weight", weight)
 
     def forward(self, input, target):
-        return F.binary_cross_entropy(input, target, self.reduction)
+        return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy of logits: sigmoid and BCE in one stable op (prefer it to Sigmoid + BCELoss)."""
+    """Binary cross-entropy of logits: sigmoid and BCE in one stable op (prefer it to Sigmoid + BCELoss);
+    ``weight`` scales each element's loss, ``pos_weight`` (one per class) the positive term."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean", pos_weight=None):
+        super().__init__(F._legacy_reduction("BCEWithLogitsLoss", reduction, size_average, reduce))
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input, target):
-        return F.binary_cross_entropy_with_logits(input, target, self.reduction)
+        return F.binary_cross_entropy_with_logits(input, target, self.weight, reduction=self.reduction,
+                                                  pos_weight=self.pos_weight)
 
 
 class CrossEntropyLoss(_Loss):
-    """Softmax cross-entropy of logits (N, C) against integer class labels (N,)."""
+    """Softmax cross-entropy of logits (N, C) against integer class labels (N,) or class probabilities (N, C),
+    with PyTorch's ``weight``, ``ignore_index`` and ``label_smoothing``."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean", label_smoothing: float = 0.0):
+        super().__init__(F._legacy_reduction("CrossEntropyLoss", reduction, size_average, reduce))
+        self.register_buffer("weight", weight)
+        self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
     def forward(self, input, target):
-        return F.cross_entropy(input, target, self.reduction)
+        return F.cross_entropy(input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction,
+                               label_smoothing=self.label_smoothing)
 
 
 class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities (N, C) (a LogSoftmax output) at integer labels (N,)."""
+    """Negative log-likelihood of log-probabilities (N, C) (a LogSoftmax output) at integer labels (N,), with
+    PyTorch's ``weight`` and ``ignore_index``."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                 reduction: str = "mean"):
+        super().__init__(F._legacy_reduction("NLLLoss", reduction, size_average, reduce))
+        self.register_buffer("weight", weight)
+        self.ignore_index = ignore_index
 
     def forward(self, input, target):
-        return F.nll_loss(input, target, self.reduction)
+        return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
 
 class MSELoss(_Loss):

@@ -109,16 +109,23 @@ def tanh(x):
     return _tensor(x, "tanh").tanh()
 
 
-def softplus(x):
-    return _tensor(x, "softplus").softplus()
+def softplus(x, beta=1.0, threshold=20.0):
+    """log(1 + e^(βx)) / β, and x itself where βx > threshold (where the two agree to float precision)."""
+    x = _tensor(x, "softplus")
+    if beta == 1 and threshold == 20:
+        return x.softplus()
+    b, t = _number("softplus", "beta", beta), _number("softplus", "threshold", threshold)
+    return where((x.array * b) > t, x, (x * b).softplus() / b)
 
 
-def softmax(x, dim=-1, *, axis=None):
-    return _tensor(x, "softmax").softmax(dim, axis=axis)
+def softmax(x, dim=-1, *, axis=None, dtype=None):
+    x = _tensor(x, "softmax")
+    return (x if dtype is None else x.to(dtype)).softmax(dim, axis=axis)
 
 
-def log_softmax(x, dim=-1, *, axis=None):
-    return _tensor(x, "log_softmax").log_softmax(dim, axis=axis)
+def log_softmax(x, dim=-1, *, axis=None, dtype=None):
+    x = _tensor(x, "log_softmax")
+    return (x if dtype is None else x.to(dtype)).log_softmax(dim, axis=axis)
 
 
 def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None):

@@ -64,3 +64,17 @@ def test_bad_loss_options_raise_clear_errors():
         F.cross_entropy(z, [0, 1], label_smoothing=1.5)
     with pytest.raises(ValueError, match="label 3 is out of range"):
         F.cross_entropy(z, [0, 3], ignore_index=1)
+
+
+@pytest.mark.parametrize("kwargs", [dict(beta=2.0), dict(beta=0.5, threshold=3.0), dict(beta=2, threshold=20)])
+def test_softplus_beta_and_threshold_and_softmax_dtype_as_pytorch(kwargs):
+    x0 = np.array([-30.0, -2.0, 0.0, 1.5, 9.9, 10.1, 40.0])
+    results = []
+    for lib in (minigan, torch):
+        x = lib.tensor(x0, requires_grad=True)
+        y = lib.nn.functional.softplus(x, **kwargs)
+        y.sum().backward()
+        results.append((y.detach().numpy(), x.grad.numpy()))
+        assert lib.nn.functional.softmax(lib.tensor([1.0, 2.0]), 0, dtype=lib.float64).dtype == lib.float64
+    for u, v in zip(*results):
+        np.testing.assert_allclose(u, v, rtol=1e-12)

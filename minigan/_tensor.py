@@ -455,11 +455,11 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
 
     def _place_operand(self, value, op, grad_mode):
         """An in-place op's operand as a tensor: a number takes this tensor's dtype (as in ``_operand``)."""
+        if isinstance(value, Tensor):
+            return value
         if backend.is_array(value) and not grad_mode and backend.device_of(value) == self.device:
             return Tensor._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if isinstance(value, Tensor):
-            return value
         return self._operand(value, op) if number else Tensor(value, device=self.device)
 
     def _write(self, op, result, cast):

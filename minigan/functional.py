@@ -307,37 +307,29 @@ def cross_entropy(logits, labels, weight=None, size_average=None, ignore_index=-
         LS.check_same_shape(op, logits, labels)
         target = labels * (1 - label_smoothing) + label_smoothing / classes
         return LS.apply_reduction(-(target * per_class).sum(1), reduction)  # mean: over the N samples
-    nll, kept = _nll_parts(log_p, labels, weight, ignore_index, op)
+    nll, kept, counted = _nll_parts(log_p, labels, weight, ignore_index, op)
     loss = nll if not label_smoothing else \
         nll * (1 - label_smoothing) - per_class.sum(1) * (label_smoothing / classes) * kept
     if reduction != "mean":
         return LS.apply_reduction(loss, reduction)
-    picked = kept if weight is None else weight.array[_clamped(labels, classes, ignore_index, op, logits)] * kept
-    return loss.sum() / float(picked.sum())  # the mean over the kept labels' weights, as PyTorch's
-
-
-def _clamped(labels, classes, ignore_index, op, like):
-    """The labels as an index array (an ignored label read as 0: its weight is zeroed by the mask)."""
-    y = _labels(labels, op, like)
-    xp = backend.get_array_module(y)
-    valid = y != ignore_index
-    if bool((valid & ((y < 0) | (y >= classes))).any()):
-        bad = int(y[valid & ((y < 0) | (y >= classes))][0])
-        raise ValueError(f"{op}: label {bad} is out of range for {classes} classes")
-    return xp.where(valid, y, 0)
+    return loss.sum() / float(counted.sum())  # the mean over the kept labels' weights, as PyTorch's
 
 
 def _nll_parts(log_p, labels, weight, ignore_index, op):
-    """(−w_y · log p[i, y_i] per sample, with 0 at ignored labels; the mask of the labels kept, as floats)."""
+    """(−w_y · log p[i, y_i] per sample; the mask of the labels kept (1, or 0 at ignore_index); each sample's weight
+    w_y in a mean (0 where ignored)), the labels checked against the classes."""
     y = _labels(labels, op, log_p)
     if y.ndim != 1 or y.shape[0] != log_p.shape[0]:
         raise ShapeError(f"{op}: expected labels of shape ({log_p.shape[0]},), got {tuple(y.shape)}")
-    index = _clamped(y, log_p.shape[1], ignore_index, op, log_p)
-    xp = backend.get_array_module(index)
-    kept = (y != ignore_index).astype(log_p.dtype)
-    picked = log_p[xp.arange(log_p.shape[0]), index]
-    nll = -picked * (kept if weight is None else weight.array[index] * kept)
-    return nll, kept
+    classes, valid = log_p.shape[1], y != ignore_index
+    if bool((valid & ((y < 0) | (y >= classes))).any()):
+        bad = int(y[valid & ((y < 0) | (y >= classes))][0])
+        raise ValueError(f"{op}: label {bad} is out of range for {classes} classes")
+    xp = backend.get_array_module(y)
+    index = xp.where(valid, y, 0)  # (an ignored label read as class 0: its weight is zeroed by the mask)
+    kept = valid.astype(log_p.dtype)
+    counted = kept if weight is None else weight.array[index] * kept
+    return -log_p[xp.arange(log_p.shape[0]), index] * counted, kept, counted
 
 
 def mse_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
@@ -548,12 +540,8 @@ def nll_loss(log_probs, labels, weight=None, size_average=None, ignore_index=-10
     if log_probs.ndim != 2:
         raise ShapeError(f"{op}: expected input of shape (N, C), got {log_probs.shape}")
     LS.check_reduction(op, reduction)
-    weight = _weight(weight, op, log_probs)
-    nll, kept = _nll_parts(log_probs, labels, weight, ignore_index, op)
-    if reduction != "mean":
-        return LS.apply_reduction(nll, reduction)
-    index = _clamped(labels, log_probs.shape[1], ignore_index, op, log_probs)
-    return nll.sum() / float((kept if weight is None else weight.array[index] * kept).sum())
+    nll, _, counted = _nll_parts(log_probs, labels, _weight(weight, op, log_probs), ignore_index, op)
+    return nll.sum() / float(counted.sum()) if reduction == "mean" else LS.apply_reduction(nll, reduction)
 
 
 def l1_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
@@ -638,8 +626,7 @@ def relu6(x, inplace=False):
     """min(max(x, 0), 6): hardtanh(x, 0, 6)."""
     if inplace:
         return _into(x, "relu6", lambda t: relu6(t))
-    x = _integer_or_float(x, "relu6")
-    return activation.Hardtanh.apply(x, lo=0.0, hi=6.0) if backend.is_floating(x.dtype) else x.clamp(0, 6)
+    return hardtanh(x, 0.0, 6.0)  # (bool refused as "hardtanh", as PyTorch's message says too)
 
 
 def hardsigmoid(x, inplace=False):
@@ -674,8 +661,9 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     x = _float(logits, "gumbel_softmax")
     if isinstance(tau, bool) or not isinstance(tau, (int, float)) or not tau > 0:
         raise ValueError(f"gumbel_softmax: tau must be a positive number, got {tau!r}")
-    u = backend.rand(x.shape, dtype=x.dtype, xp=backend.get_array_module(x.array))
-    gumbel = -backend.get_array_module(u).log(-backend.get_array_module(u).log(u + eps) + eps)  # -log(-log U)
+    xp = backend.get_array_module(x.array)
+    u = backend.rand(x.shape, dtype=x.dtype, xp=xp)
+    gumbel = -xp.log(-xp.log(u + eps) + eps)  # -log(-log U)
     soft = ((x + Tensor._make(gumbel)) / tau).softmax(dim)
     if not hard:
         return soft

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import sys
 
-from minigan import _missing, backend, toplevel
+from minigan import _missing, toplevel
 from minigan._tensor import Tensor
 from minigan.functional import stack
 
@@ -90,9 +90,7 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     """The ``offset``-th diagonal of the matrices on axes dim1 and dim2, as the last axis."""
     A = _t(A, "diagonal")
     moved = A.movedim((dim1 % A.ndim, dim2 % A.ndim), (-2, -1))
-    n = max(0, min(moved.shape[-2] + min(offset, 0), moved.shape[-1] - max(offset, 0)))
-    rows = backend.get_array_module(A.array).arange(n) + max(-offset, 0)
-    return moved[..., rows, rows + offset]
+    return moved[(Ellipsis, *toplevel._diagonal_index(*moved.shape[-2:], offset, A))]
 
 
 def cross(x, y, *, dim=-1):

@@ -1204,21 +1204,9 @@ def _in_range(index, size, fn, what):
         raise IndexOutOfRange(f"{fn}: index {bad} is out of range for {what} of size {size}")
 
 
-def gather(input, dim, index):
-    """out[i][j] = input[index[i][j]][j] for dim 0, input[i][index[i][j]] for dim 1 (and so on): ``input`` read
-    along ``dim`` at ``index``, which has input's number of dimensions and no larger sizes elsewhere."""
-    x = _t(input, "gather")
-    idx = _indices(index, "gather", "index", x)
-    d = checks.normalize_axis(dim, x.ndim, "gather", single=True)
-    if idx.ndim != x.ndim or builtins.any(i > n for a, (i, n) in enumerate(zip(idx.shape, x.shape)) if a != d):
-        raise ShapeError(f"gather: index of shape {tuple(idx.shape)} must have the {x.ndim} dimensions of input "
-                         f"{tuple(x.shape)}, and no larger size except along dim {d}")
-    _in_range(idx, x.shape[d], "gather", f"dim {d}")
-    return x[_along(idx, d)]
-
-
-def _scatter_place(x, dim, index, fn):
-    """The advanced index of x that ``index`` names along ``dim`` (gather's, in the other direction), checked."""
+def _along_place(x, dim, index, fn):
+    """The advanced index of x that ``index`` names along ``dim`` (what gather reads and scatter writes), checked:
+    index has x's number of dimensions and no larger size except along dim."""
     idx = _indices(index, fn, "index", x)
     d = checks.normalize_axis(dim, x.ndim, fn, single=True)
     if idx.ndim != x.ndim or builtins.any(i > n for a, (i, n) in enumerate(zip(idx.shape, x.shape)) if a != d):
@@ -1226,6 +1214,13 @@ def _scatter_place(x, dim, index, fn):
                          f"{tuple(x.shape)}, and no larger size except along dim {d}")
     _in_range(idx, x.shape[d], fn, f"dim {d}")
     return idx, _along(idx, d)
+
+
+def gather(input, dim, index):
+    """out[i][j] = input[index[i][j]][j] for dim 0, input[i][index[i][j]] for dim 1 (and so on): ``input`` read
+    along ``dim`` at ``index``."""
+    x = _t(input, "gather")
+    return x[_along_place(x, dim, index, "gather")[1]]
 
 
 def _source(src, value, idx, fn, like):
@@ -1245,7 +1240,7 @@ def scatter(input, dim, index, src=None, *, value=None):
     """input with src's values (or ``value``) written where ``index`` points along ``dim``: out[index[i][j]][j] =
     src[i][j] for dim 0.  gather's inverse; ``zeros(n, k).scatter(1, labels[:, None], 1.0)`` is a one-hot code."""
     x = _t(input, "scatter")
-    idx, place = _scatter_place(x, dim, index, "scatter")
+    idx, place = _along_place(x, dim, index, "scatter")
     out = x.clone()
     out[place] = _source(src, value, idx, "scatter", x)  # (a repeated index: one of its values, as PyTorch)
     return out
@@ -1254,20 +1249,25 @@ def scatter(input, dim, index, src=None, *, value=None):
 def scatter_add(input, dim, index, src):
     """input with src's values added where ``index`` points along ``dim`` (repeats add up): gather's adjoint."""
     x = _t(input, "scatter_add")
-    idx, place = _scatter_place(x, dim, index, "scatter_add")
+    idx, place = _along_place(x, dim, index, "scatter_add")
     values = _source(src, None, idx, "scatter_add", x)
     return x + S.IndexAdd.apply(values, index=(place, True), shape=tuple(x.shape))
+
+
+def _index_place(x, dim, index, fn):
+    """The positions ``index`` (1-D) names along ``dim`` of x, checked: the index of x[...] for them."""
+    idx = _indices(index, fn, "index", x)
+    d = checks.normalize_axis(dim, x.ndim, fn, single=True)
+    if idx.ndim > 1:
+        raise ShapeError(f"{fn}: index must be 1-D, got shape {tuple(idx.shape)}")
+    _in_range(idx, x.shape[d], fn, f"dim {d}")
+    return (slice(None),) * d + (idx.reshape(-1),), d
 
 
 def index_select(input, dim, index):
     """The entries of ``input`` at the 1-D ``index`` along ``dim`` (repeats allowed)."""
     x = _t(input, "index_select")
-    idx = _indices(index, "index_select", "index", x)
-    d = checks.normalize_axis(dim, x.ndim, "index_select", single=True)
-    if idx.ndim > 1:
-        raise ShapeError(f"index_select: index must be 1-D, got shape {tuple(idx.shape)}")
-    _in_range(idx, x.shape[d], "index_select", f"dim {d}")
-    return x[(slice(None),) * d + (idx.reshape(-1),)]
+    return x[_index_place(x, dim, index, "index_select")[0]]
 
 
 def nonzero(input, *, as_tuple=False):
@@ -1312,16 +1312,6 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     if return_counts:
         out += (Tensor._make(counts.astype(xp.int64)),)
     return out[0] if builtins.len(out) == 1 else out
-
-
-def _index_place(x, dim, index, fn):
-    """The positions ``index`` (1-D) names along ``dim`` of x, checked: the index of x[...] for them."""
-    idx = _indices(index, fn, "index", x)
-    d = checks.normalize_axis(dim, x.ndim, fn, single=True)
-    if idx.ndim > 1:
-        raise ShapeError(f"{fn}: index must be 1-D, got shape {tuple(idx.shape)}")
-    _in_range(idx, x.shape[d], fn, f"dim {d}")
-    return (slice(None),) * d + (idx.reshape(-1),), d
 
 
 def index_add(input, dim, index, source, *, alpha=1):
@@ -1479,15 +1469,20 @@ def diag(input, diagonal=0):
     x = _t(input, "diag")
     if x.ndim == 1:
         n = x.shape[0] + builtins.abs(diagonal)
-        rows = backend.get_array_module(x.array).arange(x.shape[0]) + builtins.max(-diagonal, 0)
         out = zeros(n, n, dtype=x.dtype, device=x.device)
-        out[rows, rows + diagonal] = x
+        out[_diagonal_index(n, n, diagonal, x)] = x
         return out
     if x.ndim != 2:
         raise ShapeError(f"diag: input must be 1-D or 2-D, got shape {tuple(x.shape)}")
-    n = builtins.max(0, builtins.min(x.shape[0] + builtins.min(diagonal, 0), x.shape[1] - builtins.max(diagonal, 0)))
-    rows = backend.get_array_module(x.array).arange(n) + builtins.max(-diagonal, 0)
-    return x[rows, rows + diagonal]
+    return x[_diagonal_index(*x.shape, diagonal, x)]
+
+
+def _diagonal_index(rows, columns, offset, like):
+    """(row, column) index arrays of the ``offset``-th diagonal of a rows × columns matrix (above the main one for
+    offset > 0), on ``like``'s device."""
+    n = builtins.max(0, builtins.min(rows + builtins.min(offset, 0), columns - builtins.max(offset, 0)))
+    i = backend.get_array_module(like.array).arange(n) + builtins.max(-offset, 0)
+    return i, i + offset
 
 
 def trace(input):

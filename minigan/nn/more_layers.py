@@ -235,40 +235,43 @@ InstanceNorm1d = InstanceNorm2d  # the same computation on (N, C, L)
 
 
 # ----------------------------------------------------------------------------- shapes and pooling
-class ZeroPad2d(Module):
-    """Pad (left, right, top, bottom) with zeros (an int pads all four sides)."""
-
-    def __init__(self, padding):
-        super().__init__()
-        self.padding = (padding,) * 4 if isinstance(padding, int) else tuple(padding)
-
-    def forward(self, x):
-        return F.pad(x, self.padding)
-
-
-class ConstantPad2d(ZeroPad2d):
-    def __init__(self, padding, value: float):
-        super().__init__(padding)
-        self.value = float(value)
-
-    def forward(self, x):
-        return F.pad(x, self.padding, value=self.value)
-
-
 class _Pad(Module):
     """Pad with F.pad's ``mode`` by ``padding``: an int for every side, or PyTorch's (left, right[, top, bottom])."""
 
-    mode, sides = "constant", 4
+    mode, sides, value = "constant", 4, None
 
     def __init__(self, padding):
         super().__init__()
         self.padding = (padding,) * self.sides if isinstance(padding, int) else tuple(padding)
 
     def forward(self, x):
-        return F.pad(x, self.padding, mode=self.mode)
+        return F.pad(x, self.padding, mode=self.mode, value=self.value)
 
     def extra_repr(self):
         return f"{self.padding}"
+
+
+class ZeroPad2d(_Pad):
+    """Pad (left, right, top, bottom) with zeros (an int pads all four sides)."""
+
+
+class ConstantPad2d(_Pad):
+    def __init__(self, padding, value: float):
+        super().__init__(padding)
+        self.value = float(value)
+
+    def extra_repr(self):
+        return f"padding={self.padding}, value={self.value}"
+
+
+class ZeroPad1d(_Pad):
+    """Pad the last dimension with (left, right) zeros (an int pads both)."""
+
+    sides = 2
+
+
+class ConstantPad1d(ConstantPad2d):
+    sides = 2
 
 
 class ReflectionPad1d(_Pad):
@@ -548,26 +551,6 @@ class Dropout1d(Module):
 
     def extra_repr(self):
         return f"p={self.p}" + (", inplace=True" if self.inplace else "")
-
-
-class ZeroPad1d(Module):
-    """Pad the last dimension with (left, right) zeros (an int pads both)."""
-
-    def __init__(self, padding):
-        super().__init__()
-        self.padding = (padding,) * 2 if isinstance(padding, int) else tuple(padding)
-
-    def forward(self, x):
-        return F.pad(x, self.padding)
-
-
-class ConstantPad1d(ZeroPad1d):
-    def __init__(self, padding, value: float):
-        super().__init__(padding)
-        self.value = float(value)
-
-    def forward(self, x):
-        return F.pad(x, self.padding, value=self.value)
 
 
 # ----------------------------------------------------------------------------- containers

@@ -80,8 +80,8 @@ TABLE = {
          'adversarial attacks uses (see docs/pytorch.md for what there is)',
          """
         BufferDict CharTensor LockingLogger ModuleDict NoopLogger ParameterDict ShortTensor addbmm addmv
-        addmv_ addr adjoint alpha_dropout baddbmm bit conv3d conv_transpose1d conv_transpose3d erf_
-        erfc_ feature_alpha_dropout fill fill_ get_default_dtype get_device has_lapack has_mkl
+        addmv_ addr adjoint alpha_dropout baddbmm bit conv3d conv_transpose1d conv_transpose3d
+        feature_alpha_dropout fill fill_ get_default_dtype get_device has_lapack has_mkl
         has_openmp has_spectral is_inference is_signed is_vulkan_available logspace range resize_as_
         return_types split_with_sizes types unsafe_chunk unsafe_split unsafe_split_with_sizes zero_
          """),
@@ -226,10 +226,10 @@ TABLE = {
          """
         cpu get_device_module mps mtia xpu
          """),
-        ('special functions (erf, gamma, Bessel, ...) are not provided: NumPy has none; math.erf or '
-         'scipy.special on x.numpy() give values without a gradient',
+        ('special functions (gamma, Bessel, ...) beyond erf, erfc and erfinv are not provided: '
+         'scipy.special on x.numpy() gives values without a gradient',
          """
-        digamma erf erfc erfinv i0 igamma igammac lgamma mvlgamma polygamma special
+        digamma i0 igamma igammac lgamma mvlgamma polygamma special
          """),
         ('distributed and multi-process training is out of scope: minigan runs in one process on one '
          'device',
@@ -403,10 +403,10 @@ TABLE = {
         diag_embed diagflat split_with_sizes
         sum_to_size unsafe_chunk unsafe_split unsafe_split_with_sizes
          """),
-        ('special functions (erf, gamma, Bessel, ...) are not provided: NumPy has none; math.erf or '
-         'scipy.special on x.numpy() give values without a gradient',
+        ('special functions (gamma, Bessel, ...) beyond erf, erfc and erfinv are not provided: '
+         'scipy.special on x.numpy() gives values without a gradient',
          """
-        digamma digamma_ erf erf_ erfc erfc_ erfinv erfinv_ i0 i0_ igamma igamma_ igammac igammac_
+        digamma digamma_ i0 i0_ igamma igamma_ igammac igammac_
         lgamma lgamma_ mvlgamma mvlgamma_ polygamma polygamma_
          """),
         ("not provided: compare x.device with 'cpu' or 'cuda' (and x.is_cuda)",
@@ -686,7 +686,6 @@ DIFFERENT = {
     },
     "torch.nn": {
         "DataParallel": "runs the wrapped module on minigan's one device (the whole batch); keys start with module.",
-        "GELU": "approximate='tanh' only (the exact GELU needs erf, which NumPy lacks)",
         "AdaptiveAvgPool2d": "output sizes that divide the input size only (1, the usual case, included)",
         "InstanceNorm2d": "no running statistics (track_running_stats=False, PyTorch's default)",
         "InstanceNorm1d": "no running statistics (track_running_stats=False, PyTorch's default)",
@@ -696,7 +695,6 @@ DIFFERENT = {
         "Embedding": "no padding_idx, max_norm or sparse arguments",
     },
     "torch.nn.functional": {
-        "gelu": "approximate='tanh' only (the exact GELU needs erf, which NumPy lacks)",
         "adaptive_avg_pool2d": "output sizes that divide the input size only",
         "interpolate": "mode='nearest' (integer scale factors only) or 'bilinear'; not 'linear', 'bicubic', 'area'",
         "conv2d": "no dilation or groups arguments",

@@ -54,6 +54,15 @@ class TensorInPlace:
     def expm1_(self):
         return self._in_place("expm1_", lambda x: x.expm1())
 
+    def erf_(self):
+        return self._in_place("erf_", lambda x: x.erf())
+
+    def erfc_(self):
+        return self._in_place("erfc_", lambda x: x.erfc())
+
+    def erfinv_(self):
+        return self._in_place("erfinv_", lambda x: x.erfinv())
+
     def log_(self):
         return self._in_place("log_", lambda x: x.log())
 

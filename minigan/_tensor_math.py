@@ -73,6 +73,15 @@ class TensorMath:
     def exp2(self):
         return U.Exp2.apply(self._as_float())
 
+    def erf(self):
+        return U.Erf.apply(self._as_float())
+
+    def erfc(self):
+        return U.Erfc.apply(self._as_float())
+
+    def erfinv(self):
+        return U.Erfinv.apply(self._as_float())
+
     def log2(self):
         return U.Log2.apply(self._as_float())
 

@@ -591,12 +591,13 @@ def mish(x, inplace=False):
 
 
 def gelu(x, approximate="none"):
-    """GELU (Hendrycks & Gimpel 2016), x·Φ(x).  Only ``approximate="tanh"`` is provided:
-    ½x(1 + tanh(√(2/π)(x + 0.044715x³))); the exact form needs erf, which NumPy lacks."""
+    """GELU (Hendrycks & Gimpel 2016), x·Φ(x) with Φ the standard normal CDF: Φ(x) = ½ erfc(−x/√2), which
+    keeps its digits for large negative x.  ``approximate="tanh"``: ½x(1 + tanh(√(2/π)(x + 0.044715x³)))."""
     x = _float(x, "gelu")
-    if approximate != "tanh":
-        raise NotImplementedError("gelu: minigan has only approximate='tanh' (the exact GELU needs erf, which NumPy "
-                                  "lacks); use F.gelu(x, approximate='tanh') or nn.GELU(approximate='tanh')")
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    if approximate == "none":
+        return x * 0.5 * (x * -(0.5 ** 0.5)).erfc()
     c = (2.0 / 3.141592653589793) ** 0.5
     return 0.5 * x * (1.0 + ((x + 0.044715 * x * x * x) * c).tanh())
 

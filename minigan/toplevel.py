@@ -459,6 +459,21 @@ def exp2(input):
     return U.Exp2.apply(_as_float(input, "exp2"))
 
 
+def erf(input):
+    """The error function (2/√π) ∫₀ˣ e^(−t²) dt."""
+    return U.Erf.apply(_as_float(input, "erf"))
+
+
+def erfc(input):
+    """1 − erf x, accurate where erf x is near 1."""
+    return U.Erfc.apply(_as_float(input, "erfc"))
+
+
+def erfinv(input):
+    """The inverse of erf on [−1, 1] (±1 give ±inf, outside is NaN)."""
+    return U.Erfinv.apply(_as_float(input, "erfinv"))
+
+
 def log2(input):
     return U.Log2.apply(_as_float(input, "log2"))
 
@@ -1642,7 +1657,8 @@ __all__ = [
     "tanh", "sigmoid", "relu", "clamp", "clip", "softmax", "log_softmax", "matmul", "mm", "reshape", "flatten",
     "squeeze", "unsqueeze", "transpose", "permute", "numel", "where", "maximum", "minimum", "sin", "cos", "tan",
     "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1", "exp2", "log2", "log10",
-    "reciprocal", "rsqrt", "floor", "ceil", "round", "trunc", "fix", "frac", "atan2", "hypot", "arcsin", "arccos",
+    "erf", "erfc", "erfinv", "reciprocal", "rsqrt", "floor", "ceil", "round", "trunc", "fix", "frac", "atan2", "hypot",
+    "arcsin", "arccos",
     "arctan", "arcsinh", "arccosh", "arctanh", "arctan2", "add", "sub", "subtract", "mul", "multiply", "div",
     "divide", "true_divide", "pow", "neg", "negative", "square", "std", "var", "t", "bmm", "lerp", "addmm", "outer",
     "ger", "dot", "clone", "detach", "chunk", "split", "narrow", "eq", "ne", "gt", "ge", "lt", "le", "greater",

@@ -24,6 +24,7 @@ CASES = {  # name: (function of (lib's functional, lib, *tensors), arrays)
     "silu": (lambda f, m, x: f.silu(x), [X]),
     "mish": (lambda f, m, x: f.mish(x), [X]),
     "gelu_tanh": (lambda f, m, x: f.gelu(x, approximate="tanh"), [X]),
+    "gelu": (lambda f, m, x: f.gelu(x), [X * 4]),
     "softsign": (lambda f, m, x: f.softsign(x), [X]),
     "hardtanh": (lambda f, m, x: f.hardtanh(x, -1.5, 2.0), [X]),
     "relu6": (lambda f, m, x: f.relu6(x * 4), [X]),
@@ -97,8 +98,8 @@ def test_equal_to_pytorch_with_gradients(name):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
 
 
-@pytest.mark.parametrize("name", ["mish", "gelu_tanh", "layer_norm", "group_norm", "huber_loss", "kl_div_batchmean",
-                                  "cosine_similarity", "selu"])
+@pytest.mark.parametrize("name", ["mish", "gelu_tanh", "gelu", "layer_norm", "group_norm", "huber_loss",
+                                  "kl_div_batchmean", "cosine_similarity", "selu"])
 def test_second_order_gradients(name):
     fn, arrays = CASES[name]
     small = name not in ("group_norm", "layer_norm")  # a smaller input, where the shapes allow it
@@ -110,7 +111,8 @@ def test_second_order_gradients(name):
 LAYERS = [
     ("SiLU", (), {}), ("Mish", (), {}), ("ReLU6", (), {}), ("Hardsigmoid", (), {}), ("Hardswish", (), {}),
     ("SELU", (), {}), ("Softsign", (), {}), ("LogSigmoid", (), {}), ("Tanhshrink", (), {}),
-    ("Softplus", (), {"beta": 2.0}), ("GELU", (), {"approximate": "tanh"}), ("Hardtanh", (-0.5, 0.5), {}),
+    ("Softplus", (), {"beta": 2.0}), ("GELU", (), {"approximate": "tanh"}), ("GELU", (), {}),
+    ("Hardtanh", (-0.5, 0.5), {}),
     ("CELU", (0.5,), {}), ("Threshold", (0.1, 20.0), {}), ("LogSoftmax", (1,), {}), ("Softmin", (1,), {}),
     ("PReLU", (), {}), ("LayerNorm", ((4, 4, 6),), {}), ("GroupNorm", (2, 4), {}), ("InstanceNorm2d", (4,), {}),
     ("ZeroPad2d", ((1, 2, 0, 1),), {}), ("ConstantPad2d", (1, 3.5), {}), ("PixelShuffle", (2,), {}),
@@ -121,7 +123,8 @@ LAYERS = [
 ]
 
 
-@pytest.mark.parametrize("name, args, kwargs", LAYERS, ids=[n for n, _, _ in LAYERS])
+@pytest.mark.parametrize("name, args, kwargs", LAYERS,
+                         ids=[n + "".join(f"-{v}" for v in kw.values()) for n, _, kw in LAYERS])
 def test_layers_equal_pytorch(name, args, kwargs):
     ours = getattr(minigan.nn, name)(*args, **kwargs).double()
     theirs = getattr(torch.nn, name)(*args, **kwargs).double()
@@ -166,8 +169,8 @@ def test_containers_register_their_members():
 
 
 def test_unprovided_variants_say_what_to_use():
-    with pytest.raises(NotImplementedError, match="approximate='tanh'"):
-        minigan.nn.GELU()
+    with pytest.raises(ValueError, match="approximate must be 'none' or 'tanh'"):
+        minigan.nn.GELU("erf")(minigan.zeros(2))
     with pytest.raises(NotImplementedError, match="does not divide"):
         F.adaptive_avg_pool2d(minigan.zeros(1, 1, 5, 5), 2)
     with pytest.raises(ValueError, match="delta must be > 0"):

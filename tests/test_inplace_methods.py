@@ -22,6 +22,8 @@ METHODS = {
     "relu_": (REALS, lambda x, a, b: x.relu_()), "sigmoid_": (REALS, lambda x, a, b: x.sigmoid_()),
     "tanh_": (REALS, lambda x, a, b: x.tanh_()), "exp_": (REALS, lambda x, a, b: x.exp_()),
     "exp2_": (REALS, lambda x, a, b: x.exp2_()), "expm1_": (REALS, lambda x, a, b: x.expm1_()),
+    "erf_": (REALS, lambda x, a, b: x.erf_()), "erfc_": (REALS, lambda x, a, b: x.erfc_()),
+    "erfinv_": (UNIT, lambda x, a, b: x.erfinv_()),
     "log_": (POSITIVE, lambda x, a, b: x.log_()), "log2_": (POSITIVE, lambda x, a, b: x.log2_()),
     "log10_": (POSITIVE, lambda x, a, b: x.log10_()), "log1p_": (POSITIVE, lambda x, a, b: x.log1p_()),
     "logit_": (OPEN_UNIT, lambda x, a, b: x.logit_()), "logit_eps": (OPEN_UNIT, lambda x, a, b: x.logit_(0.1)),

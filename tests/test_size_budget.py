@@ -34,9 +34,10 @@ CORE_BUDGET = 1185  # 1361 - 286 (+3% over the old core) when the engine moved: 
 CHECKS_BUDGET = 336  # checks.py, the one home of door checks, read one check at a time: 286 for the ops' doors
 # (which used to live in the ops files) and 40 for the upper floors' counts, fractions, labels and the 2-D GAN's
 # non-negative instance noise (+5 lines, 333 now)
-OPS_BUDGET = 1145  # every op's forward and backward (795 once the checks moved out; 986 before the ops that give
+OPS_BUDGET = 1200  # every op's forward and backward (795 once the checks moved out; 986 before the ops that give
 # PyTorch's values at kinks and edges: Step, Hardtanh, Sign, Maximum/Minimum, XLogY, Logit, Hardswish, RoundedDiv,
-# Fmod/Remainder, +111 lines, 1097; then CumSum, its own adjoint, 1103; Einsum, whose backward is an einsum, 1138)
+# Fmod/Remainder, +111 lines, 1097; then CumSum, its own adjoint, 1103; Einsum, whose backward is an einsum, 1138;
+# erf, erfc and erfinv, which NumPy lacks, from their series, continued fraction and Newton steps, 1194)
 
 
 def code_lines(source: str) -> int:

@@ -22,7 +22,7 @@ VALUES = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, 6.0, INF, -INF,
 METHODS = ["abs", "neg", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "reciprocal",
            "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
            "sigmoid", "relu", "floor", "ceil", "round", "trunc", "frac", "sign", "square", "logit", "deg2rad",
-           "rad2deg", "positive", "isnan", "isinf", "isfinite"]
+           "rad2deg", "positive", "isnan", "isinf", "isfinite", "erf", "erfc", "erfinv"]
 FUNCTIONAL = ["softplus", "elu", "selu", "celu", "silu", "mish", "logsigmoid", "hardtanh", "relu6", "hardsigmoid",
               "hardswish", "softsign", "tanhshrink", "softshrink", "hardshrink", "leaky_relu", "relu"]
 BINARY = {

@@ -91,13 +91,10 @@ class Softplus(Module):
 
 
 class GELU(Module):
-    """GELU; only ``approximate="tanh"`` is provided (see ``F.gelu``)."""
+    """GELU, x·Φ(x), exact or with ``approximate="tanh"`` (see ``F.gelu``)."""
 
     def __init__(self, approximate: str = "none"):
         super().__init__()
-        if approximate != "tanh":
-            raise NotImplementedError("GELU: minigan has only approximate='tanh' (the exact GELU needs erf, which "
-                                      "NumPy lacks); use nn.GELU(approximate='tanh')")
         self.approximate = approximate
 
     def forward(self, x):

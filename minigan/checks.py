@@ -266,41 +266,81 @@ def _check_in_channels(op, x_shape, w_shape, axis, layout) -> None:
                          f"expects {w_shape[axis]} (weight is {layout})")
 
 
-def check_conv2d(x_shape, w_shape, b_shape, stride, padding) -> dict:
-    """conv2d's door: shapes and geometry checked once; returns ``stride`` and ``padding`` as (h, w) pairs."""
-    _check_4d(x_shape, w_shape, "conv2d", "(out_channels, in_channels, kh, kw)")
-    (sh, sw), (ph, pw) = pair(stride, "stride", "conv2d", 1), pair(padding, "padding", "conv2d", 0)
-    _check_in_channels("conv2d", x_shape, w_shape, 1, "(out_channels, in_channels, kh, kw)")
+def _check_groups(op, groups, layout, **channels) -> int:
+    """groups: a positive int dividing each channel count (each group convolves its own slice of channels)."""
+    if isinstance(groups, bool) or not isinstance(groups, int) and not backend.is_numpy_scalar(groups) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    for side, count in channels.items():
+        if count % groups:
+            raise ShapeError(f"{op}: groups={groups} must divide the {count} {side} channels (weight is {layout})")
+    return int(groups)
+
+
+def _same_padding(op, stride, dilation, kernel):
+    """padding='same' as PyTorch: stride 1, total padding d·(k − 1) per axis, the odd pixel at the end.
+    Returns the symmetric part and what the end gets on top of it, each an (h, w) pair."""
+    if stride != (1, 1):
+        raise ValueError(f"{op}: padding='same' needs stride 1 (the output keeps the input's size), got {stride}")
+    total = [d * (k - 1) for d, k in zip(dilation, kernel)]
+    return tuple(t // 2 for t in total), tuple(t % 2 for t in total)
+
+
+def check_conv2d(x_shape, w_shape, b_shape, stride, padding, dilation=1, groups=1) -> dict:
+    """conv2d's door: shapes and geometry checked once; returns ``stride``, ``padding`` and ``dilation`` as (h, w)
+    pairs, ``groups``, and ``pad_end``: the extra (h, w) rows padding='same' adds at the bottom and right."""
+    op, layout = "conv2d", "(out_channels, in_channels/groups, kh, kw)"
+    _check_4d(x_shape, w_shape, op, layout)
+    (sh, sw), (dh, dw) = pair(stride, "stride", op, 1), pair(dilation, "dilation", op, 1)
     n, c, h, w = x_shape
     o, wc, kh, kw = w_shape
-    if kh > h + 2 * ph or kw > w + 2 * pw:
+    groups = _check_groups(op, groups, layout, input=c, output=o)
+    if wc * groups != c:
+        grouped = f" with groups={groups}" if groups > 1 else ""
+        raise ShapeError(f"{op}: input of shape {x_shape} has {c} channels but weight of shape {w_shape}{grouped} "
+                         f"expects {wc * groups} (weight is {layout})")
+    pad_end = (0, 0)
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise ValueError(f"{op}: padding must be an int, an (h, w) pair, 'same' or 'valid', got {padding!r}")
+        (ph, pw), pad_end = ((0, 0), (0, 0)) if padding == "valid" else _same_padding(op, (sh, sw), (dh, dw),
+                                                                                        (kh, kw))
+    else:
+        ph, pw = pair(padding, "padding", op, 0)
+    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1  # the pixels one window covers
+    if span_h > h + 2 * ph + pad_end[0] or span_w > w + 2 * pw + pad_end[1]:
         raise ShapeError(
-            f"conv2d: kernel {kh}×{kw} (weight {w_shape}) is larger than the padded input "
-            f"{h + 2 * ph}×{w + 2 * pw} (input {x_shape}, padding {(ph, pw)})"
+            f"{op}: kernel {kh}×{kw} (weight {w_shape}, dilation {(dh, dw)}: it spans {span_h}×{span_w}) is larger "
+            f"than the padded input {h + 2 * ph + pad_end[0]}×{w + 2 * pw + pad_end[1]} (input {x_shape}, padding "
+            f"{padding!r})"
         )
-    _check_bias(b_shape, o, "conv2d")
-    return {"stride": (sh, sw), "padding": (ph, pw)}
+    _check_bias(b_shape, o, op)
+    return {"stride": (sh, sw), "padding": (ph, pw), "dilation": (dh, dw), "groups": groups, "pad_end": pad_end}
 
 
-def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_padding) -> dict:
-    """conv_transpose2d's door; returns ``stride``, ``padding`` and ``output_padding`` as (h, w) pairs."""
-    op = "conv_transpose2d"
-    _check_4d(x_shape, w_shape, op, "(in_channels, out_channels, kh, kw)")
+def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_padding, groups=1, dilation=1) -> dict:
+    """conv_transpose2d's door; returns ``stride``, ``padding``, ``output_padding`` and ``dilation`` as (h, w)
+    pairs, and ``groups``."""
+    op, layout = "conv_transpose2d", "(in_channels, out_channels/groups, kh, kw)"
+    _check_4d(x_shape, w_shape, op, layout)
     (sh, sw), (ph, pw) = pair(stride, "stride", op, 1), pair(padding, "padding", op, 0)
-    oph, opw = pair(output_padding, "output_padding", op, 0)
-    if oph >= sh or opw >= sw:
-        raise ShapeError(f"{op}: output_padding {(oph, opw)} must be smaller than stride {(sh, sw)}")
-    _check_in_channels(op, x_shape, w_shape, 0, "(in_channels, out_channels, kh, kw)")
+    (dh, dw), (oph, opw) = pair(dilation, "dilation", op, 1), pair(output_padding, "output_padding", op, 0)
+    if oph >= max(sh, dh) or opw >= max(sw, dw):
+        raise ShapeError(f"{op}: output_padding {(oph, opw)} must be smaller than stride {(sh, sw)} or dilation "
+                         f"{(dh, dw)}")
+    _check_in_channels(op, x_shape, w_shape, 0, layout)
     n, c_in, h, w = x_shape
-    wc, c_out, kh, kw = w_shape
-    ho, wo = (h - 1) * sh - 2 * ph + kh + oph, (w - 1) * sw - 2 * pw + kw + opw
+    wc, c_group, kh, kw = w_shape
+    groups = _check_groups(op, groups, layout, input=c_in)
+    c_out = c_group * groups
+    ho, wo = (h - 1) * sh - 2 * ph + dh * (kh - 1) + 1 + oph, (w - 1) * sw - 2 * pw + dw * (kw - 1) + 1 + opw
     if ho < 1 or wo < 1:
         raise ShapeError(
             f"{op}: output would be {ho}×{wo} for input {x_shape}, weight {w_shape}, "
             f"stride {(sh, sw)}, padding {(ph, pw)}; expected at least 1×1 (padding too large)"
         )
     _check_bias(b_shape, c_out, op)
-    return {"stride": (sh, sw), "padding": (ph, pw), "output_padding": (oph, opw)}
+    return {"stride": (sh, sw), "padding": (ph, pw), "output_padding": (oph, opw), "dilation": (dh, dw),
+            "groups": groups}
 
 
 # ----------------------------------------------------------------------------- pooling

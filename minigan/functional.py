@@ -341,32 +341,43 @@ def mse_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
 
 
 # ----------------------------------------------------------------------------- convolution, normalization
-def conv2d(x, weight, bias=None, stride=1, padding=0):
-    """2-D cross-correlation: x (N, C, H, W), weight (O, C, kh, kw), bias (O,) → (N, O, H_out, W_out).
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D cross-correlation: x (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,) → (N, O, H_out, W_out).
 
-    H_out = ⌊(H + 2·padding − kh) / stride⌋ + 1 (likewise W); stride and padding are ints or (h, w) pairs.
+    H_out = ⌊(H + 2·padding − dilation·(kh − 1) − 1) / stride⌋ + 1 (likewise W); stride, padding and dilation
+    are ints or (h, w) pairs; padding may also be 'valid' (0) or 'same' (stride 1: H_out = H).
     """
     x, weight = _float(x, "conv2d"), _float(weight, "conv2d", "weight")
     _same_dtype("conv2d", x, weight)
     bias = None if bias is None else _float(bias, "conv2d", "bias")
-    params = checks.check_conv2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding)
+    params = checks.check_conv2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
+                                 dilation, groups)
+    end_h, end_w = params.pop("pad_end")
+    if end_h or end_w:  # 'same' with an odd total: the extra row and column go at the bottom and right
+        x = pad(x, (0, end_w, 0, end_h))
     if bias is None:
         return C.Conv2d.apply(x, weight, **params)
     return C.Conv2d.apply(x, weight, bias, **params)
 
 
-def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0):
-    """The adjoint of conv2d: x (N, C_in, H, W), weight (C_in, C_out, kh, kw), bias (C_out,).
+def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv2d: x (N, C_in, H, W), weight (C_in, C_out/groups, kh, kw), bias (C_out,).
 
-    H_out = (H − 1)·stride − 2·padding + kh + output_padding (likewise W): with kernel 4, stride 2,
-    padding 1 it doubles H.  output_padding (< stride) adds rows/columns at the bottom/right.
+    H_out = (H − 1)·stride − 2·padding + dilation·(kh − 1) + 1 + output_padding (likewise W): with kernel 4,
+    stride 2, padding 1 it doubles H.  output_padding (< stride or dilation) adds rows/columns at the bottom/right.
     """
     op = "conv_transpose2d"
     x, weight = _float(x, op), _float(weight, op, "weight")
     _same_dtype(op, x, weight)
     bias = None if bias is None else _float(bias, op, "bias")
     params = checks.check_conv_transpose2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
-                                      output_padding)
+                                           output_padding, groups, dilation)
+    (oph, opw), (sh, sw), (ph, pw) = params["output_padding"], params["stride"], params["padding"]
+    if oph >= sh or opw >= sw:  # (allowed below the dilation) rows no window reaches: build them as their definition
+        y = C.ConvTranspose2d.apply(x, weight, **{**params, "padding": (0, 0), "output_padding": (0, 0)})
+        y = pad(y, (0, opw, 0, oph))  # the uncropped output, then the output_padding's zero rows and columns,
+        y = y[:, :, ph : y.shape[2] - ph, pw : y.shape[3] - pw]  # then padding cropped from each side
+        return y if bias is None else y + bias.reshape(1, -1, 1, 1)
     if bias is None:
         return C.ConvTranspose2d.apply(x, weight, **params)
     return C.ConvTranspose2d.apply(x, weight, bias, **params)
@@ -892,14 +903,17 @@ def adaptive_avg_pool2d(x, output_size):
     return x.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
 
 
-def conv1d(x, weight, bias=None, stride=1, padding=0):
-    """1-D cross-correlation: x (N, C, L), weight (O, C, k) → (N, O, L_out), as conv2d on a height-1 image."""
+def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D cross-correlation: x (N, C, L), weight (O, C/groups, k) → (N, O, L_out), as conv2d on a height-1 image.
+    padding may be an int, 'same' or 'valid'."""
     x, weight = _float(x, "conv1d"), _float(weight, "conv1d", "weight")
     if x.ndim != 3 or weight.ndim != 3:
-        raise ShapeError(f"conv1d: expected input (N, C, L) and weight (O, C, k), got {x.shape} and {weight.shape}")
-    s = stride[0] if isinstance(stride, (tuple, list)) else stride
-    p = padding[0] if isinstance(padding, (tuple, list)) else padding
-    out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, s), (0, p))
+        raise ShapeError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), got {x.shape} and "
+                         f"{weight.shape}")
+    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
+    p = one(padding)
+    out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), p if isinstance(p, str) else (0, p),
+                 (1, one(dilation)), groups)
     return out.squeeze(2)
 
 

@@ -54,61 +54,116 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
-class Conv2d(Module):
-    """2-D convolution, weight (out, in, kh, kw).  H_out = ⌊(H + 2·padding − k) / stride⌋ + 1.
+class _ConvNd(Module):
+    """What Conv1d, Conv2d and ConvTranspose2d share: PyTorch's arguments, checked once, and its repr.
 
-    Init: W, b ~ U(−1/√fan_in, 1/√fan_in) with fan_in = in·kh·kw (PyTorch's default).
+    Sizes (kernel_size, stride, padding, dilation) are kept as tuples of ``dims`` ints, as PyTorch keeps them;
+    padding may also be 'same' or 'valid' (not for the transposed convolution).
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, device=None,
-                 dtype=None):
+    dims, transposed = 2, False
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                 output_padding=0, device=None, dtype=None):
         super().__init__()
-        self.in_channels = _positive_int(in_channels, "in_channels", "Conv2d")
-        self.out_channels = _positive_int(out_channels, "out_channels", "Conv2d")
-        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d", 1)
-        self.stride = pair(stride, "stride", "Conv2d", 1)
-        self.padding = pair(padding, "padding", "Conv2d", 0)
-        self.weight = Parameter(_empty(out_channels, in_channels, *self.kernel_size))
+        name = type(self).__name__
+        self.in_channels = _positive_int(in_channels, "in_channels", name)
+        self.out_channels = _positive_int(out_channels, "out_channels", name)
+        self.groups = _positive_int(groups, "groups", name)
+        for side, count in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if count % groups:
+                raise ValueError(f"{name}: {side}={count} must be divisible by groups={groups}")
+        self.kernel_size, self.stride = self._sizes(kernel_size, "kernel_size", 1), self._sizes(stride, "stride", 1)
+        self.dilation = self._sizes(dilation, "dilation", 1)
+        self.output_padding = self._sizes(output_padding, "output_padding", 0)
+        if isinstance(padding, str) and not self.transposed:
+            if padding not in ("same", "valid"):
+                raise ValueError(f"{name}: padding must be an int, a tuple, 'same' or 'valid', got {padding!r}")
+            if padding == "same" and any(s != 1 for s in self.stride):
+                raise ValueError(f"{name}: padding='same' needs stride 1 (the output keeps the input's size), "
+                                 f"got stride={stride!r}")
+            self.padding = padding
+        else:
+            self.padding = self._sizes(padding, "padding", 0)
+        modes = ("zeros",) if self.transposed else ("zeros", "reflect", "replicate", "circular")
+        if padding_mode not in modes:
+            raise ValueError(f"{name}: padding_mode must be one of {modes}, got {padding_mode!r}")
+        self.padding_mode = padding_mode
+        shape = (in_channels, out_channels // groups) if self.transposed else (out_channels, in_channels // groups)
+        self.weight = Parameter(_empty(*shape, *self.kernel_size))
         self.bias = Parameter(_empty(out_channels)) if bias else None
-        init.default_init_(self.weight, self.bias)
+        init.default_init_(self.weight, self.bias)  # fan_in = weight.shape[1]·kernel, as PyTorch's
         self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
-    def forward(self, x):
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
+    def _sizes(self, value, name, minimum):
+        if self.dims == 2:
+            return pair(value, name, type(self).__name__, minimum)
+        one = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
+        return pair(one, name, type(self).__name__, minimum)[:1]
+
+    def _padded(self, x):
+        """x padded by padding_mode when it is not 'zeros' (then the convolution itself pads nothing)."""
+        if self.padding == "same":  # d·(k − 1) in all, the odd one at the end, as PyTorch
+            totals = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
+            sides = [(t // 2, t - t // 2) for t in totals]
+        else:
+            sides = [(0, 0) if self.padding == "valid" else (p, p) for p in self.padding]
+        return F.pad(x, tuple(v for side in reversed(sides) for v in side), mode=self.padding_mode)
 
     def extra_repr(self):
-        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}, bias={self.bias is not None}")
+        zero = (0,) * self.dims
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != zero:
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * self.dims:
+            s += f", dilation={self.dilation}"
+        if self.output_padding != zero:
+            s += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
+        return s
 
 
-class ConvTranspose2d(Module):
-    """Transposed convolution (the adjoint of Conv2d), weight (in, out, kh, kw).
+class Conv2d(_ConvNd):
+    """2-D convolution, weight (out, in/groups, kh, kw).  H_out = ⌊(H + 2·padding − dilation·(k − 1) − 1) / stride⌋ + 1.
 
-    H_out = (H − 1)·stride − 2·padding + k + output_padding;  k=4, stride=2, padding=1 doubles H.
-    Init: PyTorch's default, whose fan_in for this layout is out·kh·kw.
+    padding may be 'same' (stride 1) or 'valid'; padding_mode 'reflect', 'replicate' or 'circular' pads the
+    input with ``F.pad`` first, as PyTorch does.  Init: W, b ~ U(−1/√fan_in, 1/√fan_in) with
+    fan_in = in/groups·kh·kw (PyTorch's default).
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, bias=True,
-                 device=None, dtype=None):
-        super().__init__()
-        self.in_channels = _positive_int(in_channels, "in_channels", "ConvTranspose2d")
-        self.out_channels = _positive_int(out_channels, "out_channels", "ConvTranspose2d")
-        self.kernel_size = pair(kernel_size, "kernel_size", "ConvTranspose2d", 1)
-        self.stride = pair(stride, "stride", "ConvTranspose2d", 1)
-        self.padding = pair(padding, "padding", "ConvTranspose2d", 0)
-        self.output_padding = pair(output_padding, "output_padding", "ConvTranspose2d", 0)
-        self.weight = Parameter(_empty(in_channels, out_channels, *self.kernel_size))
-        self.bias = Parameter(_empty(out_channels)) if bias else None
-        init.default_init_(self.weight, self.bias)
-        self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                         device=device, dtype=dtype)
 
     def forward(self, x):
-        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding)
+        if self.padding_mode != "zeros":
+            return F.conv2d(self._padded(x), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
-    def extra_repr(self):
-        extra = f", output_padding={self.output_padding}" if any(self.output_padding) else ""
-        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}{extra}, bias={self.bias is not None}")
+
+class ConvTranspose2d(_ConvNd):
+    """Transposed convolution (the adjoint of Conv2d), weight (in, out/groups, kh, kw).
+
+    H_out = (H − 1)·stride − 2·padding + dilation·(k − 1) + 1 + output_padding;  k=4, stride=2, padding=1
+    doubles H.  Init: PyTorch's default, whose fan_in for this layout is out/groups·kh·kw.
+    """
+
+    transposed = True
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                         output_padding, device=device, dtype=dtype)
+
+    def forward(self, x):
+        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
+                                  self.groups, self.dilation)
 
 
 # ----------------------------------------------------------------------------- normalisation

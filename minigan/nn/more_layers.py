@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from minigan import backend
 from minigan import functional as F
-from minigan.nn.layers import Conv2d, _inplace, _Loss, _positive_int
+from minigan.nn.layers import _ConvNd, _inplace, _Loss, _positive_int
 from minigan.nn.module import Module, Parameter
 
 
@@ -344,23 +344,21 @@ class UpsamplingBilinear2d(Module):
         return F.interpolate(x, self.size, self.scale_factor, "bilinear", align_corners=True)
 
 
-class Conv1d(Module):
-    """1-D convolution of (N, C, L), weight (out, in, k): Conv2d on a height-1 image (PyTorch's init)."""
+class Conv1d(_ConvNd):
+    """1-D convolution of (N, C, L), weight (out, in/groups, k): Conv2d's op on a height-1 image, PyTorch's
+    arguments and init."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, device=None,
-                 dtype=None):
-        super().__init__()
-        k = kernel_size[0] if isinstance(kernel_size, (tuple, list)) else kernel_size
-        self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, (k,)
-        self.stride = (stride[0] if isinstance(stride, (tuple, list)) else stride,)
-        self.padding = (padding[0] if isinstance(padding, (tuple, list)) else padding,)
-        conv = Conv2d(in_channels, out_channels, (1, k), bias=bias)  # fan_in = in·k: the same init as Conv1d
-        self.weight = Parameter(conv.weight.array.reshape(out_channels, in_channels, k))
-        self.bias = conv.bias
-        self.to(device=device, dtype=dtype)
+    dims = 1
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                         device=device, dtype=dtype)
 
     def forward(self, x):
-        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding)
+        if self.padding_mode != "zeros":
+            return F.conv1d(self._padded(x), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
 class MaxPool1d(Module):

@@ -3,8 +3,12 @@
 Shapes (as PyTorch):  x (N, C, H, W),  Conv2d weight (O, C, kh, kw),
 ConvTranspose2d weight (C_in, C_out, kh, kw).
 
-    conv2d output:            H_out = ⌊(H + 2·pad_h − kh) / stride_h⌋ + 1
-    conv_transpose2d output:  H_out = (H − 1)·stride_h − 2·pad_h + kh + output_padding_h
+    conv2d output:            H_out = ⌊(H + 2·pad_h − dil_h·(kh − 1) − 1) / stride_h⌋ + 1
+    conv_transpose2d output:  H_out = (H − 1)·stride_h − 2·pad_h + dil_h·(kh − 1) + 1 + output_padding_h
+
+A dilation d spreads the kernel's taps d pixels apart (it covers d·(k − 1) + 1 pixels, reading k of them).
+With ``groups`` = G the channels are split into G groups, each convolved with its own slice of the
+weight (Conv2d weight (O, C/G, kh, kw)); the one GEMM becomes G products of a batched matmul.
 
 How it works (read ``im2col`` and ``col2im`` first):
 
@@ -94,39 +98,41 @@ def from_batch_last(a, ph: int = 0, pw: int = 0):
     return a[:, ph : hp - ph, pw : wp - pw].transpose(3, 0, 1, 2)
 
 
-def im2col(x_padded, kh: int, kw: int, sh: int, sw: int):
+def im2col(x_padded, kh: int, kw: int, sh: int, sw: int, dh: int = 1, dw: int = 1):
     """(C, Hp, Wp, N) → cols (C·kh·kw, Ho·Wo·N): column (i, j, n) is the window under output (i, j) of image n.
 
-    cols[c, p, q, i, j, n] = x_padded[c, i·sh + p, j·sw + q, n], read through a strided view.
+    cols[c, p, q, i, j, n] = x_padded[c, i·sh + p·dh, j·sw + q·dw, n], read through a strided view
+    (dh, dw: the dilation, 1 for a plain kernel).
     """
     xp = backend.get_array_module(x_padded)
     c, hp, wp, n = x_padded.shape
-    ho, wo = (hp - kh) // sh + 1, (wp - kw) // sw + 1
+    ho, wo = (hp - dh * (kh - 1) - 1) // sh + 1, (wp - dw * (kw - 1) - 1) // sw + 1
     s_c, s_h, s_w, s_n = x_padded.strides
     windows = xp.lib.stride_tricks.as_strided(
-        x_padded, shape=(c, kh, kw, ho, wo, n), strides=(s_c, s_h, s_w, s_h * sh, s_w * sw, s_n)
+        x_padded, shape=(c, kh, kw, ho, wo, n), strides=(s_c, s_h * dh, s_w * dw, s_h * sh, s_w * sw, s_n)
     )
     return xp.ascontiguousarray(windows).reshape(c * kh * kw, ho * wo * n)
 
 
-def col2im(cols, padded_shape, kh: int, kw: int, sh: int, sw: int):
+def col2im(cols, padded_shape, kh: int, kw: int, sh: int, sw: int, dh: int = 1, dw: int = 1):
     """The adjoint of ``im2col``: add every column entry back onto the pixel it came from.
 
     ``cols`` is (C·kh·kw, Ho·Wo·N) and ``padded_shape`` (C, Hp, Wp, N); returns (C, Hp, Wp, N).
     """
     xp = backend.get_array_module(cols)
     c, hp, wp, n = padded_shape
-    ho, wo = (hp - kh) // sh + 1, (wp - kw) // sw + 1
+    ho, wo = (hp - dh * (kh - 1) - 1) // sh + 1, (wp - dw * (kw - 1) - 1) // sw + 1
     cols = cols.reshape(c, kh, kw, ho, wo, n)
     out = xp.zeros((c, hp, wp, n), dtype=cols.dtype)
     for p in range(kh):  # one slice += per kernel offset: all windows at once, overlaps add up
         for q in range(kw):
-            out[:, p : p + sh * (ho - 1) + 1 : sh, q : q + sw * (wo - 1) + 1 : sw] += cols[:, p, q]
+            i, j = p * dh, q * dw  # where the offset's windows start
+            out[:, i : i + sh * (ho - 1) + 1 : sh, j : j + sw * (wo - 1) + 1 : sw] += cols[:, p, q]
     return out
 
 
 # ----------------------------------------------------------------------------- the ops
-# Arguments are checked at the door (``minigan.functional.conv2d``...): here stride, padding and
+# Arguments are checked at the door (``minigan.functional.conv2d``...): here stride, padding, dilation and
 # output_padding are (h, w) pairs and the shapes fit.
 
 
@@ -141,46 +147,57 @@ def _batch_last(v):
     return from_batch_last(to_batch_last(v)) if backend.is_array(v) else v
 
 
-def _output_padding(size, out_size, k, s, p) -> int:
+def _output_padding(size, out_size, k, s, p, d) -> int:
     """The rows conv2d's floor dropped: what Ct needs to give back ``size`` from ``out_size``."""
-    return size + 2 * p - k - (out_size - 1) * s
+    return size + 2 * p - d * (k - 1) - 1 - (out_size - 1) * s
+
+
+def _grouped_matmul(a, b):
+    """The G products a[g] @ b[g] of two stacks, a (G, R, K) and b (G, K, M), one under the other: (G·R, M).
+    One group is one plain GEMM (a[0] keeps a transposed view's layout, so BLAS reads it without a copy)."""
+    out = backend.matmul(a[0], b[0]) if a.shape[0] == 1 else backend.matmul(a, b)
+    return out.reshape(-1, out.shape[-1])
 
 
 class Conv2d(Node):
     """out[n, o] = Σ_c W[o, c] ⋆ x_pad[n, c] (cross-correlation, as in PyTorch) + b[o].
 
-    H_out = ⌊(H + 2·pad_h − kh) / stride_h⌋ + 1,   W_out = ⌊(W + 2·pad_w − kw) / stride_w⌋ + 1
+    H_out = ⌊(H + 2·pad_h − dil_h·(kh − 1) − 1) / stride_h⌋ + 1   (likewise W)
 
     ``cols``: im2col of x for this geometry when the caller already has it (a backward does).
     """
 
-    def forward(self, x, weight, bias=None, stride=(1, 1), padding=(0, 0), cols=None):
-        (sh, sw), (ph, pw) = stride, padding
+    def forward(self, x, weight, bias=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1, cols=None):
+        (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
         n, c, h, w = x.shape
         o, _, kh, kw = weight.shape
-        ho, wo = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
+        ho, wo = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
         if cols is None:
-            cols = im2col(to_batch_last(x, ph, pw), kh, kw, sh, sw)  # (C·kh·kw, Ho·Wo·N)
-        out = backend.matmul(weight.reshape(o, c * kh * kw), cols).reshape(o, ho, wo, n)  # the one GEMM
+            cols = im2col(to_batch_last(x, ph, pw), kh, kw, sh, sw, dh, dw)  # (C·kh·kw, Ho·Wo·N)
+        out = _grouped_matmul(weight.reshape(groups, o // groups, -1), cols.reshape(groups, -1, cols.shape[1]))
+        out = out.reshape(o, ho, wo, n)  # the one GEMM (one per group)
         if bias is not None:
             out += bias.reshape(o, 1, 1, 1)
         need = self.needs_input_grad  # None when no gradient will be asked for: keep nothing
         if need:
             self.save_for_backward(x, weight)  # both, as PyTorch's convolution does (one backward reads either)
-            self.kernel, self.stride, self.padding = (kh, kw), stride, padding
-            self.output_padding = (_output_padding(h, ho, kh, sh, ph), _output_padding(w, wo, kw, sw, pw))
+            self.kernel, self.stride, self.padding, self.dilation, self.groups = (kh, kw), stride, padding, dilation, \
+                groups
+            self.output_padding = (_output_padding(h, ho, kh, sh, ph, dh), _output_padding(w, wo, kw, sw, pw, dw))
         return from_batch_last(out)  # (N, O, Ho, Wo), a view of the (O, Ho, Wo, N) product
 
     def backward(self, grad):  # ∂x = Ct(G, W) (col2im of Wᵀ·G),  ∂W = Cw(x, G) = G·colsᵀ,  ∂b = Σ G
         x, weight = self.saved_tensors
         need = self.needs_input_grad
         grad = _batch_last(grad)  # no copy when G came from conv ops
+        geometry = {"dilation": self.dilation, "groups": self.groups}
         dx = dw = db = None
         if need[0]:
             dx = ConvTranspose2d.apply(grad, weight, stride=self.stride, padding=self.padding,
-                                       output_padding=self.output_padding)
+                                       output_padding=self.output_padding, **geometry)
         if need[1]:
-            dw = Conv2dWeight.apply(x, grad, kernel_size=self.kernel, stride=self.stride, padding=self.padding)
+            dw = Conv2dWeight.apply(x, grad, kernel_size=self.kernel, stride=self.stride, padding=self.padding,
+                                    **geometry)
         if len(need) > 2 and need[2]:
             db = grad.sum(axis=(0, 2, 3))
         return (dx, dw, db) if len(need) > 2 else (dx, dw)
@@ -189,28 +206,33 @@ class Conv2d(Node):
 class ConvTranspose2d(Node):
     """The adjoint of Conv2d: out = col2im(Wᵀ·x) (+ b).  Weight (C_in, C_out, kh, kw).
 
-    H_out = (H − 1)·stride_h − 2·pad_h + kh + output_padding_h   (likewise W)
+    H_out = (H − 1)·stride_h − 2·pad_h + dil_h·(kh − 1) + 1 + output_padding_h   (likewise W)
 
     conv2d maps several input sizes to one output size (its floor drops up to stride−1 rows);
     ``output_padding`` (< stride, default 0) picks which one, exactly as in PyTorch.
+    With groups, the weight is (C_in, C_out/G, kh, kw), conv2d's own weight read as its adjoint's.
     """
 
-    def forward(self, x, weight, bias=None, stride=(1, 1), padding=(0, 0), output_padding=(0, 0)):
-        (sh, sw), (ph, pw), (oph, opw) = stride, padding, output_padding
+    def forward(self, x, weight, bias=None, stride=(1, 1), padding=(0, 0), output_padding=(0, 0), dilation=(1, 1),
+                groups=1):
+        (sh, sw), (ph, pw), (oph, opw), (dh, dw) = stride, padding, output_padding, dilation
         n, c_in, h, w = x.shape
-        _, c_out, kh, kw = weight.shape
-        ho, wo = (h - 1) * sh - 2 * ph + kh + oph, (w - 1) * sw - 2 * pw + kw + opw
+        _, c_group, kh, kw = weight.shape
+        c_out = c_group * groups
+        ho, wo = (h - 1) * sh - 2 * ph + dh * (kh - 1) + 1 + oph, (w - 1) * sw - 2 * pw + dw * (kw - 1) + 1 + opw
         padded_shape = (c_out, ho + 2 * ph, wo + 2 * pw, n)
 
         x2 = to_batch_last(x).reshape(c_in, h * w * n)  # (C_in, H·W·N)
-        cols = backend.matmul(weight.reshape(c_in, c_out * kh * kw).T, x2)  # the one GEMM: (C_out·kh·kw, H·W·N)
-        out = col2im(cols, padded_shape, kh, kw, sh, sw)  # (C_out, Hp, Wp, N)
+        w_t = weight.reshape(groups, c_in // groups, -1).transpose(0, 2, 1)  # each group's Wᵀ: (C_out/G·kh·kw, C_in/G)
+        cols = _grouped_matmul(w_t, x2.reshape(groups, c_in // groups, -1))  # the one GEMM: (C_out·kh·kw, H·W·N)
+        out = col2im(cols, padded_shape, kh, kw, sh, sw, dh, dw)  # (C_out, Hp, Wp, N)
         if bias is not None:
             out += bias.reshape(c_out, 1, 1, 1)  # the padding border is cropped away below
         need = self.needs_input_grad
         if need:
             self.save_for_backward(x, weight)  # both, as PyTorch's convolution does (one backward reads either)
-            self.kernel, self.stride, self.padding = (kh, kw), stride, padding
+            self.kernel, self.stride, self.padding, self.dilation, self.groups = (kh, kw), stride, padding, dilation, \
+                groups
             self.x_batch_last = from_batch_last(x2.reshape(c_in, h, w, n)) if need[1] else None  # x's values
         return from_batch_last(out, ph, pw)
 
@@ -220,14 +242,15 @@ class ConvTranspose2d(Node):
             x = self.x_batch_last
         need = self.needs_input_grad
         (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.stride, self.padding
+        geometry = {"dilation": self.dilation, "groups": self.groups}
         dx = dw = db = None
         if need[0] or need[1]:
-            cols = im2col(to_batch_last(_array(grad), ph, pw), kh, kw, sh, sw)  # (C_out·kh·kw, H·W·N)
+            cols = im2col(to_batch_last(_array(grad), ph, pw), kh, kw, sh, sw, *self.dilation)  # (C_out·kh·kw, H·W·N)
         if need[0]:
-            dx = Conv2d.apply(grad, weight, stride=self.stride, padding=self.padding, cols=cols)
+            dx = Conv2d.apply(grad, weight, stride=self.stride, padding=self.padding, cols=cols, **geometry)
         if need[1]:
             dw = Conv2dWeight.apply(grad, x, kernel_size=self.kernel, stride=self.stride, padding=self.padding,
-                                    cols=cols)
+                                    cols=cols, **geometry)
         if len(need) > 2 and need[2]:
             db = grad.sum(axis=(0, 2, 3))
         return (dx, dw, db) if len(need) > 2 else (dx, dw)
@@ -236,34 +259,36 @@ class ConvTranspose2d(Node):
 class Conv2dWeight(Node):
     """Cw(x, G) = G·im2col(x)ᵀ: conv2d's weight gradient, of shape (O, C, kh, kw), as an op of its own.
 
-    Cw(x, G)[o, c, p, q] = Σ_{n,i,j} G[n, o, i, j] · x_pad[n, c, i·stride_h + p, j·stride_w + q]
+    Cw(x, G)[o, c, p, q] = Σ_{n,i,j} G[n, o, i, j] · x_pad[n, c, i·stride_h + p·dil_h, j·stride_w + q·dil_w]
 
-    It is linear in x and in G, so its gradients are convolutions again (see the module docstring);
-    ``cols`` is im2col of x when the caller already has it.
+    (with groups, c runs over the C/G channels of o's group).  It is linear in x and in G, so its gradients
+    are convolutions again (see the module docstring); ``cols`` is im2col of x when the caller already has it.
     """
 
-    def forward(self, x, g, kernel_size, stride=(1, 1), padding=(0, 0), cols=None):
-        (kh, kw), (sh, sw), (ph, pw) = kernel_size, stride, padding
+    def forward(self, x, g, kernel_size, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1, cols=None):
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel_size, stride, padding, dilation
         if cols is None:
-            cols = im2col(to_batch_last(x, ph, pw), kh, kw, sh, sw)  # (C·kh·kw, Ho·Wo·N)
+            cols = im2col(to_batch_last(x, ph, pw), kh, kw, sh, sw, dh, dw)  # (C·kh·kw, Ho·Wo·N)
         o = g.shape[1]
-        out = backend.matmul(to_batch_last(g).reshape(o, -1), cols.T).reshape(o, x.shape[1], kh, kw)  # the one GEMM
+        cols_t = cols.reshape(groups, cols.shape[0] // groups, -1).transpose(0, 2, 1)  # each group's colsᵀ
+        out = _grouped_matmul(to_batch_last(g).reshape(groups, o // groups, -1), cols_t)  # the one GEMM
         need = self.needs_input_grad
         if need:
             self.save_for_backward(x if need[1] else None, g if need[0] else None)
             self.cols = cols if need[1] else None  # reused by ∂G = C(x, H)
-            self.stride, self.padding = stride, padding
-            self.output_padding = tuple(_output_padding(x.shape[i], g.shape[i], k, s, p)
-                                        for i, k, s, p in ((2, kh, sh, ph), (3, kw, sw, pw)))
-        return out
+            self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
+            self.output_padding = tuple(_output_padding(x.shape[i], g.shape[i], k, s, p, d)
+                                        for i, k, s, p, d in ((2, kh, sh, ph, dh), (3, kw, sw, pw, dw)))
+        return out.reshape(o, x.shape[1] // groups, kh, kw)
 
     def backward(self, grad):  # ∂x = Ct(G, H),  ∂G = C(x, H)
         x, g = self.saved_tensors
         need = self.needs_input_grad
+        geometry = {"dilation": self.dilation, "groups": self.groups}
         dx = dg = None
         if need[0]:
             dx = ConvTranspose2d.apply(g, grad, stride=self.stride, padding=self.padding,
-                                       output_padding=self.output_padding)
+                                       output_padding=self.output_padding, **geometry)
         if need[1]:
-            dg = Conv2d.apply(x, grad, stride=self.stride, padding=self.padding, cols=self.cols)
+            dg = Conv2d.apply(x, grad, stride=self.stride, padding=self.padding, cols=self.cols, **geometry)
         return dx, dg

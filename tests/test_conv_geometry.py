@@ -1,0 +1,152 @@
+"""The convolutions' dilation, groups, padding='same'/'valid' and padding_mode, against PyTorch and finite
+differences: values, first and second gradients, layer reprs and init, and the door's refusals."""
+
+import itertools
+import re
+
+import numpy as np
+import pytest
+
+import minigan
+import minigan.functional as F
+
+torch = pytest.importorskip("torch")
+rng = np.random.default_rng(0)
+
+
+def _same_as_torch(ours, theirs, arrays, tol=1e-10):
+    """Values, gradients (of a random weighting) and the gradients of the gradients' squared norm."""
+    ms = [minigan.tensor(a, requires_grad=True) for a in arrays]
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    my, ty = ours(*ms), theirs(*ts)
+    assert my.shape == tuple(ty.shape)
+    np.testing.assert_allclose(my.numpy(), ty.detach().numpy(), rtol=tol, atol=tol)
+    w = rng.standard_normal(my.shape)
+    mg = minigan.autograd.grad((my * minigan.tensor(w)).sum(), ms, create_graph=True)
+    tg = torch.autograd.grad((ty * torch.tensor(w)).sum(), ts, create_graph=True)
+    for a, b in zip(mg, tg):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=tol, atol=tol)
+    mgg = minigan.autograd.grad(sum((g * g).sum() for g in mg), ms, allow_unused=True)
+    tgg = torch.autograd.grad(sum((g * g).sum() for g in tg), ts, allow_unused=True)
+    for a, b in zip(mgg, tgg):  # (the bias's gradient is a constant: no second gradient, or a zero one)
+        if a is None or b is None:
+            assert all(v is None or not v.detach().numpy().any() for v in (a, b))
+        else:
+            np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-9, atol=1e-9)
+
+
+GEOMETRIES = list(itertools.product([1, 2, 4], [(1, 1), (2, 3)], [(1, 1), (2, 1)], [(0, 0), (2, 1)],
+                                    [(3, 3), (2, 1)]))
+
+
+@pytest.mark.parametrize("groups, dilation, stride, padding, kernel", GEOMETRIES)
+def test_conv2d_and_its_transpose_equal_pytorch(groups, dilation, stride, padding, kernel):
+    c, o = 4, 8
+    x = rng.standard_normal((2, c, 9, 10))
+    b = rng.standard_normal(o)
+    w = rng.standard_normal((o, c // groups, *kernel))
+    geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    _same_as_torch(lambda x, w, b: F.conv2d(x, w, b, **geometry),
+                   lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **geometry), [x, w, b])
+    w_t = rng.standard_normal((c, o // groups, *kernel))
+    for output_padding in [(0, 0), (1, 0)]:  # (1, 0) is below the stride or the dilation only in some
+        if output_padding[0] >= max(stride[0], dilation[0]):
+            continue
+        g = dict(geometry, output_padding=output_padding)
+        _same_as_torch(lambda x, w, b, g=g: F.conv_transpose2d(x, w, b, **g),
+                       lambda x, w, b, g=g: torch.nn.functional.conv_transpose2d(x, w, b, **g), [x, w_t, b])
+
+
+@pytest.mark.parametrize("padding", ["same", "valid"])
+@pytest.mark.parametrize("kernel, dilation", [((3, 3), (1, 1)), ((4, 2), (1, 1)), ((2, 3), (2, 1)), ((5, 4), (1, 3))])
+def test_padding_strings_equal_pytorch(padding, kernel, dilation):
+    x, w = rng.standard_normal((2, 4, 9, 10)), rng.standard_normal((6, 2, *kernel))
+    _same_as_torch(lambda x, w: F.conv2d(x, w, padding=padding, dilation=dilation, groups=2),
+                   lambda x, w: torch.nn.functional.conv2d(x, w, padding=padding, dilation=dilation, groups=2), [x, w])
+
+
+def test_output_padding_below_the_dilation_only():
+    """PyTorch allows output_padding up to the dilation: rows that no window reaches (zero, then the bias)."""
+    x, w, b = rng.standard_normal((1, 2, 5, 4)), rng.standard_normal((2, 3, 3, 3)), rng.standard_normal(3)
+    g = dict(stride=1, padding=(1, 0), output_padding=(2, 1), dilation=3)
+    _same_as_torch(lambda x, w, b: F.conv_transpose2d(x, w, b, **g),
+                   lambda x, w, b: torch.nn.functional.conv_transpose2d(x, w, b, **g), [x, w, b])
+
+
+def test_gradcheck_with_dilation_and_groups():
+    x = minigan.tensor(rng.standard_normal((2, 4, 7, 6)), requires_grad=True)
+    w = minigan.tensor(rng.standard_normal((6, 2, 2, 3)), requires_grad=True)
+    conv = lambda x, w: F.conv2d(x, w, stride=(2, 1), padding=1, dilation=(2, 1), groups=2)
+    assert minigan.gradcheck(conv, [x, w]) and minigan.gradgradcheck(conv, [x, w])
+    w_t = minigan.tensor(rng.standard_normal((4, 3, 3, 2)), requires_grad=True)
+    transposed = lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1, output_padding=1, groups=2, dilation=2)
+    assert minigan.gradcheck(transposed, [x, w_t]) and minigan.gradgradcheck(transposed, [x, w_t])
+
+
+def test_depthwise_is_each_channel_on_its_own():
+    """groups = channels: channel c of the output is channel c of the input convolved with its own kernel."""
+    x, w = rng.standard_normal((2, 3, 6, 6)), rng.standard_normal((3, 1, 3, 3))
+    out = F.conv2d(minigan.tensor(x), minigan.tensor(w), padding=1, groups=3).numpy()
+    for c in range(3):
+        alone = F.conv2d(minigan.tensor(x[:, c : c + 1]), minigan.tensor(w[c : c + 1]), padding=1).numpy()
+        np.testing.assert_allclose(out[:, c : c + 1], alone, rtol=1e-12)
+
+
+LAYERS = [
+    ("Conv2d", (4, 8, 3), {}),
+    ("Conv2d", (4, 8, 3), dict(padding="same", dilation=2, bias=False, padding_mode="reflect")),
+    ("Conv2d", (4, 8, (3, 1), 2, 1, 1, 4), {}),  # PyTorch's positional order: stride, padding, dilation, groups
+    ("Conv2d", (4, 6, 4), dict(padding="same", padding_mode="circular")),
+    ("Conv2d", (4, 6, 3), dict(padding=(2, 1), padding_mode="replicate", groups=2)),
+    ("Conv2d", (4, 4, 3), dict(padding="valid", groups=4)),
+    ("Conv2d", (4, 8, 2), dict(padding="same")),
+    ("ConvTranspose2d", (4, 8, 4, 2, 1), {}),
+    ("ConvTranspose2d", (4, 8, 4, 2, 1, 1, 2, False, 2), {}),  # output_padding, groups, bias, dilation
+    ("ConvTranspose2d", (4, 8, 3), dict(stride=1, dilation=3, output_padding=2)),
+    ("Conv1d", (4, 8, 3), dict(padding=1, groups=2)),
+    ("Conv1d", (4, 8, 4), dict(padding="same", padding_mode="reflect", dilation=2)),
+    ("Conv1d", (4, 8, 3, 2, 1, 2), {}),
+]
+
+
+@pytest.mark.parametrize("name, args, kwargs", LAYERS, ids=[f"{n}{a}{k}" for n, a, k in LAYERS])
+def test_layers_take_pytorchs_arguments(name, args, kwargs):
+    theirs = getattr(torch.nn, name)(*args, **kwargs).double()
+    ours = getattr(minigan.nn, name)(*args, **kwargs).double()
+    assert repr(ours) == repr(theirs)
+    assert [p.shape for p in ours.parameters()] == [tuple(p.shape) for p in theirs.parameters()]
+    ours.load_state_dict({k: minigan.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
+    x = rng.standard_normal((2, 4, 11, 9) if name != "Conv1d" else (2, 4, 13))
+    tx, mx = torch.tensor(x, requires_grad=True), minigan.tensor(x, requires_grad=True)
+    ty, my = theirs(tx), ours(mx)
+    np.testing.assert_allclose(my.numpy(), ty.detach().numpy(), rtol=1e-10, atol=1e-10)
+    ty.sum().backward()
+    my.sum().backward()
+    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-10, atol=1e-10)
+
+
+def test_grouped_init_uses_the_groups_fan_in():
+    minigan.manual_seed(0)
+    w = minigan.nn.Conv2d(64, 64, 3, groups=64).weight.numpy()  # fan_in = 1·3·3: U(−1/3, 1/3)
+    assert w.shape == (64, 1, 3, 3) and 0.3 < np.abs(w).max() <= 1 / 3
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: minigan.nn.Conv2d(4, 6, 3, groups=4), "out_channels=6 must be divisible by groups=4"),
+    (lambda: minigan.nn.Conv2d(4, 8, 3, stride=2, padding="same"), "padding='same' needs stride 1"),
+    (lambda: minigan.nn.Conv2d(4, 8, 3, padding="full"), "'same' or 'valid', got 'full'"),
+    (lambda: minigan.nn.Conv2d(4, 8, 3, padding_mode="bad"), "padding_mode must be one of"),
+    (lambda: minigan.nn.ConvTranspose2d(4, 8, 3, padding_mode="reflect"), r"one of \('zeros',\)"),
+    (lambda: F.conv2d(minigan.zeros(1, 4, 5, 5), minigan.zeros(6, 2, 3, 3), groups=3), "groups=3 must divide the 4"),
+    (lambda: F.conv2d(minigan.zeros(1, 4, 5, 5), minigan.zeros(6, 4, 3, 3), dilation=3), "it spans 7×7"),
+    (lambda: F.conv2d(minigan.zeros(1, 4, 5, 5), minigan.zeros(6, 4, 3, 3), groups=0), "groups must be a positive"),
+    (lambda: F.conv2d(minigan.zeros(1, 4, 5, 5), minigan.zeros(6, 4, 3, 3), dilation=0), "dilation must be >= 1"),
+    (lambda: F.conv_transpose2d(minigan.zeros(1, 4, 5, 5), minigan.zeros(4, 2, 3, 3), stride=2, output_padding=2),
+     "smaller than stride"),
+])
+def test_bad_geometry_is_refused_in_one_line(call, words):
+    with pytest.raises((ValueError, TypeError)) as info:
+        call()
+    assert "\n" not in str(info.value)
+    assert re.search(words, str(info.value)), str(info.value)

@@ -105,7 +105,7 @@ TABLE = {
         ('not provided at the top level: look for it in minigan.nn.functional (docs/pytorch.md lists what '
          'is there)',
          """
-        adaptive_avg_pool1d adaptive_max_pool1d bilinear celu_ channel_shuffle ctc_loss embedding_bag
+        bilinear celu_ channel_shuffle ctc_loss embedding_bag
         max_pool3d rrelu rrelu_ selu_ threshold_
          """),
         ('an internal PyTorch kernel, not part of its documented API: use the public function '
@@ -172,11 +172,11 @@ TABLE = {
         ('minigan has it in minigan.nn.functional: use minigan.nn.functional.{name} (torch.{name} is the '
          'same function in PyTorch)',
          """
-        avg_pool1d batch_norm binary_cross_entropy_with_logits celu conv1d conv2d conv_transpose2d
-        cosine_embedding_loss cosine_similarity dropout embedding group_norm hardshrink
-        hinge_embedding_loss instance_norm kl_div layer_norm margin_ranking_loss max_pool1d max_pool2d
-        pairwise_distance pixel_shuffle pixel_unshuffle poisson_nll_loss prelu rms_norm selu threshold
-        triplet_margin_loss
+        adaptive_avg_pool1d adaptive_max_pool1d avg_pool1d batch_norm binary_cross_entropy_with_logits celu
+        conv1d conv2d conv_transpose2d cosine_embedding_loss cosine_similarity dropout embedding group_norm
+        hardshrink hinge_embedding_loss instance_norm kl_div layer_norm margin_ranking_loss max_pool1d
+        max_pool2d pairwise_distance pixel_shuffle pixel_unshuffle poisson_nll_loss prelu rms_norm selu
+        threshold triplet_margin_loss
          """),
         ('spectral transforms and window functions are out of scope: use numpy.fft on x.numpy() (no '
          'gradient)',
@@ -450,7 +450,7 @@ TABLE = {
         ('minigan.nn has no {name}: compose it from the layers minigan has (see docs/pytorch.md for the '
          'list)',
          """
-        AdaptiveAvgPool1d AdaptiveMaxPool1d AdaptiveMaxPool2d AlphaDropout Bilinear Buffer
+        AlphaDropout Bilinear Buffer
         ChannelShuffle ConvTranspose1d CrossMapLRN2d EmbeddingBag
         FeatureAlphaDropout Fold FractionalMaxPool2d LPPool1d LPPool2d LocalResponseNorm MaxUnpool1d
         MaxUnpool2d ParameterDict RReLU
@@ -499,8 +499,8 @@ TABLE = {
         ("minigan.nn.functional has no {name}: compose it from minigan's ops (see docs/pytorch.md for the "
          'list)',
          """
-        ScalingType SwizzleType adaptive_avg_pool1d adaptive_max_pool1d adaptive_max_pool1d_with_indices
-        adaptive_max_pool2d adaptive_max_pool2d_with_indices adaptive_max_pool3d_with_indices
+        ScalingType SwizzleType adaptive_max_pool1d_with_indices
+        adaptive_max_pool2d_with_indices adaptive_max_pool3d_with_indices
         alpha_dropout bilinear channel_shuffle conv_transpose1d embedding_bag feature_alpha_dropout fold
         fractional_max_pool2d fractional_max_pool2d_with_indices fractional_max_pool3d_with_indices grad
         local_response_norm lp_pool1d lp_pool2d max_pool1d_with_indices
@@ -686,14 +686,12 @@ DIFFERENT = {
     },
     "torch.nn": {
         "DataParallel": "runs the wrapped module on minigan's one device (the whole batch); keys start with module.",
-        "AdaptiveAvgPool2d": "output sizes that divide the input size only (1, the usual case, included)",
         "InstanceNorm2d": "no running statistics (track_running_stats=False, PyTorch's default)",
         "InstanceNorm1d": "no running statistics (track_running_stats=False, PyTorch's default)",
         "Upsample": "mode='nearest' (integer scale factors only) or 'bilinear'; not 'linear', 'bicubic', 'area'",
         "Embedding": "no padding_idx, max_norm or sparse arguments",
     },
     "torch.nn.functional": {
-        "adaptive_avg_pool2d": "output sizes that divide the input size only",
         "interpolate": "mode='nearest' (integer scale factors only) or 'bilinear'; not 'linear', 'bicubic', 'area'",
         "instance_norm": "no running statistics",
     },

@@ -887,20 +887,73 @@ def pixel_unshuffle(x, downscale_factor):
     return x.reshape(n, c, h // r, r, w // r, r).permute(0, 1, 3, 5, 2, 4).reshape(n, c * r * r, h // r, w // r)
 
 
+def _adaptive_means(size, out, like):
+    """The (out, size) matrix whose row i averages PyTorch's adaptive window i: [⌊i·size/out⌋, ⌈(i+1)·size/out⌉)."""
+    xp = backend.get_array_module(like.array)
+    i, j = xp.arange(out)[:, None], xp.arange(size)[None, :]
+    start, end = (i * size) // out, -((-(i + 1) * size) // out)
+    return Tensor._make((((j >= start) & (j < end)) / (end - start)).astype(like.dtype))
+
+
 def adaptive_avg_pool2d(x, output_size):
-    """The mean over each of output_size regions of x (N, C, H, W).  Provided when the output size divides
-    the input's (then the regions are equal, non-overlapping windows), which covers the usual
-    ``AdaptiveAvgPool2d(1)`` (global average pooling)."""
+    """The mean over each of output_size regions of x (N, C, H, W), PyTorch's regions: window i of an axis spans
+    [⌊i·H/out⌋, ⌈(i+1)·H/out⌉), so neighbouring windows overlap when out does not divide H.  Averaging is linear:
+    the output is A_h · x · A_wᵀ, with A the averaging matrices; when out divides H the windows are equal blocks."""
     x = _float(x, "adaptive_avg_pool2d")
     if x.ndim != 4:
         raise ShapeError(f"adaptive_avg_pool2d: expected input of shape (N, C, H, W), got {x.shape}")
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
     n, c, h, w = x.shape
     oh, ow = oh or h, ow or w  # None keeps that size, as in PyTorch
-    if h % oh or w % ow:
-        raise NotImplementedError(f"adaptive_avg_pool2d: output size {(oh, ow)} does not divide the input's {(h, w)};"
-                                  " minigan provides the divisible case only (use avg_pool2d with your own windows)")
-    return x.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
+    if not (isinstance(oh, int) and isinstance(ow, int) and oh > 0 and ow > 0):
+        raise ValueError(f"adaptive_avg_pool2d: output_size must be positive ints (or None), got {output_size!r}")
+    if h % oh == 0 and w % ow == 0:  # equal blocks: a reshape and a mean
+        return x.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
+    return _adaptive_means(h, oh, x) @ x @ _adaptive_means(w, ow, x).T
+
+
+def _adaptive_windows(size, out, like):
+    """(out, longest) indices: row i lists adaptive window i, its last index repeated to the longest's length
+    (a repeated element changes no maximum)."""
+    xp = backend.get_array_module(like.array)
+    i = xp.arange(out)[:, None]
+    start, end = (i * size) // out, -((-(i + 1) * size) // out)
+    return xp.minimum(start + xp.arange(int((end - start).max()))[None, :], end - 1)
+
+
+def adaptive_max_pool2d(x, output_size, return_indices=False):
+    """The maximum over each of PyTorch's adaptive windows of x (N, C, H, W) (see ``adaptive_avg_pool2d``):
+    over each row's window columns, then over the window's rows, so that the gradient goes to the first
+    maximum in row-major order, as PyTorch's does."""
+    x = _float(x, "adaptive_max_pool2d")
+    if x.ndim != 4:
+        raise ShapeError(f"adaptive_max_pool2d: expected input of shape (N, C, H, W), got {x.shape}")
+    if return_indices:
+        raise NotImplementedError("adaptive_max_pool2d: return_indices=True is not provided; use the pooled values")
+    oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
+    oh, ow = oh or x.shape[2], ow or x.shape[3]
+    if not (isinstance(oh, int) and isinstance(ow, int) and oh > 0 and ow > 0):
+        raise ValueError(f"adaptive_max_pool2d: output_size must be positive ints (or None), got {output_size!r}")
+    by_row = x[:, :, :, _adaptive_windows(x.shape[3], ow, x)].max(dim=4)[0]  # (N, C, H, ow)
+    return by_row[:, :, _adaptive_windows(x.shape[2], oh, x)].max(dim=3)[0]  # (N, C, oh, ow)
+
+
+def adaptive_avg_pool1d(x, output_size):
+    """adaptive_avg_pool2d of x (N, C, L) as a height-1 image."""
+    x = _float(x, "adaptive_avg_pool1d")
+    if x.ndim != 3:
+        raise ShapeError(f"adaptive_avg_pool1d: expected input of shape (N, C, L), got {x.shape}")
+    size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
+    return adaptive_avg_pool2d(x.unsqueeze(2), (1, size)).squeeze(2)
+
+
+def adaptive_max_pool1d(x, output_size, return_indices=False):
+    """adaptive_max_pool2d of x (N, C, L) as a height-1 image."""
+    x = _float(x, "adaptive_max_pool1d")
+    if x.ndim != 3:
+        raise ShapeError(f"adaptive_max_pool1d: expected input of shape (N, C, L), got {x.shape}")
+    size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
+    return adaptive_max_pool2d(x.unsqueeze(2), (1, size), return_indices).squeeze(2)
 
 
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

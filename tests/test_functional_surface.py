@@ -56,6 +56,12 @@ CASES = {  # name: (function of (lib's functional, lib, *tensors), arrays)
     "pixel_unshuffle": (lambda f, m, x: f.pixel_unshuffle(x, 2), [X]),
     "adaptive_avg_pool2d": (lambda f, m, x: f.adaptive_avg_pool2d(x, (2, 3)), [X]),
     "adaptive_avg_pool2d_global": (lambda f, m, x: f.adaptive_avg_pool2d(x, 1), [X]),
+    "adaptive_avg_pool2d_overlapping": (lambda f, m, x: f.adaptive_avg_pool2d(x, (3, 4)), [X]),
+    "adaptive_avg_pool2d_larger": (lambda f, m, x: f.adaptive_avg_pool2d(x, (5, None)), [X]),
+    "adaptive_max_pool2d": (lambda f, m, x: f.adaptive_max_pool2d(x, (3, 4)), [X]),
+    "adaptive_max_pool2d_ties": (lambda f, m, x: f.adaptive_max_pool2d(x.relu().round(), (3, 5)), [X]),
+    "adaptive_avg_pool1d": (lambda f, m, x: f.adaptive_avg_pool1d(x[:, :, 0], 4), [X]),
+    "adaptive_max_pool1d": (lambda f, m, x: f.adaptive_max_pool1d(x[:, :, 0], 4), [X]),
     "conv1d": (lambda f, m, x, w: f.conv1d(x, w, stride=2, padding=1), [X[:, :, 0, :], rng.standard_normal((5, 4, 3))]),
     "max_pool1d": (lambda f, m, x: f.max_pool1d(x, 2), [X[:, :, 0, :]]),
     "avg_pool1d": (lambda f, m, x: f.avg_pool1d(x, 3, stride=1, padding=1), [X[:, :, 0, :]]),
@@ -117,6 +123,8 @@ LAYERS = [
     ("PReLU", (), {}), ("LayerNorm", ((4, 4, 6),), {}), ("GroupNorm", (2, 4), {}), ("InstanceNorm2d", (4,), {}),
     ("ZeroPad2d", ((1, 2, 0, 1),), {}), ("ConstantPad2d", (1, 3.5), {}), ("PixelShuffle", (2,), {}),
     ("PixelUnshuffle", (2,), {}), ("AdaptiveAvgPool2d", ((1, 1),), {}),
+    ("AdaptiveAvgPool2d", ((3, None),), {}), ("AdaptiveMaxPool2d", (3,), {}), ("AdaptiveMaxPool1d", (2,), {}),
+    ("AdaptiveAvgPool1d", (5,), {}),
     ("UpsamplingNearest2d", (), {"scale_factor": 2}), ("GLU", (1,), {}), ("Hardshrink", (0.3,), {}),
     ("Softshrink", (), {}), ("Softmax2d", (), {}), ("RMSNorm", (6,), {}), ("ZeroPad1d", ((2, 1),), {}),
     ("ConstantPad1d", (2, -1.0), {}),
@@ -130,9 +138,11 @@ def test_layers_equal_pytorch(name, args, kwargs):
     theirs = getattr(torch.nn, name)(*args, **kwargs).double()
     for k, v in theirs.state_dict().items():  # the same parameters (PReLU's 0.25, LayerNorm's 1 and 0, ...)
         np.testing.assert_array_equal(np.asarray(ours.state_dict()[k]), v.numpy())
-    x = minigan.tensor(X, dtype=minigan.float64, requires_grad=True)
-    tx = torch.tensor(X, requires_grad=True)
+    data = X[:, :, 0] if name.startswith("Adaptive") and name.endswith("1d") else X  # (N, C, L) for those
+    x = minigan.tensor(data, dtype=minigan.float64, requires_grad=True)
+    tx = torch.tensor(data, requires_grad=True)
     y, ty = ours(x), theirs(tx)
+    assert repr(ours) == repr(theirs) or not name.startswith("Adaptive")
     np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-6, atol=1e-12)
     y.sum().backward()
     ty.sum().backward()
@@ -171,8 +181,8 @@ def test_containers_register_their_members():
 def test_unprovided_variants_say_what_to_use():
     with pytest.raises(ValueError, match="approximate must be 'none' or 'tanh'"):
         minigan.nn.GELU("erf")(minigan.zeros(2))
-    with pytest.raises(NotImplementedError, match="does not divide"):
-        F.adaptive_avg_pool2d(minigan.zeros(1, 1, 5, 5), 2)
+    with pytest.raises(NotImplementedError, match="return_indices=True is not provided"):
+        F.adaptive_max_pool2d(minigan.zeros(1, 1, 5, 5), 2, return_indices=True)
     with pytest.raises(ValueError, match="delta must be > 0"):
         F.huber_loss(minigan.zeros(2), minigan.zeros(2), delta=0)
 

@@ -314,7 +314,7 @@ class PixelUnshuffle(Module):
 
 
 class AdaptiveAvgPool2d(Module):
-    """Average pooling to a fixed output size (when it divides the input size; 1 is global average pooling)."""
+    """Average pooling to a fixed output size, over PyTorch's adaptive windows (1: global average pooling)."""
 
     def __init__(self, output_size):
         super().__init__()
@@ -322,6 +322,30 @@ class AdaptiveAvgPool2d(Module):
 
     def forward(self, x):
         return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+    def forward(self, x):
+        return F.adaptive_avg_pool1d(x, self.output_size)
+
+
+class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
+    """Max pooling to a fixed output size, over PyTorch's adaptive windows."""
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__(output_size)
+        self.return_indices = return_indices
+
+    def forward(self, x):
+        return F.adaptive_max_pool2d(x, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    def forward(self, x):
+        return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
 
 
 class UpsamplingNearest2d(Module):
@@ -610,11 +634,11 @@ class ParameterList(Module):
 
 
 __all__ = ["SiLU", "Mish", "ReLU6", "Hardsigmoid", "Hardswish", "SELU", "Softsign", "LogSigmoid", "Tanhshrink",
-           "Softplus", "GELU", "Hardtanh", "CELU", "Threshold", "LogSoftmax", "Softmin", "PReLU",
-           "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "ZeroPad2d", "ConstantPad2d",
-           "PixelShuffle", "PixelUnshuffle", "AdaptiveAvgPool2d", "UpsamplingNearest2d", "Conv1d",
-           "MaxPool1d", "AvgPool1d", "CosineSimilarity", "PairwiseDistance", "SmoothL1Loss", "HuberLoss",
-           "KLDivLoss", "SoftMarginLoss", "ModuleDict", "ParameterList", "MarginRankingLoss",
-           "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "GaussianNLLLoss",
-           "PoissonNLLLoss", "MultiLabelSoftMarginLoss", "GLU", "Hardshrink", "Softshrink", "Softmax2d",
-           "RMSNorm", "Dropout1d", "ZeroPad1d", "ConstantPad1d"]
+           "Softplus", "GELU", "Hardtanh", "CELU", "Threshold", "LogSoftmax", "Softmin", "PReLU", "LayerNorm",
+           "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "ZeroPad2d", "ConstantPad2d", "PixelShuffle",
+           "PixelUnshuffle", "AdaptiveAvgPool2d", "AdaptiveAvgPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool1d",
+           "UpsamplingNearest2d", "Conv1d", "MaxPool1d", "AvgPool1d", "CosineSimilarity", "PairwiseDistance",
+           "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss", "ModuleDict", "ParameterList",
+           "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "GaussianNLLLoss",
+           "PoissonNLLLoss", "MultiLabelSoftMarginLoss", "GLU", "Hardshrink", "Softshrink", "Softmax2d", "RMSNorm",
+           "Dropout1d", "ZeroPad1d", "ConstantPad1d"]

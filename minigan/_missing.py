@@ -472,10 +472,10 @@ TABLE = {
          """
         Container common_types factory_kwargs grad modules parameter
          """),
-        ('recurrent and attention layers are out of scope (minigan covers MLPs and CNNs for GANs): write '
-         "one from nn.Linear and minigan's ops",
+        ('recurrent layers and transformers are out of scope (minigan covers MLPs, CNNs and attention for '
+         "GANs): write one from nn.Linear, nn.MultiheadAttention and minigan's ops",
          """
-        GRU GRUCell LSTM LSTMCell MultiheadAttention RNN RNNBase RNNCell RNNCellBase Transformer
+        GRU GRUCell LSTM LSTMCell RNN RNNBase RNNCell RNNCellBase Transformer
         TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer attention
          """),
         ('lazy layers (sizes inferred at the first call) are not provided: give the input size (e.g. '
@@ -531,10 +531,10 @@ TABLE = {
         ctc_loss linear_cross_entropy multi_margin_loss multilabel_margin_loss
         triplet_margin_with_distance_loss
          """),
-        ('recurrent and attention layers are out of scope (minigan covers MLPs and CNNs for GANs): write '
-         "one from nn.Linear and minigan's ops",
+        ("minigan's multi-head attention is the layer nn.MultiheadAttention (its forward is this function's "
+         'algorithm); scaled_dot_product_attention is in minigan.nn.functional',
          """
-        multi_head_attention_forward scaled_dot_product_attention
+        multi_head_attention_forward
          """),
     ],
     "torch.optim": [

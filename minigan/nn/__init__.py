@@ -40,6 +40,7 @@ from minigan.nn.module import Module, ModuleList, Parameter, Sequential
 
 from minigan.nn import parallel, utils  # noqa: E402  (isort: skip)  they build on the modules above
 from minigan.nn.parallel import DataParallel  # noqa: E402  (isort: skip)
+from minigan.nn.multihead_attention import MultiheadAttention  # noqa: E402  (isort: skip)
 from minigan.nn.more_layers import (  # noqa: E402  (isort: skip)
     MarginRankingLoss,
     HingeEmbeddingLoss,
@@ -111,6 +112,7 @@ from minigan.nn.more_layers import (  # noqa: E402  (isort: skip)
 sys.modules["minigan.nn.functional"] = functional
 
 __all__ = [
+    "MultiheadAttention",
     "Module", "Parameter", "Sequential", "ModuleList", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm1d",
     "BatchNorm2d", "Dropout", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Unflatten",
     "Embedding", "MaxPool2d", "AvgPool2d", "Upsample", "Dropout2d", "ELU", "Softmax", "BCELoss",

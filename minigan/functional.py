@@ -9,7 +9,6 @@ import sys
 
 from minigan import _missing, backend, checks
 from minigan._tensor import Tensor, tensor
-from minigan.checks import pair
 from minigan.errors import ShapeError
 from minigan.ops import activation
 from minigan.ops import conv as C
@@ -456,62 +455,111 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
     return P.Pool2d.apply(x, mode="avg", **checks.check_pool2d("avg_pool2d", x.shape, kernel_size, stride, padding))
 
 
-def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
-    """Resize x (N, C, H, W) to ``size`` or by ``scale_factor`` (a number or an (h, w) pair).  ``mode="nearest"``
-    repeats pixels (integer factors); ``mode="bilinear"`` blends the two nearest input pixels along each axis, as
-    PyTorch's: with ``align_corners=False`` (its default) pixel centres line up, with True the corner pixels do."""
+_RESIZE_MODES = {3: ("nearest", "nearest-exact", "linear", "area"),
+                 4: ("nearest", "nearest-exact", "bilinear", "bicubic", "area")}
+
+
+def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
+                antialias=False):
+    """Resize x (N, C, L) or (N, C, H, W) to ``size`` or by ``scale_factor`` (a number or one per axis), with
+    PyTorch's modes and index rules: ``nearest`` takes input pixel ⌊o·in/out⌋ (``nearest-exact``: the one whose
+    centre is nearest), ``linear``/``bilinear`` blend the two nearest input pixels along each axis, ``bicubic``
+    four (Keys' cubic convolution, a = −0.75), ``area`` averages (adaptive average pooling).  ``align_corners``
+    (linear modes): True lines up the corner pixels, False (PyTorch's default) the pixel centres."""
     x = _float(x, "interpolate")
-    if mode not in ("nearest", "bilinear"):
-        raise ValueError(f"interpolate: mode must be 'nearest' or 'bilinear', got mode={mode!r}")
-    if x.ndim != 4:
-        raise ShapeError(f"interpolate: input must be 4-D (N, C, H, W), got shape {x.shape}")
+    if x.ndim not in _RESIZE_MODES:
+        raise ShapeError(f"interpolate: input must be (N, C, L) or (N, C, H, W), got shape {x.shape}")
+    modes, axes = _RESIZE_MODES[x.ndim], tuple(range(2, x.ndim))
+    if mode not in modes:
+        raise ValueError(f"interpolate: mode for a {x.ndim}-D input must be one of {modes}, got mode={mode!r}")
     if (size is None) == (scale_factor is None):
         raise ValueError("interpolate: give exactly one of size and scale_factor")
-    if mode == "nearest" and align_corners is not None:
-        raise ValueError("interpolate: align_corners is for mode='bilinear' only (PyTorch refuses it too)")
-    if mode == "bilinear":
-        if size is not None:
-            out, scales = pair(size, "size", "interpolate", 1), (None, None)
-        else:
-            scales = _scale_pair(scale_factor)
-            out = tuple(int(n * s) for n, s in zip(x.shape[2:], scales))
-            scales = (None, None) if recompute_scale_factor else scales
-        for axis, n, scale in zip((2, 3), out, scales):
-            x = _linear_resize(x, axis, n, bool(align_corners), scale)
-        return x
+    if align_corners is not None and mode not in ("linear", "bilinear", "bicubic"):
+        raise ValueError(f"interpolate: align_corners is for the linear and cubic modes only, not mode={mode!r} "
+                         "(PyTorch refuses it too)")
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not provided (it matters when shrinking)")
     if size is not None:
-        h, w = pair(size, "size", "interpolate", 1)
-        if h % x.shape[2] or w % x.shape[3]:
-            raise ValueError(f"interpolate: size {(h, w)} must be an integer multiple of the input's "
-                             f"{x.shape[2:]} for mode='nearest' (or use mode='bilinear')")
-        scale_factor = (h // x.shape[2], w // x.shape[3])
-    if isinstance(scale_factor, float) and scale_factor.is_integer():
-        scale_factor = int(scale_factor)
-    return P.UpsampleNearest2d.apply(x, scale=pair(scale_factor, "scale_factor", "interpolate", 1))
+        out, scales = _per_axis(size, len(axes), "size", int), (None,) * len(axes)
+    else:
+        scales = _per_axis(scale_factor, len(axes), "scale_factor", (int, float))
+        out = tuple(int(x.shape[a] * s) for a, s in zip(axes, scales))  # ⌊n·s⌋, as PyTorch
+        scales = (None,) * len(axes) if recompute_scale_factor else tuple(float(s) for s in scales)
+    if mode == "area":
+        return adaptive_avg_pool2d(x, out) if x.ndim == 4 else adaptive_avg_pool1d(x, out)
+    repeats = [s if s is not None else n / x.shape[a] for a, n, s in zip(axes, out, scales)]
+    if mode == "nearest" and x.ndim == 4 and all(float(r).is_integer() for r in repeats):
+        return P.UpsampleNearest2d.apply(x, scale=tuple(int(r) for r in repeats))  # whole repeats: one op
+    for axis, n, scale in zip(axes, out, scales):  # one axis at a time: each mode is separable
+        if mode.startswith("nearest"):
+            x = _nearest_resize(x, axis, n, scale, exact=mode == "nearest-exact")
+        else:
+            x = (_cubic_resize if mode == "bicubic" else _linear_resize)(x, axis, n, bool(align_corners), scale)
+    return x
 
 
-def _scale_pair(scale_factor):
-    scales = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor, scale_factor)
-    if len(scales) != 2 or not all(isinstance(s, (int, float)) and not isinstance(s, bool) and s > 0 for s in scales):
-        raise ValueError(f"interpolate: scale_factor must be a positive number or a pair of them, got {scale_factor!r}")
-    return tuple(float(s) for s in scales)
+def _per_axis(value, count, name, kind):
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
+    if len(values) != count or not all(isinstance(v, kind) and not isinstance(v, bool) and v > 0 for v in values):
+        raise ValueError(f"interpolate: {name} must be a positive number or one for each of the {count} resized "
+                         f"axes, got {value!r}")
+    return values
+
+
+def _source_coordinate(size, n, align_corners, scale, xp, clamp=True):
+    """The input coordinate i + λ of each output pixel o (PyTorch's area_pixel_compute_source_index)."""
+    o = xp.arange(size, dtype=xp.float64)
+    if align_corners:  # the first and last pixels of both grids coincide
+        return o * ((n - 1) / (size - 1)) if size > 1 else o * 0
+    source = (o + 0.5) * (n / size if scale is None else 1 / scale) - 0.5  # pixel centres coincide
+    return xp.maximum(source, 0) if clamp else source  # (1/scale_factor when one was given, as PyTorch's)
+
+
+def _take(x, axis, index):
+    return x[(slice(None),) * axis + (index,)]
+
+
+def _nearest_resize(x, axis, size, scale, exact):
+    """Output pixel o takes input pixel ⌊o·s⌋ (nearest-exact: ⌊(o + ½)·s⌋), s = in/out or 1/scale_factor, with
+    the roundings of PyTorch's CPU kernels, so that the same pixels are picked: nearest in float32; nearest-exact
+    with s in the input's precision and (o + ½)·s formed in float64, then rounded to float32."""
+    n, xp = x.shape[axis], backend.get_array_module(x.array)
+    if not exact:
+        s = xp.float32(n) / xp.float32(size) if scale is None else xp.float32(1 / scale)
+        o = xp.arange(size, dtype=xp.float32) * s
+    else:
+        s = (n / size if scale is None else 1 / scale) if x.dtype == xp.float64 else \
+            (xp.float32(n) / xp.float32(size) if scale is None else xp.float32(1 / scale))
+        o = ((xp.arange(size, dtype=xp.float64) + 0.5) * xp.float64(s)).astype(xp.float32)
+    return _take(x, axis, xp.minimum(xp.floor(o).astype(xp.int64), n - 1))
 
 
 def _linear_resize(x, axis, size, align_corners, scale):
     """x resized to ``size`` along ``axis`` by linear interpolation: out[o] = (1 − λ)·x[i] + λ·x[i + 1], where the
-    output pixel o maps to the input coordinate i + λ (PyTorch's area_pixel_compute_source_index)."""
-    n = x.shape[axis]
-    xp = backend.get_array_module(x.array)
-    o = xp.arange(size, dtype=xp.float64)
-    if align_corners:  # the first and last pixels of both grids coincide
-        source = o * ((n - 1) / (size - 1)) if size > 1 else o * 0
-    else:  # pixel centres coincide; 1/scale_factor when one was given, as PyTorch's
-        source = xp.maximum((o + 0.5) * (n / size if scale is None else 1 / scale) - 0.5, 0)
+    output pixel o maps to the input coordinate i + λ."""
+    n, xp = x.shape[axis], backend.get_array_module(x.array)
+    source = _source_coordinate(size, n, align_corners, scale, xp)
     lower = xp.minimum(xp.floor(source).astype(xp.int64), n - 1)
     upper = xp.minimum(lower + 1, n - 1)
     weight = (source - lower).astype(x.dtype).reshape((size,) + (1,) * (x.ndim - axis - 1))
-    where = (slice(None),) * axis
-    return x[where + (lower,)] * (1 - weight) + x[where + (upper,)] * weight
+    return _take(x, axis, lower) * (1 - weight) + _take(x, axis, upper) * weight
+
+
+def _cubic_resize(x, axis, size, align_corners, scale, a=-0.75):
+    """Keys' (1981) cubic convolution: out[o] = Σₖ wₖ(λ)·x[i − 1 + k], k = 0…3, indices clamped to the edge."""
+    n, xp = x.shape[axis], backend.get_array_module(x.array)
+    source = _source_coordinate(size, n, align_corners, scale, xp, clamp=False)
+    i = xp.floor(source)
+    t = source - i
+    near = lambda d: ((a + 2) * d - (a + 3)) * d * d + 1  # the kernel on |d| ≤ 1
+    far = lambda d: ((a * d - 5 * a) * d + 8 * a) * d - 4 * a  # on 1 < |d| < 2
+    shape = (size,) + (1,) * (x.ndim - axis - 1)
+    out = None
+    for k, w in enumerate((far(t + 1), near(t), near(1 - t), far(2 - t))):
+        index = xp.clip(i.astype(xp.int64) - 1 + k, 0, n - 1)
+        term = _take(x, axis, index) * w.astype(x.dtype).reshape(shape)
+        out = term if out is None else out + term
+    return out
 
 
 def dropout2d(x, p=0.5, training=True, inplace=False):

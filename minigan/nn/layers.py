@@ -426,23 +426,30 @@ class AvgPool2d(_Pool2d):
 
 
 class Upsample(Module):
-    """Resize (N, C, H, W) by ``scale_factor`` or to ``size``, as ``F.interpolate``: ``mode="nearest"`` (integer
-    factors) or ``"bilinear"`` (any size; ``align_corners`` as PyTorch's)."""
+    """Resize (N, C, L) or (N, C, H, W) by ``scale_factor`` or to ``size``, as ``F.interpolate``, in any of its
+    modes: nearest, nearest-exact, (bi)linear, bicubic, area (``align_corners`` as PyTorch's)."""
 
-    def __init__(self, size=None, scale_factor=None, mode: str = "nearest", align_corners=None):
+    def __init__(self, size=None, scale_factor=None, mode: str = "nearest", align_corners=None,
+                 recompute_scale_factor=None):
         super().__init__()
-        if mode not in ("nearest", "bilinear"):
-            raise ValueError(f"Upsample: mode must be 'nearest' or 'bilinear', got mode={mode!r}")
+        known = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "area")
+        if mode not in known:
+            raise ValueError(f"{type(self).__name__}: mode must be one of {known}, got mode={mode!r}")
         if (size is None) == (scale_factor is None):
-            raise ValueError("Upsample: give exactly one of size and scale_factor")
-        self.size, self.scale_factor, self.mode, self.align_corners = size, scale_factor, mode, align_corners
+            raise ValueError(f"{type(self).__name__}: give exactly one of size and scale_factor")
+        if isinstance(scale_factor, (tuple, list)):  # kept as floats, as PyTorch keeps them
+            scale_factor = tuple(float(f) for f in scale_factor)
+        self.size, self.mode, self.align_corners = size, mode, align_corners
+        self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) else scale_factor
+        self.recompute_scale_factor = recompute_scale_factor
 
     def forward(self, x):
-        return F.interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners)
+        return F.interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners,
+                             self.recompute_scale_factor)
 
     def extra_repr(self):
-        what = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"
-        return f"{what}, mode={self.mode!r}" + (f", align_corners={self.align_corners}" if self.align_corners else "")
+        what = f"size={self.size!r}" if self.scale_factor is None else f"scale_factor={self.scale_factor!r}"
+        return f"{what}, mode={self.mode!r}"
 
 
 # ----------------------------------------------------------------------------- losses

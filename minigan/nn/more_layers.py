@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from minigan import backend
 from minigan import functional as F
-from minigan.nn.layers import _ConvNd, _inplace, _Loss, _positive_int
+from minigan.nn.layers import Upsample, _ConvNd, _inplace, _Loss, _positive_int
 from minigan.nn.module import Module, Parameter
 
 
@@ -348,24 +348,18 @@ class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
         return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
 
 
-class UpsamplingNearest2d(Module):
+class UpsamplingNearest2d(Upsample):
+    """``Upsample(mode="nearest")``."""
+
     def __init__(self, size=None, scale_factor=None):
-        super().__init__()
-        self.size, self.scale_factor = size, scale_factor
-
-    def forward(self, x):
-        return F.interpolate(x, self.size, self.scale_factor, "nearest")
+        super().__init__(size, scale_factor, mode="nearest")
 
 
-class UpsamplingBilinear2d(Module):
+class UpsamplingBilinear2d(Upsample):
     """Bilinear upsampling with the corner pixels aligned: ``Upsample(mode="bilinear", align_corners=True)``."""
 
     def __init__(self, size=None, scale_factor=None):
-        super().__init__()
-        self.size, self.scale_factor = size, scale_factor
-
-    def forward(self, x):
-        return F.interpolate(x, self.size, self.scale_factor, "bilinear", align_corners=True)
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
 
 
 class Conv1d(_ConvNd):

@@ -188,6 +188,27 @@ class TensorInPlace:
     def pow_(self, exponent):
         return self._in_place("pow_", lambda x, e: x.pow(e), exponent)
 
+    def bitwise_and_(self, other):
+        return self._in_place("bitwise_and_", lambda x, y: x.bitwise_and(y), other)
+
+    def bitwise_or_(self, other):
+        return self._in_place("bitwise_or_", lambda x, y: x.bitwise_or(y), other)
+
+    def bitwise_xor_(self, other):
+        return self._in_place("bitwise_xor_", lambda x, y: x.bitwise_xor(y), other)
+
+    def bitwise_not_(self):
+        return self._in_place("bitwise_not_", lambda x: x.bitwise_not())
+
+    def bitwise_left_shift_(self, other):
+        return self._in_place("bitwise_left_shift_", lambda x, y: x.bitwise_left_shift(y), other)
+
+    def bitwise_right_shift_(self, other):
+        return self._in_place("bitwise_right_shift_", lambda x, y: x.bitwise_right_shift(y), other)
+
+    __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
+    __ilshift__, __irshift__ = bitwise_left_shift_, bitwise_right_shift_
+
     def fmod_(self, other):
         return self._in_place("fmod_", lambda x, y: x.fmod(y), other)
 

@@ -361,6 +361,43 @@ class TensorMath:
     def logical_or(self, other):
         return _toplevel().logical_or(self, other)
 
+    # bits of integer and bool tensors: & | ^ ~ << >> (not differentiable)
+    def bitwise_and(self, other):
+        return _toplevel().bitwise_and(self, other)
+
+    def bitwise_or(self, other):
+        return _toplevel().bitwise_or(self, other)
+
+    def bitwise_xor(self, other):
+        return _toplevel().bitwise_xor(self, other)
+
+    def bitwise_not(self):
+        return _toplevel().bitwise_not(self)
+
+    def bitwise_left_shift(self, other):
+        return _toplevel().bitwise_left_shift(self, other)
+
+    def bitwise_right_shift(self, other):
+        return _toplevel().bitwise_right_shift(self, other)
+
+    __and__, __or__, __xor__, __invert__ = bitwise_and, bitwise_or, bitwise_xor, bitwise_not
+    __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
+
+    def __rand__(self, other):
+        return _toplevel()._bitwise("bitwise_and", self, other, "bitwise_and", reflected=True)
+
+    def __ror__(self, other):
+        return _toplevel()._bitwise("bitwise_or", self, other, "bitwise_or", reflected=True)
+
+    def __rxor__(self, other):
+        return _toplevel()._bitwise("bitwise_xor", self, other, "bitwise_xor", reflected=True)
+
+    def __rlshift__(self, other):
+        return _toplevel()._bitwise("left_shift", self, other, "bitwise_left_shift", reflected=True)
+
+    def __rrshift__(self, other):
+        return _toplevel()._bitwise("right_shift", self, other, "bitwise_right_shift", reflected=True)
+
     def logical_xor(self, other):
         return _toplevel().logical_xor(self, other)
 

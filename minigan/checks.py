@@ -266,6 +266,18 @@ def _check_in_channels(op, x_shape, w_shape, axis, layout) -> None:
                          f"expects {w_shape[axis]} (weight is {layout})")
 
 
+def padding_index(padding_idx, num_embeddings: int, op: str):
+    """An embedding's padding_idx: None, or a row index in [−n, n) (negative counts from the end), as an index ≥ 0."""
+    if padding_idx is None:
+        return None
+    if isinstance(padding_idx, bool) or not isinstance(padding_idx, int) and not backend.is_numpy_scalar(padding_idx):
+        raise TypeError(f"{op}: padding_idx must be an int or None, got {padding_idx!r}")
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(f"{op}: padding_idx={padding_idx} is outside the {num_embeddings} embeddings "
+                         f"(expected -{num_embeddings} <= padding_idx < {num_embeddings})")
+    return int(padding_idx) % num_embeddings
+
+
 def _check_groups(op, groups, layout, **channels) -> int:
     """groups: a positive int dividing each channel count (each group convolves its own slice of channels)."""
     if isinstance(groups, bool) or not isinstance(groups, int) and not backend.is_numpy_scalar(groups) or groups < 1:

@@ -9,6 +9,7 @@ import sys
 
 from minigan import _missing, backend, checks
 from minigan._tensor import Tensor, tensor
+from minigan.autograd.grad_mode import no_grad
 from minigan.errors import ShapeError
 from minigan.ops import activation
 from minigan.ops import conv as C
@@ -416,10 +417,14 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
                            momentum=float(momentum), eps=float(eps))
 
 
-def embedding(indices, weight):
+def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
     """Rows of ``weight`` (num_embeddings, dim) picked by integer ``indices`` of any shape → (*indices.shape, dim).
 
-    The gradient goes through getitem, which adds up the gradients of repeated indices.
+    The gradient goes through getitem, which adds up the gradients of repeated indices.  As PyTorch's:
+    ``padding_idx``: that row gets no gradient; ``max_norm``: the rows picked are first scaled down in place to
+    that ``norm_type``-norm where they exceed it; ``scale_grad_by_freq``: each row's gradient is divided by how
+    often it is picked in this call.
     """
     weight = _float(weight, "embedding", "weight")
     idx = indices.array if isinstance(indices, Tensor) else indices
@@ -435,7 +440,24 @@ def embedding(indices, weight):
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):
         bad = int(idx.min()) if int(idx.min()) < 0 else int(idx.max())
         raise ValueError(f"embedding: index {bad} is out of range for {n} embeddings (expected 0 <= index < {n})")
-    return weight[idx]
+    if sparse:
+        raise NotImplementedError("embedding: sparse=True is not provided (minigan's gradients are dense)")
+    padding_idx = checks.padding_index(padding_idx, n, "embedding")
+    xp = backend.get_array_module(idx)
+    if max_norm is not None:  # scale the picked rows down to max_norm, in place and outside the graph
+        rows = xp.unique(idx)
+        norms = (xp.abs(weight.array[rows]) ** norm_type).sum(1) ** (1 / norm_type)
+        scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
+        with no_grad():  # (a write into a leaf that requires grad: allowed, and counted, under no_grad)
+            weight[rows] = weight.array[rows] * scale[:, None]
+    picked = weight[idx]
+    if scale_grad_by_freq:  # the same values, with each row's gradient divided by its count in idx
+        rows, inverse, counts = xp.unique(idx, return_inverse=True, return_counts=True)
+        share = Tensor._make((1.0 / counts[inverse.reshape(idx.shape)]).astype(weight.dtype)[..., None])
+        picked = picked * share + picked.detach() * (1 - share)
+    if padding_idx is not None:  # the padding row's value, with no gradient
+        picked = where((idx == padding_idx)[..., None], picked.detach(), picked)
+    return picked
 
 
 # ----------------------------------------------------------------------------- pooling, upsampling, more losses

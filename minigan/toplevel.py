@@ -762,6 +762,47 @@ def logical_xor(input, other):
     return _logical("logical_xor", input, other, "logical_xor")
 
 
+def _bitwise(fn, input, other, name, reflected=False):
+    """An op on the bits of integer or bool tensors, in PyTorch's promoted dtype (bool & bool is bool); not
+    differentiable, so the result is a plain tensor."""
+    x = _t(input, name)
+    kinds = [x.dtype, other.dtype if isinstance(other, Tensor) else backend.np.asarray(other).dtype]
+    if builtins.any(k.kind not in "biu" for k in kinds):
+        raise TypeError(f"{name}: needs integer or bool operands, got {kinds[0]} and {kinds[1]} (PyTorch refuses "
+                        "floating ones too)")
+    a, b = x._pair(other, name, reflected)
+    return Tensor._make(getattr(backend.get_array_module(a.array), fn)(a.array, b.array))
+
+
+def bitwise_and(input, other):
+    return _bitwise("bitwise_and", input, other, "bitwise_and")
+
+
+def bitwise_or(input, other):
+    return _bitwise("bitwise_or", input, other, "bitwise_or")
+
+
+def bitwise_xor(input, other):
+    return _bitwise("bitwise_xor", input, other, "bitwise_xor")
+
+
+def bitwise_left_shift(input, other):
+    return _bitwise("left_shift", input, other, "bitwise_left_shift")
+
+
+def bitwise_right_shift(input, other):
+    return _bitwise("right_shift", input, other, "bitwise_right_shift")
+
+
+def bitwise_not(input):
+    """~x: every bit flipped (a bool tensor's logical not)."""
+    x = _t(input, "bitwise_not")
+    if x.dtype.kind not in "biu":
+        raise TypeError(f"bitwise_not: needs an integer or bool tensor, got {x.dtype} (PyTorch refuses floating "
+                        "ones too)")
+    return Tensor._make(backend.get_array_module(x.array).invert(x.array))
+
+
 def all(input):
     """True when every element is nonzero (a 0-d bool tensor)."""
     x = _t(input, "all")
@@ -1652,29 +1693,28 @@ def roll(input, shifts, dims=None):
 __all__ = [
     "manual_seed", "randn", "rand", "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like",
     "randn_like", "rand_like", "randint", "randperm", "arange", "linspace", "eye", "is_tensor", "tensor",
-    "LegacyConstructor", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
-    "sum", "mean", "max", "min", "argmax", "argmin", "logsumexp", "norm", "abs", "exp", "log", "sqrt", "sign",
-    "tanh", "sigmoid", "relu", "clamp", "clip", "softmax", "log_softmax", "matmul", "mm", "reshape", "flatten",
-    "squeeze", "unsqueeze", "transpose", "permute", "numel", "where", "maximum", "minimum", "sin", "cos", "tan",
-    "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1", "exp2", "log2", "log10",
-    "erf", "erfc", "erfinv", "reciprocal", "rsqrt", "floor", "ceil", "round", "trunc", "fix", "frac", "atan2", "hypot",
-    "arcsin", "arccos",
-    "arctan", "arcsinh", "arccosh", "arctanh", "arctan2", "add", "sub", "subtract", "mul", "multiply", "div",
-    "divide", "true_divide", "pow", "neg", "negative", "square", "std", "var", "t", "bmm", "lerp", "addmm", "outer",
-    "ger", "dot", "clone", "detach", "chunk", "split", "narrow", "eq", "ne", "gt", "ge", "lt", "le", "greater",
-    "greater_equal", "less", "less_equal", "not_equal", "isnan", "isinf", "isfinite", "logical_not", "logical_and",
-    "logical_or", "logical_xor", "all", "any", "isclose", "allclose", "equal", "count_nonzero", "masked_fill",
-    "empty_like", "Size", "inference_mode", "is_inference_mode_enabled", "e", "pi", "inf", "nan", "newaxis",
-    "absolute", "positive", "amax", "amin", "clamp_min", "clamp_max", "as_tensor", "asarray", "scalar_tensor",
-    "broadcast_to", "is_floating_point", "is_nonzero", "is_same_size", "floor_divide", "remainder", "fmod", "rsub",
-    "mv", "inner", "vdot", "addcmul", "addcdiv", "logaddexp", "xlogy", "logit", "deg2rad", "rad2deg", "concat",
-    "concatenate", "hstack", "vstack", "row_stack", "swapaxes", "swapdims", "movedim", "moveaxis", "ravel",
+    "LegacyConstructor", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor", "sum",
+    "mean", "max", "min", "argmax", "argmin", "logsumexp", "norm", "abs", "exp", "log", "sqrt", "sign", "tanh",
+    "sigmoid", "relu", "clamp", "clip", "softmax", "log_softmax", "matmul", "mm", "reshape", "flatten", "squeeze",
+    "unsqueeze", "transpose", "permute", "numel", "where", "maximum", "minimum", "sin", "cos", "tan", "asin", "acos",
+    "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1", "exp2", "log2", "log10", "erf", "erfc",
+    "erfinv", "reciprocal", "rsqrt", "floor", "ceil", "round", "trunc", "fix", "frac", "atan2", "hypot", "arcsin",
+    "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "arctan2", "add", "sub", "subtract", "mul", "multiply",
+    "div", "divide", "true_divide", "pow", "neg", "negative", "square", "std", "var", "t", "bmm", "lerp", "addmm",
+    "outer", "ger", "dot", "clone", "detach", "chunk", "split", "narrow", "eq", "ne", "gt", "ge", "lt", "le",
+    "greater", "greater_equal", "less", "less_equal", "not_equal", "isnan", "isinf", "isfinite", "logical_not",
+    "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+    "bitwise_left_shift", "bitwise_right_shift", "all", "any", "isclose", "allclose", "equal", "count_nonzero",
+    "masked_fill", "empty_like", "Size", "inference_mode", "is_inference_mode_enabled", "e", "pi", "inf", "nan",
+    "newaxis", "absolute", "positive", "amax", "amin", "clamp_min", "clamp_max", "as_tensor", "asarray",
+    "scalar_tensor", "broadcast_to", "is_floating_point", "is_nonzero", "is_same_size", "floor_divide", "remainder",
+    "fmod", "rsub", "mv", "inner", "vdot", "addcmul", "addcdiv", "logaddexp", "xlogy", "logit", "deg2rad", "rad2deg",
+    "concat", "concatenate", "hstack", "vstack", "row_stack", "swapaxes", "swapdims", "movedim", "moveaxis", "ravel",
     "unbind", "flip", "fliplr", "flipud", "tril", "triu", "is_anomaly_enabled", "typename", "tile",
     "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
     "is_deterministic_algorithms_warn_only_enabled", "gather", "index_select", "argsort", "sort", "topk", "cumsum",
-    "normal", "bernoulli", "multinomial", "var_mean", "std_mean", "nan_to_num", "diff", "roll", "einsum",
-    "tensordot", "diag", "trace", "meshgrid", "cdist", "scatter", "scatter_add", "nonzero", "argwhere",
-    "masked_select", "unique", "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d",
-    "column_stack", "dstack", "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add",
-    "index_copy", "index_fill",
+    "normal", "bernoulli", "multinomial", "var_mean", "std_mean", "nan_to_num", "diff", "roll", "einsum", "tensordot",
+    "diag", "trace", "meshgrid", "cdist", "scatter", "scatter_add", "nonzero", "argwhere", "masked_select", "unique",
+    "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dstack",
+    "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
 ]

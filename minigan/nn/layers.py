@@ -15,7 +15,7 @@ Parameters are float32 and created on the active backend (``minigan.use_backend`
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan import backend, checks
 from minigan import functional as F
 from minigan.checks import pair
 from minigan.errors import ShapeError
@@ -377,23 +377,59 @@ class Unflatten(Module):
 class Embedding(Module):
     """A lookup table: integer indices (any shape) → rows of weight (num_embeddings, embedding_dim).
 
-    Used by the conditional GAN to embed class labels.  Init: N(0, 1) (PyTorch's default).
-    Repeated indices in a batch add up their gradients (getitem scatters with accumulation).
+    Used by the conditional GAN to embed class labels.  Init: N(0, 1) (PyTorch's default), the padding_idx row
+    zero.  Repeated indices in a batch add up their gradients (getitem scatters with accumulation);
+    padding_idx, max_norm, norm_type and scale_grad_by_freq as in ``F.embedding``.
     """
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, device=None, dtype=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx=None, max_norm=None,
+                 norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False, _weight=None,
+                 _freeze: bool = False, device=None, dtype=None):
         super().__init__()
         self.num_embeddings = _positive_int(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = _positive_int(embedding_dim, "embedding_dim", "Embedding")
-        self.weight = Parameter(_empty(num_embeddings, embedding_dim))
-        init.normal_(self.weight)
+        self.padding_idx = checks.padding_index(padding_idx, num_embeddings, "Embedding")
+        if sparse:
+            raise NotImplementedError("Embedding: sparse=True is not provided (minigan's gradients are dense)")
+        self.max_norm, self.norm_type, self.scale_grad_by_freq, self.sparse = max_norm, norm_type, \
+            scale_grad_by_freq, sparse
+        if _weight is None:
+            self.weight = Parameter(_empty(num_embeddings, embedding_dim))
+            init.normal_(self.weight)
+            if self.padding_idx is not None:
+                self.weight.array[self.padding_idx] = 0
+        else:
+            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
+                raise ShapeError(f"Embedding: _weight has shape {tuple(_weight.shape)}, expected "
+                                 f"({num_embeddings}, {embedding_dim})")
+            self.weight = Parameter(_weight, requires_grad=not _freeze)
         self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,
+                        scale_grad_by_freq=False, sparse=False):
+        """An Embedding whose weight is ``embeddings`` (2-D), frozen unless ``freeze=False``."""
+        if embeddings.ndim != 2:
+            raise ShapeError(f"Embedding.from_pretrained: embeddings must be 2-D, got shape {tuple(embeddings.shape)}")
+        rows, dim = embeddings.shape
+        return cls(rows, dim, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, _weight=embeddings,
+                   _freeze=freeze)
+
     def forward(self, indices):
-        return F.embedding(indices, self.weight)
+        return F.embedding(indices, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+                           self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self):
-        return f"{self.num_embeddings}, {self.embedding_dim}"
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            s += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        return s
 
 
 # ----------------------------------------------------------------------------- pooling, upsampling

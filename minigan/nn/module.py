@@ -38,10 +38,11 @@ class Parameter(Tensor):
     """A Tensor that is a learnable weight: it always requires grad and a Module registers it.
 
     ``Parameter(data)`` takes a floating array or Tensor (the data is shared, not copied);
-    integer data raises, since an integer cannot be nudged by a gradient.
+    integer data raises, since an integer cannot be nudged by a gradient.  ``requires_grad=False`` makes a
+    frozen one (a Module still registers it), as PyTorch's.
     """
 
-    def __init__(self, data):
+    def __init__(self, data, requires_grad=True):
         if isinstance(data, Tensor):
             data = data.array
         if not backend.is_array(data):
@@ -50,7 +51,7 @@ class Parameter(Tensor):
             raise TypeError(f"Parameter: data must be floating-point, got dtype {data.dtype}")
         if not getattr(data.flags, "writeable", True):  # np.broadcast_to, frombuffer: an optimizer must write it
             data = data.copy()
-        self._setup(data, requires_grad=True)  # shares the array, as torch.nn.Parameter does
+        self._setup(data, requires_grad=bool(requires_grad))  # shares the array, as torch.nn.Parameter does
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()

@@ -223,6 +223,12 @@ class TensorMath:
     def cumsum(self, dim, *, dtype=None):
         return _toplevel().cumsum(self, dim, dtype=dtype)
 
+    def prod(self, dim=None, keepdim=False, *, dtype=None):
+        return _toplevel().prod(self, dim, keepdim, dtype=dtype)
+
+    def cumprod(self, dim, *, dtype=None):
+        return _toplevel().cumprod(self, dim, dtype=dtype)
+
     def bernoulli(self, p=None):
         return _toplevel().bernoulli(self, p)
 

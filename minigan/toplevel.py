@@ -1446,6 +1446,45 @@ def cumsum(input, dim, *, dtype=None):
     return R.CumSum.apply(x, axis=d) if x.ndim else x.clone()
 
 
+def _as_product_dtype(x, dtype):
+    if dtype is not None:
+        return x.to(dtype)
+    return x.to(backend.np.int64) if x.dtype.kind in "biu" else x  # (integers and bools multiply as int64)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """The product of the elements (along ``dim``): a tree of pairwise products, log₂ n rounds of ``*``, so the
+    gradient is the chain rule through those products: exact where some factors are 0, and to any order."""
+    x = _as_product_dtype(_t(input, "prod"), dtype)
+    if dim is None:
+        x, d = x.reshape(-1), 0
+    else:
+        d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "prod", single=True)
+        if x.ndim == 0:
+            return x.clone()
+    while x.shape[d] > 1:
+        if x.shape[d] % 2:  # an odd count: a factor of 1 pairs with the last
+            x = functional.cat([x, x.new_ones(x.shape[:d] + (1,) + x.shape[d + 1:])], dim=d)
+        x = x.narrow(d, 0, x.shape[d] // 2) * x.narrow(d, x.shape[d] // 2, x.shape[d] // 2)
+    if x.shape[d] == 0:  # the empty product
+        x = x.new_ones(x.shape[:d] + (1,) + x.shape[d + 1:])
+    return x.squeeze(d) if dim is None or not keepdim else x
+
+
+def cumprod(input, dim, *, dtype=None):
+    """The running products along ``dim``: out_i = x_0 · … · x_i, by a scan of log₂ n rounds (round k multiplies
+    each element by the partial product 2ᵏ places before it); differentiable to any order, exact at zeros."""
+    x = _as_product_dtype(_t(input, "cumprod"), dtype)
+    if x.ndim == 0:
+        return x.clone()
+    d = checks.normalize_axis(dim, x.ndim, "cumprod", single=True)
+    n, step = x.shape[d], 1
+    while step < n:
+        x = functional.cat([x.narrow(d, 0, step), x.narrow(d, step, n - step) * x.narrow(d, 0, n - step)], dim=d)
+        step *= 2
+    return x
+
+
 # ----------------------------------------------------------------------------- einsum
 def einsum(equation, *operands):
     """Sums of products named by letters: "ij,jk->ik" is a matrix product, "ii" a trace, "ii->i" a diagonal,
@@ -1717,4 +1756,5 @@ __all__ = [
     "diag", "trace", "meshgrid", "cdist", "scatter", "scatter_add", "nonzero", "argwhere", "masked_select", "unique",
     "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dstack",
     "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
+    "prod", "cumprod",
 ]

@@ -229,6 +229,33 @@ class TensorMath:
     def cumprod(self, dim, *, dtype=None):
         return _toplevel().cumprod(self, dim, dtype=dtype)
 
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return _toplevel().kthvalue(self, k, dim, keepdim)
+
+    def median(self, dim=None, keepdim=False):
+        return _toplevel().median(self, dim, keepdim)
+
+    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _toplevel().quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nansum(self, dim=None, keepdim=False, *, dtype=None):
+        return _toplevel().nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim=None, keepdim=False, *, dtype=None):
+        return _toplevel().nanmean(self, dim, keepdim, dtype=dtype)
+
+    def cummax(self, dim):
+        return _toplevel().cummax(self, dim)
+
+    def cummin(self, dim):
+        return _toplevel().cummin(self, dim)
+
+    def logcumsumexp(self, dim):
+        return _toplevel().logcumsumexp(self, dim)
+
+    def aminmax(self, *, dim=None, keepdim=False):
+        return _toplevel().aminmax(self, dim=dim, keepdim=keepdim)
+
     def bernoulli(self, p=None):
         return _toplevel().bernoulli(self, p)
 

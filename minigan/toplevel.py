@@ -1237,6 +1237,11 @@ def typename(obj) -> str:
 # over repeats), through indexing's own backward.  Only the indices (argsort) are computed without a gradient.
 SortResult = namedtuple("sort", ["values", "indices"])  # as torch.return_types.sort / topk
 TopkResult = namedtuple("topk", ["values", "indices"])
+KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
+MedianResult = namedtuple("median", ["values", "indices"])
+CummaxResult = namedtuple("cummax", ["values", "indices"])
+CumminResult = namedtuple("cummin", ["values", "indices"])
+AminmaxResult = namedtuple("aminmax", ["min", "max"])
 
 
 def _indices(index, fn, name, like):
@@ -1433,6 +1438,158 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         raise ValueError(f"topk: k must be an integer from 0 to {x.shape[d]} (the size of dim {d}), got {k!r}")
     picked = argsort(x, d, descending=largest).array[(slice(None),) * d + (slice(0, k),)]
     return TopkResult(x[_along(picked, d)], Tensor._make(picked))
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    """(values, indices): the k-th smallest entry along ``dim`` (k from 1; NaN counts as the largest), read from
+    ``input`` so that the gradient flows to that entry."""
+    x = _t(input, "kthvalue")
+    flat = x.reshape(1) if x.ndim == 0 else x
+    d = checks.normalize_axis(dim, flat.ndim, "kthvalue", single=True)
+    if isinstance(k, builtins.bool) or not isinstance(k, int) or not 1 <= k <= flat.shape[d]:
+        raise ValueError(f"kthvalue: k must be an integer from 1 to {flat.shape[d]} (the size of dim {d}), got {k!r}")
+    picked = argsort(flat, d).array[(slice(None),) * d + (slice(k - 1, k),)]  # (its dim kept, of size 1)
+    values, indices = flat[_along(picked, d)], Tensor._make(picked)
+    if x.ndim == 0:
+        return KthvalueResult(values.reshape(()), indices.reshape(()))
+    return KthvalueResult(values, indices) if keepdim else KthvalueResult(values.squeeze(d), indices.squeeze(d))
+
+
+def median(input, dim=None, keepdim=False):
+    """The lower median: the ⌈n/2⌉-th smallest entry (of all entries, or (values, indices) along ``dim``), not the
+    mean of the two middle ones, as PyTorch's; a row holding NaN has its first NaN as median.  The value is read
+    at the index, so the gradient flows to that entry."""
+    x = _t(input, "median")
+    if dim is None:
+        if x.numel() == 0:
+            return Tensor._make(backend.get_array_module(x.array).asarray(backend.np.nan, dtype=x.dtype))
+        return median(x.reshape(-1), 0).values
+    flat = x.reshape(1) if x.ndim == 0 else x
+    d = checks.normalize_axis(dim, flat.ndim, "median", single=True)
+    a = flat.array
+    index = argsort(flat, d).array[(slice(None),) * d + (slice((a.shape[d] - 1) // 2, (a.shape[d] + 1) // 2),)]
+    if a.dtype.kind == "f":  # NaN propagates: a row holding one gives its first NaN
+        nan = a != a
+        index = backend.get_array_module(a).where(nan.any(d, keepdims=True), nan.argmax(d, keepdims=True), index)
+    values, indices = flat[_along(index, d)], Tensor._make(index)
+    if x.ndim == 0:
+        return MedianResult(values.reshape(()), indices.reshape(()))
+    return MedianResult(values, indices) if keepdim else MedianResult(values.squeeze(d), indices.squeeze(d))
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """The q-quantiles (q in [0, 1], a number or a 1-D tensor) of all entries, or along ``dim``: the sorted values
+    at position q·(n − 1), between neighbours by ``interpolation`` (linear, lower, higher, nearest, midpoint), as
+    PyTorch's; a row holding NaN gives NaN.  A 1-D q puts its axis first."""
+    x = _t(input, "quantile")
+    ndim = x.ndim
+    if x.dtype.kind != "f":
+        raise TypeError(f"quantile: input must be floating point, got {x.dtype}")
+    if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):
+        raise ValueError(f"quantile: interpolation must be linear, lower, higher, nearest or midpoint, got "
+                         f"{interpolation!r}")
+    xp = backend.get_array_module(x.array)
+    qs = q.array if isinstance(q, Tensor) else xp.asarray(q, dtype=x.dtype)
+    if qs.ndim > 1 or qs.size and (float(qs.min()) < 0 or float(qs.max()) > 1):
+        raise ValueError(f"quantile: q must be a number or a 1-D tensor of numbers in [0, 1], got {q!r}")
+    if dim is None:
+        x, d = x.reshape(-1), 0
+    else:
+        d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "quantile", single=True)
+        x = x.reshape(1) if x.ndim == 0 else x
+    n = x.shape[d]
+    ordered = sort(x, d).values  # NaN last: a row with NaN ends in NaN
+    rank = qs.reshape(-1).astype(xp.float64) * (n - 1)
+    if interpolation == "lower":
+        rank = xp.floor(rank)
+    elif interpolation == "higher":
+        rank = xp.ceil(rank)
+    elif interpolation == "nearest":
+        rank = xp.round(rank)  # (half to even, as PyTorch's)
+    below, above = xp.floor(rank).astype(xp.int64), xp.ceil(rank).astype(xp.int64)
+    lo, hi = ordered.index_select(d, Tensor._make(below)), ordered.index_select(d, Tensor._make(above))
+    shape = [1] * x.ndim
+    shape[d] = -1
+    fraction = xp.full(rank.shape, 0.5) if interpolation == "midpoint" else rank - below
+    out = lo + (hi - lo) * Tensor._make(fraction.astype(x.dtype).reshape(shape))
+    nan = isnan(ordered.narrow(d, n - 1, 1))  # a NaN in the row
+    out = where(nan.array, Tensor._make(xp.asarray(xp.nan, dtype=x.dtype)), out) if bool(nan.any()) else out
+    out = out.movedim(d, 0)  # (the q axis first, as PyTorch's)
+    if keepdim and ndim:  # (a 0-d input keeps no dimension)
+        out = out.unsqueeze(d + 1) if dim is not None else out.reshape((out.shape[0],) + (1,) * ndim)
+    if qs.ndim == 0:
+        out = out.squeeze(0)
+    return out
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum with NaN counted as 0 (their gradient is 0)."""
+    x = _t(input, "nansum")
+    x = x if dtype is None else x.to(dtype)
+    clean = where(x.array != x.array, 0.0, x) if x.dtype.kind == "f" else x
+    return clean.sum() if dim is None else clean.sum(dim, keepdim=keepdim)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean of the entries that are not NaN (NaN where there are none)."""
+    x = _t(input, "nanmean")
+    x = x if dtype is None else x.to(dtype)
+    if x.dtype.kind != "f":
+        raise TypeError(f"nanmean: input must be floating point, got {x.dtype}")
+    count = Tensor._make((x.array == x.array).astype(x.dtype))
+    total = nansum(x, dim, keepdim)
+    with backend.np.errstate(invalid="ignore", divide="ignore"):  # 0/0 where a row is all NaN: NaN, as PyTorch's
+        return total / (count.sum() if dim is None else count.sum(dim, keepdim=keepdim))
+
+
+def _running_extreme(x, dim, name, better):
+    """(values, indices) of the running max or min: the index is the latest entry equal to the running value
+    (or the latest NaN, which stays), as PyTorch's; the values are read at it, so the gradient goes there."""
+    x = _t(x, name)
+    if x.ndim == 0:
+        return x.clone(), Tensor._make(backend.get_array_module(x.array).asarray(0))
+    d = checks.normalize_axis(dim, x.ndim, name, single=True)
+    xp = backend.get_array_module(x.array)
+    a = x.array
+    with backend.np.errstate(invalid="ignore"):
+        running = getattr(xp, better).accumulate(a, axis=d)
+        hit = (a == running) | (a != a)
+    position = xp.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - d - 1))
+    index = xp.maximum.accumulate(xp.where(hit, position, 0), axis=d)
+    return x[_along(index, d)], Tensor._make(index.astype(xp.int64))
+
+
+def cummax(input, dim):
+    """(values, indices): the running maximum along ``dim``."""
+    return CummaxResult(*_running_extreme(input, dim, "cummax", "maximum"))
+
+
+def cummin(input, dim):
+    """(values, indices): the running minimum along ``dim``."""
+    return CumminResult(*_running_extreme(input, dim, "cummin", "minimum"))
+
+
+def logcumsumexp(input, dim):
+    """log Σ_{j ≤ i} exp(x_j) along ``dim``, without overflow: a log-step scan of logaddexp (differentiable)."""
+    x = _t(input, "logcumsumexp")
+    if x.dtype.kind != "f":
+        raise TypeError(f"logcumsumexp: input must be floating point, got {x.dtype}")
+    if x.ndim == 0:
+        return x.clone()
+    d = checks.normalize_axis(dim, x.ndim, "logcumsumexp", single=True)
+    n, step = x.shape[d], 1
+    while step < n:
+        x = functional.cat([x.narrow(d, 0, step), logaddexp(x.narrow(d, step, n - step), x.narrow(d, 0, n - step))],
+                           dim=d)
+        step *= 2
+    return x
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) of all entries or along ``dim``."""
+    x = _t(input, "aminmax")
+    d = () if dim is None else dim
+    return AminmaxResult(amin(x, d, keepdim), amax(x, d, keepdim))
 
 
 def cumsum(input, dim, *, dtype=None):
@@ -1756,5 +1913,6 @@ __all__ = [
     "diag", "trace", "meshgrid", "cdist", "scatter", "scatter_add", "nonzero", "argwhere", "masked_select", "unique",
     "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dstack",
     "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
-    "prod", "cumprod",
+    "prod", "cumprod", "kthvalue", "median", "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp",
+    "aminmax",
 ]

@@ -12,7 +12,7 @@ from minigan import _missing, accelerator, autograd, backend, backends, cuda, fu
 from minigan._missing import NotInMinigan
 from minigan._tensor import Tensor, from_numpy, maximum, minimum, tensor
 from minigan.autograd.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from minigan.backend import BackendError, cupy_available, get_num_threads, set_num_threads, use_backend
+from minigan.backend import BackendError, Generator, cupy_available, get_num_threads, set_num_threads, use_backend
 from minigan.backend import Device as device
 from minigan.dtypes import bool_ as bool
 from minigan.dtypes import double, float16, float32, float64, half, int8, int16, int32, int64, long, short, uint8
@@ -291,6 +291,7 @@ __version__ = "0.1.0"
 
 
 __all__ = [
+    "Generator",
     "NotInMinigan", "Tensor", "tensor", "from_numpy", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
     "manual_seed", "cat", "stack", "gradcheck", "gradgradcheck", "set_num_threads", "get_num_threads", "save", "load",
     "use_backend", "cupy_available", "detect_anomaly", "device", "accelerator", "backends", "Size", "inference_mode",

@@ -85,10 +85,10 @@ TABLE = {
         has_openmp has_spectral is_inference is_signed is_vulkan_available logspace range resize_as_
         return_types split_with_sizes types unsafe_chunk unsafe_split unsafe_split_with_sizes zero_
          """),
-        ('not provided: minigan has one seeded generator (minigan.manual_seed) and the samplers rand, '
-         'randn, randint, randperm and *_like',
+        ('not provided: minigan seeds with minigan.manual_seed and minigan.Generator().manual_seed(s) (pass it as '
+         'generator=), and samples with rand, randn, randint, randperm, normal, bernoulli and multinomial',
          """
-        Generator binomial default_generator get_rng_state initial_seed
+        binomial default_generator get_rng_state initial_seed
         poisson quasirandom randint_like random seed set_rng_state thread_safe_generator
          """),
         ('mixed precision (autocast, GradScaler) is out of scope: minigan trains in float32 (float64 for '

@@ -171,8 +171,8 @@ class TensorInPlace:
     def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
         return self._in_place("nan_to_num_", lambda x: x.nan_to_num(nan, posinf, neginf))
 
-    def bernoulli_(self, p=0.5):  # (a draw: nothing to differentiate, so written as fill_ writes)
-        return self.copy_(self.bernoulli(p))
+    def bernoulli_(self, p=0.5, *, generator=None):  # (a draw: nothing to differentiate, written as fill_ writes)
+        return self.copy_(self.bernoulli(p, generator=generator))
 
     # Bounds.
     def clamp_min_(self, min):

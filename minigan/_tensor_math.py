@@ -256,11 +256,11 @@ class TensorMath:
     def aminmax(self, *, dim=None, keepdim=False):
         return _toplevel().aminmax(self, dim=dim, keepdim=keepdim)
 
-    def bernoulli(self, p=None):
-        return _toplevel().bernoulli(self, p)
+    def bernoulli(self, p=None, *, generator=None):
+        return _toplevel().bernoulli(self, p, generator=generator)
 
-    def multinomial(self, num_samples, replacement=False):
-        return _toplevel().multinomial(self, num_samples, replacement)
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        return _toplevel().multinomial(self, num_samples, replacement, generator=generator)
 
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
         return _toplevel().nan_to_num(self, nan, posinf, neginf)

@@ -487,14 +487,16 @@ class TensorMethods:
         return shaping.Pad.apply(self, pad_width=checks.normalize_pad(pad_width, self.ndim), value=value)
 
     # ------------------------------------------------------------------ in-place initialisation
-    def normal_(self, mean=0.0, std=1.0):
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Fill with N(mean, std²) samples (the legacy ``m.weight.data.normal_(0, 0.02)``)."""
-        return self.copy_(backend.randn(self.shape, dtype=self.dtype, xp=backend.get_array_module(self.array))
+        xp = backend.get_array_module(self.array)
+        return self.copy_(backend.randn(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(std) + self.dtype.type(mean))
 
-    def uniform_(self, a=0.0, b=1.0):
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
         """Fill with U(a, b) samples."""
-        return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=backend.get_array_module(self.array))
+        xp = backend.get_array_module(self.array)
+        return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(b - a) + self.dtype.type(a))
 
 

@@ -404,27 +404,75 @@ def generator(xp=None):
     return _rngs[key]
 
 
-def randn(shape, dtype=None, xp=None):
-    """Standard normal samples of ``shape`` (float32 by default)."""
+class Generator:
+    """A random stream of its own, as ``torch.Generator``: ``Generator().manual_seed(s)`` (which returns it) is
+    passed as ``generator=`` to the samplers (randn, rand, randint, randperm, normal, bernoulli, multinomial,
+    normal_/uniform_/bernoulli_) and to the data utilities (random_split, DataLoader, the random samplers).  Its
+    numbers come from NumPy's PCG64 on the host and are copied to the GPU for CuPy arrays.  A fresh one starts
+    from PyTorch's default seed, 67280421310721."""
+
+    def __init__(self, device="cpu"):
+        self.device = str(device)
+        self.manual_seed(67280421310721)
+
+    def manual_seed(self, seed):
+        if isinstance(seed, bool) or not isinstance(seed, (int, numpy.integer)) or seed < 0:
+            raise ValueError(f"Generator.manual_seed: got {seed!r}, expected a non-negative integer")
+        self._initial_seed = int(seed)
+        self.numpy = numpy.random.Generator(numpy.random.PCG64(int(seed)))  # the stream itself
+        return self
+
+    def seed(self):
+        """Reseed from the operating system's entropy; returns the new seed."""
+        seed = int(numpy.random.SeedSequence().entropy) % 2**63
+        self.manual_seed(seed)
+        return seed
+
+    def initial_seed(self):
+        return self._initial_seed
+
+    def get_state(self):
+        """The stream's state: the bit generator's dict (PyTorch gives a ByteTensor)."""
+        return self.numpy.bit_generator.state
+
+    def set_state(self, state):
+        self.numpy.bit_generator.state = state
+        return self
+
+
+def stream(gen=None, xp=None):
+    """The NumPy generator to draw from: ``gen``'s (a minigan Generator or a numpy.random.Generator) or, without
+    one, minigan's seeded generator for module ``xp``."""
+    if gen is None:
+        return generator(xp)
+    if isinstance(gen, Generator):
+        return gen.numpy
+    if isinstance(gen, numpy.random.Generator):
+        return gen
+    raise TypeError(f"generator must be a minigan.Generator (or a numpy.random.Generator), got {type(gen).__name__}")
+
+
+def randn(shape, dtype=None, xp=None, gen=None):
+    """Standard normal samples of ``shape`` (float32 by default), from ``gen`` or minigan's generator."""
     xp = xp or _active["xp"]
-    return xp.asarray(generator(xp).standard_normal(tuple(shape), dtype=dtype or DEFAULT_DTYPE))
+    return xp.asarray(stream(gen, xp).standard_normal(tuple(shape), dtype=dtype or DEFAULT_DTYPE))
 
 
-def rand(shape, dtype=None, xp=None):
+def rand(shape, dtype=None, xp=None, gen=None):
     """Uniform samples in [0, 1) of ``shape`` (float32 by default)."""
     xp = xp or _active["xp"]
-    return xp.asarray(generator(xp).random(tuple(shape), dtype=dtype or DEFAULT_DTYPE))
+    return xp.asarray(stream(gen, xp).random(tuple(shape), dtype=dtype or DEFAULT_DTYPE))
 
 
-def randint(low, high, shape, xp=None):
+def randint(low, high, shape, xp=None, gen=None):
     """Integers uniform in [low, high) (int64)."""
     xp = xp or _active["xp"]
-    return xp.asarray(generator(xp).integers(low, high, size=tuple(shape)))
+    return xp.asarray(stream(gen, xp).integers(low, high, size=tuple(shape)))
 
 
-def permutation(n, xp=None):
+def permutation(n, xp=None, gen=None):
     """A random permutation of range(n) (drawn on the host, so it is the same on every backend)."""
-    perm = generator(numpy).permutation(n)
+    perm = stream(gen, numpy).permutation(n)
     return perm if (xp or _active["xp"]) is numpy else (xp or _active["xp"]).asarray(perm)
 
 

@@ -53,14 +53,14 @@ def manual_seed(seed: int) -> None:
     backend.manual_seed(seed)
 
 
-def randn(*shape, requires_grad=False, dtype=None, device=None) -> Tensor:
-    """Standard normal samples (float32 unless dtype says otherwise)."""
-    return _made(backend.randn(_shape(shape, "randn"), dtype=dtype, xp=_xp(device)), requires_grad)
+def randn(*shape, generator=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+    """Standard normal samples (float32 unless dtype says otherwise), from ``generator`` or minigan's."""
+    return _made(backend.randn(_shape(shape, "randn"), dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
-def rand(*shape, requires_grad=False, dtype=None, device=None) -> Tensor:
+def rand(*shape, generator=None, requires_grad=False, dtype=None, device=None) -> Tensor:
     """Uniform [0, 1) samples."""
-    return _made(backend.rand(_shape(shape, "rand"), dtype=dtype, xp=_xp(device)), requires_grad)
+    return _made(backend.rand(_shape(shape, "rand"), dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
 def zeros(*shape, requires_grad=False, dtype=None, device=None) -> Tensor:
@@ -120,7 +120,7 @@ def rand_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
     return _made(backend.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device)), requires_grad)
 
 
-def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Integers uniform in [low, high), int64 as in PyTorch: ``randint(high, size)``, ``randint(high, size=...)``
     (from 0), ``randint(low, high, size)``, or all by keyword."""
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
@@ -134,14 +134,14 @@ def randint(low=0, high=None, size=None, *, dtype=None, device=None, requires_gr
     if not low < high:
         raise ValueError(f"randint: expected low < high, got low={low}, high={high}")
     xp = _xp(device)
-    out = backend.randint(low, high, _shape((size,), "randint"), xp)
+    out = backend.randint(low, high, _shape((size,), "randint"), xp, gen=generator)
     return Tensor._make(out.astype(dtype or backend.np.int64))
 
 
-def randperm(n, dtype=None, device=None) -> Tensor:
+def randperm(n, *, generator=None, dtype=None, device=None) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
     xp = _xp(device)
-    return Tensor._make(xp.asarray(backend.generator(xp).permutation(int(n)).astype(dtype or backend.np.int64)))
+    return Tensor._make(xp.asarray(backend.stream(generator, xp).permutation(int(n)).astype(dtype or backend.np.int64)))
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -1775,7 +1775,7 @@ def cdist(x1, x2, p=2.0):
 
 
 # ----------------------------------------------------------------------------- sampling (minigan's one generator)
-def normal(mean, std=1.0, size=None, *, dtype=None, device=None) -> Tensor:
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None) -> Tensor:
     """Samples of N(mean, std²): ``normal(mean_tensor, std_tensor)`` (one per element, broadcast) or
     ``normal(0.0, 1.0, size=(n,))``.  No gradient flows to mean or std (as in PyTorch)."""
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
@@ -1784,16 +1784,16 @@ def normal(mean, std=1.0, size=None, *, dtype=None, device=None) -> Tensor:
         if builtins.bool((std < 0).any() if isinstance(std, Tensor) else std < 0):
             raise ValueError("normal: std must be >= 0")
         noise = randn(*backend.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ()))),
-                      dtype=like.dtype, device=like.device)
+                      generator=generator, dtype=like.dtype, device=like.device)
         return noise * std + mean
     if size is None:
         raise TypeError("normal: give a tensor mean or std, or numbers and size=(...)")
     if std < 0:
         raise ValueError(f"normal: std must be >= 0, got {std}")
-    return randn(*_shape((size,), "normal"), dtype=dtype, device=device) * std + mean
+    return randn(*_shape((size,), "normal"), generator=generator, dtype=dtype, device=device) * std + mean
 
 
-def bernoulli(input, p=None) -> Tensor:
+def bernoulli(input, p=None, *, generator=None) -> Tensor:
     """1 with probability ``input`` (or ``p``) elementwise, else 0, in input's dtype; no gradient."""
     x = _t(input, "bernoulli")
     if not backend.is_floating(x.dtype):
@@ -1804,10 +1804,10 @@ def bernoulli(input, p=None) -> Tensor:
     if p is None and not builtins.bool(((probability >= 0) & (probability <= 1)).all()):  # (NaN fails both)
         raise ValueError("bernoulli: probabilities must lie in [0, 1]")
     xp = backend.get_array_module(x.array)
-    return Tensor._make((backend.rand(x.shape, dtype=x.dtype, xp=xp) < probability).astype(x.dtype))
+    return Tensor._make((backend.rand(x.shape, dtype=x.dtype, xp=xp, gen=generator) < probability).astype(x.dtype))
 
 
-def multinomial(input, num_samples, replacement=False) -> Tensor:
+def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:
     """``num_samples`` category indices (int64) drawn from each row of non-negative weights ``input`` (1-D or 2-D).
     With replacement: the inverse of each row's cumulative distribution at uniform draws.  Without: the Gumbel
     top-k trick (the largest log w + Gumbel noise, which draws as sequential sampling without replacement does)."""
@@ -1824,13 +1824,13 @@ def multinomial(input, num_samples, replacement=False) -> Tensor:
         raise ValueError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
     if not replacement and num_samples > k:
         raise ValueError(f"multinomial: cannot draw {num_samples} different categories from {k} without replacement")
-    u = backend.rand((rows, num_samples), dtype=backend.np.float64, xp=xp)
+    u = backend.rand((rows, num_samples), dtype=backend.np.float64, xp=xp, gen=generator)
     if replacement:
         cdf = xp.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
         picks = (u[:, :, None] >= cdf[:, None, :]).sum(axis=2)  # how many categories lie wholly below each draw
         picks = xp.minimum(picks, k - 1)  # (a draw above a rounded cdf's last value)
     else:
-        gumbel = -xp.log(-xp.log(backend.rand((rows, k), dtype=backend.np.float64, xp=xp)))
+        gumbel = -xp.log(-xp.log(backend.rand((rows, k), dtype=backend.np.float64, xp=xp, gen=generator)))
         with backend.np.errstate(divide="ignore"):
             keys = xp.log(w) + gumbel  # a zero weight's key is -inf: drawn only once every other one has been
         picks = xp.argsort(-keys, axis=1, kind="stable")[:, :num_samples]

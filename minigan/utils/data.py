@@ -9,8 +9,8 @@
 
 An epoch visits every example once: the indices 0..N−1, in a fresh random order each epoch when
 ``shuffle=True``, are cut into batches of ``batch_size`` (the last one shorter, or dropped with
-``drop_last=True``).  The order comes from ``generator`` when one is given (a seeded
-``numpy.random.Generator``), otherwise from minigan's own generator, so ``minigan.manual_seed(s)``
+``drop_last=True``).  The order comes from ``generator`` when one is given (a seeded ``minigan.Generator``
+or ``numpy.random.Generator``), otherwise from minigan's own generator, so ``minigan.manual_seed(s)``
 makes the whole run repeat.  Everything is loaded in this process: ``num_workers`` and
 ``pin_memory`` are accepted so that PyTorch scripts run, and change nothing.
 """
@@ -104,7 +104,7 @@ class ConcatDataset(Dataset):
 def random_split(dataset, lengths, generator=None):
     """Split ``dataset`` into non-overlapping Subsets of the given lengths (or fractions that add up to 1, the
     remainder given out one by one from the first), in a random order from ``generator`` (a
-    ``numpy.random.Generator``) or minigan's seeded generator."""
+    ``minigan.Generator`` or ``numpy.random.Generator``) or minigan's seeded generator."""
     n = len(dataset)
     lengths = list(lengths)
     if all(isinstance(v, float) for v in lengths) and abs(sum(lengths) - 1) < 1e-9:
@@ -115,7 +115,7 @@ def random_split(dataset, lengths, generator=None):
     if sum(lengths) != n or any(v < 0 for v in lengths):
         raise ValueError(f"random_split: the lengths {lengths} must be >= 0 and add up to the dataset's {n} "
                          "examples (or be fractions that add up to 1)")
-    order = generator.permutation(n) if generator is not None else backend.permutation(n, xp=backend.np)
+    order = backend.permutation(n, xp=backend.np, gen=generator)
     out, start = [], 0
     for length in lengths:
         out.append(Subset(dataset, order[start:start + length]))
@@ -152,7 +152,7 @@ class RandomSampler(SequentialSampler):
 
     def __iter__(self):
         n = len(self.data_source)
-        order = self.generator.permutation(n) if self.generator is not None else backend.permutation(n, xp=backend.np)
+        order = backend.permutation(n, xp=backend.np, gen=self.generator)
         return iter(int(i) for i in order)
 
 
@@ -164,7 +164,7 @@ class SubsetRandomSampler(Sampler):
 
     def __iter__(self):
         n = len(self.indices)
-        order = self.generator.permutation(n) if self.generator is not None else backend.permutation(n, xp=backend.np)
+        order = backend.permutation(n, xp=backend.np, gen=self.generator)
         return iter(self.indices[int(i)] for i in order)
 
     def __len__(self):
@@ -195,37 +195,52 @@ def default_collate(samples):
 
 
 class DataLoader:
-    """Iterate over ``dataset`` in mini-batches: ``for x, y in DataLoader(data, batch_size=64, shuffle=True)``.
+    """Iterate over ``dataset`` in mini-batches: ``for x, y in DataLoader(data, batch_size=64, shuffle=True)``,
+    with PyTorch's arguments in PyTorch's order.
 
-    ``generator``: a seeded ``numpy.random.Generator`` that alone decides the shuffled order (default:
-    minigan's generator, seeded by ``minigan.manual_seed``).  ``collate_fn`` joins a list of examples into
-    a batch (default: ``default_collate``).  A ``TensorDataset`` is batched in one indexing per tensor.
+    ``generator``: a ``minigan.Generator`` (or ``numpy.random.Generator``) that alone decides the shuffled order
+    (default: minigan's generator, seeded by ``minigan.manual_seed``).  ``sampler`` gives the order of the
+    examples, ``batch_sampler`` the batches themselves (lists of indices).  ``collate_fn`` joins a list of
+    examples into a batch (default: ``default_collate``).  A ``TensorDataset`` is batched in one indexing per
+    tensor.  Loading happens in this process: num_workers, pin_memory and the worker settings change nothing.
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None, collate_fn=None,
-                 num_workers=0, pin_memory=False, sampler=None):
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
+                 collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
+                 multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
+                 pin_memory_device="", in_order=True):
         if not hasattr(dataset, "__getitem__") or not hasattr(dataset, "__len__"):
             raise TypeError(f"DataLoader: dataset must define __getitem__ and __len__, got {type(dataset).__name__}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        shuffle = False if shuffle is None else shuffle  # (PyTorch's None)
+        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
+                                       or batch_size < 1):
             raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
         for name, flag in (("shuffle", shuffle), ("drop_last", drop_last), ("pin_memory", pin_memory)):
             if not isinstance(flag, bool):
                 raise TypeError(f"DataLoader: {name} must be True or False, got {flag!r}")
-        if generator is not None and not hasattr(generator, "permutation"):
-            raise TypeError(f"DataLoader: generator must be a numpy.random.Generator (e.g. "
-                            f"numpy.random.default_rng(0)), got {type(generator).__name__}")
+        if generator is not None:
+            backend.stream(generator)  # (refuses anything but a minigan or NumPy generator)
         if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 0:
             raise ValueError(f"DataLoader: num_workers must be an int >= 0, got {num_workers!r}")
-        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
-        self.generator, self.collate_fn = generator, collate_fn or default_collate
-        self.num_workers, self.pin_memory = num_workers, pin_memory
         if sampler is not None and shuffle:
             raise ValueError("DataLoader: sampler and shuffle=True are mutually exclusive (the sampler sets the order)")
-        self.sampler = sampler
+        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
+            raise ValueError("DataLoader: batch_sampler gives the batches itself: leave batch_size, shuffle, sampler "
+                             "and drop_last at their defaults")
+        if batch_size is None and drop_last:
+            raise ValueError("DataLoader: batch_size=None (one example at a time) cannot drop_last")
+        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
+        self.sampler, self.batch_sampler = sampler, batch_sampler
+        self.generator, self.collate_fn = generator, collate_fn or (default_collate if batch_size else _no_collate)
+        self.num_workers, self.pin_memory = num_workers, pin_memory
 
     def __len__(self):
         """The number of batches in an epoch."""
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
         n = len(self.dataset) if self.sampler is None else len(self.sampler)
+        if self.batch_size is None:
+            return n
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
     def _order(self):
@@ -234,18 +249,29 @@ class DataLoader:
         n = len(self.dataset)
         if not self.shuffle:
             return backend.np.arange(n)
-        if self.generator is not None:
-            return backend.np.asarray(self.generator.permutation(n))
-        return backend.permutation(n, xp=backend.np)  # minigan's host generator: same order on every backend
+        return backend.permutation(n, xp=backend.np, gen=self.generator)  # (on the host: the same on every backend)
+
+    def _batches(self):
+        if self.batch_sampler is not None:
+            return (backend.np.asarray(list(b), dtype=backend.np.int64) for b in self.batch_sampler)
+        order = self._order()
+        if self.batch_size is None:
+            return iter(order)
+        return (order[i : i + self.batch_size] for i in range(0, len(self) * self.batch_size, self.batch_size))
 
     def __iter__(self):
-        order = self._order()
-        for start in range(0, len(self) * self.batch_size, self.batch_size):
-            index = order[start : start + self.batch_size]
-            if isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate:
+        for index in self._batches():
+            if self.batch_size is None and self.batch_sampler is None:  # one example at a time, not collated
+                yield self.collate_fn(self.dataset[int(index)])
+            elif isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate:
                 yield list(self.dataset[index])  # one fancy index per tensor: a batch at once
             else:
                 yield self.collate_fn([self.dataset[int(i)] for i in index])
+
+
+def _no_collate(example):
+    """batch_size=None: each example as the dataset gives it (PyTorch's default_convert, for tensors a no-op)."""
+    return example
 
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "Sampler", "SequentialSampler",

@@ -67,3 +67,14 @@ def test_dataloader_takes_pytorchs_arguments_in_order():
     assert len(single) == 10 and single[3][1].item() == 3 and single[3][1].shape == ()
     with pytest.raises(ValueError, match="batch_sampler gives the batches itself"):
         DataLoader(data, batch_size=4, batch_sampler=[[0]])
+
+
+@pytest.mark.parametrize("name", ["uniform_", "normal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
+                                  "kaiming_normal_", "trunc_normal_", "orthogonal_", "sparse_"])
+def test_initialisers_take_a_generator(name):
+    fn = getattr(minigan.nn.init, name)
+    args = (0.5,) if name == "sparse_" else ()
+    first = fn(minigan.zeros(4, 5), *args, generator=minigan.Generator().manual_seed(1)).numpy()
+    minigan.manual_seed(9)
+    again = fn(minigan.zeros(4, 5), *args, generator=minigan.Generator().manual_seed(1)).numpy()
+    np.testing.assert_array_equal(first, again)

@@ -71,23 +71,23 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
                      "conv_transpose1d/2d/3d, sigmoid, tanh, relu, leaky_relu or selu")
 
 
-def uniform_(tensor, a: float = 0.0, b: float = 1.0):
+def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     """U(a, b): mean (a+b)/2, variance (b−a)²/12."""
     data = _data(tensor, "uniform_")
     if not a <= b:
         raise ValueError(f"uniform_: need a <= b, got a={a}, b={b}")
     xp = backend.get_array_module(data)
-    return _write(tensor, backend.rand(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(b - a)
+    return _write(tensor, backend.rand(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(b - a)
                   + data.dtype.type(a))
 
 
-def normal_(tensor, mean: float = 0.0, std: float = 1.0):
+def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     """N(mean, std²)."""
     data = _data(tensor, "normal_")
     if not std >= 0:
         raise ValueError(f"normal_: std must be >= 0, got {std}")
     xp = backend.get_array_module(data)
-    return _write(tensor, backend.randn(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(std)
+    return _write(tensor, backend.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
                   + data.dtype.type(mean))
 
 
@@ -106,17 +106,17 @@ def ones_(tensor):
     return constant_(tensor, 1.0)
 
 
-def xavier_uniform_(tensor, gain: float = 1.0):
+def xavier_uniform_(tensor, gain: float = 1.0, generator=None):
     """Glorot & Bengio 2010: U(−a, a) with a = gain·√(6 / (fan_in + fan_out)), so Var = gain²·2/(fan_in + fan_out)."""
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor, gain: float = 1.0):
+def xavier_normal_(tensor, gain: float = 1.0, generator=None):
     """Glorot & Bengio 2010: N(0, σ²) with σ = gain·√(2 / (fan_in + fan_out))."""
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
 def _kaiming_std(tensor, a, mode, nonlinearity, op):
@@ -127,19 +127,21 @@ def _kaiming_std(tensor, a, mode, nonlinearity, op):
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
 
 
-def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"):
+def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                     generator=None):
     """He et al. 2015: U(−b, b) with b = gain·√(3 / fan), so Var = gain²/fan (gain = √(2/(1+a²)) for leaky ReLU)."""
     std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
     bound = math.sqrt(3.0) * std
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu"):
+def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                    generator=None):
     """He et al. 2015: N(0, gain²/fan); for ReLU (a = 0) that is N(0, 2/fan_in)."""
-    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"))
+    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"), generator)
 
 
-def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0):
+def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, generator=None):
     """N(mean, std²) restricted to [a, b] (absolute bounds, as PyTorch's): values outside are drawn again until none
     is left, each round over the whole tensor at once."""
     data = _data(tensor, "trunc_normal_")
@@ -150,16 +152,17 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, 
         raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds under 0.1% of N({mean}, {std}²); "
                          "choose bounds nearer the mean")
     xp = backend.get_array_module(data)
-    values = backend.randn(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(std) + data.dtype.type(mean)
+    draw = lambda shape: backend.randn(shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std) \
+        + data.dtype.type(mean)
+    values = draw(data.shape)
     outside = (values < a) | (values > b)
     while outside.any():  # each round keeps a fraction (the mass inside [a, b]) of what is left
-        values[outside] = (backend.randn((int(outside.sum()),), dtype=data.dtype, xp=xp) * data.dtype.type(std)
-                           + data.dtype.type(mean))
+        values[outside] = draw((int(outside.sum()),))
         outside = (values < a) | (values > b)
     return _write(tensor, values)
 
 
-def orthogonal_(tensor, gain: float = 1.0):
+def orthogonal_(tensor, gain: float = 1.0, generator=None):
     """Saxe et al. 2014: the weight, flattened to (rows, the rest), is a (semi-)orthogonal matrix times ``gain``:
     the Q of a Gaussian matrix's QR, its columns' signs fixed by R's diagonal so that Q is uniform (Mezzadri 2007)."""
     data = _data(tensor, "orthogonal_")
@@ -167,7 +170,7 @@ def orthogonal_(tensor, gain: float = 1.0):
         raise ValueError(f"orthogonal_: needs a weight with at least 2 axes, got shape {tuple(data.shape)}")
     rows, cols = data.shape[0], data.size // data.shape[0]
     xp = backend.get_array_module(data)
-    flat = backend.randn((max(rows, cols), min(rows, cols)), dtype=backend.np.float64, xp=xp)  # tall: QR needs it
+    flat = backend.randn((max(rows, cols), min(rows, cols)), dtype=backend.np.float64, xp=xp, gen=generator)  # tall
     q, r = xp.linalg.qr(flat)
     q = q * xp.sign(xp.diagonal(r))  # Q · diag(sign(diag R)): each column's sign fixed, so Q is Haar-distributed
     q = q if rows >= cols else q.T
@@ -201,7 +204,7 @@ def dirac_(tensor, groups: int = 1):
     return _write(tensor, values)
 
 
-def sparse_(tensor, sparsity: float, std: float = 0.01):
+def sparse_(tensor, sparsity: float, std: float = 0.01, generator=None):
     """Martens 2010: N(0, std²) entries in a 2-D weight, with ceil(sparsity · rows) of each column's entries zero."""
     data = _data(tensor, "sparse_")
     if data.ndim != 2:
@@ -210,8 +213,9 @@ def sparse_(tensor, sparsity: float, std: float = 0.01):
         raise ValueError(f"sparse_: sparsity must be in [0, 1], got {sparsity}")
     xp = backend.get_array_module(data)
     rows, cols = data.shape
-    values = backend.randn(data.shape, dtype=data.dtype, xp=xp) * data.dtype.type(std)
-    rank = xp.argsort(xp.argsort(backend.rand(data.shape, xp=xp), axis=0), axis=0)  # a random order in each column
+    values = backend.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
+    order = backend.rand(data.shape, xp=xp, gen=generator)
+    rank = xp.argsort(xp.argsort(order, axis=0), axis=0)  # a random order in each column
     values[rank < math.ceil(sparsity * rows)] = 0
     return _write(tensor, values)
 

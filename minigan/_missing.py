@@ -622,11 +622,6 @@ TABLE = {
          """),
     ],
     "torch.nn.utils": [
-        ("minigan.nn.utils has no parametrizations: use nn.utils.spectral_norm(module), the same normalisation "
-         "(its state_dict keys are weight_orig, weight_u and weight_v)",
-         """
-        parametrizations parametrize
-         """),
         ('weight normalisation is not provided (deprecated in PyTorch for parametrizations): write w = g·v/‖v‖ '
          'in your module, or use nn.utils.spectral_norm',
          """

@@ -76,7 +76,10 @@ class Module:
             raise RuntimeError(
                 f"{type(self).__name__}: call super().__init__() before assigning attributes such as {name!r}"
             )
-        if isinstance(value, Parameter):
+        chains = self._modules.get("parametrizations")
+        if chains is not None and name in chains._modules:  # a parametrized tensor: store the original that gives it
+            chains._modules[name].right_inverse(value)
+        elif isinstance(value, Parameter):
             self._forget(name)
             self._parameters[name] = value
         elif isinstance(value, Module):
@@ -98,11 +101,15 @@ class Module:
         self.__dict__.pop(name, None)
 
     def __getattr__(self, name):
-        """Called only when normal lookup fails: look in the three registries."""
+        """Called only when normal lookup fails: look in the three registries, then compute a parametrized
+        tensor (``nn.utils.parametrize``) from its original."""
         for registry in ("_parameters", "_modules", "_buffers"):
             entries = self.__dict__.get(registry)
             if entries is not None and name in entries:
                 return entries[name]
+        chains = self.__dict__.get("_modules", {}).get("parametrizations")
+        if chains is not None and name in chains._modules:
+            return chains._modules[name]()
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
     def __delattr__(self, name):
@@ -375,14 +382,14 @@ class Module:
         return ""
 
     def __repr__(self):
-        lines = []
-        for name, module in self._modules.items():
-            child = repr(module).replace("\n", "\n  ")
-            lines.append(f"  ({name}): {child}")
-        if not lines:
-            return f"{type(self).__name__}({self.extra_repr()})"
-        head = f"{type(self).__name__}({self.extra_repr()}"
-        return head + "\n" + "\n".join(lines) + "\n)"
+        """PyTorch's layout: the arguments on the first line, or, with children, each on a line of its own."""
+        extra = self.extra_repr().split("\n") if self.extra_repr() else []
+        children = [f"({name}): " + repr(module).replace("\n", "\n  ") for name, module in self._modules.items()]
+        kind = ("Parametrized" if "parametrizations" in self._modules else "") + type(self).__name__  # (PyTorch's)
+        if len(extra) == 1 and not children:
+            return f"{kind}({extra[0]})"
+        lines = extra + children
+        return f"{kind}(" + ("\n  " + "\n  ".join(lines) + "\n" if lines else "") + ")"
 
 
 def _check_values(name, value, dtype) -> None:

@@ -601,6 +601,21 @@ class ModuleDict(Module):
     def items(self):
         return dict(self.named_children()).items()
 
+    def __delitem__(self, name):
+        del self._modules[name]
+
+    def pop(self, name):
+        module = self[name]
+        del self[name]
+        return module
+
+    def update(self, modules):
+        for name, module in dict(modules).items():
+            self[name] = module
+
+    def clear(self):
+        self._modules.clear()
+
 
 class ParameterList(Module):
     """Parameters in a list, registered (as "0", "1", ...) so that ``parameters()`` finds them."""

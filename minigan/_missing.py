@@ -373,10 +373,6 @@ TABLE = {
         heaviside_ isneginf isposinf lcm lcm_ ldexp ldexp_ logaddexp2 nextafter
         nextafter_ prelu signbit sinc sinc_
          """),
-        ('use x.to(minigan.uint8 / int8 / int16 / float16) or x.type(minigan.ByteTensor)',
-         """
-        byte char
-         """),
         ('sparse tensors are out of scope: use dense tensors',
          """
         ccol_indices coalesce col_indices crow_indices dense_dim indices is_coalesced is_sparse

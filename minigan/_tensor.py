@@ -240,12 +240,18 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         accumulate(backprop(seeds, order, retain_graph, create_graph), seeds)
 
     def _add_grad(self, g) -> None:
-        """``.grad += g`` (out of place: the user may hold the old ``.grad``), in this tensor's dtype."""
+        """``.grad += g`` in this tensor's dtype: in place, as PyTorch's (whoever holds ``.grad`` sees the sum),
+        or, when either is part of a graph (``create_graph=True``), as a new differentiable sum."""
         if isinstance(g, backend.PLAIN_TYPES):  # (to this tensor's device: a CPU scalar may meet GPU tensors)
             g = self._new(backend.to_device(g, self.device).astype(self.dtype, copy=False))
         elif g.dtype != self.dtype:
             g = g.astype(self.dtype)
-        self._grad = g if self._grad is None else self._grad + g
+        if self._grad is None:
+            self._grad = g
+        elif self._grad.requires_grad or g.requires_grad:
+            self._grad = self._grad + g
+        else:
+            self._grad.array += g.array
 
     def _keep_grad(self, g) -> None:
         """What retain_grad() keeps: the gradient that reached this non-leaf, as a Tensor of its own."""

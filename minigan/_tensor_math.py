@@ -164,7 +164,10 @@ class TensorMath:
     def unbind(self, dim=0):
         return _toplevel().unbind(self, dim)
 
-    def flip(self, *dims):
+    def flip(self, *dims, **dims_keyword):  # x.flip(0, 1), x.flip((0, 1)) or x.flip(dims=[3])
+        dims = dims_keyword.pop("dims") if "dims" in dims_keyword and not dims else dims
+        if dims_keyword:
+            raise TypeError(f"flip: unexpected keyword argument {next(iter(dims_keyword))!r} (flip takes dims)")
         return _toplevel().flip(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
 
     def fliplr(self):
@@ -434,11 +437,11 @@ class TensorMath:
     def logical_xor(self, other):
         return _toplevel().logical_xor(self, other)
 
-    def all(self):
-        return _toplevel().all(self)
+    def all(self, dim=None, keepdim=False):
+        return _toplevel().all(self, dim, keepdim)
 
-    def any(self):
-        return _toplevel().any(self)
+    def any(self, dim=None, keepdim=False):
+        return _toplevel().any(self, dim, keepdim)
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         return _toplevel().isclose(self, other, rtol, atol, equal_nan)

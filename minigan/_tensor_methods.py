@@ -56,8 +56,9 @@ class TensorMethods:
 
     # ------------------------------------------------------------------ conversion
     def numpy(self):
-        """A host NumPy copy of the data (never part of the graph)."""
-        return backend.asnumpy(self.array).copy()
+        """The data as a NumPy array, never part of the graph: on the CPU it shares this tensor's memory, as
+        PyTorch's (a change to one shows in the other); a GPU tensor's is a host copy."""
+        return backend.asnumpy(self.array)
 
     def item(self):
         if self.array.size != 1:
@@ -133,6 +134,12 @@ class TensorMethods:
     def bool(self):
         return self.astype(backend.np.bool_)
 
+    def byte(self):
+        return self.astype(backend.np.uint8)
+
+    def char(self):
+        return self.astype(backend.np.int8)
+
     def is_floating_point(self) -> bool:
         return backend.is_floating(self.dtype)
 
@@ -207,13 +214,16 @@ class TensorMethods:
 
     # ------------------------------------------------------------------ methods
     # Reductions take PyTorch's names (dim=, keepdim=) and NumPy's (axis=, keepdims=) for the same thing.
-    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        """The sum (along ``dim``); integers and bools sum as int64, as PyTorch's, or as ``dtype``."""
         axis, keepdims = _dim("sum", dim, axis), _keepdim(keepdim, keepdims)
-        return reduction.Sum.apply(self, axis=checks.normalize_axis(axis, self.ndim, "sum"), keepdims=keepdims)
+        x = self.to(dtype) if dtype is not None else self.astype("int64") if self.dtype.kind in "biu" else self
+        return reduction.Sum.apply(x, axis=checks.normalize_axis(axis, self.ndim, "sum"), keepdims=keepdims)
 
-    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         axis, keepdims = _dim("mean", dim, axis), _keepdim(keepdim, keepdims)
-        return reduction.Mean.apply(self, axis=checks.normalize_axis(axis, self.ndim, "mean"), keepdims=keepdims)
+        x = self if dtype is None else self.to(dtype)
+        return reduction.Mean.apply(x, axis=checks.normalize_axis(axis, self.ndim, "mean"), keepdims=keepdims)
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """``max()``: the largest element.  ``max(dim)``: PyTorch's ``(values, indices)`` along ``dim``.
@@ -332,7 +342,9 @@ class TensorMethods:
                 elementwise.Where.apply(*self._pair(min, "clamp", True), cond=(self < min).array)  # min where x < min
             return low if max is None else \
                 elementwise.Where.apply(*low._pair(max, "clamp", True), cond=(low > max).array)  # then max where above
-        return elementwise.Clamp.apply(self, **checks.check_clamp(min, max))
+        x = self.astype(backend.DEFAULT_DTYPE) if self.dtype.kind in "biu" and any(
+            isinstance(b, float) for b in (min, max)) else self  # a float bound makes an integer tensor float32
+        return elementwise.Clamp.apply(x, **checks.check_clamp(min, max))
 
     clip = clamp
 

@@ -58,6 +58,13 @@ def synchronize() -> None:
     _require_cupy().cuda.Stream.null.synchronize()
 
 
+def free_gpu_cache() -> None:
+    """Give CuPy's cached, unused GPU memory back to the driver (nothing to free without a GPU)."""
+    if cupy_available():
+        _cupy.get_default_memory_pool().free_all_blocks()
+        _cupy.get_default_pinned_memory_pool().free_all_blocks()
+
+
 def _require_cupy():
     if _cupy is None:
         raise BackendError(f"the 'cupy' backend needs CuPy, which is not installed: {_GPU_HELP}")

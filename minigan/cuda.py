@@ -30,6 +30,11 @@ def synchronize() -> None:
         backend.synchronize()
 
 
+def empty_cache() -> None:
+    """Release the GPU memory CuPy keeps cached for reuse, as ``torch.cuda.empty_cache`` (nothing without a GPU)."""
+    backend.free_gpu_cache()
+
+
 class _CudaConstructor(LegacyConstructor):
     """``minigan.cuda.FloatTensor(...)``: the typed constructor on the GPU, as ``torch.cuda.FloatTensor``."""
 
@@ -52,5 +57,5 @@ IntTensor = _CudaConstructor("IntTensor")
 ByteTensor = _CudaConstructor("ByteTensor")
 BoolTensor = _CudaConstructor("BoolTensor")
 
-__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all", "synchronize",
+__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all", "synchronize", "empty_cache",
            "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor"]

@@ -52,5 +52,13 @@ def result_type(a, b):
     raise AssertionError("unreachable: some operand has the top category")  # pragma: no cover
 
 
+def common_dtype(tensors):
+    """The dtype several tensors with dimensions promote to, as ``torch.cat``'s: the highest category among them
+    (bool < integer < floating), then NumPy's promotion of the dtypes of that category (float32 and int64 give
+    float32, float32 and float64 give float64)."""
+    top = max(_kind(np.dtype(t.dtype)) for t in tensors)
+    return np.result_type(*[np.dtype(t.dtype) for t in tensors if _kind(np.dtype(t.dtype)) == top])
+
+
 __all__ = ["float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64",
-           "long", "bool_", "TYPE_NAMES", "result_type"]
+           "long", "bool_", "TYPE_NAMES", "result_type", "common_dtype"]

@@ -5,8 +5,9 @@ class MiniganError(Exception):
     """Base of minigan's own errors (each also subclasses the built-in a user would catch)."""
 
 
-class ShapeError(MiniganError, ValueError):
-    """Operands whose shapes do not fit the operation (the message names both shapes)."""
+class ShapeError(MiniganError, ValueError, RuntimeError):
+    """Operands whose shapes do not fit the operation (the message names both shapes).  Also a RuntimeError,
+    which is what PyTorch raises for a shape mismatch, so ``except RuntimeError`` catches it as there."""
 
 
 class DomainError(MiniganError, ValueError):

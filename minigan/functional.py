@@ -6,10 +6,12 @@ Each checks its arguments and calls one op from ``minigan/ops``.
 from __future__ import annotations
 
 import sys
+import warnings
 
 from minigan import _missing, backend, checks
 from minigan._tensor import Tensor, tensor
 from minigan.autograd.grad_mode import no_grad
+from minigan.dtypes import common_dtype
 from minigan.errors import ShapeError
 from minigan.ops import activation
 from minigan.ops import conv as C
@@ -166,6 +168,9 @@ def cat(tensors, dim=0, *, axis=None):
     tensors = [_tensor(t, "cat", f"tensor {i}") for i, t in enumerate(tensors)] if isinstance(
         tensors, (list, tuple)) else tensors
     axis = checks.check_cat(tensors, axis)
+    if len({t.dtype for t in tensors}) > 1:  # one dtype, by PyTorch's promotion (float32 with int64 is float32)
+        dtype = common_dtype(tensors)
+        tensors = [t if t.dtype == dtype else t.astype(dtype) for t in tensors]
     return S.Cat.apply(*tensors, axis=axis)
 
 
@@ -220,19 +225,25 @@ def pad(x, pad, mode="constant", value=None):
     return x
 
 
-def one_hot(labels, num_classes):
-    """Float32 one-hot rows (N, num_classes) for integer labels (N,); no gradient."""
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-        raise ValueError(f"one_hot: num_classes must be a positive int, got {num_classes!r}")
+def one_hot(labels, num_classes=-1):
+    """int64 one-hot codes (*labels.shape, num_classes) of integer labels of any shape, as PyTorch's; no gradient.
+    num_classes=-1 (the default) takes the largest label + 1.  (``one_hot(y, C).float()`` for a float code.)"""
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1 and num_classes != -1:
+        raise ValueError(f"one_hot: num_classes must be a positive int (or -1: the largest label + 1), got "
+                         f"{num_classes!r}")
     if isinstance(labels, Tensor):
         y = labels.array
     elif backend.is_array(labels):
         y = labels
     else:
         y = backend.active_module().asarray(backend.np.asarray(labels))
+    if num_classes == -1:
+        if not y.size:
+            raise ValueError("one_hot: cannot infer num_classes from no labels; pass num_classes")
+        num_classes = int(y.max()) + 1
     LS.check_labels("one_hot", y, num_classes)
     xp = backend.get_array_module(y)
-    return Tensor._make(xp.eye(num_classes, dtype=backend.DEFAULT_DTYPE)[y])
+    return Tensor._make(xp.eye(num_classes, dtype=backend.np.int64)[y])
 
 
 # ----------------------------------------------------------------------------- losses (mean by default)
@@ -285,22 +296,25 @@ def cross_entropy(logits, labels, weight=None, size_average=None, ignore_index=-
                   label_smoothing=0.0):
     """Softmax cross-entropy of logits (N, C) against integer class labels (N,), or against class probabilities
     (N, C).  As PyTorch's: ``weight`` per class (a weighted mean over the labels' weights), ``ignore_index`` (a
-    label that counts for nothing), ``label_smoothing`` ε (the target (1 − ε)·one-hot + ε/C)."""
+    label that counts for nothing), ``label_smoothing`` ε (the target (1 − ε)·one-hot + ε/C).  Logits (N, C, d₁, …)
+    with labels (N, d₁, …) give a loss per position; logits (C,) with one label, one loss."""
     op = "cross_entropy"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
     logits = _float(logits, op, "logits")
-    if logits.ndim != 2:
-        raise ShapeError(f"{op}: expected logits of shape (N, C), got {logits.shape}")
     LS.check_reduction(op, reduction)
+    if logits.ndim != 2:  # per position (or one sample): the same loss over a batch of rows (M, C)
+        return _per_position(cross_entropy, op, logits, labels, reduction, weight=weight, ignore_index=ignore_index,
+                             label_smoothing=label_smoothing)
     if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) or \
             not 0 <= label_smoothing <= 1:
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
     weight = _weight(weight, op, logits)
     soft = isinstance(labels, Tensor) and labels.dtype.kind == "f"  # class probabilities, not labels
-    if not soft and weight is None and ignore_index == -100 and not label_smoothing:
+    if not soft and weight is None and not label_smoothing:
         y = _labels(labels, op, logits)
-        LS.check_labels(op, y, logits.shape[1], logits.shape[0])
-        return LS.CrossEntropy.apply(logits, labels=y, reduction=reduction)
+        if not bool((y == ignore_index).any()):  # the fused op, when no label is ignored
+            LS.check_labels(op, y, logits.shape[1], logits.shape[0])
+            return LS.CrossEntropy.apply(logits, labels=y, reduction=reduction)
     log_p, classes = logits.log_softmax(1), logits.shape[1]
     per_class = log_p if weight is None else log_p * weight  # w_c · log p_c
     if soft:
@@ -312,7 +326,45 @@ def cross_entropy(logits, labels, weight=None, size_average=None, ignore_index=-
         nll * (1 - label_smoothing) - per_class.sum(1) * (label_smoothing / classes) * kept
     if reduction != "mean":
         return LS.apply_reduction(loss, reduction)
-    return loss.sum() / float(counted.sum())  # the mean over the kept labels' weights, as PyTorch's
+    return _kept_mean(loss, counted)
+
+
+def _kept_mean(loss, counted):
+    """The mean over the kept labels' weights, as PyTorch's; with none kept, NaN whose gradient is 0 (PyTorch's)."""
+    total = float(counted.sum())
+    return loss.sum() / total if total else loss.sum() * 0.0 + float("nan")
+
+
+def _per_position(loss_fn, op, scores, labels, reduction, **options):
+    """A classification loss of scores (N, C, d₁, …) as the loss of the rows (N·d₁·…, C), one per position (the
+    class axis moved last), or of (C,) as one row; reduction 'none' gives the losses back in (N, d₁, …) (or ())."""
+    soft = isinstance(labels, Tensor) and labels.dtype.kind == "f"  # class probabilities
+    if scores.ndim == 1:
+        rows, shape = scores.unsqueeze(0), ()
+        if soft:
+            LS.check_same_shape(op, scores, labels)
+            labels = labels.unsqueeze(0)
+        else:
+            y = _labels(labels, op, scores)
+            if y.ndim != 0:
+                raise ShapeError(f"{op}: the scores of one sample, shape {scores.shape}, take one label (a 0-d "
+                                 f"tensor), got labels of shape {tuple(y.shape)}")
+            labels = y.reshape(1)
+    elif scores.ndim > 2:
+        rows, shape = scores.movedim(1, -1).reshape(-1, scores.shape[1]), (scores.shape[0],) + scores.shape[2:]
+        if soft:
+            LS.check_same_shape(op, scores, labels)
+            labels = labels.movedim(1, -1).reshape(-1, scores.shape[1])
+        else:
+            y = _labels(labels, op, scores)
+            if tuple(y.shape) != shape:
+                raise ShapeError(f"{op}: expected labels of shape {shape} for input {tuple(scores.shape)}, got "
+                                 f"{tuple(y.shape)}")
+            labels = y.reshape(-1)
+    else:
+        raise ShapeError(f"{op}: expected input of shape (N, C), (N, C, d1, ...) or (C,), got {scores.shape}")
+    loss = loss_fn(rows, labels, reduction=reduction, **options)
+    return loss.reshape(shape) if reduction == "none" else loss
 
 
 def _nll_parts(log_p, labels, weight, ignore_index, op):
@@ -332,10 +384,22 @@ def _nll_parts(log_p, labels, weight, ignore_index, op):
     return -log_p[xp.arange(log_p.shape[0]), index] * counted, kept, counted
 
 
+def _broadcast_pair(op, x, y):
+    """A regression loss's input and target, broadcast when their shapes differ, with PyTorch's warning (a
+    (N, 1) output against an (N,) target becomes (N, N) and is almost always a mistake)."""
+    if x.shape == y.shape:
+        return x, y
+    warnings.warn(f"{op}: Using a target size ({y.shape}) that is different to the input size ({x.shape}). This will "
+                  "likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+                  UserWarning, stacklevel=3)
+    checks.check_broadcast(op, x, y)
+    shape = backend.broadcast_shapes(x.shape, y.shape)
+    return x.expand(*shape), y.expand(*shape)
+
+
 def mse_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
     reduction = _legacy_reduction("mse_loss", reduction, size_average, reduce)
-    x, y = _float(x, "mse_loss"), _float(y, "mse_loss", "target")
-    LS.check_same_shape("mse_loss", x, y)
+    x, y = _broadcast_pair("mse_loss", _float(x, "mse_loss"), _float(y, "mse_loss", "target"))
     LS.check_reduction("mse_loss", reduction)
     return LS.MSE.apply(x, y, reduction=reduction)
 
@@ -461,20 +525,32 @@ def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0, s
 
 
 # ----------------------------------------------------------------------------- pooling, upsampling, more losses
-def max_pool2d(x, kernel_size, stride=None, padding=0):
-    """The maximum of each kh×kw window of x (N, C, H, W); stride defaults to kernel_size, padding is −inf.
+def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The maximum of each kh×kw window of x (N, C, H, W) (its elements d_h, d_w apart with ``dilation``);
+    stride defaults to kernel_size, padding is −inf.
 
-    H_out = ⌊(H + 2·padding − kh) / stride⌋ + 1.  The gradient goes to each window's FIRST maximum
-    (row-major order), as in PyTorch.
+    H_out = ⌊(H + 2·padding − dilation·(kh − 1) − 1) / stride⌋ + 1, rounded up with ``ceil_mode`` (PyTorch's rule:
+    a last window must start inside the input or its left padding).  The gradient goes to each window's FIRST
+    maximum (row-major order), as in PyTorch; ``return_indices`` also gives where it is: an int64 index into
+    the flattened H·W of its input plane (PyTorch's).
     """
     x = _float(x, "max_pool2d")
-    return P.Pool2d.apply(x, mode="max", **checks.check_pool2d("max_pool2d", x.shape, kernel_size, stride, padding))
+    params = checks.check_pool2d("max_pool2d", x.shape, kernel_size, stride, padding, dilation, ceil_mode)
+    out = P.Pool2d.apply(x, mode="max", **params)
+    return (out, Tensor._make(P.max_indices(x.array, **params))) if return_indices else out
 
 
-def avg_pool2d(x, kernel_size, stride=None, padding=0):
-    """The mean of each kh×kw window of x (N, C, H, W); padding counts as zeros (count_include_pad=True)."""
+def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+    """The mean of each kh×kw window of x (N, C, H, W), with PyTorch's divisor: the window's size, padding
+    included (``count_include_pad``) but not a ``ceil_mode`` window's part past the padded input; only its
+    pixels inside the input with count_include_pad=False; or ``divisor_override`` (a nonzero int) for all.
+    """
     x = _float(x, "avg_pool2d")
-    return P.Pool2d.apply(x, mode="avg", **checks.check_pool2d("avg_pool2d", x.shape, kernel_size, stride, padding))
+    params = checks.check_pool2d("avg_pool2d", x.shape, kernel_size, stride, padding, 1, ceil_mode)
+    if divisor_override is not None and (not isinstance(divisor_override, int) or isinstance(divisor_override, bool)
+                                         or divisor_override == 0):
+        raise ValueError(f"avg_pool2d: divisor_override must be a nonzero int or None, got {divisor_override!r}")
+    return P.Pool2d.apply(x, mode="avg", count_include_pad=bool(count_include_pad), divisor=divisor_override, **params)
 
 
 _RESIZE_MODES = {3: ("nearest", "nearest-exact", "linear", "area"),
@@ -618,18 +694,17 @@ def nll_loss(log_probs, labels, weight=None, size_average=None, ignore_index=-10
     op = "nll_loss"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
     log_probs = _float(log_probs, op)
-    if log_probs.ndim != 2:
-        raise ShapeError(f"{op}: expected input of shape (N, C), got {log_probs.shape}")
     LS.check_reduction(op, reduction)
+    if log_probs.ndim != 2:  # per position (N, C, d₁, …), or one sample (C,)
+        return _per_position(nll_loss, op, log_probs, labels, reduction, weight=weight, ignore_index=ignore_index)
     nll, _, counted = _nll_parts(log_probs, labels, _weight(weight, op, log_probs), ignore_index, op)
-    return nll.sum() / float(counted.sum()) if reduction == "mean" else LS.apply_reduction(nll, reduction)
+    return _kept_mean(nll, counted) if reduction == "mean" else LS.apply_reduction(nll, reduction)
 
 
 def l1_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
     """Mean absolute error |x − y| (reduced by ``reduction``)."""
     reduction = _legacy_reduction("l1_loss", reduction, size_average, reduce)
-    x, y = _float(x, "l1_loss"), _float(y, "l1_loss", "target")
-    LS.check_same_shape("l1_loss", x, y)
+    x, y = _broadcast_pair("l1_loss", _float(x, "l1_loss"), _float(y, "l1_loss", "target"))
     LS.check_reduction("l1_loss", reduction)
     return LS.apply_reduction((x - y).abs(), reduction)
 
@@ -891,8 +966,7 @@ def instance_norm(x, running_mean=None, running_var=None, weight=None, bias=None
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     """½d²/β where |d| < β, else |d| − ½β, with d = input − target (Girshick 2015, Fast R-CNN); β = 0 is L1."""
     op = "smooth_l1_loss"
-    x, y = _float(input, op), _float(target, op, "target")
-    LS.check_same_shape(op, x, y)
+    x, y = _broadcast_pair(op, _float(input, op), _float(target, op, "target"))
     LS.check_reduction(op, reduction)
     beta = _number(op, "beta", beta)
     if beta < 0:
@@ -1085,20 +1159,30 @@ def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return out.squeeze(2)
 
 
-def max_pool1d(x, kernel_size, stride=None, padding=0):
-    """The maximum of each window of x (N, C, L), as max_pool2d on a height-1 image."""
+def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The maximum of each window of x (N, C, L), as max_pool2d on a height-1 image, with its options
+    (sizes: an int or PyTorch's 1-tuple; indices index L)."""
     x = _float(x, "max_pool1d")
-    k = kernel_size[0] if isinstance(kernel_size, (tuple, list)) else kernel_size
-    s = k if stride is None else (stride[0] if isinstance(stride, (tuple, list)) else stride)
-    return max_pool2d(x.unsqueeze(2), (1, k), (1, s), (0, padding)).squeeze(2)
+    if x.ndim != 3:
+        raise ShapeError(f"max_pool1d: input must be 3-D (N, C, L), got shape {x.shape}")
+    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
+    params = checks.check_pool2d("max_pool1d", x.shape[:2] + (1,) + x.shape[2:], (1, one(kernel_size)),
+                                 None if stride is None else (1, one(stride)), (0, one(padding)), (1, one(dilation)),
+                                 ceil_mode)
+    out = P.Pool2d.apply(x.unsqueeze(2), mode="max", **params).squeeze(2)
+    return (out, Tensor._make(P.max_indices(x.array[:, :, None], **params)[:, :, 0])) if return_indices else out
 
 
-def avg_pool1d(x, kernel_size, stride=None, padding=0):
-    """The mean of each window of x (N, C, L), as avg_pool2d on a height-1 image."""
+def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """The mean of each window of x (N, C, L), as avg_pool2d on a height-1 image, with its options
+    (sizes: an int or PyTorch's 1-tuple)."""
     x = _float(x, "avg_pool1d")
-    k = kernel_size[0] if isinstance(kernel_size, (tuple, list)) else kernel_size
-    s = k if stride is None else (stride[0] if isinstance(stride, (tuple, list)) else stride)
-    return avg_pool2d(x.unsqueeze(2), (1, k), (1, s), (0, padding)).squeeze(2)
+    if x.ndim != 3:
+        raise ShapeError(f"avg_pool1d: input must be 3-D (N, C, L), got shape {x.shape}")
+    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
+    params = checks.check_pool2d("avg_pool1d", x.shape[:2] + (1,) + x.shape[2:], (1, one(kernel_size)),
+                                 None if stride is None else (1, one(stride)), (0, one(padding)), 1, ceil_mode)
+    return P.Pool2d.apply(x.unsqueeze(2), mode="avg", count_include_pad=bool(count_include_pad), **params).squeeze(2)
 
 
 def __getattr__(name):

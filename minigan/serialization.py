@@ -53,8 +53,8 @@ def _encode(obj, path, arrays):
     """The JSON tree for ``obj``; arrays go into ``arrays`` under a name built from ``path``."""
     if len(path) > MAX_DEPTH:  # load refuses deeper trees (a guard against crafted files)
         raise ValueError(f"save: the state is nested more than {MAX_DEPTH} deep at {SEP.join(path[:3])!r}...")
-    if isinstance(obj, Tensor):
-        obj = obj.array
+    if isinstance(obj, Tensor):  # stored as its array, marked so that it loads as a Tensor again
+        return {"tensor": [_encode(obj.array, path, arrays)["array"], bool(obj.requires_grad)]}
     if backend.is_array(obj):
         host = backend.asnumpy(obj)
         if host.dtype.kind not in "biufc":
@@ -100,6 +100,13 @@ def _decode(node, fetch, depth=0):
     (kind, body), = node.items()
     if kind == "array":
         return fetch(body)
+    if kind == "tensor":  # [entry name, requires_grad]
+        if not (isinstance(body, list) and len(body) == 2 and isinstance(body[1], bool)):
+            raise ValueError(f"unexpected tensor node {body!r:.60}")
+        array = fetch(body[0])
+        if body[1] and array.dtype.kind != "f":
+            raise ValueError(f"a tensor of dtype {array.dtype} cannot require grad")
+        return Tensor._make(array).requires_grad_(body[1]) if body[1] else Tensor._make(array)
     if kind == "float":
         if body not in ("nan", "inf", "-inf"):  # save writes only the non-finite floats this way
             raise ValueError(f"unexpected float {body!r:.60}")
@@ -267,7 +274,7 @@ def save(state, path) -> None:
         np.savez(f, **arrays)
 
 def load(path, map_location=None, weights_only=None):
-    """Read a checkpoint written by ``save``; arrays come back as host NumPy arrays.
+    """Read a checkpoint written by ``save``; arrays come back as host NumPy arrays, Tensors as Tensors.
 
     ``weights_only`` is accepted as in ``torch.load`` and changes nothing: a minigan checkpoint never holds
     pickled code, so loading is always what PyTorch calls weights-only.
@@ -314,6 +321,8 @@ def _to_device(obj, device):
     """The loaded tree with every array moved to ``device``."""
     if backend.is_array(obj):
         return backend.to_device(obj, device)
+    if isinstance(obj, Tensor):
+        return obj.to(device)
     if isinstance(obj, dict):
         return {k: _to_device(v, device) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):

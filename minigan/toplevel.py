@@ -27,8 +27,12 @@ from minigan.ops import shape as S
 from minigan.ops import unary as U
 
 
-def _shape(shape, fn):
-    """``zeros(2, 3)`` or ``zeros((2, 3))``: non-negative integer sizes."""
+def _shape(shape, fn, size=None):
+    """``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``: non-negative integer sizes."""
+    if size is not None:
+        if shape:
+            raise TypeError(f"{fn}: give the sizes or size=, not both")
+        shape = (size,)
     shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
     for n in shape:
         integer = isinstance(n, (int, backend.np.integer)) and not isinstance(n, bool)
@@ -53,30 +57,38 @@ def manual_seed(seed: int) -> None:
     backend.manual_seed(seed)
 
 
-def randn(*shape, generator=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+def randn(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None) -> Tensor:
     """Standard normal samples (float32 unless dtype says otherwise), from ``generator`` or minigan's."""
-    return _made(backend.randn(_shape(shape, "randn"), dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
+    shape = _shape(shape, "randn", size)
+    return _made(backend.randn(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
-def rand(*shape, generator=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+def rand(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None) -> Tensor:
     """Uniform [0, 1) samples."""
-    return _made(backend.rand(_shape(shape, "rand"), dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
+    shape = _shape(shape, "rand", size)
+    return _made(backend.rand(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
-def zeros(*shape, requires_grad=False, dtype=None, device=None) -> Tensor:
-    return _made(_xp(device).zeros(_shape(shape, "zeros"), dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
+def zeros(*shape, size=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+    shape = _shape(shape, "zeros", size)
+    return _made(_xp(device).zeros(shape, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
-def ones(*shape, requires_grad=False, dtype=None, device=None) -> Tensor:
-    return _made(_xp(device).ones(_shape(shape, "ones"), dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
+def ones(*shape, size=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+    shape = _shape(shape, "ones", size)
+    return _made(_xp(device).ones(shape, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
 empty = zeros  # PyTorch leaves the memory uninitialised; zeros are the safe choice for a learner
 
 
-def full(size, fill_value, requires_grad=False, dtype=None, device=None) -> Tensor:
-    return _made(_xp(device).full(_shape((size,), "full"), fill_value, dtype=dtype or backend.DEFAULT_DTYPE),
-                 requires_grad)
+def full(size, fill_value, *, requires_grad=False, dtype=None, device=None) -> Tensor:
+    """``size`` filled with ``fill_value``, in its dtype as PyTorch infers it: bool for a bool, int64 for an int,
+    float32 for a float."""
+    if dtype is None:
+        dtype = backend.np.bool_ if isinstance(fill_value, bool) else backend.np.int64 if isinstance(
+            fill_value, (int, backend.np.integer)) else backend.DEFAULT_DTYPE
+    return _made(_xp(device).full(_shape((size,), "full"), fill_value, dtype=dtype), requires_grad)
 
 
 def _like(x, fn):
@@ -259,12 +271,12 @@ def _t(x, fn) -> Tensor:
     raise TypeError(f"{fn}: expected a Tensor, got {type(x).__name__} (wrap it with minigan.tensor(...))")
 
 
-def sum(x, dim=None, keepdim=False):
-    return _t(x, "sum").sum(dim, keepdim)
+def sum(x, dim=None, keepdim=False, *, dtype=None, axis=None):
+    return _t(x, "sum").sum(dim, keepdim, dtype=dtype, axis=axis)
 
 
-def mean(x, dim=None, keepdim=False):
-    return _t(x, "mean").mean(dim, keepdim)
+def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None):
+    return _t(x, "mean").mean(dim, keepdim, dtype=dtype, axis=axis)
 
 
 def max(x, dim=None, keepdim=False):
@@ -803,15 +815,22 @@ def bitwise_not(input):
     return Tensor._make(backend.get_array_module(x.array).invert(x.array))
 
 
-def all(input):
-    """True when every element is nonzero (a 0-d bool tensor)."""
-    x = _t(input, "all")
-    return Tensor._make(backend.get_array_module(x.array).asarray(x.array.all()))
+def all(input, dim=None, keepdim=False):
+    """True where every element (along ``dim``) is nonzero: a bool tensor (uint8 for uint8, as PyTorch's)."""
+    return _test_all_any("all", input, dim, keepdim)
 
 
-def any(input):
-    x = _t(input, "any")
-    return Tensor._make(backend.get_array_module(x.array).asarray(x.array.any()))
+def any(input, dim=None, keepdim=False):
+    """True where some element (along ``dim``) is nonzero."""
+    return _test_all_any("any", input, dim, keepdim)
+
+
+def _test_all_any(fn, input, dim, keepdim):
+    x = _t(input, fn)
+    axis = None if dim is None else checks.normalize_axis(dim, builtins.max(x.ndim, 1), fn)
+    xp = backend.get_array_module(x.array)
+    out = xp.asarray(getattr(x.array, fn)(axis=axis if x.ndim else None, keepdims=keepdim and x.ndim > 0))
+    return Tensor._make(out.astype(xp.uint8) if x.dtype == backend.np.uint8 else out)
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -1157,7 +1176,7 @@ def tensor_split(input, indices_or_sections, dim=0):
 
 
 def flip(input, dims):
-    """Reverse the order of the elements along ``dims``."""
+    """Reverse the order of the elements along ``dims`` (an int or a sequence of them)."""
     x = _t(input, "flip")
     dims = {d % x.ndim for d in ((dims,) if isinstance(dims, int) else dims)}
     return x[tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))]

@@ -77,8 +77,11 @@ def test_a_custom_dataset_is_collated_into_tensors():
     collated = default_collate([{"x": np.ones(2, np.float32), "w": 0.5}, {"x": np.zeros(2, np.float32), "w": 1.5}])
     assert collated["x"].shape == (2, 2) and collated["x"].dtype == np.float32
     assert collated["w"].dtype == np.float64  # Python floats collate to float64, as in PyTorch
-    with pytest.raises(TypeError, match="cannot batch examples of type str"):
-        default_collate(["a", "b"])
+    assert default_collate(["a", "b"]) == ["a", "b"]  # strings stay strings, as PyTorch's
+    assert default_collate([(1, "a.png", True), (2, "b.png", False)])[1:][0] == ("a.png", "b.png")
+    assert default_collate([True, False]).dtype == np.bool_
+    with pytest.raises(TypeError, match="cannot batch examples of type object"):
+        default_collate([object(), object()])
 
 
 @needs_torch
@@ -103,7 +106,7 @@ def test_bad_arguments_are_refused():
         DataLoader(dataset(), batch_size=0)
     with pytest.raises(TypeError, match="shuffle must be True or False"):
         DataLoader(dataset(), shuffle=1)
-    with pytest.raises(TypeError, match="generator must be a numpy.random.Generator"):
+    with pytest.raises(TypeError, match=r"generator must be a minigan.Generator \(or a numpy.random.Generator\)"):
         DataLoader(dataset(), shuffle=True, generator=7)
     with pytest.raises(TypeError, match="dataset must define __getitem__ and __len__"):
         DataLoader(5)

@@ -34,7 +34,6 @@ RECURSIVE_TOPOLOGICAL_ORDER = '''def topological_order(roots) -> list:
     return order
 '''
 
-IN_PLACE_ADD_GRAD = "if self._grad is None:\n            self._grad = g\n        else:\n            self._grad += g"
 
 # (exercise, [(old, new), ...], what the wrong solution does, target when the exercise has several)
 MUTATIONS = [
@@ -62,8 +61,12 @@ MUTATIONS = [
     ("backprop", [("if edge is not None and gi is not None:", "if gi is not None:")], "gradients into constants"),
     ("backprop", [("g = grads.get(fn) if fn in keep else grads.pop(fn, None)", "g = grads.pop(fn, None)")],
      "forgets the gradients of the nodes in keep"),
-    ("accumulate", [("self._grad = g if self._grad is None else self._grad + g", IN_PLACE_ADD_GRAD)],
-     "adds into the old .grad in place", "minigan/_tensor.py::Tensor._add_grad"),
+    ("accumulate", [("        else:\n            self._grad.array += g.array",
+                     "        else:\n            self._grad = self._grad + g")],
+     "a new .grad every time (PyTorch adds in place)", "minigan/_tensor.py::Tensor._add_grad"),
+    ("accumulate", [("        elif self._grad.requires_grad or g.requires_grad:\n"
+                     "            self._grad = self._grad + g\n", "")],
+     "in place under create_graph too", "minigan/_tensor.py::Tensor._add_grad"),
     ("accumulate", [('if id(g) in shared or getattr(array, "base", None) is not None:', "if False:")],
      "never copies a shared gradient"),
     ("accumulate", [('if id(g) in shared or getattr(array, "base", None) is not None:',

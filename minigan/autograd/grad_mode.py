@@ -51,6 +51,14 @@ class no_grad:
 
     enabled = False
 
+    def __new__(cls, func=None, *args):
+        """``@no_grad`` without parentheses decorates ``func`` at once, as PyTorch 2 allows."""
+        instance = super().__new__(cls)
+        if callable(func):
+            instance.__init__()
+            return instance(func)
+        return instance
+
     def __enter__(self):
         self.prev, _mode.grad_enabled = _mode.grad_enabled, self.enabled
         return self

@@ -95,10 +95,11 @@ EXERCISES = (
              + PY + 'x = mg.tensor([3.0], requires_grad=True); (x * x + x * x).sum().backward(); print(x.grad)"'),
     Exercise("accumulate", "autodiff", ("minigan/autograd/engine.py::accumulate",
                                         "minigan/_tensor.py::Tensor._add_grad"),
-             "leaf.grad += g for every leaf the walk reached, as a new Tensor, copying g when another place "
-             "holds the same array",
-             CHAIN_RULE, "never add in place (the user may hold the old .grad); copy g if id(g) is already `shared` "
-             "(a seed or another leaf's) or g is a view (.base is not None); under create_graph g is a Tensor",
+             "leaf.grad += g for every leaf the walk reached, in place as PyTorch's (a new sum under "
+             "create_graph), copying g when another place holds the same array",
+             CHAIN_RULE, "add into an existing .grad in place (whoever holds it sees the sum, as in PyTorch), but "
+             "make a new differentiable sum when either side requires grad (create_graph); copy g if id(g) is "
+             "already `shared` (a seed or another leaf's) or g is a view (.base is not None)",
              "Predict x.grad after calling (x * 2).sum().backward() twice. measure: "
              + PY + 'x = mg.ones(2, requires_grad=True)\nfor _ in range(2): (x * 2).sum().backward()\n'
              'print(x.grad)"'),

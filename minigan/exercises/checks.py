@@ -313,7 +313,8 @@ def check_backprop(ctx):
 
 
 def check_accumulate(ctx):
-    hint = "leaf.grad = old + g as a NEW array/Tensor; copy g when it is shared (id in shared) or a view"
+    hint = "leaf.grad += g in place (.array += g.array), as PyTorch's, but a NEW sum when either is part of a graph " \
+           "(create_graph); copy g when it is shared (id in shared) or a view"
     x = T([1.0, 2.0])
     (x * 2.0 + x * 3.0).sum().backward()
     close("x.grad for sum(2x + 3x)", x.grad, [5.0, 5.0], hint)
@@ -321,8 +322,8 @@ def check_accumulate(ctx):
     before = held.numpy().copy()
     (x * 2.0).sum().backward()
     close("x.grad after a second backward of sum(2x)", x.grad, [7.0, 7.0], hint)
-    close("the .grad Tensor a user held before the second backward", held, before,
-          hint + " (never add into the old .grad in place)")
+    close("the .grad Tensor a user held before the second backward", held, before + 2.0,
+          hint + " (PyTorch adds into the .grad a user holds, in place)")
     a, b = T([1.0, 2.0]), T([3.0, 4.0])
     (a + b).sum().backward()
     with minigan.no_grad():
@@ -339,6 +340,10 @@ def check_accumulate(ctx):
     (x * x).sum().backward(create_graph=True)
     check(x.grad.requires_grad, "x.grad after backward(create_graph=True) has no graph", hint)
     close("x.grad of x² at 2 (create_graph=True)", x.grad, [4.0], hint)
+    (x * x * x).sum().backward(create_graph=True)  # .grad = 2x + 3x², a graph of both backward passes
+    (second,) = minigan.autograd.grad(x.grad.sum(), x)
+    close("d/dx of x.grad after two create_graph backwards (2 + 6x at 2)", second, [14.0],
+          hint + " (under create_graph the sum must be a new, differentiable one)")
 
 
 def check_prune(ctx):

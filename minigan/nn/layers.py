@@ -168,26 +168,34 @@ class ConvTranspose2d(_ConvNd):
 
 # ----------------------------------------------------------------------------- normalisation
 class _BatchNorm(Module):
-    """Shared by BatchNorm1d/2d: γ = 1, β = 0, running mean 0, running var 1 (PyTorch's start)."""
+    """Shared by BatchNorm1d/2d, as PyTorch's.  ``affine``: learnable γ = 1 and β = 0 (``bias=False``: no β);
+    ``track_running_stats``: running mean 0, running var 1 and a count of training batches, used in evaluation
+    (without them, evaluation also normalises with the batch's statistics).  ``momentum=None``: the running
+    statistics are the plain mean over all batches so far (momentum 1/num_batches_tracked, PyTorch's cumulative
+    moving average)."""
 
     expected_ndim: tuple = ()
     expected_layout = ""
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, device=None, dtype=None):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device=None, dtype=None, *, bias: bool = True):
         super().__init__()
         name = type(self).__name__
         self.num_features = _positive_int(num_features, "num_features", name)
-        if not eps > 0 or not 0 <= momentum <= 1:
-            raise ValueError(f"{name}: need eps > 0 and 0 <= momentum <= 1, got eps={eps}, momentum={momentum}")
-        self.eps, self.momentum = float(eps), float(momentum)
+        if not eps > 0 or momentum is not None and not 0 <= momentum <= 1:
+            raise ValueError(f"{name}: need eps > 0 and 0 <= momentum <= 1 (or momentum=None), got eps={eps}, "
+                             f"momentum={momentum}")
+        self.eps, self.momentum, self.affine, self.track_running_stats = eps, momentum, affine, track_running_stats
         xp = backend.active_module()
-        self.weight = Parameter(xp.ones(num_features, dtype=backend.DEFAULT_DTYPE))
-        self.bias = Parameter(xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE))
-        self.register_buffer("running_mean", xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE))
-        self.register_buffer("running_var", xp.ones(num_features, dtype=backend.DEFAULT_DTYPE))
+        ones = xp.ones(num_features, dtype=backend.DEFAULT_DTYPE)
+        zeros = xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE)
+        self.register_parameter("weight", Parameter(ones.copy()) if affine else None)
+        self.register_parameter("bias", Parameter(zeros.copy()) if affine and bias else None)
+        self.register_buffer("running_mean", zeros if track_running_stats else None)
+        self.register_buffer("running_var", ones if track_running_stats else None)
         # PyTorch's third buffer: how many training batches updated the running statistics (an int64 0-d
         # tensor), so that state_dict keys are PyTorch's exactly and a PyTorch BatchNorm state loads as is.
-        self.register_buffer("num_batches_tracked", xp.zeros((), dtype=xp.int64))
+        self.register_buffer("num_batches_tracked", xp.zeros((), dtype=xp.int64) if track_running_stats else None)
         self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
     def forward(self, x):
@@ -197,14 +205,19 @@ class _BatchNorm(Module):
                 f"{type(self).__name__}({self.num_features}): got input of shape {shape}, "
                 f"expected {self.expected_layout} with C = {self.num_features}"
             )
-        out = F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                           training=self.training, momentum=self.momentum, eps=self.eps)
-        if self.training:
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
             self.num_batches_tracked.array += 1  # a counter, never part of a graph
-        return out
+            if self.momentum is None:  # the cumulative moving average: batch n weighs 1/n
+                momentum = 1.0 / int(self.num_batches_tracked.array)
+        use_batch_stats = self.training or self.running_mean is None  # (evaluation without running statistics)
+        update = not self.training or self.track_running_stats  # hand the buffers over: to use, or to update
+        return F.batch_norm(x, self.running_mean if update else None, self.running_var if update else None,
+                            self.weight, self.bias, training=use_batch_stats, momentum=momentum, eps=self.eps)
 
     def extra_repr(self):
-        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -434,31 +447,47 @@ class Embedding(Module):
 
 # ----------------------------------------------------------------------------- pooling, upsampling
 class _Pool2d(Module):
-    """Shared by MaxPool2d/AvgPool2d: kernel_size, stride (default: kernel_size) and padding, as in PyTorch."""
+    """Shared by MaxPool2d/AvgPool2d: kernel_size, stride (default: kernel_size), padding and ceil_mode, kept as
+    given (an int or an (h, w) pair), as PyTorch's repr shows them; F.max_pool2d/avg_pool2d check them."""
 
-    def __init__(self, kernel_size, stride=None, padding=0):
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False):
         super().__init__()
-        name = type(self).__name__
-        self.kernel_size = pair(kernel_size, "kernel_size", name, 1)
-        self.stride = self.kernel_size if stride is None else pair(stride, "stride", name, 1)
-        self.padding = pair(padding, "padding", name, 0)
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding, self.ceil_mode = padding, ceil_mode
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class MaxPool2d(_Pool2d):
-    """The maximum of each window; the gradient goes to the window's first maximum (as in PyTorch)."""
+    """The maximum of each window (elements ``dilation`` apart); the gradient goes to the window's first maximum
+    (as in PyTorch); ``return_indices``: also where it is, as ``F.max_pool2d``."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
+        super().__init__(kernel_size, stride, padding, ceil_mode)
+        self.dilation, self.return_indices = dilation, return_indices
 
     def forward(self, x):
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                            self.return_indices)
+
+    def extra_repr(self):
+        return f"{super().extra_repr()}, dilation={self.dilation}, ceil_mode={self.ceil_mode}"
 
 
 class AvgPool2d(_Pool2d):
-    """The mean of each window (padding counts as zeros, PyTorch's count_include_pad=True)."""
+    """The mean of each window, with PyTorch's divisor (``count_include_pad``, ``divisor_override``; see
+    ``F.avg_pool2d``)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+                 divisor_override=None):
+        super().__init__(kernel_size, stride, padding, ceil_mode)
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
     def forward(self, x):
-        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+                            self.divisor_override)
 
 
 class Upsample(Module):

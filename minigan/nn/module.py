@@ -18,14 +18,16 @@ A network is a ``Module`` whose attributes are its layers (other Modules) and it
 
 from __future__ import annotations
 
+import numbers
 from collections import OrderedDict, namedtuple
+from collections.abc import Iterable
 from contextlib import contextmanager
 
 from minigan import backend
 from minigan._tensor import Tensor
 from minigan.autograd.grad_mode import no_grad
 from minigan.autograd.graph import RemovableHandle
-from minigan.errors import ShapeError
+from minigan.errors import IndexOutOfRange, ShapeError
 
 # What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -65,13 +67,18 @@ class Module:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())  # buffers left out of state_dict()
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "training", True)
 
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name, value):
-        """``self.fc = Linear(...)`` registers a submodule; ``self.w = Parameter(...)`` a parameter."""
+        """``self.fc = Linear(...)`` registers a submodule; ``self.w = Parameter(...)`` a parameter.
+
+        Re-assigning a name keeps its place (so ``children()`` and ``state_dict()`` keep their order); a name
+        that changes kind moves, since one name lives in one place.
+        """
         if "_parameters" not in self.__dict__:
             raise RuntimeError(
                 f"{type(self).__name__}: call super().__init__() before assigning attributes such as {name!r}"
@@ -80,17 +87,26 @@ class Module:
         if chains is not None and name in chains._modules:  # a parametrized tensor: store the original that gives it
             chains._modules[name].right_inverse(value)
         elif isinstance(value, Parameter):
-            self._forget(name)
+            if name not in self._parameters:
+                self._forget(name)
             self._parameters[name] = value
+        elif name in self._parameters:  # `self.bias = None`: no bias
+            if value is not None:
+                raise TypeError(f"{type(self).__name__}: cannot assign a {type(value).__name__} to parameter "
+                                f"{name!r}; give an nn.Parameter (or None)")
+            self._parameters[name] = None
         elif isinstance(value, Module):
-            self._forget(name)
+            if name not in self._modules:
+                self._forget(name)
             self._modules[name] = value
+        elif name in self._modules:
+            if value is not None:
+                raise TypeError(f"{type(self).__name__}: cannot assign a {type(value).__name__} to submodule "
+                                f"{name!r}; give an nn.Module (or None)")
+            self._modules[name] = None
         elif name in self._buffers:  # re-assigning a buffer (e.g. running_mean) keeps it a buffer
             self._buffers[name] = value if isinstance(value, Tensor) or value is None else Tensor(value)
-        elif name in self._parameters and value is None:  # `self.bias = None`: no bias
-            self._parameters[name] = None
         else:
-            self._forget(name)
             object.__setattr__(self, name, value)
 
     def _forget(self, name):
@@ -98,6 +114,7 @@ class Module:
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         self._buffers.pop(name, None)
+        self._non_persistent_buffers_set.discard(name)
         self.__dict__.pop(name, None)
 
     def __getattr__(self, name):
@@ -116,17 +133,50 @@ class Module:
         for registry in (self._parameters, self._modules, self._buffers):
             if name in registry:
                 del registry[name]
+                self._non_persistent_buffers_set.discard(name)
                 return
         object.__delattr__(self, name)
 
-    def register_buffer(self, name: str, tensor) -> None:
-        """A non-learnable state saved in ``state_dict`` and moved by ``to`` (e.g. BatchNorm's running mean)."""
+    def _check_name(self, who, name, registry) -> None:
+        """PyTorch's rules for a registered name: a non-empty string without "." (the dots of a state_dict
+        key separate modules), not already an attribute of another kind (a method, or a parameter)."""
+        if not isinstance(name, str):
+            raise TypeError(f"{who}: the name must be a string, got {type(name).__name__}")
+        if "." in name:
+            raise KeyError(f"{who}: name {name!r} must not contain '.' (the dots of a state_dict key separate "
+                           "submodules); register it on the submodule itself")
+        if name == "":
+            raise KeyError(f"{who}: the name must not be empty")
+        if name not in registry and hasattr(self, name):
+            raise KeyError(f"{who}: {type(self).__name__} already has an attribute {name!r}; choose another name")
+
+    def add_module(self, name: str, module) -> None:
+        """Register ``module`` (or None) as the submodule ``name``, as ``self.<name> = module`` does, for names
+        that are not Python identifiers ("0", "conv-1"); re-adding a name replaces it in place."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {name!r} must be a Module (or None), got {type(module).__name__}")
+        self._check_name("add_module", name, self._modules)
+        self._modules[name] = module
+
+    def register_module(self, name: str, module) -> None:
+        """The same as ``add_module`` (PyTorch's alias)."""
+        self.add_module(name, module)
+
+    def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
+        """A non-learnable state moved by ``to`` (e.g. BatchNorm's running mean), saved in ``state_dict``
+        unless ``persistent=False`` (a cache that can be recomputed)."""
+        self._check_name("register_buffer", name, self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
             tensor = Tensor(tensor)
-        self.__dict__.pop(name, None)
         self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
 
     def register_parameter(self, name: str, param) -> None:
+        """Register ``param`` (a Parameter, or None for "no such weight") as ``name``, as ``self.<name> = param``."""
+        self._check_name("register_parameter", name, self._parameters)
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: {name!r} must be a Parameter or None, got {type(param).__name__}")
         self._parameters[name] = param
@@ -161,31 +211,66 @@ class Module:
         return RemovableHandle(self._forward_hooks, hook)
 
     # ------------------------------------------------------------------ walking the tree
-    def named_modules(self, prefix: str = ""):
-        """(dotted name, module) for this module and every descendant, depth first."""
-        seen = set()
-        stack = [(prefix, self)]
-        while stack:
-            name, module = stack.pop()
-            if id(module) in seen:
-                continue
-            seen.add(id(module))
-            yield name, module
-            children = [(f"{name}.{n}" if name else n, m) for n, m in module._modules.items() if m is not None]
-            stack.extend(reversed(children))
+    def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
+        """(dotted name, module) for this module and every descendant, depth first.
 
-    def modules(self):
-        for _, module in self.named_modules():
+        A module reached twice (shared) is listed once, unless ``remove_duplicate=False``; ``memo`` is the
+        set of modules already listed (PyTorch's signature).
+        """
+        if memo is None:
+            memo = set()
+        if self in memo:
+            return
+        if remove_duplicate:
+            memo.add(self)
+        yield prefix, self
+        for name, module in self._modules.items():
+            if module is not None:
+                yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
+
+    def modules(self, remove_duplicate: bool = True):
+        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
 
     def named_children(self):
+        """(name, module) for each direct submodule; one registered under two names is listed once."""
+        seen = set()
         for name, module in self._modules.items():
-            if module is not None:
+            if module is not None and module not in seen:
+                seen.add(module)
                 yield name, module
 
     def children(self):
         for _, module in self.named_children():
             yield module
+
+    def get_submodule(self, target: str) -> Module:
+        """The submodule at a dotted path, e.g. ``net.get_submodule("features.0")``; "" is the module itself."""
+        module = self
+        for name in target.split(".") if target else []:
+            if name not in module._modules or module._modules[name] is None:
+                raise AttributeError(f"get_submodule: {type(module).__name__} has no submodule {name!r} "
+                                     f"(looking for {target!r}); see named_modules() for the names")
+            module = module._modules[name]
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at a dotted path, e.g. ``net.get_parameter("features.0.weight")``."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if module._parameters.get(name) is None:
+            raise AttributeError(f"get_parameter: {type(module).__name__} has no parameter {name!r} "
+                                 f"(looking for {target!r}); see named_parameters() for the names")
+        return module._parameters[name]
+
+    def get_buffer(self, target: str):
+        """The buffer at a dotted path, e.g. ``net.get_buffer("features.1.running_mean")``."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if name not in module._buffers:
+            raise AttributeError(f"get_buffer: {type(module).__name__} has no buffer {name!r} "
+                                 f"(looking for {target!r}); see named_buffers() for the names")
+        return module._buffers[name]
 
     def apply(self, fn) -> Module:
         """Call ``fn(module)`` on every submodule, children first, then on self (PyTorch's order); returns self.
@@ -202,27 +287,34 @@ class Module:
         fn(self)
         return self
 
-    def named_parameters(self, prefix: str = ""):
-        """(dotted name, Parameter) pairs, e.g. ('net.0.weight', ...); a shared Parameter appears once."""
+    def _named_tensors(self, registry, prefix, recurse, remove_duplicate):
+        """(dotted name, tensor) for the entries of ``registry`` ("_parameters" or "_buffers") of this module
+        and, with ``recurse``, of every descendant; a tensor shared by two modules is listed once, unless
+        ``remove_duplicate=False``."""
         seen = set()
-        for mod_name, module in self.named_modules(prefix):
-            for name, p in module._parameters.items():
-                if p is not None and id(p) not in seen:
-                    seen.add(id(p))
-                    yield (f"{mod_name}.{name}" if mod_name else name), p
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
+        for module_prefix, module in modules:
+            for name, t in getattr(module, registry).items():
+                if t is None or id(t) in seen:
+                    continue
+                if remove_duplicate:
+                    seen.add(id(t))
+                yield (f"{module_prefix}.{name}" if module_prefix else name), t
 
-    def parameters(self):
-        for _, p in self.named_parameters():
+    def named_parameters(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
+        """(dotted name, Parameter) pairs, e.g. ('net.0.weight', ...); a shared Parameter appears once."""
+        return self._named_tensors("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse: bool = True):
+        for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = ""):
-        for mod_name, module in self.named_modules(prefix):
-            for name, b in module._buffers.items():
-                if b is not None:
-                    yield (f"{mod_name}.{name}" if mod_name else name), b
+    def named_buffers(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
+        """(dotted name, buffer) pairs, the non-persistent buffers included."""
+        return self._named_tensors("_buffers", prefix, recurse, remove_duplicate)
 
-    def buffers(self):
-        for _, b in self.named_buffers():
+    def buffers(self, recurse: bool = True):
+        for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     # ------------------------------------------------------------------ training switches
@@ -272,7 +364,7 @@ class Module:
             return t.device
         return "cpu"
 
-    def requires_grad_(self, flag: bool = True) -> Module:
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze (True) every parameter.
 
         As GAN training does (CS/DS 541, Jacob Whitehill): while training G, D is frozen — gradients
@@ -280,23 +372,36 @@ class Module:
         output, but D's own weights get no ``.grad`` and so do not move.
         """
         for p in self.parameters():
-            p.requires_grad = bool(flag)
+            p.requires_grad = bool(requires_grad)
         return self
 
     # ------------------------------------------------------------------ state
-    def _named_state(self) -> OrderedDict:
-        """Dotted name → Tensor: each module's parameters, then its buffers (PyTorch's order)."""
-        state, seen = OrderedDict(), set()
-        for mod_name, module in self.named_modules():
-            for name, t in list(module._parameters.items()) + list(module._buffers.items()):
-                if t is not None and id(t) not in seen:
-                    seen.add(id(t))
-                    state[f"{mod_name}.{name}" if mod_name else name] = t
+    def _named_state(self, prefix: str = "") -> OrderedDict:
+        """Dotted name → Tensor, in PyTorch's order: this module's parameters, its persistent buffers, then each
+        child's.  A tensor shared by two modules is listed under both names, as PyTorch's state_dict lists it."""
+        state = OrderedDict()
+        for name, p in self._parameters.items():
+            if p is not None:
+                state[prefix + name] = p
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent_buffers_set:
+                state[prefix + name] = b
+        for name, module in self._modules.items():
+            if module is not None:
+                state.update(module._named_state(prefix + name + "."))
         return state
 
-    def state_dict(self) -> OrderedDict:
-        """Dotted name → host NumPy copy, for every parameter and buffer."""
-        return OrderedDict((name, backend.asnumpy(t.array).copy()) for name, t in self._named_state().items())
+    def state_dict(self, *, destination=None, prefix: str = "", keep_vars: bool = False):
+        """Dotted name → host NumPy copy, for every parameter and persistent buffer.
+
+        ``keep_vars=True`` gives the Tensors themselves; ``prefix`` starts every key; the entries are added to
+        ``destination`` (a dict) when it is given, and that dict is returned.
+        """
+        if destination is None:
+            destination = OrderedDict()
+        for name, t in self._named_state(prefix).items():
+            destination[name] = t if keep_vars else backend.asnumpy(t.array).copy()
+        return destination
 
     def load_state_dict(self, state_dict, strict: bool = True) -> IncompatibleKeys:
         """Copy values into the parameters and buffers in place (they stay on their device).
@@ -304,6 +409,7 @@ class Module:
         Returns PyTorch's named tuple ``(missing_keys, unexpected_keys)`` (both empty when ``strict``).
         A state dict saved by PyTorch loads as is (values may be torch tensors or arrays); one that lacks
         a BatchNorm's ``num_batches_tracked`` (older checkpoints) keeps the module's count, as PyTorch does.
+        Buffers registered with ``persistent=False`` are neither expected nor loaded.
         Raises ValueError naming the first key that is missing, unexpected (when ``strict``),
         of another shape, or whose values do not fit (a float weight given integers, complex
         numbers, NaN or inf: a damaged or crafted checkpoint must not load as a working model).
@@ -370,6 +476,9 @@ class Module:
     def double(self) -> Module:
         return self.to(backend.np.float64)
 
+    def half(self) -> Module:
+        return self.to(backend.np.float16)
+
     def cpu(self) -> Module:
         return self.to("cpu")
 
@@ -404,23 +513,9 @@ def _check_values(name, value, dtype) -> None:
                          "a model's weights must be finite")
 
 
-class ModuleList(Module):
-    """A list of modules that registers them (a plain Python list would hide their parameters).
-
-    Indexable (``layers[0]``, ``layers[-1]``, ``layers[1:]``), ``len(layers)``, and iterable.
-    """
-
-    def __init__(self, modules=()):
-        super().__init__()
-        for module in modules:
-            self.append(module)
-
-    def append(self, module: Module):
-        if not isinstance(module, Module):
-            raise TypeError(f"{type(self).__name__}: argument {len(self._modules)} must be a Module, "
-                            f"got {type(module).__name__}")
-        self._modules[str(len(self._modules))] = module
-        return self
+class _LayerSequence(Module):
+    """What ModuleList and Sequential share: layers kept in order under the keys "0", "1", ... (a Sequential's
+    may be names), read and changed by position like a Python list's items."""
 
     def __len__(self):
         return len(self._modules)
@@ -428,32 +523,144 @@ class ModuleList(Module):
     def __iter__(self):
         return iter(self._modules.values())
 
+    def _key(self, index) -> str:
+        """The key of the layer at position ``index`` (negative counts from the end)."""
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise TypeError(f"{type(self).__name__}: index must be an int (a slice reads or deletes several), "
+                            f"got {type(index).__name__}")
+        keys = list(self._modules)
+        if not -len(keys) <= index < len(keys):
+            raise IndexOutOfRange(f"{type(self).__name__}: index {index} is out of range for {len(keys)} layers")
+        return keys[index]
+
     def __getitem__(self, index):
-        layers = list(self._modules.values())
         if isinstance(index, slice):
-            return ModuleList(layers[index])
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"{type(self).__name__}: index must be an int or a slice, got {type(index).__name__}")
-        if not -len(layers) <= index < len(layers):
-            raise ValueError(f"{type(self).__name__}: index {index} is out of range for {len(layers)} layers")
-        return layers[index]
+            return self._slice(index)
+        return self._modules[self._key(index)]
+
+    def __setitem__(self, index, module):
+        """``seq[2] = nn.Linear(...)``: replaces the layer in place (its key is kept)."""
+        setattr(self, self._key(index), module)
+
+    def __delitem__(self, index):
+        """``del seq[1]`` or ``del seq[1:3]``; the layers left are renumbered "0", "1", ... as PyTorch does
+        (a named Sequential's names too)."""
+        doomed = list(self._modules)[index] if isinstance(index, slice) else [self._key(index)]
+        for key in doomed:
+            del self._modules[key]
+        self._renumber(list(self._modules.values()))
+
+    def _renumber(self, layers) -> None:
+        self._modules.clear()
+        for i, module in enumerate(layers):
+            self._modules[str(i)] = module
+
+    def pop(self, index):
+        """Remove the layer (or the slice of layers) at ``index`` and return it."""
+        layer = self[index]
+        del self[index]
+        return layer
+
+    def append(self, module):
+        if not isinstance(module, Module):
+            hint = " (named layers come in an OrderedDict)" if isinstance(module, dict) else ""
+            raise TypeError(f"{type(self).__name__}: argument {len(self)} must be a Module, "
+                            f"got {type(module).__name__}{hint}")
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules):
+        if not isinstance(modules, Iterable):
+            raise TypeError(f"{type(self).__name__}.extend: expected an iterable of Modules, "
+                            f"got {type(modules).__name__}")
+        for module in list(modules):  # (a list first: `layers.extend(layers)` must not grow what it reads)
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module) -> None:
+        """Put ``module`` before position ``index`` (``len(self)`` appends, negative counts from the end)."""
+        if not isinstance(module, Module):
+            raise TypeError(f"{type(self).__name__}.insert: expected a Module, got {type(module).__name__}")
+        n = len(self)
+        if not -n <= index <= n:
+            raise IndexOutOfRange(f"{type(self).__name__}.insert: index {index} is out of range for {n} layers")
+        layers = list(self._modules.values())
+        layers.insert(index, module)
+        self._renumber(layers)
 
 
-class Sequential(ModuleList):
+class ModuleList(_LayerSequence):
+    """A list of modules that registers them (a plain Python list would hide their parameters).
+
+    Indexable (``layers[0]``, ``layers[-1]``, ``layers[1:]``), assignable (``layers[0] = ...``), ``len(layers)``,
+    iterable, and it has a list's ``append``, ``extend``, ``insert``, ``pop`` and ``del``; ``+`` joins two.
+    """
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def _slice(self, index):
+        return type(self)(list(self._modules.values())[index])
+
+    def __add__(self, other):
+        return ModuleList(list(self) + list(other))
+
+    def __iadd__(self, modules):
+        return self.extend(modules)
+
+    def __repr__(self):
+        """PyTorch's: a run of equal layers is printed once, as ``(0-2): 3 x Linear(...)``."""
+        if not self._modules:
+            return f"{type(self).__name__}()"
+        runs = []  # [first index, last index, repr] for each run of layers that print the same
+        for i, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        lines = [(f"({a}): " if a == b else f"({a}-{b}): {b - a + 1} x ") + text.replace("\n", "\n  ")
+                 for a, b, text in runs]
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class Sequential(_LayerSequence):
     """Layers applied one after another: ``Sequential(Linear(2, 8), ReLU(), Linear(8, 1))``.
 
-    A ``ModuleList`` whose forward feeds each layer's output to the next.
+    Named layers come in an OrderedDict: ``Sequential(OrderedDict([("fc", Linear(2, 1)), ("act", Sigmoid())]))``
+    makes ``model.fc`` and the state_dict keys "fc.weight", ...  Indexing, assigning, ``del``, ``append``,
+    ``insert``, ``extend`` and ``pop`` work by position, as a list's; a slice is a Sequential keeping the keys.
     """
 
     def __init__(self, *modules):
-        super().__init__(modules)
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):  # PyTorch takes names from an OrderedDict only
+            for name, module in modules[0].items():
+                self.add_module(name, module)
+        else:
+            for module in modules:
+                self.append(module)
 
     def forward(self, x):
-        for module in self._modules.values():
+        for module in self:
             x = module(x)
         return x
 
-    def __getitem__(self, index):
-        if isinstance(index, slice):  # a slice of a Sequential is a (shorter) Sequential
-            return Sequential(*list(self)[index])
-        return super().__getitem__(index)
+    def _slice(self, index):
+        return type(self)(OrderedDict(list(self._modules.items())[index]))
+
+    def insert(self, index: int, module) -> Sequential:
+        super().insert(index, module)
+        return self
+
+    def __add__(self, other):
+        if not isinstance(other, Sequential):
+            raise ValueError(f"Sequential + {type(other).__name__}: only a Sequential can be added to a Sequential")
+        return Sequential(*self, *other)
+
+    def __iadd__(self, other):
+        if not isinstance(other, Sequential):
+            raise ValueError(f"Sequential += {type(other).__name__}: only a Sequential can be added to a Sequential")
+        return self.extend(other)

@@ -380,17 +380,36 @@ class Conv1d(_ConvNd):
 
 
 class MaxPool1d(Module):
-    def __init__(self, kernel_size, stride=None, padding=0):
+    """F.max_pool1d as a layer; its sizes kept as given, as PyTorch's repr shows them."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
         super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.kernel_size, self.stride = kernel_size, kernel_size if stride is None else stride
+        self.padding, self.dilation, self.return_indices, self.ceil_mode = padding, dilation, return_indices, ceil_mode
 
     def forward(self, x):
-        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding)
+        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                            self.return_indices)
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
 
-class AvgPool1d(MaxPool1d):
+class AvgPool1d(Module):
+    """F.avg_pool1d as a layer; its sizes kept as 1-tuples, as PyTorch's (and its repr)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+        super().__init__()
+        one = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,)  # PyTorch's _single
+        self.kernel_size, self.stride = one(kernel_size), one(kernel_size if stride is None else stride)
+        self.padding, self.ceil_mode, self.count_include_pad = one(padding), ceil_mode, count_include_pad
+
     def forward(self, x):
-        return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding)
+        return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class CosineSimilarity(Module):

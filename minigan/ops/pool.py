@@ -1,23 +1,27 @@
 """Pooling and nearest upsampling of image batches (N, C, H, W), as ``torch.nn.functional``.
 
-Window geometry is conv2d's:  H_out = ⌊(H + 2·pad_h − kh) / stride_h⌋ + 1  (likewise W).
+Window geometry is dilated conv2d's, with PyTorch's ceil_mode (the door, ``checks.check_pool2d``, works it out):
+H_out = ⌊(H + 2·pad_h − d_h·(kh − 1) − 1) / stride_h⌋ + 1, rounded up instead with ceil_mode as long as the last
+window still starts inside the input or its left padding (likewise W).
 
 How a pool reads its windows: for one kernel offset (i, j), the strided slice
-``x_pad[:, :, i::stride_h, j::stride_w]`` (H_out × W_out of it) holds element (i, j) of *every*
-window at once.  So a pool is a loop over the kh·kw offsets, never over pixels or the batch.
+``x_pad[:, :, i·d_h::stride_h, j·d_w::stride_w]`` (H_out × W_out of it) holds element (i, j) of *every* window
+at once.  So a pool is a loop over the kh·kw offsets, never over pixels or the batch.  A ceil_mode window may
+run past the padded input: the input is padded that much more on the right (−inf or 0), and the divisor
+below leaves that part out.
 
 Both pools are linear in x once the maximum's position is fixed, so they come as an adjoint pair
 (as conv2d and conv_transpose2d do):
 
-    Pool2d    gathers:   y[n,c,a,b] = Σ_(i,j) w_ij[n,c,a,b] · x_pad[n,c, a·s_h + i, b·s_w + j]
+    Pool2d    gathers:   y[n,c,a,b] = Σ_(i,j) w_ij[n,c,a,b] · x_pad[n,c, a·s_h + i·d_h, b·s_w + j·d_w]
     Unpool2d  scatters:  the adjoint: g[n,c,a,b]·w_ij is *added* back to the pixel it was read from
 
-with w_ij = 1/(kh·kw) for the average (PyTorch's count_include_pad=True: padding counts as zeros),
-and for the max w_ij = 1 at the offset that held the window's FIRST maximum in row-major order
-(0 elsewhere): ties send the whole gradient to one element, exactly as PyTorch does.  Pool2d's
-backward is Unpool2d with the same weights and Unpool2d's backward is Pool2d, so the pair closes
-and gradients of any order work.  (The max's offsets are a constant: its second derivative in x
-is zero, as for relu.)
+with w_ij = 1/divisor[a,b] for the average (PyTorch's divisor: the window's size cut at the end of the padded
+input, or only its pixels inside the input with count_include_pad=False, or divisor_override), and for the max
+w_ij = 1 at the offset that held the window's FIRST maximum in row-major order (0 elsewhere): ties send the
+whole gradient to one element, exactly as PyTorch does.  Pool2d's backward is Unpool2d with the same weights
+and Unpool2d's backward is Pool2d, so the pair closes and gradients of any order work.  (The max's offsets
+are a constant: its second derivative in x is zero, as for relu.)
 
 Nearest upsampling by integer factors copies each pixel into an s_h × s_w block; its backward
 adds the block's gradients back up (a reshape and a sum, which Tensors have too).
@@ -33,58 +37,107 @@ def _window(a, i, j, out_hw, stride):
     return a[:, :, i : i + sh * (ho - 1) + 1 : sh, j : j + sw * (wo - 1) + 1 : sw]
 
 
-class Pool2d(Node):
-    """mode "avg": the window mean; mode "max": the window maximum, or, given ``argmax`` (the offset
-    index k = i·kw + j of each window's maximum), the values at those offsets (how a gradient is read back)."""
+def _offsets(kernel_size, dilation):
+    """Where kernel element k = i·kw + j sits in its window, row-major: (i·d_h, j·d_w)."""
+    (kh, kw), (dh, dw) = kernel_size, dilation
+    return [(i * dh, j * dw) for i in range(kh) for j in range(kw)]
 
-    def forward(self, x, mode, kernel_size, stride, padding, argmax=None):
+
+def _pads(in_hw, kernel_size, stride, padding, dilation, out_hw):
+    """Each axis's (before, after) padding: ``padding``, and after it more where a ceil_mode window runs past."""
+    return tuple((p, max(p, s * (o - 1) + d * (k - 1) + 1 - n - p))
+                 for n, k, s, p, d, o in zip(in_hw, kernel_size, stride, padding, dilation, out_hw))
+
+
+def _padded(x, fill, kernel_size, stride, padding, dilation, out_hw):
+    """x with its padding (and a ceil_mode window's overhang) filled with ``fill``; x itself when there is none."""
+    pads = _pads(x.shape[2:], kernel_size, stride, padding, dilation, out_hw)
+    xp = backend.get_array_module(x)
+    return xp.pad(x, ((0, 0), (0, 0)) + pads, constant_values=fill) if pads != ((0, 0), (0, 0)) else x
+
+
+def _divisors(xp, in_hw, kernel_size, stride, padding, out_hw, count_include_pad):
+    """avg_pool's divisor of each window (H_out, W_out), PyTorch's, a product of one count per axis: the window
+    [start, start + k) cut at the end of the padded input, or (not count_include_pad) its part inside the input."""
+    counts = []
+    for n, k, s, p, o in zip(in_hw, kernel_size, stride, padding, out_hw):
+        start = xp.arange(o) * s - p
+        end = xp.minimum(start + k, n + p)
+        counts.append(end - start if count_include_pad else xp.minimum(end, n) - xp.maximum(start, 0))
+    return counts[0][:, None] * counts[1]
+
+
+def _running_max(x, kernel_size, stride, padding, dilation, out_hw):
+    """Each window's maximum and the index k of its offset, as PyTorch's loop finds them: the window's first pixel
+    inside the input, then a later one only if strictly greater (or NaN), so a tie keeps the first maximum in
+    row-major order.  Padding is never taken (``inside`` marks the input's pixels), even next to −inf."""
+    xp, geometry = backend.get_array_module(x), (kernel_size, stride, padding, dilation, out_hw)
+    x_pad, inside = _padded(x, 0, *geometry), _padded(xp.ones((1, 1) + x.shape[2:], dtype=bool), False, *geometry)
+    out = xp.full(x.shape[:2] + out_hw, -xp.inf, dtype=x.dtype)
+    argmax, found = xp.zeros(out.shape, dtype=xp.int64), xp.zeros((1, 1) + out_hw, dtype=bool)
+    for k, (i, j) in enumerate(_offsets(kernel_size, dilation)):
+        v, valid = _window(x_pad, i, j, out_hw, stride), _window(inside, i, j, out_hw, stride)
+        better = valid & ((v > out) | xp.isnan(v) | ~found)
+        out, argmax, found = xp.where(better, v, out), xp.where(better, k, argmax), found | valid
+    return out, argmax
+
+
+def max_indices(x, kernel_size, stride, padding, dilation, out_hw):
+    """max_pool's return_indices: each window's first maximum as an index into its flattened H·W input plane
+    (PyTorch's): offset k = i·kw + j of window (a, b) is row a·s_h − p_h + i·d_h, column b·s_w − p_w + j·d_w."""
+    xp = backend.get_array_module(x)
+    _, k = _running_max(x, kernel_size, stride, padding, dilation, out_hw)
+    (ho, wo), (sh, sw), (ph, pw), (dh, dw), kw = out_hw, stride, padding, dilation, kernel_size[1]
+    rows = xp.arange(ho)[:, None] * sh - ph + k // kw * dh
+    return rows * x.shape[3] + xp.arange(wo) * sw - pw + k % kw * dw
+
+
+class Pool2d(Node):
+    """mode "avg": each window's sum over its divisor; mode "max": the window maximum, or, given ``argmax`` (the
+    offset index k = i·kw + j of each window's maximum), the values at those offsets (how a gradient is read back)."""
+
+    def forward(self, x, mode, kernel_size, stride, padding, dilation, out_hw, count_include_pad=True, divisor=None,
+                argmax=None):
         xp = backend.get_array_module(x)
-        (kh, kw), (ph, pw) = kernel_size, padding
-        n, c, h, w = x.shape
-        out_hw = ((h + 2 * ph - kh) // stride[0] + 1, (w + 2 * pw - kw) // stride[1] + 1)
-        fill = -xp.inf if mode == "max" and argmax is None else 0  # a padded pixel is never a maximum
-        x_pad = xp.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill) if ph or pw else x
-        offsets = [(i, j) for i in range(kh) for j in range(kw)]
-        if mode == "avg":
-            out = sum(_window(x_pad, i, j, out_hw, stride) for i, j in offsets) / x.dtype.type(kh * kw)
-        elif argmax is None:  # running maximum; a later offset wins only if strictly greater (or NaN, as PyTorch)
-            out = _window(x_pad, 0, 0, out_hw, stride).copy()  # a copy: never hand back a view of x
-            argmax = xp.zeros(out.shape, dtype=xp.int64)
-            for k, (i, j) in enumerate(offsets[1:], start=1):
-                v = _window(x_pad, i, j, out_hw, stride)
-                better = (v > out) | xp.isnan(v)
-                out, argmax = xp.where(better, v, out), xp.where(better, k, argmax)
-        else:  # gather the values at the given offsets
-            out = sum(xp.where(argmax == k, _window(x_pad, i, j, out_hw, stride), 0) for k, (i, j) in
-                      enumerate(offsets))
-        self.mode, self.geometry, self.argmax, self.in_hw = mode, (kernel_size, stride, padding), argmax, (h, w)
+        self.geometry = dict(kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
+        if mode == "max" and argmax is None:
+            out, argmax = _running_max(x, **self.geometry)
+        else:
+            x_pad, offsets = _padded(x, 0, **self.geometry), _offsets(kernel_size, dilation)  # padding reads 0
+            if mode == "avg":  # divisor: divisor_override, or one per window (then kept for the gradient)
+                if divisor is None:
+                    divisor = _divisors(xp, x.shape[2:], kernel_size, stride, padding, out_hw, count_include_pad)
+                divisor = xp.asarray(divisor, dtype=x.dtype)
+                out = sum(_window(x_pad, i, j, out_hw, stride) for i, j in offsets) / divisor
+            else:  # gather the values at the given offsets
+                out = sum(xp.where(argmax == k, _window(x_pad, i, j, out_hw, stride), 0) for k, (i, j) in
+                          enumerate(offsets))
+        self.mode, self.divisor, self.argmax, self.in_hw = mode, divisor, argmax, x.shape[2:]
         return out
 
     def backward(self, grad):  # ∂x: each output's gradient goes back to the pixels it read (the adjoint)
-        (kernel_size, stride, padding) = self.geometry
-        return (Unpool2d.apply(grad, mode=self.mode, kernel_size=kernel_size, stride=stride, padding=padding,
-                               in_hw=self.in_hw, argmax=self.argmax),)
+        return (Unpool2d.apply(grad, mode=self.mode, in_hw=self.in_hw, divisor=self.divisor, argmax=self.argmax,
+                               **self.geometry),)
 
 
 class Unpool2d(Node):
     """Pool2d's adjoint: zeros of the input's size, with each g·w_ij added to the pixel it was read from."""
 
-    def forward(self, g, mode, kernel_size, stride, padding, in_hw, argmax=None):
+    def forward(self, g, mode, kernel_size, stride, padding, dilation, out_hw, in_hw, divisor=None, argmax=None):
         xp = backend.get_array_module(g)
-        (kh, kw), (ph, pw), (h, w) = kernel_size, padding, in_hw
-        n, c, ho, wo = g.shape
-        out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=g.dtype)
-        share = g / g.dtype.type(kh * kw) if mode == "avg" else None
-        for k, (i, j) in enumerate((i, j) for i in range(kh) for j in range(kw)):
-            window = _window(out, i, j, (ho, wo), stride)  # a view: += writes into out (windows may overlap)
+        self.geometry = dict(kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
+        (top, bottom), (left, right) = _pads(in_hw, **self.geometry)
+        h, w = in_hw
+        out = xp.zeros(g.shape[:2] + (top + h + bottom, left + w + right), dtype=g.dtype)
+        share = g / divisor if mode == "avg" else None
+        for k, (i, j) in enumerate(_offsets(kernel_size, dilation)):
+            window = _window(out, i, j, out_hw, stride)  # a view: += writes into out (windows may overlap)
             window += share if mode == "avg" else xp.where(argmax == k, g, 0)
-        self.mode, self.geometry, self.argmax = mode, (kernel_size, stride, padding), argmax
-        return out[:, :, ph : ph + h, pw : pw + w]
+        self.mode, self.divisor, self.argmax = mode, divisor, argmax
+        return out[:, :, top : top + h, left : left + w]
 
     def backward(self, grad):  # the adjoint of a scatter is the gather with the same weights
-        (kernel_size, stride, padding) = self.geometry
-        return (Pool2d.apply(grad, mode=self.mode, kernel_size=kernel_size, stride=stride, padding=padding,
-                             argmax=self.argmax),)
+        return (Pool2d.apply(grad, mode=self.mode, divisor=self.divisor, argmax=self.argmax, **self.geometry),)
 
 
 class UpsampleNearest2d(Node):

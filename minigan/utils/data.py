@@ -173,16 +173,22 @@ class SubsetRandomSampler(Sampler):
 
 def default_collate(samples):
     """Join a list of examples into one batch, as PyTorch's default: Tensors and arrays are stacked along a
-    new first axis, ints become an int64 Tensor, floats a float64 Tensor (as PyTorch), and tuples, lists
-    and dicts are collated field by field."""
+    new first axis, bools become a bool Tensor, ints an int64 Tensor, floats a float64 Tensor (as PyTorch),
+    strings stay a list of strings, and tuples, lists, named tuples and dicts are collated field by field."""
     first = samples[0]
     if isinstance(first, Tensor):
         return stack(samples, axis=0)
     if backend.is_array(first) or backend.is_numpy_scalar(first):
         return from_numpy(backend.get_array_module(first).stack(samples))
-    if isinstance(first, bool) or not isinstance(first, (int, float, tuple, list, dict)):
+    if isinstance(first, (str, bytes)):  # file names, captions: kept as they are
+        return samples
+    if isinstance(first, bool):
+        return from_numpy(backend.np.asarray(samples, dtype=backend.np.bool_))
+    if not isinstance(first, (int, float, tuple, list, dict)):
         raise TypeError(f"default_collate: cannot batch examples of type {type(first).__name__}; expected "
-                        "Tensors, arrays, numbers, or tuples/lists/dicts of them (or pass a collate_fn)")
+                        "Tensors, arrays, numbers, strings, or tuples/lists/dicts of them (or pass a collate_fn)")
+    if isinstance(first, tuple) and hasattr(first, "_fields"):  # a named tuple keeps its type
+        return type(first)(*(default_collate(field) for field in zip(*samples)))
     if isinstance(first, int):
         return from_numpy(backend.np.asarray(samples, dtype=backend.np.int64))
     if isinstance(first, float):
@@ -191,7 +197,7 @@ def default_collate(samples):
         return {key: default_collate([s[key] for s in samples]) for key in first}
     if any(len(s) != len(first) for s in samples):
         raise ValueError("default_collate: the examples of a batch have different numbers of fields")
-    return [default_collate(list(field)) for field in zip(*samples)]
+    return [default_collate(field) for field in zip(*samples)]
 
 
 class DataLoader:

@@ -79,8 +79,8 @@ TABLE = {
         ('minigan does not provide torch.{name}: it covers the part of PyTorch a course on GANs and '
          'adversarial attacks uses (see docs/pytorch.md for what there is)',
          """
-        BufferDict CharTensor LockingLogger ModuleDict NoopLogger ParameterDict ShortTensor addbmm addmv
-        addmv_ addr adjoint alpha_dropout baddbmm bit conv3d conv_transpose1d conv_transpose3d
+        BufferDict CharTensor LockingLogger ModuleDict NoopLogger ParameterDict ShortTensor
+        adjoint alpha_dropout bit conv3d conv_transpose1d conv_transpose3d
         feature_alpha_dropout fill fill_ get_default_dtype get_device has_lapack has_mkl
         has_openmp has_spectral is_inference is_signed is_vulkan_available logspace range resize_as_
         return_types split_with_sizes types unsafe_chunk unsafe_split unsafe_split_with_sizes zero_
@@ -199,7 +199,7 @@ TABLE = {
         ('this product/distance is not provided: write it with einsum, matmul (@), broadcasting and sum (e.g. '
          '((a[:, None] - b[None]) ** 2).sum(-1).sqrt())',
          """
-        block_diag cartesian_prod combinations cross dist pdist tril_indices
+        block_diag cartesian_prod combinations cross pdist tril_indices
         triu_indices vander
          """),
         ("minigan's dtypes are NumPy dtypes: use numpy.dtype, numpy.promote_types, numpy.result_type, "
@@ -313,11 +313,11 @@ TABLE = {
         ("not provided: use x.t() / x.transpose(-2, -1) (minigan's tensors are real, so conjugation is "
          'nothing)',
          """
-        H adjoint mH mT
+        H adjoint mH
          """),
         ('this product/distance is not provided: write it with einsum, matmul (@), broadcasting and sum',
          """
-        addbmm addbmm_ addmv addmv_ addr addr_ baddbmm baddbmm_ cross dist renorm renorm_
+        addbmm_ addr_ baddbmm_ cross renorm renorm_
          """),
         ('this reduction/scan is not provided: compute it with NumPy on x.numpy() (no gradient), or from '
          "minigan's sum/max/cumsum/indexing",

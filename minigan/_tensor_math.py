@@ -127,6 +127,26 @@ class TensorMath:
     def addmm(self, mat1, mat2, *, beta=1, alpha=1):
         return _toplevel().addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _toplevel().baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _toplevel().addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addmv(self, mat, vec, *, beta=1, alpha=1):
+        return _toplevel().addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addr(self, vec1, vec2, *, beta=1, alpha=1):
+        return _toplevel().addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def dist(self, other, p=2):
+        return _toplevel().dist(self, other, p)
+
+    @property
+    def mT(self):
+        """The last two axes swapped (the matrix transpose of each matrix in a batch)."""
+        return self.transpose(-2, -1)
+
     def addcmul(self, tensor1, tensor2, *, value=1):
         return _toplevel().addcmul(self, tensor1, tensor2, value=value)
 

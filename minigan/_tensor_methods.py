@@ -39,7 +39,8 @@ class TensorMethods:
 
     def __bool__(self):
         if self.array.size != 1:
-            raise ValueError(f"bool(): the truth value of a tensor of shape {self.shape} is ambiguous")
+            raise ShapeError(f"bool(): the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or "
+                             ".all()")
         return bool(self.array)
 
     def __float__(self):

@@ -389,10 +389,10 @@ def _broadcast_pair(op, x, y):
     (N, 1) output against an (N,) target becomes (N, N) and is almost always a mistake)."""
     if x.shape == y.shape:
         return x, y
+    checks.check_broadcast(op, x, y)
     warnings.warn(f"{op}: Using a target size ({y.shape}) that is different to the input size ({x.shape}). This will "
                   "likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
                   UserWarning, stacklevel=3)
-    checks.check_broadcast(op, x, y)
     shape = backend.broadcast_shapes(x.shape, y.shape)
     return x.expand(*shape), y.expand(*shape)
 

@@ -271,12 +271,12 @@ def _t(x, fn) -> Tensor:
     raise TypeError(f"{fn}: expected a Tensor, got {type(x).__name__} (wrap it with minigan.tensor(...))")
 
 
-def sum(x, dim=None, keepdim=False, *, dtype=None, axis=None):
-    return _t(x, "sum").sum(dim, keepdim, dtype=dtype, axis=axis)
+def sum(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    return _t(x, "sum").sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
-def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None):
-    return _t(x, "mean").mean(dim, keepdim, dtype=dtype, axis=axis)
+def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    return _t(x, "mean").mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
 def max(x, dim=None, keepdim=False):
@@ -640,6 +640,31 @@ def lerp(input, end, weight):
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta·input + alpha·(mat1 @ mat2)."""
     return _t(input, "addmm") * beta + (_t(mat1, "addmm") @ mat2) * alpha
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta·input + alpha·(batch1 @ batch2), batch by batch."""
+    return _t(input, "baddbmm") * beta + bmm(batch1, batch2) * alpha
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta·input + alpha·Σ_b batch1[b] @ batch2[b]."""
+    return _t(input, "addbmm") * beta + bmm(batch1, batch2).sum(0) * alpha
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    """beta·input + alpha·(mat @ vec)."""
+    return _t(input, "addmv") * beta + (_t(mat, "addmv") @ vec) * alpha
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    """beta·input + alpha·(vec1 ⊗ vec2)."""
+    return _t(input, "addr") * beta + outer(vec1, vec2) * alpha
+
+
+def dist(input, other, p=2):
+    """The p-norm of input − other (broadcast)."""
+    return (_t(input, "dist") - other).norm(p)
 
 
 def outer(input, vec2):
@@ -1933,5 +1958,5 @@ __all__ = [
     "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dstack",
     "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "prod", "cumprod", "kthvalue", "median", "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp",
-    "aminmax",
+    "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist",
 ]

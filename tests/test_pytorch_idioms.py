@@ -137,4 +137,28 @@ def test_shape_errors_are_runtime_errors_as_in_pytorch_and_empty_cache_runs():
     for lib in (minigan, torch):
         with pytest.raises(RuntimeError):
             lib.ones(2, 3) @ lib.ones(2, 3)
+        with pytest.raises(RuntimeError, match="ambiguous"):
+            bool(lib.tensor([1, 2]))
     minigan.cuda.empty_cache()  # (nothing to free without a GPU)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, a, b, c: L.baddbmm(a, b, c.transpose(1, 2), beta=0.5, alpha=2.0),
+    lambda L, a, b, c: L.addbmm(a[0], b, c.transpose(1, 2)),
+    lambda L, a, b, c: L.addmv(a[0, 0], b[0], c[0, 0], alpha=3.0),
+    lambda L, a, b, c: L.addr(a[0], b[0, 0, :3], c[0, 0, :3]),
+    lambda L, a, b, c: L.dist(b, c), lambda L, a, b, c: b.dist(c, p=1),
+    lambda L, a, b, c: b.mT, lambda L, a, b, c: L.sum(b, axis=1, keepdims=True),
+])
+def test_product_composites_and_aliases(call):
+    rng = np.random.default_rng(3)
+    arrays = [rng.standard_normal((2, 3, 3)), rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 3, 4))]
+    ms = [minigan.tensor(a, requires_grad=True) for a in arrays]
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    m, t = call(minigan, *ms), call(torch, *ts)
+    _same(m, t)
+    m.sum().backward()
+    t.sum().backward()
+    for a, b in zip(ms, ts):
+        if b.grad is not None:
+            np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10)

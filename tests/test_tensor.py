@@ -87,8 +87,8 @@ def test_numpy_array_on_the_left_defers_to_tensor(xp_backend):
         (lambda: minigan.cat([minigan.tensor(np.ones((2, 3))), minigan.tensor(np.ones((2, 4)))]), ValueError,
          r"\(2, 4\).*\(2, 3\)"),
         (lambda: minigan.cat([]), ValueError, "non-empty"),
-        (lambda: F.mse_loss(minigan.tensor(np.ones(3)), minigan.tensor(np.ones((3, 1)))), ValueError,
-         r"\(3,\).*\(3, 1\)"),
+        (lambda: F.mse_loss(minigan.tensor(np.ones(3)), minigan.tensor(np.ones((2, 1, 2)))), ValueError,
+         r"\(3,\).*\(2, 1, 2\)"),  # ((3,) against (3, 1) broadcasts, with PyTorch's warning)
         (lambda: F.binary_cross_entropy_with_logits(minigan.tensor(np.ones((4, 1))), minigan.tensor(np.ones(4))),
          ValueError, "must be equal"),
         (lambda: F.binary_cross_entropy(minigan.tensor([0.5, 1.5]), minigan.tensor([1.0, 0.0])), ValueError,

@@ -175,6 +175,7 @@ MUTATIONS = [
     ("optimizer_step", [("self.state[p], hyper)", "self.state[p], self.param_groups[0])")],
      "every parameter with the first group's settings"),
     ("optimizer_step", [("loss = closure()", "closure()")], "closure's loss not returned"),
+    ("optimizer_step", [("g = -g  # maximize", "pass  # maximize")], "maximize ignored"),
     ("sgd", [('state["momentum_buffer"] = g.copy()', 'state["momentum_buffer"] = (1.0 - group["dampening"]) * g')],
      "dampening on the first step"),
     ("sgd", [('g = g + mu * b if group["nesterov"] else b', "g = b")], "Nesterov ignored"),

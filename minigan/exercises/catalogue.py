@@ -274,7 +274,8 @@ EXERCISES = (
              "one update of every parameter that has a gradient, under no_grad, calling self._update(p, g, state, "
              "group); run the closure first (with grad enabled) and return its loss",
              LIMIT_CYCLES, "state is per parameter (self.state[p]); i counts every parameter over all "
-             "groups, skipped ones too, for self._gradient(i, p); the group's lr goes through _scheduled_lr",
+             "groups, skipped ones too, for self._gradient(i, p); the group's lr goes through _scheduled_lr; a "
+             "group with maximize=True steps along −g (a new array: p.grad stays as it is)",
              "Predict whether step() touches a parameter whose .grad is None. measure: "
              + PY + 'p = mg.nn.Parameter(np.ones(2)); o = mg.optim.SGD([p], lr=1.0); o.step(); print(p)"'),
     Exercise("sgd", "optim", ("minigan/optim/sgd.py::SGD._update",),

@@ -774,6 +774,11 @@ def check_optimizer_step(ctx):
     check(loss is not None, "step(closure) returned None; expected the closure's loss", hint)
     close("step(closure): the closure's loss", loss, 4.0, hint)
     close("w after step(closure) on w² (lr 0.25, inside no_grad: the closure runs with grad enabled)", w, [1.0], hint)
+    up = nn.Parameter(np.array([2.0]))
+    up.grad = minigan.tensor(np.array([1.0]))
+    minigan.optim.SGD([up], lr=0.5, maximize=True).step()
+    close("a maximize=True step along +grad (lr 0.5, grad 1 at 2)", up, [2.5], hint + " (maximize: step along −g)")
+    close("p.grad after a maximize=True step (left as it was)", up.grad, [1.0], hint + " (−g as a new array)")
 
 
 def check_sgd(ctx):

@@ -16,21 +16,39 @@ Each step equals ``torch.optim.Adadelta``'s.
 from __future__ import annotations
 
 from minigan import backend
-from minigan.optim.optimizer import Optimizer, check_eps, check_lr, check_nonnegative, check_unit
+from minigan.optim.optimizer import (
+    Optimizer,
+    check_eps,
+    check_flag,
+    check_lr,
+    check_nonnegative,
+    check_switches,
+    check_unit,
+)
 
 
 class Adadelta(Optimizer):
-    """``Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0)``: Zeiler 2012, Algorithm 1."""
+    """``Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
+    maximize=False, differentiable=False)``: Zeiler 2012, Algorithm 1, with PyTorch's arguments and order
+    (``maximize=True`` minimises −f: ``Optimizer.step`` hands the update −g).
 
-    hyperparameter_names = ("lr", "rho", "eps", "weight_decay")
+    ``foreach``, ``capturable``, ``differentiable``: PyTorch's implementation switches, accepted; they change nothing.
+    """
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
-        super().__init__(params, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
+    hyperparameter_names = ("lr", "rho", "eps", "weight_decay", "foreach", "capturable", "maximize", "differentiable")
 
-    def _check_hyperparameters(self, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
+                 maximize=False, differentiable=False):
+        super().__init__(params, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, foreach=foreach,
+                         capturable=capturable, maximize=maximize, differentiable=differentiable)
+
+    def _check_hyperparameters(self, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, capturable=False,
+                               maximize=False, differentiable=False):
         who = "Adadelta"
         return {"lr": check_lr(who, lr), "rho": check_unit(who, "rho", rho), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay)}
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
+                "maximize": check_flag(who, "maximize", maximize),
+                **check_switches(who, foreach=foreach, capturable=capturable, differentiable=differentiable)}
 
     def _update(self, p, g, state, group):
         rho, eps = group["rho"], group["eps"]

@@ -45,30 +45,52 @@ with η_t the schedule multiplier; PyTorch (and this class) fold α into it, i.e
 from __future__ import annotations
 
 from minigan import backend
-from minigan.optim.optimizer import Optimizer, check_betas, check_eps, check_lr, check_nonnegative
+from minigan.optim.optimizer import (
+    Optimizer,
+    check_betas,
+    check_eps,
+    check_flag,
+    check_lr,
+    check_nonnegative,
+    check_switches,
+)
 
 
 class Adam(Optimizer):
-    """``Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)``: Kingma & Ba 2015, Algorithm 1.
+    """``Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, foreach=None,
+    maximize=False, capturable=False, differentiable=False, fused=None, decoupled_weight_decay=False)``:
+    Kingma & Ba 2015, Algorithm 1, with PyTorch's arguments, defaults and order.
 
     Each step is numerically equal to ``torch.optim.Adam`` with the same arguments (to float64
     rounding). ``weight_decay`` λ adds λ·θ to the gradient first (an L2 penalty, as
-    ``torch.optim.Adam`` does; not AdamW's decoupled decay). GANs commonly use betas=(0.5, 0.999)
-    (Radford et al. 2016, DCGAN).
+    ``torch.optim.Adam`` does), or with ``decoupled_weight_decay=True`` decays θ ← θ·(1 − α·λ) as AdamW.
+    ``maximize=True`` minimises −f (``Optimizer.step`` hands the update −g). GANs commonly use
+    betas=(0.5, 0.999) (Radford et al. 2016, DCGAN).
+
+    ``foreach``, ``capturable``, ``differentiable``, ``fused``: PyTorch's implementation switches, accepted; they
+    change nothing.
     """
 
-    hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "amsgrad")
-    decoupled_weight_decay = False  # AdamW: True
+    hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "amsgrad", "foreach", "maximize", "capturable",
+                            "differentiable", "fused", "decoupled_weight_decay")
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=decoupled_weight_decay)
 
-    def _check_hyperparameters(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
+    def _check_hyperparameters(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
+                               foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                               decoupled_weight_decay=False):
         who = type(self).__name__
-        if not isinstance(amsgrad, bool):
-            raise TypeError(f"{who}: amsgrad must be True or False, got {amsgrad!r}")
         return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay), "amsgrad": amsgrad}
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
+                "amsgrad": check_flag(who, "amsgrad", amsgrad), "maximize": check_flag(who, "maximize", maximize),
+                "decoupled_weight_decay": check_flag(who, "decoupled_weight_decay", decoupled_weight_decay),
+                **check_switches(who, foreach=foreach, capturable=capturable, differentiable=differentiable,
+                                 fused=fused)}
 
     def _update(self, p, g, state, group):
         alpha, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
@@ -79,7 +101,7 @@ class Adam(Optimizer):
             state["v"] = xp.zeros_like(p.array)                  # v_0 ← 0
             if group["amsgrad"]:
                 state["v_max"] = xp.zeros_like(p.array)          # v̂_0 ← 0   (AMSGrad)
-        if group["weight_decay"] != 0 and self.decoupled_weight_decay:
+        if group["weight_decay"] != 0 and group["decoupled_weight_decay"]:
             p.mul_(1.0 - alpha * group["weight_decay"])         # θ ← θ·(1 − η·λ)   (AdamW: decoupled decay)
         elif group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p.array                 # g_t ← g_t + λθ_{t−1}   (L2 penalty)
@@ -99,11 +121,17 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """``AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False)``: Adam with
-    decoupled weight decay (Loshchilov & Hutter 2019, Algorithm 2): θ ← θ·(1 − lr·λ), then the Adam step on
-    the gradient alone.  Each step equals ``torch.optim.AdamW``'s."""
+    """``AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *, maximize=False,
+    foreach=None, capturable=False, differentiable=False, fused=None)``: Adam with decoupled weight decay
+    (Loshchilov & Hutter 2019, Algorithm 2): θ ← θ·(1 − lr·λ), then the Adam step on the gradient alone, i.e.
+    ``Adam(..., decoupled_weight_decay=True)``.  Each step equals ``torch.optim.AdamW``'s.
 
-    decoupled_weight_decay = True
+    ``foreach``, ``capturable``, ``differentiable``, ``fused``: PyTorch's implementation switches, accepted; they
+    change nothing.
+    """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)

@@ -13,21 +13,40 @@ As PyTorch, we add ε inside the maximum (max(β2·u, |g| + ε), so that u is ne
 from __future__ import annotations
 
 from minigan import backend
-from minigan.optim.optimizer import Optimizer, check_betas, check_eps, check_lr, check_nonnegative
+from minigan.optim.optimizer import (
+    Optimizer,
+    check_betas,
+    check_eps,
+    check_flag,
+    check_lr,
+    check_nonnegative,
+    check_switches,
+)
 
 
 class Adamax(Optimizer):
-    """``Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)``: Kingma & Ba 2015, Algorithm 2."""
+    """``Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *, maximize=False,
+    differentiable=False, capturable=False)``: Kingma & Ba 2015, Algorithm 2, with PyTorch's arguments and order
+    (``maximize=True`` minimises −f: ``Optimizer.step`` hands the update −g).
 
-    hyperparameter_names = ("lr", "betas", "eps", "weight_decay")
+    ``foreach``, ``differentiable``, ``capturable``: PyTorch's implementation switches, accepted; they change nothing.
+    """
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+    hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "foreach", "maximize", "differentiable",
+                            "capturable")
 
-    def _check_hyperparameters(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
+                 maximize=False, differentiable=False, capturable=False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach,
+                         maximize=maximize, differentiable=differentiable, capturable=capturable)
+
+    def _check_hyperparameters(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None,
+                               maximize=False, differentiable=False, capturable=False):
         who = "Adamax"
         return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay)}
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
+                "maximize": check_flag(who, "maximize", maximize),
+                **check_switches(who, foreach=foreach, differentiable=differentiable, capturable=capturable)}
 
     def _update(self, p, g, state, group):
         (beta1, beta2), xp = group["betas"], backend.get_array_module(p.array)

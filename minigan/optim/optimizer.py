@@ -38,10 +38,18 @@ STATE_DICT_FORMAT = 2  # 2: PyTorch's shape (state by index, param_groups); 1 st
 
 # ----------------------------------------------------------------------------- argument checks
 def _number(who, name, value):
-    """``value`` as a Python float (never a NumPy float64 scalar, which would promote float32)."""
+    """``value`` as a Python int or float (never a NumPy float64 scalar, which would promote float32).
+
+    An int stays an int, as PyTorch keeps it (its repr prints ``momentum: 0``); a 1-element Tensor
+    (PyTorch accepts ``lr=torch.tensor(0.01)``) becomes the float it holds, so the groups hold plain numbers."""
+    if isinstance(value, Tensor):
+        if value.numel() != 1:
+            raise ValueError(f"{who}: {name} must be a number or a 1-element Tensor, got a Tensor of shape "
+                             f"{tuple(value.shape)}")
+        return float(value.item())
     if isinstance(value, bool) or not isinstance(value, (int, float)) and not backend.is_numpy_scalar(value):
         raise TypeError(f"{who}: {name} must be a number, got {type(value).__name__} {value!r}")
-    return float(value)
+    return int(value) if isinstance(value, int) else float(value)
 
 
 def check_lr(who, lr):
@@ -86,6 +94,27 @@ def check_nonnegative(who, name, value):
     if not (value >= 0 and math.isfinite(value)):
         raise ValueError(f"{who}: {name} must be a finite number >= 0, got {value!r}")
     return value
+
+
+def check_flag(who, name, value):
+    """A True/False switch (maximize, amsgrad, capturable, differentiable, ...)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{who}: {name} must be True or False, got {value!r}")
+    return value
+
+
+def check_switches(who, **switches):
+    """PyTorch's implementation switches, checked and kept in the group: ``foreach`` and ``fused`` are
+    True, False or None; ``capturable`` and ``differentiable`` True or False.  They pick how PyTorch runs
+    the same update (one kernel per parameter list, CUDA graphs, autograd through step), so minigan,
+    with one NumPy implementation, accepts them and computes the same numbers whatever they are."""
+    for name, value in switches.items():
+        if name in ("foreach", "fused") and value is None:
+            continue
+        check_flag(who, name, value)
+    if switches.get("foreach") and switches.get("fused"):
+        raise RuntimeError(f"{who}: foreach=True and fused=True cannot be used together (as in PyTorch); pick one")
+    return switches
 
 
 def _is_parameter(p) -> bool:
@@ -142,6 +171,9 @@ class Optimizer:
 
         opt = optim.SGD([{"params": net.body.parameters()}, {"params": net.head.parameters(), "lr": 1e-2}],
                         lr=1e-3, momentum=0.9)
+
+    A group's ``maximize=True`` (PyTorch's flag) makes ``step()`` hand ``_update`` the gradient of −f, i.e. −g, so
+    every update rule ascends f unchanged.  ``repr(opt)`` is PyTorch's: each group's entries, sorted, one a line.
 
     A subclass lists its hyperparameter names in ``hyperparameter_names``, checks them in
     ``_check_hyperparameters(**values) -> dict`` and implements one parameter's update in
@@ -245,7 +277,10 @@ class Optimizer:
                 hyper = dict(group, lr=_scheduled_lr(type(self).__name__, group["lr"]))  # a loop may have set it
                 for p in group["params"]:
                     if p.grad is not None:
-                        self._update(p, self._gradient(i, p), self.state[p], hyper)
+                        g = self._gradient(i, p)
+                        if hyper.get("maximize", False):
+                            g = -g  # maximize: minimise −f, whose gradient is −g (a new array: p.grad is untouched)
+                        self._update(p, g, self.state[p], hyper)
                     i += 1
         return loss
 
@@ -330,18 +365,23 @@ class Optimizer:
                     new_state[p] = {k: Tensor._make(v) if backend.is_array(v) else v for k, v in new_state[p].items()}
         new_groups = []
         for own, group in zip(self.param_groups, groups):
-            values = {k: v for k, v in group.items() if k != "params"}
-            hyper = self._check_hyperparameters(**{k: values[k] for k in self.hyperparameter_names if k in values})
+            # a checkpoint written before a hyperparameter existed (maximize, foreach, ...) keeps this group's value
+            values = {**self._hyperparameters_of(own), **{k: v for k, v in group.items() if k != "params"}}
+            hyper = self._check_hyperparameters(**{k: values[k] for k in self.hyperparameter_names})
             extra = {k: v for k, v in values.items() if k in _SCHEDULE_KEYS}
             new_groups.append({"params": own["params"], **hyper, **extra})
         self.param_groups, self.state = new_groups, new_state
 
     # -- display
     def __repr__(self):
-        hyper = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters.items())
-        groups = f"; {len(self.param_groups)} groups" if len(self.param_groups) > 1 else ""
-        n = sum(p.numel() for p in self.params)
-        return f"{type(self).__name__}({hyper}{groups}; {len(self.params)} parameters, {n:,} elements)"
+        """PyTorch's layout: each group's entries (a scheduler's too) sorted by name, one a line."""
+        text = type(self).__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {i}\n"
+            for key in sorted(group):
+                if key != "params":
+                    text += f"    {key}: {group[key]}\n"
+        return text + ")"
 
 
 def _restore_state(who, i, p, s) -> dict:

@@ -16,14 +16,24 @@ default values α = 0.00005, c = 0.01, m = 64, n_critic = 5."
 from __future__ import annotations
 
 from minigan import backend
-from minigan.optim.optimizer import Optimizer, check_eps, check_lr, check_nonnegative, check_unit
+from minigan.optim.optimizer import (
+    Optimizer,
+    check_eps,
+    check_flag,
+    check_lr,
+    check_nonnegative,
+    check_switches,
+    check_unit,
+)
 
 
 class RMSprop(Optimizer):
-    """``RMSprop(params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False)``.
+    """``RMSprop(params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+    capturable=False, foreach=None, maximize=False, differentiable=False)``: PyTorch's arguments and order.
 
     Each step is numerically equal to ``torch.optim.RMSprop`` with the same arguments:
 
+        g ← −g                               (maximize: minimise −f; ``Optimizer.step`` does it)
         g ← g + λ·θ                          (weight_decay λ)
         v ← α·v + (1 − α)·g²                 (running mean of squared gradients, v₀ = 0)
         centered:  ḡ ← α·ḡ + (1 − α)·g;  s ← √(v − ḡ²)     (an estimate of the variance)
@@ -32,21 +42,26 @@ class RMSprop(Optimizer):
         otherwise:                             θ ← θ − η·g/(s + ε)
 
     Note ε is added *outside* the square root, as in PyTorch.
+    ``capturable``, ``foreach``, ``differentiable``: PyTorch's implementation switches, accepted; they change nothing.
     """
 
-    hyperparameter_names = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")
+    hyperparameter_names = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "capturable", "foreach",
+                            "maximize", "differentiable")
 
-    def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
-        super().__init__(params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                         momentum=momentum, centered=centered)
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        super().__init__(params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
+                         centered=centered, capturable=capturable, foreach=foreach, maximize=maximize,
+                         differentiable=differentiable)
 
-    def _check_hyperparameters(self, lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
+    def _check_hyperparameters(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                               capturable=False, foreach=None, maximize=False, differentiable=False):
         who = "RMSprop"
-        if not isinstance(centered, bool):
-            raise TypeError(f"{who}: centered must be True or False, got {centered!r}")
         return {"lr": check_lr(who, lr), "alpha": check_unit(who, "alpha", alpha), "eps": check_eps(who, eps),
                 "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
-                "momentum": check_nonnegative(who, "momentum", momentum), "centered": centered}
+                "momentum": check_nonnegative(who, "momentum", momentum),
+                "centered": check_flag(who, "centered", centered), "maximize": check_flag(who, "maximize", maximize),
+                **check_switches(who, capturable=capturable, foreach=foreach, differentiable=differentiable)}
 
     def _update(self, p, g, state, group):
         lr, alpha, eps, mu = group["lr"], group["alpha"], group["eps"], group["momentum"]

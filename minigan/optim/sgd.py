@@ -11,40 +11,48 @@ gradient descent for the two players as
 
 from __future__ import annotations
 
-from minigan.optim.optimizer import Optimizer, check_lr, check_nonnegative, check_unit
+from minigan.optim.optimizer import Optimizer, check_flag, check_lr, check_nonnegative, check_switches, check_unit
 
 
 class SGD(Optimizer):
-    """``SGD(params, lr, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0)``.
+    """``SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False,
+    foreach=None, differentiable=False, fused=None)``: PyTorch's arguments, defaults and order.
 
     Each step is numerically equal to ``torch.optim.SGD`` with the same arguments
     (Sutskever et al. 2013 momentum, as PyTorch formulates it):
 
+        g ← −g                              (maximize: minimise −f; ``Optimizer.step`` does it)
         g ← g + λ·θ                         (weight_decay λ, an L2 penalty λ/2·‖θ‖²)
         b ← g                               (first step)
         b ← μ·b + (1 − dampening)·g         (later steps; momentum μ)
         d ← g + μ·b   if nesterov else  b   (d ← g when μ = 0)
         θ ← θ − η·d
+
+    ``foreach``, ``differentiable``, ``fused``: PyTorch's implementation switches, accepted; they change nothing.
     """
 
-    hyperparameter_names = ("lr", "momentum", "nesterov", "weight_decay", "dampening")
+    hyperparameter_names = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize", "foreach",
+                            "differentiable", "fused")
 
-    def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):
-        super().__init__(params, lr=lr, momentum=momentum, nesterov=nesterov,
-                         weight_decay=weight_decay, dampening=dampening)
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        super().__init__(params, lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                         nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
+                         fused=fused)
 
-    def _check_hyperparameters(self, lr, momentum=0.0, nesterov=False, weight_decay=0.0, dampening=0.0):
+    def _check_hyperparameters(self, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
+                               maximize=False, foreach=None, differentiable=False, fused=None):
         who = "SGD"
         momentum = check_nonnegative(who, "momentum", momentum)
         dampening = check_nonnegative(who, "dampening", dampening)
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"{who}: nesterov must be True or False, got {nesterov!r}")
-        if nesterov and (momentum == 0 or dampening != 0):
+        if check_flag(who, "nesterov", nesterov) and (momentum == 0 or dampening != 0):
             raise ValueError(f"{who}: nesterov=True needs momentum > 0 and dampening = 0, "
                              f"got momentum={momentum!r}, dampening={dampening!r}")
-        return {"lr": check_lr(who, lr), "momentum": momentum, "nesterov": nesterov,
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
-                "dampening": dampening if dampening == 0 else check_unit(who, "dampening", dampening)}
+        return {"lr": check_lr(who, lr), "momentum": momentum,
+                "dampening": dampening if dampening == 0 else check_unit(who, "dampening", dampening),
+                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay), "nesterov": nesterov,
+                "maximize": check_flag(who, "maximize", maximize),
+                **check_switches(who, foreach=foreach, differentiable=differentiable, fused=fused)}
 
     def _update(self, p, g, state, group):
         lr, mu = group["lr"], group["momentum"]

@@ -326,7 +326,7 @@ def test_params_without_grad_are_skipped_and_zero_grad_sets_none(cls, kwargs):
     assert not np.array_equal(params[0].array, make_params()[0].array)
     opt.zero_grad()
     assert all(p.grad is None for p in params)
-    assert repr(opt).startswith(cls.__name__ + " (\nParameter Group 0\n") and "    lr: " in repr(opt)  # PyTorch's layout
+    assert repr(opt).startswith(cls.__name__ + " (\nParameter Group 0\n") and "    lr: " in repr(opt)  # (PyTorch's)
 
 
 @pytest.mark.parametrize("cls, kwargs", CONFIGS)

@@ -128,13 +128,11 @@ class _ConvNd(Module):
         return s
 
 
-class Conv2d(_ConvNd):
-    """2-D convolution, weight (out, in/groups, kh, kw).  H_out = ⌊(H + 2·padding − dilation·(k − 1) − 1) / stride⌋ + 1.
+class _Conv(_ConvNd):
+    """What Conv1d and Conv2d share: PyTorch's signature, and a forward that pads by padding_mode first (when
+    it is not 'zeros') and then calls ``convolve`` (F.conv1d or F.conv2d)."""
 
-    padding may be 'same' (stride 1) or 'valid'; padding_mode 'reflect', 'replicate' or 'circular' pads the
-    input with ``F.pad`` first, as PyTorch does.  Init: W, b ~ U(−1/√fan_in, 1/√fan_in) with
-    fan_in = in/groups·kh·kw (PyTorch's default).
-    """
+    convolve = None
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):
@@ -143,8 +141,19 @@ class Conv2d(_ConvNd):
 
     def forward(self, x):
         if self.padding_mode != "zeros":
-            return F.conv2d(self._padded(x), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+            return self.convolve(self._padded(x), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return self.convolve(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class Conv2d(_Conv):
+    """2-D convolution, weight (out, in/groups, kh, kw).  H_out = ⌊(H + 2·padding − dilation·(k − 1) − 1) / stride⌋ + 1.
+
+    padding may be 'same' (stride 1) or 'valid'; padding_mode 'reflect', 'replicate' or 'circular' pads the
+    input with ``F.pad`` first, as PyTorch does.  Init: W, b ~ U(−1/√fan_in, 1/√fan_in) with
+    fan_in = in/groups·kh·kw (PyTorch's default).
+    """
+
+    convolve = staticmethod(F.conv2d)
 
 
 class ConvTranspose2d(_ConvNd):

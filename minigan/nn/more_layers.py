@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from minigan import backend
 from minigan import functional as F
-from minigan.nn.layers import Upsample, _ConvNd, _inplace, _Loss, _positive_int
+from minigan.nn.layers import Upsample, _Conv, _inplace, _Loss, _positive_int
 from minigan.nn.module import Module, Parameter
 
 
@@ -362,21 +362,11 @@ class UpsamplingBilinear2d(Upsample):
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
 
 
-class Conv1d(_ConvNd):
+class Conv1d(_Conv):
     """1-D convolution of (N, C, L), weight (out, in/groups, k): Conv2d's op on a height-1 image, PyTorch's
     arguments and init."""
 
-    dims = 1
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
-                         device=device, dtype=dtype)
-
-    def forward(self, x):
-        if self.padding_mode != "zeros":
-            return F.conv1d(self._padded(x), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
-        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+    dims, convolve = 1, staticmethod(F.conv1d)
 
 
 class MaxPool1d(Module):

@@ -136,6 +136,7 @@ from minigan.toplevel import (
     gather,
     ge,
     ger,
+    get_default_dtype,
     greater,
     greater_equal,
     gt,
@@ -329,7 +330,7 @@ __all__ = [
     "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "is_deterministic_algorithms_warn_only_enabled", "unbind", "vdot", "vstack", "xlogy", "kthvalue", "median",
     "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp", "aminmax", "baddbmm", "addbmm", "addmv",
-    "addr", "dist",
+    "addr", "dist", "get_default_dtype",
 ]
 
 

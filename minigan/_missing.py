@@ -81,7 +81,7 @@ TABLE = {
          """
         BufferDict CharTensor LockingLogger ModuleDict NoopLogger ParameterDict ShortTensor
         adjoint alpha_dropout bit conv3d conv_transpose1d conv_transpose3d
-        feature_alpha_dropout fill fill_ get_default_dtype get_device has_lapack has_mkl
+        feature_alpha_dropout fill fill_ get_device has_lapack has_mkl
         has_openmp has_spectral is_inference is_signed is_vulkan_available logspace range resize_as_
         return_types split_with_sizes types unsafe_chunk unsafe_split unsafe_split_with_sizes zero_
          """),
@@ -351,8 +351,8 @@ TABLE = {
         ('storages, strides and streams are not exposed: a minigan tensor is a NumPy/CuPy array (.array, '
          '.numpy(), minigan.from_numpy)',
          """
-        as_strided as_strided_ as_strided_scatter const_data_ptr data_ptr dim_order element_size
-        is_contiguous is_pinned is_set_to is_shared itemsize module_load nbytes new_empty_strided
+        as_strided as_strided_ as_strided_scatter const_data_ptr data_ptr dim_order
+        is_contiguous is_pinned is_set_to is_shared module_load new_empty_strided
         pin_memory record_stream resize resize_ resize_as resize_as_ resize_as_sparse_ set_
         share_memory_ storage storage_offset storage_type stride untyped_storage
          """),

@@ -142,6 +142,19 @@ class TensorMath:
     def dist(self, other, p=2):
         return _toplevel().dist(self, other, p)
 
+    def element_size(self) -> int:
+        """Bytes per element (4 for float32)."""
+        return self.array.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self.array.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of all the elements."""
+        return self.array.nbytes
+
     @property
     def mT(self):
         """The last two axes swapped (the matrix transpose of each matrix in a batch)."""

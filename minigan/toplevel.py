@@ -52,6 +52,11 @@ def _made(array, requires_grad) -> Tensor:
 
 
 # ----------------------------------------------------------------------------- constructors
+def get_default_dtype():
+    """The dtype of new floating tensors: float32 (minigan's is fixed; float64 where asked for by dtype=)."""
+    return backend.np.dtype(backend.DEFAULT_DTYPE)
+
+
 def manual_seed(seed: int) -> None:
     """Seed minigan's random generators (data, initialisation, dropout, noise) on every backend."""
     backend.manual_seed(seed)
@@ -1958,5 +1963,5 @@ __all__ = [
     "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dstack",
     "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "prod", "cumprod", "kthvalue", "median", "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp",
-    "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist",
+    "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist", "get_default_dtype",
 ]

@@ -162,3 +162,15 @@ def test_product_composites_and_aliases(call):
     for a, b in zip(ms, ts):
         if b.grad is not None:
             np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10)
+
+
+def test_sizes_in_bytes_default_dtype_and_loader_without_batching():
+    for lib in (minigan, torch):
+        x = lib.ones(3, 4)
+        assert (x.element_size(), x.itemsize, x.nbytes) == (4, 4, 48)
+        assert str(lib.get_default_dtype()).endswith("float32")
+    data = minigan.utils.data.TensorDataset(minigan.arange(3.0), minigan.arange(3))
+    items = list(minigan.utils.data.DataLoader(data, batch_size=None))
+    theirs = list(torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.arange(3.0), torch.arange(3)),
+                                              batch_size=None))
+    assert type(items[0]) is type(theirs[0]) is list and items[2][1].item() == theirs[2][1].item() == 2

@@ -276,8 +276,8 @@ class DataLoader:
 
 
 def _no_collate(example):
-    """batch_size=None: each example as the dataset gives it (PyTorch's default_convert, for tensors a no-op)."""
-    return example
+    """batch_size=None: each example as the dataset gives it, a plain tuple as a list (PyTorch's default_convert)."""
+    return list(example) if isinstance(example, tuple) and not hasattr(example, "_fields") else example
 
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "Sampler", "SequentialSampler",

@@ -296,7 +296,8 @@ TABLE = {
          """
         package
          """),
-        ('minigan prints through NumPy: use numpy.set_printoptions',
+        ("minigan prints tensors as PyTorch's default print options do (4 decimals, 80 columns, 1000 elements "
+         'before summarizing); those options are fixed: format x.numpy() with NumPy for other layouts',
          """
         set_printoptions
          """),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from minigan import backend, checks
+from minigan import _tensor_str, backend, checks
 from minigan.autograd.graph import RemovableHandle
 from minigan.dtypes import TYPE_NAMES
 from minigan.errors import GraphError, ShapeError
@@ -29,13 +29,8 @@ class TensorMethods:
             raise TypeError("len() of a 0-d tensor")
         return self.array.shape[0]
 
-    def __repr__(self):
-        extra = ", requires_grad=True" if self.requires_grad else ""
-        if self._ctx is not None:
-            extra = f", grad_fn={type(self._ctx).__name__}"
-        dev = ", device='cuda'" if self.device == "cuda" else ""
-        body = repr(backend.asnumpy(self.array)).replace("array(", "").rstrip(")")
-        return f"tensor({body}{dev}{extra})"
+    def __repr__(self):  # PyTorch's print, digit for digit (minigan/_tensor_str.py)
+        return _tensor_str.tensor_repr(self)
 
     def __bool__(self):
         if self.array.size != 1:

@@ -276,10 +276,10 @@ class TensorMethods:
         axis = checks.normalize_axis(axis, self.ndim, "logsumexp")
         return reduction.LogSumExp.apply(self, axis=axis, keepdims=keepdims)
 
-    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
         """The variance over ``dim``: the squared deviations' sum divided by n − correction (1, PyTorch's default,
         or ``unbiased=False`` for 0, NumPy's)."""
-        x, axis = self._floating("var"), checks.normalize_axis(dim, self.ndim, "var")
+        x, axis = self._floating("var"), checks.normalize_axis(_dim("var", dim, axis), self.ndim, "var")
         mean = x.mean(axis=axis, keepdims=True)
         n = self.numel() // max(mean.numel(), 1)  # values per mean
         d = x - mean
@@ -287,10 +287,11 @@ class TensorMethods:
         total, dof = (d * d).sum(axis=axis, keepdims=keepdim), n - correction
         return total / dof if dof > 0 else total * float("inf")  # n ≤ correction: ∞, or NaN for 0/0, as PyTorch
 
-    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
         """The standard deviation: ``var(...).sqrt()`` (n − 1 by default, as PyTorch), whose gradient is 0 where
         std = 0 (as PyTorch's), not NaN."""
-        return elementwise.Sqrt.apply(self.var(dim, unbiased, keepdim, correction=correction), flat_at_zero=True)
+        variance = self.var(dim, unbiased, keepdim, correction=correction, axis=axis)
+        return elementwise.Sqrt.apply(variance, flat_at_zero=True)
 
     def norm(self, p="fro", dim=None, keepdim=False):
         """The vector p-norm over ``dim`` (all elements by default): 2 ("fro"), 1, inf, or any p > 0.

@@ -258,7 +258,7 @@ class Dropout(Module):
         return F.dropout(x, self.p, self.training, self.inplace)
 
     def extra_repr(self):
-        return f"p={self.p}" + (", inplace=True" if self.inplace else "")
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class Dropout2d(Module):
@@ -275,7 +275,7 @@ class Dropout2d(Module):
         return F.dropout2d(x, self.p, self.training, self.inplace)
 
     def extra_repr(self):
-        return f"p={self.p}" + (", inplace=True" if self.inplace else "")
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 # ``inplace=True`` writes the result into the input, as PyTorch's (recorded like any in-place op: a backward that

@@ -188,8 +188,9 @@ class LayerNorm(Module):
     def forward(self, x):
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
-        return f"{self.normalized_shape}, eps={self.eps}"
+    def extra_repr(self):  # (PyTorch's)
+        affine = self.weight is not None
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={affine}, bias={self.bias is not None}"
 
 
 class GroupNorm(Module):
@@ -572,7 +573,7 @@ class Dropout1d(Module):
         return F.dropout1d(x, self.p, self.training, self.inplace)
 
     def extra_repr(self):
-        return f"p={self.p}" + (", inplace=True" if self.inplace else "")
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 # ----------------------------------------------------------------------------- containers

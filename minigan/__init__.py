@@ -12,13 +12,29 @@ from minigan import _missing, accelerator, autograd, backend, backends, cuda, fu
 from minigan._missing import NotInMinigan
 from minigan._tensor import Tensor, from_numpy, maximum, minimum, tensor
 from minigan.autograd.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from minigan.backend import BackendError, Generator, cupy_available, get_num_threads, set_num_threads, use_backend
+from minigan.backend import (
+    BackendError,
+    Generator,
+    cupy_available,
+    default_generator,
+    get_num_threads,
+    set_num_threads,
+    use_backend,
+)
 from minigan.backend import Device as device
 from minigan.dtypes import bool_ as bool
 from minigan.dtypes import double, float16, float32, float64, half, int8, int16, int32, int64, long, short, uint8
 from minigan.dtypes import float32 as float
 from minigan.dtypes import int32 as int
-from minigan.errors import AnomalyError, DomainError, GradcheckError, GraphError, IndexOutOfRange, ShapeError
+from minigan.errors import (
+    AnomalyError,
+    DomainError,
+    DtypeError,
+    GradcheckError,
+    GraphError,
+    IndexOutOfRange,
+    ShapeError,
+)
 from minigan.functional import cat, stack
 from minigan.gradcheck import gradcheck, gradgradcheck
 from minigan.serialization import load, save
@@ -302,16 +318,16 @@ __all__ = [
     "get_num_threads", "save", "load", "use_backend", "cupy_available", "detect_anomaly", "device", "accelerator",
     "backends", "Size", "inference_mode", "is_inference_mode_enabled", "empty_like", "autograd", "backend", "cuda",
     "functional", "nn", "optim", "attacks", "data", "gans", "metrics", "utils", "viz", "GradcheckError", "ShapeError",
-    "GraphError", "AnomalyError", "BackendError", "IndexOutOfRange", "DomainError", "bool", "float", "int", "double",
-    "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64", "long", "short", "uint8",
-    "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor", "zeros", "ones", "empty",
-    "full", "zeros_like", "ones_like", "full_like", "rand", "randn", "rand_like", "randn_like", "randint", "randperm",
-    "arange", "linspace", "eye", "is_tensor", "numel", "sum", "mean", "max", "min", "argmax", "argmin", "logsumexp",
-    "norm", "abs", "exp", "log", "sqrt", "sign", "tanh", "sigmoid", "relu", "clamp", "clip", "softmax", "log_softmax",
-    "matmul", "mm", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute", "where", "maximum",
-    "minimum", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p",
-    "expm1", "exp2", "log2", "log10", "erf", "erfc", "erfinv", "reciprocal", "rsqrt", "floor", "ceil", "round",
-    "trunc", "fix", "frac", "atan2", "hypot", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh",
+    "GraphError", "AnomalyError", "BackendError", "IndexOutOfRange", "DomainError", "DtypeError", "bool", "float",
+    "int", "double", "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64", "long", "short",
+    "uint8", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor", "zeros", "ones",
+    "empty", "full", "zeros_like", "ones_like", "full_like", "rand", "randn", "rand_like", "randn_like", "randint",
+    "randperm", "arange", "linspace", "eye", "is_tensor", "numel", "sum", "mean", "max", "min", "argmax", "argmin",
+    "logsumexp", "norm", "abs", "exp", "log", "sqrt", "sign", "tanh", "sigmoid", "relu", "clamp", "clip", "softmax",
+    "log_softmax", "matmul", "mm", "reshape", "flatten", "squeeze", "unsqueeze", "transpose", "permute", "where",
+    "maximum", "minimum", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
+    "log1p", "expm1", "exp2", "log2", "log10", "erf", "erfc", "erfinv", "reciprocal", "rsqrt", "floor", "ceil",
+    "round", "trunc", "fix", "frac", "atan2", "hypot", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh",
     "arctan2", "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "pow", "neg", "negative",
     "square", "std", "var", "t", "bmm", "lerp", "addmm", "outer", "ger", "dot", "clone", "detach", "chunk", "split",
     "narrow", "eq", "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal",
@@ -330,7 +346,7 @@ __all__ = [
     "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "is_deterministic_algorithms_warn_only_enabled", "unbind", "vdot", "vstack", "xlogy", "kthvalue", "median",
     "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp", "aminmax", "baddbmm", "addbmm", "addmv",
-    "addr", "dist", "get_default_dtype",
+    "addr", "dist", "get_default_dtype", "default_generator",
 ]
 
 

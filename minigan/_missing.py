@@ -88,7 +88,7 @@ TABLE = {
         ('not provided: minigan seeds with minigan.manual_seed and minigan.Generator().manual_seed(s) (pass it as '
          'generator=), and samples with rand, randn, randint, randperm, normal, bernoulli and multinomial',
          """
-        binomial default_generator get_rng_state initial_seed
+        binomial get_rng_state initial_seed
         poisson quasirandom randint_like random seed set_rng_state thread_safe_generator
          """),
         ('mixed precision (autocast, GradScaler) is out of scope: minigan trains in float32 (float64 for '

@@ -21,7 +21,7 @@ from minigan._tensor_methods import TensorMethods, maximum, minimum
 from minigan.autograd.engine import accumulate, backprop, backward_into, retain, topological_order
 from minigan.autograd.grad_mode import is_grad_enabled
 from minigan.dtypes import result_type
-from minigan.errors import GraphError, IndexOutOfRange, ShapeError
+from minigan.errors import DtypeError, GraphError, IndexOutOfRange, ShapeError
 from minigan.ops import elementwise, linalg
 from minigan.ops import namespace as tensor_namespace
 from minigan.ops import shape as shaping
@@ -193,7 +193,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
     def requires_grad_(self, flag: bool = True) -> Tensor:
         """Switch gradient tracking on or off for this leaf (in place)."""
         if flag and not backend.is_floating(self.array.dtype):
-            raise TypeError(
+            raise DtypeError(
                 f"requires_grad: only floating-point tensors can require gradients, got dtype {self.array.dtype}"
             )
         if not flag and self._ctx is not None:

@@ -447,13 +447,42 @@ class Generator:
         return self
 
 
+class _DefaultGenerator(Generator):
+    """``minigan.default_generator``: the seeded stream the samplers use without ``generator=``, seen as a
+    Generator (what ``manual_seed`` returns, as PyTorch's returns ``torch.default_generator``)."""
+
+    def __init__(self):
+        self.device = "cpu"
+
+    @property
+    def numpy(self):
+        return generator(numpy)
+
+    def manual_seed(self, seed):
+        manual_seed(seed)
+        return self
+
+    def initial_seed(self):
+        return _seed["value"]
+
+    def get_state(self):
+        return self.numpy.bit_generator.state
+
+    def set_state(self, state):
+        self.numpy.bit_generator.state = state
+        return self
+
+
+default_generator = _DefaultGenerator()
+
+
 def stream(gen=None, xp=None):
     """The NumPy generator to draw from: ``gen``'s (a minigan Generator or a numpy.random.Generator) or, without
     one, minigan's seeded generator for module ``xp``."""
     if gen is None:
         return generator(xp)
     if isinstance(gen, Generator):
-        return gen.numpy
+        return generator(xp) if gen is default_generator else gen.numpy  # (the default: the stream for xp)
     if isinstance(gen, numpy.random.Generator):
         return gen
     raise TypeError(f"generator must be a minigan.Generator (or a numpy.random.Generator), got {type(gen).__name__}")

@@ -10,6 +10,11 @@ class ShapeError(MiniganError, ValueError, RuntimeError):
     which is what PyTorch raises for a shape mismatch, so ``except RuntimeError`` catches it as there."""
 
 
+class DtypeError(MiniganError, TypeError, RuntimeError):
+    """Operands whose dtypes do not fit the operation (a float64 input to float32 weights, a gradient asked of
+    integers).  Also a RuntimeError, which is what PyTorch raises there."""
+
+
 class DomainError(MiniganError, ValueError):
     """A value outside what the function accepts: a label out of range, a probability outside
     [0, 1], an unknown option. Raised as is, never rewritten as a shape problem."""

@@ -12,7 +12,7 @@ from minigan import _missing, backend, checks
 from minigan._tensor import Tensor, tensor
 from minigan.autograd.grad_mode import no_grad
 from minigan.dtypes import common_dtype
-from minigan.errors import ShapeError
+from minigan.errors import DtypeError, ShapeError
 from minigan.ops import activation
 from minigan.ops import conv as C
 from minigan.ops import elementwise as E
@@ -56,7 +56,7 @@ def _same_dtype(op, x, weight):
     """A layer computes in its parameters' dtype; a float64 input to float32 weights is a mistake (usually
     NumPy noise or data), caught here at the layer instead of later at optimizer.step(), as PyTorch does."""
     if x.dtype != weight.dtype:
-        raise TypeError(f"{op}: input is {x.dtype} but the weight is {weight.dtype}; expected the same dtype "
+        raise DtypeError(f"{op}: input is {x.dtype} but the weight is {weight.dtype}; expected the same dtype "
                         f"(convert the input with x.float() or minigan.tensor(..., dtype=minigan.{weight.dtype}), "
                         "or the layer with .double())")
 

@@ -57,9 +57,11 @@ def get_default_dtype():
     return backend.np.dtype(backend.DEFAULT_DTYPE)
 
 
-def manual_seed(seed: int) -> None:
-    """Seed minigan's random generators (data, initialisation, dropout, noise) on every backend."""
+def manual_seed(seed: int):
+    """Seed minigan's random generators (data, initialisation, dropout, noise) on every backend; returns the
+    default generator, as PyTorch's does."""
     backend.manual_seed(seed)
+    return backend.default_generator
 
 
 def randn(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None) -> Tensor:

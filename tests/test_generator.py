@@ -78,3 +78,15 @@ def test_initialisers_take_a_generator(name):
     minigan.manual_seed(9)
     again = fn(minigan.zeros(4, 5), *args, generator=minigan.Generator().manual_seed(1)).numpy()
     np.testing.assert_array_equal(first, again)
+
+
+def test_manual_seed_returns_the_default_generator():
+    g = minigan.manual_seed(0)
+    assert g is minigan.default_generator and isinstance(g, minigan.Generator) and g.initial_seed() == 0
+    first = minigan.randn(3, generator=g).numpy()  # the default stream, as torch.default_generator is
+    minigan.manual_seed(0)
+    np.testing.assert_array_equal(first, minigan.randn(3).numpy())
+    state = g.get_state()
+    a = minigan.rand(2).numpy()
+    g.set_state(state)
+    np.testing.assert_array_equal(minigan.rand(2).numpy(), a)

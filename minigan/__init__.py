@@ -88,6 +88,7 @@ from minigan.toplevel import (
     atleast_3d,
     baddbmm,
     bernoulli,
+    bincount,
     bitwise_and,
     bitwise_left_shift,
     bitwise_not,
@@ -156,6 +157,7 @@ from minigan.toplevel import (
     greater,
     greater_equal,
     gt,
+    histc,
     hsplit,
     hstack,
     hypot,
@@ -346,7 +348,7 @@ __all__ = [
     "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "is_deterministic_algorithms_warn_only_enabled", "unbind", "vdot", "vstack", "xlogy", "kthvalue", "median",
     "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp", "aminmax", "baddbmm", "addbmm", "addmv",
-    "addr", "dist", "get_default_dtype", "default_generator",
+    "addr", "dist", "get_default_dtype", "default_generator", "bincount", "histc",
 ]
 
 

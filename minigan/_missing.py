@@ -136,8 +136,8 @@ TABLE = {
         ('this reduction/scan is not provided: compute it with NumPy on x.numpy() (no gradient), or from '
          "minigan's sum/max/cumsum/indexing",
          """
-        bincount corrcoef cov cumulative_trapezoid gradient
-        histc histogram histogramdd mode nanmedian nanquantile
+        corrcoef cov cumulative_trapezoid gradient
+        histogram histogramdd mode nanmedian nanquantile
         trapezoid trapz
          """),
         ("complex numbers are out of scope: minigan's tensors are real (floating, integer or bool)",
@@ -323,7 +323,7 @@ TABLE = {
         ('this reduction/scan is not provided: compute it with NumPy on x.numpy() (no gradient), or from '
          "minigan's sum/max/cumsum/indexing",
          """
-        bincount corrcoef cov cumprod_ cumsum_ histc histogram
+        corrcoef cov cumprod_ cumsum_ histogram
         mode nanmedian nanquantile
          """),
         ("complex numbers are out of scope: minigan's tensors are real (floating, integer or bool)",

@@ -289,6 +289,12 @@ class TensorMath:
     def logcumsumexp(self, dim):
         return _toplevel().logcumsumexp(self, dim)
 
+    def bincount(self, weights=None, minlength=0):
+        return _toplevel().bincount(self, weights, minlength)
+
+    def histc(self, bins=100, min=0, max=0):
+        return _toplevel().histc(self, bins, min, max)
+
     def aminmax(self, *, dim=None, keepdim=False):
         return _toplevel().aminmax(self, dim=dim, keepdim=keepdim)
 

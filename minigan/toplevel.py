@@ -1636,6 +1636,36 @@ def logcumsumexp(input, dim):
     return x
 
 
+def bincount(input, weights=None, minlength=0):
+    """How often each of 0, 1, 2, … occurs in the 1-D non-negative integers ``input`` (summing ``weights``
+    instead of counting, when given: float weights keep their dtype, integer ones give float64, as PyTorch's).
+    A count has no gradient."""
+    x = _t(input, "bincount")
+    if x.ndim != 1 or x.dtype.kind not in "iu" or (x.numel() and builtins.int(x.array.min()) < 0):
+        raise ValueError(f"bincount: input must be 1-d non-negative integers, got {x.dtype} of shape {x.shape}")
+    xp = backend.get_array_module(x.array)
+    if weights is None:
+        return Tensor._make(xp.bincount(x.array, minlength=minlength).astype(xp.int64))
+    w = _t(weights, "bincount").detach()
+    dtype = w.dtype if w.dtype.kind == "f" else backend.np.float64
+    return Tensor._make(xp.bincount(x.array, weights=w.array, minlength=minlength).astype(dtype))
+
+
+def histc(input, bins=100, min=0, max=0):
+    """A histogram of ``bins`` equal-width bins over [min, max] (the data's own range when both are 0); values
+    outside are left out, the last bin holds max.  No gradient."""
+    x = _t(input, "histc")
+    if x.dtype.kind != "f":
+        raise TypeError(f"histc: input must be floating point, got {x.dtype}")
+    xp = backend.get_array_module(x.array)
+    low, high = (builtins.float(x.array.min()), builtins.float(x.array.max())) if min == max == 0 and x.numel() \
+        else (builtins.float(min), builtins.float(max))
+    if high == low:  # (one value: a bin one unit wide around it, as PyTorch's)
+        low, high = low - 1, high + 1
+    counts, _ = xp.histogram(x.array, bins=bins, range=(low, high))
+    return Tensor._make(counts.astype(x.dtype))
+
+
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) of all entries or along ``dim``."""
     x = _t(input, "aminmax")
@@ -1965,5 +1995,5 @@ __all__ = [
     "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dstack",
     "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "prod", "cumprod", "kthvalue", "median", "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp",
-    "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist", "get_default_dtype",
+    "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist", "get_default_dtype", "bincount", "histc",
 ]

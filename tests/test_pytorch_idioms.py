@@ -174,3 +174,14 @@ def test_sizes_in_bytes_default_dtype_and_loader_without_batching():
     theirs = list(torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.arange(3.0), torch.arange(3)),
                                               batch_size=None))
     assert type(items[0]) is type(theirs[0]) is list and items[2][1].item() == theirs[2][1].item() == 2
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.bincount(L.tensor([0, 2, 2, 5])), lambda L: L.bincount(L.tensor([0, 2, 2, 5]), minlength=8),
+    lambda L: L.tensor([0, 2, 2, 5]).bincount(L.tensor([0.5, 1.0, 1.0, 2.0])),
+    lambda L: L.bincount(L.tensor([0, 2, 2, 5]), weights=L.tensor([1, 2, 3, 4])),
+    lambda L: L.histc(L.tensor([1.0, 2, 1, 4]), bins=4, min=0, max=3), lambda L: L.histc(L.tensor([1.0, 2, 1, 4]), 3),
+    lambda L: L.tensor([3.0, 3.0]).histc(bins=4),
+])
+def test_counts_and_histograms(call):
+    _same(call(minigan), call(torch))

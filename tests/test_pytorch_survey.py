@@ -35,8 +35,6 @@ DIFFERENT = {  # program: why it differs
     "save_load_state": "a saved state_dict loads as arrays (state_dict() holds arrays)",
     "save_whole_model": "minigan.save writes arrays, not pickled modules (loading never runs code)",
     "torch_manual_seed_return": "manual_seed returns the default generator, a Generator subclass of another name",
-    "scatter_bincount": "bincount is not provided",
-    "cumprod_histc": "histc is not provided",
     "default_dtype": "set_default_dtype is not provided (new floating tensors are float32)",
     "set_printoptions": "print options are fixed at PyTorch's defaults",
     "tensor_meta": "is_contiguous and strides are not exposed",

@@ -164,6 +164,7 @@ from minigan.toplevel import (
     index_add,
     index_copy,
     index_fill,
+    index_put,
     index_select,
     inf,
     inference_mode,
@@ -278,6 +279,8 @@ from minigan.toplevel import (
     swapaxes,
     swapdims,
     t,
+    take,
+    take_along_dim,
     tan,
     tanh,
     tensor_split,
@@ -348,7 +351,8 @@ __all__ = [
     "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "is_deterministic_algorithms_warn_only_enabled", "unbind", "vdot", "vstack", "xlogy", "kthvalue", "median",
     "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp", "aminmax", "baddbmm", "addbmm", "addmv",
-    "addr", "dist", "get_default_dtype", "default_generator", "bincount", "histc",
+    "addr", "dist", "get_default_dtype", "default_generator", "bincount", "histc", "index_put", "take",
+    "take_along_dim",
 ]
 
 

@@ -128,10 +128,10 @@ TABLE = {
          ' flows through), or use gather, index_select, index_add, nonzero or masked_select',
          """
         alias_copy detach_copy diagonal diagonal_copy diagonal_scatter expand_copy
-        index_put index_reduce indices_copy
+        index_reduce indices_copy
         narrow_copy nonzero_static permute_copy select select_copy select_scatter slice_copy
-        slice_inverse slice_scatter split_copy split_with_sizes_copy squeeze_copy t_copy take
-        take_along_dim transpose_copy unbind_copy unfold_copy unravel_index unsqueeze_copy view_copy
+        slice_inverse slice_scatter split_copy split_with_sizes_copy squeeze_copy t_copy
+        transpose_copy unbind_copy unfold_copy unravel_index unsqueeze_copy view_copy
          """),
         ('this reduction/scan is not provided: compute it with NumPy on x.numpy() (no gradient), or from '
          "minigan's sum/max/cumsum/indexing",
@@ -277,7 +277,7 @@ TABLE = {
         ('this scatter/put-style write is not provided: minigan has scatter and scatter_add; otherwise build the '
          'result with minigan.where or indexing (x[idx] = v)',
          """
-        index_put_ masked_scatter put scatter_reduce
+        masked_scatter put scatter_reduce
          """),
         ('use the context manager minigan.detect_anomaly() (or minigan.autograd.detect_anomaly())',
          """
@@ -345,9 +345,9 @@ TABLE = {
          ' flows through), or use gather, index_select, index_add, nonzero or masked_select',
          """
         diagonal diagonal_scatter index
-        index_put index_put_ index_reduce index_reduce_
+        index_reduce index_reduce_
         narrow_copy nonzero_static select select_scatter slice_inverse
-        slice_scatter take take_along_dim unfold
+        slice_scatter unfold
          """),
         ('storages, strides and streams are not exposed: a minigan tensor is a NumPy/CuPy array (.array, '
          '.numpy(), minigan.from_numpy)',

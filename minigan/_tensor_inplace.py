@@ -258,6 +258,9 @@ class TensorInPlace:
     def scatter_add_(self, dim, index, src):
         return self._in_place("scatter_add_", lambda x, s: x.scatter_add(dim, index, s), src)
 
+    def index_put_(self, indices, values, accumulate=False):
+        return self._in_place("index_put_", lambda x, v: x.index_put(indices, v, accumulate), values)
+
     def index_add_(self, dim, index, source, *, alpha=1):
         return self._in_place("index_add_", lambda x, s: x.index_add(dim, index, s, alpha=alpha), source)
 

@@ -360,6 +360,15 @@ class TensorMath:
     def dsplit(self, indices_or_sections):
         return _toplevel().dsplit(self, indices_or_sections)
 
+    def index_put(self, indices, values, accumulate=False):
+        return _toplevel().index_put(self, indices, values, accumulate)
+
+    def take(self, index):
+        return _toplevel().take(self, index)
+
+    def take_along_dim(self, indices, dim=None):
+        return _toplevel().take_along_dim(self, indices, dim)
+
     def index_add(self, dim, index, source, *, alpha=1):
         return _toplevel().index_add(self, dim, index, source, alpha=alpha)
 

@@ -1437,6 +1437,64 @@ def index_add(input, dim, index, source, *, alpha=1):
     return x + S.IndexAdd.apply(source * alpha if alpha != 1 else source, index=(place, True), shape=tuple(x.shape))
 
 
+def _put_index(x, indices, fn):
+    """A tuple of index tensors (integers, or bool masks, which stand for their nonzero positions) as arrays."""
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"{fn}: indices must be a tuple of index tensors, got {type(indices).__name__}")
+    arrays = []
+    for i in indices:
+        a = _t(i, fn).array
+        if a.dtype.kind == "b":
+            arrays.extend(a.nonzero())
+        elif a.dtype.kind in "iu":
+            arrays.append(a)
+        else:
+            raise TypeError(f"{fn}: indices must be integer or bool tensors, got {a.dtype}")
+    if builtins.len(arrays) > x.ndim:
+        raise IndexOutOfRange(f"{fn}: {builtins.len(arrays)} index tensors for a tensor of {x.ndim} dimensions")
+    for axis, a in enumerate(arrays):
+        _in_range(a, x.shape[axis], fn, f"dimension {axis}")
+    return tuple(arrays)
+
+
+def index_put(input, indices, values, accumulate=False):
+    """input with ``values`` written at ``input[indices]`` (a tuple of index tensors), or, with ``accumulate=True``,
+    added there, repeated positions adding up (as ``index_add`` along several dimensions)."""
+    x = _t(input, "index_put")
+    where = _put_index(x, indices, "index_put")
+    values = _t(values, "index_put").to(x.dtype)
+    if not accumulate:
+        out = x.clone()
+        out[where] = values
+        return out
+    shape = tuple(x.array[where].shape)  # what input[indices] reads; values broadcast to it
+    return x + S.IndexAdd.apply(values.expand(*shape), index=(where, True), shape=tuple(x.shape))
+
+
+def take(input, index):
+    """input read as one flat row at ``index`` (any shape): out has index's shape."""
+    x = _t(input, "take")
+    flat = x.reshape(-1)
+    idx = _t(index, "take").array
+    _in_range(idx, flat.shape[0], "take", "the flattened input")
+    return flat[Tensor._make(idx)]
+
+
+def take_along_dim(input, indices, dim=None):
+    """input read along ``dim`` at ``indices`` (broadcast against input elsewhere), as gather does; without
+    dim, as take of the flattened input."""
+    x = _t(input, "take_along_dim")
+    if dim is None:
+        return take(x, _t(indices, "take_along_dim").reshape(-1))
+    idx = _t(indices, "take_along_dim")
+    d = checks.normalize_axis(dim, x.ndim, "take_along_dim", single=True)
+    shape = list(backend.broadcast_shapes(tuple(x.shape[:d]) + (1,) + tuple(x.shape[d + 1:]),
+                                          tuple(idx.shape[:d]) + (1,) + tuple(idx.shape[d + 1:])))
+    x_shape, idx_shape = list(shape), list(shape)
+    x_shape[d], idx_shape[d] = x.shape[d], idx.shape[d]
+    return gather(x.expand(*x_shape), d, idx.expand(*idx_shape))
+
+
 def index_copy(input, dim, index, source):
     """input with source's slices written at ``index`` along ``dim``."""
     x = _t(input, "index_copy")
@@ -1995,5 +2053,6 @@ __all__ = [
     "repeat_interleave", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "dstack",
     "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "prod", "cumprod", "kthvalue", "median", "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp",
-    "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist", "get_default_dtype", "bincount", "histc",
+    "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist", "get_default_dtype", "bincount", "histc", "index_put",
+    "take", "take_along_dim",
 ]

@@ -185,3 +185,36 @@ def test_sizes_in_bytes_default_dtype_and_loader_without_batching():
 ])
 def test_counts_and_histograms(call):
     _same(call(minigan), call(torch))
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, x: L.take(x, L.tensor([[0, 5], [11, 2]])), lambda L, x: x.take(L.tensor([3, 3, 0])),
+    lambda L, x: L.take_along_dim(x, L.tensor([[0], [2], [1]]), dim=1),
+    lambda L, x: L.take_along_dim(x, L.tensor([3, 0])),
+    lambda L, x: L.take_along_dim(x, L.argsort(x, dim=1, descending=True)[:, :2], 1),
+    lambda L, x: L.take_along_dim(x, L.tensor([[0, 1, 2, 0]]), dim=0),
+    lambda L, x: x.index_put((L.tensor([0, 1, 1]),), L.tensor(5.0, dtype=x.dtype)),
+    lambda L, x: x.index_put((L.tensor([0, 1, 1]), L.tensor([2, 3, 3])), L.tensor([1.0, 2.0, 3.0], dtype=x.dtype),
+                             accumulate=True),
+    lambda L, x: L.index_put(x, (L.tensor([0, 0]),), L.ones(2, 4, dtype=x.dtype), True),
+    lambda L, x: x.index_put((x > 0,), L.tensor(0.0, dtype=x.dtype)),
+    lambda L, x: (x * 1).index_put_((L.tensor([2, 2]), L.tensor([0, 0])), L.tensor(1.5, dtype=x.dtype),
+                                    accumulate=True),
+])
+def test_take_and_index_put(call):
+    x = np.random.default_rng(4).standard_normal((3, 4))
+    tx, mx = torch.tensor(x, requires_grad=True), minigan.tensor(x, requires_grad=True)
+    t, m = call(torch, tx), call(minigan, mx)
+    _same(m, t)
+    w = np.random.default_rng(5).standard_normal(tuple(t.shape))
+    (t * torch.tensor(w)).sum().backward()
+    (m * minigan.tensor(w)).sum().backward()
+    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
+
+
+def test_index_put_refuses_bad_indices_in_one_line():
+    x = minigan.zeros(3, 4)
+    with pytest.raises(IndexError, match="index 5 is out of range"):
+        x.index_put_((minigan.tensor([5]),), minigan.tensor(1.0))
+    with pytest.raises(TypeError, match="must be integer or bool tensors"):
+        x.index_put((minigan.tensor([0.5]),), minigan.tensor(1.0))

@@ -40,7 +40,6 @@ DIFFERENT = {  # program: why it differs
     "tensor_meta": "is_contiguous and strides are not exposed",
     "numpy_requires_grad": "numpy() of a tensor that requires grad works (PyTorch asks for detach() first)",
     "deprecated_f_funcs": "F.upsample (deprecated in PyTorch) is not provided",
-    "index_put_accumulate": "index_put_ is not provided (use x[idx] += v or index_add_)",
     "tensor_to_module_device_eq": "x.device is the string 'cpu' (listed), without a .type",
     "tensor_legacy_np_float": "the legacy Tensor(float64 ndarray) keeps float64 (listed)",
 }

@@ -28,7 +28,6 @@ DIFFERENT = {  # program: why it differs
     "repr_tensor": NAMES, "repr_shape_dtype": NAMES,
     "state_dict_strict": "a strict load with missing keys raises ValueError, not RuntimeError",
     "state_dict_is_copy_or_view": "state_dict() holds copies as host arrays (listed), not views of the parameters",
-    "backward_hook_module": "Module.register_full_backward_hook is not provided",
     "ce_int32_target": "int32 class labels are accepted (PyTorch wants int64)",
     "optimizer_state_dict_roundtrip": "an optimizer's state_dict holds minigan's own format and version keys",
     "optimizer_state_access": "optimizer state keeps the papers' names (Adam's m and v, not exp_avg, exp_avg_sq)",

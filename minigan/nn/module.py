@@ -28,6 +28,7 @@ from minigan._tensor import Tensor
 from minigan.autograd.grad_mode import no_grad
 from minigan.autograd.graph import RemovableHandle
 from minigan.errors import IndexOutOfRange, ShapeError
+from minigan.nn.backward_hooks import call_with_backward_hooks
 
 # What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -70,6 +71,8 @@ class Module:
         object.__setattr__(self, "_non_persistent_buffers_set", set())  # buffers left out of state_dict()
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_pre_hooks", OrderedDict())
         object.__setattr__(self, "training", True)
 
     # ------------------------------------------------------------------ registration
@@ -187,13 +190,16 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         """forward(), between the hooks registered on this module (if any), as PyTorch's ``module(x)``."""
-        if not (self._forward_pre_hooks or self._forward_hooks):  # (the usual case)
-            return self.forward(*args, **kwargs)
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
+            return self.forward(*args, **kwargs)  # (the usual case)
         for hook in tuple(self._forward_pre_hooks.values()):
             changed = hook(self, args)
             if changed is not None:  # a pre-hook may replace the inputs
                 args = changed if isinstance(changed, tuple) else (changed,)
-        output = self.forward(*args, **kwargs)
+        if self._backward_hooks or self._backward_pre_hooks:
+            output = call_with_backward_hooks(self, args, kwargs)
+        else:
+            output = self.forward(*args, **kwargs)
         for hook in tuple(self._forward_hooks.values()):
             changed = hook(self, args, output)
             if changed is not None:  # a hook may replace the output
@@ -204,6 +210,16 @@ class Module:
         """Call ``hook(module, args)`` before each forward; if it returns something, that replaces the inputs
         (spectral_norm sets the weight this way).  ``.remove()`` on the returned handle takes it off."""
         return RemovableHandle(self._forward_pre_hooks, hook)
+
+    def register_full_backward_hook(self, hook) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` once the gradients reach this module's inputs (one per
+        tensor argument of forward, None where none flows); if it returns gradients, they replace grad_input."""
+        return RemovableHandle(self._backward_hooks, hook)
+
+    def register_full_backward_pre_hook(self, hook) -> RemovableHandle:
+        """Call ``hook(module, grad_output)`` once the gradients reach this module's outputs; if it returns
+        gradients, they replace grad_output."""
+        return RemovableHandle(self._backward_pre_hooks, hook)
 
     def register_forward_hook(self, hook) -> RemovableHandle:
         """Call ``hook(module, args, output)`` after each forward (to watch activations, say); if it returns

@@ -1,0 +1,92 @@
+"""A module's full backward hooks, as PyTorch's ``register_full_backward_hook`` and
+``register_full_backward_pre_hook``:
+
+    hook(module, grad_input, grad_output)   # after the gradients reach the module's inputs; may return new ones
+    pre_hook(module, grad_output)           # when the gradients reach its outputs; may return new ones
+
+grad_input holds one gradient per tensor argument of forward (None where none flows), grad_output one per output.
+A hook needs all of them at once, while minigan's ops each have one output.  So, around forward, the tensors that
+require grad are packed into one flat tensor by an identity op (``_Pack``) and unpacked into views that forward (or
+the caller) reads: the pack's backward then receives every gradient in one array, splits it, and calls the hooks.
+"""
+
+from __future__ import annotations
+
+from minigan._tensor import Tensor
+from minigan.autograd.function import Function
+from minigan.autograd.grad_mode import is_grad_enabled
+from minigan.functional import cat
+
+
+class _Pack(Function):
+    """Identity on several tensors, as one flat tensor; its backward hands the split gradients to ``on_backward``,
+    which returns the gradients to pass on (the hooks may replace them)."""
+
+    @staticmethod
+    def forward(ctx, on_backward, *tensors):
+        ctx.on_backward, ctx.shapes = on_backward, [t.shape for t in tensors]
+        return cat([t.reshape(-1) for t in tensors])
+
+    @staticmethod
+    def backward(ctx, grad):
+        pieces, start = [], 0
+        for shape in ctx.shapes:
+            size = 1
+            for n in shape:
+                size *= n
+            pieces.append(grad[start : start + size].reshape(shape))
+            start += size
+        return (None, *ctx.on_backward(pieces))
+
+
+def _packed(on_backward, tensors):
+    """The tensors again, as views of one packed tensor whose backward calls ``on_backward``."""
+    flat, start, views = _Pack.apply(on_backward, *tensors), 0, []
+    for t in tensors:
+        views.append(flat[start : start + t.numel()].reshape(t.shape).to(t.dtype))
+        start += t.numel()
+    return views
+
+
+def call_with_backward_hooks(module, args, kwargs):
+    """module.forward(*args, **kwargs), with the module's backward hooks called as the gradients pass."""
+    inputs = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+    wanted = [i for i in inputs if args[i].requires_grad] if is_grad_enabled() else []
+    seen = {"grad_output": ()}
+
+    def call_hooks(grad_input):
+        for hook in tuple(module._backward_hooks.values()):
+            changed = hook(module, grad_input, seen["grad_output"])
+            if changed is not None:
+                grad_input = tuple(changed)
+        return grad_input
+
+    def on_inputs(pieces):  # every gradient reaching the inputs: grad_input
+        given = dict(zip(wanted, pieces))
+        grad_input = call_hooks(tuple(given.get(i) for i in inputs))
+        return [grad_input[inputs.index(i)] for i in wanted]
+
+    if wanted:
+        args = list(args)
+        for i, view in zip(wanted, _packed(on_inputs, [args[i] for i in wanted])):
+            args[i] = view
+    output = module.forward(*args, **kwargs)
+    outputs = list(output) if isinstance(output, tuple) else [output]
+    flowing = [k for k, o in enumerate(outputs) if isinstance(o, Tensor) and o.requires_grad]
+
+    def on_outputs(pieces):  # every gradient reaching the outputs: grad_output
+        given = dict(zip(flowing, pieces))
+        grad_output = tuple(given.get(k) for k in range(len(outputs)))
+        for hook in tuple(module._backward_pre_hooks.values()):
+            changed = hook(module, grad_output)
+            if changed is not None:
+                grad_output = tuple(changed) if isinstance(changed, (tuple, list)) else (changed,)
+        seen["grad_output"] = grad_output
+        if not wanted:  # no input takes a gradient: the hooks are called now, with None for each input
+            call_hooks((None,) * len(inputs))
+        return [grad_output[k] for k in flowing]
+
+    if flowing:
+        for k, view in zip(flowing, _packed(on_outputs, [outputs[k] for k in flowing])):
+            outputs[k] = view
+    return tuple(outputs) if isinstance(output, tuple) else outputs[0]

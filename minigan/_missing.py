@@ -499,7 +499,6 @@ TABLE = {
         fractional_max_pool2d fractional_max_pool2d_with_indices fractional_max_pool3d_with_indices grad
         local_response_norm lp_pool1d lp_pool2d max_pool1d_with_indices
         max_pool2d_with_indices max_pool3d_with_indices max_unpool1d max_unpool2d pdist rrelu unfold
-        upsample upsample_bilinear upsample_nearest
          """),
         ("3-d (volumetric) ops are out of scope: minigan's ops work on vectors and images",
          """

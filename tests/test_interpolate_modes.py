@@ -68,3 +68,16 @@ def test_nearest_picks_pytorchs_pixel_at_every_size(exact, dtype):
                                 dict(scale_factor=2, mode="bilinear", align_corners=True)])
 def test_upsample_reprs_are_pytorchs(kw):
     assert repr(minigan.nn.Upsample(**kw)) == repr(torch.nn.Upsample(**kw))
+
+
+@pytest.mark.parametrize("name, kw", [("upsample", dict(scale_factor=2, mode="bilinear")),
+                                      ("upsample_nearest", dict(scale_factor=2)),
+                                      ("upsample_bilinear", dict(size=(3, 5)))])
+def test_deprecated_upsample_functions_warn_and_interpolate(name, kw):
+    x = rng.standard_normal((1, 2, 2, 3))
+    with pytest.warns(UserWarning, match="is deprecated. Use `nn.functional.interpolate` instead"):
+        ours = getattr(F, name)(minigan.tensor(x), **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = getattr(torch.nn.functional, name)(torch.tensor(x), **kw)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)

@@ -38,7 +38,6 @@ DIFFERENT = {  # program: why it differs
     "set_printoptions": "print options are fixed at PyTorch's defaults",
     "tensor_meta": "is_contiguous and strides are not exposed",
     "numpy_requires_grad": "numpy() of a tensor that requires grad works (PyTorch asks for detach() first)",
-    "deprecated_f_funcs": "F.upsample (deprecated in PyTorch) is not provided",
     "tensor_to_module_device_eq": "x.device is the string 'cpu' (listed), without a .type",
     "tensor_legacy_np_float": "the legacy Tensor(float64 ndarray) keeps float64 (listed)",
 }

@@ -446,9 +446,8 @@ TABLE = {
          """
         AlphaDropout Bilinear Buffer
         ChannelShuffle ConvTranspose1d CrossMapLRN2d EmbeddingBag
-        FeatureAlphaDropout Fold FractionalMaxPool2d LPPool1d LPPool2d LocalResponseNorm MaxUnpool1d
+        FeatureAlphaDropout FractionalMaxPool2d LPPool1d LPPool2d LocalResponseNorm MaxUnpool1d
         MaxUnpool2d ParameterDict RReLU
-        Unfold
          """),
         ("3-d (volumetric) layers are out of scope: minigan's layers work on vectors and images",
          """
@@ -495,10 +494,10 @@ TABLE = {
          """
         ScalingType SwizzleType adaptive_max_pool1d_with_indices
         adaptive_max_pool2d_with_indices adaptive_max_pool3d_with_indices
-        alpha_dropout bilinear channel_shuffle conv_transpose1d embedding_bag feature_alpha_dropout fold
+        alpha_dropout bilinear channel_shuffle conv_transpose1d embedding_bag feature_alpha_dropout
         fractional_max_pool2d fractional_max_pool2d_with_indices fractional_max_pool3d_with_indices grad
         local_response_norm lp_pool1d lp_pool2d max_pool1d_with_indices
-        max_pool2d_with_indices max_pool3d_with_indices max_unpool1d max_unpool2d pdist rrelu unfold
+        max_pool2d_with_indices max_pool3d_with_indices max_unpool1d max_unpool2d pdist rrelu
          """),
         ("3-d (volumetric) ops are out of scope: minigan's ops work on vectors and images",
          """

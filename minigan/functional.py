@@ -1166,6 +1166,42 @@ def adaptive_max_pool1d(x, output_size, return_indices=False):
     return adaptive_max_pool2d(x.unsqueeze(2), (1, size), return_indices).squeeze(2)
 
 
+def _picking_kernels(channels, kh, kw, like):
+    """The C·kh·kw convolution kernels that each pick one input pixel: an identity, shaped (C·kh·kw, C, kh, kw)."""
+    xp = backend.get_array_module(like.array)
+    return Tensor._make(xp.eye(channels * kh * kw, dtype=like.dtype).reshape(-1, channels, kh, kw))
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """im2col, as PyTorch shows it: each kh×kw window of x (N, C, H, W) as a column of (N, C·kh·kw, L), L the
+    number of windows.  It is a convolution whose kernels each pick one pixel, so its gradient is ``fold``
+    (col2im, the transposed convolution) and every order comes from the convolution's."""
+    x = _float(input, "unfold")
+    if x.ndim != 4:
+        raise ShapeError(f"unfold: input must be 4-D (N, C, H, W), got shape {x.shape}")
+    kh, kw = checks.pair(kernel_size, "kernel_size", "unfold", 1)
+    out = conv2d(x, _picking_kernels(x.shape[1], kh, kw, x), None, stride, padding, dilation)
+    return out.reshape(x.shape[0], out.shape[1], -1)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """col2im, unfold's adjoint: the columns (N, C·kh·kw, L) added back onto an (N, C, H, W) image of
+    ``output_size``, overlapping windows summing, as PyTorch's."""
+    cols = _float(input, "fold")
+    (h, w), (kh, kw) = checks.pair(output_size, "output_size", "fold", 1), checks.pair(kernel_size, "kernel_size",
+                                                                                        "fold", 1)
+    (sh, sw), (ph, pw) = checks.pair(stride, "stride", "fold", 1), checks.pair(padding, "padding", "fold", 0)
+    dh, dw = checks.pair(dilation, "dilation", "fold", 1)
+    ho, wo = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    if cols.ndim != 3 or cols.shape[1] % (kh * kw) or cols.shape[2] != ho * wo:
+        raise ShapeError(f"fold: expected input (N, C·{kh}·{kw}, {ho * wo}) for output_size {(h, w)}, kernel "
+                         f"{(kh, kw)}, stride {(sh, sw)}, padding {(ph, pw)}, dilation {(dh, dw)}; got {cols.shape}")
+    extra = (h + 2 * ph - dh * (kh - 1) - 1 - (ho - 1) * sh, w + 2 * pw - dw * (kw - 1) - 1 - (wo - 1) * sw)
+    kernels = _picking_kernels(cols.shape[1] // (kh * kw), kh, kw, cols)
+    return conv_transpose2d(cols.reshape(cols.shape[0], cols.shape[1], ho, wo), kernels, None, (sh, sw), (ph, pw),
+                            extra, 1, (dh, dw))
+
+
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D cross-correlation: x (N, C, L), weight (O, C/groups, k) → (N, O, L_out), as conv2d on a height-1 image.
     padding may be an int, 'same' or 'valid'."""

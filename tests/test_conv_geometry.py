@@ -150,3 +150,17 @@ def test_bad_geometry_is_refused_in_one_line(call, words):
         call()
     assert "\n" not in str(info.value)
     assert re.search(words, str(info.value)), str(info.value)
+
+
+@pytest.mark.parametrize("geometry", [dict(kernel_size=(2, 3), padding=1, stride=(1, 2)), dict(kernel_size=2),
+                                      dict(kernel_size=3, dilation=2, padding=2, stride=2),
+                                      dict(kernel_size=(1, 2), stride=2)])
+def test_unfold_and_fold_equal_pytorch(geometry):
+    """unfold is im2col (a convolution with pixel-picking kernels) and fold its adjoint, col2im."""
+    x = rng.standard_normal((2, 3, 5, 6))
+    _same_as_torch(lambda x: F.unfold(x, **geometry), lambda x: torch.nn.functional.unfold(x, **geometry), [x])
+    cols = torch.nn.functional.unfold(torch.tensor(x), **geometry).numpy()
+    _same_as_torch(lambda c: F.fold(c, (5, 6), **geometry), lambda c: torch.nn.functional.fold(c, (5, 6), **geometry),
+                   [cols])
+    assert repr(minigan.nn.Fold((5, 6), **geometry)) == repr(torch.nn.Fold((5, 6), **geometry))
+    assert repr(minigan.nn.Unfold(**geometry)) == repr(torch.nn.Unfold(**geometry))

@@ -156,11 +156,20 @@ def test_bad_geometry_is_refused_in_one_line(call, words):
                                       dict(kernel_size=3, dilation=2, padding=2, stride=2),
                                       dict(kernel_size=(1, 2), stride=2)])
 def test_unfold_and_fold_equal_pytorch(geometry):
-    """unfold is im2col (a convolution with pixel-picking kernels) and fold its adjoint, col2im."""
+    """unfold is im2col (a convolution with pixel-picking kernels) and fold its adjoint, col2im: both linear, so
+    values and first gradients say everything."""
     x = rng.standard_normal((2, 3, 5, 6))
-    _same_as_torch(lambda x: F.unfold(x, **geometry), lambda x: torch.nn.functional.unfold(x, **geometry), [x])
     cols = torch.nn.functional.unfold(torch.tensor(x), **geometry).numpy()
-    _same_as_torch(lambda c: F.fold(c, (5, 6), **geometry), lambda c: torch.nn.functional.fold(c, (5, 6), **geometry),
-                   [cols])
+    for ours, theirs, array in [(lambda t: F.unfold(t, **geometry), lambda t: torch.nn.functional.unfold(t, **geometry),
+                                 x),
+                                (lambda t: F.fold(t, (5, 6), **geometry),
+                                 lambda t: torch.nn.functional.fold(t, (5, 6), **geometry), cols)]:
+        m, t = minigan.tensor(array, requires_grad=True), torch.tensor(array, requires_grad=True)
+        my, ty = ours(m), theirs(t)
+        np.testing.assert_allclose(my.numpy(), ty.detach().numpy(), rtol=1e-12)
+        w = rng.standard_normal(tuple(ty.shape))
+        (my * minigan.tensor(w)).sum().backward()
+        (ty * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-12)
     assert repr(minigan.nn.Fold((5, 6), **geometry)) == repr(torch.nn.Fold((5, 6), **geometry))
     assert repr(minigan.nn.Unfold(**geometry)) == repr(torch.nn.Unfold(**geometry))

@@ -80,7 +80,7 @@ TABLE = {
          'adversarial attacks uses (see docs/pytorch.md for what there is)',
          """
         BufferDict CharTensor LockingLogger ModuleDict NoopLogger ParameterDict ShortTensor
-        adjoint alpha_dropout bit conv3d conv_transpose1d conv_transpose3d
+        adjoint alpha_dropout bit conv3d conv_transpose3d
         feature_alpha_dropout fill fill_ get_device has_lapack has_mkl
         has_openmp has_spectral is_inference is_signed is_vulkan_available logspace range resize_as_
         return_types split_with_sizes types unsafe_chunk unsafe_split unsafe_split_with_sizes zero_
@@ -173,10 +173,10 @@ TABLE = {
          'same function in PyTorch)',
          """
         adaptive_avg_pool1d adaptive_max_pool1d avg_pool1d batch_norm binary_cross_entropy_with_logits celu
-        conv1d conv2d conv_transpose2d cosine_embedding_loss cosine_similarity dropout embedding group_norm
-        hardshrink hinge_embedding_loss instance_norm kl_div layer_norm margin_ranking_loss max_pool1d
-        max_pool2d pairwise_distance pixel_shuffle pixel_unshuffle poisson_nll_loss prelu rms_norm selu
-        threshold triplet_margin_loss
+        conv1d conv2d conv_transpose1d conv_transpose2d cosine_embedding_loss cosine_similarity dropout
+        embedding group_norm hardshrink hinge_embedding_loss instance_norm kl_div layer_norm
+        margin_ranking_loss max_pool1d max_pool2d pairwise_distance pixel_shuffle pixel_unshuffle
+        poisson_nll_loss prelu rms_norm selu threshold triplet_margin_loss
          """),
         ('spectral transforms and window functions are out of scope: use numpy.fft on x.numpy() (no '
          'gradient)',
@@ -445,7 +445,7 @@ TABLE = {
          'list)',
          """
         AlphaDropout Bilinear Buffer
-        ChannelShuffle ConvTranspose1d CrossMapLRN2d EmbeddingBag
+        ChannelShuffle CrossMapLRN2d EmbeddingBag
         FeatureAlphaDropout FractionalMaxPool2d LPPool1d LPPool2d LocalResponseNorm MaxUnpool1d
         MaxUnpool2d ParameterDict RReLU
          """),
@@ -494,7 +494,7 @@ TABLE = {
          """
         ScalingType SwizzleType adaptive_max_pool1d_with_indices
         adaptive_max_pool2d_with_indices adaptive_max_pool3d_with_indices
-        alpha_dropout bilinear channel_shuffle conv_transpose1d embedding_bag feature_alpha_dropout
+        alpha_dropout bilinear channel_shuffle embedding_bag feature_alpha_dropout
         fractional_max_pool2d fractional_max_pool2d_with_indices fractional_max_pool3d_with_indices grad
         local_response_norm lp_pool1d lp_pool2d max_pool1d_with_indices
         max_pool2d_with_indices max_pool3d_with_indices max_unpool1d max_unpool2d pdist rrelu

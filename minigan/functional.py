@@ -1216,6 +1216,19 @@ def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return out.squeeze(2)
 
 
+def conv_transpose1d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv1d: x (N, C_in, L), weight (C_in, C_out/groups, k), as conv_transpose2d on a height-1
+    image."""
+    x, weight = _float(x, "conv_transpose1d"), _float(weight, "conv_transpose1d", "weight")
+    if x.ndim != 3 or weight.ndim != 3:
+        raise ShapeError(f"conv_transpose1d: expected input (N, C_in, L) and weight (C_in, C_out/groups, k), got "
+                         f"{x.shape} and {weight.shape}")
+    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
+    out = conv_transpose2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), (0, one(padding)),
+                           (0, one(output_padding)), groups, (1, one(dilation)))
+    return out.squeeze(2)
+
+
 def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """The maximum of each window of x (N, C, L), as max_pool2d on a height-1 image, with its options
     (sizes: an int or PyTorch's 1-tuple; indices index L)."""

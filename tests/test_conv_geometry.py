@@ -106,6 +106,9 @@ LAYERS = [
     ("Conv1d", (4, 8, 3), dict(padding=1, groups=2)),
     ("Conv1d", (4, 8, 4), dict(padding="same", padding_mode="reflect", dilation=2)),
     ("Conv1d", (4, 8, 3, 2, 1, 2), {}),
+    ("ConvTranspose1d", (4, 6, 3), {}),
+    ("ConvTranspose1d", (4, 6, 4, 2, 1), {}),
+    ("ConvTranspose1d", (4, 6, 3), dict(stride=2, output_padding=1, groups=2, dilation=2, bias=False)),
 ]
 
 
@@ -116,7 +119,7 @@ def test_layers_take_pytorchs_arguments(name, args, kwargs):
     assert repr(ours) == repr(theirs)
     assert [p.shape for p in ours.parameters()] == [tuple(p.shape) for p in theirs.parameters()]
     ours.load_state_dict({k: minigan.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
-    x = rng.standard_normal((2, 4, 11, 9) if name != "Conv1d" else (2, 4, 13))
+    x = rng.standard_normal((2, 4, 11, 9) if not name.endswith("1d") else (2, 4, 13))
     tx, mx = torch.tensor(x, requires_grad=True), minigan.tensor(x, requires_grad=True)
     ty, my = theirs(tx), ours(mx)
     np.testing.assert_allclose(my.numpy(), ty.detach().numpy(), rtol=1e-10, atol=1e-10)

@@ -86,6 +86,7 @@ from minigan.nn.more_layers import (  # noqa: E402  (isort: skip)
     AdaptiveAvgPool2d,
     AdaptiveMaxPool1d,
     AdaptiveMaxPool2d,
+    ConvTranspose1d,
     Fold,
     Unfold,
     UpsamplingNearest2d,
@@ -127,7 +128,7 @@ __all__ = [
     "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss", "ModuleDict", "ParameterList", "MarginRankingLoss",
     "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "GaussianNLLLoss", "PoissonNLLLoss",
     "MultiLabelSoftMarginLoss", "GLU", "Hardshrink", "Softshrink", "Softmax2d", "RMSNorm", "Dropout1d", "ZeroPad1d",
-    "ConstantPad1d", "Unfold", "Fold",
+    "ConstantPad1d", "Unfold", "Fold", "ConvTranspose1d",
 ]
 
 

@@ -163,7 +163,7 @@ class ConvTranspose2d(_ConvNd):
     doubles H.  Init: PyTorch's default, whose fan_in for this layout is out/groups·kh·kw.
     """
 
-    transposed = True
+    transposed, convolve = True, staticmethod(F.conv_transpose2d)
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
@@ -171,8 +171,8 @@ class ConvTranspose2d(_ConvNd):
                          output_padding, device=device, dtype=dtype)
 
     def forward(self, x):
-        return F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-                                  self.groups, self.dilation)
+        return self.convolve(x, self.weight, self.bias, self.stride, self.padding, self.output_padding, self.groups,
+                             self.dilation)
 
 
 # ----------------------------------------------------------------------------- normalisation

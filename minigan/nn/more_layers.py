@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from minigan import backend
 from minigan import functional as F
-from minigan.nn.layers import Upsample, _Conv, _inplace, _Loss, _positive_int
+from minigan.nn.layers import ConvTranspose2d, Upsample, _Conv, _inplace, _Loss, _positive_int
 from minigan.nn.module import Module, Parameter
 
 
@@ -370,6 +370,13 @@ class Conv1d(_Conv):
     dims, convolve = 1, staticmethod(F.conv1d)
 
 
+class ConvTranspose1d(ConvTranspose2d):
+    """1-D transposed convolution of (N, C, L), weight (in, out/groups, k): ConvTranspose2d's op on a height-1
+    image, PyTorch's arguments and init."""
+
+    dims, convolve = 1, staticmethod(F.conv_transpose1d)
+
+
 class Unfold(Module):
     """``F.unfold`` as a layer: each window as a column, (N, C, H, W) → (N, C·kh·kw, L)."""
 
@@ -688,4 +695,4 @@ __all__ = ["SiLU", "Mish", "ReLU6", "Hardsigmoid", "Hardswish", "SELU", "Softsig
            "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss", "ModuleDict", "ParameterList",
            "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "GaussianNLLLoss",
            "PoissonNLLLoss", "MultiLabelSoftMarginLoss", "GLU", "Hardshrink", "Softshrink", "Softmax2d", "RMSNorm",
-           "Dropout1d", "ZeroPad1d", "ConstantPad1d", "Unfold", "Fold"]
+           "Dropout1d", "ZeroPad1d", "ConstantPad1d", "Unfold", "Fold", "ConvTranspose1d"]

@@ -156,14 +156,11 @@ class Conv2d(_Conv):
     convolve = staticmethod(F.conv2d)
 
 
-class ConvTranspose2d(_ConvNd):
-    """Transposed convolution (the adjoint of Conv2d), weight (in, out/groups, kh, kw).
+class _ConvTranspose(_ConvNd):
+    """What ConvTranspose1d and ConvTranspose2d share: PyTorch's signature, and a forward that calls ``convolve``
+    (F.conv_transpose1d or F.conv_transpose2d)."""
 
-    H_out = (H − 1)·stride − 2·padding + dilation·(k − 1) + 1 + output_padding;  k=4, stride=2, padding=1
-    doubles H.  Init: PyTorch's default, whose fan_in for this layout is out/groups·kh·kw.
-    """
-
-    transposed, convolve = True, staticmethod(F.conv_transpose2d)
+    transposed, convolve = True, None
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
@@ -173,6 +170,16 @@ class ConvTranspose2d(_ConvNd):
     def forward(self, x):
         return self.convolve(x, self.weight, self.bias, self.stride, self.padding, self.output_padding, self.groups,
                              self.dilation)
+
+
+class ConvTranspose2d(_ConvTranspose):
+    """Transposed convolution (the adjoint of Conv2d), weight (in, out/groups, kh, kw).
+
+    H_out = (H − 1)·stride − 2·padding + dilation·(k − 1) + 1 + output_padding;  k=4, stride=2, padding=1
+    doubles H.  Init: PyTorch's default, whose fan_in for this layout is out/groups·kh·kw.
+    """
+
+    convolve = staticmethod(F.conv_transpose2d)
 
 
 # ----------------------------------------------------------------------------- normalisation

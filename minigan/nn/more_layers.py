@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from minigan import backend
 from minigan import functional as F
-from minigan.nn.layers import ConvTranspose2d, Upsample, _Conv, _inplace, _Loss, _positive_int
+from minigan.nn.layers import Upsample, _Conv, _ConvTranspose, _inplace, _Loss, _positive_int
 from minigan.nn.module import Module, Parameter
 
 
@@ -370,7 +370,7 @@ class Conv1d(_Conv):
     dims, convolve = 1, staticmethod(F.conv1d)
 
 
-class ConvTranspose1d(ConvTranspose2d):
+class ConvTranspose1d(_ConvTranspose):
     """1-D transposed convolution of (N, C, L), weight (in, out/groups, k): ConvTranspose2d's op on a height-1
     image, PyTorch's arguments and init."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from minigan import functional as F
 from minigan.autograd.grad_mode import no_grad
-from minigan.nn.layers import ConvTranspose2d
 from minigan.nn.module import Module
 from minigan.nn.utils import parametrize
 from minigan.toplevel import randn
@@ -63,5 +62,5 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     if weight is None:
         raise ValueError(f"spectral_norm: {type(module).__name__} has no parameter {name!r}")
     if dim is None:
-        dim = 1 if isinstance(module, ConvTranspose2d) else 0
+        dim = 1 if getattr(module, "transposed", False) else 0  # (ConvTranspose1d and 2d)
     return parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from minigan import functional as F
 from minigan._tensor import Tensor
 from minigan.autograd.grad_mode import no_grad
-from minigan.nn.layers import ConvTranspose2d
 from minigan.nn.module import Module, Parameter
 from minigan.toplevel import randn
 
@@ -58,7 +57,7 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     if isinstance(n_power_iterations, bool) or not isinstance(n_power_iterations, int) or n_power_iterations < 1:
         raise ValueError(f"spectral_norm: n_power_iterations must be an integer >= 1, got {n_power_iterations!r}")
     if dim is None:  # a transposed convolution keeps its output channels on axis 1
-        dim = 1 if isinstance(module, ConvTranspose2d) else 0
+        dim = 1 if getattr(module, "transposed", False) else 0  # (ConvTranspose1d and 2d)
     fn = SpectralNorm(name, n_power_iterations, dim, eps)
     rows, columns = fn.reshape_weight_to_matrix(weight).shape
     make = dict(dtype=weight.dtype, device=weight.device)

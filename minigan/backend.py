@@ -58,6 +58,12 @@ def synchronize() -> None:
     _require_cupy().cuda.Stream.null.synchronize()
 
 
+def set_default_dtype(dtype) -> None:
+    """Make ``dtype`` (float32 or float64) the dtype of new floating tensors (``minigan.set_default_dtype``)."""
+    global DEFAULT_DTYPE
+    DEFAULT_DTYPE = numpy.dtype(dtype).type
+
+
 def free_gpu_cache() -> None:
     """Give CuPy's cached, unused GPU memory back to the driver (nothing to free without a GPU)."""
     if cupy_available():

@@ -53,8 +53,17 @@ def _made(array, requires_grad) -> Tensor:
 
 # ----------------------------------------------------------------------------- constructors
 def get_default_dtype():
-    """The dtype of new floating tensors: float32 (minigan's is fixed; float64 where asked for by dtype=)."""
+    """The dtype of new floating tensors: float32 unless ``set_default_dtype`` chose float64."""
     return backend.np.dtype(backend.DEFAULT_DTYPE)
+
+
+def set_default_dtype(d) -> None:
+    """New floating tensors, layers' parameters and Python floats in arithmetic take dtype ``d``, float32 (the
+    default) or float64, as ``torch.set_default_dtype`` (float64 for finite-difference checks, say).  It holds
+    for the whole process until set again."""
+    if backend.np.dtype(d) not in (backend.np.float32, backend.np.float64):
+        raise TypeError(f"set_default_dtype: only float32 or float64 can be the default, got {d!r}")
+    backend.set_default_dtype(d)
 
 
 def manual_seed(seed: int):
@@ -2054,5 +2063,5 @@ __all__ = [
     "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "prod", "cumprod", "kthvalue", "median", "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp",
     "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist", "get_default_dtype", "bincount", "histc", "index_put",
-    "take", "take_along_dim",
+    "take", "take_along_dim", "set_default_dtype",
 ]

@@ -218,3 +218,23 @@ def test_index_put_refuses_bad_indices_in_one_line():
         x.index_put_((minigan.tensor([5]),), minigan.tensor(1.0))
     with pytest.raises(TypeError, match="must be integer or bool tensors"):
         x.index_put((minigan.tensor([0.5]),), minigan.tensor(1.0))
+
+
+def test_set_default_dtype_as_pytorchs():
+    calls = [lambda L: L.tensor([1.5]), lambda L: L.zeros(2), lambda L: L.randn(2) * 0,
+             lambda L: L.tensor([1, 2]) * 1.5, lambda L: L.nn.Linear(2, 1).weight.detach() * 0,
+             lambda L: L.arange(3) / 2]
+    try:
+        for lib in (minigan, torch):
+            lib.set_default_dtype(lib.float64)
+        for call in calls:
+            _same(call(minigan), call(torch))
+        assert repr(minigan.tensor([1.5])) == repr(torch.tensor([1.5]))  # the default goes unnamed
+        assert repr(minigan.tensor([1.5], dtype=minigan.float32)) == "tensor([1.5000], dtype=float32)"
+        assert minigan.get_default_dtype() == minigan.float64
+    finally:
+        for lib in (minigan, torch):
+            lib.set_default_dtype(lib.float32)
+    assert minigan.tensor([1.5]).dtype == minigan.float32
+    with pytest.raises(TypeError, match="only float32 or float64"):
+        minigan.set_default_dtype(minigan.int64)

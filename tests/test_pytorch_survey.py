@@ -34,7 +34,6 @@ DIFFERENT = {  # program: why it differs
     "save_load_state": "a saved state_dict loads as arrays (state_dict() holds arrays)",
     "save_whole_model": "minigan.save writes arrays, not pickled modules (loading never runs code)",
     "torch_manual_seed_return": "manual_seed returns the default generator, a Generator subclass of another name",
-    "default_dtype": "set_default_dtype is not provided (new floating tensors are float32)",
     "set_printoptions": "print options are fixed at PyTorch's defaults",
     "tensor_meta": "is_contiguous and strides are not exposed",
     "numpy_requires_grad": "numpy() of a tensor that requires grad works (PyTorch asks for detach() first)",

@@ -405,6 +405,13 @@ def mse_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
 
 
 # ----------------------------------------------------------------------------- convolution, normalization
+def _one_sample(fn, x, *args):
+    """fn of one sample without its batch axis, as PyTorch allows ((C, H, W) for an image layer): fn of a batch
+    of one, the batch axis taken off again."""
+    out = fn(x.unsqueeze(0), *args)
+    return tuple(o.squeeze(0) for o in out) if isinstance(out, tuple) else out.squeeze(0)
+
+
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D cross-correlation: x (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,) → (N, O, H_out, W_out).
 
@@ -412,6 +419,8 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     are ints or (h, w) pairs; padding may also be 'valid' (0) or 'same' (stride 1: H_out = H).
     """
     x, weight = _float(x, "conv2d"), _float(weight, "conv2d", "weight")
+    if x.ndim == 3:  # one sample, no batch axis
+        return _one_sample(conv2d, x, weight, bias, stride, padding, dilation, groups)
     _same_dtype("conv2d", x, weight)
     bias = None if bias is None else _float(bias, "conv2d", "bias")
     params = checks.check_conv2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
@@ -432,6 +441,8 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     """
     op = "conv_transpose2d"
     x, weight = _float(x, op), _float(weight, op, "weight")
+    if x.ndim == 3:  # one sample, no batch axis
+        return _one_sample(conv_transpose2d, x, weight, bias, stride, padding, output_padding, groups, dilation)
     _same_dtype(op, x, weight)
     bias = None if bias is None else _float(bias, op, "bias")
     params = checks.check_conv_transpose2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
@@ -535,6 +546,8 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     the flattened H·W of its input plane (PyTorch's).
     """
     x = _float(x, "max_pool2d")
+    if x.ndim == 3:  # one sample, no batch axis
+        return _one_sample(max_pool2d, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     params = checks.check_pool2d("max_pool2d", x.shape, kernel_size, stride, padding, dilation, ceil_mode)
     out = P.Pool2d.apply(x, mode="max", **params)
     return (out, Tensor._make(P.max_indices(x.array, **params))) if return_indices else out
@@ -546,6 +559,8 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
     pixels inside the input with count_include_pad=False; or ``divisor_override`` (a nonzero int) for all.
     """
     x = _float(x, "avg_pool2d")
+    if x.ndim == 3:  # one sample, no batch axis
+        return _one_sample(avg_pool2d, x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
     params = checks.check_pool2d("avg_pool2d", x.shape, kernel_size, stride, padding, 1, ceil_mode)
     if divisor_override is not None and (not isinstance(divisor_override, int) or isinstance(divisor_override, bool)
                                          or divisor_override == 0):
@@ -1110,6 +1125,8 @@ def adaptive_avg_pool2d(x, output_size):
     [⌊i·H/out⌋, ⌈(i+1)·H/out⌉), so neighbouring windows overlap when out does not divide H.  Averaging is linear:
     the output is A_h · x · A_wᵀ, with A the averaging matrices; when out divides H the windows are equal blocks."""
     x = _float(x, "adaptive_avg_pool2d")
+    if x.ndim == 3:  # one sample, no batch axis
+        return _one_sample(adaptive_avg_pool2d, x, output_size)
     if x.ndim != 4:
         raise ShapeError(f"adaptive_avg_pool2d: expected input of shape (N, C, H, W), got {x.shape}")
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
@@ -1136,6 +1153,8 @@ def adaptive_max_pool2d(x, output_size, return_indices=False):
     over each row's window columns, then over the window's rows, so that the gradient goes to the first
     maximum in row-major order, as PyTorch's does."""
     x = _float(x, "adaptive_max_pool2d")
+    if x.ndim == 3:  # one sample, no batch axis
+        return _one_sample(adaptive_max_pool2d, x, output_size, return_indices)
     if x.ndim != 4:
         raise ShapeError(f"adaptive_max_pool2d: expected input of shape (N, C, H, W), got {x.shape}")
     if return_indices:
@@ -1151,6 +1170,8 @@ def adaptive_max_pool2d(x, output_size, return_indices=False):
 def adaptive_avg_pool1d(x, output_size):
     """adaptive_avg_pool2d of x (N, C, L) as a height-1 image."""
     x = _float(x, "adaptive_avg_pool1d")
+    if x.ndim == 2:  # one sample, no batch axis
+        return _one_sample(adaptive_avg_pool1d, x, output_size)
     if x.ndim != 3:
         raise ShapeError(f"adaptive_avg_pool1d: expected input of shape (N, C, L), got {x.shape}")
     size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
@@ -1160,6 +1181,8 @@ def adaptive_avg_pool1d(x, output_size):
 def adaptive_max_pool1d(x, output_size, return_indices=False):
     """adaptive_max_pool2d of x (N, C, L) as a height-1 image."""
     x = _float(x, "adaptive_max_pool1d")
+    if x.ndim == 2:  # one sample, no batch axis
+        return _one_sample(adaptive_max_pool1d, x, output_size, return_indices)
     if x.ndim != 3:
         raise ShapeError(f"adaptive_max_pool1d: expected input of shape (N, C, L), got {x.shape}")
     size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
@@ -1206,6 +1229,8 @@ def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D cross-correlation: x (N, C, L), weight (O, C/groups, k) → (N, O, L_out), as conv2d on a height-1 image.
     padding may be an int, 'same' or 'valid'."""
     x, weight = _float(x, "conv1d"), _float(weight, "conv1d", "weight")
+    if x.ndim == 2:  # one sample, no batch axis
+        return _one_sample(conv1d, x, weight, bias, stride, padding, dilation, groups)
     if x.ndim != 3 or weight.ndim != 3:
         raise ShapeError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), got {x.shape} and "
                          f"{weight.shape}")
@@ -1220,6 +1245,8 @@ def conv_transpose1d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     """The adjoint of conv1d: x (N, C_in, L), weight (C_in, C_out/groups, k), as conv_transpose2d on a height-1
     image."""
     x, weight = _float(x, "conv_transpose1d"), _float(weight, "conv_transpose1d", "weight")
+    if x.ndim == 2:  # one sample, no batch axis
+        return _one_sample(conv_transpose1d, x, weight, bias, stride, padding, output_padding, groups, dilation)
     if x.ndim != 3 or weight.ndim != 3:
         raise ShapeError(f"conv_transpose1d: expected input (N, C_in, L) and weight (C_in, C_out/groups, k), got "
                          f"{x.shape} and {weight.shape}")
@@ -1233,6 +1260,8 @@ def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     """The maximum of each window of x (N, C, L), as max_pool2d on a height-1 image, with its options
     (sizes: an int or PyTorch's 1-tuple; indices index L)."""
     x = _float(x, "max_pool1d")
+    if x.ndim == 2:  # one sample, no batch axis
+        return _one_sample(max_pool1d, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     if x.ndim != 3:
         raise ShapeError(f"max_pool1d: input must be 3-D (N, C, L), got shape {x.shape}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
@@ -1247,6 +1276,8 @@ def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
     """The mean of each window of x (N, C, L), as avg_pool2d on a height-1 image, with its options
     (sizes: an int or PyTorch's 1-tuple)."""
     x = _float(x, "avg_pool1d")
+    if x.ndim == 2:  # one sample, no batch axis
+        return _one_sample(avg_pool1d, x, kernel_size, stride, padding, ceil_mode, count_include_pad)
     if x.ndim != 3:
         raise ShapeError(f"avg_pool1d: input must be 3-D (N, C, L), got shape {x.shape}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple

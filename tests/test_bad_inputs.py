@@ -107,8 +107,8 @@ CASES = [
      r"conv2d: input of shape \(1, 3, 8, 8\) has 3 channels but weight of shape \(6, 1, 3, 3\) expects 1"),
     ("conv2d-kernel-too-large", lambda d: F.conv2d(T(1, 1, 4, 4), T(2, 1, 7, 7), padding=1), ShapeError,
      r"conv2d: kernel 7×7 .* larger than the padded input 6×6"),
-    ("conv2d-3d-input", lambda d: F.conv2d(T(3, 8, 8), T(6, 3, 3, 3)), ShapeError,
-     r"conv2d: input must be 4-D \(N, C, H, W\), got shape \(3, 8, 8\)"),
+    ("conv2d-2d-input", lambda d: F.conv2d(T(8, 8), T(6, 3, 3, 3)), ShapeError,
+     r"conv2d: input must be 4-D \(N, C, H, W\), got shape \(8, 8\)"),  # ((C, H, W) is one image, as PyTorch)
     ("conv2d-bias", lambda d: F.conv2d(T(1, 3, 8, 8), T(6, 3, 3, 3), T(3)), ShapeError,
      r"conv2d: bias has shape \(3,\), expected \(6,\)"),
     ("conv2d-stride-0", lambda d: F.conv2d(T(1, 3, 8, 8), T(6, 3, 3, 3), stride=0), ValueError,

@@ -201,8 +201,8 @@ def test_matches_torch(transpose, stride, padding, k):
 # ----------------------------------------------------------------------------- errors
 def test_bad_inputs_raise_clear_errors():
     x = minigan.randn(2, 3, 8, 8)
-    with pytest.raises(ShapeError, match=r"conv2d.*4-D.*\(3, 8, 8\)"):
-        F.conv2d(minigan.randn(3, 8, 8), minigan.randn(4, 3, 3, 3))
+    with pytest.raises(ShapeError, match=r"conv2d.*4-D.*\(8, 8\)"):  # ((3, 8, 8) is one image, as PyTorch)
+        F.conv2d(minigan.randn(8, 8), minigan.randn(4, 3, 3, 3))
     with pytest.raises(ShapeError, match=r"conv2d.*weight must be 4-D.*\(4, 3, 3\)"):
         F.conv2d(x, minigan.randn(4, 3, 3))
     with pytest.raises(ShapeError, match=r"\(2, 3, 8, 8\).*\(4, 2, 3, 3\)"):

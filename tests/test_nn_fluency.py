@@ -131,7 +131,7 @@ def test_avg_pool_is_the_window_mean_and_pools_check_their_arguments():
     with pytest.raises(ValueError, match=r"max_pool2d: padding \(2, 2\) must be at most half the kernel"):
         F.max_pool2d(minigan.Tensor(x), 3, padding=2)
     with pytest.raises(minigan.ShapeError, match=r"avg_pool2d: input must be 4-D \(N, C, H, W\), got shape"):
-        F.avg_pool2d(minigan.Tensor(x[0]), 2)
+        F.avg_pool2d(minigan.Tensor(x[0, 0]), 2)  # ((C, H, W) is one image, as PyTorch)
     with pytest.raises(minigan.ShapeError, match="kernel 5×5 is larger than the padded input 4×4"):
         nn.MaxPool2d(5)(minigan.Tensor(x))
     with pytest.raises(TypeError, match="must be a floating-point tensor"):

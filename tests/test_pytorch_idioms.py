@@ -238,3 +238,28 @@ def test_set_default_dtype_as_pytorchs():
     assert minigan.tensor([1.5]).dtype == minigan.float32
     with pytest.raises(TypeError, match="only float32 or float64"):
         minigan.set_default_dtype(minigan.int64)
+
+
+@pytest.mark.parametrize("call, shape, weight", [
+    (lambda F, x, w: F.conv2d(x, w, padding=1), (3, 6, 7), (4, 3, 3, 3)),
+    (lambda F, x, w: F.conv_transpose2d(x, w, stride=2), (3, 6, 7), (3, 4, 3, 3)),
+    (lambda F, x, w: F.max_pool2d(x, 2), (3, 6, 7), None), (lambda F, x, w: F.avg_pool2d(x, 3, 2, 1), (3, 6, 7), None),
+    (lambda F, x, w: F.adaptive_avg_pool2d(x, (2, 3)), (3, 6, 7), None),
+    (lambda F, x, w: F.adaptive_max_pool2d(x, 3), (3, 6, 7), None),
+    (lambda F, x, w: F.conv1d(x, w), (3, 9), (4, 3, 3)),
+    (lambda F, x, w: F.conv_transpose1d(x, w, stride=2), (3, 9), (3, 4, 3)),
+    (lambda F, x, w: F.max_pool1d(x, 2), (3, 9), None), (lambda F, x, w: F.avg_pool1d(x, 3), (3, 9), None),
+    (lambda F, x, w: F.adaptive_avg_pool1d(x, 4), (3, 9), None),
+    (lambda F, x, w: F.max_pool2d(x, 2, return_indices=True)[1], (3, 6, 7), None),
+])
+def test_image_layers_take_one_sample_without_a_batch_axis(call, shape, weight):
+    rng = np.random.default_rng(6)
+    x, w = rng.standard_normal(shape), None if weight is None else rng.standard_normal(weight)
+    tx, mx = torch.tensor(x, requires_grad=True), minigan.tensor(x, requires_grad=True)
+    t = call(torch.nn.functional, tx, None if w is None else torch.tensor(w))
+    m = call(F, mx, None if w is None else minigan.tensor(w))
+    _same(m, t)
+    if t.dtype.is_floating_point:
+        t.sum().backward()
+        m.sum().backward()
+        np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-12)

@@ -452,6 +452,10 @@ class Generator:
         self.numpy.bit_generator.state = state
         return self
 
+    def stream(self, xp):
+        """The NumPy generator that draws for module ``xp``'s arrays: this one's own, on the host."""
+        return self.numpy
+
 
 class _DefaultGenerator(Generator):
     """``minigan.default_generator``: the seeded stream the samplers use without ``generator=``, seen as a
@@ -478,6 +482,9 @@ class _DefaultGenerator(Generator):
         self.numpy.bit_generator.state = state
         return self
 
+    def stream(self, xp):
+        return generator(xp)  # (the GPU's arrays draw from its own stream)
+
 
 default_generator = _DefaultGenerator()
 
@@ -488,7 +495,7 @@ def stream(gen=None, xp=None):
     if gen is None:
         return generator(xp)
     if isinstance(gen, Generator):
-        return generator(xp) if gen is default_generator else gen.numpy  # (the default: the stream for xp)
+        return gen.stream(xp)
     if isinstance(gen, numpy.random.Generator):
         return gen
     raise TypeError(f"generator must be a minigan.Generator (or a numpy.random.Generator), got {type(gen).__name__}")

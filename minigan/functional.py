@@ -549,8 +549,10 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     if x.ndim == 3:  # one sample, no batch axis
         return _one_sample(max_pool2d, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     params = checks.check_pool2d("max_pool2d", x.shape, kernel_size, stride, padding, dilation, ceil_mode)
-    out = P.Pool2d.apply(x, mode="max", **params)
-    return (out, Tensor._make(P.max_indices(x.array, **params))) if return_indices else out
+    if not return_indices:
+        return P.Pool2d.apply(x, mode="max", **params)
+    argmax, indices = P.max_positions(x.array, **params)  # the maxima found once: the pool reads them at argmax
+    return P.Pool2d.apply(x, mode="max", argmax=argmax, **params), Tensor._make(indices)
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
@@ -1268,8 +1270,11 @@ def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     params = checks.check_pool2d("max_pool1d", x.shape[:2] + (1,) + x.shape[2:], (1, one(kernel_size)),
                                  None if stride is None else (1, one(stride)), (0, one(padding)), (1, one(dilation)),
                                  ceil_mode)
-    out = P.Pool2d.apply(x.unsqueeze(2), mode="max", **params).squeeze(2)
-    return (out, Tensor._make(P.max_indices(x.array[:, :, None], **params)[:, :, 0])) if return_indices else out
+    if not return_indices:
+        return P.Pool2d.apply(x.unsqueeze(2), mode="max", **params).squeeze(2)
+    argmax, indices = P.max_positions(x.array[:, :, None], **params)
+    out = P.Pool2d.apply(x.unsqueeze(2), mode="max", argmax=argmax, **params)
+    return out.squeeze(2), Tensor._make(indices[:, :, 0])
 
 
 def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):

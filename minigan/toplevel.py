@@ -1567,10 +1567,16 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if isinstance(k, builtins.bool) or not isinstance(k, int) or not 1 <= k <= flat.shape[d]:
         raise ValueError(f"kthvalue: k must be an integer from 1 to {flat.shape[d]} (the size of dim {d}), got {k!r}")
     picked = argsort(flat, d).array[(slice(None),) * d + (slice(k - 1, k),)]  # (its dim kept, of size 1)
-    values, indices = flat[_along(picked, d)], Tensor._make(picked)
+    return KthvalueResult(*_read_along(x, flat, d, picked, keepdim))
+
+
+def _read_along(x, flat, d, index, keepdim):
+    """(flat's entries at ``index`` along ``d``, the index): read from the input, so the gradient flows to them;
+    index keeps d (size 1), dropped unless keepdim, and both 0-d for a 0-d x."""
+    values, indices = flat[_along(index, d)], Tensor._make(index)
     if x.ndim == 0:
-        return KthvalueResult(values.reshape(()), indices.reshape(()))
-    return KthvalueResult(values, indices) if keepdim else KthvalueResult(values.squeeze(d), indices.squeeze(d))
+        return values.reshape(()), indices.reshape(())
+    return (values, indices) if keepdim else (values.squeeze(d), indices.squeeze(d))
 
 
 def median(input, dim=None, keepdim=False):
@@ -1589,10 +1595,7 @@ def median(input, dim=None, keepdim=False):
     if a.dtype.kind == "f":  # NaN propagates: a row holding one gives its first NaN
         nan = a != a
         index = backend.get_array_module(a).where(nan.any(d, keepdims=True), nan.argmax(d, keepdims=True), index)
-    values, indices = flat[_along(index, d)], Tensor._make(index)
-    if x.ndim == 0:
-        return MedianResult(values.reshape(()), indices.reshape(()))
-    return MedianResult(values, indices) if keepdim else MedianResult(values.squeeze(d), indices.squeeze(d))
+    return MedianResult(*_read_along(x, flat, d, index, keepdim))
 
 
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):

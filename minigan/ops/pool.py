@@ -82,14 +82,15 @@ def _running_max(x, kernel_size, stride, padding, dilation, out_hw):
     return out, argmax
 
 
-def max_indices(x, kernel_size, stride, padding, dilation, out_hw):
-    """max_pool's return_indices: each window's first maximum as an index into its flattened H·W input plane
-    (PyTorch's): offset k = i·kw + j of window (a, b) is row a·s_h − p_h + i·d_h, column b·s_w − p_w + j·d_w."""
+def max_positions(x, kernel_size, stride, padding, dilation, out_hw):
+    """Each window's first maximum, found once for max_pool's return_indices: (k, the offset index i·kw + j that
+    Pool2d takes as ``argmax``; its index into the flattened H·W input plane, PyTorch's), offset k of window (a, b)
+    being row a·s_h − p_h + i·d_h, column b·s_w − p_w + j·d_w."""
     xp = backend.get_array_module(x)
     _, k = _running_max(x, kernel_size, stride, padding, dilation, out_hw)
     (ho, wo), (sh, sw), (ph, pw), (dh, dw), kw = out_hw, stride, padding, dilation, kernel_size[1]
     rows = xp.arange(ho)[:, None] * sh - ph + k // kw * dh
-    return rows * x.shape[3] + xp.arange(wo) * sw - pw + k % kw * dw
+    return k, rows * x.shape[3] + xp.arange(wo) * sw - pw + k % kw * dw
 
 
 class Pool2d(Node):

@@ -418,10 +418,10 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
                              "array shared by from_numpy); change a .clone() instead")
         if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
             operands = tuple(self._place_operand(o, op, grad_mode) for o in operands)
-        target = self.array if target is None else target  # the memory written: all of it, or x[index]'s
-        target_shape, tensors = target.shape, [o for o in operands if isinstance(o, Tensor)]
+        place = self.array if target is None else target  # the memory written: all of it, or x[index]'s
+        target_shape, tensors = place.shape, [o for o in operands if isinstance(o, Tensor)]
         for o in tensors:
-            if _overlaps_partly(target, o.array, op == "setitem"):
+            if _overlaps_partly(place, o.array, op == "setitem"):
                 raise GraphError(f"{op}: the value read shares some, but not all, memory with the tensor written "
                                  "(a view of it); PyTorch refuses this too: pass a .clone() of the value")
             if update is None or o.shape == target_shape:  # (a method's own result is checked whole by _write)
@@ -542,6 +542,8 @@ def _overlaps_partly(a, b, setitem=False) -> bool:
     (``x[i] = v`` first broadcasts v to x[i]'s shape, so there size-1 axes do not count.)"""
     xp = backend.get_array_module(a)  # (b may be a host scalar, the number given to fill_ or add_: no view)
     if a is b or not isinstance(b, xp.ndarray) or not xp.may_share_memory(a, b) or not (_dense(a) and _dense(b)):
+        return False
+    if setitem and b.size != a.size:  # a value broadcast to x[i] (PyTorch expands it: zero strides, not checked)
         return False
     a_strides, b_strides = ([s for n, s in zip(t.shape, t.strides) if n != 1 or not setitem] for t in (a, b))
     return (_address(a), a.nbytes, a_strides) != (_address(b), b.nbytes, b_strides)

@@ -461,14 +461,15 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
 
 
 def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
-    """Batch normalisation over axis 1 of (N, C), (N, C, L) or (N, C, H, W), as ``torch.nn.functional``.
+    """Batch normalisation over axis 1 of (N, C, ...): (N, C), (N, C, L), (N, C, H, W) or more axes, as
+    ``torch.nn.functional``'s.
 
     running_mean/running_var: (C,) Tensors or arrays (or None): used in evaluation, updated in
     place in training.  weight γ and bias β: (C,) (default 1 and 0).
     """
     x = _float(x, "batch_norm")
-    if x.ndim not in (2, 3, 4):
-        raise ShapeError(f"batch_norm: input must be (N, C), (N, C, L) or (N, C, H, W), got shape {x.shape}")
+    if x.ndim < 2:
+        raise ShapeError(f"batch_norm: input must be (N, C, ...), with a channel axis, got shape {x.shape}")
     c = x.shape[1]
     xp = backend.get_array_module(x.array)
     rm = running_mean.array if isinstance(running_mean, Tensor) else running_mean

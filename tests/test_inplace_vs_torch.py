@@ -287,6 +287,13 @@ REGRESSIONS = [
       ("inplace", "setmask", 5, 0)], 2249),  # x[0] = v on a view leaves the view's history to be asked for
     ([("unary", "detach", 0, 0), ("layer", "to4d", 0, 0), ("inplace_nograd", "set0", 4, 3)], 1),  # full overlap
     ([("view", "row0", 1, 0), ("view", "flat", 3, 0), ("inplace_nograd", "add_", 4, 3)], 1),  # partial overlap
+    ([("view", "unsq", 8, 0), ("inplace", "add_", 3, 0), ("binary", "add", 0, 0), ("inplace", "add_", 3, 0),
+      ("inplace", "add_", 0, 0)], 0),  # a view changed in place takes its history at once (not a leaf after)
+    ([("binary", "add", 0, 0), ("inplace", "hypot_", 3, 2), ("inplace", "add_", 2, 0)], 0),  # hypot keeps only
+    # what its gradients read: a constant operand may change afterwards
+    ([("view", "elem", 2, 0), ("binary", "add", 0, 0), ("inplace", "setsl", 52, 58)], 0),  # x[1:] = x[1, 0]: a
+    # broadcast value is read before the write, as PyTorch's expanded copy
+    ([("layer", "to4d", 2, 0), ("view", "unsq", 3, 0), ("layer", "bn_eval", 4, 0)], 0),  # batch norm of (N, C, ...)
 ]
 
 

@@ -105,14 +105,17 @@ class Hypot(Node):
 
     def forward(self, a, b):
         out = _xp(a).hypot(a, b)
-        self.save_for_backward(a, b, out)
+        need = self.needs_input_grad
+        if need:  # each input is saved only for its own gradient (as PyTorch's): changing the other later is fine
+            self.save_for_backward(a if need[0] else None, b if need[1] else None, out)
+            self.shapes = (a.shape, b.shape)
         return out
 
     def backward(self, grad):  # d/da = a/hypot, d/db = b/hypot
         a, b, out = self.saved_tensors
-        ga, gb = self.needs_input_grad
-        return (unbroadcast(grad * a / out, a.shape) if ga else None,
-                unbroadcast(grad * b / out, b.shape) if gb else None)
+        (sa, sb), (ga, gb) = self.shapes, self.needs_input_grad
+        return (unbroadcast(grad * a / out, sa) if ga else None,
+                unbroadcast(grad * b / out, sb) if gb else None)
 
 
 class XLogY(Node):

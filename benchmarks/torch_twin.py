@@ -332,7 +332,7 @@ class Twin:
         try:
             self.G.eval()
             with torch.no_grad():
-                fake = self.G(self.noise(num_samples)).cpu().numpy()
+                fake = self.G(self.noise(num_samples)).cpu().detach().numpy()
             self.G.train()
             return (fake.astype(np.float32) + 1) / 2
         finally:
@@ -348,9 +348,10 @@ class Twin:
                 if exp.algorithm == "cgan":
                     per = max(1, num_samples // exp.num_classes)
                     labels = np.repeat(np.arange(exp.num_classes), per)
-                    fake = self.G(self.noise(len(labels)), torch.from_numpy(labels).to(self.device)).cpu().numpy()
+                    fake = self.G(self.noise(len(labels)),
+                                  torch.from_numpy(labels).to(self.device)).cpu().detach().numpy()
                 else:
-                    labels, fake = None, self.G(self.noise(num_samples)).cpu().numpy()
+                    labels, fake = None, self.G(self.noise(num_samples)).cpu().detach().numpy()
             self.G.train()
             if exp.kind == "mixture":
                 from minigan.metrics.mixture import mixture_metrics

@@ -68,7 +68,7 @@ TABLE = {
         BenchmarkConfig BenchmarkExecutionStats ThroughputBenchmark monitor profiler
          """),
         ('storages, strides and streams are not exposed: a minigan tensor is a NumPy/CuPy array (.array, '
-         '.numpy(), minigan.from_numpy)',
+         '.detach().numpy(), minigan.from_numpy)',
          """
         BoolStorage ByteStorage CharStorage DeserializationStorageContext DoubleStorage Event
         FloatStorage Future IntStorage LongStorage PyTorchFileReader PyTorchFileWriter
@@ -133,7 +133,7 @@ TABLE = {
         slice_inverse slice_scatter split_copy split_with_sizes_copy squeeze_copy t_copy
         transpose_copy unbind_copy unfold_copy unravel_index unsqueeze_copy view_copy
          """),
-        ('this reduction/scan is not provided: compute it with NumPy on x.numpy() (no gradient), or from '
+        ('this reduction/scan is not provided: compute it with NumPy on x.detach().numpy() (no gradient), or from '
          "minigan's sum/max/cumsum/indexing",
          """
         corrcoef cov cumulative_trapezoid gradient
@@ -160,7 +160,7 @@ TABLE = {
         quantized_rnn_tanh_cell quint2x4 quint4x2 quint8
          """),
         ('this sorting or selection function is not provided: minigan has sort, argsort, topk and unique; '
-         'otherwise use NumPy on x.numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
+         'otherwise use NumPy on x.detach().numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
          """
         bucketize msort searchsorted unique_consecutive
          """),
@@ -178,7 +178,7 @@ TABLE = {
         margin_ranking_loss max_pool1d max_pool2d pairwise_distance pixel_shuffle pixel_unshuffle
         poisson_nll_loss prelu rms_norm selu threshold triplet_margin_loss
          """),
-        ('spectral transforms and window functions are out of scope: use numpy.fft on x.numpy() (no '
+        ('spectral transforms and window functions are out of scope: use numpy.fft on x.detach().numpy() (no '
          'gradient)',
          """
         bartlett_window blackman_window fft hamming_window hann_window istft kaiser_window signal stft
@@ -191,7 +191,7 @@ TABLE = {
         uint3 uint32 uint4 uint5 uint6 uint64 uint7
          """),
         ("this elementwise function is not provided: compose it from minigan's ops (minigan.where, log, "
-         'exp, ...), or use NumPy on x.numpy() for values',
+         'exp, ...), or use NumPy on x.detach().numpy() for values',
          """
         copysign float_power fmax fmin frexp gcd gcd_ heaviside i0_ isin isneginf isposinf lcm lcm_ ldexp ldexp_
         logaddexp2 nan_to_num_ nextafter renorm signbit sinc sinc_
@@ -213,7 +213,7 @@ TABLE = {
         row_indices_copy saddmm smm sparse sparse_bsc_tensor sparse_bsr_tensor sparse_compressed_tensor
         sparse_coo_tensor sparse_csc_tensor sparse_csr_tensor spmm sspaddmm values_copy
          """),
-        ('linear algebra beyond products is not provided: use numpy.linalg on x.numpy() for values (no '
+        ('linear algebra beyond products is not provided: use numpy.linalg on x.detach().numpy() for values (no '
          'gradient)',
          """
         chain_matmul cholesky cholesky_inverse cholesky_solve det frobenius_norm geqrf inverse kron
@@ -226,7 +226,7 @@ TABLE = {
         cpu get_device_module mps mtia xpu
          """),
         ('special functions (gamma, Bessel, ...) beyond erf, erfc and erfinv are not provided: '
-         'scipy.special on x.numpy() gives values without a gradient',
+         'scipy.special on x.detach().numpy() gives values without a gradient',
          """
         digamma i0 igamma igammac lgamma mvlgamma polygamma special
          """),
@@ -297,11 +297,11 @@ TABLE = {
         package
          """),
         ("minigan prints tensors as PyTorch's default print options do (4 decimals, 80 columns, 1000 elements "
-         'before summarizing); those options are fixed: format x.numpy() with NumPy for other layouts',
+         'before summarizing); those options are fixed: format x.detach().numpy() with NumPy for other layouts',
          """
         set_printoptions
          """),
-        ('use numpy.testing (assert_allclose) on x.numpy(), or minigan.allclose',
+        ('use numpy.testing (assert_allclose) on x.detach().numpy(), or minigan.allclose',
          """
         testing
          """),
@@ -320,7 +320,7 @@ TABLE = {
          """
         addbmm_ addr_ baddbmm_ cross renorm renorm_
          """),
-        ('this reduction/scan is not provided: compute it with NumPy on x.numpy() (no gradient), or from '
+        ('this reduction/scan is not provided: compute it with NumPy on x.detach().numpy() (no gradient), or from '
          "minigan's sum/max/cumsum/indexing",
          """
         corrcoef cov cumprod_ cumsum_ histogram
@@ -337,7 +337,7 @@ TABLE = {
         apply_ fill_diagonal_ is_signed layout map2_ map_
          """),
         ('this sorting or selection function is not provided: minigan has sort, argsort, topk and unique; '
-         'otherwise use NumPy on x.numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
+         'otherwise use NumPy on x.detach().numpy(), then index the tensor with the result (x[idx] keeps the gradient)',
          """
         msort unique_consecutive
          """),
@@ -350,7 +350,7 @@ TABLE = {
         slice_scatter unfold
          """),
         ('storages, strides and streams are not exposed: a minigan tensor is a NumPy/CuPy array (.array, '
-         '.numpy(), minigan.from_numpy)',
+         '.detach().numpy(), minigan.from_numpy)',
          """
         as_strided as_strided_ as_strided_scatter const_data_ptr data_ptr dim_order
         is_contiguous is_pinned is_set_to is_shared module_load new_empty_strided
@@ -368,7 +368,7 @@ TABLE = {
         cauchy_ exponential_ geometric_ log_normal_ random_
          """),
         ("this elementwise function is not provided: compose it from minigan's ops (minigan.where, log, "
-         'exp, ...), or use NumPy on x.numpy() for values',
+         'exp, ...), or use NumPy on x.detach().numpy() for values',
          """
         copysign copysign_ float_power float_power_ fmax fmin frexp gcd gcd_ hardshrink heaviside
         heaviside_ isneginf isposinf lcm lcm_ ldexp ldexp_ logaddexp2 nextafter
@@ -381,7 +381,7 @@ TABLE = {
         sspaddmm to_dense to_sparse to_sparse_bsc to_sparse_bsr to_sparse_coo to_sparse_csc
         to_sparse_csr values
          """),
-        ('linear algebra beyond products is not provided: use numpy.linalg on x.numpy() for values (no '
+        ('linear algebra beyond products is not provided: use numpy.linalg on x.detach().numpy() for values (no '
          'gradient)',
          """
         cholesky cholesky_inverse cholesky_solve det eig geqrf inverse kron logdet lstsq lu lu_solve
@@ -398,7 +398,7 @@ TABLE = {
         sum_to_size unsafe_chunk unsafe_split unsafe_split_with_sizes
          """),
         ('special functions (gamma, Bessel, ...) beyond erf, erfc and erfinv are not provided: '
-         'scipy.special on x.numpy() gives values without a gradient',
+         'scipy.special on x.detach().numpy() gives values without a gradient',
          """
         digamma digamma_ i0 i0_ igamma igamma_ igammac igammac_
         lgamma lgamma_ mvlgamma mvlgamma_ polygamma polygamma_
@@ -418,7 +418,7 @@ TABLE = {
         ipu is_ipu is_maia is_meta is_mkldnn is_mtia is_nested is_vulkan is_xla mtia to_mkldnn
         to_padded_tensor xpu
          """),
-        ('spectral transforms and window functions are out of scope: use numpy.fft on x.numpy() (no '
+        ('spectral transforms and window functions are out of scope: use numpy.fft on x.detach().numpy() (no '
          'gradient)',
          """
         istft stft
@@ -609,7 +609,8 @@ TABLE = {
     ],
     "torch.linalg": [
         ('minigan.linalg has its norms and products (vector_norm, matrix_norm, norm, vecdot, matmul, multi_dot, '
-         'diagonal, cross); no decomposition or solver: use numpy.linalg on x.numpy() for values (no gradient)',
+         'diagonal, cross); no decomposition or solver: use numpy.linalg on x.detach().numpy() for values '
+         '(no gradient)',
          """
         LinAlgError cholesky cholesky_ex cond det eig eigh eigvals eigvalsh householder_product inv inv_ex
         ldl_factor ldl_factor_ex ldl_solve lstsq lu lu_factor lu_factor_ex lu_solve matrix_exp matrix_power
@@ -668,7 +669,6 @@ DIFFERENT = {
                                         "scatter-add stays atomic (PyTorch would refuse it in this mode)",
     },
     "torch.Tensor": {
-        "squeeze": "squeeze(dim) of a dimension whose size is not 1 raises (PyTorch returns the tensor unchanged)",
         "contiguous": "returns the tensor itself: minigan's ops accept any memory layout",
     },
     "torch.nn": {

@@ -53,7 +53,10 @@ class TensorMethods:
     # ------------------------------------------------------------------ conversion
     def numpy(self):
         """The data as a NumPy array, never part of the graph: on the CPU it shares this tensor's memory, as
-        PyTorch's (a change to one shows in the other); a GPU tensor's is a host copy."""
+        PyTorch's (a change to one shows in the other); a GPU tensor's is a host copy.  As in PyTorch, a
+        tensor that requires grad must be detached first: changes through the array would bypass autograd."""
+        if self.requires_grad:
+            raise GraphError("numpy(): the tensor requires grad; use tensor.detach().numpy() instead")
         return backend.asnumpy(self.array)
 
     def item(self):
@@ -463,15 +466,13 @@ class TensorMethods:
         return self if self.ndim < 2 else self.permute(1, 0)
 
     def squeeze(self, dim=None, *, axis=None):
+        """Drop dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple); as in PyTorch,
+        a named dimension whose size is not 1 is left as it is."""
         axis = _dim("squeeze", dim, axis)
-        if axis is None:
-            shape = tuple(n for n in self.shape if n != 1)
-        else:
-            axis = checks.normalize_axis(axis, self.ndim, "squeeze", single=True)
-            if self.shape[axis] != 1:  # PyTorch leaves the tensor unchanged, NumPy raises: a likely mistake
-                raise ShapeError(f"squeeze: axis {axis} of shape {self.shape} has size {self.shape[axis]}, expected 1 "
-                                 "(PyTorch would return the tensor unchanged; minigan raises instead)")
-            shape = self.shape[:axis] + self.shape[axis + 1 :]
+        axes = tuple(range(self.ndim)) if axis is None else checks.normalize_axis(axis, self.ndim, "squeeze")
+        axes = () if axes is None else axes if isinstance(axes, tuple) else (axes,)  # None: a 0-d tensor's dim
+        drop = {a for a in axes if self.shape[a] == 1}
+        shape = tuple(n for a, n in enumerate(self.shape) if a not in drop)
         return shaping.Reshape.apply(self, shape=shape)
 
     def unsqueeze(self, dim=None, *, axis=None):

@@ -18,7 +18,7 @@ import math
 
 from minigan import backend
 from minigan.backend import np
-from minigan.errors import DomainError, GraphError, IndexOutOfRange, ShapeError
+from minigan.errors import DimensionError, DomainError, GraphError, IndexOutOfRange, ShapeError
 
 
 # ----------------------------------------------------------------------------- shapes, axes, padding, indices, cat
@@ -171,7 +171,8 @@ def normalize_axis(axis, ndim, op, single=False):
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
         a = int(a)
         if not -max(ndim, 1) <= a < max(ndim, 1):
-            raise ShapeError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
+            raise DimensionError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions "
+                                 f"(expected {-max(ndim, 1)} to {max(ndim, 1) - 1})")
         out.append(a % max(ndim, 1))
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis!r}")

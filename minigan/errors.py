@@ -10,6 +10,10 @@ class ShapeError(MiniganError, ValueError, RuntimeError):
     which is what PyTorch raises for a shape mismatch, so ``except RuntimeError`` catches it as there."""
 
 
+class DimensionError(ShapeError, IndexError):
+    """A dimension (axis) outside a tensor's range.  Also an IndexError, which is what PyTorch raises there."""
+
+
 class DtypeError(MiniganError, TypeError, RuntimeError):
     """Operands whose dtypes do not fit the operation (a float64 input to float32 weights, a gradient asked of
     integers).  Also a RuntimeError, which is what PyTorch raises there."""
@@ -22,6 +26,11 @@ class DomainError(MiniganError, ValueError):
 
 class GraphError(MiniganError, RuntimeError):
     """Misuse of the autodiff graph: a second backward through a freed graph, backward without grad."""
+
+
+class StateDictError(MiniganError, ValueError, RuntimeError):
+    """A state dict whose keys do not match the module's (``load_state_dict(strict=True)``).  Also a
+    RuntimeError, which is what PyTorch raises there."""
 
 
 class AnomalyError(MiniganError, RuntimeError):

@@ -1,6 +1,6 @@
 """``minigan.linalg``, named as ``torch.linalg``: the norms and products, composed from minigan's ops (so their
 gradients, of any order, are the compositions').  Decompositions and solvers (svd, eig, inv, solve, det...) are not
-provided: ``numpy.linalg`` on ``x.numpy()`` gives their values, without a gradient.
+provided: ``numpy.linalg`` on ``x.detach().numpy()`` gives their values, without a gradient.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 CuPy arrays live in device memory, so NumPy cannot read them: ``numpy.asarray(a)``, NumPy functions
 called on them and arithmetic with NumPy arrays all raise, and only an explicit transfer (``cupy.asnumpy``,
-``a.get()``, in minigan ``.to("cpu")`` / ``.numpy()``) brings values back.  A library that slips a
+``a.get()``, in minigan ``.to("cpu")`` / ``.detach().numpy()``) brings values back.  A library that slips a
 NumPy-only call into an op, a metric or a trainer works on the CPU and breaks on the first GPU run.
 
 This module behaves the same way with NumPy doing the arithmetic underneath:

@@ -28,44 +28,45 @@ def test_scaled_dot_product_attention_equals_pytorch(case):
                                                 for a, b in kw.items()})
     ty = torch.nn.functional.scaled_dot_product_attention(*ts, **{a: torch.tensor(b) if isinstance(b, np.ndarray)
                                                                   else b for a, b in kw.items()})
-    np.testing.assert_allclose(my.numpy(), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(my.detach().numpy(), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
     w = rng.standard_normal(my.shape)
     (my * minigan.tensor(w)).sum().backward()
     (ty * torch.tensor(w)).sum().backward()
     for a, b in zip(ms, ts):
-        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(a.grad.detach().numpy(), b.grad.detach().numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_grouped_query_attention_shares_each_key_head():
     q, k, v = rng.standard_normal((2, 4, 5, 4)), rng.standard_normal((2, 2, 6, 4)), rng.standard_normal((2, 2, 6, 3))
     ours = F.scaled_dot_product_attention(*map(minigan.tensor, (q, k, v)), enable_gqa=True)
     theirs = torch.nn.functional.scaled_dot_product_attention(*map(torch.tensor, (q, k, v)), enable_gqa=True)
-    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)
 
 
 def _compare(ctor, forward, shapes, masks):
     theirs = torch.nn.MultiheadAttention(**ctor).double()
     ours = minigan.nn.MultiheadAttention(**ctor).double()
     assert list(ours.state_dict()) == list(theirs.state_dict())
-    ours.load_state_dict({k: minigan.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
+    ours.load_state_dict({k: minigan.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
     arrays = [rng.standard_normal(s) for s in shapes]
     ts = [torch.tensor(a, requires_grad=True) for a in arrays]
     ms = [minigan.tensor(a, requires_grad=True) for a in arrays]
     t_out, t_w = theirs(*ts, **{k: torch.tensor(v) for k, v in masks.items()}, **forward)
     m_out, m_w = ours(*ms, **{k: minigan.tensor(v) for k, v in masks.items()}, **forward)
-    np.testing.assert_allclose(m_out.numpy(), t_out.detach().numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(m_out.detach().numpy(), t_out.detach().numpy(), rtol=1e-9, atol=1e-12)
     assert (t_w is None) == (m_w is None)
     t_loss, m_loss = t_out.sum(), m_out.sum()
     if t_w is not None:
-        np.testing.assert_allclose(m_w.numpy(), t_w.detach().numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(m_w.detach().numpy(), t_w.detach().numpy(), rtol=1e-9, atol=1e-12)
         t_loss, m_loss = t_loss + (t_w * t_w).sum(), m_loss + (m_w * m_w).sum()
     t_loss.backward()
     m_loss.backward()
     for a, b in zip(ms, ts):
-        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(a.grad.detach().numpy(), b.grad.detach().numpy(), rtol=1e-8, atol=1e-10)
     their_params = dict(theirs.named_parameters())
     for name, p in ours.named_parameters():
-        np.testing.assert_allclose(p.grad.numpy(), their_params[name].grad.numpy(), rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(p.grad.detach().numpy(), their_params[name].grad.detach().numpy(), rtol=1e-8,
+                                   atol=1e-10)
 
 
 OPTIONS = [o for o in itertools.product([False, True], [False, True], [True, False], [False, True], [False, True],
@@ -118,7 +119,7 @@ def test_bad_arguments_are_refused_in_one_line():
 def test_dropout_acts_in_training_only():
     attention = minigan.nn.MultiheadAttention(8, 2, dropout=0.5)
     x = minigan.randn(4, 2, 8)
-    first, second = attention(x, x, x)[0].numpy(), attention(x, x, x)[0].numpy()
+    first, second = attention(x, x, x)[0].detach().numpy(), attention(x, x, x)[0].detach().numpy()
     assert not np.allclose(first, second)
     attention.eval()
-    assert np.array_equal(attention(x, x, x)[0].numpy(), attention(x, x, x)[0].numpy())
+    assert np.array_equal(attention(x, x, x)[0].detach().numpy(), attention(x, x, x)[0].detach().numpy())

@@ -65,11 +65,11 @@ def test_results_match_pytorch(name):
 
 def test_the_jacobian_is_the_finite_difference_quotient():
     f = lambda a: (a.exp() * a.sum()).sin()  # noqa: E731
-    jac = MF.jacobian(f, minigan.tensor(A)).numpy()
+    jac = MF.jacobian(f, minigan.tensor(A)).detach().numpy()
     h = 1e-6
     for j in range(3):
         step = np.eye(3)[j] * h
-        column = (f(minigan.tensor(A + step)).numpy() - f(minigan.tensor(A - step)).numpy()) / (2 * h)
+        column = (f(minigan.tensor(A + step)).detach().numpy() - f(minigan.tensor(A - step)).detach().numpy()) / (2 * h)
         np.testing.assert_allclose(jac[:, j], column, rtol=1e-6, atol=1e-8)
 
 
@@ -79,7 +79,7 @@ def test_create_graph_keeps_the_results_differentiable():
         a = lib.tensor(A, requires_grad=True)
         hess = F.hessian(scalar, a, create_graph=True)
         (third,) = lib.autograd.grad(hess.sum(), a)  # a third derivative, through the Hessian
-        results.append(third.numpy())
+        results.append(third.detach().numpy())
     np.testing.assert_allclose(results[0], results[1], rtol=1e-12)
 
 

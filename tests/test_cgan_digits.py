@@ -53,7 +53,7 @@ def test_the_sampled_grid_is_labelled_class_major_and_the_label_steers_g():
     assert backend.asnumpy(labels).tolist() == [c for c in range(10) for _ in range(3)]
     z = exp.trainer.noise(1)
     G = exp.trainer.G.eval()
-    outs = [G(z, backend.np.array([c])).numpy() for c in range(10)]
+    outs = [G(z, backend.np.array([c])).detach().numpy() for c in range(10)]
     assert min(abs(outs[0] - o).max() for o in outs[1:]) > 1e-4
 
 

@@ -62,9 +62,9 @@ def test_sample_gives_the_same_picture_for_the_same_seed(tmp_path):
     import minigan
 
     minigan.manual_seed(5)
-    a = exp.trainer.sample(10).numpy()
+    a = exp.trainer.sample(10).detach().numpy()
     minigan.manual_seed(5)
-    assert np.array_equal(a, exp.trainer.sample(10).numpy())
+    assert np.array_equal(a, exp.trainer.sample(10).detach().numpy())
     assert exp.trainer.step == 4  # the trained weights, not a fresh network
 
 

@@ -65,7 +65,7 @@ def test_conv2d_matches_naive_loops(g):
     w = rng.standard_normal((g["o"], g["c"], g["k"], g["k"]))
     b = rng.standard_normal(g["o"])
     got = F.conv2d(minigan.Tensor(x), minigan.Tensor(w), minigan.Tensor(b), g["stride"], g["padding"])
-    np.testing.assert_allclose(got.numpy(), naive_conv2d(x, w, b, g["stride"], g["padding"]), atol=1e-10)
+    np.testing.assert_allclose(got.detach().numpy(), naive_conv2d(x, w, b, g["stride"], g["padding"]), atol=1e-10)
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
@@ -79,7 +79,7 @@ def test_conv_transpose2d_matches_naive_loops(g):
     w = rng.standard_normal((g["c"], g["o"], g["k"], g["k"]))
     b = rng.standard_normal(g["o"])
     got = F.conv_transpose2d(minigan.Tensor(x), minigan.Tensor(w), minigan.Tensor(b), s, p)
-    np.testing.assert_allclose(got.numpy(), naive_conv_transpose2d(x, w, b, s, p), atol=1e-10)
+    np.testing.assert_allclose(got.detach().numpy(), naive_conv_transpose2d(x, w, b, s, p), atol=1e-10)
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)
@@ -89,7 +89,7 @@ def test_adjoint_identity(g):
     rng = np.random.default_rng(g["seed"])
     x = rng.standard_normal((g["n"], g["c"], g["h"], g["w"]))
     w = rng.standard_normal((g["o"], g["c"], g["k"], g["k"]))
-    conv = F.conv2d(minigan.Tensor(x), minigan.Tensor(w), stride=g["stride"], padding=g["padding"]).numpy()
+    conv = F.conv2d(minigan.Tensor(x), minigan.Tensor(w), stride=g["stride"], padding=g["padding"]).detach().numpy()
     y = rng.standard_normal(conv.shape)
     lhs = float((conv * y).sum())
     # conv2d's floor may drop up to stride−1 rows; output_padding gives them back
@@ -97,7 +97,7 @@ def test_adjoint_identity(g):
     back = F.conv_transpose2d(minigan.Tensor(y), minigan.Tensor(w), stride=g["stride"], padding=g["padding"],
                               output_padding=out_pad)
     assert back.shape == x.shape
-    rhs = float((x * back.numpy()).sum())
+    rhs = float((x * back.detach().numpy()).sum())
     assert lhs == pytest.approx(rhs, rel=1e-9, abs=1e-9)
 
 
@@ -121,7 +121,7 @@ def test_weight_gradient_op_closes_the_family(g):
     assert float((x * ct).sum()) == pytest.approx(float((conv * y).sum()), rel=1e-9, abs=1e-9)
     w = minigan.Tensor(h, requires_grad=True)
     F.conv2d(minigan.Tensor(x), w, stride=g["stride"], padding=g["padding"]).backward(y)
-    np.testing.assert_allclose(w.grad.numpy(), cw, atol=1e-10)
+    np.testing.assert_allclose(w.grad.detach().numpy(), cw, atol=1e-10)
 
 
 # ----------------------------------------------------------------------------- gradients
@@ -190,12 +190,12 @@ def test_matches_torch(transpose, stride, padding, k):
     extra = {"output_padding": stride - 1} if transpose else {}  # the largest allowed
     y = g_fn(*xs, stride=stride, padding=padding, **extra)
     ty = t_fn(*ts, stride=stride, padding=padding, **extra)
-    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), atol=1e-10)
     gy = rng.standard_normal(y.shape)
     y.backward(gy)
     ty.backward(torch.tensor(gy))
     for a, t in zip(xs, ts):
-        np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), atol=1e-10)
+        np.testing.assert_allclose(a.grad.detach().numpy(), t.grad.detach().numpy(), atol=1e-10)
 
 
 # ----------------------------------------------------------------------------- errors

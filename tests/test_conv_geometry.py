@@ -20,19 +20,19 @@ def _same_as_torch(ours, theirs, arrays, tol=1e-10):
     ts = [torch.tensor(a, requires_grad=True) for a in arrays]
     my, ty = ours(*ms), theirs(*ts)
     assert my.shape == tuple(ty.shape)
-    np.testing.assert_allclose(my.numpy(), ty.detach().numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(my.detach().numpy(), ty.detach().numpy(), rtol=tol, atol=tol)
     w = rng.standard_normal(my.shape)
     mg = minigan.autograd.grad((my * minigan.tensor(w)).sum(), ms, create_graph=True)
     tg = torch.autograd.grad((ty * torch.tensor(w)).sum(), ts, create_graph=True)
     for a, b in zip(mg, tg):
-        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=tol, atol=tol)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=tol, atol=tol)
     mgg = minigan.autograd.grad(sum((g * g).sum() for g in mg), ms, allow_unused=True)
     tgg = torch.autograd.grad(sum((g * g).sum() for g in tg), ts, allow_unused=True)
     for a, b in zip(mgg, tgg):  # (the bias's gradient is a constant: no second gradient, or a zero one)
         if a is None or b is None:
             assert all(v is None or not v.detach().numpy().any() for v in (a, b))
         else:
-            np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-9, atol=1e-9)
+            np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-9, atol=1e-9)
 
 
 GEOMETRIES = list(itertools.product([1, 2, 4], [(1, 1), (2, 3)], [(1, 1), (2, 1)], [(0, 0), (2, 1)],
@@ -86,9 +86,9 @@ def test_gradcheck_with_dilation_and_groups():
 def test_depthwise_is_each_channel_on_its_own():
     """groups = channels: channel c of the output is channel c of the input convolved with its own kernel."""
     x, w = rng.standard_normal((2, 3, 6, 6)), rng.standard_normal((3, 1, 3, 3))
-    out = F.conv2d(minigan.tensor(x), minigan.tensor(w), padding=1, groups=3).numpy()
+    out = F.conv2d(minigan.tensor(x), minigan.tensor(w), padding=1, groups=3).detach().numpy()
     for c in range(3):
-        alone = F.conv2d(minigan.tensor(x[:, c : c + 1]), minigan.tensor(w[c : c + 1]), padding=1).numpy()
+        alone = F.conv2d(minigan.tensor(x[:, c : c + 1]), minigan.tensor(w[c : c + 1]), padding=1).detach().numpy()
         np.testing.assert_allclose(out[:, c : c + 1], alone, rtol=1e-12)
 
 
@@ -122,16 +122,17 @@ def test_layers_take_pytorchs_arguments(name, args, kwargs):
     x = rng.standard_normal((2, 4, 11, 9) if not name.endswith("1d") else (2, 4, 13))
     tx, mx = torch.tensor(x, requires_grad=True), minigan.tensor(x, requires_grad=True)
     ty, my = theirs(tx), ours(mx)
-    np.testing.assert_allclose(my.numpy(), ty.detach().numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(my.detach().numpy(), ty.detach().numpy(), rtol=1e-10, atol=1e-10)
     ty.sum().backward()
     my.sum().backward()
-    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(mx.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(ours.weight.grad.detach().numpy(), theirs.weight.grad.detach().numpy(), rtol=1e-10,
+                               atol=1e-10)
 
 
 def test_grouped_init_uses_the_groups_fan_in():
     minigan.manual_seed(0)
-    w = minigan.nn.Conv2d(64, 64, 3, groups=64).weight.numpy()  # fan_in = 1·3·3: U(−1/3, 1/3)
+    w = minigan.nn.Conv2d(64, 64, 3, groups=64).weight.detach().numpy()  # fan_in = 1·3·3: U(−1/3, 1/3)
     assert w.shape == (64, 1, 3, 3) and 0.3 < np.abs(w).max() <= 1 / 3
 
 
@@ -162,17 +163,17 @@ def test_unfold_and_fold_equal_pytorch(geometry):
     """unfold is im2col (a convolution with pixel-picking kernels) and fold its adjoint, col2im: both linear, so
     values and first gradients say everything."""
     x = rng.standard_normal((2, 3, 5, 6))
-    cols = torch.nn.functional.unfold(torch.tensor(x), **geometry).numpy()
+    cols = torch.nn.functional.unfold(torch.tensor(x), **geometry).detach().numpy()
     for ours, theirs, array in [(lambda t: F.unfold(t, **geometry), lambda t: torch.nn.functional.unfold(t, **geometry),
                                  x),
                                 (lambda t: F.fold(t, (5, 6), **geometry),
                                  lambda t: torch.nn.functional.fold(t, (5, 6), **geometry), cols)]:
         m, t = minigan.tensor(array, requires_grad=True), torch.tensor(array, requires_grad=True)
         my, ty = ours(m), theirs(t)
-        np.testing.assert_allclose(my.numpy(), ty.detach().numpy(), rtol=1e-12)
+        np.testing.assert_allclose(my.detach().numpy(), ty.detach().numpy(), rtol=1e-12)
         w = rng.standard_normal(tuple(ty.shape))
         (my * minigan.tensor(w)).sum().backward()
         (ty * torch.tensor(w)).sum().backward()
-        np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(m.grad.detach().numpy(), t.grad.detach().numpy(), rtol=1e-12)
     assert repr(minigan.nn.Fold((5, 6), **geometry)) == repr(torch.nn.Fold((5, 6), **geometry))
     assert repr(minigan.nn.Unfold(**geometry)) == repr(torch.nn.Unfold(**geometry))

@@ -24,7 +24,7 @@ def dataset():
 
 
 def indices(loader):
-    return [yb.numpy().tolist() for _, yb in loader]
+    return [yb.detach().numpy().tolist() for _, yb in loader]
 
 
 @pytest.mark.parametrize("drop_last", [False, True])
@@ -40,7 +40,7 @@ def test_an_epoch_visits_every_example_once_in_batches(shuffle, drop_last):
     assert (seen == sorted(seen)) != shuffle or len(seen) < 2
     for xb, yb in loader:  # each example keeps its own label, as Tensors of the stored dtypes
         assert isinstance(xb, minigan.Tensor) and xb.dtype == np.float32 and yb.dtype == np.int64
-        np.testing.assert_array_equal(xb.numpy()[:, 0], 2 * yb.numpy())
+        np.testing.assert_array_equal(xb.detach().numpy()[:, 0], 2 * yb.detach().numpy())
 
 
 def test_shuffled_order_changes_each_epoch_and_is_reproducible():
@@ -71,9 +71,9 @@ class Squares(Dataset):
 def test_a_custom_dataset_is_collated_into_tensors():
     batches = list(DataLoader(Squares(), batch_size=3))
     xb, yb = batches[0]
-    np.testing.assert_array_equal(xb.numpy(), [[0, 0], [1, 1], [2, 4]])
-    assert yb.dtype == np.int64 and yb.numpy().tolist() == [0, 1, 2]
-    assert [len(y.numpy()) for _, y in batches] == [3, 3, 1]
+    np.testing.assert_array_equal(xb.detach().numpy(), [[0, 0], [1, 1], [2, 4]])
+    assert yb.dtype == np.int64 and yb.detach().numpy().tolist() == [0, 1, 2]
+    assert [len(y.detach().numpy()) for _, y in batches] == [3, 3, 1]
     collated = default_collate([{"x": np.ones(2, np.float32), "w": 0.5}, {"x": np.zeros(2, np.float32), "w": 1.5}])
     assert collated["x"].shape == (2, 2) and collated["x"].dtype == np.float32
     assert collated["w"].dtype == np.float64  # Python floats collate to float64, as in PyTorch
@@ -91,8 +91,8 @@ def test_batches_and_collation_match_torch():
     ours = DataLoader(TensorDataset(minigan.from_numpy(x), minigan.from_numpy(y)), batch_size=5)
     theirs = tdata.DataLoader(tdata.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), batch_size=5)
     for (xb, yb), (txb, tyb) in zip(ours, theirs, strict=True):
-        np.testing.assert_array_equal(xb.numpy(), txb.numpy())
-        np.testing.assert_array_equal(yb.numpy(), tyb.numpy())
+        np.testing.assert_array_equal(xb.detach().numpy(), txb.detach().numpy())
+        np.testing.assert_array_equal(yb.detach().numpy(), tyb.detach().numpy())
         assert str(xb.dtype) == str(txb.dtype).replace("torch.", "")
     samples = [(np.ones(2, np.float32), 3, 0.5), (np.zeros(2, np.float32), 4, 1.5)]
     for a, b in zip(default_collate(samples), tdata.default_collate(samples)):
@@ -127,7 +127,7 @@ def test_a_training_loop_learns_through_the_loader():
 
     def accuracy():
         with minigan.no_grad():
-            return float((model(minigan.from_numpy(x)).numpy().argmax(1) == y).mean())
+            return float((model(minigan.from_numpy(x)).detach().numpy().argmax(1) == y).mean())
 
     before = accuracy()
     for _ in range(5):

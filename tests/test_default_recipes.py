@@ -103,8 +103,8 @@ def test_the_networks_work_in_units_of_the_data_spread():
     minigan.manual_seed(0)
     G3, D3 = MLPGenerator(2, (2,), (8,), scale=3.0), MLPDiscriminator((2,), (8,), scale=3.0)
     z, x = minigan.randn(5, 2), minigan.randn(5, 2)
-    np.testing.assert_allclose(G3(z).numpy(), 3.0 * G1(z).numpy(), rtol=1e-6)
-    np.testing.assert_allclose(D3(3.0 * x).numpy(), D1(x).numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(G3(z).detach().numpy(), 3.0 * G1(z).detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(D3(3.0 * x).detach().numpy(), D1(x).detach().numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_build_experiment_uses_the_rule_and_explicit_settings_win():

@@ -41,7 +41,8 @@ def test_operators_promote_as_pytorch(a, b, op, reflected):
     ours = fn(y, x) if reflected else fn(x, y)
     theirs = fn(ty, tx) if reflected else fn(tx, ty)
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), (a, b, op, reflected)
-    np.testing.assert_allclose(ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64), rtol=1e-3)
+    np.testing.assert_allclose(ours.detach().numpy().astype(np.float64), theirs.detach().numpy().astype(np.float64),
+                               rtol=1e-3)
 
 
 def test_tensor_infers_its_dtype_as_pytorch():
@@ -54,7 +55,7 @@ def test_integer_tensors_cannot_require_grad_and_where_takes_bool_tensors():
         minigan.tensor([1, 2, 3], requires_grad=True)
     cond = minigan.tensor([True, False])
     out = minigan.where(cond, minigan.tensor([1.0, 2.0]), minigan.tensor([3.0, 4.0]))
-    np.testing.assert_array_equal(out.numpy(), [1.0, 4.0])
+    np.testing.assert_array_equal(out.detach().numpy(), [1.0, 4.0])
     w = minigan.tensor([1.0, 2.0], requires_grad=True)
     (w * minigan.tensor([3, 4])).sum().backward()  # float32 * int64 is float32; the int64 factor has no gradient
     assert w.grad.dtype == np.float32 and (w * minigan.tensor([3, 4])).dtype == np.float32
@@ -69,7 +70,7 @@ def test_where_promotes_its_two_values_as_pytorch(a, b, dim_a, dim_b):
     ours = minigan.where(minigan.tensor([True, False]), operand(a, dim_a, minigan), operand(b, dim_b, minigan))
     theirs = torch.where(torch.tensor([True, False]), operand(a, dim_a, torch), operand(b, dim_b, torch))
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), (a, b, dim_a, dim_b)
-    np.testing.assert_array_equal(ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64))
+    np.testing.assert_array_equal(ours.detach().numpy().astype(np.float64), theirs.detach().numpy().astype(np.float64))
 
 
 ACTIVATIONS = ["relu", "relu6", "hardtanh", "leaky_relu", "elu", "selu", "celu", "silu", "mish", "softplus", "sigmoid",
@@ -98,7 +99,7 @@ def test_functions_of_integer_and_bool_tensors_as_pytorch(name, dtype):
             out = fn(x, *args)
         except (RuntimeError, TypeError, ValueError, NotImplementedError):
             return ("raised",)
-        return (str(out.dtype).replace("torch.", ""), np.round(out.numpy().astype(np.float64), 5).tolist())
+        return (str(out.dtype).replace("torch.", ""), np.round(out.detach().numpy().astype(np.float64), 5).tolist())
 
     assert run(minigan) == run(torch)
 

@@ -34,7 +34,7 @@ def test_values_and_gradients_match_pytorch(equation, shapes):
         out = lib.einsum(equation, *xs)
         weights = lib.tensor(np.arange(out.numel(), dtype=np.float64).reshape(tuple(out.shape)) % 5 - 2)
         (out * weights).sum().backward()
-        results.append((out.detach().numpy(), [x.grad.numpy() for x in xs]))
+        results.append((out.detach().numpy(), [x.grad.detach().numpy() for x in xs]))
     (ours, our_grads), (theirs, their_grads) = results
     assert ours.shape == theirs.shape
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)

@@ -407,7 +407,7 @@ def _data():
 
 
 def _as_numpy(v):
-    return v.detach().cpu().numpy() if hasattr(v, "detach") and hasattr(v, "cpu") else np.asarray(v)
+    return v.detach().cpu().detach().numpy() if hasattr(v, "detach") and hasattr(v, "cpu") else np.asarray(v)
 
 
 class SharedWeights:

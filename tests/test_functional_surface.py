@@ -92,7 +92,7 @@ def _run(name, lib, f):
     out = fn(f, lib, *ts)
     w = lib.tensor(np.random.default_rng(7).standard_normal(tuple(out.shape)), dtype=lib.float64)
     (out * w).sum().backward()
-    return out.detach().numpy(), [np.zeros(t.shape) if t.grad is None else t.grad.numpy() for t in ts]
+    return out.detach().numpy(), [np.zeros(t.shape) if t.grad is None else t.grad.detach().numpy() for t in ts]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -137,7 +137,7 @@ def test_layers_equal_pytorch(name, args, kwargs):
     ours = getattr(minigan.nn, name)(*args, **kwargs).double()
     theirs = getattr(torch.nn, name)(*args, **kwargs).double()
     for k, v in theirs.state_dict().items():  # the same parameters (PReLU's 0.25, LayerNorm's 1 and 0, ...)
-        np.testing.assert_array_equal(np.asarray(ours.state_dict()[k]), v.numpy())
+        np.testing.assert_array_equal(np.asarray(ours.state_dict()[k]), v.detach().numpy())
     data = X[:, :, 0] if name.startswith("Adaptive") and name.endswith("1d") else X  # (N, C, L) for those
     x = minigan.tensor(data, dtype=minigan.float64, requires_grad=True)
     tx = torch.tensor(data, requires_grad=True)
@@ -146,7 +146,7 @@ def test_layers_equal_pytorch(name, args, kwargs):
     np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-6, atol=1e-12)
     y.sum().backward()
     ty.sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(x.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-6, atol=1e-9)
 
 
 def test_loss_layers_and_conv1d_equal_pytorch():
@@ -163,11 +163,11 @@ def test_loss_layers_and_conv1d_equal_pytorch():
     tconv = torch.nn.Conv1d(4, 3, 3, padding=1).double()
     assert conv.weight.shape == tuple(tconv.weight.shape) and conv.bias.shape == tuple(tconv.bias.shape)
     with torch.no_grad():
-        tconv.weight.copy_(torch.tensor(conv.weight.numpy()))
-        tconv.bias.copy_(torch.tensor(conv.bias.numpy()))
+        tconv.weight.copy_(torch.tensor(conv.weight.detach().numpy()))
+        tconv.bias.copy_(torch.tensor(conv.bias.detach().numpy()))
     np.testing.assert_allclose(conv(x[:, :, 0]).detach().numpy(), tconv(tx[:, :, 0]).detach().numpy(), rtol=1e-10)
     bound = 1 / np.sqrt(4 * 3)  # PyTorch's default init bound for Conv1d(4, ., 3)
-    assert np.abs(conv.weight.numpy()).max() <= bound
+    assert np.abs(conv.weight.detach().numpy()).max() <= bound
 
 
 def test_containers_register_their_members():
@@ -207,7 +207,7 @@ def test_pytorchs_legacy_reduction_arguments(name, legacy):
 def test_dropout1d_drops_whole_channels():
     minigan.manual_seed(0)
     x = minigan.ones(8, 16, 5)
-    y = F.dropout1d(x, p=0.5).numpy()
+    y = F.dropout1d(x, p=0.5).detach().numpy()
     per_channel = y.reshape(8, 16, 5)
     assert set(np.unique(per_channel)) <= {0.0, 2.0} and 0 < (per_channel == 0).mean() < 1
     assert (per_channel.min(axis=2) == per_channel.max(axis=2)).all()  # a channel is kept or dropped as a whole

@@ -26,8 +26,8 @@ def to_torch(seq):
         if isinstance(layer, nn.Linear):
             t = torch.nn.Linear(layer.in_features, layer.out_features)
             with torch.no_grad():
-                t.weight.copy_(torch.from_numpy(layer.weight.numpy()))
-                t.bias.copy_(torch.from_numpy(layer.bias.numpy()))
+                t.weight.copy_(torch.from_numpy(layer.weight.detach().numpy()))
+                t.bias.copy_(torch.from_numpy(layer.bias.detach().numpy()))
             layers.append(t)
         elif isinstance(layer, nn.LeakyReLU):
             layers.append(torch.nn.LeakyReLU(layer.negative_slope))
@@ -112,7 +112,7 @@ def test_gan_steps_match_torch(loss, pack, d_lr_ratio, r1):
         assert_close(out["loss_g"], loss_g, f"loss_g at step {step}")
 
     for net, twin, name in ((tr.G.net, G_t, "G"), (inner_d.net, D_t, "D")):
-        mine = [p.numpy() for p in net.parameters()]
+        mine = [p.detach().numpy() for p in net.parameters()]
         theirs = [p.detach().numpy() for p in twin.parameters()]
         assert len(mine) == len(theirs)
         for i, (a, b) in enumerate(zip(mine, theirs)):
@@ -210,7 +210,7 @@ def dcgan_parity(steps, batch_size, seed=0, rtol=1e-4):
         b = {k: p.detach().numpy() for k, p in theirs.named_parameters()}
         assert sorted(a) == sorted(b)
         for key, p in a.items():
-            u, v = p.numpy(), b[key]
+            u, v = p.detach().numpy(), b[key]
             if key in bias_before_batch_norm(mine):
                 assert_close(u, v, f"{name} {key} after {steps} steps", rtol=0, atol=4 * lr * steps)
             else:

@@ -26,7 +26,7 @@ def _both(fn, data=X, int_args=()):
         weights = [lib.tensor(np.arange(o.numel(), dtype=np.float64).reshape(tuple(o.shape)) % 7 - 3) for o in floats]
         if floats and floats[0].numel():
             sum((o * w).sum() for o, w in zip(floats, weights)).backward()
-        results.append(([o.detach().numpy() for o in outs], None if x.grad is None else x.grad.numpy()))
+        results.append(([o.detach().numpy() for o in outs], None if x.grad is None else x.grad.detach().numpy()))
     (ours, our_grad), (theirs, their_grad) = results
     assert len(ours) == len(theirs)
     for u, t in zip(ours, theirs):
@@ -94,7 +94,7 @@ def test_cumsum_dtypes(dtype):
     ours = minigan.cumsum(minigan.tensor(np.array([[1, 0, 1], [1, 1, 0]]).astype(dtype)), 1)
     theirs = torch.cumsum(torch.tensor(np.array([[1, 0, 1], [1, 1, 0]]).astype(dtype)), 1)
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
-    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
     assert minigan.cumsum(minigan.tensor([1, 2]), 0, dtype=minigan.float64).dtype == minigan.float64
 
 
@@ -132,13 +132,15 @@ def test_many_ties_sort_as_pytorchs_stable_sort_and_topk_keeps_its_values(n, des
     values = np.random.default_rng(n).integers(0, 4, size=(3, n)).astype(np.float64)
     ours = minigan.sort(minigan.tensor(values), 1, descending=descending)
     theirs = torch.sort(torch.tensor(values), dim=1, descending=descending, stable=True)
-    np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
-    np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+    np.testing.assert_array_equal(ours.indices.detach().numpy(), theirs.indices.detach().numpy())
+    np.testing.assert_array_equal(ours.values.detach().numpy(), theirs.values.detach().numpy())
     k = min(n, 7)
     top = minigan.topk(minigan.tensor(values), k, 1, largest=not descending)
-    np.testing.assert_array_equal(top.values.numpy(),
-                                  torch.topk(torch.tensor(values), k, dim=1, largest=not descending).values.numpy())
-    np.testing.assert_array_equal(np.take_along_axis(values, top.indices.numpy(), 1), top.values.numpy())
+    np.testing.assert_array_equal(top.values.detach().numpy(),
+                                  torch.topk(torch.tensor(values), k, dim=1,
+                                             largest=not descending).values.detach().numpy())
+    np.testing.assert_array_equal(np.take_along_axis(values, top.indices.detach().numpy(), 1),
+                                  top.values.detach().numpy())
 
 
 SCATTER_INDEX = np.array([[0, 2, 1, 0], [2, 0, 1, 1]])  # along dim 1 of a (2, 3) input: repeats in each row
@@ -159,7 +161,8 @@ def test_scatter_and_scatter_add(case):
         x, s = lib.tensor(X[0, :2, :3], requires_grad=True), lib.tensor(src, requires_grad=True)
         out = case(lib, x, s, lib.tensor(SCATTER_INDEX))
         (out * lib.tensor(np.arange(6.0).reshape(2, 3))).sum().backward()
-        results.append([out.detach().numpy(), x.grad.numpy(), None if s.grad is None else s.grad.numpy()])
+        results.append([out.detach().numpy(), x.grad.detach().numpy(),
+                        None if s.grad is None else s.grad.detach().numpy()])
     for u, t in zip(*results):
         assert (u is None) == (t is None)
         if u is not None:
@@ -172,14 +175,14 @@ def test_scatter_reads_the_leading_block_of_a_larger_src():
     ours = minigan.scatter_add(minigan.zeros(2, 3), 1, minigan.tensor(SCATTER_INDEX[:, :2]), minigan.tensor(src))
     theirs = torch.scatter_add(torch.zeros(2, 3, dtype=torch.float64), 1, torch.tensor(SCATTER_INDEX[:, :2]),
                                torch.tensor(src))
-    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
 
 
 def test_one_hot_by_scatter_as_in_cgan_tutorials():
     labels = [3, 0, 9, 3]
     for lib in (minigan, torch):
         onehot = lib.zeros(4, 10).scatter_(1, lib.tensor(labels).unsqueeze(1), 1)
-        np.testing.assert_array_equal(onehot.numpy(), np.eye(10, dtype=np.float32)[labels])
+        np.testing.assert_array_equal(onehot.detach().numpy(), np.eye(10, dtype=np.float32)[labels])
     with pytest.raises(minigan.IndexOutOfRange, match="index 10 is out of range"):
         minigan.zeros(1, 10).scatter_(1, minigan.tensor([[10]]), 1)
     with pytest.raises(TypeError, match="give src .* or value"):
@@ -210,7 +213,7 @@ def test_selection_functions_match_pytorch(case):
     assert len(ours) == len(theirs)
     for u, t in zip(ours, theirs):
         assert str(u.dtype) == str(t.dtype).replace("torch.", "")
-        np.testing.assert_array_equal(u.numpy(), t.numpy())
+        np.testing.assert_array_equal(u.detach().numpy(), t.detach().numpy())
 
 
 def test_masked_select_matches_pytorch_with_its_gradient():
@@ -219,7 +222,7 @@ def test_masked_select_matches_pytorch_with_its_gradient():
         x = lib.tensor(SELECT, requires_grad=True)
         out = lib.masked_select(x, lib.tensor([True, False, True]))  # broadcast over the rows
         (out * lib.tensor(np.arange(4.0))).sum().backward()
-        results.append((out.detach().numpy(), x.grad.numpy()))
+        results.append((out.detach().numpy(), x.grad.detach().numpy()))
     for u, t in zip(*results):
         np.testing.assert_array_equal(u, t)
     with pytest.raises(TypeError, match="mask must be a bool tensor"):
@@ -244,7 +247,8 @@ def test_index_add_copy_and_fill(source):
         x, s = L.tensor(x0, requires_grad=True), L.tensor(-x0, requires_grad=True)
         out = eval(source)  # noqa: S307 (a test's own expression, run under both libraries)
         (out * L.tensor(np.arange(12.0).reshape(3, 4))).sum().backward()
-        results.append((out.detach().numpy(), x.grad.numpy(), None if s.grad is None else s.grad.numpy()))
+        results.append((out.detach().numpy(), x.grad.detach().numpy(),
+                        None if s.grad is None else s.grad.detach().numpy()))
     for u, t in zip(*results):
         assert (u is None) == (t is None)
         if u is not None:

@@ -10,13 +10,15 @@ from minigan.utils.data import DataLoader, RandomSampler, TensorDataset, random_
 
 
 def _draws(g):
-    return [minigan.randn(3, generator=g).numpy(), minigan.rand(2, generator=g).numpy(),
-            minigan.randint(0, 10, (4,), generator=g).numpy(), minigan.randperm(5, generator=g).numpy(),
-            minigan.normal(0.0, 1.0, size=(2,), generator=g).numpy(),
-            minigan.bernoulli(minigan.full((6,), 0.5), generator=g).numpy(),
-            minigan.multinomial(minigan.ones(5), 3, generator=g).numpy(),
-            minigan.zeros(3).normal_(generator=g).numpy(), minigan.zeros(3).uniform_(generator=g).numpy(),
-            minigan.zeros(4).bernoulli_(0.5, generator=g).numpy()]
+    return [minigan.randn(3, generator=g).detach().numpy(), minigan.rand(2, generator=g).detach().numpy(),
+            minigan.randint(0, 10, (4,), generator=g).detach().numpy(), minigan.randperm(5,
+                                                                                         generator=g).detach().numpy(),
+            minigan.normal(0.0, 1.0, size=(2,), generator=g).detach().numpy(),
+            minigan.bernoulli(minigan.full((6,), 0.5), generator=g).detach().numpy(),
+            minigan.multinomial(minigan.ones(5), 3, generator=g).detach().numpy(),
+            minigan.zeros(3).normal_(generator=g).detach().numpy(),
+                minigan.zeros(3).uniform_(generator=g).detach().numpy(),
+            minigan.zeros(4).bernoulli_(0.5, generator=g).detach().numpy()]
 
 
 def test_a_seeded_generator_repeats_and_ignores_the_global_seed():
@@ -35,9 +37,9 @@ def test_generator_api():
     assert g.initial_seed() == 67280421310721 and g.device == "cpu"  # PyTorch's default seed
     assert g.manual_seed(3) is g and g.initial_seed() == 3
     state = g.get_state()
-    a = minigan.randn(4, generator=g).numpy()
+    a = minigan.randn(4, generator=g).detach().numpy()
     g.set_state(state)
-    np.testing.assert_array_equal(minigan.randn(4, generator=g).numpy(), a)
+    np.testing.assert_array_equal(minigan.randn(4, generator=g).detach().numpy(), a)
     assert isinstance(g.seed(), int)
     with pytest.raises(ValueError, match="expected a non-negative integer"):
         g.manual_seed(-1)
@@ -74,19 +76,19 @@ def test_dataloader_takes_pytorchs_arguments_in_order():
 def test_initialisers_take_a_generator(name):
     fn = getattr(minigan.nn.init, name)
     args = (0.5,) if name == "sparse_" else ()
-    first = fn(minigan.zeros(4, 5), *args, generator=minigan.Generator().manual_seed(1)).numpy()
+    first = fn(minigan.zeros(4, 5), *args, generator=minigan.Generator().manual_seed(1)).detach().numpy()
     minigan.manual_seed(9)
-    again = fn(minigan.zeros(4, 5), *args, generator=minigan.Generator().manual_seed(1)).numpy()
+    again = fn(minigan.zeros(4, 5), *args, generator=minigan.Generator().manual_seed(1)).detach().numpy()
     np.testing.assert_array_equal(first, again)
 
 
 def test_manual_seed_returns_the_default_generator():
     g = minigan.manual_seed(0)
     assert g is minigan.default_generator and isinstance(g, minigan.Generator) and g.initial_seed() == 0
-    first = minigan.randn(3, generator=g).numpy()  # the default stream, as torch.default_generator is
+    first = minigan.randn(3, generator=g).detach().numpy()  # the default stream, as torch.default_generator is
     minigan.manual_seed(0)
-    np.testing.assert_array_equal(first, minigan.randn(3).numpy())
+    np.testing.assert_array_equal(first, minigan.randn(3).detach().numpy())
     state = g.get_state()
-    a = minigan.rand(2).numpy()
+    a = minigan.rand(2).detach().numpy()
     g.set_state(state)
-    np.testing.assert_array_equal(minigan.rand(2).numpy(), a)
+    np.testing.assert_array_equal(minigan.rand(2).detach().numpy(), a)

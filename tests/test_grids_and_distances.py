@@ -43,7 +43,7 @@ def test_values_and_gradients_match_pytorch(name):
         outs = out if isinstance(out, tuple) else (out,)
         sum(((o * lib.tensor(np.arange(o.numel(), dtype=np.float64).reshape(tuple(o.shape)) % 5 - 2)).sum()
              for o in outs)).backward()
-        results.append(([o.detach().numpy() for o in outs], [x.grad.numpy() for x in xs]))
+        results.append(([o.detach().numpy() for o in outs], [x.grad.detach().numpy() for x in xs]))
     for u, t in zip(results[0][0], results[1][0]):
         assert u.shape == t.shape
         np.testing.assert_allclose(u, t, rtol=1e-12, atol=1e-12)

@@ -20,14 +20,14 @@ def test_an_in_place_op_does_not_reroute_the_gradient_of_earlier_consumers():
     b = -a
     a.mul_(5)
     b.sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [-1.0, -1.0])  # b = -x, whatever a became later
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [-1.0, -1.0])  # b = -x, whatever a became later
 
     x = leaf([1.0, 2.0, 3.0])
     a = x * 2
     s = a.sum()
     a.zero_()
     s.backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [2.0, 2.0, 2.0])
 
 
 def test_clone_and_cat_before_an_in_place_op_keep_their_gradient():
@@ -37,13 +37,13 @@ def test_clone_and_cat_before_an_in_place_op_keep_their_gradient():
     d = minigan.cat([a, a])
     a.mul_(10)
     (c.sum() + d.sum() + a.sum()).backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [13.0, 13.0])  # 1 (clone) + 2 (cat) + 10 (a)
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [13.0, 13.0])  # 1 (clone) + 2 (cat) + 10 (a)
     x = leaf([1.0, 2.0])
     a = x * 3
     b = a * 1
     a.add_(1)
     (g,) = minigan.autograd.grad(b.sum(), x)
-    np.testing.assert_array_equal(g.numpy(), [3.0, 3.0])
+    np.testing.assert_array_equal(g.detach().numpy(), [3.0, 3.0])
 
 
 def test_self_aliasing_in_place_ops():
@@ -51,7 +51,7 @@ def test_self_aliasing_in_place_ops():
     a = x * 1
     a.add_(a)  # a = 2x
     a.sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [2.0, 2.0])
     x = leaf([1.0, 2.0])
     a = x * 1
     a.mul_(a)  # PyTorch refuses: mul_ saved its operand, which it then overwrote
@@ -61,7 +61,7 @@ def test_self_aliasing_in_place_ops():
     a = x * 1
     a += a
     (a * x).sum().backward()  # d/dx (2x·x) = 4x
-    np.testing.assert_array_equal(x.grad.numpy(), [4.0, 8.0])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [4.0, 8.0])
 
 
 def test_indexing_every_axis_with_an_int_is_a_view():
@@ -70,11 +70,11 @@ def test_indexing_every_axis_with_an_int_is_a_view():
     x[0, 2].add_(1)
     v = x[0]
     v += 1
-    np.testing.assert_array_equal(x.numpy(), [[1, 1, 2], [7, 7, 7]])
+    np.testing.assert_array_equal(x.detach().numpy(), [[1, 1, 2], [7, 7, 7]])
     w = leaf([[1.0, 2.0], [3.0, 4.0]])
     with minigan.no_grad():
         w[0, 1].mul_(10)  # a no_grad update of one weight is kept
-    assert w.numpy()[0, 1] == 20.0
+    assert w.detach().numpy()[0, 1] == 20.0
 
 
 def test_an_in_place_op_on_a_view_rewrites_the_base_history():
@@ -82,13 +82,13 @@ def test_an_in_place_op_on_a_view_rewrites_the_base_history():
     a = x * 1
     a[0].mul_(x[1])  # a = [x0·x1, x1]
     a.sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])  # [x1, x0 + 1]
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [2.0, 2.0])  # [x1, x0 + 1]
     x = leaf([[1.0, 2.0], [3.0, 4.0]])
     a = x * 1
     col = a[:, 0]  # a view made before the change sees it
     a[0].mul_(3)
     (col * col).sum().backward()  # col = [3·x00, x10]
-    np.testing.assert_array_equal(x.grad.numpy(), [[18.0, 0.0], [6.0, 0.0]])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [[18.0, 0.0], [6.0, 0.0]])
 
 
 def test_in_place_on_a_leaf_or_its_view_is_refused_outside_no_grad():
@@ -99,7 +99,7 @@ def test_in_place_on_a_leaf_or_its_view_is_refused_outside_no_grad():
         w[0].mul_(2)
     with minigan.no_grad():
         w[0].mul_(2)
-    np.testing.assert_array_equal(w.numpy(), [2.0, 2.0])
+    np.testing.assert_array_equal(w.detach().numpy(), [2.0, 2.0])
 
 
 def test_a_zero_d_loss_can_change_in_place():
@@ -108,7 +108,7 @@ def test_a_zero_d_loss_can_change_in_place():
     d_loss_fake = x.sum()
     d_loss += 1.0 - d_loss_fake  # the classic hinge-style update of a 0-d loss
     d_loss.backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 3.0])  # 2x - 1
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [1.0, 3.0])  # 2x - 1
 
 
 def test_only_what_a_derivative_needs_is_saved():
@@ -117,7 +117,7 @@ def test_only_what_a_derivative_needs_is_saved():
     with minigan.no_grad():
         w.mul_(0.5)  # y's derivative with respect to w is the constant 2: nothing of w was saved
     y.sum().backward()
-    np.testing.assert_array_equal(w.grad.numpy(), [2.0, 2.0])
+    np.testing.assert_array_equal(w.grad.detach().numpy(), [2.0, 2.0])
     x = leaf([1.0, 2.0])
     y = x * w
     with minigan.no_grad():
@@ -132,14 +132,14 @@ def test_indexed_assignment_under_no_grad_and_recorded():
     x[x > 4] = 2.0
     x[:, 3] = minigan.tensor([1.0, 2.0, 3.0])
     x[np.array([2, 0])] = minigan.ones(4) * 9
-    np.testing.assert_array_equal(x.numpy(), [[9] * 4, [0, 0, 0, 2], [9] * 4])
+    np.testing.assert_array_equal(x.detach().numpy(), [[9] * 4, [0, 0, 0, 2], [9] * 4])
     base = leaf([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     v = leaf([10.0, 20.0])
     y = base * 1
     y[:, 1] = v * v  # the gradient to v: the gradient read at [:, 1]; to base: 0 there
     (y * minigan.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype="float64")).sum().backward()
-    np.testing.assert_array_equal(base.grad.numpy(), [[1.0, 0.0, 3.0], [4.0, 0.0, 6.0]])
-    np.testing.assert_array_equal(v.grad.numpy(), [2 * 10.0 * 2.0, 2 * 20.0 * 5.0])
+    np.testing.assert_array_equal(base.grad.detach().numpy(), [[1.0, 0.0, 3.0], [4.0, 0.0, 6.0]])
+    np.testing.assert_array_equal(v.grad.detach().numpy(), [2 * 10.0 * 2.0, 2 * 20.0 * 5.0])
     x_ = leaf([[1.0, 2.0, 3.0]]) * 1
     x_[:, :2] *= 0.0
     np.testing.assert_array_equal(x_.detach().numpy(), [[0.0, 0.0, 3.0]])
@@ -149,7 +149,7 @@ def test_a_float32_leaf_gets_a_float32_grad_from_a_float64_constant():
     w = minigan.tensor([1.0, 2.0], requires_grad=True)
     (w * minigan.tensor([3.0, 4.0], dtype="float64")).sum().backward()
     assert w.grad.dtype == np.float32
-    np.testing.assert_array_equal(w.grad.numpy(), [3.0, 4.0])
+    np.testing.assert_array_equal(w.grad.detach().numpy(), [3.0, 4.0])
 
 
 def test_statistics_of_too_few_samples_and_empty_axes_follow_pytorch(recwarn):
@@ -157,7 +157,7 @@ def test_statistics_of_too_few_samples_and_empty_axes_follow_pytorch(recwarn):
     assert np.isnan(minigan.zeros(0).mean().item()) and minigan.zeros(0).sum().item() == 0.0
     empty = minigan.zeros(2, 0)
     assert empty.softmax(-1).shape == (2, 0) and empty.log_softmax(-1).shape == (2, 0)
-    np.testing.assert_array_equal(empty.logsumexp(-1).numpy(), [-np.inf, -np.inf])
+    np.testing.assert_array_equal(empty.logsumexp(-1).detach().numpy(), [-np.inf, -np.inf])
 
 
 def test_a_read_only_array_becomes_a_writable_parameter():
@@ -165,7 +165,7 @@ def test_a_read_only_array_becomes_a_writable_parameter():
     opt = minigan.optim.SGD([p], lr=0.5)
     (p * p).sum().backward()
     opt.step()
-    np.testing.assert_array_equal(p.numpy(), [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(p.detach().numpy(), [0.0, 0.0, 0.0])
 
 
 def test_retain_grad_follows_the_tensor_through_an_in_place_op():
@@ -174,4 +174,5 @@ def test_retain_grad_follows_the_tensor_through_an_in_place_op():
     a.retain_grad()
     a.mul_(3)
     (a * a).sum().backward()
-    np.testing.assert_array_equal(a.grad.numpy(), 2 * 3 * np.array([1.0, 2.0]))  # the gradient of a's last value
+    np.testing.assert_array_equal(a.grad.detach().numpy(), 2 * 3 * np.array([1.0,
+                                                                             2.0]))  # the gradient of a's last value

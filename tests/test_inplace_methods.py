@@ -123,7 +123,8 @@ def _recorded(lib, name, view, call=None):
         ((x * weights).sum() + before.sum()).backward()
     except ERRORS as e:
         return ("raised in backward", type(e).__name__)
-    return ("ok", x.detach().numpy().copy(), *[None if t.grad is None else t.grad.numpy().copy() for t in (leaf, a, b)])
+    return ("ok", x.detach().numpy().copy(),
+            *[None if t.grad is None else t.grad.detach().numpy().copy() for t in (leaf, a, b)])
 
 
 def _same(ours, theirs):
@@ -193,7 +194,7 @@ def test_integer_and_bool_tensors_as_pytorch(name, dtype):
                 call(x, a, b)
         except ERRORS:
             return ("raised",)
-        return ("ok", str(x.dtype).replace("torch.", ""), x.numpy().tolist())
+        return ("ok", str(x.dtype).replace("torch.", ""), x.detach().numpy().tolist())
 
     assert run(minigan) == run(torch)
 

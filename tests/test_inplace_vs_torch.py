@@ -190,7 +190,7 @@ def _run(lib, program, seed):
     except ERRORS as e:
         return ("raised", len(program), f"{type(e).__name__}: {e}")
     values = [np.asarray(t.detach().numpy(), dtype=np.float64) for t in pool]
-    grads = [None if t.grad is None else np.asarray(t.grad.numpy()) for t in leaves]
+    grads = [None if t.grad is None else np.asarray(t.grad.detach().numpy()) for t in leaves]
     return ("ok", values, grads)
 
 
@@ -266,8 +266,8 @@ def test_inplace_on_reshaped_view_of_permuted_base(base, chain, op):
          "copy_": lambda: v.copy_(src)}[op]()
         weights = lib.tensor(np.arange(b.numel(), dtype=np.float64).reshape(b.shape))
         ((b * weights).sum() + (v * v).sum()).backward()
-        return ("ok", b.detach().numpy().copy(), v.detach().numpy().copy(), x.grad.numpy(),
-                None if w.grad is None else w.grad.numpy())
+        return ("ok", b.detach().numpy().copy(), v.detach().numpy().copy(), x.grad.detach().numpy(),
+                None if w.grad is None else w.grad.detach().numpy())
 
     ours, theirs = run(minigan), run(torch)
     assert ours[0] == theirs[0]

@@ -11,7 +11,7 @@ from minigan.gans.recipes import INSTANCE_NOISE_UNTIL, build_experiment
 def test_off_by_default_and_a_run_without_it_is_unchanged():
     def run(**settings):  # one global random stream: each run in turn, from its own seed
         exp = build_experiment("gan", "ring:6", seed=3, **settings)
-        return exp, [exp.train_step() for _ in range(3)], exp.trainer.sample(16).numpy()
+        return exp, [exp.train_step() for _ in range(3)], exp.trainer.sample(16).detach().numpy()
 
     a, a_steps, a_samples = run()
     assert a.config["instance_noise"] == 0.0 and a.trainer.instance_noise == 0.0
@@ -33,7 +33,7 @@ def test_noisy_adds_gaussian_noise_of_the_given_std_and_passes_the_gradient_thro
     assert abs(eps.mean()) < 0.01 and abs(eps.std() - 0.25) < 0.005  # N(0, σ²): mean 0, std σ (±~0.5%)
     assert y.dtype == x.dtype
     (y * 3.0).sum().backward()
-    assert np.array_equal(x.grad.numpy(), np.full((20_000, 2), 3.0, dtype=np.float32))  # d(x + σε)/dx = 1
+    assert np.array_equal(x.grad.detach().numpy(), np.full((20_000, 2), 3.0, dtype=np.float32))  # d(x + σε)/dx = 1
 
 
 def test_sigma_is_in_units_of_the_datas_spread_and_falls_linearly_to_zero():

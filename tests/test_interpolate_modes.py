@@ -39,11 +39,11 @@ def test_interpolate_equals_pytorch(dims, mode, size, align_corners):
         warnings.simplefilter("ignore")  # (PyTorch's notes on recompute_scale_factor)
         ty = torch.nn.functional.interpolate(tx, **kw)
     my = F.interpolate(mx, **kw)
-    np.testing.assert_allclose(my.numpy(), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(my.detach().numpy(), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
     w = rng.standard_normal(tuple(ty.shape))
     (ty * torch.tensor(w)).sum().backward()
     (my * minigan.tensor(w)).sum().backward()
-    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(mx.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -55,8 +55,8 @@ def test_nearest_picks_pytorchs_pixel_at_every_size(exact, dtype):
     differ = []
     for n, out in itertools.product(range(1, 30), range(1, 60, 2)):
         x = np.arange(n, dtype=dtype).reshape(1, 1, n)
-        want = torch.nn.functional.interpolate(torch.tensor(x), size=out, mode=mode).numpy()
-        if not np.array_equal(F.interpolate(minigan.tensor(x), size=out, mode=mode).numpy(), want):
+        want = torch.nn.functional.interpolate(torch.tensor(x), size=out, mode=mode).detach().numpy()
+        if not np.array_equal(F.interpolate(minigan.tensor(x), size=out, mode=mode).detach().numpy(), want):
             differ.append((n, out))
     # measured: PyTorch's float32 nearest-exact picks the upper pixel at the tie (2 → 41, 47, 55), where
     # (o + ½)·2/out is exactly 1; minigan picks the lower one there (3 of 870 sizes; listed in docs/pytorch.md)
@@ -80,4 +80,4 @@ def test_deprecated_upsample_functions_warn_and_interpolate(name, kw):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = getattr(torch.nn.functional, name)(torch.tensor(x), **kw)
-    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)

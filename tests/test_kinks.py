@@ -50,7 +50,7 @@ def test_derivative_at_the_kinks_equals_pytorchs(name, dtype):
     y = mf(m)
     np.testing.assert_allclose(y.detach().numpy(), tf(t).detach().numpy(), rtol=1e-6)
     y.sum().backward()
-    np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(m.grad.detach().numpy(), t.grad.detach().numpy(), rtol=1e-6, atol=1e-7)
 
 
 def _second_order(lib, f):
@@ -64,7 +64,7 @@ def _second_order(lib, f):
         return "refused"
     if b.grad is None:
         return None
-    return b.grad.detach().numpy(force=True) if lib is torch else b.grad.numpy()  # (PyTorch's zeros may be lazy)
+    return b.grad.numpy(force=True) if lib is torch else b.grad.numpy()  # (PyTorch's zeros may be lazy)
 
 
 @pytest.mark.parametrize("name", sorted(SECOND_ORDER))
@@ -115,8 +115,8 @@ def test_maximum_and_minimum_split_ties_and_pass_nan_as_pytorch_does(name, dtype
     np.testing.assert_array_equal(my.detach().numpy(), ty.detach().numpy())
     (ty * torch.tensor(weights, dtype=ty.dtype)).sum().backward()
     (my * minigan.tensor(weights.astype(dtype))).sum().backward()
-    np.testing.assert_array_equal(ma.grad.numpy(), ta.grad.numpy())
-    np.testing.assert_array_equal(mb.grad.numpy(), tb.grad.numpy())
+    np.testing.assert_array_equal(ma.grad.detach().numpy(), ta.grad.detach().numpy())
+    np.testing.assert_array_equal(mb.grad.detach().numpy(), tb.grad.detach().numpy())
 
 
 def test_maximum_broadcasts_its_gradient_back_to_each_shape():
@@ -125,8 +125,9 @@ def test_maximum_broadcasts_its_gradient_back_to_each_shape():
     ma, mb = (minigan.tensor(t.detach().numpy(), requires_grad=True) for t in (ta, tb))
     torch.maximum(ta, tb).sum().backward()
     minigan.maximum(ma, mb).sum().backward()
-    np.testing.assert_array_equal(ma.grad.numpy(), ta.grad.numpy())  # [[0], [1], [2]]: row 2 ties, half each
-    np.testing.assert_array_equal(mb.grad.numpy(), tb.grad.numpy())
+    np.testing.assert_array_equal(ma.grad.detach().numpy(),
+                                  ta.grad.detach().numpy())  # [[0], [1], [2]]: row 2 ties, half each
+    np.testing.assert_array_equal(mb.grad.detach().numpy(), tb.grad.detach().numpy())
 
 
 @pytest.mark.parametrize("dim", [None, 0, 1])
@@ -139,8 +140,8 @@ def test_std_of_a_constant_sample_has_gradient_zero_as_in_pytorch(dim, dtype):
     t, m = torch.tensor(x, requires_grad=True), minigan.tensor(x, requires_grad=True)
     (t.std(dim=dim) * torch.tensor(w)).sum().backward()
     (m.std(dim=dim) * minigan.tensor(w)).sum().backward()
-    assert np.isfinite(m.grad.numpy()).all()
-    np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-5, atol=1e-6)
+    assert np.isfinite(m.grad.detach().numpy()).all()
+    np.testing.assert_allclose(m.grad.detach().numpy(), t.grad.detach().numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_sqrt_itself_keeps_its_infinite_slope_at_zero():
@@ -174,8 +175,9 @@ def test_values_and_gradients_at_the_edges_of_a_domain_are_pytorchs(name, dtype)
         t_out.sum().backward()
         m_out.sum().backward()
     np.testing.assert_allclose(m_out.detach().numpy(), t_out.detach().numpy(), rtol=1e-6)
-    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-6)  # NaN and ±∞ where PyTorch has them
-    np.testing.assert_allclose(my.grad.numpy(), ty.grad.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(mx.grad.detach().numpy(), tx.grad.detach().numpy(),
+                               rtol=1e-6)  # NaN and ±∞ where PyTorch has them
+    np.testing.assert_allclose(my.grad.detach().numpy(), ty.grad.detach().numpy(), rtol=1e-6)
 
 
 @pytest.mark.parametrize("name", ["xlogy", "atan2"])

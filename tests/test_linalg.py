@@ -48,7 +48,7 @@ def test_values_and_gradients_match_pytorch(name):
         weights = lib.tensor(np.arange(out.numel(), dtype=np.float64).reshape(tuple(out.shape)) % 3 + 1)
         if out.requires_grad:
             (out * weights).sum().backward()
-        results.append([out.detach().numpy()] + [None if t.grad is None else t.grad.numpy() for t in (a, v)])
+        results.append([out.detach().numpy()] + [None if t.grad is None else t.grad.detach().numpy() for t in (a, v)])
     for u, t in zip(*results):
         assert (u is None) == (t is None)
         if u is not None:

@@ -50,7 +50,7 @@ def test_loss_options_match_pytorch(source):
         out = eval(source, {"L": L, "F": F, "z": z, "z2": z2, "p": p, "t": t, "w": w, "cw": cw, "y": y})  # noqa: S307
         out.sum().backward()
         grad = z.grad if z.grad is not None else p.grad
-        results.append((out.detach().numpy(), grad.numpy()))
+        results.append((out.detach().numpy(), grad.detach().numpy()))
     for u, v in zip(*results):
         np.testing.assert_allclose(u, v, rtol=1e-10, atol=1e-12)
 
@@ -74,7 +74,7 @@ def test_softplus_beta_and_threshold_and_softmax_dtype_as_pytorch(kwargs):
         x = lib.tensor(x0, requires_grad=True)
         y = lib.nn.functional.softplus(x, **kwargs)
         y.sum().backward()
-        results.append((y.detach().numpy(), x.grad.numpy()))
+        results.append((y.detach().numpy(), x.grad.detach().numpy()))
         assert lib.nn.functional.softmax(lib.tensor([1.0, 2.0]), 0, dtype=lib.float64).dtype == lib.float64
     for u, v in zip(*results):
         np.testing.assert_allclose(u, v, rtol=1e-12)

@@ -118,7 +118,7 @@ def test_param_groups_drive_the_steps_as_in_torch():
         opt.step()
         topt.step()
     for p, tp in zip(ps, tps):
-        np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=1e-6, atol=1e-7)
     ours, theirs = opt.state_dict(), topt.state_dict()
     assert sorted(ours["state"]) == sorted(theirs["state"]) == [0, 1, 2]
     assert [g["params"] for g in ours["param_groups"]] == [g["params"] for g in theirs["param_groups"]]
@@ -140,9 +140,9 @@ def test_opt_lr_sets_every_group_and_bad_rates_are_refused():
     with pytest.raises(ValueError, match=r"SGD.step: param_groups\[i\]\['lr'\] must be a finite number >= 0"):
         opt.step()
     opt.param_groups[1]["lr"] = 0.0  # a schedule may end at 0: that step moves nothing
-    before = opt.params[1].numpy().copy()
+    before = opt.params[1].detach().numpy().copy()
     opt.step()
-    np.testing.assert_array_equal(opt.params[1].numpy(), before)
+    np.testing.assert_array_equal(opt.params[1].detach().numpy(), before)
     with pytest.raises(ValueError, match="appear in more than one parameter group"):
         opt.add_param_group({"params": [opt.params[0]]})
     with pytest.raises(ValueError, match=r"unknown hyperparameter\(s\) \['betas'\]"):

@@ -44,7 +44,7 @@ def _run(lib, build, inputs, state, pre, replace, inputs_grad):
         warnings.simplefilter("ignore")  # (PyTorch's note when no input takes a gradient)
         (out * lib.tensor(weights)).sum().backward()
     grads = _arrays([x.grad for x in xs])
-    return state, seen, grads, {n: p.grad.numpy() for n, p in module.named_parameters()}
+    return state, seen, grads, {n: p.grad.detach().numpy() for n, p in module.named_parameters()}
 
 
 def _same(a, b):

@@ -42,7 +42,8 @@ def test_sequential_from_an_ordered_dict_has_pytorchs_names_repr_and_outputs():
     assert isinstance(ours.fc, nn.Linear) and ours[0] is ours.fc and ours[-1] is ours.act
     copy_weights(ours, theirs)
     x = np.random.default_rng(0).standard_normal((4, 2))
-    np.testing.assert_allclose(ours(minigan.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours(minigan.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(),
+                               rtol=1e-12)
     with pytest.raises(TypeError, match="named layers come in an OrderedDict"):  # PyTorch: a TypeError too
         nn.Sequential({"fc": nn.Linear(2, 1)})
     assert raised(lambda: torch.nn.Sequential({"fc": torch.nn.Linear(2, 1)})) is TypeError
@@ -309,7 +310,7 @@ def test_state_dict_keyword_forms():
     with pytest.raises(TypeError):  # PyTorch has deprecated the positional form; minigan takes keywords only
         ours.state_dict({}, "G.")
     copy_weights(ours, theirs)  # a PyTorch state dict with a shared layer under two names loads strictly
-    np.testing.assert_array_equal(ours.head.weight.numpy(), theirs.head.weight.detach().numpy())
+    np.testing.assert_array_equal(ours.head.weight.detach().numpy(), theirs.head.weight.detach().numpy())
 
 
 # ----------------------------------------------------------------------------- dtypes and freezing

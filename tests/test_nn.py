@@ -85,10 +85,10 @@ def test_state_dict_round_trip(xp_backend):
     for (na, ta), (nb, tb) in zip(a._named_state().items(), b._named_state().items()):
         assert na == nb and np.array_equal(backend.asnumpy(ta.array), backend.asnumpy(tb.array))
     sd["head.bias"][...] = 7  # a copy: changing it leaves the module alone
-    assert not np.any(a.head.bias.numpy() == 7)
+    assert not np.any(a.head.bias.detach().numpy() == 7)
     x = minigan.randn(2, 1, 4, 4)
     a.eval(), b.eval()
-    np.testing.assert_array_equal(a(x).numpy(), b(x).numpy())
+    np.testing.assert_array_equal(a(x).detach().numpy(), b(x).detach().numpy())
 
 
 def test_load_state_dict_errors_name_the_key():
@@ -114,10 +114,10 @@ def test_train_eval_propagates_and_switches_dropout():
     net.eval()
     assert not any(m.training for m in net.modules())
     x = minigan.ones(8, 4)
-    np.testing.assert_array_equal(net(x).numpy(), net(x).numpy())  # deterministic in eval
+    np.testing.assert_array_equal(net(x).detach().numpy(), net(x).detach().numpy())  # deterministic in eval
     net.train()
     assert all(m.training for m in net.modules())
-    assert not np.array_equal(net[1](x).numpy(), net[1](x).numpy())
+    assert not np.array_equal(net[1](x).detach().numpy(), net[1](x).detach().numpy())
 
 
 def test_requires_grad_false_freezes():
@@ -158,7 +158,7 @@ def test_layers_match_torch_layouts_and_outputs():
         assert all(v.dtype == np.float32 for v in ours.state_dict().values())
         ours.load_state_dict(t_state)
         x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
-        np.testing.assert_allclose(ours(minigan.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(),
+        np.testing.assert_allclose(ours(minigan.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(),
                                    rtol=1e-5, atol=1e-5)
 
 
@@ -166,9 +166,9 @@ def test_default_init_bounds_match_pytorch():
     """W, b ~ U(±1/√fan_in); fan_in of ConvTranspose2d (in, out, k, k) is out·k·k, as in PyTorch."""
     for layer, fan_in in [(nn.Linear(50, 40), 50), (nn.Conv2d(8, 16, 3), 72), (nn.ConvTranspose2d(16, 8, 4), 128)]:
         bound = 1 / math.sqrt(fan_in)
-        w = layer.weight.numpy()
+        w = layer.weight.detach().numpy()
         assert np.abs(w).max() <= bound and np.abs(w).max() > 0.9 * bound
-        assert np.abs(layer.bias.numpy()).max() <= bound
+        assert np.abs(layer.bias.detach().numpy()).max() <= bound
         assert w.var() == pytest.approx(bound**2 / 3, rel=0.15)
 
 
@@ -201,23 +201,27 @@ def test_batch_norm_matches_torch_train_eval_and_running_stats(cls, shape):
         gy = rng.standard_normal(shape).astype(np.float32)
         xm, xt = minigan.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
         ym, yt = ours(xm), theirs(xt)
-        np.testing.assert_allclose(ym.numpy(), yt.detach().numpy(), rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(ym.detach().numpy(), yt.detach().numpy(), rtol=1e-4, atol=1e-4)
         ym.backward(gy)
         yt.backward(torch.tensor(gy))
-        np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), rtol=1e-3, atol=1e-4)
-        np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-4, atol=1e-4)
-        np.testing.assert_allclose(ours.bias.grad.numpy(), theirs.bias.grad.numpy(), rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(xm.grad.detach().numpy(), xt.grad.detach().numpy(), rtol=1e-3, atol=1e-4)
+        np.testing.assert_allclose(ours.weight.grad.detach().numpy(), theirs.weight.grad.detach().numpy(), rtol=1e-4,
+                                   atol=1e-4)
+        np.testing.assert_allclose(ours.bias.grad.detach().numpy(), theirs.bias.grad.detach().numpy(), rtol=1e-4,
+                                   atol=1e-4)
         ours.zero_grad()
         theirs.zero_grad()
-    np.testing.assert_allclose(ours.running_mean.numpy(), theirs.running_mean.numpy(), rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(ours.running_var.numpy(), theirs.running_var.numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(ours.running_mean.detach().numpy(), theirs.running_mean.detach().numpy(), rtol=1e-5,
+                               atol=1e-5)
+    np.testing.assert_allclose(ours.running_var.detach().numpy(), theirs.running_var.detach().numpy(), rtol=1e-5,
+                               atol=1e-5)
     ours.eval(), theirs.eval()
     x = rng.standard_normal(shape).astype(np.float32)
-    np.testing.assert_allclose(ours(minigan.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(),
+    np.testing.assert_allclose(ours(minigan.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(),
                                rtol=1e-4, atol=1e-4)
-    before = ours.running_mean.numpy()
+    before = ours.running_mean.detach().numpy()
     ours(minigan.tensor(x))
-    np.testing.assert_array_equal(ours.running_mean.numpy(), before)  # eval never updates running stats
+    np.testing.assert_array_equal(ours.running_mean.detach().numpy(), before)  # eval never updates running stats
 
 
 def test_batch_norm_bad_input():
@@ -234,12 +238,12 @@ def test_dropout_keeps_the_mean_and_zeroes_about_p(xp_backend):
     p = 0.3
     drop = nn.Dropout(p)
     x = minigan.ones(200, 500)
-    y = drop(x).numpy()
+    y = drop(x).detach().numpy()
     assert abs((y == 0).mean() - p) < 0.01  # 100k Bernoulli(0.3): σ ≈ 0.0015
     assert abs(y.mean() - 1.0) < 0.02
     assert np.allclose(y[y != 0], 1 / (1 - p))
     drop.eval()
-    np.testing.assert_array_equal(drop(x).numpy(), x.numpy())
+    np.testing.assert_array_equal(drop(x).detach().numpy(), x.detach().numpy())
     with pytest.raises(ValueError, match=r"Dropout: p must be a probability in \[0, 1\), got 1"):
         nn.Dropout(1)
 
@@ -250,7 +254,7 @@ def test_embedding_gradient_accumulates_repeated_indices(xp_backend):
     idx = xp_backend.asarray([[1, 1], [4, 1]])
     out = emb(idx)
     assert out.shape == (2, 2, 3)
-    np.testing.assert_array_equal(out.numpy()[0, 0], emb.weight.numpy()[1])
+    np.testing.assert_array_equal(out.detach().numpy()[0, 0], emb.weight.detach().numpy()[1])
     out.sum().backward()
     grad = backend.asnumpy(emb.weight.grad)
     np.testing.assert_array_equal(grad[:, 0], [0, 3, 0, 0, 1])
@@ -303,11 +307,12 @@ def test_init_structured_fills_as_pytorch(xp_backend):
             init.eye_(ours), torch.nn.init.eye_(theirs)
         else:
             init.dirac_(ours, groups), torch.nn.init.dirac_(theirs, groups)
-        np.testing.assert_array_equal(backend.asnumpy(ours.array), theirs.numpy())
+        np.testing.assert_array_equal(backend.asnumpy(ours.array), theirs.detach().numpy())
     t = nn.Parameter(xp_backend.zeros((200000,), dtype=np.float32))
     init.trunc_normal_(t, mean=1.0, std=2.0, a=-1.0, b=2.0)
     v = backend.asnumpy(t.array).astype(np.float64)
-    reference = torch.nn.init.trunc_normal_(torch.zeros(200000, dtype=torch.float64), 1.0, 2.0, -1.0, 2.0).numpy()
+    reference = torch.nn.init.trunc_normal_(torch.zeros(200000, dtype=torch.float64), 1.0, 2.0, -1.0,
+                                            2.0).detach().numpy()
     assert -1.0 <= v.min() and v.max() <= 2.0
     assert v.mean() == pytest.approx(reference.mean(), abs=0.01) and v.std() == pytest.approx(reference.std(), rel=0.01)
     s = nn.Parameter(xp_backend.zeros((10, 7), dtype=np.float32))
@@ -334,9 +339,9 @@ def test_dcgan_init_and_seeding():
     assert float(net[1].weight.array.mean()) == pytest.approx(1.0, abs=0.02)
     assert float(abs(net[1].bias.array).max()) == 0
     minigan.manual_seed(7)
-    a = nn.Linear(4, 4).weight.numpy()
+    a = nn.Linear(4, 4).weight.detach().numpy()
     minigan.manual_seed(7)
-    np.testing.assert_array_equal(a, nn.Linear(4, 4).weight.numpy())
+    np.testing.assert_array_equal(a, nn.Linear(4, 4).weight.detach().numpy())
 
 
 def test_evaluating_restores_every_submodules_own_mode_even_after_an_error():

@@ -147,7 +147,8 @@ def test_an_optimizer_subclass_written_pytorchs_way_runs_and_matches():
     resumed = _sign_sgd(minigan)(make_params(), lr=0.05)
     resumed.load_state_dict(ours.state_dict())  # a checkpoint round-trips, its state Tensors again
     for p, q in zip(ours.params, resumed.params):
-        np.testing.assert_array_equal(ours.state[p]["momentum"].numpy(), resumed.state[q]["momentum"].numpy())
+        np.testing.assert_array_equal(ours.state[p]["momentum"].detach().numpy(),
+                                      resumed.state[q]["momentum"].detach().numpy())
         q.grad = minigan.ones(q.shape, dtype=q.dtype)
     resumed.step()
 
@@ -161,7 +162,7 @@ def test_zero_grad_set_to_none_false_keeps_zero_tensors_as_pytorch():
     theirs.step()
     ours.zero_grad(set_to_none=False)
     theirs.zero_grad(set_to_none=False)
-    assert all(p.grad is not None and not p.grad.numpy().any() for p in params)
+    assert all(p.grad is not None and not p.grad.detach().numpy().any() for p in params)
     ours.step()  # momentum still moves the parameters with a zero gradient
     theirs.step()
     for p, tp in zip(params, tparams):
@@ -298,7 +299,7 @@ def test_clip_grad_norm_matches_pytorch(norm_type):
     theirs = torch.nn.utils.clip_grad_norm_(tparams, max_norm=1.5, norm_type=norm_type)
     np.testing.assert_allclose(float(ours), float(theirs), rtol=1e-12)
     for p, tp in zip(params[:2], tparams[:2]):
-        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(p.grad.detach().numpy(), tp.grad.detach().numpy(), rtol=1e-12)
 
 
 def test_clip_grad_value_matches_pytorch_and_norm_of_one_tensor():
@@ -308,9 +309,9 @@ def test_clip_grad_value_matches_pytorch_and_norm_of_one_tensor():
     nn.utils.clip_grad_value_(params, 0.7)
     torch.nn.utils.clip_grad_value_(tparams, 0.7)
     for p, tp in zip(params, tparams):
-        np.testing.assert_array_equal(p.grad.numpy(), tp.grad.numpy())
+        np.testing.assert_array_equal(p.grad.detach().numpy(), tp.grad.detach().numpy())
     norm = nn.utils.clip_grad_norm_(params[0], 100.0)  # a single tensor, as PyTorch allows: nothing clipped
-    np.testing.assert_allclose(float(norm), np.linalg.norm(tparams[0].grad.numpy()), rtol=1e-12)
+    np.testing.assert_allclose(float(norm), np.linalg.norm(tparams[0].grad.detach().numpy()), rtol=1e-12)
 
 
 def test_clip_grad_norm_refuses_a_non_finite_norm_when_asked():

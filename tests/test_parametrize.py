@@ -19,12 +19,12 @@ def test_spectral_norm_parametrization_trains_as_pytorchs(layer):
     assert list(ours.state_dict()) == list(theirs.state_dict())
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
     assert repr(ours) == repr(theirs)
-    ours.load_state_dict({k: minigan.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
+    ours.load_state_dict({k: minigan.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
     opt_t, opt_m = torch.optim.SGD(theirs.parameters(), lr=0.1), minigan.optim.SGD(ours.parameters(), lr=0.1)
     for _ in range(3):
         x = rng.standard_normal((2, 5) if layer == "Linear" else (2, 3, 7, 7))
         t_out, m_out = theirs(torch.tensor(x)), ours(minigan.tensor(x))
-        np.testing.assert_allclose(m_out.numpy(), t_out.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(m_out.detach().numpy(), t_out.detach().numpy(), rtol=1e-10, atol=1e-12)
         opt_t.zero_grad()
         opt_m.zero_grad()
         (t_out ** 2).sum().backward()
@@ -32,33 +32,33 @@ def test_spectral_norm_parametrization_trains_as_pytorchs(layer):
         opt_t.step()
         opt_m.step()
     for key, value in theirs.state_dict().items():
-        np.testing.assert_allclose(np.asarray(ours.state_dict()[key]), value.numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(np.asarray(ours.state_dict()[key]), value.detach().numpy(), rtol=1e-9, atol=1e-12)
     theirs.eval()
     ours.eval()  # (evaluation: no power iteration on reading)
-    np.testing.assert_allclose(ours.weight.numpy(), theirs.weight.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(ours.weight.detach().numpy(), theirs.weight.detach().numpy(), rtol=1e-10)
 
 
 def test_assign_remove_and_chain():
     layer = minigan.nn.utils.parametrizations.spectral_norm(minigan.nn.Linear(3, 2))
     value = minigan.randn(2, 3)
     layer.weight = value  # stores the original that gives it (spectral norm's right inverse is the identity)
-    np.testing.assert_array_equal(layer.parametrizations.weight.original.numpy(), value.numpy())
+    np.testing.assert_array_equal(layer.parametrizations.weight.original.detach().numpy(), value.detach().numpy())
     layer.eval()
-    expected = layer.weight.numpy()
+    expected = layer.weight.detach().numpy()
     minigan.nn.utils.parametrize.remove_parametrizations(layer, "weight")
     assert not minigan.nn.utils.parametrize.is_parametrized(layer)
     assert [n for n, _ in layer.named_parameters()] == ["bias", "weight"]
-    np.testing.assert_allclose(layer.weight.numpy(), expected)
+    np.testing.assert_allclose(layer.weight.detach().numpy(), expected)
 
     class Double(minigan.nn.Module):
         def forward(self, x):
             return 2 * x
 
     chained = minigan.nn.Linear(3, 2)
-    original = chained.weight.numpy().copy()
+    original = chained.weight.detach().numpy().copy()
     for _ in range(2):
         minigan.nn.utils.parametrize.register_parametrization(chained, "weight", Double())
-    np.testing.assert_allclose(chained.weight.numpy(), 4 * original)
+    np.testing.assert_allclose(chained.weight.detach().numpy(), 4 * original)
     chained(minigan.randn(1, 3)).sum().backward()
     assert chained.parametrizations.weight.original.grad is not None
     with pytest.raises(ValueError, match="has no parameter or buffer 'scale'"):

@@ -98,11 +98,11 @@ def test_avg_pool2d_ceil_mode_divides_by_the_part_inside_the_padded_input():
     # 6×6, k3 s2 p1, ceil: the last window covers input rows 5..7, of which row 6 is padding and row 7 is past it:
     # PyTorch divides by 2·3 = 6 there (count_include_pad), by the 1·3 input pixels otherwise
     ones = np.ones((1, 1, 6, 6))
-    y = F.avg_pool2d(minigan.Tensor(ones, dtype=np.float64), 3, 2, 1, ceil_mode=True).numpy()[0, 0]
+    y = F.avg_pool2d(minigan.Tensor(ones, dtype=np.float64), 3, 2, 1, ceil_mode=True).detach().numpy()[0, 0]
     np.testing.assert_allclose(y[1], [2 / 3, 1, 1, 0.5])
-    np.testing.assert_allclose(y, TF.avg_pool2d(torch.tensor(ones), 3, 2, 1, ceil_mode=True).numpy()[0, 0])
+    np.testing.assert_allclose(y, TF.avg_pool2d(torch.tensor(ones), 3, 2, 1, ceil_mode=True).detach().numpy()[0, 0])
     y = F.avg_pool2d(minigan.Tensor(ones, dtype=np.float64), 3, 2, 1, ceil_mode=True, count_include_pad=False)
-    np.testing.assert_allclose(y.numpy(), np.ones((1, 1, 4, 4)))
+    np.testing.assert_allclose(y.detach().numpy(), np.ones((1, 1, 4, 4)))
 
 
 @needs_torch
@@ -275,9 +275,11 @@ def test_batch_norm_options_match_torch(cls, shape, options):
         np.testing.assert_allclose(y, ty, rtol=1e-10, atol=1e-10)
         np.testing.assert_allclose(g, tg, rtol=1e-10, atol=1e-10)
         for name, value in theirs.state_dict().items():
-            np.testing.assert_allclose(ours.state_dict()[name], value.numpy(), rtol=1e-12, atol=1e-12, err_msg=name)
+            np.testing.assert_allclose(ours.state_dict()[name], value.detach().numpy(), rtol=1e-12, atol=1e-12,
+                                       err_msg=name)
     for (name, p), tp in zip(ours.named_parameters(), theirs.parameters()):
-        np.testing.assert_allclose(backend.asnumpy(p.grad.array), tp.grad.numpy(), rtol=1e-10, atol=1e-10, err_msg=name)
+        np.testing.assert_allclose(backend.asnumpy(p.grad.array), tp.grad.detach().numpy(), rtol=1e-10, atol=1e-10,
+                                   err_msg=name)
 
 
 def test_batch_norm_momentum_none_is_the_mean_of_all_batches():
@@ -285,7 +287,8 @@ def test_batch_norm_momentum_none_is_the_mean_of_all_batches():
     batches = [np.random.default_rng(i).standard_normal((8, 2)).astype(np.float32) + i for i in range(4)]
     for b in batches:
         bn(minigan.Tensor(b))
-    np.testing.assert_allclose(bn.running_mean.numpy(), np.mean([b.mean(0) for b in batches], axis=0), rtol=1e-5)
+    np.testing.assert_allclose(bn.running_mean.detach().numpy(), np.mean([b.mean(0) for b in batches], axis=0),
+                               rtol=1e-5)
     assert int(bn.num_batches_tracked.item()) == 4
 
 
@@ -293,7 +296,7 @@ def test_batch_norm_without_running_stats_uses_the_batch_in_eval():
     bn = nn.BatchNorm2d(3, affine=False, track_running_stats=False).eval()
     assert bn.weight is None and bn.running_mean is None and list(bn.state_dict()) == [] and not list(bn.parameters())
     x = np.random.default_rng(0).standard_normal((4, 3, 2, 2)) * 3 + 1
-    y = bn(minigan.Tensor(x, dtype=np.float64)).numpy()
+    y = bn(minigan.Tensor(x, dtype=np.float64)).detach().numpy()
     expected = (x - x.mean((0, 2, 3), keepdims=True)) / np.sqrt(x.var((0, 2, 3), keepdims=True) + 1e-5)
     np.testing.assert_allclose(y, expected, rtol=1e-10)
     with pytest.raises(ValueError, match=r"BatchNorm2d: need eps > 0 and 0 <= momentum <= 1 \(or momentum=None\)"):

@@ -25,13 +25,13 @@ def trainer(cls, prior, latent_dim=3):
 
 @pytest.mark.parametrize("cls", [GAN, CGAN, WGAN, WGANGP, BEGAN])
 def test_each_trainer_draws_from_its_prior(cls):
-    z = trainer(cls, "uniform").noise(200_000).numpy()
+    z = trainer(cls, "uniform").noise(200_000).detach().numpy()
     assert z.dtype == np.float32 and z.shape == (200_000, 3)
     assert z.min() >= -1.0 and z.max() < 1.0
     np.testing.assert_allclose(z.mean(0), 0.0, atol=0.01)
     np.testing.assert_allclose(z.var(0), 1 / 3, atol=0.01)          # Var U(−1, 1) = 1/3
     np.testing.assert_allclose(np.histogram(z[:, 0], bins=4, range=(-1, 1))[0] / 200_000, 0.25, atol=0.01)
-    z = trainer(cls, "normal").noise(200_000).numpy()
+    z = trainer(cls, "normal").noise(200_000).detach().numpy()
     np.testing.assert_allclose(z.var(0), 1.0, atol=0.02)
     assert np.abs(z).max() > 3.0                                     # a normal's tails reach beyond the square
     assert trainer(cls, "normal").prior == "normal" == inspect.signature(cls).parameters["prior"].default
@@ -40,10 +40,10 @@ def test_each_trainer_draws_from_its_prior(cls):
 def test_the_noise_follows_the_seed_and_sample_uses_it():
     a, b = trainer(GAN, "uniform"), trainer(GAN, "uniform")
     minigan.manual_seed(7)
-    za = a.noise(5).numpy()
+    za = a.noise(5).detach().numpy()
     minigan.manual_seed(7)
-    np.testing.assert_array_equal(za, b.noise(5).numpy())
-    x = a.sample(1000).numpy()  # G is the identity: its samples are the prior's draws
+    np.testing.assert_array_equal(za, b.noise(5).detach().numpy())
+    x = a.sample(1000).detach().numpy()  # G is the identity: its samples are the prior's draws
     assert x.min() >= -1.0 and x.max() < 1.0
 
 

@@ -33,20 +33,20 @@ def test_values_and_two_orders_of_gradients_equal_pytorch(shape, kind, d):
     tx, mx = torch.tensor(x, requires_grad=True), minigan.tensor(x, requires_grad=True)
     ty, my = _call(torch, tx, kind, d), _call(minigan, mx, kind, d)
     assert my.shape == tuple(ty.shape)
-    np.testing.assert_allclose(my.numpy(), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(my.detach().numpy(), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
     if not x.size:
         return
     w = rng.standard_normal(tuple(ty.shape))
     (tg,) = torch.autograd.grad((ty * torch.tensor(w)).sum(), tx, create_graph=True)
     (mg,) = minigan.autograd.grad((my * minigan.tensor(w)).sum(), mx, create_graph=True)
-    np.testing.assert_allclose(mg.numpy(), tg.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(mg.detach().numpy(), tg.detach().numpy(), rtol=1e-10, atol=1e-12)
     if not mg.requires_grad:  # one factor: the first derivative is a constant
-        assert not tg.requires_grad or np.allclose(torch.autograd.grad((tg * tg).sum(), tx)[0].numpy(), 0,
+        assert not tg.requires_grad or np.allclose(torch.autograd.grad((tg * tg).sum(), tx)[0].detach().numpy(), 0,
                                                    atol=1e-12)  # (PyTorch's is 0 up to rounding)
         return
     (tgg,) = torch.autograd.grad((tg * tg).sum(), tx)
     (mgg,) = minigan.autograd.grad((mg * mg).sum(), mx)
-    np.testing.assert_allclose(mgg.numpy(), tgg.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(mgg.detach().numpy(), tgg.detach().numpy(), rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("values", [[1, 2, 3, 4], [True, False, True], np.array([[2, 3], [4, 5]], dtype=np.int8)])
@@ -55,7 +55,7 @@ def test_integers_multiply_as_int64(values):
     for f in [lambda L, t: L.prod(t), lambda L, t: L.cumprod(t, 0), lambda L, t: t.prod(0),
               lambda L, t: L.prod(t, dtype=L.float64)]:
         want, got = f(torch, torch.tensor(arr)), f(minigan, minigan.tensor(arr))
-        np.testing.assert_array_equal(got.numpy(), want.numpy())
+        np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
         assert str(got.dtype) == str(want.dtype).split(".")[-1]
 
 

@@ -17,7 +17,7 @@ torch = pytest.importorskip("torch")
 def _same(ours, theirs):
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), (ours.dtype, theirs.dtype)
     assert ours.shape == tuple(theirs.shape)
-    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize("call", [
@@ -75,8 +75,8 @@ def test_cross_entropy_forms(case):
         w = rng.standard_normal(tuple(t.shape))
         (m * minigan.tensor(w)).sum().backward()
     (t * torch.tensor(w)).sum().backward()
-    np.testing.assert_allclose(m.numpy(), t.detach().numpy(), rtol=1e-10, equal_nan=True)
-    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(m.detach().numpy(), t.detach().numpy(), rtol=1e-10, equal_nan=True)
+    np.testing.assert_allclose(mx.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"])
@@ -87,7 +87,7 @@ def test_regression_losses_broadcast_with_pytorchs_warning(name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = getattr(torch.nn.functional, name)(torch.tensor(a), torch.tensor(b))
-    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)
 
 
 def test_default_collate_keeps_strings_and_batches_bools():
@@ -109,7 +109,7 @@ def test_saved_tensors_load_as_tensors(tmp_path):
 def test_numpy_shares_memory_and_grad_accumulates_in_place():
     for lib in (minigan, torch):
         t = lib.zeros(3)
-        t.numpy()[0] = 7
+        t.detach().numpy()[0] = 7
         assert t[0].item() == 7  # one memory, as torch.Tensor.numpy's
         w = lib.ones(2, requires_grad=True)
         (w * 2).sum().backward()
@@ -161,7 +161,7 @@ def test_product_composites_and_aliases(call):
     t.sum().backward()
     for a, b in zip(ms, ts):
         if b.grad is not None:
-            np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10)
+            np.testing.assert_allclose(a.grad.detach().numpy(), b.grad.detach().numpy(), rtol=1e-10)
 
 
 def test_sizes_in_bytes_default_dtype_and_loader_without_batching():
@@ -209,7 +209,7 @@ def test_take_and_index_put(call):
     w = np.random.default_rng(5).standard_normal(tuple(t.shape))
     (t * torch.tensor(w)).sum().backward()
     (m * minigan.tensor(w)).sum().backward()
-    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(mx.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-12)
 
 
 def test_index_put_refuses_bad_indices_in_one_line():
@@ -262,4 +262,4 @@ def test_image_layers_take_one_sample_without_a_batch_axis(call, shape, weight):
     if t.dtype.is_floating_point:
         t.sum().backward()
         m.sum().backward()
-        np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(mx.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-12)

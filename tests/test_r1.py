@@ -35,7 +35,7 @@ def test_linear_d_closed_form_value_and_gradient():
     w = D.weight.detach().numpy().ravel()
     assert penalty.item() == pytest.approx(0.3 / 2 * (w @ w), rel=1e-6)
     penalty.backward()
-    np.testing.assert_allclose(D.weight.grad.numpy().ravel(), 0.3 * w, rtol=1e-6)
+    np.testing.assert_allclose(D.weight.grad.detach().numpy().ravel(), 0.3 * w, rtol=1e-6)
     assert D.bias.grad is None  # as in PyTorch: b is not in the graph of ∇x D
 
 
@@ -67,7 +67,7 @@ def test_mlp_d_value_and_gradients_equal_pytorchs(pack):
     for t, m in zip(t_inner.parameters(), inner.parameters()):
         assert (m.grad is None) == (t.grad is None)  # the last bias is not in ∇x D: None in both
         if t.grad is not None:
-            np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12)
+            np.testing.assert_allclose(m.grad.detach().numpy(), t.grad.detach().numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_gamma_is_in_units_of_the_datas_spread_and_refused_when_negative():

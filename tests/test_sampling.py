@@ -17,7 +17,7 @@ def test_multinomial_with_replacement_draws_each_category_at_its_weight():
     weights = np.array([[1.0, 0.0, 6.0, 3.0], [5.0, 5.0, 0.0, 0.0]])
     draws = minigan.multinomial(minigan.tensor(weights), N, replacement=True)
     assert draws.dtype == minigan.int64 and draws.shape == (2, N)
-    for row, w in zip(draws.numpy(), weights):
+    for row, w in zip(draws.detach().numpy(), weights):
         frequency = np.bincount(row, minlength=4) / N
         np.testing.assert_allclose(frequency, w / w.sum(), atol=4 * np.sqrt(0.25 / N))  # within 4 standard errors
 
@@ -26,7 +26,7 @@ def test_multinomial_without_replacement_draws_as_sequential_sampling():
     """P(first = a) = w_a; P(second = c) = Σ_a w_a · w_c / (1 − w_a): drawing, removing and renormalising."""
     minigan.manual_seed(1)
     w = np.array([0.1, 0.0, 0.6, 0.3])
-    draws = minigan.multinomial(minigan.tensor(np.tile(w, (N, 1))), 2).numpy()
+    draws = minigan.multinomial(minigan.tensor(np.tile(w, (N, 1))), 2).detach().numpy()
     assert (draws[:, 0] != draws[:, 1]).all() and not (draws == 1).any()
     second = [sum(w[a] * w[c] / (1 - w[a]) for a in range(4) if a != c) for c in range(4)]
     np.testing.assert_allclose(np.bincount(draws[:, 0], minlength=4) / N, w, atol=4 * np.sqrt(0.25 / N))
@@ -37,12 +37,13 @@ def test_bernoulli_and_normal_draw_their_distributions():
     minigan.manual_seed(2)
     p = minigan.tensor(np.linspace(0.0, 1.0, 5), dtype=minigan.float32).reshape(5, 1).expand(5, N)
     draws = minigan.bernoulli(p)
-    assert draws.dtype == minigan.float32 and set(np.unique(draws.numpy())) <= {0.0, 1.0}
-    np.testing.assert_allclose(draws.numpy().mean(axis=1), np.linspace(0.0, 1.0, 5), atol=4 * np.sqrt(0.25 / N))
+    assert draws.dtype == minigan.float32 and set(np.unique(draws.detach().numpy())) <= {0.0, 1.0}
+    np.testing.assert_allclose(draws.detach().numpy().mean(axis=1), np.linspace(0.0, 1.0, 5),
+                               atol=4 * np.sqrt(0.25 / N))
     assert float(minigan.zeros(N).bernoulli_(0.25).mean()) == pytest.approx(0.25, abs=0.01)
     samples = minigan.normal(minigan.tensor([[-2.0], [3.0]]).expand(2, N), minigan.tensor([0.5, 2.0]).reshape(2, 1))
-    np.testing.assert_allclose(samples.numpy().mean(axis=1), [-2.0, 3.0], atol=0.05)
-    np.testing.assert_allclose(samples.numpy().std(axis=1), [0.5, 2.0], rtol=0.02)
+    np.testing.assert_allclose(samples.detach().numpy().mean(axis=1), [-2.0, 3.0], atol=0.05)
+    np.testing.assert_allclose(samples.detach().numpy().std(axis=1), [0.5, 2.0], rtol=0.02)
     assert float(minigan.normal(1.0, 3.0, size=(N,)).std()) == pytest.approx(3.0, rel=0.02)
 
 
@@ -95,7 +96,7 @@ def test_compositions_match_pytorch(name, call):
             outs = out if isinstance(out, tuple) else (out,)
             weights = [lib.tensor(np.arange(o.numel(), dtype=np.float64).reshape(tuple(o.shape))) for o in outs]
             sum((o * w).sum() for o, w in zip(outs, weights)).backward()
-        results.append(([o.detach().numpy() for o in outs], x.grad.numpy()))
+        results.append(([o.detach().numpy() for o in outs], x.grad.detach().numpy()))
     for u, t in zip(results[0][0], results[1][0]):
         np.testing.assert_allclose(u, t, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12, atol=1e-12)
@@ -109,14 +110,14 @@ def test_gumbel_softmax_samples_the_categorical_and_passes_the_soft_gradient():
     minigan.manual_seed(3)
     logits = minigan.tensor(np.log(np.tile(probabilities, (N, 1))), dtype=minigan.float32, requires_grad=True)
     hard = F.gumbel_softmax(logits, tau=0.5, hard=True)
-    assert set(np.unique(hard.numpy())) == {0.0, 1.0} and (hard.numpy().sum(axis=1) == 1).all()
-    np.testing.assert_allclose(hard.numpy().mean(axis=0), probabilities, atol=4 * np.sqrt(0.25 / N))
+    assert set(np.unique(hard.detach().numpy())) == {0.0, 1.0} and (hard.detach().numpy().sum(axis=1) == 1).all()
+    np.testing.assert_allclose(hard.detach().numpy().mean(axis=0), probabilities, atol=4 * np.sqrt(0.25 / N))
     weights = minigan.tensor([1.0, 2.0, 3.0])
     (hard * weights).sum().backward()
     minigan.manual_seed(3)
     again = minigan.tensor(logits.detach().numpy(), requires_grad=True)
     (F.gumbel_softmax(again, tau=0.5) * weights).sum().backward()  # the same noise: the soft sample's gradient
-    np.testing.assert_allclose(logits.grad.numpy(), again.grad.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(logits.grad.detach().numpy(), again.grad.detach().numpy(), rtol=1e-6)
     soft = F.gumbel_softmax(minigan.tensor([[0.0, 1.0, 2.0]]), tau=2.0)
     assert 0 < float(soft.min()) and float(soft.sum()) == pytest.approx(1.0)
     shape = tuple(torch.nn.functional.gumbel_softmax(torch.zeros(4, 3), dim=0).shape)

@@ -39,7 +39,7 @@ def nested_state():
 def assert_same(a, b):
     if isinstance(a, minigan.Tensor):  # a saved Tensor loads as a Tensor (as torch.load gives one back)
         assert isinstance(b, minigan.Tensor) and b.requires_grad == a.requires_grad
-        a, b = a.numpy(), b.numpy()
+        a, b = a.detach().numpy(), b.detach().numpy()
     if isinstance(a, np.ndarray):
         assert isinstance(b, np.ndarray) and b.dtype == a.dtype and b.shape == a.shape
         np.testing.assert_array_equal(a, b)

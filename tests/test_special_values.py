@@ -60,8 +60,8 @@ def _compare(tf, mf, inputs, dtype, grad_atol=None):
         m_out.sum().backward()
     numbers = ~np.any([np.isnan(np.array(v)) | ((np.array(v) == 0) & np.signbit(v)) for v in inputs], axis=0)
     for t, m in zip(ts, ms):
-        want = t.grad.numpy() if t.grad is not None else np.zeros(len(inputs[0]))
-        got = m.grad.numpy() if m.grad is not None else np.zeros(len(inputs[0]))
+        want = t.grad.detach().numpy() if t.grad is not None else np.zeros(len(inputs[0]))
+        got = m.grad.detach().numpy() if m.grad is not None else np.zeros(len(inputs[0]))
         # (float64 to 1e-7: PyTorch's float64 hardsigmoid slope is the float32 number 1/6)
         np.testing.assert_allclose(got[numbers], want[numbers], rtol=1e-5 if dtype == "float32" else 1e-7,
                                    atol=tiny if grad_atol is None else grad_atol)

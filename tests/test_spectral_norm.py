@@ -41,7 +41,8 @@ def test_training_steps_match_pytorch(layer, n_power_iterations):
         for opt, out in ((opt_t, out_t), (opt_m, out_m)):
             opt.zero_grad()
             (out ** 2).sum().backward()
-        np.testing.assert_allclose(ours.weight_orig.grad.numpy(), theirs.weight_orig.grad.numpy(), rtol=1e-10,
+        np.testing.assert_allclose(ours.weight_orig.grad.detach().numpy(), theirs.weight_orig.grad.detach().numpy(),
+                                   rtol=1e-10,
                                    atol=1e-12)
         for buffer in ("weight_u", "weight_v"):
             np.testing.assert_allclose(getattr(ours, buffer).numpy(), getattr(theirs, buffer).numpy(), rtol=1e-10,
@@ -50,10 +51,10 @@ def test_training_steps_match_pytorch(layer, n_power_iterations):
         opt_m.step()
     theirs.eval()
     ours.eval()
-    u = ours.weight_u.numpy().copy()
+    u = ours.weight_u.detach().numpy().copy()
     np.testing.assert_allclose(ours(minigan.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(),
                                rtol=1e-10, atol=1e-12)
-    np.testing.assert_array_equal(ours.weight_u.numpy(), u)  # no power iteration in evaluation
+    np.testing.assert_array_equal(ours.weight_u.detach().numpy(), u)  # no power iteration in evaluation
     torch.nn.utils.remove_spectral_norm(theirs)
     nn.utils.remove_spectral_norm(ours)
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
@@ -66,7 +67,8 @@ def test_the_normalised_weight_has_largest_singular_value_one():
         layer.weight_orig.mul_(7.0)
         for _ in range(50):  # each forward is one power iteration
             layer(minigan.zeros(1, 20))
-    assert np.linalg.svd(layer.weight.numpy().astype(np.float64), compute_uv=False)[0] == pytest.approx(1.0, abs=1e-4)
+    weight = layer.weight.detach().numpy().astype(np.float64)
+    assert np.linalg.svd(weight, compute_uv=False)[0] == pytest.approx(1.0, abs=1e-4)
     x = minigan.randn(64, 20)  # so the layer is 1-Lipschitz: it never stretches a difference
     diffs = (layer(x[1:]) - layer(x[:-1]) - (layer.bias * 0)).norm(dim=1) / (x[1:] - x[:-1]).norm(dim=1)
     assert float(diffs.max()) <= 1.0 + 1e-4

@@ -56,13 +56,14 @@ def test_tensors_on_it_leave_only_by_an_explicit_copy(device):
     with pytest.raises(TypeError):  # as PyTorch: a cuda tensor is not a NumPy array
         np.asarray(x)
     host = x.to("cpu")
-    assert host.device == "cpu" and np.array_equal(x.numpy(), host.numpy()) and isinstance(x.numpy(), np.ndarray)
+    assert host.device == "cpu" and np.array_equal(x.detach().numpy(),
+                                                   host.detach().numpy()) and isinstance(x.detach().numpy(), np.ndarray)
     with pytest.raises(minigan.BackendError):
         x + host
     a = np.ones(2, np.float32)
     t = minigan.tensor(a)  # follows the active backend: a copy to the device, as a host-to-device transfer is
     a *= 10
-    assert t.device == "cuda" and t.numpy().tolist() == [1.0, 1.0]
+    assert t.device == "cuda" and t.detach().numpy().tolist() == [1.0, 1.0]
 
 
 # ----------------------------------------------------------------------------- optimizers agree with NumPy
@@ -80,7 +81,7 @@ def _train(opt_factory, on_device, steps=3):
         opt.step()
         sched.step()
     assert all(p.device == ("cuda" if on_device else "cpu") for p in model.parameters())
-    return [p.numpy() for p in model.parameters()], opt.param_groups[0]["lr"]
+    return [p.detach().numpy() for p in model.parameters()], opt.param_groups[0]["lr"]
 
 
 OPTIMIZERS = {
@@ -115,7 +116,7 @@ def test_metrics_take_device_samples(device):
         frechet_distance(feats, feats + 1.0))
     ring = minigan.data.parse_dataset("ring")
     samples = ring.sample(200)  # drawn on the active backend: the device
-    assert mixture_metrics(samples, ring) == mixture_metrics(samples.numpy() if hasattr(samples, "numpy")
+    assert mixture_metrics(samples, ring) == mixture_metrics(samples.detach().numpy() if hasattr(samples, "numpy")
                                                              else strict.asnumpy(samples), ring)
 
 
@@ -125,7 +126,7 @@ def test_a_cpu_scalar_that_requires_grad_may_meet_gpu_tensors(cuda_device):
     x = minigan.tensor([1.0, 2.0, 3.0], device="cuda", requires_grad=True)
     (a * x).sum().backward()
     assert a.grad.device == "cpu" and a.grad.item() == 6.0
-    assert x.grad.device == "cuda" and np.array_equal(x.grad.numpy(), [2.0, 2.0, 2.0])
+    assert x.grad.device == "cuda" and np.array_equal(x.grad.detach().numpy(), [2.0, 2.0, 2.0])
 
 
 # ----------------------------------------------------------------------------- checkpoints
@@ -137,10 +138,10 @@ def test_the_device_random_stream_is_kept_by_a_checkpoint(cuda_device, tmp_path)
     minigan.manual_seed(3)
     minigan.randn(4, device="cuda"), minigan.randint(0, 9, (3,), device="cuda")
     save({"rng": backend.get_rng_state()}, tmp_path / "rng.npz")
-    ahead = [minigan.randn(5, device="cuda").numpy(), minigan.rand(2, device="cuda").numpy()]
+    ahead = [minigan.randn(5, device="cuda").detach().numpy(), minigan.rand(2, device="cuda").detach().numpy()]
     minigan.randn(7, device="cuda")
     backend.set_rng_state(load(tmp_path / "rng.npz")["rng"])
-    again = [minigan.randn(5, device="cuda").numpy(), minigan.rand(2, device="cuda").numpy()]
+    again = [minigan.randn(5, device="cuda").detach().numpy(), minigan.rand(2, device="cuda").detach().numpy()]
     for a, b in zip(ahead, again):
         np.testing.assert_array_equal(a, b)
     minigan.manual_seed(3)  # the GPU's stream is its own, as in PyTorch: the same seed, other numbers
@@ -162,7 +163,7 @@ def test_checkpoint_of_a_device_model_loads_on_either_device(device, tmp_path):
     fresh.load_state_dict(on_gpu)
     x = minigan.randn(5, 3)
     model.eval(), fresh.eval()
-    np.testing.assert_array_equal(fresh(x).numpy(), model(x).numpy())
+    np.testing.assert_array_equal(fresh(x).detach().numpy(), model(x).detach().numpy())
 
 
 # ----------------------------------------------------------------------------- the command line's short runs

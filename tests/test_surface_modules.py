@@ -36,7 +36,7 @@ def test_data_parallel_on_one_device_is_the_module_with_pytorchs_keys():
     net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
     wrapped = nn.DataParallel(net)
     x = minigan.randn(5, 3)
-    np.testing.assert_array_equal(wrapped(x).numpy(), net(x).numpy())
+    np.testing.assert_array_equal(wrapped(x).detach().numpy(), net(x).detach().numpy())
     assert wrapped.module is net
     assert list(wrapped.state_dict()) == ["module." + k for k in net.state_dict()]
     assert len(list(wrapped.parameters())) == 4
@@ -61,8 +61,8 @@ def test_factories_take_device_and_dtype():
     for fn in (minigan.zeros_like, minigan.ones_like, minigan.empty_like, minigan.randn_like, minigan.rand_like):
         y = fn(x, dtype=minigan.float64, device="cpu")
         assert y.shape == (2, 3) and y.dtype == minigan.float64 and y.device == "cpu"
-    assert minigan.full_like(x, 7, device="cpu").numpy().tolist() == [[7.0] * 3] * 2
-    assert not minigan.empty_like(x).numpy().any()
+    assert minigan.full_like(x, 7, device="cpu").detach().numpy().tolist() == [[7.0] * 3] * 2
+    assert not minigan.empty_like(x).detach().numpy().any()
 
 
 def test_randint_takes_pytorchs_forms():
@@ -71,7 +71,7 @@ def test_randint_takes_pytorchs_forms():
                       (minigan.randint(3, 6, (50,)), 3, 6), (minigan.randint(low=3, high=6, size=(50,)), 3, 6),
                       (minigan.randint(high=4, size=(50,)), 0, 4)]:
         assert t.shape == (50,) and t.dtype == minigan.int64
-        assert t.numpy().min() >= lo and t.numpy().max() < hi
+        assert t.detach().numpy().min() >= lo and t.detach().numpy().max() < hi
     assert minigan.randint(5, size=(4,), dtype=minigan.int32).dtype == minigan.int32
     with pytest.raises(TypeError, match="randint: expected"):
         minigan.randint(5)
@@ -129,7 +129,8 @@ def test_subset_concat_random_split_and_samplers():
         random_split(data, [4, 5])
     assert list(SequentialSampler(data)) == list(range(10)) and sorted(RandomSampler(data)) == list(range(10))
     loader = DataLoader(data, batch_size=2, sampler=SubsetRandomSampler([1, 3, 5]))
-    assert len(loader) == 2 and sorted(float(v) for x in loader for v in x[0].numpy().ravel()) == [1.0, 3.0, 5.0]
+    assert len(loader) == 2 and sorted(float(v) for x in loader for v in x[0].detach().numpy().ravel()) == [1.0, 3.0,
+                                                                                                            5.0]
     with pytest.raises(ValueError, match="mutually exclusive"):
         DataLoader(data, sampler=SequentialSampler(data), shuffle=True)
 

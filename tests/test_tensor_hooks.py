@@ -65,7 +65,7 @@ def test_backward_with_hooks_matches_pytorch(name):
         x, seen = lib.tensor(X, requires_grad=True), []
         loss, tensors = CASES[name](lib, x, seen)
         loss.backward()
-        results.append(([t.grad.numpy() for t in tensors], seen))
+        results.append(([t.grad.detach().numpy() for t in tensors], seen))
     (ours, our_seen), (theirs, their_seen) = results
     for u, t in zip(ours, theirs):
         np.testing.assert_allclose(u, t, rtol=1e-12)

@@ -34,7 +34,7 @@ def test_methods_equal_pytorch_with_gradients(name, args):
     if ty.requires_grad:
         (y * 1.5).sum().backward()
         (ty * 1.5).sum().backward()
-        np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(x.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-10)
 
 
 def test_format_new_and_device_predicates():
@@ -44,7 +44,8 @@ def test_format_new_and_device_predicates():
         f"{minigan.zeros(2):.3f}"
     x = minigan.ones(2, 3, dtype=minigan.float64)
     assert x.new_zeros(4).dtype == minigan.float64 and x.new_ones((2, 2)).shape == (2, 2)
-    assert x.new_full((3,), 7.0).numpy().tolist() == [7.0] * 3 and x.new_tensor([1, 2]).dtype == minigan.float64
+    assert x.new_full((3,), 7.0).detach().numpy().tolist() == [7.0] * 3 and x.new_tensor([1,
+                                                                                          2]).dtype == minigan.float64
     assert x.is_cpu == (x.device == "cpu") and not x.is_xpu and x.ndimension() == 2
     classes = ["a", "b", "c"]
     assert classes[minigan.tensor([0.1, 0.9, 0.3]).argmax(0)] == "b"  # __index__, as PyTorch
@@ -73,7 +74,7 @@ def test_var_and_std_take_pytorchs_correction(kwargs):
         if kwargs.get("correction") != 3:  # (beyond n, PyTorch's gradient uses n − correction < 0 unclamped)
             (var.sum() + std.sum()).backward()
         outs = [t.detach().numpy() for t in (var, std, *mean_pair)]
-        results.append(outs + [None if x.grad is None else x.grad.numpy()])
+        results.append(outs + [None if x.grad is None else x.grad.detach().numpy()])
     for u, t in zip(*results):
         if u is not None:
             np.testing.assert_allclose(u, t, rtol=1e-12)
@@ -91,10 +92,11 @@ def test_clamp_with_tensor_bounds_as_pytorch(bounds):
                   "crossed": dict(min=lo + 10, max=hi)}[bounds]
         out = x.clamp(**kwargs)
         (out * lib.tensor(np.arange(6.0).reshape(2, 3))).sum().backward()
-        results.append([out.detach().numpy()] + [None if t.grad is None else t.grad.numpy() for t in (x, lo, hi)])
+        results.append([out.detach().numpy()] + [None if t.grad is None else t.grad.detach().numpy() for t in (x, lo,
+                                                                                                               hi)])
         y = x.detach().clone()
         y.clamp_(**{k: v.detach() for k, v in kwargs.items()})
-        results[-1].append(y.numpy())
+        results[-1].append(y.detach().numpy())
     for u, t in zip(*results):
         assert (u is None) == (t is None)
         if u is not None:

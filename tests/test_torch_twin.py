@@ -34,7 +34,7 @@ def test_twin_takes_the_same_first_steps(algorithm, data, overrides):
     fresh = build_experiment(algorithm, data, seed=0, batch_size=32, **overrides).trainer.G
     fresh.eval(), twin.G.eval()
     args = (labels,) if algorithm == "cgan" else ()
-    want = fresh(from_numpy(z), *args).numpy()
+    want = fresh(from_numpy(z), *args).detach().numpy()
     got = twin.G(torch.from_numpy(z), *[torch.from_numpy(a) for a in args]).detach().numpy()
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)  # the same weights: the same outputs
     twin.G.train()
@@ -43,7 +43,7 @@ def test_twin_takes_the_same_first_steps(algorithm, data, overrides):
     # G after three steps, on a batch in training mode (batch statistics: a bias right before a batch norm
     # gets a zero gradient up to rounding, which Adam scales up to ±lr, and cancels out of the output)
     exp.trainer.G.train()
-    want = exp.trainer.G(from_numpy(z), *args).numpy()
+    want = exp.trainer.G(from_numpy(z), *args).detach().numpy()
     got = twin.G(torch.from_numpy(z), *[torch.from_numpy(a) for a in args]).detach().numpy()
     np.testing.assert_allclose(got, want, rtol=1e-3, atol=2e-4)
 
@@ -66,15 +66,16 @@ def test_began_conv_networks_equal_pytorch():
         np.testing.assert_allclose(loss_m.item(), loss_t.item(), rtol=1e-5)
         loss_m.backward()
         loss_t.backward()
-        np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), rtol=1e-3, atol=1e-7)
+        np.testing.assert_allclose(xm.grad.detach().numpy(), xt.grad.detach().numpy(), rtol=1e-3, atol=1e-7)
         grads_t = dict(twin.named_parameters())
         for name, p in D.named_parameters():
-            np.testing.assert_allclose(p.grad.numpy(), grads_t[name].grad.numpy(), rtol=1e-3, atol=1e-6,
+            np.testing.assert_allclose(p.grad.detach().numpy(), grads_t[name].grad.detach().numpy(), rtol=1e-3,
+                                       atol=1e-6,
                                        err_msg=name)
         G = BEGANGenerator(6, shape, channels=4, convs_per_scale=cps)
         z = np.random.default_rng(1).standard_normal((5, 6)).astype(np.float32)
         np.testing.assert_allclose(torch_twin.to_torch(G)(torch.from_numpy(z)).detach().numpy(),
-                                   G(from_numpy(z)).numpy(), rtol=1e-4, atol=1e-6)
+                                   G(from_numpy(z)).detach().numpy(), rtol=1e-4, atol=1e-6)
 
 
 @pytest.mark.parametrize("generator", ["dcgan", "began"])
@@ -104,5 +105,6 @@ def test_twin_takes_the_same_first_steps_with_began_s_own_networks(monkeypatch, 
     assert ks[-1] > 0.0  # the controller moved, so the k comparison means something
     np.testing.assert_allclose(ks_twin, ks, rtol=1e-3, atol=1e-6)
     z = np.random.default_rng(0).standard_normal((8, exp.config["latent_dim"])).astype(np.float32)
-    np.testing.assert_allclose(twin.G(torch.from_numpy(z)).detach().numpy(), exp.trainer.G(from_numpy(z)).numpy(),
+    np.testing.assert_allclose(twin.G(torch.from_numpy(z)).detach().numpy(),
+                               exp.trainer.G(from_numpy(z)).detach().numpy(),
                                rtol=1e-3, atol=2e-4)

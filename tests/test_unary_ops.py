@@ -49,7 +49,7 @@ def _torch_value_and_grads(fn, arrays):
     w = torch.tensor(np.random.default_rng(5).standard_normal(tuple(y.shape)))
     (g,) = torch.autograd.grad((y * w).sum(), ts[0], create_graph=True)
     gg = torch.autograd.grad(g.sum(), ts[0], allow_unused=True)[0] if g.requires_grad else None
-    return y.detach().numpy(), g.detach().numpy(), None if gg is None else gg.numpy(), w.numpy()
+    return y.detach().numpy(), g.detach().numpy(), None if gg is None else gg.detach().numpy(), w.detach().numpy()
 
 
 def _minigan_value_and_grads(fn, arrays, w):
@@ -57,7 +57,7 @@ def _minigan_value_and_grads(fn, arrays, w):
     y = fn(*ts)
     (g,) = minigan.autograd.grad((y * minigan.tensor(w)).sum(), ts[0], create_graph=True)
     gg = minigan.autograd.grad(g.sum(), ts[0], allow_unused=True)[0] if g.requires_grad else None
-    return y.numpy(), g.numpy(), None if gg is None else gg.numpy()
+    return y.detach().numpy(), g.detach().numpy(), None if gg is None else gg.detach().numpy()
 
 
 @pytest.mark.parametrize("name", sorted(DOMAINS) + sorted(BINARY))
@@ -82,18 +82,18 @@ def test_steps_match_pytorch_and_pass_a_zero_gradient(name):
     values = np.array([-2.5, -1.5, -0.4, 0.0, 0.5, 1.5, 2.5, 2.7])  # halves: round goes to even, as PyTorch
     x = minigan.tensor(values, requires_grad=True, dtype=minigan.float64)
     y = getattr(minigan, name)(x)
-    np.testing.assert_array_equal(y.numpy(), getattr(torch, name)(torch.tensor(values)).numpy())
+    np.testing.assert_array_equal(y.detach().numpy(), getattr(torch, name)(torch.tensor(values)).detach().numpy())
     assert y.requires_grad  # still in the graph, as PyTorch: the gradient that flows back is 0
     (y * 3).sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), np.zeros_like(values))
+    np.testing.assert_array_equal(x.grad.detach().numpy(), np.zeros_like(values))
     ints = minigan.tensor(np.array([1, -2, 3]))
-    np.testing.assert_array_equal(getattr(minigan, name)(ints).numpy(), [1, -2, 3])
+    np.testing.assert_array_equal(getattr(minigan, name)(ints).detach().numpy(), [1, -2, 3])
 
 
 def test_round_decimals_matches_pytorch():
     values = np.array([1.2345, -0.0051, 12.5])
-    got = minigan.round(minigan.tensor(values, dtype=minigan.float64), decimals=2).numpy()
-    np.testing.assert_allclose(got, torch.round(torch.tensor(values), decimals=2).numpy())
+    got = minigan.round(minigan.tensor(values, dtype=minigan.float64), decimals=2).detach().numpy()
+    np.testing.assert_allclose(got, torch.round(torch.tensor(values), decimals=2).detach().numpy())
 
 
 def test_float32_stays_float32_and_scalar_operands():
@@ -101,12 +101,12 @@ def test_float32_stays_float32_and_scalar_operands():
     assert minigan.sin(x).dtype == minigan.float32
     assert minigan.atan2(x, 1.0).dtype == minigan.float32
     assert minigan.atan2(2.0, x + 3).dtype == minigan.float32
-    np.testing.assert_allclose(minigan.hypot(3.0, minigan.tensor([4.0])).numpy(), [5.0])
+    np.testing.assert_allclose(minigan.hypot(3.0, minigan.tensor([4.0])).detach().numpy(), [5.0])
 
 
 def test_outside_the_domain_is_nan_as_in_pytorch():
     with np.errstate(invalid="ignore", divide="ignore"):
-        got = minigan.asin(minigan.tensor([2.0])).numpy()
+        got = minigan.asin(minigan.tensor([2.0])).detach().numpy()
     assert np.isnan(got).all() and torch.asin(torch.tensor([2.0])).isnan().all()
 
 
@@ -116,7 +116,7 @@ def test_integer_input_is_computed_in_float32_as_in_pytorch(name):
     out = getattr(minigan, name)(x)
     assert out.dtype == minigan.float32
     expected = getattr(minigan, name)(x.float())
-    np.testing.assert_array_equal(out.numpy(), expected.numpy())
+    np.testing.assert_array_equal(out.detach().numpy(), expected.detach().numpy())
 
 
 def test_a_non_tensor_is_refused_with_a_clear_error():
@@ -128,7 +128,7 @@ def test_a_non_tensor_is_refused_with_a_clear_error():
 @pytest.mark.parametrize("name", sorted(DOMAINS))
 def test_method_form_equals_the_free_function(name):
     x = minigan.tensor(_sample(*DOMAINS[name]))
-    np.testing.assert_array_equal(getattr(x, name)().numpy(), getattr(minigan, name)(x).numpy())
+    np.testing.assert_array_equal(getattr(x, name)().detach().numpy(), getattr(minigan, name)(x).detach().numpy())
 
 
 # ----------------------------------------------------------------------------- free forms of operators and methods
@@ -175,13 +175,13 @@ def test_free_forms_equal_pytorch_with_gradients(name, fn):
     ta, tb = (torch.tensor(v, requires_grad=True) for v in (A, B))
     ma, mb = (minigan.tensor(v, requires_grad=True, dtype=minigan.float64) for v in (A, B))
     ty, my = fn(torch, ta, tb), fn(minigan, ma, mb)
-    np.testing.assert_allclose(my.numpy(), ty.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(my.detach().numpy(), ty.detach().numpy(), rtol=1e-12)
     if ty.requires_grad:
         ty.sum().backward()
         my.sum().backward()
         for t, m in ((ta, ma), (tb, mb)):
             if t.grad is not None:
-                np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+                np.testing.assert_allclose(m.grad.detach().numpy(), t.grad.detach().numpy(), rtol=1e-12)
 
 
 COMPARISONS = ["eq", "ne", "gt", "ge", "lt", "le", "logical_and", "logical_or", "logical_xor", "isclose"]
@@ -191,14 +191,15 @@ COMPARISONS = ["eq", "ne", "gt", "ge", "lt", "le", "logical_and", "logical_or", 
 def test_comparisons_equal_pytorch(name):
     a, b = np.array([0.0, 1.0, 2.0, 3.0]), np.array([0.0, 2.0, 1.0, 3.0 + 1e-9])
     got = getattr(minigan, name)(minigan.tensor(a, dtype=minigan.float64), minigan.tensor(b, dtype=minigan.float64))
-    np.testing.assert_array_equal(got.numpy(), getattr(torch, name)(torch.tensor(a), torch.tensor(b)).numpy())
+    np.testing.assert_array_equal(got.detach().numpy(), getattr(torch, name)(torch.tensor(a),
+                                                                             torch.tensor(b)).detach().numpy())
 
 
 def test_tests_and_reductions_to_bool():
     a = np.array([0.0, np.nan, np.inf, -1.0])
     for name in ("isnan", "isinf", "isfinite", "logical_not"):
-        np.testing.assert_array_equal(getattr(minigan, name)(minigan.tensor(a)).numpy(),
-                                      getattr(torch, name)(torch.tensor(a)).numpy())
+        np.testing.assert_array_equal(getattr(minigan, name)(minigan.tensor(a)).detach().numpy(),
+                                      getattr(torch, name)(torch.tensor(a)).detach().numpy())
     x = minigan.tensor([0.0, 1.0])
     assert not minigan.all(x).item() and minigan.any(x).item() and minigan.count_nonzero(x).item() == 1
     assert minigan.allclose(x, x + 1e-9) and not minigan.equal(x, x + 1e-9) and minigan.equal(x, x.clone())

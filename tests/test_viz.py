@@ -247,7 +247,7 @@ def test_capture_leaves_training_untouched_and_its_arrows_are_the_gradient_of_d(
     def logit(points):
         with no_grad():
             x = minigan.tensor(np.repeat(points, pack, axis=0).astype(np.float32))
-            return np.asarray(D(x).numpy(), dtype=np.float64).ravel()
+            return np.asarray(D(x).detach().numpy(), dtype=np.float64).ravel()
 
     # D is piecewise linear (leaky ReLU): at a point within h of a kink the gradient is the slope on its own
     # side of the kink, so it must equal the forward or the backward difference (and, away from kinks, both)

@@ -28,7 +28,7 @@ def test_the_penalty_is_zero_for_a_critic_whose_gradient_has_norm_one():
     penalty = gradient_penalty(critic, real, fake)
     assert abs(penalty.item()) < 1e-24
     penalty.backward()  # at the minimum: the gradient into the critic is zero too
-    np.testing.assert_allclose(w.grad.numpy(), 0.0, atol=1e-12)
+    np.testing.assert_allclose(w.grad.detach().numpy(), 0.0, atol=1e-12)
 
 
 @pytest.mark.skipif(not HAVE_TORCH, reason="needs torch as an oracle")
@@ -44,8 +44,8 @@ def test_penalty_and_its_double_backward_equal_pytorch():
     tl = [torch.nn.Linear(2, 16), torch.nn.Linear(16, 16), torch.nn.Linear(16, 1)]
     mine = [m for m in critic if isinstance(m, nn.Linear)]
     for t, m in zip(tl, mine):
-        t.weight.data = torch.tensor(m.weight.numpy())
-        t.bias.data = torch.tensor(m.bias.numpy())
+        t.weight.data = torch.tensor(m.weight.detach().numpy())
+        t.bias.data = torch.tensor(m.bias.detach().numpy())
     tcritic = torch.nn.Sequential(tl[0], torch.nn.LeakyReLU(0.2), tl[1], torch.nn.Tanh(), tl[2])
     e = torch.tensor(eps).reshape(-1, 1)
     x_hat = (e * torch.tensor(real) + (1 - e) * torch.tensor(fake)).requires_grad_(True)
@@ -54,11 +54,11 @@ def test_penalty_and_its_double_backward_equal_pytorch():
     tpenalty.backward()
     np.testing.assert_allclose(penalty.item(), tpenalty.item(), rtol=1e-12)
     def grad_of(p, shape):  # no gradient reached it (the last bias does not move ∇x̂ D): zeros
-        return np.zeros(shape) if p.grad is None else p.grad.numpy()
+        return np.zeros(shape) if p.grad is None else p.grad.detach().numpy()
 
     for t, m in zip(tl, mine):
         for mp, tp in ((m.weight, t.weight), (m.bias, t.bias)):
-            expected = np.zeros(tp.shape) if tp.grad is None else tp.grad.numpy()
+            expected = np.zeros(tp.shape) if tp.grad is None else tp.grad.detach().numpy()
             np.testing.assert_allclose(grad_of(mp, tp.shape), expected, rtol=1e-9, atol=1e-14)
 
 

@@ -339,7 +339,7 @@ EXERCISES = (
              WGAN, "under no_grad(), w.clamp_(-self.clip, self.clip)",
              "Predict the largest |w| of a critic after clipping at c = 0.01. measure: "
              + PY + 'from minigan.gans.wgan import WGAN; w = WGAN.__new__(WGAN); w.D = mg.nn.Linear(4, 1); '
-             'w.clip = 0.01; w.clip_critic(); print(abs(w.D.weight.numpy()).max())"'),
+             'w.clip = 0.01; w.clip_critic(); print(abs(w.D.weight.detach().numpy()).max())"'),
     Exercise("wgan_train_step", "gans", ("minigan/gans/wgan.py::WGAN.train_step",),
              "WGAN Algorithm 1: n_critic critic steps descending −(mean f(x) − mean f(G(z))), each followed by "
              "clipping, then one generator step on −mean f(G(z))",
@@ -420,7 +420,7 @@ EXERCISES = (
              "Predict the mean |x' − x| of PGD's random start with no step (step_size 0) at ε = 0.2. measure: "
              + PY + 'from minigan.attacks import pgd; m = mg.nn.Linear(64, 10); '
              'x = np.full((50, 64), 0.5, np.float32); '
-             'print(abs(pgd(m, x, eps=0.2, step_size=0.0, steps=1).numpy() - x).mean())"'),
+             'print(abs(pgd(m, x, eps=0.2, step_size=0.0, steps=1).detach().numpy() - x).mean())"'),
     Exercise("adversarial_loss", "attacks", ("minigan/attacks/adversarial_training.py::adversarial_loss",),
              "Goodfellow et al.'s adversarial training objective α·J(θ, x, y) + (1 − α)·J(θ, x', y) with x' = FGSM",
              ADV_TRAINING, "x' is made with θ fixed and is a constant after; J is the mean cross-entropy; "

@@ -43,7 +43,7 @@ def _array(v):
     if v is None:
         return None
     if isinstance(v, minigan.Tensor):
-        return v.numpy()
+        return v.detach().numpy()
     return np.asarray(v)
 
 
@@ -113,7 +113,7 @@ def gradcheck(label, fn, arrays, hint, second_order=False, seed=0):
 
     def value(*arrs):
         with minigan.no_grad():
-            return float((fn(*[T(a, grad=False) for a in arrs]).numpy() * r).sum())
+            return float((fn(*[T(a, grad=False) for a in arrs]).detach().numpy() * r).sum())
 
     analytic = autograd.grad(out, xs, grad_outputs=minigan.tensor(r), allow_unused=True)
     numeric = _numeric_gradient(value, arrays)
@@ -258,20 +258,20 @@ def check_backprop(ctx):
     b = x * 2.0
     c = b * b + b
     c.sum().backward()
-    close("x.grad for b = 2x, c = b² + b (b reused)", x.grad, (2 * (2 * x.numpy()) + 1) * 2, hint)
+    close("x.grad for b = 2x, c = b² + b (b reused)", x.grad, (2 * (2 * x.detach().numpy()) + 1) * 2, hint)
     raises("a second backward through a freed graph", minigan.GraphError, lambda: c.sum().backward(), hint)
     x = T([1.0, 2.0])
     y = (x * x).sum()
     y.backward(retain_graph=True)
     y.backward()
-    close("x.grad after two backward() of sum(x²) (retain_graph=True)", x.grad, 4 * x.numpy(), hint)
+    close("x.grad after two backward() of sum(x²) (retain_graph=True)", x.grad, 4 * x.detach().numpy(), hint)
     x, w = T(rn(3, 1)), T(rn(1, 4, seed=1), grad=False)
     y = x * w
     y.retain_grad()
     (y * y).sum().backward()
-    yv = x.numpy() * w.numpy()
+    yv = x.detach().numpy() * w.detach().numpy()
     close("y.grad for y = x·w retained, loss = sum(y²)", y.grad, 2 * yv, hint + " (fn.retained: keep its gradient)")
-    close("x.grad for loss = sum((x·w)²)", x.grad, (2 * yv * w.numpy()).sum(axis=1, keepdims=True), hint)
+    close("x.grad for loss = sum((x·w)²)", x.grad, (2 * yv * w.detach().numpy()).sum(axis=1, keepdims=True), hint)
     check(w.grad is None, "a constant (requires_grad=False) got a .grad", hint)
 
     class Product(Node):  # a backward that returns both gradients, needed or not (allowed, as in PyTorch)
@@ -295,9 +295,9 @@ def check_backprop(ctx):
     x = T([1.0, -2.0])
     h = x * 3.0
     gh, gx = autograd.grad((h * h).sum(), (h, x))
-    close("autograd.grad(sum(h²), (h, x)) for a non-leaf h = 3x: d/dh", gh, 2 * 3.0 * x.numpy(),
+    close("autograd.grad(sum(h²), (h, x)) for a non-leaf h = 3x: d/dh", gh, 2 * 3.0 * x.detach().numpy(),
           hint + " (a node in `keep` keeps its gradient in the dict: get, not pop)")
-    close("autograd.grad(sum(h²), (h, x)) for a non-leaf h = 3x: d/dx", gx, 2 * 9.0 * x.numpy(), hint)
+    close("autograd.grad(sum(h²), (h, x)) for a non-leaf h = 3x: d/dx", gx, 2 * 9.0 * x.detach().numpy(), hint)
     x = T([1.5])
     (g,) = autograd.grad((x * x * x).sum(), x, create_graph=True)
     close("autograd.grad of x³ with create_graph", g, [3 * 1.5**2], hint)
@@ -319,7 +319,7 @@ def check_accumulate(ctx):
     (x * 2.0 + x * 3.0).sum().backward()
     close("x.grad for sum(2x + 3x)", x.grad, [5.0, 5.0], hint)
     held = x.grad
-    before = held.numpy().copy()
+    before = held.detach().numpy().copy()
     (x * 2.0).sum().backward()
     close("x.grad after a second backward of sum(2x)", x.grad, [7.0, 7.0], hint)
     close("the .grad Tensor a user held before the second backward", held, before + 2.0,
@@ -694,7 +694,7 @@ def _trajectory(cls, grads, theta0, **kw):
     for g in grads:
         p.grad = minigan.tensor(np.array(g, dtype=np.float64))
         opt.step()
-        out.append(p.numpy().copy())
+        out.append(p.detach().numpy().copy())
     return np.array(out)
 
 
@@ -923,8 +923,8 @@ class SpySGD(minigan.optim.SGD):
         self.watch, self.log, self.tag = watch, log, tag
 
     def step(self, closure=None):
-        self.log.append((self.tag, [None if p.grad is None else p.grad.numpy().copy() for p in self.watch()],
-                         [p.requires_grad for p in self.watch()], [p.numpy().copy() for p in self.params]))
+        self.log.append((self.tag, [None if p.grad is None else p.grad.detach().numpy().copy() for p in self.watch()],
+                         [p.requires_grad for p in self.watch()], [p.detach().numpy().copy() for p in self.params]))
         return super().step(closure)
 
 
@@ -1002,7 +1002,7 @@ class OneHotGenerator(nn.Module):
         self.k = len(q)
 
     def forward(self, z):
-        k = (z.numpy()[:, :1] > self.edges).sum(axis=1)
+        k = (z.detach().numpy()[:, :1] > self.edges).sum(axis=1)
         return minigan.tensor(np.eye(self.k, dtype=np.float32)[k]) + 0.0 * self.w
 
 
@@ -1025,7 +1025,7 @@ def check_gan_train_step(ctx):
     eye = np.eye(4, dtype=np.float32)
     for _ in range(150):
         gan.train_step(lambda m: minigan.tensor(eye[data.choice(4, size=m, p=p)]))
-    d = 1 / (1 + np.exp(-D.weight.numpy().ravel()))
+    d = 1 / (1 + np.exp(-D.weight.detach().numpy().ravel()))
     close("D(x) on 4 points after 150 D steps with G fixed, p_data = [.4 .3 .2 .1], p_g = [.1 .2 .3 .4] "
           "(the optimal D is p_data/(p_data + p_g))", d, p / (p + q), hint, rtol=0, atol=0.04)
 
@@ -1036,7 +1036,7 @@ def check_wgan_clip(ctx):
     wgan = WGAN.__new__(WGAN)
     wgan.D = nn.Linear(4, 3)
     wgan.clip = 0.05
-    before = [p.numpy().copy() for p in wgan.D.parameters()]
+    before = [p.detach().numpy().copy() for p in wgan.D.parameters()]
     wgan.clip_critic()
     for (name, p), b in zip(wgan.D.named_parameters(), before):
         close(f"critic.{name} after clip_critic() with c = 0.05", p, np.clip(b, -0.05, 0.05), hint)
@@ -1086,7 +1086,7 @@ def check_gradient_penalty(ctx):
     real, fake = T(rn(4, 1, 2, 2), grad=False), T(0.2 * rn(4, 1, 2, 2, seed=1), grad=False)
     e = rng(3).uniform(size=4)
     pen = gradient_penalty(critic, real, fake, lam=2.0, eps=minigan.tensor(e))
-    x_hat = e.reshape(4, 1, 1, 1) * real.numpy() + (1 - e.reshape(4, 1, 1, 1)) * fake.numpy()
+    x_hat = e.reshape(4, 1, 1, 1) * real.detach().numpy() + (1 - e.reshape(4, 1, 1, 1)) * fake.detach().numpy()
     r = np.sqrt((x_hat**2).reshape(4, -1).sum(axis=1))
     close("penalty of D(x) = 1.3/2·‖x‖² on images (4, 1, 2, 2), per-example ε, λ = 2", pen,
           2 * np.mean((1.3 * r - 1) ** 2), hint + " (ε multiplies the REAL example; one norm per example)")
@@ -1111,7 +1111,7 @@ def check_cgan_conditioning(ctx):
     labels = np.array([0, 2, 1, 2])
     out = _with_label(x, labels, 3)
     close("_with_label(x (4, 2), labels [0, 2, 1, 2], 3)", out,
-          np.concatenate([x.numpy(), np.eye(3)[labels]], axis=1), hint, rtol=1e-6)
+          np.concatenate([x.detach().numpy(), np.eye(3)[labels]], axis=1), hint, rtol=1e-6)
     out.sum().backward()
     close("x.grad through _with_label(...).sum()", x.grad, np.ones((4, 2)), hint)
     check(_with_label(x, None, 0) is x, "_with_label(x, None, 0) must return x itself (an unconditional net)", hint)
@@ -1137,7 +1137,7 @@ def _classifier(seed=0, classes=3, features=4, dropout=False):
 def _ce_input_gradient(model, x, y):
     """∇ₓ Σ_i CE(Wx_i + b, y_i) = (softmax − onehot)·W, the closed form for a linear classifier."""
     lin = model[-1]
-    W, b = lin.weight.numpy(), lin.bias.numpy()
+    W, b = lin.weight.detach().numpy(), lin.bias.detach().numpy()
     z = x @ W.T + b
     s = np.exp(z - z.max(axis=1, keepdims=True))
     s /= s.sum(axis=1, keepdims=True)
@@ -1158,7 +1158,7 @@ def check_input_gradient(ctx):
     check(all(p.grad is None for p in model.parameters()), "the attack filled a parameter's .grad", hint +
           " (autograd.grad, not backward)")
     g = input_gradient(model, x)
-    z = x @ model[-1].weight.numpy().T + model[-1].bias.numpy()
+    z = x @ model[-1].weight.detach().numpy().T + model[-1].bias.detach().numpy()
     close("∇ₓJ with y None (the model's own predictions)", g, _ce_input_gradient(model, x, z.argmax(axis=1)), hint)
 
 
@@ -1208,7 +1208,7 @@ def check_sign_step(ctx):
 
 def _two_class(seed=0):
     model = _classifier(seed, classes=2, features=6)
-    return model, np.sign(model[-1].weight.numpy()[1] - model[-1].weight.numpy()[0])
+    return model, np.sign(model[-1].weight.detach().numpy()[1] - model[-1].weight.detach().numpy()[0])
 
 
 def check_bim(ctx):
@@ -1224,7 +1224,7 @@ def check_bim(ctx):
           np.clip(x + 0.1 * direction, 0, 1), hint + " (project after every step)")
     got = bim(model, x, y, eps=0.1, step_size=0.1, steps=1, clip=None)
     close("bim with one step of α = ε is FGSM", got, x + 0.1 * direction, hint)
-    z = x @ model[-1].weight.numpy().T + model[-1].bias.numpy()
+    z = x @ model[-1].weight.detach().numpy().T + model[-1].bias.detach().numpy()
     pred = z.argmax(axis=1)
     got = bim(model, x, eps=3.0, step_size=1.0, steps=6, clip=None)
     close("bim with y None and a large ε: the predictions on the CLEAN x stay the labels", got,
@@ -1245,7 +1245,8 @@ def check_pgd(ctx):
           np.clip(x + 0.1 * direction, 0, 1), hint + " (project after every step)")
     big = np.full((400, 6), 0.5)
     minigan.manual_seed(4)
-    start = pgd(model, big, np.zeros(400, dtype=np.int64), eps=0.2, step_size=0.0, steps=1, clip=None).numpy() - big
+    start = pgd(model, big, np.zeros(400, dtype=np.int64), eps=0.2, step_size=0.0, steps=1,
+                clip=None).detach().numpy() - big
     check(np.abs(start).max() <= 0.2 + 1e-9, f"pgd's random start left the ε-ball: max |δ| = {np.abs(start).max():.4g}"
           " > ε = 0.2", hint)
     check(abs(np.abs(start).mean() - 0.1) < 0.01 and abs(start.mean()) < 0.01, "pgd's random start with step_size 0: "
@@ -1276,7 +1277,7 @@ def check_adversarial_loss(ctx):
     expected = 0.3 * F.cross_entropy(model(minigan.tensor(x)), y) + 0.7 * F.cross_entropy(model(adv), y)
     close("adversarial_loss(eps=0.2, alpha=0.3)", loss, expected.item(), hint)
     loss.backward()
-    grads = [p.grad.numpy().copy() for p in model.parameters()]
+    grads = [p.grad.detach().numpy().copy() for p in model.parameters()]
     for p in model.parameters():
         p.grad = None
     expected.backward()
@@ -1284,7 +1285,7 @@ def check_adversarial_loss(ctx):
         close(f"d adversarial_loss / d {name} (x' a constant)", g, p.grad, hint)
     eps = np.array([0.0, 0.1, 0.2, 0.3, 0.0, 0.5])
     loss = adversarial_loss(model, x, y, eps=eps, alpha=0.5)
-    sign = np.sign(input_gradient(model, x, y).numpy())
+    sign = np.sign(input_gradient(model, x, y).detach().numpy())
     adv = minigan.tensor(np.clip(x + eps[:, None] * sign, 0, 1))
     expected = 0.5 * F.cross_entropy(model(minigan.tensor(x)), y) + 0.5 * F.cross_entropy(model(adv), y)
     close("adversarial_loss with one ε per example", loss, expected.item(), hint)

@@ -27,7 +27,7 @@ from minigan import backend
 from minigan._tensor import Tensor
 from minigan.autograd.grad_mode import no_grad
 from minigan.autograd.graph import RemovableHandle
-from minigan.errors import IndexOutOfRange, ShapeError
+from minigan.errors import IndexOutOfRange, ShapeError, StateDictError
 from minigan.nn.backward_hooks import call_with_backward_hooks
 
 # What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.
@@ -438,10 +438,11 @@ class Module:
         unexpected = [k for k in state_dict if k not in own]
         if strict:
             if missing or unexpected:
-                raise ValueError(
+                raise StateDictError(
                     f"load_state_dict: {type(self).__name__} key sets differ: first missing key "
                     f"{missing[0] if missing else None!r} ({len(missing)} missing), first unexpected key "
-                    f"{unexpected[0] if unexpected else None!r} ({len(unexpected)} unexpected)"
+                    f"{unexpected[0] if unexpected else None!r} ({len(unexpected)} unexpected); "
+                    "strict=False loads the keys both have"
                 )
         arrays = {}
         for name, t in own.items():  # check every shape before changing anything
@@ -522,10 +523,10 @@ def _check_values(name, value, dtype) -> None:
     kind, want = value.dtype.kind, backend.np.dtype(dtype).kind
     family = {"f": "f", "i": "iu", "u": "iu", "b": "b"}.get(want, want)
     if kind not in family:
-        raise ValueError(f"load_state_dict: {name!r} holds {value.dtype} values in the state dict, "
+        raise StateDictError(f"load_state_dict: {name!r} holds {value.dtype} values in the state dict, "
                          f"but the module's is {backend.np.dtype(dtype)}")
     if kind == "f" and not bool(backend.get_array_module(value).isfinite(value).all()):
-        raise ValueError(f"load_state_dict: {name!r} holds NaN or inf values in the state dict; "
+        raise StateDictError(f"load_state_dict: {name!r} holds NaN or inf values in the state dict; "
                          "a model's weights must be finite")
 
 

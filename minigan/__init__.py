@@ -10,7 +10,7 @@ import sys
 
 from minigan import _missing, accelerator, autograd, backend, backends, cuda, functional, linalg, nn, optim
 from minigan._missing import NotInMinigan
-from minigan._tensor import Tensor, from_numpy, maximum, minimum, tensor
+from minigan._tensor import Tensor, from_numpy, tensor
 from minigan.autograd.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigan.backend import (
     BackendError,
@@ -35,7 +35,6 @@ from minigan.errors import (
     IndexOutOfRange,
     ShapeError,
 )
-from minigan.functional import cat, stack
 from minigan.gradcheck import gradcheck, gradgradcheck
 from minigan.serialization import load, save
 from minigan.toplevel import (
@@ -98,6 +97,7 @@ from minigan.toplevel import (
     bmm,
     broadcast_tensors,
     broadcast_to,
+    cat,
     cdist,
     ceil,
     chunk,
@@ -205,10 +205,12 @@ from minigan.toplevel import (
     masked_select,
     matmul,
     max,
+    maximum,
     mean,
     median,
     meshgrid,
     min,
+    minimum,
     mm,
     moveaxis,
     movedim,
@@ -272,6 +274,7 @@ from minigan.toplevel import (
     sqrt,
     square,
     squeeze,
+    stack,
     std,
     std_mean,
     sub,

@@ -386,7 +386,12 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
     def __getitem__(self, index):
         items = index if isinstance(index, tuple) else (index,)
         items = tuple(it.array if isinstance(it, Tensor) else it for it in items)
-        return shaping.GetItem.apply(self, index=checks.normalize_index(items, self.array))
+        out = shaping.GetItem.apply(self, index=checks.normalize_index(items, self.array))
+        move = checks.moved_index_axes(items, self.ndim)
+        if move and move[1]:  # NumPy put the index arrays' axes first; PyTorch keeps them where they are
+            b, p = move
+            out = out.movedim(tuple(range(b)), tuple(range(p, p + b)))
+        return out
 
     # ------------------------------------------------------------------ in place
     # PyTorch's rules.  Under no_grad() an in-place op simply changes the array (how an optimizer moves
@@ -481,8 +486,16 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast), as PyTorch:
         the gradient to ``value`` is the gradient read at ``index``, to x's old values 0 there."""
         items = index if isinstance(index, tuple) else (index,)
-        index = checks.normalize_index(tuple(it.array if isinstance(it, Tensor) else it for it in items), self.array)
+        items = tuple(it.array if isinstance(it, Tensor) else it for it in items)
+        index = checks.normalize_index(items, self.array)
         where = index[0]
+        move = checks.moved_index_axes(items, self.ndim)
+        if move and move[1] and not isinstance(value, (int, float)):
+            b, p = move  # value comes in PyTorch's layout of x[index] (see __getitem__): lay it out as NumPy's
+            value = value if isinstance(value, Tensor) else Tensor._make(backend.asarray(value))
+            shape = self.array[where].shape
+            value = value.expand(*(shape[b : b + p] + shape[:b] + shape[b + p :])).movedim(
+                tuple(range(p, p + b)), tuple(range(b)))
         return self._in_place("setitem", shaping.IndexPut.apply, value, update=lambda a, b: a.__setitem__(where, b),
                               target=self.array[where], cast=True, index=index)
 

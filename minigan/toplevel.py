@@ -12,6 +12,7 @@ import builtins
 import functools
 import math
 import string
+import warnings
 from collections import namedtuple
 
 from minigan import backend, checks, functional
@@ -19,8 +20,7 @@ from minigan._tensor import Tensor, maximum, minimum, tensor
 from minigan.autograd.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.autograd.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.dtypes import TYPE_NAMES
-from minigan.errors import IndexOutOfRange, ShapeError
-from minigan.functional import cat
+from minigan.errors import DtypeError, GraphError, IndexOutOfRange, ShapeError
 from minigan.ops import linalg as L
 from minigan.ops import reduce as R
 from minigan.ops import shape as S
@@ -280,6 +280,43 @@ ByteTensor = LegacyConstructor("ByteTensor")
 BoolTensor = LegacyConstructor("BoolTensor")
 
 
+def _with_out(fn):
+    """PyTorch's ``out=`` keyword for ``fn``: the result is written into the tensor ``out``, which is returned.
+
+    As in PyTorch: ``out`` is resized to the result's shape (with a warning when it held values), the result
+    must cast to out's dtype within its kind (float into int is refused), and it is not differentiated, so
+    ``out=`` is refused where the result would need a gradient.
+    """
+    @functools.wraps(fn)
+    def with_out(*args, out=None, **kwargs):
+        result = fn(*args, **kwargs)
+        if out is None:
+            return result
+        name = fn.__name__
+        if not isinstance(out, Tensor):
+            raise TypeError(f"{name}: out must be a Tensor, got {type(out).__name__}")
+        if result.requires_grad or (out.requires_grad and is_grad_enabled()):
+            raise GraphError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                             "but one of the arguments requires grad; drop out= (or compute under minigan.no_grad())")
+        if not backend.np.can_cast(result.dtype, out.dtype, casting="same_kind"):
+            raise DtypeError(f"{name}: result type {result.dtype} can't be cast to the desired output type {out.dtype}")
+        if out.shape != result.shape:
+            if out.numel():
+                warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                              f"which does not match the required output shape {list(result.shape)}.", UserWarning,
+                              stacklevel=2)
+            out.array = backend.get_array_module(out.array).empty(result.shape, dtype=out.dtype)
+        out.array[...] = result.array
+        out._counter[0] += 1  # a change in place: graphs that saved out's old values refuse to backward
+        return out
+
+    return with_out
+
+
+cat, stack = _with_out(functional.cat), _with_out(functional.stack)  # torch.cat(tensors, out=y) too
+maximum, minimum = _with_out(maximum), _with_out(minimum)
+
+
 # ----------------------------------------------------------------------------- free forms of Tensor methods
 def _t(x, fn) -> Tensor:
     if isinstance(x, Tensor):
@@ -287,10 +324,12 @@ def _t(x, fn) -> Tensor:
     raise TypeError(f"{fn}: expected a Tensor, got {type(x).__name__} (wrap it with minigan.tensor(...))")
 
 
+@_with_out
 def sum(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     return _t(x, "sum").sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
+@_with_out
 def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     return _t(x, "mean").mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
@@ -304,14 +343,17 @@ def min(x, dim=None, keepdim=False):
     return _t(x, "min").min(dim, keepdim)
 
 
+@_with_out
 def argmax(x, dim=None, keepdim=False):
     return _t(x, "argmax").argmax(dim, keepdim)
 
 
+@_with_out
 def argmin(x, dim=None, keepdim=False):
     return _t(x, "argmin").argmin(dim, keepdim)
 
 
+@_with_out
 def logsumexp(x, dim, keepdim=False):
     return _t(x, "logsumexp").logsumexp(dim, keepdim)
 
@@ -320,30 +362,37 @@ def norm(x, p="fro", dim=None, keepdim=False):
     return _t(x, "norm").norm(p, dim, keepdim)
 
 
+@_with_out
 def abs(x):
     return _t(x, "abs").abs()
 
 
+@_with_out
 def exp(x):
     return _t(x, "exp").exp()
 
 
+@_with_out
 def log(x):
     return _t(x, "log").log()
 
 
+@_with_out
 def sqrt(x):
     return _t(x, "sqrt").sqrt()
 
 
+@_with_out
 def sign(x):
     return _t(x, "sign").sign()
 
 
+@_with_out
 def tanh(x):
     return _t(x, "tanh").tanh()
 
 
+@_with_out
 def sigmoid(x):
     return _t(x, "sigmoid").sigmoid()
 
@@ -352,6 +401,7 @@ def relu(x):
     return _t(x, "relu").relu()
 
 
+@_with_out
 def clamp(x, min=None, max=None):
     return _t(x, "clamp").clamp(min, max)
 
@@ -367,6 +417,7 @@ def log_softmax(x, dim):
     return _t(x, "log_softmax").log_softmax(dim)
 
 
+@_with_out
 def matmul(a, b):
     return _t(a, "matmul") @ b
 
@@ -405,6 +456,7 @@ def numel(x) -> int:
 _ONLY_CONDITION = object()  # where(condition) alone: PyTorch's nonzero(condition, as_tuple=True)
 
 
+@_with_out
 def where(condition, a=_ONLY_CONDITION, b=_ONLY_CONDITION):
     """``a`` where ``condition`` holds, else ``b`` (a or b may be a number); the gradient flows to a and b.
     ``where(condition)`` alone gives the indices where it holds, a tensor per dimension (nonzero(as_tuple=True))."""
@@ -428,75 +480,92 @@ def _as_float(x, fn) -> Tensor:
     return _t(x, fn)._as_float()
 
 
+@_with_out
 def sin(input):
     return U.Sin.apply(_as_float(input, "sin"))
 
 
+@_with_out
 def cos(input):
     return U.Cos.apply(_as_float(input, "cos"))
 
 
+@_with_out
 def tan(input):
     return U.Tan.apply(_as_float(input, "tan"))
 
 
+@_with_out
 def asin(input):
     """The inverse sine, in [−π/2, π/2]; NaN outside [−1, 1] (as PyTorch)."""
     return U.Asin.apply(_as_float(input, "asin"))
 
 
+@_with_out
 def acos(input):
     return U.Acos.apply(_as_float(input, "acos"))
 
 
+@_with_out
 def atan(input):
     return U.Atan.apply(_as_float(input, "atan"))
 
 
+@_with_out
 def sinh(input):
     return U.Sinh.apply(_as_float(input, "sinh"))
 
 
+@_with_out
 def cosh(input):
     return U.Cosh.apply(_as_float(input, "cosh"))
 
 
+@_with_out
 def asinh(input):
     return U.Asinh.apply(_as_float(input, "asinh"))
 
 
+@_with_out
 def acosh(input):
     return U.Acosh.apply(_as_float(input, "acosh"))
 
 
+@_with_out
 def atanh(input):
     return U.Atanh.apply(_as_float(input, "atanh"))
 
 
+@_with_out
 def log1p(input):
     """log(1 + x), accurate for tiny x."""
     return U.Log1p.apply(_as_float(input, "log1p"))
 
 
+@_with_out
 def expm1(input):
     """eˣ − 1, accurate for tiny x."""
     return U.Expm1.apply(_as_float(input, "expm1"))
 
 
+@_with_out
 def exp2(input):
     return U.Exp2.apply(_as_float(input, "exp2"))
 
 
+@_with_out
 def erf(input):
     """The error function (2/√π) ∫₀ˣ e^(−t²) dt."""
     return U.Erf.apply(_as_float(input, "erf"))
 
 
+@_with_out
 def erfc(input):
     """1 − erf x, accurate where erf x is near 1."""
     return U.Erfc.apply(_as_float(input, "erfc"))
 
 
+@_with_out
 def erfinv(input):
     """The inverse of erf on [−1, 1] (±1 give ±inf, outside is NaN)."""
     return U.Erfinv.apply(_as_float(input, "erfinv"))
@@ -510,10 +579,12 @@ def log10(input):
     return U.Log10.apply(_as_float(input, "log10"))
 
 
+@_with_out
 def reciprocal(input):
     return U.Reciprocal.apply(_as_float(input, "reciprocal"))
 
 
+@_with_out
 def rsqrt(input):
     """1/√x."""
     return U.Rsqrt.apply(_as_float(input, "rsqrt"))
@@ -524,19 +595,23 @@ def _rounding(op, input, fn, **params):
     return x.clone() if not backend.is_floating(x.dtype) else op.apply(x, **params)  # integers are already whole
 
 
+@_with_out
 def floor(input):
     return _rounding(U.Floor, input, "floor")
 
 
+@_with_out
 def ceil(input):
     return _rounding(U.Ceil, input, "ceil")
 
 
+@_with_out
 def round(input, *, decimals=0):
     """Round half to even (2.5 → 2), as PyTorch."""
     return _rounding(U.Round, input, "round", decimals=decimals)
 
 
+@_with_out
 def trunc(input):
     return _rounding(U.Trunc, input, "trunc")
 
@@ -544,6 +619,7 @@ def trunc(input):
 fix = trunc
 
 
+@_with_out
 def frac(input):
     return U.Frac.apply(_as_float(input, "frac"))
 
@@ -561,11 +637,13 @@ def _promoted(a, b, fn):
     return a._pair(b, fn) if isinstance(a, Tensor) else _t(b, fn)._pair(a, fn, reflected=True)
 
 
+@_with_out
 def atan2(input, other):
     """The angle of the point (other, input), i.e. atan(input/other) in the right quadrant, in (−π, π]."""
     return U.Atan2.apply(*_pair(input, other, "atan2"))
 
 
+@_with_out
 def hypot(input, other):
     """√(input² + other²)."""
     return U.Hypot.apply(*_pair(input, other, "hypot"))
@@ -576,6 +654,7 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, a
 
 
 # ----------------------------------------------------------------------------- free forms of operators and methods
+@_with_out
 def add(input, other, *, alpha=1):
     """input + alpha·other."""
     if isinstance(input, Tensor):
@@ -583,6 +662,7 @@ def add(input, other, *, alpha=1):
     return input + _t(other, "add") * alpha if alpha != 1 else input + _t(other, "add")
 
 
+@_with_out
 def sub(input, other, *, alpha=1):
     """input − alpha·other."""
     if isinstance(input, Tensor):
@@ -593,6 +673,7 @@ def sub(input, other, *, alpha=1):
 subtract = sub
 
 
+@_with_out
 def mul(input, other):
     return input * other if isinstance(input, Tensor) else _t(other, "mul") * input
 
@@ -600,6 +681,7 @@ def mul(input, other):
 multiply = mul
 
 
+@_with_out
 def div(input, other, *, rounding_mode=None):
     """input / other; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient (its gradient is 0)."""
     if rounding_mode not in (None, "floor", "trunc"):
@@ -612,11 +694,13 @@ def div(input, other, *, rounding_mode=None):
 divide = true_divide = div
 
 
+@_with_out
 def pow(input, exponent):
     """input ** exponent (either may be a number)."""
     return input**exponent if isinstance(input, Tensor) else input ** _t(exponent, "pow")
 
 
+@_with_out
 def neg(input):
     return -_t(input, "neg")
 
@@ -624,15 +708,18 @@ def neg(input):
 negative = neg
 
 
+@_with_out
 def square(input):
     x = _t(input, "square")
     return x * x
 
 
+@_with_out
 def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     return _t(input, "std").std(dim, unbiased, keepdim, correction=correction)
 
 
+@_with_out
 def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     return _t(input, "var").var(dim, unbiased, keepdim, correction=correction)
 
@@ -641,6 +728,7 @@ def t(input):
     return _t(input, "t").t()
 
 
+@_with_out
 def bmm(input, mat2):
     """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
     if _t(input, "bmm").ndim != 3 or _t(mat2, "bmm").ndim != 3:
@@ -648,31 +736,37 @@ def bmm(input, mat2):
     return input @ mat2
 
 
+@_with_out
 def lerp(input, end, weight):
     """input + weight·(end − input)."""
     return input + weight * (end - input)
 
 
+@_with_out
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta·input + alpha·(mat1 @ mat2)."""
     return _t(input, "addmm") * beta + (_t(mat1, "addmm") @ mat2) * alpha
 
 
+@_with_out
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·(batch1 @ batch2), batch by batch."""
     return _t(input, "baddbmm") * beta + bmm(batch1, batch2) * alpha
 
 
+@_with_out
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·Σ_b batch1[b] @ batch2[b]."""
     return _t(input, "addbmm") * beta + bmm(batch1, batch2).sum(0) * alpha
 
 
+@_with_out
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """beta·input + alpha·(mat @ vec)."""
     return _t(input, "addmv") * beta + (_t(mat, "addmv") @ vec) * alpha
 
 
+@_with_out
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
     """beta·input + alpha·(vec1 ⊗ vec2)."""
     return _t(input, "addr") * beta + outer(vec1, vec2) * alpha
@@ -683,6 +777,7 @@ def dist(input, other, p=2):
     return (_t(input, "dist") - other).norm(p)
 
 
+@_with_out
 def outer(input, vec2):
     """The outer product of two vectors: out[i, j] = input[i]·vec2[j]."""
     if _t(input, "outer").ndim != 1 or _t(vec2, "outer").ndim != 1:
@@ -693,6 +788,7 @@ def outer(input, vec2):
 ger = outer
 
 
+@_with_out
 def dot(input, other):
     """The dot product of two 1-d tensors."""
     if _t(input, "dot").ndim != 1 or _t(other, "dot").ndim != 1:
@@ -750,26 +846,32 @@ def _array_of(x, like):
     return like._operand(x, "compare").array
 
 
+@_with_out
 def eq(input, other):
     return _t(input, "eq").eq(other)
 
 
+@_with_out
 def ne(input, other):
     return _t(input, "ne").ne(other)
 
 
+@_with_out
 def gt(input, other):
     return _t(input, "gt") > other
 
 
+@_with_out
 def ge(input, other):
     return _t(input, "ge") >= other
 
 
+@_with_out
 def lt(input, other):
     return _t(input, "lt") < other
 
 
+@_with_out
 def le(input, other):
     return _t(input, "le") <= other
 
@@ -794,6 +896,7 @@ def isfinite(input):
     return _test("isfinite", input, "isfinite")
 
 
+@_with_out
 def logical_not(input):
     return _test("logical_not", input, "logical_not")
 
@@ -803,10 +906,12 @@ def _logical(fn, input, other, name):
     return Tensor._make(getattr(backend.get_array_module(x.array), fn)(x.array, _array_of(other, x)))
 
 
+@_with_out
 def logical_and(input, other):
     return _logical("logical_and", input, other, "logical_and")
 
 
+@_with_out
 def logical_or(input, other):
     return _logical("logical_or", input, other, "logical_or")
 
@@ -827,26 +932,32 @@ def _bitwise(fn, input, other, name, reflected=False):
     return Tensor._make(getattr(backend.get_array_module(a.array), fn)(a.array, b.array))
 
 
+@_with_out
 def bitwise_and(input, other):
     return _bitwise("bitwise_and", input, other, "bitwise_and")
 
 
+@_with_out
 def bitwise_or(input, other):
     return _bitwise("bitwise_or", input, other, "bitwise_or")
 
 
+@_with_out
 def bitwise_xor(input, other):
     return _bitwise("bitwise_xor", input, other, "bitwise_xor")
 
 
+@_with_out
 def bitwise_left_shift(input, other):
     return _bitwise("left_shift", input, other, "bitwise_left_shift")
 
 
+@_with_out
 def bitwise_right_shift(input, other):
     return _bitwise("right_shift", input, other, "bitwise_right_shift")
 
 
+@_with_out
 def bitwise_not(input):
     """~x: every bit flipped (a bool tensor's logical not)."""
     x = _t(input, "bitwise_not")
@@ -856,11 +967,13 @@ def bitwise_not(input):
     return Tensor._make(backend.get_array_module(x.array).invert(x.array))
 
 
+@_with_out
 def all(input, dim=None, keepdim=False):
     """True where every element (along ``dim``) is nonzero: a bool tensor (uint8 for uint8, as PyTorch's)."""
     return _test_all_any("all", input, dim, keepdim)
 
 
+@_with_out
 def any(input, dim=None, keepdim=False):
     """True where some element (along ``dim``) is nonzero."""
     return _test_all_any("any", input, dim, keepdim)
@@ -915,12 +1028,14 @@ def positive(input):
     return _t(input, "positive")
 
 
+@_with_out
 def amax(input, dim=(), keepdim=False):
     """The maximum over ``dim`` (all dimensions when empty); ties share the gradient evenly, as PyTorch's amax."""
     x = _t(input, "amax")
     return x.max(axis=dim if dim != () else None, keepdims=keepdim)
 
 
+@_with_out
 def amin(input, dim=(), keepdim=False):
     x = _t(input, "amin")
     return x.min(axis=dim if dim != () else None, keepdims=keepdim)
@@ -970,16 +1085,19 @@ def is_same_size(input, other) -> builtins.bool:
     return _t(input, "is_same_size").shape == _t(other, "is_same_size").shape
 
 
+@_with_out
 def floor_divide(input, other):
     """⌊input / other⌋ (rounding toward −∞, as PyTorch today); like PyTorch's, it is not differentiated."""
     return div(input, other, rounding_mode="floor").detach()
 
 
+@_with_out
 def remainder(input, other):
     """input − other·⌊input / other⌋: the sign of ``other``, as Python's %; d/d other = −⌊input / other⌋."""
     return U.Remainder.apply(*_promoted(input, other, "remainder"))
 
 
+@_with_out
 def fmod(input, other):
     """input − other·trunc(input / other): the sign of ``input``, as C's fmod; d/d other = −trunc(input / other)."""
     return U.Fmod.apply(*_promoted(input, other, "fmod"))
@@ -990,6 +1108,7 @@ def rsub(input, other, *, alpha=1):
     return other - _t(input, "rsub") * alpha
 
 
+@_with_out
 def mv(input, vec):
     """Matrix (n, m) times vector (m,)."""
     if _t(input, "mv").ndim != 2 or _t(vec, "mv").ndim != 1:
@@ -997,6 +1116,7 @@ def mv(input, vec):
     return input @ vec
 
 
+@_with_out
 def inner(input, other):
     """Σ_k input[..., k]·other[..., k] for every pair of leading indices: shape input.shape[:-1] + other.shape[:-1]."""
     x, y = _t(input, "inner"), _t(other, "inner")
@@ -1008,16 +1128,19 @@ def inner(input, other):
 vdot = dot
 
 
+@_with_out
 def addcmul(input, tensor1, tensor2, *, value=1):
     """input + value·tensor1·tensor2."""
     return _t(input, "addcmul") + tensor1 * tensor2 * value
 
 
+@_with_out
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """input + value·tensor1/tensor2."""
     return _t(input, "addcdiv") + tensor1 / tensor2 * value
 
 
+@_with_out
 def logaddexp(input, other):
     """log(eᵃ + eᵇ), computed as m + log(e^(a−m) + e^(b−m)) with m = max(a, b) (no overflow)."""
     a, b = _pair(input, other, "logaddexp")
@@ -1025,11 +1148,13 @@ def logaddexp(input, other):
     return m + ((a - m).exp() + (b - m).exp()).log()
 
 
+@_with_out
 def xlogy(input, other):
     """input·log(other), and 0 where input = 0 unless other is NaN (as PyTorch)."""
     return U.XLogY.apply(*_pair(input, other, "xlogy"))
 
 
+@_with_out
 def logit(input, eps=None):
     """log(p / (1 − p)), p clamped to [eps, 1 − eps] when eps is given."""
     p = _as_float(input, "logit")
@@ -1038,6 +1163,7 @@ def logit(input, eps=None):
     return U.Logit.apply(p)
 
 
+@_with_out
 def deg2rad(input):
     return _as_float(input, "deg2rad") * (math.pi / 180)
 
@@ -1046,6 +1172,7 @@ def rad2deg(input):
     return _as_float(input, "rad2deg") * (180 / math.pi)
 
 
+@_with_out
 def concat(tensors, dim=0):
     """``cat`` under its other names."""
     return cat(tensors, dim)
@@ -1054,12 +1181,14 @@ def concat(tensors, dim=0):
 concatenate = concat
 
 
+@_with_out
 def hstack(tensors):
     """Concatenate along dimension 1 (along 0 for 1-d tensors), as numpy.hstack."""
     tensors = list(tensors)
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
+@_with_out
 def vstack(tensors):
     """Stack rows: 1-d tensors become rows of a matrix, others concatenate along dimension 0."""
     return cat([t.reshape(1, -1) if t.ndim == 1 else t for t in tensors], 0)
@@ -1154,11 +1283,13 @@ def atleast_3d(*tensors):
     return _one_or_tuple([_at_least_3d(t) for t in _tensors(tensors, "atleast_3d")])
 
 
+@_with_out
 def column_stack(tensors):
     """1-D tensors as columns, 2-D ones as they are, side by side."""
     return cat([t.reshape(-1, 1) if t.ndim <= 1 else t for t in _tensors((tensors,), "column_stack")], 1)
 
 
+@_with_out
 def dstack(tensors):
     """Concatenate along the third dimension, each made at least 3-D first."""
     return cat([_at_least_3d(t) for t in _tensors((tensors,), "dstack")], 2)
@@ -1253,11 +1384,13 @@ def _triangle(x, diagonal, lower, fn):
     return where(keep if lower else ~xp.tri(n, m, diagonal - 1, dtype=builtins.bool), x, x.new_zeros(()))  # x's dtype
 
 
+@_with_out
 def tril(input, diagonal=0):
     """The lower triangle (on and below the ``diagonal``-th diagonal) of the last two dimensions; zeros elsewhere."""
     return _triangle(input, diagonal, True, "tril")
 
 
+@_with_out
 def triu(input, diagonal=0):
     return _triangle(input, diagonal, False, "triu")
 
@@ -1330,6 +1463,8 @@ def _along_place(x, dim, index, fn):
     index has x's number of dimensions and no larger size except along dim."""
     idx = _indices(index, fn, "index", x)
     d = checks.normalize_axis(dim, x.ndim, fn, single=True)
+    if idx.ndim == 0 and x.ndim == 1:  # as PyTorch: a 0-d index names one entry
+        idx = idx.reshape(1)
     if idx.ndim != x.ndim or builtins.any(i > n for a, (i, n) in enumerate(zip(idx.shape, x.shape)) if a != d):
         raise ShapeError(f"{fn}: index of shape {tuple(idx.shape)} must have the {x.ndim} dimensions of input "
                          f"{tuple(x.shape)}, and no larger size except along dim {d}")
@@ -1337,11 +1472,13 @@ def _along_place(x, dim, index, fn):
     return idx, _along(idx, d)
 
 
+@_with_out
 def gather(input, dim, index):
     """out[i][j] = input[index[i][j]][j] for dim 0, input[i][index[i][j]] for dim 1 (and so on): ``input`` read
     along ``dim`` at ``index``."""
     x = _t(input, "gather")
-    return x[_along_place(x, dim, index, "gather")[1]]
+    out = x[_along_place(x, dim, index, "gather")[1]]
+    return out.reshape(()) if backend.np.ndim(_indices(index, "gather", "index", x)) == 0 else out  # index's shape
 
 
 def _source(src, value, idx, fn, like):
@@ -1351,6 +1488,7 @@ def _source(src, value, idx, fn, like):
     if src is None:
         return value
     src = _t(src, fn)
+    src = src.reshape(1) if src.ndim == 0 and idx.shape == (1,) else src
     if src.ndim != idx.ndim or builtins.any(i > n for i, n in zip(idx.shape, src.shape)):
         raise ShapeError(f"{fn}: src of shape {tuple(src.shape)} must be at least as large as index "
                          f"{tuple(idx.shape)} in every dimension")
@@ -1385,12 +1523,14 @@ def _index_place(x, dim, index, fn):
     return (slice(None),) * d + (idx.reshape(-1),), d
 
 
+@_with_out
 def index_select(input, dim, index):
     """The entries of ``input`` at the 1-D ``index`` along ``dim`` (repeats allowed)."""
     x = _t(input, "index_select")
     return x[_index_place(x, dim, index, "index_select")[0]]
 
 
+@_with_out
 def nonzero(input, *, as_tuple=False):
     """The indices of the non-zero entries, in row-major order: an (n, ndim) int64 tensor, or with ``as_tuple`` one
     1-D tensor per dimension (what x[...] takes).  No gradient: indices are integers."""
@@ -1408,6 +1548,7 @@ def argwhere(input):
     return nonzero(input)
 
 
+@_with_out
 def masked_select(input, mask):
     """The entries of ``input`` where ``mask`` (broadcast to input's shape) holds, as a 1-D tensor; the gradient
     goes back to them (it is ``input[mask]``)."""
@@ -1489,6 +1630,7 @@ def take(input, index):
     return flat[Tensor._make(idx)]
 
 
+@_with_out
 def take_along_dim(input, indices, dim=None):
     """input read along ``dim`` at ``indices`` (broadcast against input elsewhere), as gather does; without
     dim, as take of the flattened input."""
@@ -1598,6 +1740,7 @@ def median(input, dim=None, keepdim=False):
     return MedianResult(*_read_along(x, flat, d, index, keepdim))
 
 
+@_with_out
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     """The q-quantiles (q in [0, 1], a number or a 1-D tensor) of all entries, or along ``dim``: the sorted values
     at position q·(n − 1), between neighbours by ``interpolation`` (linear, lower, higher, nearest, midpoint), as
@@ -1651,6 +1794,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     return clean.sum() if dim is None else clean.sum(dim, keepdim=keepdim)
 
 
+@_with_out
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean of the entries that are not NaN (NaN where there are none)."""
     x = _t(input, "nanmean")
@@ -1690,6 +1834,7 @@ def cummin(input, dim):
     return CumminResult(*_running_extreme(input, dim, "cummin", "minimum"))
 
 
+@_with_out
 def logcumsumexp(input, dim):
     """log Σ_{j ≤ i} exp(x_j) along ``dim``, without overflow: a log-step scan of logaddexp (differentiable)."""
     x = _t(input, "logcumsumexp")
@@ -1721,6 +1866,7 @@ def bincount(input, weights=None, minlength=0):
     return Tensor._make(xp.bincount(x.array, weights=w.array, minlength=minlength).astype(dtype))
 
 
+@_with_out
 def histc(input, bins=100, min=0, max=0):
     """A histogram of ``bins`` equal-width bins over [min, max] (the data's own range when both are 0); values
     outside are left out, the last bin holds max.  No gradient."""
@@ -1743,6 +1889,7 @@ def aminmax(input, *, dim=None, keepdim=False):
     return AminmaxResult(amin(x, d, keepdim), amax(x, d, keepdim))
 
 
+@_with_out
 def cumsum(input, dim, *, dtype=None):
     """The running sums along ``dim``: out_i = x_0 + ... + x_i (integers and bools sum as int64, as PyTorch)."""
     x = _t(input, "cumsum")
@@ -1760,6 +1907,7 @@ def _as_product_dtype(x, dtype):
     return x.to(backend.np.int64) if x.dtype.kind in "biu" else x  # (integers and bools multiply as int64)
 
 
+@_with_out
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product of the elements (along ``dim``): a tree of pairwise products, log₂ n rounds of ``*``, so the
     gradient is the chain rule through those products: exact where some factors are 0, and to any order."""
@@ -1779,6 +1927,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     return x.squeeze(d) if dim is None or not keepdim else x
 
 
+@_with_out
 def cumprod(input, dim, *, dtype=None):
     """The running products along ``dim``: out_i = x_0 · … · x_i, by a scan of log₂ n rounds (round k multiplies
     each element by the partial product 2ᵏ places before it); differentiable to any order, exact at zeros."""
@@ -1866,6 +2015,7 @@ def tensordot(a, b, dims=2):
     return einsum(f"{''.join(left)},{''.join(right)}->{''.join(out)}", x, y)
 
 
+@_with_out
 def diag(input, diagonal=0):
     """A 1-D input laid on the ``diagonal``-th diagonal of a square matrix (zeros elsewhere), or a 2-D input's
     ``diagonal``-th diagonal as a vector."""
@@ -2001,6 +2151,7 @@ def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     return x.std(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim=keepdim)
 
 
+@_with_out
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """NaN, +∞ and −∞ replaced by ``nan`` and by the dtype's largest and lowest finite values (or those given)."""
     x = _t(input, "nan_to_num")

@@ -37,8 +37,8 @@ DIFFERENT = {  # program: why it differs
     "tensor_to_module_device_eq": "x.device is the string 'cpu' (listed), without a .type",
     "tensor_legacy_np_float": "the legacy Tensor(float64 ndarray) keeps float64 (listed)",
     "size_object_numel": NAMES,
-    "indexing_int_slice_list_separated": "todo", "tutorial_target_transform_scatter": "todo",
-    "out_kwarg_matmul_mul": "todo", "function_setup_context_style": "todo",
+    
+    "function_setup_context_style": "todo",
     "function_mark_non_differentiable_sort": "todo", "convtranspose_output_size_arg": "todo",
     "reset_running_stats": "todo", "reset_parameters_hasattr_loop": "todo", "dropout_p_one": "todo",
     "accumulate_predictions_empty_cat": "todo", "legacy_empty_constructors": "todo",

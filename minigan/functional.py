@@ -152,13 +152,13 @@ def dropout(x, p=0.5, training=True, inplace=False):
     if inplace:
         return _into(x, "dropout", lambda t: dropout(t, p, training))
     x = _float(x, "dropout")
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
-        raise ValueError(f"dropout: p must be a probability in [0, 1), got {p!r}")
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
     if not training or p == 0:
         return x
     xp = backend.get_array_module(x.array)
     keep = backend.rand(x.shape, dtype=x.dtype, xp=xp) >= p
-    mask = keep.astype(x.dtype) / x.dtype.type(1 - p)
+    mask = keep.astype(x.dtype) / x.dtype.type(1 - p) if p < 1 else keep.astype(x.dtype)  # p = 1: all zero
     return E.Mul.apply(x, Tensor._make(mask))
 
 
@@ -704,15 +704,15 @@ def dropout2d(x, p=0.5, training=True, inplace=False):
     if inplace:
         return _into(x, "dropout2d", lambda t: dropout2d(t, p, training))
     x = _float(x, "dropout2d")
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
-        raise ValueError(f"dropout2d: p must be a probability in [0, 1), got {p!r}")
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p!r}")
     if x.ndim != 4:
         raise ShapeError(f"dropout2d: input must be 4-D (N, C, H, W), got shape {x.shape}")
     if not training or p == 0:
         return x
     xp = backend.get_array_module(x.array)
     keep = backend.rand(x.shape[:2] + (1, 1), dtype=x.dtype, xp=xp) >= p  # one draw per (sample, channel)
-    mask = keep.astype(x.dtype) / x.dtype.type(1 - p)
+    mask = keep.astype(x.dtype) / x.dtype.type(1 - p) if p < 1 else keep.astype(x.dtype)  # p = 1: all zero
     return E.Mul.apply(x, Tensor._make(mask))
 
 

@@ -44,8 +44,12 @@ class Linear(Module):
         self.out_features = _positive_int(out_features, "out_features", "Linear")
         self.weight = Parameter(_empty(out_features, in_features))
         self.bias = Parameter(_empty(out_features)) if bias else None
-        init.default_init_(self.weight, self.bias)
+        self.reset_parameters()
         self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
+
+    def reset_parameters(self):
+        """Draw W and b again from PyTorch's default (what a re-initialisation loop calls)."""
+        init.default_init_(self.weight, self.bias)
 
     def forward(self, x):
         return F.linear(x, self.weight, self.bias)
@@ -92,8 +96,12 @@ class _ConvNd(Module):
         shape = (in_channels, out_channels // groups) if self.transposed else (out_channels, in_channels // groups)
         self.weight = Parameter(_empty(*shape, *self.kernel_size))
         self.bias = Parameter(_empty(out_channels)) if bias else None
-        init.default_init_(self.weight, self.bias)  # fan_in = weight.shape[1]·kernel, as PyTorch's
+        self.reset_parameters()
         self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
+
+    def reset_parameters(self):
+        """Draw W and b again from PyTorch's default: fan_in = weight.shape[1]·kernel, as PyTorch's."""
+        init.default_init_(self.weight, self.bias)
 
     def _sizes(self, value, name, minimum):
         if self.dims == 2:
@@ -167,9 +175,24 @@ class _ConvTranspose(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
                          output_padding, device=device, dtype=dtype)
 
-    def forward(self, x):
-        return self.convolve(x, self.weight, self.bias, self.stride, self.padding, self.output_padding, self.groups,
+    def forward(self, x, output_size=None):
+        """``output_size`` (optional, as PyTorch): the size wanted, with or without the (N, C) in front; it picks
+        the output_padding, since several sizes convolve down to x's."""
+        output_padding = self.output_padding if output_size is None else self._output_padding(x, output_size)
+        return self.convolve(x, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
                              self.dilation)
+
+    def _output_padding(self, x, output_size):
+        size = tuple(int(n) for n in output_size)[-self.dims :]
+        spatial = tuple(x.shape)[-self.dims :]
+        smallest = tuple((n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in
+                         zip(spatial, self.stride, self.padding, self.dilation, self.kernel_size))
+        if len(output_size) not in (self.dims, self.dims + 2) or any(
+                not lo <= n < lo + s for n, lo, s in zip(size, smallest, self.stride)):
+            largest = tuple(lo + s - 1 for lo, s in zip(smallest, self.stride))
+            raise ValueError(f"{type(self).__name__}: requested an output size of {tuple(output_size)}, but valid "
+                             f"sizes range from {smallest} to {largest} (for an input of {tuple(spatial)})")
+        return tuple(n - lo for n, lo in zip(size, smallest))
 
 
 class ConvTranspose2d(_ConvTranspose):
@@ -214,6 +237,21 @@ class _BatchNorm(Module):
         self.register_buffer("num_batches_tracked", xp.zeros((), dtype=xp.int64) if track_running_stats else None)
         self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
+    def reset_running_stats(self):
+        """Running mean 0, running variance 1, no batches counted (in place: the buffers stay the same tensors)."""
+        if self.track_running_stats:
+            self.running_mean.array[...] = 0
+            self.running_var.array[...] = 1
+            self.num_batches_tracked.array[...] = 0
+
+    def reset_parameters(self):
+        """The running statistics reset, and γ = 1, β = 0 again."""
+        self.reset_running_stats()
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
     def forward(self, x):
         shape = getattr(x, "shape", None)
         if shape is None or len(shape) not in self.expected_ndim or shape[1] != self.num_features:
@@ -257,8 +295,8 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1), got {p!r}")
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
         self.p, self.inplace = float(p), _inplace(inplace, "Dropout")
 
     def forward(self, x):
@@ -274,8 +312,8 @@ class Dropout2d(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
-            raise ValueError(f"Dropout2d: p must be a probability in [0, 1), got {p!r}")
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+            raise ValueError(f"Dropout2d: p must be a probability in [0, 1], got {p!r}")
         self.p, self.inplace = float(p), _inplace(inplace, "Dropout2d")
 
     def forward(self, x):
@@ -365,6 +403,11 @@ class Tanh(Module):
 
 
 class Identity(Module):
+    """x itself.  Takes any arguments and ignores them, as PyTorch's (so it can stand in for any layer)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
     def forward(self, x):
         return x
 
@@ -424,15 +467,19 @@ class Embedding(Module):
             scale_grad_by_freq, sparse
         if _weight is None:
             self.weight = Parameter(_empty(num_embeddings, embedding_dim))
-            init.normal_(self.weight)
-            if self.padding_idx is not None:
-                self.weight.array[self.padding_idx] = 0
+            self.reset_parameters()
         else:
             if tuple(_weight.shape) != (num_embeddings, embedding_dim):
                 raise ShapeError(f"Embedding: _weight has shape {tuple(_weight.shape)}, expected "
                                  f"({num_embeddings}, {embedding_dim})")
             self.weight = Parameter(_weight, requires_grad=not _freeze)
         self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
+
+    def reset_parameters(self):
+        """Draw the weight again from N(0, 1), PyTorch's default, with the padding_idx row zero."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            self.weight.array[self.padding_idx] = 0
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from minigan import backend
 from minigan import functional as F
+from minigan.nn import init
 from minigan.nn.layers import Upsample, _Conv, _ConvTranspose, _inplace, _Loss, _positive_int
 from minigan.nn.module import Module, Parameter
 
@@ -172,7 +173,18 @@ class PReLU(Module):
 
 
 # ----------------------------------------------------------------------------- normalisation
-class LayerNorm(Module):
+class _AffineNorm(Module):
+    """What LayerNorm, GroupNorm and InstanceNorm share: an optional learned scale (1) and shift (0)."""
+
+    def reset_parameters(self):
+        """γ = 1 and β = 0 again (what a re-initialisation loop calls)."""
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+
+class LayerNorm(_AffineNorm):
     """Normalise over the last dimensions ``normalized_shape``; learned weight (1) and bias (0) of that shape."""
 
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
@@ -193,7 +205,7 @@ class LayerNorm(Module):
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={affine}, bias={self.bias is not None}"
 
 
-class GroupNorm(Module):
+class GroupNorm(_AffineNorm):
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, device=None,
                  dtype=None):
         super().__init__()
@@ -211,7 +223,7 @@ class GroupNorm(Module):
         return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
 
-class InstanceNorm2d(Module):
+class InstanceNorm2d(_AffineNorm):
     """Per-sample, per-channel normalisation of (N, C, H, W); ``affine=False`` by default, as PyTorch."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = False,

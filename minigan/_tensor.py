@@ -153,8 +153,11 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         return self._requires_grad or (self._base is not None and self._base._requires_grad)
 
     @requires_grad.setter
-    def requires_grad(self, flag):
-        self._requires_grad = flag
+    def requires_grad(self, flag):  # x.requires_grad = flag: PyTorch's rules, as requires_grad_ (which see)
+        if self._ctx is not None:
+            raise GraphError("requires_grad: you can only change requires_grad flags of leaf variables; for a "
+                             "computed tensor without gradient use y.detach()")
+        self.requires_grad_(flag)
 
     @property
     def is_leaf(self) -> bool:
@@ -198,7 +201,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             )
         if not flag and self._ctx is not None:
             raise GraphError("requires_grad_(False): only a leaf can stop requiring grad; use .detach()")
-        self.requires_grad = bool(flag)
+        self._requires_grad = bool(flag)
         return self
 
     def detach(self) -> Tensor:
@@ -419,8 +422,8 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         if isinstance(self.array, backend.np.generic):  # a NumPy scalar cannot change in place: hold a 0-d array
             self.array = backend.np.asarray(self.array)
         if not getattr(self.array.flags, "writeable", True):
-            raise ValueError(f"{op}: this tensor's memory is read-only (an expanded/broadcast view, or a read-only "
-                             "array shared by from_numpy); change a .clone() instead")
+            raise GraphError(f"{op}: this tensor's memory is read-only (an expanded/broadcast view, whose entries "
+                             "share memory, or a read-only array shared by from_numpy); change a .clone() instead")
         if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
             operands = tuple(self._place_operand(o, op, grad_mode) for o in operands)
         place = self.array if target is None else target  # the memory written: all of it, or x[index]'s
@@ -455,11 +458,11 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         if self._ctx is not None and self._ctx.retained is not None:  # retain_grad() follows the tensor
             node.retained, self._ctx.retained = self._ctx.retained, None
         if self._base is None:
-            self._ctx, self.requires_grad = node, True
+            self._ctx, self._requires_grad = node, True
         else:  # the base's new history: its old values with the view's part replaced by the result
             base = self._base
             copied = shaping.CopySlices.apply(base, result, view_fn=self._view_fn)
-            base._ctx, base.requires_grad = copied._ctx, True
+            base._ctx, base._requires_grad = copied._ctx, True
             if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own: as in
                 self._sync_view()  # PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
         return self  # (a tensor's history is brought up to date when next used: Tensor._input)

@@ -13,7 +13,7 @@ from collections import namedtuple
 from minigan import _tensor_str, backend, checks
 from minigan.autograd.graph import RemovableHandle
 from minigan.dtypes import TYPE_NAMES
-from minigan.errors import GraphError, ShapeError
+from minigan.errors import DtypeError, GraphError, ShapeError
 from minigan.ops import activation, elementwise
 from minigan.ops import reduce as reduction
 from minigan.ops import shape as shaping
@@ -205,6 +205,13 @@ class TensorMethods:
         return NotImplemented if other is None else self.ne(other)
 
     __hash__ = object.__hash__
+
+    def __contains__(self, element):
+        """``v in x``: whether some entry of x equals v (a number, or a tensor compared elementwise), as PyTorch."""
+        if not isinstance(element, (int, float, bool, type(self))):
+            raise DtypeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                            f"{type(element).__name__}")
+        return bool((self == element).any())
 
     def __iter__(self):
         if self.array.ndim == 0:

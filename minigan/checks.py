@@ -431,7 +431,10 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
         xp = backend.module_for_device(device) if device else backend.active_module()
         try:
             host = backend.np.asarray(data)
-        except (ValueError, TypeError) as e:
+        except ValueError as e:  # nested lists of unequal lengths: a ValueError, as PyTorch's
+            raise ShapeError(f"Tensor: cannot convert {type(data).__name__} to an array ({e}); nested lists must "
+                             "have equal lengths") from None
+        except TypeError as e:
             raise TypeError(f"Tensor: cannot convert {type(data).__name__} to an array ({e})") from None
         if host.dtype.kind not in "biuf":
             raise TypeError(
@@ -459,6 +462,8 @@ def legacy_sizes(sizes, dtype, device):
 
 
 def one_argument(args):
+    if not args:  # Tensor(): PyTorch's legacy empty tensor
+        return []
     if len(args) != 1:
         raise TypeError(f"Tensor: expected Tensor(data) or Tensor(*sizes) with int sizes, got {len(args)} "
                         "positional arguments; pass requires_grad, dtype and device by keyword")

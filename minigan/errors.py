@@ -41,5 +41,6 @@ class GradcheckError(MiniganError, RuntimeError):
     """An analytic gradient disagrees with central finite differences (see ``minigan.gradcheck``)."""
 
 
-class IndexOutOfRange(MiniganError, ValueError, IndexError):
-    """An index outside a tensor's bounds (a ValueError for minigan, an IndexError for Python)."""
+class IndexOutOfRange(DomainError, IndexError):
+    """An index (or a class label) outside its range: a DomainError (so a ValueError) for minigan, and an
+    IndexError, which is what Python and PyTorch raise."""

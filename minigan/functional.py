@@ -12,7 +12,7 @@ from minigan import _missing, backend, checks
 from minigan._tensor import Tensor, tensor
 from minigan.autograd.grad_mode import no_grad
 from minigan.dtypes import common_dtype
-from minigan.errors import DtypeError, ShapeError
+from minigan.errors import DtypeError, IndexOutOfRange, ShapeError
 from minigan.ops import activation
 from minigan.ops import conv as C
 from minigan.ops import elementwise as E
@@ -34,8 +34,15 @@ def _tensor(x, op, name="input") -> Tensor:
 def _float(x, op, name="input") -> Tensor:
     x = _tensor(x, op, name)
     if not backend.is_floating(x.dtype):
-        raise TypeError(f"{op}: {name} must be a floating-point tensor, got dtype {x.dtype}")
+        raise DtypeError(f"{op}: {name} must be a floating-point tensor, got dtype {x.dtype}")
     return x
+
+
+def _regression_target(target, x, op) -> Tensor:
+    """A regression loss's target: integers are promoted to the input's float dtype, as PyTorch's type promotion does
+    (mse_loss(pred, labels) with int64 labels)."""
+    target = _tensor(target, op, "target")
+    return target if backend.is_floating(target.dtype) else target.to(x.dtype)
 
 
 def _integer_or_float(x, op) -> Tensor:
@@ -167,9 +174,11 @@ def cat(tensors, dim=0, *, axis=None):
     axis = dim if axis is None else axis
     tensors = [_tensor(t, "cat", f"tensor {i}") for i, t in enumerate(tensors)] if isinstance(
         tensors, (list, tuple)) else tensors
+    dtype = common_dtype(tensors) if len({t.dtype for t in tensors}) > 1 else None  # PyTorch's promotion
+    if isinstance(tensors, list) and any(t.shape == (0,) for t in tensors) and any(t.shape != (0,) for t in tensors):
+        tensors = [t for t in tensors if t.shape != (0,)]  # PyTorch skips a 1-D empty tensor: preds = tensor([])
     axis = checks.check_cat(tensors, axis)
-    if len({t.dtype for t in tensors}) > 1:  # one dtype, by PyTorch's promotion (float32 with int64 is float32)
-        dtype = common_dtype(tensors)
+    if dtype is not None:  # one dtype (float32 with int64 is float32)
         tensors = [t if t.dtype == dtype else t.astype(dtype) for t in tensors]
     return S.Cat.apply(*tensors, axis=axis)
 
@@ -376,7 +385,7 @@ def _nll_parts(log_p, labels, weight, ignore_index, op):
     classes, valid = log_p.shape[1], y != ignore_index
     if bool((valid & ((y < 0) | (y >= classes))).any()):
         bad = int(y[valid & ((y < 0) | (y >= classes))][0])
-        raise ValueError(f"{op}: label {bad} is out of range for {classes} classes")
+        raise IndexOutOfRange(f"{op}: label {bad} is out of range for {classes} classes")
     xp = backend.get_array_module(y)
     index = xp.where(valid, y, 0)  # (an ignored label read as class 0: its weight is zeroed by the mask)
     kept = valid.astype(log_p.dtype)
@@ -399,7 +408,8 @@ def _broadcast_pair(op, x, y):
 
 def mse_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
     reduction = _legacy_reduction("mse_loss", reduction, size_average, reduce)
-    x, y = _broadcast_pair("mse_loss", _float(x, "mse_loss"), _float(y, "mse_loss", "target"))
+    x = _float(x, "mse_loss")
+    x, y = _broadcast_pair("mse_loss", x, _regression_target(y, x, "mse_loss"))
     LS.check_reduction("mse_loss", reduction)
     return LS.MSE.apply(x, y, reduction=reduction)
 
@@ -509,13 +519,13 @@ def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0, s
     if not backend.is_array(idx):
         raise TypeError(f"embedding: indices must be an integer Tensor or array, got {type(indices).__name__}")
     if not backend.is_integer(idx.dtype):
-        raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+        raise DtypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
     if backend.device_of(idx) != weight.device:
         idx = backend.to_device(idx, weight.device)
     n = weight.shape[0]
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):
         bad = int(idx.min()) if int(idx.min()) < 0 else int(idx.max())
-        raise ValueError(f"embedding: index {bad} is out of range for {n} embeddings (expected 0 <= index < {n})")
+        raise IndexOutOfRange(f"embedding: index {bad} is out of range for {n} embeddings (expected 0 <= index < {n})")
     if sparse:
         raise NotImplementedError("embedding: sparse=True is not provided (minigan's gradients are dense)")
     padding_idx = checks.padding_index(padding_idx, n, "embedding")
@@ -743,7 +753,8 @@ def nll_loss(log_probs, labels, weight=None, size_average=None, ignore_index=-10
 def l1_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
     """Mean absolute error |x − y| (reduced by ``reduction``)."""
     reduction = _legacy_reduction("l1_loss", reduction, size_average, reduce)
-    x, y = _broadcast_pair("l1_loss", _float(x, "l1_loss"), _float(y, "l1_loss", "target"))
+    x = _float(x, "l1_loss")
+    x, y = _broadcast_pair("l1_loss", x, _regression_target(y, x, "l1_loss"))
     LS.check_reduction("l1_loss", reduction)
     return LS.apply_reduction((x - y).abs(), reduction)
 
@@ -1005,7 +1016,8 @@ def instance_norm(x, running_mean=None, running_var=None, weight=None, bias=None
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     """½d²/β where |d| < β, else |d| − ½β, with d = input − target (Girshick 2015, Fast R-CNN); β = 0 is L1."""
     op = "smooth_l1_loss"
-    x, y = _broadcast_pair(op, _float(input, op), _float(target, op, "target"))
+    x = _float(input, op)
+    x, y = _broadcast_pair(op, x, _regression_target(target, x, op))
     LS.check_reduction(op, reduction)
     beta = _number(op, "beta", beta)
     if beta < 0:

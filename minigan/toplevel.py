@@ -1478,7 +1478,7 @@ def gather(input, dim, index):
     along ``dim`` at ``index``."""
     x = _t(input, "gather")
     out = x[_along_place(x, dim, index, "gather")[1]]
-    return out.reshape(()) if backend.np.ndim(_indices(index, "gather", "index", x)) == 0 else out  # index's shape
+    return out.reshape(()) if _indices(index, "gather", "index", x).ndim == 0 else out  # the index's shape
 
 
 def _source(src, value, idx, fn, like):

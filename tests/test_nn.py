@@ -244,8 +244,9 @@ def test_dropout_keeps_the_mean_and_zeroes_about_p(xp_backend):
     assert np.allclose(y[y != 0], 1 / (1 - p))
     drop.eval()
     np.testing.assert_array_equal(drop(x).detach().numpy(), x.detach().numpy())
-    with pytest.raises(ValueError, match=r"Dropout: p must be a probability in \[0, 1\), got 1"):
-        nn.Dropout(1)
+    assert not nn.Dropout(1)(x).detach().numpy().any()  # p = 1 zeroes everything, as PyTorch's
+    with pytest.raises(ValueError, match=r"Dropout: p must be a probability in \[0, 1\], got 1.5"):
+        nn.Dropout(1.5)
 
 
 # ----------------------------------------------------------------------------- Embedding

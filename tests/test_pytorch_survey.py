@@ -37,11 +37,6 @@ DIFFERENT = {  # program: why it differs
     "tensor_to_module_device_eq": "x.device is the string 'cpu' (listed), without a .type",
     "tensor_legacy_np_float": "the legacy Tensor(float64 ndarray) keeps float64 (listed)",
     "size_object_numel": NAMES,
-    "function_setup_context_style": "todo",
-    "function_mark_non_differentiable_sort": "todo",
-    "accumulate_predictions_empty_cat": "todo", "legacy_empty_constructors": "todo",
-    "tensor_contains_membership": "todo", "requires_grad_attr_errors": "todo", "regression_loss_int_targets": "todo",
-    "expand_view_inplace_error": "todo", "lookup_errors_embedding_ce": "todo",
 }
 
 

@@ -5,7 +5,7 @@ All reduce by ``reduction``: "mean" (default, as in the design contract), "sum" 
 
 from minigan import backend
 from minigan.autograd.graph import Node, namespace
-from minigan.errors import DomainError, ShapeError
+from minigan.errors import DomainError, IndexOutOfRange, ShapeError
 from minigan.ops.activation import Sigmoid
 from minigan.ops.reduce import Softmax
 
@@ -108,7 +108,7 @@ def check_labels(op, labels, num_classes, n_expected=None):
         lo, hi = int(labels.min()), int(labels.max())
         if lo < 0 or hi >= num_classes:
             bad = lo if lo < 0 else hi
-            raise DomainError(
+            raise IndexOutOfRange(
                 f"{op}: label {bad} is out of range for {num_classes} classes (expected 0..{num_classes - 1})"
             )
 

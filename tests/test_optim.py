@@ -361,7 +361,7 @@ def test_load_state_dict_mismatches_raise():
     with pytest.raises(ValueError, match="state for 3 parameters, this optimizer has 2"):
         optim.Adam(make_params()[:2]).load_state_dict(sd)
     other = [minigan.Tensor(np.zeros(s), requires_grad=True) for s in [(4, 3), (5,), ()]]
-    with pytest.raises(ValueError, match=r"state 'm' of parameter 0 has shape \(3, 4\), but the parameter "
+    with pytest.raises(ValueError, match=r"state 'exp_avg' of parameter 0 has shape \(3, 4\), but the parameter "
                                          r"has shape \(4, 3\)"):
         optim.Adam(other).load_state_dict(sd)
     bad = dict(sd, param_groups=[dict(sd["param_groups"][0], lr=-1.0)])
@@ -406,8 +406,36 @@ def test_load_state_dict_refuses_non_finite_moments(bad):
     p.grad = minigan.tensor([0.1, 0.2])
     opt.step()
     state = opt.state_dict()
-    state["state"][0]["m"] = np.array([bad, 0.0], dtype=np.float32)
+    state["state"][0]["exp_avg"] = np.array([bad, 0.0], dtype=np.float32)
     before = opt.state_dict()
-    with pytest.raises(ValueError, match="state 'm' of parameter 0 holds non-finite"):
+    with pytest.raises(ValueError, match="state 'exp_avg' of parameter 0 holds non-finite"):
         opt.load_state_dict(state)
-    np.testing.assert_array_equal(opt.state_dict()["state"][0]["m"], before["state"][0]["m"])  # untouched
+    np.testing.assert_array_equal(opt.state_dict()["state"][0]["exp_avg"], before["state"][0]["exp_avg"])
+
+
+@pytest.mark.parametrize("name, old", [("Adam", {"m": "exp_avg", "v": "exp_avg_sq", "v_max": "max_exp_avg_sq"}),
+                                       ("Adamax", {"m": "exp_avg", "u": "exp_inf"}),
+                                       ("NAdam", {"m": "exp_avg", "v": "exp_avg_sq"}),
+                                       ("RAdam", {"m": "exp_avg", "v": "exp_avg_sq"})])
+def test_state_has_pytorchs_names_and_a_checkpoint_with_the_papers_names_still_loads(name, old):
+    kwargs = {"amsgrad": True} if name == "Adam" else {}
+
+    def stepped():
+        p = minigan.tensor([1.0, -2.0], requires_grad=True)
+        opt = getattr(optim, name)([p], lr=0.1, **kwargs)
+        for _ in range(2):
+            p.grad = minigan.tensor([0.3, -0.1])
+            opt.step()
+        return p, opt
+
+    p, opt = stepped()
+    saved = opt.state_dict()
+    assert set(old.values()) <= set(saved["state"][0]) and not set(old) & set(saved["state"][0])
+    before = {new: old_name for old_name, new in old.items()}
+    written_before = {**saved, "state": {0: {before.get(k, k): v for k, v in saved["state"][0].items()}}}
+    q, fresh = stepped()
+    fresh.load_state_dict(written_before)
+    for o, param in ((opt, p), (fresh, q)):
+        param.grad = minigan.tensor([0.2, 0.2])
+        o.step()
+    np.testing.assert_array_equal(q.detach().numpy(), p.detach().numpy())

@@ -71,6 +71,7 @@ class Adam(Optimizer):
     change nothing.
     """
 
+    renamed_state = {"m": "exp_avg", "v": "exp_avg_sq", "v_max": "max_exp_avg_sq"}  # (checkpoints of before)
     hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "amsgrad", "foreach", "maximize", "capturable",
                             "differentiable", "fused", "decoupled_weight_decay")
 
@@ -97,23 +98,24 @@ class Adam(Optimizer):
         xp = backend.get_array_module(p.array)
         if not state:
             state["step"] = 0                                   # t ← 0
-            state["m"] = xp.zeros_like(p.array)                  # m_0 ← 0
-            state["v"] = xp.zeros_like(p.array)                  # v_0 ← 0
+            state["exp_avg"] = xp.zeros_like(p.array)            # m_0 ← 0   (PyTorch's names for m and v)
+            state["exp_avg_sq"] = xp.zeros_like(p.array)         # v_0 ← 0
             if group["amsgrad"]:
-                state["v_max"] = xp.zeros_like(p.array)          # v̂_0 ← 0   (AMSGrad)
+                state["max_exp_avg_sq"] = xp.zeros_like(p.array)  # v̂_0 ← 0   (AMSGrad)
         if group["weight_decay"] != 0 and group["decoupled_weight_decay"]:
             p.mul_(1.0 - alpha * group["weight_decay"])         # θ ← θ·(1 − η·λ)   (AdamW: decoupled decay)
         elif group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p.array                 # g_t ← g_t + λθ_{t−1}   (L2 penalty)
         t = state["step"] = state["step"] + 1                   # t ← t + 1
-        m, v = state["m"], state["v"]  # updated in place: no new arrays each step
+        m, v = state["exp_avg"], state["exp_avg_sq"]  # updated in place: no new arrays each step
         m *= beta1
         m += (1.0 - beta1) * g                                  # m_t ← β1·m_{t−1} + (1 − β1)·g_t
         v *= beta2
         v += (1.0 - beta2) * (g * g)                            # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
         if group["amsgrad"]:
-            xp.maximum(state["v_max"], v, out=state["v_max"])   # v_max ← max(v_max, v_t)   (AMSGrad)
-            v = state["v_max"]
+            v_max = state["max_exp_avg_sq"]
+            xp.maximum(v_max, v, out=v_max)                     # v_max ← max(v_max, v_t)   (AMSGrad)
+            v = v_max
         m_hat = m / (1.0 - beta1**t)                            # m̂_t ← m_t / (1 − β1^t)
         denom = xp.sqrt(v / (1.0 - beta2**t))                   # √v̂_t,  v̂_t ← v_t / (1 − β2^t)
         denom += eps

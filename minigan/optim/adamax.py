@@ -32,6 +32,7 @@ class Adamax(Optimizer):
     ``foreach``, ``differentiable``, ``capturable``: PyTorch's implementation switches, accepted; they change nothing.
     """
 
+    renamed_state = {"m": "exp_avg", "u": "exp_inf"}  # (checkpoints before PyTorch's names)
     hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "foreach", "maximize", "differentiable",
                             "capturable")
 
@@ -52,12 +53,12 @@ class Adamax(Optimizer):
         (beta1, beta2), xp = group["betas"], backend.get_array_module(p.array)
         if not state:
             state["step"] = 0
-            state["m"] = xp.zeros_like(p.array)                      # m_0 ← 0
-            state["u"] = xp.zeros_like(p.array)                      # u_0 ← 0
+            state["exp_avg"] = xp.zeros_like(p.array)                # m_0 ← 0   (PyTorch's names for m and u)
+            state["exp_inf"] = xp.zeros_like(p.array)                # u_0 ← 0
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p.array                     # g ← g + λθ   (L2 penalty)
         t = state["step"] = state["step"] + 1
-        m, u = state["m"], state["u"]
+        m, u = state["exp_avg"], state["exp_inf"]
         m *= beta1
         m += (1.0 - beta1) * g                                      # m_t ← β1·m_{t−1} + (1 − β1)·g_t
         u *= beta2

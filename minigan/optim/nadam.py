@@ -34,6 +34,7 @@ class NAdam(Optimizer):
     ``foreach``, ``capturable``, ``differentiable``: PyTorch's implementation switches, accepted; they change nothing.
     """
 
+    renamed_state = {"m": "exp_avg", "v": "exp_avg_sq"}  # (checkpoints before PyTorch's names)
     hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay",
                             "foreach", "maximize", "capturable", "differentiable")
 
@@ -60,8 +61,8 @@ class NAdam(Optimizer):
         if not state:
             state["step"] = 0
             state["mu_product"] = 1.0                                   # Π μ_i, the empty product
-            state["m"] = xp.zeros_like(p.array)                         # m_0 ← 0
-            state["v"] = xp.zeros_like(p.array)                         # v_0 ← 0
+            state["exp_avg"] = xp.zeros_like(p.array)                   # m_0 ← 0   (PyTorch's names for m and v)
+            state["exp_avg_sq"] = xp.zeros_like(p.array)                # v_0 ← 0
         t = state["step"] = state["step"] + 1
         if group["weight_decay"] != 0:
             if group["decoupled_weight_decay"]:
@@ -72,7 +73,7 @@ class NAdam(Optimizer):
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))                   # μ_t
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))        # μ_{t+1}
         state["mu_product"] *= mu                                       # Π_{i≤t} μ_i
-        product, m, v = state["mu_product"], state["m"], state["v"]
+        product, m, v = state["mu_product"], state["exp_avg"], state["exp_avg_sq"]
         m += (1.0 - beta1) * (g - m)                                    # m_t = β1·m_{t−1} + (1 − β1)·g_t
         v *= beta2
         v += (1.0 - beta2) * (g * g)                                    # v_t = β2·v_{t−1} + (1 − β2)·g_t²

@@ -181,6 +181,7 @@ class Optimizer:
     """
 
     hyperparameter_names: tuple = ()
+    renamed_state: dict = {}  # a state name of earlier checkpoints -> today's (PyTorch's), so those still load
 
     def __init__(self, params, defaults=None, **hyperparameters):
         who = type(self).__name__
@@ -360,7 +361,7 @@ class Optimizer:
             if not isinstance(s, dict):
                 raise TypeError(f"{who}: the state of parameter {i} is a {type(s).__name__}, expected a dict")
             if s:
-                new_state[p] = _restore_state(who, i, p, s)
+                new_state[p] = _restore_state(who, i, p, {self.renamed_state.get(k, k): v for k, v in s.items()})
                 if type(self)._update is Optimizer._update:  # written PyTorch's way: its step() reads Tensors
                     new_state[p] = {k: Tensor._make(v) if backend.is_array(v) else v for k, v in new_state[p].items()}
         new_groups = []

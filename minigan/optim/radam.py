@@ -41,6 +41,7 @@ class RAdam(Optimizer):
     ``foreach``, ``capturable``, ``differentiable``: PyTorch's implementation switches, accepted; they change nothing.
     """
 
+    renamed_state = {"m": "exp_avg", "v": "exp_avg_sq"}  # (checkpoints before PyTorch's names)
     hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "decoupled_weight_decay", "foreach", "maximize",
                             "capturable", "differentiable")
 
@@ -64,14 +65,14 @@ class RAdam(Optimizer):
         lr, (beta1, beta2), xp = group["lr"], group["betas"], backend.get_array_module(p.array)
         if not state:
             state["step"] = 0
-            state["m"] = xp.zeros_like(p.array)
-            state["v"] = xp.zeros_like(p.array)
+            state["exp_avg"] = xp.zeros_like(p.array)                # m_0 ← 0   (PyTorch's names for m and v)
+            state["exp_avg_sq"] = xp.zeros_like(p.array)             # v_0 ← 0
         t = state["step"] = state["step"] + 1
         if group["weight_decay"] != 0 and group["decoupled_weight_decay"]:
             p.mul_(1.0 - lr * group["weight_decay"])                 # θ ← θ·(1 − α·λ)   (decoupled)
         elif group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p.array                     # g ← g + λθ   (L2 penalty)
-        m, v = state["m"], state["v"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
         m *= beta1
         m += (1.0 - beta1) * g                                      # m_t ← β1·m_{t−1} + (1 − β1)·g_t
         v *= beta2

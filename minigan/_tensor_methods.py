@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from minigan import _tensor_str, backend, checks
+from minigan._tensor_math import _toplevel
 from minigan.autograd.graph import RemovableHandle
 from minigan.dtypes import TYPE_NAMES
 from minigan.errors import DtypeError, GraphError, ShapeError
@@ -410,9 +411,10 @@ class TensorMethods:
 
     # ------------------------------------------------------------------ shape
     def size(self, dim=None):
-        """The shape (``size()``), or the length of one dimension (``size(d)``), as PyTorch."""
+        """The shape as a ``minigan.Size`` (``size()``, with ``numel()``), or the length of one dimension
+        (``size(d)``), as PyTorch.  (``x.shape`` is a plain tuple.)"""
         if dim is None:
-            return self.shape
+            return _toplevel().Size(self.shape)
         return self.shape[checks.normalize_axis(dim, max(self.ndim, 1), "size", single=True)]
 
     def numel(self) -> int:

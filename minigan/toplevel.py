@@ -214,6 +214,10 @@ class Size(tuple):
             n *= size
         return n
 
+    def __getitem__(self, index):  # a slice of a Size is a Size, as in PyTorch: x.size()[1:].numel()
+        item = super().__getitem__(index)
+        return Size(item) if isinstance(index, slice) else item
+
     def __repr__(self):
         return f"minigan.Size({list(self)})"
 

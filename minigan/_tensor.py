@@ -144,8 +144,9 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         return self.array.ndim
 
     @property
-    def device(self) -> str:
-        return backend.device_of(self.array)
+    def device(self) -> backend.Device:
+        """Where the array lives, as ``torch.device`` (``x.device.type`` is "cpu" or "cuda"; it equals that string)."""
+        return backend.Device(backend.device_of(self.array))
 
     @property
     def requires_grad(self) -> bool:

@@ -161,9 +161,9 @@ def module_for_device(device: str):
 
 
 class Device:
-    """``minigan.device("cuda")``: where arrays live, as ``torch.device`` (``.type`` is "cpu" or "cuda").
-
-    ``Tensor.device`` itself is the plain string "cpu" or "cuda"; a Device compares equal to it.
+    """``minigan.device("cuda")``: where arrays live, as ``torch.device`` (``.type`` is "cpu" or "cuda"), what
+    ``Tensor.device`` gives.  It also compares (and hashes) equal to its string, "cpu" or "cuda", where PyTorch's
+    ``torch.device("cpu") == "cpu"`` is False.
     """
 
     def __init__(self, type, index=None):
@@ -186,7 +186,7 @@ class Device:
         return isinstance(other, Device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self):
-        return hash((self.type, self.index))
+        return hash(str(self))
 
 
 def to_device(array, device: str):

@@ -34,7 +34,6 @@ DIFFERENT = {  # program: why it differs
     "torch_manual_seed_return": "manual_seed returns the default generator, a Generator subclass of another name",
     "set_printoptions": "print options are fixed at PyTorch's defaults",
     "tensor_meta": "is_contiguous and strides are not exposed",
-    "tensor_to_module_device_eq": "x.device is the string 'cpu' (listed), without a .type",
     "tensor_legacy_np_float": "the legacy Tensor(float64 ndarray) keeps float64 (listed)",
     "size_object_numel": "x.shape is a plain tuple (x.size() is a minigan.Size, with numel())",
 }

@@ -264,6 +264,7 @@ from minigan.toplevel import (
     scatter,
     scatter_add,
     set_default_dtype,
+    set_printoptions,
     sigmoid,
     sign,
     sin,
@@ -356,7 +357,7 @@ __all__ = [
     "is_deterministic_algorithms_warn_only_enabled", "unbind", "vdot", "vstack", "xlogy", "kthvalue", "median",
     "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp", "aminmax", "baddbmm", "addbmm", "addmv",
     "addr", "dist", "get_default_dtype", "default_generator", "bincount", "histc", "index_put", "take",
-    "take_along_dim", "set_default_dtype",
+    "take_along_dim", "set_default_dtype", "set_printoptions",
 ]
 
 

@@ -296,11 +296,6 @@ TABLE = {
          """
         package
          """),
-        ("minigan prints tensors as PyTorch's default print options do (4 decimals, 80 columns, 1000 elements "
-         'before summarizing); those options are fixed: format x.detach().numpy() with NumPy for other layouts',
-         """
-        set_printoptions
-         """),
         ('use numpy.testing (assert_allclose) on x.detach().numpy(), or minigan.allclose',
          """
         testing

@@ -5,7 +5,8 @@ One ``_Formatter`` looks at all the values shown and picks one style for the who
 floats that are all whole numbers as ``1.``; other floats with 4 decimals (``2.5000``); scientific notation
 (``1.0000e-05``) when the values span more than a factor of 1000, or one is above 1e8 or below 1e-4.  Every
 element is padded to the widest, so the columns line up.  Rows wrap at 80 characters; a tensor of more than
-1000 elements shows only its first and last 3 items of each dimension, with "..." between.
+1000 elements shows only its first and last 3 items of each dimension, with "..." between.  Those are PyTorch's
+default print options; ``minigan.set_printoptions`` changes them as ``torch.set_printoptions`` does.
 
 The one deliberate difference: dtypes print by their NumPy names (``dtype=float64``, not ``torch.float64``),
 since those are minigan's dtypes.
@@ -17,10 +18,14 @@ import math
 
 from minigan import backend
 
-PRECISION = 4  # decimals of the fixed and scientific styles
-THRESHOLD = 1000  # more elements than this: summarize
-EDGEITEMS = 3  # items kept at each end of a summarized dimension
-LINEWIDTH = 80
+# PyTorch's print options, changed by ``minigan.set_printoptions`` (its defaults here):
+OPTIONS = {
+    "precision": 4,  # decimals of the fixed and scientific styles
+    "threshold": 1000,  # more elements than this: summarize
+    "edgeitems": 3,  # items kept at each end of a summarized dimension
+    "linewidth": 80,  # characters a line
+    "sci_mode": None,  # True or False: scientific notation always or never; None: as the values ask
+}
 
 
 class _Formatter:
@@ -36,23 +41,25 @@ class _Formatter:
             return
         sizes = [abs(v) for v in finite]
         self.int_mode = all(v == math.ceil(v) for v in finite)
-        self.sci_mode = max(sizes) / min(sizes) > 1000.0 or max(sizes) > 1.0e8 or min(sizes) < 1.0e-4
+        wide = max(sizes) / min(sizes) > 1000.0 or max(sizes) > 1.0e8 or min(sizes) < 1.0e-4
+        self.sci_mode = wide if OPTIONS["sci_mode"] is None else OPTIONS["sci_mode"]
+        precision = OPTIONS["precision"]
         if self.sci_mode:
-            self.width = max(len(f"{v:.{PRECISION}e}") for v in finite)
+            self.width = max(len(f"{v:.{precision}e}") for v in finite)
         elif self.int_mode:
             self.width = max(len(f"{v:.0f}") + 1 for v in finite)  # + 1 for the trailing "."
         else:
-            self.width = max(len(f"{v:.{PRECISION}f}") for v in finite)
+            self.width = max(len(f"{v:.{precision}f}") for v in finite)
 
     def format(self, value) -> str:
         if not self.floating:
             text = str(value)
         elif self.sci_mode:
-            text = f"{value:{self.width}.{PRECISION}e}"
+            text = f"{value:{self.width}.{OPTIONS['precision']}e}"
         elif self.int_mode:  # a trailing "." says "float"; nan and inf need no such hint
             text = f"{value:.0f}" + ("" if math.isinf(value) or math.isnan(value) else ".")
         else:
-            text = f"{value:.{PRECISION}f}"
+            text = f"{value:.{OPTIONS['precision']}f}"
         return text.rjust(self.width)
 
 
@@ -60,8 +67,9 @@ def _shown_values(a, summarize) -> list:
     """The values that will be printed, flat: all of them, or only each dimension's edges when summarized."""
     if not summarize or a.ndim == 0:
         return a.reshape(-1).tolist()
-    if a.shape[0] > 2 * EDGEITEMS:
-        parts = [a[:EDGEITEMS], a[-EDGEITEMS:]]
+    k = OPTIONS["edgeitems"]
+    if a.shape[0] > 2 * k:
+        parts = [a[:k], a[-k:]]
     else:
         parts = [a]
     if a.ndim == 1:
@@ -71,10 +79,11 @@ def _shown_values(a, summarize) -> list:
 
 def _vector_str(a, indent, summarize, formatter) -> str:
     """One row: as many elements per line as fit in 80 characters, later lines aligned under the first."""
-    per_line = max(1, (LINEWIDTH - indent) // (formatter.width + 2))  # + 2: the ", " after each element
-    if summarize and a.shape[0] > 2 * EDGEITEMS:
-        items = ([formatter.format(v) for v in a[:EDGEITEMS].tolist()] + [" ..."]
-                 + [formatter.format(v) for v in a[-EDGEITEMS:].tolist()])
+    per_line = max(1, (OPTIONS["linewidth"] - indent) // (formatter.width + 2))  # + 2: the ", " after each element
+    k = OPTIONS["edgeitems"]
+    if summarize and a.shape[0] > 2 * k:
+        items = ([formatter.format(v) for v in a[:k].tolist()] + [" ..."]
+                 + [formatter.format(v) for v in a[-k:].tolist()])
     else:
         items = [formatter.format(v) for v in a.tolist()]
     lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
@@ -88,9 +97,10 @@ def _nested_str(a, indent, summarize, formatter) -> str:
         return formatter.format(a.item())
     if a.ndim == 1:
         return _vector_str(a, indent, summarize, formatter)
-    if summarize and a.shape[0] > 2 * EDGEITEMS:
-        slices = ([_nested_str(row, indent + 1, summarize, formatter) for row in a[:EDGEITEMS]] + ["..."]
-                  + [_nested_str(row, indent + 1, summarize, formatter) for row in a[-EDGEITEMS:]])
+    k = OPTIONS["edgeitems"]
+    if summarize and a.shape[0] > 2 * k:
+        slices = ([_nested_str(row, indent + 1, summarize, formatter) for row in a[:k]] + ["..."]
+                  + [_nested_str(row, indent + 1, summarize, formatter) for row in a[-k:]])
     else:
         slices = [_nested_str(row, indent + 1, summarize, formatter) for row in a]
     return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(slices) + "]"
@@ -103,7 +113,7 @@ def _add_suffixes(text, suffixes, indent) -> str:
     last_line = len(text) - text.rfind("\n") + 1  # (as PyTorch counts it: 2 more than the line's length)
     for suffix in suffixes:
         width = len(suffix) + (6 if suffix.startswith("dtype=") else 0)  # measured as "dtype=torch.float64", so
-        if last_line + width + 2 > LINEWIDTH:  # the lines break where PyTorch's do
+        if last_line + width + 2 > OPTIONS["linewidth"]:  # the lines break where PyTorch's do
             out.append(",\n" + " " * indent + suffix)
             last_line = indent + width
         else:
@@ -135,7 +145,7 @@ def tensor_repr(t) -> str:
     else:
         if a.dtype not in (backend.DEFAULT_DTYPE, "int64", "bool"):  # the defaults of each kind go unnamed
             suffixes.append(f"dtype={a.dtype}")
-        summarize = a.size > THRESHOLD
+        summarize = a.size > OPTIONS["threshold"]
         formatter = _Formatter(_shown_values(a, summarize), backend.is_floating(a.dtype))
         body = _nested_str(a, len(prefix), summarize, formatter)
     if t.grad_fn is not None:

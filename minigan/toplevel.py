@@ -15,7 +15,7 @@ import string
 import warnings
 from collections import namedtuple
 
-from minigan import backend, checks, functional
+from minigan import _tensor_str, backend, checks, functional
 from minigan._tensor import Tensor, maximum, minimum, tensor
 from minigan.autograd.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.autograd.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
@@ -64,6 +64,30 @@ def set_default_dtype(d) -> None:
     if backend.np.dtype(d) not in (backend.np.float32, backend.np.float64):
         raise TypeError(f"set_default_dtype: only float32 or float64 can be the default, got {d!r}")
     backend.set_default_dtype(d)
+
+
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+    """How tensors print, as ``torch.set_printoptions``: decimals, elements before summarizing, items kept at each
+    end of a summarized dimension, characters a line; ``profile`` ("default", "short", "full") sets all four
+    first.  ``sci_mode`` True or False forces scientific notation on or off; None (also when not given, as in
+    PyTorch) lets the values decide."""
+    options = _tensor_str.OPTIONS
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"set_printoptions: profile must be one of {sorted(_PROFILES)}, got {profile!r}")
+        options.update(zip(("precision", "threshold", "edgeitems", "linewidth"), _PROFILES[profile]))
+    for name, value in (("precision", precision), ("threshold", threshold), ("edgeitems", edgeitems),
+                        ("linewidth", linewidth)):
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"set_printoptions: {name} must be a non-negative number, got {value!r}")
+            options[name] = value
+    if sci_mode is not None and not isinstance(sci_mode, bool):
+        raise ValueError(f"set_printoptions: sci_mode must be True, False or None, got {sci_mode!r}")
+    options["sci_mode"] = sci_mode
 
 
 def manual_seed(seed: int):

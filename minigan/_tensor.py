@@ -290,12 +290,14 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             if other.shape != self.shape:
                 checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return other
-        if isinstance(other, (int, float)) and not isinstance(other, bool):
+        if isinstance(other, (bool, int, float)):
             dtype = self.array.dtype
-            if dtype.kind == "f":  # a NumPy scalar of our dtype: float32 stays float32, on either backend
+            if dtype.kind == "f" and not isinstance(other, bool):  # a NumPy scalar of our dtype: float32 stays float32
                 return Tensor._make(dtype.type(other))
+            if dtype.kind in "iu" and type(other) is int:  # our integer dtype, wrapping around as PyTorch: uint8 + 300
+                return Tensor._make(backend.np.asarray(other).astype(dtype)[()])
             return Tensor._make(backend.get_array_module(self.array).asarray(other))
-        if backend.is_array(other) or isinstance(other, (list, tuple, bool)) or backend.is_numpy_scalar(other):
+        if backend.is_array(other) or isinstance(other, (list, tuple)) or backend.is_numpy_scalar(other):
             other = Tensor(other, device=self.device)
             checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return other
@@ -320,8 +322,8 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         dtype = result_type(self, other if number else b)
         if op == "div" and dtype.kind != "f":
             dtype = backend.np.dtype(backend.DEFAULT_DTYPE)
-        if number:  # a NumPy scalar of the result's dtype: float32 stays float32, on either backend
-            b = Tensor._make(dtype.type(other))
+        if number:  # a NumPy scalar of the result's dtype: float32 stays float32, on either backend; an integer
+            b = Tensor._make(backend.np.asarray(other).astype(dtype)[()])  # wraps around, as PyTorch: uint8 + 300
         a = self if self.dtype == dtype else self.astype(dtype)
         b = b if b.dtype == dtype else b.astype(dtype)
         return (b, a) if reflected else (a, b)
@@ -451,6 +453,9 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         before = Tensor._make(self.array.copy(), self.requires_grad)
         before._ctx = self._ctx
         result = fn(before, *operands, **params)
+        if result._ctx is None:  # an op with no derivative (floor_divide_): PyTorch's backward would raise later
+            raise GraphError(f"{op}: has no derivative, so it cannot change a tensor that requires grad while "
+                             "gradients are recorded; do it under minigan.no_grad(), or on a .detach()")
         self._write(op, result, cast)
         self._counter[0] += 1
         node = result._ctx
@@ -474,8 +479,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             return value
         if backend.is_array(value) and not grad_mode and backend.device_of(value) == self.device:
             return Tensor._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
-        number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return self._operand(value, op) if number else Tensor(value, device=self.device)
+        return self._operand(value, op) if isinstance(value, (bool, int, float)) else Tensor(value, device=self.device)
 
     def _write(self, op, result, cast):
         """Copy an in-place op's result into this tensor's memory, if its dtype may go there (PyTorch's rule)."""
@@ -492,16 +496,20 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         items = index if isinstance(index, tuple) else (index,)
         items = tuple(it.array if isinstance(it, Tensor) else it for it in items)
         index = checks.normalize_index(items, self.array)
-        where = index[0]
+        where, target = index[0], self.array[index[0]]
+        if not isinstance(value, (int, float)):
+            value = value if isinstance(value, Tensor) else Tensor(value, device=self.device)
+            extra = value.ndim - target.ndim  # leading size-1 axes of value go, as in PyTorch: z[1] = tensor([4.])
+            if extra > 0 and all(n == 1 for n in value.shape[:extra]):
+                value = value.reshape(value.shape[extra:])
         move = checks.moved_index_axes(items, self.ndim)
         if move and move[1] and not isinstance(value, (int, float)):
             b, p = move  # value comes in PyTorch's layout of x[index] (see __getitem__): lay it out as NumPy's
-            value = value if isinstance(value, Tensor) else Tensor._make(backend.asarray(value))
-            shape = self.array[where].shape
+            shape = target.shape
             value = value.expand(*(shape[b : b + p] + shape[:b] + shape[b + p :])).movedim(
                 tuple(range(p, p + b)), tuple(range(b)))
         return self._in_place("setitem", shaping.IndexPut.apply, value, update=lambda a, b: a.__setitem__(where, b),
-                              target=self.array[where], cast=True, index=index)
+                              target=target, cast=True, index=index)
 
     def add_(self, other, alpha=1):
         other = other if alpha == 1 else other * alpha

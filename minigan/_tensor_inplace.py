@@ -215,6 +215,11 @@ class TensorInPlace:
     def remainder_(self, other):
         return self._in_place("remainder_", lambda x, y: x.remainder(y), other)
 
+    def floor_divide_(self, other):
+        return self._in_place("floor_divide_", lambda x, y: x.floor_divide(y), other)
+
+    __ifloordiv__, __imod__, __ipow__ = floor_divide_, remainder_, pow_  # x //= y, x %= y, x **= y: in place
+
     def atan2_(self, other):
         return self._in_place("atan2_", lambda x, y: x.atan2(y), other)
 

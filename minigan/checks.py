@@ -18,7 +18,7 @@ import math
 
 from minigan import backend
 from minigan.backend import np
-from minigan.errors import DimensionError, DomainError, GraphError, IndexOutOfRange, ShapeError
+from minigan.errors import DimensionError, GraphError, IndexOutOfRange, ShapeError
 
 
 # ----------------------------------------------------------------------------- shapes, axes, padding, indices, cat
@@ -246,13 +246,10 @@ def check_linear(sx, sw, sb) -> None:
 
 # ----------------------------------------------------------------------------- clamp
 def check_clamp(lo, hi) -> dict:
-    """clamp's bounds: numbers (or None), with min <= max."""
+    """clamp's bounds: numbers (or None).  min > max is allowed, as in PyTorch: every value becomes max."""
     for name, v in (("min", lo), ("max", hi)):
-        number = isinstance(v, (int, float)) and not isinstance(v, bool) or backend.is_numpy_scalar(v)
-        if v is not None and not number:
+        if v is not None and not isinstance(v, (bool, int, float)) and not backend.is_numpy_scalar(v):
             raise TypeError(f"clamp: {name} must be a number or None, got {type(v).__name__} {v!r}")
-    if lo is not None and hi is not None and lo > hi:
-        raise DomainError(f"clamp: min={lo} is greater than max={hi}, expected min <= max")
     return {"lo": lo, "hi": hi}
 
 

@@ -76,7 +76,8 @@ METHODS = {
 ELSEWHERE = {"normal_", "uniform_", "bernoulli_", "requires_grad_",  # (and the bitwise ones, which take
              "bitwise_and_", "bitwise_or_", "bitwise_xor_", "bitwise_not_",  # integers and bools only: tests/
              "bitwise_left_shift_", "bitwise_right_shift_",  # test_bitwise.py compares them with PyTorch)
-             "index_put_"}  # (tests/test_pytorch_idioms.py)
+             "index_put_",  # (tests/test_pytorch_idioms.py)
+             "floor_divide_"}  # (below: no derivative)
 # PyTorch 2.13 has no derivative for these in-place forms ("the derivative for 'inplace version of acosh' is not
 # implemented"); minigan has one, compared here with PyTorch's x.copy_(f(x.clone())), which has.
 TORCH_HAS_NO_DERIVATIVE = {"acosh_": "acosh", "arccosh_": "acosh", "asinh_": "asinh", "arcsinh_": "asinh",
@@ -211,3 +212,18 @@ def test_partly_overlapping_operand_is_refused_as_in_pytorch():
         with pytest.raises(RuntimeError):
             x[1:].lerp_(x[:-1], 0.5)
         x[1:].lerp_(x[:-1].clone(), 0.5)  # a copy is fine
+
+
+def test_floor_divide_in_place_has_pytorchs_values_and_no_derivative():
+    a = np.array([5.0, -7.0, 9.5])
+    for lib in (minigan, torch):
+        x = lib.tensor(a)
+        x //= 2
+        assert x.tolist() == [2.0, -4.0, 4.0]
+    y = minigan.tensor(a, requires_grad=True) * 1
+    with pytest.raises(RuntimeError, match="no derivative"):  # PyTorch raises at backward ("not implemented")
+        y.floor_divide_(2)
+    np.testing.assert_array_equal(y.detach().numpy(), a)  # unchanged
+    with minigan.no_grad():
+        y.floor_divide_(2)
+    assert y.tolist() == [2.0, -4.0, 4.0]

@@ -102,7 +102,6 @@ def test_numpy_array_on_the_left_defers_to_tensor(xp_backend):
         (lambda: F.leaky_relu(minigan.tensor(np.arange(3))), TypeError, "floating"),  # (relu of ints: ints)
         (lambda: F.relu(minigan.tensor([True])), TypeError, "bool"),
         (lambda: minigan.tensor([1.0]) + "a", TypeError, "unsupported operand"),
-        (lambda: minigan.tensor([1.0, 2.0]).clamp(2.0, 1.0), ValueError, "greater"),
         (lambda: F.linear(minigan.tensor(np.ones((2, 3))), minigan.tensor(np.ones((4, 2)))), ValueError,
          r"linear.*\(2, 3\).*\(4, 2\)"),
         (lambda: minigan.tensor([1.0]).to("tpu"), ValueError, "unknown device"),

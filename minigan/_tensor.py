@@ -335,10 +335,10 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         return elementwise.Add.apply(*self._pair(other, "add", reflected=True))
 
     def __sub__(self, other):
-        return elementwise.Sub.apply(*self._pair(other, "sub"))
+        return elementwise.Sub.apply(*self._pair(checks.not_bool(self, other), "sub"))
 
     def __rsub__(self, other):
-        return elementwise.Sub.apply(*self._pair(other, "sub", reflected=True))
+        return elementwise.Sub.apply(*self._pair(checks.not_bool(self, other), "sub", reflected=True))
 
     def __mul__(self, other):
         return elementwise.Mul.apply(*self._pair(other, "mul"))
@@ -359,7 +359,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         return elementwise.Pow.apply(*self._pair(other, "pow", reflected=True))
 
     def __neg__(self):
-        return elementwise.Neg.apply(self)
+        return elementwise.Neg.apply(checks.not_bool(self, self))
 
 
     def __matmul__(self, other):
@@ -386,7 +386,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
 
     def _matmul_dtypes(self, other):
         if other.dtype != self.dtype:  # as PyTorch: a product never mixes float32 and float64 silently
-            raise TypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected the same dtype "
+            raise DtypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected the same dtype "
                             "(convert one with .float() or .double())")
 
     def __getitem__(self, index):
@@ -437,7 +437,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
                                  "(a view of it); PyTorch refuses this too: pass a .clone() of the value")
             if update is None or o.shape == target_shape:  # (a method's own result is checked whole by _write)
                 continue
-            written = backend.broadcast_shapes(target_shape, o.shape)
+            written = backend.broadcast_shapes(target_shape, o.shape, op=op)
             if written != target_shape:
                 raise ShapeError(f"{op}: cannot write a result of shape {written} into a place of shape {target_shape}")
         if not (grad_mode and (self.requires_grad or leaf.requires_grad or any(o.requires_grad for o in tensors))):
@@ -484,7 +484,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
     def _write(self, op, result, cast):
         """Copy an in-place op's result into this tensor's memory, if its dtype may go there (PyTorch's rule)."""
         if not cast and not backend.np.can_cast(result.dtype, self.dtype, "same_kind"):
-            raise TypeError(f"{op}: the result is {result.dtype} but the tensor is {self.dtype}, which cannot hold it "
+            raise DtypeError(f"{op}: the result is {result.dtype} but the tensor is {self.dtype}, which cannot hold it "
                             f"(PyTorch refuses this too); compute out of place, or on x.to({result.dtype})")
         if result.shape != self.shape:
             raise ShapeError(f"{op}: cannot write a result of shape {result.shape} into a tensor of shape {self.shape}")
@@ -516,7 +516,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         return self._in_place("add_", elementwise.Add.apply, other, update=operator.iadd)
 
     def sub_(self, other, alpha=1):
-        other = other if alpha == 1 else other * alpha
+        other = checks.not_bool(self, other) if alpha == 1 else checks.not_bool(self, other) * alpha
         return self._in_place("sub_", elementwise.Sub.apply, other, update=operator.isub)
 
     def mul_(self, other):

@@ -307,8 +307,8 @@ class TensorMath:
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
         return _toplevel().nan_to_num(self, nan, posinf, neginf)
 
-    def diff(self, n=1, dim=-1):
-        return _toplevel().diff(self, n, dim)
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        return _toplevel().diff(self, n, dim, prepend, append)
 
     def roll(self, shifts, dims=None):
         return _toplevel().roll(self, shifts, dims)

@@ -285,7 +285,7 @@ class TensorMethods:
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         axis, keepdims = _dim("logsumexp", dim, axis), _keepdim(keepdim, keepdims)
         axis = checks.normalize_axis(axis, self.ndim, "logsumexp")
-        return reduction.LogSumExp.apply(self, axis=axis, keepdims=keepdims)
+        return reduction.LogSumExp.apply(self._as_float(), axis=axis, keepdims=keepdims)  # integers: in float32
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
         """The variance over ``dim``: the squared deviations' sum divided by n − correction (1, PyTorch's default,
@@ -494,7 +494,7 @@ class TensorMethods:
         sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
         lead = len(sizes) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
-        if lead < 0 or backend.broadcast_shapes(self.shape, shape) != shape:
+        if lead < 0 or any(n not in (m, 1) for n, m in zip(self.shape, shape[lead:])):
             raise ShapeError(f"expand: cannot expand a tensor of shape {self.shape} to {sizes}; "
                              "expected sizes equal to the tensor's, or expanding its size-1 dimensions")
         return self if shape == self.shape else shaping.BroadcastTo.apply(self, shape=shape)
@@ -541,9 +541,9 @@ MinResult = namedtuple("min", ["values", "indices"])
 def maximum(a, b):
     """The elementwise maximum (``torch.maximum``, ``a.max(b)``): NaN where either is; where a == b each gets half
     the gradient, as in PyTorch."""
-    return elementwise.Maximum.apply(a, a._operand(b, "maximum"))
+    return elementwise.Maximum.apply(*a._pair(b, "maximum"))  # one dtype, by PyTorch's promotion
 
 
 def minimum(a, b):
     """The elementwise minimum (``torch.minimum``), with maximum's rules."""
-    return elementwise.Minimum.apply(a, a._operand(b, "minimum"))
+    return elementwise.Minimum.apply(*a._pair(b, "minimum"))

@@ -18,6 +18,8 @@ import threading
 import numpy
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
+from minigan.errors import ShapeError
+
 try:  # CuPy is optional: ``pip install "minigan[gpu]"``
     import cupy as _cupy
 except Exception:  # ImportError, or a CuPy that cannot find its CUDA libraries
@@ -226,8 +228,13 @@ def asarray(data, dtype=None, xp=None):
     return (xp or _active["xp"]).asarray(data, dtype=dtype)
 
 
-def broadcast_shapes(*shapes):
-    return numpy.broadcast_shapes(*shapes)
+def broadcast_shapes(*shapes, op="broadcast"):
+    """The shape the given shapes broadcast to (NumPy's rule: trailing sizes equal, or one of them 1)."""
+    try:
+        return numpy.broadcast_shapes(*shapes)
+    except ValueError:
+        listed = ", ".join(str(tuple(s)) for s in shapes)
+        raise ShapeError(f"{op}: shapes {listed} do not broadcast: each trailing size must be equal, or 1") from None
 
 
 def scatter_add(target, index, values):

@@ -18,7 +18,7 @@ import math
 
 from minigan import backend
 from minigan.backend import np
-from minigan.errors import DimensionError, GraphError, IndexOutOfRange, ShapeError
+from minigan.errors import DimensionError, DtypeError, GraphError, IndexOutOfRange, ShapeError
 
 
 # ----------------------------------------------------------------------------- shapes, axes, padding, indices, cat
@@ -113,6 +113,9 @@ def normalize_index(items, tensor):
             n = tensor.shape[axis]
             if not -n <= int(it) < n:
                 raise IndexOutOfRange(f"getitem: index {int(it)} is out of bounds for axis {axis} with size {n}")
+        elif isinstance(it, slice) and it.step is not None and it.step <= 0:
+            raise ValueError(f"getitem: step must be greater than zero, got {it!r} (as in PyTorch; x.flip(dim) "
+                             "reverses a tensor)")
         elif it is Ellipsis:  # the ellipsis spans every axis the items after it do not use
             axis = tensor.ndim - sum(_axes_used(j) for j in items[pos + 1 :])
             out.append(it)
@@ -213,9 +216,18 @@ def normalize_axis(axis, ndim, op, single=False):
     return tuple(out) if many else out[0]
 
 
+def not_bool(x, other):
+    """``other``, the second operand of x − other (or x itself for −x), refused where either is a bool, as PyTorch
+    refuses it."""
+    if x.dtype.kind == "b" or isinstance(other, bool) or getattr(other, "dtype", None) == np.bool_:
+        raise DtypeError("the `-` operator with a bool tensor or a bool is not supported; use `^` or logical_xor() "
+                         "for a difference and `~` or logical_not() to invert a mask")
+    return other
+
+
 def check_nonempty(x, op):
     if x.size == 0:
-        raise ShapeError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
+        raise DimensionError(f"{op}: cannot reduce an empty tensor of shape {x.shape}; give a dim whose size is not 0")
 
 
 # ----------------------------------------------------------------------------- matmul, linear
@@ -440,10 +452,19 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
             )
         inferred = {"b": backend.np.bool_, "i": backend.np.int64, "u": backend.np.int64}.get(host.dtype.kind) if infer \
             else None
+        if infer and isinstance(_first_item(data), backend.np.generic):  # [np.float64(1.5)]: NumPy's dtype, as PyTorch
+            inferred = host.dtype
         arr = xp.asarray(host, dtype=dtype or inferred or backend.DEFAULT_DTYPE)
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
+
+
+def _first_item(data):
+    """The first number of nested lists (what decides how ``tensor([...])`` reads a list of NumPy scalars)."""
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
 
 
 def are_sizes(args) -> bool:

@@ -19,6 +19,11 @@ class DtypeError(MiniganError, TypeError, RuntimeError):
     integers).  Also a RuntimeError, which is what PyTorch raises there."""
 
 
+class DivisionByZero(MiniganError, ZeroDivisionError, RuntimeError):
+    """An integer divided by zero (``//``, ``%``): no integer result exists.  A RuntimeError, as PyTorch raises, and
+    Python's ZeroDivisionError.  (Floating-point division by zero gives inf or NaN, as in PyTorch.)"""
+
+
 class DomainError(MiniganError, ValueError):
     """A value outside what the function accepts: a label out of range, a probability outside
     [0, 1], an unknown option. Raised as is, never rewritten as a shape problem."""
@@ -41,6 +46,6 @@ class GradcheckError(MiniganError, RuntimeError):
     """An analytic gradient disagrees with central finite differences (see ``minigan.gradcheck``)."""
 
 
-class IndexOutOfRange(DomainError, IndexError):
+class IndexOutOfRange(DomainError, IndexError, RuntimeError):
     """An index (or a class label) outside its range: a DomainError (so a ValueError) for minigan, and an
-    IndexError, which is what Python and PyTorch raise."""
+    IndexError, which is what Python and PyTorch raise (PyTorch's gather and scatter: a RuntimeError)."""

@@ -127,13 +127,25 @@ def softplus(x, beta=1.0, threshold=20.0):
     return where((x.array * b) > t, x, (x * b).softplus() / b)
 
 
-def softmax(x, dim=-1, *, axis=None, dtype=None):
+def implicit_softmax_dim(name, ndim, stacklevel=3):
+    """PyTorch's legacy choice when a softmax is given no dim: 0 for 0-, 1- and 3-D inputs (a vector, or one
+    unbatched (C, H, W) image), else 1 (the channels of a batch), with PyTorch's deprecation warning."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
+                  "as an argument.", UserWarning, stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(x, dim=None, *, axis=None, dtype=None):
     x = _tensor(x, "softmax")
+    if dim is None and axis is None:
+        dim = implicit_softmax_dim("softmax", x.ndim)
     return (x if dtype is None else x.to(dtype)).softmax(dim, axis=axis)
 
 
-def log_softmax(x, dim=-1, *, axis=None, dtype=None):
+def log_softmax(x, dim=None, *, axis=None, dtype=None):
     x = _tensor(x, "log_softmax")
+    if dim is None and axis is None:
+        dim = implicit_softmax_dim("log_softmax", x.ndim)
     return (x if dtype is None else x.to(dtype)).log_softmax(dim, axis=axis)
 
 
@@ -878,9 +890,12 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     return Tensor._make(one_hot.astype(x.dtype)) - soft.detach() + soft  # forward: one-hot; backward: soft's
 
 
-def softmin(x, dim=None):
+def softmin(x, dim=None, *, dtype=None):
     """softmax(−x) along ``dim``."""
-    return (-_float(x, "softmin")).softmax(-1 if dim is None else dim)
+    x = _float(x, "softmin")
+    if dim is None:
+        dim = implicit_softmax_dim("softmin", x.ndim)
+    return (-(x if dtype is None else x.to(dtype))).softmax(dim)
 
 
 def selu(x, inplace=False):

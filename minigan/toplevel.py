@@ -20,7 +20,7 @@ from minigan._tensor import Tensor, maximum, minimum, tensor
 from minigan.autograd.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.autograd.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.dtypes import TYPE_NAMES
-from minigan.errors import DtypeError, GraphError, IndexOutOfRange, ShapeError
+from minigan.errors import DivisionByZero, DtypeError, GraphError, IndexOutOfRange, ShapeError
 from minigan.ops import linalg as L
 from minigan.ops import reduce as R
 from minigan.ops import shape as S
@@ -125,6 +125,8 @@ empty = zeros  # PyTorch leaves the memory uninitialised; zeros are the safe cho
 def full(size, fill_value, *, requires_grad=False, dtype=None, device=None) -> Tensor:
     """``size`` filled with ``fill_value``, in its dtype as PyTorch infers it: bool for a bool, int64 for an int,
     float32 for a float."""
+    if isinstance(fill_value, Tensor):  # a 0-d tensor: its value, in its dtype (as PyTorch)
+        dtype, fill_value = dtype or fill_value.dtype, fill_value.item()
     if dtype is None:
         dtype = backend.np.bool_ if isinstance(fill_value, bool) else backend.np.int64 if isinstance(
             fill_value, (int, backend.np.integer)) else backend.DEFAULT_DTYPE
@@ -197,7 +199,9 @@ def randperm(n, *, generator=None, dtype=None, device=None) -> Tensor:
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """start, start+step, ... < end; int64 when every argument is an int, else float32 (as PyTorch)."""
+    """start, start+step, ... < end; int64 when every argument is an int (or an integer 0-d tensor), else float32
+    (as PyTorch)."""
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if end is None:
         start, end = 0, start
     ints = builtins.all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
@@ -496,7 +500,7 @@ def where(condition, a=_ONLY_CONDITION, b=_ONLY_CONDITION):
     if backend.is_numpy_scalar(cond):  # a 0-d comparison's result
         cond = backend.np.asarray(cond)
     if not backend.is_array(cond) or cond.dtype != backend.np.bool_:
-        raise TypeError("where: condition must be a bool Tensor or array (e.g. x > 0)")
+        raise DtypeError("where: condition must be a bool Tensor or array (e.g. x > 0)")
     backend.broadcast_shapes(cond.shape, *[getattr(v, "shape", ()) for v in (a, b)])  # raises if they do not
     return functional.where(cond, a, b)
 
@@ -653,16 +657,22 @@ def frac(input):
 
 
 def _pair(a, b, fn):
-    """Two operands, at least one a Tensor (the other may be a number): as the operators take them."""
-    if isinstance(a, Tensor):
-        return _as_float(a, fn), a._operand(b, fn)
-    b = _as_float(b, fn)
-    return b._operand(a, fn, reflected=True), b
+    """The two operands of a function of real numbers, at least one a Tensor (the other may be a number): in one
+    dtype by PyTorch's promotion, as the operators take them, and integers or bools computed in float32."""
+    a, b = _promoted(a, b, fn)
+    return (a, b) if a.dtype.kind == "f" else (a._as_float(), b._as_float())
 
 
 def _promoted(a, b, fn):
     """Two operands in one dtype by PyTorch's promotion, integers kept integers (as the operators take them)."""
     return a._pair(b, fn) if isinstance(a, Tensor) else _t(b, fn)._pair(a, fn, reflected=True)
+
+
+def _integer_divisor(a, b, fn):
+    """The operands of an integer division (//, %, fmod), refused where the divisor is 0, as PyTorch refuses it."""
+    if a.dtype.kind in "biu" and bool((b.array == 0).any()):
+        raise DivisionByZero(f"{fn}: integer division by zero (ZeroDivisionError); divide floats for inf or NaN")
+    return a, b
 
 
 @_with_out
@@ -716,7 +726,8 @@ def div(input, other, *, rounding_mode=None):
         raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
     if rounding_mode is None:
         return input / other if isinstance(input, Tensor) else input / _t(other, "div")
-    return U.RoundedDiv.apply(*_promoted(input, other, f"div(rounding_mode={rounding_mode!r})"), mode=rounding_mode)
+    fn = f"div(rounding_mode={rounding_mode!r})"
+    return U.RoundedDiv.apply(*_integer_divisor(*_promoted(input, other, fn), fn), mode=rounding_mode)
 
 
 divide = true_divide = div
@@ -854,7 +865,7 @@ def split(tensor, split_size_or_sections, dim=0):
     else:
         sizes = list(split_size_or_sections)
         if builtins.sum(sizes) != n:
-            raise ValueError(f"split: the sizes {sizes} add up to {builtins.sum(sizes)}, expected {n} "
+            raise ShapeError(f"split: the sizes {sizes} add up to {builtins.sum(sizes)}, expected {n} "
                              f"(the size of dimension {dim})")
     pieces, start = [], 0
     for size in sizes:
@@ -864,9 +875,15 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def narrow(input, dim, start, length):
-    """The slice start:start+length along ``dim``."""
+    """The slice start:start+length along ``dim`` (a negative start counts from the end, as in PyTorch)."""
     x = _t(input, "narrow")
-    return x[(slice(None),) * (dim % x.ndim) + (slice(start, start + length),)]
+    d = checks.normalize_axis(dim, x.ndim, "narrow", single=True)
+    size = x.shape[d]
+    begin = int(start) + size if int(start) < 0 else int(start)
+    if not 0 <= begin <= size or length < 0 or begin + length > size:
+        raise ShapeError(f"narrow: start ({start}) + length ({length}) exceeds dimension size ({size}) of dim {d}; "
+                         f"expected -{size} <= start <= {size} and 0 <= length <= size - start")
+    return x[(slice(None),) * d + (slice(begin, begin + length),)]
 
 
 # ----------------------------------------------------------------------------- comparisons and tests (no gradient)
@@ -1038,8 +1055,14 @@ def count_nonzero(input, dim=None):
 
 
 def masked_fill(input, mask, value):
-    """``value`` where ``mask`` holds, else input (the gradient flows to input elsewhere)."""
-    return where(mask, value, _t(input, "masked_fill"))
+    """``value`` where ``mask`` holds, else input (the gradient flows to input elsewhere), in input's dtype: the
+    value is cast to it, as in PyTorch (an integer tensor filled with 2.7 holds 2)."""
+    x = _t(input, "masked_fill")
+    if isinstance(value, Tensor):
+        value = value.to(x.dtype)
+    elif isinstance(value, (bool, int, float)) or backend.is_numpy_scalar(value):
+        value = Tensor._make(backend.get_array_module(x.array).asarray(value).astype(x.dtype))
+    return where(mask, value, x)
 
 
 # ----------------------------------------------------------------------------- more free functions, composed
@@ -1122,13 +1145,13 @@ def floor_divide(input, other):
 @_with_out
 def remainder(input, other):
     """input − other·⌊input / other⌋: the sign of ``other``, as Python's %; d/d other = −⌊input / other⌋."""
-    return U.Remainder.apply(*_promoted(input, other, "remainder"))
+    return U.Remainder.apply(*_integer_divisor(*_promoted(input, other, "remainder"), "remainder"))
 
 
 @_with_out
 def fmod(input, other):
     """input − other·trunc(input / other): the sign of ``input``, as C's fmod; d/d other = −trunc(input / other)."""
-    return U.Fmod.apply(*_promoted(input, other, "fmod"))
+    return U.Fmod.apply(*_integer_divisor(*_promoted(input, other, "fmod"), "fmod"))
 
 
 def rsub(input, other, *, alpha=1):
@@ -1150,7 +1173,8 @@ def inner(input, other):
     x, y = _t(input, "inner"), _t(other, "inner")
     if x.ndim == 0 or y.ndim == 0:
         return x * y
-    return (x.reshape(*x.shape[:-1], *[1] * (y.ndim - 1), x.shape[-1]) * y).sum(-1)
+    products = x.reshape(*x.shape[:-1], *[1] * (y.ndim - 1), x.shape[-1]) * y
+    return products.sum(-1, dtype=products.dtype)  # in the operands' dtype, as a product (int32 stays int32)
 
 
 vdot = dot
@@ -1376,10 +1400,12 @@ def tensor_split(input, indices_or_sections, dim=0):
 
 
 def flip(input, dims):
-    """Reverse the order of the elements along ``dims`` (an int or a sequence of them)."""
+    """Reverse the order of the elements along ``dims`` (an int or a sequence of them): a copy, as PyTorch's (a
+    negative step, which only flip reads with, would be a view)."""
     x = _t(input, "flip")
     dims = {d % x.ndim for d in ((dims,) if isinstance(dims, int) else dims)}
-    return x[tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))]
+    reverse = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))
+    return S.GetItem.apply(x, index=(reverse, False)).clone()
 
 
 def fliplr(input):
@@ -1723,7 +1749,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         return TopkResult(values.reshape(()), indices.reshape(()))
     d = checks.normalize_axis(dim, x.ndim, "topk", single=True)
     if isinstance(k, builtins.bool) or not isinstance(k, int) or not 0 <= k <= x.shape[d]:
-        raise ValueError(f"topk: k must be an integer from 0 to {x.shape[d]} (the size of dim {d}), got {k!r}")
+        raise ShapeError(f"topk: k must be an integer from 0 to {x.shape[d]} (the size of dim {d}), got {k!r}")
     picked = argsort(x, d, descending=largest).array[(slice(None),) * d + (slice(0, k),)]
     return TopkResult(x[_along(picked, d)], Tensor._make(picked))
 
@@ -1752,12 +1778,17 @@ def _read_along(x, flat, d, index, keepdim):
 def median(input, dim=None, keepdim=False):
     """The lower median: the ⌈n/2⌉-th smallest entry (of all entries, or (values, indices) along ``dim``), not the
     mean of the two middle ones, as PyTorch's; a row holding NaN has its first NaN as median.  The value is read
-    at the index, so the gradient flows to that entry."""
+    at the index, so the gradient flows to that entry; the median of all entries shares it evenly among the entries
+    equal to it, as PyTorch's (and as max())."""
     x = _t(input, "median")
     if dim is None:
         if x.numel() == 0:
             return Tensor._make(backend.get_array_module(x.array).asarray(backend.np.nan, dtype=x.dtype))
-        return median(x.reshape(-1), 0).values
+        m = median(x.reshape(-1), 0).values.detach()
+        a = x.array
+        ties = (a == m.array) | ((a != a) & (m.array != m.array))  # the entries equal to it (NaN: the NaNs)
+        share = Tensor._make((ties / ties.sum()).astype(a.dtype))
+        return m + ((where(Tensor._make(ties), x, m) - m) * share).sum()  # m itself; d/dx = ties / their count
     flat = x.reshape(1) if x.ndim == 0 else x
     d = checks.normalize_axis(dim, flat.ndim, "median", single=True)
     a = flat.array
@@ -2191,12 +2222,16 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     return where(x == -math.inf, info.min if neginf is None else neginf, x)
 
 
-def diff(input, n=1, dim=-1):
-    """The ``n``-th forward difference along ``dim``: out[i] = x[i+1] − x[i], applied n times."""
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The ``n``-th forward difference along ``dim``: out[i] = x[i+1] − x[i], applied n times, after ``prepend`` and
+    ``append`` are joined to x along dim.  For bools the difference is x[i+1] != x[i] (XOR), as in PyTorch."""
     x = _t(input, "diff")
     d = checks.normalize_axis(dim, x.ndim, "diff", single=True)
+    if prepend is not None or append is not None:
+        x = cat([t for t in (prepend, x, append) if t is not None], d)
     for _ in range(n):
-        x = x[(slice(None),) * d + (slice(1, None),)] - x[(slice(None),) * d + (slice(None, -1),)]
+        later, earlier = x[(slice(None),) * d + (slice(1, None),)], x[(slice(None),) * d + (slice(None, -1),)]
+        x = later != earlier if x.dtype.kind == "b" else later - earlier
     return x
 
 

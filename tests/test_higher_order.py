@@ -423,7 +423,7 @@ UNARY = {
 }
 UNARY_MG = {
     **UNARY,
-    "flip_columns": lambda x: x[..., ::-1],
+    "flip_columns": lambda x: x.flip(-1),
     "softplus": lambda x: F.softplus(x),
     "softmax": lambda x: F.softmax(x, -1),
     "log_softmax": lambda x: F.log_softmax(x, -1),
@@ -831,7 +831,7 @@ def _big_graph(x, w, b, constant):
     h = h.sigmoid() * F.leaky_relu(h, 0.1) + h.relu() - F.softplus(h) / (h.abs() + 1)
     h = h + (h * h + 0.5).sqrt().log() + 2.0**h + (h.exp() ** 0.5) * constant
     h = (h.clamp(-3.0, 3.0) ** 2).astype(np.float32).astype(np.float64)
-    g = F.cat([h[[0, 0, 2]], h[1:2, ::-1]], axis=0).T.reshape(4, 3)  # repeated rows, a reversed slice
+    g = F.cat([h[[0, 0, 2]], h[1:2].flip(1)], axis=0).T.reshape(4, 3)  # repeated rows, a reversed row
     g = F.pad(g, ((0, 0), (1, 1))) @ w.T.pad(((1, 1), (0, 0)))        # (4, 5) @ (5, 3)
     parts = [g.max(axis=1).sum(), g.logsumexp(axis=0).mean(), F.softmax(g, -1)[:, 0].sum(),
              F.log_softmax(g, 0).min(), F.stack([g, h]).mean(axis=(1, 2)).sum(),

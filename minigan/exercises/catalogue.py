@@ -225,13 +225,13 @@ EXERCISES = (
         "ds_i/dx_j = s_i(δ_ij − s_j), so dx = s ⊙ (g − Σ_axis g ⊙ s)",
         "Predict x.grad for softmax(x).sum() (hint: the outputs always sum to 1). measure: "
         + PY + 'import minigan.functional as F; x = mg.tensor([[1.0, 2.0, 3.0]], requires_grad=True); '
-        'F.softmax(x).sum().backward(); print(x.grad)"'),
+        'F.softmax(x, dim=1).sum().backward(); print(x.grad)"'),
     _op("log_softmax_backward", "minigan/ops/reduce.py::LogSoftmax.backward",
         "return the gradient of log_softmax(x, axis)",
         "d(x_i − lse)/dx_j = δ_ij − softmax_j, so dx = g − exp(out) · Σ_axis g",
         "Predict x.grad for log_softmax(x)[0, 0] with x = [[0, 0]]. measure: "
         + PY + 'import minigan.functional as F; x = mg.zeros(1, 2, requires_grad=True); '
-        'F.log_softmax(x)[0, 0].backward(); print(x.grad)"'),
+        'F.log_softmax(x, dim=1)[0, 0].backward(); print(x.grad)"'),
     Exercise("bce_with_logits", "ops", ("minigan/ops/loss.py::BCEWithLogits.forward",
                                         "minigan/ops/loss.py::BCEWithLogits.backward"),
              "the stable log-loss on logits: forward max(x, 0) − t·x + log1p(exp(−|x|)) reduced, backward "

@@ -297,7 +297,7 @@ class Dropout(Module):
         super().__init__()
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
             raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
-        self.p, self.inplace = float(p), _inplace(inplace, "Dropout")
+        self.p, self.inplace = p, _inplace(inplace, "Dropout")  # p as given, as PyTorch (p=0 prints so)
 
     def forward(self, x):
         return F.dropout(x, self.p, self.training, self.inplace)
@@ -314,7 +314,7 @@ class Dropout2d(Module):
         super().__init__()
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
             raise ValueError(f"Dropout2d: p must be a probability in [0, 1], got {p!r}")
-        self.p, self.inplace = float(p), _inplace(inplace, "Dropout2d")
+        self.p, self.inplace = p, _inplace(inplace, "Dropout2d")  # p as given, as PyTorch (p=0 prints so)
 
     def forward(self, x):
         return F.dropout2d(x, self.p, self.training, self.inplace)
@@ -351,7 +351,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = negative_slope  # as given, as PyTorch (its repr prints negative_slope=1)
         self.inplace = _inplace(inplace, "LeakyReLU")
 
     def forward(self, x):
@@ -366,7 +366,7 @@ class ELU(Module):
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False):
         super().__init__()
-        self.alpha = float(alpha)
+        self.alpha = alpha  # as given, as PyTorch
         self.inplace = _inplace(inplace, "ELU")
 
     def forward(self, x):
@@ -376,20 +376,30 @@ class ELU(Module):
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
 
 
-class Softmax(Module):
-    """softmax along ``dim`` (PyTorch has no default worth relying on: give it, e.g. Softmax(dim=1))."""
+class _SoftmaxFamily(Module):
+    """Softmax, LogSoftmax and Softmin: ``function`` along ``dim``; dim=None (PyTorch's default) picks one from
+    the input's number of dimensions and warns (see ``F.implicit_softmax_dim``): give it, e.g. Softmax(dim=1)."""
 
-    def __init__(self, dim: int = -1):
+    function, name = None, ""
+
+    def __init__(self, dim: int | None = None):
         super().__init__()
-        if isinstance(dim, bool) or not isinstance(dim, int):
-            raise TypeError(f"Softmax: dim must be an int, got {dim!r}")
+        if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int)):
+            raise TypeError(f"{type(self).__name__}: dim must be an int or None, got {dim!r}")
         self.dim = dim
 
     def forward(self, x):
-        return F.softmax(x, self.dim)
+        dim = F.implicit_softmax_dim(self.name, x.ndim, stacklevel=4) if self.dim is None else self.dim
+        return type(self).function(x, dim)
 
     def extra_repr(self):
         return f"dim={self.dim}"
+
+
+class Softmax(_SoftmaxFamily):
+    """exp(x) / Σ exp(x) along ``dim``: probabilities that sum to 1."""
+
+    function, name = staticmethod(F.softmax), "softmax"
 
 
 class Sigmoid(Module):
@@ -436,7 +446,10 @@ class Unflatten(Module):
 
     def __init__(self, dim: int, unflattened_size):
         super().__init__()
-        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+        # kept as given (a list stays a list), as PyTorch keeps it and its repr shows it
+        self.dim = dim
+        self.unflattened_size = unflattened_size if isinstance(unflattened_size, (tuple, list)) else \
+            tuple(unflattened_size)
 
     def forward(self, x):
         d = self.dim % x.ndim
@@ -588,10 +601,7 @@ class _Loss(Module):
         super().__init__()
         if reduction not in ("mean", "sum", "none"):
             raise ValueError(f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-        self.reduction = reduction
-
-    def extra_repr(self):
-        return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
+        self.reduction = reduction  # (not in the repr: PyTorch's losses print no arguments)
 
 
 class BCELoss(_Loss):

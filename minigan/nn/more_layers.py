@@ -6,10 +6,12 @@ ModuleDict and ParameterList.
 
 from __future__ import annotations
 
+import warnings
+
 from minigan import backend
 from minigan import functional as F
 from minigan.nn import init
-from minigan.nn.layers import Upsample, _Conv, _ConvTranspose, _inplace, _Loss, _positive_int
+from minigan.nn.layers import Upsample, _Conv, _ConvTranspose, _inplace, _Loss, _positive_int, _SoftmaxFamily
 from minigan.nn.module import Module, Parameter
 
 
@@ -80,7 +82,7 @@ class Softplus(Module):
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0):
         super().__init__()
-        self.beta, self.threshold = float(beta), float(threshold)
+        self.beta, self.threshold = beta, threshold  # as given, as PyTorch (its repr prints beta=2)
 
     def forward(self, x):
         if self.beta == 1.0:
@@ -108,7 +110,7 @@ class GELU(Module):
 class Hardtanh(Module):
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
         super().__init__()
-        self.min_val, self.max_val, self.inplace = float(min_val), float(max_val), _inplace(inplace, "Hardtanh")
+        self.min_val, self.max_val, self.inplace = min_val, max_val, _inplace(inplace, "Hardtanh")
 
     def forward(self, x):
         return F.hardtanh(x, self.min_val, self.max_val, self.inplace)
@@ -120,7 +122,7 @@ class Hardtanh(Module):
 class CELU(Module):
     def __init__(self, alpha: float = 1.0, inplace: bool = False):
         super().__init__()
-        self.alpha, self.inplace = float(alpha), _inplace(inplace, "CELU")
+        self.alpha, self.inplace = alpha, _inplace(inplace, "CELU")
 
     def forward(self, x):
         return F.celu(x, self.alpha, self.inplace)
@@ -132,7 +134,7 @@ class CELU(Module):
 class Threshold(Module):
     def __init__(self, threshold: float, value: float, inplace: bool = False):
         super().__init__()
-        self.threshold, self.value, self.inplace = float(threshold), float(value), _inplace(inplace, "Threshold")
+        self.threshold, self.value, self.inplace = threshold, value, _inplace(inplace, "Threshold")
 
     def forward(self, x):
         return F.threshold(x, self.threshold, self.value, self.inplace)
@@ -141,22 +143,14 @@ class Threshold(Module):
         return f"threshold={self.threshold}, value={self.value}" + (", inplace=True" if self.inplace else "")
 
 
-class LogSoftmax(Module):
-    def __init__(self, dim: int = -1):
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, x):
-        return F.log_softmax(x, self.dim)
+class LogSoftmax(_SoftmaxFamily):
+    function, name = staticmethod(F.log_softmax), "log_softmax"
 
 
-class Softmin(Module):
-    def __init__(self, dim: int = -1):
-        super().__init__()
-        self.dim = dim
+class Softmin(_SoftmaxFamily):
+    """softmax(−x) along ``dim``."""
 
-    def forward(self, x):
-        return F.softmin(x, self.dim)
+    function, name = staticmethod(F.softmin), "softmin"
 
 
 class PReLU(Module):
@@ -171,10 +165,19 @@ class PReLU(Module):
     def forward(self, x):
         return F.prelu(x, self.weight)
 
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
+
 
 # ----------------------------------------------------------------------------- normalisation
 class _AffineNorm(Module):
     """What LayerNorm, GroupNorm and InstanceNorm share: an optional learned scale (1) and shift (0)."""
+
+    def _affine(self, size, affine, bias):
+        """weight = 1 and bias = 0 of ``size`` when ``affine`` (no bias with bias=False), else None."""
+        xp = backend.active_module()
+        self.weight = Parameter(xp.ones(size, dtype=backend.DEFAULT_DTYPE)) if affine else None
+        self.bias = Parameter(xp.zeros(size, dtype=backend.DEFAULT_DTYPE)) if affine and bias else None
 
     def reset_parameters(self):
         """γ = 1 and β = 0 again (what a re-initialisation loop calls)."""
@@ -191,57 +194,88 @@ class LayerNorm(_AffineNorm):
                  device=None, dtype=None):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-        self.normalized_shape, self.eps = shape, float(eps)
-        xp = backend.active_module()
-        self.weight = Parameter(xp.ones(shape, dtype=backend.DEFAULT_DTYPE)) if elementwise_affine else None
-        self.bias = Parameter(xp.zeros(shape, dtype=backend.DEFAULT_DTYPE)) if elementwise_affine and bias else None
+        self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
+        self._affine(shape, elementwise_affine, bias)
         self.to(device=device, dtype=dtype)
 
     def forward(self, x):
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):  # (PyTorch's)
-        affine = self.weight is not None
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={affine}, bias={self.bias is not None}"
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")
 
 
 class GroupNorm(_AffineNorm):
+    """Normalise (N, C, ...) over each group of C/num_groups channels and the spatial dimensions (Wu & He 2018);
+    ``affine``: a learned weight (1) and bias (0) per channel."""
+
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, device=None,
-                 dtype=None):
+                 dtype=None, *, bias: bool = True):
         super().__init__()
         self.num_groups = _positive_int(num_groups, "num_groups", "GroupNorm")
         self.num_channels = _positive_int(num_channels, "num_channels", "GroupNorm")
         if num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_channels {num_channels} must be divisible by num_groups {num_groups}")
-        self.eps = float(eps)
-        xp = backend.active_module()
-        self.weight = Parameter(xp.ones(num_channels, dtype=backend.DEFAULT_DTYPE)) if affine else None
-        self.bias = Parameter(xp.zeros(num_channels, dtype=backend.DEFAULT_DTYPE)) if affine else None
+        self.eps, self.affine = eps, affine
+        self._affine(num_channels, affine, bias)
         self.to(device=device, dtype=dtype)
 
     def forward(self, x):
         return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
+    def extra_repr(self):  # (PyTorch's)
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
 
-class InstanceNorm2d(_AffineNorm):
-    """Per-sample, per-channel normalisation of (N, C, H, W); ``affine=False`` by default, as PyTorch."""
+
+class _InstanceNorm(_AffineNorm):
+    """What InstanceNorm1d and InstanceNorm2d share: each channel of each sample normalised over its own
+    positions; ``affine=False`` by default, as PyTorch.  An unbatched input (one sample, ``dims`` + 1 dimensions)
+    is normalised as a batch of one.  Running statistics (``track_running_stats=True``) are not provided."""
+
+    dims = 0  # the dimensions after the channels: 1 for (N, C, L), 2 for (N, C, H, W)
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = False,
-                 track_running_stats: bool = False, device=None, dtype=None):
+                 track_running_stats: bool = False, device=None, dtype=None, *, bias: bool = True):
         super().__init__()
+        name = type(self).__name__
         if track_running_stats:
-            raise NotImplementedError("InstanceNorm2d: track_running_stats=True is not provided")
-        self.num_features, self.eps = _positive_int(num_features, "num_features", "InstanceNorm2d"), float(eps)
-        xp = backend.active_module()
-        self.weight = Parameter(xp.ones(num_features, dtype=backend.DEFAULT_DTYPE)) if affine else None
-        self.bias = Parameter(xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE)) if affine else None
+            raise NotImplementedError(f"{name}: track_running_stats=True is not provided")
+        self.num_features = _positive_int(num_features, "num_features", name)
+        self.eps, self.momentum, self.affine, self.track_running_stats = eps, momentum, affine, track_running_stats
+        self._affine(num_features, affine, bias)
         self.to(device=device, dtype=dtype)
 
     def forward(self, x):
+        if x.ndim not in (self.dims + 1, self.dims + 2):  # PyTorch's check and message
+            raise ValueError(f"expected {self.dims + 1}D or {self.dims + 2}D input (got {x.ndim}D input)")
+        channels = x.ndim - self.dims - 1  # the channel axis: 0 unbatched, else 1
+        if x.shape[channels] != self.num_features:
+            if self.affine:  # a weight per channel: the sizes must agree
+                raise ValueError(f"expected input's size at dim={channels} to match num_features "
+                                 f"({self.num_features}), but got: {x.shape[channels]}.")
+            warnings.warn(f"input's size at dim={channels} does not match num_features. You can silence this warning "
+                          "by not passing in num_features, which is not used because affine=False", stacklevel=3)
+        if channels == 0:  # unbatched: a batch of one
+            return F.instance_norm(x.unsqueeze(0), weight=self.weight, bias=self.bias, eps=self.eps).squeeze(0)
         return F.instance_norm(x, weight=self.weight, bias=self.bias, eps=self.eps)
 
+    def extra_repr(self):  # (PyTorch's)
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
-InstanceNorm1d = InstanceNorm2d  # the same computation on (N, C, L)
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance norm of (N, C, L) or (C, L): each channel over its L positions."""
+
+    dims = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance norm of images (N, C, H, W) or (C, H, W): each channel over its pixels (style transfer, CycleGAN)."""
+
+    dims = 2
 
 
 # ----------------------------------------------------------------------------- shapes and pooling
@@ -268,7 +302,7 @@ class ZeroPad2d(_Pad):
 class ConstantPad2d(_Pad):
     def __init__(self, padding, value: float):
         super().__init__(padding)
-        self.value = float(value)
+        self.value = value  # as given, as PyTorch (its repr prints value=2)
 
     def extra_repr(self):
         return f"padding={self.padding}, value={self.value}"
@@ -316,6 +350,9 @@ class PixelShuffle(Module):
     def forward(self, x):
         return F.pixel_shuffle(x, self.upscale_factor)
 
+    def extra_repr(self):
+        return f"upscale_factor={self.upscale_factor}"
+
 
 class PixelUnshuffle(Module):
     def __init__(self, downscale_factor: int):
@@ -324,6 +361,9 @@ class PixelUnshuffle(Module):
 
     def forward(self, x):
         return F.pixel_unshuffle(x, self.downscale_factor)
+
+    def extra_repr(self):
+        return f"downscale_factor={self.downscale_factor}"
 
 
 class AdaptiveAvgPool2d(Module):
@@ -576,6 +616,9 @@ class GLU(Module):
     def forward(self, x):
         return F.glu(x, self.dim)
 
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
 
 class Hardshrink(Module):
     def __init__(self, lambd: float = 0.5):
@@ -584,6 +627,9 @@ class Hardshrink(Module):
 
     def forward(self, x):
         return F.hardshrink(x, self.lambd)
+
+    def extra_repr(self):
+        return f"{self.lambd}"
 
 
 class Softshrink(Hardshrink):
@@ -602,13 +648,16 @@ class RMSNorm(Module):
     def __init__(self, normalized_shape, eps=None, elementwise_affine: bool = True, device=None, dtype=None):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-        self.normalized_shape, self.eps = shape, eps
+        self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
         ones = backend.active_module().ones(shape, dtype=backend.DEFAULT_DTYPE)
         self.weight = Parameter(ones) if elementwise_affine else None
         self.to(device=device, dtype=dtype)
 
     def forward(self, x):
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):  # (PyTorch's)
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
 
 class Dropout1d(Module):
@@ -697,6 +746,16 @@ class ParameterList(Module):
 
     def __iter__(self):
         return (getattr(self, str(i)) for i in range(self._count))
+
+    def extra_repr(self):
+        """PyTorch's: one line per parameter, its dtype and size (dtypes by their NumPy names, as tensors print)."""
+        lines = []
+        for i, p in enumerate(self):
+            device = f" ({p.device})" if p.device.type == "cuda" else ""
+            size = "x".join(str(n) for n in p.shape)
+            kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
+            lines.append(f"  ({i}): {kind} containing: [{p.dtype} of size {size}{device}]")
+        return "\n".join(lines)
 
 
 __all__ = ["SiLU", "Mish", "ReLU6", "Hardsigmoid", "Hardswish", "SELU", "Softsign", "LogSigmoid", "Tanhshrink",

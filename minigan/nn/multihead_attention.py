@@ -28,6 +28,11 @@ def _as_bias(mask, dtype):
     return Tensor._make(xp.where(mask.array, -xp.inf, 0.0).astype(dtype))
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear under PyTorch's name for the output projection (PyTorch uses it to keep quantization away from
+    it), so that ``print(model)`` reads as PyTorch's."""
+
+
 class MultiheadAttention(Module):
     """PyTorch's ``nn.MultiheadAttention(embed_dim, num_heads, dropout, bias, add_bias_kv, add_zero_attn, kdim,
     vdim, batch_first)``; ``forward`` returns (output, weights averaged over heads, or per head, or None)."""
@@ -54,7 +59,7 @@ class MultiheadAttention(Module):
             self.v_proj_weight = Parameter(_empty(embed_dim, self.vdim))
             self.in_proj_weight = None
         self.in_proj_bias = Parameter(_empty(3 * embed_dim)) if bias else None
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias)
         self.bias_k = Parameter(_empty(1, 1, embed_dim)) if add_bias_kv else None
         self.bias_v = Parameter(_empty(1, 1, embed_dim)) if add_bias_kv else None
         self.add_zero_attn = add_zero_attn

@@ -24,7 +24,7 @@ def _keep(grad, in_shape, axis, keepdims):
 class Sum(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        return x.sum(axis=axis, keepdims=keepdims)
+        return x.sum(axis=axis, keepdims=keepdims, dtype=x.dtype)  # x's dtype: NumPy would widen an int32 sum
 
     def backward(self, grad):  # d(Σx)/dx_i = 1
         return (namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape),)
@@ -90,7 +90,8 @@ class CumSum(Node):
     def forward(self, x, axis, reverse=False):
         self.axis, self.reverse = axis, reverse
         xp = backend.get_array_module(x)
-        return xp.cumsum(x, axis=axis) if not reverse else xp.flip(xp.cumsum(xp.flip(x, axis), axis=axis), axis)
+        total = xp.cumsum(x if not reverse else xp.flip(x, axis), axis=axis, dtype=x.dtype)  # (x's dtype, as sum's)
+        return total if not reverse else xp.flip(total, axis)
 
     def backward(self, grad):  # out_i = Σ_{k≤i} x_k, so dL/dx_k = Σ_{i≥k} dL/dout_i: the running sum from the end
         return (CumSum.apply(grad, axis=self.axis, reverse=not self.reverse),)

@@ -229,7 +229,13 @@ class Optimizer:
         if unknown:
             raise ValueError(f"{who}: unknown hyperparameter(s) {unknown}; expected some of "
                              f"{list(self.hyperparameter_names)}")
-        params = _check_params(type(self).__name__, param_group["params"])
+        params = param_group["params"]
+        if isinstance(params, Tensor):  # one tensor is a group of one, as PyTorch
+            params = [params]
+        elif isinstance(params, set):  # PyTorch's refusal and message
+            raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering of "
+                            "tensors in sets will change between runs. Please use a list instead.")
+        params = _check_params(type(self).__name__, params)
         if any(id(p) == id(q) for p in params for q in self.params):
             raise ValueError(f"{who}: some parameters appear in more than one parameter group")
         group = {"params": params, **self.defaults, **{k: v for k, v in param_group.items() if k != "params"}}
@@ -287,13 +293,15 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: every parameter's ``.grad`` becomes None (PyTorch's default), or, with
-        ``set_to_none=False``, a tensor of zeros (the step then still sees a gradient, and moves a parameter
-        whose update does not vanish at g = 0, e.g. through momentum or weight decay, as in PyTorch)."""
+        ``set_to_none=False``, zeros written into the same ``.grad`` tensor, as ``Module.zero_grad`` (the step then
+        still sees a gradient, and moves a parameter whose update does not vanish at g = 0, e.g. through momentum
+        or weight decay, as in PyTorch)."""
         for p in self.params:
             if set_to_none or p.grad is None:
                 p.grad = None
             else:
-                p.grad = Tensor._make(backend.get_array_module(p.array).zeros_like(p.array))
+                with no_grad():
+                    p.grad.zero_()
 
     def _gradient(self, i, p):
         """The array of ``p.grad`` (assigning ``.grad`` already checked it is a Tensor of p's shape

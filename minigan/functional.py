@@ -98,33 +98,33 @@ def _legacy_reduction(op, reduction, size_average, reduce):
 
 # ----------------------------------------------------------------------------- activations
 # Each is the Tensor method of the same name (_tensor_methods.py), so the checks are the same whichever door is used.
-def relu(x, inplace=False):
+def relu(input, inplace=False):
     if inplace:
-        return _into(x, "relu", lambda t: relu(t))
-    return _tensor(x, "relu").relu()
+        return _into(input, "relu", lambda t: relu(t))
+    return _tensor(input, "relu").relu()
 
 
-def leaky_relu(x, negative_slope=0.01, inplace=False):
+def leaky_relu(input, negative_slope=0.01, inplace=False):
     if inplace:
-        return _into(x, "leaky_relu", lambda t: leaky_relu(t, negative_slope))
-    return _tensor(x, "leaky_relu").leaky_relu(negative_slope)
+        return _into(input, "leaky_relu", lambda t: leaky_relu(t, negative_slope))
+    return _tensor(input, "leaky_relu").leaky_relu(negative_slope)
 
 
-def sigmoid(x):
-    return _tensor(x, "sigmoid").sigmoid()
+def sigmoid(input):
+    return _tensor(input, "sigmoid").sigmoid()
 
 
-def tanh(x):
-    return _tensor(x, "tanh").tanh()
+def tanh(input):
+    return _tensor(input, "tanh").tanh()
 
 
-def softplus(x, beta=1.0, threshold=20.0):
+def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + e^(βx)) / β, and x itself where βx > threshold (where the two agree to float precision)."""
-    x = _tensor(x, "softplus")
+    input = _tensor(input, "softplus")
     if beta == 1 and threshold == 20:
-        return x.softplus()
+        return input.softplus()
     b, t = _number("softplus", "beta", beta), _number("softplus", "threshold", threshold)
-    return where((x.array * b) > t, x, (x * b).softplus() / b)
+    return where((input.array * b) > t, input, (input * b).softplus() / b)
 
 
 def implicit_softmax_dim(name, ndim, stacklevel=3):
@@ -135,18 +135,18 @@ def implicit_softmax_dim(name, ndim, stacklevel=3):
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(x, dim=None, *, axis=None, dtype=None):
-    x = _tensor(x, "softmax")
+def softmax(input, dim=None, *, axis=None, dtype=None):
+    input = _tensor(input, "softmax")
     if dim is None and axis is None:
-        dim = implicit_softmax_dim("softmax", x.ndim)
-    return (x if dtype is None else x.to(dtype)).softmax(dim, axis=axis)
+        dim = implicit_softmax_dim("softmax", input.ndim)
+    return (input if dtype is None else input.to(dtype)).softmax(dim, axis=axis)
 
 
-def log_softmax(x, dim=None, *, axis=None, dtype=None):
-    x = _tensor(x, "log_softmax")
+def log_softmax(input, dim=None, *, axis=None, dtype=None):
+    input = _tensor(input, "log_softmax")
     if dim is None and axis is None:
-        dim = implicit_softmax_dim("log_softmax", x.ndim)
-    return (x if dtype is None else x.to(dtype)).log_softmax(dim, axis=axis)
+        dim = implicit_softmax_dim("log_softmax", input.ndim)
+    return (input if dtype is None else input.to(dtype)).log_softmax(dim, axis=axis)
 
 
 def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -154,31 +154,31 @@ def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 
 # ----------------------------------------------------------------------------- layers as functions
-def linear(x, weight, bias=None):
+def linear(input, weight, bias=None):
     """y = x Wᵀ + b, with weight (out_features, in_features) as in PyTorch."""
-    x, weight = _float(x, "linear"), _float(weight, "linear", "weight")
-    _same_dtype("linear", x, weight)
+    input, weight = _float(input, "linear"), _float(weight, "linear", "weight")
+    _same_dtype("linear", input, weight)
     bias = None if bias is None else _float(bias, "linear", "bias")
-    checks.check_linear(x.shape, weight.shape, None if bias is None else bias.shape)
+    checks.check_linear(input.shape, weight.shape, None if bias is None else bias.shape)
     if bias is None:
-        return L.Linear.apply(x, weight)
-    return L.Linear.apply(x, weight, bias)
+        return L.Linear.apply(input, weight)
+    return L.Linear.apply(input, weight, bias)
 
 
-def dropout(x, p=0.5, training=True, inplace=False):
+def dropout(input, p=0.5, training=True, inplace=False):
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1−p),
     so the expected activation is unchanged and evaluation needs no rescaling."""
     if inplace:
-        return _into(x, "dropout", lambda t: dropout(t, p, training))
-    x = _float(x, "dropout")
+        return _into(input, "dropout", lambda t: dropout(t, p, training))
+    input = _float(input, "dropout")
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
     if not training or p == 0:
-        return x
-    xp = backend.get_array_module(x.array)
-    keep = backend.rand(x.shape, dtype=x.dtype, xp=xp) >= p
-    mask = keep.astype(x.dtype) / x.dtype.type(1 - p) if p < 1 else keep.astype(x.dtype)  # p = 1: all zero
-    return E.Mul.apply(x, Tensor._make(mask))
+        return input
+    xp = backend.get_array_module(input.array)
+    keep = backend.rand(input.shape, dtype=input.dtype, xp=xp) >= p
+    mask = keep.astype(input.dtype) / input.dtype.type(1 - p) if p < 1 else keep.astype(input.dtype)  # p = 1: all zero
+    return E.Mul.apply(input, Tensor._make(mask))
 
 
 def cat(tensors, dim=0, *, axis=None):
@@ -209,30 +209,30 @@ def stack(tensors, dim=0, *, axis=None):
     return cat([t.unsqueeze(axis) for t in tensors], axis=axis)
 
 
-def pad(x, pad, mode="constant", value=None):
+def pad(input, pad, mode="constant", value=None):
     """Padding.  PyTorch's form: a flat tuple (left, right, top, bottom, ...) pads the LAST dimension first, two
     numbers per dimension.  NumPy's form: an int, or one (before, after) pair per axis.  ``mode``: "constant"
     (``value``, 0 by default), or, as PyTorch's, "reflect" (mirrored about the edge, which is not repeated),
     "replicate" (the edge repeated) and "circular" (wrapped around), each reading x at computed indices."""
-    x = _tensor(x, "pad")
+    input = _tensor(input, "pad")
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise ValueError(f"pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}")
     flat = isinstance(pad, (tuple, list)) and all(isinstance(v, int) for v in pad)
     if flat:
-        if len(pad) % 2 or len(pad) // 2 > x.ndim:
+        if len(pad) % 2 or len(pad) // 2 > input.ndim:
             raise ShapeError(f"pad: PyTorch-style pad {tuple(pad)} must hold an even number of sizes, two for each "
-                             f"of at most {x.ndim} dimensions (input shape {x.shape})")
+                             f"of at most {input.ndim} dimensions (input shape {input.shape})")
         pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)][::-1]  # from the last dimension backwards
-        pad = [(0, 0)] * (x.ndim - len(pairs)) + pairs
-    widths = checks.normalize_pad(pad, x.ndim)
+        pad = [(0, 0)] * (input.ndim - len(pairs)) + pairs
+    widths = checks.normalize_pad(pad, input.ndim)
     if mode == "constant":
-        return S.Pad.apply(x, pad_width=widths, value=0.0 if value is None else value)
+        return S.Pad.apply(input, pad_width=widths, value=0.0 if value is None else value)
     if value is not None:
         raise ValueError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")
-    xp = backend.get_array_module(x.array)
+    xp = backend.get_array_module(input.array)
     for axis, (before, after) in enumerate(widths):
         if before or after:
-            n = x.shape[axis]
+            n = input.shape[axis]
             if mode == "reflect" and (before >= n or after >= n):
                 raise ValueError(f"pad: reflect padding ({before}, {after}) must be less than the dimension's size {n}")
             if mode == "circular" and (before > n or after > n):
@@ -242,8 +242,8 @@ def pad(x, pad, mode="constant", value=None):
                 i = (n - 1) - xp.abs((n - 1) - xp.abs(i))  # mirrored at 0 and at n − 1
             else:
                 i = xp.clip(i, 0, n - 1) if mode == "replicate" else i % n
-            x = x[(slice(None),) * axis + (i,)]
-    return x
+            input = input[(slice(None),) * axis + (i,)]
+    return input
 
 
 def one_hot(labels, num_classes=-1):
@@ -278,71 +278,71 @@ def _weight(weight, op, like, name="weight"):
     return weight.to(like.dtype)
 
 
-def binary_cross_entropy_with_logits(logits, target, weight=None, size_average=None, reduce=None, reduction="mean",
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
                                      pos_weight=None):
     """−w·[p·t log σ(x) + (1−t) log(1−σ(x))] in the softplus form: exact for logits of ±1e4.  ``weight`` scales each
     element's loss; ``pos_weight`` p (one per class, the last dimension) the positive term: p > 1 counts the
     positives more (as PyTorch's, (1 − t)·x + (1 + (p − 1)·t)·softplus(−x))."""
     op = "binary_cross_entropy_with_logits"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
-    logits, target = _float(logits, op, "logits"), _float(target, op, "target")
-    LS.check_same_shape(op, logits, target)
+    input, target = _float(input, op, "logits"), _float(target, op, "target")
+    LS.check_same_shape(op, input, target)
     LS.check_reduction(op, reduction)
-    weight, pos_weight = _weight(weight, op, logits), _weight(pos_weight, op, logits, "pos_weight")
+    weight, pos_weight = _weight(weight, op, input), _weight(pos_weight, op, input, "pos_weight")
     if weight is None and pos_weight is None:
-        return LS.BCEWithLogits.apply(logits, target, reduction=reduction)
+        return LS.BCEWithLogits.apply(input, target, reduction=reduction)
     if pos_weight is None:
-        loss = LS.BCEWithLogits.apply(logits, target, reduction="none")
+        loss = LS.BCEWithLogits.apply(input, target, reduction="none")
     else:
-        loss = (1 - target) * logits + ((pos_weight - 1) * target + 1) * (-logits).softplus()
+        loss = (1 - target) * input + ((pos_weight - 1) * target + 1) * (-input).softplus()
     return LS.apply_reduction(loss if weight is None else loss * weight, reduction)
 
 
-def binary_cross_entropy(probs, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """−w·[t log p + (1−t) log(1−p)] for probabilities p ∈ [0, 1] (logs clamped at −100); ``weight`` scales each
     element's loss."""
     op = "binary_cross_entropy"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
-    probs, target = _float(probs, op, "input"), _float(target, op, "target")
-    LS.check_same_shape(op, probs, target)
+    input, target = _float(input, op, "input"), _float(target, op, "target")
+    LS.check_same_shape(op, input, target)
     LS.check_reduction(op, reduction)
-    LS.check_probabilities(op, probs.array)
-    weight = _weight(weight, op, probs)
+    LS.check_probabilities(op, input.array)
+    weight = _weight(weight, op, input)
     if weight is None:
-        return LS.BCE.apply(probs, target, reduction=reduction)
-    return LS.apply_reduction(LS.BCE.apply(probs, target, reduction="none") * weight, reduction)
+        return LS.BCE.apply(input, target, reduction=reduction)
+    return LS.apply_reduction(LS.BCE.apply(input, target, reduction="none") * weight, reduction)
 
 
-def cross_entropy(logits, labels, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
                   label_smoothing=0.0):
-    """Softmax cross-entropy of logits (N, C) against integer class labels (N,), or against class probabilities
-    (N, C).  As PyTorch's: ``weight`` per class (a weighted mean over the labels' weights), ``ignore_index`` (a
+    """Softmax cross-entropy of logits (N, C) against integer class target (N,), or against class probabilities
+    (N, C).  As PyTorch's: ``weight`` per class (a weighted mean over the target' weights), ``ignore_index`` (a
     label that counts for nothing), ``label_smoothing`` ε (the target (1 − ε)·one-hot + ε/C).  Logits (N, C, d₁, …)
-    with labels (N, d₁, …) give a loss per position; logits (C,) with one label, one loss."""
+    with target (N, d₁, …) give a loss per position; logits (C,) with one label, one loss."""
     op = "cross_entropy"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
-    logits = _float(logits, op, "logits")
+    input = _float(input, op, "logits")
     LS.check_reduction(op, reduction)
-    if logits.ndim != 2:  # per position (or one sample): the same loss over a batch of rows (M, C)
-        return _per_position(cross_entropy, op, logits, labels, reduction, weight=weight, ignore_index=ignore_index,
+    if input.ndim != 2:  # per position (or one sample): the same loss over a batch of rows (M, C)
+        return _per_position(cross_entropy, op, input, target, reduction, weight=weight, ignore_index=ignore_index,
                              label_smoothing=label_smoothing)
     if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) or \
             not 0 <= label_smoothing <= 1:
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
-    weight = _weight(weight, op, logits)
-    soft = isinstance(labels, Tensor) and labels.dtype.kind == "f"  # class probabilities, not labels
+    weight = _weight(weight, op, input)
+    soft = isinstance(target, Tensor) and target.dtype.kind == "f"  # class probabilities, not target
     if not soft and weight is None and not label_smoothing:
-        y = _labels(labels, op, logits)
+        y = _labels(target, op, input)
         if not bool((y == ignore_index).any()):  # the fused op, when no label is ignored
-            LS.check_labels(op, y, logits.shape[1], logits.shape[0])
-            return LS.CrossEntropy.apply(logits, labels=y, reduction=reduction)
-    log_p, classes = logits.log_softmax(1), logits.shape[1]
+            LS.check_labels(op, y, input.shape[1], input.shape[0])
+            return LS.CrossEntropy.apply(input, labels=y, reduction=reduction)
+    log_p, classes = input.log_softmax(1), input.shape[1]
     per_class = log_p if weight is None else log_p * weight  # w_c · log p_c
     if soft:
-        LS.check_same_shape(op, logits, labels)
-        target = labels * (1 - label_smoothing) + label_smoothing / classes
-        return LS.apply_reduction(-(target * per_class).sum(1), reduction)  # mean: over the N samples
-    nll, kept, counted = _nll_parts(log_p, labels, weight, ignore_index, op)
+        LS.check_same_shape(op, input, target)
+        smoothed = target * (1 - label_smoothing) + label_smoothing / classes
+        return LS.apply_reduction(-(smoothed * per_class).sum(1), reduction)  # mean: over the N samples
+    nll, kept, counted = _nll_parts(log_p, target, weight, ignore_index, op)
     loss = nll if not label_smoothing else \
         nll * (1 - label_smoothing) - per_class.sum(1) * (label_smoothing / classes) * kept
     if reduction != "mean":
@@ -418,12 +418,12 @@ def _broadcast_pair(op, x, y):
     return x.expand(*shape), y.expand(*shape)
 
 
-def mse_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _legacy_reduction("mse_loss", reduction, size_average, reduce)
-    x = _float(x, "mse_loss")
-    x, y = _broadcast_pair("mse_loss", x, _regression_target(y, x, "mse_loss"))
+    input = _float(input, "mse_loss")
+    input, target = _broadcast_pair("mse_loss", input, _regression_target(target, input, "mse_loss"))
     LS.check_reduction("mse_loss", reduction)
-    return LS.MSE.apply(x, y, reduction=reduction)
+    return LS.MSE.apply(input, target, reduction=reduction)
 
 
 # ----------------------------------------------------------------------------- convolution, normalization
@@ -434,88 +434,90 @@ def _one_sample(fn, x, *args):
     return tuple(o.squeeze(0) for o in out) if isinstance(out, tuple) else out.squeeze(0)
 
 
-def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D cross-correlation: x (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,) → (N, O, H_out, W_out).
 
     H_out = ⌊(H + 2·padding − dilation·(kh − 1) − 1) / stride⌋ + 1 (likewise W); stride, padding and dilation
     are ints or (h, w) pairs; padding may also be 'valid' (0) or 'same' (stride 1: H_out = H).
     """
-    x, weight = _float(x, "conv2d"), _float(weight, "conv2d", "weight")
-    if x.ndim == 3:  # one sample, no batch axis
-        return _one_sample(conv2d, x, weight, bias, stride, padding, dilation, groups)
-    _same_dtype("conv2d", x, weight)
+    input, weight = _float(input, "conv2d"), _float(weight, "conv2d", "weight")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(conv2d, input, weight, bias, stride, padding, dilation, groups)
+    _same_dtype("conv2d", input, weight)
     bias = None if bias is None else _float(bias, "conv2d", "bias")
-    params = checks.check_conv2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
+    params = checks.check_conv2d(input.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
                                  dilation, groups)
     end_h, end_w = params.pop("pad_end")
     if end_h or end_w:  # 'same' with an odd total: the extra row and column go at the bottom and right
-        x = pad(x, (0, end_w, 0, end_h))
+        input = pad(input, (0, end_w, 0, end_h))
     if bias is None:
-        return C.Conv2d.apply(x, weight, **params)
-    return C.Conv2d.apply(x, weight, bias, **params)
+        return C.Conv2d.apply(input, weight, **params)
+    return C.Conv2d.apply(input, weight, bias, **params)
 
 
-def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """The adjoint of conv2d: x (N, C_in, H, W), weight (C_in, C_out/groups, kh, kw), bias (C_out,).
 
     H_out = (H − 1)·stride − 2·padding + dilation·(kh − 1) + 1 + output_padding (likewise W): with kernel 4,
     stride 2, padding 1 it doubles H.  output_padding (< stride or dilation) adds rows/columns at the bottom/right.
     """
     op = "conv_transpose2d"
-    x, weight = _float(x, op), _float(weight, op, "weight")
-    if x.ndim == 3:  # one sample, no batch axis
-        return _one_sample(conv_transpose2d, x, weight, bias, stride, padding, output_padding, groups, dilation)
-    _same_dtype(op, x, weight)
+    input, weight = _float(input, op), _float(weight, op, "weight")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(conv_transpose2d, input, weight, bias, stride, padding, output_padding, groups, dilation)
+    _same_dtype(op, input, weight)
     bias = None if bias is None else _float(bias, op, "bias")
-    params = checks.check_conv_transpose2d(x.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
+    params = checks.check_conv_transpose2d(input.shape, weight.shape, None if bias is None else bias.shape, stride,
+                                           padding,
                                            output_padding, groups, dilation)
     (oph, opw), (sh, sw), (ph, pw) = params["output_padding"], params["stride"], params["padding"]
     if oph >= sh or opw >= sw:  # (allowed below the dilation) rows no window reaches: build them as their definition
-        y = C.ConvTranspose2d.apply(x, weight, **{**params, "padding": (0, 0), "output_padding": (0, 0)})
+        y = C.ConvTranspose2d.apply(input, weight, **{**params, "padding": (0, 0), "output_padding": (0, 0)})
         y = pad(y, (0, opw, 0, oph))  # the uncropped output, then the output_padding's zero rows and columns,
         y = y[:, :, ph : y.shape[2] - ph, pw : y.shape[3] - pw]  # then padding cropped from each side
         return y if bias is None else y + bias.reshape(1, -1, 1, 1)
     if bias is None:
-        return C.ConvTranspose2d.apply(x, weight, **params)
-    return C.ConvTranspose2d.apply(x, weight, bias, **params)
+        return C.ConvTranspose2d.apply(input, weight, **params)
+    return C.ConvTranspose2d.apply(input, weight, bias, **params)
 
 
 
 
-def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     """Batch normalisation over axis 1 of (N, C, ...): (N, C), (N, C, L), (N, C, H, W) or more axes, as
     ``torch.nn.functional``'s.
 
     running_mean/running_var: (C,) Tensors or arrays (or None): used in evaluation, updated in
     place in training.  weight γ and bias β: (C,) (default 1 and 0).
     """
-    x = _float(x, "batch_norm")
-    if x.ndim < 2:
-        raise ShapeError(f"batch_norm: input must be (N, C, ...), with a channel axis, got shape {x.shape}")
-    c = x.shape[1]
-    xp = backend.get_array_module(x.array)
+    input = _float(input, "batch_norm")
+    if input.ndim < 2:
+        raise ShapeError(f"batch_norm: input must be (N, C, ...), with a channel axis, got shape {input.shape}")
+    c = input.shape[1]
+    xp = backend.get_array_module(input.array)
     rm = running_mean.array if isinstance(running_mean, Tensor) else running_mean
     rv = running_var.array if isinstance(running_var, Tensor) else running_var
     if (rm is None) != (rv is None) or (not training and rm is None):
         raise ValueError("batch_norm: evaluation needs both running_mean and running_var (training may pass neither)")
     for name, stat in (("running_mean", rm), ("running_var", rv)):
         if stat is not None and tuple(stat.shape) != (c,):
-            raise ShapeError(f"batch_norm: {name} has shape {tuple(stat.shape)}, expected ({c},) for input {x.shape}")
+            raise ShapeError(f"batch_norm: {name} has shape {tuple(stat.shape)}, expected ({c},) for input "
+                             f"{input.shape}")
     if not 0 <= momentum <= 1 or not eps > 0:
         raise ValueError(f"batch_norm: need 0 <= momentum <= 1 and eps > 0, got momentum={momentum}, eps={eps}")
-    gamma = Tensor._make(xp.ones(c, dtype=x.dtype)) if weight is None else _float(weight, "batch_norm", "weight")
-    beta = Tensor._make(xp.zeros(c, dtype=x.dtype)) if bias is None else _float(bias, "batch_norm", "bias")
-    _same_dtype("batch_norm", x, gamma)
+    gamma = Tensor._make(xp.ones(c, dtype=input.dtype)) if weight is None else _float(weight, "batch_norm", "weight")
+    beta = Tensor._make(xp.zeros(c, dtype=input.dtype)) if bias is None else _float(bias, "batch_norm", "bias")
+    _same_dtype("batch_norm", input, gamma)
     for name, t in (("weight", gamma), ("bias", beta)):
         if t.shape != (c,):
-            raise ShapeError(f"batch_norm: {name} has shape {t.shape}, expected ({c},) for input {x.shape}")
-    if training and x.numel() // max(c, 1) < 2:
-        raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}")
-    return N.BatchNorm.apply(x, gamma, beta, training=bool(training), running_mean=rm, running_var=rv,
+            raise ShapeError(f"batch_norm: {name} has shape {t.shape}, expected ({c},) for input {input.shape}")
+    if training and input.numel() // max(c, 1) < 2:
+        raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, got input {input.shape}")
+    return N.BatchNorm.apply(input, gamma, beta, training=bool(training), running_mean=rm, running_var=rv,
                            momentum=float(momentum), eps=float(eps))
 
 
-def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
               sparse=False):
     """Rows of ``weight`` (num_embeddings, dim) picked by integer ``indices`` of any shape → (*indices.shape, dim).
 
@@ -525,11 +527,11 @@ def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0, s
     often it is picked in this call.
     """
     weight = _float(weight, "embedding", "weight")
-    idx = indices.array if isinstance(indices, Tensor) else indices
+    idx = input.array if isinstance(input, Tensor) else input
     if isinstance(idx, (list, tuple, int)) or backend.is_numpy_scalar(idx):
         idx = backend.np.asarray(idx)
     if not backend.is_array(idx):
-        raise TypeError(f"embedding: indices must be an integer Tensor or array, got {type(indices).__name__}")
+        raise TypeError(f"embedding: indices must be an integer Tensor or array, got {type(input).__name__}")
     if not backend.is_integer(idx.dtype):
         raise DtypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
     if backend.device_of(idx) != weight.device:
@@ -559,7 +561,7 @@ def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0, s
 
 
 # ----------------------------------------------------------------------------- pooling, upsampling, more losses
-def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """The maximum of each kh×kw window of x (N, C, H, W) (its elements d_h, d_w apart with ``dilation``);
     stride defaults to kernel_size, padding is −inf.
 
@@ -568,29 +570,32 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     maximum (row-major order), as in PyTorch; ``return_indices`` also gives where it is: an int64 index into
     the flattened H·W of its input plane (PyTorch's).
     """
-    x = _float(x, "max_pool2d")
-    if x.ndim == 3:  # one sample, no batch axis
-        return _one_sample(max_pool2d, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
-    params = checks.check_pool2d("max_pool2d", x.shape, kernel_size, stride, padding, dilation, ceil_mode)
+    input = _float(input, "max_pool2d")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    params = checks.check_pool2d("max_pool2d", input.shape, kernel_size, stride, padding, dilation, ceil_mode)
     if not return_indices:
-        return P.Pool2d.apply(x, mode="max", **params)
-    argmax, indices = P.max_positions(x.array, **params)  # the maxima found once: the pool reads them at argmax
-    return P.Pool2d.apply(x, mode="max", argmax=argmax, **params), Tensor._make(indices)
+        return P.Pool2d.apply(input, mode="max", **params)
+    argmax, indices = P.max_positions(input.array, **params)  # the maxima found once: the pool reads them at argmax
+    return P.Pool2d.apply(input, mode="max", argmax=argmax, **params), Tensor._make(indices)
 
 
-def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
     """The mean of each kh×kw window of x (N, C, H, W), with PyTorch's divisor: the window's size, padding
     included (``count_include_pad``) but not a ``ceil_mode`` window's part past the padded input; only its
     pixels inside the input with count_include_pad=False; or ``divisor_override`` (a nonzero int) for all.
     """
-    x = _float(x, "avg_pool2d")
-    if x.ndim == 3:  # one sample, no batch axis
-        return _one_sample(avg_pool2d, x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
-    params = checks.check_pool2d("avg_pool2d", x.shape, kernel_size, stride, padding, 1, ceil_mode)
+    input = _float(input, "avg_pool2d")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(avg_pool2d, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                           divisor_override)
+    params = checks.check_pool2d("avg_pool2d", input.shape, kernel_size, stride, padding, 1, ceil_mode)
     if divisor_override is not None and (not isinstance(divisor_override, int) or isinstance(divisor_override, bool)
                                          or divisor_override == 0):
         raise ValueError(f"avg_pool2d: divisor_override must be a nonzero int or None, got {divisor_override!r}")
-    return P.Pool2d.apply(x, mode="avg", count_include_pad=bool(count_include_pad), divisor=divisor_override, **params)
+    return P.Pool2d.apply(input, mode="avg", count_include_pad=bool(count_include_pad), divisor=divisor_override,
+                          **params)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
@@ -618,19 +623,19 @@ _RESIZE_MODES = {3: ("nearest", "nearest-exact", "linear", "area"),
                  4: ("nearest", "nearest-exact", "bilinear", "bicubic", "area")}
 
 
-def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
                 antialias=False):
     """Resize x (N, C, L) or (N, C, H, W) to ``size`` or by ``scale_factor`` (a number or one per axis), with
     PyTorch's modes and index rules: ``nearest`` takes input pixel ⌊o·in/out⌋ (``nearest-exact``: the one whose
     centre is nearest), ``linear``/``bilinear`` blend the two nearest input pixels along each axis, ``bicubic``
     four (Keys' cubic convolution, a = −0.75), ``area`` averages (adaptive average pooling).  ``align_corners``
     (linear modes): True lines up the corner pixels, False (PyTorch's default) the pixel centres."""
-    x = _float(x, "interpolate")
-    if x.ndim not in _RESIZE_MODES:
-        raise ShapeError(f"interpolate: input must be (N, C, L) or (N, C, H, W), got shape {x.shape}")
-    modes, axes = _RESIZE_MODES[x.ndim], tuple(range(2, x.ndim))
+    input = _float(input, "interpolate")
+    if input.ndim not in _RESIZE_MODES:
+        raise ShapeError(f"interpolate: input must be (N, C, L) or (N, C, H, W), got shape {input.shape}")
+    modes, axes = _RESIZE_MODES[input.ndim], tuple(range(2, input.ndim))
     if mode not in modes:
-        raise ValueError(f"interpolate: mode for a {x.ndim}-D input must be one of {modes}, got mode={mode!r}")
+        raise ValueError(f"interpolate: mode for a {input.ndim}-D input must be one of {modes}, got mode={mode!r}")
     if (size is None) == (scale_factor is None):
         raise ValueError("interpolate: give exactly one of size and scale_factor")
     if align_corners is not None and mode not in ("linear", "bilinear", "bicubic"):
@@ -642,19 +647,19 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
         out, scales = _per_axis(size, len(axes), "size", int), (None,) * len(axes)
     else:
         scales = _per_axis(scale_factor, len(axes), "scale_factor", (int, float))
-        out = tuple(int(x.shape[a] * s) for a, s in zip(axes, scales))  # ⌊n·s⌋, as PyTorch
+        out = tuple(int(input.shape[a] * s) for a, s in zip(axes, scales))  # ⌊n·s⌋, as PyTorch
         scales = (None,) * len(axes) if recompute_scale_factor else tuple(float(s) for s in scales)
     if mode == "area":
-        return adaptive_avg_pool2d(x, out) if x.ndim == 4 else adaptive_avg_pool1d(x, out)
-    repeats = [s if s is not None else n / x.shape[a] for a, n, s in zip(axes, out, scales)]
-    if mode == "nearest" and x.ndim == 4 and all(float(r).is_integer() for r in repeats):
-        return P.UpsampleNearest2d.apply(x, scale=tuple(int(r) for r in repeats))  # whole repeats: one op
+        return adaptive_avg_pool2d(input, out) if input.ndim == 4 else adaptive_avg_pool1d(input, out)
+    repeats = [s if s is not None else n / input.shape[a] for a, n, s in zip(axes, out, scales)]
+    if mode == "nearest" and input.ndim == 4 and all(float(r).is_integer() for r in repeats):
+        return P.UpsampleNearest2d.apply(input, scale=tuple(int(r) for r in repeats))  # whole repeats: one op
     for axis, n, scale in zip(axes, out, scales):  # one axis at a time: each mode is separable
         if mode.startswith("nearest"):
-            x = _nearest_resize(x, axis, n, scale, exact=mode == "nearest-exact")
+            input = _nearest_resize(input, axis, n, scale, exact=mode == "nearest-exact")
         else:
-            x = (_cubic_resize if mode == "bicubic" else _linear_resize)(x, axis, n, bool(align_corners), scale)
-    return x
+            input = (_cubic_resize if mode == "bicubic" else _linear_resize)(input, axis, n, bool(align_corners), scale)
+    return input
 
 
 def _per_axis(value, count, name, kind):
@@ -721,54 +726,54 @@ def _cubic_resize(x, axis, size, align_corners, scale, a=-0.75):
     return out
 
 
-def dropout2d(x, p=0.5, training=True, inplace=False):
+def dropout2d(input, p=0.5, training=True, inplace=False):
     """Channel dropout of x (N, C, H, W): zero whole channels with probability p, scale the rest by 1/(1−p)."""
     if inplace:
-        return _into(x, "dropout2d", lambda t: dropout2d(t, p, training))
-    x = _float(x, "dropout2d")
+        return _into(input, "dropout2d", lambda t: dropout2d(t, p, training))
+    input = _float(input, "dropout2d")
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
         raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p!r}")
-    if x.ndim != 4:
-        raise ShapeError(f"dropout2d: input must be 4-D (N, C, H, W), got shape {x.shape}")
+    if input.ndim != 4:
+        raise ShapeError(f"dropout2d: input must be 4-D (N, C, H, W), got shape {input.shape}")
     if not training or p == 0:
-        return x
-    xp = backend.get_array_module(x.array)
-    keep = backend.rand(x.shape[:2] + (1, 1), dtype=x.dtype, xp=xp) >= p  # one draw per (sample, channel)
-    mask = keep.astype(x.dtype) / x.dtype.type(1 - p) if p < 1 else keep.astype(x.dtype)  # p = 1: all zero
-    return E.Mul.apply(x, Tensor._make(mask))
+        return input
+    xp = backend.get_array_module(input.array)
+    keep = backend.rand(input.shape[:2] + (1, 1), dtype=input.dtype, xp=xp) >= p  # one draw per (sample, channel)
+    mask = keep.astype(input.dtype) / input.dtype.type(1 - p) if p < 1 else keep.astype(input.dtype)  # p = 1: all zero
+    return E.Mul.apply(input, Tensor._make(mask))
 
 
-def elu(x, alpha=1.0, inplace=False):
+def elu(input, alpha=1.0, inplace=False):
     """ELU (Clevert et al. 2016): x for x > 0, α(eˣ − 1) otherwise; built as relu(x) + α(exp(min(x, 0)) − 1)."""
     if inplace:
-        return _into(x, "elu", lambda t: elu(t, alpha))
-    x = _float(x, "elu")
+        return _into(input, "elu", lambda t: elu(t, alpha))
+    input = _float(input, "elu")
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
         raise TypeError(f"elu: alpha must be a number, got {type(alpha).__name__} {alpha!r}")
-    return x.relu() + (x.clamp(max=0.0).exp() - 1.0) * float(alpha)
+    return input.relu() + (input.clamp(max=0.0).exp() - 1.0) * float(alpha)
 
 
-def nll_loss(log_probs, labels, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """Negative log-likelihood of log-probabilities (N, C) (e.g. log_softmax output) at labels (N,):
     ℓ_i = −w_{y_i}·log_probs[i, y_i], the mean taken over the kept labels' weights.  nll_loss(log_softmax(x, 1), y)
     equals cross_entropy(x, y)."""
     op = "nll_loss"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
-    log_probs = _float(log_probs, op)
+    input = _float(input, op)
     LS.check_reduction(op, reduction)
-    if log_probs.ndim != 2:  # per position (N, C, d₁, …), or one sample (C,)
-        return _per_position(nll_loss, op, log_probs, labels, reduction, weight=weight, ignore_index=ignore_index)
-    nll, _, counted = _nll_parts(log_probs, labels, _weight(weight, op, log_probs), ignore_index, op)
+    if input.ndim != 2:  # per position (N, C, d₁, …), or one sample (C,)
+        return _per_position(nll_loss, op, input, target, reduction, weight=weight, ignore_index=ignore_index)
+    nll, _, counted = _nll_parts(input, target, _weight(weight, op, input), ignore_index, op)
     return _kept_mean(nll, counted) if reduction == "mean" else LS.apply_reduction(nll, reduction)
 
 
-def l1_loss(x, y, reduction="mean", *, size_average=None, reduce=None):
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """Mean absolute error |x − y| (reduced by ``reduction``)."""
     reduction = _legacy_reduction("l1_loss", reduction, size_average, reduce)
-    x = _float(x, "l1_loss")
-    x, y = _broadcast_pair("l1_loss", x, _regression_target(y, x, "l1_loss"))
+    input = _float(input, "l1_loss")
+    input, target = _broadcast_pair("l1_loss", input, _regression_target(target, input, "l1_loss"))
     LS.check_reduction("l1_loss", reduction)
-    return LS.apply_reduction((x - y).abs(), reduction)
+    return LS.apply_reduction((input - target).abs(), reduction)
 
 
 # ----------------------------------------------------------------------------- composed from the ops above
@@ -792,85 +797,85 @@ def _number(op, name, value) -> float:
     return float(value)
 
 
-def silu(x, inplace=False):
+def silu(input, inplace=False):
     """SiLU / swish: x·σ(x)."""
     if inplace:
-        return _into(x, "silu", lambda t: silu(t))
-    x = _float(x, "silu")
-    return x * x.sigmoid()
+        return _into(input, "silu", lambda t: silu(t))
+    input = _float(input, "silu")
+    return input * input.sigmoid()
 
 
-def mish(x, inplace=False):
+def mish(input, inplace=False):
     """Mish (Misra 2019): x·tanh(softplus(x))."""
     if inplace:
-        return _into(x, "mish", lambda t: mish(t))
-    x = _float(x, "mish")
-    return x * x.softplus().tanh()
+        return _into(input, "mish", lambda t: mish(t))
+    input = _float(input, "mish")
+    return input * input.softplus().tanh()
 
 
-def gelu(x, approximate="none"):
+def gelu(input, approximate="none"):
     """GELU (Hendrycks & Gimpel 2016), x·Φ(x) with Φ the standard normal CDF: Φ(x) = ½ erfc(−x/√2), which
     keeps its digits for large negative x.  ``approximate="tanh"``: ½x(1 + tanh(√(2/π)(x + 0.044715x³)))."""
-    x = _float(x, "gelu")
+    input = _float(input, "gelu")
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     if approximate == "none":
-        return x * 0.5 * (x * -(0.5 ** 0.5)).erfc()
+        return input * 0.5 * (input * -(0.5 ** 0.5)).erfc()
     c = (2.0 / 3.141592653589793) ** 0.5
-    return 0.5 * x * (1.0 + ((x + 0.044715 * x * x * x) * c).tanh())
+    return 0.5 * input * (1.0 + ((input + 0.044715 * input * input * input) * c).tanh())
 
 
-def softsign(x):
+def softsign(input):
     """x / (1 + |x|)."""
-    x = _tensor(x, "softsign")._as_float()
-    return x / (x.abs() + 1.0)
+    input = _tensor(input, "softsign")._as_float()
+    return input / (input.abs() + 1.0)
 
 
-def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]; the derivative is 1 strictly between them (0 at each, unlike clamp's)."""
     if inplace:
-        return _into(x, "hardtanh", lambda t: hardtanh(t, min_val, max_val))
+        return _into(input, "hardtanh", lambda t: hardtanh(t, min_val, max_val))
     lo, hi = _number("hardtanh", "min_val", min_val), _number("hardtanh", "max_val", max_val)
     if lo > hi:
         raise ValueError(f"hardtanh: min_val ({lo}) must not be greater than max_val ({hi})")
-    x = _integer_or_float(x, "hardtanh")
-    if x.dtype.kind == "u" and lo < 0:
-        raise ValueError(f"hardtanh: an unsigned tensor ({x.dtype}) cannot be clipped at min_val={lo}; PyTorch refuses "
-                         "this too: convert it with x.long() first")
-    lo, hi = (lo, hi) if backend.is_floating(x.dtype) else (int(lo), int(hi))  # PyTorch truncates them for integers
-    return activation.Hardtanh.apply(x, lo=lo, hi=hi)
+    input = _integer_or_float(input, "hardtanh")
+    if input.dtype.kind == "u" and lo < 0:
+        raise ValueError(f"hardtanh: an unsigned tensor ({input.dtype}) cannot be clipped at min_val={lo}; PyTorch "
+                         "refuses this too: convert it with x.long() first")
+    lo, hi = (lo, hi) if backend.is_floating(input.dtype) else (int(lo), int(hi))  # PyTorch truncates them for integers
+    return activation.Hardtanh.apply(input, lo=lo, hi=hi)
 
 
-def relu6(x, inplace=False):
+def relu6(input, inplace=False):
     """min(max(x, 0), 6): hardtanh(x, 0, 6)."""
     if inplace:
-        return _into(x, "relu6", lambda t: relu6(t))
-    return hardtanh(x, 0.0, 6.0)  # (bool refused as "hardtanh", as PyTorch's message says too)
+        return _into(input, "relu6", lambda t: relu6(t))
+    return hardtanh(input, 0.0, 6.0)  # (bool refused as "hardtanh", as PyTorch's message says too)
 
 
-def hardsigmoid(x, inplace=False):
+def hardsigmoid(input, inplace=False):
     """relu6(x + 3) / 6: 0 below −3, 1 above 3, linear between."""
     if inplace:
-        return _into(x, "hardsigmoid", lambda t: hardsigmoid(t))
-    return relu6(_float(x, "hardsigmoid") + 3.0) / 6.0
+        return _into(input, "hardsigmoid", lambda t: hardsigmoid(t))
+    return relu6(_float(input, "hardsigmoid") + 3.0) / 6.0
 
 
-def hardswish(x, inplace=False):
+def hardswish(input, inplace=False):
     """x · relu6(x + 3) / 6 (Howard et al. 2019, MobileNetV3)."""
     if inplace:
-        return _into(x, "hardswish", lambda t: hardswish(t))
-    return activation.Hardswish.apply(_float(x, "hardswish"))
+        return _into(input, "hardswish", lambda t: hardswish(t))
+    return activation.Hardswish.apply(_float(input, "hardswish"))
 
 
-def logsigmoid(x):
+def logsigmoid(input):
     """log σ(x) = −softplus(−x), stable for large |x|."""
-    return -(-_float(x, "logsigmoid")).softplus()
+    return -(-_float(input, "logsigmoid")).softplus()
 
 
-def tanhshrink(x):
+def tanhshrink(input):
     """x − tanh(x)."""
-    x = _tensor(x, "tanhshrink")._as_float()
-    return x - x.tanh()
+    input = _tensor(input, "tanhshrink")._as_float()
+    return input - input.tanh()
 
 
 def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
@@ -890,34 +895,34 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     return Tensor._make(one_hot.astype(x.dtype)) - soft.detach() + soft  # forward: one-hot; backward: soft's
 
 
-def softmin(x, dim=None, *, dtype=None):
+def softmin(input, dim=None, *, dtype=None):
     """softmax(−x) along ``dim``."""
-    x = _float(x, "softmin")
+    input = _float(input, "softmin")
     if dim is None:
-        dim = implicit_softmax_dim("softmin", x.ndim)
-    return (-(x if dtype is None else x.to(dtype))).softmax(dim)
+        dim = implicit_softmax_dim("softmin", input.ndim)
+    return (-(input if dtype is None else input.to(dtype))).softmax(dim)
 
 
-def selu(x, inplace=False):
+def selu(input, inplace=False):
     """SELU (Klambauer et al. 2017): scale · elu(x, α), α ≈ 1.6733, scale ≈ 1.0507."""
     if inplace:
-        return _into(x, "selu", lambda t: selu(t))
-    return elu(_float(x, "selu"), 1.6732632423543772848170429916717) * 1.0507009873554804934193349852946
+        return _into(input, "selu", lambda t: selu(t))
+    return elu(_float(input, "selu"), 1.6732632423543772848170429916717) * 1.0507009873554804934193349852946
 
 
-def celu(x, alpha=1.0, inplace=False):
+def celu(input, alpha=1.0, inplace=False):
     """max(0, x) + min(0, α(exp(x/α) − 1))."""
     if inplace:
-        return _into(x, "celu", lambda t: celu(t, alpha))
-    x, alpha = _float(x, "celu"), _number("celu", "alpha", alpha)
-    return x.relu() + ((x.clamp(max=0.0) / alpha).exp() - 1.0) * alpha
+        return _into(input, "celu", lambda t: celu(t, alpha))
+    input, alpha = _float(input, "celu"), _number("celu", "alpha", alpha)
+    return input.relu() + ((input.clamp(max=0.0) / alpha).exp() - 1.0) * alpha
 
 
-def threshold(x, threshold, value, inplace=False):
+def threshold(input, threshold, value, inplace=False):
     """x where x > threshold, else value."""
     if inplace:
-        return _into(x, "threshold", lambda t: _threshold(t, threshold, value))
-    return _threshold(x, threshold, value)
+        return _into(input, "threshold", lambda t: _threshold(t, threshold, value))
+    return _threshold(input, threshold, value)
 
 
 def _threshold(x, limit, value):  # (threshold's body: PyTorch names its parameter as the function)
@@ -928,45 +933,45 @@ def _threshold(x, limit, value):  # (threshold's body: PyTorch names its paramet
 
 
 # PyTorch's in-place spellings of the activations: each is the function with inplace=True.
-def relu_(x):
-    return relu(x, inplace=True)
+def relu_(input):
+    return relu(input, inplace=True)
 
 
-def leaky_relu_(x, negative_slope=0.01):
-    return leaky_relu(x, negative_slope, inplace=True)
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, inplace=True)
 
 
-def elu_(x, alpha=1.0):
-    return elu(x, alpha, inplace=True)
+def elu_(input, alpha=1.0):
+    return elu(input, alpha, inplace=True)
 
 
-def celu_(x, alpha=1.0):
-    return celu(x, alpha, inplace=True)
+def celu_(input, alpha=1.0):
+    return celu(input, alpha, inplace=True)
 
 
-def selu_(x):
-    return selu(x, inplace=True)
+def selu_(input):
+    return selu(input, inplace=True)
 
 
-def hardtanh_(x, min_val=-1.0, max_val=1.0):
-    return hardtanh(x, min_val, max_val, inplace=True)
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
 
 
-def threshold_(x, threshold, value):
-    return _into(x, "threshold", lambda t: _threshold(t, threshold, value))
+def threshold_(input, threshold, value):
+    return _into(input, "threshold", lambda t: _threshold(t, threshold, value))
 
 
-def prelu(x, weight):
+def prelu(input, weight):
     """max(0, x) + weight · min(0, x), weight one value or one per channel (dimension 1)."""
-    x, weight = _float(x, "prelu"), _float(weight, "prelu", "weight")
-    shape = (1, -1) + (1,) * (x.ndim - 2) if weight.numel() > 1 else (1,) * max(x.ndim, 1)
-    return x.relu() + weight.reshape(*shape) * x.clamp(max=0.0)
+    input, weight = _float(input, "prelu"), _float(weight, "prelu", "weight")
+    shape = (1, -1) + (1,) * (input.ndim - 2) if weight.numel() > 1 else (1,) * max(input.ndim, 1)
+    return input.relu() + weight.reshape(*shape) * input.clamp(max=0.0)
 
 
-def normalize(x, p=2.0, dim=1, eps=1e-12):
+def normalize(input, p=2.0, dim=1, eps=1e-12):
     """x / max(‖x‖_p, eps) along ``dim``."""
-    x = _float(x, "normalize")
-    return x / x.norm(p, dim=dim, keepdim=True).clamp(min=eps)
+    input = _float(input, "normalize")
+    return input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
@@ -983,53 +988,54 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
 
 
-def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """(x − mean) / √(var + eps) over the last len(normalized_shape) dimensions (biased variance), then
     · weight + bias (Ba et al. 2016)."""
-    x = _float(x, "layer_norm")
+    input = _float(input, "layer_norm")
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    if tuple(x.shape[x.ndim - len(shape):]) != shape:
+    if tuple(input.shape[input.ndim - len(shape):]) != shape:
         raise ShapeError(f"layer_norm: normalized_shape {shape} must be the last dimensions of the input, "
-                         f"got input of shape {x.shape}")
-    dims = tuple(range(x.ndim - len(shape), x.ndim))
-    mean = x.mean(dims, keepdim=True)
-    d = x - mean
+                         f"got input of shape {input.shape}")
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    mean = input.mean(dims, keepdim=True)
+    d = input - mean
     out = d / ((d * d).mean(dims, keepdim=True) + eps).sqrt()
     if weight is not None:
         out = out * weight
     return out if bias is None else out + bias
 
 
-def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Group norm (Wu & He 2018): normalise x (N, C, ...) over each group of C/num_groups channels and the
     spatial dimensions, then · weight + bias per channel."""
-    x = _float(x, "group_norm")
-    n, c = x.shape[0], x.shape[1]
+    input = _float(input, "group_norm")
+    n, c = input.shape[0], input.shape[1]
     if c % num_groups:
         raise ValueError(f"group_norm: {c} channels do not split into {num_groups} groups")
-    g = x.reshape(n, num_groups, -1)
+    g = input.reshape(n, num_groups, -1)
     mean = g.mean(2, keepdim=True)
     d = g - mean
-    out = (d / ((d * d).mean(2, keepdim=True) + eps).sqrt()).reshape(*x.shape)
-    per_channel = (1, c) + (1,) * (x.ndim - 2)
+    out = (d / ((d * d).mean(2, keepdim=True) + eps).sqrt()).reshape(*input.shape)
+    per_channel = (1, c) + (1,) * (input.ndim - 2)
     if weight is not None:
         out = out * weight.reshape(*per_channel)
     return out if bias is None else out + bias.reshape(*per_channel)
 
 
-def instance_norm(x, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
     """Instance norm (Ulyanov et al. 2016): each channel of each sample normalised over its spatial dimensions
     (group norm with one channel per group).  Running statistics are not provided."""
-    x = _float(x, "instance_norm")
+    input = _float(input, "instance_norm")
     if running_mean is not None or running_var is not None or not use_input_stats:
         raise NotImplementedError("instance_norm: running statistics are not provided (track_running_stats=False "
                                   "is PyTorch's default for InstanceNorm too)")
-    return group_norm(x, x.shape[1], weight, bias, eps)
+    return group_norm(input, input.shape[1], weight, bias, eps)
 
 
-def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """½d²/β where |d| < β, else |d| − ½β, with d = input − target (Girshick 2015, Fast R-CNN); β = 0 is L1."""
+    reduction = _legacy_reduction("smooth_l1_loss", reduction, size_average, reduce)
     op = "smooth_l1_loss"
     x = _float(input, op)
     x, y = _broadcast_pair(op, x, _regression_target(target, x, op))
@@ -1049,12 +1055,13 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     delta = _number(op, "delta", delta)
     if delta <= 0:
         raise ValueError(f"{op}: delta must be > 0, got {delta}")
-    return smooth_l1_loss(input, target, reduction, beta=delta) * delta
+    return smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
 
 
-def kl_div(input, target, reduction="mean", log_target=False):
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """Σ target·(log target − input), input being log-probabilities (PyTorch's argument order); "batchmean"
     divides the sum by the batch size (the true KL divergence per sample; "mean" divides by every element)."""
+    reduction = _legacy_reduction("kl_div", reduction, size_average, reduce)
     op = "kl_div"
     x, t = _float(input, op), _float(target, op, "target")
     LS.check_same_shape(op, x, t)
@@ -1070,8 +1077,9 @@ def kl_div(input, target, reduction="mean", log_target=False):
     return LS.apply_reduction(pointwise, reduction)
 
 
-def soft_margin_loss(input, target, reduction="mean"):
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """log(1 + exp(−y·x)) for labels y ∈ {−1, 1}."""
+    reduction = _legacy_reduction("soft_margin_loss", reduction, size_average, reduce)
     op = "soft_margin_loss"
     x, y = _float(input, op), _float(target, op, "target")
     LS.check_same_shape(op, x, y)
@@ -1079,22 +1087,22 @@ def soft_margin_loss(input, target, reduction="mean"):
     return LS.apply_reduction((-(y * x)).softplus(), reduction)
 
 
-def pixel_shuffle(x, upscale_factor):
+def pixel_shuffle(input, upscale_factor):
     """(N, C·r², H, W) → (N, C, H·r, W·r) (Shi et al. 2016, sub-pixel convolution)."""
-    x, r = _float(x, "pixel_shuffle"), int(upscale_factor)
-    n, c, h, w = x.shape
+    input, r = _float(input, "pixel_shuffle"), int(upscale_factor)
+    n, c, h, w = input.shape
     if c % (r * r):
         raise ShapeError(f"pixel_shuffle: {c} channels are not divisible by upscale_factor² = {r * r}")
-    return x.reshape(n, c // (r * r), r, r, h, w).permute(0, 1, 4, 2, 5, 3).reshape(n, c // (r * r), h * r, w * r)
+    return input.reshape(n, c // (r * r), r, r, h, w).permute(0, 1, 4, 2, 5, 3).reshape(n, c // (r * r), h * r, w * r)
 
 
-def pixel_unshuffle(x, downscale_factor):
+def pixel_unshuffle(input, downscale_factor):
     """(N, C, H·r, W·r) → (N, C·r², H, W), the inverse of pixel_shuffle."""
-    x, r = _float(x, "pixel_unshuffle"), int(downscale_factor)
-    n, c, h, w = x.shape
+    input, r = _float(input, "pixel_unshuffle"), int(downscale_factor)
+    n, c, h, w = input.shape
     if h % r or w % r:
         raise ShapeError(f"pixel_unshuffle: height and width {(h, w)} are not divisible by {r}")
-    return x.reshape(n, c, h // r, r, w // r, r).permute(0, 1, 3, 5, 2, 4).reshape(n, c * r * r, h // r, w // r)
+    return input.reshape(n, c, h // r, r, w // r, r).permute(0, 1, 3, 5, 2, 4).reshape(n, c * r * r, h // r, w // r)
 
 
 def _attention_bias(mask, dtype, xp):
@@ -1150,23 +1158,23 @@ def _adaptive_means(size, out, like):
     return Tensor._make((((j >= start) & (j < end)) / (end - start)).astype(like.dtype))
 
 
-def adaptive_avg_pool2d(x, output_size):
+def adaptive_avg_pool2d(input, output_size):
     """The mean over each of output_size regions of x (N, C, H, W), PyTorch's regions: window i of an axis spans
     [⌊i·H/out⌋, ⌈(i+1)·H/out⌉), so neighbouring windows overlap when out does not divide H.  Averaging is linear:
     the output is A_h · x · A_wᵀ, with A the averaging matrices; when out divides H the windows are equal blocks."""
-    x = _float(x, "adaptive_avg_pool2d")
-    if x.ndim == 3:  # one sample, no batch axis
-        return _one_sample(adaptive_avg_pool2d, x, output_size)
-    if x.ndim != 4:
-        raise ShapeError(f"adaptive_avg_pool2d: expected input of shape (N, C, H, W), got {x.shape}")
+    input = _float(input, "adaptive_avg_pool2d")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(adaptive_avg_pool2d, input, output_size)
+    if input.ndim != 4:
+        raise ShapeError(f"adaptive_avg_pool2d: expected input of shape (N, C, H, W), got {input.shape}")
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
-    n, c, h, w = x.shape
+    n, c, h, w = input.shape
     oh, ow = oh or h, ow or w  # None keeps that size, as in PyTorch
     if not (isinstance(oh, int) and isinstance(ow, int) and oh > 0 and ow > 0):
         raise ValueError(f"adaptive_avg_pool2d: output_size must be positive ints (or None), got {output_size!r}")
     if h % oh == 0 and w % ow == 0:  # equal blocks: a reshape and a mean
-        return x.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
-    return _adaptive_means(h, oh, x) @ x @ _adaptive_means(w, ow, x).T
+        return input.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
+    return _adaptive_means(h, oh, input) @ input @ _adaptive_means(w, ow, input).T
 
 
 def _adaptive_windows(size, out, like):
@@ -1178,45 +1186,45 @@ def _adaptive_windows(size, out, like):
     return xp.minimum(start + xp.arange(int((end - start).max()))[None, :], end - 1)
 
 
-def adaptive_max_pool2d(x, output_size, return_indices=False):
+def adaptive_max_pool2d(input, output_size, return_indices=False):
     """The maximum over each of PyTorch's adaptive windows of x (N, C, H, W) (see ``adaptive_avg_pool2d``):
     over each row's window columns, then over the window's rows, so that the gradient goes to the first
     maximum in row-major order, as PyTorch's does."""
-    x = _float(x, "adaptive_max_pool2d")
-    if x.ndim == 3:  # one sample, no batch axis
-        return _one_sample(adaptive_max_pool2d, x, output_size, return_indices)
-    if x.ndim != 4:
-        raise ShapeError(f"adaptive_max_pool2d: expected input of shape (N, C, H, W), got {x.shape}")
+    input = _float(input, "adaptive_max_pool2d")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(adaptive_max_pool2d, input, output_size, return_indices)
+    if input.ndim != 4:
+        raise ShapeError(f"adaptive_max_pool2d: expected input of shape (N, C, H, W), got {input.shape}")
     if return_indices:
         raise NotImplementedError("adaptive_max_pool2d: return_indices=True is not provided; use the pooled values")
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
-    oh, ow = oh or x.shape[2], ow or x.shape[3]
+    oh, ow = oh or input.shape[2], ow or input.shape[3]
     if not (isinstance(oh, int) and isinstance(ow, int) and oh > 0 and ow > 0):
         raise ValueError(f"adaptive_max_pool2d: output_size must be positive ints (or None), got {output_size!r}")
-    by_row = x[:, :, :, _adaptive_windows(x.shape[3], ow, x)].max(dim=4)[0]  # (N, C, H, ow)
-    return by_row[:, :, _adaptive_windows(x.shape[2], oh, x)].max(dim=3)[0]  # (N, C, oh, ow)
+    by_row = input[:, :, :, _adaptive_windows(input.shape[3], ow, input)].max(dim=4)[0]  # (N, C, H, ow)
+    return by_row[:, :, _adaptive_windows(input.shape[2], oh, input)].max(dim=3)[0]  # (N, C, oh, ow)
 
 
-def adaptive_avg_pool1d(x, output_size):
+def adaptive_avg_pool1d(input, output_size):
     """adaptive_avg_pool2d of x (N, C, L) as a height-1 image."""
-    x = _float(x, "adaptive_avg_pool1d")
-    if x.ndim == 2:  # one sample, no batch axis
-        return _one_sample(adaptive_avg_pool1d, x, output_size)
-    if x.ndim != 3:
-        raise ShapeError(f"adaptive_avg_pool1d: expected input of shape (N, C, L), got {x.shape}")
+    input = _float(input, "adaptive_avg_pool1d")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(adaptive_avg_pool1d, input, output_size)
+    if input.ndim != 3:
+        raise ShapeError(f"adaptive_avg_pool1d: expected input of shape (N, C, L), got {input.shape}")
     size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
-    return adaptive_avg_pool2d(x.unsqueeze(2), (1, size)).squeeze(2)
+    return adaptive_avg_pool2d(input.unsqueeze(2), (1, size)).squeeze(2)
 
 
-def adaptive_max_pool1d(x, output_size, return_indices=False):
+def adaptive_max_pool1d(input, output_size, return_indices=False):
     """adaptive_max_pool2d of x (N, C, L) as a height-1 image."""
-    x = _float(x, "adaptive_max_pool1d")
-    if x.ndim == 2:  # one sample, no batch axis
-        return _one_sample(adaptive_max_pool1d, x, output_size, return_indices)
-    if x.ndim != 3:
-        raise ShapeError(f"adaptive_max_pool1d: expected input of shape (N, C, L), got {x.shape}")
+    input = _float(input, "adaptive_max_pool1d")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(adaptive_max_pool1d, input, output_size, return_indices)
+    if input.ndim != 3:
+        raise ShapeError(f"adaptive_max_pool1d: expected input of shape (N, C, L), got {input.shape}")
     size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
-    return adaptive_max_pool2d(x.unsqueeze(2), (1, size), return_indices).squeeze(2)
+    return adaptive_max_pool2d(input.unsqueeze(2), (1, size), return_indices).squeeze(2)
 
 
 def _picking_kernels(channels, kh, kw, like):
@@ -1255,68 +1263,69 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
                             extra, 1, (dh, dw))
 
 
-def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D cross-correlation: x (N, C, L), weight (O, C/groups, k) → (N, O, L_out), as conv2d on a height-1 image.
     padding may be an int, 'same' or 'valid'."""
-    x, weight = _float(x, "conv1d"), _float(weight, "conv1d", "weight")
-    if x.ndim == 2:  # one sample, no batch axis
-        return _one_sample(conv1d, x, weight, bias, stride, padding, dilation, groups)
-    if x.ndim != 3 or weight.ndim != 3:
-        raise ShapeError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), got {x.shape} and "
+    input, weight = _float(input, "conv1d"), _float(weight, "conv1d", "weight")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(conv1d, input, weight, bias, stride, padding, dilation, groups)
+    if input.ndim != 3 or weight.ndim != 3:
+        raise ShapeError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), got {input.shape} and "
                          f"{weight.shape}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
     p = one(padding)
-    out = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), p if isinstance(p, str) else (0, p),
+    out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), p if isinstance(p, str) else (0, p),
                  (1, one(dilation)), groups)
     return out.squeeze(2)
 
 
-def conv_transpose1d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """The adjoint of conv1d: x (N, C_in, L), weight (C_in, C_out/groups, k), as conv_transpose2d on a height-1
     image."""
-    x, weight = _float(x, "conv_transpose1d"), _float(weight, "conv_transpose1d", "weight")
-    if x.ndim == 2:  # one sample, no batch axis
-        return _one_sample(conv_transpose1d, x, weight, bias, stride, padding, output_padding, groups, dilation)
-    if x.ndim != 3 or weight.ndim != 3:
+    input, weight = _float(input, "conv_transpose1d"), _float(weight, "conv_transpose1d", "weight")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(conv_transpose1d, input, weight, bias, stride, padding, output_padding, groups, dilation)
+    if input.ndim != 3 or weight.ndim != 3:
         raise ShapeError(f"conv_transpose1d: expected input (N, C_in, L) and weight (C_in, C_out/groups, k), got "
-                         f"{x.shape} and {weight.shape}")
+                         f"{input.shape} and {weight.shape}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
-    out = conv_transpose2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), (0, one(padding)),
+    out = conv_transpose2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), (0, one(padding)),
                            (0, one(output_padding)), groups, (1, one(dilation)))
     return out.squeeze(2)
 
 
-def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """The maximum of each window of x (N, C, L), as max_pool2d on a height-1 image, with its options
     (sizes: an int or PyTorch's 1-tuple; indices index L)."""
-    x = _float(x, "max_pool1d")
-    if x.ndim == 2:  # one sample, no batch axis
-        return _one_sample(max_pool1d, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
-    if x.ndim != 3:
-        raise ShapeError(f"max_pool1d: input must be 3-D (N, C, L), got shape {x.shape}")
+    input = _float(input, "max_pool1d")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(max_pool1d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    if input.ndim != 3:
+        raise ShapeError(f"max_pool1d: input must be 3-D (N, C, L), got shape {input.shape}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
-    params = checks.check_pool2d("max_pool1d", x.shape[:2] + (1,) + x.shape[2:], (1, one(kernel_size)),
+    params = checks.check_pool2d("max_pool1d", input.shape[:2] + (1,) + input.shape[2:], (1, one(kernel_size)),
                                  None if stride is None else (1, one(stride)), (0, one(padding)), (1, one(dilation)),
                                  ceil_mode)
     if not return_indices:
-        return P.Pool2d.apply(x.unsqueeze(2), mode="max", **params).squeeze(2)
-    argmax, indices = P.max_positions(x.array[:, :, None], **params)
-    out = P.Pool2d.apply(x.unsqueeze(2), mode="max", argmax=argmax, **params)
+        return P.Pool2d.apply(input.unsqueeze(2), mode="max", **params).squeeze(2)
+    argmax, indices = P.max_positions(input.array[:, :, None], **params)
+    out = P.Pool2d.apply(input.unsqueeze(2), mode="max", argmax=argmax, **params)
     return out.squeeze(2), Tensor._make(indices[:, :, 0])
 
 
-def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """The mean of each window of x (N, C, L), as avg_pool2d on a height-1 image, with its options
     (sizes: an int or PyTorch's 1-tuple)."""
-    x = _float(x, "avg_pool1d")
-    if x.ndim == 2:  # one sample, no batch axis
-        return _one_sample(avg_pool1d, x, kernel_size, stride, padding, ceil_mode, count_include_pad)
-    if x.ndim != 3:
-        raise ShapeError(f"avg_pool1d: input must be 3-D (N, C, L), got shape {x.shape}")
+    input = _float(input, "avg_pool1d")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(avg_pool1d, input, kernel_size, stride, padding, ceil_mode, count_include_pad)
+    if input.ndim != 3:
+        raise ShapeError(f"avg_pool1d: input must be 3-D (N, C, L), got shape {input.shape}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
-    params = checks.check_pool2d("avg_pool1d", x.shape[:2] + (1,) + x.shape[2:], (1, one(kernel_size)),
+    params = checks.check_pool2d("avg_pool1d", input.shape[:2] + (1,) + input.shape[2:], (1, one(kernel_size)),
                                  None if stride is None else (1, one(stride)), (0, one(padding)), 1, ceil_mode)
-    return P.Pool2d.apply(x.unsqueeze(2), mode="avg", count_include_pad=bool(count_include_pad), **params).squeeze(2)
+    return P.Pool2d.apply(input.unsqueeze(2), mode="avg", count_include_pad=bool(count_include_pad),
+                          **params).squeeze(2)
 
 
 def __getattr__(name):
@@ -1324,57 +1333,61 @@ def __getattr__(name):
     raise _missing.attribute_error('torch.nn.functional', name, sys.modules[__name__])
 
 
-def glu(x, dim=-1):
+def glu(input, dim=-1):
     """Gated linear unit (Dauphin et al. 2017): a·σ(b), with a and b the two halves of x along ``dim``."""
-    x = _float(x, "glu")
-    n = x.shape[dim]
+    input = _float(input, "glu")
+    n = input.shape[dim]
     if n % 2:
-        raise ShapeError(f"glu: dimension {dim} of shape {x.shape} has odd size {n}; it is halved")
-    before = (slice(None),) * (dim % x.ndim)
-    a, b = x[before + (slice(0, n // 2),)], x[before + (slice(n // 2, n),)]
+        raise ShapeError(f"glu: dimension {dim} of shape {input.shape} has odd size {n}; it is halved")
+    before = (slice(None),) * (dim % input.ndim)
+    a, b = input[before + (slice(0, n // 2),)], input[before + (slice(n // 2, n),)]
     return a * b.sigmoid()
 
 
-def hardshrink(x, lambd=0.5):
+def hardshrink(input, lambd=0.5):
     """x where |x| > λ, else 0."""
-    x = _float(x, "hardshrink")
-    return where(abs(x.array) <= lambd, 0.0, x)  # (NaN stays NaN, as PyTorch)
+    input = _float(input, "hardshrink")
+    return where(abs(input.array) <= lambd, 0.0, input)  # (NaN stays NaN, as PyTorch)
 
 
-def softshrink(x, lambd=0.5):
+def softshrink(input, lambd=0.5):
     """x − λ above λ, x + λ below −λ, 0 between."""
-    x = _float(x, "softshrink")
-    return where(abs(x.array) <= lambd, 0.0, where(x.array > lambd, x - lambd, x + lambd))  # (NaN stays NaN)
+    input = _float(input, "softshrink")
+    return where(abs(input.array) <= lambd, 0.0, where(input.array > lambd, input - lambd,
+                                                       input + lambd))  # (NaN stays NaN)
 
 
-def rms_norm(x, normalized_shape, weight=None, eps=None):
+def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / √(mean(x²) + eps) over the last dimensions ``normalized_shape``, times ``weight`` (Zhang & Sennrich
     2019); eps defaults to the dtype's machine epsilon, as PyTorch."""
-    x = _float(x, "rms_norm")
+    input = _float(input, "rms_norm")
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    dims = tuple(range(x.ndim - len(shape), x.ndim))
-    eps = float(backend.finfo(x.dtype).eps) if eps is None else eps
-    out = x / ((x * x).mean(dims, keepdim=True) + eps).sqrt()
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    eps = float(backend.finfo(input.dtype).eps) if eps is None else eps
+    out = input / ((input * input).mean(dims, keepdim=True) + eps).sqrt()
     return out if weight is None else out * weight
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     """max(0, −y·(x1 − x2) + margin) for y ∈ {−1, 1}."""
+    reduction = _legacy_reduction("margin_ranking_loss", reduction, size_average, reduce)
     x1, x2, y = (_float(t, "margin_ranking_loss", n) for t, n in ((input1, "input1"), (input2, "input2"),
                                                                   (target, "target")))
     return LS.apply_reduction((-y * (x1 - x2) + margin).clamp(min=0.0), reduction)
 
 
-def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     """x where y = 1, max(0, margin − x) where y = −1."""
+    reduction = _legacy_reduction("hinge_embedding_loss", reduction, size_average, reduce)
     x, y = _float(input, "hinge_embedding_loss"), _float(target, "hinge_embedding_loss", "target")
     loss = where(y.array != 1, (margin - x).clamp(min=0.0), 0.0) + where(y.array != -1, x, 0.0)
     return LS.apply_reduction(loss, reduction)
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     """1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1 (cos over dimension 1, with
     PyTorch's 1e-12 added to each squared norm)."""
+    reduction = _legacy_reduction("cosine_embedding_loss", reduction, size_average, reduce)
     x1, x2 = _float(input1, "cosine_embedding_loss"), _float(input2, "cosine_embedding_loss")
     y = _tensor(target, "cosine_embedding_loss", "target")
     dim = x1.ndim - 1
@@ -1383,9 +1396,11 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     return LS.apply_reduction(loss, reduction)
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
     """max(d(a, p) − d(a, n) + margin, 0) with d the pairwise p-distance (Schroff et al. 2015, FaceNet);
     ``swap`` uses min(d(a, n), d(p, n)) as the negative distance (Balntas et al. 2016)."""
+    reduction = _legacy_reduction("triplet_margin_loss", reduction, size_average, reduce)
     d_ap = pairwise_distance(anchor, positive, p, eps)
     d_an = pairwise_distance(anchor, negative, p, eps)
     if swap:
@@ -1406,9 +1421,11 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return LS.apply_reduction(loss, reduction)
 
 
-def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
     """exp(x) − t·x for log-rates x (``log_input``), else x − t·log(x + eps); ``full`` adds Stirling's
     t·log t − t + ½ log(2πt) where t > 1."""
+    reduction = _legacy_reduction("poisson_nll_loss", reduction, size_average, reduce)
     x, t = _float(input, "poisson_nll_loss"), _float(target, "poisson_nll_loss", "target")
     loss = x.exp() - t * x if log_input else x - t * (x + eps).log()
     if full:
@@ -1417,8 +1434,9 @@ def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduct
     return LS.apply_reduction(loss, reduction)
 
 
-def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """−mean over classes of [y·log σ(x) + (1 − y)·log σ(−x)], per sample, then reduced over the batch."""
+    reduction = _legacy_reduction("multilabel_soft_margin_loss", reduction, size_average, reduce)
     x, y = _float(input, "multilabel_soft_margin_loss"), _float(target, "multilabel_soft_margin_loss", "target")
     loss = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
     if weight is not None:
@@ -1426,15 +1444,15 @@ def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
     return LS.apply_reduction(loss.mean(x.ndim - 1), reduction)
 
 
-def dropout1d(x, p=0.5, training=True, inplace=False):
+def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, L) (or (C, L)) with probability p, scaling the rest by 1/(1 − p)."""
     if inplace:
-        return _into(x, "dropout1d", lambda t: dropout1d(t, p, training))
-    x = _float(x, "dropout1d")
-    if x.ndim not in (2, 3):
-        raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {x.shape}")
+        return _into(input, "dropout1d", lambda t: dropout1d(t, p, training))
+    input = _float(input, "dropout1d")
+    if input.ndim not in (2, 3):
+        raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {input.shape}")
     if not training or p == 0:
-        return x
-    batched = x if x.ndim == 3 else x.unsqueeze(0)
+        return input
+    batched = input if input.ndim == 3 else input.unsqueeze(0)
     out = dropout2d(batched.unsqueeze(-1), p, training).squeeze(-1)  # a channel of length L: an L×1 image
-    return out if x.ndim == 3 else out.squeeze(0)
+    return out if input.ndim == 3 else out.squeeze(0)

@@ -597,8 +597,10 @@ class Upsample(Module):
 class _Loss(Module):
     """A loss module: ``criterion(input, target)`` calls one function of ``minigan.functional``."""
 
-    def __init__(self, reduction: str = "mean"):
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
+        """PyTorch's order: the deprecated ``size_average`` and ``reduce`` first (they set ``reduction``)."""
         super().__init__()
+        reduction = F._legacy_reduction(type(self).__name__, reduction, size_average, reduce)
         if reduction not in ("mean", "sum", "none"):
             raise ValueError(f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
         self.reduction = reduction  # (not in the repr: PyTorch's losses print no arguments)
@@ -609,7 +611,7 @@ class BCELoss(_Loss):
     each element's loss."""
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean"):
-        super().__init__(F._legacy_reduction("BCELoss", reduction, size_average, reduce))
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
 
     def forward(self, input, target):
@@ -621,7 +623,7 @@ class BCEWithLogitsLoss(_Loss):
     ``weight`` scales each element's loss, ``pos_weight`` (one per class) the positive term."""
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean", pos_weight=None):
-        super().__init__(F._legacy_reduction("BCEWithLogitsLoss", reduction, size_average, reduce))
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
 
@@ -636,7 +638,7 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
                  reduction: str = "mean", label_smoothing: float = 0.0):
-        super().__init__(F._legacy_reduction("CrossEntropyLoss", reduction, size_average, reduce))
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
@@ -651,7 +653,7 @@ class NLLLoss(_Loss):
 
     def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
                  reduction: str = "mean"):
-        super().__init__(F._legacy_reduction("NLLLoss", reduction, size_average, reduce))
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
         self.ignore_index = ignore_index
 
@@ -663,11 +665,11 @@ class MSELoss(_Loss):
     """Mean squared error (input − target)²."""
 
     def forward(self, input, target):
-        return F.mse_loss(input, target, self.reduction)
+        return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
     """Mean absolute error |input − target|."""
 
     def forward(self, input, target):
-        return F.l1_loss(input, target, self.reduction)
+        return F.l1_loss(input, target, reduction=self.reduction)

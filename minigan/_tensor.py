@@ -215,6 +215,13 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         t._counter = self._counter
         return t
 
+    def detach_(self) -> Tensor:
+        """``detach()`` in place: this tensor leaves the graph, a leaf that does not require grad (not for a view)."""
+        if self._base is not None:
+            raise GraphError("detach_: a view cannot be detached in place; use y = x.detach() instead")
+        self._ctx, self._requires_grad = None, False
+        return self
+
     def retain_grad(self) -> Tensor:
         """Keep ``.grad`` on this non-leaf after backward (leaves always keep theirs)."""
         if self._ctx is not None:

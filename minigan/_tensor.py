@@ -265,10 +265,13 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             self._grad.array += g.array
 
     def _keep_grad(self, g) -> None:
-        """What retain_grad() keeps: the gradient that reached this non-leaf, as a Tensor of its own."""
+        """What retain_grad() keeps: the gradients that reached this non-leaf, summed over backward calls as a leaf's
+        (a copy of its own: the walk's gradient may be shared)."""
         if isinstance(g, backend.PLAIN_TYPES):
-            g = self._new(backend.to_device(g, self.device).astype(self.dtype))  # a copy of its own
-        self._grad = g
+            g = backend.to_device(g, self.device).astype(self.dtype)
+        elif not g.requires_grad:
+            g = g.clone()
+        self._add_grad(g)
 
     def _seed_gradient(self, gradient, op, create_graph):
         """The gradient backward starts from: ones for a one-element output, else the one given."""

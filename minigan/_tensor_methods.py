@@ -374,12 +374,15 @@ class TensorMethods:
     def softplus(self):
         return activation.Softplus.apply(self._floating("softplus"))
 
-    def softmax(self, dim=-1, *, axis=None):
-        x, axis = self._floating("softmax"), _dim("softmax", dim if axis is None else None, axis)
+    def softmax(self, dim=-1, dtype=None, *, axis=None):
+        """exp(x) / Σ exp(x) along ``dim`` (``dtype``: computed in that dtype, as PyTorch's)."""
+        x = self if dtype is None else self.to(dtype)
+        x, axis = x._floating("softmax"), _dim("softmax", dim if axis is None else None, axis)
         return reduction.Softmax.apply(x, axis=checks.normalize_axis(axis, self.ndim, "softmax", single=True))
 
-    def log_softmax(self, dim=-1, *, axis=None):
-        x, axis = self._floating("log_softmax"), _dim("log_softmax", dim if axis is None else None, axis)
+    def log_softmax(self, dim=-1, dtype=None, *, axis=None):
+        x = self if dtype is None else self.to(dtype)
+        x, axis = x._floating("log_softmax"), _dim("log_softmax", dim if axis is None else None, axis)
         return reduction.LogSoftmax.apply(x, axis=checks.normalize_axis(axis, self.ndim, "log_softmax", single=True))
 
     def register_hook(self, hook) -> RemovableHandle:
@@ -406,7 +409,7 @@ class TensorMethods:
     def _floating(self, op):
         """The door check of the ops that only make sense on real numbers."""
         if not backend.is_floating(self.dtype):
-            raise TypeError(f"{op}: input must be a floating-point tensor, got dtype {self.dtype}")
+            raise DtypeError(f"{op}: input must be a floating-point tensor, got dtype {self.dtype}")
         return self
 
     # ------------------------------------------------------------------ shape

@@ -334,7 +334,7 @@ def _same_padding(op, stride, dilation, kernel):
     """padding='same' as PyTorch: stride 1, total padding d·(k − 1) per axis, the odd pixel at the end.
     Returns the symmetric part and what the end gets on top of it, each an (h, w) pair."""
     if stride != (1, 1):
-        raise ValueError(f"{op}: padding='same' needs stride 1 (the output keeps the input's size), got {stride}")
+        raise ShapeError(f"{op}: padding='same' needs stride 1 (the output keeps the input's size), got {stride}")
     total = [d * (k - 1) for d, k in zip(dilation, kernel)]
     return tuple(t // 2 for t in total), tuple(t % 2 for t in total)
 

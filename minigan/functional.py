@@ -155,10 +155,13 @@ def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 # ----------------------------------------------------------------------------- layers as functions
 def linear(input, weight, bias=None):
-    """y = x Wᵀ + b, with weight (out_features, in_features) as in PyTorch."""
+    """y = x Wᵀ + b, with weight (out_features, in_features) as in PyTorch (a weight (in_features,) gives one
+    output without its axis: y = x·w + b)."""
     input, weight = _float(input, "linear"), _float(weight, "linear", "weight")
     _same_dtype("linear", input, weight)
     bias = None if bias is None else _float(bias, "linear", "bias")
+    if weight.ndim == 1:
+        return linear(input, weight.unsqueeze(0), None if bias is None else bias.reshape(1)).squeeze(-1)
     checks.check_linear(input.shape, weight.shape, None if bias is None else bias.shape)
     if bias is None:
         return L.Linear.apply(input, weight)
@@ -224,6 +227,9 @@ def pad(input, pad, mode="constant", value=None):
                              f"of at most {input.ndim} dimensions (input shape {input.shape})")
         pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)][::-1]  # from the last dimension backwards
         pad = [(0, 0)] * (input.ndim - len(pairs)) + pairs
+        if any(v < 0 for pair in pad for v in pair):  # a negative size crops that side, as in PyTorch
+            input = input[tuple(slice(max(-b, 0), n - max(-a, 0)) for (b, a), n in zip(pad, input.shape))]
+            pad = [(max(b, 0), max(a, 0)) for b, a in pad]
     widths = checks.normalize_pad(pad, input.ndim)
     if mode == "constant":
         return S.Pad.apply(input, pad_width=widths, value=0.0 if value is None else value)
@@ -234,9 +240,9 @@ def pad(input, pad, mode="constant", value=None):
         if before or after:
             n = input.shape[axis]
             if mode == "reflect" and (before >= n or after >= n):
-                raise ValueError(f"pad: reflect padding ({before}, {after}) must be less than the dimension's size {n}")
+                raise ShapeError(f"pad: reflect padding ({before}, {after}) must be less than the dimension's size {n}")
             if mode == "circular" and (before > n or after > n):
-                raise ValueError(f"pad: circular padding ({before}, {after}) must be at most the dimension's size {n}")
+                raise ShapeError(f"pad: circular padding ({before}, {after}) must be at most the dimension's size {n}")
             i = xp.arange(-before, n + after)  # the position in x that each padded position reads
             if mode == "reflect":
                 i = (n - 1) - xp.abs((n - 1) - xp.abs(i))  # mirrored at 0 and at n − 1
@@ -630,7 +636,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     centre is nearest), ``linear``/``bilinear`` blend the two nearest input pixels along each axis, ``bicubic``
     four (Keys' cubic convolution, a = −0.75), ``area`` averages (adaptive average pooling).  ``align_corners``
     (linear modes): True lines up the corner pixels, False (PyTorch's default) the pixel centres."""
-    input = _float(input, "interpolate")
+    nearest = isinstance(mode, str) and mode.startswith("nearest")  # picks pixels: any dtype (a uint8 mask too)
+    input = _tensor(input, "interpolate") if nearest else _float(input, "interpolate")
     if input.ndim not in _RESIZE_MODES:
         raise ShapeError(f"interpolate: input must be (N, C, L) or (N, C, H, W), got shape {input.shape}")
     modes, axes = _RESIZE_MODES[input.ndim], tuple(range(2, input.ndim))
@@ -1195,14 +1202,20 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
         return _one_sample(adaptive_max_pool2d, input, output_size, return_indices)
     if input.ndim != 4:
         raise ShapeError(f"adaptive_max_pool2d: expected input of shape (N, C, H, W), got {input.shape}")
-    if return_indices:
-        raise NotImplementedError("adaptive_max_pool2d: return_indices=True is not provided; use the pooled values")
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
     oh, ow = oh or input.shape[2], ow or input.shape[3]
     if not (isinstance(oh, int) and isinstance(ow, int) and oh > 0 and ow > 0):
         raise ValueError(f"adaptive_max_pool2d: output_size must be positive ints (or None), got {output_size!r}")
-    by_row = input[:, :, :, _adaptive_windows(input.shape[3], ow, input)].max(dim=4)[0]  # (N, C, H, ow)
-    return by_row[:, :, _adaptive_windows(input.shape[2], oh, input)].max(dim=3)[0]  # (N, C, oh, ow)
+    columns, rows = _adaptive_windows(input.shape[3], ow, input), _adaptive_windows(input.shape[2], oh, input)
+    by_row, at_column = input[:, :, :, columns].max(dim=4)  # (N, C, H, ow), and where in each window
+    out, at_row = by_row[:, :, rows].max(dim=3)  # (N, C, oh, ow)
+    if not return_indices:
+        return out
+    xp = backend.get_array_module(input.array)
+    column = columns[xp.arange(ow), at_column.array]  # (N, C, H, ow): the maximum's column in each row's window
+    row = rows[xp.arange(oh)[:, None], at_row.array]  # (N, C, oh, ow)
+    flat = row * input.shape[3] + xp.take_along_axis(column, row, axis=2)  # PyTorch's index into H·W
+    return out, Tensor._make(flat.astype(backend.np.int64))
 
 
 def adaptive_avg_pool1d(input, output_size):
@@ -1224,7 +1237,8 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     if input.ndim != 3:
         raise ShapeError(f"adaptive_max_pool1d: expected input of shape (N, C, L), got {input.shape}")
     size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
-    return adaptive_max_pool2d(input.unsqueeze(2), (1, size), return_indices).squeeze(2)
+    out = adaptive_max_pool2d(input.unsqueeze(2), (1, size), return_indices)  # (indices into L: the height is 1)
+    return tuple(o.squeeze(2) for o in out) if return_indices else out.squeeze(2)
 
 
 def _picking_kernels(channels, kh, kw, like):

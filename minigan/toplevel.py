@@ -441,12 +441,12 @@ def clamp(x, min=None, max=None):
 clip = clamp
 
 
-def softmax(x, dim):
-    return _t(x, "softmax").softmax(dim)
+def softmax(input, dim, dtype=None):
+    return _t(input, "softmax").softmax(dim, dtype)
 
 
-def log_softmax(x, dim):
-    return _t(x, "log_softmax").log_softmax(dim)
+def log_softmax(input, dim, dtype=None):
+    return _t(input, "log_softmax").log_softmax(dim, dtype)
 
 
 @_with_out

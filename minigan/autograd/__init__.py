@@ -54,15 +54,21 @@ def _seeds(op, tensors, gradients, create_graph, name) -> dict:
     return seeds
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False,
-         only_inputs=True):
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` (weighted by ``grad_outputs``) with respect to each of ``inputs``.
 
     Returns a tuple of Tensors, one per input.  ``create_graph=True`` records the backward pass so
     the result can be differentiated again (it then keeps the graph unless ``retain_graph=False``).
-    An input that ``outputs`` does not depend on raises, unless ``allow_unused=True`` (then None).
+    An input that ``outputs`` does not depend on raises, unless ``allow_unused=True`` (then None), or
+    ``materialize_grads=True`` (then zeros; allow_unused defaults to it, as in PyTorch).
     ``only_inputs`` is PyTorch's deprecated flag, accepted and ignored (it always was True).
     """
+    if is_grads_batched:
+        raise NotImplementedError("grad: is_grads_batched=True (vmap over grad_outputs) is not provided; loop")
+    allow_unused = materialize_grads if allow_unused is None else allow_unused
+    if materialize_grads and not allow_unused:
+        raise ValueError("grad: materialize_grads=True needs allow_unused=True (or left out)")
     outputs, inputs = _as_tuple(outputs, "outputs"), _as_tuple(inputs, "inputs")
     seeds = _seeds("grad", outputs, grad_outputs, create_graph, "grad_outputs")
     checks.differentiable("grad", inputs)
@@ -72,6 +78,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if g is None and not allow_unused:
             raise GraphError(f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
                              "pass allow_unused=True to get None for it")
+        if g is None and materialize_grads:
+            g = backend.get_array_module(t.array).zeros_like(t.array)
         if g is not None and isinstance(g, backend.PLAIN_TYPES):
             g = t._new(backend.get_array_module(t.array).array(g, dtype=t.dtype))  # its own copy, t's dtype
         elif g is not None and g.dtype != t.dtype:

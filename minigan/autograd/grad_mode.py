@@ -28,11 +28,12 @@ def is_grad_enabled() -> bool:
 
 
 class set_grad_enabled:
-    """``set_grad_enabled(False)`` switches recording off now; as a context manager, until the block ends."""
+    """``set_grad_enabled(False)`` switches recording off now; as a context manager, until the block ends; as a
+    decorator (``@set_grad_enabled(False)``), while the function runs (the mode is put back at once)."""
 
     def __init__(self, mode: bool):
-        self.prev = _mode.grad_enabled
-        _mode.grad_enabled = bool(mode)
+        self.prev, self.mode = _mode.grad_enabled, bool(mode)
+        _mode.grad_enabled = self.mode
 
     def __enter__(self):
         return self
@@ -40,6 +41,16 @@ class set_grad_enabled:
     def __exit__(self, *exc):
         _mode.grad_enabled = self.prev
         return False
+
+    def __call__(self, func):
+        _mode.grad_enabled = self.prev  # decorating changes nothing now, as in PyTorch
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(self.mode):
+                return func(*args, **kwargs)
+
+        return wrapper
 
 
 class no_grad:

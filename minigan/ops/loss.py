@@ -5,7 +5,7 @@ All reduce by ``reduction``: "mean" (default, as in the design contract), "sum" 
 
 from minigan import backend
 from minigan.autograd.graph import Node, namespace
-from minigan.errors import DomainError, IndexOutOfRange, ShapeError
+from minigan.errors import DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.ops.activation import Sigmoid
 from minigan.ops.reduce import Softmax
 
@@ -101,7 +101,7 @@ class BCE(Node):
 def check_labels(op, labels, num_classes, n_expected=None):
     """Labels must be an integer array of values in [0, num_classes)."""
     if not backend.is_integer(labels.dtype):
-        raise TypeError(f"{op}: labels must be an integer array, got dtype {labels.dtype}")
+        raise DtypeError(f"{op}: labels must be an integer array, got dtype {labels.dtype}")
     if n_expected is not None and labels.shape != (n_expected,):
         raise ShapeError(f"{op}: expected labels of shape ({n_expected},) for {n_expected} rows, got {labels.shape}")
     if labels.size:

@@ -581,10 +581,9 @@ TABLE = {
     ],
     "torch.utils.data": [
         ('minigan.utils.data has no {name}: it provides Dataset, TensorDataset, Subset, ConcatDataset, '
-         'random_split, the sequential/random samplers and DataLoader',
+         'random_split, the sequential/random/batch samplers, DataLoader, default_collate and default_convert',
          """
-        BatchSampler ChainDataset IterableDataset StackDataset WeightedRandomSampler dataloader dataset
-        default_convert sampler
+        ChainDataset IterableDataset StackDataset WeightedRandomSampler dataloader dataset sampler
          """),
         ('DataPipes are deprecated in PyTorch and not provided: use a Dataset and the DataLoader',
          """

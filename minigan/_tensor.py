@@ -333,7 +333,8 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         if op == "div" and dtype.kind != "f":
             dtype = backend.np.dtype(backend.DEFAULT_DTYPE)
         if number:  # a NumPy scalar of the result's dtype: float32 stays float32, on either backend; an integer
-            b = Tensor._make(backend.np.asarray(other).astype(dtype)[()])  # wraps around, as PyTorch: uint8 + 300
+            b = Tensor._make(dtype.type(other) if dtype.kind == "f" else backend.np.asarray(other).astype(dtype)[()])
+            # (the integer wraps around, as PyTorch's: uint8 + 300)
         a = self if self.dtype == dtype else self.astype(dtype)
         b = b if b.dtype == dtype else b.astype(dtype)
         return (b, a) if reflected else (a, b)

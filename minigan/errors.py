@@ -49,3 +49,8 @@ class GradcheckError(MiniganError, RuntimeError):
 class IndexOutOfRange(DomainError, IndexError, RuntimeError):
     """An index (or a class label) outside its range: a DomainError (so a ValueError) for minigan, and an
     IndexError, which is what Python and PyTorch raise (PyTorch's gather and scatter: a RuntimeError)."""
+
+
+class DatasetError(MiniganError, ValueError, AssertionError):
+    """Datasets that cannot be put together: a TensorDataset of tensors with different first sizes, a ConcatDataset
+    of no datasets.  Also an AssertionError, which is what PyTorch raises there."""

@@ -13,7 +13,8 @@ with ``allow_pickle=False``, so loading a checkpoint never runs code):
   * the entry ``__minigan__`` holds a small JSON document: a marker, a format version, and the
     *tree* (dicts, lists, numbers, strings) with each array replaced by the name of its entry.
 
-The write is atomic (``atomic_write``): the file is written to a temporary file in the same
+``path`` may also be a binary file object (``io.BytesIO``), as with ``torch.save``/``torch.load``.
+The write to a path is atomic (``atomic_write``): the file is written to a temporary file in the same
 folder, flushed and ``fsync``-ed to disk, then renamed over ``path`` with ``os.replace`` (atomic on
 POSIX and Windows). An interrupted save (Ctrl-C, a full disk, a crash) leaves the previous
 checkpoint intact; the temporary file of a process killed mid-save is removed by the next save to
@@ -259,19 +260,26 @@ def save(state, path) -> None:
     """Write ``state`` (nested dicts/lists of arrays, Tensors, numbers, strings) to ``path`` atomically.
 
     The path is used exactly as given (no ``.npz`` is appended). Arrays are stored as host NumPy
-    arrays; ``load`` gives them back as NumPy arrays.
+    arrays; ``load`` gives them back as NumPy arrays.  ``path`` may also be a binary file object
+    (``io.BytesIO``, an open file), as in ``torch.save``: the same bytes are written to it, at its
+    position, and it is left open (no atomic rename: the caller owns that file).
     """
-    path = os.fsdecode(path)  # str, bytes or PathLike, as load takes
     arrays: dict = {}
     tree = _encode(state, [], arrays)
     meta = json.dumps({"format": MARKER, "version": FORMAT_VERSION, "tree": tree})
     arrays[META_KEY] = np.asarray(meta)  # a 0-d unicode array: no pickle needed
-
+    if hasattr(path, "write"):
+        np.savez(path, **arrays)
+        if hasattr(path, "flush"):
+            path.flush()
+        return
+    path = os.fsdecode(path)  # str, bytes or PathLike, as load takes
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"save: the folder {folder!r} of {path!r} does not exist")
     with atomic_write(path) as f:
         np.savez(f, **arrays)
+
 
 def load(path, map_location=None, weights_only=None):
     """Read a checkpoint written by ``save``; arrays come back as host NumPy arrays, Tensors as Tensors.
@@ -289,20 +297,35 @@ def load(path, map_location=None, weights_only=None):
     only the entries the tree names are read, each after its declared shape and dtype have been
     checked against the size the archive records for it, and entries the tree does not name are
     refused.
+
+    ``path`` may also be a binary file object that can seek (``io.BytesIO``, an open file), as in
+    ``torch.load``: the checkpoint is read from its position to its end, and it is left open.
     """
     if weights_only not in (None, True, False):
         raise TypeError(f"load: weights_only must be True, False or None, got {weights_only!r}")
-    path = os.fspath(path)
     device = _map_location(map_location)
-    with _open_regular(path) as f:
-        try:
-            state = _load_from(f, path)
-        except _DAMAGE as e:
-            if isinstance(e, ValueError) and str(e).startswith("load: "):
-                raise
-            raise ValueError(f"load: {path!r} is not a minigan checkpoint or is damaged "
-                             f"({type(e).__name__}: {e})") from e
+    if hasattr(path, "read"):
+        if not (hasattr(path, "seek") and (not hasattr(path, "seekable") or path.seekable())):
+            raise ValueError(f"load: the file object {path!r:.60} cannot seek, which reading a .npz archive needs; "
+                             "read it into an io.BytesIO first")
+        name = getattr(path, "name", None)  # an open file's name; an io.BytesIO has none
+        state = _load_checked(path, name if isinstance(name, str) else f"<{type(path).__name__}>")
+    else:
+        path = os.fspath(path)
+        with _open_regular(path) as f:
+            state = _load_checked(f, path)
     return state if device == "cpu" else _to_device(state, device)
+
+
+def _load_checked(f, path: str):
+    """``_load_from``, with any error a damaged file can cause turned into a ValueError naming ``path``."""
+    try:
+        return _load_from(f, path)
+    except _DAMAGE as e:
+        if isinstance(e, ValueError) and str(e).startswith("load: "):
+            raise
+        raise ValueError(f"load: {path!r} is not a minigan checkpoint or is damaged "
+                         f"({type(e).__name__}: {e})") from e
 
 
 def _map_location(map_location) -> str:
@@ -352,12 +375,19 @@ def _open_regular(path: str):
 
 def _load_from(f, path: str):
     what = f"load: {path!r} is not a minigan checkpoint"
+    start = f.tell()
+    f.seek(0, os.SEEK_END)
+    size = f.tell() - start  # the bytes from here to the end (a file object may hold others before)
+    f.seek(start)
     magic = f.read(4)
     if magic not in (b"PK\x03\x04", b"PK\x05\x06"):  # every .npz is a zip archive
         raise ValueError(f"{what} (it is not a .npz zip archive: it starts with the bytes {magic!r})")
-    f.seek(0)
+    f.seek(start)
     with zipfile.ZipFile(f) as z:
-        entries = _entries(z, path, os.fstat(f.fileno()).st_size)
+        # zipfile reads the archive that ends the file: one that starts later (a second save) is not this one
+        if min((i.header_offset for i in z.infolist()), default=start) != start:
+            raise ValueError(f"{what} (or holds more than one: its archive does not start where reading starts)")
+        entries = _entries(z, path, size)
         if META_KEY not in entries:
             raise ValueError(f"{what} (a .npz file without the {META_KEY!r} entry that minigan.save writes)")
         meta = _read_meta(z, entries.pop(META_KEY), path)

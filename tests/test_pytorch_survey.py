@@ -36,20 +36,6 @@ DIFFERENT = {  # program: why it differs
     "tensor_legacy_np_float": "the legacy Tensor(float64 ndarray) keeps float64 (listed)",
     "tensor_from_list_of_numpy_scalars": "tensor([np.float32(1.5), 2.0]) is float32, NumPy's promotion (PyTorch: "
                                          "float64); a list of NumPy scalars alone keeps their dtype, as PyTorch",
-    "default_collate_keeps_mapping_type": "todo",
-    "default_collate_errors": "todo",
-    "loader_batch_size_attribute_with_batch_sampler": "todo",
-    "random_sampler_replacement_num_samples": "todo",
-    "concat_dataset_negative_index_error": "todo",
-    "dataset_add_operator": "todo",
-    "tensordataset_size_mismatch_error": "todo",
-    "loader_batch_none_numpy_items": "todo",
-    "loader_sampler_attribute": "todo",
-    "deepcopy_parameter_grad": "todo",
-    "forward_hook_with_kwargs": "todo",
-    "forward_hook_prepend_order": "todo",
-    "load_state_dict_failed_strict_partial_copy": "todo",
-    "save_to_bytesio_buffer": "todo",
     "size_object_numel": "x.shape is a plain tuple (x.size() is a minigan.Size, with numel())",
 }
 

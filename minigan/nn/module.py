@@ -19,6 +19,7 @@ A network is a ``Module`` whose attributes are its layers (other Modules) and it
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -59,6 +60,27 @@ class Parameter(Tensor):
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
 
+    def __deepcopy__(self, memo):
+        """``copy.deepcopy``: a new Parameter holding a copy of the data, with the same requires_grad; as
+        PyTorch's, its ``.grad`` is None (a deep-copied model starts with no gradients), and hooks, a name or
+        other attributes are not copied.  ``memo`` keeps a Parameter shared by two modules shared in the copy."""
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self.array.copy(), self.requires_grad)
+        return memo[id(self)]
+
+
+class _HookHandle(RemovableHandle):
+    """A module hook's handle: ``remove()`` also forgets the hook's flags (registered with_kwargs, always_call)."""
+
+    def __init__(self, hooks, hook, flags):
+        super().__init__(hooks, hook)
+        self.flags = flags
+
+    def remove(self) -> None:
+        super().remove()
+        for flag in self.flags:
+            flag.discard(self.id)
+
 
 class Module:
     """Base class of every layer and network: override ``forward``; call the module to run it."""
@@ -71,6 +93,10 @@ class Module:
         object.__setattr__(self, "_non_persistent_buffers_set", set())  # buffers left out of state_dict()
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
+        # The ids of the hooks registered with_kwargs / always_call (the hooks themselves stay plain callables).
+        object.__setattr__(self, "_forward_pre_hooks_with_kwargs", set())
+        object.__setattr__(self, "_forward_hooks_with_kwargs", set())
+        object.__setattr__(self, "_forward_hooks_always_called", set())
         object.__setattr__(self, "_backward_hooks", OrderedDict())
         object.__setattr__(self, "_backward_pre_hooks", OrderedDict())
         object.__setattr__(self, "training", True)
@@ -192,39 +218,96 @@ class Module:
         """forward(), between the hooks registered on this module (if any), as PyTorch's ``module(x)``."""
         if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)  # (the usual case)
-        for hook in tuple(self._forward_pre_hooks.values()):
-            changed = hook(self, args)
-            if changed is not None:  # a pre-hook may replace the inputs
-                args = changed if isinstance(changed, tuple) else (changed,)
-        if self._backward_hooks or self._backward_pre_hooks:
-            output = call_with_backward_hooks(self, args, kwargs)
-        else:
-            output = self.forward(*args, **kwargs)
-        for hook in tuple(self._forward_hooks.values()):
-            changed = hook(self, args, output)
-            if changed is not None:  # a hook may replace the output
-                output = changed
-        return output
+        return self._call_with_hooks(args, kwargs)
 
-    def register_forward_pre_hook(self, hook) -> RemovableHandle:
+    def _call_with_hooks(self, args, kwargs):
+        """The pre-hooks, forward (inside the backward hooks, if any), then the forward hooks, in PyTorch's order."""
+        output, ran = None, set()  # ran: the forward hooks already called (an error calls the other always_call ones)
+        try:
+            for hook_id, hook in tuple(self._forward_pre_hooks.items()):
+                if hook_id in self._forward_pre_hooks_with_kwargs:
+                    changed = hook(self, args, kwargs)
+                    if changed is not None:  # it replaces both the inputs and the keyword arguments
+                        if not (isinstance(changed, tuple) and len(changed) == 2):
+                            raise RuntimeError("forward pre-hook must return None or a tuple of (new_args, "
+                                               f"new_kwargs), but got {changed!r:.80}")
+                        args, kwargs = changed
+                else:
+                    changed = hook(self, args)
+                    if changed is not None:  # a pre-hook may replace the inputs
+                        args = changed if isinstance(changed, tuple) else (changed,)
+            if self._backward_hooks or self._backward_pre_hooks:
+                output = call_with_backward_hooks(self, args, kwargs)
+            else:
+                output = self.forward(*args, **kwargs)
+            for hook_id, hook in tuple(self._forward_hooks.items()):
+                ran.add(hook_id)
+                changed = self._call_forward_hook(hook_id, hook, args, kwargs, output)
+                if changed is not None:  # a hook may replace the output
+                    output = changed
+            return output
+        except Exception:
+            for hook_id, hook in tuple(self._forward_hooks.items()):
+                if hook_id in self._forward_hooks_always_called and hook_id not in ran:
+                    try:  # as PyTorch's: the output so far (None if forward raised); the first error goes on
+                        changed = self._call_forward_hook(hook_id, hook, args, kwargs, output)
+                        output = output if changed is None else changed
+                    except Exception as e:  # only reported: the error raised first is the one to see
+                        warnings.warn(f"forward hook with always_call=True raised {type(e).__name__}: {e}; "
+                                      "silenced, as another error was raised in forward", stacklevel=3)
+            raise
+
+    def _call_forward_hook(self, hook_id, hook, args, kwargs, output):
+        """``hook``'s result, called with the forward's kwargs if it was registered with_kwargs."""
+        if hook_id in self._forward_hooks_with_kwargs:
+            return hook(self, args, kwargs, output)
+        return hook(self, args, output)
+
+    @staticmethod
+    def _register(hooks, hook, prepend, flags=()):
+        """Add ``hook`` to ``hooks`` (first if ``prepend``), its id to each set in ``flags`` (with_kwargs,
+        always_call); the handle's ``remove()`` takes it off both."""
+        handle = _HookHandle(hooks, hook, flags)
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        for flag in flags:
+            flag.add(handle.id)
+        return handle
+
+    def register_forward_pre_hook(self, hook, *, prepend: bool = False, with_kwargs: bool = False) -> RemovableHandle:
         """Call ``hook(module, args)`` before each forward; if it returns something, that replaces the inputs
-        (spectral_norm sets the weight this way).  ``.remove()`` on the returned handle takes it off."""
-        return RemovableHandle(self._forward_pre_hooks, hook)
+        (spectral_norm sets the weight this way).  ``.remove()`` on the returned handle takes it off.
 
-    def register_full_backward_hook(self, hook) -> RemovableHandle:
+        ``with_kwargs=True``: ``hook(module, args, kwargs)``, which returns None or ``(new_args, new_kwargs)``.
+        ``prepend=True``: called before the pre-hooks already registered (else after them).
+        """
+        flags = [self._forward_pre_hooks_with_kwargs] if with_kwargs else []
+        return self._register(self._forward_pre_hooks, hook, prepend, flags)
+
+    def register_full_backward_hook(self, hook, prepend: bool = False) -> RemovableHandle:
         """Call ``hook(module, grad_input, grad_output)`` once the gradients reach this module's inputs (one per
-        tensor argument of forward, None where none flows); if it returns gradients, they replace grad_input."""
-        return RemovableHandle(self._backward_hooks, hook)
+        tensor argument of forward, None where none flows); if it returns gradients, they replace grad_input.
+        ``prepend=True``: called before the hooks already registered."""
+        return self._register(self._backward_hooks, hook, prepend)
 
-    def register_full_backward_pre_hook(self, hook) -> RemovableHandle:
+    def register_full_backward_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
         """Call ``hook(module, grad_output)`` once the gradients reach this module's outputs; if it returns
-        gradients, they replace grad_output."""
-        return RemovableHandle(self._backward_pre_hooks, hook)
+        gradients, they replace grad_output.  ``prepend=True``: called before the hooks already registered."""
+        return self._register(self._backward_pre_hooks, hook, prepend)
 
-    def register_forward_hook(self, hook) -> RemovableHandle:
+    def register_forward_hook(self, hook, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
         """Call ``hook(module, args, output)`` after each forward (to watch activations, say); if it returns
-        something, that replaces the output.  ``.remove()`` on the returned handle takes it off."""
-        return RemovableHandle(self._forward_hooks, hook)
+        something, that replaces the output.  ``.remove()`` on the returned handle takes it off.
+
+        ``with_kwargs=True``: ``hook(module, args, kwargs, output)``.  ``prepend=True``: called before the hooks
+        already registered.  ``always_call=True``: also called when a pre-hook, forward or another forward hook
+        raises, with the output so far (None if forward raised); then that error goes on, and an error of this
+        hook itself is only a warning.
+        """
+        flags = ([self._forward_hooks_with_kwargs] if with_kwargs else []) + (
+            [self._forward_hooks_always_called] if always_call else [])
+        return self._register(self._forward_hooks, hook, prepend, flags)
 
     # ------------------------------------------------------------------ walking the tree
     def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
@@ -426,9 +509,12 @@ class Module:
         A state dict saved by PyTorch loads as is (values may be torch tensors or arrays); one that lacks
         a BatchNorm's ``num_batches_tracked`` (older checkpoints) keeps the module's count, as PyTorch does.
         Buffers registered with ``persistent=False`` are neither expected nor loaded.
-        Raises ValueError naming the first key that is missing, unexpected (when ``strict``),
-        of another shape, or whose values do not fit (a float weight given integers, complex
-        numbers, NaN or inf: a damaged or crafted checkpoint must not load as a working model).
+
+        Raises ValueError naming the first key that is missing, unexpected (when ``strict``), of another
+        shape, or whose values do not fit (a float weight given integers, complex numbers, NaN or inf: a
+        damaged or crafted checkpoint must not load as a working model).  As PyTorch's, it raises only
+        after copying every key that fits: code that catches the error to fine-tune a model with a new
+        head (``try: net.load_state_dict(sd) except RuntimeError: ...``) keeps the weights that loaded.
         """
         if not isinstance(state_dict, dict):
             raise TypeError(f"load_state_dict: expected a dict of name -> array (from state_dict()), "
@@ -436,34 +522,34 @@ class Module:
         own = self._named_state()
         missing = [k for k in own if k not in state_dict and k.rpartition(".")[2] not in OPTIONAL_BUFFERS]
         unexpected = [k for k in state_dict if k not in own]
-        if strict:
-            if missing or unexpected:
-                raise StateDictError(
-                    f"load_state_dict: {type(self).__name__} key sets differ: first missing key "
-                    f"{missing[0] if missing else None!r} ({len(missing)} missing), first unexpected key "
-                    f"{unexpected[0] if unexpected else None!r} ({len(unexpected)} unexpected); "
-                    "strict=False loads the keys both have"
-                )
-        arrays = {}
-        for name, t in own.items():  # check every shape before changing anything
-            if name not in state_dict:
-                continue
-            value = state_dict[name]
-            value = value.array if isinstance(value, Tensor) else value
-            if not backend.is_array(value):
-                value = backend.np.asarray(value)
-            if tuple(value.shape) != tuple(t.shape):
-                raise ShapeError(
-                    f"load_state_dict: {name!r} has shape {tuple(value.shape)} in the state dict, "
-                    f"but the module's has shape {tuple(t.shape)}"
-                )
-            _check_values(name, value, t.dtype)
-            arrays[name] = value
+        refused = []  # the errors of the keys that cannot be copied, raised once the others are
         with no_grad():  # copy_ bumps each tensor's version: a graph that saved the old weights will refuse
-            for name, value in arrays.items():
-                t = own[name]
+            for name, t in own.items():
+                if name not in state_dict:
+                    continue
+                value = state_dict[name]
+                value = value.array if isinstance(value, Tensor) else value
+                if not backend.is_array(value):
+                    value = backend.np.asarray(value)
+                try:
+                    if tuple(value.shape) != tuple(t.shape):
+                        raise ShapeError(f"load_state_dict: {name!r} has shape {tuple(value.shape)} in the state "
+                                         f"dict, but the module's has shape {tuple(t.shape)}")
+                    _check_values(name, value, t.dtype)
+                except (ShapeError, StateDictError) as e:
+                    refused.append(e)
+                    continue
                 xp = backend.get_array_module(t.array)
                 t.copy_(xp.asarray(backend.to_device(value, t.device), dtype=t.dtype))
+        if strict and (missing or unexpected):
+            raise StateDictError(
+                f"load_state_dict: {type(self).__name__} key sets differ: first missing key "
+                f"{missing[0] if missing else None!r} ({len(missing)} missing), first unexpected key "
+                f"{unexpected[0] if unexpected else None!r} ({len(unexpected)} unexpected); the keys that "
+                "fit were loaded (strict=False loads them without this error)"
+            )
+        if refused:
+            raise refused[0]
         return IncompatibleKeys(missing, unexpected)
 
     def to(self, *args, device=None, dtype=None) -> Module:

@@ -59,6 +59,7 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False) -> t
             if on_result:
                 on_result(results[-1])
     proc.wait()
+    proc.stdout.close()  # (read to its end above; closing it is ours to do)
     watchdog.cancel()
     errors.seek(0)
     stderr = errors.read()

@@ -254,7 +254,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         """``.grad += g`` in this tensor's dtype: in place, as PyTorch's (whoever holds ``.grad`` sees the sum),
         or, when either is part of a graph (``create_graph=True``), as a new differentiable sum."""
         if isinstance(g, backend.PLAIN_TYPES):  # (to this tensor's device: a CPU scalar may meet GPU tensors)
-            g = self._new(backend.to_device(g, self.device).astype(self.dtype, copy=False))
+            g = self._new(backend.to_device(g, backend.device_of(self.array)).astype(self.dtype, copy=False))
         elif g.dtype != self.dtype:
             g = g.astype(self.dtype)
         if self._grad is None:
@@ -268,7 +268,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         """What retain_grad() keeps: the gradients that reached this non-leaf, summed over backward calls as a leaf's
         (a copy of its own: the walk's gradient may be shared)."""
         if isinstance(g, backend.PLAIN_TYPES):
-            g = backend.to_device(g, self.device).astype(self.dtype)
+            g = backend.to_device(g, backend.device_of(self.array)).astype(self.dtype)
         elif not g.requires_grad:
             g = g.clone()
         self._add_grad(g)
@@ -403,8 +403,9 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
     def __getitem__(self, index):
         items = index if isinstance(index, tuple) else (index,)
         items = tuple(it.array if isinstance(it, Tensor) else it for it in items)
-        out = shaping.GetItem.apply(self, index=checks.normalize_index(items, self.array))
-        move = checks.moved_index_axes(items, self.ndim)
+        index = checks.normalize_index(items, self.array)
+        out = shaping.GetItem.apply(self, index=index)
+        move = checks.moved_index_axes(items, self.ndim) if index[1] else None  # (index arrays only)
         if move and move[1]:  # NumPy put the index arrays' axes first; PyTorch keeps them where they are
             b, p = move
             out = out.movedim(tuple(range(b)), tuple(range(p, p + b)))
@@ -488,7 +489,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         """An in-place op's operand as a tensor: a number takes this tensor's dtype (as in ``_operand``)."""
         if isinstance(value, Tensor):
             return value
-        if backend.is_array(value) and not grad_mode and backend.device_of(value) == self.device:
+        if backend.is_array(value) and not grad_mode and backend.device_of(value) == backend.device_of(self.array):
             return Tensor._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
         return self._operand(value, op) if isinstance(value, (bool, int, float)) else Tensor(value, device=self.device)
 
@@ -509,11 +510,11 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         index = checks.normalize_index(items, self.array)
         where, target = index[0], self.array[index[0]]
         if not isinstance(value, (int, float)):
-            value = value if isinstance(value, Tensor) else Tensor(value, device=self.device)
+            value = self._place_operand(value, "setitem", is_grad_enabled())
             extra = value.ndim - target.ndim  # leading size-1 axes of value go, as in PyTorch: z[1] = tensor([4.])
             if extra > 0 and all(n == 1 for n in value.shape[:extra]):
                 value = value.reshape(value.shape[extra:])
-        move = checks.moved_index_axes(items, self.ndim)
+        move = checks.moved_index_axes(items, self.ndim) if index[1] else None  # (index arrays only)
         if move and move[1] and not isinstance(value, (int, float)):
             b, p = move  # value comes in PyTorch's layout of x[index] (see __getitem__): lay it out as NumPy's
             shape = target.shape

@@ -127,7 +127,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     return where((input.array * b) > t, input, (input * b).softplus() / b)
 
 
-def implicit_softmax_dim(name, ndim, stacklevel=3):
+def _implicit_softmax_dim(name, ndim, stacklevel=3):
     """PyTorch's legacy choice when a softmax is given no dim: 0 for 0-, 1- and 3-D inputs (a vector, or one
     unbatched (C, H, W) image), else 1 (the channels of a batch), with PyTorch's deprecation warning."""
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
@@ -138,14 +138,14 @@ def implicit_softmax_dim(name, ndim, stacklevel=3):
 def softmax(input, dim=None, *, axis=None, dtype=None):
     input = _tensor(input, "softmax")
     if dim is None and axis is None:
-        dim = implicit_softmax_dim("softmax", input.ndim)
+        dim = _implicit_softmax_dim("softmax", input.ndim)
     return (input if dtype is None else input.to(dtype)).softmax(dim, axis=axis)
 
 
 def log_softmax(input, dim=None, *, axis=None, dtype=None):
     input = _tensor(input, "log_softmax")
     if dim is None and axis is None:
-        dim = implicit_softmax_dim("log_softmax", input.ndim)
+        dim = _implicit_softmax_dim("log_softmax", input.ndim)
     return (input if dtype is None else input.to(dtype)).log_softmax(dim, axis=axis)
 
 
@@ -906,7 +906,7 @@ def softmin(input, dim=None, *, dtype=None):
     """softmax(−x) along ``dim``."""
     input = _float(input, "softmin")
     if dim is None:
-        dim = implicit_softmax_dim("softmin", input.ndim)
+        dim = _implicit_softmax_dim("softmin", input.ndim)
     return (-(input if dtype is None else input.to(dtype))).softmax(dim)
 
 

@@ -1532,7 +1532,8 @@ def gather(input, dim, index):
     along ``dim`` at ``index``."""
     x = _t(input, "gather")
     out = x[_along_place(x, dim, index, "gather")[1]]
-    return out.reshape(()) if _indices(index, "gather", "index", x).ndim == 0 else out  # the index's shape
+    zero_d = index.ndim == 0 if hasattr(index, "ndim") else backend.np.ndim(index) == 0
+    return out.reshape(()) if zero_d else out  # the index's shape (a 0-d index reads one entry)
 
 
 def _source(src, value, idx, fn, like):

@@ -378,7 +378,7 @@ class ELU(Module):
 
 class _SoftmaxFamily(Module):
     """Softmax, LogSoftmax and Softmin: ``function`` along ``dim``; dim=None (PyTorch's default) picks one from
-    the input's number of dimensions and warns (see ``F.implicit_softmax_dim``): give it, e.g. Softmax(dim=1)."""
+    the input's number of dimensions and warns (see ``F._implicit_softmax_dim``): give it, e.g. Softmax(dim=1)."""
 
     function, name = None, ""
 
@@ -389,7 +389,7 @@ class _SoftmaxFamily(Module):
         self.dim = dim
 
     def forward(self, x):
-        dim = F.implicit_softmax_dim(self.name, x.ndim, stacklevel=4) if self.dim is None else self.dim
+        dim = F._implicit_softmax_dim(self.name, x.ndim, stacklevel=4) if self.dim is None else self.dim
         return type(self).function(x, dim)
 
     def extra_repr(self):

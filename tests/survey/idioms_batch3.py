@@ -3,27 +3,8 @@ import sys
 from collections import deque
 
 import numpy as np
-from idioms_harness import main, seed_params, snippet
-
-
-def X(shape, seed=1):
-    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
-
-
-def U(shape, seed=1):
-    return np.random.default_rng(seed).random(shape).astype(np.float32)
-
-
-def _catch(fn, cls):
-    """What `try: fn() except cls:` sees: the class name when it catches, else what escaped it."""
-    try:
-        fn()
-        return "no error"
-    except cls:
-        return cls.__name__
-    except Exception as e:  # noqa: BLE001
-        return "other " + type(e).__name__
-
+from idioms_harness import U, X, main, seed_params, snippet
+from idioms_harness import catch as _catch
 
 # ---------------------------------------------------------------- tutorials: tensors and autograd
 

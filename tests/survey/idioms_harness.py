@@ -33,6 +33,27 @@ def snippet(fn):
     return fn
 
 
+def X(shape, seed=1):
+    """Standard-normal float32 values from NumPy: the same input for both libraries."""
+    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+def U(shape, seed=1):
+    """Uniform [0, 1) float32 values from NumPy."""
+    return np.random.default_rng(seed).random(shape).astype(np.float32)
+
+
+def catch(fn, cls):
+    """What `try: fn() except cls:` sees: the class name when it catches, else what escaped it."""
+    try:
+        fn()
+        return "no error"
+    except cls:
+        return cls.__name__
+    except Exception as e:  # noqa: BLE001
+        return "other " + type(e).__name__
+
+
 def seed_params(torch, model, seed=0, scale=0.3):
     """Fill every parameter from NumPy, in parameters() order, identically for both libraries."""
     rng = np.random.default_rng(seed)

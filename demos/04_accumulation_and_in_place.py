@@ -45,7 +45,7 @@ def layer_and_batch(n=32, seed=0):
 
 
 def grads(model):
-    return [p.grad.detach().numpy().copy() for p in model.parameters()]
+    return [p.grad.detach().cpu().numpy().copy() for p in model.parameters()]
 
 
 # %% [markdown]
@@ -122,8 +122,8 @@ def in_place(say=print):
     z = x2 * 3.0
     z += 1  # Mul saved x2 and the constant, not z: nothing saved is changed
     z.sum().backward()
-    say(f"z = x * 3; z += 1; z.sum().backward(): allowed, x.grad = {x2.grad.detach().numpy()} (3 each)")
-    return refused, x2.grad.detach().numpy()
+    say(f"z = x * 3; z += 1; z.sum().backward(): allowed, x.grad = {x2.grad.detach().cpu().numpy()} (3 each)")
+    return refused, x2.grad.detach().cpu().numpy()
 
 
 # %% [markdown]
@@ -143,7 +143,7 @@ def run(out_dir=None, verbose=True) -> dict:
         norms = []
         for _ in range(4):
             loss.backward(retain_graph=True)
-            norms.append(float(np.linalg.norm(model.weight.grad.detach().numpy())))
+            norms.append(float(np.linalg.norm(model.weight.grad.detach().cpu().numpy())))
         fig, ax = plt.subplots(figsize=(5.6, 3.4))
         ax.bar(range(1, 5), norms, color="#6baed6")
         ax.plot(range(1, 5), [norms[0] * k for k in range(1, 5)], "k--", label="k × the first")

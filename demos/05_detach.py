@@ -53,7 +53,7 @@ def experiment(detach: bool, seed: int = 0, lr: float = 0.1):
              "g.weight": g.weight.grad, "g.bias": g.bias.grad}
     opt.step()
     return {
-        "c": c.detach().numpy(),
+        "c": c.detach().cpu().numpy(),
         "grad_is_none": {k: v is None for k, v in grads.items()},
         "grad_norm": {k: (0.0 if v is None else float(np.linalg.norm(v.detach().numpy()))) for k, v in grads.items()},
         "f_change": _change(f0, f),
@@ -82,11 +82,11 @@ def d_step(detach: bool, seed: int = 0):
               + F.binary_cross_entropy_with_logits(logits_fake, minigan.zeros(64, 1)))
     ops = stepthrough.count_nodes(loss_d)
     loss_d.backward()
-    left = [None if p.grad is None else p.grad.detach().numpy().copy() for p in G.parameters()]
+    left = [None if p.grad is None else p.grad.detach().cpu().numpy().copy() for p in G.parameters()]
     G.zero_grad()
     loss_g = F.binary_cross_entropy_with_logits(D(G(z)), minigan.ones(64, 1))  # G's own (non-saturating) loss
     loss_g.backward()
-    own = [p.grad.detach().numpy() for p in G.parameters()]
+    own = [p.grad.detach().cpu().numpy() for p in G.parameters()]
     return left, own, ops
 
 

@@ -117,7 +117,7 @@ def one_step(seed=0, batch=512):
 def d_of(D, xs):
     with minigan.no_grad():
         return D(minigan.tensor(xs.astype(np.float32).reshape(-1,
-                                                              1))).sigmoid().detach().numpy().ravel().astype(np.float64)
+                                                              1))).sigmoid().detach().cpu().numpy().ravel().astype(np.float64)
 
 
 def value(D_vals, p_data, p_g, dx):

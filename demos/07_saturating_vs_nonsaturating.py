@@ -33,7 +33,7 @@ NAME = "07_saturating_vs_nonsaturating"
 def grad_norm(loss, params):
     """‖∇θ loss‖ over ``params``; ``autograd.grad`` returns the gradients and writes no ``.grad``."""
     grads = autograd.grad(loss, params)
-    return float(np.sqrt(sum(float((g.detach().numpy().astype(np.float64) ** 2).sum()) for g in grads)))
+    return float(np.sqrt(sum(float((g.detach().cpu().numpy().astype(np.float64) ** 2).sum()) for g in grads)))
 
 
 # %% [markdown]
@@ -116,7 +116,7 @@ def train_curve(loss, steps, head, seed, lr, eval_every, verbose=False):
             out = exp.train_step()
             hist["loss_g"].append(out["loss_g"])
     hist["metrics"] = exp.evaluate(2000)
-    hist["samples"] = np.asarray(exp.trainer.sample(1000).detach().numpy(), dtype=np.float64)
+    hist["samples"] = np.asarray(exp.trainer.sample(1000).detach().cpu().numpy(), dtype=np.float64)
     hist["modes"] = exp.mixture.modes
     return hist
 

@@ -45,8 +45,8 @@ NAME = "11_equilibrium"
 def d_accuracy(exp, n=512):
     tr = exp.trainer
     with no_grad():
-        p_real = tr.D(exp.sample_real(n)).sigmoid().detach().numpy().ravel()
-        p_fake = tr.D(tr.G(tr.noise(n))).sigmoid().detach().numpy().ravel()
+        p_real = tr.D(exp.sample_real(n)).sigmoid().detach().cpu().numpy().ravel()
+        p_fake = tr.D(tr.G(tr.noise(n))).sigmoid().detach().cpu().numpy().ravel()
     return float(((p_real > 0.5).mean() + (p_fake < 0.5).mean()) / 2), float(p_real.mean()), float(p_fake.mean())
 
 

@@ -90,7 +90,7 @@ def measure(exp, n_eval=2500, n_samples=1000):
     result = {k: m[k] for k in ("modes_covered", "high_quality", "reverse_kl", "mode_counts")}
     samples = exp.trainer.sample(n_samples)
     # ignoring quality: which centre is nearest to each sample, and how many centres get >= 2% of them
-    x = np.asarray(samples.detach().numpy(), dtype=np.float64)
+    x = np.asarray(samples.detach().cpu().numpy(), dtype=np.float64)
     nearest = ((x[:, None, :] - exp.mixture.modes[None]) ** 2).sum(-1).argmin(1)
     share = np.bincount(nearest, minlength=8) / len(nearest)
     result["modes_reached"] = int((share >= 0.02).sum())
@@ -139,7 +139,7 @@ def picture(samples, results, steps, out_dir):
     plt = lessons.plt()
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
     for ax, (name, (s, mix)) in zip(axes, samples.items()):
-        x, r = s.detach().numpy(), results[name]
+        x, r = s.detach().cpu().numpy(), results[name]
         ax.scatter(mix.modes[:, 0], mix.modes[:, 1], s=250, facecolors="none", edgecolors="0.35", lw=1,
                    label="the 8 true modes", zorder=1)
         ax.scatter(x[:, 0], x[:, 1], s=3, alpha=0.4, color="C0", label="G(z), 1000 samples", zorder=2)

@@ -103,7 +103,7 @@ def train_and_measure(name, drop, steps, seed, verbose, say=print):
         for _ in lessons.progress(range(steps), name, verbose):
             exp.train_step(steps)
     metrics = exp.evaluate()
-    fake = exp.trainer.sample(1000).detach().numpy()
+    fake = exp.trainer.sample(1000).detach().cpu().numpy()
     r = {"border_noise": border_noise(fake), "interior_mean": float(((fake + 1) / 2).mean()),
          "diversity": diversity(fake), "classes_covered": metrics.get("classes_covered"),
          "frechet_distance": metrics.get("frechet_distance")}

@@ -82,8 +82,8 @@ def label_check(exp, seed):
     D = exp.trainer.D
     D.eval()
     with no_grad():
-        right_p = D(Tensor(x), y).sigmoid().detach().numpy().ravel()
-        wrong_p = D(Tensor(x), wrong).sigmoid().detach().numpy().ravel()
+        right_p = D(Tensor(x), y).sigmoid().detach().cpu().numpy().ravel()
+        wrong_p = D(Tensor(x), wrong).sigmoid().detach().cpu().numpy().ravel()
     D.train()
     return y, right_p, wrong_p
 
@@ -140,7 +140,7 @@ def samples(exp, out_dir):
     from minigan import viz
 
     imgs, labels = exp.trainer.sample_grid(8)
-    return viz.image_grid((imgs.detach().numpy() + 1) / 2, str(Path(out_dir) / "samples.png"), nrow=8,
+    return viz.image_grid((imgs.detach().cpu().numpy() + 1) / 2, str(Path(out_dir) / "samples.png"), nrow=8,
                           row_labels=list(range(10)), title="cGAN samples, one row per label")
 
 

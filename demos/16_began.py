@@ -231,7 +231,7 @@ def image_picture(image_runs, out_dir):
     fig.tight_layout()
     paths = [lessons.save(fig, out_dir, "began_images.png")]
     for g, h in image_runs.items():
-        paths.append(viz.image_grid((h["samples"].detach().numpy() + 1) / 2,
+        paths.append(viz.image_grid((h["samples"].detach().cpu().numpy() + 1) / 2,
                                     str(Path(out_dir) / f"began_samples_{g}.png"),
                                     nrow=8, title=f"BEGAN, γ = {g}, step {h['step'][-1]}"))
     return paths

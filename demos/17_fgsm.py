@@ -59,12 +59,12 @@ print(f"reference CNN: test accuracy {100 * model.reference_info['test_accuracy'
 
 # %% one gradient, two uses
 x = x_test[:1]
-g = input_gradient(model, x, y_test[:1]).detach().numpy()
+g = input_gradient(model, x, y_test[:1]).detach().cpu().numpy()
 print(f"∇ₓJ for one test digit: shape {g.shape}, {int((np.sign(g) > 0).sum())} pixels push up, "
       f"{int((np.sign(g) < 0).sum())} push down; parameters whose .grad is still None: "
       f"{sum(p.grad is None for p in model.parameters())} of {len(list(model.parameters()))}")
 x_adv = fgsm(model, x, y_test[:1], eps=0.25)
-print(f"max |x' − x| = {float(np.abs(x_adv.detach().numpy() - x).max()):.3f} (≤ ε = 0.25)")
+print(f"max |x' − x| = {float(np.abs(x_adv.detach().cpu().numpy() - x).max()):.3f} (≤ ε = 0.25)")
 
 # %% [markdown]
 # ## Measure: the attack at each ε

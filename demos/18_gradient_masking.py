@@ -109,7 +109,7 @@ if __name__ == "__main__":
                            ("40 small steps", pgd(_net, _x, _y, eps=0.1, step_size=0.025, steps=40,
                                                   random_start=False))):
             _logits = _net(minigan.tensor(_xs))
-            _err = float((_logits.detach().numpy().argmax(1) != _y).mean())
+            _err = float((_logits.detach().cpu().numpy().argmax(1) != _y).mean())
             print(f"{_name:<16} loss {F.cross_entropy(_logits, _y).item():.3f}   error {_err:.0%}")
 
 

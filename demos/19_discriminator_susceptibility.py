@@ -107,7 +107,7 @@ def flip_curve(model, real, eps_grid, steps=20, verbose=False, desc="PGD over ε
     for e in lessons.progress(eps_grid, desc, verbose):
         minigan.manual_seed(0)
         x_adv = pgd(model, called_real, ones, eps=2 * e, steps=steps, clip=(-1.0, 1.0))  # [−1, 1] pixels: 2ε
-        now = logits(model, x_adv.detach().numpy()) <= 0
+        now = logits(model, x_adv.detach().cpu().numpy()) <= 0
         min_eps = np.where(now & np.isinf(min_eps), e, min_eps)
         flipped.append(float(now.mean()))
     return flipped, min_eps, len(called_real)
@@ -123,7 +123,7 @@ if __name__ == "__main__":
     _D = digits_gan(steps=3000, seed=0, verbose=False).trainer.D
     _x = 2.0 * load_digits("test", scale="01")[0][:4] - 1.0
     minigan.manual_seed(0)
-    _adv = pgd(_D, _x, np.ones(4, dtype=np.float32), eps=0.1, steps=20, clip=(-1.0, 1.0)).detach().numpy()
+    _adv = pgd(_D, _x, np.ones(4, dtype=np.float32), eps=0.1, steps=20, clip=(-1.0, 1.0)).detach().cpu().numpy()
     print("D's logit on 4 real digits:", np.round(logits(_D, _x), 3))
     print("after PGD-20 at ε = 0.05:  ", np.round(logits(_D, _adv), 3),
           f"(max pixel change {np.abs(_adv - _x).max() / 2:.3f} on the [0, 1] scale)")
@@ -142,8 +142,8 @@ def gan_and_twin(gan_steps, verbose):
     real_train = exp.images.astype(np.float32)
     real_test = 2.0 * load_digits("test", scale="01")[0] - 1.0
     minigan.manual_seed(1)
-    fake_train = exp.trainer.sample(len(real_train)).detach().numpy()
-    fake_test = exp.trainer.sample(len(real_test)).detach().numpy()
+    fake_train = exp.trainer.sample(len(real_train)).detach().cpu().numpy()
+    fake_test = exp.trainer.sample(len(real_test)).detach().cpu().numpy()
     acc_d = held_out_accuracy(D, real_test, fake_test)
     shape, channels = exp.image_shape, exp.config["channels"]
     static, acc_s, steps_s = train_matched(lambda: DCGANDiscriminator(shape, channels), real_train, fake_train,

@@ -90,7 +90,7 @@ if __name__ == "__main__":
     minigan.manual_seed(0)
     _px = project(_G, _x, _latent, steps=60, restarts=3)[0]
     with minigan.no_grad():
-        _on_x, _on_px = (_C(minigan.tensor(a)).detach().numpy().argmax(1) for a in (_x, _px))
+        _on_x, _on_px = (_C(minigan.tensor(a)).detach().cpu().numpy().argmax(1) for a in (_x, _px))
     for _i in range(4):
         print(f"digit {_y[_i]}: ‖G(z*) − x‖ = {np.linalg.norm(_px[_i] - _x[_i]):.3f}; "
               f"classifier says {_on_x[_i]} on x, {_on_px[_i]} on G(z*)")
@@ -104,9 +104,9 @@ if __name__ == "__main__":
 
 # %%
 def unaware(C, P, x, y, eps, verbose):
-    x_fgsm = fgsm(C, x, y, eps).detach().numpy()
+    x_fgsm = fgsm(C, x, y, eps).detach().cpu().numpy()
     minigan.manual_seed(0)
-    x_pgd = pgd(C, x, y, eps, steps=40, restarts=2).detach().numpy()
+    x_pgd = pgd(C, x, y, eps, steps=40, restarts=2).detach().cpu().numpy()
     acc = {}
     for name, x_adv in lessons.progress((("FGSM (unaware)", x_fgsm), ("PGD-40 (unaware)", x_pgd)),
                                         "projecting x'", verbose):

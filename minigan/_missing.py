@@ -398,9 +398,9 @@ TABLE = {
         digamma digamma_ i0 i0_ igamma igamma_ igammac igammac_
         lgamma lgamma_ mvlgamma mvlgamma_ polygamma polygamma_
          """),
-        ("not provided: compare x.device with 'cpu' or 'cuda' (and x.is_cuda)",
+        ("not provided: compare x.device.type with 'cpu' or 'cuda' (or x.is_cuda)",
          """
-        get_device is_distributed
+        is_distributed
          """),
         ("an autograd internal not provided: minigan's tensors have requires_grad, grad, grad_fn, is_leaf "
          'and retain_grad()',

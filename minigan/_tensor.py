@@ -145,8 +145,8 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
 
     @property
     def device(self) -> backend.Device:
-        """Where the array lives, as ``torch.device`` (``x.device.type`` is "cpu" or "cuda"; it equals that string)."""
-        return backend.Device(backend.device_of(self.array))
+        """As ``torch.device``: cpu, or cuda:0 on the GPU (minigan runs on one); ``.type`` is "cpu" or "cuda"."""
+        return backend.torch_device(self.array)
 
     @property
     def requires_grad(self) -> bool:

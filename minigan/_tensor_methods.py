@@ -52,12 +52,17 @@ class TensorMethods:
         return out if dtype is None else out.astype(dtype)
 
     # ------------------------------------------------------------------ conversion
-    def numpy(self):
-        """The data as a NumPy array, never part of the graph: on the CPU it shares this tensor's memory, as
-        PyTorch's (a change to one shows in the other); a GPU tensor's is a host copy.  As in PyTorch, a
-        tensor that requires grad must be detached first: changes through the array would bypass autograd."""
+    def numpy(self, *, force=False):
+        """The data as a NumPy array, sharing this CPU tensor's memory, as PyTorch's (a change to one shows in
+        the other).  As in PyTorch, a tensor that requires grad must be detached first (changes through the array
+        would bypass autograd), and a GPU tensor copied to the host first (``.cpu()``); ``force=True`` does both."""
+        if force:
+            return backend.asnumpy(self.array)  # detached, and a host copy of a GPU tensor's array
         if self.requires_grad:
             raise GraphError("numpy(): the tensor requires grad; use tensor.detach().numpy() instead")
+        if self.device.type != "cpu":
+            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to copy the "
+                            "tensor to host memory first.")
         return backend.asnumpy(self.array)
 
     def item(self):
@@ -81,8 +86,9 @@ class TensorMethods:
         out = self if dtype is None else self.astype(dtype)
         if device is None:
             return out
+        backend.module_for_device(device)  # refuses a device minigan cannot use (a second GPU, no GPU)
         device = backend.Device(device).type
-        return out if out.device == device else shaping.ToDevice.apply(out, device=device)
+        return out if out.device.type == device else shaping.ToDevice.apply(out, device=device)
 
     def cpu(self):
         return self.to("cpu")
@@ -99,7 +105,7 @@ class TensorMethods:
         ``type("torch.DoubleTensor")`` or ``type(dtype)``: a cast copy."""
         if dtype is None:
             name = next((n for n, d in TYPE_NAMES.items() if d == self.dtype), str(self.dtype))
-            return f"minigan.{'cuda.' if self.device == 'cuda' else ''}{name}"
+            return f"minigan.{'cuda.' if self.device.type == 'cuda' else ''}{name}"
         device = getattr(dtype, "device", None)  # a legacy type names a device too, as in PyTorch
         if isinstance(dtype, str) and dtype.rpartition(".")[2] in TYPE_NAMES:
             device, dtype = "cuda" if ".cuda." in dtype else "cpu", TYPE_NAMES[dtype.rpartition(".")[2]]
@@ -145,7 +151,11 @@ class TensorMethods:
 
     @property
     def is_cuda(self) -> bool:
-        return self.device == "cuda"
+        return self.device.type == "cuda"
+
+    def get_device(self) -> int:
+        """The GPU's index (0: minigan runs on one), or -1 on the CPU, as PyTorch's."""
+        return self.device.index if self.is_cuda else -1
 
     def contiguous(self):
         """This tensor: minigan's ops accept any memory layout, so there is nothing to copy."""

@@ -135,7 +135,7 @@ def tensor_repr(t) -> str:
     prefix = "tensor("
     suffixes = []
     if t.device != "cpu":
-        suffixes.append(f"device='{t.device}:0'")
+        suffixes.append(f"device='{t.device}'")
     if a.size == 0:  # no value shows the dtype, so only float32 goes unnamed
         if a.ndim != 1:
             suffixes.append(f"size={tuple(a.shape)}")

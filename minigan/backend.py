@@ -157,15 +157,19 @@ def module_for_device(device: str):
     device = str(device) if isinstance(device, Device) else device  # minigan.device("cuda:0") too
     if device in ("cpu", "numpy"):
         return numpy
-    if device in ("cuda", "gpu", "cupy") or (isinstance(device, str) and device.startswith("cuda:")):
+    if device in ("cuda", "gpu", "cupy", "cuda:0"):
         return _require_cupy()
+    if isinstance(device, str) and device.startswith("cuda:"):
+        raise BackendError(f"to: minigan runs on one GPU, cuda:0; got {device!r} (choose the GPU with the "
+                         "CUDA_VISIBLE_DEVICES environment variable)")
     raise ValueError(f"to: unknown device {device!r}, expected 'cpu' or 'cuda'")
 
 
 class Device:
     """``minigan.device("cuda")``: where arrays live, as ``torch.device`` (``.type`` is "cpu" or "cuda"), what
-    ``Tensor.device`` gives.  It also compares (and hashes) equal to its string, "cpu" or "cuda", where PyTorch's
-    ``torch.device("cpu") == "cpu"`` is False.
+    ``Tensor.device`` gives (a GPU tensor's is ``cuda:0``, and, as in PyTorch, ``device("cuda:0") != device("cuda")``:
+    compare ``.type`` to ask "on a GPU?").  It also compares (and hashes) equal to its string, "cpu" or "cuda:0",
+    where PyTorch's ``torch.device("cpu") == "cpu"`` is False.
     """
 
     def __init__(self, type, index=None):
@@ -189,6 +193,11 @@ class Device:
 
     def __hash__(self):
         return hash(str(self))
+
+
+def torch_device(array) -> Device:
+    """An array's ``Tensor.device``, as PyTorch names it: cpu, or cuda:0 (minigan runs on one GPU, the first)."""
+    return Device("cuda", 0) if device_of(array) == "cuda" else Device("cpu")
 
 
 def to_device(array, device: str):
@@ -245,13 +254,11 @@ def scatter_add(target, index, values):
         numpy.add.at(target, index, values)
 
 
-def _cupyx_scatter_add(target, index, values):
-    import cupyx
-
-    cupyx.scatter_add(target, index, values)
+def _cupy_scatter_add(target, index, values):
+    _cupy.add.at(target, index, values)  # cupyx.scatter_add before CuPy 14, which deprecates it for this
 
 
-_device_scatter_add = _cupyx_scatter_add
+_device_scatter_add = _cupy_scatter_add
 
 
 def set_device_module(module, scatter_add=None):
@@ -264,7 +271,7 @@ def set_device_module(module, scatter_add=None):
     global _cupy, PLAIN_TYPES, _device_scatter_add
     previous, _cupy = _cupy, module
     PLAIN_TYPES = (numpy.ndarray, numpy.generic) + ((module.ndarray,) if module is not None else ())
-    _device_scatter_add = scatter_add or _cupyx_scatter_add
+    _device_scatter_add = scatter_add or _cupy_scatter_add
     return previous
 
 

@@ -44,7 +44,7 @@ class _CudaConstructor(LegacyConstructor):
         return super().__call__(*data, device=device)
 
     def __instancecheck__(self, x):
-        return super().__instancecheck__(x) and x.device == "cuda"
+        return super().__instancecheck__(x) and x.device.type == "cuda"
 
     def __repr__(self):
         return f"minigan.cuda.{self.name}"

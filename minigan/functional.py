@@ -76,7 +76,7 @@ def _labels(labels, op, like: Tensor):
         labels = backend.np.asarray(labels)
     if not backend.is_array(labels):
         raise TypeError(f"{op}: labels must be an integer Tensor or array, got {type(labels).__name__}")
-    if backend.device_of(labels) != like.device:
+    if backend.device_of(labels) != like.device.type:
         labels = backend.to_device(labels, like.device)
     if not backend.is_integer(labels.dtype):
         raise TypeError(f"{op}: labels must be integers, got dtype {labels.dtype}")
@@ -540,7 +540,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         raise TypeError(f"embedding: indices must be an integer Tensor or array, got {type(input).__name__}")
     if not backend.is_integer(idx.dtype):
         raise DtypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
-    if backend.device_of(idx) != weight.device:
+    if backend.device_of(idx) != weight.device.type:
         idx = backend.to_device(idx, weight.device)
     n = weight.shape[0]
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):

@@ -137,7 +137,7 @@ def one_step(trainer, sample_real, say=print) -> dict:
     network's weights (the relative change ‖Δθ‖/‖θ‖ of all of D's and of all of G's parameters)."""
 
     def flat(net):
-        return [p.detach().numpy().copy() for p in net.parameters()]
+        return [p.detach().cpu().numpy().copy() for p in net.parameters()]
 
     before = {"D": flat(trainer.D), "G": flat(trainer.G)}
     out = trainer.train_step(sample_real)

@@ -43,7 +43,7 @@ def _shape(shape, fn, size=None):
 
 
 def _xp(device):
-    return backend.module_for_device(backend.Device(device).type) if device is not None else backend.active_module()
+    return backend.module_for_device(device) if device is not None else backend.active_module()
 
 
 def _made(array, requires_grad) -> Tensor:

@@ -46,22 +46,22 @@ def _loss(model, x, y):
 @pytest.mark.parametrize("eps", [0.03, 0.1, 0.4])
 def test_iterates_stay_in_the_eps_ball_and_clip_range(xp_backend, eps):
     model, x, y = _batch(xp_backend)
-    x0 = x.detach().numpy()
+    x0 = x.detach().cpu().numpy()
     e = np.float32(eps)
     for attack in (lambda: pgd(model, x, y, eps, step_size=eps / 2, steps=6, restarts=2),
                    lambda: pgd(model, x, y, eps, steps=3, targeted=True),
                    lambda: bim(model, x, y, eps, step_size=eps, steps=5)):
         x_adv = attack()
-        a = x_adv.detach().numpy()
+        a = x_adv.detach().cpu().numpy()
         assert x_adv.dtype == np.float32 and x_adv.device == x.device and not x_adv.requires_grad
         assert (a >= x0 - e).all() and (a <= x0 + e).all()  # ‖x' − x‖_∞ ≤ ε, in float32 as computed
         assert a.min() >= 0.0 and a.max() <= 1.0
         assert (a != x0).mean() > 0.5  # and the attack did move the pixels
     inside = x * 0.7 + 0.2  # images in the range [0.2, 0.9]
-    a = pgd(model, inside, y, eps, steps=3, clip=(0.2, 0.9)).detach().numpy()
+    a = pgd(model, inside, y, eps, steps=3, clip=(0.2, 0.9)).detach().cpu().numpy()
     assert a.min() >= np.float32(0.2) and a.max() <= np.float32(0.9)
-    assert (np.abs(a - inside.detach().numpy()) <= e + 1e-6).all()
-    a = pgd(model, x, y, eps, steps=3, clip=None).detach().numpy()
+    assert (np.abs(a - inside.detach().cpu().numpy()) <= e + 1e-6).all()
+    a = pgd(model, x, y, eps, steps=3, clip=None).detach().cpu().numpy()
     assert (np.abs(a - x0) <= e + 1e-6).all()  # up to float32 rounding of x ± ε
 
 
@@ -76,10 +76,10 @@ def test_project_is_the_nearest_point_of_the_ball():
 def test_one_pgd_step_of_size_eps_without_random_start_is_fgsm(xp_backend):
     model, x, y = _batch(xp_backend)
     for eps in (0.05, 0.25):
-        want = fgsm(model, x, y, eps).detach().numpy()
+        want = fgsm(model, x, y, eps).detach().cpu().numpy()
         np.testing.assert_array_equal(pgd(model, x, y, eps, step_size=eps, steps=1,
-                                          random_start=False).detach().numpy(), want)
-        np.testing.assert_array_equal(bim(model, x, y, eps, step_size=eps, steps=1).detach().numpy(), want)
+                                          random_start=False).detach().cpu().numpy(), want)
+        np.testing.assert_array_equal(bim(model, x, y, eps, step_size=eps, steps=1).detach().cpu().numpy(), want)
 
 
 def test_pgd_climbs_at_least_as_high_as_fgsm_and_targeted_reaches_the_target():
@@ -110,7 +110,7 @@ def test_pgd_climbs_at_least_as_high_as_fgsm_and_targeted_reaches_the_target():
     target = (y + 1) % 10
     x_t = pgd(model, x, target, 0.3, steps=20, targeted=True)
     with minigan.no_grad():
-        hit = (model(x_t).detach().numpy().argmax(1) == target).mean()
+        hit = (model(x_t).detach().cpu().numpy().argmax(1) == target).mean()
     assert hit > 0.9
 
 
@@ -127,7 +127,7 @@ def test_parameters_grads_flags_and_modes_are_restored():
     bim(model, x, None, 0.1, steps=3)
     for k, v in model.state_dict().items():
         np.testing.assert_array_equal(v, weights[k])
-    assert model.conv.weight.grad is old_grad and (old_grad.detach().numpy() == 7.0).all()
+    assert model.conv.weight.grad is old_grad and (old_grad.detach().cpu().numpy() == 7.0).all()
     assert all(p.grad is None for n, p in model.named_parameters() if n != "conv.weight")
     assert [p.requires_grad for p in model.parameters()] == [True, True, True, False]
     assert model.training and model.conv.training and not model.drop.training
@@ -137,18 +137,18 @@ def test_any_image_size_binary_models_and_no_labels():
     model, x, y = _batch(np, n=5, shape=(3, 28, 28), classes=10)
     assert pgd(model, x, y, 0.1, steps=2).shape == (5, 3, 28, 28)
     with minigan.no_grad():
-        own = model.eval()(x).detach().numpy().argmax(1)
+        own = model.eval()(x).detach().cpu().numpy().argmax(1)
     # no labels: the model's clean prediction, fixed before the first step
     minigan.manual_seed(3)
-    a = pgd(model, x, None, 0.1, steps=3).detach().numpy()
+    a = pgd(model, x, None, 0.1, steps=3).detach().cpu().numpy()
     minigan.manual_seed(3)
-    np.testing.assert_array_equal(a, pgd(model, x, own, 0.1, steps=3).detach().numpy())
+    np.testing.assert_array_equal(a, pgd(model, x, own, 0.1, steps=3).detach().cpu().numpy())
     # a one-logit discriminator: BCE against "real" (1), pushed towards "fake"
     d = nn.Sequential(nn.Flatten(), nn.Linear(64, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
     xr = minigan.rand(20, 1, 8, 8)
     with minigan.no_grad():
-        before = d(xr).detach().numpy().mean()
-        after = d(bim(d, xr, np.ones(20), 0.2, steps=5)).detach().numpy().mean()
+        before = d(xr).detach().cpu().numpy().mean()
+        after = d(bim(d, xr, np.ones(20), 0.2, steps=5)).detach().cpu().numpy().mean()
     assert after < before
 
 
@@ -208,7 +208,7 @@ def test_bim_and_pgd_equal_pytorch_on_a_small_conv_net(targeted):
             xa = torch.clamp(torch.min(torch.max(xa, xt - eps), xt + eps), 0.0, 1.0)
         return xa.detach()
 
-    want_bim = attack(torch.tensor(x)).detach().numpy()
+    want_bim = attack(torch.tensor(x)).detach().cpu().numpy()
     rng = np.random.default_rng(seed)  # the generator minigan.manual_seed(seed) gives the NumPy backend
     best, best_j = None, None
     for _ in range(restarts):
@@ -216,14 +216,14 @@ def test_bim_and_pgd_equal_pytorch_on_a_small_conv_net(targeted):
         start = torch.clamp(torch.min(torch.max(torch.tensor(x + noise), torch.tensor(x) - eps),
                                       torch.tensor(x) + eps), 0.0, 1.0)
         xa = attack(start)
-        j = losses(xa).detach().numpy() * (-1 if targeted else 1)
+        j = losses(xa).detach().cpu().numpy() * (-1 if targeted else 1)
         if best is None:
-            best, best_j = xa.detach().numpy(), j
+            best, best_j = xa.detach().cpu().numpy(), j
         else:
-            best = np.where((j > best_j)[:, None, None, None], xa.detach().numpy(), best)
+            best = np.where((j > best_j)[:, None, None, None], xa.detach().cpu().numpy(), best)
             best_j = np.maximum(j, best_j)
 
-    got_bim = bim(model, x, y, eps, step_size=alpha, steps=steps, targeted=targeted).detach().numpy()
+    got_bim = bim(model, x, y, eps, step_size=alpha, steps=steps, targeted=targeted).detach().cpu().numpy()
     minigan.manual_seed(seed)
     got_pgd = pgd(model, x, y, eps, step_size=alpha, steps=steps, restarts=restarts, targeted=targeted).detach().numpy()
     assert got_bim.dtype == np.float64
@@ -265,8 +265,8 @@ def test_train_pgd_raises_accuracy_under_pgd():
     history = train_pgd(robust, x_train, y_train, 0.1, steps=5, epochs=10, lr=3e-3, seed=0)
     assert history[-1] < history[0]
     eps = 0.1
-    acc_plain = accuracy(plain, pgd(plain, x_test, y_test, eps, steps=20).detach().numpy(), y_test)
-    acc_robust = accuracy(robust, pgd(robust, x_test, y_test, eps, steps=20).detach().numpy(), y_test)
+    acc_plain = accuracy(plain, pgd(plain, x_test, y_test, eps, steps=20).detach().cpu().numpy(), y_test)
+    acc_robust = accuracy(robust, pgd(robust, x_test, y_test, eps, steps=20).detach().cpu().numpy(), y_test)
     assert acc_robust > acc_plain + 0.08  # measured: 57% -> 70% under PGD-20 at eps = 0.1
     assert accuracy(robust, x_test, y_test) > 0.85  # and it still classifies clean digits
     with pytest.raises(ValueError, match="steps"):
@@ -293,7 +293,7 @@ def test_robustness_table_orders_attacks_and_reports_transfer():
     clean_error = float(first.split("|")[3])
     assert first.startswith("| a | 0.05 |") and clean_error == pytest.approx(100 * (1 - table["a"]["clean"]), abs=0.06)
     with pytest.raises(ValueError, match="non-empty dict"):
-        robustness_table({}, x.detach().numpy(), y, [0.1])
+        robustness_table({}, x.detach().cpu().numpy(), y, [0.1])
 
 
 def test_attack_cli_tiny_run_writes_metrics_and_figures(tmp_path, monkeypatch, capsys):
@@ -334,7 +334,7 @@ def test_gan_projection_finds_points_on_the_range_and_aware_attacks_stay_in_the_
     G.train()
     with minigan.no_grad():
         G.eval()
-        on_range = (G(minigan.randn(6, 4)).detach().numpy() + 1) / 2  # images that ARE on G's range
+        on_range = (G(minigan.randn(6, 4)).detach().cpu().numpy() + 1) / 2  # images that ARE on G's range
         G.train()
     before = {k: v.copy() for k, v in G.state_dict().items()}
     p, err, z = project_range(G, on_range, 4, steps=150, restarts=3, lr=0.1)

@@ -18,10 +18,10 @@ def test_grad_is_a_tensor_with_tensor_methods(xp_backend):
     (x * x).sum().backward()
     assert isinstance(x.grad, minigan.Tensor)
     assert x.grad.shape == x.shape and x.grad.dtype == x.dtype and not x.grad.requires_grad
-    np.testing.assert_allclose(x.grad.detach().numpy(), [2.0, -4.0, 6.0])
-    np.testing.assert_allclose(x.grad.sign().detach().numpy(), [1.0, -1.0, 1.0])
+    np.testing.assert_allclose(x.grad.detach().cpu().numpy(), [2.0, -4.0, 6.0])
+    np.testing.assert_allclose(x.grad.sign().detach().cpu().numpy(), [1.0, -1.0, 1.0])
     x.grad.zero_()
-    np.testing.assert_allclose(x.grad.detach().numpy(), 0.0)
+    np.testing.assert_allclose(x.grad.detach().cpu().numpy(), 0.0)
     x.grad = None
     assert x.grad is None
 
@@ -43,7 +43,7 @@ def test_grads_of_two_leaves_never_share_an_array():
     b = minigan.tensor([3.0, 4.0], requires_grad=True)
     (a + b).sum().backward()  # Add hands the same gradient to both
     a.grad.zero_()
-    np.testing.assert_allclose(b.grad.detach().numpy(), [1.0, 1.0])
+    np.testing.assert_allclose(b.grad.detach().cpu().numpy(), [1.0, 1.0])
 
 
 def test_zero_grad_sets_none_as_pytorch():
@@ -91,7 +91,7 @@ def test_each_in_place_op_changes_the_array_itself(op, args, expected):
     with minigan.no_grad():
         out = getattr(x, op)(*[minigan.tensor(a) if isinstance(a, list) else a for a in args])
     assert out is x and x.array is array and x.is_leaf and x.requires_grad
-    np.testing.assert_allclose(x.detach().numpy(), expected)
+    np.testing.assert_allclose(x.detach().cpu().numpy(), expected)
     assert x._version == 1
 
 
@@ -103,7 +103,7 @@ def test_augmented_assignment_is_in_place():
     x -= 1
     x /= 5
     assert alias is x
-    np.testing.assert_allclose(x.detach().numpy(), [0.6, 1.0])
+    np.testing.assert_allclose(x.detach().cpu().numpy(), [0.6, 1.0])
 
 
 def test_in_place_on_a_leaf_that_requires_grad_outside_no_grad_raises():
@@ -112,7 +112,7 @@ def test_in_place_on_a_leaf_that_requires_grad_outside_no_grad_raises():
         w -= 0.1
     with pytest.raises(GraphError, match="no_grad"):
         w.zero_()
-    np.testing.assert_allclose(w.detach().numpy(), [1.0, 2.0])
+    np.testing.assert_allclose(w.detach().cpu().numpy(), [1.0, 2.0])
     assert w._version == 0
 
 
@@ -123,7 +123,7 @@ def test_in_place_on_a_non_leaf_is_recorded_as_in_pytorch():
     y *= x  # y = 3x², recorded
     assert not y.is_leaf and y.requires_grad
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.detach().numpy(), [6.0, 12.0, 18.0])
+    np.testing.assert_allclose(x.grad.detach().cpu().numpy(), [6.0, 12.0, 18.0])
 
 
 def test_in_place_shape_and_dtype_errors_name_the_op():
@@ -189,8 +189,8 @@ def test_tensor_copies_and_from_numpy_shares():
     t = minigan.tensor(a)
     s = minigan.from_numpy(a)
     a *= 10
-    np.testing.assert_allclose(t.detach().numpy(), [1.0, 2.0])
-    np.testing.assert_allclose(s.detach().numpy(), [10.0, 20.0])
+    np.testing.assert_allclose(t.detach().cpu().numpy(), [1.0, 2.0])
+    np.testing.assert_allclose(s.detach().cpu().numpy(), [10.0, 20.0])
 
 
 def test_changing_the_source_array_after_tensor_does_not_change_gradients():
@@ -199,7 +199,7 @@ def test_changing_the_source_array_after_tensor_does_not_change_gradients():
     y = (w * minigan.tensor(a)).sum()
     a *= 10
     y.backward()
-    np.testing.assert_allclose(w.grad.detach().numpy(), [1.0, 2.0])
+    np.testing.assert_allclose(w.grad.detach().cpu().numpy(), [1.0, 2.0])
 
 
 def test_from_numpy_rejects_what_it_cannot_share():
@@ -211,7 +211,7 @@ def test_parameter_shares_its_array():
     a = np.zeros(3, dtype=np.float32)
     p = nn.Parameter(a)
     a += 1
-    np.testing.assert_allclose(p.detach().numpy(), 1.0)
+    np.testing.assert_allclose(p.detach().cpu().numpy(), 1.0)
 
 
 # ----------------------------------------------------------------------------- grad mode per thread
@@ -295,15 +295,15 @@ def test_grad_skips_the_shares_no_requested_input_needs():
 def test_the_gradient_of_x_to_the_zero_at_zero_is_zero_as_in_pytorch():
     x = minigan.tensor(np.array([0.0, 2.0]), requires_grad=True)
     (x**0).sum().backward()
-    np.testing.assert_array_equal(x.grad.detach().numpy(), [0.0, 0.0])
+    np.testing.assert_array_equal(x.grad.detach().cpu().numpy(), [0.0, 0.0])
     b = minigan.tensor(np.array([0.0, 0.5]), requires_grad=True)
     x.grad = None
     (x**b).sum().backward()  # a tensor exponent, zero in one place
-    np.testing.assert_allclose(x.grad.detach().numpy(), [0.0, 0.5 * 2.0**-0.5])
-    np.testing.assert_allclose(b.grad.detach().numpy(), [0.0, 2.0**0.5 * np.log(2.0)])
+    np.testing.assert_allclose(x.grad.detach().cpu().numpy(), [0.0, 0.5 * 2.0**-0.5])
+    np.testing.assert_allclose(b.grad.detach().cpu().numpy(), [0.0, 2.0**0.5 * np.log(2.0)])
     (g,) = minigan.autograd.grad((x**0).sum(), x, create_graph=True)  # and its own gradient is finite
     (h,) = minigan.autograd.grad(g.sum(), x, allow_unused=True)
-    assert h is None or np.isfinite(h.detach().numpy()).all()
+    assert h is None or np.isfinite(h.detach().cpu().numpy()).all()
 
 
 @pytest.mark.parametrize("case", ["leaf", "two_leaves", "non_leaf", "unused", "twice", "create_graph"])
@@ -323,7 +323,7 @@ def test_backward_inputs_accumulates_only_into_them_as_pytorch(case):
         y.backward(inputs=inputs, retain_graph=True, create_graph=case == "create_graph")
         if case == "twice":
             y.backward(inputs=[x])
-        return [None if t.grad is None else np.array(t.grad.detach().numpy()) for t in (x, w, u, h)]
+        return [None if t.grad is None else np.array(t.grad.detach().cpu().numpy()) for t in (x, w, u, h)]
 
     for ours, theirs in zip(run(minigan), run(torch)):
         assert (ours is None) == (theirs is None)

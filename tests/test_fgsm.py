@@ -63,8 +63,8 @@ def test_perturbation_is_eps_sign_of_finite_difference_gradient(xp_backend):
     eps = 0.05
     x_adv = fgsm(model, x, Y, eps, clip=None)
     assert x_adv.dtype == np.float64 and not x_adv.requires_grad
-    np.testing.assert_array_equal(x_adv.detach().numpy(), X + eps * np.sign(numeric))  # x' = x + ε·sign(∇ₓJ)
-    np.testing.assert_allclose(input_gradient(model, x, Y).detach().numpy(), numeric, rtol=1e-6, atol=1e-8)
+    np.testing.assert_array_equal(x_adv.detach().cpu().numpy(), X + eps * np.sign(numeric))  # x' = x + ε·sign(∇ₓJ)
+    np.testing.assert_allclose(input_gradient(model, x, Y).detach().cpu().numpy(), numeric, rtol=1e-6, atol=1e-8)
 
 
 def test_float32_and_budget_and_clip_and_loss_goes_up(xp_backend):
@@ -76,9 +76,9 @@ def test_float32_and_budget_and_clip_and_loss_goes_up(xp_backend):
     eps = 0.1
     x_adv = fgsm(model, x, y, eps)
     assert x_adv.dtype == np.float32 and x_adv.device == x.device
-    diff = (x_adv.detach().numpy() - x.detach().numpy())
+    diff = (x_adv.detach().cpu().numpy() - x.detach().cpu().numpy())
     assert np.abs(diff).max() <= eps + 1e-7
-    assert x_adv.detach().numpy().min() >= 0.0 and x_adv.detach().numpy().max() <= 1.0
+    assert x_adv.detach().cpu().numpy().min() >= 0.0 and x_adv.detach().cpu().numpy().max() <= 1.0
     with minigan.no_grad():
         before = F.cross_entropy(model(x), y).item()
         after = F.cross_entropy(model(x_adv), y).item()
@@ -98,7 +98,7 @@ def test_parameters_grads_flags_and_modes_are_restored():
     fgsm(model, x, y, 0.2)
     for k, v in model.state_dict().items():
         np.testing.assert_array_equal(v, weights[k])  # also BatchNorm's running statistics
-    assert model.fc1.weight.grad is old_grad and (old_grad.detach().numpy() == 7.0).all()
+    assert model.fc1.weight.grad is old_grad and (old_grad.detach().cpu().numpy() == 7.0).all()
     assert all(p.grad is None for n, p in model.named_parameters() if n != "fc1.weight")
     assert [p.requires_grad for p in model.parameters()] == [True, True, True, True, True, False]
     assert model.training and model.fc1.training and model.bn.training and not model.drop.training
@@ -109,22 +109,22 @@ def test_inside_no_grad_and_eps_zero_is_identity():
     x = minigan.tensor(X.astype(np.float32))
     with minigan.no_grad():
         x_adv = fgsm(model, x, Y, 0.1)
-    assert np.abs(x_adv.detach().numpy() - x.detach().numpy()).max() == pytest.approx(0.1, abs=1e-6)
-    np.testing.assert_array_equal(fgsm(model, x, Y, 0.0).detach().numpy(), x.detach().numpy())
+    assert np.abs(x_adv.detach().cpu().numpy() - x.detach().cpu().numpy()).max() == pytest.approx(0.1, abs=1e-6)
+    np.testing.assert_array_equal(fgsm(model, x, Y, 0.0).detach().cpu().numpy(), x.detach().cpu().numpy())
 
 
 def test_no_labels_attacks_own_prediction_and_binary_model_uses_bce():
     model = tiny_linear()
     x = minigan.tensor(X.astype(np.float32))
-    pred = model(x).detach().numpy().argmax(axis=1)
-    np.testing.assert_array_equal(fgsm(model, x, None, 0.05).detach().numpy(), fgsm(model, x, pred,
-                                                                                    0.05).detach().numpy())
+    pred = model(x).detach().cpu().numpy().argmax(axis=1)
+    np.testing.assert_array_equal(fgsm(model, x, None, 0.05).detach().cpu().numpy(), fgsm(model, x, pred,
+                                                                                    0.05).detach().cpu().numpy())
     # A GAN-style discriminator with one logit: J = BCE-with-logits, ∂J/∂x = (σ(wᵀx+b) − t)·w.
     disc = nn.Linear(4, 1)
-    w = disc.weight.detach().numpy()[0]
+    w = disc.weight.detach().cpu().numpy()[0]
     t = np.array([1.0, 0.0], dtype=np.float32)
-    x_adv = fgsm(disc, x, t, 0.05, clip=None).detach().numpy()
-    z = X @ w + disc.bias.detach().numpy()[0]
+    x_adv = fgsm(disc, x, t, 0.05, clip=None).detach().cpu().numpy()
+    z = X @ w + disc.bias.detach().cpu().numpy()[0]
     expected = np.sign((1 / (1 + np.exp(-z)) - t)[:, None] * w[None, :])
     np.testing.assert_allclose(x_adv - X.astype(np.float32), 0.05 * expected, atol=1e-6)
     with pytest.raises(ValueError, match="targets"):
@@ -171,7 +171,7 @@ def test_adversarial_loss_is_the_papers_mixture():
         assert got == pytest.approx(alpha * clean + (1 - alpha) * adv, rel=1e-5)
     loss = adversarial_loss(model, x, Y, 0.1)
     loss.backward()  # the graph reaches the weights
-    assert model.weight.grad is not None and np.abs(model.weight.grad.detach().numpy()).sum() > 0
+    assert model.weight.grad is not None and np.abs(model.weight.grad.detach().cpu().numpy()).sum() > 0
     with pytest.raises(ValueError, match="alpha"):
         adversarial_loss(model, x, Y, 0.1, alpha=1.5)
 
@@ -189,7 +189,7 @@ def test_train_adversarially_is_seeded_and_lowers_the_adversarial_loss():
     m1, h1 = run()
     m2, h2 = run()
     assert h1 == h2 and h1[-1] < h1[0]
-    np.testing.assert_array_equal(m1.weight.detach().numpy(), m2.weight.detach().numpy())
+    np.testing.assert_array_equal(m1.weight.detach().cpu().numpy(), m2.weight.detach().cpu().numpy())
     assert not m1.training
 
 
@@ -197,10 +197,10 @@ def test_per_example_eps_and_predicted_labels():
     model = tiny_linear()
     x = X.astype(np.float32)
     eps = np.array([0.1, 0.0])
-    x_adv0 = fgsm(model, x[:1], Y[:1], 0.1).detach().numpy()
+    x_adv0 = fgsm(model, x[:1], Y[:1], 0.1).detach().cpu().numpy()
     with minigan.no_grad():
         adv0 = F.cross_entropy(model(minigan.tensor(x_adv0)), Y[:1]).item()
-        clean = F.cross_entropy(model(minigan.tensor(x)), Y, reduction="none").detach().numpy()
+        clean = F.cross_entropy(model(minigan.tensor(x)), Y, reduction="none").detach().cpu().numpy()
     # example 0 is attacked at ε = 0.1, example 1 (ε = 0) is its clean self: J̃ is their mixture
     expected = 0.5 * clean.mean() + 0.5 * (adv0 + clean[1]) / 2
     assert adversarial_loss(model, x, Y, eps).item() == pytest.approx(expected, rel=1e-5)
@@ -227,7 +227,7 @@ def test_random_eps_is_seeded_and_differs_from_fixed_eps():
         model = nn.Linear(4, 3)
         h = train_adversarially(model, x, y, eps=0.2, epochs=4, batch_size=16, lr=0.05, seed=4,
                                 random_eps=random_eps, lr_decay=True)
-        return model.weight.detach().numpy(), h
+        return model.weight.detach().cpu().numpy(), h
 
     (w1, h1), (w2, h2), (w0, _) = run(0.5), run(0.5), run(False)
     assert h1 == h2

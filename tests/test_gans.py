@@ -272,8 +272,8 @@ def test_cgan_labels_reach_g_and_d(xp_backend, conv):
     z = trainer.noise(6)
     y0, y1 = xp_backend.zeros(6, dtype="int64"), xp_backend.full(6, 2, dtype="int64")
     with minigan.no_grad():
-        g0, g1 = trainer.G(z, y0).detach().numpy(), trainer.G(z, y1).detach().numpy()
-        d0, d1 = trainer.D(Tensor(g0), y0).detach().numpy(), trainer.D(Tensor(g0), y1).detach().numpy()
+        g0, g1 = trainer.G(z, y0).detach().cpu().numpy(), trainer.G(z, y1).detach().cpu().numpy()
+        d0, d1 = trainer.D(Tensor(g0), y0).detach().cpu().numpy(), trainer.D(Tensor(g0), y1).detach().cpu().numpy()
     assert abs(g0 - g1).max() > 1e-4, "changing the label must change G's output"
     assert abs(d0 - d1).max() > 1e-6, "changing the label must change D's output"
 
@@ -325,7 +325,7 @@ def test_gan_on_the_ring_finds_at_least_7_of_8_modes():
         exp.train_step()                                     # with the recipe's learning-rate decay
     metrics = exp.evaluate()
     assert metrics["modes_covered"] >= 7
-    samples = exp.trainer.sample(2500).detach().numpy()
+    samples = exp.trainer.sample(2500).detach().cpu().numpy()
     assert samples.std(axis=0).min() > 0.3      # not collapsed to a point
 
 

@@ -88,7 +88,7 @@ def _dropped(x, p=0.5):
 
 def _dropout_mask(shape, p=0.5):
     """The mask (kept / (1 − p), else 0) ``_dropped`` applies, as NumPy, for the torch side."""
-    return _dropped(minigan.ones(*shape, dtype="float64"), p).detach().numpy()
+    return _dropped(minigan.ones(*shape, dtype="float64"), p).detach().cpu().numpy()
 
 
 def _ti(index):
@@ -336,8 +336,8 @@ def _double_backward_minigan(fn, arrays_, v, u):
             dot = term if dot is None else dot + term
     second = autograd.grad(dot, [*xs, vt], allow_unused=True) if dot.requires_grad else [None] * (len(xs) + 1)
     def values(ts):
-        return [None if t is None else t.detach().numpy() for t in ts]
-    return y.detach().numpy(), values(g), values(second)
+        return [None if t is None else t.detach().cpu().numpy() for t in ts]
+    return y.detach().cpu().numpy(), values(g), values(second)
 
 
 def _double_backward_torch(fn, arrays_, v, u):
@@ -348,8 +348,8 @@ def _double_backward_torch(fn, arrays_, v, u):
     dot = sum((gi * torch.tensor(ui)).sum() for gi, ui in zip(g, u) if gi is not None)
     second = (torch.autograd.grad(dot, [*xs, vt], allow_unused=True) if dot.requires_grad
               else [None] * (len(xs) + 1))
-    return (y.detach().numpy(), [None if t is None else t.detach().numpy() for t in g],
-            [None if t is None else t.detach().numpy() for t in second])
+    return (y.detach().cpu().numpy(), [None if t is None else t.detach().cpu().numpy() for t in g],
+            [None if t is None else t.detach().cpu().numpy() for t in second])
 
 
 def _assert_same(ours, theirs, shapes, rtol, what):
@@ -397,15 +397,15 @@ def test_max_and_min_share_the_gradient_between_ties(xp_backend, name):
     fn, tfn, expected = TIE_REDUCTIONS[name]
     x = minigan.Tensor(TIES, requires_grad=True)
     (g,) = autograd.grad(fn(x).sum(), x)
-    np.testing.assert_allclose(g.detach().numpy(), expected, rtol=1e-15)
+    np.testing.assert_allclose(g.detach().cpu().numpy(), expected, rtol=1e-15)
     # the shares are constants, so the second derivative of cube(m) only goes through the cube:
     # Σ grad = 3m²·Σ dm/dx = ±3m² per group (+ for max, − for min), and its gradient is ±6m·dm/dx
     (g,) = autograd.grad(cube(fn(x)).sum(), x, create_graph=True)
     (h,) = autograd.grad(g.sum(), x)
-    m = fn(minigan.Tensor(TIES)).detach().numpy()
+    m = fn(minigan.Tensor(TIES)).detach().cpu().numpy()
     m = np.broadcast_to(m.reshape(-1, 1) if m.shape == (2,) else m, (2, 3))
     sign = -1.0 if name.startswith("min") else 1.0
-    np.testing.assert_allclose(h.detach().numpy(), 6 * m * expected * sign, rtol=1e-14)
+    np.testing.assert_allclose(h.detach().cpu().numpy(), 6 * m * expected * sign, rtol=1e-14)
     if HAVE_TORCH:
         compare_double_backward(lambda a: cube(fn(a)), lambda a: cube(tfn(a)), [TIES])
 
@@ -501,12 +501,12 @@ def test_pow_mixed_derivative_at_a_zero_exponent(xp_backend):
     a = minigan.Tensor([0.5, 1.0, 2.0], dtype="float64", requires_grad=True)
     b = minigan.Tensor([0.0, 0.0, 0.0], dtype="float64", requires_grad=True)
     ga, gb = autograd.grad((a**b).sum(), [a, b], create_graph=True)
-    np.testing.assert_allclose(ga.detach().numpy(), 0.0)
-    np.testing.assert_allclose(gb.detach().numpy(), np.log(a.detach().numpy()), rtol=1e-15)
+    np.testing.assert_allclose(ga.detach().cpu().numpy(), 0.0)
+    np.testing.assert_allclose(gb.detach().cpu().numpy(), np.log(a.detach().cpu().numpy()), rtol=1e-15)
     (dab,) = autograd.grad(ga.sum(), b, retain_graph=True)
     (dba,) = autograd.grad(gb.sum(), a)
-    np.testing.assert_allclose(dab.detach().numpy(), 1 / a.detach().numpy(), rtol=1e-15)
-    np.testing.assert_allclose(dba.detach().numpy(), 1 / a.detach().numpy(), rtol=1e-15)
+    np.testing.assert_allclose(dab.detach().cpu().numpy(), 1 / a.detach().cpu().numpy(), rtol=1e-15)
+    np.testing.assert_allclose(dba.detach().cpu().numpy(), 1 / a.detach().cpu().numpy(), rtol=1e-15)
 
 
 # ----------------------------------------------------------------------------- third and fourth derivatives
@@ -518,16 +518,16 @@ def test_third_derivative_of_tanh(xp_backend):
     (d2,) = autograd.grad(d1.sum(), x, create_graph=True)
     (d3,) = autograd.grad(d2.sum(), x, create_graph=True)
     t = np.tanh(xs)
-    np.testing.assert_allclose(d1.detach().numpy(), 1 - t**2, rtol=1e-13, atol=1e-15)
-    np.testing.assert_allclose(d2.detach().numpy(), -2 * t * (1 - t**2), rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(d3.detach().numpy(), -2 * (1 - t**2) * (1 - 3 * t**2), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(d1.detach().cpu().numpy(), 1 - t**2, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(d2.detach().cpu().numpy(), -2 * t * (1 - t**2), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(d3.detach().cpu().numpy(), -2 * (1 - t**2) * (1 - 3 * t**2), rtol=1e-12, atol=1e-14)
     assert d3.requires_grad  # and it could go on
     if HAVE_TORCH:
         tx = torch.tensor(xs, requires_grad=True)
         (e1,) = torch.autograd.grad(tx.tanh().sum(), tx, create_graph=True)
         (e2,) = torch.autograd.grad(e1.sum(), tx, create_graph=True)
         (e3,) = torch.autograd.grad(e2.sum(), tx)
-        np.testing.assert_allclose(d3.detach().numpy(), e3.detach().numpy(), rtol=RTOL, atol=ATOL)
+        np.testing.assert_allclose(d3.detach().cpu().numpy(), e3.detach().cpu().numpy(), rtol=RTOL, atol=ATOL)
 
 
 def test_fourth_derivative_of_x_to_the_fourth(xp_backend):
@@ -537,7 +537,7 @@ def test_fourth_derivative_of_x_to_the_fourth(xp_backend):
     y = (x**4).sum()
     for k, want in enumerate(expected):
         (y,) = autograd.grad(y.sum(), x, create_graph=k < 3)
-        np.testing.assert_allclose(y.detach().numpy(), want, rtol=1e-13, atol=1e-13)
+        np.testing.assert_allclose(y.detach().cpu().numpy(), want, rtol=1e-13, atol=1e-13)
     assert not y.requires_grad
 
 
@@ -557,7 +557,7 @@ def test_hvp_of_an_mlp_loss(xp_backend):
     f = _mlp_loss(F, minigan.Tensor(d["x"]), minigan.Tensor(d["y"]))
     params = _leaves(d["params"])
     hv = autograd.hvp(f, params, [minigan.Tensor(v) for v in d["v"]])
-    hv = np.concatenate([h.detach().numpy().reshape(-1) for h in hv])
+    hv = np.concatenate([h.detach().cpu().numpy().reshape(-1) for h in hv])
 
     # the explicit Hessian, one row per parameter element by double backward
     gs = autograd.grad(f(*params), params, create_graph=True)
@@ -565,20 +565,20 @@ def test_hvp_of_an_mlp_loss(xp_backend):
     rows = []
     for k in range(flat.shape[0]):
         row = autograd.grad(flat[k], params, retain_graph=True, allow_unused=True)
-        rows.append(np.concatenate([(np.zeros(p.shape) if h is None else h.detach().numpy()).reshape(-1)
+        rows.append(np.concatenate([(np.zeros(p.shape) if h is None else h.detach().cpu().numpy()).reshape(-1)
                                     for h, p in zip(row, params)]))
     hessian = np.stack(rows)
     np.testing.assert_allclose(hessian, hessian.T, rtol=1e-10, atol=1e-12)
     v = np.concatenate([a.reshape(-1) for a in d["v"]])
     np.testing.assert_allclose(hv, hessian @ v, rtol=1e-10, atol=1e-12)
     for p, a in zip(params, d["params"]):
-        assert p.grad is None and np.array_equal(p.detach().numpy(), a)  # hvp leaves .grad and the values alone
+        assert p.grad is None and np.array_equal(p.detach().cpu().numpy(), a)  # hvp leaves .grad and the values alone
 
     if HAVE_TORCH:
         tf = _mlp_loss(TF, torch.tensor(d["x"]), torch.tensor(d["y"]))
         _, thv = torch.autograd.functional.hvp(tf, tuple(torch.tensor(p) for p in d["params"]),
                                                tuple(torch.tensor(a) for a in d["v"]))
-        np.testing.assert_allclose(hv, np.concatenate([t.detach().numpy().reshape(-1) for t in thv]), rtol=RTOL,
+        np.testing.assert_allclose(hv, np.concatenate([t.detach().cpu().numpy().reshape(-1) for t in thv]), rtol=RTOL,
                                    atol=ATOL)
 
 
@@ -587,11 +587,11 @@ def test_hvp_of_a_function_linear_in_one_input(xp_backend):
     y = minigan.Tensor([3.0, 4.0], dtype="float64", requires_grad=True)
     v = [minigan.Tensor([0.5, 2.0], dtype="float64"), minigan.Tensor([1.0, 1.0], dtype="float64")]
     hx, hy = autograd.hvp(lambda a, b: (a**3).sum() + (b * 2).sum(), [x, y], v)
-    np.testing.assert_allclose(hx.detach().numpy(),
-                               6 * x.detach().numpy() * v[0].detach().numpy())  # H = diag(6x) for x, 0 for y
-    np.testing.assert_allclose(hy.detach().numpy(), 0.0)
+    np.testing.assert_allclose(hx.numpy(force=True),
+                               6 * x.numpy(force=True) * v[0].numpy(force=True))  # H = diag(6x) for x, 0 for y
+    np.testing.assert_allclose(hy.detach().cpu().numpy(), 0.0)
     (h,) = autograd.hvp(lambda b: (b * 2).sum(), [y], v[1:])  # f linear: H = 0
-    np.testing.assert_allclose(h.detach().numpy(), 0.0)
+    np.testing.assert_allclose(h.detach().cpu().numpy(), 0.0)
 
 
 def test_hvp_of_a_function_that_ignores_an_input(xp_backend):
@@ -599,8 +599,8 @@ def test_hvp_of_a_function_that_ignores_an_input(xp_backend):
     y = minigan.Tensor([3.0, 4.0], dtype="float64", requires_grad=True)
     v = [minigan.Tensor([0.5, 2.0], dtype="float64"), minigan.Tensor([1.0, 1.0], dtype="float64")]
     hx, hy = autograd.hvp(lambda a, b: (a**3).sum(), [x, y], v)  # torch.autograd.functional.hvp: zeros for b
-    np.testing.assert_allclose(hx.detach().numpy(), 6 * x.detach().numpy() * v[0].detach().numpy())
-    np.testing.assert_allclose(hy.detach().numpy(), 0.0)
+    np.testing.assert_allclose(hx.detach().cpu().numpy(), 6 * x.detach().cpu().numpy() * v[0].detach().cpu().numpy())
+    np.testing.assert_allclose(hy.detach().cpu().numpy(), 0.0)
 
 
 # ----------------------------------------------------------------------------- WGAN-GP gradient penalty
@@ -642,9 +642,9 @@ def test_wgan_gp_penalty_gradients(xp_backend, fake_from_generator):
     # ∇x̂ D = W1ᵀ·slopes·W2ᵀ·slopes·W3ᵀ does not depend on x̂ (the slopes are piecewise constant): the
     # weights get a gradient; the biases and the generator, which only move x̂, get zeros (the slopes' masks stay
     # in the graph with derivative 0, as in PyTorch) or, the last bias, which ∇x̂ D does not contain, none
-    assert value > 0 and all(grads[i] is not None and not grads[i].requires_grad and grads[i].detach().numpy().any()
+    assert value > 0 and all(grads[i] is not None and not grads[i].requires_grad and grads[i].numpy(force=True).any()
                              for i in (0, 2, 4))
-    assert all(g is not None and not g.detach().numpy().any() for g in grads[1:5:2] + grads[6:]) and grads[5] is None
+    assert all(g is not None and not g.numpy(force=True).any() for g in grads[1:5:2] + grads[6:]) and grads[5] is None
     if not HAVE_TORCH:
         return
     tvalue, tgrads = run(TF, lambda a, r: torch.tensor(a, requires_grad=r),
@@ -652,8 +652,8 @@ def test_wgan_gp_penalty_gradients(xp_backend, fake_from_generator):
     np.testing.assert_allclose(value, tvalue, rtol=RTOL)
     for g, t, p in zip(grads, tgrads, critic + [gen_w]):
         assert (g is None) == (t is None)  # None where PyTorch has None, zeros where it has zeros
-        ours = np.zeros(p.shape) if g is None else g.detach().numpy()
-        theirs = np.zeros(p.shape) if t is None else t.detach().numpy()
+        ours = np.zeros(p.shape) if g is None else g.detach().cpu().numpy()
+        theirs = np.zeros(p.shape) if t is None else t.detach().cpu().numpy()
         np.testing.assert_allclose(ours, theirs, rtol=RTOL, atol=ATOL)
 
 
@@ -664,8 +664,8 @@ def test_grad_leaves_dot_grad_alone(xp_backend):
     before = minigan.Tensor([7.0, 7.0], dtype="float64")
     x.grad = before
     (g,) = autograd.grad((x * x * w).sum(), x)
-    np.testing.assert_allclose(g.detach().numpy(), [6.0, -4.0])
-    assert x.grad is before and np.array_equal(x.grad.detach().numpy(), [7.0, 7.0]) and w.grad is None
+    np.testing.assert_allclose(g.detach().cpu().numpy(), [6.0, -4.0])
+    assert x.grad is before and np.array_equal(x.grad.detach().cpu().numpy(), [7.0, 7.0]) and w.grad is None
     (g,) = autograd.grad((x * x * w).sum(), x, create_graph=True)
     assert x.grad is before and w.grad is None
 
@@ -677,7 +677,7 @@ def test_grad_allow_unused(xp_backend):
     with pytest.raises(GraphError, match="allow_unused"):
         autograd.grad(y, [x, unused], retain_graph=True)
     gx, gu = autograd.grad(y, [x, unused], allow_unused=True)
-    np.testing.assert_allclose(gx.detach().numpy(), [2.0, 2.0])
+    np.testing.assert_allclose(gx.detach().cpu().numpy(), [2.0, 2.0])
     assert gu is None
 
 
@@ -686,14 +686,14 @@ def test_grad_with_respect_to_an_intermediate(xp_backend):
     h = x.tanh()
     z = (h * h * x).sum()
     gh, gx = autograd.grad(z, [h, x])
-    t = np.tanh(x.detach().numpy())
-    np.testing.assert_allclose(gh.detach().numpy(), 2 * t * x.detach().numpy(), rtol=1e-14)
-    np.testing.assert_allclose(gx.detach().numpy(), t * t + 2 * t * x.detach().numpy() * (1 - t * t), rtol=1e-14)
+    t = np.tanh(x.detach().cpu().numpy())
+    np.testing.assert_allclose(gh.detach().cpu().numpy(), 2 * t * x.detach().cpu().numpy(), rtol=1e-14)
+    np.testing.assert_allclose(gx.numpy(force=True), t * t + 2 * t * x.numpy(force=True) * (1 - t * t), rtol=1e-14)
     # and to second order: d/dx of (dz/dh · u) through the intermediate
     h = x.tanh()
     (gh,) = autograd.grad((h * h * x).sum(), h, create_graph=True)  # 2 h x, a graph in x
     (hx,) = autograd.grad(gh.sum(), x)
-    np.testing.assert_allclose(hx.detach().numpy(), 2 * (1 - t * t) * x.detach().numpy() + 2 * t, rtol=1e-14)
+    np.testing.assert_allclose(hx.numpy(force=True), 2 * (1 - t * t) * x.numpy(force=True) + 2 * t, rtol=1e-14)
 
 
 def test_grad_of_several_outputs_with_grad_outputs(xp_backend):
@@ -702,10 +702,10 @@ def test_grad_of_several_outputs_with_grad_outputs(xp_backend):
     w_squares = minigan.Tensor([1.0, 2.0, 3.0], dtype="float64")
     w_total = minigan.Tensor(0.5, dtype="float64")
     (g,) = autograd.grad([squares, total], x, grad_outputs=[w_squares, w_total], create_graph=True)
-    xs, ws = x.detach().numpy(), w_squares.detach().numpy()
-    np.testing.assert_allclose(g.detach().numpy(), 2 * xs * ws + 0.5 * np.exp(xs), rtol=1e-14)  # the sum of both
+    xs, ws = x.detach().cpu().numpy(), w_squares.detach().cpu().numpy()
+    np.testing.assert_allclose(g.detach().cpu().numpy(), 2 * xs * ws + 0.5 * np.exp(xs), rtol=1e-14)  # the sum of both
     (h,) = autograd.grad(g.sum(), x)
-    np.testing.assert_allclose(h.detach().numpy(), 2 * ws + 0.5 * np.exp(xs), rtol=1e-14)
+    np.testing.assert_allclose(h.detach().cpu().numpy(), 2 * ws + 0.5 * np.exp(xs), rtol=1e-14)
     with pytest.raises(ValueError, match="grad_outputs"):
         autograd.grad([x * x, x * 3], x, grad_outputs=[w_squares])
 
@@ -713,8 +713,8 @@ def test_grad_of_several_outputs_with_grad_outputs(xp_backend):
 def test_grad_frees_the_graph_unless_retained(xp_backend):
     x = minigan.Tensor([0.5, -1.0], dtype="float64", requires_grad=True)
     y = (x.tanh() * x).sum()
-    first = autograd.grad(y, x, retain_graph=True)[0].detach().numpy()
-    second = autograd.grad(y, x)[0].detach().numpy()  # retain_graph defaults to create_graph (False): frees
+    first = autograd.grad(y, x, retain_graph=True)[0].detach().cpu().numpy()
+    second = autograd.grad(y, x)[0].detach().cpu().numpy()  # retain_graph defaults to create_graph (False): frees
     np.testing.assert_array_equal(first, second)
     with pytest.raises(GraphError, match="second time"):
         autograd.grad(y, x)
@@ -730,11 +730,11 @@ def test_backward_of_a_create_graph_gradient_accumulates_into_leaves(xp_backend)
     (g,) = autograd.grad((x**3 * w).sum(), x, create_graph=True)  # 3x² w
     assert x.grad is None and w.grad is None
     g.sum().backward(retain_graph=True)
-    np.testing.assert_allclose(x.grad.detach().numpy(), 6 * x.detach().numpy() * w.detach().numpy(), rtol=1e-14)
-    np.testing.assert_allclose(w.grad.detach().numpy(), 3 * x.detach().numpy() ** 2, rtol=1e-14)
+    np.testing.assert_allclose(x.grad.numpy(force=True), 6 * x.numpy(force=True) * w.numpy(force=True), rtol=1e-14)
+    np.testing.assert_allclose(w.grad.detach().cpu().numpy(), 3 * x.detach().cpu().numpy() ** 2, rtol=1e-14)
     g.sum().backward()  # accumulates
-    np.testing.assert_allclose(x.grad.detach().numpy(), 12 * x.detach().numpy() * w.detach().numpy(), rtol=1e-14)
-    np.testing.assert_allclose(w.grad.detach().numpy(), 6 * x.detach().numpy() ** 2, rtol=1e-14)
+    np.testing.assert_allclose(x.grad.numpy(force=True), 12 * x.numpy(force=True) * w.numpy(force=True), rtol=1e-14)
+    np.testing.assert_allclose(w.grad.detach().cpu().numpy(), 6 * x.detach().cpu().numpy() ** 2, rtol=1e-14)
 
 
 def test_create_graph_grads_of_two_leaves_are_separate(xp_backend):
@@ -743,7 +743,7 @@ def test_create_graph_grads_of_two_leaves_are_separate(xp_backend):
     ((a + b) * 2).sum().backward(create_graph=True)  # Add hands one gradient to both
     with minigan.no_grad():
         a.grad.mul_(3)  # as in PyTorch, b.grad must not change
-    np.testing.assert_allclose(b.grad.detach().numpy(), [2.0, 2.0])
+    np.testing.assert_allclose(b.grad.detach().cpu().numpy(), [2.0, 2.0])
     assert a.grad is not b.grad
 
 
@@ -752,7 +752,7 @@ def test_create_graph_grad_can_be_changed_in_place(xp_backend):
     x.sum().backward(create_graph=True)  # sum's gradient is broadcast_to(1, x.shape)
     with minigan.no_grad():
         x.grad.mul_(0.5)  # gradient clipping does this; PyTorch allows it
-    np.testing.assert_allclose(x.grad.detach().numpy(), [0.5, 0.5])
+    np.testing.assert_allclose(x.grad.detach().cpu().numpy(), [0.5, 0.5])
 
 
 @pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph")  # torch's memory-cycle note
@@ -764,12 +764,12 @@ def test_backward_with_create_graph_gives_a_differentiable_grad(xp_backend):
     (h,) = autograd.grad(x.grad.sum(), x)
     t, e = np.tanh(xs), np.exp(xs)
     # f = t e:  f' = (1 − t²) e + t e,  f'' = −2t(1 − t²) e + 2(1 − t²) e + t e
-    np.testing.assert_allclose(h.detach().numpy(), -2 * t * (1 - t * t) * e + 2 * (1 - t * t) * e + t * e, rtol=1e-13)
+    np.testing.assert_allclose(h.numpy(force=True), -2 * t * (1 - t * t) * e + 2 * (1 - t * t) * e + t * e, rtol=1e-13)
     if HAVE_TORCH:
         tx = torch.tensor(xs, requires_grad=True)
         (tx.tanh() * tx.exp()).sum().backward(create_graph=True)
         (th,) = torch.autograd.grad(tx.grad.sum(), tx)
-        np.testing.assert_allclose(h.detach().numpy(), th.detach().numpy(), rtol=RTOL, atol=ATOL)
+        np.testing.assert_allclose(h.detach().cpu().numpy(), th.detach().cpu().numpy(), rtol=RTOL, atol=ATOL)
 
 
 def _in_place_pow(x):
@@ -889,21 +889,21 @@ def test_first_order_backward_builds_no_tensor(xp_backend, monkeypatch):
     assert inside["tensors"] == 0 and inside["tensor_grads"] == []
     for g, p in zip(found, (x, w, b)):
         assert g.grad_fn is None and not g.requires_grad
-        np.testing.assert_allclose(g.detach().numpy(), p.grad.detach().numpy(), rtol=1e-14)
+        np.testing.assert_allclose(g.detach().cpu().numpy(), p.grad.detach().cpu().numpy(), rtol=1e-14)
 
 
 def test_create_graph_with_inputs_that_need_no_grad(xp_backend):
     x, w, b, constant = _big_graph_inputs(requires_grad=False)  # only x requires grad
     _big_graph(x, w, b, constant).backward()
-    first = x.grad.detach().numpy()
+    first = x.grad.detach().cpu().numpy()
     x.grad = None
     _big_graph(x, w, b, constant).backward(create_graph=True)
     assert x.grad.requires_grad and w.grad is None and b.grad is None
-    np.testing.assert_allclose(x.grad.detach().numpy(), first, rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(x.grad.detach().cpu().numpy(), first, rtol=1e-13, atol=1e-14)
     (h,) = autograd.grad(x.grad.sum(), x)
-    assert h.shape == x.shape and np.isfinite(h.detach().numpy()).all()
+    assert h.shape == x.shape and np.isfinite(h.detach().cpu().numpy()).all()
     # a gradient that does not depend on anything requiring grad is a constant, as in PyTorch
     y = (x * minigan.Tensor([1.0, 2.0, 3.0], dtype="float64")).sum()
     (g,) = autograd.grad(y, x, create_graph=True)
-    np.testing.assert_allclose(g.detach().numpy(), np.broadcast_to([1.0, 2.0, 3.0], (4, 3)))
+    np.testing.assert_allclose(g.detach().cpu().numpy(), np.broadcast_to([1.0, 2.0, 3.0], (4, 3)))
     assert not g.requires_grad

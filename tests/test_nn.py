@@ -85,10 +85,10 @@ def test_state_dict_round_trip(xp_backend):
     for (na, ta), (nb, tb) in zip(a._named_state().items(), b._named_state().items()):
         assert na == nb and np.array_equal(backend.asnumpy(ta.array), backend.asnumpy(tb.array))
     sd["head.bias"][...] = 7  # a copy: changing it leaves the module alone
-    assert not np.any(a.head.bias.detach().numpy() == 7)
+    assert not np.any(a.head.bias.detach().cpu().numpy() == 7)
     x = minigan.randn(2, 1, 4, 4)
     a.eval(), b.eval()
-    np.testing.assert_array_equal(a(x).detach().numpy(), b(x).detach().numpy())
+    np.testing.assert_array_equal(a(x).detach().cpu().numpy(), b(x).detach().cpu().numpy())
 
 
 def test_load_state_dict_errors_name_the_key():
@@ -114,10 +114,10 @@ def test_train_eval_propagates_and_switches_dropout():
     net.eval()
     assert not any(m.training for m in net.modules())
     x = minigan.ones(8, 4)
-    np.testing.assert_array_equal(net(x).detach().numpy(), net(x).detach().numpy())  # deterministic in eval
+    np.testing.assert_array_equal(net(x).detach().cpu().numpy(), net(x).detach().cpu().numpy())  # deterministic in eval
     net.train()
     assert all(m.training for m in net.modules())
-    assert not np.array_equal(net[1](x).detach().numpy(), net[1](x).detach().numpy())
+    assert not np.array_equal(net[1](x).detach().cpu().numpy(), net[1](x).detach().cpu().numpy())
 
 
 def test_requires_grad_false_freezes():
@@ -137,8 +137,8 @@ def test_requires_grad_false_freezes():
 def test_to_device_moves_in_place(cuda_device):
     net = Net()
     assert net.to("cuda") is net
-    assert all(t.device == "cuda" for t in list(net.parameters()) + list(net.buffers()))
-    assert net(minigan.randn(2, 1, 4, 4).to("cuda")).device == "cuda"
+    assert all(t.device.type == "cuda" for t in list(net.parameters()) + list(net.buffers()))
+    assert net(minigan.randn(2, 1, 4, 4).to("cuda")).device.type == "cuda"
     net.to("cpu")
     assert all(t.device == "cpu" for t in net.parameters())
 
@@ -153,7 +153,7 @@ def test_layers_match_torch_layouts_and_outputs():
          torch.nn.ConvTranspose2d(3, 4, 4, stride=2, padding=1), (2, 3, 5, 5)),
     ]
     for ours, theirs, shape in pairs:
-        t_state = {k: v.detach().numpy() for k, v in theirs.state_dict().items()}
+        t_state = {k: v.detach().cpu().numpy() for k, v in theirs.state_dict().items()}
         assert {k: v.shape for k, v in ours.state_dict().items()} == {k: v.shape for k, v in t_state.items()}
         assert all(v.dtype == np.float32 for v in ours.state_dict().values())
         ours.load_state_dict(t_state)
@@ -166,9 +166,9 @@ def test_default_init_bounds_match_pytorch():
     """W, b ~ U(±1/√fan_in); fan_in of ConvTranspose2d (in, out, k, k) is out·k·k, as in PyTorch."""
     for layer, fan_in in [(nn.Linear(50, 40), 50), (nn.Conv2d(8, 16, 3), 72), (nn.ConvTranspose2d(16, 8, 4), 128)]:
         bound = 1 / math.sqrt(fan_in)
-        w = layer.weight.detach().numpy()
+        w = layer.weight.detach().cpu().numpy()
         assert np.abs(w).max() <= bound and np.abs(w).max() > 0.9 * bound
-        assert np.abs(layer.bias.detach().numpy()).max() <= bound
+        assert np.abs(layer.bias.detach().cpu().numpy()).max() <= bound
         assert w.var() == pytest.approx(bound**2 / 3, rel=0.15)
 
 
@@ -194,17 +194,17 @@ def test_batch_norm_matches_torch_train_eval_and_running_stats(cls, shape):
     with torch.no_grad():
         theirs.weight.copy_(torch.tensor(rng.standard_normal(3)))
         theirs.bias.copy_(torch.tensor(rng.standard_normal(3)))
-    ours.weight.array[...] = theirs.weight.detach().numpy()
-    ours.bias.array[...] = theirs.bias.detach().numpy()
+    ours.weight.array[...] = theirs.weight.detach().cpu().numpy()
+    ours.bias.array[...] = theirs.bias.detach().cpu().numpy()
     for _ in range(3):  # training steps: batch statistics, and the running stats move
         x = (rng.standard_normal(shape) * 3 + 2).astype(np.float32)
         gy = rng.standard_normal(shape).astype(np.float32)
         xm, xt = minigan.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
         ym, yt = ours(xm), theirs(xt)
-        np.testing.assert_allclose(ym.detach().numpy(), yt.detach().numpy(), rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(ym.detach().cpu().numpy(), yt.detach().cpu().numpy(), rtol=1e-4, atol=1e-4)
         ym.backward(gy)
         yt.backward(torch.tensor(gy))
-        np.testing.assert_allclose(xm.grad.detach().numpy(), xt.grad.detach().numpy(), rtol=1e-3, atol=1e-4)
+        np.testing.assert_allclose(xm.grad.detach().cpu().numpy(), xt.grad.detach().cpu().numpy(), rtol=1e-3, atol=1e-4)
         np.testing.assert_allclose(ours.weight.grad.detach().numpy(), theirs.weight.grad.detach().numpy(), rtol=1e-4,
                                    atol=1e-4)
         np.testing.assert_allclose(ours.bias.grad.detach().numpy(), theirs.bias.grad.detach().numpy(), rtol=1e-4,
@@ -219,9 +219,9 @@ def test_batch_norm_matches_torch_train_eval_and_running_stats(cls, shape):
     x = rng.standard_normal(shape).astype(np.float32)
     np.testing.assert_allclose(ours(minigan.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(),
                                rtol=1e-4, atol=1e-4)
-    before = ours.running_mean.detach().numpy()
+    before = ours.running_mean.detach().cpu().numpy()
     ours(minigan.tensor(x))
-    np.testing.assert_array_equal(ours.running_mean.detach().numpy(), before)  # eval never updates running stats
+    np.testing.assert_array_equal(ours.running_mean.detach().cpu().numpy(), before)  # eval never updates running stats
 
 
 def test_batch_norm_bad_input():
@@ -238,13 +238,13 @@ def test_dropout_keeps_the_mean_and_zeroes_about_p(xp_backend):
     p = 0.3
     drop = nn.Dropout(p)
     x = minigan.ones(200, 500)
-    y = drop(x).detach().numpy()
+    y = drop(x).detach().cpu().numpy()
     assert abs((y == 0).mean() - p) < 0.01  # 100k Bernoulli(0.3): σ ≈ 0.0015
     assert abs(y.mean() - 1.0) < 0.02
     assert np.allclose(y[y != 0], 1 / (1 - p))
     drop.eval()
-    np.testing.assert_array_equal(drop(x).detach().numpy(), x.detach().numpy())
-    assert not nn.Dropout(1)(x).detach().numpy().any()  # p = 1 zeroes everything, as PyTorch's
+    np.testing.assert_array_equal(drop(x).detach().cpu().numpy(), x.detach().cpu().numpy())
+    assert not nn.Dropout(1)(x).detach().cpu().numpy().any()  # p = 1 zeroes everything, as PyTorch's
     with pytest.raises(ValueError, match=r"Dropout: p must be a probability in \[0, 1\], got 1.5"):
         nn.Dropout(1.5)
 
@@ -255,7 +255,7 @@ def test_embedding_gradient_accumulates_repeated_indices(xp_backend):
     idx = xp_backend.asarray([[1, 1], [4, 1]])
     out = emb(idx)
     assert out.shape == (2, 2, 3)
-    np.testing.assert_array_equal(out.detach().numpy()[0, 0], emb.weight.detach().numpy()[1])
+    np.testing.assert_array_equal(out.detach().cpu().numpy()[0, 0], emb.weight.detach().cpu().numpy()[1])
     out.sum().backward()
     grad = backend.asnumpy(emb.weight.grad)
     np.testing.assert_array_equal(grad[:, 0], [0, 3, 0, 0, 1])
@@ -308,12 +308,12 @@ def test_init_structured_fills_as_pytorch(xp_backend):
             init.eye_(ours), torch.nn.init.eye_(theirs)
         else:
             init.dirac_(ours, groups), torch.nn.init.dirac_(theirs, groups)
-        np.testing.assert_array_equal(backend.asnumpy(ours.array), theirs.detach().numpy())
+        np.testing.assert_array_equal(backend.asnumpy(ours.array), theirs.detach().cpu().numpy())
     t = nn.Parameter(xp_backend.zeros((200000,), dtype=np.float32))
     init.trunc_normal_(t, mean=1.0, std=2.0, a=-1.0, b=2.0)
     v = backend.asnumpy(t.array).astype(np.float64)
     reference = torch.nn.init.trunc_normal_(torch.zeros(200000, dtype=torch.float64), 1.0, 2.0, -1.0,
-                                            2.0).detach().numpy()
+                                            2.0).detach().cpu().numpy()
     assert -1.0 <= v.min() and v.max() <= 2.0
     assert v.mean() == pytest.approx(reference.mean(), abs=0.01) and v.std() == pytest.approx(reference.std(), rel=0.01)
     s = nn.Parameter(xp_backend.zeros((10, 7), dtype=np.float32))
@@ -340,9 +340,9 @@ def test_dcgan_init_and_seeding():
     assert float(net[1].weight.array.mean()) == pytest.approx(1.0, abs=0.02)
     assert float(abs(net[1].bias.array).max()) == 0
     minigan.manual_seed(7)
-    a = nn.Linear(4, 4).weight.detach().numpy()
+    a = nn.Linear(4, 4).weight.detach().cpu().numpy()
     minigan.manual_seed(7)
-    np.testing.assert_array_equal(a, nn.Linear(4, 4).weight.detach().numpy())
+    np.testing.assert_array_equal(a, nn.Linear(4, 4).weight.detach().cpu().numpy())
 
 
 def test_evaluating_restores_every_submodules_own_mode_even_after_an_error():

@@ -36,9 +36,9 @@ def value_and_grads(fn, arrays, weight, torch_side=False):
     y = fn(*xs)
     if torch_side:
         (y * torch.tensor(weight)).sum().backward()
-        return y.detach().numpy(), [x.grad.detach().numpy() for x in xs]
+        return y.detach().cpu().numpy(), [x.grad.detach().cpu().numpy() for x in xs]
     (y * minigan.Tensor(weight, dtype=np.float64)).sum().backward()
-    return y.detach().numpy(), [x.grad.detach().numpy() for x in xs]
+    return y.detach().cpu().numpy(), [x.grad.detach().cpu().numpy() for x in xs]
 
 
 def assert_same_as_torch(fn, tfn, arrays, rtol=1e-12, atol=1e-12, seed=0):
@@ -118,16 +118,16 @@ def test_max_pool_sends_the_gradient_to_the_first_maximum(xp_backend):
     F.max_pool2d(x, 2).sum().backward()
     expected = np.zeros((4, 4))
     expected[::2, ::2] = 1  # the top-left element of each window, and only it
-    np.testing.assert_array_equal(x.grad.detach().numpy()[0, 0], expected)
+    np.testing.assert_array_equal(x.grad.detach().cpu().numpy()[0, 0], expected)
     x = leaf(np.ones((1, 1, 3, 3)))
     F.max_pool2d(x, 2, stride=1).sum().backward()  # overlapping windows: each sends 1 to its own first element
-    np.testing.assert_array_equal(x.grad.detach().numpy()[0, 0], [[1, 1, 0], [1, 1, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(x.grad.detach().cpu().numpy()[0, 0], [[1, 1, 0], [1, 1, 0], [0, 0, 0]])
 
 
 def test_avg_pool_is_the_window_mean_and_pools_check_their_arguments():
     x = np.arange(16.0).reshape(1, 1, 4, 4)
     np.testing.assert_allclose(F.avg_pool2d(minigan.Tensor(x), 2).detach().numpy()[0, 0], [[2.5, 4.5], [10.5, 12.5]])
-    np.testing.assert_allclose(F.max_pool2d(minigan.Tensor(x), 2).detach().numpy()[0, 0], [[5, 7], [13, 15]])
+    np.testing.assert_allclose(F.max_pool2d(minigan.Tensor(x), 2).detach().cpu().numpy()[0, 0], [[5, 7], [13, 15]])
     with pytest.raises(ValueError, match=r"max_pool2d: padding \(2, 2\) must be at most half the kernel"):
         F.max_pool2d(minigan.Tensor(x), 3, padding=2)
     with pytest.raises(minigan.ShapeError, match=r"avg_pool2d: input must be 4-D \(N, C, H, W\), got shape"):
@@ -179,7 +179,7 @@ def test_upsample_copies_each_pixel_into_a_block_and_refuses_what_it_does_not_do
     y = nn.Upsample(scale_factor=2)(x)
     np.testing.assert_array_equal(y.detach().numpy()[0, 0], [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]])
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.detach().numpy(), np.full((1, 1, 2, 2), 4.0))  # four copies each
+    np.testing.assert_array_equal(x.grad.detach().cpu().numpy(), np.full((1, 1, 2, 2), 4.0))  # four copies each
     with pytest.raises(ValueError, match="mode must be one of"):
         nn.Upsample(scale_factor=2, mode="trilinear")
     with pytest.raises(ValueError, match="mode for a 4-D input must be one of"):
@@ -195,14 +195,14 @@ def test_dropout2d_drops_whole_channels_and_keeps_the_mean():
     x = minigan.ones(200, 8, 3, 3, requires_grad=True)
     out = nn.Dropout2d(0.25)(x)
     out.sum().backward()
-    y = out.detach().numpy()
-    np.testing.assert_array_equal(x.grad.detach().numpy(), y)  # d(mask·x)/dx = mask, and x = 1
+    y = out.detach().cpu().numpy()
+    np.testing.assert_array_equal(x.grad.detach().cpu().numpy(), y)  # d(mask·x)/dx = mask, and x = 1
     per_channel = y.reshape(200, 8, 9)
     assert np.all(per_channel.min(axis=2) == per_channel.max(axis=2))  # a channel is kept or dropped whole
     assert set(np.unique(y)) == {0.0, np.float32(1) / np.float32(0.75)}
     assert abs((y == 0).mean() - 0.25) < 0.04  # 1,600 channels: 4 standard deviations is 0.043
     layer = nn.Dropout2d(0.25).eval()
-    np.testing.assert_array_equal(layer(x).detach().numpy(), x.detach().numpy())
+    np.testing.assert_array_equal(layer(x).detach().cpu().numpy(), x.detach().cpu().numpy())
     with pytest.raises(minigan.ShapeError, match="dropout2d: input must be 4-D"):
         F.dropout2d(minigan.ones(3, 4), 0.5)
 
@@ -235,7 +235,7 @@ def test_inplace_activations_write_into_their_input_as_pytorch(name, args):
         y = layer(h)
         assert y is h
         (y * y).sum().backward()
-        results.append((h.detach().numpy(), leaf.grad.detach().numpy()))
+        results.append((h.detach().cpu().numpy(), leaf.grad.detach().cpu().numpy()))
     assert reprs[0] == reprs[1]
     for u, t in zip(*results):  # (CELU: PyTorch's derivative, from its output, is 5e-8 off the exact exp(x/α))
         np.testing.assert_allclose(u, t, rtol=1e-7)
@@ -309,9 +309,9 @@ def test_apply_initialises_weights_the_tutorial_way():
 
     minigan.manual_seed(0)
     net = Net(nn).apply(weights_init)
-    w = net.features[0].weight.detach().numpy()
+    w = net.features[0].weight.detach().cpu().numpy()
     assert abs(w.std() - 0.02) < 0.015 and abs(w.mean()) < 0.02
-    np.testing.assert_array_equal(net.features[1].weight.detach().numpy(), [1, 1])
+    np.testing.assert_array_equal(net.features[1].weight.detach().cpu().numpy(), [1, 1])
 
 
 @needs_torch
@@ -335,7 +335,7 @@ def test_a_torch_batchnorm_state_loads_and_gives_the_same_outputs():
     theirs(torch.tensor(x))
     assert int(ours.features[1].num_batches_tracked.item()) == int(theirs.features[1].num_batches_tracked) == 4
     np.testing.assert_allclose(ours.state_dict()["features.1.running_var"],
-                               theirs.state_dict()["features.1.running_var"].detach().numpy(), rtol=1e-5)
+                               theirs.state_dict()["features.1.running_var"].detach().cpu().numpy(), rtol=1e-5)
 
 
 def test_load_state_dict_reports_missing_and_unexpected_keys():
@@ -472,4 +472,4 @@ def test_a_dcgan_style_script_matches_torch_from_shared_weights():
             # a conv bias just before BatchNorm has a gradient of exactly 0, so in float32 it is rounding noise
             # and Adam's step (≈ ±lr·sign(g)) follows that noise's sign: it (and the mean it shifts) may differ
             continue
-        np.testing.assert_allclose(value, theirs[name].detach().numpy(), rtol=1e-5, atol=1e-6, err_msg=name)
+        np.testing.assert_allclose(value, theirs[name].detach().cpu().numpy(), rtol=1e-5, atol=1e-6, err_msg=name)

@@ -52,12 +52,12 @@ def check(fn, torch_fn, *arrays_, atol=1e-5, rtol=1e-3):
     out = fn(*inputs)
     tin = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays_]
     tout = torch_fn(*tin)
-    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.detach().cpu().numpy(), tout.detach().cpu().numpy(), rtol=1e-10, atol=1e-12)
     seed = np.random.default_rng(1).standard_normal(tout.shape)
     out.backward(seed)
     tout.backward(torch.tensor(seed))
     for x, t in zip(inputs, tin):
-        expected = t.grad.detach().numpy() if t.grad is not None else np.zeros(x.shape)
+        expected = t.grad.detach().cpu().numpy() if t.grad is not None else np.zeros(x.shape)
         np.testing.assert_allclose(backend.asnumpy(x.grad), expected, rtol=1e-9, atol=1e-11)
 
 

@@ -52,18 +52,52 @@ def test_its_generator_is_its_own():
 
 def test_tensors_on_it_leave_only_by_an_explicit_copy(device):
     x = minigan.randn(3, 2)
-    assert x.device == "cuda" and backend.get_array_module(x.array) is strict
+    assert x.device.type == "cuda" and backend.get_array_module(x.array) is strict
     with pytest.raises(TypeError):  # as PyTorch: a cuda tensor is not a NumPy array
         np.asarray(x)
     host = x.to("cpu")
-    assert host.device == "cpu" and np.array_equal(x.detach().numpy(),
-                                                   host.detach().numpy()) and isinstance(x.detach().numpy(), np.ndarray)
+    assert host.device == "cpu" and np.array_equal(x.detach().cpu().numpy(), host.detach().numpy())
+    assert isinstance(x.detach().cpu().numpy(), np.ndarray)
     with pytest.raises(minigan.BackendError):
         x + host
     a = np.ones(2, np.float32)
     t = minigan.tensor(a)  # follows the active backend: a copy to the device, as a host-to-device transfer is
     a *= 10
-    assert t.device == "cuda" and t.detach().numpy().tolist() == [1.0, 1.0]
+    assert t.device.type == "cuda" and t.detach().cpu().numpy().tolist() == [1.0, 1.0]
+
+
+def test_a_gpu_tensors_device_is_cuda_0_as_pytorchs(device):
+    torch = pytest.importorskip("torch")
+    x = minigan.ones(2).to("cuda")
+    params = nn.Linear(2, 1).to(minigan.device("cuda"))
+    # PyTorch's CUDA tensor: device(type='cuda', index=0), whatever device string moved it there
+    assert repr(x.device) == repr(torch.device("cuda", 0)) and str(x.device) == "cuda:0" and x.device.index == 0
+    assert x.device == params.weight.device == minigan.device("cuda:0") == "cuda:0"
+    assert (x.device == minigan.device("cuda")) is (torch.device("cuda", 0) == torch.device("cuda")) is False
+    assert x.device.type == "cuda" and x.is_cuda and params.device.type == "cuda"
+    assert "device='cuda:0'" in repr(x)
+    assert minigan.ones(2, device=x.device).device == x.device  # a tensor's device names where to make another
+    assert F.cross_entropy(minigan.zeros(2, 3, device=x.device), [0, 2]).device == x.device
+    assert x.get_device() == 0 and minigan.ones(1).to("cpu").get_device() == -1  # as PyTorch's
+    assert x.to("cuda:0") is x
+    for move in (lambda: x.to("cuda:1"), lambda: minigan.zeros(2, device="cuda:1"),
+                 lambda: nn.Linear(2, 1).to(minigan.device("cuda", 1))):
+        with pytest.raises(minigan.BackendError, match="one GPU, cuda:0; got 'cuda:1'"):
+            move()
+
+
+def test_numpy_of_a_gpu_tensor_asks_for_cpu_first_as_pytorch(device):
+    x = minigan.ones(2, device="cuda", requires_grad=True)
+    with pytest.raises(minigan.GraphError, match=r"detach\(\)"):  # PyTorch checks requires_grad first
+        x.numpy()
+    with pytest.raises(TypeError, match=r"can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu\(\)"):
+        x.detach().numpy()
+    host = x.detach().cpu().numpy()
+    assert isinstance(host, np.ndarray) and host.tolist() == [1.0, 1.0]
+    assert isinstance(x.numpy(force=True), np.ndarray) and x.numpy(force=True).tolist() == [1.0, 1.0]
+    on_cpu = minigan.zeros(2, device="cpu")
+    on_cpu.numpy(force=True)[0] = 5.0  # force on the host: still the tensor's own memory, as PyTorch's
+    assert on_cpu.tolist() == [5.0, 0.0] and x.tolist() == [1.0, 1.0] and x.sum().item() == 2.0
 
 
 # ----------------------------------------------------------------------------- optimizers agree with NumPy
@@ -80,8 +114,8 @@ def _train(opt_factory, on_device, steps=3):
         ((model(x) - 0.5) ** 2).mean().backward()
         opt.step()
         sched.step()
-    assert all(p.device == ("cuda" if on_device else "cpu") for p in model.parameters())
-    return [p.detach().numpy() for p in model.parameters()], opt.param_groups[0]["lr"]
+    assert all(p.device.type == ("cuda" if on_device else "cpu") for p in model.parameters())
+    return [p.detach().cpu().numpy() for p in model.parameters()], opt.param_groups[0]["lr"]
 
 
 OPTIMIZERS = {
@@ -108,7 +142,7 @@ def test_metrics_take_device_samples(device):
     modes = np.array([[2.0, 0.0], [0.0, 2.0], [-2.0, 0.0]], dtype=np.float32)
     host = np.repeat(modes, 20, axis=0) + 0.01 * np.random.default_rng(0).standard_normal((60, 2)).astype(np.float32)
     on_device = minigan.tensor(host)
-    assert on_device.device == "cuda"
+    assert on_device.device.type == "cuda"
     assert mode_metrics(on_device, modes, std=0.02) == mode_metrics(host, modes, std=0.02)
     assert mode_metrics(on_device.array, strict.asarray(modes), std=0.02) == mode_metrics(host, modes, std=0.02)
     feats = np.random.default_rng(1).standard_normal((50, 4))
@@ -116,7 +150,7 @@ def test_metrics_take_device_samples(device):
         frechet_distance(feats, feats + 1.0))
     ring = minigan.data.parse_dataset("ring")
     samples = ring.sample(200)  # drawn on the active backend: the device
-    assert mixture_metrics(samples, ring) == mixture_metrics(samples.detach().numpy() if hasattr(samples, "numpy")
+    assert mixture_metrics(samples, ring) == mixture_metrics(samples.detach().cpu().numpy() if hasattr(samples, "numpy")
                                                              else strict.asnumpy(samples), ring)
 
 
@@ -126,7 +160,7 @@ def test_a_cpu_scalar_that_requires_grad_may_meet_gpu_tensors(cuda_device):
     x = minigan.tensor([1.0, 2.0, 3.0], device="cuda", requires_grad=True)
     (a * x).sum().backward()
     assert a.grad.device == "cpu" and a.grad.item() == 6.0
-    assert x.grad.device == "cuda" and np.array_equal(x.grad.detach().numpy(), [2.0, 2.0, 2.0])
+    assert x.grad.device.type == "cuda" and np.array_equal(x.grad.detach().cpu().numpy(), [2.0, 2.0, 2.0])
 
 
 # ----------------------------------------------------------------------------- checkpoints
@@ -138,14 +172,14 @@ def test_the_device_random_stream_is_kept_by_a_checkpoint(cuda_device, tmp_path)
     minigan.manual_seed(3)
     minigan.randn(4, device="cuda"), minigan.randint(0, 9, (3,), device="cuda")
     save({"rng": backend.get_rng_state()}, tmp_path / "rng.npz")
-    ahead = [minigan.randn(5, device="cuda").detach().numpy(), minigan.rand(2, device="cuda").detach().numpy()]
+    ahead = [minigan.randn(5, device="cuda").numpy(force=True), minigan.rand(2, device="cuda").numpy(force=True)]
     minigan.randn(7, device="cuda")
     backend.set_rng_state(load(tmp_path / "rng.npz")["rng"])
-    again = [minigan.randn(5, device="cuda").detach().numpy(), minigan.rand(2, device="cuda").detach().numpy()]
+    again = [minigan.randn(5, device="cuda").numpy(force=True), minigan.rand(2, device="cuda").numpy(force=True)]
     for a, b in zip(ahead, again):
         np.testing.assert_array_equal(a, b)
     minigan.manual_seed(3)  # the GPU's stream is its own, as in PyTorch: the same seed, other numbers
-    assert not np.allclose(minigan.randn(4, device="cuda").numpy(), minigan.randn(4, device="cpu").numpy())
+    assert not np.allclose(minigan.randn(4, device="cuda").cpu().numpy(), minigan.randn(4, device="cpu").numpy())
 
 
 def test_checkpoint_of_a_device_model_loads_on_either_device(device, tmp_path):
@@ -154,7 +188,7 @@ def test_checkpoint_of_a_device_model_loads_on_either_device(device, tmp_path):
     minigan.save(model.state_dict(), tmp_path / "m.pt")
     on_cpu = minigan.load(tmp_path / "m.pt")
     on_gpu = minigan.load(tmp_path / "m.pt", map_location="cuda")
-    assert all(t.device == "cuda" for t in list(model.parameters()) + list(model.buffers()))
+    assert all(t.device.type == "cuda" for t in list(model.parameters()) + list(model.buffers()))
     for k, v in model.state_dict().items():  # state_dict holds host copies; load gives NumPy's or the device's
         assert isinstance(on_cpu[k], np.ndarray) and backend.device_of(on_gpu[k]) == "cuda"
         np.testing.assert_array_equal(on_cpu[k], v)
@@ -163,7 +197,7 @@ def test_checkpoint_of_a_device_model_loads_on_either_device(device, tmp_path):
     fresh.load_state_dict(on_gpu)
     x = minigan.randn(5, 3)
     model.eval(), fresh.eval()
-    np.testing.assert_array_equal(fresh(x).detach().numpy(), model(x).detach().numpy())
+    np.testing.assert_array_equal(fresh(x).detach().cpu().numpy(), model(x).detach().cpu().numpy())
 
 
 # ----------------------------------------------------------------------------- the command line's short runs
@@ -190,11 +224,11 @@ def test_cli_fgsm_runs_on_the_device(device, tmp_path, monkeypatch):
 
 def test_cuda_typed_constructors_make_device_tensors(device):
     x = minigan.cuda.FloatTensor(2, 3)
-    assert x.device == "cuda" and x.dtype == minigan.float32 and isinstance(x, minigan.cuda.FloatTensor)
+    assert x.device.type == "cuda" and x.dtype == minigan.float32 and isinstance(x, minigan.cuda.FloatTensor)
     y = minigan.cuda.LongTensor([1, 2])
-    assert y.device == "cuda" and y.dtype == minigan.int64 and not isinstance(y, minigan.cuda.FloatTensor)
+    assert y.device.type == "cuda" and y.dtype == minigan.int64 and not isinstance(y, minigan.cuda.FloatTensor)
     assert not isinstance(x.to("cpu"), minigan.cuda.FloatTensor) and isinstance(x.to("cpu"), minigan.FloatTensor)
-    assert x.to("cpu").type(minigan.cuda.DoubleTensor).device == "cuda" and x.type("torch.FloatTensor").device == "cpu"
+    assert x.to("cpu").type(minigan.cuda.DoubleTensor).is_cuda and x.type("torch.FloatTensor").device == "cpu"
     assert x.type() == "minigan.cuda.FloatTensor" and x.type(minigan.LongTensor).device == "cpu"
 
 

@@ -36,10 +36,10 @@ def test_object_and_string_arrays_raise():
 
 def test_numpy_item_to_repr(xp_backend):
     x = minigan.tensor([[1.0, 2.0]], requires_grad=True)
-    host = x.detach().numpy()
+    host = x.detach().cpu().numpy()
     assert isinstance(host, np.ndarray) and host.shape == (1, 2)
     host[0, 0] = 9  # on the CPU the same memory, as PyTorch's numpy(); a GPU tensor's is a host copy
-    assert x.detach().numpy()[0, 0] == (9.0 if x.device == "cpu" else 1.0)
+    assert x.detach().cpu().numpy()[0, 0] == (9.0 if x.device == "cpu" else 1.0)
     host[0, 0] = 1
     assert x.sum().item() == 3.0
     assert "requires_grad=True" in repr(x)
@@ -131,10 +131,10 @@ def test_mixing_devices_raises(cuda_device):
 
 def test_one_hot_and_dropout_statistics(xp_backend):
     oh = F.one_hot(np.array([2, 0, 1]), 3)
-    np.testing.assert_array_equal(oh.detach().numpy(), np.eye(3, dtype=np.int64)[[2, 0, 1]])
+    np.testing.assert_array_equal(oh.detach().cpu().numpy(), np.eye(3, dtype=np.int64)[[2, 0, 1]])
     assert oh.dtype == minigan.int64  # (PyTorch's)
     x = minigan.tensor(np.ones(100_000, np.float32))
-    y = F.dropout(x, p=0.3).detach().numpy()
+    y = F.dropout(x, p=0.3).detach().cpu().numpy()
     assert abs((y == 0).mean() - 0.3) < 0.01
     assert abs(y.mean() - 1.0) < 0.02  # inverted dropout keeps the mean
     assert F.dropout(x, p=0.3, training=False) is x
@@ -142,10 +142,10 @@ def test_one_hot_and_dropout_statistics(xp_backend):
 
 def test_stable_sigmoid_and_bce_at_extremes(xp_backend):
     x = minigan.tensor(np.array([-1e4, -50.0, 0.0, 50.0, 1e4], dtype=np.float32), requires_grad=True)
-    s = F.sigmoid(x).detach().numpy()
+    s = F.sigmoid(x).detach().cpu().numpy()
     assert np.all(np.isfinite(s)) and s[0] == 0.0 and s[-1] == 1.0 and s[2] == 0.5
     logits = minigan.tensor(np.array([1e4, -1e4], dtype=np.float64), requires_grad=True)
     loss = F.binary_cross_entropy_with_logits(logits, minigan.tensor(np.array([0.0, 1.0])), reduction="none")
-    np.testing.assert_allclose(loss.detach().numpy(), [1e4, 1e4])  # exact: softplus(1e4) = 1e4
+    np.testing.assert_allclose(loss.detach().cpu().numpy(), [1e4, 1e4])  # exact: softplus(1e4) = 1e4
     loss.sum().backward()
     np.testing.assert_allclose(backend.asnumpy(logits.grad), [1.0, -1.0])

@@ -222,8 +222,9 @@ def test_device_comes_first_among_the_suffixes():
     from minigan._tensor_str import tensor_repr
 
     x = minigan.tensor([1.0, 2.5], dtype=minigan.float64)
-    on_gpu = SimpleNamespace(array=x.array, device="cuda", grad_fn=None, requires_grad=True)
+    on_gpu = SimpleNamespace(array=x.array, device=minigan.device("cuda:0"), grad_fn=None, requires_grad=True)
     assert tensor_repr(on_gpu) == ("tensor([1.0000, 2.5000], device='cuda:0', dtype=float64,\n"  # (PyTorch's line,
                                    "       requires_grad=True)")  # with "torch.float64", would pass 80 columns)
-    empty = SimpleNamespace(array=minigan.zeros(0, 2).array, device="cuda", grad_fn=None, requires_grad=False)
+    empty = SimpleNamespace(array=minigan.zeros(0, 2).array, device=minigan.device("cuda:0"), grad_fn=None,
+                            requires_grad=False)
     assert tensor_repr(empty) == "tensor([], device='cuda:0', size=(0, 2))"

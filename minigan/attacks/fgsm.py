@@ -77,7 +77,7 @@ def _as_input(model, x, who):
     if not backend.is_floating(x.dtype):
         raise TypeError(f"{who}: x must be floating point (e.g. pixels in [0, 1]), got dtype {x.dtype}")
     device = model.device
-    return backend.to_device(x, device) if backend.device_of(x) != device else x
+    return backend.to_device(x, device) if backend.device_of(x) != device.type else x
 
 
 # ----------------------------------------------------------------------------- the loss J(θ, x, y)

@@ -452,8 +452,8 @@ class Module:
                 object.__setattr__(m, "training", mode)
 
     @property
-    def device(self) -> str:
-        """Where the first parameter (or buffer) lives: "cpu" or "cuda"; "cpu" for a module without any.
+    def device(self) -> backend.Device:
+        """Where the first parameter (or buffer) lives (``x.device``: cpu or cuda:0); cpu for a module without any.
 
         Not a PyTorch ``nn.Module`` attribute; PyTorch code writes ``next(m.parameters()).device``.
         """
@@ -461,7 +461,7 @@ class Module:
             return t.device
         for t in self.buffers():
             return t.device
-        return "cpu"
+        return backend.Device("cpu")
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze (True) every parameter.
@@ -568,7 +568,7 @@ class Module:
                 if holder is None:
                     continue
                 if device is not None:
-                    holder.array = backend.to_device(holder.array, backend.Device(device).type)
+                    holder.array = backend.to_device(holder.array, device)
                 if dtype is not None and backend.is_floating(holder.dtype):  # integer buffers keep their dtype
                     holder.array = holder.array.astype(dtype)
         return self

@@ -46,7 +46,7 @@ def topological_order(output):
             label = t.name or op
             if t._ctx is not None and t.name:
                 label = f"{t.name} = {op}"
-            order.append((id(t), label, [id(p) for p in parents], float(np.asarray(t.array).ravel()[0])))
+            order.append((id(t), label, [id(p) for p in parents], t.detach().flatten()[0].item()))
             continue
         stack.append((t, True))
         for p in reversed(parents):

@@ -80,7 +80,7 @@ def walk_visit_once(y, leaf):
                 visit(e, share)
 
     with minigan.no_grad():
-        visit(y.grad_fn, np.ones(()))
+        visit(y.grad_fn, minigan.ones_like(y).array)  # ∂y/∂y = 1, an array where y lives
     return grad[0], visits[0]
 
 
@@ -103,13 +103,13 @@ def walk_every_arrival(y, leaf):
                 visit(e, share)
 
     with minigan.no_grad():
-        visit(y.grad_fn, np.ones(()))
+        visit(y.grad_fn, minigan.ones_like(y).array)
     return grad[0], visits[0]
 
 
 def walk_topological(y, leaf):
     """backward()'s way: consumers first, so each node runs once with the SUM of what its consumers sent."""
-    arriving, grad, visits = {y.grad_fn: np.ones(())}, 0.0, 0
+    arriving, grad, visits = {y.grad_fn: minigan.ones_like(y).array}, 0.0, 0
     with minigan.no_grad():
         for node in stepthrough.graph_of(y):  # the engine's order: every consumer before its producer
             g = arriving.pop(node.key)

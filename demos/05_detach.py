@@ -55,7 +55,8 @@ def experiment(detach: bool, seed: int = 0, lr: float = 0.1):
     return {
         "c": c.detach().cpu().numpy(),
         "grad_is_none": {k: v is None for k, v in grads.items()},
-        "grad_norm": {k: (0.0 if v is None else float(np.linalg.norm(v.detach().numpy()))) for k, v in grads.items()},
+        "grad_norm": {k: (0.0 if v is None else float(np.linalg.norm(v.detach().cpu().numpy())))
+                      for k, v in grads.items()},
         "f_change": _change(f0, f),
         "g_change": _change(g0, g),
     }

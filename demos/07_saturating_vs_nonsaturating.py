@@ -87,7 +87,7 @@ def gradient_norms(exp, shifts, n=512):
 
 
 def distance_to_ring(samples, mixture):
-    x = np.asarray(samples.array if hasattr(samples, "array") else samples, dtype=np.float64)
+    x = samples.detach().cpu().numpy().astype(np.float64)
     d2 = ((x[:, None, :] - mixture.modes[None].astype(np.float64)) ** 2).sum(-1)
     return float(np.sqrt(d2.min(axis=1)).mean())
 

@@ -77,8 +77,10 @@ def curve(algorithm, seed, steps, eval_every, mix, verbose=False):
     """One run: {"step", "wasserstein", "high_quality", "modes"} at every evaluation, and its Spearman ρ."""
     exp = build_experiment(algorithm, "ring", seed=seed, **ALGORITHMS[algorithm])
 
+    device = next(exp.trainer.G.parameters()).device
+
     def sample_real(m):
-        return from_numpy(mix.sample(m))
+        return from_numpy(mix.sample(m)).to(device)  # drawn on the host, moved to where G is (a GPU too)
 
     exp.sample_real = sample_real  # the wider ring, for both algorithms
     hist = {"step": [], "wasserstein": [], "high_quality": [], "modes": []}

@@ -69,7 +69,8 @@ if __name__ == "__main__":
 # %%
 def curve(gamma, seed, steps, eval_every, batch_size, mix, verbose=False):
     exp = build_experiment("began", "ring", seed=seed, gamma=gamma, batch_size=batch_size)
-    exp.sample_real = lambda m: from_numpy(mix.sample(m))  # the wider ring
+    device = next(exp.trainer.G.parameters()).device
+    exp.sample_real = lambda m: from_numpy(mix.sample(m)).to(device)  # the wider ring, where G is
     hist = {"step": [], "m_global": [], "k": [], "high_quality": [], "modes": []}
     window = []
     for t in lessons.progress(range(1, steps + 1), f"BEGAN, γ = {gamma}", verbose):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from minigan.autograd.grad_mode import no_grad
-from minigan.backend import asnumpy, np
+from minigan.backend import asnumpy, get_array_module, np
 
 
 @dataclass
@@ -126,7 +126,10 @@ def steps(output, gradient=None) -> list[Step]:
     if output.grad_fn is None:
         raise ValueError("stepthrough.steps: this tensor has no graph (a leaf, or computed under no_grad)")
     name = Names()
-    seed = np.ones_like(asnumpy(output.array)) if gradient is None else np.asarray(gradient)
+    # The replay runs where the graph lives (the ops' backward takes the arrays they saved, a GPU's too); each
+    # Step records host copies for the text and the pictures.
+    xp = get_array_module(output.array)
+    seed = xp.ones_like(output.array) if gradient is None else xp.asarray(getattr(gradient, "array", gradient))
     arriving = {}  # graph node -> gradient of its output, summed over the consumers seen so far
     produced = {output.grad_fn: output}  # graph node -> its output tensor
     grads = {}  # leaf name -> .grad so far
@@ -139,14 +142,14 @@ def steps(output, gradient=None) -> list[Step]:
                 continue
             out = produced[node.key]
             shares = node.backward(g)
-            step = Step(i, node, name(out), asnumpy(out.array), g, derivative_of(node), root=name(output))
+            step = Step(i, node, name(out), asnumpy(out.array), asnumpy(g), derivative_of(node), root=name(output))
             for t, edge, share in zip(node.inputs, node.edges, shares):
                 if share is None or edge is None:  # no gradient, or a constant
                     continue
-                share = np.asarray(asnumpy(share))
-                step.sends.append((name(t), share))
+                on_host = asnumpy(share)
+                step.sends.append((name(t), on_host))
                 if is_leaf_edge(edge):  # a leaf: accumulate into its .grad
-                    grads[name(t)] = grads[name(t)] + share if name(t) in grads else share
+                    grads[name(t)] = grads[name(t)] + on_host if name(t) in grads else on_host
                 else:  # an intermediate value: the node that produced it collects it
                     produced.setdefault(edge, t)
                     arriving[edge] = arriving[edge] + share if edge in arriving else share

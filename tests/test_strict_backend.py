@@ -100,6 +100,22 @@ def test_numpy_of_a_gpu_tensor_asks_for_cpu_first_as_pytorch(device):
     assert on_cpu.tolist() == [5.0, 0.0] and x.tolist() == [1.0, 1.0] and x.sum().item() == 2.0
 
 
+def test_stepthrough_replays_a_gpu_graph_where_it_lives_and_records_host_copies(device):
+    from minigan import stepthrough
+
+    def replay(where):
+        x = minigan.tensor([0.5, -1.0], dtype=minigan.float64, device=where, requires_grad=True)
+        w = minigan.tensor([2.0, 3.0], dtype=minigan.float64, device=where, requires_grad=True)
+        return stepthrough.steps(((x * w).sigmoid() * x).sum())
+
+    on_gpu, on_cpu = replay("cuda"), replay("cpu")
+    assert [s.label for s in on_gpu] == [s.label for s in on_cpu] and len(on_gpu) == 4
+    for a, b in zip(on_gpu, on_cpu):
+        assert all(isinstance(v, np.ndarray) for v in (a.value, a.grad_in, *a.grads.values()))
+        np.testing.assert_array_equal(a.grad_in, b.grad_in)
+        assert a.grads.keys() == b.grads.keys() and all(np.array_equal(a.grads[k], b.grads[k]) for k in a.grads)
+
+
 # ----------------------------------------------------------------------------- optimizers agree with NumPy
 def _train(opt_factory, on_device, steps=3):
     minigan.manual_seed(1)

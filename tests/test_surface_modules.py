@@ -14,7 +14,7 @@ def test_accelerator_answers_as_cuda_does():
     assert (acc is None) == (not minigan.cuda.is_available())
     device = acc if minigan.accelerator.is_available() else minigan.device("cpu")
     x = minigan.randn(2, 2, device=device)
-    assert x.device == device.type
+    assert x.device.type == device.type and str(x.device) == ("cuda:0" if acc is not None else "cpu")
     with pytest.raises(ValueError, match="minigan runs on one GPU"):
         minigan.accelerator.set_device_index(1)
 

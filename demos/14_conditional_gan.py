@@ -80,10 +80,12 @@ def label_check(exp, seed):
     rng = np.random.default_rng(seed)
     wrong = (y + rng.integers(1, 10, size=y.shape)) % 10
     D = exp.trainer.D
+    device = next(D.parameters()).device  # images and labels go where D is (a GPU too)
+    x, y_on, wrong_on = Tensor(x).to(device), Tensor(y).to(device), Tensor(wrong).to(device)
     D.eval()
     with no_grad():
-        right_p = D(Tensor(x), y).sigmoid().detach().cpu().numpy().ravel()
-        wrong_p = D(Tensor(x), wrong).sigmoid().detach().cpu().numpy().ravel()
+        right_p = D(x, y_on).sigmoid().detach().cpu().numpy().ravel()
+        wrong_p = D(x, wrong_on).sigmoid().detach().cpu().numpy().ravel()
     D.train()
     return y, right_p, wrong_p
 

@@ -46,9 +46,7 @@ class TensorMethods:
         return int(self.item())
 
     def __array__(self, dtype=None, copy=None):
-        if self.device != "cpu":  # as PyTorch: a GPU tensor reaches NumPy only through an explicit copy
-            raise TypeError(f"cannot convert a tensor on {self.device} to a NumPy array: use .cpu() or .numpy() first")
-        out = backend.asnumpy(self.array)
+        out = self.numpy()  # as PyTorch: np.asarray(t) refuses what t.numpy() refuses (requires grad, a GPU's)
         return out if dtype is None else out.astype(dtype)
 
     # ------------------------------------------------------------------ conversion

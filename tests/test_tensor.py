@@ -149,3 +149,14 @@ def test_stable_sigmoid_and_bce_at_extremes(xp_backend):
     np.testing.assert_allclose(loss.detach().cpu().numpy(), [1e4, 1e4])  # exact: softplus(1e4) = 1e4
     loss.sum().backward()
     np.testing.assert_allclose(backend.asnumpy(logits.grad), [1.0, -1.0])
+
+
+@pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # PyTorch's own __array__
+def test_numpy_functions_refuse_a_tensor_that_requires_grad_as_pytorch():
+    torch = pytest.importorskip("torch")
+    for lib in (minigan, torch):
+        t = lib.ones(2, requires_grad=True)
+        for convert in (np.asarray, np.array, lambda a: np.stack([a, a])):
+            with pytest.raises(RuntimeError, match="(?i)numpy\\(\\).*requires grad.*detach\\(\\)\\.numpy\\(\\)"):
+                convert(t)
+        assert np.asarray(t.detach()).tolist() == [1.0, 1.0] and np.stack([t.detach()]).shape == (1, 2)

@@ -53,7 +53,7 @@ def _fmt(v):
 
 def close(what, got, expected, hint, rtol=1e-6, atol=1e-9):
     """``got`` equals ``expected`` (arrays or numbers) within tolerance, or Fail at the worst element."""
-    g, e = _array(got), np.asarray(expected, dtype=np.float64)
+    g, e = _array(got), np.asarray(_array(expected), dtype=np.float64)
     if g is None:
         raise Fail(f"{what}: expected an array of shape {e.shape}, got None; hint: {hint}")
     if g.shape != e.shape:

@@ -8,6 +8,7 @@ PyTorch's (``dim``, ``keepdim``) and NumPy's (``axis``, ``keepdims``).
 
 from __future__ import annotations
 
+import copy
 from collections import namedtuple
 
 from minigan import _tensor_str, backend, checks
@@ -112,6 +113,19 @@ class TensorMethods:
 
     def type_as(self, other):
         return self.astype(other.dtype)
+
+    def __deepcopy__(self, memo):
+        """``copy.deepcopy``, as PyTorch's: a leaf gives a new leaf with a copy of its data, its requires_grad, name
+        and a copy of its ``.grad`` (not its hooks); a tensor an op made refuses, for its graph cannot be copied."""
+        if self.grad_fn is not None:
+            raise GraphError("deepcopy: only tensors created explicitly by the user (graph leaves) can be deep-copied, "
+                             "as in PyTorch; copy the values with x.detach().clone()")
+        if id(self) not in memo:
+            memo[id(self)] = new = self._new(self.array.copy(), self.requires_grad)
+            new.name = self.name
+            if self.grad is not None:
+                new.grad = copy.deepcopy(self.grad, memo)
+        return memo[id(self)]
 
     def clone(self):
         """A copy with its own memory, still in the graph (the gradient flows back to this tensor)."""

@@ -160,3 +160,22 @@ def test_numpy_functions_refuse_a_tensor_that_requires_grad_as_pytorch():
             with pytest.raises(RuntimeError, match="(?i)numpy\\(\\).*requires grad.*detach\\(\\)\\.numpy\\(\\)"):
                 convert(t)
         assert np.asarray(t.detach()).tolist() == [1.0, 1.0] and np.stack([t.detach()]).shape == (1, 2)
+
+
+def test_deepcopy_copies_a_leaf_and_refuses_a_computed_tensor_as_pytorch():
+    import copy
+
+    torch = pytest.importorskip("torch")
+    for lib in (minigan, torch):
+        x = lib.ones(2, requires_grad=True)
+        (x * 2).sum().backward()
+        c = copy.deepcopy(x)
+        assert c is not x and c.is_leaf and c.requires_grad and c.grad.tolist() == [2.0, 2.0] and c.grad is not x.grad
+        c.detach().mul_(5)  # its own memory
+        assert x.tolist() == [1.0, 1.0]
+        view = lib.arange(4.0)[:2]
+        assert copy.deepcopy(view).tolist() == [0.0, 1.0]
+        with pytest.raises(RuntimeError, match="(?i)only tensors created explicitly by the user .graph leaves."):
+            copy.deepcopy(x * 2)
+        pair = copy.deepcopy([x, x])  # one tensor twice: one copy, as deepcopy's memo keeps it
+        assert pair[0] is pair[1]

@@ -55,6 +55,17 @@ def gpu_count() -> int:
     return _cupy.cuda.runtime.getDeviceCount() if cupy_available() else 0
 
 
+def gpu_name() -> str:
+    """The GPU's name as its driver reports it (e.g. "NVIDIA H100 80GB HBM3")."""
+    name = _require_cupy().cuda.runtime.getDeviceProperties(0)["name"]
+    return name.decode() if isinstance(name, bytes) else str(name)
+
+
+def gpu_memory_allocated() -> int:
+    """Bytes of GPU memory that arrays hold now (CuPy's pool: in use, not what it keeps cached); 0 without a GPU."""
+    return int(_cupy.get_default_memory_pool().used_bytes()) if cupy_available() else 0
+
+
 def synchronize() -> None:
     """Wait for the GPU's queued work (timing code calls it before reading a clock)."""
     _require_cupy().cuda.Stream.null.synchronize()

@@ -3,7 +3,7 @@
     device = minigan.device("cuda" if minigan.cuda.is_available() else "cpu")
 """
 
-from minigan import backend
+from minigan import accelerator, backend
 from minigan.toplevel import LegacyConstructor
 
 
@@ -14,6 +14,29 @@ def is_available() -> bool:
 
 def device_count() -> int:
     return backend.gpu_count()
+
+
+def current_device() -> int:
+    """The index of the GPU in use: 0, minigan's one GPU (without one, an error, as PyTorch's)."""
+    if not is_available():
+        raise backend.BackendError("cuda.current_device: there is no GPU (minigan's needs CuPy and an NVIDIA GPU)")
+    return 0
+
+
+def set_device(device) -> None:
+    """Only GPU 0 (minigan runs on one; choose which with CUDA_VISIBLE_DEVICES)."""
+    accelerator.set_device_index(device)
+
+
+def get_device_name(device=None) -> str:
+    """The GPU's name, e.g. "NVIDIA H100 80GB HBM3" (``device``: 0, "cuda" or "cuda:0", minigan's one GPU)."""
+    accelerator.set_device_index(device)  # refuses another index
+    return backend.gpu_name()
+
+
+def memory_allocated(device=None) -> int:
+    """Bytes of GPU memory that tensors hold now (not the memory CuPy keeps cached for reuse); 0 without a GPU."""
+    return backend.gpu_memory_allocated()
 
 
 def manual_seed(seed: int) -> None:
@@ -57,5 +80,6 @@ IntTensor = _CudaConstructor("IntTensor")
 ByteTensor = _CudaConstructor("ByteTensor")
 BoolTensor = _CudaConstructor("BoolTensor")
 
-__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all", "synchronize", "empty_cache",
+__all__ = ["is_available", "device_count", "current_device", "set_device", "get_device_name", "memory_allocated",
+           "manual_seed", "manual_seed_all", "synchronize", "empty_cache",
            "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor"]

@@ -299,9 +299,10 @@ strict.random.default_rng = Generator
 strict.random.Generator = Generator
 # What backend.py asks CuPy about the device: one, always ready.
 strict.cuda = types.SimpleNamespace(
-    runtime=types.SimpleNamespace(getDeviceCount=lambda: 1),
+    runtime=types.SimpleNamespace(getDeviceCount=lambda: 1, getDeviceProperties=lambda i: {"name": b"strict stand-in"}),
     Stream=types.SimpleNamespace(null=types.SimpleNamespace(synchronize=lambda: None)),
 )
+strict.get_default_memory_pool = lambda: types.SimpleNamespace(used_bytes=lambda: 0)  # no pool: nothing to count
 strict.__version__ = "strict-" + numpy.__version__
 
 

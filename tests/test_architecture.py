@@ -19,7 +19,7 @@ ENGINE = {"minigan.backend", "minigan.errors", "minigan._missing", "minigan.chec
           "minigan._tensor", "minigan._tensor_methods", "minigan._tensor_math", "minigan._tensor_inplace",
           "minigan.autograd", "minigan.autograd.graph", "minigan.autograd.engine", "minigan.autograd.grad_mode",
           "minigan.autograd.function", "minigan.autograd.functional", "minigan.functional",
-          "minigan.toplevel", "minigan._tensor_str"}
+          "minigan.toplevel", "minigan._tensor_str", "minigan.accelerator"}
 
 
 def _module_name(path: Path) -> str:

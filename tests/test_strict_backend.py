@@ -116,6 +116,18 @@ def test_stepthrough_replays_a_gpu_graph_where_it_lives_and_records_host_copies(
         assert a.grads.keys() == b.grads.keys() and all(np.array_equal(a.grads[k], b.grads[k]) for k in a.grads)
 
 
+def test_the_cuda_queries_a_training_script_makes(device):
+    cuda = minigan.cuda
+    assert cuda.is_available() and cuda.device_count() == 1 and cuda.current_device() == 0
+    assert cuda.get_device_name() == cuda.get_device_name(0) == cuda.get_device_name("cuda:0") == "strict stand-in"
+    assert isinstance(cuda.memory_allocated(), int)
+    cuda.set_device(0)
+    cuda.set_device("cuda:0")
+    for ask in (lambda: cuda.set_device(1), lambda: cuda.get_device_name(1)):
+        with pytest.raises(ValueError, match="minigan runs on one GPU"):
+            ask()
+
+
 # ----------------------------------------------------------------------------- optimizers agree with NumPy
 def _train(opt_factory, on_device, steps=3):
     minigan.manual_seed(1)

@@ -8,6 +8,15 @@ import minigan
 from minigan import nn
 
 
+@pytest.mark.skipif(minigan.cuda.is_available(), reason="the answers without a GPU")
+def test_cuda_queries_without_a_gpu():
+    assert not minigan.cuda.is_available() and minigan.cuda.device_count() == 0 and minigan.cuda.memory_allocated() == 0
+    with pytest.raises(minigan.BackendError, match="no GPU"):
+        minigan.cuda.current_device()
+    with pytest.raises(minigan.BackendError, match="CuPy"):
+        minigan.cuda.get_device_name()
+
+
 def test_accelerator_answers_as_cuda_does():
     assert minigan.accelerator.is_available() == minigan.cuda.is_available()
     acc = minigan.accelerator.current_accelerator()

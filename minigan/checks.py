@@ -439,7 +439,7 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
     else:
         xp = backend.module_for_device(device) if device else backend.active_module()
         try:
-            host = backend.np.asarray(data)
+            host = backend.np.asarray(_values(data))
         except ValueError as e:  # nested lists of unequal lengths: a ValueError, as PyTorch's
             raise ShapeError(f"Tensor: cannot convert {type(data).__name__} to an array ({e}); nested lists must "
                              "have equal lengths") from None
@@ -452,19 +452,50 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
             )
         inferred = {"b": backend.np.bool_, "i": backend.np.int64, "u": backend.np.int64}.get(host.dtype.kind) if infer \
             else None
-        if infer and isinstance(_first_item(data), backend.np.generic):  # [np.float64(1.5)]: NumPy's dtype, as PyTorch
-            inferred = host.dtype
+        if infer and host.dtype.kind in "biuf":
+            inferred = _list_dtype(data) or inferred  # [np.float64(1.5), 2.0]: NumPy scalars keep their dtypes
         arr = xp.asarray(host, dtype=dtype or inferred or backend.DEFAULT_DTYPE)
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
 
 
-def _first_item(data):
-    """The first number of nested lists (what decides how ``tensor([...])`` reads a list of NumPy scalars)."""
-    while isinstance(data, (list, tuple)) and data:
-        data = data[0]
-    return data
+def _values(data):
+    """Nested lists with each Tensor in them replaced by a host copy of its values: ``tensor([t0, t1])`` reads the
+    values as PyTorch's does, also of tensors that require grad or live on the GPU (which ``np.asarray`` refuses)."""
+    if isinstance(data, (list, tuple)):
+        return [_values(item) for item in data]
+    return backend.asnumpy(data.array) if backend.is_array(getattr(data, "array", None)) else data
+
+
+def _numbers(data):
+    """The numbers of nested lists and tuples, in order."""
+    if isinstance(data, (list, tuple)):
+        for item in data:
+            yield from _numbers(item)
+    else:
+        yield data
+
+
+def _list_dtype(data):
+    """``torch.tensor``'s dtype for nested lists that hold NumPy scalars or tensors (None when they hold neither):
+    the highest kind present wins (bool < int < float), promoted within that kind only, a Python float counting as
+    the default float dtype and a Python int as int64: [np.float32(1), 2.0] is float32, [np.int32(1), 2.0] too."""
+    np = backend.np
+    by_kind, typed = {"b": [], "i": [], "f": []}, False
+    for x in _numbers(data):
+        if isinstance(x, np.generic) or backend.is_array(getattr(x, "array", None)):  # (np.float64 is a float too)
+            typed = True
+            by_kind["b" if x.dtype.kind == "b" else "i" if x.dtype.kind in "iu" else "f"].append(np.dtype(x.dtype))
+        elif isinstance(x, bool):  # before int: a bool is an int too
+            by_kind["b"].append(np.dtype(np.bool_))
+        elif isinstance(x, int):
+            by_kind["i"].append(np.dtype(np.int64))
+        elif isinstance(x, float):
+            by_kind["f"].append(np.dtype(backend.DEFAULT_DTYPE))
+    if not typed:
+        return None
+    return next(np.result_type(*by_kind[k]) for k in "fib" if by_kind[k])
 
 
 def are_sizes(args) -> bool:

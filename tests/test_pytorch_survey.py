@@ -34,8 +34,6 @@ DIFFERENT = {  # program: why it differs
     "torch_manual_seed_return": "manual_seed returns the default generator, a Generator subclass of another name",
     "tensor_meta": "is_contiguous and strides are not exposed",
     "tensor_legacy_np_float": "the legacy Tensor(float64 ndarray) keeps float64 (listed)",
-    "tensor_from_list_of_numpy_scalars": "tensor([np.float32(1.5), 2.0]) is float32, NumPy's promotion (PyTorch: "
-                                         "float64); a list of NumPy scalars alone keeps their dtype, as PyTorch",
     "size_object_numel": "x.shape is a plain tuple (x.size() is a minigan.Size, with numel())",
 }
 

@@ -1,5 +1,7 @@
 """Tensor construction, dtype rules, conversion and the errors a student meets first."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -179,3 +181,36 @@ def test_deepcopy_copies_a_leaf_and_refuses_a_computed_tensor_as_pytorch():
             copy.deepcopy(x * 2)
         pair = copy.deepcopy([x, x])  # one tensor twice: one copy, as deepcopy's memo keeps it
         assert pair[0] is pair[1]
+
+
+def test_tensor_of_a_list_infers_pytorchs_dtype_from_every_element():
+    """torch.tensor([...]) with Python numbers, NumPy scalars and 0-d tensors mixed: the highest kind wins (bool <
+    int < float), promoted within it; a Python float is the default float dtype, a Python int int64."""
+    import itertools
+
+    torch = pytest.importorskip("torch")
+    kinds = [("py", True), ("py", 2), ("py", 2.5), ("np", "bool_"), ("np", "int8"), ("np", "uint8"), ("np", "int32"),
+             ("np", "int64"), ("np", "float16"), ("np", "float32"), ("np", "float64"), ("t", "int8"), ("t", "int64"),
+             ("t", "float64"), ("t", "float32")]
+
+    def element(lib, kind, what):
+        if kind == "py":
+            return what
+        if kind == "np":
+            return getattr(np, what)(1)
+        return lib.tensor(1, dtype=getattr(lib, what), requires_grad=what.startswith("float"))
+
+    checked = 0
+    for combo in itertools.chain(itertools.product(kinds, repeat=2), itertools.combinations(kinds, 3)):
+        ours = minigan.tensor([element(minigan, *k) for k in combo])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # PyTorch warns when it reads a tensor that requires grad as a number
+            try:
+                theirs = torch.tensor([element(torch, *k) for k in combo])
+            except TypeError:  # PyTorch cannot read np.bool_ beside integers; minigan promotes it as NumPy does
+                assert ("np", "bool_") in combo and ours.dtype.kind in "iu"
+                continue
+        assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch."), combo
+        assert not ours.requires_grad and ours.tolist() == theirs.tolist()
+        checked += 1
+    assert checked > 600  # of the 15 × 15 pairs and 455 triples

@@ -83,7 +83,7 @@ def test_functional_and_module_ops_are_checked_too():
         with pytest.raises(AnomalyError, match=r"^Linear: its forward output produced NaN"):
             layer(x)
         with pytest.raises(AnomalyError, match=r"^LogSoftmax: .*NaN"):
-            F.log_softmax(minigan.tensor([[0.0, math.nan]]))
+            F.log_softmax(minigan.tensor([[0.0, math.nan]]), dim=1)
 
 
 # ----------------------------------------------------------------------------- backward

@@ -15,6 +15,7 @@ the floors above them (counts, sizes, fractions and class labels):
 from __future__ import annotations
 
 import math
+import warnings
 
 from minigan import backend
 from minigan.backend import np
@@ -438,6 +439,9 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
             raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")
     else:
         xp = backend.module_for_device(device) if device else backend.active_module()
+        if any(getattr(x, "requires_grad", False) for x in _numbers(data)):  # values leave the graph: PyTorch warns
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior. "
+                          "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
         try:
             host = backend.np.asarray(_values(data))
         except ValueError as e:  # nested lists of unequal lengths: a ValueError, as PyTorch's

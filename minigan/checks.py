@@ -439,11 +439,12 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
             raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")
     else:
         xp = backend.module_for_device(device) if device else backend.active_module()
-        if any(getattr(x, "requires_grad", False) for x in _numbers(data)):  # values leave the graph: PyTorch warns
+        list_dtype, tensors, needs_grad = _read_list(data)
+        if needs_grad:  # the values leave the graph: PyTorch warns
             warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior. "
                           "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
         try:
-            host = backend.np.asarray(_values(data))
+            host = backend.np.asarray(_values(data) if tensors else data)
         except ValueError as e:  # nested lists of unequal lengths: a ValueError, as PyTorch's
             raise ShapeError(f"Tensor: cannot convert {type(data).__name__} to an array ({e}); nested lists must "
                              "have equal lengths") from None
@@ -456,8 +457,8 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
             )
         inferred = {"b": backend.np.bool_, "i": backend.np.int64, "u": backend.np.int64}.get(host.dtype.kind) if infer \
             else None
-        if infer and host.dtype.kind in "biuf":
-            inferred = _list_dtype(data) or inferred  # [np.float64(1.5), 2.0]: NumPy scalars keep their dtypes
+        if infer and list_dtype is not None:  # [np.float64(1.5), 2.0]: NumPy scalars and tensors keep their dtypes
+            inferred = list_dtype
         arr = xp.asarray(host, dtype=dtype or inferred or backend.DEFAULT_DTYPE)
     if dtype is not None and arr.dtype != dtype:
         arr = arr.astype(dtype)
@@ -481,15 +482,18 @@ def _numbers(data):
         yield data
 
 
-def _list_dtype(data):
-    """``torch.tensor``'s dtype for nested lists that hold NumPy scalars or tensors (None when they hold neither):
-    the highest kind present wins (bool < int < float), promoted within that kind only, a Python float counting as
-    the default float dtype and a Python int as int64: [np.float32(1), 2.0] is float32, [np.int32(1), 2.0] too."""
+def _read_list(data):
+    """One walk over nested lists: ``torch.tensor``'s dtype for them when they hold NumPy scalars or tensors (else
+    None: NumPy's kind decides), whether they hold a tensor, and whether one of those requires grad.  The dtype: the
+    highest kind present wins (bool < int < float), promoted within that kind only, a Python float counting as the
+    default float dtype and a Python int as int64: [np.float32(1), 2.0] is float32, [np.int32(1), 2.0] too."""
     np = backend.np
-    by_kind, typed = {"b": [], "i": [], "f": []}, False
+    by_kind, typed, tensors, needs_grad = {"b": [], "i": [], "f": []}, False, False, False
     for x in _numbers(data):
-        if isinstance(x, np.generic) or backend.is_array(getattr(x, "array", None)):  # (np.float64 is a float too)
-            typed = True
+        tensor = backend.is_array(getattr(x, "array", None))
+        if isinstance(x, np.generic) or tensor:  # (before float: np.float64 is a Python float too)
+            typed, tensors = True, tensors or tensor
+            needs_grad = needs_grad or (tensor and x.requires_grad)
             by_kind["b" if x.dtype.kind == "b" else "i" if x.dtype.kind in "iu" else "f"].append(np.dtype(x.dtype))
         elif isinstance(x, bool):  # before int: a bool is an int too
             by_kind["b"].append(np.dtype(np.bool_))
@@ -497,9 +501,8 @@ def _list_dtype(data):
             by_kind["i"].append(np.dtype(np.int64))
         elif isinstance(x, float):
             by_kind["f"].append(np.dtype(backend.DEFAULT_DTYPE))
-    if not typed:
-        return None
-    return next(np.result_type(*by_kind[k]) for k in "fib" if by_kind[k])
+    dtype = next(np.result_type(*by_kind[k]) for k in "fib" if by_kind[k]) if typed else None
+    return dtype, tensors, needs_grad
 
 
 def are_sizes(args) -> bool:

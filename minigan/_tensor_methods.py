@@ -85,8 +85,7 @@ class TensorMethods:
         out = self if dtype is None else self.astype(dtype)
         if device is None:
             return out
-        backend.module_for_device(device)  # refuses a device minigan cannot use (a second GPU, no GPU)
-        device = backend.Device(device).type
+        device = backend.device_type(device)  # (a second GPU is refused here, even for a tensor already on the GPU)
         return out if out.device.type == device else shaping.ToDevice.apply(out, device=device)
 
     def cpu(self):

@@ -164,16 +164,23 @@ def backend_name() -> str:
     return "cupy" if _active["xp"] is not numpy else "numpy"
 
 
-def module_for_device(device: str):
-    device = str(device) if isinstance(device, Device) else device  # minigan.device("cuda:0") too
-    if device in ("cpu", "numpy"):
-        return numpy
-    if device in ("cuda", "gpu", "cupy", "cuda:0"):
-        return _require_cupy()
-    if isinstance(device, str) and device.startswith("cuda:"):
-        raise BackendError(f"to: minigan runs on one GPU, cuda:0; got {device!r} (choose the GPU with the "
-                         "CUDA_VISIBLE_DEVICES environment variable)")
-    raise ValueError(f"to: unknown device {device!r}, expected 'cpu' or 'cuda'")
+def device_type(device) -> str:
+    """"cpu" or "cuda" for a device name or ``minigan.device`` ("cuda:0" too), asking nothing of CuPy; a second
+    GPU and unknown names are refused."""
+    name = str(device) if isinstance(device, Device) else device
+    if name in ("cpu", "numpy"):
+        return "cpu"
+    if name in ("cuda", "gpu", "cupy", "cuda:0"):
+        return "cuda"
+    if isinstance(name, str) and name.startswith("cuda:"):
+        raise BackendError(f"to: minigan runs on one GPU, cuda:0; got {name!r} (choose the GPU with the "
+                           "CUDA_VISIBLE_DEVICES environment variable)")
+    raise ValueError(f"to: unknown device {name!r}, expected 'cpu' or 'cuda'")
+
+
+def module_for_device(device):
+    """numpy for the CPU, cupy for the GPU (which must be there)."""
+    return numpy if device_type(device) == "cpu" else _require_cupy()
 
 
 class Device:

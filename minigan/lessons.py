@@ -118,6 +118,26 @@ def verdict(outcome: str, why: str, say=print) -> str:
     return line
 
 
+def spread(values) -> dict:
+    """A number measured over seeds, as the lesson pages state it: its median, its range and every seed's value.
+
+    ``spread([0.91, 0.88, 0.95])`` -> ``{"median": 0.91, "min": 0.88, "max": 0.95, "n": 3, "per_seed": [...]}``.
+    One seed on one machine is not a finding: training amplifies rounding, so another BLAS moves single runs.
+    """
+    vals = [float(v) for v in values]
+    if not vals:
+        raise ValueError("spread: got no values; measure at least one seed")
+    ordered = sorted(vals)
+    mid = len(ordered) // 2
+    median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    return {"median": median, "min": ordered[0], "max": ordered[-1], "n": len(vals), "per_seed": vals}
+
+
+def show_spread(s: dict, fmt: str = ".3f") -> str:
+    """``0.910 (0.880–0.950 over 3 seeds)``: a spread in words."""
+    return f"{s['median']:{fmt}} ({s['min']:{fmt}}–{s['max']:{fmt}} over {s['n']} seeds)"
+
+
 MEANINGS = {  # what each number a trainer's train_step returns means, in a learner's words
     "loss_d": "D's loss: BCE(D(x), real) + BCE(D(G(z)), fake); 2·log 2 = 1.386 when D says ½ to all",
     "loss_c": "the critic's loss: −(mean C(x) − mean C(G(z))) (+ its penalty)",

@@ -19,7 +19,7 @@ def main():
     p.add_argument("--top", type=int, default=30)
     a = p.parse_args()
     minigan.set_num_threads(1)
-    minigan.backend.keep_freed_memory()  # as python -m minigan.bench does
+    minigan.engine.backend.keep_freed_memory()  # as python -m minigan.bench does
     bench._RUN.update(torch=None, batch=a.batch)
     step, _, _ = bench.make_workload("dcgan-bn-28", bench.minigan_framework(), a.batch)
     for _ in range(3):

@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 import minigan
 import minigan.nn as nn
-from minigan import backend
+from minigan.engine import backend
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--pairs", type=int, default=7)

@@ -26,7 +26,8 @@ import numpy as np
 import torch
 import torch.nn.functional as TF
 
-from minigan import backend, nn
+from minigan import nn
+from minigan.engine import backend
 from minigan.gans import models
 from minigan.gans.recipes import build_experiment, learning_rates
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import minigan
 from minigan import lessons
-from minigan.backend import np
+from minigan.engine.backend import np
 
 NAME = "01_autograd_tour"
 

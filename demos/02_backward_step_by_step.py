@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import minigan
 from minigan import lessons, stepthrough
-from minigan.backend import np
+from minigan.engine.backend import np
 
 NAME = "02_backward_step_by_step"
 

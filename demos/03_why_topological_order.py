@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import minigan
 from minigan import lessons, stepthrough
-from minigan.backend import np
+from minigan.engine.backend import np
 
 NAME = "03_why_topological_order"
 
@@ -198,7 +198,7 @@ def run(out_dir=None, verbose=True, depths=(1, 2, 4, 8, 12)) -> dict:
 # ## Verdict
 #
 # The figure shows the op visits against n on a log scale: a straight line for "every arrival" (2ⁿ paths), flat
-# growth for the topological walk. minigan's `backward()` builds that order once per call (`minigan/autograd/engine.py`,
+# growth for the topological walk. minigan's `backward()` builds that order once per call (`minigan/engine/walk.py`,
 # `topological_order`) with an explicit stack, so a graph thousands of ops deep needs no recursion at all.
 
 # %% main

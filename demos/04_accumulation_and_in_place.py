@@ -29,8 +29,8 @@ from __future__ import annotations
 import minigan
 import minigan.functional as F
 from minigan import lessons, nn
-from minigan.backend import np
-from minigan.errors import GraphError
+from minigan.engine.backend import np
+from minigan.engine.errors import GraphError
 
 NAME = "04_accumulation_and_in_place"
 

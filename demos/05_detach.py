@@ -23,7 +23,7 @@ from __future__ import annotations
 import minigan
 import minigan.functional as F
 from minigan import lessons, nn, optim, stepthrough
-from minigan.backend import np
+from minigan.engine.backend import np
 
 NAME = "05_detach"
 

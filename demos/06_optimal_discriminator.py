@@ -28,7 +28,7 @@ from __future__ import annotations
 import minigan
 import minigan.functional as F
 from minigan import lessons, nn, optim
-from minigan.backend import np
+from minigan.engine.backend import np
 
 NAME = "06_optimal_discriminator"
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import minigan.functional as F
 from minigan import autograd, lessons, no_grad, optim
-from minigan.backend import np
+from minigan.engine.backend import np
 from minigan.gans.gan import frozen, full_like
 from minigan.gans.recipes import PLAIN_GAN, build_experiment
 

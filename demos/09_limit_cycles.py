@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import minigan
 from minigan import lessons, optim
-from minigan.backend import np
+from minigan.engine.backend import np
 
 NAME = "09_limit_cycles"
 

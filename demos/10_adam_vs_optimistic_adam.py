@@ -31,7 +31,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from minigan import lessons
-from minigan.backend import np
+from minigan.engine.backend import np
 from minigan.gans.recipes import PLAIN_GAN, build_experiment
 
 NAME = "10_adam_vs_optimistic_adam"

@@ -30,7 +30,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from minigan import lessons, no_grad
-from minigan.backend import np
+from minigan.engine.backend import np
 from minigan.gans.recipes import PLAIN_GAN, build_experiment
 
 NAME = "11_equilibrium"

@@ -33,7 +33,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from minigan import lessons
-from minigan.backend import np
+from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
 
 NAME = "13_input_dropout"

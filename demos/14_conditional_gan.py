@@ -30,8 +30,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from minigan import Tensor, lessons, no_grad
-from minigan.backend import np
 from minigan.data.digits import load_digits
+from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
 
 NAME = "14_conditional_gan"

@@ -41,8 +41,8 @@
 from __future__ import annotations
 
 from minigan import from_numpy, lessons
-from minigan.backend import np
 from minigan.data.toy2d import ring_mixture
+from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
 from minigan.metrics.mixture import mixture_metrics
 

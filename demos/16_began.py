@@ -37,8 +37,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from minigan import from_numpy, lessons
-from minigan.backend import np
 from minigan.data.toy2d import ring_mixture
+from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
 from minigan.metrics.mixture import mixture_metrics
 

@@ -36,9 +36,9 @@ from minigan.attacks import fgsm, input_gradient, train_adversarially
 from minigan.attacks.fgsm import evaluate_attack
 from minigan.attacks.figures import error_figure, panda_figure
 from minigan.attacks.recipes import ADV_RECIPE
-from minigan.backend import np
 from minigan.classifier import build, reference_classifier
 from minigan.data.digits import load_digits
+from minigan.engine.backend import np
 
 OUT = lessons.out_dir("17_fgsm")
 EPS = [0.05, 0.1, 0.25]

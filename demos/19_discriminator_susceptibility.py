@@ -36,11 +36,12 @@ from __future__ import annotations
 
 import minigan
 import minigan.functional as F
-from minigan import backend, lessons
+from minigan import lessons
 from minigan.attacks import pgd
 from minigan.attacks.gan_defense import digits_gan
-from minigan.backend import np
 from minigan.data.digits import load_digits
+from minigan.engine import backend
+from minigan.engine.backend import np
 from minigan.gans.models import DCGANDiscriminator
 from minigan.optim import Adam
 

@@ -44,9 +44,9 @@ from minigan import lessons
 from minigan.attacks import fgsm, pgd
 from minigan.attacks.gan_defense import bpda_pgd, digits_gan, manifold_attack, project
 from minigan.attacks.robustness import accuracy
-from minigan.backend import np
 from minigan.classifier import reference_classifier
 from minigan.data.digits import load_digits
+from minigan.engine.backend import np
 
 NAME = "20_gan_projection_defense"
 

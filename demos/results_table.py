@@ -16,8 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from minigan.autograd.grad_mode import no_grad
-from minigan.backend import np
+from minigan.engine.backend import np
+from minigan.engine.grad_mode import no_grad
 from minigan.gans.recipes import PLAIN_GAN, build_experiment
 from minigan.serialization import atomic_write
 

@@ -8,11 +8,11 @@
 
 import sys
 
-from minigan import _missing, accelerator, autograd, backend, backends, cuda, functional, linalg, nn, optim
+from minigan import _missing, accelerator, autograd, backends, cuda, functional, linalg, nn, optim
 from minigan._missing import NotInMinigan
-from minigan._tensor import Tensor, from_numpy, tensor
-from minigan.autograd.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from minigan.backend import (
+from minigan._tensor_surface import Tensor, from_numpy, tensor
+from minigan.engine import backend
+from minigan.engine.backend import (
     BackendError,
     Generator,
     cupy_available,
@@ -21,12 +21,12 @@ from minigan.backend import (
     set_num_threads,
     use_backend,
 )
-from minigan.backend import Device as device
-from minigan.dtypes import bool_ as bool
-from minigan.dtypes import double, float16, float32, float64, half, int8, int16, int32, int64, long, short, uint8
-from minigan.dtypes import float32 as float
-from minigan.dtypes import int32 as int
-from minigan.errors import (
+from minigan.engine.backend import Device as device
+from minigan.engine.dtypes import bool_ as bool
+from minigan.engine.dtypes import double, float16, float32, float64, half, int8, int16, int32, int64, long, short, uint8
+from minigan.engine.dtypes import float32 as float
+from minigan.engine.dtypes import int32 as int
+from minigan.engine.errors import (
     AnomalyError,
     DomainError,
     DtypeError,
@@ -35,6 +35,7 @@ from minigan.errors import (
     IndexOutOfRange,
     ShapeError,
 )
+from minigan.engine.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigan.gradcheck import gradcheck, gradgradcheck
 from minigan.serialization import load, save
 from minigan.toplevel import (

@@ -567,7 +567,7 @@ TABLE = {
          """
         set_detect_anomaly
          """),
-        ("an autograd internal: minigan's is the grad_fn chain of its tensors (minigan/autograd/graph.py)",
+        ("an autograd internal: minigan's is the grad_fn chain of its tensors (minigan/engine/graph.py)",
          """
         NestedIOFunction SavedTensor anomaly_mode enforce_grad_layout_policy
         is_multithreading_enabled is_tensor_like is_view_replay_enabled set_multithreading_enabled

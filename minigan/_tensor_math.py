@@ -1,7 +1,7 @@
 """The method forms of minigan's free functions and of the elementwise math of ``ops/unary.py``
 (``x.sin()``, ``x.lerp(y, w)``, ``x.new_zeros(...)``, ...), which ``Tensor`` inherits.
 
-They live here, beside _tensor_methods.py, so that _tensor.py stays the engine's value and its core API.  Each is one
+They live here, above the engine's methods (minigan/engine/methods.py), in minigan.Tensor.  Each is one
 line: an op's ``apply`` behind the door check, or the free function of the same name in ``toplevel.py`` (the
 one home of its checks), reached through ``_toplevel()`` at call time because toplevel.py imports
 _tensor.py.  ``__getattr__`` gives the one-line advice of ``minigan/_missing.py`` for a PyTorch name a Tensor does
@@ -10,8 +10,8 @@ not have.
 
 from __future__ import annotations
 
-from minigan import _missing, backend
-from minigan.ops import unary as U
+from minigan import _missing
+from minigan.engine.ops import unary as U
 
 
 def _toplevel():
@@ -26,10 +26,6 @@ class TensorMath:
     """Mixed into ``Tensor`` (which has the operators, ``ne``, ``sub``, ``expand``...)."""
 
     __slots__ = ()
-
-    def _as_float(self, op=None):
-        """The input of a function of real numbers: as in PyTorch, an integer or bool tensor is computed in float32."""
-        return self if backend.is_floating(self.dtype) else self.float()
 
     def sin(self):
         return U.Sin.apply(self._as_float())
@@ -208,11 +204,6 @@ class TensorMath:
 
     def flipud(self):
         return _toplevel().flipud(self)
-
-    def movedim(self, source, destination):
-        return _toplevel().movedim(self, source, destination)
-
-    moveaxis = movedim
 
     def ravel(self):
         return _toplevel().ravel(self)

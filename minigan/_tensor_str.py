@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from minigan import backend
+from minigan.engine import backend
 
 # PyTorch's print options, changed by ``minigan.set_printoptions`` (its defaults here):
 OPTIONS = {

@@ -7,7 +7,7 @@ minigan's one accelerator is an NVIDIA GPU through CuPy (``minigan.cuda``); with
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan.engine import backend
 
 
 def is_available() -> bool:

@@ -28,10 +28,11 @@ import warnings
 from pathlib import Path
 
 import minigan.functional as F
-from minigan import backend, checks, nn
-from minigan._tensor import Tensor, from_numpy
-from minigan.autograd.grad_mode import no_grad
-from minigan.backend import np
+from minigan import nn
+from minigan._tensor_surface import Tensor, from_numpy
+from minigan.engine import backend, checks
+from minigan.engine.backend import np
+from minigan.engine.grad_mode import no_grad
 from minigan.optim import Adam
 from minigan.serialization import load, save
 from minigan.utils.data import DataLoader, TensorDataset

@@ -3,7 +3,8 @@
     device = minigan.device("cuda" if minigan.cuda.is_available() else "cpu")
 """
 
-from minigan import accelerator, backend
+from minigan import accelerator
+from minigan.engine import backend
 from minigan.toplevel import LegacyConstructor
 
 

@@ -8,19 +8,20 @@ from __future__ import annotations
 import sys
 import warnings
 
-from minigan import _missing, backend, checks
-from minigan._tensor import Tensor, tensor
-from minigan.autograd.grad_mode import no_grad
-from minigan.dtypes import common_dtype
-from minigan.errors import DtypeError, IndexOutOfRange, ShapeError
-from minigan.ops import activation
-from minigan.ops import conv as C
-from minigan.ops import elementwise as E
-from minigan.ops import linalg as L
-from minigan.ops import loss as LS
-from minigan.ops import norm as N
-from minigan.ops import pool as P
-from minigan.ops import shape as S
+from minigan import _missing
+from minigan._tensor_surface import Tensor, tensor
+from minigan.engine import backend, checks
+from minigan.engine.dtypes import common_dtype
+from minigan.engine.errors import DtypeError, IndexOutOfRange, ShapeError
+from minigan.engine.grad_mode import no_grad
+from minigan.engine.ops import activation
+from minigan.engine.ops import conv as C
+from minigan.engine.ops import elementwise as E
+from minigan.engine.ops import linalg as L
+from minigan.engine.ops import loss as LS
+from minigan.engine.ops import norm as N
+from minigan.engine.ops import pool as P
+from minigan.engine.ops import shape as S
 
 
 def _tensor(x, op, name="input") -> Tensor:
@@ -97,7 +98,8 @@ def _legacy_reduction(op, reduction, size_average, reduce):
 
 
 # ----------------------------------------------------------------------------- activations
-# Each is the Tensor method of the same name (_tensor_methods.py), so the checks are the same whichever door is used.
+# Each is the Tensor method of the same name (minigan/engine/methods.py), so the checks are the same whichever door
+# is used.
 def relu(input, inplace=False):
     if inplace:
         return _into(input, "relu", lambda t: relu(t))
@@ -1418,7 +1420,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
     d_ap = pairwise_distance(anchor, positive, p, eps)
     d_an = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        from minigan._tensor import minimum
+        from minigan._tensor_surface import minimum
 
         d_an = minimum(d_an, pairwise_distance(positive, negative, p, eps))
     return LS.apply_reduction((d_ap - d_an + margin).clamp(min=0.0), reduction)

@@ -9,7 +9,7 @@ import math
 import sys
 
 from minigan import _missing, toplevel
-from minigan._tensor import Tensor
+from minigan._tensor_surface import Tensor
 from minigan.functional import stack
 
 

@@ -37,9 +37,9 @@ import tokenize
 import zipfile
 from contextlib import contextmanager
 
-from minigan import backend
-from minigan._tensor import Tensor
-from minigan.backend import np
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend
+from minigan.engine.backend import np
 
 MARKER = "minigan-checkpoint"
 FORMAT_VERSION = 1

@@ -28,8 +28,8 @@ import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from minigan.autograd.grad_mode import no_grad
-from minigan.backend import asnumpy, get_array_module, np
+from minigan.engine.backend import asnumpy, get_array_module, np
+from minigan.engine.grad_mode import no_grad
 
 
 @dataclass
@@ -49,7 +49,7 @@ def graph_of(output) -> list[Node]:
     The one adapter between this view and the engine: the public surface (``Tensor.grad_fn``, the
     node's inputs, its ``next_functions`` edges, its ``backward``) and the engine's own topological order.
     """
-    from minigan.autograd.engine import topological_order
+    from minigan.engine.walk import topological_order
 
     return [Node(fn, type(fn).__name__, tuple(fn.inputs), tuple(fn.next_functions), fn.backward)
             for fn in topological_order([output.grad_fn])]
@@ -57,7 +57,7 @@ def graph_of(output) -> list[Node]:
 
 def is_leaf_edge(edge) -> bool:
     """Does this edge end at a leaf tensor (whose ``.grad`` accumulates), rather than at another node?"""
-    from minigan.autograd.graph import Node as GraphNode
+    from minigan.engine.graph import Node as GraphNode
 
     return edge is not None and not isinstance(edge, GraphNode)
 

@@ -15,16 +15,18 @@ import string
 import warnings
 from collections import namedtuple
 
-from minigan import _tensor_str, backend, checks, functional
-from minigan._tensor import Tensor, maximum, minimum, tensor
-from minigan.autograd.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
-from minigan.autograd.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
-from minigan.dtypes import TYPE_NAMES
-from minigan.errors import DivisionByZero, DtypeError, GraphError, IndexOutOfRange, ShapeError
-from minigan.ops import linalg as L
-from minigan.ops import reduce as R
-from minigan.ops import shape as S
-from minigan.ops import unary as U
+from minigan import _tensor_str, functional
+from minigan._tensor_surface import Tensor, maximum, minimum, tensor
+from minigan.engine import backend, checks
+from minigan.engine.dtypes import TYPE_NAMES
+from minigan.engine.errors import DivisionByZero, DtypeError, GraphError, IndexOutOfRange, ShapeError
+from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
+from minigan.engine.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
+from minigan.engine.methods import Size
+from minigan.engine.ops import linalg as L
+from minigan.engine.ops import reduce as R
+from minigan.engine.ops import shape as S
+from minigan.engine.ops import unary as U
 
 
 def _shape(shape, fn, size=None):
@@ -224,30 +226,6 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
 
 def is_tensor(x) -> bool:
     return isinstance(x, Tensor)
-
-
-class Size(tuple):
-    """``minigan.Size([2, 3])``: a shape, as ``torch.Size``: a tuple of ints (and equal to one) with ``numel()``."""
-
-    def __new__(cls, sizes=()):
-        sizes = tuple(sizes)
-        if not builtins.all(isinstance(n, (int, backend.np.integer)) and not isinstance(n, bool) for n in sizes):
-            raise TypeError(f"Size: expected a sequence of ints, got {sizes!r}")
-        return super().__new__(cls, (int(n) for n in sizes))
-
-    def numel(self) -> int:
-        """The number of elements of a tensor of this shape."""
-        n = 1
-        for size in self:
-            n *= size
-        return n
-
-    def __getitem__(self, index):  # a slice of a Size is a Size, as in PyTorch: x.size()[1:].numel()
-        item = super().__getitem__(index)
-        return Size(item) if isinstance(index, slice) else item
-
-    def __repr__(self):
-        return f"minigan.Size({list(self)})"
 
 
 class inference_mode(no_grad):
@@ -1258,14 +1236,7 @@ swapdims = swapaxes
 
 def movedim(input, source, destination):
     """Move dimension(s) ``source`` to position(s) ``destination``, keeping the others in order."""
-    x = _t(input, "movedim")
-    src = [d % x.ndim for d in ((source,) if isinstance(source, int) else source)]
-    dst = [d % x.ndim for d in ((destination,) if isinstance(destination, int) else destination)]
-    rest = iter(d for d in range(x.ndim) if d not in src)
-    order = [None] * x.ndim
-    for s_, d_ in zip(src, dst):
-        order[d_] = s_
-    return x.permute(*[o if o is not None else next(rest) for o in order])
+    return _t(input, "movedim").movedim(source, destination)
 
 
 moveaxis = movedim

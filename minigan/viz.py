@@ -25,8 +25,8 @@ import math
 import os
 from pathlib import Path
 
-from minigan import checks
-from minigan.backend import asnumpy, host_array, np
+from minigan.engine import checks
+from minigan.engine.backend import asnumpy, host_array, np
 from minigan.serialization import atomic_write
 
 _INSTALL = "pip install 'minigan[demos]'"
@@ -405,13 +405,13 @@ def trace_graph(tensor) -> list[dict]:
     ``topological_order`` (iterative, so a graph thousands of ops deep works). The graph must still be alive: after a
     ``backward()`` without ``retain_graph=True`` its nodes have dropped their inputs.
     """
-    from minigan._tensor import Tensor
-    from minigan.errors import GraphError
+    from minigan._tensor_surface import Tensor
+    from minigan.engine.errors import GraphError
 
     if not isinstance(tensor, Tensor):
         raise TypeError(f"trace_graph: got {type(tensor).__name__}, expected a minigan Tensor")
 
-    from minigan.autograd.engine import topological_order
+    from minigan.engine.walk import topological_order
 
     nodes: list[dict] = []
     index: dict[int, int] = {}  # id(Node or leaf Tensor) -> position in `nodes`

@@ -14,7 +14,7 @@ import strict_backend  # noqa: E402  (tests/strict_backend.py: pytest puts tests
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 import minigan  # noqa: E402
-from minigan import backend  # noqa: E402
+from minigan.engine import backend  # noqa: E402
 
 # CI runs derandomized, so a failure seen there reproduces on any machine.
 settings.register_profile(

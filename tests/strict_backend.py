@@ -309,7 +309,7 @@ strict.__version__ = "strict-" + numpy.__version__
 @contextlib.contextmanager
 def installed():
     """Inside the block minigan's "cuda" device is this stand-in; what was there (CuPy or nothing) after it."""
-    from minigan import backend
+    from minigan.engine import backend
 
     previous = backend.set_device_module(strict, scatter_add=scatter_add)
     try:

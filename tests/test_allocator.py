@@ -11,9 +11,9 @@ import sys
 import numpy as np
 import pytest
 
-from minigan import backend
 from minigan.cli import main as cli
 from minigan.cli import train as gans_cli
+from minigan.engine import backend
 
 # A training step in small: make four arrays of 12 MB, writing every page, then free them all; 20 times. Count
 # the page faults the last 19 took.
@@ -21,7 +21,7 @@ CHILD = """
 import json, resource, sys
 import numpy
 import minigan
-kept = minigan.backend.keep_freed_memory() if sys.argv[1] == "keep" else None
+kept = minigan.engine.backend.keep_freed_memory() if sys.argv[1] == "keep" else None
 for step in range(20):
     if step == 1:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt

@@ -15,8 +15,8 @@ import pytest
 import minigan
 import minigan.functional as F
 from minigan import AnomalyError, nn
-from minigan.autograd.grad_mode import is_anomaly_enabled
-from minigan.backend import np
+from minigan.engine.backend import np
+from minigan.engine.grad_mode import is_anomaly_enabled
 from minigan.serialization import load
 
 # NumPy warns about log(-1) and 1/0 as well; pyproject turns warnings from minigan into errors,

@@ -1,8 +1,10 @@
 """The floors of the house (docs/architecture.md), checked from the code's own imports.
 
+* the engine (``minigan/engine/``) imports nothing outside itself;
 * no import circle among minigan's modules (an import inside a function counts too);
-* the library never imports the command line (``minigan/cli/``), which stands above everything;
-* the engine's floor imports nothing of the floors above it.
+* no upward import: the engine, then the Tensor's PyTorch surface, then the free functions (``minigan.*``,
+  ``F.*``), then the rest of the library, then the command line; a file imports only from its own floor or below;
+* the library never imports the command line (``minigan/cli/``), which stands above everything.
 
 The imports are read with ``ast`` from the source files, nothing is imported or run.
 """
@@ -12,16 +14,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "minigan"
 ENTRIES = {"minigan.__main__", "minigan.bench"}  # the two thin doors of ``python -m``
-ENGINE = {"minigan.backend", "minigan.errors", "minigan._missing", "minigan.checks", "minigan.dtypes", "minigan.cuda",
-          "minigan._tensor", "minigan._tensor_methods", "minigan._tensor_math", "minigan._tensor_inplace",
-          "minigan.autograd", "minigan.autograd.graph", "minigan.autograd.engine", "minigan.autograd.grad_mode",
-          "minigan.autograd.function", "minigan.autograd.functional", "minigan.functional",
-          "minigan.toplevel", "minigan._tensor_str", "minigan.accelerator"}
-
-
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -51,12 +48,7 @@ def _imports(module: str) -> set:
     return found
 
 
-# The one import that runs upward on purpose, at call time inside a method: each method form of a free
-# function (``x.lerp(y, w)``) calls ``minigan.lerp``, the one home of that function's checks, as PyTorch's
-# Tensor methods call torch's functions.  It is read only here, with its reason; anything new fails.
-CALL_TIME_UP = {("minigan._tensor_math", "minigan.toplevel")}
-
-GRAPH = {m: _imports(m) - {n for (a, n) in CALL_TIME_UP if a == m} for m in MODULES}
+GRAPH = {m: _imports(m) for m in MODULES}
 
 
 def _face(module: str) -> bool:
@@ -64,6 +56,7 @@ def _face(module: str) -> bool:
     return module == "minigan"
 
 
+@pytest.mark.xfail(strict=True, reason="the method forms in _tensor_math.py still call minigan.* (being turned round)")
 def test_no_import_circle():
     graph = {m: {n for n in targets if not _face(n)} for m, targets in GRAPH.items() if not _face(m)}
     state, stack, circles = {}, [], []
@@ -91,7 +84,38 @@ def test_the_library_never_imports_the_command_line():
     assert not {m: n for m, n in offenders.items() if n}
 
 
-def test_the_engine_imports_nothing_above_it():
-    above = {m for m in MODULES if m not in ENGINE and not m.startswith("minigan.ops")} - {"minigan"}
-    offenders = {m: sorted(GRAPH[m] & above) for m in ENGINE | {m for m in MODULES if m.startswith("minigan.ops")}}
+def _in(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_the_engine_imports_nothing_outside_it():
+    engine = [m for m in MODULES if _in(m, "minigan.engine")]
+    assert len(engine) > 10  # (the test reads the right folder)
+    offenders = {m: sorted(n for n in GRAPH[m] if not _in(n, "minigan.engine")) for m in engine}
+    assert not {m: n for m, n in offenders.items() if n}
+
+
+SURFACE = {"minigan._tensor_surface", "minigan._tensor_math", "minigan._tensor_inplace", "minigan._tensor_str",
+           "minigan._missing"}  # minigan.Tensor: the engine's Tensor plus PyTorch's methods (and their advice)
+FREE_FUNCTIONS = {"minigan.toplevel", "minigan.functional", "minigan.linalg", "minigan.cuda", "minigan.accelerator"}
+
+
+def floor(module: str) -> int:
+    """0 the engine, 1 the Tensor's surface, 2 the free functions, 3 the rest of the library, 4 the command line."""
+    if _in(module, "minigan.engine"):
+        return 0
+    if module in SURFACE:
+        return 1
+    if module in FREE_FUNCTIONS:
+        return 2
+    if _in(module, "minigan.cli") or module in ENTRIES:
+        return 4
+    return 3
+
+
+@pytest.mark.xfail(strict=True, reason="the method forms in _tensor_math.py still call minigan.* (being turned round)")
+def test_no_upward_import():
+    """A method never calls up into a free function: ``x.lerp()`` is the method, ``minigan.lerp(x)`` calls it."""
+    graph = {m: {n for n in targets if not _face(n)} for m, targets in GRAPH.items() if not _face(m)}
+    offenders = {m: sorted(n for n in targets if floor(n) > floor(m)) for m, targets in graph.items()}
     assert not {m: n for m, n in offenders.items() if n}

@@ -7,7 +7,7 @@ import minigan.functional as F
 from minigan import nn
 from minigan.attacks import bim, fgsm, pgd, pgd_adversarial_loss, project, train_pgd
 from minigan.attacks.iterative import per_example_loss
-from minigan.backend import np
+from minigan.engine.backend import np
 
 
 class SmallConv(nn.Module):

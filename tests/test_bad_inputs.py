@@ -16,9 +16,10 @@ import pytest
 
 import minigan
 import minigan.functional as F
-from minigan import backend, nn, optim
-from minigan.backend import np
-from minigan.errors import DomainError, GraphError, IndexOutOfRange, MiniganError, ShapeError
+from minigan import nn, optim
+from minigan.engine import backend
+from minigan.engine.backend import np
+from minigan.engine.errors import DomainError, GraphError, IndexOutOfRange, MiniganError, ShapeError
 
 GPU = backend.cupy_available()
 ALLOWED = (ValueError, TypeError, RuntimeError)

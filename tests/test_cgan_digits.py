@@ -9,8 +9,8 @@ decay and batch 128 makes it conditional within ~1,000 steps (the slow test).
 
 import pytest
 
-from minigan import backend
 from minigan.data.digits import load_digits
+from minigan.engine import backend
 from minigan.gans.recipes import build_experiment, digits_metrics
 
 METRIC_KEYS = {"conditional_accuracy", "classes_covered", "class_counts", "kl_to_uniform",

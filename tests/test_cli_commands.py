@@ -15,9 +15,9 @@ import types
 import pytest
 
 from minigan.__main__ import main
-from minigan.backend import np
 from minigan.cli import summary
 from minigan.cli import train as train_cli
+from minigan.engine.backend import np
 
 TINY = ["--eval-every", "2", "--batch-size", "16", "--no-progress"]
 

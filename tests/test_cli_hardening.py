@@ -16,8 +16,8 @@ import pytest
 
 from minigan import nn
 from minigan.__main__ import main
-from minigan.backend import np
 from minigan.cli.runfolder import hold_folder
+from minigan.engine.backend import np
 from minigan.serialization import load, save
 
 BASE = ["--seed", "3", "--eval-every", "10", "--no-progress", "--batch-size", "16"]

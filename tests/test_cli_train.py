@@ -5,7 +5,7 @@ import json
 import pytest
 
 from minigan.__main__ import main
-from minigan.backend import np
+from minigan.engine.backend import np
 from minigan.serialization import load
 
 BASE = ["--steps", "20", "--seed", "3", "--eval-every", "10", "--no-progress"]

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 import minigan
 import minigan.functional as F
-from minigan import backend
-from minigan.errors import ShapeError
+from minigan.engine import backend
+from minigan.engine.errors import ShapeError
 
 
 # ----------------------------------------------------------------------------- naive references (float64)
@@ -105,7 +105,7 @@ def test_adjoint_identity(g):
 @given(conv_geometry())
 def test_weight_gradient_op_closes_the_family(g):
     """Cw(x, y) = ∂⟨conv2d(x, w), y⟩/∂w, and ⟨Cw(x, y), h⟩ = ⟨conv2d(x, h), y⟩ = ⟨x, conv_transpose2d(y, h)⟩."""
-    from minigan.ops.conv import Conv2d, Conv2dWeight, ConvTranspose2d
+    from minigan.engine.ops.conv import Conv2d, Conv2dWeight, ConvTranspose2d
 
     rng = np.random.default_rng(g["seed"])
     s, p, k = (g["stride"],) * 2, (g["padding"],) * 2, (g["k"], g["k"])

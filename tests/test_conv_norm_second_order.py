@@ -1,7 +1,7 @@
 """Second derivatives of conv2d, conv_transpose2d and batch_norm: gradgradcheck, and PyTorch's double backward.
 
 The convolutions' backwards are made of the three bilinear maps conv2d, conv_transpose2d and
-conv2d's weight gradient (see minigan/ops/conv.py), so a gradient of a gradient runs each of
+conv2d's weight gradient (see minigan/engine/ops/conv.py), so a gradient of a gradient runs each of
 them with every geometry argument (stride, padding, output_padding) in a new role; batch norm's
 backward recomputes x̂ and 1/σ from x under create_graph.  Shapes are tiny: finite differences
 in float64 against the engine, and PyTorch (float64, when installed) as an exact oracle.

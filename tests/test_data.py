@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minigan import backend
-from minigan.backend import np
 from minigan.data import digits, idx, toy2d
+from minigan.engine import backend
+from minigan.engine.backend import np
 
 
 # ----------------------------------------------------------------------------- toy2d

@@ -60,7 +60,7 @@ def test_02_replayed_backward_equals_backward_on_neuron_diamond_and_gradient_pen
 def test_stepthrough_records_arriving_gradient_derivative_and_accumulation():
     import minigan
     from minigan import stepthrough
-    from minigan.backend import np
+    from minigan.engine.backend import np
 
     a = minigan.tensor(np.array(3.0), requires_grad=True)
     a.name = "a"
@@ -358,7 +358,7 @@ def test_every_lesson_has_its_numbers_recorded():
 
 
 def test_flatten_keeps_numbers_and_drops_arrays_and_timings():
-    from minigan.backend import np
+    from minigan.engine.backend import np
 
     ln = _numbers_module()
     flat = ln.flatten({"a": 1, "b": {"c": 0.5, "seconds": 3.0, "d": [1, 2]}, "e": np.zeros(5), "f": True,

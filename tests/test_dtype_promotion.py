@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minigan
-from minigan.dtypes import result_type
+from minigan.engine.dtypes import result_type
 
 torch = pytest.importorskip("torch")
 

@@ -9,7 +9,7 @@ import pytest
 import minigan
 import minigan.functional as F
 from minigan import nn, optim
-from minigan.errors import GraphError, ShapeError
+from minigan.engine.errors import GraphError, ShapeError
 
 
 # ----------------------------------------------------------------------------- .grad is a Tensor
@@ -268,7 +268,7 @@ def test_set_grad_enabled_works_as_a_call_and_as_a_context_manager():
 
 # ----------------------------------------------------------------------------- autograd.grad does only what is asked
 def test_grad_skips_the_shares_no_requested_input_needs():
-    from minigan.ops.linalg import Linear
+    from minigan.engine.ops.linalg import Linear
 
     seen = []
     original = Linear.backward
@@ -336,5 +336,5 @@ def test_backward_inputs_refuses_what_pytorch_refuses():
     y = (x * x).sum()
     with pytest.raises(TypeError, match="inputs"):
         y.backward(inputs=[])
-    with pytest.raises(minigan.errors.GraphError, match="does not require grad"):
+    with pytest.raises(minigan.engine.errors.GraphError, match="does not require grad"):
         y.backward(inputs=[minigan.tensor([1.0])])

@@ -73,7 +73,7 @@ def test_every_exercise_has_a_check():
 
 
 def test_a_stub_keeps_the_signature_docstring_and_def_line_comment():
-    text = workspace.library_text("minigan/ops/elementwise.py")
+    text = workspace.library_text("minigan/engine/ops/elementwise.py")
     stubbed = source.stub(text, "Mul.backward", "exercise mul_backward: write it")
     segment = source.function_text(stubbed, "Mul.backward")
     assert segment.splitlines()[0] == "    def backward(self, grad):  # d(ab)/da = b, d(ab)/db = a"
@@ -137,7 +137,7 @@ def test_each_exercise_is_graded_on_its_own(tmp_path):
 
 def test_a_wrong_answer_gets_one_line_with_input_expected_got_and_hint(tmp_path, capsys):
     root = workspace.start(tmp_path / "ws", solutions=True)
-    path = root / "minigan" / "ops" / "elementwise.py"
+    path = root / "minigan" / "engine" / "ops" / "elementwise.py"
     text = source.replace_in_function(path.read_text(), "Sub.backward", "unbroadcast(-grad, sb)",
                                       "unbroadcast(grad, sb)")
     path.write_text(text)
@@ -152,7 +152,7 @@ def test_a_wrong_answer_gets_one_line_with_input_expected_got_and_hint(tmp_path,
 
 def test_a_syntax_error_fails_every_exercise_asked_with_the_place(tmp_path):
     root = workspace.start(tmp_path / "ws", solutions=True)
-    (root / "minigan" / "ops" / "linalg.py").write_text("def broken(:\n")
+    (root / "minigan" / "engine" / "ops" / "linalg.py").write_text("def broken(:\n")
     results, _ = grader.grade(root, ["add_backward", "adam"])
     assert [p for _, p, _, _ in results] == [False, False]
     assert "cannot be imported" in results[0][2] and "SyntaxError" in results[0][2]
@@ -160,7 +160,7 @@ def test_a_syntax_error_fails_every_exercise_asked_with_the_place(tmp_path):
 
 def test_an_endless_loop_fails_that_exercise_only(tmp_path):
     root = workspace.start(tmp_path / "ws", solutions=True)
-    path = root / "minigan" / "ops" / "elementwise.py"
+    path = root / "minigan" / "engine" / "ops" / "elementwise.py"
     path.write_text(source.stub(path.read_text(), "Exp.backward", "x").replace(
         "raise NotImplementedError('x')", "while True:\n            pass"))
     results, _ = grader.grade(root, ["exp_backward", "log_backward"], timeout=2)
@@ -203,7 +203,7 @@ def test_start_refuses_a_folder_that_is_not_empty_and_never_overwrites(tmp_path,
     assert sorted(p.name for p in root.iterdir()) == ["notes.txt"]
     assert main(["start", str(root), "--force"]) == 0
     assert (root / "notes.txt").read_text() == "my notes" and (root / "EXERCISES.md").is_file()
-    mul = root / "minigan" / "ops" / "elementwise.py"
+    mul = root / "minigan" / "engine" / "ops" / "elementwise.py"
     mul.write_text(mul.read_text() + "\n# my work\n")
     assert main(["start", str(root), "--force"]) == 2
     assert "already holds" in capsys.readouterr().err

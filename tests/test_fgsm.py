@@ -9,7 +9,7 @@ import minigan.functional as F
 from minigan import nn
 from minigan.attacks import adversarial_loss, fgsm, input_gradient, train_adversarially
 from minigan.attacks.fgsm import evaluate_attack
-from minigan.backend import np
+from minigan.engine.backend import np
 
 # A Linear(4, 3) with fixed weights: J is smooth in x and no gradient component is near 0.
 W = np.array([[0.9, -0.4, 0.3, 0.7], [-0.6, 0.8, -0.5, 0.2], [0.1, -0.3, 0.9, -0.8]])
@@ -72,7 +72,7 @@ def test_float32_and_budget_and_clip_and_loss_goes_up(xp_backend):
     model = SmallNet().to("cuda" if xp_backend is not np else "cpu")
     model.eval()
     x = minigan.rand(32, 6)
-    y = minigan.backend.randint(0, 3, (32,), xp=xp_backend)
+    y = minigan.engine.backend.randint(0, 3, (32,), xp=xp_backend)
     eps = 0.1
     x_adv = fgsm(model, x, y, eps)
     assert x_adv.dtype == np.float32 and x_adv.device == x.device

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import minigan
-from minigan.errors import GraphError
+from minigan.engine.errors import GraphError
 
 VALUES = [0.5, -1.0, 2.0]
 

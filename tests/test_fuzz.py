@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 import minigan
 import minigan.functional as F
-from minigan.backend import np
-from minigan.errors import MiniganError
+from minigan.engine.backend import np
+from minigan.engine.errors import MiniganError
 
 UNARY = ["neg", "exp", "log", "abs", "sqrt", "sigmoid", "tanh", "relu", "leaky_relu"]
 BINARY = ["add", "sub", "mul", "div", "pow", "matmul", "cat"]

@@ -12,7 +12,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from minigan import nn  # noqa: E402
-from minigan._tensor import Tensor  # noqa: E402
+from minigan._tensor_surface import Tensor  # noqa: E402
 from minigan.data.fashion import FASHION_SYSTEM_DIR  # noqa: E402
 from minigan.gans.recipes import build_experiment  # noqa: E402
 

@@ -11,8 +11,9 @@ import pytest
 
 import minigan
 import minigan.functional as F
-from minigan import backend, optim
-from minigan._tensor import Tensor
+from minigan import optim
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend
 from minigan.gans import CGAN, GAN, WGAN
 from minigan.gans.models import (
     DCGANDiscriminator,

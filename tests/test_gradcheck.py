@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import minigan
-from minigan.autograd.graph import Node
+from minigan.engine.graph import Node
 
 
 class WrongSquare(Node):

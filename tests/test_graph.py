@@ -8,8 +8,8 @@ import pytest
 
 import minigan
 import minigan.functional as F
-from minigan import backend
-from minigan.errors import GraphError
+from minigan.engine import backend
+from minigan.engine.errors import GraphError
 
 
 def t64(a, grad=True):

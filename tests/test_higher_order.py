@@ -27,14 +27,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import minigan
+import minigan.engine.ops
 import minigan.functional as F
-import minigan.ops
 from minigan import autograd
-from minigan._tensor import Tensor
-from minigan.autograd.graph import Node
-from minigan.errors import GraphError
-from minigan.ops import namespace as NS
-from minigan.ops import shape as S
+from minigan._tensor_surface import Tensor
+from minigan.engine.errors import GraphError
+from minigan.engine.graph import Node
+from minigan.engine.ops import namespace as NS
+from minigan.engine.ops import shape as S
 
 if HAVE_TORCH:
     import torch
@@ -292,8 +292,8 @@ OPS_COVERED = sorted({c.op for c in CASES})
 
 
 def _documented_ops():
-    """The op names listed in minigan/ops/__init__.py's docstring, except convolution."""
-    table = minigan.ops.__doc__.strip().split("\n\n")[1]  # the block after the summary line
+    """The op names listed in minigan/engine/ops/__init__.py's docstring, except convolution."""
+    table = minigan.engine.ops.__doc__.strip().split("\n\n")[1]  # the block after the summary line
     names = []
     for line in table.splitlines():
         group, _, rest = line.strip().partition(" ")

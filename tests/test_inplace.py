@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import minigan
-from minigan.errors import GraphError
+from minigan.engine.errors import GraphError
 
 
 def leaf(values):

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from minigan.backend import np
+from minigan.engine.backend import np
 from minigan.serialization import load, save
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and /proc are POSIX")

@@ -13,9 +13,9 @@ import pytest
 
 import minigan.functional as F
 from minigan import nn
-from minigan._tensor import Tensor
-from minigan.autograd.graph import Node
-from minigan.backend import np
+from minigan._tensor_surface import Tensor
+from minigan.engine.backend import np
+from minigan.engine.graph import Node
 from minigan.gans.recipes import build_experiment
 
 SMALL = dict(batch_size=64, hidden=(64, 64), latent_dim=8)

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from minigan.backend import np
 from minigan.data import toy2d
+from minigan.engine.backend import np
 from minigan.metrics import mixture_metrics, mode_metrics
 
 HQ_PERFECT = 1 - math.exp(-4.5)  # mass of a 2-D Gaussian within 3 std of its centre, ~0.9889
@@ -120,7 +120,7 @@ def test_bad_types_raise():
 
 
 def test_cupy_samples_give_the_same_numbers(cuda_device):
-    from minigan import backend
+    from minigan.engine import backend
 
     mix = toy2d.parse_dataset("grid")
     x = mix.sample(2500, rng=np.random.default_rng(3))

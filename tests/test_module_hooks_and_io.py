@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import minigan
-from minigan.errors import StateDictError
+from minigan.engine.errors import StateDictError
 
 torch = pytest.importorskip("torch")
 

@@ -7,8 +7,9 @@ import pytest
 
 import minigan
 import minigan.functional as F
-from minigan import backend, nn
-from minigan.errors import ShapeError
+from minigan import nn
+from minigan.engine import backend
+from minigan.engine.errors import ShapeError
 from minigan.nn import init
 
 

@@ -13,7 +13,8 @@ from conftest import HAVE_TORCH
 
 import minigan
 import minigan.functional as F
-from minigan import backend, nn, viz
+from minigan import nn, viz
+from minigan.engine import backend
 
 if HAVE_TORCH:
     import torch

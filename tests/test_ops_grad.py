@@ -14,7 +14,7 @@ from hypothesis.extra.numpy import array_shapes, arrays, mutually_broadcastable_
 
 import minigan
 import minigan.functional as F
-from minigan import backend
+from minigan.engine import backend
 
 EXAMPLES = 30  # hypothesis examples per op
 SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)

@@ -12,7 +12,8 @@ from conftest import HAVE_TORCH
 
 import minigan
 import minigan.functional as F
-from minigan import backend, nn
+from minigan import nn
+from minigan.engine import backend
 
 if HAVE_TORCH:
     import torch

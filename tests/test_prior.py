@@ -8,7 +8,7 @@ import pytest
 import minigan
 from minigan import nn, optim
 from minigan.__main__ import main
-from minigan.backend import np
+from minigan.engine.backend import np
 from minigan.gans import BEGAN, CGAN, GAN, WGAN, WGANGP
 from minigan.gans.gan import PRIORS, prior_draw, prior_extent
 from minigan.gans.recipes import build_experiment

@@ -15,8 +15,8 @@ import os
 import pytest
 
 from minigan.__main__ import main
-from minigan.backend import np
 from minigan.data.idx import IDXFormatError, load_idx_folder, read_idx, write_idx
+from minigan.engine.backend import np
 from minigan.serialization import load, save
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="links, FIFOs and flock are POSIX")

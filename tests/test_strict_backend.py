@@ -14,8 +14,8 @@ from strict_backend import installed, strict
 import minigan
 import minigan.functional as F
 import minigan.nn as nn
-from minigan import backend
 from minigan.__main__ import main
+from minigan.engine import backend
 from minigan.metrics import frechet_distance, mixture_metrics, mode_metrics
 
 

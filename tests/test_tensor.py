@@ -7,7 +7,7 @@ import pytest
 
 import minigan
 import minigan.functional as F
-from minigan import backend
+from minigan.engine import backend
 
 
 def test_dtype_rules(xp_backend):

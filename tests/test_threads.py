@@ -13,9 +13,9 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 import minigan
 import minigan.functional as F
-from minigan import backend
 from minigan.cli import main as cli
 from minigan.cli import train as gans_cli
+from minigan.engine import backend
 
 BLAS_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 

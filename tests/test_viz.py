@@ -220,9 +220,9 @@ def _animation(mix, frames=3, algorithm="gan"):
 
 
 def test_capture_leaves_training_untouched_and_its_arrows_are_the_gradient_of_d():
-    from minigan import backend
-    from minigan.autograd.grad_mode import no_grad
     from minigan.data.toy2d import parse_dataset
+    from minigan.engine import backend
+    from minigan.engine.grad_mode import no_grad
     from minigan.gans.animate import TrainingAnimation
     from minigan.gans.recipes import build_experiment
 

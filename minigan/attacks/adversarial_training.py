@@ -35,12 +35,12 @@ outer gradient at that point (Danskin's theorem, their Section 2.1): ``pgd_adver
 from __future__ import annotations
 
 import minigan.functional as F
-from minigan import backend, checks
-from minigan._tensor import Tensor, from_numpy
+from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import _as_input, check_clip, check_eps, fgsm, input_gradient
 from minigan.attacks.iterative import pgd
-from minigan.backend import np
 from minigan.classifier import fit
+from minigan.engine import backend, checks
+from minigan.engine.backend import np
 
 
 def _per_example_eps(eps, n, who):

@@ -32,9 +32,10 @@ from __future__ import annotations
 import math
 
 import minigan.functional as F
-from minigan import autograd, backend
-from minigan._tensor import Tensor, from_numpy
-from minigan.autograd.grad_mode import enable_grad, no_grad
+from minigan import autograd
+from minigan._tensor_surface import Tensor, from_numpy
+from minigan.engine import backend
+from minigan.engine.grad_mode import enable_grad, no_grad
 
 LOSSES = ("cross_entropy", "bce")
 

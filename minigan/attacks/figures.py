@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from minigan import viz
 from minigan.attacks.robustness import ATTACK_LABELS
-from minigan.backend import np
+from minigan.engine.backend import np
 
 
 def panda_figure(x, x_adv, clean_probs, adv_probs, labels, eps, path, rows=4):

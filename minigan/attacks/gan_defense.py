@@ -29,12 +29,13 @@ import hashlib
 import json
 
 import minigan.functional as F
-from minigan import autograd, backend, nn
-from minigan._tensor import Tensor, from_numpy
+from minigan import autograd, nn
+from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import check_eps, input_gradient
 from minigan.attacks.iterative import project as project_ball
-from minigan.autograd.grad_mode import enable_grad, no_grad
-from minigan.backend import np
+from minigan.engine import backend
+from minigan.engine.backend import np
+from minigan.engine.grad_mode import enable_grad, no_grad
 from minigan.optim import Adam
 
 

@@ -37,10 +37,10 @@ from __future__ import annotations
 import math
 
 import minigan.functional as F
-from minigan import backend, checks
-from minigan._tensor import Tensor, from_numpy
+from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import LOSSES, _as_input, check_clip, check_eps, input_gradient
-from minigan.autograd.grad_mode import no_grad
+from minigan.engine import backend, checks
+from minigan.engine.grad_mode import no_grad
 
 
 # ----------------------------------------------------------------------------- checking arguments

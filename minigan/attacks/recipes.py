@@ -17,8 +17,9 @@ import json
 import os
 import time
 
-from minigan import backend, classifier
+from minigan import classifier
 from minigan.attacks.adversarial_training import train_adversarially, train_pgd
+from minigan.engine import backend
 from minigan.serialization import load, save
 
 # Measured on the digits (reference CNN, 98.9% clean; adversarial seeds 0, 1, 2): 40 epochs of J̃ at

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import sys
 
-from minigan import _missing, backend, checks
-from minigan._tensor import Tensor
-from minigan.autograd.engine import accumulate, backprop, backward_into, topological_order, walk_to
+from minigan import _missing
+from minigan._tensor_surface import Tensor
 from minigan.autograd.function import BackwardFunction, Function
-from minigan.autograd.grad_mode import (
+from minigan.engine import backend, checks, grad_mode, graph  # noqa: F401  (as torch.autograd.grad_mode, torch.autograd.graph)
+from minigan.engine.errors import GraphError
+from minigan.engine.grad_mode import (
     detect_anomaly,
     enable_grad,
     is_anomaly_enabled,
@@ -27,7 +28,7 @@ from minigan.autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from minigan.errors import GraphError
+from minigan.engine.walk import accumulate, backprop, backward_into, topological_order, walk_to
 
 
 def _as_tuple(x, name):

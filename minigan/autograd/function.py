@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import inspect
 
-from minigan import backend
-from minigan._tensor import Tensor
-from minigan.autograd import grad_mode, graph
-from minigan.errors import GraphError, ShapeError
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend, grad_mode, graph
+from minigan.engine.errors import GraphError, ShapeError
 
 
 class Function:

@@ -13,10 +13,10 @@ function sees copies of the inputs that require grad; its output is returned det
 
 from __future__ import annotations
 
-from minigan._tensor import Tensor
+from minigan._tensor_surface import Tensor
 from minigan.autograd import grad
-from minigan.autograd.grad_mode import enable_grad
-from minigan.errors import GraphError
+from minigan.engine.errors import GraphError
+from minigan.engine.grad_mode import enable_grad
 from minigan.functional import stack
 
 

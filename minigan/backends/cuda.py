@@ -4,7 +4,7 @@ minigan computes float32 products in float32 on the GPU (CuPy's default), so ``m
 nothing; the attributes exist so that a program that sets them runs unchanged.
 """
 
-from minigan import backend
+from minigan.engine import backend
 
 
 class _Flags:

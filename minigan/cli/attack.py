@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import time
 
-from minigan import backend, checks
 from minigan.attacks import figures, robustness
 from minigan.attacks.adversarial_training import train_adversarially
 from minigan.attacks.fgsm import check_eps, evaluate_attack
@@ -44,10 +43,11 @@ from minigan.attacks.recipes import (
     clean_classifier,
     robust_models,
 )
-from minigan.backend import np
 from minigan.cli import summary
 from minigan.cli.runfolder import RunFolder
 from minigan.data import MAX_CLASSES, load_image_dataset
+from minigan.engine import backend, checks
+from minigan.engine.backend import np
 
 DATA_HELP = ("digits (bundled 8x8), fashion-mnist, mnist ($MINIGAN_DATA/mnist) or idx:PATH "
              "(an MNIST-format folder, any image size)")

@@ -57,7 +57,8 @@ import threadpoolctl
 
 import minigan
 import minigan.functional as F
-from minigan import backend, nn, optim
+from minigan import nn, optim
+from minigan.engine import backend
 from minigan.gans.by_hand import HandMLPGAN
 from minigan.serialization import atomic_write
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from minigan.backend import keep_freed_memory, set_num_threads
 from minigan.cli import attack, exercises, sample, train
 from minigan.cli.lab import cli as lab
+from minigan.engine.backend import keep_freed_memory, set_num_threads
 
 
 class OneLineParser(argparse.ArgumentParser):

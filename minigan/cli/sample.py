@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from minigan import backend, checks
+from minigan.engine import backend, checks
 from minigan.gans.recipes import build_experiment
 from minigan.serialization import load
 

@@ -45,10 +45,10 @@ import threading
 import time
 from pathlib import Path
 
-from minigan import backend
-from minigan.backend import np
 from minigan.cli import summary
 from minigan.cli.runfolder import RunFolder
+from minigan.engine import backend
+from minigan.engine.backend import np
 from minigan.gans.gan import PRIORS
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, INSTANCE_NOISE_UNTIL, OPTIMIZERS, build_experiment
 from minigan.serialization import load, save

@@ -19,7 +19,7 @@ import functools
 import gzip
 from pathlib import Path
 
-from minigan.backend import np
+from minigan.engine.backend import np
 
 DATA_FILE = Path(__file__).with_name("digits.csv.gz")
 NUM_IMAGES = 1797
@@ -65,7 +65,7 @@ def _load_raw():
 def split_indices():
     """(train_idx, test_idx): the fixed, stratified, disjoint split, each in increasing order."""
     _, labels = _load_raw()
-    rng = np.random.default_rng(_SPLIT_SEED)  # its own generator, not minigan.backend's
+    rng = np.random.default_rng(_SPLIT_SEED)  # its own generator, not minigan.engine.backend's
     test = []
     for c in range(10):  # ten classes, not a loop over samples
         members = np.flatnonzero(labels == c)

@@ -17,7 +17,7 @@ import stat
 import zlib
 from pathlib import Path
 
-from minigan.backend import asnumpy, is_array, np
+from minigan.engine.backend import asnumpy, is_array, np
 
 _GZIP_MAGIC = b"\x1f\x8b"
 

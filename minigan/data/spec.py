@@ -16,9 +16,9 @@ import os
 import stat
 from dataclasses import dataclass
 
-from minigan import backend
-from minigan.backend import np
 from minigan.data.idx import SCALES, load_idx_folder
+from minigan.engine import backend
+from minigan.engine.backend import np
 
 DATA_HELP = ('"ring", "grid", "ring:K", "grid:K", "csv:PATH" (your own 2-D points, one x,y row each), "digits", '
              '"fashion-mnist", "mnist" or "idx:PATH"')

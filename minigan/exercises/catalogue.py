@@ -62,21 +62,21 @@ def _op(name, target, task, derivative, predict, lecture=CHAIN_RULE, hint=None):
 
 EXERCISES = (
     # ------------------------------------------------------------------ 1. autodiff core
-    Exercise("unbroadcast", "autodiff", ("minigan/autograd/graph.py::unbroadcast",),
+    Exercise("unbroadcast", "autodiff", ("minigan/engine/graph.py::unbroadcast",),
              "sum grad down to shape: over its extra leading axes and over the axes where shape has size 1",
              CHAIN_RULE, "broadcasting copied the input along those axes, so its adjoint adds the copies up; "
              "sum with keepdims=True, then reshape",
              "Predict the gradient of (a + b).sum() for a of shape (3, 1) and b of shape (4,). measure: "
              + PY + 'a = mg.ones(3, 1, requires_grad=True); b = mg.ones(4, requires_grad=True); '
              '(a + b).sum().backward(); print(a.grad, b.grad)"'),
-    Exercise("node_apply", "autodiff", ("minigan/autograd/graph.py::Node.apply",),
+    Exercise("node_apply", "autodiff", ("minigan/engine/graph.py::Node.apply",),
              "run forward on the inputs' arrays and, when grad mode is on and an input requires grad, "
              "record the node (needs_input_grad, then fn.record(inputs, out, result, arrays))",
              CHAIN_RULE, "plain arrays in: just compute; a node is recorded only when _mode.grad_enabled and "
              "some input requires grad (needs_input_grad is None otherwise); like._result(...) makes the output",
              "Predict whether (x * 2).grad_fn is None inside `with mg.no_grad():`. measure: "
              + PY + 'x = mg.ones(2, requires_grad=True)\nwith mg.no_grad(): print((x * 2).grad_fn)"'),
-    Exercise("topological_order", "autodiff", ("minigan/autograd/engine.py::topological_order",),
+    Exercise("topological_order", "autodiff", ("minigan/engine/walk.py::topological_order",),
              "list every node reachable from roots once, each before the nodes that made its inputs, "
              "following next_functions with an explicit stack (no recursion)",
              CHAIN_RULE, "iterative depth-first search: push (node, False); on the way back out push (node, True) "
@@ -85,7 +85,7 @@ EXERCISES = (
              "Predict whether a chain of 5000 ops can be differentiated. measure: "
              + PY + 'x = mg.ones(1, requires_grad=True); y = x\nfor _ in range(5000): y = y * 1.0\n'
              'y.sum().backward(); print(x.grad)"'),
-    Exercise("backprop", "autodiff", ("minigan/autograd/engine.py::backprop",),
+    Exercise("backprop", "autodiff", ("minigan/engine/walk.py::backprop",),
              "the backward walk: visit the nodes in topological order, call each node's backward on the sum of the "
              "gradients it received, hand each input its share along next_functions, free the graph unless retained",
              CHAIN_RULE, "keep a dict {node or leaf: summed gradient}, starting from the seeds; pop a node's gradient "
@@ -93,8 +93,8 @@ EXERCISES = (
              "create_graph run the walk with grad mode on",
              "Predict x.grad for y = x * x + x * x at x = 3. measure: "
              + PY + 'x = mg.tensor([3.0], requires_grad=True); (x * x + x * x).sum().backward(); print(x.grad)"'),
-    Exercise("accumulate", "autodiff", ("minigan/autograd/engine.py::accumulate",
-                                        "minigan/_tensor.py::Tensor._add_grad"),
+    Exercise("accumulate", "autodiff", ("minigan/engine/walk.py::accumulate",
+                                        "minigan/engine/tensor.py::Tensor._add_grad"),
              "leaf.grad += g for every leaf the walk reached, in place as PyTorch's (a new sum under "
              "create_graph), copying g when another place holds the same array",
              CHAIN_RULE, "add into an existing .grad in place (whoever holds it sees the sum, as in PyTorch), but "
@@ -103,7 +103,7 @@ EXERCISES = (
              "Predict x.grad after calling (x * 2).sum().backward() twice. measure: "
              + PY + 'x = mg.ones(2, requires_grad=True)\nfor _ in range(2): (x * 2).sum().backward()\n'
              'print(x.grad)"'),
-    Exercise("prune", "autodiff", ("minigan/autograd/engine.py::prune",),
+    Exercise("prune", "autodiff", ("minigan/engine/walk.py::prune",),
              "for autograd.grad: keep only the nodes from which a target can be reached, narrowing each one's "
              "needs_input_grad to the inputs that lead to a target",
              CHAIN_RULE, "walk the order producers first (reversed) with a set `useful` of the targets; a node is "
@@ -111,14 +111,14 @@ EXERCISES = (
              "Predict whether autograd.grad(loss, x) computes the gradient of a weight w it was not asked for. "
              "measure: " + PY + 'x = mg.ones(2, requires_grad=True); w = mg.ones(2, requires_grad=True); '
              'print(mg.autograd.grad((x * w).sum(), x), w.grad)"'),
-    Exercise("detach", "autodiff", ("minigan/_tensor.py::Tensor.detach",),
+    Exercise("detach", "autodiff", ("minigan/engine/tensor.py::Tensor.detach",),
              "return a new leaf sharing this tensor's array and version counter, cut from the graph",
-             DETACH, "Tensor._make(self.array) shares the memory; share self._counter too so in-place changes "
+             DETACH, "self._make(self.array) shares the memory; share self._counter too so in-place changes "
              "through the detached tensor are still seen by backward",
              "Predict a.grad for c = (a * 2).detach() * a at a = 1. measure: "
              + PY + 'a = mg.ones(1, requires_grad=True); ((a * 2).detach() * a).sum().backward(); print(a.grad)"'),
-    Exercise("no_grad", "autodiff", ("minigan/autograd/grad_mode.py::no_grad.__enter__",
-                                     "minigan/autograd/grad_mode.py::no_grad.__exit__"),
+    Exercise("no_grad", "autodiff", ("minigan/engine/grad_mode.py::no_grad.__enter__",
+                                     "minigan/engine/grad_mode.py::no_grad.__exit__"),
              "switch grad mode to self.enabled on entry, remembering the previous mode, and restore it on exit",
              DETACH, "the mode lives in the thread-local _mode.grad_enabled; enable_grad subclasses no_grad with "
              "enabled = True; __exit__ returns False so exceptions propagate",
@@ -126,94 +126,95 @@ EXERCISES = (
              + PY + 'x = mg.ones(1, requires_grad=True)\nwith mg.no_grad():\n  print((x*2).requires_grad)\n'
              '  with mg.enable_grad(): print((x*2).requires_grad)"'),
     # ------------------------------------------------------------------ 2. ops
-    _op("add_backward", "minigan/ops/elementwise.py::Add.backward", "return the gradients of a + b",
+    _op("add_backward", "minigan/engine/ops/elementwise.py::Add.backward", "return the gradients of a + b",
         "d(a+b)/da = 1, d(a+b)/db = 1",
         "Predict b.grad for (a + b).sum() with a (2, 3) and b (3,). measure: "
         + PY + 'a = mg.ones(2, 3, requires_grad=True); b = mg.ones(3, requires_grad=True); (a + b).sum().backward(); '
         'print(b.grad)"'),
-    _op("sub_backward", "minigan/ops/elementwise.py::Sub.backward", "return the gradients of a - b",
+    _op("sub_backward", "minigan/engine/ops/elementwise.py::Sub.backward", "return the gradients of a - b",
         "d(a-b)/da = 1, d(a-b)/db = -1",
         "Predict b.grad for (a - b).sum() with a (2, 3) and b (1, 3). measure: "
         + PY + 'a = mg.ones(2, 3, requires_grad=True); b = mg.ones(1, 3, requires_grad=True); '
         '(a - b).sum().backward(); print(b.grad)"'),
-    _op("mul_backward", "minigan/ops/elementwise.py::Mul.backward", "return the gradients of a * b",
+    _op("mul_backward", "minigan/engine/ops/elementwise.py::Mul.backward", "return the gradients of a * b",
         "d(ab)/da = b, d(ab)/db = a; use self.saved_tensors so double backward works",
         "Predict the second derivative of x*x*x at x = 2 (by autograd.grad twice). measure: "
         + PY + 'x = mg.tensor([2.0], requires_grad=True); '
         '(g,) = mg.autograd.grad((x*x*x).sum(), x, create_graph=True); print(mg.autograd.grad(g.sum(), x))"'),
-    _op("div_backward", "minigan/ops/elementwise.py::Div.backward", "return the gradients of a / b",
+    _op("div_backward", "minigan/engine/ops/elementwise.py::Div.backward", "return the gradients of a / b",
         "d(a/b)/da = 1/b, d(a/b)/db = -a/b²",
         "Predict b.grad for (1 / b).sum() at b = 2. measure: "
         + PY + 'b = mg.tensor([2.0], requires_grad=True); (1 / b).sum().backward(); print(b.grad)"'),
-    _op("pow_backward", "minigan/ops/elementwise.py::Pow.backward", "return the gradients of a ** b",
+    _op("pow_backward", "minigan/engine/ops/elementwise.py::Pow.backward", "return the gradients of a ** b",
         "d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a (0 where a <= 0); at a = b = 0 use base 1",
         "Predict the gradient of x ** 0 at x = 0 (NaN or 0?). measure: "
         + PY + 'x = mg.tensor([0.0], requires_grad=True); (x ** 0.0).sum().backward(); print(x.grad)"'),
-    _op("exp_backward", "minigan/ops/elementwise.py::Exp.backward", "return the gradient of exp(a)",
+    _op("exp_backward", "minigan/engine/ops/elementwise.py::Exp.backward", "return the gradient of exp(a)",
         "d(e^a)/da = e^a, the saved output",
         "Predict the gradient of exp(x) at x = 0. measure: "
         + PY + 'x = mg.zeros(1, requires_grad=True); x.exp().sum().backward(); print(x.grad)"'),
-    _op("log_backward", "minigan/ops/elementwise.py::Log.backward", "return the gradient of log(a)",
+    _op("log_backward", "minigan/engine/ops/elementwise.py::Log.backward", "return the gradient of log(a)",
         "d(log a)/da = 1/a",
         "Predict the gradient of log(x) at x = 0.5. measure: "
         + PY + 'x = mg.tensor([0.5], requires_grad=True); x.log().sum().backward(); print(x.grad)"'),
-    _op("stable_sigmoid", "minigan/ops/activation.py::stable_sigmoid",
+    _op("stable_sigmoid", "minigan/engine/ops/activation.py::stable_sigmoid",
         "compute σ(x) without overflow for any x (no exp of a large positive number)",
         "with e = exp(−|x|): σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0",
         "Predict what the naive 1/(1+exp(-x)) gives at x = -1000 in float32 (and with what warning). measure: "
         + PY + 'x = np.float32(-1000); print(1 / (1 + np.exp(-x)), mg.tensor([-1000.0]).sigmoid())"',
         hint="exp(−|x|) is at most 1, so it never overflows; pick the form by the sign of x with xp.where"),
-    _op("sigmoid_backward", "minigan/ops/activation.py::Sigmoid.backward", "return the gradient of σ(x)",
+    _op("sigmoid_backward", "minigan/engine/ops/activation.py::Sigmoid.backward", "return the gradient of σ(x)",
         "dσ/dx = σ(1 − σ), from the saved output",
         "Predict the largest slope of the sigmoid, and where. measure: "
         + PY + 'x = mg.tensor(np.linspace(-3, 3, 7), requires_grad=True); x.sigmoid().sum().backward(); '
         'print(x.grad)"'),
-    _op("tanh_backward", "minigan/ops/activation.py::Tanh.backward", "return the gradient of tanh(x)",
+    _op("tanh_backward", "minigan/engine/ops/activation.py::Tanh.backward", "return the gradient of tanh(x)",
         "d tanh/dx = 1 − tanh², from the saved output",
         "Predict the gradient of tanh at x = 3 (how far from 0?). measure: "
         + PY + 'x = mg.tensor([3.0], requires_grad=True); x.tanh().sum().backward(); print(x.grad)"'),
-    _op("relu_backward", "minigan/ops/activation.py::ReLU.backward", "return the gradient of relu(x)",
+    _op("relu_backward", "minigan/engine/ops/activation.py::ReLU.backward", "return the gradient of relu(x)",
         "d relu/dx = H(x) = 1 where x > 0, else 0 (from the saved output: Step.apply(out), a mask that stays in "
         "the graph)",
         "Predict the gradient of relu at x = 0 (PyTorch says 0). measure: "
         + PY + 'x = mg.zeros(1, requires_grad=True); x.relu().sum().backward(); print(x.grad)"'),
-    _op("leaky_relu_backward", "minigan/ops/activation.py::LeakyReLU.backward",
+    _op("leaky_relu_backward", "minigan/engine/ops/activation.py::LeakyReLU.backward",
         "return the gradient of leaky_relu(x)", "d/dx = 1 where x > 0, else negative_slope",
         "Predict the gradient of leaky_relu(x, 0.2) at x = -1. measure: "
         + PY + 'import minigan.functional as F; x = mg.tensor([-1.0], requires_grad=True); '
         'F.leaky_relu(x, 0.2).sum().backward(); print(x.grad)"'),
-    _op("matmul_backward", "minigan/ops/linalg.py::MatMul.backward",
+    _op("matmul_backward", "minigan/engine/ops/linalg.py::MatMul.backward",
         "return the gradients of a @ b, for 1-D, 2-D and batched (broadcast) operands",
         "d(AB)/dA = G Bᵀ, d(AB)/dB = Aᵀ G, summed over broadcast batch axes; a 1-D operand is a row (a) or "
         "a column (b)",
         "Predict the shape of b.grad for a (5, 2, 3) @ b (3, 4). measure: "
         + PY + 'a = mg.ones(5, 2, 3, requires_grad=True); b = mg.ones(3, 4, requires_grad=True); '
         '(a @ b).sum().backward(); print(b.grad.shape, b.grad[0, 0])"'),
-    _op("sum_backward", "minigan/ops/reduce.py::Sum.backward", "return the gradient of x.sum(axis, keepdims)",
+    _op("sum_backward", "minigan/engine/ops/reduce.py::Sum.backward", "return the gradient of x.sum(axis, keepdims)",
         "d(Σx)/dx_i = 1: restore the reduced axes as size 1 (_keep), then broadcast_to the input's shape",
         "Predict x.grad for x.sum(axis=1) seeded with [1, 2]. measure: "
         + PY + 'x = mg.ones(2, 3, requires_grad=True); x.sum(axis=1).backward(mg.tensor([1.0, 2.0])); print(x.grad)"',
         hint="namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape)"),
-    _op("mean_backward", "minigan/ops/reduce.py::Mean.backward", "return the gradient of x.mean(axis, keepdims)",
+    _op("mean_backward", "minigan/engine/ops/reduce.py::Mean.backward", "return the gradient of x.mean(axis, keepdims)",
         "d(mean x)/dx_i = 1/n with n the count averaged over (self.count)",
         "Predict x.grad for x.mean() over a (2, 5) tensor. measure: "
         + PY + 'x = mg.ones(2, 5, requires_grad=True); x.mean().backward(); print(x.grad)"',
         hint="like Sum.backward, divided by self.count (in grad's dtype)"),
-    _op("max_backward", "minigan/ops/reduce.py::Max.backward", "return the gradient of x.max(axis, keepdims)",
+    _op("max_backward", "minigan/engine/ops/reduce.py::Max.backward", "return the gradient of x.max(axis, keepdims)",
         "d max/dx_i = 1 at the maximum, shared equally between ties (self.share), else 0",
         "Predict x.grad for x.max() with x = [1, 3, 3]. measure: "
         + PY + 'x = mg.tensor([1.0, 3.0, 3.0], requires_grad=True); x.max().backward(); print(x.grad)"',
         hint="_keep(grad, ...) restores the reduced axes; multiply by self.share"),
-    _op("reshape_backward", "minigan/ops/shape.py::Reshape.backward", "return the gradient of x.reshape(shape)",
+    _op("reshape_backward", "minigan/engine/ops/shape.py::Reshape.backward", "return the gradient of x.reshape(shape)",
         "a reshape moves no values: reshape the gradient back to self.in_shape",
         "Predict x.grad's shape for x (2, 3) after x.reshape(6) @ w. measure: "
         + PY + 'x = mg.ones(2, 3, requires_grad=True); (x.reshape(6) @ mg.ones(6)).backward(); print(x.grad.shape)"'),
-    _op("transpose_backward", "minigan/ops/shape.py::Transpose.backward", "return the gradient of x.transpose(axes)",
+    _op("transpose_backward", "minigan/engine/ops/shape.py::Transpose.backward",
+        "return the gradient of x.transpose(axes)",
         "undo the permutation: transpose the gradient by the inverse permutation of self.axes",
         "Predict x.grad.shape for x (2, 3, 4) transposed with axes (2, 0, 1). measure: "
         + PY + 'x = mg.ones(2, 3, 4, requires_grad=True); x.transpose(2, 0, 1).sum().backward(); print(x.grad.shape)"'),
-    Exercise("getitem_backward", "ops", ("minigan/ops/shape.py::GetItem.backward",
-                                         "minigan/ops/shape.py::IndexAdd.forward"),
+    Exercise("getitem_backward", "ops", ("minigan/engine/ops/shape.py::GetItem.backward",
+                                         "minigan/engine/ops/shape.py::IndexAdd.forward"),
              "getitem's backward puts each gradient back where its value came from; IndexAdd.forward adds values "
              "into zeros(shape) at index, repeated indices adding up",
              CHAIN_RULE, "GetItem.backward is IndexAdd.apply(grad, index=(self.index, self.advanced), "
@@ -221,19 +222,19 @@ EXERCISES = (
              "keeps only one of the repeats)",
              "Predict x.grad for x[[0, 0, 2]].sum() with x of length 3. measure: "
              + PY + 'x = mg.ones(3, requires_grad=True); x[np.array([0, 0, 2])].sum().backward(); print(x.grad)"'),
-    _op("softmax_backward", "minigan/ops/reduce.py::Softmax.backward", "return the gradient of softmax(x, axis)",
+    _op("softmax_backward", "minigan/engine/ops/reduce.py::Softmax.backward", "return the gradient of softmax(x, axis)",
         "ds_i/dx_j = s_i(δ_ij − s_j), so dx = s ⊙ (g − Σ_axis g ⊙ s)",
         "Predict x.grad for softmax(x).sum() (hint: the outputs always sum to 1). measure: "
         + PY + 'import minigan.functional as F; x = mg.tensor([[1.0, 2.0, 3.0]], requires_grad=True); '
         'F.softmax(x, dim=1).sum().backward(); print(x.grad)"'),
-    _op("log_softmax_backward", "minigan/ops/reduce.py::LogSoftmax.backward",
+    _op("log_softmax_backward", "minigan/engine/ops/reduce.py::LogSoftmax.backward",
         "return the gradient of log_softmax(x, axis)",
         "d(x_i − lse)/dx_j = δ_ij − softmax_j, so dx = g − exp(out) · Σ_axis g",
         "Predict x.grad for log_softmax(x)[0, 0] with x = [[0, 0]]. measure: "
         + PY + 'import minigan.functional as F; x = mg.zeros(1, 2, requires_grad=True); '
         'F.log_softmax(x, dim=1)[0, 0].backward(); print(x.grad)"'),
-    Exercise("bce_with_logits", "ops", ("minigan/ops/loss.py::BCEWithLogits.forward",
-                                        "minigan/ops/loss.py::BCEWithLogits.backward"),
+    Exercise("bce_with_logits", "ops", ("minigan/engine/ops/loss.py::BCEWithLogits.forward",
+                                        "minigan/engine/ops/loss.py::BCEWithLogits.backward"),
              "the stable log-loss on logits: forward max(x, 0) − t·x + log1p(exp(−|x|)) reduced, backward "
              "(σ(x) − t)·g and −x·g",
              F_ACC, "save x and t; apply_reduction(loss, reduction) forward; _reduce_grad gives g; "
@@ -241,27 +242,28 @@ EXERCISES = (
              "Predict BCE-with-logits at logit 1e4 with target 0: the naive −log(1 − σ(x)) gives inf. measure: "
              + PY + 'import minigan.functional as F; print(F.binary_cross_entropy_with_logits(mg.tensor([1e4]), '
              'mg.tensor([0.0])))"'),
-    _op("cross_entropy_backward", "minigan/ops/loss.py::CrossEntropy.backward",
+    _op("cross_entropy_backward", "minigan/engine/ops/loss.py::CrossEntropy.backward",
         "return the gradient of the softmax cross-entropy of logits (N, C) against integer labels",
         "dℓ/dx = softmax(x) − onehot(y), times the reduction's gradient (_reduce_grad over N rows)",
         "Predict the gradient of the mean cross-entropy at logits 0 for 2 classes and 1 example. measure: "
         + PY + 'import minigan.functional as F; x = mg.zeros(1, 2, requires_grad=True); '
         'F.cross_entropy(x, np.array([1])).backward(); print(x.grad)"', lecture=F_ACC),
-    Exercise("im2col", "ops", ("minigan/ops/conv.py::im2col",),
+    Exercise("im2col", "ops", ("minigan/engine/ops/conv.py::im2col",),
              "lay every kh×kw window of x_padded (C, Hp, Wp, N) out as one column of cols (C·kh·kw, Ho·Wo·N), "
              "through a strided view",
              CHAIN_RULE, "cols[c, p, q, i, j, n] = x[c, i·sh + p, j·sw + q, n]: as_strided with shape "
              "(c, kh, kw, ho, wo, n) and strides (s_c, s_h, s_w, s_h·sh, s_w·sw, s_n), then a contiguous reshape",
              "Predict the shape of cols for one 1×4×4 image, a 3×3 kernel, stride 1. measure: "
-             + PY + 'from minigan.ops.conv import im2col; print(im2col(np.zeros((1, 4, 4, 1)), 3, 3, 1, 1).shape)"'),
-    Exercise("col2im", "ops", ("minigan/ops/conv.py::col2im",),
+             + PY + 'from minigan.engine.ops.conv import im2col; '
+             'print(im2col(np.zeros((1, 4, 4, 1)), 3, 3, 1, 1).shape)"'),
+    Exercise("col2im", "ops", ("minigan/engine/ops/conv.py::col2im",),
              "the adjoint of im2col: add every entry of cols back onto the pixel of (C, Hp, Wp, N) it was read from",
              CHAIN_RULE, "reshape cols to (c, kh, kw, ho, wo, n); for each kernel offset (p, q) add cols[:, p, q] "
              "into the strided slice out[:, p : p + sh·(ho − 1) + 1 : sh, q : ...]: overlaps must add up",
              "Predict col2im(im2col(ones)) for a 1×3×3 image and a 2×2 kernel (how often is each pixel read?). "
-             "measure: " + PY + 'from minigan.ops.conv import im2col, col2im; x = np.ones((1, 3, 3, 1)); '
+             "measure: " + PY + 'from minigan.engine.ops.conv import im2col, col2im; x = np.ones((1, 3, 3, 1)); '
              'print(col2im(im2col(x, 2, 2, 1, 1), x.shape, 2, 2, 1, 1)[0, :, :, 0])"'),
-    _op("conv2d_backward", "minigan/ops/conv.py::Conv2d.backward",
+    _op("conv2d_backward", "minigan/engine/ops/conv.py::Conv2d.backward",
         "return the gradients of conv2d with respect to x, weight and bias",
         "∂x = conv_transpose2d(G, W) with the output_padding forward worked out, ∂W = Conv2dWeight(x, G) "
         "(reusing self.cols), ∂b = Σ G over (N, H, W)",

@@ -162,7 +162,7 @@ def away_from_zero(*shape, seed=0):
 
 # ============================================================================= 1. autodiff core
 def check_unbroadcast(ctx):
-    from minigan.autograd.graph import unbroadcast
+    from minigan.engine.graph import unbroadcast
     hint = "sum over the leading axes grad has in excess, then over the axes where shape is 1 (keepdims), reshape"
     for i, (gs, shape) in enumerate([((2, 3, 4), (3, 1)), ((5,), ()), ((2, 1, 3), (1, 3)), ((4, 3), (4, 3)),
                                      ((2, 3), (1, 1)), ((3, 2, 2), (2, 1)), ((2, 3, 4), (1, 4))]):
@@ -178,7 +178,7 @@ def check_unbroadcast(ctx):
 
 
 def check_node_apply(ctx):
-    from minigan.ops.elementwise import Exp, Mul
+    from minigan.engine.ops.elementwise import Exp, Mul
     hint = "record only when grad mode is on and some input requires grad: needs_input_grad, then " \
            "fn.record(inputs, out, result, arrays)"
     a, b = T([1.0, 2.0]), T([3.0, 4.0], grad=False)
@@ -209,8 +209,8 @@ def check_node_apply(ctx):
 
 
 def check_topological_order(ctx):
-    from minigan.autograd.engine import topological_order
-    from minigan.autograd.graph import Node
+    from minigan.engine.graph import Node
+    from minigan.engine.walk import topological_order
     hint = "iterative DFS over next_functions with a visited set; post-order, then reverse (consumers first)"
     x = T([0.3, 0.7])
     a = x.exp()
@@ -248,7 +248,7 @@ def check_topological_order(ctx):
 
 
 def check_backprop(ctx):
-    from minigan.autograd.graph import Node
+    from minigan.engine.graph import Node
     hint = "visit nodes in order; sum every gradient a node receives before calling its backward; hand each " \
            "input its share along next_functions (None: a constant); free each node unless retain_graph"
     x = T([3.0])
@@ -347,7 +347,7 @@ def check_accumulate(ctx):
 
 
 def check_prune(ctx):
-    from minigan.autograd.graph import Node
+    from minigan.engine.graph import Node
     hint = "walk reversed(order) (producers first) with useful = set(targets); a node whose next_functions meet " \
            "`useful` joins it and gets needs_input_grad narrowed; return them consumers first"
     seen = []
@@ -390,7 +390,7 @@ def check_prune(ctx):
 
 
 def check_detach(ctx):
-    hint = "Tensor._make(self.array) (no copy) and share self._counter"
+    hint = "self._make(self.array) (no copy) and share self._counter"
     a = T([1.0, 2.0])
     b = a * 2.0
     d = b.detach()
@@ -486,7 +486,7 @@ def check_log_backward(ctx):
 
 
 def check_stable_sigmoid(ctx):
-    from minigan.ops.activation import stable_sigmoid
+    from minigan.engine.ops.activation import stable_sigmoid
     hint = "with e = exp(−|x|) ≤ 1: 1/(1+e) for x ≥ 0, e/(1+e) for x < 0, chosen with where"
     for dtype in (np.float64, np.float32):
         x = np.array([-1000.0, -80.0, -30.0, -1.0, 0.0, 1.0, 30.0, 80.0, 1000.0], dtype=dtype)
@@ -645,7 +645,7 @@ def _im2col_loops(x, kh, kw, sh, sw):
 
 
 def check_im2col(ctx):
-    from minigan.ops.conv import im2col
+    from minigan.engine.ops.conv import im2col
     hint = "as_strided(x, shape=(c, kh, kw, ho, wo, n), strides=(s_c, s_h, s_w, s_h·sh, s_w·sw, s_n)), " \
            "then ascontiguousarray and reshape"
     for shape, (kh, kw, sh, sw) in (((2, 5, 5, 3), (3, 2, 1, 2)), ((1, 4, 4, 2), (2, 2, 2, 2)),
@@ -658,7 +658,7 @@ def check_im2col(ctx):
 
 
 def check_col2im(ctx):
-    from minigan.ops.conv import col2im
+    from minigan.engine.ops.conv import col2im
     hint = "one slice += per kernel offset (p, q): out[:, p : p + sh·(ho−1) + 1 : sh, q : q + sw·(wo−1) + 1 : sw] " \
            "+= cols[:, p, q]"
     for shape, (kh, kw, sh, sw) in (((2, 5, 5, 3), (3, 2, 1, 2)), ((1, 4, 4, 2), (2, 2, 2, 2)),

@@ -1,6 +1,6 @@
 """Find a function in a source file by its qualified name, and replace its body by a stub.
 
-An exercise names its function as ``path::Qualified.name`` (``minigan/ops/elementwise.py::Mul.backward``).
+An exercise names its function as ``path::Qualified.name`` (``minigan/engine/ops/elementwise.py::Mul.backward``).
 ``ast`` finds it in the real source; the stub keeps the signature, the docstring and the comment on the
 ``def`` line, and replaces the rest of the body with one ``raise NotImplementedError("...")``.  Nothing
 in the library carries a marker, so the reference solution is the library itself.
@@ -14,7 +14,8 @@ STUB_PREFIX = "exercise "  # every stub's message starts with it: "exercise mul_
 
 
 def split_target(target: str) -> tuple[str, str]:
-    """``"minigan/ops/elementwise.py::Mul.backward"`` → ``("minigan/ops/elementwise.py", "Mul.backward")``."""
+    """``"minigan/engine/ops/elementwise.py::Mul.backward"`` →
+    ``("minigan/engine/ops/elementwise.py", "Mul.backward")``."""
     path, sep, qualname = target.partition("::")
     if not sep or not path.endswith(".py") or not qualname:
         raise ValueError(f"exercise target {target!r} must look like 'minigan/file.py::Class.method'")
@@ -22,7 +23,7 @@ def split_target(target: str) -> tuple[str, str]:
 
 
 def module_name(path: str) -> str:
-    """``minigan/ops/elementwise.py`` → ``minigan.ops.elementwise``."""
+    """``minigan/engine/ops/elementwise.py`` → ``minigan.engine.ops.elementwise``."""
     return path[: -len(".py")].replace("/", ".").removesuffix(".__init__")
 
 

@@ -20,7 +20,7 @@ from minigan.exercises.catalogue import EXERCISES, by_set
 
 MANIFEST = ".exercises.json"
 LIBRARY = Path(__file__).resolve().parents[1]  # the minigan package this module belongs to
-REPO = LIBRARY.parent  # targets' paths ("minigan/ops/...") are relative to it
+REPO = LIBRARY.parent  # targets' paths ("minigan/engine/ops/...") are relative to it
 
 
 # The workspace's own `exercises` command: only a pointer back to the grader, which needs the full minigan

@@ -29,8 +29,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from minigan import backend
-from minigan.backend import np
+from minigan.engine import backend
+from minigan.engine.backend import np
 from minigan.gans.gan import prior_draw
 from minigan.serialization import atomic_write
 
@@ -70,9 +70,9 @@ class TrainingAnimation:
     # ------------------------------------------------------------------------- capturing
     def capture(self, trainer, metrics=None) -> dict:
         """Record the current G and D of ``trainer`` (a GAN, WGAN or WGAN-GP on 2-D data) as a frame."""
-        from minigan._tensor import from_numpy
+        from minigan._tensor_surface import from_numpy
         from minigan.autograd import grad
-        from minigan.autograd.grad_mode import no_grad
+        from minigan.engine.grad_mode import no_grad
         from minigan.metrics.mixture import mixture_metrics
 
         if self.z is None:

@@ -8,7 +8,7 @@ autodiff engine on NumPy: ``python -m minigan.bench --only hand-numpy`` times th
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan.engine import backend
 
 
 class HandMLPGAN:

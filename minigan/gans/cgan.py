@@ -23,10 +23,10 @@ Training is Goodfellow et al.'s Algorithm 1 (the GAN paper lecture) with every D
 from __future__ import annotations
 
 import minigan.functional as F
-from minigan import backend, checks
-from minigan._tensor import Tensor
-from minigan.autograd.grad_mode import no_grad
-from minigan.checks import positive_int
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend, checks
+from minigan.engine.checks import positive_int
+from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import GAN, frozen, full_like
 
 

@@ -37,10 +37,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import minigan.functional as F
-from minigan import autograd, backend
-from minigan._tensor import Tensor, from_numpy
-from minigan.autograd.grad_mode import no_grad
-from minigan.checks import non_negative_float, positive_int
+from minigan import autograd
+from minigan._tensor_surface import Tensor, from_numpy
+from minigan.engine import backend
+from minigan.engine.checks import non_negative_float, positive_int
+from minigan.engine.grad_mode import no_grad
 
 LOSSES = ("non-saturating", "minimax")
 # The noise prior p_z: N(0, I), or U(−1, 1) in every coordinate, the DCGAN paper's (Radford et al. 2016, Figure 1).

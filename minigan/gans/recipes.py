@@ -25,13 +25,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from minigan import backend, optim
-from minigan._tensor import from_numpy
-from minigan.autograd.grad_mode import no_grad
-from minigan.backend import np
-from minigan.checks import non_negative_float
+from minigan import optim
+from minigan._tensor_surface import from_numpy
 from minigan.data import MAX_CLASSES
 from minigan.data.spec import DATA_HELP, load_images, parse_data  # noqa: F401  (DATA_HELP: the --data help)
+from minigan.engine import backend
+from minigan.engine.backend import np
+from minigan.engine.checks import non_negative_float
+from minigan.engine.grad_mode import no_grad
 from minigan.gans.began import BEGAN
 from minigan.gans.cgan import CGAN
 from minigan.gans.gan import GAN, LOSSES

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import math
 
-from minigan.autograd.grad_mode import no_grad
-from minigan.checks import positive_int
+from minigan.engine.checks import positive_int
+from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import AdversarialTrainer, frozen
 
 

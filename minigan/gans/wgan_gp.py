@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import math
 
-from minigan import autograd, backend
-from minigan._tensor import from_numpy
-from minigan.checks import positive_int
+from minigan import autograd
+from minigan._tensor_surface import from_numpy
+from minigan.engine import backend
+from minigan.engine.checks import positive_int
 from minigan.gans.gan import AdversarialTrainer, frozen
 
 

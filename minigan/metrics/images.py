@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 
-from minigan.backend import host_array, np
+from minigan.engine.backend import host_array, np
 from minigan.metrics.manifold import manifold_metrics
 
 # k of the k-NN balls: 3 for precision and recall (Kynkäänniemi et al. 2019), 5 for density and coverage
@@ -150,8 +150,8 @@ def conditional_accuracy(classifier, images, intended_labels=None, value_range=(
     ``conditional_accuracy(predictions, intended_labels)`` scores predictions (N,) (or scores (N, 10))
     that were computed already.
     """
-    from minigan.autograd.grad_mode import no_grad
     from minigan.classifier import NUM_CLASSES, predict
+    from minigan.engine.grad_mode import no_grad
 
     fn = "conditional_accuracy"
     if intended_labels is None:  # the two-argument form: (predictions, intended_labels)
@@ -236,8 +236,8 @@ def image_metrics(classifier, generated, real, intended_labels=None, num_classes
     the same n generated images with A; "precision_real_vs_real" etc. compare B with A, their ceiling
     (a finite sample of real images scores below 1). They need n > 5 and are left out below.
     """
-    from minigan.autograd.grad_mode import no_grad
     from minigan.classifier import features, predict
+    from minigan.engine.grad_mode import no_grad
 
     fn = "image_metrics"
     k = _num_classes(num_classes, fn)

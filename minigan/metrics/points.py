@@ -14,7 +14,7 @@ large enough sample (a little under 1 for finite samples of the same distributio
 
 from __future__ import annotations
 
-from minigan.backend import asnumpy, np
+from minigan.engine.backend import asnumpy, np
 from minigan.metrics.manifold import precision_recall
 
 MAX_POINTS = 2_000  # each side is subsampled to this many: the distance matrix is then 2,000 x 2,000

@@ -12,9 +12,9 @@ the caller) reads: the pack's backward then receives every gradient in one array
 
 from __future__ import annotations
 
-from minigan._tensor import Tensor
+from minigan._tensor_surface import Tensor
 from minigan.autograd.function import Function
-from minigan.autograd.grad_mode import is_grad_enabled
+from minigan.engine.grad_mode import is_grad_enabled
 from minigan.functional import cat
 
 

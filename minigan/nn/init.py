@@ -20,9 +20,10 @@ from __future__ import annotations
 import math
 import sys
 
-from minigan import _missing, backend
-from minigan._tensor import Tensor, from_numpy
-from minigan.autograd.grad_mode import no_grad
+from minigan import _missing
+from minigan._tensor_surface import Tensor, from_numpy
+from minigan.engine import backend
+from minigan.engine.grad_mode import no_grad
 
 
 def _data(tensor, op):

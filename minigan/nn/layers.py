@@ -15,10 +15,10 @@ Parameters are float32 and created on the active backend (``minigan.use_backend`
 
 from __future__ import annotations
 
-from minigan import backend, checks
 from minigan import functional as F
-from minigan.checks import pair
-from minigan.errors import ShapeError
+from minigan.engine import backend, checks
+from minigan.engine.checks import pair
+from minigan.engine.errors import ShapeError
 from minigan.nn import init
 from minigan.nn.module import Module, Parameter
 

@@ -24,11 +24,11 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from minigan import backend
-from minigan._tensor import Tensor
-from minigan.autograd.grad_mode import no_grad
-from minigan.autograd.graph import RemovableHandle
-from minigan.errors import IndexOutOfRange, ShapeError, StateDictError
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend
+from minigan.engine.errors import IndexOutOfRange, ShapeError, StateDictError
+from minigan.engine.grad_mode import no_grad
+from minigan.engine.graph import RemovableHandle
 from minigan.nn.backward_hooks import call_with_backward_hooks
 
 # What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.

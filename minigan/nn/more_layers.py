@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import warnings
 
-from minigan import backend
 from minigan import functional as F
+from minigan.engine import backend
 from minigan.nn import init
 from minigan.nn.layers import Upsample, _Conv, _ConvTranspose, _inplace, _Loss, _positive_int, _SoftmaxFamily
 from minigan.nn.module import Module, Parameter

@@ -11,10 +11,10 @@ Masks follow PyTorch's meaning here: in ``attn_mask`` and ``key_padding_mask`` a
 
 from __future__ import annotations
 
-from minigan import backend
 from minigan import functional as F
-from minigan._tensor import Tensor
-from minigan.errors import ShapeError
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend
+from minigan.engine.errors import ShapeError
 from minigan.nn import init
 from minigan.nn.layers import Linear, _empty, _positive_int
 from minigan.nn.module import Module, Parameter

@@ -15,7 +15,7 @@ Each step equals ``torch.optim.Adadelta``'s.
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan.engine import backend
 from minigan.optim.optimizer import (
     Optimizer,
     check_eps,

@@ -12,7 +12,7 @@ equals ``torch.optim.Adagrad``'s.
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan.engine import backend
 from minigan.optim.optimizer import Optimizer, check_eps, check_flag, check_lr, check_nonnegative, check_switches
 
 

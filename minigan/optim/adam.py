@@ -44,7 +44,7 @@ with η_t the schedule multiplier; PyTorch (and this class) fold α into it, i.e
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan.engine import backend
 from minigan.optim.optimizer import (
     Optimizer,
     check_betas,

@@ -12,7 +12,7 @@ As PyTorch, we add ε inside the maximum (max(β2·u, |g| + ε), so that u is ne
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan.engine import backend
 from minigan.optim.optimizer import (
     Optimizer,
     check_betas,

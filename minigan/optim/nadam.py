@@ -13,7 +13,7 @@ As PyTorch's ``torch.optim.NAdam`` (defaults lr = 2e-3, ψ = 4e-3), with an L2 `
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan.engine import backend
 from minigan.optim.optimizer import (
     Optimizer,
     check_betas,

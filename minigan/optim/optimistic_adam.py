@@ -22,7 +22,7 @@ first step is a plain Adam step of size 2η.
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan.engine import backend
 from minigan.optim.optimizer import Optimizer, check_betas, check_eps, check_lr
 
 

@@ -23,7 +23,7 @@ simultaneous GD spirals outwards: each step multiplies ‖x‖² + ‖y‖² by 
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan.engine import backend
 from minigan.optim.optimizer import Optimizer, check_lr
 
 

@@ -26,9 +26,9 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from minigan import backend
-from minigan._tensor import Tensor
-from minigan.autograd.grad_mode import enable_grad, no_grad
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend
+from minigan.engine.grad_mode import enable_grad, no_grad
 
 # What a learning-rate scheduler writes into a group (OneCycleLR: its bounds), kept beside the hyperparameters.
 _SCHEDULE_KEYS = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 
-from minigan import backend
+from minigan.engine import backend
 from minigan.optim.optimizer import (
     Optimizer,
     check_betas,

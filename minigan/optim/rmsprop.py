@@ -15,7 +15,7 @@ default values α = 0.00005, c = 0.01, m = 64, n_critic = 5."
 
 from __future__ import annotations
 
-from minigan import backend
+from minigan.engine import backend
 from minigan.optim.optimizer import (
     Optimizer,
     check_eps,

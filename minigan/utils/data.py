@@ -26,9 +26,10 @@ import sys
 import warnings
 from typing import Generic, TypeVar
 
-from minigan import _missing, backend
-from minigan._tensor import Tensor, from_numpy, tensor
-from minigan.errors import DatasetError, DimensionError, ShapeError
+from minigan import _missing
+from minigan._tensor_surface import Tensor, from_numpy, tensor
+from minigan.engine import backend
+from minigan.engine.errors import DatasetError, DimensionError, ShapeError
 from minigan.functional import stack
 
 _T_co = TypeVar("_T_co", covariant=True)  # (so that ``Dataset[Tensor]`` can be written in annotations, as in PyTorch)

@@ -28,7 +28,7 @@ import threading
 import time
 import urllib.request
 
-from minigan.backend import set_num_threads
+from minigan.engine.backend import set_num_threads
 
 
 def _median_ms(fn, repeats, clock=time.perf_counter):

@@ -56,7 +56,7 @@ def run(args) -> int:
         print(f"minigan lab: warning: listening on {args.host}: other computers that reach it can drive the lab "
               f"and save runs into {args.runs!r}; use the default 127.0.0.1 unless you mean that", file=sys.stderr)
     if args.backend is not None:
-        from minigan import backend
+        from minigan.engine import backend
 
         backend.use_backend(args.backend)
     settings = preset(args.preset)["settings"] if args.preset else None

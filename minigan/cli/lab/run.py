@@ -20,14 +20,15 @@ import shlex
 import time
 from pathlib import Path
 
-from minigan import autograd, backend
-from minigan._tensor import from_numpy
-from minigan.autograd.grad_mode import no_grad
-from minigan.backend import np
+from minigan import autograd
+from minigan._tensor_surface import from_numpy
 from minigan.cli import train as train_cli
 from minigan.cli.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, parse_points
 from minigan.cli.runfolder import hold_folder
 from minigan.data.toy2d import Mixture2D
+from minigan.engine import backend
+from minigan.engine.backend import np
+from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import frozen, prior_draw, prior_extent
 from minigan.gans.recipes import (
     ADAPTS_TO_MIXTURE,

@@ -17,7 +17,6 @@ import threading
 import time
 from pathlib import Path
 
-from minigan import backend
 from minigan.cli.lab.run import Diverged, LabRun, inside
 from minigan.cli.lab.settings import (
     PRESETS,
@@ -27,6 +26,7 @@ from minigan.cli.lab.settings import (
     check_run_settings,
     parse_points,
 )
+from minigan.engine import backend
 
 DELAYS_MS = (0, 50, 100, 250, 500, 1000)  # slow motion: the pause between two frames
 COMMANDS = ("state", "runs", "play", "pause", "step", "speed", "reset", "change", "extend", "save", "open")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from minigan.backend import np
+from minigan.engine.backend import np
 from minigan.gans.gan import LOSSES, PRIORS
 from minigan.gans.recipes import MAX_BATCH_SIZE, OPTIMIZERS, PLAIN_GAN
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import math
 
-from minigan import backend
-from minigan._tensor import Tensor
-from minigan.autograd.grad_mode import no_grad
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend
+from minigan.engine.grad_mode import no_grad
 
 
 def _grads(parameters, who):

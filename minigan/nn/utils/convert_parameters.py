@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from minigan._tensor import Tensor
-from minigan.autograd.grad_mode import no_grad
+from minigan._tensor_surface import Tensor
+from minigan.engine.grad_mode import no_grad
 from minigan.functional import cat
 
 

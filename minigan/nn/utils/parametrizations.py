@@ -4,7 +4,7 @@ registered with ``parametrize.register_parametrization``."""
 from __future__ import annotations
 
 from minigan import functional as F
-from minigan.autograd.grad_mode import no_grad
+from minigan.engine.grad_mode import no_grad
 from minigan.nn.module import Module
 from minigan.nn.utils import parametrize
 from minigan.toplevel import randn

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 
-from minigan.autograd.grad_mode import no_grad
+from minigan.engine.grad_mode import no_grad
 from minigan.nn.module import Module, ModuleList, Parameter
 
 

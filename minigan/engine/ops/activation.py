@@ -1,7 +1,7 @@
 """Activations: sigmoid (stable), tanh, relu, leaky_relu, softplus."""
 
-from minigan import backend
-from minigan.autograd.graph import Node, namespace, value
+from minigan.engine import backend
+from minigan.engine.graph import Node, namespace, value
 
 
 def stable_sigmoid(x):

@@ -3,11 +3,11 @@
 Binary ops broadcast like NumPy; ``unbroadcast`` sums each gradient back to its input's shape.
 ``needs_input_grad[i]`` is False for inputs that need no gradient (constants, a frozen
 network), and then that gradient is not computed at all.  Every backward works on arrays
-(first order) and on Tensors (``create_graph=True``): see minigan/autograd/graph.py.
+(first order) and on Tensors (``create_graph=True``): see minigan/engine/graph.py.
 """
 
-from minigan import backend
-from minigan.autograd.graph import Node, namespace, unbroadcast, value
+from minigan.engine import backend
+from minigan.engine.graph import Node, namespace, unbroadcast, value
 
 
 class Add(Node):

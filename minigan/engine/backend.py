@@ -18,7 +18,7 @@ import threading
 import numpy
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
-from minigan.errors import ShapeError
+from minigan.engine.errors import ShapeError
 
 try:  # CuPy is optional: ``pip install "minigan[gpu]"``
     import cupy as _cupy

@@ -1,9 +1,10 @@
-"""The PyTorch surface of ``Tensor``: conversions, method forms, reductions, activations, shapes.
+"""The methods the lessons, the GANs and the attacks call on a tensor: conversions, arithmetic, reductions,
+activations, shapes, hooks.
 
-Each method is a door: it checks its arguments and hands over to an op (minigan/ops/).  ``Tensor``
-(minigan/_tensor.py, the engine part: value, graph, operators, in-place ops and versions, backward)
-inherits them from ``TensorMethods``.  Both spellings work, each with its own library's meaning:
-PyTorch's (``dim``, ``keepdim``) and NumPy's (``axis``, ``keepdims``).
+Each method is a door: it checks its arguments (engine/checks.py) and hands over to an op (engine/ops/).  The
+engine's ``Tensor`` (engine/tensor.py: value, graph, operators, in-place ops and versions, backward) inherits
+them from ``TensorMethods``; the rest of PyTorch's methods are minigan.Tensor's (minigan/_tensor_surface.py).
+Both spellings work, each with its own library's meaning: PyTorch's (``dim``, ``keepdim``) and NumPy's (``axis``, ``keepdims``).
 """
 
 from __future__ import annotations
@@ -11,18 +12,17 @@ from __future__ import annotations
 import copy
 from collections import namedtuple
 
-from minigan import _tensor_str, backend, checks
-from minigan._tensor_math import _toplevel
-from minigan.autograd.graph import RemovableHandle
-from minigan.dtypes import TYPE_NAMES
-from minigan.errors import DtypeError, GraphError, ShapeError
-from minigan.ops import activation, elementwise
-from minigan.ops import reduce as reduction
-from minigan.ops import shape as shaping
+from minigan.engine import backend, checks
+from minigan.engine.dtypes import TYPE_NAMES
+from minigan.engine.errors import DtypeError, GraphError, ShapeError
+from minigan.engine.graph import RemovableHandle
+from minigan.engine.ops import activation, elementwise
+from minigan.engine.ops import reduce as reduction
+from minigan.engine.ops import shape as shaping
 
 
 class TensorMethods:
-    """The methods a PyTorch user calls on a tensor, beyond the engine's (see minigan/_tensor.py)."""
+    """The methods a PyTorch user calls on a tensor, beyond the engine's (see minigan/engine/tensor.py)."""
 
     __slots__ = ()
 
@@ -31,8 +31,8 @@ class TensorMethods:
             raise TypeError("len() of a 0-d tensor")
         return self.array.shape[0]
 
-    def __repr__(self):  # PyTorch's print, digit for digit (minigan/_tensor_str.py)
-        return _tensor_str.tensor_repr(self)
+    def __repr__(self):  # (minigan.Tensor prints as PyTorch does, digit for digit: minigan/_tensor_str.py)
+        return f"tensor({self.array!r}{', requires_grad=True' if self.requires_grad else ''})"
 
     def __bool__(self):
         if self.array.size != 1:
@@ -427,6 +427,10 @@ class TensorMethods:
         self._ctx.hooks = {} if self._ctx.hooks is None else self._ctx.hooks
         return RemovableHandle(self._ctx.hooks, on_gradient)
 
+    def _as_float(self, op=None):
+        """The input of a function of real numbers: as in PyTorch, an integer or bool tensor is computed in float32."""
+        return self if backend.is_floating(self.dtype) else self.float()
+
     def _floating(self, op):
         """The door check of the ops that only make sense on real numbers."""
         if not backend.is_floating(self.dtype):
@@ -438,7 +442,7 @@ class TensorMethods:
         """The shape as a ``minigan.Size`` (``size()``, with ``numel()``), or the length of one dimension
         (``size(d)``), as PyTorch.  (``x.shape`` is a plain tuple.)"""
         if dim is None:
-            return _toplevel().Size(self.shape)
+            return Size(self.shape)
         return self.shape[checks.normalize_axis(dim, max(self.ndim, 1), "size", single=True)]
 
     def numel(self) -> int:
@@ -482,6 +486,18 @@ class TensorMethods:
             axes[d0], axes[d1] = axes[d1], axes[d0]
             dims = tuple(axes)
         return shaping.Transpose.apply(self, axes=checks.normalize_axes(dims, self.ndim))
+
+    def movedim(self, source, destination):
+        """Move dimension(s) ``source`` to position(s) ``destination``, keeping the others in order."""
+        src = [d % self.ndim for d in ((source,) if isinstance(source, int) else source)]
+        dst = [d % self.ndim for d in ((destination,) if isinstance(destination, int) else destination)]
+        rest = iter(d for d in range(self.ndim) if d not in src)
+        order = [None] * self.ndim
+        for s_, d_ in zip(src, dst):
+            order[d_] = s_
+        return self.permute(*[o if o is not None else next(rest) for o in order])
+
+    moveaxis = movedim
 
     def permute(self, *dims):
         return shaping.Transpose.apply(self, axes=checks.normalize_axes(dims, self.ndim))
@@ -555,6 +571,30 @@ def _dim(op, dim, axis):
 
 def _keepdim(keepdim, keepdims):
     return bool(keepdim if keepdims is None else keepdims)
+
+
+class Size(tuple):
+    """``minigan.Size([2, 3])``: a shape, as ``torch.Size``: a tuple of ints (and equal to one) with ``numel()``."""
+
+    def __new__(cls, sizes=()):
+        sizes = tuple(sizes)
+        if not all(isinstance(n, (int, backend.np.integer)) and not isinstance(n, bool) for n in sizes):
+            raise TypeError(f"Size: expected a sequence of ints, got {sizes!r}")
+        return super().__new__(cls, (int(n) for n in sizes))
+
+    def numel(self) -> int:
+        """The number of elements of a tensor of this shape."""
+        n = 1
+        for size in self:
+            n *= size
+        return n
+
+    def __getitem__(self, index):  # a slice of a Size is a Size, as in PyTorch: x.size()[1:].numel()
+        item = super().__getitem__(index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __repr__(self):
+        return f"minigan.Size({list(self)})"
 
 
 # What max(dim) and min(dim) return, as PyTorch's torch.return_types.max/min: (values, indices).

@@ -5,8 +5,8 @@ This module holds only names, so that ``float``, ``int`` and ``bool`` may be sha
 changing what the builtins mean in code that runs (``minigan/__init__.py`` imports them the same way).
 """
 
-from minigan import backend
-from minigan.backend import np
+from minigan.engine import backend
+from minigan.engine.backend import np
 
 float16 = half = np.dtype("float16")
 float32 = np.dtype("float32")

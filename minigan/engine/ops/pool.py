@@ -27,8 +27,8 @@ Nearest upsampling by integer factors copies each pixel into an s_h × s_w block
 adds the block's gradients back up (a reshape and a sum, which Tensors have too).
 """
 
-from minigan import backend
-from minigan.autograd.graph import Node
+from minigan.engine import backend
+from minigan.engine.graph import Node
 
 
 def _window(a, i, j, out_hw, stride):

@@ -1,7 +1,7 @@
 """Matrix product with NumPy's ``@`` semantics (2-D, batched with broadcasting, and 1-D), linear, and einsum."""
 
-from minigan import backend
-from minigan.autograd.graph import Node, namespace, unbroadcast, value
+from minigan.engine import backend
+from minigan.engine.graph import Node, namespace, unbroadcast, value
 
 
 class MatMul(Node):

@@ -4,8 +4,8 @@
 Backward first restores the reduced axes as size 1 (``_keep``) and then broadcasts.
 """
 
-from minigan import backend
-from minigan.autograd.graph import Node, namespace
+from minigan.engine import backend
+from minigan.engine.graph import Node, namespace
 
 
 def _keep(grad, in_shape, axis, keepdims):

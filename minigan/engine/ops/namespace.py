@@ -6,9 +6,9 @@ module, whose functions have the same names and arguments but are recorded ops, 
 gradient of a gradient can flow through them.  Only what a backward needs is here.
 """
 
-from minigan import backend
-from minigan.ops import elementwise as E
-from minigan.ops import shape as S
+from minigan.engine import backend
+from minigan.engine.ops import elementwise as E
+from minigan.engine.ops import shape as S
 
 
 def exp(x):

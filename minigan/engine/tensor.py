@@ -1,8 +1,8 @@
 """Tensor: an array, its gradient, and the op that produced it (the engine part of the class).
 
 A ``Tensor`` wraps a NumPy or CuPy array (``.array``).  When it ``requires_grad``, every op
-applied to it records a ``Node`` (``.grad_fn`` of the result, minigan/autograd/graph.py), and
-``backward()`` hands the graph to the walk in minigan/autograd/engine.py, which applies the chain
+applied to it records a ``Node`` (``.grad_fn`` of the result, minigan/engine/graph.py), and
+``backward()`` hands the graph to the walk in minigan/engine/walk.py, which applies the chain
 rule from the output back.  (The file is ``_tensor.py``, as PyTorch's: ``minigan.tensor`` is the
 function that makes a tensor.)
 
@@ -14,22 +14,20 @@ from __future__ import annotations
 
 import operator
 
-from minigan import backend, checks
-from minigan._tensor_inplace import TensorInPlace
-from minigan._tensor_math import TensorMath
-from minigan._tensor_methods import TensorMethods, maximum, minimum
-from minigan.autograd.engine import accumulate, backprop, backward_into, retain, topological_order
-from minigan.autograd.grad_mode import is_grad_enabled
-from minigan.dtypes import result_type
-from minigan.errors import DtypeError, GraphError, IndexOutOfRange, ShapeError
-from minigan.ops import elementwise, linalg
-from minigan.ops import namespace as tensor_namespace
-from minigan.ops import shape as shaping
+from minigan.engine import backend, checks
+from minigan.engine.dtypes import result_type
+from minigan.engine.errors import DtypeError, GraphError, ShapeError
+from minigan.engine.grad_mode import is_grad_enabled
+from minigan.engine.methods import TensorMethods
+from minigan.engine.ops import elementwise, linalg
+from minigan.engine.ops import namespace as tensor_namespace
+from minigan.engine.ops import shape as shaping
+from minigan.engine.walk import accumulate, backprop, backward_into, retain, topological_order
 
 _NUMPY_SCALAR = backend.np.generic  # what NumPy returns for a 0-d result
 
 
-class Tensor(TensorMethods, TensorMath, TensorInPlace):
+class Tensor(TensorMethods):
     """``Tensor(data, requires_grad=False)``: an n-d array that remembers how it was computed.
 
     The data is copied, as ``torch.tensor`` does, and keeps its floating dtype; ``minigan.from_numpy``
@@ -65,22 +63,24 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
 
     @classmethod
     def _make(cls, data, requires_grad=False):
-        """Fast constructor for results: no conversion, no copy, no checks."""
-        t = Tensor.__new__(Tensor)
+        """Fast constructor for results: no conversion, no copy, no checks.  The result's class is ``cls.plain``:
+        every class names the class its results take, once, below its definition (``Tensor.plain = Tensor``).
+        minigan.Tensor (the PyTorch surface, a subclass) names itself, so an engine op on a surface tensor gives
+        a surface tensor, and a subclass such as ``nn.Parameter`` inherits that name (its results are plain)."""
+        t = object.__new__(cls.plain)
         t._setup(data, requires_grad)
         return t
 
     def _new(self, data, requires_grad=False):
-        """A new plain Tensor holding ``data`` (how code that does not import this module makes a tensor)."""
-        t = Tensor.__new__(Tensor)
-        t._setup(data, requires_grad)
-        return t
+        """A new plain tensor of this tensor's kind holding ``data`` (how code that does not import this module
+        makes a tensor)."""
+        return self._make(data, requires_grad)
 
     def _input(self, x):
         """An op's input as a Tensor: a constant array is wrapped; a view whose base changed in place since
         its history was set gets its history again (see ``_sync_view``)."""
         if isinstance(x, backend.PLAIN_TYPES):
-            return Tensor._make(x)
+            return self._make(x)
         if x._view_version != x._counter[0]:
             x._sync_view()
         return x
@@ -90,8 +90,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         place).  When ``source`` is given (a view op), a result sharing its memory becomes its view."""
         if isinstance(out, _NUMPY_SCALAR):
             out = backend.np.asarray(out)
-        t = Tensor.__new__(Tensor)
-        t._setup(out, requires_grad)
+        t = self._make(out, requires_grad)
         if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base):
             t._base = source if source._base is None else source._base
             t._view_fn = source._view_fn + ((op, params),)
@@ -122,7 +121,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         (``p.data.clamp_(-c, c)``) is not seen by autograd: the legacy idiom, kept as PyTorch keeps it.
         ``.array`` is the raw NumPy/CuPy array itself.
         """
-        return Tensor._make(self.array)
+        return self._make(self.array)
 
     @data.setter
     def data(self, value):
@@ -211,7 +210,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         After ``b = f(a); c = g(b.detach())`` we can still compute ``c`` from ``a``, but no
         gradient reaches ``a`` or ``f``'s parameters through ``c``: the graph says ∂b/∂a = 0.
         """
-        t = Tensor._make(self.array)
+        t = self._make(self.array)
         t._counter = self._counter
         return t
 
@@ -284,7 +283,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
                 )
             gradient = self._new(xp.ones_like(self.array))
         elif not isinstance(gradient, Tensor):
-            gradient = tensor(gradient, dtype=self.dtype, device=self.device)
+            gradient = self._make(checks.to_array(_unwrap(gradient), self.dtype, self.device, infer=True))
         if gradient.shape != self.shape:
             raise ShapeError(f"{op}: gradient of shape {gradient.shape} given for a tensor of shape {self.shape}")
         if gradient.device != self.device:  # as PyTorch: no silent copy between devices
@@ -303,12 +302,12 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         if isinstance(other, (bool, int, float)):
             dtype = self.array.dtype
             if dtype.kind == "f" and not isinstance(other, bool):  # a NumPy scalar of our dtype: float32 stays float32
-                return Tensor._make(dtype.type(other))
+                return self._make(dtype.type(other))
             if dtype.kind in "iu" and type(other) is int:  # our integer dtype, wrapping around as PyTorch: uint8 + 300
-                return Tensor._make(backend.np.asarray(other).astype(dtype)[()])
-            return Tensor._make(backend.get_array_module(self.array).asarray(other))
+                return self._make(backend.np.asarray(other).astype(dtype)[()])
+            return self._make(backend.get_array_module(self.array).asarray(other))
         if backend.is_array(other) or isinstance(other, (list, tuple)) or backend.is_numpy_scalar(other):
-            other = Tensor(other, device=self.device)
+            other = self.plain(other, device=self.device)
             checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return other
         raise TypeError(
@@ -325,7 +324,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
                 checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return (other, self) if reflected else (self, other)
         if isinstance(other, float) and self.array.dtype.kind == "f":
-            other = Tensor._make(self.array.dtype.type(other))
+            other = self._make(self.array.dtype.type(other))
             return (other, self) if reflected else (self, other)
         number = isinstance(other, (bool, int, float))
         b = None if number else self._operand(other, op, reflected)
@@ -333,7 +332,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         if op == "div" and dtype.kind != "f":
             dtype = backend.np.dtype(backend.DEFAULT_DTYPE)
         if number:  # a NumPy scalar of the result's dtype: float32 stays float32, on either backend; an integer
-            b = Tensor._make(dtype.type(other) if dtype.kind == "f" else backend.np.asarray(other).astype(dtype)[()])
+            b = self._make(dtype.type(other) if dtype.kind == "f" else backend.np.asarray(other).astype(dtype)[()])
             # (the integer wraps around, as PyTorch's: uint8 + 300)
         a = self if self.dtype == dtype else self.astype(dtype)
         b = b if b.dtype == dtype else b.astype(dtype)
@@ -389,7 +388,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         if isinstance(other, Tensor):
             pass
         elif backend.is_array(other) or isinstance(other, (list, tuple)):
-            other = tensor(other, device=self.device)
+            other = self._make(checks.to_array(_unwrap(other), None, self.device, infer=True))
         else:
             raise TypeError(f"matmul: unsupported operand of type {type(other).__name__}; "
                             "expected a Tensor or an array")
@@ -456,13 +455,13 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             if update is not None and self.dtype.kind == "f":
                 update(self.array, *[o.array for o in operands])
             else:
-                self._write(op, fn(Tensor._make(self.array), *operands, **params), cast)
+                self._write(op, fn(self._make(self.array), *operands, **params), cast)
             self._counter[0] += 1  # whatever saved the old values for backward is now stale
             return self
         self._input(self)
         # The node's input is this tensor's current value and history; a copy, since the values are about
         # to change and the node may need them (PyTorch saves "original self" the same way).
-        before = Tensor._make(self.array.copy(), self.requires_grad)
+        before = self._make(self.array.copy(), self.requires_grad)
         before._ctx = self._ctx
         result = fn(before, *operands, **params)
         if result._ctx is None:  # an op with no derivative (floor_divide_): PyTorch's backward would raise later
@@ -490,8 +489,10 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         if isinstance(value, Tensor):
             return value
         if backend.is_array(value) and not grad_mode and backend.device_of(value) == backend.device_of(self.array):
-            return Tensor._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
-        return self._operand(value, op) if isinstance(value, (bool, int, float)) else Tensor(value, device=self.device)
+            return self._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
+        if isinstance(value, (bool, int, float)):
+            return self._operand(value, op)
+        return self.plain(value, device=self.device)
 
     def _write(self, op, result, cast):
         """Copy an in-place op's result into this tensor's memory, if its dtype may go there (PyTorch's rule)."""
@@ -601,25 +602,4 @@ def _address(a) -> int:
     return (a.__cuda_array_interface__ if hasattr(a, "__cuda_array_interface__") else a.__array_interface__)["data"][0]
 
 
-def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:
-    """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): an array keeps its dtype; Python
-    numbers and lists become bool, int64 or float32 by what they hold (``tensor([1, 2])`` is int64,
-    ``tensor([1.0, 2])`` float32).  ``from_numpy(array)`` shares the array instead."""
-    t = Tensor.__new__(Tensor)
-    t._setup(checks.to_array(_unwrap(data), dtype, device, infer=True))
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
-
-
-def from_numpy(array) -> Tensor:
-    """A Tensor that shares memory with ``array`` (as ``torch.from_numpy``): changing one changes the other."""
-    if not backend.is_array(array):
-        raise TypeError(f"from_numpy: expected a NumPy (or CuPy) array, got {type(array).__name__}")
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; "
-                        "expected a float, int or bool array")
-    return Tensor._make(array)
-
-
-__all__ = ["Tensor", "tensor", "from_numpy", "maximum", "minimum", "IndexOutOfRange"]
+Tensor.plain = Tensor  # the class of results (see _make)

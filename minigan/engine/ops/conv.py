@@ -70,8 +70,8 @@ its forward made.
 
 from __future__ import annotations
 
-from minigan import backend
-from minigan.autograd.graph import Node
+from minigan.engine import backend
+from minigan.engine.graph import Node
 
 # ----------------------------------------------------------------------------- layouts, im2col / col2im
 

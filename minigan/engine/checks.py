@@ -3,7 +3,7 @@
 Each check raises a one-line error that names the door (an op, a layer, a trainer, a command-line
 option), what was wrong and what was expected, and returns the argument in the form the code takes
 (a non-negative axis, an (h, w) pair, a shape with its -1 filled in, a host array of labels). Code
-below the door trusts it: the ops (minigan/ops/) hold only math, no forward or backward checks anything.
+below the door trusts it: the ops (minigan/engine/ops/) hold only math, no forward or backward checks anything.
 
 The first part serves the ops (shapes, axes, indices, convolution geometry); the last part serves
 the floors above them (counts, sizes, fractions and class labels):
@@ -17,9 +17,9 @@ from __future__ import annotations
 import math
 import warnings
 
-from minigan import backend
-from minigan.backend import np
-from minigan.errors import DimensionError, DtypeError, GraphError, IndexOutOfRange, ShapeError
+from minigan.engine import backend
+from minigan.engine.backend import np
+from minigan.engine.errors import DimensionError, DtypeError, GraphError, IndexOutOfRange, ShapeError
 
 
 # ----------------------------------------------------------------------------- shapes, axes, padding, indices, cat

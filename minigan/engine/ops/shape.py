@@ -4,8 +4,8 @@ None of them does arithmetic, so each backward just routes the gradient back to 
 values came from.
 """
 
-from minigan import backend
-from minigan.autograd.graph import Node, unbroadcast
+from minigan.engine import backend
+from minigan.engine.graph import Node, unbroadcast
 
 # ----------------------------------------------------------------------------- ops
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import weakref
 
-from minigan import backend
-from minigan.autograd.grad_mode import check_finite, is_anomaly_enabled, set_grad_enabled
-from minigan.autograd.graph import Node
-from minigan.errors import GraphError
+from minigan.engine import backend
+from minigan.engine.errors import GraphError
+from minigan.engine.grad_mode import check_finite, is_anomaly_enabled, set_grad_enabled
+from minigan.engine.graph import Node
 
 
 def topological_order(roots) -> list:

@@ -3,11 +3,11 @@
 All reduce by ``reduction``: "mean" (default, as in the design contract), "sum" or "none".
 """
 
-from minigan import backend
-from minigan.autograd.graph import Node, namespace
-from minigan.errors import DomainError, DtypeError, IndexOutOfRange, ShapeError
-from minigan.ops.activation import Sigmoid
-from minigan.ops.reduce import Softmax
+from minigan.engine import backend
+from minigan.engine.errors import DomainError, DtypeError, IndexOutOfRange, ShapeError
+from minigan.engine.graph import Node, namespace
+from minigan.engine.ops.activation import Sigmoid
+from minigan.engine.ops.reduce import Softmax
 
 REDUCTIONS = ("mean", "sum", "none")
 

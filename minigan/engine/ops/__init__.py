@@ -1,4 +1,4 @@
-"""The differentiable operations, one small ``Node`` subclass each (minigan.autograd.graph).
+"""The differentiable operations, one small ``Node`` subclass each (minigan.engine.graph).
 
 elementwise  add sub mul div neg pow exp log abs sqrt clamp cast clone fill where
 activation   sigmoid tanh relu leaky_relu softplus

@@ -1,7 +1,7 @@
 """Batch normalisation (Ioffe & Szegedy 2015) as one fused op."""
 
-from minigan import backend
-from minigan.autograd.graph import Node, namespace
+from minigan.engine import backend
+from minigan.engine.graph import Node, namespace
 
 
 class BatchNorm(Node):

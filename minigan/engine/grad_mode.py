@@ -7,8 +7,8 @@ import functools
 import threading
 import traceback
 
-from minigan import backend
-from minigan.errors import AnomalyError
+from minigan.engine import backend
+from minigan.engine.errors import AnomalyError
 
 
 class _Mode(threading.local):

@@ -43,15 +43,15 @@ the in-place changes made to its array (shared with its views); a saved value is
 
 from __future__ import annotations
 
-from minigan import backend
-from minigan.autograd.grad_mode import _mode, _user_frame, check_finite
-from minigan.errors import GraphError
+from minigan.engine import backend
+from minigan.engine.errors import GraphError
+from minigan.engine.grad_mode import _mode, _user_frame, check_finite
 
 
 # ----------------------------------------------------------------------------- helpers for backward
 def namespace(x):
     """The array functions for ``x``: NumPy or CuPy for an array, minigan's Tensor namespace
-    (``minigan.ops.namespace``, found through the Array API's ``__array_namespace__``) for a Tensor."""
+    (``minigan.engine.ops.namespace``, found through the Array API's ``__array_namespace__``) for a Tensor."""
     if backend.is_array(x) or backend.is_numpy_scalar(x):
         return backend.get_array_module(x)
     return x.__array_namespace__()

@@ -12,9 +12,9 @@ and, as in PyTorch, their result is still part of the graph (the gradient that f
 
 import math
 
-from minigan import backend
-from minigan.autograd.graph import Node, namespace, unbroadcast, value
-from minigan.ops.elementwise import Log
+from minigan.engine import backend
+from minigan.engine.graph import Node, namespace, unbroadcast, value
+from minigan.engine.ops.elementwise import Log
 
 
 def _xp(a):

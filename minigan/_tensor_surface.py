@@ -1,0 +1,55 @@
+"""minigan.Tensor: the engine's Tensor plus the methods a PyTorch user expects.
+
+The engine (minigan/engine/tensor.py) holds the value, the graph, the operators, views and in-place ops with
+their versions, ``backward`` and the few dozen methods the lessons, GANs and attacks call.  This class stands on
+it, as PyTorch's Python ``Tensor`` stands on its C++ base, and adds the rest of PyTorch's methods
+(``_tensor_math.py``: math, indexing, sorting, the method forms of minigan's functions; ``_tensor_inplace.py``:
+their in-place forms) and PyTorch's print (``_tensor_str.py``).
+
+How results stay surface tensors: the engine makes every result with ``cls.plain``, the class a tensor class
+names for its results.  The engine's Tensor names itself; this class names itself once, below, so an engine op on
+a ``minigan.Tensor`` gives a ``minigan.Tensor`` (and ``nn.Parameter``, a subclass, inherits the name: its results
+are plain tensors, as in PyTorch).
+"""
+
+from __future__ import annotations
+
+from minigan import _tensor_str
+from minigan._tensor_inplace import TensorInPlace
+from minigan._tensor_math import TensorMath
+from minigan.engine import backend, checks
+from minigan.engine import tensor as engine
+from minigan.engine.methods import maximum, minimum
+
+
+class Tensor(engine.Tensor, TensorMath, TensorInPlace):
+    __doc__ = engine.Tensor.__doc__
+    __slots__ = ()
+
+    def __repr__(self):  # PyTorch's print, digit for digit (minigan/_tensor_str.py)
+        return _tensor_str.tensor_repr(self)
+
+
+Tensor.plain = Tensor  # the class of results of engine ops on this class (engine.Tensor._make)
+
+
+def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:
+    """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): an array keeps its dtype; Python
+    numbers and lists become bool, int64 or float32 by what they hold (``tensor([1, 2])`` is int64,
+    ``tensor([1.0, 2])`` float32).  ``from_numpy(array)`` shares the array instead."""
+    t = Tensor._make(checks.to_array(data.array if isinstance(data, engine.Tensor) else data, dtype, device,
+                                     infer=True))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def from_numpy(array) -> Tensor:
+    """A Tensor that shares memory with ``array`` (as ``torch.from_numpy``): changing one changes the other."""
+    if not backend.is_array(array):
+        raise TypeError(f"from_numpy: expected a NumPy (or CuPy) array, got {type(array).__name__}")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; "
+                        "expected a float, int or bool array")
+    return Tensor._make(array)
+
+
+__all__ = ["Tensor", "tensor", "from_numpy", "maximum", "minimum"]

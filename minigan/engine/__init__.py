@@ -1,0 +1,14 @@
+"""The engine: the part of minigan a student reads, in one sitting, to see how a gradient is made.
+
+Read it from the ground up (each file imports only those before it):
+
+* ``errors.py``, ``backend.py`` (the only file that names NumPy or CuPy), ``dtypes.py``, ``checks.py`` (every
+  argument check, at the door a user comes in by);
+* ``grad_mode.py`` (no_grad and friends), ``graph.py`` (the node: run forward, record, saved values and versions);
+* ``ops/`` (forward and backward side by side, the derivative in a one-line comment);
+* ``walk.py`` (topological order and the backward walk, in numbered steps);
+* ``methods.py`` and ``tensor.py`` (the Tensor: value, graph, operators, views, in-place ops, ``backward()``).
+
+Nothing here imports anything outside this folder: the PyTorch surface (``minigan.Tensor``, ``minigan.*``,
+``F.*``) stands on it (tests/test_architecture.py checks both).
+"""

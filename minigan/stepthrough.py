@@ -1,8 +1,8 @@
 """Watch ``backward()`` work, one node at a time.
 
-``steps(L)`` replays the backward pass of ``L``'s graph node by node, in the order the engine visits them
-(every consumer of a value before the node that produced it), and records for each node what a student
-would write on the board:
+``steps(L)`` runs the engine's own backward walk (``minigan/engine/walk.py``, ``backprop``) over ``L``'s graph and
+watches it: the walk calls back at each node it goes through, in its order (every consumer of a value before the
+node that produced it), and this module records for each node what a student would write on the board:
 
 * the op and its forward value,
 * the gradient arriving (∂L/∂output, summed over every consumer),
@@ -17,9 +17,9 @@ would write on the board:
         print(s.text())
     stepthrough.gif(stepthrough.frames(L, "out/"), "out/backward.gif")
 
-The replay calls each op's own ``backward`` with plain arrays (as a first-order ``backward()`` does) and
-frees nothing, so ``L.backward()`` can run afterwards and must give the same ``.grad``: the lessons check it.
-Everything this module needs from inside the engine is in ``graph_of`` (and ``is_leaf_edge``, what an edge ends at).
+The walk runs at first order (each op's own ``backward`` on plain arrays, as ``backward()`` runs it), keeps the
+graph and fills no ``.grad``, so ``L.backward()`` can run afterwards and must give the same ``.grad``: the lessons
+check it.  Everything this module needs from inside the engine is in ``graph_of``, ``is_leaf_edge`` and ``steps``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from minigan.engine.backend import asnumpy, get_array_module, np
-from minigan.engine.grad_mode import no_grad
+from minigan.engine.graph import Node as GraphNode
+from minigan.engine.walk import backprop, topological_order
 
 
 @dataclass
@@ -49,16 +50,12 @@ def graph_of(output) -> list[Node]:
     The one adapter between this view and the engine: the public surface (``Tensor.grad_fn``, the
     node's inputs, its ``next_functions`` edges, its ``backward``) and the engine's own topological order.
     """
-    from minigan.engine.walk import topological_order
-
     return [Node(fn, type(fn).__name__, tuple(fn.inputs), tuple(fn.next_functions), fn.backward)
             for fn in topological_order([output.grad_fn])]
 
 
 def is_leaf_edge(edge) -> bool:
     """Does this edge end at a leaf tensor (whose ``.grad`` accumulates), rather than at another node?"""
-    from minigan.engine.graph import Node as GraphNode
-
     return edge is not None and not isinstance(edge, GraphNode)
 
 
@@ -126,35 +123,38 @@ def steps(output, gradient=None) -> list[Step]:
     if output.grad_fn is None:
         raise ValueError("stepthrough.steps: this tensor has no graph (a leaf, or computed under no_grad)")
     name = Names()
-    # The replay runs where the graph lives (the ops' backward takes the arrays they saved, a GPU's too); each
+    # The walk runs where the graph lives (the ops' backward takes the arrays they saved, a GPU's too); each
     # Step records host copies for the text and the pictures.
     xp = get_array_module(output.array)
     seed = xp.ones_like(output.array) if gradient is None else xp.asarray(getattr(gradient, "array", gradient))
-    arriving = {}  # graph node -> gradient of its output, summed over the consumers seen so far
+    nodes = {n.key: (i, n) for i, n in enumerate(graph_of(output), 1)}  # the walk's order, numbered from 1
     produced = {output.grad_fn: output}  # graph node -> its output tensor
     grads = {}  # leaf name -> .grad so far
-    arriving[output.grad_fn] = seed
     result = []
-    with no_grad():  # first order: the ops' backward works on plain arrays, as in Tensor.backward()
-        for i, node in enumerate(graph_of(output), 1):
-            g = arriving.pop(node.key, None)
-            if g is None:  # no path from the output to here carries a gradient
+
+    def watch(key, g, shares):  # the walk calls this at each node, after the op's backward
+        (i, node), out = nodes[key], produced[key]
+        step = Step(i, node, name(out), asnumpy(out.array), asnumpy(g), derivative_of(node), root=name(output))
+        for t, edge, share in zip(node.inputs, node.edges, shares):
+            if share is None or edge is None:  # no gradient, or a constant
                 continue
-            out = produced[node.key]
-            shares = node.backward(g)
-            step = Step(i, node, name(out), asnumpy(out.array), asnumpy(g), derivative_of(node), root=name(output))
-            for t, edge, share in zip(node.inputs, node.edges, shares):
-                if share is None or edge is None:  # no gradient, or a constant
-                    continue
-                on_host = asnumpy(share)
-                step.sends.append((name(t), on_host))
-                if is_leaf_edge(edge):  # a leaf: accumulate into its .grad
-                    grads[name(t)] = grads[name(t)] + on_host if name(t) in grads else on_host
-                else:  # an intermediate value: the node that produced it collects it
-                    produced.setdefault(edge, t)
-                    arriving[edge] = arriving[edge] + share if edge in arriving else share
-            step.grads = dict(grads)
-            result.append(step)
+            on_host = asnumpy(share)
+            step.sends.append((name(t), on_host))
+            if is_leaf_edge(edge):  # a leaf: accumulate into its .grad
+                grads[name(t)] = grads[name(t)] + on_host if name(t) in grads else on_host
+            else:  # an intermediate value: the node that produced it is watched later
+                produced.setdefault(edge, t)
+        step.grads = dict(grads)
+        result.append(step)
+
+    retained = [(key, key.retained) for key in nodes]  # retain_grad() keeps nothing while we watch
+    for key, _ in retained:
+        key.retained = None
+    try:
+        backprop({output.grad_fn: seed}, list(nodes), retain_graph=True, watch=watch)
+    finally:
+        for key, kept in retained:
+            key.retained = kept
     return result
 
 

@@ -115,7 +115,7 @@ def arrays_of(op: str, tensors) -> list:
     """The arrays an op computes on, all on one device: a BackendError naming ``op`` and the devices on a
     cpu/cuda mix.  A host scalar (a NumPy scalar or 0-d array, a constant such as the 2 of ``x ** 2``) mixes
     with any device, as CuPy takes NumPy scalars; it is handed over as a NumPy scalar."""
-    arrays = [getattr(t, "array", t) for t in tensors]
+    arrays = [getattr(t, "array", t) for t in tensors]  # (tensors or their arrays)
     if _cupy is None or not any(isinstance(a, _cupy.ndarray) for a in arrays):  # all on the CPU: as they are
         return arrays
     arrays = [a[()] if isinstance(a, numpy.ndarray) and a.ndim == 0 else a for a in arrays]
@@ -128,6 +128,7 @@ def arrays_of(op: str, tensors) -> list:
 
 # What an op computes on directly (not a Tensor): NumPy/CuPy arrays and NumPy scalars (0-d results).
 PLAIN_TYPES = (numpy.ndarray, numpy.generic) + ((_cupy.ndarray,) if _cupy is not None else ())
+GPU_ARRAYS = _cupy is not None  # can an array be a GPU's?  (If not, no op needs to ask where its inputs live.)
 
 
 def is_array(x) -> bool:
@@ -286,8 +287,9 @@ def set_device_module(module, scatter_add=None):
     as CuPy's do, so CuPy's code path runs on machines without a GPU.  ``scatter_add`` is its
     ``cupyx.scatter_add``.  Give back the returned module (with no ``scatter_add``) to undo.
     """
-    global _cupy, PLAIN_TYPES, _device_scatter_add
+    global _cupy, PLAIN_TYPES, GPU_ARRAYS, _device_scatter_add
     previous, _cupy = _cupy, module
+    GPU_ARRAYS = module is not None
     PLAIN_TYPES = (numpy.ndarray, numpy.generic) + ((module.ndarray,) if module is not None else ())
     _device_scatter_add = scatter_add or _cupy_scatter_add
     return previous

@@ -112,14 +112,19 @@ class Node:
         like = inputs[0] if not isinstance(inputs[0], backend.PLAIN_TYPES) else _first_tensor(inputs)
         if like is None:  # plain arrays in: plain array out, nothing recorded
             return fn.forward(*inputs, **params)
-        # a constant array (no _base) becomes a Tensor; a view (a _base) whose base changed gets its history again
+        # step 1: the inputs as tensors (a constant array becomes one; a view whose base changed in place gets its
+        # history again), their arrays, and whether any gradient is needed
         inputs = [t if getattr(t, "_base", 0) is None else like._input(t) for t in inputs]
+        arrays = [t.array for t in inputs]
         needs = tuple([t._requires_grad for t in inputs])
-        record = _mode.grad_enabled and True in needs
+        record = True in needs and _mode.grad_enabled
         fn.needs_input_grad = needs if record else None
-        arrays = backend.arrays_of(cls.__name__.lower(), inputs)  # one device, or a clear error
+        if backend.GPU_ARRAYS:  # (CuPy is there: one device, or a clear error naming the op)
+            arrays = backend.arrays_of(cls.__name__.lower(), arrays)
+        # step 2: forward on the arrays, the result a tensor (a view of its input for a view op)
         out = fn.forward(*arrays, **params)
         result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
+        # step 3: record the node as the result's history
         if record:
             fn.record(inputs, out, result, arrays)
         if _mode.anomaly_enabled:
@@ -131,7 +136,7 @@ class Node:
         or a NumPy scalar; ``arrays``: what forward was given, each input's array or its host scalar): the
         producer of each input as it is now, and the saved values."""
         self.inputs = inputs
-        self.next_functions = tuple([(t if t._ctx is None else t._ctx) if t._requires_grad else None for t in inputs])
+        self.next_functions = tuple([(t._ctx or t) if t._requires_grad else None for t in inputs])
         if self.saved_arrays:
             handed = [t.array for t in inputs] if arrays is None else arrays
             self.saved = tuple([_record(a, inputs, handed, out, result) for a in self.saved_arrays])
@@ -214,7 +219,10 @@ class RemovableHandle:
 
 def _first_tensor(inputs):
     """The first input that is not a plain array (None if there is none: a first-order backward's call)."""
-    return next((t for t in inputs if not isinstance(t, backend.PLAIN_TYPES)), None)
+    for t in inputs:
+        if not isinstance(t, backend.PLAIN_TYPES):
+            return t
+    return None
 
 
 def _record(array, inputs, handed, out, result):

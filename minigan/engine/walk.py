@@ -25,7 +25,7 @@ import weakref
 
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
-from minigan.engine.grad_mode import check_finite, is_anomaly_enabled, set_grad_enabled
+from minigan.engine.grad_mode import _mode, check_finite, set_grad_enabled
 from minigan.engine.graph import Node
 
 
@@ -40,16 +40,19 @@ def topological_order(roots) -> list:
         elif fn not in visited:
             visited.add(fn)
             stack.append((fn, True))
-            stack.extend((e, False) for e in fn.next_functions if isinstance(e, Node) and e not in visited)
+            for e in fn.next_functions:
+                if isinstance(e, Node) and e not in visited:
+                    stack.append((e, False))
     order.reverse()  # consumers first
     return order
 
 
-def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, keep=()) -> dict:
+def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, keep=(), watch=None) -> dict:
     """The chain rule over ``order``: {node or leaf: gradient} from ``seeds`` (the same kind of dict).
 
-    Returns the gradient that reached each leaf, and each node in ``keep``."""
-    grads, anomaly = dict(seeds), is_anomaly_enabled()
+    Returns the gradient that reached each leaf, and each node in ``keep``.  ``watch(node, gradient, shares)``,
+    when given, is called at each node the walk goes through (minigan.stepthrough shows the steps with it)."""
+    grads, anomaly = dict(seeds), _mode.anomaly_enabled
     with set_grad_enabled(create_graph):  # under create_graph, backward's own ops are recorded
         for fn in order:
             g = grads.get(fn) if fn in keep else grads.pop(fn, None)
@@ -64,15 +67,17 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                 if fn.retained is not None and fn.retained() is not None:  # step 3: retain_grad()
                     fn.retained()._keep_grad(g)
                 input_grads = fn.backward(g)  # step 4: the op's own chain rule
-                if anomaly:  # step 5: detect_anomaly()
+                if watch is not None:  # step 5: a watcher sees the step
+                    watch(fn, g, input_grads)
+                if anomaly:  # step 6: detect_anomaly()
                     for gi in input_grads:
                         check_finite(type(fn).__name__, "backward", gi, fn.created_at)
-                for edge, gi in zip(fn.next_functions, input_grads):  # step 6: hand each input its share
+                for edge, gi in zip(fn.next_functions, input_grads):  # step 7: hand each input its share
                     if edge is not None and gi is not None:
                         grads[edge] = grads[edge] + gi if edge in grads else gi
-            if not retain_graph:  # step 7: free what forward saved
+            if not retain_graph:  # step 8: free what forward saved
                 fn.free()
-        for leaf in [k for k in grads if not isinstance(k, Node) and k._hooks]:  # step 8: a leaf's hooks, once, on
+        for leaf in [k for k in grads if not isinstance(k, Node) and k._hooks]:  # step 9: a leaf's hooks, once, on
             grads[leaf] = run_hooks(leaf._hooks, grads[leaf])                      # the whole gradient it got
     return grads
 

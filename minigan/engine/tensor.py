@@ -236,7 +236,8 @@ class Tensor(TensorMethods):
         ``create_graph=True`` records the backward pass itself, so the gradients can be
         differentiated again; it keeps the graph unless ``retain_graph=False``.
         """
-        self._input(self)  # a view whose base changed in place: its current history
+        if self._view_version != self._counter[0]:  # a view whose base changed in place: its current history
+            self._sync_view()
         if not self.requires_grad:
             raise GraphError(
                 "backward: this tensor does not require grad (no input had requires_grad=True, "
@@ -252,8 +253,9 @@ class Tensor(TensorMethods):
     def _add_grad(self, g) -> None:
         """``.grad += g`` in this tensor's dtype: in place, as PyTorch's (whoever holds ``.grad`` sees the sum),
         or, when either is part of a graph (``create_graph=True``), as a new differentiable sum."""
-        if isinstance(g, backend.PLAIN_TYPES):  # (to this tensor's device: a CPU scalar may meet GPU tensors)
-            g = self._new(backend.to_device(g, backend.device_of(self.array)).astype(self.dtype, copy=False))
+        if isinstance(g, backend.PLAIN_TYPES):  # a first-order walk's array (a CPU scalar may meet a GPU tensor)
+            g = backend.to_device(g, backend.device_of(self.array)) if backend.GPU_ARRAYS else backend.np.asarray(g)
+            g = self._make(g.astype(self.array.dtype, copy=False))
         elif g.dtype != self.dtype:
             g = g.astype(self.dtype)
         if self._grad is None:
@@ -274,15 +276,15 @@ class Tensor(TensorMethods):
 
     def _seed_gradient(self, gradient, op, create_graph):
         """The gradient backward starts from: ones for a one-element output, else the one given."""
-        xp = backend.get_array_module(self.array)
         if gradient is None:
             if self.array.size != 1:
                 raise GraphError(
                     f"{op}: a tensor of shape {self.shape} needs an explicit gradient of the same shape; "
                     "only a one-element tensor (e.g. a loss) can start backward with no gradient"
                 )
-            gradient = self._new(xp.ones_like(self.array))
-        elif not isinstance(gradient, Tensor):
+            ones = backend.get_array_module(self.array).ones_like(self.array)  # (its shape, dtype and device)
+            return self._make(ones) if create_graph else ones
+        if not isinstance(gradient, Tensor):
             gradient = self._make(checks.to_array(_unwrap(gradient), self.dtype, self.device, infer=True))
         if gradient.shape != self.shape:
             raise ShapeError(f"{op}: gradient of shape {gradient.shape} given for a tensor of shape {self.shape}")

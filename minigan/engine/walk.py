@@ -25,7 +25,7 @@ import weakref
 
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
-from minigan.engine.grad_mode import _mode, check_finite, set_grad_enabled
+from minigan.engine.grad_mode import _mode, check_finite
 from minigan.engine.graph import Node
 
 
@@ -53,7 +53,8 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
     Returns the gradient that reached each leaf, and each node in ``keep``.  ``watch(node, gradient, shares)``,
     when given, is called at each node the walk goes through (minigan.stepthrough shows the steps with it)."""
     grads, anomaly = dict(seeds), _mode.anomaly_enabled
-    with set_grad_enabled(create_graph):  # under create_graph, backward's own ops are recorded
+    recording, _mode.grad_enabled = _mode.grad_enabled, create_graph  # under create_graph, backward's ops are recorded
+    try:
         for fn in order:
             g = grads.get(fn) if fn in keep else grads.pop(fn, None)
             if g is not None:
@@ -79,6 +80,8 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                 fn.free()
         for leaf in [k for k in grads if not isinstance(k, Node) and k._hooks]:  # step 9: a leaf's hooks, once, on
             grads[leaf] = run_hooks(leaf._hooks, grads[leaf])                      # the whole gradient it got
+    finally:
+        _mode.grad_enabled = recording
     return grads
 
 
@@ -135,7 +138,7 @@ def accumulate(grads: dict, seeds: dict) -> None:
 
     A gradient that another leaf or the seed also holds, or a view of another array, is copied
     first, so that changing one ``.grad`` in place can never change another."""
-    shared = {id(g) for g in seeds.values()}
+    shared = set(map(id, seeds.values()))
     for leaf, g in grads.items():
         if isinstance(leaf, Node):
             continue

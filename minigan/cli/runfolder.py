@@ -112,7 +112,7 @@ class RunFolder:
             self._remove_stale_staging()
             held = [name for name in self.files if os.path.lexists(self.path / name)]  # links too, dangling too
             if held and not (self.force or self.resume):
-                what = (self.describe(self.path) if self.describe else None) or _name_and_kind(self.path / held[0])
+                what = (self.describe(self.path) if self.describe else None) or name_and_kind(self.path / held[0])
                 raise ValueError(f"{self.command}: {str(self.path)!r} already holds {what}; "
                                  + ("continue it with --resume, " if self.describe else "")
                                  + "replace it with --force, or give another --out")
@@ -186,7 +186,7 @@ class RunFolder:
         self.old = []
 
 
-def _name_and_kind(path: Path) -> str:
+def name_and_kind(path: Path) -> str:
     """``samples.png``, or ``samples.png (a folder)`` / ``(a symbolic link)`` / ``(a FIFO, a socket or a device)``."""
     if path.is_symlink():
         return f"{path.name} (a symbolic link)"
@@ -198,4 +198,4 @@ def _name_and_kind(path: Path) -> str:
 
 
 
-__all__ = ["RunFolder", "FolderInUse", "hold_folder", "LOCK_NAME"]
+__all__ = ["RunFolder", "FolderInUse", "hold_folder", "name_and_kind", "LOCK_NAME"]

@@ -101,6 +101,12 @@ def test_a_run_name_ending_in_a_newline_makes_no_folder(tmp_path, session):
 
 
 # ---------------------------------------------------------------------------- the server: every request bounded
+def test_every_request_is_bounded_by_default():
+    handler = lab_server.LabHandler
+    assert handler.timeout is not None and 0 < handler.timeout <= 60  # seconds a client may stall mid-request
+    assert 0 < lab_server.MAX_BODY <= 10_000_000 and 4 <= lab_server.MAX_DEPTH <= 100
+
+
 @pytest.fixture
 def server(session, monkeypatch):
     monkeypatch.setattr(lab_server.LabHandler, "timeout", 0.5)  # the socket timeout, shortened for the test
@@ -140,7 +146,6 @@ def test_nesting_within_the_limit_is_read(server):
                                   b"POST /api/step HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
                                   b"Content-Length: 100\r\n\r\n{\"n\":"])  # stalls in the body
 def test_a_client_that_stalls_mid_request_is_let_go(server, capfd, sent):
-    assert 0 < lab_server.REQUEST_TIMEOUT <= 60  # the lab's own setting: a stalled client is let go
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
         s.sendall(sent.replace(b"{host}", f"127.0.0.1:{server.port}".encode()))
         t0 = time.monotonic()
@@ -185,3 +190,36 @@ def test_a_dcgan_runs_pictures_are_titled_dcgan(tmp_path, monkeypatch):
     assert main(["train", "dcgan", "--steps", "2", "--eval-every", "2", "--batch-size", "16", "--no-progress",
                  "--out", str(out)]) == 0
     assert len(titles) == 2 and all(t.startswith("dcgan on digits") for t in titles), titles
+
+
+# ---------------------------------------------------------------------------- the survey: reads and other writes
+def test_a_fifo_planted_as_a_runs_metrics_never_hangs_the_lab(tmp_path, session):
+    import os
+
+    session.call("save", name="mine")
+    metrics = tmp_path / "runs" / "mine" / "metrics.json"
+    metrics.unlink()
+    os.mkfifo(metrics)  # opening it for reading would wait for a writer forever
+    assert session.call("runs", timeout=20) == [{"name": "mine"}]  # listed, its metrics not read
+    session.call("open", name="mine", timeout=20)
+    assert session.run.step_count == 2
+
+
+def test_sample_refuses_a_folder_as_its_picture(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert main(["train", "gan", "--data", "ring:3", "--steps", "2", "--batch-size", "16", "--no-progress",
+                 "--out", str(run)]) == 0
+    capsys.readouterr()
+    folder = tmp_path / "pictures.png"
+    folder.mkdir()
+    assert main(["sample", str(run), "--out", str(folder), "--force"]) == 2
+    err = one_line(capsys)
+    assert str(folder) in err and "is a folder" in err and "Errno" not in err
+
+
+def test_idx_data_that_is_a_file_is_named_as_a_file(tmp_path, capsys):
+    file = tmp_path / "images.bin"
+    file.write_bytes(b"\0" * 16)
+    assert main(["train", "gan", "--data", f"idx:{file}", "--steps", "2", "--out", str(tmp_path / "o")]) == 2
+    err = one_line(capsys)
+    assert str(file) in err and "is a file, expected a folder" in err

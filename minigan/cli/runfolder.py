@@ -186,6 +186,23 @@ class RunFolder:
         self.old = []
 
 
+MAX_READ = 64 << 20  # the largest metrics.json or points.csv a command reads back from a run folder
+
+
+def read_text(path, limit: int = MAX_READ) -> str:
+    """The text of the regular file at ``path`` (UTF-8), at most ``limit`` bytes. A FIFO, a device or a folder
+    under a run's file name is a ValueError naming it: opening never blocks (O_NONBLOCK) and only a regular
+    file is read, so a FIFO planted as ``metrics.json`` cannot hang the command that lists runs."""
+    fd = os.open(os.fspath(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{str(path)!r} is not a regular file ({name_and_kind(Path(path))})")
+        if info.st_size > limit:
+            raise ValueError(f"{str(path)!r} is {info.st_size:,} bytes, more than the {limit:,} a run's file holds")
+        return f.read(limit + 1).decode("utf-8")
+
+
 def name_and_kind(path: Path) -> str:
     """``samples.png``, or ``samples.png (a folder)`` / ``(a symbolic link)`` / ``(a FIFO, a socket or a device)``."""
     if path.is_symlink():
@@ -198,4 +215,4 @@ def name_and_kind(path: Path) -> str:
 
 
 
-__all__ = ["RunFolder", "FolderInUse", "hold_folder", "name_and_kind", "LOCK_NAME"]
+__all__ = ["RunFolder", "FolderInUse", "hold_folder", "name_and_kind", "read_text", "LOCK_NAME"]

@@ -47,7 +47,7 @@ from pathlib import Path
 
 from minigan import backend
 from minigan.cli import summary
-from minigan.cli.runfolder import RunFolder
+from minigan.cli.runfolder import RunFolder, read_text
 from minigan.gans.gan import PRIORS
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, INSTANCE_NOISE_UNTIL, OPTIMIZERS, build_experiment
 from minigan.gans.training import CheckpointError, Diverged, TrainingLoop, read_checkpoint, windowed_losses
@@ -434,7 +434,7 @@ def _describe_run(out_dir: Path):
     try:
         if metrics.is_symlink() or not metrics.is_file():  # read no link, FIFO or folder
             raise ValueError("not a run's metrics.json")
-        said = json.loads(metrics.read_text(encoding="utf-8"))
+        said = json.loads(read_text(metrics))
         config = said["config"]
         return f"a run ({config['algorithm']} on {config['data']}, step {said['step']}, {said['status']})"
     except (OSError, ValueError, KeyError, TypeError):

@@ -28,7 +28,7 @@ from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
 from minigan.cli import train as train_cli
 from minigan.cli.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, parse_points
-from minigan.cli.runfolder import RunFolder
+from minigan.cli.runfolder import RunFolder, read_text
 from minigan.data.toy2d import Mixture2D
 from minigan.gans.gan import frozen, prior_draw, prior_extent
 from minigan.gans.recipes import (
@@ -391,7 +391,7 @@ class LabRun:
         data = str(cfg.get("data", ""))
         steps = ckpt.get("schedule_steps", ckpt["step"])
         try:
-            said = json.loads(inside(folder, "metrics.json").read_text(encoding="utf-8"))
+            said = json.loads(read_text(inside(folder, "metrics.json")))
             steps = max(int(said["config"]["steps"]), ckpt["step"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -406,8 +406,8 @@ class LabRun:
         points = None
         if data == "points":
             try:
-                points = parse_points(inside(folder, "points.csv").read_text(encoding="utf-8"))
-            except OSError:
+                points = parse_points(read_text(inside(folder, "points.csv")))
+            except (OSError, UnicodeDecodeError):
                 raise SettingsError(f"{folder.name!r} is a run on drawn points but has no points.csv") from None
             settings["jitter"] = cfg.get("jitter")
         elif data.partition(":")[0] not in ("ring", "grid"):

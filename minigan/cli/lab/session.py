@@ -28,7 +28,7 @@ from minigan.cli.lab.settings import (
     check_run_settings,
     parse_points,
 )
-from minigan.cli.runfolder import name_and_kind
+from minigan.cli.runfolder import name_and_kind, read_text
 
 DELAYS_MS = (0, 50, 100, 250, 500, 1000)  # slow motion: the pause between two frames
 COMMANDS = ("state", "runs", "play", "pause", "step", "speed", "reset", "change", "extend", "save", "open")
@@ -271,7 +271,7 @@ class LabSession:
                 continue
             entry = {"name": folder.name}
             try:
-                said = json.loads(inside(folder, "metrics.json").read_text(encoding="utf-8"))
+                said = json.loads(read_text(inside(folder, "metrics.json")))
                 entry.update(algorithm=said["config"]["algorithm"], data=said["config"]["data"], step=said["step"])
             except (OSError, ValueError, KeyError, TypeError):  # SettingsError too: a link out is not read
                 pass

@@ -223,3 +223,11 @@ def test_idx_data_that_is_a_file_is_named_as_a_file(tmp_path, capsys):
     assert main(["train", "gan", "--data", f"idx:{file}", "--steps", "2", "--out", str(tmp_path / "o")]) == 2
     err = one_line(capsys)
     assert str(file) in err and "is a file, expected a folder" in err
+
+
+def test_the_lab_refuses_a_file_as_its_runs_folder(tmp_path, capsys):
+    file = tmp_path / "runs"
+    file.write_text("not a folder")
+    assert main(["lab", "--no-open", "--port", "0", "--runs", str(file)]) == 2
+    err = one_line(capsys)
+    assert str(file) in err and "is not a folder" in err

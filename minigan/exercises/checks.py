@@ -1311,3 +1311,7 @@ def check_pgd_adversarial_loss(ctx):
         check(model[-1].weight.grad is not None, "pgd_adversarial_loss(...).backward() gave the weights no gradient",
               hint)
         model.zero_grad()
+
+
+# ============================================================================= features built on an exercise
+FEATURES = {}  # exercise name → ((feature, check(ctx)), ...): run once the exercise's own properties hold

@@ -26,7 +26,7 @@ from minigan.exercises import workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 
 TIMEOUT = 20.0  # seconds for one exercise's checks; the reference takes well under 2
-MEMORY = 2 << 30  # bytes of address space for the grading process and each exercise's (NumPy alone takes ~0.1 GB)
+MEMORY = 1 << 30  # bytes of address space for the grading process and each exercise (NumPy takes ~0.1 GB)
 STARTUP = 60.0  # seconds to import the workspace's minigan before the first exercise
 
 

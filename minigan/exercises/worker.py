@@ -29,6 +29,7 @@ import json
 import os
 import resource
 import runpy
+import secrets
 import select
 import signal
 import sys
@@ -146,14 +147,15 @@ def _grade_one(name, checks, context, functions, learner, references, mine, feat
     return True, ""
 
 
-def _run_child(name, write_end, job, state):
-    """The exercise's process (a fork): grade, write one JSON line to ``write_end``, and leave at once."""
+def _run_child(name, nonce, write_end, job, state):
+    """The exercise's process (a fork): grade, write one line ``NONCE {json}`` to ``write_end``, leave at once."""
     try:
         os.setpgid(0, 0)  # a group of its own: whatever the learner's code starts is ended with it
     except OSError:
         pass
     try:
-        os.close(job["results_fd"])  # the learner's code never holds the grader's channel
+        os.close(job["results_fd"])  # the learner's code never holds the grader's channel,
+        job.pop("token")  # nor its token
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
         checks, context, functions, learner, references, targets_of = state
         features = [(label, (lambda f=f: f(context))) for label, f in checks.FEATURES.get(name, ())]
@@ -162,7 +164,7 @@ def _run_child(name, write_end, job, state):
                                      features)
         line = json.dumps({"name": name, "passed": passed, "message": " ".join(message.split()),
                            "seconds": round(time.perf_counter() - start, 3)}) + "\n"
-        os.write(write_end, line.encode())
+        os.write(write_end, (nonce + " " + line).encode())
     finally:
         os._exit(0)  # no atexit handler, no buffered print of the learner's runs after the result
 
@@ -187,19 +189,21 @@ def _grade_in_fork(name, job, state):
     """Fork, wait at most the time limit for one line, end the fork's group: (passed, message, seconds)."""
     timeout = job["timeout"]
     read_end, write_end = os.pipe()
+    nonce = secrets.token_hex(8)
     start = time.perf_counter()
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        _run_child(name, write_end, job, state)
+        _run_child(name, nonce, write_end, job, state)
     os.close(write_end)
     try:
         os.setpgid(pid, pid)  # (also done by the child: whichever runs first)
     except OSError:
         pass
-    buffer, status, deadline = b"", None, start + timeout
+    buffer, status, deadline, mark = b"", None, start + timeout, nonce.encode() + b" "
+    lines, result = [], None
     try:
-        while b"\n" not in buffer and len(buffer) < 1 << 20:
+        while result is None and len(buffer) < 1 << 20:
             left = deadline - time.perf_counter()
             if left <= 0:
                 return False, f"took longer than {timeout:g} s (an endless loop?): the grader ended its process", \
@@ -209,32 +213,52 @@ def _grade_in_fork(name, job, state):
                 if not chunk:  # every writer is gone
                     break
                 buffer += chunk
-                continue
-            done, st = os.waitpid(pid, os.WNOHANG)
-            if done:  # it ended; what it wrote before is still in the pipe
-                status = st
-                while select.select([read_end], [], [], 0)[0]:
-                    chunk = os.read(read_end, 65536)
-                    if not chunk:
-                        break
-                    buffer += chunk
+            else:
+                done, st = os.waitpid(pid, os.WNOHANG)
+                if done:  # it ended; what it wrote before is still in the pipe
+                    status = st
+                    while select.select([read_end], [], [], 0)[0]:
+                        chunk = os.read(read_end, 65536)
+                        if not chunk:
+                            break
+                        buffer += chunk
+            *new, buffer = buffer.split(b"\n")
+            lines += new
+            result = next((line[len(mark):] for line in lines if line.startswith(mark)), None)
+            if status is not None:
                 break
+        for _ in range(200):  # it reported: it leaves at once (os._exit)
+            if status is not None:
+                break
+            done, st = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = st
+            else:
+                time.sleep(0.005)
+        try:  # is anything it started still running in its group?
+            os.killpg(pid, 0)
+            left_running = True
+        except (ProcessLookupError, PermissionError):
+            left_running = status is None
     finally:
         os.close(read_end)
         _end_group(pid)  # a process the learner's code started (a daemon, a fork that never exits) ends here
         if status is None:
             status = os.waitpid(pid, 0)[1]
     seconds = time.perf_counter() - start
-    line = buffer.split(b"\n", 1)[0]
     try:
-        r = json.loads(line)
+        r = json.loads(result)
         if r.get("name") != name:
             raise ValueError
+        if left_running:
+            return False, ("started a process that was still running when the check ended (a fork or a "
+                           "subprocess never waited for): the grader ended it"), seconds
+        if any(not line.startswith(mark) for line in lines):
+            return False, ("wrote into the grader's result pipe (lines that are not the grader's result): only "
+                           "the grader reports a grade"), seconds
         return bool(r["passed"] is True), str(r["message"]), seconds
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):  # (json.loads(None) is a TypeError)
         why = _status(status) if status is not None else "no result"
-        if os.WIFSIGNALED(status or 0) and os.WTERMSIG(status) == signal.SIGKILL:
-            why += " (out of memory?)"
         return False, f"the exercise's process ended before reporting a result ({why})", seconds
 
 

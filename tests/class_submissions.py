@@ -114,7 +114,8 @@ def make_class(folder: Path, kinds) -> dict:
                 set_body(root, "add_backward", "import os\nfor fd in range(64):\n    try:\n"
                          "        os.write(fd, _FAKE_LINE)\n    except OSError:\n        pass\n"
                          "sa, sb = self.shapes\nneed_a, need_b = self.needs_input_grad\n"
-                         "return (unbroadcast(grad, sa) if need_a else None, unbroadcast(grad, sb) if need_b else None)")
+                         "return (unbroadcast(grad, sa) if need_a else None,\n"
+                         "        unbroadcast(grad, sb) if need_b else None)")
                 elementwise = root / "minigan" / "ops" / "elementwise.py"
                 elementwise.write_text(elementwise.read_text() + f"\n_FAKE_LINE = {FAKE_LINES.encode()!r}\n")
                 passes = {n: n not in (exercise, "add_backward") for n in names}

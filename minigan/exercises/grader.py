@@ -26,7 +26,8 @@ from minigan.exercises import workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 
 TIMEOUT = 20.0  # seconds for one exercise's checks; the reference takes well under 2
-MEMORY = 1 << 30  # bytes of address space for the grading process and each exercise (NumPy takes ~0.1 GB)
+MEMORY = 512 << 20  # bytes of address space for the grading process and each exercise (NumPy takes ~0.12 GB)
+MEMORY_TORCH = 4 << 30  # ... when PyTorch is imported too
 STARTUP = 60.0  # seconds to import the workspace's minigan before the first exercise
 
 
@@ -77,7 +78,7 @@ def end_session(sid) -> None:
             return
 
 
-def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memory=MEMORY, record=True) -> tuple:
+def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memory=None, record=True) -> tuple:
     """([(name, passed, message, seconds)], total seconds) for the exercises asked, graded in fresh processes;
     ``torch=True`` adds PyTorch as an oracle where it has the same function (if installed).  ``record``
     keeps the grades in the workspace's progress file (``exercises grade`` leaves a submission untouched and
@@ -88,6 +89,7 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
     if not (root / "minigan" / "__init__.py").is_file():
         raise workspace.WorkspaceError(f"exercises check: {root} has no minigan/ package; was it moved?")
     run = resolve(names)
+    memory = memory or (MEMORY_TORCH if torch else MEMORY)
     token = secrets.token_hex(16)
     read_end, write_end = os.pipe()
     job = {"workspace": str(root), "repo": str(workspace.REPO), "run": run, "timeout": timeout, "torch": torch,

@@ -72,8 +72,10 @@ def _measure(args) -> int:
     print(f"$ {measure.command(args.name)}", flush=True)
     status, filled = measure.run(args.dir, args.name)
     if filled:
-        mine = " (this one too: you measured the reference)" if args.name in filled else ""
-        print(f"(not written yet, so the reference ran: {', '.join(filled)}{mine})")
+        shown = ", ".join(filled[:5]) + (f" and {len(filled) - 5} more" if len(filled) > 5 else "")
+        mine = f"; {args.name} is one of them: you measured the reference" if args.name in filled else ""
+        print(f"({len(filled)} exercise{'s' if len(filled) > 1 else ''} not written yet ran the reference: "
+              f"{shown}{mine})")
     return status
 
 

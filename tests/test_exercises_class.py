@@ -264,3 +264,17 @@ def test_grade_40_workspaces_in_3_minutes_and_the_gradebook_is_right_for_all(tmp
     book = json.loads((out / "g.json").read_text())
     _assert_gradebook_right(book, expected, [e.name for e in EXERCISES])
     assert seconds <= 180, f"grading 40 workspaces took {seconds:.0f} s"
+
+
+def test_start_points_exercises_at_a_teachers_own_lectures(tmp_path, capsys):
+    lectures = tmp_path / "lectures.json"
+    lectures.write_text(json.dumps({"backprop": "ML 101, week 3 (A. Teacher), slide 'Reverse mode'"}))
+    assert main(["start", str(tmp_path / "ws"), "--lectures", str(lectures)]) == 0
+    text = (tmp_path / "ws" / "EXERCISES.md").read_text()
+    assert "**Lecture:** ML 101, week 3 (A. Teacher), slide 'Reverse mode'." in text
+    section = text.split("`backprop`\n")[1].split("\n### ")[0]
+    assert BY_NAME["adam"].lecture in text and BY_NAME["backprop"].lecture not in section
+    lectures.write_text(json.dumps({"no_such": "x"}))
+    assert main(["start", str(tmp_path / "ws2"), "--lectures", str(lectures)]) == 2
+    assert "'no_such', which is no exercise" in capsys.readouterr().err
+    assert not (tmp_path / "ws2").exists()

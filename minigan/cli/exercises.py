@@ -43,7 +43,9 @@ def _list(args) -> int:
 
 
 def _start(args) -> int:
-    root = workspace.start(args.dir, solutions=args.solutions, force=args.force, classroom=args.classroom)
+    lectures = workspace.read_lectures(args.lectures) if args.lectures else None
+    root = workspace.start(args.dir, solutions=args.solutions, force=args.force, classroom=args.classroom,
+                           lectures=lectures)
     kind = "a teacher's workspace (every solution filled in)" if args.solutions else "a workspace"
     print(f"made {kind} in {root}: read {root / 'EXERCISES.md'}, then run "
           f"`python -m minigan exercises check {root}`")
@@ -123,6 +125,9 @@ def add_parser(subparsers, name="exercises"):
     p.add_argument("--classroom", action="store_true",
                    help="add a GitHub Classroom set-up: a workflow and autograding.json that run `exercises check` "
                         "and report each exercise's points")
+    p.add_argument("--lectures", metavar="JSON", default=None,
+                   help="point exercises at your own lectures: a JSON object {exercise name: \"course, lecturer, "
+                        "slide title\" or a link}, shown in EXERCISES.md instead of the built-in citation")
     p.set_defaults(run=_start)
     p = sub.add_parser("check", help="grade a workspace (closing line: N passed, M failed)")
     p.add_argument("dir", help="the workspace")

@@ -123,9 +123,10 @@ def classroom_files() -> dict:
     return {path: make() for path, make in classroom.FILES.items()}
 
 
-def start(folder, solutions=False, force=False, classroom=False) -> Path:
+def start(folder, solutions=False, force=False, classroom=False, lectures=None) -> Path:
     """Make the workspace in ``folder``; never overwrites a file that is already there.  ``classroom`` adds
-    a GitHub Classroom set-up (a workflow and an autograding configuration that run ``exercises check``)."""
+    a GitHub Classroom set-up (a workflow and an autograding configuration that run ``exercises check``);
+    ``lectures`` ({exercise name: text}) points exercises at the teacher's own lectures in EXERCISES.md."""
     root = Path(folder)
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"exercises start: {root} is a file; give a folder (new or empty)")
@@ -145,7 +146,7 @@ def start(folder, solutions=False, force=False, classroom=False) -> Path:
     if not solutions:
         for path, text in stubbed_files().items():
             (root / path).write_text(text, encoding="utf-8")
-    (root / "EXERCISES.md").write_text(exercises_markdown(solutions), encoding="utf-8")
+    (root / "EXERCISES.md").write_text(exercises_markdown(solutions, lectures), encoding="utf-8")
     for path, text in (classroom_files() if classroom else {}).items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text, encoding="utf-8")
@@ -203,7 +204,24 @@ def record(folder, results) -> None:
     tmp.replace(path)
 
 
-def exercises_markdown(solutions=False) -> str:
+def read_lectures(path) -> dict:
+    """A teacher's own lectures: a JSON object {exercise name: "course, lecturer, slide title" or a link}."""
+    try:
+        lectures = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise WorkspaceError(f"exercises start: cannot read the lectures file {path}: {e}") from None
+    if not isinstance(lectures, dict) or not all(isinstance(v, str) and v.strip() for v in lectures.values()):
+        raise WorkspaceError(f"exercises start: {path} must hold a JSON object {{exercise name: lecture text}}")
+    unknown = sorted(set(lectures) - {e.name for e in EXERCISES})
+    if unknown:
+        raise WorkspaceError(f"exercises start: {path} names {unknown[0]!r}, which is no exercise; "
+                             "`exercises list` shows them all")
+    return lectures
+
+
+def exercises_markdown(solutions=False, lectures=None) -> str:
+    """EXERCISES.md; ``lectures`` ({name: text}) replaces the catalogue's lecture of those exercises."""
+    lectures = lectures or {}
     lines = ["# Exercises: build minigan yourself", "",
              "This folder is a copy of minigan in which the functions below raise `NotImplementedError`"
              + (" (this is a teacher's copy: every function holds its reference solution)." if solutions else "."),
@@ -221,7 +239,7 @@ def exercises_markdown(solutions=False) -> str:
             question, _, command = ex.predict.partition("measure: ")
             where = ", ".join(f"`{t.replace('::', '` → `')}`" for t in ex.targets)
             lines += [f"### {number}. `{ex.name}`", "", f"**Write:** {where}", "", f"**Task:** {ex.task}.", "",
-                      f"**Lecture:** {ex.lecture}.", "", f"**Hint:** {ex.hint}.", "",
+                      f"**Lecture:** {lectures.get(ex.name, ex.lecture).rstrip('.')}.", "", f"**Hint:** {ex.hint}.", "",
                       f"**Predict, then measure:** {question.strip()}", "", "```", command.strip(), "```", "",
                       "Run it on your own code, with what you have not written yet running the reference: "
                       f"`python -m minigan exercises measure {ex.name}` (in this folder).", ""]

@@ -32,7 +32,7 @@ from minigan import lessons, viz
 from minigan.backend import np
 
 NAME = "01_autograd_tour"
-OUT = lessons.output_folder(NAME)  # demos/out/01_autograd_tour/, or --out DIR
+OUT = lessons.output_folder(NAME, script=__name__ == "__main__")  # demos/out/NAME/, or --out DIR
 
 x, w, b = 1.5, -0.8, 0.3
 X, W, B = (minigan.tensor(np.array(v, dtype=np.float64), requires_grad=True) for v in (x, w, b))

@@ -33,7 +33,7 @@ from minigan import lessons, stepthrough
 from minigan.backend import np
 
 NAME = "02_backward_step_by_step"
-OUT = lessons.output_folder(NAME)  # demos/out/02_backward_step_by_step/, or --out DIR
+OUT = lessons.output_folder(NAME, script=__name__ == "__main__")  # demos/out/NAME/, or --out DIR
 
 
 def neuron(x=1.5, w=-0.8, b=0.3):

@@ -34,7 +34,7 @@ from minigan import lessons, stepthrough
 from minigan.backend import np
 
 NAME = "03_why_topological_order"
-OUT = lessons.output_folder(NAME)  # demos/out/03_why_topological_order/, or --out DIR
+OUT = lessons.output_folder(NAME, script=__name__ == "__main__")  # demos/out/NAME/, or --out DIR
 
 
 def diamond(a=0.7):

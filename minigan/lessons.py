@@ -48,6 +48,20 @@ def out_dir(name: str, root=None) -> Path:
     return path
 
 
+def output_folder(name: str, script: bool = False, argv=None) -> Path:
+    """The folder a lesson written as top-level cells writes to, created: ``OUT/<name>/`` when its script runs from
+    a shell as ``python demos/<name>.py --out OUT``, else ``out_dir(name)`` ($MINIGAN_DEMO_OUT or demos/out/).
+
+    A lesson calls ``lessons.output_folder(NAME, script=__name__ == "__main__")``: the command line is read only
+    when the lesson's file is the program itself (not in a notebook, not when a test or
+    demos/lesson_numbers.py runs it), so another program's arguments are never taken for the lesson's."""
+    p = argparse.ArgumentParser(prog=f"demos/{name}.py", description=f"lesson {name}")
+    p.add_argument("--out", default=None, help=f"write under OUT/{name}/ (default: {default_out()}/{name}/)")
+    if argv is None:
+        argv = sys.argv[1:] if script and not in_notebook() else []
+    return out_dir(name, p.parse_args(argv).out)
+
+
 def plt():
     """matplotlib.pyplot with the non-interactive Agg backend (no window ever opens)."""
     import matplotlib

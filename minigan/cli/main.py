@@ -20,7 +20,7 @@ import argparse
 import sys
 
 from minigan.backend import keep_freed_memory, set_num_threads
-from minigan.cli import attack, exercises, sample, train
+from minigan.cli import attack, exercises, prepare, sample, train
 from minigan.cli.lab import cli as lab
 
 
@@ -65,6 +65,7 @@ COMMANDS = (
     ("attack", attack),
     ("lab", lab),
     ("exercises", exercises),
+    ("prepare", prepare),
 )
 
 

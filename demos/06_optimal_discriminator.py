@@ -239,8 +239,8 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## The picture: every seed's D on top of D*
 #
-# Its title is the verdict and the measured numbers. Left: the densities, D* (black) and the five trained D (dashed); the grey band is where the densities matter.
-# Right: D ≈ ½ at the global optimum. The titles are the measured numbers.
+# Its title is the verdict and the measured numbers. Left: the densities, D* (black) and the five trained D
+# (dashed); the grey band is where the densities matter. Right: D ≈ ½ at the global optimum.
 
 # %%
 def picture(runs, equal, out_dir):

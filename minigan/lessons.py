@@ -227,3 +227,9 @@ def tally(flags) -> str:
     """``tally([True, True, False])`` -> ``"2 of 3 seeds"``: how many seeds a per-seed test held on."""
     flags = [bool(f) for f in flags]
     return f"{sum(flags)} of {len(flags)} seeds"
+
+
+def span(values, fmt: str = ".0%") -> str:
+    """``span([0.55, 0.58])`` -> ``"55%–58%"``; one value (or all equal) -> ``"55%"``."""
+    lo, hi = min(values), max(values)
+    return f"{lo:{fmt}}" if f"{lo:{fmt}}" == f"{hi:{fmt}}" else f"{lo:{fmt}}–{hi:{fmt}}"

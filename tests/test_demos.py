@@ -126,18 +126,20 @@ def test_05_detach_forward_same_no_gradient_to_a_or_f_and_f_unchanged_by_step(tm
 
 # ----------------------------------------------------------------------------- 06 optimal discriminator
 def test_06_trained_discriminator_approaches_d_star_fast():
-    r = load("06_optimal_discriminator").run(steps=500, batch=256, verbose=False)
-    assert r["mean_gap"] < 0.04 and r["max_gap"] < 0.25
+    r = load("06_optimal_discriminator").run(steps=500, batch=256, seeds=(0, 1), verbose=False)
+    assert r["mean_gap"]["n"] == 2 and r["mean_gap"]["max"] < 0.04 and r["max_gap"]["max"] < 0.25
     assert abs(r["v_equal"] - r["minus_log4"]) < 1e-6  # V(D*, G) = −log 4 at p_g = p_data
     assert abs(r["v_equal_trained"] - r["minus_log4"]) < 0.01
-    assert r["v_trained"] <= r["v_star"] + 1e-9 and r["jsd"] > 0.05
+    assert r["v_trained"]["max"] <= r["v_star"] + 1e-9 and r["jsd"] > 0.05
+    assert r["verdict"] == "holds" and "2 of 2 seeds" in r["why"]
 
 
 @pytest.mark.slow
 def test_06_trained_discriminator_approaches_d_star_full(tmp_path):
     r = load("06_optimal_discriminator").run(out_dir=tmp_path, verbose=False)
-    assert r["mean_gap"] < 0.02 and r["max_gap"] < 0.15
-    assert abs(r["v_trained"] - r["v_star"]) < 0.01
+    assert r["mean_gap"]["n"] == 5 and r["mean_gap"]["median"] < 0.02 and r["max_gap"]["max"] < 0.2
+    assert abs(r["v_trained"]["median"] - r["v_star"]) < 0.01
+    assert r["verdict"] == "holds" and r["figure"].exists()
 
 
 # ----------------------------------------------------------------------------- 09 limit cycles
@@ -175,15 +177,24 @@ def test_07_saturating_gradient_vanishes_when_d_rejects_fakes_and_only_nonsatura
 
 
 # ----------------------------------------------------------------------------- 11 equilibrium
+def test_11_probe_and_rule_over_seeds_fast(tmp_path):
+    from minigan.lessons import VERDICTS
+
+    r = load("11_equilibrium").run(steps=150, seeds=(0, 1), eval_every=25, out_dir=tmp_path, verbose=False)
+    assert r["verdict"] in VERDICTS and r["peak_accuracy"]["n"] == 2 and 0 <= r["drifts_back"] <= 2
+    assert r["peak_accuracy"]["min"] >= r["early_accuracy"]["min"] - 0.2  # a moving average of the same curve
+    assert r["figure"].exists() and (tmp_path / "samples.png").exists()
+
+
 @pytest.mark.slow
 def test_11_d_learns_then_the_verdict_follows_the_drift_it_measures(tmp_path):
-    # seed 0, 3,000 steps, on the current engine: peak 80.7% near step 1,250, 78.8% in the last fifth (7/8 modes):
-    # no drift back toward 50%, and the verdict says so (an earlier engine's rounding gave 77.1% -> 59.6%)
+    # five seeds, 3,000 steps: D learns to tell the fakes apart (peak > 70%) on every seed; its accuracy drifts back
+    # on some seeds (3 of 5 on the current engine) without reaching 50%, and the verdict counts them
     r = load("11_equilibrium").run(out_dir=tmp_path, verbose=False)
-    assert r["peak_accuracy"] > 0.7  # D learns to tell the fakes apart before G catches up
-    drifts = r["late_accuracy"] < r["peak_accuracy"] - 0.05
-    assert r["verdict"].startswith("verdict: holds" if drifts else "verdict: does not hold here")
-    assert r["metrics"]["modes_covered"] >= 6
+    assert r["peak_accuracy"]["min"] > 0.7 and r["peak_accuracy"]["n"] == 5
+    expected = "holds partly" if r["drifts_back"] >= 2 else "does not hold here"
+    assert r["verdict"] in (expected, "holds")
+    assert r["modes_covered"]["median"] >= 6
 
 
 # ----------------------------------------------------------------------------- 12 mode collapse
@@ -207,13 +218,23 @@ def test_14_conditional_d_scores_right_label_above_wrong_label(tmp_path):
 
 
 # ----------------------------------------------------------------------------- 10 Adam vs Optimistic Adam
+def test_10_paired_comparison_over_seeds_fast(tmp_path):
+    from minigan.lessons import VERDICTS
+
+    r = load("10_adam_vs_optimistic_adam").run(steps=20, seeds=(0, 1), out_dir=tmp_path, verbose=False,
+                                                 animate=False)
+    assert r["verdict"] in VERDICTS and r["reverse_kl_adam"]["n"] == 2 and 0 <= r["ends_better"] <= 2
+    assert r["figure"].exists()
+
+
 @pytest.mark.slow
-def test_10_optimistic_adam_covers_at_least_as_many_modes_as_adam(tmp_path):
+def test_10_optimistic_adam_ends_better_on_most_seeds(tmp_path):
     r = load("10_adam_vs_optimistic_adam").run(out_dir=tmp_path, verbose=False)
-    adam, oadam = r["summary"]["adam"], r["summary"]["optimistic-adam"]
-    assert oadam["modes_covered"] >= adam["modes_covered"]
-    assert oadam["reverse_kl"] <= adam["reverse_kl"]
-    assert oadam["loss_d_std"] <= adam["loss_d_std"]
+    # five seeds, 800 steps: Optimistic Adam ends with a lower reverse KL on every seed (8/8 modes each time); its
+    # D's loss swings less only where Adam collapses (2 of 5 on the current engine): the verdict counts both
+    assert r["ends_better"] >= 4 and r["modes_covered_optimistic_adam"]["min"] >= 7
+    assert r["verdict"] == ("holds" if r["steadier"] >= 4 else "holds partly")
+    assert (tmp_path / "training_adam.gif").exists()
 
 
 # ----------------------------------------------------------------------------- 15 WGAN learning curve
@@ -427,7 +448,8 @@ def test_a_lesson_imports_nothing_from_its_folder_and_never_writes_the_committed
     text = script.read_text()
     assert "sys.path" not in text and "_common" not in text
     assert "figures/" not in text.replace("demos/figures/ only", "") and "publish(" not in text
-    assert "lessons.main(run, NAME)" in text or "def run(" not in text  # one closing function for every lesson
+    # one closing function for every lesson, or (lessons run cell by cell) one way to the output folder
+    assert "lessons.main(run, NAME)" in text or "lessons.cell_out(NAME)" in text or "def run(" not in text
 
 
 def test_small_numbers_print_readably():

@@ -4,7 +4,10 @@
 * no import circle among minigan's modules (an import inside a function counts too);
 * no upward import: the engine, then the Tensor's PyTorch surface, then the free functions (``minigan.*``,
   ``F.*``), then the rest of the library, then the command line; a file imports only from its own floor or below;
-* the library never imports the command line (``minigan/cli/``), which stands above everything.
+* the library never imports the command line (``minigan/cli/``), which stands above everything;
+* one training loop: ``minigan/gans/training.py`` steps a GAN and writes its checkpoint's layout; the command
+  line (``train``, the lab) runs that loop and never steps a trainer or lays out a checkpoint itself;
+* no command-line module borrows another's private names (``train_cli._helper``).
 
 The imports are read with ``ast`` from the source files, nothing is imported or run.
 """
@@ -119,3 +122,47 @@ def test_no_upward_import():
     graph = {m: {n for n in targets if not _face(n)} for m, targets in GRAPH.items() if not _face(m)}
     offenders = {m: sorted(n for n in targets if floor(n) > floor(m)) for m, targets in graph.items()}
     assert not {m: n for m, n in offenders.items() if n}
+
+
+def _cli_modules():
+    return [m for m in MODULES if m == "minigan.cli" or m.startswith("minigan.cli.")]
+
+
+LOOP_HOME = "minigan.gans.training"
+
+
+def test_one_training_loop_and_one_checkpoint_layout():
+    steppers, layouts = {}, {}
+    for module in MODULES:
+        tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (module in _cli_modules() and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "train_step"):
+                steppers.setdefault(module, []).append(node.lineno)
+            if isinstance(node, ast.Dict):  # a checkpoint: the trainer's state beside the random generators'
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+                if {"trainer", "rng", "history"} <= keys:
+                    layouts.setdefault(module, []).append(node.lineno)
+    assert not steppers, f"the command line steps a trainer itself (use {LOOP_HOME}.TrainingLoop): {steppers}"
+    assert set(layouts) == {LOOP_HOME}, f"the checkpoint is laid out outside {LOOP_HOME}: {layouts}"
+
+
+def test_no_command_line_module_borrows_anothers_private_names():
+    borrowed = {}
+    for module in _cli_modules():
+        tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+        aliases = set()  # names bound to another command-line module
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("minigan.cli"):
+                for a in node.names:
+                    if a.name.startswith("_"):
+                        borrowed.setdefault(module, []).append(a.name)
+                    if f"{node.module}.{a.name}" in MODULES:
+                        aliases.add(a.asname or a.name)
+            elif isinstance(node, ast.Import):
+                aliases.update(a.asname for a in node.names if a.name.startswith("minigan.cli") and a.asname)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases
+                    and node.attr.startswith("_")):
+                borrowed.setdefault(module, []).append(f"{node.value.id}.{node.attr}")
+    assert not borrowed, f"private names used across command-line modules: {borrowed}"

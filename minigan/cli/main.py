@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from minigan.cli import attack, exercises, sample, train
+from minigan.cli import attack, exercises, prepare, sample, train
 from minigan.cli.lab import cli as lab
 from minigan.engine.backend import keep_freed_memory, set_num_threads
 
@@ -65,6 +65,7 @@ COMMANDS = (
     ("attack", attack),
     ("lab", lab),
     ("exercises", exercises),
+    ("prepare", prepare),
 )
 
 

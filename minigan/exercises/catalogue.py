@@ -24,6 +24,11 @@ class Exercise:
     hint: str
     predict: str  # the question; then "measure:" and a command
 
+    @property
+    def points(self) -> int:
+        """What passing it is worth in a gradebook (``POINTS``, else its set's ``SET_POINTS``)."""
+        return POINTS.get(self.name, SET_POINTS[self.set])
+
 
 SETS = (
     ("autodiff", "Autodiff core"),
@@ -450,3 +455,9 @@ SET_TITLES = dict(SETS)
 def by_set():
     """[(set key, title, [exercises])] in lesson order."""
     return [(key, title, [e for e in EXERCISES if e.set == key]) for key, title in SETS]
+
+# Points in a gradebook (``exercises grade``): each set's exercises are worth SET_POINTS, the whole training
+# steps, the walk and the convolution's pieces more.  A teacher may edit these; the total is printed by `list`.
+SET_POINTS = {"autodiff": 2, "ops": 1, "optim": 2, "gans": 2, "attacks": 2}
+POINTS = {"backprop": 3, "im2col": 2, "col2im": 2, "conv2d_backward": 2, "gan_train_step": 3,
+          "wgan_train_step": 3, "wgangp_train_step": 3, "cgan_train_step": 3, "pgd": 3}

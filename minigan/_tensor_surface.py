@@ -6,10 +6,10 @@ it, as PyTorch's Python ``Tensor`` stands on its C++ base, and adds the rest of 
 (``_tensor_math.py``: math, indexing, sorting, the method forms of minigan's functions; ``_tensor_inplace.py``:
 their in-place forms) and PyTorch's print (``_tensor_str.py``).
 
-How results stay surface tensors: the engine makes every result with ``cls.plain``, the class a tensor class
-names for its results.  The engine's Tensor names itself; this class names itself once, below, so an engine op on
-a ``minigan.Tensor`` gives a ``minigan.Tensor`` (and ``nn.Parameter``, a subclass, inherits the name: its results
-are plain tensors, as in PyTorch).
+How results are surface tensors: the engine makes every tensor with ``Tensor._make``, whose class is one class
+attribute, ``Tensor.plain``.  This module sets it once, below, to this class: from then on an engine op gives a
+``minigan.Tensor`` (``nn.Parameter``, a subclass, too gives plain tensors, as in PyTorch), and the code between
+the engine and this class (``_tensor_functions.py``) makes tensors with the engine's ``Tensor._make``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
         return _tensor_str.tensor_repr(self)
 
 
-Tensor.plain = Tensor  # the class of results of engine ops on this class (engine.Tensor._make)
+engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)
 
 
 def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:

@@ -9,9 +9,9 @@ import sys
 import warnings
 
 from minigan import _missing
+from minigan import _tensor_functions as _F
 from minigan._tensor_surface import Tensor, tensor
 from minigan.engine import backend, checks
-from minigan.engine.dtypes import common_dtype
 from minigan.engine.errors import DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.grad_mode import no_grad
 from minigan.engine.ops import activation
@@ -186,18 +186,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return E.Mul.apply(input, Tensor._make(mask))
 
 
-def cat(tensors, dim=0, *, axis=None):
-    """Concatenate tensors along an existing dimension (shapes must match elsewhere)."""
-    axis = dim if axis is None else axis
-    tensors = [_tensor(t, "cat", f"tensor {i}") for i, t in enumerate(tensors)] if isinstance(
-        tensors, (list, tuple)) else tensors
-    dtype = common_dtype(tensors) if len({t.dtype for t in tensors}) > 1 else None  # PyTorch's promotion
-    if isinstance(tensors, list) and any(t.shape == (0,) for t in tensors) and any(t.shape != (0,) for t in tensors):
-        tensors = [t for t in tensors if t.shape != (0,)]  # PyTorch skips a 1-D empty tensor: preds = tensor([])
-    axis = checks.check_cat(tensors, axis)
-    if dtype is not None:  # one dtype (float32 with int64 is float32)
-        tensors = [t if t.dtype == dtype else t.astype(dtype) for t in tensors]
-    return S.Cat.apply(*tensors, axis=axis)
+cat = _F.cat  # (minigan/_tensor_functions.py: minigan.cat is the same body)
 
 
 def stack(tensors, dim=0, *, axis=None):
@@ -788,16 +777,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 # ----------------------------------------------------------------------------- composed from the ops above
 # Each of these is a few lines of minigan ops, so its gradient (of any order) is the composition's: nothing
 # new to differentiate by hand.  The formula in each docstring is PyTorch's documented one.
-def where(condition, a, b):
-    """``a`` where the bool array ``condition`` holds, else ``b`` (either may be a number), in one dtype by PyTorch's
-    promotion (``where(c, int8_x, 9)`` is int8): the math of ``minigan.where``, whose door checks the condition."""
-    if isinstance(a, Tensor):
-        a, b = a._pair(b, "where")
-    elif isinstance(b, Tensor):  # (a number or array a goes to b's device)
-        a, b = b._pair(a, "where", reflected=True)
-    else:
-        a, b = tensor(a)._pair(b, "where")
-    return E.Where.apply(a, b, cond=condition)
+where = _F.choose  # (the math of minigan.where: minigan/_tensor_functions.py)
 
 
 def _number(op, name, value) -> float:

@@ -9,6 +9,7 @@ import math
 import sys
 
 from minigan import _missing, toplevel
+from minigan import _tensor_functions as _F
 from minigan._tensor_surface import Tensor
 from minigan.functional import stack
 
@@ -90,7 +91,7 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     """The ``offset``-th diagonal of the matrices on axes dim1 and dim2, as the last axis."""
     A = _t(A, "diagonal")
     moved = A.movedim((dim1 % A.ndim, dim2 % A.ndim), (-2, -1))
-    return moved[(Ellipsis, *toplevel._diagonal_index(*moved.shape[-2:], offset, A))]
+    return moved[(Ellipsis, *_F._diagonal_index(*moved.shape[-2:], offset, A))]
 
 
 def cross(x, y, *, dim=-1):

@@ -63,10 +63,10 @@ class Tensor(TensorMethods):
 
     @classmethod
     def _make(cls, data, requires_grad=False):
-        """Fast constructor for results: no conversion, no copy, no checks.  The result's class is ``cls.plain``:
-        every class names the class its results take, once, below its definition (``Tensor.plain = Tensor``).
-        minigan.Tensor (the PyTorch surface, a subclass) names itself, so an engine op on a surface tensor gives
-        a surface tensor, and a subclass such as ``nn.Parameter`` inherits that name (its results are plain)."""
+        """Fast constructor for results: no conversion, no copy, no checks.  The result's class is ``Tensor.plain``,
+        one class attribute: this Tensor, until the PyTorch surface (minigan/_tensor_surface.py) sets it, once, to
+        minigan.Tensor, its subclass.  So engine ops on surface tensors give surface tensors, a subclass such as
+        ``nn.Parameter`` gives plain ones, and the engine never imports the surface."""
         t = object.__new__(cls.plain)
         t._setup(data, requires_grad)
         return t
@@ -604,4 +604,4 @@ def _address(a) -> int:
     return (a.__cuda_array_interface__ if hasattr(a, "__cuda_array_interface__") else a.__array_interface__)["data"][0]
 
 
-Tensor.plain = Tensor  # the class of results (see _make)
+Tensor.plain = Tensor  # the class of results (see _make; the surface sets it to minigan.Tensor)

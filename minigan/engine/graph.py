@@ -114,9 +114,14 @@ class Node:
             return fn.forward(*inputs, **params)
         # step 1: the inputs as tensors (a constant array becomes one; a view whose base changed in place gets its
         # history again), their arrays, and whether any gradient is needed
-        inputs = [t if getattr(t, "_base", 0) is None else like._input(t) for t in inputs]
-        arrays = [t.array for t in inputs]
-        needs = tuple([t._requires_grad for t in inputs])
+        tensors, arrays, needs = [], [], []  # (one loop: the op's cost is mostly this bookkeeping)
+        for t in inputs:
+            if getattr(t, "_base", 0) is not None:
+                t = like._input(t)
+            tensors.append(t)
+            arrays.append(t.array)
+            needs.append(t._requires_grad)
+        inputs, needs = tensors, tuple(needs)
         record = True in needs and _mode.grad_enabled
         fn.needs_input_grad = needs if record else None
         if backend.GPU_ARRAYS:  # (CuPy is there: one device, or a clear error naming the op)
@@ -136,10 +141,13 @@ class Node:
         or a NumPy scalar; ``arrays``: what forward was given, each input's array or its host scalar): the
         producer of each input as it is now, and the saved values."""
         self.inputs = inputs
-        self.next_functions = tuple([(t._ctx or t) if t._requires_grad else None for t in inputs])
+        edges = []
+        for t in inputs:
+            edges.append((t._ctx or t) if t._requires_grad else None)
+        self.next_functions = tuple(edges)
         if self.saved_arrays:
             handed = [t.array for t in inputs] if arrays is None else arrays
-            self.saved = tuple([_record(a, inputs, handed, out, result) for a in self.saved_arrays])
+            self.saved = tuple([a if a is None else _record(a, inputs, handed, out, result) for a in self.saved_arrays])
         result._ctx = self
 
     def check_forward(self, result) -> None:

@@ -67,8 +67,9 @@ class Tensor(TensorMethods):
         one class attribute: this Tensor, until the PyTorch surface (minigan/_tensor_surface.py) sets it, once, to
         minigan.Tensor, its subclass.  So engine ops on surface tensors give surface tensors, a subclass such as
         ``nn.Parameter`` gives plain ones, and the engine never imports the surface."""
-        t = object.__new__(cls.plain)
-        t._setup(data, requires_grad)
+        t = object.__new__(cls.plain)  # (the fields of _setup, set without a call: the engine makes tensors per op)
+        t.array, t._grad, t._requires_grad, t._ctx, t._hooks, t.name = data, None, requires_grad, None, None, None
+        t._counter, t._base, t._view_fn, t._view_version = [0], None, (), 0
         return t
 
     def _new(self, data, requires_grad=False):
@@ -320,13 +321,13 @@ class Tensor(TensorMethods):
     def _pair(self, other, op, reflected=False):
         """The two operands of a binary op as tensors of one dtype, by PyTorch's promotion (dtypes.result_type);
         ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a floating result."""
-        same = isinstance(other, Tensor) and other.array.dtype == self.array.dtype
-        if same and (op != "div" or self.array.dtype.kind == "f"):  # the common cases first
+        dtype = self.array.dtype
+        if isinstance(other, float) and dtype.kind == "f":  # the common cases first: x * 0.5 keeps x's dtype
+            other = self._make(dtype.type(other))
+            return (other, self) if reflected else (self, other)
+        if isinstance(other, Tensor) and other.array.dtype == dtype and (op != "div" or dtype.kind == "f"):
             if other.array.shape != self.array.shape:
                 checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
-            return (other, self) if reflected else (self, other)
-        if isinstance(other, float) and self.array.dtype.kind == "f":
-            other = self._make(self.array.dtype.type(other))
             return (other, self) if reflected else (self, other)
         number = isinstance(other, (bool, int, float))
         b = None if number else self._operand(other, op, reflected)

@@ -59,8 +59,9 @@ print(f"L = {L.item():.6f}; leaves {', '.join(leaves)}; L's graph has {stepthrou
 # %% [markdown]
 # ## The whole walk
 #
-# `stepthrough.steps(L)` replays the backward pass without changing anything and returns one step per op, in the
-# order `backward()` visits them: consumers first. Each step's text names the op, its forward value, the gradient
+# `stepthrough.steps(L)` runs `backward()`'s own walk (`minigan/engine/walk.py`, which calls it back at each node),
+# keeping the graph and filling no `.grad`, and returns one step per op, in the order the walk visits them:
+# consumers first. Each step's text names the op, its forward value, the gradient
 # arriving, the local derivative (read from the comment on the op's `backward`, e.g. `d(ab)/da = b, d(ab)/db = a`
 # for `Mul`), the share each input receives, and what the leaves' `.grad` hold so far.
 

@@ -188,7 +188,7 @@ class Node:
 
     def _output(self, s):
         """A handle on this node's output (for backward under create_graph): its gradient flows into this node."""
-        tensor_class = type(self.inputs[0])  # apply() made every input a Tensor; graph.py never imports _tensor.py
+        tensor_class = type(self.inputs[0])  # apply() made every input a Tensor; graph.py never imports tensor.py
         out = tensor_class._make(s[0], True)
         out._ctx, out._counter = self, s[1]
         return out

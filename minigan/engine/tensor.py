@@ -3,11 +3,11 @@
 A ``Tensor`` wraps a NumPy or CuPy array (``.array``).  When it ``requires_grad``, every op
 applied to it records a ``Node`` (``.grad_fn`` of the result, minigan/engine/graph.py), and
 ``backward()`` hands the graph to the walk in minigan/engine/walk.py, which applies the chain
-rule from the output back.  (The file is ``_tensor.py``, as PyTorch's: ``minigan.tensor`` is the
-function that makes a tensor.)
+rule from the output back.  The methods the lessons, GANs and attacks call are ``methods.py``'s;
+``minigan.Tensor`` (minigan/_tensor_surface.py) is a subclass that adds the rest of PyTorch's.
 
-Imports go one way: autograd/graph.py (the node) ← ops/ (the differentiable operations) ← this
-file ← autograd/__init__.py (grad, backward).
+Imports go one way: graph.py (the node) ← ops/ (the differentiable operations) ← walk.py and
+methods.py ← this file; nothing in minigan/engine/ imports anything outside it.
 """
 
 from __future__ import annotations

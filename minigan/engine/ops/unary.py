@@ -3,7 +3,7 @@
 Each op is forward and backward side by side, the derivative in a one-line comment.  A backward uses
 only what arrays and Tensors share (operators, ``xp = namespace(grad)``, other ops' ``apply``), so the
 same lines give the first-order gradient on arrays and a differentiable one under ``create_graph=True``
-(see autograd/graph.py).  ``sin``'s backward calls ``Cos.apply``, ``cos``'s calls ``Sin.apply``: the gradient
+(see engine/graph.py).  ``sin``'s backward calls ``Cos.apply``, ``cos``'s calls ``Sin.apply``: the gradient
 of a gradient of ``sin`` is then ``-sin``, to any order.
 
 The rounding functions (floor, ceil, round, trunc) are steps: their derivative is 0 wherever it exists,

@@ -116,7 +116,7 @@ def make_class(folder: Path, kinds) -> dict:
                          "sa, sb = self.shapes\nneed_a, need_b = self.needs_input_grad\n"
                          "return (unbroadcast(grad, sa) if need_a else None,\n"
                          "        unbroadcast(grad, sb) if need_b else None)")
-                elementwise = root / "minigan" / "ops" / "elementwise.py"
+                elementwise = root / "minigan" / "engine" / "ops" / "elementwise.py"
                 elementwise.write_text(elementwise.read_text() + f"\n_FAKE_LINE = {FAKE_LINES.encode()!r}\n")
                 passes = {n: n not in (exercise, "add_backward") for n in names}
             else:

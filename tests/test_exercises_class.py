@@ -190,7 +190,7 @@ def test_the_reference_verbatim_is_flagged_up_to_names_and_a_different_solution_
     root = workspace.start(tmp_path / "ws")
     fill_in(root, "unbroadcast")
     assert gradebook.copied_reference(root, "unbroadcast")
-    path = root / "minigan" / "autograd" / "graph.py"
+    path = root / "minigan" / "engine" / "graph.py"
     text = path.read_text()
     path.write_text(re.sub(r"\blead\b", "extra", text))
     assert gradebook.copied_reference(root, "unbroadcast"), "renaming a variable does not hide a copy"

@@ -662,7 +662,6 @@ DIFFERENT = {
                                         "scatter-add stays atomic (PyTorch would refuse it in this mode)",
     },
     "torch.Tensor": {
-        "contiguous": "returns the tensor itself: minigan's ops accept any memory layout",
     },
     "torch.nn": {
         "DataParallel": "runs the wrapped module on minigan's one device (the whole batch); keys start with module.",

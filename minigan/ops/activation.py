@@ -1,7 +1,7 @@
 """Activations: sigmoid (stable), tanh, relu, leaky_relu, softplus."""
 
 from minigan import backend
-from minigan.autograd.graph import Node, namespace, value
+from minigan.autograd.graph import Node, namespace, value, zeros
 
 
 def stable_sigmoid(x):
@@ -48,7 +48,24 @@ class Step(Node):
         return (x > 0).astype(x.dtype)
 
     def backward(self, grad):  # dH/dx = 0 (x ≠ 0)
-        return (grad * 0,)
+        return (zeros(grad),)
+
+
+class Select(Node):
+    """``grad`` where ``keep`` holds, else 0: the backward of a kinked activation (relu, hardtanh), PyTorch's
+    threshold_backward.  A select, never grad·mask, so an ∞ or NaN gradient where ``keep`` is False gives 0, as in
+    PyTorch.  ``x``, what the mask was read from, stays in the graph with derivative 0, so a second derivative
+    through relu is 0, not "does not require grad" (PyTorch's keeps it too)."""
+
+    def forward(self, grad, x, keep):
+        self.keep = keep
+        self.save_for_backward(x)
+        return backend.get_array_module(grad).where(keep, grad, grad.dtype.type(0))
+
+    def backward(self, gg):  # d/dgrad = the same select; d/dx = 0
+        (x,) = self.saved_tensors
+        need_grad, need_x = self.needs_input_grad
+        return (Select.apply(gg, x, keep=self.keep) if need_grad else None, zeros(gg) if need_x else None)
 
 
 class ReLU(Node):
@@ -57,9 +74,9 @@ class ReLU(Node):
         self.save_for_backward(out)  # the output, as PyTorch: out > 0 exactly where x > 0
         return out
 
-    def backward(self, grad):  # d relu/dx = H(x) = 1 if x > 0 else 0
+    def backward(self, grad):  # d relu/dx = H(x) = 1 if x > 0 else 0: grad where out > 0 (or NaN, as PyTorch), else 0
         (out,) = self.saved_tensors
-        return (grad * Step.apply(out),)
+        return (Select.apply(grad, out, keep=~(value(out) <= 0)),)
 
 
 class LeakyReLU(Node):
@@ -92,9 +109,23 @@ class Hardtanh(Node):
         self.lo, self.hi = x.dtype.type(lo), x.dtype.type(hi)
         return backend.get_array_module(x).clip(x, self.lo, self.hi)
 
-    def backward(self, grad):  # d/dx = 1 if lo < x < hi else 0:  H(x − lo)·H(hi − x)
+    def backward(self, grad):  # d/dx = 1 if lo < x < hi else 0: grad there (and at NaN, as PyTorch), else 0
         (x,) = self.saved_tensors
-        return (grad * (Step.apply(x - self.lo) * Step.apply(self.hi - x)),)
+        v = value(x)
+        return (Select.apply(grad, x, keep=~((v <= self.lo) | (v >= self.hi))),)
+
+
+class Threshold(Node):
+    """x where x > threshold, else ``value`` (NaN stays NaN), as PyTorch's threshold."""
+
+    def forward(self, x, threshold, value):
+        self.keep = ~(x <= threshold)
+        self.save_for_backward(x)
+        return backend.get_array_module(x).where(self.keep, x, x.dtype.type(value))
+
+    def backward(self, grad):  # d/dx = 1 where x > threshold, else 0 (a select)
+        (x,) = self.saved_tensors
+        return (Select.apply(grad, x, keep=self.keep),)
 
 
 class Hardswish(Node):

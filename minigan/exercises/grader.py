@@ -110,7 +110,7 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
     finally:
         os.close(write_end)
     wanted, got, buffer = set(run), {}, b""
-    deadline = start + STARTUP + (timeout + 1) * len(run)  # the worker itself stuck (say, at import)
+    deadline = start + STARTUP  # to import the workspace's minigan (its module-level code may loop, too)
     try:
         while len(got) < len(run):
             left = deadline - time.perf_counter()
@@ -125,6 +125,9 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
                 for line in lines:
                     tag, _, body = line.decode("utf-8", "replace").partition(" ")
                     if tag != token:
+                        continue
+                    if body == "ready":  # then each exercise has its limit (the worker enforces it), and a margin
+                        deadline = time.perf_counter() + (timeout + 2) * len(run)
                         continue
                     r = json.loads(body)
                     if r.get("name") not in wanted or r["name"] in got:
@@ -148,7 +151,7 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
     last = (stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
     for name in run:
         if name not in got:  # the worker died (an os._exit at import, a crash in NumPy...) or got stuck
-            why = "took too long" if stopped else last
+            why = f"took too long (importing the workspace's minigan may take {STARTUP:g} s)" if stopped else last
             got[name] = (name, False, f"the grading process stopped before this exercise: {why}", 0.0)
             if on_result:
                 on_result(got[name])

@@ -290,3 +290,11 @@ def test_an_endless_loop_at_import_fails_every_exercise_after_the_import_limit(t
     assert time.perf_counter() - start < 20
     assert [p for _, p, _, _ in results] == [False, False]
     assert "took too long (importing" in results[0][2]
+
+
+def test_code_that_kills_the_grading_process_fails_only_its_exercise(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    set_body(root, "sigmoid_backward", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
+    results, _ = grader.grade(root, ["exp_backward", "sigmoid_backward", "tanh_backward"], timeout=10)
+    assert [p for _, p, _, _ in results] == [True, False, True], results
+    assert "the grading process was killed while grading this exercise (killed by SIGKILL)" in results[1][2]

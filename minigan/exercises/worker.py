@@ -265,6 +265,9 @@ def _grade_in_fork(name, job, state):
 def main():
     job = json.loads(sys.stdin.read())
     token, results = job["token"], job["results_fd"]
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)  # the job (and its token) is not left on stdin for the graded code to read back
+    os.close(devnull)
     workspace, repo = Path(job["workspace"]), Path(job["repo"])
     _limit_memory(job.get("memory"))
 

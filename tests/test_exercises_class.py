@@ -298,3 +298,12 @@ def test_code_that_kills_the_grading_process_fails_only_its_exercise(tmp_path):
     results, _ = grader.grade(root, ["exp_backward", "sigmoid_backward", "tanh_backward"], timeout=10)
     assert [p for _, p, _, _ in results] == [True, False, True], results
     assert "the grading process was killed while grading this exercise (killed by SIGKILL)" in results[1][2]
+
+
+def test_a_function_renamed_in_the_workspace_fails_only_its_exercise(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    path = root / "minigan" / "optim" / "rmsprop.py"
+    path.write_text(path.read_text().replace("def _update(", "def _update_mine("))
+    results, _ = grader.grade(root, ["sgd", "rmsprop", "adam"])
+    assert [p for _, p, _, _ in results] == [True, False, True], results
+    assert "the workspace has no function RMSprop._update in minigan/optim/rmsprop.py" in results[1][2]

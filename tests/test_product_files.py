@@ -231,3 +231,36 @@ def test_the_lab_refuses_a_file_as_its_runs_folder(tmp_path, capsys):
     assert main(["lab", "--no-open", "--port", "0", "--runs", str(file)]) == 2
     err = one_line(capsys)
     assert str(file) in err and "is not a folder" in err
+
+
+@pytest.fixture
+def paths(tmp_path):
+    """A folder, a file, a path under a file, a missing path, a FIFO and a trained run, by name."""
+    import os
+
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("0,0\n1,1\n2,2\n3,0\n")
+    os.mkfifo(tmp_path / "fifo")
+    return {"folder": tmp_path / "folder", "file": tmp_path / "file", "under_file": tmp_path / "file" / "x",
+            "missing": tmp_path / "missing" / "x", "fifo": tmp_path / "fifo"}
+
+
+@pytest.mark.parametrize("argv, bad", [
+    (["train", "gan", "--data", "csv:{}"], "folder"),
+    (["train", "gan", "--data", "csv:{}"], "fifo"),
+    (["train", "gan", "--data", "csv:{}"], "under_file"),
+    (["train", "gan", "--data", "csv:{}"], "missing"),
+    (["train", "gan", "--data", "idx:{}"], "file"),
+    (["train", "gan", "--data", "idx:{}"], "missing"),
+    (["train", "gan", "--data", "ring:3", "--out", "{}"], "file"),
+    (["train", "gan", "--data", "ring:3", "--out", "{}"], "under_file"),
+    (["sample", "{}"], "missing"),
+    (["sample", "{}"], "file"),
+    (["sample", "{}"], "folder"),
+    (["lab", "--no-open", "--port", "0", "--runs", "{}"], "file"),
+])
+def test_every_path_error_names_the_path(paths, capsys, argv, bad):
+    path = str(paths[bad])
+    assert main([a.replace("{}", path) for a in argv] + (["--steps", "2"] if argv[0] == "train" else [])) == 2
+    err = one_line(capsys)
+    assert path in err and "Errno" not in err, err

@@ -112,9 +112,9 @@ class TrainingLoop:
         """One iteration of the algorithm; its losses, recorded in ``history``. Raises ``Diverged`` on a NaN or
         inf loss, or on a non-finite weight where a checkpoint is due: a checkpoint never keeps a NaN as a good
         state. ``stop()``, asked once after the update, says the run ends here (so a checkpoint is due)."""
+        step = self.step + 1  # the step this update makes
         with np.errstate(all="ignore"):  # a diverging run overflows before its loss turns NaN: Diverged says it
             out = self.exp.train_step(self.schedule_steps)
-        step = self.step
         self.stopping = bool(stop and stop())
         saving = self.stopping or self.checkpoint_due(step)
         if not losses_finite(out) or (saving and not weights_finite(self.exp.trainer)):
@@ -125,9 +125,8 @@ class TrainingLoop:
             self.history.setdefault(k, []).append(v)
         return out
 
-    def evaluate_if_due(self):
-        """The metrics at this step (appended to ``evals``) if it is an evaluation step, else None."""
-        step = self.step
+    def evaluate_if_due(self, step: int):
+        """The metrics at ``step`` (appended to ``evals``) if it is an evaluation step, else None."""
         if not (self.evaluating and self.eval_due(step)):
             return None
         self.evals.append({"step": step, **self.exp.evaluate()})
@@ -135,20 +134,20 @@ class TrainingLoop:
 
     def advance(self) -> dict:
         """One step and, where due, its evaluation (the lab's Step)."""
+        step = self.step + 1
         out = self.take_step()
-        self.evaluate_if_due()
+        self.evaluate_if_due(step)
         return out
 
     def run(self, on_step=None, on_eval=None, on_checkpoint=None, stop=None) -> int:
         """Steps up to ``steps``; the last step taken. After each step: ``on_step(step, losses)``, then at an
         evaluation ``on_eval(record)``, then where a checkpoint is due ``on_checkpoint(step)``. ``stop()``,
         asked once after each step, ends the run after that step, with a checkpoint at it."""
-        while self.step < self.steps:
+        for step in range(self.step + 1, self.steps + 1):
             out = self.take_step(stop)
-            step = self.step
             if on_step:
                 on_step(step, out)
-            record = self.evaluate_if_due()
+            record = self.evaluate_if_due(step)
             if record is not None and on_eval:
                 on_eval(record)
             if (self.stopping or self.checkpoint_due(step)) and on_checkpoint:

@@ -264,3 +264,28 @@ def test_every_path_error_names_the_path(paths, capsys, argv, bad):
     assert main([a.replace("{}", path) for a in argv] + (["--steps", "2"] if argv[0] == "train" else [])) == 2
     err = one_line(capsys)
     assert path in err and "Errno" not in err, err
+
+
+def test_event_streams_are_bounded(session):
+    import http.client
+
+    server = serve(session, "127.0.0.1", 0)  # the default socket timeout: a stream that is not read stays open
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    streams = []
+    try:
+        for _ in range(lab_server.MAX_STREAMS):
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            conn.request("GET", "/api/events", headers={"Host": f"127.0.0.1:{server.port}"})
+            reply = conn.getresponse()
+            assert reply.status == 200
+            streams.append((conn, reply))  # kept: a reply collected would close its stream
+        extra = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        extra.request("GET", "/api/events", headers={"Host": f"127.0.0.1:{server.port}"})
+        assert extra.getresponse().status == 503
+        extra.close()
+    finally:
+        for conn, reply in streams:
+            reply.close()
+            conn.close()
+        server.shutdown()
+        server.server_close()

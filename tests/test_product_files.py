@@ -289,3 +289,12 @@ def test_event_streams_are_bounded(session):
             conn.close()
         server.shutdown()
         server.server_close()
+
+
+def test_saving_a_run_again_leaves_a_points_file_it_did_not_write(tmp_path, session):
+    session.call("save", name="mine")  # a run on the ring: it writes no points.csv
+    theirs = tmp_path / "runs" / "mine" / "points.csv"
+    theirs.write_text("x,y\n5,5\n")
+    session.call("step", n=1)
+    session.call("save", name="mine")
+    assert theirs.read_text() == "x,y\n5,5\n"

@@ -173,19 +173,19 @@ class TrainingLoop:
 
     @classmethod
     def resume(cls, exp, ckpt: dict, steps=None, eval_every=None, checkpoint_every=None, evaluate=True,
-               where="") -> "TrainingLoop":
+               where="the checkpoint") -> "TrainingLoop":
         """The loop of the run ``ckpt`` (from ``read_checkpoint``) holds, continued in ``exp`` (built with the
         same settings: a difference is a CheckpointError): weights, optimizers and random generators restored,
         history and evaluations kept. ``steps`` (default: the checkpoint's step) may go beyond the first run's;
         the learning-rate decay stays laid over the first run's. ``eval_every`` and ``checkpoint_every``
-        default to the checkpoint's."""
+        default to the checkpoint's. ``where`` names the checkpoint in a CheckpointError."""
         differ = config_difference(ckpt["config"], exp.config)
         if differ is not None:
             saved, now = differ
-            raise CheckpointError(f"the checkpoint {where} was written with {saved}, this run has {now}")
+            raise CheckpointError(f"{where} was written with {saved}, this run has {now}")
         steps = ckpt["step"] if steps is None else steps
         if steps < ckpt["step"]:
-            raise CheckpointError(f"the checkpoint {where} is at step {ckpt['step']}, beyond the run's {steps} steps")
+            raise CheckpointError(f"{where} is at step {ckpt['step']}, beyond the run's {steps} steps")
         loop = cls(exp, steps, eval_every or ckpt["eval_every"], checkpoint_every or ckpt["checkpoint_every"],
                    evaluate)
         try:

@@ -18,8 +18,8 @@
 # non-saturating G does. The claim holds when it shows on at least 4 of the 5 seeds; holds partly when only the
 # gradient part does; does not hold otherwise.
 #
-# **Run time:** about 45 s of CPU (five seeds), measured from a clean state, one BLAS thread (about the wall time
-# on a quiet 2-core machine; 3 minutes on one shared with other jobs).
+# **Run time:** about 40 s of CPU (five seeds), measured from a clean state, one BLAS thread (about the wall time
+# on a quiet 2-core machine; 13 minutes on one heavily shared with other jobs).
 
 # %%
 """Lesson 07: why the generator minimises −log D(G(z)) rather than log(1 − D(G(z)))."""

@@ -35,6 +35,30 @@ def test_every_linked_file_and_figure_exists(page):
     assert not missing, f"{_ids(page)} links to files that do not exist: {missing}"
 
 
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a markdown heading: lower case, punctuation dropped, spaces as hyphens."""
+    text = re.sub(r"[`*_]", lambda m: "_" if m.group() == "_" else "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def _anchors(page) -> set:
+    return {_slug(h) for h in re.findall(r"^#{1,6} (.+)$", _text(page), flags=re.M)}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids)
+def test_every_anchor_linked_is_a_heading(page):
+    """A link to ``page.md#anchor`` (or ``#anchor`` on the same page) names a heading that page has."""
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]*#[^)\s]+)\)", _text(page)):
+        path, anchor = target.split("#", 1)
+        if re.match(r"[a-z]+:", path) or (path and not path.endswith(".md")):
+            continue
+        linked = (page.parent / path) if path else page
+        if linked.exists() and anchor not in _anchors(linked):
+            broken.append(target)
+    assert not broken, f"{_ids(page)} links to headings that do not exist: {broken}"
+
+
 @pytest.mark.parametrize("page", PAGES, ids=_ids)
 def test_every_lesson_named_exists(page):
     """"lesson NN", "lessons NN–MM", "(lesson NN)" and demos/NN_name.py name lessons that exist, by number and file."""

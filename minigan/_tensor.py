@@ -535,6 +535,8 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             extra = value.ndim - target.ndim  # leading size-1 axes of value go, as in PyTorch: z[1] = tensor([4.])
             if extra > 0 and all(n == 1 for n in value.shape[:extra]):
                 value = value.reshape(value.shape[extra:])
+        if len(items) == 1 and items[0] is Ellipsis:  # x[...] = v is PyTorch's fill_ or copy_: x's old values
+            return self.fill_(value) if isinstance(value, (int, float)) else self.copy_(value)  # get zeros
         move = checks.moved_index_axes(items, self.ndim) if index[1] else None  # (index arrays only)
         if move and move[1] and not isinstance(value, (int, float)):
             b, p = move  # value comes in PyTorch's layout of x[index] (see __getitem__): lay it out as NumPy's

@@ -69,8 +69,8 @@ def _fl(x):
     return x
 
 
-def _half(lib, x):  # a constant of x's shape, some entries ±∞ (what a hook multiplies a gradient by)
-    values = np.resize(np.array([1.0, INF, 0.5, -INF, 2.0, 1.0, INF]), max(x.numel(), 1)).reshape(tuple(x.shape))
+def _half(lib, x, big=INF):  # a constant of x's shape, some entries ±∞ (what a hook multiplies a gradient by)
+    values = np.resize(np.array([1.0, big, 0.5, -big, 2.0, 1.0, big]), max(x.numel(), 1)).reshape(tuple(x.shape))
     return lib.tensor(values, dtype=x.dtype)
 
 
@@ -205,13 +205,15 @@ def run(lib, program, device=None):
     retained, hook_log = [], []
     for step, (kind, name, i, j, flag) in enumerate(program[1:-1], 1):
         x, y = pool[i % len(pool)], pool[j % len(pool)]
-        if kind.startswith("inplace") and flag and len(pool) > 5:  # (mostly not a leaf: PyTorch refuses those)
+        if kind.startswith("inplace") and flag:  # (mostly not a leaf: PyTorch refuses those; once in four, any)
+            if len(pool) == 5:
+                continue
             x = pool[5 + i % (len(pool) - 5)]
         mx, my = _meta(x), _meta(y)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out = _step(lib, F, kind, name, x, y, mx, my, flag, pool, leaves, retained, hook_log)
+                out = _step(lib, F, kind, name, x, y, mx, my, flag, pool, leaves, retained, hook_log, program[-1][1])
         except Exception as e:  # noqa: BLE001 - a refusal of either library is recorded, compared by step
             return {"outcome": "raised", "step": step, "error": f"{type(e).__name__}: {str(e)[:200]}"}
         if out is not None:
@@ -219,7 +221,7 @@ def run(lib, program, device=None):
     return _finish(lib, program[-1][1], pool, leaves, retained, hook_log)
 
 
-def _step(lib, F, kind, name, x, y, mx, my, flag, pool, leaves, retained, hook_log):
+def _step(lib, F, kind, name, x, y, mx, my, flag, pool, leaves, retained, hook_log, program_end):
     if kind in ("unary", "nograd"):
         if not _float(mx):
             return None
@@ -259,7 +261,9 @@ def _step(lib, F, kind, name, x, y, mx, my, flag, pool, leaves, retained, hook_l
     if kind in ("hook", "hook_inf"):
         if not x.requires_grad or x.grad_fn is None and not x.is_leaf:  # (grad_fn first: PyTorch's register_hook
             return None  # crashes on a split output whose base changed, where grad_fn raises)
-        scale = _half(lib, x) if kind == "hook_inf" else None
+        # (±1e30 for a second-order program: PyTorch's zero gradients there are "efficient zero tensors", which stay 0
+        # times ∞, where any other zeros give NaN: docs/pytorch.md)
+        scale = _half(lib, x, 1e30 if program_end == "second" else INF) if kind == "hook_inf" else None
         log = len(hook_log)
         hook_log.append([])
 

@@ -95,8 +95,8 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             out = backend.np.asarray(out)
         t = Tensor.__new__(Tensor)
         t._setup(out, requires_grad)
-        if source is not None and out.base is not None and backend.get_array_module(out).may_share_memory(
-                out, source.array):
+        if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base
+                                                             or _shares_memory(out, source.array)):
             t._base = source if source._base is None else source._base
             t._view_fn = source._view_fn + ((op, params),)
             t._counter = source._counter
@@ -598,6 +598,11 @@ def _unwrap(data):
 
 _VIEW_KINDS = {"multi-output": "one of those split, unbind or chunk returned, or a view of one",
                "no_grad": "made under no_grad"}
+
+
+def _shares_memory(a, b) -> bool:
+    """Does array ``a`` (a view NumPy made through other views, einsum's) share memory with ``b``?"""
+    return bool(backend.get_array_module(a).may_share_memory(a, b))
 
 
 def _follow_retained(old, new) -> None:

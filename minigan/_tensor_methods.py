@@ -281,8 +281,8 @@ class TensorMethods:
         picks = list(xp.ogrid[tuple(slice(n) for n in a.shape[:dim] + (1,) + a.shape[dim + 1:])])
         picks[dim] = xp.expand_dims(index, dim)
         values = (self.reshape(1) if self.ndim == 0 else self)[tuple(picks)]  # the gradient goes to that element
-        if not keepdim or self.ndim == 0:
-            values = values.reshape(self.shape[:dim] + self.shape[dim + 1:])
+        if not keepdim or self.ndim == 0:  # (a copy of its own, as PyTorch's, not a view of the entries read)
+            values = values.reshape(self.shape[:dim] + self.shape[dim + 1:]).clone()
         else:
             index = xp.expand_dims(index, dim)
         return (MaxResult if op == "max" else MinResult)(values, self._make(index.astype(backend.np.int64)))
@@ -455,7 +455,17 @@ class TensorMethods:
         return shaping.Reshape.apply(self, shape=checks.normalize_shape(shape, self.numel(), self.shape))
 
     def view(self, *shape):
-        return self.reshape(*shape)
+        """A view of this tensor's memory in another shape: refused, as in PyTorch, where the layout a view op gave
+        it would need a copy (a transposed matrix flattened, say).  (A computed tensor's layout is NumPy's, which can
+        differ from PyTorch's: there, as ``reshape``, it copies.)"""
+        out = self.reshape(*shape)
+        base = self._base
+        if base is not None and base.array.flags.c_contiguous and self.numel() > 1 and \
+                not backend.get_array_module(self.array).may_share_memory(out.array, self.array):
+            raise ShapeError(f"view: a tensor of shape {self.shape} laid out with strides "
+                             f"{tuple(s // self.array.itemsize for s in self.array.strides)} cannot be viewed as "
+                             f"{out.shape} without a copy; use .reshape(...) (or .contiguous().view(...))")
+        return out
 
     def view_as(self, other):
         return self.reshape(other.shape)

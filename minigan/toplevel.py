@@ -879,7 +879,7 @@ def _several_views(pieces) -> tuple:
     gradients are recorded (the node that made them could not take the change).  tensor_split's (and hsplit's) may:
     PyTorch makes those by slicing."""
     for piece in pieces:
-        piece._multi_output = piece._base is not None
+        piece._view_kind = "multi-output" if piece._base is not None else piece._view_kind
     return tuple(pieces)
 
 
@@ -1392,7 +1392,7 @@ def rot90(input, k=1, dims=(0, 1)):
         return x.clone()
     if k == 2:
         return flip(x, (a, b))
-    return flip(x, b).transpose(a, b) if k == 1 else flip(x.transpose(a, b), b)
+    return _fresh(flip(x, b).transpose(a, b)) if k == 1 else flip(x.transpose(a, b), b)
 
 
 def tensor_split(input, indices_or_sections, dim=0):
@@ -1547,7 +1547,7 @@ def gather(input, dim, index):
     x = _t(input, "gather")
     out = x[_along_place(x, dim, index, "gather")[1]]
     zero_d = index.ndim == 0 if hasattr(index, "ndim") else backend.np.ndim(index) == 0
-    return out.reshape(()) if zero_d else out  # the index's shape (a 0-d index reads one entry)
+    return _fresh(out.reshape(())) if zero_d else out  # the index's shape (a 0-d index reads one entry)
 
 
 def _source(src, value, idx, fn, like):
@@ -1763,7 +1763,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     x = _t(input, "topk")
     if x.ndim == 0:  # a 0-d tensor is its own top entry (PyTorch allows k = 0 or 1 and returns it)
         values, indices = topk(x.reshape(1), builtins.min(k, 1) if isinstance(k, int) else k, 0, largest)
-        return TopkResult(values.reshape(()), indices.reshape(()))
+        return TopkResult(_fresh(values.reshape(())), Tensor._make(indices.array.reshape(())))
     d = checks.normalize_axis(dim, x.ndim, "topk", single=True)
     if isinstance(k, builtins.bool) or not isinstance(k, int) or not 0 <= k <= x.shape[d]:
         raise ShapeError(f"topk: k must be an integer from 0 to {x.shape[d]} (the size of dim {d}), got {k!r}")
@@ -1786,10 +1786,16 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 def _read_along(x, flat, d, index, keepdim):
     """(flat's entries at ``index`` along ``d``, the index): read from the input, so the gradient flows to them;
     index keeps d (size 1), dropped unless keepdim, and both 0-d for a 0-d x."""
-    values, indices = flat[_along(index, d)], Tensor._make(index)
+    values = flat[_along(index, d)]
     if x.ndim == 0:
-        return values.reshape(()), indices.reshape(())
-    return (values, indices) if keepdim else (values.squeeze(d), indices.squeeze(d))
+        return _fresh(values.reshape(())), Tensor._make(index.reshape(()))
+    return (values, Tensor._make(index)) if keepdim else (_fresh(values.squeeze(d)), Tensor._make(index.squeeze(d)))
+
+
+def _fresh(t):
+    """A result that PyTorch gives as a new tensor: a view of a temporary made on the way becomes a tensor of its own
+    (a copy), so that it is not a view (detach_ takes it, an in-place change is its own)."""
+    return t.clone() if t._base is not None else t
 
 
 def median(input, dim=None, keepdim=False):
@@ -1859,7 +1865,7 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
         out = out.unsqueeze(d + 1) if dim is not None else out.reshape((out.shape[0],) + (1,) * ndim)
     if qs.ndim == 0:
         out = out.squeeze(0)
-    return out
+    return _fresh(out)
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
@@ -2001,7 +2007,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     if x.shape[d] == 0:  # the empty product
         x = x.new_ones(x.shape[:d] + (1,) + x.shape[d + 1:])
     out = x.squeeze(d) if dim is None or not keepdim else x
-    return out.clone() if out._counter is given._counter else out  # (one factor: a copy, never the input's memory)
+    return out.clone() if out._base is not None or out is given else out  # (a new tensor, never a view)
 
 
 @_with_out
@@ -2258,7 +2264,7 @@ def roll(input, shifts, dims=None):
     first when dims is None, as PyTorch)."""
     x = _t(input, "roll")
     if dims is None:
-        return roll(x.reshape(-1), shifts, 0).reshape(x.shape)
+        return _fresh(roll(x.reshape(-1), shifts, 0).reshape(x.shape))
     shifts, dims = (shifts, dims) if isinstance(shifts, (tuple, list)) else ((shifts,), (dims,))
     if len(shifts) != len(dims):
         raise ValueError(f"roll: shifts {shifts} and dims {dims} must have the same length")

@@ -315,6 +315,21 @@ def test_every_result_sharing_memory_is_a_registered_view():
     assert checked >= 2000 and sharing >= 150, (checked, sharing)
 
 
+def test_no_result_is_a_view_of_a_temporary():
+    """A registered view (``_base`` set) shares memory with the call's input or arguments: never with a temporary made
+    on the way (max(dim)'s values, topk's, median's, quantile's, roll's and rot90's are new tensors, as PyTorch's)."""
+    wrong = []
+    for label, name, args, x, results, _tx, _theirs in survey():
+        if label == "minigan.meshgrid":  # (views of its arguments, a 0-d comparison's NumPy scalar among them)
+            continue
+        operands = [x] + [a for a in args if isinstance(a, minigan.Tensor)]
+        for r in results:
+            if r._base is not None and r.numel() and not any(
+                    r._base is a or r._base is a._base or _shares(r.array, a.array) for a in operands):
+                wrong.append(f"{label}{args} on {name}")
+    assert not wrong, wrong[:30]
+
+
 # ----------------------------------------------------------------------------- 3. masking backwards select
 INF = float("inf")
 X = [0.5, -1.0, 2.0, 0.0, -3.0, 6.0, 1.0]
@@ -532,3 +547,83 @@ def test_outputs_of_split_unbind_chunk_refuse_in_place_changes_as_pytorch(maker,
         for under_no_grad in (True, False):
             ours, theirs = run(minigan, requires_grad, under_no_grad), run(torch, requires_grad, under_no_grad)
             assert ours == theirs, (requires_grad, under_no_grad, ours, theirs)
+
+
+# ----------------------------------------------------------------------------- found by the random programs
+def _run_both(fn):
+    out = []
+    for lib in (minigan, torch):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out.append(fn(lib))
+        except (RuntimeError, GraphError, ValueError) as e:
+            out.append(f"raised {type(e).__name__ in ('RuntimeError', 'GraphError', 'ShapeError')}")
+    return out
+
+
+def test_a_view_used_under_no_grad_keeps_its_history_up_to_date():
+    """A view whose base changed in place, read once under no_grad, still gets its new history when next used."""
+    def run(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64, requires_grad=True)
+        b = x * 1.0
+        v = b[:2]
+        b.mul_(3.0)
+        with lib.no_grad():
+            v * 1.0
+        (v * v).sum().backward()
+        return x.grad.tolist()
+
+    ours, theirs = _run_both(run)
+    assert ours == theirs == [18.0, 36.0, 0.0]
+
+
+@pytest.mark.parametrize("made", ["split", "unbind", "chunk", "no_grad"])
+def test_a_split_or_no_grad_view_whose_base_changed_is_refused_in_a_graph(made):
+    def run(lib):
+        x = lib.tensor([1.0, 2.0, 3.0, 4.0], dtype=lib.float64, requires_grad=True)
+        b = x * 1.0
+        if made == "no_grad":
+            with lib.no_grad():
+                v = b[:2]
+        else:
+            v = {"split": lambda: b.split(2)[0], "unbind": lambda: b.unbind(0)[1],
+                 "chunk": lambda: b.chunk(2)[1]}[made]()
+        with lib.no_grad():
+            b.mul_(2.0)
+        return (v * 2.0).sum().item()
+
+    ours, theirs = _run_both(run)
+    assert ours == theirs == "raised True"
+
+
+def test_view_refuses_a_layout_that_needs_a_copy():
+    for lib in (minigan, torch):
+        x = lib.ones(3, 4)
+        with pytest.raises((RuntimeError, ValueError)):
+            x.t().view(-1)
+        assert tuple(x.t().reshape(-1).shape) == (12,) and tuple(x[:, ::2].view(6).shape) == (6,)
+
+
+def test_in_place_change_of_a_view_of_a_detached_leaf_is_refused():
+    def run(lib):
+        x = lib.ones(2, 3, dtype=lib.float64, requires_grad=True)
+        v = x.expand(2, 3)
+        x.detach_()
+        v.mul_(2.0)
+        return v.tolist()
+
+    ours, theirs = _run_both(run)
+    assert ours == theirs == "raised True"
+
+
+@pytest.mark.parametrize("op", ["max_dim", "min_dim", "median", "kthvalue", "topk_0d", "quantile", "roll", "rot90"])
+def test_reductions_and_rearrangements_are_not_views_of_a_temporary(op):
+    x = minigan.tensor(np.arange(12.0).reshape(3, 4), requires_grad=True)
+    r = {"max_dim": lambda: x.max(1).values, "min_dim": lambda: x.min(0)[0], "median": lambda: x.median(1).values,
+         "kthvalue": lambda: x.kthvalue(2, 1).values, "topk_0d": lambda: x[0, 0].topk(1).values,
+         "quantile": lambda: x.quantile(0.5, 1), "roll": lambda: x.roll(1), "rot90": lambda: x.rot90()}[op]()
+    assert r._base is None
+    y = r * 1.0
+    r.detach_()  # a tensor of its own: PyTorch's detach_ takes it (a view it refuses)
+    assert not r.requires_grad and y.requires_grad

@@ -206,7 +206,7 @@ print(f"\nfigures in {OUT}")
 # ## Try it
 #
 # Make the neuron confident: set `w_try = 3.0` below and run the cell. Then p = σ(3·1.5 + 0.3) ≈ 0.99, so every
-# gradient carries the factor p − 1 ≈ −0.008: ∂L/∂w shrinks about a hundredfold and a gradient step barely moves
+# gradient carries the factor p − 1 ≈ −0.008: ∂L/∂w shrinks nearly a hundredfold and a gradient step barely moves
 # the loss. (A negative w_try, say −3.0, does the opposite: p ≈ 0.02, the gradients grow toward their largest.)
 
 # %% try it

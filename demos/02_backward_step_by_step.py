@@ -206,7 +206,7 @@ verdict = lessons.verdict(
     f"difference {worst:.0e}) on the neuron, the diamond and the {gp_nodes}-op gradient-penalty graph")
 results = {"steps": len(steps), "gap": gap, "diamond_gap": diamond_gap, "gp_gap": gp_gap, "u_visits": u_visits,
            "gp_nodes": gp_nodes, "d_nodes": d_nodes, "by_hand_gap": by_hand_gap, "verdict": verdict,
-           "figure": figure, "frames": len(paths)}
+           "figure": figure, "gif": gif_path, "frames": len(paths)}
 
 # %% [markdown]
 # ## Try it

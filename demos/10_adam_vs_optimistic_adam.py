@@ -15,8 +15,8 @@
 # at least as many modes) and its D's loss *swings less* (a lower std over the second half). The claim holds when
 # both happen on at least 4 of the 5 seeds, holds partly when one of them does, and does not hold otherwise.
 #
-# **Run time:** about 50 s of CPU (five seeds × two optimizers), measured from a clean state, one BLAS thread (about
-# the wall time on a quiet 2-core machine; 3 minutes on one shared with other jobs).
+# **Run time:** about 40 s of CPU (five seeds × two optimizers), measured from a clean state, one BLAS thread (about
+# the wall time on a quiet 2-core machine; 12 minutes on one heavily shared with other jobs).
 
 # %% [markdown]
 # ## Set up: one GAN, two optimizers

@@ -9,9 +9,9 @@
 # co-adaptation); CS/DS 552 (Jacob Whitehill), Class 7, the same slide.
 #
 # **What this lesson does.** It trains the same digits GAN from three seeds, without and with dropout on D's input,
-# checks that every generator is healthy (all ten classes, samples as varied as real digits: a collapsed G would make
-# the comparison meaningless), and measures the background noise of the generated images on the 28 border pixels,
-# against the real digits.
+# checks that every generator is healthy (at least nine of the ten classes, samples as varied as real digits: a
+# collapsed G would make the comparison meaningless), and measures the background noise of the generated images on
+# the 28 border pixels, against the real digits.
 #
 # **The rule.** A paired comparison on each seed: dropout *lowers* the border noise when it is more than 0.01 below
 # the same seed's run without dropout. The claim holds when it does on all 3 seeds, holds partly on 2 of 3, does not
@@ -169,13 +169,14 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## The verdict, by the rule stated at the top
 #
-# `judge` first checks that every generator is healthy (10 classes, diversity above half the real digits'), then
-# counts the seeds on which dropout lowers the border noise by more than 0.01.
+# `judge` first checks that every generator is healthy (at least 9 of the 10 classes, diversity above half the real
+# digits': a collapsed G draws one or two classes, with almost no diversity), then counts the seeds on which dropout
+# lowers the border noise by more than 0.01.
 
 # %%
 def judge(runs, real):
     floor, real_div = border_noise(real), diversity(real)
-    healthy = all(r[arm]["classes_covered"] == 10 and r[arm]["diversity"] > 0.5 * real_div
+    healthy = all(r[arm]["classes_covered"] >= 9 and r[arm]["diversity"] > 0.5 * real_div
                   for r in runs for arm in ("no_dropout", "dropout"))
     lowered = [r["lowered"] > 0.01 for r in runs]
     s = spreads(runs)
@@ -184,11 +185,13 @@ def judge(runs, real):
                                       "with other settings)"), healthy, sum(lowered)
     outcome = ("holds" if all(lowered) else "holds partly" if sum(lowered) >= max(1, len(runs) - 1)
                else "does not hold here")
+    above = s["no_dropout"]["border_noise"]["median"] - floor
     why = (f"with healthy generators in every run, dropout on D's input lowers the border noise by more than 0.01 on "
            f"{lessons.tally(lowered)} (by {lessons.show_spread(s['lowered'])}; without "
            f"{lessons.show_spread(s['no_dropout']['border_noise'])}, with "
            f"{lessons.show_spread(s['dropout']['border_noise'])}; real digits {floor:.3f})"
-           + ("" if outcome == "holds" else ": at 8×8 the border carries some ink, so the measure is a weak one"))
+           + ("" if outcome == "holds" else f": without dropout G's border is already within {above:.3f} of the real "
+              "digits' (at 8×8 the border carries ink), so there is little background noise to remove"))
     return outcome, why, healthy, sum(lowered)
 
 

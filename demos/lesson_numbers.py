@@ -13,7 +13,8 @@ index records:
   ``results`` dict if it has one, else its module's variables), flattened to ``"key.subkey": value``;
 - ``spreads``: every number measured over seeds (a ``lessons.spread(...)`` dict: median, min, max, n, per_seed),
   by its key, without the per-seed values;
-- ``kernels``: the kernel set it was measured on: the backend, the BLAS library and the core type OpenBLAS chose
+- ``kernels``: the kernel set it was measured on: the backend (and the GPU's name on CuPy), the BLAS library and
+  the core type OpenBLAS chose
   (threadpoolctl's ``architecture``, e.g. "SkylakeX" for AVX-512, "Haswell" for AVX2), and ``OPENBLAS_CORETYPE``
   when it was set (``OPENBLAS_CORETYPE=Haswell python demos/lesson_numbers.py 10`` measures on the AVX2 kernels);
 - the run's wall and CPU seconds.
@@ -117,6 +118,8 @@ def kernels() -> dict:
 
     found = {"backend": backend.backend_name(), "blas": None, "core": None,
              "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE") or None}
+    if found["backend"] == "cupy":  # the numbers come from the GPU's kernels
+        found["gpu"] = backend.gpu_name()
     for lib in threadpool_info():
         if lib.get("user_api") == "blas":
             found["blas"] = f"{lib.get('internal_api')} {lib.get('version')}"

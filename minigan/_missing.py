@@ -62,7 +62,7 @@ TABLE = {
          """
         AcceleratorError FatalError OutOfMemoryError
          """),
-        ("profiling tools are not provided: use Python's cProfile, or python -m minigan bench for "
+        ("profiling tools are not provided: use Python's cProfile, or python -m minigan.bench for "
          "minigan's own benchmarks",
          """
         BenchmarkConfig BenchmarkExecutionStats ThroughputBenchmark monitor profiler
@@ -556,7 +556,7 @@ TABLE = {
          """),
     ],
     "torch.autograd": [
-        ("profiling tools are not provided: use Python's cProfile, or python -m minigan bench for "
+        ("profiling tools are not provided: use Python's cProfile, or python -m minigan.bench for "
          "minigan's own benchmarks",
          """
         DeviceType ProfilerActivity ProfilerConfig ProfilerEvent ProfilerState kineto_available profiler
@@ -662,7 +662,6 @@ DIFFERENT = {
                                         "scatter-add stays atomic (PyTorch would refuse it in this mode)",
     },
     "torch.Tensor": {
-        "contiguous": "returns the tensor itself: minigan's ops accept any memory layout",
     },
     "torch.nn": {
         "DataParallel": "runs the wrapped module on minigan's one device (the whole batch); keys start with module.",

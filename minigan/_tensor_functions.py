@@ -294,7 +294,7 @@ def split(tensor, split_size_or_sections, dim=0):
     for size in sizes:
         pieces.append(x[(slice(None),) * dim + (slice(start, start + size),)])
         start += size
-    return tuple(pieces)
+    return _several_views(pieces)
 
 
 def narrow(input, dim, start, length):
@@ -445,13 +445,11 @@ def masked_fill(input, mask, value):
 
 def amax(input, dim=(), keepdim=False):
     """The maximum over ``dim`` (all dimensions when empty); ties share the gradient evenly, as PyTorch's amax."""
-    x = _t(input, "amax")
-    return x.max(axis=dim if dim != () else None, keepdims=keepdim)
+    return _amax(_t(input, "amax"), dim, keepdim, "amax")
 
 
 def amin(input, dim=(), keepdim=False):
-    x = _t(input, "amin")
-    return x.min(axis=dim if dim != () else None, keepdims=keepdim)
+    return -_amax(-_t(input, "amin"), dim, keepdim, "amin")
 
 
 def clamp_min(input, min):
@@ -543,7 +541,7 @@ def ravel(input):
 def unbind(input, dim=0):
     """The slices along ``dim``, as a tuple (each in the graph)."""
     x = _t(input, "unbind")
-    return tuple(x[(slice(None),) * (dim % x.ndim) + (i,)] for i in range(x.shape[dim]))
+    return _several_views([x[(slice(None),) * (dim % x.ndim) + (i,)] for i in range(x.shape[dim])])
 
 
 def repeat_interleave(input, repeats=None, dim=None):
@@ -591,7 +589,7 @@ def rot90(input, k=1, dims=(0, 1)):
         return x.clone()
     if k == 2:
         return flip(x, (a, b))
-    return flip(x, b).transpose(a, b) if k == 1 else flip(x.transpose(a, b), b)
+    return _fresh(flip(x, b).transpose(a, b)) if k == 1 else flip(x.transpose(a, b), b)
 
 
 def tensor_split(input, indices_or_sections, dim=0):
@@ -639,7 +637,8 @@ def tile(input, dims):
     x = x.reshape(*(1,) * (len(dims) - x.ndim), *x.shape)
     interleaved = [n for pair in zip([1] * x.ndim, x.shape) for n in pair]  # (1, s0, 1, s1, ...)
     copies = [n for pair in zip(dims, x.shape) for n in pair]             # (d0, s0, d1, s1, ...)
-    return x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)])
+    out = x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)])
+    return out.clone() if out._base is not None else out  # a copy always, as PyTorch's: never a view of the input
 
 
 def _triangle(x, diagonal, lower, fn):
@@ -721,7 +720,7 @@ def gather(input, dim, index):
     x = _t(input, "gather")
     out = x[_along_place(x, dim, index, "gather")[1]]
     zero_d = index.ndim == 0 if hasattr(index, "ndim") else backend.np.ndim(index) == 0
-    return out.reshape(()) if zero_d else out  # the index's shape (a 0-d index reads one entry)
+    return _fresh(out.reshape(())) if zero_d else out  # the index's shape (a 0-d index reads one entry)
 
 
 def _source(src, value, idx, fn, like):
@@ -742,6 +741,8 @@ def scatter(input, dim, index, src=None, *, value=None):
     """input with src's values (or ``value``) written where ``index`` points along ``dim``: out[index[i][j]][j] =
     src[i][j] for dim 0.  gather's inverse; ``zeros(n, k).scatter(1, labels[:, None], 1.0)`` is a one-hot code."""
     x = _t(input, "scatter")
+    if isinstance(src, (int, float)) and value is None:  # scatter(dim, index, 1.0): PyTorch's value overload
+        src, value = None, src
     idx, place = _along_place(x, dim, index, "scatter")
     out = x.clone()
     out[place] = _source(src, value, idx, "scatter", x)  # (a repeated index: one of its values, as PyTorch)
@@ -931,7 +932,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     x = _t(input, "topk")
     if x.ndim == 0:  # a 0-d tensor is its own top entry (PyTorch allows k = 0 or 1 and returns it)
         values, indices = topk(x.reshape(1), builtins.min(k, 1) if isinstance(k, int) else k, 0, largest)
-        return TopkResult(values.reshape(()), indices.reshape(()))
+        return TopkResult(_fresh(values.reshape(())), Tensor._make(indices.array.reshape(())))
     d = checks.normalize_axis(dim, x.ndim, "topk", single=True)
     if isinstance(k, builtins.bool) or not isinstance(k, int) or not 0 <= k <= x.shape[d]:
         raise ShapeError(f"topk: k must be an integer from 0 to {x.shape[d]} (the size of dim {d}), got {k!r}")
@@ -954,10 +955,10 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 def _read_along(x, flat, d, index, keepdim):
     """(flat's entries at ``index`` along ``d``, the index): read from the input, so the gradient flows to them;
     index keeps d (size 1), dropped unless keepdim, and both 0-d for a 0-d x."""
-    values, indices = flat[_along(index, d)], Tensor._make(index)
+    values = flat[_along(index, d)]
     if x.ndim == 0:
-        return values.reshape(()), indices.reshape(())
-    return (values, indices) if keepdim else (values.squeeze(d), indices.squeeze(d))
+        return _fresh(values.reshape(())), Tensor._make(index.reshape(()))
+    return (values, Tensor._make(index)) if keepdim else (_fresh(values.squeeze(d)), Tensor._make(index.squeeze(d)))
 
 
 def median(input, dim=None, keepdim=False):
@@ -1026,7 +1027,7 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
         out = out.unsqueeze(d + 1) if dim is not None else out.reshape((out.shape[0],) + (1,) * ndim)
     if qs.ndim == 0:
         out = out.squeeze(0)
-    return out
+    return _fresh(out)
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
@@ -1149,7 +1150,7 @@ def _as_product_dtype(x, dtype):
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product of the elements (along ``dim``): a tree of pairwise products, log₂ n rounds of ``*``, so the
     gradient is the chain rule through those products: exact where some factors are 0, and to any order."""
-    x = _as_product_dtype(_t(input, "prod"), dtype)
+    x = given = _as_product_dtype(_t(input, "prod"), dtype)
     if dim is None:
         x, d = x.reshape(-1), 0
     else:
@@ -1162,7 +1163,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         x = x.narrow(d, 0, x.shape[d] // 2) * x.narrow(d, x.shape[d] // 2, x.shape[d] // 2)
     if x.shape[d] == 0:  # the empty product
         x = x.new_ones(x.shape[:d] + (1,) + x.shape[d + 1:])
-    return x.squeeze(d) if dim is None or not keepdim else x
+    out = x.squeeze(d) if dim is None or not keepdim else x
+    return out.clone() if out._base is not None or out is given else out  # (a new tensor, never a view)
 
 
 def cumprod(input, dim, *, dtype=None):
@@ -1176,7 +1178,7 @@ def cumprod(input, dim, *, dtype=None):
     while step < n:
         x = cat([x.narrow(d, 0, step), x.narrow(d, step, n - step) * x.narrow(d, 0, n - step)], dim=d)
         step *= 2
-    return x
+    return x if n > 1 else x.clone()  # (one factor: a copy, never the input's memory)
 
 
 def diag(input, diagonal=0):
@@ -1282,7 +1284,7 @@ def roll(input, shifts, dims=None):
     first when dims is None, as PyTorch)."""
     x = _t(input, "roll")
     if dims is None:
-        return roll(x.reshape(-1), shifts, 0).reshape(x.shape)
+        return _fresh(roll(x.reshape(-1), shifts, 0).reshape(x.shape))
     shifts, dims = (shifts, dims) if isinstance(shifts, (tuple, list)) else ((shifts,), (dims,))
     if len(shifts) != len(dims):
         raise ValueError(f"roll: shifts {shifts} and dims {dims} must have the same length")
@@ -1291,3 +1293,24 @@ def roll(input, shifts, dims=None):
         cut = (x.shape[d] - shift % x.shape[d]) % x.shape[d] if x.shape[d] else 0
         x = cat([x[(slice(None),) * d + (slice(cut, None),)], x[(slice(None),) * d + (slice(None, cut),)]], d)
     return x
+
+
+def _several_views(pieces) -> tuple:
+    """The views that split, chunk and unbind return, marked as PyTorch marks them: none may be changed in place while
+    gradients are recorded (the node that made them could not take the change).  tensor_split's (and hsplit's) may:
+    PyTorch makes those by slicing."""
+    for piece in pieces:
+        piece._view_kind = "multi-output" if piece._base is not None else piece._view_kind
+    return tuple(pieces)
+
+
+def _amax(x, dim, keepdim, fn):  # (PyTorch's amax backward multiplies by the mask of the maxima: see ops/reduce.py)
+    checks.check_nonempty(x.array, fn)
+    axis = checks.normalize_axis(dim if dim != () else None, x.ndim, fn)
+    return R.Max.apply(x, axis=axis, keepdims=builtins.bool(keepdim), amax=True)
+
+
+def _fresh(t):
+    """A result that PyTorch gives as a new tensor: a view of a temporary made on the way becomes a tensor of its own
+    (a copy), so that it is not a view (detach_ takes it, an in-place change is its own)."""
+    return t.clone() if t._base is not None else t

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from minigan import _missing
 from minigan import _tensor_functions as _F
-from minigan.engine import checks
+from minigan.engine import backend, checks
+from minigan.engine.methods import _dim, _keepdim
+from minigan.engine.ops import activation
+from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import unary as U
 
 
@@ -20,6 +23,58 @@ class TensorMath:
     """Mixed into ``Tensor`` (which has the operators, ``ne``, ``sub``, ``expand``...)."""
 
     __slots__ = ()
+
+    # ---- PyTorch's conveniences the engine, the lessons, the GANs and the attacks do not call (they were in the
+    # engine's methods.py until the engine wing kept only those)
+    def half(self):
+        return self.astype(backend.np.float16)
+
+    def short(self):
+        return self.astype(backend.np.int16)
+
+    def byte(self):
+        return self.astype(backend.np.uint8)
+
+    def char(self):
+        return self.astype(backend.np.int8)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    def get_device(self) -> int:
+        """The GPU's index (0: minigan runs on one), or -1 on the CPU, as PyTorch's."""
+        return self.device.index if self.is_cuda else -1
+
+    def square(self):
+        return self * self
+
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        axis, keepdims = _dim("logsumexp", dim, axis), _keepdim(keepdim, keepdims)
+        axis = checks.normalize_axis(axis, self.ndim, "logsumexp")
+        return reduction.LogSumExp.apply(self._as_float(), axis=axis, keepdims=keepdims)  # integers: in float32
+
+    def leaky_relu(self, negative_slope=0.01):
+        slope = checks.check_slope(negative_slope)
+        return activation.LeakyReLU.apply(self._floating("leaky_relu"), negative_slope=slope)
+
+    def softplus(self):
+        return activation.Softplus.apply(self._floating("softplus"))
+
+    def view_as(self, other):
+        return self.reshape(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
+        """Fill with U(a, b) samples."""
+        xp = backend.get_array_module(self.array)
+        return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)
+                          * self.dtype.type(b - a) + self.dtype.type(a))
 
     def sin(self):
         return U.Sin.apply(self._as_float())
@@ -509,7 +564,13 @@ class TensorMath:
         return self.abs()
 
     def positive(self):
+        """The tensor itself (``+x``), as PyTorch's; a bool tensor is refused, as there."""
+        if self.dtype.kind == "b":
+            raise TypeError("positive: the + operator on a bool tensor is not supported (nor in PyTorch); "
+                            "use x.logical_not() or x.int()")
         return self
+
+    __pos__ = positive
 
     def negative(self):
         return -self

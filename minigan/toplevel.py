@@ -758,7 +758,7 @@ def absolute(input):
 
 def positive(input):
     """The input itself (``+x``)."""
-    return _t(input, "positive")
+    return _t(input, "positive").positive()
 
 amax = _with_out(_F.amax)
 

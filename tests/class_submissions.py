@@ -18,7 +18,7 @@ from minigan.exercises.catalogue import BY_NAME, EXERCISES
 # kind → (exercise made hostile, the body it gets, a word its failure message must hold)
 HOSTILE = {
     "loop": ("exp_backward", "while True:  # a time limit raised as an exception is swallowed here\n"
-             "    try:\n        pass\n    except Exception:\n        pass", "longer than"),
+             "    try:\n        while True:\n            pass\n    except Exception:\n        pass", "longer than"),
     "fork": ("mul_backward", "import os, time\nif os.fork() == 0:\n    while True:\n        time.sleep(0.05)\n"
              "a, b = self.saved_tensors\n(sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad\n"
              "return (unbroadcast(grad * b, sa) if need_a else None), (unbroadcast(grad * a, sb) if need_b else None)",

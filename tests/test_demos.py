@@ -167,13 +167,21 @@ def test_08_origin_is_a_saddle_and_zero_loss_set_is_the_hyperbola(tmp_path):
 
 # ----------------------------------------------------------------------------- 07 saturating vs non-saturating
 def test_07_saturating_gradient_vanishes_when_d_rejects_fakes_and_only_nonsaturating_escapes():
-    r = load("07_saturating_vs_nonsaturating").run(steps=120, head=200, eval_every=20, verbose=False)
-    assert r["d_fake_at_start"] < 0.01  # the head-started D rejects the fakes
-    assert r["grad_nonsaturating"] > 100 * r["grad_saturating"]
+    r = load("07_saturating_vs_nonsaturating").run(steps=120, head=200, eval_every=20, seeds=(0, 1), verbose=False)
+    assert r["d_fake_at_start"]["max"] < 0.01  # the head-started D rejects the fakes, on both seeds
+    assert r["ratio"]["min"] > 100 and r["gradient_on"] == 2
     sweep = r["sweep"]  # rows (shift, mean D(G(z)), ‖∇ saturating‖, ‖∇ non-saturating‖)
     assert sweep[0][3] / sweep[0][2] > 1e4 and sweep[-1][3] < sweep[-1][2]  # the ratio flips as D(G(z)) → 1
-    assert r["curves"]["minimax"]["max_d_fake"] < 1e-2 and r["curves"]["minimax"]["escape_step"] is None
-    assert r["curves"]["non-saturating"]["escape_step"] is not None
+    assert r["minimax_max_d_fake"]["max"] < 1e-2
+    assert r["verdict"] == ("holds" if r["shows_on"] == 2 else "holds partly")
+
+
+@pytest.mark.slow
+def test_07_full_run_shows_the_claim_on_most_seeds(tmp_path):
+    r = load("07_saturating_vs_nonsaturating").run(out_dir=tmp_path, verbose=False)
+    assert r["gradient_on"] >= 4 and r["verdict"] in ("holds", "holds partly")
+    assert r["verdict"] == ("holds" if r["shows_on"] >= 4 else "holds partly")
+    assert r["figure"].exists()
 
 
 # ----------------------------------------------------------------------------- 11 equilibrium
@@ -198,15 +206,25 @@ def test_11_d_learns_then_the_verdict_follows_the_drift_it_measures(tmp_path):
 
 
 # ----------------------------------------------------------------------------- 12 mode collapse
+def test_12_effective_modes_and_the_rule_fast(tmp_path):
+    from minigan.lessons import VERDICTS
+
+    r = load("12_mode_collapse").run(steps=30, seeds=(0, 1), out_dir=tmp_path, verbose=False, animate=False)
+    for b in (32, 256):  # 8·exp(−reverse KL): 8 for an even spread over the modes, 1 for total collapse
+        s = r[f"effective_modes_{b}"]
+        assert s["n"] == 2 and 1.0 - 1e-9 <= s["min"] <= s["max"] <= 8.0 + 1e-9
+        assert all(abs(e - 8 * math.exp(-k)) < 1e-9 for e, k in zip(s["per_seed"], r[f"reverse_kl_{b}"]["per_seed"]))
+    assert r["verdict"] in VERDICTS and r["figure"].exists() and r["scatter_32"]
+
+
 @pytest.mark.slow
-def test_12_small_batch_collapses_recipe_covers_every_mode(tmp_path):
+def test_12_small_batch_covers_only_part_of_the_data_on_most_seeds(tmp_path):
     r = load("12_mode_collapse").run(out_dir=tmp_path, verbose=False)
-    # seed 0, 1,500 steps: batch 32 puts every sample near one centre; batch 256 reaches all 8 (8/8 modes)
-    assert r["collapsed"]["modes_covered"] <= 3 and r["collapsed"]["reverse_kl"] > 1.0
-    assert r["collapsed"]["largest_mode_share"] > 0.5
-    assert r["covered"]["modes_covered"] == 8 and r["covered"]["reverse_kl"] < r["collapsed"]["reverse_kl"]
-    assert r["covered"]["modes_reached"] == 8
-    assert r["verdict"].startswith("verdict: holds")
+    # five seeds, 1,500 steps: batch 32 spreads its realistic samples over fewer than 5 effective modes on most seeds
+    # (4 of 5 on the current engine; one total collapse), batch 256 on at most one
+    assert r["only_part_32"] >= 3 and r["only_part_256"] <= 1 and r["effective_modes_32"]["min"] < 2
+    assert r["effective_modes_256"]["median"] > r["effective_modes_32"]["median"]
+    assert r["verdict"] == "holds"
 
 
 # ----------------------------------------------------------------------------- 14 conditional GAN
@@ -262,14 +280,13 @@ def test_15_wgan_gp_estimate_tracks_quality_and_clipped_wgan_less(tmp_path):
 @pytest.mark.slow
 def test_13_input_dropout_both_generators_healthy_and_verdict_follows_the_numbers(tmp_path):
     r = load("13_input_dropout").run(out_dir=tmp_path, verbose=False)
-    # seed 0, 1,500 steps: both G cover 10/10 classes with diversity 0.21 (real digits 0.23); border noise 0.169
-    # without and 0.164 with input dropout (real digits 0.169): no clear effect, and the verdict says so
+    # three seeds, 1,500 steps: every G covers 9 or 10 classes with a diversity near the real digits'; the verdict
+    # counts the seeds on which input dropout lowers the border noise by more than 0.01
     assert r["healthy"] is True
     for arm in ("no_dropout", "dropout"):
-        assert r[arm]["classes_covered"] == 10 and r[arm]["diversity"] > 0.5 * r["real_diversity"]
-        assert 0.05 < r[arm]["interior_mean"] < 0.95  # not blank images
-    diff = r["no_dropout"]["border_noise"] - r["dropout"]["border_noise"]
-    assert r["verdict"].startswith("verdict: holds partly" if diff > 0.01 else "verdict: does not hold here")
+        assert r[arm]["classes_covered"]["min"] >= 9 and r[arm]["diversity"]["min"] > 0.5 * r["real_diversity"]
+    expected = {3: "holds", 2: "holds partly"}.get(r["lowered_on"], "does not hold here")
+    assert r["verdict"] == expected and r["lowered"]["n"] == 3
 
 
 # ----------------------------------------------------------------------------- 16 BEGAN
@@ -424,7 +441,7 @@ def test_spreads_and_verdicts_are_recorded_and_compared_by_the_stated_rule():
     assert [d.split(":")[0] for d in ln.compare(found, moved)] == ["arms.adam.kl"]
     assert ln.compare(found, {**found, "verdict": "holds"})[0].startswith("verdict:")
     assert ln.compare(found, {**found, "numbers": {**found["numbers"], "steps": 801}}) == ["steps: stated 800, now 801"]
-    assert set(ln.kernels()) == {"backend", "blas", "core", "OPENBLAS_CORETYPE"}
+    assert set(ln.kernels()) == {"backend", "blas", "core", "OPENBLAS_CORETYPE"}  # and "gpu" on CuPy
 
 
 @pytest.mark.slow

@@ -278,3 +278,32 @@ def test_start_points_exercises_at_a_teachers_own_lectures(tmp_path, capsys):
     assert main(["start", str(tmp_path / "ws2"), "--lectures", str(lectures)]) == 2
     assert "'no_such', which is no exercise" in capsys.readouterr().err
     assert not (tmp_path / "ws2").exists()
+
+
+def test_an_endless_loop_at_import_fails_every_exercise_after_the_import_limit(tmp_path, monkeypatch):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    init = root / "minigan" / "__init__.py"
+    init.write_text(init.read_text() + "\nwhile True:\n    pass\n")
+    monkeypatch.setattr(grader, "STARTUP", 3.0)
+    start = time.perf_counter()
+    results, _ = grader.grade(root, ["unbroadcast", "adam"], timeout=20)
+    assert time.perf_counter() - start < 20
+    assert [p for _, p, _, _ in results] == [False, False]
+    assert "took too long (importing" in results[0][2]
+
+
+def test_code_that_kills_the_grading_process_fails_only_its_exercise(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    set_body(root, "sigmoid_backward", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
+    results, _ = grader.grade(root, ["exp_backward", "sigmoid_backward", "tanh_backward"], timeout=10)
+    assert [p for _, p, _, _ in results] == [True, False, True], results
+    assert "the grading process was killed while grading this exercise (killed by SIGKILL)" in results[1][2]
+
+
+def test_a_function_renamed_in_the_workspace_fails_only_its_exercise(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    path = root / "minigan" / "optim" / "rmsprop.py"
+    path.write_text(path.read_text().replace("def _update(", "def _update_mine("))
+    results, _ = grader.grade(root, ["sgd", "rmsprop", "adam"])
+    assert [p for _, p, _, _ in results] == [True, False, True], results
+    assert "the workspace has no function RMSprop._update in minigan/optim/rmsprop.py" in results[1][2]

@@ -231,3 +231,70 @@ def test_the_lab_refuses_a_file_as_its_runs_folder(tmp_path, capsys):
     assert main(["lab", "--no-open", "--port", "0", "--runs", str(file)]) == 2
     err = one_line(capsys)
     assert str(file) in err and "is not a folder" in err
+
+
+@pytest.fixture
+def paths(tmp_path):
+    """A folder, a file, a path under a file, a missing path, a FIFO and a trained run, by name."""
+    import os
+
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("0,0\n1,1\n2,2\n3,0\n")
+    os.mkfifo(tmp_path / "fifo")
+    return {"folder": tmp_path / "folder", "file": tmp_path / "file", "under_file": tmp_path / "file" / "x",
+            "missing": tmp_path / "missing" / "x", "fifo": tmp_path / "fifo"}
+
+
+@pytest.mark.parametrize("argv, bad", [
+    (["train", "gan", "--data", "csv:{}"], "folder"),
+    (["train", "gan", "--data", "csv:{}"], "fifo"),
+    (["train", "gan", "--data", "csv:{}"], "under_file"),
+    (["train", "gan", "--data", "csv:{}"], "missing"),
+    (["train", "gan", "--data", "idx:{}"], "file"),
+    (["train", "gan", "--data", "idx:{}"], "missing"),
+    (["train", "gan", "--data", "ring:3", "--out", "{}"], "file"),
+    (["train", "gan", "--data", "ring:3", "--out", "{}"], "under_file"),
+    (["sample", "{}"], "missing"),
+    (["sample", "{}"], "file"),
+    (["sample", "{}"], "folder"),
+    (["lab", "--no-open", "--port", "0", "--runs", "{}"], "file"),
+])
+def test_every_path_error_names_the_path(paths, capsys, argv, bad):
+    path = str(paths[bad])
+    assert main([a.replace("{}", path) for a in argv] + (["--steps", "2"] if argv[0] == "train" else [])) == 2
+    err = one_line(capsys)
+    assert path in err and "Errno" not in err, err
+
+
+def test_event_streams_are_bounded(session):
+    import http.client
+
+    server = serve(session, "127.0.0.1", 0)  # the default socket timeout: a stream that is not read stays open
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    streams = []
+    try:
+        for _ in range(lab_server.MAX_STREAMS):
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            conn.request("GET", "/api/events", headers={"Host": f"127.0.0.1:{server.port}"})
+            reply = conn.getresponse()
+            assert reply.status == 200
+            streams.append((conn, reply))  # kept: a reply collected would close its stream
+        extra = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        extra.request("GET", "/api/events", headers={"Host": f"127.0.0.1:{server.port}"})
+        assert extra.getresponse().status == 503
+        extra.close()
+    finally:
+        for conn, reply in streams:
+            reply.close()
+            conn.close()
+        server.shutdown()
+        server.server_close()
+
+
+def test_saving_a_run_again_leaves_a_points_file_it_did_not_write(tmp_path, session):
+    session.call("save", name="mine")  # a run on the ring: it writes no points.csv
+    theirs = tmp_path / "runs" / "mine" / "points.csv"
+    theirs.write_text("x,y\n5,5\n")
+    session.call("step", n=1)
+    session.call("save", name="mine")
+    assert theirs.read_text() == "x,y\n5,5\n"

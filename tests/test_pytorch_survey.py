@@ -23,7 +23,6 @@ for _name in ["tensors", "autograd", "nn", "loss_optim", "data_io_gan", "misc", 
 NAMES = "dtype names are NumPy's (float32, not torch.float32) and shapes plain tuples, not torch.Size"
 DIFFERENT = {  # program: why it differs
     "casting": "x.type() names minigan's tensor types (minigan.FloatTensor)",
-    "view_errors": "view of a non-contiguous tensor works (minigan's ops take any layout); PyTorch refuses it",
     "repr_tensor": NAMES, "repr_shape_dtype": NAMES,
     "state_dict_is_copy_or_view": "state_dict() holds copies as host arrays (listed), not views of the parameters",
     "ce_int32_target": "int32 class labels are accepted (PyTorch wants int64)",

@@ -1,6 +1,6 @@
 """``python -m minigan prepare``: train, ahead of a class, everything the lessons and commands train on first use.
 
-    python -m minigan prepare                       # all of it: about N minutes on one CPU thread, once
+    python -m minigan prepare                       # all of it, once: 14 minutes on a busy 2-core machine
     python -m minigan prepare --only digits-cnn     # one part
     python -m minigan prepare --list                # the parts, and whether each is ready
 

@@ -105,7 +105,10 @@ class RunFolder:
     def __enter__(self):
         if self.path.exists() and not self.path.is_dir():
             raise ValueError(f"{self.command}: --out {str(self.path)!r} is a file, expected a folder (new or existing)")
-        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as e:  # a part of the path is a file, a read-only place, ...
+            raise OSError(f"{self.command}: cannot make the folder {str(self.path)!r} ({e.strerror or e})") from None
         self._hold = hold_folder(self.path, self.command)
         self._hold.__enter__()
         try:

@@ -20,6 +20,10 @@ were). Results are written in a private staging folder and renamed into place, n
 (``minigan.cli.runfolder``). At the end, train prints a table of the final metrics, each with what it
 measures and its reference value, and a few plain words on what they say.
 
+The loop itself (steps, evaluations, checkpoints, the stop at a NaN, ``--resume``) is the library's,
+``minigan.gans.training.TrainingLoop``, which the lab runs too; this file puts a progress bar, signals
+and the run folder around it.
+
 Training stops at the first NaN/inf loss with a clear message; the last good checkpoint stays.
 SIGINT (Ctrl-C), SIGTERM or SIGHUP end the run after the step in progress: it saves a checkpoint at
 that step, prints the command that resumes it, and exits with 128 + the signal's number (130, 143,

@@ -137,12 +137,6 @@ class TensorMethods:
     def double(self):
         return self.astype(backend.np.float64)
 
-    def half(self):
-        return self.astype(backend.np.float16)
-
-    def short(self):
-        return self.astype(backend.np.int16)
-
     def long(self):
         return self.astype(backend.np.int64)
 
@@ -152,26 +146,12 @@ class TensorMethods:
     def bool(self):
         return self.astype(backend.np.bool_)
 
-    def byte(self):
-        return self.astype(backend.np.uint8)
-
-    def char(self):
-        return self.astype(backend.np.int8)
-
     def is_floating_point(self) -> bool:
         return backend.is_floating(self.dtype)
 
-    @property
-    def is_cuda(self) -> bool:
-        return self.device.type == "cuda"
-
-    def get_device(self) -> int:
-        """The GPU's index (0: minigan runs on one), or -1 on the CPU, as PyTorch's."""
-        return self.device.index if self.is_cuda else -1
-
     def contiguous(self):
-        """This tensor: minigan's ops accept any memory layout, so there is nothing to copy."""
-        return self
+        """This tensor when its memory is C-contiguous, else a copy that is (as PyTorch: a new tensor, in the graph)."""
+        return self if self.array.flags.c_contiguous else self.clone()
 
     # The method forms PyTorch code also uses (``img.mul(0.5).add(0.5)``): the operators above.
     def add(self, other, alpha=1):
@@ -191,9 +171,6 @@ class TensorMethods:
 
     def neg(self):
         return -self
-
-    def square(self):
-        return self * self
 
     def matmul(self, other):
         return self @ other
@@ -282,8 +259,8 @@ class TensorMethods:
         picks = list(xp.ogrid[tuple(slice(n) for n in a.shape[:dim] + (1,) + a.shape[dim + 1:])])
         picks[dim] = xp.expand_dims(index, dim)
         values = (self.reshape(1) if self.ndim == 0 else self)[tuple(picks)]  # the gradient goes to that element
-        if not keepdim or self.ndim == 0:
-            values = values.reshape(self.shape[:dim] + self.shape[dim + 1:])
+        if not keepdim or self.ndim == 0:  # (a copy of its own, as PyTorch's, not a view of the entries read)
+            values = values.reshape(self.shape[:dim] + self.shape[dim + 1:]).clone()
         else:
             index = xp.expand_dims(index, dim)
         return (MaxResult if op == "max" else MinResult)(values, self._make(index.astype(backend.np.int64)))
@@ -303,11 +280,6 @@ class TensorMethods:
         if keepdim:
             out = out.reshape((1,) * self.ndim) if dim is None else backend.get_array_module(out).expand_dims(out, dim)
         return self._make(out.astype(backend.np.int64))
-
-    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        axis, keepdims = _dim("logsumexp", dim, axis), _keepdim(keepdim, keepdims)
-        axis = checks.normalize_axis(axis, self.ndim, "logsumexp")
-        return reduction.LogSumExp.apply(self._as_float(), axis=axis, keepdims=keepdims)  # integers: in float32
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
         """The variance over ``dim``: the squared deviations' sum divided by n − correction (1, PyTorch's default,
@@ -339,7 +311,7 @@ class TensorMethods:
         if p == 2:
             return reduction.Norm2.apply(x, axis=axis, keepdims=keepdim)
         if p == float("inf"):
-            return x.abs().max(axis=axis, keepdims=keepdim)
+            return reduction.Max.apply(x.abs(), axis=axis, keepdims=keepdim, amax=True)  # (PyTorch's: amax's gradient)
         if p == 1:
             return x.abs().sum(axis=axis, keepdims=keepdim)
         # PyTorch's subgradients, where the slopes below are ∞ and a product with 0 would be NaN: an element
@@ -388,13 +360,6 @@ class TensorMethods:
         if self.dtype.kind == "b":  # an integer tensor stays integer (max(x, 0)), as in PyTorch
             raise TypeError("relu: bool tensors are not supported (nor in PyTorch); use x.float() or x.long()")
         return activation.ReLU.apply(self)
-
-    def leaky_relu(self, negative_slope=0.01):
-        slope = checks.check_slope(negative_slope)
-        return activation.LeakyReLU.apply(self._floating("leaky_relu"), negative_slope=slope)
-
-    def softplus(self):
-        return activation.Softplus.apply(self._floating("softplus"))
 
     def softmax(self, dim=-1, dtype=None, *, axis=None):
         """exp(x) / Σ exp(x) along ``dim`` (``dtype``: computed in that dtype, as PyTorch's)."""
@@ -460,13 +425,17 @@ class TensorMethods:
         return shaping.Reshape.apply(self, shape=checks.normalize_shape(shape, self.numel(), self.shape))
 
     def view(self, *shape):
-        return self.reshape(*shape)
-
-    def view_as(self, other):
-        return self.reshape(other.shape)
-
-    def reshape_as(self, other):
-        return self.reshape(other.shape)
+        """A view of this tensor's memory in another shape: refused, as in PyTorch, where the layout a view op gave
+        it would need a copy (a transposed matrix flattened, say).  (A computed tensor's layout is NumPy's, which can
+        differ from PyTorch's: there, as ``reshape``, it copies.)"""
+        out = self.reshape(*shape)
+        base = self._base
+        if base is not None and base.array.flags.c_contiguous and self.numel() > 1 and \
+                not backend.get_array_module(self.array).may_share_memory(out.array, self.array):
+            raise ShapeError(f"view: a tensor of shape {self.shape} laid out with strides "
+                             f"{tuple(s // self.array.itemsize for s in self.array.strides)} cannot be viewed as "
+                             f"{out.shape} without a copy; use .reshape(...) (or .contiguous().view(...))")
+        return out
 
     def flatten(self, start_dim=0, end_dim=-1):
         """Merge dimensions start_dim..end_dim into one (all of them by default)."""
@@ -476,6 +445,8 @@ class TensorMethods:
         end = checks.normalize_axis(end_dim, self.ndim, "flatten", single=True)
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
+        if start == end:  # nothing to merge: the tensor itself, as PyTorch returns it
+            return self
         return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
 
     def transpose(self, *dims):
@@ -513,7 +484,7 @@ class TensorMethods:
         if self.ndim > 2:
             raise ShapeError(f"t: expects a tensor with at most 2 dimensions, got shape {self.shape}; "
                              "use transpose(d0, d1) or permute(...)")
-        return self if self.ndim < 2 else self.permute(1, 0)
+        return self.permute(*reversed(range(self.ndim)))  # (a vector or a scalar: a view of it, as PyTorch's)
 
     def squeeze(self, dim=None, *, axis=None):
         """Drop dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple); as in PyTorch,
@@ -538,10 +509,9 @@ class TensorMethods:
         if lead < 0 or any(n not in (m, 1) for n, m in zip(self.shape, shape[lead:])):
             raise ShapeError(f"expand: cannot expand a tensor of shape {self.shape} to {sizes}; "
                              "expected sizes equal to the tensor's, or expanding its size-1 dimensions")
-        return self if shape == self.shape else shaping.BroadcastTo.apply(self, shape=shape)
-
-    def expand_as(self, other):
-        return self.expand(other.shape)
+        if shape == self.shape:  # a view all the same (a writable one), as PyTorch's
+            return shaping.Reshape.apply(self, shape=shape)
+        return shaping.BroadcastTo.apply(self, shape=shape)
 
     def pad(self, pad_width, value=0.0):
         return shaping.Pad.apply(self, pad_width=checks.normalize_pad(pad_width, self.ndim), value=value)
@@ -552,12 +522,6 @@ class TensorMethods:
         xp = backend.get_array_module(self.array)
         return self.copy_(backend.randn(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(std) + self.dtype.type(mean))
-
-    def uniform_(self, a=0.0, b=1.0, *, generator=None):
-        """Fill with U(a, b) samples."""
-        xp = backend.get_array_module(self.array)
-        return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)
-                          * self.dtype.type(b - a) + self.dtype.type(a))
 
 
 

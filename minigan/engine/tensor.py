@@ -36,7 +36,7 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = ("array", "_grad", "_requires_grad", "_ctx", "name", "_counter", "_base", "_view_fn", "_view_version",
-                 "_hooks", "__weakref__")
+                 "_hooks", "_view_kind", "__weakref__")
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ instead of NumPy's loop
 
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
@@ -60,6 +60,9 @@ class Tensor(TensorMethods):
         self._base = None
         self._view_fn = ()
         self._view_version = 0
+        # PyTorch's views that may not change in place while gradients are recorded, nor be used after their base
+        # changed: "multi-output" (made by split, unbind or chunk) and "no_grad" (made under no_grad), and their views
+        self._view_kind = ""
 
     @classmethod
     def _make(cls, data, requires_grad=False):
@@ -67,9 +70,8 @@ class Tensor(TensorMethods):
         one class attribute: this Tensor, until the PyTorch surface (minigan/_tensor_surface.py) sets it, once, to
         minigan.Tensor, its subclass.  So engine ops on surface tensors give surface tensors, a subclass such as
         ``nn.Parameter`` gives plain ones, and the engine never imports the surface."""
-        t = object.__new__(cls.plain)  # (the fields of _setup, set without a call: the engine makes tensors per op)
-        t.array, t._grad, t._requires_grad, t._ctx, t._hooks, t.name = data, None, requires_grad, None, None, None
-        t._counter, t._base, t._view_fn, t._view_version = [0], None, (), 0
+        t = object.__new__(cls.plain)
+        t._setup(data, requires_grad)  # (every field of a tensor is set in _setup, and only there)
         return t
 
     def _new(self, data, requires_grad=False):
@@ -92,21 +94,34 @@ class Tensor(TensorMethods):
         if isinstance(out, _NUMPY_SCALAR):
             out = backend.np.asarray(out)
         t = self._make(out, requires_grad)
-        if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base):
+        if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base
+                                                             or _shares_memory(out, source.array)):
             t._base = source if source._base is None else source._base
             t._view_fn = source._view_fn + ((op, params),)
             t._counter = source._counter
             t._view_version = source._counter[0]
+            t._view_kind = source._view_kind or ("" if is_grad_enabled() else "no_grad")
         return t
 
     def _sync_view(self):
         """A view whose base changed in place: its history becomes the view ops applied to the base's
-        current history (PyTorch regenerates a view's grad_fn the same way)."""
+        current history (PyTorch regenerates a view's grad_fn the same way).  Under no_grad nothing is recorded: the
+        history waits till the view is next used with gradients."""
+        if self._base is None:  # (not a view: nothing to redo)
+            self._view_version = self._counter[0]
+            return
+        if not is_grad_enabled() or not (self._base.requires_grad or self._ctx is not None):
+            return  # (till its base requires grad, the view waits: PyTorch compares the versions when asked too)
         self._view_version = self._counter[0]
-        if self._base is not None and self._base.requires_grad and is_grad_enabled():
+        if self._view_kind:
+            raise GraphError(f"this tensor is a view ({_VIEW_KINDS[self._view_kind]}) whose base, or another view "
+                             "of it, was changed in place since; PyTorch refuses to use it in a graph too: take "
+                             "the view again after the change, or .clone() it before")
+        if self._base.requires_grad:
             x = self._base
             for op, params in self._view_fn:
                 x = op.apply(x, **params)
+            _follow_retained(self._ctx, x._ctx)
             self._ctx, self._requires_grad = x._ctx, True
 
     def __array_namespace__(self, api_version=None):
@@ -429,8 +444,8 @@ class Tensor(TensorMethods):
         grad_mode = is_grad_enabled()
         leaf = self if self._base is None else self._base
         # (A view made before its base came to require grad, whose grad_fn was not asked for since, counts
-        # as a leaf, as in PyTorch.)
-        if grad_mode and (leaf.requires_grad and leaf._ctx is None or self.requires_grad and self._ctx is None):
+        # as a leaf, as in PyTorch; so does a view of a leaf that detach_() took out of the graph since.)
+        if grad_mode and self.requires_grad and (leaf._ctx is None or self._ctx is None):
             what = "a leaf tensor" if leaf is self or self._ctx is None else "a view of a leaf tensor"
             raise GraphError(
                 f"{op}: {what} that requires grad (shape {leaf.shape}) cannot be changed in place while gradients "
@@ -454,7 +469,8 @@ class Tensor(TensorMethods):
             written = backend.broadcast_shapes(target_shape, o.shape, op=op)
             if written != target_shape:
                 raise ShapeError(f"{op}: cannot write a result of shape {written} into a place of shape {target_shape}")
-        if not (grad_mode and (self.requires_grad or leaf.requires_grad or any(o.requires_grad for o in tensors))):
+        if not (grad_mode and self.dtype.kind == "f" and (self.requires_grad or leaf.requires_grad or  # (an integer
+                                                          any(o.requires_grad for o in tensors))):  # never records)
             if update is not None and self.dtype.kind == "f":
                 update(self.array, *[o.array for o in operands])
             else:
@@ -462,6 +478,10 @@ class Tensor(TensorMethods):
             self._counter[0] += 1  # whatever saved the old values for backward is now stale
             return self
         self._input(self)
+        if self._view_kind:
+            raise GraphError(f"{op}: this tensor is a view ({_VIEW_KINDS[self._view_kind]}), and PyTorch refuses to "
+                             "change those in place while gradients are recorded; change a .clone() of it, or use an "
+                             "out-of-place op")
         # The node's input is this tensor's current value and history; a copy, since the values are about
         # to change and the node may need them (PyTorch saves "original self" the same way).
         before = self._make(self.array.copy(), self.requires_grad)
@@ -475,13 +495,13 @@ class Tensor(TensorMethods):
         node = result._ctx
         node.saved = tuple([s if s is None or s[0] is not result.array else  # its output is this tensor now
                             (self.array, self._counter, self._counter[0], None) for s in node.saved])
-        if self._ctx is not None and self._ctx.retained is not None:  # retain_grad() follows the tensor
-            node.retained, self._ctx.retained = self._ctx.retained, None
         if self._base is None:
+            _follow_retained(self._ctx, node)  # retain_grad() follows the tensor (a view's: in _sync_view)
             self._ctx, self._requires_grad = node, True
         else:  # the base's new history: its old values with the view's part replaced by the result
             base = self._base
             copied = shaping.CopySlices.apply(base, result, view_fn=self._view_fn)
+            _follow_retained(base._ctx, copied._ctx)
             base._ctx, base._requires_grad = copied._ctx, True
             if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own: as in
                 self._sync_view()  # PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
@@ -518,6 +538,8 @@ class Tensor(TensorMethods):
             extra = value.ndim - target.ndim  # leading size-1 axes of value go, as in PyTorch: z[1] = tensor([4.])
             if extra > 0 and all(n == 1 for n in value.shape[:extra]):
                 value = value.reshape(value.shape[extra:])
+        if len(items) == 1 and items[0] is Ellipsis:  # x[...] = v is PyTorch's fill_ or copy_: x's old values
+            return self.fill_(value) if isinstance(value, (int, float)) else self.copy_(value)  # get zeros
         move = checks.moved_index_axes(items, self.ndim) if index[1] else None  # (index arrays only)
         if move and move[1] and not isinstance(value, (int, float)):
             b, p = move  # value comes in PyTorch's layout of x[index] (see __getitem__): lay it out as NumPy's
@@ -575,6 +597,22 @@ class Tensor(TensorMethods):
 def _unwrap(data):
     """A Tensor's array (what ``tensor(other_tensor)`` copies), or the data as given."""
     return data.array if isinstance(data, Tensor) else data
+
+
+_VIEW_KINDS = {"multi-output": "one of those split, unbind or chunk returned, or a view of one",
+               "no_grad": "made under no_grad"}
+
+
+def _shares_memory(a, b) -> bool:
+    """Does array ``a`` (a view NumPy made through other views, einsum's) share memory with ``b``?"""
+    return bool(backend.get_array_module(a).may_share_memory(a, b))
+
+
+def _follow_retained(old, new) -> None:
+    """retain_grad() follows a tensor changed in place (or a view whose base was): its gradient is kept for the new
+    version, as PyTorch's, and no longer for the old one."""
+    if old is not None and old.retained is not None:
+        new.retained, old.retained = old.retained, None
 
 
 def _overlaps_partly(a, b, setitem=False) -> bool:

@@ -78,8 +78,9 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                         grads[edge] = grads[edge] + gi if edge in grads else gi
             if not retain_graph:  # step 8: free what forward saved
                 fn.free()
-        for leaf in [k for k in grads if not isinstance(k, Node) and k._hooks]:  # step 9: a leaf's hooks, once, on
-            grads[leaf] = run_hooks(leaf._hooks, grads[leaf])                      # the whole gradient it got
+        for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got
+            if not isinstance(leaf, Node) and leaf._hooks:
+                grads[leaf] = run_hooks(leaf._hooks, grads[leaf])
     finally:
         _mode.grad_enabled = recording
     return grads
@@ -140,7 +141,7 @@ def accumulate(grads: dict, seeds: dict) -> None:
     first, so that changing one ``.grad`` in place can never change another."""
     shared = set(map(id, seeds.values()))
     for leaf, g in grads.items():
-        if isinstance(leaf, Node):
+        if isinstance(leaf, Node) or not leaf._requires_grad:  # (a leaf detach_()ed since: no .grad, as PyTorch)
             continue
         array = g if isinstance(g, backend.PLAIN_TYPES) else g.array
         if id(g) in shared or getattr(array, "base", None) is not None:

@@ -178,8 +178,8 @@ EXERCISES = (
         "Predict the gradient of tanh at x = 3 (how far from 0?). measure: "
         + PY + 'x = mg.tensor([3.0], requires_grad=True); x.tanh().sum().backward(); print(x.grad)"'),
     _op("relu_backward", "minigan/engine/ops/activation.py::ReLU.backward", "return the gradient of relu(x)",
-        "d relu/dx = H(x) = 1 where x > 0, else 0 (from the saved output: Step.apply(out), a mask that stays in "
-        "the graph)",
+        "d relu/dx = H(x) = 1 where x > 0, else 0 (from the saved output: Select.apply(grad, out, keep=...) picks the "
+        "gradient where out > 0 and 0 elsewhere, never grad·mask, and keeps out in the graph)",
         "Predict the gradient of relu at x = 0 (PyTorch says 0). measure: "
         + PY + 'x = mg.zeros(1, requires_grad=True); x.relu().sum().backward(); print(x.grad)"'),
     _op("leaky_relu_backward", "minigan/engine/ops/activation.py::LeakyReLU.backward",

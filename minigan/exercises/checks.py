@@ -1369,7 +1369,7 @@ def feature_anomaly_backward(ctx):
 
 def feature_hooks(ctx):
     hint = "step 2 of the walk: a node's output hooks (fn.hooks, run_hooks) replace its gradient before it goes " \
-           "on or is retained; step 8: a leaf's hooks run once, on the whole gradient it got"
+           "on or is retained; step 9: a leaf's hooks run once, on the whole gradient it got"
     x = T([1.0, 2.0])
     y = x * 2.0
     y.register_hook(lambda g: g * 3.0)

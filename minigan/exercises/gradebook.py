@@ -54,7 +54,7 @@ def _normal_form(text: str, qualname: str):
     if fn is None:
         return None
     fn.name, fn.decorator_list, fn.returns = "f", [], None
-    fn.body = source._body_statements(fn) or [ast.Pass()]
+    fn.body = source.body_statements(fn) or [ast.Pass()]
     return ast.dump(_Names().visit(fn), annotate_fields=False)
 
 

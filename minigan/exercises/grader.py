@@ -78,18 +78,9 @@ def end_session(sid) -> None:
             return
 
 
-def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memory=None, record=True) -> tuple:
-    """([(name, passed, message, seconds)], total seconds) for the exercises asked, graded in fresh processes;
-    ``torch=True`` adds PyTorch as an oracle where it has the same function (if installed).  ``record``
-    keeps the grades in the workspace's progress file (``exercises grade`` leaves a submission untouched and
-    never needs that file)."""
-    root = Path(folder).resolve()
-    if record:
-        workspace.read_manifest(root)  # a clear error when this is not a workspace
-    if not (root / "minigan" / "__init__.py").is_file():
-        raise workspace.WorkspaceError(f"exercises check: {root} has no minigan/ package; was it moved?")
-    run = resolve(names)
-    memory = memory or (MEMORY_TORCH if torch else MEMORY)
+def _run_worker(root, run, timeout, torch, memory, note) -> tuple:
+    """Grade ``run`` in one worker, calling ``note(name, passed, message, seconds)`` for each result; returns
+    (the exercise it was grading when it died, or None, and why it stopped when it did not finish)."""
     token = secrets.token_hex(16)
     read_end, write_end = os.pipe()
     job = {"workspace": str(root), "repo": str(workspace.REPO), "run": run, "timeout": timeout, "torch": torch,
@@ -98,7 +89,6 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
     env = dict(os.environ, PYTHONPATH=str(root), PYTHONDONTWRITEBYTECODE="1")
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")  # small matrices: one BLAS thread is fastest
-    results, start = [], time.perf_counter()
     errors = tempfile.TemporaryFile(mode="w+")  # files, not pipes: nothing the learner's code starts holds us up
     try:
         with tempfile.TemporaryFile(mode="w+") as job_file:
@@ -109,10 +99,10 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
                                     pass_fds=(write_end,), start_new_session=True)
     finally:
         os.close(write_end)
-    wanted, got, buffer = set(run), {}, b""
-    deadline = start + STARTUP + (timeout + 1) * len(run)  # the worker itself stuck (say, at import)
+    wanted, done, buffer, current = set(run), set(), b"", None
+    deadline = time.perf_counter() + STARTUP  # to import the workspace's minigan (its module-level code may loop)
     try:
-        while len(got) < len(run):
+        while len(done) < len(run):
             left = deadline - time.perf_counter()
             if left <= 0:
                 break
@@ -126,32 +116,69 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
                     tag, _, body = line.decode("utf-8", "replace").partition(" ")
                     if tag != token:
                         continue
+                    if body == "ready":  # then each exercise has its limit (the worker enforces it), and a margin
+                        deadline = time.perf_counter() + (timeout + 2) * len(run)
+                        continue
+                    if body.startswith("start "):
+                        current = body[len("start "):]
+                        continue
                     r = json.loads(body)
-                    if r.get("name") not in wanted or r["name"] in got:
+                    if r.get("name") not in wanted or r["name"] in done:
                         continue  # one result per exercise asked: the first
-                    message = r["message"]
-                    if not r["passed"] and "hint:" not in message:
-                        message += f"; hint: {BY_NAME[r['name']].hint}"
-                    got[r["name"]] = (r["name"], r["passed"] is True, message, float(r["seconds"]))
-                    if on_result:
-                        on_result(got[r["name"]])
+                    done.add(r["name"])
+                    current = None
+                    note(r["name"], r["passed"] is True, str(r["message"]), float(r["seconds"]))
             elif proc.poll() is not None and not select.select([read_end], [], [], 0)[0]:
                 break  # the worker has ended and nothing more is coming (a process it left may hold the pipe)
     finally:
         os.close(read_end)
         end_session(proc.pid)
         proc.wait()
-    errors.seek(0)
-    stderr = errors.read()
-    errors.close()
-    stopped = time.perf_counter() >= deadline
-    last = (stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
+        errors.seek(0)
+        stderr = errors.read()
+        errors.close()
+    if len(done) == len(run):
+        return None, ""
+    if time.perf_counter() >= deadline:
+        return None, f"took too long (importing the workspace's minigan may take {STARTUP:g} s)"
+    status = proc.returncode
+    why = f"killed by {signal.Signals(-status).name}" if status < 0 and -status in signal.valid_signals() \
+        else (stderr.strip().splitlines() or [f"exit status {status}"])[-1]
+    return (current if current in wanted and current not in done else None), why
+
+
+def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memory=None, record=True) -> tuple:
+    """([(name, passed, message, seconds)], total seconds) for the exercises asked, graded in fresh processes;
+    ``torch=True`` adds PyTorch as an oracle where it has the same function (if installed).  ``record``
+    keeps the grades in the workspace's progress file (``exercises grade`` leaves a submission untouched and
+    never needs that file)."""
+    root = Path(folder).resolve()
+    if record:
+        workspace.read_manifest(root)  # a clear error when this is not a workspace
+    if not (root / "minigan" / "__init__.py").is_file():
+        raise workspace.WorkspaceError(f"exercises check: {root} has no minigan/ package; was it moved?")
+    run = resolve(names)
+    memory = memory or (MEMORY_TORCH if torch else MEMORY)
+    got, start = {}, time.perf_counter()
+
+    def note(name, passed, message, seconds):
+        if not passed and "hint:" not in message:
+            message += f"; hint: {BY_NAME[name].hint}"
+        got[name] = (name, passed, message, seconds)
+        if on_result:
+            on_result(got[name])
+
+    for _ in range(3):  # a worker killed mid-way (by the code it grades, say) is started again for the rest
+        left = [name for name in run if name not in got]
+        if not left:
+            break
+        current, why = _run_worker(root, left, timeout, torch, memory, note)
+        if current is None:
+            break
+        note(current, False, f"the grading process was killed while grading this exercise ({why})", 0.0)
     for name in run:
-        if name not in got:  # the worker died (an os._exit at import, a crash in NumPy...) or got stuck
-            why = "took too long" if stopped else last
-            got[name] = (name, False, f"the grading process stopped before this exercise: {why}", 0.0)
-            if on_result:
-                on_result(got[name])
+        if name not in got:
+            note(name, False, f"the grading process stopped before this exercise: {why}", 0.0)
     results = [got[name] for name in run]
     if record:
         workspace.record(root, results)

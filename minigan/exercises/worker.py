@@ -60,7 +60,7 @@ def _function(target):
     path, qualname = target.split("::")
     obj = importlib.import_module(path[:-3].replace("/", ".").removesuffix(".__init__"))
     for part in qualname.split("."):
-        obj = vars(obj)[part] if part in vars(obj) else getattr(obj, part)
+        obj = vars(obj)[part]  # its own: a class's inherited method is not the target (KeyError when absent)
         if isinstance(obj, (staticmethod, classmethod)):
             obj = obj.__func__
         elif isinstance(obj, property):
@@ -68,18 +68,26 @@ def _function(target):
     return inspect.unwrap(obj)
 
 
-def load_references(targets, repo, workspace):
-    """({target: the workspace's function}, {target: the reference's code object}) for every target."""
+def load_references(targets, repo, workspace, missing=None):
+    """({target: the workspace's function}, {target: the reference's code object}) for every target.  With a
+    dict ``missing``, a target the workspace no longer has (deleted, renamed) goes there with why, instead of
+    raising: only its own exercise fails."""
     functions, references, compiled = {}, {}, {}
     for target in targets:
         path, qualname = target.split("::")
         if path not in compiled:
             text = (repo / path).read_text(encoding="utf-8")
             compiled[path] = compile(text, str(workspace / path), "exec")
-        functions[target] = _function(target)
         references[target] = _code_in(compiled[path], qualname)
         if references[target] is None:
             raise LookupError(f"the library has no function {target}")
+        try:
+            functions[target] = _function(target)
+        except (KeyError, AttributeError, TypeError) as e:
+            if missing is None:
+                raise
+            missing[target] = f"the workspace has no function {qualname} in {path} ({type(e).__name__}: {e}); " \
+                              "was it renamed or deleted?"
     return functions, references
 
 
@@ -124,7 +132,7 @@ def _limit_memory(limit):
     if limit:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))  # (the hard limit too: the graded code cannot raise it)
 
 
 def _grade_one(name, checks, context, functions, learner, references, mine, features):
@@ -157,11 +165,12 @@ def _run_child(name, nonce, write_end, job, state):
         os.close(job["results_fd"])  # the learner's code never holds the grader's channel,
         job.pop("token")  # nor its token
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
-        checks, context, functions, learner, references, targets_of = state
+        checks, context, functions, learner, references, targets_of, missing = state
         features = [(label, (lambda f=f: f(context))) for label, f in checks.FEATURES.get(name, ())]
         start = time.perf_counter()
-        passed, message = _grade_one(name, checks, context, functions, learner, references, set(targets_of[name]),
-                                     features)
+        lost = [missing[t] for t in targets_of[name] if t in missing]
+        passed, message = (False, lost[0]) if lost else _grade_one(name, checks, context, functions, learner,
+                                                                     references, set(targets_of[name]), features)
         line = json.dumps({"name": name, "passed": passed, "message": " ".join(message.split()),
                            "seconds": round(time.perf_counter() - start, 3)}) + "\n"
         os.write(write_end, (nonce + " " + line).encode())
@@ -265,6 +274,9 @@ def _grade_in_fork(name, job, state):
 def main():
     job = json.loads(sys.stdin.read())
     token, results = job["token"], job["results_fd"]
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)  # the job (and its token) is not left on stdin for the graded code to read back
+    os.close(devnull)
     workspace, repo = Path(job["workspace"]), Path(job["repo"])
     _limit_memory(job.get("memory"))
 
@@ -280,7 +292,8 @@ def main():
         spec.loader.exec_module(checks)
         checks.USE_TORCH = bool(job.get("torch"))
         targets = [t for ex in job["exercises"] for t in ex["targets"]]
-        functions, references = load_references(targets, repo, workspace)
+        missing = {}
+        functions, references = load_references(targets, repo, workspace, missing)
     except BaseException as e:  # noqa: BLE001 - a syntax error in the workspace, say: nothing can be graded
         message = f"the workspace's minigan cannot be imported: {_describe(e, ())}"
         for name in job["run"]:
@@ -288,10 +301,12 @@ def main():
         return
     learner = {t: f.__code__ for t, f in functions.items()}
     state = (checks, Context(references, functions), functions, learner, references,
-             {ex["name"]: ex["targets"] for ex in job["exercises"]})
+             {ex["name"]: ex["targets"] for ex in job["exercises"]}, missing)
     sys.stdout.flush()
     sys.stderr.flush()  # (a fork must not print again what is still buffered here)
+    os.write(results, (token + " ready\n").encode())  # imported: from here each exercise has its own limit
     for name in job["run"]:
+        os.write(results, f"{token} start {name}\n".encode())  # (if this process is killed, the grader knows where)
         passed, message, seconds = _grade_in_fork(name, job, state)
         emit(name, passed, " ".join(message.split()), seconds)
 

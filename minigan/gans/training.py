@@ -112,9 +112,9 @@ class TrainingLoop:
         """One iteration of the algorithm; its losses, recorded in ``history``. Raises ``Diverged`` on a NaN or
         inf loss, or on a non-finite weight where a checkpoint is due: a checkpoint never keeps a NaN as a good
         state. ``stop()``, asked once after the update, says the run ends here (so a checkpoint is due)."""
+        step = self.step + 1  # the step this update makes
         with np.errstate(all="ignore"):  # a diverging run overflows before its loss turns NaN: Diverged says it
             out = self.exp.train_step(self.schedule_steps)
-        step = self.step
         self.stopping = bool(stop and stop())
         saving = self.stopping or self.checkpoint_due(step)
         if not losses_finite(out) or (saving and not weights_finite(self.exp.trainer)):
@@ -125,9 +125,8 @@ class TrainingLoop:
             self.history.setdefault(k, []).append(v)
         return out
 
-    def evaluate_if_due(self):
-        """The metrics at this step (appended to ``evals``) if it is an evaluation step, else None."""
-        step = self.step
+    def evaluate_if_due(self, step: int):
+        """The metrics at ``step`` (appended to ``evals``) if it is an evaluation step, else None."""
         if not (self.evaluating and self.eval_due(step)):
             return None
         self.evals.append({"step": step, **self.exp.evaluate()})
@@ -135,20 +134,20 @@ class TrainingLoop:
 
     def advance(self) -> dict:
         """One step and, where due, its evaluation (the lab's Step)."""
+        step = self.step + 1
         out = self.take_step()
-        self.evaluate_if_due()
+        self.evaluate_if_due(step)
         return out
 
     def run(self, on_step=None, on_eval=None, on_checkpoint=None, stop=None) -> int:
         """Steps up to ``steps``; the last step taken. After each step: ``on_step(step, losses)``, then at an
         evaluation ``on_eval(record)``, then where a checkpoint is due ``on_checkpoint(step)``. ``stop()``,
         asked once after each step, ends the run after that step, with a checkpoint at it."""
-        while self.step < self.steps:
+        for step in range(self.step + 1, self.steps + 1):
             out = self.take_step(stop)
-            step = self.step
             if on_step:
                 on_step(step, out)
-            record = self.evaluate_if_due()
+            record = self.evaluate_if_due(step)
             if record is not None and on_eval:
                 on_eval(record)
             if (self.stopping or self.checkpoint_due(step)) and on_checkpoint:
@@ -174,19 +173,19 @@ class TrainingLoop:
 
     @classmethod
     def resume(cls, exp, ckpt: dict, steps=None, eval_every=None, checkpoint_every=None, evaluate=True,
-               where="") -> "TrainingLoop":
+               where="the checkpoint") -> "TrainingLoop":
         """The loop of the run ``ckpt`` (from ``read_checkpoint``) holds, continued in ``exp`` (built with the
         same settings: a difference is a CheckpointError): weights, optimizers and random generators restored,
         history and evaluations kept. ``steps`` (default: the checkpoint's step) may go beyond the first run's;
         the learning-rate decay stays laid over the first run's. ``eval_every`` and ``checkpoint_every``
-        default to the checkpoint's."""
+        default to the checkpoint's. ``where`` names the checkpoint in a CheckpointError."""
         differ = config_difference(ckpt["config"], exp.config)
         if differ is not None:
             saved, now = differ
-            raise CheckpointError(f"the checkpoint {where} was written with {saved}, this run has {now}")
+            raise CheckpointError(f"{where} was written with {saved}, this run has {now}")
         steps = ckpt["step"] if steps is None else steps
         if steps < ckpt["step"]:
-            raise CheckpointError(f"the checkpoint {where} is at step {ckpt['step']}, beyond the run's {steps} steps")
+            raise CheckpointError(f"{where} is at step {ckpt['step']}, beyond the run's {steps} steps")
         loop = cls(exp, steps, eval_every or ckpt["eval_every"], checkpoint_every or ckpt["checkpoint_every"],
                    evaluate)
         try:

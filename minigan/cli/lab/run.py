@@ -359,7 +359,8 @@ class LabRun:
         if exp.config.get("lr_decay"):
             config["lr_schedule_steps"] = self.schedule_steps
         command = self.command(str(folder))
-        with RunFolder(folder, "lab", RUN_FILES, force=self.folder == folder) as out:
+        names = RUN_FILES if self.points is not None else RUN_FILES[:2]  # only what this run writes is replaced
+        with RunFolder(folder, "lab", names, force=self.folder == folder) as out:
             state = loop.checkpoint()
             out.write("checkpoint.npz", lambda path: save(state, path))
             status = "ok" if self.step_count >= self.steps else f"saved by the lab at step {self.step_count}"

@@ -14,7 +14,8 @@ only its own three files, and names runs by a plain folder name inside its runs 
 
 Every request is bounded: its body (MAX_BODY bytes, refused before it is read), the nesting of its JSON
 (MAX_DEPTH, counted before it is parsed, so no parser recursion can fail), and the time a client may leave
-the server waiting mid-request (REQUEST_TIMEOUT seconds on the socket, then the connection is closed). A
+the server waiting mid-request (REQUEST_TIMEOUT seconds on the socket, then the connection is closed), and the
+event streams open at once (MAX_STREAMS). A
 request that fails anyway gets a one-line note on stderr, never a traceback in the learner's terminal.
 """
 
@@ -25,6 +26,7 @@ import json
 import math
 import re
 import sys
+import threading
 import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,6 +40,7 @@ COMMANDS = ("play", "pause", "step", "speed", "reset", "change", "extend", "save
 MAX_BODY = 5_000_000     # a CSV of 100,000 points fits
 MAX_DEPTH = 16           # nesting of a command's JSON: the deepest the page sends is 4 ({"points": [[x, y]]})
 REQUEST_TIMEOUT = 30.0   # seconds a client may stall mid-request (and a write may block) before it is let go
+MAX_STREAMS = 16         # event streams open at once (each holds a thread): a page, a few tabs, never thousands
 HISTORY_CHUNK = 20_000   # losses sent at once (a page that connects late gets the rest over the next frames)
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -74,6 +77,7 @@ class LabServer(ThreadingHTTPServer):
 
     def __init__(self, address, session):
         self.session = session
+        self.streams = threading.BoundedSemaphore(MAX_STREAMS)  # a slot per open event stream
         super().__init__(address, LabHandler)
         host, port = self.server_address[:2]
         names = {address[0], host, *LOOPBACK} if address[0] in LOOPBACK else {address[0], host}
@@ -204,6 +208,16 @@ class LabHandler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ the event stream
     def _events(self):
+        if not self.server.streams.acquire(blocking=False):
+            self._send_json({"error": f"{MAX_STREAMS} pages are watching already; close one"},
+                            HTTPStatus.SERVICE_UNAVAILABLE)
+            return
+        try:
+            self._stream()
+        finally:
+            self.server.streams.release()
+
+    def _stream(self):
         session = self.server.session
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
@@ -265,4 +279,4 @@ def serve(session, host="127.0.0.1", port=8765):
     return LabServer((host, port), session)
 
 
-__all__ = ["LabServer", "serve", "json_depth", "MAX_BODY", "MAX_DEPTH", "REQUEST_TIMEOUT"]
+__all__ = ["LabServer", "serve", "json_depth", "MAX_BODY", "MAX_DEPTH", "MAX_STREAMS", "REQUEST_TIMEOUT"]

@@ -41,6 +41,7 @@ CASES = {
     "mse_grad": (loss._mse_grad, "xxx", ()),
     "batch_norm_dx": (norm._batch_norm_dx, "xxccc", ()),
     "affine": (norm._affine, "xcc", ()),
+    "inverse_std": (norm._inverse_std, ["v+"], (1e-5,)),
     "update_running": (norm._update_running, ["v", "v+", "v", "v+"], (0.9, 0.1, 0.1 * 8 / 7)),
     "adam_step": (adam._adam_step, "x+x", (0.5, 0.5, 0.999, 0.001, 2e-4, 0.75, 0.002, 1e-8)),
     "adam_moments": (adam._adam_moments, "x+x", (0.9, 0.1, 0.999, 0.001)),

@@ -49,7 +49,7 @@ class BatchNorm(Node):
         else:
             mean, var = self.running  # constants
             centred = x - mean
-        inv_std = 1 / namespace(x).sqrt(var + x.dtype.type(self.eps))
+        inv_std = _inverse_std(namespace(x), var, x.dtype.type(self.eps))
         return centred * inv_std, inv_std, mean, var
 
     def backward(self, grad):  # dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)) (train), γ/σ·dy (eval)
@@ -73,6 +73,11 @@ class BatchNorm(Node):
         dgamma = sum_dy_xhat.reshape(-1) if need[1] else None
         dbeta = sum_dy.reshape(-1) if need[2] else None
         return dx, dgamma, dbeta
+
+
+@backend.fused
+def _inverse_std(xp, var, eps):  # 1/√(σ² + ε)
+    return 1 / xp.sqrt(var + eps)
 
 
 @backend.fused

@@ -352,13 +352,13 @@ def add_windows(out, cols, stride, dilation):
     key = (out.shape, cols.shape, stride, dilation, xp)
     index = _window_index.get(key)
     if index is None:  # built on the host with NumPy (once per geometry), then copied to the device
-        if len(_window_index) >= 64:  # many geometries (a test sweep): start again rather than grow
+        if len(_window_index) >= 16:  # many geometries (a test sweep): start again rather than grow
             _window_index.clear()
         _, hp, wp, _ = out.shape
         c_, p, q, i, j, n_ = numpy.ix_(*(numpy.arange(s) for s in cols.shape))
-        flat = ((c_ * hp + p * dh + i * sh) * wp + q * dw + j * sw) * n + n_
-        index = _window_index[key] = xp.asarray(numpy.ascontiguousarray(numpy.broadcast_to(flat, cols.shape))
-                                               .reshape(-1))
+        flat = ((c_ * hp + p * dh + i * sh) * wp + q * dw + j * sw) * n + n_  # the pixel of cols[c, p, q, i, j, n]
+        kind = numpy.int32 if out.size < 2**31 else numpy.int64  # half the memory (and reads) of int64
+        index = _window_index[key] = xp.asarray(numpy.broadcast_to(flat, cols.shape).astype(kind).reshape(-1))
     scatter_add(out.reshape(-1), index, cols.reshape(-1))
     return out
 

@@ -307,3 +307,18 @@ def test_a_function_renamed_in_the_workspace_fails_only_its_exercise(tmp_path):
     results, _ = grader.grade(root, ["sgd", "rmsprop", "adam"])
     assert [p for _, p, _, _ in results] == [True, False, True], results
     assert "the workspace has no function RMSprop._update in minigan/optim/rmsprop.py" in results[1][2]
+
+
+def test_a_student_folder_without_a_workspace_gets_a_row_of_zeros(tmp_path):
+    workspace.start(tmp_path / "class" / "ann", solutions=True)
+    (tmp_path / "class" / "bob").mkdir()  # handed in nothing
+    (tmp_path / "class" / ".cache").mkdir()
+    folders = gradebook.expand([tmp_path / "class"])
+    assert [f.name for f in folders] == ["ann", "bob"]
+    book = gradebook.grade_class(folders, ["unbroadcast", "adam"], jobs=2)
+    bob = book["students"][1]
+    assert bob["student"] == "bob" and bob["points"] == 0 and len(bob["results"]) == 2
+    assert "has no minigan/ package" in bob["results"][0]["message"]
+    assert book["students"][0]["points"] == BY_NAME["unbroadcast"].points + BY_NAME["adam"].points
+    with pytest.raises(workspace.WorkspaceError, match="neither a workspace nor a folder of workspaces"):
+        gradebook.expand([tmp_path / "class" / "bob"])

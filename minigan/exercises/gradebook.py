@@ -94,14 +94,15 @@ def student_names(folders) -> list:
 
 
 def expand(paths) -> list:
-    """The workspaces among ``paths``: a workspace itself, or a folder of workspaces (one per student)."""
+    """The workspaces among ``paths``: a workspace itself, or a folder of workspaces (each of its folders is a
+    student's, even one that holds no workspace)."""
     found = []
     for path in map(Path, paths):
         if (path / "minigan" / "__init__.py").is_file() or (path / workspace.MANIFEST).is_file():
             found.append(path)
-        elif path.is_dir():
-            inner = sorted(p for p in path.iterdir() if p.is_dir() and (p / "minigan" / "__init__.py").is_file())
-            if not inner:
+        elif path.is_dir():  # one folder per student; one without a workspace in it gets no points, not no row
+            inner = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+            if not any((p / "minigan" / "__init__.py").is_file() for p in inner):
                 raise workspace.WorkspaceError(f"exercises grade: {path} is neither a workspace nor a folder of "
                                                "workspaces (no minigan/ package in it or in its folders)")
             found += inner

@@ -13,9 +13,11 @@ from __future__ import annotations
 import ast
 import csv
 import datetime
+import functools
 import io
 import json
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -58,6 +60,14 @@ def _normal_form(text: str, qualname: str):
     return ast.dump(_Names().visit(fn), annotate_fields=False)
 
 
+_PARSING = threading.Lock()  # CPython 3.11's parser is not safe to run in two threads at once (a SystemError)
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_form(path, qualname):
+    return _normal_form(workspace.library_text(path), qualname)
+
+
 def copied_reference(root, exercise) -> bool:
     """Is every function of ``exercise`` in the workspace ``root`` the library's own, up to the names of its
     variables (equal syntax trees once names are normalised; comments, docstrings and layout never count)?"""
@@ -67,8 +77,8 @@ def copied_reference(root, exercise) -> bool:
             mine = (Path(root) / path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return False
-        reference = workspace.library_text(path)
-        a, b = _normal_form(mine, qualname), _normal_form(reference, qualname)
+        with _PARSING:
+            a, b = _normal_form(mine, qualname), _reference_form(path, qualname)
         if a is None or a != b:
             return False
     return True

@@ -16,8 +16,8 @@
 # when that happens on at least 3 of the 5 seeds with batch 32 and on at most 1 of the 5 with batch 256; holds
 # partly when it happens on some seed; does not hold otherwise.
 #
-# **Run time:** about 60 s of CPU (five seeds × two batch sizes), measured from a clean state, one BLAS thread (about
-# the wall time on a quiet 2-core machine; 3 to 4 minutes on one shared with other jobs).
+# **Run time:** about 50 s of CPU (five seeds × two batch sizes), measured from a clean state, one BLAS thread (about
+# the wall time on a quiet 2-core machine; 18 minutes on one heavily shared with other jobs).
 
 # %% [markdown]
 # ## Set up: the ring and two batch sizes

@@ -248,7 +248,8 @@ if __name__ == "__main__":
 #
 # The batch is one knob; D's packing is another. `experiment` passes `PLAIN_GAN`, whose `pack=1` makes D judge one
 # point at a time. The recipe's own D judges pairs (PacGAN), which penalises a G whose pairs look alike. Below, the
-# same batch-32 training from seed 0 (total collapse above) with `pack=2`: expect more effective modes.
+# same batch-32 training from seed 0 (total collapse above) with `pack=2`: expect many more effective modes (7.4
+# against 1.0 when this lesson was written; on seed 4, 6.1 against 3.4).
 
 # %%
 if __name__ == "__main__":

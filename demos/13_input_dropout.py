@@ -217,7 +217,9 @@ def noise_panel(ax, runs, floor, p):
     ax.set_xticks([0, 1], ["G, no dropout", f"G, dropout p={p}"], fontsize=9)
     ax.set_xlim(-0.3, 1.3)
     ax.set_ylabel("mean |border pixel − background| (0 to 1)")
-    ax.set_title("border noise, each seed (lower = cleaner)", fontsize=10)
+    lowered = [r["lowered"] for r in runs]
+    ax.set_title(f"border noise, each seed (lower = cleaner): dropout lowers it\nby {lessons.span(lowered, '.3f')} "
+                 "(the rule asks for more than 0.01)", fontsize=10)
     ax.legend(fontsize=8)
 
 
@@ -260,8 +262,9 @@ if __name__ == "__main__":
 # ## Try it
 #
 # Drop more of D's input: with `p=0.8` D sees a fifth of each image, so it judges coarser features. Expect a D that
-# is easier to fool: G's border noise may rise rather than fall, and its Fréchet distance grows. One seed, about
-# 15 s.
+# is easier to fool: no cleaner border, and a larger Fréchet distance (on seed 0 when this lesson was written:
+# border noise 0.169, Fréchet distance 397, against 0.164 and 308 at p=0.5 and 0.169 and 217 without dropout).
+# One seed, about 10 s.
 
 # %%
 if __name__ == "__main__":

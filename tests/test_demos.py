@@ -440,6 +440,15 @@ def test_small_numbers_print_readably():
     assert small(1.1e-4) == "1.10e-04" and small(0.0123) == "0.0123" and small(0.0) == "0"
 
 
+def test_a_lesson_run_cell_by_cell_writes_under_out_and_counts_its_seeds(tmp_path, capsys):
+    from minigan.lessons import cell_out, span, tally
+
+    path = cell_out("99_x", ["--out", str(tmp_path)])  # `python demos/99_x.py --out DIR`
+    assert path == tmp_path / "99_x" and path.is_dir() and str(path) in capsys.readouterr().out
+    assert tally([True, False, True]) == "2 of 3 seeds"
+    assert span([0.55, 0.58]) == "55%–58%" and span([0.551, 0.552]) == "55%" and span([1.5], ".2f") == "1.50"
+
+
 # ----------------------------------------------------------------------------- every fast lesson on a GPU's code path
 DEVICE_RUNS = {  # lesson -> the fast settings its own test above uses
     "01_autograd_tour": dict(verbose=False), "02_backward_step_by_step": dict(verbose=False),

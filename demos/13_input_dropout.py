@@ -17,9 +17,9 @@
 # the same seed's run without dropout. The claim holds when it does on all 3 seeds, holds partly on 2 of 3, does not
 # hold here on fewer (or when a generator collapsed, so that the border noise measures nothing).
 #
-# **Run time:** about 56 s of CPU (three seeds × two arms, and the reference classifier trained once), measured from
-# a clean state, one BLAS thread (about the wall time on a quiet 2-core machine; 21 minutes on one heavily shared
-# with other jobs). The try-it cell adds about 10 s.
+# **Run time:** about 50 s of CPU (three seeds × two arms, and the reference classifier trained once), measured from
+# a clean state, one BLAS thread (about the wall time on a quiet 2-core machine; 4 to 21 minutes on one heavily
+# shared with other jobs). The try-it cell adds about 10 s.
 
 # %% [markdown]
 # ## Set up: three measures of generated digits

@@ -475,16 +475,27 @@ def test_small_numbers_print_readably():
     assert small(1.1e-4) == "1.10e-04" and small(0.0123) == "0.0123" and small(0.0) == "0"
 
 
+def test_a_lesson_run_cell_by_cell_writes_under_out_and_counts_its_seeds(tmp_path, capsys):
+    from minigan.lessons import cell_out, span, tally
+
+    path = cell_out("99_x", ["--out", str(tmp_path)])  # `python demos/99_x.py --out DIR`
+    assert path == tmp_path / "99_x" and path.is_dir() and str(path) in capsys.readouterr().out
+    assert tally([True, False, True]) == "2 of 3 seeds"
+    assert span([0.55, 0.58]) == "55%–58%" and span([0.551, 0.552]) == "55%" and span([1.5], ".2f") == "1.50"
+
+
 # ----------------------------------------------------------------------------- every fast lesson on a GPU's code path
 DEVICE_RUNS = {  # lesson -> the fast settings its own test above uses
-    "07_saturating_vs_nonsaturating": dict(steps=120, head=200, eval_every=20, verbose=False),
+    "07_saturating_vs_nonsaturating": dict(steps=120, head=200, eval_every=20, seeds=(0,), verbose=False),
     "15_wgan_learning_curve": dict(steps=10, seeds=(0,), eval_every=5, verbose=False),
     "16_began": dict(steps=10, gammas=(1.0,), eval_every=5, batch_size=16, verbose=False),
     # the rest at a few steps: enough to reach every line that moves data between the host and the device
-    "06_optimal_discriminator": dict(steps=20, batch=64, verbose=False), "08_linear_autoencoder_saddle": dict(n=16),
+    "06_optimal_discriminator": dict(steps=20, batch=64, seeds=(0,), verbose=False),
+    "08_linear_autoencoder_saddle": dict(n=16),
     "09_limit_cycles": dict(steps=20), "10_adam_vs_optimistic_adam": dict(steps=20, seeds=(0,), animate=False),
-    "11_equilibrium": dict(steps=150, eval_every=25), "12_mode_collapse": dict(steps=20, animate=False),
-    "13_input_dropout": dict(steps=20), "14_conditional_gan": dict(steps=20),
+    "11_equilibrium": dict(steps=150, eval_every=25, seeds=(0,)),
+    "12_mode_collapse": dict(steps=20, seeds=(0,), animate=False),
+    "13_input_dropout": dict(steps=20, seeds=(0,)), "14_conditional_gan": dict(steps=20),
 }
 
 

@@ -207,3 +207,28 @@ class Timer:
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.t0
         return False
+
+
+# --- lessons 14-20
+def majority(outcomes) -> tuple[str, int]:
+    """The verdict a majority of seeds gave, and how many gave it: ``majority(["holds", "holds", "holds partly"])``
+    -> ``("holds", 2)``. With no outcome on more than half of the seeds the seeds disagree: "holds partly"."""
+    outcomes = list(outcomes)
+    for outcome in outcomes:
+        if outcome not in VERDICTS:
+            raise ValueError(f"majority: got outcome {outcome!r}, expected one of {VERDICTS}")
+    counts = {o: outcomes.count(o) for o in VERDICTS}
+    best = max(VERDICTS, key=counts.get)
+    if 2 * counts[best] > len(outcomes):
+        return best, counts[best]
+    return "holds partly", counts["holds partly"]
+
+
+def script_out(name: str, argv=None) -> Path:
+    """The output folder of a lesson whose cells run one by one (as a script or in a notebook): ``--out FOLDER``
+    from a shell (``python demos/NN_name.py --out FOLDER`` writes under ``FOLDER/NN_name/``), the default folder
+    in a notebook, whose kernel's own arguments are ignored. Created."""
+    p = argparse.ArgumentParser(prog=f"demos/{name}.py", description=f"lesson {name}")
+    p.add_argument("--out", default=None, help=f"write under OUT/{name}/ (default: {default_out()}/{name}/)")
+    args = p.parse_args([] if in_notebook() else argv)
+    return out_dir(name, args.out)

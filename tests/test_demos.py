@@ -228,9 +228,10 @@ def test_15_both_critics_log_an_estimate_and_a_quality_curve_fast(tmp_path):
 def test_15_wgan_gp_estimate_tracks_quality_and_clipped_wgan_less(tmp_path):
     r = load("15_wgan_learning_curve").run(out_dir=tmp_path, verbose=False)
     gp, clip = r["summary"]["wgan-gp"], r["summary"]["wgan"]
-    assert gp["mean_spearman"] <= -0.8  # the estimate falls as quality rises, on each of 3 seeds on average
-    assert gp["mean_spearman"] < clip["mean_spearman"]
-    assert r["gp_tracks_quality"] is True
+    assert gp["spearman"]["n"] == 5 and gp["spearman"]["median"] <= -0.8  # falls as quality rises
+    assert gp["spearman"]["median"] < clip["spearman"]["median"]
+    assert r["gp_tracks_quality"] is True and r["gp_seeds_tracking"] >= 4
+    assert r["outcome"] == ("holds" if r["clipped_seeds_tracking"] >= 4 else "holds partly")
     for h in r["runs"]["wgan-gp"]:
         assert h["wasserstein"][-1] < 0.5 * h["wasserstein"][0] and h["high_quality"][-1] > h["high_quality"][0]
 
@@ -423,7 +424,7 @@ DEVICE_RUNS = {  # lesson -> the fast settings its own test above uses
     "05_detach": dict(verbose=False),
     "07_saturating_vs_nonsaturating": dict(steps=120, head=200, eval_every=20, verbose=False),
     "15_wgan_learning_curve": dict(steps=10, seeds=(0,), eval_every=5, verbose=False),
-    "16_began": dict(steps=10, gammas=(1.0,), eval_every=5, batch_size=16, verbose=False),
+    "16_began": dict(steps=10, gammas=(1.0,), seeds=(0,), eval_every=5, batch_size=16, verbose=False),
     # the rest at a few steps: enough to reach every line that moves data between the host and the device
     "06_optimal_discriminator": dict(steps=20, batch=64, verbose=False), "08_linear_autoencoder_saddle": dict(n=16),
     "09_limit_cycles": dict(steps=20), "10_adam_vs_optimistic_adam": dict(steps=20, seeds=(0,), animate=False),

@@ -252,8 +252,9 @@ def test_13_input_dropout_both_generators_healthy_and_verdict_follows_the_number
 
 # ----------------------------------------------------------------------------- 16 BEGAN
 def test_16_began_logs_m_global_k_and_quality_per_gamma_fast(tmp_path):
-    r = load("16_began").run(steps=10, gammas=(0.5, 1.0), eval_every=5, batch_size=16, out_dir=tmp_path,
-                             verbose=False)
+    r = load("16_began").run(steps=10, gammas=(0.5, 1.0), seeds=(0, 1), eval_every=5, batch_size=16,
+                             out_dir=tmp_path, verbose=False)
+    assert r["outcome"] in ("holds", "holds partly", "does not hold here") and r["spearman_hq"][1.0]["n"] == 2
     for gamma in (0.5, 1.0):
         h = r["runs"][gamma]
         assert h["step"] == [5, 10] and all(m > 0 for m in h["m_global"])
@@ -271,8 +272,8 @@ def test_16_image_part_records_the_controller_and_draws_samples(tmp_path):
     for prefix, n in (("train", 64), ("t10k", 8)):
         write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", rng.integers(0, 256, (n, 8, 8)).astype("uint8"))
         write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", (rng.integers(0, 3, n)).astype("uint8"))
-    r = load("16_began").run(steps=4, gammas=(0.5, 1.0), eval_every=2, batch_size=16, out_dir=tmp_path, verbose=False,
-                             image_steps=4, image_gammas=(1.0,), image_eval_every=2,
+    r = load("16_began").run(steps=4, gammas=(0.5, 1.0), seeds=(0,), eval_every=2, batch_size=16, out_dir=tmp_path,
+                             verbose=False, image_steps=4, image_gammas=(1.0,), image_eval_every=2,
                              image_settings={"data": f"idx:{folder}", "batch_size": 8})
     h = r["image_runs"][1.0]
     assert h["step"] == [2, 4] and all(m > 0 for m in h["m_global"]) and all(0.0 <= k <= 1.0 for k in h["k"])
@@ -282,14 +283,29 @@ def test_16_image_part_records_the_controller_and_draws_samples(tmp_path):
 
 @pytest.mark.slow
 def test_16_m_global_falls_over_training(tmp_path):
-    # seed 0, 3,000 steps: M_global falls for every γ (demos/numbers.json has the measured values); whether it
-    # tracks quality (Spearman ρ < 0) differs by γ, and the verdict counts how many do
+    # 3 seeds, 3,000 steps: M_global falls for every γ on seed 0 (demos/numbers.json has the measured values);
+    # whether it tracks quality (Spearman ρ < 0) differs by γ and seed, and the verdict is the seeds' majority
     r = load("16_began").run(out_dir=tmp_path, verbose=False)
     for h in r["runs"].values():
         assert h["m_global"][-1] < 0.75 * h["m_global"][0]
-    falling = sum(h["spearman_hq"] < 0 for h in r["runs"].values())
-    expected = "holds partly" if falling or r["gamma_trades_diversity_for_sharpness"] else "does not hold here"
-    assert r["outcome"] in (expected, "holds")
+    outcomes = r["per_seed_outcome"]
+    assert len(outcomes) == 3 and r["outcome"] == lessons_majority(outcomes)
+    assert r["verdict"].startswith(f"verdict: {r['outcome']} ")
+
+
+def lessons_majority(outcomes):
+    from minigan import lessons
+
+    return lessons.majority(outcomes)[0]
+
+
+def test_majority_of_seeds():
+    from minigan import lessons
+
+    assert lessons.majority(["holds", "holds", "holds partly"]) == ("holds", 2)
+    assert lessons.majority(["holds", "does not hold here", "holds partly"]) == ("holds partly", 1)
+    with pytest.raises(ValueError, match="expected one of"):
+        lessons.majority(["maybe"])
 
 
 # ----------------------------------------------------------------------------- 18 gradient masking

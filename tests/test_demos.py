@@ -328,14 +328,15 @@ def test_18_fgsm_training_masks_the_gradient_and_pgd_training_does_not(tmp_path)
 @pytest.mark.slow
 def test_19_gan_discriminator_is_not_less_susceptible_at_matched_accuracy(tmp_path):
     r = load("19_discriminator_susceptibility").run(out_dir=tmp_path, verbose=False)
-    # seed 0, 3,000 GAN steps: D 58.6% held-out real-vs-fake, the game-free twin 59.6%; PGD-20 flips half of
-    # the real digits D calls real at ε = 0.02 (pixels in [0, 1]), the twin's at ε = 0.05
-    assert r["static_accuracy"] >= r["d_accuracy"]  # matched: the twin trained until it was as accurate
-    assert r["static_accuracy"] - r["d_accuracy"] < 0.05
+    # 3 seeds, 3,000 GAN steps each: the twin is trained to D's held-out accuracy, then PGD-20 searches the smallest
+    # ε that flips each real digit; the verdict is the majority of the seeds' outcomes
+    for seed in r["per_seed"]:
+        assert seed["static_accuracy"] >= seed["d_accuracy"]  # matched: the twin trained until it was as accurate
+        assert seed["static_accuracy"] - seed["d_accuracy"] < 0.05
     for c in r["curves"].values():
         assert c["flipped"][-1] >= 0.9 and c["n_called_real"] > 100
-    assert r["ratio"] < 1.0  # D flips at a SMALLER ε: the lecture's claim does not hold here
-    assert r["outcome"] == "does not hold here"
+    assert r["ratio"]["n"] == 3 and r["ratio"]["median"] < 1.0  # D flips at a SMALLER ε: the claim does not hold
+    assert r["outcome"] == "does not hold here" and r["seeds_agreeing"] >= 2
 
 
 # ----------------------------------------------------------------------------- 20 GAN projection defence

@@ -343,13 +343,12 @@ def test_19_gan_discriminator_is_not_less_susceptible_at_matched_accuracy(tmp_pa
 @pytest.mark.slow
 def test_20_gan_projection_survives_unaware_attacks_and_is_measured_against_aware_ones(tmp_path):
     r = load("20_gan_projection_defense").run(out_dir=tmp_path, verbose=False)
-    acc = r["accuracy"]
-    # seed 0, 100 test digits, ε = 0.1: the CNN alone 54% under PGD-40; classifier(G(z*)) 84% under the same
-    # x', 86% under BPDA-PGD-10 and 95% under the search on G's range; clean 98% -> 97%
-    assert acc["clean"]["defended"] >= acc["clean"]["undefended"] - 0.05  # the projection keeps clean digits
-    assert r["unaware_accuracy"] > r["alone_accuracy"] + 0.2
+    acc = r["accuracy"]  # in %, each a spread over the 3 seeds (3 GANs)
+    assert acc["clean"]["defended"]["median"] >= acc["clean"]["undefended"]["median"] - 5  # keeps clean digits
+    assert r["unaware_accuracy"]["median"] > r["alone_accuracy"]["median"] + 20
     assert set(acc) >= {"BPDA-PGD-10 (aware)", "on G's range (aware)"}
-    assert r["aware_accuracy"] > r["alone_accuracy"]
+    assert r["aware_accuracy"]["median"] > r["alone_accuracy"]["median"]
+    assert r["outcome"] == __import__("minigan").lessons.majority(r["per_seed_outcome"])[0]
     assert r["outcome"] in ("holds", "holds partly")
 
 

@@ -11,28 +11,59 @@
 # −log σ(w·x + b), draws its graph, runs `L.backward()` and prints each gradient beside the formula you would derive
 # by hand; `minigan.gradcheck` confirms them with finite differences. Then it differentiates a derivative: the first
 # three derivatives of tanh, each by `minigan.autograd.grad(..., create_graph=True)`, against their closed forms.
+# Run it cell by cell: each cell prints what it found.
 #
 # **Run time:** under a second of CPU, measured from a clean state, one BLAS thread (about the wall time on a
 # quiet 2-core machine; 2 s on one shared with other jobs).
 
-# %%
+# %% [markdown]
+# ## Set up: three leaves
+#
+# x is the input, w and b the neuron's weight and bias. Each is a float64 leaf tensor with `requires_grad=True`:
+# minigan records every op applied to it. Naming them (`.name`) makes the graph readable.
+
+# %% set up
 """Lesson 01: a tour of reverse-mode autodiff on one neuron."""
-
-
-from __future__ import annotations
 
 from pathlib import Path
 
 import minigan
-from minigan import lessons
+from minigan import lessons, viz
 from minigan.backend import np
 
 NAME = "01_autograd_tour"
+OUT = lessons.output_folder(NAME, script=__name__ == "__main__")  # demos/out/NAME/, or --out DIR
+
+x, w, b = 1.5, -0.8, 0.3
+X, W, B = (minigan.tensor(np.array(v, dtype=np.float64), requires_grad=True) for v in (x, w, b))
+X.name, W.name, B.name = "x", "w", "b"
+print(X, W, B, sep="\n")
+
+# %% [markdown]
+# ## The forward pass records a graph
+#
+# Each op returns a tensor that remembers the op that made it (`._ctx`) and that op's inputs. `viz.graph_text`
+# prints the graph, inputs first; the drawing has the leaves on the left and the loss on the right: `backward()`
+# walks it from right to left.
+
+# %% the forward pass
 
 
-# %% the graph, walked from the output (iteratively, like Tensor.backward)
+def neuron_loss(W, X, B):
+    """L = −log σ(w·x + b), every intermediate value named."""
+    wx = W * X
+    wx.name = "w·x"
+    z = wx + B
+    z.name = "z"
+    p = z.sigmoid()
+    p.name = "p"
+    L = -p.log()
+    L.name = "L"
+    return L
+
+
 def topological_order(output):
-    """The nodes of ``output``'s graph, inputs first: a list of (node_id, label, parent_ids)."""
+    """The nodes of ``output``'s graph, inputs first: a list of (node_id, label, parent_ids, value)."""
     order, seen = [], set()
     stack = [(output, False)]
     while stack:
@@ -43,9 +74,7 @@ def topological_order(output):
         if expanded or not parents:
             seen.add(id(t))
             op = type(t._ctx).__name__ if t._ctx is not None else "leaf"
-            label = t.name or op
-            if t._ctx is not None and t.name:
-                label = f"{t.name} = {op}"
+            label = f"{t.name} = {op}" if t._ctx is not None and t.name else (t.name or op)
             order.append((id(t), label, [id(p) for p in parents], t.detach().flatten()[0].item()))
             continue
         stack.append((t, True))
@@ -55,38 +84,25 @@ def topological_order(output):
     return order
 
 
-def graph_text(order) -> str:
-    index = {nid: i for i, (nid, *_rest) in enumerate(order)}
-    lines = []
-    for i, (_nid, label, parents, value) in enumerate(order):
-        src = ", ".join(f"#{index[p]}" for p in parents)
-        lines.append(f"  #{i:<2} {label:<16} value={value:+.4f}" + (f"   <- {src}" if src else ""))
-    return "\n".join(lines)
-
-
 def plot_graph(order, out):
     """A layered drawing: leaves on the left, the loss on the right; one arrow per edge."""
     plt = lessons.plt()
-    depth = {}
+    depth, columns, pos = {}, {}, {}
     for nid, _label, parents, _v in order:
         depth[nid] = 0 if not parents else 1 + max(depth[p] for p in parents)
-    columns: dict = {}
-    for nid, *_ in order:
         columns.setdefault(depth[nid], []).append(nid)
-    pos = {}
     for d, ids in columns.items():
         for j, nid in enumerate(ids):
             pos[nid] = (d, (len(ids) - 1) / 2 - j)
     fig, ax = plt.subplots(figsize=(1.9 * (max(columns) + 1) + 1, 3.2))
     for nid, label, parents, value in order:
-        x, y = pos[nid]
+        px0, py0 = pos[nid]
         for p in parents:
             px, py = pos[p]
-            ax.annotate("", xy=(x - 0.28, y), xytext=(px + 0.28, py),
+            ax.annotate("", xy=(px0 - 0.28, py0), xytext=(px + 0.28, py),
                         arrowprops=dict(arrowstyle="->", color="0.4", lw=1.2))
-        leaf = not parents
-        ax.text(x, y, f"{label}\n{value:+.3f}", ha="center", va="center", fontsize=9,
-                bbox=dict(boxstyle="round,pad=0.4", fc="#cfe8ff" if leaf else "#ffe3b3", ec="0.3"))
+        ax.text(px0, py0, f"{label}\n{value:+.3f}", ha="center", va="center", fontsize=9,
+                bbox=dict(boxstyle="round,pad=0.4", fc="#ffe3b3" if parents else "#cfe8ff", ec="0.3"))
     ax.set_xlim(-0.6, max(columns) + 0.6)
     ax.set_ylim(-1.6, 1.6)
     ax.axis("off")
@@ -94,113 +110,109 @@ def plot_graph(order, out):
     return lessons.save(fig, out, "graph.png")
 
 
-# %% a gradient of a gradient
-def derivatives_of_tanh(x=0.5, order=3):
-    """dⁿ tanh(x)/dxⁿ for n = 1..order, each by differentiating the previous derivative with autograd.grad."""
-    X = minigan.tensor(np.array(x, dtype=np.float64), requires_grad=True)
-    d = X.tanh()
-    found = []
-    for _ in range(order):
-        (d,) = minigan.autograd.grad(d, X, create_graph=True)  # create_graph: d has a graph, so grad again
-        found.append(float(d.item()))
-    return found
-
-
-def tanh_derivatives_by_hand(x=0.5):
-    """The first three derivatives of tanh at x, with t = tanh x: 1 − t², −2t(1 − t²), −2(1 − t²)(1 − 3t²)."""
-    t = np.tanh(x)
-    return [1 - t**2, -2 * t * (1 - t**2), -2 * (1 - t**2) * (1 - 3 * t**2)]
-
-
-# %% the demo
-def run(x=1.5, w=-0.8, b=0.3, out_dir=None, verbose=True) -> dict:
-    say = print if verbose else (lambda *a, **k: None)
-    f64 = np.float64
-    X = minigan.tensor(np.array(x, dtype=f64), requires_grad=True)
-    W = minigan.tensor(np.array(w, dtype=f64), requires_grad=True)
-    B = minigan.tensor(np.array(b, dtype=f64), requires_grad=True)
-    X.name, W.name, B.name = "x", "w", "b"
-
-    def loss(W, X, B):
-        wx = W * X
-        wx.name = "w·x"
-        z = wx + B
-        z.name = "z"
-        p = z.sigmoid()
-        p.name = "p"
-        L = -p.log()
-        L.name = "L"
-        return L
-
-    L = loss(W, X, B)
-    order = topological_order(L)
-    text = graph_text(order)
-    from minigan import viz
-
-    say("minigan.viz.graph_text(L): the graph of L = −log σ(w·x + b), inputs first")
-    say(viz.graph_text(L))
-    say("\nthe same nodes with their forward values (this demo's own walk over Tensor._ctx):")
-    say(text)
-    graph_png = plot_graph(order, out_dir)
-    if out_dir is not None:
-        viz.plot_graph(L, str(Path(out_dir) / "graph_viz.png"), title="minigan.viz.plot_graph(L)")
-
-    L.backward()
-    p = 1.0 / (1.0 + np.exp(-(w * x + b)))
-    by_hand = {"w": (p - 1.0) * x, "x": (p - 1.0) * w, "b": p - 1.0}
-    autodiff = {"w": float(W.grad), "x": float(X.grad), "b": float(B.grad)}
-    say(f"\nforward: z = {w}·{x} + {b} = {w * x + b:+.4f},  p = σ(z) = {p:.4f},  L = −log p = {L.item():.4f}")
-    say("backward (chain rule, one Node.backward per node):")
-    formulas = {"w": "(p − 1)·x", "x": "(p − 1)·w", "b": "p − 1"}
-    for k in ("w", "x", "b"):
-        say(f"  ∂L/∂{k} = {autodiff[k]:+.6f}    by hand {formulas[k]:<10} = {by_hand[k]:+.6f}")
-    max_err = max(abs(autodiff[k] - by_hand[k]) for k in by_hand)
-
-    for t in (W, X, B):
-        t.grad = None
-    ok = minigan.gradcheck(loss, (W, X, B))
-    say(f"\nminigan.gradcheck (central differences, float64): {'passed' if ok else 'FAILED'}; "
-        f"largest |autodiff − by hand| = {max_err:.1e}")
-    lr = 0.5
-    w2, b2 = w - lr * autodiff["w"], b - lr * autodiff["b"]
-    L2 = float(-np.log(1.0 / (1.0 + np.exp(-(w2 * x + b2)))))
-    say(f"one gradient step (lr={lr}) on w and b: L {L.item():.4f} -> {L2:.4f}")
-    say("Try it: run(w=3.0) and watch ∂L/∂w shrink — the neuron is already confident (p ≈ 1).")
-
-    x0 = 0.5
-    higher = derivatives_of_tanh(x0)
-    higher_by_hand = tanh_derivatives_by_hand(x0)
-    say(f"\na gradient of a gradient: y = tanh(x) at x = {x0}, t = tanh x = {np.tanh(x0):.4f}")
-    say("minigan.autograd.grad(y, x, create_graph=True) returns dy/dx as a Tensor with a graph of its own;")
-    say("autograd.grad of it gives d²y/dx², and of that d³y/dx³:")
-    hand = ("1 − t²", "−2t(1 − t²)", "−2(1 − t²)(1 − 3t²)")
-    names = ("dy/dx", "d²y/dx²", "d³y/dx³")
-    for name, a, h, f in zip(names, higher, higher_by_hand, hand):
-        say(f"  {name:<8} = {a:+.6f}    by hand {f:<20} = {h:+.6f}")
-    higher_err = max(abs(a - h) for a, h in zip(higher, higher_by_hand))
-    say(f"largest |autodiff − by hand| = {higher_err:.1e}")
-    say("Why it matters: WGAN-GP's penalty λ(‖∇ₓD(x̂)‖ − 1)² contains a gradient, so training D on it "
-        "backpropagates through that gradient;\nNewton's method and Hessian-vector products "
-        "(minigan.autograd.hvp) are the same double backward.\n")
-    holds = ok and max_err < 1e-9 and higher_err < 1e-9
-    line = lessons.verdict(
-        "holds" if holds else "does not hold here",
-        f"backward() (the chain rule, node by node) matches the hand-derived gradients to {max_err:.0e} and "
-        f"finite differences (gradcheck {'passed' if ok else 'FAILED'}); tanh's 2nd and 3rd derivatives by double "
-        f"backward match their closed forms to {higher_err:.0e}", say)
-    return {"loss": float(L.item()), "grads": autodiff, "by_hand": by_hand, "max_abs_error": max_err,
-            "gradcheck": bool(ok), "loss_after_step": L2, "num_nodes": len(order), "graph_text": text,
-            "graph_png": graph_png, "figure": graph_png, "tanh_derivatives": higher,
-            "tanh_derivatives_by_hand": higher_by_hand,
-            "higher_order_max_abs_error": higher_err, "verdict": line}
-
+L = neuron_loss(W, X, B)
+order = topological_order(L)
+print(viz.graph_text(L))
+graph_png = plot_graph(order, OUT)
+lessons.show(viz.plot_graph(L, str(Path(OUT) / "graph_viz.png"), title="minigan.viz.plot_graph(L)"))
 
 # %% [markdown]
-# ## Run the lesson
+# ## backward(): the chain rule, node by node
 #
-# It prints what it measures and ends with the verdict. The figure is saved under
-# `demos/out/01_autograd_tour/` (and shown below in a notebook).
+# `L.backward()` starts from ∂L/∂L = 1 and hands each op the gradient of L with respect to its output; the op
+# multiplies it by its own local derivative and passes the result to its inputs. With p = σ(w·x + b), the chain rule
+# on paper gives ∂L/∂w = (p − 1)·x, ∂L/∂x = (p − 1)·w, ∂L/∂b = p − 1. The leaves' `.grad` should hold exactly these.
 
-# %% main
-if __name__ == "__main__":
-    lessons.main(run, NAME)
+# %% backward
+L.backward()
+p = 1.0 / (1.0 + np.exp(-(w * x + b)))
+print(f"forward: z = {w}·{x} + {b} = {w * x + b:+.4f},  p = σ(z) = {p:.4f},  L = −log p = {L.item():.4f}")
+grads = {"w": float(W.grad), "x": float(X.grad), "b": float(B.grad)}
+by_hand = {"w": (p - 1.0) * x, "x": (p - 1.0) * w, "b": p - 1.0}
+formulas = {"w": "(p − 1)·x", "x": "(p − 1)·w", "b": "p − 1"}
+for k in ("w", "x", "b"):
+    print(f"  ∂L/∂{k} = {grads[k]:+.6f}    by hand {formulas[k]:<10} = {by_hand[k]:+.6f}")
+max_err = max(abs(grads[k] - by_hand[k]) for k in by_hand)
+print(f"largest |autodiff − by hand| = {max_err:.1e}")
+
+# %% [markdown]
+# ## A second opinion: finite differences
+#
+# `minigan.gradcheck` nudges each input by ±h and compares (L(v + h) − L(v − h)) / 2h with what `backward()` gives.
+# It needs float64: in float32 the difference of two nearly equal losses loses most of its digits.
+
+# %% gradcheck
+for t in (W, X, B):
+    t.grad = None
+gradcheck_ok = minigan.gradcheck(neuron_loss, (W, X, B))
+print(f"minigan.gradcheck (central differences, float64): {'passed' if gradcheck_ok else 'FAILED'}")
+
+# %% [markdown]
+# ## What the gradient is for: one step downhill
+#
+# Moving w and b a little against their gradients lowers the loss: that is gradient descent, the step every
+# optimizer in `minigan.optim` refines.
+
+# %% one gradient step
+lr = 0.5
+w2, b2 = w - lr * grads["w"], b - lr * grads["b"]
+loss_after_step = float(-np.log(1.0 / (1.0 + np.exp(-(w2 * x + b2)))))
+print(f"one gradient step (lr={lr}) on w and b: L {L.item():.4f} -> {loss_after_step:.4f}")
+
+# %% [markdown]
+# ## A gradient of a gradient
+#
+# `minigan.autograd.grad(y, x, create_graph=True)` returns dy/dx as a tensor with a graph of its own, so it can be
+# differentiated again. Three times on y = tanh(x) gives the first three derivatives; with t = tanh x they are
+# 1 − t², −2t(1 − t²) and −2(1 − t²)(1 − 3t²). WGAN-GP's penalty λ(‖∇ₓD(x̂)‖ − 1)² contains a gradient, so training
+# D on it is such a double backward; so are Newton's method and Hessian-vector products (`minigan.autograd.hvp`).
+
+# %% a gradient of a gradient
+x0 = 0.5
+X0 = minigan.tensor(np.array(x0, dtype=np.float64), requires_grad=True)
+d = X0.tanh()
+tanh_derivatives = []
+for _ in range(3):
+    (d,) = minigan.autograd.grad(d, X0, create_graph=True)  # create_graph: d has a graph, so grad again
+    tanh_derivatives.append(float(d.item()))
+t = np.tanh(x0)
+tanh_by_hand = [1 - t**2, -2 * t * (1 - t**2), -2 * (1 - t**2) * (1 - 3 * t**2)]
+for name, a, h, f in zip(("dy/dx", "d²y/dx²", "d³y/dx³"), tanh_derivatives, tanh_by_hand,
+                         ("1 − t²", "−2t(1 − t²)", "−2(1 − t²)(1 − 3t²)")):
+    print(f"  {name:<8} = {a:+.6f}    by hand {f:<20} = {h:+.6f}")
+higher_err = max(abs(a - h) for a, h in zip(tanh_derivatives, tanh_by_hand))
+print(f"largest |autodiff − by hand| = {higher_err:.1e}")
+
+# %% [markdown]
+# ## Verdict
+#
+# The claim holds when `backward()` equals the hand-derived gradients to round-off (below 1e-9), `gradcheck`
+# passes, and the double backward equals tanh's closed forms to round-off.
+
+# %% the verdict
+holds = gradcheck_ok and max_err < 1e-9 and higher_err < 1e-9
+verdict = lessons.verdict(
+    "holds" if holds else "does not hold here",
+    f"backward() (the chain rule, node by node) matches the hand-derived gradients to {max_err:.0e} and "
+    f"finite differences (gradcheck {'passed' if gradcheck_ok else 'FAILED'}); tanh's 2nd and 3rd derivatives by "
+    f"double backward match their closed forms to {higher_err:.0e}")
+results = {"loss": float(L.item()), "grads": grads, "by_hand": by_hand, "max_abs_error": max_err,
+           "gradcheck": bool(gradcheck_ok), "loss_after_step": loss_after_step, "num_nodes": len(order),
+           "tanh_derivatives": tanh_derivatives, "tanh_derivatives_by_hand": tanh_by_hand,
+           "higher_order_max_abs_error": higher_err, "verdict": verdict, "figure": graph_png}
+print(f"\nfigures in {OUT}")
+
+# %% [markdown]
+# ## Try it
+#
+# Make the neuron confident: set `w_try = 3.0` below and run the cell. Then p = σ(3·1.5 + 0.3) ≈ 0.99, so every
+# gradient carries the factor p − 1 ≈ −0.008: ∂L/∂w shrinks nearly a hundredfold and a gradient step barely moves
+# the loss. (A negative w_try, say −3.0, does the opposite: p ≈ 0.02, the gradients grow toward their largest.)
+
+# %% try it
+w_try = -0.8  # try 3.0, then -3.0
+W_try = minigan.tensor(np.array(w_try, dtype=np.float64), requires_grad=True)
+L_try = neuron_loss(W_try, minigan.tensor(np.array(x, dtype=np.float64)), minigan.tensor(np.array(b)))
+L_try.backward()
+p_try = float((-L_try).exp().item())
+print(f"w = {w_try:+.2f}: p = {p_try:.4f}, L = {L_try.item():.4f}, ∂L/∂w = {float(W_try.grad):+.6f}")

@@ -13,7 +13,8 @@
 #
 # **What this lesson does.** On lesson 01's neuron, it replays the backward pass with `minigan.stepthrough`, prints
 # each step, draws one frame per step (and a GIF), and checks the replay against `L.backward()`. Then it builds a
-# gradient penalty with `create_graph=True`, counts the ops of that second graph, and steps through it too.
+# gradient penalty with `create_graph=True`, counts the ops of that second graph, and steps through it too. Run it
+# cell by cell: each cell prints what it found.
 #
 # **Run time:** 3 s of CPU, measured from a clean state, one BLAS thread (about the wall time on a
 # quiet 2-core machine; 10 s on one shared with other jobs).
@@ -21,18 +22,18 @@
 # %% [markdown]
 # ## Set up: the neuron of lesson 01
 #
-# L = −log σ(w·x + b), in float64. Naming the tensors (`.name`) makes the steps below readable.
+# L = −log σ(w·x + b) at x = 1.5, w = −0.8, b = 0.3, in float64. Naming the tensors (`.name`) makes the steps
+# below readable.
 
-# %%
+# %% set up
 """Lesson 02: backward(), one node at a time."""
-
-from __future__ import annotations
 
 import minigan
 from minigan import lessons, stepthrough
 from minigan.backend import np
 
 NAME = "02_backward_step_by_step"
+OUT = lessons.output_folder(NAME, script=__name__ == "__main__")  # demos/out/NAME/, or --out DIR
 
 
 def neuron(x=1.5, w=-0.8, b=0.3):
@@ -52,36 +53,76 @@ def neuron(x=1.5, w=-0.8, b=0.3):
     return L, {"x": X, "w": W, "b": B}
 
 
+L, leaves = neuron()
+print(f"L = {L.item():.6f}; leaves {', '.join(leaves)}; L's graph has {stepthrough.count_nodes(L)} ops")
+
+# %% [markdown]
+# ## The whole walk
+#
+# `stepthrough.steps(L)` replays the backward pass without changing anything and returns one step per op, in the
+# order `backward()` visits them: consumers first. Each step's text names the op, its forward value, the gradient
+# arriving, the local derivative (read from the comment on the op's `backward`, e.g. `d(ab)/da = b, d(ab)/db = a`
+# for `Mul`), the share each input receives, and what the leaves' `.grad` hold so far.
+
+# %% the whole walk
+steps = stepthrough.steps(L)
+for s in steps:
+    print(s.text())
+
 # %% [markdown]
 # ## One step looked at closely
 #
-# `stepthrough.steps(L)` replays the backward pass without changing anything. Each step names the op, its forward
-# value, the gradient arriving, the local derivative (read from the comment on the op's `backward`, e.g.
-# `d(ab)/da = b, d(ab)/db = a` for `Mul`), the share each input receives, and what the leaves' `.grad` hold so far.
-# Read step 4, the `Add`: the gradient arriving at z is ∂L/∂z = p − 1; an addition passes it on unchanged to both
-# of its inputs, so b's `.grad` is now p − 1 and w·x receives the same number.
+# Step 4 (index 3) is the `Add`: the gradient arriving at z is ∂L/∂z = p − 1; an addition passes it on unchanged to
+# both of its inputs, so b's `.grad` is now p − 1 and w·x receives the same number. The picture is that step: the
+# graph, the op being visited, what arrives and what leaves.
 
-# %%
-def replay(L, leaves, say=print):
-    """Print every step of L's backward pass; return the steps and the largest gap to L.backward()'s .grad."""
-    steps = stepthrough.steps(L)
-    for s in steps:
-        say(s.text())
-    replayed = steps[-1].grads
-    L.backward()  # the real thing, after the replay (the replay frees nothing)
-    gap = max(abs(float(replayed[k]) - float(t.grad)) for k, t in leaves.items())
-    say(f"\nreplayed .grad vs L.backward(): largest difference {gap:.1e}")
-    return steps, gap
-
+# %% step 4
+print(steps[3].text())
+p = 1 / (1 + np.exp(-(-0.8 * 1.5 + 0.3)))
+print(f"\np − 1 = {p - 1:+.6f}: what arrives at z, and what b and w·x receive")
+figure = lessons.save(stepthrough.draw(steps, 3, "step 4 of L = −log σ(w·x + b)"), OUT, "backward_step.png")
 
 # %% [markdown]
-# ## The same step with a value used twice
+# ## The replay against the real thing
+#
+# Now `L.backward()` itself. The replay freed nothing, so the graph is still there; the leaves' `.grad` after
+# `backward()` must equal what the last step of the replay says they hold.
+
+# %% compare with backward()
+L.backward()  # the real thing, after the replay
+replayed = steps[-1].grads
+for k, t in leaves.items():
+    print(f"{k}.grad = {float(t.grad):+.6f}   replayed {float(replayed[k]):+.6f}")
+gap = max(abs(float(replayed[k]) - float(t.grad)) for k, t in leaves.items())
+print(f"largest difference {gap:.1e}")
+
+# %% [markdown]
+# ## Every step, as frames and a GIF
+#
+# One picture per step, and a GIF that plays them: the walk from L back to the leaves.
+
+# %% frames
+paths = stepthrough.frames(neuron()[0], lessons.out_dir("frames", OUT), "L = −log σ(w·x + b)")
+gif_path = lessons.show(stepthrough.gif(paths, OUT / "backward.gif"))
+print(f"{len(paths)} frames in {OUT / 'frames'} and {gif_path}")
+
+# %% [markdown]
+# ## The same walk with a value used twice
 #
 # In y = e^u + 3u with u = a·a, the value u has two consumers. The engine waits until both have handed in their
 # share (e^u and 3) before it visits u's `Mul`, and then visits it once, with their sum; `a`, used twice by that
 # `Mul`, accumulates both of its shares into `a.grad` = 2a(e^u + 3).
 
-# %%
+# %% a diamond
+
+
+def replay(L, leaves):
+    """The steps of L's backward pass, and the largest gap between the replayed .grad and L.backward()'s."""
+    steps = stepthrough.steps(L)
+    L.backward()
+    return steps, max(abs(float(steps[-1].grads[k]) - float(t.grad)) for k, t in leaves.items())
+
+
 def diamond(a=0.7):
     A = minigan.tensor(np.array(a, dtype=np.float64), requires_grad=True)
     A.name = "a"
@@ -96,6 +137,15 @@ def diamond(a=0.7):
     return y, {"a": A}
 
 
+y, a = diamond()
+dsteps, diamond_gap = replay(y, a)
+for s in dsteps:
+    print(s.text())
+u_visits = sum(s.label == "u" for s in dsteps)
+expect = 2 * 0.7 * (np.exp(0.49) + 3)
+print(f"\nu's Mul visited {u_visits} time(s); a.grad = {float(a['a'].grad):.6f}, by hand 2a(e^u + 3) = {expect:.6f}; "
+      f"replay vs backward(): {diamond_gap:.1e}")
+
 # %% [markdown]
 # ## A gradient of a gradient: the gradient penalty
 #
@@ -103,7 +153,9 @@ def diamond(a=0.7):
 # backward pass itself as a graph (`create_graph=True`), and training on the penalty walks back through that graph:
 # a double backward. Here the critic is tiny, D(x) = v·tanh(w·x), so that every op fits in one picture.
 
-# %%
+# %% the gradient penalty
+
+
 def gradient_penalty(x=0.4, w=1.3, v=0.9):
     X, W, V = (minigan.tensor(np.array(t, dtype=np.float64), requires_grad=True) for t in (x, w, v))
     X.name, W.name, V.name = "x̂", "w", "v"
@@ -114,60 +166,6 @@ def gradient_penalty(x=0.4, w=1.3, v=0.9):
     return D, penalty, {"w": W, "v": V}
 
 
-# %% [markdown]
-# ## Run: every step, the frames and the counts
-
-# %%
-def run(out_dir=None, verbose=True, frames=True) -> dict:
-    say = print if verbose else (lambda *a, **k: None)
-    L, leaves = neuron()
-    say("L = −log σ(w·x + b), x = 1.5, w = −0.8, b = 0.3: the backward pass, step by step\n")
-    steps, gap = replay(L, leaves, say)
-    result = {"steps": len(steps), "gap": gap, "figure": None}
-    if frames and out_dir is not None:
-        paths = stepthrough.frames(neuron()[0], lessons.out_dir("frames", out_dir), "L = −log σ(w·x + b)")
-        result["gif"] = stepthrough.gif(paths, f"{out_dir}/backward.gif")
-        fig = stepthrough.draw(stepthrough.steps(neuron()[0]), 3, "step 4 of L = −log σ(w·x + b)")
-        result["figure"] = lessons.save(fig, out_dir, "backward_step.png")
-        lessons.show(result["gif"])
-        say(f"\n{len(paths)} frames and {result['gif']}")
-
-    say("\ny = e^u + 3u, u = a·a: u has two consumers\n")
-    y, a = diamond()
-    dsteps, dgap = replay(y, a, say)
-    u_visits = sum(s.label == "u" for s in dsteps)
-    expect = 2 * 0.7 * (np.exp(0.49) + 3)
-    say(f"u's Mul visited {u_visits} time(s); a.grad = {float(a['a'].grad):.6f}, by hand 2a(e^u + 3) = {expect:.6f}")
-
-    D, penalty, params = gradient_penalty()
-    n_first, n_second = stepthrough.count_nodes(D), stepthrough.count_nodes(penalty)
-    say(f"\nthe gradient penalty: D(x̂) = v·tanh(w·x̂) has {n_first} ops; GP = (∂D/∂x̂ − 1)² has {n_second} "
-        "(the recorded backward of D, then the penalty's own)\n")
-    gsteps, ggap = replay(penalty, params, say)
-    by_hand = penalty_gradient_by_hand()
-    hand_gap = max(abs(float(params[k].grad) - by_hand[k]) for k in by_hand)
-    ok = hand_gap < 1e-12
-    say("by hand, with t = tanh(w·x̂) and g = v·w·(1 − t²): ∂GP/∂v = 2(g − 1)·w(1 − t²) = "
-        f"{by_hand['v']:+.6f}, ∂GP/∂w = 2(g − 1)·v(1 − t²)(1 − 2w·x̂·t) = {by_hand['w']:+.6f} "
-        f"(largest difference {hand_gap:.1e})")
-    if frames and out_dir is not None:
-        paths = stepthrough.frames(gradient_penalty()[1], lessons.out_dir("frames_gp", out_dir),
-                                   "GP = (∂D/∂x̂ − 1)², a double backward")
-        result["gif_gp"] = stepthrough.gif(paths, f"{out_dir}/backward_gp.gif")
-        say(f"{len(paths)} frames and {result['gif_gp']}")
-
-    worst = max(gap, dgap, ggap)
-    holds = worst == 0.0 and u_visits == 1 and abs(float(a["a"].grad) - expect) < 1e-12 and ok
-    result["verdict"] = lessons.verdict(
-        "holds" if holds else "does not hold here",
-        f"replaying backward() one op at a time (arriving gradient × the op's stated local derivative, shares "
-        f"summed at every value used twice, leaves accumulating) gives .grad identical to backward() (largest "
-        f"difference {worst:.0e}) on the neuron, the diamond and the {n_second}-op gradient-penalty graph", say)
-    result.update(diamond_gap=dgap, gp_gap=ggap, u_visits=u_visits, gp_nodes=n_second, d_nodes=n_first,
-                  by_hand_gap=hand_gap)
-    return result
-
-
 def penalty_gradient_by_hand(x=0.4, w=1.3, v=0.9):
     """∂GP/∂w and ∂GP/∂v of GP = (v·w·(1 − tanh²(w·x)) − 1)², differentiated on paper."""
     t = np.tanh(w * x)
@@ -175,13 +173,51 @@ def penalty_gradient_by_hand(x=0.4, w=1.3, v=0.9):
     return {"v": 2 * (g - 1) * w * (1 - t**2), "w": 2 * (g - 1) * v * (1 - t**2) * (1 - 2 * w * x * t)}
 
 
+D, penalty, params = gradient_penalty()
+d_nodes, gp_nodes = stepthrough.count_nodes(D), stepthrough.count_nodes(penalty)
+print(f"D(x̂) = v·tanh(w·x̂) has {d_nodes} ops; GP = (∂D/∂x̂ − 1)² has {gp_nodes} (the recorded backward of D, then "
+      "the penalty's own)\n")
+gsteps, gp_gap = replay(penalty, params)
+for s in gsteps:
+    print(s.text())
+by_hand = penalty_gradient_by_hand()
+by_hand_gap = max(abs(float(params[k].grad) - by_hand[k]) for k in by_hand)
+print("\nby hand, with t = tanh(w·x̂) and g = v·w·(1 − t²): ∂GP/∂v = 2(g − 1)·w(1 − t²) = "
+      f"{by_hand['v']:+.6f}, ∂GP/∂w = 2(g − 1)·v(1 − t²)(1 − 2w·x̂·t) = {by_hand['w']:+.6f} "
+      f"(largest difference {by_hand_gap:.1e}; replay vs backward(): {gp_gap:.1e})")
+gp_paths = stepthrough.frames(gradient_penalty()[1], lessons.out_dir("frames_gp", OUT),
+                              "GP = (∂D/∂x̂ − 1)², a double backward")
+print(f"{len(gp_paths)} frames and {stepthrough.gif(gp_paths, OUT / 'backward_gp.gif')}")
+
 # %% [markdown]
 # ## Verdict
 #
-# The last line printed is the verdict. The frames are in `demos/out/02_backward_step_by_step/frames/` (one PNG
-# per op; the GIF plays them). Try it: step through your own expression with
-# `for s in stepthrough.steps(L): print(s.text())`, or set a breakpoint in an op's `backward` (docs/debugging.md).
+# The claim holds when the replay gives `.grad` identical to `backward()` (difference exactly 0) on all three
+# graphs, u's op is visited once, and the double backward equals the hand derivation to round-off (1e-12).
 
-# %% main
-if __name__ == "__main__":
-    lessons.main(run, NAME)
+# %% the verdict
+worst = max(gap, diamond_gap, gp_gap)
+holds = worst == 0.0 and u_visits == 1 and abs(float(a["a"].grad) - expect) < 1e-12 and by_hand_gap < 1e-12
+verdict = lessons.verdict(
+    "holds" if holds else "does not hold here",
+    f"replaying backward() one op at a time (arriving gradient × the op's stated local derivative, shares "
+    f"summed at every value used twice, leaves accumulating) gives .grad identical to backward() (largest "
+    f"difference {worst:.0e}) on the neuron, the diamond and the {gp_nodes}-op gradient-penalty graph")
+results = {"steps": len(steps), "gap": gap, "diamond_gap": diamond_gap, "gp_gap": gp_gap, "u_visits": u_visits,
+           "gp_nodes": gp_nodes, "d_nodes": d_nodes, "by_hand_gap": by_hand_gap, "verdict": verdict,
+           "figure": figure, "gif": gif_path, "frames": len(paths)}
+
+# %% [markdown]
+# ## Try it
+#
+# Step through your own expression: change `expression` below, e.g. to `(q * q).tanh()` or `q.exp() * q`, and
+# rerun the cell. Expect one step per op, consumers first; a value used twice (q in `q * q`) receives two shares,
+# summed in its `.grad`. To stop inside the real walk instead, set a breakpoint in an op's `backward`
+# (docs/debugging.md).
+
+# %% try it
+q = minigan.tensor(np.array(0.5, dtype=np.float64), requires_grad=True)
+q.name = "q"
+expression = q * q + q  # try (q * q).tanh(), or q.exp() * q
+for s in stepthrough.steps(expression):
+    print(s.text())

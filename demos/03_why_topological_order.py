@@ -15,6 +15,7 @@
 # ops' own `backward`: "visit once, when first reached", "recurse on every arrival" and "topological order". It
 # compares their gradients with `backward()` on y = e^u + 3u, u = a², and counts the op visits of each on a chain
 # of n diamonds.
+# Run it cell by cell: each cell prints what it found.
 #
 # **Run time:** under a second of CPU, measured from a clean state, one BLAS thread (about the wall time on a
 # quiet 2-core machine; under a second on one shared with other jobs).
@@ -25,16 +26,15 @@
 # u = a² feeds two ops, e^u and 3u, whose results meet again in y: the gradient reaches u along two paths, and
 # ∂y/∂u = e^u + 3 is their sum. The chain repeats the pattern: each link computes v ← tanh(v) + σ(v) from one v.
 
-# %%
+# %% set up
 """Lesson 03: why backward() walks in topological order."""
-
-from __future__ import annotations
 
 import minigan
 from minigan import lessons, stepthrough
 from minigan.backend import np
 
 NAME = "03_why_topological_order"
+OUT = lessons.output_folder(NAME, script=__name__ == "__main__")  # demos/out/NAME/, or --out DIR
 
 
 def diamond(a=0.7):
@@ -52,6 +52,13 @@ def chain(n, a=0.3):
     return v, A
 
 
+y, a = diamond()
+y.backward(retain_graph=True)  # keep the graph: the walks below replay it
+truth = float(a.grad)
+print(f"y = e^u + 3u, u = a², a = 0.7: backward() gives a.grad = {truth:.6f}; "
+      f"by hand 2a(e^u + 3) = {2 * 0.7 * (np.exp(0.49) + 3):.6f}")
+print(f"a chain of 4 diamonds has {stepthrough.count_nodes(chain(4)[0])} ops")
+
 # %% [markdown]
 # ## The three walks
 #
@@ -60,7 +67,7 @@ def chain(n, a=0.3):
 # it, or the leaf itself). They differ only in *when* an op runs. `nodes` maps each graph node to its edges and
 # `backward` (from `stepthrough.graph_of`, the view lesson 02 uses).
 
-# %%
+# %% the three walks
 def walk_visit_once(y, leaf):
     """Process a node the first time a gradient reaches it; a second arrival is ignored (the bug)."""
     nodes = {n.key: n for n in stepthrough.graph_of(y)}
@@ -133,74 +140,82 @@ WALKS = {"visit once": walk_visit_once, "every arrival": walk_every_arrival, "to
 # The visit-once walk reaches u first through e^u, sends 2a·e^u to a, marks u done, and drops the 3 that arrives
 # later through 3u: it reports 2a·e^u instead of 2a(e^u + 3).
 
-# %%
-def on_the_diamond(say=print):
-    y, a = diamond()
-    y.backward(retain_graph=True)
-    truth = float(a.grad)
-    by_hand = 2 * 0.7 * (np.exp(0.49) + 3)
-    say(f"y = e^u + 3u, u = a², a = 0.7:  backward() a.grad = {truth:.6f};  by hand 2a(e^u + 3) = {by_hand:.6f}")
-    found = {}
-    for name, walk in WALKS.items():
-        g, visits = walk(y, a)
-        found[name] = g
-        say(f"  {name:<14} a.grad = {g:.6f}  ({visits} op visits)  {'right' if abs(g - truth) < 1e-12 else 'WRONG'}")
-    return truth, found
-
+# %% one diamond
+found = {}
+for name, walk in WALKS.items():
+    g, visits = walk(y, a)
+    found[name] = g
+    print(f"  {name:<14} a.grad = {g:.6f}  ({visits} op visits)  {'right' if abs(g - truth) < 1e-12 else 'WRONG'}")
 
 # %% [markdown]
-# ## Run: the diamond, then chains of n diamonds
+# ## Measure: chains of n diamonds
+#
+# On a chain the number of paths from the output to the first v doubles with every diamond. Each walk runs on
+# chains of 1 to 12 diamonds; the table counts its op visits and says whether its gradient is right.
 
-# %%
-def run(out_dir=None, verbose=True, depths=(1, 2, 4, 8, 12)) -> dict:
-    say = print if verbose else (lambda *a, **k: None)
-    truth, found = on_the_diamond(say)
-    say("\nv ← tanh(v) + σ(v), n times (n diamonds): op visits of each walk, and is its gradient right?")
-    say(f"  {'n':>3} {'ops':>5} {'visit once':>14} {'every arrival':>15} {'topological':>12}")
-    rows = []
-    for n in depths:
-        y, a = chain(n)
-        y.backward(retain_graph=True)
-        right = float(a.grad)
-        row = {"n": n, "ops": stepthrough.count_nodes(y)}
-        for name, walk in WALKS.items():
-            g, visits = walk(y, a)
-            row[name] = (visits, abs(g - right) <= 1e-12 * max(1.0, abs(right)))
-        rows.append(row)
-        say(f"  {n:>3} {row['ops']:>5} " + " ".join(f"{row[k][0]:>{w}} {'ok' if row[k][1] else 'WRONG':<5}"
-                                                  for k, w in zip(WALKS, (8, 9, 6))))
-    figure = None
-    if out_dir is not None:
-        plt = lessons.plt()
-        fig, ax = plt.subplots(figsize=(6.4, 3.8))
-        ns = [r["n"] for r in rows]
-        for name, style in zip(WALKS, ("s--", "o-", "^-")):
-            ax.plot(ns, [r[name][0] for r in rows], style, label=name + ("" if all(r[name][1] for r in rows)
-                                                                       else " (wrong gradient)"))
-        ax.set_yscale("log")
-        ax.set_xlabel("n diamonds in the chain")
-        ax.set_ylabel("op visits (log scale)")
-        ax.set_title("three walks over the same graph")
-        ax.legend()
-        figure = lessons.save(fig, out_dir, "walks.png")
-    once_wrong = abs(found["visit once"] - truth) > 1e-6
-    topo = all(r["topological"][1] and r["topological"][0] == r["ops"] for r in rows)
-    every = rows[-1]["every arrival"][0]
-    line = lessons.verdict(
-        "holds" if once_wrong and topo and every > 100 * rows[-1]["ops"] else "does not hold here",
-        f"on the diamond the visit-once walk gives a.grad = {found['visit once']:.3f} instead of {truth:.3f}; "
-        f"recursing on every arrival is right but visits {every:,} ops for a {rows[-1]['ops']}-op chain; the "
-        "topological walk is right and visits each op once", say)
-    return {"truth": truth, "found": found, "rows": rows, "figure": figure, "verdict": line}
+# %% chains of diamonds
+print(f"  {'n':>3} {'ops':>5} {'visit once':>14} {'every arrival':>15} {'topological':>12}")
+rows = []
+for n in (1, 2, 4, 8, 12):
+    y_n, a_n = chain(n)
+    y_n.backward(retain_graph=True)
+    right = float(a_n.grad)
+    row = {"n": n, "ops": stepthrough.count_nodes(y_n)}
+    for name, walk in WALKS.items():
+        g, visits = walk(y_n, a_n)
+        row[name] = (visits, abs(g - right) <= 1e-12 * max(1.0, abs(right)))
+    rows.append(row)
+    print(f"  {n:>3} {row['ops']:>5} " + " ".join(f"{row[k][0]:>{w}} {'ok' if row[k][1] else 'WRONG':<5}"
+                                                for k, w in zip(WALKS, (8, 9, 6))))
 
+# %% [markdown]
+# ## The picture
+#
+# The op visits against n on a log scale: a straight line for "every arrival" (2ⁿ paths), slow growth for the
+# topological walk, which visits each op once.
+
+# %% the picture
+plt = lessons.plt()
+fig, ax = plt.subplots(figsize=(6.4, 3.8))
+ns = [r["n"] for r in rows]
+for name, style in zip(WALKS, ("s--", "o-", "^-")):
+    wrong = "" if all(r[name][1] for r in rows) else " (wrong gradient)"
+    ax.plot(ns, [r[name][0] for r in rows], style, label=name + wrong)
+ax.set_yscale("log")
+ax.set_xlabel("n diamonds in the chain")
+ax.set_ylabel("op visits (log scale)")
+ax.set_title("three walks over the same graph")
+ax.legend()
+figure = lessons.save(fig, OUT, "walks.png")
 
 # %% [markdown]
 # ## Verdict
 #
-# The figure shows the op visits against n on a log scale: a straight line for "every arrival" (2ⁿ paths), flat
-# growth for the topological walk. minigan's `backward()` builds that order once per call (`minigan/autograd/engine.py`,
-# `topological_order`) with an explicit stack, so a graph thousands of ops deep needs no recursion at all.
+# The claim holds when the visit-once walk is wrong on the diamond, the topological walk is right on every chain
+# with one visit per op, and recursing on every arrival visits more than 100 times the ops of the longest chain.
+# minigan's `backward()` builds that order once per call (`minigan/autograd/engine.py`, `topological_order`) with an
+# explicit stack, so a graph thousands of ops deep needs no recursion at all.
 
-# %% main
-if __name__ == "__main__":
-    lessons.main(run, NAME)
+# %% the verdict
+once_wrong = abs(found["visit once"] - truth) > 1e-6
+topo = all(r["topological"][1] and r["topological"][0] == r["ops"] for r in rows)
+every = rows[-1]["every arrival"][0]
+verdict = lessons.verdict(
+    "holds" if once_wrong and topo and every > 100 * rows[-1]["ops"] else "does not hold here",
+    f"on the diamond the visit-once walk gives a.grad = {found['visit once']:.3f} instead of {truth:.3f}; "
+    f"recursing on every arrival is right but visits {every:,} ops for a {rows[-1]['ops']}-op chain; the "
+    "topological walk is right and visits each op once")
+results = {"truth": truth, "found": found, "rows": rows, "figure": figure, "verdict": verdict}
+
+# %% [markdown]
+# ## Try it
+#
+# Make the chain longer: set `n_try = 16` and run the cell. Expect the topological walk to stay at 3 visits a
+# diamond (48) and "every arrival" to grow about 16-fold over n = 12 (each diamond doubles the paths): about
+# 200,000 visits, a few seconds. Beyond n ≈ 20 it would take minutes; backward() would not notice.
+
+# %% try it
+n_try = 12  # try 16
+y_try, a_try = chain(n_try)
+for name in ("every arrival", "topological"):
+    print(f"n = {n_try}: {name:<14} {WALKS[name](y_try, a_try)[1]:,} op visits")

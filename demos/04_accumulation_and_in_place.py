@@ -14,6 +14,7 @@
 # **What this lesson does.** It calls `backward()` twice on one loss and compares the gradients; accumulates four
 # quarter-batch gradients and compares them with one full batch; then changes a saved value in place and shows the
 # version counter and the refusal, and the same `+=` on a value no op saved, which is allowed.
+# Run it cell by cell: each cell prints what it found.
 #
 # **Run time:** under a second of CPU, measured from a clean state, one BLAS thread (about the wall time on a
 # quiet 2-core machine; under a second on one shared with other jobs).
@@ -21,10 +22,8 @@
 # %% [markdown]
 # ## Set up: a small layer and a batch
 
-# %%
+# %% set up
 """Lesson 04: .grad accumulates; an in-place change to a saved value is refused."""
-
-from __future__ import annotations
 
 import minigan
 import minigan.functional as F
@@ -33,6 +32,7 @@ from minigan.backend import np
 from minigan.errors import GraphError
 
 NAME = "04_accumulation_and_in_place"
+OUT = lessons.output_folder(NAME, script=__name__ == "__main__")  # demos/out/NAME/, or --out DIR
 
 
 def layer_and_batch(n=32, seed=0):
@@ -48,13 +48,18 @@ def grads(model):
     return [p.grad.detach().cpu().numpy().copy() for p in model.parameters()]
 
 
+model, x, y = layer_and_batch()
+print(f"nn.Linear(5, 3): weight {tuple(model.weight.shape)}, bias {tuple(model.bias.shape)}; "
+      f"a batch of {len(x)} inputs of 5 features, labels in 0..2; .grad before any backward(): {model.weight.grad}")
+
+
 # %% [markdown]
 # ## One step looked at closely: backward twice
 #
 # `retain_graph=True` keeps the graph for a second walk (without it, the second `backward()` raises: the first one
 # freed the saved values). The second walk adds the same gradient again.
 
-# %%
+# %% backward twice
 def backward_twice(say=print):
     model, x, y = layer_and_batch()
     loss = F.cross_entropy(model(x), y)
@@ -76,6 +81,8 @@ def backward_twice(say=print):
     return ratio, refused
 
 
+ratio, freed = backward_twice()
+
 # %% [markdown]
 # ## Gradient accumulation: four quarter-batches make one batch
 #
@@ -83,7 +90,7 @@ def backward_twice(say=print):
 # by 4, without `zero_grad()` in between, leaves in `.grad` the gradient of the full batch: a batch four times larger
 # than memory would allow.
 
-# %%
+# %% accumulation
 def accumulate(say=print):
     model, x, y = layer_and_batch()
     F.cross_entropy(model(x), y).backward()
@@ -98,6 +105,8 @@ def accumulate(say=print):
     return gap
 
 
+accumulation_gap = accumulate()
+
 # %% [markdown]
 # ## In place, after a save: the version counter
 #
@@ -105,7 +114,7 @@ def accumulate(say=print):
 # as in PyTorch); the op notes the version at forward time, and its backward compares. `y += 1` bumps the count,
 # so `backward()` refuses. `Mul` by a constant saves its inputs, not its output, so `z += 1` on its output is fine.
 
-# %%
+# %% in place after a save
 def in_place(say=print):
     x = minigan.tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
     y = x.exp()
@@ -126,43 +135,64 @@ def in_place(say=print):
     return refused, x2.grad.detach().cpu().numpy()
 
 
+refused, allowed = in_place()
+
 # %% [markdown]
-# ## Run, and the verdict
+# ## The picture: .grad grows by the same step each call
+#
+# Four `backward(retain_graph=True)` calls on the same loss, no `zero_grad()` in between: ‖W.grad‖ after each,
+# against k times the first (the dashed line).
 
-# %%
-def run(out_dir=None, verbose=True) -> dict:
-    say = print if verbose else (lambda *a, **k: None)
-    ratio, freed = backward_twice(say)
-    gap = accumulate(say)
-    refused, allowed = in_place(say)
-    figure = None
-    if out_dir is not None:
-        plt = lessons.plt()
-        model, x, y = layer_and_batch()
-        loss = F.cross_entropy(model(x), y)
-        norms = []
-        for _ in range(4):
-            loss.backward(retain_graph=True)
-            norms.append(float(np.linalg.norm(model.weight.grad.detach().cpu().numpy())))
-        fig, ax = plt.subplots(figsize=(5.6, 3.4))
-        ax.bar(range(1, 5), norms, color="#6baed6")
-        ax.plot(range(1, 5), [norms[0] * k for k in range(1, 5)], "k--", label="k × the first")
-        ax.set_xlabel("backward() calls without zero_grad()")
-        ax.set_ylabel("‖W.grad‖")
-        ax.set_title(".grad accumulates")
-        ax.legend()
-        figure = lessons.save(fig, out_dir, "accumulation.png")
-    holds = ratio < 1e-6 and gap < 1e-6 and refused is not None and "in place" in refused and freed is not None \
-        and np.allclose(allowed, 3.0)
-    line = lessons.verdict(
-        "holds" if holds else "does not hold here",
-        f"a second backward() adds the same gradient again (off from 2× by {ratio:.0e}); four accumulated "
-        f"quarter-batches give the full batch's gradient to {gap:.0e}; `y += 1` after exp saved y is refused by "
-        "the version counter, while `+=` on a value no op saved is allowed", say)
-    return {"ratio": ratio, "accumulation_gap": gap, "refused": refused, "freed": freed, "figure": figure,
-            "verdict": line}
+# %% the picture
+plt = lessons.plt()
+model, x, y = layer_and_batch()
+loss = F.cross_entropy(model(x), y)
+norms = []
+for _ in range(4):
+    loss.backward(retain_graph=True)
+    norms.append(float(np.linalg.norm(model.weight.grad.detach().cpu().numpy())))
+print("‖W.grad‖ after each call:", ", ".join(f"{n:.5f}" for n in norms))
+fig, ax = plt.subplots(figsize=(5.6, 3.4))
+ax.bar(range(1, 5), norms, color="#6baed6")
+ax.plot(range(1, 5), [norms[0] * k for k in range(1, 5)], "k--", label="k × the first")
+ax.set_xlabel("backward() calls without zero_grad()")
+ax.set_ylabel("‖W.grad‖")
+ax.set_title(".grad accumulates")
+ax.legend()
+figure = lessons.save(fig, OUT, "accumulation.png")
 
+# %% [markdown]
+# ## Verdict
+#
+# The claim holds when a second `backward()` doubles `.grad` (to 1e-6), four quarter-batches accumulate to the
+# full batch's gradient (to 1e-6, float32), a freed graph and a changed saved value are refused, and `+=` on a value
+# no op saved is allowed.
 
-# %% main
-if __name__ == "__main__":
-    lessons.main(run, NAME)
+# %% the verdict
+holds = ratio < 1e-6 and accumulation_gap < 1e-6 and refused is not None and "in place" in refused \
+    and freed is not None and np.allclose(allowed, 3.0)
+verdict = lessons.verdict(
+    "holds" if holds else "does not hold here",
+    f"a second backward() adds the same gradient again (off from 2× by {ratio:.0e}); four accumulated "
+    f"quarter-batches give the full batch's gradient to {accumulation_gap:.0e}; `y += 1` after exp saved y is "
+    "refused by the version counter, while `+=` on a value no op saved is allowed")
+results = {"ratio": ratio, "accumulation_gap": accumulation_gap, "refused": refused, "freed": freed,
+           "figure": figure, "verdict": verdict}
+
+# %% [markdown]
+# ## Try it
+#
+# Swap the op: with `saved_op = "sigmoid"` the in-place change is refused too (σ'(a) = σ(a)(1 − σ(a)) is computed
+# from the saved output); with `"square"` (`x ** 2` saves x, not its output) it is allowed and x.grad = 2x.
+# Predict first, then run the cell.
+
+# %% try it
+saved_op = "exp"  # try "sigmoid", then "square"
+xt = minigan.tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+yt = {"exp": xt.exp, "sigmoid": xt.sigmoid, "square": lambda: xt ** 2}[saved_op]()
+yt += 1
+try:
+    yt.sum().backward()
+    print(f"{saved_op}: allowed; x.grad = {xt.grad.detach().cpu().numpy()}")
+except GraphError as e:
+    print(f"{saved_op}: refused: {e}")

@@ -8,17 +8,23 @@
 # Learning IT3320E (Hung Son Nguyen, Hanoi University of Science and Technology, 2022), the GAN lecture, slide
 # "Difficult to train".
 #
-# **What this lesson does.** The same ring GAN, the same number of steps, trained twice: with a batch of 32 and with
-# the recipe's batch of 256. It counts the modes each one covers and the share of samples the most popular mode gets.
+# **What this lesson does.** The same ring GAN, the same number of steps, trained from five seeds with a batch of 32
+# and with the recipe's batch of 256. For each run it counts how many of the 8 modes G's realistic samples really
+# spread over: the *effective number of modes*, 8·exp(−reverse KL) (8 for an even spread, 1 for total collapse).
 #
-# **Run time:** 14 s of CPU, measured from a clean state, one BLAS thread (about the wall time on a
-# quiet 2-core machine; 45 s on one shared with other jobs).
+# **The rule.** A run covers only part of the data when its effective number of modes is below 5. The claim holds
+# when that happens on at least 3 of the 5 seeds with batch 32 and on at most 1 of the 5 with batch 256; holds
+# partly when it happens on some seed; does not hold otherwise.
+#
+# **Run time:** about 60 s of CPU (five seeds × two batch sizes), measured from a clean state, one BLAS thread (about
+# the wall time on a quiet 2-core machine; 3 to 4 minutes on one shared with other jobs).
 
 # %% [markdown]
 # ## Set up: the ring and two batch sizes
 #
 # The data are 8 Gaussians on a ring (`build_experiment("gan", "ring")`, the lab's recipe). The lesson trains the
-# same GAN twice, from the same seed and for the same number of steps; only the batch size differs (`CONFIGS`).
+# same GAN from the same seeds and for the same number of steps; only the batch size differs (`BATCHES`). The cell
+# shows a batch of real points: with 32 of them, D sees about 4 points of each mode per step.
 
 # %%
 """Lesson 12: mode collapse: realistic samples from only part of the data."""
@@ -33,189 +39,241 @@ from minigan.backend import np
 from minigan.gans.recipes import PLAIN_GAN, build_experiment
 
 NAME = "12_mode_collapse"
-# A small batch gives D and G noisy gradients: with random seed 0 and 1,500 steps, batches of 4, 8 and 32 collapse
-# onto at most 3 centres, while batch 16 happens to reach all 8 (collapse is likely, not certain). Batch 32 is shown.
+SEEDS = (0, 1, 2, 3, 4)
+STEPS = 1500
+BATCHES = (32, 256)  # 256 is the recipe's batch
+PART = 5.0  # fewer effective modes than this: G covers only part of the data
 # SHORT_RUN: data_scale=1 keeps G and D in the data's own units. The recipe's default rescales them by the
 # mixture's spread, which pays off over its 20,000 steps, but not within this lesson's 1,500. And PLAIN_GAN
 # (pack=1, prior="normal", d_lr_ratio=1): the plain GAN, whose D judges one point at a time (the recipe's D judges
 # pairs, PacGAN's remedy for collapse), whose z ~ N(0, I) (the recipe's z is uniform on a square, which a grid's G
 # finds easier) and whose D learns at G's rate.
-CONFIGS = {"collapses (batch 32)": dict(batch_size=32), "covers (batch 256, the recipe)": dict(batch_size=256)}
+
+
+def experiment(seed, batch_size):
+    return build_experiment("gan", "ring", seed=seed, data_scale=1.0, batch_size=batch_size, **PLAIN_GAN)
+
+
+if __name__ == "__main__":
+    OUT = lessons.cell_out(NAME)
+    _exp = experiment(0, 32)
+    _x = _exp.sample_real(32).detach().cpu().numpy()
+    _nearest = ((_x[:, None, :] - _exp.mixture.modes[None]) ** 2).sum(-1).argmin(1)
+    print(f"a real batch of 32: points per mode {np.bincount(_nearest, minlength=8).tolist()}")
 
 
 # %% [markdown]
-# `train` builds one experiment and runs its training loop: `exp.train_step` is one D step then one G step on a
-# fresh batch. With an animation it also captures a frame of G's samples every 1/40 of the run.
+# ## One training step, looked at closely
+#
+# One step of the ring GAN with batch 32, on a fresh experiment of its own (the runs below start from scratch). Each
+# number the step returns, what it means, and how far the step moved each network's weights. With only 32 real
+# points per step, D's picture of the ring is patchy, and so is the gradient it hands G: that noise is what can let
+# G settle on a few centres.
 
 # %%
-def train(seed, steps, verbose=False, desc="training", animation=None, **config):
+if __name__ == "__main__":
+    lessons.one_step(_exp.trainer, _exp.sample_real)
+
+
+# %% [markdown]
+# ## A run: one seed, both batch sizes
+#
+# `train` runs the training loop (`exp.train_step` is one D step then one G step on a fresh batch); with an
+# animation it captures a frame of G's samples every 1/40 of the run (the first seed's runs are saved as
+# `training_32.gif` and `training_256.gif`). `measure` reads `exp.evaluate`: the *high-quality* samples (within 3σ
+# of a centre) per mode, the modes covered, and the reverse KL between how G spreads its good samples and the
+# uniform 1/8 of the data, from which the effective number of modes is 8·exp(−KL).
+
+# %%
+def train(seed, steps, batch_size, verbose=False, animation=None):
     """The ring GAN; with ``animation`` (a ``TrainingAnimation``) a frame every steps/40 steps."""
-    exp = build_experiment("gan", "ring", seed=seed, data_scale=1.0, **PLAIN_GAN, **config)  # SHORT_RUN
+    exp = experiment(seed, batch_size)
     if animation is not None:
         animation.capture(exp.trainer)
-    for step in lessons.progress(range(1, steps + 1), desc, verbose):
+    for step in lessons.progress(range(1, steps + 1), f"seed {seed}, batch {batch_size}", verbose):
         exp.train_step(steps)
         if animation is not None and step % max(1, steps // 40) == 0:
             animation.capture(exp.trainer)
     return exp
 
 
-# %% [markdown]
-# ## One training step, looked at closely
-#
-# Before the full run: one step of the ring GAN with batch 32, on a fresh experiment of its own (the run below
-# starts from scratch). Each number the step returns, what it means, and how far the step moved each network's
-# weights. At the start D cannot tell real from fake, so its outputs sit near ½; every later step of the run is
-# this one, repeated. With only 32 real points per step, D's picture of the ring is patchy, and so is the
-# gradient it hands G: that noise is what lets G settle on a few centres.
-
-# %% one step
-if __name__ == "__main__":
-    _exp = build_experiment("gan", "ring", seed=0, data_scale=1.0, **PLAIN_GAN, batch_size=32)
-    lessons.one_step(_exp.trainer, _exp.sample_real)
-
-
-# %% [markdown]
-# ## Measure: modes covered, and where the samples go
-#
-# After training, `exp.evaluate` counts the *high-quality* samples (within 3σ of a centre) per mode: a mode is
-# covered when it gets enough of them, and the reverse KL compares how G spreads its good samples with the
-# uniform 1/8 of the data. Quality aside, the second measure asks only which centre is nearest to each of 1,000
-# samples: a collapsed G sends most of them to one centre (`largest_mode_share` near 100%).
-
-# %%
 def measure(exp, n_eval=2500, n_samples=1000):
     """The metrics of one trained GAN, and 1,000 of its samples (in this order: the numbers depend on it)."""
     m = exp.evaluate(n_eval)
-    result = {k: m[k] for k in ("modes_covered", "high_quality", "reverse_kl", "mode_counts")}
-    samples = exp.trainer.sample(n_samples)
-    # ignoring quality: which centre is nearest to each sample, and how many centres get >= 2% of them
-    x = np.asarray(samples.detach().cpu().numpy(), dtype=np.float64)
-    nearest = ((x[:, None, :] - exp.mixture.modes[None]) ** 2).sum(-1).argmin(1)
-    share = np.bincount(nearest, minlength=8) / len(nearest)
-    result["modes_reached"] = int((share >= 0.02).sum())
-    result["largest_mode_share"] = float(share.max())
-    return result, samples
+    r = {k: m[k] for k in ("modes_covered", "high_quality", "reverse_kl", "mode_counts")}
+    r["effective_modes"] = float(8 * np.exp(-m["reverse_kl"]))
+    return r, exp.trainer.sample(n_samples)
 
 
-def report(name, r, seconds, say=print):
-    say(f"{name:<32} {r['modes_covered']}/8 modes, {r['high_quality']:6.1%} high quality, reverse KL "
-        f"{r['reverse_kl']:.3f}, high-quality samples per mode {r['mode_counts']} ({seconds:.1f} s)")
-    say(f"{'':<32} ignoring quality: {r['modes_reached']} centres are the nearest for >= 2% of "
-        f"the samples; the most common one gets {r['largest_mode_share']:.0%}")
-
-
-# %% [markdown]
-# ## Run: both batch sizes, from the same seed
-#
-# 1,500 steps each. With an output folder, a `TrainingAnimation` records a frame every 1/40 of the run, so the
-# collapse can be watched (`training_0.gif` for batch 32, `training_1.gif` for batch 256).
-
-# %%
-def train_both(steps, seed, out_dir, verbose, animate, say=print):
-    results, samples, animations = {}, {}, {}
-    for name, config in CONFIGS.items():
-        if out_dir is not None and animate:
+def one_seed(seed, steps=STEPS, out_dir=None, verbose=False, say=print):
+    result = {}
+    for batch in BATCHES:
+        animation = None
+        if out_dir is not None:
             from minigan.data.toy2d import parse_dataset
             from minigan.gans.animate import TrainingAnimation
 
-            animations[name] = TrainingAnimation(parse_dataset("ring"), steps, seed=seed)
+            animation = TrainingAnimation(parse_dataset("ring"), steps, seed=seed)
         with lessons.Timer() as timer:
-            exp = train(seed, steps, verbose, name, animations.get(name), **config)
-        results[name], s = measure(exp)
-        samples[name] = (s, exp.mixture)
-        report(name, results[name], timer.seconds, say)
-    return results, samples, animations
+            exp = train(seed, steps, batch, verbose, animation)
+        r, samples = measure(exp)
+        r["samples"], r["mixture"] = samples, exp.mixture
+        result[batch] = r
+        say(f"seed {seed}, batch {batch:>3}: {r['effective_modes']:.1f} effective modes (reverse KL "
+            f"{r['reverse_kl']:.3f}), {r['modes_covered']}/8 covered, {r['high_quality']:.0%} high quality; "
+            f"high-quality samples per mode {r['mode_counts']} ({timer.seconds:.1f} s)")
+        if animation is not None:
+            gif = animation.save(Path(out_dir) / f"training_{batch}.gif", title=f"ring GAN, batch {batch}")[0]
+            say(f"  animation: {gif}")
+    return result
+
+
+if __name__ == "__main__":
+    first = one_seed(SEEDS[0], out_dir=OUT, verbose=True)
 
 
 # %% [markdown]
-# ## Picture: the samples over the 8 true modes
+# ## The measurement: every seed
 #
-# One panel per batch size: the circles are the true centres, the dots 1,000 samples of G. A collapsed G puts
-# its dots on one or two circles, each dot realistic on its own; the healthy one rings all eight.
+# Collapse is likely, not certain: the same GAN from another seed (or on another machine, whose rounding moves a
+# long training) can end elsewhere. The same pair of runs from each of the five seeds (the first is the run above).
 
 # %%
-def picture(samples, results, steps, out_dir):
+def over_seeds(seeds, steps=STEPS, first=None, verbose=False, say=print):
+    runs = [first] if first is not None else []
+    runs += [one_seed(s, steps, verbose=verbose, say=say) for s in seeds[len(runs):]]
+    return runs
+
+
+def spreads(runs):
+    return {b: {k: lessons.spread([r[b][k] for r in runs])
+                for k in ("effective_modes", "reverse_kl", "modes_covered", "high_quality")} for b in BATCHES}
+
+
+if __name__ == "__main__":
+    runs = over_seeds(SEEDS, first=first)
+    for b, s in spreads(runs).items():
+        print(f"batch {b:>3}: effective modes {lessons.show_spread(s['effective_modes'], '.1f')}")
+
+
+# %% [markdown]
+# ## The verdict, by the rule stated at the top
+#
+# `judge` counts, for each batch size, the seeds on which G's realistic samples spread over fewer than 5 effective
+# modes.
+
+# %%
+def judge(runs):
+    small, big = BATCHES
+    part = {b: [r[b]["effective_modes"] < PART for r in runs] for b in BATCHES}
+    eff = {b: [r[b]["effective_modes"] for r in runs] for b in BATCHES}
+    if sum(part[small]) >= min(3, len(runs)) and sum(part[big]) <= len(runs) // 4:
+        outcome = "holds"
+    elif any(part[small]) or any(part[big]):
+        outcome = "holds partly"
+    else:
+        outcome = "does not hold here"
+    why = (f"with batch {small} G's realistic samples cover only part of the data (fewer than {PART:.0f} effective "
+           f"modes of 8) on {lessons.tally(part[small])}, with batch {big} on {sum(part[big])}; effective modes "
+           f"per seed {', '.join(f'{v:.1f}' for v in eff[small])} against {', '.join(f'{v:.1f}' for v in eff[big])}"
+           f" (worst: {min(eff[small]):.1f}, every good sample near one centre when 1.0)")
+    return outcome, why, {b: sum(part[b]) for b in BATCHES}
+
+
+if __name__ == "__main__":
+    outcome, why, counts = judge(runs)
+    lessons.verdict(outcome, why)
+
+
+# %% [markdown]
+# ## The picture: the most collapsed run, and every seed's count
+#
+# Left and middle: the batch-32 and batch-256 runs of the seed where batch 32 collapsed most, 1,000 samples over the
+# 8 true centres (circles): a collapsed G puts its dots on one or two circles, each dot realistic on its own. Right:
+# the effective number of modes for every seed and both batch sizes. The title is the verdict and its counts;
+# `samples_32.png` and `samples_256.png` show that seed's samples with the 3σ circles that decide "high quality".
+
+# %%
+def picture(runs, steps, out_dir):
     plt = lessons.plt()
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
-    for ax, (name, (s, mix)) in zip(axes, samples.items()):
-        x, r = s.detach().cpu().numpy(), results[name]
+    outcome, _, counts = judge(runs)
+    small, big = BATCHES
+    worst = min(range(len(runs)), key=lambda i: runs[i][small]["effective_modes"])
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.8))
+    for ax, b in zip(axes[:2], BATCHES):
+        r = runs[worst][b]
+        x, mix = r["samples"].detach().cpu().numpy(), r["mixture"]
         ax.scatter(mix.modes[:, 0], mix.modes[:, 1], s=250, facecolors="none", edgecolors="0.35", lw=1,
                    label="the 8 true modes", zorder=1)
         ax.scatter(x[:, 0], x[:, 1], s=3, alpha=0.4, color="C0", label="G(z), 1000 samples", zorder=2)
-        ax.set_title(f"{name}\n{r['modes_covered']}/8 modes, {r['high_quality']:.0%} HQ, "
-                     f"reverse KL {r['reverse_kl']:.2f}", fontsize=10)
-        ax.set_xlim(-1.6, 1.6)
-        ax.set_ylim(-1.6, 1.6)
+        ax.set_title(f"batch {b}, seed {worst}: {r['effective_modes']:.1f} effective modes\n"
+                     f"{r['modes_covered']}/8 covered, {r['high_quality']:.0%} HQ, reverse KL {r['reverse_kl']:.2f}",
+                     fontsize=10)
+        ax.set(xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), xlabel="x₁", ylabel="x₂")
         ax.set_aspect("equal")
-        ax.set_xlabel("x₁")
-        ax.set_ylabel("x₂")
         ax.legend(fontsize=8, loc="lower right", markerscale=1)
-    fig.suptitle(f"Mode collapse: the same GAN, {steps} steps, batch 32 against batch 256")
+    ax = axes[2]
+    for j, b in enumerate(BATCHES):
+        vals = [r[b]["effective_modes"] for r in runs]
+        ax.plot(np.full(len(vals), j) + np.linspace(-0.15, 0.15, len(vals)), vals, "o", color=f"C{j}", ms=8)
+        ax.hlines(lessons.spread(vals)["median"], j - 0.25, j + 0.25, color=f"C{j}", lw=2)
+    ax.axhline(PART, color="k", ls=":", label=f"{PART:.0f}: below, only part of the data")
+    ax.set_xticks(range(len(BATCHES)), [f"batch {b}" for b in BATCHES])
+    ax.set(xlim=(-0.5, 1.5), ylim=(0, 8.5), ylabel="effective modes, 8·exp(−reverse KL)")
+    ax.set_title(f"every seed (dots), median (bar), {steps} steps", fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.suptitle(f"verdict: {outcome}: only part of the data on {counts[small]} of {len(runs)} seeds with batch "
+                 f"{small}, on {counts[big]} of {len(runs)} with batch {big}")
     fig.tight_layout()
-    return lessons.save(fig, out_dir, "collapse_vs_coverage.png")
+    return lessons.save(fig, out_dir, "collapse_vs_coverage.png"), worst
 
 
-# %% [markdown]
-# Beside the comparison: each run's samples drawn by `viz.scatter_2d` (the picture `python -m minigan train` draws,
-# with the 3σ circles that decide "high quality"), and the two GIFs of training.
-
-# %%
-def figures(samples, results, animations, steps, out_dir, say=print):
-    """The comparison figure, one scatter per run (viz.scatter_2d, as the lab draws) and the GIFs."""
+def scatters(runs, worst, out_dir):
+    """The worst seed's samples as `viz.scatter_2d` draws them (the picture `python -m minigan train` draws)."""
     from minigan import viz
 
-    figs = {}
-    for i, (name, (s, mix)) in enumerate(samples.items()):
-        r = results[name]
-        figs[f"scatter_{i}"] = viz.scatter_2d(
-            s, mix.modes, str(Path(out_dir) / f"samples_{i}.png"), std=mix.std,
-            title=f"{name}: {r['modes_covered']}/8 modes, KL {r['reverse_kl']:.2f}")
-    figs["figure"] = picture(samples, results, steps, out_dir)
-    for i, (name, animation) in enumerate(animations.items()):
-        figs[f"animation_{i}"] = animation.save(Path(out_dir) / f"training_{i}.gif", title=f"ring GAN, {name}")[0]
-        say(f"animation: {figs[f'animation_{i}']}")
-    return figs
+    return {f"scatter_{b}": viz.scatter_2d(
+        runs[worst][b]["samples"], runs[worst][b]["mixture"].modes, str(Path(out_dir) / f"samples_{b}.png"),
+        std=runs[worst][b]["mixture"].std,
+        title=f"batch {b}, seed {worst}: {runs[worst][b]['effective_modes']:.1f} effective modes") for b in BATCHES}
+
+
+if __name__ == "__main__":
+    _figure, _worst = picture(runs, STEPS, OUT)
+    lessons.show(scatters(runs, _worst, OUT)[f"scatter_{BATCHES[0]}"])
 
 
 # %% [markdown]
-# ## Verdict
+# ## Try it
 #
-# The claim holds when the small batch reaches at most 3 centres (quality aside) while the recipe's batch covers
-# all 8 modes.
+# The batch is one knob; D's packing is another. `experiment` passes `PLAIN_GAN`, whose `pack=1` makes D judge one
+# point at a time. The recipe's own D judges pairs (PacGAN), which penalises a G whose pairs look alike. Below, the
+# same batch-32 training from seed 0 (total collapse above) with `pack=2`: expect more effective modes.
 
 # %%
-def verdict(collapsed, covered, say):
-    if collapsed["modes_reached"] <= 3 and covered["modes_covered"] == 8:
-        return lessons.verdict(
-            "holds", f"with batch 32 G puts {collapsed['largest_mode_share']:.0%} of its samples near one centre "
-            f"({collapsed['modes_covered']}/8 modes, reverse KL {collapsed['reverse_kl']:.2f}); the same GAN with "
-            f"batch 256 covers {covered['modes_covered']}/8 (reverse KL {covered['reverse_kl']:.3f})", say)
-    return lessons.verdict("does not hold here", f"batch 32 reaches {collapsed['modes_reached']} centres, batch "
-                           f"256 covers {covered['modes_covered']}/8 modes", say)
-
-
-# %% [markdown]
-# ## The whole lesson, one function
-#
-# `run` chains the steps above (train both, figures, verdict); the test suite and `python demos/12_mode_collapse.py`
-# call it.
-
-# %% the demo
-def run(steps=1500, seed=0, out_dir=None, verbose=True, animate=True) -> dict:
-    say = print if verbose else (lambda *a, **k: None)
-    results, samples, animations = train_both(steps, seed, out_dir, verbose, animate, say)
-    figs = figures(samples, results, animations, steps, out_dir, say) if out_dir is not None else {}
-    collapsed, covered = results[list(CONFIGS)[0]], results[list(CONFIGS)[1]]
-    return {"verdict": verdict(collapsed, covered, say), "collapsed": collapsed, "covered": covered, **figs}
-
-
-# %% [markdown]
-# ## Run the lesson
-#
-# It prints what it measures and ends with the verdict. The figure is saved under
-# `demos/out/12_mode_collapse/` (and shown below in a notebook).
-
-# %% main
 if __name__ == "__main__":
-    lessons.main(run, NAME)
+    _exp = build_experiment("gan", "ring", seed=0, data_scale=1.0, batch_size=32, **(PLAIN_GAN | {"pack": 2}))
+    for _ in range(STEPS):
+        _exp.train_step(STEPS)
+    print(f"batch 32, pack 2, seed 0: {measure(_exp)[0]['effective_modes']:.1f} effective modes")
+
+
+# %% [markdown]
+# ## All of it in one function
+#
+# `run` chains the cells above, for the tests and `demos/lesson_numbers.py` (which records its numbers).
+
+# %%
+def run(steps=STEPS, seeds=SEEDS, out_dir=None, verbose=True, animate=True) -> dict:
+    say = print if verbose else (lambda *a, **k: None)
+    first = one_seed(seeds[0], steps, out_dir if animate else None, verbose, say)
+    runs = over_seeds(seeds, steps, first, verbose, say)
+    outcome, why, counts = judge(runs)
+    lessons.verdict(outcome, why, say)
+    figs = {}
+    if out_dir is not None:
+        figs["figure"], worst = picture(runs, steps, out_dir)
+        figs.update(scatters(runs, worst, out_dir))
+    s = spreads(runs)
+    return {"verdict": outcome, "why": why, "only_part_32": counts[32], "only_part_256": counts[256],
+            **{f"{k}_{b}": v for b in BATCHES for k, v in s[b].items()}, **figs}

@@ -46,9 +46,9 @@ def make_experiment(seed=0):
 
 
 if __name__ == "__main__":
-    OUT = lessons.script_out(NAME)  # --out FOLDER from a shell; demos/out/14_conditional_gan/ by default
+    OUT = lessons.cell_out(NAME)  # --out FOLDER from a shell; demos/out/14_conditional_gan/ by default
     started = time.perf_counter()
-    print(f"the cGAN: {STEPS} steps a seed, seeds {SEEDS}; figures go to {OUT}")
+    print(f"the cGAN: {STEPS} steps a seed, seeds {SEEDS}")
 
 
 # %% [markdown]

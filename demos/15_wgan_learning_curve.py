@@ -56,10 +56,10 @@ STEPS, EVAL_EVERY = 600, 30
 
 
 if __name__ == "__main__":
-    OUT = lessons.script_out(NAME)  # --out FOLDER from a shell; demos/out/15_wgan_learning_curve/ by default
+    OUT = lessons.cell_out(NAME)  # --out FOLDER from a shell; demos/out/15_wgan_learning_curve/ by default
     started = time.perf_counter()
     mix = ring_mixture(8, 1.0, 0.05)  # 8 Gaussians on the unit circle, σ = 0.05
-    print(f"the ring: {len(mix.modes)} modes, σ = {mix.std}; {STEPS} steps a run, seeds {SEEDS}; figures go to {OUT}")
+    print(f"the ring: {len(mix.modes)} modes, σ = {mix.std}; {STEPS} steps a run, seeds {SEEDS}")
 
 
 

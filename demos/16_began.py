@@ -50,10 +50,10 @@ STEPS, EVAL_EVERY, BATCH = 3000, 150, 128
 
 
 if __name__ == "__main__":
-    OUT = lessons.script_out(NAME)  # --out FOLDER from a shell; demos/out/16_began/ by default
+    OUT = lessons.cell_out(NAME)  # --out FOLDER from a shell; demos/out/16_began/ by default
     started = time.perf_counter()
     mix = ring_mixture(8, 1.0, 0.05)
-    print(f"BEGAN on the ring (σ = {mix.std}): γ in {GAMMAS}, {STEPS} steps a run, seeds {SEEDS}; figures go to {OUT}")
+    print(f"BEGAN on the ring (σ = {mix.std}): γ in {GAMMAS}, {STEPS} steps a run, seeds {SEEDS}")
 
 
 

@@ -60,7 +60,7 @@ def reference_cnn(say=print):
 
 
 if __name__ == "__main__":
-    OUT = lessons.script_out(NAME)  # --out FOLDER from a shell; demos/out/17_fgsm/ by default
+    OUT = lessons.cell_out(NAME)  # --out FOLDER from a shell; demos/out/17_fgsm/ by default
     started = time.perf_counter()
     x_train, y_train = load_digits("train", scale="01")
     x_test, y_test = load_digits("test", scale="01")

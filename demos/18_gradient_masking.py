@@ -67,10 +67,10 @@ EXPLANATION = (
 EPS, RESTARTS = 0.1, 5
 
 if __name__ == "__main__":
-    OUT = lessons.script_out(NAME)  # --out FOLDER from a shell; demos/out/18_gradient_masking/ by default
+    OUT = lessons.cell_out(NAME)  # --out FOLDER from a shell; demos/out/18_gradient_masking/ by default
     started = time.perf_counter()
     print(f"ε = {EPS}, seeds {SEEDS}; each seed's 3 fine-tuned CNNs are trained once (minutes: the PGD fine-tuning "
-          f"is the long one) and cached; figures go to {OUT}")
+          f"is the long one) and cached")
 
 
 # %% [markdown]

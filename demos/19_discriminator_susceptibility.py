@@ -63,10 +63,10 @@ def held_out_accuracy(model, real, fake):
 
 
 if __name__ == "__main__":
-    OUT = lessons.script_out(NAME)  # --out FOLDER from a shell; demos/out/19_discriminator_susceptibility/ by default
+    OUT = lessons.cell_out(NAME)  # --out FOLDER from a shell; demos/out/19_discriminator_susceptibility/ by default
     started = time.perf_counter()
     print(f"seeds {SEEDS}: a digits DCGAN each (3,000 steps; trained once, then cached), PGD-{PGD_STEPS} over ε in "
-          f"{EPS_GRID}; figures go to {OUT}")
+          f"{EPS_GRID}")
 
 
 # %% [markdown]

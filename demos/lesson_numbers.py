@@ -1,19 +1,36 @@
-"""Regenerate the numbers the lesson pages state, from a clean state: demos/numbers.json.
+"""Regenerate what the lesson pages state, from a clean state: demos/numbers.json.
 
-    python demos/lesson_numbers.py            # every lesson (about LONG minutes on a 2-core CPU)
+    python demos/lesson_numbers.py            # every lesson (the sum of the times demos/README.md gives)
     python demos/lesson_numbers.py 06 17      # only these lessons (the others' entries are kept)
 
-Each lesson runs at its default settings, seed 0, with an empty classifier cache of its own (a lesson that needs
-the reference classifier trains it, as on a fresh machine) and its output in a temporary folder. Every number it
-returns (``run()``'s result; for a lesson written as top-level cells, its module's variables) is flattened to
-``"key.subkey": value`` and stored with the run's wall and CPU seconds. demos/README.md quotes these numbers; the
-slow test ``tests/test_demos.py::test_stated_numbers_reproduce`` reruns each lesson and compares.
+Each lesson runs at its default settings with an empty classifier cache of its own (a lesson that needs the
+reference classifier trains it, as on a fresh machine) and its output in a temporary folder. For each lesson the
+index records:
+
+- ``verdict``: the outcome it printed ("holds", "holds partly" or "does not hold here") and ``verdict_line``, the
+  whole line;
+- ``numbers``: every number it returns (``run()``'s result; for a lesson written as top-level cells, its
+  ``results`` dict if it has one, else its module's variables), flattened to ``"key.subkey": value``;
+- ``spreads``: every number measured over seeds (a ``lessons.spread(...)`` dict: median, min, max, n, per_seed),
+  by its key, without the per-seed values;
+- ``kernels``: the kernel set it was measured on: the backend (and the GPU's name on CuPy), the BLAS library and
+  the core type OpenBLAS chose
+  (threadpoolctl's ``architecture``, e.g. "SkylakeX" for AVX-512, "Haswell" for AVX2), and ``OPENBLAS_CORETYPE``
+  when it was set (``OPENBLAS_CORETYPE=Haswell python demos/lesson_numbers.py 10`` measures on the AVX2 kernels);
+- the run's wall and CPU seconds.
+
+The contract the slow test ``tests/test_demos.py::test_stated_verdict_and_numbers_reproduce`` checks: a fresh run
+prints the same verdict; each spread's fresh median lies in the stored [min, max] widened on each side by a tenth
+of its width (and by 1e-6 of its size, so a spread of one value must be met to round-off), with the same number of
+seeds; every other number is exact (relative 1e-6): a number that training moves must be given as a spread.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
+import io
 import json
 import math
 import os
@@ -48,6 +65,69 @@ def flatten(value, prefix="", out=None, depth=0) -> dict:
     return out
 
 
+SPREAD_KEYS = {"median", "min", "max", "n", "per_seed"}
+VERDICT_PREFIX = "verdict: "
+
+
+def is_spread(value) -> bool:
+    """True for a number measured over seeds, as ``minigan.lessons.spread`` returns it."""
+    return isinstance(value, dict) and SPREAD_KEYS <= set(value)
+
+
+def spreads(value, prefix="", out=None, depth=0) -> dict:
+    """The spreads in ``value``, by their flattened key: {"a.b": {"median", "min", "max", "n"}}."""
+    out = {} if out is None else out
+    if is_spread(value):
+        out[prefix] = {k: float(value[k]) if k != "n" else int(value[k]) for k in ("median", "min", "max", "n")}
+    elif isinstance(value, dict) and depth < 4:
+        for k, v in value.items():
+            if not any(s in str(k).lower() for s in SKIP) and str(k) not in SKIP_EXACT:
+                spreads(v, f"{prefix}.{k}" if prefix else str(k), out, depth + 1)
+    elif isinstance(value, (list, tuple)) and len(value) <= 12 and depth < 4:
+        for i, v in enumerate(value):
+            spreads(v, f"{prefix}.{i}", out, depth + 1)
+    return out
+
+
+def outcome_of(line: str) -> str | None:
+    """"holds partly" from "verdict: holds partly — why"; None when ``line`` is not a verdict line."""
+    if not isinstance(line, str) or not line.startswith(VERDICT_PREFIX):
+        return None
+    return line[len(VERDICT_PREFIX):].split(" — ")[0].strip()
+
+
+def find_verdict(result: dict, printed: str) -> str | None:
+    """The verdict line of a run: its result's "verdict" (the line ``lessons.verdict`` returns), else the last
+    verdict line it printed, else a line made from its result's "outcome"."""
+    line = result.get("verdict")
+    if outcome_of(line):
+        return line
+    lines = [t for t in printed.splitlines() if outcome_of(t)]
+    if lines:
+        return lines[-1]
+    if isinstance(result.get("outcome"), str):
+        return f"{VERDICT_PREFIX}{result['outcome']}"
+    return None
+
+
+def kernels() -> dict:
+    """The kernel set numbers are measured on: the backend, the BLAS and OpenBLAS's core type (threadpoolctl)."""
+    from threadpoolctl import threadpool_info
+
+    from minigan import backend
+
+    found = {"backend": backend.backend_name(), "blas": None, "core": None,
+             "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE") or None}
+    if found["backend"] == "cupy":  # the numbers come from the GPU's kernels
+        found["gpu"] = backend.gpu_name()
+    for lib in threadpool_info():
+        if lib.get("user_api") == "blas":
+            found["blas"] = f"{lib.get('internal_api')} {lib.get('version')}"
+            found["core"] = lib.get("architecture")
+            break
+    return found
+
+
 def lesson(number: str) -> Path:
     found = sorted(DEMOS.glob(f"{number}_*.py"))
     if not found:
@@ -55,25 +135,50 @@ def lesson(number: str) -> Path:
     return found[0]
 
 
-def measure(script: Path, out_dir: Path) -> dict:
-    """Run one lesson quietly at its defaults; its numbers, flattened."""
+class _Tee(io.TextIOBase):
+    """Write to the terminal and keep a copy (a lesson's printed verdict is read from the copy)."""
+
+    def __init__(self, stream):
+        self.stream, self.copy = stream, io.StringIO()
+
+    def write(self, text):
+        self.copy.write(text)
+        return self.stream.write(text)
+
+    def flush(self):
+        self.stream.flush()
+
+
+def results_of(script: Path, out_dir: Path) -> dict:
+    """Run one lesson at its defaults; what it returns (``run()``'s dict, or a top-level lesson's results)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    spec = importlib.util.spec_from_file_location(f"lesson_{script.stem}", script)
-    module = importlib.util.module_from_spec(spec)
     source = script.read_text()
     if "\ndef run(" in source:
+        spec = importlib.util.spec_from_file_location(f"lesson_{script.stem}", script)
+        module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        result = module.run(out_dir=out_dir, verbose=False)
-    else:  # a lesson written as top-level cells: its variables are its results
-        env = dict(os.environ)
-        os.environ["MINIGAN_DEMO_OUT"] = str(out_dir)
-        try:
-            variables = runpy.run_path(str(script), run_name="lesson")
-        finally:
-            os.environ.clear()
-            os.environ.update(env)
-        result = {k: v for k, v in variables.items() if not k.startswith("_") and k.isidentifier() and k.islower()}
-    return flatten(result)
+        return module.run(out_dir=out_dir, verbose=False)
+    # a lesson written as top-level cells: its ``results`` dict, else its variables
+    env = dict(os.environ)
+    os.environ["MINIGAN_DEMO_OUT"] = str(out_dir)
+    try:
+        variables = runpy.run_path(str(script), run_name="lesson")
+    finally:
+        os.environ.clear()
+        os.environ.update(env)
+    if isinstance(variables.get("results"), dict):
+        return variables["results"]
+    return {k: v for k, v in variables.items() if not k.startswith("_") and k.isidentifier() and k.islower()}
+
+
+def measure(script: Path, out_dir: Path) -> dict:
+    """Run one lesson at its defaults: {"verdict", "verdict_line", "numbers", "spreads"}."""
+    tee = _Tee(sys.stdout)
+    with contextlib.redirect_stdout(tee):
+        result = results_of(script, out_dir)
+    line = find_verdict(result, tee.copy.getvalue())
+    return {"verdict": outcome_of(line) if line else None, "verdict_line": line,
+            "numbers": flatten(result), "spreads": spreads(result)}
 
 
 def regenerate(numbers: list[str], cache: str | None = None) -> dict:
@@ -85,10 +190,45 @@ def regenerate(numbers: list[str], cache: str | None = None) -> dict:
             wall, cpu = time.perf_counter(), time.process_time()
             found = measure(script, Path(tmp) / "out")
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        stored[script.stem] = {"wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "numbers": found}
-        print(f"{script.stem}: {len(found)} numbers, {wall:.0f} s wall, {cpu:.0f} s CPU", flush=True)
+        stored[script.stem] = {"wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "kernels": kernels(),
+                               **found}
+        print(f"{script.stem}: {found['verdict']}; {len(found['numbers'])} numbers ({len(found['spreads'])} "
+              f"spreads over seeds), {wall:.0f} s wall, {cpu:.0f} s CPU", flush=True)
         NUMBERS.write_text(json.dumps(dict(sorted(stored.items())), indent=1, ensure_ascii=False) + "\n")
     return stored
+
+
+def compare(stated: dict, found: dict) -> list[str]:
+    """What differs between an index entry and a fresh ``measure``: the verdict, a spread's median outside its
+    stored range (widened by a tenth of its width and 1e-6 of its size), a seed count, or another number (rel 1e-6;
+    abs 1e-7 for round-off-sized ones). Empty when the fresh run reproduces the entry."""
+    differ = []
+    if stated.get("verdict") is not None and found.get("verdict") != stated["verdict"]:
+        differ.append(f"verdict: stated {stated['verdict']!r}, now {found.get('verdict')!r} "
+                      f"({found.get('verdict_line')})")
+    stated_spreads = stated.get("spreads", {})
+    for key, s in stated_spreads.items():
+        now = found.get("spreads", {}).get(key)
+        if now is None:
+            differ.append(f"{key}: a spread stated, none measured now")
+            continue
+        margin = 0.1 * (s["max"] - s["min"]) + 1e-6 * max(1.0, abs(s["min"]), abs(s["max"]))
+        if not s["min"] - margin <= now["median"] <= s["max"] + margin:
+            differ.append(f"{key}: median now {now['median']!r}, outside the stated {s['min']!r}–{s['max']!r}")
+        if now["n"] != s["n"]:
+            differ.append(f"{key}: measured over {now['n']} seeds now, {s['n']} stated")
+    inside = tuple(f"{key}." for key in stated_spreads)
+    for key, value in stated.get("numbers", {}).items():
+        if key.startswith(inside):
+            continue  # a spread's median, range and seeds: checked above
+        got = found.get("numbers", {}).get(key)
+        if isinstance(value, float) and isinstance(got, (int, float)) and not isinstance(got, bool):
+            # a gradient check's 0 can be 1e-16 in another process
+            if not math.isclose(got, value, rel_tol=1e-6, abs_tol=1e-7):
+                differ.append(f"{key}: stated {value!r}, now {got!r}")
+        elif got != value:
+            differ.append(f"{key}: stated {value!r}, now {got!r}")
+    return differ
 
 
 def main(argv=None) -> int:

@@ -5,8 +5,8 @@
 
 Running a lesson never touches demos/figures/: it writes under demos/out/ (or --out). This script is the one
 explicit way to replace a committed figure: it runs each named lesson at its default settings into
-demos/out/NN_name/ and copies the lesson's key figure (``run()``'s "figure") here, as a small palette PNG (and its
-animation, ``run()``'s "gif", when it has one).
+demos/out/NN_name/ and copies the lesson's key figure (the "figure" of ``run()``'s result, or of the ``results`` of a
+lesson written as top-level cells) here, as a small palette PNG (and its animation, "gif", when it has one).
 """
 
 from __future__ import annotations
@@ -63,11 +63,13 @@ def main(argv=None) -> int:
     if not scripts:
         p.error(f"no lesson numbered {', '.join(args.numbers)} in {DEMOS}")
     for script in scripts:
-        module = load(script)
-        if not hasattr(module, "run"):
-            print(f"{script.name}: no run(); its figures stay under {lessons.default_out() / script.stem}")
+        module = load(script)  # a lesson written as top-level cells runs here, into demos/out/NN_name/
+        result = module.run(out_dir=lessons.out_dir(script.stem)) if hasattr(module, "run") else \
+            getattr(module, "results", None)
+        if not isinstance(result, dict):
+            print(f"{script.name}: no run() and no results; its figures stay under "
+                  f"{lessons.default_out() / script.stem}")
             continue
-        result = module.run(out_dir=lessons.out_dir(script.stem))
         if result.get("figure") is None:
             print(f"{script.name}: no key figure")
             continue

@@ -62,7 +62,7 @@ TABLE = {
          """
         AcceleratorError FatalError OutOfMemoryError
          """),
-        ("profiling tools are not provided: use Python's cProfile, or python -m minigan bench for "
+        ("profiling tools are not provided: use Python's cProfile, or python -m minigan.bench for "
          "minigan's own benchmarks",
          """
         BenchmarkConfig BenchmarkExecutionStats ThroughputBenchmark monitor profiler
@@ -449,6 +449,7 @@ TABLE = {
         AdaptiveAvgPool3d AdaptiveMaxPool3d AvgPool3d BatchNorm3d CircularPad3d ConstantPad3d Conv3d
         ConvTranspose3d Dropout3d FractionalMaxPool3d InstanceNorm3d LPPool3d MaxPool3d MaxUnpool3d
         ReflectionPad3d ReplicationPad3d ZeroPad3d
+         LazyBatchNorm3d LazyConv3d LazyConvTranspose3d LazyInstanceNorm3d
          """),
         ("this loss is not provided: write it from minigan's ops, returning a mean over the batch "
          '(minigan.nn has BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, MSELoss, L1Loss)',
@@ -466,12 +467,10 @@ TABLE = {
         GRU GRUCell LSTM LSTMCell RNN RNNBase RNNCell RNNCellBase Transformer
         TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer attention
          """),
-        ('lazy layers (sizes inferred at the first call) are not provided: give the input size (e.g. '
-         'nn.Linear(in_features, out_features))',
+        ("the lazy instance norms default to running statistics (track_running_stats=True), which minigan's "
+         'InstanceNorm does not keep: give the size, e.g. nn.InstanceNorm2d(num_features, affine=True)',
          """
-        LazyBatchNorm1d LazyBatchNorm2d LazyBatchNorm3d LazyConv1d LazyConv2d LazyConv3d
-        LazyConvTranspose1d LazyConvTranspose2d LazyConvTranspose3d LazyInstanceNorm1d
-        LazyInstanceNorm2d LazyInstanceNorm3d LazyLinear UninitializedBuffer UninitializedParameter
+        LazyInstanceNorm1d LazyInstanceNorm2d
          """),
         ('distributed and multi-process training is out of scope: minigan runs in one process on one '
          'device',
@@ -557,7 +556,7 @@ TABLE = {
          """),
     ],
     "torch.autograd": [
-        ("profiling tools are not provided: use Python's cProfile, or python -m minigan bench for "
+        ("profiling tools are not provided: use Python's cProfile, or python -m minigan.bench for "
          "minigan's own benchmarks",
          """
         DeviceType ProfilerActivity ProfilerConfig ProfilerEvent ProfilerState kineto_available profiler
@@ -663,7 +662,6 @@ DIFFERENT = {
                                         "scatter-add stays atomic (PyTorch would refuse it in this mode)",
     },
     "torch.Tensor": {
-        "contiguous": "returns the tensor itself: minigan's ops accept any memory layout",
     },
     "torch.nn": {
         "DataParallel": "runs the wrapped module on minigan's one device (the whole batch); keys start with module.",

@@ -38,7 +38,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
     """
 
     __slots__ = ("array", "_grad", "_requires_grad", "_ctx", "name", "_counter", "_base", "_view_fn", "_view_version",
-                 "_hooks", "__weakref__")
+                 "_hooks", "_multi_output", "__weakref__")
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ instead of NumPy's loop
 
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
@@ -62,6 +62,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         self._base = None
         self._view_fn = ()
         self._view_version = 0
+        self._multi_output = False  # a view made by split, unbind or chunk (or a view of one): no in-place change
 
     @classmethod
     def _make(cls, data, requires_grad=False):
@@ -92,11 +93,12 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             out = backend.np.asarray(out)
         t = Tensor.__new__(Tensor)
         t._setup(out, requires_grad)
-        if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base):
+        if source is not None and out.base is not None and _owner(out) is _owner(source.array):
             t._base = source if source._base is None else source._base
             t._view_fn = source._view_fn + ((op, params),)
             t._counter = source._counter
             t._view_version = source._counter[0]
+            t._multi_output = source._multi_output
         return t
 
     def _sync_view(self):
@@ -107,6 +109,7 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             x = self._base
             for op, params in self._view_fn:
                 x = op.apply(x, **params)
+            _follow_retained(self._ctx, x._ctx)
             self._ctx, self._requires_grad = x._ctx, True
 
     def __array_namespace__(self, api_version=None):
@@ -452,7 +455,8 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             written = backend.broadcast_shapes(target_shape, o.shape, op=op)
             if written != target_shape:
                 raise ShapeError(f"{op}: cannot write a result of shape {written} into a place of shape {target_shape}")
-        if not (grad_mode and (self.requires_grad or leaf.requires_grad or any(o.requires_grad for o in tensors))):
+        if not (grad_mode and self.dtype.kind == "f" and (self.requires_grad or leaf.requires_grad or  # (an integer
+                                                          any(o.requires_grad for o in tensors))):  # never records)
             if update is not None and self.dtype.kind == "f":
                 update(self.array, *[o.array for o in operands])
             else:
@@ -460,6 +464,10 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
             self._counter[0] += 1  # whatever saved the old values for backward is now stale
             return self
         self._input(self)
+        if self._multi_output:
+            raise GraphError(f"{op}: this tensor is one of the views that split, unbind or chunk returned (or a view "
+                             "of one), and PyTorch refuses to change those in place while gradients are recorded; "
+                             "change a .clone() of it, or use an out-of-place op")
         # The node's input is this tensor's current value and history; a copy, since the values are about
         # to change and the node may need them (PyTorch saves "original self" the same way).
         before = Tensor._make(self.array.copy(), self.requires_grad)
@@ -473,13 +481,13 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         node = result._ctx
         node.saved = tuple([s if s is None or s[0] is not result.array else  # its output is this tensor now
                             (self.array, self._counter, self._counter[0], None) for s in node.saved])
-        if self._ctx is not None and self._ctx.retained is not None:  # retain_grad() follows the tensor
-            node.retained, self._ctx.retained = self._ctx.retained, None
         if self._base is None:
+            _follow_retained(self._ctx, node)  # retain_grad() follows the tensor (a view's: in _sync_view)
             self._ctx, self._requires_grad = node, True
         else:  # the base's new history: its old values with the view's part replaced by the result
             base = self._base
             copied = shaping.CopySlices.apply(base, result, view_fn=self._view_fn)
+            _follow_retained(base._ctx, copied._ctx)
             base._ctx, base._requires_grad = copied._ctx, True
             if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own: as in
                 self._sync_view()  # PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
@@ -571,6 +579,21 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
 def _unwrap(data):
     """A Tensor's array (what ``tensor(other_tensor)`` copies), or the data as given."""
     return data.array if isinstance(data, Tensor) else data
+
+
+def _follow_retained(old, new) -> None:
+    """retain_grad() follows a tensor changed in place (or a view whose base was): its gradient is kept for the new
+    version, as PyTorch's, and no longer for the old one."""
+    if old is not None and old.retained is not None:
+        new.retained, old.retained = old.retained, None
+
+
+def _owner(a):
+    """The array that owns a's memory (a NumPy or CuPy view names the array it views as ``.base``, maybe through
+    other views)."""
+    while getattr(a, "base", None) is not None:
+        a = a.base
+    return a
 
 
 def _overlaps_partly(a, b, setitem=False) -> bool:

@@ -524,7 +524,13 @@ class TensorMath:
         return self.abs()
 
     def positive(self):
+        """The tensor itself (``+x``), as PyTorch's; a bool tensor is refused, as there."""
+        if self.dtype.kind == "b":
+            raise TypeError("positive: the + operator on a bool tensor is not supported (nor in PyTorch); "
+                            "use x.logical_not() or x.int()")
         return self
+
+    __pos__ = positive
 
     def negative(self):
         return -self

@@ -169,8 +169,8 @@ class TensorMethods:
         return self.device.index if self.is_cuda else -1
 
     def contiguous(self):
-        """This tensor: minigan's ops accept any memory layout, so there is nothing to copy."""
-        return self
+        """This tensor when its memory is C-contiguous, else a copy that is (as PyTorch: a new tensor, in the graph)."""
+        return self if self.array.flags.c_contiguous else self.clone()
 
     # The method forms PyTorch code also uses (``img.mul(0.5).add(0.5)``): the operators above.
     def add(self, other, alpha=1):
@@ -338,7 +338,7 @@ class TensorMethods:
         if p == 2:
             return reduction.Norm2.apply(x, axis=axis, keepdims=keepdim)
         if p == float("inf"):
-            return x.abs().max(axis=axis, keepdims=keepdim)
+            return reduction.Max.apply(x.abs(), axis=axis, keepdims=keepdim, amax=True)  # (PyTorch's: amax's gradient)
         if p == 1:
             return x.abs().sum(axis=axis, keepdims=keepdim)
         # PyTorch's subgradients, where the slopes below are ∞ and a product with 0 would be NaN: an element
@@ -471,6 +471,8 @@ class TensorMethods:
         end = checks.normalize_axis(end_dim, self.ndim, "flatten", single=True)
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
+        if start == end:  # nothing to merge: the tensor itself, as PyTorch returns it
+            return self
         return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
 
     def transpose(self, *dims):
@@ -496,7 +498,7 @@ class TensorMethods:
         if self.ndim > 2:
             raise ShapeError(f"t: expects a tensor with at most 2 dimensions, got shape {self.shape}; "
                              "use transpose(d0, d1) or permute(...)")
-        return self if self.ndim < 2 else self.permute(1, 0)
+        return self.permute(*reversed(range(self.ndim)))  # (a vector or a scalar: a view of it, as PyTorch's)
 
     def squeeze(self, dim=None, *, axis=None):
         """Drop dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple); as in PyTorch,
@@ -521,7 +523,9 @@ class TensorMethods:
         if lead < 0 or any(n not in (m, 1) for n, m in zip(self.shape, shape[lead:])):
             raise ShapeError(f"expand: cannot expand a tensor of shape {self.shape} to {sizes}; "
                              "expected sizes equal to the tensor's, or expanding its size-1 dimensions")
-        return self if shape == self.shape else shaping.BroadcastTo.apply(self, shape=shape)
+        if shape == self.shape:  # a view all the same (a writable one), as PyTorch's
+            return shaping.Reshape.apply(self, shape=shape)
+        return shaping.BroadcastTo.apply(self, shape=shape)
 
     def expand_as(self, other):
         return self.expand(other.shape)

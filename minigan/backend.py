@@ -12,8 +12,10 @@ This module also owns:
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
+import warnings
 
 import numpy
 from threadpoolctl import ThreadpoolController, threadpool_limits
@@ -277,6 +279,88 @@ def _cupy_scatter_add(target, index, values):
 
 
 _device_scatter_add = _cupy_scatter_add
+
+
+# ----------------------------------------------------------------------------- fused elementwise chains
+# On a GPU every NumPy-style call is a kernel launch, and at minigan's sizes the launches, not the arithmetic,
+# take the time (docs/performance.md, "On a GPU"): ``grad * s * (1 - s)`` is three kernels and two temporary
+# arrays.  ``@fused`` marks such a chain, written ONCE as a plain Python function of ``xp`` and arrays/numbers:
+#
+#     @backend.fused
+#     def sigmoid_grad(xp, grad, s):  # dσ/dx = σ(1 − σ)
+#         return grad * s * (1 - s)
+#
+#     sigmoid_grad(xp, grad, s)  # xp = the arrays' module (or namespace(grad) on Tensors)
+#
+# With NumPy (or minigan's Tensor namespace, under create_graph) the call is the function itself, line by line,
+# so the CPU runs the same expression as before and a debugger steps into it.  With CuPy it is ``cupy.fuse``
+# of the same function: the chain compiled into ONE elementwise kernel (once per dtypes and ndim; in-place
+# updates such as ``m *= beta1`` write into the array given, as in NumPy).  Inside, use operators, ufuncs
+# (``xp.exp``, ``xp.sqrt``, ``xp.maximum``, ``xp.abs``, not the builtin ``abs``) and ``xp.where``; no Python
+# ``if`` on an array's values, no reductions, no indexing, no ``.dtype.type``: pass such numbers in.
+
+
+class _Fused:
+    """A function ``fn(xp, *args)`` that runs as one kernel on CuPy arrays and as itself on anything else."""
+
+    def __init__(self, fn):
+        self.fn, self.kernel, self.device = fn, None, None
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, xp, *args):
+        if xp is not _cupy or not hasattr(xp, "fuse"):  # NumPy, Tensors (create_graph), a stand-in without fuse
+            return self.fn(xp, *args)
+        if self.device is not xp:  # compiled per device module: the tests swap CuPy for a stand-in and back
+            self.kernel = xp.fuse(kernel_name="minigan" + self.fn.__name__)(functools.partial(self.fn, xp))
+            self.device = xp
+        try:
+            return self.kernel(*args)
+        except Exception as e:  # CuPy could not fuse these arguments (it traces them before any kernel runs)
+            warnings.warn(f"{self.fn.__name__}: runs op by op, not as one fused kernel ({type(e).__name__}: {e})",
+                          RuntimeWarning, stacklevel=2)
+            return self.fn(xp, *args)  # a real error (shapes, dtypes) is raised again here
+
+
+def fused(fn):
+    """``@fused``: ``fn(xp, *arrays_and_numbers)`` as one fused kernel on a GPU, the plain function on a CPU."""
+    return _Fused(fn)
+
+
+# ----------------------------------------------------------------------------- col2im's overlapping adds
+_window_index: dict = {}  # per geometry and device: the flat index of every column entry's pixel (see add_windows)
+
+
+def add_windows(out, cols, stride, dilation):
+    """``out[c, p·dh + i·sh, q·dw + j·sw, n] += cols[c, p, q, i, j, n]`` for every entry: col2im's adds.
+
+    ``out`` is (C, Hp, Wp, N), ``cols`` (C, kh, kw, Ho, Wo, N).  Windows overlap, so a pixel gets several
+    entries; the sum is the same however it is split.  On a GPU it is ONE scatter-add of every entry onto the
+    flat index of its pixel (an index array built once per geometry and kept on the device: ``cupy.add.at``,
+    one kernel with atomic adds).  On a CPU NumPy's ``add.at`` is 1.4–3× slower than adding kh·kw strided
+    slices (each moves every window at once, N contiguous numbers at a time: docs/performance.md), so there it
+    adds the slices.  Both are the formula above; the tests check each against the other.
+    """
+    (sh, sw), (dh, dw) = stride, dilation
+    c, kh, kw, ho, wo, n = cols.shape
+    if type(out) is numpy.ndarray:  # the CPU: one slice += per kernel offset, all windows at once
+        for p in range(kh):
+            for q in range(kw):
+                i, j = p * dh, q * dw  # where the offset's windows start
+                out[:, i : i + sh * (ho - 1) + 1 : sh, j : j + sw * (wo - 1) + 1 : sw] += cols[:, p, q]
+        return out
+    xp = get_array_module(out)
+    key = (out.shape, cols.shape, stride, dilation, xp)
+    index = _window_index.get(key)
+    if index is None:  # built on the host with NumPy (once per geometry), then copied to the device
+        if len(_window_index) >= 64:  # many geometries (a test sweep): start again rather than grow
+            _window_index.clear()
+        _, hp, wp, _ = out.shape
+        c_, p, q, i, j, n_ = numpy.ix_(*(numpy.arange(s) for s in cols.shape))
+        flat = ((c_ * hp + p * dh + i * sh) * wp + q * dw + j * sw) * n + n_
+        index = _window_index[key] = xp.asarray(numpy.ascontiguousarray(numpy.broadcast_to(flat, cols.shape))
+                                               .reshape(-1))
+    scatter_add(out.reshape(-1), index, cols.reshape(-1))
+    return out
 
 
 def set_device_module(module, scatter_add=None):

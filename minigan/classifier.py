@@ -23,7 +23,6 @@ The cache lives in ``$MINIGAN_CACHE`` or ``~/.cache/minigan/`` and is written at
 from __future__ import annotations
 
 import os
-import time
 import warnings
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from minigan._tensor import Tensor, from_numpy
 from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
 from minigan.optim import Adam
+from minigan.progress import Report
 from minigan.serialization import load, save
 from minigan.utils.data import DataLoader, TensorDataset
 
@@ -273,14 +273,15 @@ def shift_images(images, rng, max_shift=1):
 
 
 def train_classifier(model, images, labels, epochs=30, batch_size=64, lr=1e-3, seed=0,
-                     augment=False, lr_decay=False, weight_decay=0.0, verbose=False):
+                     augment=False, lr_decay=False, weight_decay=0.0, verbose=False, progress=None):
     """Minimise the cross-entropy with Adam over ``epochs`` passes of shuffled minibatches.
 
     The order of the minibatches comes from a permutation seeded by ``seed`` (every epoch draws a
     new one from the same generator), so two runs with the same seed and the same initial weights
     see the same batches. ``augment`` shifts each batch by up to one pixel (``shift_images``);
     ``lr_decay`` lowers the learning rate linearly to 0 over the run. Returns the mean training
-    loss of every epoch.
+    loss of every epoch. ``progress``: called as ``progress(batches done, batches in all)`` after every
+    batch (a ``minigan.progress.Report`` says how far it got and how long is left).
     """
     who = "train_classifier"
     images = _images(images, who, model)
@@ -292,18 +293,20 @@ def train_classifier(model, images, labels, epochs=30, batch_size=64, lr=1e-3, s
         return F.cross_entropy(model(from_numpy(backend.to_device(x, device))), y)
 
     return fit(model, images, labels, batch_loss, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,
-               lr_decay=lr_decay, weight_decay=weight_decay, say="epoch" if verbose else None, who=who)
+               lr_decay=lr_decay, weight_decay=weight_decay, say="epoch" if verbose else None, who=who,
+               progress=progress)
 
 
 def fit(model, images, labels, batch_loss, epochs, batch_size, lr, seed=0, lr_decay=False, weight_decay=0.0,
-        say=None, who="fit"):
+        say=None, who="fit", progress=None):
     """The training loop: Adam on ``batch_loss(x, y, rng)`` over ``epochs`` passes of shuffled minibatches.
 
     ``images`` and ``labels`` are host arrays; ``batch_loss`` gets each minibatch as host arrays and
     ``rng``, the one seeded generator that draws the batch order (a ``DataLoader`` with ``generator=rng``)
     and whatever else the loss draws (an augmentation, a random ε), so the same seed and the same starting
     weights give the same run. ``lr_decay`` lowers the learning rate linearly towards 0 over the run.
-    Returns the mean loss of every epoch; the model is left in evaluation mode.
+    Returns the mean loss of every epoch; the model is left in evaluation mode. ``progress(done, total)``, when
+    given, is called after every minibatch with the batches done and the batches in all.
     Used by ``train_classifier`` (J = cross-entropy) and by adversarial training (J̃, PGD's loss).
     """
     epochs = checks.positive_int(who, "epochs", epochs)
@@ -311,19 +314,22 @@ def fit(model, images, labels, batch_loss, epochs, batch_size, lr, seed=0, lr_de
     rng = np.random.default_rng(seed)
     loader = DataLoader(TensorDataset(images, labels), batch_size=batch_size, shuffle=True, generator=rng)
     opt = Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    history = []
+    history, done, total = [], 0, epochs * len(loader)
     for epoch in range(epochs):
         if lr_decay:
             opt.lr = lr * (1 - epoch / epochs)
         model.train()
-        total = 0.0
+        running = 0.0
         for x, y in loader:
             loss = batch_loss(x.array, y.array, rng)  # a fresh batch (images[idx]) on the host
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += loss.item() * len(y)
-        history.append(total / len(images))
+            running += loss.item() * len(y)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        history.append(running / len(images))
         if say:
             print(f"  {say} {epoch + 1:3d}/{epochs}  loss {history[-1]:.4f}", flush=True)
     model.eval()
@@ -425,11 +431,11 @@ def reference_classifier(kind: str = "cnn", cache_dir=None, retrain=False, verbo
     rng_state = backend.get_rng_state()
     backend.manual_seed(settings["seed"])  # the same initial weights and dropout masks on every machine
     model = build(kind, dataset, x_train)
-    if verbose:
-        print(f"training the {dataset} reference {kind} ({settings['epochs']} epochs on {len(x_train)} images)")
-    t0 = time.perf_counter()
-    train_classifier(model, x_train, y_train, verbose=verbose, **settings)
-    seconds = time.perf_counter() - t0
+    batches = settings["epochs"] * -(-len(x_train) // settings["batch_size"])
+    report = Report(f"training the {dataset} reference {kind} once ({settings['epochs']} epochs on "
+                    f"{len(x_train):,} images; later runs load it)", batches, unit="batches", where=path)
+    train_classifier(model, x_train, y_train, verbose=verbose, progress=report, **settings)
+    seconds = report.close()
     backend.set_rng_state(rng_state)
     info = {"kind": kind, "dataset": dataset, "test_accuracy": accuracy(model, x_test, y_test),
             "train_accuracy": accuracy(model, x_train[:10_000], y_train[:10_000]), "train_seconds": seconds,

@@ -936,7 +936,7 @@ def _threshold(x, limit, value):  # (threshold's body: PyTorch names its paramet
     x = _integer_or_float(x, "threshold")
     t, v = _number("threshold", "threshold", limit), _number("threshold", "value", value)
     t, v = (t, v) if backend.is_floating(x.dtype) else (int(t), int(v))  # PyTorch truncates them for integers
-    return where(x.array > t, x, v)
+    return activation.Threshold.apply(x, threshold=t, value=v)
 
 
 # PyTorch's in-place spellings of the activations: each is the function with inplace=True.

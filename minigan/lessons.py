@@ -48,6 +48,20 @@ def out_dir(name: str, root=None) -> Path:
     return path
 
 
+def output_folder(name: str, script: bool = False, argv=None) -> Path:
+    """The folder a lesson written as top-level cells writes to, created: ``OUT/<name>/`` when its script runs from
+    a shell as ``python demos/<name>.py --out OUT``, else ``out_dir(name)`` ($MINIGAN_DEMO_OUT or demos/out/).
+
+    A lesson calls ``lessons.output_folder(NAME, script=__name__ == "__main__")``: the command line is read only
+    when the lesson's file is the program itself (not in a notebook, not when a test or
+    demos/lesson_numbers.py runs it), so another program's arguments are never taken for the lesson's."""
+    p = argparse.ArgumentParser(prog=f"demos/{name}.py", description=f"lesson {name}")
+    p.add_argument("--out", default=None, help=f"write under OUT/{name}/ (default: {default_out()}/{name}/)")
+    if argv is None:
+        argv = sys.argv[1:] if script and not in_notebook() else []
+    return out_dir(name, p.parse_args(argv).out)
+
+
 def plt():
     """matplotlib.pyplot with the non-interactive Agg backend (no window ever opens)."""
     import matplotlib
@@ -209,6 +223,32 @@ class Timer:
         return False
 
 
+# --- lessons 06-13: a lesson run cell by cell (a notebook's cells in order, or the script from top to bottom)
+
+
+def cell_out(name: str, argv=None) -> Path:
+    """The output folder of a lesson whose cells run one by one: ``python demos/NN_name.py --out DIR`` writes
+    under ``DIR/NN_name/``; without ``--out``, and in a notebook, under ``default_out()/NN_name/``. Says where."""
+    p = argparse.ArgumentParser(prog=f"demos/{name}.py", description=f"lesson {name}")
+    p.add_argument("--out", default=None, help=f"write under OUT/{name}/ (default: {default_out()}/{name}/)")
+    args = p.parse_args([] if in_notebook() else argv)
+    path = out_dir(name, args.out)
+    print(f"lesson {name}: figures go to {path}")
+    return path
+
+
+def tally(flags) -> str:
+    """``tally([True, True, False])`` -> ``"2 of 3 seeds"``: how many seeds a per-seed test held on."""
+    flags = [bool(f) for f in flags]
+    return f"{sum(flags)} of {len(flags)} seeds"
+
+
+def span(values, fmt: str = ".0%") -> str:
+    """``span([0.55, 0.58])`` -> ``"55%–58%"``; one value (or all equal) -> ``"55%"``."""
+    lo, hi = min(values), max(values)
+    return f"{lo:{fmt}}" if f"{lo:{fmt}}" == f"{hi:{fmt}}" else f"{lo:{fmt}}–{hi:{fmt}}"
+
+
 # --- lessons 14-20
 def majority(outcomes) -> tuple[str, int]:
     """The verdict a majority of seeds gave, and how many gave it: ``majority(["holds", "holds", "holds partly"])``
@@ -223,12 +263,3 @@ def majority(outcomes) -> tuple[str, int]:
         return best, counts[best]
     return "holds partly", counts["holds partly"]
 
-
-def script_out(name: str, argv=None) -> Path:
-    """The output folder of a lesson whose cells run one by one (as a script or in a notebook): ``--out FOLDER``
-    from a shell (``python demos/NN_name.py --out FOLDER`` writes under ``FOLDER/NN_name/``), the default folder
-    in a notebook, whose kernel's own arguments are ignored. Created."""
-    p = argparse.ArgumentParser(prog=f"demos/{name}.py", description=f"lesson {name}")
-    p.add_argument("--out", default=None, help=f"write under OUT/{name}/ (default: {default_out()}/{name}/)")
-    args = p.parse_args([] if in_notebook() else argv)
-    return out_dir(name, args.out)

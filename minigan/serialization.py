@@ -86,7 +86,12 @@ def _encode(obj, path, arrays):
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
         return {kind: [_encode(v, path + [str(i)], arrays) for i, v in enumerate(obj)]}
-    raise TypeError(f"save: cannot store a {type(obj).__name__} at {SEP.join(path) or '<root>'!r}; expected "
+    where = SEP.join(path) or "<root>"
+    if callable(getattr(obj, "state_dict", None)):  # a whole model, optimizer or scheduler: code, not data
+        raise TypeError(f"save: cannot store a whole {type(obj).__name__} at {where!r} (minigan's files hold data, "
+                        "never code): save its obj.state_dict() instead, and load it into a new one with "
+                        "obj.load_state_dict(minigan.load(path))")
+    raise TypeError(f"save: cannot store a {type(obj).__name__} at {where!r}; expected "
                     "arrays, Tensors, numbers, strings, None, or dicts/lists/tuples of them")
 
 

@@ -871,6 +871,15 @@ def split(tensor, split_size_or_sections, dim=0):
     for size in sizes:
         pieces.append(x[(slice(None),) * dim + (slice(start, start + size),)])
         start += size
+    return _several_views(pieces)
+
+
+def _several_views(pieces) -> tuple:
+    """The views that split, chunk and unbind return, marked as PyTorch marks them: none may be changed in place while
+    gradients are recorded (the node that made them could not take the change).  tensor_split's (and hsplit's) may:
+    PyTorch makes those by slicing."""
+    for piece in pieces:
+        piece._multi_output = piece._base is not None
     return tuple(pieces)
 
 
@@ -1076,20 +1085,24 @@ def absolute(input):
 
 def positive(input):
     """The input itself (``+x``)."""
-    return _t(input, "positive")
+    return _t(input, "positive").positive()
 
 
 @_with_out
 def amax(input, dim=(), keepdim=False):
     """The maximum over ``dim`` (all dimensions when empty); ties share the gradient evenly, as PyTorch's amax."""
-    x = _t(input, "amax")
-    return x.max(axis=dim if dim != () else None, keepdims=keepdim)
+    return _amax(_t(input, "amax"), dim, keepdim, "amax")
 
 
 @_with_out
 def amin(input, dim=(), keepdim=False):
-    x = _t(input, "amin")
-    return x.min(axis=dim if dim != () else None, keepdims=keepdim)
+    return -_amax(-_t(input, "amin"), dim, keepdim, "amin")
+
+
+def _amax(x, dim, keepdim, fn):  # (PyTorch's amax backward multiplies by the mask of the maxima: see ops/reduce.py)
+    checks.check_nonempty(x.array, fn)
+    axis = checks.normalize_axis(dim if dim != () else None, x.ndim, fn)
+    return R.Max.apply(x, axis=axis, keepdims=builtins.bool(keepdim), amax=True)
 
 
 def clamp_min(input, min):
@@ -1278,7 +1291,7 @@ def ravel(input):
 def unbind(input, dim=0):
     """The slices along ``dim``, as a tuple (each in the graph)."""
     x = _t(input, "unbind")
-    return tuple(x[(slice(None),) * (dim % x.ndim) + (i,)] for i in range(x.shape[dim]))
+    return _several_views([x[(slice(None),) * (dim % x.ndim) + (i,)] for i in range(x.shape[dim])])
 
 
 def repeat_interleave(input, repeats=None, dim=None):
@@ -1427,7 +1440,8 @@ def tile(input, dims):
     x = x.reshape(*(1,) * (len(dims) - x.ndim), *x.shape)
     interleaved = [n for pair in zip([1] * x.ndim, x.shape) for n in pair]  # (1, s0, 1, s1, ...)
     copies = [n for pair in zip(dims, x.shape) for n in pair]             # (d0, s0, d1, s1, ...)
-    return x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)])
+    out = x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)])
+    return out.clone() if out._base is not None else out  # a copy always, as PyTorch's: never a view of the input
 
 
 def _triangle(x, diagonal, lower, fn):
@@ -1554,6 +1568,8 @@ def scatter(input, dim, index, src=None, *, value=None):
     """input with src's values (or ``value``) written where ``index`` points along ``dim``: out[index[i][j]][j] =
     src[i][j] for dim 0.  gather's inverse; ``zeros(n, k).scatter(1, labels[:, None], 1.0)`` is a one-hot code."""
     x = _t(input, "scatter")
+    if isinstance(src, (int, float)) and value is None:  # scatter(dim, index, 1.0): PyTorch's value overload
+        src, value = None, src
     idx, place = _along_place(x, dim, index, "scatter")
     out = x.clone()
     out[place] = _source(src, value, idx, "scatter", x)  # (a repeated index: one of its values, as PyTorch)
@@ -1971,7 +1987,7 @@ def _as_product_dtype(x, dtype):
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product of the elements (along ``dim``): a tree of pairwise products, log₂ n rounds of ``*``, so the
     gradient is the chain rule through those products: exact where some factors are 0, and to any order."""
-    x = _as_product_dtype(_t(input, "prod"), dtype)
+    x = given = _as_product_dtype(_t(input, "prod"), dtype)
     if dim is None:
         x, d = x.reshape(-1), 0
     else:
@@ -1984,7 +2000,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         x = x.narrow(d, 0, x.shape[d] // 2) * x.narrow(d, x.shape[d] // 2, x.shape[d] // 2)
     if x.shape[d] == 0:  # the empty product
         x = x.new_ones(x.shape[:d] + (1,) + x.shape[d + 1:])
-    return x.squeeze(d) if dim is None or not keepdim else x
+    out = x.squeeze(d) if dim is None or not keepdim else x
+    return out.clone() if out._counter is given._counter else out  # (one factor: a copy, never the input's memory)
 
 
 @_with_out
@@ -1999,7 +2016,7 @@ def cumprod(input, dim, *, dtype=None):
     while step < n:
         x = functional.cat([x.narrow(d, 0, step), x.narrow(d, step, n - step) * x.narrow(d, 0, n - step)], dim=d)
         step *= 2
-    return x
+    return x if n > 1 else x.clone()  # (one factor: a copy, never the input's memory)
 
 
 # ----------------------------------------------------------------------------- einsum

@@ -74,3 +74,37 @@ try:
     HAVE_TORCH = True
 except Exception:
     HAVE_TORCH = False
+
+
+# ----------------------------------------------------------------------------- the run explains its own skips
+def skip_reason(report) -> str:
+    """The reason a test was skipped, without pytest's "Skipped: " prefix."""
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+    return reason.removeprefix("Skipped: ").strip()
+
+
+SKIP_REASONS_SHOWN = 20
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """After the counts: one line per reason a test was skipped, with how many, most first; and what the
+    deselected ones are (the `slow` marker)."""
+    counts: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = skip_reason(report)
+        counts[reason] = counts.get(reason, 0) + 1
+    deselected = len(terminalreporter.stats.get("deselected", []))
+    if not counts and not deselected:
+        return
+    terminalreporter.section("why tests did not run", sep="-")
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    for reason, n in ranked[:SKIP_REASONS_SHOWN]:
+        terminalreporter.write_line(f"{n:6,} skipped: {reason}")
+    rest = ranked[SKIP_REASONS_SHOWN:]
+    if rest:
+        terminalreporter.write_line(f"{sum(n for _, n in rest):6,} skipped for {len(rest)} other reasons "
+                                    "(python -m pytest -rs lists each)")
+    if deselected:
+        terminalreporter.write_line(f"{deselected:6,} deselected: by -m or -k (by default the long checks marked "
+                                    "slow; python -m pytest -m slow runs them)")

@@ -27,6 +27,7 @@ where it implements less than NumPy.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import operator
 import types
@@ -34,6 +35,25 @@ import types
 import numpy
 
 _HELP = "a device array cannot be used as a NumPy array: copy it to the host with .get() / asnumpy (.to('cpu'))"
+
+# Kernel counting (``counting()`` below): what a GPU would launch for each call, by name.  A call counts as one
+# kernel when it writes memory: it returns a new array (not a view), takes ``out=``, or changes an array in
+# place; views (reshape, transpose, slices, as_strided) and ``empty`` count nothing, a fused function one.
+_counts = {"on": False, "launches": collections.Counter()}
+
+
+def _launch(name, result=None, inputs=(), out=False):
+    """Count one launch of ``name`` if counting is on and the call wrote memory (see above)."""
+    if not _counts["on"]:
+        return
+    if result is not None and not out:
+        if isinstance(result, numpy.generic):  # a reduction to one number: a kernel too
+            result = numpy.asarray(result)
+        if not isinstance(result, numpy.ndarray):
+            return
+        if any(isinstance(a, numpy.ndarray) and numpy.may_share_memory(result, a) for a in inputs):
+            return  # a view of an input: no kernel
+    _counts["launches"][name] += 1
 
 
 class ndarray:
@@ -96,7 +116,7 @@ class ndarray:
         if name.startswith("__") or name == "_a":  # __array_interface__, __dlpack__ ...: NumPy may not look in
             raise AttributeError(name)
         value = getattr(self._a, name)
-        return _wrap_function(value) if callable(value) else _wrap(value)
+        return _wrap_function(value, self._a) if callable(value) else _wrap(value)
 
     def __len__(self):
         return len(self._a)
@@ -105,12 +125,15 @@ class ndarray:
         return (_wrap(a) for a in self._a)
 
     def __getitem__(self, key):
-        return _wrap(self._a[_unwrap_index(key)])
+        result = self._a[_unwrap_index(key)]
+        _launch("getitem", result, (self._a,))
+        return _wrap(result)
 
     def __setitem__(self, key, value):
         if isinstance(value, numpy.ndarray) and value.ndim:  # CuPy's refusal: a host array is copied explicitly
             raise ValueError("non-scalar numpy.ndarray cannot be used for fill")
         self._a[_unwrap_index(key)] = _unwrap(value, host_ok=True)
+        _launch("setitem")
 
     def __repr__(self):
         return "strict." + repr(self._a)
@@ -134,7 +157,10 @@ def _from_host(array):
 def _binary(name):
     def op(self, other):
         result = getattr(self._a, name)(_unwrap(other))
-        return NotImplemented if result is NotImplemented else _wrap(result)
+        if result is NotImplemented:
+            return result
+        _launch(name.strip("_"))
+        return _wrap(result)
 
     op.__name__ = name
     return op
@@ -143,6 +169,7 @@ def _binary(name):
 def _inplace(name):
     def op(self, other):
         getattr(self._a, name)(_unwrap(other))
+        _launch(name.strip("_"))
         return self
 
     op.__name__ = name
@@ -157,8 +184,17 @@ for _n in _BINARY:
         setattr(ndarray, f"__i{_n}__", _inplace(f"__i{_n}__"))
 for _n in ("lt", "le", "gt", "ge", "eq", "ne"):
     setattr(ndarray, f"__{_n}__", _binary(f"__{_n}__"))
+def _unary(name):
+    def op(self):
+        _launch(name)
+        return _wrap(getattr(self._a, f"__{name}__")())
+
+    op.__name__ = f"__{name}__"
+    return op
+
+
 for _n in ("neg", "pos", "abs", "invert"):
-    setattr(ndarray, f"__{_n}__", lambda self, _n=_n: _wrap(getattr(self._a, f"__{_n}__")()))
+    setattr(ndarray, f"__{_n}__", _unary(_n))
 ndarray.__hash__ = None
 
 
@@ -196,13 +232,24 @@ def _unwrap_kwargs(kwargs):
     return {k: _unwrap(v) for k, v in kwargs.items()}
 
 
-def _wrap_function(fn):
+def _wrap_function(fn, owner=None):
     def call(*args, **kwargs):
-        return _wrap(fn(*(_unwrap(a) for a in args), **_unwrap_kwargs(kwargs)))
+        args, kwargs = [_unwrap(a) for a in args], _unwrap_kwargs(kwargs)
+        result = fn(*args, **kwargs)
+        if _counts["on"] and call.__name__ not in _NO_KERNEL:
+            inputs = args + list(kwargs.values()) + ([owner] if owner is not None else [])
+            _launch(call.__name__, None if result is None or call.__name__ in _ALWAYS else result, inputs,
+                    out=kwargs.get("out") is not None)
+        return _wrap(result)
 
     call.__name__ = getattr(fn, "__name__", "function")
     call.__doc__ = getattr(fn, "__doc__", None)
     return call
+
+
+_NO_KERNEL = {"empty", "empty_like", "get", "item", "tolist", "normal", "standard_normal", "random", "integers",
+              "uniform"}  # allocation only; the random draws are made on the host (backend.Generator)
+_ALWAYS = {"copy", "fill", "sort", "partition", "put", "matmul"}  # always write memory (also in place: no result)
 
 
 class _Ufunc:
@@ -213,11 +260,17 @@ class _Ufunc:
         self.__name__ = ufunc.__name__
 
     def __call__(self, *args, **kwargs):
+        _launch(self.__name__)
         return _wrap(self._u(*(_unwrap(a) for a in args), **_unwrap_kwargs(kwargs)))
 
     def __getattr__(self, name):
         value = getattr(self._u, name)
-        return _wrap_function(value) if callable(value) else value
+        if callable(value):
+            call = _wrap_function(value)
+            call.__name__ = f"{self.__name__}.{name}"
+            _ALWAYS.add(call.__name__)  # add.at, maximum.reduce ...: each a kernel
+            return call
+        return value
 
 
 class _Namespace(types.ModuleType):
@@ -259,7 +312,10 @@ class Generator:
 def _host_to_device(fn):
     def copy(obj, *args, **kwargs):  # a NumPy array or a list in, a device array out: a copy, as a transfer is
         if isinstance(obj, ndarray):
-            return _wrap(fn(obj._a, *args, **_unwrap_kwargs(kwargs)))
+            result = fn(obj._a, *args, **_unwrap_kwargs(kwargs))
+            _launch(fn.__name__, result, (obj._a,))
+            return _wrap(result)
+        _launch("host_to_device")
         return _wrap(numpy.array(fn(obj, *args, **_unwrap_kwargs(kwargs)), copy=True))
 
     return copy
@@ -273,6 +329,37 @@ def asnumpy(a):
 def scatter_add(target, index, values):
     """``target[index] += values`` summing repeats (cupyx.scatter_add)."""
     numpy.add.at(target._a, _unwrap_index(index), _unwrap(values))
+    _launch("scatter_add")
+
+
+def fuse(kernel_name=None):
+    """``cupy.fuse``: the function runs as it is (on device arrays) and counts as ONE kernel."""
+
+    def wrap(fn):
+        def kernel(*args):
+            was, _counts["on"] = _counts["on"], False
+            try:
+                result = fn(*args)
+            finally:
+                _counts["on"] = was
+            _launch(f"fused:{kernel_name}")
+            return result
+
+        return kernel
+
+    return wrap
+
+
+@contextlib.contextmanager
+def counting():
+    """Inside the block, count the kernels a GPU would launch (see ``_launch``); yields the Counter."""
+    launches = collections.Counter()
+    saved = dict(_counts)
+    _counts.update(on=True, launches=launches)
+    try:
+        yield launches
+    finally:
+        _counts.update(saved)
 
 
 def _memory_check(fn):
@@ -290,6 +377,7 @@ strict.__doc__ = __doc__
 strict.ndarray = ndarray
 strict.asnumpy = asnumpy
 strict.scatter_add = scatter_add
+strict.fuse = fuse
 for _name in ("asarray", "array", "asanyarray", "ascontiguousarray"):
     setattr(strict, _name, _host_to_device(getattr(numpy, _name)))
 strict.may_share_memory = _memory_check(numpy.may_share_memory)

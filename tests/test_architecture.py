@@ -2,7 +2,10 @@
 
 * no import circle among minigan's modules (an import inside a function counts too);
 * the library never imports the command line (``minigan/cli/``), which stands above everything;
-* the engine's floor imports nothing of the floors above it.
+* the engine's floor imports nothing of the floors above it;
+* one training loop: ``minigan/gans/training.py`` steps a GAN and writes its checkpoint's layout; the command
+  line (``train``, the lab) runs that loop and never steps a trainer or lays out a checkpoint itself;
+* no command-line module borrows another's private names (``train_cli._helper``).
 
 The imports are read with ``ast`` from the source files, nothing is imported or run.
 """
@@ -95,3 +98,47 @@ def test_the_engine_imports_nothing_above_it():
     above = {m for m in MODULES if m not in ENGINE and not m.startswith("minigan.ops")} - {"minigan"}
     offenders = {m: sorted(GRAPH[m] & above) for m in ENGINE | {m for m in MODULES if m.startswith("minigan.ops")}}
     assert not {m: n for m, n in offenders.items() if n}
+
+
+def _cli_modules():
+    return [m for m in MODULES if m == "minigan.cli" or m.startswith("minigan.cli.")]
+
+
+LOOP_HOME = "minigan.gans.training"
+
+
+def test_one_training_loop_and_one_checkpoint_layout():
+    steppers, layouts = {}, {}
+    for module in MODULES:
+        tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (module in _cli_modules() and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "train_step"):
+                steppers.setdefault(module, []).append(node.lineno)
+            if isinstance(node, ast.Dict):  # a checkpoint: the trainer's state beside the random generators'
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+                if {"trainer", "rng", "history"} <= keys:
+                    layouts.setdefault(module, []).append(node.lineno)
+    assert not steppers, f"the command line steps a trainer itself (use {LOOP_HOME}.TrainingLoop): {steppers}"
+    assert set(layouts) == {LOOP_HOME}, f"the checkpoint is laid out outside {LOOP_HOME}: {layouts}"
+
+
+def test_no_command_line_module_borrows_anothers_private_names():
+    borrowed = {}
+    for module in _cli_modules():
+        tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+        aliases = set()  # names bound to another command-line module
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("minigan.cli"):
+                for a in node.names:
+                    if a.name.startswith("_"):
+                        borrowed.setdefault(module, []).append(a.name)
+                    if f"{node.module}.{a.name}" in MODULES:
+                        aliases.add(a.asname or a.name)
+            elif isinstance(node, ast.Import):
+                aliases.update(a.asname for a in node.names if a.name.startswith("minigan.cli") and a.asname)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases
+                    and node.attr.startswith("_")):
+                borrowed.setdefault(module, []).append(f"{node.value.id}.{node.attr}")
+    assert not borrowed, f"private names used across command-line modules: {borrowed}"

@@ -127,16 +127,18 @@ def test_fgsm_says_before_it_trains_the_reference_classifier_and_ends_with_a_tab
 
     trained = []
 
-    def untrained_reference(kind="cnn", dataset="digits", **kwargs):  # stands in for the ~20 s first training
-        trained.append(kind)
-        return classifier.build(kind).eval()
+    def no_training(model, images, labels, progress=None, **settings):  # stands in for the ~20 s first training
+        trained.append(settings["epochs"])
+        progress(1, 2)
 
-    monkeypatch.setattr(classifier, "cache_dir", lambda path=None: tmp_path / "empty-cache")
-    monkeypatch.setattr(classifier, "reference_classifier", untrained_reference)
+    monkeypatch.setenv("MINIGAN_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setattr(classifier, "train_classifier", no_training)
     assert main(["fgsm", "--data", "digits", "--model", "mlp", "--eps", "0.25", "--out", str(tmp_path / "f")]) == 0
-    said = capsys.readouterr().out
-    assert trained == ["mlp"]
-    assert said.index("training the reference mlp classifier on digits once") < said.index("clean test accuracy")
+    captured = capsys.readouterr()
+    said = captured.out
+    assert trained == [classifier.recipe("mlp")["epochs"]]
+    assert "minigan: training the digits reference mlp once" in captured.err  # stderr: the table stays clean
+    assert "done in 0:0" in captured.err and str(tmp_path / "empty-cache") in captured.err
     metrics = json.loads((tmp_path / "f" / "metrics.json").read_text())
     table = said[said.index("metric"):]
     assert f"{100 * metrics['clean_accuracy']:.1f}%" in table

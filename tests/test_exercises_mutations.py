@@ -34,6 +34,26 @@ RECURSIVE_TOPOLOGICAL_ORDER = '''def topological_order(roots) -> list:
     return order
 '''
 
+# Node.apply in 12 lines: computes, records and passes its own checks, but skips the anomaly check and the view
+# bookkeeping (with it detect_anomaly() no longer raises on x.log() of 0 and reshape no longer returns a view).
+SHORT_NODE_APPLY = '''    @classmethod
+    def apply(cls, *inputs, **params):
+        fn = cls()
+        like = inputs[0] if not isinstance(inputs[0], backend.PLAIN_TYPES) else _first_tensor(inputs)
+        if like is None:
+            return fn.forward(*inputs, **params)
+        inputs = [t if getattr(t, "_base", 0) is None else like._input(t) for t in inputs]
+        needs = tuple([t._requires_grad for t in inputs])
+        record = _mode.grad_enabled and True in needs
+        fn.needs_input_grad = needs if record else None
+        arrays = backend.arrays_of(cls.__name__.lower(), inputs)
+        out = fn.forward(*arrays, **params)
+        result = like._result(out, record, None, cls, params)
+        if record:
+            fn.record(inputs, out, result, arrays)
+        return result
+'''
+
 
 # (exercise, [(old, new), ...], what the wrong solution does, target when the exercise has several)
 MUTATIONS = [
@@ -47,6 +67,10 @@ MUTATIONS = [
     ("node_apply", [("fn.needs_input_grad = needs if record",
                      "fn.needs_input_grad = tuple(True for _ in needs) if record")],
      "every input needs a gradient"),
+    ("node_apply", [(None, SHORT_NODE_APPLY)], "12 lines: no anomaly check, no view bookkeeping"),
+    ("node_apply", [("        if _mode.anomaly_enabled:\n            fn.check_forward(result)\n", "")],
+     "skips the anomaly check"),
+    ("node_apply", [("inputs[0] if cls.is_view else None", "None")], "skips the view bookkeeping"),
     ("topological_order", [("order.reverse()  # consumers first", "pass")], "producers first"),
     ("topological_order", [("elif fn not in visited:", "else:"), (" and e not in visited", "")], "no visited check"),
     ("topological_order", [("isinstance(e, Node) and ", "")], "lists leaves as nodes"),
@@ -61,6 +85,8 @@ MUTATIONS = [
     ("backprop", [("if edge is not None and gi is not None:", "if gi is not None:")], "gradients into constants"),
     ("backprop", [("g = grads.get(fn) if fn in keep else grads.pop(fn, None)", "g = grads.pop(fn, None)")],
      "forgets the gradients of the nodes in keep"),
+    ("backprop", [("                if fn.hooks:", "                if False:")], "skips the tensor hooks"),
+    ("backprop", [("                if anomaly:", "                if False:")], "skips the anomaly check"),
     ("accumulate", [("        else:\n            self._grad.array += g.array",
                      "        else:\n            self._grad = self._grad + g")],
      "a new .grad every time (PyTorch adds in place)", "minigan/_tensor.py::Tensor._add_grad"),
@@ -116,8 +142,9 @@ MUTATIONS = [
     ("sigmoid_backward", [("(grad * s * (1 - s),)", "(grad * (1 - s),)")], "1 − σ instead of σ(1 − σ)"),
     ("tanh_backward", [("(grad * (1 - t * t),)", "(grad * (1 - t),)")], "1 − tanh"),
     ("tanh_backward", [("(grad * (1 - t * t),)", "(grad * (1 + t * t),)")], "sign error"),
-    ("relu_backward", [("(grad * Step.apply(out),)", "(grad,)")], "no mask"),
-    ("relu_backward", [("(grad * Step.apply(out),)", "(Step.apply(out),)")], "forgets the incoming gradient"),
+    ("relu_backward", [("Select.apply(grad, out, keep=~(value(out) <= 0))", "grad")], "no mask"),
+    ("relu_backward", [("Select.apply(grad, out,", "Select.apply(grad * 0 + 1, out,")],
+     "forgets the incoming gradient"),
     ("leaky_relu_backward", [("d *= 1 - self.slope", "d *= 1")], "slope added to 1"),
     ("leaky_relu_backward", [("d += self.slope", "d += 0")], "0 instead of the slope for x < 0"),
     ("matmul_backward", [("backend.matmul(g, b.reshape(b2_shape).swapaxes(-1, -2))",
@@ -280,7 +307,9 @@ MUTATIONS = [
     ("pgd_adversarial_loss", [("random_start=random_start", "random_start=False")], "no random start"),
 ]
 
-REPRESENTATIVE = [("mul_backward", "missing unbroadcast"), ("matmul_backward", "transposed matmul gradient"),
+REPRESENTATIVE = [("node_apply", "12 lines: no anomaly check, no view bookkeeping"),
+                  ("backprop", "skips the tensor hooks"), ("mul_backward", "missing unbroadcast"),
+                  ("matmul_backward", "transposed matmul gradient"),
                   ("adam", "no bias correction of m"), ("gan_train_step", "D's loss on undetached fakes"),
                   ("gradient_penalty", "norm over the wrong axis"), ("pgd", "PGD without projection")]
 
@@ -358,3 +387,14 @@ def test_mutation_sweep_catches_at_least_95_percent(teacher):
     print(f"\n{len(MUTATIONS) - len(survivors)} of {len(MUTATIONS)} wrong solutions caught ({rate:.1%}); "
           f"not caught: {survivors or 'none'}")
     assert rate >= 0.95, survivors
+
+
+@pytest.mark.parametrize("exercise, note, feature", [
+    ("node_apply", "12 lines: no anomaly check, no view bookkeeping", "breaks anomaly detection"),
+    ("node_apply", "skips the view bookkeeping", "breaks views"),
+    ("backprop", "skips the anomaly check", "breaks anomaly detection"),
+])
+def test_a_solution_that_breaks_a_documented_feature_fails_naming_it(teacher, exercise, note, feature):
+    (m,) = [m for m in MUTATIONS if m[:1] == (exercise,) and m[2] == note]
+    caught, message = _caught(teacher, m)
+    assert caught and message.startswith(feature), message

@@ -205,7 +205,8 @@ def test_a_diverging_run_stops_with_a_message_in_the_page(tmp_path, session):
     deadline = time.monotonic() + 20
     while '"message": "training diverged' not in session.frame[2] and time.monotonic() < deadline:
         time.sleep(0.02)  # the page hears of it in the next frame
-    assert not session.playing and session.message.startswith("training diverged at step 2 (loss_d=nan)")
+    # the third step diverged (the stand-in step above does not count itself: the loop names the step it takes)
+    assert not session.playing and session.message.startswith("training diverged at step 3 (loss_d=nan)")
     assert len(session.run.history["step"]) == 2
 
 

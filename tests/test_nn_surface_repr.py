@@ -15,6 +15,10 @@ torch = pytest.importorskip("torch")
 # (class name, args, kwargs): each built in both libraries, the reprs compared
 REPR_CASES = [
     ("Linear", (2, 3), {}), ("Linear", (2, 3), dict(bias=False)),
+    ("LazyLinear", (3,), {}), ("LazyLinear", (3,), dict(bias=False)), ("LazyConv1d", (4, 3), dict(stride=2)),
+    ("LazyConv2d", (4, 3), dict(padding=1, groups=2)), ("LazyConvTranspose1d", (3, 2), {}),
+    ("LazyConvTranspose2d", (3, 4), dict(stride=2, padding=1, bias=False)), ("LazyBatchNorm1d", (), {}),
+    ("LazyBatchNorm2d", (), dict(eps=1e-3, momentum=None, affine=False, track_running_stats=False)),
     ("Conv1d", (2, 3, 3), {}),
     ("Conv1d", (2, 4, 3), dict(stride=2, padding=1, dilation=2, groups=2, bias=False, padding_mode="reflect")),
     ("Conv1d", (2, 4, 3), dict(padding="same", padding_mode="replicate")),

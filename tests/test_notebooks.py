@@ -91,9 +91,21 @@ def check_ran(nb, script, tmp_path):
     assert list((tmp_path / script.stem).glob("*.png")), "the figure was not saved under MINIGAN_DEMO_OUT"
 
 
+def check_teaches_cell_by_cell(nb, script):
+    """At least four code cells show their own output (a step, its result under it), and one "Try it" section
+    (a change to make and what to expect) is followed by a code cell."""
+    shown = [c for c in nb.cells if c.cell_type == "code" and c.get("outputs")]
+    assert len(shown) >= 4, f"{script.name}: only {len(shown)} code cells show an output; each step should show its own"
+    tries = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("## Try it")]
+    assert len(tries) == 1, f"{script.name}: expected one '## Try it' markdown cell, found {len(tries)}"
+    assert tries[0] + 1 < len(nb.cells) and nb.cells[tries[0] + 1].cell_type == "code", "Try it needs its code cell"
+
+
 @pytest.mark.parametrize("script", [s for s in SCRIPTS if s.stem in FAST], ids=lambda s: s.stem)
 def test_fast_notebook_runs_top_to_bottom_with_figures_inline(script, tmp_path, monkeypatch):
-    check_ran(execute(script, tmp_path, monkeypatch, timeout=120), script, tmp_path)
+    nb = execute(script, tmp_path, monkeypatch, timeout=120)
+    check_ran(nb, script, tmp_path)
+    check_teaches_cell_by_cell(nb, script)
 
 
 @pytest.mark.slow

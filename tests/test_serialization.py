@@ -163,6 +163,21 @@ def test_unsupported_values_raise_type_error(tmp_path):
     assert not (tmp_path / "x.npz").exists()
 
 
+def test_a_whole_model_is_refused_naming_state_dict(tmp_path):
+    """A tutorial's ``save(model, path)``: minigan's files never hold code, and the message says what to do."""
+    import minigan
+
+    model = minigan.nn.Sequential(minigan.nn.Linear(2, 3))
+    for obj in (model, minigan.optim.SGD(model.parameters(), lr=0.1), {"net": model}):
+        with pytest.raises(TypeError, match=r"cannot store a whole (Sequential|SGD) .*save its obj.state_dict\(\)"):
+            save(obj, tmp_path / "m.pt")
+    assert not (tmp_path / "m.pt").exists()
+    save(model.state_dict(), tmp_path / "m.pt")  # what the message says works
+    fresh = minigan.nn.Sequential(minigan.nn.Linear(2, 3))
+    fresh.load_state_dict(minigan.load(tmp_path / "m.pt"))
+    assert all((a == b).all() for a, b in zip(fresh.state_dict().values(), model.state_dict().values()))
+
+
 def test_exported_from_package_when_available():
     if hasattr(minigan, "save"):
         assert minigan.save is save and minigan.load is load

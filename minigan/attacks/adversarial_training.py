@@ -95,7 +95,7 @@ def adversarial_loss(model, x, y, eps, alpha=0.5, clip=(0.0, 1.0), attack_labels
 
 def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr=1e-3, alpha=0.5,
                         clip=(0.0, 1.0), seed=0, random_eps=False, attack_labels="true", lr_decay=False,
-                        verbose=False):
+                        verbose=False, progress=None):
     """Minimise J̃ (``adversarial_loss``) with Adam over ``epochs`` passes of shuffled minibatches.
 
     images: float (N, ...) in the clip range; labels: int (N,). The minibatch order comes from a
@@ -113,6 +113,8 @@ def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr
                   Scale", who draw ε at random per example for this reason). The CLI uses p = 0.5:
                   half the batch is the paper's J̃ at ``eps``, half covers the smaller ε.
     attack_labels "true" or "predicted": see ``adversarial_loss``.
+    progress      called as ``progress(batches done, batches in all)`` after every minibatch (a
+                  ``minigan.progress.Report`` prints how far it got and an estimate of what is left).
     lr_decay      lower the learning rate linearly to 0 over the run (as ``classifier.train_classifier``).
     """
     who = "train_adversarially"
@@ -126,10 +128,10 @@ def train_adversarially(model, images, labels, eps, epochs=10, batch_size=64, lr
         return adversarial_loss(model, x, y, step, alpha=alpha, clip=clip, attack_labels=attack_labels)  # J̃(θ, x, y)
 
     return _fine_tune(who, model, images, labels, batch_loss, epochs, batch_size, lr, seed, lr_decay,
-                      "adversarial epoch" if verbose else None)
+                      "adversarial epoch" if verbose else None, progress)
 
 
-def _fine_tune(who, model, images, labels, batch_loss, epochs, batch_size, lr, seed, lr_decay, say):
+def _fine_tune(who, model, images, labels, batch_loss, epochs, batch_size, lr, seed, lr_decay, say, progress=None):
     """``classifier.fit`` with ``batch_loss(x, y, rng)`` on the model's device (both trainings)."""
     images = images.array if isinstance(images, Tensor) else images
     labels = labels.array if isinstance(labels, Tensor) else labels
@@ -144,7 +146,7 @@ def _fine_tune(who, model, images, labels, batch_loss, epochs, batch_size, lr, s
         return batch_loss(backend.to_device(x, device), backend.to_device(y, device), rng)
 
     return fit(model, images, labels, on_device, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,
-               lr_decay=lr_decay, say=say, who=who)
+               lr_decay=lr_decay, say=say, who=who, progress=progress)
 
 
 # ----------------------------------------------------------------------------- PGD training (Madry et al. 2018)
@@ -171,7 +173,7 @@ def pgd_adversarial_loss(model, x, y, eps, step_size=None, steps=7, random_start
 
 
 def train_pgd(model, images, labels, eps, steps=7, step_size=None, epochs=20, batch_size=64, lr=1e-3, alpha=0.0,
-              clip=(0.0, 1.0), seed=0, lr_decay=True, verbose=False):
+              clip=(0.0, 1.0), seed=0, lr_decay=True, verbose=False, progress=None):
     """Madry et al. 2018's adversarial training: Adam on ``pgd_adversarial_loss`` over shuffled minibatches.
 
     Every step: (1) the inner max — PGD with ``steps`` steps of size ``step_size`` (None: 2.5·ε/steps)
@@ -180,7 +182,8 @@ def train_pgd(model, images, labels, eps, steps=7, step_size=None, epochs=20, ba
     iterations); on the 8x8 digits 7 steps are enough for the inner max (more change little, see
     ``robustness.py``). Minibatch order from a NumPy generator seeded by ``seed``; the random starts
     from ``minigan.manual_seed``'s generator. The model may be fresh or already trained (fine-tuning).
-    Returns the mean loss of every epoch; leaves the model in evaluation mode.
+    Returns the mean loss of every epoch; leaves the model in evaluation mode. ``progress``: as in
+    ``train_adversarially``.
     """
     who = "train_pgd"
     eps = check_eps(eps, who)
@@ -191,4 +194,4 @@ def train_pgd(model, images, labels, eps, steps=7, step_size=None, epochs=20, ba
         return pgd_adversarial_loss(model, x, y, eps, step_size=step_size, steps=steps, alpha=alpha, clip=clip)
 
     return _fine_tune(who, model, images, labels, batch_loss, epochs, batch_size, lr, seed, lr_decay,
-                      "PGD training epoch" if verbose else None)
+                      "PGD training epoch" if verbose else None, progress)

@@ -42,6 +42,7 @@ def digits_gan(steps=3000, seed=0, verbose=False):
     """The digits DCGAN (``build_experiment("gan", "digits")``) after ``steps`` steps, cached: the Experiment."""
     from minigan import classifier
     from minigan.gans.recipes import build_experiment
+    from minigan.progress import Report
     from minigan.serialization import load, save
 
     exp = build_experiment("gan", "digits", seed=seed)
@@ -56,10 +57,13 @@ def digits_gan(steps=3000, seed=0, verbose=False):
             return exp
         except (ValueError, TypeError, KeyError, OSError):
             exp = build_experiment("gan", "digits", seed=seed)
+    report = Report(f"training the digits GAN once (seed {seed}; later runs load it)", steps, "steps", path)
     for t in range(steps):
         stats = exp.train_step(total_steps=steps)
+        report(t + 1)
         if verbose and (t + 1) % 500 == 0:
             print(f"  GAN step {t + 1}/{steps}  D(x) {stats['d_real']:.2f}  D(G(z)) {stats['d_fake']:.2f}", flush=True)
+    report.close()
     path.parent.mkdir(parents=True, exist_ok=True)
     save({"trainer": exp.trainer.state_dict(), "key": key}, path)
     exp.trainer.G.eval()

@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 
 from minigan import backend, classifier
 from minigan.attacks.adversarial_training import train_adversarially, train_pgd
+from minigan.progress import Report
 from minigan.serialization import load, save
 
 # Measured on the digits (reference CNN, 98.9% clean; adversarial seeds 0, 1, 2): 40 epochs of J̃ at
@@ -52,12 +52,7 @@ def clean_classifier(args, data, x_train, y_train, num_classes):
     reference = data if data in classifier.DATASETS else None  # digits, fashion-mnist, mnist
     recipe = classifier.recipe(args.model, "digits" if tuple(x_train.shape[1:]) == (1, 8, 8) else "fashion-mnist")
     default = reference and args.seed == recipe["seed"] and args.limit is None and args.epochs is None
-    if default and backend.backend_name() == "numpy":
-        cached = classifier.cache_dir() / f"{reference}_{args.model}_v{classifier.CACHE_VERSION}.npz"
-        if not cached.exists():  # the first run trains it: say so, rather than sit silent for a while
-            took = " (about 20 s on a 2-core CPU)" if reference == "digits" else ""
-            print(f"training the reference {args.model} classifier on {reference} once: {recipe['epochs']} epochs"
-                  f"{took}; later runs load it from {cached.parent} ...", flush=True)
+    if default and backend.backend_name() == "numpy":  # the first run trains it, and says so with its progress
         return classifier.reference_classifier(args.model, dataset=reference)
     if args.epochs is not None:
         recipe["epochs"] = args.epochs
@@ -76,15 +71,23 @@ def clean_classifier(args, data, x_train, y_train, num_classes):
             pass  # damaged or stale: retrain below
     backend.manual_seed(args.seed)
     model = build_model(args.model, x_train.shape[1:], num_classes)
-    print(f"training the clean {args.model} ({recipe['epochs']} epochs on {len(x_train)} images) ...", flush=True)
-    classifier.train_classifier(model, x_train, y_train, **recipe)
+    report = Report(f"training the clean {args.model} ({recipe['epochs']} epochs on {len(x_train):,} images)",
+                    recipe["epochs"] * -(-len(x_train) // recipe["batch_size"]), unit="batches", where=path)
+    classifier.train_classifier(model, x_train, y_train, progress=report, **recipe)
+    report.close()
     path.parent.mkdir(parents=True, exist_ok=True)
     save({"model": model.state_dict(), "key": key}, path)
     return model.eval()
 
 
+def _batches(n, epochs, batch_size):
+    """The minibatches ``epochs`` passes over ``n`` examples take."""
+    return epochs * -(-n // batch_size)
+
+
 def _cached_model(kind, key, build, train, verbose=True):
-    """Load the model cached under ``key`` or train it (``train(model)``) and cache it."""
+    """Load the model cached under ``key`` or train it (``train(model, path)``, which returns its seconds) and
+    cache it."""
     text = json.dumps(key, sort_keys=True)
     path = classifier.cache_dir() / f"robust_{kind}_{hashlib.sha256(text.encode()).hexdigest()[:16]}.npz"
     model = build()
@@ -95,9 +98,7 @@ def _cached_model(kind, key, build, train, verbose=True):
             return model.eval(), float(ckpt["seconds"]), True
         except (ValueError, TypeError, KeyError, OSError):
             model = build()  # damaged or stale: retrain below
-    t0 = time.perf_counter()
-    train(model)
-    seconds = time.perf_counter() - t0
+    seconds = train(model, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     save({"model": model.state_dict(), "key": text, "seconds": seconds}, path)
     return model.eval(), seconds, False
@@ -116,20 +117,25 @@ def robust_models(args, clean, x_train, y_train, num_classes, only=None):
         model.load_state_dict(clean.state_dict())  # fine-tune a copy of the clean classifier
         return model.to("cuda") if backend.backend_name() != "numpy" else model
 
-    def fgsm_train(model):
+    def fgsm_train(model, path):
         backend.manual_seed(args.seed)
-        print(f"FGSM fine-tuning: {args.adv_epochs} epochs at eps={args.train_eps:g} ...", flush=True)
+        report = Report(f"FGSM fine-tuning of the {args.model} at eps={args.train_eps:g} ({args.adv_epochs} epochs, "
+                        f"random eps {args.fgsm_random_eps:g})", _batches(len(x_train), args.adv_epochs,
+                                                                         recipe["batch_size"]), "batches", path)
         train_adversarially(model, x_train, y_train, args.train_eps, epochs=args.adv_epochs,
                             batch_size=recipe["batch_size"], lr=recipe["lr"], alpha=recipe["alpha"], seed=args.seed,
-                            random_eps=args.fgsm_random_eps, lr_decay=recipe["lr_decay"])
+                            random_eps=args.fgsm_random_eps, lr_decay=recipe["lr_decay"], progress=report)
+        return report.close()
 
-    def pgd_train(model):
+    def pgd_train(model, path):
         backend.manual_seed(args.seed)
-        print(f"PGD fine-tuning: {args.pgd_epochs} epochs of PGD-{args.pgd_train_steps} at eps={args.train_eps:g} ...",
-              flush=True)
+        report = Report(f"PGD fine-tuning of the {args.model} at eps={args.train_eps:g} ({args.pgd_epochs} epochs of "
+                        f"PGD-{args.pgd_train_steps})", _batches(len(x_train), args.pgd_epochs,
+                                                                 PGD_RECIPE["batch_size"]), "batches", path)
         train_pgd(model, x_train, y_train, args.train_eps, steps=args.pgd_train_steps, epochs=args.pgd_epochs,
                   batch_size=PGD_RECIPE["batch_size"], lr=PGD_RECIPE["lr"], alpha=PGD_RECIPE["alpha"],
-                  seed=args.seed, lr_decay=PGD_RECIPE["lr_decay"], verbose=True)
+                  seed=args.seed, lr_decay=PGD_RECIPE["lr_decay"], progress=report)
+        return report.close()
 
     fgsm_key = dict(base, kind="fgsm", **dict(recipe, epochs=args.adv_epochs, random_eps=args.fgsm_random_eps))
     pgd_key = dict(base, kind="pgd", **dict(PGD_RECIPE, epochs=args.pgd_epochs, steps=args.pgd_train_steps))

@@ -132,7 +132,7 @@ def accumulate(grads: dict, seeds: dict) -> None:
     first, so that changing one ``.grad`` in place can never change another."""
     shared = {id(g) for g in seeds.values()}
     for leaf, g in grads.items():
-        if isinstance(leaf, Node):
+        if isinstance(leaf, Node) or not leaf._requires_grad:  # (a leaf detach_()ed since: no .grad, as PyTorch)
             continue
         array = g if isinstance(g, backend.PLAIN_TYPES) else g.array
         if id(g) in shared or getattr(array, "base", None) is not None:

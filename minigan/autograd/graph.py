@@ -78,6 +78,21 @@ def unbroadcast(grad, shape):
     return grad.reshape(shape)
 
 
+def zeros(grad):
+    """A zero gradient of grad's shape and dtype (an array, or a constant Tensor under create_graph): what PyTorch
+    returns for a step's derivative (sign, floor, fill_), never ``grad * 0``, which is NaN where grad is ±∞ or NaN."""
+    if isinstance(grad, backend.PLAIN_TYPES):
+        return backend.get_array_module(grad).zeros_like(grad)
+    return grad._new(backend.get_array_module(grad.array).zeros_like(grad.array))
+
+
+def select(mask, grad):
+    """``grad`` where the constant bool ``mask`` holds, else 0: a masking backward SELECTS, as PyTorch's do, never
+    ``grad * mask``, so that an ∞ or NaN gradient where the mask is False gives 0, not NaN."""
+    if isinstance(grad, backend.PLAIN_TYPES):
+        return backend.get_array_module(grad).where(mask, grad, grad.dtype.type(0))
+    return grad.__array_namespace__().where(mask, grad, 0)
+
 
 # ----------------------------------------------------------------------------- the node
 class Node:
@@ -129,7 +144,11 @@ class Node:
     def record(self, inputs, out, result, arrays=None) -> None:
         """Make this node ``result``'s history (``out``: what forward returned, the array ``result`` holds
         or a NumPy scalar; ``arrays``: what forward was given, each input's array or its host scalar): the
-        producer of each input as it is now, and the saved values."""
+        producer of each input as it is now, and the saved values.  An integer or bool result is never recorded and
+        never requires grad, as in PyTorch: ``x.long()`` is a constant, not the identity."""
+        if result.dtype.kind != "f":
+            result._requires_grad = False
+            return
         self.inputs = inputs
         self.next_functions = tuple([(t if t._ctx is None else t._ctx) if t._requires_grad else None for t in inputs])
         if self.saved_arrays:

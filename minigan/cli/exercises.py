@@ -1,8 +1,10 @@
-"""``exercises {list,start,check}``: the command line of the course.
+"""``exercises {list,start,check,measure,grade}``: the command line of the course.
 
     python -m minigan exercises list [DIR]                 the sets, and each exercise's status in DIR
-    python -m minigan exercises start DIR [--solutions]    make a workspace (a teacher's one with --solutions)
+    python -m minigan exercises start DIR [--solutions] [--classroom]   make a workspace
     python -m minigan exercises check DIR [NAME ...] [--torch]   grade; the last line is "N passed, M failed"
+    python -m minigan exercises measure DIR NAME           "predict, then measure" on the workspace's own code
+    python -m minigan exercises grade SUBMISSIONS... [--csv F] [--json F] [--gradescope F]   grade a class
 
 ``add_parser(subparsers, name)`` adds the command to the dispatcher (minigan/cli/main.py); the grading itself is
 library code in minigan/exercises/.
@@ -10,9 +12,11 @@ library code in minigan/exercises/.
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 
-from minigan.exercises import grader, workspace
+from minigan.exercises import gradebook, grader, measure, workspace
 from minigan.exercises.catalogue import by_set
 
 
@@ -25,12 +29,13 @@ def _list(args) -> int:
         progress = workspace.read_manifest(".")["progress"]
     number = 0
     for _key, title, exercises in by_set():
-        print(f"{title} ({len(exercises)})")
+        print(f"{title} ({len(exercises)} exercises, {sum(e.points for e in exercises)} points)")
         for ex in exercises:
             number += 1
             p = progress.get(ex.name)
             status = "-" if p is None else ("passed" if p["passed"] else "failed")
-            print(f"  {number:2d}. {ex.name:<22} {status:<7} {ex.task[:70]}{'...' if len(ex.task) > 70 else ''}")
+            print(f"  {number:2d}. {ex.name:<22} {status:<7} {ex.points} pt  "
+                  f"{ex.task[:62]}{'...' if len(ex.task) > 62 else ''}")
     if progress:
         passed = sum(1 for p in progress.values() if p["passed"])
         print(f"{passed} of {number} passed")
@@ -38,10 +43,16 @@ def _list(args) -> int:
 
 
 def _start(args) -> int:
-    root = workspace.start(args.dir, solutions=args.solutions, force=args.force)
+    lectures = workspace.read_lectures(args.lectures) if args.lectures else None
+    root = workspace.start(args.dir, solutions=args.solutions, force=args.force, classroom=args.classroom,
+                           lectures=lectures)
     kind = "a teacher's workspace (every solution filled in)" if args.solutions else "a workspace"
     print(f"made {kind} in {root}: read {root / 'EXERCISES.md'}, then run "
           f"`python -m minigan exercises check {root}`")
+    if args.classroom:
+        print(f"with a GitHub Classroom set-up: {root / workspace.classroom.WORKFLOW} and "
+              f"{root / workspace.classroom.AUTOGRADING} (set MINIGAN in the workflow to where your course installs "
+              "minigan from)")
     return 0
 
 
@@ -50,10 +61,51 @@ def _check(args) -> int:
         name, passed, message, seconds = result
         print(f"PASS  {name}" if passed else f"FAIL  {name}: {message}", flush=True)
 
+    note = workspace.version_note(workspace.read_manifest(args.dir))
+    if note:
+        print(note, flush=True)
     results, seconds = grader.grade(args.dir, args.names, on_result=show, torch=args.torch)
     passed = sum(1 for r in results if r[1])
     print(f"{passed} passed, {len(results) - passed} failed ({seconds:.1f} s)")
     return 0 if passed == len(results) else 1
+
+
+def _measure(args) -> int:
+    print(f"$ {measure.command(args.name)}", flush=True)
+    status, filled = measure.run(args.dir, args.name)
+    if filled:
+        shown = ", ".join(filled[:5]) + (f" and {len(filled) - 5} more" if len(filled) > 5 else "")
+        mine = f"; {args.name} is one of them: you measured the reference" if args.name in filled else ""
+        print(f"({len(filled)} exercise{'s' if len(filled) > 1 else ''} not written yet ran the reference: "
+              f"{shown}{mine})")
+    return status
+
+
+def _grade(args) -> int:
+    folders = gradebook.expand(args.submissions)
+    if args.gradescope and len(folders) != 1:
+        raise workspace.WorkspaceError(f"exercises grade: --gradescope writes one student's results.json; "
+                                       f"{len(folders)} workspaces were given")
+    start = time.perf_counter()
+    book = gradebook.grade_class(folders, args.names, jobs=args.jobs, timeout=args.timeout,
+                                 memory=args.memory << 20 if args.memory else None,
+                                 on_student=lambda e: print(f"graded {e['student']}: {e['points']}/"
+                                                            f"{e['max_points']} points", file=sys.stderr,
+                                                            flush=True))
+    print(gradebook.report(book))
+    written = [gradebook.write_csv(book, args.csv), gradebook.write_json(book, args.json)]
+    if args.gradescope:
+        written.append(gradebook.write_gradescope(book["students"][0], args.gradescope))
+    print(f"graded {len(folders)} workspace{'s' if len(folders) != 1 else ''} with minigan {book['graded_by']} in "
+          f"{time.perf_counter() - start:.1f} s; wrote {', '.join(str(p) for p in written)}")
+    return 0
+
+
+def _positive(text):
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
 
 
 def add_parser(subparsers, name="exercises"):
@@ -70,6 +122,12 @@ def add_parser(subparsers, name="exercises"):
     p.add_argument("--solutions", action="store_true", help="a teacher's workspace, every solution filled in")
     p.add_argument("--force", action="store_true",
                    help="allow a folder that is not empty (files already there are never overwritten)")
+    p.add_argument("--classroom", action="store_true",
+                   help="add a GitHub Classroom set-up: a workflow and autograding.json that run `exercises check` "
+                        "and report each exercise's points")
+    p.add_argument("--lectures", metavar="JSON", default=None,
+                   help="point exercises at your own lectures: a JSON object {exercise name: \"course, lecturer, "
+                        "slide title\" or a link}, shown in EXERCISES.md instead of the built-in citation")
     p.set_defaults(run=_start)
     p = sub.add_parser("check", help="grade a workspace (closing line: N passed, M failed)")
     p.add_argument("dir", help="the workspace")
@@ -77,5 +135,26 @@ def add_parser(subparsers, name="exercises"):
     p.add_argument("--torch", action="store_true",
                    help="also compare with PyTorch where it has the same function, when installed (slower)")
     p.set_defaults(run=_check)
+    p = sub.add_parser("measure", help="run an exercise's 'predict, then measure' command on a workspace's own "
+                                       "code (what is not written yet runs the reference)")
+    p.add_argument("dir", help="the workspace")
+    p.add_argument("name", metavar="NAME", help="the exercise")
+    p.set_defaults(run=_measure)
+    p = sub.add_parser("grade", help="grade a class: every check on every workspace, into a gradebook (CSV, JSON)")
+    p.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                   help="a student's workspace, or a folder holding one workspace per student")
+    p.add_argument("--names", nargs="+", metavar="NAME", default=None, help="grade only these exercises")
+    p.add_argument("--csv", default="gradebook.csv", help="the gradebook, one row per student and exercise "
+                                                         "(default: gradebook.csv)")
+    p.add_argument("--json", default="gradebook.json", help="the gradebook with versions and flags "
+                                                           "(default: gradebook.json)")
+    p.add_argument("--gradescope", metavar="RESULTS_JSON", default=None,
+                   help="also write Gradescope's results.json for the one submission given "
+                        "(in an autograder: /autograder/results/results.json)")
+    p.add_argument("--jobs", type=_positive, default=None, help="workspaces graded at once (default: CPU cores)")
+    p.add_argument("--timeout", type=float, default=grader.TIMEOUT,
+                   help=f"seconds one exercise may take before its process is ended (default {grader.TIMEOUT:g})")
+    p.add_argument("--memory", type=_positive, default=None, metavar="MB",
+                   help=f"address space of each grading process (default {grader.MEMORY >> 20})")
+    p.set_defaults(run=_grade)
     return parser
-

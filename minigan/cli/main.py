@@ -17,10 +17,11 @@ limit into a one-line error with exit code 2 instead of a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from minigan.backend import keep_freed_memory, set_num_threads
-from minigan.cli import attack, exercises, sample, train
+from minigan.cli import attack, exercises, prepare, sample, train
 from minigan.cli.lab import cli as lab
 
 
@@ -65,6 +66,7 @@ COMMANDS = (
     ("attack", attack),
     ("lab", lab),
     ("exercises", exercises),
+    ("prepare", prepare),
 )
 
 
@@ -94,5 +96,13 @@ def main(argv=None) -> int:
         print("minigan: error: out of memory; try a smaller --batch-size, --data or model", file=sys.stderr)
         return 2
     except (ValueError, TypeError, RuntimeError, OSError) as e:  # OSError: a missing file, --out naming a file, ...
-        print(f"minigan: error: {e}", file=sys.stderr)
+        print(f"minigan: error: {_said(e)}", file=sys.stderr)
         return 2
+
+
+def _said(e: Exception) -> str:
+    """The error in words: an OSError the commands did not word themselves names its path, without the errno."""
+    if isinstance(e, OSError) and e.strerror and isinstance(e.filename, (str, bytes)) and str(e).startswith("[Errno"):
+        path = os.fsdecode(e.filename)
+        return f"{path!r}: {e.strerror}" + (f" (and {os.fsdecode(e.filename2)!r})" if e.filename2 else "")
+    return str(e)

@@ -105,14 +105,17 @@ class RunFolder:
     def __enter__(self):
         if self.path.exists() and not self.path.is_dir():
             raise ValueError(f"{self.command}: --out {str(self.path)!r} is a file, expected a folder (new or existing)")
-        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as e:  # a part of the path is a file, a read-only place, ...
+            raise OSError(f"{self.command}: cannot make the folder {str(self.path)!r} ({e.strerror or e})") from None
         self._hold = hold_folder(self.path, self.command)
         self._hold.__enter__()
         try:
             self._remove_stale_staging()
             held = [name for name in self.files if os.path.lexists(self.path / name)]  # links too, dangling too
             if held and not (self.force or self.resume):
-                what = (self.describe(self.path) if self.describe else None) or _name_and_kind(self.path / held[0])
+                what = (self.describe(self.path) if self.describe else None) or name_and_kind(self.path / held[0])
                 raise ValueError(f"{self.command}: {str(self.path)!r} already holds {what}; "
                                  + ("continue it with --resume, " if self.describe else "")
                                  + "replace it with --force, or give another --out")
@@ -186,7 +189,24 @@ class RunFolder:
         self.old = []
 
 
-def _name_and_kind(path: Path) -> str:
+MAX_READ = 64 << 20  # the largest metrics.json or points.csv a command reads back from a run folder
+
+
+def read_text(path, limit: int = MAX_READ) -> str:
+    """The text of the regular file at ``path`` (UTF-8), at most ``limit`` bytes. A FIFO, a device or a folder
+    under a run's file name is a ValueError naming it: opening never blocks (O_NONBLOCK) and only a regular
+    file is read, so a FIFO planted as ``metrics.json`` cannot hang the command that lists runs."""
+    fd = os.open(os.fspath(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{str(path)!r} is not a regular file ({name_and_kind(Path(path))})")
+        if info.st_size > limit:
+            raise ValueError(f"{str(path)!r} is {info.st_size:,} bytes, more than the {limit:,} a run's file holds")
+        return f.read(limit + 1).decode("utf-8")
+
+
+def name_and_kind(path: Path) -> str:
     """``samples.png``, or ``samples.png (a folder)`` / ``(a symbolic link)`` / ``(a FIFO, a socket or a device)``."""
     if path.is_symlink():
         return f"{path.name} (a symbolic link)"
@@ -198,4 +218,4 @@ def _name_and_kind(path: Path) -> str:
 
 
 
-__all__ = ["RunFolder", "FolderInUse", "hold_folder", "LOCK_NAME"]
+__all__ = ["RunFolder", "FolderInUse", "hold_folder", "name_and_kind", "read_text", "LOCK_NAME"]

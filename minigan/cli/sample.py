@@ -77,6 +77,8 @@ def run(args) -> int:
     out = Path(args.out) if args.out else run_dir / f"sample-s{args.seed}.png"
     if out.suffix.lower() != ".png":
         raise ValueError(f"sample: --out {str(out)!r} must name a .png file")
+    if out.is_dir() and not out.is_symlink():
+        raise ValueError(f"sample: --out {str(out)!r} is a folder, expected a .png file")
     if os.path.lexists(out) and not args.force:
         raise ValueError(f"sample: {str(out)!r} already exists; replace it with --force, or give another --out")
     exp, ckpt_path = load_run(args.run_dir)

@@ -20,6 +20,10 @@ were). Results are written in a private staging folder and renamed into place, n
 (``minigan.cli.runfolder``). At the end, train prints a table of the final metrics, each with what it
 measures and its reference value, and a few plain words on what they say.
 
+The loop itself (steps, evaluations, checkpoints, the stop at a NaN, ``--resume``) is the library's,
+``minigan.gans.training.TrainingLoop``, which the lab runs too; this file puts a progress bar, signals
+and the run folder around it.
+
 Training stops at the first NaN/inf loss with a clear message; the last good checkpoint stays.
 SIGINT (Ctrl-C), SIGTERM or SIGHUP end the run after the step in progress: it saves a checkpoint at
 that step, prints the command that resumes it, and exits with 128 + the signal's number (130, 143,
@@ -46,16 +50,14 @@ import time
 from pathlib import Path
 
 from minigan import backend
-from minigan.backend import np
 from minigan.cli import summary
-from minigan.cli.runfolder import RunFolder
+from minigan.cli.runfolder import RunFolder, read_text
 from minigan.gans.gan import PRIORS
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, INSTANCE_NOISE_UNTIL, OPTIMIZERS, build_experiment
-from minigan.serialization import load, save
+from minigan.gans.training import CheckpointError, Diverged, TrainingLoop, read_checkpoint, windowed_losses
+from minigan.serialization import save
 
 LOSS_NAMES = ("non-saturating", "minimax")
-# A resumed run must use the same settings as the run that wrote the checkpoint (steps may grow).
-RESUME_KEYS_IGNORED = ("steps",)
 # The files a run writes into its folder (--force removes them before a new run starts there).
 RUN_FILES = ("checkpoint.npz", "metrics.json", "samples.png", "losses.png", "training.gif", "training.mp4")
 # The y-axis labels of losses.png: the losses' panel, then each quantity drawn on its own axes.
@@ -64,8 +66,6 @@ LOSS_AXIS = {"gan": "loss (cross-entropy, nats)", "cgan": "loss (cross-entropy, 
 PANEL_AXIS = {"wasserstein": "W estimate E[f(x)] − E[f(G(z))]", "penalty": "gradient penalty λ·E[(‖∇f‖−1)²]"}
 # The trainers whose D (or critic) scores a 2-D point, so that --animate can draw its decision surface.
 ANIMATED = ("gan", "wgan", "wgan-gp")
-# What checkpoint() writes; --resume checks for each before reading any.
-CHECKPOINT_KEYS = ("config", "trainer", "rng", "step", "eval_every", "checkpoint_every", "evals", "history")
 
 
 # Wall time of a run with the recipe's defaults (--threads 1, NumPy), measured on a 2-core CPU
@@ -215,16 +215,6 @@ def _is_2d(data: str) -> bool:
     return data.strip().lower().partition(":")[0] in ("ring", "grid", "csv")
 
 
-def _finite(out: dict) -> bool:
-    return all(math.isfinite(v) for v in out.values())
-
-
-def _weights_finite(exp) -> bool:
-    """Every weight of G and D is a finite number (a step can overflow them while its loss was still finite)."""
-    params = list(exp.trainer.G.parameters()) + list(exp.trainer.D.parameters())
-    return all(bool(backend.get_array_module(p.array).isfinite(p.array).all()) for p in params)
-
-
 class Progress:
     """tqdm if it is installed, otherwise a plain line every 5%; ``note(text)`` prints a line above the bar
     (the metrics at each evaluation), and the bar keeps the latest of them beside the losses."""
@@ -268,21 +258,6 @@ class Progress:
             self.bar.close()
 
 
-def _windowed(history: dict, points: int = 500) -> dict:
-    """Losses averaged over windows, at most ``points`` per series (for metrics.json and losses.png)."""
-    steps = np.asarray(history["step"], dtype=np.float64)
-    if steps.size == 0:
-        return {"step": []}
-    w = max(1, math.ceil(steps.size / points))
-    n = (steps.size // w) * w or steps.size
-    out = {"step": [float(s) for s in steps[:n].reshape(-1, min(w, n))[:, -1]]}
-    for k, v in history.items():
-        if k != "step":
-            arr = np.asarray(v, dtype=np.float64)[:n]
-            out[k] = [float(x) for x in arr.reshape(-1, min(w, n)).mean(axis=1)]
-    return out
-
-
 def _final_report(exp, final: dict, schedule_steps: int) -> str:
     """The final metrics as a table (value, meaning, reference value) and what they say."""
     if exp.kind == "mixture":
@@ -308,14 +283,15 @@ def equilibrium_losses(exp) -> dict:
             "loss_g": (g, f"G's loss at equilibrium: {'' if g > 0 else '−'}log 2")}
 
 
-def _pictures(exp, folder: RunFolder, losses: dict, final=None) -> list:
-    """samples.png and losses.png via minigan.viz (skipped with a warning without matplotlib)."""
+def _pictures(exp, name: str, folder: RunFolder, losses: dict, final=None) -> list:
+    """samples.png and losses.png via minigan.viz (skipped with a warning without matplotlib), titled with
+    ``name``, the algorithm as the user asked for it (dcgan, not the gan it runs)."""
     try:
         from minigan import viz
 
         rng_state = backend.get_rng_state()
         try:
-            title = f"{exp.algorithm} on {exp.data}, step {exp.trainer.step}"
+            title = f"{name} on {exp.data}, step {exp.trainer.step}"
             if exp.kind == "mixture":
                 metrics = final if final and "modes_covered" in final else None  # the summary's numbers
                 samples = exp.trainer.sample(2500)
@@ -340,7 +316,7 @@ def _pictures(exp, folder: RunFolder, losses: dict, final=None) -> list:
         panels = [[k for k in series if k.startswith("loss")]] + own_axes
         ylabels = [LOSS_AXIS.get(exp.algorithm, "loss")] + [PANEL_AXIS.get(k, k) for (k,) in own_axes]
         folder.write("losses.png", lambda path: viz.loss_curves(
-            series, path, title=f"{exp.algorithm} on {exp.data}", smooth=0.9, panels=panels, ylabels=ylabels,
+            series, path, title=f"{name} on {exp.data}", smooth=0.9, panels=panels, ylabels=ylabels,
             references=equilibrium_losses(exp)))
         return ["samples.png", "losses.png"]
     except ImportError as e:
@@ -369,67 +345,20 @@ def _check_writable(out_dir: Path, ckpt_path: Path) -> None:
         raise OSError(f"train: cannot write the checkpoint {str(ckpt_path)!r} ({e.strerror or e})") from None
 
 
-def _check_checkpoint(ckpt, path) -> None:
-    """Every entry --resume reads has the type train wrote; a crafted file gets a one-line error."""
-    def damaged(what):
-        return ValueError(f"train --resume: {str(path)!r} is a damaged checkpoint ({what})")
-
-    for key, low in (("step", 0), ("eval_every", 1), ("checkpoint_every", 1), ("schedule_steps", 1)):
-        value = ckpt.get(key, low)  # schedule_steps: absent from checkpoints of older versions
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise damaged(f"{key} is {value!r}, expected an integer >= {low}")
-    if not isinstance(ckpt["config"], dict) or not isinstance(ckpt["rng"], dict):
-        raise damaged("config and rng must be dicts")
-    if not isinstance(ckpt["trainer"], dict) or ckpt["trainer"].get("step") != ckpt["step"]:
-        raise damaged(f"the trainer's step is not the checkpoint's step {ckpt['step']}")
-    evals = ckpt["evals"]
-    if not isinstance(evals, list) or not all(isinstance(e, dict) and type(e.get("step")) is int for e in evals):
-        raise damaged("evals must be a list of dicts with an integer step")
-    history = ckpt["history"]
-    if not isinstance(history, dict) or "step" not in history:
-        raise damaged("history must be a dict with a 'step' series")
-    for name, series in history.items():
-        if not (isinstance(series, np.ndarray) and series.ndim == 1 and series.dtype.kind in "fiu"
-                and len(series) == ckpt["step"]):
-            raise damaged(f"the history series {name!r} is not {ckpt['step']} numbers")
-
-
-def _resume(exp, ckpt_path: Path, steps: int) -> dict:
-    """The run's state from its checkpoint (weights and random generators restored into ``exp``)."""
+def _resume(exp, ckpt_path: Path, steps: int, eval_every, checkpoint_every) -> TrainingLoop:
+    """The run's loop from its checkpoint (weights and random generators restored into ``exp``)."""
     if not ckpt_path.is_file():
         raise FileNotFoundError(f"train --resume: no checkpoint at {str(ckpt_path)!r}; run without --resume first")
-    ckpt = load(ckpt_path)
-    missing = [k for k in CHECKPOINT_KEYS if not isinstance(ckpt, dict) or k not in ckpt]
-    if missing:
-        raise ValueError(f"train --resume: {str(ckpt_path)!r} is a minigan checkpoint but not one written by "
-                         f"train (it has no {missing[0]!r} entry); expected the checkpoint.npz of a training run")
-    _check_checkpoint(ckpt, ckpt_path)
-    saved = {k: v for k, v in ckpt["config"].items() if k not in RESUME_KEYS_IGNORED}
-    saved.setdefault("prior", "normal")  # checkpoints from before the prior setting drew z from N(0, I)
-    now = {k: v for k, v in exp.config.items() if k not in RESUME_KEYS_IGNORED}
-    if "d_lr_ratio" in now:
-        saved.setdefault("d_lr_ratio", 1.0)  # and from before the d_lr_ratio setting, D's lr was G's
-    if "instance_noise" in now:
-        saved.setdefault("instance_noise", 0.0)  # and from before the instance_noise setting, D saw no noise
-    if "r1" in now:
-        saved.setdefault("r1", 0.0)  # and from before the r1 setting, D's loss had no penalty
-    diff = sorted((k for k in set(saved) | set(now) if saved.get(k) != now.get(k)), key=str)
-    if diff:
-        k = diff[0]
-        raise ValueError(f"train --resume: the checkpoint {str(ckpt_path)!r} was written with {k}={saved.get(k)!r}, "
-                         f"this run has "
-                         f"{k}={now.get(k)!r}; resume with the same settings (or use another --out)")
-    if steps < ckpt["step"]:
-        raise ValueError(f"train --resume: the checkpoint {str(ckpt_path)!r} is at step {ckpt['step']}, beyond "
-                         f"--steps {steps}; give --steps {ckpt['step']} or more")
+    where = repr(str(ckpt_path))
     try:
-        exp.trainer.load_state_dict(ckpt["trainer"])
-        backend.set_rng_state(ckpt["rng"])
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as e:
-        raise ValueError(f"train --resume: {str(ckpt_path)!r} is a damaged checkpoint ({e})") from e
-    return {"start": ckpt["step"], "evals": list(ckpt["evals"]), "eval_every": ckpt["eval_every"],
-            "checkpoint_every": ckpt["checkpoint_every"], "schedule_steps": ckpt.get("schedule_steps", steps),
-            "history": {k: [float(x) for x in v] for k, v in ckpt["history"].items()}}
+        ckpt = read_checkpoint(ckpt_path, where)
+        if steps < ckpt["step"]:
+            raise CheckpointError(f"the checkpoint {where} is at step {ckpt['step']}, beyond --steps {steps}; give "
+                                  f"--steps {ckpt['step']} or more")
+        return TrainingLoop.resume(exp, ckpt, steps, eval_every, checkpoint_every, where=where)
+    except CheckpointError as e:
+        hint = "; resume with the same settings (or use another --out)" if "was written with" in str(e) else ""
+        raise ValueError(f"train --resume: {e}{hint}") from None
 
 
 class _StopOnSignal:
@@ -509,7 +438,7 @@ def _describe_run(out_dir: Path):
     try:
         if metrics.is_symlink() or not metrics.is_file():  # read no link, FIFO or folder
             raise ValueError("not a run's metrics.json")
-        said = json.loads(metrics.read_text(encoding="utf-8"))
+        said = json.loads(read_text(metrics))
         config = said["config"]
         return f"a run ({config['algorithm']} on {config['data']}, step {said['step']}, {said['status']})"
     except (OSError, ValueError, KeyError, TypeError):
@@ -517,32 +446,24 @@ def _describe_run(out_dir: Path):
 
 
 def _train(args, exp, folder: RunFolder) -> int:
+    """The run: minigan.gans.training's loop, with a progress bar, signals and the run folder around it."""
     out_dir = folder.path
     ckpt_path = out_dir / "checkpoint.npz"
     _check_writable(out_dir, ckpt_path)
     steps = args.steps or exp.default_steps
-    state = {"start": 0, "evals": [], "history": {"step": []}, "eval_every": None, "checkpoint_every": None,
-             "schedule_steps": steps}
     if args.resume:
-        state = _resume(exp, ckpt_path, steps)
-    history, evals, start, schedule_steps = state["history"], state["evals"], state["start"], state["schedule_steps"]
-    eval_every = args.eval_every or state["eval_every"] or max(1, steps // 10)
-    ckpt_every = args.checkpoint_every or state["checkpoint_every"] or eval_every
-    config = dict(exp.config, steps=steps, eval_every=eval_every, checkpoint_every=ckpt_every)
+        loop = _resume(exp, ckpt_path, steps, args.eval_every, args.checkpoint_every)
+    else:
+        loop = TrainingLoop(exp, steps, args.eval_every, args.checkpoint_every)
+    start = loop.step
+    config = dict(exp.config, steps=steps, eval_every=loop.eval_every, checkpoint_every=loop.checkpoint_every)
     if exp.config.get("lr_decay"):
-        config["lr_schedule_steps"] = schedule_steps
-
-    def checkpoint(step):
-        state = {"config": exp.config, "trainer": exp.trainer.state_dict(), "rng": backend.get_rng_state(),
-                 "step": step, "eval_every": eval_every, "checkpoint_every": ckpt_every, "evals": evals,
-                 "schedule_steps": schedule_steps,
-                 "history": {k: np.asarray(v, dtype=np.float64) for k, v in history.items()}}
-        folder.write("checkpoint.npz", lambda path: save(state, path))  # --force: the old run goes now
+        config["lr_schedule_steps"] = loop.schedule_steps
 
     def write_metrics(final, status, seconds):
         folder.write_json("metrics.json", {
-            "config": config, "status": status, "step": exp.trainer.step, "final": final, "evals": evals,
-            "losses": _windowed(history), "wall_seconds": seconds})
+            "config": config, "status": status, "step": loop.step, "final": final, "evals": loop.evals,
+            "losses": windowed_losses(loop.history), "wall_seconds": seconds})
 
     progress = Progress(start, steps, args.no_progress)
     animation = None
@@ -552,67 +473,65 @@ def _train(args, exp, folder: RunFolder) -> int:
         animation = TrainingAnimation(exp.mixture, steps, seed=args.seed)
         animation.capture(exp.trainer)
     frame_every = max(1, steps // ANIMATION_FRAMES)
+    last_good = [start if args.resume else None]  # the step of the last checkpoint written
+
+    def on_step(step, losses):
+        progress.update(step, losses)
+        if animation is not None and (step % frame_every == 0 or step == steps):
+            animation.capture(exp.trainer)
+
+    def on_eval(record):
+        line, short = summary.eval_line(record)
+        progress.note(f"step {record['step']}/{steps}: {line}", short)
+
+    def on_checkpoint(step):
+        state = loop.checkpoint()
+        folder.write("checkpoint.npz", lambda path: save(state, path))  # --force: the old run goes now
+        last_good[0] = step
+
     t0 = time.perf_counter()
-    last_good = start if args.resume else None
-    step = start + 1  # the step in progress, for a message if a second Ctrl-C stops the run at once
     try:
         with _StopOnSignal() as stop:
-            for step in range(start + 1, steps + 1):
-                # A diverging run overflows before its loss turns NaN: NumPy's warnings about that would
-                # bury the one-line message below, which names the step and the checkpoint kept.
-                with np.errstate(all="ignore"):
-                    out = exp.train_step(schedule_steps)
-                saving = step % ckpt_every == 0 or step == steps or stop.signum
-                if not _finite(out) or (saving and not _weights_finite(exp)):  # never save a NaN as "good"
-                    bad = ", ".join(f"{k}={v}" for k, v in out.items() if not math.isfinite(v)) or "non-finite weights"
-                    if folder.keeps_old_run:  # --force before a first checkpoint: the old run stays whole
-                        kept = f"the run that was in {str(out_dir)!r} is kept as it was"
-                    else:
-                        write_metrics({}, f"diverged at step {step}", time.perf_counter() - t0)
-                        kept = (f"the last good checkpoint (step {last_good}) is {str(ckpt_path)!r}"
-                                if last_good is not None else "no checkpoint was written yet")
-                    raise RuntimeError(f"training diverged at step {step} ({bad}); {kept}; try a smaller --lr")
-                history["step"].append(step)
-                for k, v in out.items():
-                    history.setdefault(k, []).append(v)
-                progress.update(step, out)
-                if step % eval_every == 0 or step == steps:
-                    evals.append({"step": step, **exp.evaluate()})
-                    line, short = summary.eval_line(evals[-1])
-                    progress.note(f"step {step}/{steps}: {line}", short)
-                if animation is not None and (step % frame_every == 0 or step == steps):
-                    animation.capture(exp.trainer)
-                if saving:
-                    checkpoint(step)
-                    last_good = step
-                if stop.signum:
-                    name = signal.Signals(stop.signum).name
-                    write_metrics({}, f"stopped by {name} at step {step}", time.perf_counter() - t0)
-                    progress.close()
-                    print(f"minigan: {name}: stopped at step {step} of {steps}; kept {str(ckpt_path)!r} (step {step}); "
-                          f"resume with: {_resume_command(args, out_dir, steps)}", file=sys.stderr, flush=True)
-                    return 128 + stop.signum
+            try:
+                loop.run(on_step, on_eval, on_checkpoint, stop=lambda: stop.signum is not None)
+            except Diverged as e:
+                if folder.keeps_old_run:  # --force before a first checkpoint: the old run stays whole
+                    kept = f"the run that was in {str(out_dir)!r} is kept as it was"
+                else:
+                    write_metrics({}, f"diverged at step {e.step}", time.perf_counter() - t0)
+                    kept = (f"the last good checkpoint (step {last_good[0]}) is {str(ckpt_path)!r}"
+                            if last_good[0] is not None else "no checkpoint was written yet")
+                raise RuntimeError(f"{e}; {kept}; try a smaller --lr") from None
+            if loop.stopping:
+                name = signal.Signals(stop.signum).name
+                write_metrics({}, f"stopped by {name} at step {loop.step}", time.perf_counter() - t0)
+                progress.close()
+                print(f"minigan: {name}: stopped at step {loop.step} of {steps}; kept {str(ckpt_path)!r} (step "
+                      f"{loop.step}); resume with: {_resume_command(args, out_dir, steps)}", file=sys.stderr,
+                      flush=True)
+                return 128 + stop.signum
     except KeyboardInterrupt:  # asked twice: stopped at once, mid-step; the last periodic checkpoint stays
         progress.close()
-        kept = (f"kept {str(ckpt_path)!r} (step {last_good}); resume with: {_resume_command(args, out_dir, steps)}"
-                if last_good is not None else "no checkpoint was written yet")
+        kept = (f"kept {str(ckpt_path)!r} (step {last_good[0]}); resume with: "
+                f"{_resume_command(args, out_dir, steps)}" if last_good[0] is not None else
+                "no checkpoint was written yet")
         if folder.keeps_old_run:
             kept += f"; the run that was in {str(out_dir)!r} is kept as it was"
-        print(f"minigan: stopped at once during step {step} of {steps}; {kept}", file=sys.stderr, flush=True)
+        print(f"minigan: stopped at once during step {min(loop.step + 1, steps)} of {steps}; {kept}",
+              file=sys.stderr, flush=True)
         return 130
     finally:
         progress.close()
     seconds = time.perf_counter() - t0
-    final = dict(evals[-1]) if evals and evals[-1]["step"] == exp.trainer.step else {"step": exp.trainer.step,
-                                                                                     **exp.evaluate()}
-    losses = _windowed(history)
+    final = loop.final_metrics()
+    losses = windowed_losses(loop.history)
     write_metrics(final, "ok", seconds)
-    written = _pictures(exp, folder, losses, final) if losses["step"] else []
+    written = _pictures(exp, args.algorithm, folder, losses, final) if losses["step"] else []
     if animation is not None and len(animation.frames) > 1:
         written += folder.write("training.gif", lambda path: animation.save(path, title=f"{args.algorithm} on "
                                                                                         f"{args.data}"))
-    print(f"{args.algorithm} on {args.data}, seed {args.seed}: {exp.trainer.step} steps in {seconds:.1f} s")
-    print(_final_report(exp, final, schedule_steps))
+    print(f"{args.algorithm} on {args.data}, seed {args.seed}: {loop.step} steps in {seconds:.1f} s")
+    print(_final_report(exp, final, loop.schedule_steps))
     kept = ["checkpoint.npz"] if start < steps else []  # a finished run resumed at its own step trains nothing
     print(f"wrote {', '.join(['metrics.json', *written, *kept])} in {out_dir}")
     return 0

@@ -208,6 +208,9 @@ def load_idx_folder(path, split: str = "train", scale: str = "01"):
     if scale not in SCALES:
         raise ValueError(f"{fn}: got scale={scale!r}, expected one of {SCALES}")
     folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{fn}: {str(folder)!r} is a file, expected a folder holding MNIST-format files such as "
+                         f"{_candidates(_PREFIX[split], 'images', 3)[0]!r}")
     if not folder.is_dir():
         raise FileNotFoundError(
             f"{fn}: no such folder: {str(folder)!r} (expected a folder holding MNIST-format files such as "

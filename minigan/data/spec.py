@@ -79,13 +79,24 @@ def load_points(path) -> Points2D:
         raise FileNotFoundError(f"{what}: no such file") from None
     except IsADirectoryError:
         raise ValueError(f"{what}: is a folder, expected a CSV file of x,y rows") from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
+    except OSError as e:  # permission denied, a name too long, ...: named, never a bare errno
+        raise OSError(f"{what}: cannot be read ({e.strerror or e})") from None
+    try:  # checked on the descriptor itself (Linux opens a folder read-only without complaint)
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ValueError(f"{what}: is a folder, expected a CSV file of x,y rows")
         if not stat.S_ISREG(info.st_mode):
             raise ValueError(f"{what}: is not a regular file (a FIFO, a device?), expected a CSV file of x,y rows")
         if info.st_size > MAX_CSV_BYTES:
             raise ValueError(f"{what}: is {info.st_size} bytes, more than {MAX_CSV_BYTES}; give fewer points")
-        text = f.read().decode("utf-8", "replace")
+    except BaseException:
+        os.close(fd)
+        raise
+    try:
+        with os.fdopen(fd, "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+    except OSError as e:
+        raise OSError(f"{what}: cannot be read ({e.strerror or e})") from None
     lines = [line.split("#", 1)[0].strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     if lines and not _is_row(lines[0]):

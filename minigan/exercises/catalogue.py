@@ -24,6 +24,11 @@ class Exercise:
     hint: str
     predict: str  # the question; then "measure:" and a command
 
+    @property
+    def points(self) -> int:
+        """What passing it is worth in a gradebook (``POINTS``, else its set's ``SET_POINTS``)."""
+        return POINTS.get(self.name, SET_POINTS[self.set])
+
 
 SETS = (
     ("autodiff", "Autodiff core"),
@@ -173,8 +178,8 @@ EXERCISES = (
         "Predict the gradient of tanh at x = 3 (how far from 0?). measure: "
         + PY + 'x = mg.tensor([3.0], requires_grad=True); x.tanh().sum().backward(); print(x.grad)"'),
     _op("relu_backward", "minigan/ops/activation.py::ReLU.backward", "return the gradient of relu(x)",
-        "d relu/dx = H(x) = 1 where x > 0, else 0 (from the saved output: Step.apply(out), a mask that stays in "
-        "the graph)",
+        "d relu/dx = H(x) = 1 where x > 0, else 0 (from the saved output: Select.apply(grad, out, keep=...) picks the "
+        "gradient where out > 0 and 0 elsewhere, never grad·mask, and keeps out in the graph)",
         "Predict the gradient of relu at x = 0 (PyTorch says 0). measure: "
         + PY + 'x = mg.zeros(1, requires_grad=True); x.relu().sum().backward(); print(x.grad)"'),
     _op("leaky_relu_backward", "minigan/ops/activation.py::LeakyReLU.backward",
@@ -448,3 +453,9 @@ SET_TITLES = dict(SETS)
 def by_set():
     """[(set key, title, [exercises])] in lesson order."""
     return [(key, title, [e for e in EXERCISES if e.set == key]) for key, title in SETS]
+
+# Points in a gradebook (``exercises grade``): each set's exercises are worth SET_POINTS, the whole training
+# steps, the walk and the convolution's pieces more.  A teacher may edit these; the total is printed by `list`.
+SET_POINTS = {"autodiff": 2, "ops": 1, "optim": 2, "gans": 2, "attacks": 2}
+POINTS = {"backprop": 3, "im2col": 2, "col2im": 2, "conv2d_backward": 2, "gan_train_step": 3,
+          "wgan_train_step": 3, "wgangp_train_step": 3, "cgan_train_step": 3, "pgd": 3}

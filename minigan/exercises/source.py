@@ -39,7 +39,7 @@ def find_function(tree: ast.Module, qualname: str):
     return node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
 
 
-def _body_statements(fn) -> list:
+def body_statements(fn) -> list:
     """The statements of ``fn`` after its docstring."""
     body = fn.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
@@ -53,7 +53,7 @@ def body_span(text: str, qualname: str) -> tuple[int, int, int]:
     fn = find_function(ast.parse(text), qualname)
     if fn is None:
         raise LookupError(f"no function {qualname!r}")
-    body = _body_statements(fn)
+    body = body_statements(fn)
     if not body:
         raise LookupError(f"{qualname!r} has only a docstring: nothing to turn into an exercise")
     if body[0].lineno == fn.lineno:
@@ -97,7 +97,7 @@ def stub(text: str, qualname: str, message: str) -> str:
 def is_stub(text: str, qualname: str) -> bool:
     """Is the body of ``qualname`` still the stub the workspace started with?"""
     fn = find_function(ast.parse(text), qualname)
-    body = _body_statements(fn) if fn is not None else []
+    body = body_statements(fn) if fn is not None else []
     if len(body) != 1 or not isinstance(body[0], ast.Raise) or not isinstance(body[0].exc, ast.Call):
         return False
     args = body[0].exc.args

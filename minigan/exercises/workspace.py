@@ -15,7 +15,8 @@ import json
 import shutil
 from pathlib import Path
 
-from minigan.exercises import source
+from minigan import __version__ as VERSION
+from minigan.exercises import classroom, source
 from minigan.exercises.catalogue import EXERCISES, by_set
 
 MANIFEST = ".exercises.json"
@@ -25,15 +26,46 @@ REPO = LIBRARY.parent  # targets' paths ("minigan/ops/...") are relative to it
 
 # The workspace's own `exercises` command: only a pointer back to the grader, which needs the full minigan
 # (the workspace holds no minigan/exercises/).
-WORKSPACE_CLI = '''"""This copy of minigan is an exercises workspace: the grader lives in the full minigan."""
+WORKSPACE_CLI = '''"""This copy of minigan is an exercises workspace: the grader lives in the full minigan.
 
+`python -m minigan exercises measure NAME`, run here, hands the exercise's "predict, then measure" command
+to the full minigan that made this workspace, which runs it on this copy (what is not written yet runs
+the reference solution).
+"""
+
+import json
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 MESSAGE = ("this is an exercises workspace, graded by the full minigan: run `python -m minigan exercises check "
            "DIR` from outside this folder (here, `import minigan` is this copy)")
 
 
+def _workspace():
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".exercises.json").is_file() and (folder / "minigan" / "__init__.py").is_file():
+            return folder
+    return None
+
+
 def _run(args):
+    rest = args.rest
+    root = _workspace()
+    if rest[:1] == ["measure"] and len(rest) == 2 and root is not None:
+        try:
+            library = json.loads((root / ".exercises.json").read_text(encoding="utf-8")).get("library")
+        except (OSError, ValueError):
+            library = None
+        if library and (Path(library) / "minigan" / "exercises" / "measure.py").is_file():
+            env = dict(os.environ, PYTHONPATH=library)
+            return subprocess.run([sys.executable, "-m", "minigan", "exercises", "measure", str(root), rest[1]],
+                                  cwd=library, env=env).returncode
+        print(f"minigan exercises: error: the full minigan that made this workspace is not at {library}; run "
+              f"`python -m minigan exercises measure {root} {rest[1]}` with the full minigan", file=sys.stderr)
+        return 2
     print(f"minigan exercises: error: {MESSAGE}", file=sys.stderr)
     return 2
 
@@ -76,8 +108,9 @@ def _ignore(folder, names):
     return [n for n in names if n in skip or n.endswith(".pyc")]
 
 
-def _planned_files() -> list:
+def _planned_files(classroom=False) -> list:
     files = [Path(MANIFEST), Path("EXERCISES.md")] + [Path(p) for p in WORKSPACE_FILES]
+    files += [Path(p) for p in (classroom_files() if classroom else {})]
     for path in sorted(LIBRARY.rglob("*")):
         rel = path.relative_to(LIBRARY)
         if path.is_file() and not _ignore(str(path.parent), [path.name]) and rel.parts[0] != "exercises" \
@@ -86,8 +119,14 @@ def _planned_files() -> list:
     return files
 
 
-def start(folder, solutions=False, force=False) -> Path:
-    """Make the workspace in ``folder``; never overwrites a file that is already there."""
+def classroom_files() -> dict:
+    return {path: make() for path, make in classroom.FILES.items()}
+
+
+def start(folder, solutions=False, force=False, classroom=False, lectures=None) -> Path:
+    """Make the workspace in ``folder``; never overwrites a file that is already there.  ``classroom`` adds
+    a GitHub Classroom set-up (a workflow and an autograding configuration that run ``exercises check``);
+    ``lectures`` ({exercise name: text}) points exercises at the teacher's own lectures in EXERCISES.md."""
     root = Path(folder)
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"exercises start: {root} is a file; give a folder (new or empty)")
@@ -95,7 +134,7 @@ def start(folder, solutions=False, force=False) -> Path:
         if not force:
             raise WorkspaceError(f"exercises start: {root} is not empty; choose a new folder, or pass --force to add "
                                  "the workspace beside what is there (no existing file is ever overwritten)")
-        clashes = [str(f) for f in _planned_files() if (root / f).exists()]
+        clashes = [str(f) for f in _planned_files(classroom) if (root / f).exists()]
         if clashes:
             raise WorkspaceError(f"exercises start: {root} already holds {clashes[0]} (and {len(clashes) - 1} more of "
                                  "the workspace's files); nothing was written, so your work there is untouched")
@@ -107,9 +146,12 @@ def start(folder, solutions=False, force=False) -> Path:
     if not solutions:
         for path, text in stubbed_files().items():
             (root / path).write_text(text, encoding="utf-8")
-    (root / "EXERCISES.md").write_text(exercises_markdown(solutions), encoding="utf-8")
-    manifest = {"format": 1, "solutions": solutions, "created": _now(), "exercises": [e.name for e in EXERCISES],
-                "progress": {}}
+    (root / "EXERCISES.md").write_text(exercises_markdown(solutions, lectures), encoding="utf-8")
+    for path, text in (classroom_files() if classroom else {}).items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    manifest = {"format": 1, "solutions": solutions, "created": _now(), "minigan_version": VERSION,
+                "library": str(REPO), "exercises": [e.name for e in EXERCISES], "progress": {}}
     (root / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return root
 
@@ -133,6 +175,23 @@ def read_manifest(folder) -> dict:
     return manifest
 
 
+def made_by(manifest) -> str | None:
+    """The minigan version that made the workspace, as its progress file says (None: made before it said)."""
+    version = manifest.get("minigan_version")
+    return version if isinstance(version, str) else None
+
+
+def version_note(manifest) -> str | None:
+    """One line when the workspace was made by another minigan than the one grading it (else None)."""
+    made = made_by(manifest)
+    if made == VERSION:
+        return None
+    made = f"minigan {made}" if made else "a minigan that did not record its version"
+    return (f"note: this workspace was made by {made} and is graded by minigan {VERSION}: an exercise the two "
+            "versions define differently may fail; make a new workspace with this minigan and copy your "
+            "functions over")
+
+
 def record(folder, results) -> None:
     """Keep the grades (name → {passed, message}) in the workspace's progress file."""
     manifest = read_manifest(folder)
@@ -145,7 +204,24 @@ def record(folder, results) -> None:
     tmp.replace(path)
 
 
-def exercises_markdown(solutions=False) -> str:
+def read_lectures(path) -> dict:
+    """A teacher's own lectures: a JSON object {exercise name: "course, lecturer, slide title" or a link}."""
+    try:
+        lectures = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise WorkspaceError(f"exercises start: cannot read the lectures file {path}: {e}") from None
+    if not isinstance(lectures, dict) or not all(isinstance(v, str) and v.strip() for v in lectures.values()):
+        raise WorkspaceError(f"exercises start: {path} must hold a JSON object {{exercise name: lecture text}}")
+    unknown = sorted(set(lectures) - {e.name for e in EXERCISES})
+    if unknown:
+        raise WorkspaceError(f"exercises start: {path} names {unknown[0]!r}, which is no exercise; "
+                             "`exercises list` shows them all")
+    return lectures
+
+
+def exercises_markdown(solutions=False, lectures=None) -> str:
+    """EXERCISES.md; ``lectures`` ({name: text}) replaces the catalogue's lecture of those exercises."""
+    lectures = lectures or {}
     lines = ["# Exercises: build minigan yourself", "",
              "This folder is a copy of minigan in which the functions below raise `NotImplementedError`"
              + (" (this is a teacher's copy: every function holds its reference solution)." if solutions else "."),
@@ -163,6 +239,8 @@ def exercises_markdown(solutions=False) -> str:
             question, _, command = ex.predict.partition("measure: ")
             where = ", ".join(f"`{t.replace('::', '` → `')}`" for t in ex.targets)
             lines += [f"### {number}. `{ex.name}`", "", f"**Write:** {where}", "", f"**Task:** {ex.task}.", "",
-                      f"**Lecture:** {ex.lecture}.", "", f"**Hint:** {ex.hint}.", "",
-                      f"**Predict, then measure:** {question.strip()}", "", "```", command.strip(), "```", ""]
+                      f"**Lecture:** {lectures.get(ex.name, ex.lecture).rstrip('.')}.", "", f"**Hint:** {ex.hint}.", "",
+                      f"**Predict, then measure:** {question.strip()}", "", "```", command.strip(), "```", "",
+                      "Run it on your own code, with what you have not written yet running the reference: "
+                      f"`python -m minigan exercises measure {ex.name}` (in this folder).", ""]
     return "\n".join(lines)

@@ -7,7 +7,8 @@
     CGAN  Mirza & Osindero 2014 (the label goes to G and to D)
 
 ``minigan.gans.recipes.build_experiment`` wires networks, optimizers and data together with tuned
-defaults; ``python -m minigan train ...`` (``minigan/cli/train.py``) runs one from the command line.
+defaults; ``minigan.gans.training.TrainingLoop`` runs one (evaluations, checkpoints, resuming), as
+``python -m minigan train ...`` (``minigan/cli/train.py``) and the lab do.
 ``by_hand.py`` is the same GAN with every derivative written out by hand in NumPy, no autodiff.
 """
 

@@ -421,6 +421,13 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     if kind == "mixture" and algorithm in ADAPTS_TO_MIXTURE:  # the recipe adapts to the mixture at hand
         rules = mixture_settings(source, algorithm)
         cfg.update({k: rules[k] for k in ADAPTS_TO_MIXTURE[algorithm]})
+    if kind == "points":  # refused now, not at the first evaluation many steps into the run
+        from minigan.metrics.points import MIN_POINTS, NEIGHBOURS
+
+        if len(source.points) < MIN_POINTS:
+            raise ValueError(f"data {data!r} holds {len(source.points)} points; a run's evaluation (precision and "
+                             f"recall over each point's k = {NEIGHBOURS} nearest neighbours) needs at least "
+                             f"{MIN_POINTS}; give more rows")
     if kind == "points" and "data_scale" in ADAPTS_TO_MIXTURE.get(algorithm, ()):  # the spread of the points
         cfg["data_scale"] = round(float(np.sqrt((source.points.astype(np.float64) ** 2).mean())), 4)
     cfg.setdefault("prior", DEFAULT_PRIOR)

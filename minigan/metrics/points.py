@@ -18,13 +18,15 @@ from minigan.backend import asnumpy, np
 from minigan.metrics.manifold import precision_recall
 
 MAX_POINTS = 2_000  # each side is subsampled to this many: the distance matrix is then 2,000 x 2,000
+NEIGHBOURS = 3      # k: each disc reaches a point's k-th nearest neighbour
+MIN_POINTS = NEIGHBOURS + 1  # real points the metrics need: each needs k others for its disc
 
 
 def _subsample(x, rng):
     return x if len(x) <= MAX_POINTS else x[rng.choice(len(x), MAX_POINTS, replace=False)]
 
 
-def points_metrics(samples, points, k: int = 3, seed: int = 0) -> dict:
+def points_metrics(samples, points, k: int = NEIGHBOURS, seed: int = 0) -> dict:
     """{"precision", "recall", "num_samples"} of generated ``samples`` (N, 2) against real ``points`` (M, 2):
     the k-NN precision and recall of minigan.metrics.manifold, on the points themselves as features."""
     fake = np.asarray(asnumpy(getattr(samples, "array", samples)), dtype=np.float64)
@@ -38,4 +40,4 @@ def points_metrics(samples, points, k: int = 3, seed: int = 0) -> dict:
     return {"precision": float(pr["precision"]), "recall": float(pr["recall"]), "num_samples": int(len(fake))}
 
 
-__all__ = ["points_metrics"]
+__all__ = ["points_metrics", "MIN_POINTS", "NEIGHBOURS"]

@@ -36,7 +36,14 @@ from minigan.nn.layers import (
     Unflatten,
     Upsample,
 )
-from minigan.nn.module import Module, ModuleList, Parameter, Sequential
+from minigan.nn.module import (
+    Module,
+    ModuleList,
+    Parameter,
+    Sequential,
+    UninitializedBuffer,
+    UninitializedParameter,
+)
 
 from minigan.nn import parallel, utils  # noqa: E402  (isort: skip)  they build on the modules above
 from minigan.nn.parallel import DataParallel  # noqa: E402  (isort: skip)
@@ -110,11 +117,24 @@ from minigan.nn.more_layers import (  # noqa: E402  (isort: skip)
     ParameterList,
 )
 
+from minigan.nn.lazy import (  # noqa: E402  (isort: skip)  they build on the layers above
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+    LazyConv1d,
+    LazyConv2d,
+    LazyConvTranspose1d,
+    LazyConvTranspose2d,
+    LazyLinear,
+    LazyModuleMixin,
+)
+
 # ``import minigan.nn.functional as F`` (PyTorch's path) is the same module as ``minigan.functional``:
 # registered under its second name, as the import system looks names up in sys.modules first.
 sys.modules["minigan.nn.functional"] = functional
 
 __all__ = [
+    "LazyLinear", "LazyConv1d", "LazyConv2d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyBatchNorm1d",
+    "LazyBatchNorm2d", "LazyModuleMixin", "UninitializedParameter", "UninitializedBuffer",
     "MultiheadAttention", "Module", "Parameter", "Sequential", "ModuleList", "Linear", "Conv2d", "ConvTranspose2d",
     "BatchNorm1d", "BatchNorm2d", "Dropout", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten",
     "Unflatten", "Embedding", "MaxPool2d", "AvgPool2d", "Upsample", "Dropout2d", "ELU", "Softmax", "BCELoss",

@@ -70,6 +70,17 @@ class _ConvNd(Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
                  output_padding=0, device=None, dtype=None):
         super().__init__()
+        self._configure(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, padding_mode,
+                        output_padding)
+        shape = (in_channels, out_channels // groups) if self.transposed else (out_channels, in_channels // groups)
+        self.weight = Parameter(_empty(*shape, *self.kernel_size))
+        self.bias = Parameter(_empty(out_channels)) if bias else None
+        self.reset_parameters()
+        self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
+
+    def _configure(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, padding_mode,
+                   output_padding):
+        """PyTorch's arguments, checked once and kept as PyTorch keeps them (also for the lazy layers)."""
         name = type(self).__name__
         self.in_channels = _positive_int(in_channels, "in_channels", name)
         self.out_channels = _positive_int(out_channels, "out_channels", name)
@@ -93,11 +104,6 @@ class _ConvNd(Module):
         if padding_mode not in modes:
             raise ValueError(f"{name}: padding_mode must be one of {modes}, got {padding_mode!r}")
         self.padding_mode = padding_mode
-        shape = (in_channels, out_channels // groups) if self.transposed else (out_channels, in_channels // groups)
-        self.weight = Parameter(_empty(*shape, *self.kernel_size))
-        self.bias = Parameter(_empty(out_channels)) if bias else None
-        self.reset_parameters()
-        self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
     def reset_parameters(self):
         """Draw W and b again from PyTorch's default: fan_in = weight.shape[1]·kernel, as PyTorch's."""

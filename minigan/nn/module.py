@@ -69,6 +69,75 @@ class Parameter(Tensor):
         return memo[id(self)]
 
 
+class _NoData:
+    """What an uninitialised parameter or buffer holds until a lazy layer's first call: any use raises, naming
+    the fix, as PyTorch's.  It remembers the device and dtype the tensor was asked for (``Module.to`` before the
+    first call), so that the data is made there."""
+
+    __slots__ = ("asked_device", "asked_dtype")
+
+    def __init__(self, device=None, dtype=None):
+        self.asked_device, self.asked_dtype = device, dtype
+
+    def __getattr__(self, name):
+        if name == "shape":  # PyTorch's RuntimeError for the shape, its ValueError for everything else
+            raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. Call `forward` to "
+                               "initialize the parameters before accessing their attributes.")
+        raise ValueError("Attempted to use an uninitialized parameter. This happens with a lazy layer "
+                         "(nn.LazyLinear, ...) before its first call: call the model on a dummy batch first")
+
+    def __array__(self, *args, **kwargs):
+        self.__getattr__("__array__")
+
+
+class UninitializedTensorMixin:
+    """What UninitializedParameter and UninitializedBuffer share: no data until ``materialize(shape)``, which
+    gives the tensor its data in place (the same object: an optimizer made before the first call keeps it) and
+    turns it into a plain ``cls_to_become`` (Parameter or Tensor), as PyTorch's."""
+
+    __slots__ = ()
+    cls_to_become = None
+
+    def materialize(self, shape, device=None, dtype=None) -> None:
+        """Make the data: zeros of ``shape`` (a lazy layer's ``reset_parameters`` then initialises them)."""
+        asked = self.array
+        device = device if device is not None else asked.asked_device
+        dtype = dtype if dtype is not None else asked.asked_dtype
+        dtype = backend.DEFAULT_DTYPE if dtype is None else backend.np.dtype(dtype)
+        data = backend.active_module().zeros(tuple(int(n) for n in shape), dtype=dtype)
+        self.array = data if device is None else backend.to_device(data, device)
+        self.__class__ = self.cls_to_become
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            asked = self.array
+            memo[id(self)] = type(self)(self.requires_grad, asked.asked_device, asked.asked_dtype)
+        return memo[id(self)]
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A Parameter with no data yet: a lazy layer's weight before its first call (PyTorch's name)."""
+
+    __slots__ = ()  # Parameter's own layout, so that materialize can make it a Parameter
+    cls_to_become = Parameter
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        self._setup(_NoData(device, dtype), requires_grad=bool(requires_grad))
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer with no data yet: a lazy BatchNorm's running statistics before its first call."""
+
+    __slots__ = ()  # Tensor's own layout, so that materialize can make it a Tensor
+    cls_to_become = Tensor
+
+    def __init__(self, requires_grad=False, device=None, dtype=None):
+        self._setup(_NoData(device, dtype), requires_grad=bool(requires_grad))
+
+
 class _HookHandle(RemovableHandle):
     """A module hook's handle: ``remove()`` also forgets the hook's flags (registered with_kwargs, always_call)."""
 
@@ -499,7 +568,8 @@ class Module:
         if destination is None:
             destination = OrderedDict()
         for name, t in self._named_state(prefix).items():
-            destination[name] = t if keep_vars else backend.asnumpy(t.array).copy()
+            uninitialized = isinstance(t, UninitializedTensorMixin)  # (a lazy layer's, before its first call)
+            destination[name] = t if keep_vars or uninitialized else backend.asnumpy(t.array).copy()
         return destination
 
     def load_state_dict(self, state_dict, strict: bool = True) -> IncompatibleKeys:
@@ -531,6 +601,8 @@ class Module:
                 value = value.array if isinstance(value, Tensor) else value
                 if not backend.is_array(value):
                     value = backend.np.asarray(value)
+                if isinstance(t, UninitializedTensorMixin):  # a lazy layer takes the shape it is given, as PyTorch's
+                    t.materialize(value.shape)
                 try:
                     if tuple(value.shape) != tuple(t.shape):
                         raise ShapeError(f"load_state_dict: {name!r} has shape {tuple(value.shape)} in the state "
@@ -564,6 +636,11 @@ class Module:
         if dtype is not None and not backend.is_floating(dtype):
             raise TypeError(f"Module.to: only floating dtypes can be given to a module, got {dtype}")
         for t in list(self.parameters()) + list(self.buffers()):
+            if isinstance(t, UninitializedTensorMixin):  # no data yet: remember where and in what dtype to make it
+                asked = t.array
+                asked.asked_device = device if device is not None else asked.asked_device
+                asked.asked_dtype = dtype if dtype is not None else asked.asked_dtype
+                continue
             for holder in (t, t.grad):
                 if holder is None:
                     continue

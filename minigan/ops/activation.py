@@ -1,14 +1,40 @@
 """Activations: sigmoid (stable), tanh, relu, leaky_relu, softplus."""
 
 from minigan import backend
-from minigan.autograd.graph import Node, namespace, value
+from minigan.autograd.graph import Node, namespace, value, zeros
 
 
 def stable_sigmoid(x):
     """σ(x) without overflow: with e = exp(−|x|) ≤ 1, σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0."""
-    xp = backend.get_array_module(x)
-    e = xp.exp(-abs(x))
+    return _stable_sigmoid(backend.get_array_module(x), x)
+
+
+# The elementwise chains below are ``backend.fused``: one kernel on a GPU, the lines themselves on a CPU
+# (and on Tensors under create_graph, with xp = namespace(grad)).
+@backend.fused
+def _stable_sigmoid(xp, x):
+    e = xp.exp(-xp.abs(x))
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+@backend.fused
+def _sigmoid_grad(xp, grad, s):  # dσ/dx = σ(1 − σ)
+    return grad * s * (1 - s)
+
+
+@backend.fused
+def _tanh_grad(xp, grad, t):  # d tanh/dx = 1 − tanh²
+    return grad * (1 - t * t)
+
+
+@backend.fused
+def _relu_grad(xp, grad, out):  # d relu/dx = H(x): a select (PyTorch's threshold_backward), so ∞ where x ≤ 0 gives 0
+    return xp.where(out <= 0, 0, grad)
+
+
+@backend.fused
+def _leaky_relu_grad(xp, grad, x, slope):  # d/dx = 1 if x > 0 else negative_slope
+    return xp.where(x > 0, grad, grad * slope)
 
 
 def stable_softplus(x):
@@ -25,7 +51,7 @@ class Sigmoid(Node):
 
     def backward(self, grad):  # dσ/dx = σ(1 − σ)
         (s,) = self.saved_tensors
-        return (grad * s * (1 - s),)
+        return (_sigmoid_grad(namespace(grad), grad, s),)
 
 
 class Tanh(Node):
@@ -36,7 +62,7 @@ class Tanh(Node):
 
     def backward(self, grad):  # d tanh/dx = 1 − tanh²
         (t,) = self.saved_tensors
-        return (grad * (1 - t * t),)
+        return (_tanh_grad(namespace(grad), grad, t),)
 
 
 class Step(Node):
@@ -48,7 +74,24 @@ class Step(Node):
         return (x > 0).astype(x.dtype)
 
     def backward(self, grad):  # dH/dx = 0 (x ≠ 0)
-        return (grad * 0,)
+        return (zeros(grad),)
+
+
+class Select(Node):
+    """``grad`` where ``keep`` holds, else 0: the backward of a kinked activation (relu, hardtanh), PyTorch's
+    threshold_backward.  A select, never grad·mask, so an ∞ or NaN gradient where ``keep`` is False gives 0, as in
+    PyTorch.  ``x``, what the mask was read from, stays in the graph with derivative 0, so a second derivative
+    through relu is 0, not "does not require grad" (PyTorch's keeps it too)."""
+
+    def forward(self, grad, x, keep):
+        self.keep = keep
+        self.save_for_backward(x)
+        return backend.get_array_module(grad).where(keep, grad, grad.dtype.type(0))
+
+    def backward(self, gg):  # d/dgrad = the same select; d/dx = 0
+        (x,) = self.saved_tensors
+        need_grad, need_x = self.needs_input_grad
+        return (Select.apply(gg, x, keep=self.keep) if need_grad else None, zeros(gg) if need_x else None)
 
 
 class ReLU(Node):
@@ -57,9 +100,11 @@ class ReLU(Node):
         self.save_for_backward(out)  # the output, as PyTorch: out > 0 exactly where x > 0
         return out
 
-    def backward(self, grad):  # d relu/dx = H(x) = 1 if x > 0 else 0
+    def backward(self, grad):  # d relu/dx = H(x) = 1 if x > 0 else 0: grad where out > 0 (or NaN, as PyTorch), else 0
         (out,) = self.saved_tensors
-        return (grad * Step.apply(out),)
+        if backend.is_array(out):  # first order: one kernel on a GPU
+            return (_relu_grad(backend.get_array_module(out), grad, out),)
+        return (Select.apply(grad, out, keep=~(value(out) <= 0)),)  # create_graph: the select stays in the graph
 
 
 class LeakyReLU(Node):
@@ -74,12 +119,9 @@ class LeakyReLU(Node):
 
     def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope:  slope + (1 − slope)·H(x)
         (x,) = self.saved_tensors
-        d = Step.apply(x)
-        if backend.is_array(d):  # first order: the rest in d's own array (a new one costs a pass more)
-            d *= 1 - self.slope
-            d += self.slope
-            d *= grad
-            return (d,)
+        if backend.is_array(x):  # first order
+            return (_leaky_relu_grad(backend.get_array_module(x), grad, x, self.slope),)
+        d = Step.apply(x)  # create_graph: H(x) stays in the graph (its derivative is 0, see Step)
         return (grad * (d * (1 - self.slope) + self.slope),)
 
 
@@ -92,9 +134,23 @@ class Hardtanh(Node):
         self.lo, self.hi = x.dtype.type(lo), x.dtype.type(hi)
         return backend.get_array_module(x).clip(x, self.lo, self.hi)
 
-    def backward(self, grad):  # d/dx = 1 if lo < x < hi else 0:  H(x − lo)·H(hi − x)
+    def backward(self, grad):  # d/dx = 1 if lo < x < hi else 0: grad there (and at NaN, as PyTorch), else 0
         (x,) = self.saved_tensors
-        return (grad * (Step.apply(x - self.lo) * Step.apply(self.hi - x)),)
+        v = value(x)
+        return (Select.apply(grad, x, keep=~((v <= self.lo) | (v >= self.hi))),)
+
+
+class Threshold(Node):
+    """x where x > threshold, else ``value`` (NaN stays NaN), as PyTorch's threshold."""
+
+    def forward(self, x, threshold, value):
+        self.keep = ~(x <= threshold)
+        self.save_for_backward(x)
+        return backend.get_array_module(x).where(self.keep, x, x.dtype.type(value))
+
+    def backward(self, grad):  # d/dx = 1 where x > threshold, else 0 (a select)
+        (x,) = self.saved_tensors
+        return (Select.apply(grad, x, keep=self.keep),)
 
 
 class Hardswish(Node):

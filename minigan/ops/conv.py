@@ -17,10 +17,10 @@ How it works (read ``im2col`` and ``col2im`` first):
   (no Python loop, no copy until the one ``ascontiguousarray``), so a convolution is ONE
   matrix product:  out = W.reshape(O, C·kh·kw) @ cols.
 * ``col2im`` is the adjoint of ``im2col``: every column entry is *added* back to the input
-  pixel it was read from.  Windows overlap, so a pixel receives several contributions; we
-  add them with one slice ``+=`` per kernel offset (kh·kw slices, each covering every
-  window at once).  A scatter with repeated indices would be simpler to write but is
-  undefined on CuPy, so we never use one.
+  pixel it was read from.  Windows overlap, so a pixel receives several contributions
+  (``backend.add_windows``): on a CPU one slice ``+=`` per kernel offset (kh·kw slices, each
+  covering every window at once), on a GPU one scatter-add of every entry onto its pixel's
+  flat index (CuPy's ``add.at``, atomic adds, one kernel where the slices are kh·kw).
 
 Memory layout — why "batch-last".  Inside this file an image batch is stored (C, H, W, N):
 the batch index varies fastest.  Then every strided window read (im2col) and every strided
@@ -122,13 +122,9 @@ def col2im(cols, padded_shape, kh: int, kw: int, sh: int, sw: int, dh: int = 1, 
     xp = backend.get_array_module(cols)
     c, hp, wp, n = padded_shape
     ho, wo = (hp - dh * (kh - 1) - 1) // sh + 1, (wp - dw * (kw - 1) - 1) // sw + 1
-    cols = cols.reshape(c, kh, kw, ho, wo, n)
     out = xp.zeros((c, hp, wp, n), dtype=cols.dtype)
-    for p in range(kh):  # one slice += per kernel offset: all windows at once, overlaps add up
-        for q in range(kw):
-            i, j = p * dh, q * dw  # where the offset's windows start
-            out[:, i : i + sh * (ho - 1) + 1 : sh, j : j + sw * (wo - 1) + 1 : sw] += cols[:, p, q]
-    return out
+    # out[c, p·dh + i·sh, q·dw + j·sw, n] += cols[c, p, q, i, j, n]: all windows at once, overlaps add up
+    return backend.add_windows(out, cols.reshape(c, kh, kw, ho, wo, n), (sh, sw), (dh, dw))
 
 
 # ----------------------------------------------------------------------------- the ops

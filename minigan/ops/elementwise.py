@@ -7,7 +7,7 @@ network), and then that gradient is not computed at all.  Every backward works o
 """
 
 from minigan import backend
-from minigan.autograd.graph import Node, namespace, unbroadcast, value
+from minigan.autograd.graph import Node, namespace, select, unbroadcast, value, zeros
 
 
 class Add(Node):
@@ -129,7 +129,7 @@ class Sign(Node):
         return xp.where(xp.isnan(a), 0, xp.sign(a))
 
     def backward(self, grad):  # d sign(a)/da = 0 (a ≠ 0)
-        return (grad * 0,)
+        return (zeros(grad),)
 
 
 class Abs(Node):
@@ -180,7 +180,7 @@ class Clamp(Node):
             inside = a >= self.lo
         if self.hi is not None:
             inside = inside & (a <= self.hi)
-        return (grad * inside,)
+        return (select(inside, grad),)
 
 
 def fill_into(a, b):
@@ -197,7 +197,7 @@ class Fill(Node):
 
     def backward(self, grad):  # d/da = 0 (a zero gradient, as PyTorch's), d/db = 1 (summed over the broadcast)
         need_a, need_b = self.needs_input_grad
-        return grad * 0 if need_a else None, unbroadcast(grad, self.shape_b) if need_b else None
+        return zeros(grad) if need_a else None, unbroadcast(grad, self.shape_b) if need_b else None
 
 
 class Clone(Node):
@@ -230,18 +230,16 @@ class Maximum(Node):
     def forward(self, a, b):
         xp = backend.get_array_module(a, b)
         out = xp.maximum(a, b) if self.largest else xp.minimum(a, b)
-        if self.needs_input_grad:  # each input's share of the gradient, a constant in out's dtype
-            one, half = out.dtype.type(1), out.dtype.type(0.5)
-            a_loses, b_loses = (a < b, b < a) if self.largest else (a > b, b > a)
-            tie = (a == b) * half
-            self.shares = (~a_loses * one - tie, ~b_loses * one - tie)
-            self.shapes = (a.shape, b.shape)
+        if self.needs_input_grad:  # where each input loses, and the ties: constant masks
+            self.loses = (a < b, b < a) if self.largest else (a > b, b > a)
+            self.tie, self.shapes = a == b, (a.shape, b.shape)
         return out
 
     def backward(self, grad):  # d/da = 1 where a is the result, ½ at a tie, 0 where b is; d/db likewise
-        (share_a, share_b), (sa, sb), (need_a, need_b) = self.shares, self.shapes, self.needs_input_grad
-        return (unbroadcast(grad * share_a, sa) if need_a else None,
-                unbroadcast(grad * share_b, sb) if need_b else None)
+        (a_loses, b_loses), (sa, sb), (need_a, need_b) = self.loses, self.shapes, self.needs_input_grad
+        g = namespace(grad).where(self.tie, grad * 0.5, grad)
+        return (unbroadcast(select(~a_loses, g), sa) if need_a else None,  # (selects: ∞ where a loses gives 0)
+                unbroadcast(select(~b_loses, g), sb) if need_b else None)
 
 
 class Minimum(Maximum):
@@ -257,7 +255,7 @@ class Where(Node):
         self.cond, self.shapes = cond, (a.shape, b.shape)
         return backend.get_array_module(a, b, cond).where(cond, a, b)
 
-    def backward(self, grad):  # d/da = 1 where cond, d/db = 1 elsewhere
+    def backward(self, grad):  # d/da = 1 where cond, d/db = 1 elsewhere (selects: an ∞ gradient elsewhere gives 0)
         (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
-        return (unbroadcast(grad * self.cond, sa) if need_a else None,
-                unbroadcast(grad * ~self.cond, sb) if need_b else None)
+        return (unbroadcast(select(self.cond, grad), sa) if need_a else None,
+                unbroadcast(select(~self.cond, grad), sb) if need_b else None)

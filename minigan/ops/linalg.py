@@ -1,7 +1,7 @@
 """Matrix product with NumPy's ``@`` semantics (2-D, batched with broadcasting, and 1-D), linear, and einsum."""
 
 from minigan import backend
-from minigan.autograd.graph import Node, namespace, unbroadcast, value
+from minigan.autograd.graph import Node, namespace, select, unbroadcast, value
 
 
 class MatMul(Node):
@@ -56,11 +56,15 @@ class Linear(Node):
 class Einsum(Node):
     """NumPy's einsum over subscripts of single letters (``subscripts``: one string per operand, ``output``; the door
     has written any ``...`` as letters).  The gradient to each operand is another einsum: the output's gradient
-    and the other operands, contracted back to that operand's letters."""
+    and the other operands, contracted back to that operand's letters.  A result NumPy gives as a view of the one
+    operand ('ij->ji', 'ii->i') is a view of it, as PyTorch's einsum returns (a permute or a diagonal)."""
+
+    is_view = True
 
     def forward(self, *operands, subscripts, output):
         self.subscripts, self.output, self.shapes = subscripts, output, [a.shape for a in operands]
-        self.save_for_backward(*operands)
+        need = self.needs_input_grad or (False,) * len(operands)  # operand j is read by the others' gradients only
+        self.save_for_backward(*[a if True in need[:j] + need[j + 1:] else None for j, a in enumerate(operands)])
         return backend.get_array_module(*operands).einsum(",".join(subscripts) + "->" + output, *operands)
 
     def backward(self, grad):  # d(Σ Π A_k)/dA_k = the same sum over the other factors, with grad for the output
@@ -85,7 +89,7 @@ class Einsum(Node):
             first = tuple(summed[c] if letters.index(c) == i else 1 for i, c in enumerate(letters))
             g = namespace(g).broadcast_to(g.reshape(first), shape)
             if len(unique) < len(letters):  # a repeated letter read a diagonal: the gradient goes there, 0 elsewhere
-                g = g * _diagonal_mask(letters, shape, backend.get_array_module(value(grad)))
+                g = select(_diagonal_mask(letters, shape, backend.get_array_module(value(grad))), g)
             grads.append(g)
         return tuple(grads)
 

@@ -32,17 +32,13 @@ class BatchNorm(Node):
                             running_var.astype(x.dtype, copy=False).reshape(self.shape))
         x_hat, inv_std, mean, var = self.normalize(x)
         if training and running_mean is not None:  # the side effect PyTorch's F.batch_norm also has
-            m = self.m
-            running_mean *= 1 - momentum
-            running_mean += (momentum * mean.reshape(-1)).astype(running_mean.dtype)
-            running_var *= 1 - momentum
-            running_var += (momentum * m / (m - 1) * var.reshape(-1)).astype(running_var.dtype)
+            m = self.m  # running ← (1 − momentum)·running + momentum·batch, σ² unbiased (·m/(m−1)): in place
+            _update_running(backend.get_array_module(x), running_mean, running_var, mean.reshape(-1),
+                            var.reshape(-1), 1 - momentum, momentum, momentum * m / (m - 1))
         if self.needs_input_grad:
             self.save_for_backward(x, gamma)
             self.x_hat, self.inv_std = x_hat, inv_std  # for a first-order backward
-        out = gamma.reshape(self.shape) * x_hat
-        out += beta.reshape(self.shape)  # in place: forward works on arrays, and a new array costs page faults
-        return out
+        return _affine(backend.get_array_module(x_hat), x_hat, gamma.reshape(self.shape), beta.reshape(self.shape))
 
     def normalize(self, x):
         """(x̂, 1/√(σ² + ε), μ, σ²) for an array x, or for a Tensor x (then x̂ and 1/σ are recorded)."""
@@ -69,15 +65,31 @@ class BatchNorm(Node):
         dx = None
         if need[0]:
             g = gamma.reshape(self.shape)
-            if self.training:
-                dx = grad - sum_dy / self.m
-                if backend.is_array(dx):  # first order: the other two steps in dx's own array, no new ones
-                    dx -= x_hat * (sum_dy_xhat / self.m)
-                    dx *= g * inv_std
-                else:
-                    dx = (dx - x_hat * (sum_dy_xhat / self.m)) * (g * inv_std)
+            if self.training:  # one kernel on a GPU (backend.fused); the per-channel factors are small arrays
+                dx = _batch_norm_dx(namespace(grad), grad, x_hat, sum_dy / self.m, sum_dy_xhat / self.m,
+                                    g * inv_std)
             else:
                 dx = g * inv_std * grad
         dgamma = sum_dy_xhat.reshape(-1) if need[1] else None
         dbeta = sum_dy.reshape(-1) if need[2] else None
         return dx, dgamma, dbeta
+
+
+@backend.fused
+def _update_running(xp, running_mean, running_var, mean, var, keep, momentum, momentum_unbiased):  # in place
+    running_mean *= keep
+    running_mean += momentum * mean
+    running_var *= keep
+    running_var += momentum_unbiased * var
+
+
+@backend.fused
+def _affine(xp, x_hat, gamma, beta):  # y = γ·x̂ + β: one kernel on a GPU; in place on the CPU (no second array)
+    y = gamma * x_hat
+    y += beta
+    return y
+
+
+@backend.fused
+def _batch_norm_dx(xp, dy, x_hat, mean_dy, mean_dy_xhat, scale):  # γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂))
+    return (dy - mean_dy - x_hat * mean_dy_xhat) * scale

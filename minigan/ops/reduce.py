@@ -5,7 +5,7 @@ Backward first restores the reduced axes as size 1 (``_keep``) and then broadcas
 """
 
 from minigan import backend
-from minigan.autograd.graph import Node, namespace
+from minigan.autograd.graph import Node, namespace, select
 
 
 def _keep(grad, in_shape, axis, keepdims):
@@ -44,16 +44,21 @@ class Mean(Node):
 
 
 class Max(Node):
-    def forward(self, x, axis=None, keepdims=False):
-        self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
+    """The largest element over ``axis``; ties share its gradient equally.  The gradient is SELECTED at the maxima (0
+    elsewhere, even for an ∞ gradient), as PyTorch's max(); ``amax=True`` multiplies by the mask instead, as PyTorch's
+    amax does (an ∞ gradient gives NaN off the maxima there too)."""
+
+    def forward(self, x, axis=None, keepdims=False, amax=False):
+        self.in_shape, self.axis, self.keepdims, self.amax = x.shape, axis, keepdims, amax
         out = x.max(axis=axis, keepdims=True)
         if self.needs_input_grad:  # the maxima, a constant: 1/(number of ties) there, 0 elsewhere
-            mask = (x == out) | backend.get_array_module(x).isnan(x)  # a NaN is the max (max propagates NaN)
-            self.share = mask / mask.sum(axis=axis, keepdims=True).astype(x.dtype)
+            self.mask = (x == out) | backend.get_array_module(x).isnan(x)  # a NaN is the max (max propagates NaN)
+            self.share = self.mask / self.mask.sum(axis=axis, keepdims=True).astype(x.dtype)
         return out if keepdims else out.reshape(_squeezed(x.shape, axis))
 
     def backward(self, grad):  # d max/dx_i = 1 at the maximum (shared equally between ties), else 0
-        return (_keep(grad, self.in_shape, self.axis, self.keepdims) * self.share,)
+        g = _keep(grad, self.in_shape, self.axis, self.keepdims) * self.share
+        return (g if self.amax else select(self.mask, g),)
 
 
 class Norm2(Node):

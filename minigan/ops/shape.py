@@ -5,7 +5,7 @@ values came from.
 """
 
 from minigan import backend
-from minigan.autograd.graph import Node, unbroadcast
+from minigan.autograd.graph import Node, select, unbroadcast
 
 # ----------------------------------------------------------------------------- ops
 
@@ -87,7 +87,7 @@ class IndexPut(Node):
 
     def backward(self, grad):  # d/da = 1 where not written, 0 where written; d/dvalues = the grad read there
         need_a, need_values = self.needs_input_grad
-        da = grad * _unwritten(grad, lambda m: m.__setitem__(self.index[0], False)) if need_a else None
+        da = select(_unwritten(grad, lambda m: m.__setitem__(self.index[0], False)), grad) if need_a else None
         dv = unbroadcast(GetItem.apply(grad, index=self.index), self.shape_v) if need_values else None
         return da, dv
 
@@ -107,7 +107,7 @@ class CopySlices(Node):
 
     def backward(self, grad):  # d/dbase = 1 outside the view, 0 inside; d/dsrc = the view of the gradient
         need_base, need_src = self.needs_input_grad
-        dbase = grad * self.unwritten if need_base else None
+        dbase = select(self.unwritten, grad) if need_base else None
         dsrc = _view(grad, self.view_fn) if need_src else None
         return dbase, dsrc
 

@@ -13,7 +13,7 @@ and, as in PyTorch, their result is still part of the graph (the gradient that f
 import math
 
 from minigan import backend
-from minigan.autograd.graph import Node, namespace, unbroadcast, value
+from minigan.autograd.graph import Node, namespace, unbroadcast, value, zeros
 from minigan.ops.elementwise import Log
 
 
@@ -149,7 +149,7 @@ class RoundedDiv(Node):
 
     def backward(self, grad):  # d/da = d/db = 0 (a step)
         sa, sb = self.shapes
-        return unbroadcast(grad * 0, sa), unbroadcast(grad * 0, sb)
+        return unbroadcast(zeros(grad), sa), unbroadcast(zeros(grad), sb)
 
 
 class Fmod(Node):
@@ -410,7 +410,7 @@ class Floor(Node):
         return _xp(a).floor(a)
 
     def backward(self, grad):  # d⌊a⌋/da = 0 (where it exists)
-        return (grad * 0,)
+        return (zeros(grad),)
 
 
 class Ceil(Node):
@@ -418,7 +418,7 @@ class Ceil(Node):
         return _xp(a).ceil(a)
 
     def backward(self, grad):  # d⌈a⌉/da = 0
-        return (grad * 0,)
+        return (zeros(grad),)
 
 
 class Round(Node):
@@ -428,7 +428,7 @@ class Round(Node):
         return _xp(a).round(a, decimals)
 
     def backward(self, grad):  # d round(a)/da = 0
-        return (grad * 0,)
+        return (zeros(grad),)
 
 
 class Trunc(Node):
@@ -436,7 +436,7 @@ class Trunc(Node):
         return _xp(a).trunc(a)
 
     def backward(self, grad):  # d trunc(a)/da = 0
-        return (grad * 0,)
+        return (zeros(grad),)
 
 
 class Frac(Node):

@@ -108,18 +108,16 @@ class Adam(Optimizer):
             g = g + group["weight_decay"] * p.array                 # g_t ← g_t + λθ_{t−1}   (L2 penalty)
         t = state["step"] = state["step"] + 1                   # t ← t + 1
         m, v = state["exp_avg"], state["exp_avg_sq"]  # updated in place: no new arrays each step
-        m *= beta1
-        m += (1.0 - beta1) * g                                  # m_t ← β1·m_{t−1} + (1 − β1)·g_t
-        v *= beta2
-        v += (1.0 - beta2) * (g * g)                            # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+        xp = backend.get_array_module(p.array)
         if group["amsgrad"]:
+            _adam_moments(xp, m, v, g, beta1, 1.0 - beta1, beta2, 1.0 - beta2)  # m_t, v_t (one kernel on a GPU)
             v_max = state["max_exp_avg_sq"]
             xp.maximum(v_max, v, out=v_max)                     # v_max ← max(v_max, v_t)   (AMSGrad)
-            v = v_max
-        m_hat = m / (1.0 - beta1**t)                            # m̂_t ← m_t / (1 − β1^t)
-        denom = xp.sqrt(v / (1.0 - beta2**t))                   # √v̂_t,  v̂_t ← v_t / (1 − β2^t)
-        denom += eps
-        p.sub_(alpha * m_hat / denom)                         # θ_t ← θ_{t−1} − α·m̂_t / (√v̂_t + ε)
+            step = _adam_direction(xp, m, v_max, alpha, 1.0 - beta1**t, 1.0 - beta2**t, eps)
+        else:  # the same two lines, as one kernel on a GPU
+            step = _adam_step(xp, m, v, g, beta1, 1.0 - beta1, beta2, 1.0 - beta2, alpha, 1.0 - beta1**t,
+                              1.0 - beta2**t, eps)
+        p.sub_(step)                                            # θ_t ← θ_{t−1} − α·m̂_t / (√v̂_t + ε)
 
 
 class AdamW(Adam):
@@ -137,3 +135,26 @@ class AdamW(Adam):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                          foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable,
                          fused=fused, decoupled_weight_decay=True)
+
+
+# Each is one fused kernel on a GPU and these lines themselves on a CPU (backend.fused).  The scalars (β1, 1 − β1,
+# 1 − β1^t ...) come in as numbers, worked out once on the host.
+@backend.fused
+def _adam_moments(xp, m, v, g, beta1, one_minus_beta1, beta2, one_minus_beta2):  # in place
+    m *= beta1
+    m += one_minus_beta1 * g                                  # m_t ← β1·m_{t−1} + (1 − β1)·g_t
+    v *= beta2
+    v += one_minus_beta2 * (g * g)                            # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+
+
+@backend.fused
+def _adam_direction(xp, m, v, alpha, bias1, bias2, eps):      # α·m̂_t / (√v̂_t + ε)
+    m_hat = m / bias1                                         # m̂_t ← m_t / (1 − β1^t)
+    denom = xp.sqrt(v / bias2) + eps                          # √v̂_t + ε,  v̂_t ← v_t / (1 − β2^t)
+    return alpha * m_hat / denom
+
+
+@backend.fused
+def _adam_step(xp, m, v, g, beta1, one_minus_beta1, beta2, one_minus_beta2, alpha, bias1, bias2, eps):
+    _adam_moments(xp, m, v, g, beta1, one_minus_beta1, beta2, one_minus_beta2)
+    return _adam_direction(xp, m, v, alpha, bias1, bias2, eps)

@@ -51,12 +51,25 @@ class OptimisticAdam(Optimizer):
             state["v"] = xp.zeros_like(p.array)                   # v_0 = 0
             state["previous_direction"] = xp.zeros_like(p.array)  # m̂_0/(√v̂_0 + ε) := 0
         t = state["step"] = state["step"] + 1
-        m = state["m"] = beta1 * state["m"] + (1.0 - beta1) * g        # m_t = β1·m_{t−1} + (1 − β1)·∇
-        v = state["v"] = beta2 * state["v"] + (1.0 - beta2) * (g * g)  # v_t = β2·v_{t−1} + (1 − β2)·∇²
-        m_hat = m / (1.0 - beta1**t)                                   # m̂_t = m_t / (1 − β1^t)
-        v_hat = v / (1.0 - beta2**t)                                   # v̂_t = v_t / (1 − β2^t)
-        direction = m_hat / (xp.sqrt(v_hat) + eps)                     # m̂_t/(√v̂_t + ε)
         previous = state["previous_direction"]                         # m̂_{t−1}/(√v̂_{t−1} + ε)
-        p.sub_(2.0 * eta * direction)                                # θ_t = θ_{t−1} − 2η·m̂_t/(√v̂_t + ε)
-        p.add_(eta * previous)                                       #           + η·m̂_{t−1}/(√v̂_{t−1} + ε)
-        state["previous_direction"] = direction
+        direction = _optimistic_adam_direction(xp, state["m"], state["v"], g, beta1, 1.0 - beta1, beta2,
+                                               1.0 - beta2, 1.0 - beta1**t, 1.0 - beta2**t, eps)
+        p.sub_(_optimistic_step(xp, direction, previous, 2.0 * eta, eta))       # θ_t = θ_{t−1} − 2η·m̂_t/(√v̂_t + ε)
+        state["previous_direction"] = direction                        #           + η·m̂_{t−1}/(√v̂_{t−1} + ε)
+
+
+# One fused kernel each on a GPU, these lines themselves on a CPU (backend.fused).
+@backend.fused
+def _optimistic_adam_direction(xp, m, v, g, beta1, one_minus_beta1, beta2, one_minus_beta2, bias1, bias2, eps):
+    m *= beta1                                                         # in place: the optimizer's own m and v
+    m += one_minus_beta1 * g                                           # m_t = β1·m_{t−1} + (1 − β1)·∇
+    v *= beta2
+    v += one_minus_beta2 * (g * g)                                     # v_t = β2·v_{t−1} + (1 − β2)·∇²
+    m_hat = m / bias1                                                  # m̂_t = m_t / (1 − β1^t)
+    v_hat = v / bias2                                                  # v̂_t = v_t / (1 − β2^t)
+    return m_hat / (xp.sqrt(v_hat) + eps)                              # m̂_t/(√v̂_t + ε)
+
+
+@backend.fused
+def _optimistic_step(xp, direction, previous, two_eta, eta):
+    return two_eta * direction - eta * previous                     # 2η·m̂_t/(√v̂_t + ε) − η·m̂_{t−1}/(...)

@@ -11,6 +11,7 @@ gradient descent for the two players as
 
 from __future__ import annotations
 
+from minigan import backend
 from minigan.optim.optimizer import Optimizer, check_flag, check_lr, check_nonnegative, check_switches, check_unit
 
 
@@ -58,12 +59,26 @@ class SGD(Optimizer):
         lr, mu = group["lr"], group["momentum"]
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p.array                 # g ← g + λθ  (a new array: p.grad is untouched)
+        xp = backend.get_array_module(p.array)
         if mu != 0:
             if "momentum_buffer" not in state:
                 state["momentum_buffer"] = g.copy()             # b ← g   (first step)
             else:
-                b = state["momentum_buffer"]
-                state["momentum_buffer"] = mu * b + (1.0 - group["dampening"]) * g   # b ← μb + (1−dampening)g
+                state["momentum_buffer"] = _momentum(xp, state["momentum_buffer"], g, mu, 1.0 - group["dampening"])
             b = state["momentum_buffer"]
-            g = g + mu * b if group["nesterov"] else b              # d ← g + μb  (Nesterov)  or  d ← b
+            if group["nesterov"]:
+                p.sub_(_nesterov_step(xp, g, b, mu, lr))        # θ ← θ − η·(g + μb)   (Nesterov)
+                return
+            g = b                                               # d ← b
         p.sub_(lr * g)                                        # θ ← θ − η·d   (in place)
+
+
+# One fused kernel each on a GPU, these lines themselves on a CPU (backend.fused).
+@backend.fused
+def _momentum(xp, b, g, mu, one_minus_dampening):
+    return mu * b + one_minus_dampening * g             # b ← μb + (1−dampening)g
+
+
+@backend.fused
+def _nesterov_step(xp, g, b, mu, lr):
+    return lr * (g + mu * b)                            # η·d,  d ← g + μb

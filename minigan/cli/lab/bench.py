@@ -29,6 +29,7 @@ import time
 import urllib.request
 
 from minigan.backend import set_num_threads
+from minigan.serialization import atomic_write
 
 
 def _median_ms(fn, repeats, clock=time.perf_counter):
@@ -180,7 +181,7 @@ def main(argv=None) -> int:
               f"{100 * r['server_share']:>12.1f}%{r['server_wall_ms']:>11.3f}{r['frames_per_s']:>10.1f}"
               f"{'page' if args.browser else 'stream':>9}{r['cpu_frames_per_s']:>20.1f}")
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
+        with atomic_write(args.json, "w") as f:  # complete or absent: a killed bench leaves no half file
             json.dump({"batch": args.batch, "threads": args.threads, "browser": args.browser, "results": results}, f,
                       indent=2)
     return 0

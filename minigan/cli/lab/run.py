@@ -1,10 +1,12 @@
-"""One lab run: the experiment ``python -m minigan train`` builds, stepped exactly as train's loop steps it,
-and the pictures of it the page draws.
+"""One lab run: the experiment ``python -m minigan train`` builds, stepped by the loop train runs, and the
+pictures of it the page draws.
 
-The training follows ``minigan.cli.train``'s loop line for line: ``exp.train_step(schedule_steps)`` each step,
+The training is ``minigan.gans.training.TrainingLoop``, the loop ``train`` runs: ``exp.train_step`` each step,
 the losses appended to the history, ``exp.evaluate()`` at every ``eval_every``-th step and at the last, and
 the same checkpoint and metrics.json. So a run with the same settings and seed, stepped N times, has the
 numbers ``train`` gives for N steps, and a saved run continues with ``train --resume`` (and the other way).
+Save writes through ``minigan.cli.runfolder.RunFolder``, as train does: never through a link, never over a
+file another run (or the user) put there.
 
 The pictures never touch the training's random generators: the fakes shown come from a fixed batch of
 noise drawn from a generator of their own, the real points shown likewise, and D's output over the plane
@@ -26,7 +28,7 @@ from minigan.autograd.grad_mode import no_grad
 from minigan.backend import np
 from minigan.cli import train as train_cli
 from minigan.cli.lab.settings import LIVE, OVERRIDES, SettingsError, check_points, parse_points
-from minigan.cli.runfolder import hold_folder
+from minigan.cli.runfolder import RunFolder, read_text
 from minigan.data.toy2d import Mixture2D
 from minigan.gans.gan import frozen, prior_draw, prior_extent
 from minigan.gans.recipes import (
@@ -37,13 +39,22 @@ from minigan.gans.recipes import (
     mixture_settings,
     parse_data,
 )
-from minigan.serialization import atomic_write, load, save
+from minigan.gans.training import (
+    CheckpointError,
+    TrainingLoop,
+    config_difference,
+    read_checkpoint,
+    windowed_losses,
+)
+from minigan.gans.training import Diverged as LoopDiverged
+from minigan.serialization import save
 
 HEAT_SIZE = 32       # D's output on a HEAT_SIZE x HEAT_SIZE grid of cell centres (the page smooths it)
 SHOWN = 512          # fakes and real points drawn (each from its own fixed generator)
 ARROWS = 128         # the first ARROWS fakes get an arrow: their pull (more would blur into a smear)
 MANIFOLD = 21        # G's image of a MANIFOLD x MANIFOLD grid of z over most of p_z (first two coordinates)
 DISPLAY_SEED = 1_000_003  # the pictures' own random generator: seed + this, never the training's
+RUN_FILES = ("checkpoint.npz", "metrics.json", "points.csv")  # what Save writes into a run's folder
 
 
 def b64(array) -> str:
@@ -110,12 +121,11 @@ class LabRun:
             exp.data = exp.config["data"] = "points"
             exp.config["jitter"] = self.jitter
         self.exp = exp
-        # train's loop state (minigan.cli.train._train), with its defaults for --steps and --eval-every
-        self.steps = int(settings.get("steps") or exp.default_steps)
-        self.schedule_steps = self.steps
-        self.eval_every = int(settings.get("eval_every") or max(1, self.steps // 10))
-        self.history = {"step": []}
-        self.evals = []
+        # train's loop, with its defaults for --steps and --eval-every; a checkpoint at each evaluation.
+        # Mode metrics are for ring and grid: points drawn or uploaded have none.
+        steps = int(settings.get("steps") or exp.default_steps)
+        eval_every = settings.get("eval_every") or max(1, steps // 10)
+        self.loop = TrainingLoop(exp, steps, eval_every, eval_every, evaluate=self.points is None)
         self.changes = []          # settings changed mid-run: [{"step": s, "lr": 1e-4}, ...]
         self.folder = None         # where this run was opened from or saved to last
         self.started = time.perf_counter()
@@ -129,23 +139,38 @@ class LabRun:
     def algorithm(self) -> str:
         return self.exp.algorithm
 
-    # ------------------------------------------------------------------ training (train's loop body)
+    # the loop's state, as the page and the session read it
+    @property
+    def steps(self) -> int:
+        return self.loop.steps
+
+    @steps.setter
+    def steps(self, value: int) -> None:  # Extend: the schedule stays laid over the first steps
+        self.loop.steps = int(value)
+
+    @property
+    def eval_every(self) -> int:
+        return self.loop.eval_every
+
+    @property
+    def schedule_steps(self) -> int:
+        return self.loop.schedule_steps
+
+    @property
+    def history(self) -> dict:
+        return self.loop.history
+
+    @property
+    def evals(self) -> list:
+        return self.loop.evals
+
+    # ------------------------------------------------------------------ training (train's loop)
     def step(self) -> dict:
         """One step exactly as ``train`` takes it; raises Diverged on a non-finite loss or weight."""
-        exp = self.exp
-        with np.errstate(all="ignore"):
-            out = exp.train_step(self.schedule_steps)
-        step = exp.trainer.step
-        checking = step % self.eval_every == 0 or step == self.steps
-        if not all(math.isfinite(v) for v in out.values()) or (checking and not train_cli._weights_finite(exp)):
-            bad = ", ".join(f"{k}={v}" for k, v in out.items() if not math.isfinite(v)) or "non-finite weights"
-            raise Diverged(f"training diverged at step {step} ({bad}); reset, or lower lr")
-        self.history["step"].append(step)
-        for k, v in out.items():
-            self.history.setdefault(k, []).append(v)
-        if checking and self.points is None:  # mode metrics are for ring and grid
-            self.evals.append({"step": step, **exp.evaluate()})
-        return out
+        try:
+            return self.loop.advance()
+        except LoopDiverged as e:
+            raise Diverged(f"{e}; reset, or lower lr") from None
 
     # ------------------------------------------------------------------ live changes
     def live_values(self) -> dict:
@@ -323,30 +348,27 @@ class LabRun:
                 "notes": notes}
 
     def save(self, folder: Path) -> dict:
-        """checkpoint.npz and metrics.json in ``folder``, in train's formats (``train --resume`` continues it)."""
-        exp = self.exp
-        final = (dict(self.evals[-1]) if self.evals and self.evals[-1]["step"] == self.step_count
-                 else {"step": self.step_count, **exp.evaluate()} if self.points is None else {"step": self.step_count})
+        """checkpoint.npz and metrics.json (and points.csv) in ``folder``, in train's formats (``train --resume``
+        continues it), through the run folder's rules: a folder that holds any of these names is refused unless
+        this run was opened from it or saved there (then its own files are replaced, a link too, never
+        followed)."""
+        exp, loop = self.exp, self.loop
+        final = loop.final_metrics() if self.points is None else {"step": self.step_count}
         config = dict(exp.config, steps=self.steps, eval_every=self.eval_every, checkpoint_every=self.eval_every)
         if exp.config.get("lr_decay"):
             config["lr_schedule_steps"] = self.schedule_steps
-        folder.mkdir(parents=True, exist_ok=True)
         command = self.command(str(folder))
-        with hold_folder(folder, "lab"):
-            save({"config": exp.config, "trainer": exp.trainer.state_dict(), "rng": backend.get_rng_state(),
-                  "step": self.step_count, "eval_every": self.eval_every, "checkpoint_every": self.eval_every,
-                  "evals": self.evals, "schedule_steps": self.schedule_steps,
-                  "history": {k: np.asarray(v, dtype=np.float64) for k, v in self.history.items()}},
-                 folder / "checkpoint.npz")
+        names = RUN_FILES if self.points is not None else RUN_FILES[:2]  # only what this run writes is replaced
+        with RunFolder(folder, "lab", names, force=self.folder == folder) as out:
+            state = loop.checkpoint()
+            out.write("checkpoint.npz", lambda path: save(state, path))
             status = "ok" if self.step_count >= self.steps else f"saved by the lab at step {self.step_count}"
-            with atomic_write(folder / "metrics.json", "w") as f:
-                f.write(json.dumps({"config": config, "status": status, "step": self.step_count, "final": final,
-                                    "evals": self.evals, "losses": train_cli._windowed(self.history),
-                                    "wall_seconds": time.perf_counter() - self.started, "command": command,
-                                    "changes": self.changes}, indent=2, default=float))
+            out.write_json("metrics.json", {
+                "config": config, "status": status, "step": self.step_count, "final": final, "evals": self.evals,
+                "losses": windowed_losses(self.history), "wall_seconds": time.perf_counter() - self.started,
+                "command": command, "changes": self.changes})
             if self.points is not None:
-                with atomic_write(folder / "points.csv", "w") as f:
-                    f.write("x,y\n" + "".join(f"{x:.9g},{y:.9g}\n" for x, y in self.points.tolist()))
+                out.write_text("points.csv", "x,y\n" + "".join(f"{x:.9g},{y:.9g}\n" for x, y in self.points.tolist()))
         self.folder = folder
         return command
 
@@ -357,16 +379,11 @@ class LabRun:
         if not path.is_file():
             raise SettingsError(f"{folder.name!r} holds no checkpoint.npz; a run of train or the lab does")
         try:
-            ckpt = load(path)
+            ckpt = read_checkpoint(path, f"{folder.name}/checkpoint.npz")
+        except CheckpointError as e:
+            raise SettingsError(str(e)) from None
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise SettingsError(f"{folder.name}/checkpoint.npz cannot be read ({e})") from None
-        missing = [k for k in train_cli.CHECKPOINT_KEYS if not isinstance(ckpt, dict) or k not in ckpt]
-        if missing:
-            raise SettingsError(f"{folder.name}/checkpoint.npz was not written by train (no {missing[0]!r})")
-        try:
-            train_cli._check_checkpoint(ckpt, path)
-        except ValueError as e:
-            raise SettingsError(str(e).replace(str(path), f"{folder.name}/checkpoint.npz")) from None
         cfg = ckpt["config"]
         algorithm = cfg.get("algorithm")
         if algorithm not in OVERRIDES:
@@ -375,7 +392,7 @@ class LabRun:
         data = str(cfg.get("data", ""))
         steps = ckpt.get("schedule_steps", ckpt["step"])
         try:
-            said = json.loads(inside(folder, "metrics.json").read_text(encoding="utf-8"))
+            said = json.loads(read_text(inside(folder, "metrics.json")))
             steps = max(int(said["config"]["steps"]), ckpt["step"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -390,26 +407,21 @@ class LabRun:
         points = None
         if data == "points":
             try:
-                points = parse_points(inside(folder, "points.csv").read_text(encoding="utf-8"))
-            except OSError:
+                points = parse_points(read_text(inside(folder, "points.csv")))
+            except (OSError, UnicodeDecodeError):
                 raise SettingsError(f"{folder.name!r} is a run on drawn points but has no points.csv") from None
             settings["jitter"] = cfg.get("jitter")
         elif data.partition(":")[0] not in ("ring", "grid"):
             raise SettingsError(f"{folder.name!r} is a run on {data!r}; the lab shows 2-D data (ring, grid, points)")
         run = cls(settings, points)
-        saved = {k: v for k, v in cfg.items() if k not in train_cli.RESUME_KEYS_IGNORED}
-        now = {k: v for k, v in run.exp.config.items() if k not in train_cli.RESUME_KEYS_IGNORED}
-        diff = sorted((k for k in set(saved) | set(now) if saved.get(k) != now.get(k)), key=str)
-        if diff:
-            raise SettingsError(f"{folder.name!r} was made with {diff[0]}={saved.get(diff[0])!r}, which the lab "
-                                f"builds as {now.get(diff[0])!r}; continue it with train --resume instead")
+        differ = config_difference(cfg, run.exp.config)
+        if differ is not None:
+            raise SettingsError(f"{folder.name!r} was made with {differ[0]}, which the lab builds as {differ[1]}; "
+                                "continue it with train --resume instead")
         try:
-            run.exp.trainer.load_state_dict(ckpt["trainer"])
-            backend.set_rng_state(ckpt["rng"])
-        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as e:
-            raise SettingsError(f"{folder.name}/checkpoint.npz is damaged ({e})") from None
-        run.schedule_steps = int(ckpt.get("schedule_steps", steps))
-        run.history = {k: [float(x) for x in v] for k, v in ckpt["history"].items()}
-        run.evals = list(ckpt["evals"])
+            run.loop = TrainingLoop.resume(run.exp, ckpt, steps, ckpt["eval_every"], ckpt["eval_every"],
+                                           evaluate=run.points is None, where=f"{folder.name}/checkpoint.npz")
+        except CheckpointError as e:
+            raise SettingsError(str(e)) from None
         run.folder = folder
         return run

@@ -11,6 +11,12 @@ Safe by default: the server listens on 127.0.0.1 unless told otherwise; it answe
 Host header names it (a page from another site that rebinds its DNS name to 127.0.0.1 is refused), takes
 POSTs only as application/json from its own origin (a form on another site cannot drive it), serves
 only its own three files, and names runs by a plain folder name inside its runs folder.
+
+Every request is bounded: its body (MAX_BODY bytes, refused before it is read), the nesting of its JSON
+(MAX_DEPTH, counted before it is parsed, so no parser recursion can fail), and the time a client may leave
+the server waiting mid-request (REQUEST_TIMEOUT seconds on the socket, then the connection is closed), and the
+event streams open at once (MAX_STREAMS). A
+request that fails anyway gets a one-line note on stderr, never a traceback in the learner's terminal.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
+import re
+import sys
+import threading
 import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +38,9 @@ STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/index.html": ("inde
           "/lab.css": ("lab.css", "text/css; charset=utf-8"), "/lab.js": ("lab.js", "text/javascript; charset=utf-8")}
 COMMANDS = ("play", "pause", "step", "speed", "reset", "change", "extend", "save", "open")
 MAX_BODY = 5_000_000     # a CSV of 100,000 points fits
+MAX_DEPTH = 16           # nesting of a command's JSON: the deepest the page sends is 4 ({"points": [[x, y]]})
+REQUEST_TIMEOUT = 30.0   # seconds a client may stall mid-request (and a write may block) before it is let go
+MAX_STREAMS = 16         # event streams open at once (each holds a thread): a page, a few tabs, never thousands
 HISTORY_CHUNK = 20_000   # losses sent at once (a page that connects late gets the rest over the next frames)
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -37,13 +49,35 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a string literal: its brackets are text, not nesting
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """How deeply the arrays and objects of the JSON ``text`` nest (0 for a bare value), counted without
+    parsing it: Python's parser recurses once per level and fails (RecursionError) on deep input."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 class LabServer(ThreadingHTTPServer):
     """``LabServer((host, port), session)``: serve the page and drive ``session`` (a LabSession)."""
 
     daemon_threads = True  # a page's open event stream never keeps the process alive
 
+    def handle_error(self, request, client_address):
+        """A request that failed past every check: one line on stderr (the terminal is the learner's)."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return  # a client that went away or stalled: nothing to say
+        print(f"minigan lab: a request failed ({type(error).__name__}: {error})", file=sys.stderr, flush=True)
+
     def __init__(self, address, session):
         self.session = session
+        self.streams = threading.BoundedSemaphore(MAX_STREAMS)  # a slot per open event stream
         super().__init__(address, LabHandler)
         host, port = self.server_address[:2]
         names = {address[0], host, *LOOPBACK} if address[0] in LOOPBACK else {address[0], host}
@@ -72,6 +106,7 @@ class LabServer(ThreadingHTTPServer):
 class LabHandler(BaseHTTPRequestHandler):
     server_version = "minigan-lab"
     protocol_version = "HTTP/1.1"
+    timeout = REQUEST_TIMEOUT  # StreamRequestHandler sets it on the socket: a stalled client is let go
 
     def log_message(self, format, *args):  # quiet: the terminal is the learner's
         pass
@@ -148,8 +183,12 @@ class LabHandler(BaseHTTPRequestHandler):
             self._send_json({"error": f"a command is at most {MAX_BODY:,} bytes"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
             self.close_connection = True
             return
+        body = self.rfile.read(length)  # a client stalled mid-body: TimeoutError, and handle_one_request lets it go
         try:
-            args = json.loads(self.rfile.read(length) or b"{}", parse_constant=_reject_constant)
+            text = body.decode("utf-8") if body else "{}"
+            if json_depth(text) > MAX_DEPTH:
+                raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+            args = json.loads(text, parse_constant=_reject_constant)
         except (ValueError, UnicodeDecodeError) as e:
             self._send_json({"error": f"the command is not valid JSON ({e})"}, HTTPStatus.BAD_REQUEST)
             return
@@ -169,6 +208,16 @@ class LabHandler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ the event stream
     def _events(self):
+        if not self.server.streams.acquire(blocking=False):
+            self._send_json({"error": f"{MAX_STREAMS} pages are watching already; close one"},
+                            HTTPStatus.SERVICE_UNAVAILABLE)
+            return
+        try:
+            self._stream()
+        finally:
+            self.server.streams.release()
+
+    def _stream(self):
         session = self.server.session
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
@@ -230,4 +279,4 @@ def serve(session, host="127.0.0.1", port=8765):
     return LabServer((host, port), session)
 
 
-__all__ = ["LabServer", "serve"]
+__all__ = ["LabServer", "serve", "json_depth", "MAX_BODY", "MAX_DEPTH", "MAX_STREAMS", "REQUEST_TIMEOUT"]

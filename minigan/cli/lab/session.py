@@ -12,13 +12,14 @@ seconds the run pauses (and ``close()`` ends the thread when the server stops).
 from __future__ import annotations
 
 import json
+import os
 import queue
 import threading
 import time
 from pathlib import Path
 
 from minigan import backend
-from minigan.cli.lab.run import Diverged, LabRun, inside
+from minigan.cli.lab.run import RUN_FILES, Diverged, LabRun, inside
 from minigan.cli.lab.settings import (
     PRESETS,
     SettingsError,
@@ -27,6 +28,7 @@ from minigan.cli.lab.settings import (
     check_run_settings,
     parse_points,
 )
+from minigan.cli.runfolder import name_and_kind, read_text
 
 DELAYS_MS = (0, 50, 100, 250, 500, 1000)  # slow motion: the pause between two frames
 COMMANDS = ("state", "runs", "play", "pause", "step", "speed", "reset", "change", "extend", "save", "open")
@@ -239,14 +241,20 @@ class LabSession:
         return folder
 
     def _cmd_save(self, name):
+        """Save through the run folder's rules (LabRun.save); a folder that holds any of the run's file names
+        (a file, a folder, a link, dangling or not) is refused unless this run came from it or was saved there."""
         folder = self._folder(name)
-        if folder.exists() and not folder.is_dir():
+        if os.path.lexists(folder) and not folder.is_dir():
             raise SettingsError(f"{name!r} is a file in the runs folder; choose another name")
-        holds = any((folder / f).exists() for f in ("checkpoint.npz", "metrics.json"))
-        if holds and self.run.folder != folder:
-            raise SettingsError(f"{name!r} already holds another run; choose another name (nothing was written)")
+        held = [f for f in RUN_FILES if os.path.lexists(folder / f)]
+        if held and self.run.folder != folder:
+            ckpt = folder / "checkpoint.npz"
+            what = ("another run" if ckpt.is_file() and not ckpt.is_symlink()
+                    else f"{name_and_kind(folder / held[0])}, which the lab did not write")
+            raise SettingsError(f"{name!r} already holds {what}; choose another name (nothing was written)")
         command = self.run.save(folder)
-        return {"folder": str(folder), "files": ["checkpoint.npz", "metrics.json"], **command}
+        files = ["checkpoint.npz", "metrics.json"] + (["points.csv"] if self.run.points is not None else [])
+        return {"folder": str(folder), "files": files, **command}
 
     def _cmd_open(self, name):
         run = LabRun.open(self._folder(name))
@@ -263,7 +271,7 @@ class LabSession:
                 continue
             entry = {"name": folder.name}
             try:
-                said = json.loads(inside(folder, "metrics.json").read_text(encoding="utf-8"))
+                said = json.loads(read_text(inside(folder, "metrics.json")))
                 entry.update(algorithm=said["config"]["algorithm"], data=said["config"]["data"], step=said["step"])
             except (OSError, ValueError, KeyError, TypeError):  # SettingsError too: a link out is not read
                 pass

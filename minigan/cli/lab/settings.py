@@ -19,7 +19,9 @@ MAX_POINTS = 100_000           # points in a CSV or a drawing
 MAX_CSV_BYTES = 4_000_000      # the text of a CSV the page uploads
 MAX_LAB_BATCH = 8192           # a frame must stay quick enough to watch
 MAX_STEPS = 10_000_000
-RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # a folder name under the lab's runs folder
+# A run's folder name under the lab's runs folder, matched whole (``fullmatch``: "$" in ``match`` would let a
+# final newline through, and the newline would become part of the folder's name).
+RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 class SettingsError(ValueError):
@@ -142,7 +144,7 @@ def check_live(algorithm, raw) -> dict:
 
 def check_run_name(name) -> str:
     """A plain folder name (letters, digits, . _ -), so that no name reaches outside the runs folder."""
-    if not isinstance(name, str) or not RUN_NAME.match(name) or ".." in name:
+    if not isinstance(name, str) or not RUN_NAME.fullmatch(name) or ".." in name:
         raise SettingsError(f"a run's name is 1 to 64 letters, digits, '.', '_' or '-' (no '/', no '..'), "
                             f"got {name!r}")
     return name

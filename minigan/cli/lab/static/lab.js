@@ -448,7 +448,7 @@ $("apply").addEventListener("click", async () => {
 $("save").addEventListener("click", async () => {
   const name = $("run-name").value.trim();
   const r = await send("save", { name });
-  if (r) { say(`saved to ${r.folder}: checkpoint.npz, metrics.json`); showCommand(r); refreshRuns(); }
+  if (r) { say(`saved to ${r.folder}: ${r.files.join(", ")}`); showCommand(r); refreshRuns(); }
 });
 $("open").addEventListener("click", async () => {
   const name = $("run-list").value;

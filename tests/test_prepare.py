@@ -1,0 +1,63 @@
+"""Nothing long is silent: minigan.progress.Report, and `python -m minigan prepare`."""
+
+from __future__ import annotations
+
+import io
+
+from minigan import progress
+from minigan.cli.main import COMMANDS, main
+
+
+def test_report_says_what_starts_how_far_it_got_with_an_estimate_and_where_it_went(monkeypatch):
+    monkeypatch.delenv("MINIGAN_QUIET", raising=False)
+    now = [100.0]
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: now[0])
+    out = io.StringIO()
+    report = progress.Report("training a thing", total=200, unit="batches", where="/cache/thing.npz", stream=out)
+    now[0] = 101.0
+    report(10)  # before `first` (3 s): nothing yet
+    now[0] = 104.0
+    report(50)  # 50 of 200 in 4 s: 12 s left
+    now[0] = 108.0
+    report(90)  # less than `every` (10 s) since the last line: nothing
+    now[0] = 130.0
+    assert report.close() == 30.0
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "minigan: training a thing: 200 batches, progress every 10 s ..."
+    assert lines[1] == "   25% (50/200 batches), 0:04 gone, about 0:12 left"
+    assert lines[2] == "  done in 0:30; saved in /cache/thing.npz" and len(lines) == 3
+
+
+def test_report_is_silent_with_minigan_quiet(monkeypatch):
+    monkeypatch.setenv("MINIGAN_QUIET", "1")
+    out = io.StringIO()
+    report = progress.Report("x", total=2, stream=out)
+    report(1)
+    report.close()
+    assert out.getvalue() == ""
+    assert progress.clock(75.2) == "1:15" and progress.clock(3725) == "1:02:05"
+
+
+def test_prepare_is_a_command_and_lists_its_parts(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("MINIGAN_CACHE", str(tmp_path))
+    assert "prepare" in dict(COMMANDS)
+    assert main(["prepare", "--list"]) == 0
+    said = capsys.readouterr().out
+    assert f"cache: {tmp_path}" in said
+    for part in ("digits-cnn", "attack-cnns", "digits-gan", "fashion-mnist-cnn", "mnist-cnn"):
+        assert part in said
+
+
+def test_prepare_trains_a_part_says_where_it_went_and_skips_missing_data(capsys, tmp_path, monkeypatch):
+    from minigan import classifier
+
+    monkeypatch.setenv("MINIGAN_CACHE", str(tmp_path))
+    monkeypatch.setenv("MINIGAN_DATA", str(tmp_path / "no-data"))
+    monkeypatch.setattr(classifier, "train_classifier", lambda *a, progress=None, **k: None)  # the ~20 s training
+    assert main(["prepare", "--only", "digits-cnn", "mnist-cnn"]) == 0
+    captured = capsys.readouterr()
+    assert f"ready: {tmp_path / 'digits_cnn_v'}" in captured.out
+    assert "mnist-cnn" in captured.out and "skipped: mnist" in captured.out
+    assert "minigan: training the digits reference cnn once" in captured.err
+    assert main(["prepare", "--only", "digits-cnn"]) == 0  # a second time: only loads
+    assert "already there" in capsys.readouterr().out

@@ -12,8 +12,8 @@
 # with their true label and once with a wrong one, and compares D's scores; then it does the same for 4 more seeds
 # and states the verdict the seeds agree on.
 #
-# **Run time:** 11 s of CPU, measured from a clean state, one BLAS thread (about the wall time on a
-# quiet 2-core machine; 43 s on one shared with other jobs).
+# **Run time:** about 35 s of CPU for the 5 seeds (measured: 32 s with OpenBLAS's own kernels, 41 s with Haswell's;
+# demos/numbers.json), one BLAS thread: about the wall time on a quiet 2-core machine, far longer on a busy one.
 
 # %% [markdown]
 # ## Set up: a conditional GAN on the digits

@@ -25,8 +25,8 @@
 # fraction (negative = the estimate falls as quality rises); the verdict counts the seeds on which each estimate is
 # a learning curve. What it measured is in the lesson index (demos/README.md, lesson 15) and demos/numbers.json.
 #
-# **Run time:** 36 s of CPU, measured from a clean state, one BLAS thread (about the wall time on a
-# quiet 2-core machine; 2.2 minutes on one shared with other jobs).
+# **Run time:** about a minute of CPU for the 10 runs (measured: 64 s with the Haswell kernels; demos/numbers.json),
+# one BLAS thread: about the wall time on a quiet 2-core machine, far longer on a busy one.
 
 # %% [markdown]
 # ## Set up: a narrower ring and two critics

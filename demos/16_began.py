@@ -18,8 +18,8 @@
 # and diversity per γ, whatever they turn out to be, and states the verdict a majority of the seeds gives. What it
 # measured is in the lesson index (demos/README.md, lesson 16) and demos/numbers.json.
 #
-# **Run time:** 37 s of CPU, measured from a clean state, one BLAS thread (about the wall time on a
-# quiet 2-core machine; 2.6 minutes on one shared with other jobs).
+# **Run time:** about 2 minutes of CPU for the 9 runs (3 γ × 3 seeds, about 12 s each; demos/numbers.json), one BLAS
+# thread: about the wall time on a quiet 2-core machine, far longer on a busy one.
 
 # %% [markdown]
 # ## Set up: BEGAN on a narrower ring

@@ -31,9 +31,9 @@
 # states the verdict the majority of the seeds gives. What it measured is in the lesson index (demos/README.md,
 # lesson 18) and demos/numbers.json.
 #
-# **Run time:** 48 s of CPU, measured with one BLAS thread (about the wall time on a
-# quiet 2-core machine; 2.3 minutes on one shared with other jobs).
-# With the three defended CNNs cached; the first run also fine-tunes them (11 minutes wall on the shared machine).
+# **Run time:** with each seed's CNNs cached, about 50 s of CPU a seed (the attacks), 2.5 minutes for the 3 seeds;
+# the first run also trains them (seeds 1 and 2 their own CNN first) and fine-tunes 3 copies per seed, the PGD one
+# the longest: several minutes of CPU a seed, announced as it goes. One BLAS thread.
 
 # %% [markdown]
 # ## Set up: four CNNs

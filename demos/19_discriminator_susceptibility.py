@@ -20,9 +20,9 @@
 # (3 GANs, 3 twins) and states the verdict the majority of the seeds gives. What it measured is in the lesson index
 # (demos/README.md, lesson 19) and demos/numbers.json.
 #
-# **Run time:** 53 s of CPU, measured from a clean state, one BLAS thread (about the wall time on a
-# quiet 2-core machine; 3.1 minutes on one shared with other jobs).
-# It includes training the digits DCGAN (cached for lesson 20).
+# **Run time:** about 50 s of CPU a seed, 2.5 minutes for the 3 seeds, training the 3 digits DCGANs included
+# (cached for lesson 20; a later run only trains the twins and attacks). One BLAS thread: about the wall time on a
+# quiet 2-core machine, far longer on a busy one.
 
 # %% [markdown]
 # ## Set up: a probe of a real-vs-fake network

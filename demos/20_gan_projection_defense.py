@@ -26,9 +26,8 @@
 # (seeds 0, 1, 2: lesson 19's, cached) and states the verdict the majority of the seeds gives. What it measured is
 # in the lesson index (demos/README.md, lesson 20) and demos/numbers.json.
 #
-# **Run time:** 14 s of CPU, measured from a clean state, one BLAS thread (about the wall time on a
-# quiet 2-core machine; 45 s on one shared with other jobs).
-# With the digits DCGAN and the reference CNN cached (lessons 17 and 19 train them the first time).
+# **Run time:** about 15 s of CPU a seed, 45 s for the 3 seeds, with the 3 digits DCGANs and the reference CNN
+# cached (lessons 19 and 17 train them the first time; without them this lesson trains them). One BLAS thread.
 
 # %% [markdown]
 # ## Set up: a generator, a classifier, and test digits

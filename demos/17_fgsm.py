@@ -54,7 +54,7 @@ def reference_cnn(say=print):
     """The reference digits CNN: from the cache, or trained here once (announced: it takes a while)."""
     cached = classifier.cache_dir() / f"digits_cnn_v{classifier.CACHE_VERSION}.npz"
     if not cached.exists():
-        say(f"training the reference CNN once ({classifier.recipe('cnn')['epochs']} epochs on the digits, about 10 s "
+        say(f"training the reference CNN once ({classifier.recipe('cnn')['epochs']} epochs on the digits, about 20 s "
             f"on a 2-core CPU; later runs load it from {cached.parent}) ...", flush=True)
     model = classifier.reference_classifier("cnn")
     say(f"reference CNN: test accuracy {100 * model.reference_info['test_accuracy']:.1f}%")

@@ -13,7 +13,7 @@
 #                                                                         -> bench.log, bench.json (every run)
 #   twins     the default suite's CuPy twins: pytest -k cupy -n 8                                  -> twins.log
 #   lessons   the lessons on CuPy (MINIGAN_BACKEND=cupy), the fast settings of tests/test_demos.py -> lessons.log
-#   random    tools/random_programs.py --n 500 --backend cupy --against numpy, where it exists -> random_programs.log
+#   random    tests/random_programs.py --n 500 --backend cupy --against numpy, where it exists -> random_programs.log
 #   summary   each step's exit status and time, the bench table                                   -> summary.txt
 # At most these 7 files, all small (logs are cut to their last 400 lines).
 #
@@ -184,11 +184,11 @@ export -f lessons
 step lessons 80 lessons.log lessons
 
 # --------------------------------------------------------------------------------------------------- random programs
-if [ -f "$ROOT/tools/random_programs.py" ]; then
-    step random 60 random_programs.log env PYTHONPATH="$ROOT" "$PY" tools/random_programs.py --n 500 \
+if [ -f "$ROOT/tests/random_programs.py" ]; then
+    step random 60 random_programs.log env PYTHONPATH="$ROOT" "$PY" tests/random_programs.py --n 500 \
         --backend "$BACKEND" --against numpy
 else
-    echo "tools/random_programs.py is not in this tree: skipped" > "$OUT/random_programs.log"
+    echo "tests/random_programs.py is not in this tree: skipped" > "$OUT/random_programs.log"
 fi
 
 # --------------------------------------------------------------------------------------------------- summary

@@ -72,7 +72,8 @@ OPS_BUDGET = 1302  # every op's forward and backward (795 once the checks moved 
 # and PyTorch's divisors, 1236; 1259 when the masking backwards became selects: Select, relu's and hardtanh's
 # backward as PyTorch's threshold_backward, Threshold an op of its own, max() selecting and amax multiplying; the
 # elementwise chains of the activations' backward, batch norm and the losses written as ``backend.fused`` functions,
-# one GPU kernel each, and col2im's adds handed to the backend, 1290; batch norm's 1/sqrt(var + eps) fused, 1301; Fill turning a number into an array first, as CuPy needs, 1302)
+# one GPU kernel each, and col2im's adds handed to the backend, 1290; batch norm's 1/sqrt(var + eps) fused, 1301;
+# Fill turning a number into an array first, as CuPy needs, 1302)
 
 
 def code_lines(source: str) -> int:

@@ -243,7 +243,8 @@ if __name__ == "__main__":
 #
 # Adam's trouble is collapse, not a lack of steps: on the seeds where it collapsed it sits on about 3 modes. Run one
 # more seed below (`one_seed(5)`, about 10 s) and see which kind of Adam run it is; Optimistic Adam should cover all
-# 8 modes again. Or change `steps=400` to see both optimizers half-way.
+# 8 modes again (when this lesson was written, seed 5 was a good Adam run: 8/8 modes, reverse KL 0.080 against
+# Optimistic Adam's 0.056). Or add `steps=400` to see both optimizers half-way.
 
 # %%
 if __name__ == "__main__":

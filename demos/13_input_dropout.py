@@ -17,9 +17,9 @@
 # the same seed's run without dropout. The claim holds when it does on all 3 seeds, holds partly on 2 of 3, does not
 # hold here on fewer (or when a generator collapsed, so that the border noise measures nothing).
 #
-# **Run time:** about 60 s of CPU (three seeds × two arms, and the reference classifier trained once), measured from
-# a clean state, one BLAS thread (about the wall time on a quiet 2-core machine; 4 minutes on one shared with other
-# jobs).
+# **Run time:** about 50 s of CPU (three seeds × two arms, and the reference classifier trained once), measured from
+# a clean state, one BLAS thread (about the wall time on a quiet 2-core machine; 4 to 21 minutes on one heavily
+# shared with other jobs). The try-it cell adds about 10 s.
 
 # %% [markdown]
 # ## Set up: three measures of generated digits
@@ -217,7 +217,9 @@ def noise_panel(ax, runs, floor, p):
     ax.set_xticks([0, 1], ["G, no dropout", f"G, dropout p={p}"], fontsize=9)
     ax.set_xlim(-0.3, 1.3)
     ax.set_ylabel("mean |border pixel − background| (0 to 1)")
-    ax.set_title("border noise, each seed (lower = cleaner)", fontsize=10)
+    lowered = [r["lowered"] for r in runs]
+    ax.set_title(f"border noise, each seed (lower = cleaner): dropout lowers it\nby {lessons.span(lowered, '.3f')} "
+                 "(the rule asks for more than 0.01)", fontsize=10)
     ax.legend(fontsize=8)
 
 
@@ -260,8 +262,9 @@ if __name__ == "__main__":
 # ## Try it
 #
 # Drop more of D's input: with `p=0.8` D sees a fifth of each image, so it judges coarser features. Expect a D that
-# is easier to fool: G's border noise may rise rather than fall, and its Fréchet distance grows. One seed, about
-# 15 s.
+# is easier to fool: no cleaner border, and a larger Fréchet distance (on seed 0 when this lesson was written:
+# border noise 0.169, Fréchet distance 397, against 0.164 and 308 at p=0.5 and 0.169 and 217 without dropout).
+# One seed, about 10 s.
 
 # %%
 if __name__ == "__main__":

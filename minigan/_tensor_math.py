@@ -13,9 +13,11 @@ from __future__ import annotations
 from minigan import _missing
 from minigan import _tensor_functions as _F
 from minigan.engine import backend, checks
+from minigan.engine.errors import ShapeError
 from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
+from minigan.engine.ops import shape as shaping
 from minigan.engine.ops import unary as U
 
 
@@ -75,6 +77,39 @@ class TensorMath:
         xp = backend.get_array_module(self.array)
         return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(b - a) + self.dtype.type(a))
+
+    def cuda(self):
+        return self.to("cuda")
+
+    def type_as(self, other):
+        return self.astype(other.dtype)
+
+    def is_floating_point(self) -> bool:
+        return backend.is_floating(self.dtype)
+
+    def div(self, other, *, rounding_mode=None):
+        return self / other if rounding_mode is None else self.divide(other, rounding_mode=rounding_mode)
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def neg(self):
+        return -self
+
+    def log_softmax(self, dim=-1, dtype=None, *, axis=None):
+        x = self if dtype is None else self.to(dtype)
+        x, axis = x._floating("log_softmax"), _dim("log_softmax", dim if axis is None else None, axis)
+        return reduction.LogSoftmax.apply(x, axis=checks.normalize_axis(axis, self.ndim, "log_softmax", single=True))
+
+    def t(self):
+        """The transpose of a matrix (a vector or a scalar is returned as is), as PyTorch."""
+        if self.ndim > 2:
+            raise ShapeError(f"t: expects a tensor with at most 2 dimensions, got shape {self.shape}; "
+                             "use transpose(d0, d1) or permute(...)")
+        return self.permute(*reversed(range(self.ndim)))  # (a vector or a scalar: a view of it, as PyTorch's)
+
+    def pad(self, pad_width, value=0.0):
+        return shaping.Pad.apply(self, pad_width=checks.normalize_pad(pad_width, self.ndim), value=value)
 
     def sin(self):
         return U.Sin.apply(self._as_float())

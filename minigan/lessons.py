@@ -247,3 +247,19 @@ def span(values, fmt: str = ".0%") -> str:
     """``span([0.55, 0.58])`` -> ``"55%–58%"``; one value (or all equal) -> ``"55%"``."""
     lo, hi = min(values), max(values)
     return f"{lo:{fmt}}" if f"{lo:{fmt}}" == f"{hi:{fmt}}" else f"{lo:{fmt}}–{hi:{fmt}}"
+
+
+# --- lessons 14-20
+def majority(outcomes) -> tuple[str, int]:
+    """The verdict a majority of seeds gave, and how many gave it: ``majority(["holds", "holds", "holds partly"])``
+    -> ``("holds", 2)``. With no outcome on more than half of the seeds the seeds disagree: "holds partly"."""
+    outcomes = list(outcomes)
+    for outcome in outcomes:
+        if outcome not in VERDICTS:
+            raise ValueError(f"majority: got outcome {outcome!r}, expected one of {VERDICTS}")
+    counts = {o: outcomes.count(o) for o in VERDICTS}
+    best = max(VERDICTS, key=counts.get)
+    if 2 * counts[best] > len(outcomes):
+        return best, counts[best]
+    return "holds partly", counts["holds partly"]
+

@@ -107,6 +107,10 @@ class ndarray:
         return "strict:0"
 
     # ---- the explicit way back
+    @property
+    def __cuda_array_interface__(self):  # CuPy's arrays describe their memory this way (data pointer, strides)
+        return self._a.__array_interface__
+
     def get(self):
         """A host NumPy copy (CuPy's ``ndarray.get``)."""
         return self._a.copy()
@@ -372,6 +376,20 @@ def _memory_check(fn):
     return check
 
 
+def _device_array_first(fn):
+    """CuPy's functions whose first argument is typed as a device array (in its Cython): a number or a NumPy
+    scalar there is a TypeError on a GPU (``cupy.broadcast_to(numpy.float64(1), shape)``), so here too."""
+
+    def call(a, *args, **kwargs):
+        if not isinstance(a, ndarray):
+            raise TypeError(f"Argument 'array' has incorrect type (expected a device array, got {type(a).__name__}) "
+                            f"in {fn.__name__}")
+        return fn(a, *args, **kwargs)
+
+    call.__name__ = fn.__name__
+    return call
+
+
 strict = _Namespace("strict", numpy)
 strict.__doc__ = __doc__
 strict.ndarray = ndarray
@@ -380,6 +398,8 @@ strict.scatter_add = scatter_add
 strict.fuse = fuse
 for _name in ("asarray", "array", "asanyarray", "ascontiguousarray"):
     setattr(strict, _name, _host_to_device(getattr(numpy, _name)))
+for _name in ("broadcast_to", "expand_dims", "squeeze", "moveaxis", "swapaxes"):
+    setattr(strict, _name, _device_array_first(_wrap_function(getattr(numpy, _name))))
 strict.may_share_memory = _memory_check(numpy.may_share_memory)
 strict.shares_memory = _memory_check(numpy.shares_memory)
 strict.random = _Namespace("strict.random", numpy.random)

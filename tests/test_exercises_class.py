@@ -18,7 +18,7 @@ import pytest
 from class_submissions import HOSTILE, fill_in, make_class, set_body
 
 from minigan.cli.main import main as minigan_main
-from minigan.exercises import classroom, gradebook, grader, workspace
+from minigan.exercises import classroom, gradebook, grader, measure, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 
 # the exercises the hostile workspaces break, and a few around them: enough to see each fail alone, fast
@@ -307,3 +307,31 @@ def test_a_function_renamed_in_the_workspace_fails_only_its_exercise(tmp_path):
     results, _ = grader.grade(root, ["sgd", "rmsprop", "adam"])
     assert [p for _, p, _, _ in results] == [True, False, True], results
     assert "the workspace has no function RMSprop._update in minigan/optim/rmsprop.py" in results[1][2]
+
+
+def test_a_student_folder_without_a_workspace_gets_a_row_of_zeros(tmp_path):
+    workspace.start(tmp_path / "class" / "ann", solutions=True)
+    (tmp_path / "class" / "bob").mkdir()  # handed in nothing
+    (tmp_path / "class" / ".cache").mkdir()
+    folders = gradebook.expand([tmp_path / "class"])
+    assert [f.name for f in folders] == ["ann", "bob"]
+    book = gradebook.grade_class(folders, ["unbroadcast", "adam"], jobs=2)
+    bob = book["students"][1]
+    assert bob["student"] == "bob" and bob["points"] == 0 and len(bob["results"]) == 2
+    assert "has no minigan/ package" in bob["results"][0]["message"]
+    assert book["students"][0]["points"] == BY_NAME["unbroadcast"].points + BY_NAME["adam"].points
+    with pytest.raises(workspace.WorkspaceError, match="neither a workspace nor a folder of workspaces"):
+        gradebook.expand([tmp_path / "class" / "bob"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["-c", "-m"])
+def test_every_measure_command_runs_on_a_fresh_workspace(tmp_path, kind):
+    root = workspace.start(tmp_path / "ws")  # nothing written: every exercise runs the reference
+    for ex in EXERCISES:
+        if measure.command(ex.name).split()[1] != kind:
+            continue
+        run = subprocess.run([sys.executable, "-m", "minigan", "exercises", "measure", str(root), ex.name],
+                             capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=900)
+        assert run.returncode == 0, (ex.name, run.stderr[-2000:])
+        assert f"{ex.name} is one of them: you measured the reference" in run.stdout

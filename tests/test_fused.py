@@ -29,19 +29,20 @@ def _arrays(rng, dtype, *kinds):
     return [make[k]().astype(dtype) for k in kinds]
 
 
-# name → (fused function, kinds of the array arguments, the numbers after them)
+# name → (fused function, kinds of the array arguments, the numbers after them, or a function of the dtype giving them)
 CASES = {
     "stable_sigmoid": (activation._stable_sigmoid, "x", ()),
     "sigmoid_grad": (activation._sigmoid_grad, "xp", ()),
     "tanh_grad": (activation._tanh_grad, "xx", ()),
     "relu_grad": (activation._relu_grad, "xx", ()),
-    "leaky_relu_grad": (activation._leaky_relu_grad, "xx", (0.2,)),
+    "leaky_relu_grad": (activation._leaky_relu_grad, "xx", lambda dtype: (dtype(0.2), dtype(0.8))),  # as LeakyReLU
     "bce_with_logits": (loss._bce_with_logits, "xp", ()),
     "bce_with_logits_grad": (loss._bce_with_logits_grad, "xpx", ()),
     "squared_difference": (loss._squared_difference, "xx", ()),
     "mse_grad": (loss._mse_grad, "xxx", ()),
     "batch_norm_dx": (norm._batch_norm_dx, "xxccc", ()),
     "affine": (norm._affine, "xcc", ()),
+    "inverse_std": (norm._inverse_std, ["v+"], (1e-5,)),
     "update_running": (norm._update_running, ["v", "v+", "v", "v+"], (0.9, 0.1, 0.1 * 8 / 7)),
     "adam_step": (adam._adam_step, "x+x", (0.5, 0.5, 0.999, 0.001, 2e-4, 0.75, 0.002, 1e-8)),
     "adam_moments": (adam._adam_moments, "x+x", (0.9, 0.1, 0.999, 0.001)),
@@ -60,6 +61,7 @@ TOLERANCE = {np.float32: dict(rtol=2e-6, atol=1e-6), np.float64: dict(rtol=1e-13
 @pytest.mark.parametrize("name", list(CASES))
 def test_fused_gives_the_plain_expression(xp_backend, name, dtype):
     fn, kinds, numbers = CASES[name]
+    numbers = numbers(dtype) if callable(numbers) else numbers
     rng = np.random.default_rng(sorted(CASES).index(name))
     host = _arrays(rng, dtype, *kinds)
     device = [xp_backend.asarray(a) for a in host]

@@ -26,6 +26,14 @@ def test_random_programs_on_the_strict_stand_in_match_numpy():
     assert result["counts"]["differ"] == 0, result
 
 
+@pytest.mark.parametrize("seed", [182, 297, 341])
+def test_programs_that_once_differed_on_the_gpu(seed):
+    """fill_ with a number (CuPy's broadcast_to takes only an array: six of 500 programs stopped on an H200, which
+    the stand-in now reproduces) and x[i] = v (the stand-in's arrays lacked CuPy's __cuda_array_interface__)."""
+    result = programs.sweep(1, seed=seed, against="numpy", backend="strict")
+    assert result["counts"]["differ"] == 0, result
+
+
 # Programs that once differed (seeds of the generator as it is): each compared again.
 ONCE_DIFFERED = [204, 459, 479, 504, 869, 1824, 1855, 2092, 2859, 2879, 3106, 4777, 4803, 5498, 6834, 7965, 10115,
                  20110, 20654, 32026, 40454, 60445, 60616, 60843, 66961]

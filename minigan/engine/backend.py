@@ -331,6 +331,17 @@ def fused(fn):
 _window_index: dict = {}  # per geometry and device: the flat index of every column entry's pixel (see add_windows)
 
 
+def add_windows_by_slices(out, cols, stride, dilation):
+    """``add_windows`` on a CPU: one slice ``+=`` per kernel offset, each adding every window at once."""
+    (sh, sw), (dh, dw) = stride, dilation
+    c, kh, kw, ho, wo, n = cols.shape
+    for p in range(kh):
+        for q in range(kw):
+            i, j = p * dh, q * dw  # where the offset's windows start
+            out[:, i : i + sh * (ho - 1) + 1 : sh, j : j + sw * (wo - 1) + 1 : sw] += cols[:, p, q]
+    return out
+
+
 def add_windows(out, cols, stride, dilation):
     """``out[c, p·dh + i·sh, q·dw + j·sw, n] += cols[c, p, q, i, j, n]`` for every entry: col2im's adds.
 
@@ -341,25 +352,21 @@ def add_windows(out, cols, stride, dilation):
     slices (each moves every window at once, N contiguous numbers at a time: docs/performance.md), so there it
     adds the slices.  Both are the formula above; the tests check each against the other.
     """
+    if type(out) is numpy.ndarray:  # the CPU
+        return add_windows_by_slices(out, cols, stride, dilation)
     (sh, sw), (dh, dw) = stride, dilation
-    c, kh, kw, ho, wo, n = cols.shape
-    if type(out) is numpy.ndarray:  # the CPU: one slice += per kernel offset, all windows at once
-        for p in range(kh):
-            for q in range(kw):
-                i, j = p * dh, q * dw  # where the offset's windows start
-                out[:, i : i + sh * (ho - 1) + 1 : sh, j : j + sw * (wo - 1) + 1 : sw] += cols[:, p, q]
-        return out
+    n = cols.shape[-1]
     xp = get_array_module(out)
     key = (out.shape, cols.shape, stride, dilation, xp)
     index = _window_index.get(key)
     if index is None:  # built on the host with NumPy (once per geometry), then copied to the device
-        if len(_window_index) >= 64:  # many geometries (a test sweep): start again rather than grow
+        if len(_window_index) >= 16:  # many geometries (a test sweep): start again rather than grow
             _window_index.clear()
         _, hp, wp, _ = out.shape
         c_, p, q, i, j, n_ = numpy.ix_(*(numpy.arange(s) for s in cols.shape))
-        flat = ((c_ * hp + p * dh + i * sh) * wp + q * dw + j * sw) * n + n_
-        index = _window_index[key] = xp.asarray(numpy.ascontiguousarray(numpy.broadcast_to(flat, cols.shape))
-                                               .reshape(-1))
+        flat = ((c_ * hp + p * dh + i * sh) * wp + q * dw + j * sw) * n + n_  # the pixel of cols[c, p, q, i, j, n]
+        kind = numpy.int32 if out.size < 2**31 else numpy.int64  # half the memory (and reads) of int64
+        index = _window_index[key] = xp.asarray(numpy.broadcast_to(flat, cols.shape).astype(kind).reshape(-1))
     scatter_add(out.reshape(-1), index, cols.reshape(-1))
     return out
 

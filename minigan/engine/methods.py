@@ -92,9 +92,6 @@ class TensorMethods:
     def cpu(self):
         return self.to("cpu")
 
-    def cuda(self):
-        return self.to("cuda")
-
     def astype(self, dtype):
         dtype = backend.np.dtype(dtype)
         return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
@@ -110,9 +107,6 @@ class TensorMethods:
             device, dtype = "cuda" if ".cuda." in dtype else "cpu", TYPE_NAMES[dtype.rpartition(".")[2]]
         out = self.astype(getattr(dtype, "dtype", dtype))  # a legacy constructor has a .dtype
         return out if device in (None, self.device) else out.to(device)
-
-    def type_as(self, other):
-        return self.astype(other.dtype)
 
     def __deepcopy__(self, memo):
         """``copy.deepcopy``, as PyTorch's: a leaf gives a new leaf with a copy of its data, its requires_grad, name
@@ -146,9 +140,6 @@ class TensorMethods:
     def bool(self):
         return self.astype(backend.np.bool_)
 
-    def is_floating_point(self) -> bool:
-        return backend.is_floating(self.dtype)
-
     def contiguous(self):
         """This tensor when its memory is C-contiguous, else a copy that is (as PyTorch: a new tensor, in the graph)."""
         return self if self.array.flags.c_contiguous else self.clone()
@@ -162,15 +153,6 @@ class TensorMethods:
 
     def mul(self, other):
         return self * other
-
-    def div(self, other, *, rounding_mode=None):
-        return self / other if rounding_mode is None else self.divide(other, rounding_mode=rounding_mode)
-
-    def pow(self, exponent):
-        return self ** exponent
-
-    def neg(self):
-        return -self
 
     def matmul(self, other):
         return self @ other
@@ -367,11 +349,6 @@ class TensorMethods:
         x, axis = x._floating("softmax"), _dim("softmax", dim if axis is None else None, axis)
         return reduction.Softmax.apply(x, axis=checks.normalize_axis(axis, self.ndim, "softmax", single=True))
 
-    def log_softmax(self, dim=-1, dtype=None, *, axis=None):
-        x = self if dtype is None else self.to(dtype)
-        x, axis = x._floating("log_softmax"), _dim("log_softmax", dim if axis is None else None, axis)
-        return reduction.LogSoftmax.apply(x, axis=checks.normalize_axis(axis, self.ndim, "log_softmax", single=True))
-
     def register_hook(self, hook) -> RemovableHandle:
         """Call ``hook(grad)`` each time the gradient with respect to this tensor is computed (a leaf's once a
         backward, before it reaches ``.grad``); a tensor it returns goes on in the gradient's place."""
@@ -479,13 +456,6 @@ class TensorMethods:
 
     swapdims = swapaxes
 
-    def t(self):
-        """The transpose of a matrix (a vector or a scalar is returned as is), as PyTorch."""
-        if self.ndim > 2:
-            raise ShapeError(f"t: expects a tensor with at most 2 dimensions, got shape {self.shape}; "
-                             "use transpose(d0, d1) or permute(...)")
-        return self.permute(*reversed(range(self.ndim)))  # (a vector or a scalar: a view of it, as PyTorch's)
-
     def squeeze(self, dim=None, *, axis=None):
         """Drop dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple); as in PyTorch,
         a named dimension whose size is not 1 is left as it is."""
@@ -512,9 +482,6 @@ class TensorMethods:
         if shape == self.shape:  # a view all the same (a writable one), as PyTorch's
             return shaping.Reshape.apply(self, shape=shape)
         return shaping.BroadcastTo.apply(self, shape=shape)
-
-    def pad(self, pad_width, value=0.0):
-        return shaping.Pad.apply(self, pad_width=checks.normalize_pad(pad_width, self.ndim), value=value)
 
     # ------------------------------------------------------------------ in-place initialisation
     def normal_(self, mean=0.0, std=1.0, *, generator=None):

@@ -162,27 +162,28 @@ EXERCISES = (
         "d(log a)/da = 1/a",
         "Predict the gradient of log(x) at x = 0.5. measure: "
         + PY + 'x = mg.tensor([0.5], requires_grad=True); x.log().sum().backward(); print(x.grad)"'),
-    _op("stable_sigmoid", "minigan/engine/ops/activation.py::stable_sigmoid",
+    _op("stable_sigmoid", "minigan/engine/ops/activation.py::_stable_sigmoid",
         "compute σ(x) without overflow for any x (no exp of a large positive number)",
         "with e = exp(−|x|): σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0",
         "Predict what the naive 1/(1+exp(-x)) gives at x = -1000 in float32 (and with what warning). measure: "
         + PY + 'x = np.float32(-1000); print(1 / (1 + np.exp(-x)), mg.tensor([-1000.0]).sigmoid())"',
         hint="exp(−|x|) is at most 1, so it never overflows; pick the form by the sign of x with xp.where"),
-    _op("sigmoid_backward", "minigan/engine/ops/activation.py::Sigmoid.backward", "return the gradient of σ(x)",
+    _op("sigmoid_backward", "minigan/engine/ops/activation.py::_sigmoid_grad", "return the gradient of σ(x)",
         "dσ/dx = σ(1 − σ), from the saved output",
         "Predict the largest slope of the sigmoid, and where. measure: "
         + PY + 'x = mg.tensor(np.linspace(-3, 3, 7), requires_grad=True); x.sigmoid().sum().backward(); '
         'print(x.grad)"'),
-    _op("tanh_backward", "minigan/engine/ops/activation.py::Tanh.backward", "return the gradient of tanh(x)",
+    _op("tanh_backward", "minigan/engine/ops/activation.py::_tanh_grad", "return the gradient of tanh(x)",
         "d tanh/dx = 1 − tanh², from the saved output",
         "Predict the gradient of tanh at x = 3 (how far from 0?). measure: "
         + PY + 'x = mg.tensor([3.0], requires_grad=True); x.tanh().sum().backward(); print(x.grad)"'),
-    _op("relu_backward", "minigan/engine/ops/activation.py::ReLU.backward", "return the gradient of relu(x)",
-        "d relu/dx = H(x) = 1 where x > 0, else 0 (from the saved output: Select.apply(grad, out, keep=...) picks the "
-        "gradient where out > 0 and 0 elsewhere, never grad·mask, and keeps out in the graph)",
+    _op("relu_backward", "minigan/engine/ops/activation.py::_relu_grad", "return the gradient of relu(x)",
+        "d relu/dx = H(x) = 1 where x > 0, else 0, from the saved output (out > 0 exactly where x > 0): a select "
+        "(xp.where), never grad·mask, so an infinite gradient where x <= 0 gives 0; ReLU.backward calls it on arrays, "
+        "and under create_graph uses Select.apply(grad, out, keep=...), which stays in the graph",
         "Predict the gradient of relu at x = 0 (PyTorch says 0). measure: "
         + PY + 'x = mg.zeros(1, requires_grad=True); x.relu().sum().backward(); print(x.grad)"'),
-    _op("leaky_relu_backward", "minigan/engine/ops/activation.py::LeakyReLU.backward",
+    _op("leaky_relu_backward", "minigan/engine/ops/activation.py::_leaky_relu_grad",
         "return the gradient of leaky_relu(x)", "d/dx = 1 where x > 0, else negative_slope",
         "Predict the gradient of leaky_relu(x, 0.2) at x = -1. measure: "
         + PY + 'import minigan.functional as F; x = mg.tensor([-1.0], requires_grad=True); '
@@ -239,7 +240,9 @@ EXERCISES = (
         + PY + 'import minigan.functional as F; x = mg.zeros(1, 2, requires_grad=True); '
         'F.log_softmax(x, dim=1)[0, 0].backward(); print(x.grad)"'),
     Exercise("bce_with_logits", "ops", ("minigan/engine/ops/loss.py::BCEWithLogits.forward",
-                                        "minigan/engine/ops/loss.py::BCEWithLogits.backward"),
+                                        "minigan/engine/ops/loss.py::BCEWithLogits.backward",
+                                        "minigan/engine/ops/loss.py::_bce_with_logits",
+                                        "minigan/engine/ops/loss.py::_bce_with_logits_grad"),
              "the stable log-loss on logits: forward max(x, 0) − t·x + log1p(exp(−|x|)) reduced, backward "
              "(σ(x) − t)·g and −x·g",
              F_ACC, "save x and t; apply_reduction(loss, reduction) forward; _reduce_grad gives g; "
@@ -261,7 +264,8 @@ EXERCISES = (
              "Predict the shape of cols for one 1×4×4 image, a 3×3 kernel, stride 1. measure: "
              + PY + 'from minigan.engine.ops.conv import im2col; '
              'print(im2col(np.zeros((1, 4, 4, 1)), 3, 3, 1, 1).shape)"'),
-    Exercise("col2im", "ops", ("minigan/engine/ops/conv.py::col2im",),
+    Exercise("col2im", "ops", ("minigan/engine/ops/conv.py::col2im",
+                               "minigan/engine/backend.py::add_windows_by_slices"),
              "the adjoint of im2col: add every entry of cols back onto the pixel of (C, Hp, Wp, N) it was read from",
              CHAIN_RULE, "reshape cols to (c, kh, kw, ho, wo, n); for each kernel offset (p, q) add cols[:, p, q] "
              "into the strided slice out[:, p : p + sh·(ho − 1) + 1 : sh, q : ...]: overlaps must add up",
@@ -299,20 +303,24 @@ EXERCISES = (
              + PY_LINES + 'for g in (1e-3, 1e3):\n p = mg.nn.Parameter(np.zeros(1)); '
              'o = mg.optim.RMSprop([p], lr=0.01); p.grad = mg.tensor([g], dtype=p.dtype); o.step(); '
              'print(g, p.item())"'),
-    Exercise("adam", "optim", ("minigan/optim/adam.py::Adam._update",),
+    Exercise("adam", "optim", ("minigan/optim/adam.py::Adam._update", "minigan/optim/adam.py::_adam_moments",
+                               "minigan/optim/adam.py::_adam_direction"),
              "Kingma & Ba's Algorithm 1: moments m, v, their bias corrections m̂, v̂, θ ← θ − α·m̂/(√v̂ + ε)",
              OPTIMISTIC_ADAM, "t counts from 1; ε is added after the square root of v̂ (not the paper's 'efficient' "
              "form); weight_decay adds λθ to g first",
              "Predict the size of Adam's first step (lr 0.1) for a gradient of 1e-3, and of 1e3. measure: "
              + PY_LINES + 'for g in (1e-3, 1e3):\n p = mg.nn.Parameter(np.zeros(1)); o = mg.optim.Adam([p], lr=0.1); '
              'p.grad = mg.tensor([g], dtype=p.dtype); o.step(); print(g, p.item())"'),
-    Exercise("optimistic_adam", "optim", ("minigan/optim/optimistic_adam.py::OptimisticAdam._update",),
+    Exercise("optimistic_adam", "optim", ("minigan/optim/optimistic_adam.py::OptimisticAdam._update",
+                                          "minigan/optim/optimistic_adam.py::_optimistic_adam_direction",
+                                          "minigan/optim/optimistic_adam.py::_optimistic_step"),
              "Daskalakis et al.'s Algorithm 1: θ_t = θ_{t−1} − 2η·m̂_t/(√v̂_t + ε) + η·m̂_{t−1}/(√v̂_{t−1} + ε)",
              OPTIMISTIC_ADAM, "keep the previous direction m̂/(√v̂ + ε) in the state (zero before the first step)",
              "Predict θ after one OptimisticAdam step (lr 0.1) with gradient 1. measure: "
              + PY + 'p = mg.nn.Parameter(np.zeros(1)); o = mg.optim.OptimisticAdam([p], lr=0.1); '
              'p.grad = mg.ones(1, dtype=p.dtype); o.step(); print(p.item())"'),
-    Exercise("optimistic_sgd", "optim", ("minigan/optim/optimistic_sgd.py::OptimisticSGD._update",),
+    Exercise("optimistic_sgd", "optim", ("minigan/optim/optimistic_sgd.py::OptimisticSGD._update",
+                                         "minigan/optim/optimistic_sgd.py::_optimistic_sgd_step"),
              "optimistic mirror descent: θ_{t+1} = θ_t − 2η·g_t + η·g_{t−1}, with g_{−1} = 0",
              LIMIT_CYCLES, "remember a copy of g_t in the state: p.grad may change before the next step",
              "Predict whether simultaneous GD on min_x max_y xy spirals out, and OMD in. measure: "

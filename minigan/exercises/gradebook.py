@@ -13,9 +13,11 @@ from __future__ import annotations
 import ast
 import csv
 import datetime
+import functools
 import io
 import json
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -58,6 +60,14 @@ def _normal_form(text: str, qualname: str):
     return ast.dump(_Names().visit(fn), annotate_fields=False)
 
 
+_PARSING = threading.Lock()  # CPython 3.11's parser is not safe to run in two threads at once (a SystemError)
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_form(path, qualname):
+    return _normal_form(workspace.library_text(path), qualname)
+
+
 def copied_reference(root, exercise) -> bool:
     """Is every function of ``exercise`` in the workspace ``root`` the library's own, up to the names of its
     variables (equal syntax trees once names are normalised; comments, docstrings and layout never count)?"""
@@ -67,8 +77,8 @@ def copied_reference(root, exercise) -> bool:
             mine = (Path(root) / path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return False
-        reference = workspace.library_text(path)
-        a, b = _normal_form(mine, qualname), _normal_form(reference, qualname)
+        with _PARSING:
+            a, b = _normal_form(mine, qualname), _reference_form(path, qualname)
         if a is None or a != b:
             return False
     return True
@@ -94,14 +104,15 @@ def student_names(folders) -> list:
 
 
 def expand(paths) -> list:
-    """The workspaces among ``paths``: a workspace itself, or a folder of workspaces (one per student)."""
+    """The workspaces among ``paths``: a workspace itself, or a folder of workspaces (each of its folders is a
+    student's, even one that holds no workspace)."""
     found = []
     for path in map(Path, paths):
         if (path / "minigan" / "__init__.py").is_file() or (path / workspace.MANIFEST).is_file():
             found.append(path)
-        elif path.is_dir():
-            inner = sorted(p for p in path.iterdir() if p.is_dir() and (p / "minigan" / "__init__.py").is_file())
-            if not inner:
+        elif path.is_dir():  # one folder per student; one without a workspace in it gets no points, not no row
+            inner = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+            if not any((p / "minigan" / "__init__.py").is_file() for p in inner):
                 raise workspace.WorkspaceError(f"exercises grade: {path} is neither a workspace nor a folder of "
                                                "workspaces (no minigan/ package in it or in its folders)")
             found += inner

@@ -156,7 +156,7 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
     if record:
         workspace.read_manifest(root)  # a clear error when this is not a workspace
     if not (root / "minigan" / "__init__.py").is_file():
-        raise workspace.WorkspaceError(f"exercises check: {root} has no minigan/ package; was it moved?")
+        raise workspace.WorkspaceError(f"exercises: {root} has no minigan/ package (was it moved?): nothing to grade")
     run = resolve(names)
     memory = memory or (MEMORY_TORCH if torch else MEMORY)
     got, start = {}, time.perf_counter()

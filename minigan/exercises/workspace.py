@@ -37,6 +37,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 MESSAGE = ("this is an exercises workspace, graded by the full minigan: run `python -m minigan exercises check "
@@ -59,11 +60,15 @@ def _run(args):
             library = json.loads((root / ".exercises.json").read_text(encoding="utf-8")).get("library")
         except (OSError, ValueError):
             library = None
-        if library and (Path(library) / "minigan" / "exercises" / "measure.py").is_file():
-            env = dict(os.environ, PYTHONPATH=library)
-            return subprocess.run([sys.executable, "-m", "minigan", "exercises", "measure", str(root), rest[1]],
-                                  cwd=library, env=env).returncode
-        print(f"minigan exercises: error: the full minigan that made this workspace is not at {library}; run "
+        command = [sys.executable, "-m", "minigan", "exercises", "measure", str(root), rest[1]]
+        if library and (Path(library) / "minigan" / "exercises" / "measure.py").is_file():  # the one that made it
+            return subprocess.run(command, cwd=library, env=dict(os.environ, PYTHONPATH=library)).returncode
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # else the installed one, if any
+        found = subprocess.run([sys.executable, "-c", "import minigan.exercises.measure"], cwd=tempfile.gettempdir(),
+                               env=env, capture_output=True)
+        if found.returncode == 0:
+            return subprocess.run(command, cwd=tempfile.gettempdir(), env=env).returncode
+        print(f"minigan exercises: error: no full minigan found (not at {library}, not installed); run "
               f"`python -m minigan exercises measure {root} {rest[1]}` with the full minigan", file=sys.stderr)
         return 2
     print(f"minigan exercises: error: {MESSAGE}", file=sys.stderr)

@@ -150,7 +150,8 @@ def _adam_moments(xp, m, v, g, beta1, one_minus_beta1, beta2, one_minus_beta2): 
 @backend.fused
 def _adam_direction(xp, m, v, alpha, bias1, bias2, eps):      # α·m̂_t / (√v̂_t + ε)
     m_hat = m / bias1                                         # m̂_t ← m_t / (1 − β1^t)
-    denom = xp.sqrt(v / bias2) + eps                          # √v̂_t + ε,  v̂_t ← v_t / (1 − β2^t)
+    denom = xp.sqrt(v / bias2)                                # √v̂_t,  v̂_t ← v_t / (1 − β2^t)
+    denom += eps
     return alpha * m_hat / denom
 
 

@@ -33,8 +33,11 @@ def _relu_grad(xp, grad, out):  # d relu/dx = H(x): a select (PyTorch's threshol
 
 
 @backend.fused
-def _leaky_relu_grad(xp, grad, x, slope):  # d/dx = 1 if x > 0 else negative_slope
-    return xp.where(x > 0, grad, grad * slope)
+def _leaky_relu_grad(xp, grad, x, slope, one_minus_slope):  # d/dx = slope + (1 − slope)·H(x); numbers of x's dtype
+    d = (x > 0) * one_minus_slope  # in d's own array from here (on a CPU, where() is several times slower)
+    d += slope
+    d *= grad
+    return d
 
 
 def stable_softplus(x):
@@ -120,7 +123,7 @@ class LeakyReLU(Node):
     def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope:  slope + (1 − slope)·H(x)
         (x,) = self.saved_tensors
         if backend.is_array(x):  # first order
-            return (_leaky_relu_grad(backend.get_array_module(x), grad, x, self.slope),)
+            return (_leaky_relu_grad(backend.get_array_module(x), grad, x, self.slope, 1 - self.slope),)
         d = Step.apply(x)  # create_graph: H(x) stays in the graph (its derivative is 0, see Step)
         return (grad * (d * (1 - self.slope) + self.slope),)
 

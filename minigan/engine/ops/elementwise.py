@@ -193,7 +193,8 @@ class Fill(Node):
 
     def forward(self, a, b):
         self.shape_b = b.shape
-        return backend.get_array_module(a).broadcast_to(b, a.shape).astype(a.dtype)
+        xp = backend.get_array_module(a)
+        return xp.broadcast_to(xp.asarray(b), a.shape).astype(a.dtype)  # (b may be a number: CuPy's wants an array)
 
     def backward(self, grad):  # d/da = 0 (a zero gradient, as PyTorch's), d/db = 1 (summed over the broadcast)
         need_a, need_b = self.needs_input_grad

@@ -49,7 +49,7 @@ class BatchNorm(Node):
         else:
             mean, var = self.running  # constants
             centred = x - mean
-        inv_std = 1 / namespace(x).sqrt(var + x.dtype.type(self.eps))
+        inv_std = _inverse_std(namespace(x), var, x.dtype.type(self.eps))
         return centred * inv_std, inv_std, mean, var
 
     def backward(self, grad):  # dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)) (train), γ/σ·dy (eval)
@@ -65,14 +65,21 @@ class BatchNorm(Node):
         dx = None
         if need[0]:
             g = gamma.reshape(self.shape)
-            if self.training:  # one kernel on a GPU (backend.fused); the per-channel factors are small arrays
-                dx = _batch_norm_dx(namespace(grad), grad, x_hat, sum_dy / self.m, sum_dy_xhat / self.m,
-                                    g * inv_std)
+            if self.training and backend.is_array(grad):  # first order: one kernel on a GPU (backend.fused)
+                dx = _batch_norm_dx(backend.get_array_module(grad), grad, x_hat, sum_dy / self.m,
+                                    sum_dy_xhat / self.m, g * inv_std)
+            elif self.training:  # create_graph: the same formula, recorded
+                dx = (grad - sum_dy / self.m - x_hat * (sum_dy_xhat / self.m)) * (g * inv_std)
             else:
                 dx = g * inv_std * grad
         dgamma = sum_dy_xhat.reshape(-1) if need[1] else None
         dbeta = sum_dy.reshape(-1) if need[2] else None
         return dx, dgamma, dbeta
+
+
+@backend.fused
+def _inverse_std(xp, var, eps):  # 1/√(σ² + ε)
+    return 1 / xp.sqrt(var + eps)
 
 
 @backend.fused
@@ -92,4 +99,7 @@ def _affine(xp, x_hat, gamma, beta):  # y = γ·x̂ + β: one kernel on a GPU; i
 
 @backend.fused
 def _batch_norm_dx(xp, dy, x_hat, mean_dy, mean_dy_xhat, scale):  # γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂))
-    return (dy - mean_dy - x_hat * mean_dy_xhat) * scale
+    dx = dy - mean_dy
+    dx -= x_hat * mean_dy_xhat  # in dx's own array: on a CPU a new one costs a pass more
+    dx *= scale
+    return dx

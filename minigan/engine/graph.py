@@ -156,7 +156,7 @@ class Node:
         or a NumPy scalar; ``arrays``: what forward was given, each input's array or its host scalar): the
         producer of each input as it is now, and the saved values.  An integer or bool result is never recorded and
         never requires grad, as in PyTorch: ``x.long()`` is a constant, not the identity."""
-        if result.dtype.kind != "f":
+        if result.array.dtype.kind != "f":
             result._requires_grad = False
             return
         self.inputs = inputs

@@ -483,8 +483,11 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
                              "out-of-place op")
         # The node's input is this tensor's current value and history; a copy, since the values are about
         # to change and the node may need them (PyTorch saves "original self" the same way).
+        # (A view's history is made afresh from its base's, as PyTorch's CopySlices reads it: hooks registered on the
+        # view's old history stay there.)
         before = Tensor._make(self.array.copy(), self.requires_grad)
-        before._ctx = self._ctx
+        fresh = self._base is not None and self._base.requires_grad
+        before._ctx = shaping._view(self._base, self._view_fn)._ctx if fresh else self._ctx
         result = fn(before, *operands, **params)
         if result._ctx is None:  # an op with no derivative (floor_divide_): PyTorch's backward would raise later
             raise GraphError(f"{op}: has no derivative, so it cannot change a tensor that requires grad while "

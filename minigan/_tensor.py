@@ -441,6 +441,8 @@ class Tensor(TensorMethods, TensorMath, TensorInPlace):
         are made tensors first); otherwise fn's result is copied in.  As in PyTorch, a result must keep the tensor's
         kind (no float into an integer tensor), unless the op is a copy (``cast``: fill_, copy_, x[i] = v)."""
         grad_mode = is_grad_enabled()
+        if grad_mode and self._base is not None and target is not None and not params["index"][1]:  # x[i] = v writes
+            self._input(self)  # through a new view of x, whose making asks for x's history first (PyTorch's)
         leaf = self if self._base is None else self._base
         # (A view made before its base came to require grad, whose grad_fn was not asked for since, counts
         # as a leaf, as in PyTorch; so does a view of a leaf that detach_() took out of the graph since.)

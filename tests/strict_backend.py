@@ -115,6 +115,12 @@ class ndarray:
         """A host NumPy copy (CuPy's ``ndarray.get``)."""
         return self._a.copy()
 
+    @property
+    def __cuda_array_interface__(self):  # CuPy's: where the data lives (what minigan's overlap check reads)
+        a = self._a
+        return {"data": (a.__array_interface__["data"][0], False), "shape": a.shape, "typestr": a.dtype.str,
+                "strides": a.strides, "version": 3}
+
     # ---- the array protocol minigan uses
     def __getattr__(self, name):  # shape, dtype, ndim, reshape, sum, astype, T ... (results wrapped)
         if name.startswith("__") or name == "_a":  # __array_interface__, __dlpack__ ...: NumPy may not look in

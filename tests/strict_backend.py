@@ -107,10 +107,6 @@ class ndarray:
         return "strict:0"
 
     # ---- the explicit way back
-    @property
-    def __cuda_array_interface__(self):  # CuPy's arrays describe their memory this way (data pointer, strides)
-        return self._a.__array_interface__
-
     def get(self):
         """A host NumPy copy (CuPy's ``ndarray.get``)."""
         return self._a.copy()

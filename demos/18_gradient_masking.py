@@ -31,7 +31,7 @@
 # states the verdict the majority of the seeds gives. What it measured is in the lesson index (demos/README.md,
 # lesson 18) and demos/numbers.json.
 #
-# **Run time:** with each seed's CNNs cached, about 50 s of CPU a seed (the attacks), 2.5 minutes for the 3 seeds;
+# **Run time:** with each seed's CNNs cached, about 85 s of CPU for the 3 seeds (the attacks; demos/numbers.json);
 # the first run also trains them (seeds 1 and 2 their own CNN first) and fine-tunes 3 copies per seed, the PGD one
 # the longest: several minutes of CPU a seed, announced as it goes. One BLAS thread.
 

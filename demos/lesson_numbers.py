@@ -67,6 +67,7 @@ def flatten(value, prefix="", out=None, depth=0) -> dict:
 
 SPREAD_KEYS = {"median", "min", "max", "n", "per_seed"}
 VERDICT_PREFIX = "verdict: "
+VERDICTS = ("holds", "holds partly", "does not hold here")  # lessons.VERDICTS (this script imports no minigan)
 
 
 def is_spread(value) -> bool:
@@ -98,15 +99,21 @@ def outcome_of(line: str) -> str | None:
 
 def find_verdict(result: dict, printed: str) -> str | None:
     """The verdict line of a run: its result's "verdict" (the line ``lessons.verdict`` returns), else the last
-    verdict line it printed, else a line made from its result's "outcome"."""
+    verdict line it printed, else a line made from its result's outcome word ("verdict" or "outcome", one of
+    ``lessons.VERDICTS``) and its "why"."""
     line = result.get("verdict")
     if outcome_of(line):
         return line
     lines = [t for t in printed.splitlines() if outcome_of(t)]
     if lines:
         return lines[-1]
-    if isinstance(result.get("outcome"), str):
-        return f"{VERDICT_PREFIX}{result['outcome']}"
+    for key in ("verdict", "outcome"):
+        word = result.get(key)
+        if word in VERDICTS:
+            why = result.get("why")
+            if outcome_of(why) == word:  # "why" may be the whole line lessons.verdict printed
+                return why
+            return f"{VERDICT_PREFIX}{word}" + (f" — {why}" if isinstance(why, str) and why else "")
     return None
 
 

@@ -111,6 +111,22 @@ class TensorMath:
     def pad(self, pad_width, value=0.0):
         return shaping.Pad.apply(self, pad_width=checks.normalize_pad(pad_width, self.ndim), value=value)
 
+    def int(self):
+        return self.astype(backend.np.int32)
+
+    def bool(self):
+        return self.astype(backend.np.bool_)
+
+    def squeeze(self, dim=None, *, axis=None):
+        """Drop dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple); as in PyTorch,
+        a named dimension whose size is not 1 is left as it is."""
+        axis = _dim("squeeze", dim, axis)
+        axes = tuple(range(self.ndim)) if axis is None else checks.normalize_axis(axis, self.ndim, "squeeze")
+        axes = () if axes is None else axes if isinstance(axes, tuple) else (axes,)  # None: a 0-d tensor's dim
+        drop = {a for a in axes if self.shape[a] == 1}
+        shape = tuple(n for a, n in enumerate(self.shape) if a not in drop)
+        return shaping.Reshape.apply(self, shape=shape)
+
     def sin(self):
         return U.Sin.apply(self._as_float())
 

@@ -261,9 +261,9 @@ def _step(lib, F, kind, name, x, y, mx, my, flag, pool, leaves, retained, hook_l
     if kind in ("hook", "hook_inf"):
         if not x.requires_grad or x.grad_fn is None and not x.is_leaf:  # (grad_fn first: PyTorch's register_hook
             return None  # crashes on a split output whose base changed, where grad_fn raises)
-        # (±1e30 for a second-order program: PyTorch's zero gradients there are "efficient zero tensors", which stay 0
+        # (±1e3 for a second-order program: PyTorch's zero gradients there are "efficient zero tensors", which stay 0
         # times ∞, where any other zeros give NaN: docs/pytorch.md)
-        scale = _half(lib, x, 1e30 if program_end == "second" else INF) if kind == "hook_inf" else None
+        scale = _half(lib, x, 1e3 if program_end == "second" else INF) if kind == "hook_inf" else None
         log = len(hook_log)
         hook_log.append([])
 

@@ -107,13 +107,15 @@ class ndarray:
         return "strict:0"
 
     # ---- the explicit way back
-    @property
-    def __cuda_array_interface__(self):  # CuPy's arrays describe their memory this way (data pointer, strides)
-        return self._a.__array_interface__
-
     def get(self):
         """A host NumPy copy (CuPy's ``ndarray.get``)."""
         return self._a.copy()
+
+    @property
+    def __cuda_array_interface__(self):  # CuPy's: where the data lives (what minigan's overlap check reads)
+        a = self._a
+        return {"data": (a.__array_interface__["data"][0], False), "shape": a.shape, "typestr": a.dtype.str,
+                "strides": a.strides, "version": 3}
 
     # ---- the array protocol minigan uses
     def __getattr__(self, name):  # shape, dtype, ndim, reshape, sum, astype, T ... (results wrapped)

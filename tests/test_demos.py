@@ -362,6 +362,19 @@ def test_majority_of_seeds():
         lessons.majority(["maybe"])
 
 
+# ----------------------------------------------------------------------------- 17 FGSM
+def test_17_verdict_counts_the_seeds_adversarial_training_helped():
+    lesson = load("17_fgsm")
+    quiet = {"say": lambda *a, **k: None}
+    clean, before = {"error_rate": 0.01}, {0.25: {"error_rate": 0.9}}
+    good, bad = {"after": {0.25: 0.2}, "clean_error": 0.01}, {"after": {0.25: 0.5}, "clean_error": 0.01}
+    r = lesson.decide(clean, before, [good, good, bad], **quiet)
+    assert r["outcome"] == "holds" and r["helped_seeds"] == 2 and r["fewer_errors_factor"]["n"] == 3
+    assert lesson.decide(clean, before, [good, bad, bad], **quiet)["outcome"] == "holds partly"  # fooled only
+    costly = {"after": {0.25: 0.2}, "clean_error": 0.05}  # four-fold fewer errors, but 4 points of clean accuracy
+    assert lesson.decide(clean, before, [costly] * 3, **quiet)["helped_seeds"] == 0
+
+
 # ----------------------------------------------------------------------------- 18 gradient masking
 @pytest.mark.slow
 def test_18_fgsm_training_masks_the_gradient_and_pgd_training_does_not(tmp_path):

@@ -36,7 +36,8 @@ def test_programs_that_once_differed_on_the_gpu(seed):
 
 # Programs that once differed (seeds of the generator as it is): each compared again.
 ONCE_DIFFERED = [204, 459, 479, 504, 869, 1824, 1855, 2092, 2859, 2879, 3106, 4777, 4803, 5498, 6834, 7965, 10115,
-                 20110, 20654, 32026, 40454, 60445, 60616, 60843, 66961]
+                 20110, 20654, 32026, 40454, 60445, 60616, 60843, 66961, 201742, 204270, 211554, 211728,
+                 304703]
 
 
 @pytest.mark.parametrize("seed", ONCE_DIFFERED)

@@ -185,7 +185,8 @@ class Node:
         self.check_saved()
         if not _mode.grad_enabled:  # first order: plain arrays
             return self.saved_arrays
-        return tuple([None if s is None else s[3] if s[3] is not None else self._output(s) for s in self.saved])
+        return tuple([None if s is None else self._input(s[3]) if s[3] is not None else self._output(s)
+                      for s in self.saved])
 
     def check_saved(self) -> None:
         """Raise if the saved values are gone (freed by a backward) or stale (changed in place since)."""
@@ -204,6 +205,18 @@ class Node:
                     f"but it was then modified in place (version {counter[0]}, saved at version "
                     f"{version}); use an out-of-place op (y = y + 1, not y += 1) or make the change after backward()"
                 )
+
+    def _input(self, t):
+        """A saved input (under create_graph) with the history it had when saved, as PyTorch's saved tensors keep it:
+        detach_() may have taken the tensor itself out of the graph since.  (A constant is a plain array.)"""
+        if isinstance(t, backend.PLAIN_TYPES) or t._ctx is not None:
+            return t
+        producer = next((e for u, e in zip(self.inputs, self.next_functions) if u is t), None)
+        if not isinstance(producer, Node):
+            return t
+        handle = type(t)._make(t.array, True)
+        handle._ctx, handle._counter = producer, t._counter
+        return handle
 
     def _output(self, s):
         """A handle on this node's output (for backward under create_graph): its gradient flows into this node."""

@@ -134,12 +134,6 @@ class TensorMethods:
     def long(self):
         return self.astype(backend.np.int64)
 
-    def int(self):
-        return self.astype(backend.np.int32)
-
-    def bool(self):
-        return self.astype(backend.np.bool_)
-
     def contiguous(self):
         """This tensor when its memory is C-contiguous, else a copy that is (as PyTorch: a new tensor, in the graph)."""
         return self if self.array.flags.c_contiguous else self.clone()
@@ -455,16 +449,6 @@ class TensorMethods:
         return self.transpose(a, b)
 
     swapdims = swapaxes
-
-    def squeeze(self, dim=None, *, axis=None):
-        """Drop dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple); as in PyTorch,
-        a named dimension whose size is not 1 is left as it is."""
-        axis = _dim("squeeze", dim, axis)
-        axes = tuple(range(self.ndim)) if axis is None else checks.normalize_axis(axis, self.ndim, "squeeze")
-        axes = () if axes is None else axes if isinstance(axes, tuple) else (axes,)  # None: a 0-d tensor's dim
-        drop = {a for a in axes if self.shape[a] == 1}
-        shape = tuple(n for a, n in enumerate(self.shape) if a not in drop)
-        return shaping.Reshape.apply(self, shape=shape)
 
     def unsqueeze(self, dim=None, *, axis=None):
         axis = _dim("unsqueeze", dim, axis)

@@ -442,6 +442,8 @@ class Tensor(TensorMethods):
         are made tensors first); otherwise fn's result is copied in.  As in PyTorch, a result must keep the tensor's
         kind (no float into an integer tensor), unless the op is a copy (``cast``: fill_, copy_, x[i] = v)."""
         grad_mode = is_grad_enabled()
+        if grad_mode and self._base is not None and target is not None and not params["index"][1]:  # x[i] = v writes
+            self._input(self)  # through a new view of x, whose making asks for x's history first (PyTorch's)
         leaf = self if self._base is None else self._base
         # (A view made before its base came to require grad, whose grad_fn was not asked for since, counts
         # as a leaf, as in PyTorch; so does a view of a leaf that detach_() took out of the graph since.)
@@ -484,8 +486,11 @@ class Tensor(TensorMethods):
                              "out-of-place op")
         # The node's input is this tensor's current value and history; a copy, since the values are about
         # to change and the node may need them (PyTorch saves "original self" the same way).
+        # (A view's history is made afresh from its base's, as PyTorch's CopySlices reads it: hooks registered on the
+        # view's old history stay there.)
         before = self._make(self.array.copy(), self.requires_grad)
-        before._ctx = self._ctx
+        fresh = self._base is not None and self._base.requires_grad
+        before._ctx = shaping._view(self._base, self._view_fn)._ctx if fresh else self._ctx
         result = fn(before, *operands, **params)
         if result._ctx is None:  # an op with no derivative (floor_divide_): PyTorch's backward would raise later
             raise GraphError(f"{op}: has no derivative, so it cannot change a tensor that requires grad while "

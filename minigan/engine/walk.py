@@ -25,7 +25,7 @@ import weakref
 
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
-from minigan.engine.grad_mode import _mode, check_finite
+from minigan.engine.grad_mode import _mode, check_finite, set_grad_enabled
 from minigan.engine.graph import Node
 
 
@@ -64,7 +64,7 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                         "saved values were freed by the first backward; call backward(retain_graph=True) the first "
                         "time")
                 if fn.hooks:  # step 2: the output's register_hook functions, each may replace the gradient
-                    g = grads[fn] = run_hooks(fn.hooks, g)
+                    g = run_hooks(fn.hooks, g)  # (autograd.grad of this output: before them, as PyTorch's)
                 if fn.retained is not None and fn.retained() is not None:  # step 3: retain_grad()
                     fn.retained()._keep_grad(g)
                 input_grads = fn.backward(g)  # step 4: the op's own chain rule
@@ -118,6 +118,11 @@ def walk_to(seeds: dict, inputs, retain_graph=False, create_graph=False) -> list
     finally:
         for fn, needs in narrowed:  # put back what prune narrowed
             fn.needs_input_grad = needs
+    visited = {fn for fn, _ in narrowed}
+    with set_grad_enabled(create_graph):  # a target's own hooks where the walk stopped short of its node, as PyTorch's
+        for key in {key for key in targets if isinstance(key, Node) and key.hooks and key not in visited}:
+            if found.get(key) is not None:
+                found[key] = run_hooks(key.hooks, found[key])
     return [found.get(key) for key in targets]
 
 

@@ -627,3 +627,19 @@ def test_reductions_and_rearrangements_are_not_views_of_a_temporary(op):
     y = r * 1.0
     r.detach_()  # a tensor of its own: PyTorch's detach_ takes it (a view it refuses)
     assert not r.requires_grad and y.requires_grad
+
+
+def test_an_in_place_change_of_an_expanded_array_is_refused_whatever_its_writeable_flag():
+    """CuPy's broadcast_to gives a writable array (NumPy's is read-only): minigan refuses the write by the zero
+    stride, as PyTorch refuses writing into an expanded tensor (found by random programs on an H200)."""
+    import minigan
+    from minigan.engine.errors import GraphError
+
+    base = np.arange(3.0)
+    shared = np.lib.stride_tricks.as_strided(base, shape=(4, 3), strides=(0, base.strides[0]))  # writable, as CuPy's
+    assert shared.flags.writeable
+    t = minigan.from_numpy(shared)
+    for change in (lambda: t.add_(1), lambda: t.fill_(0), lambda: t.__setitem__(0, 5.0)):
+        with pytest.raises(GraphError, match="read-only"):
+            change()
+    assert (base == np.arange(3.0)).all()

@@ -292,7 +292,8 @@ def regenerate(numbers: list[str], cache: str | None = None, pooled: bool = Fals
 def compare(stated: dict, found: dict) -> list[str]:
     """What differs between an index entry and a fresh ``measure``: the verdict, a spread's median outside its
     stored range (widened by a tenth of its width and 1e-6 of its size), a seed count, or another number (rel 1e-6;
-    abs 1e-7 for round-off-sized ones). Empty when the fresh run reproduces the entry."""
+    abs 1e-7 for round-off-sized ones). A plain number a pooled entry states as its kernel sets' spread (n 1) is
+    checked as that spread. Empty when the fresh run reproduces the entry."""
     differ = []
     if stated.get("verdict") is not None and found.get("verdict") != stated["verdict"]:
         differ.append(f"verdict: stated {stated['verdict']!r}, now {found.get('verdict')!r} "

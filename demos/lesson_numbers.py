@@ -240,6 +240,7 @@ def pool(entry: dict, run: dict) -> dict:
             numbers[key] = value
         else:  # the kernel set moved it: its spread over the runs
             pooled_spreads[key] = {**spread(values), "n": 1}
+    numbers = {**flatten(pooled_spreads), **numbers}  # every number, as a run's entry holds it
     return {"kernels": [r["kernels"] for r in runs], "verdict": runs[0]["verdict"],
             "verdict_line": runs[0]["verdict_line"], "numbers": numbers, "spreads": pooled_spreads, "runs": runs}
 

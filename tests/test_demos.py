@@ -509,7 +509,8 @@ def test_a_second_kernel_sets_run_pools_into_the_spread_over_seeds_and_kernel_se
                                                  "per_seed": [0.1, 0.4, 0.3, 0.5, 0.2, 0.6]}
     assert pooled["spreads"]["accuracy"] == {"median": pytest.approx(0.85), "min": 0.8, "max": 0.9, "n": 1,
                                              "per_seed": [0.9, 0.8]}
-    assert pooled["numbers"] == {"steps": 800} and [r["kernels"]["core"] for r in pooled["runs"]] == [
+    assert pooled["numbers"]["steps"] == 800 and pooled["numbers"]["arms.adam.kl.max"] == 0.6
+    assert [r["kernels"]["core"] for r in pooled["runs"]] == [
         "SkylakeX", "Haswell"]
     # a fresh run on either kernel set reproduces the pooled entry; one outside both does not
     assert ln.compare(pooled, first) == [] and ln.compare(pooled, second) == []

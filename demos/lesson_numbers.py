@@ -2,6 +2,7 @@
 
     python demos/lesson_numbers.py            # every lesson (the sum of the times demos/README.md gives)
     python demos/lesson_numbers.py 06 17      # only these lessons (the others' entries are kept)
+    OPENBLAS_CORETYPE=Haswell python demos/lesson_numbers.py 17 --pool   # add a second kernel set's run to 17's
 
 Each lesson runs at its default settings with an empty classifier cache of its own (a lesson that needs the
 reference classifier trains it, as on a fresh machine) and its output in a temporary folder. For each lesson the
@@ -12,17 +13,31 @@ index records:
 - ``numbers``: every number it returns (``run()``'s result; for a lesson written as top-level cells, its
   ``results`` dict if it has one, else its module's variables), flattened to ``"key.subkey": value``;
 - ``spreads``: every number measured over seeds (a ``lessons.spread(...)`` dict: median, min, max, n, per_seed),
-  by its key, without the per-seed values;
+  by its key;
 - ``kernels``: the kernel set it was measured on: the backend (and the GPU's name on CuPy), the BLAS library and
   the core type OpenBLAS chose
   (threadpoolctl's ``architecture``, e.g. "SkylakeX" for AVX-512, "Haswell" for AVX2), and ``OPENBLAS_CORETYPE``
   when it was set (``OPENBLAS_CORETYPE=Haswell python demos/lesson_numbers.py 10`` measures on the AVX2 kernels);
 - the run's wall and CPU seconds.
 
+``--pool`` measures the lesson again on the kernel set of this command and pools that run into the stored entry,
+measured on another kernel set (run it once per further kernel set). The two runs must print the same verdict (if
+not, the claim is not robust and nothing is written). The pooled entry lists both kernel sets under ``kernels``
+and keeps each run (its kernel set, verdict line, numbers, times) under ``runs``; each spread becomes the spread over
+seeds AND kernel sets: ``per_seed`` holds every run's per-seed values, ``min``/``max``/``median`` are taken over all
+of them, and ``n`` stays the seeds of ONE run (each kernel set ran the same seeds). A number that is not a spread but
+differs between the runs (the kernels, not the seed, moved it) becomes a spread of its values, one a run (``n`` 1).
+To measure both kernel sets at once, write one to another file and pool it in afterwards, measuring nothing:
+
+    OPENBLAS_CORETYPE=Haswell python demos/lesson_numbers.py 17 --numbers /tmp/haswell.json
+    python demos/lesson_numbers.py 17 --pool-from /tmp/haswell.json
+
 The contract the slow test ``tests/test_demos.py::test_stated_verdict_and_numbers_reproduce`` checks: a fresh run
 prints the same verdict; each spread's fresh median lies in the stored [min, max] widened on each side by a tenth
 of its width (and by 1e-6 of its size, so a spread of one value must be met to round-off), with the same number of
-seeds; every other number is exact (relative 1e-6): a number that training moves must be given as a spread.
+seeds; every other number is exact (relative 1e-6): a number that training moves must be given as a spread. For a
+pooled entry the stored range is the range over every seed on every kernel set pooled, so a fresh run on any of
+them must fall inside it; the widening is the same.
 """
 
 from __future__ import annotations
@@ -80,6 +95,7 @@ def spreads(value, prefix="", out=None, depth=0) -> dict:
     out = {} if out is None else out
     if is_spread(value):
         out[prefix] = {k: float(value[k]) if k != "n" else int(value[k]) for k in ("median", "min", "max", "n")}
+        out[prefix]["per_seed"] = [float(v) for v in value["per_seed"]]
     elif isinstance(value, dict) and depth < 4:
         for k, v in value.items():
             if not any(s in str(k).lower() for s in SKIP) and str(k) not in SKIP_EXACT:
@@ -188,8 +204,73 @@ def measure(script: Path, out_dir: Path) -> dict:
             "numbers": flatten(result), "spreads": spreads(result)}
 
 
-def regenerate(numbers: list[str], cache: str | None = None) -> dict:
-    stored = json.loads(NUMBERS.read_text()) if NUMBERS.exists() else {}
+def _runs_of(entry: dict) -> list[dict]:
+    """The runs an entry pools: its ``runs``, or (an entry measured once) the entry itself as its one run."""
+    if "runs" in entry:
+        return entry["runs"]
+    return [{k: entry[k] for k in ("kernels", "verdict", "verdict_line", "wall_seconds", "cpu_seconds", "numbers",
+                                   "spreads") if k in entry}]
+
+
+def pool(entry: dict, run: dict) -> dict:
+    """``entry`` (one run, or runs already pooled) with ``run``, measured on another kernel set, pooled in:
+    every spread over the seeds of every run, a plain number the runs disagree on as a spread of one value a run.
+    Raises ValueError when ``run``'s kernel set is already in ``entry``, or when the verdicts differ."""
+    from minigan.lessons import spread
+
+    runs = _runs_of(entry)
+    if any(r["kernels"] == run["kernels"] for r in runs):
+        raise ValueError(f"already measured on {run['kernels']}: run without --pool to measure it afresh, then "
+                         f"--pool under the other kernel set")
+    if run["verdict"] != runs[0]["verdict"]:
+        raise ValueError(f"verdict {run['verdict']!r} on {run['kernels']}, {runs[0]['verdict']!r} on "
+                         f"{runs[0]['kernels']}: the claim is not robust to the kernel set; nothing pooled")
+    runs = [*runs, run]
+    pooled_spreads = {}
+    for key in runs[0]["spreads"]:
+        each = [r["spreads"].get(key) for r in runs]
+        if any(s is None or "per_seed" not in s for s in each):
+            raise ValueError(f"{key}: a spread without its per-seed values in one run; measure it afresh")
+        if len({s["n"] for s in each}) != 1:
+            raise ValueError(f"{key}: measured over {[s['n'] for s in each]} seeds; pool runs of the same seeds")
+        values = [v for s in each for v in s["per_seed"]]
+        pooled_spreads[key] = {**spread(values), "n": each[0]["n"]}  # n: the seeds of one run
+    inside = tuple(f"{key}." for key in pooled_spreads)
+    numbers = {}
+    for key, value in runs[0]["numbers"].items():
+        if key.startswith(inside):
+            continue  # a spread's values: pooled above
+        values = [r["numbers"].get(key) for r in runs]
+        same = all(v == value or (isinstance(v, float) and isinstance(value, float)
+                                  and math.isclose(v, value, rel_tol=1e-6, abs_tol=1e-7)) for v in values)
+        if same or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            numbers[key] = value
+        else:  # the kernel set moved it: its spread over the runs
+            pooled_spreads[key] = {**spread(values), "n": 1}
+    numbers = {**flatten(pooled_spreads), **numbers}  # every number, as a run's entry holds it
+    return {"kernels": [r["kernels"] for r in runs], "verdict": runs[0]["verdict"],
+            "verdict_line": runs[0]["verdict_line"], "numbers": numbers, "spreads": pooled_spreads, "runs": runs}
+
+
+def pool_from(numbers: list[str], other: Path) -> dict:
+    """Pool the entries ``other`` (an index written with --numbers) holds for these lessons into the index."""
+    theirs = json.loads(Path(other).read_text())
+    stored = json.loads(NUMBERS.read_text())
+    for number in numbers:
+        stem = lesson(number).stem
+        if stem not in stored or stem not in theirs:
+            raise SystemExit(f"lesson_numbers: {stem} is not in both {NUMBERS} and {other}")
+        try:
+            for run in _runs_of(theirs[stem]):
+                stored[stem] = pool(stored[stem], run)
+        except ValueError as err:
+            raise SystemExit(f"lesson_numbers: {stem}: {err}") from None
+        print(f"{stem}: {stored[stem]['verdict']}; pooled over {[r['kernels']['core'] for r in stored[stem]['runs']]}")
+    NUMBERS.write_text(json.dumps(dict(sorted(stored.items())), indent=1, ensure_ascii=False) + "\n")
+    return stored
+
+
+def regenerate(numbers: list[str], cache: str | None = None, pooled: bool = False) -> dict:
     for number in numbers:
         script = lesson(number)
         with tempfile.TemporaryDirectory() as tmp:
@@ -197,10 +278,21 @@ def regenerate(numbers: list[str], cache: str | None = None) -> dict:
             wall, cpu = time.perf_counter(), time.process_time()
             found = measure(script, Path(tmp) / "out")
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        stored[script.stem] = {"wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "kernels": kernels(),
-                               **found}
+        run = {"wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "kernels": kernels(), **found}
+        stored = json.loads(NUMBERS.read_text()) if NUMBERS.exists() else {}  # read now: kept entries stay current
+        if pooled:
+            if script.stem not in stored:
+                raise SystemExit(f"lesson_numbers: {script.stem} has no entry to pool into; run it without --pool")
+            try:
+                stored[script.stem] = pool(stored[script.stem], run)
+            except ValueError as err:
+                raise SystemExit(f"lesson_numbers: {script.stem}: {err}") from None
+        else:
+            stored[script.stem] = run
         print(f"{script.stem}: {found['verdict']}; {len(found['numbers'])} numbers ({len(found['spreads'])} "
-              f"spreads over seeds), {wall:.0f} s wall, {cpu:.0f} s CPU", flush=True)
+              f"spreads over seeds), {wall:.0f} s wall, {cpu:.0f} s CPU"
+              + (f"; pooled with {len(stored[script.stem]['runs']) - 1} earlier run(s)" if pooled else ""),
+              flush=True)
         NUMBERS.write_text(json.dumps(dict(sorted(stored.items())), indent=1, ensure_ascii=False) + "\n")
     return stored
 
@@ -208,7 +300,8 @@ def regenerate(numbers: list[str], cache: str | None = None) -> dict:
 def compare(stated: dict, found: dict) -> list[str]:
     """What differs between an index entry and a fresh ``measure``: the verdict, a spread's median outside its
     stored range (widened by a tenth of its width and 1e-6 of its size), a seed count, or another number (rel 1e-6;
-    abs 1e-7 for round-off-sized ones). Empty when the fresh run reproduces the entry."""
+    abs 1e-7 for round-off-sized ones). A plain number a pooled entry states as its kernel sets' spread (n 1) is
+    checked as that spread. Empty when the fresh run reproduces the entry."""
     differ = []
     if stated.get("verdict") is not None and found.get("verdict") != stated["verdict"]:
         differ.append(f"verdict: stated {stated['verdict']!r}, now {found.get('verdict')!r} "
@@ -216,6 +309,9 @@ def compare(stated: dict, found: dict) -> list[str]:
     stated_spreads = stated.get("spreads", {})
     for key, s in stated_spreads.items():
         now = found.get("spreads", {}).get(key)
+        plain = found.get("numbers", {}).get(key)
+        if now is None and isinstance(plain, (int, float)) and not isinstance(plain, bool) and s["n"] == 1:
+            now = {"median": plain, "n": 1}  # a plain number the kernel sets moved, stated as their spread
         if now is None:
             differ.append(f"{key}: a spread stated, none measured now")
             continue
@@ -239,12 +335,22 @@ def compare(stated: dict, found: dict) -> list[str]:
 
 
 def main(argv=None) -> int:
+    global NUMBERS  # --numbers FILE writes another index
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("numbers", nargs="*", help="two-digit lesson numbers (default: all)")
+    p.add_argument("numbers_", nargs="*", metavar="NN", help="two-digit lesson numbers (default: all)")
     p.add_argument("--cache", default=None, help="reuse this classifier cache instead of an empty one")
+    p.add_argument("--pool", action="store_true",
+                   help="pool this kernel set's run into the stored entry (measured on another kernel set)")
+    p.add_argument("--pool-from", default=None, metavar="FILE",
+                   help="measure nothing: pool these lessons' entries in FILE (written with --numbers) into the index")
+    p.add_argument("--numbers", default=None, metavar="FILE", help=f"the index to write (default {NUMBERS})")
     args = p.parse_args(argv)
-    numbers = args.numbers or [s.name[:2] for s in sorted(DEMOS.glob("[0-9][0-9]_*.py"))]
-    regenerate(numbers, args.cache)
+    NUMBERS = Path(args.numbers) if args.numbers else NUMBERS
+    numbers = args.numbers_ or [s.name[:2] for s in sorted(DEMOS.glob("[0-9][0-9]_*.py"))]
+    if args.pool_from:
+        pool_from(numbers, Path(args.pool_from))
+    else:
+        regenerate(numbers, args.cache, args.pool)
     return 0
 
 

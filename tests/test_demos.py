@@ -472,8 +472,10 @@ def test_spreads_and_verdicts_are_recorded_and_compared_by_the_stated_rule():
     result = {"verdict": "verdict: holds partly — 3 of 5 seeds", "modes": lessons.spread([8, 7, 8, 5, 8]),
               "steps": 800, "arms": {"adam": {"kl": lessons.spread([0.1, 0.4, 0.3])}}}
     found = {"verdict": "holds partly", "numbers": ln.flatten(result), "spreads": ln.spreads(result)}
-    assert found["spreads"] == {"modes": {"median": 8.0, "min": 5.0, "max": 8.0, "n": 5},
-                                "arms.adam.kl": {"median": 0.3, "min": 0.1, "max": 0.4, "n": 3}}
+    assert found["spreads"] == {"modes": {"median": 8.0, "min": 5.0, "max": 8.0, "n": 5,
+                                          "per_seed": [8.0, 7.0, 8.0, 5.0, 8.0]},
+                                "arms.adam.kl": {"median": 0.3, "min": 0.1, "max": 0.4, "n": 3,
+                                                 "per_seed": [0.1, 0.4, 0.3]}}
     assert ln.outcome_of(ln.find_verdict(result, "")) == "holds partly"
     assert ln.find_verdict({}, "text\nverdict: holds — why\n") == "verdict: holds — why"
     assert ln.compare(found, found) == []
@@ -487,12 +489,47 @@ def test_spreads_and_verdicts_are_recorded_and_compared_by_the_stated_rule():
     assert set(ln.kernels()) == {"backend", "blas", "core", "OPENBLAS_CORETYPE"}  # and "gpu" on CuPy
 
 
+def test_a_second_kernel_sets_run_pools_into_the_spread_over_seeds_and_kernel_sets():
+    """--pool: each spread becomes the range over every seed of both runs (n stays the seeds of one run), a plain
+    number the kernel sets disagree on becomes their spread, and the verdicts must agree."""
+    from minigan import lessons
+
+    ln = _numbers_module()
+
+    def run(core, kl, acc, verdict="holds"):
+        result = {"verdict": f"verdict: {verdict} — why", "arms": {"adam": {"kl": lessons.spread(kl)}},
+                  "steps": 800, "accuracy": acc}
+        return {"kernels": {"backend": "numpy", "core": core}, "verdict": verdict,
+                "verdict_line": result["verdict"], "numbers": ln.flatten(result), "spreads": ln.spreads(result)}
+
+    first, second = run("SkylakeX", [0.1, 0.4, 0.3], 0.9), run("Haswell", [0.5, 0.2, 0.6], 0.8)
+    pooled = ln.pool(first, second)
+    assert pooled["kernels"] == [first["kernels"], second["kernels"]] and pooled["verdict"] == "holds"
+    assert pooled["spreads"]["arms.adam.kl"] == {"median": 0.35, "min": 0.1, "max": 0.6, "n": 3,
+                                                 "per_seed": [0.1, 0.4, 0.3, 0.5, 0.2, 0.6]}
+    assert pooled["spreads"]["accuracy"] == {"median": pytest.approx(0.85), "min": 0.8, "max": 0.9, "n": 1,
+                                             "per_seed": [0.9, 0.8]}
+    assert pooled["numbers"]["steps"] == 800 and pooled["numbers"]["arms.adam.kl.max"] == 0.6
+    assert [r["kernels"]["core"] for r in pooled["runs"]] == [
+        "SkylakeX", "Haswell"]
+    # a fresh run on either kernel set reproduces the pooled entry; one outside both does not
+    assert ln.compare(pooled, first) == [] and ln.compare(pooled, second) == []
+    assert [d.split(":")[0] for d in ln.compare(pooled, run("SkylakeX", [0.9, 0.9, 0.9], 0.5))] == [
+        "arms.adam.kl", "accuracy"]
+    with pytest.raises(ValueError, match="already measured"):
+        ln.pool(pooled, second)
+    with pytest.raises(ValueError, match="not robust"):
+        ln.pool(first, run("Haswell", [0.5, 0.2, 0.6], 0.8, verdict="holds partly"))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", sorted(STATED))
 def test_stated_verdict_and_numbers_reproduce(stem, tmp_path):
     """Rerun the lesson from its defaults and compare with numbers.json (demos/lesson_numbers.py states the rule):
     the same verdict; each spread's median inside its stated range, widened by a tenth of its width; every other
-    number exact (rel 1e-6). The kernel set each entry was measured on is in the failure message."""
+    number exact (rel 1e-6). An entry pooled over both OpenBLAS kernel sets (--pool) states each range over every
+    seed of both, so a fresh run on either kernel set must fall inside it, with no further widening. The kernel
+    sets each entry was measured on are in the failure message."""
     ln = _numbers_module()
     found = ln.measure(DEMOS / f"{stem}.py", tmp_path)
     stated = STATED[stem]

@@ -229,10 +229,7 @@ class Timer:
 def cell_out(name: str, argv=None) -> Path:
     """The output folder of a lesson whose cells run one by one: ``python demos/NN_name.py --out DIR`` writes
     under ``DIR/NN_name/``; without ``--out``, and in a notebook, under ``default_out()/NN_name/``. Says where."""
-    p = argparse.ArgumentParser(prog=f"demos/{name}.py", description=f"lesson {name}")
-    p.add_argument("--out", default=None, help=f"write under OUT/{name}/ (default: {default_out()}/{name}/)")
-    args = p.parse_args([] if in_notebook() else argv)
-    path = out_dir(name, args.out)
+    path = output_folder(name, script=argv is None, argv=argv)  # (one home for the --out rule)
     print(f"lesson {name}: figures go to {path}")
     return path
 

@@ -82,7 +82,6 @@ def flatten(value, prefix="", out=None, depth=0) -> dict:
 
 SPREAD_KEYS = {"median", "min", "max", "n", "per_seed"}
 VERDICT_PREFIX = "verdict: "
-VERDICTS = ("holds", "holds partly", "does not hold here")  # lessons.VERDICTS (this script imports no minigan)
 
 
 def is_spread(value) -> bool:
@@ -123,6 +122,8 @@ def find_verdict(result: dict, printed: str) -> str | None:
     lines = [t for t in printed.splitlines() if outcome_of(t)]
     if lines:
         return lines[-1]
+    from minigan.lessons import VERDICTS
+
     for key in ("verdict", "outcome"):
         word = result.get(key)
         if word in VERDICTS:

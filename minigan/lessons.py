@@ -223,7 +223,8 @@ class Timer:
         return False
 
 
-# --- lessons 06-13: a lesson run cell by cell (a notebook's cells in order, or the script from top to bottom)
+# ----------------------------------------------------------------------------- a lesson run cell by cell
+# (a notebook's cells in order, or the script from top to bottom), and its verdicts over seeds
 
 
 def cell_out(name: str, argv=None) -> Path:
@@ -246,7 +247,6 @@ def span(values, fmt: str = ".0%") -> str:
     return f"{lo:{fmt}}" if f"{lo:{fmt}}" == f"{hi:{fmt}}" else f"{lo:{fmt}}–{hi:{fmt}}"
 
 
-# --- lessons 14-20
 def majority(outcomes) -> tuple[str, int]:
     """The verdict a majority of seeds gave, and how many gave it: ``majority(["holds", "holds", "holds partly"])``
     -> ``("holds", 2)``. With no outcome on more than half of the seeds the seeds disagree: "holds partly"."""

@@ -1,11 +1,11 @@
 """Grade a workspace: run ``worker.py`` against the workspace's copy of minigan and collect one result per exercise.
 
-The learner's code is not trusted to report its own grade.  The worker runs in a session of its own
-with an address-space limit, and grades each exercise in a process of its own that it ends at the time
+The learner's code is not trusted to report its own grade.  The worker runs in a POSIX process session of
+its own, with an address-space limit, and grades each exercise in a process of its own that it ends at the time
 limit (SIGKILL: nothing the code does can catch it) or once it has reported; results come back on a
 pipe made for them (not stdout, where the learner's code prints), each line carrying a token the
 learner's process never sees; only the first result for each exercise asked counts.  When grading is
-done every process left in the worker's session (a daemon the learner's code started) is ended, and
+done every process left in the worker's process session (a daemon the learner's code started) is ended, and
 the grader never waits for a pipe such a process might hold.
 """
 

@@ -140,7 +140,7 @@ class LabRun:
     def algorithm(self) -> str:
         return self.exp.algorithm
 
-    # the loop's state, as the page and the session read it
+    # the loop's state, as the page and LabSession read it
     @property
     def steps(self) -> int:
         return self.loop.steps

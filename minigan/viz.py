@@ -407,6 +407,7 @@ def trace_graph(tensor) -> list[dict]:
     """
     from minigan._tensor_surface import Tensor
     from minigan.engine.errors import GraphError
+    from minigan.engine.tensor import Tensor as EngineTensor
 
     if not isinstance(tensor, Tensor):
         raise TypeError(f"trace_graph: got {type(tensor).__name__}, expected a minigan Tensor")
@@ -443,13 +444,15 @@ def trace_graph(tensor) -> list[dict]:
                 "before calling backward, or call backward(retain_graph=True)"
             )
     out_tensor: dict[int, object] = {id(tensor._ctx): tensor}  # each node's output, to name and measure it
+    # each node's inputs as tensors: a constant the op took as it is (the 2 of x * 2, a NumPy number) drawn as one
+    inputs = {node: [t if isinstance(t, EngineTensor) else Tensor._make(t) for t in node.inputs] for node in order}
     for node in order:
-        for t, edge in zip(node.inputs, node.next_functions):
+        for t, edge in zip(inputs[node], node.next_functions):
             if edge is not None and edge is t._ctx:
                 out_tensor.setdefault(id(edge), t)
     for node in order:
-        keys = [edge if edge is not None else t for t, edge in zip(node.inputs, node.next_functions)]
-        for t, k in zip(node.inputs, keys):
+        keys = [edge if edge is not None else t for t, edge in zip(inputs[node], node.next_functions)]
+        for t, k in zip(inputs[node], keys):
             if k is t and id(t) not in index:  # a leaf or a constant, listed where it is first used
                 add_leaf(t)
         i = len(nodes)

@@ -127,16 +127,16 @@ class Node:
         like = inputs[0] if not isinstance(inputs[0], backend.PLAIN_TYPES) else _first_tensor(inputs)
         if like is None:  # plain arrays in: plain array out, nothing recorded
             return fn.forward(*inputs, **params)
-        # step 1: the inputs as tensors (a constant array becomes one; a view whose base changed in place gets its
-        # history again), their arrays, and whether any gradient is needed
-        tensors, arrays, needs = [], [], []  # (one loop: the op's cost is mostly this bookkeeping)
+        # step 1: each input's array, and whether its gradient is needed (a constant, an array or a NumPy number such
+        # as the 2 of x * 2, stays as it is and needs none; a view whose base changed in place gets its history again)
+        arrays, needs = [], []  # (one loop: the op's cost is mostly this bookkeeping)
         for t in inputs:
-            if getattr(t, "_base", 0) is not None:
-                t = like._input(t)
-            tensors.append(t)
-            arrays.append(t.array)
-            needs.append(t._requires_grad)
-        inputs, needs = tensors, tuple(needs)
+            constant = isinstance(t, backend.PLAIN_TYPES)
+            if not constant and t._base is not None:
+                t._input(t)
+            arrays.append(t if constant else t.array)
+            needs.append(not constant and t._requires_grad)
+        needs = tuple(needs)
         record = True in needs and _mode.grad_enabled
         fn.needs_input_grad = needs if record else None
         if backend.GPU_ARRAYS:  # (CuPy is there: one device, or a clear error naming the op)
@@ -160,12 +160,9 @@ class Node:
             result._requires_grad = False
             return
         self.inputs = inputs
-        edges = []
-        for t in inputs:
-            edges.append((t._ctx or t) if t._requires_grad else None)
-        self.next_functions = tuple(edges)
+        self.next_functions = tuple([(t._ctx or t) if need else None for t, need in zip(inputs, self.needs_input_grad)])
         if self.saved_arrays:
-            handed = [t.array for t in inputs] if arrays is None else arrays
+            handed = [getattr(t, "array", t) for t in inputs] if arrays is None else arrays
             self.saved = tuple([a if a is None else _record(a, inputs, handed, out, result) for a in self.saved_arrays])
         result._ctx = self
 
@@ -208,8 +205,11 @@ class Node:
 
     def _input(self, t):
         """A saved input (under create_graph) with the history it had when saved, as PyTorch's saved tensors keep it:
-        detach_() may have taken the tensor itself out of the graph since.  (A constant is a plain array.)"""
-        if isinstance(t, backend.PLAIN_TYPES) or t._ctx is not None:
+        detach_() may have taken the tensor itself out of the graph since.  A constant input becomes a constant Tensor
+        (the backward calls Tensor functions on it); any other constant (a mask) stays a plain array."""
+        if isinstance(t, backend.PLAIN_TYPES):
+            return _first_tensor(self.inputs)._make(t) if any(t is u for u in self.inputs) else t
+        if t._ctx is not None:
             return t
         producer = next((e for u, e in zip(self.inputs, self.next_functions) if u is t), None)
         if not isinstance(producer, Node):
@@ -220,7 +220,7 @@ class Node:
 
     def _output(self, s):
         """A handle on this node's output (for backward under create_graph): its gradient flows into this node."""
-        tensor_class = type(self.inputs[0])  # apply() made every input a Tensor; graph.py never imports tensor.py
+        tensor_class = type(_first_tensor(self.inputs))  # (graph.py never imports tensor.py)
         out = tensor_class._make(s[0], True)
         out._ctx, out._counter = self, s[1]
         return out
@@ -268,11 +268,13 @@ def _first_tensor(inputs):
 def _record(array, inputs, handed, out, result):
     """The record of one array given to save_for_backward: (array, counter, version now, input or None).
     An input is known by the array forward was handed (``handed``), or by its own."""
-    if array is None:
-        return None
     if array is out or array is result.array:
         return (result.array, result._counter, result._counter[0], None)
     for t, a in zip(inputs, handed):
-        if a is array or t.array is array:
-            return (array, t._counter, t._counter[0], t)
-    return (array, [0], 0, array)  # a constant (a mask, say): it stays a plain array
+        if a is array or getattr(t, "array", t) is array:  # an input: a tensor, or a constant (the 2 of x * 2)
+            counter = _CONSTANT if isinstance(t, backend.PLAIN_TYPES) else t._counter
+            return (array, counter, counter[0], t)
+    return (array, _CONSTANT, 0, array)  # a constant (a mask, say): it stays a plain array
+
+
+_CONSTANT = (0,)  # the version counter of a constant, which nothing changes in place

@@ -334,11 +334,12 @@ class Tensor(TensorMethods):
         )
 
     def _pair(self, other, op, reflected=False):
-        """The two operands of a binary op as tensors of one dtype, by PyTorch's promotion (dtypes.result_type);
-        ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a floating result."""
+        """The two operands of a binary op in one dtype, by PyTorch's promotion (dtypes.result_type): tensors, or for
+        a number with a floating tensor, a NumPy scalar of its dtype, which the op takes as a constant (no Tensor is
+        made for it).  ``reflected``: ``other`` comes first (``2 - x``).  True division always gives a float."""
         dtype = self.array.dtype
-        if isinstance(other, float) and dtype.kind == "f":  # the common cases first: x * 0.5 keeps x's dtype
-            other = self._make(dtype.type(other))
+        if isinstance(other, (float, int)) and dtype.kind == "f":  # the common cases first: x * 0.5 keeps x's dtype
+            other = dtype.type(other)
             return (other, self) if reflected else (self, other)
         if isinstance(other, Tensor) and other.array.dtype == dtype and (op != "div" or dtype.kind == "f"):
             if other.array.shape != self.array.shape:

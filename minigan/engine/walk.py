@@ -24,7 +24,6 @@ from __future__ import annotations
 import weakref
 
 from minigan.engine import backend
-from minigan.engine.errors import GraphError
 from minigan.engine.grad_mode import _mode, check_finite, set_grad_enabled
 from minigan.engine.graph import Node
 
@@ -59,10 +58,7 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
             g = grads.get(fn) if fn in keep else grads.pop(fn, None)
             if g is not None:
                 if fn.freed:  # step 1: a graph a first backward already freed cannot be walked again
-                    raise GraphError(
-                        f"backward: trying to go through the graph a second time (at {type(fn).__name__}), but its "
-                        "saved values were freed by the first backward; call backward(retain_graph=True) the first "
-                        "time")
+                    fn.check_saved()  # (it raises, and says what to do instead)
                 if fn.hooks:  # step 2: the output's register_hook functions, each may replace the gradient
                     g = run_hooks(fn.hooks, g)  # (autograd.grad of this output: before them, as PyTorch's)
                 if fn.retained is not None and fn.retained() is not None:  # step 3: retain_grad()

@@ -20,8 +20,9 @@ HOSTILE = {
     "loop": ("exp_backward", "while True:  # a time limit raised as an exception is swallowed here\n"
              "    try:\n        while True:\n            pass\n    except Exception:\n        pass", "longer than"),
     "fork": ("mul_backward", "import os, time\nif os.fork() == 0:\n    while True:\n        time.sleep(0.05)\n"
-             "a, b = self.saved_tensors\n(sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad\n"
-             "return (unbroadcast(grad * b, sa) if need_a else None), (unbroadcast(grad * a, sb) if need_b else None)",
+             "a, b = self.saved_tensors\n(x, y), (need_a, need_b) = self.inputs, self.needs_input_grad\n"
+             "return (unbroadcast(grad * b, x.shape) if need_a else None), "
+             "(unbroadcast(grad * a, y.shape) if need_b else None)",
              "still running"),
     "fake": ("adam", None, "not written yet"),  # unwritten; the workspace prints and writes fake "passed" lines
     "memory": ("log_backward", "import numpy as np\nhog = []\nwhile True:\n    hog.append(np.ones(1 << 22))", "memory"),
@@ -113,9 +114,9 @@ def make_class(folder: Path, kinds) -> dict:
                 init.write_text(init.read_text() + FAKE_CODE)
                 set_body(root, "add_backward", "import os\nfor fd in range(64):\n    try:\n"
                          "        os.write(fd, _FAKE_LINE)\n    except OSError:\n        pass\n"
-                         "sa, sb = self.shapes\nneed_a, need_b = self.needs_input_grad\n"
-                         "return (unbroadcast(grad, sa) if need_a else None,\n"
-                         "        unbroadcast(grad, sb) if need_b else None)")
+                         "(a, b), (need_a, need_b) = self.inputs, self.needs_input_grad\n"
+                         "return (unbroadcast(grad, a.shape) if need_a else None,\n"
+                         "        unbroadcast(grad, b.shape) if need_b else None)")
                 elementwise = root / "minigan" / "engine" / "ops" / "elementwise.py"
                 elementwise.write_text(elementwise.read_text() + f"\n_FAKE_LINE = {FAKE_LINES.encode()!r}\n")
                 passes = {n: n not in (exercise, "add_backward") for n in names}

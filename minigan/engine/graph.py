@@ -52,7 +52,7 @@ from minigan.engine.grad_mode import _mode, _user_frame, check_finite
 def namespace(x):
     """The array functions for ``x``: NumPy or CuPy for an array, minigan's Tensor namespace
     (``minigan.engine.ops.namespace``, found through the Array API's ``__array_namespace__``) for a Tensor."""
-    if backend.is_array(x) or backend.is_numpy_scalar(x):
+    if isinstance(x, backend.PLAIN_TYPES):  # an array or a NumPy scalar
         return backend.get_array_module(x)
     return x.__array_namespace__()
 
@@ -102,7 +102,8 @@ class Node:
     """
 
     next_functions = ()      # per input, its producer when this node was recorded: a node, a leaf Tensor, or None
-    inputs = None            # the input tensors, for drawing the graph (viz); the walk follows next_functions
+    inputs = None            # the inputs (tensors, or constants as given): their shapes for a backward, the graph
+    # for drawing it (viz); the walk follows next_functions
     needs_input_grad = None  # per input: is its gradient needed? (None: nothing is recorded)
     saved = ()               # per array given to save_for_backward, a small record (a tuple): (array, the
     # version counter of the tensor holding it, its version then, that tensor: an input, or None for the output)

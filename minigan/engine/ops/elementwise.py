@@ -12,51 +12,45 @@ from minigan.engine.graph import Node, namespace, select, unbroadcast, value, ze
 
 class Add(Node):
     def forward(self, a, b):
-        self.shapes = (a.shape, b.shape)
         return a + b
 
     def backward(self, grad):  # d(a+b)/da = 1, d(a+b)/db = 1
-        sa, sb = self.shapes
-        need_a, need_b = self.needs_input_grad
-        return (unbroadcast(grad, sa) if need_a else None, unbroadcast(grad, sb) if need_b else None)
+        (a, b), (need_a, need_b) = self.inputs, self.needs_input_grad  # (the inputs, for their shapes)
+        return (unbroadcast(grad, a.shape) if need_a else None, unbroadcast(grad, b.shape) if need_b else None)
 
 
 class Sub(Node):
     def forward(self, a, b):
-        self.shapes = (a.shape, b.shape)
         return a - b
 
     def backward(self, grad):  # d(a-b)/da = 1, d(a-b)/db = -1
-        sa, sb = self.shapes
-        need_a, need_b = self.needs_input_grad
-        return (unbroadcast(grad, sa) if need_a else None, unbroadcast(-grad, sb) if need_b else None)
+        (a, b), (need_a, need_b) = self.inputs, self.needs_input_grad  # (the inputs, for their shapes)
+        return (unbroadcast(grad, a.shape) if need_a else None, unbroadcast(-grad, b.shape) if need_b else None)
 
 
 class Mul(Node):
     def forward(self, a, b):
         need_a, need_b = self.needs_input_grad or (False, False)
         self.save_for_backward(a if need_b else None, b if need_a else None)  # only what each derivative needs
-        self.shapes = (a.shape, b.shape)
         return a * b
 
     def backward(self, grad):  # d(ab)/da = b, d(ab)/db = a
         a, b = self.saved_tensors
-        (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
-        return (unbroadcast(grad * b, sa) if need_a else None, unbroadcast(grad * a, sb) if need_b else None)
+        (x, y), (need_a, need_b) = self.inputs, self.needs_input_grad  # (x, y: the inputs, for their shapes)
+        return (unbroadcast(grad * b, x.shape) if need_a else None, unbroadcast(grad * a, y.shape) if need_b else None)
 
 
 class Div(Node):
     def forward(self, a, b):
         need_a, need_b = self.needs_input_grad or (False, False)
         self.save_for_backward(a if need_b else None, b)  # only what each derivative needs
-        self.shapes = (a.shape, b.shape)
         return a / b
 
     def backward(self, grad):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
         a, b = self.saved_tensors
-        (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
-        da = unbroadcast(grad / b, sa) if need_a else None
-        db = unbroadcast(-grad * (a / b) / b, sb) if need_b else None  # (a/b first: b² can under- or overflow)
+        (x, y), (need_a, need_b) = self.inputs, self.needs_input_grad  # (x, y: the inputs, for their shapes)
+        da = unbroadcast(grad / b, x.shape) if need_a else None
+        db = unbroadcast(-grad * (a / b) / b, y.shape) if need_b else None  # (a/b first: b² can under- or overflow)
         return da, db
 
 

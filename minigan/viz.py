@@ -444,11 +444,11 @@ def trace_graph(tensor) -> list[dict]:
             )
     out_tensor: dict[int, object] = {id(tensor._ctx): tensor}  # each node's output, to name and measure it
     for node in order:
-        for t, edge in zip(node.inputs, node.next_functions):
+        for t, edge in zip(node.inputs, node.edges):
             if edge is not None and edge is t._ctx:
                 out_tensor.setdefault(id(edge), t)
     for node in order:
-        keys = [edge if edge is not None else t for t, edge in zip(node.inputs, node.next_functions)]
+        keys = [edge if edge is not None else t for t, edge in zip(node.inputs, node.edges)]
         for t, k in zip(node.inputs, keys):
             if k is t and id(t) not in index:  # a leaf or a constant, listed where it is first used
                 add_leaf(t)

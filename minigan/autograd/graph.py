@@ -1,0 +1,180 @@
+"""The graph as a learner prints it: PyTorch's view of minigan's nodes (as ``torch.autograd.graph``)::
+
+    w = minigan.tensor([1.0, 2.0], requires_grad=True)
+    y = (w * 3).sum()
+    y.grad_fn                                  # <SumBackward0 object at 0x...>
+    y.grad_fn.next_functions                   # ((<MulBackward0 object at 0x...>, 0),)
+    mul = y.grad_fn.next_functions[0][0]
+    mul.next_functions                         # ((<AccumulateGrad object at 0x...>, 0), (None, 0))
+    mul.next_functions[0][0].variable is w     # True
+
+The engine's node (minigan/engine/graph.py) keeps, per input, its ``edges``: the node that produced the input, the
+leaf Tensor itself, or None for a constant; the walk follows them and nothing here.  This module gives the same
+nodes the names a PyTorch program reads:
+
+* ``next_functions``: the edges as PyTorch's ``(node, output index)`` pairs: a leaf that requires grad appears as
+  its ``AccumulateGrad`` node (``.variable`` is the leaf; the same object for the same leaf while one is held,
+  ``next_functions == ()``), a constant as ``(None, 0)``, the output of a Function with several outputs as
+  ``(the Function's node, i)``;
+* ``name()`` and the repr: PyTorch's name of the node (``MulBackward0``) from ``NAMES``, the one table of them
+  (``tensor(..., grad_fn=<MulBackward0>)`` prints it too);
+* ``metadata``: a dict of the node's own, kept as long as the node;
+* ``register_prehook(hook)``: ``hook(grad_outputs)`` before the node's backward, may return new grad_outputs;
+  ``register_hook(hook)``: ``hook(grad_inputs, grad_outputs)`` after it, may return new grad_inputs.
+
+The classes keep minigan's names (``type(y.grad_fn).__name__`` is ``Mul`` where PyTorch's is ``MulBackward0``): the
+lessons and exercises write ``class Mul(Node)`` with ``forward`` and ``backward`` side by side.  Where minigan's
+graph has another structure than PyTorch's (a fused op, another decomposition, a number PyTorch takes as a Scalar
+argument and minigan as a constant input), the names and entries show minigan's graph as it is: docs/pytorch.md
+lists those ops.
+
+How they reach the engine's class: this module sets them on it, as ``minigan/_tensor_surface.py`` sets
+``Tensor.plain`` (six attributes, listed at the end), so that the engine stays what the walk needs.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from minigan._tensor_surface import Tensor
+from minigan.autograd.function import OutputNode
+from minigan.engine import backend
+from minigan.engine.graph import Node, RemovableHandle
+
+# PyTorch's name of each minigan node whose name is not simply its class name + "Backward0".  A function of the
+# node where the name depends on how the op was called (the node's attributes or which inputs are constants).
+NAMES = {
+    "MatMul": "MmBackward0", "Linear": "AddmmBackward0", "Transpose": "TransposeBackward0",
+    "Reshape": "ViewBackward0", "GetItem": "IndexBackward0", "BroadcastTo": "ExpandBackward0",
+    "Cast": "ToCopyBackward0", "ToDevice": "ToCopyBackward0", "CopySlices": "CopySlices",
+    "Conv2d": "ConvolutionBackward0", "ConvTranspose2d": "ConvolutionBackward0", "Pad": "ConstantPadNdBackward0",
+    "BatchNorm": "NativeBatchNormBackward0", "BCE": "BinaryCrossEntropyBackward0",
+    "BCEWithLogits": "BinaryCrossEntropyWithLogitsBackward0", "MSE": "MseLossBackward0",
+    "CrossEntropy": "NllLossBackward0", "LogSoftmax": "LogSoftmaxBackward0", "Softmax": "SoftmaxBackward0",
+    "ReLU": "ReluBackward0", "LeakyReLU": "LeakyReluBackward0", "Hardtanh": "HardtanhBackward0",
+    "Hardswish": "HardswishBackward0", "LogSumExp": "LogsumexpBackward0", "CumSum": "CumsumBackward0",
+    "Norm2": "LinalgVectorNormBackward0", "Clamp": "ClampBackward1", "XLogY": "XlogyBackward0",
+    "Fill": "FillBackward0", "IndexPut": "IndexPutBackward0", "IndexAdd": "IndexAddBackward0",
+    "Erfinv": "ErfinvBackward0", "Expm1": "Expm1Backward0", "Log1p": "Log1pBackward0",
+    "Maximum": "MaximumBackward0", "Minimum": "MinimumBackward0", "UpsampleNearest2d": "UpsampleNearest2DBackward0",
+    "Pow": lambda node: ("PowBackward2" if node.edges[0] is None else "PowBackward0" if node.edges[1] is None
+                         else "PowBackward1"),
+}
+
+
+def name(node) -> str:
+    """PyTorch's name of the node: ``MulBackward0`` for minigan's ``Mul``; a user Function's is its class name +
+    ``Backward``, as PyTorch names a custom Function's node."""
+    function = getattr(node, "forward_cls", None)
+    if function is not None:
+        return f"{function.__name__}Backward"
+    known = NAMES.get(type(node).__name__)
+    if known is None:
+        return f"{type(node).__name__}Backward0"
+    return known if isinstance(known, str) else known(node)
+
+
+class AccumulateGrad(Node):
+    """PyTorch's node for a leaf that requires grad, as ``next_functions`` shows it: ``variable`` is the leaf.
+    (minigan's walk keeps the leaf itself as the edge and accumulates into ``.grad`` after the walk.)"""
+
+    _made = weakref.WeakValueDictionary()  # id(leaf) -> its AccumulateGrad, while someone holds it
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    @classmethod
+    def of(cls, leaf):
+        """The leaf's AccumulateGrad: the same object as long as one is held (PyTorch's is while the graph lives)."""
+        node = cls._made.get(id(leaf))
+        if node is None:
+            node = cls._made[id(leaf)] = cls(leaf)  # (it holds the leaf, so the id stays the leaf's)
+        return node
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+    def register_prehook(self, hook):
+        raise TypeError("AccumulateGrad.register_prehook: use the leaf's own hook, variable.register_hook(hook), "
+                        "which minigan runs on the leaf's whole gradient before it reaches .grad")
+
+    register_hook = register_prehook
+
+
+def next_functions(node) -> tuple:
+    """PyTorch's view of ``node.edges``: per input, (its node, output index), (the leaf's AccumulateGrad, 0), or
+    (None, 0) for a constant."""
+    pairs = []
+    for edge in node.edges:
+        if edge is None:
+            pairs.append((None, 0))
+        elif not isinstance(edge, Node):
+            pairs.append((AccumulateGrad.of(edge), 0))
+        elif isinstance(edge, OutputNode):
+            pairs.append((edge.edges[0], edge.index))  # output i of a Function with several: PyTorch's (fn, i)
+        else:
+            pairs.append((edge, 0))
+    return tuple(pairs)
+
+
+_metadata = weakref.WeakKeyDictionary()  # node -> its metadata dict (kept outside the node: free() clears it)
+
+
+def metadata(node) -> dict:
+    """A dict of the node's own, for a program's notes (PyTorch's ``grad_fn.metadata``)."""
+    return _metadata.setdefault(node, {})
+
+
+def register_prehook(node, hook) -> RemovableHandle:
+    """Call ``hook(grad_outputs)`` (a tuple of one Tensor) each time a gradient reaches the node, before its
+    backward; a tuple it returns goes on in place of grad_outputs.  (The node's output's hooks, in one dict.)"""
+    def on_gradient(g):
+        plain = isinstance(g, backend.PLAIN_TYPES)  # a first-order backward's array: the hook sees a Tensor
+        changed = hook((_tensor(g),))
+        if changed is None:
+            return g
+        return changed[0].array if plain else changed[0]
+
+    node.hooks = {} if node.hooks is None else node.hooks
+    return RemovableHandle(node.hooks, on_gradient)
+
+
+def register_hook(node, hook) -> RemovableHandle:
+    """Call ``hook(grad_inputs, grad_outputs)`` after the node's backward (grad_inputs: per input, its gradient or
+    None); a tuple it returns goes on in place of grad_inputs.  The first one wraps the node's backward."""
+    hooks = node.__dict__.get("post_hooks")
+    if hooks is None:
+        hooks = node.post_hooks = {}
+        op_backward = node.backward
+
+        def backward(grad):  # the op's backward, then the hooks on its result
+            grads = tuple(op_backward(grad))
+            plain = isinstance(grad, backend.PLAIN_TYPES)
+            for h in list(hooks.values()):
+                changed = h(tuple([None if g is None else _tensor(g) for g in grads]), (_tensor(grad),))
+                if changed is not None:
+                    grads = tuple([g.array if plain and g is not None else g for g in changed])
+            return grads
+
+        node.backward = backward
+    return RemovableHandle(hooks, hook)
+
+
+def _tensor(g):
+    return Tensor._make(g) if isinstance(g, backend.PLAIN_TYPES) else g
+
+
+def node_repr(node) -> str:
+    return f"<{node.name()} object at {id(node):#x}>"
+
+
+# The engine's Node takes PyTorch's view from here (the walk reads none of them).
+Node.next_functions = property(next_functions)
+Node.name = name
+Node.metadata = property(metadata)
+Node.register_prehook = register_prehook
+Node.register_hook = register_hook
+Node.__repr__ = node_repr

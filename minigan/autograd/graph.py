@@ -41,24 +41,24 @@ from minigan.autograd.function import OutputNode
 from minigan.engine import backend
 from minigan.engine.graph import Node, RemovableHandle
 
-# PyTorch's name of each minigan node whose name is not simply its class name + "Backward0".  A function of the
-# node where the name depends on how the op was called (the node's attributes or which inputs are constants).
+# PyTorch's name of each minigan node whose name is not simply its class name + "Backward0".  Where PyTorch's name
+# depends on how the op was called (x[0] SelectBackward0, x[1:] SliceBackward0, x[[0, 1]] IndexBackward0), the name
+# of the commonest call: a node's name must not change when backward frees the node, which keeps only its edges.  A
+# function of the node where its edges tell (which inputs are constants, whether there is a bias).
 NAMES = {
-    "MatMul": "MmBackward0", "Linear": "AddmmBackward0", "Transpose": "TransposeBackward0",
-    "Reshape": "ViewBackward0", "GetItem": "IndexBackward0", "BroadcastTo": "ExpandBackward0",
-    "Cast": "ToCopyBackward0", "ToDevice": "ToCopyBackward0", "CopySlices": "CopySlices",
+    "MatMul": "MmBackward0", "Transpose": "PermuteBackward0", "Reshape": "ViewBackward0",
+    "GetItem": "SelectBackward0", "BroadcastTo": "ExpandBackward0", "Cast": "ToCopyBackward0",
+    "ToDevice": "ToCopyBackward0", "CopySlices": "CopySlices", "Max": "MaxBackward1",
     "Conv2d": "ConvolutionBackward0", "ConvTranspose2d": "ConvolutionBackward0", "Pad": "ConstantPadNdBackward0",
-    "BatchNorm": "NativeBatchNormBackward0", "BCE": "BinaryCrossEntropyBackward0",
-    "BCEWithLogits": "BinaryCrossEntropyWithLogitsBackward0", "MSE": "MseLossBackward0",
-    "CrossEntropy": "NllLossBackward0", "LogSoftmax": "LogSoftmaxBackward0", "Softmax": "SoftmaxBackward0",
-    "ReLU": "ReluBackward0", "LeakyReLU": "LeakyReluBackward0", "Hardtanh": "HardtanhBackward0",
-    "Hardswish": "HardswishBackward0", "LogSumExp": "LogsumexpBackward0", "CumSum": "CumsumBackward0",
-    "Norm2": "LinalgVectorNormBackward0", "Clamp": "ClampBackward1", "XLogY": "XlogyBackward0",
-    "Fill": "FillBackward0", "IndexPut": "IndexPutBackward0", "IndexAdd": "IndexAddBackward0",
-    "Erfinv": "ErfinvBackward0", "Expm1": "Expm1Backward0", "Log1p": "Log1pBackward0",
-    "Maximum": "MaximumBackward0", "Minimum": "MinimumBackward0", "UpsampleNearest2d": "UpsampleNearest2DBackward0",
+    "Pool2d": "MaxPool2DWithIndicesBackward0", "BatchNorm": "NativeBatchNormBackward0",
+    "BCE": "BinaryCrossEntropyBackward0", "BCEWithLogits": "BinaryCrossEntropyWithLogitsBackward0",
+    "MSE": "MseLossBackward0", "CrossEntropy": "NllLossBackward0", "LogSoftmax": "LogSoftmaxBackward0",
+    "ReLU": "ReluBackward0", "LeakyReLU": "LeakyReluBackward0", "LogSumExp": "LogsumexpBackward0",
+    "CumSum": "CumsumBackward0", "Norm2": "LinalgVectorNormBackward0", "Clamp": "ClampBackward1",
+    "XLogY": "XlogyBackward0", "IndexPut": "IndexPutBackward0", "UpsampleNearest2d": "UpsampleNearest2DBackward0",
+    "Linear": lambda node: "AddmmBackward0" if len(node.edges) == 3 else "MmBackward0",  # with a bias, or not
     "Pow": lambda node: ("PowBackward2" if node.edges[0] is None else "PowBackward0" if node.edges[1] is None
-                         else "PowBackward1"),
+                         else "PowBackward1"),  # number ** x, x ** number, x ** y
 }
 
 
@@ -117,6 +117,11 @@ def next_functions(node) -> tuple:
             pairs.append((edge.edges[0], edge.index))  # output i of a Function with several: PyTorch's (fn, i)
         else:
             pairs.append((edge, 0))
+    kind = type(node).__name__
+    if kind == "Pow" and None in node.edges:  # x ** 2, 2 ** x: PyTorch takes the number as a Scalar, no entry
+        pairs = [p for p, e in zip(pairs, node.edges) if e is not None]
+    if kind in ("Conv2d", "ConvTranspose2d") and len(pairs) == 2:  # no bias: PyTorch's entry for the missing one
+        pairs.append((None, 0))
     return tuple(pairs)
 
 
@@ -168,7 +173,9 @@ def _tensor(g):
 
 
 def node_repr(node) -> str:
-    return f"<{node.name()} object at {id(node):#x}>"
+    """``<MulBackward0 object at 0x...>``; a user Function's node as PyTorch's, with its module in front."""
+    where = "minigan.autograd.function." if getattr(node, "forward_cls", None) is not None else ""
+    return f"<{where}{node.name()} object at {id(node):#x}>"
 
 
 # The engine's Node takes PyTorch's view from here (the walk reads none of them).

@@ -12,13 +12,13 @@ differing (then take it off the list).
 import gc
 import re
 
+import minigan.nn.functional as MF
 import numpy as np
 import pytest
 import random_programs as rp
 from conftest import HAVE_TORCH
 
 import minigan
-import minigan.nn.functional as MF
 from minigan.autograd.graph import AccumulateGrad
 
 if HAVE_TORCH:
@@ -54,7 +54,8 @@ CALLS = {
     "conv2d": lambda lib, F, t: F.conv2d(t["img"], t["k"], t["b3"]),
     "conv2d_nobias": lambda lib, F, t: F.conv2d(t["img"], t["k"]),
     "conv_transpose2d": lambda lib, F, t: F.conv_transpose2d(t["img"], t["k"].transpose(0, 1)),
-    "max_pool2d": lambda lib, F, t: F.max_pool2d(t["img"], 2), "avg_pool2d": lambda lib, F, t: F.avg_pool2d(t["img"], 2),
+    "max_pool2d": lambda lib, F, t: F.max_pool2d(t["img"], 2),
+    "avg_pool2d": lambda lib, F, t: F.avg_pool2d(t["img"], 2),
     "interpolate": lambda lib, F, t: F.interpolate(t["img"], scale_factor=2),
     "pad": lambda lib, F, t: F.pad(t["img"], (1, 1, 1, 1)),
     "batch_norm": lambda lib, F, t: F.batch_norm(t["img"], None, None, training=True),
@@ -103,12 +104,24 @@ def _seeded(lib, make):
     return make()
 
 
+def _on_x(f):
+    return lambda lib, F, t: f(lib, F, t["x"])
+
+
+def _on_xy(f):
+    return lambda lib, F, t: f(lib, F, t["x"], t["y"])
+
+
+def _view_of_x(f):
+    return lambda lib, F, t: f(lib, t["x"])
+
+
 def _cases():
+    """CALLS, and random_programs.py's unary, binary and view steps (each on x, or x and y)."""
     cases = dict(CALLS)
-    for table in (rp.UNARY, rp.UNARY_ND):
-        cases.update({f"rp_{k}": (lambda f: lambda lib, F, t: f(lib, F, t["x"]))(f) for k, f in table.items()})
-    cases.update({f"rp_{k}": (lambda f: lambda lib, F, t: f(lib, F, t["x"], t["y"]))(f) for k, f in rp.BINARY.items()})
-    cases.update({f"rp_{k}": (lambda f: lambda lib, F, t: f(lib, t["x"]))(f) for k, (rank, f) in rp.VIEWS.items()})
+    cases.update({f"rp_{k}": _on_x(f) for table in (rp.UNARY, rp.UNARY_ND) for k, f in table.items()})
+    cases.update({f"rp_{k}": _on_xy(f) for k, f in rp.BINARY.items()})
+    cases.update({f"rp_{k}": _view_of_x(f) for k, (rank, f) in rp.VIEWS.items()})
     return cases
 
 

@@ -267,6 +267,21 @@ def test_node_hooks_as_pytorchs():
     assert [s[0] for s in ours[0]] == ["pre", "post", "pre"] and _close(ours, theirs), (ours, theirs)
 
 
+def _hook_order(lib):
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.retain_grad()
+    y.grad_fn.register_prehook(lambda go: (go[0] * 2,))  # registered first, run after the tensor's hook and
+    y.register_hook(lambda g: g * 5)  # after retain_grad() took y.grad, as PyTorch's
+    y.sum().backward()
+    return y.grad.tolist(), x.grad.tolist()
+
+
+@needs_torch
+def test_a_prehook_runs_after_the_outputs_hooks_and_retain_grad():
+    assert _hook_order(minigan) == _hook_order(torch) == ([5.0, 5.0], [30.0, 30.0])
+
+
 class _Split(minigan.autograd.Function):
     @staticmethod
     def forward(ctx, x):

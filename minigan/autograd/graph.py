@@ -134,38 +134,37 @@ def metadata(node) -> dict:
 
 
 def register_prehook(node, hook) -> RemovableHandle:
-    """Call ``hook(grad_outputs)`` (a tuple of one Tensor) each time a gradient reaches the node, before its
-    backward; a tuple it returns goes on in place of grad_outputs.  (The node's output's hooks, in one dict.)"""
-    def on_gradient(g):
-        plain = isinstance(g, backend.PLAIN_TYPES)  # a first-order backward's array: the hook sees a Tensor
-        changed = hook((_tensor(g),))
-        if changed is None:
-            return g
-        return changed[0].array if plain else changed[0]
-
-    node.hooks = {} if node.hooks is None else node.hooks
-    return RemovableHandle(node.hooks, on_gradient)
+    """Call ``hook(grad_outputs)`` (a tuple of one Tensor) each time the node's backward runs, before it; a tuple it
+    returns goes on in place of grad_outputs.  As PyTorch's, after the output's own hooks and its retain_grad()."""
+    return RemovableHandle(_hooks(node)[0], hook)
 
 
 def register_hook(node, hook) -> RemovableHandle:
     """Call ``hook(grad_inputs, grad_outputs)`` after the node's backward (grad_inputs: per input, its gradient or
-    None); a tuple it returns goes on in place of grad_inputs.  The first one wraps the node's backward."""
-    hooks = node.__dict__.get("post_hooks")
-    if hooks is None:
-        hooks = node.post_hooks = {}
+    None); a tuple it returns goes on in place of grad_inputs."""
+    return RemovableHandle(_hooks(node)[1], hook)
+
+
+def _hooks(node) -> tuple:
+    """The node's (prehooks, post-hooks): two dicts, and on the first call its backward wrapped to run them."""
+    if "node_hooks" not in node.__dict__:
+        node.node_hooks = pre, post = {}, {}
         op_backward = node.backward
 
-        def backward(grad):  # the op's backward, then the hooks on its result
+        def backward(grad):  # the prehooks, the op's backward, the post-hooks
+            plain = isinstance(grad, backend.PLAIN_TYPES)  # a first-order backward's arrays: hooks see Tensors
+            for h in list(pre.values()):
+                changed = h((_tensor(grad),))
+                grad = grad if changed is None else changed[0].array if plain else changed[0]
             grads = tuple(op_backward(grad))
-            plain = isinstance(grad, backend.PLAIN_TYPES)
-            for h in list(hooks.values()):
+            for h in list(post.values()):
                 changed = h(tuple([None if g is None else _tensor(g) for g in grads]), (_tensor(grad),))
                 if changed is not None:
                     grads = tuple([g.array if plain and g is not None else g for g in changed])
             return grads
 
         node.backward = backward
-    return RemovableHandle(hooks, hook)
+    return node.node_hooks
 
 
 def _tensor(g):

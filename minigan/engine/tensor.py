@@ -360,7 +360,7 @@ class Tensor(TensorMethods):
         return elementwise.Add.apply(*self._pair(other, "add"))
 
     def __radd__(self, other):  # 2 + x records x + 2, x's edge first, as PyTorch's (+ and * commute exactly)
-        return elementwise.Add.apply(*self._pair(other, "add"))
+        return elementwise.Add.apply(*self._pair(other, "add", reflected=True)[::-1])
 
     def __sub__(self, other):
         return elementwise.Sub.apply(*self._pair(checks.not_bool(self, other), "sub"))
@@ -372,7 +372,7 @@ class Tensor(TensorMethods):
         return elementwise.Mul.apply(*self._pair(other, "mul"))
 
     def __rmul__(self, other):  # 2 * x records x * 2, as PyTorch's
-        return elementwise.Mul.apply(*self._pair(other, "mul"))
+        return elementwise.Mul.apply(*self._pair(other, "mul", reflected=True)[::-1])
 
     def __truediv__(self, other):
         return elementwise.Div.apply(*self._pair(other, "div"))

@@ -95,6 +95,13 @@ CALLS = {
     "add_alpha": lambda lib, F, t: lib.add(t["x"], t["y"], alpha=2), "sub_t": lambda lib, F, t: t["x"] - t["y"],
     "mul_t": lambda lib, F, t: t["x"] * t["y"], "div_t": lambda lib, F, t: t["x"] / t["y"],
     "maximum": lambda lib, F, t: lib.maximum(t["x"], t["c"]), "double": lambda lib, F, t: t["x"].float(),
+    "mlp": lambda lib, F, t: _seeded(lib, lambda: lib.nn.Sequential(
+        lib.nn.Linear(4, 8), lib.nn.ReLU(), lib.nn.Linear(8, 1), lib.nn.Sigmoid()).double())(t["x"]),
+    "nn_conv_bn": lambda lib, F, t: _seeded(lib, lambda: lib.nn.Sequential(
+        lib.nn.Conv2d(2, 3, 3, padding=1), lib.nn.BatchNorm2d(3), lib.nn.LeakyReLU(0.2)).double())(t["img"]),
+    "nn_conv_t": lambda lib, F, t: _seeded(lib, lambda: lib.nn.ConvTranspose2d(2, 3, 4, 2, 1).double())(t["img"]),
+    "embedding": lambda lib, F, t: F.embedding(lib.tensor([[0, 2], [1, 3]]), t["w"]),
+    "layer_norm": lambda lib, F, t: F.layer_norm(t["x"], (4,)), "tanh_module": lambda lib, F, t: lib.nn.Tanh()(t["x"]),
     "sum_chain": lambda lib, F, t: (t["x"] * t["y"]).sum(), "mean_sq": lambda lib, F, t: ((t["x"] - 1) ** 2).mean(),
 }
 
@@ -116,9 +123,19 @@ def _view_of_x(f):
     return lambda lib, F, t: f(lib, t["x"])
 
 
+def _in_place_on_a_copy_of_x(f):
+    def run(lib, F, t):
+        h = t["x"] * 1.0  # (a leaf that requires grad cannot change in place)
+        f(lib, h, t["y"])
+        return h
+
+    return run
+
+
 def _cases():
-    """CALLS, and random_programs.py's unary, binary and view steps (each on x, or x and y)."""
+    """CALLS, and random_programs.py's unary, binary, view and in-place steps (each on x, or x and y)."""
     cases = dict(CALLS)
+    cases.update({f"rp_{k}": _in_place_on_a_copy_of_x(f) for k, (_, f) in rp.IN_PLACE.items()})
     cases.update({f"rp_{k}": _on_x(f) for table in (rp.UNARY, rp.UNARY_ND) for k, f in table.items()})
     cases.update({f"rp_{k}": _on_xy(f) for k, f in rp.BINARY.items()})
     cases.update({f"rp_{k}": _view_of_x(f) for k, (rank, f) in rp.VIEWS.items()})
@@ -153,8 +170,8 @@ DECOMPOSED = "minigan composes it of smaller ops (their nodes show), where PyTor
 FUSED = "minigan's node is fused (Linear: x @ W.T + b in one node), PyTorch's shows the pieces (t(), Select)"
 BY_CALL = ("one minigan class for ops PyTorch names by the call (GetItem: Select/Slice/Index/Split/Unbind; Reshape: "
            "View/Unsqueeze/Squeeze/Expand; Transpose: Permute/T/Transpose; MatMul: Mm/Mv/Dot; Pool2d: MaxPool/AvgPool; "
-           "Max: Max/Amax; Sum, Mean with a dim: Backward1): the name is the commonest call's, fixed, since backward "
-           "frees all of a node but its edges")
+           "Max: Max/Amax; Sum, Mean with a dim: Backward1; Fill: Fill/Zero; IndexPut: x[i] = v is CopySlices): the "
+           "name is the commonest call's, fixed, since backward frees all of a node but its edges")
 WHERE = "minigan's masking ops (masked_fill, clamp with tensor bounds) record a Where node"
 DIFFERENT = {
     "1-b": NUMBER, "2/b": NUMBER,
@@ -171,6 +188,9 @@ DIFFERENT = {
     "rp_index_fill": DECOMPOSED, "rp_scatter_n": DECOMPOSED, "rp_flip": DECOMPOSED, "rp_repeat": DECOMPOSED,
     "rp_tile": DECOMPOSED, "rp_einsum_t": DECOMPOSED, "rp_einsum_id": DECOMPOSED, "rp_einsum_diag": DECOMPOSED,
     "rp_masked_fill": WHERE, "rp_clamp_t": WHERE, "rp_clamp_tt": WHERE,
+    "rp_zero_": BY_CALL, "rp_set_all": BY_CALL, "rp_set_row": BY_CALL, "rp_masked_fill_": WHERE,
+    "rp_index_fill_": DECOMPOSED, "rp_scatter_": DECOMPOSED, "mlp": FUSED, "embedding": BY_CALL,
+    "layer_norm": DECOMPOSED,
 }
 
 

@@ -48,7 +48,7 @@ from minigan.engine.graph import Node, RemovableHandle
 NAMES = {
     "MatMul": "MmBackward0", "Transpose": "PermuteBackward0", "Reshape": "ViewBackward0",
     "GetItem": "SelectBackward0", "BroadcastTo": "ExpandBackward0", "Cast": "ToCopyBackward0",
-    "ToDevice": "ToCopyBackward0", "CopySlices": "CopySlices", "Max": "MaxBackward1",
+    "ToDevice": "ToCopyBackward0", "CopySlices": "torch::autograd::CopySlices", "Max": "MaxBackward1",
     "Conv2d": "ConvolutionBackward0", "ConvTranspose2d": "ConvolutionBackward0", "Pad": "ConstantPadNdBackward0",
     "Pool2d": "MaxPool2DWithIndicesBackward0", "BatchNorm": "NativeBatchNormBackward0",
     "BCE": "BinaryCrossEntropyBackward0", "BCEWithLogits": "BinaryCrossEntropyWithLogitsBackward0",
@@ -57,6 +57,7 @@ NAMES = {
     "CumSum": "CumsumBackward0", "Norm2": "LinalgVectorNormBackward0", "Clamp": "ClampBackward1",
     "XLogY": "XlogyBackward0", "IndexPut": "IndexPutBackward0", "UpsampleNearest2d": "UpsampleNearest2DBackward0",
     "Linear": lambda node: "AddmmBackward0" if len(node.edges) == 3 else "MmBackward0",  # with a bias, or not
+    "Fill": lambda node: "torch::autograd::CopyBackwards" if node.edges[1] is not None else "FillBackward2",
     "Pow": lambda node: ("PowBackward2" if node.edges[0] is None else "PowBackward0" if node.edges[1] is None
                          else "PowBackward1"),  # number ** x, x ** number, x ** y
 }
@@ -118,8 +119,8 @@ def next_functions(node) -> tuple:
         else:
             pairs.append((edge, 0))
     kind = type(node).__name__
-    if kind == "Pow" and None in node.edges:  # x ** 2, 2 ** x: PyTorch takes the number as a Scalar, no entry
-        pairs = [p for p, e in zip(pairs, node.edges) if e is not None]
+    if kind in ("Pow", "Fill") and None in node.edges:  # x ** 2, 2 ** x, x.fill_(2): PyTorch takes the number as
+        pairs = [p for p, e in zip(pairs, node.edges) if e is not None]  # a Scalar argument, with no entry
     if kind in ("Conv2d", "ConvTranspose2d") and len(pairs) == 2:  # no bias: PyTorch's entry for the missing one
         pairs.append((None, 0))
     return tuple(pairs)

@@ -319,3 +319,28 @@ def test_an_output_of_a_function_with_several_is_its_node_and_index():
     assert (i, j) == (0, 1) and first is second and first.name() == "_SplitBackward"
     assert re.fullmatch(r"<minigan\.autograd\.function\._SplitBackward object at 0x[0-9a-f]+>", repr(first))
     assert first.next_functions[0][0].variable is x
+
+
+def _chain_printout(lib):
+    """The idiom of PyTorch's autograd tutorials: print a result's grad_fn, then follow next_functions[0][0] down
+    the chain printing each tuple, then the AccumulateGrad's variable."""
+    lines = []
+    a = lib.linspace(0.0, 2.0 * np.pi, steps=5, requires_grad=True)
+    b = lib.sin(a)
+    c = 2 * b
+    d = c + 1
+    out = d.sum()
+    lines.append(repr(d.grad_fn))
+    fn = out.grad_fn
+    while fn.next_functions:
+        lines.append(repr(fn.next_functions))
+        fn = fn.next_functions[0][0]
+    lines += [repr(fn.variable), repr(a.grad_fn), repr(out)]
+    out.backward()
+    lines += [repr(out.grad_fn.next_functions), repr(a.grad)]
+    return re.sub(r"0x[0-9a-f]+", "0x", "\n".join(lines))
+
+
+@needs_torch
+def test_the_chain_a_tutorial_prints_is_pytorchs():
+    assert _chain_printout(minigan) == _chain_printout(torch)

@@ -319,6 +319,7 @@ def test_an_output_of_a_function_with_several_is_its_node_and_index():
     assert (i, j) == (0, 1) and first is second and first.name() == "_SplitBackward"
     assert re.fullmatch(r"<minigan\.autograd\.function\._SplitBackward object at 0x[0-9a-f]+>", repr(first))
     assert first.next_functions[0][0].variable is x
+    assert a.grad_fn.name() == "_SplitBackward" and a.grad_fn.next_functions == first.next_functions  # as PyTorch's
 
 
 def _chain_printout(lib):

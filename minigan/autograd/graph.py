@@ -107,7 +107,9 @@ class AccumulateGrad(Node):
 
 def next_functions(node) -> tuple:
     """PyTorch's view of ``node.edges``: per input, (its node, output index), (the leaf's AccumulateGrad, 0), or
-    (None, 0) for a constant."""
+    (None, 0) for a constant.  (The node of output i of a Function with several shows the Function's.)"""
+    if isinstance(node, OutputNode):
+        node = node.edges[0]
     pairs = []
     for edge in node.edges:
         if edge is None:

@@ -345,3 +345,8 @@ def _chain_printout(lib):
 @needs_torch
 def test_the_chain_a_tutorial_prints_is_pytorchs():
     assert _chain_printout(minigan) == _chain_printout(torch)
+
+
+def test_a_pytorch_graph_name_minigan_lacks_says_so_in_one_line():
+    with pytest.raises(minigan.NotInMinigan, match="saved_tensors_hooks: not provided"):
+        minigan.autograd.graph.saved_tensors_hooks  # noqa: B018

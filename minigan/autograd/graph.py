@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import weakref
 
+from minigan._missing import NotInMinigan
 from minigan._tensor_surface import Tensor
 from minigan.autograd.function import OutputNode
 from minigan.engine import backend
@@ -187,3 +188,10 @@ Node.metadata = property(metadata)
 Node.register_prehook = register_prehook
 Node.register_hook = register_hook
 Node.__repr__ = node_repr
+
+
+def __getattr__(name):  # PyTorch's other torch.autograd.graph names: one line that says so
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise NotInMinigan(f"minigan.autograd.graph.{name}: not provided; this module gives the graph's nodes as a "
+                       "learner prints them (Node, next_functions, name(), metadata, register_hook/register_prehook)")

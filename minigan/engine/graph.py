@@ -240,7 +240,6 @@ class Node:
         self.edges, self.freed = edges, True
 
 
-
 class RemovableHandle:
     """What registering a hook returns (a tensor's gradient hook, a module's forward hook), as PyTorch's
     ``torch.utils.hooks.RemovableHandle``: ``handle.remove()`` takes the hook off (also at the end of a with block)."""

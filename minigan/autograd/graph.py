@@ -16,8 +16,9 @@ nodes the names a PyTorch program reads:
   its ``AccumulateGrad`` node (``.variable`` is the leaf; the same object for the same leaf while one is held,
   ``next_functions == ()``), a constant as ``(None, 0)``, the output of a Function with several outputs as
   ``(the Function's node, i)``;
-* ``name()`` and the repr: PyTorch's name of the node (``MulBackward0``) from ``NAMES``, the one table of them
-  (``tensor(..., grad_fn=<MulBackward0>)`` prints it too);
+* ``name()`` and the repr: PyTorch's name of the node (``MulBackward0``), from ``NAMES`` and, where PyTorch names
+  the call (``x[0]`` SelectBackward0, ``x[1:]`` SliceBackward0), ``BY_CALL``: the one home of these names
+  (``tensor(..., grad_fn=<MulBackward0>)`` prints them too);
 * ``metadata``: a dict of the node's own, kept as long as the node;
 * ``register_prehook(hook)``: ``hook(grad_outputs)`` before the node's backward, may return new grad_outputs;
   ``register_hook(hook)``: ``hook(grad_inputs, grad_outputs)`` after it, may return new grad_inputs.
@@ -42,10 +43,8 @@ from minigan.autograd.function import OutputNode
 from minigan.engine import backend
 from minigan.engine.graph import Node, RemovableHandle
 
-# PyTorch's name of each minigan node whose name is not simply its class name + "Backward0".  Where PyTorch's name
-# depends on how the op was called (x[0] SelectBackward0, x[1:] SliceBackward0, x[[0, 1]] IndexBackward0), the name
-# of the commonest call: a node's name must not change when backward frees the node, which keeps only its edges.  A
-# function of the node where its edges tell (which inputs are constants, whether there is a bias).
+# PyTorch's name of each minigan node whose name is not simply its class name + "Backward0"; a function of the node
+# where its edges tell (which inputs are constants, whether there is a bias).
 NAMES = {
     "MatMul": "MmBackward0", "Transpose": "PermuteBackward0", "Reshape": "ViewBackward0",
     "GetItem": "SelectBackward0", "BroadcastTo": "ExpandBackward0", "Cast": "ToCopyBackward0",
@@ -64,16 +63,56 @@ NAMES = {
 }
 
 
+def _indexing(node) -> str:
+    """x[0] SelectBackward0, x[1:] SliceBackward0, x[None] UnsqueezeBackward0, x[[0, 2]] IndexBackward0: PyTorch
+    indexes dimension by dimension, and its last step (the rightmost item that does something) names the node."""
+    if node.advanced:
+        return "IndexBackward0"
+    for item in reversed(node.index):
+        if item is None:
+            return "UnsqueezeBackward0"
+        if isinstance(item, slice) and item != slice(None):
+            return "SliceBackward0"
+        if not isinstance(item, slice) and item is not Ellipsis:
+            return "SelectBackward0"
+    return "SliceBackward0" if slice(None) in node.index else "AliasBackward0"  # x[:], x[...]
+
+
+def _matmul(node) -> str:
+    ndims = tuple(len(shape) for shape in node.shapes)
+    return {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0",
+            (1, 2): "SqueezeBackward4"}.get(ndims, "UnsafeViewBackward0")  # (batched: a bmm, viewed)
+
+
+# Where PyTorch's name depends on how the op was called: a function of what the node's forward kept.  Backward frees
+# that, so a node keeps the name it first showed, and one first asked for after backward shows the commonest call's
+# (NAMES): x.sum(1) prints SumBackward1 before backward and ever after, SumBackward0 if first printed after it.
+BY_CALL = {
+    "GetItem": _indexing, "MatMul": _matmul,
+    "Transpose": lambda node: "TransposeBackward0" if len(node.axes) > 2 and sum(
+        a != i for i, a in enumerate(node.axes)) == 2 else "PermuteBackward0",  # x.transpose(1, 2), x.mT; x.T
+    "Sum": lambda node: "SumBackward0" if node.axis is None else "SumBackward1",  # x.sum(), x.sum(dim)
+    "Mean": lambda node: "MeanBackward0" if node.axis is None else "MeanBackward1",
+    "Max": lambda node: "AmaxBackward0" if node.amax else "MaxBackward1",  # x.amax(dim), x.max()
+    "Pool2d": lambda node: "AvgPool2DBackward0" if node.mode == "avg" else "MaxPool2DWithIndicesBackward0",
+}
+_shown = weakref.WeakKeyDictionary()  # node -> the name it showed first
+
+
 def name(node) -> str:
     """PyTorch's name of the node: ``MulBackward0`` for minigan's ``Mul``; a user Function's is its class name +
     ``Backward``, as PyTorch names a custom Function's node."""
     function = getattr(node, "forward_cls", None)
     if function is not None:
         return f"{function.__name__}Backward"
-    known = NAMES.get(type(node).__name__)
-    if known is None:
-        return f"{type(node).__name__}Backward0"
-    return known if isinstance(known, str) else known(node)
+    shown = _shown.get(node)
+    if shown is None:
+        kind = type(node).__name__
+        known = BY_CALL.get(kind) if not node.freed else None
+        if known is None:
+            known = NAMES.get(kind, f"{kind}Backward0")
+        shown = _shown[node] = known if isinstance(known, str) else known(node)
+    return shown
 
 
 class AccumulateGrad(Node):

@@ -63,7 +63,7 @@ print(f"a chain of 4 diamonds has {stepthrough.count_nodes(chain(4)[0])} ops")
 # ## The three walks
 #
 # Each walk starts at the output with gradient 1, calls an op's `backward` with the gradient arriving at its output,
-# and hands each input its share along the node's `edges` (its `next_functions`: per input, the node that produced
+# and hands each input its share along the node's `edges` (per input, the node that produced
 # it, or the leaf itself). They differ only in *when* an op runs. `nodes` maps each graph node to its edges and
 # `backward` (from `stepthrough.graph_of`, the view lesson 02 uses).
 

@@ -122,13 +122,6 @@ def _add_suffixes(text, suffixes, indent) -> str:
     return "".join(out) + ")"
 
 
-def _grad_fn_name(node) -> str:
-    """PyTorch's name of the node that made a tensor: ``MulBackward0`` for minigan's ``Mul``; a user
-    Function's is its class name + ``Backward`` (as PyTorch names a custom Function's node)."""
-    function = getattr(node, "forward_cls", None)
-    return f"{function.__name__}Backward" if function is not None else f"{type(node).__name__}Backward0"
-
-
 def tensor_repr(t) -> str:
     """``repr(t)`` as PyTorch prints the same values (see the module docstring)."""
     a = backend.asnumpy(t.array)
@@ -149,7 +142,7 @@ def tensor_repr(t) -> str:
         formatter = _Formatter(_shown_values(a, summarize), backend.is_floating(a.dtype))
         body = _nested_str(a, len(prefix), summarize, formatter)
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{_grad_fn_name(t.grad_fn)}>")
+        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")  # PyTorch's name (minigan/autograd/graph.py)
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, len(prefix))

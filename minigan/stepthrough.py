@@ -48,9 +48,9 @@ def graph_of(output) -> list[Node]:
     """The ops that produced ``output``, consumers first (the order backward() visits them).
 
     The one adapter between this view and the engine: the public surface (``Tensor.grad_fn``, the
-    node's inputs, its ``next_functions`` edges, its ``backward``) and the engine's own topological order.
+    node's inputs, its ``edges``, its ``backward``) and the engine's own topological order.
     """
-    return [Node(fn, type(fn).__name__, tuple(fn.inputs), tuple(fn.next_functions), fn.backward)
+    return [Node(fn, type(fn).__name__, tuple(fn.inputs), tuple(fn.edges), fn.backward)
             for fn in topological_order([output.grad_fn])]
 
 

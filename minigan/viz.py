@@ -447,11 +447,11 @@ def trace_graph(tensor) -> list[dict]:
     # each node's inputs as tensors: a constant the op took as it is (the 2 of x * 2, a NumPy number) drawn as one
     inputs = {node: [t if isinstance(t, EngineTensor) else Tensor._make(t) for t in node.inputs] for node in order}
     for node in order:
-        for t, edge in zip(inputs[node], node.next_functions):
+        for t, edge in zip(inputs[node], node.edges):
             if edge is not None and edge is t._ctx:
                 out_tensor.setdefault(id(edge), t)
     for node in order:
-        keys = [edge if edge is not None else t for t, edge in zip(inputs[node], node.next_functions)]
+        keys = [edge if edge is not None else t for t, edge in zip(inputs[node], node.edges)]
         for t, k in zip(inputs[node], keys):
             if k is t and id(t) not in index:  # a leaf or a constant, listed where it is first used
                 add_leaf(t)

@@ -23,7 +23,7 @@ RECURSIVE_TOPOLOGICAL_ORDER = '''def topological_order(roots) -> list:
         if fn in visited:
             return
         visited.add(fn)
-        for e in fn.next_functions:
+        for e in fn.edges:
             if isinstance(e, Node):
                 visit(e)
         order.append(fn)

@@ -1,6 +1,7 @@
 """Reverse-mode autodiff, as PyTorch's torch/autograd: ``grad`` and ``backward`` (this file), the graph's
-node (graph.py), the walk (engine.py), grad mode (grad_mode.py) and ``Function`` for a user's own op
-(function.py).  ``grad`` gives gradients as return values, of any order::
+nodes as a learner prints them (graph.py; the node and the walk are minigan/engine/graph.py and walk.py), grad
+mode (minigan/engine/grad_mode.py) and ``Function`` for a user's own op (function.py).  ``grad`` gives
+gradients as return values, of any order::
 
     x = minigan.tensor([1.0, 2.0], requires_grad=True)
     y = (x ** 3).sum()
@@ -17,8 +18,9 @@ import sys
 
 from minigan import _missing
 from minigan._tensor_surface import Tensor
+from minigan.autograd import graph  # noqa: F401  (torch.autograd.graph: the nodes as a learner prints them)
 from minigan.autograd.function import BackwardFunction, Function
-from minigan.engine import backend, checks, grad_mode, graph  # noqa: F401  (as torch.autograd.grad_mode, torch.autograd.graph)
+from minigan.engine import backend, checks, grad_mode  # noqa: F401  (as torch.autograd.grad_mode)
 from minigan.engine.errors import GraphError
 from minigan.engine.grad_mode import (
     detect_anomaly,

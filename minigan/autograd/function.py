@@ -96,7 +96,7 @@ class Function:
         wanted = [record and ctx._differentiable(o) for o in outs]
         if True not in wanted:  # nothing to record: forward's result as it is (a non-Tensor too, as in PyTorch)
             return out
-        ctx.next_functions = tuple([(a._ctx or a) if n else None for a, n in zip(args, needs)])
+        ctx.edges = tuple([(a._ctx or a) if n else None for a, n in zip(args, needs)])
         ctx.inputs = tuple([a if isinstance(a, Tensor) else Tensor._make(backend.np.asarray(0.0)) for a in args])
         if several:  # for backward: the zeros an output gets when no gradient reached it (None for a non-Tensor)
             ctx._outputs = tuple([(o.shape, o.dtype, backend.get_array_module(o.array)) if isinstance(o, Tensor)
@@ -119,9 +119,6 @@ class FunctionNode(graph.Node):
         forward_cls = self.forward_cls
         super().free()
         self.forward_cls = forward_cls
-
-    def __repr__(self) -> str:
-        return f"<{self.forward_cls.__name__}Backward>"
 
 
 class BackwardFunction(FunctionNode):
@@ -243,7 +240,7 @@ class OutputNode(FunctionNode):
     needs_input_grad = (True,)
 
     def __init__(self, ctx, index):
-        self.forward_cls, self.index, self.next_functions = ctx.forward_cls, index, (ctx,)
+        self.forward_cls, self.index, self.edges = ctx.forward_cls, index, (ctx,)
 
     def backward(self, grad):  # the gradient of output `index`, passed on as it is
         return (OutputGradients({self.index: grad}),)

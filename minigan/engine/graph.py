@@ -34,11 +34,16 @@ else raises); whatever else a backward needs (a mask, a shape, a count) is a con
 plain attribute.
 
 **The graph's structure.**  A node keeps, for each input, the producer that input had when the
-node was recorded (``next_functions``: a node, a leaf Tensor, or None for a constant), as PyTorch
+node was recorded (``edges``: a node, a leaf Tensor, or None for a constant), as PyTorch
 does; an in-place op recorded later makes a new node and moves the tensor's history to it, and
 re-routes nothing recorded before.  A version counter guards the saved values: each Tensor counts
 the in-place changes made to its array (shared with its views); a saved value is a small record
 (array, counter, version then), and ``saved_tensors`` raises when one changed since.
+
+**What a learner prints** (``y.grad_fn``, ``.next_functions``, ``.name()``) is PyTorch's view of these nodes, added
+above the engine by minigan/autograd/graph.py: ``next_functions`` shows the same edges as PyTorch's
+``(node, output index)`` pairs, a leaf as its ``AccumulateGrad`` node, a constant as ``(None, 0)``; ``name()``
+and the repr give PyTorch's names (``MulBackward0``).  The walk never uses them: it follows ``edges``.
 """
 
 from __future__ import annotations
@@ -101,9 +106,9 @@ class Node:
     Every field of a node, declared here once:
     """
 
-    next_functions = ()      # per input, its producer when this node was recorded: a node, a leaf Tensor, or None
+    edges = ()               # per input, its producer when this node was recorded: a node, a leaf Tensor, or None
     inputs = None            # the inputs (tensors, or constants as given): their shapes for a backward, the graph
-    # for drawing it (viz); the walk follows next_functions
+    # for drawing it (viz); the walk follows edges
     needs_input_grad = None  # per input: is its gradient needed? (None: nothing is recorded)
     saved = ()               # per array given to save_for_backward, a small record (a tuple): (array, the
     # version counter of the tensor holding it, its version then, that tensor: an input, or None for the output)
@@ -113,6 +118,8 @@ class Node:
     created_at = None        # under detect_anomaly(): the user's line that ran the op
     is_view = False          # True for ops whose output may share the input's memory (reshape, transpose...)
     freed = False            # backward with retain_graph=False ran through this node
+    # (PyTorch's view for a learner's prints, above the engine: next_functions, name(), metadata, register_hook,
+    # register_prehook and the repr <MulBackward0 object at 0x...>, from minigan/autograd/graph.py)
 
     def forward(self, *arrays, **params):  # pragma: no cover - every op overrides it
         raise NotImplementedError
@@ -161,7 +168,7 @@ class Node:
             result._requires_grad = False
             return
         self.inputs = inputs
-        self.next_functions = tuple([(t._ctx or t) if need else None for t, need in zip(inputs, self.needs_input_grad)])
+        self.edges = tuple([(t._ctx or t) if need else None for t, need in zip(inputs, self.needs_input_grad)])
         if self.saved_arrays:
             handed = [getattr(t, "array", t) for t in inputs] if arrays is None else arrays
             self.saved = tuple([a if a is None else _record(a, inputs, handed, out, result) for a in self.saved_arrays])
@@ -212,7 +219,7 @@ class Node:
             return _first_tensor(self.inputs)._make(t) if any(t is u for u in self.inputs) else t
         if t._ctx is not None:
             return t
-        producer = next((e for u, e in zip(self.inputs, self.next_functions) if u is t), None)
+        producer = next((e for u, e in zip(self.inputs, self.edges) if u is t), None)
         if not isinstance(producer, Node):
             return t
         handle = type(t)._make(t.array, True)
@@ -228,13 +235,10 @@ class Node:
 
     def free(self) -> None:
         """Drop all that forward kept (saved values, masks, caches): memory is released after backward.
-        ``next_functions`` stays, so that a second backward finds the graph and names this node."""
-        edges = self.next_functions
+        ``edges`` stays, so that a second backward finds the graph and names this node."""
+        edges = self.edges
         self.__dict__.clear()
-        self.next_functions, self.freed = edges, True
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
+        self.edges, self.freed = edges, True
 
 
 class RemovableHandle:

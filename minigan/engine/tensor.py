@@ -364,8 +364,8 @@ class Tensor(TensorMethods):
     def __add__(self, other):
         return elementwise.Add.apply(*self._pair(other, "add"))
 
-    def __radd__(self, other):
-        return elementwise.Add.apply(*self._pair(other, "add", reflected=True))
+    def __radd__(self, other):  # 2 + x records x + 2, x's edge first, as PyTorch's (+ and * commute exactly)
+        return elementwise.Add.apply(*self._pair(other, "add", reflected=True)[::-1])
 
     def __sub__(self, other):
         return elementwise.Sub.apply(*self._pair(checks.not_bool(self, other), "sub"))
@@ -376,8 +376,8 @@ class Tensor(TensorMethods):
     def __mul__(self, other):
         return elementwise.Mul.apply(*self._pair(other, "mul"))
 
-    def __rmul__(self, other):
-        return elementwise.Mul.apply(*self._pair(other, "mul", reflected=True))
+    def __rmul__(self, other):  # 2 * x records x * 2, as PyTorch's
+        return elementwise.Mul.apply(*self._pair(other, "mul", reflected=True)[::-1])
 
     def __truediv__(self, other):
         return elementwise.Div.apply(*self._pair(other, "div"))
@@ -438,7 +438,7 @@ class Tensor(TensorMethods):
     # a parameter).  On a leaf that requires grad, or a view of one, it is refused outside no_grad()
     # (the change could not be differentiated).  Otherwise it is recorded as the out-of-place op on
     # the tensor's current history, and the tensor's history moves to the new node; nodes recorded
-    # before keep the producer they saw (their ``next_functions``).  A view's change also rewrites its
+    # before keep the producer they saw (their ``edges``).  A view's change also rewrites its
     # base's history (``CopySlices``).  Every change bumps the version shared by a base and its views,
     # so a backward that needs the old values raises instead of returning wrong gradients.
     def _in_place(self, op, fn, *operands, update=None, target=None, cast=False, **params):

@@ -1,9 +1,10 @@
 """Reverse mode: walk the graph from the outputs back to the inputs, applying the chain rule.
 
-The graph is made of nodes (``Node``s); each node's ``next_functions`` says, for each of its
+The graph is made of nodes (``Node``s); each node's ``edges`` says, for each of its
 inputs, where that input came from *when the node was recorded*: the node that produced it, a leaf
 Tensor (a weight, an input that requires grad), or None (a constant).  So an in-place change made
-later cannot re-route the gradient of an op that ran before it (as in PyTorch).
+later cannot re-route the gradient of an op that ran before it (as in PyTorch).  (A learner prints the same
+edges as PyTorch's ``next_functions``, ``(node, 0)`` pairs: minigan/autograd/graph.py.)
 
 Three small pieces, each readable on its own:
 
@@ -39,7 +40,7 @@ def topological_order(roots) -> list:
         elif fn not in visited:
             visited.add(fn)
             stack.append((fn, True))
-            for e in fn.next_functions:
+            for e in fn.edges:
                 if isinstance(e, Node) and e not in visited:
                     stack.append((e, False))
     order.reverse()  # consumers first
@@ -69,7 +70,7 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                 if anomaly:  # step 6: detect_anomaly()
                     for gi in input_grads:
                         check_finite(type(fn).__name__, "backward", gi, fn.created_at)
-                for edge, gi in zip(fn.next_functions, input_grads):  # step 7: hand each input its share
+                for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
                     if edge is not None and gi is not None:
                         grads[edge] = grads[edge] + gi if edge in grads else gi
             if not retain_graph:  # step 8: free what forward saved
@@ -96,7 +97,7 @@ def prune(order, targets) -> list:
     are not computed when only its input gradient is wanted); the caller puts them back afterwards."""
     useful, narrowed = set(targets), []
     for fn in reversed(order):  # producers first
-        wanted = tuple([e is not None and e in useful for e in fn.next_functions])
+        wanted = tuple([e is not None and e in useful for e in fn.edges])
         if True in wanted:
             useful.add(fn)
             narrowed.append((fn, fn.needs_input_grad))

@@ -83,7 +83,7 @@ EXERCISES = (
              + PY + 'x = mg.ones(2, requires_grad=True)\nwith mg.no_grad(): print((x * 2).grad_fn)"'),
     Exercise("topological_order", "autodiff", ("minigan/engine/walk.py::topological_order",),
              "list every node reachable from roots once, each before the nodes that made its inputs, "
-             "following next_functions with an explicit stack (no recursion)",
+             "following each node's edges with an explicit stack (no recursion)",
              CHAIN_RULE, "iterative depth-first search: push (node, False); on the way back out push (node, True) "
              "and append it then (post-order); reverse at the end; an edge that is a leaf Tensor or None is "
              "not a node",
@@ -92,7 +92,7 @@ EXERCISES = (
              'y.sum().backward(); print(x.grad)"'),
     Exercise("backprop", "autodiff", ("minigan/engine/walk.py::backprop",),
              "the backward walk: visit the nodes in topological order, call each node's backward on the sum of the "
-             "gradients it received, hand each input its share along next_functions, free the graph unless retained",
+             "gradients it received, hand each input its share along the node's edges, free the graph unless retained",
              CHAIN_RULE, "keep a dict {node or leaf: summed gradient}, starting from the seeds; pop a node's gradient "
              "when you visit it (get it, for a node in `keep`); keep a retained output's gradient; under "
              "create_graph run the walk with grad mode on",
@@ -112,7 +112,7 @@ EXERCISES = (
              "for autograd.grad: keep only the nodes from which a target can be reached, narrowing each one's "
              "needs_input_grad to the inputs that lead to a target",
              CHAIN_RULE, "walk the order producers first (reversed) with a set `useful` of the targets; a node is "
-             "useful when one of its next_functions is; return (node, its old needs_input_grad), consumers first",
+             "useful when one of its edges is; return (node, its old needs_input_grad), consumers first",
              "Predict whether autograd.grad(loss, x) computes the gradient of a weight w it was not asked for. "
              "measure: " + PY + 'x = mg.ones(2, requires_grad=True); w = mg.ones(2, requires_grad=True); '
              'print(mg.autograd.grad((x * w).sum(), x), w.grad)"'),

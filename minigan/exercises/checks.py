@@ -188,8 +188,8 @@ def check_node_apply(ctx):
           f"node (requires_grad={y.requires_grad}, grad_fn={y.grad_fn})", hint)
     check(tuple(y.grad_fn.needs_input_grad) == (True, False), f"needs_input_grad: expected (True, False), got "
           f"{y.grad_fn.needs_input_grad}", hint)
-    check(y.grad_fn.next_functions[0] is a and y.grad_fn.next_functions[1] is None, "Mul.apply(a, b): "
-          f"next_functions should be (a, None), got {y.grad_fn.next_functions}", hint)
+    check(y.grad_fn.edges[0] is a and y.grad_fn.edges[1] is None, "Mul.apply(a, b): the node's edges should be "
+          f"(a, None), got {y.grad_fn.edges}", hint)
     y.sum().backward()
     close("a.grad after Mul.apply(a, b).sum().backward()", a.grad, [3.0, 4.0], hint)
     with minigan.no_grad():
@@ -211,7 +211,7 @@ def check_node_apply(ctx):
 def check_topological_order(ctx):
     from minigan.engine.graph import Node
     from minigan.engine.walk import topological_order
-    hint = "iterative DFS over next_functions with a visited set; post-order, then reverse (consumers first)"
+    hint = "iterative DFS over each node's edges with a visited set; post-order, then reverse (consumers first)"
     x = T([0.3, 0.7])
     a = x.exp()
     b = a * a
@@ -219,9 +219,9 @@ def check_topological_order(ctx):
     order = topological_order([c.grad_fn])
     check(len(order) == len(set(order)) == 3 and all(isinstance(f, Node) for f in order),
           f"c = exp(x)² + exp(x): expected its 3 nodes once each, got {[type(f).__name__ for f in order]}",
-          hint + " (a leaf Tensor or None in next_functions is not a node)")
+          hint + " (a leaf Tensor or None in edges is not a node)")
     for i, fn in enumerate(order):
-        for edge in fn.next_functions:
+        for edge in fn.edges:
             if isinstance(edge, Node):
                 check(edge in order and order.index(edge) > i,
                       f"c = exp(x)² + exp(x): {type(fn).__name__} must come before {type(edge).__name__}, "
@@ -250,7 +250,7 @@ def check_topological_order(ctx):
 def check_backprop(ctx):
     from minigan.engine.graph import Node
     hint = "visit nodes in order; sum every gradient a node receives before calling its backward; hand each " \
-           "input its share along next_functions (None: a constant); free each node unless retain_graph"
+           "input its share along the node's edges (None: a constant); free each node unless retain_graph"
     x = T([3.0])
     (x * x + x * x).sum().backward()
     close("x.grad for y = x·x + x·x at x = 3", x.grad, [12.0], hint)
@@ -287,7 +287,7 @@ def check_backprop(ctx):
     Product.apply(x, k).sum().backward()
     close("x.grad through an op whose backward returns a gradient for every input", x.grad, [3.0, 4.0], hint)
     check(k.grad is None, "an op's backward returned a gradient for a constant and the constant kept it in .grad",
-          hint + " (its edge in next_functions is None: hand it nothing)")
+          hint + " (its edge in edges is None: hand it nothing)")
     x, w = T([1.0, 2.0]), T([3.0, 4.0], grad=False)
     (g,) = autograd.grad((x * w).sum(), x)
     close("autograd.grad(sum(x·w), x)", g, [3.0, 4.0], hint)
@@ -348,7 +348,7 @@ def check_accumulate(ctx):
 
 def check_prune(ctx):
     from minigan.engine.graph import Node
-    hint = "walk reversed(order) (producers first) with useful = set(targets); a node whose next_functions meet " \
+    hint = "walk reversed(order) (producers first) with useful = set(targets); a node whose edges meet " \
            "`useful` joins it and gets needs_input_grad narrowed; return them consumers first"
     seen = []
 

@@ -14,7 +14,7 @@ the engine and this class (``_tensor_functions.py``) makes tensors with the engi
 
 from __future__ import annotations
 
-from minigan import _tensor_str
+from minigan import _tensor_index, _tensor_str
 from minigan._tensor_inplace import TensorInPlace
 from minigan._tensor_math import TensorMath
 from minigan.engine import backend, checks
@@ -28,6 +28,16 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
 
     def __repr__(self):  # PyTorch's print, digit for digit (minigan/_tensor_str.py)
         return _tensor_str.tensor_repr(self)
+
+    # x[index] and x[index] = v read the index as PyTorch's Python layer does (ranges, lists, bools, NumPy
+    # integers...: minigan/_tensor_index.py); the engine checks the items against the tensor and does the indexing.
+    def __getitem__(self, index):
+        return engine.Tensor.__getitem__(self, _tensor_index.pytorch_index(index, self.ndim))
+
+    def __setitem__(self, index, value):
+        if index is False:  # PyTorch's x[False] = v writes nothing and records nothing (an empty selection)
+            return
+        engine.Tensor.__setitem__(self, _tensor_index.pytorch_index(index, self.ndim), value)
 
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)

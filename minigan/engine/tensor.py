@@ -455,8 +455,9 @@ class Tensor(TensorMethods):
             )
         if isinstance(self.array, backend.np.generic):  # a NumPy scalar cannot change in place: hold a 0-d array
             self.array = backend.np.asarray(self.array)
-        a = self.array  # NumPy marks a broadcast read-only; CuPy's is writable: a zero stride tells on both
-        if not getattr(a.flags, "writeable", True) or any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)):
+        a = self.array  # NumPy marks a broadcast read-only; CuPy's is writable: a zero stride tells on both (an
+        shared = a.size and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))  # empty one shares nothing)
+        if not getattr(a.flags, "writeable", True) or shared:
             raise GraphError(f"{op}: this tensor's memory is read-only (an expanded/broadcast view, whose entries "
                              "share memory, or a read-only array shared by from_numpy); change a .clone() instead")
         if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones

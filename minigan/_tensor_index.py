@@ -12,8 +12,10 @@ and integer or bool arrays.  Its rules, all PyTorch's:
 - The historic exception: a list (any non-tuple sequence) shorter than 32 that holds a slice, None, ..., a tensor
   or a sequence is read as a tuple, with PyTorch's deprecation warning: ``x[[0, slice(None)]]`` is ``x[0, :]``, and
   ``x[[[0, 1], [1, 0]]]`` is ``x[[0, 1], [1, 0]]``.
-- ``...`` stands for as many full slices as the tensor has axes that the other items do not count (as PyTorch
-  counts them: below); a second ``...`` moves on by as many again, so it may only end the index or span nothing.
+- ``...`` stands for as many full slices as the tensor has axes the other items do not read.  PyTorch counts a
+  NumPy or list mask as one axis there, so with one of more than one axis before it, ``...`` stands for too many,
+  and items after it are refused; a second ``...`` moves on by as many again, so it may only end the index or
+  stand for nothing.
 - A bool (Python's, or a 0-d bool tensor) adds an axis of size 1 (True) or 0 (False); a 0-d integer tensor or
   array, or a NumPy integer, is an int.  A float, a NumPy bool scalar or a float tensor is refused (IndexError).
 """
@@ -43,17 +45,23 @@ def pytorch_index(index, ndim: int) -> tuple:
         items = (index,)
     if len(items) == 1 and items[0] is Ellipsis:
         return items  # x[...] = v is PyTorch's copy_ (the engine's __setitem__)
-    spans = ndim - sum(_axes_specified(it) for it in items)  # the axes PyTorch's ... stands for
+    spans = ndim - sum(_axes_specified(it) for it in items)  # the axes PyTorch's ... stands for, by its count
+    items = [it if it is Ellipsis else _item(it) for it in items]
+    fills = ndim - sum(_axes_used(it) for it in items)  # the axes ... stands for, by what the items read
+    if spans < 0:
+        return tuple(items)  # too many indices, which the engine refuses
     out, dots = [], 0
     for pos, it in enumerate(items):
-        if it is Ellipsis and spans >= 0:  # (spans < 0: too many indices, which the engine refuses)
-            if dots and spans and any(later is not Ellipsis for later in items[pos + 1 :]):
-                raise IndexError(f"getitem: a second ellipsis ('...') moves on by {spans} more axes, past the {ndim} "
-                                 "of the tensor (as in PyTorch); write one")
-            out.extend([slice(None)] * (spans if not dots else 0))  # a second one spans what is left: nothing
-            dots += 1
-        else:
-            out.append(_item(it))
+        if it is not Ellipsis:
+            out.append(it)
+            continue
+        if any(later is not Ellipsis for later in items[pos + 1 :]) and (spans if dots else spans != fills):
+            raise IndexError(f"getitem: a second '...' moves on by {spans} more axes, past the {ndim} of the tensor "
+                             "(as in PyTorch); write one" if dots else f"getitem: '...' stands for {spans} axes here "
+                             "(PyTorch counts a NumPy or list mask as one axis), so the items after it fall past the "
+                             f"{ndim} axes of the tensor; pass the mask as a bool tensor")
+        out.extend([slice(None)] * (fills if not dots else 0))  # a second ... spans what is left: nothing
+        dots += 1
     return tuple(out)
 
 
@@ -66,6 +74,13 @@ def _axes_specified(item) -> int:
     if isinstance(item, engine.Tensor) and item.dtype.kind in "bu" and item.dtype.itemsize == 1:
         return item.ndim
     return 1
+
+
+def _axes_used(item) -> int:
+    """How many axes of the tensor an item (as _item gives it) reads: none for None, ... and 0-d masks."""
+    if item is None or item is Ellipsis:
+        return 0
+    return item.ndim if backend.is_array(item) and item.dtype.kind == "b" else 1
 
 
 def _is_sequence(obj) -> bool:

@@ -5,10 +5,14 @@ An expression indexes a random 1-4-d tensor with a random mix of what PyTorch ta
 integer scalars, 0-d integer tensors and integer/bool tensors, as one item, a tuple of items, or a list of items
 (PyTorch's historic rule: a short list holding a slice, None, ... or a sequence is read as a tuple).  Each is compared
 on: the value, shape and dtype of ``x[index]``, the gradient of a getitem, and ``x[index] = v`` with a tensor of
-x[index]'s shape, with a number, with a value that broadcasts, and ``x[index] += v`` (its gradient too).  Where
+x[index]'s shape, with a number, with a value that broadcasts, and ``x[index] += v`` (its gradient too); and on an
+integer tensor, the value and dtype read and a number written.  Where
 PyTorch refuses an expression, minigan must refuse it with the same kind of error (IndexError, TypeError, ...).
-One difference is deliberate and counted apart: PyTorch checks no bounds when the result is empty (``x[1:1, [7]]``
-of a (3, 2) x gives a (0, 1) tensor), minigan refuses the index that is out of range.
+Two differences are deliberate and counted apart, where minigan refuses what PyTorch runs: PyTorch checks no bounds
+when the result is empty (``x[1:1, [7]]`` of a (3, 2) x gives a (0, 1) tensor); and PyTorch counts a NumPy or list
+mask as one axis when it works out what ``...`` stands for, so with a mask of 2+ axes before ``...`` and an item
+after it, its result reads the wrong axes (``x[m, ..., i]`` of a (2, 1, 3) x with a (2, 1) mask m and a (3, 1) i
+gives a (3, 2, 3) tensor; with m a tensor, (3, 2)): minigan refuses both with an IndexError that says why.
 
     python tests/test_index_fuzz.py --n 5000 --seed 0      # prints: expressions, agree, both refuse, differ
 """
@@ -169,6 +173,13 @@ def _run(lib, a, index, vals):
             out[name] = z.numpy().copy()
         except Exception as e:  # noqa: BLE001
             out[name] = type(e)
+    xi = lib.tensor(np.round(a * 3).astype(np.int64))  # an integer tensor: read, and a number written
+    try:
+        yi = xi[index]
+        xi[index] = 7
+        out["int"] = (str(yi.dtype).replace("torch.", ""), yi.numpy().copy(), xi.numpy().copy())
+    except Exception as e:  # noqa: BLE001
+        out["int"] = type(e)
     leaf = lib.tensor(a, dtype=lib.float64, requires_grad=True)
     v = lib.tensor(vals["value"](shape), requires_grad=True)
     z = leaf * 1
@@ -223,6 +234,8 @@ def compare(seed):
     if isinstance(mine["get"], Exception):
         if theirs["get"][2].size == 0 and isinstance(mine["get"], IndexError) and "out of bounds" in str(mine["get"]):
             return "minigan stricter", where  # PyTorch checks no bounds when nothing is read: x[1:1, [7]]
+        if isinstance(mine["get"], IndexError) and "'...' stands for" in str(mine["get"]):
+            return "minigan stricter", where  # PyTorch's ... miscounted after a NumPy mask: its result is garbage
         return "differ", f"{where}: minigan raises {mine['get']!r}"
     for part in theirs:
         t, m = theirs[part], mine[part]
@@ -297,7 +310,8 @@ if __name__ == "__main__":
     args = parser.parse_args()
     counts, differ = survey(args.n, args.seed)
     print(f"{args.n} expressions: {counts['agree']} agree, {counts['both refuse']} both refuse, "
-          f"{counts['minigan stricter']} refused by minigan only (an index out of range where nothing is read), "
+          f"{counts['minigan stricter']} refused by minigan only (an index out of range where nothing is read, or "
+          "... after a NumPy mask), "
           f"{counts['differ']} differ")
     print("\n".join(d[:400] for d in differ[: args.show]))
     sys.exit(1 if differ else 0)

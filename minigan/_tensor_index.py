@@ -30,6 +30,7 @@ from minigan.engine import tensor as engine
 from minigan.engine.backend import np
 
 _PLAIN = (slice, type(None), type(Ellipsis))
+_BASIC = {int, slice, type(None), type(Ellipsis)}  # (not bool: a bool is a mask)
 
 
 def pytorch_index(index, ndim: int) -> tuple:
@@ -43,8 +44,8 @@ def pytorch_index(index, ndim: int) -> tuple:
         items = tuple(index)
     else:
         items = (index,)
-    if len(items) == 1 and items[0] is Ellipsis:
-        return items  # x[...] = v is PyTorch's copy_ (the engine's __setitem__)
+    if all(type(it) in _BASIC for it in items) and items.count(Ellipsis) <= 1:
+        return items  # ints, slices, None and one ...: read alike by PyTorch and the engine (and x[...] = v is copy_)
     spans = ndim - sum(_axes_specified(it) for it in items)  # the axes PyTorch's ... stands for, by its count
     items = [it if it is Ellipsis else _item(it) for it in items]
     fills = ndim - sum(_axes_used(it) for it in items)  # the axes ... stands for, by what the items read

@@ -163,21 +163,22 @@ def _run(lib, a, index, vals):
         return {"get": e}
     g = vals["grad"](tuple(y.shape))
     (y * lib.tensor(g)).sum().backward()
-    out["get"] = (tuple(y.shape), str(y.dtype).replace("torch.", ""), y.detach().numpy().copy(), x.grad.numpy().copy())
+    out["get"] = (tuple(y.shape), str(y.dtype).replace("torch.", ""), y.detach().cpu().numpy().copy(),
+                  x.grad.cpu().numpy().copy())
     shape = tuple(y.shape)
     for name, value in (("tensor", vals["value"](shape)), ("number", 2.5), ("broadcast", vals["value"](shape[1:])),
                         ("leading1", vals["value"]((1,) + shape))):
         z = lib.tensor(a, dtype=lib.float64)
         try:
             z[index] = lib.tensor(value) if not isinstance(value, float) else value
-            out[name] = z.numpy().copy()
+            out[name] = z.cpu().numpy().copy()
         except Exception as e:  # noqa: BLE001
             out[name] = type(e)
     xi = lib.tensor(np.round(a * 3).astype(np.int64))  # an integer tensor: read, and a number written
     try:
         yi = xi[index]
         xi[index] = 7
-        out["int"] = (str(yi.dtype).replace("torch.", ""), yi.numpy().copy(), xi.numpy().copy())
+        out["int"] = (str(yi.dtype).replace("torch.", ""), yi.cpu().numpy().copy(), xi.cpu().numpy().copy())
     except Exception as e:  # noqa: BLE001
         out["int"] = type(e)
     leaf = lib.tensor(a, dtype=lib.float64, requires_grad=True)
@@ -186,7 +187,7 @@ def _run(lib, a, index, vals):
     try:
         z[index] += v
         (z * lib.tensor(vals["grad"](tuple(z.shape)))).sum().backward()
-        out["iadd"] = (z.detach().numpy().copy(), leaf.grad.numpy().copy(), v.grad.numpy().copy())
+        out["iadd"] = (z.detach().cpu().numpy().copy(), leaf.grad.cpu().numpy().copy(), v.grad.cpu().numpy().copy())
     except Exception as e:  # noqa: BLE001
         out["iadd"] = type(e)
     return out
@@ -269,6 +270,11 @@ def test_a_few_hundred_index_expressions_agree_with_pytorch():
     counts, differ = survey(300, seed=0)
     assert not differ, f"{counts}\n" + "\n".join(differ[:10])
     assert counts["agree"] > counts["both refuse"]  # the draw mostly makes expressions PyTorch takes
+
+
+def test_index_expressions_on_each_backend(xp_backend):  # on the GPU's path: lists and NumPy items go to the device
+    counts, differ = survey(100, seed=2)
+    assert not differ, f"{counts}\n" + "\n".join(differ[:10])
 
 
 @pytest.mark.slow

@@ -56,11 +56,14 @@ def pytorch_index(index, ndim: int) -> tuple:
         if it is not Ellipsis:
             out.append(it)
             continue
-        if any(later is not Ellipsis for later in items[pos + 1 :]) and (spans if dots else spans != fills):
+        followed = any(later is not Ellipsis for later in items[pos + 1 :])
+        if followed and dots and spans:
             raise IndexError(f"getitem: a second '...' moves on by {spans} more axes, past the {ndim} of the tensor "
-                             "(as in PyTorch); write one" if dots else f"getitem: '...' stands for {spans} axes here "
-                             "(PyTorch counts a NumPy or list mask as one axis), so the items after it fall past the "
-                             f"{ndim} axes of the tensor; pass the mask as a bool tensor")
+                             "(as in PyTorch); write one")
+        if followed and not dots and spans != fills:
+            raise IndexError(f"getitem: '...' stands for {spans} axes here (PyTorch counts a NumPy or list mask as "
+                             f"one axis), so the items after it fall past the {ndim} axes of the tensor; pass the "
+                             "mask as a bool tensor")
         out.extend([slice(None)] * (fills if not dots else 0))  # a second ... spans what is left: nothing
         dots += 1
     return tuple(out)

@@ -29,6 +29,7 @@ class Size(tuple):
     which ``x.shape`` and ``x.size()`` give.  A slice of one, a sum with a tuple and a repeat are Sizes too."""
 
     __module__ = "minigan"  # its name, as torch.Size's is torch's: minigan.Size
+
     def __new__(cls, sizes=()):
         sizes = tuple(sizes)
         if not all(hasattr(n, "__index__") and not isinstance(n, bool) for n in sizes):

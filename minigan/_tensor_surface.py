@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import operator
 
-from minigan import _tensor_index, _tensor_str
+from minigan import _tensor_str
+from minigan._tensor_index import pytorch_index
 from minigan._tensor_inplace import TensorInPlace
 from minigan._tensor_math import TensorMath
 from minigan.engine import backend, checks
@@ -71,18 +72,18 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
         """The shape, a ``minigan.Size`` (PyTorch's ``torch.Size``): a tuple of ints with ``numel()``."""
         return tuple.__new__(Size, self.array.shape)  # (an array's shape holds ints: no need to check them)
 
-    def __repr__(self):  # PyTorch's print, digit for digit (minigan/_tensor_str.py)
-        return _tensor_str.tensor_repr(self)
-
     # x[index] and x[index] = v read the index as PyTorch's Python layer does (ranges, lists, bools, NumPy
     # integers...: minigan/_tensor_index.py); the engine checks the items against the tensor and does the indexing.
     def __getitem__(self, index):
-        return engine.Tensor.__getitem__(self, _tensor_index.pytorch_index(index, self.ndim))
+        return engine.Tensor.__getitem__(self, pytorch_index(index, self.ndim))
 
     def __setitem__(self, index, value):
         if index is False:  # PyTorch's x[False] = v writes nothing and records nothing (an empty selection)
             return
-        engine.Tensor.__setitem__(self, _tensor_index.pytorch_index(index, self.ndim), value)
+        engine.Tensor.__setitem__(self, pytorch_index(index, self.ndim), value)
+
+    def __repr__(self):  # PyTorch's print, digit for digit (minigan/_tensor_str.py)
+        return _tensor_str.tensor_repr(self)
 
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)

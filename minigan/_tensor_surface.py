@@ -14,8 +14,6 @@ the engine and this class (``_tensor_functions.py``) makes tensors with the engi
 
 from __future__ import annotations
 
-import operator
-
 from minigan import _tensor_str
 from minigan._tensor_index import pytorch_index
 from minigan._tensor_inplace import TensorInPlace
@@ -35,7 +33,7 @@ class Size(tuple):
         sizes = tuple(sizes)
         if not all(hasattr(n, "__index__") and not isinstance(n, bool) for n in sizes):
             raise TypeError(f"Size: expected a sequence of ints, got {sizes!r}")
-        return super().__new__(cls, (operator.index(n) for n in sizes))
+        return super().__new__(cls, (int(n) for n in sizes))
 
     def numel(self) -> int:
         """The number of elements of a tensor of this shape."""

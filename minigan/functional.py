@@ -1157,7 +1157,7 @@ def adaptive_avg_pool2d(input, output_size):
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(adaptive_avg_pool2d, input, output_size)
     if input.ndim != 4:
-        raise ShapeError(f"adaptive_avg_pool2d: expected input of shape (N, C, H, W), got {tuple(input.shape)}")
+        raise ShapeError(f"adaptive_avg_pool2d: expected input of shape (N, C, H, W), got {input.shape}")
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
     n, c, h, w = input.shape
     oh, ow = oh or h, ow or w  # None keeps that size, as in PyTorch
@@ -1185,7 +1185,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(adaptive_max_pool2d, input, output_size, return_indices)
     if input.ndim != 4:
-        raise ShapeError(f"adaptive_max_pool2d: expected input of shape (N, C, H, W), got {tuple(input.shape)}")
+        raise ShapeError(f"adaptive_max_pool2d: expected input of shape (N, C, H, W), got {input.shape}")
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
     oh, ow = oh or input.shape[2], ow or input.shape[3]
     if not (isinstance(oh, int) and isinstance(ow, int) and oh > 0 and ow > 0):

@@ -213,7 +213,7 @@ def t(input):
 def bmm(input, mat2):
     """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
     if _t(input, "bmm").ndim != 3 or _t(mat2, "bmm").ndim != 3:
-        raise ValueError(f"bmm: expected two 3-d tensors, got shapes {input.shape} and {mat2.shape}")
+        raise ValueError(f"bmm: expected two 3-d tensors, got shapes {tuple(input.shape)} and {tuple(mat2.shape)}")
     return input @ mat2
 
 
@@ -255,14 +255,14 @@ def dist(input, other, p=2):
 def outer(input, vec2):
     """The outer product of two vectors: out[i, j] = input[i]·vec2[j]."""
     if _t(input, "outer").ndim != 1 or _t(vec2, "outer").ndim != 1:
-        raise ValueError(f"outer: expected two 1-d tensors, got shapes {input.shape} and {vec2.shape}")
+        raise ValueError(f"outer: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(vec2.shape)}")
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 
 def dot(input, other):
     """The dot product of two 1-d tensors."""
     if _t(input, "dot").ndim != 1 or _t(other, "dot").ndim != 1:
-        raise ValueError(f"dot: expected two 1-d tensors, got shapes {input.shape} and {other.shape}")
+        raise ValueError(f"dot: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(other.shape)}")
     return input @ other
 
 
@@ -483,7 +483,7 @@ def fmod(input, other):
 def mv(input, vec):
     """Matrix (n, m) times vector (m,)."""
     if _t(input, "mv").ndim != 2 or _t(vec, "mv").ndim != 1:
-        raise ValueError(f"mv: expected a 2-d and a 1-d tensor, got shapes {input.shape} and {vec.shape}")
+        raise ValueError(f"mv: expected a 2-d and a 1-d tensor, got shapes {tuple(input.shape)} and {tuple(vec.shape)}")
     return input @ vec
 
 
@@ -1099,7 +1099,7 @@ def bincount(input, weights=None, minlength=0):
     A count has no gradient."""
     x = _t(input, "bincount")
     if x.ndim != 1 or x.dtype.kind not in "iu" or (x.numel() and builtins.int(x.array.min()) < 0):
-        raise ValueError(f"bincount: input must be 1-d non-negative integers, got {x.dtype} of shape {x.shape}")
+        raise ValueError(f"bincount: input must be 1-d non-negative integers, got {x.dtype} of shape {tuple(x.shape)}")
     xp = backend.get_array_module(x.array)
     if weights is None:
         return Tensor._make(xp.bincount(x.array, minlength=minlength).astype(xp.int64))

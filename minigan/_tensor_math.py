@@ -104,7 +104,7 @@ class TensorMath:
     def t(self):
         """The transpose of a matrix (a vector or a scalar is returned as is), as PyTorch."""
         if self.ndim > 2:
-            raise ShapeError(f"t: expects a tensor with at most 2 dimensions, got shape {self.shape}; "
+            raise ShapeError(f"t: expects a tensor with at most 2 dimensions, got shape {tuple(self.shape)}; "
                              "use transpose(d0, d1) or permute(...)")
         return self.permute(*reversed(range(self.ndim)))  # (a vector or a scalar: a view of it, as PyTorch's)
 
@@ -683,7 +683,7 @@ class TensorMath:
         ``range(n)``); a floating tensor is refused, as in PyTorch."""
         if self.dtype.kind not in "iub" or self.numel() != 1:
             raise TypeError(f"only integer tensors of a single element can be converted to an index, got dtype "
-                            f"{self.dtype} and shape {self.shape}")
+                            f"{self.dtype} and shape {tuple(self.shape)}")
         return int(self.item())
 
     def __format__(self, format_spec):
@@ -691,8 +691,8 @@ class TensorMath:
         if self.array.ndim == 0:
             return self.item().__format__(format_spec)
         if format_spec:
-            raise TypeError(f"format: a format spec ({format_spec!r}) applies to a 0-d tensor, got shape {self.shape};"
-                            " format x.item() of a one-element tensor, or x.tolist()")
+            raise TypeError(f"format: a format spec ({format_spec!r}) applies to a 0-d tensor, got shape "
+                            f"{tuple(self.shape)}; format x.item() of a one-element tensor, or x.tolist()")
         return repr(self)
 
     def __getattr__(self, name):  # only called when the attribute does not exist

@@ -164,7 +164,7 @@ def linear(input, weight, bias=None):
     bias = None if bias is None else _float(bias, "linear", "bias")
     if weight.ndim == 1:
         return linear(input, weight.unsqueeze(0), None if bias is None else bias.reshape(1)).squeeze(-1)
-    checks.check_linear(input.shape, weight.shape, None if bias is None else bias.shape)
+    checks.check_linear(input.array.shape, weight.array.shape, None if bias is None else bias.array.shape)
     if bias is None:
         return L.Linear.apply(input, weight)
     return L.Linear.apply(input, weight, bias)
@@ -198,7 +198,7 @@ def stack(tensors, dim=0, *, axis=None):
     shape = tensors[0].shape
     for i, t in enumerate(tensors):
         if t.shape != shape:
-            raise ShapeError(f"stack: tensor {i} has shape {t.shape}, but tensor 0 has shape {shape}")
+            raise ShapeError(f"stack: tensor {i} has shape {tuple(t.shape)}, but tensor 0 has shape {shape}")
     axis = checks.normalize_axis(axis, len(shape) + 1, "stack", single=True)
     return cat([t.unsqueeze(axis) for t in tensors], axis=axis)
 
@@ -215,7 +215,7 @@ def pad(input, pad, mode="constant", value=None):
     if flat:
         if len(pad) % 2 or len(pad) // 2 > input.ndim:
             raise ShapeError(f"pad: PyTorch-style pad {tuple(pad)} must hold an even number of sizes, two for each "
-                             f"of at most {input.ndim} dimensions (input shape {input.shape})")
+                             f"of at most {input.ndim} dimensions (input shape {tuple(input.shape)})")
         pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)][::-1]  # from the last dimension backwards
         pad = [(0, 0)] * (input.ndim - len(pairs)) + pairs
         if any(v < 0 for pair in pad for v in pair):  # a negative size crops that side, as in PyTorch
@@ -365,7 +365,7 @@ def _per_position(loss_fn, op, scores, labels, reduction, **options):
         else:
             y = _labels(labels, op, scores)
             if y.ndim != 0:
-                raise ShapeError(f"{op}: the scores of one sample, shape {scores.shape}, take one label (a 0-d "
+                raise ShapeError(f"{op}: the scores of one sample, shape {tuple(scores.shape)}, take one label (a 0-d "
                                  f"tensor), got labels of shape {tuple(y.shape)}")
             labels = y.reshape(1)
     elif scores.ndim > 2:
@@ -380,7 +380,7 @@ def _per_position(loss_fn, op, scores, labels, reduction, **options):
                                  f"{tuple(y.shape)}")
             labels = y.reshape(-1)
     else:
-        raise ShapeError(f"{op}: expected input of shape (N, C), (N, C, d1, ...) or (C,), got {scores.shape}")
+        raise ShapeError(f"{op}: expected input of shape (N, C), (N, C, d1, ...) or (C,), got {tuple(scores.shape)}")
     loss = loss_fn(rows, labels, reduction=reduction, **options)
     return loss.reshape(shape) if reduction == "none" else loss
 
@@ -442,8 +442,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         return _one_sample(conv2d, input, weight, bias, stride, padding, dilation, groups)
     _same_dtype("conv2d", input, weight)
     bias = None if bias is None else _float(bias, "conv2d", "bias")
-    params = checks.check_conv2d(input.shape, weight.shape, None if bias is None else bias.shape, stride, padding,
-                                 dilation, groups)
+    params = checks.check_conv2d(input.array.shape, weight.array.shape, None if bias is None else bias.array.shape,
+                                 stride, padding, dilation, groups)
     end_h, end_w = params.pop("pad_end")
     if end_h or end_w:  # 'same' with an odd total: the extra row and column go at the bottom and right
         input = pad(input, (0, end_w, 0, end_h))
@@ -464,8 +464,8 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         return _one_sample(conv_transpose2d, input, weight, bias, stride, padding, output_padding, groups, dilation)
     _same_dtype(op, input, weight)
     bias = None if bias is None else _float(bias, op, "bias")
-    params = checks.check_conv_transpose2d(input.shape, weight.shape, None if bias is None else bias.shape, stride,
-                                           padding,
+    params = checks.check_conv_transpose2d(input.array.shape, weight.array.shape,
+                                           None if bias is None else bias.array.shape, stride, padding,
                                            output_padding, groups, dilation)
     (oph, opw), (sh, sw), (ph, pw) = params["output_padding"], params["stride"], params["padding"]
     if oph >= sh or opw >= sw:  # (allowed below the dilation) rows no window reaches: build them as their definition
@@ -489,7 +489,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """
     input = _float(input, "batch_norm")
     if input.ndim < 2:
-        raise ShapeError(f"batch_norm: input must be (N, C, ...), with a channel axis, got shape {input.shape}")
+        raise ShapeError(f"batch_norm: input must be (N, C, ...), with a channel axis, got shape {tuple(input.shape)}")
     c = input.shape[1]
     xp = backend.get_array_module(input.array)
     rm = running_mean.array if isinstance(running_mean, Tensor) else running_mean
@@ -499,7 +499,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     for name, stat in (("running_mean", rm), ("running_var", rv)):
         if stat is not None and tuple(stat.shape) != (c,):
             raise ShapeError(f"batch_norm: {name} has shape {tuple(stat.shape)}, expected ({c},) for input "
-                             f"{input.shape}")
+                             f"{tuple(input.shape)}")
     if not 0 <= momentum <= 1 or not eps > 0:
         raise ValueError(f"batch_norm: need 0 <= momentum <= 1 and eps > 0, got momentum={momentum}, eps={eps}")
     gamma = Tensor._make(xp.ones(c, dtype=input.dtype)) if weight is None else _float(weight, "batch_norm", "weight")
@@ -507,9 +507,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     _same_dtype("batch_norm", input, gamma)
     for name, t in (("weight", gamma), ("bias", beta)):
         if t.shape != (c,):
-            raise ShapeError(f"batch_norm: {name} has shape {t.shape}, expected ({c},) for input {input.shape}")
+            raise ShapeError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected ({c},) for input "
+                             f"{tuple(input.shape)}")
     if training and input.numel() // max(c, 1) < 2:
-        raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, got input {input.shape}")
+        raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, got input "
+                         f"{tuple(input.shape)}")
     return N.BatchNorm.apply(input, gamma, beta, training=bool(training), running_mean=rm, running_var=rv,
                            momentum=float(momentum), eps=float(eps))
 
@@ -570,7 +572,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     input = _float(input, "max_pool2d")
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
-    params = checks.check_pool2d("max_pool2d", input.shape, kernel_size, stride, padding, dilation, ceil_mode)
+    params = checks.check_pool2d("max_pool2d", input.array.shape, kernel_size, stride, padding, dilation, ceil_mode)
     if not return_indices:
         return P.Pool2d.apply(input, mode="max", **params)
     argmax, indices = P.max_positions(input.array, **params)  # the maxima found once: the pool reads them at argmax
@@ -587,7 +589,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(avg_pool2d, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                            divisor_override)
-    params = checks.check_pool2d("avg_pool2d", input.shape, kernel_size, stride, padding, 1, ceil_mode)
+    params = checks.check_pool2d("avg_pool2d", input.array.shape, kernel_size, stride, padding, 1, ceil_mode)
     if divisor_override is not None and (not isinstance(divisor_override, int) or isinstance(divisor_override, bool)
                                          or divisor_override == 0):
         raise ValueError(f"avg_pool2d: divisor_override must be a nonzero int or None, got {divisor_override!r}")
@@ -630,7 +632,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     nearest = isinstance(mode, str) and mode.startswith("nearest")  # picks pixels: any dtype (a uint8 mask too)
     input = _tensor(input, "interpolate") if nearest else _float(input, "interpolate")
     if input.ndim not in _RESIZE_MODES:
-        raise ShapeError(f"interpolate: input must be (N, C, L) or (N, C, H, W), got shape {input.shape}")
+        raise ShapeError(f"interpolate: input must be (N, C, L) or (N, C, H, W), got shape {tuple(input.shape)}")
     modes, axes = _RESIZE_MODES[input.ndim], tuple(range(2, input.ndim))
     if mode not in modes:
         raise ValueError(f"interpolate: mode for a {input.ndim}-D input must be one of {modes}, got mode={mode!r}")
@@ -732,7 +734,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
         raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p!r}")
     if input.ndim != 4:
-        raise ShapeError(f"dropout2d: input must be 4-D (N, C, H, W), got shape {input.shape}")
+        raise ShapeError(f"dropout2d: input must be 4-D (N, C, H, W), got shape {tuple(input.shape)}")
     if not training or p == 0:
         return input
     xp = backend.get_array_module(input.array)
@@ -984,7 +986,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if tuple(input.shape[input.ndim - len(shape):]) != shape:
         raise ShapeError(f"layer_norm: normalized_shape {shape} must be the last dimensions of the input, "
-                         f"got input of shape {input.shape}")
+                         f"got input of shape {tuple(input.shape)}")
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     mean = input.mean(dims, keepdim=True)
     d = input - mean
@@ -1112,7 +1114,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if query.ndim < 2 or key.ndim != query.ndim or value.ndim != query.ndim or key.shape[-1] != query.shape[-1] \
             or key.shape[-2] != value.shape[-2]:
         raise ShapeError(f"scaled_dot_product_attention: expected query (…, L, E), key (…, S, E) and value "
-                         f"(…, S, Ev), got {query.shape}, {key.shape} and {value.shape}")
+                         f"(…, S, Ev), got {tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}")
     if is_causal and attn_mask is not None:
         raise ValueError("scaled_dot_product_attention: pass attn_mask or is_causal=True, not both")
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:  # each key/value head serves a group
@@ -1206,7 +1208,7 @@ def adaptive_avg_pool1d(input, output_size):
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(adaptive_avg_pool1d, input, output_size)
     if input.ndim != 3:
-        raise ShapeError(f"adaptive_avg_pool1d: expected input of shape (N, C, L), got {input.shape}")
+        raise ShapeError(f"adaptive_avg_pool1d: expected input of shape (N, C, L), got {tuple(input.shape)}")
     size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
     return adaptive_avg_pool2d(input.unsqueeze(2), (1, size)).squeeze(2)
 
@@ -1217,7 +1219,7 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(adaptive_max_pool1d, input, output_size, return_indices)
     if input.ndim != 3:
-        raise ShapeError(f"adaptive_max_pool1d: expected input of shape (N, C, L), got {input.shape}")
+        raise ShapeError(f"adaptive_max_pool1d: expected input of shape (N, C, L), got {tuple(input.shape)}")
     size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
     out = adaptive_max_pool2d(input.unsqueeze(2), (1, size), return_indices)  # (indices into L: the height is 1)
     return tuple(o.squeeze(2) for o in out) if return_indices else out.squeeze(2)
@@ -1235,7 +1237,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     (col2im, the transposed convolution) and every order comes from the convolution's."""
     x = _float(input, "unfold")
     if x.ndim != 4:
-        raise ShapeError(f"unfold: input must be 4-D (N, C, H, W), got shape {x.shape}")
+        raise ShapeError(f"unfold: input must be 4-D (N, C, H, W), got shape {tuple(x.shape)}")
     kh, kw = checks.pair(kernel_size, "kernel_size", "unfold", 1)
     out = conv2d(x, _picking_kernels(x.shape[1], kh, kw, x), None, stride, padding, dilation)
     return out.reshape(x.shape[0], out.shape[1], -1)
@@ -1252,7 +1254,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     ho, wo = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
     if cols.ndim != 3 or cols.shape[1] % (kh * kw) or cols.shape[2] != ho * wo:
         raise ShapeError(f"fold: expected input (N, C·{kh}·{kw}, {ho * wo}) for output_size {(h, w)}, kernel "
-                         f"{(kh, kw)}, stride {(sh, sw)}, padding {(ph, pw)}, dilation {(dh, dw)}; got {cols.shape}")
+                         f"{(kh, kw)}, stride {(sh, sw)}, padding {(ph, pw)}, dilation {(dh, dw)}; got "
+                         f"{tuple(cols.shape)}")
     extra = (h + 2 * ph - dh * (kh - 1) - 1 - (ho - 1) * sh, w + 2 * pw - dw * (kw - 1) - 1 - (wo - 1) * sw)
     kernels = _picking_kernels(cols.shape[1] // (kh * kw), kh, kw, cols)
     return conv_transpose2d(cols.reshape(cols.shape[0], cols.shape[1], ho, wo), kernels, None, (sh, sw), (ph, pw),
@@ -1266,8 +1269,8 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(conv1d, input, weight, bias, stride, padding, dilation, groups)
     if input.ndim != 3 or weight.ndim != 3:
-        raise ShapeError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), got {input.shape} and "
-                         f"{weight.shape}")
+        raise ShapeError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), got {tuple(input.shape)} and "
+                         f"{tuple(weight.shape)}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
     p = one(padding)
     out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), p if isinstance(p, str) else (0, p),
@@ -1283,7 +1286,7 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
         return _one_sample(conv_transpose1d, input, weight, bias, stride, padding, output_padding, groups, dilation)
     if input.ndim != 3 or weight.ndim != 3:
         raise ShapeError(f"conv_transpose1d: expected input (N, C_in, L) and weight (C_in, C_out/groups, k), got "
-                         f"{input.shape} and {weight.shape}")
+                         f"{tuple(input.shape)} and {tuple(weight.shape)}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
     out = conv_transpose2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), (0, one(padding)),
                            (0, one(output_padding)), groups, (1, one(dilation)))
@@ -1297,9 +1300,10 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(max_pool1d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     if input.ndim != 3:
-        raise ShapeError(f"max_pool1d: input must be 3-D (N, C, L), got shape {input.shape}")
+        raise ShapeError(f"max_pool1d: input must be 3-D (N, C, L), got shape {tuple(input.shape)}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
-    params = checks.check_pool2d("max_pool1d", input.shape[:2] + (1,) + input.shape[2:], (1, one(kernel_size)),
+    params = checks.check_pool2d("max_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
+                                 (1, one(kernel_size)),
                                  None if stride is None else (1, one(stride)), (0, one(padding)), (1, one(dilation)),
                                  ceil_mode)
     if not return_indices:
@@ -1316,9 +1320,10 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(avg_pool1d, input, kernel_size, stride, padding, ceil_mode, count_include_pad)
     if input.ndim != 3:
-        raise ShapeError(f"avg_pool1d: input must be 3-D (N, C, L), got shape {input.shape}")
+        raise ShapeError(f"avg_pool1d: input must be 3-D (N, C, L), got shape {tuple(input.shape)}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
-    params = checks.check_pool2d("avg_pool1d", input.shape[:2] + (1,) + input.shape[2:], (1, one(kernel_size)),
+    params = checks.check_pool2d("avg_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
+                                 (1, one(kernel_size)),
                                  None if stride is None else (1, one(stride)), (0, one(padding)), 1, ceil_mode)
     return P.Pool2d.apply(input.unsqueeze(2), mode="avg", count_include_pad=bool(count_include_pad),
                           **params).squeeze(2)
@@ -1334,7 +1339,7 @@ def glu(input, dim=-1):
     input = _float(input, "glu")
     n = input.shape[dim]
     if n % 2:
-        raise ShapeError(f"glu: dimension {dim} of shape {input.shape} has odd size {n}; it is halved")
+        raise ShapeError(f"glu: dimension {dim} of shape {tuple(input.shape)} has odd size {n}; it is halved")
     before = (slice(None),) * (dim % input.ndim)
     a, b = input[before + (slice(0, n // 2),)], input[before + (slice(n // 2, n),)]
     return a * b.sigmoid()
@@ -1446,7 +1451,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
         return _into(input, "dropout1d", lambda t: dropout1d(t, p, training))
     input = _float(input, "dropout1d")
     if input.ndim not in (2, 3):
-        raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {input.shape}")
+        raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {tuple(input.shape)}")
     if not training or p == 0:
         return input
     batched = input if input.ndim == 3 else input.unsqueeze(0)

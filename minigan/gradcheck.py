@@ -174,7 +174,7 @@ def _compare(fn, out, i, x, analytic, numeric, atol, rtol, xp, mode):
             f"d out[{_unravel(j, out.shape)}] / d input[{_unravel(k, x.shape)}]" if mode == "jacobian" else mode
         )
         raise GradcheckError(
-            f"gradcheck failed for {_describe(fn, out)}: input {i} (shape {x.shape}), {where}: "
+            f"gradcheck failed for {_describe(fn, out)}: input {i} (shape {tuple(x.shape)}), {where}: "
             f"analytic {a:.10g} vs numeric {n:.10g} (|diff| {abs(a - n):.3g} > atol {atol:g} + rtol {rtol:g}·|numeric|)"
         )
 

@@ -435,7 +435,7 @@ def _read_meta(z: zipfile.ZipFile, info, path: str) -> dict:
     """The ``__minigan__`` JSON document, with its marker and version checked."""
     text = _read_npy(z, info, "U")
     if text.shape != ():  # save writes one 0-d string
-        raise ValueError(f"the {META_KEY!r} entry has shape {text.shape}, expected ()")
+        raise ValueError(f"the {META_KEY!r} entry has shape {tuple(text.shape)}, expected ()")
     meta = json.loads(str(text[()]))
     if not isinstance(meta, dict) or meta.get("format") != MARKER or "tree" not in meta:
         raise ValueError(f"load: {path!r} is not a minigan checkpoint "

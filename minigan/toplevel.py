@@ -16,13 +16,12 @@ import warnings
 
 from minigan import _tensor_functions as _F
 from minigan import _tensor_str, functional
-from minigan._tensor_surface import Tensor, maximum, minimum, tensor
+from minigan._tensor_surface import Size, Tensor, maximum, minimum, tensor
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.engine.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
-from minigan.engine.methods import Size
 from minigan.engine.ops import linalg as L
 from minigan.engine.ops import unary as U
 

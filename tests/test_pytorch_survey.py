@@ -20,7 +20,7 @@ for _name in ["tensors", "autograd", "nn", "loss_optim", "data_io_gan", "misc", 
               "programs", "batch3", "batch4", "batch5"]:
     importlib.import_module(f"idioms_{_name}")
 
-NAMES = "dtype names are NumPy's (float32, not torch.float32) and shapes plain tuples, not torch.Size"
+NAMES = "dtype names are NumPy's (float32, not torch.float32)"
 DIFFERENT = {  # program: why it differs
     "casting": "x.type() names minigan's tensor types (minigan.FloatTensor)",
     "repr_tensor": NAMES, "repr_shape_dtype": NAMES,
@@ -33,7 +33,6 @@ DIFFERENT = {  # program: why it differs
     "torch_manual_seed_return": "manual_seed returns the default generator, a Generator subclass of another name",
     "tensor_meta": "is_contiguous and strides are not exposed",
     "tensor_legacy_np_float": "the legacy Tensor(float64 ndarray) keeps float64 (listed)",
-    "size_object_numel": "x.shape is a plain tuple (x.size() is a minigan.Size, with numel())",
 }
 
 

@@ -50,7 +50,7 @@ def _per_example_eps(eps, n, who):
     if backend.is_array(eps) and getattr(eps, "ndim", 0) > 0:
         eps = backend.asnumpy(eps).astype(np.float64)
         if eps.shape != (n,):
-            raise ValueError(f"{who}: per-example eps must have shape ({n},), one per example, got {eps.shape}")
+            raise ValueError(f"{who}: per-example eps must have shape ({n},), one per example, got {tuple(eps.shape)}")
         if not np.isfinite(eps).all() or (eps < 0).any():
             raise ValueError(f"{who}: per-example eps must be finite numbers >= 0")
         return eps

@@ -51,7 +51,7 @@ def _seeds(op, tensors, gradients, create_graph, name) -> dict:
     for i, (t, g) in enumerate(zip(tensors, gradients)):
         t._input(t)  # a view whose base changed in place: its current history
         if not t.requires_grad:
-            raise GraphError(f"{op}: output {i} (shape {t.shape}) does not require grad, so it has no gradient")
+            raise GraphError(f"{op}: output {i} (shape {tuple(t.shape)}) does not require grad, so it has no gradient")
         key, g = t._ctx or t, t._seed_gradient(g, op, create_graph)
         seeds[key] = seeds[key] + g if key in seeds else g
     return seeds
@@ -79,7 +79,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     result = []
     for i, (t, g) in enumerate(zip(inputs, walk_to(seeds, inputs, retain, create_graph))):
         if g is None and not allow_unused:
-            raise GraphError(f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
+            raise GraphError(f"grad: input {i} (shape {tuple(t.shape)}) was not used to compute the outputs; "
                              "pass allow_unused=True to get None for it")
         if g is None and materialize_grads:
             g = backend.get_array_module(t.array).zeros_like(t.array)

@@ -228,7 +228,7 @@ class BackwardFunction(FunctionNode):
             raise GraphError(f"{name}.backward returned a {type(g).__name__} as gradient {i}; return a Tensor "
                              "(or None)")
         if len(shape) > g.ndim or any(n not in (1, m) for n, m in zip(shape[::-1], g.shape[::-1])):
-            raise ShapeError(f"{name}.backward returned a gradient of shape {g.shape} for input {i} of shape "
+            raise ShapeError(f"{name}.backward returned a gradient of shape {tuple(g.shape)} for input {i} of shape "
                              f"{shape}; return one of the input's shape")
         return graph.unbroadcast(g, shape)
 

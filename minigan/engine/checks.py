@@ -108,7 +108,7 @@ def normalize_index(items, tensor):
                         f"getitem: index {hi if hi >= n else lo} is out of bounds for axis {axis} with size {n}"
                     )
             if backend.is_bool(it.dtype) and tuple(it.shape) != tuple(tensor.shape[axis:axis + it.ndim]):
-                raise IndexOutOfRange(f"getitem: a boolean mask of shape {it.shape} does not fit axes "
+                raise IndexOutOfRange(f"getitem: a boolean mask of shape {tuple(it.shape)} does not fit axes "
                                       f"{axis}..{axis + it.ndim - 1} of a tensor of shape {tensor.shape}")
         elif isinstance(it, int) or backend.is_numpy_scalar(it):
             n = tensor.shape[axis]
@@ -179,9 +179,9 @@ def check_cat(tensors, axis, op="cat"):
     if not -ndim <= axis < ndim:
         raise ShapeError(f"{op}: axis {axis} is out of range for tensors with {ndim} dimensions")
     axis %= ndim
-    first = tensors[0].shape
+    first = tuple(tensors[0].shape)
     for i, t in enumerate(tensors[1:], start=1):
-        s = t.shape
+        s = tuple(t.shape)
         if len(s) != ndim or any(a != b for j, (a, b) in enumerate(zip(s, first)) if j != axis):
             raise ShapeError(
                 f"{op}: tensor {i} has shape {s}, but tensor 0 has shape {first}; all shapes must match "
@@ -228,7 +228,8 @@ def not_bool(x, other):
 
 def check_nonempty(x, op):
     if x.size == 0:
-        raise DimensionError(f"{op}: cannot reduce an empty tensor of shape {x.shape}; give a dim whose size is not 0")
+        raise DimensionError(f"{op}: cannot reduce an empty tensor of shape {tuple(x.shape)}; give a dim whose size "
+                             "is not 0")
 
 
 # ----------------------------------------------------------------------------- matmul, linear
@@ -597,5 +598,5 @@ def differentiable(op, inputs) -> tuple:
         raise TypeError(f"{op}: inputs must be a Tensor or a non-empty sequence of Tensors")
     for i, t in enumerate(items):
         if not t._input(t).requires_grad:  # (a view whose base changed in place: its current history first)
-            raise GraphError(f"{op}: input {i} (shape {t.shape}) does not require grad")
+            raise GraphError(f"{op}: input {i} (shape {tuple(t.shape)}) does not require grad")
     return items

@@ -37,8 +37,8 @@ class TensorMethods:
 
     def __bool__(self):
         if self.array.size != 1:
-            raise ShapeError(f"bool(): the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or "
-                             ".all()")
+            raise ShapeError(f"bool(): the truth value of a tensor of shape {self.array.shape} is ambiguous; use "
+                             ".any() or .all()")
         return bool(self.array)
 
     def __float__(self):
@@ -67,7 +67,8 @@ class TensorMethods:
 
     def item(self):
         if self.array.size != 1:
-            raise ValueError(f"item(): only a one-element tensor converts to a Python number, got shape {self.shape}")
+            raise ValueError("item(): only a one-element tensor converts to a Python number, got shape "
+                             f"{self.array.shape}")
         return self.array.reshape(()).item()
 
     def tolist(self):
@@ -376,10 +377,10 @@ class TensorMethods:
 
     # ------------------------------------------------------------------ shape
     def size(self, dim=None):
-        """The shape as a ``minigan.Size`` (``size()``, with ``numel()``), or the length of one dimension
-        (``size(d)``), as PyTorch.  (``x.shape`` is a plain tuple.)"""
+        """The shape (``size()``: ``x.shape``, a ``minigan.Size`` with ``numel()`` on a minigan.Tensor), or the
+        length of one dimension (``size(d)``), as PyTorch."""
         if dim is None:
-            return Size(self.shape)
+            return self.shape
         return self.shape[checks.normalize_axis(dim, max(self.ndim, 1), "size", single=True)]
 
     def numel(self) -> int:
@@ -393,7 +394,7 @@ class TensorMethods:
         return self.array.ndim
 
     def reshape(self, *shape):
-        return shaping.Reshape.apply(self, shape=checks.normalize_shape(shape, self.numel(), self.shape))
+        return shaping.Reshape.apply(self, shape=checks.normalize_shape(shape, self.numel(), self.array.shape))
 
     def view(self, *shape):
         """A view of this tensor's memory in another shape: refused, as in PyTorch, where the layout a view op gave
@@ -403,9 +404,9 @@ class TensorMethods:
         base = self._base
         if base is not None and base.array.flags.c_contiguous and self.numel() > 1 and \
                 not backend.get_array_module(self.array).may_share_memory(out.array, self.array):
-            raise ShapeError(f"view: a tensor of shape {self.shape} laid out with strides "
+            raise ShapeError(f"view: a tensor of shape {self.array.shape} laid out with strides "
                              f"{tuple(s // self.array.itemsize for s in self.array.strides)} cannot be viewed as "
-                             f"{out.shape} without a copy; use .reshape(...) (or .contiguous().view(...))")
+                             f"{tuple(out.shape)} without a copy; use .reshape(...) (or .contiguous().view(...))")
         return out
 
     def flatten(self, start_dim=0, end_dim=-1):
@@ -415,7 +416,8 @@ class TensorMethods:
         start = checks.normalize_axis(start_dim, self.ndim, "flatten", single=True)
         end = checks.normalize_axis(end_dim, self.ndim, "flatten", single=True)
         if start > end:
-            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape "
+                             f"{self.array.shape}")
         if start == end:  # nothing to merge: the tensor itself, as PyTorch returns it
             return self
         return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
@@ -461,7 +463,7 @@ class TensorMethods:
         lead = len(sizes) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
         if lead < 0 or any(n not in (m, 1) for n, m in zip(self.shape, shape[lead:])):
-            raise ShapeError(f"expand: cannot expand a tensor of shape {self.shape} to {sizes}; "
+            raise ShapeError(f"expand: cannot expand a tensor of shape {self.array.shape} to {sizes}; "
                              "expected sizes equal to the tensor's, or expanding its size-1 dimensions")
         if shape == self.shape:  # a view all the same (a writable one), as PyTorch's
             return shaping.Reshape.apply(self, shape=shape)
@@ -487,30 +489,6 @@ def _dim(op, dim, axis):
 
 def _keepdim(keepdim, keepdims):
     return bool(keepdim if keepdims is None else keepdims)
-
-
-class Size(tuple):
-    """``minigan.Size([2, 3])``: a shape, as ``torch.Size``: a tuple of ints (and equal to one) with ``numel()``."""
-
-    def __new__(cls, sizes=()):
-        sizes = tuple(sizes)
-        if not all(isinstance(n, (int, backend.np.integer)) and not isinstance(n, bool) for n in sizes):
-            raise TypeError(f"Size: expected a sequence of ints, got {sizes!r}")
-        return super().__new__(cls, (int(n) for n in sizes))
-
-    def numel(self) -> int:
-        """The number of elements of a tensor of this shape."""
-        n = 1
-        for size in self:
-            n *= size
-        return n
-
-    def __getitem__(self, index):  # a slice of a Size is a Size, as in PyTorch: x.size()[1:].numel()
-        item = super().__getitem__(index)
-        return Size(item) if isinstance(index, slice) else item
-
-    def __repr__(self):
-        return f"minigan.Size({list(self)})"
 
 
 # What max(dim) and min(dim) return, as PyTorch's torch.return_types.max/min: (values, indices).

@@ -208,8 +208,9 @@ class Tensor(TensorMethods):
                 raise TypeError(f"grad: expected a Tensor or None, got {type(value).__name__} "
                                 "(wrap an array with minigan.tensor(...))")
             if value.shape != self.shape or value.dtype != self.dtype:
-                raise ShapeError(f"grad: got a Tensor of shape {value.shape} and dtype {value.dtype} for a tensor "
-                                 f"of shape {self.shape} and dtype {self.dtype}; expected the same shape and dtype")
+                raise ShapeError(f"grad: got a Tensor of shape {value.array.shape} and dtype {value.dtype} for a "
+                                 f"tensor of shape {self.array.shape} and dtype {self.dtype}; expected the same shape "
+                                 "and dtype")
         self._grad = value
 
     # ------------------------------------------------------------------ graph
@@ -299,7 +300,7 @@ class Tensor(TensorMethods):
         if gradient is None:
             if self.array.size != 1:
                 raise GraphError(
-                    f"{op}: a tensor of shape {self.shape} needs an explicit gradient of the same shape; "
+                    f"{op}: a tensor of shape {self.array.shape} needs an explicit gradient of the same shape; "
                     "only a one-element tensor (e.g. a loss) can start backward with no gradient"
                 )
             ones = backend.get_array_module(self.array).ones_like(self.array)  # (its shape, dtype and device)
@@ -307,7 +308,8 @@ class Tensor(TensorMethods):
         if not isinstance(gradient, Tensor):
             gradient = self._make(checks.to_array(_unwrap(gradient), self.dtype, self.device, infer=True))
         if gradient.shape != self.shape:
-            raise ShapeError(f"{op}: gradient of shape {gradient.shape} given for a tensor of shape {self.shape}")
+            raise ShapeError(f"{op}: gradient of shape {gradient.array.shape} given for a tensor of shape "
+                             f"{self.array.shape}")
         if gradient.device != self.device:  # as PyTorch: no silent copy between devices
             raise backend.BackendError(f"{op}: gradient on {gradient.device} for a tensor on {self.device}: use .to()")
         if gradient.dtype != self.dtype:
@@ -397,13 +399,13 @@ class Tensor(TensorMethods):
 
     def __matmul__(self, other):
         other = self._matmul_operand(other)
-        checks.check_matmul(self.shape, other.shape)
+        checks.check_matmul(self.array.shape, other.array.shape)
         self._matmul_dtypes(other)
         return linalg.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
         other = self._matmul_operand(other)
-        checks.check_matmul(other.shape, self.shape)
+        checks.check_matmul(other.array.shape, self.array.shape)
         self._matmul_dtypes(other)
         return linalg.MatMul.apply(other, self)
 
@@ -455,13 +457,14 @@ class Tensor(TensorMethods):
         if grad_mode and self.requires_grad and (leaf._ctx is None or self._ctx is None):
             what = "a leaf tensor" if leaf is self or self._ctx is None else "a view of a leaf tensor"
             raise GraphError(
-                f"{op}: {what} that requires grad (shape {leaf.shape}) cannot be changed in place while gradients "
-                "are recorded; do it under `with minigan.no_grad():` (as an optimizer does), or on a .clone()"
+                f"{op}: {what} that requires grad (shape {leaf.array.shape}) cannot be changed in place while "
+                "gradients are recorded; do it under `with minigan.no_grad():` (as an optimizer does), or on a .clone()"
             )
         if isinstance(self.array, backend.np.generic):  # a NumPy scalar cannot change in place: hold a 0-d array
             self.array = backend.np.asarray(self.array)
-        a = self.array  # NumPy marks a broadcast read-only; CuPy's is writable: a zero stride tells on both
-        if not getattr(a.flags, "writeable", True) or any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)):
+        a = self.array  # NumPy marks a broadcast read-only; CuPy's is writable: a zero stride tells on both (an
+        shared = a.size and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))  # empty one shares nothing)
+        if not getattr(a.flags, "writeable", True) or shared:
             raise GraphError(f"{op}: this tensor's memory is read-only (an expanded/broadcast view, whose entries "
                              "share memory, or a read-only array shared by from_numpy); change a .clone() instead")
         if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
@@ -534,7 +537,8 @@ class Tensor(TensorMethods):
             raise DtypeError(f"{op}: the result is {result.dtype} but the tensor is {self.dtype}, which cannot hold it "
                             f"(PyTorch refuses this too); compute out of place, or on x.to({result.dtype})")
         if result.shape != self.shape:
-            raise ShapeError(f"{op}: cannot write a result of shape {result.shape} into a tensor of shape {self.shape}")
+            raise ShapeError(f"{op}: cannot write a result of shape {result.array.shape} into a tensor of shape "
+                             f"{self.array.shape}")
         self.array[...] = result.array
 
     def __setitem__(self, index, value):

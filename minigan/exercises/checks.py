@@ -55,9 +55,9 @@ def close(what, got, expected, hint, rtol=1e-6, atol=1e-9):
     """``got`` equals ``expected`` (arrays or numbers) within tolerance, or Fail at the worst element."""
     g, e = _array(got), np.asarray(_array(expected), dtype=np.float64)
     if g is None:
-        raise Fail(f"{what}: expected an array of shape {e.shape}, got None; hint: {hint}")
+        raise Fail(f"{what}: expected an array of shape {tuple(e.shape)}, got None; hint: {hint}")
     if g.shape != e.shape:
-        raise Fail(f"{what}: expected shape {e.shape}, got shape {g.shape}; hint: {hint}")
+        raise Fail(f"{what}: expected shape {tuple(e.shape)}, got shape {tuple(g.shape)}; hint: {hint}")
     g = g.astype(np.float64)
     bad = ~np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
     if bad.any():

@@ -262,7 +262,7 @@ class _BatchNorm(Module):
         shape = getattr(x, "shape", None)
         if shape is None or len(shape) not in self.expected_ndim or shape[1] != self.num_features:
             raise ShapeError(
-                f"{type(self).__name__}({self.num_features}): got input of shape {shape}, "
+                f"{type(self).__name__}({self.num_features}): got input of shape {tuple(shape) if shape else shape}, "
                 f"expected {self.expected_layout} with C = {self.num_features}"
             )
         momentum = 0.0 if self.momentum is None else self.momentum
@@ -440,7 +440,7 @@ class Flatten(Module):
         start, end = self.start_dim % ndim, self.end_dim % ndim
         if start > end:
             raise ShapeError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} "
-                             f"for an input of shape {x.shape}")
+                             f"for an input of shape {tuple(x.shape)}")
         return x.reshape(*x.shape[:start], -1, *x.shape[end + 1:])
 
     def extra_repr(self):

@@ -92,7 +92,7 @@ class MultiheadAttention(Module):
         batched = query.ndim == 3
         if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
             raise ShapeError(f"MultiheadAttention: query, key and value must all be (L, E) or batched, got "
-                             f"{query.shape}, {key.shape} and {value.shape}")
+                             f"{tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}")
         if not batched:  # one sequence: a batch of one, (L, 1, E)
             query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
             key_padding_mask = None if key_padding_mask is None else key_padding_mask.unsqueeze(0)
@@ -102,7 +102,8 @@ class MultiheadAttention(Module):
         if e != self.embed_dim or key.shape[-1] != self.kdim or value.shape[-1] != self.vdim \
                 or key.shape[:2] != value.shape[:2] or key.shape[1] != n:
             raise ShapeError(f"MultiheadAttention({self.embed_dim}, kdim={self.kdim}, vdim={self.vdim}): got query "
-                             f"{query.shape}, key {key.shape} and value {value.shape} (sequence-first)")
+                             f"{tuple(query.shape)}, key {tuple(key.shape)} and value {tuple(value.shape)} "
+                             "(sequence-first)")
         heads, d = self.num_heads, self.head_dim
 
         (w_q, w_k, w_v), (b_q, b_k, b_v) = self._projections()

@@ -147,13 +147,13 @@ def _check_params(who, params):
                 "(or a Tensor with requires_grad=True)"
             )
         if not p.requires_grad and not _is_parameter(p):  # a frozen Parameter may be unfrozen later
-            raise ValueError(f"{who}: parameter {i} (shape {p.shape}) has requires_grad=False; "
+            raise ValueError(f"{who}: parameter {i} (shape {tuple(p.shape)}) has requires_grad=False; "
                              "expected a tensor that requires grad")
         if not p.is_leaf:
-            raise ValueError(f"{who}: parameter {i} (shape {p.shape}) is the result of an op, "
+            raise ValueError(f"{who}: parameter {i} (shape {tuple(p.shape)}) is the result of an op, "
                              "expected a leaf tensor (a Parameter)")
         if id(p) in seen:
-            raise ValueError(f"{who}: parameter {i} (shape {p.shape}) appears twice in the list")
+            raise ValueError(f"{who}: parameter {i} (shape {tuple(p.shape)}) appears twice in the list")
         seen.add(id(p))
     return params
 
@@ -309,7 +309,8 @@ class Optimizer:
         g = p.grad.array
         who = f"{type(self).__name__}.step"
         if g.shape != p.shape:
-            raise ValueError(f"{who}: parameter {i} has shape {p.shape} but its .grad has shape {g.shape}")
+            raise ValueError(f"{who}: parameter {i} has shape {tuple(p.shape)} but its .grad has shape "
+                             f"{tuple(g.shape)}")
         if g.dtype != p.dtype:
             raise TypeError(f"{who}: parameter {i} has dtype {p.dtype} but its .grad has dtype {g.dtype}")
         return g

@@ -65,9 +65,9 @@ class TensorDataset(Dataset):
                 raise DimensionError(f"TensorDataset: tensor {i} is 0-dimensional; it needs a first dimension "
                                      "(the examples)")
             if t.shape[0] != tensors[0].shape[0]:  # (PyTorch: AssertionError("Size mismatch between tensors"))
-                raise DatasetError(f"TensorDataset: size mismatch between tensors: tensor {i} has shape {t.shape}, "
-                                   f"but tensor 0 has shape {tensors[0].shape}; all must have the same first "
-                                   "dimension (the examples)")
+                raise DatasetError(f"TensorDataset: size mismatch between tensors: tensor {i} has shape "
+                                   f"{tuple(t.shape)}, but tensor 0 has shape {tuple(tensors[0].shape)}; all must have "
+                                   "the same first dimension (the examples)")
         self.tensors = tensors
 
     def __getitem__(self, index):

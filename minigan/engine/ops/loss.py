@@ -32,8 +32,8 @@ def _reduce_grad(grad, shape, reduction, dtype):
 def check_same_shape(op, x, t, names=("input", "target")):
     if x.shape != t.shape:
         raise ShapeError(
-            f"{op}: {names[0]} has shape {x.shape} but {names[1]} has shape {t.shape}; they must be equal "
-            "(reshape the target, e.g. target.reshape(input.shape), rather than relying on broadcasting)"
+            f"{op}: {names[0]} has shape {tuple(x.shape)} but {names[1]} has shape {tuple(t.shape)}; they must be "
+            "equal (reshape the target, e.g. target.reshape(input.shape), rather than relying on broadcasting)"
         )
 
 

@@ -33,11 +33,19 @@ def _shape(shape, fn, size=None):
         shape = (size,)
     shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
     for n in shape:
-        integer = isinstance(n, (int, backend.np.integer)) and not isinstance(n, bool)
-        if not integer or n < 0:
-            error = ValueError if integer else TypeError
+        whole = checks.is_integer(n)
+        if not whole or n < 0:
+            error = ValueError if whole else TypeError
             raise error(f"{fn}: got shape {shape!r}, expected non-negative integer sizes")
     return tuple(int(n) for n in shape)
+
+
+def integer(value, fn: str, name: str) -> int:
+    """``value`` as a Python int: anything PyTorch takes as one (an int, ``np.int64(4)``, an integer one-element
+    tensor: what has ``__index__``), not a bool."""
+    if not checks.is_integer(value):
+        raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
+    return int(value)
 
 
 def _xp(device):
@@ -49,17 +57,49 @@ def _made(array, requires_grad) -> Tensor:
     return t.requires_grad_(True) if requires_grad else t
 
 
-def zeros(*shape, size=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+class Layout:
+    """PyTorch's ``torch.strided`` (a dense tensor: the one layout minigan has) and its memory formats
+    ``contiguous_format`` and ``preserve_format`` (minigan's, NumPy's row-major order), the defaults a program may
+    pass as ``layout=`` and ``memory_format=``."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"minigan.{self.name}"
+
+
+strided, contiguous_format, preserve_format = Layout("strided"), Layout("contiguous_format"), Layout("preserve_format")
+
+
+def only_defaults(fn, layout=None, pin_memory=False, memory_format=None) -> None:
+    """PyTorch's ``layout=``, ``pin_memory=`` and ``memory_format=``, accepted at the values minigan has: a dense
+    tensor, in row-major order, in ordinary memory.  Any other gets one line saying what to do."""
+    if layout is not None and layout is not strided:
+        raise NotImplementedError(f"{fn}: layout={layout!r} is not provided (minigan tensors are dense, "
+                                  "minigan.strided); leave layout= out")
+    if pin_memory:
+        raise NotImplementedError(f"{fn}: pin_memory=True is not provided (pinned memory needs an accelerator, as "
+                                  "in PyTorch on a CPU-only machine); leave pin_memory= out")
+    if memory_format is not None and memory_format not in (contiguous_format, preserve_format):
+        raise NotImplementedError(f"{fn}: memory_format={memory_format!r} is not provided (minigan tensors are "
+                                  "row-major NumPy arrays); leave memory_format= out")
+
+
+def zeros(*shape, size=None, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False,
+          memory_format=None) -> Tensor:
+    only_defaults("zeros", layout, pin_memory, memory_format)
     shape = _shape(shape, "zeros", size)
     return _made(_xp(device).zeros(shape, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
-def ones(*shape, size=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+def ones(*shape, size=None, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False) -> Tensor:
+    only_defaults("ones", layout, pin_memory)
     shape = _shape(shape, "ones", size)
     return _made(_xp(device).ones(shape, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
-def full(size, fill_value, *, requires_grad=False, dtype=None, device=None) -> Tensor:
+def full(size, fill_value, *, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False) -> Tensor:
     """``size`` filled with ``fill_value``, in its dtype as PyTorch infers it: bool for a bool, int64 for an int,
     float32 for a float."""
     if isinstance(fill_value, Tensor):  # a 0-d tensor: its value, in its dtype (as PyTorch)
@@ -67,6 +107,7 @@ def full(size, fill_value, *, requires_grad=False, dtype=None, device=None) -> T
     if dtype is None:
         dtype = backend.np.bool_ if isinstance(fill_value, bool) else backend.np.int64 if isinstance(
             fill_value, (int, backend.np.integer)) else backend.DEFAULT_DTYPE
+    only_defaults("full", layout, pin_memory)
     return _made(_xp(device).full(_shape((size,), "full"), fill_value, dtype=dtype), requires_grad)
 
 

@@ -81,33 +81,79 @@ def manual_seed(seed: int):
     return backend.default_generator
 
 
-def randn(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+def _write_out(name, result, out):
+    """``result`` written into the tensor ``out``, which is returned: PyTorch's ``out=`` (see ``_with_out``)."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}: out must be a Tensor, got {type(out).__name__}")
+    if result.requires_grad or (out.requires_grad and is_grad_enabled()):
+        raise GraphError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                         "but one of the arguments requires grad; drop out= (or compute under minigan.no_grad())")
+    if not backend.np.can_cast(result.dtype, out.dtype, casting="same_kind"):
+        raise DtypeError(f"{name}: result type {result.dtype} can't be cast to the desired output type {out.dtype}")
+    if out.shape != result.shape:
+        if out.numel():
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                          f"which does not match the required output shape {list(result.shape)}.", UserWarning,
+                          stacklevel=3)
+        out.array = backend.get_array_module(out.array).empty(result.shape, dtype=out.dtype)
+    out.array[...] = result.array
+    out._counter[0] += 1  # a change in place: graphs that saved out's old values refuse to backward
+    return out
+
+
+def _factory_out(fn):
+    """A factory's ``out=``: the new values are made in out's dtype (unless ``dtype=`` says another) and written
+    into ``out``, which is returned, as PyTorch's ``zeros(2, 3, out=y)``."""
+    @functools.wraps(fn)
+    def with_out(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        if isinstance(out, Tensor) and kwargs.get("dtype") is None:
+            kwargs["dtype"] = out.dtype
+        return _write_out(fn.__name__, fn(*args, **kwargs), out)
+
+    return with_out
+
+
+@_factory_out
+def randn(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None, layout=None,
+          pin_memory=False) -> Tensor:
     """Standard normal samples (float32 unless dtype says otherwise), from ``generator`` or minigan's."""
+    _F.only_defaults("randn", layout, pin_memory)
     shape = _shape(shape, "randn", size)
     return _made(backend.randn(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
-def rand(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+@_factory_out
+def rand(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None, layout=None,
+         pin_memory=False) -> Tensor:
     """Uniform [0, 1) samples."""
+    _F.only_defaults("rand", layout, pin_memory)
     shape = _shape(shape, "rand", size)
     return _made(backend.rand(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
-zeros = _F.zeros
+zeros = _factory_out(_F.zeros)
 
 
-ones = _F.ones
+ones = _factory_out(_F.ones)
 
 
-empty = zeros  # PyTorch leaves the memory uninitialised; zeros are the safe choice for a learner
+@_factory_out
+def empty(*shape, size=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          memory_format=None) -> Tensor:
+    """Zeros (PyTorch leaves the memory uninitialised; zeros are the safe choice for a learner)."""
+    return _F.zeros(*shape, size=size, dtype=dtype, layout=layout, device=device, requires_grad=requires_grad,
+                    pin_memory=pin_memory, memory_format=memory_format)
 
 
-full = _F.full
+full = _factory_out(_F.full)
 
 
-def _like(x, fn):
+def _like(x, fn, layout=None, memory_format=None):
     if not isinstance(x, Tensor):
         raise TypeError(f"{fn}: expected a Tensor, got {type(x).__name__}")
+    _F.only_defaults(fn, layout, memory_format=memory_format)
     return x
 
 
@@ -116,39 +162,49 @@ def _like_xp(x, device):
     return backend.get_array_module(x.array) if device is None else _xp(device)
 
 
-def zeros_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
-    x = _like(x, "zeros_like")
+def zeros_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
+    x = _like(input, "zeros_like", layout, memory_format)
     return _made(_like_xp(x, device).zeros(x.shape, dtype=dtype or x.dtype), requires_grad)
 
 
-def ones_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
-    x = _like(x, "ones_like")
+def ones_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
+    x = _like(input, "ones_like", layout, memory_format)
     return _made(_like_xp(x, device).ones(x.shape, dtype=dtype or x.dtype), requires_grad)
 
 
-def empty_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
-    """Zeros shaped as ``x`` (PyTorch leaves the memory uninitialised; zeros are the safe choice)."""
-    return zeros_like(_like(x, "empty_like"), requires_grad, dtype, device)
+def empty_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
+    """Zeros shaped as ``input`` (PyTorch leaves the memory uninitialised; zeros are the safe choice)."""
+    return zeros_like(_like(input, "empty_like", layout, memory_format), requires_grad, dtype, device)
 
 
-def full_like(x, fill_value, requires_grad=False, dtype=None, device=None) -> Tensor:
-    x = _like(x, "full_like")
+def full_like(input, fill_value, requires_grad=False, dtype=None, device=None, *, layout=None,
+              memory_format=None) -> Tensor:
+    x = _like(input, "full_like", layout, memory_format)
     return _made(_like_xp(x, device).full(x.shape, fill_value, dtype=dtype or x.dtype), requires_grad)
 
 
-def randn_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
-    x = _like(x, "randn_like")
-    return _made(backend.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device)), requires_grad)
+def randn_like(input, requires_grad=False, dtype=None, device=None, *, generator=None, layout=None,
+               memory_format=None, pin_memory=False) -> Tensor:
+    x = _like(input, "randn_like", layout, memory_format)
+    _F.only_defaults("randn_like", pin_memory=pin_memory)
+    return _made(backend.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator),
+                 requires_grad)
 
 
-def rand_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
-    x = _like(x, "rand_like")
-    return _made(backend.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device)), requires_grad)
+def rand_like(input, requires_grad=False, dtype=None, device=None, *, generator=None, layout=None,
+              memory_format=None, pin_memory=False) -> Tensor:
+    x = _like(input, "rand_like", layout, memory_format)
+    _F.only_defaults("rand_like", pin_memory=pin_memory)
+    return _made(backend.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator),
+                 requires_grad)
 
 
-def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+@_factory_out
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
+            layout=None, pin_memory=False) -> Tensor:
     """Integers uniform in [low, high), int64 as in PyTorch: ``randint(high, size)``, ``randint(high, size=...)``
     (from 0), ``randint(low, high, size)``, or all by keyword."""
+    _F.only_defaults("randint", layout, pin_memory)
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, high
     elif high is None and size is not None:  # randint(high, size=...)
@@ -157,6 +213,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         raise TypeError("randint: integer tensors cannot require gradients (only floating-point ones can)")
     if size is None or high is None:
         raise TypeError("randint: expected randint(high, size) or randint(low, high, size), size a tuple")
+    low, high = _F.integer(low, "randint", "low"), _F.integer(high, "randint", "high")
     if not low < high:
         raise ValueError(f"randint: expected low < high, got low={low}, high={high}")
     xp = _xp(device)
@@ -164,33 +221,48 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     return Tensor._make(out.astype(dtype or backend.np.int64))
 
 
-def randperm(n, *, generator=None, dtype=None, device=None) -> Tensor:
+@_factory_out
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
+    _F.only_defaults("randperm", layout, pin_memory)
+    n = _F.integer(n, "randperm", "n")
     xp = _xp(device)
-    return Tensor._make(xp.asarray(backend.stream(generator, xp).permutation(int(n)).astype(dtype or backend.np.int64)))
+    perm = xp.asarray(backend.stream(generator, xp).permutation(n).astype(dtype or backend.np.int64))
+    return _made(perm, requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """start, start+step, ... < end; int64 when every argument is an int (or an integer 0-d tensor), else float32
-    (as PyTorch)."""
+@_factory_out
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, layout=None,
+           pin_memory=False) -> Tensor:
+    """start, start+step, ... < end; int64 when every argument is an integer (or an integer 0-d tensor), else
+    float32 (as PyTorch)."""
+    _F.only_defaults("arange", layout, pin_memory)
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if end is None:
         start, end = 0, start
-    ints = builtins.all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
+    ints = builtins.all(checks.is_integer(v) for v in (start, end, step))
     default = backend.np.int64 if ints else backend.DEFAULT_DTYPE
     if step == 0:
         raise ValueError("arange: step must not be 0")
     return _made(_xp(device).arange(start, end, step).astype(dtype or default), requires_grad)
 
 
-def linspace(start, end, steps, dtype=None, device=None, requires_grad=False) -> Tensor:
+@_factory_out
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False) -> Tensor:
     """``steps`` evenly spaced values from start to end, both included (float32)."""
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+    _F.only_defaults("linspace", layout, pin_memory)
+    steps = _F.integer(steps, "linspace", "steps")
+    if steps < 0:
         raise ValueError(f"linspace: steps must be a non-negative int, got {steps!r}")
     return _made(_xp(device).linspace(start, end, steps).astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
-def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+@_factory_out
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False) -> Tensor:
+    _F.only_defaults("eye", layout, pin_memory)
+    n, m = _F.integer(n, "eye", "n"), None if m is None else _F.integer(m, "eye", "m")
     return _made(_xp(device).eye(n, m, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
@@ -270,25 +342,7 @@ def _with_out(fn):
     @functools.wraps(fn)
     def with_out(*args, out=None, **kwargs):
         result = fn(*args, **kwargs)
-        if out is None:
-            return result
-        name = fn.__name__
-        if not isinstance(out, Tensor):
-            raise TypeError(f"{name}: out must be a Tensor, got {type(out).__name__}")
-        if result.requires_grad or (out.requires_grad and is_grad_enabled()):
-            raise GraphError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
-                             "but one of the arguments requires grad; drop out= (or compute under minigan.no_grad())")
-        if not backend.np.can_cast(result.dtype, out.dtype, casting="same_kind"):
-            raise DtypeError(f"{name}: result type {result.dtype} can't be cast to the desired output type {out.dtype}")
-        if out.shape != result.shape:
-            if out.numel():
-                warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
-                              f"which does not match the required output shape {list(result.shape)}.", UserWarning,
-                              stacklevel=2)
-            out.array = backend.get_array_module(out.array).empty(result.shape, dtype=out.dtype)
-        out.array[...] = result.array
-        out._counter[0] += 1  # a change in place: graphs that saved out's old values refuse to backward
-        return out
+        return result if out is None else _write_out(fn.__name__, result, out)
 
     return with_out
 

@@ -41,6 +41,7 @@ class Tensor(TensorMethods):
 
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
         data = checks.legacy_sizes(data, dtype, device) if checks.are_sizes(data) else checks.one_argument(data)
+        dtype = dtype or (None if isinstance(data, Tensor) else backend.DEFAULT_DTYPE)  # Tensor(array): float32
         self._setup(checks.to_array(_unwrap(data), dtype, device))
         if requires_grad:
             self.requires_grad_(True)
@@ -237,11 +238,10 @@ class Tensor(TensorMethods):
         self._ctx, self._requires_grad = None, False
         return self
 
-    def retain_grad(self) -> Tensor:
-        """Keep ``.grad`` on this non-leaf after backward (leaves always keep theirs)."""
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf after backward (leaves always keep theirs); returns None, as PyTorch's."""
         if self._ctx is not None:
             retain(self)
-        return self
 
     def zero_grad(self) -> None:
         self._grad = None
@@ -325,7 +325,7 @@ class Tensor(TensorMethods):
                 return self._make(backend.np.asarray(other).astype(dtype)[()])
             return self._make(backend.get_array_module(self.array).asarray(other))
         if backend.is_array(other) or isinstance(other, (list, tuple)) or backend.is_numpy_scalar(other):
-            other = self.plain(other, device=self.device)
+            other = self._make(checks.to_array(other, None, self.device))  # an array keeps its dtype
             checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return other
         raise TypeError(
@@ -521,7 +521,7 @@ class Tensor(TensorMethods):
             return self._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
         if isinstance(value, (bool, int, float)):
             return self._operand(value, op)
-        return self.plain(value, device=self.device)
+        return self._make(checks.to_array(value, None, self.device))
 
     def _write(self, op, result, cast):
         """Copy an in-place op's result into this tensor's memory, if its dtype may go there (PyTorch's rule)."""

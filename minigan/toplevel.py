@@ -342,7 +342,14 @@ def _with_out(fn):
     @functools.wraps(fn)
     def with_out(*args, out=None, **kwargs):
         result = fn(*args, **kwargs)
-        return result if out is None else _write_out(fn.__name__, result, out)
+        if out is None:
+            return result
+        if not isinstance(result, tuple):
+            return _write_out(fn.__name__, result, out)
+        if not isinstance(out, (tuple, list)) or len(out) != len(result):  # (values, indices): a pair of tensors
+            raise TypeError(f"{fn.__name__}: out must be a tuple of {len(result)} Tensors, got {out!r}")
+        written = [_write_out(fn.__name__, r, o) for r, o in zip(result, out)]
+        return type(result)(*written) if hasattr(result, "_fields") else tuple(written)
 
     return with_out
 
@@ -359,80 +366,87 @@ def _t(x, fn) -> Tensor:
 
 
 @_with_out
-def sum(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-    return _t(x, "sum").sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    return _t(input, "sum").sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
 @_with_out
-def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-    return _t(x, "mean").mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    return _t(input, "mean").mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-max = _F.max
-
-min = _F.min
+@_with_out
+def max(input, dim=None, keepdim=False, *, other=None):
+    """``max(x)``, ``max(x, dim)`` → (values, indices), or ``max(a, b)`` (also ``other=b``): the elementwise
+    maximum."""
+    return _F.max(input, dim if other is None else other, keepdim)
 
 
 @_with_out
-def argmax(x, dim=None, keepdim=False):
-    return _t(x, "argmax").argmax(dim, keepdim)
+def min(input, dim=None, keepdim=False, *, other=None):
+    return _F.min(input, dim if other is None else other, keepdim)
 
 
 @_with_out
-def argmin(x, dim=None, keepdim=False):
-    return _t(x, "argmin").argmin(dim, keepdim)
+def argmax(input, dim=None, keepdim=False):
+    return _t(input, "argmax").argmax(dim, keepdim)
 
 
 @_with_out
-def logsumexp(x, dim, keepdim=False):
-    return _t(x, "logsumexp").logsumexp(dim, keepdim)
-
-
-def norm(x, p="fro", dim=None, keepdim=False):
-    return _t(x, "norm").norm(p, dim, keepdim)
+def argmin(input, dim=None, keepdim=False):
+    return _t(input, "argmin").argmin(dim, keepdim)
 
 
 @_with_out
-def abs(x):
-    return _t(x, "abs").abs()
+def logsumexp(input, dim, keepdim=False):
+    return _t(input, "logsumexp").logsumexp(dim, keepdim)
+
+
+def norm(input, p="fro", dim=None, keepdim=False):
+    return _t(input, "norm").norm(p, dim, keepdim)
 
 
 @_with_out
-def exp(x):
-    return _t(x, "exp").exp()
+def abs(input):
+    return _t(input, "abs").abs()
 
 
 @_with_out
-def log(x):
-    return _t(x, "log").log()
+def exp(input):
+    return _t(input, "exp").exp()
 
 
 @_with_out
-def sqrt(x):
-    return _t(x, "sqrt").sqrt()
+def log(input):
+    return _t(input, "log").log()
 
 
 @_with_out
-def sign(x):
-    return _t(x, "sign").sign()
+def sqrt(input):
+    return _t(input, "sqrt").sqrt()
 
 
 @_with_out
-def tanh(x):
-    return _t(x, "tanh").tanh()
+def sign(input):
+    return _t(input, "sign").sign()
 
 
 @_with_out
-def sigmoid(x):
-    return _t(x, "sigmoid").sigmoid()
-
-
-def relu(x):
-    return _t(x, "relu").relu()
+def tanh(input):
+    return _t(input, "tanh").tanh()
 
 
 @_with_out
-def clamp(x, min=None, max=None):
-    return _t(x, "clamp").clamp(min, max)
+def sigmoid(input):
+    return _t(input, "sigmoid").sigmoid()
+
+
+def relu(input):
+    return _t(input, "relu").relu()
+
+
+@_with_out
+def clamp(input, min=None, max=None):
+    return _t(input, "clamp").clamp(min, max)
 
 
 clip = clamp
@@ -447,41 +461,46 @@ def log_softmax(input, dim, dtype=None):
 
 
 @_with_out
-def matmul(a, b):
-    return _t(a, "matmul") @ b
+def matmul(input, other):
+    return _t(input, "matmul") @ other
 
 
-mm = matmul
+@_with_out
+def mm(input, mat2):
+    return _t(input, "mm") @ mat2
 
 
-def reshape(x, *shape):
-    return _t(x, "reshape").reshape(*shape)
+def reshape(input, *sizes, shape=None):
+    """``reshape(x, (2, 3))`` or ``reshape(x, shape=(2, 3))`` (and minigan's ``reshape(x, 2, 3)``)."""
+    return _t(input, "reshape").reshape(*sizes if shape is None else (shape,))
 
 
-def flatten(x, start_dim=0, end_dim=-1):
-    return _t(x, "flatten").flatten(start_dim, end_dim)
+def flatten(input, start_dim=0, end_dim=-1):
+    return _t(input, "flatten").flatten(start_dim, end_dim)
 
 
-def squeeze(x, dim=None):
-    return _t(x, "squeeze").squeeze(dim)
+def squeeze(input, dim=None):
+    return _t(input, "squeeze").squeeze(dim)
 
 
-def unsqueeze(x, dim):
-    return _t(x, "unsqueeze").unsqueeze(dim)
+def unsqueeze(input, dim):
+    return _t(input, "unsqueeze").unsqueeze(dim)
 
 
-def transpose(x, dim0, dim1):
-    return _t(x, "transpose").transpose(dim0, dim1)
+def transpose(input, dim0, dim1):
+    return _t(input, "transpose").transpose(dim0, dim1)
 
 
-def permute(x, dims):
-    return _t(x, "permute").permute(*dims)
+def permute(input, dims):
+    return _t(input, "permute").permute(*dims)
 
 
-def numel(x) -> int:
-    return _t(x, "numel").numel()
+def numel(input) -> int:
+    return _t(input, "numel").numel()
 
-where = _with_out(_F.where)
+@_with_out
+def where(condition, input=_F._ONLY_CONDITION, other=_F._ONLY_CONDITION):
+    return _F.where(condition, input, other)
 
 
 
@@ -580,10 +599,12 @@ def erfinv(input):
     return U.Erfinv.apply(_as_float(input, "erfinv"))
 
 
+@_with_out
 def log2(input):
     return U.Log2.apply(_as_float(input, "log2"))
 
 
+@_with_out
 def log10(input):
     return U.Log10.apply(_as_float(input, "log10"))
 
@@ -772,7 +793,7 @@ logical_and = _with_out(_F.logical_and)
 
 logical_or = _with_out(_F.logical_or)
 
-logical_xor = _F.logical_xor
+logical_xor = _with_out(_F.logical_xor)
 
 bitwise_and = _with_out(_F.bitwise_and)
 
@@ -806,6 +827,7 @@ e, pi, inf, nan = math.e, math.pi, math.inf, math.nan
 newaxis = None  # x[:, minigan.newaxis] adds a dimension, as x[:, None]
 
 
+@_with_out
 def absolute(input):
     return abs(input)
 
@@ -818,9 +840,9 @@ amax = _with_out(_F.amax)
 
 amin = _with_out(_F.amin)
 
-clamp_min = _F.clamp_min
+clamp_min = _with_out(_F.clamp_min)
 
-clamp_max = _F.clamp_max
+clamp_max = _with_out(_F.clamp_max)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
@@ -885,16 +907,18 @@ logit = _with_out(_F.logit)
 
 deg2rad = _with_out(_F.deg2rad)
 
-rad2deg = _F.rad2deg
+rad2deg = _with_out(_F.rad2deg)
 
 
 @_with_out
-def concat(tensors, dim=0):
+def concat(tensors, dim=0, *, out=None):
     """``cat`` under its other names."""
-    return cat(tensors, dim)
+    return cat(tensors, dim, out=out)
 
 
-concatenate = concat
+def concatenate(tensors, axis=0, out=None):
+    """``cat``, NumPy's name and argument: ``concatenate(tensors, axis)``."""
+    return cat(tensors, axis, out=out)
 
 
 @_with_out
@@ -1052,7 +1076,7 @@ AminmaxResult = _F.AminmaxResult
 
 gather = _with_out(_F.gather)
 
-scatter = _F.scatter
+scatter = _with_out(_F.scatter)
 
 scatter_add = _F.scatter_add
 
@@ -1066,7 +1090,7 @@ masked_select = _with_out(_F.masked_select)
 
 unique = _F.unique
 
-index_add = _F.index_add
+index_add = _with_out(_F.index_add)
 
 index_put = _F.index_put
 
@@ -1074,19 +1098,19 @@ take = _F.take
 
 take_along_dim = _with_out(_F.take_along_dim)
 
-index_copy = _F.index_copy
+index_copy = _with_out(_F.index_copy)
 
 index_fill = _F.index_fill
 
-argsort = _F.argsort
+argsort = _with_out(_F.argsort)
 
-sort = _F.sort
+sort = _with_out(_F.sort)
 
-topk = _F.topk
+topk = _with_out(_F.topk)
 
-kthvalue = _F.kthvalue
+kthvalue = _with_out(_F.kthvalue)
 
-median = _F.median
+median = _with_out(_F.median)
 
 quantile = _with_out(_F.quantile)
 
@@ -1094,9 +1118,9 @@ nansum = _F.nansum
 
 nanmean = _with_out(_F.nanmean)
 
-cummax = _F.cummax
+cummax = _with_out(_F.cummax)
 
-cummin = _F.cummin
+cummin = _with_out(_F.cummin)
 
 logcumsumexp = _with_out(_F.logcumsumexp)
 
@@ -1104,7 +1128,7 @@ bincount = _F.bincount
 
 histc = _with_out(_F.histc)
 
-aminmax = _F.aminmax
+aminmax = _with_out(_F.aminmax)
 
 cumsum = _with_out(_F.cumsum)
 
@@ -1165,15 +1189,18 @@ def _einsum_letters(equation, xs):
     return inputs, output
 
 
-def tensordot(a, b, dims=2):
+def tensordot(a, b, dims=2, out=None):
     """The sum of a·b over the last ``dims`` axes of a and the first of b (or over the axes listed in a pair of
     lists), written as an einsum."""
+    if out is not None:
+        return _write_out("tensordot", tensordot(a, b, dims), out)
     x, y = _t(a, "tensordot"), _t(b, "tensordot")
-    if isinstance(dims, int):
+    if checks.is_integer(dims):
+        dims = int(dims)
         if not 0 <= dims <= builtins.min(x.ndim, y.ndim):
             raise ValueError(f"tensordot: dims={dims} must be from 0 to {builtins.min(x.ndim, y.ndim)}")
         dims = (list(range(x.ndim - dims, x.ndim)), list(range(dims)))
-    axes_a, axes_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    axes_a, axes_b = ([d] if checks.is_integer(d) else list(d) for d in dims)
     if builtins.len(axes_a) != builtins.len(axes_b):
         raise ValueError(f"tensordot: dims {dims} must list as many axes of a as of b")
     letters = iter(string.ascii_letters)
@@ -1220,10 +1247,17 @@ def cdist(x1, x2, p=2.0):
 
 
 # ----------------------------------------------------------------------------- sampling (minigan's one generator)
-def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None) -> Tensor:
+@_factory_out
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None, device=None, pin_memory=False,
+           requires_grad=False) -> Tensor:
     """Samples of N(mean, std²): ``normal(mean_tensor, std_tensor)`` (one per element, broadcast) or
-    ``normal(0.0, 1.0, size=(n,))``.  No gradient flows to mean or std (as in PyTorch)."""
+    ``normal(0.0, 1.0, size=(n,))`` (a new leaf: ``requires_grad=True`` makes it a parameter to learn).  No
+    gradient flows to mean or std (as in PyTorch)."""
+    _F.only_defaults("normal", layout, pin_memory)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        if requires_grad or dtype is not None:  # PyTorch's tensor overloads have no such keywords
+            raise TypeError("normal: requires_grad= and dtype= go with numbers mean and std and a size (PyTorch's "
+                            "normal(0.0, 1.0, size)); with tensor mean or std, call .requires_grad_() on the result")
         mean, std = (v.detach() if isinstance(v, Tensor) else v for v in (mean, std))
         like = mean if isinstance(mean, Tensor) else std
         if builtins.bool((std < 0).any() if isinstance(std, Tensor) else std < 0):
@@ -1235,11 +1269,12 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None)
         raise TypeError("normal: give a tensor mean or std, or numbers and size=(...)")
     if std < 0:
         raise ValueError(f"normal: std must be >= 0, got {std}")
-    return randn(*_shape((size,), "normal"), generator=generator, dtype=dtype, device=device) * std + mean
+    samples = randn(*_shape((size,), "normal"), generator=generator, dtype=dtype, device=device) * std + mean
+    return _made(samples.array, requires_grad)
 
-bernoulli = _F.bernoulli
+bernoulli = _with_out(_F.bernoulli)
 
-multinomial = _F.multinomial
+multinomial = _with_out(_F.multinomial)
 
 
 # ----------------------------------------------------------------------------- small compositions

@@ -9,6 +9,7 @@ checks and the gradient are the method's.
 from __future__ import annotations
 
 import builtins
+import collections
 import functools
 import math
 import string
@@ -28,6 +29,8 @@ from minigan.engine.ops import unary as U
 
 _shape = _F._shape
 
+strided, contiguous_format, preserve_format = _F.strided, _F.contiguous_format, _F.preserve_format  # layout= values
+
 
 _xp = _F._xp
 
@@ -36,6 +39,20 @@ _made = _F._made
 
 
 # ----------------------------------------------------------------------------- constructors
+def get_default_device():
+    """The device new tensors are made on: the active backend's (``cpu`` unless ``minigan.use_backend('cupy')``)."""
+    return backend.Device(backend.device_of(backend.active_module().zeros(0)))
+
+
+def set_default_device(device) -> None:
+    """PyTorch's default device, for the one minigan makes tensors on already: ``set_default_device('cpu')`` (or
+    None) is accepted; another device is refused in one line (minigan's GPU is a backend: use_backend('cupy'))."""
+    if device is not None and backend.device_type(device) != get_default_device().type:
+        raise NotImplementedError(f"set_default_device: minigan makes new tensors on {get_default_device()}, not "
+                                  f"{device!r}; use minigan.use_backend('cupy') for the GPU, or pass device= to the "
+                                  "factories")
+
+
 def get_default_dtype():
     """The dtype of new floating tensors: float32 unless ``set_default_dtype`` chose float64."""
     return backend.np.dtype(backend.DEFAULT_DTYPE)
@@ -1246,6 +1263,69 @@ def cdist(x1, x2, p=2.0):
     return (a.unsqueeze(-2) - b.unsqueeze(-3)).norm(p, dim=-1)
 
 
+HistogramResult = collections.namedtuple("histogram", ["hist", "bin_edges"])  # as torch.return_types.histogram
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    """(hist, bin_edges) as ``torch.histogram``: ``bins`` equal-width bins over ``range`` (the data's own range when
+    None), or the bin edges given as a 1-D tensor; ``weight`` per element, ``density`` normalises to a density.
+    Float values, no gradient (as in PyTorch)."""
+    x = _t(input, "histogram")
+    if x.dtype.kind != "f":
+        raise TypeError(f"histogram: input must be floating point, got {x.dtype}")
+    xp = backend.get_array_module(x.array)
+    edges = bins.array if isinstance(bins, Tensor) else _F.integer(bins, "histogram", "bins")
+    if range is None and not isinstance(bins, Tensor) and x.numel():
+        range = (builtins.float(x.array.min()), builtins.float(x.array.max()))
+    w = None if weight is None else _t(weight, "histogram").array.ravel()
+    hist, bin_edges = xp.histogram(x.array.ravel(), bins=edges, range=range, weights=w, density=density)
+    result = HistogramResult(Tensor._make(hist.astype(x.dtype)), Tensor._make(bin_edges.astype(x.dtype)))
+    if out is not None:
+        return HistogramResult(*(_write_out("histogram", r, o) for r, o in zip(result, out)))
+    return result
+
+
+@_with_out
+def cross(input, other, dim=None):
+    """The cross product of 3-vectors along ``dim``; with no dim, the first dimension of size 3 (PyTorch's
+    deprecated default: pass dim, or use linalg.cross, whose default is -1)."""
+    x, y = _t(input, "cross"), _t(other, "cross")
+    if dim is None:
+        shape = backend.broadcast_shapes(tuple(x.shape), tuple(y.shape))
+        dim = next((i for i, n in enumerate(shape) if n == 3), -1)
+    if x.shape[dim] != 3 or y.shape[dim] != 3:
+        raise ValueError(f"cross: dim {dim} must have size 3, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+    a, b = x.unbind(dim), y.unbind(dim)
+    return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+
+
+# ----------------------------------------------------------------------------- in-place free forms
+def _in_place(name):
+    """``minigan.relu_(x)`` is ``x.relu_()``: PyTorch's free in-place forms are the Tensor methods."""
+    def in_place(input, *args, **kwargs):
+        return getattr(_t(input, name), name)(*args, **kwargs)
+
+    in_place.__name__ = in_place.__qualname__ = name
+    return in_place
+
+
+abs_, acos_, acosh_, arccos_ = _in_place("abs_"), _in_place("acos_"), _in_place("acosh_"), _in_place("arccos_")
+arccosh_, arcsin_, arcsinh_ = _in_place("arccosh_"), _in_place("arcsin_"), _in_place("arcsinh_")
+arctan_, arctanh_, asin_, asinh_ = _in_place("arctan_"), _in_place("arctanh_"), _in_place("asin_"), _in_place("asinh_")
+atan_, atanh_, ceil_, clamp_ = _in_place("atan_"), _in_place("atanh_"), _in_place("ceil_"), _in_place("clamp_")
+clamp_max_, clamp_min_, clip_ = _in_place("clamp_max_"), _in_place("clamp_min_"), _in_place("clip_")
+cos_, cosh_, deg2rad_, detach_ = _in_place("cos_"), _in_place("cosh_"), _in_place("deg2rad_"), _in_place("detach_")
+erf_, erfc_, exp2_, exp_ = _in_place("erf_"), _in_place("erfc_"), _in_place("exp2_"), _in_place("exp_")
+expm1_, fill_, fix_, floor_ = _in_place("expm1_"), _in_place("fill_"), _in_place("fix_"), _in_place("floor_")
+frac_, index_put_, log10_ = _in_place("frac_"), _in_place("index_put_"), _in_place("log10_")
+log1p_, log2_, log_, logit_ = _in_place("log1p_"), _in_place("log2_"), _in_place("log_"), _in_place("logit_")
+nan_to_num_, neg_, negative_ = _in_place("nan_to_num_"), _in_place("neg_"), _in_place("negative_")
+rad2deg_, reciprocal_, relu_ = _in_place("rad2deg_"), _in_place("reciprocal_"), _in_place("relu_")
+round_, rsqrt_, sigmoid_, sin_ = _in_place("round_"), _in_place("rsqrt_"), _in_place("sigmoid_"), _in_place("sin_")
+sinh_, sqrt_, square_, tan_ = _in_place("sinh_"), _in_place("sqrt_"), _in_place("square_"), _in_place("tan_")
+tanh_, trunc_, xlogy_, zero_ = _in_place("tanh_"), _in_place("trunc_"), _in_place("xlogy_"), _in_place("zero_")
+
+
 # ----------------------------------------------------------------------------- sampling (minigan's one generator)
 @_factory_out
 def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None, device=None, pin_memory=False,
@@ -1326,4 +1406,10 @@ __all__ = [
     "prod", "cumprod", "kthvalue", "median", "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp",
     "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist", "get_default_dtype", "bincount", "histc", "index_put",
     "take", "take_along_dim", "set_default_dtype",
+    "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
+    "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",
+    "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_",
+    "frac_", "index_put_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
+    "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_", "sqrt_", "square_",
+    "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "histogram", "cross", "get_default_device", "set_default_device",
 ]

@@ -310,10 +310,10 @@ def dot(input, other):
 def chunk(input, chunks, dim=0):
     """Split into ``chunks`` pieces along ``dim`` (the last may be smaller), as views in the graph."""
     x = _t(input, "chunk")
-    if isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1:
+    if not checks.is_integer(chunks) or chunks < 1:
         raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
     n = x.shape[dim]
-    return split(x, -(-n // chunks) if n else 1, dim)
+    return split(x, -(-n // int(chunks)) if n else 1, dim)
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -321,8 +321,8 @@ def split(tensor, split_size_or_sections, dim=0):
     x = _t(tensor, "split")
     dim = dim % x.ndim if x.ndim else 0
     n = x.shape[dim]
-    if isinstance(split_size_or_sections, int):
-        size = split_size_or_sections
+    if checks.is_integer(split_size_or_sections):
+        size = int(split_size_or_sections)
         if size < 1:
             raise ValueError(f"split: split_size must be a positive int, got {size}")
         sizes = [size] * (n // size) + ([n % size] if n % size else [])
@@ -638,7 +638,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     x = _t(input, "tensor_split")
     d = checks.normalize_axis(dim, x.ndim, "tensor_split", single=True)
     n = x.shape[d]
-    if isinstance(indices_or_sections, int):
+    if checks.is_integer(indices_or_sections):
         parts = indices_or_sections
         if parts < 1:
             raise ValueError(f"tensor_split: the number of sections must be >= 1, got {parts}")
@@ -654,7 +654,7 @@ def flip(input, dims):
     """Reverse the order of the elements along ``dims`` (an int or a sequence of them): a copy, as PyTorch's (a
     negative step, which only flip reads with, would be a view)."""
     x = _t(input, "flip")
-    dims = {d % x.ndim for d in ((dims,) if isinstance(dims, int) else dims)}
+    dims = {int(d) % x.ndim for d in ((dims,) if checks.is_integer(dims) else dims)}
     reverse = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))
     return S.GetItem.apply(x, index=(reverse, False)).clone()
 
@@ -975,8 +975,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         values, indices = topk(x.reshape(1), builtins.min(k, 1) if isinstance(k, int) else k, 0, largest)
         return TopkResult(_fresh(values.reshape(())), Tensor._make(indices.array.reshape(())))
     d = checks.normalize_axis(dim, x.ndim, "topk", single=True)
-    if isinstance(k, builtins.bool) or not isinstance(k, int) or not 0 <= k <= x.shape[d]:
+    if not checks.is_integer(k) or not 0 <= k <= x.shape[d]:
         raise ShapeError(f"topk: k must be an integer from 0 to {x.shape[d]} (the size of dim {d}), got {k!r}")
+    k = int(k)
     picked = argsort(x, d, descending=largest).array[(slice(None),) * d + (slice(0, k),)]
     return TopkResult(x[_along(picked, d)], Tensor._make(picked))
 
@@ -987,8 +988,9 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     x = _t(input, "kthvalue")
     flat = x.reshape(1) if x.ndim == 0 else x
     d = checks.normalize_axis(dim, flat.ndim, "kthvalue", single=True)
-    if isinstance(k, builtins.bool) or not isinstance(k, int) or not 1 <= k <= flat.shape[d]:
+    if not checks.is_integer(k) or not 1 <= k <= flat.shape[d]:
         raise ValueError(f"kthvalue: k must be an integer from 1 to {flat.shape[d]} (the size of dim {d}), got {k!r}")
+    k = int(k)
     picked = argsort(flat, d).array[(slice(None),) * d + (slice(k - 1, k),)]  # (its dim kept, of size 1)
     return KthvalueResult(*_read_along(x, flat, d, picked, keepdim))
 
@@ -1279,8 +1281,9 @@ def multinomial(input, num_samples, replacement=False, *, generator=None) -> Ten
     rows, k = w.shape
     if builtins.bool(((w < 0) | ~xp.isfinite(w)).any()) or builtins.bool((w.sum(axis=1) <= 0).any()):
         raise ValueError("multinomial: weights must be finite, non-negative, and sum to more than 0 in each row")
-    if isinstance(num_samples, builtins.bool) or not isinstance(num_samples, int) or num_samples < 1:
+    if not checks.is_integer(num_samples) or num_samples < 1:
         raise ValueError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
+    num_samples = int(num_samples)
     if not replacement and num_samples > k:
         raise ValueError(f"multinomial: cannot draw {num_samples} different categories from {k} without replacement")
     u = backend.rand((rows, num_samples), dtype=backend.np.float64, xp=xp, gen=generator)

@@ -319,7 +319,7 @@ def chunk(input, chunks, dim=0):
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
     x = _t(tensor, "split")
-    dim = dim % x.ndim if x.ndim else 0
+    dim = int(dim) % x.ndim if x.ndim else 0
     n = x.shape[dim]
     if checks.is_integer(split_size_or_sections):
         size = int(split_size_or_sections)

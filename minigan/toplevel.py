@@ -1291,6 +1291,8 @@ def cross(input, other, dim=None):
     deprecated default: pass dim, or use linalg.cross, whose default is -1)."""
     x, y = _t(input, "cross"), _t(other, "cross")
     if dim is None:
+        warnings.warn("Using minigan.cross without specifying the dim arg is deprecated (as in PyTorch): pass dim, or "
+                      "use minigan.linalg.cross (its default is the last dim)", UserWarning, stacklevel=3)
         shape = backend.broadcast_shapes(tuple(x.shape), tuple(y.shape))
         dim = next((i for i, n in enumerate(shape) if n == 3), -1)
     if x.shape[dim] != 3 or y.shape[dim] != 3:

@@ -6,7 +6,8 @@ PyTorch's signatures come from ``inspect.signature`` for functions written in Py
 the overloads its argument parser lists when none fits (what ``torch.normal(zzz=0)`` prints: the exact names,
 positions and keyword-only arguments it accepts, ``requires_grad`` too), and where it has one overload only (it
 lists none then), from the documented ones, the signature lines of the docstring (``abs(input, *, out=None) ->
-Tensor``).  Named-tensor overloads (``Dimname``) are
+Tensor``), each checked against the parser (a name it does not know is left out, arguments past the most it takes by
+position are keyword-only: docstrings are loose there).  Named-tensor overloads (``Dimname``) are
 left out: minigan has no named tensors.
 
 A keyword minigan cannot honour still belongs in its signature: given a value other than PyTorch's default, it
@@ -113,6 +114,36 @@ def _doc_overloads(obj, name: str, method: bool) -> list:
     return out
 
 
+def _refusal(target, *args, **kwargs) -> str:
+    """What PyTorch's parser says to these arguments ('' when it says nothing: a refusal of another kind)."""
+    try:
+        target(*args, **kwargs)
+    except TypeError as e:
+        return str(e)
+    except Exception:  # noqa: BLE001 - refused for another reason than the arguments' names and count
+        return ""
+    return ""
+
+
+def _checked(obj, name: str, method: bool, ov: tuple) -> tuple:
+    """A documented overload as PyTorch's parser takes it: docstrings are loose (``Tensor.mul(value)`` where the
+    parser calls it ``other``, ``cumsum(dim, dtype)`` where dtype is keyword-only), so each name is kept only if the
+    parser knows it, and arguments past the most it takes by position become keyword-only."""
+    target = getattr(_torch_tensor(), name) if method else obj
+    pos, kwonly, varargs = ov
+    missing = re.search(r"missing \d+ required positional arguments?: (.*)", _refusal(target))
+    required = tuple(re.findall(r'"(\w+)"', missing.group(1))) if missing else ()
+    pos = required + pos[len(required):]  # the parser's names for the required ones
+    given = [_Probe()] * len(required)
+    unknown = ("unexpected keyword argument", "takes no keyword arguments", "takes no arguments")
+    known = list(required) + [n for n in pos[len(required):] + kwonly
+                              if not any(u in _refusal(target, *given, **{n: _Probe()}) for u in unknown)]
+    most = re.search(r"takes (?:from \d+ to )?(\d+) positional argument", _refusal(target, *[_Probe()] * 20))
+    if most and not varargs:
+        kwonly, pos = pos[int(most.group(1)):] + kwonly, pos[:int(most.group(1))]
+    return tuple(n for n in pos if n in known), tuple(n for n in kwonly if n in known), varargs
+
+
 def _python_overload(sig: inspect.Signature, method: bool) -> tuple:
     pos, kwonly, varargs = [], [], False
     params = list(sig.parameters.values())
@@ -132,15 +163,11 @@ def _python_overload(sig: inspect.Signature, method: bool) -> tuple:
     return tuple(pos), tuple(kwonly), varargs
 
 
-_TENSOR = []
-
-
 def _torch_tensor():
+    """A fresh tensor to probe a method with (a probe the parser does not refuse may run, in place too)."""
     import torch
 
-    if not _TENSOR:
-        _TENSOR.append(torch.ones(2, 2))
-    return _TENSOR[0]
+    return torch.ones(2, 2)
 
 
 def pytorch_overloads(obj, name: str, method: bool) -> list:
@@ -153,7 +180,8 @@ def pytorch_overloads(obj, name: str, method: bool) -> list:
         if ov[0] == ("args", "kwargs") or (ov[2] and not ov[0] and not ov[1]):
             return _doc_overloads(obj, name, method)
         return [ov]
-    return _parser_overloads(obj, name, method) or _doc_overloads(obj, name, method)
+    return _parser_overloads(obj, name, method) or [_checked(obj, name, method, ov)
+                                                    for ov in _doc_overloads(obj, name, method)]
 
 
 def minigan_signature(fn, method: bool) -> inspect.Signature | None:

@@ -585,9 +585,18 @@ def unbind(input, dim=0):
     return _several_views([x[(slice(None),) * (dim % x.ndim) + (i,)] for i in range(x.shape[dim])])
 
 
-def repeat_interleave(input, repeats=None, dim=None):
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Each entry repeated ``repeats`` times in place (an int, or one count per entry along ``dim``); flattened when
-    dim is None.  ``repeat_interleave(counts)`` alone: each index i repeated counts[i] times."""
+    dim is None.  ``repeat_interleave(counts)`` alone: each index i repeated counts[i] times.  ``output_size``, the
+    result's length along dim (PyTorch's hint that spares it a device sync), must be right when given."""
+    result = _repeat_interleave(input, repeats, dim)
+    if output_size is not None and result.shape[0 if dim is None or repeats is None else dim] != output_size:
+        raise ValueError(f"repeat_interleave: output_size={output_size} but the result has "
+                         f"{result.shape[0 if dim is None or repeats is None else dim]} entries along that dim")
+    return result
+
+
+def _repeat_interleave(input, repeats, dim):
     x = _t(input, "repeat_interleave")
     xp = backend.get_array_module(x.array)
     if repeats is None:  # the indices form

@@ -14,6 +14,7 @@ the engine and this class (``_tensor_functions.py``) makes tensors with the engi
 
 from __future__ import annotations
 
+from minigan import _tensor_functions as _F
 from minigan import _tensor_str
 from minigan._tensor_inplace import TensorInPlace
 from minigan._tensor_math import TensorMath
@@ -28,6 +29,47 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
 
     def __repr__(self):  # PyTorch's print, digit for digit (minigan/_tensor_str.py)
         return _tensor_str.tensor_repr(self)
+
+    # ---- PyTorch's keywords on the engine's conversions and copies, checked here at the door: memory_format (the
+    # one minigan has: row-major), non_blocking (a hint a synchronous copy satisfies) and to(copy=True)
+    def to(self, *args, device=None, dtype=None, non_blocking=False, copy=False, memory_format=None):
+        """``to(device)``, ``to(dtype)``, ``to(other)``, ``to(device, dtype)``; PyTorch's ``non_blocking`` and
+        ``copy`` may follow by position: copy=True gives a new tensor even when nothing changes."""
+        _F.only_defaults("to", memory_format=memory_format)
+        flags = [a for a in args if isinstance(a, bool)]
+        copy = flags[1] if len(flags) > 1 else copy
+        out = super().to(*(a for a in args if not isinstance(a, bool)), device=device, dtype=dtype)
+        return out.clone() if copy and out is self else out
+
+    def type(self, dtype=None, non_blocking=False):
+        return super().type(dtype)
+
+    def copy_(self, src, non_blocking=False):
+        return super().copy_(src)
+
+    def float(self, *, memory_format=None):
+        _F.only_defaults("float", memory_format=memory_format)
+        return super().float()
+
+    def double(self, *, memory_format=None):
+        _F.only_defaults("double", memory_format=memory_format)
+        return super().double()
+
+    def long(self, *, memory_format=None):
+        _F.only_defaults("long", memory_format=memory_format)
+        return super().long()
+
+    def cpu(self, *, memory_format=None):
+        _F.only_defaults("cpu", memory_format=memory_format)
+        return super().cpu()
+
+    def contiguous(self, memory_format=None):
+        _F.only_defaults("contiguous", memory_format=memory_format)
+        return super().contiguous()
+
+    def clone(self, *, memory_format=None):
+        _F.only_defaults("clone", memory_format=memory_format)
+        return super().clone()
 
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)

@@ -958,7 +958,8 @@ def swapaxes(input, axis0, axis1):
     return _t(input, "swapaxes").transpose(axis0, axis1)
 
 
-swapdims = swapaxes
+def swapdims(input, dim0, dim1):
+    return _t(input, "swapdims").transpose(dim0, dim1)
 
 
 def movedim(input, source, destination):

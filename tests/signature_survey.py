@@ -138,9 +138,10 @@ def _checked(obj, name: str, method: bool, ov: tuple) -> tuple:
     unknown = ("unexpected keyword argument", "takes no keyword arguments", "takes no arguments")
     known = list(required) + [n for n in pos[len(required):] + kwonly
                               if not any(u in _refusal(target, *given, **{n: _Probe()}) for u in unknown)]
-    most = re.search(r"takes (?:from \d+ to )?(\d+) positional argument", _refusal(target, *[_Probe()] * 20))
+    most = re.search(r"takes (?:from \d+ to )?(\d+|no) (?:positional )?argument", _refusal(target, *[_Probe()] * 20))
     if most and not varargs:
-        kwonly, pos = pos[int(most.group(1)):] + kwonly, pos[:int(most.group(1))]
+        n = 0 if most.group(1) == "no" else int(most.group(1))
+        kwonly, pos = pos[n:] + kwonly, pos[:n]
     return tuple(n for n in pos if n in known), tuple(n for n in kwonly if n in known), varargs
 
 

@@ -210,15 +210,15 @@ class Tensor(TensorMethods):
         self._grad = value
 
     # ------------------------------------------------------------------ graph
-    def requires_grad_(self, flag: bool = True) -> Tensor:
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Switch gradient tracking on or off for this leaf (in place)."""
-        if flag and not backend.is_floating(self.array.dtype):
+        if requires_grad and not backend.is_floating(self.array.dtype):
             raise DtypeError(
                 f"requires_grad: only floating-point tensors can require gradients, got dtype {self.array.dtype}"
             )
-        if not flag and self._ctx is not None:
+        if not requires_grad and self._ctx is not None:
             raise GraphError("requires_grad_(False): only a leaf can stop requiring grad; use .detach()")
-        self._requires_grad = bool(flag)
+        self._requires_grad = bool(requires_grad)
         return self
 
     def detach(self) -> Tensor:

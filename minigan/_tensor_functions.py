@@ -300,11 +300,11 @@ def outer(input, vec2):
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 
-def dot(input, other):
+def dot(input, tensor):
     """The dot product of two 1-d tensors."""
-    if _t(input, "dot").ndim != 1 or _t(other, "dot").ndim != 1:
-        raise ValueError(f"dot: expected two 1-d tensors, got shapes {input.shape} and {other.shape}")
-    return input @ other
+    if _t(input, "dot").ndim != 1 or _t(tensor, "dot").ndim != 1:
+        raise ValueError(f"dot: expected two 1-d tensors, got shapes {input.shape} and {tensor.shape}")
+    return input @ tensor
 
 
 def chunk(input, chunks, dim=0):
@@ -764,9 +764,12 @@ def _along_place(x, dim, index, fn):
     return idx, _along(idx, d)
 
 
-def gather(input, dim, index):
+def gather(input, dim, index, *, sparse_grad=False):
     """out[i][j] = input[index[i][j]][j] for dim 0, input[i][index[i][j]] for dim 1 (and so on): ``input`` read
     along ``dim`` at ``index``."""
+    if sparse_grad:
+        raise NotImplementedError("gather: sparse_grad=True is not provided (minigan's gradients are dense); "
+                                  "leave it out")
     x = _t(input, "gather")
     out = x[_along_place(x, dim, index, "gather")[1]]
     zero_d = index.ndim == 0 if hasattr(index, "ndim") else backend.np.ndim(index) == 0

@@ -82,7 +82,7 @@ class TensorMath:
         return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(b - a) + self.dtype.type(a))
 
-    def cuda(self, device=None, non_blocking=False, *, memory_format=None):
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
         """A copy on the GPU (``cuda()``, ``cuda(0)``, ``cuda("cuda:0")``); non_blocking is a hint minigan's
         synchronous copy satisfies."""
         _F.only_defaults("cuda", memory_format=memory_format)
@@ -279,7 +279,8 @@ class TensorMath:
     def dot(self, tensor):
         return _F.dot(self, tensor)
 
-    vdot = dot
+    def vdot(self, other):
+        return _F.dot(self, other)
 
     def inner(self, other):
         return _F.inner(self, other)
@@ -342,8 +343,8 @@ class TensorMath:
     def clamp_max(self, max):
         return _F.clamp_max(self, max)
 
-    def gather(self, dim, index):
-        return _F.gather(self, dim, index)
+    def gather(self, dim, index, *, sparse_grad=False):
+        return _F.gather(self, dim, index, sparse_grad=sparse_grad)
 
     def index_select(self, dim, index):
         return _F.index_select(self, dim, index)

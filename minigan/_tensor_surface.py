@@ -32,14 +32,31 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
 
     # ---- PyTorch's keywords on the engine's conversions and copies, checked here at the door: memory_format (the
     # one minigan has: row-major), non_blocking (a hint a synchronous copy satisfies) and to(copy=True)
-    def to(self, *args, device=None, dtype=None, non_blocking=False, copy=False, memory_format=None):
+    def to(self, *args, device=None, dtype=None, non_blocking=False, copy=False, memory_format=None, tensor=None):
         """``to(device)``, ``to(dtype)``, ``to(other)``, ``to(device, dtype)``; PyTorch's ``non_blocking`` and
         ``copy`` may follow by position: copy=True gives a new tensor even when nothing changes."""
         _F.only_defaults("to", memory_format=memory_format)
+        args = args if tensor is None else (tensor, *args)
         flags = [a for a in args if isinstance(a, bool)]
         copy = flags[1] if len(flags) > 1 else copy
         out = super().to(*(a for a in args if not isinstance(a, bool)), device=device, dtype=dtype)
         return out.clone() if copy and out is self else out
+
+    def transpose(self, *dims, dim0=None, dim1=None):
+        """``transpose(0, 1)`` or ``transpose(dim0=0, dim1=1)`` (and NumPy's forms, the engine's)."""
+        return super().transpose(*dims, *(d for d in (dim0, dim1) if d is not None))
+
+    def max(self, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):
+        return super().max(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
+
+    def min(self, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):
+        return super().min(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
+
+    def mm(self, mat2):
+        return self.matmul(mat2)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        return super(Tensor, self if dtype is None else self.to(dtype)).norm(p, dim, keepdim)
 
     def type(self, dtype=None, non_blocking=False):
         return super().type(dtype)
@@ -75,10 +92,11 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)
 
 
-def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:
+def tensor(data, requires_grad=False, dtype=None, device=None, *, pin_memory=False) -> Tensor:
     """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): an array keeps its dtype; Python
     numbers and lists become bool, int64 or float32 by what they hold (``tensor([1, 2])`` is int64,
     ``tensor([1.0, 2])`` float32).  ``from_numpy(array)`` shares the array instead."""
+    _F.only_defaults("tensor", pin_memory=pin_memory)
     t = Tensor._make(checks.to_array(data.array if isinstance(data, engine.Tensor) else data, dtype, device,
                                      infer=True))
     return t.requires_grad_(True) if requires_grad else t

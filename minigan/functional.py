@@ -243,12 +243,13 @@ def pad(input, pad, mode="constant", value=None):
     return input
 
 
-def one_hot(labels, num_classes=-1):
+def one_hot(input, num_classes=-1):
     """int64 one-hot codes (*labels.shape, num_classes) of integer labels of any shape, as PyTorch's; no gradient.
     num_classes=-1 (the default) takes the largest label + 1.  (``one_hot(y, C).float()`` for a float code.)"""
     if not checks.is_integer(num_classes) or num_classes < 1 and num_classes != -1:
         raise ValueError(f"one_hot: num_classes must be a positive int (or -1: the largest label + 1), got "
                          f"{num_classes!r}")
+    labels = input
     if isinstance(labels, Tensor):
         y = labels.array
     elif backend.is_array(labels):

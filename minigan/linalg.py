@@ -20,10 +20,10 @@ def _t(x, fn) -> Tensor:
 
 
 @toplevel._with_out
-def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     """(Σ|x|^ord)^(1/ord) over ``dim`` (every element when None); ord inf is the largest |x|, -inf the smallest,
     0 the number of non-zero entries."""
-    x = _t(x, "vector_norm")
+    x = _t(input, "vector_norm")
     x = x if dtype is None else x.to(dtype)
     if isinstance(ord, bool) or not isinstance(ord, (int, float)):
         raise TypeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")

@@ -16,8 +16,8 @@ import string
 import warnings
 
 from minigan import _tensor_functions as _F
-from minigan import _tensor_str, functional
-from minigan._tensor_surface import Tensor, maximum, minimum, tensor
+from minigan import _tensor_str, _tensor_surface, functional
+from minigan._tensor_surface import Tensor, tensor
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
@@ -283,8 +283,8 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None,
     return _made(_xp(device).eye(n, m, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
-def is_tensor(x) -> bool:
-    return isinstance(x, Tensor)
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
 
 
 class inference_mode(no_grad):
@@ -372,7 +372,14 @@ def _with_out(fn):
 
 
 cat, stack = _with_out(functional.cat), _with_out(functional.stack)  # torch.cat(tensors, out=y) too
-maximum, minimum = _with_out(maximum), _with_out(minimum)
+@_with_out
+def maximum(input, other):
+    return _tensor_surface.maximum(input, other)
+
+
+@_with_out
+def minimum(input, other):
+    return _tensor_surface.minimum(input, other)
 
 
 # ----------------------------------------------------------------------------- free forms of Tensor methods
@@ -418,7 +425,10 @@ def logsumexp(input, dim, keepdim=False):
     return _t(input, "logsumexp").logsumexp(dim, keepdim)
 
 
-def norm(input, p="fro", dim=None, keepdim=False):
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    if out is not None:
+        return _write_out("norm", norm(input, p, dim, keepdim, dtype=dtype), out)
+    input = input if dtype is None else _t(input, "norm").to(dtype)
     return _t(input, "norm").norm(p, dim, keepdim)
 
 
@@ -749,8 +759,8 @@ ger = outer
 dot = _with_out(_F.dot)
 
 
-def clone(input):
-    return _t(input, "clone").clone()
+def clone(input, *, memory_format=None):
+    return _t(input, "clone").clone(memory_format=memory_format)
 
 
 def detach(input):
@@ -873,7 +883,13 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
     return tensor(data, dtype=dtype, device=device)
 
 
-asarray = as_tensor
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> Tensor:
+    """``as_tensor`` (memory shared where it can be), or a copy when ``copy=True``; ``copy=False`` refuses where a
+    copy is needed (as PyTorch's)."""
+    out = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype, device)
+    if copy is False and backend.is_array(obj) and out.array is not obj:
+        raise ValueError("asarray: copy=False, but the data must be copied to give this dtype or device")
+    return out.requires_grad_(True) if requires_grad else out
 
 
 def scalar_tensor(s, dtype=None, device=None) -> Tensor:
@@ -910,7 +926,9 @@ mv = _with_out(_F.mv)
 inner = _with_out(_F.inner)
 
 
-vdot = dot
+@_with_out
+def vdot(input, other):
+    return _F.dot(input, other)
 
 addcmul = _with_out(_F.addcmul)
 
@@ -1254,9 +1272,15 @@ def meshgrid(*tensors, indexing="ij"):
                  for k, x in enumerate(xs))
 
 
-def cdist(x1, x2, p=2.0):
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between every row of x1 (…, P, M) and every row of x2 (…, R, M): shape (…, P, R); the
-    gradient at a zero distance is 0, as PyTorch's."""
+    gradient at a zero distance is 0, as PyTorch's.  (``compute_mode``, PyTorch's choice of algorithm, changes
+    nothing here: the distances are always the direct ones.)"""
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"cdist: compute_mode must be one of {_CDIST_MODES}, got {compute_mode!r}")
     a, b = _t(x1, "cdist"), _t(x2, "cdist")
     if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:
         raise ShapeError(f"cdist: expected (…, P, M) and (…, R, M) with the same M, got {tuple(a.shape)} and "

@@ -790,9 +790,12 @@ def _source(src, value, idx, fn, like):
     return src[tuple(slice(n) for n in idx.shape)].to(like.dtype)
 
 
-def scatter(input, dim, index, src=None, *, value=None):
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     """input with src's values (or ``value``) written where ``index`` points along ``dim``: out[index[i][j]][j] =
     src[i][j] for dim 0.  gather's inverse; ``zeros(n, k).scatter(1, labels[:, None], 1.0)`` is a one-hot code."""
+    if reduce is not None:  # PyTorch's older form of scatter_reduce
+        raise NotImplementedError(f"scatter: reduce={reduce!r} is not provided: use scatter_add for 'add' (or "
+                                  "index_add)")
     x = _t(input, "scatter")
     if isinstance(src, (int, float)) and value is None:  # scatter(dim, index, 1.0): PyTorch's value overload
         src, value = None, src

@@ -421,8 +421,8 @@ class TensorMath:
     def trace(self):
         return _F.trace(self)
 
-    def scatter(self, dim, index, src=None, *, value=None):
-        return _F.scatter(self, dim, index, src, value=value)
+    def scatter(self, dim, index, src=None, *, value=None, reduce=None):
+        return _F.scatter(self, dim, index, src, value=value, reduce=reduce)
 
     def scatter_add(self, dim, index, src):
         return _F.scatter_add(self, dim, index, src)

@@ -193,3 +193,23 @@ def test_legacy_constructor_and_retain_grad_as_pytorch():
     assert minigan.Tensor(np.int64(2), 3).shape == (2, 3)
     y = minigan.tensor([1.0], requires_grad=True) * 2
     assert y.retain_grad() is None and torch.tensor([1.0], requires_grad=True).mul(2).retain_grad() is None
+
+
+def test_tensor_methods_take_pytorchs_keywords():
+    x = np.arange(6.0).reshape(2, 3)
+    for lib in (minigan, torch):
+        t = lib.tensor(x)
+        copied = t.to(lib.float64, False, True)  # to(dtype, non_blocking, copy) by position
+        assert copied is not t and copied.dtype == t.dtype and t.to(lib.float64) is t
+        assert t.to(copy=True) is not t and t.float(memory_format=lib.contiguous_format).dtype == lib.float32
+        assert tuple(t.transpose(dim0=0, dim1=1).shape) == (3, 2) and tuple(t.swapdims(0, 1).shape) == (3, 2)
+        assert t.max(other=lib.zeros(2, 3, dtype=lib.float64)).tolist() == x.tolist()
+        assert tuple(t.new_zeros(size=(4,)).shape) == (4,) and tuple(t.tile(dims=(2, 1)).shape) == (4, 3)
+        assert t.clone(memory_format=lib.preserve_format).tolist() == x.tolist()
+        assert t.float().norm(2, 1, False, lib.float64).dtype == lib.float64
+    with pytest.raises(NotImplementedError, match="memory_format='channels_last' is not provided"):
+        minigan.ones(2).float(memory_format="channels_last")
+    with pytest.raises(NotImplementedError, match="sparse_grad=True is not provided"):
+        minigan.gather(minigan.ones(2), 0, minigan.tensor([0]), sparse_grad=True)
+    with pytest.raises(NotImplementedError, match="reduce='add' is not provided: use scatter_add"):
+        minigan.zeros(2, 2).scatter_(0, minigan.tensor([[0]]), 1.0, reduce="add")

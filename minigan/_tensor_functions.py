@@ -86,6 +86,16 @@ def only_defaults(fn, layout=None, pin_memory=False, memory_format=None) -> None
                                   "row-major NumPy arrays); leave memory_format= out")
 
 
+def widened(x, dtype, fn):
+    """``x`` in ``dtype`` for a norm's ``dtype=``: PyTorch's norms refuse a narrowing one (float64 to float32)."""
+    if dtype is None:
+        return x
+    if not backend.np.can_cast(x.dtype, backend.np.dtype(dtype), casting="safe"):
+        raise DtypeError(f"{fn}: the dtype of the input ({x.dtype}) should be convertible without narrowing to the "
+                         f"specified dtype ({backend.np.dtype(dtype)}), as in PyTorch")
+    return x.to(dtype)
+
+
 def zeros(*shape, size=None, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False,
           memory_format=None) -> Tensor:
     only_defaults("zeros", layout, pin_memory, memory_format)

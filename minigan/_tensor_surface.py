@@ -56,7 +56,7 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
         return self.matmul(mat2)
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
-        return super(Tensor, self if dtype is None else self.to(dtype)).norm(p, dim, keepdim)
+        return super(Tensor, _F.widened(self, dtype, "norm")).norm(p, dim, keepdim)
 
     def type(self, dtype=None, non_blocking=False):
         return super().type(dtype)

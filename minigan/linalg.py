@@ -24,7 +24,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     """(Σ|x|^ord)^(1/ord) over ``dim`` (every element when None); ord inf is the largest |x|, -inf the smallest,
     0 the number of non-zero entries."""
     x = _t(input, "vector_norm")
-    x = x if dtype is None else x.to(dtype)
+    x = _F.widened(x, dtype, "linalg.vector_norm")
     if isinstance(ord, bool) or not isinstance(ord, (int, float)):
         raise TypeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
     if ord == -math.inf:
@@ -41,7 +41,7 @@ def matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """A matrix norm over the two axes ``dim``: "fro" (√Σa²), 1 / -1 (the largest / smallest column sum of |a|),
     inf / -inf (the same over rows).  The spectral and nuclear norms need an SVD, which minigan does not have."""
     A = _t(input, "matrix_norm")
-    A = A if dtype is None else A.to(dtype)
+    A = _F.widened(A, dtype, "linalg.matrix_norm")
     if not (isinstance(dim, (tuple, list)) and len(dim) == 2) or A.ndim < 2:
         raise ValueError(f"linalg.matrix_norm: needs a matrix (or a batch of them) and two dims, got shape "
                          f"{tuple(A.shape)} and dim={dim!r}")

@@ -428,8 +428,7 @@ def logsumexp(input, dim, keepdim=False):
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if out is not None:
         return _write_out("norm", norm(input, p, dim, keepdim, dtype=dtype), out)
-    input = input if dtype is None else _t(input, "norm").to(dtype)
-    return _t(input, "norm").norm(p, dim, keepdim)
+    return _t(input, "norm").norm(p, dim, keepdim, dtype)
 
 
 @_with_out

@@ -213,3 +213,13 @@ def test_tensor_methods_take_pytorchs_keywords():
         minigan.gather(minigan.ones(2), 0, minigan.tensor([0]), sparse_grad=True)
     with pytest.raises(NotImplementedError, match="reduce='add' is not provided: use scatter_add"):
         minigan.zeros(2, 2).scatter_(0, minigan.tensor([[0]]), 1.0, reduce="add")
+
+
+@pytest.mark.parametrize("call", [lambda t: t.ones(2, dtype=t.float64).norm(dtype=t.float32),
+                                  lambda t: t.norm(t.ones(2, dtype=t.float64), dtype=t.float32),
+                                  lambda t: t.linalg.vector_norm(t.ones(2, dtype=t.float64), dtype=t.float32),
+                                  lambda t: t.linalg.matrix_norm(t.ones(2, 2, dtype=t.float64), dtype=t.float32)])
+def test_a_norms_dtype_may_widen_not_narrow(call):
+    for lib in (minigan, torch):
+        with pytest.raises(RuntimeError, match="without narrowing"):
+            call(lib)

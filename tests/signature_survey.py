@@ -1,5 +1,6 @@
 """PyTorch's signatures against minigan's: for every public function, method and functional name minigan shares with
-``torch``, ``torch.Tensor``, ``torch.nn.functional`` and ``torch.linalg``, each of PyTorch's signatures (overloads
+``torch``, ``torch.Tensor``, ``torch.nn.functional``, ``torch.linalg``, ``torch.nn.init``, ``torch.nn.utils`` and
+``torch.autograd``, each of PyTorch's signatures (overloads
 included) must bind to minigan's callable, its arguments given by position and by name.
 
 PyTorch's signatures come from ``inspect.signature`` for functions written in Python; for those written in C, from
@@ -30,7 +31,8 @@ sys.path.insert(0, str(ROOT / "docs"))
 
 import make_coverage  # noqa: E402
 
-SPACES = ("torch", "torch.Tensor", "torch.nn.functional", "torch.linalg")
+SPACES = ("torch", "torch.Tensor", "torch.nn.functional", "torch.linalg", "torch.nn.init", "torch.nn.utils",
+          "torch.autograd")
 P = inspect.Parameter
 
 

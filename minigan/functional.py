@@ -211,7 +211,7 @@ def pad(input, pad, mode="constant", value=None):
     input = _tensor(input, "pad")
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise ValueError(f"pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}")
-    flat = isinstance(pad, (tuple, list)) and all(isinstance(v, int) for v in pad)
+    flat = isinstance(pad, (tuple, list)) and all(checks.is_integer(v) for v in pad)
     if flat:
         if len(pad) % 2 or len(pad) // 2 > input.ndim:
             raise ShapeError(f"pad: PyTorch-style pad {tuple(pad)} must hold an even number of sizes, two for each "

@@ -223,3 +223,12 @@ def test_a_norms_dtype_may_widen_not_narrow(call):
     for lib in (minigan, torch):
         with pytest.raises(RuntimeError, match="without narrowing"):
             call(lib)
+
+
+def test_numpy_integers_for_schedulers_and_padding():  # (PyTorch's DataLoader refuses an np.int64 batch_size)
+    n = np.int64
+    for lib in (minigan, torch):
+        opt = lib.optim.SGD([lib.zeros(1, requires_grad=True)], lr=0.1)
+        assert lib.optim.lr_scheduler.StepLR(opt, step_size=n(2)).step_size == 2
+        assert lib.optim.lr_scheduler.MultiStepLR(opt, milestones=[n(2), n(4)]).milestones[2] == 1
+        assert tuple(lib.nn.functional.pad(lib.ones(2, 2), (n(1), n(1))).shape) == (2, 4)

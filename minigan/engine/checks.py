@@ -504,7 +504,8 @@ def _read_list(data):
 
 
 def are_sizes(args) -> bool:
-    """``Tensor(64, 1)``: every positional argument a Python int (PyTorch's sizes, not data)."""
+    """``Tensor(64, 1)``: every positional argument an integer, not a tensor or an array (PyTorch's sizes, not
+    data)."""
     return len(args) > 0 and all(is_integer(n) and not backend.is_array(getattr(n, "array", n)) for n in args)
 
 

@@ -30,9 +30,9 @@ _NUMPY_SCALAR = backend.np.generic  # what NumPy returns for a 0-d result
 class Tensor(TensorMethods):
     """``Tensor(data, requires_grad=False)``: an n-d array that remembers how it was computed.
 
-    The data is copied, as ``torch.tensor`` does, and keeps its floating dtype; ``minigan.from_numpy``
-    shares it instead.  ``Tensor(2, 3)`` (sizes) is PyTorch's legacy constructor: a float32 tensor of
-    that shape (of zeros; PyTorch leaves it uninitialised).
+    PyTorch's legacy constructor: the data is copied in the default float dtype (float32), whatever it held (a
+    tensor keeps its own); ``minigan.tensor`` keeps an array's dtype, ``minigan.from_numpy`` shares it.
+    ``Tensor(2, 3)`` (sizes) is a float32 tensor of that shape (of zeros; PyTorch leaves it uninitialised).
     """
 
     __slots__ = ("array", "_grad", "_requires_grad", "_ctx", "name", "_counter", "_base", "_view_fn", "_view_version",

@@ -31,7 +31,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from minigan import Tensor, lessons, no_grad
+from minigan import lessons, no_grad, tensor
 from minigan.data.digits import load_digits
 from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
@@ -98,7 +98,7 @@ def label_check(exp, seed):
     wrong = (y + rng.integers(1, 10, size=y.shape)) % 10
     D = exp.trainer.D
     device = next(D.parameters()).device  # images and labels go where D is (a GPU too)
-    x, y_on, wrong_on = Tensor(x).to(device), Tensor(y).to(device), Tensor(wrong).to(device)
+    x, y_on, wrong_on = tensor(x).to(device), tensor(y).to(device), tensor(wrong).to(device)
     D.eval()
     with no_grad():
         right_p = D(x, y_on).sigmoid().detach().cpu().numpy().ravel()

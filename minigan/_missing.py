@@ -31,7 +31,6 @@ PLACES = {
 
 INPLACE = ("minigan has no in-place {base}_: write x = {place}{base}(...) instead (under minigan.no_grad() "
            "when x is a leaf that requires grad)")
-INPLACE_METHOD = "minigan has the in-place {base}_ as a Tensor method only: write x.{base}_(...)"
 AS_FUNCTION = "minigan's Tensor has no method .{name}: call the function minigan.{name}(x, ...)"
 AT_TOP = "minigan has it at the top level: use minigan.{name}"
 
@@ -81,9 +80,9 @@ TABLE = {
          """
         BufferDict CharTensor LockingLogger ModuleDict NoopLogger ParameterDict ShortTensor
         adjoint alpha_dropout bit conv3d conv_transpose3d
-        feature_alpha_dropout fill fill_ get_device has_lapack has_mkl
+        feature_alpha_dropout fill get_device has_lapack has_mkl
         has_openmp has_spectral is_inference is_signed is_vulkan_available logspace range resize_as_
-        return_types split_with_sizes types unsafe_chunk unsafe_split unsafe_split_with_sizes zero_
+        return_types split_with_sizes types unsafe_chunk unsafe_split unsafe_split_with_sizes
          """),
         ('not provided: minigan seeds with minigan.manual_seed and minigan.Generator().manual_seed(s) (pass it as '
          'generator=), and samples with rand, randn, randint, randperm, normal, bernoulli and multinomial',
@@ -137,7 +136,7 @@ TABLE = {
          "minigan's sum/max/cumsum/indexing",
          """
         corrcoef cov cumulative_trapezoid gradient
-        histogram histogramdd mode nanmedian nanquantile
+        histogramdd mode nanmedian nanquantile
         trapezoid trapz
          """),
         ("complex numbers are out of scope: minigan's tensors are real (floating, integer or bool)",
@@ -194,12 +193,12 @@ TABLE = {
          'exp, ...), or use NumPy on x.detach().numpy() for values',
          """
         copysign float_power fmax fmin frexp gcd gcd_ heaviside i0_ isin isneginf isposinf lcm lcm_ ldexp ldexp_
-        logaddexp2 nan_to_num_ nextafter renorm signbit sinc sinc_
+        logaddexp2 nextafter renorm signbit sinc sinc_
          """),
         ('this product/distance is not provided: write it with einsum, matmul (@), broadcasting and sum (e.g. '
          '((a[:, None] - b[None]) ** 2).sum(-1).sqrt())',
          """
-        block_diag cartesian_prod combinations cross pdist tril_indices
+        block_diag cartesian_prod combinations pdist tril_indices
         triu_indices vander
          """),
         ("minigan's dtypes are NumPy dtypes: use numpy.dtype, numpy.promote_types, numpy.result_type, "
@@ -247,7 +246,7 @@ TABLE = {
         ('minigan has no default device or tensor type to set: pass device= to the factories, or '
          "minigan.use_backend('cupy') for the GPU everywhere",
          """
-        get_default_device set_default_device set_default_tensor_type
+        set_default_tensor_type
          """),
         ("minigan's CPU ops are deterministic (same seed, same numbers) and have no nondeterministic fast "
          'paths to switch off: nothing to set',
@@ -712,9 +711,7 @@ def group_of(space: str, name: str):
     template = _INDEX.get((space, name))
     base = name[:-1] if name.endswith("_") and not name.endswith("__") else None
     if template is None and base and space in ("torch", "torch.Tensor"):
-        if space == "torch" and _has("torch.Tensor", name):
-            template = INPLACE_METHOD
-        elif space == "torch.Tensor" and _has(space, base):
+        if space == "torch.Tensor" and _has(space, base):
             template = INPLACE.replace("{place}{base}(...)", "x.{base}(...)")
         elif _has("torch", base):
             template = INPLACE.replace("{place}", "minigan.")

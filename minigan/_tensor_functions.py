@@ -33,11 +33,19 @@ def _shape(shape, fn, size=None):
         shape = (size,)
     shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
     for n in shape:
-        integer = isinstance(n, (int, backend.np.integer)) and not isinstance(n, bool)
-        if not integer or n < 0:
-            error = ValueError if integer else TypeError
+        whole = checks.is_integer(n)
+        if not whole or n < 0:
+            error = ValueError if whole else TypeError
             raise error(f"{fn}: got shape {shape!r}, expected non-negative integer sizes")
     return tuple(int(n) for n in shape)
+
+
+def integer(value, fn: str, name: str) -> int:
+    """``value`` as a Python int: anything PyTorch takes as one (an int, ``np.int64(4)``, an integer one-element
+    tensor: what has ``__index__``), not a bool."""
+    if not checks.is_integer(value):
+        raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
+    return int(value)
 
 
 def _xp(device):
@@ -49,17 +57,59 @@ def _made(array, requires_grad) -> Tensor:
     return t.requires_grad_(True) if requires_grad else t
 
 
-def zeros(*shape, size=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+class Layout:
+    """PyTorch's ``torch.strided`` (a dense tensor: the one layout minigan has) and its memory formats
+    ``contiguous_format`` and ``preserve_format`` (minigan's, NumPy's row-major order), the defaults a program may
+    pass as ``layout=`` and ``memory_format=``."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"minigan.{self.name}"
+
+
+strided, contiguous_format, preserve_format = Layout("strided"), Layout("contiguous_format"), Layout("preserve_format")
+
+
+def only_defaults(fn, layout=None, pin_memory=False, memory_format=None) -> None:
+    """PyTorch's ``layout=``, ``pin_memory=`` and ``memory_format=``, accepted at the values minigan has: a dense
+    tensor, in row-major order, in ordinary memory.  Any other gets one line saying what to do."""
+    if layout is not None and layout is not strided:
+        raise NotImplementedError(f"{fn}: layout={layout!r} is not provided (minigan tensors are dense, "
+                                  "minigan.strided); leave layout= out")
+    if pin_memory:
+        raise NotImplementedError(f"{fn}: pin_memory=True is not provided (pinned memory needs an accelerator, as "
+                                  "in PyTorch on a CPU-only machine); leave pin_memory= out")
+    if memory_format is not None and memory_format not in (contiguous_format, preserve_format):
+        raise NotImplementedError(f"{fn}: memory_format={memory_format!r} is not provided (minigan tensors are "
+                                  "row-major NumPy arrays); leave memory_format= out")
+
+
+def widened(x, dtype, fn):
+    """``x`` in ``dtype`` for a norm's ``dtype=``: PyTorch's norms refuse a narrowing one (float64 to float32)."""
+    if dtype is None:
+        return x
+    if not backend.np.can_cast(x.dtype, backend.np.dtype(dtype), casting="safe"):
+        raise DtypeError(f"{fn}: the dtype of the input ({x.dtype}) should be convertible without narrowing to the "
+                         f"specified dtype ({backend.np.dtype(dtype)}), as in PyTorch")
+    return x.to(dtype)
+
+
+def zeros(*shape, size=None, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False,
+          memory_format=None) -> Tensor:
+    only_defaults("zeros", layout, pin_memory, memory_format)
     shape = _shape(shape, "zeros", size)
     return _made(_xp(device).zeros(shape, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
-def ones(*shape, size=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+def ones(*shape, size=None, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False) -> Tensor:
+    only_defaults("ones", layout, pin_memory)
     shape = _shape(shape, "ones", size)
     return _made(_xp(device).ones(shape, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
-def full(size, fill_value, *, requires_grad=False, dtype=None, device=None) -> Tensor:
+def full(size, fill_value, *, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False) -> Tensor:
     """``size`` filled with ``fill_value``, in its dtype as PyTorch infers it: bool for a bool, int64 for an int,
     float32 for a float."""
     if isinstance(fill_value, Tensor):  # a 0-d tensor: its value, in its dtype (as PyTorch)
@@ -67,6 +117,7 @@ def full(size, fill_value, *, requires_grad=False, dtype=None, device=None) -> T
     if dtype is None:
         dtype = backend.np.bool_ if isinstance(fill_value, bool) else backend.np.int64 if isinstance(
             fill_value, (int, backend.np.integer)) else backend.DEFAULT_DTYPE
+    only_defaults("full", layout, pin_memory)
     return _made(_xp(device).full(_shape((size,), "full"), fill_value, dtype=dtype), requires_grad)
 
 
@@ -259,29 +310,29 @@ def outer(input, vec2):
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 
-def dot(input, other):
+def dot(input, tensor):
     """The dot product of two 1-d tensors."""
-    if _t(input, "dot").ndim != 1 or _t(other, "dot").ndim != 1:
-        raise ValueError(f"dot: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(other.shape)}")
-    return input @ other
+    if _t(input, "dot").ndim != 1 or _t(tensor, "dot").ndim != 1:
+        raise ValueError(f"dot: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(tensor.shape)}")
+    return input @ tensor
 
 
 def chunk(input, chunks, dim=0):
     """Split into ``chunks`` pieces along ``dim`` (the last may be smaller), as views in the graph."""
     x = _t(input, "chunk")
-    if isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1:
+    if not checks.is_integer(chunks) or chunks < 1:
         raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
     n = x.shape[dim]
-    return split(x, -(-n // chunks) if n else 1, dim)
+    return split(x, -(-n // int(chunks)) if n else 1, dim)
 
 
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
     x = _t(tensor, "split")
-    dim = dim % x.ndim if x.ndim else 0
+    dim = int(dim) % x.ndim if x.ndim else 0
     n = x.shape[dim]
-    if isinstance(split_size_or_sections, int):
-        size = split_size_or_sections
+    if checks.is_integer(split_size_or_sections):
+        size = int(split_size_or_sections)
         if size < 1:
             raise ValueError(f"split: split_size must be a positive int, got {size}")
         sizes = [size] * (n // size) + ([n % size] if n % size else [])
@@ -544,9 +595,18 @@ def unbind(input, dim=0):
     return _several_views([x[(slice(None),) * (dim % x.ndim) + (i,)] for i in range(x.shape[dim])])
 
 
-def repeat_interleave(input, repeats=None, dim=None):
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Each entry repeated ``repeats`` times in place (an int, or one count per entry along ``dim``); flattened when
-    dim is None.  ``repeat_interleave(counts)`` alone: each index i repeated counts[i] times."""
+    dim is None.  ``repeat_interleave(counts)`` alone: each index i repeated counts[i] times.  ``output_size``, the
+    result's length along dim (PyTorch's hint that spares it a device sync), must be right when given."""
+    result = _repeat_interleave(input, repeats, dim)
+    if output_size is not None and result.shape[0 if dim is None or repeats is None else dim] != output_size:
+        raise ValueError(f"repeat_interleave: output_size={output_size} but the result has "
+                         f"{result.shape[0 if dim is None or repeats is None else dim]} entries along that dim")
+    return result
+
+
+def _repeat_interleave(input, repeats, dim):
     x = _t(input, "repeat_interleave")
     xp = backend.get_array_module(x.array)
     if repeats is None:  # the indices form
@@ -597,7 +657,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     x = _t(input, "tensor_split")
     d = checks.normalize_axis(dim, x.ndim, "tensor_split", single=True)
     n = x.shape[d]
-    if isinstance(indices_or_sections, int):
+    if checks.is_integer(indices_or_sections):
         parts = indices_or_sections
         if parts < 1:
             raise ValueError(f"tensor_split: the number of sections must be >= 1, got {parts}")
@@ -613,7 +673,7 @@ def flip(input, dims):
     """Reverse the order of the elements along ``dims`` (an int or a sequence of them): a copy, as PyTorch's (a
     negative step, which only flip reads with, would be a view)."""
     x = _t(input, "flip")
-    dims = {d % x.ndim for d in ((dims,) if isinstance(dims, int) else dims)}
+    dims = {int(d) % x.ndim for d in ((dims,) if checks.is_integer(dims) else dims)}
     reverse = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))
     return S.GetItem.apply(x, index=(reverse, False)).clone()
 
@@ -714,9 +774,12 @@ def _along_place(x, dim, index, fn):
     return idx, _along(idx, d)
 
 
-def gather(input, dim, index):
+def gather(input, dim, index, *, sparse_grad=False):
     """out[i][j] = input[index[i][j]][j] for dim 0, input[i][index[i][j]] for dim 1 (and so on): ``input`` read
     along ``dim`` at ``index``."""
+    if sparse_grad:
+        raise NotImplementedError("gather: sparse_grad=True is not provided (minigan's gradients are dense); "
+                                  "leave it out")
     x = _t(input, "gather")
     out = x[_along_place(x, dim, index, "gather")[1]]
     zero_d = index.ndim == 0 if hasattr(index, "ndim") else backend.np.ndim(index) == 0
@@ -737,9 +800,12 @@ def _source(src, value, idx, fn, like):
     return src[tuple(slice(n) for n in idx.shape)].to(like.dtype)
 
 
-def scatter(input, dim, index, src=None, *, value=None):
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     """input with src's values (or ``value``) written where ``index`` points along ``dim``: out[index[i][j]][j] =
     src[i][j] for dim 0.  gather's inverse; ``zeros(n, k).scatter(1, labels[:, None], 1.0)`` is a one-hot code."""
+    if reduce is not None:  # PyTorch's older form of scatter_reduce
+        raise NotImplementedError(f"scatter: reduce={reduce!r} is not provided: use scatter_add for 'add' (or "
+                                  "index_add)")
     x = _t(input, "scatter")
     if isinstance(src, (int, float)) and value is None:  # scatter(dim, index, 1.0): PyTorch's value overload
         src, value = None, src
@@ -934,8 +1000,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         values, indices = topk(x.reshape(1), builtins.min(k, 1) if isinstance(k, int) else k, 0, largest)
         return TopkResult(_fresh(values.reshape(())), Tensor._make(indices.array.reshape(())))
     d = checks.normalize_axis(dim, x.ndim, "topk", single=True)
-    if isinstance(k, builtins.bool) or not isinstance(k, int) or not 0 <= k <= x.shape[d]:
+    if not checks.is_integer(k) or not 0 <= k <= x.shape[d]:
         raise ShapeError(f"topk: k must be an integer from 0 to {x.shape[d]} (the size of dim {d}), got {k!r}")
+    k = int(k)
     picked = argsort(x, d, descending=largest).array[(slice(None),) * d + (slice(0, k),)]
     return TopkResult(x[_along(picked, d)], Tensor._make(picked))
 
@@ -946,8 +1013,9 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     x = _t(input, "kthvalue")
     flat = x.reshape(1) if x.ndim == 0 else x
     d = checks.normalize_axis(dim, flat.ndim, "kthvalue", single=True)
-    if isinstance(k, builtins.bool) or not isinstance(k, int) or not 1 <= k <= flat.shape[d]:
+    if not checks.is_integer(k) or not 1 <= k <= flat.shape[d]:
         raise ValueError(f"kthvalue: k must be an integer from 1 to {flat.shape[d]} (the size of dim {d}), got {k!r}")
+    k = int(k)
     picked = argsort(flat, d).array[(slice(None),) * d + (slice(k - 1, k),)]  # (its dim kept, of size 1)
     return KthvalueResult(*_read_along(x, flat, d, picked, keepdim))
 
@@ -1238,8 +1306,9 @@ def multinomial(input, num_samples, replacement=False, *, generator=None) -> Ten
     rows, k = w.shape
     if builtins.bool(((w < 0) | ~xp.isfinite(w)).any()) or builtins.bool((w.sum(axis=1) <= 0).any()):
         raise ValueError("multinomial: weights must be finite, non-negative, and sum to more than 0 in each row")
-    if isinstance(num_samples, builtins.bool) or not isinstance(num_samples, int) or num_samples < 1:
+    if not checks.is_integer(num_samples) or num_samples < 1:
         raise ValueError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
+    num_samples = int(num_samples)
     if not replacement and num_samples > k:
         raise ValueError(f"multinomial: cannot draw {num_samples} different categories from {k} without replacement")
     u = backend.rand((rows, num_samples), dtype=backend.np.float64, xp=xp, gen=generator)

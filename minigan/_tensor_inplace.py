@@ -256,9 +256,10 @@ class TensorInPlace:
     def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
         return self._in_place("addmm_", lambda x, a, b: x.addmm(a, b, beta=beta, alpha=alpha), mat1, mat2)
 
-    def scatter_(self, dim, index, src=None, *, value=None):  # (src a number: PyTorch's scatter_(dim, index, 1.0))
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):  # (src a number: scatter_(dim, index, 1.0))
         value, src = (src, None) if isinstance(src, (int, float)) and value is None else (value, src)
-        return self._in_place("scatter_", lambda x, s: x.scatter(dim, index, s, value=value), src, cast=True)
+        return self._in_place("scatter_", lambda x, s: x.scatter(dim, index, s, value=value, reduce=reduce), src,
+                              cast=True)
 
     def scatter_add_(self, dim, index, src):
         return self._in_place("scatter_add_", lambda x, s: x.scatter_add(dim, index, s), src)

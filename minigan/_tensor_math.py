@@ -28,16 +28,20 @@ class TensorMath:
 
     # ---- PyTorch's conveniences the engine, the lessons, the GANs and the attacks do not call (they were in the
     # engine's methods.py until the engine wing kept only those)
-    def half(self):
+    def half(self, *, memory_format=None):
+        _F.only_defaults("half", memory_format=memory_format)
         return self.astype(backend.np.float16)
 
-    def short(self):
+    def short(self, *, memory_format=None):
+        _F.only_defaults("short", memory_format=memory_format)
         return self.astype(backend.np.int16)
 
-    def byte(self):
+    def byte(self, *, memory_format=None):
+        _F.only_defaults("byte", memory_format=memory_format)
         return self.astype(backend.np.uint8)
 
-    def char(self):
+    def char(self, *, memory_format=None):
+        _F.only_defaults("char", memory_format=memory_format)
         return self.astype(backend.np.int8)
 
     @property
@@ -78,8 +82,11 @@ class TensorMath:
         return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(b - a) + self.dtype.type(a))
 
-    def cuda(self):
-        return self.to("cuda")
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """A copy on the GPU (``cuda()``, ``cuda(0)``, ``cuda("cuda:0")``); non_blocking is a hint minigan's
+        synchronous copy satisfies."""
+        _F.only_defaults("cuda", memory_format=memory_format)
+        return self.to("cuda" if device is None else device if isinstance(device, str) else f"cuda:{int(device)}")
 
     def type_as(self, other):
         return self.astype(other.dtype)
@@ -111,10 +118,12 @@ class TensorMath:
     def pad(self, pad_width, value=0.0):
         return shaping.Pad.apply(self, pad_width=checks.normalize_pad(pad_width, self.ndim), value=value)
 
-    def int(self):
+    def int(self, *, memory_format=None):
+        _F.only_defaults("int", memory_format=memory_format)
         return self.astype(backend.np.int32)
 
-    def bool(self):
+    def bool(self, *, memory_format=None):
+        _F.only_defaults("bool", memory_format=memory_format)
         return self.astype(backend.np.bool_)
 
     def squeeze(self, dim=None, *, axis=None):
@@ -267,10 +276,11 @@ class TensorMath:
 
     ger = outer
 
-    def dot(self, other):
-        return _F.dot(self, other)
+    def dot(self, tensor):
+        return _F.dot(self, tensor)
 
-    vdot = dot
+    def vdot(self, other):
+        return _F.dot(self, other)
 
     def inner(self, other):
         return _F.inner(self, other)
@@ -311,8 +321,9 @@ class TensorMath:
     def repeat(self, *sizes):
         return _F.tile(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
 
-    def tile(self, *dims):
-        return _F.tile(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+    def tile(self, *sizes, dims=None):
+        sizes = sizes if dims is None else (dims,)
+        return _F.tile(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
 
     def tril(self, diagonal=0):
         return _F.tril(self, diagonal)
@@ -332,8 +343,8 @@ class TensorMath:
     def clamp_max(self, max):
         return _F.clamp_max(self, max)
 
-    def gather(self, dim, index):
-        return _F.gather(self, dim, index)
+    def gather(self, dim, index, *, sparse_grad=False):
+        return _F.gather(self, dim, index, sparse_grad=sparse_grad)
 
     def index_select(self, dim, index):
         return _F.index_select(self, dim, index)
@@ -410,8 +421,8 @@ class TensorMath:
     def trace(self):
         return _F.trace(self)
 
-    def scatter(self, dim, index, src=None, *, value=None):
-        return _F.scatter(self, dim, index, src, value=value)
+    def scatter(self, dim, index, src=None, *, value=None, reduce=None):
+        return _F.scatter(self, dim, index, src, value=value, reduce=reduce)
 
     def scatter_add(self, dim, index, src):
         return _F.scatter_add(self, dim, index, src)
@@ -428,8 +439,11 @@ class TensorMath:
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
         return _F.unique(self, sorted, return_inverse, return_counts, dim)
 
-    def repeat_interleave(self, repeats=None, dim=None):
-        return _F.repeat_interleave(self, repeats, dim)
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        return _F.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def swapdims(self, dim0, dim1):
+        return self.transpose(dim0, dim1)
 
     def unflatten(self, dim, sizes):
         """Axis ``dim`` split into ``sizes`` (one may be -1), as nn.Unflatten."""
@@ -649,19 +663,23 @@ class TensorMath:
     def ndimension(self):
         return self.ndim
 
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        return _F.zeros(*size, dtype=dtype or self.dtype, device=device or self.device,
-                                 requires_grad=requires_grad)
+    def new_zeros(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+                  pin_memory=False):
+        return _F.zeros(*sizes, size=size, dtype=dtype or self.dtype, device=device or self.device,
+                        requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-        return _F.ones(*size, dtype=dtype or self.dtype, device=device or self.device,
-                                requires_grad=requires_grad)
+    def new_ones(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+                 pin_memory=False):
+        return _F.ones(*sizes, size=size, dtype=dtype or self.dtype, device=device or self.device,
+                       requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
-    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, layout=None,
+                 pin_memory=False):
         return _F.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
-                                requires_grad=requires_grad)
+                       requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
-    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        _F.only_defaults("new_tensor", layout, pin_memory)
         t = self._make(checks.to_array(getattr(data, "array", data), dtype or self.dtype, device or self.device,
                                        infer=True))
         return t.requires_grad_(True) if requires_grad else t

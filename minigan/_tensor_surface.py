@@ -14,6 +14,7 @@ the engine and this class (``_tensor_functions.py``) makes tensors with the engi
 
 from __future__ import annotations
 
+from minigan import _tensor_functions as _F
 from minigan import _tensor_str
 from minigan._tensor_index import pytorch_index
 from minigan._tensor_inplace import TensorInPlace
@@ -83,14 +84,73 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
     def __repr__(self):  # PyTorch's print, digit for digit (minigan/_tensor_str.py)
         return _tensor_str.tensor_repr(self)
 
+    # ---- PyTorch's keywords on the engine's conversions and copies, checked here at the door: memory_format (the
+    # one minigan has: row-major), non_blocking (a hint a synchronous copy satisfies) and to(copy=True)
+    def to(self, *args, device=None, dtype=None, non_blocking=False, copy=False, memory_format=None, tensor=None):
+        """``to(device)``, ``to(dtype)``, ``to(other)``, ``to(device, dtype)``; PyTorch's ``non_blocking`` and
+        ``copy`` may follow by position: copy=True gives a new tensor even when nothing changes."""
+        _F.only_defaults("to", memory_format=memory_format)
+        args = args if tensor is None else (tensor, *args)
+        flags = [a for a in args if isinstance(a, bool)]
+        copy = flags[1] if len(flags) > 1 else copy
+        out = super().to(*(a for a in args if not isinstance(a, bool)), device=device, dtype=dtype)
+        return out.clone() if copy and out is self else out
+
+    def transpose(self, *dims, dim0=None, dim1=None):
+        """``transpose(0, 1)`` or ``transpose(dim0=0, dim1=1)`` (and NumPy's forms, the engine's)."""
+        return super().transpose(*dims, *(d for d in (dim0, dim1) if d is not None))
+
+    def max(self, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):
+        return super().max(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
+
+    def min(self, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):
+        return super().min(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
+
+    def mm(self, mat2):
+        return self.matmul(mat2)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        return super(Tensor, _F.widened(self, dtype, "norm")).norm(p, dim, keepdim)
+
+    def type(self, dtype=None, non_blocking=False):
+        return super().type(dtype)
+
+    def copy_(self, src, non_blocking=False):
+        return super().copy_(src)
+
+    def float(self, *, memory_format=None):
+        _F.only_defaults("float", memory_format=memory_format)
+        return super().float()
+
+    def double(self, *, memory_format=None):
+        _F.only_defaults("double", memory_format=memory_format)
+        return super().double()
+
+    def long(self, *, memory_format=None):
+        _F.only_defaults("long", memory_format=memory_format)
+        return super().long()
+
+    def cpu(self, *, memory_format=None):
+        _F.only_defaults("cpu", memory_format=memory_format)
+        return super().cpu()
+
+    def contiguous(self, memory_format=None):
+        _F.only_defaults("contiguous", memory_format=memory_format)
+        return super().contiguous()
+
+    def clone(self, *, memory_format=None):
+        _F.only_defaults("clone", memory_format=memory_format)
+        return super().clone()
+
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)
 
 
-def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:
+def tensor(data, requires_grad=False, dtype=None, device=None, *, pin_memory=False) -> Tensor:
     """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): an array keeps its dtype; Python
     numbers and lists become bool, int64 or float32 by what they hold (``tensor([1, 2])`` is int64,
     ``tensor([1.0, 2])`` float32).  ``from_numpy(array)`` shares the array instead."""
+    _F.only_defaults("tensor", pin_memory=pin_memory)
     t = Tensor._make(checks.to_array(data.array if isinstance(data, engine.Tensor) else data, dtype, device,
                                      infer=True))
     return t.requires_grad_(True) if requires_grad else t

@@ -211,7 +211,7 @@ def pad(input, pad, mode="constant", value=None):
     input = _tensor(input, "pad")
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise ValueError(f"pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}")
-    flat = isinstance(pad, (tuple, list)) and all(isinstance(v, int) for v in pad)
+    flat = isinstance(pad, (tuple, list)) and all(checks.is_integer(v) for v in pad)
     if flat:
         if len(pad) % 2 or len(pad) // 2 > input.ndim:
             raise ShapeError(f"pad: PyTorch-style pad {tuple(pad)} must hold an even number of sizes, two for each "
@@ -243,12 +243,13 @@ def pad(input, pad, mode="constant", value=None):
     return input
 
 
-def one_hot(labels, num_classes=-1):
+def one_hot(input, num_classes=-1):
     """int64 one-hot codes (*labels.shape, num_classes) of integer labels of any shape, as PyTorch's; no gradient.
     num_classes=-1 (the default) takes the largest label + 1.  (``one_hot(y, C).float()`` for a float code.)"""
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1 and num_classes != -1:
+    if not checks.is_integer(num_classes) or num_classes < 1 and num_classes != -1:
         raise ValueError(f"one_hot: num_classes must be a positive int (or -1: the largest label + 1), got "
                          f"{num_classes!r}")
+    labels = input
     if isinstance(labels, Tensor):
         y = labels.array
     elif backend.is_array(labels):
@@ -983,7 +984,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """(x − mean) / √(var + eps) over the last len(normalized_shape) dimensions (biased variance), then
     · weight + bias (Ba et al. 2016)."""
     input = _float(input, "layer_norm")
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = (int(normalized_shape),) if checks.is_integer(normalized_shape) else tuple(normalized_shape)
     if tuple(input.shape[input.ndim - len(shape):]) != shape:
         raise ShapeError(f"layer_norm: normalized_shape {shape} must be the last dimensions of the input, "
                          f"got input of shape {tuple(input.shape)}")
@@ -1158,11 +1159,12 @@ def adaptive_avg_pool2d(input, output_size):
         return _one_sample(adaptive_avg_pool2d, input, output_size)
     if input.ndim != 4:
         raise ShapeError(f"adaptive_avg_pool2d: expected input of shape (N, C, H, W), got {input.shape}")
-    oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
+    oh, ow = (output_size, output_size) if checks.is_integer(output_size) else output_size
     n, c, h, w = input.shape
     oh, ow = oh or h, ow or w  # None keeps that size, as in PyTorch
-    if not (isinstance(oh, int) and isinstance(ow, int) and oh > 0 and ow > 0):
+    if not (checks.is_integer(oh) and checks.is_integer(ow) and oh > 0 and ow > 0):
         raise ValueError(f"adaptive_avg_pool2d: output_size must be positive ints (or None), got {output_size!r}")
+    oh, ow = int(oh), int(ow)
     if h % oh == 0 and w % ow == 0:  # equal blocks: a reshape and a mean
         return input.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
     return _adaptive_means(h, oh, input) @ input @ _adaptive_means(w, ow, input).T
@@ -1186,10 +1188,11 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
         return _one_sample(adaptive_max_pool2d, input, output_size, return_indices)
     if input.ndim != 4:
         raise ShapeError(f"adaptive_max_pool2d: expected input of shape (N, C, H, W), got {input.shape}")
-    oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
+    oh, ow = (output_size, output_size) if checks.is_integer(output_size) else output_size
     oh, ow = oh or input.shape[2], ow or input.shape[3]
-    if not (isinstance(oh, int) and isinstance(ow, int) and oh > 0 and ow > 0):
+    if not (checks.is_integer(oh) and checks.is_integer(ow) and oh > 0 and ow > 0):
         raise ValueError(f"adaptive_max_pool2d: output_size must be positive ints (or None), got {output_size!r}")
+    oh, ow = int(oh), int(ow)
     columns, rows = _adaptive_windows(input.shape[3], ow, input), _adaptive_windows(input.shape[2], oh, input)
     by_row, at_column = input[:, :, :, columns].max(dim=4)  # (N, C, H, ow), and where in each window
     out, at_row = by_row[:, :, rows].max(dim=3)  # (N, C, oh, ow)
@@ -1362,7 +1365,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / √(mean(x²) + eps) over the last dimensions ``normalized_shape``, times ``weight`` (Zhang & Sennrich
     2019); eps defaults to the dtype's machine epsilon, as PyTorch."""
     input = _float(input, "rms_norm")
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = (int(normalized_shape),) if checks.is_integer(normalized_shape) else tuple(normalized_shape)
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     eps = float(backend.finfo(input.dtype).eps) if eps is None else eps
     out = input / ((input * input).mean(dims, keepdim=True) + eps).sqrt()

@@ -11,7 +11,6 @@ import sys
 from minigan import _missing, toplevel
 from minigan import _tensor_functions as _F
 from minigan._tensor_surface import Tensor
-from minigan.functional import stack
 
 
 def _t(x, fn) -> Tensor:
@@ -20,11 +19,12 @@ def _t(x, fn) -> Tensor:
     return x
 
 
-def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+@toplevel._with_out
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     """(Σ|x|^ord)^(1/ord) over ``dim`` (every element when None); ord inf is the largest |x|, -inf the smallest,
     0 the number of non-zero entries."""
-    x = _t(x, "vector_norm")
-    x = x if dtype is None else x.to(dtype)
+    x = _t(input, "vector_norm")
+    x = _F.widened(x, dtype, "linalg.vector_norm")
     if isinstance(ord, bool) or not isinstance(ord, (int, float)):
         raise TypeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
     if ord == -math.inf:
@@ -36,11 +36,12 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     return x.norm(ord, dim, keepdim)
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+@toplevel._with_out
+def matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """A matrix norm over the two axes ``dim``: "fro" (√Σa²), 1 / -1 (the largest / smallest column sum of |a|),
     inf / -inf (the same over rows).  The spectral and nuclear norms need an SVD, which minigan does not have."""
-    A = _t(A, "matrix_norm")
-    A = A if dtype is None else A.to(dtype)
+    A = _t(input, "matrix_norm")
+    A = _F.widened(A, dtype, "linalg.matrix_norm")
     if not (isinstance(dim, (tuple, list)) and len(dim) == 2) or A.ndim < 2:
         raise ValueError(f"linalg.matrix_norm: needs a matrix (or a batch of them) and two dims, got shape "
                          f"{tuple(A.shape)} and dim={dim!r}")
@@ -56,10 +57,11 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     return out if keepdim else out.squeeze(max(rows, cols)).squeeze(min(rows, cols))
 
 
-def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+@toplevel._with_out
+def norm(input, ord=None, dim=None, keepdim=False, *, dtype=None):
     """vector_norm for a vector or an int dim, matrix_norm for a matrix or a pair of dims; with neither ord nor dim,
     the 2-norm of every entry."""
-    A = _t(A, "norm")
+    A = _t(input, "norm")
     if dim is None and ord is not None and A.ndim not in (1, 2):
         raise ValueError(f"linalg.norm: with ord and no dim the input must be 1-D or 2-D, got shape {tuple(A.shape)}")
     if isinstance(dim, int) or (dim is None and (A.ndim == 1 or ord is None)):
@@ -67,15 +69,17 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     return matrix_norm(A, "fro" if ord is None else ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
 
 
+@toplevel._with_out
 def vecdot(x, y, *, dim=-1):
     """Σ x·y along ``dim`` (the operands broadcast)."""
     return (_t(x, "vecdot") * y).sum(dim)
 
 
-def matmul(input, other):
-    return toplevel.matmul(input, other)
+def matmul(input, other, *, out=None):
+    return toplevel.matmul(input, other, out=out)
 
 
+@toplevel._with_out
 def multi_dot(tensors):
     """The product of a chain of matrices, left to right (a first 1-D operand is a row, a last one a column)."""
     tensors = list(tensors)
@@ -94,13 +98,9 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     return moved[(Ellipsis, *_F._diagonal_index(*moved.shape[-2:], offset, A))]
 
 
-def cross(x, y, *, dim=-1):
-    """The cross product of 3-vectors along ``dim``."""
-    x, y = _t(x, "cross"), _t(y, "cross")
-    if x.shape[dim] != 3 or y.shape[dim] != 3:
-        raise ValueError(f"linalg.cross: dim {dim} must have size 3, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
-    a, b = x.unbind(dim), y.unbind(dim)
-    return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+def cross(input, other, *, dim=-1, out=None):
+    """The cross product of 3-vectors along ``dim`` (the last, unless dim says another)."""
+    return toplevel.cross(input, other, dim, out=out)
 
 
 def __getattr__(name):

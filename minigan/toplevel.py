@@ -9,14 +9,15 @@ checks and the gradient are the method's.
 from __future__ import annotations
 
 import builtins
+import collections
 import functools
 import math
 import string
 import warnings
 
 from minigan import _tensor_functions as _F
-from minigan import _tensor_str, functional
-from minigan._tensor_surface import Size, Tensor, maximum, minimum, tensor
+from minigan import _tensor_str, _tensor_surface, functional
+from minigan._tensor_surface import Size, Tensor, tensor
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
@@ -27,6 +28,8 @@ from minigan.engine.ops import unary as U
 
 _shape = _F._shape
 
+strided, contiguous_format, preserve_format = _F.strided, _F.contiguous_format, _F.preserve_format  # layout= values
+
 
 _xp = _F._xp
 
@@ -35,6 +38,20 @@ _made = _F._made
 
 
 # ----------------------------------------------------------------------------- constructors
+def get_default_device():
+    """The device new tensors are made on: the active backend's (``cpu`` unless ``minigan.use_backend('cupy')``)."""
+    return backend.Device(backend.device_of(backend.active_module().zeros(0)))
+
+
+def set_default_device(device) -> None:
+    """PyTorch's default device, for the one minigan makes tensors on already: ``set_default_device('cpu')`` (or
+    None) is accepted; another device is refused in one line (minigan's GPU is a backend: use_backend('cupy'))."""
+    if device is not None and backend.device_type(device) != get_default_device().type:
+        raise NotImplementedError(f"set_default_device: minigan makes new tensors on {get_default_device()}, not "
+                                  f"{device!r}; use minigan.use_backend('cupy') for the GPU, or pass device= to the "
+                                  "factories")
+
+
 def get_default_dtype():
     """The dtype of new floating tensors: float32 unless ``set_default_dtype`` chose float64."""
     return backend.np.dtype(backend.DEFAULT_DTYPE)
@@ -80,33 +97,79 @@ def manual_seed(seed: int):
     return backend.default_generator
 
 
-def randn(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+def _write_out(name, result, out):
+    """``result`` written into the tensor ``out``, which is returned: PyTorch's ``out=`` (see ``_with_out``)."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}: out must be a Tensor, got {type(out).__name__}")
+    if result.requires_grad or (out.requires_grad and is_grad_enabled()):
+        raise GraphError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                         "but one of the arguments requires grad; drop out= (or compute under minigan.no_grad())")
+    if not backend.np.can_cast(result.dtype, out.dtype, casting="same_kind"):
+        raise DtypeError(f"{name}: result type {result.dtype} can't be cast to the desired output type {out.dtype}")
+    if out.shape != result.shape:
+        if out.numel():
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                          f"which does not match the required output shape {list(result.shape)}.", UserWarning,
+                          stacklevel=3)
+        out.array = backend.get_array_module(out.array).empty(result.shape, dtype=out.dtype)
+    out.array[...] = result.array
+    out._counter[0] += 1  # a change in place: graphs that saved out's old values refuse to backward
+    return out
+
+
+def _factory_out(fn):
+    """A factory's ``out=``: the new values are made in out's dtype (unless ``dtype=`` says another) and written
+    into ``out``, which is returned, as PyTorch's ``zeros(2, 3, out=y)``."""
+    @functools.wraps(fn)
+    def with_out(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        if isinstance(out, Tensor) and kwargs.get("dtype") is None:
+            kwargs["dtype"] = out.dtype
+        return _write_out(fn.__name__, fn(*args, **kwargs), out)
+
+    return with_out
+
+
+@_factory_out
+def randn(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None, layout=None,
+          pin_memory=False) -> Tensor:
     """Standard normal samples (float32 unless dtype says otherwise), from ``generator`` or minigan's."""
+    _F.only_defaults("randn", layout, pin_memory)
     shape = _shape(shape, "randn", size)
     return _made(backend.randn(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
-def rand(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None) -> Tensor:
+@_factory_out
+def rand(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None, layout=None,
+         pin_memory=False) -> Tensor:
     """Uniform [0, 1) samples."""
+    _F.only_defaults("rand", layout, pin_memory)
     shape = _shape(shape, "rand", size)
     return _made(backend.rand(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
-zeros = _F.zeros
+zeros = _factory_out(_F.zeros)
 
 
-ones = _F.ones
+ones = _factory_out(_F.ones)
 
 
-empty = zeros  # PyTorch leaves the memory uninitialised; zeros are the safe choice for a learner
+@_factory_out
+def empty(*shape, size=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          memory_format=None) -> Tensor:
+    """Zeros (PyTorch leaves the memory uninitialised; zeros are the safe choice for a learner)."""
+    return _F.zeros(*shape, size=size, dtype=dtype, layout=layout, device=device, requires_grad=requires_grad,
+                    pin_memory=pin_memory, memory_format=memory_format)
 
 
-full = _F.full
+full = _factory_out(_F.full)
 
 
-def _like(x, fn):
+def _like(x, fn, layout=None, memory_format=None):
     if not isinstance(x, Tensor):
         raise TypeError(f"{fn}: expected a Tensor, got {type(x).__name__}")
+    _F.only_defaults(fn, layout, memory_format=memory_format)
     return x
 
 
@@ -115,39 +178,49 @@ def _like_xp(x, device):
     return backend.get_array_module(x.array) if device is None else _xp(device)
 
 
-def zeros_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
-    x = _like(x, "zeros_like")
+def zeros_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
+    x = _like(input, "zeros_like", layout, memory_format)
     return _made(_like_xp(x, device).zeros(x.shape, dtype=dtype or x.dtype), requires_grad)
 
 
-def ones_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
-    x = _like(x, "ones_like")
+def ones_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
+    x = _like(input, "ones_like", layout, memory_format)
     return _made(_like_xp(x, device).ones(x.shape, dtype=dtype or x.dtype), requires_grad)
 
 
-def empty_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
-    """Zeros shaped as ``x`` (PyTorch leaves the memory uninitialised; zeros are the safe choice)."""
-    return zeros_like(_like(x, "empty_like"), requires_grad, dtype, device)
+def empty_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
+    """Zeros shaped as ``input`` (PyTorch leaves the memory uninitialised; zeros are the safe choice)."""
+    return zeros_like(_like(input, "empty_like", layout, memory_format), requires_grad, dtype, device)
 
 
-def full_like(x, fill_value, requires_grad=False, dtype=None, device=None) -> Tensor:
-    x = _like(x, "full_like")
+def full_like(input, fill_value, requires_grad=False, dtype=None, device=None, *, layout=None,
+              memory_format=None) -> Tensor:
+    x = _like(input, "full_like", layout, memory_format)
     return _made(_like_xp(x, device).full(x.shape, fill_value, dtype=dtype or x.dtype), requires_grad)
 
 
-def randn_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
-    x = _like(x, "randn_like")
-    return _made(backend.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device)), requires_grad)
+def randn_like(input, requires_grad=False, dtype=None, device=None, *, generator=None, layout=None,
+               memory_format=None, pin_memory=False) -> Tensor:
+    x = _like(input, "randn_like", layout, memory_format)
+    _F.only_defaults("randn_like", pin_memory=pin_memory)
+    return _made(backend.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator),
+                 requires_grad)
 
 
-def rand_like(x, requires_grad=False, dtype=None, device=None) -> Tensor:
-    x = _like(x, "rand_like")
-    return _made(backend.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device)), requires_grad)
+def rand_like(input, requires_grad=False, dtype=None, device=None, *, generator=None, layout=None,
+              memory_format=None, pin_memory=False) -> Tensor:
+    x = _like(input, "rand_like", layout, memory_format)
+    _F.only_defaults("rand_like", pin_memory=pin_memory)
+    return _made(backend.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator),
+                 requires_grad)
 
 
-def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+@_factory_out
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
+            layout=None, pin_memory=False) -> Tensor:
     """Integers uniform in [low, high), int64 as in PyTorch: ``randint(high, size)``, ``randint(high, size=...)``
     (from 0), ``randint(low, high, size)``, or all by keyword."""
+    _F.only_defaults("randint", layout, pin_memory)
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, high
     elif high is None and size is not None:  # randint(high, size=...)
@@ -156,6 +229,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         raise TypeError("randint: integer tensors cannot require gradients (only floating-point ones can)")
     if size is None or high is None:
         raise TypeError("randint: expected randint(high, size) or randint(low, high, size), size a tuple")
+    low, high = _F.integer(low, "randint", "low"), _F.integer(high, "randint", "high")
     if not low < high:
         raise ValueError(f"randint: expected low < high, got low={low}, high={high}")
     xp = _xp(device)
@@ -163,38 +237,53 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     return Tensor._make(out.astype(dtype or backend.np.int64))
 
 
-def randperm(n, *, generator=None, dtype=None, device=None) -> Tensor:
+@_factory_out
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
+    _F.only_defaults("randperm", layout, pin_memory)
+    n = _F.integer(n, "randperm", "n")
     xp = _xp(device)
-    return Tensor._make(xp.asarray(backend.stream(generator, xp).permutation(int(n)).astype(dtype or backend.np.int64)))
+    perm = xp.asarray(backend.stream(generator, xp).permutation(n).astype(dtype or backend.np.int64))
+    return _made(perm, requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """start, start+step, ... < end; int64 when every argument is an int (or an integer 0-d tensor), else float32
-    (as PyTorch)."""
+@_factory_out
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, layout=None,
+           pin_memory=False) -> Tensor:
+    """start, start+step, ... < end; int64 when every argument is an integer (or an integer 0-d tensor), else
+    float32 (as PyTorch)."""
+    _F.only_defaults("arange", layout, pin_memory)
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if end is None:
         start, end = 0, start
-    ints = builtins.all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
+    ints = builtins.all(checks.is_integer(v) for v in (start, end, step))
     default = backend.np.int64 if ints else backend.DEFAULT_DTYPE
     if step == 0:
         raise ValueError("arange: step must not be 0")
     return _made(_xp(device).arange(start, end, step).astype(dtype or default), requires_grad)
 
 
-def linspace(start, end, steps, dtype=None, device=None, requires_grad=False) -> Tensor:
+@_factory_out
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False) -> Tensor:
     """``steps`` evenly spaced values from start to end, both included (float32)."""
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+    _F.only_defaults("linspace", layout, pin_memory)
+    steps = _F.integer(steps, "linspace", "steps")
+    if steps < 0:
         raise ValueError(f"linspace: steps must be a non-negative int, got {steps!r}")
     return _made(_xp(device).linspace(start, end, steps).astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
-def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+@_factory_out
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False) -> Tensor:
+    _F.only_defaults("eye", layout, pin_memory)
+    n, m = _F.integer(n, "eye", "n"), None if m is None else _F.integer(m, "eye", "m")
     return _made(_xp(device).eye(n, m, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
-def is_tensor(x) -> bool:
-    return isinstance(x, Tensor)
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
 
 
 class inference_mode(no_grad):
@@ -271,29 +360,25 @@ def _with_out(fn):
         result = fn(*args, **kwargs)
         if out is None:
             return result
-        name = fn.__name__
-        if not isinstance(out, Tensor):
-            raise TypeError(f"{name}: out must be a Tensor, got {type(out).__name__}")
-        if result.requires_grad or (out.requires_grad and is_grad_enabled()):
-            raise GraphError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
-                             "but one of the arguments requires grad; drop out= (or compute under minigan.no_grad())")
-        if not backend.np.can_cast(result.dtype, out.dtype, casting="same_kind"):
-            raise DtypeError(f"{name}: result type {result.dtype} can't be cast to the desired output type {out.dtype}")
-        if out.shape != result.shape:
-            if out.numel():
-                warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
-                              f"which does not match the required output shape {list(result.shape)}.", UserWarning,
-                              stacklevel=2)
-            out.array = backend.get_array_module(out.array).empty(result.shape, dtype=out.dtype)
-        out.array[...] = result.array
-        out._counter[0] += 1  # a change in place: graphs that saved out's old values refuse to backward
-        return out
+        if not isinstance(result, tuple):
+            return _write_out(fn.__name__, result, out)
+        if not isinstance(out, (tuple, list)) or len(out) != len(result):  # (values, indices): a pair of tensors
+            raise TypeError(f"{fn.__name__}: out must be a tuple of {len(result)} Tensors, got {out!r}")
+        written = [_write_out(fn.__name__, r, o) for r, o in zip(result, out)]
+        return type(result)(*written) if hasattr(result, "_fields") else tuple(written)
 
     return with_out
 
 
 cat, stack = _with_out(functional.cat), _with_out(functional.stack)  # torch.cat(tensors, out=y) too
-maximum, minimum = _with_out(maximum), _with_out(minimum)
+@_with_out
+def maximum(input, other):
+    return _tensor_surface.maximum(input, other)
+
+
+@_with_out
+def minimum(input, other):
+    return _tensor_surface.minimum(input, other)
 
 
 # ----------------------------------------------------------------------------- free forms of Tensor methods
@@ -304,80 +389,89 @@ def _t(x, fn) -> Tensor:
 
 
 @_with_out
-def sum(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-    return _t(x, "sum").sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    return _t(input, "sum").sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
 @_with_out
-def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-    return _t(x, "mean").mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    return _t(input, "mean").mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-max = _F.max
-
-min = _F.min
+@_with_out
+def max(input, dim=None, keepdim=False, *, other=None):
+    """``max(x)``, ``max(x, dim)`` → (values, indices), or ``max(a, b)`` (also ``other=b``): the elementwise
+    maximum."""
+    return _F.max(input, dim if other is None else other, keepdim)
 
 
 @_with_out
-def argmax(x, dim=None, keepdim=False):
-    return _t(x, "argmax").argmax(dim, keepdim)
+def min(input, dim=None, keepdim=False, *, other=None):
+    return _F.min(input, dim if other is None else other, keepdim)
 
 
 @_with_out
-def argmin(x, dim=None, keepdim=False):
-    return _t(x, "argmin").argmin(dim, keepdim)
+def argmax(input, dim=None, keepdim=False):
+    return _t(input, "argmax").argmax(dim, keepdim)
 
 
 @_with_out
-def logsumexp(x, dim, keepdim=False):
-    return _t(x, "logsumexp").logsumexp(dim, keepdim)
-
-
-def norm(x, p="fro", dim=None, keepdim=False):
-    return _t(x, "norm").norm(p, dim, keepdim)
+def argmin(input, dim=None, keepdim=False):
+    return _t(input, "argmin").argmin(dim, keepdim)
 
 
 @_with_out
-def abs(x):
-    return _t(x, "abs").abs()
+def logsumexp(input, dim, keepdim=False):
+    return _t(input, "logsumexp").logsumexp(dim, keepdim)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    if out is not None:
+        return _write_out("norm", norm(input, p, dim, keepdim, dtype=dtype), out)
+    return _t(input, "norm").norm(p, dim, keepdim, dtype)
 
 
 @_with_out
-def exp(x):
-    return _t(x, "exp").exp()
+def abs(input):
+    return _t(input, "abs").abs()
 
 
 @_with_out
-def log(x):
-    return _t(x, "log").log()
+def exp(input):
+    return _t(input, "exp").exp()
 
 
 @_with_out
-def sqrt(x):
-    return _t(x, "sqrt").sqrt()
+def log(input):
+    return _t(input, "log").log()
 
 
 @_with_out
-def sign(x):
-    return _t(x, "sign").sign()
+def sqrt(input):
+    return _t(input, "sqrt").sqrt()
 
 
 @_with_out
-def tanh(x):
-    return _t(x, "tanh").tanh()
+def sign(input):
+    return _t(input, "sign").sign()
 
 
 @_with_out
-def sigmoid(x):
-    return _t(x, "sigmoid").sigmoid()
-
-
-def relu(x):
-    return _t(x, "relu").relu()
+def tanh(input):
+    return _t(input, "tanh").tanh()
 
 
 @_with_out
-def clamp(x, min=None, max=None):
-    return _t(x, "clamp").clamp(min, max)
+def sigmoid(input):
+    return _t(input, "sigmoid").sigmoid()
+
+
+def relu(input):
+    return _t(input, "relu").relu()
+
+
+@_with_out
+def clamp(input, min=None, max=None):
+    return _t(input, "clamp").clamp(min, max)
 
 
 clip = clamp
@@ -392,41 +486,46 @@ def log_softmax(input, dim, dtype=None):
 
 
 @_with_out
-def matmul(a, b):
-    return _t(a, "matmul") @ b
+def matmul(input, other):
+    return _t(input, "matmul") @ other
 
 
-mm = matmul
+@_with_out
+def mm(input, mat2):
+    return _t(input, "mm") @ mat2
 
 
-def reshape(x, *shape):
-    return _t(x, "reshape").reshape(*shape)
+def reshape(input, *sizes, shape=None):
+    """``reshape(x, (2, 3))`` or ``reshape(x, shape=(2, 3))`` (and minigan's ``reshape(x, 2, 3)``)."""
+    return _t(input, "reshape").reshape(*sizes if shape is None else (shape,))
 
 
-def flatten(x, start_dim=0, end_dim=-1):
-    return _t(x, "flatten").flatten(start_dim, end_dim)
+def flatten(input, start_dim=0, end_dim=-1):
+    return _t(input, "flatten").flatten(start_dim, end_dim)
 
 
-def squeeze(x, dim=None):
-    return _t(x, "squeeze").squeeze(dim)
+def squeeze(input, dim=None):
+    return _t(input, "squeeze").squeeze(dim)
 
 
-def unsqueeze(x, dim):
-    return _t(x, "unsqueeze").unsqueeze(dim)
+def unsqueeze(input, dim):
+    return _t(input, "unsqueeze").unsqueeze(dim)
 
 
-def transpose(x, dim0, dim1):
-    return _t(x, "transpose").transpose(dim0, dim1)
+def transpose(input, dim0, dim1):
+    return _t(input, "transpose").transpose(dim0, dim1)
 
 
-def permute(x, dims):
-    return _t(x, "permute").permute(*dims)
+def permute(input, dims):
+    return _t(input, "permute").permute(*dims)
 
 
-def numel(x) -> int:
-    return _t(x, "numel").numel()
+def numel(input) -> int:
+    return _t(input, "numel").numel()
 
-where = _with_out(_F.where)
+@_with_out
+def where(condition, input=_F._ONLY_CONDITION, other=_F._ONLY_CONDITION):
+    return _F.where(condition, input, other)
 
 
 
@@ -525,10 +624,12 @@ def erfinv(input):
     return U.Erfinv.apply(_as_float(input, "erfinv"))
 
 
+@_with_out
 def log2(input):
     return U.Log2.apply(_as_float(input, "log2"))
 
 
+@_with_out
 def log10(input):
     return U.Log10.apply(_as_float(input, "log10"))
 
@@ -656,8 +757,8 @@ ger = outer
 dot = _with_out(_F.dot)
 
 
-def clone(input):
-    return _t(input, "clone").clone()
+def clone(input, *, memory_format=None):
+    return _t(input, "clone").clone(memory_format=memory_format)
 
 
 def detach(input):
@@ -717,7 +818,7 @@ logical_and = _with_out(_F.logical_and)
 
 logical_or = _with_out(_F.logical_or)
 
-logical_xor = _F.logical_xor
+logical_xor = _with_out(_F.logical_xor)
 
 bitwise_and = _with_out(_F.bitwise_and)
 
@@ -751,6 +852,7 @@ e, pi, inf, nan = math.e, math.pi, math.inf, math.nan
 newaxis = None  # x[:, minigan.newaxis] adds a dimension, as x[:, None]
 
 
+@_with_out
 def absolute(input):
     return abs(input)
 
@@ -763,9 +865,9 @@ amax = _with_out(_F.amax)
 
 amin = _with_out(_F.amin)
 
-clamp_min = _F.clamp_min
+clamp_min = _with_out(_F.clamp_min)
 
-clamp_max = _F.clamp_max
+clamp_max = _with_out(_F.clamp_max)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
@@ -779,7 +881,13 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
     return tensor(data, dtype=dtype, device=device)
 
 
-asarray = as_tensor
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> Tensor:
+    """``as_tensor`` (memory shared where it can be), or a copy when ``copy=True``; ``copy=False`` refuses where a
+    copy is needed (as PyTorch's)."""
+    out = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype, device)
+    if copy is False and backend.is_array(obj) and out.array is not obj:
+        raise ValueError("asarray: copy=False, but the data must be copied to give this dtype or device")
+    return out.requires_grad_(True) if requires_grad else out
 
 
 def scalar_tensor(s, dtype=None, device=None) -> Tensor:
@@ -816,7 +924,9 @@ mv = _with_out(_F.mv)
 inner = _with_out(_F.inner)
 
 
-vdot = dot
+@_with_out
+def vdot(input, other):
+    return _F.dot(input, other)
 
 addcmul = _with_out(_F.addcmul)
 
@@ -830,16 +940,18 @@ logit = _with_out(_F.logit)
 
 deg2rad = _with_out(_F.deg2rad)
 
-rad2deg = _F.rad2deg
+rad2deg = _with_out(_F.rad2deg)
 
 
 @_with_out
-def concat(tensors, dim=0):
+def concat(tensors, dim=0, *, out=None):
     """``cat`` under its other names."""
-    return cat(tensors, dim)
+    return cat(tensors, dim, out=out)
 
 
-concatenate = concat
+def concatenate(tensors, axis=0, out=None):
+    """``cat``, NumPy's name and argument: ``concatenate(tensors, axis)``."""
+    return cat(tensors, axis, out=out)
 
 
 @_with_out
@@ -862,7 +974,8 @@ def swapaxes(input, axis0, axis1):
     return _t(input, "swapaxes").transpose(axis0, axis1)
 
 
-swapdims = swapaxes
+def swapdims(input, dim0, dim1):
+    return _t(input, "swapdims").transpose(dim0, dim1)
 
 
 def movedim(input, source, destination):
@@ -997,7 +1110,7 @@ AminmaxResult = _F.AminmaxResult
 
 gather = _with_out(_F.gather)
 
-scatter = _F.scatter
+scatter = _with_out(_F.scatter)
 
 scatter_add = _F.scatter_add
 
@@ -1011,7 +1124,7 @@ masked_select = _with_out(_F.masked_select)
 
 unique = _F.unique
 
-index_add = _F.index_add
+index_add = _with_out(_F.index_add)
 
 index_put = _F.index_put
 
@@ -1019,19 +1132,19 @@ take = _F.take
 
 take_along_dim = _with_out(_F.take_along_dim)
 
-index_copy = _F.index_copy
+index_copy = _with_out(_F.index_copy)
 
 index_fill = _F.index_fill
 
-argsort = _F.argsort
+argsort = _with_out(_F.argsort)
 
-sort = _F.sort
+sort = _with_out(_F.sort)
 
-topk = _F.topk
+topk = _with_out(_F.topk)
 
-kthvalue = _F.kthvalue
+kthvalue = _with_out(_F.kthvalue)
 
-median = _F.median
+median = _with_out(_F.median)
 
 quantile = _with_out(_F.quantile)
 
@@ -1039,9 +1152,9 @@ nansum = _F.nansum
 
 nanmean = _with_out(_F.nanmean)
 
-cummax = _F.cummax
+cummax = _with_out(_F.cummax)
 
-cummin = _F.cummin
+cummin = _with_out(_F.cummin)
 
 logcumsumexp = _with_out(_F.logcumsumexp)
 
@@ -1049,7 +1162,7 @@ bincount = _F.bincount
 
 histc = _with_out(_F.histc)
 
-aminmax = _F.aminmax
+aminmax = _with_out(_F.aminmax)
 
 cumsum = _with_out(_F.cumsum)
 
@@ -1110,15 +1223,18 @@ def _einsum_letters(equation, xs):
     return inputs, output
 
 
-def tensordot(a, b, dims=2):
+def tensordot(a, b, dims=2, out=None):
     """The sum of a·b over the last ``dims`` axes of a and the first of b (or over the axes listed in a pair of
     lists), written as an einsum."""
+    if out is not None:
+        return _write_out("tensordot", tensordot(a, b, dims), out)
     x, y = _t(a, "tensordot"), _t(b, "tensordot")
-    if isinstance(dims, int):
+    if checks.is_integer(dims):
+        dims = int(dims)
         if not 0 <= dims <= builtins.min(x.ndim, y.ndim):
             raise ValueError(f"tensordot: dims={dims} must be from 0 to {builtins.min(x.ndim, y.ndim)}")
         dims = (list(range(x.ndim - dims, x.ndim)), list(range(dims)))
-    axes_a, axes_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    axes_a, axes_b = ([d] if checks.is_integer(d) else list(d) for d in dims)
     if builtins.len(axes_a) != builtins.len(axes_b):
         raise ValueError(f"tensordot: dims {dims} must list as many axes of a as of b")
     letters = iter(string.ascii_letters)
@@ -1154,9 +1270,15 @@ def meshgrid(*tensors, indexing="ij"):
                  for k, x in enumerate(xs))
 
 
-def cdist(x1, x2, p=2.0):
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between every row of x1 (…, P, M) and every row of x2 (…, R, M): shape (…, P, R); the
-    gradient at a zero distance is 0, as PyTorch's."""
+    gradient at a zero distance is 0, as PyTorch's.  (``compute_mode``, PyTorch's choice of algorithm, changes
+    nothing here: the distances are always the direct ones.)"""
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"cdist: compute_mode must be one of {_CDIST_MODES}, got {compute_mode!r}")
     a, b = _t(x1, "cdist"), _t(x2, "cdist")
     if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:
         raise ShapeError(f"cdist: expected (…, P, M) and (…, R, M) with the same M, got {tuple(a.shape)} and "
@@ -1164,11 +1286,83 @@ def cdist(x1, x2, p=2.0):
     return (a.unsqueeze(-2) - b.unsqueeze(-3)).norm(p, dim=-1)
 
 
+HistogramResult = collections.namedtuple("histogram", ["hist", "bin_edges"])  # as torch.return_types.histogram
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    """(hist, bin_edges) as ``torch.histogram``: ``bins`` equal-width bins over ``range`` (the data's own range when
+    None), or the bin edges given as a 1-D tensor; ``weight`` per element, ``density`` normalises to a density.
+    Float values, no gradient (as in PyTorch)."""
+    x = _t(input, "histogram")
+    if x.dtype.kind != "f":
+        raise TypeError(f"histogram: input must be floating point, got {x.dtype}")
+    xp = backend.get_array_module(x.array)
+    edges = bins.array if isinstance(bins, Tensor) else _F.integer(bins, "histogram", "bins")
+    if range is None and not isinstance(bins, Tensor) and x.numel():
+        range = (builtins.float(x.array.min()), builtins.float(x.array.max()))
+    w = None if weight is None else _t(weight, "histogram").array.ravel()
+    hist, bin_edges = xp.histogram(x.array.ravel(), bins=edges, range=range, weights=w, density=density)
+    result = HistogramResult(Tensor._make(hist.astype(x.dtype)), Tensor._make(bin_edges.astype(x.dtype)))
+    if out is not None:
+        return HistogramResult(*(_write_out("histogram", r, o) for r, o in zip(result, out)))
+    return result
+
+
+@_with_out
+def cross(input, other, dim=None):
+    """The cross product of 3-vectors along ``dim``; with no dim, the first dimension of size 3 (PyTorch's
+    deprecated default: pass dim, or use linalg.cross, whose default is -1)."""
+    x, y = _t(input, "cross"), _t(other, "cross")
+    if dim is None:
+        warnings.warn("Using minigan.cross without specifying the dim arg is deprecated (as in PyTorch): pass dim, or "
+                      "use minigan.linalg.cross (its default is the last dim)", UserWarning, stacklevel=3)
+        shape = backend.broadcast_shapes(tuple(x.shape), tuple(y.shape))
+        dim = next((i for i, n in enumerate(shape) if n == 3), -1)
+    if x.shape[dim] != 3 or y.shape[dim] != 3:
+        raise ValueError(f"cross: dim {dim} must have size 3, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+    a, b = x.unbind(dim), y.unbind(dim)
+    return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+
+
+# ----------------------------------------------------------------------------- in-place free forms
+def _in_place(name):
+    """``minigan.relu_(x)`` is ``x.relu_()``: PyTorch's free in-place forms are the Tensor methods."""
+    def in_place(input, *args, **kwargs):
+        return getattr(_t(input, name), name)(*args, **kwargs)
+
+    in_place.__name__ = in_place.__qualname__ = name
+    return in_place
+
+
+abs_, acos_, acosh_, arccos_ = _in_place("abs_"), _in_place("acos_"), _in_place("acosh_"), _in_place("arccos_")
+arccosh_, arcsin_, arcsinh_ = _in_place("arccosh_"), _in_place("arcsin_"), _in_place("arcsinh_")
+arctan_, arctanh_, asin_, asinh_ = _in_place("arctan_"), _in_place("arctanh_"), _in_place("asin_"), _in_place("asinh_")
+atan_, atanh_, ceil_, clamp_ = _in_place("atan_"), _in_place("atanh_"), _in_place("ceil_"), _in_place("clamp_")
+clamp_max_, clamp_min_, clip_ = _in_place("clamp_max_"), _in_place("clamp_min_"), _in_place("clip_")
+cos_, cosh_, deg2rad_, detach_ = _in_place("cos_"), _in_place("cosh_"), _in_place("deg2rad_"), _in_place("detach_")
+erf_, erfc_, exp2_, exp_ = _in_place("erf_"), _in_place("erfc_"), _in_place("exp2_"), _in_place("exp_")
+expm1_, fill_, fix_, floor_ = _in_place("expm1_"), _in_place("fill_"), _in_place("fix_"), _in_place("floor_")
+frac_, index_put_, log10_ = _in_place("frac_"), _in_place("index_put_"), _in_place("log10_")
+log1p_, log2_, log_, logit_ = _in_place("log1p_"), _in_place("log2_"), _in_place("log_"), _in_place("logit_")
+nan_to_num_, neg_, negative_ = _in_place("nan_to_num_"), _in_place("neg_"), _in_place("negative_")
+rad2deg_, reciprocal_, relu_ = _in_place("rad2deg_"), _in_place("reciprocal_"), _in_place("relu_")
+round_, rsqrt_, sigmoid_, sin_ = _in_place("round_"), _in_place("rsqrt_"), _in_place("sigmoid_"), _in_place("sin_")
+sinh_, sqrt_, square_, tan_ = _in_place("sinh_"), _in_place("sqrt_"), _in_place("square_"), _in_place("tan_")
+tanh_, trunc_, xlogy_, zero_ = _in_place("tanh_"), _in_place("trunc_"), _in_place("xlogy_"), _in_place("zero_")
+
+
 # ----------------------------------------------------------------------------- sampling (minigan's one generator)
-def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None) -> Tensor:
+@_factory_out
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None, device=None, pin_memory=False,
+           requires_grad=False) -> Tensor:
     """Samples of N(mean, std²): ``normal(mean_tensor, std_tensor)`` (one per element, broadcast) or
-    ``normal(0.0, 1.0, size=(n,))``.  No gradient flows to mean or std (as in PyTorch)."""
+    ``normal(0.0, 1.0, size=(n,))`` (a new leaf: ``requires_grad=True`` makes it a parameter to learn).  No
+    gradient flows to mean or std (as in PyTorch)."""
+    _F.only_defaults("normal", layout, pin_memory)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        if requires_grad or dtype is not None:  # PyTorch's tensor overloads have no such keywords
+            raise TypeError("normal: requires_grad= and dtype= go with numbers mean and std and a size (PyTorch's "
+                            "normal(0.0, 1.0, size)); with tensor mean or std, call .requires_grad_() on the result")
         mean, std = (v.detach() if isinstance(v, Tensor) else v for v in (mean, std))
         like = mean if isinstance(mean, Tensor) else std
         if builtins.bool((std < 0).any() if isinstance(std, Tensor) else std < 0):
@@ -1180,11 +1374,12 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None)
         raise TypeError("normal: give a tensor mean or std, or numbers and size=(...)")
     if std < 0:
         raise ValueError(f"normal: std must be >= 0, got {std}")
-    return randn(*_shape((size,), "normal"), generator=generator, dtype=dtype, device=device) * std + mean
+    samples = randn(*_shape((size,), "normal"), generator=generator, dtype=dtype, device=device) * std + mean
+    return _made(samples.array, requires_grad)
 
-bernoulli = _F.bernoulli
+bernoulli = _with_out(_F.bernoulli)
 
-multinomial = _F.multinomial
+multinomial = _with_out(_F.multinomial)
 
 
 # ----------------------------------------------------------------------------- small compositions
@@ -1236,4 +1431,10 @@ __all__ = [
     "prod", "cumprod", "kthvalue", "median", "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp",
     "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist", "get_default_dtype", "bincount", "histc", "index_put",
     "take", "take_along_dim", "set_default_dtype",
+    "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
+    "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",
+    "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_",
+    "frac_", "index_put_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
+    "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_", "sqrt_", "square_",
+    "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "histogram", "cross", "get_default_device", "set_default_device",
 ]

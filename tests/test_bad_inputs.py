@@ -167,9 +167,9 @@ CASES = [
     ("tensor-string", lambda d: minigan.tensor("abc"), TypeError, r"Tensor: cannot convert str .*expected numbers"),
     ("tensor-ragged-list", lambda d: minigan.tensor([[1, 2], [3]]), ValueError, r"Tensor: cannot convert list"),
     # requires_grad on integers
-    ("requires-grad-int", lambda d: minigan.Tensor(np.arange(3), requires_grad=True), TypeError,
+    ("requires-grad-int", lambda d: minigan.tensor(np.arange(3), requires_grad=True), TypeError,
      r"requires_grad: only floating-point tensors can require gradients, got dtype int64"),
-    ("requires-grad-bool", lambda d: minigan.Tensor(np.ones(3, bool)).requires_grad_(), TypeError,
+    ("requires-grad-bool", lambda d: minigan.tensor(np.ones(3, bool)).requires_grad_(), TypeError,
      r"requires_grad: only floating-point tensors can require gradients, got dtype bool"),
     ("parameter-int", lambda d: nn.Parameter(np.arange(3)), TypeError,
      r"Parameter: data must be floating-point, got dtype int64"),

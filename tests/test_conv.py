@@ -42,7 +42,7 @@ def naive_conv_transpose2d(x, w, b, stride, padding):
 
 
 def _t(a, xp, requires_grad=False):
-    return minigan.Tensor(xp.asarray(a), requires_grad=requires_grad)
+    return minigan.tensor(xp.asarray(a), requires_grad=requires_grad)
 
 
 # ----------------------------------------------------------------------------- geometry strategy
@@ -64,7 +64,7 @@ def test_conv2d_matches_naive_loops(g):
     x = rng.standard_normal((g["n"], g["c"], g["h"], g["w"]))
     w = rng.standard_normal((g["o"], g["c"], g["k"], g["k"]))
     b = rng.standard_normal(g["o"])
-    got = F.conv2d(minigan.Tensor(x), minigan.Tensor(w), minigan.Tensor(b), g["stride"], g["padding"])
+    got = F.conv2d(minigan.tensor(x), minigan.tensor(w), minigan.tensor(b), g["stride"], g["padding"])
     np.testing.assert_allclose(got.detach().numpy(), naive_conv2d(x, w, b, g["stride"], g["padding"]), atol=1e-10)
 
 
@@ -78,7 +78,7 @@ def test_conv_transpose2d_matches_naive_loops(g):
     x = rng.standard_normal((g["n"], g["c"], h, w_))
     w = rng.standard_normal((g["c"], g["o"], g["k"], g["k"]))
     b = rng.standard_normal(g["o"])
-    got = F.conv_transpose2d(minigan.Tensor(x), minigan.Tensor(w), minigan.Tensor(b), s, p)
+    got = F.conv_transpose2d(minigan.tensor(x), minigan.tensor(w), minigan.tensor(b), s, p)
     np.testing.assert_allclose(got.detach().numpy(), naive_conv_transpose2d(x, w, b, s, p), atol=1e-10)
 
 
@@ -89,12 +89,12 @@ def test_adjoint_identity(g):
     rng = np.random.default_rng(g["seed"])
     x = rng.standard_normal((g["n"], g["c"], g["h"], g["w"]))
     w = rng.standard_normal((g["o"], g["c"], g["k"], g["k"]))
-    conv = F.conv2d(minigan.Tensor(x), minigan.Tensor(w), stride=g["stride"], padding=g["padding"]).detach().numpy()
+    conv = F.conv2d(minigan.tensor(x), minigan.tensor(w), stride=g["stride"], padding=g["padding"]).detach().numpy()
     y = rng.standard_normal(conv.shape)
     lhs = float((conv * y).sum())
     # conv2d's floor may drop up to stride−1 rows; output_padding gives them back
     out_pad = tuple((n + 2 * g["padding"] - g["k"]) % g["stride"] for n in (g["h"], g["w"]))
-    back = F.conv_transpose2d(minigan.Tensor(y), minigan.Tensor(w), stride=g["stride"], padding=g["padding"],
+    back = F.conv_transpose2d(minigan.tensor(y), minigan.tensor(w), stride=g["stride"], padding=g["padding"],
                               output_padding=out_pad)
     assert back.shape == x.shape
     rhs = float((x * back.detach().numpy()).sum())
@@ -119,8 +119,8 @@ def test_weight_gradient_op_closes_the_family(g):
     assert cw.shape == h.shape and ct.shape == x.shape
     assert float((cw * h).sum()) == pytest.approx(float((conv * y).sum()), rel=1e-9, abs=1e-9)
     assert float((x * ct).sum()) == pytest.approx(float((conv * y).sum()), rel=1e-9, abs=1e-9)
-    w = minigan.Tensor(h, requires_grad=True)
-    F.conv2d(minigan.Tensor(x), w, stride=g["stride"], padding=g["padding"]).backward(y)
+    w = minigan.tensor(h, requires_grad=True)
+    F.conv2d(minigan.tensor(x), w, stride=g["stride"], padding=g["padding"]).backward(y)
     np.testing.assert_allclose(w.grad.detach().numpy(), cw, atol=1e-10)
 
 
@@ -146,20 +146,20 @@ def test_conv_transpose2d_gradcheck(xp_backend, stride, padding):
 def test_small_full_jacobian_gradcheck():
     """Small enough for the full Jacobian, not just random directions."""
     rng = np.random.default_rng(3)
-    x = minigan.Tensor(rng.standard_normal((1, 1, 4, 4)), requires_grad=True)
-    w = minigan.Tensor(rng.standard_normal((1, 1, 2, 2)), requires_grad=True)
+    x = minigan.tensor(rng.standard_normal((1, 1, 4, 4)), requires_grad=True)
+    w = minigan.tensor(rng.standard_normal((1, 1, 2, 2)), requires_grad=True)
     assert minigan.gradcheck(lambda x, w: F.conv2d(x, w, stride=2, padding=1), (x, w))
     assert minigan.gradcheck(lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1), (x, w))
 
 
 def test_first_layer_input_gets_no_gradient_and_float32_stays(xp_backend):
-    x = minigan.Tensor(backend.randn((4, 1, 8, 8), xp=xp_backend))  # data: no requires_grad
-    w = minigan.Tensor(backend.randn((5, 1, 4, 4), xp=xp_backend), requires_grad=True)
+    x = minigan.tensor(backend.randn((4, 1, 8, 8), xp=xp_backend))  # data: no requires_grad
+    w = minigan.tensor(backend.randn((5, 1, 4, 4), xp=xp_backend), requires_grad=True)
     y = F.conv2d(x, w, stride=2, padding=1)
     assert y.dtype == np.float32 and y.shape == (4, 5, 4, 4)
     y.sum().backward()
     assert x.grad is None and w.grad.dtype == np.float32 and w.grad.shape == w.shape
-    wt = minigan.Tensor(backend.randn((5, 2, 4, 4), xp=xp_backend), requires_grad=True)
+    wt = minigan.tensor(backend.randn((5, 2, 4, 4), xp=xp_backend), requires_grad=True)
     z = F.conv_transpose2d(y.detach(), wt, stride=2, padding=1)
     assert z.dtype == np.float32 and z.shape == (4, 2, 8, 8)
     z.sum().backward()
@@ -167,10 +167,10 @@ def test_first_layer_input_gets_no_gradient_and_float32_stays(xp_backend):
 
 
 def test_frozen_weight_still_gives_input_gradient(xp_backend):
-    x = minigan.Tensor(backend.randn((2, 3, 5, 5), dtype=np.float64, xp=xp_backend), requires_grad=True)
-    w = minigan.Tensor(backend.randn((4, 3, 3, 3), dtype=np.float64, xp=xp_backend))
+    x = minigan.tensor(backend.randn((2, 3, 5, 5), dtype=np.float64, xp=xp_backend), requires_grad=True)
+    w = minigan.tensor(backend.randn((4, 3, 3, 3), dtype=np.float64, xp=xp_backend))
     assert minigan.gradcheck(lambda x: F.conv2d(x, w, padding=1), (x,))
-    wt = minigan.Tensor(backend.randn((3, 2, 3, 3), dtype=np.float64, xp=xp_backend))
+    wt = minigan.tensor(backend.randn((3, 2, 3, 3), dtype=np.float64, xp=xp_backend))
     assert minigan.gradcheck(lambda x: F.conv_transpose2d(x, wt, stride=2), (x,))
 
 
@@ -185,7 +185,7 @@ def test_matches_torch(transpose, stride, padding, k):
     b = rng.standard_normal(5)
     g_fn, t_fn = (F.conv_transpose2d, torch.nn.functional.conv_transpose2d) if transpose else (
         F.conv2d, torch.nn.functional.conv2d)
-    xs = [minigan.Tensor(a, requires_grad=True) for a in (x, w, b)]
+    xs = [minigan.tensor(a, requires_grad=True) for a in (x, w, b)]
     ts = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
     extra = {"output_padding": stride - 1} if transpose else {}  # the largest allowed
     y = g_fn(*xs, stride=stride, padding=padding, **extra)
@@ -224,4 +224,4 @@ def test_bad_inputs_raise_clear_errors():
     with pytest.raises(ValueError, match="output_padding .* must be smaller than stride"):
         F.conv_transpose2d(x, minigan.randn(3, 2, 2, 2), stride=2, output_padding=2)
     with pytest.raises(TypeError, match="conv2d: input must be a floating-point tensor"):
-        F.conv2d(minigan.Tensor(np.ones((1, 1, 3, 3), dtype=np.int64)), minigan.randn(1, 1, 2, 2))
+        F.conv2d(minigan.tensor(np.ones((1, 1, 3, 3), dtype=np.int64)), minigan.randn(1, 1, 2, 2))

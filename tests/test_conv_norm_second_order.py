@@ -19,7 +19,7 @@ needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-onl
 
 
 def _leaves(xp, rng, *shapes, scale=1.0, shift=0.0):
-    return [minigan.Tensor(xp.asarray(rng.standard_normal(s) * scale + shift), requires_grad=True) for s in shapes]
+    return [minigan.tensor(xp.asarray(rng.standard_normal(s) * scale + shift), requires_grad=True) for s in shapes]
 
 
 # ----------------------------------------------------------------------------- gradgradcheck (finite differences)
@@ -118,7 +118,7 @@ def _hessian_vector(fw, fn, inputs, vs):
 def _both(xp, arrays):
     import torch
 
-    ours = [minigan.Tensor(xp.asarray(a), requires_grad=True) for a in arrays]
+    ours = [minigan.tensor(xp.asarray(a), requires_grad=True) for a in arrays]
     theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
     return ours, theirs
 
@@ -128,7 +128,7 @@ def _compare_second_order(xp, rng, arrays, ours_fn, torch_fn):
 
     ours, theirs = _both(xp, arrays)
     vs = [rng.standard_normal(a.shape) for a in arrays]
-    g_ours, h_ours = _hessian_vector(minigan, ours_fn, ours, [minigan.Tensor(xp.asarray(v)) for v in vs])
+    g_ours, h_ours = _hessian_vector(minigan, ours_fn, ours, [minigan.tensor(xp.asarray(v)) for v in vs])
     g_torch, h_torch = _hessian_vector(torch, torch_fn, theirs, [torch.tensor(v) for v in vs])
     for a, b in zip(g_ours + h_ours, g_torch + h_torch):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
@@ -144,7 +144,7 @@ def test_conv2d_double_backward_matches_torch(xp_backend, stride, padding, bias)
     arrays = [rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2))]
     arrays += [rng.standard_normal(4)] if bias else []
     r = rng.standard_normal(F.conv2d(arrays[0], arrays[1], None, stride, padding).shape)
-    r_ours, r_torch = minigan.Tensor(xp_backend.asarray(r)), torch.tensor(r)
+    r_ours, r_torch = minigan.tensor(xp_backend.asarray(r)), torch.tensor(r)
 
     def ours(x, w, *b):  # a loss that is not bilinear: every pair of inputs has a second derivative
         y = F.conv2d(x, w, *b, stride=stride, padding=padding)
@@ -168,7 +168,7 @@ def test_conv_transpose2d_double_backward_matches_torch(xp_backend, stride, padd
     arrays += [rng.standard_normal(2)] if bias else []
     out_shape = F.conv_transpose2d(arrays[0], arrays[1], None, stride, padding, out_pad).shape
     r = rng.standard_normal(out_shape)
-    r_ours, r_torch = minigan.Tensor(xp_backend.asarray(r)), torch.tensor(r)
+    r_ours, r_torch = minigan.tensor(xp_backend.asarray(r)), torch.tensor(r)
 
     def ours(x, w, *b):
         y = F.conv_transpose2d(x, w, *b, stride=stride, padding=padding, output_padding=out_pad)
@@ -191,7 +191,7 @@ def test_batch_norm_double_backward_matches_torch(xp_backend, shape, training):
     arrays = [rng.standard_normal(shape) * 2 + 1, rng.standard_normal(3), rng.standard_normal(3)]
     rm, rv = rng.standard_normal(3), rng.random(3) + 0.5
     r = rng.standard_normal(shape)
-    r_ours, r_torch = minigan.Tensor(xp_backend.asarray(r)), torch.tensor(r)
+    r_ours, r_torch = minigan.tensor(xp_backend.asarray(r)), torch.tensor(r)
 
     def ours(x, g, b):
         y = F.batch_norm(x, xp_backend.asarray(rm.copy()), xp_backend.asarray(rv.copy()), g, b, training=training)
@@ -247,7 +247,7 @@ def test_wgan_gp_gradient_penalty_matches_torch(xp_backend, with_bn):
     d_ours = _critic(minigan, F.conv2d, F.conv_transpose2d, F.batch_norm, F.leaky_relu, ours, with_bn)
     tf = torch.nn.functional
     d_torch = _critic(torch, tf.conv2d, tf.conv_transpose2d, tf.batch_norm, tf.leaky_relu, theirs, with_bn)
-    gp_ours = _penalty(minigan, d_ours, minigan.Tensor(xp_backend.asarray(x_hat), requires_grad=True))
+    gp_ours = _penalty(minigan, d_ours, minigan.tensor(xp_backend.asarray(x_hat), requires_grad=True))
     gp_torch = _penalty(torch, d_torch, torch.tensor(x_hat, requires_grad=True))
     assert gp_ours.item() == pytest.approx(gp_torch.item(), rel=1e-12)
     gp_ours.backward()

@@ -78,7 +78,7 @@ def draw_op(draw, v, rng, leaves):
     shape, ndim = tuple(v.shape), v.ndim
 
     def new_leaf(leaf_shape):
-        leaves.append(minigan.Tensor(rng.standard_normal(leaf_shape), requires_grad=True))
+        leaves.append(minigan.tensor(rng.standard_normal(leaf_shape), requires_grad=True))
         return len(leaves) - 1
 
     if name in UNARY:
@@ -167,7 +167,7 @@ def _check_error(err, name):
 @given(data=st.data(), seed=st.integers(0, 2**32 - 1), shape=shapes, n_ops=st.integers(1, 5))
 def test_random_graphs_match_finite_differences_or_raise_documented_errors(data, seed, shape, n_ops):
     rng = np.random.default_rng(seed)
-    leaves = [minigan.Tensor(rng.standard_normal(shape), requires_grad=True)]
+    leaves = [minigan.tensor(rng.standard_normal(shape), requires_grad=True)]
     program, v = [], leaves[0]
     for _ in range(n_ops):
         name, step = draw_op(data.draw, v, rng, leaves)

@@ -315,7 +315,7 @@ def _arrays(case):
 
 
 def _leaves(arrays_):
-    return [minigan.Tensor(a, dtype=np.float64, requires_grad=True) for a in arrays_]
+    return [minigan.tensor(a, dtype=np.float64, requires_grad=True) for a in arrays_]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -327,12 +327,12 @@ def test_second_derivative_against_finite_differences(xp_backend, case):
 def _double_backward_minigan(fn, arrays_, v, u):
     xs = _leaves(arrays_)
     y = fn(*xs)
-    vt = minigan.Tensor(v, dtype=np.float64, device=y.device, requires_grad=True)  # where y is (to_device: cpu)
+    vt = minigan.tensor(v, dtype=np.float64, device=y.device, requires_grad=True)  # where y is (to_device: cpu)
     g = autograd.grad(y, xs, grad_outputs=vt, create_graph=True, allow_unused=True)
     dot = None
     for gi, ui in zip(g, u):
         if gi is not None:
-            term = (gi * minigan.Tensor(ui, dtype=np.float64, device=gi.device)).sum()
+            term = (gi * minigan.tensor(ui, dtype=np.float64, device=gi.device)).sum()
             dot = term if dot is None else dot + term
     second = autograd.grad(dot, [*xs, vt], allow_unused=True) if dot.requires_grad else [None] * (len(xs) + 1)
     def values(ts):
@@ -395,14 +395,14 @@ TIE_REDUCTIONS = {
 @pytest.mark.parametrize("name", sorted(TIE_REDUCTIONS))
 def test_max_and_min_share_the_gradient_between_ties(xp_backend, name):
     fn, tfn, expected = TIE_REDUCTIONS[name]
-    x = minigan.Tensor(TIES, requires_grad=True)
+    x = minigan.tensor(TIES, requires_grad=True)
     (g,) = autograd.grad(fn(x).sum(), x)
     np.testing.assert_allclose(g.detach().cpu().numpy(), expected, rtol=1e-15)
     # the shares are constants, so the second derivative of cube(m) only goes through the cube:
     # Σ grad = 3m²·Σ dm/dx = ±3m² per group (+ for max, − for min), and its gradient is ±6m·dm/dx
     (g,) = autograd.grad(cube(fn(x)).sum(), x, create_graph=True)
     (h,) = autograd.grad(g.sum(), x)
-    m = fn(minigan.Tensor(TIES)).detach().cpu().numpy()
+    m = fn(minigan.tensor(TIES)).detach().cpu().numpy()
     m = np.broadcast_to(m.reshape(-1, 1) if m.shape == (2,) else m, (2, 3))
     sign = -1.0 if name.startswith("min") else 1.0
     np.testing.assert_allclose(h.detach().cpu().numpy(), 6 * m * expected * sign, rtol=1e-14)
@@ -513,7 +513,7 @@ def test_pow_mixed_derivative_at_a_zero_exponent(xp_backend):
 def test_third_derivative_of_tanh(xp_backend):
     # t = tanh x:  t' = 1 − t²,  t'' = −2t(1 − t²),  t''' = −2(1 − t²)(1 − 3t²)
     xs = np.linspace(-2.0, 2.0, 9)
-    x = minigan.Tensor(xs, requires_grad=True)
+    x = minigan.tensor(xs, requires_grad=True)
     (d1,) = autograd.grad(x.tanh().sum(), x, create_graph=True)
     (d2,) = autograd.grad(d1.sum(), x, create_graph=True)
     (d3,) = autograd.grad(d2.sum(), x, create_graph=True)
@@ -532,7 +532,7 @@ def test_third_derivative_of_tanh(xp_backend):
 
 def test_fourth_derivative_of_x_to_the_fourth(xp_backend):
     xs = np.array([-1.5, -0.5, 0.0, 0.7, 2.0])
-    x = minigan.Tensor(xs, requires_grad=True)
+    x = minigan.tensor(xs, requires_grad=True)
     expected = [4 * xs**3, 12 * xs**2, 24 * xs, np.full_like(xs, 24.0)]
     y = (x**4).sum()
     for k, want in enumerate(expected):
@@ -554,9 +554,9 @@ def _mlp_loss(lib_f, x, y):
 
 def test_hvp_of_an_mlp_loss(xp_backend):
     d = _mlp_data(np.random.default_rng(3))
-    f = _mlp_loss(F, minigan.Tensor(d["x"]), minigan.Tensor(d["y"]))
+    f = _mlp_loss(F, minigan.tensor(d["x"]), minigan.tensor(d["y"]))
     params = _leaves(d["params"])
-    hv = autograd.hvp(f, params, [minigan.Tensor(v) for v in d["v"]])
+    hv = autograd.hvp(f, params, [minigan.tensor(v) for v in d["v"]])
     hv = np.concatenate([h.detach().cpu().numpy().reshape(-1) for h in hv])
 
     # the explicit Hessian, one row per parameter element by double backward
@@ -637,7 +637,7 @@ def test_wgan_gp_penalty_gradients(xp_backend, fake_from_generator):
         penalty.backward()
         return float(penalty.detach()), [p.grad for p in params]
 
-    value, grads = run(F, lambda a, r: minigan.Tensor(a, requires_grad=r),
+    value, grads = run(F, lambda a, r: minigan.tensor(a, requires_grad=r),
                        lambda y, x: autograd.grad(y, x, create_graph=True))
     # ∇x̂ D = W1ᵀ·slopes·W2ᵀ·slopes·W3ᵀ does not depend on x̂ (the slopes are piecewise constant): the
     # weights get a gradient; the biases and the generator, which only move x̂, get zeros (the slopes' masks stay
@@ -758,7 +758,7 @@ def test_create_graph_grad_can_be_changed_in_place(xp_backend):
 @pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph")  # torch's memory-cycle note
 def test_backward_with_create_graph_gives_a_differentiable_grad(xp_backend):
     xs = np.array([0.5, -1.0, 2.0])
-    x = minigan.Tensor(xs, requires_grad=True)
+    x = minigan.tensor(xs, requires_grad=True)
     (x.tanh() * x.exp()).sum().backward(create_graph=True)
     assert x.grad.requires_grad and x.grad.grad_fn is not None
     (h,) = autograd.grad(x.grad.sum(), x)
@@ -846,9 +846,9 @@ def _big_graph(x, w, b, constant):
 
 def _big_graph_inputs(requires_grad=True):
     rng = np.random.default_rng(5)
-    x = minigan.Tensor(rng.standard_normal((4, 3)), requires_grad=True)
-    w = minigan.Tensor(rng.standard_normal((3, 3)) * 0.5, requires_grad=requires_grad)
-    b = minigan.Tensor(rng.standard_normal(3) * 0.1, requires_grad=requires_grad)
+    x = minigan.tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    w = minigan.tensor(rng.standard_normal((3, 3)) * 0.5, requires_grad=requires_grad)
+    b = minigan.tensor(rng.standard_normal(3) * 0.1, requires_grad=requires_grad)
     constant = minigan.Tensor(0.3, dtype="float64")
     return x, w, b, constant
 

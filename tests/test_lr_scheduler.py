@@ -57,7 +57,7 @@ def test_warm_restarts_follow_a_fractional_epoch_as_torch():
 
 
 def params(n=2):
-    return [minigan.Tensor(np.ones(3, np.float32), requires_grad=True) for _ in range(n)]
+    return [minigan.tensor(np.ones(3, np.float32), requires_grad=True) for _ in range(n)]
 
 
 def two_groups(cls=optim.SGD, ps=None):
@@ -104,7 +104,7 @@ def test_param_groups_drive_the_steps_as_in_torch():
     rng = np.random.default_rng(0)
     start = [rng.standard_normal(3).astype(np.float32) for _ in range(3)]
     grads = [[rng.standard_normal(3).astype(np.float32) for _ in range(3)] for _ in range(6)]
-    ps = [minigan.Tensor(a.copy(), requires_grad=True) for a in start]
+    ps = [minigan.tensor(a.copy(), requires_grad=True) for a in start]
     tps = [torch.tensor(a.copy(), requires_grad=True) for a in start]
     opt = optim.Adam([{"params": [ps[0]]}, {"params": [ps[1]], "lr": 0.01}], lr=0.1, betas=(0.5, 0.9))
     topt = torch.optim.Adam([{"params": [tps[0]]}, {"params": [tps[1]], "lr": 0.01}], lr=0.1, betas=(0.5, 0.9))
@@ -114,7 +114,7 @@ def test_param_groups_drive_the_steps_as_in_torch():
             opt.add_param_group({"params": [ps[2]], "betas": (0.0, 0.99)})
             topt.add_param_group({"params": [tps[2]], "betas": (0.0, 0.99)})
         for p, tp, g in zip(ps, tps, gs):
-            p.grad, tp.grad = minigan.Tensor(g), torch.tensor(g)
+            p.grad, tp.grad = minigan.tensor(g), torch.tensor(g)
         opt.step()
         topt.step()
     for p, tp in zip(ps, tps):

@@ -177,9 +177,9 @@ def test_default_init_bounds_match_pytorch():
 @pytest.mark.parametrize("shape", [(6, 3), (5, 3, 4), (4, 3, 3, 2)])
 def test_batch_norm_gradcheck_train_and_eval(xp_backend, shape):
     rng = np.random.default_rng(0)
-    x = minigan.Tensor(xp_backend.asarray(rng.standard_normal(shape) * 2 + 1), requires_grad=True)
-    g = minigan.Tensor(xp_backend.asarray(rng.standard_normal(3)), requires_grad=True)
-    b = minigan.Tensor(xp_backend.asarray(rng.standard_normal(3)), requires_grad=True)
+    x = minigan.tensor(xp_backend.asarray(rng.standard_normal(shape) * 2 + 1), requires_grad=True)
+    g = minigan.tensor(xp_backend.asarray(rng.standard_normal(3)), requires_grad=True)
+    b = minigan.tensor(xp_backend.asarray(rng.standard_normal(3)), requires_grad=True)
     rm, rv = xp_backend.asarray(rng.standard_normal(3)), xp_backend.asarray(rng.random(3) + 0.5)
     for training in (True, False):
         fn = lambda x, g, b: F.batch_norm(x, rm.copy(), rv.copy(), g, b, training=training)  # noqa: B023

@@ -24,7 +24,7 @@ needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-onl
 
 
 def leaf(a):
-    return minigan.Tensor(np.asarray(a, dtype=np.float64), requires_grad=True)
+    return minigan.tensor(np.asarray(a, dtype=np.float64), requires_grad=True)
 
 
 def tleaf(a):
@@ -38,13 +38,13 @@ def value_and_grads(fn, arrays, weight, torch_side=False):
     if torch_side:
         (y * torch.tensor(weight)).sum().backward()
         return y.detach().cpu().numpy(), [x.grad.detach().cpu().numpy() for x in xs]
-    (y * minigan.Tensor(weight, dtype=np.float64)).sum().backward()
+    (y * minigan.tensor(weight, dtype=np.float64)).sum().backward()
     return y.detach().cpu().numpy(), [x.grad.detach().cpu().numpy() for x in xs]
 
 
 def assert_same_as_torch(fn, tfn, arrays, rtol=1e-12, atol=1e-12, seed=0):
     with minigan.no_grad():
-        shape = fn(*[minigan.Tensor(np.asarray(a, np.float64)) for a in arrays]).shape
+        shape = fn(*[minigan.tensor(np.asarray(a, np.float64)) for a in arrays]).shape
     weight = np.random.default_rng(seed).standard_normal(shape)
     y, g = value_and_grads(fn, arrays, weight)
     ty, tg = value_and_grads(tfn, arrays, weight, torch_side=True)
@@ -82,15 +82,15 @@ def test_loss_modules_match_torch(name, reduction):
 
 
 def test_nll_of_log_softmax_is_cross_entropy_and_l1_is_mean_abs():
-    x = minigan.Tensor(LOGITS)
+    x = minigan.tensor(LOGITS)
     np.testing.assert_allclose(F.nll_loss(F.log_softmax(x, 1), LABELS).item(), F.cross_entropy(x, LABELS).item(),
                                rtol=1e-12)
-    np.testing.assert_allclose(F.l1_loss(minigan.Tensor(X), minigan.Tensor(Y)).item(), np.abs(X - Y).mean(),
+    np.testing.assert_allclose(F.l1_loss(minigan.tensor(X), minigan.tensor(Y)).item(), np.abs(X - Y).mean(),
                                rtol=1e-12)
     with pytest.raises(ValueError, match="label 4 is out of range for 4 classes"):
         F.nll_loss(x, np.array([0, 1, 2, 3, 4]))
     with pytest.raises(minigan.ShapeError, match=r"nll_loss: the scores of one sample, shape \(4,\), take one label"):
-        F.nll_loss(minigan.Tensor(X[0]), np.array([0]))  # (one sample's (C,) scores take a 0-d label, as PyTorch)
+        F.nll_loss(minigan.tensor(X[0]), np.array([0]))  # (one sample's (C,) scores take a 0-d label, as PyTorch)
     with pytest.raises(ValueError, match="reduction must be"):
         nn.MSELoss(reduction="avg")
 
@@ -127,16 +127,16 @@ def test_max_pool_sends_the_gradient_to_the_first_maximum(xp_backend):
 
 def test_avg_pool_is_the_window_mean_and_pools_check_their_arguments():
     x = np.arange(16.0).reshape(1, 1, 4, 4)
-    np.testing.assert_allclose(F.avg_pool2d(minigan.Tensor(x), 2).detach().numpy()[0, 0], [[2.5, 4.5], [10.5, 12.5]])
-    np.testing.assert_allclose(F.max_pool2d(minigan.Tensor(x), 2).detach().cpu().numpy()[0, 0], [[5, 7], [13, 15]])
+    np.testing.assert_allclose(F.avg_pool2d(minigan.tensor(x), 2).detach().numpy()[0, 0], [[2.5, 4.5], [10.5, 12.5]])
+    np.testing.assert_allclose(F.max_pool2d(minigan.tensor(x), 2).detach().cpu().numpy()[0, 0], [[5, 7], [13, 15]])
     with pytest.raises(ValueError, match=r"max_pool2d: padding \(2, 2\) must be at most half the kernel"):
-        F.max_pool2d(minigan.Tensor(x), 3, padding=2)
+        F.max_pool2d(minigan.tensor(x), 3, padding=2)
     with pytest.raises(minigan.ShapeError, match=r"avg_pool2d: input must be 4-D \(N, C, H, W\), got shape"):
-        F.avg_pool2d(minigan.Tensor(x[0, 0]), 2)  # ((C, H, W) is one image, as PyTorch)
+        F.avg_pool2d(minigan.tensor(x[0, 0]), 2)  # ((C, H, W) is one image, as PyTorch)
     with pytest.raises(minigan.ShapeError, match="kernel 5×5 is larger than the padded input 4×4"):
-        nn.MaxPool2d(5)(minigan.Tensor(x))
+        nn.MaxPool2d(5)(minigan.tensor(x))
     with pytest.raises(TypeError, match="must be a floating-point tensor"):
-        F.max_pool2d(minigan.Tensor(x.astype(np.int64)), 2)
+        F.max_pool2d(minigan.tensor(x.astype(np.int64)), 2)
 
 
 def test_pools_keep_float32_and_do_not_alias_the_input(xp_backend):
@@ -176,7 +176,7 @@ def test_bilinear_interpolation_matches_torch(kwargs):
 
 
 def test_upsample_copies_each_pixel_into_a_block_and_refuses_what_it_does_not_do():
-    x = minigan.Tensor(np.array([[[[1.0, 2.0], [3.0, 4.0]]]]), requires_grad=True)
+    x = minigan.tensor(np.array([[[[1.0, 2.0], [3.0, 4.0]]]]), requires_grad=True)
     y = nn.Upsample(scale_factor=2)(x)
     np.testing.assert_array_equal(y.detach().numpy()[0, 0], [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]])
     y.sum().backward()
@@ -328,10 +328,10 @@ def test_a_torch_batchnorm_state_loads_and_gives_the_same_outputs():
     assert int(ours.features[1].num_batches_tracked.item()) == 3
     ours.eval(), theirs.eval()
     x = np.random.default_rng(0).standard_normal((2, 1, 4, 4)).astype(np.float32)
-    np.testing.assert_allclose(ours(minigan.Tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(),
+    np.testing.assert_allclose(ours(minigan.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(),
                                rtol=1e-5, atol=1e-6)
     ours.train()
-    ours(minigan.Tensor(x))
+    ours(minigan.tensor(x))
     theirs.train()
     theirs(torch.tensor(x))
     assert int(ours.features[1].num_batches_tracked.item()) == int(theirs.features[1].num_batches_tracked) == 4
@@ -390,7 +390,7 @@ def read_png(path):
 def test_save_image_writes_torchvisions_grid(tmp_path):
     rng = np.random.default_rng(0)
     images = rng.uniform(-1, 1, (10, 1, 5, 4)).astype(np.float32)
-    path = viz.save_image(minigan.Tensor(images), tmp_path / "grid.png", nrow=4, padding=2, normalize=True,
+    path = viz.save_image(minigan.tensor(images), tmp_path / "grid.png", nrow=4, padding=2, normalize=True,
                           value_range=(-1, 1))
     pixels = read_png(path)
     assert pixels.shape == (3 * (5 + 2) + 2, 4 * (4 + 2) + 2, 3)  # 3 rows of 4, 2-pixel gaps and border
@@ -463,7 +463,7 @@ def test_a_dcgan_style_script_matches_torch_from_shared_weights():
     rng = np.random.default_rng(0)
     real = rng.uniform(-1, 1, (8, 1, 8, 8)).astype(np.float32)
     noise = rng.standard_normal((8, 4)).astype(np.float32)
-    ours = gan_losses(minigan, G, D, minigan.Tensor(real), minigan.Tensor(noise))
+    ours = gan_losses(minigan, G, D, minigan.tensor(real), minigan.tensor(noise))
     theirs = gan_losses(torch, tG, tD, torch.tensor(real), torch.tensor(noise))
     np.testing.assert_allclose(ours, theirs, rtol=2e-4, atol=1e-5)
     theirs = {**{f"G.{k}": v for k, v in tG.state_dict().items()}, **{f"D.{k}": v for k, v in tD.state_dict().items()}}

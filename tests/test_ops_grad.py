@@ -40,7 +40,7 @@ def distinct(shape, lo=-3.0, hi=3.0):
 
 
 def leaves(*arrays_):
-    return [minigan.Tensor(a.copy(), requires_grad=True) for a in arrays_]
+    return [minigan.tensor(a.copy(), requires_grad=True) for a in arrays_]
 
 
 def check(fn, torch_fn, *arrays_, atol=1e-5, rtol=1e-3):

@@ -17,7 +17,7 @@ SHAPES = [(3, 4), (5,), ()]
 
 def make_params(seed=0, dtype=np.float64):
     rng = np.random.default_rng(seed)
-    return [minigan.Tensor(rng.standard_normal(s).astype(dtype), requires_grad=True) for s in SHAPES]
+    return [minigan.tensor(rng.standard_normal(s).astype(dtype), requires_grad=True) for s in SHAPES]
 
 
 def grad_sequence(steps, seed=1, scale=1.0):
@@ -119,7 +119,7 @@ def test_adam_efficient_form_moves_eps():
     m, v = (1 - b1) * g, (1 - b2) * g * g
     paper = lr * (m / (1 - b1)) / (math.sqrt(v / (1 - b2)) + eps)
     efficient = lr * math.sqrt(1 - b2) / (1 - b1) * m / (math.sqrt(v) + eps)
-    p = minigan.Tensor(np.zeros(1), requires_grad=True)
+    p = minigan.tensor(np.zeros(1), requires_grad=True)
     p.grad = minigan.tensor(np.full(1, g))
     optim.Adam([p], lr=lr, betas=(b1, b2), eps=eps).step()
     assert -p.array[0] == pytest.approx(paper, rel=1e-15)
@@ -128,7 +128,7 @@ def test_adam_efficient_form_moves_eps():
 
 # ----------------------------------------------------------------------------- by hand, no torch
 def two_steps(opt_cls, g1, g2, theta0=1.0, **kwargs):
-    p = minigan.Tensor(np.array([theta0]), requires_grad=True)
+    p = minigan.tensor(np.array([theta0]), requires_grad=True)
     opt = opt_cls([p], **kwargs)
     out = []
     for g in (g1, g2):
@@ -195,8 +195,8 @@ def test_gd_spirals_out_and_omd_converges_on_bilinear_game():
     rng = np.random.default_rng(4)
     x0, y0 = rng.standard_normal(5), rng.standard_normal(5)
 
-    x = minigan.Tensor(x0.copy(), requires_grad=True)
-    y = minigan.Tensor(y0.copy(), requires_grad=True)
+    x = minigan.tensor(x0.copy(), requires_grad=True)
+    y = minigan.tensor(y0.copy(), requires_grad=True)
     opt_x, opt_y = optim.SGD([x], lr=eta), optim.SGD([y], lr=eta)
     r = float(x0 @ x0 + y0 @ y0)
     for _ in range(200):
@@ -208,8 +208,8 @@ def test_gd_spirals_out_and_omd_converges_on_bilinear_game():
         r = r_next
     assert r > 6 * float(x0 @ x0 + y0 @ y0)  # (1.01)^200 ≈ 7.3: diverging
 
-    x = minigan.Tensor(x0.copy(), requires_grad=True)
-    y = minigan.Tensor(y0.copy(), requires_grad=True)
+    x = minigan.tensor(x0.copy(), requires_grad=True)
+    y = minigan.tensor(y0.copy(), requires_grad=True)
     opt_x, opt_y = optim.OptimisticSGD([x], lr=eta), optim.OptimisticSGD([y], lr=eta)
     start = float(x0 @ x0 + y0 @ y0)
     for _ in range(4000):
@@ -259,7 +259,7 @@ def test_bad_parameter_lists(cls):
     with pytest.raises(TypeError, match=f"{cls.__name__}: parameter 1 is a ndarray"):
         cls([make_params()[0], np.zeros(3)], lr=0.1)
     with pytest.raises(ValueError, match="requires_grad=False"):
-        cls([minigan.Tensor(np.zeros(3))], lr=0.1)
+        cls([minigan.tensor(np.zeros(3))], lr=0.1)
     with pytest.raises(TypeError, match="single Tensor"):
         cls(make_params()[0], lr=0.1)
     p = make_params()[0]
@@ -342,7 +342,7 @@ def test_resume_from_state_dict_gives_the_same_trajectory(cls, kwargs, tmp_path)
     run(opt, params, grads[10:12])  # keep going: the saved snapshot must not change
 
     ckpt = load(tmp_path / "ckpt.npz")
-    resumed = [minigan.Tensor(a, requires_grad=True) for a in ckpt["params"]]
+    resumed = [minigan.tensor(a, requires_grad=True) for a in ckpt["params"]]
     opt2 = cls(resumed, lr=0.5)  # different lr: load_state_dict restores the saved one
     opt2.load_state_dict(ckpt["opt"])
     assert opt2.lr == kwargs["lr"]
@@ -360,7 +360,7 @@ def test_load_state_dict_mismatches_raise():
         optim.SGD(make_params(), lr=0.1).load_state_dict(sd)
     with pytest.raises(ValueError, match="state for 3 parameters, this optimizer has 2"):
         optim.Adam(make_params()[:2]).load_state_dict(sd)
-    other = [minigan.Tensor(np.zeros(s), requires_grad=True) for s in [(4, 3), (5,), ()]]
+    other = [minigan.tensor(np.zeros(s), requires_grad=True) for s in [(4, 3), (5,), ()]]
     with pytest.raises(ValueError, match=r"state 'exp_avg' of parameter 0 has shape \(3, 4\), but the parameter "
                                          r"has shape \(4, 3\)"):
         optim.Adam(other).load_state_dict(sd)
@@ -379,7 +379,7 @@ def test_works_with_nn_parameters_including_frozen_ones():
     opt = optim.Adam(layer.parameters(), lr=0.1)  # ... but still a parameter to optimize later
     layer.requires_grad_(True)
     before = layer.weight.array.copy()
-    x = minigan.Tensor(np.ones((4, 3), np.float32))
+    x = minigan.tensor(np.ones((4, 3), np.float32))
     (layer(x) ** 2).sum().backward()
     opt.step()
     assert layer.weight.dtype == np.float32 and not np.array_equal(layer.weight.array, before)
@@ -387,7 +387,7 @@ def test_works_with_nn_parameters_including_frozen_ones():
 
 def test_a_step_between_forward_and_backward_is_refused():
     """step() moves p in place, so a graph that saved the old p cannot give its gradient any more."""
-    p = minigan.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    p = minigan.tensor(np.array([1.0, 2.0]), requires_grad=True)
     opt = optim.SGD([p], lr=0.1)
     (p * p).sum().backward()
     loss = (p * p).sum()  # saves p at version 0

@@ -22,7 +22,7 @@ TOL = {"NAdam": dict(rtol=1e-6, atol=1e-9)}
 
 def make_params(seed=0):
     rng = np.random.default_rng(seed)
-    return [minigan.Tensor(rng.standard_normal(s), requires_grad=True) for s in SHAPES]
+    return [minigan.tensor(rng.standard_normal(s), requires_grad=True) for s in SHAPES]
 
 
 def twin(params):
@@ -114,7 +114,7 @@ def test_maximize_matches_torch(name, kwargs):
 
 
 def test_maximize_ascends_and_leaves_the_gradient_alone():
-    p = minigan.Tensor(np.zeros(2), requires_grad=True)
+    p = minigan.tensor(np.zeros(2), requires_grad=True)
     opt = optim.SGD([p], lr=0.5, maximize=True)
     p.grad = minigan.tensor(np.array([1.0, -2.0]))
     opt.step()
@@ -219,7 +219,7 @@ def test_lr_tensor_of_several_elements_is_refused():
 
 
 def test_a_loop_may_set_a_tensor_lr():
-    p = minigan.Tensor(np.ones(2), requires_grad=True)
+    p = minigan.tensor(np.ones(2), requires_grad=True)
     opt = optim.SGD([p], lr=0.1)
     opt.param_groups[0]["lr"] = minigan.tensor(0.5, dtype=np.float64)
     p.grad = minigan.ones(2, dtype=p.dtype)
@@ -283,7 +283,7 @@ def test_state_dict_round_trips_with_the_new_keys(name, tmp_path):
     minigan.save(saved, tmp_path / "opt.pt")
     expected = [p.array.copy() for p in params]
 
-    resumed = [minigan.Tensor(a.copy(), requires_grad=True) for a in expected]
+    resumed = [minigan.tensor(a.copy(), requires_grad=True) for a in expected]
     again = getattr(optim, name)(resumed, lr=0.3)  # different settings: loading restores the saved ones
     again.load_state_dict(minigan.load(tmp_path / "opt.pt"))
     assert groups_without_params(again) == groups_without_params(ours)

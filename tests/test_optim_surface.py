@@ -18,7 +18,7 @@ SHAPES = [(3, 4), (5,), ()]
 
 def make_params(seed=0):
     rng = np.random.default_rng(seed)
-    return [minigan.Tensor(rng.standard_normal(s), requires_grad=True) for s in SHAPES]
+    return [minigan.tensor(rng.standard_normal(s), requires_grad=True) for s in SHAPES]
 
 
 def grad_sequence(steps, seed=1, scale=1.0):

@@ -25,10 +25,10 @@ needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-onl
 def run(fn, x, weight, lib):
     """fn(x): its values, its indices (when fn gives a pair, else None) and the gradient of ⟨values, weight⟩ in x,
     as host arrays, with minigan (lib=None) or torch."""
-    t = torch.tensor(x, requires_grad=True) if lib else minigan.Tensor(x, dtype=np.float64, requires_grad=True)
+    t = torch.tensor(x, requires_grad=True) if lib else minigan.tensor(x, dtype=np.float64, requires_grad=True)
     out = fn(t)
     y, idx = out if isinstance(out, tuple) else (out, None)
-    (y * (torch.tensor(weight) if lib else minigan.Tensor(weight, dtype=np.float64))).sum().backward()
+    (y * (torch.tensor(weight) if lib else minigan.tensor(weight, dtype=np.float64))).sum().backward()
     host = (lambda a: a.detach().numpy()) if lib else (lambda a: backend.asnumpy(a.array))
     return host(y), None if idx is None else host(idx), host(t.grad)
 
@@ -99,10 +99,10 @@ def test_avg_pool2d_ceil_mode_divides_by_the_part_inside_the_padded_input():
     # 6×6, k3 s2 p1, ceil: the last window covers input rows 5..7, of which row 6 is padding and row 7 is past it:
     # PyTorch divides by 2·3 = 6 there (count_include_pad), by the 1·3 input pixels otherwise
     ones = np.ones((1, 1, 6, 6))
-    y = F.avg_pool2d(minigan.Tensor(ones, dtype=np.float64), 3, 2, 1, ceil_mode=True).detach().numpy()[0, 0]
+    y = F.avg_pool2d(minigan.tensor(ones, dtype=np.float64), 3, 2, 1, ceil_mode=True).detach().numpy()[0, 0]
     np.testing.assert_allclose(y[1], [2 / 3, 1, 1, 0.5])
     np.testing.assert_allclose(y, TF.avg_pool2d(torch.tensor(ones), 3, 2, 1, ceil_mode=True).detach().numpy()[0, 0])
-    y = F.avg_pool2d(minigan.Tensor(ones, dtype=np.float64), 3, 2, 1, ceil_mode=True, count_include_pad=False)
+    y = F.avg_pool2d(minigan.tensor(ones, dtype=np.float64), 3, 2, 1, ceil_mode=True, count_include_pad=False)
     np.testing.assert_allclose(y.detach().numpy(), np.ones((1, 1, 4, 4)))
 
 
@@ -142,7 +142,7 @@ SECOND_ORDER = [  # name, call(f, a) with f minigan's functional or torch's
 
 @pytest.mark.parametrize("name,call", SECOND_ORDER, ids=[c[0] for c in SECOND_ORDER])
 def test_pools_gradgradcheck(xp_backend, name, call):
-    x = minigan.Tensor(_distinct((2, 3, 5, 6)), dtype=np.float64, requires_grad=True)
+    x = minigan.tensor(_distinct((2, 3, 5, 6)), dtype=np.float64, requires_grad=True)
     assert minigan.gradgradcheck(lambda a: call(F, a), (x,))
     assert minigan.gradgradcheck(lambda a: call(F, a) ** 3, (x,))  # the gradient into the pool depends on x
 
@@ -155,7 +155,7 @@ def test_pools_double_backward_matches_torch(name, call):
 
     def double_backward(lib, grad):
         x = (torch.tensor(x0, requires_grad=True) if lib is torch else
-             minigan.Tensor(x0, dtype=np.float64, requires_grad=True))
+             minigan.tensor(x0, dtype=np.float64, requires_grad=True))
         y = call(TF if lib is torch else F, x) ** 3
         v = lib.tensor(rng_v, requires_grad=True) if lib is torch else minigan.tensor(rng_v, requires_grad=True)
         (g,) = grad(y, x, v)
@@ -213,7 +213,7 @@ def test_pool_errors_are_one_line_where_torch_raises(call, error, message):
     with pytest.raises(RuntimeError):
         call(TF, torch.tensor(x))
     with pytest.raises(error, match=message) as caught:
-        call(F, minigan.Tensor(x, dtype=np.float64))
+        call(F, minigan.tensor(x, dtype=np.float64))
     assert "\n" not in str(caught.value)
 
 
@@ -230,7 +230,7 @@ def test_max_pool_never_picks_padding_even_next_to_minus_inf_or_nan():
 
 def test_ceil_mode_can_fit_a_kernel_a_little_larger_than_the_input():
     # PyTorch: ⌈(5 − 6)/2⌉ + 1 = 1 window, which starts inside the input (and runs past it)
-    x = minigan.Tensor(np.arange(25.0).reshape(1, 1, 5, 5), dtype=np.float64)
+    x = minigan.tensor(np.arange(25.0).reshape(1, 1, 5, 5), dtype=np.float64)
     y, idx = F.max_pool2d(x, 6, 2, ceil_mode=True, return_indices=True)
     assert y.item() == 24 and idx.item() == 24
     assert F.avg_pool2d(x, 6, 2, ceil_mode=True).item() == 12  # divided by the 25 pixels it covers
@@ -287,7 +287,7 @@ def test_batch_norm_momentum_none_is_the_mean_of_all_batches():
     bn = nn.BatchNorm1d(2, momentum=None)
     batches = [np.random.default_rng(i).standard_normal((8, 2)).astype(np.float32) + i for i in range(4)]
     for b in batches:
-        bn(minigan.Tensor(b))
+        bn(minigan.tensor(b))
     np.testing.assert_allclose(bn.running_mean.detach().numpy(), np.mean([b.mean(0) for b in batches], axis=0),
                                rtol=1e-5)
     assert int(bn.num_batches_tracked.item()) == 4
@@ -297,7 +297,7 @@ def test_batch_norm_without_running_stats_uses_the_batch_in_eval():
     bn = nn.BatchNorm2d(3, affine=False, track_running_stats=False).eval()
     assert bn.weight is None and bn.running_mean is None and list(bn.state_dict()) == [] and not list(bn.parameters())
     x = np.random.default_rng(0).standard_normal((4, 3, 2, 2)) * 3 + 1
-    y = bn(minigan.Tensor(x, dtype=np.float64)).detach().numpy()
+    y = bn(minigan.tensor(x, dtype=np.float64)).detach().numpy()
     expected = (x - x.mean((0, 2, 3), keepdims=True)) / np.sqrt(x.var((0, 2, 3), keepdims=True) + 1e-5)
     np.testing.assert_allclose(y, expected, rtol=1e-10)
     with pytest.raises(ValueError, match=r"BatchNorm2d: need eps > 0 and 0 <= momentum <= 1 \(or momentum=None\)"):

@@ -32,7 +32,6 @@ DIFFERENT = {  # program: why it differs
     "save_whole_model": "minigan.save writes arrays, not pickled modules (loading never runs code)",
     "torch_manual_seed_return": "manual_seed returns the default generator, a Generator subclass of another name",
     "tensor_meta": "is_contiguous and strides are not exposed",
-    "tensor_legacy_np_float": "the legacy Tensor(float64 ndarray) keeps float64 (listed)",
 }
 
 

@@ -24,7 +24,7 @@ def test_dtype_rules(xp_backend):
 
 def test_requires_grad_on_integers_raises():
     with pytest.raises(TypeError, match="floating-point"):
-        minigan.Tensor(np.arange(3), requires_grad=True)
+        minigan.tensor(np.arange(3), requires_grad=True)
 
 
 def test_object_and_string_arrays_raise():

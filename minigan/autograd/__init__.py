@@ -15,6 +15,7 @@ Unlike ``backward()``, ``grad`` leaves every ``.grad`` alone: it returns the gra
 from __future__ import annotations
 
 import sys
+import warnings
 
 from minigan import _missing
 from minigan._tensor_surface import Tensor
@@ -91,9 +92,17 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(result)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
+             inputs=None) -> None:
     """``backward`` of several outputs at once: their gradients are summed into every leaf's ``.grad``,
-    or, given ``inputs``, only into those tensors' ``.grad`` (leaves or not), as in PyTorch."""
+    or, given ``inputs``, only into those tensors' ``.grad`` (leaves or not), as in PyTorch.  (``grad_variables``
+    is PyTorch's deprecated name of ``grad_tensors``.)"""
+    if grad_variables is not None:
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.", FutureWarning, stacklevel=2)
+        if grad_tensors is not None:
+            raise GraphError("backward: grad_tensors and grad_variables (deprecated) were both given; give "
+                             "grad_tensors only")
+        grad_tensors = grad_variables
     tensors = _as_tuple(tensors, "tensors")
     seeds = _seeds("backward", tensors, grad_tensors, create_graph, "grad_tensors")
     retain = create_graph if retain_graph is None else retain_graph

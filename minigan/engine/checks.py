@@ -27,10 +27,9 @@ def normalize_shape(shape, size, old_shape):
     """``reshape(2, 3)`` or ``reshape((2, 3))``, with at most one -1 (NumPy's rules)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    try:
-        shape = tuple(int(n) for n in shape)
-    except (TypeError, ValueError):
-        raise TypeError(f"reshape: the new shape must be ints, got {shape!r}") from None
+    if not all(is_integer(n) for n in shape):
+        raise TypeError(f"reshape: the new shape must be ints, got {shape!r}")
+    shape = tuple(int(n) for n in shape)
     if shape.count(-1) > 1 or any(n < -1 for n in shape):
         raise ShapeError(f"reshape: invalid shape {shape}: sizes must be >= 0, with at most one -1")
     known = 1
@@ -51,10 +50,9 @@ def normalize_axes(axes, ndim):
         axes = tuple(axes[0])
     if not axes:
         return tuple(reversed(range(ndim)))
-    try:
-        axes = tuple(int(a) % ndim if -ndim <= int(a) < ndim else -1 for a in axes)
-    except (TypeError, ValueError, ZeroDivisionError):
-        raise TypeError(f"transpose: axes must be ints, got {axes!r}") from None
+    if not all(is_integer(a) for a in axes):
+        raise TypeError(f"transpose: axes must be ints, got {axes!r}")
+    axes = tuple(int(a) % ndim if -ndim <= int(a) < ndim else -1 for a in axes)
     if sorted(axes) != list(range(ndim)):
         raise ShapeError(f"transpose: axes {axes} are not a permutation of the {ndim} axes of the tensor")
     return axes
@@ -203,7 +201,7 @@ def normalize_axis(axis, ndim, op, single=False):
     axes = tuple(axis) if many else (axis,)
     out = []
     for a in axes:
-        if isinstance(a, bool) or not isinstance(a, int) and not backend.is_numpy_scalar(a):
+        if not is_integer(a):
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
         a = int(a)
         if not -max(ndim, 1) <= a < max(ndim, 1):
@@ -284,7 +282,7 @@ def pair(value, name: str, op: str, minimum: int) -> tuple:
     else:
         pair_ = (value, value)
     for v in pair_:
-        if isinstance(v, bool) or not isinstance(v, int) and not backend.is_numpy_scalar(v):
+        if not is_integer(v):
             raise TypeError(f"{op}: {name} must be an int or an (h, w) pair of ints, got {value!r}")
         if v < minimum:
             raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
@@ -314,7 +312,7 @@ def padding_index(padding_idx, num_embeddings: int, op: str):
     """An embedding's padding_idx: None, or a row index in [−n, n) (negative counts from the end), as an index ≥ 0."""
     if padding_idx is None:
         return None
-    if isinstance(padding_idx, bool) or not isinstance(padding_idx, int) and not backend.is_numpy_scalar(padding_idx):
+    if not is_integer(padding_idx):
         raise TypeError(f"{op}: padding_idx must be an int or None, got {padding_idx!r}")
     if not -num_embeddings <= padding_idx < num_embeddings:
         raise ValueError(f"{op}: padding_idx={padding_idx} is outside the {num_embeddings} embeddings "
@@ -324,7 +322,7 @@ def padding_index(padding_idx, num_embeddings: int, op: str):
 
 def _check_groups(op, groups, layout, **channels) -> int:
     """groups: a positive int dividing each channel count (each group convolves its own slice of channels)."""
-    if isinstance(groups, bool) or not isinstance(groups, int) and not backend.is_numpy_scalar(groups) or groups < 1:
+    if not is_integer(groups) or groups < 1:
         raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
     for side, count in channels.items():
         if count % groups:
@@ -507,8 +505,9 @@ def _read_list(data):
 
 
 def are_sizes(args) -> bool:
-    """``Tensor(64, 1)``: every positional argument a Python int (PyTorch's sizes, not data)."""
-    return len(args) > 0 and all(isinstance(n, int) and not isinstance(n, bool) for n in args)
+    """``Tensor(64, 1)``: every positional argument an integer, not a tensor or an array (PyTorch's sizes, not
+    data)."""
+    return len(args) > 0 and all(is_integer(n) and not backend.is_array(getattr(n, "array", n)) for n in args)
 
 
 def legacy_sizes(sizes, dtype, device):
@@ -536,9 +535,16 @@ def check_broadcast(op, a, b):
 
 
 # ----------------------------------------------------------------------------- counts, sizes, fractions, labels
+def is_integer(value) -> bool:
+    """Whether PyTorch takes ``value`` as an int (a size, a dim, a count): what has ``__index__`` (an int, a NumPy
+    integer, a 0-d integer tensor or array), not a bool."""
+    return hasattr(type(value), "__index__") and not isinstance(value, (bool, np.bool_)) and \
+        getattr(value, "dtype", np.dtype(int)).kind in "iu" and getattr(value, "ndim", 0) == 0
+
+
 def positive_int(who: str, name: str, value) -> int:
     """``value`` as an int >= 1 (a bool is no count)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+    if not is_integer(value) or int(value) < 1:
         raise ValueError(f"{who}: {name} must be a positive integer, got {value!r}")
     return int(value)
 

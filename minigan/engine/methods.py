@@ -434,8 +434,8 @@ class TensorMethods:
 
     def movedim(self, source, destination):
         """Move dimension(s) ``source`` to position(s) ``destination``, keeping the others in order."""
-        src = [d % self.ndim for d in ((source,) if isinstance(source, int) else source)]
-        dst = [d % self.ndim for d in ((destination,) if isinstance(destination, int) else destination)]
+        src = [int(d) % self.ndim for d in ((source,) if checks.is_integer(source) else source)]
+        dst = [int(d) % self.ndim for d in ((destination,) if checks.is_integer(destination) else destination)]
         rest = iter(d for d in range(self.ndim) if d not in src)
         order = [None] * self.ndim
         for s_, d_ in zip(src, dst):
@@ -447,10 +447,8 @@ class TensorMethods:
     def permute(self, *dims):
         return shaping.Transpose.apply(self, axes=checks.normalize_axes(dims, self.ndim))
 
-    def swapaxes(self, a, b):
-        return self.transpose(a, b)
-
-    swapdims = swapaxes
+    def swapaxes(self, axis0, axis1):
+        return self.transpose(axis0, axis1)
 
     def unsqueeze(self, dim=None, *, axis=None):
         axis = _dim("unsqueeze", dim, axis)

@@ -32,9 +32,9 @@ _ZERO = array("q", [0])  # a version counter at 0, copied for each new tensor
 class Tensor(TensorMethods):
     """``Tensor(data, requires_grad=False)``: an n-d array that remembers how it was computed.
 
-    The data is copied, as ``torch.tensor`` does, and keeps its floating dtype; ``minigan.from_numpy``
-    shares it instead.  ``Tensor(2, 3)`` (sizes) is PyTorch's legacy constructor: a float32 tensor of
-    that shape (of zeros; PyTorch leaves it uninitialised).
+    PyTorch's legacy constructor: the data is copied in the default float dtype (float32), whatever it held (a
+    tensor keeps its own); ``minigan.tensor`` keeps an array's dtype, ``minigan.from_numpy`` shares it.
+    ``Tensor(2, 3)`` (sizes) is a float32 tensor of that shape (of zeros; PyTorch leaves it uninitialised).
     """
 
     __slots__ = ("array", "_grad", "_requires_grad", "_ctx", "name", "_counter", "_base", "_view_fn", "_view_version",
@@ -43,6 +43,7 @@ class Tensor(TensorMethods):
 
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
         data = checks.legacy_sizes(data, dtype, device) if checks.are_sizes(data) else checks.one_argument(data)
+        dtype = dtype or (None if isinstance(data, Tensor) else backend.DEFAULT_DTYPE)  # Tensor(array): float32
         self._setup(checks.to_array(_unwrap(data), dtype, device))
         if requires_grad:
             self.requires_grad_(True)
@@ -214,15 +215,15 @@ class Tensor(TensorMethods):
         self._grad = value
 
     # ------------------------------------------------------------------ graph
-    def requires_grad_(self, flag: bool = True) -> Tensor:
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Switch gradient tracking on or off for this leaf (in place)."""
-        if flag and not backend.is_floating(self.array.dtype):
+        if requires_grad and not backend.is_floating(self.array.dtype):
             raise DtypeError(
                 f"requires_grad: only floating-point tensors can require gradients, got dtype {self.array.dtype}"
             )
-        if not flag and self._ctx is not None:
+        if not requires_grad and self._ctx is not None:
             raise GraphError("requires_grad_(False): only a leaf can stop requiring grad; use .detach()")
-        self._requires_grad = bool(flag)
+        self._requires_grad = bool(requires_grad)
         return self
 
     def detach(self) -> Tensor:
@@ -242,11 +243,10 @@ class Tensor(TensorMethods):
         self._ctx, self._requires_grad = None, False
         return self
 
-    def retain_grad(self) -> Tensor:
-        """Keep ``.grad`` on this non-leaf after backward (leaves always keep theirs)."""
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf after backward (leaves always keep theirs); returns None, as PyTorch's."""
         if self._ctx is not None:
             retain(self)
-        return self
 
     def zero_grad(self) -> None:
         self._grad = None
@@ -331,7 +331,7 @@ class Tensor(TensorMethods):
                 return self._make(backend.np.asarray(other).astype(dtype)[()])
             return self._make(backend.get_array_module(self.array).asarray(other))
         if backend.is_array(other) or isinstance(other, (list, tuple)) or backend.is_numpy_scalar(other):
-            other = self.plain(other, device=self.device)
+            other = self._make(checks.to_array(other, None, self.device))  # an array keeps its dtype
             checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return other
         raise TypeError(
@@ -529,7 +529,7 @@ class Tensor(TensorMethods):
             return self._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
         if isinstance(value, (bool, int, float)):
             return self._operand(value, op)
-        return self.plain(value, device=self.device)
+        return self._make(checks.to_array(value, None, self.device))
 
     def _write(self, op, result, cast):
         """Copy an in-place op's result into this tensor's memory, if its dtype may go there (PyTorch's rule)."""

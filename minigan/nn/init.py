@@ -92,10 +92,10 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
                   + data.dtype.type(mean))
 
 
-def constant_(tensor, value: float):
+def constant_(tensor, val: float):
     _data(tensor, "constant_")
     with no_grad():
-        tensor.fill_(value)
+        tensor.fill_(val)
     return tensor
 
 

@@ -29,9 +29,9 @@ def _empty(*shape):
 
 
 def _positive_int(value, name, layer):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not checks.is_integer(value) or value < 1:  # an int, np.int64(4), a 0-d integer tensor: not a bool
         raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}")
-    return value
+    return int(value)
 
 
 # ----------------------------------------------------------------------------- affine layers
@@ -390,9 +390,9 @@ class _SoftmaxFamily(Module):
 
     def __init__(self, dim: int | None = None):
         super().__init__()
-        if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int)):
+        if dim is not None and not checks.is_integer(dim):
             raise TypeError(f"{type(self).__name__}: dim must be an int or None, got {dim!r}")
-        self.dim = dim
+        self.dim = dim if dim is None else int(dim)
 
     def forward(self, x):
         dim = F._implicit_softmax_dim(self.name, x.ndim, stacklevel=4) if self.dim is None else self.dim

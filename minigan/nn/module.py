@@ -24,6 +24,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Iterable
 from contextlib import contextmanager
 
+from minigan import _tensor_surface
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.errors import IndexOutOfRange, ShapeError, StateDictError
@@ -265,7 +266,7 @@ class Module:
         unless ``persistent=False`` (a cache that can be recomputed)."""
         self._check_name("register_buffer", name, self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
-            tensor = Tensor(tensor)
+            tensor = _tensor_surface.tensor(tensor)  # an array keeps its dtype (a count stays int64)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)

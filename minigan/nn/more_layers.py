@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 
 from minigan import functional as F
-from minigan.engine import backend
+from minigan.engine import backend, checks
 from minigan.nn import init
 from minigan.nn.layers import Upsample, _Conv, _ConvTranspose, _inplace, _Loss, _positive_int, _SoftmaxFamily
 from minigan.nn.module import Module, Parameter
@@ -193,7 +193,7 @@ class LayerNorm(_AffineNorm):
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
                  device=None, dtype=None):
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        shape = (int(normalized_shape),) if checks.is_integer(normalized_shape) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
         self._affine(shape, elementwise_affine, bias)
         self.to(device=device, dtype=dtype)
@@ -286,7 +286,7 @@ class _Pad(Module):
 
     def __init__(self, padding):
         super().__init__()
-        self.padding = (padding,) * self.sides if isinstance(padding, int) else tuple(padding)
+        self.padding = (int(padding),) * self.sides if checks.is_integer(padding) else tuple(padding)
 
     def forward(self, x):
         return F.pad(x, self.padding, mode=self.mode, value=self.value)
@@ -650,7 +650,7 @@ class Softmax2d(Module):
 class RMSNorm(Module):
     def __init__(self, normalized_shape, eps=None, elementwise_affine: bool = True, device=None, dtype=None):
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        shape = (int(normalized_shape),) if checks.is_integer(normalized_shape) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
         ones = backend.active_module().ones(shape, dtype=backend.DEFAULT_DTYPE)
         self.weight = Parameter(ones) if elementwise_affine else None

@@ -26,13 +26,14 @@ import math
 import sys
 
 from minigan import _missing
+from minigan.engine import checks
 from minigan.optim.optimizer import Optimizer
 
 
 def _positive_int(who, name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not checks.is_integer(value) or value < 1:  # (np.int64(10) too; not a bool)
         raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
-    return value
+    return int(value)
 
 
 def _factor(who, name, value, lo, hi, lo_open=False):
@@ -135,8 +136,9 @@ class MultiStepLR(LRScheduler):
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
         milestones = list(milestones)
-        if not all(isinstance(m, int) and not isinstance(m, bool) for m in milestones):
+        if not all(checks.is_integer(m) for m in milestones):
             raise TypeError(f"MultiStepLR: milestones must be a list of ints, got {milestones!r}")
+        milestones = [int(m) for m in milestones]
         self.milestones = {m: milestones.count(m) for m in sorted(milestones)}  # epoch -> how many decays
         self.gamma = _factor("MultiStepLR", "gamma", gamma, 0.0, math.inf)
         super().__init__(optimizer, last_epoch)

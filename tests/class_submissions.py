@@ -21,8 +21,8 @@ HOSTILE = {
              "    try:\n        while True:\n            pass\n    except Exception:\n        pass", "longer than"),
     "fork": ("mul_backward", "import os, time\nif os.fork() == 0:\n    while True:\n        time.sleep(0.05)\n"
              "a, b = self.saved_tensors\n(x, y), (need_a, need_b) = self.inputs, self.needs_input_grad\n"
-             "return (unbroadcast(grad * b, x.shape) if need_a else None), "
-             "(unbroadcast(grad * a, y.shape) if need_b else None)",
+             "return (unbroadcast(grad * b, value(x).shape) if need_a else None), "
+             "(unbroadcast(grad * a, value(y).shape) if need_b else None)",
              "still running"),
     "fake": ("adam", None, "not written yet"),  # unwritten; the workspace prints and writes fake "passed" lines
     "memory": ("log_backward", "import numpy as np\nhog = []\nwhile True:\n    hog.append(np.ones(1 << 22))", "memory"),
@@ -115,8 +115,8 @@ def make_class(folder: Path, kinds) -> dict:
                 set_body(root, "add_backward", "import os\nfor fd in range(64):\n    try:\n"
                          "        os.write(fd, _FAKE_LINE)\n    except OSError:\n        pass\n"
                          "(a, b), (need_a, need_b) = self.inputs, self.needs_input_grad\n"
-                         "return (unbroadcast(grad, a.shape) if need_a else None,\n"
-                         "        unbroadcast(grad, b.shape) if need_b else None)")
+                         "return (unbroadcast(grad, value(a).shape) if need_a else None,\n"
+                         "        unbroadcast(grad, value(b).shape) if need_b else None)")
                 elementwise = root / "minigan" / "engine" / "ops" / "elementwise.py"
                 elementwise.write_text(elementwise.read_text() + f"\n_FAKE_LINE = {FAKE_LINES.encode()!r}\n")
                 passes = {n: n not in (exercise, "add_backward") for n in names}

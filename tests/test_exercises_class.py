@@ -147,8 +147,8 @@ def test_a_process_the_graded_code_leaves_running_does_not_keep_check_waiting(tm
     set_body(root, "div_backward", "import subprocess\nsubprocess.Popen(['sleep', '600'])\n"
                                    "a, b = self.saved_tensors\n(x, y), (need_a, need_b) = self.inputs, "
                                    "self.needs_input_grad\n"
-                                   "return (unbroadcast(grad / b, x.shape) if need_a else None,\n"
-                                   "        unbroadcast(-grad * (a / b) / b, y.shape) if need_b else None)")
+                                   "return (unbroadcast(grad / b, value(x).shape) if need_a else None,\n"
+                                   "        unbroadcast(-grad * (a / b) / b, value(y).shape) if need_b else None)")
     out = tmp_path / "out.txt"
     with out.open("w") as f:  # a file: a process left holding a pipe of ours would keep a reader waiting
         run = subprocess.run([sys.executable, "-m", "minigan", "exercises", "check", str(root), "add_backward",

@@ -16,7 +16,8 @@ class Add(Node):
 
     def backward(self, grad):  # d(a+b)/da = 1, d(a+b)/db = 1
         (a, b), (need_a, need_b) = self.inputs, self.needs_input_grad  # (the inputs, for their shapes)
-        return (unbroadcast(grad, a.shape) if need_a else None, unbroadcast(grad, b.shape) if need_b else None)
+        return (unbroadcast(grad, value(a).shape) if need_a else None,
+                unbroadcast(grad, value(b).shape) if need_b else None)
 
 
 class Sub(Node):
@@ -25,7 +26,8 @@ class Sub(Node):
 
     def backward(self, grad):  # d(a-b)/da = 1, d(a-b)/db = -1
         (a, b), (need_a, need_b) = self.inputs, self.needs_input_grad  # (the inputs, for their shapes)
-        return (unbroadcast(grad, a.shape) if need_a else None, unbroadcast(-grad, b.shape) if need_b else None)
+        return (unbroadcast(grad, value(a).shape) if need_a else None,
+                unbroadcast(-grad, value(b).shape) if need_b else None)
 
 
 class Mul(Node):
@@ -37,7 +39,8 @@ class Mul(Node):
     def backward(self, grad):  # d(ab)/da = b, d(ab)/db = a
         a, b = self.saved_tensors
         (x, y), (need_a, need_b) = self.inputs, self.needs_input_grad  # (x, y: the inputs, for their shapes)
-        return (unbroadcast(grad * b, x.shape) if need_a else None, unbroadcast(grad * a, y.shape) if need_b else None)
+        return (unbroadcast(grad * b, value(x).shape) if need_a else None,
+                unbroadcast(grad * a, value(y).shape) if need_b else None)
 
 
 class Div(Node):
@@ -49,8 +52,8 @@ class Div(Node):
     def backward(self, grad):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
         a, b = self.saved_tensors
         (x, y), (need_a, need_b) = self.inputs, self.needs_input_grad  # (x, y: the inputs, for their shapes)
-        da = unbroadcast(grad / b, x.shape) if need_a else None
-        db = unbroadcast(-grad * (a / b) / b, y.shape) if need_b else None  # (a/b first: b² can under- or overflow)
+        da = unbroadcast(grad / b, value(x).shape) if need_a else None
+        db = unbroadcast(-grad * (a / b) / b, value(y).shape) if need_b else None  # (a/b first: b² may overflow)
         return da, db
 
 

@@ -485,7 +485,7 @@ def _train(args, exp, folder: RunFolder) -> int:
         progress.note(f"step {record['step']}/{steps}: {line}", short)
 
     def on_checkpoint(step):
-        state = loop.checkpoint()
+        state = dict(loop.checkpoint(), name=args.algorithm)  # as asked: sample titles a dcgan run "dcgan"
         folder.write("checkpoint.npz", lambda path: save(state, path))  # --force: the old run goes now
         last_good[0] = step
 

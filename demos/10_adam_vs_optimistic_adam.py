@@ -19,8 +19,8 @@
 # more; in between, about the same). The claim holds when both happen, does not hold when neither does, and holds
 # partly when one of them does.
 #
-# **Run time:** about 55 s of CPU (twelve seeds × two optimizers), measured from a clean state, one BLAS thread
-# (about the wall time on a quiet 2-core machine).
+# **Run time:** about 55 s of CPU (twelve seeds × two optimizers), from a clean state, one BLAS thread (about the
+# wall time on a quiet 2-core machine; 70–90 s of CPU and 5.5–7 minutes of wall time measured on one heavily shared).
 
 # %% [markdown]
 # ## Set up: one GAN, two optimizers

@@ -58,7 +58,8 @@ def test_sample_gives_the_same_picture_for_the_same_seed(tmp_path):
 
     run = tmp_path / "run"
     assert main(["train", "gan", "--data", "ring:4", "--steps", "4", *TINY, "--out", str(run)]) == 0
-    exp, _ = load_run(run)
+    exp, _, name = load_run(run)
+    assert name == "gan"
     import minigan
 
     minigan.manual_seed(5)
@@ -122,6 +123,20 @@ def test_train_dcgan_is_gan_with_dcgans_convnets_on_images(tmp_path, capsys):
     assert config["algorithm"] == "gan" and config["arch"] == "conv" and config["data"] == "digits"
     assert main(["train", "dcgan", "--data", "ring", "--out", str(tmp_path / "no")]) == 2
     assert "dcgan trains convolutional networks on images" in one_line(capsys)
+
+
+def test_sample_titles_a_dcgan_run_dcgan_not_the_gan_it_runs(tmp_path, monkeypatch):
+    import minigan.viz as viz
+
+    run = tmp_path / "dcgan"
+    assert main(["train", "dcgan", "--steps", "2", *TINY, "--out", str(run)]) == 0
+    titles = []
+    monkeypatch.setattr(viz, "image_grid", lambda images, path, **kw: titles.append(kw["title"]) or str(path))
+    assert main(["sample", str(run), "--n", "4", "--out", str(tmp_path / "d.png")]) == 0
+    assert titles[-1].startswith("dcgan on digits, step 2"), titles
+    assert main(["train", "gan", "--data", "digits", "--steps", "2", *TINY, "--out", str(tmp_path / "gan")]) == 0
+    assert main(["sample", str(tmp_path / "gan"), "--n", "4", "--out", str(tmp_path / "g.png")]) == 0
+    assert titles[-1].startswith("gan on digits, step 2"), titles
 
 
 # ----------------------------------------------------------------------------- what the runs print and draw

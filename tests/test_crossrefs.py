@@ -121,3 +121,14 @@ def test_every_command_named_exists(page):
         assert importlib.util.find_spec(module) is not None, f"{_ids(page)} names {module}, which does not exist"
     for script in set(re.findall(r"python3? ((?:demos|tools|docs)/[\w/]+\.py)", text)):
         assert (ROOT / script).exists(), f"{_ids(page)} runs {script}, which does not exist"
+
+
+def test_the_readme_is_short_and_shows_the_ways_in_near_its_top():
+    """README.md stays at most 1,500 words, and its first 60 lines show the three ways in (the lessons, the lab,
+    the exercises, each with a command) and `sample`, each with its page."""
+    text = _text(ROOT / "README.md")
+    assert len(text.split()) <= 1500, f"README.md has {len(text.split())} words; move detail to docs/"
+    head = "\n".join(text.splitlines()[:60])
+    for shown in ("python demos/", "demos/README.md", "python -m minigan lab", "docs/lab.md",
+                  "python -m minigan exercises", "docs/exercises.md", "python -m minigan sample"):
+        assert shown in head, f"README.md's first 60 lines do not show {shown!r}"

@@ -217,14 +217,31 @@ def test_12_effective_modes_and_the_rule_fast(tmp_path):
     assert r["verdict"] in VERDICTS and r["figure"].exists() and r["scatter_32"]
 
 
+def test_12_verdict_follows_the_rule_on_the_seeds_and_their_pairs():
+    lesson = load("12_mode_collapse")
+
+    def runs(pairs):
+        return [{32: {"effective_modes": a}, 256: {"effective_modes": b}} for a, b in pairs]
+
+    judged = {}
+    for name, pairs in (("holds", [(1.0, 7.0), (3.0, 6.0), (7.0, 7.5), (7.2, 7.0)]),  # 2 of 4 below 5; wider
+                        ("not wider", [(1.0, 1.0), (3.0, 2.0), (7.0, 7.5), (7.2, 7.0)]),
+                        ("rare", [(4.0, 7.0)] + [(6.0, 7.0)] * 4),  # 1 of 5: under 1/4 of the seeds
+                        ("never", [(6.0, 7.0), (7.0, 6.0)])):
+        outcome, _, counts = lesson.judge(runs(pairs))
+        judged[name] = outcome, counts[32], counts[256], round(counts["wider"]["median"], 6)
+    assert judged == {"holds": ("holds", 2, 0, 1.75), "not wider": ("holds partly", 2, 2, -0.1),
+                      "rare": ("holds partly", 1, 0, 1.0), "never": ("does not hold here", 0, 0, 0.0)}
+
+
 @pytest.mark.slow
-def test_12_small_batch_covers_only_part_of_the_data_on_most_seeds(tmp_path):
+def test_12_small_batch_covers_only_part_of_the_data_on_many_seeds(tmp_path):
     r = load("12_mode_collapse").run(out_dir=tmp_path, verbose=False)
-    # five seeds, 1,500 steps: batch 32 spreads its realistic samples over fewer than 5 effective modes on most seeds
-    # (4 of 5 on the current engine; one total collapse), batch 256 on at most one
-    assert r["only_part_32"] >= 3 and r["only_part_256"] <= 1 and r["effective_modes_32"]["min"] < 2
-    assert r["effective_modes_256"]["median"] > r["effective_modes_32"]["median"]
-    assert r["verdict"] == "holds"
+    # ten seeds, 1,500 steps: batch 32 spreads its realistic samples over fewer than 5 effective modes on many seeds
+    # (at least 1/4; one total collapse or more), and the batch-256 run from the same seed spreads wider on the
+    # median seed, though batch 256 also covers only part of the data on some
+    assert r["only_part_32"] >= 3 and r["effective_modes_32"]["min"] < 2 and r["more_modes_256"]["median"] > 0
+    assert r["verdict"] == "holds" and r["effective_modes_32"]["n"] == 10
 
 
 # ----------------------------------------------------------------------------- 14 conditional GAN
@@ -259,13 +276,41 @@ def test_10_paired_comparison_over_seeds_fast(tmp_path):
     assert r["figure"].exists()
 
 
+def test_10_verdict_follows_the_paired_rule():
+    lesson = load("10_adam_vs_optimistic_adam")
+
+    def runs(kl_pairs, swing_pairs):
+        return [{"adam": {"reverse_kl": ka, "modes_covered": 8, "slow_swing": sa},
+                 "optimistic-adam": {"reverse_kl": kb, "modes_covered": 8, "slow_swing": sb}}
+                for (ka, kb), (sa, sb) in zip(kl_pairs, swing_pairs)]
+
+    better, worse, damped, doubled, even = (0.5, 0.1), (0.1, 0.5), (0.04, 0.01), (0.01, 0.02), (0.02, 0.02)
+    judged = {}
+    for name, kl, swing in (("both", [better] * 4, [damped] * 4), ("kl only", [better] * 3 + [worse], [even] * 4),
+                            ("swing only", [better] * 2 + [worse] * 2, [damped, damped, doubled, even]),
+                            ("neither", [better] * 2 + [worse] * 2, [damped, doubled, even, even])):
+        outcome, _, counts = lesson.judge(runs(kl, swing))
+        judged[name] = outcome, counts["ends_better"], round(counts["swing_ratio"], 6)
+    # ends better on 3/4 of the seeds or more; swing factor: geometric mean of the per-seed ratios, below 0.8
+    assert judged == {"both": ("holds", 4, 0.25), "kl only": ("holds partly", 3, 1.0),
+                      "swing only": ("holds partly", 2, round((0.25 * 0.25 * 2) ** 0.25, 6)),
+                      "neither": ("does not hold here", 2, round(0.5 ** 0.25, 6))}
+
+
+def test_10_slow_swing_is_the_std_of_the_moving_average():
+    lesson = load("10_adam_vs_optimistic_adam")
+    noise = [(-1) ** i for i in range(100)]  # batch-to-batch noise only: averaged out over an even window
+    assert lesson.slow_swing(noise, k=2) == 0  # the std of 0, 1, ..., 29 (k=1: nothing averaged) is √((30² − 1)/12)
+    assert lesson.slow_swing(list(range(30)), k=1) == pytest.approx(math.sqrt((30 ** 2 - 1) / 12))
+
+
 @pytest.mark.slow
 def test_10_optimistic_adam_ends_better_on_most_seeds(tmp_path):
     r = load("10_adam_vs_optimistic_adam").run(out_dir=tmp_path, verbose=False)
-    # five seeds, 800 steps: Optimistic Adam ends with a lower reverse KL on every seed (8/8 modes each time); its
-    # D's loss swings less only where Adam collapses (2 of 5 on the current engine): the verdict counts both
-    assert r["ends_better"] >= 4 and r["modes_covered_optimistic_adam"]["min"] >= 7
-    assert r["verdict"] == ("holds" if r["steadier"] >= 4 else "holds partly")
+    # twelve seeds, 800 steps: Optimistic Adam ends better on 11 of 12 under both OpenBLAS kernel sets, with 8/8
+    # modes every time, and D's slow swing is about half Adam's (geometric mean 0.46-0.60): "holds" by the rule
+    assert r["ends_better"] >= 9 and r["modes_covered_optimistic_adam"]["min"] >= 7
+    assert r["swing_ratio"] < 0.8 and r["verdict"] == "holds"
     assert (tmp_path / "training_adam.gif").exists()
 
 

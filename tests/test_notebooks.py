@@ -111,4 +111,15 @@ def test_fast_notebook_runs_top_to_bottom_with_figures_inline(script, tmp_path, 
 @pytest.mark.slow
 @pytest.mark.parametrize("script", [s for s in SCRIPTS if s.stem not in FAST], ids=lambda s: s.stem)
 def test_slow_notebook_runs_top_to_bottom_with_figures_inline(script, tmp_path, monkeypatch):
-    check_ran(execute(script, tmp_path, monkeypatch, timeout=900), script, tmp_path)
+    nb = execute(script, tmp_path, monkeypatch, timeout=900)
+    check_ran(nb, script, tmp_path)
+    check_teaches_cell_by_cell(nb, script)
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.stem)
+def test_every_notebook_has_one_try_it_section_with_its_code_cell(script):
+    """Checked without running (the slow notebooks' outputs, four code cells at least, when the slow tests run)."""
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(script.with_suffix(".ipynb"), as_version=4).cells
+    tries = [i for i, c in enumerate(nb) if c.cell_type == "markdown" and c.source.startswith("## Try it")]
+    assert len(tries) == 1 and tries[0] + 1 < len(nb) and nb[tries[0] + 1].cell_type == "code", script.name

@@ -45,7 +45,8 @@ def add_parser(subparsers, name="sample"):
 
 
 def load_run(run_path):
-    """(experiment with the trained weights, the checkpoint's path) for a train run's folder or checkpoint."""
+    """(experiment with the trained weights, the checkpoint's path, the algorithm as the run was asked for) for a
+    train run's folder or checkpoint: "dcgan" for ``train dcgan`` (the gan it runs on images), else the algorithm."""
     path = Path(run_path)
     ckpt_path = path / "checkpoint.npz" if path.is_dir() else path
     if not ckpt_path.is_file():
@@ -63,7 +64,8 @@ def load_run(run_path):
         exp.trainer.load_state_dict(ckpt["trainer"])
     except (KeyError, TypeError, AttributeError, IndexError) as e:
         raise ValueError(f"sample: {str(ckpt_path)!r} is a damaged train checkpoint ({e})") from e
-    return exp, ckpt_path
+    name = ckpt.get("name")  # absent from checkpoints of older versions
+    return exp, ckpt_path, name if isinstance(name, str) and name else exp.algorithm
 
 
 def run(args) -> int:
@@ -81,7 +83,7 @@ def run(args) -> int:
         raise ValueError(f"sample: --out {str(out)!r} is a folder, expected a .png file")
     if os.path.lexists(out) and not args.force:
         raise ValueError(f"sample: {str(out)!r} already exists; replace it with --force, or give another --out")
-    exp, ckpt_path = load_run(args.run_dir)
+    exp, ckpt_path, name = load_run(args.run_dir)
     conditional = exp.algorithm == "cgan"
     if args.labels is not None and not conditional:
         raise ValueError(f"sample: --labels draws chosen classes from a cgan; {str(ckpt_path)!r} is a "
@@ -90,7 +92,7 @@ def run(args) -> int:
     from minigan import viz
 
     backend.manual_seed(args.seed)
-    title = f"{exp.algorithm} on {exp.data}, step {exp.trainer.step}, seed {args.seed}"
+    title = f"{name} on {exp.data}, step {exp.trainer.step}, seed {args.seed}"
     if os.path.islink(out):  # --force: replace the link itself, never what it points to
         os.unlink(out)
     if exp.kind == "mixture":

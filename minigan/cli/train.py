@@ -7,8 +7,9 @@ Writes into DIR:
   training.gif    with --animate (2-D data): the samples over training on D's decision surface
                   (and training.mp4 when ffmpeg is installed); minigan.gans.animate draws it, and
                   capturing its frames changes nothing in the training (same numbers as without)
-  checkpoint.npz  trainer state (both networks and optimizers), step, random-generator state and
-                  history, saved atomically every --checkpoint-every steps; ``--resume`` continues
+  checkpoint.npz  trainer state (both networks and optimizers), step, random-generator state,
+                  history and the algorithm as asked (dcgan: ``sample`` titles its pictures so),
+                  saved atomically every --checkpoint-every steps; ``--resume`` continues
                   from it and reproduces the uninterrupted run exactly (same seed, same backend).
   .minigan.lock   held while a run writes into DIR: a second run on DIR stops at once (exit 2),
                   naming the process that holds it
@@ -485,7 +486,7 @@ def _train(args, exp, folder: RunFolder) -> int:
         progress.note(f"step {record['step']}/{steps}: {line}", short)
 
     def on_checkpoint(step):
-        state = loop.checkpoint()
+        state = dict(loop.checkpoint(), name=args.algorithm)  # as asked: sample titles a dcgan run "dcgan"
         folder.write("checkpoint.npz", lambda path: save(state, path))  # --force: the old run goes now
         last_good[0] = step
 

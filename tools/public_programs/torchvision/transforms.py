@@ -26,11 +26,18 @@ class Normalize:
 
 
 class Resize:
-    def __init__(self, size):
-        pass
+    """Nearest-neighbour resize of an (H, W) image to ``size`` (an int, or (h, w))."""
+
+    def __init__(self, size, *args, **kwargs):
+        self.size = (size, size) if isinstance(size, int) else tuple(size)
 
     def __call__(self, x):
-        return x
+        x = np.asarray(x)
+        if x.ndim != 2 or x.shape == self.size:
+            return x
+        rows = np.arange(self.size[0]) * x.shape[0] // self.size[0]
+        cols = np.arange(self.size[1]) * x.shape[1] // self.size[1]
+        return x[rows][:, cols]
 
 
 class CenterCrop(Resize):

@@ -101,8 +101,8 @@ def shared_stream():
 
     default = SharedStream()
     saved = (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
-             backend.Generator.stream, MF.dropout, MD.DataLoader.__iter__)
-    (generator, manual_seed, permutation, generator_seed, generator_stream, dropout, loader_iter) = saved
+             backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__)
+    (generator, manual_seed, permutation, generator_seed, generator_stream, dropout, dropout2d, loader_iter) = saved
 
     def seed_both(seed):
         manual_seed(seed)
@@ -120,12 +120,15 @@ def shared_stream():
         seed = int(torch.empty((), dtype=torch.int64).random_().item())
         return torch.randperm(int(n), generator=torch.Generator().manual_seed(seed)).numpy()
 
-    def dropout_as_torch(input, p=0.5, training=True, inplace=False):
-        """PyTorch draws a dropout mask as ``bernoulli_(1 − p)``: plan that mask as minigan's uniform draw."""
-        if training and isinstance(p, (int, float)) and 0 < p < 1 and hasattr(input, "shape"):
-            keep = torch.empty(tuple(input.shape), dtype=_torch_dtype(input.dtype)).bernoulli_(1 - p).numpy()
-            default.planned.append(keep)  # (1 ≥ p keeps, 0 < p drops)
-        return dropout(input, p, training, inplace)
+    def drawn_as_torch(dropout, mask_shape):
+        """PyTorch draws a dropout mask as ``bernoulli_(1 − p)`` of the mask's shape: plan that mask as
+        minigan's uniform draw (1 ≥ p keeps, 0 < p drops)."""
+        def drop(input, p=0.5, training=True, inplace=False):
+            if training and isinstance(p, (int, float)) and 0 < p < 1 and hasattr(input, "shape"):
+                keep = torch.empty(mask_shape(tuple(input.shape)), dtype=_torch_dtype(input.dtype)).bernoulli_(1 - p)
+                default.planned.append(keep.numpy())
+            return dropout(input, p, training, inplace)
+        return drop
 
     def loader_iter_as_torch(self):
         """PyTorch's DataLoader draws a base seed from the default stream each time an epoch starts."""
@@ -137,13 +140,14 @@ def shared_stream():
     backend.permutation = sampler_permutation
     backend.Generator.manual_seed = generator_seed_both
     backend.Generator.stream = lambda self, xp=None: self.torch_stream
-    MF.dropout = dropout_as_torch
+    MF.dropout = drawn_as_torch(dropout, lambda shape: shape)
+    MF.dropout2d = drawn_as_torch(dropout2d, lambda shape: shape[:2] + (1, 1))  # one draw per (sample, channel)
     MD.DataLoader.__iter__ = loader_iter_as_torch
     try:
         yield
     finally:
         (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
-         backend.Generator.stream, MF.dropout, MD.DataLoader.__iter__) = saved
+         backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__) = saved
 
 
 # ----------------------------------------------------------------------------- running one program

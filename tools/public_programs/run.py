@@ -70,6 +70,26 @@ def swap():
 
 
 # ----------------------------------------------------------------------------- one random stream for both
+_HIDDEN = {}  # in the minigan run: PyTorch's own modules, out of sys.modules (see run)
+
+
+@contextlib.contextmanager
+def torch_itself():
+    """PyTorch's modules back under their names while the shared stream calls PyTorch: its argument parser may
+    import ``torch`` (to look up torch.SymFloat, say), which must then be PyTorch, not the minigan run's minigan."""
+    if not _HIDDEN:
+        yield
+        return
+    mine = {k: sys.modules.pop(k) for k in list(sys.modules) if k == "torch" or k.startswith("torch.")}
+    sys.modules.update(_HIDDEN)
+    try:
+        yield
+    finally:
+        for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.")]:
+            _HIDDEN[k] = sys.modules.pop(k)
+        sys.modules.update(mine)
+
+
 class SharedStream:
     """Stands in for the NumPy generator minigan draws from: each draw asks PyTorch's generator (``gen``, or the
     default one) for the numbers PyTorch's own function would draw (``randn`` for normal samples, ``rand`` for
@@ -80,19 +100,23 @@ class SharedStream:
         self.planned = []  # uniform draws decided in advance (a dropout mask drawn as PyTorch draws it)
 
     def standard_normal(self, size=None, dtype=np.float64):
-        return torch.randn(tuple(size or ()), dtype=_torch_dtype(dtype), generator=self.gen).numpy()
+        with torch_itself():
+            return torch.randn(tuple(size or ()), dtype=_torch_dtype(dtype), generator=self.gen).numpy()
 
     def random(self, size=None, dtype=np.float64):
         if self.planned and self.planned[0].shape == tuple(size or ()):
             return self.planned.pop(0).astype(dtype)
-        return torch.rand(tuple(size or ()), dtype=_torch_dtype(dtype), generator=self.gen).numpy()
+        with torch_itself():
+            return torch.rand(tuple(size or ()), dtype=_torch_dtype(dtype), generator=self.gen).numpy()
 
     def integers(self, low, high=None, size=None):
         low, high = (0, low) if high is None else (low, high)
-        return torch.randint(int(low), int(high), tuple(size or ()), generator=self.gen).numpy()
+        with torch_itself():
+            return torch.randint(int(low), int(high), tuple(size or ()), generator=self.gen).numpy()
 
     def permutation(self, n):
-        return torch.randperm(int(n), generator=self.gen).numpy()
+        with torch_itself():
+            return torch.randperm(int(n), generator=self.gen).numpy()
 
 
 def _torch_dtype(dtype):
@@ -103,44 +127,76 @@ def _torch_dtype(dtype):
 @contextlib.contextmanager
 def shared_stream():
     """Inside: minigan draws its random numbers from PyTorch's generator (see SharedStream)."""
+    import minigan
+    import minigan._tensor_functions as MT
     import minigan.functional as MF
+    import minigan.toplevel as MTOP
     import minigan.utils.data as MD
     from minigan.engine import backend
 
     default = SharedStream()
     saved = (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
-             backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__)
-    (generator, manual_seed, permutation, generator_seed, generator_stream, dropout, dropout2d, loader_iter) = saved
+             backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, MT.multinomial)
+    (generator, manual_seed, permutation, generator_seed, generator_stream, dropout, dropout2d, loader_iter,
+     multinomial) = saved
 
     def seed_both(seed):
         manual_seed(seed)
-        torch.default_generator.manual_seed(int(seed))  # (not torch.manual_seed: "torch" is minigan meanwhile)
+        with torch_itself():
+            torch.manual_seed(int(seed))
 
     def generator_seed_both(self, seed):
         generator_seed(self, seed)
-        self.torch_stream = SharedStream(torch.Generator().manual_seed(int(seed)))
+        with torch_itself():
+            self.torch_stream = SharedStream(torch.Generator().manual_seed(int(seed)))
         return self
 
     def sampler_permutation(n, xp=None, gen=None):
         """As PyTorch's RandomSampler without a generator: a seed from the default stream, then randperm."""
         if gen is not None:
             return backend.stream(gen, backend.np).permutation(n)
-        seed = int(torch.empty((), dtype=torch.int64).random_().item())
-        return torch.randperm(int(n), generator=torch.Generator().manual_seed(seed)).numpy()
+        with torch_itself():
+            seed = int(torch.empty((), dtype=torch.int64).random_().item())
+            return torch.randperm(int(n), generator=torch.Generator().manual_seed(seed)).numpy()
 
     def drawn_as_torch(dropout, mask_shape):
         """PyTorch draws a dropout mask as ``bernoulli_(1 − p)`` of the mask's shape: plan that mask as
         minigan's uniform draw (1 ≥ p keeps, 0 < p drops)."""
         def drop(input, p=0.5, training=True, inplace=False):
             if training and isinstance(p, (int, float)) and 0 < p < 1 and hasattr(input, "shape"):
-                keep = torch.empty(mask_shape(tuple(input.shape)), dtype=_torch_dtype(input.dtype)).bernoulli_(1 - p)
+                with torch_itself():
+                    keep = torch.empty(mask_shape(tuple(input.shape)), dtype=_torch_dtype(input.dtype))
+                    keep.bernoulli_(1 - p)
                 default.planned.append(keep.numpy())
             return dropout(input, p, training, inplace)
         return drop
 
+    def multinomial_as_torch(input, num_samples, replacement=False, *, generator=None):
+        """PyTorch draws one sample, or samples without replacement, as the largest p / q with q ~ Exp(1) of the
+        input's shape and dtype (and with replacement one uniform double per sample, as minigan does).  Plan
+        minigan's draws so that its own sampler picks what PyTorch's picks: Gumbel keys −log q, or, for one
+        sample with replacement, a uniform in the middle of the picked category's share of the cumulative sum."""
+        if (num_samples == 1 or not replacement) and getattr(input, "ndim", 0) in (1, 2):
+            stream = backend.stream(generator, backend.np)
+            w = np.asarray(input.detach().numpy(), dtype=np.float64).reshape(-1, input.shape[-1])
+            with torch_itself():
+                q = torch.empty(tuple(input.shape), dtype=_torch_dtype(input.dtype))
+                q.exponential_(1, generator=stream.gen)
+            q = q.numpy().astype(np.float64).reshape(w.shape)
+            rows = np.arange(w.shape[0])
+            if replacement:
+                pick = np.argmax(w / q, axis=1)
+                cdf = np.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
+                below = np.where(pick > 0, cdf[rows, np.maximum(pick - 1, 0)], 0.0)
+                stream.planned.append(((below + cdf[rows, pick]) / 2)[:, None])
+            else:
+                stream.planned += [np.zeros((w.shape[0], num_samples)), np.exp(-q)]
+        return multinomial(input, num_samples, replacement, generator=generator)
+
     def loader_iter_as_torch(self):
         """PyTorch's DataLoader draws a base seed from the default stream each time an epoch starts."""
-        torch.empty((), dtype=torch.int64).random_()
+        with torch_itself():
+            torch.empty((), dtype=torch.int64).random_()
         yield from loader_iter(self)
 
     backend.generator = lambda xp=None: default
@@ -151,11 +207,13 @@ def shared_stream():
     MF.dropout = drawn_as_torch(dropout, lambda shape: shape)
     MF.dropout2d = drawn_as_torch(dropout2d, lambda shape: shape[:2] + (1, 1))  # one draw per (sample, channel)
     MD.DataLoader.__iter__ = loader_iter_as_torch
+    MT.multinomial = minigan.multinomial = MTOP.multinomial = multinomial_as_torch
     try:
         yield
     finally:
         (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
-         backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__) = saved
+         backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, MT.multinomial) = saved
+        minigan.multinomial = MTOP.multinomial = multinomial
 
 
 # ----------------------------------------------------------------------------- running one program
@@ -195,6 +253,7 @@ def run(path, library):
     hidden, finder = {}, MiniganUnderTorchsNames()
     if library == "minigan":  # PyTorch's modules leave sys.modules for the run; minigan's take their names
         hidden = {k: sys.modules.pop(k) for k in list(sys.modules) if k == "torch" or k.startswith("torch.")}
+        _HIDDEN.update(hidden)
         sys.modules.update(swap())
         sys.meta_path.insert(0, finder)
     cwd, argv = os.getcwd(), sys.argv
@@ -219,7 +278,8 @@ def run(path, library):
             sys.meta_path.remove(finder)
             for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.")]:
                 del sys.modules[k]
-            sys.modules.update(hidden)
+            sys.modules.update(_HIDDEN)
+            _HIDDEN.clear()
         torch.set_default_dtype(torch.float32)
         torch.set_grad_enabled(True)
         torch.set_printoptions(profile="default")

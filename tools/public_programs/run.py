@@ -319,15 +319,19 @@ def _close(a, b, rtol):
 
 
 def first_difference(ours, theirs, rtol=RTOL):
-    """None when the two outputs agree (the same words, numbers to ``rtol``), else the first line that differs."""
+    """None when the two outputs agree (the same words, numbers to ``rtol``), else the first line that differs
+    (and how many lines differ in all)."""
     ours, theirs = normalise(ours).strip().splitlines(), normalise(theirs).strip().splitlines()
+    differing = []
     for i, (a, b) in enumerate(zip(ours, theirs)):
         na, nb = NUMBER.findall(a), NUMBER.findall(b)
         if NUMBER.sub("#", a) != NUMBER.sub("#", b) or not all(_close(x, y, rtol) for x, y in zip(na, nb)):
-            return f"line {i + 1}: minigan {a.strip()[:150]!r}, PyTorch {b.strip()[:150]!r}"
+            differing.append(f"line {i + 1}: minigan {a.strip()[:150]!r}, PyTorch {b.strip()[:150]!r}")
     if len(ours) != len(theirs):
-        return f"minigan printed {len(ours)} lines, PyTorch {len(theirs)}"
-    return None
+        differing.append(f"minigan printed {len(ours)} lines, PyTorch {len(theirs)}")
+    if not differing:
+        return None
+    return differing[0] + (f" ({len(differing)} lines differ)" if len(differing) > 1 else "")
 
 
 def refusal(error):

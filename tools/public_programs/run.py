@@ -322,16 +322,20 @@ def first_difference(ours, theirs, rtol=RTOL):
     """None when the two outputs agree (the same words, numbers to ``rtol``), else the first line that differs
     (and how many lines differ in all)."""
     ours, theirs = normalise(ours).strip().splitlines(), normalise(theirs).strip().splitlines()
-    differing = []
+    differing, numbers = [], 0
     for i, (a, b) in enumerate(zip(ours, theirs)):
         na, nb = NUMBER.findall(a), NUMBER.findall(b)
-        if NUMBER.sub("#", a) != NUMBER.sub("#", b) or not all(_close(x, y, rtol) for x, y in zip(na, nb)):
+        words = NUMBER.sub("#", a) == NUMBER.sub("#", b)
+        if not words or not all(_close(x, y, rtol) for x, y in zip(na, nb)):
             differing.append(f"line {i + 1}: minigan {a.strip()[:150]!r}, PyTorch {b.strip()[:150]!r}")
+            numbers += words
     if len(ours) != len(theirs):
         differing.append(f"minigan printed {len(ours)} lines, PyTorch {len(theirs)}")
     if not differing:
         return None
-    return differing[0] + (f" ({len(differing)} lines differ)" if len(differing) > 1 else "")
+    kind = f"{len(differing)} lines differ, {numbers} of them in numbers only" if len(differing) > 1 else (
+        "in numbers" if numbers else "in words")
+    return f"{differing[0]} ({kind})"
 
 
 def refusal(error):

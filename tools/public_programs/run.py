@@ -351,8 +351,11 @@ def classify(path, rtol=RTOL):
     if error is not None:
         return "broken", "under PyTorch: " + where(error, path)
     ours, error = run(path, "minigan")
-    if error is not None:
-        return ("refused" if refusal(error) else "stops"), where(error, path)
+    if error is not None:  # (and did what it printed before it stopped agree with PyTorch's?)
+        printed = len(ours.strip().splitlines())
+        before = first_difference(ours, "\n".join(theirs.strip().splitlines()[:printed]))
+        agree = f"; before it, {before}" if before and printed else f"; the {printed} lines before it agree"
+        return ("refused" if refusal(error) else "stops"), where(error, path) + agree
     difference = first_difference(ours, theirs, rtol)
     return ("differs", difference) if difference else ("matches", f"{len(theirs.splitlines())} lines")
 

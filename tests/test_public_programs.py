@@ -27,6 +27,7 @@ XFAIL = {
     "tutorials_nlp_deep_learning.py": "Linear's grad_fn prints as <LinearBackward0>, PyTorch's as <AddmmBackward0>",
     "tutorials_introyt1.py": "x.dtype prints float32, PyTorch torch.float32 (and .shape a tuple); det is refused",
     "udacity_part1_tensors.py": "a float64 tensor prints dtype=float64, PyTorch dtype=torch.float64",
+    "udacity_part5_validation.py": "print(ps.shape) shows (64, 10), PyTorch torch.Size([64, 10])",
     "tutorials_nlp_pytorch_intro.py": "print(z.grad_fn) shows <Add>, PyTorch <AddBackward0 object at 0x…>",
     "tutorials_nlp_word_embeddings.py": "Embedding's grad_fn: <GetItemBackward0>, PyTorch's <EmbeddingBackward0>",
 }

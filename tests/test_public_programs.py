@@ -70,3 +70,6 @@ def test_the_comparison_allows_float32_noise_and_rounding_but_not_a_different_nu
     assert run.first_difference("loss 0.5\n", "cost 0.5\n") is not None
     assert run.first_difference("step 12\n", "step 13\n") is not None  # integers are exact
     assert run.first_difference("a\nb\n", "a\n") is not None
+    assert run.compare("x float32 1.5\n", "x torch.float32 1.5\n") == ([run.first_difference(
+        "x float32 1.5\n", "x torch.float32 1.5\n").split(" (")[0]], True)  # only a word differs
+    assert run.compare("loss 0.6\n", "loss 0.5\n")[1] is False

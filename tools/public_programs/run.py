@@ -23,7 +23,8 @@ numbers can be compared to float32 noise.
 Each program ends in one class:
 
     matches   both ran to the end and printed the same words and numbers (to RTOL)
-    differs   both ran, but what they printed differs (the first differing line is shown)
+    words     both ran and printed the same numbers, but some words differ (a repr: a node's or a dtype's name)
+    differs   both ran, but some number differs, or a line is missing (the first differing line is shown)
     refused   minigan stopped at a one-line NotInMinigan message (what it has instead)
     stops     minigan stopped at any other exception
     broken    PyTorch itself did not run it (the program or its data stand-in is wrong: not counted)
@@ -318,24 +319,29 @@ def _close(a, b, rtol):
     return abs(x - y) <= rtol * abs(y) + 1.01 * unit + 1e-7
 
 
+def compare(ours, theirs, rtol=RTOL):
+    """(differing lines, whether every one of them has PyTorch's numbers and only some words differ)."""
+    ours, theirs = normalise(ours).strip().splitlines(), normalise(theirs).strip().splitlines()
+    differing, words_only = [], len(ours) == len(theirs)
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        na, nb = NUMBER.findall(a), NUMBER.findall(b)
+        same_numbers = len(na) == len(nb) and all(_close(x, y, rtol) for x, y in zip(na, nb))
+        if NUMBER.sub("#", a) != NUMBER.sub("#", b) or not same_numbers:
+            differing.append(f"line {i + 1}: minigan {a.strip()[:150]!r}, PyTorch {b.strip()[:150]!r}")
+            words_only = words_only and same_numbers
+    if len(ours) != len(theirs):
+        differing.append(f"minigan printed {len(ours)} lines, PyTorch {len(theirs)}")
+    return differing, words_only
+
+
 def first_difference(ours, theirs, rtol=RTOL):
     """None when the two outputs agree (the same words, numbers to ``rtol``), else the first line that differs
     (and how many lines differ in all)."""
-    ours, theirs = normalise(ours).strip().splitlines(), normalise(theirs).strip().splitlines()
-    differing, numbers = [], 0
-    for i, (a, b) in enumerate(zip(ours, theirs)):
-        na, nb = NUMBER.findall(a), NUMBER.findall(b)
-        words = NUMBER.sub("#", a) == NUMBER.sub("#", b)
-        if not words or not all(_close(x, y, rtol) for x, y in zip(na, nb)):
-            differing.append(f"line {i + 1}: minigan {a.strip()[:150]!r}, PyTorch {b.strip()[:150]!r}")
-            numbers += words
-    if len(ours) != len(theirs):
-        differing.append(f"minigan printed {len(ours)} lines, PyTorch {len(theirs)}")
+    differing, words_only = compare(ours, theirs, rtol)
     if not differing:
         return None
-    kind = f"{len(differing)} lines differ, {numbers} of them in numbers only" if len(differing) > 1 else (
-        "in numbers" if numbers else "in words")
-    return f"{differing[0]} ({kind})"
+    count = f"{len(differing)} lines differ" if len(differing) > 1 else "1 line differs"
+    return f"{differing[0]} ({count}, {'in words only' if words_only else 'in numbers'})"
 
 
 def refusal(error):
@@ -356,11 +362,13 @@ def classify(path, rtol=RTOL):
         before = first_difference(ours, "\n".join(theirs.strip().splitlines()[:printed]))
         agree = f"; before it, {before}" if before and printed else f"; the {printed} lines before it agree"
         return ("refused" if refusal(error) else "stops"), where(error, path) + agree
-    difference = first_difference(ours, theirs, rtol)
-    return ("differs", difference) if difference else ("matches", f"{len(theirs.splitlines())} lines")
+    differing, words_only = compare(ours, theirs, rtol)
+    if not differing:
+        return "matches", f"{len(theirs.splitlines())} lines"
+    return ("words" if words_only else "differs"), first_difference(ours, theirs, rtol)
 
 
-CLASSES = ("matches", "differs", "refused", "stops", "broken")
+CLASSES = ("matches", "words", "differs", "refused", "stops", "broken")
 
 
 def main(folder, names=()):
@@ -375,11 +383,14 @@ def main(folder, names=()):
         counts[kind] += 1
         print(f"{name:40s} {kind:8s} {detail}", flush=True)
     tried = len(programs) - counts["broken"]
-    print(f"\n{tried} programs ran under PyTorch: " + ", ".join(f"{k} {counts[k]}" for k in CLASSES[:4])
+    print(f"\n{tried} programs ran under PyTorch: " + ", ".join(f"{k} {counts[k]}" for k in CLASSES[:5])
           + (f" ({counts['broken']} broken under PyTorch, not counted)" if counts["broken"] else ""))
     if tried:
-        print(f"run after a rename only, printing PyTorch's numbers: {counts['matches']} of {tried} "
-              f"({100 * counts['matches'] / tried:.0f}%); stopped at a one-line refusal: {counts['refused']}")
+        numbers = counts["matches"] + counts["words"]
+        print(f"ran after a rename only, printing what PyTorch prints: {counts['matches']} of {tried} "
+              f"({100 * counts['matches'] / tried:.0f}%); printing PyTorch's numbers (some words differ): {numbers} "
+              f"of {tried} ({100 * numbers / tried:.0f}%); stopped at a one-line refusal: {counts['refused']}; "
+              f"stopped otherwise: {counts['stops']}")
 
 
 if __name__ == "__main__":

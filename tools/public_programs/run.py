@@ -275,6 +275,8 @@ def run(path, library):
         signal.signal(signal.SIGALRM, old)
         os.chdir(cwd)
         sys.argv = argv
+        for k in [k for k in sys.modules if k.startswith("torchvision")]:
+            del sys.modules[k]  # (the stand-in, imported through whichever library ran: gone with the run)
         if library == "minigan":
             sys.meta_path.remove(finder)
             for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.")]:

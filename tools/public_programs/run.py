@@ -17,8 +17,8 @@ their headers and in ``tests/public/SOURCES.md``); the first ones tried were dow
 minigan's modules are put in ``sys.modules`` under PyTorch's names, so the program's ``import torch`` gets
 minigan.  Both runs draw the same random numbers: in the minigan run, minigan's generator is replaced by one
 that asks PyTorch's generator for each draw, as PyTorch's own function would (``SharedStream``), so a
-program's initial weights, noise, shuffling and dropout masks are the same in both runs and its printed
-numbers can be compared to float32 noise.
+program's initial weights, noise, shuffling, dropout masks and multinomial samples are the same in both runs and
+its printed numbers can be compared to float32 noise.
 
 Each program ends in one class:
 
@@ -164,7 +164,8 @@ def shared_stream():
         """PyTorch draws a dropout mask as ``bernoulli_(1 − p)`` of the mask's shape: plan that mask as
         minigan's uniform draw (1 ≥ p keeps, 0 < p drops)."""
         def drop(input, p=0.5, training=True, inplace=False):
-            if training and isinstance(p, (int, float)) and 0 < p < 1 and hasattr(input, "shape"):
+            # (inplace: minigan's in-place form calls this one again, out of place, and the mask is planned there)
+            if training and not inplace and isinstance(p, (int, float)) and 0 < p < 1 and hasattr(input, "shape"):
                 with torch_itself():
                     keep = torch.empty(mask_shape(tuple(input.shape)), dtype=_torch_dtype(input.dtype))
                     keep.bernoulli_(1 - p)

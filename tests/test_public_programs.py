@@ -30,6 +30,7 @@ XFAIL = {
     "tutorials_introyt1.py": "x.dtype prints float32, PyTorch torch.float32 (and .shape a tuple); det is refused",
     "udacity_part1_tensors.py": "a float64 tensor prints dtype=float64, PyTorch dtype=torch.float64",
     "udacity_part5_validation.py": "print(ps.shape) shows (64, 10), PyTorch torch.Size([64, 10])",
+    "tutorials_nn_tutorial.py": "input[range(n), target] stops: getitem refuses a range as an index",
     "tutorials_nlp_pytorch_intro.py": "print(z.grad_fn) shows <Add>, PyTorch <AddBackward0 object at 0x…>",
     "tutorials_nlp_word_embeddings.py": "Embedding's grad_fn: <GetItemBackward0>, PyTorch's <EmbeddingBackward0>",
 }
@@ -38,7 +39,8 @@ REFUSED = {"yunjey_rnn.py": "minigan.nn.LSTM: recurrent layers and transformers 
            "udacity_part3_training.py": "minigan.Tensor.resize_: minigan does not resize a tensor's memory in place"}
 # programs whose two runs take more than a few seconds on one core (convolutional GANs, the CIFAR-10 loop)
 SLOW = {"pytorch_gan_acgan.py", "pytorch_gan_began.py", "pytorch_gan_dcgan.py", "pytorch_gan_dragan.py",
-        "pytorch_gan_ebgan.py", "pytorch_gan_infogan.py", "pytorch_gan_lsgan.py", "tutorials_cifar10.py"}
+        "pytorch_gan_ebgan.py", "pytorch_gan_infogan.py", "pytorch_gan_lsgan.py", "tutorials_cifar10.py",
+        "tutorials_nn_tutorial.py"}
 
 
 def cases():

@@ -207,7 +207,7 @@ def shared_stream():
     backend.Generator.manual_seed = generator_seed_both
     backend.Generator.stream = lambda self, xp=None: self.torch_stream
     MF.dropout = drawn_as_torch(dropout, lambda shape: shape)
-    MF.dropout2d = drawn_as_torch(dropout2d, lambda shape: shape[:2] + (1, 1))  # one draw per (sample, channel)
+    MF.dropout2d = drawn_as_torch(dropout2d, lambda shape: shape[:2] + (1,) * (len(shape) - 2))  # per (N, C)
     MD.DataLoader.__iter__ = loader_iter_as_torch
     MT.multinomial = minigan.multinomial = MTOP.multinomial = multinomial_as_torch
     try:

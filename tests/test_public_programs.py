@@ -77,3 +77,6 @@ def test_the_comparison_allows_float32_noise_and_rounding_but_not_a_different_nu
     assert run.compare("x float32 1.5\n", "x torch.float32 1.5\n") == ([run.first_difference(
         "x float32 1.5\n", "x torch.float32 1.5\n").split(" (")[0]], True)  # only a word differs
     assert run.compare("loss 0.6\n", "loss 0.5\n")[1] is False
+    assert run.compare("<Add>\n", "<AddBackward0 object at 0x7f3a2b>\n")[1] is True  # a name's digit is no number
+    assert run.first_difference("-3.5763e-07\n", "5.9605e-08\n") is None  # float32 rounding near zero
+    assert run.first_difference("-3.5763e-05\n", "5.9605e-06\n") is not None

@@ -348,8 +348,13 @@ TABLE = {
          """
         as_strided as_strided_ as_strided_scatter const_data_ptr data_ptr dim_order
         is_contiguous is_pinned is_set_to is_shared module_load new_empty_strided
-        pin_memory record_stream resize resize_ resize_as resize_as_ resize_as_sparse_ set_
+        pin_memory record_stream resize_as_sparse_ set_
         share_memory_ storage storage_offset storage_type stride untyped_storage
+         """),
+        ("minigan does not resize a tensor's memory in place: for the same number of elements write "
+         "x = x.reshape(...) (or x.view(...)); for another size make a new tensor (minigan.zeros(...))",
+         """
+        resize resize_ resize_as resize_as_
          """),
         ("PyTorch's compilers and their types (TorchScript, torch.compile, fx, export, symbolic shapes) "
          'are out of scope: minigan runs eagerly, in plain Python and NumPy',

@@ -728,18 +728,36 @@ def _cubic_resize(x, axis, size, align_corners, scale, a=-0.75):
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    """Channel dropout of x (N, C, H, W): zero whole channels with probability p, scale the rest by 1/(1−p)."""
+    """Channel dropout of x (N, C, H, W): zero whole channels with probability p, scale the rest by 1/(1−p).
+
+    As PyTorch's, it takes any input of 2 or more dimensions as (N, C, ...) and drops whole (sample, channel)
+    slices, with PyTorch's warnings: a (N, C) input is dropped element by element, and a 3-D one is read as
+    (N, C, L), not as an unbatched (C, H, W)."""
     if inplace:
         return _into(input, "dropout2d", lambda t: dropout2d(t, p, training))
     input = _float(input, "dropout2d")
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
         raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p!r}")
-    if input.ndim != 4:
-        raise ShapeError(f"dropout2d: input must be 4-D (N, C, H, W), got shape {tuple(input.shape)}")
+    if input.ndim < 2:
+        raise ShapeError(f"dropout2d: feature dropout needs an input (N, C, ...) of at least 2 dimensions, got shape "
+                         f"{tuple(input.shape)}; use dropout for element-wise dropout")
+    if input.ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result "
+                      "in an error in a future release. To retain the behavior and silence this warning, please use "
+                      "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
+                      "inputs).", stacklevel=2)
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
+                      "is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior "
+                      "will change in a future release to interpret the input as one without a batch dimension, i.e. "
+                      "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using "
+                      "dropout1d instead.", stacklevel=2)
     if not training or p == 0:
         return input
     xp = backend.get_array_module(input.array)
-    keep = backend.rand(input.shape[:2] + (1, 1), dtype=input.dtype, xp=xp) >= p  # one draw per (sample, channel)
+    features = input.shape[:2] + (1,) * (input.ndim - 2)
+    keep = backend.rand(features, dtype=input.dtype, xp=xp) >= p  # one draw per (sample, channel)
     mask = keep.astype(input.dtype) / input.dtype.type(1 - p) if p < 1 else keep.astype(input.dtype)  # p = 1: all zero
     return E.Mul.apply(input, Tensor._make(mask))
 

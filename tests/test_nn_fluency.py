@@ -204,8 +204,15 @@ def test_dropout2d_drops_whole_channels_and_keeps_the_mean():
     assert abs((y == 0).mean() - 0.25) < 0.04  # 1,600 channels: 4 standard deviations is 0.043
     layer = nn.Dropout2d(0.25).eval()
     np.testing.assert_array_equal(layer(x).detach().cpu().numpy(), x.detach().cpu().numpy())
-    with pytest.raises(minigan.ShapeError, match="dropout2d: input must be 4-D"):
-        F.dropout2d(minigan.ones(3, 4), 0.5)
+    # other ranks as PyTorch takes them, with its warnings: (N, C, ...) loses whole (sample, channel) slices
+    with pytest.raises(minigan.ShapeError, match="at least 2 dimensions"):
+        F.dropout2d(minigan.ones(6), 0.5)
+    with pytest.warns(UserWarning, match="Received a 2-D input to dropout2d"):
+        y2 = F.dropout2d(minigan.ones(200, 50), 0.5).numpy()  # (N, C): element by element
+    assert abs((y2 == 0).mean() - 0.5) < 0.02 and len({tuple(row) for row in y2}) > 1
+    with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
+        y3 = F.dropout2d(minigan.ones(100, 8, 5), 0.5).numpy()  # read as (N, C, L): a row of L kept or dropped whole
+    assert np.all(y3.min(axis=2) == y3.max(axis=2)) and abs((y3 == 0).mean() - 0.5) < 0.06
 
 
 @needs_torch

@@ -1,31 +1,67 @@
-"""Run public PyTorch programs unchanged, once under PyTorch and once under minigan, and say which ran.
+"""Run public PyTorch programs unchanged, once under PyTorch and once under minigan, compare what they print,
+and sort them into classes.
 
-    python tools/public_programs/run.py DIR
+    python tools/public_programs/run.py DIR [NAME ...]
 
-DIR holds the programs, downloaded as they are published (their code is not part of this project):
+DIR holds the programs as published, with only their data replaced (synthetic tensors of the same shapes) and
+their epochs or iterations cut.  ``tests/public/`` is one such folder (its programs' sources and licences are in
+their headers and in ``tests/public/SOURCES.md``); the first ones tried were downloaded as they are published
+(their code is not part of this project):
 
     quickstart_tutorial.py      pytorch/tutorials  beginner_source/basics/quickstart_tutorial.py
     optimization_tutorial.py    pytorch/tutorials  beginner_source/basics/optimization_tutorial.py
     dcgan_faces_tutorial.py     pytorch/tutorials  beginner_source/dcgan_faces_tutorial.py
     mnist_main.py               pytorch/examples   mnist/main.py
 
-Only the data is replaced: ``torchvision`` is the stand-in beside this file (synthetic images of the real
-shapes).  For the minigan run, minigan's modules are put in ``sys.modules`` under PyTorch's names, so the
-program's ``import torch`` gets minigan.  A program "runs" when it reaches its end without an exception.
+``torchvision`` is the stand-in beside this file (synthetic images of the real shapes).  For the minigan run,
+minigan's modules are put in ``sys.modules`` under PyTorch's names, so the program's ``import torch`` gets
+minigan.  Both runs draw the same random numbers: in the minigan run, minigan's generator is replaced by one
+that asks PyTorch's generator for each draw, as PyTorch's own function would (``SharedStream``), so a
+program's initial weights, noise, shuffling, dropout masks and multinomial samples are the same in both runs and
+its printed numbers can be compared to float32 noise.
+
+Each program ends in one class:
+
+    matches   both ran to the end and printed the same words and numbers (to RTOL)
+    words     both ran and printed the same numbers, but some words differ (a repr: a node's or a dtype's name)
+    differs   both ran, but some number differs, or a line is missing (the first differing line is shown)
+    refused   minigan stopped at a one-line NotInMinigan message (what it has instead)
+    stops     minigan stopped at any other exception
+    broken    PyTorch itself did not run it (the program or its data stand-in is wrong: not counted)
 """
 
 import contextlib
+import importlib
+import importlib.abc
+import importlib.util
 import io
 import os
+import random
+import re
+import signal
 import sys
 import tempfile
 import traceback
 
+import numpy as np
+import torch  # PyTorch itself, kept here: in the minigan run the name "torch" in sys.modules means minigan
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ARGS = {"mnist_main.py": ["--epochs", "1", "--log-interval", "2"]}  # one short epoch
+TORCH_SEED = 67280421310721  # PyTorch's generator's seed at start-up: each run starts from it
+LIMIT_S = 300  # one run longer than this stops (a program here runs in seconds)
+# Numbers agree to this relative tolerance (or to one unit of the last digit printed): float32 rounding differs
+# between the two libraries' kernels, and a few Adam steps turn the noise in near-zero gradients into ±lr steps,
+# so GAN losses drift apart by up to ~1e-3 after five batches while every line still agrees to 3 digits.
+RTOL = 1e-3
+# and to this absolute tolerance: a value near zero computed from values near one carries float32's rounding of
+# those (sin(π) is -3.6e-07 in one library and 6.0e-08 in the other)
+ATOL = 1e-6
+os.environ.setdefault("MPLBACKEND", "Agg")  # a program's plt.show() draws nothing
 
 
 def swap():
+    """PyTorch's module names, and the minigan module each one means in the minigan run."""
     import minigan
 
     return {"torch": minigan, "torch.nn": minigan.nn, "torch.nn.functional": minigan.nn.functional,
@@ -34,52 +70,335 @@ def swap():
             "torch.optim": minigan.optim, "torch.optim.lr_scheduler": minigan.optim.lr_scheduler,
             "torch.autograd": minigan.autograd, "torch.utils": minigan.utils, "torch.utils.data": minigan.utils.data,
             "torch.backends": minigan.backends, "torch.backends.cudnn": minigan.backends.cudnn,
-            "torch.cuda": minigan.cuda}
+            "torch.cuda": minigan.cuda, "torch.linalg": minigan.linalg}
+
+
+# ----------------------------------------------------------------------------- one random stream for both
+_HIDDEN = {}  # in the minigan run: PyTorch's own modules, out of sys.modules (see run)
+
+
+@contextlib.contextmanager
+def torch_itself():
+    """PyTorch's modules back under their names while the shared stream calls PyTorch: its argument parser may
+    import ``torch`` (to look up torch.SymFloat, say), which must then be PyTorch, not the minigan run's minigan."""
+    if not _HIDDEN:
+        yield
+        return
+    mine = {k: sys.modules.pop(k) for k in list(sys.modules) if k == "torch" or k.startswith("torch.")}
+    sys.modules.update(_HIDDEN)
+    try:
+        yield
+    finally:
+        for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.")]:
+            _HIDDEN[k] = sys.modules.pop(k)
+        sys.modules.update(mine)
+
+
+class SharedStream:
+    """Stands in for the NumPy generator minigan draws from: each draw asks PyTorch's generator (``gen``, or the
+    default one) for the numbers PyTorch's own function would draw (``randn`` for normal samples, ``rand`` for
+    uniform ones, ...), so both libraries see the same numbers in the same order."""
+
+    def __init__(self, gen=None):
+        self.gen = gen
+        self.planned = []  # uniform draws decided in advance (a dropout mask drawn as PyTorch draws it)
+
+    def standard_normal(self, size=None, dtype=np.float64):
+        with torch_itself():
+            return torch.randn(tuple(size or ()), dtype=_torch_dtype(dtype), generator=self.gen).numpy()
+
+    def random(self, size=None, dtype=np.float64):
+        if self.planned and self.planned[0].shape == tuple(size or ()):
+            return self.planned.pop(0).astype(dtype)
+        with torch_itself():
+            return torch.rand(tuple(size or ()), dtype=_torch_dtype(dtype), generator=self.gen).numpy()
+
+    def integers(self, low, high=None, size=None):
+        low, high = (0, low) if high is None else (low, high)
+        with torch_itself():
+            return torch.randint(int(low), int(high), tuple(size or ()), generator=self.gen).numpy()
+
+    def permutation(self, n):
+        with torch_itself():
+            return torch.randperm(int(n), generator=self.gen).numpy()
+
+
+def _torch_dtype(dtype):
+    return {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64,
+            np.dtype(np.float16): torch.float16}[np.dtype(dtype)]
+
+
+@contextlib.contextmanager
+def shared_stream():
+    """Inside: minigan draws its random numbers from PyTorch's generator (see SharedStream)."""
+    import minigan
+    import minigan._tensor_functions as MT
+    import minigan.functional as MF
+    import minigan.toplevel as MTOP
+    import minigan.utils.data as MD
+    from minigan.engine import backend
+
+    default = SharedStream()
+    saved = (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
+             backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, MT.multinomial)
+    (generator, manual_seed, permutation, generator_seed, generator_stream, dropout, dropout2d, loader_iter,
+     multinomial) = saved
+
+    def seed_both(seed):
+        manual_seed(seed)
+        with torch_itself():
+            torch.manual_seed(int(seed))
+
+    def generator_seed_both(self, seed):
+        generator_seed(self, seed)
+        with torch_itself():
+            self.torch_stream = SharedStream(torch.Generator().manual_seed(int(seed)))
+        return self
+
+    def sampler_permutation(n, xp=None, gen=None):
+        """As PyTorch's RandomSampler without a generator: a seed from the default stream, then randperm."""
+        if gen is not None:
+            return backend.stream(gen, backend.np).permutation(n)
+        with torch_itself():
+            seed = int(torch.empty((), dtype=torch.int64).random_().item())
+            return torch.randperm(int(n), generator=torch.Generator().manual_seed(seed)).numpy()
+
+    def drawn_as_torch(dropout, mask_shape):
+        """PyTorch draws a dropout mask as ``bernoulli_(1 − p)`` of the mask's shape: plan that mask as
+        minigan's uniform draw (1 ≥ p keeps, 0 < p drops)."""
+        def drop(input, p=0.5, training=True, inplace=False):
+            # (inplace: minigan's in-place form calls this one again, out of place, and the mask is planned there)
+            if training and not inplace and isinstance(p, (int, float)) and 0 < p < 1 and hasattr(input, "shape"):
+                with torch_itself():
+                    keep = torch.empty(mask_shape(tuple(input.shape)), dtype=_torch_dtype(input.dtype))
+                    keep.bernoulli_(1 - p)
+                default.planned.append(keep.numpy())
+            return dropout(input, p, training, inplace)
+        return drop
+
+    def multinomial_as_torch(input, num_samples, replacement=False, *, generator=None):
+        """PyTorch draws one sample, or samples without replacement, as the largest p / q with q ~ Exp(1) of the
+        input's shape and dtype (and with replacement one uniform double per sample, as minigan does).  Plan
+        minigan's draws so that its own sampler picks what PyTorch's picks: Gumbel keys −log q, or, for one
+        sample with replacement, a uniform in the middle of the picked category's share of the cumulative sum."""
+        if (num_samples == 1 or not replacement) and getattr(input, "ndim", 0) in (1, 2):
+            stream = backend.stream(generator, backend.np)
+            w = np.asarray(input.detach().numpy(), dtype=np.float64).reshape(-1, input.shape[-1])
+            with torch_itself():
+                q = torch.empty(tuple(input.shape), dtype=_torch_dtype(input.dtype))
+                q.exponential_(1, generator=stream.gen)
+            q = q.numpy().astype(np.float64).reshape(w.shape)
+            rows = np.arange(w.shape[0])
+            if replacement:
+                pick = np.argmax(w / q, axis=1)
+                cdf = np.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
+                below = np.where(pick > 0, cdf[rows, np.maximum(pick - 1, 0)], 0.0)
+                stream.planned.append(((below + cdf[rows, pick]) / 2)[:, None])
+            else:
+                stream.planned += [np.zeros((w.shape[0], num_samples)), np.exp(-q)]
+        return multinomial(input, num_samples, replacement, generator=generator)
+
+    def loader_iter_as_torch(self):
+        """PyTorch's DataLoader draws a base seed from the default stream each time an epoch starts."""
+        with torch_itself():
+            torch.empty((), dtype=torch.int64).random_()
+        yield from loader_iter(self)
+
+    backend.generator = lambda xp=None: default
+    backend.manual_seed = seed_both
+    backend.permutation = sampler_permutation
+    backend.Generator.manual_seed = generator_seed_both
+    backend.Generator.stream = lambda self, xp=None: self.torch_stream
+    MF.dropout = drawn_as_torch(dropout, lambda shape: shape)
+    MF.dropout2d = drawn_as_torch(dropout2d, lambda shape: shape[:2] + (1,) * (len(shape) - 2))  # per (N, C)
+    MD.DataLoader.__iter__ = loader_iter_as_torch
+    MT.multinomial = minigan.multinomial = MTOP.multinomial = multinomial_as_torch
+    try:
+        yield
+    finally:
+        (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
+         backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, MT.multinomial) = saved
+        minigan.multinomial = MTOP.multinomial = multinomial
+
+
+# ----------------------------------------------------------------------------- running one program
+def _timeout(signum, frame):
+    raise TimeoutError(f"ran longer than {LIMIT_S} s")
+
+
+class MiniganUnderTorchsNames(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """In the minigan run, ``import torch.X`` gets minigan's module ``minigan.X`` (or fails as a missing module
+    does): none of PyTorch's own modules is reachable from the program."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "torch" and not name.startswith("torch."):
+            return None
+        try:
+            module = importlib.import_module("minigan" + name[len("torch"):])
+        except ImportError:
+            return None
+        return importlib.util.spec_from_loader(name, self, origin=module.__name__)
+
+    def create_module(self, spec):
+        return importlib.import_module(spec.origin)
+
+    def exec_module(self, module):
+        pass
 
 
 def run(path, library):
-    """'ran', or where and why the program stopped."""
-    names = swap()
-    saved = {k: sys.modules.get(k) for k in names}
+    """(printed text, None) when the program ran to its end, else (printed text, the exception)."""
+    import minigan
     for k in [k for k in sys.modules if k.startswith("torchvision")]:
         del sys.modules[k]
-    if library == "minigan":
-        sys.modules.update(names)
+    random.seed(0)
+    np.random.seed(0)
+    torch.manual_seed(TORCH_SEED)
+    minigan.manual_seed(TORCH_SEED)
+    hidden, finder = {}, MiniganUnderTorchsNames()
+    if library == "minigan":  # PyTorch's modules leave sys.modules for the run; minigan's take their names
+        hidden = {k: sys.modules.pop(k) for k in list(sys.modules) if k == "torch" or k.startswith("torch.")}
+        _HIDDEN.update(hidden)
+        sys.modules.update(swap())
+        sys.meta_path.insert(0, finder)
     cwd, argv = os.getcwd(), sys.argv
     os.chdir(tempfile.mkdtemp())
     sys.argv = [os.path.basename(path)] + ARGS.get(os.path.basename(path), [])
+    out, error = io.StringIO(), None
+    old = signal.signal(signal.SIGALRM, _timeout)
+    signal.alarm(LIMIT_S)
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(out), (shared_stream() if library == "minigan" else contextlib.nullcontext()):
             exec(compile(open(path).read(), path, "exec"), {"__name__": "__main__", "__file__": path})
-        return "ran"
-    except BaseException as e:  # noqa: BLE001  (a program may also call sys.exit)
-        frame = next((f for f in reversed(traceback.extract_tb(e.__traceback__)) if f.filename == path), None)
-        where = f"line {frame.lineno} ({frame.line})" if frame else "its imports"
-        return f"stopped at {where}: {type(e).__name__}: {e}"
+    except SystemExit as e:
+        error = None if e.code in (None, 0) else e
+    except BaseException as e:  # noqa: BLE001  (whatever stops it is the result)
+        error = e
     finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
         os.chdir(cwd)
         sys.argv = argv
-        for k, v in saved.items():
-            if v is None:
-                sys.modules.pop(k, None)
-            else:
-                sys.modules[k] = v
+        for k in [k for k in sys.modules if k.startswith("torchvision")]:
+            del sys.modules[k]  # (the stand-in, imported through whichever library ran: gone with the run)
+        if library == "minigan":
+            sys.meta_path.remove(finder)
+            for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.")]:
+                del sys.modules[k]
+            sys.modules.update(_HIDDEN)
+            _HIDDEN.clear()
+        torch.set_default_dtype(torch.float32)
+        torch.set_grad_enabled(True)
+        torch.set_printoptions(profile="default")
+        minigan.set_default_dtype(minigan.float32)
+        minigan.set_grad_enabled(True)
+        minigan.set_printoptions(profile="default")
+    return out.getvalue(), error
 
 
-def main(folder):
-    import torch
+def where(error, path):
+    """'line N (source): Type: first line of the message'."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == path]
+    at = f"line {frames[-1].lineno} ({frames[-1].line})" if frames else "its imports"
+    lines = str(error).strip().splitlines() or [""]
+    return f"{at}: {type(error).__name__}: {lines[0]}" + (" [...]" if len(lines) > 1 else "")
 
+
+# ----------------------------------------------------------------------------- comparing what they print
+# a printed number (not the digits of a name: the 0 of AddBackward0, the 32 of float32 are part of a word)
+NUMBER = re.compile(r"(?<![A-Za-z_])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+
+
+def normalise(text):
+    """What may differ without meaning anything: the library's name in reprs, and memory addresses."""
+    return ADDRESS.sub("ADDRESS", text.replace("minigan.", "torch.").replace("minigan", "torch"))  # (a word)
+
+
+def _close(a, b, rtol):
+    """Two printed numbers agree: to ``rtol`` and ATOL, or to one unit of the last digit printed (4-decimal reprs)."""
+    x, y = float(a), float(b)
+    if x == y or (np.isnan(x) and np.isnan(y)):
+        return True
+    mantissa, _, exponent = b.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2]) if "." in mantissa else 0
+    unit = 10.0 ** (int(exponent or 0) - decimals) if decimals >= 2 else 0.0
+    return abs(x - y) <= rtol * abs(y) + 1.01 * unit + ATOL
+
+
+def compare(ours, theirs, rtol=RTOL):
+    """(differing lines, whether every one of them has PyTorch's numbers and only some words differ)."""
+    ours, theirs = normalise(ours).strip().splitlines(), normalise(theirs).strip().splitlines()
+    differing, words_only = [], len(ours) == len(theirs)
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        na, nb = NUMBER.findall(a), NUMBER.findall(b)
+        same_numbers = len(na) == len(nb) and all(_close(x, y, rtol) for x, y in zip(na, nb))
+        if NUMBER.sub("#", a) != NUMBER.sub("#", b) or not same_numbers:
+            differing.append(f"line {i + 1}: minigan {a.strip()[:150]!r}, PyTorch {b.strip()[:150]!r}")
+            words_only = words_only and same_numbers
+    if len(ours) != len(theirs):
+        differing.append(f"minigan printed {len(ours)} lines, PyTorch {len(theirs)}")
+    return differing, words_only
+
+
+def first_difference(ours, theirs, rtol=RTOL):
+    """None when the two outputs agree (the same words, numbers to ``rtol``), else the first line that differs
+    (and how many lines differ in all)."""
+    differing, words_only = compare(ours, theirs, rtol)
+    if not differing:
+        return None
+    count = f"{len(differing)} lines differ" if len(differing) > 1 else "1 line differs"
+    return f"{differing[0]} ({count}, {'in words only' if words_only else 'in numbers'})"
+
+
+def refusal(error):
+    """A stop that tells the user what to do: minigan's one-line NotInMinigan."""
+    import minigan
+
+    return isinstance(error, minigan.NotInMinigan) and len(str(error).strip().splitlines()) == 1
+
+
+def classify(path, rtol=RTOL):
+    """(class, detail) of one program: see the module's docstring."""
+    theirs, error = run(path, "torch")
+    if error is not None:
+        return "broken", "under PyTorch: " + where(error, path)
+    ours, error = run(path, "minigan")
+    if error is not None:  # (and did what it printed before it stopped agree with PyTorch's?)
+        printed = len(ours.strip().splitlines())
+        before = first_difference(ours, "\n".join(theirs.strip().splitlines()[:printed]))
+        agree = f"; before it, {before}" if before and printed else f"; the {printed} lines before it agree"
+        return ("refused" if refusal(error) else "stops"), where(error, path) + agree
+    differing, words_only = compare(ours, theirs, rtol)
+    if not differing:
+        return "matches", f"{len(theirs.splitlines())} lines"
+    return ("words" if words_only else "differs"), first_difference(ours, theirs, rtol)
+
+
+CLASSES = ("matches", "words", "differs", "refused", "stops", "broken")
+
+
+def main(folder, names=()):
     torch.set_num_threads(1)
     sys.path.insert(0, HERE)  # the torchvision stand-in
-    programs = sorted(f for f in os.listdir(folder) if f.endswith(".py"))
-    ran = {"torch": 0, "minigan": 0}
+    sys.path.insert(0, os.path.abspath(folder))  # (a program's own helper module beside it)
+    programs = sorted(f for f in os.listdir(folder) if f.endswith(".py") and not f.startswith("_")
+                      and (not names or f in names or f[:-3] in names))
+    counts = dict.fromkeys(CLASSES, 0)
     for name in programs:
-        for library in ("torch", "minigan"):
-            result = run(os.path.join(os.path.abspath(folder), name), library)
-            ran[library] += result == "ran"
-            print(f"{name:28s} {library:8s} {result}")
-    print(f"ran under PyTorch: {ran['torch']} of {len(programs)}; under minigan: {ran['minigan']} of {len(programs)}")
+        kind, detail = classify(os.path.join(os.path.abspath(folder), name))
+        counts[kind] += 1
+        print(f"{name:40s} {kind:8s} {detail}", flush=True)
+    tried = len(programs) - counts["broken"]
+    print(f"\n{tried} programs ran under PyTorch: " + ", ".join(f"{k} {counts[k]}" for k in CLASSES[:5])
+          + (f" ({counts['broken']} broken under PyTorch, not counted)" if counts["broken"] else ""))
+    if tried:
+        numbers = counts["matches"] + counts["words"]
+        print(f"ran after a rename only, printing what PyTorch prints: {counts['matches']} of {tried} "
+              f"({100 * counts['matches'] / tried:.0f}%); printing PyTorch's numbers (some words differ): {numbers} "
+              f"of {tried} ({100 * numbers / tried:.0f}%); stopped at a one-line refusal: {counts['refused']}; "
+              f"stopped otherwise: {counts['stops']}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else ".")
+    main(sys.argv[1] if len(sys.argv) > 1 else ".", sys.argv[2:])

@@ -4,20 +4,41 @@ import numpy as np
 class MNIST:
     def __init__(self, root, train=True, download=False, transform=None, target_transform=None):
         rng = np.random.default_rng(0 if train else 1)
-        n = 256 if train else 128
+        n = 300 if train else 128  # (batches of 100 and of 128, as several tutorials assume)
         self.labels = rng.integers(0, 10, size=n)
         self.images = (rng.uniform(0, 60, size=(n, 28, 28)) + self.labels[:, None, None] * 19).astype(np.uint8)
-        self.transform = transform
+        self.transform, self.target_transform = transform, target_transform
+        self.data, self.targets = self.images, self.labels
 
     def __len__(self):
         return len(self.labels)
 
     def __getitem__(self, i):
-        img = self.images[i]
-        return (self.transform(img) if self.transform else img), int(self.labels[i])
+        img, target = self.images[i], int(self.labels[i])
+        return (self.transform(img) if self.transform else img), \
+            (self.target_transform(target) if self.target_transform else target)
 
 
 FashionMNIST = MNIST
+
+
+class CIFAR10:
+    """32×32 colour images, 256 to train on and 128 to test on."""
+
+    def __init__(self, root, train=True, download=False, transform=None, target_transform=None):
+        rng = np.random.default_rng(3 if train else 4)
+        n = 256 if train else 128
+        self.targets = rng.integers(0, 10, size=n)
+        self.data = (rng.uniform(0, 100, size=(n, 32, 32, 3)) + self.targets[:, None, None, None] * 15).astype(np.uint8)
+        self.transform, self.target_transform = transform, target_transform
+
+    def __len__(self):
+        return len(self.targets)
+
+    def __getitem__(self, i):
+        img, target = self.data[i], int(self.targets[i])
+        return (self.transform(img) if self.transform else img), \
+            (self.target_transform(target) if self.target_transform else target)
 
 
 class ImageFolder:
@@ -30,5 +51,4 @@ class ImageFolder:
         return len(self.images)
 
     def __getitem__(self, i):
-        img = np.transpose(self.images[i], (2, 0, 1))  # the stub's ToTensor adds a leading axis: give it (3, 64, 64)
-        return self.transform(img)[0], 0
+        return self.transform(self.images[i]), 0

@@ -178,7 +178,7 @@ DIFFERENT = {
     "rp_unsq": BY_CALL, "rp_expand": BY_CALL, "rp_expand_same": BY_CALL, "rp_split0": BY_CALL, "rp_split1": BY_CALL,
     "rp_chunk": BY_CALL, "rp_unbind": BY_CALL, "rp_squeeze": BY_CALL, "embedding": BY_CALL, "rp_zero_": BY_CALL,
     "rp_set_all": BY_CALL, "rp_set_row": BY_CALL,
-    "linear": FUSED, "linear_nobias": FUSED, "nn_linear": FUSED, "cross_entropy": FUSED, "mlp": FUSED,
+    "cross_entropy": FUSED,
     "prod": DECOMPOSED, "std": DECOMPOSED, "var": DECOMPOSED, "max_dim": DECOMPOSED, "min": DECOMPOSED,
     "elu": DECOMPOSED, "gelu": DECOMPOSED, "silu": DECOMPOSED, "nll_loss": DECOMPOSED, "stack": DECOMPOSED,
     "repeat": DECOMPOSED, "square": DECOMPOSED, "add_alpha": DECOMPOSED, "rp_max_dim": DECOMPOSED,

@@ -1,5 +1,4 @@
-"""Real public programs that learners use (tests/public/: their sources, licences and what was changed are in
-each file's header and in tests/public/LICENSES.md), run once with ``import torch`` meaning PyTorch and once
+"""Real public programs that learners use, run once with ``import torch`` meaning PyTorch and once
 meaning minigan; what they print must agree, numbers to float32 noise.  Both runs draw the same random numbers
 (tools/public_programs/run.py: SharedStream), and the data is a synthetic stand-in of the real shapes
 (tools/public_programs/torchvision).
@@ -8,6 +7,7 @@ A program minigan cannot run yet, or that prints something else, is an expected 
 that differs as its reason: strict, so that the fix that makes it pass shows up and the mark is removed."""
 
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,11 @@ import pytest
 pytest.importorskip("torch")
 
 ROOT = Path(__file__).resolve().parent.parent
-PROGRAMS = ROOT / "tests" / "public"
+# The programs are third-party code and stay out of this repository: tools/public_programs/SOURCES.md lists each
+# one's source at a commit, its licence and the change to make (data, epochs); put them in a folder and name it in
+# MINIGAN_PUBLIC_PROGRAMS to run this comparison.  Without it only the comparison's own tests below run.
+PROGRAMS = Path(os.environ.get("MINIGAN_PUBLIC_PROGRAMS", ROOT / "tests" / "no-public-programs"))
+SOURCES = (ROOT / "tools" / "public_programs" / "SOURCES.md").read_text()
 # tools/public_programs/run.py, the runner the measurement of unseen programs uses too (loaded from its file: its
 # folder, which holds the torchvision stand-in, goes on sys.path only while a program runs)
 _spec = importlib.util.spec_from_file_location("public_programs_run", ROOT / "tools" / "public_programs" / "run.py")
@@ -25,14 +29,11 @@ _spec.loader.exec_module(run)
 # program -> why it does not match yet (the first difference, as run.py reports it)
 XFAIL = {
     "recipes_what_is_state_dict.py": "state_dict() values are NumPy arrays: sd[k].size() raises TypeError",
-    "tutorials_buildmodel.py": "Linear's grad_fn prints as <LinearBackward0>, PyTorch's as <AddmmBackward0>",
-    "tutorials_nlp_deep_learning.py": "Linear's grad_fn prints as <LinearBackward0>, PyTorch's as <AddmmBackward0>",
-    "tutorials_introyt1.py": "x.dtype prints float32, PyTorch torch.float32 (and .shape a tuple); det is refused",
+    "tutorials_introyt1.py": "x.dtype prints float32, PyTorch torch.float32; det is refused",
     "udacity_part1_tensors.py": "a float64 tensor prints dtype=float64, PyTorch dtype=torch.float64",
-    "udacity_part5_validation.py": "print(ps.shape) shows (64, 10), PyTorch torch.Size([64, 10])",
-    "tutorials_nn_tutorial.py": "input[range(n), target] stops: getitem refuses a range as an index",
-    "tutorials_nlp_pytorch_intro.py": "print(z.grad_fn) shows <Add>, PyTorch <AddBackward0 object at 0x…>",
-    "tutorials_nlp_word_embeddings.py": "Embedding's grad_fn: <GetItemBackward0>, PyTorch's <EmbeddingBackward0>",
+    "tutorials_nlp_word_embeddings.py": "Embedding's grad_fn: <IndexBackward0>, PyTorch's <EmbeddingBackward0>",
+    "tutorials_nn_tutorial.py": "on synthetic data its first loop's loss explodes (2.39 to 32 at lr 0.5), and the "
+                                "two libraries' float32 rounding then gives losses 0.3% apart (later ones agree)",
 }
 # programs that use what minigan does not provide: they must stop at its one-line NotInMinigan (what to use instead)
 REFUSED = {"yunjey_rnn.py": "minigan.nn.LSTM: recurrent layers and transformers are out of scope",
@@ -44,6 +45,9 @@ SLOW = {"pytorch_gan_acgan.py", "pytorch_gan_began.py", "pytorch_gan_dcgan.py", 
 
 
 def cases():
+    if not PROGRAMS.is_dir():
+        yield pytest.param(None, id="no-programs", marks=pytest.mark.skip(
+            reason="third-party programs are not in this repository: MINIGAN_PUBLIC_PROGRAMS names their folder"))
     for path in sorted(PROGRAMS.glob("*.py")):
         marks = [pytest.mark.xfail(reason=XFAIL[path.name], strict=True)] if path.name in XFAIL else []
         marks += [pytest.mark.slow] if path.name in SLOW else []
@@ -61,8 +65,8 @@ def test_public_program_prints_pytorchs_numbers_under_minigan(path, monkeypatch)
         assert kind == "matches", f"{path.name}: {kind}: {detail}"
 
 
-def test_every_mark_names_a_program_of_the_corpus():
-    names = {p.name for p in PROGRAMS.glob("*.py")}
+def test_every_mark_names_a_program_of_the_sources_list():
+    names = {line.split("|")[1].strip() for line in SOURCES.splitlines() if line.startswith("| ") and ".py" in line}
     assert set(XFAIL) <= names and SLOW <= names and set(REFUSED) <= names
 
 

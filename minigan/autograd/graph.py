@@ -165,7 +165,33 @@ def next_functions(node) -> tuple:
         pairs = [p for p, e in zip(pairs, node.edges) if e is not None]  # a Scalar argument, with no entry
     if kind in ("Conv2d", "ConvTranspose2d") and len(pairs) == 2:  # no bias: PyTorch's entry for the missing one
         pairs.append((None, 0))
+    if kind == "Linear" and _input_2d.setdefault(node, node.inputs is None or len(node.inputs[0].shape) == 2):
+        # PyTorch's addmm(b, x, W.t()) for a 2-d input (asked first after backward, which frees the inputs: the common
+        # 2-d call), the node's order kept once shown
+        weight = pairs[1] if pairs[1][0] is None else (_transposed.setdefault(node, TBackward(pairs[1])), 0)
+        pairs = [pairs[2], pairs[0], weight] if len(pairs) == 3 else [pairs[0], weight]
     return tuple(pairs)
+
+
+class TBackward(Node):
+    """The ``W.t()`` node PyTorch's linear makes for a 2-d input (minigan's Linear takes W as it is, in one node)."""
+
+    def __init__(self, weight_pair):
+        self.weight_pair = weight_pair
+
+    @property
+    def next_functions(self) -> tuple:
+        return (self.weight_pair,)
+
+    def name(self) -> str:
+        return "TBackward0"
+
+    def __repr__(self) -> str:
+        return f"<TBackward0 object at {id(self):#x}>"
+
+
+_transposed = weakref.WeakKeyDictionary()  # a Linear node -> its TBackward, the same one each time it is asked
+_input_2d = weakref.WeakKeyDictionary()  # a Linear node -> was its input 2-d?
 
 
 _metadata = weakref.WeakKeyDictionary()  # node -> its metadata dict (kept outside the node: free() clears it)

@@ -4,9 +4,9 @@ and sort them into classes.
     python tools/public_programs/run.py DIR [NAME ...]
 
 DIR holds the programs as published, with only their data replaced (synthetic tensors of the same shapes) and
-their epochs or iterations cut.  ``tests/public/`` is one such folder (its programs' sources and licences are in
-their headers and in ``tests/public/SOURCES.md``); the first ones tried were downloaded as they are published
-(their code is not part of this project):
+their epochs or iterations cut.  Their code is not part of this project: ``SOURCES.md`` beside this file lists
+the programs tests/test_public_programs.py compares (source at a commit, licence, the change to make), and the
+first ones tried were these, downloaded as they are published:
 
     quickstart_tutorial.py      pytorch/tutorials  beginner_source/basics/quickstart_tutorial.py
     optimization_tutorial.py    pytorch/tutorials  beginner_source/basics/optimization_tutorial.py

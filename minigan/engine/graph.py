@@ -48,6 +48,8 @@ and the repr give PyTorch's names (``MulBackward0``).  The walk never uses them:
 
 from __future__ import annotations
 
+import itertools
+
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
 from minigan.engine.grad_mode import _mode, _user_frame, check_finite
@@ -144,7 +146,7 @@ class Node:
                 t._input(t)
             arrays.append(t if constant else t.array)
             needs.append(not constant and t._requires_grad)
-        needs = tuple(needs)
+        needs = _SHARED_NEEDS.get(tuple(needs)) or tuple(needs)  # (shared tuples: one object fewer an op to collect)
         record = True in needs and _mode.grad_enabled
         fn.needs_input_grad = needs if record else None
         if backend.GPU_ARRAYS:  # (CuPy is there: one device, or a clear error naming the op)
@@ -283,3 +285,5 @@ def _record(array, inputs, handed, out, result):
 
 
 _CONSTANT = (0,)  # the version counter of a constant, which nothing changes in place
+# one tuple of each pattern of needs_input_grad of one to three inputs, for all nodes (a tuple never changes)
+_SHARED_NEEDS = {needs: needs for n in (1, 2, 3) for needs in itertools.product((False, True), repeat=n)}

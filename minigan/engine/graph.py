@@ -170,10 +170,16 @@ class Node:
             result._requires_grad = False
             return
         self.inputs = inputs
-        self.edges = tuple([(t._ctx or t) if need else None for t, need in zip(inputs, self.needs_input_grad)])
+        edges = []  # (loops, not comprehensions: before Python 3.12 each comprehension is a function call of its own)
+        for t, need in zip(inputs, self.needs_input_grad):
+            edges.append((t._ctx or t) if need else None)
+        self.edges = tuple(edges)
         if self.saved_arrays:
             handed = [getattr(t, "array", t) for t in inputs] if arrays is None else arrays
-            self.saved = tuple([a if a is None else _record(a, inputs, handed, out, result) for a in self.saved_arrays])
+            saved = []
+            for a in self.saved_arrays:
+                saved.append(a if a is None else _record(a, inputs, handed, out, result))
+            self.saved = tuple(saved)
         result._ctx = self
 
     def check_forward(self, result) -> None:

@@ -56,8 +56,8 @@ class Tensor(TensorMethods):
         self._hooks = None  # a leaf's register_hook functions (a non-leaf's live on its node)
         self.name = None
         # How many times the array was changed in place: one number in a mutable box, so that tensors sharing the
-        # array (a view, a detached alias) can share it too; the box is an array.array, not a list, because the garbage
-        # collector does not track it (one object fewer to scan per tensor: collections come less often)
+        # array (a view, a detached alias) can share it too; the box is an array.array of one integer (on Python 3.11
+        # the garbage collector tracks it, as it would a list: one of the objects each op's result leaves)
         self._counter = _ZERO[:]
         # A view: the tensor whose memory it shares (never itself a view), the ops that make the view
         # from it ((Node class, params) pairs), and the version at which its history was last set.

@@ -907,3 +907,17 @@ def test_create_graph_with_inputs_that_need_no_grad(xp_backend):
     (g,) = autograd.grad(y, x, create_graph=True)
     np.testing.assert_allclose(g.detach().cpu().numpy(), np.broadcast_to([1.0, 2.0, 3.0], (4, 3)))
     assert not g.requires_grad
+
+
+def test_an_op_given_a_tensor_and_its_detached_alias_saves_each_as_itself():
+    """x * x.detach(): the detached operand is a constant, so d/dx = x.detach() has no graph (PyTorch's
+    requires_grad=False) and there is no second-order gradient through it."""
+    for alias in (lambda x: x.detach(), lambda x: x.data):
+        x = minigan.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        (g,) = minigan.autograd.grad((x * alias(x)).sum(), x, create_graph=True)
+        assert not g.requires_grad and g.grad_fn is None
+        assert g.tolist() == [1.0, 2.0, 3.0]
+        y = (x * alias(x)) ** 2  # a saved alias also reads as itself at second order: d²/dx² (x·c)² = 2c²
+        (g,) = minigan.autograd.grad(y.sum(), x, create_graph=True)
+        (h,) = minigan.autograd.grad(g.sum(), x)
+        assert h.tolist() == [2.0, 8.0, 18.0]

@@ -142,7 +142,7 @@ class Tensor(TensorMethods):
         (``p.data.clamp_(-c, c)``) is not seen by autograd: the legacy idiom, kept as PyTorch keeps it.
         ``.array`` is the raw NumPy/CuPy array itself.
         """
-        return self._make(self.array)
+        return self._make(self.array.view())  # (a view: its own array object, the same memory; see detach)
 
     @data.setter
     def data(self, value):
@@ -232,8 +232,8 @@ class Tensor(TensorMethods):
         After ``b = f(a); c = g(b.detach())`` we can still compute ``c`` from ``a``, but no
         gradient reaches ``a`` or ``f``'s parameters through ``c``: the graph says ∂b/∂a = 0.
         """
-        t = self._make(self.array)
-        t._counter = self._counter
+        t = self._make(self.array.view())  # the same memory in an array object of its own, so that an op given
+        t._counter = self._counter  # x and x.detach() tells them apart in what it saves (x * x.detach())
         return t
 
     def detach_(self) -> Tensor:

@@ -390,7 +390,7 @@ def check_prune(ctx):
 
 
 def check_detach(ctx):
-    hint = "self._make(self.array) (no copy) and share self._counter"
+    hint = "self._make(self.array.view()) (the same memory, no copy) and share self._counter"
     a = T([1.0, 2.0])
     b = a * 2.0
     d = b.detach()

@@ -731,6 +731,7 @@ def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
 def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     return _t(input, "var").var(dim, unbiased, keepdim, correction=correction)
 
+
 t = _F.t
 
 bmm = _with_out(_F.bmm)

@@ -168,7 +168,9 @@ def next_functions(node) -> tuple:
     if kind == "Linear" and _input_2d.setdefault(node, node.inputs is None or len(node.inputs[0].shape) == 2):
         # PyTorch's addmm(b, x, W.t()) for a 2-d input (asked first after backward, which frees the inputs: the common
         # 2-d call), the node's order kept once shown
-        weight = pairs[1] if pairs[1][0] is None else (_transposed.setdefault(node, TBackward(pairs[1])), 0)
+        if pairs[1][0] is not None and node not in _transposed:
+            _transposed[node] = TBackward(pairs[1])
+        weight = pairs[1] if pairs[1][0] is None else (_transposed[node], 0)
         pairs = [pairs[2], pairs[0], weight] if len(pairs) == 3 else [pairs[0], weight]
     return tuple(pairs)
 

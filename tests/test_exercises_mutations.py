@@ -50,7 +50,7 @@ SHORT_NODE_APPLY = '''    @classmethod
         out = fn.forward(*arrays, **params)
         result = like._result(out, record, None, cls, params)
         if record:
-            fn.record(inputs, out, result, arrays)
+            fn.record(inputs, tuple([(t._ctx or t) if t._requires_grad else None for t in inputs]), arrays, out, result)
         return result
 '''
 
@@ -63,7 +63,7 @@ MUTATIONS = [
     ("unbroadcast", [("grad.sum(axis=axes", "grad.mean(axis=axes")], "averages instead of summing"),
     ("node_apply", [("record = True in needs and _mode.grad_enabled", "record = True in needs")],
      "records under no_grad"),
-    ("node_apply", [("fn.record(inputs, out, result, arrays)", "pass")], "never records the node"),
+    ("node_apply", [("fn.record(inputs, tuple(edges), arrays, out, result)", "pass")], "never records the node"),
     ("node_apply", [("fn.needs_input_grad = needs if record",
                      "fn.needs_input_grad = tuple(True for _ in needs) if record")],
      "every input needs a gradient"),

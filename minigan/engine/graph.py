@@ -137,15 +137,17 @@ class Node:
         like = inputs[0] if not isinstance(inputs[0], backend.PLAIN_TYPES) else _first_tensor(inputs)
         if like is None:  # plain arrays in: plain array out, nothing recorded
             return fn.forward(*inputs, **params)
-        # step 1: each input's array, and whether its gradient is needed (a constant, an array or a NumPy number such
-        # as the 2 of x * 2, stays as it is and needs none; a view whose base changed in place gets its history again)
-        arrays, needs = [], []  # (one loop: the op's cost is mostly this bookkeeping)
+        # step 1: one pass over the inputs: each one's array, whether its gradient is needed, and where that gradient
+        # will go (its producer now: a node, or the leaf itself).  A constant (an array, or a NumPy number such as the 2
+        # of x * 2) stays as it is and needs none; a view whose base changed in place gets its history again first.
+        arrays, needs, edges = [], [], []  # (one loop: the op's cost is mostly this bookkeeping)
         for t in inputs:
             constant = isinstance(t, backend.PLAIN_TYPES)
             if not constant and t._base is not None:
                 t._input(t)
             arrays.append(t if constant else t.array)
             needs.append(not constant and t._requires_grad)
+            edges.append((t._ctx or t) if needs[-1] else None)
         needs = _SHARED_NEEDS.get(tuple(needs)) or tuple(needs)  # (shared tuples: one object fewer an op to collect)
         record = True in needs and _mode.grad_enabled
         fn.needs_input_grad = needs if record else None
@@ -156,29 +158,24 @@ class Node:
         result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
         # step 3: record the node as the result's history
         if record:
-            fn.record(inputs, out, result, arrays)
+            fn.record(inputs, tuple(edges), arrays, out, result)
         if _mode.anomaly_enabled:
             fn.check_forward(result)
         return result
 
-    def record(self, inputs, out, result, arrays=None) -> None:
-        """Make this node ``result``'s history (``out``: what forward returned, the array ``result`` holds
-        or a NumPy scalar; ``arrays``: what forward was given, each input's array or its host scalar): the
-        producer of each input as it is now, and the saved values.  An integer or bool result is never recorded and
+    def record(self, inputs, edges, arrays, out, result) -> None:
+        """Make this node ``result``'s history: its inputs, the producer of each (``edges``), and a record of each
+        value forward saved (``arrays``: what forward was given, to tell which input a saved array is; ``out``: what
+        it returned, the array ``result`` holds or a NumPy scalar).  An integer or bool result is never recorded and
         never requires grad, as in PyTorch: ``x.long()`` is a constant, not the identity."""
-        if result.array.dtype.kind != "f":
+        if out.dtype.kind != "f":
             result._requires_grad = False
             return
-        self.inputs = inputs
-        edges = []  # (loops, not comprehensions: before Python 3.12 each comprehension is a function call of its own)
-        for t, need in zip(inputs, self.needs_input_grad):
-            edges.append((t._ctx or t) if need else None)
-        self.edges = tuple(edges)
+        self.inputs, self.edges = inputs, edges
         if self.saved_arrays:
-            handed = [getattr(t, "array", t) for t in inputs] if arrays is None else arrays
-            saved = []
+            saved = []  # (a loop, not a comprehension: before Python 3.12 each comprehension is a call of its own)
             for a in self.saved_arrays:
-                saved.append(a if a is None else _record(a, inputs, handed, out, result))
+                saved.append(a if a is None else _record(a, inputs, arrays, out, result))
             self.saved = tuple(saved)
         result._ctx = self
 
@@ -278,14 +275,14 @@ def _first_tensor(inputs):
     return None
 
 
-def _record(array, inputs, handed, out, result):
-    """The record of one array given to save_for_backward: (array, counter, version now, input or None).
-    An input is known by the array forward was handed (``handed``), or by its own."""
+def _record(array, inputs, arrays, out, result):
+    """The record of one array given to save_for_backward: (array, version counter, version now, the input it is, or
+    None for the output).  An input is known by the array forward was handed (``arrays``)."""
     if array is out or array is result.array:
         return (result.array, result._counter, result._counter[0], None)
-    for t, a in zip(inputs, handed):
-        if a is array or getattr(t, "array", t) is array:  # an input: a tensor, or a constant (the 2 of x * 2)
-            counter = _CONSTANT if isinstance(t, backend.PLAIN_TYPES) else t._counter
+    for t, a in zip(inputs, arrays):
+        if a is array:  # an input: a tensor, or a constant (the 2 of x * 2)
+            counter = _CONSTANT if t is a else t._counter
             return (array, counter, counter[0], t)
     return (array, _CONSTANT, 0, array)  # a constant (a mask, say): it stays a plain array
 

@@ -76,7 +76,7 @@ EXERCISES = (
              '(a + b).sum().backward(); print(a.grad, b.grad)"'),
     Exercise("node_apply", "autodiff", ("minigan/engine/graph.py::Node.apply",),
              "run forward on the inputs' arrays and, when grad mode is on and an input requires grad, "
-             "record the node (needs_input_grad, then fn.record(inputs, out, result, arrays))",
+             "record the node (needs_input_grad, then fn.record(inputs, edges, arrays, out, result))",
              CHAIN_RULE, "plain arrays in: just compute; a node is recorded only when _mode.grad_enabled and "
              "some input requires grad (needs_input_grad is None otherwise); like._result(...) makes the output",
              "Predict whether (x * 2).grad_fn is None inside `with mg.no_grad():`. measure: "

@@ -180,7 +180,7 @@ def check_unbroadcast(ctx):
 def check_node_apply(ctx):
     from minigan.engine.ops.elementwise import Exp, Mul
     hint = "record only when grad mode is on and some input requires grad: needs_input_grad, then " \
-           "fn.record(inputs, out, result, arrays)"
+           "fn.record(inputs, edges, arrays, out, result)"
     a, b = T([1.0, 2.0]), T([3.0, 4.0], grad=False)
     y = Mul.apply(a, b)
     close("Mul.apply(a, b) value", y, [3.0, 8.0], hint)

@@ -113,7 +113,7 @@ def _write_out(name, result, out):
                           stacklevel=3)
         out.array = backend.get_array_module(out.array).empty(result.shape, dtype=out.dtype)
     out.array[...] = result.array
-    out._counter[0] += 1  # a change in place: graphs that saved out's old values refuse to backward
+    out._version_counter()[0] += 1  # a change in place: graphs that saved out's old values refuse to backward
     return out
 
 

@@ -104,7 +104,7 @@ MUTATIONS = [
     ("prune", [("useful.add(fn)", "pass")], "only the targets' own consumers are useful"),
     ("prune", [("for fn in reversed(order):", "for fn in order:")], "consumers first"),
     ("detach", [("t = self._make(self.array.view())", "t = self._make(self.array.copy())")], "copies the data"),
-    ("detach", [("t._counter = self._counter", "pass")], "a version counter of its own"),
+    ("detach", [("t._counter = self._version_counter()", "pass")], "a version counter of its own"),
     ("detach", [("        return t", "        return self")], "returns the tensor itself"),
     ("no_grad", [("self.prev, _mode.grad_enabled = _mode.grad_enabled, self.enabled",
                   "self.prev, _mode.grad_enabled = True, self.enabled")], "restores to True, not the previous mode",

@@ -159,7 +159,7 @@ class BackwardFunction(FunctionNode):
         dirty = any(out is t for t in self.dirty)
         result = out if dirty else Tensor._make(out.array)
         if dirty:
-            result._counter[0] += 1
+            result._version_counter()[0] += 1
         result._ctx, result._requires_grad = node, True
         return result
 
@@ -173,8 +173,10 @@ class BackwardFunction(FunctionNode):
                             f"{type(t).__name__}; keep other values on ctx (ctx.name = value)")
         for out, result, node in made:  # an output; an input returned unchanged stays an input (as in PyTorch)
             if t is out and (result is out or not any(t is a for a in self.inputs)):
-                return (result.array, result._counter, result._counter[0], None), node
-        return (t.array, t._counter, t._counter[0], t), None
+                counter = result._version_counter()
+                return (result.array, counter, counter[0], None), node
+        counter = t._version_counter()
+        return (t.array, counter, counter[0], t), None
 
     @property
     def saved_tensors(self) -> tuple:

@@ -228,7 +228,7 @@ class Node:
         if not isinstance(producer, Node):
             return t
         handle = type(t)._make(t.array, True)
-        handle._ctx, handle._counter = producer, t._counter
+        handle._ctx, handle._counter = producer, t._version_counter()
         return handle
 
     def _output(self, s):
@@ -279,10 +279,11 @@ def _record(array, inputs, arrays, out, result):
     """The record of one array given to save_for_backward: (array, version counter, version now, the input it is, or
     None for the output).  An input is known by the array forward was handed (``arrays``)."""
     if array is out or array is result.array:
-        return (result.array, result._counter, result._counter[0], None)
+        counter = result._version_counter()
+        return (result.array, counter, counter[0], None)
     for t, a in zip(inputs, arrays):
         if a is array:  # an input: a tensor, or a constant (the 2 of x * 2)
-            counter = _CONSTANT if t is a else t._counter
+            counter = _CONSTANT if t is a else t._version_counter()
             return (array, counter, counter[0], t)
     return (array, _CONSTANT, 0, array)  # a constant (a mask, say): it stays a plain array
 

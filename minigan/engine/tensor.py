@@ -26,7 +26,6 @@ from minigan.engine.ops import shape as shaping
 from minigan.engine.walk import accumulate, backprop, backward_into, retain, topological_order
 
 _NUMPY_SCALAR = backend.np.generic  # what NumPy returns for a 0-d result
-_ZERO = array("q", [0])  # a version counter at 0, copied for each new tensor
 
 
 class Tensor(TensorMethods):
@@ -56,9 +55,9 @@ class Tensor(TensorMethods):
         self._hooks = None  # a leaf's register_hook functions (a non-leaf's live on its node)
         self.name = None
         # How many times the array was changed in place: one number in a mutable box, so that tensors sharing the
-        # array (a view, a detached alias) can share it too; the box is an array.array of one integer (on Python 3.11
-        # the garbage collector tracks it, as it would a list: one of the objects each op's result leaves)
-        self._counter = _ZERO[:]
+        # array (a view, a detached alias) can share it too.  None till first needed (_version_counter): most results
+        # are never saved, viewed nor changed in place, and a box is one more object for the garbage collector.
+        self._counter = None
         # A view: the tensor whose memory it shares (never itself a view), the ops that make the view
         # from it ((Node class, params) pairs), and the version at which its history was last set.
         self._base = None
@@ -88,7 +87,7 @@ class Tensor(TensorMethods):
         its history was set gets its history again (see ``_sync_view``)."""
         if isinstance(x, backend.PLAIN_TYPES):
             return self._make(x)
-        if x._view_version != x._counter[0]:
+        if x._base is not None and x._view_version != x._counter[0]:  # (a view shares its base's counter)
             x._sync_view()
         return x
 
@@ -103,8 +102,8 @@ class Tensor(TensorMethods):
                                                              or _shares_memory(out, source.array)):
             t._base = source if source._base is None else source._base
             t._view_fn = source._view_fn + ((op, params),)
-            t._counter = source._counter
-            t._view_version = source._counter[0]
+            t._counter = source._version_counter()
+            t._view_version = t._counter[0]
             t._view_kind = source._view_kind or ("" if is_grad_enabled() else "no_grad")
         return t
 
@@ -113,11 +112,11 @@ class Tensor(TensorMethods):
         current history (PyTorch regenerates a view's grad_fn the same way).  Under no_grad nothing is recorded: the
         history waits till the view is next used with gradients."""
         if self._base is None:  # (not a view: nothing to redo)
-            self._view_version = self._counter[0]
+            self._view_version = self._version
             return
         if not is_grad_enabled() or not (self._base.requires_grad or self._ctx is not None):
             return  # (till its base requires grad, the view waits: PyTorch compares the versions when asked too)
-        self._view_version = self._counter[0]
+        self._view_version = self._version
         if self._view_kind:
             raise GraphError(f"this tensor is a view ({_VIEW_KINDS[self._view_kind]}) whose base, or another view "
                              "of it, was changed in place since; PyTorch refuses to use it in a graph too: take "
@@ -191,7 +190,13 @@ class Tensor(TensorMethods):
     @property
     def _version(self) -> int:
         """How many times this tensor's array was changed in place."""
-        return self._counter[0]
+        return 0 if self._counter is None else self._counter[0]
+
+    def _version_counter(self):
+        """The box holding this tensor's version, made when first needed (to share it, save it, or count a change)."""
+        if self._counter is None:
+            self._counter = array("q", [0])
+        return self._counter
 
     @property
     def T(self):
@@ -233,7 +238,7 @@ class Tensor(TensorMethods):
         gradient reaches ``a`` or ``f``'s parameters through ``c``: the graph says ∂b/∂a = 0.
         """
         t = self._make(self.array.view())  # the same memory in an array object of its own, so that an op given
-        t._counter = self._counter  # x and x.detach() tells them apart in what it saves (x * x.detach())
+        t._counter = self._version_counter()  # x and x.detach() tells them apart in what it saves (x * x.detach())
         return t
 
     def detach_(self) -> Tensor:
@@ -257,8 +262,8 @@ class Tensor(TensorMethods):
         ``create_graph=True`` records the backward pass itself, so the gradients can be
         differentiated again; it keeps the graph unless ``retain_graph=False``.
         """
-        if self._view_version != self._counter[0]:  # a view whose base changed in place: its current history
-            self._sync_view()
+        if self._base is not None and self._view_version != self._counter[0]:  # a view whose base changed in place
+            self._sync_view()  # gets its current history
         if not self.requires_grad:
             raise GraphError(
                 "backward: this tensor does not require grad (no input had requires_grad=True, "
@@ -486,7 +491,7 @@ class Tensor(TensorMethods):
                 update(self.array, *[o.array for o in operands])
             else:
                 self._write(op, fn(self._make(self.array), *operands, **params), cast)
-            self._counter[0] += 1  # whatever saved the old values for backward is now stale
+            self._version_counter()[0] += 1  # whatever saved the old values for backward is now stale
             return self
         self._input(self)
         if self._view_kind:
@@ -505,7 +510,7 @@ class Tensor(TensorMethods):
             raise GraphError(f"{op}: has no derivative, so it cannot change a tensor that requires grad while "
                              "gradients are recorded; do it under minigan.no_grad(), or on a .detach()")
         self._write(op, result, cast)
-        self._counter[0] += 1
+        self._version_counter()[0] += 1
         node = result._ctx
         node.saved = tuple([s if s is None or s[0] is not result.array else  # its output is this tensor now
                             (self.array, self._counter, self._counter[0], None) for s in node.saved])

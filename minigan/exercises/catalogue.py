@@ -118,8 +118,8 @@ EXERCISES = (
              'print(mg.autograd.grad((x * w).sum(), x), w.grad)"'),
     Exercise("detach", "autodiff", ("minigan/engine/tensor.py::Tensor.detach",),
              "return a new leaf sharing this tensor's array and version counter, cut from the graph",
-             DETACH, "self._make(self.array.view()) shares the memory; share self._counter too so in-place changes "
-             "through the detached tensor are still seen by backward",
+             DETACH, "self._make(self.array.view()) shares the memory; share self._version_counter() too so in-place "
+             "changes through the detached tensor are still seen by backward",
              "Predict a.grad for c = (a * 2).detach() * a at a = 1. measure: "
              + PY + 'a = mg.ones(1, requires_grad=True); ((a * 2).detach() * a).sum().backward(); print(a.grad)"'),
     Exercise("no_grad", "autodiff", ("minigan/engine/grad_mode.py::no_grad.__enter__",

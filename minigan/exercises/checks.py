@@ -390,7 +390,8 @@ def check_prune(ctx):
 
 
 def check_detach(ctx):
-    hint = "self._make(self.array.view()) (the same memory, no copy) and share self._counter"
+    hint = "self._make(self.array.view()) (the same memory, no copy) and share the version counter, " \
+           "self._version_counter() (made when first needed)"
     a = T([1.0, 2.0])
     b = a * 2.0
     d = b.detach()
@@ -408,6 +409,11 @@ def check_detach(ctx):
         e.detach().mul_(2.0)
     raises("backward after exp(a)'s saved output was changed through .detach()", minigan.GraphError,
            lambda: e.sum().backward(), hint + " (the version counter must be shared)")
+    fresh = T([1.0, 2.0]) * 3.0  # a result nothing saved yet: its counter is made by the first that needs it
+    with minigan.no_grad():
+        fresh.detach().add_(1.0)
+    check(fresh._version == 1, f"x._version after x.detach().add_(1.0): expected 1, got {fresh._version}",
+          hint + " (share the counter itself, made if it is not there yet, not the empty field)")
 
 
 def check_no_grad(ctx):

@@ -162,6 +162,27 @@ def test_integer_and_bool_results_are_not_checked():
         assert minigan.tensor([1.0, 2.0]).argmax().item() == 1
 
 
+def test_anomaly_mode_holds_for_every_thread_and_grad_mode_for_its_own_as_in_pytorch():
+    """PyTorch's anomaly mode is one switch for the process (another thread sees it on); grad mode is per thread."""
+    import threading
+
+    seen = {}
+
+    def look():
+        seen["anomaly"], seen["grad"] = minigan.is_anomaly_enabled(), minigan.is_grad_enabled()
+        try:
+            minigan.tensor([-1.0], requires_grad=True).log()
+        except AnomalyError as err:
+            seen["raised"] = str(err).split(":")[0]
+
+    with minigan.detect_anomaly(), minigan.no_grad():
+        thread = threading.Thread(target=look)
+        thread.start()
+        thread.join()
+    assert seen == {"anomaly": True, "grad": True, "raised": "Log"}
+    assert not minigan.is_anomaly_enabled()
+
+
 def test_anomaly_error_is_a_runtime_error_exported_from_the_package():
     assert issubclass(minigan.AnomalyError, RuntimeError)
 

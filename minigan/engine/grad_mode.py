@@ -1,5 +1,5 @@
-"""Switches, per thread: is a graph being recorded (``no_grad``, ``enable_grad``, ``set_grad_enabled``)?
-Are we hunting NaNs (``detect_anomaly``)?  As in PyTorch's torch/autograd/grad_mode.py."""
+"""Switches: is a graph being recorded (``no_grad``, ``enable_grad``, ``set_grad_enabled``; per thread)?  Are we
+hunting NaNs (``detect_anomaly``; for the whole process)?  As in PyTorch's torch/autograd/grad_mode.py."""
 
 from __future__ import annotations
 
@@ -12,15 +12,21 @@ from minigan.engine.errors import AnomalyError
 
 
 class _Mode(threading.local):
-    """Is a graph being recorded?  Are we hunting NaNs?  Each thread has its own answers (as in
-    PyTorch), so a ``no_grad()`` evaluation thread leaves a training thread alone."""
+    """Is a graph being recorded?  Each thread has its own answer (as in PyTorch), so a ``no_grad()`` evaluation
+    thread leaves a training thread alone."""
 
     def __init__(self):
         self.grad_enabled = True
-        self.anomaly_enabled = False
 
 
-_mode = _Mode()
+class _Anomaly:
+    """Are we hunting NaNs?  One answer for every thread, as PyTorch's anomaly mode (a plain attribute is also
+    cheaper to read than a thread's own: every op reads it)."""
+
+    enabled = False
+
+
+_mode, _anomaly = _Mode(), _Anomaly()
 
 
 def is_grad_enabled() -> bool:
@@ -101,20 +107,20 @@ class detect_anomaly:
     """
 
     def __enter__(self):
-        self.prev, _mode.anomaly_enabled = _mode.anomaly_enabled, True
+        self.prev, _anomaly.enabled = _anomaly.enabled, True
         # NumPy's own "divide by zero" warnings would only repeat, less precisely, what we raise.
         self.quiet = backend.np.errstate(all="ignore")
         self.quiet.__enter__()
         return self
 
     def __exit__(self, *exc):
-        _mode.anomaly_enabled = self.prev
+        _anomaly.enabled = self.prev
         self.quiet.__exit__(*exc)
         return False
 
 
 def is_anomaly_enabled() -> bool:
-    return _mode.anomaly_enabled
+    return _anomaly.enabled
 
 
 def _user_frame() -> str:

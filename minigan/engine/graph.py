@@ -52,7 +52,7 @@ import itertools
 
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
-from minigan.engine.grad_mode import _mode, _user_frame, check_finite
+from minigan.engine.grad_mode import _anomaly, _mode, _user_frame, check_finite
 
 
 # ----------------------------------------------------------------------------- helpers for backward
@@ -159,7 +159,7 @@ class Node:
         # step 3: record the node as the result's history
         if record:
             fn.record(inputs, tuple(edges), arrays, out, result)
-        if _mode.anomaly_enabled:
+        if _anomaly.enabled:
             fn.check_forward(result)
         return result
 

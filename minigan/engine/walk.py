@@ -25,7 +25,7 @@ from __future__ import annotations
 import weakref
 
 from minigan.engine import backend
-from minigan.engine.grad_mode import _mode, check_finite, set_grad_enabled
+from minigan.engine.grad_mode import _anomaly, _mode, check_finite, set_grad_enabled
 from minigan.engine.graph import Node
 
 
@@ -52,7 +52,7 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
 
     Returns the gradient that reached each leaf, and each node in ``keep``.  ``watch(node, gradient, shares)``,
     when given, is called at each node the walk goes through (minigan.stepthrough shows the steps with it)."""
-    grads, anomaly = dict(seeds), _mode.anomaly_enabled
+    grads, anomaly = dict(seeds), _anomaly.enabled
     recording, _mode.grad_enabled = _mode.grad_enabled, create_graph  # under create_graph, backward's ops are recorded
     try:
         for fn in order:

@@ -163,7 +163,8 @@ def from_numpy(array) -> Tensor:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; "
                         "expected a float, int or bool array")
-    return Tensor._make(array)
+    # an array of a subclass (a memmap) as a plain array on the same memory: what an op computes on
+    return Tensor._make(array if type(array) in backend.ARRAY_TYPES else array.view(backend.np.ndarray))
 
 
 __all__ = ["Size", "Tensor", "tensor", "from_numpy", "maximum", "minimum"]

@@ -134,7 +134,7 @@ class Node:
         """Run the op.  On arrays it only computes (that is how a first-order backward calls other
         ops); on tensors it also records the node when a gradient may be needed."""
         fn = cls()
-        like = inputs[0] if not isinstance(inputs[0], backend.PLAIN_TYPES) else _first_tensor(inputs)
+        like = inputs[0] if type(inputs[0]) not in backend.ARRAY_TYPES else _first_tensor(inputs)
         if like is None:  # plain arrays in: plain array out, nothing recorded
             return fn.forward(*inputs, **params)
         # step 1: one pass over the inputs: each one's array, whether its gradient is needed, and where that gradient
@@ -142,7 +142,7 @@ class Node:
         # of x * 2) stays as it is and needs none; a view whose base changed in place gets its history again first.
         arrays, needs, edges = [], [], []  # (one loop: the op's cost is mostly this bookkeeping)
         for t in inputs:
-            constant = isinstance(t, backend.PLAIN_TYPES)
+            constant = type(t) in backend.ARRAY_TYPES  # (a set of exact types: see backend.ARRAY_TYPES)
             if not constant and t._base is not None:
                 t._input(t)
             arrays.append(t if constant else t.array)

@@ -151,7 +151,7 @@ class Tensor(TensorMethods):
         value = value.array if isinstance(value, Tensor) else value
         if not backend.is_array(value):
             raise TypeError(f"data: expected a Tensor or an array, got {type(value).__name__}")
-        self.array = value
+        self.array = value if type(value) in backend.ARRAY_TYPES else value.view(backend.np.ndarray)  # (a memmap)
 
     @property
     def shape(self):

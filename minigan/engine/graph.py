@@ -67,7 +67,7 @@ def namespace(x):
 def value(x):
     """The array of a saved value: ``x`` itself at first order, its ``.array`` under create_graph.  For a
     constant a backward derives from a saved value (the mask x > 0, the sign of x), which has no gradient."""
-    return x if isinstance(x, backend.PLAIN_TYPES) else x.array
+    return x if type(x) in backend.ARRAY_TYPES else x.array  # (at first order x is mostly a Tensor: see ARRAY_TYPES)
 
 
 def unbroadcast(grad, shape):
@@ -192,7 +192,9 @@ class Node:
     @property
     def saved_tensors(self) -> tuple:
         """The saved values: arrays at first order, the Tensors they belong to under create_graph."""
-        self.check_saved()
+        for s in self.saved:  # each still as saved?  (checked here, not in a call: one call fewer an op; a freed
+            if s is not None and s[1][0] != s[2]:  # graph the walk refuses before it calls backward)
+                self.check_saved()  # (it raises, saying which value changed and what to do)
         if not _mode.grad_enabled:  # first order: plain arrays
             return self.saved_arrays
         return tuple([None if s is None else self._input(s[3]) if s[3] is not None else self._output(s)

@@ -337,3 +337,13 @@ def test_einsum_scatter_hooks_spectral_norm_and_bilinear_run_on_the_device_as_on
     on_host, on_device = _on_host_and_device(run)
     for a, b in zip(on_host, on_device):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_a_host_0d_constant_saved_beside_a_gpu_tensor_is_a_constant(device):
+    """A 0-d NumPy array given to an op with a GPU tensor is handed to forward as a NumPy scalar (backend.arrays_of);
+    saved for backward, it is still known as the constant it was given as."""
+    from minigan.engine.ops.elementwise import Mul
+
+    x = minigan.ones(3, requires_grad=True)
+    Mul.apply(x, np.asarray(np.float32(2.5))).sum().backward()
+    np.testing.assert_allclose(x.grad.cpu().numpy(), [2.5, 2.5, 2.5])

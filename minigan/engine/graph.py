@@ -285,7 +285,7 @@ def _record(array, inputs, arrays, out, result):
         return (result.array, counter, counter[0], None)
     for t, a in zip(inputs, arrays):
         if a is array:  # an input: a tensor, or a constant (the 2 of x * 2)
-            counter = _CONSTANT if t is a else t._version_counter()
+            counter = _CONSTANT if type(t) in backend.ARRAY_TYPES else t._version_counter()
             return (array, counter, counter[0], t)
     return (array, _CONSTANT, 0, array)  # a constant (a mask, say): it stays a plain array
 

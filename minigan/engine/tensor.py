@@ -113,13 +113,10 @@ class Tensor(TensorMethods):
     def _sync_view(self):
         """A view whose base changed in place: its history becomes the view ops applied to the base's
         current history (PyTorch regenerates a view's grad_fn the same way).  Under no_grad nothing is recorded: the
-        history waits till the view is next used with gradients."""
-        if self._base is None:  # (not a view: nothing to redo)
-            self._view_version = self._version
-            return
+        history waits till the view is next used with gradients.  (Only a view gets here: its callers ask.)"""
         if not is_grad_enabled() or not (self._base.requires_grad or self._ctx is not None):
             return  # (till its base requires grad, the view waits: PyTorch compares the versions when asked too)
-        self._view_version = self._version
+        self._view_version = self._counter[0]
         if self._view_kind:
             raise GraphError(f"this tensor is a view ({_VIEW_KINDS[self._view_kind]}) whose base, or another view "
                              "of it, was changed in place since; PyTorch refuses to use it in a graph too: take "

@@ -163,8 +163,7 @@ def from_numpy(array) -> Tensor:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; "
                         "expected a float, int or bool array")
-    # an array of a subclass (a memmap) as a plain array on the same memory: what an op computes on
-    return Tensor._make(array if type(array) in backend.ARRAY_TYPES else array.view(backend.np.ndarray))
+    return Tensor._make(backend.plain_array(array))  # (a memmap: a plain array on the same memory)
 
 
 __all__ = ["Size", "Tensor", "tensor", "from_numpy", "maximum", "minimum"]

@@ -137,6 +137,12 @@ ARRAY_TYPES = _SCALAR_TYPES | {numpy.ndarray} | ({_cupy.ndarray} if _cupy is not
 GPU_ARRAYS = _cupy is not None  # can an array be a GPU's?  (If not, no op needs to ask where its inputs live.)
 
 
+def plain_array(array):
+    """``array`` itself, or, for an array of an ndarray subclass (a memmap), a plain ndarray on the same memory: what
+    a tensor holds, so that every array an op meets has one of ARRAY_TYPES (the doors call this)."""
+    return array if type(array) in ARRAY_TYPES else array.view(numpy.ndarray)
+
+
 def is_array(x) -> bool:
     """True for a NumPy or CuPy ndarray."""
     return isinstance(x, numpy.ndarray) or (_cupy is not None and isinstance(x, _cupy.ndarray))

@@ -434,7 +434,7 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
             xp = backend.get_array_module(data) if backend.device_of(data) == "cuda" else backend.active_module()
         same = backend.get_array_module(data) is xp and backend.is_array(data)
         arr = (data.copy() if copy else data) if same else xp.asarray(backend.asnumpy(data))
-        arr = arr if type(arr) in backend.ARRAY_TYPES else arr.view(backend.np.ndarray)  # a memmap: a plain array
+        arr = backend.plain_array(arr)  # (a memmap: a plain array on the same memory)
         if arr.dtype.kind in "OUSVMmc":
             raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")
     else:

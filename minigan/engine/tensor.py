@@ -148,7 +148,7 @@ class Tensor(TensorMethods):
         value = value.array if isinstance(value, Tensor) else value
         if not backend.is_array(value):
             raise TypeError(f"data: expected a Tensor or an array, got {type(value).__name__}")
-        self.array = value if type(value) in backend.ARRAY_TYPES else value.view(backend.np.ndarray)  # (a memmap)
+        self.array = backend.plain_array(value)  # (a memmap: a plain array on the same memory)
 
     @property
     def shape(self):

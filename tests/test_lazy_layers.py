@@ -180,3 +180,74 @@ def test_the_lazy_layers_not_provided_are_refused_with_the_reason():
         nn.LazyConv3d  # noqa: B018
     with pytest.raises(AttributeError, match="running statistics"):
         nn.LazyInstanceNorm2d  # noqa: B018
+
+
+# ----------------------------------------------------------------------------- before the first call, as PyTorch's
+def test_in_place_init_through_data_before_the_first_call_goes_through_with_no_effect():
+    """d2l's concise linear regression: ``LazyLinear(1)`` then ``net.weight.data.normal_(0, 0.01)`` and
+    ``net.bias.data.fill_(0)``. PyTorch lets the lines through: ``.data`` is an empty tensor, and the first call
+    draws the default initialisation."""
+    minigan.manual_seed(0)
+    net = nn.LazyLinear(1)
+    empty = net.weight.data.normal_(0, 0.01)
+    assert type(empty) is minigan.Tensor and tuple(empty.shape) == (0,) and empty.dtype == minigan.float32
+    assert not empty.requires_grad
+    net.bias.data.fill_(0)
+    net.weight.data.zero_()
+    assert float(net.weight.data.sum()) == 0.0
+    assert repr(net.weight.data) == "tensor([])"
+    net(minigan.randn(8, 25))
+    w = net.weight.detach().numpy()
+    assert w.shape == (1, 25) and np.abs(w).max() > 0.01  # the default U(-1/5, 1/5), not N(0, 0.01)
+    assert float(net.bias.detach().numpy()[0]) != 0.0
+
+
+def test_data_before_the_first_call_keeps_the_dtype_asked_for():
+    assert nn.LazyLinear(2, dtype=minigan.float64).weight.data.dtype == minigan.float64
+    assert nn.LazyLinear(2).to(minigan.float64).bias.data.dtype == minigan.float64
+
+
+@needs_torch
+def test_data_before_the_first_call_as_pytorchs():
+    ours_, theirs = nn.LazyLinear(3), torch.nn.LazyLinear(3)
+    for a, b in ((ours_.weight.data, theirs.weight.data), (ours_.bias.data, theirs.bias.data)):
+        assert tuple(a.shape) == tuple(b.shape) and repr(a) == repr(b)
+        assert str(a.normal_(0, 0.01)) == str(b.normal_(0, 0.01))
+
+
+@needs_torch
+def test_load_state_dict_prints_as_pytorchs():
+    mine, theirs = nn.Linear(2, 3), torch.nn.Linear(2, 3)
+    assert repr(mine.load_state_dict(mine.state_dict())) == repr(theirs.load_state_dict(theirs.state_dict()))
+    assert str(mine.load_state_dict({"weight": mine.weight.detach()}, strict=False)) == str(
+        theirs.load_state_dict({"weight": theirs.weight.detach()}, strict=False))
+    # a lazy state dict into a lazy layer: nothing to load, every key matched
+    assert repr(nn.LazyLinear(2).load_state_dict(nn.LazyLinear(2).state_dict())) == "<All keys matched successfully>"
+
+
+def test_a_lazy_state_dict_into_a_sized_layer_raises_as_pytorch():
+    m = nn.Linear(3, 2)
+    with pytest.raises(RuntimeError, match="Can't access the shape of an uninitialized parameter"):
+        m.load_state_dict(nn.LazyLinear(2).state_dict())
+
+
+@needs_torch
+def test_lazy_layer_life_cycle_prints_as_pytorchs():
+    """print the module, its state dict and a deep copy before the first call, an optimizer over the lazy
+    parameters, the first call, a step, and the same prints after."""
+    def story(lib):
+        out = []
+        net = lib.nn.Sequential(lib.nn.LazyLinear(4), lib.nn.ReLU(), lib.nn.LazyLinear(1))
+        out += [str(net), str(list(net.state_dict().items())), str(copy.deepcopy(net))]
+        out += [repr(p) for p in net.parameters()]
+        opt = lib.optim.SGD(net.parameters(), lr=0.1)
+        lib.manual_seed(0)
+        x = lib.ones(2, 3)
+        net(x).sum().backward()
+        opt.step()
+        out += [str(net), str(copy.deepcopy(net)), str([tuple(v.shape) for v in net.state_dict().values()])]
+        fresh = lib.nn.Sequential(lib.nn.LazyLinear(4), lib.nn.ReLU(), lib.nn.LazyLinear(1))
+        out += [str(fresh.load_state_dict(net.state_dict())), str(fresh), type(fresh[0].weight).__name__]
+        return [s.replace("torch", "minigan") for s in out]
+
+    assert story(minigan) == story(torch)

@@ -5,10 +5,11 @@
     net(x)                      # the first call sizes every layer from x, then initialises it
     type(net[0]).__name__       # 'Conv2d': once sized, a lazy layer is the plain layer (cls_to_become)
 
-Until that first call the weights are ``UninitializedParameter``s: any use raises, naming the fix. So an
-initialisation applied before the first call never reaches them: ``net.apply(init_fn)`` with an ``init_fn`` that
-checks ``type(m) == nn.Linear`` skips a ``LazyLinear``, and the layer keeps PyTorch's default initialisation, drawn
-at the first call. Call the model on a dummy batch first, then initialise (as PyTorch's documentation says).
+Until that first call the weights are ``UninitializedParameter``s: any use raises, naming the fix, except
+``.data``, an empty tensor as PyTorch's (``net.weight.data.normal_(0, 0.01)`` goes through). So an initialisation
+applied before the first call never reaches them: ``net.apply(init_fn)`` with an ``init_fn`` that checks
+``type(m) == nn.Linear`` skips a ``LazyLinear``, and the layer keeps PyTorch's default initialisation, drawn at the
+first call. Call the model on a dummy batch first, then initialise (as PyTorch's documentation says).
 
 The same parameter objects get their data in place (``materialize``), so an optimizer made before the first
 call updates them. ``load_state_dict`` also sizes a lazy layer, from the shapes it loads.

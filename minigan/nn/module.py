@@ -32,8 +32,20 @@ from minigan.engine.grad_mode import no_grad
 from minigan.engine.graph import RemovableHandle
 from minigan.nn.backward_hooks import call_with_backward_hooks
 
+
 # What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+class _IncompatibleKeys(namedtuple("_IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    __slots__ = ()
+
+    def __repr__(self):  # PyTorch's text, which tutorials print
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
+
+
+IncompatibleKeys = _IncompatibleKeys  # (PyTorch's class name, which its repr shows)
 
 # A buffer an older checkpoint may lack; PyTorch then keeps the module's value, and so do we.
 OPTIONAL_BUFFERS = ("num_batches_tracked",)
@@ -111,6 +123,21 @@ class UninitializedTensorMixin:
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
+
+    @property
+    def data(self) -> Tensor:
+        """PyTorch's: an empty tensor of the dtype asked for, not part of the parameter.  So an initialisation
+        written before the first call (``net.weight.data.normal_(0, 0.01)``, d2l's concise linear regression)
+        goes through and has no effect: the first call draws the layer's default initialisation."""
+        asked = self.array
+        dtype = backend.DEFAULT_DTYPE if asked.asked_dtype is None else backend.np.dtype(asked.asked_dtype)
+        data = backend.active_module().zeros((0,), dtype=dtype)
+        return Tensor._make(data if asked.asked_device is None else backend.to_device(data, asked.asked_device))
+
+    @data.setter
+    def data(self, value):  # as PyTorch's, no lasting effect: the first call makes the data afresh
+        if not isinstance(value, Tensor) and not backend.is_array(value):
+            raise TypeError(f"data: expected a Tensor or an array, got {type(value).__name__}")
 
     def __deepcopy__(self, memo):
         if id(self) not in memo:
@@ -599,6 +626,10 @@ class Module:
                 if name not in state_dict:
                     continue
                 value = state_dict[name]
+                if isinstance(value, UninitializedTensorMixin):  # a lazy layer's state before its first call
+                    if isinstance(t, UninitializedTensorMixin):
+                        continue  # nothing to load into nothing, as PyTorch
+                    value.shape  # noqa: B018  (PyTorch's RuntimeError: an uninitialized value has no shape)
                 value = value.array if isinstance(value, Tensor) else value
                 if not backend.is_array(value):
                     value = backend.np.asarray(value)

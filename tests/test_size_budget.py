@@ -14,6 +14,7 @@ from pathlib import Path
 
 import minigan
 import minigan.engine.walk as walk
+from minigan.engine import backend
 from minigan.engine.graph import Node
 
 ROOT = Path(__file__).resolve().parents[1] / "minigan"
@@ -35,6 +36,8 @@ APPLY_BUDGET = 26  # Node.apply with its decorator: run forward, record the node
 # an op asked where its inputs live only when CuPy is there, 25 when its inputs were read in one loop, not three
 # list comprehensions: 0.2 µs of an op's 6; 26 when that loop also found each input's producer, which record had
 # found in a second loop: about 0.3 µs of an op's 5)
+DEVICE_CALLS = 5  # where CuPy (or the strict stand-in) is beside NumPy: the seed gradient asks which device its
+# tensor lives on and copies the seed there (device_of, to_device, module_for_device, device_type, asnumpy)
 
 
 def code_lines(source: str) -> int:
@@ -77,20 +80,49 @@ def test_no_forward_or_backward_checks_its_arguments():
 def test_a_small_backward_stays_in_the_engine_and_enters_few_functions():
     """From ``loss.backward()`` to each op's backward and back into ``.grad`` (a CPU float32 graph): every function
     entered is in minigan/engine/, and there are few of them (counted with ``sys.setprofile``)."""
-    w, x = minigan.tensor(0.5, requires_grad=True), minigan.tensor(2.0)
-    y = minigan.sigmoid(w * x)
-    entered = []
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_code.co_filename.startswith(str(ROOT)):
-            entered.append(f"{Path(frame.f_code.co_filename).relative_to(ROOT)}::{frame.f_code.co_name}")
-
-    sys.setprofile(profile)
-    try:
-        y.backward()
-    finally:
-        sys.setprofile(None)
+    entered = functions_entered_by_a_small_backward()
     assert entered and all(name.startswith("engine/") for name in entered), entered
     assert len(entered) <= READING_PATH_CALLS, entered
-    s = 1 / (1 + 2.718281828459045 ** -1.0)
-    assert abs(float(w.grad.array) - 2 * s * (1 - s)) < 1e-6  # d sigmoid(wx)/dw = x s (1 - s)
+
+
+def functions_entered_by_a_small_backward(device_module=None):
+    """The minigan functions that ``sigmoid(w * x).backward()`` enters, by file and name.
+
+    Counted the same way on every supported Python and machine: functions only, not the frames a comprehension
+    or a generator expression makes (Python 3.12 inlines comprehensions into their function, PEP 709, 3.11 gives
+    each its own frame), and on the machine a student reads the engine on: no CuPy beside NumPy (where CuPy is
+    installed, an op also asks which device its inputs live on: a GPU host's longer path, counted apart below).
+    """
+    previous = backend.set_device_module(device_module)
+    try:
+        w, x = minigan.tensor(0.5, requires_grad=True), minigan.tensor(2.0)
+        y = minigan.sigmoid(w * x)
+        entered = []
+
+        def profile(frame, event, arg):
+            code = frame.f_code
+            if event == "call" and code.co_filename.startswith(str(ROOT)) and not code.co_name.startswith("<"):
+                entered.append(f"{Path(code.co_filename).relative_to(ROOT)}::{code.co_name}")
+
+        sys.setprofile(profile)
+        try:
+            y.backward()
+        finally:
+            sys.setprofile(None)
+        s = 1 / (1 + 2.718281828459045 ** -1.0)
+        assert abs(float(w.grad.array) - 2 * s * (1 - s)) < 1e-6  # d sigmoid(wx)/dw = x s (1 - s)
+    finally:
+        backend.set_device_module(previous)
+    return entered
+
+
+def test_the_call_count_is_the_same_with_or_without_comprehension_frames_and_cupy():
+    """What makes the count differ between hosts is left out: the same functions on any Python, and a device
+    module beside NumPy (the strict stand-in here, CuPy on a GPU host) adds only device bookkeeping."""
+    import strict_backend
+
+    plain = functions_entered_by_a_small_backward()
+    beside_a_device = functions_entered_by_a_small_backward(strict_backend.strict)
+    extra = [name for name in beside_a_device if name not in plain]
+    assert all(name.startswith("engine/backend.py::") for name in extra), extra
+    assert len(beside_a_device) <= READING_PATH_CALLS + DEVICE_CALLS, beside_a_device

@@ -269,8 +269,14 @@ def bmm(input, mat2):
 
 
 def lerp(input, end, weight):
-    """input + weight·(end − input)."""
-    return input + weight * (end - input)
+    """input + weight·(end − input) where |weight| < 0.5, else end − (end − input)·(1 − weight): PyTorch's two
+    forms (exactly end at weight 1; ∞ ends give ∞, not ∞ − ∞ = NaN)."""
+    diff = end - _t(input, "lerp")
+    if not isinstance(weight, Tensor):
+        return input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
+    small = weight.detach().abs() < 0.5  # (each form sees 0 for the weight where it is not used: the gradient the
+    # other form's 0 sends back is then 0·0, never 0·∞ = NaN)
+    return where(small, input + weight.masked_fill(~small, 0) * diff, end - diff * (1 - weight.masked_fill(small, 0)))
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):

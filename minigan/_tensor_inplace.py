@@ -176,10 +176,10 @@ class TensorInPlace:
 
     # Bounds.
     def clamp_min_(self, min):
-        return self._in_place("clamp_min_", lambda x: x.clamp_min(min))
+        return self._in_place("clamp_min_", lambda x, b: x.clamp_min(b), min)  # (a tensor bound: an operand)
 
     def clamp_max_(self, max):
-        return self._in_place("clamp_max_", lambda x: x.clamp_max(max))
+        return self._in_place("clamp_max_", lambda x, b: x.clamp_max(b), max)
 
     def clip_(self, min=None, max=None):
         return self.clamp_(min, max)

@@ -316,11 +316,15 @@ class TensorMethods:
         return self.clone() if self.dtype.kind == "b" else elementwise.Sign.apply(self)  # a bool is its own sign
 
     def clamp(self, min=None, max=None):
-        if isinstance(min, TensorMethods) or isinstance(max, TensorMethods):  # bounds per element, as PyTorch's:
-            low = self if min is None else \
-                elementwise.Where.apply(*self._pair(min, "clamp", True), cond=(self < min).array)  # min where x < min
-            return low if max is None else \
-                elementwise.Where.apply(*low._pair(max, "clamp", True), cond=(low > max).array)  # then max where above
+        if isinstance(min, TensorMethods) or isinstance(max, TensorMethods):  # bounds per element: operands
+            if not all(b is None or isinstance(b, TensorMethods) for b in (min, max)):
+                raise TypeError("clamp: min and max must be both tensors (or None) or both numbers, as in PyTorch; "
+                                "make the number a tensor: minigan.full_like(x, value)")
+            x, lo = (self, None) if min is None else self._pair(min, "clamp")  # (in one dtype, PyTorch's promotion)
+            x, hi = (x, None) if max is None else x._pair(max, "clamp")
+            lo = lo if lo is None or lo.dtype == x.dtype else lo.astype(x.dtype)
+            bounds = "max" if min is None else "min" if max is None else "both"
+            return elementwise.ClampBy.apply(x, *[b for b in (lo, hi) if b is not None], bounds=bounds)
         x = self.astype(backend.DEFAULT_DTYPE) if self.dtype.kind in "biu" and any(
             isinstance(b, float) for b in (min, max)) else self  # a float bound makes an integer tensor float32
         return elementwise.Clamp.apply(x, **checks.check_clamp(min, max))

@@ -587,7 +587,7 @@ class Tensor(TensorMethods):
 
     def clamp_(self, min=None, max=None):
         if isinstance(min, Tensor) or isinstance(max, Tensor):  # bounds per element: clamp's result, written in
-            return self._in_place("clamp_", lambda x: x.clamp(min, max))
+            return self._in_place("clamp_", lambda x, lo, hi: x.clamp(lo, hi), min, max)  # (operands of its node)
         bounds = checks.check_clamp(min, max)
         return self._in_place("clamp_", elementwise.Clamp.apply, update=lambda a: elementwise.clip_into(a, **bounds),
                               **bounds)

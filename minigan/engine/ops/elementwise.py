@@ -257,3 +257,22 @@ class Where(Node):
         (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
         return (unbroadcast(select(self.cond, grad), sa) if need_a else None,
                 unbroadcast(select(~self.cond, grad), sb) if need_b else None)
+
+
+class ClampBy(Node):
+    """a clipped by tensor bounds (broadcast): min(max(a, lo), hi), NaN where any of them is NaN, as PyTorch's clamp
+    with tensor bounds.  ``bounds`` names the ones given ("min", "max" or "both": then b is lo and c is hi)."""
+
+    def forward(self, a, b, c=None, bounds="both"):
+        xp = backend.get_array_module(a, b)
+        lo, hi = (None, b) if bounds == "max" else (b, c)
+        self.shapes = (a.shape, b.shape) if c is None else (a.shape, b.shape, c.shape)
+        if self.needs_input_grad:  # where each input is the result: PyTorch's masks (all False where a is NaN)
+            self.masks = ((a >= lo, a < lo) if hi is None else (a <= hi, a > hi) if lo is None else
+                          ((a >= lo) & (a <= hi), (a < lo) & (lo < hi), (a > hi) | (hi < lo)))
+        out = a if lo is None else xp.maximum(a, lo)
+        return out if hi is None else xp.minimum(out, hi)
+
+    def backward(self, grad):  # d/da = 1 where lo ≤ a ≤ hi, d/dlo = 1 where a < lo < hi, d/dhi = 1 where hi < a or lo
+        return tuple([unbroadcast(select(m, grad), s) if need else None
+                      for m, s, need in zip(self.masks, self.shapes, self.needs_input_grad)])

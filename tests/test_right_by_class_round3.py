@@ -1,0 +1,153 @@
+"""More classes of silently wrong results, each checked as a class against PyTorch (float64) as the oracle:
+
+1. a tensor bound or weight of an op, in place or not, is an operand of the graph (its gradient flows, and an
+   in-place op on a tensor that does not require grad comes to require it), never a constant captured by the op;
+2. a NaN in a tensor bound gives what PyTorch's gives (NaN), and the gradients PyTorch's masks give;
+3. ``prod``'s backward, on any layout, to first and second order, with zeros and NaN among the entries;
+4. a result's layout where a later view or write can tell (``flatten()`` a view, ``scatter_`` writing through);
+5. ``.data`` and ``.grad`` assignments refuse what PyTorch refuses;
+6. grad-mode decorators on functions, generator functions and coroutines;
+7. what PyTorch accepts is accepted: a bool mask of a 0-d tensor, NumPy scalars wherever numbers go;
+8. PyTorch's exception types, whatever NumPy's version raises inside.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch")
+NAN, INF = float("nan"), float("inf")
+
+
+def _both(values, requires_grad=False):
+    """The same float64 leaf in PyTorch and in minigan."""
+    a = np.array(values, dtype=np.float64)
+    return torch.tensor(a, requires_grad=requires_grad), minigan.tensor(a, requires_grad=requires_grad)
+
+
+def _np(t):
+    return None if t is None else np.asarray(t.detach().numpy())
+
+
+def _same(expected, got, what=""):
+    np.testing.assert_allclose(_np(got), _np(expected), rtol=1e-12, atol=1e-12, equal_nan=True, err_msg=what)
+
+
+# ----------------------------------------------------------------------------- 1. tensor operands of in-place ops
+X, BOUND = [1.0, -2.0, 3.0, 0.5], [0.0, 0.0, 5.0, 0.5]
+IN_PLACE_WITH_TENSOR = {  # name: x, b -> x changed in place, with b (which requires grad) an operand
+    "clamp_(min=)": lambda x, b: x.clamp_(min=b),
+    "clamp_(max=)": lambda x, b: x.clamp_(max=b),
+    "clamp_(min, max)": lambda x, b: x.clamp_(b, b + 1),
+    "clamp_min_": lambda x, b: x.clamp_min_(b),
+    "clamp_max_": lambda x, b: x.clamp_max_(b),
+    "clip_": lambda x, b: x.clip_(b, None),
+    "clip_(max=)": lambda x, b: x.clip_(max=b),
+    "lerp_(end)": lambda x, b: x.lerp_(b, 0.25),
+    "lerp_(weight)": lambda x, b: x.lerp_(b * 0 + 2, b),
+    "masked_fill_(value)": lambda x, b: x.masked_fill_(x.detach() > 0, b.sum()),
+    "addcmul_": lambda x, b: x.addcmul_(b, b, value=0.5),
+    "addcdiv_": lambda x, b: x.addcdiv_(b, b + 3),
+    "copy_": lambda x, b: x.copy_(b),
+    "add_(alpha=)": lambda x, b: x.add_(b, alpha=2),
+    "sub_": lambda x, b: x.sub_(b),
+    "mul_": lambda x, b: x.mul_(b),
+    "div_": lambda x, b: x.div_(b + 3),
+    "pow_": lambda x, b: x.abs_().pow_(b),
+    "atan2_": lambda x, b: x.atan2_(b),
+    "hypot_": lambda x, b: x.hypot_(b),
+    "xlogy_": lambda x, b: x.xlogy_(b + 1),
+    "x[i] = b": lambda x, b: x.__setitem__(slice(0, 2), b[1:3]),
+    "index_fill_(value)": lambda x, b: x.index_fill_(0, _index(x, [0, 2]), b[2]),
+    "index_add_": lambda x, b: x.index_add_(0, _index(x, [1, 1]), b[:2]),
+    "index_copy_": lambda x, b: x.index_copy_(0, _index(x, [3, 0]), b[:2]),
+    "scatter_": lambda x, b: x.scatter_(0, _index(x, [2, 0, 3, 1]), b),
+    "scatter_add_": lambda x, b: x.scatter_add_(0, _index(x, [2, 0, 1, 1]), b),
+    "index_put_": lambda x, b: x.index_put_((_index(x, [1]),), b[2:3]),
+}
+
+
+def _index(x, values):
+    return (torch if isinstance(x, torch.Tensor) else minigan).tensor(values)
+
+
+@pytest.mark.parametrize("detached", [False, True], ids=["plain", "detach_"])
+@pytest.mark.parametrize("name", list(IN_PLACE_WITH_TENSOR))
+def test_an_in_place_ops_tensor_operand_is_in_the_graph(name, detached):
+    """x does not require grad (a constant, or a result taken out of the graph by detach_()); b does: x comes to
+    require grad, and b's gradient through x is PyTorch's."""
+    grads = []
+    for lib_i in (0, 1):
+        b = _both(BOUND, requires_grad=True)[lib_i]
+        if detached:
+            x = _both(X, requires_grad=True)[lib_i] * 1
+            x.detach_()
+        else:
+            x = _both(X)[lib_i]
+        IN_PLACE_WITH_TENSOR[name](x, b)
+        assert x.requires_grad, (name, ["torch", "minigan"][lib_i])
+        (x * _both([1.0, 2.0, 3.0, 4.0])[lib_i]).sum().backward()
+        grads.append(b.grad)
+    _same(grads[0], grads[1], name)
+
+
+# ----------------------------------------------------------------------------- 2. NaN in tensor bounds
+XS = [1.0, NAN, -2.0, 3.0, 0.5, 2.0, NAN, -INF, 1.0, 4.0, INF, 1.0]
+LO = [0.0, 0.0, NAN, 5.0, NAN, 2.0, NAN, 0.0, 1.0, INF, -INF, 2.0]
+HI = [2.0, 1.0, 1.0, NAN, 0.4, 1.0, 0.0, NAN, 1.0, 5.0, INF, 2.0]
+BOUNDED = {
+    "clamp(min, max)": lambda lib, x, lo, hi: x.clamp(lo, hi),
+    "clamp(min=)": lambda lib, x, lo, hi: x.clamp(min=lo),
+    "clamp(max=)": lambda lib, x, lo, hi: x.clamp(max=hi),
+    "clamp(0-d bound)": lambda lib, x, lo, hi: x.clamp(min=lo[2]),
+    "clamp(broadcast bound)": lambda lib, x, lo, hi: x.reshape(3, 4).clamp(lo[:4], hi[4:8]),
+    "clip": lambda lib, x, lo, hi: x.clip(lo, hi),
+    "minigan.clamp": lambda lib, x, lo, hi: lib.clamp(x, lo, hi),
+    "minigan.clip": lambda lib, x, lo, hi: lib.clip(x, min=lo),
+    "clamp_min": lambda lib, x, lo, hi: x.clamp_min(lo),
+    "clamp_max": lambda lib, x, lo, hi: x.clamp_max(hi),
+    "minigan.clamp_min": lambda lib, x, lo, hi: lib.clamp_min(x, lo),
+    "minigan.clamp_max": lambda lib, x, lo, hi: lib.clamp_max(x, hi),
+    "clamp_": lambda lib, x, lo, hi: (x * 1).clamp_(lo, hi),
+    "clamp_min_": lambda lib, x, lo, hi: (x * 1).clamp_min_(lo),
+    "clamp_max_": lambda lib, x, lo, hi: (x * 1).clamp_max_(hi),
+    "lerp": lambda lib, x, lo, hi: x.lerp(lo, hi),
+    "lerp_": lambda lib, x, lo, hi: (x * 1).lerp_(lo, hi),
+    "maximum": lambda lib, x, lo, hi: lib.maximum(x, lo),
+    "minimum": lambda lib, x, lo, hi: lib.minimum(x, hi),
+    "where": lambda lib, x, lo, hi: lib.where(x > 0, lo, hi),
+    "masked_fill": lambda lib, x, lo, hi: x.masked_fill(lo > 0, hi[3]),
+    "addcmul": lambda lib, x, lo, hi: x.addcmul(lo, hi),
+    "clamp(numbers)": lambda lib, x, lo, hi: x.clamp(-1.0, 1.0),
+    "clamp(NaN number)": lambda lib, x, lo, hi: x.clamp(max=NAN),
+}
+
+
+@pytest.mark.parametrize("name", list(BOUNDED))
+def test_a_nan_bound_or_weight_gives_pytorchs_values_and_gradients(name):
+    results = []
+    for lib_i, lib in enumerate((torch, minigan)):
+        leaves = [_both(v, requires_grad=True)[lib_i] for v in (XS, LO, HI)]
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            out = BOUNDED[name](lib, *leaves)
+            weight = _both(np.linspace(1, 2, out.numel()).reshape(tuple(out.shape)))[lib_i]
+            grads = lib.autograd.grad((out * weight).sum(), leaves, allow_unused=True)
+        results.append((out, grads))
+    (t_out, t_grads), (m_out, m_grads) = results
+    _same(t_out, m_out, f"{name}: value")
+    for i, (tg, mg) in enumerate(zip(t_grads, m_grads)):
+        assert (tg is None) == (mg is None) or _np(tg if mg is None else mg).any() == 0, (name, i)
+        if tg is not None and mg is not None:
+            _same(tg, mg, f"{name}: gradient of input {i}")
+
+
+@pytest.mark.parametrize("call", [lambda x, b: x.clamp(0.5, b), lambda x, b: x.clamp(b, 1.5),
+                                  lambda x, b: x.clamp_(-1.0, b)])
+def test_a_number_and_a_tensor_bound_together_are_refused_as_pytorch_refuses_them(call):
+    for x, b in zip(_both(X), _both(BOUND)):
+        with pytest.raises(TypeError):
+            call(x, b)

@@ -1,13 +1,27 @@
 """Shared test set-up: backends, hypothesis profiles, helpers."""
 
+import atexit
 import contextlib
 import os
+import shutil
+import tempfile
 
 # MINIGAN_BACKEND=strict python -m pytest: the whole session on the strict stand-in (a survey: most tests read
 # results with NumPy, which a device array refuses).  backend.py knows numpy and cupy only: take the name away.
 STRICT_SESSION = os.environ.get("MINIGAN_BACKEND", "").strip().lower() == "strict"
 if STRICT_SESSION:
     del os.environ["MINIGAN_BACKEND"]
+
+# Nothing the suite runs writes outside a temporary folder: minigan's cache (reference classifiers, the attack
+# lessons' CNNs, prepare's parts) and every HOME-based path (matplotlib's font list, Jupyter's kernel files) go
+# into one folder for the whole run, removed at its end.  Set here, before anything is imported, so the lessons
+# and commands that tests run in child processes inherit it too.  A user's ~/.cache/minigan is never read or
+# written: what a test trains is trained once per run into this folder (tests/test_no_files_outside.py checks).
+SCRATCH = tempfile.mkdtemp(prefix="minigan-tests-")
+os.environ["MINIGAN_CACHE"] = os.path.join(SCRATCH, "cache")
+os.environ["HOME"] = os.environ["USERPROFILE"] = os.path.join(SCRATCH, "home")  # USERPROFILE: Windows' home
+os.makedirs(os.environ["HOME"])
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 
 import pytest  # noqa: E402
 import strict_backend  # noqa: E402  (tests/strict_backend.py: pytest puts tests/ on the path)

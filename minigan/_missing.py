@@ -263,8 +263,8 @@ TABLE = {
          """
         get_num_interop_threads init_num_threads set_num_interop_threads
          """),
-        ('recurrent and attention layers are out of scope (minigan covers MLPs and CNNs for GANs): write '
-         "one from nn.Linear and minigan's ops",
+        ("PyTorch's functional kernel behind nn.GRU and nn.LSTM (flat weight lists): use the modules, "
+         'minigan.nn.GRU and minigan.nn.LSTM',
          """
         gru lstm
          """),
@@ -465,11 +465,11 @@ TABLE = {
          """
         Container common_types factory_kwargs grad modules parameter
          """),
-        ('recurrent layers and transformers are out of scope (minigan covers MLPs, CNNs and attention for '
-         "GANs): write one from nn.Linear, nn.MultiheadAttention and minigan's ops",
+        ('transformers are out of scope (minigan covers MLPs, CNNs, recurrent layers and attention for '
+         "GANs): write one from nn.MultiheadAttention, nn.Linear, nn.LayerNorm and minigan's ops",
          """
-        GRU GRUCell LSTM LSTMCell RNN RNNBase RNNCell RNNCellBase Transformer
-        TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer attention
+        Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer
+        attention
          """),
         ("the lazy instance norms default to running statistics (track_running_stats=True), which minigan's "
          'InstanceNorm does not keep: give the size, e.g. nn.InstanceNorm2d(num_features, affine=True)',
@@ -637,7 +637,12 @@ TABLE = {
         ('an internal module of torch.nn.utils, not provided: minigan.nn.utils has clip_grad_norm_, '
          'clip_grad_value_, get_total_norm, parameters_to_vector, vector_to_parameters and spectral_norm',
          """
-        init rnn skip_init stateless
+        init skip_init stateless
+         """),
+        ('packed sequences (torch.nn.utils.rnn) are not provided: pad the sequences to one length and give '
+         "nn.RNN/LSTM/GRU the padded batch (a short sequence's outputs past its end are then computed too)",
+         """
+        rnn
          """),
     ],
     "torch.nn.init": [

@@ -88,6 +88,12 @@ REPR_CASES = [
     ("PairwiseDistance", (), {}), ("PairwiseDistance", (1.0, 1e-3, True), {}),
     ("MultiheadAttention", (4, 2), {}),
     ("MultiheadAttention", (4, 2), dict(kdim=3, vdim=5, bias=False, add_bias_kv=True, dropout=0.1)),
+    ("RNN", (3, 4), {}), ("RNN", (3, 4, 2, "relu"), dict(bias=False, dropout=0.5, bidirectional=True)),
+    ("LSTM", (10, 20), dict(num_layers=2, batch_first=True)), ("LSTM", (10, 20), dict(proj_size=5, dropout=0.25)),
+    ("GRU", (3, 4), dict(bias=False)), ("GRU", (3, 4, 3, True, True, 0.1, True), {}),
+    ("RNNCell", (3, 4), {}), ("RNNCell", (3, 4, False, "relu"), {}), ("LSTMCell", (3, 4), {}),
+    ("LSTMCell", (3, 4), dict(bias=False)), ("GRUCell", (3, 4), {}), ("RNNBase", ("GRU", 3, 4), dict(num_layers=2)),
+    ("RNNCellBase", (3, 4, True, 2), {}),
     # losses print no arguments in PyTorch, whatever they were given
     ("L1Loss", (), {}), ("L1Loss", (), dict(reduction="sum")), ("MSELoss", (), dict(reduction="none")),
     ("BCELoss", (), dict(reduction="sum")), ("BCELoss", (), dict(size_average=False)),

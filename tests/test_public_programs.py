@@ -36,8 +36,7 @@ XFAIL = {
                                 "two libraries' float32 rounding then gives losses 0.3% apart (later ones agree)",
 }
 # programs that use what minigan does not provide: they must stop at its one-line NotInMinigan (what to use instead)
-REFUSED = {"yunjey_rnn.py": "minigan.nn.LSTM: recurrent layers and transformers are out of scope",
-           "udacity_part3_training.py": "minigan.Tensor.resize_: minigan does not resize a tensor's memory in place"}
+REFUSED = {"udacity_part3_training.py": "minigan.Tensor.resize_: minigan does not resize a tensor's memory in place"}
 # programs whose two runs take more than a few seconds on one core (convolutional GANs, the CIFAR-10 loop)
 SLOW = {"pytorch_gan_acgan.py", "pytorch_gan_began.py", "pytorch_gan_dcgan.py", "pytorch_gan_dragan.py",
         "pytorch_gan_ebgan.py", "pytorch_gan_infogan.py", "pytorch_gan_lsgan.py", "tutorials_cifar10.py",

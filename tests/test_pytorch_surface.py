@@ -53,7 +53,7 @@ def test_the_coverage_doc_is_up_to_date():
 
 @pytest.mark.parametrize("expr, words", [
     ("minigan.lgamma", "special functions"), ("minigan.jit", "out of scope"), ("minigan.selu_", "nn.functional"),
-    ("minigan.conv2d", "minigan.nn.functional.conv2d"), ("minigan.nn.LSTM", "recurrent"),
+    ("minigan.conv2d", "minigan.nn.functional.conv2d"), ("minigan.nn.Transformer", "transformers"),
     ("minigan.nn.functional.grid_sample", "not provided"), ("minigan.optim.LBFGS", "first-order"),
     ("minigan.optim.lr_scheduler.CyclicLR", "LambdaLR"),
     ("minigan.utils.data.IterableDataset", "DataLoader"), ("minigan.nn.functional.rrelu_", "F.leaky_relu"),
@@ -78,7 +78,7 @@ def test_a_typo_keeps_pythons_own_error_and_suggestion():
     with pytest.raises(AttributeError) as info:
         minigan.tensr  # noqa: B018
     assert not isinstance(info.value, minigan.NotInMinigan) and info.value.name == "tensr"
-    assert not hasattr(minigan, "lgamma") and getattr(minigan.nn, "LSTM", None) is None
+    assert not hasattr(minigan, "lgamma") and getattr(minigan.nn, "Transformer", None) is None
 
 
 def test_tensor_attribute_advice():

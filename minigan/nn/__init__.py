@@ -48,6 +48,7 @@ from minigan.nn.module import (
 from minigan.nn import parallel, utils  # noqa: E402  (isort: skip)  they build on the modules above
 from minigan.nn.parallel import DataParallel  # noqa: E402  (isort: skip)
 from minigan.nn.multihead_attention import MultiheadAttention  # noqa: E402  (isort: skip)
+from minigan.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402  (isort: skip)
 from minigan.nn.more_layers import (  # noqa: E402  (isort: skip)
     MarginRankingLoss,
     HingeEmbeddingLoss,
@@ -135,7 +136,8 @@ sys.modules["minigan.nn.functional"] = functional
 __all__ = [
     "LazyLinear", "LazyConv1d", "LazyConv2d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyBatchNorm1d",
     "LazyBatchNorm2d", "LazyModuleMixin", "UninitializedParameter", "UninitializedBuffer",
-    "MultiheadAttention", "Module", "Parameter", "Sequential", "ModuleList", "Linear", "Conv2d", "ConvTranspose2d",
+    "MultiheadAttention", "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
+    "Module", "Parameter", "Sequential", "ModuleList", "Linear", "Conv2d", "ConvTranspose2d",
     "BatchNorm1d", "BatchNorm2d", "Dropout", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Identity", "Flatten",
     "Unflatten", "Embedding", "MaxPool2d", "AvgPool2d", "Upsample", "Dropout2d", "ELU", "Softmax", "BCELoss",
     "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "init", "functional", "utils",

@@ -123,7 +123,8 @@ class LeakyReLU(Node):
     def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope:  slope + (1 − slope)·H(x)
         (x,) = self.saved_tensors
         if backend.is_array(x):  # first order
-            return (_leaky_relu_grad(backend.get_array_module(x), grad, x, self.slope, 1 - self.slope),)
+            # 1 − slope as x's dtype: on NumPy 1, a Python number minus a float32 scalar is a float64 scalar
+            return (_leaky_relu_grad(backend.get_array_module(x), grad, x, self.slope, x.dtype.type(1 - self.slope)),)
         d = Step.apply(x)  # create_graph: H(x) stays in the graph (its derivative is 0, see Step)
         return (grad * (d * (1 - self.slope) + self.slope),)
 

@@ -261,14 +261,25 @@ def sync_folder(folder) -> None:
 
 
 # ----------------------------------------------------------------------------- save / load
-def save(state, path) -> None:
-    """Write ``state`` (nested dicts/lists of arrays, Tensors, numbers, strings) to ``path`` atomically.
+def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False) -> None:
+    """Write ``obj`` (nested dicts/lists of arrays, Tensors, numbers, strings) to the path ``f`` atomically.
 
     The path is used exactly as given (no ``.npz`` is appended). Arrays are stored as host NumPy
-    arrays; ``load`` gives them back as NumPy arrays.  ``path`` may also be a binary file object
+    arrays; ``load`` gives them back as NumPy arrays.  ``f`` may also be a binary file object
     (``io.BytesIO``, an open file), as in ``torch.save``: the same bytes are written to it, at its
     position, and it is left open (no atomic rename: the caller owns that file).
+
+    PyTorch's keywords are PyTorch's (``save(obj=..., f=...)``).  A minigan file is never a pickle: a
+    ``pickle_module`` other than PyTorch's default (``pickle``) raises, and ``pickle_protocol`` (a valid
+    protocol number) changes nothing; ``load`` reads the file the same either way.
     """
+    state, path = obj, f
+    if pickle_module is not None and getattr(pickle_module, "__name__", None) != "pickle":
+        raise TypeError(f"save: pickle_module={getattr(pickle_module, '__name__', pickle_module)!r} is not "
+                        "provided: a minigan checkpoint is a .npz file, not a pickle; leave it out")
+    if isinstance(pickle_protocol, bool) or not isinstance(pickle_protocol, int) or not 0 <= pickle_protocol <= 5:
+        raise ValueError(f"save: pickle_protocol must be a pickle protocol number (0 to 5), got {pickle_protocol!r}")
     arrays: dict = {}
     tree = _encode(state, [], arrays)
     meta = json.dumps({"format": MARKER, "version": FORMAT_VERSION, "tree": tree})
@@ -286,8 +297,13 @@ def save(state, path) -> None:
         np.savez(f, **arrays)
 
 
-def load(path, map_location=None, weights_only=None):
-    """Read a checkpoint written by ``save``; arrays come back as host NumPy arrays, Tensors as Tensors.
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
+    """Read a checkpoint written by ``save`` from the path or file object ``f``; arrays come back as host NumPy
+    arrays, Tensors as Tensors.
+
+    PyTorch's keywords are PyTorch's (``load(f=path)``).  ``mmap`` (True, False or None) changes nothing: the
+    entries are read from the file as needed.  ``pickle_module`` and ``pickle_load_args`` (``encoding=...``)
+    apply to pickles, which a minigan checkpoint never is: giving them raises.
 
     ``weights_only`` is accepted as in ``torch.load`` and changes nothing: a minigan checkpoint never holds
     pickled code, so loading is always what PyTorch calls weights-only.
@@ -296,18 +312,25 @@ def load(path, map_location=None, weights_only=None):
     keep the host arrays; "cuda" moves every array to the GPU (CuPy).  PyTorch's function or dict forms
     remap *storages*, which a minigan checkpoint does not have: they raise a TypeError saying so.
 
-    Raises FileNotFoundError when ``path`` does not exist, and ValueError naming the file when it
+    Raises FileNotFoundError when ``f`` does not exist, and ValueError naming the file when it
     is not a minigan checkpoint (a folder, a FIFO, another kind of file, a plain ``.npz``) or is
     damaged (truncated, bit flips, crafted sizes or trees). Memory stays bounded by the file's size:
     only the entries the tree names are read, each after its declared shape and dtype have been
     checked against the size the archive records for it, and entries the tree does not name are
     refused.
 
-    ``path`` may also be a binary file object that can seek (``io.BytesIO``, an open file), as in
+    ``f`` may also be a binary file object that can seek (``io.BytesIO``, an open file), as in
     ``torch.load``: the checkpoint is read from its position to its end, and it is left open.
     """
+    path = f
     if weights_only not in (None, True, False):
         raise TypeError(f"load: weights_only must be True, False or None, got {weights_only!r}")
+    if mmap not in (None, True, False):
+        raise TypeError(f"load: mmap must be True, False or None, got {mmap!r}")
+    if pickle_module is not None or pickle_load_args:
+        given = "pickle_module" if pickle_module is not None else ", ".join(sorted(pickle_load_args))
+        raise TypeError(f"load: {given} is not provided: a minigan checkpoint is a .npz file, not a pickle; "
+                        "leave it out")
     device = _map_location(map_location)
     if hasattr(path, "read"):
         if not (hasattr(path, "seek") and (not hasattr(path, "seekable") or path.seekable())):

@@ -305,11 +305,11 @@ class inference_mode(no_grad):
         set_grad_enabled(self.prev)
         return False
 
-    def __call__(self, func):
-        @functools.wraps(func)
+    def __call__(self, orig_func):
+        @functools.wraps(orig_func)
         def wrapper(*args, **kwargs):
             with inference_mode(self.mode):
-                return func(*args, **kwargs)
+                return orig_func(*args, **kwargs)
 
         return wrapper
 

@@ -1,7 +1,10 @@
 """PyTorch's signatures against minigan's: for every public function, method and functional name minigan shares with
 ``torch``, ``torch.Tensor``, ``torch.nn.functional``, ``torch.linalg``, ``torch.nn.init``, ``torch.nn.utils`` and
 ``torch.autograd``, each of PyTorch's signatures (overloads
-included) must bind to minigan's callable, its arguments given by position and by name.
+included) must bind to minigan's callable, its arguments given by position and by name.  So must the constructor of
+every class minigan shares with ``torch``, ``torch.nn``, ``torch.optim`` (and its ``lr_scheduler``),
+``torch.utils.data`` and ``torch.autograd``, and each public method of it written in Python (``forward(input)``,
+``state_dict``, ``load_state_dict``, ``step``, ``zero_grad(set_to_none)``, ...).
 
 PyTorch's signatures come from ``inspect.signature`` for functions written in Python; for those written in C, from
 the overloads its argument parser lists when none fits (what ``torch.normal(zzz=0)`` prints: the exact names,
@@ -148,7 +151,8 @@ def _checked(obj, name: str, method: bool, ov: tuple) -> tuple:
 
 
 def _python_overload(sig: inspect.Signature, method: bool) -> tuple:
-    pos, kwonly, varargs = [], [], False
+    """(positional names, keyword-only names, varargs?, how many of the first are positional-only)."""
+    pos, kwonly, varargs, posonly = [], [], False, 0
     params = list(sig.parameters.values())
     if method and params and params[0].name == "self":
         params = params[1:]
@@ -159,11 +163,12 @@ def _python_overload(sig: inspect.Signature, method: bool) -> tuple:
             continue
         if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD) and not private:
             pos.append(p.name)
+            posonly += p.kind == P.POSITIONAL_ONLY
         elif p.kind in (P.KEYWORD_ONLY, P.POSITIONAL_OR_KEYWORD):
             kwonly.append(p.name)
         elif p.kind == P.VAR_POSITIONAL:
             varargs = True
-    return tuple(pos), tuple(kwonly), varargs
+    return tuple(pos), tuple(kwonly), varargs, posonly
 
 
 def _torch_tensor():
@@ -209,7 +214,8 @@ def minigan_signature(fn, method: bool) -> inspect.Signature | None:
 
 def check(sig: inspect.Signature, ov: tuple, method: bool) -> list:
     """The problems binding PyTorch's overload ``ov`` to minigan's ``sig``: [] when it binds both ways."""
-    pos, kwonly, varargs = ov
+    pos, kwonly, varargs = ov[:3]
+    posonly = ov[3] if len(ov) > 3 else 0  # (PyTorch's own positional-only ones are never given by name)
     problems = []
     npos = len(pos) + (2 if varargs and not pos else 0)
     kws = {k: 0 for k in kwonly}
@@ -230,6 +236,8 @@ def check(sig: inspect.Signature, ov: tuple, method: bool) -> list:
             except TypeError:
                 problems.append(f"keyword {k}=")
     for i, k in enumerate(pos):  # the positional ones by name too, as PyTorch allows
+        if i < posonly:
+            continue
         try:
             sig.bind_partial(*range(i), **{k: 0})
         except TypeError:
@@ -256,9 +264,71 @@ def pairs():
             yield space, name, t, m, space == "torch.Tensor"
 
 
+# Where PyTorch's classes live that minigan has too: their constructors and their methods written in Python
+CLASS_SPACES = ("torch", "torch.nn", "torch.optim", "torch.optim.lr_scheduler", "torch.utils.data", "torch.autograd",
+                "torch.nn.utils")
+
+
+def _method(cls, name):
+    """(the function to read a signature from, is it called on an instance) for a method of a class, or None: a
+    static or class method is read as called (``Embedding.from_pretrained(embeddings)``, no ``cls``)."""
+    raw = inspect.getattr_static(cls, name, None)
+    if isinstance(raw, (staticmethod, classmethod)):
+        return getattr(cls, name), False
+    if inspect.isfunction(raw):
+        return raw, True
+    return None
+
+
+def class_pairs():
+    """(label, PyTorch's function, minigan's callable, is it a method) for the constructor of each class minigan shares
+    with PyTorch and each public method of it (``forward``, ``state_dict``, ``step``, ``pop``, ...) where PyTorch's is
+    written in Python; a method both inherit unchanged is checked once."""
+    import torch
+
+    names, seen = make_coverage.pytorch_names(), set()
+    for space in CLASS_SPACES:
+        t_obj, m_obj = make_coverage._resolve(space), make_coverage._resolve(make_coverage.PLACES[space])
+        for name in names[space]:
+            t, m = getattr(t_obj, name, None), getattr(m_obj, name, None)
+            if not (inspect.isclass(t) and inspect.isclass(m)) or t is torch.Tensor:
+                continue
+            yield f"{space}.{name}", t, m, False
+            for meth in dir(t):
+                if meth.startswith("_") and meth != "__call__":
+                    continue
+                theirs, ours = _method(t, meth), _method(m, meth)
+                if theirs is None or ours is None or (theirs[0], ours[0]) in seen:
+                    continue
+                seen.add((theirs[0], ours[0]))
+                yield f"{space}.{name}.{meth}", theirs[0], ours[0], theirs[1]
+
+
+def python_overload(fn, method: bool) -> tuple | None:
+    """PyTorch's one overload of a function written in Python; None where it has no signature worth reading
+    (``*args, **kwargs``, or C)."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+    ov = _python_overload(sig, method)
+    if ov[0] == ("args", "kwargs") or (ov[2] and not ov[0] and not ov[1]):
+        return None
+    return ov
+
+
 def survey() -> tuple:
     """(overloads checked, failures as 'space.name(overload): problem' lines, names checked)."""
     checked, failures, names = 0, [], 0
+    for label, t, m, method in class_pairs():
+        ov, sig = python_overload(t, method), minigan_signature(m, method)
+        if ov is None or sig is None:
+            continue
+        names, checked = names + 1, checked + 1
+        problems = check(sig, ov, method)
+        if problems:
+            failures.append(f"{label}({', '.join(list(ov[0]) + (['*'] if ov[1] else []) + list(ov[1]))}): "
+                            + "; ".join(problems))
     for space, name, t, m, method in pairs():
         sig = minigan_signature(m, method)
         overloads = pytorch_overloads(t, name, method)

@@ -307,8 +307,8 @@ def test_state_dict_keyword_forms():
     destination = {"step": 3}
     assert ours.state_dict(destination=destination, prefix="G.") is destination
     assert list(destination) == ["step"] + list(theirs.state_dict(prefix="G."))
-    with pytest.raises(TypeError):  # PyTorch has deprecated the positional form; minigan takes keywords only
-        ours.state_dict({}, "G.")
+    with pytest.warns(FutureWarning, match="Positional args are being deprecated"):  # PyTorch's deprecated form
+        assert list(ours.state_dict({}, "G.")) == list(theirs.state_dict(prefix="G."))
     copy_weights(ours, theirs)  # a PyTorch state dict with a shared layer under two names loads strictly
     np.testing.assert_array_equal(ours.head.weight.detach().numpy(), theirs.head.weight.detach().numpy())
 

@@ -22,10 +22,6 @@ LEFT_OUT = {
     "torch.tensor_split": SPLIT_NAMES, "torch.Tensor.dsplit": SPLIT_NAMES, "torch.Tensor.hsplit": SPLIT_NAMES,
     "torch.Tensor.vsplit": SPLIT_NAMES, "torch.Tensor.tensor_split": SPLIT_NAMES,
     "torch.rsub": ALPHA, "torch.subtract": ALPHA, "torch.Tensor.subtract": ALPHA, "torch.Tensor.subtract_": ALPHA,
-    "torch.save": "obj, f, pickle_module, pickle_protocol: minigan's files hold arrays, never pickles "
-                  "(minigan.save(state, path))",
-    "torch.load": "f, pickle_module, mmap: minigan's files are not pickles (minigan.load(path, map_location, "
-                  "weights_only))",
     "torch.Tensor.uniform_": "from, to: `from` is a Python keyword, so programs pass them by position (minigan "
                              "names them a, b)",
     "torch.Tensor.view": "view(dtype), a reinterpretation of the bits, is not provided; view(size=) by keyword: "

@@ -48,13 +48,13 @@ class set_grad_enabled:
         _mode.grad_enabled = self.prev
         return False
 
-    def __call__(self, func):
+    def __call__(self, orig_func):
         _mode.grad_enabled = self.prev  # decorating changes nothing now, as in PyTorch
 
-        @functools.wraps(func)
+        @functools.wraps(orig_func)
         def wrapper(*args, **kwargs):
             with set_grad_enabled(self.mode):
-                return func(*args, **kwargs)
+                return orig_func(*args, **kwargs)
 
         return wrapper
 
@@ -68,12 +68,12 @@ class no_grad:
 
     enabled = False
 
-    def __new__(cls, func=None, *args):
-        """``@no_grad`` without parentheses decorates ``func`` at once, as PyTorch 2 allows."""
+    def __new__(cls, orig_func=None, *args):
+        """``@no_grad`` without parentheses decorates ``orig_func`` at once, as PyTorch 2 allows."""
         instance = super().__new__(cls)
-        if callable(func):
+        if callable(orig_func):
             instance.__init__()
-            return instance(func)
+            return instance(orig_func)
         return instance
 
     def __enter__(self):
@@ -84,11 +84,11 @@ class no_grad:
         _mode.grad_enabled = self.prev
         return False
 
-    def __call__(self, func):
-        @functools.wraps(func)
+    def __call__(self, orig_func):
+        @functools.wraps(orig_func)
         def wrapper(*args, **kwargs):
             with type(self)():
-                return func(*args, **kwargs)
+                return orig_func(*args, **kwargs)
 
         return wrapper
 
@@ -103,11 +103,15 @@ class detect_anomaly:
     """Context manager: the first op whose forward or backward gives NaN/inf raises ``AnomalyError``.
 
     The error names the op and the line of *your* code that created it. It costs a finiteness
-    check per op, so it is off by default.
+    check per op, so it is off by default.  ``check_nan=False`` (PyTorch's: keep the forward tracebacks only, which
+    minigan's errors always name) leaves the check as it was.
     """
 
+    def __init__(self, check_nan: bool = True):
+        self.check_nan = bool(check_nan)
+
     def __enter__(self):
-        self.prev, _anomaly.enabled = _anomaly.enabled, True
+        self.prev, _anomaly.enabled = _anomaly.enabled, self.check_nan or _anomaly.enabled
         # NumPy's own "divide by zero" warnings would only repeat, less precisely, what we raise.
         self.quiet = backend.np.errstate(all="ignore")
         self.quiet.__enter__()

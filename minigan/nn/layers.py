@@ -51,8 +51,8 @@ class Linear(Module):
         """Draw W and b again from PyTorch's default (what a re-initialisation loop calls)."""
         init.default_init_(self.weight, self.bias)
 
-    def forward(self, x):
-        return F.linear(x, self.weight, self.bias)
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
@@ -153,10 +153,11 @@ class _Conv(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
                          device=device, dtype=dtype)
 
-    def forward(self, x):
+    def forward(self, input):
         if self.padding_mode != "zeros":
-            return self.convolve(self._padded(x), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
-        return self.convolve(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+            padded = self._padded(input)
+            return self.convolve(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return self.convolve(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
 class Conv2d(_Conv):
@@ -181,11 +182,11 @@ class _ConvTranspose(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
                          output_padding, device=device, dtype=dtype)
 
-    def forward(self, x, output_size=None):
+    def forward(self, input, output_size=None):
         """``output_size`` (optional, as PyTorch): the size wanted, with or without the (N, C) in front; it picks
         the output_padding, since several sizes convolve down to x's."""
-        output_padding = self.output_padding if output_size is None else self._output_padding(x, output_size)
-        return self.convolve(x, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
+        output_padding = self.output_padding if output_size is None else self._output_padding(input, output_size)
+        return self.convolve(input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
                              self.dilation)
 
     def _output_padding(self, x, output_size):
@@ -258,8 +259,8 @@ class _BatchNorm(Module):
         if self.bias is not None:
             init.zeros_(self.bias)
 
-    def forward(self, x):
-        shape = getattr(x, "shape", None)
+    def forward(self, input):
+        shape = getattr(input, "shape", None)
         if shape is None or len(shape) not in self.expected_ndim or shape[1] != self.num_features:
             raise ShapeError(
                 f"{type(self).__name__}({self.num_features}): got input of shape {tuple(shape) if shape else shape}, "
@@ -272,7 +273,7 @@ class _BatchNorm(Module):
                 momentum = 1.0 / int(self.num_batches_tracked.array)
         use_batch_stats = self.training or self.running_mean is None  # (evaluation without running statistics)
         update = not self.training or self.track_running_stats  # hand the buffers over: to use, or to update
-        return F.batch_norm(x, self.running_mean if update else None, self.running_var if update else None,
+        return F.batch_norm(input, self.running_mean if update else None, self.running_var if update else None,
                             self.weight, self.bias, training=use_batch_stats, momentum=momentum, eps=self.eps)
 
     def extra_repr(self):
@@ -305,8 +306,8 @@ class Dropout(Module):
             raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
         self.p, self.inplace = p, _inplace(inplace, "Dropout")  # p as given, as PyTorch (p=0 prints so)
 
-    def forward(self, x):
-        return F.dropout(x, self.p, self.training, self.inplace)
+    def forward(self, input):
+        return F.dropout(input, self.p, self.training, self.inplace)
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
@@ -322,8 +323,8 @@ class Dropout2d(Module):
             raise ValueError(f"Dropout2d: p must be a probability in [0, 1], got {p!r}")
         self.p, self.inplace = p, _inplace(inplace, "Dropout2d")  # p as given, as PyTorch (p=0 prints so)
 
-    def forward(self, x):
-        return F.dropout2d(x, self.p, self.training, self.inplace)
+    def forward(self, input):
+        return F.dropout2d(input, self.p, self.training, self.inplace)
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
@@ -345,8 +346,8 @@ class ReLU(Module):
         super().__init__()
         self.inplace = _inplace(inplace, "ReLU")
 
-    def forward(self, x):
-        return F.relu(x, self.inplace)
+    def forward(self, input):
+        return F.relu(input, self.inplace)
 
     def extra_repr(self):
         return "inplace=True" if self.inplace else ""
@@ -360,8 +361,8 @@ class LeakyReLU(Module):
         self.negative_slope = negative_slope  # as given, as PyTorch (its repr prints negative_slope=1)
         self.inplace = _inplace(inplace, "LeakyReLU")
 
-    def forward(self, x):
-        return F.leaky_relu(x, self.negative_slope, self.inplace)
+    def forward(self, input):
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
@@ -375,8 +376,8 @@ class ELU(Module):
         self.alpha = alpha  # as given, as PyTorch
         self.inplace = _inplace(inplace, "ELU")
 
-    def forward(self, x):
-        return F.elu(x, self.alpha, self.inplace)
+    def forward(self, input):
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self):
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
@@ -394,9 +395,9 @@ class _SoftmaxFamily(Module):
             raise TypeError(f"{type(self).__name__}: dim must be an int or None, got {dim!r}")
         self.dim = dim if dim is None else int(dim)
 
-    def forward(self, x):
-        dim = F._implicit_softmax_dim(self.name, x.ndim, stacklevel=4) if self.dim is None else self.dim
-        return type(self).function(x, dim)
+    def forward(self, input):
+        dim = F._implicit_softmax_dim(self.name, input.ndim, stacklevel=4) if self.dim is None else self.dim
+        return type(self).function(input, dim)
 
     def extra_repr(self):
         return f"dim={self.dim}"
@@ -409,13 +410,13 @@ class Softmax(_SoftmaxFamily):
 
 
 class Sigmoid(Module):
-    def forward(self, x):
-        return F.sigmoid(x)
+    def forward(self, input):
+        return F.sigmoid(input)
 
 
 class Tanh(Module):
-    def forward(self, x):
-        return F.tanh(x)
+    def forward(self, input):
+        return F.tanh(input)
 
 
 class Identity(Module):
@@ -424,8 +425,8 @@ class Identity(Module):
     def __init__(self, *args, **kwargs):
         super().__init__()
 
-    def forward(self, x):
-        return x
+    def forward(self, input):
+        return input
 
 
 class Flatten(Module):
@@ -435,13 +436,13 @@ class Flatten(Module):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
 
-    def forward(self, x):
-        ndim = x.ndim
+    def forward(self, input):
+        ndim = input.ndim
         start, end = self.start_dim % ndim, self.end_dim % ndim
         if start > end:
             raise ShapeError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} "
-                             f"for an input of shape {tuple(x.shape)}")
-        return x.reshape(*x.shape[:start], -1, *x.shape[end + 1:])
+                             f"for an input of shape {tuple(input.shape)}")
+        return input.reshape(*input.shape[:start], -1, *input.shape[end + 1:])
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -457,9 +458,9 @@ class Unflatten(Module):
         self.unflattened_size = unflattened_size if isinstance(unflattened_size, (tuple, list)) else \
             tuple(unflattened_size)
 
-    def forward(self, x):
-        d = self.dim % x.ndim
-        return x.reshape(*x.shape[:d], *self.unflattened_size, *x.shape[d + 1:])
+    def forward(self, input):
+        d = self.dim % input.ndim
+        return input.reshape(*input.shape[:d], *self.unflattened_size, *input.shape[d + 1:])
 
     def extra_repr(self):
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
@@ -510,8 +511,8 @@ class Embedding(Module):
         return cls(rows, dim, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, _weight=embeddings,
                    _freeze=freeze)
 
-    def forward(self, indices):
-        return F.embedding(indices, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+    def forward(self, input):
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
                            self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self):
@@ -550,8 +551,8 @@ class MaxPool2d(_Pool2d):
         super().__init__(kernel_size, stride, padding, ceil_mode)
         self.dilation, self.return_indices = dilation, return_indices
 
-    def forward(self, x):
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+    def forward(self, input):
+        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
                             self.return_indices)
 
     def extra_repr(self):
@@ -567,8 +568,8 @@ class AvgPool2d(_Pool2d):
         super().__init__(kernel_size, stride, padding, ceil_mode)
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
-    def forward(self, x):
-        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+    def forward(self, input):
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
                             self.divisor_override)
 
 
@@ -590,8 +591,8 @@ class Upsample(Module):
         self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) else scale_factor
         self.recompute_scale_factor = recompute_scale_factor
 
-    def forward(self, x):
-        return F.interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners,
+    def forward(self, input):
+        return F.interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners,
                              self.recompute_scale_factor)
 
     def extra_repr(self):

@@ -87,10 +87,10 @@ class _NoData:
     the fix, as PyTorch's.  It remembers the device and dtype the tensor was asked for (``Module.to`` before the
     first call), so that the data is made there."""
 
-    __slots__ = ("asked_device", "asked_dtype")
+    __slots__ = ("asked_device", "asked_dtype", "persistent")
 
     def __init__(self, device=None, dtype=None):
-        self.asked_device, self.asked_dtype = device, dtype
+        self.asked_device, self.asked_dtype, self.persistent = device, dtype, True
 
     def __getattr__(self, name):
         if name == "shape":  # PyTorch's RuntimeError for the shape, its ValueError for everything else
@@ -162,8 +162,14 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
     __slots__ = ()  # Tensor's own layout, so that materialize can make it a Tensor
     cls_to_become = Tensor
 
-    def __init__(self, requires_grad=False, device=None, dtype=None):
+    def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
         self._setup(_NoData(device, dtype), requires_grad=bool(requires_grad))
+        self.array.persistent = bool(persistent)
+
+    @property
+    def persistent(self) -> bool:
+        """PyTorch's flag, kept for whoever reads it (a lazy norm registers its running statistics itself)."""
+        return self.array.persistent
 
 
 class _HookHandle(RemovableHandle):
@@ -587,12 +593,19 @@ class Module:
                 state.update(module._named_state(prefix + name + "."))
         return state
 
-    def state_dict(self, *, destination=None, prefix: str = "", keep_vars: bool = False):
+    def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False):
         """Dotted name → host NumPy copy, for every parameter and persistent buffer.
 
         ``keep_vars=True`` gives the Tensors themselves; ``prefix`` starts every key; the entries are added to
         ``destination`` (a dict) when it is given, and that dict is returned.
         """
+        if args:  # PyTorch's deprecated positional form: (destination, prefix, keep_vars), with its warning
+            warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                          "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                          " for details.", FutureWarning, stacklevel=2)
+            destination = args[0] if destination is None else destination
+            prefix = args[1] if len(args) > 1 and prefix == "" else prefix
+            keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
         if destination is None:
             destination = OrderedDict()
         for name, t in self._named_state(prefix).items():
@@ -600,7 +613,7 @@ class Module:
             destination[name] = t if keep_vars or uninitialized else backend.asnumpy(t.array).copy()
         return destination
 
-    def load_state_dict(self, state_dict, strict: bool = True) -> IncompatibleKeys:
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False) -> IncompatibleKeys:
         """Copy values into the parameters and buffers in place (they stay on their device).
 
         Returns PyTorch's named tuple ``(missing_keys, unexpected_keys)`` (both empty when ``strict``).
@@ -617,6 +630,9 @@ class Module:
         if not isinstance(state_dict, dict):
             raise TypeError(f"load_state_dict: expected a dict of name -> array (from state_dict()), "
                             f"got {type(state_dict).__name__}")
+        if assign:
+            raise TypeError("load_state_dict: assign=True (make the state dict's tensors the module's own) is not "
+                            "provided; load_state_dict(sd) copies the values into the module's tensors")
         own = self._named_state()
         missing = [k for k in own if k not in state_dict and k.rpartition(".")[2] not in OPTIONAL_BUFFERS]
         unexpected = [k for k in state_dict if k not in own]
@@ -694,8 +710,10 @@ class Module:
     def cpu(self) -> Module:
         return self.to("cpu")
 
-    def cuda(self) -> Module:
-        return self.to("cuda")
+    def cuda(self, device=None) -> Module:
+        """To the GPU; ``device`` (an index or a cuda device) is accepted as PyTorch's: minigan runs on one GPU."""
+        return self.to("cuda" if device is None else backend.Device("cuda", device) if isinstance(device, int)
+                       else device)
 
     # ------------------------------------------------------------------ printing
     def extra_repr(self) -> str:
@@ -767,10 +785,10 @@ class _LayerSequence(Module):
         for i, module in enumerate(layers):
             self._modules[str(i)] = module
 
-    def pop(self, index):
-        """Remove the layer (or the slice of layers) at ``index`` and return it."""
-        layer = self[index]
-        del self[index]
+    def pop(self, key):
+        """Remove the layer (or the slice of layers) at position ``key`` and return it."""
+        layer = self[key]
+        del self[key]
         return layer
 
     def append(self, module):
@@ -855,13 +873,16 @@ class Sequential(_LayerSequence):
             for module in modules:
                 self.append(module)
 
-    def forward(self, x):
+    def forward(self, input):
         for module in self:
-            x = module(x)
-        return x
+            input = module(input)
+        return input
 
     def _slice(self, index):
         return type(self)(OrderedDict(list(self._modules.items())[index]))
+
+    def extend(self, sequential) -> Sequential:  # (PyTorch's name for the argument here)
+        return super().extend(sequential)
 
     def insert(self, index: int, module) -> Sequential:
         super().insert(index, module)

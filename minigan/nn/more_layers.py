@@ -25,8 +25,8 @@ class _Activation(Module):
         super().__init__()
         self.inplace = _inplace(inplace, type(self).__name__)  # written into the input, as PyTorch's
 
-    def forward(self, x):
-        return type(self).function(x, inplace=True) if self.inplace else type(self).function(x)
+    def forward(self, input):
+        return type(self).function(input, inplace=True) if self.inplace else type(self).function(input)
 
     def extra_repr(self):
         return "inplace=True" if self.inplace else ""
@@ -63,18 +63,18 @@ class SELU(_Activation):
 
 
 class Softsign(Module):
-    def forward(self, x):
-        return F.softsign(x)
+    def forward(self, input):
+        return F.softsign(input)
 
 
 class LogSigmoid(Module):
-    def forward(self, x):
-        return F.logsigmoid(x)
+    def forward(self, input):
+        return F.logsigmoid(input)
 
 
 class Tanhshrink(Module):
-    def forward(self, x):
-        return F.tanhshrink(x)
+    def forward(self, input):
+        return F.tanhshrink(input)
 
 
 class Softplus(Module):
@@ -84,10 +84,10 @@ class Softplus(Module):
         super().__init__()
         self.beta, self.threshold = beta, threshold  # as given, as PyTorch (its repr prints beta=2)
 
-    def forward(self, x):
+    def forward(self, input):
         if self.beta == 1.0:
-            return F.softplus(x)
-        return F.softplus(x * self.beta) / self.beta
+            return F.softplus(input)
+        return F.softplus(input * self.beta) / self.beta
 
     def extra_repr(self):
         return f"beta={self.beta}, threshold={self.threshold}"
@@ -100,20 +100,29 @@ class GELU(Module):
         super().__init__()
         self.approximate = approximate
 
-    def forward(self, x):
-        return F.gelu(x, self.approximate)
+    def forward(self, input):
+        return F.gelu(input, self.approximate)
 
     def extra_repr(self):
         return f"approximate={self.approximate!r}"
 
 
 class Hardtanh(Module):
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False, min_value=None,
+                 max_value=None):
         super().__init__()
+        if min_value is not None:  # PyTorch's deprecated names, with its warnings
+            warnings.warn("keyword argument `min_value` is deprecated and renamed to `min_val`", FutureWarning,
+                          stacklevel=2)
+            min_val = min_value
+        if max_value is not None:
+            warnings.warn("keyword argument `max_value` is deprecated and renamed to `max_val`", FutureWarning,
+                          stacklevel=2)
+            max_val = max_value
         self.min_val, self.max_val, self.inplace = min_val, max_val, _inplace(inplace, "Hardtanh")
 
-    def forward(self, x):
-        return F.hardtanh(x, self.min_val, self.max_val, self.inplace)
+    def forward(self, input):
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self):
         return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
@@ -124,8 +133,8 @@ class CELU(Module):
         super().__init__()
         self.alpha, self.inplace = alpha, _inplace(inplace, "CELU")
 
-    def forward(self, x):
-        return F.celu(x, self.alpha, self.inplace)
+    def forward(self, input):
+        return F.celu(input, self.alpha, self.inplace)
 
     def extra_repr(self):
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
@@ -136,8 +145,8 @@ class Threshold(Module):
         super().__init__()
         self.threshold, self.value, self.inplace = threshold, value, _inplace(inplace, "Threshold")
 
-    def forward(self, x):
-        return F.threshold(x, self.threshold, self.value, self.inplace)
+    def forward(self, input):
+        return F.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self):
         return f"threshold={self.threshold}, value={self.value}" + (", inplace=True" if self.inplace else "")
@@ -162,8 +171,8 @@ class PReLU(Module):
         self.weight = Parameter(backend.active_module().full(num_parameters, init, dtype=backend.DEFAULT_DTYPE))
         self.to(device=device, dtype=dtype)
 
-    def forward(self, x):
-        return F.prelu(x, self.weight)
+    def forward(self, input):
+        return F.prelu(input, self.weight)
 
     def extra_repr(self):
         return f"num_parameters={self.num_parameters}"
@@ -198,8 +207,8 @@ class LayerNorm(_AffineNorm):
         self._affine(shape, elementwise_affine, bias)
         self.to(device=device, dtype=dtype)
 
-    def forward(self, x):
-        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):  # (PyTorch's)
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
@@ -221,8 +230,8 @@ class GroupNorm(_AffineNorm):
         self._affine(num_channels, affine, bias)
         self.to(device=device, dtype=dtype)
 
-    def forward(self, x):
-        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+    def forward(self, input):
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self):  # (PyTorch's)
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
@@ -247,19 +256,19 @@ class _InstanceNorm(_AffineNorm):
         self._affine(num_features, affine, bias)
         self.to(device=device, dtype=dtype)
 
-    def forward(self, x):
-        if x.ndim not in (self.dims + 1, self.dims + 2):  # PyTorch's check and message
-            raise ValueError(f"expected {self.dims + 1}D or {self.dims + 2}D input (got {x.ndim}D input)")
-        channels = x.ndim - self.dims - 1  # the channel axis: 0 unbatched, else 1
-        if x.shape[channels] != self.num_features:
+    def forward(self, input):
+        if input.ndim not in (self.dims + 1, self.dims + 2):  # PyTorch's check and message
+            raise ValueError(f"expected {self.dims + 1}D or {self.dims + 2}D input (got {input.ndim}D input)")
+        channels = input.ndim - self.dims - 1  # the channel axis: 0 unbatched, else 1
+        if input.shape[channels] != self.num_features:
             if self.affine:  # a weight per channel: the sizes must agree
                 raise ValueError(f"expected input's size at dim={channels} to match num_features "
-                                 f"({self.num_features}), but got: {x.shape[channels]}.")
+                                 f"({self.num_features}), but got: {input.shape[channels]}.")
             warnings.warn(f"input's size at dim={channels} does not match num_features. You can silence this warning "
                           "by not passing in num_features, which is not used because affine=False", stacklevel=3)
         if channels == 0:  # unbatched: a batch of one
-            return F.instance_norm(x.unsqueeze(0), weight=self.weight, bias=self.bias, eps=self.eps).squeeze(0)
-        return F.instance_norm(x, weight=self.weight, bias=self.bias, eps=self.eps)
+            return F.instance_norm(input.unsqueeze(0), weight=self.weight, bias=self.bias, eps=self.eps).squeeze(0)
+        return F.instance_norm(input, weight=self.weight, bias=self.bias, eps=self.eps)
 
     def extra_repr(self):  # (PyTorch's)
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
@@ -288,8 +297,8 @@ class _Pad(Module):
         super().__init__()
         self.padding = (int(padding),) * self.sides if checks.is_integer(padding) else tuple(padding)
 
-    def forward(self, x):
-        return F.pad(x, self.padding, mode=self.mode, value=self.value)
+    def forward(self, input):
+        return F.pad(input, self.padding, mode=self.mode, value=self.value)
 
     def extra_repr(self):
         return f"{self.padding}"
@@ -347,8 +356,8 @@ class PixelShuffle(Module):
         super().__init__()
         self.upscale_factor = upscale_factor
 
-    def forward(self, x):
-        return F.pixel_shuffle(x, self.upscale_factor)
+    def forward(self, input):
+        return F.pixel_shuffle(input, self.upscale_factor)
 
     def extra_repr(self):
         return f"upscale_factor={self.upscale_factor}"
@@ -359,8 +368,8 @@ class PixelUnshuffle(Module):
         super().__init__()
         self.downscale_factor = downscale_factor
 
-    def forward(self, x):
-        return F.pixel_unshuffle(x, self.downscale_factor)
+    def forward(self, input):
+        return F.pixel_unshuffle(input, self.downscale_factor)
 
     def extra_repr(self):
         return f"downscale_factor={self.downscale_factor}"
@@ -373,16 +382,16 @@ class AdaptiveAvgPool2d(Module):
         super().__init__()
         self.output_size = output_size
 
-    def forward(self, x):
-        return F.adaptive_avg_pool2d(x, self.output_size)
+    def forward(self, input):
+        return F.adaptive_avg_pool2d(input, self.output_size)
 
     def extra_repr(self):
         return f"output_size={self.output_size}"
 
 
 class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
-    def forward(self, x):
-        return F.adaptive_avg_pool1d(x, self.output_size)
+    def forward(self, input):
+        return F.adaptive_avg_pool1d(input, self.output_size)
 
 
 class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
@@ -392,13 +401,13 @@ class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
         super().__init__(output_size)
         self.return_indices = return_indices
 
-    def forward(self, x):
-        return F.adaptive_max_pool2d(x, self.output_size, self.return_indices)
+    def forward(self, input):
+        return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
 
 class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
-    def forward(self, x):
-        return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
+    def forward(self, input):
+        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 
 class UpsamplingNearest2d(Upsample):
@@ -436,8 +445,8 @@ class Unfold(Module):
         super().__init__()
         self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride
 
-    def forward(self, x):
-        return F.unfold(x, self.kernel_size, self.dilation, self.padding, self.stride)
+    def forward(self, input):
+        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, stride={self.stride}"
@@ -450,8 +459,8 @@ class Fold(Unfold):
         super().__init__(kernel_size, dilation, padding, stride)
         self.output_size = output_size
 
-    def forward(self, x):
-        return F.fold(x, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
+    def forward(self, input):
+        return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
 
     def extra_repr(self):
         return f"output_size={self.output_size}, " + super().extra_repr()
@@ -465,8 +474,8 @@ class MaxPool1d(Module):
         self.kernel_size, self.stride = kernel_size, kernel_size if stride is None else stride
         self.padding, self.dilation, self.return_indices, self.ceil_mode = padding, dilation, return_indices, ceil_mode
 
-    def forward(self, x):
-        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+    def forward(self, input):
+        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
                             self.return_indices)
 
     def extra_repr(self):
@@ -483,8 +492,8 @@ class AvgPool1d(Module):
         self.kernel_size, self.stride = one(kernel_size), one(kernel_size if stride is None else stride)
         self.padding, self.ceil_mode, self.count_include_pad = one(padding), ceil_mode, count_include_pad
 
-    def forward(self, x):
-        return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
+    def forward(self, input):
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -597,8 +606,8 @@ class PoissonNLLLoss(_Loss):
         super().__init__(size_average, reduce, reduction)
         self.log_input, self.full, self.eps = log_input, full, eps
 
-    def forward(self, input, target):
-        return F.poisson_nll_loss(input, target, self.log_input, self.full, eps=self.eps,
+    def forward(self, log_input, target):
+        return F.poisson_nll_loss(log_input, target, self.log_input, self.full, eps=self.eps,
                                   reduction=self.reduction)
 
 
@@ -616,8 +625,8 @@ class GLU(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, x):
-        return F.glu(x, self.dim)
+    def forward(self, input):
+        return F.glu(input, self.dim)
 
     def extra_repr(self):
         return f"dim={self.dim}"
@@ -628,23 +637,23 @@ class Hardshrink(Module):
         super().__init__()
         self.lambd = lambd
 
-    def forward(self, x):
-        return F.hardshrink(x, self.lambd)
+    def forward(self, input):
+        return F.hardshrink(input, self.lambd)
 
     def extra_repr(self):
         return f"{self.lambd}"
 
 
 class Softshrink(Hardshrink):
-    def forward(self, x):
-        return F.softshrink(x, self.lambd)
+    def forward(self, input):
+        return F.softshrink(input, self.lambd)
 
 
 class Softmax2d(Module):
     """softmax over the channels of (N, C, H, W) or (C, H, W)."""
 
-    def forward(self, x):
-        return F.softmax(x, -3)
+    def forward(self, input):
+        return F.softmax(input, -3)
 
 
 class RMSNorm(Module):
@@ -656,7 +665,7 @@ class RMSNorm(Module):
         self.weight = Parameter(ones) if elementwise_affine else None
         self.to(device=device, dtype=dtype)
 
-    def forward(self, x):
+    def forward(self, x):  # (PyTorch names it x here)
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
 
     def extra_repr(self):  # (PyTorch's)
@@ -668,8 +677,8 @@ class Dropout1d(Module):
         super().__init__()
         self.p, self.inplace = p, _inplace(inplace, "Dropout1d")
 
-    def forward(self, x):
-        return F.dropout1d(x, self.p, self.training, self.inplace)
+    def forward(self, input):
+        return F.dropout1d(input, self.p, self.training, self.inplace)
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
@@ -713,9 +722,9 @@ class ModuleDict(Module):
     def __delitem__(self, name):
         del self._modules[name]
 
-    def pop(self, name):
-        module = self[name]
-        del self[name]
+    def pop(self, key):
+        module = self[key]
+        del self[key]
         return module
 
     def update(self, modules):

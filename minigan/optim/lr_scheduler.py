@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 
 from minigan import _missing
 from minigan.engine import checks
@@ -52,6 +53,13 @@ def _per_group(who, name, value, optimizer):
         raise ValueError(f"{who}: {name} has {len(values)} values, expected one per param group ({n})")
     return [_factor(who, name, v, 0.0, math.inf) for v in values]
 
+
+# PyTorch's text, which its schedulers warn with when step() is given an epoch
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use "
+    "`scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, the closed "
+    "form is used instead of the new chainable form, where available. Please open an issue if you are unable to "
+    "replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose.")
 
 class LRScheduler:
     """Base class: ``step()``, ``get_last_lr()``, ``state_dict()``, ``load_state_dict()``.  A subclass gives
@@ -84,8 +92,19 @@ class LRScheduler:
     def _current(self) -> list:
         return [group["lr"] for group in self.optimizer.param_groups]
 
-    def step(self) -> None:
-        """Move on one epoch and set every group's lr to the schedule's value there."""
+    def step(self, epoch=None) -> None:
+        """Move on one epoch and set every group's lr to the schedule's value there.
+
+        ``step(epoch)`` is PyTorch's deprecated form, kept with its warning for the epoch the schedule is at or the
+        next one (what ``scheduler.step(epoch)`` at the top of an epoch loop gives); PyTorch then jumps through the
+        closed form, which minigan's schedulers do not have: any other epoch raises."""
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+            if epoch == self.last_epoch:
+                return  # the rates are already the schedule's at that epoch
+            if epoch != self.last_epoch + 1:
+                raise ValueError(f"{type(self).__name__}.step(epoch={epoch}): the schedule is at epoch "
+                                 f"{self.last_epoch}; minigan moves one epoch at a time: call step() once an epoch")
         self.last_epoch += 1
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
             group["lr"] = lr
@@ -430,9 +449,11 @@ class ReduceLROnPlateau:
             return a < self.best * (1 - self.threshold) if rel else a < self.best - self.threshold
         return a > self.best * (1 + self.threshold) if rel else a > self.best + self.threshold
 
-    def step(self, metrics) -> None:
+    def step(self, metrics, epoch=None) -> None:
         current = float(metrics)  # a number or a one-element tensor (loss.item() not needed)
-        self.last_epoch += 1
+        if epoch is not None:  # PyTorch's deprecated form: the epoch count is set outright
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self._is_better(current):
             self.best, self.num_bad_epochs = current, 0
         else:

@@ -549,6 +549,8 @@ def inner(input, other):
     x, y = _t(input, "inner"), _t(other, "inner")
     if x.ndim == 0 or y.ndim == 0:
         return x * y
+    if x.shape[-1] != y.shape[-1]:  # (the product below would broadcast a 1 against any size)
+        raise ShapeError(f"inner: the last dims must match, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
     products = x.reshape(*x.shape[:-1], *[1] * (y.ndim - 1), x.shape[-1]) * y
     return products.sum(-1, dtype=products.dtype)  # in the operands' dtype, as a product (int32 stays int32)
 
@@ -564,10 +566,12 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 
 
 def logaddexp(input, other):
-    """log(eᵃ + eᵇ), computed as m + log(e^(a−m) + e^(b−m)) with m = max(a, b) (no overflow)."""
+    """log(eᵃ + eᵇ), computed as max(a, b) + log(1 + e^−|a−b|) (no overflow; d/da = sigmoid(a − b))."""
     a, b = _pair(input, other, "logaddexp")
-    m = maximum(a, b).detach()  # any m gives the same value; a constant m keeps the gradient simple
-    return m + ((a - m).exp() + (b - m).exp()).log()
+    with backend.np.errstate(invalid="ignore"):  # (∞ − ∞: replaced below)
+        out = maximum(a, b) + (-(a - b).abs()).exp().log1p()
+    same_infinity = (a == b) & a.detach().isinf()  # ∞ − ∞ is NaN above: there the answer is a itself, as PyTorch's
+    return where(same_infinity, a, out) if bool(same_infinity.any()) else out
 
 
 def xlogy(input, other):
@@ -1222,23 +1226,13 @@ def _as_product_dtype(x, dtype):
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
-    """The product of the elements (along ``dim``): a tree of pairwise products, log₂ n rounds of ``*``, so the
-    gradient is the chain rule through those products: exact where some factors are 0, and to any order."""
-    x = given = _as_product_dtype(_t(input, "prod"), dtype)
-    if dim is None:
-        x, d = x.reshape(-1), 0
-    else:
-        d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "prod", single=True)
-        if x.ndim == 0:
-            return x.clone()
-    while x.shape[d] > 1:
-        if x.shape[d] % 2:  # an odd count: a factor of 1 pairs with the last
-            x = cat([x, x.new_ones(x.shape[:d] + (1,) + x.shape[d + 1:])], dim=d)
-        x = x.narrow(d, 0, x.shape[d] // 2) * x.narrow(d, x.shape[d] // 2, x.shape[d] // 2)
-    if x.shape[d] == 0:  # the empty product
-        x = x.new_ones(x.shape[:d] + (1,) + x.shape[d + 1:])
-    out = x.squeeze(d) if dim is None or not keepdim else x
-    return out.clone() if out._base is not None or out is given else out  # (a new tensor, never a view)
+    """The product of the elements (along ``dim``), with PyTorch's backward (minigan/engine/ops/reduce.py's Prod):
+    exact where some factors are 0, NaN where PyTorch's is, and to any order."""
+    x = _as_product_dtype(_t(input, "prod"), dtype)
+    d = None if dim is None else checks.normalize_axis(dim, builtins.max(x.ndim, 1), "prod", single=True)
+    if x.ndim == 0:  # one factor: itself (PyTorch's gradient passes straight through)
+        return x.clone()
+    return R.Prod.apply(x, axis=d, keepdims=bool(keepdim) and d is not None)
 
 
 def cumprod(input, dim, *, dtype=None):

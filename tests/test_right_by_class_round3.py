@@ -151,3 +151,42 @@ def test_a_number_and_a_tensor_bound_together_are_refused_as_pytorch_refuses_the
     for x, b in zip(_both(X), _both(BOUND)):
         with pytest.raises(TypeError):
             call(x, b)
+
+
+# ----------------------------------------------------------------------------- 3. prod's backward
+PROD_VIEWS = {"plain": lambda x: x, "rows 1: and every other column": lambda x: x[1:][:, ::2],
+              "transposed": lambda x: x.t(),
+              "one row": lambda x: x[1:2], "one column": lambda x: x[:, :1], "every third column": lambda x: x[:, ::3],
+              "transposed, every other row": lambda x: x.t()[::2], "empty": lambda x: x[:0]}
+
+
+@pytest.mark.parametrize("view", list(PROD_VIEWS))
+def test_prods_gradient_is_pytorchs_on_any_layout_with_zeros_and_nan_and_differentiable_again(view):
+    """First order equal to PyTorch's (its formula: out / x where no entry is 0, so a NaN entry's own gradient is
+    NaN; exclusive products otherwise), and second order (without NaN entries) equal too, gradient requiring grad
+    exactly where PyTorch's does."""
+    rng = np.random.default_rng(65)
+    for trial in range(30):
+        shape = (int(rng.integers(1, 5)), int(rng.integers(1, 5)))
+        a = rng.normal(size=shape)
+        a[rng.random(shape) < 0.25] = 0.0
+        if trial % 2:
+            a[rng.random(shape) < 0.15] = NAN
+        dim, keepdim = [None, 0, 1, -1][trial % 4], bool(trial % 3)
+        results = []
+        for lib_i, lib in enumerate((torch, minigan)):
+            x = _both(a, requires_grad=True)[lib_i]
+            v = PROD_VIEWS[view](x)
+            y = v.prod() if dim is None else v.prod(dim, keepdim=keepdim)
+            w = _both(np.arange(1.0, 1 + y.numel()).reshape(tuple(y.shape)))[lib_i]
+            with np.errstate(all="ignore"):
+                (g,) = lib.autograd.grad((y * w).sum(), x, create_graph=True)
+                gg = lib.autograd.grad((g * 3.0).sum(), x)[0] if g.requires_grad and not np.isnan(a).any() else None
+            results.append((y, g, g.requires_grad, gg))
+        (ty, tg, trg, tgg), (my, mg, mrg, mgg) = results
+        what = f"{view}, dim={dim}, keepdim={keepdim}, x={a.tolist()}"
+        _same(ty, my, what)
+        _same(tg, mg, what)
+        assert trg == mrg, what
+        if tgg is not None:
+            _same(tgg, mgg, what)

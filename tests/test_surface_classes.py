@@ -1,0 +1,66 @@
+"""Classes of differences from PyTorch the surface programs (tests/surface_programs.py) found, each checked against
+PyTorch float64 as a class: the values and gradients of a function at every special input, and refusals where
+PyTorch refuses (a wrong argument that ran silently)."""
+
+import math
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch")
+
+INF = math.inf
+
+
+def _both(fn):
+    """fn(lib) under minigan and under PyTorch: (result or the exception's class) for each."""
+    out = []
+    for lib in (minigan, torch):
+        try:
+            out.append(fn(lib))
+        except Exception as e:  # noqa: BLE001 - the class is compared
+            out.append(type(e))
+    return out
+
+
+def _refused_alike(fn):
+    ours, theirs = _both(fn)
+    assert isinstance(theirs, type), "PyTorch runs this: not a refusal to compare"
+    assert isinstance(ours, type) and issubclass(ours, theirs), (ours, theirs)
+
+
+# ----------------------------------------------------------------------------- logaddexp at ±∞
+A = [INF, -INF, INF, 1.0, 3.0, 2.0, -INF, -800.0, 800.0, 0.5]
+B = [INF, -INF, 1.0, -INF, 3.0, -1.0, 2.0, -801.0, 700.0, -INF]
+
+
+def test_logaddexp_at_infinities_matches_pytorch():
+    """log(eᵃ + eᵇ) is ∞ where either is ∞, −∞ where both are −∞: m + log(e^(a−m) + e^(b−m)) with m = ∞ gave NaN."""
+    def run(lib):
+        a = lib.tensor(A, dtype=lib.float64, requires_grad=True)
+        b = lib.tensor(B, dtype=lib.float64, requires_grad=True)
+        y = lib.logaddexp(a, b)
+        ga, gb = lib.autograd.grad(y.sum(), (a, b))
+        return [t.detach().numpy() for t in (y, ga, gb)]
+
+    (y, ga, gb), (ty, tga, tgb) = _both(run)
+    np.testing.assert_array_equal(y, ty)
+    finite = np.isfinite(tga)  # (∞ and ∞, −∞ and −∞: PyTorch's gradient is NaN there)
+    np.testing.assert_allclose(ga[finite], tga[finite], rtol=1e-12)
+    np.testing.assert_allclose(gb[finite], tgb[finite], rtol=1e-12)
+    assert finite.sum() == len(A) - 2
+
+
+def test_logaddexp_method_and_integers_at_infinities():
+    x = minigan.tensor([INF, -INF, 0.0])
+    np.testing.assert_array_equal(x.logaddexp(minigan.tensor([1.0, -INF, -INF])).numpy(),
+                                  torch.tensor([INF, -INF, 0.0]).logaddexp(torch.tensor([1.0, -INF, -INF])).numpy())
+
+
+# ----------------------------------------------------------------------------- inner with other last dims
+@pytest.mark.parametrize("a, b", [((2, 5), (1,)), ((5,), (1,)), ((1,), (3, 5)), ((2, 3), (4, 2))])
+def test_inner_refuses_last_dims_that_differ(a, b):
+    """inner(x, y) contracts the last dims, which must be equal: minigan broadcast a 1 against any size."""
+    _refused_alike(lambda lib: lib.inner(lib.ones(*a, dtype=lib.float64), lib.ones(*b, dtype=lib.float64)))

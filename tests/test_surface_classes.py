@@ -59,6 +59,22 @@ def test_logaddexp_method_and_integers_at_infinities():
                                   torch.tensor([INF, -INF, 0.0]).logaddexp(torch.tensor([1.0, -INF, -INF])).numpy())
 
 
+# ----------------------------------------------------------------------------- movedim refuses what PyTorch refuses
+@pytest.mark.parametrize("source, destination", [(0, 3), ((0, 0), (1, 2)), ((0, 1), (1, 1)), ((0, 1), (1,)),
+                                                 ((0,), (0, 1)), (-4, 0)])
+def test_movedim_refuses_dims_that_do_not_pair(source, destination):
+    """Out of range, repeated, or a source and destination of other lengths: minigan took the dims modulo the rank
+    and zipped the lists (a silent other permutation, or StopIteration)."""
+    _refused_alike(lambda lib: lib.movedim(lib.ones(2, 3, 4), source, destination))
+    _refused_alike(lambda lib: lib.ones(2, 3, 4).moveaxis(source, destination))
+
+
+def test_movedim_still_moves():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    for s, d in [(0, -1), ((0, 2), (2, 0)), ((-1,), (0,)), ([1, 0], [0, 2])]:
+        assert minigan.from_numpy(x).movedim(s, d).shape == torch.from_numpy(x).movedim(s, d).shape
+
+
 # ----------------------------------------------------------------------------- inner with other last dims
 @pytest.mark.parametrize("a, b", [((2, 5), (1,)), ((5,), (1,)), ((1,), (3, 5)), ((2, 3), (4, 2))])
 def test_inner_refuses_last_dims_that_differ(a, b):

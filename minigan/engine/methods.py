@@ -438,8 +438,12 @@ class TensorMethods:
 
     def movedim(self, source, destination):
         """Move dimension(s) ``source`` to position(s) ``destination``, keeping the others in order."""
-        src = [int(d) % self.ndim for d in ((source,) if checks.is_integer(source) else source)]
-        dst = [int(d) % self.ndim for d in ((destination,) if checks.is_integer(destination) else destination)]
+        src, dst = ([checks.normalize_axis(d, self.ndim, "movedim", single=True)  # each in range
+                     for d in ((dims,) if checks.is_integer(dims) else dims)] for dims in (source, destination))
+        if len(src) != len(dst) or len(set(src)) != len(src) or len(set(dst)) != len(dst):
+            raise ShapeError(f"movedim: {source} and {destination} must name as many dims, none twice")
+        if self.ndim == 0:  # (a 0-d tensor's dim 0 is all of it)
+            return self.permute()
         rest = iter(d for d in range(self.ndim) if d not in src)
         order = [None] * self.ndim
         for s_, d_ in zip(src, dst):

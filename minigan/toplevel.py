@@ -958,14 +958,14 @@ def concatenate(tensors, axis=0, out=None):
 @_with_out
 def hstack(tensors):
     """Concatenate along dimension 1 (along 0 for 1-d tensors), as numpy.hstack."""
-    tensors = list(tensors)
+    tensors = [t.reshape(1) if t.ndim == 0 else t for t in _tensors((tensors,), "hstack")]  # atleast_1d, as PyTorch
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 @_with_out
 def vstack(tensors):
     """Stack rows: 1-d tensors become rows of a matrix, others concatenate along dimension 0."""
-    return cat([t.reshape(1, -1) if t.ndim == 1 else t for t in tensors], 0)
+    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in _tensors((tensors,), "vstack")], 0)  # atleast_2d
 
 
 row_stack = vstack

@@ -80,3 +80,17 @@ def test_movedim_still_moves():
 def test_inner_refuses_last_dims_that_differ(a, b):
     """inner(x, y) contracts the last dims, which must be equal: minigan broadcast a 1 against any size."""
     _refused_alike(lambda lib: lib.inner(lib.ones(*a, dtype=lib.float64), lib.ones(*b, dtype=lib.float64)))
+
+
+# ----------------------------------------------------------------------------- hstack / vstack of 0-d tensors
+@pytest.mark.parametrize("name", ["hstack", "vstack", "dstack", "column_stack"])
+def test_stacking_0d_tensors_as_pytorch(name):
+    """hstack and vstack make each tensor at least 1-d / 2-d first, as PyTorch's (minigan refused 0-d ones)."""
+    ours, theirs = _both(lambda lib: getattr(lib, name)([lib.tensor(1.0, dtype=lib.float64),
+                                                         lib.tensor(2.0, dtype=lib.float64)]))
+    assert not isinstance(ours, type), ours
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    ours, theirs = _both(lambda lib: getattr(lib, name)([lib.tensor(1.0, dtype=lib.float64),
+                                                         lib.ones(1, dtype=lib.float64)]))
+    assert not isinstance(ours, type), ours
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -94,3 +94,17 @@ def test_stacking_0d_tensors_as_pytorch(name):
                                                          lib.ones(1, dtype=lib.float64)]))
     assert not isinstance(ours, type), ours
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+# ----------------------------------------------------------------------------- numpy() under no_grad
+def test_numpy_of_a_tensor_requiring_grad_under_no_grad():
+    """PyTorch refuses numpy() of a tensor that requires grad only while grad mode is on."""
+    def run(lib):
+        x = lib.ones(2, dtype=lib.float64, requires_grad=True)
+        with lib.no_grad():
+            return x.numpy()
+
+    ours, theirs = _both(run)
+    assert not isinstance(theirs, type) and not isinstance(ours, type), ours
+    np.testing.assert_array_equal(ours, theirs)
+    _refused_alike(lambda lib: lib.ones(2, requires_grad=True).numpy())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from collections import namedtuple
 
-from minigan.engine import backend, checks
+from minigan.engine import backend, checks, grad_mode
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.graph import RemovableHandle
@@ -58,7 +58,7 @@ class TensorMethods:
         would bypass autograd), and a GPU tensor copied to the host first (``.cpu()``); ``force=True`` does both."""
         if force:
             return backend.asnumpy(self.array)  # detached, and a host copy of a GPU tensor's array
-        if self.requires_grad:
+        if self.requires_grad and grad_mode.is_grad_enabled():  # (under no_grad PyTorch hands it over)
             raise GraphError("numpy(): the tensor requires grad; use tensor.detach().numpy() instead")
         if self.device.type != "cpu":
             raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to copy the "

@@ -25,11 +25,15 @@ stacked in the order the gates are listed here):
     (PyTorch's and cuDNN's GRU reset the candidate's *product* W_hn h + b_hn; the paper resets h before it,
     W (r ⊙ h).  minigan follows PyTorch, so that weights copy across.)
 
-A sequence is (T, N, input_size), or (N, T, input_size) with ``batch_first``, or (T, input_size) unbatched.  The
-input's share of every step's gates, W_ih x_t + b_ih, does not depend on the state, so it is one matrix product
-for all T steps; only the state's share, W_hh h + b_hh, waits for the step before (the loop over time is the
-recurrence itself).  Layer l > 0 reads layer l − 1's output (both directions side by side when bidirectional),
-with ``dropout`` applied between layers while training, never after the last.
+A sequence is (T, N, input_size), or (N, T, input_size) with ``batch_first``, or (T, input_size) unbatched.  Each
+layer runs over a list of T steps, each (N, width): the loop over time is the recurrence itself, as each step needs
+the state the step before made.  The input's share of the gates, W_ih x_t + b_ih, does not depend on the state and
+could be one matrix product for all T steps; but its gradient would then come back through T slices of that
+product, and this engine's backward of a slice is a zero array of the whole (T, N, G) with the slice's gradient in
+it: T such arrays, T² work.  One small product per step does the same arithmetic and keeps the backward linear in
+T (benchmarks/rnn_speed.py measures both).  Layer l > 0 reads layer l − 1's outputs (both directions side by side
+when bidirectional), with ``dropout`` between layers while training, never after the last: one mask for the
+whole (T, N, width) output, drawn as PyTorch draws it.
 """
 
 from __future__ import annotations
@@ -209,38 +213,40 @@ class RNNBase(Module):
         x, batched = self._sequence_first(input)
         states = self._initial_states(x, hx, batched)  # one per layer and direction: h, or (h, c)
         directions = len(self._suffixes())
+        steps = list(x.unbind(0))  # the layer's input at each step, (N, width)
         finals = []
         for layer in range(self.num_layers):
-            outputs = []
+            outputs = []  # per direction, the list of its h_t
             for d, suffix in enumerate(self._suffixes()):
-                output, final = self._run_direction(x, states[layer * directions + d], layer, suffix)
-                outputs.append(output)
+                hs, final = self._run_direction(steps, states[layer * directions + d], layer, suffix)
+                outputs.append(hs)
                 finals.append(final)
-            x = outputs[0] if directions == 1 else F.cat(outputs, dim=2)
-            if self.training and self.dropout > 0 and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout)  # between layers only, as PyTorch
+            steps = outputs[0] if directions == 1 else [F.cat(both, dim=1) for both in zip(*outputs)]
+            if self.training and self.dropout > 0 and layer < self.num_layers - 1:  # between layers only
+                mask = F.dropout(x.new_ones((len(steps), *steps[0].shape)), self.dropout)  # 0 or 1/(1 − p)
+                steps = [s * m for s, m in zip(steps, mask.unbind(0))]
+        output = F.stack(steps)
         if self.mode == "LSTM":
             hidden = (F.stack([h for h, _ in finals]), F.stack([c for _, c in finals]))
         else:
             hidden = F.stack(finals)
         if not batched:
-            return x.squeeze(1), (tuple(s.squeeze(1) for s in hidden) if self.mode == "LSTM" else hidden.squeeze(1))
-        return (x.transpose(0, 1) if self.batch_first else x), hidden
+            return output.squeeze(1), (tuple(s.squeeze(1) for s in hidden) if self.mode == "LSTM" else
+                                       hidden.squeeze(1))
+        return (output.transpose(0, 1) if self.batch_first else output), hidden
 
-    def _run_direction(self, x, state, layer, suffix):
-        """One layer in one direction over the whole sequence x (T, N, width): (outputs (T, N, H), final state)."""
+    def _run_direction(self, steps, state, layer, suffix):
+        """One layer in one direction over the T steps (each (N, width)): (its h at each step, its final state)."""
         w_ih, w_hh = getattr(self, f"weight_ih_l{layer}{suffix}"), getattr(self, f"weight_hh_l{layer}{suffix}")
         b_ih = getattr(self, f"bias_ih_l{layer}{suffix}") if self.bias else None
         b_hh = getattr(self, f"bias_hh_l{layer}{suffix}") if self.bias else None
         recurrent = (w_hh, b_hh, getattr(self, f"weight_hr_l{layer}{suffix}")) if self.proj_size else (w_hh, b_hh)
         step = STEPS[self.mode]
-        xw = F.linear(x, w_ih, b_ih)  # W_ih x_t + b_ih for every t at once: one matrix product
-        steps = range(x.shape[0] - 1, -1, -1) if suffix == "_reverse" else range(x.shape[0])
-        outputs = [None] * x.shape[0]
-        for t in steps:
-            state = step(xw[t], state, *recurrent)
-            outputs[t] = state[0] if self.mode == "LSTM" else state
-        return F.stack(outputs), state
+        hs = [None] * len(steps)
+        for t in (reversed(range(len(steps))) if suffix == "_reverse" else range(len(steps))):
+            state = step(F.linear(steps[t], w_ih, b_ih), state, *recurrent)  # xw = W_ih x_t + b_ih
+            hs[t] = state[0] if self.mode == "LSTM" else state
+        return hs, state
 
     def _sequence_first(self, input):
         """The input as (T, N, input_size), checked as PyTorch checks it, and whether it had a batch axis."""

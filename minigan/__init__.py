@@ -9,6 +9,7 @@
 import sys
 
 from minigan import _missing, accelerator, autograd, backends, cuda, functional, linalg, nn, optim
+from minigan._deprecated import chain_matmul, range, set_default_tensor_type  # PyTorch's, deprecated
 from minigan._missing import NotInMinigan
 from minigan._tensor_surface import Tensor, from_numpy, tensor
 from minigan.engine import backend
@@ -427,7 +428,7 @@ __all__ = [
     "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_",
     "xlogy_", "zero_", "histogram", "cross", "get_default_device", "set_default_device", "strided",
-    "contiguous_format", "preserve_format",
+    "contiguous_format", "preserve_format", "range", "chain_matmul", "set_default_tensor_type",
 ]
 
 

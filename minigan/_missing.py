@@ -81,7 +81,7 @@ TABLE = {
         BufferDict CharTensor LockingLogger ModuleDict NoopLogger ParameterDict ShortTensor
         adjoint alpha_dropout bit conv3d conv_transpose3d
         feature_alpha_dropout fill get_device has_lapack has_mkl
-        has_openmp has_spectral is_inference is_signed is_vulkan_available logspace range resize_as_
+        has_openmp has_spectral is_inference is_signed is_vulkan_available logspace resize_as_
         return_types split_with_sizes types unsafe_chunk unsafe_split unsafe_split_with_sizes
          """),
         ('not provided: minigan seeds with minigan.manual_seed and minigan.Generator().manual_seed(s) (pass it as '
@@ -215,7 +215,7 @@ TABLE = {
         ('linear algebra beyond products is not provided: use numpy.linalg on x.detach().numpy() for values (no '
          'gradient)',
          """
-        chain_matmul cholesky cholesky_inverse cholesky_solve det frobenius_norm geqrf inverse kron
+        cholesky cholesky_inverse cholesky_solve det frobenius_norm geqrf inverse kron
         lobpcg logdet lu_solve lu_unpack matrix_exp matrix_power nuclear_norm orgqr ormqr
         pinverse qr slogdet svd triangular_solve
          """),
@@ -242,11 +242,6 @@ TABLE = {
         ("minigan's dtypes are NumPy dtypes: use numpy.finfo(minigan.float32) / numpy.iinfo(minigan.int64)",
          """
         finfo iinfo
-         """),
-        ('minigan has no default device or tensor type to set: pass device= to the factories, or '
-         "minigan.use_backend('cupy') for the GPU everywhere",
-         """
-        set_default_tensor_type
          """),
         ("minigan's CPU ops are deterministic (same seed, same numbers) and have no nondeterministic fast "
          'paths to switch off: nothing to set',
@@ -620,10 +615,6 @@ TABLE = {
          """
         remove_weight_norm weight_norm
          """),
-        ('deprecated in PyTorch and not provided: use clip_grad_norm_',
-         """
-        clip_grad_norm
-         """),
         ('not provided: clip_grad_norm_(parameters, max_norm) computes the total norm and clips in one call',
          """
         clip_grads_with_norm_
@@ -645,13 +636,7 @@ TABLE = {
         rnn
          """),
     ],
-    "torch.nn.init": [
-        ('deprecated in PyTorch and not provided: use {name}_, which fills the tensor in place',
-         """
-        constant dirac eye kaiming_normal kaiming_uniform normal orthogonal sparse uniform xavier_normal
-        xavier_uniform
-         """),
-    ],
+    "torch.nn.init": [],
 }
 
 DIFFERENT = {

@@ -139,8 +139,9 @@ def hvp(f, inputs, v):
 def Variable(tensor, requires_grad=False, volatile=None):  # noqa: N802 - PyTorch's legacy name
     """PyTorch's legacy wrapper: since PyTorch 0.4 a Variable *is* a Tensor, and ``Variable(t)`` returns a
     tensor sharing ``t``'s array, a new leaf that requires grad when asked to (as PyTorch's does)."""
-    if volatile is not None:
-        raise TypeError("Variable: volatile= was removed from PyTorch; use `with minigan.no_grad():`")
+    if volatile is not None:  # PyTorch's warning; the flag does nothing there either
+        warnings.warn("volatile was removed and now has no effect. Use `with minigan.no_grad():` instead.",
+                      UserWarning, stacklevel=2)
     if not isinstance(tensor, Tensor):
         raise TypeError(f"Variable: expected a Tensor, got {type(tensor).__name__} (use minigan.tensor(data))")
     leaf = tensor.data  # the same array, outside the graph

@@ -15,6 +15,7 @@ zero gradient finite.
 from __future__ import annotations
 
 import math
+import warnings
 
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
@@ -87,3 +88,10 @@ def clip_grad_value_(parameters, clip_value, foreach=None) -> None:
     with no_grad():
         for g in _grads(parameters, who):
             g.clamp_(-float(clip_value), float(clip_value))
+
+
+def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None) -> Tensor:
+    """PyTorch's deprecated name of ``clip_grad_norm_``, with its warning."""
+    warnings.warn("`minigan.nn.utils.clip_grad_norm` is now deprecated in favor of `minigan.nn.utils.clip_grad_norm_`.",
+                  FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)

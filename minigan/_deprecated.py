@@ -1,0 +1,71 @@
+"""PyTorch's deprecated functions that it still has, kept here with its warnings: older tutorials call them.
+
+Each warns as PyTorch's does (its category and its text, with "minigan" where PyTorch's says "torch", so a program
+prints the same after the rename) and then does what PyTorch's does.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from minigan import linalg
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend
+from minigan.engine.dtypes import TYPE_NAMES
+from minigan.toplevel import _factory_out, _made, _xp, set_default_device, set_default_dtype
+
+
+@_factory_out
+def range(start, end, step=1, *, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:  # noqa: A001
+    """start, start+step, ..., up to and *including* end: ⌊(end − start) / step⌋ + 1 values, float32 unless
+    ``dtype`` says otherwise (even for integer arguments), as PyTorch's.  ``arange(start, end + step, step)``
+    is what to write instead."""
+    warnings.warn("minigan.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use minigan.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=3)  # (3: the program's line, past _factory_out)
+    if layout is not None:
+        raise TypeError("range: layout= other than the default (strided) is not provided")
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    n = math.floor((end - start) / step) + 1
+    values = _xp(device).arange(n, dtype=backend.np.float64) * step + start  # start + i·step, in double
+    return _made(values.astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
+
+
+_warned_once: list = []  # set_default_tensor_type has warned
+
+
+def set_default_tensor_type(t, /) -> None:
+    """``set_default_tensor_type(minigan.DoubleTensor)`` (or its name, ``"minigan.FloatTensor"``; the
+    ``cuda.`` ones set the default device too): PyTorch 2.1 deprecated it for set_default_dtype and
+    set_default_device, which it calls."""
+    if not _warned_once:  # PyTorch's is a C++ warning, given once a process
+        _warned_once.append(True)
+        warnings.warn("minigan.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                      "minigan.set_default_dtype() and minigan.set_default_device() as alternatives.", UserWarning,
+                      stacklevel=2)
+    if isinstance(t, str):
+        name = t.split(".", 1)[1] if t.startswith(("torch.", "minigan.")) else t
+        device = "cuda" if name.startswith("cuda.") else "cpu"
+        name = name.removeprefix("cuda.")
+    else:  # minigan.FloatTensor, minigan.cuda.DoubleTensor: the typed constructors
+        name, device = getattr(t, "name", None), getattr(t, "device", "cpu")
+    if name not in TYPE_NAMES:
+        raise TypeError(f"invalid type object: {t!r} is not a tensor type (minigan.FloatTensor, minigan.DoubleTensor)")
+    if not backend.is_floating(TYPE_NAMES[name]):
+        raise TypeError("only floating-point types are supported as the default type")
+    set_default_device(device)
+    set_default_dtype(TYPE_NAMES[name])
+
+
+def chain_matmul(*matrices, out=None) -> Tensor:
+    """The product of the matrices, left to right: ``linalg.multi_dot`` takes them as one list."""
+    warnings.warn("minigan.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+                  "minigan.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
+                  "multiple parameters.", UserWarning, stacklevel=2)
+    result = matrices[0].clone() if len(matrices) == 1 else linalg.multi_dot(list(matrices))
+    return result if out is None else out.copy_(result)

@@ -326,8 +326,8 @@ def test_init_structured_fills_as_pytorch(xp_backend):
         init.dirac_(nn.Parameter(np.zeros((4, 3), np.float32)))
     with pytest.raises(ValueError, match="holds under 0.1%"):
         init.trunc_normal_(t, a=8.0, b=9.0)
-    with pytest.raises(AttributeError, match="use xavier_uniform_"):
-        init.xavier_uniform  # noqa: B018  (PyTorch's deprecated spelling)
+    with pytest.warns(FutureWarning, match="in favor of `nn.init.xavier_uniform_`"):  # PyTorch's deprecated spelling
+        init.xavier_uniform(nn.Parameter(np.zeros((4, 3), np.float32)))
 
 
 def test_dcgan_init_and_seeding():

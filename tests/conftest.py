@@ -23,6 +23,7 @@ os.environ["HOME"] = os.environ["USERPROFILE"] = os.path.join(SCRATCH, "home")  
 os.makedirs(os.environ["HOME"])
 atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import strict_backend  # noqa: E402  (tests/strict_backend.py: pytest puts tests/ on the path)
 from hypothesis import HealthCheck, settings  # noqa: E402
@@ -88,6 +89,21 @@ try:
     HAVE_TORCH = True
 except Exception:
     HAVE_TORCH = False
+
+
+# ----------------------------------------------------------------------------- tolerances from the dtype
+def ulps(dtype, n: int = 4) -> float:
+    """A relative tolerance of ``n`` units in the last place of ``dtype`` (its machine epsilon times n).
+
+    Two machines need not agree to the last bit on a float function: exp, log, tanh, pow ... are within an ulp
+    or two of the true value in every math library, and Intel's, AMD's and a GPU's differ there; a sum or product
+    of k such terms carries about k ulps more.  So a comparison of float results across machines (or with
+    PyTorch, which has its own kernels) allows a few ulps of the dtype: ``rtol=ulps(np.float32)`` is 4.8e-7,
+    ``ulps(np.float64)`` 8.9e-16.  Exact equality stays for what is exact by construction: integers, copies,
+    views, selections (0 where a mask is off, ±∞ and NaN passed through), and results of one machine's own
+    arithmetic compared with themselves.
+    """
+    return n * float(np.finfo(dtype).eps)
 
 
 # ----------------------------------------------------------------------------- the run explains its own skips

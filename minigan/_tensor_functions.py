@@ -1113,6 +1113,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     x = _t(input, "nansum")
     x = x if dtype is None else x.to(dtype)
     clean = where(x.array != x.array, 0.0, x) if x.dtype.kind == "f" else x
+    if dim is None and keepdim and x.ndim:  # (every dim kept as a one, as sum's)
+        dim = tuple(range(x.ndim))
     return clean.sum() if dim is None else clean.sum(dim, keepdim=keepdim)
 
 
@@ -1124,6 +1126,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
         raise TypeError(f"nanmean: input must be floating point, got {x.dtype}")
     count = Tensor._make((x.array == x.array).astype(x.dtype))
     total = nansum(x, dim, keepdim)
+    if dim is None and keepdim and x.ndim:
+        dim = tuple(range(x.ndim))
     with backend.np.errstate(invalid="ignore", divide="ignore"):  # 0/0 where a row is all NaN: NaN, as PyTorch's
         return total / (count.sum() if dim is None else count.sum(dim, keepdim=keepdim))
 

@@ -108,3 +108,26 @@ def test_numpy_of_a_tensor_requiring_grad_under_no_grad():
     assert not isinstance(theirs, type) and not isinstance(ours, type), ours
     np.testing.assert_array_equal(ours, theirs)
     _refused_alike(lambda lib: lib.ones(2, requires_grad=True).numpy())
+
+
+# ----------------------------------------------------------------------------- keepdim without a dim
+@pytest.mark.parametrize("name", ["nansum", "nanmean"])
+@pytest.mark.parametrize("shape", [(2, 3), (4,), (2, 1, 3)])
+def test_nan_reductions_keep_every_dim_without_a_dim(name, shape):
+    """nansum/nanmean(keepdim=True) with no dim keep all dims as ones, as sum and mean do (minigan dropped them)."""
+    x = np.arange(np.prod(shape), dtype=np.float64).reshape(shape)
+    x.reshape(-1)[1] = np.nan
+    ours, theirs = _both(lambda lib: getattr(lib.tensor(x), name)(keepdim=True))
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy())
+    ours, theirs = _both(lambda lib: getattr(lib, name)(lib.tensor(x), keepdim=True))
+    assert tuple(ours.shape) == tuple(theirs.shape)
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+@pytest.mark.parametrize("dim", [0, -1, None])
+def test_arg_reductions_of_a_0d_tensor_keep_it_0d(name, dim):
+    ours, theirs = _both(lambda lib: getattr(lib.tensor(3.0, dtype=lib.float64), name)(dim, True))
+    assert tuple(ours.shape) == tuple(theirs.shape) == ()
+    ours, theirs = _both(lambda lib: getattr(lib.ones(2, 3, dtype=lib.float64), name)(dim, True))
+    assert tuple(ours.shape) == tuple(theirs.shape)

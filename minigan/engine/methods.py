@@ -254,7 +254,7 @@ class TensorMethods:
         dim = _dim(op, dim, axis)
         dim = None if dim is None else checks.normalize_axis(dim, max(self.ndim, 1), op, single=True)
         out = getattr(self.array, op)(axis=dim)
-        if keepdim:
+        if keepdim and self.ndim:  # (a 0-d tensor's result stays 0-d)
             out = out.reshape((1,) * self.ndim) if dim is None else backend.get_array_module(out).expand_dims(out, dim)
         return self._make(out.astype(backend.np.int64))
 

@@ -1191,14 +1191,14 @@ def bincount(input, weights=None, minlength=0):
 
 
 def histc(input, bins=100, min=0, max=0):
-    """A histogram of ``bins`` equal-width bins over [min, max] (the data's own range when both are 0); values
+    """A histogram of ``bins`` equal-width bins over [min, max] (the data's own range when min equals max); values
     outside are left out, the last bin holds max.  No gradient."""
     x = _t(input, "histc")
     if x.dtype.kind != "f":
         raise TypeError(f"histc: input must be floating point, got {x.dtype}")
     xp = backend.get_array_module(x.array)
-    low, high = (builtins.float(x.array.min()), builtins.float(x.array.max())) if min == max == 0 and x.numel() \
-        else (builtins.float(min), builtins.float(max))
+    low, high = (builtins.float(x.array.min()), builtins.float(x.array.max())) if min == max and x.numel() \
+        else (builtins.float(min), builtins.float(max))  # (min == max, not only 0: the data's range, as PyTorch's)
     if high == low:  # (one value: a bin one unit wide around it, as PyTorch's)
         low, high = low - 1, high + 1
     counts, _ = xp.histogram(x.array, bins=bins, range=(low, high))

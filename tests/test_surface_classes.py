@@ -131,3 +131,13 @@ def test_arg_reductions_of_a_0d_tensor_keep_it_0d(name, dim):
     assert tuple(ours.shape) == tuple(theirs.shape) == ()
     ours, theirs = _both(lambda lib: getattr(lib.ones(2, 3, dtype=lib.float64), name)(dim, True))
     assert tuple(ours.shape) == tuple(theirs.shape)
+
+
+# ----------------------------------------------------------------------------- histc's range when min equals max
+@pytest.mark.parametrize("low, high", [(0.0, 0.0), (0.5, 0.5), (1000.0, 1000.0), (-2.0, 3.0)])
+def test_histc_uses_the_data_range_when_min_equals_max(low, high):
+    x = np.array([1.0, 2.0, 2.5, 4.0, -1.0])
+    ours, theirs = _both(lambda lib: lib.tensor(x, dtype=lib.float64).histc(4, low, high))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    ours, theirs = _both(lambda lib: lib.histc(lib.tensor([2.0, 2.0], dtype=lib.float64), 3, low, high))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -281,6 +281,7 @@ FORWARD_ERRORS = [  # (module, its arguments, the call)
     ("RNN", (4, 3), lambda m, lib: m(lib.randn(5, 4), lib.randn(1, 1, 3))),
     ("RNN", (4, 3), lambda m, lib: m(lib.randn(5))),
     ("RNN", (4, 3), lambda m, lib: m(lib.randn(2, 5, 4, 1))),
+    ("GRU", (4, 3), lambda m, lib: m(lib.randn(0, 2, 4))),
     ("LSTMCell", (4, 3), lambda m, lib: m(lib.randn(2, 5))),
     ("LSTMCell", (4, 3), lambda m, lib: m(lib.randn(2, 4), (lib.randn(2, 2), lib.randn(2, 3)))),
     ("GRUCell", (4, 3), lambda m, lib: m(lib.randn(2, 4), lib.randn(3, 3))),
@@ -313,6 +314,15 @@ def test_an_input_of_another_dtype_is_refused_naming_both():
 def test_bad_arguments_are_refused_as_pytorch_refuses_them(build):
     ours, theirs = _same_error(build, lambda m, lib: m)
     assert theirs.split(",")[0].split(" got")[0] in ours
+
+
+def test_what_is_not_a_tensor_is_refused_in_one_line():
+    array = np.zeros((5, 2, 3), dtype=np.float32)
+    for call in (lambda: nn.LSTM(3, 4)(array), lambda: nn.GRU(3, 4)(minigan.tensor(array), (minigan.zeros(1, 2, 4),)),
+                 lambda: nn.LSTM(3, 4)(minigan.tensor(array), (np.zeros((1, 2, 4)), np.zeros((1, 2, 4)))),
+                 lambda: nn.GRUCell(3, 4)(minigan.tensor(array[0]), np.zeros((2, 4)))):
+        with pytest.raises(TypeError, match=r"^\w+: expected a Tensor, got (ndarray \(a NumPy array becomes|tuple$)"):
+            call()
 
 
 def test_proj_size_is_an_lstm_option_only_and_hx_of_an_lstm_is_a_pair():

@@ -42,6 +42,7 @@ import math
 import warnings
 
 from minigan import functional as F
+from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import ShapeError
 from minigan.nn import init
@@ -105,6 +106,12 @@ def _flag(value, name):
     if not isinstance(value, bool):
         raise TypeError(f"{name} should be of type bool, got: {type(value).__name__}")
     return value
+
+
+def _check_tensor(value, layer):
+    if not isinstance(value, Tensor):
+        hint = " (a NumPy array becomes one with minigan.from_numpy(a))" if hasattr(value, "__array__") else ""
+        raise TypeError(f"{layer}: expected a Tensor, got {type(value).__name__}{hint}")
 
 
 def _uniform_init(module):
@@ -251,6 +258,7 @@ class RNNBase(Module):
     def _sequence_first(self, input):
         """The input as (T, N, input_size), checked as PyTorch checks it, and whether it had a batch axis."""
         name = type(self).__name__
+        _check_tensor(input, name)
         if input.ndim not in (2, 3):
             raise ShapeError(f"{name}: Expected input to be 2D or 3D, got {input.ndim}D tensor instead")
         weight = self.weight_ih_l0
@@ -261,6 +269,9 @@ class RNNBase(Module):
         if input.shape[-1] != self.input_size:
             raise ShapeError(f"{name}: input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
                              f"{input.shape[-1]}")
+        if input.shape[1 if self.batch_first and input.ndim == 3 else 0] == 0:
+            raise ShapeError(f"{name}: Expected sequence length to be larger than 0 in RNN, got input of shape "
+                             f"{tuple(input.shape)}")
         if input.ndim == 2:
             return input.unsqueeze(1), False
         return (input.transpose(0, 1) if self.batch_first else input), True
@@ -274,6 +285,7 @@ class RNNBase(Module):
         if self.mode != "LSTM":
             if hx is None:
                 return list(x.new_zeros(expected_h).unbind(0))
+            _check_tensor(hx, name)
             if hx.ndim != dims:
                 raise ShapeError(f"{name}: For {kind} input, hx should also be {dims}-D but got {hx.ndim}-D tensor")
             return list(self._check_size(hx if batched else hx.unsqueeze(1), expected_h, "hidden").unbind(0))
@@ -283,6 +295,8 @@ class RNNBase(Module):
             raise TypeError(f"{name}: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
         else:
             h, c = hx
+            _check_tensor(h, name)
+            _check_tensor(c, name)
             if h.ndim != dims or c.ndim != dims:
                 raise ShapeError(f"{name}: For {kind} input, hx and cx should also be {dims}-D but got "
                                  f"({h.ndim}-D, {c.ndim}-D) tensors")
@@ -359,6 +373,8 @@ class RNNCellBase(Module):
         """input and states as (N, ·), checked as PyTorch checks them, and whether the input had a batch axis;
         missing states are zeros."""
         name = type(self).__name__
+        for t in (input, *(states or ())):
+            _check_tensor(t, name)
         if input.ndim not in (1, 2):
             raise ShapeError(f"{name}: Expected input to be 1D or 2D, got {input.ndim}D instead")
         if input.shape[-1] != self.input_size:

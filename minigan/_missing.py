@@ -66,14 +66,14 @@ TABLE = {
          """
         BenchmarkConfig BenchmarkExecutionStats ThroughputBenchmark monitor profiler
          """),
-        ('storages, strides and streams are not exposed: a minigan tensor is a NumPy/CuPy array (.array, '
-         '.detach().numpy(), minigan.from_numpy)',
+        ('strides, streams and storage classes are not exposed: a minigan tensor is a NumPy/CuPy array (.array, '
+         '.detach().numpy(), minigan.from_numpy); x.storage() and x.untyped_storage() show the memory under it',
          """
         BoolStorage ByteStorage CharStorage DeserializationStorageContext DoubleStorage Event
         FloatStorage Future IntStorage LongStorage PyTorchFileReader PyTorchFileWriter
         SerializationStorageContext ShortStorage Stream TypedStorage UntypedStorage as_strided
         as_strided_ as_strided_copy as_strided_scatter empty_permuted empty_strided fork from_file
-        frombuffer futures is_storage layout memory_format storage wait
+        frombuffer futures is_storage layout memory_format wait
          """),
         ('minigan does not provide torch.{name}: it covers the part of PyTorch a course on GANs and '
          'adversarial attacks uses (see docs/pytorch.md for what there is)',
@@ -338,13 +338,13 @@ TABLE = {
         narrow_copy nonzero_static select select_scatter slice_inverse
         slice_scatter unfold
          """),
-        ('storages, strides and streams are not exposed: a minigan tensor is a NumPy/CuPy array (.array, '
-         '.detach().numpy(), minigan.from_numpy)',
+        ('strides, streams and storage classes are not exposed: a minigan tensor is a NumPy/CuPy array (.array, '
+         '.detach().numpy(), minigan.from_numpy); x.storage() and x.untyped_storage() show the memory under it',
          """
-        as_strided as_strided_ as_strided_scatter const_data_ptr data_ptr dim_order
+        as_strided as_strided_ as_strided_scatter const_data_ptr dim_order
         is_contiguous is_pinned is_set_to is_shared module_load new_empty_strided
         pin_memory record_stream resize_as_sparse_ set_
-        share_memory_ storage storage_offset storage_type stride untyped_storage
+        share_memory_ storage_type stride
          """),
         ("minigan does not resize a tensor's memory in place: for the same number of elements write "
          "x = x.reshape(...) (or x.view(...)); for another size make a new tensor (minigan.zeros(...))",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from minigan import _tensor_functions as _F
 from minigan import _tensor_str
+from minigan import storage as _storage
 from minigan._tensor_index import pytorch_index
 from minigan._tensor_inplace import TensorInPlace
 from minigan._tensor_math import TensorMath
@@ -83,6 +84,25 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
 
     def __repr__(self):  # PyTorch's print, digit for digit (minigan/_tensor_str.py)
         return _tensor_str.tensor_repr(self)
+
+    # ---- the memory under the tensor, as PyTorch's storages show it (minigan/storage.py)
+    def storage(self) -> _storage.TypedStorage:
+        """The elements of the memory this tensor looks into (a view's is its base's); PyTorch has deprecated
+        it for ``untyped_storage()``, and warns once."""
+        return _storage.typed_storage(self.array)
+
+    def untyped_storage(self) -> _storage.UntypedStorage:
+        """The bytes of the memory this tensor looks into: two views of one tensor have the same ``data_ptr()``."""
+        return _storage.untyped_storage(self.array)
+
+    def storage_offset(self) -> int:
+        """Where this tensor's first element is in its storage, in elements (``x[1].storage_offset()`` is
+        ``x.shape[1]`` for a contiguous 2-D ``x``)."""
+        return _storage.storage_offset(self.array)
+
+    def data_ptr(self) -> int:
+        """The address of the first element in memory."""
+        return _storage.address(self.array)
 
     # ---- PyTorch's keywords on the engine's conversions and copies, checked here at the door: memory_format (the
     # one minigan has: row-major), non_blocking (a hint a synchronous copy satisfies) and to(copy=True)

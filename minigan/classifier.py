@@ -57,6 +57,12 @@ RECIPES_28 = {
 }
 
 
+# How long the reference CNN's first training takes on a 2-core CPU (one BLAS thread): the wait that
+# ``python -m minigan prepare`` moves ahead of a class. Measured: digits 20 s (demos/README.md), Fashion-MNIST
+# 5:47 (the first ``train dcgan --data fashion-mnist``); MNIST has the same size and recipe.
+FIRST_TRAINING = {"digits": "about 20 s", "fashion-mnist": "about 6 minutes", "mnist": "about 6 minutes"}
+
+
 def recipe(kind: str = "cnn", dataset: str = "digits") -> dict:
     """The training recipe of the reference classifier ``kind`` for ``dataset`` (a copy)."""
     _check_kind_dataset(kind, dataset, "recipe")
@@ -429,19 +435,21 @@ def reference_classifier(kind: str = "cnn", cache_dir=None, retrain=False, verbo
         x_test, y_test = fashion_mnist("test", path=data_path)
     else:
         x_train, y_train, x_test, y_test = load_image_dataset(dataset)
+    folder.mkdir(parents=True, exist_ok=True)  # before the training: a cache that cannot be made loses none of it
     rng_state = backend.get_rng_state()
     backend.manual_seed(settings["seed"])  # the same initial weights and dropout masks on every machine
     model = build(kind, dataset, x_train)
     batches = settings["epochs"] * -(-len(x_train) // settings["batch_size"])
+    ahead = (f"; `python -m minigan prepare --only {dataset}-cnn` does this ahead of a class and saves this wait, "
+             f"{FIRST_TRAINING[dataset]} on a 2-core CPU" if kind == "cnn" else "")
     report = Report(f"training the {dataset} reference {kind} once ({settings['epochs']} epochs on "
-                    f"{len(x_train):,} images; later runs load it)", batches, unit="batches", where=path)
+                    f"{len(x_train):,} images; later runs load it{ahead})", batches, unit="batches", where=path)
     train_classifier(model, x_train, y_train, verbose=verbose, progress=report, **settings)
     seconds = report.close()
     backend.set_rng_state(rng_state)
     info = {"kind": kind, "dataset": dataset, "test_accuracy": accuracy(model, x_test, y_test),
             "train_accuracy": accuracy(model, x_train[:10_000], y_train[:10_000]), "train_seconds": seconds,
             **settings}
-    folder.mkdir(parents=True, exist_ok=True)
     save({"kind": kind, "version": CACHE_VERSION, "model": model.state_dict(), "info": info}, path)
     model.reference_info = dict(info, path=str(path), cached=False)
     return model.eval()

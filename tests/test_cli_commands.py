@@ -69,6 +69,22 @@ def test_sample_gives_the_same_picture_for_the_same_seed(tmp_path):
     assert exp.trainer.step == 4  # the trained weights, not a fresh network
 
 
+def test_sample_also_writes_the_samples_as_an_array_beside_the_picture(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert main(["train", "gan", "--data", "ring:4", "--steps", "4", *TINY, "--out", str(run)]) == 0
+    grid = tmp_path / "grid.png"
+    assert main(["sample", str(run), "--n", "30", "--seed", "5", "--out", str(grid)]) == 0
+    said = capsys.readouterr().out
+    array = np.load(tmp_path / "grid.npy")
+    assert array.shape == (30, 2) and array.dtype == np.float32 and np.isfinite(array).all()
+    assert str(tmp_path / "grid.npy") in said and "(30, 2)" in said
+    grid.unlink()  # the array alone is kept too: refused without --force
+    assert main(["sample", str(run), "--n", "30", "--out", str(grid)]) == 2
+    assert "grid.npy" in one_line(capsys)
+    assert main(["sample", str(run), "--n", "30", "--seed", "5", "--out", str(grid), "--force"]) == 0
+    assert np.array_equal(np.load(tmp_path / "grid.npy"), array)  # the same seed draws the same samples
+
+
 # ----------------------------------------------------------------------------- csv:PATH
 def _points(path, n=300, header=True):
     rng = np.random.default_rng(0)
@@ -93,7 +109,7 @@ def test_train_on_your_own_csv_points(tmp_path, capsys):
     ("x,y\n1,2,3\n", "row 1 is '1,2,3', expected two numbers x,y"),
     ("1,2\n", "holds 1 points, expected at least 2"),
     ("1,2\n1,2\n1,2\n", "every point is the same"),
-    ("1,2\nnan,3\n", "NaN or infinite"),
+    ("1,2\nnan,3\n", "row 2 has x = nan"),
 ])
 def test_bad_csv_points_are_one_line_errors(tmp_path, capsys, text, needle):
     path = tmp_path / "p.csv"

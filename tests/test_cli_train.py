@@ -131,10 +131,10 @@ def test_d_regularisers_reach_the_trainer_and_a_resume_keeps_them(tmp_path, caps
 
 
 @pytest.mark.parametrize("argv,needle", [
-    (["--r1", "-1"], "--r1 must be a number >= 0"),
-    (["--r1", "inf"], "--r1 must be a number >= 0"),
-    (["--instance-noise", "-0.5"], "--instance-noise must be a number >= 0"),
-    (["--instance-noise", "nan"], "--instance-noise must be a number >= 0"),
+    (["--r1", "-1"], "--r1 must be in [0, 1000], got -1.0"),
+    (["--r1", "inf"], "--r1 must be a finite number, got inf"),
+    (["--instance-noise", "-0.5"], "--instance-noise must be in [0, 10], got -0.5"),
+    (["--instance-noise", "nan"], "--instance-noise must be a finite number, got nan"),
     (["--data", "moons"], "unknown data 'moons'"),
     (["--data", "ring:x"], "unknown data 'ring:x'"),
     (["--data", "idx:/no/such/folder"], "no such folder"),
@@ -142,7 +142,7 @@ def test_d_regularisers_reach_the_trainer_and_a_resume_keeps_them(tmp_path, caps
     (["--loss", "hinge"], "unknown loss 'hinge'"),
     (["--steps", "0"], "--steps must be a positive integer"),
     (["--k", "0"], "--k must be a positive integer"),
-    (["--d-lr-ratio", "-1"], "--d-lr-ratio must be a positive number"),
+    (["--d-lr-ratio", "-1"], "--d-lr-ratio must be in (0, 100], got -1.0"),
 ])
 def test_user_mistakes_exit_2_with_one_line(tmp_path, capsys, argv, needle):
     rc = main(["train", "gan", *argv, "--steps", "5", "--no-progress", "--out", str(tmp_path / "x")][:2 + len(argv)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from minigan import progress
 from minigan.cli.main import COMMANDS, main
 
@@ -61,3 +63,22 @@ def test_prepare_trains_a_part_says_where_it_went_and_skips_missing_data(capsys,
     assert "minigan: training the digits reference cnn once" in captured.err
     assert main(["prepare", "--only", "digits-cnn"]) == 0  # a second time: only loads
     assert "already there" in capsys.readouterr().out
+
+
+def test_the_first_slow_step_and_train_help_name_prepare_and_the_time_it_saves(capsys, tmp_path, monkeypatch):
+    from minigan import classifier
+    from minigan.cli.main import main as cli_main
+
+    monkeypatch.delenv("MINIGAN_QUIET", raising=False)
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt  # the announcement is what is checked, not the training
+
+    monkeypatch.setattr(classifier, "train_classifier", stop)
+    with pytest.raises(KeyboardInterrupt):
+        classifier.reference_classifier("cnn", cache_dir=tmp_path, dataset="digits")
+    said = capsys.readouterr().err
+    assert "python -m minigan prepare --only digits-cnn" in said and classifier.FIRST_TRAINING["digits"] in said
+    assert cli_main(["train", "--help"]) == 0
+    helped = " ".join(capsys.readouterr().out.split())
+    assert "python -m minigan prepare" in helped and classifier.FIRST_TRAINING["fashion-mnist"] in helped

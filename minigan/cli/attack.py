@@ -44,6 +44,7 @@ from minigan.attacks.recipes import (
     robust_models,
 )
 from minigan.cli import summary
+from minigan.cli.outputs import check_cache
 from minigan.cli.runfolder import RunFolder
 from minigan.data import MAX_CLASSES, load_image_dataset
 from minigan.engine import backend, checks
@@ -148,6 +149,7 @@ def run_fgsm(args) -> int:
         raise ValueError(f"fgsm: --adv-lr must be a positive learning rate, got {args.adv_lr}")
     if args.backend:
         backend.use_backend(args.backend)
+    check_cache("fgsm")  # the clean (and adversarially trained) classifiers are kept there: before training them
     with RunFolder(args.out, "fgsm", FGSM_FILES, force=args.force) as out:
         return _fgsm(args, out, eps_list, adv_eps)
 
@@ -269,6 +271,7 @@ def run_attack(args) -> int:
         raise ValueError(f"attack: --fgsm-random-eps must be a fraction in [0, 1], got {args.fgsm_random_eps}")
     if args.backend:
         backend.use_backend(args.backend)
+    check_cache("attack")  # the CNN and its FGSM- and PGD-trained copies are kept there: before training them
     with RunFolder(args.out, "attack", ATTACK_FILES, force=args.force) as out:
         return _attack(args, out, eps_list)
 

@@ -58,6 +58,7 @@ import threadpoolctl
 import minigan
 import minigan.functional as F
 from minigan import nn, optim
+from minigan.cli.outputs import check_file
 from minigan.engine import backend
 from minigan.gans.by_hand import HandMLPGAN
 from minigan.serialization import atomic_write
@@ -674,6 +675,11 @@ def main(argv=None):
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         print(f"minigan.bench: unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    try:  # where the results go, before minutes of timing
+        check_file(args.json, "minigan.bench: --json", "give --json a file in a folder you can write")
+    except (ValueError, OSError) as e:
+        print(e, file=sys.stderr)
         return 2
     keeps_memory = backend.keep_freed_memory()  # as ``python -m minigan`` does: this process is the bench's
     torch = _import_torch() if args.compare == "torch" else None

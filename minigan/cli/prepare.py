@@ -16,6 +16,7 @@ import argparse
 import time
 
 from minigan import classifier
+from minigan.cli.outputs import check_cache
 from minigan.progress import clock
 
 
@@ -83,6 +84,7 @@ def run(args) -> int:
         for name, (what, who, _make) in PARTS.items():
             print(f"  {name:<18} {what}; for {who}")
         return 0
+    check_cache("prepare")  # before any training: a cache it cannot write would lose the training
     t0 = time.perf_counter()
     for name in names:
         what, who, make = PARTS[name]

@@ -9,8 +9,9 @@ class), or one row for each class.
     python -m minigan train cgan --data digits --out runs/cgan
     python -m minigan sample runs/cgan --labels 3 7 --n 20 --out threes-and-sevens.png
 
-The picture goes to ``--out`` (default: RUN/sample-sSEED.png); an existing file is replaced only
-with ``--force``, and a link there is never followed.
+The picture goes to ``--out`` (default: RUN/sample-sSEED.png) and the samples themselves, as an array to
+load with ``numpy.load``, beside it (the same name ending in .npy: images (N, C, H, W) in [-1, 1], or points
+(N, 2)); an existing file is replaced only with ``--force``, and a link there is never followed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from minigan.cli.outputs import check_file
 from minigan.engine import backend, checks
+from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
 from minigan.serialization import load
 
@@ -81,8 +84,13 @@ def run(args) -> int:
         raise ValueError(f"sample: --out {str(out)!r} must name a .png file")
     if out.is_dir() and not out.is_symlink():
         raise ValueError(f"sample: --out {str(out)!r} is a folder, expected a .png file")
-    if os.path.lexists(out) and not args.force:
-        raise ValueError(f"sample: {str(out)!r} already exists; replace it with --force, or give another --out")
+    array_out = out.with_suffix(".npy")
+    for path in (out, array_out):
+        if path.is_dir() and not path.is_symlink():
+            raise ValueError(f"sample: {str(path)!r} is a folder, expected a file; give another --out")
+        if os.path.lexists(path) and not args.force:
+            raise ValueError(f"sample: {str(path)!r} already exists; replace it with --force, or give another --out")
+    check_file(out, "sample: --out", "give --out a .png in a folder you can write")
     exp, ckpt_path, name = load_run(args.run_dir)
     conditional = exp.algorithm == "cgan"
     if args.labels is not None and not conditional:
@@ -93,14 +101,18 @@ def run(args) -> int:
 
     backend.manual_seed(args.seed)
     title = f"{name} on {exp.data}, step {exp.trainer.step}, seed {args.seed}"
-    if os.path.islink(out):  # --force: replace the link itself, never what it points to
-        os.unlink(out)
+    for path in (out, array_out):
+        if os.path.islink(path):  # --force: replace the link itself, never what it points to
+            os.unlink(path)
+    order = ""
     if exp.kind == "mixture":
         n = args.n or 2500
-        viz.scatter_2d(exp.trainer.sample(n), exp.mixture, out, title=title)
+        samples = exp.trainer.sample(n)
+        viz.scatter_2d(samples, exp.mixture, out, title=title)
     elif exp.kind == "points":
         n = args.n or 2500
-        viz.scatter_2d(exp.trainer.sample(n), out, title=title, real=exp.mixture.points)
+        samples = exp.trainer.sample(n)
+        viz.scatter_2d(samples, out, title=title, real=exp.mixture.points)
     elif conditional:
         wanted = list(range(exp.num_classes)) if args.labels is None else args.labels
         labels = checks.labels("sample --labels", wanted, len(wanted), exp.num_classes)
@@ -110,11 +122,18 @@ def run(args) -> int:
         n = int(y.shape[0])
         if n > MAX_SAMPLES:
             raise ValueError(f"sample: {n} samples asked ({per_class} per class); at most {MAX_SAMPLES}")
-        viz.image_grid(exp.trainer.sample(n, y), out, nrow=per_class, title=title, value_range=(-1, 1),
+        samples = exp.trainer.sample(n, y)
+        viz.image_grid(samples, out, nrow=per_class, title=title, value_range=(-1, 1),
                        row_labels=[int(c) for c in labels])
+        order = f", {per_class} of each class in the order {', '.join(str(int(c)) for c in labels)}"
     else:
         n = args.n or 64
-        viz.image_grid(exp.trainer.sample(n), out, nrow=min(n, 10 if n > 64 else 8), title=title,
-                       value_range=(-1, 1))
-    print(f"drew {n} samples from {ckpt_path} (step {exp.trainer.step}) with seed {args.seed}; wrote {out}")
+        samples = exp.trainer.sample(n)
+        viz.image_grid(samples, out, nrow=min(n, 10 if n > 64 else 8), title=title, value_range=(-1, 1))
+    array = backend.asnumpy(getattr(samples, "array", samples))
+    with open(array_out, "wb") as f:
+        np.save(f, array)
+    what = "points x,y" if array.ndim == 2 else "images in [-1, 1]"
+    print(f"drew {n} samples from {ckpt_path} (step {exp.trainer.step}) with seed {args.seed}; wrote {out} and "
+          f"{array_out} (the samples as an array {tuple(array.shape)}, {what}{order}: numpy.load it)")
     return 0

@@ -50,7 +50,10 @@ import threading
 import time
 from pathlib import Path
 
+from minigan.classifier import FIRST_TRAINING
 from minigan.cli import summary
+from minigan.cli.lab.settings import NUMBERS, SettingsError, check_number
+from minigan.cli.outputs import check_cache, check_folder
 from minigan.cli.runfolder import RunFolder, read_text
 from minigan.engine import backend
 from minigan.gans.gan import PRIORS
@@ -99,6 +102,10 @@ def _recipes_help() -> str:
               "  2,500 steps a mode; see minigan.gans.recipes.mixture_settings); wgan-gp takes the same batch",
               "  rule and 750 steps a mode, at least 6000 (grid: 18750); both scale G and D to the data's spread.",
               "  * on a 2-core CPU with --threads 1; a shorter --steps takes proportionally less.",
+              "  The first run on fashion-mnist or mnist also trains the reference CNN that scores its images, once",
+              f"  ({FIRST_TRAINING['fashion-mnist']}; digits: {FIRST_TRAINING['digits']}): run `python -m minigan "
+              "prepare` before a class to",
+              "  train it (and what the lessons train on first use) ahead, and the first run starts at once.",
               "  'lr -> lr/100': the learning rate falls linearly over --steps, so a short run also decays sooner.",
               "examples:",
               "  python -m minigan train gan --data ring                 # the first run: ~1.5 min",
@@ -194,18 +201,18 @@ def _check_applies(args, algorithm) -> None:
     if args.d_lr_ratio is not None and not (algorithm == "gan" and two_d):
         raise ValueError(f"train: --d-lr-ratio (D's learning rate over G's) applies to gan on 2-D data (ring, grid, "
                          f"csv:PATH), not to {args.algorithm} on {args.data}; leave it out")
-    if args.d_lr_ratio is not None and not (math.isfinite(args.d_lr_ratio) and args.d_lr_ratio > 0):
-        raise ValueError(f"train: --d-lr-ratio must be a positive number, got {args.d_lr_ratio}")
     if args.instance_noise is not None and not (algorithm == "gan" and two_d):
         raise ValueError(f"train: --instance-noise (noise on D's inputs) applies to gan on 2-D data (ring, grid, "
                          f"csv:PATH), not to {args.algorithm} on {args.data}; leave it out")
-    if args.instance_noise is not None and not (math.isfinite(args.instance_noise) and args.instance_noise >= 0):
-        raise ValueError(f"train: --instance-noise must be a number >= 0, got {args.instance_noise}")
     if args.r1 is not None and not (algorithm == "gan" and two_d):
         raise ValueError(f"train: --r1 (the penalty on D's gradient at real data) applies to gan on 2-D data (ring, "
                          f"grid, csv:PATH), not to {args.algorithm} on {args.data}; leave it out")
-    if args.r1 is not None and not (math.isfinite(args.r1) and args.r1 >= 0):
-        raise ValueError(f"train: --r1 must be a number >= 0, got {args.r1}")
+    for key in NUMBERS:  # the lab's ranges: beyond them a value overflows or diverges at the first step
+        if getattr(args, key) is not None:
+            try:
+                check_number(key, getattr(args, key), "--" + key.replace("_", "-"))
+            except SettingsError as e:
+                raise ValueError(f"train: {e}") from None
     if args.pack is not None and not (algorithm == "gan" and two_d):
         raise ValueError(f"train: --pack (PacGAN) applies to gan on 2-D data (ring, grid, csv:PATH), "
                          f"not to {args.algorithm} on {args.data}; leave --pack out")
@@ -417,6 +424,9 @@ def run(args) -> int:
         raise ValueError(f"train: --seed must be >= 0, got {args.seed}")
     _check_applies(args, algorithm)
     out_dir = _out_dir(args)
+    check_folder(out_dir, "train: --out", "give --out a folder you can write")
+    if not _is_2d(args.data):  # image metrics judge with the reference CNN, trained into the cache on first use
+        check_cache("train")
     if args.backend is not None:
         backend.use_backend(args.backend)
     overrides = {k: v for k, v in (("lr", args.lr), ("d_lr_ratio", args.d_lr_ratio), ("k", args.k),

@@ -27,6 +27,7 @@ IMAGE_DATASETS = (*IMAGE_NAMES, "idx:PATH")
 MAX_MODES = 10_000       # modes of a 2-D mixture: ring:K with K <= 10,000, grid:K with K*K <= 10,000
 MAX_POINTS = 1_000_000   # rows of a csv:PATH file
 MAX_CSV_BYTES = 64 << 20
+MAX_COORDINATE = 1e6     # |x|, |y| of a csv:PATH point, as the lab's points: far from float32's overflow
 
 
 @dataclass
@@ -105,7 +106,12 @@ def load_points(path) -> Points2D:
     for i, line in enumerate(lines):
         if not _is_row(line):
             raise ValueError(f"{what}: row {i + 1} is {line[:40]!r}, expected two numbers x,y")
-        rows.append([float(v) for v in line.split(",")])
+        row = [float(v) for v in line.split(",")]
+        for axis, value in zip("xy", row):  # named here: past this door a huge value becomes an inf elsewhere
+            if not abs(value) <= MAX_COORDINATE:  # NaN too
+                raise ValueError(f"{what}: row {i + 1} has {axis} = {value:g}; expected a finite number within "
+                                 f"±{MAX_COORDINATE:g} (rescale the data: float32 squares overflow beyond that)")
+        rows.append(row)
     if len(rows) < 2:
         raise ValueError(f"{what}: holds {len(rows)} points, expected at least 2 rows of x,y")
     if len(rows) > MAX_POINTS:

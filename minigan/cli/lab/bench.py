@@ -24,10 +24,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import threading
 import time
 import urllib.request
 
+from minigan.cli.outputs import check_file
 from minigan.engine.backend import set_num_threads
 from minigan.serialization import atomic_write
 
@@ -164,6 +166,12 @@ def main(argv=None) -> int:
     parser.add_argument("--browser", action="store_true", help="count the frames the page receives in Chromium")
     parser.add_argument("--json", default=None, help="also write the numbers to this file")
     args = parser.parse_args(argv)
+    if args.json:  # before the timing, not after it
+        try:
+            check_file(args.json, "lab bench: --json", "give --json a file in a folder you can write")
+        except (ValueError, OSError) as e:
+            print(e, file=sys.stderr)
+            return 2
     set_num_threads(args.threads)
     results = {}
     print(f"{'algorithm':<10}{'step ms':>9}{'pictures ms':>13}{'server ms':>11}{'server/step':>13}"

@@ -8,12 +8,12 @@ and from nowhere else.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import webbrowser
 
 from minigan.cli.lab.settings import PRESETS, preset
+from minigan.cli.outputs import check_folder
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -53,8 +53,7 @@ def run(args) -> int:
         raise ValueError(f"lab: --port must be 0 to 65535, got {args.port}")
     if not args.idle_pause > 0:
         raise ValueError(f"lab: --idle-pause must be a positive number of seconds, got {args.idle_pause}")
-    if os.path.lexists(args.runs) and not os.path.isdir(args.runs):
-        raise ValueError(f"lab: --runs {args.runs!r} is not a folder; give a folder (new or existing) for the runs")
+    check_folder(args.runs, "lab: --runs", "give a folder (new or existing) you can write for the runs")
     if args.host not in LOOPBACK:
         print(f"minigan lab: warning: listening on {args.host}: other computers that reach it can drive the lab "
               f"and save runs into {args.runs!r}; use the default 127.0.0.1 unless you mean that", file=sys.stderr)

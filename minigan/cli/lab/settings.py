@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+from minigan.data.spec import MAX_COORDINATE
 from minigan.engine.backend import np
 from minigan.gans.gan import LOSSES, PRIORS
 from minigan.gans.recipes import MAX_BATCH_SIZE, OPTIMIZERS, PLAIN_GAN
@@ -55,10 +56,27 @@ def _choice(name, value, choices):
     return value
 
 
+# The numeric settings train takes as options too: name -> (the lab's label, low, high, low end open, whole).
+# train checks its --lr, --d-lr-ratio, --k, ... against the same ranges (``check_number``), so that a value
+# beyond them is named as the user gave it, not later as an inf in a derived value (R1's γ scaled by the data's
+# spread), as a first step that diverges, or as a step that never ends (--k 99999999999).
+NUMBERS = {"lr": ("lr", 0.0, 10.0, True, False), "d_lr_ratio": ("D's lr over G's", 0.0, 100.0, True, False),
+           "instance_noise": ("instance noise σ (in the data's spreads)", 0.0, 10.0, False, False),
+           "r1": ("R1 penalty γ (in the data's spreads)", 0.0, 1e3, False, False),
+           "k": ("k (D steps per G step)", 1, 100, False, True), "pack": ("pack", 1, 64, False, True)}
+
+
+def check_number(key, value, name=None):
+    """``value`` of the setting ``key`` within its range (NUMBERS), named ``name`` in the error (default: the
+    lab's label; train passes its option, such as --lr)."""
+    label, low, high, low_open, whole = NUMBERS[key]
+    return _number(name or label, value, low, high, low_open=low_open, integer=whole)
+
+
 # name -> checker of one value. The hyperparameters the trainers and build_experiment take.
 CHECKS = {
-    "lr": lambda v: _number("lr", v, 0.0, 10.0, low_open=True),
-    "k": lambda v: _number("k (D steps per G step)", v, 1, 100, integer=True),
+    "lr": lambda v: check_number("lr", v),
+    "k": lambda v: check_number("k", v),
     "n_critic": lambda v: _number("n_critic (critic steps per G step)", v, 1, 100, integer=True),
     "lam": lambda v: _number("λ (gradient-penalty weight)", v, 0.0, 1e4),
     "clip": lambda v: _number("clip", v, 0.0, 10.0, low_open=True),
@@ -70,12 +88,12 @@ CHECKS = {
     "seed": lambda v: _number("seed", v, 0, 2**32 - 1, integer=True),
     "steps": lambda v: _number("steps", v, 1, MAX_STEPS, integer=True),
     "batch_size": lambda v: _number("batch size", v, 1, min(MAX_LAB_BATCH, MAX_BATCH_SIZE), integer=True),
-    "pack": lambda v: _number("pack", v, 1, 64, integer=True),
+    "pack": lambda v: check_number("pack", v),
     "eval_every": lambda v: _number("evaluate every", v, 1, MAX_STEPS, integer=True),
     "data_scale": lambda v: _number("data scale", v, 0.0, 1e4, low_open=True),
-    "d_lr_ratio": lambda v: _number("D's lr over G's", v, 0.0, 100.0, low_open=True),
-    "instance_noise": lambda v: _number("instance noise σ (in the data's spreads)", v, 0.0, 10.0),
-    "r1": lambda v: _number("R1 penalty γ (in the data's spreads)", v, 0.0, 1e3),
+    "d_lr_ratio": lambda v: check_number("d_lr_ratio", v),
+    "instance_noise": lambda v: check_number("instance_noise", v),
+    "r1": lambda v: check_number("r1", v),
     "lr_decay": lambda v: _flag("lr_decay", v),
     "jitter": lambda v: _number("jitter", v, 0.0, 1e3, low_open=True),
 }
@@ -186,12 +204,12 @@ def check_points(points, what="the points") -> np.ndarray:
         raise SettingsError(f"{what} must be a list of [x, y] pairs")
     if len(points) < 2 or len(points) > MAX_POINTS:
         raise SettingsError(f"{what}: expected 2 to {MAX_POINTS:,} points, got {len(points)}")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for p in points
-               for v in p):
-        raise SettingsError(f"{what}: every coordinate must be a finite number")
+    for i, p in enumerate(points):  # the first bad value, named with its point
+        for axis, v in zip("xy", p):
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not abs(v) <= MAX_COORDINATE:
+                raise SettingsError(f"{what}: point {i + 1} has {axis} = {v!r}; every coordinate must be a finite "
+                                    f"number within ±{MAX_COORDINATE:g}")
     arr = np.asarray(points, dtype=np.float64)
-    if np.abs(arr).max() > 1e6:
-        raise SettingsError(f"{what}: coordinates must be within ±1e6")
     if float(arr.std(axis=0).max()) == 0.0:
         raise SettingsError(f"{what}: all points are the same point; draw or give at least two different ones")
     return arr.astype(np.float32)

@@ -334,3 +334,21 @@ def test_proj_size_is_an_lstm_option_only_and_hx_of_an_lstm_is_a_pair():
         nn.LSTM(3, 4)(minigan.randn(2, 1, 3), minigan.zeros(1, 1, 4))
     with pytest.raises(TypeError, match=r"hx must be a tuple \(h, c\)"):
         nn.LSTMCell(3, 4)(minigan.randn(2, 3), minigan.zeros(2, 4))
+
+
+@needs_torch
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_a_gradient_penalty_through_the_layer_equals_pytorchs(kind):
+    """WGAN-GP's double backward (a critic that reads sequences): ‖∂D/∂x‖² differentiated again, for the weights."""
+    torch = _torch()
+    ours, theirs = _pair(kind, input_size=3, hidden_size=4, num_layers=2, batch_first=True)
+    x = rng.standard_normal((2, 5, 3))
+    grads = []
+    for lib, module in ((minigan, ours), (torch, theirs)):
+        xt = lib.tensor(x, requires_grad=True)
+        score = module(xt)[0][:, -1].sum()
+        (gx,) = lib.autograd.grad(score, xt, create_graph=True)
+        (gx ** 2).sum().backward()
+        grads.append([p.grad.detach().numpy() for p in module.parameters()])
+    for name, a, b in zip(dict(ours.named_parameters()), *grads):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-11, err_msg=name)

@@ -5,6 +5,7 @@ Each checks its arguments and calls one op from ``minigan/ops``.
 
 from __future__ import annotations
 
+import math
 import sys
 import warnings
 
@@ -769,7 +770,10 @@ def elu(input, alpha=1.0, inplace=False):
     input = _float(input, "elu")
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
         raise TypeError(f"elu: alpha must be a number, got {type(alpha).__name__} {alpha!r}")
-    return input.relu() + (input.clamp(max=0.0).exp() - 1.0) * float(alpha)
+    if math.isfinite(alpha):
+        return input.relu() + (input.clamp(max=0.0).exp() - 1.0) * float(alpha)
+    with backend.np.errstate(invalid="ignore"):  # (α · 0 where x < 0 is NaN, as PyTorch's)
+        return input.relu() + (input.clamp(max=0.0).exp() - 1.0) * _negative_side(input, alpha)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
@@ -920,12 +924,21 @@ def selu(input, inplace=False):
     return elu(_float(input, "selu"), 1.6732632423543772848170429916717) * 1.0507009873554804934193349852946
 
 
+def _negative_side(input, alpha):
+    """A non-finite α where x < 0, 0 elsewhere: 0 · α would be NaN where x ≥ 0, and there ELU is x (as PyTorch's)."""
+    return _F.where(input.detach() < 0, float(alpha), 0.0).to(input.dtype)
+
+
 def celu(input, alpha=1.0, inplace=False):
     """max(0, x) + min(0, α(exp(x/α) − 1))."""
     if inplace:
         return _into(input, "celu", lambda t: celu(t, alpha))
     input, alpha = _float(input, "celu"), _number("celu", "alpha", alpha)
-    return input.relu() + ((input.clamp(max=0.0) / alpha).exp() - 1.0) * alpha
+    if math.isfinite(alpha):
+        return input.relu() + ((input.clamp(max=0.0) / alpha).exp() - 1.0) * alpha
+    with backend.np.errstate(invalid="ignore"):  # (as elu's; x / α too only where x < 0)
+        scaled = input.clamp(max=0.0) * _negative_side(input, 1.0 / alpha)
+        return input.relu() + (scaled.exp() - 1.0) * _negative_side(input, alpha)
 
 
 def threshold(input, threshold, value, inplace=False):

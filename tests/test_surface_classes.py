@@ -141,3 +141,23 @@ def test_histc_uses_the_data_range_when_min_equals_max(low, high):
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
     ours, theirs = _both(lambda lib: lib.histc(lib.tensor([2.0, 2.0], dtype=lib.float64), 3, low, high))
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+# ----------------------------------------------------------------------------- ELU with a non-finite alpha
+@pytest.mark.parametrize("name", ["elu", "celu"])
+@pytest.mark.parametrize("alpha", [math.nan, INF, -INF, 0.5])
+def test_elu_is_x_on_the_positive_side_whatever_alpha(name, alpha):
+    """ELU and CELU are x for x > 0: 0·α gave NaN there when α is NaN or ±∞.  Values and gradients as PyTorch's."""
+    x = np.array([1.5, 0.25, 0.0, -0.5, -3.0])
+
+    def run(lib):
+        t = lib.tensor(x, dtype=lib.float64, requires_grad=True)
+        y = getattr(lib.nn.functional, name)(t, alpha)
+        with np.errstate(all="ignore"):  # (∞ · 0 on the negative side's backward: NaN there, in both)
+            (g,) = lib.autograd.grad(y.sum(), t)
+        return y.detach().numpy(), g.numpy()
+
+    (y, g), (ty, tg) = _both(run)
+    np.testing.assert_array_equal(y, ty)
+    positive = x > 0
+    np.testing.assert_array_equal(g[positive], tg[positive])

@@ -31,9 +31,9 @@ the state the step before made.  The input's share of the gates, W_ih x_t + b_ih
 could be one matrix product for all T steps; but its gradient would then come back through T slices of that
 product, and this engine's backward of a slice is a zero array of the whole (T, N, G) with the slice's gradient in
 it: T such arrays, T² work.  One small product per step does the same arithmetic and keeps the backward linear in
-T (benchmarks/rnn_speed.py measures both).  Layer l > 0 reads layer l − 1's outputs (both directions side by side
-when bidirectional), with ``dropout`` between layers while training, never after the last: one mask for the
-whole (T, N, width) output, drawn as PyTorch draws it.
+T (docs/performance.md, "Recurrent layers", has both measured).  Layer l > 0 reads layer l − 1's outputs (both
+directions side by side when bidirectional), with ``dropout`` between layers while training, never after the
+last: one mask for the whole (T, N, width) output, drawn as PyTorch draws it.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}  # how many row bloc
 
 
 # ----------------------------------------------------------------------------- one step of each cell
-# xw is the input's share of the gates, W_ih x + b_ih (computed for all steps at once by the caller)
+# xw is the input's share of the gates, W_ih x + b_ih (the caller's product: it needs no state)
 def rnn_tanh_step(xw, h, w_hh, b_hh):
     """Elman: h' = tanh(W_ih x + b_ih + W_hh h + b_hh)."""
     return F.tanh(xw + F.linear(h, w_hh, b_hh))

@@ -230,7 +230,7 @@ def test_the_lab_refuses_a_file_as_its_runs_folder(tmp_path, capsys):
     file.write_text("not a folder")
     assert main(["lab", "--no-open", "--port", "0", "--runs", str(file)]) == 2
     err = one_line(capsys)
-    assert str(file) in err and "is not a folder" in err
+    assert str(file) in err and "is a file, expected a folder" in err
 
 
 @pytest.fixture

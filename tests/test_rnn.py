@@ -172,9 +172,9 @@ def test_lstm_step_gradients_match_finite_differences(projected):
 @pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
 def test_module_gradients_through_time_match_finite_differences(kind):
     minigan.manual_seed(1)
-    module = getattr(nn, kind)(2, 3, num_layers=2, bidirectional=True).double()
-    x, h = _leaves((4, 2, 2), (4, 2, 3))
-    hx = (h, _leaves((4, 2, 3))[0]) if kind == "LSTM" else h
+    module = getattr(nn, kind)(2, 2, num_layers=2, bidirectional=True).double()
+    x, h = _leaves((3, 2, 2), (4, 2, 2))
+    hx = (h, _leaves((4, 2, 2))[0]) if kind == "LSTM" else h
 
     def run(x, *states):
         out, final = module(x, states if kind == "LSTM" else states[0])

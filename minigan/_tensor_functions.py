@@ -991,7 +991,9 @@ def argsort(input, dim=-1, descending=False, stable=False):
         order = xp.argsort(a, axis=d, kind="stable")
     else:  # sort the reversed input stably and reverse the result: largest first, equal values in their order
         order = a.shape[d] - 1 - xp.flip(xp.argsort(xp.flip(a, d), axis=d, kind="stable"), d)
-    return Tensor._make(order.reshape(x.shape).astype(xp.int64))
+    out = xp.empty_like(a, dtype=xp.int64)  # laid out as the input, as PyTorch's sort results are (and the values
+    out[...] = order  # read at it follow it)
+    return Tensor._make(out.reshape(x.shape))
 
 
 def sort(input, dim=-1, descending=False, stable=False):
@@ -1013,7 +1015,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     if not checks.is_integer(k) or not 0 <= k <= x.shape[d]:
         raise ShapeError(f"topk: k must be an integer from 0 to {x.shape[d]} (the size of dim {d}), got {k!r}")
     k = int(k)
-    picked = argsort(x, d, descending=largest).array[(slice(None),) * d + (slice(0, k),)]
+    picked = argsort(x, d, descending=largest).array[(slice(None),) * d + (slice(0, k),)].copy()  # (row-major, as
+    # PyTorch allocates topk's results)
     return TopkResult(x[_along(picked, d)], Tensor._make(picked))
 
 
@@ -1145,8 +1148,8 @@ def _running_extreme(x, dim, name, better):
         running = getattr(xp, better).accumulate(a, axis=d)
         hit = (a == running) | (a != a)
     position = xp.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - d - 1))
-    index = xp.maximum.accumulate(xp.where(hit, position, 0), axis=d)
-    return x[_along(index, d)], Tensor._make(index.astype(xp.int64))
+    index = xp.maximum.accumulate(xp.where(hit, position, 0), axis=d).astype(xp.int64, order="C")  # (row-major,
+    return x[_along(index, d)], Tensor._make(index)  # as PyTorch allocates both results: the values follow it)
 
 
 def cummax(input, dim):
@@ -1172,7 +1175,7 @@ def logcumsumexp(input, dim):
         x = cat([x.narrow(d, 0, step), logaddexp(x.narrow(d, step, n - step), x.narrow(d, 0, n - step))],
                            dim=d)
         step *= 2
-    return x
+    return x.clone() if n <= 1 else x  # (over one entry the loop makes nothing new: never the input itself)
 
 
 def bincount(input, weights=None, minlength=0):

@@ -190,3 +190,33 @@ def test_prods_gradient_is_pytorchs_on_any_layout_with_zeros_and_nan_and_differe
         assert trg == mrg, what
         if tgg is not None:
             _same(tgg, mgg, what)
+
+
+# ----------------------------------------------------------------------------- 4. layouts a later view can tell
+NEW_CONTIGUOUS = {  # ops whose result PyTorch allocates afresh, contiguous, whatever the input's layout
+    "cummax": lambda x: x.cummax(0).values, "cummax indices": lambda x: x.cummax(1).indices,
+    "cummin": lambda x: x.cummin(0).values, "cumsum": lambda x: x.cumsum(0), "cumprod": lambda x: x.cumprod(1),
+    "logcumsumexp": lambda x: x.logcumsumexp(0), "sort": lambda x: x.sort(0).values,
+    "sort indices": lambda x: x.sort(1).indices, "argsort": lambda x: x.argsort(0),
+    "topk": lambda x: x.topk(2, 0).values, "kthvalue": lambda x: x.kthvalue(2, 1).values,
+    "median(dim)": lambda x: x.median(0).values, "sum(dim)": lambda x: x.sum(1), "mean(dim)": lambda x: x.mean(0),
+    "amax": lambda x: x.amax(1), "max(dim)": lambda x: x.max(0).values, "var": lambda x: x.var(1),
+    "softmax": lambda x: x.softmax(0), "log_softmax": lambda x: x.log_softmax(1), "logsumexp": lambda x: x.logsumexp(0),
+    "prod(dim)": lambda x: x.prod(1), "norm(dim)": lambda x: x.norm(dim=0),
+    "index_select": lambda x: x.index_select(0, _index(x, [1, 0, 1])),
+}
+
+
+@pytest.mark.parametrize("layout", ["permuted", "strided"])
+@pytest.mark.parametrize("name", list(NEW_CONTIGUOUS))
+def test_a_fresh_result_is_contiguous_where_pytorchs_is_so_flatten_is_a_view_and_writes_go_through(name, layout):
+    """cummax of a transposed matrix, flattened, then written in place: PyTorch's result is contiguous, so flatten()
+    is a view and the write shows in the result (a copy would leave it unchanged)."""
+    seen = []
+    for x in _both(np.arange(24.0).reshape(2, 3, 4) % 7):
+        x = x.permute(2, 0, 1) if layout == "permuted" else x[..., ::2]
+        r = NEW_CONTIGUOUS[name](x)
+        with (torch.no_grad() if isinstance(x, torch.Tensor) else minigan.no_grad()):
+            r.flatten()[0] = 99  # (written through the flattened tensor)
+        seen.append((r.is_contiguous() if isinstance(r, torch.Tensor) else None, _np(r).reshape(-1)[0].item()))
+    assert seen[1][1] == seen[0][1], (name, seen)

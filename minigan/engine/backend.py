@@ -143,6 +143,12 @@ def plain_array(array):
     return array if type(array) in ARRAY_TYPES else array.view(numpy.ndarray)
 
 
+def c_order(array):
+    """``array`` laid out row-major (C-contiguous), copied only if it is not: PyTorch allocates the result of a
+    reduction, a scan or a concatenation so, whatever its input's layout (a later flatten() is then a view)."""
+    return array if array.flags.c_contiguous else array.copy()
+
+
 def is_array(x) -> bool:
     """True for a NumPy or CuPy ndarray."""
     return isinstance(x, numpy.ndarray) or (_cupy is not None and isinstance(x, _cupy.ndarray))

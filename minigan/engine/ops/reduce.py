@@ -24,7 +24,8 @@ def _keep(grad, in_shape, axis, keepdims):
 class Sum(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        return x.sum(axis=axis, keepdims=keepdims, dtype=x.dtype)  # x's dtype: NumPy would widen an int32 sum
+        return backend.c_order(x.sum(axis=axis, keepdims=keepdims, dtype=x.dtype))  # (x's dtype: NumPy would widen
+        # an int32 sum; row-major, as PyTorch allocates every reduction's result: see backend.c_order)
 
     def backward(self, grad):  # d(Σx)/dx_i = 1
         return (namespace(grad).broadcast_to(_keep(grad, self.in_shape, self.axis, self.keepdims), self.in_shape),)
@@ -36,7 +37,7 @@ class Mean(Node):
         # the mean of nothing is NaN (as PyTorch), without NumPy's "mean of empty slice" warning
         out = x.mean(axis=axis, keepdims=keepdims) if x.size else x.sum(axis=axis, keepdims=keepdims) + float("nan")
         self.count = max(x.size // max(out.size, 1), 1) if x.size else 1
-        return out
+        return backend.c_order(out)
 
     def backward(self, grad):  # d(mean x)/dx_i = 1/n
         g = _keep(grad, self.in_shape, self.axis, self.keepdims) / grad.dtype.type(self.count)
@@ -54,7 +55,7 @@ class Max(Node):
         if self.needs_input_grad:  # the maxima, a constant: 1/(number of ties) there, 0 elsewhere
             self.mask = (x == out) | backend.get_array_module(x).isnan(x)  # a NaN is the max (max propagates NaN)
             self.share = self.mask / self.mask.sum(axis=axis, keepdims=True).astype(x.dtype)
-        return out if keepdims else out.reshape(_squeezed(x.shape, axis))
+        return backend.c_order(out if keepdims else out.reshape(_squeezed(x.shape, axis)))
 
     def backward(self, grad):  # d max/dx_i = 1 at the maximum (shared equally between ties), else 0
         g = _keep(grad, self.in_shape, self.axis, self.keepdims) * self.share
@@ -64,7 +65,7 @@ class Max(Node):
 class Norm2(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        out = backend.get_array_module(x).sqrt((x * x).sum(axis=axis, keepdims=keepdims))
+        out = backend.c_order(backend.get_array_module(x).sqrt((x * x).sum(axis=axis, keepdims=keepdims)))
         self.save_for_backward(x, out)
         self.zero = _keep(out == 0, x.shape, axis, keepdims)  # a constant mask: where ‖x‖ = 0
         return out
@@ -85,9 +86,9 @@ class Prod(Node):
         self.axis, self.keepdims = axis, keepdims
         if self.needs_input_grad:
             self.zeros = int((a == 0).sum())  # (PyTorch chooses its formula by the whole input, too)
-            self.save_for_backward(a, out := a.prod(axis=axis, keepdims=keepdims))
+            self.save_for_backward(a, out := backend.c_order(a.prod(axis=axis, keepdims=keepdims)))
             return out
-        return a.prod(axis=axis, keepdims=keepdims)
+        return backend.c_order(a.prod(axis=axis, keepdims=keepdims))
 
     def backward(self, grad):  # d(Π a)/da_i = Π_{j≠i} a_j
         a, out = self.saved_tensors
@@ -137,7 +138,7 @@ class CumSum(Node):
         self.axis, self.reverse = axis, reverse
         xp = backend.get_array_module(x)
         total = xp.cumsum(x if not reverse else xp.flip(x, axis), axis=axis, dtype=x.dtype)  # (x's dtype, as sum's)
-        return total if not reverse else xp.flip(total, axis)
+        return backend.c_order(total if not reverse else xp.flip(total, axis))
 
     def backward(self, grad):  # out_i = Σ_{k≤i} x_k, so dL/dx_k = Σ_{i≥k} dL/dout_i: the running sum from the end
         return (CumSum.apply(grad, axis=self.axis, reverse=not self.reverse),)
@@ -151,7 +152,7 @@ class LogSumExp(Node):
         m = xp.where(xp.isfinite(m), m, 0)  # all −inf rows: shift by 0, the result is −inf
         with backend.np.errstate(divide="ignore"):  # log 0 = −inf: the sum of nothing, or of e^(−inf)
             out = m + xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True))
-        out = out if keepdims else out.reshape(_squeezed(x.shape, axis))
+        out = backend.c_order(out if keepdims else out.reshape(_squeezed(x.shape, axis)))
         self.save_for_backward(x, out)
         return out
 
@@ -166,7 +167,7 @@ class Softmax(Node):
     def forward(self, x, axis=-1):
         xp = backend.get_array_module(x)
         e = xp.exp(x - _shift(x, axis))
-        s = e / e.sum(axis=axis, keepdims=True)
+        s = backend.c_order(e / e.sum(axis=axis, keepdims=True))
         self.save_for_backward(s)
         self.axis = axis
         return s
@@ -181,7 +182,7 @@ class LogSoftmax(Node):
         xp = backend.get_array_module(x)
         shifted = x - _shift(x, axis)
         with backend.np.errstate(divide="ignore"):
-            out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+            out = backend.c_order(shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True)))
         self.save_for_backward(out)
         self.axis = axis
         return out

@@ -132,7 +132,7 @@ class Cat(Node):
         xp = backend.get_array_module(*xs)
         self.axis = axis
         self.sizes = [x.shape[axis] for x in xs]
-        return xp.concatenate(xs, axis=axis)
+        return backend.c_order(xp.concatenate(xs, axis=axis))
 
     def backward(self, grad):  # each input gets back its own slice of the gradient
         out, start = [], 0

@@ -161,3 +161,18 @@ def test_elu_is_x_on_the_positive_side_whatever_alpha(name, alpha):
     np.testing.assert_array_equal(y, ty)
     positive = x > 0
     np.testing.assert_array_equal(g[positive], tg[positive])
+
+
+# ----------------------------------------------------------------------------- logcumsumexp never hands its input back
+@pytest.mark.parametrize("shape, dim", [((1, 3), 0), ((3, 1), 1), ((1,), 0), ((), 0)])
+def test_logcumsumexp_over_one_entry_is_a_new_tensor(shape, dim):
+    """Over a dim of size 1 minigan returned the input itself: a later in-place change of the result changed x."""
+    def run(lib):
+        x = lib.ones(shape, dtype=lib.float64)
+        y = x.logcumsumexp(dim)
+        y.add_(1.0)
+        return y is x, x.numpy().copy()
+
+    (same, x), (tsame, tx) = _both(run)
+    assert same == tsame is False
+    np.testing.assert_array_equal(x, tx)

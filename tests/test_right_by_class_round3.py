@@ -220,3 +220,46 @@ def test_a_fresh_result_is_contiguous_where_pytorchs_is_so_flatten_is_a_view_and
             r.flatten()[0] = 99  # (written through the flattened tensor)
         seen.append((r.is_contiguous() if isinstance(r, torch.Tensor) else None, _np(r).reshape(-1)[0].item()))
     assert seen[1][1] == seen[0][1], (name, seen)
+
+
+# ----------------------------------------------------------------------------- 5. .data and .grad assignments
+def _lib_dtype(lib, name):
+    return getattr(lib, name)
+
+
+DATA_CASES = [("float32", True, "int64"), ("float32", True, "bool"), ("float32", False, "int64"),
+              ("float32", True, "float64"), ("float64", True, "float32"), ("int64", False, "float32")]
+
+
+@pytest.mark.parametrize("x_dtype,requires_grad,data_dtype", DATA_CASES)
+def test_data_assignment_refuses_what_pytorch_refuses(x_dtype, requires_grad, data_dtype):
+    """``x.data = <integer tensor>`` on a tensor that requires grad: PyTorch refuses it (its gradient would be kept
+    as an integer: x.grad 2 for a true 2.5); what PyTorch allows gives the same dtype and requires_grad."""
+    outcomes = []
+    for lib in (torch, minigan):
+        x = lib.tensor([1, 2], dtype=_lib_dtype(lib, x_dtype), requires_grad=requires_grad)
+        try:
+            x.data = lib.tensor([1, 0], dtype=_lib_dtype(lib, data_dtype))
+            outcomes.append((str(x.dtype).split(".")[-1], x.requires_grad))
+        except RuntimeError:
+            outcomes.append("RuntimeError")
+    assert outcomes[0] == outcomes[1], outcomes
+
+
+GRAD_CASES = {"int64 grad": lambda lib, x: lib.tensor([1, 2]), "float64 grad": lambda lib, x: x.detach().double(),
+              "bool grad": lambda lib, x: x.detach() > 1, "wrong shape": lambda lib, x: lib.zeros(3),
+              "0-d": lambda lib, x: lib.tensor(3.0), "itself": lambda lib, x: x, "a list": lambda lib, x: [1.0, 2.0],
+              "a number": lambda lib, x: 1.0, "a view of it": lambda lib, x: x.detach(), "None": lambda lib, x: None}
+
+
+@pytest.mark.parametrize("name", list(GRAD_CASES))
+def test_grad_assignment_refuses_what_pytorch_refuses(name):
+    outcomes = []
+    for lib in (torch, minigan):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        try:
+            x.grad = GRAD_CASES[name](lib, x)
+            outcomes.append(None if x.grad is None else _np(x.grad).tolist())
+        except (RuntimeError, TypeError) as e:
+            outcomes.append("RuntimeError" if isinstance(e, RuntimeError) else "TypeError")
+    assert outcomes[0] == outcomes[1], outcomes

@@ -148,6 +148,9 @@ class Tensor(TensorMethods):
         value = value.array if isinstance(value, Tensor) else value
         if not backend.is_array(value):
             raise TypeError(f"data: expected a Tensor or an array, got {type(value).__name__}")
+        if value.dtype.kind not in "fc" and self.requires_grad:  # (its gradient could not be held: PyTorch refuses)
+            raise DtypeError(f"data: cannot set the data of a tensor that requires grad to {value.dtype} values; "
+                             "set floating-point data, or call .requires_grad_(False) first")
         self.array = backend.plain_array(value)  # (a memmap: a plain array on the same memory)
 
     @property
@@ -213,6 +216,8 @@ class Tensor(TensorMethods):
             if not isinstance(value, Tensor):
                 raise TypeError(f"grad: expected a Tensor or None, got {type(value).__name__} "
                                 "(wrap an array with minigan.tensor(...))")
+            if value is self:
+                raise GraphError("grad: a tensor cannot be its own gradient (nor in PyTorch); assign a .clone()")
             if value.shape != self.shape or value.dtype != self.dtype:
                 raise ShapeError(f"grad: got a Tensor of shape {value.array.shape} and dtype {value.dtype} for a "
                                  f"tensor of shape {self.array.shape} and dtype {self.dtype}; expected the same shape "

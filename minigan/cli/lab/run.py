@@ -53,6 +53,7 @@ from minigan.serialization import save
 HEAT_SIZE = 32       # D's output on a HEAT_SIZE x HEAT_SIZE grid of cell centres (the page smooths it)
 SHOWN = 512          # fakes and real points drawn (each from its own fixed generator)
 ARROWS = 128         # the first ARROWS fakes get an arrow: their pull (more would blur into a smear)
+MAX_ESTIMATE_MODES = 2500  # a frame's quick mode estimate (SHOWN fakes x the modes) up to this many modes
 MANIFOLD = 21        # G's image of a MANIFOLD x MANIFOLD grid of z over most of p_z (first two coordinates)
 DISPLAY_SEED = 1_000_003  # the pictures' own random generator: seed + this, never the training's
 RUN_FILES = ("checkpoint.npz", "metrics.json", "points.csv")  # what Save writes into a run's folder
@@ -302,7 +303,19 @@ class LabRun:
         return {"step": self.step_count, "steps": self.steps, "lr_now": self.current_lr(),
                 "fake": b64(fakes.array), "pull": b64(pull), "pull_max": float(norms.max()),
                 "heat": b64(heat), "heat_min": float(heat.min()), "heat_max": float(heat.max()),
-                "manifold": b64(manifold), "eval": self.evals[-1] if self.evals else None}
+                "manifold": b64(manifold), "eval": self.evals[-1] if self.evals else self.estimate(fakes.array)}
+
+    def estimate(self, fakes):
+        """Until the first full evaluation (2,500 samples at step eval_every): the mode metrics of the fakes the
+        frame shows, marked as an estimate. Cheap (SHOWN points against the modes), so the page has numbers from
+        the first steps; None for drawn points (no modes) or a mixture too large to check every frame."""
+        if self.points is not None or self.exp.mixture.num_modes > MAX_ESTIMATE_MODES:
+            return None
+        from minigan.metrics.mixture import mixture_metrics
+
+        result = mixture_metrics(backend.asnumpy(fakes), self.exp.mixture)
+        result.pop("mode_counts")
+        return dict(result, step=self.step_count, estimate=True)
 
     def describe(self) -> dict:
         """What the page needs once per run: settings, view, real points, modes, history so far."""

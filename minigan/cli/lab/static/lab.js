@@ -72,9 +72,11 @@ function onRun(state) {
   showCommand(state.command);
   showEval(state.evals.length ? state.evals[state.evals.length - 1] : null);
   $("eval-note").textContent = state.metrics
-    ? `Measured on 2,500 samples at the steps train measures (every ${state.eval_every}).`
+    ? `Measured on 2,500 samples at the steps train measures (every ${state.eval_every}); before the first, ` +
+      "≈ marks an estimate from the points shown."
     : "Mode metrics are for ring and grid data; your own points have none.";
   refreshRuns();
+  updateTextView(true);
 }
 
 function fillControls(state) {
@@ -121,11 +123,78 @@ function showCommand(command) {
 }
 
 function showEval(ev) {
+  lab.eval = ev;
   if (!ev) { $("m-modes").textContent = $("m-hq").textContent = $("m-rkl").textContent = "–"; $("eval-step").textContent = ""; return; }
-  $("m-modes").textContent = `${ev.modes_covered} / ${ev.num_modes}`;
-  $("m-hq").textContent = (100 * ev.high_quality).toFixed(1) + " %";
-  $("m-rkl").textContent = ev.reverse_kl.toFixed(3);
-  $("eval-step").textContent = `(step ${ev.step})`;
+  const mark = ev.estimate ? "≈ " : "";  // an estimate from the frame's shown points until the full measure
+  $("m-modes").textContent = `${mark}${ev.modes_covered} / ${ev.num_modes}`;
+  $("m-hq").textContent = mark + (100 * ev.high_quality).toFixed(1) + " %";
+  $("m-rkl").textContent = mark + ev.reverse_kl.toFixed(3);
+  $("eval-step").textContent = ev.estimate
+    ? `(estimate at step ${ev.step}, from the ${ev.num_samples} points shown; measured at step ${lab.run ? lab.run.eval_every : "?"})`
+    : `(step ${ev.step})`;
+}
+
+// ---------------------------------------------------------------- the run in words (the text view)
+// What the pictures show, in numbers: read by a screen reader (an aria-live region, at most every few
+// seconds and at each new evaluation, so that it is not a stream of interruptions) and by anyone.
+function smoothedLast(key) {
+  const raw = lab.losses[key] || [];
+  let m = null;
+  for (let i = Math.max(0, raw.length - 200); i < raw.length; i++) {
+    if (raw[i] !== null) m = m === null ? raw[i] : 0.9 * m + 0.1 * raw[i];
+  }
+  return m;
+}
+
+function heatSummary(run, f) {
+  const n = run.heat_size, [x0, x1, y0, y1] = run.bounds;
+  const at = (i) => [x0 + ((i % n) + 0.5) / n * (x1 - x0), y0 + (Math.floor(i / n) + 0.5) / n * (y1 - y0)];
+  let hi = 0, lo = 0, above = 0, sum = 0;
+  const middle = run.heat_kind === "D(x)" ? 0.5 : (f.heat_min + f.heat_max) / 2;
+  for (let i = 0; i < f.heatV.length; i++) {
+    const v = f.heatV[i];
+    if (v > f.heatV[hi]) hi = i;
+    if (v < f.heatV[lo]) lo = i;
+    if (v > middle) above += 1;
+    sum += v;
+  }
+  const p = (xy) => `(${xy[0].toFixed(1)}, ${xy[1].toFixed(1)})`;
+  const name = run.heat_kind === "D(x)" ? "D(x), the probability D gives a point of being real," : run.heat_kind;
+  return `Heat map: ${name} ranges from ${f.heat_min.toPrecision(3)} at ${p(at(lo))} to ${f.heat_max.toPrecision(3)} ` +
+    `at ${p(at(hi))}, mean ${(sum / f.heatV.length).toPrecision(3)}; ${Math.round(100 * above / f.heatV.length)}% ` +
+    `of the plane is above ${middle.toPrecision(3)}${run.heat_kind === "D(x)" ? " (looks real to D)" : ""}.`;
+}
+
+function describeRun() {
+  const run = lab.run, f = lab.frame;
+  if (!run || !f) return "No run yet.";
+  const parts = [`Step ${f.step} of ${f.steps}, ${f.playing ? "playing" : "paused"}; ${run.config.algorithm} on ${run.config.data}, learning rate ${f.lr_now.toPrecision(3)}.`];
+  const keys = Object.keys(lab.losses).filter((k) => k !== "step");
+  const said = keys.map((k) => [k, smoothedLast(k)]).filter(([, v]) => v !== null);
+  if (said.length) parts.push("Losses (smoothed): " + said.map(([k, v]) => `${k} ${v.toPrecision(3)}`).join(", ") + ".");
+  const ev = lab.eval;
+  if (ev) {
+    parts.push(`${ev.estimate ? "Estimated from the " + ev.num_samples + " points shown" : "Measured at step " + ev.step + " on " + ev.num_samples + " samples"}: ` +
+      `${ev.modes_covered} of ${ev.num_modes} modes covered, ${(100 * ev.high_quality).toFixed(1)}% of the generated points ` +
+      `within 3σ of a mode, reverse KL ${ev.reverse_kl.toFixed(3)}.`);
+  } else if (!run.metrics) {
+    parts.push("Your own points have no modes to count.");
+  }
+  let mx = 0, my = 0;
+  const m = f.fakeXY.length / 2;
+  for (let i = 0; i < f.fakeXY.length; i += 2) { mx += f.fakeXY[i]; my += f.fakeXY[i + 1]; }
+  parts.push(`${m} generated points shown, centred at (${(mx / m).toFixed(2)}, ${(my / m).toFixed(2)}); the longest pull on them is ${f.pull_max.toExponential(2)}.`);
+  parts.push(heatSummary(run, f));
+  return parts.join(" ");
+}
+
+let lastSpoken = 0, lastEvalStep = null;
+function updateTextView(force) {
+  const now = performance.now(), evStep = lab.eval && !lab.eval.estimate ? lab.eval.step : null;
+  if (!force && now - lastSpoken < 5000 && evStep === lastEvalStep && !(lab.frame && !lab.frame.playing)) return;
+  const text = describeRun();
+  if (text !== $("text-view").textContent) $("text-view").textContent = text;
+  lastSpoken = now; lastEvalStep = evStep;
 }
 
 // ---------------------------------------------------------------- a frame: numbers, then pictures
@@ -157,7 +226,8 @@ function onFrame(msg) {
   play.classList.toggle("playing", f.playing);
   if (f.message && f.message !== lab.lastMessage) say(f.message, f.message.startsWith("training diverged") ? "error" : "info");
   lab.lastMessage = f.message;
-  if (f.eval) showEval(f.eval);
+  showEval(f.eval);
+  updateTextView(false);
   requestDraw();
 }
 
@@ -267,6 +337,11 @@ function drawPlane() {
   if (f && $("show-pull").checked) drawPull(ctx, run, f, size);
   if (f && $("show-fake").checked) dots(ctx, run, f.fakeXY, COLORS.fake, r, size);
   if ($("data-kind").value === "points" && lab.drawn.length) dots(ctx, run, lab.drawn.flat(), COLORS.drawn, r * 1.2, size);
+  if ($("data-kind").value === "points" && lab.cursor) {  // the keyboard's cross
+    const [px, py] = toPx(run, lab.cursor[0], lab.cursor[1], size), a = 10 * size / 640;
+    ctx.strokeStyle = COLORS.drawn; ctx.lineWidth = 2; ctx.beginPath();
+    ctx.moveTo(px - a, py); ctx.lineTo(px + a, py); ctx.moveTo(px, py - a); ctx.lineTo(px, py + a); ctx.stroke();
+  }
   drawAxes(ctx, run, size);
   if (f) {
     const kind = run.heat_kind;
@@ -503,11 +578,40 @@ $("csv").addEventListener("change", () => {
   reader.readAsText(file);
 });
 
+// The keyboard: space plays or pauses and s steps, except where a key already means something (a field, a
+// button, a list: space presses the focused button itself). On the plane, with "my points" chosen, the arrow
+// keys move a cross and Enter (or space) adds a point there: drawing needs no mouse.
 document.addEventListener("keydown", (ev) => {
-  if (ev.target.tagName === "INPUT" || ev.target.tagName === "SELECT") return;
+  if (["INPUT", "SELECT", "TEXTAREA", "BUTTON", "A", "CANVAS", "SUMMARY"].includes(ev.target.tagName)) return;
   if (ev.key === " ") { ev.preventDefault(); $("play").click(); }
   if (ev.key === "s") $("step").click();
 });
+plane.addEventListener("keydown", (ev) => {
+  if (!lab.run) return;
+  if ($("data-kind").value !== "points") {
+    if (ev.key === " ") { ev.preventDefault(); $("play").click(); }
+    if (ev.key === "s") $("step").click();
+    return;
+  }
+  const [x0, x1, y0, y1] = lab.run.bounds, dx = (x1 - x0) / 40, dy = (y1 - y0) / 40;
+  if (!lab.cursor) lab.cursor = [(x0 + x1) / 2, (y0 + y1) / 2];
+  const moves = { ArrowLeft: [-dx, 0], ArrowRight: [dx, 0], ArrowUp: [0, dy], ArrowDown: [0, -dy] };
+  if (moves[ev.key]) {
+    ev.preventDefault();
+    lab.cursor = [Math.min(x1, Math.max(x0, lab.cursor[0] + moves[ev.key][0])), Math.min(y1, Math.max(y0, lab.cursor[1] + moves[ev.key][1]))];
+  } else if (ev.key === "Enter" || ev.key === " ") {
+    ev.preventDefault();
+    lab.drawn.push([lab.cursor[0], lab.cursor[1]]);
+    lab.csv = null;
+    $("npoints").textContent = lab.drawn.length;
+    say(`point ${lab.drawn.length} added at (${lab.cursor[0].toFixed(2)}, ${lab.cursor[1].toFixed(2)})`);
+  } else {
+    return;
+  }
+  $("cursor").textContent = `cross at (${lab.cursor[0].toFixed(2)}, ${lab.cursor[1].toFixed(2)})`;
+  requestDraw();
+});
+$("describe").addEventListener("click", () => updateTextView(true));
 window.addEventListener("resize", requestDraw);
 
 connect();

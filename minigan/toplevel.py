@@ -21,6 +21,7 @@ from minigan._tensor_surface import Size, Tensor, tensor
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
+from minigan.engine.grad_mode import decorated as _decorated
 from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.engine.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.engine.ops import linalg as L
@@ -288,15 +289,15 @@ def is_tensor(obj) -> bool:
 
 class inference_mode(no_grad):
     """``with minigan.inference_mode():`` (or as a decorator): PyTorch's faster no_grad for pure inference.
-    minigan has no separate inference tensors, so it is ``no_grad`` (``inference_mode(False)``: no change)."""
+    minigan has no separate inference tensors, so it is ``no_grad`` (``inference_mode(False)`` switches recording on,
+    as PyTorch's does, even inside no_grad)."""
 
     def __init__(self, mode: bool = True):
         self.mode = bool(mode)
 
     def __enter__(self):
         self.prev = is_grad_enabled()
-        if self.mode:
-            set_grad_enabled(False)
+        set_grad_enabled(not self.mode)
         _inference[0] += self.mode
         return self
 
@@ -306,12 +307,7 @@ class inference_mode(no_grad):
         return False
 
     def __call__(self, orig_func):
-        @functools.wraps(orig_func)
-        def wrapper(*args, **kwargs):
-            with inference_mode(self.mode):
-                return orig_func(*args, **kwargs)
-
-        return wrapper
+        return _decorated(lambda: inference_mode(self.mode), orig_func)
 
 
 _inference = [0]  # how many inference_mode blocks are open

@@ -11,6 +11,7 @@
 8. PyTorch's exception types, whatever NumPy's version raises inside.
 """
 
+import asyncio
 import warnings
 
 import numpy as np
@@ -263,3 +264,58 @@ def test_grad_assignment_refuses_what_pytorch_refuses(name):
         except (RuntimeError, TypeError) as e:
             outcomes.append("RuntimeError" if isinstance(e, RuntimeError) else "TypeError")
     assert outcomes[0] == outcomes[1], outcomes
+
+
+# ----------------------------------------------------------------------------- 6. grad-mode decorators
+def _modes(lib):
+    """Each grad-mode decorator, made when called (set_grad_enabled switches the mode as it is made)."""
+    return [lambda: lib.no_grad(), lambda: lib.no_grad, lambda: lib.enable_grad(), lambda: lib.set_grad_enabled(False),
+            lambda: lib.set_grad_enabled(True), lambda: lib.inference_mode(), lambda: lib.inference_mode(False)]
+
+
+def _decorated_programs(lib, decorator):
+    """What each kind of decorated function sees of grad mode: a function, a generator (each step, what the caller
+    sees between steps, what a value sent in and an exception thrown in see), and a coroutine."""
+    x = lib.ones(2, requires_grad=True)
+
+    def function():
+        return (x * 2).requires_grad
+
+    def generator():
+        seen = [lib.is_grad_enabled(), (x * 2).requires_grad]
+        sent = yield seen
+        seen = [sent, lib.is_grad_enabled()]
+        try:
+            yield seen
+        except KeyError:
+            yield ["thrown", lib.is_grad_enabled()]
+        return "done"
+
+    async def coroutine():
+        await asyncio.sleep(0)
+        return lib.is_grad_enabled()
+
+    out = {"function": decorator(function)()}
+    outer = not lib.is_grad_enabled()
+    with lib.set_grad_enabled(outer):  # the caller's mode, the opposite of the decorator's where they differ
+        steps = decorator(generator)()
+        out["first step"] = next(steps)
+        out["caller between steps"] = lib.is_grad_enabled()
+        out["after send"] = steps.send("sent")
+        out["after throw"] = steps.throw(KeyError("k"))
+        try:
+            next(steps)
+        except StopIteration as done:
+            out["returned"] = done.value
+        out["coroutine"] = asyncio.run(decorator(coroutine)())
+    return out
+
+
+@pytest.mark.parametrize("which", range(7))
+def test_grad_mode_decorators_on_functions_generators_and_coroutines_are_pytorchs(which):
+    results = []
+    for lib in (torch, minigan):
+        for outer in (True, False):
+            with lib.set_grad_enabled(outer):
+                results.append(_decorated_programs(lib, _modes(lib)[which]()))
+    assert results[:2] == results[2:], results

@@ -4,6 +4,7 @@ hunting NaNs (``detect_anomaly``; for the whole process)?  As in PyTorch's torch
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 import traceback
 
@@ -33,6 +34,44 @@ def is_grad_enabled() -> bool:
     return _mode.grad_enabled
 
 
+def decorated(mode, func):
+    """``func`` run in the grad mode ``mode()`` enters, as PyTorch's decorators run it: a plain call, or, for a
+    generator function, each step of the generator (the caller's code between two steps runs in the caller's own
+    mode: PyTorch's _wrap_generator).  A coroutine is made in the mode, and runs later in whatever mode is then on,
+    as in PyTorch."""
+    if not inspect.isgeneratorfunction(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with mode():
+                return func(*args, **kwargs)
+
+        return wrapper
+
+    @functools.wraps(func)
+    def generator(*args, **kwargs):
+        steps = func(*args, **kwargs)
+        try:
+            with mode():
+                response = steps.send(None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:  # the caller closes us: close the generator, in the mode
+                    with mode():
+                        steps.close()
+                    raise
+                except BaseException as thrown:  # the caller threw something in: pass it on, in the mode
+                    with mode():
+                        response = steps.throw(thrown)
+                else:
+                    with mode():
+                        response = steps.send(request)
+        except StopIteration as done:
+            return done.value
+
+    return generator
+
+
 class set_grad_enabled:
     """``set_grad_enabled(False)`` switches recording off now; as a context manager, until the block ends; as a
     decorator (``@set_grad_enabled(False)``), while the function runs (the mode is put back at once)."""
@@ -50,13 +89,7 @@ class set_grad_enabled:
 
     def __call__(self, orig_func):
         _mode.grad_enabled = self.prev  # decorating changes nothing now, as in PyTorch
-
-        @functools.wraps(orig_func)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(self.mode):
-                return orig_func(*args, **kwargs)
-
-        return wrapper
+        return decorated(lambda: set_grad_enabled(self.mode), orig_func)
 
 
 class no_grad:
@@ -85,12 +118,7 @@ class no_grad:
         return False
 
     def __call__(self, orig_func):
-        @functools.wraps(orig_func)
-        def wrapper(*args, **kwargs):
-            with type(self)():
-                return orig_func(*args, **kwargs)
-
-        return wrapper
+        return decorated(type(self), orig_func)
 
 
 class enable_grad(no_grad):

@@ -414,7 +414,7 @@ def _bitwise(fn, input, other, name, reflected=False):
     x = _t(input, name)
     kinds = [x.dtype, other.dtype if isinstance(other, Tensor) else backend.np.asarray(other).dtype]
     if builtins.any(k.kind not in "biu" for k in kinds):
-        raise TypeError(f"{name}: needs integer or bool operands, got {kinds[0]} and {kinds[1]} (PyTorch refuses "
+        raise DtypeError(f"{name}: needs integer or bool operands, got {kinds[0]} and {kinds[1]} (PyTorch refuses "
                         "floating ones too)")
     a, b = x._pair(other, name, reflected)
     return Tensor._make(getattr(backend.get_array_module(a.array), fn)(a.array, b.array))
@@ -444,7 +444,7 @@ def bitwise_not(input):
     """~x: every bit flipped (a bool tensor's logical not)."""
     x = _t(input, "bitwise_not")
     if x.dtype.kind not in "biu":
-        raise TypeError(f"bitwise_not: needs an integer or bool tensor, got {x.dtype} (PyTorch refuses floating "
+        raise DtypeError(f"bitwise_not: needs an integer or bool tensor, got {x.dtype} (PyTorch refuses floating "
                         "ones too)")
     return Tensor._make(backend.get_array_module(x.array).invert(x.array))
 

@@ -176,3 +176,21 @@ def test_logcumsumexp_over_one_entry_is_a_new_tensor(shape, dim):
     (same, x), (tsame, tx) = _both(run)
     assert same == tsame is False
     np.testing.assert_array_equal(x, tx)
+
+
+# ----------------------------------------------------------------------------- a dtype a kernel does not take
+DTYPE_REFUSALS = {
+    "bitwise_and": lambda lib, x, i: lib.bitwise_and(x, x), "bitwise_or": lambda lib, x, i: x.bitwise_or(i),
+    "bitwise_xor": lambda lib, x, i: lib.bitwise_xor(i, x), "bitwise_not": lambda lib, x, i: lib.bitwise_not(x),
+    "bitwise_left_shift": lambda lib, x, i: x.bitwise_left_shift(x),
+    "bitwise_right_shift_": lambda lib, x, i: x.clone().bitwise_right_shift_(i), "and_": lambda lib, x, i: x & i,
+    "gelu": lambda lib, x, i: lib.nn.functional.gelu(i), "softmax": lambda lib, x, i: i.softmax(0),
+    "log_softmax": lambda lib, x, i: lib.log_softmax(i, 0), "elu": lambda lib, x, i: lib.nn.functional.elu(i),
+    "hardswish": lambda lib, x, i: lib.nn.functional.hardswish(i), "glu": lambda lib, x, i: lib.nn.functional.glu(i),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DTYPE_REFUSALS))
+def test_a_dtype_the_kernel_does_not_take_raises_pytorchs_class(name):
+    """PyTorch raises NotImplementedError ("not implemented for 'Double'"); minigan raised a TypeError only."""
+    _refused_alike(lambda lib: DTYPE_REFUSALS[name](lib, lib.ones(4, dtype=lib.float64), lib.ones(4, dtype=lib.int64)))

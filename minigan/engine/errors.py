@@ -14,9 +14,10 @@ class DimensionError(ShapeError, IndexError):
     """A dimension (axis) outside a tensor's range.  Also an IndexError, which is what PyTorch raises there."""
 
 
-class DtypeError(MiniganError, TypeError, RuntimeError):
+class DtypeError(MiniganError, TypeError, NotImplementedError):
     """Operands whose dtypes do not fit the operation (a float64 input to float32 weights, a gradient asked of
-    integers).  Also a RuntimeError, which is what PyTorch raises there."""
+    integers).  Also a RuntimeError, which is what PyTorch raises there, and NotImplementedError, its class for a
+    kernel that does not take the dtype ("not implemented for 'Long'")."""
 
 
 class DivisionByZero(MiniganError, ZeroDivisionError, RuntimeError):

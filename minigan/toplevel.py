@@ -1353,20 +1353,24 @@ tanh_, trunc_, xlogy_, zero_ = _in_place("tanh_"), _in_place("trunc_"), _in_plac
 def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None, device=None, pin_memory=False,
            requires_grad=False) -> Tensor:
     """Samples of N(mean, std²): ``normal(mean_tensor, std_tensor)`` (one per element, broadcast) or
-    ``normal(0.0, 1.0, size=(n,))`` (a new leaf: ``requires_grad=True`` makes it a parameter to learn).  No
-    gradient flows to mean or std (as in PyTorch)."""
+    ``normal(0.0, 1.0, size=(n,))`` (a new leaf: ``requires_grad=True`` makes it a parameter to learn).  The
+    draw is recorded with a zero gradient to mean and std (as in PyTorch)."""
     _F.only_defaults("normal", layout, pin_memory)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if requires_grad or dtype is not None:  # PyTorch's tensor overloads have no such keywords
             raise TypeError("normal: requires_grad= and dtype= go with numbers mean and std and a size (PyTorch's "
                             "normal(0.0, 1.0, size)); with tensor mean or std, call .requires_grad_() on the result")
+        recorded = [v for v in (mean, std) if isinstance(v, Tensor) and v.requires_grad]
         mean, std = (v.detach() if isinstance(v, Tensor) else v for v in (mean, std))
         like = mean if isinstance(mean, Tensor) else std
         if builtins.bool((std < 0).any() if isinstance(std, Tensor) else std < 0):
             raise ValueError("normal: std must be >= 0")
         noise = randn(*backend.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ()))),
                       generator=generator, dtype=like.dtype, device=like.device)
-        return noise * std + mean
+        sample = noise * std + mean
+        for v in recorded:  # PyTorch records the draw, its gradient 0: where(True, sample, v) is the sample
+            sample = _F.where(ones(sample.shape, dtype=builtins.bool, device=sample.device), sample, v)
+        return sample
     if size is None:
         raise TypeError("normal: give a tensor mean or std, or numbers and size=(...)")
     if std < 0:

@@ -194,3 +194,22 @@ DTYPE_REFUSALS = {
 def test_a_dtype_the_kernel_does_not_take_raises_pytorchs_class(name):
     """PyTorch raises NotImplementedError ("not implemented for 'Double'"); minigan raised a TypeError only."""
     _refused_alike(lambda lib: DTYPE_REFUSALS[name](lib, lib.ones(4, dtype=lib.float64), lib.ones(4, dtype=lib.int64)))
+
+
+# ----------------------------------------------------------------------------- normal() with tensors that require grad
+@pytest.mark.parametrize("which", ["mean", "std", "both"])
+def test_normal_of_tensors_that_require_grad_is_recorded_with_a_zero_gradient(which):
+    """PyTorch records the draw (NormalBackward): the result requires grad and mean's and std's gradients are 0;
+    minigan's result did not require grad (so autograd.grad through it raised)."""
+    def run(lib):
+        m = lib.tensor([0.0, 1.0, -2.0], dtype=lib.float64, requires_grad=which != "std")
+        s = lib.tensor([1.0, 0.5, 2.0], dtype=lib.float64, requires_grad=which != "mean")
+        mean, std = (m, s) if which == "both" else (m, 1.0) if which == "mean" else (0.0, s)
+        y = lib.normal(mean, std)
+        inputs = [t for t in (m, s) if t.requires_grad]
+        return y.requires_grad, [g.numpy() for g in lib.autograd.grad((y * 2.0).sum(), inputs)]
+
+    (rg, grads), (trg, tgrads) = _both(run)
+    assert rg == trg is True
+    for g, tg in zip(grads, tgrads):
+        np.testing.assert_array_equal(g, tg)

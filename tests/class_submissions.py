@@ -3,7 +3,8 @@
 ``make_class(folder, kinds)`` makes one workspace per kind (copies of one blank and one teacher's
 workspace, edited) and returns ``{student: (kind, {exercise: passes?})}``: what a correct gradebook says.
 Each hostile workspace is a teacher's copy with one exercise (``HOSTILE[kind]``) made hostile, so a
-correct grader fails that exercise only.
+correct grader fails that exercise only (the "fake" one also writes fake result lines everywhere from
+``add_backward``, which still passes: lines are not data the grader reads).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ HOSTILE = {
              "a, b = self.saved_tensors\n(x, y), (need_a, need_b) = self.inputs, self.needs_input_grad\n"
              "return (unbroadcast(grad * b, value(x).shape) if need_a else None), "
              "(unbroadcast(grad * a, value(y).shape) if need_b else None)",
-             "still running"),
+             "start processes"),
     "fake": ("adam", None, "not written yet"),  # unwritten; the workspace prints and writes fake "passed" lines
     "memory": ("log_backward", "import numpy as np\nhog = []\nwhile True:\n    hog.append(np.ones(1 << 22))", "memory"),
     "exit": ("tanh_backward", "import os\nos._exit(0)", "ended before reporting"),
@@ -34,13 +35,13 @@ FAKE_LINES = "".join(f"@@result {json.dumps({'name': e.name, 'passed': True, 'me
                      f"{json.dumps({'name': e.name, 'passed': True, 'message': '', 'seconds': 0.1})}\n"
                      for e in EXERCISES)
 FAKE_CODE = f'''
-import atexit as _atexit, os as _os, sys as _sys
+import atexit as _atexit, builtins as _builtins, os as _os, sys as _sys
 _FAKE = {FAKE_LINES!r}
 
 
 def _claim_everything():
     print(_FAKE, flush=True)
-    for _fd in range(0, 64):
+    for _fd in _builtins.range(0, 64):  # (minigan's namespace has a range of its own, as torch's)
         try:
             _os.write(_fd, _FAKE.encode())
         except OSError:
@@ -49,6 +50,32 @@ def _claim_everything():
 
 _atexit.register(_claim_everything)
 _claim_everything()
+'''
+
+
+# appended to a blank workspace's minigan/__init__.py: looks through every frame and object of the process it runs in
+# for a token and a result channel, and writes a pass for every exercise on every file descriptor
+FORGE_CODE = f'''
+import builtins as _builtins, gc as _gc, json as _json, os as _os, sys as _sys
+def _forge():
+    tokens = set()
+    f = _sys._getframe()
+    while f is not None:
+        for v in list(f.f_locals.values()):
+            if type(v) is type({{}}) and isinstance(v.get("token"), type("")):
+                tokens.add(v["token"])
+        f = f.f_back
+    for o in _gc.get_objects():
+        if type(o) is type({{}}) and isinstance(o.get("token"), type("")):
+            tokens.add(o["token"])
+    fake = {FAKE_LINES!r}
+    lines = "".join(t + " " + line for t in tokens for line in fake.splitlines(keepends=True)) + fake
+    for fd in _builtins.range(3, 64):
+        try:
+            _os.write(fd, lines.encode())
+        except OSError:
+            pass
+_forge()
 '''
 
 
@@ -91,6 +118,11 @@ def make_class(folder: Path, kinds) -> dict:
             for name in done:
                 fill_in(root, name)
             passes = {n: n in done for n in names}
+        elif kind == "forge":  # a blank workspace whose __init__ hunts for the grader's channel and claims everything
+            shutil.copytree(blank, root)
+            init = root / "minigan" / "__init__.py"
+            init.write_text(init.read_text() + FORGE_CODE)
+            passes = dict.fromkeys(names, False)
         elif kind == "complete":
             shutil.copytree(solved, root)
             passes = dict.fromkeys(names, True)
@@ -119,7 +151,7 @@ def make_class(folder: Path, kinds) -> dict:
                          "        unbroadcast(grad, value(b).shape) if need_b else None)")
                 elementwise = root / "minigan" / "engine" / "ops" / "elementwise.py"
                 elementwise.write_text(elementwise.read_text() + f"\n_FAKE_LINE = {FAKE_LINES.encode()!r}\n")
-                passes = {n: n not in (exercise, "add_backward") for n in names}
+                passes = {n: n != exercise for n in names}  # writing fake lines everywhere changes nothing
             else:
                 set_body(root, exercise, body)
                 passes = {n: n != exercise for n in names}

@@ -266,3 +266,50 @@ def test_every_measure_command_runs_in_a_teacher_workspace(teacher, kind):
         run = subprocess.run(["bash", "-c", command], cwd=teacher, env=env, capture_output=True, text=True,
                              timeout=900)
         assert run.returncode == 0, (name, command, run.stderr[-2000:])
+
+
+PUBLIC_NODE_APPLY = '''    @classmethod
+    def apply(cls, *inputs, **params):
+        fn = cls()
+        like = _first_tensor(inputs)
+        if like is None:
+            return fn.forward(*inputs, **params)
+        arrays, needs, edges = [], [], []
+        for t in inputs:
+            if type(t) in backend.ARRAY_TYPES:
+                arrays.append(t)
+                needs.append(False)
+                edges.append(None)
+                continue
+            node = t.grad_fn
+            arrays.append(t.array)
+            needs.append(t.requires_grad)
+            edges.append((node or t) if t.requires_grad else None)
+        needs = tuple(needs)
+        record = True in needs and _mode.grad_enabled
+        fn.needs_input_grad = needs if record else None
+        out = fn.forward(*arrays, **params)
+        result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
+        if record:
+            fn.record(inputs, tuple(edges), arrays, out, result)
+        if _anomaly.enabled:
+            fn.check_forward(result)
+        return result
+'''
+
+
+def test_node_apply_can_be_written_with_the_names_its_hint_gives(tmp_path):
+    hint = BY_NAME["node_apply"].hint
+    for name in ("_first_tensor(inputs)", "backend.ARRAY_TYPES", "t.grad_fn", "t.array", "t.requires_grad",
+                 "_mode.grad_enabled", "fn.needs_input_grad", "fn.forward", "like._result(", "fn.record(",
+                 "_anomaly.enabled", "fn.check_forward"):
+        assert name in hint, name
+    used = {n.attr for n in ast.walk(ast.parse("class C:\n" + PUBLIC_NODE_APPLY))
+            if isinstance(n, ast.Attribute) and n.attr.startswith("_")}
+    assert used <= {"_result"}, used  # no private field: _input, _base, _ctx, _requires_grad are not needed
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    file = root / "minigan" / "engine" / "graph.py"
+    file.write_text(source.replace_function(file.read_text(), "Node.apply", PUBLIC_NODE_APPLY))
+    results, _ = grader.grade(root, ["node_apply", "backprop", "mul_backward"])
+    assert [(n, p) for n, p, _, _ in results] == [("node_apply", True), ("backprop", True), ("mul_backward", True)], \
+        results

@@ -225,6 +225,23 @@ MUTATIONS = [
     ("adam", [("return alpha * m_hat / denom", "return alpha * bias2 ** 0.5 / bias1 * m / (xp.sqrt(v) + eps)"),
               ("denom += eps", "pass")],
      "the paper's 'efficient' form (ε moved)", "minigan/optim/adam.py::_adam_direction"),
+    # one per branch the optimizers offer: each branch switched off, or done the way a hurried reader would
+    ("adam", [('if group["weight_decay"] != 0 and group["decoupled_weight_decay"]:\n'
+               '            p.mul_(1.0 - alpha * group["weight_decay"])',
+               'if group["weight_decay"] != 0 and group["decoupled_weight_decay"]:\n'
+               '            g = g + group["weight_decay"] * p.array')], "AdamW's decay added to g (L2)"),
+    ("adam", [('p.mul_(1.0 - alpha * group["weight_decay"])', 'p.mul_(1.0 - group["weight_decay"])')],
+     "AdamW's decay without the learning rate"),
+    ("adam", [("step = _adam_direction(xp, m, v_max, alpha", "step = _adam_direction(xp, m, v, alpha")],
+     "AMSGrad's running maximum never used"),
+    ("adam", [("xp.maximum(v_max, v, out=v_max)", "v_max[...] = v")], "AMSGrad keeps the last v, not the maximum"),
+    ("adam", [("if group[\"amsgrad\"]:\n            _adam_moments", "if False:\n            _adam_moments")],
+     "amsgrad ignored"),
+    ("sgd", [("if mu != 0:", "if False:")], "momentum ignored"),
+    ("sgd", [("_momentum(xp, state[\"momentum_buffer\"], g, mu, 1.0 - group[\"dampening\"])",
+              "_momentum(xp, state[\"momentum_buffer\"], g, mu, 1.0)")], "dampening ignored"),
+    ("rmsprop", [("if mu > 0:\n            b = state", "if False:\n            b = state")], "momentum ignored"),
+    ("rmsprop", [('g = g + group["weight_decay"] * p.array', 'g = g')], "weight decay ignored"),
     ("optimistic_adam", [("_optimistic_step(xp, direction, previous,", "_optimistic_step(xp, direction, direction,")],
      "undoes this step, not the last", "minigan/optim/optimistic_adam.py::OptimisticAdam._update"),
     ("optimistic_adam", [('state["previous_direction"] = direction', "pass")], "never remembers the direction",

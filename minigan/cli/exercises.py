@@ -81,6 +81,23 @@ def _measure(args) -> int:
     return status
 
 
+class _Progress:
+    """A progress bar with an estimate of the time left, on stderr, one line redrawn."""
+
+    def __init__(self, total):
+        self.total, self.done, self.start = total, 0, time.perf_counter()
+
+    def __call__(self, entry):
+        self.done += 1
+        spent = time.perf_counter() - self.start
+        left = spent / self.done * (self.total - self.done)
+        bar = "#" * (30 * self.done // self.total)
+        end = "\n" if self.done == self.total else ""
+        print(f"\r[{bar:<30}] {self.done}/{self.total} graded, {spent:.0f} s, about {left:.0f} s left  "
+              f"(last: {entry['student'][:30]} {entry['points']}/{entry['max_points']})", end=end, file=sys.stderr,
+              flush=True)
+
+
 def _grade(args) -> int:
     folders = gradebook.expand(args.submissions)
     if args.gradescope and len(folders) != 1:
@@ -89,11 +106,13 @@ def _grade(args) -> int:
     start = time.perf_counter()
     book = gradebook.grade_class(folders, args.names, jobs=args.jobs, timeout=args.timeout,
                                  memory=args.memory << 20 if args.memory else None,
-                                 on_student=lambda e: print(f"graded {e['student']}: {e['points']}/"
-                                                            f"{e['max_points']} points", file=sys.stderr,
-                                                            flush=True))
+                                 on_student=_Progress(len(folders)), journal=args.journal)
     print(gradebook.report(book))
     written = [gradebook.write_csv(book, args.csv), gradebook.write_json(book, args.json)]
+    if args.canvas:
+        written.append(gradebook.write_canvas(book, args.canvas))
+    if args.moodle:
+        written.append(gradebook.write_moodle(book, args.moodle))
     if args.gradescope:
         written.append(gradebook.write_gradescope(book["students"][0], args.gradescope))
     print(f"graded {len(folders)} workspace{'s' if len(folders) != 1 else ''} with minigan {book['graded_by']} in "
@@ -144,13 +163,18 @@ def add_parser(subparsers, name="exercises"):
     p.add_argument("submissions", nargs="+", metavar="SUBMISSION",
                    help="a student's workspace, or a folder holding one workspace per student")
     p.add_argument("--names", nargs="+", metavar="NAME", default=None, help="grade only these exercises")
-    p.add_argument("--csv", default="gradebook.csv", help="the gradebook, one row per student and exercise "
-                                                         "(default: gradebook.csv)")
+    p.add_argument("--csv", default="gradebook.csv", help="the gradebook, one row per student, each exercise's points "
+                                                         "in a column (default: gradebook.csv)")
     p.add_argument("--json", default="gradebook.json", help="the gradebook with versions and flags "
                                                            "(default: gradebook.json)")
     p.add_argument("--gradescope", metavar="RESULTS_JSON", default=None,
                    help="also write Gradescope's results.json for the one submission given "
                         "(in an autograder: /autograder/results/results.json)")
+    p.add_argument("--canvas", metavar="CSV", default=None, help="also write Canvas's gradebook import CSV")
+    p.add_argument("--moodle", metavar="CSV", default=None, help="also write Moodle's grade import CSV")
+    p.add_argument("--journal", metavar="FILE", default=None,
+                   help="append each graded student to FILE; run again with the same FILE after a crash to resume "
+                        "without grading anyone twice")
     p.add_argument("--jobs", type=_positive, default=None, help="workspaces graded at once (default: CPU cores)")
     p.add_argument("--timeout", type=float, default=grader.TIMEOUT,
                    help=f"seconds one exercise may take before its process is ended (default {grader.TIMEOUT:g})")

@@ -77,8 +77,14 @@ EXERCISES = (
     Exercise("node_apply", "autodiff", ("minigan/engine/graph.py::Node.apply",),
              "run forward on the inputs' arrays and, when grad mode is on and an input requires grad, "
              "record the node (needs_input_grad, then fn.record(inputs, edges, arrays, out, result))",
-             CHAIN_RULE, "plain arrays in: just compute; a node is recorded only when _mode.grad_enabled and "
-             "some input requires grad (needs_input_grad is None otherwise); like._result(...) makes the output",
+             CHAIN_RULE, "the names to use: like = _first_tensor(inputs) (None: plain arrays in, just return "
+             "fn.forward(*inputs, **params)); an input t with type(t) in backend.ARRAY_TYPES is a constant (its "
+             "array is t, it needs no gradient, its edge is None); for a Tensor read t.grad_fn first (the node that "
+             "made it, None for a leaf; it also brings a view up to date), then t.array and t.requires_grad, and its "
+             "edge is t.grad_fn or t when it requires grad; record = some input requires grad and _mode.grad_enabled; "
+             "fn.needs_input_grad = the tuple of needs if record else None; out = fn.forward(*arrays, **params); "
+             "result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params); if record: "
+             "fn.record(inputs, tuple(edges), arrays, out, result); if _anomaly.enabled: fn.check_forward(result)",
              "Predict whether (x * 2).grad_fn is None inside `with mg.no_grad():`. measure: "
              + PY + 'x = mg.ones(2, requires_grad=True)\nwith mg.no_grad(): print((x * 2).grad_fn)"'),
     Exercise("topological_order", "autodiff", ("minigan/engine/walk.py::topological_order",),

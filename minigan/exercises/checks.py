@@ -1,12 +1,14 @@
-"""The property checks behind every exercise: ``check_<name>(ctx)`` raises ``Fail`` at the first property
-that does not hold, naming the input, the expected value, the value got, and a hint.
+"""The property checks behind every exercise: ``check_<name>(ctx)`` observes the learner's functions on inputs
+drawn from the grader's seed; ``close``, ``check`` and ``raises`` name the input, the expected value, the value
+got, and a hint.
 
-Loaded by ``worker.py`` inside the grading process, where ``import minigan`` is the learner's copy
-(with every other exercise running its reference solution).  The checks are the ones minigan's own
-tests use: float64 gradients against central differences (first and second order), results against
-closed forms (optimizer trajectories, the optimal discriminator, the penalty of a linear critic),
-and, when asked (``check --torch``) and installed, PyTorch as an extra oracle for the optimizers.
-``ctx.reference(target)`` gives the library's own function, to compare whole training steps run from the same seed.
+``runner.py`` runs them twice (see ``ROLE``): in the learner's process, where ``import minigan`` is the learner's
+copy and they only RECORD the values got, and in the grader's own process on the library, where they record what
+is expected; ``grader.decide`` compares the two.  The checks are the ones minigan's own tests use: float64
+gradients against central differences (first and second order), results against closed forms (optimizer
+trajectories in every branch, the optimal discriminator, the penalty of a linear critic), and, when asked
+(``check --torch``) and installed, PyTorch as an extra oracle for the optimizers.  ``ctx.reference(target)``
+gives the function as it runs there, to compare whole training steps run from the same seed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,23 @@ class Fail(AssertionError):
     """The first property that does not hold, in one line."""
 
 
+# Where the checks run decides what ``close``, ``check`` and ``raises`` do (``runner.py`` sets it):
+#   None         judge in place (raise Fail): the library's own tests run the checks on the library;
+#   "student"    in the learner's process: record only what was GOT (data), judge nothing;
+#   "reference"  in the grader's process, on the library: record what is EXPECTED, with tolerances and hints.
+# The grader compares the two records; what the learner's process says about pass or fail counts for nothing.
+ROLE = None
+RECORD = []  # (kind, label, value, extra) in the order the check made them
+SEED = 0  # the grader's seed for this grading (random inputs are unknown until grading starts)
+
+
+def set_seed(seed):
+    """Use the grader's ``seed`` for every random input of the checks."""
+    global SEED, GRADS
+    SEED = int(seed)
+    GRADS = rng(7).standard_normal((6, 3)) * np.array([1.0, 1e-3, 30.0])
+
+
 def reset():
     """Undo what a failed check may have left behind (grad mode off, say)."""
     minigan.set_grad_enabled(True)
@@ -31,7 +50,7 @@ def reset():
 
 # ----------------------------------------------------------------------------- helpers
 def rng(seed=0):
-    return np.random.default_rng(seed)
+    return np.random.default_rng([SEED, seed])
 
 
 def T(a, grad=True):
@@ -51,23 +70,52 @@ def _fmt(v):
     return f"{float(v):.6g}" if np.ndim(v) == 0 else np.array2string(np.asarray(v), precision=4, threshold=8)
 
 
-def close(what, got, expected, hint, rtol=1e-6, atol=1e-9):
-    """``got`` equals ``expected`` (arrays or numbers) within tolerance, or Fail at the worst element."""
-    g, e = _array(got), np.asarray(_array(expected), dtype=np.float64)
+def _data(v):
+    """What the learner's process hands back for a value: a float64 array, or None when it is not numbers."""
+    try:
+        a = np.array(_array(v), dtype=np.float64)
+    except Exception:  # noqa: BLE001 - a value that is no array of numbers: it matches nothing
+        return None
+    return a if a.size <= 1 << 22 else None
+
+
+def compare(what, g, e, hint, rtol=1e-6, atol=1e-9):
+    """None when the data ``g`` equals ``e`` within tolerance, else the one-line failure at the worst element."""
+    e = np.asarray(e, dtype=np.float64)
     if g is None:
-        raise Fail(f"{what}: expected an array of shape {tuple(e.shape)}, got None; hint: {hint}")
+        return f"{what}: expected an array of shape {tuple(e.shape)}, got None; hint: {hint}"
     if g.shape != e.shape:
-        raise Fail(f"{what}: expected shape {tuple(e.shape)}, got shape {tuple(g.shape)}; hint: {hint}")
+        return f"{what}: expected shape {tuple(e.shape)}, got shape {tuple(g.shape)}; hint: {hint}"
     g = g.astype(np.float64)
     bad = ~np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
     if bad.any():
         err = np.where(bad, np.nan_to_num(np.abs(g - e), nan=np.inf), -1.0)
         i = np.unravel_index(int(np.argmax(err)), e.shape) if e.ndim else ()
         at = f" at index {tuple(int(k) for k in i)}" if e.ndim else ""
-        raise Fail(f"{what}:{at} expected {_fmt(e[i])}, got {_fmt(g[i])}; hint: {hint}")
+        return f"{what}:{at} expected {_fmt(e[i])}, got {_fmt(g[i])}; hint: {hint}"
+    return None
+
+
+def close(what, got, expected, hint, rtol=1e-6, atol=1e-9):
+    """``got`` equals ``expected`` (arrays or numbers) within tolerance, or Fail at the worst element."""
+    if ROLE == "student":
+        RECORD.append(("close", what, _data(got), None))
+        return
+    e = np.asarray(_array(expected), dtype=np.float64)
+    if ROLE == "reference":
+        RECORD.append(("close", what, e.copy(), {"hint": hint, "rtol": rtol, "atol": atol}))
+    g = _array(got)
+    failure = compare(what, None if g is None else np.asarray(g), e, hint, rtol, atol)
+    if failure:
+        raise Fail(failure)
 
 
 def check(condition, message, hint):
+    if ROLE == "student":
+        RECORD.append(("check", " ".join(str(message).split())[:400], bool(condition), None))
+        return
+    if ROLE == "reference":
+        RECORD.append(("check", "", True, {"hint": hint}))
     if not condition:
         raise Fail(f"{message}; hint: {hint}")
 
@@ -76,10 +124,18 @@ def raises(what, error, fn, hint):
     try:
         fn()
     except error:
-        return
+        outcome = None
     except Exception as e:  # the wrong kind of error
-        raise Fail(f"{what}: expected {error.__name__}, got {type(e).__name__}: {e}; hint: {hint}") from None
-    raise Fail(f"{what}: expected {error.__name__}, nothing was raised; hint: {hint}")
+        outcome = f"{what}: expected {error.__name__}, got {type(e).__name__}: {e}"
+    else:
+        outcome = f"{what}: expected {error.__name__}, nothing was raised"
+    if ROLE == "student":
+        RECORD.append(("raises", what, outcome is None, (outcome or "")[:400]))
+        return
+    if ROLE == "reference":
+        RECORD.append(("raises", what, True, {"hint": hint}))
+    if outcome:
+        raise Fail(f"{outcome}; hint: {hint}")
 
 
 def _numeric_gradient(value, arrays, eps=1e-6):
@@ -725,6 +781,7 @@ def _torch_trajectory(name, grads, theta0, **kw):
 
 
 GRADS = rng(7).standard_normal((6, 3)) * np.array([1.0, 1e-3, 30.0])  # three scales: ε matters for the small one
+# (set_seed draws them again from the grader's seed)
 THETA0 = np.array([0.5, -1.0, 2.0])
 
 
@@ -732,9 +789,10 @@ def _compare_trajectory(label, cls, torch_name, closed_form, hint, **kw):
     got = _trajectory(cls, GRADS, THETA0, **kw)
     close(f"{label}: θ after each of 6 steps (gradients of 3 scales), {kw}", got, closed_form(**kw), hint,
           rtol=1e-9, atol=1e-12)
-    oracle = _torch_trajectory(torch_name, GRADS, THETA0, **kw) if torch_name else None
-    if oracle is not None:
-        close(f"{label} against torch.optim.{torch_name}, {kw}", got, oracle, hint, rtol=1e-7, atol=1e-10)
+    if USE_TORCH and torch_name:  # (the learner's process has no PyTorch: there the oracle is its own value)
+        oracle = _torch_trajectory(torch_name, GRADS, THETA0, **kw)
+        close(f"{label} against torch.optim.{torch_name}, {kw}", got, got if oracle is None else oracle, hint,
+              rtol=1e-7, atol=1e-10)
 
 
 def _sgd_closed(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
@@ -821,23 +879,38 @@ def check_rmsprop(ctx):
         _compare_trajectory("RMSprop", minigan.optim.RMSprop, "RMSprop", _rmsprop_closed, hint, **kw)
 
 
-def _adam_closed(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-    theta, m, v, out = THETA0.copy(), np.zeros(3), np.zeros(3), []
+def _adam_closed(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, maximize=False,
+                 decoupled_weight_decay=False):
+    theta, m, v, v_max, out = THETA0.copy(), np.zeros(3), np.zeros(3), np.zeros(3), []
     for t, g in enumerate(GRADS, start=1):
-        g = g + weight_decay * theta
+        g = -g if maximize else g
+        if decoupled_weight_decay:
+            theta = theta * (1 - lr * weight_decay)  # AdamW: the decay never enters m or v
+        else:
+            g = g + weight_decay * theta
         m = betas[0] * m + (1 - betas[0]) * g
         v = betas[1] * v + (1 - betas[1]) * g * g
-        m_hat, v_hat = m / (1 - betas[0] ** t), v / (1 - betas[1] ** t)
+        v_max = np.maximum(v_max, v)
+        m_hat, v_hat = m / (1 - betas[0] ** t), (v_max if amsgrad else v) / (1 - betas[1] ** t)
         theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
         out.append(theta)
     return np.array(out)
 
 
 def check_adam(ctx):
-    hint = "m ← β1·m + (1 − β1)g, v ← β2·v + (1 − β2)g², m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t), θ ← θ − α·m̂/(√v̂ + ε)"
+    hint = "m ← β1·m + (1 − β1)g, v ← β2·v + (1 − β2)g², m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t), θ ← θ − α·m̂/(√v̂ + ε); " \
+           "AdamW (decoupled_weight_decay): θ ← θ·(1 − α·λ) first and g untouched; AMSGrad: v̂ from max(v_max, v)"
     for kw in ({"lr": 0.1}, {"lr": 0.01, "betas": (0.5, 0.999), "eps": 1e-3},
-               {"lr": 0.01, "betas": (0.0, 0.9)}, {"lr": 0.01, "weight_decay": 0.1}):
+               {"lr": 0.01, "betas": (0.0, 0.9)}, {"lr": 0.01, "weight_decay": 0.1},
+               {"lr": 0.1, "weight_decay": 0.5, "decoupled_weight_decay": True},
+               {"lr": 0.05, "betas": (0.9, 0.5), "amsgrad": True},
+               {"lr": 0.05, "betas": (0.5, 0.5), "amsgrad": True, "weight_decay": 0.2,
+                "decoupled_weight_decay": True},
+               {"lr": 0.01, "maximize": True, "weight_decay": 0.1}):
         _compare_trajectory("Adam", minigan.optim.Adam, "Adam", _adam_closed, hint, **kw)
+    got = _trajectory(minigan.optim.AdamW, GRADS, THETA0, lr=0.1, weight_decay=0.5)
+    close("AdamW(lr=0.1, weight_decay=0.5): θ after each of 6 steps", got,
+          _adam_closed(lr=0.1, weight_decay=0.5, decoupled_weight_decay=True), hint, rtol=1e-9, atol=1e-12)
 
 
 def _optimistic_adam_closed(lr, betas=(0.5, 0.9), eps=1e-8):

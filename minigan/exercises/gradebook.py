@@ -17,6 +17,8 @@ import functools
 import io
 import json
 import os
+import re
+import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -47,6 +49,61 @@ class _Names(ast.NodeTransformer):
         return node
 
 
+class _Plain(ast.NodeTransformer):
+    """Drop what never changes behaviour: docstrings, ``pass`` beside other statements, annotations."""
+
+    def generic_visit(self, node):
+        super().generic_visit(node)
+        for field in ("body", "orelse", "finalbody"):
+            body = getattr(node, field, None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+                kept = [b for b in body if not isinstance(b, ast.Pass)
+                        and not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+                setattr(node, field, _canonical_order(kept) or [ast.Pass()])
+        return node
+
+    def visit_AnnAssign(self, node):
+        if node.value is None:
+            return None
+        return ast.copy_location(ast.Assign(targets=[node.target], value=node.value), node)
+
+
+def _names(node, kind):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, kind)}
+
+
+def _movable(stmt) -> bool:
+    """An assignment to names: for telling copies apart, its place among its neighbours only matters through the
+    names it reads and writes (a call in it may have effects, but the same calls in another order are a copy)."""
+    return isinstance(stmt, ast.Assign) and not any(isinstance(n, (ast.Await, ast.Yield, ast.NamedExpr))
+                                                    for n in ast.walk(stmt)) \
+        and all(isinstance(t, (ast.Name, ast.Tuple)) for t in stmt.targets)
+
+
+def _key(stmt) -> str:
+    return re.sub(r"Name\(id='[^']*'", "Name(id=''", ast.dump(stmt))
+
+
+def _canonical_order(body) -> list:
+    """Sort runs of independent plain assignments (neither reads nor writes what the other writes)."""
+    body = list(body)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(body) - 1):
+            a, b = body[i], body[i + 1]
+            if not (_movable(a) and _movable(b)):
+                continue
+            wa, wb = _names(a, ast.Store), _names(b, ast.Store)
+            ra, rb = _names(a, ast.Load), _names(b, ast.Load)
+            if wa & (wb | rb) or wb & ra:
+                continue
+            if _key(b) < _key(a):
+                body[i], body[i + 1] = b, a
+                changed = True
+    return body
+
+
 def _normal_form(text: str, qualname: str):
     """The function's body after its docstring, names normalised, as a string (None: no such function)."""
     try:
@@ -57,6 +114,7 @@ def _normal_form(text: str, qualname: str):
         return None
     fn.name, fn.decorator_list, fn.returns = "f", [], None
     fn.body = source.body_statements(fn) or [ast.Pass()]
+    fn = _Plain().visit(fn)
     return ast.dump(_Names().visit(fn), annotate_fields=False)
 
 
@@ -74,7 +132,7 @@ def copied_reference(root, exercise) -> bool:
     for target in BY_NAME[exercise].targets:
         path, qualname = source.split_target(target)
         try:
-            mine = (Path(root) / path).read_text(encoding="utf-8")
+            mine = grader.read_nofollow(Path(root) / path).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return False
         with _PARSING:
@@ -82,6 +140,38 @@ def copied_reference(root, exercise) -> bool:
         if a is None or a != b:
             return False
     return True
+
+
+# ----------------------------------------------------------------------------- code that reaches for the grader
+SUSPICIOUS = ("spec_from_file_location", "SourceFileLoader", "site-packages", "__editable__", ".exercises.json",
+              "sys.path", "importlib", "ctypes", "setsid", "fork", "subprocess", "/proc/", "get_objects", "_getframe",
+              "f_locals", "addaudithook", "__code__", "marshal", "os.kill", "dist-packages")
+
+
+def suspicious(root) -> list:
+    """Lines of the workspace's minigan/ that use what loads code, starts processes or looks into the grader
+    more often than the library's same file does (found by reading; links are never followed)."""
+    found = []
+    base = Path(root) / "minigan"
+    for folder, dirs, files in os.walk(base, followlinks=False):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not os.path.islink(os.path.join(folder, d))]
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            path = Path(folder) / name
+            rel = path.relative_to(Path(root)).as_posix()
+            try:
+                mine = grader.read_nofollow(path).decode("utf-8", "replace")
+            except OSError:
+                continue
+            try:
+                theirs = workspace.WORKSPACE_FILES.get(rel) or workspace.library_text(rel)
+            except OSError:
+                theirs = ""
+            for word in SUSPICIOUS:
+                if mine.count(word) > theirs.count(word):
+                    found.append(f"{rel} uses {word}")
+    return found
 
 
 # ----------------------------------------------------------------------------- grading
@@ -121,12 +211,14 @@ def expand(paths) -> list:
     return found
 
 
-def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None) -> dict:
+def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None, seed=None) -> dict:
     """One student's entry of the gradebook (see ``grade_class``)."""
     root = Path(root).resolve()
     made_by, claims, note = _read_record(root)
+    flags = set()
     try:
-        results, seconds = grader.grade(root, names, timeout=timeout, memory=memory, record=False)
+        results, seconds = grader.grade(root, names, timeout=timeout, memory=memory, record=False, seed=seed,
+                                        flags=flags)
     except workspace.WorkspaceError as e:  # no minigan/ package: nothing to grade
         results, seconds = [(n, False, str(e), 0.0) for n in grader.resolve(names)], 0.0
     rows = []
@@ -137,32 +229,128 @@ def grade_student(root, name, names=None, timeout=grader.TIMEOUT, memory=None) -
     copied = [r["exercise"] for r in rows if r["passed"] and copied_reference(root, r["exercise"])]
     unconfirmed = sorted(claims & {r["exercise"] for r in rows if not r["passed"]},
                          key=[e.name for e in EXERCISES].index)
+    reaching = suspicious(root) if (root / "minigan").is_dir() else []
+    flags = sorted(flags)
+    if copied:
+        flags.append(f"the reference copied (up to names, order, docstrings, pass) in {len(copied)}: "
+                     + ", ".join(copied[:5]) + (" ..." if len(copied) > 5 else ""))
+    if reaching:
+        flags.append("code that may load the reference or reach for the grader: " + "; ".join(reaching[:5])
+                     + (" ..." if len(reaching) > 5 else ""))
+    if unconfirmed:
+        flags.append(f"its record claims {len(unconfirmed)} pass{'es' if len(unconfirmed) > 1 else ''} the grader "
+                     "did not confirm")
     return {"student": name, "workspace": str(root), "made_by": made_by,
             "version_mismatch": made_by != workspace.VERSION, "record_note": note,
             "points": sum(r["points"] for r in rows), "max_points": sum(BY_NAME[r["exercise"]].points for r in rows),
             "passed": sum(r["passed"] for r in rows), "exercises": len(rows), "seconds": round(seconds, 2),
-            "copied_reference": copied, "record_claims_unconfirmed": unconfirmed, "results": rows}
+            "copied_reference": copied, "record_claims_unconfirmed": unconfirmed, "flags": flags, "results": rows}
 
 
-def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=None, on_student=None) -> dict:
-    """The gradebook of the workspaces ``folders``, graded ``jobs`` at a time (default: one per CPU core)."""
+def _journal(path) -> tuple:
+    """(seed or None, {workspace: entry}) from a journal a class grading left (one JSON object a line)."""
+    seed, done = None, {}
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None, {}
+    for line in lines:
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue  # the line a crash cut short
+        if isinstance(item, dict) and "seed" in item:
+            seed = item["seed"]
+        elif isinstance(item, dict) and isinstance(item.get("workspace"), str):
+            done[item["workspace"]] = item
+    return seed, done
+
+
+def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=None, on_student=None,
+                journal=None) -> dict:
+    """The gradebook of the workspaces ``folders``, graded ``jobs`` at a time (default: one per CPU core), every
+    student on the same inputs (one seed for the class).  With ``journal`` (a file), each graded student is
+    appended there as it is done, and a grading that crashed resumes from it without grading anyone again."""
     folders = list(folders)
     students = student_names(folders)
     jobs = max(1, jobs or os.cpu_count() or 1)
+    seed, done = _journal(journal) if journal else (None, {})
+    if seed is None:
+        seed = secrets.randbits(31)
+        if journal:
+            with open(journal, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"seed": seed}) + "\n")
+    lock = threading.Lock()
 
     def one(i):
-        entry = grade_student(folders[i], students[i], names, timeout, memory)
+        key = str(Path(folders[i]).resolve())
+        entry = done.get(key)
+        if entry is None:
+            entry = grade_student(folders[i], students[i], names, timeout, memory, seed)
+            if journal:
+                with lock, open(journal, "a", encoding="utf-8") as f:
+                    f.write(json.dumps(entry, ensure_ascii=False) + "\n")
         if on_student:
             on_student(entry)
         return entry
 
     with ThreadPoolExecutor(jobs) as pool:
         entries = list(pool.map(one, range(len(folders))))
+    pairs = similar_pairs(folders, students, names)
+    for a, b, shared, ratio in pairs:
+        for entry in entries:
+            other = b if entry["student"] == a else a if entry["student"] == b else None
+            if other is not None:
+                entry["flags"] = entry["flags"] + [f"the same code as {other} in {shared} functions ({ratio:.0%})"]
     return {"graded_by": workspace.VERSION,
             "graded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "exercises": [{"name": BY_NAME[n].name, "set": BY_NAME[n].set, "points": BY_NAME[n].points}
                           for n in grader.resolve(names)],
+            "similar": [{"students": [a, b], "functions": n, "ratio": round(r, 3)} for a, b, n, r in pairs],
             "students": entries}
+
+
+SIMILAR_FUNCTIONS = 3  # a pair is reported when it shares at least this many functions ...
+SIMILAR_RATIO = 0.5  # ... and they are at least this share of the functions either wrote
+
+
+def similar_pairs(folders, students, names=None) -> list:
+    """[(student, student, functions shared, share)] for pairs whose written functions are the same up to names,
+    order, docstrings and ``pass`` (the starter code, the stubs, and the library's own solution subtracted)."""
+    targets = [t for n in grader.resolve(names) for t in BY_NAME[n].targets]
+    forms = []
+    for folder in folders:
+        mine = {}
+        for target in targets:
+            path, qualname = source.split_target(target)
+            try:
+                text = grader.read_nofollow(Path(folder) / path).decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if source.is_stub(text, qualname) if _parses(text) else True:
+                continue
+            with _PARSING:
+                form, ref = _normal_form(text, qualname), _reference_form(path, qualname)
+            if form is not None and form != ref:
+                mine[target] = hash(form)
+        forms.append(mine)
+    pairs = []
+    for i in range(len(folders)):
+        for j in range(i + 1, len(folders)):
+            shared = sum(1 for t, h in forms[i].items() if forms[j].get(t) == h)
+            most = max(len(forms[i]), len(forms[j]), 1)
+            if shared >= SIMILAR_FUNCTIONS and shared / most >= SIMILAR_RATIO:
+                pairs.append((students[i], students[j], shared, shared / most))
+    return pairs
+
+
+def _parses(text) -> bool:
+    try:
+        with _PARSING:
+            ast.parse(text)
+        return True
+    except SyntaxError:
+        return False
 
 
 # ----------------------------------------------------------------------------- writing it out
@@ -175,19 +363,64 @@ def _write(path, text) -> Path:
     return path
 
 
-def csv_text(book) -> str:
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """A spreadsheet cell that is never run as a formula: text starting = + - @ tab or CR gets a leading '."""
+    if isinstance(value, str):
+        value = " ".join(value.replace("\r", " ").split("\n"))
+        if value.startswith(FORMULA):
+            return "'" + value
+    return value
+
+
+def _rows(book, header, row_of) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([cell(h) for h in header])
     for entry in book["students"]:
-        for row in entry["results"]:
-            writer.writerow({**row, "passed": int(row["passed"])})
+        writer.writerow([cell(v) for v in row_of(entry)])
     return out.getvalue()
 
 
+def _points(entry) -> dict:
+    return {r["exercise"]: r["points"] for r in entry["results"]}
+
+
+def csv_text(book) -> str:
+    """One row per student: student, points, max_points, passed, flags, then each exercise's points."""
+    names = [e["name"] for e in book["exercises"]]
+    return _rows(book, ["student", "points", "max_points", "passed", "flags", *names],
+                 lambda e: [e["student"], e["points"], e["max_points"], e["passed"], " | ".join(e.get("flags", [])),
+                            *[_points(e).get(n, 0) for n in names]])
+
+
+def canvas_text(book, assignment="minigan exercises") -> str:
+    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment's column
+    (the points) and a notes column Canvas shows as read-only; the student's folder name goes in SIS Login ID."""
+    return _rows(book, ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment, "Notes"],
+                 lambda e: [e["student"], "", "", e["student"], "", e["points"], " | ".join(e.get("flags", []))])
+
+
+def moodle_text(book, item="minigan exercises") -> str:
+    """Moodle's grade import from a CSV file: an identifier column (map "Username" to username), one column per
+    grade item (the points) and its feedback column (the flags)."""
+    return _rows(book, ["Username", item, "Feedback"],
+                 lambda e: [e["student"], e["points"], " | ".join(e.get("flags", []))])
+
+
 def write_csv(book, path) -> Path:
-    """One row per student and exercise: student, exercise, set, passed (1/0), points, message."""
+    """One row per student (``csv_text``)."""
     return _write(path, csv_text(book))
+
+
+def write_canvas(book, path) -> Path:
+    return _write(path, canvas_text(book))
+
+
+def write_moodle(book, path) -> Path:
+    return _write(path, moodle_text(book))
 
 
 def write_json(book, path) -> Path:
@@ -203,7 +436,7 @@ def gradescope(entry) -> dict:
         tests.append({"name": row["exercise"], "number": str(i), "score": row["points"], "max_score": ex.points,
                       "status": "passed" if row["passed"] else "failed",
                       "output": "passed" if row["passed"] else row["message"], "tags": [ex.set]})
-    notes = [f"graded by minigan {workspace.VERSION}"]
+    notes = [f"graded by minigan {workspace.VERSION}"] + [f"FLAG: {flag}" for flag in entry.get("flags", [])]
     if entry["version_mismatch"]:
         notes.append(f"the workspace was made by minigan {entry['made_by'] or '(unrecorded)'}")
     return {"score": entry["points"], "output": "; ".join(notes), "execution_time": round(entry["seconds"]),
@@ -215,22 +448,17 @@ def write_gradescope(entry, path) -> Path:
 
 
 def report(book) -> str:
-    """The teacher's report: a line per student, then what to look at (copied solutions, edited records,
-    workspaces made by another version)."""
+    """The teacher's report: a line per student with its flags, then the pairs of students with the same code."""
     lines = []
     for e in book["students"]:
-        flags = []
-        copied = e["copied_reference"]
-        if copied:
-            shown = ", ".join(copied[:5]) + (f" and {len(copied) - 5} more" if len(copied) > 5 else "")
-            flags.append(f"the reference verbatim in {len(copied)}: {shown}")
-        if e["record_claims_unconfirmed"]:
-            n = len(e["record_claims_unconfirmed"])
-            flags.append(f"its record claims {n} pass{'es' if n > 1 else ''} the grader did not confirm")
+        flags = list(e.get("flags", []))
         if e["version_mismatch"]:
             flags.append(f"made by minigan {e['made_by'] or '(unrecorded)'}")
         if e["record_note"]:
             flags.append("no readable record")
         lines.append(f"{e['student']}: {e['points']}/{e['max_points']} points, {e['passed']}/{e['exercises']} "
                      f"exercises" + (f"  [{'; '.join(flags)}]" if flags else ""))
+    for pair in book.get("similar", []):
+        a, b = pair["students"]
+        lines.append(f"similar: {a} and {b} share {pair['functions']} functions ({pair['ratio']:.0%})")
     return "\n".join(lines)

@@ -1,34 +1,56 @@
-"""Grade a workspace: run ``worker.py`` against the workspace's copy of minigan and collect one result per exercise.
+"""Grade a workspace: the verdict is made here, where no learner's code runs.
 
-The learner's code is not trusted to report its own grade.  The worker runs in a POSIX process session of
-its own, with an address-space limit, and grades each exercise in a process of its own that it ends at the time
-limit (SIGKILL: nothing the code does can catch it) or once it has reported; results come back on a
-pipe made for them (not stdout, where the learner's code prints), each line carrying a token the
-learner's process never sees; only the first result for each exercise asked counts.  When grading is
-done every process left in the worker's process session (a daemon the learner's code started) is ended, and
-the grader never waits for a pipe such a process might hold.
+1. The workspace's ``minigan/`` is copied into a private folder, regular files only (a link is never followed,
+   every file is opened with O_NOFOLLOW); nothing else of the workspace (its record, files beside ``minigan/``)
+   goes along.
+2. The learner's process (``runner.py``, role "student") runs under a supervisor (``supervise.py``): a Linux
+   child subreaper that ends every process the learner's code started, a daemon that left the session included,
+   with limits on memory, on the size of any file it writes (its stderr goes to such a file, of which the grader
+   reads the last few KB) and on time.  It runs ``python -I -S -B``: no start-up file, no user site, no
+   environment variable of ours; ``sys.path`` is the standard library, the copy, and a folder holding only NumPy.
+3. It hands back DATA: the values the learner's functions returned on inputs drawn from the grader's seed.
+4. The same checks run on the library in a trusted process of the grader's ("reference" role, one per seed,
+   cached), giving the expected values, tolerances and hints; ``decide`` compares.  A forged line, token or file
+   from the learner's process is data that either matches what the library computes or fails.
+
+A target still holding its stub is "not written yet" here, without running anything; in the learner's process
+those functions run the library's code (so the other exercises can be graded), and only those: the library's code
+of an exercise the learner did write is never handed to the learner's process.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import secrets
 import select
 import signal
+import stat
 import subprocess
 import sys
+import sysconfig
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from minigan.exercises import workspace
+import numpy as np
+
+from minigan.exercises import source, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES
 
 TIMEOUT = 20.0  # seconds for one exercise's checks; the reference takes well under 2
-MEMORY = 512 << 20  # bytes of address space for the grading process and each exercise (NumPy takes ~0.12 GB)
-MEMORY_TORCH = 4 << 30  # ... when PyTorch is imported too
+MEMORY = 768 << 20  # bytes of address space for the learner's process and each exercise
+MEMORY_TORCH = MEMORY
 STARTUP = 60.0  # seconds to import the workspace's minigan before the first exercise
+FILE_LIMIT = 1 << 20  # bytes any file the learner's process writes may reach (its stderr included)
+COPY_LIMIT = 64 << 20  # bytes of the workspace's minigan/ copied at most
+HERE = Path(__file__).resolve().parent
+
+
+class GradingError(RuntimeError):
+    """The grader itself failed (the library does not pass its own checks)."""
 
 
 def resolve(names) -> list:
@@ -42,144 +64,509 @@ def resolve(names) -> list:
     return [e.name for e in EXERCISES if e.name in set(names)]
 
 
-def _session_members(sid) -> list:
-    """The processes of session ``sid`` (Linux's /proc; elsewhere only the group leader is known)."""
-    pids = []
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return pids
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[-1].split()  # after "pid (name)": state ppid pgrp session ...
-        if len(fields) > 3 and fields[3] == str(sid):
-            pids.append(int(entry.name))
-    return pids
-
-
-def end_session(sid) -> None:
-    """SIGKILL every process of the session ``sid`` (the worker's, started with start_new_session)."""
-    for _ in range(3):  # a process may fork while we look: look again
-        members = _session_members(sid)
-        for pid in members:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        try:
-            os.killpg(sid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        if not members:
-            return
-
-
-def _run_worker(root, run, timeout, torch, memory, note) -> tuple:
-    """Grade ``run`` in one worker, calling ``note(name, passed, message, seconds)`` for each result; returns
-    (the exercise it was grading when it died, or None, and why it stopped when it did not finish)."""
-    token = secrets.token_hex(16)
-    read_end, write_end = os.pipe()
-    job = {"workspace": str(root), "repo": str(workspace.REPO), "run": run, "timeout": timeout, "torch": torch,
-           "memory": memory, "token": token, "results_fd": write_end,
-           "exercises": [{"name": e.name, "targets": list(e.targets)} for e in EXERCISES]}
-    env = dict(os.environ, PYTHONPATH=str(root), PYTHONDONTWRITEBYTECODE="1")
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env.setdefault(var, "1")  # small matrices: one BLAS thread is fastest
-    errors = tempfile.TemporaryFile(mode="w+")  # files, not pipes: nothing the learner's code starts holds us up
+# ----------------------------------------------------------------------------- the copy
+def read_nofollow(path) -> bytes:
+    """A regular file's bytes, never through a link (OSError otherwise)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     try:
-        with tempfile.TemporaryFile(mode="w+") as job_file:
-            json.dump(job, job_file)
-            job_file.seek(0)
-            proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("worker.py"))], cwd=root, env=env,
-                                    stdin=job_file, stdout=subprocess.DEVNULL, stderr=errors,
-                                    pass_fds=(write_end,), start_new_session=True)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(COPY_LIMIT + 1)
+    finally:
+        os.close(fd)
+
+
+def copy_package(root: Path, into: Path) -> list:
+    """Copy ``root/minigan`` into ``into/minigan``, regular files and folders only; returns the links skipped
+    (as paths relative to the workspace)."""
+    links, total = [], 0
+    base = root / "minigan"
+    if os.path.islink(base) or not base.is_dir():
+        raise workspace.WorkspaceError(f"exercises: {root} has no minigan/ package (a link is never followed)")
+    for folder, dirs, files in os.walk(base, followlinks=False):
+        rel = Path(folder).relative_to(base)
+        (into / "minigan" / rel).mkdir(parents=True, exist_ok=True)
+        for name in list(dirs):
+            if os.path.islink(os.path.join(folder, name)):
+                links.append(str(Path("minigan") / rel / name))
+                dirs.remove(name)
+            elif name == "__pycache__":
+                dirs.remove(name)
+        for name in files:
+            path = os.path.join(folder, name)
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                links.append(str(Path("minigan") / rel / name))
+                continue
+            if name.endswith(".pyc"):
+                continue
+            data = read_nofollow(path)
+            total += len(data)
+            if total > COPY_LIMIT:
+                raise workspace.WorkspaceError(f"exercises: {root}/minigan is over {COPY_LIMIT >> 20} MB")
+            (into / "minigan" / rel / name).write_bytes(data)
+    return links
+
+
+DEPENDENCIES = ("numpy", "threadpoolctl")  # what minigan imports (pyproject.toml's dependencies)
+
+
+def _numpy_only() -> tuple:
+    """(a folder holding links to minigan's dependencies and nothing else, the places they really are)."""
+    import importlib.util
+    folder = Path(tempfile.mkdtemp(prefix="minigan-deps-"))
+    allowed = []
+    for module in DEPENDENCIES:
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.origin:
+            continue
+        origin = Path(spec.origin).resolve()
+        real = origin.parent if spec.submodule_search_locations else origin
+        (folder / real.name).symlink_to(real)
+        allowed.append(str(real))
+        if (real.parent / f"{module}.libs").exists():
+            (folder / f"{module}.libs").symlink_to(real.parent / f"{module}.libs")
+            allowed.append(str((real.parent / f"{module}.libs").resolve()))
+    return folder, allowed
+
+
+_NUMPY = None
+_LOCK = threading.Lock()
+
+
+def _blocked_places() -> list:
+    places = {str(workspace.LIBRARY.resolve()), str(workspace.REPO.resolve() / "tests")}
+    for key in ("purelib", "platlib"):
+        places.add(str(Path(sysconfig.get_paths()[key]).resolve()))
+    return sorted(places)
+
+
+# ----------------------------------------------------------------------------- running a role
+MAGIC = b"\x00minigan-frame\x00"  # (runner.MAGIC) where a frame starts
+
+
+def _frames(read_end, deadline, on_frame, proc, budget=256 << 20):
+    """Read frames (MAGIC, 8 bytes of length, payload) until the writer closes, the deadline passes or the budget
+    is spent; bytes that are not a frame (what the learner's code wrote on the pipe) are skipped."""
+    buffer, spent = b"", 0
+    while time.perf_counter() < deadline:
+        if not select.select([read_end], [], [], 0.1)[0]:
+            if proc.poll() is not None and not select.select([read_end], [], [], 0)[0]:
+                return "ended"
+            continue
+        chunk = os.read(read_end, 1 << 20)
+        if not chunk:
+            return "ended"
+        spent += len(chunk)
+        if spent > budget:
+            return "too much data"
+        buffer += chunk
+        while True:
+            at = buffer.find(MAGIC)
+            if at < 0:
+                buffer = buffer[-(len(MAGIC) - 1):]
+                break
+            buffer = buffer[at:]
+            head = len(MAGIC) + 8
+            if len(buffer) < head:
+                break
+            size = int.from_bytes(buffer[len(MAGIC):head], "big")
+            if size > 64 << 20:
+                buffer = buffer[len(MAGIC):]  # not a frame: look for the next
+                continue
+            if len(buffer) < head + size:
+                break
+            meta, arrays = _parse(buffer[head:head + size])
+            if meta is None:
+                buffer = buffer[len(MAGIC):]
+                continue
+            buffer = buffer[head + size:]
+            if on_frame(meta, arrays) == "done":
+                return "done"
+    return "deadline"
+
+
+def _parse(payload):
+    try:
+        with np.load(io.BytesIO(payload), allow_pickle=False) as z:
+            meta = json.loads(bytes(z["meta"].astype(np.uint8)).decode())
+            arrays = {k: np.asarray(z[k]) for k in z.files if k != "meta"}
+        return (meta, arrays) if isinstance(meta, dict) else (None, None)
+    except Exception:  # noqa: BLE001 - anything the learner's process wrote: not a frame, ignored
+        return None, None
+
+
+def _job(role, run, seed, torch, timeout, data_fd, extra=None) -> dict:
+    targets = sorted({t for e in EXERCISES for t in e.targets})
+    return {"role": role, "run": run, "seed": seed, "torch": torch, "timeout": timeout, "data_fd": data_fd,
+            "checks": (HERE / "checks.py").read_text(encoding="utf-8"), "targets": targets,
+            "targets_of": {e.name: list(e.targets) for e in EXERCISES}, **(extra or {})}
+
+
+def _launch(job, env, cwd, memory, total, stderr, fds=()):
+    """Start ``runner.py`` under ``supervise.py``; returns (process, read end of the data pipe)."""
+    read_end, write_end = os.pipe()
+    job = dict(job, data_fd=write_end)
+    runner = (HERE / "runner.py").read_text(encoding="utf-8")
+    supervisor = (HERE / "supervise.py").read_text(encoding="utf-8")
+    command = [sys.executable, "-I", "-S", "-B", "-c", supervisor, str(total), str(memory or 0), str(FILE_LIMIT),
+               sys.executable, runner]
+    job_file = tempfile.TemporaryFile()
+    job_file.write(json.dumps(job).encode())
+    job_file.seek(0)
+    try:
+        proc = subprocess.Popen(command, stdin=job_file, stdout=subprocess.DEVNULL, stderr=stderr, cwd=cwd, env=env,
+                                pass_fds=(write_end, *fds), start_new_session=True)
     finally:
         os.close(write_end)
-    wanted, done, buffer, current = set(run), set(), b"", None
-    deadline = time.perf_counter() + STARTUP  # to import the workspace's minigan (its module-level code may loop)
+        job_file.close()
+    return proc, read_end
+
+
+def _end(proc):
+    """Ask the supervisor to end everything it watches, then make sure it is gone."""
     try:
-        while len(done) < len(run):
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                break
-            if select.select([read_end], [], [], min(left, 0.2))[0]:
-                chunk = os.read(read_end, 65536)
-                if not chunk:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def _tail(file, size=2048) -> str:
+    file.seek(0, os.SEEK_END)
+    n = file.tell()
+    file.seek(max(0, n - size))
+    return file.read(size).decode("utf-8", "replace")
+
+
+_REFERENCE = {}
+
+
+_REFERENCE_LOCK = threading.Lock()
+
+
+def reference(run, seed, torch=False, timeout=TIMEOUT) -> dict:
+    """{exercise: (record, arrays)}: what the library's own functions give on the grader's inputs (cached per
+    exercise and seed: a class graded on one seed computes it once)."""
+    with _REFERENCE_LOCK:  # (one at a time: the students graded at once wait for the one computation)
+        if (seed, torch) not in _REFERENCE:
+            if len(_REFERENCE) > 4:
+                _REFERENCE.clear()
+            _REFERENCE[(seed, torch)] = {}
+        cache = _REFERENCE[(seed, torch)]
+        missing = [name for name in run if name not in cache]
+        if missing:
+            cache.update(_compute_reference(missing, seed, torch, timeout))
+        return {name: cache[name] for name in run}
+
+
+def _compute_reference(run, seed, torch, timeout) -> dict:
+    got = {}
+
+    def on_frame(meta, arrays):
+        name = meta.get("name")
+        if name in run and name not in got and "items" in meta:
+            got[name] = (meta, arrays)
+        return "done" if len(got) == len(run) else None
+
+    env = dict(os.environ, PYTHONPATH=str(workspace.REPO), PYTHONDONTWRITEBYTECODE="1")
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryDirectory() as cwd:
+        job = _job("reference", run, seed, torch, timeout, None)
+        runner = (HERE / "runner.py").read_text(encoding="utf-8")
+        read_end, write_end = os.pipe()
+        job["data_fd"] = write_end
+        with tempfile.TemporaryFile() as job_file:
+            job_file.write(json.dumps(job).encode())
+            job_file.seek(0)
+            proc = subprocess.Popen([sys.executable, "-B", "-c", runner], stdin=job_file, stdout=subprocess.DEVNULL,
+                                    stderr=errors, cwd=cwd, env=env, pass_fds=(write_end,), start_new_session=True)
+        os.close(write_end)
+        try:
+            _frames(read_end, time.perf_counter() + STARTUP + (timeout + 5) * len(run), on_frame, proc, 1 << 34)
+        finally:
+            os.close(read_end)
+            _end(proc)
+        for name in run:
+            if name not in got or got[name][0].get("error"):
+                why = got[name][0].get("error") if name in got else _tail(errors)
+                raise GradingError(f"the library does not pass its own check of {name}: {why}")
+    return got
+
+
+def decide(name, student, expected) -> tuple:
+    """(passed, message): the learner's record ``student`` (meta, arrays) against the library's ``expected``."""
+    from minigan.exercises import checks
+    meta, arrays = student
+    ref_meta, ref_arrays = expected
+    got, want = meta.get("items"), ref_meta["items"]
+    if not isinstance(got, list):
+        return False, str(meta.get("error") or "handed back no data")[:500]
+    feature = None
+    for i, r in enumerate(want):
+        prefix = f"breaks {feature}: " if feature else ""
+        s = got[i] if i < len(got) and isinstance(got[i], dict) else None
+        hint = (r.get("more") or {}).get("hint", BY_NAME[name].hint)
+        if s is None:
+            error = meta.get("error")
+            return False, prefix + (str(error)[:500] if error else "the check stopped before its end")
+        if s.get("kind") != r["kind"]:
+            if s.get("kind") == "check" and s.get("value") is not True:
+                return False, prefix + f"{str(s.get('label'))[:400]}; hint: {hint}"
+            return False, prefix + f"the check took another path than the library's at: {r['label'][:200]}; " \
+                                   f"hint: {hint}"
+        if r["kind"] == "feature":
+            feature = r["label"]
+        elif r["kind"] == "close":
+            more = r["more"]
+            g = arrays.get(f"a{s.get('array')}") if isinstance(s.get("array"), int) else None
+            if g is not None and g.dtype.kind not in "fiub":
+                g = None
+            failure = checks.compare(r["label"], g, ref_arrays[f"a{r['array']}"], hint, more["rtol"], more["atol"])
+            if failure:
+                return False, prefix + failure
+        elif r["kind"] == "check" and s.get("value") is not True:
+            return False, prefix + f"{str(s.get('label'))[:400]}; hint: {hint}"
+        elif r["kind"] == "raises" and s.get("value") is not True:
+            more = s.get("more") if isinstance(s.get("more"), str) else r["label"]
+            return False, prefix + f"{more[:400]}; hint: {hint}"
+    if len(got) != len(want) or meta.get("error"):
+        return False, str(meta.get("error") or "the check recorded more than the library's")[:500]
+    return True, ""
+
+
+def unwritten(copy: Path) -> set:
+    """The targets whose body in the copy is still the stub (found by reading, never by running)."""
+    found = set()
+    for e in EXERCISES:
+        for target in e.targets:
+            path, qualname = source.split_target(target)
+            try:
+                if source.is_stub((copy / path).read_text(encoding="utf-8"), qualname):
+                    found.add(target)
+            except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+                pass
+    return found
+
+
+def _fill(unwritten_targets) -> dict:
+    """{path: the library's source of that file with every target NOT in ``unwritten_targets`` stubbed}."""
+    texts = {}
+    for e in EXERCISES:
+        for target in e.targets:
+            path, _ = source.split_target(target)
+            if any(t.startswith(path + "::") for t in unwritten_targets):
+                texts.setdefault(path, workspace.library_text(path))
+    for e in EXERCISES:
+        for target in e.targets:
+            path, qualname = source.split_target(target)
+            if path in texts and target not in unwritten_targets:
+                texts[path] = source.stub(texts[path], qualname, "exercise: not handed to graded code")
+    return texts
+
+
+def _student_env(home) -> dict:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(home), "LANG": "C.UTF-8"}
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = "1"
+    if sys.platform == "win32":
+        env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
+    return env
+
+
+def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags):
+    """Grade ``run`` in order in one learner's process, one exercise at a time: the next is sent once the last is
+    judged (``judge(name, meta, arrays)`` → passed).  The library's code of the targets in ``handed`` runs there;
+    an exercise judged failed joins ``handed`` (its verdict is final, so its code helps nothing but the exercises
+    that use it).  Returns (the exercise running when the process died or None, why)."""
+    global _NUMPY
+    with _LOCK:
+        if _NUMPY is None:
+            _NUMPY = _numpy_only()
+    numpy_folder, allowed = _NUMPY
+    seen, state = set(), {"current": None, "deadline": time.perf_counter() + STARTUP, "queue": list(run),
+                          "sent": set(handed), "started": None}
+    cmd_read, cmd_write = os.pipe()
+
+    def send_next():
+        if not state["queue"]:
+            return
+        name = state["queue"].pop(0)
+        new = set(handed) - state["sent"]
+        state["sent"] |= new
+        command = {"name": name, "unwritten": sorted(new), "fill": _fill(new) if new else {}}
+        state["current"], state["deadline"] = name, time.perf_counter() + timeout + 5
+        try:
+            data = (json.dumps(command) + "\n").encode()
+            while data:
+                data = data[os.write(cmd_write, data):]
+        except OSError:
+            pass
+
+    def finish(name, meta, arrays):
+        seen.add(name)
+        if not judge(name, meta, arrays):
+            handed.update(BY_NAME[name].targets)
+        state["current"] = None
+        send_next()
+
+    def on_frame(meta, arrays):
+        name, event = meta.get("name"), meta.get("event")
+        for place in (meta.get("blocked") or [])[:3]:
+            flags.add(f"tried to open the library's own files at run time (refused): {str(place)[:200]}")
+        for what in (meta.get("denied") or [])[:3]:
+            flags.add(f"tried something the grader refuses ({str(what)[:60]})")
+        if event == "ready" and state["current"] is None and not seen:
+            send_next()
+        elif event == "start" and name == state["current"]:
+            state["started"] = name
+        elif name in run and name not in seen and (name == state["current"] or "error" in meta):
+            if event in ("timeout", "died"):
+                why = f"took longer than {timeout:g} s (an endless loop?): the grader ended its process" \
+                    if event == "timeout" else f"the exercise's process ended before reporting a result " \
+                                               f"({str(meta.get('why'))[:100]})"
+                finish(name, {"error": why}, {})
+            elif "items" in meta or "error" in meta:
+                finish(name, meta, arrays)
+        return "done" if len(seen) == len(run) else None
+
+    with tempfile.TemporaryDirectory(prefix="minigan-run-") as home, tempfile.TemporaryFile() as errors:
+        job = _job("student", run, seed, torch, timeout, None,
+                   {"path": [str(copy), str(numpy_folder)], "blocked": _blocked_places(), "allowed": allowed,
+                    "home": home, "unwritten": sorted(handed), "fill": _fill(handed), "cmd_fd": cmd_read})
+        total = STARTUP + (timeout + 5) * len(run) + 5
+        try:
+            proc, read_end = _launch(job, _student_env(home), home, memory, total, errors, (cmd_read,))
+        finally:
+            os.close(cmd_read)
+        why = ""
+        try:
+            while True:
+                left = state["deadline"] - time.perf_counter()
+                if left <= 0:
+                    why = f"took too long (importing the workspace's minigan may take {STARTUP:g} s)" \
+                        if state["current"] is None else f"took longer than {timeout:g} s"
                     break
-                buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
-                for line in lines:
-                    tag, _, body = line.decode("utf-8", "replace").partition(" ")
-                    if tag != token:
-                        continue
-                    if body == "ready":  # then each exercise has its limit (the worker enforces it), and a margin
-                        deadline = time.perf_counter() + (timeout + 2) * len(run)
-                        continue
-                    if body.startswith("start "):
-                        current = body[len("start "):]
-                        continue
-                    r = json.loads(body)
-                    if r.get("name") not in wanted or r["name"] in done:
-                        continue  # one result per exercise asked: the first
-                    done.add(r["name"])
-                    current = None
-                    note(r["name"], r["passed"] is True, str(r["message"]), float(r["seconds"]))
-            elif proc.poll() is not None and not select.select([read_end], [], [], 0)[0]:
-                break  # the worker has ended and nothing more is coming (a process it left may hold the pipe)
-    finally:
-        os.close(read_end)
-        end_session(proc.pid)
-        proc.wait()
-        errors.seek(0)
-        stderr = errors.read()
-        errors.close()
-    if len(done) == len(run):
+                status = _frames(read_end, time.perf_counter() + min(left, 1.0), on_frame, proc)
+                if status in ("done", "ended", "too much data", "a frame over the limit"):
+                    why = status
+                    break
+        finally:
+            os.close(read_end)
+            os.close(cmd_write)
+            _end(proc)
+        if why in ("ended", "too much data", "a frame over the limit"):
+            tail = _tail(errors).strip().splitlines()
+            why = (f"handed back {why}" if why != "ended" else _how(proc.returncode) or
+                   (tail[-1][:300] if tail else "it ended"))
+    if len(seen) == len(run):
         return None, ""
-    if time.perf_counter() >= deadline:
-        return None, f"took too long (importing the workspace's minigan may take {STARTUP:g} s)"
-    status = proc.returncode
-    why = f"killed by {signal.Signals(-status).name}" if status < 0 and -status in signal.valid_signals() \
-        else (stderr.strip().splitlines() or [f"exit status {status}"])[-1]
-    return (current if current in wanted and current not in done else None), why
+    blamed = state["current"] if state["current"] is not None and state["started"] == state["current"] else None
+    return blamed, why or "it ended"
 
 
-def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memory=None, record=True) -> tuple:
-    """([(name, passed, message, seconds)], total seconds) for the exercises asked, graded in fresh processes;
-    ``torch=True`` adds PyTorch as an oracle where it has the same function (if installed).  ``record``
-    keeps the grades in the workspace's progress file (``exercises grade`` leaves a submission untouched and
-    never needs that file)."""
+def _how(code):
+    """How the learner's process ended, from the supervisor's exit status (100 + signal), or None."""
+    number = -code if code is not None and code < 0 else code - 100 if code is not None and code > 100 else None
+    try:
+        return f"killed by {signal.Signals(number).name}" if number else None
+    except ValueError:
+        return f"killed by signal {number}"
+
+
+def _first_pass(copy, todo, seed, timeout, torch, memory, expected, handed, flags, got, note) -> str:
+    """Grade ``todo`` in order in a learner's process (started again for the rest if it is killed mid-way);
+    returns why it stopped early ('' when it did not)."""
+
+    def judged(name, meta, arrays):
+        passed, message = decide(name, (meta, arrays), expected[name])
+        seconds = float(meta.get("seconds") or 0.0) if isinstance(meta.get("seconds"), (int, float)) else 0.0
+        note(name, passed, message, seconds)
+        return passed
+
+    why = ""
+    for _ in range(3):  # a process killed mid-way is started again for the rest
+        left = [name for name in todo if name not in got]
+        if not left:
+            break
+        current, why = _run_student(copy, left, seed, timeout, torch, memory, judged, handed, flags)
+        if current is not None:
+            note(current, False, f"the grading process was killed while grading this exercise ({why})", 0.0)
+            handed.update(BY_NAME[current].targets)
+        elif all(name not in got for name in left):
+            break  # no progress: it dies before grading anything
+    return why
+
+
+def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memory=None, record=True, seed=None,
+          flags=None) -> tuple:
+    """([(name, passed, message, seconds)], total seconds) for the exercises asked; ``torch=True`` adds PyTorch
+    as an oracle where it has the same function (if installed).  ``record`` keeps the grades in the workspace's
+    progress file.  ``flags`` (a set) receives what the teacher should look at."""
     root = Path(folder).resolve()
     if record:
         workspace.read_manifest(root)  # a clear error when this is not a workspace
-    if not (root / "minigan" / "__init__.py").is_file():
+    if not (root / "minigan" / "__init__.py").is_file() and not os.path.islink(root / "minigan"):
         raise workspace.WorkspaceError(f"exercises: {root} has no minigan/ package (was it moved?): nothing to grade")
     run = resolve(names)
+    seed = secrets.randbits(31) if seed is None else seed
     memory = memory or (MEMORY_TORCH if torch else MEMORY)
+    flags = set() if flags is None else flags
     got, start = {}, time.perf_counter()
 
     def note(name, passed, message, seconds):
+        message = " ".join(str(message).split())
         if not passed and "hint:" not in message:
             message += f"; hint: {BY_NAME[name].hint}"
         got[name] = (name, passed, message, seconds)
-        if on_result:
-            on_result(got[name])
 
-    for _ in range(3):  # a worker killed mid-way (by the code it grades, say) is started again for the rest
-        left = [name for name in run if name not in got]
-        if not left:
-            break
-        current, why = _run_worker(root, left, timeout, torch, memory, note)
-        if current is None:
-            break
-        note(current, False, f"the grading process was killed while grading this exercise ({why})", 0.0)
-    for name in run:
-        if name not in got:
-            note(name, False, f"the grading process stopped before this exercise: {why}", 0.0)
+    with tempfile.TemporaryDirectory(prefix="minigan-copy-") as copy:
+        copy = Path(copy)
+        links = copy_package(root, copy)
+        if links:
+            flags.add(f"links in the workspace (never followed): {', '.join(links[:3])}")
+        stubs = unwritten(copy)
+        todo = []
+        for name in run:
+            targets = BY_NAME[name].targets
+            linked = [t for t in targets if source.split_target(t)[0] in links]
+            if linked:
+                note(name, False, f"{source.split_target(linked[0])[0]} is a link in the workspace: the grader never "
+                                  "follows a link (make it a file)", 0.0)
+            elif any(t in stubs for t in targets):
+                note(name, False, f"not written yet (the body of {next(t for t in targets if t in stubs)} is still "
+                                  "the stub)", 0.0)
+            else:
+                todo.append(name)
+        expected = reference(run, seed, torch, timeout) if todo else {}  # (all asked: the same for a class)
+        why = _first_pass(copy, todo, seed, timeout, torch, memory, expected, set(stubs), flags, got, note)
+        for name in todo:
+            if name not in got:
+                note(name, False, f"the grading process stopped before this exercise: {why}", 0.0)
+        # In lesson order an exercise ran with the library's code of the exercises that failed before it, and the
+        # learner's own of those after it.  One that failed while a later one failed too is graded again, last
+        # first, with the library's code of the later failed ones (decided: their code helps nothing else).
+        failed = [name for name in todo if not got[name][1]]
+        if len(failed) >= 2:
+            again = {}
+
+            def keep(name, passed, message, seconds):
+                again[name] = (name, passed, message, seconds)
+                if passed:
+                    got[name] = (name, passed, message, seconds)
+
+            handed = set(stubs) | set(BY_NAME[failed[-1]].targets)
+            _first_pass(copy, failed[-2::-1], seed, timeout, torch, memory, expected, handed, flags, again, keep)
     results = [got[name] for name in run]
+    if on_result:
+        for r in results:
+            on_result(r)
     if record:
         workspace.record(root, results)
     return results, time.perf_counter() - start

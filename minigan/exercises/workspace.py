@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from minigan import __version__ as VERSION
@@ -124,6 +126,11 @@ def _planned_files(classroom=False) -> list:
     return files
 
 
+def _planned_parents(classroom=False) -> list:
+    """Every folder the workspace's files go in (a link there would be written through)."""
+    return sorted({p for f in _planned_files(classroom) for p in f.parents if str(p) != "."})
+
+
 def classroom_files() -> dict:
     return {path: make() for path, make in classroom.FILES.items()}
 
@@ -133,13 +140,20 @@ def start(folder, solutions=False, force=False, classroom=False, lectures=None) 
     a GitHub Classroom set-up (a workflow and an autograding configuration that run ``exercises check``);
     ``lectures`` ({exercise name: text}) points exercises at the teacher's own lectures in EXERCISES.md."""
     root = Path(folder)
+    where, library = Path(os.path.abspath(root)), Path(os.path.abspath(LIBRARY))
+    if where == library or library in where.parents or where in library.parents:
+        raise WorkspaceError(f"exercises start: {root} is inside the library {LIBRARY} (or holds it): a copy of "
+                             "the library into itself never ends; choose a folder outside it")
+    if os.path.islink(root):
+        raise WorkspaceError(f"exercises start: {root} is a link; give a real folder (a link is never followed)")
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"exercises start: {root} is a file; give a folder (new or empty)")
     if root.exists() and any(root.iterdir()):
         if not force:
             raise WorkspaceError(f"exercises start: {root} is not empty; choose a new folder, or pass --force to add "
                                  "the workspace beside what is there (no existing file is ever overwritten)")
-        clashes = [str(f) for f in _planned_files(classroom) if (root / f).exists()]
+        clashes = [str(f) for f in _planned_files(classroom) if os.path.lexists(root / f)]
+        clashes += [str(f) for f in _planned_parents(classroom) if os.path.islink(root / f)]
         if clashes:
             raise WorkspaceError(f"exercises start: {root} already holds {clashes[0]} (and {len(clashes) - 1} more of "
                                  "the workspace's files); nothing was written, so your work there is untouched")
@@ -147,17 +161,18 @@ def start(folder, solutions=False, force=False, classroom=False, lectures=None) 
     shutil.copytree(LIBRARY, root / "minigan", ignore=_ignore, dirs_exist_ok=force)
     for path, text in WORKSPACE_FILES.items():
         (root / path).parent.mkdir(exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
+        (root / path).unlink(missing_ok=True)
+        _write_new(root / path, text)
     if not solutions:
         for path, text in stubbed_files().items():
             (root / path).write_text(text, encoding="utf-8")
-    (root / "EXERCISES.md").write_text(exercises_markdown(solutions, lectures), encoding="utf-8")
+    _write_new(root / "EXERCISES.md", exercises_markdown(solutions, lectures))
     for path, text in (classroom_files() if classroom else {}).items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
+        _write_new(root / path, text)
     manifest = {"format": 1, "solutions": solutions, "created": _now(), "minigan_version": VERSION,
-                "library": str(REPO), "exercises": [e.name for e in EXERCISES], "progress": {}}
-    (root / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+                "exercises": [e.name for e in EXERCISES], "progress": {}}  # (never the library's path)
+    _write_new(root / MANIFEST, json.dumps(manifest, indent=1))
     return root
 
 
@@ -204,9 +219,19 @@ def record(folder, results) -> None:
         manifest["progress"][name] = {"passed": passed, "message": message, "seconds": round(seconds, 2),
                                       "at": _now()}
     path = Path(folder) / MANIFEST
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    if os.path.islink(path):
+        raise WorkspaceError(f"exercises: {path} is a link; the grader never writes through a link")
+    fd, tmp = tempfile.mkstemp(prefix=".exercises-", suffix=".tmp", dir=folder)  # a new file: never a link
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(json.dumps(manifest, indent=1))
+    os.replace(tmp, path)
+
+
+def _write_new(path, text) -> None:
+    """Write ``text`` into a file that must not exist yet (O_EXCL: never through a link, dangling or not)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def read_lectures(path) -> dict:
@@ -234,8 +259,8 @@ def exercises_markdown(solutions=False, lectures=None) -> str:
              "then grade it from the folder that holds the full minigan (not from inside this one):", "",
              "    python -m minigan exercises check DIR            # everything",
              "    python -m minigan exercises check DIR NAME       # one exercise", "",
-             "Each exercise is graded on its own: while one is checked, the others run their reference",
-             "solution, so you can work in any order (the lesson order below is the suggested one).", ""]
+             "While one exercise is checked, the functions you have not written yet run the library's code,",
+             "so you can work in any order (the lesson order below is the suggested one).", ""]
     number = 0
     for _key, title, exercises in by_set():
         lines += [f"## {title}", ""]

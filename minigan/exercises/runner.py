@@ -1,0 +1,328 @@
+"""Run the checks of some exercises and hand back only DATA: what each check observed, in order.
+
+``grader.py`` runs this file's text with ``python -I -S -B -c`` in two roles, reading a job (JSON) on stdin:
+
+* ``"student"``: in the learner's process.  ``sys.path`` is the grader's: a private copy of the workspace's
+  ``minigan/`` and a folder that holds only NumPy, then the standard library; no start-up file runs and the
+  reference library is neither on the path nor openable (an audit hook refuses to open a file under it, to start
+  a program or to fork past the exercise's own process).  Each exercise runs in a fork that records what the
+  learner's functions returned on the grader's inputs (``checks.ROLE = "student"``) and writes it as one frame.
+* ``"reference"``: in the grader's own trusted process, on the library: records what is expected.
+
+A frame is ``MAGIC``, 8 bytes of length, then an ``.npz`` (no pickles) holding ``meta`` (JSON) and the arrays.  Nothing
+in a frame is a verdict: ``grader.py`` compares the two records itself.
+"""
+
+import io
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+import types
+
+FRAME_LIMIT = 64 << 20
+MAGIC = b"\x00minigan-frame\x00"  # where a frame starts: what else lands on the pipe is skipped
+
+
+def _frame(fd, meta, arrays=()):
+    import numpy as np
+    buffer = io.BytesIO()
+    named = {f"a{i}": a for i, a in enumerate(arrays)}
+    np.savez(buffer, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **named)
+    data = buffer.getvalue()
+    if len(data) > FRAME_LIMIT:
+        data = _too_big(meta)
+    data = MAGIC + len(data).to_bytes(8, "big") + data
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _too_big(meta):
+    import numpy as np
+    buffer = io.BytesIO()
+    small = {"name": meta.get("name"), "error": "the values it returned are too large to hand back"}
+    np.savez(buffer, meta=np.frombuffer(json.dumps(small).encode(), dtype=np.uint8))
+    return buffer.getvalue()
+
+
+WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+CHANGES = ("os.mkdir", "os.rename", "os.remove", "os.rmdir", "os.symlink", "os.link", "os.truncate", "os.chmod",
+           "os.chown", "os.utime", "shutil.copyfile", "shutil.copytree", "shutil.move", "shutil.rmtree")
+
+
+def _guard(blocked, allowed, home, state):
+    """An audit hook: no file under the reference library, no file written outside the process's own folder,
+    no new program, no fork once an exercise runs."""
+    blocked, allowed, home = tuple(blocked), tuple(allowed), os.path.realpath(home) + os.sep
+    realpath = os.path.realpath
+
+    def real_of(path):
+        if isinstance(path, int):
+            return None
+        path = os.fsdecode(path)
+        return realpath(path)
+
+    def hook(event, args):
+        if event == "open" and args and isinstance(args[0], (str, bytes)):
+            try:
+                real = real_of(args[0])
+            except Exception:  # noqa: BLE001
+                return
+            if real.startswith(blocked) and not real.startswith(allowed):
+                state["blocked"].append(real[:300])
+                raise PermissionError(f"the grader does not let graded code open {args[0]!r}")
+            mode, flags = (args + (None, None))[1:3]
+            writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or \
+                (isinstance(flags, int) and flags & WRITES)
+            if writes and state["locked"] and not real.startswith(home):
+                state["denied"].append(f"writing {real[:200]}")
+                raise PermissionError(f"the grader does not let graded code write {args[0]!r} (only under $HOME)")
+        elif event in CHANGES and state["locked"]:
+            for path in args[:2]:
+                try:
+                    real = real_of(path) if isinstance(path, (str, bytes, os.PathLike)) else None
+                except Exception:  # noqa: BLE001
+                    real = None
+                if real is not None and not real.startswith(home):
+                    state["denied"].append(f"{event} {real[:200]}")
+                    raise PermissionError(f"the grader does not let graded code change {path!r}")
+        elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "pty.spawn",
+                       "os.startfile", "ctypes.dlopen") and state["locked"]:
+            state["denied"].append(event)
+            raise PermissionError(f"the grader does not let graded code use {event}")
+        elif event in ("os.fork", "os.forkpty") and state["locked"] and os.getpid() != state["parent"]:
+            state["denied"].append(event)
+            raise PermissionError("the grader does not let graded code start processes (os.fork)")
+
+    return hook
+
+
+def _code_in(code, qualname):
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            if const.co_qualname == qualname:
+                return const
+            found = _code_in(const, qualname)
+            if found is not None:
+                return found
+    return None
+
+
+def _function(target):
+    import importlib
+    import inspect
+    path, qualname = target.split("::")
+    obj = importlib.import_module(path[:-3].replace("/", ".").removesuffix(".__init__"))
+    for part in qualname.split("."):
+        obj = vars(obj)[part]
+        if isinstance(obj, (staticmethod, classmethod)):
+            obj = obj.__func__
+        elif isinstance(obj, property):
+            obj = obj.fget
+    return inspect.unwrap(obj)
+
+
+def _where(exc):
+    place = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        name = frame.filename.replace("\\", "/")
+        if "/minigan/" in name:
+            place = f"minigan/{name.rsplit('/minigan/', 1)[1]}:{frame.lineno}"
+    return place
+
+
+def _describe(exc, fail_type):
+    if isinstance(exc, fail_type):
+        return str(exc)
+    if isinstance(exc, NotImplementedError) and str(exc).startswith("exercise "):
+        return f"not written yet ({exc})"
+    where = _where(exc)
+    if isinstance(exc, MemoryError):
+        return "ran out of memory (over the grader's limit for one exercise)" + (f" (at {where})" if where else "")
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return f"raised {type(exc).__name__}: {message[:300]}" + (f" (at {where})" if where else "")
+
+
+class Context:
+    """What a check may ask: the reference of a target (in the learner's process, the function as it runs there:
+    the learner's, or the library's where the learner has not written it yet)."""
+
+    def __init__(self, functions):
+        self._functions = functions
+
+    def reference(self, target):
+        return self._functions[target]
+
+
+def _run_checks(name, checks, features, seed):
+    """Run exercise ``name``'s checks and the features built on it; the record plus the error that ended it."""
+    import numpy as np
+
+    import minigan
+    checks.RECORD.clear()
+    error = None
+    for label, run in [(None, getattr(checks, "check_" + name))] + list(features):
+        if label is not None:
+            checks.RECORD.append(("feature", label, None, None))
+        minigan.manual_seed(seed)
+        np.random.seed(seed % (1 << 32))
+        try:
+            run()
+        except BaseException as e:  # noqa: BLE001 - SystemExit, KeyboardInterrupt... from the learner's code
+            error = _describe(e, checks.Fail)
+            break
+        finally:
+            checks.reset()
+    return list(checks.RECORD), error
+
+
+def _pack(name, record, error, extra):
+    import numpy as np
+    meta, arrays = {"name": name, "error": error, "items": [], **extra}, []
+    for kind, label, value, more in record:
+        item = {"kind": kind, "label": str(label)[:400]}
+        if isinstance(value, np.ndarray):
+            item["array"] = len(arrays)
+            arrays.append(value)
+        elif value is None or isinstance(value, bool):
+            item["value"] = value
+        if more is not None:
+            item["more"] = more
+        meta["items"].append(item)
+    return meta, arrays
+
+
+def _child(name, job, checks, functions, data_fd, state):
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass
+    try:
+        state["locked"] = True
+        features = [(label, (lambda f=f: f(Context(functions)))) for label, f in checks.FEATURES.get(name, ())]
+        check = getattr(checks, "check_" + name)
+        checks.__dict__["check_" + name] = lambda: check(Context(functions))
+        start = time.perf_counter()
+        record, error = _run_checks(name, checks, features, job["seed"])
+        meta, arrays = _pack(name, record, error, {"seconds": round(time.perf_counter() - start, 3),
+                                                   "blocked": state["blocked"][:5], "denied": state["denied"][:5]})
+        _frame(data_fd, meta, arrays)
+    except BaseException as e:  # noqa: BLE001
+        try:
+            _frame(data_fd, {"name": name, "error": f"the check could not hand back its data ({type(e).__name__})"})
+        except BaseException:  # noqa: BLE001
+            pass
+    finally:
+        os._exit(0)
+
+
+def _status(status):
+    if os.WIFSIGNALED(status):
+        try:
+            return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+        except ValueError:
+            return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.WEXITSTATUS(status)}"
+
+
+def _grade_in_fork(name, job, checks, functions, data_fd, state):
+    pid = os.fork()
+    if pid == 0:
+        _child(name, job, checks, functions, data_fd, state)
+    try:
+        os.setpgid(pid, pid)
+    except OSError:
+        pass
+    deadline, status = time.perf_counter() + job["timeout"], None
+    while status is None and time.perf_counter() < deadline:
+        done, st = os.waitpid(pid, os.WNOHANG)
+        if done:
+            status = st
+        else:
+            time.sleep(0.005)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if status is None:
+        os.waitpid(pid, 0)
+        _frame(data_fd, {"name": name, "event": "timeout"})
+    else:  # (after its own frame, if it wrote one: the grader takes the first)
+        _frame(data_fd, {"name": name, "event": "died", "why": _status(status)})
+
+
+def main():
+    job = json.loads(sys.stdin.buffer.read().decode())
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    data_fd = job["data_fd"]
+    state = {"blocked": [], "denied": [], "locked": False, "parent": os.getpid()}
+    if job["role"] == "student":
+        sys.addaudithook(_guard(job["blocked"], job["allowed"], job["home"], state))
+        sys.path.extend(job["path"])  # after the standard library: nothing there is shadowed
+    import numpy as np  # noqa: F401 - before the learner's code
+    try:
+        if job["role"] == "student":
+            state["locked"] = True  # the learner's code runs from here on
+        import minigan  # noqa: F401 - in the learner's process, the learner's copy
+        checks = types.ModuleType("_minigan_exercise_checks")
+        exec(compile(job["checks"], "minigan-exercise-checks", "exec"), checks.__dict__)
+        checks.ROLE = job["role"]
+        checks.USE_TORCH = bool(job.get("torch"))
+        checks.set_seed(job["seed"])
+        functions, missing = {}, {}
+        for target in job["targets"]:
+            try:
+                functions[target] = _function(target)
+            except (KeyError, AttributeError, TypeError, ImportError) as e:
+                missing[target] = f"the workspace has no function {target.split('::')[1]} in " \
+                                  f"{target.split('::')[0]} ({type(e).__name__}: {e}); was it renamed or deleted?"
+        _fill(job, functions)
+    except BaseException as e:  # noqa: BLE001 - a syntax error in the workspace, say: nothing can be graded
+        for name in job["run"]:
+            _frame(data_fd, {"name": name, "error": f"the workspace's minigan cannot be imported: "
+                                                    f"{_describe(e, ())}"})
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _frame(data_fd, {"event": "ready"})
+    commands = os.fdopen(job["cmd_fd"], "rb") if job.get("cmd_fd") is not None else None
+    todo = list(job["run"]) if commands is None else []
+    while True:
+        if commands is not None:  # the grader sends the next exercise once it has judged the last one
+            line = commands.readline()
+            if not line:
+                return
+            command = json.loads(line.decode())
+            _fill(command, functions)
+            todo = [command["name"]]
+        if not todo:
+            return
+        name = todo.pop(0)
+        lost = [missing[t] for t in job["targets_of"][name] if t in missing]
+        if lost:
+            _frame(data_fd, {"name": name, "error": lost[0]})
+            continue
+        _frame(data_fd, {"name": name, "event": "start"})
+        _grade_in_fork(name, job, checks, functions, data_fd, state)
+
+
+def _fill(job, functions):
+    """Swap in the library's code for the targets ``job["unwritten"]`` (from ``job["fill"]``: {path: source})."""
+    for path, text in job.get("fill", {}).items():
+        code = compile(text, path, "exec")
+        for target in job.get("unwritten", ()):
+            if target.startswith(path + "::") and target in functions:
+                ref = _code_in(code, target.split("::")[1])
+                try:
+                    functions[target].__code__ = ref
+                except (ValueError, TypeError):
+                    pass
+
+
+if __name__ == "__main__":
+    main()
+    os._exit(0)

@@ -104,7 +104,7 @@ def _item(it):
     if isinstance(it, (*_PLAIN, bool)):
         return np.asarray(it) if isinstance(it, bool) else it  # a bool is a 0-d mask (NumPy's reading is PyTorch's)
     if isinstance(it, engine.Tensor):
-        array = it.array
+        array = backend.get_array_module(it.array).asarray(it.array)  # (a 0-d result may hold a NumPy scalar: x > 0)
         if array.dtype.kind not in "biu":
             raise IndexError(f"getitem: tensors used as indices must be integer or bool tensors, got dtype "
                              f"{array.dtype}")

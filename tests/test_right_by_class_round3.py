@@ -319,3 +319,16 @@ def test_grad_mode_decorators_on_functions_generators_and_coroutines_are_pytorch
             with lib.set_grad_enabled(outer):
                 results.append(_decorated_programs(lib, _modes(lib)[which]()))
     assert results[:2] == results[2:], results
+
+
+# ----------------------------------------------------------------------------- 7. what PyTorch accepts
+@pytest.mark.parametrize("mask", ["x > 0", "x < 0", "(None, x > 0)", "(x > 0, None)"])
+def test_a_bool_mask_of_a_0d_tensor_selects_as_in_pytorch(mask):
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor(2.0, requires_grad=True)
+        y = x[eval(mask)]
+        z = x * 1
+        z[z > 0] = x * 3  # (a write through the mask too)
+        results.append((tuple(y.shape), y.requires_grad, _np(y).tolist(), lib.autograd.grad(y.sum() + z, x)[0].item()))
+    assert results[0] == results[1], results

@@ -701,8 +701,9 @@ def tile(input, dims):
     each dimension of size s becomes d·s, the copies one after another."""
     x = _t(input, "tile")
     dims = tuple(dims)
-    if not builtins.all(isinstance(d, int) and d >= 0 for d in dims):
+    if not builtins.all(checks.is_integer(d) and d >= 0 for d in dims):
         raise ValueError(f"tile: dims must be non-negative ints, got {dims}")
+    dims = tuple(builtins.int(d) for d in dims)  # (np.int64(2) too, as PyTorch takes it)
     dims = (1,) * (x.ndim - len(dims)) + dims
     x = x.reshape(*(1,) * (len(dims) - x.ndim), *x.shape)
     interleaved = [n for pair in zip([1] * x.ndim, x.shape) for n in pair]  # (1, s0, 1, s1, ...)
@@ -712,7 +713,7 @@ def tile(input, dims):
 
 
 def _triangle(x, diagonal, lower, fn):
-    x = _t(x, fn)
+    x, diagonal = _t(x, fn), integer(diagonal, fn, "diagonal")
     xp = backend.get_array_module(x.array)
     n, m = x.shape[-2:]
     keep = xp.tri(n, m, diagonal, dtype=builtins.bool)  # on and below the diagonal-th diagonal
@@ -1259,7 +1260,7 @@ def cumprod(input, dim, *, dtype=None):
 def diag(input, diagonal=0):
     """A 1-D input laid on the ``diagonal``-th diagonal of a square matrix (zeros elsewhere), or a 2-D input's
     ``diagonal``-th diagonal as a vector."""
-    x = _t(input, "diag")
+    x, diagonal = _t(input, "diag"), integer(diagonal, "diag", "diagonal")
     if x.ndim == 1:
         n = x.shape[0] + builtins.abs(diagonal)
         out = Tensor._make(backend.get_array_module(x.array).zeros((n, n), dtype=x.dtype))

@@ -177,8 +177,9 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if inplace:
         return _into(input, "dropout", lambda t: dropout(t, p, training))
     input = _float(input, "dropout")
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+    if not checks.is_number(p) or not 0 <= p <= 1:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
+    p = float(p)  # (a NumPy scalar is a number, as in PyTorch: a float64 one must not promote a float32 input)
     if not training or p == 0:
         return input
     xp = backend.get_array_module(input.array)
@@ -325,9 +326,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if input.ndim != 2:  # per position (or one sample): the same loss over a batch of rows (M, C)
         return _per_position(cross_entropy, op, input, target, reduction, weight=weight, ignore_index=ignore_index,
                              label_smoothing=label_smoothing)
-    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) or \
-            not 0 <= label_smoothing <= 1:
+    if not checks.is_number(label_smoothing) or not 0 <= label_smoothing <= 1:
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    label_smoothing = float(label_smoothing)
     weight = _weight(weight, op, input)
     soft = isinstance(target, Tensor) and target.dtype.kind == "f"  # class probabilities, not target
     if not soft and weight is None and not label_smoothing:
@@ -646,9 +647,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not provided (it matters when shrinking)")
     if size is not None:
-        out, scales = _per_axis(size, len(axes), "size", int), (None,) * len(axes)
+        out, scales = _per_axis(size, len(axes), "size", checks.is_integer, int), (None,) * len(axes)
     else:
-        scales = _per_axis(scale_factor, len(axes), "scale_factor", (int, float))
+        scales = _per_axis(scale_factor, len(axes), "scale_factor", checks.is_number, float)
         out = tuple(int(input.shape[a] * s) for a, s in zip(axes, scales))  # ⌊n·s⌋, as PyTorch
         scales = (None,) * len(axes) if recompute_scale_factor else tuple(float(s) for s in scales)
     if mode == "area":
@@ -664,12 +665,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     return input
 
 
-def _per_axis(value, count, name, kind):
+def _per_axis(value, count, name, kind, number):
+    """One ``number`` (int or float) per resized axis, each of the ``kind`` its test accepts (NumPy's too) and > 0."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
-    if len(values) != count or not all(isinstance(v, kind) and not isinstance(v, bool) and v > 0 for v in values):
+    if len(values) != count or not all(kind(v) and v > 0 for v in values):
         raise ValueError(f"interpolate: {name} must be a positive number or one for each of the {count} resized "
                          f"axes, got {value!r}")
-    return values
+    return tuple(number(v) for v in values)
 
 
 def _source_coordinate(size, n, align_corners, scale, xp, clamp=True):
@@ -737,8 +739,9 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     if inplace:
         return _into(input, "dropout2d", lambda t: dropout2d(t, p, training))
     input = _float(input, "dropout2d")
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+    if not checks.is_number(p) or not 0 <= p <= 1:
         raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p!r}")
+    p = float(p)
     if input.ndim < 2:
         raise ShapeError(f"dropout2d: feature dropout needs an input (N, C, ...) of at least 2 dimensions, got shape "
                          f"{tuple(input.shape)}; use dropout for element-wise dropout")
@@ -768,7 +771,7 @@ def elu(input, alpha=1.0, inplace=False):
     if inplace:
         return _into(input, "elu", lambda t: elu(t, alpha))
     input = _float(input, "elu")
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
+    if not checks.is_number(alpha):
         raise TypeError(f"elu: alpha must be a number, got {type(alpha).__name__} {alpha!r}")
     if math.isfinite(alpha):
         return input.relu() + (input.clamp(max=0.0).exp() - 1.0) * float(alpha)
@@ -1116,7 +1119,8 @@ def pixel_shuffle(input, upscale_factor):
     n, c, h, w = input.shape
     if c % (r * r):
         raise ShapeError(f"pixel_shuffle: {c} channels are not divisible by upscale_factor² = {r * r}")
-    return input.reshape(n, c // (r * r), r, r, h, w).permute(0, 1, 4, 2, 5, 3).reshape(n, c // (r * r), h * r, w * r)
+    out = input.reshape(n, c // (r * r), r, r, h, w).permute(0, 1, 4, 2, 5, 3).reshape(n, c // (r * r), h * r, w * r)
+    return out if out._base is None else out.clone()  # (a new tensor, as PyTorch's, also where no entry moves)
 
 
 def pixel_unshuffle(input, downscale_factor):
@@ -1125,7 +1129,8 @@ def pixel_unshuffle(input, downscale_factor):
     n, c, h, w = input.shape
     if h % r or w % r:
         raise ShapeError(f"pixel_unshuffle: height and width {(h, w)} are not divisible by {r}")
-    return input.reshape(n, c, h // r, r, w // r, r).permute(0, 1, 3, 5, 2, 4).reshape(n, c * r * r, h // r, w // r)
+    out = input.reshape(n, c, h // r, r, w // r, r).permute(0, 1, 3, 5, 2, 4).reshape(n, c * r * r, h // r, w // r)
+    return out if out._base is None else out.clone()
 
 
 def _attention_bias(mask, dtype, xp):

@@ -213,3 +213,21 @@ def test_normal_of_tensors_that_require_grad_is_recorded_with_a_zero_gradient(wh
     assert rg == trg is True
     for g, tg in zip(grads, tgrads):
         np.testing.assert_array_equal(g, tg)
+
+
+# ----------------------------------------------------------------------------- pixel_shuffle is never a view
+@pytest.mark.parametrize("name", ["pixel_shuffle", "pixel_unshuffle"])
+@pytest.mark.parametrize("r", [1, 2])
+@pytest.mark.parametrize("strided", [False, True])
+def test_pixel_shuffle_returns_a_new_tensor(name, r, strided):
+    """PyTorch's pixel_shuffle copies; minigan's reshapes gave a view of the input where no entry moves (r = 1, or a
+    strided input), so a later in-place change of the result changed the input."""
+    def run(lib):
+        base = lib.arange(2 * 4 * 4 * 8, dtype=lib.float64).reshape(2, 4, 4, 8)
+        x = base[..., ::2] if strided else base[..., :4]
+        y = getattr(lib.nn.functional, name)(x, r)
+        y.add_(1.0)
+        return base.numpy().copy()
+
+    ours, theirs = _both(run)
+    np.testing.assert_array_equal(ours, theirs)

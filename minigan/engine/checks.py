@@ -543,6 +543,12 @@ def is_integer(value) -> bool:
         getattr(value, "dtype", np.dtype(int)).kind in "iu" and getattr(value, "ndim", 0) == 0
 
 
+def is_number(value) -> bool:
+    """Whether PyTorch takes ``value`` as a number (a rate, a probability, a p): an int or a float, Python's or a
+    NumPy scalar (np.float32(0.5), np.int64(2)); not a bool."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
 def positive_int(who: str, name: str, value) -> int:
     """``value`` as an int >= 1 (a bool is no count)."""
     if not is_integer(value) or int(value) < 1:

@@ -282,8 +282,9 @@ class TensorMethods:
         sqrt and sum would give 0·∞ = NaN: a gradient penalty evaluates it at ∇D(x̂), which can be 0.
         """
         p = 2 if p == "fro" else p
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not p > 0:
+        if not checks.is_number(p) or not p > 0:
             raise ValueError(f"norm: p must be 'fro' or a number > 0 (inf for the largest |x|), got {p!r}")
+        p = float(p)  # (a NumPy scalar is a number, as in PyTorch: a float32 one must not promote x)
         x, axis = self._floating("norm"), checks.normalize_axis(dim, self.ndim, "norm")
         if p == 2:
             return reduction.Norm2.apply(x, axis=axis, keepdims=keepdim)

@@ -302,7 +302,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        if not checks.is_number(p) or not 0 <= p <= 1:
             raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
         self.p, self.inplace = p, _inplace(inplace, "Dropout")  # p as given, as PyTorch (p=0 prints so)
 
@@ -319,7 +319,7 @@ class Dropout2d(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        if not checks.is_number(p) or not 0 <= p <= 1:
             raise ValueError(f"Dropout2d: p must be a probability in [0, 1], got {p!r}")
         self.p, self.inplace = p, _inplace(inplace, "Dropout2d")  # p as given, as PyTorch (p=0 prints so)
 

@@ -38,7 +38,7 @@ def _positive_int(who, name, value):
 
 
 def _factor(who, name, value, lo, hi, lo_open=False):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not checks.is_number(value) or not math.isfinite(value):
         raise TypeError(f"{who}: {name} must be a finite number, got {value!r}")
     if value < lo or value > hi or (lo_open and value == lo):
         raise ValueError(f"{who}: {name} must be in {'(' if lo_open else '['}{lo}, {hi}], got {value!r}")

@@ -18,7 +18,7 @@ import math
 import warnings
 
 from minigan._tensor_surface import Tensor
-from minigan.engine import backend
+from minigan.engine import backend, checks
 from minigan.engine.grad_mode import no_grad
 
 
@@ -67,7 +67,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     ``parameters``: a Tensor or an iterable of them (those without a gradient are skipped). ``foreach`` is
     PyTorch's choice of a faster kernel, accepted and ignored."""
     who = "clip_grad_norm_"
-    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not max_norm >= 0:
+    if not checks.is_number(max_norm) or not max_norm >= 0:
         raise ValueError(f"{who}: max_norm must be a number >= 0, got {max_norm!r}")
     grads = _grads(parameters, who)
     total = get_total_norm(grads, _norm_type(who, norm_type), error_if_nonfinite)
@@ -83,7 +83,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 def clip_grad_value_(parameters, clip_value, foreach=None) -> None:
     """Clip every gradient element to [−clip_value, clip_value], in place."""
     who = "clip_grad_value_"
-    if isinstance(clip_value, bool) or not isinstance(clip_value, (int, float)) or not clip_value >= 0:
+    if not checks.is_number(clip_value) or not clip_value >= 0:
         raise ValueError(f"{who}: clip_value must be a number >= 0, got {clip_value!r}")
     with no_grad():
         for g in _grads(parameters, who):

@@ -122,7 +122,7 @@ def test_parameters_grads_flags_and_modes_are_restored():
     model.fc.bias.requires_grad = False
     old_grad = minigan.tensor(np.full(model.conv.weight.shape, 7.0, dtype=np.float32))
     model.conv.weight.grad = old_grad
-    weights = {k: v.copy() for k, v in model.state_dict().items()}
+    weights = {k: v.clone() for k, v in model.state_dict().items()}  # (the values share the weights' memory)
     pgd(model, x, y, 0.1, steps=3, restarts=2)
     bim(model, x, None, 0.1, steps=3)
     for k, v in model.state_dict().items():
@@ -336,7 +336,7 @@ def test_gan_projection_finds_points_on_the_range_and_aware_attacks_stay_in_the_
         G.eval()
         on_range = (G(minigan.randn(6, 4)).detach().cpu().numpy() + 1) / 2  # images that ARE on G's range
         G.train()
-    before = {k: v.copy() for k, v in G.state_dict().items()}
+    before = {k: v.clone() for k, v in G.state_dict().items()}  # (the values share the weights' memory)
     p, err, z = project_range(G, on_range, 4, steps=150, restarts=3, lr=0.1)
     assert p.shape == on_range.shape and z.shape == (6, 4)
     assert np.abs(p - on_range).max() < 0.05 and err.max() < 0.05  # found (nearly) the point itself

@@ -93,7 +93,7 @@ def test_parameters_grads_flags_and_modes_are_restored():
     model.fc2.bias.requires_grad = False  # and so must a mixed set of flags
     old_grad = minigan.tensor(np.full(model.fc1.weight.shape, 7.0, dtype=np.float32))
     model.fc1.weight.grad = old_grad
-    weights = {k: v.copy() for k, v in model.state_dict().items()}
+    weights = {k: v.clone() for k, v in model.state_dict().items()}  # (the values share the weights' memory)
     x, y = minigan.rand(16, 6), np.arange(16) % 3
     fgsm(model, x, y, 0.2)
     for k, v in model.state_dict().items():

@@ -5,6 +5,7 @@ and the pitfalls of design.md: fakes detached in the D step, D frozen in the G s
 forward through the updated D, clipping of every critic weight, labels reaching G and D.
 """
 
+import copy
 import math
 
 import pytest
@@ -116,7 +117,7 @@ def test_discriminator_loss_falls_while_generator_is_fixed(xp_backend):
     x_fixed = ring_sampler(xp_backend)(64)
     z = trainer.noise(64)
     before = d_loss(trainer, x_fixed, z)
-    g_state = trainer.G.state_dict()
+    g_state = copy.deepcopy(trainer.G.state_dict())  # a snapshot: the values share the weights' memory
     trainer.train_step(lambda m: x_fixed[:m])       # 30 D steps on fixed real data, then one G step ...
     trainer.G.load_state_dict(g_state)                 # ... which we undo: G is the one D was trained against
     assert d_loss(trainer, x_fixed, z) < before - 0.05
@@ -128,7 +129,7 @@ def test_generator_loss_falls_while_discriminator_is_fixed(xp_backend):
     z = trainer.noise(64)
     for _ in range(20):                                # give D something to say first
         trainer.train_step(sample)
-    d_state = trainer.D.state_dict()
+    d_state = copy.deepcopy(trainer.D.state_dict())
 
     def g_loss():
         with minigan.no_grad():
@@ -256,7 +257,7 @@ def test_wgan_critic_estimate_grows_while_generator_is_fixed():
         with minigan.no_grad():
             return (trainer.critic(x).mean() - trainer.critic(trainer.G(z)).mean()).item()
 
-    g_state, history = trainer.G.state_dict(), []
+    g_state, history = copy.deepcopy(trainer.G.state_dict()), []
     for _ in range(4):                                 # (the first step clips the initial weights: a smaller f)
         trainer.train_step(ring_sampler(backend.np))
         trainer.G.load_state_dict(g_state)             # undo the G step: only the critic learns

@@ -303,7 +303,8 @@ def test_state_dict_keyword_forms():
     ours, theirs = build_tree(minigan), build_tree(torch)
     kept = ours.state_dict(keep_vars=True)
     assert kept["features.0.weight"] is ours.features[0].weight and isinstance(kept["scale"], minigan.Tensor)
-    assert isinstance(ours.state_dict()["features.0.weight"], np.ndarray)  # host copies by default
+    value = ours.state_dict()["features.0.weight"]  # by default a Tensor sharing the weight's memory, as PyTorch's
+    assert type(value) is minigan.Tensor and value.data_ptr() == ours.features[0].weight.data_ptr()
     destination = {"step": 3}
     assert ours.state_dict(destination=destination, prefix="G.") is destination
     assert list(destination) == ["step"] + list(theirs.state_dict(prefix="G."))

@@ -24,11 +24,9 @@ NAMES = "dtype names are NumPy's (float32, not torch.float32)"
 DIFFERENT = {  # program: why it differs
     "casting": "x.type() names minigan's tensor types (minigan.FloatTensor)",
     "repr_tensor": NAMES, "repr_shape_dtype": NAMES,
-    "state_dict_is_copy_or_view": "state_dict() holds copies as host arrays (listed), not views of the parameters",
     "ce_int32_target": "int32 class labels are accepted (PyTorch wants int64)",
     "optimizer_state_dict_roundtrip": "an optimizer's state_dict holds minigan's own format and version keys",
     "optimizer_state_access": "optimizer state holds arrays and an int step (PyTorch: tensors), under PyTorch's names",
-    "save_load_state": "a saved state_dict loads as arrays (state_dict() holds arrays)",
     "save_whole_model": "minigan.save writes arrays, not pickled modules (loading never runs code)",
     "torch_manual_seed_return": "manual_seed returns the default generator, a Generator subclass of another name",
     "tensor_meta": "is_contiguous and strides are not exposed",

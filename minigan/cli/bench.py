@@ -267,7 +267,7 @@ def _copy_into_torch(src, dst, torch):
     state = src.state_dict()
     with torch.no_grad():
         for name, p in dst.named_parameters():
-            p.copy_(torch.from_numpy(state[name]))
+            p.copy_(torch.from_numpy(state[name].numpy()))
 
 
 def make_workload(name, fw: Framework, batch=None, seed=0, init_from=None):

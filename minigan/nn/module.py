@@ -594,7 +594,9 @@ class Module:
         return state
 
     def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False):
-        """Dotted name → host NumPy copy, for every parameter and persistent buffer.
+        """Dotted name → Tensor, for every parameter and persistent buffer, as PyTorch's: each value shares the
+        memory of the module's own tensor (``detach()``: no graph, no gradient), so it follows the training;
+        ``copy.deepcopy(model.state_dict())`` is a snapshot.  ``minigan.save`` writes it as NumPy arrays.
 
         ``keep_vars=True`` gives the Tensors themselves; ``prefix`` starts every key; the entries are added to
         ``destination`` (a dict) when it is given, and that dict is returned.
@@ -610,7 +612,7 @@ class Module:
             destination = OrderedDict()
         for name, t in self._named_state(prefix).items():
             uninitialized = isinstance(t, UninitializedTensorMixin)  # (a lazy layer's, before its first call)
-            destination[name] = t if keep_vars or uninitialized else backend.asnumpy(t.array).copy()
+            destination[name] = t if keep_vars or uninitialized else t.detach()
         return destination
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False) -> IncompatibleKeys:

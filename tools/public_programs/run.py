@@ -13,12 +13,13 @@ first ones tried were these, downloaded as they are published:
     dcgan_faces_tutorial.py     pytorch/tutorials  beginner_source/dcgan_faces_tutorial.py
     mnist_main.py               pytorch/examples   mnist/main.py
 
-``torchvision`` is the stand-in beside this file (synthetic images of the real shapes).  For the minigan run,
-minigan's modules are put in ``sys.modules`` under PyTorch's names, so the program's ``import torch`` gets
-minigan.  Both runs draw the same random numbers: in the minigan run, minigan's generator is replaced by one
-that asks PyTorch's generator for each draw, as PyTorch's own function would (``SharedStream``), so a
-program's initial weights, noise, shuffling, dropout masks and multinomial samples are the same in both runs and
-its printed numbers can be compared to float32 noise.
+``torchvision`` is the stand-in beside this file (synthetic images of the real shapes), and ``tensorflow`` the
+stand-in for the MNIST reader of TensorFlow's old tutorials that some PyTorch programs load their data with. For the
+minigan run, minigan's modules are put in ``sys.modules`` under PyTorch's names, so the program's ``import torch``
+gets minigan. Both runs draw the same random numbers: in the minigan run, minigan's generator is replaced by one
+that asks PyTorch's generator for each draw, as PyTorch's own function would (``SharedStream``), so a program's
+initial weights, noise, shuffling, dropout masks and multinomial samples are the same in both runs and its printed
+numbers can be compared to float32 noise.
 
 Each program ends in one class:
 
@@ -42,6 +43,7 @@ import signal
 import sys
 import tempfile
 import traceback
+import types
 
 import numpy as np
 import torch  # PyTorch itself, kept here: in the minigan run the name "torch" in sys.modules means minigan
@@ -265,11 +267,16 @@ def run(path, library):
     os.chdir(tempfile.mkdtemp())
     sys.argv = [os.path.basename(path)] + ARGS.get(os.path.basename(path), [])
     out, error = io.StringIO(), None
+    # the program runs in a module of its own named __main__, as a script does: pickle finds its classes there
+    # (torch.save of a whole model defined in the program)
+    main_module, runner_main = types.ModuleType("__main__"), sys.modules["__main__"]
+    main_module.__file__ = path
+    sys.modules["__main__"] = main_module
     old = signal.signal(signal.SIGALRM, _timeout)
     signal.alarm(LIMIT_S)
     try:
         with contextlib.redirect_stdout(out), (shared_stream() if library == "minigan" else contextlib.nullcontext()):
-            exec(compile(open(path).read(), path, "exec"), {"__name__": "__main__", "__file__": path})
+            exec(compile(open(path).read(), path, "exec"), main_module.__dict__)
     except SystemExit as e:
         error = None if e.code in (None, 0) else e
     except BaseException as e:  # noqa: BLE001  (whatever stops it is the result)
@@ -277,6 +284,7 @@ def run(path, library):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+        sys.modules["__main__"] = runner_main
         os.chdir(cwd)
         sys.argv = argv
         for k in [k for k in sys.modules if k.startswith("torchvision")]:

@@ -1,4 +1,5 @@
 import numpy as np
+import torch
 
 
 class MNIST:
@@ -12,6 +13,17 @@ class MNIST:
 
     def __len__(self):
         return len(self.labels)
+
+    # torchvision's older names for the images and labels, as tensors (it warns that they are deprecated)
+    @property
+    def train_data(self):
+        return torch.from_numpy(self.images)
+
+    @property
+    def train_labels(self):
+        return torch.from_numpy(self.labels.astype(np.int64))
+
+    test_data, test_labels = train_data, train_labels
 
     def __getitem__(self, i):
         img, target = self.images[i], int(self.labels[i])

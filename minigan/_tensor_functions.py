@@ -858,8 +858,8 @@ def nonzero(input, *, as_tuple=False):
     found = backend.get_array_module(a).nonzero(a)
     if as_tuple:
         return tuple(Tensor._make(i.astype(backend.np.int64)) for i in found)
-    stacked = backend.get_array_module(a).stack(found, axis=1).astype(backend.np.int64)
-    return Tensor._make(stacked if x.ndim else stacked[:, :0])
+    stacked = backend.get_array_module(a).stack(found, axis=0).astype(backend.np.int64).T  # (n, ndim), each dim's
+    return Tensor._make(stacked if x.ndim else stacked[:, :0])  # indices contiguous: PyTorch's layout
 
 
 def argwhere(input):

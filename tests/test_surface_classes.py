@@ -231,3 +231,21 @@ def test_pixel_shuffle_returns_a_new_tensor(name, r, strided):
 
     ours, theirs = _both(run)
     np.testing.assert_array_equal(ours, theirs)
+
+
+# ----------------------------------------------------------------------------- nonzero's layout
+@pytest.mark.parametrize("name", ["nonzero", "argwhere"])
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 4), (5,), (1, 3)])
+def test_nonzero_is_laid_out_as_pytorchs(name, shape):
+    """PyTorch's nonzero is (n, ndim) with each dim's indices contiguous (column-major): flatten() of it is a copy and
+    view(-1) is refused; minigan's was row-major, so flatten() was a view that a later write went through."""
+    x = (np.arange(np.prod(shape)).reshape(shape) % 3 != 1).astype(np.float64)
+
+    def run(lib):
+        idx = getattr(lib, name)(lib.tensor(x))
+        flat = idx.flatten()
+        flat.add_(100)
+        return idx.numpy().copy()
+
+    ours, theirs = _both(run)
+    np.testing.assert_array_equal(ours, theirs)

@@ -595,7 +595,7 @@ def _plain(x):
 
 def _describe(lib, t, inputs):
     floating = t.is_floating_point()
-    return {"values": _array(t), "dtype": str(t.dtype).replace("torch.", ""), "shape": tuple(t.shape),
+    return {"values": _array(t), "dtype": str(t.dtype).split(".")[-1], "shape": tuple(t.shape),
             "requires_grad": bool(t.requires_grad), "floating": floating,
             "view_of": [k for k, x in enumerate(inputs) if _shares(lib, t, x)],
             "flatten_view": t.numel() > 1 and _shares(lib, t.flatten(), t) and t.ndim > 1}

@@ -818,8 +818,8 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         raise NotImplementedError(f"scatter: reduce={reduce!r} is not provided: use scatter_add for 'add' (or "
                                   "index_add)")
     x = _t(input, "scatter")
-    if isinstance(src, (int, float)) and value is None:  # scatter(dim, index, 1.0): PyTorch's value overload
-        src, value = None, src
+    if checks.is_number(src) and value is None:  # scatter(dim, index, 1.0): PyTorch's value overload (np.float32 too)
+        src, value = None, src.item() if backend.is_numpy_scalar(src) else src
     idx, place = _along_place(x, dim, index, "scatter")
     out = x.clone()
     out[place] = _source(src, value, idx, "scatter", x)  # (a repeated index: one of its values, as PyTorch)
@@ -1383,7 +1383,7 @@ def _several_views(pieces) -> tuple:
 
 def _amax(x, dim, keepdim, fn):  # (PyTorch's amax backward multiplies by the mask of the maxima: see ops/reduce.py)
     checks.check_nonempty(x.array, fn)
-    axis = checks.normalize_axis(dim if dim != () else None, x.ndim, fn)
+    axis = checks.normalize_axis(None if isinstance(dim, (tuple, list)) and not dim else dim, x.ndim, fn)
     return R.Max.apply(x, axis=axis, keepdims=builtins.bool(keepdim), amax=True)
 
 

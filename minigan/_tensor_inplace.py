@@ -11,6 +11,8 @@ PyTorch refuses it). The engine's own in-place ops (add_, mul_, copy_, x[i] = v,
 
 from __future__ import annotations
 
+from minigan.engine import checks
+
 
 class TensorInPlace:
     """Mixed into ``Tensor``: ``x.f_(...)`` for the methods ``x.f(...)`` of _tensor_math.py and engine/methods.py."""
@@ -257,7 +259,7 @@ class TensorInPlace:
         return self._in_place("addmm_", lambda x, a, b: x.addmm(a, b, beta=beta, alpha=alpha), mat1, mat2)
 
     def scatter_(self, dim, index, src=None, *, value=None, reduce=None):  # (src a number: scatter_(dim, index, 1.0))
-        value, src = (src, None) if isinstance(src, (int, float)) and value is None else (value, src)
+        value, src = (src, None) if checks.is_number(src) and value is None else (value, src)
         return self._in_place("scatter_", lambda x, s: x.scatter(dim, index, s, value=value, reduce=reduce), src,
                               cast=True)
 

@@ -332,3 +332,106 @@ def test_a_bool_mask_of_a_0d_tensor_selects_as_in_pytorch(mask):
         z[z > 0] = x * 3  # (a write through the mask too)
         results.append((tuple(y.shape), y.requires_grad, _np(y).tolist(), lib.autograd.grad(y.sum() + z, x)[0].item()))
     assert results[0] == results[1], results
+
+
+NUMPY_DOORS = {  # name: f(lib, number) for the doors that refused NumPy scalars
+    "repeat": lambda lib, n: lib.ones(2, 3).repeat(n, 1), "tile": lambda lib, n: lib.ones(2, 3).tile((n, 1)),
+    "interpolate(size=)": lambda lib, n: lib.nn.functional.interpolate(lib.ones(1, 2, 3, 3), size=n),
+    "interpolate(size=(n, n))": lambda lib, n: lib.nn.functional.interpolate(lib.ones(1, 2, 3, 3), size=(n, n)),
+    "interpolate(scale_factor=)": lambda lib, n: lib.nn.functional.interpolate(lib.ones(1, 2, 3, 3), scale_factor=n),
+    "Upsample": lambda lib, n: lib.nn.Upsample(scale_factor=n)(lib.ones(1, 2, 3, 3)),
+    "dropout": lambda lib, n: lib.nn.functional.dropout(lib.ones(2, 3), n / 4),
+    "Dropout": lambda lib, n: lib.nn.Dropout(n / 4)(lib.ones(2, 3)),
+    "Dropout2d": lambda lib, n: lib.nn.Dropout2d(n / 4)(lib.ones(2, 3, 4)),
+    "dropout2d": lambda lib, n: lib.nn.functional.dropout2d(lib.ones(2, 3, 4, 4), n / 4),
+    "clip_grad_norm_": lambda lib, n: lib.nn.utils.clip_grad_norm_([_with_grad(lib)], n),
+    "clip_grad_norm_(norm_type=)": lambda lib, n: lib.nn.utils.clip_grad_norm_([_with_grad(lib)], 1.0, n),
+    "clip_grad_value_": lambda lib, n: lib.nn.utils.clip_grad_value_([_with_grad(lib)], n) or lib.ones(1),
+    "norm(p=)": lambda lib, n: lib.arange(4.0).norm(p=n), "normalize(p=)": lambda lib, n: lib.nn.functional.normalize(
+        lib.ones(2, 3), p=n), "cdist(p=)": lambda lib, n: lib.cdist(lib.ones(2, 3), lib.zeros(2, 3), p=n),
+    "cross_entropy(label_smoothing=)": lambda lib, n: lib.nn.functional.cross_entropy(
+        lib.ones(2, 3), lib.tensor([0, 1]), label_smoothing=n / 4),
+    "elu(alpha=)": lambda lib, n: lib.nn.functional.elu(-lib.ones(2), n),
+    "StepLR(gamma=)": lambda lib, n: lib.optim.lr_scheduler.StepLR(
+        lib.optim.SGD([lib.nn.Parameter(lib.ones(1))], lr=0.1), 1, gamma=n / 4) and lib.ones(1),
+    "tril(diagonal=)": lambda lib, n: lib.ones(3, 3).tril(n - 2), "diag(diagonal=)": lambda lib, n: lib.ones(3, 3).diag(
+        n - 2), "amax(dim)": lambda lib, n: lib.ones(2, 3).amax(n - 2), "scatter(value)": lambda lib, n: lib.zeros(3)
+    .scatter(0, lib.tensor([1]), n / 4),
+}
+
+
+def _with_grad(lib):
+    p = lib.nn.Parameter(lib.ones(3))
+    p.grad = lib.full((3,), 2.0)
+    return p
+
+
+@pytest.mark.parametrize("kind", [np.int64, np.int32, np.uint8, np.float32, np.float64])
+@pytest.mark.parametrize("name", list(NUMPY_DOORS))
+def test_numpy_scalars_are_numbers_where_pytorch_takes_numbers(name, kind):
+    """The same call with 2 and with ``np.<kind>(2)`` (a probability: n / 4): what PyTorch computes, minigan computes
+    alike (value and dtype); a float32 input stays float32."""
+    results = []
+    for lib in (torch, minigan):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out = NUMPY_DOORS[name](lib, kind(2))
+            results.append((str(out.dtype).split(".")[-1], _np(out).round(5).tolist()))
+        except (TypeError, ValueError, RuntimeError) as e:  # (PyTorch refuses a NumPy float where it wants an int)
+            results.append(type(e).__name__)
+    if isinstance(results[0], str):
+        assert isinstance(results[1], str), results
+    elif name not in ("dropout", "Dropout", "Dropout2d", "dropout2d"):  # (random draws: the dtype only)
+        assert results[0] == results[1], results
+    else:
+        assert results[0][0] == results[1][0], results
+
+
+def _npified(args, real):
+    """args with each Python number (not a bool) a NumPy scalar: np.int64 for an int, ``real`` for a float."""
+    if isinstance(args, (tuple, list)):
+        return type(args)(_npified(a, real) for a in args)
+    if isinstance(args, int) and not isinstance(args, bool):
+        return np.int64(args)
+    return real(args) if isinstance(args, float) else args
+
+
+def _numpy_scalar_survey(inputs):
+    """Every public method and minigan.* function (test_right_by_class's survey) called with NumPy scalars in place
+    of Python numbers: where PyTorch takes the call, minigan must, with the same shapes and dtypes."""
+    import test_right_by_class as survey
+    failures = []
+    for label, ours, theirs in survey._surface():
+        if theirs is None:
+            continue
+        for (name, x), (_, tx) in zip(survey._inputs(minigan), survey._inputs(torch)):
+            if name not in inputs:
+                continue
+            for args in survey._candidates(minigan, x):
+                if (args and args[0] is x) or _npified(args, np.float32) == args:
+                    continue
+                for real in (np.float32, np.float64):
+                    numpy_args = _npified(args, real)
+                    try:
+                        expected = survey._call(torch, theirs, tx, survey._torch_args(numpy_args))
+                    except Exception:  # noqa: BLE001 - only what PyTorch takes is checked
+                        continue
+                    try:
+                        got = survey._call(minigan, ours, x, numpy_args)
+                    except Exception as e:  # noqa: BLE001
+                        failures.append((label, name, numpy_args, repr(e)[:100]))
+                        continue
+                    for a, b in zip(survey._results(got), survey._results(expected)):
+                        if tuple(a.shape) != tuple(b.shape) or str(a.dtype) != str(b.dtype).split(".")[-1]:
+                            failures.append((label, name, numpy_args, a.shape, a.dtype, tuple(b.shape), b.dtype))
+    return failures
+
+
+def test_numpy_scalars_are_numbers_across_the_surveyed_surface_fast_slice():
+    assert not _numpy_scalar_survey({"scalar", "cube"}), "see the list"
+
+
+@pytest.mark.slow
+def test_numpy_scalars_are_numbers_across_the_surveyed_surface():
+    assert not _numpy_scalar_survey({"scalar", "vector", "matrix", "square", "cube", "row"})

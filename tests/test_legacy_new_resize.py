@@ -1,0 +1,114 @@
+"""``x.new(...)``, PyTorch's legacy constructor, and ``resize_`` / ``resize_as_``: what PyTorch gives, values,
+dtypes, shapes and errors.  Programs from before PyTorch 0.4 zero a gradient as
+``p.grad = Variable(p.grad.data.new().resize_as_(p.grad.data).zero_())`` (several of the GAN and VAE programs of a
+widely read collection); PyTorch still runs it."""
+
+import numpy as np
+import pytest
+
+import minigan
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch (the oracle) is not installed")
+
+
+def outcome(fn):
+    """fn's result as (values, dtype name, shape), or its error as 'Type: first line'."""
+    try:
+        r = fn()
+    except Exception as e:  # noqa: BLE001 - the error is compared with PyTorch's
+        return f"{type(e).__name__}: {str(e).splitlines()[0]}"
+    return r.tolist(), str(r.dtype).split(".")[-1], tuple(r.shape)
+
+
+@needs_torch
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.new(),
+    lambda lib, x: x.new([1, 2]),
+    lambda lib, x: x.new((2, 3)),  # a tuple is data, as a list is
+    lambda lib, x: x.new([[1.5, 2], [3, 4]]),
+    lambda lib, x: x.new(2.5),  # neither a size nor data: a TypeError
+])
+def test_new_gives_what_pytorch_gives(call):
+    for dtype in ("float64", "float32", "int64"):
+        mine = outcome(lambda: call(minigan, minigan.ones(2, 3, dtype=getattr(minigan, dtype))))
+        theirs = outcome(lambda: call(torch, torch.ones(2, 3, dtype=getattr(torch, dtype))))
+        if isinstance(theirs, str):
+            assert isinstance(mine, str) and mine.split(":")[0] == theirs.split(":")[0], (mine, theirs)
+        else:
+            assert mine == theirs
+
+
+@needs_torch
+def test_new_with_sizes_has_the_shape_dtype_and_device():
+    for sizes in [(2, 3), (4,), (0,)]:
+        mine = minigan.ones(1, dtype=minigan.float64).new(*sizes)
+        theirs = torch.ones(1, dtype=torch.float64).new(*sizes)
+        assert tuple(mine.shape) == tuple(theirs.shape) and str(mine.dtype) == "float64"
+        assert mine.device == "cpu" and not mine.requires_grad
+    assert tuple(minigan.ones(1).new(minigan.Size([2, 5])).shape) == (2, 5)  # a Size is a shape
+    assert tuple(torch.ones(1).new(torch.Size([2, 5])).shape) == (2, 5)
+
+
+@needs_torch
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.arange(6.0).resize_(3, 2),  # the same number of elements: the values in order
+    lambda lib: lib.arange(6.0).resize_((3, 2)),
+    lambda lib: lib.arange(6.0).resize_(2, 2),  # fewer: the first ones
+    lambda lib: lib.arange(6.0).resize_as_(lib.ones(2, 3)),
+    lambda lib: lib.arange(6.0).resize_(6),
+    lambda lib: lib.ones(2, requires_grad=True).resize_(3),  # refused, as PyTorch refuses it
+    lambda lib: lib.ones(2, 2).resize_(-1),
+])
+def test_resize_gives_what_pytorch_gives(call):
+    mine, theirs = outcome(lambda: call(minigan)), outcome(lambda: call(torch))
+    if isinstance(theirs, str):
+        assert isinstance(mine, str) and mine.split(":")[0] == theirs.split(":")[0], (mine, theirs)
+        if "require grad" in theirs:
+            assert "cannot resize variables that require grad" in mine
+    else:
+        assert mine == theirs
+
+
+def test_resize_is_in_place_returns_the_tensor_and_keeps_its_memory_when_the_count_is_the_same():
+    x = minigan.arange(6.0)
+    v = x[:3]  # a view of x's memory
+    assert x.resize_(2, 3) is x and tuple(x.shape) == (2, 3)
+    x[0, 0] = 9.0
+    assert v[0].item() == 9.0  # the view still sees x's memory, as in PyTorch
+    before = x._version
+    x.resize_(3, 4)  # more elements: the first six keep their values
+    assert tuple(x.shape) == (3, 4) and x.flatten()[:6].tolist() == [9.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    assert x._version > before  # an in-place change: a graph that saved x refuses to backward
+
+
+def test_resizing_a_view_is_refused_in_one_line_that_says_what_to_write():
+    x = minigan.arange(6.0)
+    with pytest.raises(RuntimeError, match="view") as e:
+        x[1:].resize_(2)
+    assert len(str(e.value).splitlines()) == 1 and "clone()" in str(e.value)
+
+
+@needs_torch
+def test_the_old_zero_grad_idiom_runs_and_trains_as_in_pytorch():
+    """``p.grad = Variable(p.grad.data.new().resize_as_(p.grad.data).zero_())`` between steps, as the old GAN
+    programs reset their gradients: the same parameters as PyTorch after three steps."""
+    w0 = np.random.default_rng(0).standard_normal((3, 2))
+    x0 = np.random.default_rng(1).standard_normal((4, 3))
+    results = []
+    for lib in (minigan, torch):
+        w = lib.tensor(w0, requires_grad=True)
+        x = lib.tensor(x0)
+        for _ in range(3):
+            loss = (x @ w).pow(2).mean()
+            loss.backward()
+            w.data -= 0.1 * w.grad.data
+            data = w.grad.data
+            w.grad = lib.autograd.Variable(data.new().resize_as_(data).zero_())
+            assert w.grad.abs().sum().item() == 0.0 and tuple(w.grad.shape) == (3, 2)
+        results.append(w.detach().numpy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-12)

@@ -82,33 +82,50 @@ def in_notebook() -> bool:
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
-def save(fig, out, filename: str, dpi: int = 110):
+def save(fig, out, filename: str, dpi: int = 110, alt=None):
     """Save ``fig`` as ``out/filename`` (when ``out`` is not None), show it inline in a notebook, close it.
 
-    Returns the path written, or None.
+    The figure carries its alternative text (``viz.describe_figure(fig, alt)``: ``alt``, the measured values
+    the lesson's verdict rests on, then what each panel plots, from its numbers): in the PNG's Description,
+    beside it as NAME.alt.txt, and as the ``alt`` of the picture a notebook shows. Returns the path written,
+    or None.
     """
+    from minigan import viz
+
     path = None
+    text = viz.describe_figure(fig, alt)
     png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(png, format="png", dpi=dpi, bbox_inches="tight", metadata={"Description": text})
     if out is not None:
         path = Path(out) / filename
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(path) as f:  # a half-written PNG never replaces a good one
             f.write(png.getvalue())
+        with atomic_write(viz.alt_path(path), "w") as f:
+            f.write(text + "\n")
     if in_notebook():  # the PNG itself, so it shows whatever matplotlib backend is active
-        from IPython.display import Image, display
-
-        display(Image(data=png.getvalue(), format="png"))
+        _display_png(png.getvalue(), text)
     plt().close(fig)
     return path
 
 
-def show(path):
-    """In a notebook, show the image at ``path`` inline (for figures the library's own functions write)."""
-    if path is not None and in_notebook():
-        from IPython.display import Image, display
+def _display_png(data: bytes, alt: str) -> None:
+    """Show a PNG inline in a notebook as an <img> with its alternative text (a screen reader reads it)."""
+    import base64
+    import html
 
-        display(Image(filename=str(path)))
+    from IPython.display import HTML, display
+
+    display(HTML(f'<img src="data:image/png;base64,{base64.b64encode(data).decode()}" alt="{html.escape(alt)}">'))
+
+
+def show(path):
+    """In a notebook, show the image at ``path`` inline (for figures the library's own functions write), with the
+    alternative text written beside it."""
+    if path is not None and in_notebook():
+        from minigan import viz
+
+        _display_png(Path(path).read_bytes(), viz.read_alt(path) or f"the figure {Path(path).name}")
     return path
 
 

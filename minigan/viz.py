@@ -78,16 +78,140 @@ def figure(figsize):
     return fig
 
 
-def save_figure(fig, path, fn: str = "save_figure") -> str:
-    """Write ``fig`` as a PNG to ``path`` atomically; return ``path`` as a string."""
+def save_figure(fig, path, fn: str = "save_figure", alt=None) -> str:
+    """Write ``fig`` as a PNG to ``path`` atomically, with its alternative text; return ``path`` as a string.
+
+    The alternative text (``describe_figure(fig, alt)``: ``alt``, the measured values a verdict rests on, then
+    what each panel plots, from its numbers) goes into the PNG itself (its "Description") and beside it in
+    ``alt_path(path)``, NAME.alt.txt: what a screen reader, a page's ``alt`` attribute or a notebook reads."""
     if path is None or not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{fn}: got path={path!r}, expected a file name such as 'samples.png'")
     path = Path(path)
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
+    text = describe_figure(fig, alt)
     with atomic_write(path) as f:  # a temporary file beside it, renamed over it once complete
-        fig.savefig(f, format="png")
+        fig.savefig(f, format="png", metadata={"Description": text})
+    with atomic_write(alt_path(path), "w") as f:
+        f.write(text + "\n")
     return str(path)
+
+
+# ----------------------------------------------------------------------------- alternative text
+def alt_path(path) -> Path:
+    """Where a figure's alternative text is kept beside it: samples.png -> samples.alt.txt."""
+    return Path(path).with_suffix(".alt.txt")
+
+
+def read_alt(path) -> str | None:
+    """The alternative text written with the figure at ``path``: its NAME.alt.txt, else the PNG's Description."""
+    side = alt_path(path)
+    if side.is_file():
+        return side.read_text(encoding="utf-8").strip()
+    try:
+        from PIL import Image
+    except ImportError:
+        return None
+    with Image.open(path) as im:
+        return im.info.get("Description")
+
+
+def _num(v) -> str:
+    """A plotted number as alternative text says it: 3 significant digits, never '-0'."""
+    v = float(v)
+    return "not a number" if not math.isfinite(v) else f"{v:.3g}".replace("-0", "0") if v == 0 else f"{v:.3g}"
+
+
+def _shown(label) -> str | None:
+    """A legend label, or None for matplotlib's unnamed artists ('_child0', '_nolegend_')."""
+    label = str(label or "").strip()
+    return None if not label or label.startswith("_") else label
+
+
+def _describe_axes(ax) -> str:
+    parts = []
+    title = " ".join(t for t in (ax.get_title("left"), ax.get_title(), ax.get_title("right")) if t)
+    if title:
+        parts.append(f"{title}.")
+    images = ax.get_images()
+    for axis, label, lim, scale in () if not ax.axison else (("x", ax.get_xlabel(), ax.get_xlim(), ax.get_xscale()),
+                                    ("y", ax.get_ylabel(), ax.get_ylim(), ax.get_yscale())):
+        if images and not label:
+            continue  # an image's pixel coordinates say nothing
+        log = " (log scale)" if scale == "log" and "log" not in label else ""
+        parts.append(f"{axis} axis{': ' + label if label else ''}, {_num(min(lim))} to {_num(max(lim))}{log}.")
+    for line in ax.get_lines():
+        x, y = (np.asarray(d, dtype=np.float64).ravel() for d in line.get_data())
+        finite = np.isfinite(y) & np.isfinite(x) if x.shape == y.shape else np.isfinite(y)
+        name = _shown(line.get_label())
+        faint = line.get_alpha() is not None and line.get_alpha() < 0.5
+        if not finite.any() or name is None and (finite.sum() < 3 or faint):
+            continue  # unnamed short lines (guides, marks) and the faint raw values under a smoothed line
+        xs, ys = (x[finite] if x.shape == y.shape else np.arange(finite.sum())), y[finite]
+        if len(ys) == 1:
+            parts.append(f"{name}: the point ({_num(xs[0])}, {_num(ys[0])}).")
+            continue
+        if len(ys) == 2 and np.ptp(ys) == 0:
+            parts.append(f"{name}: a level line at {_num(ys[0])}.")
+            continue
+        lo, hi = int(ys.argmin()), int(ys.argmax())
+        parts.append(f"{name or 'a line'}: {len(ys)} points from x = {_num(xs[0])} to {_num(xs[-1])}, starting at "
+                     f"{_num(ys[0])} and ending at {_num(ys[-1])}, lowest {_num(ys[lo])} (x = {_num(xs[lo])}), "
+                     f"highest {_num(ys[hi])} (x = {_num(xs[hi])}).")
+    for coll in ax.collections:
+        offsets = np.asarray(coll.get_offsets(), dtype=np.float64).reshape(-1, 2)
+        offsets = offsets[np.isfinite(offsets).all(axis=1)]
+        if len(offsets) < 2:
+            continue
+        (x0, y0), (x1, y1) = offsets.min(axis=0), offsets.max(axis=0)
+        cx, cy = offsets.mean(axis=0)
+        parts.append(f"{_shown(coll.get_label()) or 'points'}: {len(offsets)} points with x from {_num(x0)} to "
+                     f"{_num(x1)} and y from {_num(y0)} to {_num(y1)}, centred at ({_num(cx)}, {_num(cy)}).")
+    for bars in getattr(ax, "containers", []):
+        heights = [p.get_height() for p in bars if hasattr(p, "get_height")]
+        if heights:
+            shown = ", ".join(_num(h) for h in heights[:12]) + (", ..." if len(heights) > 12 else "")
+            parts.append(f"{_shown(bars.get_label()) or 'bars'}: {len(heights)} bars of heights {shown}.")
+    for im in images:
+        a = im.get_array()
+        if a is not None:
+            rows = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+            parts.append(f"an image of {a.shape[0]} by {a.shape[1]} pixels"
+                         + (f", its rows labelled {', '.join(rows)}." if rows else "."))
+    words = ["; ".join(" ".join(line.split()) for line in t.get_text().splitlines() if line.strip())
+             for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    if words:
+        parts.append("Written on it: " + "; ".join(words[:8]) + ".")
+    return " ".join(parts)
+
+
+def describe_figure(fig, summary=None) -> str:
+    """Alternative text for the matplotlib figure ``fig``, generated from what it plots: ``summary`` (the measured
+    values a verdict rests on) first, then each panel: its title, what each axis shows and its range, each line's
+    name with where it starts, ends, and its lowest and highest values, each scatter's count, extent and centre,
+    the bars' heights, the images' sizes and the text written on the panel."""
+    panels = []
+
+    def walk(f):
+        if getattr(f, "_suptitle", None) is not None and f._suptitle.get_text():
+            panels.append(f._suptitle.get_text().strip() + ".")
+        for ax in f.get_axes():
+            if ax.get_visible() and (ax.axison or ax.get_images() or ax.texts):
+                panels.append(ax)
+        for sub in getattr(f, "subfigs", []):
+            walk(sub)
+
+    walk(fig)
+    axes = [p for p in panels if not isinstance(p, str)]
+    text = [" ".join(str(summary).split())] if summary else []
+    for p in panels:
+        if isinstance(p, str):
+            text.append(p)
+        else:
+            said = _describe_axes(p)
+            if said:
+                text.append(f"Panel {axes.index(p) + 1} of {len(axes)}: {said}" if len(axes) > 1 else said)
+    return " ".join(text) or "an empty figure"
 
 
 # ----------------------------------------------------------------------------- 2-D samples
@@ -548,7 +672,9 @@ def plot_graph(tensor, path=None, title=None, max_nodes: int = 200):
         fig.tight_layout()
         if path is None:
             return fig
-        return save_figure(fig, path, fn)
+        # its alternative text: the graph as graph_text writes it, one node after another
+        return save_figure(fig, path, fn, alt="The graph, leaves first: " + "; ".join(graph_text(tensor).splitlines())
+                           + ".")
 
 
 def _node_text(n) -> str:

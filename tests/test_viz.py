@@ -32,7 +32,8 @@ def test_each_plot_writes_a_png_and_leaves_no_temp_files(tmp_path):
     paths.append(viz.plot_graph((x * x).sum().log(), tmp_path / "graph.png"))
     for p in paths:
         assert _is_png(p)
-    assert sorted(os.listdir(tmp_path)) == sorted(os.path.basename(str(p)) for p in paths)
+    written = [os.path.basename(str(p)) for p in paths]  # each with its alternative text beside it
+    assert sorted(os.listdir(tmp_path)) == sorted(written + [w.replace(".png", ".alt.txt") for w in written])
 
 
 def test_graph_text_is_a_topological_order():

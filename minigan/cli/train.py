@@ -4,6 +4,7 @@ Writes into DIR:
   metrics.json    the configuration, the final metrics, the metrics at every evaluation and the losses
   samples.png     2-D samples over the true modes, or an image grid (one row per class for cgan)
   losses.png      the training losses
+  *.alt.txt       each picture's alternative text, generated from the numbers it plots (also in the PNG)
   training.gif    with --animate (2-D data): the samples over training on D's decision surface
                   (and training.mp4 when ffmpeg is installed); minigan.gans.animate draws it, and
                   capturing its frames changes nothing in the training (same numbers as without)
@@ -63,7 +64,8 @@ from minigan.serialization import save
 
 LOSS_NAMES = ("non-saturating", "minimax")
 # The files a run writes into its folder (--force removes them before a new run starts there).
-RUN_FILES = ("checkpoint.npz", "metrics.json", "samples.png", "losses.png", "training.gif", "training.mp4")
+RUN_FILES = ("checkpoint.npz", "metrics.json", "samples.png", "losses.png", "training.gif", "training.mp4",
+             "samples.alt.txt", "losses.alt.txt")  # each picture's alternative text (minigan.viz.save_figure)
 # The y-axis labels of losses.png: the losses' panel, then each quantity drawn on its own axes.
 LOSS_AXIS = {"gan": "loss (cross-entropy, nats)", "cgan": "loss (cross-entropy, nats)",
              "wgan": "loss (critic units)", "wgan-gp": "loss (critic units)"}

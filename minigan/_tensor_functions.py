@@ -312,14 +312,14 @@ def dist(input, other, p=2):
 def outer(input, vec2):
     """The outer product of two vectors: out[i, j] = input[i]·vec2[j]."""
     if _t(input, "outer").ndim != 1 or _t(vec2, "outer").ndim != 1:
-        raise ValueError(f"outer: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(vec2.shape)}")
+        raise ShapeError(f"outer: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(vec2.shape)}")
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 
 def dot(input, tensor):
     """The dot product of two 1-d tensors."""
     if _t(input, "dot").ndim != 1 or _t(tensor, "dot").ndim != 1:
-        raise ValueError(f"dot: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(tensor.shape)}")
+        raise ShapeError(f"dot: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(tensor.shape)}")
     return input @ tensor
 
 
@@ -683,7 +683,8 @@ def flip(input, dims):
     """Reverse the order of the elements along ``dims`` (an int or a sequence of them): a copy, as PyTorch's (a
     negative step, which only flip reads with, would be a view)."""
     x = _t(input, "flip")
-    dims = {int(d) % x.ndim for d in ((dims,) if checks.is_integer(dims) else dims)}
+    axes = checks.normalize_axis(dims if checks.is_integer(dims) else tuple(dims), x.ndim, "flip")  # (in range, once)
+    dims = set(() if axes is None else axes if isinstance(axes, tuple) else (axes,))
     reverse = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))
     return S.GetItem.apply(x, index=(reverse, False)).clone()
 

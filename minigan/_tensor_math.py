@@ -319,7 +319,11 @@ class TensorMath:
         return _F.ravel(self)
 
     def repeat(self, *sizes):
-        return _F.tile(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
+        sizes = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        if len(sizes) < self.ndim:  # (tile pads them with 1s; PyTorch's repeat refuses)
+            raise ShapeError(f"repeat: {len(sizes)} repeats for a tensor of {self.ndim} dimensions; give one for "
+                             "each dimension (at least)")
+        return _F.tile(self, sizes)
 
     def tile(self, *sizes, dims=None):
         sizes = sizes if dims is None else (dims,)

@@ -12,6 +12,7 @@
 """
 
 import asyncio
+import traceback
 import warnings
 
 import numpy as np
@@ -435,3 +436,60 @@ def test_numpy_scalars_are_numbers_across_the_surveyed_surface_fast_slice():
 @pytest.mark.slow
 def test_numpy_scalars_are_numbers_across_the_surveyed_surface():
     assert not _numpy_scalar_survey({"scalar", "vector", "matrix", "square", "cube", "row"})
+
+
+# ----------------------------------------------------------------------------- 8. PyTorch's exception types
+BAD_CALLS = {
+    "index arrays that do not broadcast": lambda lib: lib.ones(3, 4)[[0, 1], [0, 1, 2]],
+    "index tensors that do not broadcast": lambda lib: lib.ones(3, 4)[lib.tensor([0, 1]), lib.tensor([0, 1, 2])],
+    "a mask and an index array that do not broadcast": lambda lib: lib.ones(3, 4)[lib.tensor([True, False, True]),
+                                                                                  lib.tensor([0, 1, 2])],
+    "x[i, j] = v, i and j not broadcasting": lambda lib: lib.ones(3, 4).__setitem__(([0, 1], [0, 1, 2]), 1.0),
+    "x[a:b] = v of another shape": lambda lib: lib.ones(3, 4).__setitem__(slice(0, 2), lib.ones(3)),
+    "x[i] = v of another shape": lambda lib: lib.ones(3, 4).__setitem__(([0, 1],), lib.ones(3, 4)),
+    "x[mask] = v of another size": lambda lib: (lambda x: x.__setitem__(x > 0, lib.ones(5)))(lib.ones(3, 4)),
+    "a mask of another shape": lambda lib: lib.ones(3, 4)[lib.ones(3, 3) > 0],
+    "too many indices": lambda lib: lib.ones(3)[0, 0], "an index out of range": lambda lib: lib.ones(3)[5],
+    "an index array out of range": lambda lib: lib.ones(3)[[5]],
+    "reshape to another size": lambda lib: lib.ones(3, 4).reshape(5, -1),
+    "reshape with two -1": lambda lib: lib.ones(3, 4).reshape(-1, -1), "view": lambda lib: lib.ones(3, 4).view(7),
+    "expand": lambda lib: lib.ones(3, 4).expand(2, 4),
+    "add, not broadcasting": lambda lib: lib.ones(3, 4) + lib.ones(3),
+    "matmul": lambda lib: lib.ones(3, 4) @ lib.ones(3, 4), "cat": lambda lib: lib.cat([lib.ones(3, 4), lib.ones(2, 3)]),
+    "stack": lambda lib: lib.stack([lib.ones(3, 4), lib.ones(2, 3)]),
+    "gather out of range": lambda lib: lib.ones(3).gather(0, lib.tensor([5])),
+    "index_select out of range": lambda lib: lib.ones(3).index_select(0, lib.tensor([5])),
+    "where, not broadcasting": lambda lib: lib.where(lib.ones(3) > 0, lib.ones(3), lib.ones(2)),
+    "masked_fill, not broadcasting": lambda lib: lib.ones(3).masked_fill(lib.ones(2) > 0, 1.0),
+    "permute, a dim twice": lambda lib: lib.ones(3, 4).permute(0, 0),
+    "transpose out of range": lambda lib: lib.ones(3, 4).transpose(0, 2), "sum(dim) out of range": lambda lib:
+    lib.ones(3, 4).sum(2), "sum, a dim twice": lambda lib: lib.ones(3, 4).sum((0, 0)),
+    "split sizes": lambda lib: lib.ones(3, 4).split([1, 1], 0),
+    "repeat, fewer sizes than dims": lambda lib: lib.ones(3, 4).repeat(2),
+    "flip out of range": lambda lib: lib.ones(3).flip(1), "flip, a dim twice": lambda lib: lib.ones(2, 3).flip((0, 0)),
+    "roll out of range": lambda lib: lib.ones(3).roll(1, 2), "movedim": lambda lib: lib.ones(3).movedim(0, 3),
+    "unflatten": lambda lib: lib.ones(6).unflatten(0, (4, 2)),
+    "linear": lambda lib: lib.nn.functional.linear(lib.ones(2, 3), lib.ones(4, 5)),
+    "conv2d": lambda lib: lib.nn.functional.conv2d(lib.ones(1, 3, 4, 4), lib.ones(2, 4, 3, 3)),
+    "einsum": lambda lib: lib.einsum("ij,jk->ik", lib.ones(2, 3), lib.ones(4, 5)),
+    "mm": lambda lib: lib.mm(lib.ones(2, 3), lib.ones(4, 5)), "bmm": lambda lib: lib.bmm(lib.ones(2, 2, 3),
+                                                                                      lib.ones(2, 4, 5)),
+    "outer of a matrix": lambda lib: lib.outer(lib.ones(2, 2), lib.ones(2)),
+    "dot of vectors of two sizes": lambda lib: lib.dot(lib.ones(2), lib.ones(3)),
+    "index_put, values of another shape": lambda lib: lib.ones(3).index_put((lib.tensor([0, 1]),), lib.ones(3)),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_CALLS))
+def test_a_refusal_has_pytorchs_exception_type_and_comes_from_minigans_own_check(name):
+    """minigan raises what PyTorch raises (an instance of its type), from its own check at the door: never an error
+    NumPy raised inside, whose type follows NumPy's version (NumPy 2.5 raises ValueError where 2.4 raised
+    IndexError for index arrays that do not broadcast)."""
+    with pytest.raises(Exception) as expected:
+        BAD_CALLS[name](torch)
+    with pytest.raises(Exception) as got:
+        BAD_CALLS[name](minigan)
+    assert isinstance(got.value, expected.type), (name, expected.value, got.value)
+    innermost = traceback.extract_tb(got.tb)[-1]  # a raise of minigan's, not NumPy's (C code: no frame of its own)
+    assert innermost.line.lstrip().startswith("raise") and "/minigan/" in innermost.filename.replace("\\", "/"), \
+        (name, innermost.filename, innermost.line, got.value)

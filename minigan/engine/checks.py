@@ -121,6 +121,14 @@ def normalize_index(items, tensor):
             continue
         axis += _axes_used(it)
         out.append(it)
+    arrays = [it for it in out if backend.is_array(it) and it.ndim]  # index arrays, which NumPy broadcasts together:
+    if len(arrays) > 1:  # checked here, so that the error is PyTorch's IndexError whatever NumPy's version raises
+        shapes = [(int(a.sum()),) if backend.is_bool(a.dtype) else a.shape for a in arrays]  # (a mask: its count)
+        try:
+            backend.broadcast_shapes(*shapes)
+        except ShapeError:
+            raise DimensionError(f"getitem: the index arrays, of shapes {', '.join(map(str, shapes))}, cannot be "
+                                 "broadcast together (as in PyTorch); give them shapes that broadcast") from None
     if not advanced and Ellipsis not in out:
         out.append(Ellipsis)  # NumPy's x[0, 1] is a copy, x[0, 1, ...] a (0-d) view; PyTorch's x[0, 1] is a view
     return (tuple(out), advanced)
@@ -209,7 +217,7 @@ def normalize_axis(axis, ndim, op, single=False):
                                  f"(expected {-max(ndim, 1)} to {max(ndim, 1) - 1})")
         out.append(a % max(ndim, 1))
     if len(set(out)) != len(out):
-        raise ValueError(f"{op}: repeated axis in {axis!r}")
+        raise ShapeError(f"{op}: repeated axis in {axis!r}")  # (PyTorch's RuntimeError; a ValueError too)
     if ndim == 0 and not single:  # a 0-d tensor's axis 0 (or -1) is all of it, as in PyTorch
         return None
     return tuple(out) if many else out[0]

@@ -249,3 +249,30 @@ def test_nonzero_is_laid_out_as_pytorchs(name, shape):
 
     ours, theirs = _both(run)
     np.testing.assert_array_equal(ours, theirs)
+
+
+# ----------------------------------------------------------------------------- refusals PyTorch makes
+REFUSED = {
+    "clamp()": lambda lib: lib.ones(2, dtype=lib.float64).clamp(),
+    "clamp(None, None)": lambda lib: lib.clamp(lib.ones(2, dtype=lib.int64), None, None),
+    "clip()": lambda lib: lib.ones(2, dtype=lib.float64).clip(),
+    "clamp_()": lambda lib: lib.ones(2, dtype=lib.float64).clamp_(),
+    "retain_grad without requires_grad": lambda lib: lib.ones(2, dtype=lib.float64).retain_grad(),
+    "retain_grad of an integer tensor": lambda lib: lib.ones(2, dtype=lib.int64).retain_grad(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refused_as_pytorch_refuses(name):
+    """clamp with neither bound returned the tensor; retain_grad of a tensor that does not require grad did nothing
+    (a later .grad read None without a word)."""
+    _refused_alike(REFUSED[name])
+
+
+def test_retain_grad_still_retains():
+    x = minigan.ones(2, requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    x.retain_grad()  # (a leaf: nothing to do, as PyTorch's)
+    y.sum().backward()
+    np.testing.assert_array_equal(y.grad.numpy(), [1.0, 1.0])

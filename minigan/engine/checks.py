@@ -19,7 +19,7 @@ import warnings
 
 from minigan.engine import backend
 from minigan.engine.backend import np
-from minigan.engine.errors import DimensionError, DtypeError, GraphError, IndexOutOfRange, ShapeError
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, GraphError, IndexOutOfRange, ShapeError
 
 
 # ----------------------------------------------------------------------------- shapes, axes, padding, indices, cat
@@ -266,7 +266,9 @@ def check_linear(sx, sw, sb) -> None:
 
 # ----------------------------------------------------------------------------- clamp
 def check_clamp(lo, hi) -> dict:
-    """clamp's bounds: numbers (or None).  min > max is allowed, as in PyTorch: every value becomes max."""
+    """clamp's bounds: numbers (or None, not both).  min > max is allowed, as in PyTorch: every value becomes max."""
+    if lo is None and hi is None:
+        raise DomainError("clamp: at least one of min and max must be given (not None)")
     for name, v in (("min", lo), ("max", hi)):
         if v is not None and not isinstance(v, (bool, int, float)) and not backend.is_numpy_scalar(v):
             raise TypeError(f"clamp: {name} must be a number or None, got {type(v).__name__} {v!r}")

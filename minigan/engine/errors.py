@@ -25,9 +25,10 @@ class DivisionByZero(MiniganError, ZeroDivisionError, RuntimeError):
     Python's ZeroDivisionError.  (Floating-point division by zero gives inf or NaN, as in PyTorch.)"""
 
 
-class DomainError(MiniganError, ValueError):
+class DomainError(MiniganError, ValueError, RuntimeError):
     """A value outside what the function accepts: a label out of range, a probability outside
-    [0, 1], an unknown option. Raised as is, never rewritten as a shape problem."""
+    [0, 1], an unknown option. Raised as is, never rewritten as a shape problem.  Also a RuntimeError, which is
+    what PyTorch raises for most of these."""
 
 
 class GraphError(MiniganError, RuntimeError):

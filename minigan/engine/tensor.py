@@ -255,6 +255,8 @@ class Tensor(TensorMethods):
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf after backward (leaves always keep theirs); returns None, as PyTorch's."""
+        if not self.requires_grad:
+            raise GraphError("retain_grad: the tensor does not require grad, so it will have no gradient to keep")
         if self._ctx is not None:
             retain(self)
 

@@ -346,10 +346,10 @@ TABLE = {
         pin_memory record_stream resize_as_sparse_ set_
         share_memory_ storage_type stride
          """),
-        ("minigan does not resize a tensor's memory in place: for the same number of elements write "
-         "x = x.reshape(...) (or x.view(...)); for another size make a new tensor (minigan.zeros(...))",
+        ("PyTorch's out-of-place resize and resize_as (deprecated there) are not provided: write "
+         "x.clone().resize_(...) (or x.reshape(...) for the same number of elements)",
          """
-        resize resize_ resize_as resize_as_
+        resize resize_as
          """),
         ("PyTorch's compilers and their types (TorchScript, torch.compile, fx, export, symbolic shapes) "
          'are out of scope: minigan runs eagerly, in plain Python and NumPy',
@@ -422,11 +422,6 @@ TABLE = {
          """
         masked_scatter masked_scatter_ put put_ scatter_reduce
         scatter_reduce_
-         """),
-        ('not provided: use minigan.zeros/ones/full(shape, dtype=x.dtype, device=x.device) or '
-         'minigan.tensor(data, dtype=x.dtype)',
-         """
-        new
          """),
         ("post-accumulate hooks are not provided: use x.register_hook(fn), which sees a leaf's gradient once a "
          'backward, before it reaches .grad',

@@ -10,10 +10,12 @@ gives the one-line advice of ``minigan/_missing.py`` for a PyTorch name a Tensor
 
 from __future__ import annotations
 
+import numbers
+
 from minigan import _missing
 from minigan import _tensor_functions as _F
 from minigan.engine import backend, checks
-from minigan.engine.errors import ShapeError
+from minigan.engine.errors import GraphError, ShapeError
 from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
@@ -689,6 +691,48 @@ class TensorMath:
         return t.requires_grad_(True) if requires_grad else t
 
     new_empty = new_zeros
+
+    def new(self, *args, device=None):
+        """PyTorch's legacy constructor, in this tensor's dtype: ``x.new()`` an empty tensor, ``x.new(2, 3)`` (or a
+        Size) one of that shape (zeros: PyTorch leaves it uninitialised), ``x.new(data)`` a list's or tuple's
+        values.  (Today's spellings: new_zeros, new_empty, new_tensor.)"""
+        size_type = type(self.shape)  # minigan.Size: a shape, where a plain tuple is data (as in PyTorch)
+        device = device or self.device
+        if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], size_type):
+            return self.new_tensor(args[0], device=device)
+        sizes = args[0] if len(args) == 1 and isinstance(args[0], size_type) else args
+        if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in sizes):
+            raise TypeError(f"new(): data must be a sequence (a list or tuple) or sizes must be ints, got "
+                            f"{', '.join(type(a).__name__ for a in args)}")
+        return _F.zeros(*sizes, dtype=self.dtype, device=device) if sizes else _F.zeros(0, dtype=self.dtype,
+                                                                                         device=device)
+
+    def resize_(self, *sizes, memory_format=None):
+        """In place, this tensor takes the shape ``sizes`` and keeps its elements in order, as many as fit (new
+        ones are zeros: PyTorch leaves them uninitialised).  As many elements as before, or fewer, keep the
+        memory (a view of it still sees it); more give the tensor new memory, as PyTorch's storage grows."""
+        _F.only_defaults("resize_", memory_format=memory_format)
+        if self.requires_grad:  # PyTorch's words: a graph cannot follow a change of shape
+            raise GraphError("cannot resize variables that require grad")
+        if self._base is not None:
+            raise GraphError("resize_: this tensor is a view of another one's memory, which minigan does not resize: "
+                             "resize a copy (x = x.clone().resize_(...)) or take another view (x.reshape(...))")
+        try:
+            grown = _F.zeros(*sizes, dtype=self.dtype, device=self.device).array
+        except ValueError:  # a negative size: PyTorch's RuntimeError
+            raise ShapeError(f"resize_: got sizes {sizes}, expected non-negative integers") from None
+        flat = backend.get_array_module(self.array).ravel(self.array, order="K")  # the memory's order: a view
+        if grown.size <= flat.size:
+            self.array = flat[:grown.size].reshape(grown.shape)
+        else:
+            grown.reshape(-1)[:flat.size] = flat
+            self.array = grown
+        self._version_counter()[0] += 1  # a change in place: a graph that saved the old values refuses to backward
+        return self
+
+    def resize_as_(self, other, memory_format=None):
+        """``x.resize_(other.shape)``."""
+        return self.resize_(*other.shape, memory_format=memory_format)
 
     @property
     def is_cpu(self) -> bool:

@@ -54,7 +54,7 @@ def test_new_with_sizes_has_the_shape_dtype_and_device():
     for sizes in [(2, 3), (4,), (0,)]:
         mine = minigan.ones(1, dtype=minigan.float64).new(*sizes)
         theirs = torch.ones(1, dtype=torch.float64).new(*sizes)
-        assert tuple(mine.shape) == tuple(theirs.shape) and str(mine.dtype) == "float64"
+        assert tuple(mine.shape) == tuple(theirs.shape) and str(mine.dtype).split(".")[-1] == "float64"
         assert mine.device == "cpu" and not mine.requires_grad
     assert tuple(minigan.ones(1).new(minigan.Size([2, 5])).shape) == (2, 5)  # a Size is a shape
     assert tuple(torch.ones(1).new(torch.Size([2, 5])).shape) == (2, 5)

@@ -268,12 +268,21 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 @_factory_out
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False) -> Tensor:
-    """``steps`` evenly spaced values from start to end, both included (float32)."""
+    """``steps`` evenly spaced values from start to end, both included (float32).  As PyTorch's: the first half
+    counts up from start, the second down from end, by one step (a NaN or infinite step gives NaN everywhere)."""
     _F.only_defaults("linspace", layout, pin_memory)
     steps = _F.integer(steps, "linspace", "steps")
     if steps < 0:
         raise ValueError(f"linspace: steps must be a non-negative int, got {steps!r}")
-    return _made(_xp(device).linspace(start, end, steps).astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
+    for name, v in (("start", start), ("end", end)):
+        if isinstance(v, Tensor) and v.ndim:
+            raise ShapeError(f"linspace: {name} must be a number or a 0-d tensor, got shape {tuple(v.shape)}")
+    start, end, xp = builtins.float(start), builtins.float(end), _xp(device)
+    i = xp.arange(steps, dtype=backend.np.float64)
+    with backend.np.errstate(invalid="ignore"):  # (∞ · 0: NaN, as PyTorch's)
+        step = (end - start) / builtins.max(steps - 1, 1)
+        values = xp.where(i < steps // 2, start + step * i, end - step * (steps - 1 - i)) if steps > 1 else i + start
+    return _made(values.astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
 @_factory_out

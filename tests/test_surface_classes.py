@@ -276,3 +276,22 @@ def test_retain_grad_still_retains():
     x.retain_grad()  # (a leaf: nothing to do, as PyTorch's)
     y.sum().backward()
     np.testing.assert_array_equal(y.grad.numpy(), [1.0, 1.0])
+
+
+# ----------------------------------------------------------------------------- linspace at NaN and ±∞
+LINSPACES = [(0.0, INF, 1), (0.0, INF, 3), (math.nan, 1.0, 3), (1.0, math.nan, 4), (-INF, INF, 3), (0.0, 1.0, 5),
+             (0.0, 1.0, 2), (INF, INF, 3), (2.0, -3.0, 6), (0.0, 1.0, 0), (-1.5, 2.5, 7)]
+
+
+@pytest.mark.parametrize("start, end, steps", LINSPACES)
+def test_linspace_as_pytorchs_at_special_endpoints(start, end, steps):
+    """PyTorch fills the first half from start and the second from end with one step, so a NaN or ∞ step gives NaN
+    everywhere and one step gives start; NumPy's linspace sets the last entry to end (NaN step: [nan, nan, end])."""
+    ours, theirs = _both(lambda lib: lib.linspace(start, end, steps, dtype=lib.float64))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, atol=1e-15)  # (NaN where PyTorch's are)
+
+
+def test_linspace_takes_0d_tensor_endpoints_and_refuses_others():
+    ours, theirs = _both(lambda lib: lib.linspace(lib.tensor(1.0), lib.tensor(2.0), 5))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    _refused_alike(lambda lib: lib.linspace(0.0, lib.ones(2), 3))

@@ -90,6 +90,23 @@ try:
 except Exception:
     HAVE_TORCH = False
 
+# The PyTorch the comparisons were written against: README's `pip install torch==2.13.0`, noxfile.py's TORCH_ORACLE.
+TORCH_ORACLE = "2.13.0"
+TORCH_VERSION = tuple(int(p) for p in torch.__version__.split("+")[0].split(".")[:2]) if HAVE_TORCH else None
+
+
+def pytorch_since(version: str, behaviour: str):
+    """Marks a comparison that encodes behaviour PyTorch gained in ``version`` (e.g. "2.12"): on an older PyTorch
+    it skips, saying which version's behaviour it checks and which PyTorch is here (docs/pytorch.md, "Which
+    PyTorch").  minigan follows the newest PyTorch its CI installs; an older one is still a fine oracle elsewhere."""
+    older = HAVE_TORCH and TORCH_VERSION < tuple(int(p) for p in version.split("."))
+    return pytest.mark.skipif(older, reason=f"PyTorch {version}'s behaviour ({behaviour}); this is PyTorch "
+                                            f"{torch.__version__ if HAVE_TORCH else ''}")
+
+
+# Norm layers' `bias` option (BatchNorm, InstanceNorm, GroupNorm) and `bias=` in every norm layer's repr
+NORM_BIAS = pytorch_since("2.12", "norm layers take bias= and show it in their repr")
+
 
 # ----------------------------------------------------------------------------- tolerances from the dtype
 def ulps(dtype, n: int = 4) -> float:

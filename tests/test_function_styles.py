@@ -4,6 +4,7 @@ values, gradients of first and second order, what backward receives and how ofte
 
 import numpy as np
 import pytest
+from conftest import pytorch_since
 
 import minigan
 from minigan.engine.errors import GraphError
@@ -119,32 +120,40 @@ def test_the_setup_context_style_gives_pytorchs_values_and_gradients_of_both_ord
     assert minigan.gradcheck(cube(minigan).apply, [x2]) and minigan.gradgradcheck(cube(minigan).apply, [x2])
 
 
+def _scaled(lib, seen):
+    class Scaled(lib.autograd.Function):
+        @staticmethod
+        def forward(x, scale=2.0):
+            return x * scale
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            seen[lib.__name__] = (len(inputs), inputs[1], lib.is_grad_enabled(), tuple(ctx.needs_input_grad))
+            ctx.scale = inputs[1]
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.scale, None  # the default is an input: it gets a gradient too (None)
+    return Scaled
+
+
 def test_setup_context_sees_forwards_defaults_as_inputs_and_runs_without_recording():
     torch = pytest.importorskip("torch")
     seen = {}
-
-    def scaled(lib):
-        class Scaled(lib.autograd.Function):
-            @staticmethod
-            def forward(x, scale=2.0):
-                return x * scale
-
-            @staticmethod
-            def setup_context(ctx, inputs, output):
-                seen[lib.__name__] = (len(inputs), inputs[1], lib.is_grad_enabled(), tuple(ctx.needs_input_grad))
-                ctx.scale = inputs[1]
-
-            @staticmethod
-            def backward(ctx, g):
-                return g * ctx.scale, None  # the default is an input: it gets a gradient too (None)
-        return Scaled
-
     x, t = both(torch)
-    scaled(minigan).apply(x).sum().backward()
-    scaled(torch).apply(t).sum().backward()
+    _scaled(minigan, seen).apply(x).sum().backward()
+    _scaled(torch, seen).apply(t).sum().backward()
     close(x.grad, t.grad)
     assert seen["minigan"] == seen["torch"] == (2, 2.0, False, (True, False))
-    close(scaled(minigan).apply(x, scale=3.0), scaled(torch).apply(t, scale=3.0))
+
+
+@pytorch_since("2.13", "Function.apply takes keyword arguments")
+def test_apply_takes_forwards_keyword_arguments():
+    torch = pytest.importorskip("torch")
+    seen = {}
+    x, t = both(torch)
+    close(_scaled(minigan, seen).apply(x, scale=3.0), _scaled(torch, seen).apply(t, scale=3.0))
+    assert seen["minigan"][:2] == seen["torch"][:2] == (2, 3.0)
 
 
 def test_separate_style_with_several_outputs_and_a_saved_output_differentiates_twice():

@@ -6,6 +6,7 @@ import copy
 
 import numpy as np
 import pytest
+from conftest import NORM_BIAS
 
 import minigan
 from minigan import nn
@@ -48,7 +49,8 @@ def test_sized_at_the_first_call_then_the_plain_layer(name, args, shape):
 
 
 @needs_torch
-@pytest.mark.parametrize("name,args,shape", CASES)
+@pytest.mark.parametrize("name,args,shape", [pytest.param(*case, marks=[NORM_BIAS] if "BatchNorm" in case[0] else [])
+                                             for case in CASES])  # (a batch norm's repr shows bias=: 2.12's)
 def test_as_pytorchs(name, args, shape):
     """Same repr before and after, same type, same parameter and buffer shapes, and the same output once the
     weights are the same."""

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import TORCH_VERSION
 
 import minigan
 
@@ -63,6 +64,8 @@ def test_equal_to_pytorch(name, call_name, call):
         assert b.shape == tuple(a.shape) and str(b.dtype) == str(a.dtype).split(".")[-1]
         np.testing.assert_allclose(b.detach().numpy(), a.detach().numpy(), rtol=1e-10, atol=1e-12, equal_nan=True)
     if grad and want[0].requires_grad and not ties and not (name == "nan" and call_name == "aminmax"):
+        if call_name == "aminmax" and TORCH_VERSION < (2, 12):  # (the values agreed above)
+            pytest.skip(f"PyTorch 2.12's behaviour (aminmax has a derivative); this is PyTorch {torch.__version__}")
         w = rng.standard_normal(tuple(want[0].shape))
         (want[0] * torch.tensor(w)).nan_to_num().sum().backward()
         (got[0] * minigan.tensor(w)).nan_to_num().sum().backward()

@@ -8,7 +8,7 @@ errors.  BatchNorm: affine=False, bias=False, track_running_stats=False, momentu
 
 import numpy as np
 import pytest
-from conftest import HAVE_TORCH
+from conftest import HAVE_TORCH, NORM_BIAS
 
 import minigan
 import minigan.functional as F
@@ -257,6 +257,7 @@ BN_OPTIONS = [
 
 
 @needs_torch
+@NORM_BIAS
 @pytest.mark.parametrize("options", BN_OPTIONS, ids=str)
 @pytest.mark.parametrize("cls,shape", [("BatchNorm1d", (6, 4)), ("BatchNorm1d", (5, 4, 3)),
                                        ("BatchNorm2d", (3, 4, 3, 5))])

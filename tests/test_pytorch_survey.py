@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import pytorch_since
 
 pytest.importorskip("torch")
 sys.path.insert(0, str(Path(__file__).parent / "survey"))
@@ -33,10 +34,22 @@ DIFFERENT = {  # program: why it differs
 }
 
 
+_NORM_BIAS = "norm layers take bias= and show it in their repr"
+SINCE = {  # program: (the PyTorch version whose behaviour it encodes, what changed then): skipped on an older one
+    "module_repr": ("2.12", _NORM_BIAS), "module_repr2": ("2.12", _NORM_BIAS),
+    "repr_norm_act_misc_layers": ("2.12", _NORM_BIAS), "repr_layers_with_arguments": ("2.12", _NORM_BIAS),
+    "print_nested_model_repr": ("2.12", _NORM_BIAS),
+    "regression_loss_int_targets": ("2.12", "mse_loss's backward takes integer targets"),
+    "reduction_integer_dtype_kwarg": ("2.12", "prod(dtype=torch.int32) gives int32"),
+}
+
+
 def _cases():
     for fn in harness.SNIPPETS:
         reason = DIFFERENT.get(fn.__name__)
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        if fn.__name__ in SINCE:
+            marks.append(pytorch_since(*SINCE[fn.__name__]))
         yield pytest.param(fn, marks=marks, id=fn.__name__)
 
 
@@ -47,4 +60,4 @@ def test_program_gives_what_pytorch_gives(program):
 
 
 def test_every_listed_difference_names_a_program():
-    assert set(DIFFERENT) <= {fn.__name__ for fn in harness.SNIPPETS}
+    assert set(DIFFERENT) | set(SINCE) <= {fn.__name__ for fn in harness.SNIPPETS}

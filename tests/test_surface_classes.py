@@ -295,3 +295,14 @@ def test_linspace_takes_0d_tensor_endpoints_and_refuses_others():
     ours, theirs = _both(lambda lib: lib.linspace(lib.tensor(1.0), lib.tensor(2.0), 5))
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
     _refused_alike(lambda lib: lib.linspace(0.0, lib.ones(2), 3))
+
+
+# ----------------------------------------------------------------------------- transposing a 0-d tensor
+@pytest.mark.parametrize("name", ["transpose", "swapaxes", "swapdims"])
+@pytest.mark.parametrize("dims", [(0, 0), (0, -1), (-1, -1)])
+def test_transposing_a_0d_tensor_gives_it_back(name, dims):
+    """PyTorch takes dims 0 and -1 of a 0-d tensor (all of it); minigan raised a bare IndexError from a list."""
+    ours, theirs = _both(lambda lib: getattr(lib.tensor(3.0, dtype=lib.float64), name)(*dims))
+    assert not isinstance(ours, type), ours
+    assert ours.shape == () and float(ours) == float(theirs)
+    _refused_alike(lambda lib: getattr(lib.tensor(3.0), name)(0, 1))

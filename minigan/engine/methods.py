@@ -433,7 +433,8 @@ class TensorMethods:
         if len(dims) == 2:
             d0, d1 = (checks.normalize_axis(d, self.ndim, "transpose", single=True) for d in dims)
             axes = list(range(self.ndim))
-            axes[d0], axes[d1] = axes[d1], axes[d0]
+            if axes:  # (a 0-d tensor's dims 0 and -1 are all of it: nothing to swap)
+                axes[d0], axes[d1] = axes[d1], axes[d0]
             dims = tuple(axes)
         return shaping.Transpose.apply(self, axes=checks.normalize_axes(dims, self.ndim))
 

@@ -6,6 +6,7 @@
     python -m minigan attack --data digits --eps 0.05 0.1 0.2 --train-eps 0.1 --out runs/robust
     python -m minigan lab                               # the live lab, in the browser
     python -m minigan exercises start my-minigan        # then: exercises check my-minigan
+    python -m minigan prepare                           # before a class: what the first runs would train
 
 Every subcommand is one module named in ``COMMANDS``; the module has
 ``add_parser(subparsers, name)``, which adds the subcommand's parser and sets ``run``, the function

@@ -67,7 +67,8 @@ PARTS = {
 
 def add_parser(subparsers, name="prepare"):
     p = subparsers.add_parser(
-        name, help="train ahead of a class what the lessons and commands otherwise train on first use",
+        name, help="train ahead of a class what the lessons and commands otherwise train on first use (the "
+                   f"Fashion-MNIST judge alone: {classifier.FIRST_TRAINING['fashion-mnist']} on a 2-core CPU)",
         description="Train and cache the reference classifiers, the attack lessons' CNNs and the digits GAN, "
                     "saying what each is, its progress and where it went. Parts already cached only load.")
     p.add_argument("--only", nargs="+", choices=list(PARTS), metavar="PART", default=None,

@@ -8,6 +8,7 @@ that differs as its reason: strict, so that the fix that makes it pass shows up 
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,15 @@ def test_the_comparison_allows_float32_noise_and_rounding_but_not_a_different_nu
     assert run.compare("<Add>\n", "<AddBackward0 object at 0x7f3a2b>\n")[1] is True  # a name's digit is no number
     assert run.first_difference("-3.5763e-07\n", "5.9605e-08\n") is None  # float32 rounding near zero
     assert run.first_difference("-3.5763e-05\n", "5.9605e-06\n") is not None
+
+
+def test_a_program_runs_as_a_script_in_its_own_main_module(tmp_path):
+    """pickle finds a class the program defines (torch.save of a whole model does this), and the runner's own
+    __main__ is back afterwards."""
+    program = tmp_path / "pickles_its_class.py"
+    program.write_text("import pickle\nclass Model:\n    pass\n"
+                       "print(type(pickle.loads(pickle.dumps(Model()))).__name__)\n")
+    before = sys.modules["__main__"]
+    printed, error = run.run(str(program), "torch")
+    assert error is None and printed == "Model\n"
+    assert sys.modules["__main__"] is before

@@ -493,3 +493,18 @@ def test_a_refusal_has_pytorchs_exception_type_and_comes_from_minigans_own_check
     innermost = traceback.extract_tb(got.tb)[-1]  # a raise of minigan's, not NumPy's (C code: no frame of its own)
     assert innermost.line.lstrip().startswith("raise") and "/minigan/" in innermost.filename.replace("\\", "/"), \
         (name, innermost.filename, innermost.line, got.value)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_relus_backward_selects_as_pytorchs_in_every_float_dtype_and_layout(dtype):
+    """relu's backward on a CPU selects on the gradient's bits: the same as PyTorch's threshold_backward, ∞ and NaN
+    upstream where x ≤ 0 giving +0, a NaN input keeping its gradient, on a transposed input too."""
+    x = np.array([[0.5, -1.0, 0.0, NAN], [2.0, -0.0, -INF, INF], [1.0, -3.0, 4.0, 0.25]])
+    upstream = np.array([[INF, -INF, NAN, 2.0], [NAN, INF, -2.0, -0.0], [-0.0, NAN, -INF, 3.0]])
+    grads = []
+    for lib in (torch, minigan):
+        t = lib.tensor(x.T.copy(), dtype=getattr(lib, dtype), requires_grad=True)
+        (g,) = lib.autograd.grad(t.t().relu(), t, lib.tensor(upstream, dtype=getattr(lib, dtype)))
+        grads.append(_np(g))
+    np.testing.assert_array_equal(grads[1], grads[0])
+    assert (np.signbit(grads[1]) == np.signbit(grads[0])).all()

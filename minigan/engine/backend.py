@@ -143,6 +143,16 @@ def plain_array(array):
     return array if type(array) in ARRAY_TYPES else array.view(numpy.ndarray)
 
 
+def zero_where(mask, a):
+    """``a`` with 0 where the bool ``mask`` holds: a select (an ∞ or NaN there gives 0, as PyTorch's), done on a CPU
+    on the bits: each element's ANDed with all zeros (mask − 1 = 0) or all ones (−1), at the speed of a product;
+    NumPy's where() branches on each element, several times slower on a random mask (a relu's)."""
+    if type(a) is not numpy.ndarray or a.dtype.kind != "f":
+        return get_array_module(a).where(mask, a.dtype.type(0), a)
+    bits = a.view(f"i{a.itemsize}")
+    return (bits & numpy.subtract(mask, 1, dtype=bits.dtype)).view(a.dtype)
+
+
 def c_order(array):
     """``array`` laid out row-major (C-contiguous), copied only if it is not: PyTorch allocates the result of a
     reduction, a scan or a concatenation so, whatever its input's layout (a later flatten() is then a view)."""

@@ -566,10 +566,14 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 
 
 def logaddexp(input, other):
-    """log(eᵃ + eᵇ), computed as max(a, b) + log(1 + e^−|a−b|) (no overflow; d/da = sigmoid(a − b))."""
+    """log(eᵃ + eᵇ), computed as hi + log(1 + e^(lo − hi)) with hi the larger, lo the other (no overflow; d/da =
+    sigmoid(a − b)).  hi and lo are picked by a select, not max and min: their kinks at a = b would make the
+    second derivative 0 there, where it is sigmoid'(0) = 1/4."""
     a, b = _pair(input, other, "logaddexp")
+    a_larger = a.detach() >= b.detach()
+    hi, lo = where(a_larger, a, b), where(a_larger, b, a)
     with backend.np.errstate(invalid="ignore"):  # (∞ − ∞: replaced below)
-        out = maximum(a, b) + (-(a - b).abs()).exp().log1p()
+        out = hi + (lo - hi).exp().log1p()
     same_infinity = (a == b) & a.detach().isinf()  # ∞ − ∞ is NaN above: there the answer is a itself, as PyTorch's
     return where(same_infinity, a, out) if bool(same_infinity.any()) else out
 

@@ -53,6 +53,23 @@ def test_logaddexp_at_infinities_matches_pytorch():
     assert finite.sum() == len(A) - 2
 
 
+def test_logaddexp_second_order_at_ties_matches_pytorch():
+    """At a = b the second derivative is σ'(0) = 1/4: max(a, b) + log(1 + e^−|a−b|) gave 0 there (the kinks of max
+    and |·| are each differentiated to 0)."""
+    a0, b0 = np.array([1.0, -2.0, 3.0, 0.5, 2.0, 0.0]), np.array([0.5, -2.0, -1.0, 0.5, 7.0, 0.0])
+
+    def run(lib):
+        a = lib.tensor(a0, dtype=lib.float64, requires_grad=True)
+        b = lib.tensor(b0, dtype=lib.float64, requires_grad=True)
+        ga, gb = lib.autograd.grad(lib.logaddexp(a, b).sum(), (a, b), create_graph=True)
+        w = lib.tensor(np.arange(1.0, 7.0), dtype=lib.float64)
+        return [g.numpy() for g in lib.autograd.grad((ga * w).sum() + (gb * w * w).sum(), (a, b))]
+
+    ours, theirs = _both(run)
+    for g, tg in zip(ours, theirs):
+        np.testing.assert_allclose(g, tg, rtol=1e-12, atol=1e-15)
+
+
 def test_logaddexp_method_and_integers_at_infinities():
     x = minigan.tensor([INF, -INF, 0.0])
     np.testing.assert_array_equal(x.logaddexp(minigan.tensor([1.0, -INF, -INF])).numpy(),

@@ -1003,6 +1003,8 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """x1·x2 / (max(‖x1‖, eps) · max(‖x2‖, eps)) along ``dim``."""
     x1, x2 = _float(x1, "cosine_similarity"), _float(x2, "cosine_similarity")
+    shape = backend.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))  # (first: a size-1 dim along ``dim`` counts
+    x1, x2 = x1.expand(*shape), x2.expand(*shape)  # once per copy in the norm, as PyTorch's)
     n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
     n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)

@@ -323,3 +323,22 @@ def test_transposing_a_0d_tensor_gives_it_back(name, dims):
     assert not isinstance(ours, type), ours
     assert ours.shape == () and float(ours) == float(theirs)
     _refused_alike(lambda lib: getattr(lib.tensor(3.0), name)(0, 1))
+
+
+# ----------------------------------------------------------------------------- cosine_similarity broadcast along dim
+@pytest.mark.parametrize("s1, s2, dim", [((4, 4), (4, 1), 1), ((4, 1), (4, 3), 1), ((1, 3), (4, 3), 0),
+                                         ((2, 1, 5), (2, 3, 5), 1), ((3, 4), (4,), -1)])
+def test_cosine_similarity_broadcasts_before_the_norms(s1, s2, dim):
+    """A size-1 dim broadcast along ``dim``: PyTorch broadcasts x1 and x2 first, so ‖x2‖ counts every copy;
+    minigan took the norm of the one entry, giving similarities above 1."""
+    rng = np.random.default_rng(7)
+    a, b = rng.standard_normal(s1), rng.standard_normal(s2)
+
+    def run(lib):
+        x1 = lib.tensor(a, dtype=lib.float64, requires_grad=True)
+        x2 = lib.tensor(b, dtype=lib.float64, requires_grad=True)
+        y = lib.nn.functional.cosine_similarity(x1, x2, dim)
+        return [y.detach().numpy()] + [g.numpy() for g in lib.autograd.grad(y.sum(), (x1, x2))]
+
+    for ours, theirs in zip(*_both(run)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)

@@ -1098,8 +1098,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if log_target:
         pointwise = t.exp() * (t - x)
     else:
-        safe = where(t.array > 0, t, 1.0)  # 0·log 0 = 0, as PyTorch's xlogy
-        pointwise = where(t.array > 0, t * safe.log(), 0.0) - t * x
+        with backend.np.errstate(invalid="ignore"):  # (0·log 0 = 0; NaN for a negative or NaN target, as PyTorch's)
+            pointwise = _F.xlogy(t, t) - t * x
     if reduction == "batchmean":
         return pointwise.sum() / x.shape[0]
     return LS.apply_reduction(pointwise, reduction)

@@ -342,3 +342,22 @@ def test_cosine_similarity_broadcasts_before_the_norms(s1, s2, dim):
 
     for ours, theirs in zip(*_both(run)):
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+# ----------------------------------------------------------------------------- kl_div's target·log(target)
+@pytest.mark.parametrize("reduction", ["none", "sum"])
+def test_kl_div_target_log_target_is_pytorchs_xlogy(reduction):
+    """PyTorch's pointwise KL is xlogy(t, t) − t·x: 0 where t = 0, NaN where t < 0 or NaN (log of a negative);
+    minigan gave 0 for every t ≤ 0 and NaN, so a wrong target passed silently."""
+    x0 = np.array([-1.75, -1.0, -0.5, -2.0, -0.25, -INF])
+    t0 = np.array([-2.0, 0.0, 0.5, math.nan, INF, 0.25])
+
+    def run(lib):
+        x = lib.tensor(x0, dtype=lib.float64, requires_grad=True)
+        y = lib.nn.functional.kl_div(x, lib.tensor(t0, dtype=lib.float64), reduction=reduction)
+        with np.errstate(all="ignore"):
+            (g,) = lib.autograd.grad(y.sum(), x)
+        return y.detach().numpy(), g.numpy()
+
+    for ours, theirs in zip(*_both(run)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)

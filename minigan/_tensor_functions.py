@@ -1124,7 +1124,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     clean = where(x.array != x.array, 0.0, x) if x.dtype.kind == "f" else x
     if dim is None and keepdim and x.ndim:  # (every dim kept as a one, as sum's)
         dim = tuple(range(x.ndim))
-    return clean.sum() if dim is None else clean.sum(dim, keepdim=keepdim)
+    out = clean.sum() if dim is None else clean.sum(dim, keepdim=keepdim)
+    return out if dtype is None else out.to(dtype)  # (a sum of bools or ints is int64: the dtype asked for, as sum's)
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):

@@ -361,3 +361,20 @@ def test_kl_div_target_log_target_is_pytorchs_xlogy(reduction):
 
     for ours, theirs in zip(*_both(run)):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------- nansum's dtype=
+@pytest.mark.parametrize("dtype", ["bool", "int32", "int64", "float32"])
+@pytest.mark.parametrize("dim", [None, 0])
+def test_nansum_gives_the_dtype_asked_for(dtype, dim):
+    """nansum(dtype=) is in that dtype, as sum(dtype=): minigan summed the cast tensor, which gives int64 for bools and
+    integers."""
+    x = np.array([[1.5, 0.0, -2.0], [0.0, 3.25, 1.0]])
+
+    def run(lib):
+        t = lib.tensor(x, dtype=lib.float64)
+        r = t.nansum(dtype=getattr(lib, dtype)) if dim is None else lib.nansum(t, dim, dtype=getattr(lib, dtype))
+        return str(r.dtype).split(".")[-1], r.tolist()
+
+    ours, theirs = _both(run)
+    assert ours == theirs

@@ -104,7 +104,11 @@ print(f"largest difference {gap:.1e}")
 
 # %% frames
 paths = stepthrough.frames(neuron()[0], lessons.out_dir("frames", OUT), "L = −log σ(w·x + b)")
-gif_path = lessons.show(stepthrough.gif(paths, OUT / "backward.gif"))
+last = steps[-1].grads  # its alternative text: what the animation shows, with the numbers of its last frame
+gif_path = lessons.show(stepthrough.gif(paths, OUT / "backward.gif"), alt=(
+    f"An animation of backward() on L = −log σ(w·x + b) at w = −0.8, x = 1.5, b = 0.3: {len(paths)} frames, one per "
+    "op, from L back to the leaves; the last holds "
+    + ", ".join(f"∂L/∂{k} = {float(v):+.6f}" for k, v in last.items())))
 print(f"{len(paths)} frames in {OUT / 'frames'} and {gif_path}")
 
 # %% [markdown]

@@ -109,23 +109,28 @@ def save(fig, out, filename: str, dpi: int = 110, alt=None):
     return path
 
 
-def _display_png(data: bytes, alt: str) -> None:
-    """Show a PNG inline in a notebook as an <img> with its alternative text (a screen reader reads it)."""
+def _display_png(data: bytes, alt: str, kind: str = "image/png") -> None:
+    """Show a PNG (or GIF) inline in a notebook with its alternative text: one output holding the image, an <img>
+    with the text as its alt (what a notebook's page shows, and a screen reader reads) and the text itself."""
     import base64
     import html
 
-    from IPython.display import HTML, display
+    from IPython.display import display
 
-    display(HTML(f'<img src="data:image/png;base64,{base64.b64encode(data).decode()}" alt="{html.escape(alt)}">'))
+    png = base64.b64encode(data).decode()
+    display({kind: png, "text/html": f'<img src="data:{kind};base64,{png}" alt="{html.escape(alt)}">',
+             "text/plain": alt}, raw=True)
 
 
-def show(path):
-    """In a notebook, show the image at ``path`` inline (for figures the library's own functions write), with the
-    alternative text written beside it."""
+def show(path, alt=None):
+    """In a notebook, show the image at ``path`` inline (for figures the library's own functions write, a PNG or a
+    GIF), with ``alt`` or the alternative text written beside it."""
     if path is not None and in_notebook():
         from minigan import viz
 
-        _display_png(Path(path).read_bytes(), viz.read_alt(path) or f"the figure {Path(path).name}")
+        kind = "image/gif" if str(path).lower().endswith(".gif") else "image/png"
+        text = alt or (viz.read_alt(path) if kind == "image/png" else None) or f"the figure {Path(path).name}"
+        _display_png(Path(path).read_bytes(), text, kind)
     return path
 
 

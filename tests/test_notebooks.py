@@ -88,6 +88,9 @@ def check_ran(nb, script, tmp_path):
     assert "verdict: " in text, f"{script.name}: no verdict line in the notebook's output"
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert images, f"{script.name}: no figure shown inline"
+    for image in images:  # each with its alternative text, generated from the figure's numbers, as the <img>'s alt
+        alt = re.search(r'<img [^>]*alt="([^"]*)"', image["data"].get("text/html", ""))
+        assert alt and re.search(r"\d", alt.group(1)), f"{script.name}: a figure shown without its alt text"
     assert list((tmp_path / script.stem).glob("*.png")), "the figure was not saved under MINIGAN_DEMO_OUT"
 
 

@@ -470,7 +470,7 @@ class TensorMethods:
         sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
         lead = len(sizes) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
-        if lead < 0 or any(n not in (m, 1) for n, m in zip(self.shape, shape[lead:])):
+        if lead < 0 or min(shape, default=0) < 0 or any(n not in (m, 1) for n, m in zip(self.shape, shape[lead:])):
             raise ShapeError(f"expand: cannot expand a tensor of shape {self.array.shape} to {sizes}; "
                              "expected sizes equal to the tensor's, or expanding its size-1 dimensions")
         if shape == self.shape:  # a view all the same (a writable one), as PyTorch's

@@ -104,8 +104,20 @@ def pytorch_since(version: str, behaviour: str):
                                             f"{torch.__version__ if HAVE_TORCH else ''}")
 
 
+def pytorch_before(version: str, behaviour: str):
+    """Marks a comparison that encodes the oracle's behaviour where PyTorch ``version`` changed it: minigan keeps
+    the oracle's (TORCH_ORACLE, what README and CI install) until the oracle moves; on that PyTorch or a newer one
+    it skips, saying so (docs/pytorch.md, "Which PyTorch")."""
+    newer = HAVE_TORCH and TORCH_VERSION >= tuple(int(p) for p in version.split("."))
+    here = torch.__version__ if HAVE_TORCH else ""
+    return pytest.mark.skipif(newer, reason=f"PyTorch {TORCH_ORACLE}'s behaviour ({behaviour}), which PyTorch "
+                                            f"{version} changed; this is PyTorch {here}")
+
+
 # Norm layers' `bias` option (BatchNorm, InstanceNorm, GroupNorm) and `bias=` in every norm layer's repr
 NORM_BIAS = pytorch_since("2.12", "norm layers take bias= and show it in their repr")
+# clamp's and clip's derivative where x equals a bound: 1 up to 2.13, 0 from 2.14 (as hardtanh's)
+CLAMP_AT_A_BOUND = pytorch_before("2.14", "clamp's derivative is 1 where x equals a bound")
 
 
 # ----------------------------------------------------------------------------- tolerances from the dtype

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import pytorch_since
+from conftest import pytorch_before, pytorch_since
 
 pytest.importorskip("torch")
 sys.path.insert(0, str(Path(__file__).parent / "survey"))
@@ -42,6 +42,7 @@ SINCE = {  # program: (the PyTorch version whose behaviour it encodes, what chan
     "regression_loss_int_targets": ("2.12", "mse_loss's backward takes integer targets"),
     "reduction_integer_dtype_kwarg": ("2.12", "prod(dtype=torch.int32) gives int32"),
 }
+BEFORE = {"grad_kinks_at_zero": ("2.14", "clamp's derivative is 1 where x equals a bound")}  # (conftest.pytorch_before)
 
 
 def _cases():
@@ -50,6 +51,8 @@ def _cases():
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         if fn.__name__ in SINCE:
             marks.append(pytorch_since(*SINCE[fn.__name__]))
+        if fn.__name__ in BEFORE:
+            marks.append(pytorch_before(*BEFORE[fn.__name__]))
         yield pytest.param(fn, marks=marks, id=fn.__name__)
 
 
@@ -60,4 +63,4 @@ def test_program_gives_what_pytorch_gives(program):
 
 
 def test_every_listed_difference_names_a_program():
-    assert set(DIFFERENT) | set(SINCE) <= {fn.__name__ for fn in harness.SNIPPETS}
+    assert set(DIFFERENT) | set(SINCE) | set(BEFORE) <= {fn.__name__ for fn in harness.SNIPPETS}

@@ -600,7 +600,8 @@ def rad2deg(input):
 
 
 def ravel(input):
-    return _t(input, "ravel").reshape(-1)
+    """The entries as one contiguous dimension: a view where they already are, else a copy (as PyTorch's)."""
+    return _t(input, "ravel").reshape(-1).contiguous()
 
 
 def unbind(input, dim=0):

@@ -378,3 +378,20 @@ def test_nansum_gives_the_dtype_asked_for(dtype, dim):
 
     ours, theirs = _both(run)
     assert ours == theirs
+
+
+# ----------------------------------------------------------------------------- ravel is contiguous
+@pytest.mark.parametrize("how", ["step", "transposed", "plain", "row"])
+def test_ravel_shares_memory_exactly_when_pytorchs_does(how):
+    """ravel is contiguous, a copy only when needed: minigan's reshape(-1) kept a strided 1-d tensor as it was (a view
+    where PyTorch copies), so a write through the result changed the input."""
+    def run(lib):
+        base = lib.arange(24.0, dtype=lib.float64)
+        x = {"step": base[::2], "transposed": base.reshape(4, 6).t(), "plain": base.reshape(4, 6),
+             "row": base.reshape(4, 6)[1]}[how]
+        y = x.ravel()
+        y.add_(100.0)
+        return base.numpy().copy(), lib.ravel(x).numpy().copy()
+
+    for ours, theirs in zip(*_both(run)):
+        np.testing.assert_array_equal(ours, theirs)

@@ -73,8 +73,9 @@ RANDOM = {"rand", "randn", "randint", "randperm", "rand_like", "randn_like", "ra
           "cauchy_", "log_normal_", "geometric_", "gumbel_softmax", "xavier_uniform_", "xavier_normal_",
           "kaiming_uniform_", "kaiming_normal_", "trunc_normal_", "orthogonal_", "sparse_", "dropout_",
           "alpha_dropout_", "feature_alpha_dropout_"}
-# Values left unspecified on purpose (docs/pytorch.md, "Different on purpose": torch.empty returns zeros).
-UNINITIALISED = {"empty", "empty_like", "new_empty", "empty_strided", "new_empty_strided"}
+# Values left unspecified on purpose (docs/pytorch.md, "Different on purpose": torch.empty returns zeros; and
+# PyTorch's resize_ leaves the entries it adds uninitialised).
+UNINITIALISED = {"empty", "empty_like", "new_empty", "empty_strided", "new_empty_strided", "resize_", "resize_as_"}
 
 SHAPES = [(), (4,), (3, 4), (2, 3, 4), (1, 3), (3, 1), (2, 3, 4, 5), (2, 2, 5, 5), (0, 3), (5,), (4, 4)]
 DTYPES = ["float64"] * 14 + ["int64"] * 3 + ["bool"] * 2 + ["float32"]

@@ -71,7 +71,9 @@ def parse_data(spec: str):
 
 
 def load_points(path) -> Points2D:
-    """The 2-D points of a CSV file: one ``x,y`` row per point, an optional header line, ``#`` comments."""
+    """The 2-D points of a CSV file: one ``x,y`` row per point, an optional header line, ``#`` comments; every
+    coordinate a finite number within ±MAX_COORDINATE (a value beyond is named with its row, never met later as
+    an inf in a derived setting)."""
     path = os.path.expanduser(os.fspath(path))
     what = f"csv:{path}"
     try:  # O_NONBLOCK: a FIFO must not hang the open; then only a regular file is read

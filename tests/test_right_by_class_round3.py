@@ -416,7 +416,11 @@ def _numpy_scalar_survey(inputs):
             if name not in inputs:
                 continue
             for args in survey._candidates(minigan, x):
-                if (args and args[0] is x) or _npified(args, np.float32) == args:
+                if (args and args[0] is x) or repr(_npified(args, np.float32)) == repr(args):  # (no number in args)
+                    continue
+                try:  # what minigan takes with Python numbers
+                    survey._call(minigan, ours, x, args)
+                except Exception:  # noqa: BLE001
                     continue
                 for real in (np.float32, np.float64):
                     numpy_args = _npified(args, real)
@@ -430,13 +434,14 @@ def _numpy_scalar_survey(inputs):
                         failures.append((label, name, numpy_args, repr(e)[:100]))
                         continue
                     for a, b in zip(survey._results(got), survey._results(expected)):
-                        if tuple(a.shape) != tuple(b.shape) or str(a.dtype) != str(b.dtype).split(".")[-1]:
+                        dtypes = [str(d).split(".")[-1] for d in (a.dtype, b.dtype)]  # (each library's prefix off)
+                        if tuple(a.shape) != tuple(b.shape) or dtypes[0] != dtypes[1]:
                             failures.append((label, name, numpy_args, a.shape, a.dtype, tuple(b.shape), b.dtype))
     return failures
 
 
 def test_numpy_scalars_are_numbers_across_the_surveyed_surface_fast_slice():
-    assert not _numpy_scalar_survey({"scalar", "cube"}), "see the list"
+    assert not _numpy_scalar_survey({"scalar"})  # (the 0-d input, where most edge cases are; the rest: slow)
 
 
 @pytest.mark.slow

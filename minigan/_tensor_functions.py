@@ -1036,7 +1036,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if not checks.is_integer(k) or not 1 <= k <= flat.shape[d]:
         raise ValueError(f"kthvalue: k must be an integer from 1 to {flat.shape[d]} (the size of dim {d}), got {k!r}")
     k = int(k)
-    picked = argsort(flat, d).array[(slice(None),) * d + (slice(k - 1, k),)]  # (its dim kept, of size 1)
+    picked = argsort(flat, d).array[(slice(None),) * d + (slice(k - 1, k),)].copy()  # (its dim kept, of size 1;
+    # row-major, as PyTorch allocates kthvalue's results)
     return KthvalueResult(*_read_along(x, flat, d, picked, keepdim))
 
 

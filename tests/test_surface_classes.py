@@ -395,3 +395,20 @@ def test_ravel_shares_memory_exactly_when_pytorchs_does(how):
 
     for ours, theirs in zip(*_both(run)):
         np.testing.assert_array_equal(ours, theirs)
+
+
+# ----------------------------------------------------------------------------- prelu keeps the input's shape
+@pytest.mark.parametrize("shape", [(), (4,), (2, 3)])
+def test_prelu_with_one_weight_keeps_the_shape(shape):
+    """A 0-d input with one weight came out of shape (1,): the weight was reshaped to at least one dim."""
+    x = np.linspace(-2.0, 1.5, int(np.prod(shape))).reshape(shape)
+
+    def run(lib):
+        t = lib.tensor(x, dtype=lib.float64, requires_grad=True)
+        w = lib.tensor([0.25], dtype=lib.float64, requires_grad=True)
+        y = lib.nn.functional.prelu(t, w)
+        return [y.detach().numpy()] + [g.numpy() for g in lib.autograd.grad(y.sum(), (t, w))]
+
+    for ours, theirs in zip(*_both(run)):
+        assert ours.shape == theirs.shape
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)

@@ -843,20 +843,27 @@ def _without_numpy_scalars(v):
     return v
 
 
+INFERENCE = f"{DOCS}, Different on purpose: inference_mode is no_grad (minigan has no inference tensors)"
+
+
 def _rerun_without(program, found):
-    """The known class a difference belongs to when it goes away without a feature, or None."""
+    """(verdict, class) of a difference that goes away without a feature, or None."""
     text = str(program["args"]) + str(program["kwargs"])
     if "'np'" in text:
         plain = {**program, "args": _without_numpy_scalars(program["args"]),
                  "kwargs": {k: _without_numpy_scalars(v) for k, v in program["kwargs"].items()}}
         if not _differences_of(plain):
-            return NUMPY_SCALARS
+            return "known", NUMPY_SCALARS
+    if program["mode"] in ("inference_mode", "inference_gen"):
+        as_no_grad = {**program, "mode": {"inference_mode": "no_grad", "inference_gen": "no_grad_gen"}[program["mode"]]}
+        if not _differences_of(as_no_grad):
+            return "documented", INFERENCE
     if program["mode"] and program["mode"].endswith("_gen"):
         as_function = {**program, "mode": {"no_grad_gen": "no_grad_fn", "enable_grad_gen": "enable_grad_fn",
                                            "set_grad_gen": "set_grad_disabled", "inference_gen": "inference_mode"}[
             program["mode"]]}
         if not _differences_of(as_function):
-            return GENERATORS
+            return "known", GENERATORS
     return None
 
 
@@ -875,7 +882,7 @@ def classify(program, found):
                 return "known", reason
     known = _rerun_without(program, found)
     if known:
-        return "known", known
+        return known
     for what, detail in found:
         for test, reason in DOCUMENTED:
             if test(program, what, detail):

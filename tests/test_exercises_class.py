@@ -142,6 +142,19 @@ def test_a_swallowed_time_limit_still_ends_the_exercise(tmp_path):
     assert "longer than 2 s" in results[0][2] and "ended its process" in results[0][2]
 
 
+def test_an_endless_loop_fails_its_own_exercise_and_not_an_earlier_one_that_uses_it(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    set_body(root, "exp_backward", HOSTILE["loop"][1])
+    start = time.perf_counter()
+    results, _ = grader.grade(root, ["backprop", "exp_backward", "log_backward"], timeout=3)
+    seconds = time.perf_counter() - start
+    # backprop's checks run exp's backward before exp_backward is judged: the time limit finds them stuck there,
+    # exp_backward is judged first (and fails), and backprop is graded again with the library's exp
+    assert [(n, p) for n, p, _, _ in results] == [("backprop", True), ("exp_backward", False), ("log_backward", True)]
+    assert "longer than 3 s" in results[1][2]
+    print(f"\n{seconds:.1f} s with a 3 s limit")
+
+
 def test_a_process_the_graded_code_leaves_running_does_not_keep_check_waiting(tmp_path):
     root = workspace.start(tmp_path / "ws", solutions=True)
     set_body(root, "mul_backward", HOSTILE["fork"][1])

@@ -1051,8 +1051,8 @@ def _against_reference(ctx, kind, target, hint):
     for key in reference:
         close(f"train_step()[{key!r}] from the same seed as the reference", got[key], reference[key], hint, rtol=1e-4,
               atol=1e-6)
-    check([t for t, *_ in log] == [t for t, *_ in ref_log], f"optimizer steps in order {[t for t, *_ in log]}, "
-          f"expected {[t for t, *_ in ref_log]}", hint)
+    close("the optimizer steps of one train_step, in order (1: D's, 2: G's)", [1 + (t == "G") for t, *_ in log],
+          [1 + (t == "G") for t, *_ in ref_log], hint)
     for name, net, ref_net in (("G", trainer.G, ref_trainer.G), ("D", trainer.D, ref_trainer.D)):
         for (pname, p), q in zip(net.named_parameters(), ref_net.parameters()):
             close(f"{name}.{pname} after one train_step from the same seed as the reference", p, q, hint, rtol=1e-4,

@@ -11,6 +11,7 @@ that the grader did not confirm.  ``write_csv``, ``write_json`` and ``gradescope
 from __future__ import annotations
 
 import ast
+import copy
 import csv
 import datetime
 import functools
@@ -107,18 +108,24 @@ def _canonical_order(body) -> list:
 def _normal_form(text: str, qualname: str):
     """The function's body after its docstring, names normalised, as a string (None: no such function)."""
     try:
-        fn = source.find_function(ast.parse(text), qualname)
+        fn = source.find_function(source.parse(text), qualname)
     except SyntaxError:
         return None
     if fn is None:
         return None
+    fn = copy.deepcopy(fn)  # (the parsed tree is shared)
     fn.name, fn.decorator_list, fn.returns = "f", [], None
     fn.body = source.body_statements(fn) or [ast.Pass()]
     fn = _Plain().visit(fn)
     return ast.dump(_Names().visit(fn), annotate_fields=False)
 
 
-_PARSING = threading.Lock()  # CPython 3.11's parser is not safe to run in two threads at once (a SystemError)
+_PARSING = source.PARSING
+
+
+@functools.lru_cache(maxsize=None)
+def _library_text(path):
+    return workspace.library_text(path)
 
 
 @functools.lru_cache(maxsize=None)
@@ -318,6 +325,7 @@ def similar_pairs(folders, students, names=None) -> list:
     """[(student, student, functions shared, share)] for pairs whose written functions are the same up to names,
     order, docstrings and ``pass`` (the starter code, the stubs, and the library's own solution subtracted)."""
     targets = [t for n in grader.resolve(names) for t in BY_NAME[n].targets]
+    starter = workspace.stubbed_files()
     forms = []
     for folder in folders:
         mine = {}
@@ -327,6 +335,8 @@ def similar_pairs(folders, students, names=None) -> list:
                 text = grader.read_nofollow(Path(folder) / path).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
+            if text == starter.get(path) or text == _library_text(path):
+                continue  # the starter file or the library's: nothing of the student's own here (no parsing)
             if source.is_stub(text, qualname) if _parses(text) else True:
                 continue
             with _PARSING:
@@ -346,8 +356,7 @@ def similar_pairs(folders, students, names=None) -> list:
 
 def _parses(text) -> bool:
     try:
-        with _PARSING:
-            ast.parse(text)
+        source.parse(text)
         return True
     except SyntaxError:
         return False

@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -180,13 +181,25 @@ def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def read_nofollow(path, limit=64 << 20) -> bytes:
+    """A regular file's bytes (at most ``limit``), never through a link, never blocking on a pipe (OSError)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
 def read_manifest(folder) -> dict:
     path = Path(folder) / MANIFEST
-    if not path.is_file():
-        raise WorkspaceError(f"exercises: {folder} is not an exercises workspace (no {MANIFEST}); "
+    if not path.is_file() or os.path.islink(path):
+        raise WorkspaceError(f"exercises: {folder} is not an exercises workspace (no {MANIFEST}, or it is a link); "
                              "make one with `exercises start DIR`")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(read_nofollow(path, 1 << 20).decode("utf-8"))
     except (OSError, ValueError) as e:
         raise WorkspaceError(f"exercises: cannot read {path}: {e}") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("progress", {}), dict):

@@ -36,7 +36,7 @@ SEED = 0
 
 
 def _snapshot(module):
-    return {k: np.array(v, copy=True) for k, v in module.state_dict().items()}
+    return {k: v.cpu().numpy().copy() for k, v in module.state_dict().items()}  # (the values share the weights)
 
 
 def _change(before, module):

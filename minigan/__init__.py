@@ -10,6 +10,24 @@ import sys
 
 from minigan import _missing, accelerator, autograd, backends, cuda, functional, linalg, nn, optim
 from minigan._deprecated import chain_matmul, range, set_default_tensor_type  # PyTorch's, deprecated
+from minigan._dtype import (  # PyTorch's dtype objects, printed as minigan.float32 (minigan/_dtype.py)
+    bool,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    short,
+    uint8,
+)
 from minigan._missing import NotInMinigan
 from minigan._tensor_surface import Tensor, from_numpy, tensor
 from minigan.engine import backend
@@ -23,10 +41,6 @@ from minigan.engine.backend import (
     use_backend,
 )
 from minigan.engine.backend import Device as device
-from minigan.engine.dtypes import bool_ as bool
-from minigan.engine.dtypes import double, float16, float32, float64, half, int8, int16, int32, int64, long, short, uint8
-from minigan.engine.dtypes import float32 as float
-from minigan.engine.dtypes import int32 as int
 from minigan.engine.errors import (
     AnomalyError,
     DomainError,
@@ -428,7 +442,7 @@ __all__ = [
     "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_",
     "xlogy_", "zero_", "histogram", "cross", "get_default_device", "set_default_device", "strided",
-    "contiguous_format", "preserve_format", "range", "chain_matmul", "set_default_tensor_type",
+    "contiguous_format", "preserve_format", "range", "chain_matmul", "set_default_tensor_type", "dtype",
 ]
 
 

@@ -201,10 +201,10 @@ TABLE = {
         block_diag cartesian_prod combinations pdist tril_indices
         triu_indices vander
          """),
-        ("minigan's dtypes are NumPy dtypes: use numpy.dtype, numpy.promote_types, numpy.result_type, "
+        ("minigan's dtypes are NumPy dtypes underneath (x.dtype.dtype): use numpy.promote_types, numpy.result_type, "
          'numpy.can_cast',
          """
-        can_cast dtype promote_types result_type
+        can_cast promote_types result_type
          """),
         ('sparse tensors are out of scope: use dense tensors',
          """

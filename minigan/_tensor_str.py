@@ -8,14 +8,15 @@ element is padded to the widest, so the columns line up.  Rows wrap at 80 charac
 1000 elements shows only its first and last 3 items of each dimension, with "..." between.  Those are PyTorch's
 default print options; ``minigan.set_printoptions`` changes them as ``torch.set_printoptions`` does.
 
-The one deliberate difference: dtypes print by their NumPy names (``dtype=float64``, not ``torch.float64``),
-since those are minigan's dtypes.
+A dtype prints with the library's name, ``dtype=minigan.float64`` where PyTorch prints ``dtype=torch.float64``
+(minigan/_dtype.py); the lines break where PyTorch's do.
 """
 
 from __future__ import annotations
 
 import math
 
+from minigan import _dtype
 from minigan.engine import backend
 
 # PyTorch's print options, changed by ``minigan.set_printoptions`` (its defaults here):
@@ -112,7 +113,7 @@ def _add_suffixes(text, suffixes, indent) -> str:
     out = [text]
     last_line = len(text) - text.rfind("\n") + 1  # (as PyTorch counts it: 2 more than the line's length)
     for suffix in suffixes:
-        width = len(suffix) + (6 if suffix.startswith("dtype=") else 0)  # measured as "dtype=torch.float64", so
+        width = len(suffix) - (2 if suffix.startswith("dtype=") else 0)  # measured as "dtype=torch.float64", so
         if last_line + width + 2 > OPTIONS["linewidth"]:  # the lines break where PyTorch's do
             out.append(",\n" + " " * indent + suffix)
             last_line = indent + width
@@ -133,11 +134,11 @@ def tensor_repr(t) -> str:
         if a.ndim != 1:
             suffixes.append(f"size={tuple(a.shape)}")
         if a.dtype != backend.DEFAULT_DTYPE:
-            suffixes.append(f"dtype={a.dtype}")
+            suffixes.append(f"dtype={_dtype.of(a.dtype)}")
         body = "[]"
     else:
         if a.dtype not in (backend.DEFAULT_DTYPE, "int64", "bool"):  # the defaults of each kind go unnamed
-            suffixes.append(f"dtype={a.dtype}")
+            suffixes.append(f"dtype={_dtype.of(a.dtype)}")
         summarize = a.size > OPTIONS["threshold"]
         formatter = _Formatter(_shown_values(a, summarize), backend.is_floating(a.dtype))
         body = _nested_str(a, len(prefix), summarize, formatter)

@@ -14,8 +14,8 @@ the engine and this class (``_tensor_functions.py``) makes tensors with the engi
 
 from __future__ import annotations
 
+from minigan import _dtype, _tensor_str
 from minigan import _tensor_functions as _F
-from minigan import _tensor_str
 from minigan import storage as _storage
 from minigan._tensor_index import pytorch_index
 from minigan._tensor_inplace import TensorInPlace
@@ -66,6 +66,11 @@ class Size(tuple):
 class Tensor(engine.Tensor, TensorMath, TensorInPlace):
     __doc__ = engine.Tensor.__doc__
     __slots__ = ()
+
+    @property
+    def dtype(self) -> _dtype.dtype:
+        """The element type, ``minigan.float32``...: PyTorch's object, a NumPy dtype underneath (minigan/_dtype.py)."""
+        return _dtype.of(self.array.dtype)
 
     @property
     def shape(self) -> Size:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import warnings
 
+from minigan import _dtype
 from minigan.engine import backend
 from minigan.engine.dtypes import TYPE_NAMES
 
@@ -45,10 +46,6 @@ def _flat(array):
     if owner.dtype != array.dtype or not (owner.flags.c_contiguous or owner.flags.f_contiguous):
         owner = array  # (memory of another dtype, or with gaps: the tensor's own elements)
     return owner.reshape(-1, order="A")
-
-
-def _dtype_name(dtype) -> str:
-    return "minigan.bool" if dtype == backend.np.bool_ else f"minigan.{backend.np.dtype(dtype).name}"
 
 
 class _Storage:
@@ -116,18 +113,17 @@ class TypedStorage(_Storage):
     """``x.storage()``: the elements of the memory under ``x``, in its dtype."""
 
     @property
-    def dtype(self):
-        return self.array.dtype
+    def dtype(self) -> _dtype.dtype:
+        return _dtype.of(self.array.dtype)
 
     def type(self) -> str:
-        return f"minigan.{_STORAGE_NAMES.get(self.dtype, 'Storage')}"
+        return f"minigan.{_STORAGE_NAMES.get(self.array.dtype, 'Storage')}"
 
     def untyped(self) -> UntypedStorage:
         return UntypedStorage(self.array.view(backend.np.uint8))
 
     def _info(self) -> str:
-        dtype = _dtype_name(self.dtype)
-        return f"[minigan.storage.TypedStorage(dtype={dtype}, device={self.device}) of size {len(self)}]"
+        return f"[minigan.storage.TypedStorage(dtype={self.dtype}, device={self.device}) of size {len(self)}]"
 
 
 class UntypedStorage(_Storage):

@@ -15,8 +15,8 @@ import math
 import string
 import warnings
 
+from minigan import _dtype, _tensor_str, _tensor_surface, functional
 from minigan import _tensor_functions as _F
-from minigan import _tensor_str, _tensor_surface, functional
 from minigan._tensor_surface import Size, Tensor, tensor
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
@@ -55,7 +55,7 @@ def set_default_device(device) -> None:
 
 def get_default_dtype():
     """The dtype of new floating tensors: float32 unless ``set_default_dtype`` chose float64."""
-    return backend.np.dtype(backend.DEFAULT_DTYPE)
+    return _dtype.of(backend.DEFAULT_DTYPE)
 
 
 def set_default_dtype(d) -> None:

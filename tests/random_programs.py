@@ -336,7 +336,7 @@ def _values(t):
 
 
 def _describe(t):
-    dtype = str(t.dtype).replace("torch.", "")
+    dtype = str(t.dtype).replace("torch.", "minigan.")
     return {"values": _values(t), "dtype": dtype, "shape": tuple(t.shape), "requires_grad": bool(t.requires_grad),
             "is_leaf": bool(t.is_leaf)}
 

@@ -153,15 +153,15 @@ CASES = [
      r"^leaky_relu: negative_slope must be a number, got str '0\.2'"),
     # integer / bool / object arrays where floats are needed
     ("leaky_relu-int", lambda d: F.leaky_relu(np.arange(3)), TypeError,  # (relu of an int tensor is one, as PyTorch's)
-     r"leaky_relu: input must be a floating-point tensor, got dtype int64"),
+     r"leaky_relu: input must be a floating-point tensor, got dtype minigan.int64"),
     ("relu-bool", lambda d: F.relu(minigan.tensor([True, False])), TypeError,  # PyTorch refuses it too
      r"relu: bool tensors are not supported"),
     ("linear-int-weight", lambda d: F.linear(T(2, 3), np.ones((4, 3), dtype=np.int32)), TypeError,
-     r"linear: weight must be a floating-point tensor, got dtype int32"),
+     r"linear: weight must be a floating-point tensor, got dtype minigan.int32"),
     ("conv2d-uint8-images", lambda d: F.conv2d(np.zeros((1, 1, 8, 8), np.uint8), T(2, 1, 3, 3)), TypeError,
-     r"conv2d: input must be a floating-point tensor, got dtype uint8"),
+     r"conv2d: input must be a floating-point tensor, got dtype minigan.uint8"),
     ("mse-int-input", lambda d: F.mse_loss(np.arange(3), T(3)), TypeError,
-     r"mse_loss: input must be a floating-point tensor, got dtype int64"),
+     r"mse_loss: input must be a floating-point tensor, got dtype minigan.int64"),
     ("tensor-object-array", lambda d: minigan.Tensor(np.array([1, "a"], dtype=object)), TypeError,
      r"Tensor: cannot hold an array of dtype object; expected a float, int or bool array"),
     ("tensor-string", lambda d: minigan.tensor("abc"), TypeError, r"Tensor: cannot convert str .*expected numbers"),

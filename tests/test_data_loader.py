@@ -93,10 +93,10 @@ def test_batches_and_collation_match_torch():
     for (xb, yb), (txb, tyb) in zip(ours, theirs, strict=True):
         np.testing.assert_array_equal(xb.detach().numpy(), txb.detach().numpy())
         np.testing.assert_array_equal(yb.detach().numpy(), tyb.detach().numpy())
-        assert str(xb.dtype) == str(txb.dtype).replace("torch.", "")
+        assert str(xb.dtype) == str(txb.dtype).replace("torch.", "minigan.")
     samples = [(np.ones(2, np.float32), 3, 0.5), (np.zeros(2, np.float32), 4, 1.5)]
     for a, b in zip(default_collate(samples), tdata.default_collate(samples)):
-        assert a.shape == tuple(b.shape) and str(a.dtype) == str(b.dtype).replace("torch.", "")
+        assert a.shape == tuple(b.shape) and str(a.dtype) == str(b.dtype).replace("torch.", "minigan.")
     assert len(DataLoader(Squares(), batch_size=3, drop_last=True)) == len(
         tdata.DataLoader(Squares(), batch_size=3, drop_last=True))
 

@@ -19,7 +19,7 @@ LIBS = [(minigan, mdata), (torch, tdata)]
 def plain(v):
     """A result as plain Python, comparable across the libraries: a tensor is (values, dtype name)."""
     if isinstance(v, (minigan.Tensor, torch.Tensor)):
-        return ("tensor", v.tolist(), str(v.dtype).replace("torch.", ""))
+        return ("tensor", v.tolist(), str(v.dtype).replace("torch.", "minigan."))
     if isinstance(v, np.ndarray):
         return ("array", v.tolist(), v.dtype.name)
     if isinstance(v, np.generic):

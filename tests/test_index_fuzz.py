@@ -163,7 +163,7 @@ def _run(lib, a, index, vals):
         return {"get": e}
     g = vals["grad"](tuple(y.shape))
     (y * lib.tensor(g)).sum().backward()
-    out["get"] = (tuple(y.shape), str(y.dtype).replace("torch.", ""), y.detach().cpu().numpy().copy(),
+    out["get"] = (tuple(y.shape), str(y.dtype).replace("torch.", "minigan."), y.detach().cpu().numpy().copy(),
                   x.grad.cpu().numpy().copy())
     shape = tuple(y.shape)
     for name, value in (("tensor", vals["value"](shape)), ("number", 2.5), ("broadcast", vals["value"](shape[1:])),
@@ -178,7 +178,7 @@ def _run(lib, a, index, vals):
     try:
         yi = xi[index]
         xi[index] = 7
-        out["int"] = (str(yi.dtype).replace("torch.", ""), yi.cpu().numpy().copy(), xi.cpu().numpy().copy())
+        out["int"] = (str(yi.dtype).replace("torch.", "minigan."), yi.cpu().numpy().copy(), xi.cpu().numpy().copy())
     except Exception as e:  # noqa: BLE001
         out["int"] = type(e)
     leaf = lib.tensor(a, dtype=lib.float64, requires_grad=True)

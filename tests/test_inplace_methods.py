@@ -195,7 +195,7 @@ def test_integer_and_bool_tensors_as_pytorch(name, dtype):
                 call(x, a, b)
         except ERRORS:
             return ("raised",)
-        return ("ok", str(x.dtype).replace("torch.", ""), x.detach().numpy().tolist())
+        return ("ok", str(x.dtype).replace("torch.", "minigan."), x.detach().numpy().tolist())
 
     assert run(minigan) == run(torch)
 

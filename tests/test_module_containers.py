@@ -324,8 +324,8 @@ def test_state_dict_keyword_forms():
 def test_half_casts_floating_tensors_only_and_requires_grad_takes_its_keyword():
     ours, theirs = build_tree(minigan).half(), build_tree(torch).half()
     ours_dtypes = [str(t.dtype) for t in ours.state_dict(keep_vars=True).values()]
-    theirs_dtypes = [str(t.dtype).replace("torch.", "") for t in theirs.state_dict().values()]
-    assert ours_dtypes == theirs_dtypes and "int64" in ours_dtypes and "float16" in ours_dtypes
+    theirs_dtypes = [str(t.dtype).replace("torch.", "minigan.") for t in theirs.state_dict().values()]
+    assert ours_dtypes == theirs_dtypes and "minigan.int64" in ours_dtypes and "minigan.float16" in ours_dtypes
     frozen = ours.requires_grad_(requires_grad=False)
     assert frozen is ours and not any(p.requires_grad for p in ours.parameters())
     assert all(p.requires_grad for p in ours.requires_grad_().parameters())

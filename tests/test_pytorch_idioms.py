@@ -15,7 +15,7 @@ torch = pytest.importorskip("torch")
 
 
 def _same(ours, theirs):
-    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), (ours.dtype, theirs.dtype)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "minigan."), (ours.dtype, theirs.dtype)
     assert ours.shape == tuple(theirs.shape)
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
 
@@ -230,7 +230,7 @@ def test_set_default_dtype_as_pytorchs():
         for call in calls:
             _same(call(minigan), call(torch))
         assert repr(minigan.tensor([1.5])) == repr(torch.tensor([1.5]))  # the default goes unnamed
-        assert repr(minigan.tensor([1.5], dtype=minigan.float32)) == "tensor([1.5000], dtype=float32)"
+        assert repr(minigan.tensor([1.5], dtype=minigan.float32)) == "tensor([1.5000], dtype=minigan.float32)"
         assert minigan.get_default_dtype() == minigan.float64
     finally:
         for lib in (minigan, torch):

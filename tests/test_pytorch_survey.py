@@ -21,10 +21,7 @@ for _name in ["tensors", "autograd", "nn", "loss_optim", "data_io_gan", "misc", 
               "programs", "batch3", "batch4", "batch5"]:
     importlib.import_module(f"idioms_{_name}")
 
-NAMES = "dtype names are NumPy's (float32, not torch.float32)"
 DIFFERENT = {  # program: why it differs
-    "casting": "x.type() names minigan's tensor types (minigan.FloatTensor)",
-    "repr_tensor": NAMES, "repr_shape_dtype": NAMES,
     "ce_int32_target": "int32 class labels are accepted (PyTorch wants int64)",
     "optimizer_state_dict_roundtrip": "an optimizer's state_dict holds minigan's own format and version keys",
     "optimizer_state_access": "optimizer state holds arrays and an int step (PyTorch: tensors), under PyTorch's names",

@@ -89,3 +89,15 @@ def test_prints_as_pytorchs():
                 str(sd["0.weight"].requires_grad)]
 
     assert shown(minigan) == [s.replace("torch", "minigan") for s in shown(torch)]
+
+
+def test_numpy_array_copy_true_is_a_snapshot():
+    """``np.array(sd[k], copy=True)`` (a lesson's snapshot of the weights) owns its memory, as with PyTorch's
+    tensors; ``np.asarray`` shares it."""
+    m = nn.Linear(2, 2)
+    sd = m.state_dict()
+    snapshot, shared = np.array(sd["weight"], copy=True), np.asarray(sd["weight"])
+    with minigan.no_grad():
+        m.weight.add_(1.0)
+    np.testing.assert_array_equal(shared, m.weight.detach().numpy())
+    np.testing.assert_array_equal(snapshot + 1.0, m.weight.detach().numpy())

@@ -68,8 +68,8 @@ def test_as_pytorchs(make):
         u = x.untyped_storage()
         items = [s[i] for i in range(len(s))] + ([s[-1]] if len(s) else [])
         return (s.size(), len(s), s.nbytes(), s.element_size(), s.tolist(), items, [type(v) for v in items],
-                str(s.dtype).split(".")[-1], str(s.device), quiet(lambda: str(s)).replace("torch", "minigan"),
-                quiet(lambda: repr(s)).replace("torch", "minigan").replace("minigan.storage.", "minigan.storage."),
+                str(s.dtype).replace("torch", "minigan"), str(s.device),
+                quiet(lambda: str(s)).replace("torch", "minigan"), quiet(lambda: repr(s)).replace("torch", "minigan"),
                 u.size(), len(u), u.nbytes(), u.element_size(), u.tolist(), str(u.device),
                 repr(u).replace("torch", "minigan"), x.storage_offset(),
                 u.data_ptr() == quiet(s.data_ptr), s.is_cuda, quiet(s.type).replace("torch", "minigan"))

@@ -1,7 +1,7 @@
 """repr(tensor) prints exactly as PyTorch prints the same values (minigan/_tensor_str.py): the int, fixed and
 scientific styles with their padding, 80-column wrapping, summarization above 1000 elements, nested brackets,
 0-d and empty tensors, nan/inf/-0.0, every dtype, and the device/dtype/requires_grad/grad_fn suffixes.  The one
-difference on purpose: dtypes print by their NumPy names (``dtype=float64`` for ``dtype=torch.float64``)."""
+dtype prints with the library's name (``dtype=minigan.float64`` for ``dtype=torch.float64``)."""
 
 import re
 
@@ -14,7 +14,7 @@ torch = pytest.importorskip("torch")
 
 
 def _theirs(t) -> str:
-    return repr(t).replace("torch.", "")
+    return repr(t).replace("torch.", "minigan.")
 
 
 def _both(array, **kwargs):
@@ -125,7 +125,7 @@ def test_reference_outputs():
     assert repr(minigan.tensor([1.0, 2.5])) == "tensor([1.0000, 2.5000])"
     assert repr(minigan.tensor(2.5)) == "tensor(2.5000)"
     assert repr(minigan.zeros(0, 3)) == "tensor([], size=(0, 3))"
-    assert repr(minigan.tensor([1, 2], dtype=minigan.float64)) == "tensor([1., 2.], dtype=float64)"
+    assert repr(minigan.tensor([1, 2], dtype=minigan.float64)) == "tensor([1., 2.], dtype=minigan.float64)"
     assert repr(minigan.ones(2, 2, 2)) == ("tensor([[[1., 1.],\n         [1., 1.]],\n\n"
                                            "        [[1., 1.],\n         [1., 1.]]])")
 
@@ -148,7 +148,7 @@ def test_a_result_whose_op_pytorch_names_otherwise_prints_the_same_values(op):
     ours, theirs = (repr(op(L, L.tensor(values, requires_grad=True))) for L in (minigan, torch))
     pattern = r"grad_fn=<\w+Backward\d*>"
     assert re.search(pattern, ours)
-    assert re.sub(pattern, "grad_fn", ours) == re.sub(pattern, "grad_fn", theirs.replace("torch.", ""))
+    assert re.sub(pattern, "grad_fn", ours) == re.sub(pattern, "grad_fn", theirs.replace("torch.", "minigan."))
 
 
 def test_leaves_that_require_grad_and_parameters():
@@ -223,8 +223,8 @@ def test_device_comes_first_among_the_suffixes():
 
     x = minigan.tensor([1.0, 2.5], dtype=minigan.float64)
     on_gpu = SimpleNamespace(array=x.array, device=minigan.device("cuda:0"), grad_fn=None, requires_grad=True)
-    assert tensor_repr(on_gpu) == ("tensor([1.0000, 2.5000], device='cuda:0', dtype=float64,\n"  # (PyTorch's line,
-                                   "       requires_grad=True)")  # with "torch.float64", would pass 80 columns)
+    assert tensor_repr(on_gpu) == ("tensor([1.0000, 2.5000], device='cuda:0', dtype=minigan.float64,\n"
+                                   "       requires_grad=True)")  # (PyTorch's line, with "torch.float64", passes 80)
     empty = SimpleNamespace(array=minigan.zeros(0, 2).array, device=minigan.device("cuda:0"), grad_fn=None,
                             requires_grad=False)
     assert tensor_repr(empty) == "tensor([], device='cuda:0', size=(0, 2))"

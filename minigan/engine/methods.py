@@ -49,7 +49,7 @@ class TensorMethods:
 
     def __array__(self, dtype=None, copy=None):
         out = self.numpy()  # as PyTorch: np.asarray(t) refuses what t.numpy() refuses (requires grad, a GPU's)
-        return out if dtype is None else out.astype(dtype)
+        return (out.copy() if copy else out) if dtype is None else out.astype(dtype)  # np.array(t, copy=True) owns it
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, *, force=False):

@@ -79,7 +79,7 @@ def norm(v):
         return ("T", tuple(v.shape), dtname(v.dtype), np.array(v.detach().numpy()).copy())
     if isinstance(v, T.dtype):
         return ("dtype", dtname(v))
-    if isinstance(v, type(np.dtype("f4"))) or isinstance(v, np.dtype):
+    if isinstance(v, (np.dtype, M.dtype)):
         return ("dtype", dtname(v))
     if isinstance(v, np.ndarray):
         return ("A", v.shape, v.dtype.name, v.copy())
@@ -91,7 +91,9 @@ def norm(v):
         return ("dict", {k: norm(x) for k, x in v.items()})
     if isinstance(v, (list, tuple)):
         return (type(v).__name__ if type(v) in (list, tuple) else "tuple", [norm(x) for x in v])
-    if isinstance(v, (bool, int, float, str, type(None))):
+    if isinstance(v, str):  # what a program prints: PyTorch's text with the library's name (torch.float32)
+        return ("py", v.replace("torch.", "minigan."), "str")
+    if isinstance(v, (bool, int, float, type(None))):
         return ("py", v, type(v).__name__)
     return ("obj", type(v).__name__, repr(v)[:200])
 

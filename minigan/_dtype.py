@@ -1,0 +1,86 @@
+"""minigan's dtypes, as PyTorch's: ``minigan.float32`` is one object, ``x.dtype`` gives it (``x.dtype is
+minigan.float32``), ``isinstance(x.dtype, minigan.dtype)`` holds, and it prints as ``minigan.float32``.
+
+The rule: a minigan dtype prints as PyTorch's does with the library's name, ``minigan.float32`` where PyTorch
+prints ``torch.float32``, so a program renamed from torch to minigan prints the same text.  Underneath it is a
+NumPy dtype (``.dtype``): NumPy and CuPy take it wherever they take a dtype (they read ``.dtype``, the array
+protocol), it compares and hashes equal to NumPy's (``x.dtype == numpy.float32`` is True, and it finds NumPy's keys
+in a dict), and it answers NumPy's questions (``kind``, ``itemsize``, ``name``, ``type``) as well as PyTorch's
+(``is_floating_point``, ``is_complex``, ``is_signed``).
+"""
+
+from __future__ import annotations
+
+from minigan.engine import backend
+
+_OF: dict = {}  # NumPy dtype -> the one minigan dtype for it
+
+
+class dtype:  # noqa: N801 - PyTorch's name
+    """A tensor's element type: ``minigan.float32``, ``minigan.int64``, ``minigan.bool``, ..."""
+
+    __slots__ = ("dtype",)
+
+    def __init__(self, numpy_dtype):
+        self.dtype = backend.np.dtype(numpy_dtype)  # what NumPy and CuPy read
+
+    def __repr__(self):
+        return f"minigan.{self.dtype.name}"
+
+    __str__ = __repr__
+
+    def __eq__(self, other):
+        if isinstance(other, dtype):
+            return self.dtype == other.dtype
+        if other is None:  # (numpy.dtype(None) is float64)
+            return False
+        try:
+            return self.dtype == backend.np.dtype(other)
+        except TypeError:  # not a dtype at all (PyTorch's, a number...)
+            return False
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash(self.dtype)
+
+    def __getattr__(self, name):  # NumPy's attributes: kind, itemsize, name, type, char, str, ...
+        return getattr(self.dtype, name)
+
+    def __reduce__(self):  # copies and pickles are the one object
+        return of, (self.dtype.str,)
+
+    @property
+    def is_floating_point(self) -> bool:
+        return self.dtype.kind == "f"
+
+    @property
+    def is_complex(self) -> bool:
+        return self.dtype.kind == "c"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.dtype.kind in "fic"
+
+
+def of(numpy_dtype) -> dtype:
+    """The minigan dtype for a NumPy dtype (or anything ``numpy.dtype`` takes)."""
+    found = _OF.get(numpy_dtype)
+    if found is None:
+        key = backend.np.dtype(numpy_dtype)
+        found = _OF.get(key)
+        if found is None:
+            found = _OF[key] = dtype(key)
+    return found
+
+
+float16 = half = of("float16")
+float32 = float = of("float32")  # noqa: A001 - PyTorch's names
+float64 = double = of("float64")
+uint8 = of("uint8")
+int8 = of("int8")
+int16 = short = of("int16")
+int32 = int = of("int32")  # noqa: A001
+int64 = long = of("int64")
+bool = of("bool")  # noqa: A001

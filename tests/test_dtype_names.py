@@ -1,0 +1,56 @@
+"""Dtypes print as PyTorch's with the library's name (``minigan.float32`` where PyTorch prints ``torch.float32``), in
+``print(x.dtype)`` and in a tensor's repr, whose lines break where PyTorch's do; underneath they stay NumPy dtypes
+(NumPy takes them, they compare and hash equal to NumPy's)."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+import minigan
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch (the oracle) is not installed")
+NAMES = ["float16", "float32", "float64", "uint8", "int8", "int16", "int32", "int64", "bool", "half", "double",
+         "long", "short", "int", "float"]
+
+
+@needs_torch
+@pytest.mark.parametrize("name", NAMES)
+def test_a_dtype_prints_as_pytorchs(name):
+    mine, theirs = getattr(minigan, name), getattr(torch, name)
+    assert str(mine) == str(theirs).replace("torch", "minigan") and repr(mine) == str(mine)
+    assert (mine.is_floating_point, mine.is_complex, mine.is_signed, mine.itemsize) == (
+        theirs.is_floating_point, theirs.is_complex, theirs.is_signed, theirs.itemsize)
+    x = minigan.zeros(2, dtype=mine)
+    assert x.dtype is mine and str(x.dtype) == str(torch.zeros(2, dtype=theirs).dtype).replace("torch", "minigan")
+
+
+@needs_torch
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.arange(3, dtype=lib.float64), lambda lib: lib.ones(2, 3, dtype=lib.int32),
+    lambda lib: lib.zeros(0, dtype=lib.int64), lambda lib: lib.zeros(0, 3, dtype=lib.float64),
+    lambda lib: lib.linspace(-1, 1, 30, dtype=lib.float64).reshape(3, 10),
+    lambda lib: lib.arange(24, dtype=lib.int16).reshape(2, 12) * 1000,
+    lambda lib: lib.tensor([0.5, 1e-9], dtype=lib.float64),
+    lambda lib: lib.tensor([[1.25, 2.5, 3.75, 4.125, 5.0625, 6.5, 7.125, 8.0, 9.5]], dtype=lib.float64) * 1000,
+    lambda lib: lib.tensor([1, 2], dtype=lib.uint8), lambda lib: lib.get_default_dtype(),
+    lambda lib: lib.tensor([1.0], dtype=lib.float64, requires_grad=True) * 2,
+])
+def test_what_a_program_prints(make):
+    assert str(make(minigan)) == str(make(torch)).replace("torch", "minigan")
+
+
+def test_still_a_numpy_dtype_underneath():
+    f = minigan.float32
+    assert f == np.float32 and np.float32 == f and f == np.dtype("float32") and f != np.float64 and f != None  # noqa: E711
+    assert {np.dtype("float32"): "found"}[f] == "found" and hash(f) == hash(np.dtype("float32"))
+    assert np.zeros(2, dtype=f).dtype == np.float32 and np.dtype(f) == np.float32 and f.kind == "f"
+    assert np.finfo(f).eps == np.finfo(np.float32).eps and f.type(1.5) == np.float32(1.5)
+    assert copy.deepcopy(f) is f and pickle.loads(pickle.dumps(f)) is f and isinstance(f, minigan.dtype)
+    assert minigan.ones(2).dtype is minigan.float32 is minigan.float and minigan.long is minigan.int64

@@ -92,10 +92,14 @@ def multi_dot(tensors):
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
-    """The ``offset``-th diagonal of the matrices on axes dim1 and dim2, as the last axis."""
+    """The ``offset``-th diagonal of the matrices on axes dim1 and dim2, as the last axis: a view of A, as PyTorch's
+    (the square block the diagonal crosses, read by einsum's diagonal)."""
     A = _t(A, "diagonal")
-    moved = A.movedim((dim1 % A.ndim, dim2 % A.ndim), (-2, -1))
-    return moved[(Ellipsis, *_F._diagonal_index(*moved.shape[-2:], offset, A))]
+    moved = A.movedim((dim1, dim2), (-2, -1))  # (dims checked there: in range, not the same one twice)
+    rows, columns = moved.shape[-2:]
+    n = max(0, min(rows + min(offset, 0), columns - max(offset, 0)))
+    top, left = max(-offset, 0), max(offset, 0)
+    return toplevel.einsum("...ii->...i", moved[..., top:top + n, left:left + n])
 
 
 def cross(input, other, *, dim=-1, out=None):

@@ -412,3 +412,29 @@ def test_prelu_with_one_weight_keeps_the_shape(shape):
     for ours, theirs in zip(*_both(run)):
         assert ours.shape == theirs.shape
         np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------- linalg.diagonal is a view
+@pytest.mark.parametrize("offset, dim1, dim2", [(0, -2, -1), (1, -2, -1), (-1, -2, -1), (0, 0, 2), (2, 1, 0),
+                                                (-3, -1, -2), (5, -2, -1)])
+def test_linalg_diagonal_is_a_view_as_pytorchs(offset, dim1, dim2):
+    """PyTorch's linalg.diagonal is a view (a write through it reaches A); minigan's indexed a copy.  Values and
+    gradients as PyTorch's."""
+    def run(lib):
+        a = lib.arange(2 * 3 * 4, dtype=lib.float64).reshape(2, 3, 4)
+        d = lib.linalg.diagonal(a, offset=offset, dim1=dim1, dim2=dim2)
+        values = d.numpy().copy()
+        d.add_(100.0)
+        leaf = lib.arange(24.0, dtype=lib.float64).reshape(2, 3, 4).requires_grad_()
+        w = lib.arange(1.0, 1.0 + d.numel(), dtype=lib.float64).reshape(d.shape)
+        (g,) = lib.autograd.grad((lib.linalg.diagonal(leaf, offset=offset, dim1=dim1, dim2=dim2) * w).sum(), leaf)
+        return values, a.numpy().copy(), g.numpy()
+
+    for ours, theirs in zip(*_both(run)):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_linalg_diagonal_refuses_as_pytorch():
+    _refused_alike(lambda lib: lib.linalg.diagonal(lib.ones(3, 3), dim1=0, dim2=0))
+    _refused_alike(lambda lib: lib.linalg.diagonal(lib.ones(3)))
+    _refused_alike(lambda lib: lib.linalg.diagonal(lib.tensor(1.0)))

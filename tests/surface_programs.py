@@ -571,8 +571,8 @@ def _flat(lib, out):
     return []
 
 
-def _array(t):
-    return np.array(t.detach().cpu().numpy(), dtype=np.float64 if t.is_floating_point() else None)
+def _array(t):  # (force: PyTorch's zero gradients of a second order may be "ZeroTensors", which numpy() refuses)
+    return np.array(t.detach().cpu().numpy(force=True), dtype=np.float64 if t.is_floating_point() else None)
 
 
 def _shares(lib, a, b):

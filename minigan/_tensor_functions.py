@@ -271,7 +271,12 @@ def bmm(input, mat2):
 def lerp(input, end, weight):
     """input + weight·(end − input) where |weight| < 0.5, else end − (end − input)·(1 − weight): PyTorch's two
     forms (exactly end at weight 1; ∞ ends give ∞, not ∞ − ∞ = NaN)."""
-    diff = end - _t(input, "lerp")
+    x = _t(input, "lerp")
+    for name, t in (("end", end), ("weight", weight)):  # (a 0-d weight may be of another dtype, as in PyTorch)
+        if isinstance(t, Tensor) and t.dtype != x.dtype and (name == "end" or t.ndim):
+            raise DtypeError(f"lerp: expected dtype {x.dtype} for {name}, got {t.dtype} (as PyTorch); convert it "
+                             "with .to(input.dtype)")
+    diff, weight = end - x, weight.to(x.dtype) if isinstance(weight, Tensor) else weight
     if not isinstance(weight, Tensor):
         return input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
     small = weight.detach().abs() < 0.5  # (each form sees 0 for the weight where it is not used: the gradient the

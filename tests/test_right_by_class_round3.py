@@ -490,6 +490,8 @@ BAD_CALLS = {
     "outer of a matrix": lambda lib: lib.outer(lib.ones(2, 2), lib.ones(2)),
     "dot of vectors of two sizes": lambda lib: lib.dot(lib.ones(2), lib.ones(3)),
     "index_put, values of another shape": lambda lib: lib.ones(3).index_put((lib.tensor([0, 1]),), lib.ones(3)),
+    "lerp, an end of another dtype": lambda lib: lib.ones(2, dtype=lib.float64).lerp(lib.ones(2), 0.5),
+    "lerp, a weight of another dtype": lambda lib: lib.ones(2).double().lerp(lib.ones(2).double(), lib.ones(2)),
 }
 
 

@@ -16,10 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def _pyproject():
     try:
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10: no tomllib; read the two lines needed
+    except ModuleNotFoundError:  # Python 3.10: no tomllib; read the lines needed
         text = (ROOT / "pyproject.toml").read_text()
         return {"project": {"requires-python": re.search(r'requires-python = "([^"]+)"', text).group(1),
-                            "dependencies": re.findall(r'"(numpy[^"]*)"', text)}}
+                            "dependencies": re.findall(r'"(numpy[^"]*)"', text),
+                            "classifiers": re.findall(r'"(Programming Language :: Python :: [^"]+)"', text)}}
     return tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 

@@ -469,6 +469,7 @@ def _test_all_any(fn, input, dim, keepdim):
     axis = None if dim is None else checks.normalize_axis(dim, builtins.max(x.ndim, 1), fn)
     xp = backend.get_array_module(x.array)
     out = xp.asarray(getattr(x.array, fn)(axis=axis if x.ndim else None, keepdims=keepdim and x.ndim > 0))
+    out = backend.c_order(out)  # (row-major, as PyTorch allocates a reduction's result)
     return Tensor._make(out.astype(xp.uint8) if x.dtype == backend.np.uint8 else out)
 
 
@@ -491,7 +492,7 @@ def equal(input, other) -> bool:
 def count_nonzero(input, dim=None):
     x = _t(input, "count_nonzero")
     xp = backend.get_array_module(x.array)
-    return Tensor._make(xp.asarray(xp.count_nonzero(x.array, axis=dim)).astype(backend.np.int64))
+    return Tensor._make(backend.c_order(xp.asarray(xp.count_nonzero(x.array, axis=dim)).astype(backend.np.int64)))
 
 
 def masked_fill(input, mask, value):
@@ -502,7 +503,7 @@ def masked_fill(input, mask, value):
         value = value.to(x.dtype)
     elif isinstance(value, (bool, int, float)) or backend.is_numpy_scalar(value):
         value = Tensor._make(backend.get_array_module(x.array).asarray(value).astype(x.dtype))
-    return where(mask, value, x)
+    return where(mask, value, x).contiguous()  # (row-major, as PyTorch's: a clone of the input, filled)
 
 
 def amax(input, dim=(), keepdim=False):
@@ -639,7 +640,7 @@ def _repeat_interleave(input, repeats, dim):
     if builtins.bool(xp.any(xp.asarray(counts) < 0)):
         raise ValueError("repeat_interleave: repeats must be >= 0")
     rows = xp.repeat(xp.arange(x.shape[d]), counts)  # the source index of each output entry
-    return x[(slice(None),) * d + (rows,)]
+    return x[(slice(None),) * d + (rows,)].contiguous()  # (row-major, as PyTorch's)
 
 
 def hsplit(input, indices_or_sections):
@@ -728,7 +729,8 @@ def _triangle(x, diagonal, lower, fn):
     xp = backend.get_array_module(x.array)
     n, m = x.shape[-2:]
     keep = xp.tri(n, m, diagonal, dtype=builtins.bool)  # on and below the diagonal-th diagonal
-    return where(keep if lower else ~xp.tri(n, m, diagonal - 1, dtype=builtins.bool), x, x.new_zeros(()))  # x's dtype
+    keep = keep if lower else ~xp.tri(n, m, diagonal - 1, dtype=builtins.bool)
+    return where(keep, x, x.new_zeros(())).contiguous()  # (x's dtype; row-major, as PyTorch's)
 
 
 def tril(input, diagonal=0):
@@ -858,7 +860,7 @@ def _index_place(x, dim, index, fn):
 def index_select(input, dim, index):
     """The entries of ``input`` at the 1-D ``index`` along ``dim`` (repeats allowed)."""
     x = _t(input, "index_select")
-    return x[_index_place(x, dim, index, "index_select")[0]]
+    return x[_index_place(x, dim, index, "index_select")[0]].contiguous()  # (row-major, as PyTorch's)
 
 
 def nonzero(input, *, as_tuple=False):

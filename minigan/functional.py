@@ -886,7 +886,7 @@ def hardswish(input, inplace=False):
 
 def logsigmoid(input):
     """log σ(x) = −softplus(−x), stable for large |x|."""
-    return -(-_float(input, "logsigmoid")).softplus()
+    return (-(-_float(input, "logsigmoid")).softplus()).contiguous()  # (row-major, as PyTorch's)
 
 
 def tanhshrink(input):

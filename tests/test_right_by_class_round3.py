@@ -201,7 +201,7 @@ def test_prods_gradient_is_pytorchs_on_any_layout_with_zeros_and_nan_and_differe
 
 
 # ----------------------------------------------------------------------------- 4. layouts a later view can tell
-NEW_CONTIGUOUS = {  # ops whose result PyTorch allocates afresh, contiguous, whatever the input's layout
+NEW_CONTIGUOUS = {  # ops whose result PyTorch allocates afresh (contiguous, or sort's in the input's layout)
     "cummax": lambda x: x.cummax(0).values, "cummax indices": lambda x: x.cummax(1).indices,
     "cummin": lambda x: x.cummin(0).values, "cumsum": lambda x: x.cumsum(0), "cumprod": lambda x: x.cumprod(1),
     "logcumsumexp": lambda x: x.logcumsumexp(0), "sort": lambda x: x.sort(0).values,
@@ -212,6 +212,13 @@ NEW_CONTIGUOUS = {  # ops whose result PyTorch allocates afresh, contiguous, wha
     "softmax": lambda x: x.softmax(0), "log_softmax": lambda x: x.log_softmax(1), "logsumexp": lambda x: x.logsumexp(0),
     "prod(dim)": lambda x: x.prod(1), "norm(dim)": lambda x: x.norm(dim=0),
     "index_select": lambda x: x.index_select(0, _index(x, [1, 0, 1])),
+    "all(dim)": lambda x: (x > 3).all(0), "any(dim)": lambda x: (x > 3).any(1),
+    "count_nonzero(dim)": lambda x: x.count_nonzero(0), "masked_fill": lambda x: x.masked_fill(x.detach() > 3, 0.5),
+    "repeat_interleave": lambda x: x.repeat_interleave(2, 1), "tril": lambda x: x.tril(),
+    "triu": lambda x: x.triu(1),
+    "pad": lambda x: (torch.nn.functional if isinstance(x, torch.Tensor) else minigan.nn.functional).pad(x, (1, 1)),
+    "logsigmoid": lambda x: (torch.nn.functional if isinstance(x, torch.Tensor) else minigan.nn.functional)
+    .logsigmoid(x),
 }
 
 

@@ -148,7 +148,7 @@ class Pad(Node):
     def forward(self, x, pad_width, value=0.0):
         xp = backend.get_array_module(x)
         self.pad_width = pad_width
-        return xp.pad(x, pad_width, mode="constant", constant_values=value)
+        return backend.c_order(xp.pad(x, pad_width, mode="constant", constant_values=value))
 
     def backward(self, grad):  # padding is constant: only the interior flows back
         index = tuple(slice(before, grad.shape[i] - after) for i, (before, after) in enumerate(self.pad_width))

@@ -1353,9 +1353,10 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     if not backend.is_floating(x.dtype):
         return x.clone()
     info = backend.np.finfo(x.dtype)
-    x = where(x.isnan(), nan, x)
-    x = where(x == math.inf, info.max if posinf is None else posinf, x)
-    return where(x == -math.inf, info.min if neginf is None else neginf, x)
+    nans, positive, negative = x.isnan(), x == math.inf, x == -math.inf  # (where x had them: a replacement that is
+    out = where(nans, nan, x)  # itself ±∞ or NaN is not replaced again)
+    out = where(positive, info.max if posinf is None else posinf, out)
+    return where(negative, info.min if neginf is None else neginf, out)
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):

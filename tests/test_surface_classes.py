@@ -438,3 +438,22 @@ def test_linalg_diagonal_refuses_as_pytorch():
     _refused_alike(lambda lib: lib.linalg.diagonal(lib.ones(3, 3), dim1=0, dim2=0))
     _refused_alike(lambda lib: lib.linalg.diagonal(lib.ones(3)))
     _refused_alike(lambda lib: lib.linalg.diagonal(lib.tensor(1.0)))
+
+
+# ----------------------------------------------------------------------------- nan_to_num with non-finite replacements
+@pytest.mark.parametrize("nan, posinf, neginf", [(INF, 0.5, 2.0), (-INF, None, INF), (0.0, math.nan, -INF),
+                                                 (math.nan, -INF, None), (1.0, 2.0, 3.0)])
+def test_nan_to_num_replaces_only_what_was_there(nan, posinf, neginf):
+    """Each replacement goes where the input had NaN, +∞ or −∞: NaN → ∞ was then replaced again as a +∞ (so
+    nan_to_num(nan=inf, posinf=0.5) gave 0.5 for a NaN)."""
+    x = np.array([-1.0, -INF, math.nan, INF, 0.25])
+
+    def run(lib):
+        t = lib.tensor(x, dtype=lib.float64, requires_grad=True)
+        y = lib.nan_to_num(t, nan, posinf, neginf)
+        w = lib.tensor([0.5, 0.25, 1.0, 0.75, 0.125], dtype=lib.float64)  # (≤ 1: the largest float times them)
+        (g,) = lib.autograd.grad((y * w).sum(), t)
+        return y.detach().numpy(), g.numpy()
+
+    for ours, theirs in zip(*_both(run)):
+        np.testing.assert_array_equal(ours, theirs)

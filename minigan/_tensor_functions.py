@@ -334,7 +334,9 @@ def chunk(input, chunks, dim=0):
     if not checks.is_integer(chunks) or chunks < 1:
         raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
     n = x.shape[dim]
-    return split(x, -(-n // int(chunks)) if n else 1, dim)
+    if n == 0:  # (an empty dim: ``chunks`` empty pieces, as PyTorch's)
+        return tuple(x.narrow(dim, 0, 0) for _ in range(int(chunks)))
+    return split(x, -(-n // int(chunks)), dim)
 
 
 def split(tensor, split_size_or_sections, dim=0):

@@ -457,3 +457,11 @@ def test_nan_to_num_replaces_only_what_was_there(nan, posinf, neginf):
 
     for ours, theirs in zip(*_both(run)):
         np.testing.assert_array_equal(ours, theirs)
+
+
+# ----------------------------------------------------------------------------- chunk of an empty dim
+@pytest.mark.parametrize("shape, chunks, dim", [((0, 3), 3, 0), ((0, 3), 1, 0), ((3, 0), 2, 1), ((2, 0, 4), 4, 1)])
+def test_chunk_of_an_empty_dim_gives_pytorchs_chunks(shape, chunks, dim):
+    """PyTorch gives ``chunks`` empty pieces; minigan gave none (so unpacking them failed)."""
+    ours, theirs = _both(lambda lib: [tuple(c.shape) for c in lib.chunk(lib.ones(shape), chunks, dim)])
+    assert ours == theirs

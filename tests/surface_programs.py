@@ -712,10 +712,9 @@ def differences(ours, theirs, program) -> list:
     f32 = any(spec["dtype"] == "float32" for spec in program["tensors"]) or "float32" in str(program["args"]) + \
         str(program["kwargs"]) or "'np'" in str(program["args"]) + str(program["kwargs"])
     rtol, atol = (1e-4, 1e-5) if f32 else (1e-7, 1e-9)
-    if ours["plain"] != theirs["plain"] and not (isinstance(ours["plain"], float) and
-                                                 isinstance(theirs["plain"], float) and
-                                                 (math.isclose(ours["plain"], theirs["plain"], rel_tol=rtol) or
-                                                  math.isnan(ours["plain"]) and math.isnan(theirs["plain"]))):
+    numbers = all(isinstance(v, (float, tuple)) for v in (ours["plain"], theirs["plain"]))
+    if ours["plain"] != theirs["plain"] and not (numbers and _same(np.array(ours["plain"], dtype=float),
+                                                                   np.array(theirs["plain"], dtype=float), rtol, atol)):
         if not random:
             found.append(("value", f"{ours['plain']} vs {theirs['plain']}"))
     if len(ours["results"]) != len(theirs["results"]):

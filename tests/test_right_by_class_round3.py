@@ -8,7 +8,8 @@
 5. ``.data`` and ``.grad`` assignments refuse what PyTorch refuses;
 6. grad-mode decorators on functions, generator functions and coroutines;
 7. what PyTorch accepts is accepted: a bool mask of a 0-d tensor, NumPy scalars wherever numbers go;
-8. PyTorch's exception types, whatever NumPy's version raises inside.
+8. PyTorch's exception types, whatever NumPy's version raises inside (each refusal raised by minigan's own check);
+9. relu's backward, a select on the gradient's bits on a CPU, in every float dtype and layout.
 """
 
 import asyncio

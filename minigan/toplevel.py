@@ -197,7 +197,11 @@ def empty_like(input, requires_grad=False, dtype=None, device=None, *, layout=No
 def full_like(input, fill_value, requires_grad=False, dtype=None, device=None, *, layout=None,
               memory_format=None) -> Tensor:
     x = _like(input, "full_like", layout, memory_format)
-    return _made(_like_xp(x, device).full(x.shape, fill_value, dtype=dtype or x.dtype), requires_grad)
+    if not (checks.is_number(fill_value) or isinstance(fill_value, bool) or
+            isinstance(fill_value, Tensor) and fill_value.ndim == 0):  # (a sequence or a string: PyTorch refuses)
+        raise TypeError(f"full_like: fill_value must be a number, got {type(fill_value).__name__} {fill_value!r}")
+    fill = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+    return _made(_like_xp(x, device).full(x.shape, fill, dtype=dtype or x.dtype), requires_grad)
 
 
 def randn_like(input, requires_grad=False, dtype=None, device=None, *, generator=None, layout=None,
@@ -1304,6 +1308,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
         raise TypeError(f"histogram: input must be floating point, got {x.dtype}")
     xp = backend.get_array_module(x.array)
     edges = bins.array if isinstance(bins, Tensor) else _F.integer(bins, "histogram", "bins")
+    if not isinstance(bins, Tensor) and edges < 1:
+        raise ShapeError(f"histogram: bins must be > 0, got {edges} (as PyTorch)")
     if range is None and not isinstance(bins, Tensor) and x.numel():
         range = (builtins.float(x.array.min()), builtins.float(x.array.max()))
     w = None if weight is None else _t(weight, "histogram").array.ravel()

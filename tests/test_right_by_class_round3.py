@@ -498,6 +498,10 @@ BAD_CALLS = {
     "outer of a matrix": lambda lib: lib.outer(lib.ones(2, 2), lib.ones(2)),
     "dot of vectors of two sizes": lambda lib: lib.dot(lib.ones(2), lib.ones(3)),
     "index_put, values of another shape": lambda lib: lib.ones(3).index_put((lib.tensor([0, 1]),), lib.ones(3)),
+    "full_like with a sequence": lambda lib: lib.full_like(lib.ones(2), (1, 1)),
+    "full_like with a string": lambda lib: lib.full_like(lib.ones(2), "1"),
+    "full_like with a tensor of dims": lambda lib: lib.full_like(lib.ones(2), lib.ones(2)),
+    "histogram with no bins": lambda lib: lib.histogram(lib.ones(2), bins=0),
     "lerp, an end of another dtype": lambda lib: lib.ones(2, dtype=lib.float64).lerp(lib.ones(2), 0.5),
     "lerp, a weight of another dtype": lambda lib: lib.ones(2).double().lerp(lib.ones(2).double(), lib.ones(2)),
 }

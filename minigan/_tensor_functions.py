@@ -494,6 +494,8 @@ def equal(input, other) -> bool:
 def count_nonzero(input, dim=None):
     x = _t(input, "count_nonzero")
     xp = backend.get_array_module(x.array)
+    dim = dim if dim is None else checks.normalize_axis(tuple(dim) if isinstance(dim, list) else dim, x.ndim,
+                                                        "count_nonzero")  # (a list of dims too, as PyTorch's)
     return Tensor._make(backend.c_order(xp.asarray(xp.count_nonzero(x.array, axis=dim)).astype(backend.np.int64)))
 
 
@@ -1378,7 +1380,10 @@ def roll(input, shifts, dims=None):
     """Entries shifted by ``shifts`` along ``dims``, those pushed off one end coming back at the other (flattened
     first when dims is None, as PyTorch)."""
     x = _t(input, "roll")
-    if dims is None:
+    if dims is None:  # (one shift, maybe in a list, as PyTorch's)
+        if isinstance(shifts, (tuple, list)) and len(shifts) != 1:
+            raise ShapeError(f"roll: without dims, shifts must be one number, got {list(shifts)}")
+        shifts = shifts[0] if isinstance(shifts, (tuple, list)) else shifts
         return _fresh(roll(x.reshape(-1), shifts, 0).reshape(x.shape))
     shifts, dims = (shifts, dims) if isinstance(shifts, (tuple, list)) else ((shifts,), (dims,))
     if len(shifts) != len(dims):

@@ -465,3 +465,21 @@ def test_chunk_of_an_empty_dim_gives_pytorchs_chunks(shape, chunks, dim):
     """PyTorch gives ``chunks`` empty pieces; minigan gave none (so unpacking them failed)."""
     ours, theirs = _both(lambda lib: [tuple(c.shape) for c in lib.chunk(lib.ones(shape), chunks, dim)])
     assert ours == theirs
+
+
+# ----------------------------------------------------------------------------- dims given as lists
+def test_count_nonzero_takes_a_list_of_dims():
+    """count_nonzero(x, [0, 1]) counts over both, as PyTorch's (NumPy refused the list)."""
+    x = np.array([[[1.0, 0.0], [2.0, 3.0]], [[0.0, 0.0], [4.0, 0.0]]])
+    for dims in ([0, 1], [-1, 0], (1, 2), [2]):
+        ours, theirs = _both(lambda lib, dims=dims: lib.count_nonzero(lib.tensor(x), dims).tolist())
+        assert ours == theirs
+    _refused_alike(lambda lib: lib.count_nonzero(lib.tensor(x), [0, 0]))
+
+
+def test_roll_without_dims_takes_one_shift_in_a_list():
+    """roll(x, [1]) rolls the flattened tensor, as PyTorch's; roll(x, [1, 2]) without dims is refused."""
+    x = np.arange(12.0).reshape(3, 4)
+    ours, theirs = _both(lambda lib: lib.roll(lib.tensor(x), [1]).tolist())
+    assert ours == theirs
+    _refused_alike(lambda lib: lib.roll(lib.tensor(x), [1, 2]))

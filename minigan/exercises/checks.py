@@ -577,7 +577,7 @@ def check_tanh_backward(ctx):
 
 def check_relu_backward(ctx):
     _op_cases([("relu(x), x (3, 4), |x| ≥ 0.2", lambda a: a.relu(), [away_from_zero(3, 4)])],
-              "1 where x > 0, else 0: multiply by the mask", second_order=True)
+              "1 where x > 0, else 0: a select on the saved output", second_order=True)
     x = T([0.0, -0.0])
     x.relu().sum().backward()
     close("d relu/dx at x = 0 (PyTorch gives 0)", x.grad, [0.0, 0.0], "the mask is x > 0, strictly")

@@ -14,6 +14,7 @@ import builtins
 import math
 from collections import namedtuple
 
+from minigan import _unary_ops as U
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import common_dtype
 from minigan.engine.errors import DivisionByZero, DtypeError, IndexOutOfRange, ShapeError
@@ -21,7 +22,6 @@ from minigan.engine.methods import maximum, minimum  # noqa: F401  (x.minimum: t
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import reduce as R
 from minigan.engine.ops import shape as S
-from minigan.engine.ops import unary as U
 from minigan.engine.tensor import Tensor
 
 

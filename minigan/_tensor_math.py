@@ -1,4 +1,4 @@
-"""The method forms of minigan's free functions and of the elementwise math of ``ops/unary.py``
+"""The method forms of minigan's free functions and of the elementwise math of ``_unary_ops.py``
 (``x.sin()``, ``x.lerp(y, w)``, ``x.new_zeros(...)``, ...), which ``Tensor`` inherits.
 
 They live here, above the engine's methods (minigan/engine/methods.py), in minigan.Tensor.  Each is one
@@ -14,13 +14,13 @@ import numbers
 
 from minigan import _missing
 from minigan import _tensor_functions as _F
+from minigan import _unary_ops as U
 from minigan.engine import backend, checks
 from minigan.engine.errors import GraphError, ShapeError
 from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
-from minigan.engine.ops import unary as U
 
 
 class TensorMath:

@@ -17,6 +17,7 @@ import warnings
 
 from minigan import _dtype, _tensor_str, _tensor_surface, functional
 from minigan import _tensor_functions as _F
+from minigan import _unary_ops as U
 from minigan._tensor_surface import Size, Tensor, tensor
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
@@ -25,7 +26,6 @@ from minigan.engine.grad_mode import decorated as _decorated
 from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.engine.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.engine.ops import linalg as L
-from minigan.engine.ops import unary as U
 
 _shape = _F._shape
 
@@ -538,7 +538,7 @@ def where(condition, input=_F._ONLY_CONDITION, other=_F._ONLY_CONDITION):
 
 
 
-# ----------------------------------------------------------------------------- elementwise math (ops/unary.py)
+# ----------------------------------------------------------------------------- elementwise math (_unary_ops.py)
 _as_float = _F._as_float
 
 

@@ -97,7 +97,7 @@ def test_the_engine_imports_nothing_outside_it():
 
 SURFACE = {"minigan._tensor_surface", "minigan._tensor_math", "minigan._tensor_inplace", "minigan._tensor_str",
            "minigan._tensor_functions", "minigan._missing", "minigan._tensor_index", "minigan.storage",
-           "minigan._dtype"}
+           "minigan._dtype", "minigan._unary_ops"}
 # minigan.Tensor: the engine's Tensor plus PyTorch's methods (the bodies they share with the free functions of the
 # same name, their print, their advice, its reading of a Python index, its storage)
 FREE_FUNCTIONS = {"minigan.toplevel", "minigan.functional", "minigan.linalg", "minigan.cuda", "minigan.accelerator"}

@@ -1,5 +1,8 @@
 """More elementwise math: trigonometric and hyperbolic functions, their inverses, log1p/expm1 and friends.
 
+Only the PyTorch surface calls these (``x.sin()``, ``minigan.atan2``), so they live beside it, not in the engine:
+they are built the same way as the engine's ops (``Node`` subclasses from ``minigan.engine.graph``).
+
 Each op is forward and backward side by side, the derivative in a one-line comment.  A backward uses
 only what arrays and Tensors share (operators, ``xp = namespace(grad)``, other ops' ``apply``), so the
 same lines give the first-order gradient on arrays and a differentiable one under ``create_graph=True``

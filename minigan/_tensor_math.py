@@ -730,9 +730,9 @@ class TensorMath:
         self._version_counter()[0] += 1  # a change in place: a graph that saved the old values refuses to backward
         return self
 
-    def resize_as_(self, other, memory_format=None):
-        """``x.resize_(other.shape)``."""
-        return self.resize_(*other.shape, memory_format=memory_format)
+    def resize_as_(self, the_template, *, memory_format=None):
+        """``x.resize_(the_template.shape)`` (PyTorch's argument name)."""
+        return self.resize_(*the_template.shape, memory_format=memory_format)
 
     @property
     def is_cpu(self) -> bool:

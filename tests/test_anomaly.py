@@ -214,5 +214,5 @@ def test_absurd_learning_rate_stops_training_with_one_line_and_keeps_the_last_go
     assert ckpt["step"] == step - 1
     for net in ("generator", "discriminator"):
         for name, w in ckpt["trainer"][net].items():
-            assert np.isfinite(w).all(), f"{net}.{name} is not finite in the kept checkpoint"
+            assert np.isfinite(w.numpy()).all(), f"{net}.{name} is not finite in the kept checkpoint"
     assert all(math.isfinite(v) for k, v in ckpt["history"].items() for v in v.tolist())

@@ -77,7 +77,8 @@ ELSEWHERE = {"normal_", "uniform_", "bernoulli_", "requires_grad_",  # (and the 
              "bitwise_and_", "bitwise_or_", "bitwise_xor_", "bitwise_not_",  # integers and bools only: tests/
              "bitwise_left_shift_", "bitwise_right_shift_",  # test_bitwise.py compares them with PyTorch)
              "index_put_",  # (tests/test_pytorch_idioms.py)
-             "floor_divide_", "detach_"}  # (below: floor_divide_ has no derivative; detach_ cuts the graph)
+             "floor_divide_", "detach_",  # (below: floor_divide_ has no derivative; detach_ cuts the graph)
+             "resize_", "resize_as_"}  # (tests/test_legacy_new_resize.py: shapes and memory, no derivative)
 # PyTorch 2.13 has no derivative for these in-place forms ("the derivative for 'inplace version of acosh' is not
 # implemented"); minigan has one, compared here with PyTorch's x.copy_(f(x.clone())), which has.
 TORCH_HAS_NO_DERIVATIVE = {"acosh_": "acosh", "arccosh_": "acosh", "asinh_": "asinh", "arcsinh_": "asinh",

@@ -24,6 +24,8 @@ LEFT_OUT = {
     "torch.rsub": ALPHA, "torch.subtract": ALPHA, "torch.Tensor.subtract": ALPHA, "torch.Tensor.subtract_": ALPHA,
     "torch.Tensor.uniform_": "from, to: `from` is a Python keyword, so programs pass them by position (minigan "
                              "names them a, b)",
+    "torch.Tensor.new": "the legacy constructor takes its data or sizes by position (x.new(2, 3), x.new(data)); "
+                        "new(storage=) and new(other=), a storage or a tensor to wrap, are not provided",
     "torch.Tensor.view": "view(dtype), a reinterpretation of the bits, is not provided; view(size=) by keyword: "
                          "give the sizes by position",
     "torch.nn.functional.mse_loss": LOSS_WEIGHT, "torch.nn.functional.l1_loss": LOSS_WEIGHT,

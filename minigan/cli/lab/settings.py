@@ -39,7 +39,7 @@ def _number(name, value, low, high, low_open=False, high_open=False, integer=Fal
     too_low = value <= low if low_open else value < low
     too_high = value >= high if high_open else value > high
     if too_low or too_high:
-        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open or high == math.inf else ']'}"
         raise SettingsError(f"{name} must be in {interval}, got {value!r}")
     return int(value) if integer else float(value)
 
@@ -66,11 +66,11 @@ NUMBERS = {"lr": ("lr", 0.0, 10.0, True, False), "d_lr_ratio": ("D's lr over G's
            "k": ("k (D steps per G step)", 1, 100, False, True), "pack": ("pack", 1, 64, False, True)}
 
 
-def check_number(key, value, name=None):
+def check_number(key, value, name=None, high=None):
     """``value`` of the setting ``key`` within its range (NUMBERS), named ``name`` in the error (default: the
-    lab's label; train passes its option, such as --lr)."""
-    label, low, high, low_open, whole = NUMBERS[key]
-    return _number(name or label, value, low, high, low_open=low_open, integer=whole)
+    lab's label; train passes its option, such as --lr); ``high`` replaces the range's upper end."""
+    label, low, top, low_open, whole = NUMBERS[key]
+    return _number(name or label, value, low, top if high is None else high, low_open=low_open, integer=whole)
 
 
 # name -> checker of one value. The hyperparameters the trainers and build_experiment take.

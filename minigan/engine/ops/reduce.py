@@ -84,11 +84,12 @@ class Prod(Node):
 
     def forward(self, a, axis=None, keepdims=False):
         self.axis, self.keepdims = axis, keepdims
+        # in a's own dtype (the door chose it): NumPy would widen an int32 product to int64
+        out = backend.c_order(a.prod(axis=axis, keepdims=keepdims, dtype=a.dtype))
         if self.needs_input_grad:
             self.zeros = int((a == 0).sum())  # (PyTorch chooses its formula by the whole input, too)
-            self.save_for_backward(a, out := backend.c_order(a.prod(axis=axis, keepdims=keepdims)))
-            return out
-        return backend.c_order(a.prod(axis=axis, keepdims=keepdims))
+            self.save_for_backward(a, out)
+        return out
 
     def backward(self, grad):  # d(Π a)/da_i = Π_{j≠i} a_j
         a, out = self.saved_tensors

@@ -17,7 +17,7 @@ from collections import namedtuple
 from minigan import _unary_ops as U
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import common_dtype
-from minigan.engine.errors import DivisionByZero, DtypeError, IndexOutOfRange, ShapeError
+from minigan.engine.errors import DivisionByZero, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.methods import maximum, minimum  # noqa: F401  (x.minimum: the same body)
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import reduce as R
@@ -264,7 +264,7 @@ def t(input):
 def bmm(input, mat2):
     """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
     if _t(input, "bmm").ndim != 3 or _t(mat2, "bmm").ndim != 3:
-        raise ValueError(f"bmm: expected two 3-d tensors, got shapes {tuple(input.shape)} and {tuple(mat2.shape)}")
+        raise ShapeError(f"bmm: expected two 3-d tensors, got shapes {tuple(input.shape)} and {tuple(mat2.shape)}")
     return input @ mat2
 
 
@@ -550,7 +550,7 @@ def fmod(input, other):
 def mv(input, vec):
     """Matrix (n, m) times vector (m,)."""
     if _t(input, "mv").ndim != 2 or _t(vec, "mv").ndim != 1:
-        raise ValueError(f"mv: expected a 2-d and a 1-d tensor, got shapes {tuple(input.shape)} and {tuple(vec.shape)}")
+        raise ShapeError(f"mv: expected a 2-d and a 1-d tensor, got shapes {tuple(input.shape)} and {tuple(vec.shape)}")
     return input @ vec
 
 
@@ -626,7 +626,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     result's length along dim (PyTorch's hint that spares it a device sync), must be right when given."""
     result = _repeat_interleave(input, repeats, dim)
     if output_size is not None and result.shape[0 if dim is None or repeats is None else dim] != output_size:
-        raise ValueError(f"repeat_interleave: output_size={output_size} but the result has "
+        raise DomainError(f"repeat_interleave: output_size={output_size} but the result has "
                          f"{result.shape[0 if dim is None or repeats is None else dim]} entries along that dim")
     return result
 
@@ -642,7 +642,7 @@ def _repeat_interleave(input, repeats, dim):
         d = checks.normalize_axis(dim, x.ndim, "repeat_interleave", single=True)
     counts = repeats.array if isinstance(repeats, Tensor) else repeats
     if builtins.bool(xp.any(xp.asarray(counts) < 0)):
-        raise ValueError("repeat_interleave: repeats must be >= 0")
+        raise DomainError("repeat_interleave: repeats must be >= 0")
     rows = xp.repeat(xp.arange(x.shape[d]), counts)  # the source index of each output entry
     return x[(slice(None),) * d + (rows,)].contiguous()  # (row-major, as PyTorch's)
 
@@ -666,9 +666,11 @@ def dsplit(input, indices_or_sections):
 def rot90(input, k=1, dims=(0, 1)):
     """Rotated by 90° k times in the plane of ``dims``, from the first towards the second (flips and a transpose)."""
     x = _t(input, "rot90")
+    if builtins.len(dims) != 2:
+        raise DomainError(f"rot90: dims must be two different axes, got {tuple(dims)}")
     a, b = (checks.normalize_axis(d, x.ndim, "rot90", single=True) for d in dims)
     if a == b:
-        raise ValueError(f"rot90: dims must be two different axes, got {tuple(dims)}")
+        raise DomainError(f"rot90: dims must be two different axes, got {tuple(dims)}")
     k %= 4
     if k == 0:
         return x.clone()
@@ -718,7 +720,7 @@ def tile(input, dims):
     x = _t(input, "tile")
     dims = tuple(dims)
     if not builtins.all(checks.is_integer(d) and d >= 0 for d in dims):
-        raise ValueError(f"tile: dims must be non-negative ints, got {dims}")
+        raise DomainError(f"tile: dims must be non-negative ints, got {dims}")
     dims = tuple(builtins.int(d) for d in dims)  # (np.int64(2) too, as PyTorch takes it)
     dims = (1,) * (x.ndim - len(dims)) + dims
     x = x.reshape(*(1,) * (len(dims) - x.ndim), *x.shape)
@@ -730,6 +732,8 @@ def tile(input, dims):
 
 def _triangle(x, diagonal, lower, fn):
     x, diagonal = _t(x, fn), integer(diagonal, fn, "diagonal")
+    if x.ndim < 2:
+        raise ShapeError(f"{fn}: input must have at least 2 dimensions, got shape {tuple(x.shape)}")
     xp = backend.get_array_module(x.array)
     n, m = x.shape[-2:]
     keep = xp.tri(n, m, diagonal, dtype=builtins.bool)  # on and below the diagonal-th diagonal
@@ -934,7 +938,7 @@ def _put_index(x, indices, fn):
         elif a.dtype.kind in "iu":
             arrays.append(a)
         else:
-            raise TypeError(f"{fn}: indices must be integer or bool tensors, got {a.dtype}")
+            raise IndexError(f"{fn}: indices must be integer or bool tensors, got {a.dtype}")
     if builtins.len(arrays) > x.ndim:
         raise IndexOutOfRange(f"{fn}: {builtins.len(arrays)} index tensors for a tensor of {x.ndim} dimensions")
     for axis, a in enumerate(arrays):
@@ -1045,7 +1049,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     flat = x.reshape(1) if x.ndim == 0 else x
     d = checks.normalize_axis(dim, flat.ndim, "kthvalue", single=True)
     if not checks.is_integer(k) or not 1 <= k <= flat.shape[d]:
-        raise ValueError(f"kthvalue: k must be an integer from 1 to {flat.shape[d]} (the size of dim {d}), got {k!r}")
+        raise DomainError(f"kthvalue: k must be an integer from 1 to {flat.shape[d]} (the size of dim {d}), got {k!r}")
     k = int(k)
     picked = argsort(flat, d).array[(slice(None),) * d + (slice(k - 1, k),)].copy()  # (its dim kept, of size 1;
     # row-major, as PyTorch allocates kthvalue's results)
@@ -1092,14 +1096,14 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     x = _t(input, "quantile")
     ndim = x.ndim
     if x.dtype.kind != "f":
-        raise TypeError(f"quantile: input must be floating point, got {x.dtype}")
+        raise DtypeError(f"quantile: input must be floating point, got {x.dtype}")
     if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):
         raise ValueError(f"quantile: interpolation must be linear, lower, higher, nearest or midpoint, got "
                          f"{interpolation!r}")
     xp = backend.get_array_module(x.array)
     qs = q.array if isinstance(q, Tensor) else xp.asarray(q, dtype=x.dtype)
     if qs.ndim > 1 or qs.size and (float(qs.min()) < 0 or float(qs.max()) > 1):
-        raise ValueError(f"quantile: q must be a number or a 1-D tensor of numbers in [0, 1], got {q!r}")
+        raise DomainError(f"quantile: q must be a number or a 1-D tensor of numbers in [0, 1], got {q!r}")
     if dim is None:
         x, d = x.reshape(-1), 0
     else:
@@ -1146,7 +1150,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     x = _t(input, "nanmean")
     x = x if dtype is None else x.to(dtype)
     if x.dtype.kind != "f":
-        raise TypeError(f"nanmean: input must be floating point, got {x.dtype}")
+        raise DtypeError(f"nanmean: input must be floating point, got {x.dtype}")
     count = Tensor._make((x.array == x.array).astype(x.dtype))
     total = nansum(x, dim, keepdim)
     if dim is None and keepdim and x.ndim:
@@ -1186,7 +1190,7 @@ def logcumsumexp(input, dim):
     """log Σ_{j ≤ i} exp(x_j) along ``dim``, without overflow: a log-step scan of logaddexp (differentiable)."""
     x = _t(input, "logcumsumexp")
     if x.dtype.kind != "f":
-        raise TypeError(f"logcumsumexp: input must be floating point, got {x.dtype}")
+        raise DtypeError(f"logcumsumexp: input must be floating point, got {x.dtype}")
     if x.ndim == 0:
         return x.clone()
     d = checks.normalize_axis(dim, x.ndim, "logcumsumexp", single=True)
@@ -1203,8 +1207,10 @@ def bincount(input, weights=None, minlength=0):
     instead of counting, when given: float weights keep their dtype, integer ones give float64, as PyTorch's).
     A count has no gradient."""
     x = _t(input, "bincount")
-    if x.ndim != 1 or x.dtype.kind not in "iu" or (x.numel() and builtins.int(x.array.min()) < 0):
-        raise ValueError(f"bincount: input must be 1-d non-negative integers, got {x.dtype} of shape {tuple(x.shape)}")
+    if x.dtype.kind not in "iu":  # (a kernel for integers only: PyTorch's NotImplementedError)
+        raise DtypeError(f"bincount: input must be 1-d non-negative integers, got {x.dtype} of shape {tuple(x.shape)}")
+    if x.ndim != 1 or (x.numel() and builtins.int(x.array.min()) < 0):
+        raise DomainError(f"bincount: input must be 1-d non-negative integers, got {x.dtype} of shape {tuple(x.shape)}")
     xp = backend.get_array_module(x.array)
     if weights is None:
         return Tensor._make(xp.bincount(x.array, minlength=minlength).astype(xp.int64))
@@ -1218,10 +1224,12 @@ def histc(input, bins=100, min=0, max=0):
     outside are left out, the last bin holds max.  No gradient."""
     x = _t(input, "histc")
     if x.dtype.kind != "f":
-        raise TypeError(f"histc: input must be floating point, got {x.dtype}")
+        raise DtypeError(f"histc: input must be floating point, got {x.dtype}")
     xp = backend.get_array_module(x.array)
     low, high = (builtins.float(x.array.min()), builtins.float(x.array.max())) if min == max and x.numel() \
         else (builtins.float(min), builtins.float(max))  # (min == max, not only 0: the data's range, as PyTorch's)
+    if not low <= high:  # (NaN too)
+        raise DomainError(f"histc: max must be larger than min, got min={low}, max={high}")
     if high == low:  # (one value: a bin one unit wide around it, as PyTorch's)
         low, high = low - 1, high + 1
     counts, _ = xp.histogram(x.array, bins=bins, range=(low, high))
@@ -1310,12 +1318,12 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
     """1 with probability ``input`` (or ``p``) elementwise, else 0, in input's dtype; no gradient."""
     x = _t(input, "bernoulli")
     if not backend.is_floating(x.dtype):
-        raise TypeError(f"bernoulli: input must be a floating-point tensor of probabilities, got dtype {x.dtype}")
+        raise DtypeError(f"bernoulli: input must be a floating-point tensor of probabilities, got dtype {x.dtype}")
     if p is not None and not (isinstance(p, (int, float)) and 0 <= p <= 1):
-        raise ValueError(f"bernoulli: p must be a number in [0, 1], got {p!r}")
+        raise DomainError(f"bernoulli: p must be a number in [0, 1], got {p!r}")
     probability = x.array if p is None else p
     if p is None and not builtins.bool(((probability >= 0) & (probability <= 1)).all()):  # (NaN fails both)
-        raise ValueError("bernoulli: probabilities must lie in [0, 1]")
+        raise DomainError("bernoulli: probabilities must lie in [0, 1]")
     xp = backend.get_array_module(x.array)
     return Tensor._make((backend.rand(x.shape, dtype=x.dtype, xp=xp, gen=generator) < probability).astype(x.dtype))
 
@@ -1326,18 +1334,18 @@ def multinomial(input, num_samples, replacement=False, *, generator=None) -> Ten
     top-k trick (the largest log w + Gumbel noise, which draws as sequential sampling without replacement does)."""
     x = _t(input, "multinomial")
     if x.ndim not in (1, 2) or not backend.is_floating(x.dtype):
-        raise ValueError(f"multinomial: input must be a 1-D or 2-D float tensor of weights, got {x.dtype} of shape "
+        raise DomainError(f"multinomial: input must be a 1-D or 2-D float tensor of weights, got {x.dtype} of shape "
                          f"{tuple(x.shape)}")
     w = x.array.reshape(-1, x.shape[-1]).astype(backend.np.float64)
     xp = backend.get_array_module(w)
     rows, k = w.shape
     if builtins.bool(((w < 0) | ~xp.isfinite(w)).any()) or builtins.bool((w.sum(axis=1) <= 0).any()):
-        raise ValueError("multinomial: weights must be finite, non-negative, and sum to more than 0 in each row")
+        raise DomainError("multinomial: weights must be finite, non-negative, and sum to more than 0 in each row")
     if not checks.is_integer(num_samples) or num_samples < 1:
         raise ValueError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
     num_samples = int(num_samples)
     if not replacement and num_samples > k:
-        raise ValueError(f"multinomial: cannot draw {num_samples} different categories from {k} without replacement")
+        raise DomainError(f"multinomial: cannot draw {num_samples} different categories from {k} without replacement")
     u = backend.rand((rows, num_samples), dtype=backend.np.float64, xp=xp, gen=generator)
     if replacement:
         cdf = xp.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
@@ -1387,7 +1395,7 @@ def roll(input, shifts, dims=None):
         return _fresh(roll(x.reshape(-1), shifts, 0).reshape(x.shape))
     shifts, dims = (shifts, dims) if isinstance(shifts, (tuple, list)) else ((shifts,), (dims,))
     if len(shifts) != len(dims):
-        raise ValueError(f"roll: shifts {shifts} and dims {dims} must have the same length")
+        raise DomainError(f"roll: shifts {shifts} and dims {dims} must have the same length")
     for shift, dim in zip(shifts, dims):
         d = checks.normalize_axis(dim, x.ndim, "roll", single=True)
         cut = (x.shape[d] - shift % x.shape[d]) % x.shape[d] if x.shape[d] else 0

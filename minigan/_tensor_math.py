@@ -16,7 +16,7 @@ from minigan import _missing
 from minigan import _tensor_functions as _F
 from minigan import _unary_ops as U
 from minigan.engine import backend, checks
-from minigan.engine.errors import GraphError, ShapeError
+from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
@@ -77,6 +77,12 @@ class TensorMath:
 
     def expand_as(self, other):
         return self.expand(other.shape)
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        """Fill with N(mean, std²) samples (the legacy ``m.weight.data.normal_(0, 0.02)``)."""
+        xp = backend.get_array_module(self.array)
+        return self.copy_(backend.randn(self.shape, dtype=self.dtype, xp=xp, gen=generator)
+                          * self.dtype.type(std) + self.dtype.type(mean))
 
     def uniform_(self, a=0.0, b=1.0, *, generator=None):
         """Fill with U(a, b) samples."""
@@ -637,7 +643,7 @@ class TensorMath:
     def positive(self):
         """The tensor itself (``+x``), as PyTorch's; a bool tensor is refused, as there."""
         if self.dtype.kind == "b":
-            raise TypeError("positive: the + operator on a bool tensor is not supported (nor in PyTorch); "
+            raise DtypeError("positive: the + operator on a bool tensor is not supported (nor in PyTorch); "
                             "use x.logical_not() or x.int()")
         return self
 

@@ -13,7 +13,7 @@ from minigan import _missing
 from minigan import _tensor_functions as _F
 from minigan._tensor_surface import Tensor, tensor
 from minigan.engine import backend, checks
-from minigan.engine.errors import DtypeError, IndexOutOfRange, ShapeError
+from minigan.engine.errors import DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.grad_mode import no_grad
 from minigan.engine.ops import activation
 from minigan.engine.ops import conv as C
@@ -51,7 +51,7 @@ def _integer_or_float(x, op) -> Tensor:
     """The input of a function PyTorch computes on integers too (in their dtype): bool is refused, as there."""
     x = _tensor(x, op)
     if x.dtype.kind == "b":
-        raise TypeError(f"{op}: bool tensors are not supported (PyTorch refuses them too); use x.float() or x.long()")
+        raise DtypeError(f"{op}: bool tensors are not supported (PyTorch refuses them too); use x.float() or x.long()")
     return x
 
 
@@ -178,7 +178,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return _into(input, "dropout", lambda t: dropout(t, p, training))
     input = _float(input, "dropout")
     if not checks.is_number(p) or not 0 <= p <= 1:
-        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
+        raise DomainError(f"dropout: p must be a probability in [0, 1], got {p!r}")
     p = float(p)  # (a NumPy scalar is a number, as in PyTorch: a float64 one must not promote a float32 input)
     if not training or p == 0:
         return input
@@ -227,7 +227,7 @@ def pad(input, pad, mode="constant", value=None):
     if mode == "constant":
         return S.Pad.apply(input, pad_width=widths, value=0.0 if value is None else value)
     if value is not None:
-        raise ValueError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")
+        raise DomainError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")
     xp = backend.get_array_module(input.array)
     for axis, (before, after) in enumerate(widths):
         if before or after:
@@ -327,7 +327,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         return _per_position(cross_entropy, op, input, target, reduction, weight=weight, ignore_index=ignore_index,
                              label_smoothing=label_smoothing)
     if not checks.is_number(label_smoothing) or not 0 <= label_smoothing <= 1:
-        raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
+        raise DomainError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
     label_smoothing = float(label_smoothing)
     weight = _weight(weight, op, input)
     soft = isinstance(target, Tensor) and target.dtype.kind == "f"  # class probabilities, not target
@@ -1039,7 +1039,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     input = _float(input, "group_norm")
     n, c = input.shape[0], input.shape[1]
     if c % num_groups:
-        raise ValueError(f"group_norm: {c} channels do not split into {num_groups} groups")
+        raise ShapeError(f"group_norm: {c} channels do not split into {num_groups} groups")
     g = input.reshape(n, num_groups, -1)
     mean = g.mean(2, keepdim=True)
     d = g - mean
@@ -1118,6 +1118,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 def pixel_shuffle(input, upscale_factor):
     """(N, C·r², H, W) → (N, C, H·r, W·r) (Shi et al. 2016, sub-pixel convolution)."""
     input, r = _float(input, "pixel_shuffle"), int(upscale_factor)
+    if input.ndim != 4:
+        raise ShapeError(f"pixel_shuffle: input must be 4-D (N, C, H, W), got shape {tuple(input.shape)}")
     n, c, h, w = input.shape
     if c % (r * r):
         raise ShapeError(f"pixel_shuffle: {c} channels are not divisible by upscale_factor² = {r * r}")
@@ -1128,6 +1130,8 @@ def pixel_shuffle(input, upscale_factor):
 def pixel_unshuffle(input, downscale_factor):
     """(N, C, H·r, W·r) → (N, C·r², H, W), the inverse of pixel_shuffle."""
     input, r = _float(input, "pixel_unshuffle"), int(downscale_factor)
+    if input.ndim != 4:
+        raise ShapeError(f"pixel_unshuffle: input must be 4-D (N, C, H, W), got shape {tuple(input.shape)}")
     n, c, h, w = input.shape
     if h % r or w % r:
         raise ShapeError(f"pixel_unshuffle: height and width {(h, w)} are not divisible by {r}")

@@ -11,6 +11,7 @@ import sys
 from minigan import _missing, toplevel
 from minigan import _tensor_functions as _F
 from minigan._tensor_surface import Tensor
+from minigan.engine.errors import DomainError, ShapeError
 
 
 def _t(x, fn) -> Tensor:
@@ -63,7 +64,7 @@ def norm(input, ord=None, dim=None, keepdim=False, *, dtype=None):
     the 2-norm of every entry."""
     A = _t(input, "norm")
     if dim is None and ord is not None and A.ndim not in (1, 2):
-        raise ValueError(f"linalg.norm: with ord and no dim the input must be 1-D or 2-D, got shape {tuple(A.shape)}")
+        raise ShapeError(f"linalg.norm: with ord and no dim the input must be 1-D or 2-D, got shape {tuple(A.shape)}")
     if isinstance(dim, int) or (dim is None and (A.ndim == 1 or ord is None)):
         return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
     return matrix_norm(A, "fro" if ord is None else ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
@@ -84,7 +85,7 @@ def multi_dot(tensors):
     """The product of a chain of matrices, left to right (a first 1-D operand is a row, a last one a column)."""
     tensors = list(tensors)
     if len(tensors) < 2:
-        raise ValueError(f"linalg.multi_dot: expected at least two tensors, got {len(tensors)}")
+        raise DomainError(f"linalg.multi_dot: expected at least two tensors, got {len(tensors)}")
     out = tensors[0]
     for t in tensors[1:]:
         out = out @ t

@@ -21,7 +21,7 @@ from minigan import _unary_ops as U
 from minigan._tensor_surface import Size, Tensor, tensor
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
-from minigan.engine.errors import DtypeError, GraphError, ShapeError
+from minigan.engine.errors import DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import decorated as _decorated
 from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.engine.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
@@ -236,7 +236,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         raise TypeError("randint: expected randint(high, size) or randint(low, high, size), size a tuple")
     low, high = _F.integer(low, "randint", "low"), _F.integer(high, "randint", "high")
     if not low < high:
-        raise ValueError(f"randint: expected low < high, got low={low}, high={high}")
+        raise DomainError(f"randint: expected low < high, got low={low}, high={high}")
     xp = _xp(device)
     out = backend.randint(low, high, _shape((size,), "randint"), xp, gen=generator)
     return Tensor._make(out.astype(dtype or backend.np.int64))
@@ -266,6 +266,8 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     default = backend.np.int64 if ints else backend.DEFAULT_DTYPE
     if step == 0:
         raise ValueError("arange: step must not be 0")
+    if not builtins.all(math.isfinite(v) for v in (start, end, step)):
+        raise DomainError(f"arange: start, end and step must be finite, got {start}, {end}, {step}")
     return _made(_xp(device).arange(start, end, step).astype(dtype or default), requires_grad)
 
 
@@ -1205,7 +1207,7 @@ def _einsum_letters(equation, xs):
     left, arrow, right = equation.partition("->")
     subscripts = left.split(",")
     if builtins.len(subscripts) != builtins.len(xs):
-        raise ValueError(f"einsum: {equation!r} names {builtins.len(subscripts)} operand(s), {builtins.len(xs)} given")
+        raise DomainError(f"einsum: {equation!r} names {builtins.len(subscripts)} operand(s), {builtins.len(xs)} given")
     for s in subscripts + ([right] if arrow else []):
         if s.count("...") > 1 or not s.replace("...", "").isalpha() and s.replace("...", ""):
             raise ValueError(f"einsum: {s!r} in {equation!r}: subscripts are letters, with at most one '...'")
@@ -1305,7 +1307,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     Float values, no gradient (as in PyTorch)."""
     x = _t(input, "histogram")
     if x.dtype.kind != "f":
-        raise TypeError(f"histogram: input must be floating point, got {x.dtype}")
+        raise DtypeError(f"histogram: input must be floating point, got {x.dtype}")
     xp = backend.get_array_module(x.array)
     edges = bins.array if isinstance(bins, Tensor) else _F.integer(bins, "histogram", "bins")
     if not isinstance(bins, Tensor) and edges < 1:
@@ -1331,7 +1333,7 @@ def cross(input, other, dim=None):
         shape = backend.broadcast_shapes(tuple(x.shape), tuple(y.shape))
         dim = next((i for i, n in enumerate(shape) if n == 3), -1)
     if x.shape[dim] != 3 or y.shape[dim] != 3:
-        raise ValueError(f"cross: dim {dim} must have size 3, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+        raise ShapeError(f"cross: dim {dim} must have size 3, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
     a, b = x.unbind(dim), y.unbind(dim)
     return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
 
@@ -1379,7 +1381,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
         mean, std = (v.detach() if isinstance(v, Tensor) else v for v in (mean, std))
         like = mean if isinstance(mean, Tensor) else std
         if builtins.bool((std < 0).any() if isinstance(std, Tensor) else std < 0):
-            raise ValueError("normal: std must be >= 0")
+            raise DomainError("normal: std must be >= 0")
         noise = randn(*backend.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ()))),
                       generator=generator, dtype=like.dtype, device=like.device)
         sample = noise * std + mean
@@ -1389,7 +1391,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
     if size is None:
         raise TypeError("normal: give a tensor mean or std, or numbers and size=(...)")
     if std < 0:
-        raise ValueError(f"normal: std must be >= 0, got {std}")
+        raise DomainError(f"normal: std must be >= 0, got {std}")
     samples = randn(*_shape((size,), "normal"), generator=generator, dtype=dtype, device=device) * std + mean
     return _made(samples.array, requires_grad)
 

@@ -20,7 +20,7 @@ import warnings
 import numpy
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
-from minigan.engine.errors import ShapeError
+from minigan.engine.errors import DtypeError, ShapeError
 
 try:  # CuPy is optional: ``pip install "minigan[gpu]"``
     import cupy as _cupy
@@ -655,12 +655,16 @@ def stream(gen=None, xp=None):
 
 def randn(shape, dtype=None, xp=None, gen=None):
     """Standard normal samples of ``shape`` (float32 by default), from ``gen`` or minigan's generator."""
+    if numpy.dtype(dtype or DEFAULT_DTYPE).kind != "f":  # (NumPy's TypeError otherwise; PyTorch has no kernel)
+        raise DtypeError(f"normal samples are floating-point: not implemented for dtype {numpy.dtype(dtype)}")
     xp = xp or _active["xp"]
     return xp.asarray(stream(gen, xp).standard_normal(tuple(shape), dtype=dtype or DEFAULT_DTYPE))
 
 
 def rand(shape, dtype=None, xp=None, gen=None):
     """Uniform samples in [0, 1) of ``shape`` (float32 by default)."""
+    if numpy.dtype(dtype or DEFAULT_DTYPE).kind != "f":
+        raise DtypeError(f"uniform samples are floating-point: not implemented for dtype {numpy.dtype(dtype)}")
     xp = xp or _active["xp"]
     return xp.asarray(stream(gen, xp).random(tuple(shape), dtype=dtype or DEFAULT_DTYPE))
 

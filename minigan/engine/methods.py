@@ -67,7 +67,7 @@ class TensorMethods:
 
     def item(self):
         if self.array.size != 1:
-            raise ValueError("item(): only a one-element tensor converts to a Python number, got shape "
+            raise ShapeError("item(): only a one-element tensor converts to a Python number, got shape "
                              f"{self.array.shape}")
         return self.array.reshape(()).item()
 
@@ -340,7 +340,7 @@ class TensorMethods:
 
     def relu(self):
         if self.dtype.kind == "b":  # an integer tensor stays integer (max(x, 0)), as in PyTorch
-            raise TypeError("relu: bool tensors are not supported (nor in PyTorch); use x.float() or x.long()")
+            raise DtypeError("relu: bool tensors are not supported (nor in PyTorch); use x.float() or x.long()")
         return activation.ReLU.apply(self)
 
     def softmax(self, dim=-1, dtype=None, *, axis=None):
@@ -477,12 +477,6 @@ class TensorMethods:
             return shaping.Reshape.apply(self, shape=shape)
         return shaping.BroadcastTo.apply(self, shape=shape)
 
-    # ------------------------------------------------------------------ in-place initialisation
-    def normal_(self, mean=0.0, std=1.0, *, generator=None):
-        """Fill with N(mean, std²) samples (the legacy ``m.weight.data.normal_(0, 0.02)``)."""
-        xp = backend.get_array_module(self.array)
-        return self.copy_(backend.randn(self.shape, dtype=self.dtype, xp=xp, gen=generator)
-                          * self.dtype.type(std) + self.dtype.type(mean))
 
 
 

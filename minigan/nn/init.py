@@ -24,6 +24,7 @@ import warnings
 from minigan import _missing
 from minigan._tensor_surface import Tensor, from_numpy
 from minigan.engine import backend
+from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.grad_mode import no_grad
 
 
@@ -31,7 +32,7 @@ def _data(tensor, op):
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{op}: expected a Parameter or Tensor, got {type(tensor).__name__}")
     if not backend.is_floating(tensor.dtype):
-        raise TypeError(f"{op}: the tensor must be floating-point, got dtype {tensor.dtype}")
+        raise DtypeError(f"{op}: the tensor must be floating-point, got dtype {tensor.dtype}")
     return tensor.array
 
 
@@ -77,7 +78,7 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     """U(a, b): mean (a+b)/2, variance (b−a)²/12."""
     data = _data(tensor, "uniform_")
     if not a <= b:
-        raise ValueError(f"uniform_: need a <= b, got a={a}, b={b}")
+        raise DomainError(f"uniform_: need a <= b, got a={a}, b={b}")
     xp = backend.get_array_module(data)
     return _write(tensor, backend.rand(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(b - a)
                   + data.dtype.type(a))
@@ -87,7 +88,7 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     """N(mean, std²)."""
     data = _data(tensor, "normal_")
     if not std >= 0:
-        raise ValueError(f"normal_: std must be >= 0, got {std}")
+        raise DomainError(f"normal_: std must be >= 0, got {std}")
     xp = backend.get_array_module(data)
     return _write(tensor, backend.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
                   + data.dtype.type(mean))
@@ -148,7 +149,7 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, 
     is left, each round over the whole tensor at once."""
     data = _data(tensor, "trunc_normal_")
     if not (std > 0 and a < b):
-        raise ValueError(f"trunc_normal_: need std > 0 and a < b, got std={std}, a={a}, b={b}")
+        raise DomainError(f"trunc_normal_: need std > 0 and a < b, got std={std}, a={a}, b={b}")
     mass = 0.5 * (math.erf((b - mean) / (std * math.sqrt(2))) - math.erf((a - mean) / (std * math.sqrt(2))))
     if mass < 1e-3:  # the chance that a draw lands in [a, b]: below it, rejection would take too many rounds
         raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds under 0.1% of N({mean}, {std}²); "

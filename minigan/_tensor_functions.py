@@ -364,6 +364,8 @@ def split(tensor, split_size_or_sections, dim=0):
 def narrow(input, dim, start, length):
     """The slice start:start+length along ``dim`` (a negative start counts from the end, as in PyTorch)."""
     x = _t(input, "narrow")
+    if x.ndim == 0:
+        raise ShapeError("narrow: cannot be applied to a 0-d tensor")
     d = checks.normalize_axis(dim, x.ndim, "narrow", single=True)
     size = x.shape[d]
     begin = int(start) + size if int(start) < 0 else int(start)

@@ -459,6 +459,9 @@ class TensorMath:
 
     def unflatten(self, dim, sizes):
         """Axis ``dim`` split into ``sizes`` (one may be -1), as nn.Unflatten."""
+        if self.ndim == 0 or not sizes:
+            raise ShapeError(f"unflatten: needs a tensor with dimensions and a non-empty tuple of sizes, got shape "
+                             f"{tuple(self.shape)} and sizes={sizes!r}")
         d = dim % self.ndim
         return self.reshape(*self.shape[:d], *sizes, *self.shape[d + 1:])
 

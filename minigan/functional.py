@@ -1070,7 +1070,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     LS.check_reduction(op, reduction)
     beta = _number(op, "beta", beta)
     if beta < 0:
-        raise ValueError(f"{op}: beta must be >= 0, got {beta}")
+        raise DomainError(f"{op}: beta must be >= 0, got {beta}")
     d = x - y
     if beta == 0:
         return LS.apply_reduction(d.abs(), reduction)
@@ -1082,7 +1082,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     op = "huber_loss"
     delta = _number(op, "delta", delta)
     if delta <= 0:
-        raise ValueError(f"{op}: delta must be > 0, got {delta}")
+        raise DomainError(f"{op}: delta must be > 0, got {delta}")
     return smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
 
 
@@ -1205,7 +1205,7 @@ def adaptive_avg_pool2d(input, output_size):
     n, c, h, w = input.shape
     oh, ow = oh or h, ow or w  # None keeps that size, as in PyTorch
     if not (checks.is_integer(oh) and checks.is_integer(ow) and oh > 0 and ow > 0):
-        raise ValueError(f"adaptive_avg_pool2d: output_size must be positive ints (or None), got {output_size!r}")
+        raise DomainError(f"adaptive_avg_pool2d: output_size must be positive ints (or None), got {output_size!r}")
     oh, ow = int(oh), int(ow)
     if h % oh == 0 and w % ow == 0:  # equal blocks: a reshape and a mean
         return input.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
@@ -1233,7 +1233,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     oh, ow = (output_size, output_size) if checks.is_integer(output_size) else output_size
     oh, ow = oh or input.shape[2], ow or input.shape[3]
     if not (checks.is_integer(oh) and checks.is_integer(ow) and oh > 0 and ow > 0):
-        raise ValueError(f"adaptive_max_pool2d: output_size must be positive ints (or None), got {output_size!r}")
+        raise DomainError(f"adaptive_max_pool2d: output_size must be positive ints (or None), got {output_size!r}")
     oh, ow = int(oh), int(ow)
     columns, rows = _adaptive_windows(input.shape[3], ow, input), _adaptive_windows(input.shape[2], oh, input)
     by_row, at_column = input[:, :, :, columns].max(dim=4)  # (N, C, H, ow), and where in each window

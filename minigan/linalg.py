@@ -44,13 +44,13 @@ def matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     A = _t(input, "matrix_norm")
     A = _F.widened(A, dtype, "linalg.matrix_norm")
     if not (isinstance(dim, (tuple, list)) and len(dim) == 2) or A.ndim < 2:
-        raise ValueError(f"linalg.matrix_norm: needs a matrix (or a batch of them) and two dims, got shape "
+        raise ShapeError(f"linalg.matrix_norm: needs a matrix (or a batch of them) and two dims, got shape "
                          f"{tuple(A.shape)} and dim={dim!r}")
     rows, cols = (d % A.ndim for d in dim)
     if ord == "fro":
         return A.norm(2, (rows, cols), keepdim)
     if ord not in (1, -1, math.inf, -math.inf):
-        raise ValueError(f"linalg.matrix_norm: ord must be 'fro', 1, -1, inf or -inf (no SVD for 2, -2 or 'nuc'), "
+        raise DomainError(f"linalg.matrix_norm: ord must be 'fro', 1, -1, inf or -inf (no SVD for 2, -2 or 'nuc'), "
                          f"got {ord!r}")
     summed, other = (rows, cols) if ord in (1, -1) else (cols, rows)  # 1: down each column; inf: along each row
     sums = A.abs().sum(summed, keepdim=True)

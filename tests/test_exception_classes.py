@@ -11,6 +11,8 @@ written for PyTorch catches them as there).  Grouped by class of cause:
 - an index tensor of a non-integer dtype given to index_put (PyTorch: IndexError).
 """
 
+import warnings
+
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -20,7 +22,9 @@ import minigan  # noqa: E402
 
 def _raised(fn, lib):
     try:
-        fn(lib)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (range's deprecation)
+            fn(lib)
     except Exception as e:  # noqa: BLE001 - the class is what is compared
         return e
     return None
@@ -96,6 +100,15 @@ VALUE_CASES = {
     "einsum with more operands than named": lambda lib: lib.einsum("ii->i", lib.ones(2, 2), lib.ones(2, 2)),
     "pad with a value for replicate": lambda lib: lib.nn.functional.pad(lib.ones(1, 2, 3), (1, 1), "replicate", 0.5),
     "bincount of a matrix": lambda lib: lib.bincount(_ints(lib)),
+    "matrix_norm over one dim": lambda lib: lib.linalg.matrix_norm(lib.ones(2, 3, 4), dim=[-3]),
+    "matrix_norm of an unknown order": lambda lib: lib.linalg.matrix_norm(lib.ones(2, 3), ord=7),
+    "smooth_l1_loss with beta < 0": lambda lib: lib.nn.functional.smooth_l1_loss(lib.ones(3), lib.ones(3), beta=-1.0),
+    "huber_loss with delta = 0": lambda lib: lib.nn.functional.huber_loss(lib.ones(3), lib.ones(3), delta=0.0),
+    "adaptive_max_pool1d with two sizes": lambda lib: lib.nn.functional.adaptive_max_pool1d(lib.ones(1, 2, 5), (1, 2)),
+    "range from NaN": lambda lib: lib.range(float("nan"), 2),
+    "unflatten into no sizes": lambda lib: lib.ones(4).unflatten(0, None),
+    "unflatten of a 0-d tensor": lambda lib: lib.tensor(1.0).unflatten(0, (1,)),
+    "narrow of a 0-d tensor": lambda lib: lib.narrow(lib.tensor(1.0), 0, 0, 1),
 }
 
 INDEX_CASES = {

@@ -69,5 +69,7 @@ def chain_matmul(*matrices, out=None) -> Tensor:
     warnings.warn("minigan.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
                   "minigan.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
                   "multiple parameters.", UserWarning, stacklevel=2)
+    if not matrices or not all(isinstance(m, Tensor) for m in matrices):
+        raise TypeError(f"chain_matmul: expected tensors, got {', '.join(type(m).__name__ for m in matrices)}")
     result = matrices[0].clone() if len(matrices) == 1 else linalg.multi_dot(list(matrices))
     return result if out is None else out.copy_(result)

@@ -258,9 +258,11 @@ def one_hot(input, num_classes=-1):
         y = labels
     else:
         y = backend.active_module().asarray(backend.np.asarray(labels))
+    if y.dtype.kind not in "iu":  # (before max(): a NaN label has no int)
+        raise DtypeError(f"one_hot: labels must be an integer array, got dtype {y.dtype}")
     if num_classes == -1:
         if not y.size:
-            raise ValueError("one_hot: cannot infer num_classes from no labels; pass num_classes")
+            raise DomainError("one_hot: cannot infer num_classes from no labels; pass num_classes")
         num_classes = int(y.max()) + 1
     LS.check_labels("one_hot", y, num_classes)
     xp = backend.get_array_module(y)

@@ -1315,6 +1315,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     if range is None and not isinstance(bins, Tensor) and x.numel():
         range = (builtins.float(x.array.min()), builtins.float(x.array.max()))
     w = None if weight is None else _t(weight, "histogram").array.ravel()
+    if w is not None and tuple(weight.shape) != tuple(x.shape):
+        raise ShapeError(f"histogram: weight must have the input's shape {tuple(x.shape)}, got {tuple(weight.shape)}")
     hist, bin_edges = xp.histogram(x.array.ravel(), bins=edges, range=range, weights=w, density=density)
     result = HistogramResult(Tensor._make(hist.astype(x.dtype)), Tensor._make(bin_edges.astype(x.dtype)))
     if out is not None:

@@ -109,6 +109,10 @@ VALUE_CASES = {
     "unflatten into no sizes": lambda lib: lib.ones(4).unflatten(0, None),
     "unflatten of a 0-d tensor": lambda lib: lib.tensor(1.0).unflatten(0, (1,)),
     "narrow of a 0-d tensor": lambda lib: lib.narrow(lib.tensor(1.0), 0, 0, 1),
+    "histogram with a weight of another shape": lambda lib: lib.histogram(lib.ones(3), bins=4, weight=lib.ones(2)),
+    "one_hot of NaN labels": lambda lib: lib.nn.functional.one_hot(lib.tensor([float("nan"), 1.0])),
+    "one_hot of no labels": lambda lib: lib.nn.functional.one_hot(lib.tensor([], dtype=lib.int64)),
+    "chain_matmul of a number": lambda lib: lib.chain_matmul(1, lib.ones(2, 2)),
 }
 
 INDEX_CASES = {

@@ -67,9 +67,21 @@ def test_no_function_is_the_target_of_two_exercises():
     assert len(targets) == len(set(targets))
 
 
-def test_every_exercise_has_a_check():
-    text = (workspace.LIBRARY / "exercises" / "checks.py").read_text()
-    assert [e.name for e in EXERCISES if f"def check_{e.name}(ctx)" not in text] == []
+def test_every_exercise_has_a_check_in_the_module_of_its_set():
+    folder = workspace.LIBRARY / "exercises" / "checks"
+    assert [e.name for e in EXERCISES
+            if f"def check_{e.name}(ctx)" not in (folder / f"{e.set}.py").read_text(encoding="utf-8")] == []
+
+
+def test_the_learner_process_gets_every_module_of_the_checks_each_after_what_it_imports():
+    folder = workspace.LIBRARY / "exercises" / "checks"
+    assert sorted(grader.CHECKS) == sorted(p.stem for p in folder.glob("*.py"))
+    assert grader.CHECKS[-1] == "__init__"
+    for i, module in enumerate(grader.CHECKS):
+        tree = ast.parse((folder / f"{module}.py").read_text(encoding="utf-8"))
+        relative = {node.module or a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                    and node.level for a in node.names}
+        assert relative <= set(grader.CHECKS[:i]), (module, relative - set(grader.CHECKS[:i]))
 
 
 def test_a_stub_keeps_the_signature_docstring_and_def_line_comment():
@@ -108,7 +120,7 @@ def test_a_fresh_workspace_differs_from_the_library_only_in_the_exercises(fresh)
             assert source.is_stub((fresh / path).read_text(), qualname), target
     plain = workspace.LIBRARY / "nn" / "module.py"
     assert (fresh / "minigan" / "nn" / "module.py").read_text() == plain.read_text()
-    assert not (fresh / "minigan" / "exercises" / "checks.py").exists(), "the grader stays outside the workspace"
+    assert not (fresh / "minigan" / "exercises").exists(), "the grader stays outside the workspace"
     inside = subprocess.run([sys.executable, "-m", "minigan", "exercises", "check", "."], cwd=fresh,
                             capture_output=True, text=True,
                             env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
@@ -176,21 +188,18 @@ def test_grading_works_without_pytorch(tmp_path):
     assert all(p for _, p, _, _ in results), results
 
 
-def test_the_closed_forms_the_grader_uses_are_torch_optim():
+def test_the_closed_forms_the_grader_uses_are_torch_optim(monkeypatch):
     torch = pytest.importorskip("torch")
     del torch
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("_checks", workspace.LIBRARY / "exercises" / "checks.py")
-    checks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(checks)
-    checks.USE_TORCH = True
-    for name, closed, kws in (("SGD", checks._sgd_closed, [{"lr": 0.1, "momentum": 0.9, "dampening": 0.3},
-                                                           {"lr": 0.1, "momentum": 0.9, "nesterov": True}]),
-                              ("RMSprop", checks._rmsprop_closed, [{"lr": 0.01, "centered": True, "momentum": 0.5}]),
-                              ("Adam", checks._adam_closed, [{"lr": 0.01, "betas": (0.5, 0.999), "eps": 1e-3,
-                                                              "weight_decay": 0.1}])):
+    from minigan.exercises.checks import base, optim
+    monkeypatch.setattr(base, "USE_TORCH", True)
+    for name, closed, kws in (("SGD", optim._sgd_closed, [{"lr": 0.1, "momentum": 0.9, "dampening": 0.3},
+                                                          {"lr": 0.1, "momentum": 0.9, "nesterov": True}]),
+                              ("RMSprop", optim._rmsprop_closed, [{"lr": 0.01, "centered": True, "momentum": 0.5}]),
+                              ("Adam", optim._adam_closed, [{"lr": 0.01, "betas": (0.5, 0.999), "eps": 1e-3,
+                                                             "weight_decay": 0.1}])):
         for kw in kws:
-            oracle = checks._torch_trajectory(name, checks.GRADS, checks.THETA0, **kw)
+            oracle = optim._torch_trajectory(name, base.GRADS, optim.THETA0, **kw)
             assert abs(closed(**kw) - oracle).max() < 1e-10, (name, kw)
 
 

@@ -47,6 +47,9 @@ STARTUP = 60.0  # seconds to import the workspace's minigan before the first exe
 FILE_LIMIT = 1 << 20  # bytes any file the learner's process writes may reach (its stderr included)
 COPY_LIMIT = 64 << 20  # bytes of the workspace's minigan/ copied at most
 HERE = Path(__file__).resolve().parent
+# the checks package's modules, in the order the learner's process runs them (each after those it imports); the
+# text of each goes there, never the files: the copy the learner's process sees holds no minigan/exercises/
+CHECKS = ("base", "autodiff", "ops", "optim", "gans", "attacks", "features", "__init__")
 
 
 class GradingError(RuntimeError):
@@ -192,7 +195,8 @@ def _parse(payload):
 def _job(role, run, seed, torch, timeout, data_fd, extra=None) -> dict:
     targets = sorted({t for e in EXERCISES for t in e.targets})
     return {"role": role, "run": run, "seed": seed, "torch": torch, "timeout": timeout, "data_fd": data_fd,
-            "checks": (HERE / "checks.py").read_text(encoding="utf-8"), "targets": targets,
+            "checks": [[m, (HERE / "checks" / f"{m}.py").read_text(encoding="utf-8")] for m in CHECKS],
+            "targets": targets,
             "targets_of": {e.name: list(e.targets) for e in EXERCISES}, **(extra or {})}
 
 

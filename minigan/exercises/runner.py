@@ -6,7 +6,8 @@
   ``minigan/`` and a folder that holds only NumPy, then the standard library; no start-up file runs and the
   reference library is neither on the path nor openable (an audit hook refuses to open a file under it, to start
   a program or to fork past the exercise's own process).  Each exercise runs in a fork that records what the
-  learner's functions returned on the grader's inputs (``checks.ROLE = "student"``) and writes it as one frame.
+  learner's functions returned on the grader's inputs (``checks.base.ROLE = "student"``) and writes it as one
+  frame.
 * ``"reference"``: in the grader's own trusted process, on the library: records what is expected.
 
 A frame is ``MAGIC``, 8 bytes of length, then an ``.npz`` (no pickles) holding ``meta`` (JSON) and the arrays.  Nothing
@@ -291,10 +292,9 @@ def main():
         if job["role"] == "student":
             state["locked"] = True  # the learner's code runs from here on
         import minigan  # noqa: F401 - in the learner's process, the learner's copy
-        checks = types.ModuleType("_minigan_exercise_checks")
-        exec(compile(job["checks"], "minigan-exercise-checks", "exec"), checks.__dict__)
-        checks.ROLE = job["role"]
-        checks.USE_TORCH = bool(job.get("torch"))
+        checks = _package(job["checks"])
+        checks.base.ROLE = job["role"]
+        checks.base.USE_TORCH = bool(job.get("torch"))
         checks.set_seed(job["seed"])
         functions, missing = {}, {}
         for target in job["targets"]:
@@ -331,6 +331,24 @@ def main():
             continue
         _frame(data_fd, {"name": name, "event": "start"})
         _grade_in_fork(name, job, checks, functions, data_fd, state)
+
+
+def _package(modules, name="_minigan_exercise_checks"):
+    """The checks package made again from its modules' text ([module, text], each after those it imports,
+    ``__init__`` last), under a name of its own: its relative imports find the modules made before them in
+    ``sys.modules``, and nothing is looked for on disk (no loader, an empty ``__path__``)."""
+    import importlib.machinery
+    import importlib.util
+    package = importlib.util.module_from_spec(importlib.machinery.ModuleSpec(name, None, is_package=True))
+    sys.modules[name] = package
+    for module, text in modules:
+        space = package
+        if module != "__init__":
+            space = importlib.util.module_from_spec(importlib.machinery.ModuleSpec(f"{name}.{module}", None))
+            sys.modules[space.__name__] = space
+            setattr(package, module, space)
+        exec(compile(text, f"minigan-exercise-checks/{module}.py", "exec"), space.__dict__)
+    return package
 
 
 def _fill(job, functions):

@@ -1,0 +1,205 @@
+"""The checks of set 5, the adversarial attacks: input gradients against the closed form of a linear
+classifier, FGSM, projection, the sign step, BIM, PGD and adversarial training's losses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import minigan
+import minigan.functional as F
+from minigan import nn
+
+from .base import (
+    check,
+    close,
+    raises,
+    rn,
+    rng,
+)
+
+
+# ============================================================================= 5. attacks
+def _classifier(seed=0, classes=3, features=4, dropout=False):
+    minigan.manual_seed(seed)
+    layers = ([nn.Dropout(0.5)] if dropout else []) + [nn.Linear(features, classes)]
+    return nn.Sequential(*layers).double()
+
+
+def _ce_input_gradient(model, x, y):
+    """∇ₓ Σ_i CE(Wx_i + b, y_i) = (softmax − onehot)·W, the closed form for a linear classifier."""
+    lin = model[-1]
+    W, b = lin.weight.detach().numpy(), lin.bias.detach().numpy()
+    z = x @ W.T + b
+    s = np.exp(z - z.max(axis=1, keepdims=True))
+    s /= s.sum(axis=1, keepdims=True)
+    return (s - np.eye(W.shape[0])[y]) @ W
+
+
+def check_input_gradient(ctx):
+    from minigan.attacks.fgsm import input_gradient
+    hint = "x_leaf = from_numpy(x).requires_grad_(); model.eval(); with enable_grad(): " \
+           "(g,) = autograd.grad(J, x_leaf); restore every module's training flag in a finally"
+    model = _classifier(dropout=True)
+    x, y = rng(1).uniform(size=(5, 4)), np.array([0, 1, 2, 1, 0])
+    with minigan.no_grad():
+        g = input_gradient(model, x, y)
+    close("∇ₓJ for a linear classifier (dropout before it, in training mode), called inside no_grad()", g,
+          _ce_input_gradient(model, x, y), hint + " (evaluation mode: dropout off)")
+    check(model.training and model[0].training, "the model was left in evaluation mode", hint)
+    check(all(p.grad is None for p in model.parameters()), "the attack filled a parameter's .grad", hint +
+          " (autograd.grad, not backward)")
+    g = input_gradient(model, x)
+    z = x @ model[-1].weight.detach().numpy().T + model[-1].bias.detach().numpy()
+    close("∇ₓJ with y None (the model's own predictions)", g, _ce_input_gradient(model, x, z.argmax(axis=1)), hint)
+
+
+def check_fgsm(ctx):
+    from minigan.attacks import fgsm
+    hint = "x' = clip(x + ε·sign(∇ₓJ)) with ∇ₓJ from input_gradient; a Tensor with no graph"
+    model = _classifier()
+    x, y = rng(1).uniform(size=(6, 4)), np.array([0, 1, 2, 1, 0, 2])
+    g = _ce_input_gradient(model, x, y)
+    for eps, clip in ((0.1, (0.0, 1.0)), (0.3, None), (0.0, (0.0, 1.0)), (0.5, (0.2, 0.8))):
+        adv = fgsm(model, x, y, eps=eps, clip=clip)
+        expected = x + eps * np.sign(g)
+        if clip is not None:
+            expected = np.clip(expected, *clip)
+        close(f"fgsm(x, eps={eps}, clip={clip}) for a linear classifier", adv, expected, hint)
+        check(not adv.requires_grad, "fgsm returned a tensor that requires grad", hint)
+    check(all(p.grad is None for p in model.parameters()), "fgsm filled a parameter's .grad", hint)
+    raises("fgsm(eps=-0.1)", ValueError, lambda: fgsm(model, x, y, eps=-0.1), hint + " (check_eps at the door)")
+
+
+def check_project(ctx):
+    from minigan.attacks.iterative import project
+    hint = "clip to [x − ε, x + ε], then (unless clip is None) to [low, high]"
+    x = rng(1).uniform(size=(4, 5))
+    far = x + 0.5 * rn(4, 5)
+    for eps, clip in ((0.1, (0.0, 1.0)), (0.2, None), (0.05, (0.3, 0.7))):
+        expected = np.clip(far, x - eps, x + eps)
+        if clip is not None:
+            expected = np.clip(expected, *clip)
+        close(f"project(x_adv, x, eps={eps}, clip={clip})", project(far, x, eps, clip), expected, hint)
+    x32 = x.astype(np.float32)
+    check(project(far.astype(np.float32), x32, 0.1, (0.0, 1.0)).dtype == np.float32, "project changed float32 to "
+          "another dtype", hint)
+
+
+def check_sign_step(ctx):
+    from minigan.attacks.iterative import _sign_step
+    hint = "x_adv + α·sign(∇ₓJ(x_adv, y)), with −α when targeted"
+    model = _classifier()
+    x, y = rng(1).uniform(size=(5, 4)), np.array([0, 1, 2, 1, 0])
+    g = _ce_input_gradient(model, x, y)
+    for targeted in (False, True):
+        got = _sign_step(model, x, y, 0.03, targeted, None, "sign_step")
+        close(f"one sign step of α = 0.03, targeted={targeted}", got, x + (-0.03 if targeted else 0.03) * np.sign(g),
+              hint)
+
+
+def _two_class(seed=0):
+    model = _classifier(seed, classes=2, features=6)
+    return model, np.sign(model[-1].weight.detach().numpy()[1] - model[-1].weight.detach().numpy()[0])
+
+
+def check_bim(ctx):
+    from minigan.attacks import bim
+    hint = "x' = x; steps times: x' = project(_sign_step(...), x, eps, clip); labels (or predictions on the clean x) " \
+           "fixed once"
+    model, d = _two_class()
+    x = rng(1).uniform(0.3, 0.7, size=(4, 6))
+    y = np.array([0, 0, 1, 1])
+    direction = np.where(y[:, None] == 0, d, -d)  # up the loss of the true class: towards the other one
+    got = bim(model, x, y, eps=0.1, step_size=0.04, steps=5, clip=(0.0, 1.0))
+    close("bim on a linear 2-class model (the loss rises along a fixed direction: x' = x + ε·sign)", got,
+          np.clip(x + 0.1 * direction, 0, 1), hint + " (project after every step)")
+    got = bim(model, x, y, eps=0.1, step_size=0.1, steps=1, clip=None)
+    close("bim with one step of α = ε is FGSM", got, x + 0.1 * direction, hint)
+    z = x @ model[-1].weight.detach().numpy().T + model[-1].bias.detach().numpy()
+    pred = z.argmax(axis=1)
+    got = bim(model, x, eps=3.0, step_size=1.0, steps=6, clip=None)
+    close("bim with y None and a large ε: the predictions on the CLEAN x stay the labels", got,
+          x + 3.0 * np.where(pred[:, None] == 0, d, -d), hint + " (predicted_labels once, before the first step)")
+
+
+def check_pgd(ctx):
+    from minigan.attacks import pgd
+    hint = "x⁰ = project(x + U(−ε, ε)) (backend.rand·2ε − ε) when random_start; then steps of project(_sign_step(...))"
+    model, d = _two_class()
+    x = rng(1).uniform(0.3, 0.7, size=(4, 6))
+    y = np.array([0, 0, 1, 1])
+    direction = np.where(y[:, None] == 0, d, -d)
+    got = pgd(model, x, y, eps=0.1, step_size=0.05, steps=6, random_start=False, clip=(0.0, 1.0))
+    close("pgd without random start on a linear 2-class model", got, np.clip(x + 0.1 * direction, 0, 1), hint)
+    got = pgd(model, x, y, eps=0.1, step_size=0.05, steps=6, clip=(0.0, 1.0))
+    close("pgd from a random start on a linear 2-class model (enough steps to reach the corner)", got,
+          np.clip(x + 0.1 * direction, 0, 1), hint + " (project after every step)")
+    big = np.full((400, 6), 0.5)
+    minigan.manual_seed(4)
+    start = pgd(model, big, np.zeros(400, dtype=np.int64), eps=0.2, step_size=0.0, steps=1,
+                clip=None).detach().numpy() - big
+    check(np.abs(start).max() <= 0.2 + 1e-9, f"pgd's random start left the ε-ball: max |δ| = {np.abs(start).max():.4g}"
+          " > ε = 0.2", hint)
+    check(abs(np.abs(start).mean() - 0.1) < 0.01 and abs(start.mean()) < 0.01, "pgd's random start with step_size 0: "
+          f"expected δ uniform on [−ε, ε] (mean |δ| = ε/2 = 0.1, mean δ = 0), got mean |δ| = "
+          f"{np.abs(start).mean():.4g}, mean δ = {start.mean():.4g}", hint)
+    x3 = rng(2).uniform(size=(6, 4))
+    model3 = _classifier(1)
+    for kw in ({"restarts": 3}, {"restarts": 2, "targeted": True}):
+        labels = np.array([0, 1, 2, 2, 1, 0])
+        minigan.manual_seed(9)
+        expected = ctx.reference("minigan/attacks/iterative.py::pgd")(model3, x3, labels, eps=0.2, step_size=0.05,
+                                                                        steps=3, **kw)
+        minigan.manual_seed(9)
+        close(f"pgd(eps=0.2, steps=3, {kw}) from the same seed as the reference", pgd(model3, x3, labels, eps=0.2,
+              step_size=0.05, steps=3, **kw), expected, hint + " (per example keep the restart with the highest loss, "
+              "the lowest when targeted)")
+
+
+def check_adversarial_loss(ctx):
+    from minigan.attacks import fgsm
+    from minigan.attacks.adversarial_training import adversarial_loss
+    from minigan.attacks.fgsm import input_gradient
+    hint = "x' = fgsm(model, x, y, eps, clip) (θ fixed); α·CE(model(x), y) + (1 − α)·CE(model(x'), y)"
+    model = _classifier()
+    x, y = rng(1).uniform(size=(6, 4)), np.array([0, 1, 2, 1, 0, 2])
+    loss = adversarial_loss(model, x, y, eps=0.2, alpha=0.3)
+    adv = fgsm(model, x, y, eps=0.2)
+    expected = 0.3 * F.cross_entropy(model(minigan.tensor(x)), y) + 0.7 * F.cross_entropy(model(adv), y)
+    close("adversarial_loss(eps=0.2, alpha=0.3)", loss, expected.item(), hint)
+    loss.backward()
+    grads = [p.grad.detach().numpy().copy() for p in model.parameters()]
+    for p in model.parameters():
+        p.grad = None
+    expected.backward()
+    for (name, p), g in zip(model.named_parameters(), grads):
+        close(f"d adversarial_loss / d {name} (x' a constant)", g, p.grad, hint)
+    eps = np.array([0.0, 0.1, 0.2, 0.3, 0.0, 0.5])
+    loss = adversarial_loss(model, x, y, eps=eps, alpha=0.5)
+    sign = np.sign(input_gradient(model, x, y).detach().numpy())
+    adv = minigan.tensor(np.clip(x + eps[:, None] * sign, 0, 1))
+    expected = 0.5 * F.cross_entropy(model(minigan.tensor(x)), y) + 0.5 * F.cross_entropy(model(adv), y)
+    close("adversarial_loss with one ε per example", loss, expected.item(), hint)
+
+
+def check_pgd_adversarial_loss(ctx):
+    from minigan.attacks import pgd
+    from minigan.attacks.adversarial_training import pgd_adversarial_loss
+    hint = "x* = pgd(model, x, y, eps, ...); CE(model(x*), y), mixed as α·CE(model(x), y) + (1 − α)·CE(model(x*), y)"
+    model = _classifier()
+    x, y = rng(1).uniform(size=(6, 4)), np.array([0, 1, 2, 1, 0, 2])
+    for alpha in (0.0, 0.4):
+        minigan.manual_seed(5)
+        loss = pgd_adversarial_loss(model, x, y, eps=0.2, step_size=0.05, steps=3, alpha=alpha)
+        minigan.manual_seed(5)
+        x_star = pgd(model, x, y, eps=0.2, step_size=0.05, steps=3)
+        expected = (1 - alpha) * F.cross_entropy(model(x_star), y).item()
+        if alpha:
+            expected += alpha * F.cross_entropy(model(minigan.tensor(x)), y).item()
+        close(f"pgd_adversarial_loss(eps=0.2, steps=3, alpha={alpha}) against PGD from the same seed", loss, expected,
+              hint)
+        loss.backward()
+        check(model[-1].weight.grad is not None, "pgd_adversarial_loss(...).backward() gave the weights no gradient",
+              hint)
+        model.zero_grad()

@@ -1,0 +1,272 @@
+"""The checks of set 4, the GANs: the losses, ``frozen``, the penalty of a linear critic, and whole training steps
+against the library's, run from the same seed by spy optimizers that note what reaches each network.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import numpy as np
+
+import minigan
+from minigan import nn
+
+from .base import (
+    Fail,
+    T,
+    check,
+    close,
+    raises,
+    rn,
+    rng,
+)
+
+
+# ============================================================================= 4. GANs
+def check_generator_loss(ctx):
+    from minigan.gans.gan import GAN
+    hint = "minimax: −BCE(v, 0) = mean log(1 − σ(v)); non-saturating: BCE(v, 1) = mean −log σ(v)"
+    v = np.array([[-6.0], [-2.0], [0.0], [1.5], [5.0]])
+    sig = 1 / (1 + np.exp(-v))
+    for loss, value, grad in (("minimax", -np.logaddexp(0, v).mean(), -sig / 5),
+                              ("non-saturating", np.logaddexp(0, -v).mean(), -(1 - sig) / 5)):
+        gan = GAN.__new__(GAN)
+        gan.loss = loss
+        logits = T(v)
+        out = gan.generator_loss(logits)
+        close(f"generator_loss({loss!r}) at logits {v.ravel().tolist()}", out, value, hint, rtol=1e-9)
+        out.backward()
+        close(f"d generator_loss({loss!r}) / d logits", logits.grad, grad, hint, rtol=1e-9)
+
+
+def check_frozen(ctx):
+    from minigan.gans.gan import frozen
+    hint = "module.requires_grad_(False); yield module; requires_grad_(True) in a finally"
+    D = nn.Linear(3, 2)
+    with frozen(D) as m:
+        check(m is D, "`with frozen(D) as m`: m is not D", hint)
+        check(not any(p.requires_grad for p in D.parameters()), "inside frozen(D) a parameter requires grad", hint)
+        x = T(rn(2, 3)).float()
+        D(x).sum().backward()
+        check(D.weight.grad is None, "inside frozen(D), backward filled D.weight.grad", hint)
+    check(all(p.requires_grad for p in D.parameters()), "after frozen(D), D's parameters do not require grad", hint)
+    try:
+        with frozen(D):
+            raise KeyError("inside")
+    except KeyError:
+        pass
+    else:
+        raise Fail(f"an exception inside frozen(D) was swallowed; hint: {hint}")
+    check(all(p.requires_grad for p in D.parameters()), "after an exception inside frozen(D), D stays frozen", hint)
+
+
+class SpySGD(minigan.optim.SGD):
+    """SGD that notes, at every step, what the grader asks of the other network."""
+
+    def __init__(self, params, lr, watch, log, tag):
+        super().__init__(params, lr=lr)
+        self.watch, self.log, self.tag = watch, log, tag
+
+    def step(self, closure=None):
+        self.log.append((self.tag, [None if p.grad is None else p.grad.detach().numpy().copy() for p in self.watch()],
+                         [p.requires_grad for p in self.watch()], [p.detach().numpy().copy() for p in self.params]))
+        return super().step(closure)
+
+
+def _setup(kind, seed=3):
+    """Fresh small networks, spy optimizers and a fixed real-data sampler for one ``kind`` of trainer."""
+    from minigan.gans.cgan import CGAN
+    from minigan.gans.gan import GAN
+    from minigan.gans.models import MLPDiscriminator, MLPGenerator
+    from minigan.gans.wgan import WGAN
+    from minigan.gans.wgan_gp import WGANGP
+    minigan.manual_seed(seed)
+    classes = 3 if kind == "cgan" else 0
+    G = MLPGenerator(2, out_shape=(3,), hidden=(8,), num_classes=classes)
+    D = MLPDiscriminator((3,), hidden=(8,), num_classes=classes)
+    log = []
+    opt_g = SpySGD(list(G.parameters()), 0.05, lambda: list(D.parameters()), log, "G")
+    opt_d = SpySGD(list(D.parameters()), 0.05, lambda: list(G.parameters()), log, "D")
+    data = np.random.default_rng(seed)
+
+    def sample_real(m):
+        x = minigan.tensor(data.standard_normal((m, 3)).astype(np.float32) + 2.0)
+        return (x, data.integers(0, 3, m)) if kind == "cgan" else x
+
+    if kind == "gan":
+        trainer = GAN(G, D, opt_g, opt_d, latent_dim=2, k=2, loss="minimax", batch_size=16)
+    elif kind == "cgan":
+        trainer = CGAN(G, D, opt_g, opt_d, latent_dim=2, num_classes=3, k=2, batch_size=16)
+    elif kind == "wgan":
+        trainer = WGAN(G, D, opt_g, opt_d, latent_dim=2, n_critic=3, clip=0.05, batch_size=16)
+    else:
+        trainer = WGANGP(G, D, opt_g, opt_d, latent_dim=2, n_critic=3, lam=10.0, batch_size=16)
+    return trainer, sample_real, log
+
+
+def _against_reference(ctx, kind, target, hint):
+    """Run train_step twice from the same seed, the reference's and the learner's: every number must agree."""
+    ref_trainer, ref_sample, ref_log = _setup(kind)
+    minigan.manual_seed(11)
+    reference = ctx.reference(target)(ref_trainer, ref_sample)
+    trainer, sample, log = _setup(kind)
+    minigan.manual_seed(11)
+    got = trainer.train_step(sample)
+    check(isinstance(got, dict) and set(got) == set(reference), f"train_step returned {got!r}; expected a dict with "
+          f"keys {sorted(reference)}", hint)
+    for key in reference:
+        close(f"train_step()[{key!r}] from the same seed as the reference", got[key], reference[key], hint, rtol=1e-4,
+              atol=1e-6)
+    close("the optimizer steps of one train_step, in order (1: D's, 2: G's)", [1 + (t == "G") for t, *_ in log],
+          [1 + (t == "G") for t, *_ in ref_log], hint)
+    for name, net, ref_net in (("G", trainer.G, ref_trainer.G), ("D", trainer.D, ref_trainer.D)):
+        for (pname, p), q in zip(net.named_parameters(), ref_net.parameters()):
+            close(f"{name}.{pname} after one train_step from the same seed as the reference", p, q, hint, rtol=1e-4,
+                  atol=1e-6)
+    return trainer, log
+
+
+def _check_gradient_flow(log, hint, critic="D"):
+    for tag, other_grads, _other_flags, _ in log:
+        if tag == "D":
+            check(all(g is None for g in other_grads), f"at the {critic} step G's parameters have gradients: the "
+                  f"fakes were not detached", hint + " (G(z).detach() in the discriminator's loss)")
+    g_entries = [entry for entry in log if entry[0] == "G"]
+    check(len(g_entries) == 1, f"expected one generator step, got {len(g_entries)}", hint)
+    check(not any(g_entries[0][2]), f"at the G step, {critic}'s parameters still require grad", hint +
+          f" (freeze {critic} with `with frozen(D):`)")
+
+
+class OneHotGenerator(nn.Module):
+    """G(z) draws point k with probability q_k (bucketing z ~ N(0, 1) by quantiles), as a one-hot row."""
+
+    def __init__(self, q):
+        super().__init__()
+        self.w = nn.Parameter(np.zeros(1, dtype=np.float32))
+        self.edges = np.array([statistics.NormalDist().inv_cdf(c) for c in np.cumsum(q)[:-1]])
+        self.k = len(q)
+
+    def forward(self, z):
+        k = (z.detach().numpy()[:, :1] > self.edges).sum(axis=1)
+        return minigan.tensor(np.eye(self.k, dtype=np.float32)[k]) + 0.0 * self.w
+
+
+def check_gan_train_step(ctx):
+    from minigan.gans.gan import GAN
+    hint = "for k steps: z, x; loss_d = BCE(D(x), 1) + BCE(D(G(z).detach()), 0); zero_grad, backward, step; then " \
+           "z; with frozen(D): loss_g = generator_loss(D(G(z))) on a fresh forward"
+    trainer, log = _against_reference(ctx, "gan", "minigan/gans/gan.py::GAN.train_step", hint)
+    check([t for t, *_ in log] == ["D", "D", "G"], f"k = 2: expected D, D, G steps, got {[t for t, *_ in log]}", hint)
+    _check_gradient_flow(log, hint)
+    # The optimal discriminator: for G fixed, D*(x) = p_data(x) / (p_data(x) + p_g(x)) (Proposition 1).
+    p, q = np.array([0.4, 0.3, 0.2, 0.1]), np.array([0.1, 0.2, 0.3, 0.4])
+    data = np.random.default_rng(0)
+    minigan.manual_seed(0)
+    D = nn.Linear(4, 1, bias=False)
+    D.weight.data = minigan.zeros(1, 4)
+    G = OneHotGenerator(q)
+    gan = GAN(G, D, minigan.optim.SGD(G.parameters(), lr=0.1), minigan.optim.SGD(D.parameters(), lr=2.0),
+              latent_dim=1, batch_size=2048)
+    eye = np.eye(4, dtype=np.float32)
+    for _ in range(150):
+        gan.train_step(lambda m: minigan.tensor(eye[data.choice(4, size=m, p=p)]))
+    d = 1 / (1 + np.exp(-D.weight.detach().numpy().ravel()))
+    close("D(x) on 4 points after 150 D steps with G fixed, p_data = [.4 .3 .2 .1], p_g = [.1 .2 .3 .4] "
+          "(the optimal D is p_data/(p_data + p_g))", d, p / (p + q), hint, rtol=0, atol=0.04)
+
+
+def check_wgan_clip(ctx):
+    from minigan.gans.wgan import WGAN
+    hint = "with no_grad(): for w in self.critic.parameters(): w.clamp_(-self.clip, self.clip)"
+    wgan = WGAN.__new__(WGAN)
+    wgan.D = nn.Linear(4, 3)
+    wgan.clip = 0.05
+    before = [p.detach().numpy().copy() for p in wgan.D.parameters()]
+    wgan.clip_critic()
+    for (name, p), b in zip(wgan.D.named_parameters(), before):
+        close(f"critic.{name} after clip_critic() with c = 0.05", p, np.clip(b, -0.05, 0.05), hint)
+        check(p.requires_grad and p.grad_fn is None and p.grad is None, f"critic.{name} after clip_critic() is not "
+              "a leaf that requires grad with no .grad (the clipping was recorded)", hint)
+
+
+def check_wgan_train_step(ctx):
+    hint = "n_critic times: x, z; loss_c = −(mean f(x) − mean f(G(z).detach())); step; clip; then z and, with the " \
+           "critic frozen, loss_g = −mean f(G(z))"
+    trainer, log = _against_reference(ctx, "wgan", "minigan/gans/wgan.py::WGAN.train_step", hint)
+    check([t for t, *_ in log] == ["D", "D", "D", "G"], f"n_critic = 3: expected 3 critic steps then one G step, got "
+          f"{[t for t, *_ in log]}", hint)
+    _check_gradient_flow(log, hint, "the critic")
+    for i, (_tag, _, _, params) in enumerate(log[1:3], start=2):
+        worst = max(float(np.abs(w).max()) for w in params)
+        check(worst <= 0.05 + 1e-7, f"before critic step {i} a critic weight is {worst:.4g}, outside [−c, c] = "
+              "[−0.05, 0.05]: clip after every critic step", hint)
+
+
+def check_gradient_penalty(ctx):
+    from minigan.gans.wgan_gp import gradient_penalty
+    hint = "x̂ = (ε·x + (1 − ε)·x̃).detach().requires_grad_(True); (g,) = autograd.grad(D(x̂).sum(), x̂, " \
+           "create_graph=True); norms over every axis but the first; λ·mean((norm − 1)²)"
+    D = nn.Linear(3, 1, bias=False).double()
+    D.weight.data = minigan.tensor([[2.0, -1.0, 0.5]], dtype="float64")
+    real, fake = T(rn(5, 3), grad=False), T(rn(5, 3, seed=1))
+    eps = minigan.tensor(rng(2).uniform(size=5))
+    pen = gradient_penalty(D, real, fake, lam=10.0, eps=eps)
+    w = np.array([2.0, -1.0, 0.5])
+    norm = np.linalg.norm(w)
+    close("penalty of a linear critic D(x) = w·x, w = [2, −1, 0.5], λ = 10", pen, 10 * (norm - 1) ** 2, hint)
+    pen.backward()
+    close("d penalty / d w for the linear critic (the gradient must reach the critic's weights)", D.weight.grad,
+          (20 * (norm - 1) * w / norm).reshape(1, 3), hint + " (create_graph=True)")
+    check(fake.grad is None, "the penalty sent a gradient to the fakes' generator; x̂ must be a fresh leaf", hint)
+
+    class Quadratic(nn.Module):  # D(x) = a/2·‖x‖² per example: ∇ₓD = a·x, so ‖∇‖ = a·‖x̂‖
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Parameter(np.array([1.3]))
+
+        def forward(self, x):
+            return (x * x).reshape(x.shape[0], -1).sum(axis=1) * self.a * 0.5
+
+    critic = Quadratic()
+    real, fake = T(rn(4, 1, 2, 2), grad=False), T(0.2 * rn(4, 1, 2, 2, seed=1), grad=False)
+    e = rng(3).uniform(size=4)
+    pen = gradient_penalty(critic, real, fake, lam=2.0, eps=minigan.tensor(e))
+    x_hat = e.reshape(4, 1, 1, 1) * real.detach().numpy() + (1 - e.reshape(4, 1, 1, 1)) * fake.detach().numpy()
+    r = np.sqrt((x_hat**2).reshape(4, -1).sum(axis=1))
+    close("penalty of D(x) = 1.3/2·‖x‖² on images (4, 1, 2, 2), per-example ε, λ = 2", pen,
+          2 * np.mean((1.3 * r - 1) ** 2), hint + " (ε multiplies the REAL example; one norm per example)")
+    pen.backward()
+    close("d penalty / d a for D(x) = a/2·‖x‖²", critic.a.grad, [2 * np.mean(2 * (1.3 * r - 1) * r)], hint)
+
+
+def check_wgangp_train_step(ctx):
+    hint = "n_critic times: x; x̃ = G(z).detach(); loss_c = −(mean D(x) − mean D(x̃)) + gradient_penalty(D, x, x̃, " \
+           "lam); step; then with D frozen loss_g = −mean D(G(z))"
+    trainer, log = _against_reference(ctx, "wgan-gp", "minigan/gans/wgan_gp.py::WGANGP.train_step", hint)
+    check([t for t, *_ in log] == ["D", "D", "D", "G"], f"n_critic = 3: expected 3 critic steps then one G step, got "
+          f"{[t for t, *_ in log]}", hint)
+    _check_gradient_flow(log, hint, "the critic")
+
+
+def check_cgan_conditioning(ctx):
+    from minigan.gans.models import _with_label
+    hint = "F.cat([x, F.one_hot(labels, num_classes)], axis=1); x itself when num_classes is 0; " \
+           "ValueError without labels"
+    x = minigan.tensor(rn(4, 2).astype(np.float32), requires_grad=True)
+    labels = np.array([0, 2, 1, 2])
+    out = _with_label(x, labels, 3)
+    close("_with_label(x (4, 2), labels [0, 2, 1, 2], 3)", out,
+          np.concatenate([x.detach().numpy(), np.eye(3)[labels]], axis=1), hint, rtol=1e-6)
+    out.sum().backward()
+    close("x.grad through _with_label(...).sum()", x.grad, np.ones((4, 2)), hint)
+    check(_with_label(x, None, 0) is x, "_with_label(x, None, 0) must return x itself (an unconditional net)", hint)
+    raises("_with_label(x, None, 3) (a conditional net called without labels)", ValueError,
+           lambda: _with_label(x, None, 3), hint)
+
+
+def check_cgan_train_step(ctx):
+    hint = "for k steps: z, y_fake = noise, random_labels; x, y = sample_real(m); D(x, y) real, " \
+           "D(G(z, y_fake).detach(), y_fake) fake; then z, y_fake again and with D frozen G's loss on " \
+           "D(G(z, y_fake), y_fake)"
+    trainer, log = _against_reference(ctx, "cgan", "minigan/gans/cgan.py::CGAN.train_step", hint)
+    _check_gradient_flow(log, hint)

@@ -643,6 +643,9 @@ def _repeat_interleave(input, repeats, dim):
     else:
         d = checks.normalize_axis(dim, x.ndim, "repeat_interleave", single=True)
     counts = repeats.array if isinstance(repeats, Tensor) else repeats
+    if isinstance(repeats, Tensor) and repeats.ndim > 1:
+        raise ShapeError(f"repeat_interleave: repeats must be a number or a 0-d or 1-d tensor, got shape "
+                         f"{tuple(repeats.shape)}")
     if builtins.bool(xp.any(xp.asarray(counts) < 0)):
         raise DomainError("repeat_interleave: repeats must be >= 0")
     rows = xp.repeat(xp.arange(x.shape[d]), counts)  # the source index of each output entry

@@ -113,6 +113,13 @@ VALUE_CASES = {
     "one_hot of NaN labels": lambda lib: lib.nn.functional.one_hot(lib.tensor([float("nan"), 1.0])),
     "one_hot of no labels": lambda lib: lib.nn.functional.one_hot(lib.tensor([], dtype=lib.int64)),
     "chain_matmul of a number": lambda lib: lib.chain_matmul(1, lib.ones(2, 2)),
+    "max_pool2d with a kernel of 0": lambda lib: lib.nn.functional.max_pool2d(lib.ones(1, 1, 4, 4), 0),
+    "max_pool2d padded past half the kernel": lambda lib: lib.nn.functional.max_pool2d(
+        lib.ones(1, 1, 4, 4), 2, padding=3),
+    "conv2d with groups=0": lambda lib: lib.nn.functional.conv2d(lib.ones(1, 2, 4, 4), lib.ones(2, 2, 1, 1), groups=0),
+    "Tensor of a negative size": lambda lib: lib.Tensor(-1),
+    "repeat_interleave by a matrix of counts": lambda lib: lib.repeat_interleave(
+        lib.ones(2), lib.ones(2, 2, dtype=lib.int64)),
 }
 
 INDEX_CASES = {

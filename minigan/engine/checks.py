@@ -295,7 +295,7 @@ def pair(value, name: str, op: str, minimum: int) -> tuple:
         if not is_integer(v):
             raise TypeError(f"{op}: {name} must be an int or an (h, w) pair of ints, got {value!r}")
         if v < minimum:
-            raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
+            raise DomainError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return (int(pair_[0]), int(pair_[1]))
 
 
@@ -333,7 +333,7 @@ def padding_index(padding_idx, num_embeddings: int, op: str):
 def _check_groups(op, groups, layout, **channels) -> int:
     """groups: a positive int dividing each channel count (each group convolves its own slice of channels)."""
     if not is_integer(groups) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+        raise DomainError(f"{op}: groups must be a positive int, got {groups!r}")
     for side, count in channels.items():
         if count % groups:
             raise ShapeError(f"{op}: groups={groups} must divide the {count} {side} channels (weight is {layout})")
@@ -419,7 +419,7 @@ def check_pool2d(op, x_shape, kernel_size, stride, padding, dilation=1, ceil_mod
     stride = kernel if stride is None else pair(stride, "stride", op, 1)
     padding, dilation = pair(padding, "padding", op, 0), pair(dilation, "dilation", op, 1)
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel} (as in PyTorch)")
+        raise DomainError(f"{op}: padding {padding} must be at most half the kernel size {kernel} (as in PyTorch)")
     out, span = [], [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]  # a dilated window's extent
     for n, e, s, p in zip(x_shape[2:], span, stride, padding):
         o = (n + 2 * p - e + (s - 1 if ceil_mode else 0)) // s + 1
@@ -523,7 +523,7 @@ def are_sizes(args) -> bool:
 
 def legacy_sizes(sizes, dtype, device):
     if any(n < 0 for n in sizes):
-        raise ValueError(f"Tensor: got sizes {sizes}, expected non-negative integers")
+        raise DomainError(f"Tensor: got sizes {sizes}, expected non-negative integers")
     xp = backend.module_for_device(device) if device else backend.active_module()
     return xp.zeros(sizes, dtype=dtype or backend.DEFAULT_DTYPE)
 

@@ -4,401 +4,81 @@
     x = minigan.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = (x * x).sum()
     y.backward()          # x.grad == 2x
+
+This file imports nothing when it runs: ``minigan.tensor`` and every other public name is looked up in the tables
+below the first time it is asked for (a module ``__getattr__``, PEP 562).  So ``import minigan.engine`` loads the
+engine alone, and a student can run it without the PyTorch surface.  The first name asked for imports the surface
+(``minigan/_tensor_surface.py``) before anything else: from then on the engine's ops make ``minigan.Tensor``s.
 """
 
-import sys
-
-from minigan import _missing, accelerator, autograd, backends, cuda, functional, linalg, nn, optim
-from minigan._deprecated import chain_matmul, range, set_default_tensor_type  # PyTorch's, deprecated
-from minigan._dtype import (  # PyTorch's dtype objects, printed as minigan.float32 (minigan/_dtype.py)
-    bool,
-    double,
-    dtype,
-    float,
-    float16,
-    float32,
-    float64,
-    half,
-    int,
-    int8,
-    int16,
-    int32,
-    int64,
-    long,
-    short,
-    uint8,
-)
-from minigan._missing import NotInMinigan
-from minigan._tensor_surface import Tensor, from_numpy, tensor
-from minigan.engine import backend
-from minigan.engine.backend import (
-    BackendError,
-    Generator,
-    cupy_available,
-    default_generator,
-    get_num_threads,
-    set_num_threads,
-    use_backend,
-)
-from minigan.engine.backend import Device as device
-from minigan.engine.errors import (
-    AnomalyError,
-    DomainError,
-    DtypeError,
-    GradcheckError,
-    GraphError,
-    IndexOutOfRange,
-    ShapeError,
-)
-from minigan.engine.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from minigan.gradcheck import gradcheck, gradgradcheck
-from minigan.serialization import load, save
-from minigan.toplevel import (  # the free in-place forms (relu_(x) is x.relu_()), histogram, cross, defaults
-    BoolTensor,
-    ByteTensor,
-    DoubleTensor,
-    FloatTensor,
-    IntTensor,
-    LongTensor,
-    Size,
-    abs,
-    abs_,
-    absolute,
-    acos,
-    acos_,
-    acosh,
-    acosh_,
-    add,
-    addbmm,
-    addcdiv,
-    addcmul,
-    addmm,
-    addmv,
-    addr,
-    all,
-    allclose,
-    amax,
-    amin,
-    aminmax,
-    any,
-    arange,
-    arccos,
-    arccos_,
-    arccosh,
-    arccosh_,
-    arcsin,
-    arcsin_,
-    arcsinh,
-    arcsinh_,
-    arctan,
-    arctan2,
-    arctan_,
-    arctanh,
-    arctanh_,
-    are_deterministic_algorithms_enabled,
-    argmax,
-    argmin,
-    argsort,
-    argwhere,
-    as_tensor,
-    asarray,
-    asin,
-    asin_,
-    asinh,
-    asinh_,
-    atan,
-    atan2,
-    atan_,
-    atanh,
-    atanh_,
-    atleast_1d,
-    atleast_2d,
-    atleast_3d,
-    baddbmm,
-    bernoulli,
-    bincount,
-    bitwise_and,
-    bitwise_left_shift,
-    bitwise_not,
-    bitwise_or,
-    bitwise_right_shift,
-    bitwise_xor,
-    bmm,
-    broadcast_tensors,
-    broadcast_to,
-    cat,
-    cdist,
-    ceil,
-    ceil_,
-    chunk,
-    clamp,
-    clamp_,
-    clamp_max,
-    clamp_max_,
-    clamp_min,
-    clamp_min_,
-    clip,
-    clip_,
-    clone,
-    column_stack,
-    concat,
-    concatenate,
-    contiguous_format,
-    cos,
-    cos_,
-    cosh,
-    cosh_,
-    count_nonzero,
-    cross,
-    cummax,
-    cummin,
-    cumprod,
-    cumsum,
-    deg2rad,
-    deg2rad_,
-    detach,
-    detach_,
-    diag,
-    diff,
-    dist,
-    div,
-    divide,
-    dot,
-    dsplit,
-    dstack,
-    e,
-    einsum,
-    empty,
-    empty_like,
-    eq,
-    equal,
-    erf,
-    erf_,
-    erfc,
-    erfc_,
-    erfinv,
-    exp,
-    exp2,
-    exp2_,
-    exp_,
-    expm1,
-    expm1_,
-    eye,
-    fill_,
-    fix,
-    fix_,
-    flatten,
-    flip,
-    fliplr,
-    flipud,
-    floor,
-    floor_,
-    floor_divide,
-    fmod,
-    frac,
-    frac_,
-    full,
-    full_like,
-    gather,
-    ge,
-    ger,
-    get_default_device,
-    get_default_dtype,
-    greater,
-    greater_equal,
-    gt,
-    histc,
-    histogram,
-    hsplit,
-    hstack,
-    hypot,
-    index_add,
-    index_copy,
-    index_fill,
-    index_put,
-    index_put_,
-    index_select,
-    inf,
-    inference_mode,
-    inner,
-    is_anomaly_enabled,
-    is_deterministic_algorithms_warn_only_enabled,
-    is_floating_point,
-    is_inference_mode_enabled,
-    is_nonzero,
-    is_same_size,
-    is_tensor,
-    isclose,
-    isfinite,
-    isinf,
-    isnan,
-    kthvalue,
-    le,
-    lerp,
-    less,
-    less_equal,
-    linspace,
-    log,
-    log1p,
-    log1p_,
-    log2,
-    log2_,
-    log10,
-    log10_,
-    log_,
-    log_softmax,
-    logaddexp,
-    logcumsumexp,
-    logical_and,
-    logical_not,
-    logical_or,
-    logical_xor,
-    logit,
-    logit_,
-    logsumexp,
-    lt,
-    manual_seed,
-    masked_fill,
-    masked_select,
-    matmul,
-    max,
-    maximum,
-    mean,
-    median,
-    meshgrid,
-    min,
-    minimum,
-    mm,
-    moveaxis,
-    movedim,
-    mul,
-    multinomial,
-    multiply,
-    mv,
-    nan,
-    nan_to_num,
-    nan_to_num_,
-    nanmean,
-    nansum,
-    narrow,
-    ne,
-    neg,
-    neg_,
-    negative,
-    negative_,
-    newaxis,
-    nonzero,
-    norm,
-    normal,
-    not_equal,
-    numel,
-    ones,
-    ones_like,
-    outer,
-    permute,
-    pi,
-    positive,
-    pow,
-    preserve_format,
-    prod,
-    quantile,
-    rad2deg,
-    rad2deg_,
-    rand,
-    rand_like,
-    randint,
-    randn,
-    randn_like,
-    randperm,
-    ravel,
-    reciprocal,
-    reciprocal_,
-    relu,
-    relu_,
-    remainder,
-    repeat_interleave,
-    reshape,
-    roll,
-    rot90,
-    round,
-    round_,
-    row_stack,
-    rsqrt,
-    rsqrt_,
-    rsub,
-    scalar_tensor,
-    scatter,
-    scatter_add,
-    set_default_device,
-    set_default_dtype,
-    set_printoptions,
-    sigmoid,
-    sigmoid_,
-    sign,
-    sin,
-    sin_,
-    sinh,
-    sinh_,
-    softmax,
-    sort,
-    split,
-    sqrt,
-    sqrt_,
-    square,
-    square_,
-    squeeze,
-    stack,
-    std,
-    std_mean,
-    strided,
-    sub,
-    subtract,
-    sum,
-    swapaxes,
-    swapdims,
-    t,
-    take,
-    take_along_dim,
-    tan,
-    tan_,
-    tanh,
-    tanh_,
-    tensor_split,
-    tensordot,
-    tile,
-    topk,
-    trace,
-    transpose,
-    tril,
-    triu,
-    true_divide,
-    trunc,
-    trunc_,
-    typename,
-    unbind,
-    unflatten,
-    unique,
-    unsqueeze,
-    use_deterministic_algorithms,
-    var,
-    var_mean,
-    vdot,
-    vsplit,
-    vstack,
-    where,
-    xlogy,
-    xlogy_,
-    zero_,
-    zeros,
-    zeros_like,
-)
-
-# Imported last: they build on everything above.  ``import minigan`` makes every subpackage reachable.
-from minigan import attacks, data, gans, metrics, utils, viz  # noqa: E402  (isort: skip)
-from minigan.autograd import functional as _autograd_functional  # noqa: E402, F401  (minigan.autograd.functional)
+import importlib
 
 __version__ = "0.1.0"
 
+# minigan.NAME -> the module that defines it: the modules' names, then theirs, one string a module.
+_FROM = {
+    # minigan.Tensor, the engine's Tensor with PyTorch's methods
+    "minigan._tensor_surface": "from_numpy Tensor tensor",
+    # PyTorch's dtype objects, printed as minigan.float32
+    "minigan._dtype": (
+        "bool double dtype float float16 float32 float64 half int int16 int32 int64 int8 long short uint8"
+    ),
+    # the free functions (each a method's door), their in-place forms, the legacy constructors
+    "minigan.toplevel": (
+        "abs abs_ absolute acos acos_ acosh acosh_ add addbmm addcdiv addcmul addmm addmv addr all allclose amax "
+        "amin aminmax any arange arccos arccos_ arccosh arccosh_ arcsin arcsin_ arcsinh arcsinh_ arctan arctan2 "
+        "arctan_ arctanh arctanh_ are_deterministic_algorithms_enabled argmax argmin argsort argwhere as_tensor "
+        "asarray asin asin_ asinh asinh_ atan atan2 atan_ atanh atanh_ atleast_1d atleast_2d atleast_3d baddbmm "
+        "bernoulli bincount bitwise_and bitwise_left_shift bitwise_not bitwise_or bitwise_right_shift bitwise_xor "
+        "bmm BoolTensor broadcast_tensors broadcast_to ByteTensor cat cdist ceil ceil_ chunk clamp clamp_ "
+        "clamp_max clamp_max_ clamp_min clamp_min_ clip clip_ clone column_stack concat concatenate "
+        "contiguous_format cos cos_ cosh cosh_ count_nonzero cross cummax cummin cumprod cumsum deg2rad deg2rad_ "
+        "detach detach_ diag diff dist div divide dot DoubleTensor dsplit dstack e einsum empty empty_like eq "
+        "equal erf erf_ erfc erfc_ erfinv exp exp2 exp2_ exp_ expm1 expm1_ eye fill_ fix fix_ flatten flip fliplr "
+        "flipud FloatTensor floor floor_ floor_divide fmod frac frac_ full full_like gather ge ger "
+        "get_default_device get_default_dtype greater greater_equal gt histc histogram hsplit hstack hypot "
+        "index_add index_copy index_fill index_put index_put_ index_select inf inference_mode inner IntTensor "
+        "is_anomaly_enabled is_deterministic_algorithms_warn_only_enabled is_floating_point "
+        "is_inference_mode_enabled is_nonzero is_same_size is_tensor isclose isfinite isinf isnan kthvalue le "
+        "lerp less less_equal linspace log log10 log10_ log1p log1p_ log2 log2_ log_ log_softmax logaddexp "
+        "logcumsumexp logical_and logical_not logical_or logical_xor logit logit_ logsumexp LongTensor lt "
+        "manual_seed masked_fill masked_select matmul max maximum mean median meshgrid min minimum mm moveaxis "
+        "movedim mul multinomial multiply mv nan nan_to_num nan_to_num_ nanmean nansum narrow ne neg neg_ "
+        "negative negative_ newaxis nonzero norm normal not_equal numel ones ones_like outer permute pi positive "
+        "pow preserve_format prod quantile rad2deg rad2deg_ rand rand_like randint randn randn_like randperm "
+        "ravel reciprocal reciprocal_ relu relu_ remainder repeat_interleave reshape roll rot90 round round_ "
+        "row_stack rsqrt rsqrt_ rsub scalar_tensor scatter scatter_add set_default_device set_default_dtype "
+        "set_printoptions sigmoid sigmoid_ sign sin sin_ sinh sinh_ Size softmax sort split sqrt sqrt_ square "
+        "square_ squeeze stack std std_mean strided sub subtract sum swapaxes swapdims t take take_along_dim tan "
+        "tan_ tanh tanh_ tensor_split tensordot tile topk trace transpose tril triu true_divide trunc trunc_ "
+        "typename unbind unflatten unique unsqueeze use_deterministic_algorithms var var_mean vdot vsplit vstack "
+        "where xlogy xlogy_ zero_ zeros zeros_like"
+    ),
+    # PyTorch's, deprecated
+    "minigan._deprecated": "chain_matmul range set_default_tensor_type",
+    "minigan._missing": "NotInMinigan",
+    # devices, generators, threads (minigan.device is the engine's Device)
+    "minigan.engine.backend": (
+        "BackendError cupy_available default_generator device Generator get_num_threads set_num_threads "
+        "use_backend"
+    ),
+    "minigan.engine.errors": "AnomalyError DomainError DtypeError GradcheckError GraphError IndexOutOfRange ShapeError",
+    "minigan.engine.grad_mode": "detect_anomaly enable_grad is_grad_enabled no_grad set_grad_enabled",
+    "minigan.gradcheck": "gradcheck gradgradcheck",
+    "minigan.serialization": "load save",
+}
+_NAMES = {name: module for module, names in _FROM.items() for name in names.split()}
+_RENAMED = {"device": "Device"}  # minigan.device is the engine's backend.Device
+
+# minigan.NAME -> a module reached as an attribute (``minigan.nn.Linear``); ``import minigan`` makes each reachable.
+_MODULES = {
+    "accelerator": "minigan.accelerator", "attacks": "minigan.attacks", "autograd": "minigan.autograd",
+    "backend": "minigan.engine.backend", "backends": "minigan.backends", "classifier": "minigan.classifier",
+    "cuda": "minigan.cuda", "data": "minigan.data", "engine": "minigan.engine", "functional": "minigan.functional",
+    "gans": "minigan.gans", "linalg": "minigan.linalg", "metrics": "minigan.metrics", "nn": "minigan.nn",
+    "optim": "minigan.optim", "progress": "minigan.progress", "serialization": "minigan.serialization",
+    "storage": "minigan.storage", "toplevel": "minigan.toplevel", "utils": "minigan.utils", "viz": "minigan.viz",
+}
 
 __all__ = [
     "Generator", "NotInMinigan", "Tensor", "tensor", "from_numpy", "no_grad", "enable_grad", "is_grad_enabled",
@@ -446,6 +126,22 @@ __all__ = [
 ]
 
 
+
 def __getattr__(name):
-    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
-    raise _missing.attribute_error('torch', name, sys.modules[__name__])
+    """``minigan.NAME``: import the surface, then the module that holds NAME, and keep the answer here."""
+    if name.startswith("_"):  # a private module not imported yet (``from minigan import _dtype`` asks here first)
+        raise AttributeError(f"module 'minigan' has no attribute {name!r}", name=name)
+    if name not in _NAMES and name not in _MODULES:  # a PyTorch name minigan lacks: what to use instead
+        _missing = importlib.import_module("minigan._missing")
+        raise _missing.attribute_error("torch", name, importlib.import_module(__name__))
+    importlib.import_module("minigan._tensor_surface")  # first: every tensor the engine makes is a minigan.Tensor
+    if name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
+    else:
+        value = getattr(importlib.import_module(_NAMES[name]), _RENAMED.get(name, name))
+    globals()[name] = value  # the next look-up finds it without calling this function
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *_NAMES, *_MODULES})

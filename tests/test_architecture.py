@@ -1,6 +1,7 @@
 """The floors of the house (docs/architecture.md), checked from the code's own imports.
 
-* the engine (``minigan/engine/``) imports nothing outside itself;
+* the engine (``minigan/engine/``) imports nothing outside itself, and ``minigan/__init__.py`` imports nothing
+  (a table of names read lazily), so importing the engine loads the engine alone;
 * no import circle among minigan's modules (an import inside a function counts too);
 * no upward import: the engine, then the Tensor's PyTorch surface, then the free functions (``minigan.*``,
   ``F.*``), then the rest of the library, then the command line; a file imports only from its own floor or below;
@@ -93,6 +94,12 @@ def test_the_engine_imports_nothing_outside_it():
     assert len(engine) > 10  # (the test reads the right folder)
     offenders = {m: sorted(n for n in GRAPH[m] if not _in(n, "minigan.engine")) for m in engine}
     assert not {m: n for m, n in offenders.items() if n}
+
+
+def test_the_package_imports_nothing_so_the_engine_runs_alone():
+    """``import minigan.engine`` runs ``minigan/__init__.py`` first: it names its modules in a table and imports
+    none of them until a name is asked for (tests/test_lazy_import.py runs it)."""
+    assert GRAPH["minigan"] == set()
 
 
 SURFACE = {"minigan._tensor_surface", "minigan._tensor_math", "minigan._tensor_inplace", "minigan._tensor_str",

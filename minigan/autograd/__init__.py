@@ -14,6 +14,7 @@ Unlike ``backward()``, ``grad`` leaves every ``.grad`` alone: it returns the gra
 
 from __future__ import annotations
 
+import importlib
 import sys
 import warnings
 
@@ -153,4 +154,6 @@ __all__ = ["grad", "backward", "hvp", "Variable", "Function", "BackwardFunction"
 
 
 def __getattr__(name):  # a PyTorch name minigan lacks: one line that says what to use instead (minigan/_missing.py)
+    if name == "functional":  # torch.autograd.functional: it stands on this package, so it is imported when asked
+        return importlib.import_module("minigan.autograd.functional")
     raise _missing.attribute_error("torch.autograd", name, sys.modules[__name__])

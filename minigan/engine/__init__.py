@@ -10,5 +10,12 @@ Read it from the ground up (each file imports only those before it):
 * ``methods.py`` and ``tensor.py`` (the Tensor: value, graph, operators, views, in-place ops, ``backward()``).
 
 Nothing here imports anything outside this folder: the PyTorch surface (``minigan.Tensor``, ``minigan.*``,
-``F.*``) stands on it (tests/test_architecture.py checks both).
+``F.*``) stands on it (tests/test_architecture.py checks both).  It runs alone: ``from minigan.engine import
+Tensor`` loads no other part of minigan, and its ops give engine Tensors until the surface is imported
+(tests/test_lazy_import.py).
 """
+
+from minigan.engine.grad_mode import detect_anomaly, enable_grad, no_grad, set_grad_enabled
+from minigan.engine.tensor import Tensor
+
+__all__ = ["Tensor", "detect_anomaly", "enable_grad", "no_grad", "set_grad_enabled"]

@@ -141,3 +141,9 @@ def test_a_shape_or_value_the_function_does_not_accept(case):
 @pytest.mark.parametrize("case", list(INDEX_CASES))
 def test_index_tensors_of_a_non_integer_dtype(case):
     _same_class(INDEX_CASES[case])
+
+
+def test_arange_with_an_infinite_step_still_runs():
+    """Only a non-finite start or end is refused: from 0.1 to 0.1 by -inf is no values, as PyTorch's."""
+    ours, theirs = minigan.arange(0.1, 0.1, -float("inf")), torch.arange(0.1, 0.1, -float("inf"))
+    assert tuple(ours.shape) == tuple(theirs.shape) == (0,)

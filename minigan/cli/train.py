@@ -211,9 +211,10 @@ def _check_applies(args, algorithm) -> None:
                          f"grid, csv:PATH), not to {args.algorithm} on {args.data}; leave it out")
     for key in NUMBERS:  # the lab's ranges: beyond them a value overflows or diverges at the first step
         if getattr(args, key) is not None:
-            # --lr has no upper end here: an absurd lr is an experiment a learner runs on purpose, and the run
-            # stops at the first step whose loss is not finite, with one line (the lab's slider stops at 10)
-            high = math.inf if key == "lr" else None
+            # --lr up to float32's largest number here (beyond it the lr is inf in the weights' dtype): an absurd
+            # lr is an experiment a learner runs on purpose, and the run stops at the first step whose loss is not
+            # finite, with one line (the lab's slider stops at 10)
+            high = float(backend.np.finfo(backend.np.float32).max) if key == "lr" else None
             try:
                 check_number(key, getattr(args, key), "--" + key.replace("_", "-"), high=high)
             except SettingsError as e:

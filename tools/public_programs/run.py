@@ -214,13 +214,14 @@ def shared_stream():
     MF.dropout = drawn_as_torch(dropout, lambda shape: shape)
     MF.dropout2d = drawn_as_torch(dropout2d, lambda shape: shape[:2] + (1,) * (len(shape) - 2))  # per (N, C)
     MD.DataLoader.__iter__ = loader_iter_as_torch
+    free_multinomial = MTOP.multinomial  # (minigan.multinomial: the free function, with out=)
     MT.multinomial = minigan.multinomial = MTOP.multinomial = multinomial_as_torch
     try:
         yield
     finally:
         (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
          backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, MT.multinomial) = saved
-        minigan.multinomial = MTOP.multinomial = multinomial
+        minigan.multinomial = MTOP.multinomial = free_multinomial
 
 
 # ----------------------------------------------------------------------------- running one program

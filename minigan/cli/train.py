@@ -46,7 +46,6 @@ import math
 import shlex
 import signal
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -54,7 +53,7 @@ from pathlib import Path
 from minigan.classifier import FIRST_TRAINING
 from minigan.cli import summary
 from minigan.cli.lab.settings import NUMBERS, SettingsError, check_number
-from minigan.cli.outputs import check_cache, check_folder
+from minigan.cli.outputs import check_cache, check_file, check_folder
 from minigan.cli.runfolder import RunFolder, read_text
 from minigan.engine import backend
 from minigan.gans.gan import PRIORS
@@ -342,21 +341,7 @@ def _out_dir(args) -> Path:
     """--out, or runs/ALGORITHM-DATA-sSEED; never empty, never a file."""
     if args.out is not None and not args.out.strip():
         raise ValueError("train: --out is empty; give a folder (or leave --out out for runs/ALGORITHM-DATA-sSEED)")
-    out_dir = Path(args.out or f"runs/{args.algorithm}-{args.data.replace(':', '_').replace('/', '_')}-s{args.seed}")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(f"train: --out {str(out_dir)!r} is a file, expected a folder (new or existing)")
-    return out_dir
-
-
-def _check_writable(out_dir: Path, ckpt_path: Path) -> None:
-    """Find an unwritable checkpoint location now, not at the first checkpoint many steps later."""
-    if ckpt_path.is_dir():
-        raise ValueError(f"train: the checkpoint location {str(ckpt_path)!r} is a folder, expected a file")
-    try:
-        with tempfile.TemporaryFile(dir=out_dir):
-            pass
-    except OSError as e:
-        raise OSError(f"train: cannot write the checkpoint {str(ckpt_path)!r} ({e.strerror or e})") from None
+    return Path(args.out or f"runs/{args.algorithm}-{args.data.replace(':', '_').replace('/', '_')}-s{args.seed}")
 
 
 def _resume(exp, ckpt_path: Path, steps: int, eval_every, checkpoint_every) -> TrainingLoop:
@@ -466,7 +451,8 @@ def _train(args, exp, folder: RunFolder) -> int:
     """The run: minigan.gans.training's loop, with a progress bar, signals and the run folder around it."""
     out_dir = folder.path
     ckpt_path = out_dir / "checkpoint.npz"
-    _check_writable(out_dir, ckpt_path)
+    # found now, not at the first checkpoint many steps later (the folder was checked before the run began)
+    check_file(ckpt_path, "train: the checkpoint", "remove it or give another --out")
     steps = args.steps or exp.default_steps
     if args.resume:
         loop = _resume(exp, ckpt_path, steps, args.eval_every, args.checkpoint_every)

@@ -106,3 +106,23 @@ def test_check_folder_and_check_file_create_nothing(tmp_path):
     with pytest.raises(ValueError, match="is a folder, expected a file"):
         check_file(tmp_path, "--json", "fix")
     assert check_file(tmp_path / "out.json", "--json", "fix") == tmp_path / "out.json"
+
+
+@pytest.mark.parametrize("option", ["--csv", "--json", "--canvas", "--moodle", "--gradescope", "--journal"])
+def test_exercises_grade_checks_each_output_before_grading(a_file, tmp_path, monkeypatch, capsys, option):
+    from minigan.exercises import gradebook, workspace
+
+    root = workspace.start(tmp_path / "ws")
+    monkeypatch.setattr(gradebook, "grade_class", refuse_work)
+    assert main(["exercises", "grade", str(root), option, str(a_file / "out.csv")]) == 2
+    assert f"--{option[2:]}" in one_line(capsys) and a_file.read_text() == "someone's file\n"
+
+
+def test_exercises_grade_makes_the_journals_folder_as_it_does_the_gradebooks(tmp_path, capsys):
+    from minigan.exercises import workspace
+
+    root = workspace.start(tmp_path / "ws")
+    book = tmp_path / "book"
+    assert main(["exercises", "grade", str(root), "--names", "unbroadcast", "--csv", str(book / "g.csv"),
+                 "--json", str(book / "g.json"), "--journal", str(book / "new" / "journal")]) == 0
+    assert (book / "new" / "journal").read_text().startswith('{"seed": ')

@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from minigan.cli.outputs import check_file
 from minigan.exercises import gradebook, grader, measure, workspace
 from minigan.exercises.catalogue import by_set
 
@@ -103,6 +104,10 @@ def _grade(args) -> int:
     if args.gradescope and len(folders) != 1:
         raise workspace.WorkspaceError(f"exercises grade: --gradescope writes one student's results.json; "
                                        f"{len(folders)} workspaces were given")
+    for option in ("csv", "json", "canvas", "moodle", "gradescope", "journal"):  # before minutes of grading
+        if getattr(args, option) is not None:
+            check_file(getattr(args, option), f"exercises grade: --{option}",
+                       "give a file in a folder you can write")
     start = time.perf_counter()
     book = gradebook.grade_class(folders, args.names, jobs=args.jobs, timeout=args.timeout,
                                  memory=args.memory << 20 if args.memory else None,

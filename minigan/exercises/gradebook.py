@@ -285,6 +285,7 @@ def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=N
     if seed is None:
         seed = secrets.randbits(31)
         if journal:
+            Path(journal).parent.mkdir(parents=True, exist_ok=True)  # as the gradebook's other files are written
             with open(journal, "a", encoding="utf-8") as f:
                 f.write(json.dumps({"seed": seed}) + "\n")
     lock = threading.Lock()

@@ -10,6 +10,7 @@ class MNIST:
         self.images = (rng.uniform(0, 60, size=(n, 28, 28)) + self.labels[:, None, None] * 19).astype(np.uint8)
         self.transform, self.target_transform = transform, target_transform
         self.data, self.targets = self.images, self.labels
+        self.train = train  # (a program's check_accuracy asks its loader's dataset which split it is)
 
     def __len__(self):
         return len(self.labels)

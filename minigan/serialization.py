@@ -6,7 +6,7 @@
 
 whose leaves are arrays (NumPy or CuPy), Tensors, numbers, strings, booleans or None, inside
 dicts, lists and tuples. The file is an ordinary NumPy ``.npz`` (a zip of ``.npy`` files, read
-with ``allow_pickle=False``, so loading a checkpoint never runs code):
+with ``allow_pickle=False``, so loading a checkpoint of data never runs code):
 
   * every array is one entry, named by its path of keys joined with "/" (``generator/fc1.weight``),
     so ``numpy.load`` shows what is inside;
@@ -20,6 +20,10 @@ POSIX and Windows). An interrupted save (Ctrl-C, a full disk, a crash) leaves th
 checkpoint intact; the temporary file of a process killed mid-save is removed by the next save to
 the same path.
 
+A state holding a whole model or optimizer (``save(model, path)``) is pickled, as ``torch.save`` does: the pickle
+is one more entry, with every tensor in it a reference to an array entry of its own, and ``load`` unpickles it only
+when told ``weights_only=False`` (otherwise ``pickle.UnpicklingError``, as PyTorch's load since 2.6).
+
 Loading trusts nothing in the file: anything that is not exactly what ``save`` writes (a stored,
 uncompressed entry per array, each named once in the tree; numeric or boolean arrays; a tree of at
 most ``MAX_DEPTH`` levels) raises a ValueError naming the file, and memory stays bounded by the
@@ -28,9 +32,11 @@ file's size.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
+import pickle
 import stat
 import tempfile
 import tokenize
@@ -50,6 +56,10 @@ MAX_DEPTH = 100  # a state_dict is 3 or 4 deep
 
 
 # ----------------------------------------------------------------------------- flatten / unflatten
+class _WholeObject(Exception):
+    """_encode met a whole model, optimizer or scheduler: not data, so save pickles the state as torch.save does."""
+
+
 def _encode(obj, path, arrays):
     """The JSON tree for ``obj``; arrays go into ``arrays`` under a name built from ``path``."""
     if len(path) > MAX_DEPTH:  # load refuses deeper trees (a guard against crafted files)
@@ -87,10 +97,8 @@ def _encode(obj, path, arrays):
         kind = "list" if isinstance(obj, list) else "tuple"
         return {kind: [_encode(v, path + [str(i)], arrays) for i, v in enumerate(obj)]}
     where = SEP.join(path) or "<root>"
-    if callable(getattr(obj, "state_dict", None)):  # a whole model, optimizer or scheduler: code, not data
-        raise TypeError(f"save: cannot store a whole {type(obj).__name__} at {where!r} (minigan's files hold data, "
-                        "never code): save its obj.state_dict() instead, and load it into a new one with "
-                        "obj.load_state_dict(minigan.load(path))")
+    if callable(getattr(obj, "state_dict", None)):  # a whole model, optimizer or scheduler: save pickles it
+        raise _WholeObject(type(obj).__name__)
     raise TypeError(f"save: cannot store a {type(obj).__name__} at {where!r}; expected "
                     "arrays, Tensors, numbers, strings, None, or dicts/lists/tuples of them")
 
@@ -260,6 +268,74 @@ def sync_folder(folder) -> None:
         os.close(dir_fd)
 
 
+# ----------------------------------------------------------------------------- a whole object: pickled
+def _pickle(state, arrays, protocol, what):
+    """The tree for a state holding a whole model or optimizer (``save(model, path)``, as ``torch.save``): a pickle
+    of it in which each Tensor and array is a reference to an entry of its own (pickle's persistent ids), so that
+    the numbers stay ``.npy`` entries, as PyTorch keeps its storages beside its pickle."""
+    kept = {}  # id -> (the object, its reference): a tensor met twice is one entry (tied weights stay tied)
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, obj):
+            if isinstance(obj, Tensor) and backend.is_array(obj.array):
+                kind, array = ("parameter" if isinstance(obj, _parameter_class()) else "tensor"), obj.array
+            elif backend.is_array(obj) and obj.dtype.kind in "biufc":
+                kind, array = "array", obj
+            else:
+                return None  # pickled as itself
+            if id(obj) not in kept:
+                name = f"pickled{SEP}{len(kept)}"
+                arrays[name] = backend.asnumpy(array)
+                kept[id(obj)] = (obj, (kind, name, bool(getattr(obj, "requires_grad", False))))
+            return kept[id(obj)][1]
+
+    buffer = io.BytesIO()
+    Pickler(buffer, protocol=max(2, protocol)).dump(state)
+    arrays["pickle"] = np.frombuffer(buffer.getvalue(), dtype=np.uint8)
+    return {"pickle": ["pickle", what]}
+
+
+def _unpickle(node, fetch, path, weights_only, device):
+    """The object ``_pickle`` stored, when ``weights_only=False`` says that the file is trusted to run code."""
+    if not (isinstance(node, list) and len(node) == 2 and all(isinstance(v, str) for v in node)):
+        raise ValueError(f"unexpected pickle node {node!r:.60}")
+    entry, what = node
+    if weights_only is not False:  # PyTorch's default since 2.6, and its exception
+        raise pickle.UnpicklingError(
+            f"load: {path!r} holds a whole {what} pickled by save(obj, f), and unpickling runs code: "
+            f"load(f, weights_only=False) loads it if you trust where the file came from; or save obj.state_dict() "
+            f"instead and load it into a new one with obj.load_state_dict(load(f))")
+    data = fetch(entry)
+    if data.dtype != np.uint8 or data.ndim != 1:
+        raise ValueError(f"the pickle entry {entry!r:.60} is not a row of bytes")
+    made = {}  # entry -> the object made from it (a tensor referenced twice is one object)
+
+    class Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid):
+            if not (isinstance(pid, tuple) and len(pid) == 3 and pid[0] in ("parameter", "tensor", "array")
+                    and isinstance(pid[1], str) and isinstance(pid[2], bool)):
+                raise pickle.UnpicklingError(f"load: {path!r}: unexpected reference {pid!r:.60} in its pickle")
+            kind, name, requires_grad = pid
+            if name not in made:
+                array = fetch(name)
+                array = array if device == "cpu" else backend.to_device(array, device)
+                if kind == "parameter":
+                    made[name] = _parameter_class()(array, requires_grad)
+                elif kind == "tensor":
+                    made[name] = Tensor._make(array).requires_grad_(True) if requires_grad else Tensor._make(array)
+                else:
+                    made[name] = array
+            return made[name]
+
+    return Unpickler(io.BytesIO(data.tobytes())).load()
+
+
+def _parameter_class():
+    from minigan.nn.module import Parameter  # (imported when used: minigan.nn imports this module)
+
+    return Parameter
+
+
 # ----------------------------------------------------------------------------- save / load
 def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False) -> None:
@@ -270,9 +346,13 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
     (``io.BytesIO``, an open file), as in ``torch.save``: the same bytes are written to it, at its
     position, and it is left open (no atomic rename: the caller owns that file).
 
-    PyTorch's keywords are PyTorch's (``save(obj=..., f=...)``).  A minigan file is never a pickle: a
-    ``pickle_module`` other than PyTorch's default (``pickle``) raises, and ``pickle_protocol`` (a valid
-    protocol number) changes nothing; ``load`` reads the file the same either way.
+    A state holding a whole model, optimizer or scheduler (``save(model, path)``, a checkpoint dict with the model
+    in it) is pickled, as ``torch.save`` pickles it, with its tensors as ``.npy`` entries beside the pickle; ``load``
+    gives it back only when told ``weights_only=False``, as PyTorch's load since 2.6.  ``state_dict()`` is data and
+    needs no pickle: saving that is what minigan's lessons do.
+
+    PyTorch's keywords are PyTorch's (``save(obj=..., f=...)``).  A ``pickle_module`` other than PyTorch's default
+    (``pickle``) raises, and ``pickle_protocol`` (a valid protocol number) is the pickle's, when there is one.
     """
     state, path = obj, f
     if pickle_module is not None and getattr(pickle_module, "__name__", None) != "pickle":
@@ -281,7 +361,11 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
     if isinstance(pickle_protocol, bool) or not isinstance(pickle_protocol, int) or not 0 <= pickle_protocol <= 5:
         raise ValueError(f"save: pickle_protocol must be a pickle protocol number (0 to 5), got {pickle_protocol!r}")
     arrays: dict = {}
-    tree = _encode(state, [], arrays)
+    try:
+        tree = _encode(state, [], arrays)
+    except _WholeObject as e:  # save(model, path): pickled, and load gives it back only with weights_only=False
+        arrays = {}
+        tree = _pickle(state, arrays, pickle_protocol, str(e))
     meta = json.dumps({"format": MARKER, "version": FORMAT_VERSION, "tree": tree})
     arrays[META_KEY] = np.asarray(meta)  # a 0-d unicode array: no pickle needed
     if hasattr(path, "write"):
@@ -305,8 +389,10 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     entries are read from the file as needed.  ``pickle_module`` and ``pickle_load_args`` (``encoding=...``)
     apply to pickles, which a minigan checkpoint never is: giving them raises.
 
-    ``weights_only`` is accepted as in ``torch.load`` and changes nothing: a minigan checkpoint never holds
-    pickled code, so loading is always what PyTorch calls weights-only.
+    ``weights_only``, as in ``torch.load`` since PyTorch 2.6: a file of data (tensors, arrays, numbers, strings in
+    dicts, lists and tuples) loads whatever it says; a whole model or optimizer, which ``save`` pickles, loads only
+    with ``weights_only=False`` (unpickling runs code: do it for files you trust), and otherwise raises
+    ``pickle.UnpicklingError``, as PyTorch's load does, naming what to write.
 
     ``map_location`` is accepted as in ``torch.load``: None, "cpu" (or a device whose type is "cpu")
     keep the host arrays; "cuda" moves every array to the GPU (CuPy).  PyTorch's function or dict forms
@@ -337,18 +423,19 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
             raise ValueError(f"load: the file object {path!r:.60} cannot seek, which reading a .npz archive needs; "
                              "read it into an io.BytesIO first")
         name = getattr(path, "name", None)  # an open file's name; an io.BytesIO has none
-        state = _load_checked(path, name if isinstance(name, str) else f"<{type(path).__name__}>")
+        state = _load_checked(path, name if isinstance(name, str) else f"<{type(path).__name__}>", weights_only,
+                              device)
     else:
         path = os.fspath(path)
         with _open_regular(path) as f:
-            state = _load_checked(f, path)
+            state = _load_checked(f, path, weights_only, device)
     return state if device == "cpu" else _to_device(state, device)
 
 
-def _load_checked(f, path: str):
+def _load_checked(f, path: str, weights_only=None, device="cpu"):
     """``_load_from``, with any error a damaged file can cause turned into a ValueError naming ``path``."""
     try:
-        return _load_from(f, path)
+        return _load_from(f, path, weights_only, device)
     except _DAMAGE as e:
         if isinstance(e, ValueError) and str(e).startswith("load: "):
             raise
@@ -401,7 +488,7 @@ def _open_regular(path: str):
     return os.fdopen(fd, "rb")
 
 
-def _load_from(f, path: str):
+def _load_from(f, path: str, weights_only=None, device="cpu"):
     what = f"load: {path!r} is not a minigan checkpoint"
     start = f.tell()
     f.seek(0, os.SEEK_END)
@@ -427,7 +514,11 @@ def _load_from(f, path: str):
             used.add(name)
             return _read_npy(z, entries[name], "biufc")
 
-        state = _decode(meta["tree"], fetch)
+        tree = meta["tree"]
+        if isinstance(tree, dict) and list(tree) == ["pickle"]:  # save(model, path): a whole object, pickled
+            state = _unpickle(tree["pickle"], fetch, path, weights_only, device)
+        else:
+            state = _decode(tree, fetch)
     unused = sorted(set(entries) - used)
     if unused:  # save writes no entry its tree does not name: this file was made some other way
         raise ValueError(f"load: {path!r} is a damaged minigan checkpoint: entries {unused[:3]} "

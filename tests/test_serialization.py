@@ -163,15 +163,19 @@ def test_unsupported_values_raise_type_error(tmp_path):
     assert not (tmp_path / "x.npz").exists()
 
 
-def test_a_whole_model_is_refused_naming_state_dict(tmp_path):
-    """A tutorial's ``save(model, path)``: minigan's files never hold code, and the message says what to do."""
+def test_a_whole_model_loads_only_when_trusted_and_the_refusal_names_state_dict(tmp_path):
+    """A tutorial's ``save(model, path)`` pickles it, as torch.save (tests/test_save_whole_module.py): a plain load
+    refuses it, as PyTorch's since 2.6, and the message says what to do."""
+    import pickle
+
     import minigan
 
     model = minigan.nn.Sequential(minigan.nn.Linear(2, 3))
     for obj in (model, minigan.optim.SGD(model.parameters(), lr=0.1), {"net": model}):
-        with pytest.raises(TypeError, match=r"cannot store a whole (Sequential|SGD) .*save its obj.state_dict\(\)"):
-            save(obj, tmp_path / "m.pt")
-    assert not (tmp_path / "m.pt").exists()
+        save(obj, tmp_path / "m.pt")
+        with pytest.raises(pickle.UnpicklingError,
+                           match=r"whole (Sequential|SGD) .*weights_only=False.*state_dict\(\)"):
+            load(tmp_path / "m.pt")
     save(model.state_dict(), tmp_path / "m.pt")  # what the message says works
     fresh = minigan.nn.Sequential(minigan.nn.Linear(2, 3))
     fresh.load_state_dict(minigan.load(tmp_path / "m.pt"))

@@ -108,6 +108,8 @@ class Tensor(TensorMethods):
             t._counter = source._version_counter()
             t._view_version = t._counter[0]
             t._view_kind = source._view_kind or ("" if is_grad_enabled() else "no_grad")
+            # (made under no_grad: as PyTorch's, a leaf that requires grad as its base does, through which no
+            t._requires_grad = requires_grad or t._view_kind == "no_grad" and source.requires_grad  # gradient flows)
         return t
 
     def _sync_view(self):

@@ -120,7 +120,7 @@ def walk_to(seeds: dict, inputs, retain_graph=False, create_graph=False) -> list
         for key in {key for key in targets if isinstance(key, Node) and key.hooks and key not in visited}:
             if found.get(key) is not None:
                 found[key] = run_hooks(key.hooks, found[key])
-    return [found.get(key) for key in targets]
+    return [found.get(key) if isinstance(key, Node) or not key._view_kind else None for key in targets]  # (accumulate)
 
 
 def backward_into(seeds: dict, inputs, retain_graph=False, create_graph=False) -> None:
@@ -143,8 +143,8 @@ def accumulate(grads: dict, seeds: dict) -> None:
     first, so that changing one ``.grad`` in place can never change another."""
     shared = set(map(id, seeds.values()))
     for leaf, g in grads.items():
-        if isinstance(leaf, Node) or not leaf._requires_grad:  # (a leaf detach_()ed since: no .grad, as PyTorch)
-            continue
+        if isinstance(leaf, Node) or not leaf._requires_grad or leaf._view_kind:  # (a leaf detach_()ed since, or a
+            continue  # view made under no_grad: no .grad, as PyTorch)
         array = g if isinstance(g, backend.PLAIN_TYPES) else g.array
         if id(g) in shared or getattr(array, "base", None) is not None:
             g = g.copy() if array is g else g.clone()

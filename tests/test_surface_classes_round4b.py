@@ -1,0 +1,69 @@
+"""Classes of differences from PyTorch that the whole-surface random programs (tests/surface_programs.py) found where
+minigan refused what PyTorch runs, or ran with another layout or value: each checked as a class against PyTorch
+float64."""
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch")
+
+VALUES = np.arange(1.0, 25.0).reshape(2, 3, 4) / 7.0
+
+# ----------------------------------------------------------------------------- a view made under no_grad
+# PyTorch: a view made under no_grad (or inference_mode) of a tensor that requires grad requires grad itself and is a
+# leaf with no grad_fn; what is computed from it later, with gradients recorded, requires grad too, but no gradient
+# flows back through it (not to its base, not into its own .grad).
+VIEWS = {
+    "t": lambda x: x[0].t(), "unsqueeze": lambda x: x.unsqueeze(0), "movedim": lambda x: x.movedim(-1, 0),
+    "permute": lambda x: x.permute(2, 0, 1), "view": lambda x: x.view(6, 4), "expand": lambda x: x[:1].expand(3, 3, 4),
+    "narrow": lambda x: x.narrow(2, 1, 2), "select": lambda x: x[1], "slice": lambda x: x[:, ::2],
+    "unbind": lambda x: x.unbind(1)[0], "transpose": lambda x: x.transpose(0, 2), "ravel": lambda x: x.ravel(),
+}
+
+
+def _no_grad_view(lib, view, mode, base_kind):
+    x = lib.tensor(VALUES, dtype=lib.float64, requires_grad=True)
+    base = x if base_kind == "leaf" else x * 1.0
+    with (lib.no_grad() if mode == "no_grad" else lib.inference_mode()):
+        v = VIEWS[view](base)
+    out = (v * lib.tensor(np.linspace(-1, 2, v.numel()).reshape(v.shape), dtype=lib.float64)).sum() + v.sum() * 0.5
+    record = [v.requires_grad, v.is_leaf, v.grad_fn is None, out.requires_grad]
+    record += [g is None for g in lib.autograd.grad(out, [x, v], allow_unused=True, retain_graph=True)]
+    if out.requires_grad:
+        out.backward()
+    record += [v.grad is None, x.grad is None]
+    return record
+
+
+@pytest.mark.parametrize("base_kind", ["leaf", "computed"])
+@pytest.mark.parametrize("mode", ["no_grad", "inference_mode"])
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_a_view_made_under_no_grad_requires_grad_and_passes_no_gradient(view, mode, base_kind):
+    assert _no_grad_view(minigan, view, mode, base_kind) == _no_grad_view(torch, view, mode, base_kind)
+
+
+def test_a_view_of_a_no_grad_view_made_with_gradients_recorded_passes_none_either():
+    def run(lib):
+        x = lib.tensor(VALUES, dtype=lib.float64, requires_grad=True)
+        with lib.no_grad():
+            v = x.t() if x.ndim == 2 else x.permute(2, 1, 0)
+        u = v[0]  # recorded: a node, whose input's gradient goes nowhere
+        out = (u * 3.0).sum()
+        out.backward()
+        return [u.requires_grad, u.grad_fn is None, v.grad is None, x.grad is None]
+
+    assert run(minigan) == run(torch)
+
+
+def test_changing_a_no_grad_view_in_place_with_gradients_recorded_is_refused_as_pytorch_refuses():
+    for lib in (minigan, torch):
+        x = lib.tensor(VALUES, dtype=lib.float64, requires_grad=True)
+        with lib.no_grad():
+            v = x[0]
+        with pytest.raises(RuntimeError):
+            v.mul_(2.0)
+        with lib.no_grad():  # (under no_grad it changes the memory, as an optimizer's step does)
+            v.mul_(2.0)
+        assert float(x[0, 0, 0]) == pytest.approx(2 / 7)

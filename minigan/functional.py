@@ -85,10 +85,18 @@ def _labels(labels, op, like: Tensor):
     return labels
 
 
-def _legacy_reduction(op, reduction, size_average, reduce):
-    """PyTorch's deprecated ``size_average=`` / ``reduce=`` (still accepted there) as a ``reduction``: reduce=False
-    is "none", size_average=False is "sum", else "mean"; given with them, ``reduction`` is ignored (as PyTorch)."""
+def _legacy_reduction(op, reduction, size_average, reduce, names=("mean", "sum", "none"), old_mean=True):
+    """Every loss's ``reduction``, checked at its door: one of ``names``, or PyTorch's deprecated ``size_average=`` /
+    ``reduce=`` (still accepted there) as a ``reduction``: reduce=False is "none", size_average=False is "sum", else
+    "mean"; given with them, ``reduction`` is ignored (as PyTorch).  PyTorch 0.4's "elementwise_mean" is "mean", with
+    PyTorch's deprecation warning, in the losses whose PyTorch form takes it (``old_mean``); the rest refuse it."""
     if size_average is None and reduce is None:
+        if reduction == "elementwise_mean" and old_mean:
+            warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                          UserWarning, stacklevel=3)
+            return "mean"
+        if reduction not in names:
+            raise DomainError(f"{op}: reduction must be one of {names}, got {reduction!r}")
         return reduction
     for name, flag in (("size_average", size_average), ("reduce", reduce)):
         if flag is not None and not isinstance(flag, bool):
@@ -1082,6 +1090,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """Huber (1964): ½d² where |d| < δ, else δ(|d| − ½δ); equal to δ · smooth_l1_loss with β = δ."""
     op = "huber_loss"
+    reduction = _legacy_reduction(op, reduction, None, None)
     delta = _number(op, "delta", delta)
     if delta <= 0:
         raise DomainError(f"{op}: delta must be > 0, got {delta}")
@@ -1091,7 +1100,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """Σ target·(log target − input), input being log-probabilities (PyTorch's argument order); "batchmean"
     divides the sum by the batch size (the true KL divergence per sample; "mean" divides by every element)."""
-    reduction = _legacy_reduction("kl_div", reduction, size_average, reduce)
+    reduction = _legacy_reduction("kl_div", reduction, size_average, reduce, ("mean", "sum", "none", "batchmean"))
     op = "kl_div"
     x, t = _float(input, op), _float(target, op, "target")
     LS.check_same_shape(op, x, t)
@@ -1461,6 +1470,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
     """½(log max(var, eps) + (input − target)² / max(var, eps)) (+ ½ log 2π when ``full``).  As in PyTorch,
     the clamp at eps changes the value only: the gradient flows to var as if unclamped."""
+    reduction = _legacy_reduction("gaussian_nll_loss", reduction, None, None, old_mean=False)
     x, t, v = _float(input, "gaussian_nll_loss"), _float(target, "gaussian_nll_loss"), _float(var, "gaussian_nll_loss")
     v = v + (v.clamp(min=eps) - v).detach()
     loss = 0.5 * (v.log() + (x - t) * (x - t) / v)
@@ -1473,7 +1483,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
                      reduction="mean"):
     """exp(x) − t·x for log-rates x (``log_input``), else x − t·log(x + eps); ``full`` adds Stirling's
     t·log t − t + ½ log(2πt) where t > 1."""
-    reduction = _legacy_reduction("poisson_nll_loss", reduction, size_average, reduce)
+    reduction = _legacy_reduction("poisson_nll_loss", reduction, size_average, reduce, old_mean=False)
     x, t = _float(input, "poisson_nll_loss"), _float(target, "poisson_nll_loss", "target")
     loss = x.exp() - t * x if log_input else x - t * (x + eps).log()
     if full:
@@ -1484,7 +1494,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """−mean over classes of [y·log σ(x) + (1 − y)·log σ(−x)], per sample, then reduced over the batch."""
-    reduction = _legacy_reduction("multilabel_soft_margin_loss", reduction, size_average, reduce)
+    reduction = _legacy_reduction("multilabel_soft_margin_loss", reduction, size_average, reduce, old_mean=False)
     x, y = _float(input, "multilabel_soft_margin_loss"), _float(target, "multilabel_soft_margin_loss", "target")
     loss = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
     if weight is not None:

@@ -607,8 +607,11 @@ class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
         """PyTorch's order: the deprecated ``size_average`` and ``reduce`` first (they set ``reduction``)."""
         super().__init__()
-        reduction = F._legacy_reduction(type(self).__name__, reduction, size_average, reduce)
-        if reduction not in ("mean", "sum", "none"):
+        old_mean = reduction == "elementwise_mean" and size_average is None and reduce is None
+        # (PyTorch 0.4's name of "mean" is kept as given: the loss function takes it with PyTorch's deprecation
+        # warning, or refuses it, at the call, as PyTorch's)
+        reduction = reduction if old_mean else F._legacy_reduction(type(self).__name__, reduction, size_average, reduce)
+        if reduction not in ("mean", "sum", "none", "elementwise_mean"):
             raise ValueError(f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
         self.reduction = reduction  # (not in the repr: PyTorch's losses print no arguments)
 

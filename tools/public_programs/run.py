@@ -290,6 +290,9 @@ def run(path, library):
         sys.argv = argv
         for k in [k for k in sys.modules if k.startswith("torchvision")]:
             del sys.modules[k]  # (the stand-in, imported through whichever library ran: gone with the run)
+        for k, m in list(sys.modules.items()):  # so is a module of the program's own beside it (it imports torch)
+            if os.path.dirname(os.path.abspath(getattr(m, "__file__", None) or "/")) == os.path.dirname(path):
+                del sys.modules[k]
         if library == "minigan":
             sys.meta_path.remove(finder)
             for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.")]:

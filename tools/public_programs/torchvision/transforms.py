@@ -22,6 +22,8 @@ class ToTensor:
 
 class Normalize:
     def __init__(self, mean, std, inplace=False):
+        # (one number is every channel's, as torchvision's torch.as_tensor(mean) takes it: Normalize((0.5), (0.5)))
+        mean, std = ([v] if isinstance(v, (int, float)) else v for v in (mean, std))
         self.mean, self.std = [float(m) for m in mean], [float(s) for s in std]
 
     def __call__(self, x):

@@ -26,10 +26,11 @@ import os
 import warnings
 from pathlib import Path
 
+import minigan.arguments as arguments
 import minigan.functional as F
 from minigan import nn
 from minigan._tensor_surface import Tensor, from_numpy
-from minigan.engine import backend, checks
+from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
 from minigan.optim import Adam
@@ -292,7 +293,7 @@ def train_classifier(model, images, labels, epochs=30, batch_size=64, lr=1e-3, s
     """
     who = "train_classifier"
     images = _images(images, who, model)
-    labels = checks.labels(who, labels, len(images), _num_classes(model))
+    labels = arguments.labels(who, labels, len(images), _num_classes(model))
     device = model.device
 
     def batch_loss(x, y, rng):
@@ -316,8 +317,8 @@ def fit(model, images, labels, batch_loss, epochs, batch_size, lr, seed=0, lr_de
     given, is called after every minibatch with the batches done and the batches in all.
     Used by ``train_classifier`` (J = cross-entropy) and by adversarial training (J̃, PGD's loss).
     """
-    epochs = checks.positive_int(who, "epochs", epochs)
-    batch_size = checks.positive_int(who, "batch_size", batch_size)
+    epochs = arguments.positive_int(who, "epochs", epochs)
+    batch_size = arguments.positive_int(who, "batch_size", batch_size)
     rng = np.random.default_rng(seed)
     loader = DataLoader(TensorDataset(images, labels), batch_size=batch_size, shuffle=True, generator=rng)
     opt = Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
@@ -361,7 +362,7 @@ def predict(model, images, batch_size=512):
 def accuracy(model, images, labels, batch_size=512) -> float:
     """Fraction of images whose predicted class equals the label."""
     images = _images(images, "accuracy", model)
-    labels = checks.labels("accuracy", labels, len(images), _num_classes(model))
+    labels = arguments.labels("accuracy", labels, len(images), _num_classes(model))
     if len(images) == 0:
         raise ValueError("accuracy: got 0 images, expected at least one")
     return float((predict(model, images, batch_size) == labels).mean())

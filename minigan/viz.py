@@ -25,7 +25,7 @@ import math
 import os
 from pathlib import Path
 
-from minigan.engine import checks
+import minigan.arguments as arguments
 from minigan.engine.backend import asnumpy, host_array, np
 from minigan.serialization import atomic_write
 
@@ -366,7 +366,7 @@ def image_grid(images, path, nrow=None, title=None, value_range=None, row_labels
     pad = int(pad)
     if nrow is None:
         nrow = math.ceil(math.sqrt(n))
-    nrow = checks.positive_int(fn, "nrow (images per row)", nrow)
+    nrow = arguments.positive_int(fn, "nrow (images per row)", nrow)
     nrow = min(int(nrow), n)
     rows = math.ceil(n / nrow)
     finite = np.isfinite(a)

@@ -34,12 +34,13 @@ outer gradient at that point (Danskin's theorem, their Section 2.1): ``pgd_adver
 
 from __future__ import annotations
 
+import minigan.arguments as arguments
 import minigan.functional as F
 from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import _as_input, check_clip, check_eps, fgsm, input_gradient
 from minigan.attacks.iterative import pgd
 from minigan.classifier import fit
-from minigan.engine import backend, checks
+from minigan.engine import backend
 from minigan.engine.backend import np
 
 
@@ -188,7 +189,7 @@ def train_pgd(model, images, labels, eps, steps=7, step_size=None, epochs=20, ba
     who = "train_pgd"
     eps = check_eps(eps, who)
     check_clip(clip, who)
-    steps = checks.positive_int(who, "steps", steps)
+    steps = arguments.positive_int(who, "steps", steps)
 
     def batch_loss(x, y, rng):  # (1) max over δ, θ fixed; then _fine_tune's step (2): min over θ, x* fixed
         return pgd_adversarial_loss(model, x, y, eps, step_size=step_size, steps=steps, alpha=alpha, clip=clip)

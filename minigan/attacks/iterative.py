@@ -36,10 +36,11 @@ from __future__ import annotations
 
 import math
 
+import minigan.arguments as arguments
 import minigan.functional as F
 from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import LOSSES, _as_input, check_clip, check_eps, input_gradient
-from minigan.engine import backend, checks
+from minigan.engine import backend
 from minigan.engine.grad_mode import no_grad
 
 
@@ -155,7 +156,7 @@ def bim(model, x, y=None, eps=0.1, step_size=None, steps=10, clip=(0.0, 1.0), ta
     """
     who = "bim"
     eps = check_eps(eps, who)
-    steps = checks.positive_int(who, "steps", steps)
+    steps = arguments.positive_int(who, "steps", steps)
     step_size = _check_step_size(step_size, eps, steps, who)
     clip = check_clip(clip, who)
     x = _as_input(model, x, who)
@@ -185,7 +186,7 @@ def pgd(model, x, y=None, eps=0.1, step_size=None, steps=10, random_start=True, 
     """
     who = "pgd"
     eps = check_eps(eps, who)
-    steps = checks.positive_int(who, "steps", steps)
+    steps = arguments.positive_int(who, "steps", steps)
     step_size = _check_step_size(step_size, eps, steps, who)
     clip = check_clip(clip, who)
     if isinstance(restarts, bool) or not isinstance(restarts, int) or restarts < 1:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import time
 
+import minigan.arguments as arguments
 from minigan.attacks import figures, robustness
 from minigan.attacks.adversarial_training import train_adversarially
 from minigan.attacks.fgsm import check_eps, evaluate_attack
@@ -47,7 +48,7 @@ from minigan.cli import summary
 from minigan.cli.outputs import check_cache
 from minigan.cli.runfolder import RunFolder
 from minigan.data import MAX_CLASSES, load_image_dataset
-from minigan.engine import backend, checks
+from minigan.engine import backend
 from minigan.engine.backend import np
 
 DATA_HELP = ("digits (bundled 8x8), fashion-mnist, mnist ($MINIGAN_DATA/mnist) or idx:PATH "
@@ -95,7 +96,7 @@ def _check_counts(args, who, names):
     for name in names:
         value = getattr(args, name)
         if value is not None:
-            checks.positive_int(who, "--" + name.replace("_", "-"), value)
+            arguments.positive_int(who, "--" + name.replace("_", "-"), value)
 
 
 # ----------------------------------------------------------------------------- fgsm

@@ -19,8 +19,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import minigan.arguments as arguments
 from minigan.cli.outputs import check_file
-from minigan.engine import backend, checks
+from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
 from minigan.serialization import load
@@ -73,7 +74,7 @@ def load_run(run_path):
 
 def run(args) -> int:
     if args.n is not None:
-        checks.positive_int("sample", "--n", args.n)
+        arguments.positive_int("sample", "--n", args.n)
         if args.n > MAX_SAMPLES:
             raise ValueError(f"sample: --n {args.n} is more than {MAX_SAMPLES}; draw fewer")
     if args.seed < 0:
@@ -115,7 +116,7 @@ def run(args) -> int:
         viz.scatter_2d(samples, out, title=title, real=exp.mixture.points)
     elif conditional:
         wanted = list(range(exp.num_classes)) if args.labels is None else args.labels
-        labels = checks.labels("sample --labels", wanted, len(wanted), exp.num_classes)
+        labels = arguments.labels("sample --labels", wanted, len(wanted), exp.num_classes)
         per_class = args.n or 10
         xp = exp.trainer.xp
         y = xp.repeat(xp.asarray(labels), per_class)

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from minigan.arguments import positive_float, positive_int
 from minigan.engine import backend
 from minigan.engine.backend import np
-from minigan.engine.checks import positive_float, positive_int
 
 ACCEPTED_SPECS = '"ring", "grid", "ring:K", "grid:K", "digits", "idx:PATH"'
 

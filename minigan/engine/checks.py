@@ -1,20 +1,14 @@
 """The door checks: every argument a user passes is checked once, here, where it comes in.
 
-Each check raises a one-line error that names the door (an op, a layer, a trainer, a command-line
-option), what was wrong and what was expected, and returns the argument in the form the code takes
-(a non-negative axis, an (h, w) pair, a shape with its -1 filled in, a host array of labels). Code
-below the door trusts it: the ops (minigan/engine/ops/) hold only math, no forward or backward checks anything.
-
-The first part serves the ops (shapes, axes, indices, convolution geometry); the last part serves
-the floors above them (counts, sizes, fractions and class labels):
-
-    steps = checks.positive_int("GAN", "batch_size", batch_size)
-    labels = checks.labels("train_classifier", labels, n=len(images), num_classes=10)
+Each check raises a one-line error that names the door (an op, a layer, a function), what was wrong and
+what was expected, and returns the argument in the form the code takes (a non-negative axis, an (h, w) pair,
+a shape with its -1 filled in). Code below the door trusts it: the ops (minigan/engine/ops/) hold only math,
+no forward or backward checks anything.  (The checks of minigan's own doors, its trainers, GANs, attacks and
+commands, stand above the engine: minigan/arguments.py.)
 """
 
 from __future__ import annotations
 
-import math
 import warnings
 
 from minigan.engine import backend
@@ -545,7 +539,7 @@ def check_broadcast(op, a, b):
                              "expected shapes that are equal, or 1, in each trailing axis (NumPy broadcasting)")
 
 
-# ----------------------------------------------------------------------------- counts, sizes, fractions, labels
+# ----------------------------------------------------------------------------- what PyTorch takes as an int or a number
 def is_integer(value) -> bool:
     """Whether PyTorch takes ``value`` as an int (a size, a dim, a count): what has ``__index__`` (an int, a NumPy
     integer, a 0-d integer tensor or array), not a bool."""
@@ -557,60 +551,6 @@ def is_number(value) -> bool:
     """Whether PyTorch takes ``value`` as a number (a rate, a probability, a p): an int or a float, Python's or a
     NumPy scalar (np.float32(0.5), np.int64(2)); not a bool."""
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-
-
-def positive_int(who: str, name: str, value) -> int:
-    """``value`` as an int >= 1 (a bool is no count)."""
-    if not is_integer(value) or int(value) < 1:
-        raise ValueError(f"{who}: {name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def positive_float(who: str, name: str, value) -> float:
-    """``value`` as a finite float > 0."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{who}: {name} must be a positive number, got {value!r}") from None
-    if not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{who}: {name} must be a positive finite number, got {value!r}")
-    return v
-
-
-def non_negative_float(who: str, name: str, value) -> float:
-    """``value`` as a finite float >= 0; a number, not a bool or a string."""
-    number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if not (number and math.isfinite(value) and value >= 0):
-        raise ValueError(f"{who}: {name} must be a finite number >= 0, got {value!r}")
-    return float(value)
-
-
-def fraction(who: str, name: str, value) -> float:
-    """``value`` as a float in [0, 1]."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = math.nan
-    if isinstance(value, bool) or not 0.0 <= v <= 1.0:  # NaN fails both comparisons
-        raise ValueError(f"{who}: {name} must be a fraction in [0, 1], got {value!r}")
-    return v
-
-
-def labels(who: str, labels, n: int, num_classes: int):
-    """Class labels as a host int64 array of shape (n,), each in 0..num_classes-1."""
-    if hasattr(labels, "array") and backend.is_array(labels.array):  # a Tensor
-        labels = labels.array
-    host = backend.asnumpy(labels) if backend.is_array(labels) else np.asarray(labels)
-    if host.shape != (n,):
-        raise ValueError(f"{who}: labels must have shape ({n},) to match the inputs, got {host.shape}")
-    if not backend.is_integer(host.dtype):
-        raise TypeError(f"{who}: labels must be integers, got dtype {host.dtype}")
-    if n and (host.min() < 0 or host.max() >= num_classes):
-        raise ValueError(f"{who}: labels must be in 0..{num_classes - 1}, got {int(host.min())}..{int(host.max())}")
-    return host.astype(np.int64)
-
-
-__all__ = ["positive_int", "positive_float", "fraction", "labels"]
 
 
 def differentiable(op, inputs) -> tuple:

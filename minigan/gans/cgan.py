@@ -22,10 +22,11 @@ Training is Goodfellow et al.'s Algorithm 1 (the GAN paper lecture) with every D
 
 from __future__ import annotations
 
+import minigan.arguments as arguments
 import minigan.functional as F
 from minigan._tensor_surface import Tensor
-from minigan.engine import backend, checks
-from minigan.engine.checks import positive_int
+from minigan.arguments import positive_int
+from minigan.engine import backend
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import GAN, frozen, full_like
 
@@ -52,7 +53,7 @@ class CGAN(GAN):
 
     def _labels(self, labels, n, who):
         """Integer labels on the generator's device, checked against num_classes."""
-        return self.xp.asarray(checks.labels(who, labels, n, self.num_classes))
+        return self.xp.asarray(arguments.labels(who, labels, n, self.num_classes))
 
     def train_step(self, sample_real) -> dict:
         """One iteration of Algorithm 1, conditioned on labels; returns floats {loss_d, loss_g, d_real, d_fake}."""

@@ -39,8 +39,8 @@ from contextlib import contextmanager
 import minigan.functional as F
 from minigan import autograd
 from minigan._tensor_surface import Tensor, from_numpy
+from minigan.arguments import non_negative_float, positive_int
 from minigan.engine import backend
-from minigan.engine.checks import non_negative_float, positive_int
 from minigan.engine.grad_mode import no_grad
 
 LOSSES = ("non-saturating", "minimax")

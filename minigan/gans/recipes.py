@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 
 from minigan import optim
 from minigan._tensor_surface import from_numpy
+from minigan.arguments import non_negative_float
 from minigan.data import MAX_CLASSES
 from minigan.data.spec import DATA_HELP, load_images, parse_data  # noqa: F401  (DATA_HELP: the --data help)
 from minigan.engine import backend
 from minigan.engine.backend import np
-from minigan.engine.checks import non_negative_float
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.began import BEGAN
 from minigan.gans.cgan import CGAN

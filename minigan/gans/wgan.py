@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 
-from minigan.engine.checks import positive_int
+from minigan.arguments import positive_int
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import AdversarialTrainer, frozen
 

@@ -35,8 +35,8 @@ import math
 
 from minigan import autograd
 from minigan._tensor_surface import from_numpy
+from minigan.arguments import positive_int
 from minigan.engine import backend
-from minigan.engine.checks import positive_int
 from minigan.gans.gan import AdversarialTrainer, frozen
 
 

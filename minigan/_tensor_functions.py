@@ -191,6 +191,24 @@ def where(condition, a=_ONLY_CONDITION, b=_ONLY_CONDITION):
     return choose(cond, a, b)
 
 
+def floating(x, fn, name="input") -> Tensor:
+    """A tensor a kernel of real numbers only takes (frac, lerp, hypot, vecdot): PyTorch refuses an integer or bool
+    one ("not implemented for 'Long'"), where other functions compute it in float32."""
+    x = _t(x, fn)
+    if x.dtype.kind != "f":
+        raise DtypeError(f"{fn}: {name} must be a floating-point tensor, got {x.dtype} (PyTorch has no integer "
+                         "kernel for it); convert it with .double() or .float()")
+    return x
+
+
+def same_dtype(fn, x, other, name="other") -> None:
+    """Operands a kernel takes only in one dtype (isclose, scatter's src, index_copy's source, inner, cross, prelu):
+    PyTorch refuses two dtypes rather than promote them."""
+    if isinstance(other, Tensor) and other.dtype != x.dtype:
+        raise DtypeError(f"{fn}: {name} must have the input's dtype {x.dtype}, got {other.dtype} (PyTorch does not "
+                         "promote here); convert it with .to(input.dtype)")
+
+
 def _as_float(x, fn) -> Tensor:
     """The input of a function of real numbers: as in PyTorch, an integer or bool tensor is computed in float32."""
     return _t(x, fn)._as_float()
@@ -244,7 +262,8 @@ def atan2(input, other):
 
 def hypot(input, other):
     """√(input² + other²)."""
-    return U.Hypot.apply(*_pair(input, other, "hypot"))
+    a, b = _promoted(input, other, "hypot")
+    return U.Hypot.apply(floating(a, "hypot", "the operands' common dtype"), b)
 
 
 def div(input, other, *, rounding_mode=None):
@@ -271,7 +290,7 @@ def bmm(input, mat2):
 def lerp(input, end, weight):
     """input + weight·(end − input) where |weight| < 0.5, else end − (end − input)·(1 − weight): PyTorch's two
     forms (exactly end at weight 1; ∞ ends give ∞, not ∞ − ∞ = NaN)."""
-    x = _t(input, "lerp")
+    x = floating(input, "lerp")
     for name, t in (("end", end), ("weight", weight)):  # (a 0-d weight may be of another dtype, as in PyTorch)
         if isinstance(t, Tensor) and t.dtype != x.dtype and (name == "end" or t.ndim):
             raise DtypeError(f"lerp: expected dtype {x.dtype} for {name}, got {t.dtype} (as PyTorch); convert it "
@@ -479,6 +498,10 @@ def _test_all_any(fn, input, dim, keepdim):
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     x = _t(input, "isclose")
+    same_dtype("isclose", x, other)
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if not tol >= 0:
+            raise DomainError(f"isclose: {name} must be >= 0, got {tol}")
     xp = backend.get_array_module(x.array)
     return Tensor._make(xp.isclose(x.array, _array_of(other, x), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
@@ -559,6 +582,7 @@ def mv(input, vec):
 def inner(input, other):
     """Σ_k input[..., k]·other[..., k] for every pair of leading indices: shape input.shape[:-1] + other.shape[:-1]."""
     x, y = _t(input, "inner"), _t(other, "inner")
+    same_dtype("inner", x, y)
     if x.ndim == 0 or y.ndim == 0:
         return x * y
     if x.shape[-1] != y.shape[-1]:  # (the product below would broadcast a 1 against any size)
@@ -830,6 +854,7 @@ def _source(src, value, idx, fn, like):
     if src is None:
         return value
     src = _t(src, fn)
+    same_dtype(fn, like, src, "src")
     src = src.reshape(1) if src.ndim == 0 and idx.shape == (1,) else src
     if src.ndim != idx.ndim or builtins.any(i > n for i, n in zip(idx.shape, src.shape)):
         raise ShapeError(f"{fn}: src of shape {tuple(src.shape)} must be at least as large as index "
@@ -992,6 +1017,7 @@ def take_along_dim(input, indices, dim=None):
 def index_copy(input, dim, index, source):
     """input with source's slices written at ``index`` along ``dim``."""
     x = _t(input, "index_copy")
+    same_dtype("index_copy", x, source, "source")
     place, _ = _index_place(x, dim, index, "index_copy")
     out = x.clone()
     out[place] = _t(source, "index_copy").to(x.dtype)
@@ -1035,6 +1061,8 @@ def sort(input, dim=-1, descending=False, stable=False):
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """(values, indices) of the ``k`` largest (or smallest) entries along ``dim``, in sorted order."""
     x = _t(input, "topk")
+    if x.dtype.kind == "b":
+        raise DtypeError("topk: a bool tensor has no order PyTorch sorts; convert it with .int() or .float()")
     if x.ndim == 0:  # a 0-d tensor is its own top entry (PyTorch allows k = 0 or 1 and returns it)
         values, indices = topk(x.reshape(1), builtins.min(k, 1) if isinstance(k, int) else k, 0, largest)
         return TopkResult(_fresh(values.reshape(())), Tensor._make(indices.array.reshape(())))
@@ -1051,6 +1079,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     """(values, indices): the k-th smallest entry along ``dim`` (k from 1; NaN counts as the largest), read from
     ``input`` so that the gradient flows to that entry."""
     x = _t(input, "kthvalue")
+    if x.dtype.kind == "b":
+        raise DtypeError("kthvalue: a bool tensor has no order PyTorch sorts; convert it with .int() or .float()")
     flat = x.reshape(1) if x.ndim == 0 else x
     d = checks.normalize_axis(dim, flat.ndim, "kthvalue", single=True)
     if not checks.is_integer(k) or not 1 <= k <= flat.shape[d]:

@@ -208,7 +208,7 @@ class TensorMath:
         return U.Rsqrt.apply(self._as_float())
 
     def frac(self):
-        return U.Frac.apply(self._as_float())
+        return U.Frac.apply(_F.floating(self, "frac"))
 
     arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 

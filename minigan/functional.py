@@ -1000,6 +1000,7 @@ def threshold_(input, threshold, value):
 def prelu(input, weight):
     """max(0, x) + weight · min(0, x), weight one value or one per channel (dimension 1)."""
     input, weight = _float(input, "prelu"), _float(weight, "prelu", "weight")
+    _F.same_dtype("prelu", input, weight, "weight")
     shape = (1, -1) + (1,) * (input.ndim - 2) if weight.numel() > 1 else (1,) * input.ndim  # (0-d stays 0-d)
     return input.relu() + weight.reshape(*shape) * input.clamp(max=0.0)
 

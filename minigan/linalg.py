@@ -73,7 +73,8 @@ def norm(input, ord=None, dim=None, keepdim=False, *, dtype=None):
 @toplevel._with_out
 def vecdot(x, y, *, dim=-1):
     """Σ x·y along ``dim`` (the operands broadcast)."""
-    return (_t(x, "vecdot") * y).sum(dim)
+    _F.same_dtype("vecdot", _F.floating(x, "vecdot", "x"), _F.floating(y, "vecdot", "y"), "y")
+    return (x * y).sum(dim)
 
 
 def matmul(input, other, *, out=None):

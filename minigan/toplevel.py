@@ -179,14 +179,27 @@ def _like_xp(x, device):
     return backend.get_array_module(x.array) if device is None else _xp(device)
 
 
+def _like_array(x, device, dtype, fill):
+    """``fill`` in an array of ``x``'s shape (``fill`` an array: its values), laid out as PyTorch's
+    memory_format=torch.preserve_format lays it: in x's order of strides (NumPy's order "K": a permuted x gives a
+    permuted result, whose flatten() is a copy), row-major where x overlaps itself (an expanded x) or is elsewhere."""
+    xp, a, dtype = _like_xp(x, device), x.array, dtype or x.dtype
+    if xp is not backend.get_array_module(a) or 0 in a.strides:
+        out = xp.empty(x.shape, dtype=dtype)
+    else:
+        out = xp.empty_like(a, dtype=dtype)
+    out[...] = fill
+    return out
+
+
 def zeros_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
     x = _like(input, "zeros_like", layout, memory_format)
-    return _made(_like_xp(x, device).zeros(x.shape, dtype=dtype or x.dtype), requires_grad)
+    return _made(_like_array(x, device, dtype, 0), requires_grad)
 
 
 def ones_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
     x = _like(input, "ones_like", layout, memory_format)
-    return _made(_like_xp(x, device).ones(x.shape, dtype=dtype or x.dtype), requires_grad)
+    return _made(_like_array(x, device, dtype, 1), requires_grad)
 
 
 def empty_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
@@ -201,23 +214,23 @@ def full_like(input, fill_value, requires_grad=False, dtype=None, device=None, *
             isinstance(fill_value, Tensor) and fill_value.ndim == 0):  # (a sequence or a string: PyTorch refuses)
         raise TypeError(f"full_like: fill_value must be a number, got {type(fill_value).__name__} {fill_value!r}")
     fill = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
-    return _made(_like_xp(x, device).full(x.shape, fill, dtype=dtype or x.dtype), requires_grad)
+    return _made(_like_array(x, device, dtype, fill), requires_grad)
 
 
 def randn_like(input, requires_grad=False, dtype=None, device=None, *, generator=None, layout=None,
                memory_format=None, pin_memory=False) -> Tensor:
     x = _like(input, "randn_like", layout, memory_format)
     _F.only_defaults("randn_like", pin_memory=pin_memory)
-    return _made(backend.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator),
-                 requires_grad)
+    drawn = backend.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator)
+    return _made(_like_array(x, device, dtype, drawn), requires_grad)
 
 
 def rand_like(input, requires_grad=False, dtype=None, device=None, *, generator=None, layout=None,
               memory_format=None, pin_memory=False) -> Tensor:
     x = _like(input, "rand_like", layout, memory_format)
     _F.only_defaults("rand_like", pin_memory=pin_memory)
-    return _made(backend.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator),
-                 requires_grad)
+    drawn = backend.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator)
+    return _made(_like_array(x, device, dtype, drawn), requires_grad)
 
 
 @_factory_out
@@ -669,7 +682,7 @@ fix = trunc
 
 @_with_out
 def frac(input):
-    return U.Frac.apply(_as_float(input, "frac"))
+    return U.Frac.apply(_F.floating(input, "frac"))
 
 atan2 = _with_out(_F.atan2)
 
@@ -1329,6 +1342,7 @@ def cross(input, other, dim=None):
     """The cross product of 3-vectors along ``dim``; with no dim, the first dimension of size 3 (PyTorch's
     deprecated default: pass dim, or use linalg.cross, whose default is -1)."""
     x, y = _t(input, "cross"), _t(other, "cross")
+    _F.same_dtype("cross", x, y)
     if dim is None:
         warnings.warn("Using minigan.cross without specifying the dim arg is deprecated (as in PyTorch): pass dim, or "
                       "use minigan.linalg.cross (its default is the last dim)", UserWarning, stacklevel=3)

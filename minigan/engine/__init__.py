@@ -7,7 +7,8 @@ Read it from the ground up (each file imports only those before it):
 * ``grad_mode.py`` (no_grad and friends), ``graph.py`` (the node: run forward, record, saved values and versions);
 * ``ops/`` (forward and backward side by side, the derivative in a one-line comment);
 * ``walk.py`` (topological order and the backward walk, in numbered steps);
-* ``methods.py`` and ``tensor.py`` (the Tensor: value, graph, operators, views, in-place ops, ``backward()``).
+* ``methods.py``, ``inplace.py`` (in-place ops and the rules that keep gradients right) and ``tensor.py`` (the
+  Tensor: value, graph, operators, views, ``backward()``).
 
 Nothing here imports anything outside this folder: the PyTorch surface (``minigan.Tensor``, ``minigan.*``,
 ``F.*``) stands on it (tests/test_architecture.py checks both).  It runs alone: ``from minigan.engine import

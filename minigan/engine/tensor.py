@@ -7,18 +7,19 @@ rule from the output back.  The methods the lessons, GANs and attacks call are `
 ``minigan.Tensor`` (minigan/_tensor_surface.py) is a subclass that adds the rest of PyTorch's.
 
 Imports go one way: graph.py (the node) ← ops/ (the differentiable operations) ← walk.py and
-methods.py ← this file; nothing in minigan/engine/ imports anything outside it.
+methods.py ← inplace.py (in-place ops and their rules) ← this file; nothing in minigan/engine/ imports
+anything outside it.
 """
 
 from __future__ import annotations
 
-import operator
 from array import array
 
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import result_type
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
+from minigan.engine.inplace import VIEW_KINDS, InPlace, follow_retained
 from minigan.engine.methods import TensorMethods
 from minigan.engine.ops import elementwise, linalg
 from minigan.engine.ops import namespace as tensor_namespace
@@ -28,7 +29,7 @@ from minigan.engine.walk import accumulate, backprop, backward_into, retain, top
 _NUMPY_SCALAR = backend.np.generic  # what NumPy returns for a 0-d result
 
 
-class Tensor(TensorMethods):
+class Tensor(InPlace, TensorMethods):
     """``Tensor(data, requires_grad=False)``: an n-d array that remembers how it was computed.
 
     PyTorch's legacy constructor: the data is copied in the default float dtype (float32), whatever it held (a
@@ -120,14 +121,14 @@ class Tensor(TensorMethods):
             return  # (till its base requires grad, the view waits: PyTorch compares the versions when asked too)
         self._view_version = self._counter[0]
         if self._view_kind:
-            raise GraphError(f"this tensor is a view ({_VIEW_KINDS[self._view_kind]}) whose base, or another view "
+            raise GraphError(f"this tensor is a view ({VIEW_KINDS[self._view_kind]}) whose base, or another view "
                              "of it, was changed in place since; PyTorch refuses to use it in a graph too: take "
                              "the view again after the change, or .clone() it before")
         if self._base.requires_grad:
             x = self._base
             for op, params in self._view_fn:
                 x = op.apply(x, **params)
-            _follow_retained(self._ctx, x._ctx)
+            follow_retained(self._ctx, x._ctx)
             self._ctx, self._requires_grad = x._ctx, True
 
     def __array_namespace__(self, api_version=None):
@@ -449,227 +450,15 @@ class Tensor(TensorMethods):
             out = out.movedim(tuple(range(b)), tuple(range(p, p + b)))
         return out
 
-    # ------------------------------------------------------------------ in place
-    # PyTorch's rules.  Under no_grad() an in-place op simply changes the array (how an optimizer moves
-    # a parameter).  On a leaf that requires grad, or a view of one, it is refused outside no_grad()
-    # (the change could not be differentiated).  Otherwise it is recorded as the out-of-place op on
-    # the tensor's current history, and the tensor's history moves to the new node; nodes recorded
-    # before keep the producer they saw (their ``edges``).  A view's change also rewrites its
-    # base's history (``CopySlices``).  Every change bumps the version shared by a base and its views,
-    # so a backward that needs the old values raises instead of returning wrong gradients.
-    def _in_place(self, op, fn, *operands, update=None, target=None, cast=False, **params):
-        """``self = fn(self, *operands, **params)``, written into this tensor's own array.  Without a graph,
-        ``update(array, *arrays)`` does it in a floating tensor's memory (NumPy's in-place operators; its operands
-        are made tensors first); otherwise fn's result is copied in.  As in PyTorch, a result must keep the tensor's
-        kind (no float into an integer tensor), unless the op is a copy (``cast``: fill_, copy_, x[i] = v)."""
-        grad_mode = is_grad_enabled()
-        if grad_mode and self._base is not None and target is not None and not params["index"][1]:  # x[i] = v writes
-            self._input(self)  # through a new view of x, whose making asks for x's history first (PyTorch's)
-        leaf = self if self._base is None else self._base
-        # (A view made before its base came to require grad, whose grad_fn was not asked for since, counts
-        # as a leaf, as in PyTorch; so does a view of a leaf that detach_() took out of the graph since.)
-        if grad_mode and self.requires_grad and (leaf._ctx is None or self._ctx is None):
-            what = "a leaf tensor" if leaf is self or self._ctx is None else "a view of a leaf tensor"
-            raise GraphError(
-                f"{op}: {what} that requires grad (shape {leaf.array.shape}) cannot be changed in place while "
-                "gradients are recorded; do it under `with minigan.no_grad():` (as an optimizer does), or on a .clone()"
-            )
-        if isinstance(self.array, backend.np.generic):  # a NumPy scalar cannot change in place: hold a 0-d array
-            self.array = backend.np.asarray(self.array)
-        a = self.array  # NumPy marks a broadcast read-only; CuPy's is writable: a zero stride tells on both (an
-        shared = a.size and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))  # empty one shares nothing)
-        if not getattr(a.flags, "writeable", True) or shared:
-            raise GraphError(f"{op}: this tensor's memory is read-only (an expanded/broadcast view, whose entries "
-                             "share memory, or a read-only array shared by from_numpy); change a .clone() instead")
-        if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
-            operands = tuple(self._place_operand(o, op, grad_mode) for o in operands)
-        place = self.array if target is None else target  # the memory written: all of it, or x[index]'s
-        target_shape, tensors = place.shape, [o for o in operands if isinstance(o, Tensor)]
-        for o in tensors:
-            if _overlaps_partly(place, o.array, op == "setitem"):
-                raise GraphError(f"{op}: the value read shares some, but not all, memory with the tensor written "
-                                 "(a view of it); PyTorch refuses this too: pass a .clone() of the value")
-            if update is None or o.shape == target_shape:  # (a method's own result is checked whole by _write)
-                continue
-            written = backend.broadcast_shapes(target_shape, o.shape, op=op)
-            if written != target_shape:
-                raise ShapeError(f"{op}: cannot write a result of shape {written} into a place of shape {target_shape}")
-        if not (grad_mode and self.dtype.kind == "f" and (self.requires_grad or leaf.requires_grad or  # (an integer
-                                                          any(o.requires_grad for o in tensors))):  # never records)
-            if update is not None and self.dtype.kind == "f":
-                update(self.array, *[o.array for o in operands])
-            else:
-                self._write(op, fn(self._make(self.array), *operands, **params), cast)
-            self._version_counter()[0] += 1  # whatever saved the old values for backward is now stale
-            return self
-        self._input(self)
-        if self._view_kind:
-            raise GraphError(f"{op}: this tensor is a view ({_VIEW_KINDS[self._view_kind]}), and PyTorch refuses to "
-                             "change those in place while gradients are recorded; change a .clone() of it, or use an "
-                             "out-of-place op")
-        # The node's input is this tensor's current value and history; a copy, since the values are about
-        # to change and the node may need them (PyTorch saves "original self" the same way).
-        # (A view's history is made afresh from its base's, as PyTorch's CopySlices reads it: hooks registered on the
-        # view's old history stay there.)
-        before = self._make(self.array.copy(), self.requires_grad)
-        fresh = self._base is not None and self._base.requires_grad
-        before._ctx = shaping._view(self._base, self._view_fn)._ctx if fresh else self._ctx
-        result = fn(before, *operands, **params)
-        if result._ctx is None:  # an op with no derivative (floor_divide_): PyTorch's backward would raise later
-            raise GraphError(f"{op}: has no derivative, so it cannot change a tensor that requires grad while "
-                             "gradients are recorded; do it under minigan.no_grad(), or on a .detach()")
-        self._write(op, result, cast)
-        self._version_counter()[0] += 1
-        node = result._ctx
-        node.saved = tuple([s if s is None or s[0] is not result.array else  # its output is this tensor now
-                            (self.array, self._counter, self._counter[0], None) for s in node.saved])
-        if self._base is None:
-            _follow_retained(self._ctx, node)  # retain_grad() follows the tensor (a view's: in _sync_view)
-            self._ctx, self._requires_grad = node, True
-        else:  # the base's new history: its old values with the view's part replaced by the result
-            base = self._base
-            copied = shaping.CopySlices.apply(base, result, view_fn=self._view_fn)
-            _follow_retained(base._ctx, copied._ctx)
-            base._ctx, base._requires_grad = copied._ctx, True
-            if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own: as in
-                self._sync_view()  # PyTorch, x gets one when next asked for (grad_fn, an op); till then a leaf
-        return self  # (a tensor's history is brought up to date when next used: Tensor._input)
-
-    def _place_operand(self, value, op, grad_mode):
-        """An in-place op's operand as a tensor: a number takes this tensor's dtype (as in ``_operand``)."""
-        if isinstance(value, Tensor):
-            return value
-        if backend.is_array(value) and not grad_mode and backend.device_of(value) == backend.device_of(self.array):
-            return self._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
-        if isinstance(value, (bool, int, float)):
-            return self._operand(value, op)
-        return self._make(checks.to_array(value, None, self.device))
-
-    def _write(self, op, result, cast):
-        """Copy an in-place op's result into this tensor's memory, if its dtype may go there (PyTorch's rule)."""
-        if not cast and not backend.np.can_cast(result.dtype, self.dtype, "same_kind"):
-            raise DtypeError(f"{op}: the result is {result.dtype} but the tensor is {self.dtype}, which cannot hold it "
-                            f"(PyTorch refuses this too); compute out of place, or on x.to({result.dtype})")
-        if result.shape != self.shape:
-            raise ShapeError(f"{op}: cannot write a result of shape {result.array.shape} into a tensor of shape "
-                             f"{self.array.shape}")
-        self.array[...] = result.array
-
-    def __setitem__(self, index, value):
-        """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast), as PyTorch:
-        the gradient to ``value`` is the gradient read at ``index``, to x's old values 0 there."""
-        items = index if isinstance(index, tuple) else (index,)
-        items = tuple(it.array if isinstance(it, Tensor) else it for it in items)
-        index = checks.normalize_index(items, self.array)
-        where, target = index[0], self.array[index[0]]
-        if not isinstance(value, (int, float)):
-            value = self._place_operand(value, "setitem", is_grad_enabled())
-            extra = value.ndim - target.ndim  # leading size-1 axes of value go, as in PyTorch: z[1] = tensor([4.])
-            if extra > 0 and all(n == 1 for n in value.shape[:extra]):
-                value = value.reshape(value.shape[extra:])
-        if len(items) == 1 and items[0] is Ellipsis:  # x[...] = v is PyTorch's fill_ or copy_: x's old values
-            return self.fill_(value) if isinstance(value, (int, float)) else self.copy_(value)  # get zeros
-        move = checks.moved_index_axes(items, self.ndim) if index[1] else None  # (index arrays only)
-        if move and move[1] and not isinstance(value, (int, float)):
-            b, p = move  # value comes in PyTorch's layout of x[index] (see __getitem__): lay it out as NumPy's
-            shape = target.shape
-            value = value.expand(*(shape[b : b + p] + shape[:b] + shape[b + p :])).movedim(
-                tuple(range(p, p + b)), tuple(range(b)))
-        return self._in_place("setitem", shaping.IndexPut.apply, value, update=lambda a, b: a.__setitem__(where, b),
-                              target=target, cast=True, index=index)
-
-    def add_(self, other, alpha=1):
-        other = other if alpha == 1 else other * alpha
-        return self._in_place("add_", elementwise.Add.apply, other, update=operator.iadd)
-
-    def sub_(self, other, alpha=1):
-        other = checks.not_bool(self, other) if alpha == 1 else checks.not_bool(self, other) * alpha
-        return self._in_place("sub_", elementwise.Sub.apply, other, update=operator.isub)
-
-    def mul_(self, other):
-        return self._in_place("mul_", elementwise.Mul.apply, other, update=operator.imul)
-
-    def div_(self, other, *, rounding_mode=None):
-        if rounding_mode is not None:  # a rounded quotient: the method form in _tensor_inplace.py
-            return self.divide_(other, rounding_mode=rounding_mode)
-        return self._in_place("div_", elementwise.Div.apply, other, update=operator.itruediv)
-
-    def clamp_(self, min=None, max=None):
-        if isinstance(min, Tensor) or isinstance(max, Tensor):  # bounds per element: clamp's result, written in
-            return self._in_place("clamp_", lambda x, lo, hi: x.clamp(lo, hi), min, max)  # (operands of its node)
-        bounds = checks.check_clamp(min, max)
-        return self._in_place("clamp_", elementwise.Clamp.apply, update=lambda a: elementwise.clip_into(a, **bounds),
-                              **bounds)
-
-    def zero_(self):
-        return self.fill_(0)
-
-    def fill_(self, value):
-        return self._in_place("fill_", elementwise.Fill.apply, value, update=elementwise.fill_into, cast=True)
-
-    def copy_(self, src):
-        return self._in_place("copy_", elementwise.Fill.apply, src, update=elementwise.fill_into, cast=True)
-
-    def __iadd__(self, other):
-        return self.add_(other)
-
-    def __isub__(self, other):
-        return self.sub_(other)
-
-    def __imul__(self, other):
-        return self.mul_(other)
-
-    def __itruediv__(self, other):
-        return self.div_(other)
-
 
 def _unwrap(data):
     """A Tensor's array (what ``tensor(other_tensor)`` copies), or the data as given."""
     return data.array if isinstance(data, Tensor) else data
 
 
-_VIEW_KINDS = {"multi-output": "one of those split, unbind or chunk returned, or a view of one",
-               "no_grad": "made under no_grad"}
-
-
 def _shares_memory(a, b) -> bool:
     """Does array ``a`` (a view NumPy made through other views, einsum's) share memory with ``b``?"""
     return bool(backend.get_array_module(a).may_share_memory(a, b))
-
-
-def _follow_retained(old, new) -> None:
-    """retain_grad() follows a tensor changed in place (or a view whose base was): its gradient is kept for the new
-    version, as PyTorch's, and no longer for the old one."""
-    if old is not None and old.retained is not None:
-        new.retained, old.retained = old.retained, None
-
-
-def _overlaps_partly(a, b, setitem=False) -> bool:
-    """Do arrays ``a`` and ``b`` share some, but not all, of their memory?  PyTorch's test: only for arrays
-    without gaps or repeats (for others it lets the op run); the same bytes with the same strides count as all.
-    (``x[i] = v`` first broadcasts v to x[i]'s shape, so there size-1 axes do not count.)"""
-    xp = backend.get_array_module(a)  # (b may be a host scalar, the number given to fill_ or add_: no view)
-    if a is b or not isinstance(b, xp.ndarray) or not xp.may_share_memory(a, b) or not (_dense(a) and _dense(b)):
-        return False
-    if setitem and b.size != a.size:  # a value broadcast to x[i] (PyTorch expands it: zero strides, not checked)
-        return False
-    a_strides, b_strides = ([s for n, s in zip(t.shape, t.strides) if n != 1 or not setitem] for t in (a, b))
-    return (_address(a), a.nbytes, a_strides) != (_address(b), b.nbytes, b_strides)
-
-
-def _dense(a) -> bool:
-    """Are ``a``'s elements packed, each once (some order of its axes is C-contiguous)?"""
-    step = a.itemsize
-    for stride, n in sorted((s, n) for s, n in zip(a.strides, a.shape) if n != 1):
-        if stride != step:
-            return False
-        step *= n
-    return True
-
-
-def _address(a) -> int:
-    """Where an array's first element lives (NumPy's or CuPy's array interface)."""
-    return (a.__cuda_array_interface__ if hasattr(a, "__cuda_array_interface__") else a.__array_interface__)["data"][0]
 
 
 Tensor.plain = Tensor  # the class of results (see _make; the surface sets it to minigan.Tensor)

@@ -19,13 +19,19 @@ if sys.path and Path(sys.path[0] or ".").resolve() == HERE:
     sys.path.pop(0)  # the grader's folder must not shadow anything the workspace imports
 
 
-def _code_in(code, qualname):
-    """The code object named ``qualname`` inside a compiled module (searched through nested code)."""
+def _code_in(code, qualname, outer=""):
+    """The code object named ``qualname`` inside a compiled module (searched through nested code).  Its qualified
+    name is built on the way down, as Python builds ``__qualname__`` (3.10's code objects have no co_qualname): a
+    class body names its methods ``Class.name``, a function or lambda what it holds ``function.<locals>.name``, a
+    comprehension (``<genexpr>``, ``<listcomp>``) what it holds ``<genexpr>.name``."""
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            if const.co_qualname == qualname:
+            name = outer + const.co_name
+            if name == qualname:
                 return const
-            found = _code_in(const, qualname)
+            own_locals = const.co_flags & inspect.CO_NEWLOCALS  # a function, lambda or comprehension: no class body
+            function = own_locals and (const.co_name == "<lambda>" or not const.co_name.startswith("<"))
+            found = _code_in(const, qualname, name + (".<locals>." if function else "."))
             if found is not None:
                 return found
     return None

@@ -67,3 +67,64 @@ def test_changing_a_no_grad_view_in_place_with_gradients_recorded_is_refused_as_
         with lib.no_grad():  # (under no_grad it changes the memory, as an optimizer's step does)
             v.mul_(2.0)
         assert float(x[0, 0, 0]) == pytest.approx(2 / 7)
+
+
+# ----------------------------------------------------------------------------- layouts: PyTorch's preserve_format
+# clone and the *_like functions keep the input's order of strides (memory_format=torch.preserve_format: a permuted
+# input gives a permuted result, so its flatten() is a copy), and a cast, or an op that casts an integer input
+# first, gives a broadcast (expanded) input's result row-major, as PyTorch's TensorIterator does.
+def _inputs(lib):
+    base = np.arange(48.0).reshape(4, 3, 4) / 5.0
+    return {
+        "permuted": lambda: lib.tensor(base[:2], dtype=lib.float64).permute(2, 0, 1),
+        "transposed": lambda: lib.tensor(base[0], dtype=lib.float64).t(),
+        "sliced and permuted": lambda: lib.tensor(base, dtype=lib.float64)[::2].permute(2, 0, 1),
+        "expanded": lambda: lib.tensor(base[:1], dtype=lib.float64).expand(3, 3, 4),
+        "expanded integers": lambda: lib.tensor(base[:1].astype(np.int64)).expand(3, 3, 4),
+        "permuted integers": lambda: lib.tensor(base[:2].astype(np.int64)).permute(2, 0, 1),
+    }
+
+
+LAYOUT_OPS = {
+    "clone": lambda lib, x: x.clone(), "detach().clone()": lambda lib, x: x.detach().clone(),
+    "torch.clone": lambda lib, x: lib.clone(x), "zeros_like": lambda lib, x: lib.zeros_like(x),
+    "ones_like": lambda lib, x: lib.ones_like(x), "full_like": lambda lib, x: lib.full_like(x, 2.5),
+    "empty_like": lambda lib, x: lib.empty_like(x), "rand_like": lambda lib, x: lib.rand_like(x, dtype=lib.float64),
+    "randn_like": lambda lib, x: lib.randn_like(x, dtype=lib.float64),
+    "zeros_like(dtype=)": lambda lib, x: lib.zeros_like(x, dtype=lib.float32),
+    "float()": lambda lib, x: x.float(), "double()": lambda lib, x: x.double(), "long()": lambda lib, x: x.long(),
+    "to(float32)": lambda lib, x: x.to(lib.float32), "sin": lambda lib, x: x.sin(), "erfc": lambda lib, x: lib.erfc(x),
+    "exp": lambda lib, x: lib.exp(x), "mul": lambda lib, x: x * 2, "neg": lambda lib, x: -x,
+    "contiguous": lambda lib, x: x.contiguous(),
+}
+
+
+def _strides(t):
+    return tuple(s // t.array.itemsize for s in t.array.strides) if isinstance(t, minigan.Tensor) else t.stride()
+
+
+@pytest.mark.parametrize("kind", sorted(_inputs(np)))
+@pytest.mark.parametrize("op", sorted(LAYOUT_OPS))
+def test_a_result_keeps_pytorchs_layout(op, kind):
+    out = []
+    for lib in (minigan, torch):
+        try:
+            r = LAYOUT_OPS[op](lib, _inputs(lib)[kind]())
+            flat = r.flatten()
+            shares = np.shares_memory(flat.numpy(), r.numpy()) if lib is minigan else \
+                flat.untyped_storage().data_ptr() == r.untyped_storage().data_ptr()
+            out.append((_strides(r), shares))
+        except Exception as e:  # noqa: BLE001 - both refuse (an integer input to sin is PyTorch's float)
+            out.append(RuntimeError if isinstance(e, RuntimeError) else type(e))
+    assert out[0] == out[1]
+
+
+def test_an_in_place_op_on_a_clone_of_a_permuted_tensor_writes_in_its_layout():
+    def run(lib):
+        x = lib.tensor(np.arange(12.0).reshape(3, 4), dtype=lib.float64).t().clone()
+        x.mul_(2.0)
+        flat = x.flatten()
+        flat[0] = -1.0  # a copy: x keeps its first entry
+        return float(x[0, 0]), _strides(x)
+
+    assert run(minigan) == run(torch)

@@ -137,7 +137,7 @@ class TensorMethods:
 
     def contiguous(self):
         """This tensor when its memory is C-contiguous, else a copy that is (as PyTorch: a new tensor, in the graph)."""
-        return self if self.array.flags.c_contiguous else self.clone()
+        return self if self.array.flags.c_contiguous else elementwise.Clone.apply(self, order="C")
 
     # The method forms PyTorch code also uses (``img.mul(0.5).add(0.5)``): the operators above.
     def add(self, other, alpha=1):

@@ -199,10 +199,12 @@ class Fill(Node):
 
 
 class Clone(Node):
-    """A copy of a, with its own memory."""
+    """A copy of a, with its own memory, laid out as PyTorch's memory_format=torch.preserve_format lays it: in a's
+    order of strides (NumPy's order "K": a permuted input gives a permuted copy), row-major where a overlaps itself (a
+    broadcast's zero strides, which "K" would keep as the innermost axes)."""
 
-    def forward(self, a):
-        return a.copy()
+    def forward(self, a, order=None):  # (order="C": contiguous()'s row-major copy)
+        return a.copy(order=order or ("C" if 0 in a.strides else "K"))
 
     def backward(self, grad):  # d copy(a)/da = 1
         return (grad,)
@@ -213,7 +215,7 @@ class Cast(Node):
 
     def forward(self, a, dtype):
         self.in_dtype = a.dtype
-        return a.astype(dtype, copy=False)
+        return a.astype(dtype, order="C" if 0 in a.strides else "K", copy=False)  # (the layout of Clone's copy)
 
     def backward(self, grad):  # d cast(a)/da = 1
         return (grad.astype(self.in_dtype),)

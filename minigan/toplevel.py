@@ -682,7 +682,7 @@ fix = trunc
 
 @_with_out
 def frac(input):
-    return U.Frac.apply(_as_float(input, "frac"))
+    return U.Frac.apply(_F.floating(input, "frac"))
 
 atan2 = _with_out(_F.atan2)
 
@@ -1342,6 +1342,7 @@ def cross(input, other, dim=None):
     """The cross product of 3-vectors along ``dim``; with no dim, the first dimension of size 3 (PyTorch's
     deprecated default: pass dim, or use linalg.cross, whose default is -1)."""
     x, y = _t(input, "cross"), _t(other, "cross")
+    _F.same_dtype("cross", x, y)
     if dim is None:
         warnings.warn("Using minigan.cross without specifying the dim arg is deprecated (as in PyTorch): pass dim, or "
                       "use minigan.linalg.cross (its default is the last dim)", UserWarning, stacklevel=3)

@@ -15,6 +15,7 @@ import copy
 import csv
 import datetime
 import functools
+import hashlib
 import io
 import json
 import os
@@ -121,11 +122,34 @@ def _normal_form(text: str, qualname: str):
 
 
 _PARSING = source.PARSING
+_FORMS = {}  # (sha256 of a source, qualname) → its normal form: a file many workspaces share is normalised once
+_FORMS_KEPT = 1 << 14
+
+
+def _form(text: str, qualname: str):
+    """``_normal_form``, cached by the text's hash (never by its path: a file that changed is normalised again)."""
+    key = (hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest(), qualname)
+    if key not in _FORMS:
+        with _PARSING:
+            form = _normal_form(text, qualname)
+        if len(_FORMS) >= _FORMS_KEPT:
+            _FORMS.clear()
+        _FORMS[key] = form
+    return _FORMS[key]
 
 
 @functools.lru_cache(maxsize=None)
 def _library_text(path):
     return workspace.library_text(path)
+
+
+@functools.lru_cache(maxsize=None)
+def _library_or_empty(path):
+    """The library's text of ``path``, or the workspace's own file the library's command line holds, or ""."""
+    try:
+        return workspace.WORKSPACE_FILES.get(path) or workspace.library_text(path)
+    except OSError:
+        return ""
 
 
 @functools.lru_cache(maxsize=None)
@@ -143,7 +167,8 @@ def copied_reference(root, exercise) -> bool:
         except (OSError, UnicodeDecodeError):
             return False
         with _PARSING:
-            a, b = _normal_form(mine, qualname), _reference_form(path, qualname)
+            b = _reference_form(path, qualname)
+        a = _form(mine, qualname)
         if a is None or a != b:
             return False
     return True
@@ -153,6 +178,18 @@ def copied_reference(root, exercise) -> bool:
 SUSPICIOUS = ("spec_from_file_location", "SourceFileLoader", "site-packages", "__editable__", ".exercises.json",
               "sys.path", "importlib", "ctypes", "setsid", "fork", "subprocess", "/proc/", "get_objects", "_getframe",
               "f_locals", "addaudithook", "__code__", "marshal", "os.kill", "dist-packages")
+
+
+_WORDS = {}  # sha256 of a source → how often it uses each SUSPICIOUS word (a file many workspaces share: once)
+
+
+def _words(text) -> tuple:
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    if key not in _WORDS:
+        if len(_WORDS) >= _FORMS_KEPT:
+            _WORDS.clear()
+        _WORDS[key] = tuple(text.count(word) for word in SUSPICIOUS)
+    return _WORDS[key]
 
 
 def suspicious(root) -> list:
@@ -171,12 +208,11 @@ def suspicious(root) -> list:
                 mine = grader.read_nofollow(path).decode("utf-8", "replace")
             except OSError:
                 continue
-            try:
-                theirs = workspace.WORKSPACE_FILES.get(rel) or workspace.library_text(rel)
-            except OSError:
-                theirs = ""
-            for word in SUSPICIOUS:
-                if mine.count(word) > theirs.count(word):
+            theirs = _library_or_empty(rel)
+            if mine == theirs:
+                continue
+            for word, n, m in zip(SUSPICIOUS, _words(mine), _words(theirs)):
+                if n > m:
                     found.append(f"{rel} uses {word}")
     return found
 
@@ -341,7 +377,8 @@ def similar_pairs(folders, students, names=None) -> list:
             if source.is_stub(text, qualname) if _parses(text) else True:
                 continue
             with _PARSING:
-                form, ref = _normal_form(text, qualname), _reference_form(path, qualname)
+                ref = _reference_form(path, qualname)
+            form = _form(text, qualname)
             if form is not None and form != ref:
                 mine[target] = hash(form)
         forms.append(mine)

@@ -1,5 +1,5 @@
-"""``backend.keep_freed_memory``: malloc keeps freed arrays for the next one, so fresh pages stop faulting;
-``import minigan`` leaves the process's allocator alone, minigan's commands set it. And ``backend.matmul``'s
+"""``keep_freed_memory`` (minigan/cli/process.py): malloc keeps freed arrays for the next one, so fresh pages stop
+faulting; ``import minigan`` leaves the process's allocator alone, minigan's commands set it. And ``backend.matmul``'s
 one-term products (a (m, 1) by (1, n)) give exactly BLAS's numbers."""
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ CHILD = """
 import json, resource, sys
 import numpy
 import minigan
-kept = minigan.engine.backend.keep_freed_memory() if sys.argv[1] == "keep" else None
+from minigan.cli.process import keep_freed_memory
+kept = keep_freed_memory() if sys.argv[1] == "keep" else None
 for step in range(20):
     if step == 1:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt

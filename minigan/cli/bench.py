@@ -59,6 +59,7 @@ import minigan
 import minigan.functional as F
 from minigan import nn, optim
 from minigan.cli.outputs import check_file
+from minigan.cli.process import keep_freed_memory
 from minigan.engine import backend
 from minigan.gans.by_hand import HandMLPGAN
 from minigan.serialization import atomic_write
@@ -681,7 +682,7 @@ def main(argv=None):
     except (ValueError, OSError) as e:
         print(e, file=sys.stderr)
         return 2
-    keeps_memory = backend.keep_freed_memory()  # as ``python -m minigan`` does: this process is the bench's
+    keeps_memory = keep_freed_memory()  # as ``python -m minigan`` does: this process is the bench's
     torch = _import_torch() if args.compare == "torch" else None
     _RUN.update(repeats=args.repeats, steps=args.steps, torch=torch, device="cuda" if args.backend == "cupy" else "cpu")
     if torch is not None and _RUN["device"] == "cuda" and not torch.cuda.is_available():

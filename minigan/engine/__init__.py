@@ -17,6 +17,16 @@ Tensor`` loads no other part of minigan, and its ops give engine Tensors until t
 """
 
 from minigan.engine.grad_mode import detect_anomaly, enable_grad, no_grad, set_grad_enabled
+from minigan.engine.graph import Node
 from minigan.engine.tensor import Tensor
+
+# The names the library above may write into the engine's classes, and nothing else
+# (tests/test_engine_extension_points.py): the class of every result the engine makes (the surface sets it to
+# minigan.Tensor), and PyTorch's view of a node for a learner's prints (minigan/autograd/graph.py; the walk
+# reads none of it).
+EXTENSION_POINTS = {
+    Tensor: ("plain",),
+    Node: ("next_functions", "name", "metadata", "register_prehook", "register_hook", "__repr__"),
+}
 
 __all__ = ["Tensor", "detect_anomaly", "enable_grad", "no_grad", "set_grad_enabled"]

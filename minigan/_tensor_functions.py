@@ -532,7 +532,9 @@ def masked_fill(input, mask, value):
         value = value.to(x.dtype)
     elif isinstance(value, (bool, int, float)) or backend.is_numpy_scalar(value):
         value = Tensor._make(backend.get_array_module(x.array).asarray(value).astype(x.dtype))
-    return where(mask, value, x).contiguous()  # (row-major, as PyTorch's: a clone of the input, filled)
+    from minigan.autograd.graph import shown_as  # (the node PyTorch's one op shows: MaskedFillBackward0)
+
+    return shown_as(where(mask, value, x).contiguous(), "MaskedFillBackward0")  # (row-major, as PyTorch's)
 
 
 def amax(input, dim=(), keepdim=False):

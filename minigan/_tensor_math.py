@@ -55,7 +55,9 @@ class TensorMath:
         return self.device.index if self.is_cuda else -1
 
     def square(self):
-        return self * self
+        from minigan.autograd.graph import shown_as  # (PyTorch's square is pow(x, 2): its node, PowBackward0)
+
+        return shown_as(self * self, "PowBackward0")
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         axis, keepdims = _dim("logsumexp", dim, axis), _keepdim(keepdim, keepdims)

@@ -85,6 +85,14 @@ def _labels(labels, op, like: Tensor):
     return labels
 
 
+def _shown_as(result, torch_name):
+    """``result``, whose node prints PyTorch's name for the function that made it (minigan/autograd/graph.py:
+    shown_as): a function composed of several ops here shows the one node PyTorch's shows."""
+    from minigan.autograd.graph import shown_as  # (imported when used: minigan.autograd imports the surface)
+
+    return shown_as(result, torch_name)
+
+
 def _legacy_reduction(op, reduction, size_average, reduce, names=("mean", "sum", "none"), old_mean=True):
     """Every loss's ``reduction``, checked at its door: one of ``names``, or PyTorch's deprecated ``size_average=`` /
     ``reduce=`` (still accepted there) as a ``reduction``: reduce=False is "none", size_average=False is "sum", else
@@ -210,7 +218,7 @@ def stack(tensors, dim=0, *, axis=None):
         if t.shape != shape:
             raise ShapeError(f"stack: tensor {i} has shape {tuple(t.shape)}, but tensor 0 has shape {shape}")
     axis = checks.normalize_axis(axis, len(shape) + 1, "stack", single=True)
-    return cat([t.unsqueeze(axis) for t in tensors], axis=axis)
+    return _shown_as(cat([t.unsqueeze(axis) for t in tensors], axis=axis), "StackBackward0")
 
 
 def pad(input, pad, mode="constant", value=None):
@@ -569,7 +577,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         picked = picked * share + picked.detach() * (1 - share)
     if padding_idx is not None:  # the padding row's value, with no gradient
         picked = where((idx == padding_idx)[..., None], picked.detach(), picked)
-    return picked
+    return _shown_as(picked, "EmbeddingBackward0")
 
 
 # ----------------------------------------------------------------------------- pooling, upsampling, more losses
@@ -784,9 +792,10 @@ def elu(input, alpha=1.0, inplace=False):
     if not checks.is_number(alpha):
         raise TypeError(f"elu: alpha must be a number, got {type(alpha).__name__} {alpha!r}")
     if math.isfinite(alpha):
-        return input.relu() + (input.clamp(max=0.0).exp() - 1.0) * float(alpha)
+        return _shown_as(input.relu() + (input.clamp(max=0.0).exp() - 1.0) * float(alpha), "EluBackward0")
     with backend.np.errstate(invalid="ignore"):  # (α · 0 where x < 0 is NaN, as PyTorch's)
-        return input.relu() + (input.clamp(max=0.0).exp() - 1.0) * _negative_side(input, alpha)
+        out = input.relu() + (input.clamp(max=0.0).exp() - 1.0) * _negative_side(input, alpha)
+    return _shown_as(out, "EluBackward0")
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
@@ -800,7 +809,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if input.ndim != 2:  # per position (N, C, d₁, …), or one sample (C,)
         return _per_position(nll_loss, op, input, target, reduction, weight=weight, ignore_index=ignore_index)
     nll, _, counted = _nll_parts(input, target, _weight(weight, op, input), ignore_index, op)
-    return _kept_mean(nll, counted) if reduction == "mean" else LS.apply_reduction(nll, reduction)
+    loss = _kept_mean(nll, counted) if reduction == "mean" else LS.apply_reduction(nll, reduction)
+    return _shown_as(loss, "NllLossBackward0")
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -829,7 +839,7 @@ def silu(input, inplace=False):
     if inplace:
         return _into(input, "silu", lambda t: silu(t))
     input = _float(input, "silu")
-    return input * input.sigmoid()
+    return _shown_as(input * input.sigmoid(), "SiluBackward0")
 
 
 def mish(input, inplace=False):
@@ -837,7 +847,7 @@ def mish(input, inplace=False):
     if inplace:
         return _into(input, "mish", lambda t: mish(t))
     input = _float(input, "mish")
-    return input * input.softplus().tanh()
+    return _shown_as(input * input.softplus().tanh(), "MishBackward0")
 
 
 def gelu(input, approximate="none"):
@@ -847,9 +857,9 @@ def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     if approximate == "none":
-        return input * 0.5 * (input * -(0.5 ** 0.5)).erfc()
+        return _shown_as(input * 0.5 * (input * -(0.5 ** 0.5)).erfc(), "GeluBackward0")
     c = (2.0 / 3.141592653589793) ** 0.5
-    return 0.5 * input * (1.0 + ((input + 0.044715 * input * input * input) * c).tanh())
+    return _shown_as(0.5 * input * (1.0 + ((input + 0.044715 * input * input * input) * c).tanh()), "GeluBackward0")
 
 
 def softsign(input):
@@ -884,7 +894,7 @@ def hardsigmoid(input, inplace=False):
     """relu6(x + 3) / 6: 0 below −3, 1 above 3, linear between."""
     if inplace:
         return _into(input, "hardsigmoid", lambda t: hardsigmoid(t))
-    return relu6(_float(input, "hardsigmoid") + 3.0) / 6.0
+    return _shown_as(relu6(_float(input, "hardsigmoid") + 3.0) / 6.0, "HardsigmoidBackward0")
 
 
 def hardswish(input, inplace=False):
@@ -896,7 +906,8 @@ def hardswish(input, inplace=False):
 
 def logsigmoid(input):
     """log σ(x) = −softplus(−x), stable for large |x|."""
-    return (-(-_float(input, "logsigmoid")).softplus()).contiguous()  # (row-major, as PyTorch's)
+    out = (-(-_float(input, "logsigmoid")).softplus()).contiguous()  # (row-major, as PyTorch's)
+    return _shown_as(out, "LogSigmoidBackward0")
 
 
 def tanhshrink(input):
@@ -934,7 +945,8 @@ def selu(input, inplace=False):
     """SELU (Klambauer et al. 2017): scale · elu(x, α), α ≈ 1.6733, scale ≈ 1.0507."""
     if inplace:
         return _into(input, "selu", lambda t: selu(t))
-    return elu(_float(input, "selu"), 1.6732632423543772848170429916717) * 1.0507009873554804934193349852946
+    out = elu(_float(input, "selu"), 1.6732632423543772848170429916717) * 1.0507009873554804934193349852946
+    return _shown_as(out, "EluBackward0")
 
 
 def _negative_side(input, alpha):
@@ -948,10 +960,10 @@ def celu(input, alpha=1.0, inplace=False):
         return _into(input, "celu", lambda t: celu(t, alpha))
     input, alpha = _float(input, "celu"), _number("celu", "alpha", alpha)
     if math.isfinite(alpha):
-        return input.relu() + ((input.clamp(max=0.0) / alpha).exp() - 1.0) * alpha
+        return _shown_as(input.relu() + ((input.clamp(max=0.0) / alpha).exp() - 1.0) * alpha, "CeluBackward0")
     with backend.np.errstate(invalid="ignore"):  # (as elu's; x / α too only where x < 0)
         scaled = input.clamp(max=0.0) * _negative_side(input, 1.0 / alpha)
-        return input.relu() + (scaled.exp() - 1.0) * _negative_side(input, alpha)
+        return _shown_as(input.relu() + (scaled.exp() - 1.0) * _negative_side(input, alpha), "CeluBackward0")
 
 
 def threshold(input, threshold, value, inplace=False):
@@ -1002,7 +1014,7 @@ def prelu(input, weight):
     input, weight = _float(input, "prelu"), _float(weight, "prelu", "weight")
     _F.same_dtype("prelu", input, weight, "weight")
     shape = (1, -1) + (1,) * (input.ndim - 2) if weight.numel() > 1 else (1,) * input.ndim  # (0-d stays 0-d)
-    return input.relu() + weight.reshape(*shape) * input.clamp(max=0.0)
+    return _shown_as(input.relu() + weight.reshape(*shape) * input.clamp(max=0.0), "PreluKernelBackward0")
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):
@@ -1041,7 +1053,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     out = d / ((d * d).mean(dims, keepdim=True) + eps).sqrt()
     if weight is not None:
         out = out * weight
-    return out if bias is None else out + bias
+    return _shown_as(out if bias is None else out + bias, "NativeLayerNormBackward0")
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -1058,7 +1070,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     per_channel = (1, c) + (1,) * (input.ndim - 2)
     if weight is not None:
         out = out * weight.reshape(*per_channel)
-    return out if bias is None else out + bias.reshape(*per_channel)
+    return _shown_as(out if bias is None else out + bias.reshape(*per_channel), "NativeGroupNormBackward0")
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
@@ -1069,7 +1081,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     if running_mean is not None or running_var is not None or not use_input_stats:
         raise NotImplementedError("instance_norm: running statistics are not provided (track_running_stats=False "
                                   "is PyTorch's default for InstanceNorm too)")
-    return group_norm(input, input.shape[1], weight, bias, eps)
+    return _shown_as(group_norm(input, input.shape[1], weight, bias, eps), "ViewBackward0")  # (PyTorch's last step)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -1084,8 +1096,9 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         raise DomainError(f"{op}: beta must be >= 0, got {beta}")
     d = x - y
     if beta == 0:
-        return LS.apply_reduction(d.abs(), reduction)
-    return LS.apply_reduction(where(abs(d.array) < beta, d * d * (0.5 / beta), d.abs() - 0.5 * beta), reduction)
+        return _shown_as(LS.apply_reduction(d.abs(), reduction), "SmoothL1LossBackward0")
+    loss = where(abs(d.array) < beta, d * d * (0.5 / beta), d.abs() - 0.5 * beta)
+    return _shown_as(LS.apply_reduction(loss, reduction), "SmoothL1LossBackward0")
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
@@ -1095,7 +1108,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     delta = _number(op, "delta", delta)
     if delta <= 0:
         raise DomainError(f"{op}: delta must be > 0, got {delta}")
-    return smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
+    return _shown_as(smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta, "HuberLossBackward0")
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -1124,7 +1137,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     x, y = _float(input, op), _float(target, op, "target")
     LS.check_same_shape(op, x, y)
     LS.check_reduction(op, reduction)
-    return LS.apply_reduction((-(y * x)).softplus(), reduction)
+    return _shown_as(LS.apply_reduction((-(y * x)).softplus(), reduction), "SoftMarginLossBackward0")
 
 
 def pixel_shuffle(input, upscale_factor):
@@ -1297,7 +1310,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
         raise ShapeError(f"unfold: input must be 4-D (N, C, H, W), got shape {tuple(x.shape)}")
     kh, kw = checks.pair(kernel_size, "kernel_size", "unfold", 1)
     out = conv2d(x, _picking_kernels(x.shape[1], kh, kw, x), None, stride, padding, dilation)
-    return out.reshape(x.shape[0], out.shape[1], -1)
+    return _shown_as(out.reshape(x.shape[0], out.shape[1], -1), "Im2ColBackward0")
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -1332,7 +1345,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     p = one(padding)
     out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), p if isinstance(p, str) else (0, p),
                  (1, one(dilation)), groups)
-    return out.squeeze(2)
+    return _shown_as(out.squeeze(2), "ConvolutionBackward0")
 
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
@@ -1399,20 +1412,20 @@ def glu(input, dim=-1):
         raise ShapeError(f"glu: dimension {dim} of shape {tuple(input.shape)} has odd size {n}; it is halved")
     before = (slice(None),) * (dim % input.ndim)
     a, b = input[before + (slice(0, n // 2),)], input[before + (slice(n // 2, n),)]
-    return a * b.sigmoid()
+    return _shown_as(a * b.sigmoid(), "GluBackward0")
 
 
 def hardshrink(input, lambd=0.5):
     """x where |x| > λ, else 0."""
     input = _float(input, "hardshrink")
-    return where(abs(input.array) <= lambd, 0.0, input)  # (NaN stays NaN, as PyTorch)
+    return _shown_as(where(abs(input.array) <= lambd, 0.0, input), "HardshrinkBackward0")  # (NaN stays NaN, as PyTorch)
 
 
 def softshrink(input, lambd=0.5):
     """x − λ above λ, x + λ below −λ, 0 between."""
     input = _float(input, "softshrink")
-    return where(abs(input.array) <= lambd, 0.0, where(input.array > lambd, input - lambd,
-                                                       input + lambd))  # (NaN stays NaN)
+    return _shown_as(where(abs(input.array) <= lambd, 0.0, where(input.array > lambd, input - lambd,
+                                                       input + lambd)), "SoftshrinkBackward0")  # (NaN stays NaN)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):

@@ -742,8 +742,7 @@ negative = neg
 
 @_with_out
 def square(input):
-    x = _t(input, "square")
-    return x * x
+    return _t(input, "square").square()
 
 
 @_with_out

@@ -176,7 +176,7 @@ DIFFERENT = {
     "1-b": NUMBER, "2/b": NUMBER,
     "unsqueeze": BY_CALL, "squeeze": BY_CALL, "transpose": BY_CALL, "rp_mT": BY_CALL, "rp_t": BY_CALL,
     "rp_unsq": BY_CALL, "rp_expand": BY_CALL, "rp_expand_same": BY_CALL, "rp_split0": BY_CALL, "rp_split1": BY_CALL,
-    "rp_chunk": BY_CALL, "rp_unbind": BY_CALL, "rp_squeeze": BY_CALL, "embedding": BY_CALL, "rp_zero_": BY_CALL,
+    "rp_chunk": BY_CALL, "rp_unbind": BY_CALL, "rp_squeeze": BY_CALL, "rp_zero_": BY_CALL,
     "rp_set_all": BY_CALL, "rp_set_row": BY_CALL,
     "cross_entropy": FUSED,
     "std": DECOMPOSED, "var": DECOMPOSED, "max_dim": DECOMPOSED, "min": DECOMPOSED,
@@ -185,7 +185,7 @@ DIFFERENT = {
     "rp_index_fill": DECOMPOSED, "rp_scatter_n": DECOMPOSED, "rp_flip": DECOMPOSED, "rp_repeat": DECOMPOSED,
     "rp_tile": DECOMPOSED, "rp_einsum_t": DECOMPOSED, "rp_einsum_id": DECOMPOSED, "rp_einsum_diag": DECOMPOSED,
     "rp_index_fill_": DECOMPOSED, "rp_scatter_": DECOMPOSED, "layer_norm": DECOMPOSED,
-    "rp_masked_fill": WHERE, "rp_clamp_t": WHERE, "rp_clamp_tt": WHERE, "rp_masked_fill_": WHERE,
+    "rp_masked_fill": WHERE, "rp_clamp_tt": WHERE, "rp_masked_fill_": WHERE,
 }
 
 

@@ -56,6 +56,7 @@ NAMES = {
     "ReLU": "ReluBackward0", "LeakyReLU": "LeakyReluBackward0", "LogSumExp": "LogsumexpBackward0",
     "CumSum": "CumsumBackward0", "Norm2": "LinalgVectorNormBackward0", "Clamp": "ClampBackward1",
     "XLogY": "XlogyBackward0", "IndexPut": "IndexPutBackward0", "UpsampleNearest2d": "UpsampleNearest2DBackward0",
+    "Log1p": "Log1PBackward0", "ClampBy": "ClampBackward0",  # (clamp with tensor bounds: PyTorch's clamp.Tensor)
     "Linear": lambda node: "AddmmBackward0" if len(node.edges) == 3 else "MmBackward0",  # with a bias, or not
     "Fill": lambda node: "torch::autograd::CopyBackwards" if node.edges[1] is not None else "FillBackward2",
     "Pow": lambda node: ("PowBackward2" if node.edges[0] is None else "PowBackward0" if node.edges[1] is None
@@ -113,6 +114,16 @@ def name(node) -> str:
             known = NAMES.get(kind, f"{kind}Backward0")
         shown = _shown[node] = known if isinstance(known, str) else known(node)
     return shown
+
+
+def shown_as(tensor, torch_name: str):
+    """``tensor``, whose node shows PyTorch's ``torch_name``: a function minigan composes of several ops shows the node
+    PyTorch's one op shows (nll_loss, a gather, a sum and a division: ``NllLossBackward0``, not the
+    ``DivBackward0`` of its last step).  Only the name: ``next_functions`` still shows minigan's own steps."""
+    node = getattr(tensor, "grad_fn", None)
+    if node is not None:
+        _shown[node] = torch_name
+    return tensor
 
 
 class AccumulateGrad(Node):

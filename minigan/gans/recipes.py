@@ -327,6 +327,17 @@ class Experiment:
         held at 0.01, so the generator settles onto the modes (a ``LambdaLR`` multiplies lr by it)."""
         return max(1.0 - t / self.schedule_steps, 0.01)
 
+    def set_lr(self, lr) -> None:
+        """Steer the run: G's learning rate ``lr`` from the next step on, D's ``d_lr_ratio`` times it; with
+        ``lr_decay`` the decay goes on from the new rates (step t's rate is lr · lr_factor(t))."""
+        self.config["lr"] = lr
+        for opt, base in zip((self.trainer.opt_g, self.trainer.opt_d), learning_rates(self.config)):
+            for group in opt.param_groups:
+                group["initial_lr"] = base  # the rate a scheduler starts from (PyTorch's key)
+                group["lr"] = base * (self.lr_factor(self.trainer.step) if self.schedulers else 1.0)
+        for scheduler in self.schedulers:
+            scheduler.base_lrs = [group["initial_lr"] for group in scheduler.optimizer.param_groups]
+
     def instance_noise_std(self, t) -> float:
         """σ of the instance noise at step t: ``instance_noise`` · data_scale at step 0 (the setting is in units of
         the data's spread, as G and D are), falling linearly to 0 at INSTANCE_NOISE_UNTIL of the run."""
@@ -412,8 +423,60 @@ def _sampler_images(images, labels, xp, conditional):
     return sample_real
 
 
-def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_size=None, **overrides) -> Experiment:
-    """Seeded networks, optimizers, trainer and data sampler for ``algorithm`` on ``data`` (see module doc)."""
+def _mixture_networks(cfg, image_shape, num_classes):
+    """An MLP G and D for 2-D points, in units of the data's spread (mixture_settings); D over ``pack`` points."""
+    scale, pack = cfg.get("data_scale", 1.0), cfg.get("pack", 1)
+    G = MLPGenerator(cfg["latent_dim"], (2,), cfg["hidden"], "relu", "linear", scale=scale)
+    D = MLPDiscriminator((2 * pack,), cfg["hidden"], "leaky_relu", cfg.get("dropout_input", 0.0), scale=scale)
+    return G, (PackedDiscriminator(D, pack) if pack > 1 else D)
+
+
+def _mlp_networks(cfg, image_shape, num_classes):
+    G = MLPGenerator(cfg["latent_dim"], image_shape, cfg["hidden"], "relu", "tanh", num_classes)
+    D = MLPDiscriminator(image_shape, cfg["hidden"], "leaky_relu", cfg.get("dropout_input", 0.0), num_classes)
+    return G, D
+
+
+def _conv_networks(cfg, image_shape, num_classes):
+    G = DCGANGenerator(cfg["latent_dim"], image_shape, cfg["channels"], num_classes)
+    D = DCGANDiscriminator(image_shape, cfg["channels"], num_classes, cfg.get("dropout_input", 0.0),
+                           batch_norm=cfg.get("d_batch_norm", False))
+    return G, D
+
+
+def _began_networks(cfg, image_shape, num_classes):
+    """BEGAN's own networks (Berthelot et al. 2017, Figure 1), or DCGAN's G (with its N(0, 0.02) initialisation,
+    Radford et al. 2016) before BEGAN's auto-encoder."""
+    generator, convs = cfg.get("generator", "began"), cfg.get("convs_per_scale", 1)
+    if generator not in ("began", "dcgan"):
+        raise ValueError(f"build_experiment: got generator={generator!r}, expected 'began' (the "
+                         "auto-encoder's decoder, the paper's) or 'dcgan' (DCGAN's generator)")
+    if generator == "dcgan":
+        G = DCGANGenerator(cfg["latent_dim"], image_shape, cfg.get("g_channels", cfg["channels"]))
+        dcgan_normal_(G)
+    else:
+        G = BEGANGenerator(cfg["latent_dim"], image_shape, cfg["channels"], convs)
+    return G, ConvAutoEncoderDiscriminator(image_shape, cfg["channels"], cfg["embedding"], convs)
+
+
+# The networks of a run: G and D for its data (images: by the recipe's ``arch``), each a function of the recipe,
+# the images' shape and the number of classes (0 unless conditional).
+NETWORKS = {"mixture": _mixture_networks, "mlp": _mlp_networks, "conv": _conv_networks, "began": _began_networks}
+
+# The trainer of each algorithm, and the settings of the recipe it takes by name beside G, D, their optimizers,
+# latent_dim, batch_size and prior.
+TRAINERS = {
+    "gan": (GAN, ("k", "loss", "r1")),
+    "wgan": (WGAN, ("n_critic", "clip")),
+    "wgan-gp": (WGANGP, ("n_critic", "lam")),
+    "began": (BEGAN, ("gamma", "lambda_k")),
+    "cgan": (CGAN, ("num_classes", "k", "loss")),
+}
+
+
+def recipe(algorithm, data, optimizer=None, loss=None, seed=0, batch_size=None, **overrides) -> tuple:
+    """(kind, source, settings): the data ``parse_data`` reads and the recipe of ``algorithm`` on it, the defaults
+    (DEFAULTS, adapted to the mixture at hand) with the caller's settings over them, each checked."""
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}: expected one of {ALGORITHMS}")
     kind, source = parse_data(data)
@@ -429,8 +492,8 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
             raise ValueError(f"data {data!r} holds {len(source.points)} points; a run's evaluation (precision and "
                              f"recall over each point's k = {NEIGHBOURS} nearest neighbours) needs at least "
                              f"{MIN_POINTS}; give more rows")
-    if kind == "points" and "data_scale" in ADAPTS_TO_MIXTURE.get(algorithm, ()):  # the spread of the points
-        cfg["data_scale"] = round(float(np.sqrt((source.points.astype(np.float64) ** 2).mean())), 4)
+        if "data_scale" in ADAPTS_TO_MIXTURE.get(algorithm, ()):  # the spread of the points
+            cfg["data_scale"] = round(float(np.sqrt((source.points.astype(np.float64) ** 2).mean())), 4)
     cfg.setdefault("prior", DEFAULT_PRIOR)
     unknown = [k for k in overrides if k not in cfg]
     if unknown:
@@ -452,88 +515,61 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
             raise ValueError(f"unknown loss {loss!r}: expected one of {LOSSES}")
         cfg["loss"] = loss
     cfg.update(algorithm=algorithm, data=data, seed=int(seed), backend=backend.backend_name())
-
     _check_sizes(cfg)
+    if algorithm == "gan":
+        non_negative_float("build_experiment", "instance_noise", cfg.get("instance_noise", 0.0))
+        non_negative_float("build_experiment", "r1", cfg.get("r1", 0.0))
+    return kind, source, cfg
+
+
+def _image_data(algorithm, data, source, cfg) -> tuple:
+    """(images, labels, image_shape, num_classes) of an image run, its recipe's image settings checked."""
+    images, labels = load_images(source, "train", scale="pm1")
+    image_shape, num_classes = tuple(images.shape[1:]), int(labels.max()) + 1 if algorithm == "cgan" else 0
+    if num_classes > MAX_CLASSES:
+        raise ValueError(f"data {data!r} has labels up to {num_classes - 1}; at most {MAX_CLASSES} classes "
+                         "are supported")
+    if cfg["arch"] == "began" and algorithm != "began":
+        raise ValueError(f"build_experiment: arch='began' (an auto-encoder discriminator) is BEGAN's; "
+                         f"{algorithm} takes arch='mlp' or 'conv'")
+    if cfg["arch"] not in ("mlp", "conv", "began"):
+        raise ValueError(f"build_experiment: got arch={cfg['arch']!r}, expected 'mlp' or 'conv'"
+                         + (" or 'began'" if algorithm == "began" else ""))
+    if cfg.get("pack", 1) > 1:
+        raise ValueError("build_experiment: pack applies to 2-D mixtures only")
+    return images, labels, image_shape, num_classes
+
+
+def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_size=None, **overrides) -> Experiment:
+    """Seeded networks, optimizers, trainer and data sampler for ``algorithm`` on ``data`` (see module doc): the
+    recipe (``recipe``), then G and D from ``NETWORKS``, their optimizers, and the trainer from ``TRAINERS``."""
+    kind, source, cfg = recipe(algorithm, data, optimizer, loss, seed, batch_size, **overrides)
     backend.manual_seed(int(seed))  # every initial weight, batch and noise sample follows from the seed
     xp = backend.active_module()
-    conditional = algorithm == "cgan"
-    num_classes, image_shape, mixture, images, labels = 0, None, None, None, None
-    if kind in ("mixture", "points"):
-        mixture = source
-        if conditional:
-            raise ValueError("cgan needs labelled data: use --data digits, fashion-mnist, mnist or idx:PATH")
-        scale = cfg.get("data_scale", 1.0)  # G and D in units of the data's spread (mixture_settings)
-        G = MLPGenerator(cfg["latent_dim"], (2,), cfg["hidden"], "relu", "linear", scale=scale)
-        pack = cfg.get("pack", 1)
-        D = MLPDiscriminator((2 * pack,), cfg["hidden"], "leaky_relu", cfg.get("dropout_input", 0.0), scale=scale)
-        if pack > 1:
-            D = PackedDiscriminator(D, pack)
-        sample_real = _sampler_mixture(mixture, xp)
-    else:
-        images, labels = load_images(source, "train", scale="pm1")
-        image_shape, num_classes = tuple(images.shape[1:]), int(labels.max()) + 1 if conditional else 0
-        if num_classes > MAX_CLASSES:
-            raise ValueError(f"data {data!r} has labels up to {num_classes - 1}; at most {MAX_CLASSES} classes "
-                             "are supported")
-        if cfg["arch"] == "began" and algorithm != "began":
-            raise ValueError(f"build_experiment: arch='began' (an auto-encoder discriminator) is BEGAN's; "
-                             f"{algorithm} takes arch='mlp' or 'conv'")
-        if cfg["arch"] == "began":  # BEGAN's own networks (Berthelot et al. 2017, Figure 1)
-            generator, convs = cfg.get("generator", "began"), cfg.get("convs_per_scale", 1)
-            if generator not in ("began", "dcgan"):
-                raise ValueError(f"build_experiment: got generator={generator!r}, expected 'began' (the "
-                                 "auto-encoder's decoder, the paper's) or 'dcgan' (DCGAN's generator)")
-            if generator == "dcgan":  # DCGAN's G with its N(0, 0.02) initialisation (Radford et al. 2016)
-                G = DCGANGenerator(cfg["latent_dim"], image_shape, cfg.get("g_channels", cfg["channels"]))
-                dcgan_normal_(G)
-            else:
-                G = BEGANGenerator(cfg["latent_dim"], image_shape, cfg["channels"], convs)
-            D = ConvAutoEncoderDiscriminator(image_shape, cfg["channels"], cfg["embedding"], convs)
-        elif cfg["arch"] == "conv":
-            G = DCGANGenerator(cfg["latent_dim"], image_shape, cfg["channels"], num_classes)
-            D = DCGANDiscriminator(image_shape, cfg["channels"], num_classes, cfg.get("dropout_input", 0.0),
-                                   batch_norm=cfg.get("d_batch_norm", False))
-        elif cfg["arch"] == "mlp":
-            G = MLPGenerator(cfg["latent_dim"], image_shape, cfg["hidden"], "relu", "tanh", num_classes)
-            D = MLPDiscriminator(image_shape, cfg["hidden"], "leaky_relu", cfg.get("dropout_input", 0.0),
-                                 num_classes)
-        else:
-            raise ValueError(f"build_experiment: got arch={cfg['arch']!r}, expected 'mlp' or 'conv'"
-                             + (" or 'began'" if algorithm == "began" else ""))
-        if cfg.get("pack", 1) > 1:
-            raise ValueError("build_experiment: pack applies to 2-D mixtures only")
-        if cfg.get("init", "default") == "dcgan":  # N(0, 0.02) weights, batch-norm γ ~ N(1, 0.02) (Radford et al.)
-            dcgan_normal_(G)
-            dcgan_normal_(D)
-        sample_real = _sampler_images(images, labels, xp, conditional)
-
+    points = kind in ("mixture", "points")
+    if points and algorithm == "cgan":
+        raise ValueError("cgan needs labelled data: use --data digits, fashion-mnist, mnist or idx:PATH")
+    mixture, images, labels, image_shape, num_classes = (source, None, None, None, 0) if points else (
+        None, *_image_data(algorithm, data, source, cfg))
+    G, D = NETWORKS["mixture" if points else cfg["arch"]](cfg, image_shape, num_classes)
+    if not points and cfg.get("init", "default") == "dcgan":  # N(0, 0.02) weights, γ ~ N(1, 0.02) (Radford et al.)
+        dcgan_normal_(G)
+        dcgan_normal_(D)
     if algorithm == "began" and cfg.get("arch") != "began":  # an MLP auto-encoder in place of the D built above
-        D = AutoEncoderDiscriminator((2,) if kind in ("mixture", "points") else image_shape, cfg["ae_hidden"],
-                                     cfg["embedding"])
+        D = AutoEncoderDiscriminator((2,) if points else image_shape, cfg["ae_hidden"], cfg["embedding"])
     betas = tuple(cfg.get("betas", (0.5, 0.999)))
     g_lr, d_lr = learning_rates(cfg)
     opt_g = make_optimizer(cfg["optimizer"], G.parameters(), g_lr, betas)
     opt_d = make_optimizer(cfg["optimizer"], D.parameters(), d_lr, betas)
-    m, prior = cfg["batch_size"], cfg["prior"]
-    if algorithm == "gan":
-        non_negative_float("build_experiment", "instance_noise", cfg.get("instance_noise", 0.0))
-        r1 = non_negative_float("build_experiment", "r1", cfg.get("r1", 0.0)) * cfg.get("data_scale", 1.0) ** 2
-        trainer = GAN(G, D, opt_g, opt_d, cfg["latent_dim"], k=cfg["k"], loss=cfg["loss"], batch_size=m, prior=prior,
-                      r1=r1)  # r1 is in units of the spread, as G and D are: γ·s² on ‖∇x D‖² in the data's units
-    elif algorithm == "wgan":
-        trainer = WGAN(G, D, opt_g, opt_d, cfg["latent_dim"], n_critic=cfg["n_critic"], clip=cfg["clip"],
-                       batch_size=m, prior=prior)
-    elif algorithm == "wgan-gp":
-        trainer = WGANGP(G, D, opt_g, opt_d, cfg["latent_dim"], n_critic=cfg["n_critic"], lam=cfg["lam"],
-                         batch_size=m, prior=prior)
-    elif algorithm == "began":
-        trainer = BEGAN(G, D, opt_g, opt_d, cfg["latent_dim"], gamma=cfg["gamma"], lambda_k=cfg["lambda_k"],
-                        batch_size=m, prior=prior)
-    else:
-        trainer = CGAN(G, D, opt_g, opt_d, cfg["latent_dim"], num_classes, k=cfg["k"], loss=cfg["loss"],
-                       batch_size=m, prior=prior)
+    # r1 is in units of the spread, as G and D are: γ·s² on ‖∇x D‖² in the data's units
+    given = {**cfg, "num_classes": num_classes, "r1": cfg.get("r1", 0.0) * cfg.get("data_scale", 1.0) ** 2}
+    trainer_class, names = TRAINERS[algorithm]
+    trainer = trainer_class(G, D, opt_g, opt_d, cfg["latent_dim"], batch_size=cfg["batch_size"], prior=cfg["prior"],
+                            **{name: given[name] for name in names})
+    sample_real = _sampler_mixture(mixture, xp) if points else _sampler_images(images, labels, xp,
+                                                                               algorithm == "cgan")
     cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()}
-    exp = Experiment(algorithm, data, trainer, sample_real, kind, m, int(cfg["steps"]), cfg, mixture,
+    exp = Experiment(algorithm, data, trainer, sample_real, kind, cfg["batch_size"], int(cfg["steps"]), cfg, mixture,
                      image_shape, num_classes, images, labels)
     if cfg.get("lr_decay"):
         exp.schedule_steps = float(exp.default_steps)

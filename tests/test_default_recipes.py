@@ -141,3 +141,19 @@ def test_the_long_dcgan_recipe_is_25_epochs_of_the_short_one():
     assert DCGAN_28_EPOCH_STEPS * DCGAN_28["batch_size"] >= 60_000  # an epoch sees every image once, on average
     assert {k: v for k, v in DCGAN_28_LONG.items() if k != "steps"} == {k: v for k, v in DCGAN_28.items()
                                                                          if k != "steps"}
+
+
+@pytest.mark.parametrize("decay", [True, False])
+def test_set_lr_moves_both_rates_and_the_decay_continues_from_the_new_one(decay):
+    """``Experiment.set_lr(lr)`` mid-run: G's rate is lr·factor(step), D's d_lr_ratio times that, at this step and
+    every later one (the lab steers a run through it)."""
+    exp = build_experiment("gan", "ring", seed=0, lr_decay=decay, d_lr_ratio=1.5, steps=100)
+    for _ in range(3):
+        exp.train_step(100)
+    exp.set_lr(2e-3)
+    for _ in range(4):
+        factor = exp.lr_factor(exp.trainer.step) if decay else 1.0
+        exp.train_step(100)  # (its schedulers set the rate of this step before it runs)
+        g, d = exp.trainer.opt_g.param_groups[0]["lr"], exp.trainer.opt_d.param_groups[0]["lr"]
+        assert g == pytest.approx(2e-3 * factor, rel=1e-12) and d == pytest.approx(3e-3 * factor, rel=1e-12)
+    assert exp.config["lr"] == 2e-3

@@ -184,7 +184,7 @@ class LabRun:
         exp, trainer = self.exp, self.exp.trainer
         for name, value in values.items():
             if name == "lr":
-                self._set_lr(value)
+                exp.set_lr(value)  # D's at the run's d_lr_ratio times it, where the decay has them now
             elif name == "optimizer":
                 self._set_optimizer(value)
             elif name == "n_critic":
@@ -195,18 +195,6 @@ class LabRun:
                 setattr(trainer, name, value)
             exp.config[name] = value
         self.changes.append({"step": self.step_count, **values})
-
-    def _set_lr(self, lr):
-        """G's learning rate, and D's at the run's d_lr_ratio times it, where the decay has them now."""
-        from minigan.gans.recipes import learning_rates
-
-        exp = self.exp
-        for opt, base in zip((exp.trainer.opt_g, exp.trainer.opt_d), learning_rates(dict(exp.config, lr=lr))):
-            for group in opt.param_groups:
-                group["initial_lr"] = base
-                group["lr"] = base * (exp.lr_factor(self.step_count) if exp.schedulers else 1.0)
-        for scheduler in exp.schedulers:
-            scheduler.base_lrs = [group["initial_lr"] for group in scheduler.optimizer.param_groups]
 
     def _set_optimizer(self, name):
         """New optimizers (fresh state) over the same weights, at the run's lr, as the recipe makes them."""

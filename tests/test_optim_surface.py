@@ -319,8 +319,9 @@ def test_clip_grad_norm_refuses_a_non_finite_norm_when_asked():
     p.grad = minigan.tensor([np.inf, 1.0])
     with pytest.raises(RuntimeError, match="non-finite"):
         nn.utils.clip_grad_norm_([p], 1.0, error_if_nonfinite=True)
-    with pytest.raises(ValueError, match="max_norm must be"):
-        nn.utils.clip_grad_norm_([p], -1.0)
+    p.grad = minigan.tensor([3.0, 4.0])  # a negative max_norm is not refused (nor by PyTorch): it flips the gradient
+    nn.utils.clip_grad_norm_([p], -1.0)
+    np.testing.assert_allclose(p.grad.numpy(), [-0.6, -0.8], rtol=1e-5)
 
 
 def test_sequential_and_chained_schedulers_give_pytorchs_sequence():

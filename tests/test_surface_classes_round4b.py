@@ -128,3 +128,32 @@ def test_an_in_place_op_on_a_clone_of_a_permuted_tensor_writes_in_its_layout():
         return float(x[0, 0]), _strides(x)
 
     assert run(minigan) == run(torch)
+
+
+# ----------------------------------------------------------------------------- clip_grad_norm_ at any max_norm, p
+# PyTorch refuses none of these: a negative max_norm flips the gradients, NaN gives NaN, norm_type 0 counts the
+# non-zero entries and a negative one is (Σ|g|ᵖ)^(1/p) (vector_norm's), NaN gives NaN.
+@pytest.mark.parametrize("norm_type", [2.0, 1, "inf", -1.5, 0, float("nan"), -float("inf"), 3])
+@pytest.mark.parametrize("max_norm", [0.5, -1.5, float("nan"), -float("inf"), 0.0, np.float64(-1.5)])
+def test_clip_grad_norm_runs_as_pytorchs_at_any_max_norm_and_norm_type(max_norm, norm_type):
+    def run(lib):
+        values = ([3.0, -4.0, 0.0], [[1.5, 0.0], [2.0, -1.0]])
+        ps = [lib.tensor(v, dtype=lib.float64, requires_grad=True) for v in values]
+        for p in ps:
+            p.grad = p.detach().clone() * 0.5
+        total = lib.nn.utils.clip_grad_norm_(ps, max_norm, norm_type)
+        return [np.array(total.item())] + [p.grad.numpy() for p in ps]
+
+    for ours, theirs in zip(run(minigan), run(torch)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9, equal_nan=True)
+
+
+@pytest.mark.parametrize("clip_value", [0.5, -1.5, float("nan"), 0.0, -float("inf")])
+def test_clip_grad_value_runs_as_pytorchs_at_any_clip_value(clip_value):
+    def run(lib):
+        p = lib.tensor([3.0, -4.0, 0.25], dtype=lib.float64, requires_grad=True)
+        p.grad = p.detach().clone()
+        lib.nn.utils.clip_grad_value_(p, clip_value)
+        return p.grad.numpy()
+
+    np.testing.assert_array_equal(run(minigan), run(torch))

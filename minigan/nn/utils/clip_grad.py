@@ -37,9 +37,19 @@ def _grads(parameters, who):
 
 def _norm_type(who, norm_type):
     norm_type = float(norm_type) if not isinstance(norm_type, str) else {"inf": math.inf}.get(norm_type, norm_type)
-    if isinstance(norm_type, str) or not norm_type > 0:
-        raise ValueError(f"{who}: norm_type must be a number > 0 or inf, got {norm_type!r}")
+    if isinstance(norm_type, str):
+        raise ValueError(f"{who}: norm_type must be a number or 'inf', got {norm_type!r}")
     return norm_type
+
+
+def _vector_norm(a, p):
+    """PyTorch's vector_norm of all of ``a``'s entries, for any p (as PyTorch's, none is refused)."""
+    a = abs(a)
+    if p in (math.inf, -math.inf):
+        return a.max() if p > 0 else a.min()                                      # max |g_i| (min |g_i| for −∞)
+    if p == 0:
+        return (a != 0).sum().astype(a.dtype)                                     # how many g_i are not 0
+    return (a**p).sum() ** (1.0 / p)                                              # (Σ |g_i|ᵖ)^(1/p)
 
 
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None) -> Tensor:
@@ -50,11 +60,8 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
         return Tensor._make(backend.active_module().asarray(0.0, dtype=backend.DEFAULT_DTYPE))
     arrays = [t.array for t in tensors]
     xp = backend.get_array_module(*arrays)
-    if norm_type == math.inf:
-        total = xp.max(xp.stack([abs(a).max() for a in arrays]))                 # ‖g‖_∞ = max |g_i|
-    else:
-        norms = xp.stack([(abs(a) ** norm_type).sum() ** (1.0 / norm_type) for a in arrays])
-        total = (norms**norm_type).sum() ** (1.0 / norm_type)                     # ‖(‖g_1‖, ‖g_2‖, ...)‖_p
+    with backend.np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (0 to a negative p: ∞, as PyTorch's)
+        total = _vector_norm(xp.stack([_vector_norm(a, norm_type) for a in arrays]), norm_type)  # ‖(‖g_1‖, …)‖_p
     if error_if_nonfinite and not bool(xp.isfinite(total)):
         raise RuntimeError(f"clip_grad_norm_: the total norm of the gradients is non-finite ({float(total)}), "
                            "so they cannot be clipped; set error_if_nonfinite=False to let it through")
@@ -67,14 +74,15 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     ``parameters``: a Tensor or an iterable of them (those without a gradient are skipped). ``foreach`` is
     PyTorch's choice of a faster kernel, accepted and ignored."""
     who = "clip_grad_norm_"
-    if not checks.is_number(max_norm) or not max_norm >= 0:
-        raise ValueError(f"{who}: max_norm must be a number >= 0, got {max_norm!r}")
+    if not checks.is_number(max_norm):  # (any number, as PyTorch's: a negative one flips the gradients, NaN gives NaN)
+        raise ValueError(f"{who}: max_norm must be a number, got {max_norm!r}")
     grads = _grads(parameters, who)
     total = get_total_norm(grads, _norm_type(who, norm_type), error_if_nonfinite)
     if not grads:
         return total
-    coef = min(float(max_norm) / (float(total.array) + 1e-6), 1.0)              # min(1, max_norm / (‖ĝ‖ + 1e-6))
-    with no_grad():
+    coef = float(max_norm) / (float(total.array) + 1e-6)
+    coef = coef if math.isnan(coef) else min(coef, 1.0)                           # min(1, max_norm / (‖ĝ‖ + 1e-6))
+    with no_grad(), backend.np.errstate(invalid="ignore"):  # (0 · ∞: NaN, as PyTorch's)
         for g in grads:
             g.mul_(coef)                                                            # ĝ ← coef · ĝ   (in place)
     return total
@@ -83,8 +91,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 def clip_grad_value_(parameters, clip_value, foreach=None) -> None:
     """Clip every gradient element to [−clip_value, clip_value], in place."""
     who = "clip_grad_value_"
-    if not checks.is_number(clip_value) or not clip_value >= 0:
-        raise ValueError(f"{who}: clip_value must be a number >= 0, got {clip_value!r}")
+    if not checks.is_number(clip_value):  # (any number, as PyTorch's: clamp's rules where −c > c, or c is NaN)
+        raise ValueError(f"{who}: clip_value must be a number, got {clip_value!r}")
     with no_grad():
         for g in _grads(parameters, who):
             g.clamp_(-float(clip_value), float(clip_value))

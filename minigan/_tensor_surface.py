@@ -67,6 +67,11 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
     __doc__ = engine.Tensor.__doc__
     __slots__ = ()
 
+    def __init__(self, *data, requires_grad=False, dtype=None, device=None):
+        if len(data) == 1 and isinstance(data[0], Size):  # Tensor(x.size()): sizes, as PyTorch's (a tuple is data)
+            data = tuple(data[0])
+        super().__init__(*data, requires_grad=requires_grad, dtype=dtype, device=device)
+
     @property
     def dtype(self) -> _dtype.dtype:
         """The element type, ``minigan.float32``...: PyTorch's object, a NumPy dtype underneath (minigan/_dtype.py)."""

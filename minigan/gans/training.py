@@ -34,8 +34,11 @@ from minigan.serialization import load
 CHECKPOINT_KEYS = ("config", "trainer", "rng", "step", "eval_every", "checkpoint_every", "evals", "history")
 # Settings a resumed run may change (the others must be the checkpoint's).
 RESUME_KEYS_IGNORED = ("steps",)
-# Settings added after the first checkpoints were written, and the value those checkpoints ran with.
+# Settings added after the first checkpoints were written, and the value those checkpoints ran with: read so up to
+# SETTINGS_ADDED_REMOVED_IN, which removes the shim (docs/guarantees.md, "Checkpoints of earlier versions";
+# tests/test_checkpoint_shims.py fails once minigan's version reaches it).
 SETTINGS_ADDED = {"prior": "normal", "d_lr_ratio": 1.0, "instance_noise": 0.0, "r1": 0.0}
+SETTINGS_ADDED_REMOVED_IN = "0.3.0"
 
 
 class Diverged(RuntimeError):

@@ -159,6 +159,13 @@ def _check_params(who, params):
 
 
 # ----------------------------------------------------------------------------- the base class
+# Checkpoints written before the optimizers took PyTorch's state names (exp_avg, exp_avg_sq, ...) load through each
+# class's ``renamed_state`` up to this release, which removes it (docs/guarantees.md, "Checkpoints of earlier
+# versions"; tests/test_checkpoint_shims.py fails once minigan's version reaches it). Saving such a checkpoint again
+# writes today's names.
+RENAMED_STATE_REMOVED_IN = "0.3.0"
+
+
 class Optimizer:
     """Base class: ``param_groups``, ``step()``, ``zero_grad()``, ``add_param_group()``, ``state_dict()``,
     ``load_state_dict()``, as ``torch.optim.Optimizer``.

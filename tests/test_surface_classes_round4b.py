@@ -157,3 +157,9 @@ def test_clip_grad_value_runs_as_pytorchs_at_any_clip_value(clip_value):
         return p.grad.numpy()
 
     np.testing.assert_array_equal(run(minigan), run(torch))
+
+
+def test_get_total_norm_of_integer_tensors_is_refused_as_pytorch_refuses():
+    for lib in (minigan, torch):
+        with pytest.raises(RuntimeError):
+            lib.nn.utils.get_total_norm([lib.tensor([3, 4])], 2.0)

@@ -19,6 +19,7 @@ import warnings
 
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
+from minigan.engine.errors import DtypeError
 from minigan.engine.grad_mode import no_grad
 
 
@@ -56,6 +57,9 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     """The ``norm_type``-norm of all the tensors together, as if concatenated into one vector (a 0-d Tensor)."""
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     norm_type = _norm_type("get_total_norm", norm_type)
+    for t in tensors:  # (PyTorch's vector_norm refuses an integer or bool tensor)
+        if not backend.is_floating(t.dtype):
+            raise DtypeError(f"get_total_norm: expected floating-point tensors, got dtype {t.dtype}")
     if not tensors:
         return Tensor._make(backend.active_module().asarray(0.0, dtype=backend.DEFAULT_DTYPE))
     arrays = [t.array for t in tensors]

@@ -8,6 +8,9 @@
    with limits on memory, on the size of any file it writes (its stderr goes to such a file, of which the grader
    reads the last few KB) and on time.  It runs ``python -I -S -B``: no start-up file, no user site, no
    environment variable of ours; ``sys.path`` is the standard library, the copy, and a folder holding only NumPy.
+   The modules the checks import are compiled here, from the copy's sources, into the copy (``compile_copy``:
+   compiling runs nothing, and a class's shared files are compiled once), so the learner's process does not
+   compile them again for every student.
 3. It hands back DATA: the values the learner's functions returned on inputs drawn from the grader's seed.
 4. The same checks run on the library in a trusted process of the grader's ("reference" role, one per seed,
    cached), giving the expected values, tolerances and hints; ``decide`` compares.  A forged line, token or file
@@ -102,6 +105,60 @@ def copy_package(root: Path, into: Path) -> list:
                 raise workspace.WorkspaceError(f"exercises: {root}/minigan is over {COPY_LIMIT >> 20} MB")
             (into / "minigan" / rel / name).write_bytes(data)
     return links
+
+
+PYC_LIMIT = 256 << 10  # bytes: a larger source is compiled by the learner's process itself, never here
+_PYC, _PYC_KEPT = {}, [0]  # sha256 of a source → its .pyc; the bytes kept (at most COPY_LIMIT)
+
+
+def compile_copy(copy: Path, modules) -> int:
+    """Write the bytecode of the copy's ``modules`` (dotted names, ``minigan.*``) beside their sources, as
+    Python's importer would, so the learner's process (run with ``-B``: it writes none) loads it instead of
+    compiling every module again; returns how many were written.  Compiling runs nothing; each .pyc is
+    "checked": the importer uses it only while the source's hash matches.  The same source in every workspace
+    of a class is compiled once (cached by its hash); a source that does not compile gets none (the learner's
+    process meets the error itself)."""
+    import hashlib
+    import importlib.util
+    import marshal
+    written = 0
+    if sys.implementation.cache_tag is None:  # (an interpreter that keeps no bytecode)
+        return 0
+    for module in sorted(set(modules)):
+        if module != "minigan" and not module.startswith("minigan."):
+            continue
+        base = copy.joinpath(*module.split("."))
+        for path in (base.with_suffix(".py"), base / "__init__.py"):
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode) or info.st_size > PYC_LIMIT:
+                break
+            data = path.read_bytes()
+            key = hashlib.sha256(data).digest()
+            pyc = _PYC.get(key)
+            if pyc is None:
+                try:
+                    with source.PARSING:  # (the parser is not safe in two threads at once: see source.py)
+                        code = compile(data, str(path), "exec", dont_inherit=True, optimize=0)
+                except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+                    break
+                # PEP 552: magic, flags (hash-based, checked), the source's hash, the code
+                pyc = importlib.util.MAGIC_NUMBER + (3).to_bytes(4, "little") + importlib.util.source_hash(data) \
+                    + marshal.dumps(code)
+                with _LOCK:
+                    while _PYC and _PYC_KEPT[0] + len(pyc) > COPY_LIMIT:
+                        _PYC_KEPT[0] -= len(_PYC.pop(next(iter(_PYC))))
+                    _PYC[key] = pyc
+                    _PYC_KEPT[0] += len(pyc)
+            # (where the learner's importer looks: beside the source, whatever PYTHONPYCACHEPREFIX says here)
+            cached = path.parent / "__pycache__" / f"{path.stem}.{sys.implementation.cache_tag}.pyc"
+            cached.parent.mkdir(exist_ok=True)
+            cached.write_bytes(pyc)
+            written += 1
+            break
+    return written
 
 
 DEPENDENCIES = ("numpy", "threadpoolctl")  # what minigan imports (pyproject.toml's dependencies)
@@ -572,6 +629,7 @@ def grade(folder, names=None, timeout=TIMEOUT, on_result=None, torch=False, memo
             else:
                 todo.append(name)
         expected = reference(run, seed, torch, timeout) if todo else {}  # (all asked: the same for a class)
+        compile_copy(copy, {m for name in todo for m in expected[name][0].get("modules", ())})
         why = _first_pass(copy, todo, seed, timeout, torch, memory, expected, set(stubs), flags, got, note)
         for name in todo:
             if name not in got:

@@ -229,8 +229,11 @@ def _child(name, job, checks, functions, data_fd, state):
         checks.__dict__["check_" + name] = lambda: check(Context(functions))
         start = time.perf_counter()
         record, error = _run_checks(name, checks, features, job["seed"])
-        meta, arrays = _pack(name, record, error, {"seconds": round(time.perf_counter() - start, 3),
-                                                   "blocked": state["blocked"][:5], "denied": state["denied"][:5]})
+        extra = {"seconds": round(time.perf_counter() - start, 3), "blocked": state["blocked"][:5],
+                 "denied": state["denied"][:5]}
+        if job["role"] == "reference":  # the modules the checks imported: the grader compiles those of the copy
+            extra["modules"] = sorted(m for m in sys.modules if m == "minigan" or m.startswith("minigan."))
+        meta, arrays = _pack(name, record, error, extra)
         _frame(data_fd, meta, arrays)
     except BaseException as e:  # noqa: BLE001
         try:

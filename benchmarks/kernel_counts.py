@@ -98,9 +98,9 @@ def count_ops(n):
 
 
 def count_iteration(batch):
-    from minigan.cli import bench
+    from minigan.cli.bench import workloads
 
-    step, _, _ = bench.make_workload("dcgan-bn-28", bench.minigan_framework(), batch=batch)
+    step, _, _ = workloads.make_workload("dcgan-bn-28", workloads.minigan_framework(), batch=batch)
     step()
     total, by, _ = count(step)
     return {"dcgan-bn-28 iteration": {"total": total, "by_call": by}}

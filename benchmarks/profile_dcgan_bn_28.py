@@ -9,7 +9,8 @@ import pstats
 import time
 
 import minigan
-from minigan.cli import bench
+from minigan.cli.bench import workloads
+from minigan.cli.process import keep_freed_memory
 
 
 def main():
@@ -19,9 +20,9 @@ def main():
     p.add_argument("--top", type=int, default=30)
     a = p.parse_args()
     minigan.set_num_threads(1)
-    minigan.engine.backend.keep_freed_memory()  # as python -m minigan.bench does
-    bench._RUN.update(torch=None, batch=a.batch)
-    step, _, _ = bench.make_workload("dcgan-bn-28", bench.minigan_framework(), a.batch)
+    keep_freed_memory()  # as python -m minigan.bench does
+    workloads.RUN.update(torch=None, batch=a.batch)
+    step, _, _ = workloads.make_workload("dcgan-bn-28", workloads.minigan_framework(), a.batch)
     for _ in range(3):
         step()
     t0 = time.process_time()

@@ -1,4 +1,4 @@
-"""``python -m minigan.bench``: speed and memory beside PyTorch (the harness is ``minigan/cli/bench.py``)."""
+"""``python -m minigan.bench``: speed and memory beside PyTorch (the harness is ``minigan/cli/bench/``)."""
 
 import sys
 

@@ -7,16 +7,17 @@ import pytest
 
 import minigan
 from minigan.cli import bench
+from minigan.cli.bench import report, workloads
 
 SMALL = 4  # a tiny batch: these tests check that the code runs, not how fast
 
 
 @pytest.fixture(autouse=True)
 def _restore_bench_state():
-    saved = dict(bench._RUN)
+    saved = dict(workloads.RUN)
     yield
-    bench._RUN.clear()
-    bench._RUN.update(saved)
+    workloads.RUN.clear()
+    workloads.RUN.update(saved)
 
 
 def test_op_overhead_writes_valid_json(tmp_path):
@@ -24,7 +25,7 @@ def test_op_overhead_writes_valid_json(tmp_path):
     assert bench.main(["--only", "op_overhead", "--repeats", "1", "--json", str(out)]) == 0
     data = json.loads(out.read_text())
     assert data["machine"]["numpy"]
-    assert data["machine"]["cpu"] == bench.cpu_info()  # the ratio beside PyTorch depends on the CPU: recorded
+    assert data["machine"]["cpu"] == report.cpu_info()  # the ratio beside PyTorch depends on the CPU: recorded
     (r,) = data["results"]
     assert r["name"] == "op_overhead" and r["us_per_op"] > 0
     assert not (tmp_path / "bench.json.tmp").exists()  # written atomically
@@ -35,9 +36,9 @@ def test_unknown_benchmark_is_refused(tmp_path, capsys):
     assert "unknown benchmark" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name", list(bench.WORKLOADS))
+@pytest.mark.parametrize("name", list(workloads.WORKLOADS))
 def test_each_workload_runs_one_iteration_with_finite_losses(name):
-    step, G, D = bench.make_workload(name, bench.minigan_framework(), batch=SMALL)
+    step, G, D = workloads.make_workload(name, workloads.minigan_framework(), batch=SMALL)
     before = [p.array.copy() for p in D.parameters()]
     loss_d, loss_g = step()
     assert math.isfinite(loss_d.item()) and math.isfinite(loss_g.item())
@@ -45,9 +46,9 @@ def test_each_workload_runs_one_iteration_with_finite_losses(name):
     assert any(not (p.array == b).all() for p, b in zip(D.parameters(), before))  # D's Adam step moved it
 
 
-@pytest.mark.parametrize("name", list(bench.HAND_ACTS))
+@pytest.mark.parametrize("name", list(workloads.HAND_ACTS))
 def test_hand_numpy_reference_matches_minigan(name):
-    hand, step = bench.make_hand(name, batch=SMALL)
+    hand, step = workloads.make_hand(name, batch=SMALL)
     for _ in range(2):  # the second iteration checks that both applied the same Adam update
         hd, hg = hand.step()
         md, mg = step()
@@ -57,7 +58,7 @@ def test_hand_numpy_reference_matches_minigan(name):
 
 
 def test_soak_runs_a_few_steps():
-    r = bench.bench_soak(steps=4, checkpoints=2)
+    r = workloads.bench_soak(steps=4, checkpoints=2)
     assert r["steps"] == 4 and r["rss_last_mb"] > 0 and r["live_tensors_last"] >= 0
 
 
@@ -65,27 +66,27 @@ def test_the_cpu_and_its_vector_unit_are_named(tmp_path):
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text("processor\t: 0\ncpu family\t: 25\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx avx2 fma\n\n"
                        "processor\t: 1\nflags\t\t: fpu avx512f\n")
-    assert bench.cpu_info(cpuinfo) == "AMD EPYC (family 25), AVX2"  # the first processor's entry
+    assert report.cpu_info(cpuinfo) == "AMD EPYC (family 25), AVX2"  # the first processor's entry
     cpuinfo.write_text("cpu family\t: 26\nmodel name\t: AMD EPYC\nflags\t\t: avx2 avx512f avx512bw\n")
-    assert bench.cpu_info(cpuinfo) == "AMD EPYC (family 26), AVX-512"
+    assert report.cpu_info(cpuinfo) == "AMD EPYC (family 26), AVX-512"
     cpuinfo.unlink()
-    assert bench.cpu_info(cpuinfo) == "unknown"
+    assert report.cpu_info(cpuinfo) == "unknown"
 
 
 def test_threads_are_reported():
-    info = bench.thread_info()
+    info = report.thread_info()
     assert "numpy_blas_threads" in info
 
 
-@pytest.mark.parametrize("name", list(bench.WORKLOADS))
+@pytest.mark.parametrize("name", list(workloads.WORKLOADS))
 def test_torch_builds_identical_architectures(name):
     torch = pytest.importorskip("torch")
-    bench._RUN.update(torch=torch, device="cpu")
-    mfw, tfw = bench.minigan_framework(), bench.torch_framework(torch)
-    step, G, D = bench.make_workload(name, mfw, batch=SMALL)
-    tstep, tG, tD = bench.make_workload(name, tfw, batch=SMALL, init_from=(G, D))
-    assert bench.n_parameters(G, mfw) == bench.n_parameters(tG, tfw)
-    assert bench.n_parameters(D, mfw) == bench.n_parameters(tD, tfw)
+    workloads.RUN.update(torch=torch, device="cpu")
+    mfw, tfw = workloads.minigan_framework(), workloads.torch_framework(torch)
+    step, G, D = workloads.make_workload(name, mfw, batch=SMALL)
+    tstep, tG, tD = workloads.make_workload(name, tfw, batch=SMALL, init_from=(G, D))
+    assert workloads.n_parameters(G, mfw) == workloads.n_parameters(tG, tfw)
+    assert workloads.n_parameters(D, mfw) == workloads.n_parameters(tD, tfw)
     assert [tuple(p.shape) for p in G.parameters()] == [tuple(p.shape) for p in tG.parameters()]
     assert [tuple(p.shape) for p in D.parameters()] == [tuple(p.shape) for p in tD.parameters()]
     # same weights, same data, same step: the same losses

@@ -694,9 +694,25 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, a
 
 
 # ----------------------------------------------------------------------------- free forms of operators and methods
+_NUMBERS = (builtins.bool, builtins.int, builtins.float, backend.np.bool_, backend.np.integer, backend.np.floating)
+
+
+def _wrapped(input, other):
+    """A number ``input`` beside a number ``other``: the 0-d tensor PyTorch wraps it in (bool, int64 or the default
+    float dtype; a NumPy integer or float as the Python number it holds, a NumPy bool as a float, as PyTorch's), so
+    ``add(2, 3)`` is tensor(5), ``div(1, 2)`` tensor(0.5) in the default dtype.  Anything else is left as it is (to be
+    refused where a Tensor is asked for)."""
+    if not (isinstance(input, _NUMBERS) and isinstance(other, _NUMBERS)):
+        return input
+    kind = builtins.bool if isinstance(input, builtins.bool) else \
+        builtins.int if isinstance(input, (builtins.int, backend.np.integer)) else builtins.float
+    return tensor(kind(input))
+
+
 @_with_out
 def add(input, other, *, alpha=1):
     """input + alpha·other."""
+    input = _wrapped(input, other)
     if isinstance(input, Tensor):
         return input.add(other, alpha=alpha)
     return input + _t(other, "add") * alpha if alpha != 1 else input + _t(other, "add")
@@ -705,6 +721,7 @@ def add(input, other, *, alpha=1):
 @_with_out
 def sub(input, other, *, alpha=1):
     """input − alpha·other."""
+    input = _wrapped(input, other)
     if isinstance(input, Tensor):
         return input.sub(other, alpha=alpha)
     return input - _t(other, "sub") * alpha if alpha != 1 else input - _t(other, "sub")
@@ -715,12 +732,17 @@ subtract = sub
 
 @_with_out
 def mul(input, other):
+    input = _wrapped(input, other)
     return input * other if isinstance(input, Tensor) else _t(other, "mul") * input
 
 
 multiply = mul
 
-div = _with_out(_F.div)
+
+@_with_out
+def div(input, other, *, rounding_mode=None):
+    return _F.div(_wrapped(input, other), other, rounding_mode=rounding_mode)
+
 
 
 divide = true_divide = div
@@ -932,7 +954,11 @@ is_nonzero = _F.is_nonzero
 def is_same_size(input, other) -> builtins.bool:
     return _t(input, "is_same_size").shape == _t(other, "is_same_size").shape
 
-floor_divide = _with_out(_F.floor_divide)
+
+@_with_out
+def floor_divide(input, other):
+    return _F.floor_divide(_wrapped(input, other), other)
+
 
 remainder = _with_out(_F.remainder)
 

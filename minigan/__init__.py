@@ -57,6 +57,7 @@ _FROM = {
     # PyTorch's, deprecated
     "minigan._deprecated": "chain_matmul range set_default_tensor_type",
     "minigan._missing": "NotInMinigan",
+    "minigan.linalg": "matrix_power",
     # devices, generators, threads (minigan.device is the engine's Device)
     "minigan.engine.backend": (
         "BackendError cupy_available default_generator device Generator get_num_threads set_num_threads "

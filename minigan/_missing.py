@@ -216,7 +216,7 @@ TABLE = {
          'gradient)',
          """
         cholesky cholesky_inverse cholesky_solve det frobenius_norm geqrf inverse kron
-        lobpcg logdet lu_solve lu_unpack matrix_exp matrix_power nuclear_norm orgqr ormqr
+        lobpcg logdet lu_solve lu_unpack matrix_exp nuclear_norm orgqr ormqr
         pinverse qr slogdet svd triangular_solve
          """),
         ("minigan's devices are 'cpu' and 'cuda' (through CuPy; minigan.cuda, minigan.accelerator): other "
@@ -379,7 +379,7 @@ TABLE = {
          'gradient)',
          """
         cholesky cholesky_inverse cholesky_solve det eig geqrf inverse kron logdet lstsq lu lu_solve
-        matrix_exp matrix_power orgqr ormqr pinverse qr slogdet solve svd symeig triangular_solve
+        matrix_exp orgqr ormqr pinverse qr slogdet solve svd symeig triangular_solve
          """),
         ('quantization is out of scope: minigan trains and runs in floating point',
          """
@@ -596,11 +596,11 @@ TABLE = {
     ],
     "torch.linalg": [
         ('minigan.linalg has its norms and products (vector_norm, matrix_norm, norm, vecdot, matmul, multi_dot, '
-         'diagonal, cross); no decomposition or solver: use numpy.linalg on x.detach().numpy() for values '
-         '(no gradient)',
+         'matrix_power, diagonal, cross); no decomposition or solver: use numpy.linalg on x.detach().numpy() for '
+         'values (no gradient)',
          """
         LinAlgError cholesky cholesky_ex cond det eig eigh eigvals eigvalsh householder_product inv inv_ex
-        ldl_factor ldl_factor_ex ldl_solve lstsq lu lu_factor lu_factor_ex lu_solve matrix_exp matrix_power
+        ldl_factor ldl_factor_ex ldl_solve lstsq lu lu_factor lu_factor_ex lu_solve matrix_exp
         matrix_rank pinv qr slogdet solve solve_ex solve_triangular svd svdvals tensorinv tensorsolve vander
          """),
     ],

@@ -54,6 +54,12 @@ class TensorMath:
         """The GPU's index (0: minigan runs on one), or -1 on the CPU, as PyTorch's."""
         return self.device.index if self.is_cuda else -1
 
+    def matrix_power(self, n):
+        """This square matrix (or each of a batch) multiplied by itself n times: minigan.linalg.matrix_power."""
+        from minigan import linalg  # (imported when used: minigan.linalg imports the surface)
+
+        return linalg.matrix_power(self, n)
+
     def square(self):
         from minigan.autograd.graph import shown_as  # (PyTorch's square is pow(x, 2): its node, PowBackward0)
 

@@ -93,6 +93,33 @@ def multi_dot(tensors):
     return out
 
 
+@toplevel._with_out
+def matrix_power(A, n):
+    """A multiplied by itself n times (A⁰ is the identity), for square matrices (…, k, k): by repeated squaring, as
+    PyTorch's, so its gradient is the products'.  A negative n needs the inverse, which minigan does not provide."""
+    A = _t(A, "matrix_power")
+    if isinstance(n, bool) or not hasattr(n, "__index__"):
+        raise TypeError(f"linalg.matrix_power: n must be an integer, got {type(n).__name__} {n!r}")
+    n = int(n)
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise ShapeError(f"linalg.matrix_power: expected square matrices (..., k, k), got shape {tuple(A.shape)}")
+    if n < 0:
+        raise _missing.NotInMinigan(f"linalg.matrix_power: n = {n} needs the inverse of A, which minigan does not "
+                                    "provide: use numpy.linalg.matrix_power on A.detach().numpy() (no gradient)")
+    if n == 0:
+        return A.clone().copy_(toplevel.eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(*A.shape))  # (0 grad)
+    if n <= 3:  # PyTorch's products for 1, 2, 3: A, A·A, (A·A)·A
+        return A.clone() if n == 1 else A @ A if n == 2 else (A @ A) @ A
+    result, square = None, A
+    while n:
+        if n & 1:
+            result = square if result is None else result @ square
+        n >>= 1
+        if n:
+            square = square @ square
+    return result
+
+
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     """The ``offset``-th diagonal of the matrices on axes dim1 and dim2, as the last axis: a view of A, as PyTorch's
     (the square block the diagonal crosses, read by einsum's diagonal)."""

@@ -15,7 +15,7 @@ import textwrap
 import pytest
 from class_submissions import make_class, set_body
 
-from minigan.exercises import gradebook, grader, workspace
+from minigan.exercises import gradebook, grader, source, workspace
 from minigan.exercises.catalogue import EXERCISES
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the learner's process is run as on Linux")
@@ -70,6 +70,20 @@ def test_grading_hands_the_learners_process_the_bytecode_of_what_the_checks_impo
     results, _ = grader.grade(root, ["unbroadcast", "sgd"], record=False)
     assert "bytecode of ['minigan', 'minigan.engine.graph', 'minigan.optim.adam']" in results[0][2], results
     assert results[1][1]
+
+
+def test_the_learners_process_is_handed_the_checks_and_the_librarys_code_compiled(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    adam = root / "minigan" / "optim" / "adam.py"
+    adam.write_text(source.stub(adam.read_text(), "_adam_moments", "exercise adam: write it"))  # the library's runs
+    init = root / "minigan" / "__init__.py"
+    init.write_text(init.read_text() + "\nimport sys as _sys\n_compiled = []\n_sys.addaudithook(lambda event, args: "
+                    "_compiled.append(str(args[1])) if event == 'compile' and str(args[1]).startswith('minigan') "
+                    "else None)\n")
+    set_body(root, "unbroadcast", "import minigan\nraise RuntimeError(f'compiled {sorted(set(minigan._compiled))}')")
+    results, _ = grader.grade(root, ["unbroadcast", "adam"], record=False)
+    assert "raised RuntimeError: compiled []" in results[0][2], results[0][2]
+    assert "not written yet" in results[1][2]
 
 
 def test_bytecode_in_the_workspace_is_never_used_only_the_graders_of_its_sources(tmp_path):

@@ -23,8 +23,11 @@ of an exercise the learner did write is never handed to the learner's process.
 
 from __future__ import annotations
 
+import binascii
+import functools
 import io
 import json
+import marshal
 import os
 import secrets
 import select
@@ -120,7 +123,6 @@ def compile_copy(copy: Path, modules) -> int:
     process meets the error itself)."""
     import hashlib
     import importlib.util
-    import marshal
     written = 0
     if sys.implementation.cache_tag is None:  # (an interpreter that keeps no bytecode)
         return 0
@@ -249,10 +251,20 @@ def _parse(payload):
         return None, None
 
 
+@functools.lru_cache(maxsize=256)
+def _bytecode(text, filename) -> str:
+    """The library's ``text`` compiled (nothing runs), as base64 of ``marshal``: the checks and the library's code
+    of the targets a learner has not written are compiled here once, not in every learner's process."""
+    with source.PARSING:
+        code = compile(text, filename, "exec", dont_inherit=True)
+    return binascii.b2a_base64(marshal.dumps(code), newline=False).decode("ascii")
+
+
 def _job(role, run, seed, torch, timeout, data_fd, extra=None) -> dict:
     targets = sorted({t for e in EXERCISES for t in e.targets})
     return {"role": role, "run": run, "seed": seed, "torch": torch, "timeout": timeout, "data_fd": data_fd,
-            "checks": [[m, (HERE / "checks" / f"{m}.py").read_text(encoding="utf-8")] for m in CHECKS],
+            "checks": [[m, _bytecode((HERE / "checks" / f"{m}.py").read_text(encoding="utf-8"),
+                                     f"minigan-exercise-checks/{m}.py")] for m in CHECKS],
             "targets": targets,
             "targets_of": {e.name: list(e.targets) for e in EXERCISES}, **(extra or {})}
 
@@ -411,7 +423,7 @@ def unwritten(copy: Path) -> set:
 
 
 def _fill(unwritten_targets) -> dict:
-    """{path: the library's source of that file with every target NOT in ``unwritten_targets`` stubbed}."""
+    """{path: the library's code of that file with every target NOT in ``unwritten_targets`` stubbed}."""
     texts = {}
     for e in EXERCISES:
         for target in e.targets:
@@ -423,7 +435,7 @@ def _fill(unwritten_targets) -> dict:
             path, qualname = source.split_target(target)
             if path in texts and target not in unwritten_targets:
                 texts[path] = source.stub(texts[path], qualname, "exercise: not handed to graded code")
-    return texts
+    return {path: _bytecode(text, path) for path, text in texts.items()}
 
 
 def _student_env(home) -> dict:

@@ -14,8 +14,10 @@ A frame is ``MAGIC``, 8 bytes of length, then an ``.npz`` (no pickles) holding `
 in a frame is a verdict: ``grader.py`` compares the two records itself.
 """
 
+import binascii
 import io
 import json
+import marshal
 import os
 import signal
 import sys
@@ -347,27 +349,32 @@ def main():
 
 
 def _package(modules, name="_minigan_exercise_checks"):
-    """The checks package made again from its modules' text ([module, text], each after those it imports,
+    """The checks package made again from its modules' code ([module, code], each after those it imports,
     ``__init__`` last), under a name of its own: its relative imports find the modules made before them in
     ``sys.modules``, and nothing is looked for on disk (no loader, an empty ``__path__``)."""
     import importlib.machinery
     import importlib.util
     package = importlib.util.module_from_spec(importlib.machinery.ModuleSpec(name, None, is_package=True))
     sys.modules[name] = package
-    for module, text in modules:
+    for module, code in modules:
         space = package
         if module != "__init__":
             space = importlib.util.module_from_spec(importlib.machinery.ModuleSpec(f"{name}.{module}", None))
             sys.modules[space.__name__] = space
             setattr(package, module, space)
-        exec(compile(text, f"minigan-exercise-checks/{module}.py", "exec"), space.__dict__)
+        exec(_code(code), space.__dict__)
     return package
 
 
+def _code(compiled):
+    """Code the grader compiled (base64 of ``marshal``: it comes from the grader, never from the learner)."""
+    return marshal.loads(binascii.a2b_base64(compiled))
+
+
 def _fill(job, functions):
-    """Swap in the library's code for the targets ``job["unwritten"]`` (from ``job["fill"]``: {path: source})."""
-    for path, text in job.get("fill", {}).items():
-        code = compile(text, path, "exec")
+    """Swap in the library's code for the targets ``job["unwritten"]`` (``job["fill"]``: {path: its code})."""
+    for path, compiled in job.get("fill", {}).items():
+        code = _code(compiled)
         for target in job.get("unwritten", ()):
             if target.startswith(path + "::") and target in functions:
                 ref = _code_in(code, target.split("::")[1])

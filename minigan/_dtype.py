@@ -48,6 +48,10 @@ class dtype:  # noqa: N801 - PyTorch's name
     def __getattr__(self, name):  # NumPy's attributes: kind, itemsize, name, type, char, str, ...
         return getattr(self.dtype, name)
 
+    @property
+    def __numpy_dtype__(self):  # what numpy.dtype(self) asks for first since NumPy 2.4 (earlier ones read .dtype);
+        return self.dtype  # through __getattr__ the NumPy dtype's AttributeError came back: an exception a layer call
+
     def __reduce__(self):  # copies and pickles are the one object
         return of, (self.dtype.str,)
 

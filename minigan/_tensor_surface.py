@@ -172,6 +172,11 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
         _F.only_defaults("clone", memory_format=memory_format)
         return super().clone()
 
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
+        """``var(False)``, a bool first, is PyTorch's ``var(unbiased)`` overload (std, which calls var, too)."""
+        dim, unbiased = (None, dim) if isinstance(dim, bool) else (dim, unbiased)
+        return super().var(dim, unbiased, keepdim, correction=correction, axis=axis)
+
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)
 

@@ -1445,12 +1445,14 @@ multinomial = _with_out(_F.multinomial)
 def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     """(var, mean) in one call, as ``torch.var_mean``."""
     x = _t(input, "var_mean")
+    dim, unbiased = (None, dim) if isinstance(dim, builtins.bool) else (dim, unbiased)  # (var_mean(x, False): unbiased)
     return x.var(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim=keepdim)
 
 
 def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     """(std, mean) in one call, as ``torch.std_mean``."""
     x = _t(input, "std_mean")
+    dim, unbiased = (None, dim) if isinstance(dim, builtins.bool) else (dim, unbiased)  # (std_mean(x, False): unbiased)
     return x.std(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim=keepdim)
 
 nan_to_num = _with_out(_F.nan_to_num)

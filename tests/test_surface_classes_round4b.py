@@ -189,3 +189,15 @@ def test_an_arithmetic_function_of_two_numbers_gives_pytorchs_tensor(name, pair)
         assert out[0][:2] == out[1][:2] and np.allclose(out[0][2], out[1][2], equal_nan=True), out
     else:
         assert out[0] == out[1]
+
+
+# ----------------------------------------------------------------------------- var(False): PyTorch's unbiased overload
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.std(False), lambda lib, x: x.var(True), lambda lib, x: lib.std(x, False),
+    lambda lib, x: lib.var(x, False), lambda lib, x: lib.var_mean(x, False)[0], lambda lib, x: lib.std_mean(x, True)[0],
+    lambda lib, x: x.std(0, False), lambda lib, x: x.var(1, False, True),
+])
+def test_var_and_std_take_a_bool_first_as_unbiased(call):
+    ours, theirs = (call(lib, lib.tensor(VALUES[0], dtype=lib.float64)) for lib in (minigan, torch))
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)

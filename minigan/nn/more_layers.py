@@ -541,7 +541,8 @@ class KLDivLoss(Module):
 
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean", log_target: bool = False):
         super().__init__()
-        self.reduction = F._legacy_reduction("KLDivLoss", reduction, size_average, reduce)
+        self.reduction = F._legacy_reduction("KLDivLoss", reduction, size_average, reduce,
+                                             ("mean", "sum", "none", "batchmean"))
         self.log_target = log_target
 
     def forward(self, input, target):

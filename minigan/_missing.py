@@ -342,9 +342,9 @@ TABLE = {
          '.detach().numpy(), minigan.from_numpy); x.storage() and x.untyped_storage() show the memory under it',
          """
         as_strided as_strided_ as_strided_scatter const_data_ptr dim_order
-        is_contiguous is_pinned is_set_to is_shared module_load new_empty_strided
+        is_pinned is_set_to is_shared module_load new_empty_strided
         pin_memory record_stream resize_as_sparse_ set_
-        share_memory_ storage_type stride
+        share_memory_ storage_type
          """),
         ("PyTorch's out-of-place resize and resize_as (deprecated there) are not provided: write "
          "x.clone().resize_(...) (or x.reshape(...) for the same number of elements)",

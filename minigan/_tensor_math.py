@@ -10,6 +10,7 @@ gives the one-line advice of ``minigan/_missing.py`` for a PyTorch name a Tensor
 
 from __future__ import annotations
 
+import math
 import numbers
 
 from minigan import _missing
@@ -53,6 +54,22 @@ class TensorMath:
     def get_device(self) -> int:
         """The GPU's index (0: minigan runs on one), or -1 on the CPU, as PyTorch's."""
         return self.device.index if self.is_cuda else -1
+
+    def is_contiguous(self, memory_format=None):
+        """Whether the elements lie in memory row after row with no gaps (PyTorch's contiguous_format), as the
+        array's C-contiguity says: ``x.t()`` is not, ``x.t().contiguous()`` is."""
+        _F.only_defaults("is_contiguous", memory_format=memory_format)
+        return bool(self.array.flags.c_contiguous)
+
+    def stride(self, dim=None):
+        """How many elements apart the neighbours along each dimension lie in memory (PyTorch's strides): the
+        array's strides, in elements (an empty tensor's are row-major, as PyTorch's, where NumPy's are 0)."""
+        if self.array.size:
+            strides = tuple(s // self.array.itemsize for s in self.array.strides)
+        else:
+            sizes = [max(n, 1) for n in self.array.shape]
+            strides = tuple(int(math.prod(sizes[i + 1:])) for i in range(len(sizes)))
+        return strides if dim is None else strides[checks.normalize_axis(dim, self.ndim, "stride", single=True)]
 
     def matrix_power(self, n):
         """This square matrix (or each of a batch) multiplied by itself n times: minigan.linalg.matrix_power."""

@@ -28,10 +28,11 @@ from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.grad_mode import no_grad
 
 
-def _data(tensor, op):
+def _data(tensor, op, any_dtype=False):
+    """The tensor's array; a draw needs a floating-point tensor, a fill (``any_dtype``) takes any, as PyTorch's."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{op}: expected a Parameter or Tensor, got {type(tensor).__name__}")
-    if not backend.is_floating(tensor.dtype):
+    if not any_dtype and not backend.is_floating(tensor.dtype):
         raise DtypeError(f"{op}: the tensor must be floating-point, got dtype {tensor.dtype}")
     return tensor.array
 
@@ -95,7 +96,7 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
 
 
 def constant_(tensor, val: float):
-    _data(tensor, "constant_")
+    _data(tensor, "constant_", any_dtype=True)
     with no_grad():
         tensor.fill_(val)
     return tensor
@@ -183,7 +184,7 @@ def orthogonal_(tensor, gain: float = 1.0, generator=None):
 def eye_(tensor):
     """The identity matrix (ones on the diagonal of a 2-D weight, rectangular allowed): a Linear layer that starts
     by passing its input through."""
-    data = _data(tensor, "eye_")
+    data = _data(tensor, "eye_", any_dtype=True)
     if data.ndim != 2:
         raise ValueError(f"eye_: needs a 2-D weight, got shape {tuple(data.shape)}")
     xp = backend.get_array_module(data)

@@ -146,11 +146,14 @@ def plain_array(array):
 def zero_where(mask, a):
     """``a`` with 0 where the bool ``mask`` holds: a select (an ∞ or NaN there gives 0, as PyTorch's), done on a CPU
     on the bits: each element's ANDed with all zeros (mask − 1 = 0) or all ones (−1), at the speed of a product;
-    NumPy's where() branches on each element, several times slower on a random mask (a relu's)."""
+    NumPy's where() branches on each element, several times slower on a random mask (a relu's).  mask − 1 is worked
+    in bytes and widened by a cast (which copies the sign into every bit): a bool subtracted straight into a's width
+    went through NumPy's slow bool-to-integer cast, and cost more than relu's old product with a float mask.  (A 0-d
+    mask is a NumPy scalar: asarray makes it an array to write into.)"""
     if type(a) is not numpy.ndarray or a.dtype.kind != "f":
         return get_array_module(a).where(mask, a.dtype.type(0), a)
-    bits = a.view(f"i{a.itemsize}")
-    return (bits & numpy.subtract(mask, 1, dtype=bits.dtype)).view(a.dtype)
+    words = numpy.asarray(mask.view(numpy.int8) - 1).astype(f"i{a.itemsize}")  # 0 where mask holds, else all ones
+    return numpy.bitwise_and(words, a.view(words.dtype), out=words).view(a.dtype)
 
 
 def c_order(array):

@@ -17,7 +17,7 @@ from collections import namedtuple
 from minigan import _unary_ops as U
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import common_dtype
-from minigan.engine.errors import DivisionByZero, DomainError, DtypeError, IndexOutOfRange, ShapeError
+from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.methods import maximum, minimum  # noqa: F401  (x.minimum: the same body)
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import reduce as R
@@ -191,14 +191,10 @@ def where(condition, a=_ONLY_CONDITION, b=_ONLY_CONDITION):
     return choose(cond, a, b)
 
 
-def floating(x, fn, name="input") -> Tensor:
+def floating(x, fn) -> Tensor:
     """A tensor a kernel of real numbers only takes (frac, lerp, hypot, vecdot): PyTorch refuses an integer or bool
     one ("not implemented for 'Long'"), where other functions compute it in float32."""
-    x = _t(x, fn)
-    if x.dtype.kind != "f":
-        raise DtypeError(f"{fn}: {name} must be a floating-point tensor, got {x.dtype} (PyTorch has no integer "
-                         "kernel for it); convert it with .double() or .float()")
-    return x
+    return _t(x, fn)._floating(fn)
 
 
 def same_dtype(fn, x, other, name="other") -> None:
@@ -207,6 +203,25 @@ def same_dtype(fn, x, other, name="other") -> None:
     if isinstance(other, Tensor) and other.dtype != x.dtype:
         raise DtypeError(f"{fn}: {name} must have the input's dtype {x.dtype}, got {other.dtype} (PyTorch does not "
                          "promote here); convert it with .to(input.dtype)")
+
+
+def one_value(fn, value) -> None:
+    """The value of a fill (masked_fill, index_fill, fill_): a number, or a 0-d tensor, as PyTorch takes it; a
+    tensor of more dimensions is refused there rather than broadcast."""
+    if isinstance(value, Tensor) and value.ndim:
+        raise DomainError(f"{fn}: value must be a number or a 0-d tensor, got a tensor of shape {tuple(value.shape)}; "
+                          "use minigan.where(mask, value, x) to fill from a tensor")
+
+
+def uniform_range(fn, a, b, dtype) -> None:
+    """The bounds of a uniform draw into a tensor of ``dtype``, as PyTorch refuses them: each finite, a <= b, and
+    b − a within the dtype's range (NaN or ±inf would fill with NaN)."""
+    a, b = float(a), float(b)
+    largest = float(backend.np.finfo(dtype).max) if backend.np.dtype(dtype).kind == "f" else math.inf
+    if not (abs(a) <= largest and abs(b) <= largest):
+        raise DomainError(f"{fn}: from and to must be finite numbers in the tensor's dtype, got {a} and {b}")
+    if a > b or b - a > largest:
+        raise DomainError(f"{fn}: expects from <= to, with to − from within the tensor's dtype, got from={a}, to={b}")
 
 
 def _as_float(x, fn) -> Tensor:
@@ -262,8 +277,9 @@ def atan2(input, other):
 
 def hypot(input, other):
     """√(input² + other²)."""
-    a, b = _promoted(input, other, "hypot")
-    return U.Hypot.apply(floating(a, "hypot", "the operands' common dtype"), b)
+    a, b = _promoted(input, other, "hypot")  # (the promoted dtype must be floating: PyTorch has no integer hypot)
+    floating(a if isinstance(a, Tensor) else b, "hypot")
+    return U.Hypot.apply(a, b)
 
 
 def div(input, other, *, rounding_mode=None):
@@ -282,8 +298,8 @@ def t(input):
 
 def bmm(input, mat2):
     """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
-    if _t(input, "bmm").ndim != 3 or _t(mat2, "bmm").ndim != 3:
-        raise ShapeError(f"bmm: expected two 3-d tensors, got shapes {tuple(input.shape)} and {tuple(mat2.shape)}")
+    if _t(input, "bmm").ndim != 3 or _t(mat2, "bmm").ndim != 3:  # (PyTorch: an IndexError or a RuntimeError)
+        raise DimensionError(f"bmm: expected two 3-d tensors, got shapes {tuple(input.shape)} and {tuple(mat2.shape)}")
     return input @ mat2
 
 
@@ -349,24 +365,45 @@ def dot(input, tensor):
 
 def chunk(input, chunks, dim=0):
     """Split into ``chunks`` pieces along ``dim`` (the last may be smaller), as views in the graph."""
-    x = _t(input, "chunk")
-    if not checks.is_integer(chunks) or chunks < 1:
-        raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
-    n = x.shape[dim]
+    x = _split_input(input, "chunk")
+    if not checks.is_integer(chunks):
+        raise TypeError(f"chunk: chunks must be a positive int, got {chunks!r}")
+    if chunks < 1:
+        raise DomainError(f"chunk: chunks must be a positive int, got {chunks!r}")
+    n = x.shape[checks.normalize_axis(dim, x.ndim, "chunk", single=True)]
     if n == 0:  # (an empty dim: ``chunks`` empty pieces, as PyTorch's)
         return tuple(x.narrow(dim, 0, 0) for _ in range(int(chunks)))
     return split(x, -(-n // int(chunks)), dim)
 
 
+def _split_input(input, fn, at_least=1):
+    """The tensor a split function cuts: PyTorch's split, chunk and hsplit take at least one dimension, vsplit two,
+    dsplit three; the hsplit family cuts into sections that divide ``dim`` evenly (tensor_split allows unequal)."""
+    x = _t(input, fn)
+    if x.ndim < at_least:
+        raise DomainError(f"{fn}: expects a tensor of at least {at_least} dimension(s), got {x.ndim}")
+    return x
+
+
+def _even_sections(fn, x, sections, dim):
+    """The hsplit family's number of sections: one that divides the size of ``dim`` (tensor_split allows others)."""
+    if checks.is_integer(sections) and (sections == 0 or x.shape[dim] % sections):
+        raise DomainError(f"{fn}: cannot split dimension {dim} of size {x.shape[dim]} into {sections} equal "
+                          "sections; give a number that divides it, or a list of indices (or use tensor_split)")
+    return sections
+
+
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
-    x = _t(tensor, "split")
-    dim = int(dim) % x.ndim if x.ndim else 0
+    x = _split_input(tensor, "split")
+    dim = checks.normalize_axis(dim, x.ndim, "split", single=True)
     n = x.shape[dim]
     if checks.is_integer(split_size_or_sections):
         size = int(split_size_or_sections)
-        if size < 1:
-            raise ValueError(f"split: split_size must be a positive int, got {size}")
+        if size < 1 and not (size == 0 and n == 0):
+            raise DomainError(f"split: split_size must be a positive int (0 only for an empty dimension), got {size}")
+        if size == 0:
+            return (x.narrow(dim, 0, 0),)
         sizes = [size] * (n // size) + ([n % size] if n % size else [])
     else:
         sizes = list(split_size_or_sections)
@@ -388,8 +425,8 @@ def narrow(input, dim, start, length):
     d = checks.normalize_axis(dim, x.ndim, "narrow", single=True)
     size = x.shape[d]
     begin = int(start) + size if int(start) < 0 else int(start)
-    if not 0 <= begin <= size or length < 0 or begin + length > size:
-        raise ShapeError(f"narrow: start ({start}) + length ({length}) exceeds dimension size ({size}) of dim {d}; "
+    if not 0 <= begin <= size or length < 0 or begin + length > size:  # (PyTorch: an IndexError for the start)
+        raise DimensionError(f"narrow: start ({start}) + length ({length}) exceeds dimension size ({size}) of dim {d}; "
                          f"expected -{size} <= start <= {size} and 0 <= length <= size - start")
     return x[(slice(None),) * d + (slice(begin, begin + length),)]
 
@@ -439,6 +476,8 @@ def logical_xor(input, other):
 def _bitwise(fn, input, other, name, reflected=False):
     """An op on the bits of integer or bool tensors, in PyTorch's promoted dtype (bool & bool is bool); not
     differentiable, so the result is a plain tensor."""
+    if not isinstance(input, Tensor) and isinstance(other, Tensor):  # bitwise_and(3, x): PyTorch's number first
+        return _bitwise(fn, other, input, name, not reflected)
     x = _t(input, name)
     kinds = [x.dtype, other.dtype if isinstance(other, Tensor) else backend.np.asarray(other).dtype]
     if builtins.any(k.kind not in "biu" for k in kinds):
@@ -528,6 +567,7 @@ def masked_fill(input, mask, value):
     """``value`` where ``mask`` holds, else input (the gradient flows to input elsewhere), in input's dtype: the
     value is cast to it, as in PyTorch (an integer tensor filled with 2.7 holds 2)."""
     x = _t(input, "masked_fill")
+    one_value("masked_fill", value)
     if isinstance(value, Tensor):
         value = value.to(x.dtype)
     elif isinstance(value, (bool, int, float)) or backend.is_numpy_scalar(value):
@@ -576,8 +616,9 @@ def fmod(input, other):
 
 def mv(input, vec):
     """Matrix (n, m) times vector (m,)."""
-    if _t(input, "mv").ndim != 2 or _t(vec, "mv").ndim != 1:
-        raise ShapeError(f"mv: expected a 2-d and a 1-d tensor, got shapes {tuple(input.shape)} and {tuple(vec.shape)}")
+    if _t(input, "mv").ndim != 2 or _t(vec, "mv").ndim != 1:  # (PyTorch: an IndexError or a RuntimeError)
+        raise DimensionError(f"mv: expected a 2-d and a 1-d tensor, got shapes {tuple(input.shape)} and "
+                             f"{tuple(vec.shape)}")
     return input @ vec
 
 
@@ -680,18 +721,21 @@ def _repeat_interleave(input, repeats, dim):
 
 def hsplit(input, indices_or_sections):
     """tensor_split along dimension 1 (0 for a 1-D tensor)."""
-    x = _t(input, "hsplit")
-    return tensor_split(x, indices_or_sections, 1 if x.ndim > 1 else 0)
+    x = _split_input(input, "hsplit")
+    dim = 1 if x.ndim > 1 else 0
+    return tensor_split(x, _even_sections("hsplit", x, indices_or_sections, dim), dim)
 
 
 def vsplit(input, indices_or_sections):
     """tensor_split along dimension 0."""
-    return tensor_split(input, indices_or_sections, 0)
+    x = _split_input(input, "vsplit", 2)
+    return tensor_split(x, _even_sections("vsplit", x, indices_or_sections, 0), 0)
 
 
 def dsplit(input, indices_or_sections):
     """tensor_split along dimension 2."""
-    return tensor_split(input, indices_or_sections, 2)
+    x = _split_input(input, "dsplit", 3)
+    return tensor_split(x, _even_sections("dsplit", x, indices_or_sections, 2), 2)
 
 
 def rot90(input, k=1, dims=(0, 1)):
@@ -715,10 +759,14 @@ def tensor_split(input, indices_or_sections, dim=0):
     x = _t(input, "tensor_split")
     d = checks.normalize_axis(dim, x.ndim, "tensor_split", single=True)
     n = x.shape[d]
+    if isinstance(indices_or_sections, Tensor) and (indices_or_sections.dtype != backend.np.int64 or
+                                                    indices_or_sections.ndim > 1):
+        raise DomainError(f"tensor_split: a tensor of indices or sections must be a 0-d or 1-d int64 tensor, got "
+                          f"{indices_or_sections.dtype} of shape {tuple(indices_or_sections.shape)}")
     if checks.is_integer(indices_or_sections):
         parts = indices_or_sections
         if parts < 1:
-            raise ValueError(f"tensor_split: the number of sections must be >= 1, got {parts}")
+            raise DomainError(f"tensor_split: the number of sections must be >= 1, got {parts}")
         sizes = [n // parts + (1 if i < n % parts else 0) for i in range(parts)]
         cuts = [builtins.sum(sizes[:i]) for i in range(1, parts)]
     else:
@@ -1020,15 +1068,21 @@ def index_copy(input, dim, index, source):
     """input with source's slices written at ``index`` along ``dim``."""
     x = _t(input, "index_copy")
     same_dtype("index_copy", x, source, "source")
-    place, _ = _index_place(x, dim, index, "index_copy")
+    place, d = _index_place(x, dim, index, "index_copy")
+    source = _t(source, "index_copy")
+    expected = tuple(x.shape[:d]) + (place[d].shape[0],) + tuple(x.shape[d + 1:])
+    if x.ndim and tuple(source.shape) != expected:  # (PyTorch: an IndexError or a RuntimeError, as it differs)
+        raise DimensionError(f"index_copy: source must have shape {expected} (input's, with one slice per index "
+                             f"along dim {d}), got {tuple(source.shape)}")
     out = x.clone()
-    out[place] = _t(source, "index_copy").to(x.dtype)
+    out[place] = source.to(x.dtype)
     return out
 
 
 def index_fill(input, dim, index, value):
     """input with the slices at ``index`` along ``dim`` set to ``value``."""
     x = _t(input, "index_fill")
+    one_value("index_fill", value)
     place, _ = _index_place(x, dim, index, "index_fill")
     out = x.clone()
     out[place] = value
@@ -1185,9 +1239,9 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean of the entries that are not NaN (NaN where there are none)."""
     x = _t(input, "nanmean")
-    x = x if dtype is None else x.to(dtype)
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f":  # (the input's own dtype, before dtype= converts it: PyTorch's check)
         raise DtypeError(f"nanmean: input must be floating point, got {x.dtype}")
+    x = x if dtype is None else x.to(dtype)
     count = Tensor._make((x.array == x.array).astype(x.dtype))
     total = nansum(x, dim, keepdim)
     if dim is None and keepdim and x.ndim:

@@ -17,7 +17,7 @@ from minigan import _missing
 from minigan import _tensor_functions as _F
 from minigan import _unary_ops as U
 from minigan.engine import backend, checks
-from minigan.engine.errors import DtypeError, GraphError, ShapeError
+from minigan.engine.errors import DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
@@ -105,12 +105,15 @@ class TensorMath:
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Fill with N(mean, std²) samples (the legacy ``m.weight.data.normal_(0, 0.02)``)."""
+        if not std >= 0:  # (NaN too, as PyTorch's)
+            raise DomainError(f"normal_: std must be >= 0, got {std}")
         xp = backend.get_array_module(self.array)
         return self.copy_(backend.randn(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(std) + self.dtype.type(mean))
 
     def uniform_(self, a=0.0, b=1.0, *, generator=None):
         """Fill with U(a, b) samples."""
+        _F.uniform_range("uniform_", a, b, self.dtype)
         xp = backend.get_array_module(self.array)
         return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(b - a) + self.dtype.type(a))

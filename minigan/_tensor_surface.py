@@ -148,6 +148,10 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
     def copy_(self, src, non_blocking=False):
         return super().copy_(src)
 
+    def fill_(self, value):
+        _F.one_value("fill_", value)
+        return super().fill_(value)
+
     def float(self, *, memory_format=None):
         _F.only_defaults("float", memory_format=memory_format)
         return super().float()

@@ -13,7 +13,7 @@ from minigan import _missing
 from minigan import _tensor_functions as _F
 from minigan._tensor_surface import Tensor, tensor
 from minigan.engine import backend, checks
-from minigan.engine.errors import DomainError, DtypeError, IndexOutOfRange, ShapeError
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.grad_mode import no_grad
 from minigan.engine.ops import activation
 from minigan.engine.ops import conv as C
@@ -38,6 +38,17 @@ def _float(x, op, name="input") -> Tensor:
     if not backend.is_floating(x.dtype):
         raise DtypeError(f"{op}: {name} must be a floating-point tensor, got dtype {x.dtype}")
     return x
+
+
+def _pooled(x, op, layout) -> Tensor:
+    """A pool's input, batched (``layout``) or one sample: its number of dimensions is checked before its dtype, as
+    PyTorch's pools do (a DimensionError, which is both of PyTorch's classes there: IndexError and RuntimeError)."""
+    x = _tensor(x, op)
+    batched = layout.count(",") + 1
+    if x.ndim not in (batched - 1, batched):
+        raise DimensionError(f"{op}: input must be {batched}-D {layout}, got shape {tuple(x.shape)} (or "
+                             f"{batched - 1}-D, one sample without the batch)")
+    return _float(x, op)
 
 
 def _regression_target(target, x, op) -> Tensor:
@@ -139,7 +150,7 @@ def tanh(input):
 
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + e^(βx)) / β, and x itself where βx > threshold (where the two agree to float precision)."""
-    input = _tensor(input, "softplus")
+    input = _tensor(input, "softplus")._floating("softplus")
     if beta == 1 and threshold == 20:
         return input.softplus()
     b, t = _number("softplus", "beta", beta), _number("softplus", "threshold", threshold)
@@ -303,8 +314,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     positives more (as PyTorch's, (1 − t)·x + (1 + (p − 1)·t)·softplus(−x))."""
     op = "binary_cross_entropy_with_logits"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
-    input, target = _float(input, op, "logits"), _float(target, op, "target")
-    LS.check_same_shape(op, input, target)
+    LS.check_same_shape(op, _tensor(input, op, "logits"), _tensor(target, op, "target"))  # (sizes first: PyTorch's
+    input, target = _float(input, op, "logits"), _float(target, op, "target")  # ValueError, before the dtypes)
     LS.check_reduction(op, reduction)
     weight, pos_weight = _weight(weight, op, input), _weight(pos_weight, op, input, "pos_weight")
     if weight is None and pos_weight is None:
@@ -321,8 +332,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     element's loss."""
     op = "binary_cross_entropy"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    LS.check_same_shape(op, _tensor(input, op), _tensor(target, op, "target"))  # (sizes first, as PyTorch's)
     input, target = _float(input, op, "input"), _float(target, op, "target")
-    LS.check_same_shape(op, input, target)
     LS.check_reduction(op, reduction)
     LS.check_probabilities(op, input.array)
     weight = _weight(weight, op, input)
@@ -590,7 +601,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     maximum (row-major order), as in PyTorch; ``return_indices`` also gives where it is: an int64 index into
     the flattened H·W of its input plane (PyTorch's).
     """
-    input = _float(input, "max_pool2d")
+    input = _pooled(input, "max_pool2d", "(N, C, H, W)")
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     params = checks.check_pool2d("max_pool2d", input.array.shape, kernel_size, stride, padding, dilation, ceil_mode)
@@ -606,7 +617,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     included (``count_include_pad``) but not a ``ceil_mode`` window's part past the padded input; only its
     pixels inside the input with count_include_pad=False; or ``divisor_override`` (a nonzero int) for all.
     """
-    input = _float(input, "avg_pool2d")
+    input = _pooled(input, "avg_pool2d", "(N, C, H, W)")
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(avg_pool2d, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                            divisor_override)
@@ -1092,7 +1103,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     x, y = _broadcast_pair(op, x, _regression_target(target, x, op))
     LS.check_reduction(op, reduction)
     beta = _number(op, "beta", beta)
-    if beta < 0:
+    if not beta >= 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: beta must be >= 0, got {beta}")
     d = x - y
     if beta == 0:
@@ -1106,7 +1117,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     op = "huber_loss"
     reduction = _legacy_reduction(op, reduction, None, None)
     delta = _number(op, "delta", delta)
-    if delta <= 0:
+    if not delta > 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: delta must be > 0, got {delta}")
     return _shown_as(smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta, "HuberLossBackward0")
 
@@ -1366,7 +1377,7 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """The maximum of each window of x (N, C, L), as max_pool2d on a height-1 image, with its options
     (sizes: an int or PyTorch's 1-tuple; indices index L)."""
-    input = _float(input, "max_pool1d")
+    input = _pooled(input, "max_pool1d", "(N, C, L)")
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(max_pool1d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     if input.ndim != 3:
@@ -1386,7 +1397,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """The mean of each window of x (N, C, L), as avg_pool2d on a height-1 image, with its options
     (sizes: an int or PyTorch's 1-tuple)."""
-    input = _float(input, "avg_pool1d")
+    input = _pooled(input, "avg_pool1d", "(N, C, L)")
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(avg_pool1d, input, kernel_size, stride, padding, ceil_mode, count_include_pad)
     if input.ndim != 3:
@@ -1484,8 +1495,22 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
     """½(log max(var, eps) + (input − target)² / max(var, eps)) (+ ½ log 2π when ``full``).  As in PyTorch,
     the clamp at eps changes the value only: the gradient flows to var as if unclamped."""
-    reduction = _legacy_reduction("gaussian_nll_loss", reduction, None, None, old_mean=False)
-    x, t, v = _float(input, "gaussian_nll_loss"), _float(target, "gaussian_nll_loss"), _float(var, "gaussian_nll_loss")
+    op = "gaussian_nll_loss"
+    reduction = _legacy_reduction(op, reduction, None, None, old_mean=False)
+    x = _tensor(input, op)
+    if isinstance(var, float):  # one variance for every entry, as PyTorch takes it
+        dtype = x.dtype if x.dtype.kind == "f" else backend.DEFAULT_DTYPE
+        var = Tensor._make(backend.get_array_module(x.array).full(x.shape, var, dtype=dtype))
+    v = _tensor(var, op, "var")
+    if bool((v.array < 0).any()):  # (PyTorch checks var's values and size before the dtypes)
+        raise DomainError(f"{op}: var must be >= 0 everywhere (a variance), got a negative entry")
+    if v.shape != x.shape:  # one variance per sample (var one dim short, or size 1 along one dim): broadcast
+        if v.shape == x.shape[:-1]:
+            v = v.unsqueeze(-1)
+        elif not (v.ndim == x.ndim and sum(b for a, b in zip(x.shape, v.shape) if a != b) == 1):
+            raise ShapeError(f"{op}: var must have input's shape {tuple(x.shape)}, or it with one size 1 (or the "
+                             f"last dim left out), got {tuple(v.shape)}")
+    x, t, v = _float(x, op), _float(target, op, "target"), _float(v, op, "var")
     v = v + (v.clamp(min=eps) - v).detach()
     loss = 0.5 * (v.log() + (x - t) * (x - t) / v)
     if full:

@@ -73,7 +73,7 @@ def norm(input, ord=None, dim=None, keepdim=False, *, dtype=None):
 @toplevel._with_out
 def vecdot(x, y, *, dim=-1):
     """Σ x·y along ``dim`` (the operands broadcast)."""
-    _F.same_dtype("vecdot", _F.floating(x, "vecdot", "x"), _F.floating(y, "vecdot", "y"), "y")
+    _F.same_dtype("vecdot", _F.floating(x, "vecdot"), _F.floating(y, "vecdot"), "y")
     return (x * y).sum(dim)
 
 

@@ -1421,7 +1421,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
         recorded = [v for v in (mean, std) if isinstance(v, Tensor) and v.requires_grad]
         mean, std = (v.detach() if isinstance(v, Tensor) else v for v in (mean, std))
         like = mean if isinstance(mean, Tensor) else std
-        if builtins.bool((std < 0).any() if isinstance(std, Tensor) else std < 0):
+        if builtins.bool((~(std >= 0)).any() if isinstance(std, Tensor) else not std >= 0):  # (NaN too)
             raise DomainError("normal: std must be >= 0")
         noise = randn(*backend.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ()))),
                       generator=generator, dtype=like.dtype, device=like.device)
@@ -1431,7 +1431,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
         return sample
     if size is None:
         raise TypeError("normal: give a tensor mean or std, or numbers and size=(...)")
-    if std < 0:
+    if not std >= 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"normal: std must be >= 0, got {std}")
     samples = randn(*_shape((size,), "normal"), generator=generator, dtype=dtype, device=device) * std + mean
     return _made(samples.array, requires_grad)

@@ -9,7 +9,7 @@ refuses it, and minigan must refuse it too, with an instance of PyTorch's except
 - a tolerance, bound or width PyTorch refuses (negative rtol/atol, uniform_'s from > to, normal_'s NaN std);
 - an integer or bool tensor given to a kernel that takes only floating point (frac, hypot, lerp, softplus) or only
   numbers (topk, kthvalue, argmax of bool, nanmean of bool);
-- too few dimensions for the batched products and pools (bmm, addbmm, baddbmm, mv, avg_pool2d), a narrow or an
+- too few dimensions for the batched products and pools (addbmm, baddbmm, mv, avg_pool2d), a narrow or an
   index_copy out of range: PyTorch's IndexError ("Dimension out of range"), where minigan's ShapeError (a
   RuntimeError, but no IndexError) came out; minigan's DimensionError is both;
 - the checks PyTorch runs first (the losses' sizes before their dtypes, vector_to_parameters' sizes).
@@ -44,15 +44,15 @@ def _same_class(fn):
 
 
 def _f(lib, *shape):
-    return lib.ones(*shape, dtype=lib.float64)
+    return lib.ones(shape, dtype=lib.float64)
 
 
 def _i(lib, *shape):
-    return lib.ones(*shape, dtype=lib.int64)
+    return lib.ones(shape, dtype=lib.int64)
 
 
 def _b(lib, *shape):
-    return lib.ones(*shape, dtype=lib.bool)
+    return lib.ones(shape, dtype=lib.bool)
 
 
 SAME_DTYPE = {
@@ -72,8 +72,8 @@ SAME_DTYPE = {
 
 ZERO_D_VALUE = {
     "masked_fill with a 1-d value": lambda lib: _f(lib, 3).masked_fill(lib.tensor([True, False, True]), _f(lib, 3)),
-    "masked_fill_ with a 2-d value": lambda lib: _f(lib, 3).masked_fill_(lib.tensor([True, False, True]),
-                                                                         _f(lib, 1, 1)),
+    "masked_fill_ with a 1-d value": lambda lib: _f(lib, 3).masked_fill_(lib.tensor([True, False, True]),
+                                                                         _f(lib, 3)),
     "index_fill with a 1-d value": lambda lib: _f(lib, 3).index_fill(0, lib.tensor([0]), _f(lib, 1)),
     "index_fill_ with a 2-d value": lambda lib: _f(lib, 3, 2).index_fill_(0, lib.tensor([0]), _f(lib, 1, 2)),
     "fill_ with a 1-d value": lambda lib: _f(lib, 3).fill_(_f(lib, 1)),
@@ -85,11 +85,16 @@ SPLITS = {
     "vsplit into sections that do not divide": lambda lib: _f(lib, 3, 4).vsplit(2),
     "dsplit into sections that do not divide": lambda lib: lib.dsplit(_f(lib, 2, 3, 4), 3),
     "vsplit of a vector": lambda lib: _f(lib, 4).vsplit(2),
-    "dsplit of a matrix": lambda lib: lib.dsplit(_f(lib, 4, 4), 2),
     "hsplit of a 0-d tensor": lambda lib: lib.hsplit(_f(lib), 1),
     "tensor_split at float indices": lambda lib: lib.tensor_split(_f(lib, 4), lib.tensor([1.0, 2.0])),
     "split of a 0-d tensor": lambda lib: lib.split(_f(lib), 1),
     "chunk of a 0-d tensor": lambda lib: _f(lib).chunk(1),
+    "chunk into 0 pieces": lambda lib: _f(lib, 3).chunk(0),
+    "split by a negative size": lambda lib: lib.split(_f(lib, 3), -1),
+    "split along a dim out of range": lambda lib: lib.split(_f(lib, 3), 1, dim=2),
+    "tensor_split into 0 sections": lambda lib: lib.tensor_split(_f(lib, 3), 0),
+    "tensor_split at a matrix of indices": lambda lib: lib.tensor_split(_f(lib, 4), lib.tensor([[1]])),
+    "hsplit into 0 sections": lambda lib: lib.hsplit(_f(lib, 4), 0),
 }
 
 BOUNDS = {
@@ -103,8 +108,12 @@ BOUNDS = {
     "normal_ with std -inf": lambda lib: _f(lib, 3).normal_(0.0, -float("inf")),
     "normal with a NaN std": lambda lib: lib.normal(_f(lib, 3), float("nan")),
     "huber_loss with delta NaN": lambda lib: lib.nn.functional.huber_loss(_f(lib, 3), _f(lib, 3), delta=float("nan")),
-    "smooth_l1_loss with beta -inf": lambda lib: lib.nn.functional.smooth_l1_loss(_f(lib, 3), _f(lib, 3),
-                                                                                  beta=-float("inf")),
+    "smooth_l1_loss with beta NaN": lambda lib: lib.nn.functional.smooth_l1_loss(_f(lib, 3), _f(lib, 3),
+                                                                                 beta=float("nan")),
+    "uniform_ wider than float64": lambda lib: _f(lib, 3).uniform_(-1e308, 1e308),
+    "init.uniform_ to inf": lambda lib: lib.nn.init.uniform_(_f(lib, 3), 0.0, float("inf")),
+    "normal with a NaN std in a tensor": lambda lib: lib.normal(_f(lib, 3), lib.tensor([float("nan"), 1.0, 1.0])),
+    "normal of numbers with a NaN std": lambda lib: lib.normal(0.0, float("nan"), (2,)),
 }
 
 FLOAT_KERNELS = {
@@ -112,32 +121,29 @@ FLOAT_KERNELS = {
     "frac of bool": lambda lib: _b(lib, 3).frac(),
     "hypot of int64": lambda lib: lib.hypot(_i(lib, 3), _i(lib, 3)),
     "lerp of int64": lambda lib: lib.lerp(_i(lib, 3), _i(lib, 3), 0.5),
-    "softplus of int64": lambda lib: lib.nn.functional.softplus(_i(lib, 3)),
-    "softplus of bool": lambda lib: lib.nn.functional.softplus(_b(lib, 3)),
-    "nanmean of int64": lambda lib: lib.nanmean(_i(lib, 3)),
+    "softplus of int64 with beta": lambda lib: lib.nn.functional.softplus(_i(lib, 3), 2.0),
+    "softplus of bool with threshold": lambda lib: lib.nn.functional.softplus(_b(lib, 3), threshold=0.1),
+    "nanmean of bool with dtype=float32": lambda lib: lib.nanmean(_b(lib, 3), dtype=lib.float32),
     "topk of bool": lambda lib: _b(lib, 3).topk(1),
     "kthvalue of bool": lambda lib: lib.kthvalue(_b(lib, 3), 1),
     "vecdot of int64": lambda lib: lib.linalg.vecdot(_i(lib, 3), _i(lib, 3)),
-    "bitwise_or of a float tensor and a float": lambda lib: lib.bitwise_or(_f(lib, 3), 1.5),
-    "bitwise_and of float tensors": lambda lib: lib.bitwise_and(_f(lib, 3), _f(lib, 3)),
-    "bitwise_left_shift of a float tensor": lambda lib: lib.bitwise_left_shift(_f(lib, 3), 2),
+    "bitwise_or of a number and a float tensor": lambda lib: lib.bitwise_or(1.5, _f(lib, 3)),
+    "bitwise_and of an int and a float tensor": lambda lib: lib.bitwise_and(0, _f(lib, 3)),
 }
 
 DIMENSIONS = {
-    "bmm of a vector and a 0-d tensor": lambda lib: lib.bmm(_f(lib, 4), _f(lib)),
     "addbmm of matrices": lambda lib: lib.addbmm(_f(lib, 3, 4), _f(lib, 3, 4), _f(lib, 4, 5)),
     "baddbmm of vectors": lambda lib: _f(lib, 4).baddbmm(_f(lib, 4), _f(lib, 4)),
     "mv of 0-d tensors": lambda lib: lib.mv(_f(lib), _f(lib)),
     "avg_pool2d of a vector": lambda lib: lib.nn.functional.avg_pool2d(_f(lib, 4), 1),
     "avg_pool2d of a matrix": lambda lib: lib.nn.functional.avg_pool2d(_f(lib, 3, 1), 1),
     "avg_pool2d of a 0-d tensor": lambda lib: lib.nn.functional.avg_pool2d(_f(lib), 1),
+    "avg_pool2d of an int vector: dims before dtype": lambda lib: lib.nn.functional.avg_pool2d(_i(lib, 4), 1),
     "narrow past an empty dimension": lambda lib: lib.narrow(_f(lib, 0, 3), 0, 2, 2),
     "index_copy of fewer indices than source rows": lambda lib: _f(lib, 4, 3).index_copy(
         0, lib.tensor([0, 1]), _f(lib, 4, 3)),
     "index_copy_ of a source of other dims": lambda lib: _f(lib, 4, 3).index_copy_(
         0, lib.tensor([0, 1]), _f(lib, 2)),
-    "scatter_add along a dim past the index's": lambda lib: lib.scatter_add(_f(lib, 3, 4), 2, _i(lib, 2, 3, 4),
-                                                                            _f(lib, 3, 4)),
 }
 
 ORDER = {
@@ -153,9 +159,13 @@ ORDER = {
         _f(lib, 3), lib.nn.Linear(2, 2).parameters()),
     "vector_to_parameters of a matrix": lambda lib: lib.nn.utils.vector_to_parameters(
         _f(lib, 2, 3), [lib.nn.Parameter(_f(lib, 4))]),
+    "vector_to_parameters of a 0-d tensor": lambda lib: lib.nn.utils.vector_to_parameters(
+        _f(lib), [lib.nn.Parameter(_f(lib, 4))]),
+    "gaussian_nll_loss: var of another size": lambda lib: lib.nn.functional.gaussian_nll_loss(
+        _f(lib, 3, 4), _f(lib, 3, 4), _f(lib, 4)),
 }
 
-CASES = {**SAME_DTYPE, **FLOAT_KERNELS}
+CASES = {**SAME_DTYPE, **FLOAT_KERNELS, **ZERO_D_VALUE, **SPLITS, **DIMENSIONS, **ORDER, **BOUNDS}
 
 
 @pytest.mark.parametrize("case", list(CASES))

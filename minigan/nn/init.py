@@ -22,6 +22,7 @@ import sys
 import warnings
 
 from minigan import _missing
+from minigan import _tensor_functions as _F
 from minigan._tensor_surface import Tensor, from_numpy
 from minigan.engine import backend
 from minigan.engine.errors import DomainError, DtypeError
@@ -78,8 +79,7 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
 def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     """U(a, b): mean (a+b)/2, variance (b−a)²/12."""
     data = _data(tensor, "uniform_")
-    if not a <= b:
-        raise DomainError(f"uniform_: need a <= b, got a={a}, b={b}")
+    _F.uniform_range("uniform_", a, b, data.dtype)
     xp = backend.get_array_module(data)
     return _write(tensor, backend.rand(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(b - a)
                   + data.dtype.type(a))

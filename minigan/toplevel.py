@@ -1043,10 +1043,11 @@ repeat_interleave = _F.repeat_interleave
 
 
 def broadcast_tensors(*tensors):
-    """The tensors expanded to their common shape (views: no copy), as PyTorch's."""
+    """The tensors expanded to their common shape (views: no copy); one that has it already is given back itself,
+    as PyTorch's (under no_grad too: so its gradient still flows)."""
     xs = [_t(t, "broadcast_tensors") for t in tensors]
     shape = backend.broadcast_shapes(*[tuple(x.shape) for x in xs])
-    return tuple(x.expand(*shape) for x in xs)
+    return tuple(x if tuple(x.shape) == shape else x.expand(*shape) for x in xs)
 
 
 def _tensors(tensors, fn):

@@ -221,3 +221,18 @@ def test_an_init_fill_takes_any_dtype_as_pytorchs(fill, dtype):
             out.append(RuntimeError if isinstance(e, RuntimeError) else type(e))
     assert out[0] == out[1] or (np.array_equal(np.array(out[0][2]), np.array(out[1][2]), equal_nan=True)
                                 and out[0][:2] == out[1][:2]), out
+
+
+# ----------------------------------------------------------------------------- broadcast_tensors keeps what fits
+def test_broadcast_tensors_returns_a_tensor_of_the_common_shape_itself_as_pytorchs():
+    """PyTorch's broadcast_tensors gives back a tensor that already has the common shape (no view of it): so under
+    no_grad its gradient still flows, and it is the very tensor given."""
+    def run(lib):
+        x = lib.tensor(VALUES[0], dtype=lib.float64, requires_grad=True)
+        y = lib.tensor(VALUES[0, 0], dtype=lib.float64, requires_grad=True)
+        with lib.no_grad():
+            a, b = lib.broadcast_tensors(x, y)
+        g = lib.autograd.grad((a * 2).sum() + (b * 3).sum(), [x, y], allow_unused=True)
+        return [a is x, b is y, tuple(b.shape)] + [None if t is None else t.numpy().tolist() for t in g]
+
+    assert run(minigan) == run(torch)

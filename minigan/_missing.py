@@ -642,8 +642,10 @@ DIFFERENT = {
                        "other random numbers than PyTorch's",
         "inference_mode": "the same as no_grad (minigan has no separate inference tensors)",
         "device": "'cpu' and 'cuda' (through CuPy) only",
-        "save": "writes minigan's own .npz checkpoint (no pickle): not a file torch.load reads",
-        "load": "reads minigan's .npz checkpoints; map_location only as a device ('cpu' or 'cuda')",
+        "save": "writes minigan's own .npz checkpoint, not a file torch.load reads; a whole model or optimizer is "
+                "pickled in it, as PyTorch's",
+        "load": "reads minigan's .npz checkpoints (a pickled model only with weights_only=False, as PyTorch's); "
+                "map_location only as a device ('cpu' or 'cuda')",
         "backends": "cudnn/cuda flags are accepted and change nothing (minigan calls no cuDNN); mps is absent",
         "floor_divide": "not differentiated, as PyTorch's (the result is detached)",
         "functional": "minigan.functional is torch.nn.functional (PyTorch's torch.functional holds einsum, stft, ...)",

@@ -51,6 +51,16 @@ def _pooled(x, op, layout) -> Tensor:
     return _float(x, op)
 
 
+def _single(op, value):
+    """A 1-d window's size, stride, padding or dilation: an int, or PyTorch's list of one int (a list of another
+    length is refused there with a RuntimeError, as PyTorch's)."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 1:
+            raise DomainError(f"{op}: expected an int or a list of one int for a 1-d window, got {value!r}")
+        return value[0]
+    return value
+
+
 def _regression_target(target, x, op) -> Tensor:
     """A regression loss's target: integers are promoted to the input's float dtype, as PyTorch's type promotion does
     (mse_loss(pred, labels) with int64 labels)."""
@@ -1316,10 +1326,10 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """im2col, as PyTorch shows it: each kh×kw window of x (N, C, H, W) as a column of (N, C·kh·kw, L), L the
     number of windows.  It is a convolution whose kernels each pick one pixel, so its gradient is ``fold``
     (col2im, the transposed convolution) and every order comes from the convolution's."""
+    kh, kw = checks.pair(kernel_size, "kernel_size", "unfold", 1)  # (its type first, as PyTorch's)
     x = _float(input, "unfold")
     if x.ndim != 4:
         raise ShapeError(f"unfold: input must be 4-D (N, C, H, W), got shape {tuple(x.shape)}")
-    kh, kw = checks.pair(kernel_size, "kernel_size", "unfold", 1)
     out = conv2d(x, _picking_kernels(x.shape[1], kh, kw, x), None, stride, padding, dilation)
     return _shown_as(out.reshape(x.shape[0], out.shape[1], -1), "Im2ColBackward0")
 
@@ -1352,7 +1362,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if input.ndim != 3 or weight.ndim != 3:
         raise ShapeError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), got {tuple(input.shape)} and "
                          f"{tuple(weight.shape)}")
-    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
+    one = lambda v: _single("conv1d", v)  # an int, or PyTorch's 1-tuple
     p = one(padding)
     out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), p if isinstance(p, str) else (0, p),
                  (1, one(dilation)), groups)
@@ -1368,7 +1378,7 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
     if input.ndim != 3 or weight.ndim != 3:
         raise ShapeError(f"conv_transpose1d: expected input (N, C_in, L) and weight (C_in, C_out/groups, k), got "
                          f"{tuple(input.shape)} and {tuple(weight.shape)}")
-    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
+    one = lambda v: _single("conv_transpose1d", v)  # an int, or PyTorch's 1-tuple
     out = conv_transpose2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), (0, one(padding)),
                            (0, one(output_padding)), groups, (1, one(dilation)))
     return out.squeeze(2)
@@ -1382,7 +1392,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         return _one_sample(max_pool1d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     if input.ndim != 3:
         raise ShapeError(f"max_pool1d: input must be 3-D (N, C, L), got shape {tuple(input.shape)}")
-    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
+    one = lambda v: _single("max_pool1d", v)  # an int, or PyTorch's 1-tuple
     params = checks.check_pool2d("max_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
                                  (1, one(kernel_size)),
                                  None if stride is None else (1, one(stride)), (0, one(padding)), (1, one(dilation)),
@@ -1402,7 +1412,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
         return _one_sample(avg_pool1d, input, kernel_size, stride, padding, ceil_mode, count_include_pad)
     if input.ndim != 3:
         raise ShapeError(f"avg_pool1d: input must be 3-D (N, C, L), got shape {tuple(input.shape)}")
-    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # an int, or PyTorch's 1-tuple
+    one = lambda v: _single("avg_pool1d", v)  # an int, or PyTorch's 1-tuple
     params = checks.check_pool2d("avg_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
                                  (1, one(kernel_size)),
                                  None if stride is None else (1, one(stride)), (0, one(padding)), 1, ceil_mode)

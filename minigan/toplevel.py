@@ -1144,7 +1144,7 @@ def is_anomaly_enabled() -> builtins.bool:
     return _is_anomaly_enabled()
 
 
-def typename(obj) -> str:
+def typename(obj, /) -> str:
     """'minigan.FloatTensor' for a float32 tensor (as x.type()), else the Python type's name."""
     return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
 
@@ -1348,6 +1348,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     if x.dtype.kind != "f":
         raise DtypeError(f"histogram: input must be floating point, got {x.dtype}")
     xp = backend.get_array_module(x.array)
+    if isinstance(bins, Tensor) and bins.ndim != 1:  # (NumPy's ValueError came out)
+        raise DomainError(f"histogram: a bins tensor must be 1-d (the edges), got shape {tuple(bins.shape)}")
     edges = bins.array if isinstance(bins, Tensor) else _F.integer(bins, "histogram", "bins")
     if not isinstance(bins, Tensor) and edges < 1:
         raise ShapeError(f"histogram: bins must be > 0, got {edges} (as PyTorch)")

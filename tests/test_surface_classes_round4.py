@@ -165,7 +165,18 @@ ORDER = {
         _f(lib, 3, 4), _f(lib, 3, 4), _f(lib, 4)),
 }
 
-CASES = {**SAME_DTYPE, **FLOAT_KERNELS, **ZERO_D_VALUE, **SPLITS, **DIMENSIONS, **ORDER, **BOUNDS}
+ARGUMENTS = {
+    "max_pool1d with a kernel of two sizes": lambda lib: lib.nn.functional.max_pool1d(_f(lib, 1, 2, 6), [1, 2]),
+    "avg_pool1d with a padding of two sizes": lambda lib: lib.nn.functional.avg_pool1d(_f(lib, 1, 2, 6), 2,
+                                                                                        padding=[0, 1]),
+    "conv1d with a stride of two sizes": lambda lib: lib.nn.functional.conv1d(_f(lib, 1, 2, 6), _f(lib, 3, 2, 2),
+                                                                              stride=[1, 2]),
+    "unfold of a vector with no kernel size": lambda lib: lib.nn.functional.unfold(_f(lib, 4), None),
+    "typename's obj by name": lambda lib: lib.typename(obj=_f(lib, 2)),
+    "histogram at a matrix of edges": lambda lib: lib.histogram(_f(lib, 4), _f(lib, 2, 2)),
+}
+
+CASES = {**SAME_DTYPE, **FLOAT_KERNELS, **ZERO_D_VALUE, **SPLITS, **DIMENSIONS, **ORDER, **BOUNDS, **ARGUMENTS}
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -32,11 +32,8 @@ XFAIL = {
     "recipes_what_is_state_dict.py": "state_dict() values are NumPy arrays: sd[k].size() raises TypeError",
     "tutorials_introyt1.py": "x.dtype prints float32, PyTorch torch.float32; det is refused",
     "udacity_part1_tensors.py": "a float64 tensor prints dtype=float64, PyTorch dtype=torch.float64",
-    "tutorials_nlp_word_embeddings.py": "Embedding's grad_fn: <IndexBackward0>, PyTorch's <EmbeddingBackward0>",
     "tutorials_nn_tutorial.py": "on synthetic data its first loop's loss explodes (2.39 to 32 at lr 0.5), and the "
                                 "two libraries' float32 rounding then gives losses 0.3% apart (later ones agree)",
-    "udacity_part3_training.py": "NLLLoss's grad_fn prints <DivBackward0>, PyTorch's <NllLossBackward0> (its numbers "
-                                 "agree; images.resize_(64, 784) runs)",
 }
 # programs that use what minigan does not provide: they must stop at its one-line NotInMinigan (what to use instead)
 REFUSED = {}

@@ -213,6 +213,15 @@ def one_value(fn, value) -> None:
                           "use minigan.where(mask, value, x) to fill from a tensor")
 
 
+def ordered(x, fn) -> Tensor:
+    """The input of a function that picks entries by their order (topk, kthvalue, argmax, argmin): PyTorch's
+    kernels refuse a bool tensor there."""
+    x = _t(x, fn)
+    if x.dtype.kind == "b":
+        raise DtypeError(f"{fn}: a bool tensor has no order PyTorch picks by; convert it with .int() or .float()")
+    return x
+
+
 def uniform_range(fn, a, b, dtype) -> None:
     """The bounds of a uniform draw into a tensor of ``dtype``, as PyTorch refuses them: each finite, a <= b, and
     b − a within the dtype's range (NaN or ±inf would fill with NaN)."""
@@ -1116,9 +1125,7 @@ def sort(input, dim=-1, descending=False, stable=False):
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """(values, indices) of the ``k`` largest (or smallest) entries along ``dim``, in sorted order."""
-    x = _t(input, "topk")
-    if x.dtype.kind == "b":
-        raise DtypeError("topk: a bool tensor has no order PyTorch sorts; convert it with .int() or .float()")
+    x = ordered(input, "topk")
     if x.ndim == 0:  # a 0-d tensor is its own top entry (PyTorch allows k = 0 or 1 and returns it)
         values, indices = topk(x.reshape(1), builtins.min(k, 1) if isinstance(k, int) else k, 0, largest)
         return TopkResult(_fresh(values.reshape(())), Tensor._make(indices.array.reshape(())))
@@ -1134,9 +1141,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 def kthvalue(input, k, dim=-1, keepdim=False):
     """(values, indices): the k-th smallest entry along ``dim`` (k from 1; NaN counts as the largest), read from
     ``input`` so that the gradient flows to that entry."""
-    x = _t(input, "kthvalue")
-    if x.dtype.kind == "b":
-        raise DtypeError("kthvalue: a bool tensor has no order PyTorch sorts; convert it with .int() or .float()")
+    x = ordered(input, "kthvalue")
     flat = x.reshape(1) if x.ndim == 0 else x
     d = checks.normalize_axis(dim, flat.ndim, "kthvalue", single=True)
     if not checks.is_integer(k) or not 1 <= k <= flat.shape[d]:

@@ -139,6 +139,12 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
     def mm(self, mat2):
         return self.matmul(mat2)
 
+    def argmax(self, dim=None, keepdim=False, *, axis=None):
+        return super(Tensor, _F.ordered(self, "argmax")).argmax(dim, keepdim, axis=axis)
+
+    def argmin(self, dim=None, keepdim=False, *, axis=None):
+        return super(Tensor, _F.ordered(self, "argmin")).argmin(dim, keepdim, axis=axis)
+
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         return super(Tensor, _F.widened(self, dtype, "norm")).norm(p, dim, keepdim)
 

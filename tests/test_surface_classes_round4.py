@@ -126,6 +126,8 @@ FLOAT_KERNELS = {
     "nanmean of bool with dtype=float32": lambda lib: lib.nanmean(_b(lib, 3), dtype=lib.float32),
     "topk of bool": lambda lib: _b(lib, 3).topk(1),
     "kthvalue of bool": lambda lib: lib.kthvalue(_b(lib, 3), 1),
+    "argmax of bool": lambda lib: _b(lib, 3).argmax(),
+    "argmin of bool": lambda lib: lib.argmin(_b(lib, 3)),
     "vecdot of int64": lambda lib: lib.linalg.vecdot(_i(lib, 3), _i(lib, 3)),
     "bitwise_or of a number and a float tensor": lambda lib: lib.bitwise_or(1.5, _f(lib, 3)),
     "bitwise_and of an int and a float tensor": lambda lib: lib.bitwise_and(0, _f(lib, 3)),

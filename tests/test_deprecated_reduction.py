@@ -115,7 +115,7 @@ def test_loss_module_takes_elementwise_mean_as_pytorch(name):
 
 @pytest.mark.parametrize("name", LOSSES)
 def test_a_misspelt_reduction_is_refused_by_every_loss_as_pytorch(name):
-    """PyTorch refuses a reduction it does not know in every loss; six of minigan's returned the loss unreduced."""
+    """PyTorch refuses a reduction it does not know in every loss; seven of minigan's returned the loss unreduced."""
     _, f = LOSSES[name]
     if not hasattr(minigan.nn.functional, name):
         pytest.skip(f"minigan has no {name}")

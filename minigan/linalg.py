@@ -94,10 +94,10 @@ def multi_dot(tensors):
 
 
 @toplevel._with_out
-def matrix_power(A, n):
+def matrix_power(input, n):
     """A multiplied by itself n times (A⁰ is the identity), for square matrices (…, k, k): by repeated squaring, as
     PyTorch's, so its gradient is the products'.  A negative n needs the inverse, which minigan does not provide."""
-    A = _t(A, "matrix_power")
+    A = _t(input, "matrix_power")  # (PyTorch's keyword is input)
     if isinstance(n, bool) or not hasattr(n, "__index__"):
         raise TypeError(f"linalg.matrix_power: n must be an integer, got {type(n).__name__} {n!r}")
     n = int(n)

@@ -1065,6 +1065,9 @@ def take_along_dim(input, indices, dim=None):
     if dim is None:
         return take(x, _t(indices, "take_along_dim").reshape(-1))
     idx = _t(indices, "take_along_dim")
+    if idx.ndim != x.ndim:  # (Python's IndexError came out)
+        raise ShapeError(f"take_along_dim: input and indices must have the same number of dimensions, got "
+                         f"{tuple(x.shape)} and {tuple(idx.shape)}")
     d = checks.normalize_axis(dim, x.ndim, "take_along_dim", single=True)
     shape = list(backend.broadcast_shapes(tuple(x.shape[:d]) + (1,) + tuple(x.shape[d + 1:]),
                                           tuple(idx.shape[:d]) + (1,) + tuple(idx.shape[d + 1:])))

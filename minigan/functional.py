@@ -1080,6 +1080,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Group norm (Wu & He 2018): normalise x (N, C, ...) over each group of C/num_groups channels and the
     spatial dimensions, then · weight + bias per channel."""
+    if _tensor(input, "group_norm").ndim < 2:  # (before the dtype, as PyTorch's; Python's IndexError came out)
+        raise ShapeError(f"group_norm: input must be (N, C, ...), of at least 2 dimensions, got shape "
+                         f"{tuple(input.shape)}")
     input = _float(input, "group_norm")
     n, c = input.shape[0], input.shape[1]
     if c % num_groups:

@@ -12,7 +12,8 @@ refuses it, and minigan must refuse it too, with an instance of PyTorch's except
 - too few dimensions for the batched products and pools (addbmm, baddbmm, mv, avg_pool2d), a narrow or an
   index_copy out of range: PyTorch's IndexError ("Dimension out of range"), where minigan's ShapeError (a
   RuntimeError, but no IndexError) came out; minigan's DimensionError is both;
-- the checks PyTorch runs first (the losses' sizes before their dtypes, vector_to_parameters' sizes).
+- the checks PyTorch runs first (the losses' sizes before their dtypes, vector_to_parameters' sizes), and
+  arguments Python's own IndexError or NumPy's ValueError reached first (group_norm, take_along_dim, histogram).
 """
 
 import warnings
@@ -176,6 +177,8 @@ ARGUMENTS = {
     "unfold of a vector with no kernel size": lambda lib: lib.nn.functional.unfold(_f(lib, 4), None),
     "typename's obj by name": lambda lib: lib.typename(obj=_f(lib, 2)),
     "histogram at a matrix of edges": lambda lib: lib.histogram(_f(lib, 4), _f(lib, 2, 2)),
+    "group_norm of a vector": lambda lib: lib.nn.functional.group_norm(_f(lib, 4), 2),
+    "take_along_dim with indices of fewer dims": lambda lib: lib.take_along_dim(_f(lib, 2, 3), _i(lib, 2) * 0, 1),
 }
 
 CASES = {**SAME_DTYPE, **FLOAT_KERNELS, **ZERO_D_VALUE, **SPLITS, **DIMENSIONS, **ORDER, **BOUNDS, **ARGUMENTS}

@@ -139,7 +139,11 @@ def __getattr__(name):
     if name in _MODULES:
         value = importlib.import_module(_MODULES[name])
     else:
-        value = getattr(importlib.import_module(_NAMES[name]), _RENAMED.get(name, name))
+        module = importlib.import_module(_NAMES[name])
+        value = getattr(module, _RENAMED.get(name, name))
+        short = _NAMES[name].rpartition(".")[2]
+        if _NAMES.get(short) == _NAMES[name]:  # importing minigan/gradcheck.py set minigan.gradcheck to the module:
+            globals()[short] = getattr(module, _RENAMED.get(short, short))  # the name is its function's
     globals()[name] = value  # the next look-up finds it without calling this function
     return value
 

@@ -19,3 +19,14 @@ def test_a_fresh_program_prints_grad_fn_and_next_functions():
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines() == ["tensor([2., 2.], grad_fn=<MulBackward0>)",
                                         "MulBackward0 torch::autograd::AccumulateGrad"]
+
+
+def test_a_function_named_as_its_module_stays_the_function_whatever_is_asked_first():
+    """``minigan.gradgradcheck`` imports the module minigan/gradcheck.py, which Python then sets as the package's
+    attribute ``gradcheck``: ``minigan.gradcheck(...)`` must still be the function, as ``torch.autograd.gradcheck``."""
+    program = ("import minigan\n"
+               "minigan.gradgradcheck\n"
+               "print(callable(minigan.gradcheck), minigan.gradcheck.__name__)\n")
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "gradcheck"]

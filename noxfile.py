@@ -4,6 +4,9 @@
     nox                        # every session below, one virtualenv each (in .nox/; `nox -r` reuses them)
     nox -s newest_torch        # one session; `nox -s no_torch -- tests/test_graph.py` passes pytest arguments
 
+nox looks for each session's Python as `python3.X` on PATH (with pyenv: `pyenv global 3.11 3.10 3.13`, or
+PYENV_VERSION=3.11.7:3.10.13:3.13.0 for one command, puts them there).
+
 Sessions: the lowest NumPy declared and the newest that installs (both with PyTorch 2.13, the oracle the
 comparisons were written against), PyTorch 2.13 and the newest PyTorch that installs (with the newest NumPy), and
 no PyTorch at all (its comparisons skip).  A comparison that encodes one PyTorch version's behaviour says which
@@ -34,9 +37,10 @@ def _pytest(session):
     session.run("python", "-m", "pytest", *session.posargs)
 
 
-@nox.session(python="3.11")
+@nox.session(python="3.10")
 def lowest_numpy(session):
-    """NumPy 1.24 (value-based promotion: a Python number and a float32 scalar make a float64) with the oracle."""
+    """The lowest Python and NumPy declared, 3.10 and 1.24 (value-based promotion: a Python number and a float32
+    scalar make a float64), with the oracle."""
     _install(session, f"numpy=={NUMPY_FLOOR}", f"torch=={TORCH_ORACLE}")
     _pytest(session)
 

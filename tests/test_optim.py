@@ -226,7 +226,7 @@ WITH_EPS = [optim.RMSprop, optim.Adam, optim.OptimisticAdam]
 
 BAD = (
     [(c, dict(lr=-1.0), ValueError, "lr") for c in ALL]
-    + [(c, dict(lr=0.0), ValueError, "lr") for c in ALL]
+    + [(c, dict(lr=float("inf")), ValueError, "lr") for c in ALL]  # (lr=0 is taken, as PyTorch's)
     + [(c, dict(lr=float("nan")), ValueError, "lr") for c in ALL]
     + [(c, dict(lr="0.1"), TypeError, "lr") for c in ALL]
     + [(c, dict(lr=0.1, betas=(1.0, 0.9)), ValueError, "betas") for c in WITH_BETAS]

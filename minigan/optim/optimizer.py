@@ -53,15 +53,17 @@ def _number(who, name, value):
 
 
 def check_lr(who, lr):
+    """PyTorch's check, 0 <= lr (an optimizer made with lr=0 only to load a saved state into, as tutorials do; its
+    step changes nothing); minigan also refuses an infinite lr, which would turn every weight into inf or NaN."""
     lr = _number(who, "lr", lr)
-    if not (lr > 0 and math.isfinite(lr)):  # also False for NaN
-        raise ValueError(f"{who}: lr must be a finite number > 0, got {lr!r}")
+    if not (lr >= 0 and math.isfinite(lr)):  # also False for NaN
+        raise ValueError(f"{who}: lr must be a finite number >= 0, got {lr!r}")
     return lr
 
 
 def _scheduled_lr(who, lr):
-    """A learning rate set by a training loop or a scheduler: like check_lr, but 0 is allowed (a schedule
-    may decay to 0, as in PyTorch), while the constructor refuses it (an optimizer that never moves)."""
+    """A learning rate set by a training loop or a scheduler: as check_lr (a schedule may decay to 0, as in PyTorch),
+    named as the loop sets it."""
     lr = _number(f"{who}.step", "param_groups[i]['lr']", lr)
     if not (lr >= 0 and math.isfinite(lr)):
         raise ValueError(f"{who}.step: param_groups[i]['lr'] must be a finite number >= 0, got {lr!r}")

@@ -322,15 +322,17 @@ def lerp(input, end, weight):
                              "with .to(input.dtype)")
     diff, weight = end - x, weight.to(x.dtype) if isinstance(weight, Tensor) else weight
     if not isinstance(weight, Tensor):
-        return input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
+        out = input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
+        return _shown_as(out, "LerpBackward0")  # (a number weight; a tensor weight: LerpBackward1)
     small = weight.detach().abs() < 0.5  # (each form sees 0 for the weight where it is not used: the gradient the
     # other form's 0 sends back is then 0·0, never 0·∞ = NaN)
-    return where(small, input + weight.masked_fill(~small, 0) * diff, end - diff * (1 - weight.masked_fill(small, 0)))
+    out = where(small, input + weight.masked_fill(~small, 0) * diff, end - diff * (1 - weight.masked_fill(small, 0)))
+    return _shown_as(out, "LerpBackward1")
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta·input + alpha·(mat1 @ mat2)."""
-    return _t(input, "addmm") * beta + (_t(mat1, "addmm") @ mat2) * alpha
+    return _shown_as(_t(input, "addmm") * beta + (_t(mat1, "addmm") @ mat2) * alpha, "AddmmBackward0")
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -355,7 +357,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
 
 def dist(input, other, p=2):
     """The p-norm of input − other (broadcast)."""
-    return (_t(input, "dist") - other).norm(p)
+    return _shown_as((_t(input, "dist") - other).norm(p), "DistBackward0")
 
 
 def outer(input, vec2):
@@ -572,6 +574,13 @@ def count_nonzero(input, dim=None):
     return Tensor._make(backend.c_order(xp.asarray(xp.count_nonzero(x.array, axis=dim)).astype(backend.np.int64)))
 
 
+def _shown_as(result, torch_name):
+    """``result``, whose node prints PyTorch's name for the function that made it (minigan/autograd/graph.py)."""
+    from minigan.autograd.graph import shown_as  # (imported when used: minigan.autograd imports the surface)
+
+    return shown_as(result, torch_name)
+
+
 def masked_fill(input, mask, value):
     """``value`` where ``mask`` holds, else input (the gradient flows to input elsewhere), in input's dtype: the
     value is cast to it, as in PyTorch (an integer tensor filled with 2.7 holds 2)."""
@@ -663,7 +672,7 @@ def logaddexp(input, other):
     with backend.np.errstate(invalid="ignore"):  # (∞ − ∞: replaced below)
         out = hi + (lo - hi).exp().log1p()
     same_infinity = (a == b) & a.detach().isinf()  # ∞ − ∞ is NaN above: there the answer is a itself, as PyTorch's
-    return where(same_infinity, a, out) if bool(same_infinity.any()) else out
+    return _shown_as(where(same_infinity, a, out) if bool(same_infinity.any()) else out, "LogaddexpBackward0")
 
 
 def xlogy(input, other):
@@ -831,11 +840,11 @@ def _triangle(x, diagonal, lower, fn):
 
 def tril(input, diagonal=0):
     """The lower triangle (on and below the ``diagonal``-th diagonal) of the last two dimensions; zeros elsewhere."""
-    return _triangle(input, diagonal, True, "tril")
+    return _shown_as(_triangle(input, diagonal, True, "tril"), "TrilBackward0")
 
 
 def triu(input, diagonal=0):
-    return _triangle(input, diagonal, False, "triu")
+    return _shown_as(_triangle(input, diagonal, False, "triu"), "TriuBackward0")
 
 
 SortResult = namedtuple("sort", ["values", "indices"])  # as torch.return_types.sort / topk
@@ -903,7 +912,8 @@ def gather(input, dim, index, *, sparse_grad=False):
     x = _t(input, "gather")
     out = x[_along_place(x, dim, index, "gather")[1]]
     zero_d = index.ndim == 0 if hasattr(index, "ndim") else backend.np.ndim(index) == 0
-    return _fresh(out.reshape(())) if zero_d else out  # the index's shape (a 0-d index reads one entry)
+    # the index's shape (a 0-d index reads one entry)
+    return _fresh(out.reshape(())) if zero_d else _shown_as(out, "GatherBackward0")
 
 
 def _source(src, value, idx, fn, like):
@@ -957,7 +967,8 @@ def _index_place(x, dim, index, fn):
 def index_select(input, dim, index):
     """The entries of ``input`` at the 1-D ``index`` along ``dim`` (repeats allowed)."""
     x = _t(input, "index_select")
-    return x[_index_place(x, dim, index, "index_select")[0]].contiguous()  # (row-major, as PyTorch's)
+    out = x[_index_place(x, dim, index, "index_select")[0]].contiguous()  # (row-major, as PyTorch's)
+    return _shown_as(out, "IndexSelectBackward0")
 
 
 def nonzero(input, *, as_tuple=False):
@@ -985,7 +996,7 @@ def masked_select(input, mask):
     if not backend.is_array(m) or m.dtype != backend.np.bool_:
         raise TypeError("masked_select: mask must be a bool tensor (e.g. x > 0)")
     shape = backend.broadcast_shapes(tuple(x.shape), tuple(m.shape))
-    return x.expand(*shape)[backend.get_array_module(m).broadcast_to(m, shape)]
+    return _shown_as(x.expand(*shape)[backend.get_array_module(m).broadcast_to(m, shape)], "MaskedSelectBackward0")
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
@@ -1123,7 +1134,8 @@ def sort(input, dim=-1, descending=False, stable=False):
     indices = argsort(x, dim, descending)
     if x.ndim == 0:
         return SortResult(x.clone(), indices)
-    return SortResult(x[_along(indices.array, checks.normalize_axis(dim, x.ndim, "sort", single=True))], indices)
+    values = x[_along(indices.array, checks.normalize_axis(dim, x.ndim, "sort", single=True))]
+    return SortResult(_shown_as(values, "SortBackward0"), indices)
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
@@ -1138,7 +1150,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     k = int(k)
     picked = argsort(x, d, descending=largest).array[(slice(None),) * d + (slice(0, k),)].copy()  # (row-major, as
     # PyTorch allocates topk's results)
-    return TopkResult(x[_along(picked, d)], Tensor._make(picked))
+    return TopkResult(_shown_as(x[_along(picked, d)], "TopkBackward0"), Tensor._make(picked))
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
@@ -1177,7 +1189,8 @@ def median(input, dim=None, keepdim=False):
         a = x.array
         ties = (a == m.array) | ((a != a) & (m.array != m.array))  # the entries equal to it (NaN: the NaNs)
         share = Tensor._make((ties / ties.sum()).astype(a.dtype))
-        return m + ((where(Tensor._make(ties), x, m) - m) * share).sum()  # m itself; d/dx = ties / their count
+        out = m + ((where(Tensor._make(ties), x, m) - m) * share).sum()  # m itself; d/dx = ties / their count
+        return _shown_as(out, "MedianBackward0")
     flat = x.reshape(1) if x.ndim == 0 else x
     d = checks.normalize_axis(dim, flat.ndim, "median", single=True)
     a = flat.array
@@ -1410,7 +1423,7 @@ def trace(input):
     x = _t(input, "trace")
     if x.ndim != 2:
         raise ShapeError(f"trace: input must be a matrix, got shape {tuple(x.shape)}")
-    return diag(x).sum()
+    return _shown_as(diag(x).sum(), "TraceBackward0")
 
 
 def bernoulli(input, p=None, *, generator=None) -> Tensor:

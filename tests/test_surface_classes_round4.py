@@ -187,3 +187,18 @@ CASES = {**SAME_DTYPE, **FLOAT_KERNELS, **ZERO_D_VALUE, **SPLITS, **DIMENSIONS, 
 @pytest.mark.parametrize("case", list(CASES))
 def test_refused_in_pytorchs_class(case):
     _same_class(CASES[case])
+
+
+def test_vector_to_parameters_replaces_each_parameters_data_as_pytorchs():
+    """PyTorch sets each parameter's ``.data`` to its slice of vec: a Linear's weights read vec's values, and a view
+    given as a parameter (the rows of a tensor) is rebound, not written through into the tensor it views."""
+    import numpy as np
+
+    for lib in (minigan, torch):
+        rows = lib.zeros(2, 3, dtype=lib.float64)
+        lib.nn.utils.vector_to_parameters(lib.arange(6, dtype=lib.float64), rows)
+        np.testing.assert_array_equal(rows.numpy(), np.zeros((2, 3)))
+        layer = lib.nn.Linear(2, 2)
+        lib.nn.utils.vector_to_parameters(lib.arange(6, dtype=lib.float32), layer.parameters())
+        np.testing.assert_array_equal(layer.weight.detach().numpy(), [[0, 1], [2, 3]])
+        np.testing.assert_array_equal(layer.bias.detach().numpy(), [4, 5])

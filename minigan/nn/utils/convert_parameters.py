@@ -29,5 +29,5 @@ def vector_to_parameters(vec: Tensor, parameters) -> None:
                 raise ShapeError(f"vector_to_parameters: the slice {start}:{start + n} of vec (shape "
                                  f"{tuple(vec.shape)}) has {piece.numel()} entries, parameter of shape "
                                  f"{tuple(p.shape)} needs {n}")
-            p.copy_(piece.reshape(p.shape))
+            p.data = piece.reshape(p.shape).data  # (PyTorch's: the parameter's data replaced, not written into)
             start += n

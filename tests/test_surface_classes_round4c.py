@@ -1,0 +1,88 @@
+"""Classes of differences from PyTorch that the whole-surface random programs (tests/surface_programs.py) found in a
+held-out slice: silent values first, then refusals and exception types, each checked as a class against PyTorch
+float64."""
+
+import math
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch")
+
+INF, NAN = math.inf, math.nan
+
+
+def _np(t):
+    return t.detach().cpu().numpy() if hasattr(t, "cpu") else np.asarray(t.numpy())
+
+
+def _same(a, b):
+    np.testing.assert_allclose(np.asarray(_np(a), dtype=float), np.asarray(_np(b), dtype=float), rtol=1e-12,
+                               atol=1e-300, equal_nan=True)
+
+
+# ----------------------------------------------------------------------------- softplus with any threshold
+# PyTorch computes log1p(exp(βx)) / β wherever βx <= threshold (and x above it): with a threshold above where exp
+# overflows (or NaN, which no βx exceeds) a large βx gives inf, and the gradient there is NaN.
+@pytest.mark.parametrize("beta, threshold", [(1000.0, NAN), (1000.0, 1e10), (2.0, 800.0), (0.5, -3.0), (3.0, 20.0)])
+def test_softplus_any_threshold_as_pytorch(beta, threshold):
+    values = np.array([-800.0, -2.0, -1e-3, 0.0, 0.4, 1.223, 30.0, 500.0, INF, -INF])
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        with np.errstate(over="ignore", invalid="ignore"):  # (e^(βx) overflowing warns, as minigan's exp does)
+            y = lib.nn.functional.softplus(x, beta=beta, threshold=threshold)
+            (g,) = lib.autograd.grad(y.sum(), x)
+        results.append((y, g))
+    _same(results[0][0], results[1][0])
+    _same(results[0][1], results[1][1])
+
+
+# ----------------------------------------------------------------------------- histc's bins
+# PyTorch puts x in bin int((x − min) · bins / (max − min)) computed in the input's dtype (the last bin holds max):
+# where that rounds differently from NumPy's histogram, a count moves to the next bin.
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("bins, low, high", [(100, 0, 0), (7, -1.5, 2.0), (33, 0, 0), (10, -3.3, 0.7)])
+def test_histc_bins_as_pytorch(dtype, bins, low, high):
+    rng = np.random.default_rng(bins)
+    for _ in range(30):
+        values = rng.standard_normal(int(rng.integers(1, 300))) * float(rng.choice([1.0, 1.7, 3.1]))
+        values = np.round(values, int(rng.integers(1, 4)))
+        ours = minigan.tensor(values, dtype=getattr(minigan, dtype)).histc(bins, low, high)
+        theirs = torch.tensor(values, dtype=getattr(torch, dtype)).histc(bins, low, high)
+        assert _np(ours).dtype == _np(theirs).dtype
+        np.testing.assert_array_equal(_np(ours), _np(theirs))
+
+
+# ----------------------------------------------------------------------------- diff with n=0
+def test_diff_zero_times_is_a_new_tensor():
+    for lib in (torch, minigan):
+        x = lib.tensor([1.0, 2.0, 4.0], dtype=lib.float64, requires_grad=True)
+        for y in (lib.diff(x, 0), x.diff(n=0)):
+            assert y is not x
+            assert y.requires_grad and not y.is_leaf
+            with lib.no_grad():
+                y.add_(1.0)
+            np.testing.assert_array_equal(_np(x), [1.0, 2.0, 4.0])  # (a copy: x is not written through)
+
+
+# ----------------------------------------------------------------------------- isclose with infinite tolerances
+# PyTorch: equal entries are close; others only where |a − b| is finite and <= atol + rtol·|b|, so an infinite
+# entry against a finite one, or +inf against −inf, is never close, whatever the tolerances.
+@pytest.mark.parametrize("rtol", [0.0, 1e-5, 0.1, 1e300, INF])
+@pytest.mark.parametrize("atol", [0.0, 1e-8, INF])
+@pytest.mark.parametrize("equal_nan", [False, True])
+def test_isclose_infinite_tolerances_as_pytorch(rtol, atol, equal_nan):
+    specials = [INF, -INF, NAN, 1.0, 2.0, -1e308, 0.0]
+    a = np.array([x for x in specials for _ in specials])
+    b = np.array([y for _ in specials for y in specials])
+    results = []
+    for lib in (torch, minigan):
+        x, y = lib.tensor(a, dtype=lib.float64), lib.tensor(b, dtype=lib.float64)
+        results.append((_np(lib.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)),
+                        lib.allclose(x[:8], y[:8], rtol=rtol, atol=atol, equal_nan=equal_nan),
+                        lib.allclose(x[3:5], y[3:5], rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    assert results[0][1:] == results[1][1:]

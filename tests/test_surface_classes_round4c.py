@@ -86,3 +86,23 @@ def test_isclose_infinite_tolerances_as_pytorch(rtol, atol, equal_nan):
                         lib.allclose(x[3:5], y[3:5], rtol=rtol, atol=atol, equal_nan=equal_nan)))
     np.testing.assert_array_equal(results[0][0], results[1][0])
     assert results[0][1:] == results[1][1:]
+
+
+# ----------------------------------------------------------------------------- logaddexp's second order
+# PyTorch differentiates its formula d/da = 1/(1 + e^(b − a)): where an input is infinite, or a − b overflows e^, the
+# second order is NaN (inf/inf), and 0·(−inf) signs follow it.
+def test_logaddexp_second_order_as_pytorch():
+    va = np.array([0.5, -1.2, INF, -INF, 3.0, INF, -INF, 0.0, 1e3, 2.0])
+    vb = np.array([[1.5, 2.0, 1.0, 1.0, INF, INF, -INF, 0.0, -1e3, 2.0]]).repeat(2, 0)
+    w = np.linspace(-1, 1, 20).reshape(2, 10)
+    results = []
+    for lib in (torch, minigan):
+        a = lib.tensor(va, dtype=lib.float64, requires_grad=True)
+        b = lib.tensor(vb, dtype=lib.float64, requires_grad=True)
+        with np.errstate(all="ignore"):
+            y = lib.logaddexp(a, b)
+            ga, gb = lib.autograd.grad((y * lib.tensor(w)).sum(), [a, b], create_graph=True)
+            second = lib.autograd.grad((ga * ga).sum() + (gb * lib.tensor(w)).sum(), [a, b])
+        results.append([y, ga, gb, *second])
+    for ours, theirs in zip(results[1], results[0]):
+        _same(theirs, ours)

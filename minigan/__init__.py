@@ -56,7 +56,7 @@ _FROM = {
     ),
     # PyTorch's, deprecated
     "minigan._deprecated": "chain_matmul range set_default_tensor_type",
-    "minigan._missing": "NotInMinigan",
+    "minigan.surface.missing": "NotInMinigan",
     "minigan.linalg": "matrix_power",
     # devices, generators, threads (minigan.device is the engine's Device)
     "minigan.engine.backend": (
@@ -133,7 +133,7 @@ def __getattr__(name):
     if name.startswith("_"):  # a private module not imported yet (``from minigan import _dtype`` asks here first)
         raise AttributeError(f"module 'minigan' has no attribute {name!r}", name=name)
     if name not in _NAMES and name not in _MODULES:  # a PyTorch name minigan lacks: what to use instead
-        _missing = importlib.import_module("minigan._missing")
+        _missing = importlib.import_module("minigan.surface.missing")
         raise _missing.attribute_error("torch", name, importlib.import_module(__name__))
     importlib.import_module("minigan._tensor_surface")  # first: every tensor the engine makes is a minigan.Tensor
     if name in _MODULES:

@@ -13,17 +13,19 @@ from minigan import linalg
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.dtypes import TYPE_NAMES
-from minigan.toplevel import _factory_out, _made, _xp, set_default_device, set_default_dtype
+from minigan.surface.creation import _made, _xp
+from minigan.surface.out import factory_out
+from minigan.toplevel import set_default_device, set_default_dtype
 
 
-@_factory_out
+@factory_out
 def range(start, end, step=1, *, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:  # noqa: A001
     """start, start+step, ..., up to and *including* end: ⌊(end − start) / step⌋ + 1 values, float32 unless
     ``dtype`` says otherwise (even for integer arguments), as PyTorch's.  ``arange(start, end + step, step)``
     is what to write instead."""
     warnings.warn("minigan.range is deprecated and will be removed in a future release because its behavior is "
                   "inconsistent with Python's range builtin. Instead, use minigan.arange, which produces values in "
-                  "[start, end).", UserWarning, stacklevel=3)  # (3: the program's line, past _factory_out)
+                  "[start, end).", UserWarning, stacklevel=3)  # (3: the program's line, past factory_out)
     if layout is not None:
         raise TypeError("range: layout= other than the default (strided) is not provided")
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))

@@ -3,26 +3,27 @@
 The engine (minigan/engine/tensor.py) holds the value, the graph, the operators, views and in-place ops with
 their versions, ``backward`` and the few dozen methods the lessons, GANs and attacks call.  This class stands on
 it, as PyTorch's Python ``Tensor`` stands on its C++ base, and adds the rest of PyTorch's methods
-(``_tensor_math.py``: math, indexing, sorting, the method forms of minigan's functions; ``_tensor_inplace.py``:
-their in-place forms) and PyTorch's print (``_tensor_str.py``).
+(minigan/surface/: ``methods.py``, math, indexing, sorting, the method forms of minigan's functions; ``inplace.py``,
+their in-place forms) and PyTorch's print (``surface/printing.py``).
 
 How results are surface tensors: the engine makes every tensor with ``Tensor._make``, whose class is one class
 attribute, ``Tensor.plain``.  This module sets it once, below, to this class: from then on an engine op gives a
 ``minigan.Tensor`` (``nn.Parameter``, a subclass, too gives plain tensors, as in PyTorch), and the code between
-the engine and this class (``_tensor_functions.py``) makes tensors with the engine's ``Tensor._make``.
+the engine and this class (the bodies in minigan/surface/) makes tensors with the engine's ``Tensor._make``.
 """
 
 from __future__ import annotations
 
-from minigan import _dtype, _tensor_str
-from minigan import _tensor_functions as _F
+from minigan import _dtype
 from minigan import storage as _storage
-from minigan._tensor_index import pytorch_index
-from minigan._tensor_inplace import TensorInPlace
-from minigan._tensor_math import TensorMath
 from minigan.engine import backend, checks
 from minigan.engine import tensor as engine
 from minigan.engine.methods import maximum, minimum
+from minigan.surface import creation, operands, printing, reductions
+from minigan.surface import sorting as surface_sorting
+from minigan.surface.inplace import TensorInPlace
+from minigan.surface.methods import TensorMath
+from minigan.surface.subscripts import pytorch_index
 
 
 class Size(tuple):
@@ -83,7 +84,7 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
         return tuple.__new__(Size, self.array.shape)  # (an array's shape holds ints: no need to check them)
 
     # x[index] and x[index] = v read the index as PyTorch's Python layer does (ranges, lists, bools, NumPy
-    # integers...: minigan/_tensor_index.py); the engine checks the items against the tensor and does the indexing.
+    # integers...: minigan/surface/subscripts.py); the engine checks the items against the tensor and does the indexing.
     def __getitem__(self, index):
         return engine.Tensor.__getitem__(self, pytorch_index(index, self.ndim))
 
@@ -92,8 +93,8 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
             return
         engine.Tensor.__setitem__(self, pytorch_index(index, self.ndim), value)
 
-    def __repr__(self):  # PyTorch's print, digit for digit (minigan/_tensor_str.py)
-        return _tensor_str.tensor_repr(self)
+    def __repr__(self):  # PyTorch's print, digit for digit (minigan/printing.py)
+        return printing.tensor_repr(self)
 
     # ---- the memory under the tensor, as PyTorch's storages show it (minigan/storage.py)
     def storage(self) -> _storage.TypedStorage:
@@ -119,7 +120,7 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
     def to(self, *args, device=None, dtype=None, non_blocking=False, copy=False, memory_format=None, tensor=None):
         """``to(device)``, ``to(dtype)``, ``to(other)``, ``to(device, dtype)``; PyTorch's ``non_blocking`` and
         ``copy`` may follow by position: copy=True gives a new tensor even when nothing changes."""
-        _F.only_defaults("to", memory_format=memory_format)
+        creation.only_defaults("to", memory_format=memory_format)
         args = args if tensor is None else (tensor, *args)
         flags = [a for a in args if isinstance(a, bool)]
         copy = flags[1] if len(flags) > 1 else copy
@@ -140,13 +141,13 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
         return self.matmul(mat2)
 
     def argmax(self, dim=None, keepdim=False, *, axis=None):
-        return super(Tensor, _F.ordered(self, "argmax")).argmax(dim, keepdim, axis=axis)
+        return super(Tensor, surface_sorting.ordered(self, "argmax")).argmax(dim, keepdim, axis=axis)
 
     def argmin(self, dim=None, keepdim=False, *, axis=None):
-        return super(Tensor, _F.ordered(self, "argmin")).argmin(dim, keepdim, axis=axis)
+        return super(Tensor, surface_sorting.ordered(self, "argmin")).argmin(dim, keepdim, axis=axis)
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
-        return super(Tensor, _F.widened(self, dtype, "norm")).norm(p, dim, keepdim)
+        return super(Tensor, reductions.widened(self, dtype, "norm")).norm(p, dim, keepdim)
 
     def type(self, dtype=None, non_blocking=False):
         return super().type(dtype)
@@ -155,31 +156,31 @@ class Tensor(engine.Tensor, TensorMath, TensorInPlace):
         return super().copy_(src)
 
     def fill_(self, value):
-        _F.one_value("fill_", value)
+        operands.one_value("fill_", value)
         return super().fill_(value)
 
     def float(self, *, memory_format=None):
-        _F.only_defaults("float", memory_format=memory_format)
+        creation.only_defaults("float", memory_format=memory_format)
         return super().float()
 
     def double(self, *, memory_format=None):
-        _F.only_defaults("double", memory_format=memory_format)
+        creation.only_defaults("double", memory_format=memory_format)
         return super().double()
 
     def long(self, *, memory_format=None):
-        _F.only_defaults("long", memory_format=memory_format)
+        creation.only_defaults("long", memory_format=memory_format)
         return super().long()
 
     def cpu(self, *, memory_format=None):
-        _F.only_defaults("cpu", memory_format=memory_format)
+        creation.only_defaults("cpu", memory_format=memory_format)
         return super().cpu()
 
     def contiguous(self, memory_format=None):
-        _F.only_defaults("contiguous", memory_format=memory_format)
+        creation.only_defaults("contiguous", memory_format=memory_format)
         return super().contiguous()
 
     def clone(self, *, memory_format=None):
-        _F.only_defaults("clone", memory_format=memory_format)
+        creation.only_defaults("clone", memory_format=memory_format)
         return super().clone()
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
@@ -195,7 +196,7 @@ def tensor(data, requires_grad=False, dtype=None, device=None, *, pin_memory=Fal
     """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): an array keeps its dtype; Python
     numbers and lists become bool, int64 or float32 by what they hold (``tensor([1, 2])`` is int64,
     ``tensor([1.0, 2])`` float32).  ``from_numpy(array)`` shares the array instead."""
-    _F.only_defaults("tensor", pin_memory=pin_memory)
+    creation.only_defaults("tensor", pin_memory=pin_memory)
     t = Tensor._make(checks.to_array(data.array if isinstance(data, engine.Tensor) else data, dtype, device,
                                      infer=True))
     return t.requires_grad_(True) if requires_grad else t

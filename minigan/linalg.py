@@ -8,10 +8,12 @@ from __future__ import annotations
 import math
 import sys
 
-from minigan import _missing, toplevel
-from minigan import _tensor_functions as _F
+from minigan import toplevel
 from minigan._tensor_surface import Tensor
 from minigan.engine.errors import DomainError, ShapeError
+from minigan.surface import missing as _missing
+from minigan.surface import operands, reductions
+from minigan.surface.out import with_out
 
 
 def _t(x, fn) -> Tensor:
@@ -20,12 +22,12 @@ def _t(x, fn) -> Tensor:
     return x
 
 
-@toplevel._with_out
+@with_out
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     """(Σ|x|^ord)^(1/ord) over ``dim`` (every element when None); ord inf is the largest |x|, -inf the smallest,
     0 the number of non-zero entries."""
     x = _t(input, "vector_norm")
-    x = _F.widened(x, dtype, "linalg.vector_norm")
+    x = reductions.widened(x, dtype, "linalg.vector_norm")
     if isinstance(ord, bool) or not isinstance(ord, (int, float)):
         raise TypeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
     if ord == -math.inf:
@@ -37,12 +39,12 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     return x.norm(ord, dim, keepdim)
 
 
-@toplevel._with_out
+@with_out
 def matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """A matrix norm over the two axes ``dim``: "fro" (√Σa²), 1 / -1 (the largest / smallest column sum of |a|),
     inf / -inf (the same over rows).  The spectral and nuclear norms need an SVD, which minigan does not have."""
     A = _t(input, "matrix_norm")
-    A = _F.widened(A, dtype, "linalg.matrix_norm")
+    A = reductions.widened(A, dtype, "linalg.matrix_norm")
     if not (isinstance(dim, (tuple, list)) and len(dim) == 2) or A.ndim < 2:
         raise ShapeError(f"linalg.matrix_norm: needs a matrix (or a batch of them) and two dims, got shape "
                          f"{tuple(A.shape)} and dim={dim!r}")
@@ -58,7 +60,7 @@ def matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     return out if keepdim else out.squeeze(max(rows, cols)).squeeze(min(rows, cols))
 
 
-@toplevel._with_out
+@with_out
 def norm(input, ord=None, dim=None, keepdim=False, *, dtype=None):
     """vector_norm for a vector or an int dim, matrix_norm for a matrix or a pair of dims; with neither ord nor dim,
     the 2-norm of every entry."""
@@ -70,10 +72,10 @@ def norm(input, ord=None, dim=None, keepdim=False, *, dtype=None):
     return matrix_norm(A, "fro" if ord is None else ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
 
 
-@toplevel._with_out
+@with_out
 def vecdot(x, y, *, dim=-1):
     """Σ x·y along ``dim`` (the operands broadcast)."""
-    _F.same_dtype("vecdot", _F.floating(x, "vecdot"), _F.floating(y, "vecdot"), "y")
+    operands.same_dtype("vecdot", operands.floating(x, "vecdot"), operands.floating(y, "vecdot"), "y")
     return (x * y).sum(dim)
 
 
@@ -81,7 +83,7 @@ def matmul(input, other, *, out=None):
     return toplevel.matmul(input, other, out=out)
 
 
-@toplevel._with_out
+@with_out
 def multi_dot(tensors):
     """The product of a chain of matrices, left to right (a first 1-D operand is a row, a last one a column)."""
     tensors = list(tensors)
@@ -93,7 +95,7 @@ def multi_dot(tensors):
     return out
 
 
-@toplevel._with_out
+@with_out
 def matrix_power(input, n):
     """A multiplied by itself n times (A⁰ is the identity), for square matrices (…, k, k): by repeated squaring, as
     PyTorch's, so its gradient is the products'.  A negative n needs the inverse, which minigan does not provide."""
@@ -137,5 +139,5 @@ def cross(input, other, *, dim=-1, out=None):
 
 
 def __getattr__(name):
-    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/surface/missing.py)."""
     raise _missing.attribute_error("torch.linalg", name, sys.modules[__name__])

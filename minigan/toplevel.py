@@ -10,32 +10,32 @@ from __future__ import annotations
 
 import builtins
 import collections
-import functools
 import math
 import string
 import warnings
 
-from minigan import _dtype, _tensor_str, _tensor_surface, functional
-from minigan import _tensor_functions as _F
-from minigan import _unary_ops as U
+from minigan import _dtype, _tensor_surface, functional
 from minigan._tensor_surface import Size, Tensor, tensor
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
-from minigan.engine.errors import DomainError, DtypeError, GraphError, ShapeError
+from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.grad_mode import decorated as _decorated
 from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.engine.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.engine.ops import linalg as L
+from minigan.surface import creation, pointwise, printing, products, reductions, sampling, shapes, sorting
+from minigan.surface import indexing as surface_indexing
+from minigan.surface import operands as surface_operands
+from minigan.surface import unary as U
+from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp
+from minigan.surface.inplace import free_form
+from minigan.surface.operands import _t, wrapped_number
+from minigan.surface.out import factory_out, with_out, write_out
+from minigan.surface.products import einsum_letters
+from minigan.surface.shapes import _at_least_3d, _one_or_tuple, _tensors
 
-_shape = _F._shape
-
-strided, contiguous_format, preserve_format = _F.strided, _F.contiguous_format, _F.preserve_format  # layout= values
-
-
-_xp = _F._xp
-
-
-_made = _F._made
+strided, contiguous_format, preserve_format = (creation.strided, creation.contiguous_format,  # layout= values
+                                               creation.preserve_format)
 
 
 # ----------------------------------------------------------------------------- constructors
@@ -75,7 +75,7 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
     end of a summarized dimension, characters a line; ``profile`` ("default", "short", "full") sets all four
     first.  ``sci_mode`` True or False forces scientific notation on or off; None (also when not given, as in
     PyTorch) lets the values decide."""
-    options = _tensor_str.OPTIONS
+    options = printing.OPTIONS
     if profile is not None:
         if profile not in _PROFILES:
             raise ValueError(f"set_printoptions: profile must be one of {sorted(_PROFILES)}, got {profile!r}")
@@ -98,98 +98,39 @@ def manual_seed(seed: int):
     return backend.default_generator
 
 
-def _write_out(name, result, out):
-    """``result`` written into the tensor ``out``, which is returned: PyTorch's ``out=`` (see ``_with_out``)."""
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{name}: out must be a Tensor, got {type(out).__name__}")
-    if result.requires_grad or (out.requires_grad and is_grad_enabled()):
-        raise GraphError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
-                         "but one of the arguments requires grad; drop out= (or compute under minigan.no_grad())")
-    if not backend.np.can_cast(result.dtype, out.dtype, casting="same_kind"):
-        raise DtypeError(f"{name}: result type {result.dtype} can't be cast to the desired output type {out.dtype}")
-    if out.shape != result.shape:
-        if out.numel():
-            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
-                          f"which does not match the required output shape {list(result.shape)}.", UserWarning,
-                          stacklevel=3)
-        out.array = backend.get_array_module(out.array).empty(result.shape, dtype=out.dtype)
-    out.array[...] = result.array
-    out._version_counter()[0] += 1  # a change in place: graphs that saved out's old values refuse to backward
-    return out
-
-
-def _factory_out(fn):
-    """A factory's ``out=``: the new values are made in out's dtype (unless ``dtype=`` says another) and written
-    into ``out``, which is returned, as PyTorch's ``zeros(2, 3, out=y)``."""
-    @functools.wraps(fn)
-    def with_out(*args, out=None, **kwargs):
-        if out is None:
-            return fn(*args, **kwargs)
-        if isinstance(out, Tensor) and kwargs.get("dtype") is None:
-            kwargs["dtype"] = out.dtype
-        return _write_out(fn.__name__, fn(*args, **kwargs), out)
-
-    return with_out
-
-
-@_factory_out
+@factory_out
 def randn(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None, layout=None,
           pin_memory=False) -> Tensor:
     """Standard normal samples (float32 unless dtype says otherwise), from ``generator`` or minigan's."""
-    _F.only_defaults("randn", layout, pin_memory)
+    creation.only_defaults("randn", layout, pin_memory)
     shape = _shape(shape, "randn", size)
     return _made(backend.randn(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
-@_factory_out
+@factory_out
 def rand(*shape, size=None, generator=None, requires_grad=False, dtype=None, device=None, layout=None,
          pin_memory=False) -> Tensor:
     """Uniform [0, 1) samples."""
-    _F.only_defaults("rand", layout, pin_memory)
+    creation.only_defaults("rand", layout, pin_memory)
     shape = _shape(shape, "rand", size)
     return _made(backend.rand(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
-zeros = _factory_out(_F.zeros)
+zeros = factory_out(creation.zeros)
 
 
-ones = _factory_out(_F.ones)
+ones = factory_out(creation.ones)
 
 
-@_factory_out
+@factory_out
 def empty(*shape, size=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None) -> Tensor:
     """Zeros (PyTorch leaves the memory uninitialised; zeros are the safe choice for a learner)."""
-    return _F.zeros(*shape, size=size, dtype=dtype, layout=layout, device=device, requires_grad=requires_grad,
+    return creation.zeros(*shape, size=size, dtype=dtype, layout=layout, device=device, requires_grad=requires_grad,
                     pin_memory=pin_memory, memory_format=memory_format)
 
 
-full = _factory_out(_F.full)
-
-
-def _like(x, fn, layout=None, memory_format=None):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{fn}: expected a Tensor, got {type(x).__name__}")
-    _F.only_defaults(fn, layout, memory_format=memory_format)
-    return x
-
-
-def _like_xp(x, device):
-    """The array module of ``x``'s device, or of ``device`` when one is given (``zeros_like(x, device=...)``)."""
-    return backend.get_array_module(x.array) if device is None else _xp(device)
-
-
-def _like_array(x, device, dtype, fill):
-    """``fill`` in an array of ``x``'s shape (``fill`` an array: its values), laid out as PyTorch's
-    memory_format=torch.preserve_format lays it: in x's order of strides (NumPy's order "K": a permuted x gives a
-    permuted result, whose flatten() is a copy), row-major where x overlaps itself (an expanded x) or is elsewhere."""
-    xp, a, dtype = _like_xp(x, device), x.array, dtype or x.dtype
-    if xp is not backend.get_array_module(a) or 0 in a.strides:
-        out = xp.empty(x.shape, dtype=dtype)
-    else:
-        out = xp.empty_like(a, dtype=dtype)
-    out[...] = fill
-    return out
+full = factory_out(creation.full)
 
 
 def zeros_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
@@ -220,7 +161,7 @@ def full_like(input, fill_value, requires_grad=False, dtype=None, device=None, *
 def randn_like(input, requires_grad=False, dtype=None, device=None, *, generator=None, layout=None,
                memory_format=None, pin_memory=False) -> Tensor:
     x = _like(input, "randn_like", layout, memory_format)
-    _F.only_defaults("randn_like", pin_memory=pin_memory)
+    creation.only_defaults("randn_like", pin_memory=pin_memory)
     drawn = backend.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator)
     return _made(_like_array(x, device, dtype, drawn), requires_grad)
 
@@ -228,17 +169,17 @@ def randn_like(input, requires_grad=False, dtype=None, device=None, *, generator
 def rand_like(input, requires_grad=False, dtype=None, device=None, *, generator=None, layout=None,
               memory_format=None, pin_memory=False) -> Tensor:
     x = _like(input, "rand_like", layout, memory_format)
-    _F.only_defaults("rand_like", pin_memory=pin_memory)
+    creation.only_defaults("rand_like", pin_memory=pin_memory)
     drawn = backend.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator)
     return _made(_like_array(x, device, dtype, drawn), requires_grad)
 
 
-@_factory_out
+@factory_out
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
             layout=None, pin_memory=False) -> Tensor:
     """Integers uniform in [low, high), int64 as in PyTorch: ``randint(high, size)``, ``randint(high, size=...)``
     (from 0), ``randint(low, high, size)``, or all by keyword."""
-    _F.only_defaults("randint", layout, pin_memory)
+    creation.only_defaults("randint", layout, pin_memory)
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, high
     elif high is None and size is not None:  # randint(high, size=...)
@@ -247,7 +188,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         raise TypeError("randint: integer tensors cannot require gradients (only floating-point ones can)")
     if size is None or high is None:
         raise TypeError("randint: expected randint(high, size) or randint(low, high, size), size a tuple")
-    low, high = _F.integer(low, "randint", "low"), _F.integer(high, "randint", "high")
+    low, high = creation.integer(low, "randint", "low"), creation.integer(high, "randint", "high")
     if not low < high:
         raise DomainError(f"randint: expected low < high, got low={low}, high={high}")
     xp = _xp(device)
@@ -255,23 +196,23 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     return Tensor._make(out.astype(dtype or backend.np.int64))
 
 
-@_factory_out
+@factory_out
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
-    _F.only_defaults("randperm", layout, pin_memory)
-    n = _F.integer(n, "randperm", "n")
+    creation.only_defaults("randperm", layout, pin_memory)
+    n = creation.integer(n, "randperm", "n")
     xp = _xp(device)
     perm = xp.asarray(backend.stream(generator, xp).permutation(n).astype(dtype or backend.np.int64))
     return _made(perm, requires_grad)
 
 
-@_factory_out
+@factory_out
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, layout=None,
            pin_memory=False) -> Tensor:
     """start, start+step, ... < end; int64 when every argument is an integer (or an integer 0-d tensor), else
     float32 (as PyTorch)."""
-    _F.only_defaults("arange", layout, pin_memory)
+    creation.only_defaults("arange", layout, pin_memory)
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if end is None:
         start, end = 0, start
@@ -284,13 +225,13 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     return _made(_xp(device).arange(start, end, step).astype(dtype or default), requires_grad)
 
 
-@_factory_out
+@factory_out
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False) -> Tensor:
     """``steps`` evenly spaced values from start to end, both included (float32).  As PyTorch's: the first half
     counts up from start, the second down from end, by one step (a NaN or infinite step gives NaN everywhere)."""
-    _F.only_defaults("linspace", layout, pin_memory)
-    steps = _F.integer(steps, "linspace", "steps")
+    creation.only_defaults("linspace", layout, pin_memory)
+    steps = creation.integer(steps, "linspace", "steps")
     if steps < 0:
         raise ValueError(f"linspace: steps must be a non-negative int, got {steps!r}")
     for name, v in (("start", start), ("end", end)):
@@ -304,10 +245,10 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     return _made(values.astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
-@_factory_out
+@factory_out
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False) -> Tensor:
-    _F.only_defaults("eye", layout, pin_memory)
-    n, m = _F.integer(n, "eye", "n"), None if m is None else _F.integer(m, "eye", "m")
+    creation.only_defaults("eye", layout, pin_memory)
+    n, m = creation.integer(n, "eye", "n"), None if m is None else creation.integer(m, "eye", "m")
     return _made(_xp(device).eye(n, m, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
@@ -372,119 +313,91 @@ ByteTensor = LegacyConstructor("ByteTensor")
 BoolTensor = LegacyConstructor("BoolTensor")
 
 
-def _with_out(fn):
-    """PyTorch's ``out=`` keyword for ``fn``: the result is written into the tensor ``out``, which is returned.
-
-    As in PyTorch: ``out`` is resized to the result's shape (with a warning when it held values), the result
-    must cast to out's dtype within its kind (float into int is refused), and it is not differentiated, so
-    ``out=`` is refused where the result would need a gradient.
-    """
-    @functools.wraps(fn)
-    def with_out(*args, out=None, **kwargs):
-        result = fn(*args, **kwargs)
-        if out is None:
-            return result
-        if not isinstance(result, tuple):
-            return _write_out(fn.__name__, result, out)
-        if not isinstance(out, (tuple, list)) or len(out) != len(result):  # (values, indices): a pair of tensors
-            raise TypeError(f"{fn.__name__}: out must be a tuple of {len(result)} Tensors, got {out!r}")
-        written = [_write_out(fn.__name__, r, o) for r, o in zip(result, out)]
-        return type(result)(*written) if hasattr(result, "_fields") else tuple(written)
-
-    return with_out
-
-
-cat, stack = _with_out(functional.cat), _with_out(functional.stack)  # torch.cat(tensors, out=y) too
-@_with_out
+cat, stack = with_out(functional.cat), with_out(functional.stack)  # torch.cat(tensors, out=y) too
+@with_out
 def maximum(input, other):
     return _tensor_surface.maximum(input, other)
 
 
-@_with_out
+@with_out
 def minimum(input, other):
     return _tensor_surface.minimum(input, other)
 
 
 # ----------------------------------------------------------------------------- free forms of Tensor methods
-def _t(x, fn) -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    raise TypeError(f"{fn}: expected a Tensor, got {type(x).__name__} (wrap it with minigan.tensor(...))")
-
-
-@_with_out
+@with_out
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     return _t(input, "sum").sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
-@_with_out
+@with_out
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     return _t(input, "mean").mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-@_with_out
+@with_out
 def max(input, dim=None, keepdim=False, *, other=None):
     """``max(x)``, ``max(x, dim)`` → (values, indices), or ``max(a, b)`` (also ``other=b``): the elementwise
     maximum."""
-    return _F.max(input, dim if other is None else other, keepdim)
+    return pointwise.max(input, dim if other is None else other, keepdim)
 
 
-@_with_out
+@with_out
 def min(input, dim=None, keepdim=False, *, other=None):
-    return _F.min(input, dim if other is None else other, keepdim)
+    return pointwise.min(input, dim if other is None else other, keepdim)
 
 
-@_with_out
+@with_out
 def argmax(input, dim=None, keepdim=False):
     return _t(input, "argmax").argmax(dim, keepdim)
 
 
-@_with_out
+@with_out
 def argmin(input, dim=None, keepdim=False):
     return _t(input, "argmin").argmin(dim, keepdim)
 
 
-@_with_out
+@with_out
 def logsumexp(input, dim, keepdim=False):
     return _t(input, "logsumexp").logsumexp(dim, keepdim)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if out is not None:
-        return _write_out("norm", norm(input, p, dim, keepdim, dtype=dtype), out)
+        return write_out("norm", norm(input, p, dim, keepdim, dtype=dtype), out)
     return _t(input, "norm").norm(p, dim, keepdim, dtype)
 
 
-@_with_out
+@with_out
 def abs(input):
     return _t(input, "abs").abs()
 
 
-@_with_out
+@with_out
 def exp(input):
     return _t(input, "exp").exp()
 
 
-@_with_out
+@with_out
 def log(input):
     return _t(input, "log").log()
 
 
-@_with_out
+@with_out
 def sqrt(input):
     return _t(input, "sqrt").sqrt()
 
 
-@_with_out
+@with_out
 def sign(input):
     return _t(input, "sign").sign()
 
 
-@_with_out
+@with_out
 def tanh(input):
     return _t(input, "tanh").tanh()
 
 
-@_with_out
+@with_out
 def sigmoid(input):
     return _t(input, "sigmoid").sigmoid()
 
@@ -493,7 +406,7 @@ def relu(input):
     return _t(input, "relu").relu()
 
 
-@_with_out
+@with_out
 def clamp(input, min=None, max=None):
     return _t(input, "clamp").clamp(min, max)
 
@@ -509,12 +422,12 @@ def log_softmax(input, dim, dtype=None):
     return _t(input, "log_softmax").log_softmax(dim, dtype)
 
 
-@_with_out
+@with_out
 def matmul(input, other):
     return _t(input, "matmul") @ other
 
 
-@_with_out
+@with_out
 def mm(input, mat2):
     return _t(input, "mm") @ mat2
 
@@ -547,146 +460,146 @@ def permute(input, dims):
 def numel(input) -> int:
     return _t(input, "numel").numel()
 
-@_with_out
-def where(condition, input=_F._ONLY_CONDITION, other=_F._ONLY_CONDITION):
-    return _F.where(condition, input, other)
+@with_out
+def where(condition, input=pointwise._ONLY_CONDITION, other=pointwise._ONLY_CONDITION):
+    return pointwise.where(condition, input, other)
 
 
 
-# ----------------------------------------------------------------------------- elementwise math (_unary_ops.py)
-_as_float = _F._as_float
+# ----------------------------------------------------------------------------- elementwise math (surface/unary.py)
+_as_float = pointwise._as_float
 
 
-@_with_out
+@with_out
 def sin(input):
     return U.Sin.apply(_as_float(input, "sin"))
 
 
-@_with_out
+@with_out
 def cos(input):
     return U.Cos.apply(_as_float(input, "cos"))
 
 
-@_with_out
+@with_out
 def tan(input):
     return U.Tan.apply(_as_float(input, "tan"))
 
 
-@_with_out
+@with_out
 def asin(input):
     """The inverse sine, in [−π/2, π/2]; NaN outside [−1, 1] (as PyTorch)."""
     return U.Asin.apply(_as_float(input, "asin"))
 
 
-@_with_out
+@with_out
 def acos(input):
     return U.Acos.apply(_as_float(input, "acos"))
 
 
-@_with_out
+@with_out
 def atan(input):
     return U.Atan.apply(_as_float(input, "atan"))
 
 
-@_with_out
+@with_out
 def sinh(input):
     return U.Sinh.apply(_as_float(input, "sinh"))
 
 
-@_with_out
+@with_out
 def cosh(input):
     return U.Cosh.apply(_as_float(input, "cosh"))
 
 
-@_with_out
+@with_out
 def asinh(input):
     return U.Asinh.apply(_as_float(input, "asinh"))
 
 
-@_with_out
+@with_out
 def acosh(input):
     return U.Acosh.apply(_as_float(input, "acosh"))
 
 
-@_with_out
+@with_out
 def atanh(input):
     return U.Atanh.apply(_as_float(input, "atanh"))
 
 
-@_with_out
+@with_out
 def log1p(input):
     """log(1 + x), accurate for tiny x."""
     return U.Log1p.apply(_as_float(input, "log1p"))
 
 
-@_with_out
+@with_out
 def expm1(input):
     """eˣ − 1, accurate for tiny x."""
     return U.Expm1.apply(_as_float(input, "expm1"))
 
 
-@_with_out
+@with_out
 def exp2(input):
     return U.Exp2.apply(_as_float(input, "exp2"))
 
 
-@_with_out
+@with_out
 def erf(input):
     """The error function (2/√π) ∫₀ˣ e^(−t²) dt."""
     return U.Erf.apply(_as_float(input, "erf"))
 
 
-@_with_out
+@with_out
 def erfc(input):
     """1 − erf x, accurate where erf x is near 1."""
     return U.Erfc.apply(_as_float(input, "erfc"))
 
 
-@_with_out
+@with_out
 def erfinv(input):
     """The inverse of erf on [−1, 1] (±1 give ±inf, outside is NaN)."""
     return U.Erfinv.apply(_as_float(input, "erfinv"))
 
 
-@_with_out
+@with_out
 def log2(input):
     return U.Log2.apply(_as_float(input, "log2"))
 
 
-@_with_out
+@with_out
 def log10(input):
     return U.Log10.apply(_as_float(input, "log10"))
 
 
-@_with_out
+@with_out
 def reciprocal(input):
     return U.Reciprocal.apply(_as_float(input, "reciprocal"))
 
 
-@_with_out
+@with_out
 def rsqrt(input):
     """1/√x."""
     return U.Rsqrt.apply(_as_float(input, "rsqrt"))
 
-floor = _with_out(_F.floor)
+floor = with_out(pointwise.floor)
 
-ceil = _with_out(_F.ceil)
+ceil = with_out(pointwise.ceil)
 
-round = _with_out(_F.round)
+round = with_out(pointwise.round)
 
-trunc = _with_out(_F.trunc)
+trunc = with_out(pointwise.trunc)
 
 
 fix = trunc
 
 
-@_with_out
+@with_out
 def frac(input):
-    return U.Frac.apply(_F.floating(input, "frac"))
+    return U.Frac.apply(surface_operands.floating(input, "frac"))
 
-atan2 = _with_out(_F.atan2)
+atan2 = with_out(pointwise.atan2)
 
-hypot = _with_out(_F.hypot)
+hypot = with_out(pointwise.hypot)
 
 
 # NumPy's names, which PyTorch also accepts.
@@ -694,34 +607,19 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, a
 
 
 # ----------------------------------------------------------------------------- free forms of operators and methods
-_NUMBERS = (builtins.bool, builtins.int, builtins.float, backend.np.bool_, backend.np.integer, backend.np.floating)
-
-
-def _wrapped(input, other):
-    """A number ``input`` beside a number ``other``: the 0-d tensor PyTorch wraps it in (bool, int64 or the default
-    float dtype; a NumPy integer or float as the Python number it holds, a NumPy bool as a float, as PyTorch's), so
-    ``add(2, 3)`` is tensor(5), ``div(1, 2)`` tensor(0.5) in the default dtype.  Anything else is left as it is (to be
-    refused where a Tensor is asked for)."""
-    if not (isinstance(input, _NUMBERS) and isinstance(other, _NUMBERS)):
-        return input
-    kind = builtins.bool if isinstance(input, builtins.bool) else \
-        builtins.int if isinstance(input, (builtins.int, backend.np.integer)) else builtins.float
-    return tensor(kind(input))
-
-
-@_with_out
+@with_out
 def add(input, other, *, alpha=1):
     """input + alpha·other."""
-    input = _wrapped(input, other)
+    input = wrapped_number(input, other)
     if isinstance(input, Tensor):
         return input.add(other, alpha=alpha)
     return input + _t(other, "add") * alpha if alpha != 1 else input + _t(other, "add")
 
 
-@_with_out
+@with_out
 def sub(input, other, *, alpha=1):
     """input − alpha·other."""
-    input = _wrapped(input, other)
+    input = wrapped_number(input, other)
     if isinstance(input, Tensor):
         return input.sub(other, alpha=alpha)
     return input - _t(other, "sub") * alpha if alpha != 1 else input - _t(other, "sub")
@@ -730,31 +628,31 @@ def sub(input, other, *, alpha=1):
 subtract = sub
 
 
-@_with_out
+@with_out
 def mul(input, other):
-    input = _wrapped(input, other)
+    input = wrapped_number(input, other)
     return input * other if isinstance(input, Tensor) else _t(other, "mul") * input
 
 
 multiply = mul
 
 
-@_with_out
+@with_out
 def div(input, other, *, rounding_mode=None):
-    return _F.div(_wrapped(input, other), other, rounding_mode=rounding_mode)
+    return pointwise.div(wrapped_number(input, other), other, rounding_mode=rounding_mode)
 
 
 
 divide = true_divide = div
 
 
-@_with_out
+@with_out
 def pow(input, exponent):
     """input ** exponent (either may be a number)."""
     return input**exponent if isinstance(input, Tensor) else input ** _t(exponent, "pow")
 
 
-@_with_out
+@with_out
 def neg(input):
     return -_t(input, "neg")
 
@@ -762,45 +660,45 @@ def neg(input):
 negative = neg
 
 
-@_with_out
+@with_out
 def square(input):
     return _t(input, "square").square()
 
 
-@_with_out
+@with_out
 def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     return _t(input, "std").std(dim, unbiased, keepdim, correction=correction)
 
 
-@_with_out
+@with_out
 def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     return _t(input, "var").var(dim, unbiased, keepdim, correction=correction)
 
 
-t = _F.t
+t = shapes.t
 
-bmm = _with_out(_F.bmm)
+bmm = with_out(products.bmm)
 
-lerp = _with_out(_F.lerp)
+lerp = with_out(pointwise.lerp)
 
-addmm = _with_out(_F.addmm)
+addmm = with_out(products.addmm)
 
-baddbmm = _with_out(_F.baddbmm)
+baddbmm = with_out(products.baddbmm)
 
-addbmm = _with_out(_F.addbmm)
+addbmm = with_out(products.addbmm)
 
-addmv = _with_out(_F.addmv)
+addmv = with_out(products.addmv)
 
-addr = _with_out(_F.addr)
+addr = with_out(products.addr)
 
-dist = _F.dist
+dist = products.dist
 
-outer = _with_out(_F.outer)
+outer = with_out(products.outer)
 
 
 ger = outer
 
-dot = _with_out(_F.dot)
+dot = with_out(products.dot)
 
 
 def clone(input, *, memory_format=None):
@@ -810,87 +708,87 @@ def clone(input, *, memory_format=None):
 def detach(input):
     return _t(input, "detach").detach()
 
-chunk = _F.chunk
+chunk = shapes.chunk
 
-split = _F.split
+split = shapes.split
 
-narrow = _F.narrow
+narrow = shapes.narrow
 
 
 # ----------------------------------------------------------------------------- comparisons and tests (no gradient)
 
 
-@_with_out
+@with_out
 def eq(input, other):
     return _t(input, "eq").eq(other)
 
 
-@_with_out
+@with_out
 def ne(input, other):
     return _t(input, "ne").ne(other)
 
 
-@_with_out
+@with_out
 def gt(input, other):
     return _t(input, "gt") > other
 
 
-@_with_out
+@with_out
 def ge(input, other):
     return _t(input, "ge") >= other
 
 
-@_with_out
+@with_out
 def lt(input, other):
     return _t(input, "lt") < other
 
 
-@_with_out
+@with_out
 def le(input, other):
     return _t(input, "le") <= other
 
 
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
-isnan = _F.isnan
+isnan = pointwise.isnan
 
-isinf = _F.isinf
+isinf = pointwise.isinf
 
-isfinite = _F.isfinite
+isfinite = pointwise.isfinite
 
-logical_not = _with_out(_F.logical_not)
+logical_not = with_out(pointwise.logical_not)
 
-logical_and = _with_out(_F.logical_and)
+logical_and = with_out(pointwise.logical_and)
 
-logical_or = _with_out(_F.logical_or)
+logical_or = with_out(pointwise.logical_or)
 
-logical_xor = _with_out(_F.logical_xor)
+logical_xor = with_out(pointwise.logical_xor)
 
-bitwise_and = _with_out(_F.bitwise_and)
+bitwise_and = with_out(pointwise.bitwise_and)
 
-bitwise_or = _with_out(_F.bitwise_or)
+bitwise_or = with_out(pointwise.bitwise_or)
 
-bitwise_xor = _with_out(_F.bitwise_xor)
+bitwise_xor = with_out(pointwise.bitwise_xor)
 
-bitwise_left_shift = _with_out(_F.bitwise_left_shift)
+bitwise_left_shift = with_out(pointwise.bitwise_left_shift)
 
-bitwise_right_shift = _with_out(_F.bitwise_right_shift)
+bitwise_right_shift = with_out(pointwise.bitwise_right_shift)
 
-bitwise_not = _with_out(_F.bitwise_not)
+bitwise_not = with_out(pointwise.bitwise_not)
 
-all = _with_out(_F.all)
+all = with_out(reductions.all)
 
-any = _with_out(_F.any)
+any = with_out(reductions.any)
 
-isclose = _F.isclose
+isclose = pointwise.isclose
 
-allclose = _F.allclose
+allclose = reductions.allclose
 
-equal = _F.equal
+equal = reductions.equal
 
-count_nonzero = _F.count_nonzero
+count_nonzero = reductions.count_nonzero
 
-masked_fill = _F.masked_fill
+masked_fill = pointwise.masked_fill
 
 
 # ----------------------------------------------------------------------------- more free functions, composed
@@ -898,7 +796,7 @@ e, pi, inf, nan = math.e, math.pi, math.inf, math.nan
 newaxis = None  # x[:, minigan.newaxis] adds a dimension, as x[:, None]
 
 
-@_with_out
+@with_out
 def absolute(input):
     return abs(input)
 
@@ -907,13 +805,13 @@ def positive(input):
     """The input itself (``+x``)."""
     return _t(input, "positive").positive()
 
-amax = _with_out(_F.amax)
+amax = with_out(reductions.amax)
 
-amin = _with_out(_F.amin)
+amin = with_out(reductions.amin)
 
-clamp_min = _with_out(_F.clamp_min)
+clamp_min = with_out(pointwise.clamp_min)
 
-clamp_max = _with_out(_F.clamp_max)
+clamp_max = with_out(pointwise.clamp_max)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
@@ -948,52 +846,52 @@ def broadcast_to(input, size):
 def is_floating_point(input) -> builtins.bool:
     return _t(input, "is_floating_point").is_floating_point()
 
-is_nonzero = _F.is_nonzero
+is_nonzero = reductions.is_nonzero
 
 
 def is_same_size(input, other) -> builtins.bool:
     return _t(input, "is_same_size").shape == _t(other, "is_same_size").shape
 
 
-@_with_out
+@with_out
 def floor_divide(input, other):
-    return _F.floor_divide(_wrapped(input, other), other)
+    return pointwise.floor_divide(wrapped_number(input, other), other)
 
 
-remainder = _with_out(_F.remainder)
+remainder = with_out(pointwise.remainder)
 
-fmod = _with_out(_F.fmod)
+fmod = with_out(pointwise.fmod)
 
 
 def rsub(input, other, *, alpha=1):
     """other − alpha·input."""
     return other - _t(input, "rsub") * alpha
 
-mv = _with_out(_F.mv)
+mv = with_out(products.mv)
 
-inner = _with_out(_F.inner)
+inner = with_out(products.inner)
 
 
-@_with_out
+@with_out
 def vdot(input, other):
-    return _F.dot(input, other)
+    return products.dot(input, other)
 
-addcmul = _with_out(_F.addcmul)
+addcmul = with_out(pointwise.addcmul)
 
-addcdiv = _with_out(_F.addcdiv)
+addcdiv = with_out(pointwise.addcdiv)
 
-logaddexp = _with_out(_F.logaddexp)
+logaddexp = with_out(pointwise.logaddexp)
 
-xlogy = _with_out(_F.xlogy)
+xlogy = with_out(pointwise.xlogy)
 
-logit = _with_out(_F.logit)
+logit = with_out(pointwise.logit)
 
-deg2rad = _with_out(_F.deg2rad)
+deg2rad = with_out(pointwise.deg2rad)
 
-rad2deg = _with_out(_F.rad2deg)
+rad2deg = with_out(pointwise.rad2deg)
 
 
-@_with_out
+@with_out
 def concat(tensors, dim=0, *, out=None):
     """``cat`` under its other names."""
     return cat(tensors, dim, out=out)
@@ -1004,14 +902,14 @@ def concatenate(tensors, axis=0, out=None):
     return cat(tensors, axis, out=out)
 
 
-@_with_out
+@with_out
 def hstack(tensors):
     """Concatenate along dimension 1 (along 0 for 1-d tensors), as numpy.hstack."""
     tensors = [t.reshape(1) if t.ndim == 0 else t for t in _tensors((tensors,), "hstack")]  # atleast_1d, as PyTorch
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
-@_with_out
+@with_out
 def vstack(tensors):
     """Stack rows: 1-d tensors become rows of a matrix, others concatenate along dimension 0."""
     return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in _tensors((tensors,), "vstack")], 0)  # atleast_2d
@@ -1035,11 +933,11 @@ def movedim(input, source, destination):
 
 moveaxis = movedim
 
-ravel = _F.ravel
+ravel = shapes.ravel
 
-unbind = _F.unbind
+unbind = shapes.unbind
 
-repeat_interleave = _F.repeat_interleave
+repeat_interleave = shapes.repeat_interleave
 
 
 def broadcast_tensors(*tensors):
@@ -1048,16 +946,6 @@ def broadcast_tensors(*tensors):
     xs = [_t(t, "broadcast_tensors") for t in tensors]
     shape = backend.broadcast_shapes(*[tuple(x.shape) for x in xs])
     return tuple(x if tuple(x.shape) == shape else x.expand(*shape) for x in xs)
-
-
-def _tensors(tensors, fn):
-    """f(a, b) or f([a, b]): the tensors given."""
-    items = tensors[0] if builtins.len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors
-    return [_t(t, fn) for t in items]
-
-
-def _one_or_tuple(out):
-    return out[0] if builtins.len(out) == 1 else tuple(out)
 
 
 def atleast_1d(*tensors):
@@ -1070,52 +958,48 @@ def atleast_2d(*tensors):
     return _one_or_tuple([t.reshape(1, -1) if t.ndim < 2 else t for t in _tensors(tensors, "atleast_2d")])
 
 
-def _at_least_3d(t):
-    return t.reshape(1, -1, 1) if t.ndim < 2 else t.unsqueeze(-1) if t.ndim == 2 else t
-
-
 def atleast_3d(*tensors):
     """Each tensor with at least three dimensions: (n,) becomes (1, n, 1) and (m, n) becomes (m, n, 1)."""
     return _one_or_tuple([_at_least_3d(t) for t in _tensors(tensors, "atleast_3d")])
 
 
-@_with_out
+@with_out
 def column_stack(tensors):
     """1-D tensors as columns, 2-D ones as they are, side by side."""
     return cat([t.reshape(-1, 1) if t.ndim <= 1 else t for t in _tensors((tensors,), "column_stack")], 1)
 
 
-@_with_out
+@with_out
 def dstack(tensors):
     """Concatenate along the third dimension, each made at least 3-D first."""
     return cat([_at_least_3d(t) for t in _tensors((tensors,), "dstack")], 2)
 
-hsplit = _F.hsplit
+hsplit = shapes.hsplit
 
-vsplit = _F.vsplit
+vsplit = shapes.vsplit
 
-dsplit = _F.dsplit
+dsplit = shapes.dsplit
 
 
 def unflatten(input, dim, sizes):
     """Axis ``dim`` split into ``sizes`` (one may be -1)."""
     return _t(input, "unflatten").unflatten(dim, sizes)
 
-rot90 = _F.rot90
+rot90 = shapes.rot90
 
-tensor_split = _F.tensor_split
+tensor_split = shapes.tensor_split
 
-flip = _F.flip
+flip = shapes.flip
 
-fliplr = _F.fliplr
+fliplr = shapes.fliplr
 
-flipud = _F.flipud
+flipud = shapes.flipud
 
-tile = _F.tile
+tile = shapes.tile
 
-tril = _with_out(_F.tril)
+tril = with_out(shapes.tril)
 
-triu = _with_out(_F.triu)
+triu = with_out(shapes.triu)
 
 
 _deterministic = {"mode": False, "warn_only": False}
@@ -1151,75 +1035,75 @@ def typename(obj, /) -> str:
 # ----------------------------------------------------------------------------- gathering, sorting and running sums
 # Each reads the input at computed indices, x[index]: its gradient goes back to where each value was read (summed
 # over repeats), through indexing's own backward.  Only the indices (argsort) are computed without a gradient.
-SortResult = _F.SortResult
-TopkResult = _F.TopkResult
-KthvalueResult = _F.KthvalueResult
-MedianResult = _F.MedianResult
-CummaxResult = _F.CummaxResult
-CumminResult = _F.CumminResult
-AminmaxResult = _F.AminmaxResult
+SortResult = sorting.SortResult
+TopkResult = sorting.TopkResult
+KthvalueResult = sorting.KthvalueResult
+MedianResult = sorting.MedianResult
+CummaxResult = reductions.CummaxResult
+CumminResult = reductions.CumminResult
+AminmaxResult = reductions.AminmaxResult
 
-gather = _with_out(_F.gather)
+gather = with_out(surface_indexing.gather)
 
-scatter = _with_out(_F.scatter)
+scatter = with_out(surface_indexing.scatter)
 
-scatter_add = _F.scatter_add
+scatter_add = surface_indexing.scatter_add
 
-index_select = _with_out(_F.index_select)
+index_select = with_out(surface_indexing.index_select)
 
-nonzero = _with_out(_F.nonzero)
+nonzero = with_out(surface_indexing.nonzero)
 
-argwhere = _F.argwhere
+argwhere = surface_indexing.argwhere
 
-masked_select = _with_out(_F.masked_select)
+masked_select = with_out(surface_indexing.masked_select)
 
-unique = _F.unique
+unique = sorting.unique
 
-index_add = _with_out(_F.index_add)
+index_add = with_out(surface_indexing.index_add)
 
-index_put = _F.index_put
+index_put = surface_indexing.index_put
 
-take = _F.take
+take = surface_indexing.take
 
-take_along_dim = _with_out(_F.take_along_dim)
+take_along_dim = with_out(surface_indexing.take_along_dim)
 
-index_copy = _with_out(_F.index_copy)
+index_copy = with_out(surface_indexing.index_copy)
 
-index_fill = _F.index_fill
+index_fill = surface_indexing.index_fill
 
-argsort = _with_out(_F.argsort)
+argsort = with_out(sorting.argsort)
 
-sort = _with_out(_F.sort)
+sort = with_out(sorting.sort)
 
-topk = _with_out(_F.topk)
+topk = with_out(sorting.topk)
 
-kthvalue = _with_out(_F.kthvalue)
+kthvalue = with_out(sorting.kthvalue)
 
-median = _with_out(_F.median)
+median = with_out(sorting.median)
 
-quantile = _with_out(_F.quantile)
+quantile = with_out(sorting.quantile)
 
-nansum = _F.nansum
+nansum = reductions.nansum
 
-nanmean = _with_out(_F.nanmean)
+nanmean = with_out(reductions.nanmean)
 
-cummax = _with_out(_F.cummax)
+cummax = with_out(reductions.cummax)
 
-cummin = _with_out(_F.cummin)
+cummin = with_out(reductions.cummin)
 
-logcumsumexp = _with_out(_F.logcumsumexp)
+logcumsumexp = with_out(reductions.logcumsumexp)
 
-bincount = _F.bincount
+bincount = reductions.bincount
 
-histc = _with_out(_F.histc)
+histc = with_out(reductions.histc)
 
-aminmax = _with_out(_F.aminmax)
+aminmax = with_out(reductions.aminmax)
 
-cumsum = _with_out(_F.cumsum)
+cumsum = with_out(reductions.cumsum)
 
-prod = _with_out(_F.prod)
+prod = with_out(reductions.prod)
 
-cumprod = _with_out(_F.cumprod)
+cumprod = with_out(reductions.cumprod)
 
 
 # ----------------------------------------------------------------------------- einsum
@@ -1236,49 +1120,15 @@ def einsum(equation, *operands):
     if builtins.len({x.dtype for x in xs}) > 1:
         raise TypeError(f"einsum: the operands must share a dtype, got {', '.join(str(x.dtype) for x in xs)}; "
                         "convert them with .to(dtype)")
-    inputs, output = _einsum_letters(equation.replace(" ", ""), xs)
+    inputs, output = einsum_letters(equation.replace(" ", ""), xs)
     return L.Einsum.apply(*xs, subscripts=inputs, output=output)
-
-
-def _einsum_letters(equation, xs):
-    """The equation's subscripts with any "..." written as fresh letters (the same ones, right-aligned, in every
-    operand), and the output's (given, or implicit); each checked against the operands' shapes."""
-    left, arrow, right = equation.partition("->")
-    subscripts = left.split(",")
-    if builtins.len(subscripts) != builtins.len(xs):
-        raise DomainError(f"einsum: {equation!r} names {builtins.len(subscripts)} operand(s), {builtins.len(xs)} given")
-    for s in subscripts + ([right] if arrow else []):
-        if s.count("...") > 1 or not s.replace("...", "").isalpha() and s.replace("...", ""):
-            raise ValueError(f"einsum: {s!r} in {equation!r}: subscripts are letters, with at most one '...'")
-    fresh = [c for c in string.ascii_letters if c not in equation]
-    spans = [x.ndim - builtins.len(s.replace("...", "")) for s, x in zip(subscripts, xs)]
-    for s, x, span in zip(subscripts, xs, spans):
-        if span < 0 or span > 0 and "..." not in s:
-            raise ShapeError(f"einsum: {s!r} names {builtins.len(s.replace('...', ''))} axes, but its operand has "
-                             f"shape {tuple(x.shape)}")
-    rank = builtins.max([n for s, n in zip(subscripts, spans) if "..." in s], default=0)
-    inputs = tuple(s.replace("...", "".join(fresh[rank - n:rank])) for s, n in zip(subscripts, spans))
-    if arrow:
-        output = right.replace("...", "".join(fresh[:rank]))  # (without '...', those axes are summed, as PyTorch)
-    else:
-        once = [c for c in left if c.isalpha() and left.count(c) == 1]
-        output = "".join(fresh[:rank]) + "".join(builtins.sorted(once))
-    sizes = {}
-    for s, x in zip(inputs, xs):
-        for c, n in zip(s, x.shape):
-            if sizes.setdefault(c, n) != n and 1 not in (n, sizes[c]):
-                raise ShapeError(f"einsum: {c!r} in {equation!r} stands for sizes {sizes[c]} and {n}")
-            sizes[c] = builtins.max(sizes[c], n)
-    if builtins.len(set(output)) < builtins.len(output) or builtins.any(c not in sizes for c in output):
-        raise ValueError(f"einsum: the output of {equation!r} must name each of the inputs' letters at most once")
-    return inputs, output
 
 
 def tensordot(a, b, dims=2, out=None):
     """The sum of a·b over the last ``dims`` axes of a and the first of b (or over the axes listed in a pair of
     lists), written as an einsum."""
     if out is not None:
-        return _write_out("tensordot", tensordot(a, b, dims), out)
+        return write_out("tensordot", tensordot(a, b, dims), out)
     x, y = _t(a, "tensordot"), _t(b, "tensordot")
     if checks.is_integer(dims):
         dims = int(dims)
@@ -1297,9 +1147,9 @@ def tensordot(a, b, dims=2, out=None):
     out = [c for c in left if c not in right] + [c for c in right if c not in left]
     return einsum(f"{''.join(left)},{''.join(right)}->{''.join(out)}", x, y)
 
-diag = _with_out(_F.diag)
+diag = with_out(products.diag)
 
-trace = _F.trace
+trace = products.trace
 
 
 def meshgrid(*tensors, indexing="ij"):
@@ -1350,7 +1200,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     xp = backend.get_array_module(x.array)
     if isinstance(bins, Tensor) and bins.ndim != 1:  # (NumPy's ValueError came out)
         raise DomainError(f"histogram: a bins tensor must be 1-d (the edges), got shape {tuple(bins.shape)}")
-    edges = bins.array if isinstance(bins, Tensor) else _F.integer(bins, "histogram", "bins")
+    edges = bins.array if isinstance(bins, Tensor) else creation.integer(bins, "histogram", "bins")
     if not isinstance(bins, Tensor) and edges < 1:
         raise ShapeError(f"histogram: bins must be > 0, got {edges} (as PyTorch)")
     if range is None and not isinstance(bins, Tensor) and x.numel():
@@ -1361,16 +1211,16 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     hist, bin_edges = xp.histogram(x.array.ravel(), bins=edges, range=range, weights=w, density=density)
     result = HistogramResult(Tensor._make(hist.astype(x.dtype)), Tensor._make(bin_edges.astype(x.dtype)))
     if out is not None:
-        return HistogramResult(*(_write_out("histogram", r, o) for r, o in zip(result, out)))
+        return HistogramResult(*(write_out("histogram", r, o) for r, o in zip(result, out)))
     return result
 
 
-@_with_out
+@with_out
 def cross(input, other, dim=None):
     """The cross product of 3-vectors along ``dim``; with no dim, the first dimension of size 3 (PyTorch's
     deprecated default: pass dim, or use linalg.cross, whose default is -1)."""
     x, y = _t(input, "cross"), _t(other, "cross")
-    _F.same_dtype("cross", x, y)
+    surface_operands.same_dtype("cross", x, y)
     if dim is None:
         warnings.warn("Using minigan.cross without specifying the dim arg is deprecated (as in PyTorch): pass dim, or "
                       "use minigan.linalg.cross (its default is the last dim)", UserWarning, stacklevel=3)
@@ -1383,40 +1233,31 @@ def cross(input, other, dim=None):
 
 
 # ----------------------------------------------------------------------------- in-place free forms
-def _in_place(name):
-    """``minigan.relu_(x)`` is ``x.relu_()``: PyTorch's free in-place forms are the Tensor methods."""
-    def in_place(input, *args, **kwargs):
-        return getattr(_t(input, name), name)(*args, **kwargs)
-
-    in_place.__name__ = in_place.__qualname__ = name
-    return in_place
-
-
-abs_, acos_, acosh_, arccos_ = _in_place("abs_"), _in_place("acos_"), _in_place("acosh_"), _in_place("arccos_")
-arccosh_, arcsin_, arcsinh_ = _in_place("arccosh_"), _in_place("arcsin_"), _in_place("arcsinh_")
-arctan_, arctanh_, asin_, asinh_ = _in_place("arctan_"), _in_place("arctanh_"), _in_place("asin_"), _in_place("asinh_")
-atan_, atanh_, ceil_, clamp_ = _in_place("atan_"), _in_place("atanh_"), _in_place("ceil_"), _in_place("clamp_")
-clamp_max_, clamp_min_, clip_ = _in_place("clamp_max_"), _in_place("clamp_min_"), _in_place("clip_")
-cos_, cosh_, deg2rad_, detach_ = _in_place("cos_"), _in_place("cosh_"), _in_place("deg2rad_"), _in_place("detach_")
-erf_, erfc_, exp2_, exp_ = _in_place("erf_"), _in_place("erfc_"), _in_place("exp2_"), _in_place("exp_")
-expm1_, fill_, fix_, floor_ = _in_place("expm1_"), _in_place("fill_"), _in_place("fix_"), _in_place("floor_")
-frac_, index_put_, log10_ = _in_place("frac_"), _in_place("index_put_"), _in_place("log10_")
-log1p_, log2_, log_, logit_ = _in_place("log1p_"), _in_place("log2_"), _in_place("log_"), _in_place("logit_")
-nan_to_num_, neg_, negative_ = _in_place("nan_to_num_"), _in_place("neg_"), _in_place("negative_")
-rad2deg_, reciprocal_, relu_ = _in_place("rad2deg_"), _in_place("reciprocal_"), _in_place("relu_")
-round_, rsqrt_, sigmoid_, sin_ = _in_place("round_"), _in_place("rsqrt_"), _in_place("sigmoid_"), _in_place("sin_")
-sinh_, sqrt_, square_, tan_ = _in_place("sinh_"), _in_place("sqrt_"), _in_place("square_"), _in_place("tan_")
-tanh_, trunc_, xlogy_, zero_ = _in_place("tanh_"), _in_place("trunc_"), _in_place("xlogy_"), _in_place("zero_")
+abs_, acos_, acosh_, arccos_ = free_form("abs_"), free_form("acos_"), free_form("acosh_"), free_form("arccos_")
+arccosh_, arcsin_, arcsinh_ = free_form("arccosh_"), free_form("arcsin_"), free_form("arcsinh_")
+arctan_, arctanh_, asin_, asinh_ = free_form("arctan_"), free_form("arctanh_"), free_form("asin_"), free_form("asinh_")
+atan_, atanh_, ceil_, clamp_ = free_form("atan_"), free_form("atanh_"), free_form("ceil_"), free_form("clamp_")
+clamp_max_, clamp_min_, clip_ = free_form("clamp_max_"), free_form("clamp_min_"), free_form("clip_")
+cos_, cosh_, deg2rad_, detach_ = free_form("cos_"), free_form("cosh_"), free_form("deg2rad_"), free_form("detach_")
+erf_, erfc_, exp2_, exp_ = free_form("erf_"), free_form("erfc_"), free_form("exp2_"), free_form("exp_")
+expm1_, fill_, fix_, floor_ = free_form("expm1_"), free_form("fill_"), free_form("fix_"), free_form("floor_")
+frac_, index_put_, log10_ = free_form("frac_"), free_form("index_put_"), free_form("log10_")
+log1p_, log2_, log_, logit_ = free_form("log1p_"), free_form("log2_"), free_form("log_"), free_form("logit_")
+nan_to_num_, neg_, negative_ = free_form("nan_to_num_"), free_form("neg_"), free_form("negative_")
+rad2deg_, reciprocal_, relu_ = free_form("rad2deg_"), free_form("reciprocal_"), free_form("relu_")
+round_, rsqrt_, sigmoid_, sin_ = free_form("round_"), free_form("rsqrt_"), free_form("sigmoid_"), free_form("sin_")
+sinh_, sqrt_, square_, tan_ = free_form("sinh_"), free_form("sqrt_"), free_form("square_"), free_form("tan_")
+tanh_, trunc_, xlogy_, zero_ = free_form("tanh_"), free_form("trunc_"), free_form("xlogy_"), free_form("zero_")
 
 
 # ----------------------------------------------------------------------------- sampling (minigan's one generator)
-@_factory_out
+@factory_out
 def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None, device=None, pin_memory=False,
            requires_grad=False) -> Tensor:
     """Samples of N(mean, std²): ``normal(mean_tensor, std_tensor)`` (one per element, broadcast) or
     ``normal(0.0, 1.0, size=(n,))`` (a new leaf: ``requires_grad=True`` makes it a parameter to learn).  The
     draw is recorded with a zero gradient to mean and std (as in PyTorch)."""
-    _F.only_defaults("normal", layout, pin_memory)
+    creation.only_defaults("normal", layout, pin_memory)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if requires_grad or dtype is not None:  # PyTorch's tensor overloads have no such keywords
             raise TypeError("normal: requires_grad= and dtype= go with numbers mean and std and a size (PyTorch's "
@@ -1430,7 +1271,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
                       generator=generator, dtype=like.dtype, device=like.device)
         sample = noise * std + mean
         for v in recorded:  # PyTorch records the draw, its gradient 0: where(True, sample, v) is the sample
-            sample = _F.where(ones(sample.shape, dtype=builtins.bool, device=sample.device), sample, v)
+            sample = pointwise.where(ones(sample.shape, dtype=builtins.bool, device=sample.device), sample, v)
         return sample
     if size is None:
         raise TypeError("normal: give a tensor mean or std, or numbers and size=(...)")
@@ -1439,9 +1280,9 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
     samples = randn(*_shape((size,), "normal"), generator=generator, dtype=dtype, device=device) * std + mean
     return _made(samples.array, requires_grad)
 
-bernoulli = _with_out(_F.bernoulli)
+bernoulli = with_out(sampling.bernoulli)
 
-multinomial = _with_out(_F.multinomial)
+multinomial = with_out(sampling.multinomial)
 
 
 # ----------------------------------------------------------------------------- small compositions
@@ -1458,11 +1299,11 @@ def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     dim, unbiased = (None, dim) if isinstance(dim, builtins.bool) else (dim, unbiased)  # (std_mean(x, False): unbiased)
     return x.std(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim=keepdim)
 
-nan_to_num = _with_out(_F.nan_to_num)
+nan_to_num = with_out(pointwise.nan_to_num)
 
-diff = _F.diff
+diff = reductions.diff
 
-roll = _F.roll
+roll = shapes.roll
 
 
 __all__ = [

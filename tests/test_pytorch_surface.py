@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import minigan
-from minigan import _missing
+from minigan.surface import missing as _missing
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "docs"))

@@ -219,7 +219,7 @@ def test_device_comes_first_among_the_suffixes():
     """(Without a GPU: a stand-in that says it lives on cuda, to check PyTorch's order of the suffixes.)"""
     from types import SimpleNamespace
 
-    from minigan._tensor_str import tensor_repr
+    from minigan.surface.printing import tensor_repr
 
     x = minigan.tensor([1.0, 2.5], dtype=minigan.float64)
     on_gpu = SimpleNamespace(array=x.array, device=minigan.device("cuda:0"), grad_fn=None, requires_grad=True)

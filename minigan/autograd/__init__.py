@@ -18,7 +18,6 @@ import importlib
 import sys
 import warnings
 
-from minigan import _missing
 from minigan._tensor_surface import Tensor
 from minigan.autograd import graph  # noqa: F401  (torch.autograd.graph: the nodes as a learner prints them)
 from minigan.autograd.function import BackwardFunction, Function
@@ -33,6 +32,7 @@ from minigan.engine.grad_mode import (
     set_grad_enabled,
 )
 from minigan.engine.walk import accumulate, backprop, backward_into, topological_order, walk_to
+from minigan.surface import missing as _missing
 
 
 def _as_tuple(x, name):
@@ -153,7 +153,7 @@ __all__ = ["grad", "backward", "hvp", "Variable", "Function", "BackwardFunction"
            "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "is_anomaly_enabled"]
 
 
-def __getattr__(name):  # a PyTorch name minigan lacks: one line that says what to use instead (minigan/_missing.py)
+def __getattr__(name):  # a PyTorch name minigan lacks: one line saying what to use instead (surface/missing.py)
     if name == "functional":  # torch.autograd.functional: it stands on this package, so it is imported when asked
         return importlib.import_module("minigan.autograd.functional")
     raise _missing.attribute_error("torch.autograd", name, sys.modules[__name__])

@@ -37,11 +37,11 @@ from __future__ import annotations
 
 import weakref
 
-from minigan._missing import NotInMinigan
 from minigan._tensor_surface import Tensor
 from minigan.autograd.function import OutputNode
 from minigan.engine import backend
 from minigan.engine.graph import Node, RemovableHandle
+from minigan.surface.missing import NotInMinigan
 
 # PyTorch's name of each minigan node whose name is not simply its class name + "Backward0"; a function of the node
 # where its edges tell (which inputs are constants, whether there is a bias).

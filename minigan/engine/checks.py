@@ -52,23 +52,6 @@ def normalize_axes(axes, ndim):
     return axes
 
 
-def normalize_pad(pad_width, ndim):
-    """An int, one (before, after) pair for every axis, or a sequence of ndim pairs."""
-    if ndim == 0:
-        raise ShapeError(f"pad: cannot pad a 0-d tensor (shape ()) with pad_width {pad_width!r}; "
-                         "expected a tensor with at least one axis")
-    if isinstance(pad_width, int):
-        pad_width = ((pad_width, pad_width),) * ndim
-    pw = tuple(tuple(int(v) for v in p) if isinstance(p, (tuple, list)) else (int(p), int(p)) for p in pad_width)
-    if len(pw) == 1 and ndim != 1:
-        pw = pw * ndim
-    if len(pw) != ndim or any(len(p) != 2 or p[0] < 0 or p[1] < 0 for p in pw):
-        raise ShapeError(
-            f"pad: pad_width {pad_width!r} must give a non-negative (before, after) pair for each of {ndim} axes"
-        )
-    return pw
-
-
 def normalize_index(items, tensor):
     """Check the index items for array ``tensor``: ints and integer arrays against the bounds (CuPy would
     wrap around), bool masks against the shape, and no more axes than the tensor has."""
@@ -169,27 +152,6 @@ def _axes_used(item):
     return 1
 
 
-def check_cat(tensors, axis, op="cat"):
-    """Validate tensors for ``cat``; returns the normalized axis."""
-    if not isinstance(tensors, (list, tuple)) or not tensors:
-        raise ValueError(f"{op}: expected a non-empty list of tensors, got {type(tensors).__name__}")
-    ndim = tensors[0].ndim
-    if ndim == 0:
-        raise ShapeError(f"{op}: zero-dimensional tensors cannot be concatenated")
-    if not -ndim <= axis < ndim:
-        raise ShapeError(f"{op}: axis {axis} is out of range for tensors with {ndim} dimensions")
-    axis %= ndim
-    first = tuple(tensors[0].shape)
-    for i, t in enumerate(tensors[1:], start=1):
-        s = tuple(t.shape)
-        if len(s) != ndim or any(a != b for j, (a, b) in enumerate(zip(s, first)) if j != axis):
-            raise ShapeError(
-                f"{op}: tensor {i} has shape {s}, but tensor 0 has shape {first}; all shapes must match "
-                f"except along axis {axis}"
-            )
-    return axis
-
-
 # ----------------------------------------------------------------------------- reduction axes
 def normalize_axis(axis, ndim, op, single=False):
     """Check ``axis`` against ``ndim`` and make it non-negative (a tuple, an int, or None)."""
@@ -248,16 +210,6 @@ def check_matmul(sa, sb) -> None:
                              "do not broadcast (expected equal sizes, or 1)")
 
 
-def check_linear(sx, sw, sb) -> None:
-    if len(sw) != 2 or len(sx) < 1 or sx[-1] != sw[1]:
-        raise ShapeError(
-            f"linear: input of shape {sx} does not fit weight of shape {sw}; "
-            f"expected input (..., {sw[1] if len(sw) == 2 else 'in'}) and weight (out, in)"
-        )
-    if sb is not None and sb != (sw[0],):
-        raise ShapeError(f"linear: bias has shape {sb}, expected ({sw[0]},)")
-
-
 # ----------------------------------------------------------------------------- clamp
 def check_clamp(lo, hi) -> dict:
     """clamp's bounds: numbers (or None, not both).  min > max is allowed, as in PyTorch: every value becomes max."""
@@ -270,14 +222,6 @@ def check_clamp(lo, hi) -> dict:
 
 
 # ----------------------------------------------------------------------------- leaky_relu
-def check_slope(negative_slope) -> float:
-    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)) and not \
-            backend.is_numpy_scalar(negative_slope):
-        raise TypeError(f"leaky_relu: negative_slope must be a number, got {type(negative_slope).__name__} "
-                        f"{negative_slope!r}")
-    return float(negative_slope)
-
-
 # ----------------------------------------------------------------------------- conv2d, conv_transpose2d
 def pair(value, name: str, op: str, minimum: int) -> tuple:
     """An int or an (h, w) pair of ints, each at least ``minimum``, as an (h, w) tuple."""
@@ -291,114 +235,6 @@ def pair(value, name: str, op: str, minimum: int) -> tuple:
         if v < minimum:
             raise DomainError(f"{op}: {name} must be >= {minimum}, got {value!r}")
     return (int(pair_[0]), int(pair_[1]))
-
-
-def _check_4d(x_shape, w_shape, op: str, weight_layout: str) -> None:
-    if len(x_shape) != 4:
-        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
-    if len(w_shape) != 4:
-        raise ShapeError(f"{op}: weight must be 4-D {weight_layout}, got shape {w_shape}")
-
-
-def _check_bias(b_shape, channels: int, op: str) -> None:
-    if b_shape is not None and b_shape != (channels,):
-        raise ShapeError(f"{op}: bias has shape {b_shape}, expected ({channels},)")
-
-
-def _check_in_channels(op, x_shape, w_shape, axis, layout) -> None:
-    """The input's channels (axis 1) must match the weight's in-channel axis (1 for conv2d, 0 transposed)."""
-    if w_shape[axis] != x_shape[1]:
-        raise ShapeError(f"{op}: input of shape {x_shape} has {x_shape[1]} channels but weight of shape {w_shape} "
-                         f"expects {w_shape[axis]} (weight is {layout})")
-
-
-def padding_index(padding_idx, num_embeddings: int, op: str):
-    """An embedding's padding_idx: None, or a row index in [−n, n) (negative counts from the end), as an index ≥ 0."""
-    if padding_idx is None:
-        return None
-    if not is_integer(padding_idx):
-        raise TypeError(f"{op}: padding_idx must be an int or None, got {padding_idx!r}")
-    if not -num_embeddings <= padding_idx < num_embeddings:
-        raise ValueError(f"{op}: padding_idx={padding_idx} is outside the {num_embeddings} embeddings "
-                         f"(expected -{num_embeddings} <= padding_idx < {num_embeddings})")
-    return int(padding_idx) % num_embeddings
-
-
-def _check_groups(op, groups, layout, **channels) -> int:
-    """groups: a positive int dividing each channel count (each group convolves its own slice of channels)."""
-    if not is_integer(groups) or groups < 1:
-        raise DomainError(f"{op}: groups must be a positive int, got {groups!r}")
-    for side, count in channels.items():
-        if count % groups:
-            raise ShapeError(f"{op}: groups={groups} must divide the {count} {side} channels (weight is {layout})")
-    return int(groups)
-
-
-def _same_padding(op, stride, dilation, kernel):
-    """padding='same' as PyTorch: stride 1, total padding d·(k − 1) per axis, the odd pixel at the end.
-    Returns the symmetric part and what the end gets on top of it, each an (h, w) pair."""
-    if stride != (1, 1):
-        raise ShapeError(f"{op}: padding='same' needs stride 1 (the output keeps the input's size), got {stride}")
-    total = [d * (k - 1) for d, k in zip(dilation, kernel)]
-    return tuple(t // 2 for t in total), tuple(t % 2 for t in total)
-
-
-def check_conv2d(x_shape, w_shape, b_shape, stride, padding, dilation=1, groups=1) -> dict:
-    """conv2d's door: shapes and geometry checked once; returns ``stride``, ``padding`` and ``dilation`` as (h, w)
-    pairs, ``groups``, and ``pad_end``: the extra (h, w) rows padding='same' adds at the bottom and right."""
-    op, layout = "conv2d", "(out_channels, in_channels/groups, kh, kw)"
-    _check_4d(x_shape, w_shape, op, layout)
-    (sh, sw), (dh, dw) = pair(stride, "stride", op, 1), pair(dilation, "dilation", op, 1)
-    n, c, h, w = x_shape
-    o, wc, kh, kw = w_shape
-    groups = _check_groups(op, groups, layout, input=c, output=o)
-    if wc * groups != c:
-        grouped = f" with groups={groups}" if groups > 1 else ""
-        raise ShapeError(f"{op}: input of shape {x_shape} has {c} channels but weight of shape {w_shape}{grouped} "
-                         f"expects {wc * groups} (weight is {layout})")
-    pad_end = (0, 0)
-    if isinstance(padding, str):
-        if padding not in ("same", "valid"):
-            raise ValueError(f"{op}: padding must be an int, an (h, w) pair, 'same' or 'valid', got {padding!r}")
-        (ph, pw), pad_end = ((0, 0), (0, 0)) if padding == "valid" else _same_padding(op, (sh, sw), (dh, dw),
-                                                                                        (kh, kw))
-    else:
-        ph, pw = pair(padding, "padding", op, 0)
-    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1  # the pixels one window covers
-    if span_h > h + 2 * ph + pad_end[0] or span_w > w + 2 * pw + pad_end[1]:
-        raise ShapeError(
-            f"{op}: kernel {kh}×{kw} (weight {w_shape}, dilation {(dh, dw)}: it spans {span_h}×{span_w}) is larger "
-            f"than the padded input {h + 2 * ph + pad_end[0]}×{w + 2 * pw + pad_end[1]} (input {x_shape}, padding "
-            f"{padding!r})"
-        )
-    _check_bias(b_shape, o, op)
-    return {"stride": (sh, sw), "padding": (ph, pw), "dilation": (dh, dw), "groups": groups, "pad_end": pad_end}
-
-
-def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_padding, groups=1, dilation=1) -> dict:
-    """conv_transpose2d's door; returns ``stride``, ``padding``, ``output_padding`` and ``dilation`` as (h, w)
-    pairs, and ``groups``."""
-    op, layout = "conv_transpose2d", "(in_channels, out_channels/groups, kh, kw)"
-    _check_4d(x_shape, w_shape, op, layout)
-    (sh, sw), (ph, pw) = pair(stride, "stride", op, 1), pair(padding, "padding", op, 0)
-    (dh, dw), (oph, opw) = pair(dilation, "dilation", op, 1), pair(output_padding, "output_padding", op, 0)
-    if oph >= max(sh, dh) or opw >= max(sw, dw):
-        raise ShapeError(f"{op}: output_padding {(oph, opw)} must be smaller than stride {(sh, sw)} or dilation "
-                         f"{(dh, dw)}")
-    _check_in_channels(op, x_shape, w_shape, 0, layout)
-    n, c_in, h, w = x_shape
-    wc, c_group, kh, kw = w_shape
-    groups = _check_groups(op, groups, layout, input=c_in)
-    c_out = c_group * groups
-    ho, wo = (h - 1) * sh - 2 * ph + dh * (kh - 1) + 1 + oph, (w - 1) * sw - 2 * pw + dw * (kw - 1) + 1 + opw
-    if ho < 1 or wo < 1:
-        raise ShapeError(
-            f"{op}: output would be {ho}×{wo} for input {x_shape}, weight {w_shape}, "
-            f"stride {(sh, sw)}, padding {(ph, pw)}; expected at least 1×1 (padding too large)"
-        )
-    _check_bias(b_shape, c_out, op)
-    return {"stride": (sh, sw), "padding": (ph, pw), "output_padding": (oph, opw), "dilation": (dh, dw),
-            "groups": groups}
 
 
 # ----------------------------------------------------------------------------- pooling

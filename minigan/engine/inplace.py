@@ -8,7 +8,7 @@ view's change also rewrites its base's history (``CopySlices``).  Every change b
 and its views, so a backward that needs the old values raises instead of returning wrong gradients.
 
 The engine's ``Tensor`` (tensor.py) inherits these methods from ``InPlace``; the surface's in-place forms of the
-other methods (minigan/_tensor_inplace.py) all come through ``InPlace._in_place``.
+other methods (minigan/surface/inplace.py) all come through ``InPlace._in_place``.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ class InPlace:
         return self._in_place("mul_", elementwise.Mul.apply, other, update=operator.imul)
 
     def div_(self, other, *, rounding_mode=None):
-        if rounding_mode is not None:  # a rounded quotient: the method form in _tensor_inplace.py
+        if rounding_mode is not None:  # a rounded quotient: the method form in minigan/surface/inplace.py
             return self.divide_(other, rounding_mode=rounding_mode)
         return self._in_place("div_", elementwise.Div.apply, other, update=operator.itruediv)
 

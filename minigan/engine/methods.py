@@ -32,7 +32,7 @@ class TensorMethods:
             raise TypeError("len() of a 0-d tensor")
         return self.array.shape[0]
 
-    def __repr__(self):  # (minigan.Tensor prints as PyTorch does, digit for digit: minigan/_tensor_str.py)
+    def __repr__(self):  # (minigan.Tensor prints as PyTorch does, digit for digit: minigan/surface/printing.py)
         return f"tensor({self.array!r}{', requires_grad=True' if self.requires_grad else ''})"
 
     def __bool__(self):

@@ -6,7 +6,7 @@
 
 import sys
 
-from minigan import _missing, functional
+from minigan import functional
 from minigan.nn import init
 from minigan.nn.layers import (
     ELU,
@@ -44,6 +44,7 @@ from minigan.nn.module import (
     UninitializedBuffer,
     UninitializedParameter,
 )
+from minigan.surface import missing as _missing
 
 from minigan.nn import parallel, utils  # noqa: E402  (isort: skip)  they build on the modules above
 from minigan.nn.parallel import DataParallel  # noqa: E402  (isort: skip)
@@ -155,5 +156,5 @@ __all__ = [
 
 
 def __getattr__(name):
-    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/surface/missing.py)."""
     raise _missing.attribute_error('torch.nn', name, sys.modules[__name__])

@@ -21,12 +21,12 @@ import math
 import sys
 import warnings
 
-from minigan import _missing
-from minigan import _tensor_functions as _F
 from minigan._tensor_surface import Tensor, from_numpy
 from minigan.engine import backend
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.grad_mode import no_grad
+from minigan.surface import missing as _missing
+from minigan.surface import sampling
 
 
 def _data(tensor, op, any_dtype=False):
@@ -79,7 +79,7 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
 def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     """U(a, b): mean (a+b)/2, variance (b−a)²/12."""
     data = _data(tensor, "uniform_")
-    _F.uniform_range("uniform_", a, b, data.dtype)
+    sampling.uniform_range("uniform_", a, b, data.dtype)
     xp = backend.get_array_module(data)
     return _write(tensor, backend.rand(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(b - a)
                   + data.dtype.type(a))
@@ -267,5 +267,5 @@ sparse = _deprecated(sparse_)
 
 
 def __getattr__(name):
-    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/surface/missing.py)."""
     raise _missing.attribute_error("torch.nn.init", name, sys.modules[__name__])

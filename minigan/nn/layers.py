@@ -19,6 +19,9 @@ from minigan import functional as F
 from minigan.engine import backend, checks
 from minigan.engine.checks import pair
 from minigan.engine.errors import ShapeError
+from minigan.functional.activation import _implicit_softmax_dim
+from minigan.functional.loss import _legacy_reduction
+from minigan.functional.sparse import padding_index
 from minigan.nn import init
 from minigan.nn.module import Module, Parameter
 
@@ -396,7 +399,7 @@ class _SoftmaxFamily(Module):
         self.dim = dim if dim is None else int(dim)
 
     def forward(self, input):
-        dim = F._implicit_softmax_dim(self.name, input.ndim, stacklevel=4) if self.dim is None else self.dim
+        dim = _implicit_softmax_dim(self.name, input.ndim, stacklevel=4) if self.dim is None else self.dim
         return type(self).function(input, dim)
 
     def extra_repr(self):
@@ -480,7 +483,7 @@ class Embedding(Module):
         super().__init__()
         self.num_embeddings = _positive_int(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = _positive_int(embedding_dim, "embedding_dim", "Embedding")
-        self.padding_idx = checks.padding_index(padding_idx, num_embeddings, "Embedding")
+        self.padding_idx = padding_index(padding_idx, num_embeddings, "Embedding")
         if sparse:
             raise NotImplementedError("Embedding: sparse=True is not provided (minigan's gradients are dense)")
         self.max_norm, self.norm_type, self.scale_grad_by_freq, self.sparse = max_norm, norm_type, \
@@ -610,7 +613,7 @@ class _Loss(Module):
         old_mean = reduction == "elementwise_mean" and size_average is None and reduce is None
         # (PyTorch 0.4's name of "mean" is kept as given: the loss function takes it with PyTorch's deprecation
         # warning, or refuses it, at the call, as PyTorch's)
-        reduction = reduction if old_mean else F._legacy_reduction(type(self).__name__, reduction, size_average, reduce)
+        reduction = reduction if old_mean else _legacy_reduction(type(self).__name__, reduction, size_average, reduce)
         if reduction not in ("mean", "sum", "none", "elementwise_mean"):
             raise ValueError(f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
         self.reduction = reduction  # (not in the repr: PyTorch's losses print no arguments)

@@ -10,6 +10,7 @@ import warnings
 
 from minigan import functional as F
 from minigan.engine import backend, checks
+from minigan.functional.loss import _legacy_reduction
 from minigan.nn import init
 from minigan.nn.layers import Upsample, _Conv, _ConvTranspose, _inplace, _Loss, _positive_int, _SoftmaxFamily
 from minigan.nn.module import Module, Parameter
@@ -541,7 +542,7 @@ class KLDivLoss(Module):
 
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean", log_target: bool = False):
         super().__init__()
-        self.reduction = F._legacy_reduction("KLDivLoss", reduction, size_average, reduce,
+        self.reduction = _legacy_reduction("KLDivLoss", reduction, size_average, reduce,
                                              ("mean", "sum", "none", "batchmean"))
         self.log_target = log_target
 

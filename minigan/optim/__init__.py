@@ -13,7 +13,6 @@
 
 import sys
 
-from minigan import _missing
 from minigan.optim import lr_scheduler
 from minigan.optim.adadelta import Adadelta
 from minigan.optim.adagrad import Adagrad
@@ -26,11 +25,12 @@ from minigan.optim.optimizer import Optimizer
 from minigan.optim.radam import RAdam
 from minigan.optim.rmsprop import RMSprop
 from minigan.optim.sgd import SGD
+from minigan.surface import missing as _missing
 
 __all__ = ["lr_scheduler", "Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "RAdam",
            "NAdam", "OptimisticAdam", "OptimisticSGD"]
 
 
 def __getattr__(name):
-    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/surface/missing.py)."""
     raise _missing.attribute_error('torch.optim', name, sys.modules[__name__])

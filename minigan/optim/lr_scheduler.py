@@ -26,9 +26,9 @@ import math
 import sys
 import warnings
 
-from minigan import _missing
 from minigan.engine import checks
 from minigan.optim.optimizer import Optimizer
+from minigan.surface import missing as _missing
 
 
 def _positive_int(who, name, value):
@@ -544,5 +544,5 @@ __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", 
 
 
 def __getattr__(name):
-    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/surface/missing.py)."""
     raise _missing.attribute_error('torch.optim.lr_scheduler', name, sys.modules[__name__])

@@ -26,11 +26,11 @@ import sys
 import warnings
 from typing import Generic, TypeVar
 
-from minigan import _missing
 from minigan._tensor_surface import Tensor, from_numpy, tensor
 from minigan.engine import backend
 from minigan.engine.errors import DatasetError, DimensionError, ShapeError
 from minigan.functional import stack
+from minigan.surface import missing as _missing
 
 _T_co = TypeVar("_T_co", covariant=True)  # (so that ``Dataset[Tensor]`` can be written in annotations, as in PyTorch)
 
@@ -457,5 +457,5 @@ __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split"
 
 
 def __getattr__(name):
-    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/_missing.py)."""
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/surface/missing.py)."""
     raise _missing.attribute_error('torch.utils.data', name, sys.modules[__name__])

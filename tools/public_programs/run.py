@@ -134,15 +134,15 @@ def _torch_dtype(dtype):
 def shared_stream():
     """Inside: minigan draws its random numbers from PyTorch's generator (see SharedStream)."""
     import minigan
-    import minigan._tensor_functions as MT
     import minigan.functional as MF
     import minigan.toplevel as MTOP
     import minigan.utils.data as MD
     from minigan.engine import backend
+    from minigan.surface import sampling
 
     default = SharedStream()
     saved = (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
-             backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, MT.multinomial)
+             backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial)
     (generator, manual_seed, permutation, generator_seed, generator_stream, dropout, dropout2d, loader_iter,
      multinomial) = saved
 
@@ -215,12 +215,12 @@ def shared_stream():
     MF.dropout2d = drawn_as_torch(dropout2d, lambda shape: shape[:2] + (1,) * (len(shape) - 2))  # per (N, C)
     MD.DataLoader.__iter__ = loader_iter_as_torch
     free_multinomial = MTOP.multinomial  # (minigan.multinomial: the free function, with out=)
-    MT.multinomial = minigan.multinomial = MTOP.multinomial = multinomial_as_torch
+    sampling.multinomial = minigan.multinomial = MTOP.multinomial = multinomial_as_torch
     try:
         yield
     finally:
         (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
-         backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, MT.multinomial) = saved
+         backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial) = saved
         minigan.multinomial = MTOP.multinomial = free_multinomial
 
 

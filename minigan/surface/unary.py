@@ -17,7 +17,7 @@ import math
 
 from minigan.engine import backend
 from minigan.engine.graph import Node, namespace, unbroadcast, value, zeros
-from minigan.engine.ops.elementwise import Log
+from minigan.engine.ops.elementwise import Exp, Log
 
 
 def _xp(a):
@@ -136,6 +136,43 @@ class XLogY(Node):
         xp, flat = namespace(grad), (value(x) == 0) & (value(y) <= 0)  # a constant mask: log y is −∞ or NaN there
         dx = unbroadcast(xp.where(flat, 0, grad * Log.apply(xp.where(flat, 1, y))), x.shape) if gx else None
         return dx, (unbroadcast(grad * x / y, y.shape) if gy else None)
+
+
+class LogAddExp(Node):
+    """log(eᵃ + eᵇ), computed as hi + log(1 + e^(lo − hi)) with hi the larger (no overflow); a itself where a = b = ±∞
+    (where ∞ − ∞ would be NaN)."""
+
+    def forward(self, a, b):
+        xp = _xp(a)
+        self.save_for_backward(a, b)
+        hi, lo = xp.maximum(a, b), xp.minimum(a, b)
+        with backend.np.errstate(invalid="ignore"):  # (∞ − ∞: replaced by a)
+            return xp.where((a == b) & xp.isinf(a), a, hi + xp.log1p(xp.exp(lo - hi)))
+
+    def backward(self, grad):  # d/da = 1/(1 + e^(b − a)), d/db = 1/(1 + e^(a − b))  (PyTorch's formula, to any order)
+        a, b = self.saved_tensors
+        ga, gb = self.needs_input_grad
+        with backend.np.errstate(invalid="ignore", over="ignore"):  # (an infinite input: NaN or 0, as PyTorch's)
+            da = unbroadcast(grad / (1 + Exp.apply(b - a)), a.shape) if ga else None
+            return da, (unbroadcast(grad / (1 + Exp.apply(a - b)), b.shape) if gb else None)
+
+
+class Addcdiv(Node):
+    """x + value·t1/t2 (the three in one dtype), differentiated by PyTorch's formula, whose second order where t2 is
+    infinite is NaN (composed of a division, it would be 0)."""
+
+    def forward(self, x, t1, t2, value=1.0):
+        self.save_for_backward(t1, t2)
+        self.value, self.shapes = value, (x.shape, t1.shape, t2.shape)
+        return x + t1 / t2 * value
+
+    def backward(self, grad):  # d/dx = 1, d/dt1 = value/t2, d/dt2 = −value·t1/(t2·t2)
+        t1, t2 = self.saved_tensors
+        gx, g1, g2 = self.needs_input_grad
+        with backend.np.errstate(invalid="ignore", over="ignore"):  # (t2·t2 overflowing, or ∞·0: as PyTorch's)
+            return (unbroadcast(grad, self.shapes[0]) if gx else None,
+                    unbroadcast(grad * (self.value / t2), self.shapes[1]) if g1 else None,
+                    unbroadcast(-grad * (self.value * t1 / (t2 * t2)), self.shapes[2]) if g2 else None)
 
 
 class RoundedDiv(Node):

@@ -1,11 +1,11 @@
-"""The method forms of minigan's free functions and of the elementwise math of ``_unary_ops.py``
+"""The method forms of minigan's free functions and of the elementwise math of ``unary.py``
 (``x.sin()``, ``x.lerp(y, w)``, ``x.new_zeros(...)``, ...), which ``Tensor`` inherits.
 
 They live here, above the engine's methods (minigan/engine/methods.py), in minigan.Tensor.  Each is one
 line: an op's ``apply`` behind the door check, or the body it shares with the free function of the same name
-(``_F``, minigan/_tensor_functions.py, the one home of its checks).  Delegation runs one way: ``minigan.lerp`` is
+(the bodies by topic in this folder, the one home of their checks).  Delegation runs one way: ``minigan.lerp`` is
 that body (toplevel.py hands it on), a method never calls a free function.  ``__getattr__``
-gives the one-line advice of ``minigan/_missing.py`` for a PyTorch name a Tensor does not have.
+gives the one-line advice of ``missing.py`` for a PyTorch name a Tensor does not have.
 """
 
 from __future__ import annotations
@@ -13,15 +13,23 @@ from __future__ import annotations
 import math
 import numbers
 
-from minigan import _missing
-from minigan import _tensor_functions as _F
-from minigan import _unary_ops as U
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
+from minigan.surface import creation, indexing, operands, pointwise, products, reductions, sampling, shapes, sorting
+from minigan.surface import missing as _missing
+from minigan.surface import unary as U
+
+
+def check_slope(negative_slope) -> float:
+    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)) and not \
+            backend.is_numpy_scalar(negative_slope):
+        raise TypeError(f"leaky_relu: negative_slope must be a number, got {type(negative_slope).__name__} "
+                        f"{negative_slope!r}")
+    return float(negative_slope)
 
 
 class TensorMath:
@@ -32,19 +40,19 @@ class TensorMath:
     # ---- PyTorch's conveniences the engine, the lessons, the GANs and the attacks do not call (they were in the
     # engine's methods.py until the engine wing kept only those)
     def half(self, *, memory_format=None):
-        _F.only_defaults("half", memory_format=memory_format)
+        creation.only_defaults("half", memory_format=memory_format)
         return self.astype(backend.np.float16)
 
     def short(self, *, memory_format=None):
-        _F.only_defaults("short", memory_format=memory_format)
+        creation.only_defaults("short", memory_format=memory_format)
         return self.astype(backend.np.int16)
 
     def byte(self, *, memory_format=None):
-        _F.only_defaults("byte", memory_format=memory_format)
+        creation.only_defaults("byte", memory_format=memory_format)
         return self.astype(backend.np.uint8)
 
     def char(self, *, memory_format=None):
-        _F.only_defaults("char", memory_format=memory_format)
+        creation.only_defaults("char", memory_format=memory_format)
         return self.astype(backend.np.int8)
 
     @property
@@ -58,7 +66,7 @@ class TensorMath:
     def is_contiguous(self, memory_format=None):
         """Whether the elements lie in memory row after row with no gaps (PyTorch's contiguous_format), as the
         array's C-contiguity says: ``x.t()`` is not, ``x.t().contiguous()`` is."""
-        _F.only_defaults("is_contiguous", memory_format=memory_format)
+        creation.only_defaults("is_contiguous", memory_format=memory_format)
         return bool(self.array.flags.c_contiguous)
 
     def stride(self, dim=None):
@@ -88,7 +96,7 @@ class TensorMath:
         return reduction.LogSumExp.apply(self._as_float(), axis=axis, keepdims=keepdims)  # integers: in float32
 
     def leaky_relu(self, negative_slope=0.01):
-        slope = checks.check_slope(negative_slope)
+        slope = check_slope(negative_slope)
         return activation.LeakyReLU.apply(self._floating("leaky_relu"), negative_slope=slope)
 
     def softplus(self):
@@ -113,7 +121,7 @@ class TensorMath:
 
     def uniform_(self, a=0.0, b=1.0, *, generator=None):
         """Fill with U(a, b) samples."""
-        _F.uniform_range("uniform_", a, b, self.dtype)
+        sampling.uniform_range("uniform_", a, b, self.dtype)
         xp = backend.get_array_module(self.array)
         return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(b - a) + self.dtype.type(a))
@@ -121,7 +129,7 @@ class TensorMath:
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         """A copy on the GPU (``cuda()``, ``cuda(0)``, ``cuda("cuda:0")``); non_blocking is a hint minigan's
         synchronous copy satisfies."""
-        _F.only_defaults("cuda", memory_format=memory_format)
+        creation.only_defaults("cuda", memory_format=memory_format)
         return self.to("cuda" if device is None else device if isinstance(device, str) else f"cuda:{int(device)}")
 
     def type_as(self, other):
@@ -155,11 +163,11 @@ class TensorMath:
         return shaping.Pad.apply(self, pad_width=checks.normalize_pad(pad_width, self.ndim), value=value)
 
     def int(self, *, memory_format=None):
-        _F.only_defaults("int", memory_format=memory_format)
+        creation.only_defaults("int", memory_format=memory_format)
         return self.astype(backend.np.int32)
 
     def bool(self, *, memory_format=None):
-        _F.only_defaults("bool", memory_format=memory_format)
+        creation.only_defaults("bool", memory_format=memory_format)
         return self.astype(backend.np.bool_)
 
     def squeeze(self, dim=None, *, axis=None):
@@ -236,52 +244,52 @@ class TensorMath:
         return U.Rsqrt.apply(self._as_float())
 
     def frac(self):
-        return U.Frac.apply(_F.floating(self, "frac"))
+        return U.Frac.apply(operands.floating(self, "frac"))
 
     arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 
     def floor(self):
-        return _F.floor(self)
+        return pointwise.floor(self)
 
     def ceil(self):
-        return _F.ceil(self)
+        return pointwise.ceil(self)
 
     def round(self, *, decimals=0):
-        return _F.round(self, decimals=decimals)
+        return pointwise.round(self, decimals=decimals)
 
     def trunc(self):
-        return _F.trunc(self)
+        return pointwise.trunc(self)
 
     fix = trunc
 
     def atan2(self, other):
-        return _F.atan2(self, other)
+        return pointwise.atan2(self, other)
 
     arctan2 = atan2
 
     def hypot(self, other):
-        return _F.hypot(self, other)
+        return pointwise.hypot(self, other)
 
     def lerp(self, end, weight):
-        return _F.lerp(self, end, weight)
+        return pointwise.lerp(self, end, weight)
 
     def addmm(self, mat1, mat2, *, beta=1, alpha=1):
-        return _F.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+        return products.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
     def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
-        return _F.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+        return products.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
 
     def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
-        return _F.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+        return products.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
 
     def addmv(self, mat, vec, *, beta=1, alpha=1):
-        return _F.addmv(self, mat, vec, beta=beta, alpha=alpha)
+        return products.addmv(self, mat, vec, beta=beta, alpha=alpha)
 
     def addr(self, vec1, vec2, *, beta=1, alpha=1):
-        return _F.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+        return products.addr(self, vec1, vec2, beta=beta, alpha=alpha)
 
     def dist(self, other, p=2):
-        return _F.dist(self, other, p)
+        return products.dist(self, other, p)
 
     def element_size(self) -> int:
         """Bytes per element (4 for float32)."""
@@ -302,185 +310,185 @@ class TensorMath:
         return self.transpose(-2, -1)
 
     def addcmul(self, tensor1, tensor2, *, value=1):
-        return _F.addcmul(self, tensor1, tensor2, value=value)
+        return pointwise.addcmul(self, tensor1, tensor2, value=value)
 
     def addcdiv(self, tensor1, tensor2, *, value=1):
-        return _F.addcdiv(self, tensor1, tensor2, value=value)
+        return pointwise.addcdiv(self, tensor1, tensor2, value=value)
 
     def outer(self, vec2):
-        return _F.outer(self, vec2)
+        return products.outer(self, vec2)
 
     ger = outer
 
     def dot(self, tensor):
-        return _F.dot(self, tensor)
+        return products.dot(self, tensor)
 
     def vdot(self, other):
-        return _F.dot(self, other)
+        return products.dot(self, other)
 
     def inner(self, other):
-        return _F.inner(self, other)
+        return products.inner(self, other)
 
     def mv(self, vec):
-        return _F.mv(self, vec)
+        return products.mv(self, vec)
 
     def bmm(self, mat2):
-        return _F.bmm(self, mat2)
+        return products.bmm(self, mat2)
 
     def chunk(self, chunks, dim=0):
-        return _F.chunk(self, chunks, dim)
+        return shapes.chunk(self, chunks, dim)
 
     def split(self, split_size, dim=0):
-        return _F.split(self, split_size, dim)
+        return shapes.split(self, split_size, dim)
 
     def narrow(self, dim, start, length):
-        return _F.narrow(self, dim, start, length)
+        return shapes.narrow(self, dim, start, length)
 
     def unbind(self, dim=0):
-        return _F.unbind(self, dim)
+        return shapes.unbind(self, dim)
 
     def flip(self, *dims, **dims_keyword):  # x.flip(0, 1), x.flip((0, 1)) or x.flip(dims=[3])
         dims = dims_keyword.pop("dims") if "dims" in dims_keyword and not dims else dims
         if dims_keyword:
             raise TypeError(f"flip: unexpected keyword argument {next(iter(dims_keyword))!r} (flip takes dims)")
-        return _F.flip(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+        return shapes.flip(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
 
     def fliplr(self):
-        return _F.fliplr(self)
+        return shapes.fliplr(self)
 
     def flipud(self):
-        return _F.flipud(self)
+        return shapes.flipud(self)
 
     def ravel(self):
-        return _F.ravel(self)
+        return shapes.ravel(self)
 
     def repeat(self, *sizes):
         sizes = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
         if len(sizes) < self.ndim:  # (tile pads them with 1s; PyTorch's repeat refuses)
             raise ShapeError(f"repeat: {len(sizes)} repeats for a tensor of {self.ndim} dimensions; give one for "
                              "each dimension (at least)")
-        return _F.tile(self, sizes)
+        return shapes.tile(self, sizes)
 
     def tile(self, *sizes, dims=None):
         sizes = sizes if dims is None else (dims,)
-        return _F.tile(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
+        return shapes.tile(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
 
     def tril(self, diagonal=0):
-        return _F.tril(self, diagonal)
+        return shapes.tril(self, diagonal)
 
     def triu(self, diagonal=0):
-        return _F.triu(self, diagonal)
+        return shapes.triu(self, diagonal)
 
     def amax(self, dim=(), keepdim=False):
-        return _F.amax(self, dim, keepdim)
+        return reductions.amax(self, dim, keepdim)
 
     def amin(self, dim=(), keepdim=False):
-        return _F.amin(self, dim, keepdim)
+        return reductions.amin(self, dim, keepdim)
 
     def clamp_min(self, min):
-        return _F.clamp_min(self, min)
+        return pointwise.clamp_min(self, min)
 
     def clamp_max(self, max):
-        return _F.clamp_max(self, max)
+        return pointwise.clamp_max(self, max)
 
     def gather(self, dim, index, *, sparse_grad=False):
-        return _F.gather(self, dim, index, sparse_grad=sparse_grad)
+        return indexing.gather(self, dim, index, sparse_grad=sparse_grad)
 
     def index_select(self, dim, index):
-        return _F.index_select(self, dim, index)
+        return indexing.index_select(self, dim, index)
 
     def sort(self, dim=-1, descending=False, stable=False):
-        return _F.sort(self, dim, descending, stable)
+        return sorting.sort(self, dim, descending, stable)
 
     def argsort(self, dim=-1, descending=False, stable=False):
-        return _F.argsort(self, dim, descending, stable)
+        return sorting.argsort(self, dim, descending, stable)
 
     def topk(self, k, dim=-1, largest=True, sorted=True):
-        return _F.topk(self, k, dim, largest, sorted)
+        return sorting.topk(self, k, dim, largest, sorted)
 
     def cumsum(self, dim, *, dtype=None):
-        return _F.cumsum(self, dim, dtype=dtype)
+        return reductions.cumsum(self, dim, dtype=dtype)
 
     def prod(self, dim=None, keepdim=False, *, dtype=None):
-        return _F.prod(self, dim, keepdim, dtype=dtype)
+        return reductions.prod(self, dim, keepdim, dtype=dtype)
 
     def cumprod(self, dim, *, dtype=None):
-        return _F.cumprod(self, dim, dtype=dtype)
+        return reductions.cumprod(self, dim, dtype=dtype)
 
     def kthvalue(self, k, dim=-1, keepdim=False):
-        return _F.kthvalue(self, k, dim, keepdim)
+        return sorting.kthvalue(self, k, dim, keepdim)
 
     def median(self, dim=None, keepdim=False):
-        return _F.median(self, dim, keepdim)
+        return sorting.median(self, dim, keepdim)
 
     def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
-        return _F.quantile(self, q, dim, keepdim, interpolation=interpolation)
+        return sorting.quantile(self, q, dim, keepdim, interpolation=interpolation)
 
     def nansum(self, dim=None, keepdim=False, *, dtype=None):
-        return _F.nansum(self, dim, keepdim, dtype=dtype)
+        return reductions.nansum(self, dim, keepdim, dtype=dtype)
 
     def nanmean(self, dim=None, keepdim=False, *, dtype=None):
-        return _F.nanmean(self, dim, keepdim, dtype=dtype)
+        return reductions.nanmean(self, dim, keepdim, dtype=dtype)
 
     def cummax(self, dim):
-        return _F.cummax(self, dim)
+        return reductions.cummax(self, dim)
 
     def cummin(self, dim):
-        return _F.cummin(self, dim)
+        return reductions.cummin(self, dim)
 
     def logcumsumexp(self, dim):
-        return _F.logcumsumexp(self, dim)
+        return reductions.logcumsumexp(self, dim)
 
     def bincount(self, weights=None, minlength=0):
-        return _F.bincount(self, weights, minlength)
+        return reductions.bincount(self, weights, minlength)
 
     def histc(self, bins=100, min=0, max=0):
-        return _F.histc(self, bins, min, max)
+        return reductions.histc(self, bins, min, max)
 
     def aminmax(self, *, dim=None, keepdim=False):
-        return _F.aminmax(self, dim=dim, keepdim=keepdim)
+        return reductions.aminmax(self, dim=dim, keepdim=keepdim)
 
     def bernoulli(self, p=None, *, generator=None):
-        return _F.bernoulli(self, p, generator=generator)
+        return sampling.bernoulli(self, p, generator=generator)
 
     def multinomial(self, num_samples, replacement=False, *, generator=None):
-        return _F.multinomial(self, num_samples, replacement, generator=generator)
+        return sampling.multinomial(self, num_samples, replacement, generator=generator)
 
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
-        return _F.nan_to_num(self, nan, posinf, neginf)
+        return pointwise.nan_to_num(self, nan, posinf, neginf)
 
     def diff(self, n=1, dim=-1, prepend=None, append=None):
-        return _F.diff(self, n, dim, prepend, append)
+        return reductions.diff(self, n, dim, prepend, append)
 
     def roll(self, shifts, dims=None):
-        return _F.roll(self, shifts, dims)
+        return shapes.roll(self, shifts, dims)
 
     def diag(self, diagonal=0):
-        return _F.diag(self, diagonal)
+        return products.diag(self, diagonal)
 
     def trace(self):
-        return _F.trace(self)
+        return products.trace(self)
 
     def scatter(self, dim, index, src=None, *, value=None, reduce=None):
-        return _F.scatter(self, dim, index, src, value=value, reduce=reduce)
+        return indexing.scatter(self, dim, index, src, value=value, reduce=reduce)
 
     def scatter_add(self, dim, index, src):
-        return _F.scatter_add(self, dim, index, src)
+        return indexing.scatter_add(self, dim, index, src)
 
     def nonzero(self, *, as_tuple=False):
-        return _F.nonzero(self, as_tuple=as_tuple)
+        return indexing.nonzero(self, as_tuple=as_tuple)
 
     def argwhere(self):
-        return _F.argwhere(self)
+        return indexing.argwhere(self)
 
     def masked_select(self, mask):
-        return _F.masked_select(self, mask)
+        return indexing.masked_select(self, mask)
 
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
-        return _F.unique(self, sorted, return_inverse, return_counts, dim)
+        return sorting.unique(self, sorted, return_inverse, return_counts, dim)
 
     def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
-        return _F.repeat_interleave(self, repeats, dim, output_size=output_size)
+        return shapes.repeat_interleave(self, repeats, dim, output_size=output_size)
 
     def swapdims(self, dim0, dim1):
         return self.transpose(dim0, dim1)
@@ -494,162 +502,162 @@ class TensorMath:
         return self.reshape(*self.shape[:d], *sizes, *self.shape[d + 1:])
 
     def tensor_split(self, indices_or_sections, dim=0):
-        return _F.tensor_split(self, indices_or_sections, dim)
+        return shapes.tensor_split(self, indices_or_sections, dim)
 
     def rot90(self, k=1, dims=(0, 1)):
-        return _F.rot90(self, k, dims)
+        return shapes.rot90(self, k, dims)
 
     def hsplit(self, indices_or_sections):
-        return _F.hsplit(self, indices_or_sections)
+        return shapes.hsplit(self, indices_or_sections)
 
     def vsplit(self, indices_or_sections):
-        return _F.vsplit(self, indices_or_sections)
+        return shapes.vsplit(self, indices_or_sections)
 
     def dsplit(self, indices_or_sections):
-        return _F.dsplit(self, indices_or_sections)
+        return shapes.dsplit(self, indices_or_sections)
 
     def index_put(self, indices, values, accumulate=False):
-        return _F.index_put(self, indices, values, accumulate)
+        return indexing.index_put(self, indices, values, accumulate)
 
     def take(self, index):
-        return _F.take(self, index)
+        return indexing.take(self, index)
 
     def take_along_dim(self, indices, dim=None):
-        return _F.take_along_dim(self, indices, dim)
+        return indexing.take_along_dim(self, indices, dim)
 
     def index_add(self, dim, index, source, *, alpha=1):
-        return _F.index_add(self, dim, index, source, alpha=alpha)
+        return indexing.index_add(self, dim, index, source, alpha=alpha)
 
     def index_copy(self, dim, index, source):
-        return _F.index_copy(self, dim, index, source)
+        return indexing.index_copy(self, dim, index, source)
 
     def index_fill(self, dim, index, value):
-        return _F.index_fill(self, dim, index, value)
+        return indexing.index_fill(self, dim, index, value)
 
     def maximum(self, other):
-        return _F.maximum(self, other)
+        return pointwise.maximum(self, other)
 
     def minimum(self, other):
-        return _F.minimum(self, other)
+        return pointwise.minimum(self, other)
 
     def remainder(self, other):
-        return _F.remainder(self, other)
+        return pointwise.remainder(self, other)
 
     def fmod(self, other):
-        return _F.fmod(self, other)
+        return pointwise.fmod(self, other)
 
     def __mod__(self, other):  # x % y: torch.remainder, the sign of y (Python's %)
-        return _F.remainder(self, other)
+        return pointwise.remainder(self, other)
 
     def __rmod__(self, other):
-        return _F.remainder(other, self)
+        return pointwise.remainder(other, self)
 
     def __floordiv__(self, other):  # x // y: torch.floor_divide, no gradient
-        return _F.floor_divide(self, other)
+        return pointwise.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
-        return _F.floor_divide(other, self)
+        return pointwise.floor_divide(other, self)
 
     def floor_divide(self, other):
-        return _F.floor_divide(self, other)
+        return pointwise.floor_divide(self, other)
 
     def xlogy(self, other):
-        return _F.xlogy(self, other)
+        return pointwise.xlogy(self, other)
 
     def logaddexp(self, other):
-        return _F.logaddexp(self, other)
+        return pointwise.logaddexp(self, other)
 
     def logit(self, eps=None):
-        return _F.logit(self, eps)
+        return pointwise.logit(self, eps)
 
     def deg2rad(self):
-        return _F.deg2rad(self)
+        return pointwise.deg2rad(self)
 
     def rad2deg(self):
-        return _F.rad2deg(self)
+        return pointwise.rad2deg(self)
 
     def masked_fill(self, mask, value):
-        return _F.masked_fill(self, mask, value)
+        return pointwise.masked_fill(self, mask, value)
 
     def where(self, condition, other):
         """``self`` where ``condition`` holds, else ``other`` (PyTorch's x.where(cond, y))."""
-        return _F.where(condition, self, other)
+        return pointwise.where(condition, self, other)
 
     def isnan(self):
-        return _F.isnan(self)
+        return pointwise.isnan(self)
 
     def isinf(self):
-        return _F.isinf(self)
+        return pointwise.isinf(self)
 
     def isfinite(self):
-        return _F.isfinite(self)
+        return pointwise.isfinite(self)
 
     def logical_not(self):
-        return _F.logical_not(self)
+        return pointwise.logical_not(self)
 
     def logical_and(self, other):
-        return _F.logical_and(self, other)
+        return pointwise.logical_and(self, other)
 
     def logical_or(self, other):
-        return _F.logical_or(self, other)
+        return pointwise.logical_or(self, other)
 
     # bits of integer and bool tensors: & | ^ ~ << >> (not differentiable)
     def bitwise_and(self, other):
-        return _F.bitwise_and(self, other)
+        return pointwise.bitwise_and(self, other)
 
     def bitwise_or(self, other):
-        return _F.bitwise_or(self, other)
+        return pointwise.bitwise_or(self, other)
 
     def bitwise_xor(self, other):
-        return _F.bitwise_xor(self, other)
+        return pointwise.bitwise_xor(self, other)
 
     def bitwise_not(self):
-        return _F.bitwise_not(self)
+        return pointwise.bitwise_not(self)
 
     def bitwise_left_shift(self, other):
-        return _F.bitwise_left_shift(self, other)
+        return pointwise.bitwise_left_shift(self, other)
 
     def bitwise_right_shift(self, other):
-        return _F.bitwise_right_shift(self, other)
+        return pointwise.bitwise_right_shift(self, other)
 
     __and__, __or__, __xor__, __invert__ = bitwise_and, bitwise_or, bitwise_xor, bitwise_not
     __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
 
     def __rand__(self, other):
-        return _F._bitwise("bitwise_and", self, other, "bitwise_and", reflected=True)
+        return pointwise._bitwise("bitwise_and", self, other, "bitwise_and", reflected=True)
 
     def __ror__(self, other):
-        return _F._bitwise("bitwise_or", self, other, "bitwise_or", reflected=True)
+        return pointwise._bitwise("bitwise_or", self, other, "bitwise_or", reflected=True)
 
     def __rxor__(self, other):
-        return _F._bitwise("bitwise_xor", self, other, "bitwise_xor", reflected=True)
+        return pointwise._bitwise("bitwise_xor", self, other, "bitwise_xor", reflected=True)
 
     def __rlshift__(self, other):
-        return _F._bitwise("left_shift", self, other, "bitwise_left_shift", reflected=True)
+        return pointwise._bitwise("left_shift", self, other, "bitwise_left_shift", reflected=True)
 
     def __rrshift__(self, other):
-        return _F._bitwise("right_shift", self, other, "bitwise_right_shift", reflected=True)
+        return pointwise._bitwise("right_shift", self, other, "bitwise_right_shift", reflected=True)
 
     def logical_xor(self, other):
-        return _F.logical_xor(self, other)
+        return pointwise.logical_xor(self, other)
 
     def all(self, dim=None, keepdim=False):
-        return _F.all(self, dim, keepdim)
+        return reductions.all(self, dim, keepdim)
 
     def any(self, dim=None, keepdim=False):
-        return _F.any(self, dim, keepdim)
+        return reductions.any(self, dim, keepdim)
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-        return _F.isclose(self, other, rtol, atol, equal_nan)
+        return pointwise.isclose(self, other, rtol, atol, equal_nan)
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-        return _F.allclose(self, other, rtol, atol, equal_nan)
+        return reductions.allclose(self, other, rtol, atol, equal_nan)
 
     def equal(self, other):
-        return _F.equal(self, other)
+        return reductions.equal(self, other)
 
     def count_nonzero(self, dim=None):
-        return _F.count_nonzero(self, dim)
+        return reductions.count_nonzero(self, dim)
 
     def gt(self, other):
         return self > other
@@ -690,7 +698,7 @@ class TensorMath:
         return self.sub(other, alpha=alpha)
 
     def divide(self, other, *, rounding_mode=None):
-        return _F.div(self, other, rounding_mode=rounding_mode)
+        return pointwise.div(self, other, rounding_mode=rounding_mode)
 
     true_divide = divide
 
@@ -698,7 +706,7 @@ class TensorMath:
         return self.expand(*size)
 
     def is_nonzero(self):
-        return _F.is_nonzero(self)
+        return reductions.is_nonzero(self)
 
     def is_same_size(self, other):
         return self.shape == other.shape
@@ -708,21 +716,21 @@ class TensorMath:
 
     def new_zeros(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
                   pin_memory=False):
-        return _F.zeros(*sizes, size=size, dtype=dtype or self.dtype, device=device or self.device,
+        return creation.zeros(*sizes, size=size, dtype=dtype or self.dtype, device=device or self.device,
                         requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
     def new_ones(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
                  pin_memory=False):
-        return _F.ones(*sizes, size=size, dtype=dtype or self.dtype, device=device or self.device,
+        return creation.ones(*sizes, size=size, dtype=dtype or self.dtype, device=device or self.device,
                        requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, layout=None,
                  pin_memory=False):
-        return _F.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+        return creation.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
                        requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-        _F.only_defaults("new_tensor", layout, pin_memory)
+        creation.only_defaults("new_tensor", layout, pin_memory)
         t = self._make(checks.to_array(getattr(data, "array", data), dtype or self.dtype, device or self.device,
                                        infer=True))
         return t.requires_grad_(True) if requires_grad else t
@@ -741,21 +749,21 @@ class TensorMath:
         if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in sizes):
             raise TypeError(f"new(): data must be a sequence (a list or tuple) or sizes must be ints, got "
                             f"{', '.join(type(a).__name__ for a in args)}")
-        return _F.zeros(*sizes, dtype=self.dtype, device=device) if sizes else _F.zeros(0, dtype=self.dtype,
+        return creation.zeros(*sizes, dtype=self.dtype, device=device) if sizes else creation.zeros(0, dtype=self.dtype,
                                                                                          device=device)
 
     def resize_(self, *sizes, memory_format=None):
         """In place, this tensor takes the shape ``sizes`` and keeps its elements in order, as many as fit (new
         ones are zeros: PyTorch leaves them uninitialised).  As many elements as before, or fewer, keep the
         memory (a view of it still sees it); more give the tensor new memory, as PyTorch's storage grows."""
-        _F.only_defaults("resize_", memory_format=memory_format)
+        creation.only_defaults("resize_", memory_format=memory_format)
         if self.requires_grad:  # PyTorch's words: a graph cannot follow a change of shape
             raise GraphError("cannot resize variables that require grad")
         if self._base is not None:
             raise GraphError("resize_: this tensor is a view of another one's memory, which minigan does not resize: "
                              "resize a copy (x = x.clone().resize_(...)) or take another view (x.reshape(...))")
         try:
-            grown = _F.zeros(*sizes, dtype=self.dtype, device=self.device).array
+            grown = creation.zeros(*sizes, dtype=self.dtype, device=self.device).array
         except ValueError:  # a negative size: PyTorch's RuntimeError
             raise ShapeError(f"resize_: got sizes {sizes}, expected non-negative integers") from None
         flat = backend.get_array_module(self.array).ravel(self.array, order="K")  # the memory's order: a view

@@ -12,10 +12,11 @@ PyTorch refuses it). The engine's own in-place ops (add_, mul_, copy_, x[i] = v,
 from __future__ import annotations
 
 from minigan.engine import checks
+from minigan.surface.operands import _t
 
 
 class TensorInPlace:
-    """Mixed into ``Tensor``: ``x.f_(...)`` for the methods ``x.f(...)`` of _tensor_math.py and engine/methods.py."""
+    """Mixed into ``Tensor``: ``x.f_(...)`` for the methods ``x.f(...)`` of methods.py and engine/methods.py."""
 
     __slots__ = ()
 
@@ -280,3 +281,12 @@ class TensorInPlace:
 
     def masked_fill_(self, mask, value):
         return self._in_place("masked_fill_", lambda x, m, v: x.masked_fill(m, v), mask, value, cast=True)
+
+
+def free_form(name):
+    """``minigan.relu_(x)`` is ``x.relu_()``: PyTorch's free in-place forms are the Tensor methods."""
+    def in_place(input, *args, **kwargs):
+        return getattr(_t(input, name), name)(*args, **kwargs)
+
+    in_place.__name__ = in_place.__qualname__ = name
+    return in_place

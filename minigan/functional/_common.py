@@ -1,0 +1,78 @@
+"""What the functions of ``minigan.functional`` share: reading an argument as a tensor, its dtype, the label and
+weight checks of several losses.
+"""
+
+from __future__ import annotations
+
+from minigan._tensor_surface import Tensor, tensor
+from minigan.engine import backend
+from minigan.engine.errors import DomainError, DtypeError
+from minigan.surface import pointwise
+
+
+def _tensor(x, op, name="input") -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    if backend.is_array(x) or isinstance(x, (int, float, list, tuple)) or backend.is_numpy_scalar(x):
+        return tensor(x)
+    raise TypeError(f"{op}: {name} must be a Tensor or an array, got {type(x).__name__}")
+
+
+def _float(x, op, name="input") -> Tensor:
+    x = _tensor(x, op, name)
+    if not backend.is_floating(x.dtype):
+        raise DtypeError(f"{op}: {name} must be a floating-point tensor, got dtype {x.dtype}")
+    return x
+
+
+def _single(op, value):
+    """A 1-d window's size, stride, padding or dilation: an int, or PyTorch's list of one int (a list of another
+    length is refused there with a RuntimeError, as PyTorch's)."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 1:
+            raise DomainError(f"{op}: expected an int or a list of one int for a 1-d window, got {value!r}")
+        return value[0]
+    return value
+
+
+def _into(x, op, fn):
+    """PyTorch's ``inplace=True``: fn's result written into x itself, as any in-place op (recorded on x's history,
+    its version moved on, refused on a leaf that requires grad), and x returned."""
+    return _tensor(x, op)._in_place(f"{op}(inplace=True)", fn)
+
+
+def _same_dtype(op, x, weight):
+    """A layer computes in its parameters' dtype; a float64 input to float32 weights is a mistake (usually
+    NumPy noise or data), caught here at the layer instead of later at optimizer.step(), as PyTorch does."""
+    if x.dtype != weight.dtype:
+        raise DtypeError(f"{op}: input is {x.dtype} but the weight is {weight.dtype}; expected the same dtype "
+                        f"(convert the input with x.float() or minigan.tensor(..., dtype=minigan.{weight.dtype}), "
+                        "or the layer with .double())")
+
+
+def _shown_as(result, torch_name):
+    """``result``, whose node prints PyTorch's name for the function that made it (minigan/autograd/graph.py:
+    shown_as): a function composed of several ops here shows the one node PyTorch's shows."""
+    from minigan.autograd.graph import shown_as  # (imported when used: minigan.autograd imports the surface)
+
+    return shown_as(result, torch_name)
+
+
+# ----------------------------------------------------------------------------- convolution, normalization
+def _one_sample(fn, x, *args):
+    """fn of one sample without its batch axis, as PyTorch allows ((C, H, W) for an image layer): fn of a batch
+    of one, the batch axis taken off again."""
+    out = fn(x.unsqueeze(0), *args)
+    return tuple(o.squeeze(0) for o in out) if isinstance(out, tuple) else out.squeeze(0)
+
+
+# ----------------------------------------------------------------------------- composed from the ops above
+# Each of these is a few lines of minigan ops, so its gradient (of any order) is the composition's: nothing
+# new to differentiate by hand.  The formula in each docstring is PyTorch's documented one.
+where = pointwise.choose  # (the math of minigan.where: minigan/surface/pointwise.py)
+
+
+def _number(op, name, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not backend.is_numpy_scalar(value):
+        raise TypeError(f"{op}: {name} must be a number, got {type(value).__name__} {value!r}")
+    return float(value)

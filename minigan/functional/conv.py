@@ -1,0 +1,224 @@
+"""Convolutions (1-D and 2-D, transposed too) and ``unfold``/``fold``: each checks its geometry at the door and hands
+the arithmetic to the engine's ops.
+"""
+
+from __future__ import annotations
+
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend, checks
+from minigan.engine.checks import is_integer, pair
+from minigan.engine.errors import DomainError, ShapeError
+from minigan.engine.ops import conv as C
+from minigan.functional._common import _float, _one_sample, _same_dtype, _shown_as, _single
+from minigan.functional.vision import pad
+
+
+def _check_4d(x_shape, w_shape, op: str, weight_layout: str) -> None:
+    if len(x_shape) != 4:
+        raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
+    if len(w_shape) != 4:
+        raise ShapeError(f"{op}: weight must be 4-D {weight_layout}, got shape {w_shape}")
+
+
+def _check_bias(b_shape, channels: int, op: str) -> None:
+    if b_shape is not None and b_shape != (channels,):
+        raise ShapeError(f"{op}: bias has shape {b_shape}, expected ({channels},)")
+
+
+def _check_in_channels(op, x_shape, w_shape, axis, layout) -> None:
+    """The input's channels (axis 1) must match the weight's in-channel axis (1 for conv2d, 0 transposed)."""
+    if w_shape[axis] != x_shape[1]:
+        raise ShapeError(f"{op}: input of shape {x_shape} has {x_shape[1]} channels but weight of shape {w_shape} "
+                         f"expects {w_shape[axis]} (weight is {layout})")
+
+
+def _check_groups(op, groups, layout, **channels) -> int:
+    """groups: a positive int dividing each channel count (each group convolves its own slice of channels)."""
+    if not is_integer(groups) or groups < 1:
+        raise DomainError(f"{op}: groups must be a positive int, got {groups!r}")
+    for side, count in channels.items():
+        if count % groups:
+            raise ShapeError(f"{op}: groups={groups} must divide the {count} {side} channels (weight is {layout})")
+    return int(groups)
+
+
+def _same_padding(op, stride, dilation, kernel):
+    """padding='same' as PyTorch: stride 1, total padding d·(k − 1) per axis, the odd pixel at the end.
+    Returns the symmetric part and what the end gets on top of it, each an (h, w) pair."""
+    if stride != (1, 1):
+        raise ShapeError(f"{op}: padding='same' needs stride 1 (the output keeps the input's size), got {stride}")
+    total = [d * (k - 1) for d, k in zip(dilation, kernel)]
+    return tuple(t // 2 for t in total), tuple(t % 2 for t in total)
+
+
+def check_conv2d(x_shape, w_shape, b_shape, stride, padding, dilation=1, groups=1) -> dict:
+    """conv2d's door: shapes and geometry checked once; returns ``stride``, ``padding`` and ``dilation`` as (h, w)
+    pairs, ``groups``, and ``pad_end``: the extra (h, w) rows padding='same' adds at the bottom and right."""
+    op, layout = "conv2d", "(out_channels, in_channels/groups, kh, kw)"
+    _check_4d(x_shape, w_shape, op, layout)
+    (sh, sw), (dh, dw) = pair(stride, "stride", op, 1), pair(dilation, "dilation", op, 1)
+    n, c, h, w = x_shape
+    o, wc, kh, kw = w_shape
+    groups = _check_groups(op, groups, layout, input=c, output=o)
+    if wc * groups != c:
+        grouped = f" with groups={groups}" if groups > 1 else ""
+        raise ShapeError(f"{op}: input of shape {x_shape} has {c} channels but weight of shape {w_shape}{grouped} "
+                         f"expects {wc * groups} (weight is {layout})")
+    pad_end = (0, 0)
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise ValueError(f"{op}: padding must be an int, an (h, w) pair, 'same' or 'valid', got {padding!r}")
+        (ph, pw), pad_end = ((0, 0), (0, 0)) if padding == "valid" else _same_padding(op, (sh, sw), (dh, dw),
+                                                                                        (kh, kw))
+    else:
+        ph, pw = pair(padding, "padding", op, 0)
+    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1  # the pixels one window covers
+    if span_h > h + 2 * ph + pad_end[0] or span_w > w + 2 * pw + pad_end[1]:
+        raise ShapeError(
+            f"{op}: kernel {kh}×{kw} (weight {w_shape}, dilation {(dh, dw)}: it spans {span_h}×{span_w}) is larger "
+            f"than the padded input {h + 2 * ph + pad_end[0]}×{w + 2 * pw + pad_end[1]} (input {x_shape}, padding "
+            f"{padding!r})"
+        )
+    _check_bias(b_shape, o, op)
+    return {"stride": (sh, sw), "padding": (ph, pw), "dilation": (dh, dw), "groups": groups, "pad_end": pad_end}
+
+
+def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_padding, groups=1, dilation=1) -> dict:
+    """conv_transpose2d's door; returns ``stride``, ``padding``, ``output_padding`` and ``dilation`` as (h, w)
+    pairs, and ``groups``."""
+    op, layout = "conv_transpose2d", "(in_channels, out_channels/groups, kh, kw)"
+    _check_4d(x_shape, w_shape, op, layout)
+    (sh, sw), (ph, pw) = pair(stride, "stride", op, 1), pair(padding, "padding", op, 0)
+    (dh, dw), (oph, opw) = pair(dilation, "dilation", op, 1), pair(output_padding, "output_padding", op, 0)
+    if oph >= max(sh, dh) or opw >= max(sw, dw):
+        raise ShapeError(f"{op}: output_padding {(oph, opw)} must be smaller than stride {(sh, sw)} or dilation "
+                         f"{(dh, dw)}")
+    _check_in_channels(op, x_shape, w_shape, 0, layout)
+    n, c_in, h, w = x_shape
+    wc, c_group, kh, kw = w_shape
+    groups = _check_groups(op, groups, layout, input=c_in)
+    c_out = c_group * groups
+    ho, wo = (h - 1) * sh - 2 * ph + dh * (kh - 1) + 1 + oph, (w - 1) * sw - 2 * pw + dw * (kw - 1) + 1 + opw
+    if ho < 1 or wo < 1:
+        raise ShapeError(
+            f"{op}: output would be {ho}×{wo} for input {x_shape}, weight {w_shape}, "
+            f"stride {(sh, sw)}, padding {(ph, pw)}; expected at least 1×1 (padding too large)"
+        )
+    _check_bias(b_shape, c_out, op)
+    return {"stride": (sh, sw), "padding": (ph, pw), "output_padding": (oph, opw), "dilation": (dh, dw),
+            "groups": groups}
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D cross-correlation: x (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,) → (N, O, H_out, W_out).
+
+    H_out = ⌊(H + 2·padding − dilation·(kh − 1) − 1) / stride⌋ + 1 (likewise W); stride, padding and dilation
+    are ints or (h, w) pairs; padding may also be 'valid' (0) or 'same' (stride 1: H_out = H).
+    """
+    input, weight = _float(input, "conv2d"), _float(weight, "conv2d", "weight")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(conv2d, input, weight, bias, stride, padding, dilation, groups)
+    _same_dtype("conv2d", input, weight)
+    bias = None if bias is None else _float(bias, "conv2d", "bias")
+    params = check_conv2d(input.array.shape, weight.array.shape, None if bias is None else bias.array.shape,
+                                 stride, padding, dilation, groups)
+    end_h, end_w = params.pop("pad_end")
+    if end_h or end_w:  # 'same' with an odd total: the extra row and column go at the bottom and right
+        input = pad(input, (0, end_w, 0, end_h))
+    if bias is None:
+        return C.Conv2d.apply(input, weight, **params)
+    return C.Conv2d.apply(input, weight, bias, **params)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv2d: x (N, C_in, H, W), weight (C_in, C_out/groups, kh, kw), bias (C_out,).
+
+    H_out = (H − 1)·stride − 2·padding + dilation·(kh − 1) + 1 + output_padding (likewise W): with kernel 4,
+    stride 2, padding 1 it doubles H.  output_padding (< stride or dilation) adds rows/columns at the bottom/right.
+    """
+    op = "conv_transpose2d"
+    input, weight = _float(input, op), _float(weight, op, "weight")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(conv_transpose2d, input, weight, bias, stride, padding, output_padding, groups, dilation)
+    _same_dtype(op, input, weight)
+    bias = None if bias is None else _float(bias, op, "bias")
+    params = check_conv_transpose2d(input.array.shape, weight.array.shape,
+                                           None if bias is None else bias.array.shape, stride, padding,
+                                           output_padding, groups, dilation)
+    (oph, opw), (sh, sw), (ph, pw) = params["output_padding"], params["stride"], params["padding"]
+    if oph >= sh or opw >= sw:  # (allowed below the dilation) rows no window reaches: build them as their definition
+        y = C.ConvTranspose2d.apply(input, weight, **{**params, "padding": (0, 0), "output_padding": (0, 0)})
+        y = pad(y, (0, opw, 0, oph))  # the uncropped output, then the output_padding's zero rows and columns,
+        y = y[:, :, ph : y.shape[2] - ph, pw : y.shape[3] - pw]  # then padding cropped from each side
+        return y if bias is None else y + bias.reshape(1, -1, 1, 1)
+    if bias is None:
+        return C.ConvTranspose2d.apply(input, weight, **params)
+    return C.ConvTranspose2d.apply(input, weight, bias, **params)
+
+
+def _picking_kernels(channels, kh, kw, like):
+    """The C·kh·kw convolution kernels that each pick one input pixel: an identity, shaped (C·kh·kw, C, kh, kw)."""
+    xp = backend.get_array_module(like.array)
+    return Tensor._make(xp.eye(channels * kh * kw, dtype=like.dtype).reshape(-1, channels, kh, kw))
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """im2col, as PyTorch shows it: each kh×kw window of x (N, C, H, W) as a column of (N, C·kh·kw, L), L the
+    number of windows.  It is a convolution whose kernels each pick one pixel, so its gradient is ``fold``
+    (col2im, the transposed convolution) and every order comes from the convolution's."""
+    kh, kw = checks.pair(kernel_size, "kernel_size", "unfold", 1)  # (its type first, as PyTorch's)
+    x = _float(input, "unfold")
+    if x.ndim != 4:
+        raise ShapeError(f"unfold: input must be 4-D (N, C, H, W), got shape {tuple(x.shape)}")
+    out = conv2d(x, _picking_kernels(x.shape[1], kh, kw, x), None, stride, padding, dilation)
+    return _shown_as(out.reshape(x.shape[0], out.shape[1], -1), "Im2ColBackward0")
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """col2im, unfold's adjoint: the columns (N, C·kh·kw, L) added back onto an (N, C, H, W) image of
+    ``output_size``, overlapping windows summing, as PyTorch's."""
+    cols = _float(input, "fold")
+    (h, w), (kh, kw) = checks.pair(output_size, "output_size", "fold", 1), checks.pair(kernel_size, "kernel_size",
+                                                                                        "fold", 1)
+    (sh, sw), (ph, pw) = checks.pair(stride, "stride", "fold", 1), checks.pair(padding, "padding", "fold", 0)
+    dh, dw = checks.pair(dilation, "dilation", "fold", 1)
+    ho, wo = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    if cols.ndim != 3 or cols.shape[1] % (kh * kw) or cols.shape[2] != ho * wo:
+        raise ShapeError(f"fold: expected input (N, C·{kh}·{kw}, {ho * wo}) for output_size {(h, w)}, kernel "
+                         f"{(kh, kw)}, stride {(sh, sw)}, padding {(ph, pw)}, dilation {(dh, dw)}; got "
+                         f"{tuple(cols.shape)}")
+    extra = (h + 2 * ph - dh * (kh - 1) - 1 - (ho - 1) * sh, w + 2 * pw - dw * (kw - 1) - 1 - (wo - 1) * sw)
+    kernels = _picking_kernels(cols.shape[1] // (kh * kw), kh, kw, cols)
+    return conv_transpose2d(cols.reshape(cols.shape[0], cols.shape[1], ho, wo), kernels, None, (sh, sw), (ph, pw),
+                            extra, 1, (dh, dw))
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D cross-correlation: x (N, C, L), weight (O, C/groups, k) → (N, O, L_out), as conv2d on a height-1 image.
+    padding may be an int, 'same' or 'valid'."""
+    input, weight = _float(input, "conv1d"), _float(weight, "conv1d", "weight")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(conv1d, input, weight, bias, stride, padding, dilation, groups)
+    if input.ndim != 3 or weight.ndim != 3:
+        raise ShapeError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), got {tuple(input.shape)} and "
+                         f"{tuple(weight.shape)}")
+    one = lambda v: _single("conv1d", v)  # an int, or PyTorch's 1-tuple
+    p = one(padding)
+    out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), p if isinstance(p, str) else (0, p),
+                 (1, one(dilation)), groups)
+    return _shown_as(out.squeeze(2), "ConvolutionBackward0")
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv1d: x (N, C_in, L), weight (C_in, C_out/groups, k), as conv_transpose2d on a height-1
+    image."""
+    input, weight = _float(input, "conv_transpose1d"), _float(weight, "conv_transpose1d", "weight")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(conv_transpose1d, input, weight, bias, stride, padding, output_padding, groups, dilation)
+    if input.ndim != 3 or weight.ndim != 3:
+        raise ShapeError(f"conv_transpose1d: expected input (N, C_in, L) and weight (C_in, C_out/groups, k), got "
+                         f"{tuple(input.shape)} and {tuple(weight.shape)}")
+    one = lambda v: _single("conv_transpose1d", v)  # an int, or PyTorch's 1-tuple
+    out = conv_transpose2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), (0, one(padding)),
+                           (0, one(output_padding)), groups, (1, one(dilation)))
+    return out.squeeze(2)

@@ -1,0 +1,23 @@
+"""Distances: ``cosine_similarity`` and ``pairwise_distance``.
+"""
+
+from __future__ import annotations
+
+from minigan.engine import backend
+from minigan.functional._common import _float
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """x1·x2 / (max(‖x1‖, eps) · max(‖x2‖, eps)) along ``dim``."""
+    x1, x2 = _float(x1, "cosine_similarity"), _float(x2, "cosine_similarity")
+    shape = backend.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))  # (first: a size-1 dim along ``dim`` counts
+    x1, x2 = x1.expand(*shape), x2.expand(*shape)  # once per copy in the norm, as PyTorch's)
+    n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
+    n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """‖x1 − x2 + eps‖_p along the last dimension."""
+    x1, x2 = _float(x1, "pairwise_distance"), _float(x2, "pairwise_distance")
+    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)

@@ -1,0 +1,79 @@
+"""Dropout: elementwise, and whole channels (``dropout1d``, ``dropout2d``).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend, checks
+from minigan.engine.errors import DomainError, ShapeError
+from minigan.engine.ops import elementwise as E
+from minigan.functional._common import _float, _into
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1−p),
+    so the expected activation is unchanged and evaluation needs no rescaling."""
+    if inplace:
+        return _into(input, "dropout", lambda t: dropout(t, p, training))
+    input = _float(input, "dropout")
+    if not checks.is_number(p) or not 0 <= p <= 1:
+        raise DomainError(f"dropout: p must be a probability in [0, 1], got {p!r}")
+    p = float(p)  # (a NumPy scalar is a number, as in PyTorch: a float64 one must not promote a float32 input)
+    if not training or p == 0:
+        return input
+    xp = backend.get_array_module(input.array)
+    keep = backend.rand(input.shape, dtype=input.dtype, xp=xp) >= p
+    mask = keep.astype(input.dtype) / input.dtype.type(1 - p) if p < 1 else keep.astype(input.dtype)  # p = 1: all zero
+    return E.Mul.apply(input, Tensor._make(mask))
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Channel dropout of x (N, C, H, W): zero whole channels with probability p, scale the rest by 1/(1−p).
+
+    As PyTorch's, it takes any input of 2 or more dimensions as (N, C, ...) and drops whole (sample, channel)
+    slices, with PyTorch's warnings: a (N, C) input is dropped element by element, and a 3-D one is read as
+    (N, C, L), not as an unbatched (C, H, W)."""
+    if inplace:
+        return _into(input, "dropout2d", lambda t: dropout2d(t, p, training))
+    input = _float(input, "dropout2d")
+    if not checks.is_number(p) or not 0 <= p <= 1:
+        raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p!r}")
+    p = float(p)
+    if input.ndim < 2:
+        raise ShapeError(f"dropout2d: feature dropout needs an input (N, C, ...) of at least 2 dimensions, got shape "
+                         f"{tuple(input.shape)}; use dropout for element-wise dropout")
+    if input.ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result "
+                      "in an error in a future release. To retain the behavior and silence this warning, please use "
+                      "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
+                      "inputs).", stacklevel=2)
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
+                      "is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior "
+                      "will change in a future release to interpret the input as one without a batch dimension, i.e. "
+                      "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using "
+                      "dropout1d instead.", stacklevel=2)
+    if not training or p == 0:
+        return input
+    xp = backend.get_array_module(input.array)
+    features = input.shape[:2] + (1,) * (input.ndim - 2)
+    keep = backend.rand(features, dtype=input.dtype, xp=xp) >= p  # one draw per (sample, channel)
+    mask = keep.astype(input.dtype) / input.dtype.type(1 - p) if p < 1 else keep.astype(input.dtype)  # p = 1: all zero
+    return E.Mul.apply(input, Tensor._make(mask))
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, L) (or (C, L)) with probability p, scaling the rest by 1/(1 − p)."""
+    if inplace:
+        return _into(input, "dropout1d", lambda t: dropout1d(t, p, training))
+    input = _float(input, "dropout1d")
+    if input.ndim not in (2, 3):
+        raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {tuple(input.shape)}")
+    if not training or p == 0:
+        return input
+    batched = input if input.ndim == 3 else input.unsqueeze(0)
+    out = dropout2d(batched.unsqueeze(-1), p, training).squeeze(-1)  # a channel of length L: an L×1 image
+    return out if input.ndim == 3 else out.squeeze(0)

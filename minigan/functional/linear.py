@@ -1,0 +1,81 @@
+"""``linear`` (x Wᵀ + b) and ``scaled_dot_product_attention``.
+"""
+
+from __future__ import annotations
+
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend
+from minigan.engine.errors import ShapeError
+from minigan.engine.ops import linalg as L
+from minigan.functional._common import _float, _same_dtype, _tensor
+from minigan.functional.dropout import dropout
+
+
+def check_linear(sx, sw, sb) -> None:
+    if len(sw) != 2 or len(sx) < 1 or sx[-1] != sw[1]:
+        raise ShapeError(
+            f"linear: input of shape {sx} does not fit weight of shape {sw}; "
+            f"expected input (..., {sw[1] if len(sw) == 2 else 'in'}) and weight (out, in)"
+        )
+    if sb is not None and sb != (sw[0],):
+        raise ShapeError(f"linear: bias has shape {sb}, expected ({sw[0]},)")
+
+
+# ----------------------------------------------------------------------------- layers as functions
+def linear(input, weight, bias=None):
+    """y = x Wᵀ + b, with weight (out_features, in_features) as in PyTorch (a weight (in_features,) gives one
+    output without its axis: y = x·w + b)."""
+    input, weight = _float(input, "linear"), _float(weight, "linear", "weight")
+    _same_dtype("linear", input, weight)
+    bias = None if bias is None else _float(bias, "linear", "bias")
+    if weight.ndim == 1:
+        return linear(input, weight.unsqueeze(0), None if bias is None else bias.reshape(1)).squeeze(-1)
+    check_linear(input.array.shape, weight.array.shape, None if bias is None else bias.array.shape)
+    if bias is None:
+        return L.Linear.apply(input, weight)
+    return L.Linear.apply(input, weight, bias)
+
+
+def _attention_bias(mask, dtype, xp):
+    """A mask as the additive bias of attention scores: bool True = may attend (0), False = −inf; a float mask
+    is added as it is."""
+    if mask.dtype == xp.bool_:
+        return Tensor._make(xp.where(mask.array, 0.0, -xp.inf).astype(dtype))
+    return mask
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    """softmax(Q·Kᵀ·scale + bias)·V (Vaswani et al. 2017, eq. 1), scale 1/√E by default, over the last two axes
+    of (…, L, E) queries and (…, S, E) keys.  attn_mask: bool (True = may attend) or a float bias, broadcast
+    to (…, L, S); is_causal: query i sees keys 0…i.  enable_gqa: fewer key/value heads, each shared by a group."""
+    query, key, value = _float(query, "scaled_dot_product_attention", "query"), \
+        _float(key, "scaled_dot_product_attention", "key"), _float(value, "scaled_dot_product_attention", "value")
+    if query.ndim < 2 or key.ndim != query.ndim or value.ndim != query.ndim or key.shape[-1] != query.shape[-1] \
+            or key.shape[-2] != value.shape[-2]:
+        raise ShapeError(f"scaled_dot_product_attention: expected query (…, L, E), key (…, S, E) and value "
+                         f"(…, S, Ev), got {tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}")
+    if is_causal and attn_mask is not None:
+        raise ValueError("scaled_dot_product_attention: pass attn_mask or is_causal=True, not both")
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:  # each key/value head serves a group
+        if query.shape[-3] % key.shape[-3]:
+            raise ShapeError(f"scaled_dot_product_attention: {query.shape[-3]} query heads are not a multiple of "
+                             f"{key.shape[-3]} key/value heads")
+        group = query.shape[-3] // key.shape[-3]
+        key, value = key.repeat_interleave(group, dim=-3), value.repeat_interleave(group, dim=-3)
+    xp = backend.get_array_module(query.array)
+    length, source = query.shape[-2], key.shape[-2]
+    scores = query @ key.transpose(-2, -1) * (1.0 / query.shape[-1] ** 0.5 if scale is None else scale)
+    if is_causal:
+        attn_mask = Tensor._make(xp.tril(xp.ones((length, source), dtype=bool)))
+    alive = None
+    if attn_mask is not None:
+        bias = _attention_bias(_tensor(attn_mask, "scaled_dot_product_attention", "attn_mask"), query.dtype, xp)
+        dead = xp.all(bias.array == -xp.inf, axis=-1, keepdims=True)  # a query that may attend to no key
+        if dead.any():  # gets output 0, as PyTorch's (its softmax would be 0/0); its bias is set to 0, then unused
+            bias, alive = bias.masked_fill(Tensor._make(dead), 0.0), Tensor._make((~dead).astype(query.dtype))
+        scores = scores + bias
+    weights = scores.softmax(-1) if alive is None else scores.softmax(-1) * alive
+    if dropout_p > 0:
+        weights = dropout(weights, dropout_p)
+    return weights @ value

@@ -1,0 +1,389 @@
+"""The losses: cross-entropy and NLL, the binary ones, regression (MSE, L1, smooth L1, Huber), KL, the margin and
+embedding losses, the Gaussian and Poisson NLLs; PyTorch's reductions, legacy ``size_average``/``reduce`` included.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend, checks
+from minigan.engine.errors import DomainError, IndexOutOfRange, ShapeError
+from minigan.engine.ops import loss as LS
+from minigan.functional._common import _float, _number, _shown_as, _tensor, where
+from minigan.functional.activation import logsigmoid
+from minigan.functional.distance import pairwise_distance
+from minigan.surface import pointwise as surface_pointwise
+
+
+def _regression_target(target, x, op) -> Tensor:
+    """A regression loss's target: integers are promoted to the input's float dtype, as PyTorch's type promotion does
+    (mse_loss(pred, labels) with int64 labels)."""
+    target = _tensor(target, op, "target")
+    return target if backend.is_floating(target.dtype) else target.to(x.dtype)
+
+
+def _labels(labels, op, like: Tensor):
+    """Integer labels as an array on ``like``'s device (a Tensor, NumPy or CuPy array, or a list)."""
+    if isinstance(labels, Tensor):
+        labels = labels.array
+    if isinstance(labels, (list, tuple)) or isinstance(labels, int):
+        labels = backend.np.asarray(labels)
+    if not backend.is_array(labels):
+        raise TypeError(f"{op}: labels must be an integer Tensor or array, got {type(labels).__name__}")
+    if backend.device_of(labels) != like.device.type:
+        labels = backend.to_device(labels, like.device)
+    if not backend.is_integer(labels.dtype):
+        raise TypeError(f"{op}: labels must be integers, got dtype {labels.dtype}")
+    return labels
+
+
+def _legacy_reduction(op, reduction, size_average, reduce, names=("mean", "sum", "none"), old_mean=True):
+    """Every loss's ``reduction``, checked at its door: one of ``names``, or PyTorch's deprecated ``size_average=`` /
+    ``reduce=`` (still accepted there) as a ``reduction``: reduce=False is "none", size_average=False is "sum", else
+    "mean"; given with them, ``reduction`` is ignored (as PyTorch).  PyTorch 0.4's "elementwise_mean" is "mean", with
+    PyTorch's deprecation warning, in the losses whose PyTorch form takes it (``old_mean``); the rest refuse it."""
+    if size_average is None and reduce is None:
+        if reduction == "elementwise_mean" and old_mean:
+            warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                          UserWarning, stacklevel=3)
+            return "mean"
+        if reduction not in names:
+            raise DomainError(f"{op}: reduction must be one of {names}, got {reduction!r}")
+        return reduction
+    for name, flag in (("size_average", size_average), ("reduce", reduce)):
+        if flag is not None and not isinstance(flag, bool):
+            raise TypeError(f"{op}: {name} must be True, False or None, got {flag!r}")
+    if reduce is False:
+        return "none"
+    return "sum" if size_average is False else "mean"
+
+
+# ----------------------------------------------------------------------------- losses (mean by default)
+def _weight(weight, op, like, name="weight"):
+    """An optional per-element (or per-class) weight as a float tensor of like's dtype, or None."""
+    if weight is None:
+        return None
+    if not isinstance(weight, Tensor):
+        raise TypeError(f"{op}: {name} must be a Tensor or None, got {type(weight).__name__} (the reduction is "
+                        "the keyword reduction=)")
+    return weight.to(like.dtype)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    """−w·[p·t log σ(x) + (1−t) log(1−σ(x))] in the softplus form: exact for logits of ±1e4.  ``weight`` scales each
+    element's loss; ``pos_weight`` p (one per class, the last dimension) the positive term: p > 1 counts the
+    positives more (as PyTorch's, (1 − t)·x + (1 + (p − 1)·t)·softplus(−x))."""
+    op = "binary_cross_entropy_with_logits"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    LS.check_same_shape(op, _tensor(input, op, "logits"), _tensor(target, op, "target"))  # (sizes first: PyTorch's
+    input, target = _float(input, op, "logits"), _float(target, op, "target")  # ValueError, before the dtypes)
+    LS.check_reduction(op, reduction)
+    weight, pos_weight = _weight(weight, op, input), _weight(pos_weight, op, input, "pos_weight")
+    if weight is None and pos_weight is None:
+        return LS.BCEWithLogits.apply(input, target, reduction=reduction)
+    if pos_weight is None:
+        loss = LS.BCEWithLogits.apply(input, target, reduction="none")
+    else:
+        loss = (1 - target) * input + ((pos_weight - 1) * target + 1) * (-input).softplus()
+    return LS.apply_reduction(loss if weight is None else loss * weight, reduction)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """−w·[t log p + (1−t) log(1−p)] for probabilities p ∈ [0, 1] (logs clamped at −100); ``weight`` scales each
+    element's loss."""
+    op = "binary_cross_entropy"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    LS.check_same_shape(op, _tensor(input, op), _tensor(target, op, "target"))  # (sizes first, as PyTorch's)
+    input, target = _float(input, op, "input"), _float(target, op, "target")
+    LS.check_reduction(op, reduction)
+    LS.check_probabilities(op, input.array)
+    weight = _weight(weight, op, input)
+    if weight is None:
+        return LS.BCE.apply(input, target, reduction=reduction)
+    return LS.apply_reduction(LS.BCE.apply(input, target, reduction="none") * weight, reduction)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """Softmax cross-entropy of logits (N, C) against integer class target (N,), or against class probabilities
+    (N, C).  As PyTorch's: ``weight`` per class (a weighted mean over the target' weights), ``ignore_index`` (a
+    label that counts for nothing), ``label_smoothing`` ε (the target (1 − ε)·one-hot + ε/C).  Logits (N, C, d₁, …)
+    with target (N, d₁, …) give a loss per position; logits (C,) with one label, one loss."""
+    op = "cross_entropy"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    input = _float(input, op, "logits")
+    LS.check_reduction(op, reduction)
+    if input.ndim != 2:  # per position (or one sample): the same loss over a batch of rows (M, C)
+        return _per_position(cross_entropy, op, input, target, reduction, weight=weight, ignore_index=ignore_index,
+                             label_smoothing=label_smoothing)
+    if not checks.is_number(label_smoothing) or not 0 <= label_smoothing <= 1:
+        raise DomainError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    label_smoothing = float(label_smoothing)
+    weight = _weight(weight, op, input)
+    soft = isinstance(target, Tensor) and target.dtype.kind == "f"  # class probabilities, not target
+    if not soft and weight is None and not label_smoothing:
+        y = _labels(target, op, input)
+        if not bool((y == ignore_index).any()):  # the fused op, when no label is ignored
+            LS.check_labels(op, y, input.shape[1], input.shape[0])
+            return LS.CrossEntropy.apply(input, labels=y, reduction=reduction)
+    log_p, classes = input.log_softmax(1), input.shape[1]
+    per_class = log_p if weight is None else log_p * weight  # w_c · log p_c
+    if soft:
+        LS.check_same_shape(op, input, target)
+        smoothed = target * (1 - label_smoothing) + label_smoothing / classes
+        return LS.apply_reduction(-(smoothed * per_class).sum(1), reduction)  # mean: over the N samples
+    nll, kept, counted = _nll_parts(log_p, target, weight, ignore_index, op)
+    loss = nll if not label_smoothing else \
+        nll * (1 - label_smoothing) - per_class.sum(1) * (label_smoothing / classes) * kept
+    if reduction != "mean":
+        return LS.apply_reduction(loss, reduction)
+    return _kept_mean(loss, counted)
+
+
+def _kept_mean(loss, counted):
+    """The mean over the kept labels' weights, as PyTorch's; with none kept, NaN whose gradient is 0 (PyTorch's)."""
+    total = float(counted.sum())
+    return loss.sum() / total if total else loss.sum() * 0.0 + float("nan")
+
+
+def _per_position(loss_fn, op, scores, labels, reduction, **options):
+    """A classification loss of scores (N, C, d₁, …) as the loss of the rows (N·d₁·…, C), one per position (the
+    class axis moved last), or of (C,) as one row; reduction 'none' gives the losses back in (N, d₁, …) (or ())."""
+    soft = isinstance(labels, Tensor) and labels.dtype.kind == "f"  # class probabilities
+    if scores.ndim == 1:
+        rows, shape = scores.unsqueeze(0), ()
+        if soft:
+            LS.check_same_shape(op, scores, labels)
+            labels = labels.unsqueeze(0)
+        else:
+            y = _labels(labels, op, scores)
+            if y.ndim != 0:
+                raise ShapeError(f"{op}: the scores of one sample, shape {tuple(scores.shape)}, take one label (a 0-d "
+                                 f"tensor), got labels of shape {tuple(y.shape)}")
+            labels = y.reshape(1)
+    elif scores.ndim > 2:
+        rows, shape = scores.movedim(1, -1).reshape(-1, scores.shape[1]), (scores.shape[0],) + scores.shape[2:]
+        if soft:
+            LS.check_same_shape(op, scores, labels)
+            labels = labels.movedim(1, -1).reshape(-1, scores.shape[1])
+        else:
+            y = _labels(labels, op, scores)
+            if tuple(y.shape) != shape:
+                raise ShapeError(f"{op}: expected labels of shape {shape} for input {tuple(scores.shape)}, got "
+                                 f"{tuple(y.shape)}")
+            labels = y.reshape(-1)
+    else:
+        raise ShapeError(f"{op}: expected input of shape (N, C), (N, C, d1, ...) or (C,), got {tuple(scores.shape)}")
+    loss = loss_fn(rows, labels, reduction=reduction, **options)
+    return loss.reshape(shape) if reduction == "none" else loss
+
+
+def _nll_parts(log_p, labels, weight, ignore_index, op):
+    """(−w_y · log p[i, y_i] per sample; the mask of the labels kept (1, or 0 at ignore_index); each sample's weight
+    w_y in a mean (0 where ignored)), the labels checked against the classes."""
+    y = _labels(labels, op, log_p)
+    if y.ndim != 1 or y.shape[0] != log_p.shape[0]:
+        raise ShapeError(f"{op}: expected labels of shape ({log_p.shape[0]},), got {tuple(y.shape)}")
+    classes, valid = log_p.shape[1], y != ignore_index
+    if bool((valid & ((y < 0) | (y >= classes))).any()):
+        bad = int(y[valid & ((y < 0) | (y >= classes))][0])
+        raise IndexOutOfRange(f"{op}: label {bad} is out of range for {classes} classes")
+    xp = backend.get_array_module(y)
+    index = xp.where(valid, y, 0)  # (an ignored label read as class 0: its weight is zeroed by the mask)
+    kept = valid.astype(log_p.dtype)
+    counted = kept if weight is None else weight.array[index] * kept
+    return -log_p[xp.arange(log_p.shape[0]), index] * counted, kept, counted
+
+
+def _broadcast_pair(op, x, y):
+    """A regression loss's input and target, broadcast when their shapes differ, with PyTorch's warning (a
+    (N, 1) output against an (N,) target becomes (N, N) and is almost always a mistake)."""
+    if x.shape == y.shape:
+        return x, y
+    checks.check_broadcast(op, x, y)
+    warnings.warn(f"{op}: Using a target size ({y.shape}) that is different to the input size ({x.shape}). This will "
+                  "likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+                  UserWarning, stacklevel=3)
+    shape = backend.broadcast_shapes(x.shape, y.shape)
+    return x.expand(*shape), y.expand(*shape)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = _legacy_reduction("mse_loss", reduction, size_average, reduce)
+    input = _float(input, "mse_loss")
+    input, target = _broadcast_pair("mse_loss", input, _regression_target(target, input, "mse_loss"))
+    LS.check_reduction("mse_loss", reduction)
+    return LS.MSE.apply(input, target, reduction=reduction)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """Negative log-likelihood of log-probabilities (N, C) (e.g. log_softmax output) at labels (N,):
+    ℓ_i = −w_{y_i}·log_probs[i, y_i], the mean taken over the kept labels' weights.  nll_loss(log_softmax(x, 1), y)
+    equals cross_entropy(x, y)."""
+    op = "nll_loss"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    input = _float(input, op)
+    LS.check_reduction(op, reduction)
+    if input.ndim != 2:  # per position (N, C, d₁, …), or one sample (C,)
+        return _per_position(nll_loss, op, input, target, reduction, weight=weight, ignore_index=ignore_index)
+    nll, _, counted = _nll_parts(input, target, _weight(weight, op, input), ignore_index, op)
+    loss = _kept_mean(nll, counted) if reduction == "mean" else LS.apply_reduction(nll, reduction)
+    return _shown_as(loss, "NllLossBackward0")
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Mean absolute error |x − y| (reduced by ``reduction``)."""
+    reduction = _legacy_reduction("l1_loss", reduction, size_average, reduce)
+    input = _float(input, "l1_loss")
+    input, target = _broadcast_pair("l1_loss", input, _regression_target(target, input, "l1_loss"))
+    LS.check_reduction("l1_loss", reduction)
+    return LS.apply_reduction((input - target).abs(), reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """½d²/β where |d| < β, else |d| − ½β, with d = input − target (Girshick 2015, Fast R-CNN); β = 0 is L1."""
+    reduction = _legacy_reduction("smooth_l1_loss", reduction, size_average, reduce)
+    op = "smooth_l1_loss"
+    x = _float(input, op)
+    x, y = _broadcast_pair(op, x, _regression_target(target, x, op))
+    LS.check_reduction(op, reduction)
+    beta = _number(op, "beta", beta)
+    if not beta >= 0:  # (NaN too, as PyTorch's)
+        raise DomainError(f"{op}: beta must be >= 0, got {beta}")
+    d = x - y
+    if beta == 0:
+        return _shown_as(LS.apply_reduction(d.abs(), reduction), "SmoothL1LossBackward0")
+    loss = where(abs(d.array) < beta, d * d * (0.5 / beta), d.abs() - 0.5 * beta)
+    return _shown_as(LS.apply_reduction(loss, reduction), "SmoothL1LossBackward0")
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """Huber (1964): ½d² where |d| < δ, else δ(|d| − ½δ); equal to δ · smooth_l1_loss with β = δ."""
+    op = "huber_loss"
+    reduction = _legacy_reduction(op, reduction, None, None)
+    delta = _number(op, "delta", delta)
+    if not delta > 0:  # (NaN too, as PyTorch's)
+        raise DomainError(f"{op}: delta must be > 0, got {delta}")
+    return _shown_as(smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta, "HuberLossBackward0")
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """Σ target·(log target − input), input being log-probabilities (PyTorch's argument order); "batchmean"
+    divides the sum by the batch size (the true KL divergence per sample; "mean" divides by every element)."""
+    reduction = _legacy_reduction("kl_div", reduction, size_average, reduce, ("mean", "sum", "none", "batchmean"))
+    op = "kl_div"
+    x, t = _float(input, op), _float(target, op, "target")
+    LS.check_same_shape(op, x, t)
+    if reduction not in ("mean", "sum", "none", "batchmean"):
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum', 'none' or 'batchmean', got {reduction!r}")
+    if log_target:
+        pointwise = t.exp() * (t - x)
+    else:
+        with backend.np.errstate(invalid="ignore"):  # (0·log 0 = 0; NaN for a negative or NaN target, as PyTorch's)
+            pointwise = surface_pointwise.xlogy(t, t) - t * x
+    if reduction == "batchmean":
+        return pointwise.sum() / x.shape[0]
+    return LS.apply_reduction(pointwise, reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """log(1 + exp(−y·x)) for labels y ∈ {−1, 1}."""
+    reduction = _legacy_reduction("soft_margin_loss", reduction, size_average, reduce)
+    op = "soft_margin_loss"
+    x, y = _float(input, op), _float(target, op, "target")
+    LS.check_same_shape(op, x, y)
+    LS.check_reduction(op, reduction)
+    return _shown_as(LS.apply_reduction((-(y * x)).softplus(), reduction), "SoftMarginLossBackward0")
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    """max(0, −y·(x1 − x2) + margin) for y ∈ {−1, 1}."""
+    reduction = _legacy_reduction("margin_ranking_loss", reduction, size_average, reduce)
+    x1, x2, y = (_float(t, "margin_ranking_loss", n) for t, n in ((input1, "input1"), (input2, "input2"),
+                                                                  (target, "target")))
+    return LS.apply_reduction((-y * (x1 - x2) + margin).clamp(min=0.0), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    """x where y = 1, max(0, margin − x) where y = −1."""
+    reduction = _legacy_reduction("hinge_embedding_loss", reduction, size_average, reduce)
+    x, y = _float(input, "hinge_embedding_loss"), _float(target, "hinge_embedding_loss", "target")
+    loss = where(y.array != 1, (margin - x).clamp(min=0.0), 0.0) + where(y.array != -1, x, 0.0)
+    return LS.apply_reduction(loss, reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    """1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1 (cos over dimension 1, with
+    PyTorch's 1e-12 added to each squared norm)."""
+    reduction = _legacy_reduction("cosine_embedding_loss", reduction, size_average, reduce)
+    x1, x2 = _float(input1, "cosine_embedding_loss"), _float(input2, "cosine_embedding_loss")
+    y = _tensor(target, "cosine_embedding_loss", "target")
+    dim = x1.ndim - 1
+    cos = (x1 * x2).sum(dim) / (((x1 * x1).sum(dim) + 1e-12) * ((x2 * x2).sum(dim) + 1e-12)).sqrt()
+    loss = where(y.array == 1, 1.0 - cos, 0.0) + where(y.array == -1, (cos - margin).clamp(min=0.0), 0.0)
+    return LS.apply_reduction(loss, reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    """max(d(a, p) − d(a, n) + margin, 0) with d the pairwise p-distance (Schroff et al. 2015, FaceNet);
+    ``swap`` uses min(d(a, n), d(p, n)) as the negative distance (Balntas et al. 2016)."""
+    reduction = _legacy_reduction("triplet_margin_loss", reduction, size_average, reduce)
+    d_ap = pairwise_distance(anchor, positive, p, eps)
+    d_an = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        from minigan._tensor_surface import minimum
+
+        d_an = minimum(d_an, pairwise_distance(positive, negative, p, eps))
+    return LS.apply_reduction((d_ap - d_an + margin).clamp(min=0.0), reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """½(log max(var, eps) + (input − target)² / max(var, eps)) (+ ½ log 2π when ``full``).  As in PyTorch,
+    the clamp at eps changes the value only: the gradient flows to var as if unclamped."""
+    op = "gaussian_nll_loss"
+    reduction = _legacy_reduction(op, reduction, None, None, old_mean=False)
+    x = _tensor(input, op)
+    if isinstance(var, float):  # one variance for every entry, as PyTorch takes it
+        dtype = x.dtype if x.dtype.kind == "f" else backend.DEFAULT_DTYPE
+        var = Tensor._make(backend.get_array_module(x.array).full(x.shape, var, dtype=dtype))
+    v = _tensor(var, op, "var")
+    if bool((v.array < 0).any()):  # (PyTorch checks var's values and size before the dtypes)
+        raise DomainError(f"{op}: var must be >= 0 everywhere (a variance), got a negative entry")
+    if v.shape != x.shape:  # one variance per sample (var one dim short, or size 1 along one dim): broadcast
+        if v.shape == x.shape[:-1]:
+            v = v.unsqueeze(-1)
+        elif not (v.ndim == x.ndim and sum(b for a, b in zip(x.shape, v.shape) if a != b) == 1):
+            raise ShapeError(f"{op}: var must have input's shape {tuple(x.shape)}, or it with one size 1 (or the "
+                             f"last dim left out), got {tuple(v.shape)}")
+    x, t, v = _float(x, op), _float(target, op, "target"), _float(v, op, "var")
+    v = v + (v.clamp(min=eps) - v).detach()
+    loss = 0.5 * (v.log() + (x - t) * (x - t) / v)
+    if full:
+        loss = loss + 0.5 * 1.8378770664093453  # ½ log 2π
+    return LS.apply_reduction(loss, reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    """exp(x) − t·x for log-rates x (``log_input``), else x − t·log(x + eps); ``full`` adds Stirling's
+    t·log t − t + ½ log(2πt) where t > 1."""
+    reduction = _legacy_reduction("poisson_nll_loss", reduction, size_average, reduce, old_mean=False)
+    x, t = _float(input, "poisson_nll_loss"), _float(target, "poisson_nll_loss", "target")
+    loss = x.exp() - t * x if log_input else x - t * (x + eps).log()
+    if full:
+        safe = where(t.array > 1, t, 2.0)
+        loss = loss + where(t.array > 1, safe * safe.log() - safe + 0.5 * (safe * 6.283185307179586).log(), 0.0)
+    return LS.apply_reduction(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """−mean over classes of [y·log σ(x) + (1 − y)·log σ(−x)], per sample, then reduced over the batch."""
+    reduction = _legacy_reduction("multilabel_soft_margin_loss", reduction, size_average, reduce, old_mean=False)
+    x, y = _float(input, "multilabel_soft_margin_loss"), _float(target, "multilabel_soft_margin_loss", "target")
+    loss = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
+    if weight is not None:
+        loss = loss * weight
+    return LS.apply_reduction(loss.mean(x.ndim - 1), reduction)

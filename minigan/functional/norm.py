@@ -1,0 +1,111 @@
+"""Normalization: batch, layer, group, instance and RMS norm, and ``normalize``.
+"""
+
+from __future__ import annotations
+
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend, checks
+from minigan.engine.errors import ShapeError
+from minigan.engine.ops import norm as N
+from minigan.functional._common import _float, _same_dtype, _shown_as, _tensor
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """Batch normalisation over axis 1 of (N, C, ...): (N, C), (N, C, L), (N, C, H, W) or more axes, as
+    ``torch.nn.functional``'s.
+
+    running_mean/running_var: (C,) Tensors or arrays (or None): used in evaluation, updated in
+    place in training.  weight γ and bias β: (C,) (default 1 and 0).
+    """
+    input = _float(input, "batch_norm")
+    if input.ndim < 2:
+        raise ShapeError(f"batch_norm: input must be (N, C, ...), with a channel axis, got shape {tuple(input.shape)}")
+    c = input.shape[1]
+    xp = backend.get_array_module(input.array)
+    rm = running_mean.array if isinstance(running_mean, Tensor) else running_mean
+    rv = running_var.array if isinstance(running_var, Tensor) else running_var
+    if (rm is None) != (rv is None) or (not training and rm is None):
+        raise ValueError("batch_norm: evaluation needs both running_mean and running_var (training may pass neither)")
+    for name, stat in (("running_mean", rm), ("running_var", rv)):
+        if stat is not None and tuple(stat.shape) != (c,):
+            raise ShapeError(f"batch_norm: {name} has shape {tuple(stat.shape)}, expected ({c},) for input "
+                             f"{tuple(input.shape)}")
+    if not 0 <= momentum <= 1 or not eps > 0:
+        raise ValueError(f"batch_norm: need 0 <= momentum <= 1 and eps > 0, got momentum={momentum}, eps={eps}")
+    gamma = Tensor._make(xp.ones(c, dtype=input.dtype)) if weight is None else _float(weight, "batch_norm", "weight")
+    beta = Tensor._make(xp.zeros(c, dtype=input.dtype)) if bias is None else _float(bias, "batch_norm", "bias")
+    _same_dtype("batch_norm", input, gamma)
+    for name, t in (("weight", gamma), ("bias", beta)):
+        if t.shape != (c,):
+            raise ShapeError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected ({c},) for input "
+                             f"{tuple(input.shape)}")
+    if training and input.numel() // max(c, 1) < 2:
+        raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, got input "
+                         f"{tuple(input.shape)}")
+    return N.BatchNorm.apply(input, gamma, beta, training=bool(training), running_mean=rm, running_var=rv,
+                           momentum=float(momentum), eps=float(eps))
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12):
+    """x / max(‖x‖_p, eps) along ``dim``."""
+    input = _float(input, "normalize")
+    return input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """(x − mean) / √(var + eps) over the last len(normalized_shape) dimensions (biased variance), then
+    · weight + bias (Ba et al. 2016)."""
+    input = _float(input, "layer_norm")
+    shape = (int(normalized_shape),) if checks.is_integer(normalized_shape) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise ShapeError(f"layer_norm: normalized_shape {shape} must be the last dimensions of the input, "
+                         f"got input of shape {tuple(input.shape)}")
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    mean = input.mean(dims, keepdim=True)
+    d = input - mean
+    out = d / ((d * d).mean(dims, keepdim=True) + eps).sqrt()
+    if weight is not None:
+        out = out * weight
+    return _shown_as(out if bias is None else out + bias, "NativeLayerNormBackward0")
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Group norm (Wu & He 2018): normalise x (N, C, ...) over each group of C/num_groups channels and the
+    spatial dimensions, then · weight + bias per channel."""
+    if _tensor(input, "group_norm").ndim < 2:  # (before the dtype, as PyTorch's; Python's IndexError came out)
+        raise ShapeError(f"group_norm: input must be (N, C, ...), of at least 2 dimensions, got shape "
+                         f"{tuple(input.shape)}")
+    input = _float(input, "group_norm")
+    n, c = input.shape[0], input.shape[1]
+    if c % num_groups:
+        raise ShapeError(f"group_norm: {c} channels do not split into {num_groups} groups")
+    g = input.reshape(n, num_groups, -1)
+    mean = g.mean(2, keepdim=True)
+    d = g - mean
+    out = (d / ((d * d).mean(2, keepdim=True) + eps).sqrt()).reshape(*input.shape)
+    per_channel = (1, c) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(*per_channel)
+    return _shown_as(out if bias is None else out + bias.reshape(*per_channel), "NativeGroupNormBackward0")
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-5):
+    """Instance norm (Ulyanov et al. 2016): each channel of each sample normalised over its spatial dimensions
+    (group norm with one channel per group).  Running statistics are not provided."""
+    input = _float(input, "instance_norm")
+    if running_mean is not None or running_var is not None or not use_input_stats:
+        raise NotImplementedError("instance_norm: running statistics are not provided (track_running_stats=False "
+                                  "is PyTorch's default for InstanceNorm too)")
+    return _shown_as(group_norm(input, input.shape[1], weight, bias, eps), "ViewBackward0")  # (PyTorch's last step)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """x / √(mean(x²) + eps) over the last dimensions ``normalized_shape``, times ``weight`` (Zhang & Sennrich
+    2019); eps defaults to the dtype's machine epsilon, as PyTorch."""
+    input = _float(input, "rms_norm")
+    shape = (int(normalized_shape),) if checks.is_integer(normalized_shape) else tuple(normalized_shape)
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    eps = float(backend.finfo(input.dtype).eps) if eps is None else eps
+    out = input / ((input * input).mean(dims, keepdim=True) + eps).sqrt()
+    return out if weight is None else out * weight

@@ -1,0 +1,181 @@
+"""Pooling: max and average, 1-D and 2-D, and the adaptive ones (PyTorch's windows for any output size).
+"""
+
+from __future__ import annotations
+
+from minigan._tensor_surface import Tensor
+from minigan.engine import backend, checks
+from minigan.engine.errors import DimensionError, DomainError, ShapeError
+from minigan.engine.ops import pool as P
+from minigan.functional._common import _float, _one_sample, _single, _tensor
+
+
+def _pooled(x, op, layout) -> Tensor:
+    """A pool's input, batched (``layout``) or one sample: its number of dimensions is checked before its dtype, as
+    PyTorch's pools do (a DimensionError, which is both of PyTorch's classes there: IndexError and RuntimeError)."""
+    x = _tensor(x, op)
+    batched = layout.count(",") + 1
+    if x.ndim not in (batched - 1, batched):
+        raise DimensionError(f"{op}: input must be {batched}-D {layout}, got shape {tuple(x.shape)} (or "
+                             f"{batched - 1}-D, one sample without the batch)")
+    return _float(x, op)
+
+
+# ----------------------------------------------------------------------------- pooling, upsampling, more losses
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The maximum of each kh×kw window of x (N, C, H, W) (its elements d_h, d_w apart with ``dilation``);
+    stride defaults to kernel_size, padding is −inf.
+
+    H_out = ⌊(H + 2·padding − dilation·(kh − 1) − 1) / stride⌋ + 1, rounded up with ``ceil_mode`` (PyTorch's rule:
+    a last window must start inside the input or its left padding).  The gradient goes to each window's FIRST
+    maximum (row-major order), as in PyTorch; ``return_indices`` also gives where it is: an int64 index into
+    the flattened H·W of its input plane (PyTorch's).
+    """
+    input = _pooled(input, "max_pool2d", "(N, C, H, W)")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    params = checks.check_pool2d("max_pool2d", input.array.shape, kernel_size, stride, padding, dilation, ceil_mode)
+    if not return_indices:
+        return P.Pool2d.apply(input, mode="max", **params)
+    argmax, indices = P.max_positions(input.array, **params)  # the maxima found once: the pool reads them at argmax
+    return P.Pool2d.apply(input, mode="max", argmax=argmax, **params), Tensor._make(indices)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """The mean of each kh×kw window of x (N, C, H, W), with PyTorch's divisor: the window's size, padding
+    included (``count_include_pad``) but not a ``ceil_mode`` window's part past the padded input; only its
+    pixels inside the input with count_include_pad=False; or ``divisor_override`` (a nonzero int) for all.
+    """
+    input = _pooled(input, "avg_pool2d", "(N, C, H, W)")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(avg_pool2d, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                           divisor_override)
+    params = checks.check_pool2d("avg_pool2d", input.array.shape, kernel_size, stride, padding, 1, ceil_mode)
+    if divisor_override is not None and (not isinstance(divisor_override, int) or isinstance(divisor_override, bool)
+                                         or divisor_override == 0):
+        raise ValueError(f"avg_pool2d: divisor_override must be a nonzero int or None, got {divisor_override!r}")
+    return P.Pool2d.apply(input, mode="avg", count_include_pad=bool(count_include_pad), divisor=divisor_override,
+                          **params)
+
+
+def _adaptive_means(size, out, like):
+    """The (out, size) matrix whose row i averages PyTorch's adaptive window i: [⌊i·size/out⌋, ⌈(i+1)·size/out⌉)."""
+    xp = backend.get_array_module(like.array)
+    i, j = xp.arange(out)[:, None], xp.arange(size)[None, :]
+    start, end = (i * size) // out, -((-(i + 1) * size) // out)
+    return Tensor._make((((j >= start) & (j < end)) / (end - start)).astype(like.dtype))
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """The mean over each of output_size regions of x (N, C, H, W), PyTorch's regions: window i of an axis spans
+    [⌊i·H/out⌋, ⌈(i+1)·H/out⌉), so neighbouring windows overlap when out does not divide H.  Averaging is linear:
+    the output is A_h · x · A_wᵀ, with A the averaging matrices; when out divides H the windows are equal blocks."""
+    input = _float(input, "adaptive_avg_pool2d")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(adaptive_avg_pool2d, input, output_size)
+    if input.ndim != 4:
+        raise ShapeError(f"adaptive_avg_pool2d: expected input of shape (N, C, H, W), got {input.shape}")
+    oh, ow = (output_size, output_size) if checks.is_integer(output_size) else output_size
+    n, c, h, w = input.shape
+    oh, ow = oh or h, ow or w  # None keeps that size, as in PyTorch
+    if not (checks.is_integer(oh) and checks.is_integer(ow) and oh > 0 and ow > 0):
+        raise DomainError(f"adaptive_avg_pool2d: output_size must be positive ints (or None), got {output_size!r}")
+    oh, ow = int(oh), int(ow)
+    if h % oh == 0 and w % ow == 0:  # equal blocks: a reshape and a mean
+        return input.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
+    return _adaptive_means(h, oh, input) @ input @ _adaptive_means(w, ow, input).T
+
+
+def _adaptive_windows(size, out, like):
+    """(out, longest) indices: row i lists adaptive window i, its last index repeated to the longest's length
+    (a repeated element changes no maximum)."""
+    xp = backend.get_array_module(like.array)
+    i = xp.arange(out)[:, None]
+    start, end = (i * size) // out, -((-(i + 1) * size) // out)
+    return xp.minimum(start + xp.arange(int((end - start).max()))[None, :], end - 1)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """The maximum over each of PyTorch's adaptive windows of x (N, C, H, W) (see ``adaptive_avg_pool2d``):
+    over each row's window columns, then over the window's rows, so that the gradient goes to the first
+    maximum in row-major order, as PyTorch's does."""
+    input = _float(input, "adaptive_max_pool2d")
+    if input.ndim == 3:  # one sample, no batch axis
+        return _one_sample(adaptive_max_pool2d, input, output_size, return_indices)
+    if input.ndim != 4:
+        raise ShapeError(f"adaptive_max_pool2d: expected input of shape (N, C, H, W), got {input.shape}")
+    oh, ow = (output_size, output_size) if checks.is_integer(output_size) else output_size
+    oh, ow = oh or input.shape[2], ow or input.shape[3]
+    if not (checks.is_integer(oh) and checks.is_integer(ow) and oh > 0 and ow > 0):
+        raise DomainError(f"adaptive_max_pool2d: output_size must be positive ints (or None), got {output_size!r}")
+    oh, ow = int(oh), int(ow)
+    columns, rows = _adaptive_windows(input.shape[3], ow, input), _adaptive_windows(input.shape[2], oh, input)
+    by_row, at_column = input[:, :, :, columns].max(dim=4)  # (N, C, H, ow), and where in each window
+    out, at_row = by_row[:, :, rows].max(dim=3)  # (N, C, oh, ow)
+    if not return_indices:
+        return out
+    xp = backend.get_array_module(input.array)
+    column = columns[xp.arange(ow), at_column.array]  # (N, C, H, ow): the maximum's column in each row's window
+    row = rows[xp.arange(oh)[:, None], at_row.array]  # (N, C, oh, ow)
+    flat = row * input.shape[3] + xp.take_along_axis(column, row, axis=2)  # PyTorch's index into H·W
+    return out, Tensor._make(flat.astype(backend.np.int64))
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """adaptive_avg_pool2d of x (N, C, L) as a height-1 image."""
+    input = _float(input, "adaptive_avg_pool1d")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(adaptive_avg_pool1d, input, output_size)
+    if input.ndim != 3:
+        raise ShapeError(f"adaptive_avg_pool1d: expected input of shape (N, C, L), got {tuple(input.shape)}")
+    size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
+    return adaptive_avg_pool2d(input.unsqueeze(2), (1, size)).squeeze(2)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """adaptive_max_pool2d of x (N, C, L) as a height-1 image."""
+    input = _float(input, "adaptive_max_pool1d")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(adaptive_max_pool1d, input, output_size, return_indices)
+    if input.ndim != 3:
+        raise ShapeError(f"adaptive_max_pool1d: expected input of shape (N, C, L), got {tuple(input.shape)}")
+    size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
+    out = adaptive_max_pool2d(input.unsqueeze(2), (1, size), return_indices)  # (indices into L: the height is 1)
+    return tuple(o.squeeze(2) for o in out) if return_indices else out.squeeze(2)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The maximum of each window of x (N, C, L), as max_pool2d on a height-1 image, with its options
+    (sizes: an int or PyTorch's 1-tuple; indices index L)."""
+    input = _pooled(input, "max_pool1d", "(N, C, L)")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(max_pool1d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    if input.ndim != 3:
+        raise ShapeError(f"max_pool1d: input must be 3-D (N, C, L), got shape {tuple(input.shape)}")
+    one = lambda v: _single("max_pool1d", v)  # an int, or PyTorch's 1-tuple
+    params = checks.check_pool2d("max_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
+                                 (1, one(kernel_size)),
+                                 None if stride is None else (1, one(stride)), (0, one(padding)), (1, one(dilation)),
+                                 ceil_mode)
+    if not return_indices:
+        return P.Pool2d.apply(input.unsqueeze(2), mode="max", **params).squeeze(2)
+    argmax, indices = P.max_positions(input.array[:, :, None], **params)
+    out = P.Pool2d.apply(input.unsqueeze(2), mode="max", argmax=argmax, **params)
+    return out.squeeze(2), Tensor._make(indices[:, :, 0])
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """The mean of each window of x (N, C, L), as avg_pool2d on a height-1 image, with its options
+    (sizes: an int or PyTorch's 1-tuple)."""
+    input = _pooled(input, "avg_pool1d", "(N, C, L)")
+    if input.ndim == 2:  # one sample, no batch axis
+        return _one_sample(avg_pool1d, input, kernel_size, stride, padding, ceil_mode, count_include_pad)
+    if input.ndim != 3:
+        raise ShapeError(f"avg_pool1d: input must be 3-D (N, C, L), got shape {tuple(input.shape)}")
+    one = lambda v: _single("avg_pool1d", v)  # an int, or PyTorch's 1-tuple
+    params = checks.check_pool2d("avg_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
+                                 (1, one(kernel_size)),
+                                 None if stride is None else (1, one(stride)), (0, one(padding)), 1, ceil_mode)
+    return P.Pool2d.apply(input.unsqueeze(2), mode="avg", count_include_pad=bool(count_include_pad),
+                          **params).squeeze(2)

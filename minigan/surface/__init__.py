@@ -1,0 +1,13 @@
+"""minigan.Tensor's PyTorch surface, by topic: what a PyTorch user calls on a tensor beyond the engine's methods.
+
+* the methods (``methods.py``) and their in-place forms (``inplace.py``), how ``x[index]`` reads its index
+  (``subscripts.py``), PyTorch's print (``printing.py``), the elementwise math only the surface calls
+  (``unary.py``), the advice for names minigan lacks (``missing.py``);
+* the bodies a method shares with the free function of the same name (``x.lerp`` and ``minigan.lerp``), by topic:
+  ``creation.py``, ``pointwise.py``, ``reductions.py``, ``shapes.py``, ``indexing.py``, ``sorting.py``,
+  ``products.py``, ``sampling.py``, and what they share, ``operands.py``.
+
+The class itself, ``minigan.Tensor``, is assembled in minigan/_tensor_surface.py (the engine's Tensor and these
+methods); the free functions ``minigan.*`` hand over to these bodies in minigan/toplevel.py.  Nothing here imports
+those two, nor anything above them.
+"""

@@ -1,0 +1,119 @@
+"""Making tensors: ``zeros``, ``ones``, ``full``, their sizes read as PyTorch reads them, and the ``layout=``,
+``memory_format=`` and ``pin_memory=`` values minigan has (``strided``, ``contiguous_format``, ``preserve_format``).
+"""
+
+from __future__ import annotations
+
+from minigan.engine import backend, checks
+from minigan.engine.tensor import Tensor
+
+
+def _shape(shape, fn, size=None):
+    """``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``: non-negative integer sizes."""
+    if size is not None:
+        if shape:
+            raise TypeError(f"{fn}: give the sizes or size=, not both")
+        shape = (size,)
+    shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+    for n in shape:
+        whole = checks.is_integer(n)
+        if not whole or n < 0:
+            error = ValueError if whole else TypeError
+            raise error(f"{fn}: got shape {shape!r}, expected non-negative integer sizes")
+    return tuple(int(n) for n in shape)
+
+
+def integer(value, fn: str, name: str) -> int:
+    """``value`` as a Python int: anything PyTorch takes as one (an int, ``np.int64(4)``, an integer one-element
+    tensor: what has ``__index__``), not a bool."""
+    if not checks.is_integer(value):
+        raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
+    return int(value)
+
+
+def _xp(device):
+    return backend.module_for_device(device) if device is not None else backend.active_module()
+
+
+def _made(array, requires_grad) -> Tensor:
+    t = Tensor._make(array)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+class Layout:
+    """PyTorch's ``torch.strided`` (a dense tensor: the one layout minigan has) and its memory formats
+    ``contiguous_format`` and ``preserve_format`` (minigan's, NumPy's row-major order), the defaults a program may
+    pass as ``layout=`` and ``memory_format=``."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"minigan.{self.name}"
+
+
+strided, contiguous_format, preserve_format = Layout("strided"), Layout("contiguous_format"), Layout("preserve_format")
+
+
+def only_defaults(fn, layout=None, pin_memory=False, memory_format=None) -> None:
+    """PyTorch's ``layout=``, ``pin_memory=`` and ``memory_format=``, accepted at the values minigan has: a dense
+    tensor, in row-major order, in ordinary memory.  Any other gets one line saying what to do."""
+    if layout is not None and layout is not strided:
+        raise NotImplementedError(f"{fn}: layout={layout!r} is not provided (minigan tensors are dense, "
+                                  "minigan.strided); leave layout= out")
+    if pin_memory:
+        raise NotImplementedError(f"{fn}: pin_memory=True is not provided (pinned memory needs an accelerator, as "
+                                  "in PyTorch on a CPU-only machine); leave pin_memory= out")
+    if memory_format is not None and memory_format not in (contiguous_format, preserve_format):
+        raise NotImplementedError(f"{fn}: memory_format={memory_format!r} is not provided (minigan tensors are "
+                                  "row-major NumPy arrays); leave memory_format= out")
+
+
+def zeros(*shape, size=None, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False,
+          memory_format=None) -> Tensor:
+    only_defaults("zeros", layout, pin_memory, memory_format)
+    shape = _shape(shape, "zeros", size)
+    return _made(_xp(device).zeros(shape, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
+
+
+def ones(*shape, size=None, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False) -> Tensor:
+    only_defaults("ones", layout, pin_memory)
+    shape = _shape(shape, "ones", size)
+    return _made(_xp(device).ones(shape, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
+
+
+def full(size, fill_value, *, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False) -> Tensor:
+    """``size`` filled with ``fill_value``, in its dtype as PyTorch infers it: bool for a bool, int64 for an int,
+    float32 for a float."""
+    if isinstance(fill_value, Tensor):  # a 0-d tensor: its value, in its dtype (as PyTorch)
+        dtype, fill_value = dtype or fill_value.dtype, fill_value.item()
+    if dtype is None:
+        dtype = backend.np.bool_ if isinstance(fill_value, bool) else backend.np.int64 if isinstance(
+            fill_value, (int, backend.np.integer)) else backend.DEFAULT_DTYPE
+    only_defaults("full", layout, pin_memory)
+    return _made(_xp(device).full(_shape((size,), "full"), fill_value, dtype=dtype), requires_grad)
+
+
+def _like(x, fn, layout=None, memory_format=None):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fn}: expected a Tensor, got {type(x).__name__}")
+    only_defaults(fn, layout, memory_format=memory_format)
+    return x
+
+
+def _like_xp(x, device):
+    """The array module of ``x``'s device, or of ``device`` when one is given (``zeros_like(x, device=...)``)."""
+    return backend.get_array_module(x.array) if device is None else _xp(device)
+
+
+def _like_array(x, device, dtype, fill):
+    """``fill`` in an array of ``x``'s shape (``fill`` an array: its values), laid out as PyTorch's
+    memory_format=torch.preserve_format lays it: in x's order of strides (NumPy's order "K": a permuted x gives a
+    permuted result, whose flatten() is a copy), row-major where x overlaps itself (an expanded x) or is elsewhere."""
+    xp, a, dtype = _like_xp(x, device), x.array, dtype or x.dtype
+    if xp is not backend.get_array_module(a) or 0 in a.strides:
+        out = xp.empty(x.shape, dtype=dtype)
+    else:
+        out = xp.empty_like(a, dtype=dtype)
+    out[...] = fill
+    return out

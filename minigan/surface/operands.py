@@ -1,0 +1,76 @@
+"""What the bodies share: an operand read as a tensor, and the checks of several doors (a floating input, two
+inputs of one dtype, a value that is one number).
+"""
+
+from __future__ import annotations
+
+import builtins
+
+from minigan.engine import backend, checks
+from minigan.engine.errors import DomainError, DtypeError
+from minigan.engine.tensor import Tensor
+
+
+def _operand(x, op, name="input") -> Tensor:
+    """A tensor, or an array, a number or a list made one (as minigan.tensor does)."""
+    if isinstance(x, Tensor):
+        return x
+    if backend.is_array(x) or isinstance(x, (int, float, list, tuple)) or backend.is_numpy_scalar(x):
+        return Tensor._make(checks.to_array(x, None, None, infer=True))
+    raise TypeError(f"{op}: {name} must be a Tensor or an array, got {type(x).__name__}")
+
+
+def _t(x, fn) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    raise TypeError(f"{fn}: expected a Tensor, got {type(x).__name__} (wrap it with minigan.tensor(...))")
+
+
+def floating(x, fn) -> Tensor:
+    """A tensor a kernel of real numbers only takes (frac, lerp, hypot, vecdot): PyTorch refuses an integer or bool
+    one ("not implemented for 'Long'"), where other functions compute it in float32."""
+    return _t(x, fn)._floating(fn)
+
+
+def same_dtype(fn, x, other, name="other") -> None:
+    """Operands a kernel takes only in one dtype (isclose, scatter's src, index_copy's source, inner, cross, prelu):
+    PyTorch refuses two dtypes rather than promote them."""
+    if isinstance(other, Tensor) and other.dtype != x.dtype:
+        raise DtypeError(f"{fn}: {name} must have the input's dtype {x.dtype}, got {other.dtype} (PyTorch does not "
+                         "promote here); convert it with .to(input.dtype)")
+
+
+def one_value(fn, value) -> None:
+    """The value of a fill (masked_fill, index_fill, fill_): a number, or a 0-d tensor, as PyTorch takes it; a
+    tensor of more dimensions is refused there rather than broadcast."""
+    if isinstance(value, Tensor) and value.ndim:
+        raise DomainError(f"{fn}: value must be a number or a 0-d tensor, got a tensor of shape {tuple(value.shape)}; "
+                          "use minigan.where(mask, value, x) to fill from a tensor")
+
+
+def _shown_as(result, torch_name):
+    """``result``, whose node prints PyTorch's name for the function that made it (minigan/autograd/graph.py)."""
+    from minigan.autograd.graph import shown_as  # (imported when used: minigan.autograd imports the surface)
+
+    return shown_as(result, torch_name)
+
+
+def _fresh(t):
+    """A result that PyTorch gives as a new tensor: a view of a temporary made on the way becomes a tensor of its own
+    (a copy), so that it is not a view (detach_ takes it, an in-place change is its own)."""
+    return t.clone() if t._base is not None else t
+
+
+NUMBERS = (builtins.bool, builtins.int, builtins.float, backend.np.bool_, backend.np.integer, backend.np.floating)
+
+
+def wrapped_number(input, other):
+    """A number ``input`` beside a number ``other``: the 0-d tensor PyTorch wraps it in (bool, int64 or the default
+    float dtype; a NumPy integer or float as the Python number it holds, a NumPy bool as a float, as PyTorch's), so
+    ``add(2, 3)`` is tensor(5), ``div(1, 2)`` tensor(0.5) in the default dtype.  Anything else is left as it is (to be
+    refused where a Tensor is asked for)."""
+    if not (isinstance(input, NUMBERS) and isinstance(other, NUMBERS)):
+        return input
+    kind = builtins.bool if isinstance(input, builtins.bool) else \
+        builtins.int if isinstance(input, (builtins.int, backend.np.integer)) else builtins.float
+    return _operand(kind(input), "input")  # (as minigan.tensor(n))

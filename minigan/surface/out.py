@@ -1,0 +1,69 @@
+"""PyTorch's ``out=`` door of the free functions (``minigan.add(a, b, out=c)``, ``minigan.zeros(2, 3, out=y)``): the
+result is written into the tensor ``out``, which is returned, with PyTorch's rules (a resize with a warning, a cast
+within its kind, no gradient through it).  ``minigan/toplevel.py`` puts every free function behind it."""
+
+from __future__ import annotations
+
+import functools
+import warnings
+
+from minigan.engine import backend
+from minigan.engine.errors import DtypeError, GraphError
+from minigan.engine.grad_mode import is_grad_enabled
+from minigan.engine.tensor import Tensor  # (minigan.Tensor is one: the check needs nothing of the surface)
+
+
+def write_out(name, result, out):
+    """``result`` written into the tensor ``out``, which is returned: PyTorch's ``out=`` (see ``with_out``)."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}: out must be a Tensor, got {type(out).__name__}")
+    if result.requires_grad or (out.requires_grad and is_grad_enabled()):
+        raise GraphError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                         "but one of the arguments requires grad; drop out= (or compute under minigan.no_grad())")
+    if not backend.np.can_cast(result.dtype, out.dtype, casting="same_kind"):
+        raise DtypeError(f"{name}: result type {result.dtype} can't be cast to the desired output type {out.dtype}")
+    if out.shape != result.shape:
+        if out.numel():
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                          f"which does not match the required output shape {list(result.shape)}.", UserWarning,
+                          stacklevel=3)
+        out.array = backend.get_array_module(out.array).empty(result.shape, dtype=out.dtype)
+    out.array[...] = result.array
+    out._version_counter()[0] += 1  # a change in place: graphs that saved out's old values refuse to backward
+    return out
+
+
+def factory_out(fn):
+    """A factory's ``out=``: the new values are made in out's dtype (unless ``dtype=`` says another) and written
+    into ``out``, which is returned, as PyTorch's ``zeros(2, 3, out=y)``."""
+    @functools.wraps(fn)
+    def with_out(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        if isinstance(out, Tensor) and kwargs.get("dtype") is None:
+            kwargs["dtype"] = out.dtype
+        return write_out(fn.__name__, fn(*args, **kwargs), out)
+
+    return with_out
+
+
+def with_out(fn):
+    """PyTorch's ``out=`` keyword for ``fn``: the result is written into the tensor ``out``, which is returned.
+
+    As in PyTorch: ``out`` is resized to the result's shape (with a warning when it held values), the result
+    must cast to out's dtype within its kind (float into int is refused), and it is not differentiated, so
+    ``out=`` is refused where the result would need a gradient.
+    """
+    @functools.wraps(fn)
+    def with_out(*args, out=None, **kwargs):
+        result = fn(*args, **kwargs)
+        if out is None:
+            return result
+        if not isinstance(result, tuple):
+            return write_out(fn.__name__, result, out)
+        if not isinstance(out, (tuple, list)) or len(out) != len(result):  # (values, indices): a pair of tensors
+            raise TypeError(f"{fn.__name__}: out must be a tuple of {len(result)} Tensors, got {out!r}")
+        written = [write_out(fn.__name__, r, o) for r, o in zip(result, out)]
+        return type(result)(*written) if hasattr(result, "_fields") else tuple(written)
+
+    return with_out

@@ -1,0 +1,338 @@
+"""Pointwise bodies shared by a method and the free function of the same name (``x.lerp`` and ``minigan.lerp``):
+rounding, division and remainders, comparisons, logical and bitwise ops, ``where``, ``clamp_min``, ``addcmul``, ...
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+
+from minigan.engine import backend
+from minigan.engine.errors import DivisionByZero, DomainError, DtypeError
+from minigan.engine.methods import maximum, minimum  # noqa: F401  (x.minimum: the same body)
+from minigan.engine.ops import elementwise as E
+from minigan.engine.tensor import Tensor
+from minigan.surface import unary as U
+from minigan.surface.indexing import nonzero
+from minigan.surface.operands import _operand, _shown_as, _t, floating, one_value, same_dtype
+
+
+def choose(condition, a, b):
+    """``a`` where the bool array ``condition`` holds, else ``b`` (either may be a number), in one dtype by PyTorch's
+    promotion (``where(c, int8_x, 9)`` is int8): the math of ``minigan.where``, whose door checks the condition."""
+    if isinstance(a, Tensor):
+        a, b = a._pair(b, "where")
+    elif isinstance(b, Tensor):  # (a number or array a goes to b's device)
+        a, b = b._pair(a, "where", reflected=True)
+    else:
+        a, b = _operand(a, "where")._pair(b, "where")
+    return E.Where.apply(a, b, cond=condition)
+
+
+def max(x, dim=None, keepdim=False):
+    """``max(x)``, ``max(x, dim)`` → (values, indices), or ``max(a, b)``: the elementwise maximum."""
+    return _t(x, "max").max(dim, keepdim)
+
+
+def min(x, dim=None, keepdim=False):
+    return _t(x, "min").min(dim, keepdim)
+
+
+_ONLY_CONDITION = object()  # where(condition) alone: PyTorch's nonzero(condition, as_tuple=True)
+
+
+def where(condition, a=_ONLY_CONDITION, b=_ONLY_CONDITION):
+    """``a`` where ``condition`` holds, else ``b`` (a or b may be a number); the gradient flows to a and b.
+    ``where(condition)`` alone gives the indices where it holds, a tensor per dimension (nonzero(as_tuple=True))."""
+    if a is _ONLY_CONDITION and b is _ONLY_CONDITION:
+        return nonzero(_t(condition, "where"), as_tuple=True)
+    if a is _ONLY_CONDITION or b is _ONLY_CONDITION:
+        raise TypeError("where: give the condition and both values (where(c, a, b)), or the condition alone")
+    cond = condition.array if isinstance(condition, Tensor) else condition
+    if backend.is_numpy_scalar(cond):  # a 0-d comparison's result
+        cond = backend.np.asarray(cond)
+    if not backend.is_array(cond) or cond.dtype != backend.np.bool_:
+        raise DtypeError("where: condition must be a bool Tensor or array (e.g. x > 0)")
+    backend.broadcast_shapes(cond.shape, *[getattr(v, "shape", ()) for v in (a, b)])  # raises if they do not
+    return choose(cond, a, b)
+
+
+def _as_float(x, fn) -> Tensor:
+    """The input of a function of real numbers: as in PyTorch, an integer or bool tensor is computed in float32."""
+    return _t(x, fn)._as_float()
+
+
+def _rounding(op, input, fn, **params):
+    x = _t(input, fn)
+    return x.clone() if not backend.is_floating(x.dtype) else op.apply(x, **params)  # integers are already whole
+
+
+def floor(input):
+    return _rounding(U.Floor, input, "floor")
+
+
+def ceil(input):
+    return _rounding(U.Ceil, input, "ceil")
+
+
+def round(input, *, decimals=0):
+    """Round half to even (2.5 → 2), as PyTorch."""
+    return _rounding(U.Round, input, "round", decimals=decimals)
+
+
+def trunc(input):
+    return _rounding(U.Trunc, input, "trunc")
+
+
+def _pair(a, b, fn):
+    """The two operands of a function of real numbers, at least one a Tensor (the other may be a number): in one
+    dtype by PyTorch's promotion, as the operators take them, and integers or bools computed in float32."""
+    a, b = _promoted(a, b, fn)
+    return (a, b) if a.dtype.kind == "f" else (a._as_float(), b._as_float())
+
+
+def _promoted(a, b, fn):
+    """Two operands in one dtype by PyTorch's promotion, integers kept integers (as the operators take them)."""
+    return a._pair(b, fn) if isinstance(a, Tensor) else _t(b, fn)._pair(a, fn, reflected=True)
+
+
+def _integer_divisor(a, b, fn):
+    """The operands of an integer division (//, %, fmod), refused where the divisor is 0, as PyTorch refuses it."""
+    if a.dtype.kind in "biu" and bool((b.array == 0).any()):
+        raise DivisionByZero(f"{fn}: integer division by zero (ZeroDivisionError); divide floats for inf or NaN")
+    return a, b
+
+
+def atan2(input, other):
+    """The angle of the point (other, input), i.e. atan(input/other) in the right quadrant, in (−π, π]."""
+    return U.Atan2.apply(*_pair(input, other, "atan2"))
+
+
+def hypot(input, other):
+    """√(input² + other²)."""
+    a, b = _promoted(input, other, "hypot")  # (the promoted dtype must be floating: PyTorch has no integer hypot)
+    floating(a if isinstance(a, Tensor) else b, "hypot")
+    return U.Hypot.apply(a, b)
+
+
+def div(input, other, *, rounding_mode=None):
+    """input / other; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient (its gradient is 0)."""
+    if rounding_mode not in (None, "floor", "trunc"):
+        raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
+    if rounding_mode is None:
+        return input / other if isinstance(input, Tensor) else input / _t(other, "div")
+    fn = f"div(rounding_mode={rounding_mode!r})"
+    return U.RoundedDiv.apply(*_integer_divisor(*_promoted(input, other, fn), fn), mode=rounding_mode)
+
+
+def lerp(input, end, weight):
+    """input + weight·(end − input) where |weight| < 0.5, else end − (end − input)·(1 − weight): PyTorch's two
+    forms (exactly end at weight 1; ∞ ends give ∞, not ∞ − ∞ = NaN)."""
+    x = floating(input, "lerp")
+    for name, t in (("end", end), ("weight", weight)):  # (a 0-d weight may be of another dtype, as in PyTorch)
+        if isinstance(t, Tensor) and t.dtype != x.dtype and (name == "end" or t.ndim):
+            raise DtypeError(f"lerp: expected dtype {x.dtype} for {name}, got {t.dtype} (as PyTorch); convert it "
+                             "with .to(input.dtype)")
+    diff, weight = end - x, weight.to(x.dtype) if isinstance(weight, Tensor) else weight
+    if not isinstance(weight, Tensor):
+        out = input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
+        return _shown_as(out, "LerpBackward0")  # (a number weight; a tensor weight: LerpBackward1)
+    small = weight.detach().abs() < 0.5  # (each form sees 0 for the weight where it is not used: the gradient the
+    # other form's 0 sends back is then 0·0, never 0·∞ = NaN)
+    out = where(small, input + weight.masked_fill(~small, 0) * diff, end - diff * (1 - weight.masked_fill(small, 0)))
+    return _shown_as(out, "LerpBackward1")
+
+
+def _array_of(x, like):
+    return like._operand(x, "compare").array
+
+
+def _test(fn, input, name):
+    x = _t(input, name)
+    return Tensor._make(getattr(backend.get_array_module(x.array), fn)(x.array))
+
+
+def isnan(input):
+    return _test("isnan", input, "isnan")
+
+
+def isinf(input):
+    return _test("isinf", input, "isinf")
+
+
+def isfinite(input):
+    return _test("isfinite", input, "isfinite")
+
+
+def logical_not(input):
+    return _test("logical_not", input, "logical_not")
+
+
+def _logical(fn, input, other, name):
+    x = _t(input, name)
+    return Tensor._make(getattr(backend.get_array_module(x.array), fn)(x.array, _array_of(other, x)))
+
+
+def logical_and(input, other):
+    return _logical("logical_and", input, other, "logical_and")
+
+
+def logical_or(input, other):
+    return _logical("logical_or", input, other, "logical_or")
+
+
+def logical_xor(input, other):
+    return _logical("logical_xor", input, other, "logical_xor")
+
+
+def _bitwise(fn, input, other, name, reflected=False):
+    """An op on the bits of integer or bool tensors, in PyTorch's promoted dtype (bool & bool is bool); not
+    differentiable, so the result is a plain tensor."""
+    if not isinstance(input, Tensor) and isinstance(other, Tensor):  # bitwise_and(3, x): PyTorch's number first
+        return _bitwise(fn, other, input, name, not reflected)
+    x = _t(input, name)
+    kinds = [x.dtype, other.dtype if isinstance(other, Tensor) else backend.np.asarray(other).dtype]
+    if builtins.any(k.kind not in "biu" for k in kinds):
+        raise DtypeError(f"{name}: needs integer or bool operands, got {kinds[0]} and {kinds[1]} (PyTorch refuses "
+                        "floating ones too)")
+    a, b = x._pair(other, name, reflected)
+    return Tensor._make(getattr(backend.get_array_module(a.array), fn)(a.array, b.array))
+
+
+def bitwise_and(input, other):
+    return _bitwise("bitwise_and", input, other, "bitwise_and")
+
+
+def bitwise_or(input, other):
+    return _bitwise("bitwise_or", input, other, "bitwise_or")
+
+
+def bitwise_xor(input, other):
+    return _bitwise("bitwise_xor", input, other, "bitwise_xor")
+
+
+def bitwise_left_shift(input, other):
+    return _bitwise("left_shift", input, other, "bitwise_left_shift")
+
+
+def bitwise_right_shift(input, other):
+    return _bitwise("right_shift", input, other, "bitwise_right_shift")
+
+
+def bitwise_not(input):
+    """~x: every bit flipped (a bool tensor's logical not)."""
+    x = _t(input, "bitwise_not")
+    if x.dtype.kind not in "biu":
+        raise DtypeError(f"bitwise_not: needs an integer or bool tensor, got {x.dtype} (PyTorch refuses floating "
+                        "ones too)")
+    return Tensor._make(backend.get_array_module(x.array).invert(x.array))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    x = _t(input, "isclose")
+    same_dtype("isclose", x, other)
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if not tol >= 0:
+            raise DomainError(f"isclose: {name} must be >= 0, got {tol}")
+    xp = backend.get_array_module(x.array)
+    a, b = x.array, _array_of(other, x)
+    close = a == b
+    if equal_nan and x.dtype.kind in "fc":
+        close = close | (xp.isnan(a) & xp.isnan(b))
+    if rtol == 0 and atol == 0:
+        return Tensor._make(close)
+    # PyTorch's rule: otherwise close only where |a − b| is finite and <= atol + rtol·|b| (so an infinite tolerance
+    # never makes inf close to a finite value or to −inf, where NumPy's isclose warns and says so).
+    a, b = (a, b) if x.dtype.kind in "fc" else (a.astype(backend.np.float64), b.astype(backend.np.float64))
+    with backend.np.errstate(invalid="ignore", over="ignore"):  # (inf − inf and 0·inf are NaN: not close)
+        actual, allowed = abs(a - b), atol + abs(rtol * b)
+        return Tensor._make(close | (xp.isfinite(actual) & (actual <= allowed)))
+
+
+def masked_fill(input, mask, value):
+    """``value`` where ``mask`` holds, else input (the gradient flows to input elsewhere), in input's dtype: the
+    value is cast to it, as in PyTorch (an integer tensor filled with 2.7 holds 2)."""
+    x = _t(input, "masked_fill")
+    one_value("masked_fill", value)
+    if isinstance(value, Tensor):
+        value = value.to(x.dtype)
+    elif isinstance(value, (bool, int, float)) or backend.is_numpy_scalar(value):
+        value = Tensor._make(backend.get_array_module(x.array).asarray(value).astype(x.dtype))
+    from minigan.autograd.graph import shown_as  # (the node PyTorch's one op shows: MaskedFillBackward0)
+
+    return shown_as(where(mask, value, x).contiguous(), "MaskedFillBackward0")  # (row-major, as PyTorch's)
+
+
+def clamp_min(input, min):
+    return _t(input, "clamp_min").clamp(min=min)
+
+
+def clamp_max(input, max):
+    return _t(input, "clamp_max").clamp(max=max)
+
+
+def floor_divide(input, other):
+    """⌊input / other⌋ (rounding toward −∞, as PyTorch today); like PyTorch's, it is not differentiated."""
+    return div(input, other, rounding_mode="floor").detach()
+
+
+def remainder(input, other):
+    """input − other·⌊input / other⌋: the sign of ``other``, as Python's %; d/d other = −⌊input / other⌋."""
+    return U.Remainder.apply(*_integer_divisor(*_promoted(input, other, "remainder"), "remainder"))
+
+
+def fmod(input, other):
+    """input − other·trunc(input / other): the sign of ``input``, as C's fmod; d/d other = −trunc(input / other)."""
+    return U.Fmod.apply(*_integer_divisor(*_promoted(input, other, "fmod"), "fmod"))
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """input + value·tensor1·tensor2."""
+    return _t(input, "addcmul") + tensor1 * tensor2 * value
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """input + value·tensor1/tensor2, its gradient by PyTorch's formula (to any order)."""
+    t1, t2 = _t(tensor1, "addcdiv")._pair(tensor2, "div")  # (true division: a floating dtype)
+    x, t1 = _t(input, "addcdiv")._pair(t1, "add")
+    x, t1, t2 = (x, t1, t2) if x.dtype == t1.dtype == t2.dtype else (x.to(t1.dtype), t1, t2.to(t1.dtype))
+    return U.Addcdiv.apply(x, t1, t2, value=value)
+
+
+def logaddexp(input, other):
+    """log(eᵃ + eᵇ) without overflow; its gradient is PyTorch's formula 1/(1 + e^(b − a)), so a second order
+    (and the NaN where an input is infinite) is PyTorch's too."""
+    return _shown_as(U.LogAddExp.apply(*_pair(input, other, "logaddexp")), "LogaddexpBackward0")
+
+
+def xlogy(input, other):
+    """input·log(other), and 0 where input = 0 unless other is NaN (as PyTorch)."""
+    return U.XLogY.apply(*_pair(input, other, "xlogy"))
+
+
+def logit(input, eps=None):
+    """log(p / (1 − p)), p clamped to [eps, 1 − eps] when eps is given."""
+    p = _as_float(input, "logit")
+    if eps is not None:
+        p = p.clamp(eps, 1 - eps)
+    return U.Logit.apply(p)
+
+
+def deg2rad(input):
+    return _as_float(input, "deg2rad") * (math.pi / 180)
+
+
+def rad2deg(input):
+    return _as_float(input, "rad2deg") * (180 / math.pi)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """NaN, +∞ and −∞ replaced by ``nan`` and by the dtype's largest and lowest finite values (or those given)."""
+    x = _t(input, "nan_to_num")
+    if not backend.is_floating(x.dtype):
+        return x.clone()
+    info = backend.np.finfo(x.dtype)
+    nans, positive, negative = x.isnan(), x == math.inf, x == -math.inf  # (where x had them: a replacement that is
+    out = where(nans, nan, x)  # itself ±∞ or NaN is not replaced again)
+    out = where(positive, info.max if posinf is None else posinf, out)
+    return where(negative, info.min if neginf is None else neginf, out)

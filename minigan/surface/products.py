@@ -1,0 +1,149 @@
+"""Products and the diagonal: ``bmm``, ``addmm`` and its kin, ``mv``, ``dot``, ``outer``, ``inner``, ``dist``, ``diag``,
+``trace``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import string
+
+from minigan.engine import backend
+from minigan.engine.errors import DimensionError, DomainError, ShapeError
+from minigan.engine.tensor import Tensor
+from minigan.surface.creation import integer
+from minigan.surface.operands import _shown_as, _t, same_dtype
+
+
+def bmm(input, mat2):
+    """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
+    if _t(input, "bmm").ndim != 3 or _t(mat2, "bmm").ndim != 3:  # (PyTorch: an IndexError or a RuntimeError)
+        raise DimensionError(f"bmm: expected two 3-d tensors, got shapes {tuple(input.shape)} and {tuple(mat2.shape)}")
+    return input @ mat2
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta·input + alpha·(mat1 @ mat2)."""
+    return _shown_as(_t(input, "addmm") * beta + (_t(mat1, "addmm") @ mat2) * alpha, "AddmmBackward0")
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta·input + alpha·(batch1 @ batch2), batch by batch."""
+    return _t(input, "baddbmm") * beta + bmm(batch1, batch2) * alpha
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta·input + alpha·Σ_b batch1[b] @ batch2[b]."""
+    return _t(input, "addbmm") * beta + bmm(batch1, batch2).sum(0) * alpha
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    """beta·input + alpha·(mat @ vec)."""
+    return _t(input, "addmv") * beta + (_t(mat, "addmv") @ vec) * alpha
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    """beta·input + alpha·(vec1 ⊗ vec2)."""
+    return _t(input, "addr") * beta + outer(vec1, vec2) * alpha
+
+
+def dist(input, other, p=2):
+    """The p-norm of input − other (broadcast)."""
+    return _shown_as((_t(input, "dist") - other).norm(p), "DistBackward0")
+
+
+def outer(input, vec2):
+    """The outer product of two vectors: out[i, j] = input[i]·vec2[j]."""
+    if _t(input, "outer").ndim != 1 or _t(vec2, "outer").ndim != 1:
+        raise ShapeError(f"outer: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(vec2.shape)}")
+    return input.reshape(-1, 1) * vec2.reshape(1, -1)
+
+
+def dot(input, tensor):
+    """The dot product of two 1-d tensors."""
+    if _t(input, "dot").ndim != 1 or _t(tensor, "dot").ndim != 1:
+        raise ShapeError(f"dot: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(tensor.shape)}")
+    return input @ tensor
+
+
+def mv(input, vec):
+    """Matrix (n, m) times vector (m,)."""
+    if _t(input, "mv").ndim != 2 or _t(vec, "mv").ndim != 1:  # (PyTorch: an IndexError or a RuntimeError)
+        raise DimensionError(f"mv: expected a 2-d and a 1-d tensor, got shapes {tuple(input.shape)} and "
+                             f"{tuple(vec.shape)}")
+    return input @ vec
+
+
+def inner(input, other):
+    """Σ_k input[..., k]·other[..., k] for every pair of leading indices: shape input.shape[:-1] + other.shape[:-1]."""
+    x, y = _t(input, "inner"), _t(other, "inner")
+    same_dtype("inner", x, y)
+    if x.ndim == 0 or y.ndim == 0:
+        return x * y
+    if x.shape[-1] != y.shape[-1]:  # (the product below would broadcast a 1 against any size)
+        raise ShapeError(f"inner: the last dims must match, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+    products = x.reshape(*x.shape[:-1], *[1] * (y.ndim - 1), x.shape[-1]) * y
+    return products.sum(-1, dtype=products.dtype)  # in the operands' dtype, as a product (int32 stays int32)
+
+
+def diag(input, diagonal=0):
+    """A 1-D input laid on the ``diagonal``-th diagonal of a square matrix (zeros elsewhere), or a 2-D input's
+    ``diagonal``-th diagonal as a vector."""
+    x, diagonal = _t(input, "diag"), integer(diagonal, "diag", "diagonal")
+    if x.ndim == 1:
+        n = x.shape[0] + builtins.abs(diagonal)
+        out = Tensor._make(backend.get_array_module(x.array).zeros((n, n), dtype=x.dtype))
+        out[_diagonal_index(n, n, diagonal, x)] = x
+        return out
+    if x.ndim != 2:
+        raise ShapeError(f"diag: input must be 1-D or 2-D, got shape {tuple(x.shape)}")
+    return x[_diagonal_index(*x.shape, diagonal, x)]
+
+
+def _diagonal_index(rows, columns, offset, like):
+    """(row, column) index arrays of the ``offset``-th diagonal of a rows × columns matrix (above the main one for
+    offset > 0), on ``like``'s device."""
+    n = builtins.max(0, builtins.min(rows + builtins.min(offset, 0), columns - builtins.max(offset, 0)))
+    i = backend.get_array_module(like.array).arange(n) + builtins.max(-offset, 0)
+    return i, i + offset
+
+
+def trace(input):
+    """The sum of a matrix's diagonal."""
+    x = _t(input, "trace")
+    if x.ndim != 2:
+        raise ShapeError(f"trace: input must be a matrix, got shape {tuple(x.shape)}")
+    return _shown_as(diag(x).sum(), "TraceBackward0")
+
+
+def einsum_letters(equation, xs):
+    """The equation's subscripts with any "..." written as fresh letters (the same ones, right-aligned, in every
+    operand), and the output's (given, or implicit); each checked against the operands' shapes."""
+    left, arrow, right = equation.partition("->")
+    subscripts = left.split(",")
+    if builtins.len(subscripts) != builtins.len(xs):
+        raise DomainError(f"einsum: {equation!r} names {builtins.len(subscripts)} operand(s), {builtins.len(xs)} given")
+    for s in subscripts + ([right] if arrow else []):
+        if s.count("...") > 1 or not s.replace("...", "").isalpha() and s.replace("...", ""):
+            raise ValueError(f"einsum: {s!r} in {equation!r}: subscripts are letters, with at most one '...'")
+    fresh = [c for c in string.ascii_letters if c not in equation]
+    spans = [x.ndim - builtins.len(s.replace("...", "")) for s, x in zip(subscripts, xs)]
+    for s, x, span in zip(subscripts, xs, spans):
+        if span < 0 or span > 0 and "..." not in s:
+            raise ShapeError(f"einsum: {s!r} names {builtins.len(s.replace('...', ''))} axes, but its operand has "
+                             f"shape {tuple(x.shape)}")
+    rank = builtins.max([n for s, n in zip(subscripts, spans) if "..." in s], default=0)
+    inputs = tuple(s.replace("...", "".join(fresh[rank - n:rank])) for s, n in zip(subscripts, spans))
+    if arrow:
+        output = right.replace("...", "".join(fresh[:rank]))  # (without '...', those axes are summed, as PyTorch)
+    else:
+        once = [c for c in left if c.isalpha() and left.count(c) == 1]
+        output = "".join(fresh[:rank]) + "".join(builtins.sorted(once))
+    sizes = {}
+    for s, x in zip(inputs, xs):
+        for c, n in zip(s, x.shape):
+            if sizes.setdefault(c, n) != n and 1 not in (n, sizes[c]):
+                raise ShapeError(f"einsum: {c!r} in {equation!r} stands for sizes {sizes[c]} and {n}")
+            sizes[c] = builtins.max(sizes[c], n)
+    if builtins.len(set(output)) < builtins.len(output) or builtins.any(c not in sizes for c in output):
+        raise ValueError(f"einsum: the output of {equation!r} must name each of the inputs' letters at most once")
+    return inputs, output

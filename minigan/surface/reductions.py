@@ -1,0 +1,261 @@
+"""Reductions and scans: ``all``/``any``, ``amax``/``amin``, ``nansum``, ``prod``, ``cumsum`` and ``cummax``,
+``bincount``, ``histc``, ``diff``, ``allclose`` and ``equal``.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+
+from minigan.engine import backend, checks
+from minigan.engine.errors import DomainError, DtypeError
+from minigan.engine.ops import reduce as R
+from minigan.engine.tensor import Tensor
+from minigan.surface.indexing import _along
+from minigan.surface.operands import _t
+from minigan.surface.pointwise import isclose, logaddexp, where
+from minigan.surface.shapes import cat
+
+
+def widened(x, dtype, fn):
+    """``x`` in ``dtype`` for a norm's ``dtype=``: PyTorch's norms refuse a narrowing one (float64 to float32)."""
+    if dtype is None:
+        return x
+    if not backend.np.can_cast(x.dtype, backend.np.dtype(dtype), casting="safe"):
+        raise DtypeError(f"{fn}: the dtype of the input ({x.dtype}) should be convertible without narrowing to the "
+                         f"specified dtype ({backend.np.dtype(dtype)}), as in PyTorch")
+    return x.to(dtype)
+
+
+def all(input, dim=None, keepdim=False):
+    """True where every element (along ``dim``) is nonzero: a bool tensor (uint8 for uint8, as PyTorch's)."""
+    return _test_all_any("all", input, dim, keepdim)
+
+
+def any(input, dim=None, keepdim=False):
+    """True where some element (along ``dim``) is nonzero."""
+    return _test_all_any("any", input, dim, keepdim)
+
+
+def _test_all_any(fn, input, dim, keepdim):
+    x = _t(input, fn)
+    axis = None if dim is None else checks.normalize_axis(dim, builtins.max(x.ndim, 1), fn)
+    xp = backend.get_array_module(x.array)
+    out = xp.asarray(getattr(x.array, fn)(axis=axis if x.ndim else None, keepdims=keepdim and x.ndim > 0))
+    out = backend.c_order(out)  # (row-major, as PyTorch allocates a reduction's result)
+    return Tensor._make(out.astype(xp.uint8) if x.dtype == backend.np.uint8 else out)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    """|input − other| ≤ atol + rtol·|other| everywhere (a Python bool)."""
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan).array.all())
+
+
+def equal(input, other) -> bool:
+    """Same shape and the same values (a Python bool)."""
+    return _t(input, "equal").shape == _t(other, "equal").shape and builtins.bool((input.array == other.array).all())
+
+
+def count_nonzero(input, dim=None):
+    x = _t(input, "count_nonzero")
+    xp = backend.get_array_module(x.array)
+    dim = dim if dim is None else checks.normalize_axis(tuple(dim) if isinstance(dim, list) else dim, x.ndim,
+                                                        "count_nonzero")  # (a list of dims too, as PyTorch's)
+    return Tensor._make(backend.c_order(xp.asarray(xp.count_nonzero(x.array, axis=dim)).astype(backend.np.int64)))
+
+
+def amax(input, dim=(), keepdim=False):
+    """The maximum over ``dim`` (all dimensions when empty); ties share the gradient evenly, as PyTorch's amax."""
+    return _amax(_t(input, "amax"), dim, keepdim, "amax")
+
+
+def amin(input, dim=(), keepdim=False):
+    return -_amax(-_t(input, "amin"), dim, keepdim, "amin")
+
+
+def is_nonzero(input) -> builtins.bool:
+    """The truth of a one-element tensor (an error for any other)."""
+    return builtins.bool(_t(input, "is_nonzero"))
+
+
+CummaxResult = namedtuple("cummax", ["values", "indices"])
+
+
+CumminResult = namedtuple("cummin", ["values", "indices"])
+
+
+AminmaxResult = namedtuple("aminmax", ["min", "max"])
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum with NaN counted as 0 (their gradient is 0)."""
+    x = _t(input, "nansum")
+    x = x if dtype is None else x.to(dtype)
+    clean = where(x.array != x.array, 0.0, x) if x.dtype.kind == "f" else x
+    if dim is None and keepdim and x.ndim:  # (every dim kept as a one, as sum's)
+        dim = tuple(range(x.ndim))
+    out = clean.sum() if dim is None else clean.sum(dim, keepdim=keepdim)
+    return out if dtype is None else out.to(dtype)  # (a sum of bools or ints is int64: the dtype asked for, as sum's)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean of the entries that are not NaN (NaN where there are none)."""
+    x = _t(input, "nanmean")
+    if x.dtype.kind != "f":  # (the input's own dtype, before dtype= converts it: PyTorch's check)
+        raise DtypeError(f"nanmean: input must be floating point, got {x.dtype}")
+    x = x if dtype is None else x.to(dtype)
+    count = Tensor._make((x.array == x.array).astype(x.dtype))
+    total = nansum(x, dim, keepdim)
+    if dim is None and keepdim and x.ndim:
+        dim = tuple(range(x.ndim))
+    with backend.np.errstate(invalid="ignore", divide="ignore"):  # 0/0 where a row is all NaN: NaN, as PyTorch's
+        return total / (count.sum() if dim is None else count.sum(dim, keepdim=keepdim))
+
+
+def _running_extreme(x, dim, name, better):
+    """(values, indices) of the running max or min: the index is the latest entry equal to the running value
+    (or the latest NaN, which stays), as PyTorch's; the values are read at it, so the gradient goes there."""
+    x = _t(x, name)
+    if x.ndim == 0:
+        return x.clone(), Tensor._make(backend.get_array_module(x.array).asarray(0))
+    d = checks.normalize_axis(dim, x.ndim, name, single=True)
+    xp = backend.get_array_module(x.array)
+    a = x.array
+    with backend.np.errstate(invalid="ignore"):
+        running = getattr(xp, better).accumulate(a, axis=d)
+        hit = (a == running) | (a != a)
+    position = xp.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - d - 1))
+    index = xp.maximum.accumulate(xp.where(hit, position, 0), axis=d).astype(xp.int64, order="C")  # (row-major,
+    return x[_along(index, d)], Tensor._make(index)  # as PyTorch allocates both results: the values follow it)
+
+
+def cummax(input, dim):
+    """(values, indices): the running maximum along ``dim``."""
+    return CummaxResult(*_running_extreme(input, dim, "cummax", "maximum"))
+
+
+def cummin(input, dim):
+    """(values, indices): the running minimum along ``dim``."""
+    return CumminResult(*_running_extreme(input, dim, "cummin", "minimum"))
+
+
+def logcumsumexp(input, dim):
+    """log Σ_{j ≤ i} exp(x_j) along ``dim``, without overflow: a log-step scan of logaddexp (differentiable)."""
+    x = _t(input, "logcumsumexp")
+    if x.dtype.kind != "f":
+        raise DtypeError(f"logcumsumexp: input must be floating point, got {x.dtype}")
+    if x.ndim == 0:
+        return x.clone()
+    d = checks.normalize_axis(dim, x.ndim, "logcumsumexp", single=True)
+    n, step = x.shape[d], 1
+    while step < n:
+        x = cat([x.narrow(d, 0, step), logaddexp(x.narrow(d, step, n - step), x.narrow(d, 0, n - step))],
+                           dim=d)
+        step *= 2
+    return x.clone() if n <= 1 else x  # (over one entry the loop makes nothing new: never the input itself)
+
+
+def bincount(input, weights=None, minlength=0):
+    """How often each of 0, 1, 2, … occurs in the 1-D non-negative integers ``input`` (summing ``weights``
+    instead of counting, when given: float weights keep their dtype, integer ones give float64, as PyTorch's).
+    A count has no gradient."""
+    x = _t(input, "bincount")
+    if x.dtype.kind not in "iu":  # (a kernel for integers only: PyTorch's NotImplementedError)
+        raise DtypeError(f"bincount: input must be 1-d non-negative integers, got {x.dtype} of shape {tuple(x.shape)}")
+    if x.ndim != 1 or (x.numel() and builtins.int(x.array.min()) < 0):
+        raise DomainError(f"bincount: input must be 1-d non-negative integers, got {x.dtype} of shape {tuple(x.shape)}")
+    xp = backend.get_array_module(x.array)
+    if weights is None:
+        return Tensor._make(xp.bincount(x.array, minlength=minlength).astype(xp.int64))
+    w = _t(weights, "bincount").detach()
+    dtype = w.dtype if w.dtype.kind == "f" else backend.np.float64
+    return Tensor._make(xp.bincount(x.array, weights=w.array, minlength=minlength).astype(dtype))
+
+
+def histc(input, bins=100, min=0, max=0):
+    """A histogram of ``bins`` equal-width bins over [min, max] (the data's own range when min equals max); values
+    outside are left out, the last bin holds max.  No gradient."""
+    x = _t(input, "histc")
+    if x.dtype.kind != "f":
+        raise DtypeError(f"histc: input must be floating point, got {x.dtype}")
+    xp = backend.get_array_module(x.array)
+    low, high = (builtins.float(x.array.min()), builtins.float(x.array.max())) if min == max and x.numel() \
+        else (builtins.float(min), builtins.float(max))  # (min == max, not only 0: the data's range, as PyTorch's)
+    if not low <= high:  # (NaN too)
+        raise DomainError(f"histc: max must be larger than min, got min={low}, max={high}")
+    if high == low:  # (one value: a bin one unit wide around it, as PyTorch's)
+        low, high = low - 1, high + 1
+    # PyTorch's bin of x: int((x − min) · bins / (max − min)) in the input's dtype, max itself in the last bin (NumPy's
+    # histogram rounds otherwise, and a value near an edge would land one bin away).
+    low, high = x.array.dtype.type(low), x.array.dtype.type(high)
+    inside = x.array[(x.array >= low) & (x.array <= high)]
+    at = ((inside - low) * x.array.dtype.type(bins) / (high - low)).astype(backend.np.int64)
+    counts = xp.bincount(xp.minimum(at, bins - 1), minlength=bins)
+    return Tensor._make(counts.astype(x.dtype))
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) of all entries or along ``dim``."""
+    x = _t(input, "aminmax")
+    d = () if dim is None else dim
+    return AminmaxResult(amin(x, d, keepdim), amax(x, d, keepdim))
+
+
+def cumsum(input, dim, *, dtype=None):
+    """The running sums along ``dim``: out_i = x_0 + ... + x_i (integers and bools sum as int64, as PyTorch)."""
+    x = _t(input, "cumsum")
+    if dtype is not None:
+        x = x.to(dtype)
+    elif x.dtype.kind in "biu":
+        x = x.to(backend.np.int64)
+    d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "cumsum", single=True)
+    return R.CumSum.apply(x, axis=d) if x.ndim else x.clone()
+
+
+def _as_product_dtype(x, dtype):
+    if dtype is not None:
+        return x.to(dtype)
+    return x.to(backend.np.int64) if x.dtype.kind in "biu" else x  # (integers and bools multiply as int64)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """The product of the elements (along ``dim``), with PyTorch's backward (minigan/engine/ops/reduce.py's Prod):
+    exact where some factors are 0, NaN where PyTorch's is, and to any order."""
+    x = _as_product_dtype(_t(input, "prod"), dtype)
+    d = None if dim is None else checks.normalize_axis(dim, builtins.max(x.ndim, 1), "prod", single=True)
+    if x.ndim == 0:  # one factor: itself (PyTorch's gradient passes straight through)
+        return x.clone()
+    return R.Prod.apply(x, axis=d, keepdims=bool(keepdim) and d is not None)
+
+
+def cumprod(input, dim, *, dtype=None):
+    """The running products along ``dim``: out_i = x_0 · … · x_i, by a scan of log₂ n rounds (round k multiplies
+    each element by the partial product 2ᵏ places before it); differentiable to any order, exact at zeros."""
+    x = _as_product_dtype(_t(input, "cumprod"), dtype)
+    if x.ndim == 0:
+        return x.clone()
+    d = checks.normalize_axis(dim, x.ndim, "cumprod", single=True)
+    n, step = x.shape[d], 1
+    while step < n:
+        x = cat([x.narrow(d, 0, step), x.narrow(d, step, n - step) * x.narrow(d, 0, n - step)], dim=d)
+        step *= 2
+    return x if n > 1 else x.clone()  # (one factor: a copy, never the input's memory)
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The ``n``-th forward difference along ``dim``: out[i] = x[i+1] − x[i], applied n times, after ``prepend`` and
+    ``append`` are joined to x along dim.  For bools the difference is x[i+1] != x[i] (XOR), as in PyTorch."""
+    x = _t(input, "diff")
+    d = checks.normalize_axis(dim, x.ndim, "diff", single=True)
+    if prepend is not None or append is not None:
+        x = cat([t for t in (prepend, x, append) if t is not None], d)
+    for _ in range(n):
+        later, earlier = x[(slice(None),) * d + (slice(1, None),)], x[(slice(None),) * d + (slice(None, -1),)]
+        x = later != earlier if x.dtype.kind == "b" else later - earlier
+    return x if n else x.clone()  # (no difference taken: a copy, never the input itself, as PyTorch's)
+
+
+def _amax(x, dim, keepdim, fn):  # (PyTorch's amax backward multiplies by the mask of the maxima: see ops/reduce.py)
+    checks.check_nonempty(x.array, fn)
+    axis = checks.normalize_axis(None if isinstance(dim, (tuple, list)) and not dim else dim, x.ndim, fn)
+    return R.Max.apply(x, axis=axis, keepdims=builtins.bool(keepdim), amax=True)

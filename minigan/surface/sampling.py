@@ -1,0 +1,68 @@
+"""Random draws from a tensor's probabilities: ``bernoulli``, ``multinomial``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+
+from minigan.engine import backend, checks
+from minigan.engine.errors import DomainError, DtypeError
+from minigan.engine.tensor import Tensor
+from minigan.surface.operands import _t
+
+
+def uniform_range(fn, a, b, dtype) -> None:
+    """The bounds of a uniform draw into a tensor of ``dtype``, as PyTorch refuses them: each finite, a <= b, and
+    b − a within the dtype's range (NaN or ±inf would fill with NaN)."""
+    a, b = float(a), float(b)
+    largest = float(backend.np.finfo(dtype).max) if backend.np.dtype(dtype).kind == "f" else math.inf
+    if not (abs(a) <= largest and abs(b) <= largest):
+        raise DomainError(f"{fn}: from and to must be finite numbers in the tensor's dtype, got {a} and {b}")
+    if a > b or b - a > largest:
+        raise DomainError(f"{fn}: expects from <= to, with to − from within the tensor's dtype, got from={a}, to={b}")
+
+
+def bernoulli(input, p=None, *, generator=None) -> Tensor:
+    """1 with probability ``input`` (or ``p``) elementwise, else 0, in input's dtype; no gradient."""
+    x = _t(input, "bernoulli")
+    if not backend.is_floating(x.dtype):
+        raise DtypeError(f"bernoulli: input must be a floating-point tensor of probabilities, got dtype {x.dtype}")
+    if p is not None and not (isinstance(p, (int, float)) and 0 <= p <= 1):
+        raise DomainError(f"bernoulli: p must be a number in [0, 1], got {p!r}")
+    probability = x.array if p is None else p
+    if p is None and not builtins.bool(((probability >= 0) & (probability <= 1)).all()):  # (NaN fails both)
+        raise DomainError("bernoulli: probabilities must lie in [0, 1]")
+    xp = backend.get_array_module(x.array)
+    return Tensor._make((backend.rand(x.shape, dtype=x.dtype, xp=xp, gen=generator) < probability).astype(x.dtype))
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:
+    """``num_samples`` category indices (int64) drawn from each row of non-negative weights ``input`` (1-D or 2-D).
+    With replacement: the inverse of each row's cumulative distribution at uniform draws.  Without: the Gumbel
+    top-k trick (the largest log w + Gumbel noise, which draws as sequential sampling without replacement does)."""
+    x = _t(input, "multinomial")
+    if x.ndim not in (1, 2) or not backend.is_floating(x.dtype):
+        raise DomainError(f"multinomial: input must be a 1-D or 2-D float tensor of weights, got {x.dtype} of shape "
+                         f"{tuple(x.shape)}")
+    w = x.array.reshape(-1, x.shape[-1]).astype(backend.np.float64)
+    xp = backend.get_array_module(w)
+    rows, k = w.shape
+    if builtins.bool(((w < 0) | ~xp.isfinite(w)).any()) or builtins.bool((w.sum(axis=1) <= 0).any()):
+        raise DomainError("multinomial: weights must be finite, non-negative, and sum to more than 0 in each row")
+    if not checks.is_integer(num_samples) or num_samples < 1:
+        raise ValueError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
+    num_samples = int(num_samples)
+    if not replacement and num_samples > k:
+        raise DomainError(f"multinomial: cannot draw {num_samples} different categories from {k} without replacement")
+    u = backend.rand((rows, num_samples), dtype=backend.np.float64, xp=xp, gen=generator)
+    if replacement:
+        cdf = xp.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
+        picks = (u[:, :, None] >= cdf[:, None, :]).sum(axis=2)  # how many categories lie wholly below each draw
+        picks = xp.minimum(picks, k - 1)  # (a draw above a rounded cdf's last value)
+    else:
+        gumbel = -xp.log(-xp.log(backend.rand((rows, k), dtype=backend.np.float64, xp=xp, gen=generator)))
+        with backend.np.errstate(divide="ignore"):
+            keys = xp.log(w) + gumbel  # a zero weight's key is -inf: drawn only once every other one has been
+        picks = xp.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+    return Tensor._make(picks.reshape(x.shape[:-1] + (num_samples,)).astype(xp.int64))

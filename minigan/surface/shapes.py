@@ -1,0 +1,334 @@
+"""Shapes: ``cat``, ``chunk``/``split``/``tensor_split`` and their h/v/d forms, ``narrow``, ``unbind``, ``flip``,
+``roll``, ``rot90``, ``tile``, ``repeat_interleave``, ``tril``/``triu``.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+from minigan.engine import backend, checks
+from minigan.engine.dtypes import common_dtype
+from minigan.engine.errors import DimensionError, DomainError, ShapeError
+from minigan.engine.ops import shape as S
+from minigan.engine.tensor import Tensor
+from minigan.surface.creation import integer
+from minigan.surface.operands import _fresh, _operand, _shown_as, _t
+from minigan.surface.pointwise import where
+
+
+def normalize_pad(pad_width, ndim):
+    """An int, one (before, after) pair for every axis, or a sequence of ndim pairs."""
+    if ndim == 0:
+        raise ShapeError(f"pad: cannot pad a 0-d tensor (shape ()) with pad_width {pad_width!r}; "
+                         "expected a tensor with at least one axis")
+    if isinstance(pad_width, int):
+        pad_width = ((pad_width, pad_width),) * ndim
+    pw = tuple(tuple(int(v) for v in p) if isinstance(p, (tuple, list)) else (int(p), int(p)) for p in pad_width)
+    if len(pw) == 1 and ndim != 1:
+        pw = pw * ndim
+    if len(pw) != ndim or any(len(p) != 2 or p[0] < 0 or p[1] < 0 for p in pw):
+        raise ShapeError(
+            f"pad: pad_width {pad_width!r} must give a non-negative (before, after) pair for each of {ndim} axes"
+        )
+    return pw
+
+
+def check_cat(tensors, axis, op="cat"):
+    """Validate tensors for ``cat``; returns the normalized axis."""
+    if not isinstance(tensors, (list, tuple)) or not tensors:
+        raise ValueError(f"{op}: expected a non-empty list of tensors, got {type(tensors).__name__}")
+    ndim = tensors[0].ndim
+    if ndim == 0:
+        raise ShapeError(f"{op}: zero-dimensional tensors cannot be concatenated")
+    if not -ndim <= axis < ndim:
+        raise ShapeError(f"{op}: axis {axis} is out of range for tensors with {ndim} dimensions")
+    axis %= ndim
+    first = tuple(tensors[0].shape)
+    for i, t in enumerate(tensors[1:], start=1):
+        s = tuple(t.shape)
+        if len(s) != ndim or any(a != b for j, (a, b) in enumerate(zip(s, first)) if j != axis):
+            raise ShapeError(
+                f"{op}: tensor {i} has shape {s}, but tensor 0 has shape {first}; all shapes must match "
+                f"except along axis {axis}"
+            )
+    return axis
+
+
+def cat(tensors, dim=0, *, axis=None):
+    """Concatenate tensors along an existing dimension (shapes must match elsewhere)."""
+    axis = dim if axis is None else axis
+    tensors = [_operand(t, "cat", f"tensor {i}") for i, t in enumerate(tensors)] if isinstance(
+        tensors, (list, tuple)) else tensors
+    dtype = common_dtype(tensors) if len({t.dtype for t in tensors}) > 1 else None  # PyTorch's promotion
+    empty = [t.shape == (0,) for t in tensors] if isinstance(tensors, list) else []
+    if builtins.any(empty) and not builtins.all(empty):
+        tensors = [t for t in tensors if t.shape != (0,)]  # PyTorch skips a 1-D empty tensor: preds = tensor([])
+    axis = check_cat(tensors, axis)
+    if dtype is not None:  # one dtype (float32 with int64 is float32)
+        tensors = [t if t.dtype == dtype else t.astype(dtype) for t in tensors]
+    return S.Cat.apply(*tensors, axis=axis)
+
+
+def t(input):
+    return _t(input, "t").t()
+
+
+def chunk(input, chunks, dim=0):
+    """Split into ``chunks`` pieces along ``dim`` (the last may be smaller), as views in the graph."""
+    x = _split_input(input, "chunk")
+    if not checks.is_integer(chunks):
+        raise TypeError(f"chunk: chunks must be a positive int, got {chunks!r}")
+    if chunks < 1:
+        raise DomainError(f"chunk: chunks must be a positive int, got {chunks!r}")
+    n = x.shape[checks.normalize_axis(dim, x.ndim, "chunk", single=True)]
+    if n == 0:  # (an empty dim: ``chunks`` empty pieces, as PyTorch's)
+        return tuple(x.narrow(dim, 0, 0) for _ in range(int(chunks)))
+    return split(x, -(-n // int(chunks)), dim)
+
+
+def _split_input(input, fn, at_least=1):
+    """The tensor a split function cuts: PyTorch's split, chunk and hsplit take at least one dimension, vsplit two,
+    dsplit three; the hsplit family cuts into sections that divide ``dim`` evenly (tensor_split allows unequal)."""
+    x = _t(input, fn)
+    if x.ndim < at_least:
+        raise DomainError(f"{fn}: expects a tensor of at least {at_least} dimension(s), got {x.ndim}")
+    return x
+
+
+def _even_sections(fn, x, sections, dim):
+    """The hsplit family's number of sections: one that divides the size of ``dim`` (tensor_split allows others)."""
+    if checks.is_integer(sections) and (sections == 0 or x.shape[dim] % sections):
+        raise DomainError(f"{fn}: cannot split dimension {dim} of size {x.shape[dim]} into {sections} equal "
+                          "sections; give a number that divides it, or a list of indices (or use tensor_split)")
+    return sections
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+    x = _split_input(tensor, "split")
+    dim = checks.normalize_axis(dim, x.ndim, "split", single=True)
+    n = x.shape[dim]
+    if checks.is_integer(split_size_or_sections):
+        size = int(split_size_or_sections)
+        if size < 1 and not (size == 0 and n == 0):
+            raise DomainError(f"split: split_size must be a positive int (0 only for an empty dimension), got {size}")
+        if size == 0:
+            return (x.narrow(dim, 0, 0),)
+        sizes = [size] * (n // size) + ([n % size] if n % size else [])
+    else:
+        sizes = list(split_size_or_sections)
+        if builtins.sum(sizes) != n:
+            raise ShapeError(f"split: the sizes {sizes} add up to {builtins.sum(sizes)}, expected {n} "
+                             f"(the size of dimension {dim})")
+    pieces, start = [], 0
+    for size in sizes:
+        pieces.append(x[(slice(None),) * dim + (slice(start, start + size),)])
+        start += size
+    return _several_views(pieces)
+
+
+def narrow(input, dim, start, length):
+    """The slice start:start+length along ``dim`` (a negative start counts from the end, as in PyTorch)."""
+    x = _t(input, "narrow")
+    if x.ndim == 0:
+        raise ShapeError("narrow: cannot be applied to a 0-d tensor")
+    d = checks.normalize_axis(dim, x.ndim, "narrow", single=True)
+    size = x.shape[d]
+    begin = int(start) + size if int(start) < 0 else int(start)
+    if not 0 <= begin <= size or length < 0 or begin + length > size:  # (PyTorch: an IndexError for the start)
+        raise DimensionError(f"narrow: start ({start}) + length ({length}) exceeds dimension size ({size}) of dim {d}; "
+                         f"expected -{size} <= start <= {size} and 0 <= length <= size - start")
+    return x[(slice(None),) * d + (slice(begin, begin + length),)]
+
+
+def ravel(input):
+    """The entries as one contiguous dimension: a view where they already are, else a copy (as PyTorch's)."""
+    return _t(input, "ravel").reshape(-1).contiguous()
+
+
+def unbind(input, dim=0):
+    """The slices along ``dim``, as a tuple (each in the graph)."""
+    x = _t(input, "unbind")
+    return _several_views([x[(slice(None),) * (dim % x.ndim) + (i,)] for i in range(x.shape[dim])])
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each entry repeated ``repeats`` times in place (an int, or one count per entry along ``dim``); flattened when
+    dim is None.  ``repeat_interleave(counts)`` alone: each index i repeated counts[i] times.  ``output_size``, the
+    result's length along dim (PyTorch's hint that spares it a device sync), must be right when given."""
+    result = _repeat_interleave(input, repeats, dim)
+    if output_size is not None and result.shape[0 if dim is None or repeats is None else dim] != output_size:
+        raise DomainError(f"repeat_interleave: output_size={output_size} but the result has "
+                         f"{result.shape[0 if dim is None or repeats is None else dim]} entries along that dim")
+    return result
+
+
+def _repeat_interleave(input, repeats, dim):
+    x = _t(input, "repeat_interleave")
+    xp = backend.get_array_module(x.array)
+    if repeats is None:  # the indices form
+        return Tensor._make(xp.repeat(xp.arange(x.shape[0]), x.array).astype(xp.int64))
+    if dim is None:
+        x, d = x.reshape(-1), 0
+    else:
+        d = checks.normalize_axis(dim, x.ndim, "repeat_interleave", single=True)
+    counts = repeats.array if isinstance(repeats, Tensor) else repeats
+    if isinstance(repeats, Tensor) and repeats.ndim > 1:
+        raise ShapeError(f"repeat_interleave: repeats must be a number or a 0-d or 1-d tensor, got shape "
+                         f"{tuple(repeats.shape)}")
+    if builtins.bool(xp.any(xp.asarray(counts) < 0)):
+        raise DomainError("repeat_interleave: repeats must be >= 0")
+    rows = xp.repeat(xp.arange(x.shape[d]), counts)  # the source index of each output entry
+    return x[(slice(None),) * d + (rows,)].contiguous()  # (row-major, as PyTorch's)
+
+
+def hsplit(input, indices_or_sections):
+    """tensor_split along dimension 1 (0 for a 1-D tensor)."""
+    x = _split_input(input, "hsplit")
+    dim = 1 if x.ndim > 1 else 0
+    return tensor_split(x, _even_sections("hsplit", x, indices_or_sections, dim), dim)
+
+
+def vsplit(input, indices_or_sections):
+    """tensor_split along dimension 0."""
+    x = _split_input(input, "vsplit", 2)
+    return tensor_split(x, _even_sections("vsplit", x, indices_or_sections, 0), 0)
+
+
+def dsplit(input, indices_or_sections):
+    """tensor_split along dimension 2."""
+    x = _split_input(input, "dsplit", 3)
+    return tensor_split(x, _even_sections("dsplit", x, indices_or_sections, 2), 2)
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    """Rotated by 90° k times in the plane of ``dims``, from the first towards the second (flips and a transpose)."""
+    x = _t(input, "rot90")
+    if builtins.len(dims) != 2:
+        raise DomainError(f"rot90: dims must be two different axes, got {tuple(dims)}")
+    a, b = (checks.normalize_axis(d, x.ndim, "rot90", single=True) for d in dims)
+    if a == b:
+        raise DomainError(f"rot90: dims must be two different axes, got {tuple(dims)}")
+    k %= 4
+    if k == 0:
+        return x.clone()
+    if k == 2:
+        return flip(x, (a, b))
+    return _fresh(flip(x, b).transpose(a, b)) if k == 1 else flip(x.transpose(a, b), b)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views split along ``dim``: into n nearly equal parts (the first ones one longer), or at the given indices."""
+    x = _t(input, "tensor_split")
+    d = checks.normalize_axis(dim, x.ndim, "tensor_split", single=True)
+    n = x.shape[d]
+    if isinstance(indices_or_sections, Tensor) and (indices_or_sections.dtype != backend.np.int64 or
+                                                    indices_or_sections.ndim > 1):
+        raise DomainError(f"tensor_split: a tensor of indices or sections must be a 0-d or 1-d int64 tensor, got "
+                          f"{indices_or_sections.dtype} of shape {tuple(indices_or_sections.shape)}")
+    if checks.is_integer(indices_or_sections):
+        parts = indices_or_sections
+        if parts < 1:
+            raise DomainError(f"tensor_split: the number of sections must be >= 1, got {parts}")
+        sizes = [n // parts + (1 if i < n % parts else 0) for i in range(parts)]
+        cuts = [builtins.sum(sizes[:i]) for i in range(1, parts)]
+    else:
+        cuts = [int(i) for i in indices_or_sections]
+    edges = [0, *cuts, n]
+    return tuple(x[(slice(None),) * d + (slice(lo, hi),)] for lo, hi in zip(edges, edges[1:]))  # (past n: empty)
+
+
+def flip(input, dims):
+    """Reverse the order of the elements along ``dims`` (an int or a sequence of them): a copy, as PyTorch's (a
+    negative step, which only flip reads with, would be a view)."""
+    x = _t(input, "flip")
+    axes = checks.normalize_axis(dims if checks.is_integer(dims) else tuple(dims), x.ndim, "flip")  # (in range, once)
+    dims = set(() if axes is None else axes if isinstance(axes, tuple) else (axes,))
+    reverse = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))
+    return S.GetItem.apply(x, index=(reverse, False)).clone()
+
+
+def fliplr(input):
+    return flip(input, 1)
+
+
+def flipud(input):
+    return flip(input, 0)
+
+
+def tile(input, dims):
+    """Repeat the tensor ``dims[i]`` times along dimension i (``x.repeat(*dims)`` in PyTorch's method form):
+    each dimension of size s becomes d·s, the copies one after another."""
+    x = _t(input, "tile")
+    dims = tuple(dims)
+    if not builtins.all(checks.is_integer(d) and d >= 0 for d in dims):
+        raise DomainError(f"tile: dims must be non-negative ints, got {dims}")
+    dims = tuple(builtins.int(d) for d in dims)  # (np.int64(2) too, as PyTorch takes it)
+    dims = (1,) * (x.ndim - len(dims)) + dims
+    x = x.reshape(*(1,) * (len(dims) - x.ndim), *x.shape)
+    interleaved = [n for pair in zip([1] * x.ndim, x.shape) for n in pair]  # (1, s0, 1, s1, ...)
+    copies = [n for pair in zip(dims, x.shape) for n in pair]             # (d0, s0, d1, s1, ...)
+    out = x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)])
+    return out.clone() if out._base is not None else out  # a copy always, as PyTorch's: never a view of the input
+
+
+def _triangle(x, diagonal, lower, fn):
+    x, diagonal = _t(x, fn), integer(diagonal, fn, "diagonal")
+    if x.ndim < 2:
+        raise ShapeError(f"{fn}: input must have at least 2 dimensions, got shape {tuple(x.shape)}")
+    xp = backend.get_array_module(x.array)
+    n, m = x.shape[-2:]
+    keep = xp.tri(n, m, diagonal, dtype=builtins.bool)  # on and below the diagonal-th diagonal
+    keep = keep if lower else ~xp.tri(n, m, diagonal - 1, dtype=builtins.bool)
+    return where(keep, x, x.new_zeros(())).contiguous()  # (x's dtype; row-major, as PyTorch's)
+
+
+def tril(input, diagonal=0):
+    """The lower triangle (on and below the ``diagonal``-th diagonal) of the last two dimensions; zeros elsewhere."""
+    return _shown_as(_triangle(input, diagonal, True, "tril"), "TrilBackward0")
+
+
+def triu(input, diagonal=0):
+    return _shown_as(_triangle(input, diagonal, False, "triu"), "TriuBackward0")
+
+
+def roll(input, shifts, dims=None):
+    """Entries shifted by ``shifts`` along ``dims``, those pushed off one end coming back at the other (flattened
+    first when dims is None, as PyTorch)."""
+    x = _t(input, "roll")
+    if dims is None:  # (one shift, maybe in a list, as PyTorch's)
+        if isinstance(shifts, (tuple, list)) and len(shifts) != 1:
+            raise ShapeError(f"roll: without dims, shifts must be one number, got {list(shifts)}")
+        shifts = shifts[0] if isinstance(shifts, (tuple, list)) else shifts
+        return _fresh(roll(x.reshape(-1), shifts, 0).reshape(x.shape))
+    shifts, dims = (shifts, dims) if isinstance(shifts, (tuple, list)) else ((shifts,), (dims,))
+    if len(shifts) != len(dims):
+        raise DomainError(f"roll: shifts {shifts} and dims {dims} must have the same length")
+    for shift, dim in zip(shifts, dims):
+        d = checks.normalize_axis(dim, x.ndim, "roll", single=True)
+        cut = (x.shape[d] - shift % x.shape[d]) % x.shape[d] if x.shape[d] else 0
+        x = cat([x[(slice(None),) * d + (slice(cut, None),)], x[(slice(None),) * d + (slice(None, cut),)]], d)
+    return x
+
+
+def _several_views(pieces) -> tuple:
+    """The views that split, chunk and unbind return, marked as PyTorch marks them: none may be changed in place while
+    gradients are recorded (the node that made them could not take the change).  tensor_split's (and hsplit's) may:
+    PyTorch makes those by slicing."""
+    for piece in pieces:
+        piece._view_kind = "multi-output" if piece._base is not None else piece._view_kind
+    return tuple(pieces)
+
+
+def _tensors(tensors, fn):
+    """f(a, b) or f([a, b]): the tensors given."""
+    items = tensors[0] if builtins.len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors
+    return [_t(t, fn) for t in items]
+
+
+def _one_or_tuple(out):
+    return out[0] if builtins.len(out) == 1 else tuple(out)
+
+
+def _at_least_3d(t):
+    return t.reshape(1, -1, 1) if t.ndim < 2 else t.unsqueeze(-1) if t.ndim == 2 else t

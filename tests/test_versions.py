@@ -101,36 +101,48 @@ NEWER_NAMES = {  # module: {name: the Python that added it}
 NEWER_REGEX = re.compile(r"(?<!\\)(?:[*+?}]\+|\(\?>)")
 CHARACTER_CLASS = re.compile(r"(?<!\\)\[\^?\]?(?:\\.|[^\]\\])*\]")  # [...]: a + in one is no quantifier
 REGEX_CALLS = {"compile", "match", "fullmatch", "search", "findall", "finditer", "sub", "subn", "split"}
+# the interpreter's own options and variables, in a command a test or the library starts (an argv list)
+NEWER_OPTIONS = {"-P": "3.11", "PYTHONSAFEPATH": "3.11", "frozen_modules": "3.11", "perf": "3.12",
+                 "cpu_count": "3.13", "PYTHON_CPU_COUNT": "3.13"}
 
 
-def _guarded(parents):
-    """Whether a node sits where a newer Python is asked for first: under `if sys.version_info ...`, in a test
-    skipped by the version (`@pytest.mark.skipif(sys.version_info ...)`) or in a `try` that catches ImportError,
-    AttributeError or NameError."""
-    for node, child in parents:
-        if isinstance(node, ast.FunctionDef) and any("version_info" in ast.unparse(d) for d in node.decorator_list):
-            return True
-        if isinstance(node, ast.If) and "version_info" in ast.unparse(node.test) and child in node.body:
-            return True
-        if isinstance(node, ast.Try) and child in node.body and any(
-                h.type is not None and any(e in ast.unparse(h.type) for e in ("ImportError", "ModuleNotFoundError",
-                                                                            "AttributeError", "NameError"))
-                for h in node.handlers):
-            return True
-    return False
+def _guards(node, child):
+    """Whether ``node`` asks for a newer Python before ``child`` runs: ``child`` is in the body of an `if
+    sys.version_info ...`, of a test skipped by the version (`@pytest.mark.skipif(sys.version_info ...)`) or of
+    a `try` that catches ImportError, AttributeError or NameError."""
+    if isinstance(node, ast.FunctionDef) and any("version_info" in ast.unparse(d) for d in node.decorator_list):
+        return True
+    if isinstance(node, ast.If) and child in node.body and "version_info" in ast.unparse(node.test):
+        return True
+    return isinstance(node, ast.Try) and child in node.body and any(
+        h.type is not None and any(e in ast.unparse(h.type) for e in ("ImportError", "ModuleNotFoundError",
+                                                                    "AttributeError", "NameError"))
+        for h in node.handlers)
+
+
+def _python(argv):
+    """Whether the argv list ``argv`` starts Python (sys.executable, or a program named python...)."""
+    first = argv.elts[0] if argv.elts else None
+    return (isinstance(first, ast.Attribute) and first.attr == "executable") or (
+        isinstance(first, ast.Constant) and isinstance(first.value, str) and "python" in first.value)
+
+
+def _x_option(argv, element):
+    """Whether ``element`` of the argv list ``argv`` follows a "-X" (``-X frozen_modules=off``)."""
+    i = argv.elts.index(element)
+    return i > 0 and isinstance(argv.elts[i - 1], ast.Constant) and argv.elts[i - 1].value == "-X"
 
 
 def _newer_than_the_floor(tree):
     """[(line, what, the Python that added it)] for what ``tree`` uses that Python 3.10 does not have."""
     modules = {alias.asname or alias.name.split(".")[0]: alias.name if alias.asname else alias.name.split(".")[0]
                for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    found, stack = [], [(tree, [])]  # modules: the local name -> the module it stands for (import x as y)
+    found, stack = [], [(tree, False)]  # modules: the local name -> the module it stands for (import x as y)
     while stack:
-        node, parents = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            stack.append((child, parents + [(node, child)]))
-        if _guarded(parents):
+        node, guarded = stack.pop()
+        if guarded:  # and so is all below it
             continue
+        stack += [(child, _guards(node, child)) for child in ast.iter_child_nodes(node)]
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name in NEWER_MODULES:
@@ -149,6 +161,13 @@ def _newer_than_the_floor(tree):
                 module = modules.get(node.value.id)
                 if node.attr in NEWER_NAMES.get(module, {}):
                     found.append((node.lineno, f"{module}.{node.attr}", NEWER_NAMES[module][node.attr]))
+        elif isinstance(node, (ast.List, ast.Tuple)) and any(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) and e.value.split("=")[0] in NEWER_OPTIONS
+                and (e.value.startswith("PYTHON") or _python(node) and (e.value == "-P" or _x_option(node, e)))
+                for e in node.elts):
+            found += [(node.lineno, f"the option {e.value!r}", NEWER_OPTIONS[e.value.split("=")[0]])
+                      for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                      and e.value.split("=")[0] in NEWER_OPTIONS]
         elif isinstance(node, ast.Name) and node.id in NEWER_NAMES["builtins"]:
             found.append((node.lineno, node.id, NEWER_NAMES["builtins"][node.id]))
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in REGEX_CALLS
@@ -180,6 +199,10 @@ def test_the_code_uses_nothing_newer_than_the_declared_python():
     ("import re\nSTRING = re.compile(r'\"[^\"\\\\]*+\"')\n", "re.compile"),
     ("import re as regex\nWORD = regex.match(r'(?>[a-z]+)b', text)\n", "re.match"),
     ("try:\n    pass\nexcept ExceptionGroup:\n    pass\n", "ExceptionGroup"),
+    ("import subprocess, sys\nsubprocess.run([sys.executable, '-P', '-m', 'minigan'])\n", "the option '-P'"),
+    ("import subprocess, sys\nsubprocess.run([sys.executable, '-X', 'frozen_modules=off', '-c', ''])\n",
+     "the option 'frozen_modules=off'"),
+    ("import subprocess\nsubprocess.run(['python3', '-X', 'perf', '-c', ''])\n", "the option 'perf'"),
 ])
 def test_the_scan_finds_each_kind_of_newer_python(source, flagged):
     found = _newer_than_the_floor(ast.parse(source))

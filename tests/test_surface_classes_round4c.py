@@ -106,3 +106,24 @@ def test_logaddexp_second_order_as_pytorch():
         results.append([y, ga, gb, *second])
     for ours, theirs in zip(results[1], results[0]):
         _same(theirs, ours)
+
+
+# ----------------------------------------------------------------------------- addcdiv's second order
+# PyTorch's d/dtensor2 = −value·tensor1/(tensor2·tensor2): differentiated again where tensor2 is infinite it is NaN
+# (∞/∞), where a division composed would give 0; the in-place form the same.
+@pytest.mark.parametrize("in_place", [False, True])
+def test_addcdiv_second_order_as_pytorch(in_place):
+    v1, v2 = np.array([[1.5, -2.0, 3.0, 0.5, 4.0]]), np.array([2.0, -0.5, INF, -INF, 1e-3])
+    w = np.linspace(-1, 1, 10).reshape(2, 5)
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor(np.ones((2, 5)), dtype=lib.float64)
+        t1 = lib.tensor(v1, dtype=lib.float64, requires_grad=True)
+        t2 = lib.tensor(v2, dtype=lib.float64, requires_grad=True)
+        with np.errstate(all="ignore"):
+            y = x.addcdiv_(t1, t2, value=0.7) if in_place else lib.addcdiv(x, t1, t2, value=0.7)
+            g1, g2 = lib.autograd.grad((y * lib.tensor(w)).sum(), [t1, t2], create_graph=True)
+            second = lib.autograd.grad((g1 * g1).sum() + (g2 * lib.tensor(w)).sum(), [t1, t2])
+        results.append([y, g1, g2, *second])
+    for ours, theirs in zip(results[1], results[0]):
+        _same(theirs, ours)

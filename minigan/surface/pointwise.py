@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 import math
 
-from minigan.engine import backend
+from minigan.engine import backend, checks
 from minigan.engine.errors import DivisionByZero, DomainError, DtypeError
 from minigan.engine.methods import maximum, minimum  # noqa: F401  (x.minimum: the same body)
 from minigan.engine.ops import elementwise as E
@@ -296,6 +296,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
     t1, t2 = _t(tensor1, "addcdiv")._pair(tensor2, "div")  # (true division: a floating dtype)
     x, t1 = _t(input, "addcdiv")._pair(t1, "add")
     x, t1, t2 = (x, t1, t2) if x.dtype == t1.dtype == t2.dtype else (x.to(t1.dtype), t1, t2.to(t1.dtype))
+    checks.check_broadcast("addcdiv", x, t2)
     return U.Addcdiv.apply(x, t1, t2, value=value)
 
 

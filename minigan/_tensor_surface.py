@@ -23,6 +23,7 @@ from minigan.surface import creation, operands, printing, reductions
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace
 from minigan.surface.methods import TensorMath
+from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
 
 
@@ -64,7 +65,7 @@ class Size(tuple):
         return f"minigan.Size({list(self)})"
 
 
-class Tensor(engine.Tensor, TensorMath, TensorInPlace):
+class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     __doc__ = engine.Tensor.__doc__
     __slots__ = ()
 

@@ -1,6 +1,7 @@
 """minigan.Tensor's PyTorch surface, by topic: what a PyTorch user calls on a tensor beyond the engine's methods.
 
-* the methods (``methods.py``) and their in-place forms (``inplace.py``), how ``x[index]`` reads its index
+* the methods (``methods.py``; those of shapes, indexing and sorting in ``shape_methods.py``) and their in-place
+  forms (``inplace.py``), how ``x[index]`` reads its index
   (``subscripts.py``), PyTorch's print (``printing.py``), the elementwise math only the surface calls
   (``unary.py``), the advice for names minigan lacks (``missing.py``);
 * the bodies a method shares with the free function of the same name (``x.lerp`` and ``minigan.lerp``), by topic:

@@ -19,7 +19,7 @@ from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
-from minigan.surface import creation, indexing, operands, pointwise, products, reductions, sampling, shapes, sorting
+from minigan.surface import creation, operands, pointwise, products, reductions, sampling
 from minigan.surface import missing as _missing
 from minigan.surface import unary as U
 
@@ -335,50 +335,6 @@ class TensorMath:
     def bmm(self, mat2):
         return products.bmm(self, mat2)
 
-    def chunk(self, chunks, dim=0):
-        return shapes.chunk(self, chunks, dim)
-
-    def split(self, split_size, dim=0):
-        return shapes.split(self, split_size, dim)
-
-    def narrow(self, dim, start, length):
-        return shapes.narrow(self, dim, start, length)
-
-    def unbind(self, dim=0):
-        return shapes.unbind(self, dim)
-
-    def flip(self, *dims, **dims_keyword):  # x.flip(0, 1), x.flip((0, 1)) or x.flip(dims=[3])
-        dims = dims_keyword.pop("dims") if "dims" in dims_keyword and not dims else dims
-        if dims_keyword:
-            raise TypeError(f"flip: unexpected keyword argument {next(iter(dims_keyword))!r} (flip takes dims)")
-        return shapes.flip(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
-
-    def fliplr(self):
-        return shapes.fliplr(self)
-
-    def flipud(self):
-        return shapes.flipud(self)
-
-    def ravel(self):
-        return shapes.ravel(self)
-
-    def repeat(self, *sizes):
-        sizes = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
-        if len(sizes) < self.ndim:  # (tile pads them with 1s; PyTorch's repeat refuses)
-            raise ShapeError(f"repeat: {len(sizes)} repeats for a tensor of {self.ndim} dimensions; give one for "
-                             "each dimension (at least)")
-        return shapes.tile(self, sizes)
-
-    def tile(self, *sizes, dims=None):
-        sizes = sizes if dims is None else (dims,)
-        return shapes.tile(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
-
-    def tril(self, diagonal=0):
-        return shapes.tril(self, diagonal)
-
-    def triu(self, diagonal=0):
-        return shapes.triu(self, diagonal)
-
     def amax(self, dim=(), keepdim=False):
         return reductions.amax(self, dim, keepdim)
 
@@ -391,21 +347,6 @@ class TensorMath:
     def clamp_max(self, max):
         return pointwise.clamp_max(self, max)
 
-    def gather(self, dim, index, *, sparse_grad=False):
-        return indexing.gather(self, dim, index, sparse_grad=sparse_grad)
-
-    def index_select(self, dim, index):
-        return indexing.index_select(self, dim, index)
-
-    def sort(self, dim=-1, descending=False, stable=False):
-        return sorting.sort(self, dim, descending, stable)
-
-    def argsort(self, dim=-1, descending=False, stable=False):
-        return sorting.argsort(self, dim, descending, stable)
-
-    def topk(self, k, dim=-1, largest=True, sorted=True):
-        return sorting.topk(self, k, dim, largest, sorted)
-
     def cumsum(self, dim, *, dtype=None):
         return reductions.cumsum(self, dim, dtype=dtype)
 
@@ -414,15 +355,6 @@ class TensorMath:
 
     def cumprod(self, dim, *, dtype=None):
         return reductions.cumprod(self, dim, dtype=dtype)
-
-    def kthvalue(self, k, dim=-1, keepdim=False):
-        return sorting.kthvalue(self, k, dim, keepdim)
-
-    def median(self, dim=None, keepdim=False):
-        return sorting.median(self, dim, keepdim)
-
-    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
-        return sorting.quantile(self, q, dim, keepdim, interpolation=interpolation)
 
     def nansum(self, dim=None, keepdim=False, *, dtype=None):
         return reductions.nansum(self, dim, keepdim, dtype=dtype)
@@ -460,35 +392,11 @@ class TensorMath:
     def diff(self, n=1, dim=-1, prepend=None, append=None):
         return reductions.diff(self, n, dim, prepend, append)
 
-    def roll(self, shifts, dims=None):
-        return shapes.roll(self, shifts, dims)
-
     def diag(self, diagonal=0):
         return products.diag(self, diagonal)
 
     def trace(self):
         return products.trace(self)
-
-    def scatter(self, dim, index, src=None, *, value=None, reduce=None):
-        return indexing.scatter(self, dim, index, src, value=value, reduce=reduce)
-
-    def scatter_add(self, dim, index, src):
-        return indexing.scatter_add(self, dim, index, src)
-
-    def nonzero(self, *, as_tuple=False):
-        return indexing.nonzero(self, as_tuple=as_tuple)
-
-    def argwhere(self):
-        return indexing.argwhere(self)
-
-    def masked_select(self, mask):
-        return indexing.masked_select(self, mask)
-
-    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
-        return sorting.unique(self, sorted, return_inverse, return_counts, dim)
-
-    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
-        return shapes.repeat_interleave(self, repeats, dim, output_size=output_size)
 
     def swapdims(self, dim0, dim1):
         return self.transpose(dim0, dim1)
@@ -500,39 +408,6 @@ class TensorMath:
                              f"{tuple(self.shape)} and sizes={sizes!r}")
         d = dim % self.ndim
         return self.reshape(*self.shape[:d], *sizes, *self.shape[d + 1:])
-
-    def tensor_split(self, indices_or_sections, dim=0):
-        return shapes.tensor_split(self, indices_or_sections, dim)
-
-    def rot90(self, k=1, dims=(0, 1)):
-        return shapes.rot90(self, k, dims)
-
-    def hsplit(self, indices_or_sections):
-        return shapes.hsplit(self, indices_or_sections)
-
-    def vsplit(self, indices_or_sections):
-        return shapes.vsplit(self, indices_or_sections)
-
-    def dsplit(self, indices_or_sections):
-        return shapes.dsplit(self, indices_or_sections)
-
-    def index_put(self, indices, values, accumulate=False):
-        return indexing.index_put(self, indices, values, accumulate)
-
-    def take(self, index):
-        return indexing.take(self, index)
-
-    def take_along_dim(self, indices, dim=None):
-        return indexing.take_along_dim(self, indices, dim)
-
-    def index_add(self, dim, index, source, *, alpha=1):
-        return indexing.index_add(self, dim, index, source, alpha=alpha)
-
-    def index_copy(self, dim, index, source):
-        return indexing.index_copy(self, dim, index, source)
-
-    def index_fill(self, dim, index, value):
-        return indexing.index_fill(self, dim, index, value)
 
     def maximum(self, other):
         return pointwise.maximum(self, other)
@@ -621,6 +496,7 @@ class TensorMath:
         return pointwise.bitwise_right_shift(self, other)
 
     __and__, __or__, __xor__, __invert__ = bitwise_and, bitwise_or, bitwise_xor, bitwise_not
+
     __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
 
     def __rand__(self, other):

@@ -127,3 +127,54 @@ def test_addcdiv_second_order_as_pytorch(in_place):
         results.append([y, g1, g2, *second])
     for ours, theirs in zip(results[1], results[0]):
         _same(theirs, ours)
+
+
+# ----------------------------------------------------------------------------- losses given integer tensors
+# PyTorch composes these of ops that promote: an integer tensor beside a floating one is taken in their common dtype,
+# and (for the first five) integers alone give the default float dtype; a bool pair, or integers alone in the others,
+# are refused by both.
+INT_VALUES, OTHER_INTS = np.array([[1, 2, 3], [0, -1, 2]]), np.array([[2, -1, 0], [1, 1, -1]])
+FLOAT_VALUES = np.array([[0.5, 1.5, 2.0], [1.0, 2.0, 0.3]])
+LOSSES = {
+    "poisson_nll_loss": lambda F, a, b: F.poisson_nll_loss(a, b),
+    "margin_ranking_loss": lambda F, a, b: F.margin_ranking_loss(a, b, b.sign()),
+    "pairwise_distance": lambda F, a, b: F.pairwise_distance(a, b),
+    "triplet_margin_loss": lambda F, a, b: F.triplet_margin_loss(a, b, b * 2),
+    "cosine_embedding_loss": lambda F, a, b: F.cosine_embedding_loss(a, b, b[:, 0].sign()),
+    "cosine_similarity": lambda F, a, b: F.cosine_similarity(a, b),
+    "hinge_embedding_loss": lambda F, a, b: F.hinge_embedding_loss(a, b),
+    "soft_margin_loss": lambda F, a, b: F.soft_margin_loss(a, b),
+    "multilabel_soft_margin_loss": lambda F, a, b: F.multilabel_soft_margin_loss(a, b),
+    "mse_loss": lambda F, a, b: F.mse_loss(a, b),
+    "l1_loss": lambda F, a, b: F.l1_loss(a, b),
+    "smooth_l1_loss": lambda F, a, b: F.smooth_l1_loss(a, b),
+}
+
+
+def _loss_run(lib, name, first, second):
+    made = []
+    for kind, values in ((first, INT_VALUES), (second, OTHER_INTS)):
+        if kind == "float64":
+            values = FLOAT_VALUES if values is INT_VALUES else FLOAT_VALUES[::-1].copy()
+        made.append(lib.tensor(values if kind != "bool" else values > 0, dtype=getattr(lib, kind),
+                               requires_grad=kind == "float64"))
+    try:
+        out = LOSSES[name](lib.nn.functional, *made)
+    except Exception as e:  # noqa: BLE001  (compared below: both refuse, with the same built-in class)
+        return type(e)
+    grads = lib.autograd.grad(out.sum(), [t for t in made if t.requires_grad]) if out.requires_grad else ()
+    return out, grads
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+@pytest.mark.parametrize("kinds", [("int64", "int64"), ("int64", "float64"), ("float64", "int64"), ("bool", "bool")])
+def test_losses_of_integer_tensors_as_pytorch(name, kinds):
+    theirs, ours = _loss_run(torch, name, *kinds), _loss_run(minigan, name, *kinds)
+    if isinstance(theirs, type):
+        assert isinstance(ours, type), f"minigan ran where PyTorch raised {theirs.__name__}"
+        return
+    assert not isinstance(ours, type), f"minigan raised {ours.__name__} where PyTorch ran"
+    assert str(ours[0].dtype).split(".")[-1] == str(theirs[0].dtype).split(".")[-1]
+    _same(theirs[0], ours[0])
+    for g_theirs, g_ours in zip(theirs[1], ours[1]):
+        _same(g_theirs, g_ours)

@@ -13,7 +13,7 @@ import sys
 import textwrap
 
 import pytest
-from class_submissions import make_class, set_body
+from class_submissions import HOSTILE, make_class, set_body
 
 from minigan.exercises import gradebook, grader, source, workspace
 from minigan.exercises.catalogue import EXERCISES
@@ -131,3 +131,42 @@ def test_a_file_many_workspaces_share_is_normalised_and_searched_once(tmp_path, 
     assert gradebook.suspicious(tmp_path / "s02") == ["minigan/engine/graph.py uses ctypes"]
     partial = [gradebook.copied_reference(tmp_path / "s03", e.name) for e in EXERCISES]
     assert 0 < sum(partial) < len(EXERCISES)
+
+
+def _events(monkeypatch):
+    """The events the learner's process reports (start, stack, timeout, aside, ...), as (event, exercise)."""
+    seen, frames = [], grader._frames
+
+    def watched(read_end, deadline, on_frame, proc, budget=256 << 20):
+        return frames(read_end, deadline, lambda meta, arrays: seen.append((meta.get("event"), meta.get("name")))
+                      or on_frame(meta, arrays), proc, budget)
+
+    monkeypatch.setattr(grader, "_frames", watched)
+    return seen
+
+
+def test_an_endless_loop_an_earlier_exercise_runs_into_costs_one_time_limit_not_two(tmp_path, monkeypatch):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    set_body(root, "exp_backward", HOSTILE["loop"][1])
+    events = _events(monkeypatch)
+    results, _ = grader.grade(root, ["backprop", "exp_backward", "log_backward"], timeout=4, record=False)
+    assert [(n, p) for n, p, _, _ in results] == [("backprop", True), ("exp_backward", False), ("log_backward", True)]
+    assert "longer than 4 s" in results[1][2]
+    # backprop, found inside exp_backward's function well past the library's time, is set aside (no verdict),
+    # exp_backward is judged first and meets the time limit alone, then backprop runs again from its start
+    assert [e for e in events if e[0] in ("aside", "timeout")] == [("aside", "backprop"), ("timeout", "exp_backward")]
+
+
+def test_setting_an_exercise_aside_never_changes_a_verdict(tmp_path, monkeypatch):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    path = root / "minigan" / "engine" / "ops" / "elementwise.py"  # a slow exp_backward, right
+    path.write_text(source.replace_in_function(path.read_text(), "Exp.backward", "(out,) = self.saved_tensors",
+                                               "if not globals().get('_slept'):  # (once in each exercise)\n"
+                                               "            import time\n"
+                                               "            globals()['_slept'] = time.sleep(2) or True\n"
+                                               "        (out,) = self.saved_tensors"))
+    monkeypatch.setattr(grader, "_peek_after", lambda seconds, timeout: 0.5)
+    events = _events(monkeypatch)
+    results, _ = grader.grade(root, ["backprop", "exp_backward", "log_backward"], timeout=10, record=False)
+    assert [p for _, p, _, _ in results] == [True, True, True], results
+    assert [e for e in events if e[0] in ("aside", "timeout")] == [("aside", "backprop")]

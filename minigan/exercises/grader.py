@@ -447,18 +447,20 @@ def _student_env(home) -> dict:
     return env
 
 
-def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags):
+def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags, peeks=None):
     """Grade ``run`` in order in one learner's process, one exercise at a time: the next is sent once the last is
     judged (``judge(name, meta, arrays)`` → passed).  The library's code of the targets in ``handed`` runs there;
     an exercise judged failed joins ``handed`` (its verdict is final, so its code helps nothing but the exercises
-    that use it).  Returns (the exercise running when the process died or None, why)."""
+    that use it).  An exercise still running ``peeks[name]`` seconds after its start is asked where it is: found
+    in a function of an exercise not judged yet, it is set aside (ended, no verdict) and run again from its start
+    once that one is judged.  Returns (the exercise running when the process died or None, why)."""
     global _NUMPY
     with _LOCK:
         if _NUMPY is None:
             _NUMPY = _numpy_only()
     numpy_folder, allowed = _NUMPY
     seen, state = set(), {"current": None, "deadline": time.perf_counter() + STARTUP, "queue": list(run),
-                          "sent": set(handed), "started": None, "stuck": None, "again": set()}
+                          "sent": set(handed), "started": None, "stuck": None, "again": set(), "aside": None}
     cmd_read, cmd_write = os.pipe()
 
     def send_next():
@@ -467,14 +469,24 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags):
         name = state["queue"].pop(0)
         new = set(handed) - state["sent"]
         state["sent"] |= new
-        command = {"name": name, "unwritten": sorted(new), "fill": _fill(new) if new else {}}
+        command = {"name": name, "unwritten": sorted(new), "fill": _fill(new) if new else {},
+                   "peek": (peeks or {}).get(name) if name not in state["again"] else None}
         state["current"], state["deadline"] = name, time.perf_counter() + timeout + 5
+        say(command)
+
+    def say(command):
         try:
             data = (json.dumps(command) + "\n").encode()
             while data:
                 data = data[os.write(cmd_write, data):]
         except OSError:
             pass
+
+    def set_aside(name, culprit):
+        state["again"].add(name)
+        state["queue"].remove(culprit)
+        state["queue"][:0] = [culprit, name]
+        state["current"] = None
 
     def finish(name, meta, arrays):
         seen.add(name)
@@ -494,17 +506,24 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags):
             send_next()
         elif event == "start" and name == state["current"]:
             state["started"], state["stuck"] = name, None
-        elif event == "stack" and name == state["current"]:
+        elif event == "stack" and name == state["current"] and state["aside"] is None:
             state["stuck"] = _stuck_in(meta.get("where"), name)
+            if meta.get("peek") is True and state["stuck"] in state["queue"] and name not in state["again"]:
+                # long past the library's time it is inside a function of an exercise not judged yet: ended with
+                # no verdict, that one is judged first, then this one runs again from its start
+                set_aside(name, state["stuck"])
+                state["aside"], state["deadline"] = name, time.perf_counter() + 15
+                say({"aside": name})
+        elif state["aside"] is not None:  # (what it said before it was ended counts for nothing)
+            if event == "aside" and name == state["aside"]:
+                state["aside"] = None
+                send_next()
         elif name in run and name not in seen and (name == state["current"] or "error" in meta):
             culprit = state["stuck"]
             if event == "timeout" and culprit in state["queue"] and name not in state["again"]:
                 # it was stuck in a function of an exercise not judged yet: judge that one first, then this one
                 # again (with that one's library code if it fails); the order changes, never a verdict
-                state["again"].add(name)
-                state["queue"].remove(culprit)
-                state["queue"][:0] = [culprit, name]
-                state["current"] = None
+                set_aside(name, culprit)
                 send_next()
             elif event in ("timeout", "died"):
                 why = f"took longer than {timeout:g} s (an endless loop?): the grader ended its process" \
@@ -519,7 +538,7 @@ def _run_student(copy, run, seed, timeout, torch, memory, judge, handed, flags):
         job = _job("student", run, seed, torch, timeout, None,
                    {"path": [str(copy), str(numpy_folder)], "blocked": _blocked_places(), "allowed": allowed,
                     "home": home, "unwritten": sorted(handed), "fill": _fill(handed), "cmd_fd": cmd_read})
-        total = STARTUP + (timeout + 5) * len(run) + 5
+        total = STARTUP + 2 * (timeout + 5) * len(run) + 5  # (an exercise set aside runs twice)
         try:
             proc, read_end = _launch(job, _student_env(home), home, memory, total, errors, (cmd_read,))
         finally:
@@ -576,6 +595,13 @@ def _how(code):
         return f"killed by signal {number}"
 
 
+def _peek_after(seconds, timeout) -> float:
+    """When to ask an exercise still running where it is: ten times what the library took on the same inputs, at
+    least 1 s, at most half the time limit (asking early costs at most a run again, never a verdict)."""
+    seconds = float(seconds) if isinstance(seconds, (int, float)) else 0.0
+    return min(timeout / 2, max(1.0, 10 * seconds))
+
+
 def _first_pass(copy, todo, seed, timeout, torch, memory, expected, handed, flags, got, note) -> str:
     """Grade ``todo`` in order in a learner's process (started again for the rest if it is killed mid-way);
     returns why it stopped early ('' when it did not)."""
@@ -586,12 +612,13 @@ def _first_pass(copy, todo, seed, timeout, torch, memory, expected, handed, flag
         note(name, passed, message, seconds)
         return passed
 
+    peeks = {name: _peek_after(expected[name][0].get("seconds"), timeout) for name in todo}
     why = ""
     for _ in range(3):  # a process killed mid-way is started again for the rest
         left = [name for name in todo if name not in got]
         if not left:
             break
-        current, why = _run_student(copy, left, seed, timeout, torch, memory, judged, handed, flags)
+        current, why = _run_student(copy, left, seed, timeout, torch, memory, judged, handed, flags, peeks)
         if current is not None:
             note(current, False, f"the grading process was killed while grading this exercise ({why})", 0.0)
             handed.update(BY_NAME[current].targets)

@@ -19,6 +19,7 @@ import io
 import json
 import marshal
 import os
+import select
 import signal
 import sys
 import time
@@ -210,8 +211,8 @@ def _child(name, job, checks, functions, data_fd, state):
     except OSError:
         pass
 
-    def where(signum, frame):  # the grader's time limit is near: say where the code is, for the grader to
-        places = []            # grade the exercise it is stuck in first (a hint for the order, never a verdict)
+    def where(signum, frame):  # say where the code is, for the grader to grade the exercise it is stuck in
+        places = []            # first (a hint for the order, never a verdict)
         # an exercise's function by the code it runs now (its own or the reference's): Python 3.10's code has no
         # co_qualname, and the grader looks for the exercises' qualified names only
         targets = {getattr(f, "__code__", None): target.split("::")[1] for target, f in functions.items()}
@@ -220,17 +221,20 @@ def _child(name, job, checks, functions, data_fd, state):
                 places.append([frame.f_code.co_filename.replace("\\", "/").rsplit("/minigan/", 1)[1],
                                targets.get(frame.f_code, frame.f_code.co_name)])
             frame = frame.f_back
-        _frame(data_fd, {"name": name, "event": "stack", "where": places})
-        os._exit(0)
+        _frame(data_fd, {"name": name, "event": "stack", "where": places, "peek": signum == signal.SIGUSR2})
+        if signum == signal.SIGUSR1:  # the time limit is near: this was the last word
+            os._exit(0)
 
     try:
         signal.signal(signal.SIGUSR1, where)
+        signal.signal(signal.SIGUSR2, where)  # long past the library's time: asked, it goes on
         state["locked"] = True
         features = [(label, (lambda f=f: f(Context(functions)))) for label, f in checks.FEATURES.get(name, ())]
         check = getattr(checks, "check_" + name)
         checks.__dict__["check_" + name] = lambda: check(Context(functions))
         start = time.perf_counter()
         record, error = _run_checks(name, checks, features, job["seed"])
+        signal.signal(signal.SIGUSR2, signal.SIG_IGN)  # (a late question must not cut the record's frame in two)
         extra = {"seconds": round(time.perf_counter() - start, 3), "blocked": state["blocked"][:5],
                  "denied": state["denied"][:5]}
         if job["role"] == "reference":  # the modules the checks imported: the grader compiles those of the copy
@@ -255,7 +259,10 @@ def _status(status):
     return f"exit status {os.WEXITSTATUS(status)}"
 
 
-def _grade_in_fork(name, job, checks, functions, data_fd, state):
+def _grade_in_fork(name, job, checks, functions, data_fd, state, peek=None, commands=None):
+    """Run exercise ``name``'s checks in a fork, within the time limit.  After ``peek`` seconds it is asked where it
+    is (and goes on); while it runs, the grader may send {"aside": name} on ``commands`` ([fd, bytearray]): it is
+    ended then without a verdict (the grader judges another exercise first and runs this one again)."""
     pid = os.fork()
     if pid == 0:
         _child(name, job, checks, functions, data_fd, state)
@@ -263,14 +270,32 @@ def _grade_in_fork(name, job, checks, functions, data_fd, state):
         os.setpgid(pid, pid)
     except OSError:
         pass
-    deadline, status = time.perf_counter() + job["timeout"], None
-    while status is None and time.perf_counter() < deadline:
+    try:
+        ended = os.pidfd_open(pid)  # readable once the fork ends (Linux): no polling
+    except (AttributeError, OSError):
+        ended = None
+    start = time.perf_counter()
+    deadline, status, aside = start + job["timeout"], None, False
+    peek = start + peek if peek else None
+    listen = commands[0] if commands else None
+    while status is None and not aside and time.perf_counter() < deadline:
         done, st = os.waitpid(pid, os.WNOHANG)
         if done:
             status = st
-        else:
-            time.sleep(0.005)
-    if status is None:  # ask it where it is stuck, then end it
+            break
+        if peek is not None and time.perf_counter() >= peek:
+            peek = None
+            try:
+                os.kill(pid, signal.SIGUSR2)
+            except (ProcessLookupError, PermissionError):
+                pass
+        wait = min(deadline, peek or deadline) - time.perf_counter()
+        watch = [f for f in (ended, listen) if f is not None]
+        ready = select.select(watch, [], [], max(0.0, min(wait, 0.005 if ended is None else wait)))[0]
+        if listen is not None and listen in ready:
+            aside, more = _aside(commands, name)
+            listen = listen if more else None
+    if status is None and not aside:  # ask it where it is stuck, then end it
         try:
             os.kill(pid, signal.SIGUSR1)
         except (ProcessLookupError, PermissionError):
@@ -284,12 +309,51 @@ def _grade_in_fork(name, job, checks, functions, data_fd, state):
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    if status == -1 or status is None:
+    if ended is not None:
+        os.close(ended)
+    if aside:
+        if status is None:
+            os.waitpid(pid, 0)
+        _frame(data_fd, {"name": name, "event": "aside"})
+    elif status == -1 or status is None:
         if status is None:
             os.waitpid(pid, 0)
         _frame(data_fd, {"name": name, "event": "timeout"})
     else:  # (after its own frame, if it wrote one: the grader takes the first)
         _frame(data_fd, {"name": name, "event": "died", "why": _status(status)})
+
+
+def _aside(commands, name) -> tuple:
+    """(did the grader ask to set ``name`` aside, may it still): reads what the grader sent; a line that is not
+    that question is the next exercise (the grader judged this one from its frame before its fork was seen to
+    end): it stays in the buffer for ``main``."""
+    fd, buffer = commands
+    chunk = os.read(fd, 1 << 16)
+    buffer += chunk
+    if b"\n" not in buffer:
+        return False, bool(chunk)
+    line = bytes(buffer).partition(b"\n")[0]
+    try:
+        asked = json.loads(line.decode()).get("aside") == name
+    except (ValueError, AttributeError):
+        asked = False
+    if asked:
+        _line(commands)
+    return asked, False
+
+
+def _line(commands) -> dict:
+    """The grader's next command (one JSON line) from ``commands`` ([fd, bytearray of what was read past it]); {}
+    once the grader has closed its end."""
+    fd, buffer = commands
+    while b"\n" not in buffer:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return {}
+        buffer += chunk
+    line, _, rest = bytes(buffer).partition(b"\n")
+    buffer[:] = rest
+    return json.loads(line.decode())
 
 
 def main():
@@ -327,14 +391,17 @@ def main():
     sys.stdout.flush()
     sys.stderr.flush()
     _frame(data_fd, {"event": "ready"})
-    commands = os.fdopen(job["cmd_fd"], "rb") if job.get("cmd_fd") is not None else None
+    commands = [job["cmd_fd"], bytearray()] if job.get("cmd_fd") is not None else None
     todo = list(job["run"]) if commands is None else []
+    command = {}
     while True:
         if commands is not None:  # the grader sends the next exercise once it has judged the last one
-            line = commands.readline()
-            if not line:
+            command = _line(commands)
+            if not command:
                 return
-            command = json.loads(line.decode())
+            if "aside" in command:  # (it had ended before the grader's word came: set aside all the same)
+                _frame(data_fd, {"name": command["aside"], "event": "aside"})
+                continue
             _fill(command, functions)
             todo = [command["name"]]
         if not todo:
@@ -345,7 +412,7 @@ def main():
             _frame(data_fd, {"name": name, "error": lost[0]})
             continue
         _frame(data_fd, {"name": name, "event": "start"})
-        _grade_in_fork(name, job, checks, functions, data_fd, state)
+        _grade_in_fork(name, job, checks, functions, data_fd, state, command.get("peek"), commands)
 
 
 def _package(modules, name="_minigan_exercise_checks"):

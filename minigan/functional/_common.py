@@ -5,7 +5,7 @@ weight checks of several losses.
 from __future__ import annotations
 
 from minigan._tensor_surface import Tensor, tensor
-from minigan.engine import backend
+from minigan.engine import backend, dtypes
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.surface import pointwise
 
@@ -23,6 +23,20 @@ def _float(x, op, name="input") -> Tensor:
     if not backend.is_floating(x.dtype):
         raise DtypeError(f"{op}: {name} must be a floating-point tensor, got dtype {x.dtype}")
     return x
+
+
+def _floats(op, *named, integers=False, bools=False) -> list:
+    """The tensors a loss is composed of, (value, name) pairs, as PyTorch's ops take them: in their common dtype
+    where it is floating (an integer target beside a float input); where all are integers, the default float dtype
+    if PyTorch's ops turn them into one (``integers``; ``bools`` too), else refused as ``_float`` refuses."""
+    tensors = [_tensor(x, op, name) for x, name in named]
+    common = dtypes.common_dtype(tensors)
+    if not backend.is_floating(common):
+        if not (integers and (bools or common.kind != "b")):
+            for t, (_, name) in zip(tensors, named):
+                _float(t, op, name)
+        common = backend.np.dtype(backend.DEFAULT_DTYPE)
+    return [t if t.dtype == common else t.to(common) for t in tensors]
 
 
 def _single(op, value):

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.functional._common import _float
+from minigan.functional._common import _floats
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """x1·x2 / (max(‖x1‖, eps) · max(‖x2‖, eps)) along ``dim``."""
-    x1, x2 = _float(x1, "cosine_similarity"), _float(x2, "cosine_similarity")
+    x1, x2 = _floats("cosine_similarity", (x1, "x1"), (x2, "x2"))
     shape = backend.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))  # (first: a size-1 dim along ``dim`` counts
     x1, x2 = x1.expand(*shape), x2.expand(*shape)  # once per copy in the norm, as PyTorch's)
     n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
@@ -19,5 +19,5 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """‖x1 − x2 + eps‖_p along the last dimension."""
-    x1, x2 = _float(x1, "pairwise_distance"), _float(x2, "pairwise_distance")
+    x1, x2 = _floats("pairwise_distance", (x1, "x1"), (x2, "x2"), integers=True)
     return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)

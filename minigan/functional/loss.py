@@ -10,7 +10,7 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, IndexOutOfRange, ShapeError
 from minigan.engine.ops import loss as LS
-from minigan.functional._common import _float, _number, _shown_as, _tensor, where
+from minigan.functional._common import _float, _floats, _number, _shown_as, _tensor, where
 from minigan.functional.activation import logsigmoid
 from minigan.functional.distance import pairwise_distance
 from minigan.surface import pointwise as surface_pointwise
@@ -21,6 +21,15 @@ def _regression_target(target, x, op) -> Tensor:
     (mse_loss(pred, labels) with int64 labels)."""
     target = _tensor(target, op, "target")
     return target if backend.is_floating(target.dtype) else target.to(x.dtype)
+
+
+def _float_beside(input, target, op) -> Tensor:
+    """A regression loss's input: an integer one beside a floating target is taken in the target's dtype (PyTorch's
+    promotion of the two); integers alone are refused, as there."""
+    x = _tensor(input, op)
+    if not backend.is_floating(x.dtype) and isinstance(target, Tensor) and backend.is_floating(target.dtype):
+        return x.to(target.dtype)
+    return _float(x, op)
 
 
 def _labels(labels, op, like: Tensor):
@@ -212,7 +221,7 @@ def _broadcast_pair(op, x, y):
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _legacy_reduction("mse_loss", reduction, size_average, reduce)
-    input = _float(input, "mse_loss")
+    input = _float_beside(input, target, "mse_loss")
     input, target = _broadcast_pair("mse_loss", input, _regression_target(target, input, "mse_loss"))
     LS.check_reduction("mse_loss", reduction)
     return LS.MSE.apply(input, target, reduction=reduction)
@@ -236,7 +245,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """Mean absolute error |x − y| (reduced by ``reduction``)."""
     reduction = _legacy_reduction("l1_loss", reduction, size_average, reduce)
-    input = _float(input, "l1_loss")
+    input = _float_beside(input, target, "l1_loss")
     input, target = _broadcast_pair("l1_loss", input, _regression_target(target, input, "l1_loss"))
     LS.check_reduction("l1_loss", reduction)
     return LS.apply_reduction((input - target).abs(), reduction)
@@ -246,7 +255,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     """½d²/β where |d| < β, else |d| − ½β, with d = input − target (Girshick 2015, Fast R-CNN); β = 0 is L1."""
     reduction = _legacy_reduction("smooth_l1_loss", reduction, size_average, reduce)
     op = "smooth_l1_loss"
-    x = _float(input, op)
+    x = _float_beside(input, target, op)
     x, y = _broadcast_pair(op, x, _regression_target(target, x, op))
     LS.check_reduction(op, reduction)
     beta = _number(op, "beta", beta)
@@ -292,7 +301,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     """log(1 + exp(−y·x)) for labels y ∈ {−1, 1}."""
     reduction = _legacy_reduction("soft_margin_loss", reduction, size_average, reduce)
     op = "soft_margin_loss"
-    x, y = _float(input, op), _float(target, op, "target")
+    x, y = _floats(op, (_float(input, op), "input"), (target, "target"))
     LS.check_same_shape(op, x, y)
     LS.check_reduction(op, reduction)
     return _shown_as(LS.apply_reduction((-(y * x)).softplus(), reduction), "SoftMarginLossBackward0")
@@ -301,15 +310,15 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     """max(0, −y·(x1 − x2) + margin) for y ∈ {−1, 1}."""
     reduction = _legacy_reduction("margin_ranking_loss", reduction, size_average, reduce)
-    x1, x2, y = (_float(t, "margin_ranking_loss", n) for t, n in ((input1, "input1"), (input2, "input2"),
-                                                                  (target, "target")))
+    x1, x2, y = _floats("margin_ranking_loss", (input1, "input1"), (input2, "input2"), (target, "target"),
+                        integers=True)
     return LS.apply_reduction((-y * (x1 - x2) + margin).clamp(min=0.0), reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     """x where y = 1, max(0, margin − x) where y = −1."""
     reduction = _legacy_reduction("hinge_embedding_loss", reduction, size_average, reduce)
-    x, y = _float(input, "hinge_embedding_loss"), _float(target, "hinge_embedding_loss", "target")
+    x, y = _floats("hinge_embedding_loss", (_float(input, "hinge_embedding_loss"), "input"), (target, "target"))
     loss = where(y.array != 1, (margin - x).clamp(min=0.0), 0.0) + where(y.array != -1, x, 0.0)
     return LS.apply_reduction(loss, reduction)
 
@@ -318,7 +327,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
     """1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1 (cos over dimension 1, with
     PyTorch's 1e-12 added to each squared norm)."""
     reduction = _legacy_reduction("cosine_embedding_loss", reduction, size_average, reduce)
-    x1, x2 = _float(input1, "cosine_embedding_loss"), _float(input2, "cosine_embedding_loss")
+    x1, x2 = _floats("cosine_embedding_loss", (input1, "input1"), (input2, "input2"), integers=True, bools=True)
     y = _tensor(target, "cosine_embedding_loss", "target")
     dim = x1.ndim - 1
     cos = (x1 * x2).sum(dim) / (((x1 * x1).sum(dim) + 1e-12) * ((x2 * x2).sum(dim) + 1e-12)).sqrt()
@@ -371,7 +380,9 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     """exp(x) − t·x for log-rates x (``log_input``), else x − t·log(x + eps); ``full`` adds Stirling's
     t·log t − t + ½ log(2πt) where t > 1."""
     reduction = _legacy_reduction("poisson_nll_loss", reduction, size_average, reduce, old_mean=False)
-    x, t = _float(input, "poisson_nll_loss"), _float(target, "poisson_nll_loss", "target")
+    x, t = _tensor(input, "poisson_nll_loss"), _tensor(target, "poisson_nll_loss", "target")
+    _floats("poisson_nll_loss", (x, "input"), (t, "target"), integers=True)  # (refused where PyTorch's refuses; else
+    # x and t as given: each op promotes as PyTorch's composition does, exp of integers in float32)
     loss = x.exp() - t * x if log_input else x - t * (x + eps).log()
     if full:
         safe = where(t.array > 1, t, 2.0)
@@ -382,7 +393,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """−mean over classes of [y·log σ(x) + (1 − y)·log σ(−x)], per sample, then reduced over the batch."""
     reduction = _legacy_reduction("multilabel_soft_margin_loss", reduction, size_average, reduce, old_mean=False)
-    x, y = _float(input, "multilabel_soft_margin_loss"), _float(target, "multilabel_soft_margin_loss", "target")
+    op = "multilabel_soft_margin_loss"
+    x, y = _floats(op, (_float(input, op), "input"), (target, "target"))
     loss = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
     if weight is not None:
         loss = loss * weight

@@ -22,8 +22,6 @@ LEFT_OUT = {
     "torch.tensor_split": SPLIT_NAMES, "torch.Tensor.dsplit": SPLIT_NAMES, "torch.Tensor.hsplit": SPLIT_NAMES,
     "torch.Tensor.vsplit": SPLIT_NAMES, "torch.Tensor.tensor_split": SPLIT_NAMES,
     "torch.rsub": ALPHA, "torch.subtract": ALPHA, "torch.Tensor.subtract": ALPHA, "torch.Tensor.subtract_": ALPHA,
-    "torch.Tensor.uniform_": "from, to: `from` is a Python keyword, so programs pass them by position (minigan "
-                             "names them a, b)",
     "torch.Tensor.new": "the legacy constructor takes its data or sizes by position (x.new(2, 3), x.new(data)); "
                         "new(storage=) and new(other=), a storage or a tensor to wrap, are not provided",
     "torch.Tensor.view": "view(dtype), a reinterpretation of the bits, is not provided; view(size=) by keyword: "

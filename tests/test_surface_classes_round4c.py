@@ -182,3 +182,34 @@ def test_losses_of_integer_tensors_as_pytorch(name, kinds):
     _same(theirs[0], ours[0])
     for g_theirs, g_ours in zip(theirs[1], ours[1]):
         _same(g_theirs, g_ours)
+
+
+# ----------------------------------------------------------------------------- PyTorch's keyword names
+# Each argument can be given by the name PyTorch's signature gives it (inspect / the signature survey):
+# x.permute(dims=), x.repeat(repeats=), x.expand(size=, implicit=), x.reshape(shape=), x.uniform_(from=, to=).
+KEYWORD_CALLS = {
+    "permute(dims=)": lambda x: x.permute(dims=(2, 0, 1)),
+    "repeat(repeats=)": lambda x: x.repeat(repeats=(1, 2, 1, 1)),
+    "expand(size=)": lambda x: x[:, :1].expand(size=(2, 3, 4)),
+    "expand(implicit=)": lambda x: x[:, :1].expand((2, 3, 4), implicit=False),
+    "expand(*sizes, implicit=)": lambda x: x[:, :1].expand(2, 3, 4, implicit=True),
+    "reshape(shape=)": lambda x: x.reshape(shape=(4, 6)),
+}
+
+
+@pytest.mark.parametrize("call", sorted(KEYWORD_CALLS))
+def test_keyword_names_as_pytorch(call):
+    values = np.arange(24.0).reshape(2, 3, 4)
+    theirs = KEYWORD_CALLS[call](torch.tensor(values, dtype=torch.float64))
+    ours = KEYWORD_CALLS[call](minigan.tensor(values, dtype=minigan.float64))
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    _same(theirs, ours)
+
+
+def test_uniform_takes_from_and_to_by_name():
+    minigan.manual_seed(3)
+    by_name = minigan.zeros(50, dtype=minigan.float64).uniform_(**{"from": 2.0, "to": 3.0})
+    minigan.manual_seed(3)
+    by_position = minigan.zeros(50, dtype=minigan.float64).uniform_(2.0, 3.0)
+    np.testing.assert_array_equal(by_name.numpy(), by_position.numpy())
+    assert torch.zeros(3).uniform_(**{"from": 2.0, "to": 3.0}).min() >= 2.0  # (PyTorch's names)

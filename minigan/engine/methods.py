@@ -398,7 +398,8 @@ class TensorMethods:
         """The number of dimensions (``.ndim``)."""
         return self.array.ndim
 
-    def reshape(self, *shape):
+    def reshape(self, *sizes, shape=None):  # (shape=: PyTorch's name, by keyword)
+        shape = sizes if shape is None else (shape,)
         return shaping.Reshape.apply(self, shape=checks.normalize_shape(shape, self.numel(), self.array.shape))
 
     def view(self, *shape):
@@ -454,7 +455,8 @@ class TensorMethods:
 
     moveaxis = movedim
 
-    def permute(self, *dims):
+    def permute(self, *order, dims=None):  # (dims=: PyTorch's name, by keyword)
+        dims = order if dims is None else (dims,)
         return shaping.Transpose.apply(self, axes=checks.normalize_axes(dims, self.ndim))
 
     def swapaxes(self, axis0, axis1):
@@ -465,8 +467,10 @@ class TensorMethods:
         axis = checks.normalize_axis(axis, self.ndim + 1, "unsqueeze", single=True)
         return shaping.Reshape.apply(self, shape=self.shape[:axis] + (1,) + self.shape[axis:])
 
-    def expand(self, *sizes):
-        """A broadcast view of this tensor at ``sizes`` (-1 keeps a size), as PyTorch."""
+    def expand(self, *sizes, size=None, implicit=False):
+        """A broadcast view of this tensor at ``sizes`` (-1 keeps a size), as PyTorch (``size=`` its name by keyword;
+        ``implicit`` is PyTorch's internal flag, with no effect on the result)."""
+        sizes = sizes if size is None else (size,)
         sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
         lead = len(sizes) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))

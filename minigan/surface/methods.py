@@ -119,8 +119,12 @@ class TensorMath:
         return self.copy_(backend.randn(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(std) + self.dtype.type(mean))
 
-    def uniform_(self, a=0.0, b=1.0, *, generator=None):
-        """Fill with U(a, b) samples."""
+    def uniform_(self, a=0.0, b=1.0, *, generator=None, **bounds):
+        """Fill with U(a, b) samples.  PyTorch names the bounds ``from`` and ``to`` (``from`` is a Python keyword,
+        so they come by ``**{"from": 2.0, "to": 3.0}``)."""
+        a, b = bounds.pop("from", a), bounds.pop("to", b)
+        if bounds:
+            raise TypeError(f"uniform_() got an unexpected keyword argument {next(iter(bounds))!r}")
         sampling.uniform_range("uniform_", a, b, self.dtype)
         xp = backend.get_array_module(self.array)
         return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)

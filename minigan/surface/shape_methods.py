@@ -43,7 +43,8 @@ class TensorShapes:
     def ravel(self):
         return shapes.ravel(self)
 
-    def repeat(self, *sizes):
+    def repeat(self, *sizes, repeats=None):  # (repeats=: PyTorch's name, by keyword)
+        sizes = sizes if repeats is None else (repeats,)
         sizes = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
         if len(sizes) < self.ndim:  # (tile pads them with 1s; PyTorch's repeat refuses)
             raise ShapeError(f"repeat: {len(sizes)} repeats for a tensor of {self.ndim} dimensions; give one for "

@@ -213,3 +213,54 @@ def test_uniform_takes_from_and_to_by_name():
     by_position = minigan.zeros(50, dtype=minigan.float64).uniform_(2.0, 3.0)
     np.testing.assert_array_equal(by_name.numpy(), by_position.numpy())
     assert torch.zeros(3).uniform_(**{"from": 2.0, "to": 3.0}).min() >= 2.0  # (PyTorch's names)
+
+
+# ----------------------------------------------------------------------------- amin/amax of bools and empties, take
+# amin of a bool or unsigned tensor is its least entry (−x, which the maximum of negatives relies on, would wrap);
+# an empty tensor reduced along a dimension of nonzero size is an empty result (only reducing a size-0 dim is
+# refused); take reads a negative index from the end of the flattened input, as PyTorch's.
+REDUCTIONS = {
+    "amin": lambda x: x.amin(), "amax": lambda x: x.amax(), "amin(1)": lambda x: x.amin(1),
+    "amax(0, keepdim)": lambda x: x.amax(0, keepdim=True), "amin((0, 1))": lambda x: x.amin((0, 1)),
+}
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int64", "float64"])
+@pytest.mark.parametrize("call", sorted(REDUCTIONS))
+def test_amin_amax_of_every_dtype_as_pytorch(dtype, call):
+    values = np.array([[3, 0, 7], [5, 2, 9]])
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor(values if dtype != "bool" else values > 2, dtype=getattr(lib, dtype))
+        results.append(REDUCTIONS[call](x))
+    assert str(results[1].dtype).split(".")[-1] == str(results[0].dtype).split(".")[-1]
+    np.testing.assert_array_equal(_np(results[1]), _np(results[0]))
+
+
+@pytest.mark.parametrize("call", ["amax(1)", "amin(1)", "amax(0)", "amin()", "amax((1, 2))"])
+def test_reductions_of_empty_tensors_as_pytorch(call):
+    outcomes = []
+    for lib in (torch, minigan):
+        x = lib.zeros((0, 3, 2), dtype=lib.float64)
+        dims = eval(call[4:])  # noqa: S307  (the dims written in the parameter's name)
+        fn = getattr(x, call[:4])
+        try:
+            out = fn() if dims == () else fn(dims)
+            outcomes.append(("ran", tuple(out.shape)))
+        except (RuntimeError, IndexError, ValueError) as e:
+            outcomes.append(("raised", type(e).__mro__[-2].__name__))
+    assert outcomes[0][0] == outcomes[1][0] and (outcomes[0][0] == "raised" or outcomes[0] == outcomes[1])
+
+
+def test_take_reads_negative_indices_from_the_end():
+    values, index = np.arange(12.0).reshape(3, 4), np.array([[-1, 0], [-12, 5]])
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        out = x.take(lib.tensor(index))
+        (g,) = lib.autograd.grad((out * lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64)).sum(), x)
+        results.append((out, g))
+    _same(results[0][0], results[1][0])
+    _same(results[0][1], results[1][1])
+    with pytest.raises(IndexError):
+        minigan.tensor(values).take(minigan.tensor([-13]))

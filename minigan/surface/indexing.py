@@ -193,7 +193,7 @@ def take(input, index):
     x = _t(input, "take")
     flat = x.reshape(-1)
     idx = _t(index, "take").array
-    _in_range(idx, flat.shape[0], "take", "the flattened input")
+    _in_range(idx + (idx < 0) * flat.shape[0], flat.shape[0], "take", "the flattened input")  # (−1: the last)
     return flat[Tensor._make(idx)]
 
 

@@ -70,7 +70,10 @@ def amax(input, dim=(), keepdim=False):
 
 
 def amin(input, dim=(), keepdim=False):
-    return -_amax(-_t(input, "amin"), dim, keepdim, "amin")
+    x = _t(input, "amin")
+    if x.dtype.kind in "bu":  # (−x would wrap around: ~x reverses the order of bools and unsigned integers instead)
+        return _amax(x.bitwise_not(), dim, keepdim, "amin").bitwise_not()
+    return -_amax(-x, dim, keepdim, "amin")
 
 
 def is_nonzero(input) -> builtins.bool:
@@ -256,6 +259,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 
 
 def _amax(x, dim, keepdim, fn):  # (PyTorch's amax backward multiplies by the mask of the maxima: see ops/reduce.py)
-    checks.check_nonempty(x.array, fn)
     axis = checks.normalize_axis(None if isinstance(dim, (tuple, list)) and not dim else dim, x.ndim, fn)
+    if axis is None or builtins.any(x.shape[d] == 0 for d in (axis if isinstance(axis, tuple) else (axis,))):
+        checks.check_nonempty(x.array, fn)  # (only a dim of size 0 reduced has no maximum: an empty result is fine)
     return R.Max.apply(x, axis=axis, keepdims=builtins.bool(keepdim), amax=True)

@@ -125,7 +125,8 @@ def _kind(type_text: str, name: str, default=inspect.Parameter.empty) -> str:
     if default is not inspect.Parameter.empty and default is not None:
         return {bool: "bool", int: "int", float: "float", str: "str"}.get(type(default), "skip") \
             if not isinstance(default, (tuple, list)) else "ints"
-    if name in ("input", "self", "other", "tensor", "weight", "bias", "target", "mask", "index", "src", "end"):
+    if name in ("input", "self", "other", "tensor", "weight", "bias", "target", "mask", "index", "src", "end", "a",
+                "b"):  # (a, b: tensordot's, unannotated)
         return opt + "tensor"
     if name in ("tensors", "parameters", "operands", "args"):
         return "tensors"
@@ -456,6 +457,8 @@ def generate(seed: int) -> dict:
             by_name = True
         else:
             pos.append(value)
+    if name == "einsum" and not method:  # (PyTorch's einsum(*args) takes no names: all by position)
+        pos, kw = pos + [kw.pop(k) for k in ("equation", "tensors") if k in kw], kw
     prep = None
     if method and name.endswith("_") and not name.startswith("__") and primary is not None:
         prep = d.pick(["fresh", "clone", "detach_", "no_grad_clone", "clone"])

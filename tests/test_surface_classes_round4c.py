@@ -264,3 +264,19 @@ def test_take_reads_negative_indices_from_the_end():
     _same(results[0][1], results[1][1])
     with pytest.raises(IndexError):
         minigan.tensor(values).take(minigan.tensor([-13]))
+
+
+# ----------------------------------------------------------------------------- F.elu_'s kernel arguments
+# PyTorch's F.elu_ is its kernel: elu_(input, alpha, scale, input_scale), x·scale where x > 0 and
+# scale·α(e^(x·input_scale) − 1) elsewhere; a program may give the extra two by position.
+@pytest.mark.parametrize("args", [(1.0, True), (2.0, 3.0, 0.5), (0.5, 1.0, 1.0), (1.5,)])
+def test_elu_in_place_takes_the_kernel_arguments(args):
+    values = np.array([-3.0, -0.5, 0.0, 0.7, 2.0])
+    results = []
+    for lib in (torch, minigan):
+        leaf = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        y = lib.nn.functional.elu_(leaf * 1.0, *args)
+        (g,) = lib.autograd.grad((y * lib.tensor(np.arange(1.0, 6.0))).sum(), leaf)
+        results.append((y, g))
+    _same(results[0][0], results[1][0])
+    _same(results[0][1], results[1][1])

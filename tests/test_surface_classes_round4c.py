@@ -280,3 +280,33 @@ def test_elu_in_place_takes_the_kernel_arguments(args):
         results.append((y, g))
     _same(results[0][0], results[1][0])
     _same(results[0][1], results[1][1])
+
+
+# ----------------------------------------------------------------------------- index ops on a 0-d tensor
+# PyTorch takes a 0-d tensor as a vector of one along dim 0 (or −1) in the index and scatter ops; the result is 0-d.
+ZERO_D = {
+    "index_fill": lambda L, x, i, s: x.index_fill(0, i, 7.0),
+    "index_fill(-1)": lambda L, x, i, s: x.index_fill(-1, i, 7.0),
+    "index_copy": lambda L, x, i, s: x.index_copy(0, i, s),
+    "index_add": lambda L, x, i, s: x.index_add(0, i, s, alpha=2.0),
+    "index_select": lambda L, x, i, s: x.index_select(0, i),
+    "gather": lambda L, x, i, s: x.gather(0, i.reshape(())),
+    "scatter": lambda L, x, i, s: x.scatter(0, i.reshape(()), s),
+    "scatter(value)": lambda L, x, i, s: x.scatter(0, i.reshape(()), 4.0),
+    "scatter_add": lambda L, x, i, s: x.scatter_add(0, i.reshape(()), s),
+}
+
+
+@pytest.mark.parametrize("call", sorted(ZERO_D))
+def test_index_ops_on_a_zero_d_tensor_as_pytorch(call):
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor(3.0, dtype=lib.float64, requires_grad=True)
+        s = lib.tensor(5.0, dtype=lib.float64, requires_grad=True)
+        out = ZERO_D[call](lib, x * 1.0, lib.tensor([0]), s * 1.0)
+        grads = lib.autograd.grad(out * 2.5, [x, s], allow_unused=True)
+        results.append((out, [0.0 if g is None else g for g in grads]))
+    assert tuple(results[1][0].shape) == tuple(results[0][0].shape) == ()
+    _same(results[0][0], results[1][0])
+    for g_theirs, g_ours in zip(results[0][1], results[1][1]):
+        np.testing.assert_allclose(float(g_ours), float(g_theirs))

@@ -217,4 +217,4 @@ __all__ = ["Size", "Tensor", "tensor", "from_numpy", "maximum", "minimum"]
 
 # Last, with Tensor whole: a node's PyTorch names (grad_fn.name(), next_functions, the grad_fn=<MulBackward0> that
 # print(y) shows) come with the surface, whatever a program imports first.
-from minigan.autograd import graph as _graph  # noqa: E402, F401
+from minigan.surface import node_view as _node_view  # noqa: E402, F401

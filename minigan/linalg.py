@@ -12,7 +12,7 @@ from minigan import toplevel
 from minigan._tensor_surface import Tensor
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.surface import missing as _missing
-from minigan.surface import operands, reductions
+from minigan.surface import operands, products, reductions
 from minigan.surface.out import with_out
 
 
@@ -97,29 +97,9 @@ def multi_dot(tensors):
 
 @with_out
 def matrix_power(input, n):
-    """A multiplied by itself n times (A⁰ is the identity), for square matrices (…, k, k): by repeated squaring, as
-    PyTorch's, so its gradient is the products'.  A negative n needs the inverse, which minigan does not provide."""
-    A = _t(input, "matrix_power")  # (PyTorch's keyword is input)
-    if isinstance(n, bool) or not hasattr(n, "__index__"):
-        raise TypeError(f"linalg.matrix_power: n must be an integer, got {type(n).__name__} {n!r}")
-    n = int(n)
-    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
-        raise ShapeError(f"linalg.matrix_power: expected square matrices (..., k, k), got shape {tuple(A.shape)}")
-    if n < 0:
-        raise _missing.NotInMinigan(f"linalg.matrix_power: n = {n} needs the inverse of A, which minigan does not "
-                                    "provide: use numpy.linalg.matrix_power on A.detach().numpy() (no gradient)")
-    if n == 0:
-        return A.clone().copy_(toplevel.eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(*A.shape))  # (0 grad)
-    if n <= 3:  # PyTorch's products for 1, 2, 3: A, A·A, (A·A)·A
-        return A.clone() if n == 1 else A @ A if n == 2 else (A @ A) @ A
-    result, square = None, A
-    while n:
-        if n & 1:
-            result = square if result is None else result @ square
-        n >>= 1
-        if n:
-            square = square @ square
-    return result
+    """A multiplied by itself n times (A⁰ is the identity), for square matrices (…, k, k): the Tensor's own method's
+    body (minigan/surface/products.py), by repeated squaring as PyTorch's."""
+    return products.matrix_power(input, n)
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):

@@ -1,7 +1,7 @@
 """The library above the engine writes into the engine's classes only the names the engine declares for it.
 
 ``minigan.engine.EXTENSION_POINTS`` lists them, per class (``Tensor.plain``: the class of every result, which the
-surface sets to minigan.Tensor; PyTorch's view of a node for a learner's prints, set by minigan/autograd/graph.py).
+surface sets to minigan.Tensor; PyTorch's view of a node for a learner's prints, set by minigan/surface/node_view.py).
 A fresh interpreter imports the engine alone, notes every class and module of it, then imports the whole library
 and compares: a name added to, or replaced in, an engine class or module that is not declared fails here, and so
 does a declared name that nothing sets (the declaration would have gone stale).

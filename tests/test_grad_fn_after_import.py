@@ -1,5 +1,5 @@
 """A program's first lines, ``import torch`` then ``print(x * 2)`` of a tensor that requires grad, print the node's
-name with nothing else imported first: ``import minigan`` is lazy, and the graph's names (minigan/autograd/graph.py)
+name with nothing else imported first: ``import minigan`` is lazy, and the graph's names (minigan/surface/node_view.py)
 come with the surface.  Run in a fresh interpreter, where nothing else imported them."""
 
 import subprocess

@@ -1,4 +1,4 @@
-"""The graph as a learner prints it (minigan/autograd/graph.py): ``grad_fn.next_functions`` as PyTorch's
+"""The graph as a learner prints it (minigan/surface/node_view.py): ``grad_fn.next_functions`` as PyTorch's
 ``(node, output index)`` pairs, ``AccumulateGrad`` for a leaf, ``name()``, the repr, metadata and the node hooks.
 
 The survey runs many ops, methods and functional calls (random_programs.py's tables and a table of the calls

@@ -240,6 +240,7 @@ class OutputNode(FunctionNode):
     output ``index``, on to the Function's node, which calls the user's backward once with all of them."""
 
     needs_input_grad = (True,)
+    of_output = True  # (so PyTorch's view, minigan/surface/node_view.py, shows it as the Function's (node, index))
 
     def __init__(self, ctx, index):
         self.forward_cls, self.index, self.edges = ctx.forward_cls, index, (ctx,)

@@ -22,7 +22,7 @@ from minigan.engine.tensor import Tensor
 
 # The names the library above may write into the engine's classes, and nothing else
 # (tests/test_engine_extension_points.py): the class of every result the engine makes (the surface sets it to
-# minigan.Tensor), and PyTorch's view of a node for a learner's prints (minigan/autograd/graph.py; the walk
+# minigan.Tensor), and PyTorch's view of a node for a learner's prints (minigan/surface/node_view.py; the walk
 # reads none of it).
 EXTENSION_POINTS = {
     Tensor: ("plain",),

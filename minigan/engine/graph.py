@@ -41,7 +41,7 @@ the in-place changes made to its array (shared with its views); a saved value is
 (array, counter, version then), and ``saved_tensors`` raises when one changed since.
 
 **What a learner prints** (``y.grad_fn``, ``.next_functions``, ``.name()``) is PyTorch's view of these nodes, added
-above the engine by minigan/autograd/graph.py: ``next_functions`` shows the same edges as PyTorch's
+above the engine by minigan/surface/node_view.py: ``next_functions`` shows the same edges as PyTorch's
 ``(node, output index)`` pairs, a leaf as its ``AccumulateGrad`` node, a constant as ``(None, 0)``; ``name()``
 and the repr give PyTorch's names (``MulBackward0``).  The walk never uses them: it follows ``edges``.
 """
@@ -121,7 +121,7 @@ class Node:
     is_view = False          # True for ops whose output may share the input's memory (reshape, transpose...)
     freed = False            # backward with retain_graph=False ran through this node
     # (PyTorch's view for a learner's prints, above the engine: next_functions, name(), metadata, register_hook,
-    # register_prehook and the repr <MulBackward0 object at 0x...>, from minigan/autograd/graph.py)
+    # register_prehook and the repr <MulBackward0 object at 0x...>, from minigan/surface/node_view.py)
 
     def forward(self, *arrays, **params):  # pragma: no cover - every op overrides it
         raise NotImplementedError

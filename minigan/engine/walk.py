@@ -4,7 +4,7 @@ The graph is made of nodes (``Node``s); each node's ``edges`` says, for each of 
 inputs, where that input came from *when the node was recorded*: the node that produced it, a leaf
 Tensor (a weight, an input that requires grad), or None (a constant).  So an in-place change made
 later cannot re-route the gradient of an op that ran before it (as in PyTorch).  (A learner prints the same
-edges as PyTorch's ``next_functions``, ``(node, 0)`` pairs: minigan/autograd/graph.py.)
+edges as PyTorch's ``next_functions``, ``(node, 0)`` pairs: minigan/surface/node_view.py.)
 
 Three small pieces, each readable on its own:
 

@@ -24,7 +24,7 @@ import sys
 
 from minigan.engine import checks
 from minigan.engine.errors import ShapeError
-from minigan.functional._common import _shown_as, _tensor, where
+from minigan.functional._common import _tensor, where
 from minigan.functional.activation import (
     celu,
     celu_,
@@ -108,6 +108,7 @@ from minigan.functional.vision import (
 )
 from minigan.surface import missing as _missing
 from minigan.surface import shapes
+from minigan.surface.node_view import shown_as
 
 cat = shapes.cat  # (minigan/surface/shapes.py: minigan.cat is the same body)
 
@@ -123,7 +124,7 @@ def stack(tensors, dim=0, *, axis=None):
         if t.shape != shape:
             raise ShapeError(f"stack: tensor {i} has shape {tuple(t.shape)}, but tensor 0 has shape {shape}")
     axis = checks.normalize_axis(axis, len(shape) + 1, "stack", single=True)
-    return _shown_as(cat([t.unsqueeze(axis) for t in tensors], axis=axis), "StackBackward0")
+    return shown_as(cat([t.unsqueeze(axis) for t in tensors], axis=axis), "StackBackward0")
 
 
 def __getattr__(name):

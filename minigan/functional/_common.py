@@ -64,14 +64,6 @@ def _same_dtype(op, x, weight):
                         "or the layer with .double())")
 
 
-def _shown_as(result, torch_name):
-    """``result``, whose node prints PyTorch's name for the function that made it (minigan/autograd/graph.py:
-    shown_as): a function composed of several ops here shows the one node PyTorch's shows."""
-    from minigan.autograd.graph import shown_as  # (imported when used: minigan.autograd imports the surface)
-
-    return shown_as(result, torch_name)
-
-
 # ----------------------------------------------------------------------------- convolution, normalization
 def _one_sample(fn, x, *args):
     """fn of one sample without its batch axis, as PyTorch allows ((C, H, W) for an image layer): fn of a batch

@@ -11,8 +11,9 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DtypeError, ShapeError
 from minigan.engine.ops import activation
-from minigan.functional._common import _float, _into, _number, _shown_as, _tensor, where
+from minigan.functional._common import _float, _into, _number, _tensor, where
 from minigan.surface import operands, pointwise
+from minigan.surface.node_view import shown_as
 
 
 def _integer_or_float(x, op) -> Tensor:
@@ -93,10 +94,10 @@ def elu(input, alpha=1.0, inplace=False):
     if not checks.is_number(alpha):
         raise TypeError(f"elu: alpha must be a number, got {type(alpha).__name__} {alpha!r}")
     if math.isfinite(alpha):
-        return _shown_as(input.relu() + (input.clamp(max=0.0).exp() - 1.0) * float(alpha), "EluBackward0")
+        return shown_as(input.relu() + (input.clamp(max=0.0).exp() - 1.0) * float(alpha), "EluBackward0")
     with backend.np.errstate(invalid="ignore"):  # (α · 0 where x < 0 is NaN, as PyTorch's)
         out = input.relu() + (input.clamp(max=0.0).exp() - 1.0) * _negative_side(input, alpha)
-    return _shown_as(out, "EluBackward0")
+    return shown_as(out, "EluBackward0")
 
 
 def silu(input, inplace=False):
@@ -104,7 +105,7 @@ def silu(input, inplace=False):
     if inplace:
         return _into(input, "silu", lambda t: silu(t))
     input = _float(input, "silu")
-    return _shown_as(input * input.sigmoid(), "SiluBackward0")
+    return shown_as(input * input.sigmoid(), "SiluBackward0")
 
 
 def mish(input, inplace=False):
@@ -112,7 +113,7 @@ def mish(input, inplace=False):
     if inplace:
         return _into(input, "mish", lambda t: mish(t))
     input = _float(input, "mish")
-    return _shown_as(input * input.softplus().tanh(), "MishBackward0")
+    return shown_as(input * input.softplus().tanh(), "MishBackward0")
 
 
 def gelu(input, approximate="none"):
@@ -122,9 +123,9 @@ def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     if approximate == "none":
-        return _shown_as(input * 0.5 * (input * -(0.5 ** 0.5)).erfc(), "GeluBackward0")
+        return shown_as(input * 0.5 * (input * -(0.5 ** 0.5)).erfc(), "GeluBackward0")
     c = (2.0 / 3.141592653589793) ** 0.5
-    return _shown_as(0.5 * input * (1.0 + ((input + 0.044715 * input * input * input) * c).tanh()), "GeluBackward0")
+    return shown_as(0.5 * input * (1.0 + ((input + 0.044715 * input * input * input) * c).tanh()), "GeluBackward0")
 
 
 def softsign(input):
@@ -159,7 +160,7 @@ def hardsigmoid(input, inplace=False):
     """relu6(x + 3) / 6: 0 below −3, 1 above 3, linear between."""
     if inplace:
         return _into(input, "hardsigmoid", lambda t: hardsigmoid(t))
-    return _shown_as(relu6(_float(input, "hardsigmoid") + 3.0) / 6.0, "HardsigmoidBackward0")
+    return shown_as(relu6(_float(input, "hardsigmoid") + 3.0) / 6.0, "HardsigmoidBackward0")
 
 
 def hardswish(input, inplace=False):
@@ -172,7 +173,7 @@ def hardswish(input, inplace=False):
 def logsigmoid(input):
     """log σ(x) = −softplus(−x), stable for large |x|."""
     out = (-(-_float(input, "logsigmoid")).softplus()).contiguous()  # (row-major, as PyTorch's)
-    return _shown_as(out, "LogSigmoidBackward0")
+    return shown_as(out, "LogSigmoidBackward0")
 
 
 def tanhshrink(input):
@@ -211,7 +212,7 @@ def selu(input, inplace=False):
     if inplace:
         return _into(input, "selu", lambda t: selu(t))
     out = elu(_float(input, "selu"), 1.6732632423543772848170429916717) * 1.0507009873554804934193349852946
-    return _shown_as(out, "EluBackward0")
+    return shown_as(out, "EluBackward0")
 
 
 def _negative_side(input, alpha):
@@ -225,10 +226,10 @@ def celu(input, alpha=1.0, inplace=False):
         return _into(input, "celu", lambda t: celu(t, alpha))
     input, alpha = _float(input, "celu"), _number("celu", "alpha", alpha)
     if math.isfinite(alpha):
-        return _shown_as(input.relu() + ((input.clamp(max=0.0) / alpha).exp() - 1.0) * alpha, "CeluBackward0")
+        return shown_as(input.relu() + ((input.clamp(max=0.0) / alpha).exp() - 1.0) * alpha, "CeluBackward0")
     with backend.np.errstate(invalid="ignore"):  # (as elu's; x / α too only where x < 0)
         scaled = input.clamp(max=0.0) * _negative_side(input, 1.0 / alpha)
-        return _shown_as(input.relu() + (scaled.exp() - 1.0) * _negative_side(input, alpha), "CeluBackward0")
+        return shown_as(input.relu() + (scaled.exp() - 1.0) * _negative_side(input, alpha), "CeluBackward0")
 
 
 def threshold(input, threshold, value, inplace=False):
@@ -279,7 +280,7 @@ def prelu(input, weight):
     input, weight = _float(input, "prelu"), _float(weight, "prelu", "weight")
     operands.same_dtype("prelu", input, weight, "weight")
     shape = (1, -1) + (1,) * (input.ndim - 2) if weight.numel() > 1 else (1,) * input.ndim  # (0-d stays 0-d)
-    return _shown_as(input.relu() + weight.reshape(*shape) * input.clamp(max=0.0), "PreluKernelBackward0")
+    return shown_as(input.relu() + weight.reshape(*shape) * input.clamp(max=0.0), "PreluKernelBackward0")
 
 
 def glu(input, dim=-1):
@@ -290,17 +291,17 @@ def glu(input, dim=-1):
         raise ShapeError(f"glu: dimension {dim} of shape {tuple(input.shape)} has odd size {n}; it is halved")
     before = (slice(None),) * (dim % input.ndim)
     a, b = input[before + (slice(0, n // 2),)], input[before + (slice(n // 2, n),)]
-    return _shown_as(a * b.sigmoid(), "GluBackward0")
+    return shown_as(a * b.sigmoid(), "GluBackward0")
 
 
 def hardshrink(input, lambd=0.5):
     """x where |x| > λ, else 0."""
     input = _float(input, "hardshrink")
-    return _shown_as(where(abs(input.array) <= lambd, 0.0, input), "HardshrinkBackward0")  # (NaN stays NaN, as PyTorch)
+    return shown_as(where(abs(input.array) <= lambd, 0.0, input), "HardshrinkBackward0")  # (NaN stays NaN, as PyTorch)
 
 
 def softshrink(input, lambd=0.5):
     """x − λ above λ, x + λ below −λ, 0 between."""
     input = _float(input, "softshrink")
-    return _shown_as(where(abs(input.array) <= lambd, 0.0, where(input.array > lambd, input - lambd,
+    return shown_as(where(abs(input.array) <= lambd, 0.0, where(input.array > lambd, input - lambd,
                                                        input + lambd)), "SoftshrinkBackward0")  # (NaN stays NaN)

@@ -9,8 +9,9 @@ from minigan.engine import backend, checks
 from minigan.engine.checks import is_integer, pair
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import conv as C
-from minigan.functional._common import _float, _one_sample, _same_dtype, _shown_as, _single
+from minigan.functional._common import _float, _one_sample, _same_dtype, _single
 from minigan.functional.vision import pad
+from minigan.surface.node_view import shown_as
 
 
 def _check_4d(x_shape, w_shape, op: str, weight_layout: str) -> None:
@@ -171,7 +172,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     if x.ndim != 4:
         raise ShapeError(f"unfold: input must be 4-D (N, C, H, W), got shape {tuple(x.shape)}")
     out = conv2d(x, _picking_kernels(x.shape[1], kh, kw, x), None, stride, padding, dilation)
-    return _shown_as(out.reshape(x.shape[0], out.shape[1], -1), "Im2ColBackward0")
+    return shown_as(out.reshape(x.shape[0], out.shape[1], -1), "Im2ColBackward0")
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -206,7 +207,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     p = one(padding)
     out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), p if isinstance(p, str) else (0, p),
                  (1, one(dilation)), groups)
-    return _shown_as(out.squeeze(2), "ConvolutionBackward0")
+    return shown_as(out.squeeze(2), "ConvolutionBackward0")
 
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):

@@ -10,10 +10,11 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, IndexOutOfRange, ShapeError
 from minigan.engine.ops import loss as LS
-from minigan.functional._common import _float, _floats, _number, _shown_as, _tensor, where
+from minigan.functional._common import _float, _floats, _number, _tensor, where
 from minigan.functional.activation import logsigmoid
 from minigan.functional.distance import pairwise_distance
 from minigan.surface import pointwise as surface_pointwise
+from minigan.surface.node_view import shown_as
 
 
 def _regression_target(target, x, op) -> Tensor:
@@ -239,7 +240,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         return _per_position(nll_loss, op, input, target, reduction, weight=weight, ignore_index=ignore_index)
     nll, _, counted = _nll_parts(input, target, _weight(weight, op, input), ignore_index, op)
     loss = _kept_mean(nll, counted) if reduction == "mean" else LS.apply_reduction(nll, reduction)
-    return _shown_as(loss, "NllLossBackward0")
+    return shown_as(loss, "NllLossBackward0")
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -263,9 +264,9 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         raise DomainError(f"{op}: beta must be >= 0, got {beta}")
     d = x - y
     if beta == 0:
-        return _shown_as(LS.apply_reduction(d.abs(), reduction), "SmoothL1LossBackward0")
+        return shown_as(LS.apply_reduction(d.abs(), reduction), "SmoothL1LossBackward0")
     loss = where(abs(d.array) < beta, d * d * (0.5 / beta), d.abs() - 0.5 * beta)
-    return _shown_as(LS.apply_reduction(loss, reduction), "SmoothL1LossBackward0")
+    return shown_as(LS.apply_reduction(loss, reduction), "SmoothL1LossBackward0")
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
@@ -275,7 +276,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     delta = _number(op, "delta", delta)
     if not delta > 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: delta must be > 0, got {delta}")
-    return _shown_as(smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta, "HuberLossBackward0")
+    return shown_as(smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta, "HuberLossBackward0")
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -304,7 +305,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     x, y = _floats(op, (_float(input, op), "input"), (target, "target"))
     LS.check_same_shape(op, x, y)
     LS.check_reduction(op, reduction)
-    return _shown_as(LS.apply_reduction((-(y * x)).softplus(), reduction), "SoftMarginLossBackward0")
+    return shown_as(LS.apply_reduction((-(y * x)).softplus(), reduction), "SoftMarginLossBackward0")
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):

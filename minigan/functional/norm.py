@@ -7,7 +7,8 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import ShapeError
 from minigan.engine.ops import norm as N
-from minigan.functional._common import _float, _same_dtype, _shown_as, _tensor
+from minigan.functional._common import _float, _same_dtype, _tensor
+from minigan.surface.node_view import shown_as
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
@@ -66,7 +67,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     out = d / ((d * d).mean(dims, keepdim=True) + eps).sqrt()
     if weight is not None:
         out = out * weight
-    return _shown_as(out if bias is None else out + bias, "NativeLayerNormBackward0")
+    return shown_as(out if bias is None else out + bias, "NativeLayerNormBackward0")
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -86,7 +87,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     per_channel = (1, c) + (1,) * (input.ndim - 2)
     if weight is not None:
         out = out * weight.reshape(*per_channel)
-    return _shown_as(out if bias is None else out + bias.reshape(*per_channel), "NativeGroupNormBackward0")
+    return shown_as(out if bias is None else out + bias.reshape(*per_channel), "NativeGroupNormBackward0")
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
@@ -97,7 +98,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     if running_mean is not None or running_var is not None or not use_input_stats:
         raise NotImplementedError("instance_norm: running statistics are not provided (track_running_stats=False "
                                   "is PyTorch's default for InstanceNorm too)")
-    return _shown_as(group_norm(input, input.shape[1], weight, bias, eps), "ViewBackward0")  # (PyTorch's last step)
+    return shown_as(group_norm(input, input.shape[1], weight, bias, eps), "ViewBackward0")  # (PyTorch's last step)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):

@@ -9,7 +9,8 @@ from minigan.engine.checks import is_integer
 from minigan.engine.errors import DomainError, DtypeError, IndexOutOfRange
 from minigan.engine.grad_mode import no_grad
 from minigan.engine.ops import loss as LS
-from minigan.functional._common import _float, _shown_as, where
+from minigan.functional._common import _float, where
+from minigan.surface.node_view import shown_as
 
 
 def padding_index(padding_idx, num_embeddings: int, op: str):
@@ -88,4 +89,4 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         picked = picked * share + picked.detach() * (1 - share)
     if padding_idx is not None:  # the padding row's value, with no gradient
         picked = where((idx == padding_idx)[..., None], picked.detach(), picked)
-    return _shown_as(picked, "EmbeddingBackward0")
+    return shown_as(picked, "EmbeddingBackward0")

@@ -9,7 +9,8 @@ from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, IndexOutOfRange, ShapeError
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
-from minigan.surface.operands import _fresh, _shown_as, _t, one_value, same_dtype
+from minigan.surface.node_view import shown_as
+from minigan.surface.operands import _fresh, _t, one_value, same_dtype
 
 
 def _indices(index, fn, name, like):
@@ -57,7 +58,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     out = x[_along_place(x, dim, index, "gather")[1]]
     zero_d = index.ndim == 0 if hasattr(index, "ndim") else backend.np.ndim(index) == 0
     # the index's shape (a 0-d index reads one entry)
-    return _fresh(out.reshape(())) if zero_d else _shown_as(out, "GatherBackward0")
+    return _fresh(out.reshape(())) if zero_d else shown_as(out, "GatherBackward0")
 
 
 def _source(src, value, idx, fn, like):
@@ -84,6 +85,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     x = _t(input, "scatter")
     if checks.is_number(src) and value is None:  # scatter(dim, index, 1.0): PyTorch's value overload (np.float32 too)
         src, value = None, src.item() if backend.is_numpy_scalar(src) else src
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
+        src = src.reshape(-1) if isinstance(src, Tensor) else src
+        return scatter(x.reshape(1), dim, _t(index, "scatter").reshape(-1), src, value=value).reshape(())
     idx, place = _along_place(x, dim, index, "scatter")
     out = x.clone()
     out[place] = _source(src, value, idx, "scatter", x)  # (a repeated index: one of its values, as PyTorch)
@@ -93,6 +97,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 def scatter_add(input, dim, index, src):
     """input with src's values added where ``index`` points along ``dim`` (repeats add up): gather's adjoint."""
     x = _t(input, "scatter_add")
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
+        return scatter_add(x.reshape(1), dim, _t(index, "scatter_add").reshape(-1), _t(src, "scatter_add").reshape(-1)
+                           ).reshape(())
     idx, place = _along_place(x, dim, index, "scatter_add")
     values = _source(src, None, idx, "scatter_add", x)
     return x + S.IndexAdd.apply(values, index=(place, True), shape=tuple(x.shape))
@@ -111,8 +118,10 @@ def _index_place(x, dim, index, fn):
 def index_select(input, dim, index):
     """The entries of ``input`` at the 1-D ``index`` along ``dim`` (repeats allowed)."""
     x = _t(input, "index_select")
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
+        return index_select(x.reshape(1), dim, _t(index, "index_select").reshape(-1)).reshape(())
     out = x[_index_place(x, dim, index, "index_select")[0]].contiguous()  # (row-major, as PyTorch's)
-    return _shown_as(out, "IndexSelectBackward0")
+    return shown_as(out, "IndexSelectBackward0")
 
 
 def nonzero(input, *, as_tuple=False):
@@ -140,12 +149,15 @@ def masked_select(input, mask):
     if not backend.is_array(m) or m.dtype != backend.np.bool_:
         raise TypeError("masked_select: mask must be a bool tensor (e.g. x > 0)")
     shape = backend.broadcast_shapes(tuple(x.shape), tuple(m.shape))
-    return _shown_as(x.expand(*shape)[backend.get_array_module(m).broadcast_to(m, shape)], "MaskedSelectBackward0")
+    return shown_as(x.expand(*shape)[backend.get_array_module(m).broadcast_to(m, shape)], "MaskedSelectBackward0")
 
 
 def index_add(input, dim, index, source, *, alpha=1):
     """input with alpha·source's slices added at ``index`` along ``dim`` (repeated indices add up)."""
     x = _t(input, "index_add")
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
+        return index_add(x.reshape(1), dim, _t(index, "index_add").reshape(-1), _t(source, "index_add").reshape(-1),
+                         alpha=alpha).reshape(())
     place, d = _index_place(x, dim, index, "index_add")
     source = _t(source, "index_add").to(x.dtype)
     expected = tuple(x.shape[:d]) + (place[d].shape[0],) + tuple(x.shape[d + 1:])
@@ -218,6 +230,9 @@ def take_along_dim(input, indices, dim=None):
 def index_copy(input, dim, index, source):
     """input with source's slices written at ``index`` along ``dim``."""
     x = _t(input, "index_copy")
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
+        return index_copy(x.reshape(1), dim, _t(index, "index_copy").reshape(-1), _t(source, "index_copy").reshape(-1)
+                          ).reshape(())
     same_dtype("index_copy", x, source, "source")
     place, d = _index_place(x, dim, index, "index_copy")
     source = _t(source, "index_copy")
@@ -233,6 +248,8 @@ def index_copy(input, dim, index, source):
 def index_fill(input, dim, index, value):
     """input with the slices at ``index`` along ``dim`` set to ``value``."""
     x = _t(input, "index_fill")
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
+        return index_fill(x.reshape(1), dim, _t(index, "index_fill").reshape(-1), value).reshape(())
     one_value("index_fill", value)
     place, _ = _index_place(x, dim, index, "index_fill")
     out = x.clone()

@@ -22,6 +22,7 @@ from minigan.engine.ops import shape as shaping
 from minigan.surface import creation, operands, pointwise, products, reductions, sampling
 from minigan.surface import missing as _missing
 from minigan.surface import unary as U
+from minigan.surface.node_view import shown_as
 
 
 def check_slope(negative_slope) -> float:
@@ -81,14 +82,10 @@ class TensorMath:
 
     def matrix_power(self, n):
         """This square matrix (or each of a batch) multiplied by itself n times: minigan.linalg.matrix_power."""
-        from minigan import linalg  # (imported when used: minigan.linalg imports the surface)
-
-        return linalg.matrix_power(self, n)
+        return products.matrix_power(self, n)
 
     def square(self):
-        from minigan.autograd.graph import shown_as  # (PyTorch's square is pow(x, 2): its node, PowBackward0)
-
-        return shown_as(self * self, "PowBackward0")
+        return shown_as(self * self, "PowBackward0")  # (PyTorch's square is pow(x, 2): its node, PowBackward0)
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         axis, keepdims = _dim("logsumexp", dim, axis), _keepdim(keepdim, keepdims)

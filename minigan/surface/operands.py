@@ -48,13 +48,6 @@ def one_value(fn, value) -> None:
                           "use minigan.where(mask, value, x) to fill from a tensor")
 
 
-def _shown_as(result, torch_name):
-    """``result``, whose node prints PyTorch's name for the function that made it (minigan/autograd/graph.py)."""
-    from minigan.autograd.graph import shown_as  # (imported when used: minigan.autograd imports the surface)
-
-    return shown_as(result, torch_name)
-
-
 def _fresh(t):
     """A result that PyTorch gives as a new tensor: a view of a temporary made on the way becomes a tensor of its own
     (a copy), so that it is not a view (detach_ takes it, an in-place change is its own)."""

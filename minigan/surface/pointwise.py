@@ -14,7 +14,8 @@ from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
 from minigan.surface import unary as U
 from minigan.surface.indexing import nonzero
-from minigan.surface.operands import _operand, _shown_as, _t, floating, one_value, same_dtype
+from minigan.surface.node_view import shown_as
+from minigan.surface.operands import _operand, _t, floating, one_value, same_dtype
 
 
 def choose(condition, a, b):
@@ -136,11 +137,11 @@ def lerp(input, end, weight):
     diff, weight = end - x, weight.to(x.dtype) if isinstance(weight, Tensor) else weight
     if not isinstance(weight, Tensor):
         out = input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
-        return _shown_as(out, "LerpBackward0")  # (a number weight; a tensor weight: LerpBackward1)
+        return shown_as(out, "LerpBackward0")  # (a number weight; a tensor weight: LerpBackward1)
     small = weight.detach().abs() < 0.5  # (each form sees 0 for the weight where it is not used: the gradient the
     # other form's 0 sends back is then 0·0, never 0·∞ = NaN)
     out = where(small, input + weight.masked_fill(~small, 0) * diff, end - diff * (1 - weight.masked_fill(small, 0)))
-    return _shown_as(out, "LerpBackward1")
+    return shown_as(out, "LerpBackward1")
 
 
 def _array_of(x, like):
@@ -258,8 +259,6 @@ def masked_fill(input, mask, value):
         value = value.to(x.dtype)
     elif isinstance(value, (bool, int, float)) or backend.is_numpy_scalar(value):
         value = Tensor._make(backend.get_array_module(x.array).asarray(value).astype(x.dtype))
-    from minigan.autograd.graph import shown_as  # (the node PyTorch's one op shows: MaskedFillBackward0)
-
     return shown_as(where(mask, value, x).contiguous(), "MaskedFillBackward0")  # (row-major, as PyTorch's)
 
 
@@ -303,7 +302,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 def logaddexp(input, other):
     """log(eᵃ + eᵇ) without overflow; its gradient is PyTorch's formula 1/(1 + e^(b − a)), so a second order
     (and the NaN where an input is infinite) is PyTorch's too."""
-    return _shown_as(U.LogAddExp.apply(*_pair(input, other, "logaddexp")), "LogaddexpBackward0")
+    return shown_as(U.LogAddExp.apply(*_pair(input, other, "logaddexp")), "LogaddexpBackward0")
 
 
 def xlogy(input, other):

@@ -143,7 +143,7 @@ def tensor_repr(t) -> str:
         formatter = _Formatter(_shown_values(a, summarize), backend.is_floating(a.dtype))
         body = _nested_str(a, len(prefix), summarize, formatter)
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")  # PyTorch's name (minigan/autograd/graph.py)
+        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")  # PyTorch's name (minigan/surface/node_view.py)
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, len(prefix))

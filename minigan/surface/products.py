@@ -11,7 +11,9 @@ from minigan.engine import backend
 from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.tensor import Tensor
 from minigan.surface.creation import integer
-from minigan.surface.operands import _shown_as, _t, same_dtype
+from minigan.surface.missing import NotInMinigan
+from minigan.surface.node_view import shown_as
+from minigan.surface.operands import _t, same_dtype
 
 
 def bmm(input, mat2):
@@ -23,7 +25,7 @@ def bmm(input, mat2):
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta·input + alpha·(mat1 @ mat2)."""
-    return _shown_as(_t(input, "addmm") * beta + (_t(mat1, "addmm") @ mat2) * alpha, "AddmmBackward0")
+    return shown_as(_t(input, "addmm") * beta + (_t(mat1, "addmm") @ mat2) * alpha, "AddmmBackward0")
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -48,7 +50,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
 
 def dist(input, other, p=2):
     """The p-norm of input − other (broadcast)."""
-    return _shown_as((_t(input, "dist") - other).norm(p), "DistBackward0")
+    return shown_as((_t(input, "dist") - other).norm(p), "DistBackward0")
 
 
 def outer(input, vec2):
@@ -99,6 +101,33 @@ def diag(input, diagonal=0):
     return x[_diagonal_index(*x.shape, diagonal, x)]
 
 
+def matrix_power(input, n):
+    """A multiplied by itself n times (A⁰ is the identity), for square matrices (…, k, k): by repeated squaring, as
+    PyTorch's, so its gradient is the products'.  A negative n needs the inverse, which minigan does not provide."""
+    A = _t(input, "matrix_power")  # (PyTorch's keyword is input)
+    if isinstance(n, bool) or not hasattr(n, "__index__"):
+        raise TypeError(f"linalg.matrix_power: n must be an integer, got {type(n).__name__} {n!r}")
+    n = int(n)
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise ShapeError(f"linalg.matrix_power: expected square matrices (..., k, k), got shape {tuple(A.shape)}")
+    if n < 0:
+        raise NotInMinigan(f"linalg.matrix_power: n = {n} needs the inverse of A, which minigan does not "
+                                    "provide: use numpy.linalg.matrix_power on A.detach().numpy() (no gradient)")
+    if n == 0:
+        eye = Tensor._make(backend.get_array_module(A.array).eye(A.shape[-1], dtype=A.array.dtype))
+        return A.clone().copy_(eye.expand(*A.shape))  # (the identity, with a zero gradient to A)
+    if n <= 3:  # PyTorch's products for 1, 2, 3: A, A·A, (A·A)·A
+        return A.clone() if n == 1 else A @ A if n == 2 else (A @ A) @ A
+    result, square = None, A
+    while n:
+        if n & 1:
+            result = square if result is None else result @ square
+        n >>= 1
+        if n:
+            square = square @ square
+    return result
+
+
 def _diagonal_index(rows, columns, offset, like):
     """(row, column) index arrays of the ``offset``-th diagonal of a rows × columns matrix (above the main one for
     offset > 0), on ``like``'s device."""
@@ -112,7 +141,7 @@ def trace(input):
     x = _t(input, "trace")
     if x.ndim != 2:
         raise ShapeError(f"trace: input must be a matrix, got shape {tuple(x.shape)}")
-    return _shown_as(diag(x).sum(), "TraceBackward0")
+    return shown_as(diag(x).sum(), "TraceBackward0")
 
 
 def einsum_letters(equation, xs):

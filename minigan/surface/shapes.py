@@ -12,7 +12,8 @@ from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.creation import integer
-from minigan.surface.operands import _fresh, _operand, _shown_as, _t
+from minigan.surface.node_view import shown_as
+from minigan.surface.operands import _fresh, _operand, _t
 from minigan.surface.pointwise import where
 
 
@@ -285,11 +286,11 @@ def _triangle(x, diagonal, lower, fn):
 
 def tril(input, diagonal=0):
     """The lower triangle (on and below the ``diagonal``-th diagonal) of the last two dimensions; zeros elsewhere."""
-    return _shown_as(_triangle(input, diagonal, True, "tril"), "TrilBackward0")
+    return shown_as(_triangle(input, diagonal, True, "tril"), "TrilBackward0")
 
 
 def triu(input, diagonal=0):
-    return _shown_as(_triangle(input, diagonal, False, "triu"), "TriuBackward0")
+    return shown_as(_triangle(input, diagonal, False, "triu"), "TriuBackward0")
 
 
 def roll(input, shifts, dims=None):

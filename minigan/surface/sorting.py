@@ -10,7 +10,8 @@ from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.tensor import Tensor
 from minigan.surface.indexing import _along
-from minigan.surface.operands import _fresh, _shown_as, _t
+from minigan.surface.node_view import shown_as
+from minigan.surface.operands import _fresh, _t
 from minigan.surface.pointwise import isnan, where
 
 
@@ -74,7 +75,7 @@ def sort(input, dim=-1, descending=False, stable=False):
     if x.ndim == 0:
         return SortResult(x.clone(), indices)
     values = x[_along(indices.array, checks.normalize_axis(dim, x.ndim, "sort", single=True))]
-    return SortResult(_shown_as(values, "SortBackward0"), indices)
+    return SortResult(shown_as(values, "SortBackward0"), indices)
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
@@ -89,7 +90,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     k = int(k)
     picked = argsort(x, d, descending=largest).array[(slice(None),) * d + (slice(0, k),)].copy()  # (row-major, as
     # PyTorch allocates topk's results)
-    return TopkResult(_shown_as(x[_along(picked, d)], "TopkBackward0"), Tensor._make(picked))
+    return TopkResult(shown_as(x[_along(picked, d)], "TopkBackward0"), Tensor._make(picked))
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
@@ -129,7 +130,7 @@ def median(input, dim=None, keepdim=False):
         ties = (a == m.array) | ((a != a) & (m.array != m.array))  # the entries equal to it (NaN: the NaNs)
         share = Tensor._make((ties / ties.sum()).astype(a.dtype))
         out = m + ((where(Tensor._make(ties), x, m) - m) * share).sum()  # m itself; d/dx = ties / their count
-        return _shown_as(out, "MedianBackward0")
+        return shown_as(out, "MedianBackward0")
     flat = x.reshape(1) if x.ndim == 0 else x
     d = checks.normalize_axis(dim, flat.ndim, "median", single=True)
     a = flat.array

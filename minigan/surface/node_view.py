@@ -1,0 +1,274 @@
+"""The graph as a learner prints it: PyTorch's view of minigan's nodes (``torch.autograd.graph``'s, which
+``minigan.autograd.graph`` hands on)::
+
+    w = minigan.tensor([1.0, 2.0], requires_grad=True)
+    y = (w * 3).sum()
+    y.grad_fn                                  # <SumBackward0 object at 0x...>
+    y.grad_fn.next_functions                   # ((<MulBackward0 object at 0x...>, 0),)
+    mul = y.grad_fn.next_functions[0][0]
+    mul.next_functions                         # ((<AccumulateGrad object at 0x...>, 0), (None, 0))
+    mul.next_functions[0][0].variable is w     # True
+
+The engine's node (minigan/engine/graph.py) keeps, per input, its ``edges``: the node that produced the input, the
+leaf Tensor itself, or None for a constant; the walk follows them and nothing here.  This module gives the same
+nodes the names a PyTorch program reads:
+
+* ``next_functions``: the edges as PyTorch's ``(node, output index)`` pairs: a leaf that requires grad appears as
+  its ``AccumulateGrad`` node (``.variable`` is the leaf; the same object for the same leaf while one is held,
+  ``next_functions == ()``), a constant as ``(None, 0)``, the output of a Function with several outputs as
+  ``(the Function's node, i)``;
+* ``name()`` and the repr: PyTorch's name of the node (``MulBackward0``), from ``NAMES`` and, where PyTorch names
+  the call (``x[0]`` SelectBackward0, ``x[1:]`` SliceBackward0), ``BY_CALL``: the one home of these names
+  (``tensor(..., grad_fn=<MulBackward0>)`` prints them too);
+* ``metadata``: a dict of the node's own, kept as long as the node;
+* ``register_prehook(hook)``: ``hook(grad_outputs)`` before the node's backward, may return new grad_outputs;
+  ``register_hook(hook)``: ``hook(grad_inputs, grad_outputs)`` after it, may return new grad_inputs.
+
+The classes keep minigan's names (``type(y.grad_fn).__name__`` is ``Mul`` where PyTorch's is ``MulBackward0``): the
+lessons and exercises write ``class Mul(Node)`` with ``forward`` and ``backward`` side by side.  Where minigan's
+graph has another structure than PyTorch's (a fused op, another decomposition, a number PyTorch takes as a Scalar
+argument and minigan as a constant input), the names and entries show minigan's graph as it is: docs/pytorch.md
+lists those ops.
+
+How they reach the engine's class: this module sets them on it, as ``minigan/_tensor_surface.py`` sets
+``Tensor.plain`` (six attributes, listed at the end, declared in ``minigan.engine.EXTENSION_POINTS``), so that the
+engine stays what the walk needs.  It lives with the Tensor's surface, which imports it: ``print(y)`` shows
+``grad_fn=<MulBackward0>`` whatever a program imported first.
+
+A function minigan composes of several ops (``nll_loss``: a gather, a sum and a division) marks its result's node
+with the name PyTorch's one op shows (``shown_as``); only the name changes, ``next_functions`` still shows
+minigan's own steps.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from minigan.engine import backend
+from minigan.engine.graph import Node, RemovableHandle
+from minigan.engine.tensor import Tensor
+
+# PyTorch's name of each minigan node whose name is not simply its class name + "Backward0"; a function of the node
+# where its edges tell (which inputs are constants, whether there is a bias).
+NAMES = {
+    "MatMul": "MmBackward0", "Transpose": "PermuteBackward0", "Reshape": "ViewBackward0",
+    "GetItem": "SelectBackward0", "BroadcastTo": "ExpandBackward0", "Cast": "ToCopyBackward0",
+    "ToDevice": "ToCopyBackward0", "CopySlices": "torch::autograd::CopySlices", "Max": "MaxBackward1",
+    "Conv2d": "ConvolutionBackward0", "ConvTranspose2d": "ConvolutionBackward0", "Pad": "ConstantPadNdBackward0",
+    "Pool2d": "MaxPool2DWithIndicesBackward0", "BatchNorm": "NativeBatchNormBackward0",
+    "BCE": "BinaryCrossEntropyBackward0", "BCEWithLogits": "BinaryCrossEntropyWithLogitsBackward0",
+    "MSE": "MseLossBackward0", "CrossEntropy": "NllLossBackward0", "LogSoftmax": "LogSoftmaxBackward0",
+    "ReLU": "ReluBackward0", "LeakyReLU": "LeakyReluBackward0", "LogSumExp": "LogsumexpBackward0",
+    "CumSum": "CumsumBackward0", "Norm2": "LinalgVectorNormBackward0", "Clamp": "ClampBackward1",
+    "XLogY": "XlogyBackward0", "IndexPut": "IndexPutBackward0", "UpsampleNearest2d": "UpsampleNearest2DBackward0",
+    "Log1p": "Log1PBackward0", "ClampBy": "ClampBackward0",  # (clamp with tensor bounds: PyTorch's clamp.Tensor)
+    "Linear": lambda node: "AddmmBackward0" if len(node.edges) == 3 else "MmBackward0",  # with a bias, or not
+    "Fill": lambda node: "torch::autograd::CopyBackwards" if node.edges[1] is not None else "FillBackward2",
+    "Pow": lambda node: ("PowBackward2" if node.edges[0] is None else "PowBackward0" if node.edges[1] is None
+                         else "PowBackward1"),  # number ** x, x ** number, x ** y
+}
+
+
+def _indexing(node) -> str:
+    """x[0] SelectBackward0, x[1:] SliceBackward0, x[None] UnsqueezeBackward0, x[[0, 2]] IndexBackward0: PyTorch
+    indexes dimension by dimension, and its last step (the rightmost item that does something) names the node."""
+    if node.advanced:
+        return "IndexBackward0"
+    for item in reversed(node.index):
+        if item is None:
+            return "UnsqueezeBackward0"
+        if isinstance(item, slice) and item != slice(None):
+            return "SliceBackward0"
+        if not isinstance(item, slice) and item is not Ellipsis:
+            return "SelectBackward0"
+    return "SliceBackward0" if slice(None) in node.index else "AliasBackward0"  # x[:], x[...]
+
+
+def _matmul(node) -> str:
+    ndims = tuple(len(shape) for shape in node.shapes)
+    return {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0",
+            (1, 2): "SqueezeBackward4"}.get(ndims, "UnsafeViewBackward0")  # (batched: a bmm, viewed)
+
+
+# Where PyTorch's name depends on how the op was called: a function of what the node's forward kept.  Backward frees
+# that, so a node keeps the name it first showed, and one first asked for after backward shows the commonest call's
+# (NAMES): x.sum(1) prints SumBackward1 before backward and ever after, SumBackward0 if first printed after it.
+BY_CALL = {
+    "GetItem": _indexing, "MatMul": _matmul,
+    "Transpose": lambda node: "TransposeBackward0" if len(node.axes) > 2 and sum(
+        a != i for i, a in enumerate(node.axes)) == 2 else "PermuteBackward0",  # x.transpose(1, 2), x.mT; x.T
+    "Sum": lambda node: "SumBackward0" if node.axis is None else "SumBackward1",  # x.sum(), x.sum(dim)
+    "Mean": lambda node: "MeanBackward0" if node.axis is None else "MeanBackward1",
+    "Max": lambda node: "AmaxBackward0" if node.amax else "MaxBackward1",  # x.amax(dim), x.max()
+    "Pool2d": lambda node: "AvgPool2DBackward0" if node.mode == "avg" else "MaxPool2DWithIndicesBackward0",
+}
+
+
+SHOWN = weakref.WeakKeyDictionary()  # node -> the name it shows (a node dies with its graph, and its mark with it)
+
+
+def shown_as(tensor, torch_name: str):
+    """``tensor``, whose node shows PyTorch's ``torch_name`` (a tensor with no node is handed back unmarked)."""
+    node = getattr(tensor, "grad_fn", None)
+    if node is not None:
+        SHOWN[node] = torch_name
+    return tensor
+
+
+def name(node) -> str:
+    """PyTorch's name of the node: ``MulBackward0`` for minigan's ``Mul``; a user Function's is its class name +
+    ``Backward``, as PyTorch names a custom Function's node."""
+    function = getattr(node, "forward_cls", None)
+    if function is not None:
+        return f"{function.__name__}Backward"
+    shown = SHOWN.get(node)
+    if shown is None:
+        kind = type(node).__name__
+        known = BY_CALL.get(kind) if not node.freed else None
+        if known is None:
+            known = NAMES.get(kind, f"{kind}Backward0")
+        shown = SHOWN[node] = known if isinstance(known, str) else known(node)
+    return shown
+
+
+class AccumulateGrad(Node):
+    """PyTorch's node for a leaf that requires grad, as ``next_functions`` shows it: ``variable`` is the leaf.
+    (minigan's walk keeps the leaf itself as the edge and accumulates into ``.grad`` after the walk.)"""
+
+    _made = weakref.WeakValueDictionary()  # id(leaf) -> its AccumulateGrad, while someone holds it
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    @classmethod
+    def of(cls, leaf):
+        """The leaf's AccumulateGrad: the same object as long as one is held (PyTorch's is while the graph lives)."""
+        node = cls._made.get(id(leaf))
+        if node is None:
+            node = cls._made[id(leaf)] = cls(leaf)  # (it holds the leaf, so the id stays the leaf's)
+        return node
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+    def register_prehook(self, hook):
+        raise TypeError("AccumulateGrad.register_prehook: use the leaf's own hook, variable.register_hook(hook), "
+                        "which minigan runs on the leaf's whole gradient before it reaches .grad")
+
+    register_hook = register_prehook
+
+
+def next_functions(node) -> tuple:
+    """PyTorch's view of ``node.edges``: per input, (its node, output index), (the leaf's AccumulateGrad, 0), or
+    (None, 0) for a constant.  (The node of output i of a Function with several shows the Function's.)"""
+    if getattr(node, "of_output", False):  # output i of a Function with several (minigan/autograd/function.py)
+        node = node.edges[0]
+    pairs = []
+    for edge in node.edges:
+        if edge is None:
+            pairs.append((None, 0))
+        elif not isinstance(edge, Node):
+            pairs.append((AccumulateGrad.of(edge), 0))
+        elif getattr(edge, "of_output", False):
+            pairs.append((edge.edges[0], edge.index))  # output i of a Function with several: PyTorch's (fn, i)
+        else:
+            pairs.append((edge, 0))
+    kind = type(node).__name__
+    if kind in ("Pow", "Fill") and None in node.edges:  # x ** 2, 2 ** x, x.fill_(2): PyTorch takes the number as
+        pairs = [p for p, e in zip(pairs, node.edges) if e is not None]  # a Scalar argument, with no entry
+    if kind in ("Conv2d", "ConvTranspose2d") and len(pairs) == 2:  # no bias: PyTorch's entry for the missing one
+        pairs.append((None, 0))
+    if kind == "Linear" and _input_2d.setdefault(node, node.inputs is None or len(node.inputs[0].shape) == 2):
+        # PyTorch's addmm(b, x, W.t()) for a 2-d input (asked first after backward, which frees the inputs: the common
+        # 2-d call), the node's order kept once shown
+        if pairs[1][0] is not None and node not in _transposed:
+            _transposed[node] = TBackward(pairs[1])
+        weight = pairs[1] if pairs[1][0] is None else (_transposed[node], 0)
+        pairs = [pairs[2], pairs[0], weight] if len(pairs) == 3 else [pairs[0], weight]
+    return tuple(pairs)
+
+
+class TBackward(Node):
+    """The ``W.t()`` node PyTorch's linear makes for a 2-d input (minigan's Linear takes W as it is, in one node)."""
+
+    def __init__(self, weight_pair):
+        self.weight_pair = weight_pair
+
+    @property
+    def next_functions(self) -> tuple:
+        return (self.weight_pair,)
+
+    def name(self) -> str:
+        return "TBackward0"
+
+    def __repr__(self) -> str:
+        return f"<TBackward0 object at {id(self):#x}>"
+
+
+_transposed = weakref.WeakKeyDictionary()  # a Linear node -> its TBackward, the same one each time it is asked
+_input_2d = weakref.WeakKeyDictionary()  # a Linear node -> was its input 2-d?
+
+
+_metadata = weakref.WeakKeyDictionary()  # node -> its metadata dict (kept outside the node: free() clears it)
+
+
+def metadata(node) -> dict:
+    """A dict of the node's own, for a program's notes (PyTorch's ``grad_fn.metadata``)."""
+    return _metadata.setdefault(node, {})
+
+
+def register_prehook(node, hook) -> RemovableHandle:
+    """Call ``hook(grad_outputs)`` (a tuple of one Tensor) each time the node's backward runs, before it; a tuple it
+    returns goes on in place of grad_outputs.  As PyTorch's, after the output's own hooks and its retain_grad()."""
+    return RemovableHandle(_hooks(node)[0], hook)
+
+
+def register_hook(node, hook) -> RemovableHandle:
+    """Call ``hook(grad_inputs, grad_outputs)`` after the node's backward (grad_inputs: per input, its gradient or
+    None); a tuple it returns goes on in place of grad_inputs."""
+    return RemovableHandle(_hooks(node)[1], hook)
+
+
+def _hooks(node) -> tuple:
+    """The node's (prehooks, post-hooks): two dicts, and on the first call its backward wrapped to run them."""
+    if "node_hooks" not in node.__dict__:
+        node.node_hooks = pre, post = {}, {}
+        op_backward = node.backward
+
+        def backward(grad):  # the prehooks, the op's backward, the post-hooks
+            plain = isinstance(grad, backend.PLAIN_TYPES)  # a first-order backward's arrays: hooks see Tensors
+            for h in list(pre.values()):
+                changed = h((_tensor(grad),))
+                grad = grad if changed is None else changed[0].array if plain else changed[0]
+            grads = tuple(op_backward(grad))
+            for h in list(post.values()):
+                changed = h(tuple([None if g is None else _tensor(g) for g in grads]), (_tensor(grad),))
+                if changed is not None:
+                    grads = tuple([g.array if plain and g is not None else g for g in changed])
+            return grads
+
+        node.backward = backward
+    return node.node_hooks
+
+
+def _tensor(g):
+    return Tensor._make(g) if isinstance(g, backend.PLAIN_TYPES) else g
+
+
+def node_repr(node) -> str:
+    """``<MulBackward0 object at 0x...>``; a user Function's node as PyTorch's, with its module in front."""
+    where = "minigan.autograd.function." if getattr(node, "forward_cls", None) is not None else ""
+    return f"<{where}{node.name()} object at {id(node):#x}>"
+
+
+# The engine's Node takes PyTorch's view from here (the walk reads none of them).
+Node.next_functions = property(next_functions)
+Node.name = name
+Node.metadata = property(metadata)
+Node.register_prehook = register_prehook
+Node.register_hook = register_hook
+Node.__repr__ = node_repr
+

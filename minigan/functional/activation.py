@@ -255,8 +255,14 @@ def leaky_relu_(input, negative_slope=0.01):
     return leaky_relu(input, negative_slope, inplace=True)
 
 
-def elu_(input, alpha=1.0):
-    return elu(input, alpha, inplace=True)
+def elu_(input, alpha=1.0, scale=1.0, input_scale=1.0):
+    """elu in place; ``scale`` and ``input_scale`` are PyTorch's kernel's own (F.elu_ is that kernel, so a program may
+    pass them by position): scale·x where x > 0, scale·α(e^(x·input_scale) − 1) elsewhere."""
+    if scale == 1 and input_scale == 1:
+        return elu(input, alpha, inplace=True)
+    s, si = _number("elu_", "scale", scale), _number("elu_", "input_scale", input_scale)
+    a = _number("elu_", "alpha", alpha)
+    return _into(input, "elu_", lambda t: where(t.array > 0, t * s, ((t.clamp(max=0.0) * si).exp() - 1.0) * (a * s)))
 
 
 def celu_(input, alpha=1.0):

@@ -55,6 +55,9 @@ def gather(input, dim, index, *, sparse_grad=False):
         raise NotImplementedError("gather: sparse_grad=True is not provided (minigan's gradients are dense); "
                                   "leave it out")
     x = _t(input, "gather")
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; the index's shape again)
+        index = _t(index, "gather")
+        return gather(x.reshape(1), dim, index.reshape(-1)).reshape(tuple(index.shape))
     out = x[_along_place(x, dim, index, "gather")[1]]
     zero_d = index.ndim == 0 if hasattr(index, "ndim") else backend.np.ndim(index) == 0
     # the index's shape (a 0-d index reads one entry)

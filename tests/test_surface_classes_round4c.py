@@ -310,3 +310,24 @@ def test_index_ops_on_a_zero_d_tensor_as_pytorch(call):
     _same(results[0][0], results[1][0])
     for g_theirs, g_ours in zip(results[0][1], results[1][1]):
         np.testing.assert_allclose(float(g_ours), float(g_theirs))
+
+
+# ----------------------------------------------------------------------------- class weights, nan_to_num(nan=None)
+# A class weight of another length than the classes is refused with PyTorch's class (RuntimeError), not an IndexError
+# from reading past it; nan_to_num takes None for nan as the default 0, as PyTorch's.
+@pytest.mark.parametrize("loss", ["nll_loss", "cross_entropy"])
+@pytest.mark.parametrize("classes", [2, 4])
+def test_class_weight_of_another_length_is_refused_as_pytorch(loss, classes):
+    for lib in (torch, minigan):
+        logits = lib.tensor(np.linspace(-1, 1, 6).reshape(2, 3), dtype=lib.float64)
+        with pytest.raises(RuntimeError) as caught:
+            getattr(lib.nn.functional, loss)(logits, lib.tensor([0, 2]), weight=lib.ones(classes, dtype=lib.float64))
+        assert not isinstance(caught.value, IndexError)
+
+
+def test_nan_to_num_takes_none_for_nan():
+    values = np.array([NAN, INF, -INF, 1.5])
+    for kwargs in ({"nan": None}, {"nan": None, "posinf": NAN, "neginf": 0.1}):
+        theirs = torch.tensor(values).nan_to_num(**kwargs)
+        _same(theirs, minigan.tensor(values).nan_to_num(**kwargs))
+        _same(theirs, minigan.nan_to_num(minigan.tensor(values), **kwargs))

@@ -80,6 +80,15 @@ def _weight(weight, op, like, name="weight"):
     return weight.to(like.dtype)
 
 
+def _class_weight(weight, op, input):
+    """A per-class weight: one entry for each of input's classes (dimension 1), as PyTorch checks it."""
+    weight = _weight(weight, op, input)
+    if weight is not None and weight.numel() != input.shape[1]:
+        raise ShapeError(f"{op}: weight must have one entry for each of the {input.shape[1]} classes, got shape "
+                         f"{tuple(weight.shape)}")
+    return weight
+
+
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
                                      pos_weight=None):
     """−w·[p·t log σ(x) + (1−t) log(1−σ(x))] in the softplus form: exact for logits of ±1e4.  ``weight`` scales each
@@ -131,7 +140,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not checks.is_number(label_smoothing) or not 0 <= label_smoothing <= 1:
         raise DomainError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
     label_smoothing = float(label_smoothing)
-    weight = _weight(weight, op, input)
+    weight = _class_weight(weight, op, input)
     soft = isinstance(target, Tensor) and target.dtype.kind == "f"  # class probabilities, not target
     if not soft and weight is None and not label_smoothing:
         y = _labels(target, op, input)
@@ -238,7 +247,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     LS.check_reduction(op, reduction)
     if input.ndim != 2:  # per position (N, C, d₁, …), or one sample (C,)
         return _per_position(nll_loss, op, input, target, reduction, weight=weight, ignore_index=ignore_index)
-    nll, _, counted = _nll_parts(input, target, _weight(weight, op, input), ignore_index, op)
+    nll, _, counted = _nll_parts(input, target, _class_weight(weight, op, input), ignore_index, op)
     loss = _kept_mean(nll, counted) if reduction == "mean" else LS.apply_reduction(nll, reduction)
     return shown_as(loss, "NllLossBackward0")
 

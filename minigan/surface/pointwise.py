@@ -333,6 +333,6 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
         return x.clone()
     info = backend.np.finfo(x.dtype)
     nans, positive, negative = x.isnan(), x == math.inf, x == -math.inf  # (where x had them: a replacement that is
-    out = where(nans, nan, x)  # itself ±∞ or NaN is not replaced again)
+    out = where(nans, 0.0 if nan is None else nan, x)  # itself ±∞ or NaN is not replaced again; nan=None: 0)
     out = where(positive, info.max if posinf is None else posinf, out)
     return where(negative, info.min if neginf is None else neginf, out)

@@ -331,3 +331,20 @@ def test_nan_to_num_takes_none_for_nan():
         theirs = torch.tensor(values).nan_to_num(**kwargs)
         _same(theirs, minigan.tensor(values).nan_to_num(**kwargs))
         _same(theirs, minigan.nan_to_num(minigan.tensor(values), **kwargs))
+
+
+# ----------------------------------------------------------------------------- dropout's early return
+# PyTorch's dropout returns its input itself, any dtype, when not training, with p = 0, or for an empty tensor; an
+# integer tensor it would draw a mask for is refused (a RuntimeError).
+@pytest.mark.parametrize("dtype", ["float64", "int64"])
+@pytest.mark.parametrize("kwargs, shape", [({"training": False}, (2, 3)), ({"p": 0.0}, (2, 3)), ({}, (0, 3)),
+                                           ({"p": 0.3}, (2, 3))])
+def test_dropout_returns_its_input_as_pytorch(dtype, kwargs, shape):
+    outcomes = []
+    for lib in (torch, minigan):
+        x = lib.ones(shape, dtype=getattr(lib, dtype))
+        try:
+            outcomes.append(lib.nn.functional.dropout(x, **kwargs) is x)
+        except RuntimeError:
+            outcomes.append("refused")
+    assert outcomes[0] == outcomes[1]

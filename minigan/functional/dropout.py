@@ -9,7 +9,7 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import elementwise as E
-from minigan.functional._common import _float, _into
+from minigan.functional._common import _float, _into, _tensor
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -17,12 +17,13 @@ def dropout(input, p=0.5, training=True, inplace=False):
     so the expected activation is unchanged and evaluation needs no rescaling."""
     if inplace:
         return _into(input, "dropout", lambda t: dropout(t, p, training))
-    input = _float(input, "dropout")
     if not checks.is_number(p) or not 0 <= p <= 1:
         raise DomainError(f"dropout: p must be a probability in [0, 1], got {p!r}")
     p = float(p)  # (a NumPy scalar is a number, as in PyTorch: a float64 one must not promote a float32 input)
-    if not training or p == 0:
+    input = _tensor(input, "dropout")
+    if not training or p == 0 or input.numel() == 0:  # (nothing drawn: the input itself, any dtype, as PyTorch's)
         return input
+    input = _float(input, "dropout")
     xp = backend.get_array_module(input.array)
     keep = backend.rand(input.shape, dtype=input.dtype, xp=xp) >= p
     mask = keep.astype(input.dtype) / input.dtype.type(1 - p) if p < 1 else keep.astype(input.dtype)  # p = 1: all zero

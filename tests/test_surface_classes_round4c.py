@@ -348,3 +348,10 @@ def test_dropout_returns_its_input_as_pytorch(dtype, kwargs, shape):
         except RuntimeError:
             outcomes.append("refused")
     assert outcomes[0] == outcomes[1]
+
+
+def test_cosine_embedding_loss_refuses_a_target_of_more_dims_as_pytorch():
+    for lib in (torch, minigan):
+        x = lib.tensor(np.linspace(-1, 1, 6).reshape(2, 3), dtype=lib.float64)
+        with pytest.raises(RuntimeError):
+            lib.nn.functional.cosine_embedding_loss(x, x * 2, lib.ones(2, 1, dtype=lib.float64))

@@ -339,6 +339,9 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
     reduction = _legacy_reduction("cosine_embedding_loss", reduction, size_average, reduce)
     x1, x2 = _floats("cosine_embedding_loss", (input1, "input1"), (input2, "input2"), integers=True, bools=True)
     y = _tensor(target, "cosine_embedding_loss", "target")
+    if y.ndim > 1:
+        raise ShapeError(f"cosine_embedding_loss: target must be 0-D or 1-D (one label per pair), got shape "
+                         f"{tuple(y.shape)}")
     dim = x1.ndim - 1
     cos = (x1 * x2).sum(dim) / (((x1 * x1).sum(dim) + 1e-12) * ((x2 * x2).sum(dim) + 1e-12)).sqrt()
     loss = where(y.array == 1, 1.0 - cos, 0.0) + where(y.array == -1, (cos - margin).clamp(min=0.0), 0.0)

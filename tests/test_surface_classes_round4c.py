@@ -355,3 +355,20 @@ def test_cosine_embedding_loss_refuses_a_target_of_more_dims_as_pytorch():
         x = lib.tensor(np.linspace(-1, 1, 6).reshape(2, 3), dtype=lib.float64)
         with pytest.raises(RuntimeError):
             lib.nn.functional.cosine_embedding_loss(x, x * 2, lib.ones(2, 1, dtype=lib.float64))
+
+
+# ----------------------------------------------------------------------------- more keyword names, feature dropout
+def test_copy_and_resize_take_pytorchs_keyword_names():
+    values = np.arange(6.0).reshape(2, 3)
+    for lib in (torch, minigan):
+        x = lib.zeros(2, 3, dtype=lib.float64)
+        x.copy_(other=lib.tensor(values, dtype=lib.float64))
+        np.testing.assert_array_equal(_np(x), values)
+        assert tuple(x.resize_(size=(3, 2)).shape) == (3, 2)
+
+
+@pytest.mark.parametrize("name, shape", [("dropout1d", (2, 3, 4)), ("dropout2d", (2, 3, 4, 4))])
+def test_feature_dropout_not_training_returns_an_integer_input_as_pytorch(name, shape):
+    for lib in (torch, minigan):
+        x = lib.ones(shape, dtype=lib.int64)
+        assert getattr(lib.nn.functional, name)(x, training=False) is x

@@ -153,8 +153,10 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     def type(self, dtype=None, non_blocking=False):
         return super().type(dtype)
 
-    def copy_(self, src, non_blocking=False):
-        return super().copy_(src)
+    def copy_(self, other=None, non_blocking=False, *, src=None):  # (other=: PyTorch's name by keyword; src= too)
+        if (other is None) == (src is None):
+            raise TypeError("copy_() takes one tensor to copy from: copy_(other)")
+        return super().copy_(src if other is None else other)
 
     def fill_(self, value):
         operands.one_value("fill_", value)

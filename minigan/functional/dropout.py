@@ -38,7 +38,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     (N, C, L), not as an unbatched (C, H, W)."""
     if inplace:
         return _into(input, "dropout2d", lambda t: dropout2d(t, p, training))
-    input = _float(input, "dropout2d")
+    input = _tensor(input, "dropout2d")  # (any dtype when not training: returned as it is, as PyTorch's)
     if not checks.is_number(p) or not 0 <= p <= 1:
         raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p!r}")
     p = float(p)
@@ -59,6 +59,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
                       "dropout1d instead.", stacklevel=2)
     if not training or p == 0:
         return input
+    input = _float(input, "dropout2d")
     xp = backend.get_array_module(input.array)
     features = input.shape[:2] + (1,) * (input.ndim - 2)
     keep = backend.rand(features, dtype=input.dtype, xp=xp) >= p  # one draw per (sample, channel)
@@ -70,11 +71,12 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, L) (or (C, L)) with probability p, scaling the rest by 1/(1 − p)."""
     if inplace:
         return _into(input, "dropout1d", lambda t: dropout1d(t, p, training))
-    input = _float(input, "dropout1d")
+    input = _tensor(input, "dropout1d")  # (any dtype when not training: returned as it is, as PyTorch's)
     if input.ndim not in (2, 3):
         raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {tuple(input.shape)}")
     if not training or p == 0:
         return input
+    input = _float(input, "dropout1d")
     batched = input if input.ndim == 3 else input.unsqueeze(0)
     out = dropout2d(batched.unsqueeze(-1), p, training).squeeze(-1)  # a channel of length L: an L×1 image
     return out if input.ndim == 3 else out.squeeze(0)

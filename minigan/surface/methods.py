@@ -629,11 +629,12 @@ class TensorMath:
         return creation.zeros(*sizes, dtype=self.dtype, device=device) if sizes else creation.zeros(0, dtype=self.dtype,
                                                                                          device=device)
 
-    def resize_(self, *sizes, memory_format=None):
+    def resize_(self, *sizes, size=None, memory_format=None):  # (size=: PyTorch's name, by keyword)
         """In place, this tensor takes the shape ``sizes`` and keeps its elements in order, as many as fit (new
         ones are zeros: PyTorch leaves them uninitialised).  As many elements as before, or fewer, keep the
         memory (a view of it still sees it); more give the tensor new memory, as PyTorch's storage grows."""
         creation.only_defaults("resize_", memory_format=memory_format)
+        sizes = sizes if size is None else (size,)
         if self.requires_grad:  # PyTorch's words: a graph cannot follow a change of shape
             raise GraphError("cannot resize variables that require grad")
         if self._base is not None:

@@ -74,8 +74,8 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
     input = _tensor(input, "dropout1d")  # (any dtype when not training: returned as it is, as PyTorch's)
     if input.ndim not in (2, 3):
         raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {tuple(input.shape)}")
-    if not training or p == 0:
-        return input
+    if not training or p == 0:  # (an unbatched (C, L) input: a view of it, as PyTorch's, which batches and unbatches)
+        return input if input.ndim == 3 else input.unsqueeze(0).squeeze(0)
     input = _float(input, "dropout1d")
     batched = input if input.ndim == 3 else input.unsqueeze(0)
     out = dropout2d(batched.unsqueeze(-1), p, training).squeeze(-1)  # a channel of length L: an L×1 image

@@ -213,6 +213,10 @@ def catalog() -> tuple:
         if name in NOT_CALLED or (name.startswith("__") and name not in DUNDERS):
             continue
         py = _python_overload(t, method)
+        if py is None and space == "torch.nn.init" and not name.endswith("_"):  # (a deprecated alias, normal for
+            import torch  # normal_, wraps *args: the in-place function's signature is its own, not torch.normal's)
+
+            py = _python_overload(getattr(torch.nn.init, name + "_", t), method)
         overloads = [py] if py is not None else _aten_overloads(name, space)
         if not overloads:
             overloads = [[]]  # (no schema: the casts x.double(), x.long()... take no argument)

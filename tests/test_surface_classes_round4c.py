@@ -375,3 +375,19 @@ def test_feature_dropout_not_training_returns_an_integer_input_as_pytorch(name, 
         x = lib.ones(shape, dtype=lib.int64)
         same.append(getattr(lib.nn.functional, name)(x, training=False) is x)
     assert same[0] == same[1]
+
+
+# ----------------------------------------------------------------------------- init on 0-d and zero-element tensors
+@pytest.mark.parametrize("init", ["normal_", "uniform_", "trunc_normal_"])
+def test_init_fills_a_zero_d_tensor(init):
+    x = minigan.tensor(5.0)
+    out = getattr(minigan.nn.init, init)(x)
+    assert out is x and tuple(x.shape) == () and float(x) != 5.0
+
+
+@pytest.mark.parametrize("init", ["kaiming_normal_", "kaiming_uniform_"])
+def test_kaiming_init_of_a_zero_element_tensor_is_a_no_op_as_pytorch(init):
+    for lib in (torch, minigan):
+        x = lib.zeros(0, 3)
+        with pytest.warns(UserWarning, match="zero-element"):
+            assert getattr(lib.nn.init, init)(x) is x

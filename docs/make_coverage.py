@@ -2,13 +2,14 @@
 
     python docs/make_coverage.py            # rewrite the generated part of docs/pytorch.md
     python docs/make_coverage.py --check    # exit 1 if the file is out of date (what the tests run)
-    python docs/make_coverage.py --prune    # first drop from minigan/surface/missing.py the names minigan now has
+    python docs/make_coverage.py --prune    # first drop from minigan/surface/missing_advice.txt the names minigan has
 
 For every public name of torch, torch.Tensor, torch.nn, torch.nn.functional, torch.nn.init, torch.nn.utils,
 torch.optim, torch.optim.lr_scheduler, torch.autograd, torch.utils.data and torch.linalg, it says whether minigan
 implements it (the name exists at the same place), implements it with a deliberate difference
-(``minigan.surface.missing.DIFFERENT``) or does not provide it (``minigan.surface.missing.TABLE``, with the advice the
-AttributeError gives).  A name PyTorch has that is in none of these fails the check: add it to the table.
+(``minigan.surface.missing.DIFFERENT``) or does not provide it (``minigan.surface.missing.TABLE``, read from
+minigan/surface/missing_advice.txt, with the advice the AttributeError gives).  A name PyTorch has that is in none
+of these fails the check: add it to the table.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
-import re
 import sys
 import types
 from pathlib import Path
@@ -152,23 +152,23 @@ def updated(text: str) -> str:
 
 
 def prune() -> list:
-    """Remove from minigan/surface/missing.py's TABLE every name minigan now implements; returns them."""
-    path = ROOT / "minigan" / "surface" / "missing.py"
-    source = path.read_text()
+    """Remove from minigan/surface/missing_advice.txt every name minigan now implements; returns them.
+
+    Only the lines of names change (never an advice's words); a line left empty goes, and so does an advice
+    left with no names."""
     stale = [(space, name) for (space, name) in _missing._INDEX if classify(space, name)[0] != "not provided"]
-    for space, name in stale:
-        start = source.index(f'    "{space}": [')
-        end = source.index("\n    ],", start)
-        drop = functools.partial(re.sub, rf"(?<![\w.]){re.escape(name)}(?![\w.])", "", count=1)
-        section = re.sub(r'"""(.*?)"""', lambda names, drop=drop: f'"""{drop(names.group(1))}"""', source[start:end],
-                         flags=re.S)  # in the lists of names only, never in an advice's words
-        section = "\n".join(re.sub(r"^( {8}) +(?=\w)", r"\1", line.rstrip())  # a name list's indent stays 8
-                            for line in re.sub(r"(?<=\S)  +", " ", section).split("\n")
-                            if line.strip())  # no trailing spaces, no emptied lines
-        empty_group = r'\n        \((?:[^()]|\([^()]*\))*?,\n         """\n         """\),'
-        section = re.sub(empty_group, "", section)
-        source = source[:start] + section + source[end:]
-    path.write_text(source)
+    lines, space = [], None
+    for line in _missing.ADVICE_FILE.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("["):
+            space = line.strip()[1:-1]
+        elif line.strip() and not line.startswith(("#", ">")):
+            line = " ".join(name for name in line.split() if (space, name) not in stale)
+            if not line:
+                continue
+        if lines and lines[-1].startswith(">") and (not line.strip() or line.startswith(("[", ">"))):
+            lines.pop()  # an advice whose names all went
+        lines.append(line)
+    _missing.ADVICE_FILE.write_text("\n".join(lines), encoding="utf-8")
     return stale
 
 

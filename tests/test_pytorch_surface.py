@@ -35,7 +35,7 @@ def test_every_pytorch_name_is_implemented_different_or_in_the_table():
 def test_the_table_lists_only_names_minigan_does_not_have():
     stale = [(space, name) for (space, name) in _missing._INDEX if make_coverage.classify(space, name)[0]
              != "not provided"]
-    assert not stale, f"implemented now: remove them from minigan/_missing.py's TABLE: {stale}"
+    assert not stale, f"implemented now: remove them from minigan/surface/missing_advice.txt: {stale}"
 
 
 def test_every_deliberate_difference_is_an_implemented_name():

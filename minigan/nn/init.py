@@ -40,8 +40,8 @@ def _data(tensor, op, any_dtype=False):
 
 def _write(tensor, values):
     """``tensor`` ← ``values`` (a fresh array of its shape and dtype), in place, with no graph."""
-    with no_grad():
-        tensor.copy_(from_numpy(values))
+    with no_grad():  # (asarray: a 0-d tensor's draw comes back a NumPy scalar, not an array)
+        tensor.copy_(from_numpy(backend.get_array_module(values).asarray(values)))
     return tensor
 
 
@@ -123,6 +123,14 @@ def xavier_normal_(tensor, gain: float = 1.0, generator=None):
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
+def _zero_element(tensor, op) -> bool:
+    """Whether the tensor holds nothing to fill (a fan of 0), which PyTorch's kaiming init skips with a warning."""
+    if 0 not in tuple(tensor.shape):
+        return False
+    warnings.warn(f"{op}: Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
+    return True
+
+
 def _kaiming_std(tensor, a, mode, nonlinearity, op):
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"{op}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
@@ -134,6 +142,8 @@ def _kaiming_std(tensor, a, mode, nonlinearity, op):
 def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
                      generator=None):
     """He et al. 2015: U(−b, b) with b = gain·√(3 / fan), so Var = gain²/fan (gain = √(2/(1+a²)) for leaky ReLU)."""
+    if _zero_element(tensor, "kaiming_uniform_"):
+        return tensor
     std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
     bound = math.sqrt(3.0) * std
     return uniform_(tensor, -bound, bound, generator)
@@ -142,6 +152,8 @@ def kaiming_uniform_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity:
 def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
                     generator=None):
     """He et al. 2015: N(0, gain²/fan); for ReLU (a = 0) that is N(0, 2/fan_in)."""
+    if _zero_element(tensor, "kaiming_normal_"):
+        return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"), generator)
 
 

@@ -48,8 +48,6 @@ and the repr give PyTorch's names (``MulBackward0``).  The walk never uses them:
 
 from __future__ import annotations
 
-import itertools
-
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
 from minigan.engine.grad_mode import _anomaly, _mode, _user_frame, check_finite
@@ -148,7 +146,7 @@ class Node:
             arrays.append(t if constant else t.array)
             needs.append(not constant and t._requires_grad)
             edges.append((t._ctx or t) if needs[-1] else None)
-        needs = _SHARED_NEEDS.get(tuple(needs)) or tuple(needs)  # (shared tuples: one object fewer an op to collect)
+        needs = tuple(needs)
         record = True in needs and _mode.grad_enabled
         fn.needs_input_grad = needs if record else None
         if backend.GPU_ARRAYS:  # (CuPy is there: one device, or a clear error naming the op)
@@ -173,10 +171,8 @@ class Node:
             return
         self.inputs, self.edges = inputs, edges
         if self.saved_arrays:
-            saved = []  # (a loop, not a comprehension: before Python 3.12 each comprehension is a call of its own)
-            for a in self.saved_arrays:
-                saved.append(a if a is None else _record(a, inputs, arrays, out, result))
-            self.saved = tuple(saved)
+            self.saved = tuple([None if a is None else _record(a, inputs, arrays, out, result)
+                                for a in self.saved_arrays])
         result._ctx = self
 
     def check_forward(self, result) -> None:
@@ -192,9 +188,7 @@ class Node:
     @property
     def saved_tensors(self) -> tuple:
         """The saved values: arrays at first order, the Tensors they belong to under create_graph."""
-        for s in self.saved:  # each still as saved?  (checked here, not in a call: one call fewer an op; a freed
-            if s is not None and s[1][0] != s[2]:  # graph the walk refuses before it calls backward)
-                self.check_saved()  # (it raises, saying which value changed and what to do)
+        self.check_saved()  # each still as saved?  (if not, it raises, saying which value changed and what to do)
         if not _mode.grad_enabled:  # first order: plain arrays
             return self.saved_arrays
         return tuple([None if s is None else self._input(s[3]) if s[3] is not None else self._output(s)
@@ -291,5 +285,3 @@ def _record(array, inputs, arrays, out, result):
 
 
 _CONSTANT = (0,)  # the version counter of a constant, which nothing changes in place
-# one tuple of each pattern of needs_input_grad of one to three inputs, for all nodes (a tuple never changes)
-_SHARED_NEEDS = {needs: needs for n in (1, 2, 3) for needs in itertools.product((False, True), repeat=n)}

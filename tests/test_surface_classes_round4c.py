@@ -391,3 +391,23 @@ def test_kaiming_init_of_a_zero_element_tensor_is_a_no_op_as_pytorch(init):
         x = lib.zeros(0, 3)
         with pytest.warns(UserWarning, match="zero-element"):
             assert getattr(lib.nn.init, init)(x) is x
+
+
+# ----------------------------------------------------------------------------- sort's result layout
+# PyTorch's sort and argsort lay their results out as the input only where the input is dense and non-overlapping
+# (empty_like's rule); an expanded or sliced input gives row-major results.
+LAYOUTS = {
+    "expanded": lambda t: t[:1].expand(3, 4, 5), "permuted": lambda t: t.permute(2, 0, 1),
+    "sliced": lambda t: t[:, ::2], "permuted slice": lambda t: t.permute(1, 0, 2)[::2], "plain": lambda t: t,
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+@pytest.mark.parametrize("fn", ["sort", "argsort"])
+def test_sort_result_layout_as_pytorch(layout, fn):
+    values = np.random.default_rng(5).standard_normal((3, 4, 5))
+    contiguous = []
+    for lib in (torch, minigan):
+        out = getattr(LAYOUTS[layout](lib.tensor(values, dtype=lib.float64)), fn)(1)
+        contiguous.append([t.is_contiguous() for t in (out if fn == "sort" else (out,))])
+    assert contiguous[0] == contiguous[1]

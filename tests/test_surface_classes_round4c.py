@@ -394,8 +394,8 @@ def test_kaiming_init_of_a_zero_element_tensor_is_a_no_op_as_pytorch(init):
 
 
 # ----------------------------------------------------------------------------- sort's result layout
-# PyTorch's sort and argsort lay their results out as the input only where the input is dense and non-overlapping
-# (empty_like's rule); an expanded or sliced input gives row-major results.
+# PyTorch's sort and argsort lay their results out in the order of the input's strides (a permuted or sliced input
+# too), but row-major for an expanded input, whose zero strides it does not order by.
 LAYOUTS = {
     "expanded": lambda t: t[:1].expand(3, 4, 5), "permuted": lambda t: t.permute(2, 0, 1),
     "sliced": lambda t: t[:, ::2], "permuted slice": lambda t: t.permute(1, 0, 2)[::2], "plain": lambda t: t,

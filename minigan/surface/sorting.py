@@ -63,8 +63,11 @@ def argsort(input, dim=-1, descending=False, stable=False):
         order = xp.argsort(a, axis=d, kind="stable")
     else:  # sort the reversed input stably and reverse the result: largest first, equal values in their order
         order = a.shape[d] - 1 - xp.flip(xp.argsort(xp.flip(a, d), axis=d, kind="stable"), d)
-    out = xp.empty_like(a, dtype=xp.int64)  # laid out as the input, as PyTorch's sort results are (and the values
-    out[...] = order  # read at it follow it)
+    # In the order of the input's strides, as PyTorch's sort results are, but row-major for an expanded input (whose
+    # zero strides PyTorch does not order by); the values read at it follow it.
+    expanded = builtins.any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
+    out = xp.empty_like(a, dtype=xp.int64, order="C" if expanded else "K")
+    out[...] = order
     return Tensor._make(out.reshape(x.shape))
 
 

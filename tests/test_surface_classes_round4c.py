@@ -411,3 +411,15 @@ def test_sort_result_layout_as_pytorch(layout, fn):
         out = getattr(LAYOUTS[layout](lib.tensor(values, dtype=lib.float64)), fn)(1)
         contiguous.append([t.is_contiguous() for t in (out if fn == "sort" else (out,))])
     assert contiguous[0] == contiguous[1]
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8"])
+@pytest.mark.parametrize("call", ["min()", "max()", "min(1)", "min(0, keepdim)"])
+def test_min_of_bool_and_unsigned_tensors_as_pytorch(dtype, call):
+    values = np.array([[3, 0, 7], [5, 2, 9]])
+    fns = {"min()": lambda x: x.min(), "max()": lambda x: x.max(), "min(1)": lambda x: x.min(1)[0],
+           "min(0, keepdim)": lambda x: x.min(0, keepdim=True)[0]}
+    results = [fns[call](lib.tensor(values if dtype != "bool" else values > 2, dtype=getattr(lib, dtype)))
+               for lib in (torch, minigan)]
+    assert str(results[1].dtype).split(".")[-1] == str(results[0].dtype).split(".")[-1]
+    np.testing.assert_array_equal(_np(results[1]), _np(results[0]))

@@ -12,9 +12,8 @@ import builtins
 import collections
 import math
 import string
-import warnings
 
-from minigan import _dtype, _tensor_surface, functional
+from minigan import _dtype, functional
 from minigan._tensor_surface import Size, Tensor, tensor
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
@@ -25,11 +24,9 @@ from minigan.engine.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.engine.ops import linalg as L
 from minigan.surface import creation, pointwise, printing, products, reductions, sampling, shapes, sorting
 from minigan.surface import indexing as surface_indexing
-from minigan.surface import operands as surface_operands
-from minigan.surface import unary as U
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp
 from minigan.surface.inplace import free_form
-from minigan.surface.operands import _t, wrapped_number
+from minigan.surface.operands import _t
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_letters
 from minigan.surface.shapes import _at_least_3d, _one_or_tuple, _tensors
@@ -314,51 +311,18 @@ BoolTensor = LegacyConstructor("BoolTensor")
 
 
 cat, stack = with_out(functional.cat), with_out(functional.stack)  # torch.cat(tensors, out=y) too
-@with_out
-def maximum(input, other):
-    return _tensor_surface.maximum(input, other)
-
-
-@with_out
-def minimum(input, other):
-    return _tensor_surface.minimum(input, other)
+maximum = with_out(pointwise.maximum)
+minimum = with_out(pointwise.minimum)
 
 
 # ----------------------------------------------------------------------------- free forms of Tensor methods
-@with_out
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-    return _t(input, "sum").sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
-
-
-@with_out
-def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-    return _t(input, "mean").mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
-
-@with_out
-def max(input, dim=None, keepdim=False, *, other=None):
-    """``max(x)``, ``max(x, dim)`` → (values, indices), or ``max(a, b)`` (also ``other=b``): the elementwise
-    maximum."""
-    return pointwise.max(input, dim if other is None else other, keepdim)
-
-
-@with_out
-def min(input, dim=None, keepdim=False, *, other=None):
-    return pointwise.min(input, dim if other is None else other, keepdim)
-
-
-@with_out
-def argmax(input, dim=None, keepdim=False):
-    return _t(input, "argmax").argmax(dim, keepdim)
-
-
-@with_out
-def argmin(input, dim=None, keepdim=False):
-    return _t(input, "argmin").argmin(dim, keepdim)
-
-
-@with_out
-def logsumexp(input, dim, keepdim=False):
-    return _t(input, "logsumexp").logsumexp(dim, keepdim)
+sum = with_out(reductions.sum)
+mean = with_out(reductions.mean)
+max = with_out(reductions.max)
+min = with_out(reductions.min)
+argmax = with_out(reductions.argmax)
+argmin = with_out(reductions.argmin)
+logsumexp = with_out(reductions.logsumexp)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
@@ -367,48 +331,20 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     return _t(input, "norm").norm(p, dim, keepdim, dtype)
 
 
-@with_out
-def abs(input):
-    return _t(input, "abs").abs()
-
-
-@with_out
-def exp(input):
-    return _t(input, "exp").exp()
-
-
-@with_out
-def log(input):
-    return _t(input, "log").log()
-
-
-@with_out
-def sqrt(input):
-    return _t(input, "sqrt").sqrt()
-
-
-@with_out
-def sign(input):
-    return _t(input, "sign").sign()
-
-
-@with_out
-def tanh(input):
-    return _t(input, "tanh").tanh()
-
-
-@with_out
-def sigmoid(input):
-    return _t(input, "sigmoid").sigmoid()
+abs = with_out(pointwise.abs)
+exp = with_out(pointwise.exp)
+log = with_out(pointwise.log)
+sqrt = with_out(pointwise.sqrt)
+sign = with_out(pointwise.sign)
+tanh = with_out(pointwise.tanh)
+sigmoid = with_out(pointwise.sigmoid)
 
 
 def relu(input):
     return _t(input, "relu").relu()
 
 
-@with_out
-def clamp(input, min=None, max=None):
-    return _t(input, "clamp").clamp(min, max)
+clamp = with_out(pointwise.clamp)
 
 
 clip = clamp
@@ -422,14 +358,8 @@ def log_softmax(input, dim, dtype=None):
     return _t(input, "log_softmax").log_softmax(dim, dtype)
 
 
-@with_out
-def matmul(input, other):
-    return _t(input, "matmul") @ other
-
-
-@with_out
-def mm(input, mat2):
-    return _t(input, "mm") @ mat2
+matmul = with_out(products.matmul)
+mm = with_out(products.mm)
 
 
 def reshape(input, *sizes, shape=None):
@@ -460,145 +390,43 @@ def permute(input, dims):
 def numel(input) -> int:
     return _t(input, "numel").numel()
 
-@with_out
-def where(condition, input=pointwise._ONLY_CONDITION, other=pointwise._ONLY_CONDITION):
-    return pointwise.where(condition, input, other)
 
+where = with_out(pointwise.where)
 
 
 # ----------------------------------------------------------------------------- elementwise math (surface/unary.py)
-_as_float = pointwise._as_float
-
-
-@with_out
-def sin(input):
-    return U.Sin.apply(_as_float(input, "sin"))
-
-
-@with_out
-def cos(input):
-    return U.Cos.apply(_as_float(input, "cos"))
-
-
-@with_out
-def tan(input):
-    return U.Tan.apply(_as_float(input, "tan"))
-
-
-@with_out
-def asin(input):
-    """The inverse sine, in [−π/2, π/2]; NaN outside [−1, 1] (as PyTorch)."""
-    return U.Asin.apply(_as_float(input, "asin"))
-
-
-@with_out
-def acos(input):
-    return U.Acos.apply(_as_float(input, "acos"))
-
-
-@with_out
-def atan(input):
-    return U.Atan.apply(_as_float(input, "atan"))
-
-
-@with_out
-def sinh(input):
-    return U.Sinh.apply(_as_float(input, "sinh"))
-
-
-@with_out
-def cosh(input):
-    return U.Cosh.apply(_as_float(input, "cosh"))
-
-
-@with_out
-def asinh(input):
-    return U.Asinh.apply(_as_float(input, "asinh"))
-
-
-@with_out
-def acosh(input):
-    return U.Acosh.apply(_as_float(input, "acosh"))
-
-
-@with_out
-def atanh(input):
-    return U.Atanh.apply(_as_float(input, "atanh"))
-
-
-@with_out
-def log1p(input):
-    """log(1 + x), accurate for tiny x."""
-    return U.Log1p.apply(_as_float(input, "log1p"))
-
-
-@with_out
-def expm1(input):
-    """eˣ − 1, accurate for tiny x."""
-    return U.Expm1.apply(_as_float(input, "expm1"))
-
-
-@with_out
-def exp2(input):
-    return U.Exp2.apply(_as_float(input, "exp2"))
-
-
-@with_out
-def erf(input):
-    """The error function (2/√π) ∫₀ˣ e^(−t²) dt."""
-    return U.Erf.apply(_as_float(input, "erf"))
-
-
-@with_out
-def erfc(input):
-    """1 − erf x, accurate where erf x is near 1."""
-    return U.Erfc.apply(_as_float(input, "erfc"))
-
-
-@with_out
-def erfinv(input):
-    """The inverse of erf on [−1, 1] (±1 give ±inf, outside is NaN)."""
-    return U.Erfinv.apply(_as_float(input, "erfinv"))
-
-
-@with_out
-def log2(input):
-    return U.Log2.apply(_as_float(input, "log2"))
-
-
-@with_out
-def log10(input):
-    return U.Log10.apply(_as_float(input, "log10"))
-
-
-@with_out
-def reciprocal(input):
-    return U.Reciprocal.apply(_as_float(input, "reciprocal"))
-
-
-@with_out
-def rsqrt(input):
-    """1/√x."""
-    return U.Rsqrt.apply(_as_float(input, "rsqrt"))
-
+sin = with_out(pointwise.sin)
+cos = with_out(pointwise.cos)
+tan = with_out(pointwise.tan)
+asin = with_out(pointwise.asin)
+acos = with_out(pointwise.acos)
+atan = with_out(pointwise.atan)
+sinh = with_out(pointwise.sinh)
+cosh = with_out(pointwise.cosh)
+asinh = with_out(pointwise.asinh)
+acosh = with_out(pointwise.acosh)
+atanh = with_out(pointwise.atanh)
+log1p = with_out(pointwise.log1p)
+expm1 = with_out(pointwise.expm1)
+exp2 = with_out(pointwise.exp2)
+erf = with_out(pointwise.erf)
+erfc = with_out(pointwise.erfc)
+erfinv = with_out(pointwise.erfinv)
+log2 = with_out(pointwise.log2)
+log10 = with_out(pointwise.log10)
+reciprocal = with_out(pointwise.reciprocal)
+rsqrt = with_out(pointwise.rsqrt)
 floor = with_out(pointwise.floor)
-
 ceil = with_out(pointwise.ceil)
-
 round = with_out(pointwise.round)
-
 trunc = with_out(pointwise.trunc)
 
 
 fix = trunc
 
 
-@with_out
-def frac(input):
-    return U.Frac.apply(surface_operands.floating(input, "frac"))
-
+frac = with_out(pointwise.frac)
 atan2 = with_out(pointwise.atan2)
-
 hypot = with_out(pointwise.hypot)
 
 
@@ -607,88 +435,46 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, a
 
 
 # ----------------------------------------------------------------------------- free forms of operators and methods
-@with_out
-def add(input, other, *, alpha=1):
-    """input + alpha·other."""
-    input = wrapped_number(input, other)
-    if isinstance(input, Tensor):
-        return input.add(other, alpha=alpha)
-    return input + _t(other, "add") * alpha if alpha != 1 else input + _t(other, "add")
-
-
-@with_out
-def sub(input, other, *, alpha=1):
-    """input − alpha·other."""
-    input = wrapped_number(input, other)
-    if isinstance(input, Tensor):
-        return input.sub(other, alpha=alpha)
-    return input - _t(other, "sub") * alpha if alpha != 1 else input - _t(other, "sub")
+add = with_out(pointwise.add)
+sub = with_out(pointwise.sub)
 
 
 subtract = sub
 
 
-@with_out
-def mul(input, other):
-    input = wrapped_number(input, other)
-    return input * other if isinstance(input, Tensor) else _t(other, "mul") * input
+mul = with_out(pointwise.mul)
 
 
 multiply = mul
 
 
-@with_out
-def div(input, other, *, rounding_mode=None):
-    return pointwise.div(wrapped_number(input, other), other, rounding_mode=rounding_mode)
+div = with_out(pointwise.div)
 
 
 
 divide = true_divide = div
 
 
-@with_out
-def pow(input, exponent):
-    """input ** exponent (either may be a number)."""
-    return input**exponent if isinstance(input, Tensor) else input ** _t(exponent, "pow")
-
-
-@with_out
-def neg(input):
-    return -_t(input, "neg")
+pow = with_out(pointwise.pow)
+neg = with_out(pointwise.neg)
 
 
 negative = neg
 
 
-@with_out
-def square(input):
-    return _t(input, "square").square()
-
-
-@with_out
-def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
-    return _t(input, "std").std(dim, unbiased, keepdim, correction=correction)
-
-
-@with_out
-def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
-    return _t(input, "var").var(dim, unbiased, keepdim, correction=correction)
+square = with_out(pointwise.square)
+std = with_out(reductions.std)
+var = with_out(reductions.var)
 
 
 t = shapes.t
 
 bmm = with_out(products.bmm)
-
 lerp = with_out(pointwise.lerp)
-
 addmm = with_out(products.addmm)
-
 baddbmm = with_out(products.baddbmm)
-
 addbmm = with_out(products.addbmm)
-
 addmv = with_out(products.addmv)
-
 addr = with_out(products.addr)
 
 dist = products.dist
@@ -718,34 +504,12 @@ narrow = shapes.narrow
 # ----------------------------------------------------------------------------- comparisons and tests (no gradient)
 
 
-@with_out
-def eq(input, other):
-    return _t(input, "eq").eq(other)
-
-
-@with_out
-def ne(input, other):
-    return _t(input, "ne").ne(other)
-
-
-@with_out
-def gt(input, other):
-    return _t(input, "gt") > other
-
-
-@with_out
-def ge(input, other):
-    return _t(input, "ge") >= other
-
-
-@with_out
-def lt(input, other):
-    return _t(input, "lt") < other
-
-
-@with_out
-def le(input, other):
-    return _t(input, "le") <= other
+eq = with_out(pointwise.eq)
+ne = with_out(pointwise.ne)
+gt = with_out(pointwise.gt)
+ge = with_out(pointwise.ge)
+lt = with_out(pointwise.lt)
+le = with_out(pointwise.le)
 
 
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
@@ -757,27 +521,16 @@ isinf = pointwise.isinf
 isfinite = pointwise.isfinite
 
 logical_not = with_out(pointwise.logical_not)
-
 logical_and = with_out(pointwise.logical_and)
-
 logical_or = with_out(pointwise.logical_or)
-
 logical_xor = with_out(pointwise.logical_xor)
-
 bitwise_and = with_out(pointwise.bitwise_and)
-
 bitwise_or = with_out(pointwise.bitwise_or)
-
 bitwise_xor = with_out(pointwise.bitwise_xor)
-
 bitwise_left_shift = with_out(pointwise.bitwise_left_shift)
-
 bitwise_right_shift = with_out(pointwise.bitwise_right_shift)
-
 bitwise_not = with_out(pointwise.bitwise_not)
-
 all = with_out(reductions.all)
-
 any = with_out(reductions.any)
 
 isclose = pointwise.isclose
@@ -796,9 +549,7 @@ e, pi, inf, nan = math.e, math.pi, math.inf, math.nan
 newaxis = None  # x[:, minigan.newaxis] adds a dimension, as x[:, None]
 
 
-@with_out
-def absolute(input):
-    return abs(input)
+absolute = with_out(pointwise.absolute)
 
 
 def positive(input):
@@ -806,11 +557,8 @@ def positive(input):
     return _t(input, "positive").positive()
 
 amax = with_out(reductions.amax)
-
 amin = with_out(reductions.amin)
-
 clamp_min = with_out(pointwise.clamp_min)
-
 clamp_max = with_out(pointwise.clamp_max)
 
 
@@ -853,13 +601,8 @@ def is_same_size(input, other) -> builtins.bool:
     return _t(input, "is_same_size").shape == _t(other, "is_same_size").shape
 
 
-@with_out
-def floor_divide(input, other):
-    return pointwise.floor_divide(wrapped_number(input, other), other)
-
-
+floor_divide = with_out(pointwise.floor_divide)
 remainder = with_out(pointwise.remainder)
-
 fmod = with_out(pointwise.fmod)
 
 
@@ -868,33 +611,16 @@ def rsub(input, other, *, alpha=1):
     return other - _t(input, "rsub") * alpha
 
 mv = with_out(products.mv)
-
 inner = with_out(products.inner)
-
-
-@with_out
-def vdot(input, other):
-    return products.dot(input, other)
-
+vdot = with_out(products.vdot)
 addcmul = with_out(pointwise.addcmul)
-
 addcdiv = with_out(pointwise.addcdiv)
-
 logaddexp = with_out(pointwise.logaddexp)
-
 xlogy = with_out(pointwise.xlogy)
-
 logit = with_out(pointwise.logit)
-
 deg2rad = with_out(pointwise.deg2rad)
-
 rad2deg = with_out(pointwise.rad2deg)
-
-
-@with_out
-def concat(tensors, dim=0, *, out=None):
-    """``cat`` under its other names."""
-    return cat(tensors, dim, out=out)
+concat = with_out(shapes.concat)
 
 
 def concatenate(tensors, axis=0, out=None):
@@ -902,17 +628,8 @@ def concatenate(tensors, axis=0, out=None):
     return cat(tensors, axis, out=out)
 
 
-@with_out
-def hstack(tensors):
-    """Concatenate along dimension 1 (along 0 for 1-d tensors), as numpy.hstack."""
-    tensors = [t.reshape(1) if t.ndim == 0 else t for t in _tensors((tensors,), "hstack")]  # atleast_1d, as PyTorch
-    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
-
-
-@with_out
-def vstack(tensors):
-    """Stack rows: 1-d tensors become rows of a matrix, others concatenate along dimension 0."""
-    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in _tensors((tensors,), "vstack")], 0)  # atleast_2d
+hstack = with_out(shapes.hstack)
+vstack = with_out(shapes.vstack)
 
 
 row_stack = vstack
@@ -963,16 +680,8 @@ def atleast_3d(*tensors):
     return _one_or_tuple([_at_least_3d(t) for t in _tensors(tensors, "atleast_3d")])
 
 
-@with_out
-def column_stack(tensors):
-    """1-D tensors as columns, 2-D ones as they are, side by side."""
-    return cat([t.reshape(-1, 1) if t.ndim <= 1 else t for t in _tensors((tensors,), "column_stack")], 1)
-
-
-@with_out
-def dstack(tensors):
-    """Concatenate along the third dimension, each made at least 3-D first."""
-    return cat([_at_least_3d(t) for t in _tensors((tensors,), "dstack")], 2)
+column_stack = with_out(shapes.column_stack)
+dstack = with_out(shapes.dstack)
 
 hsplit = shapes.hsplit
 
@@ -998,7 +707,6 @@ flipud = shapes.flipud
 tile = shapes.tile
 
 tril = with_out(shapes.tril)
-
 triu = with_out(shapes.triu)
 
 
@@ -1044,13 +752,11 @@ CumminResult = reductions.CumminResult
 AminmaxResult = reductions.AminmaxResult
 
 gather = with_out(surface_indexing.gather)
-
 scatter = with_out(surface_indexing.scatter)
 
 scatter_add = surface_indexing.scatter_add
 
 index_select = with_out(surface_indexing.index_select)
-
 nonzero = with_out(surface_indexing.nonzero)
 
 argwhere = surface_indexing.argwhere
@@ -1066,43 +772,30 @@ index_put = surface_indexing.index_put
 take = surface_indexing.take
 
 take_along_dim = with_out(surface_indexing.take_along_dim)
-
 index_copy = with_out(surface_indexing.index_copy)
 
 index_fill = surface_indexing.index_fill
 
 argsort = with_out(sorting.argsort)
-
 sort = with_out(sorting.sort)
-
 topk = with_out(sorting.topk)
-
 kthvalue = with_out(sorting.kthvalue)
-
 median = with_out(sorting.median)
-
 quantile = with_out(sorting.quantile)
 
 nansum = reductions.nansum
 
 nanmean = with_out(reductions.nanmean)
-
 cummax = with_out(reductions.cummax)
-
 cummin = with_out(reductions.cummin)
-
 logcumsumexp = with_out(reductions.logcumsumexp)
 
 bincount = reductions.bincount
 
 histc = with_out(reductions.histc)
-
 aminmax = with_out(reductions.aminmax)
-
 cumsum = with_out(reductions.cumsum)
-
 prod = with_out(reductions.prod)
-
 cumprod = with_out(reductions.cumprod)
 
 
@@ -1215,21 +908,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     return result
 
 
-@with_out
-def cross(input, other, dim=None):
-    """The cross product of 3-vectors along ``dim``; with no dim, the first dimension of size 3 (PyTorch's
-    deprecated default: pass dim, or use linalg.cross, whose default is -1)."""
-    x, y = _t(input, "cross"), _t(other, "cross")
-    surface_operands.same_dtype("cross", x, y)
-    if dim is None:
-        warnings.warn("Using minigan.cross without specifying the dim arg is deprecated (as in PyTorch): pass dim, or "
-                      "use minigan.linalg.cross (its default is the last dim)", UserWarning, stacklevel=3)
-        shape = backend.broadcast_shapes(tuple(x.shape), tuple(y.shape))
-        dim = next((i for i, n in enumerate(shape) if n == 3), -1)
-    if x.shape[dim] != 3 or y.shape[dim] != 3:
-        raise ShapeError(f"cross: dim {dim} must have size 3, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
-    a, b = x.unbind(dim), y.unbind(dim)
-    return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+cross = with_out(products.cross)
 
 
 # ----------------------------------------------------------------------------- in-place free forms
@@ -1281,7 +960,6 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
     return _made(samples.array, requires_grad)
 
 bernoulli = with_out(sampling.bernoulli)
-
 multinomial = with_out(sampling.multinomial)
 
 

@@ -8,14 +8,14 @@ import builtins
 import math
 
 from minigan.engine import backend, checks
+from minigan.engine import methods as engine_methods
 from minigan.engine.errors import DivisionByZero, DomainError, DtypeError
-from minigan.engine.methods import maximum, minimum  # noqa: F401  (x.minimum: the same body)
 from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
 from minigan.surface import unary as U
 from minigan.surface.indexing import nonzero
 from minigan.surface.node_view import shown_as
-from minigan.surface.operands import _operand, _t, floating, one_value, same_dtype
+from minigan.surface.operands import _operand, _t, floating, one_value, same_dtype, wrapped_number
 
 
 def choose(condition, a, b):
@@ -42,20 +42,20 @@ def min(x, dim=None, keepdim=False):
 _ONLY_CONDITION = object()  # where(condition) alone: PyTorch's nonzero(condition, as_tuple=True)
 
 
-def where(condition, a=_ONLY_CONDITION, b=_ONLY_CONDITION):
-    """``a`` where ``condition`` holds, else ``b`` (a or b may be a number); the gradient flows to a and b.
+def where(condition, input=_ONLY_CONDITION, other=_ONLY_CONDITION):
+    """``input`` where ``condition`` holds, else ``other`` (either may be a number); the gradient flows to both.
     ``where(condition)`` alone gives the indices where it holds, a tensor per dimension (nonzero(as_tuple=True))."""
-    if a is _ONLY_CONDITION and b is _ONLY_CONDITION:
+    if input is _ONLY_CONDITION and other is _ONLY_CONDITION:
         return nonzero(_t(condition, "where"), as_tuple=True)
-    if a is _ONLY_CONDITION or b is _ONLY_CONDITION:
+    if input is _ONLY_CONDITION or other is _ONLY_CONDITION:
         raise TypeError("where: give the condition and both values (where(c, a, b)), or the condition alone")
     cond = condition.array if isinstance(condition, Tensor) else condition
     if backend.is_numpy_scalar(cond):  # a 0-d comparison's result
         cond = backend.np.asarray(cond)
     if not backend.is_array(cond) or cond.dtype != backend.np.bool_:
         raise DtypeError("where: condition must be a bool Tensor or array (e.g. x > 0)")
-    backend.broadcast_shapes(cond.shape, *[getattr(v, "shape", ()) for v in (a, b)])  # raises if they do not
-    return choose(cond, a, b)
+    backend.broadcast_shapes(cond.shape, *[getattr(v, "shape", ()) for v in (input, other)])  # raises if they do not
+    return choose(cond, input, other)
 
 
 def _as_float(x, fn) -> Tensor:
@@ -120,6 +120,7 @@ def div(input, other, *, rounding_mode=None):
     """input / other; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient (its gradient is 0)."""
     if rounding_mode not in (None, "floor", "trunc"):
         raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
+    input = wrapped_number(input, other)  # div(1, 2): two numbers, as PyTorch wraps them
     if rounding_mode is None:
         return input / other if isinstance(input, Tensor) else input / _t(other, "div")
     fn = f"div(rounding_mode={rounding_mode!r})"
@@ -136,7 +137,7 @@ def lerp(input, end, weight):
                              "with .to(input.dtype)")
     diff, weight = end - x, weight.to(x.dtype) if isinstance(weight, Tensor) else weight
     if not isinstance(weight, Tensor):
-        out = input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
+        out = input + weight * diff if builtins.abs(weight) < 0.5 else end - diff * (1 - weight)
         return shown_as(out, "LerpBackward0")  # (a number weight; a tensor weight: LerpBackward1)
     small = weight.detach().abs() < 0.5  # (each form sees 0 for the weight where it is not used: the gradient the
     # other form's 0 sends back is then 0·0, never 0·∞ = NaN)
@@ -246,7 +247,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     # never makes inf close to a finite value or to −inf, where NumPy's isclose warns and says so).
     a, b = (a, b) if x.dtype.kind in "fc" else (a.astype(backend.np.float64), b.astype(backend.np.float64))
     with backend.np.errstate(invalid="ignore", over="ignore"):  # (inf − inf and 0·inf are NaN: not close)
-        actual, allowed = abs(a - b), atol + abs(rtol * b)
+        actual, allowed = builtins.abs(a - b), atol + builtins.abs(rtol * b)
         return Tensor._make(close | (xp.isfinite(actual) & (actual <= allowed)))
 
 
@@ -336,3 +337,204 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     out = where(nans, 0.0 if nan is None else nan, x)  # itself ±∞ or NaN is not replaced again; nan=None: 0)
     out = where(positive, info.max if posinf is None else posinf, out)
     return where(negative, info.min if neginf is None else neginf, out)
+
+
+def maximum(input, other):
+    """The elementwise maximum, NaN where either is (``x.maximum(y)`` too): the engine's body."""
+    return engine_methods.maximum(input, other)
+
+
+def minimum(input, other):
+    """The elementwise minimum, NaN where either is (``x.minimum(y)`` too): the engine's body."""
+    return engine_methods.minimum(input, other)
+
+
+# ------------------------------------ the free functions minigan.sin, minigan.add, ... (toplevel.py: behind out=)
+
+def abs(input):
+    return _t(input, "abs").abs()
+
+
+def exp(input):
+    return _t(input, "exp").exp()
+
+
+def log(input):
+    return _t(input, "log").log()
+
+
+def sqrt(input):
+    return _t(input, "sqrt").sqrt()
+
+
+def sign(input):
+    return _t(input, "sign").sign()
+
+
+def tanh(input):
+    return _t(input, "tanh").tanh()
+
+
+def sigmoid(input):
+    return _t(input, "sigmoid").sigmoid()
+
+
+def clamp(input, min=None, max=None):
+    return _t(input, "clamp").clamp(min, max)
+
+
+def sin(input):
+    return U.Sin.apply(_as_float(input, "sin"))
+
+
+def cos(input):
+    return U.Cos.apply(_as_float(input, "cos"))
+
+
+def tan(input):
+    return U.Tan.apply(_as_float(input, "tan"))
+
+
+def asin(input):
+    """The inverse sine, in [−π/2, π/2]; NaN outside [−1, 1] (as PyTorch)."""
+    return U.Asin.apply(_as_float(input, "asin"))
+
+
+def acos(input):
+    return U.Acos.apply(_as_float(input, "acos"))
+
+
+def atan(input):
+    return U.Atan.apply(_as_float(input, "atan"))
+
+
+def sinh(input):
+    return U.Sinh.apply(_as_float(input, "sinh"))
+
+
+def cosh(input):
+    return U.Cosh.apply(_as_float(input, "cosh"))
+
+
+def asinh(input):
+    return U.Asinh.apply(_as_float(input, "asinh"))
+
+
+def acosh(input):
+    return U.Acosh.apply(_as_float(input, "acosh"))
+
+
+def atanh(input):
+    return U.Atanh.apply(_as_float(input, "atanh"))
+
+
+def log1p(input):
+    """log(1 + x), accurate for tiny x."""
+    return U.Log1p.apply(_as_float(input, "log1p"))
+
+
+def expm1(input):
+    """eˣ − 1, accurate for tiny x."""
+    return U.Expm1.apply(_as_float(input, "expm1"))
+
+
+def exp2(input):
+    return U.Exp2.apply(_as_float(input, "exp2"))
+
+
+def erf(input):
+    """The error function (2/√π) ∫₀ˣ e^(−t²) dt."""
+    return U.Erf.apply(_as_float(input, "erf"))
+
+
+def erfc(input):
+    """1 − erf x, accurate where erf x is near 1."""
+    return U.Erfc.apply(_as_float(input, "erfc"))
+
+
+def erfinv(input):
+    """The inverse of erf on [−1, 1] (±1 give ±inf, outside is NaN)."""
+    return U.Erfinv.apply(_as_float(input, "erfinv"))
+
+
+def log2(input):
+    return U.Log2.apply(_as_float(input, "log2"))
+
+
+def log10(input):
+    return U.Log10.apply(_as_float(input, "log10"))
+
+
+def reciprocal(input):
+    return U.Reciprocal.apply(_as_float(input, "reciprocal"))
+
+
+def rsqrt(input):
+    """1/√x."""
+    return U.Rsqrt.apply(_as_float(input, "rsqrt"))
+
+
+def frac(input):
+    return U.Frac.apply(floating(input, "frac"))
+
+
+def add(input, other, *, alpha=1):
+    """input + alpha·other."""
+    input = wrapped_number(input, other)
+    if isinstance(input, Tensor):
+        return input.add(other, alpha=alpha)
+    return input + _t(other, "add") * alpha if alpha != 1 else input + _t(other, "add")
+
+
+def sub(input, other, *, alpha=1):
+    """input − alpha·other."""
+    input = wrapped_number(input, other)
+    if isinstance(input, Tensor):
+        return input.sub(other, alpha=alpha)
+    return input - _t(other, "sub") * alpha if alpha != 1 else input - _t(other, "sub")
+
+
+def mul(input, other):
+    input = wrapped_number(input, other)
+    return input * other if isinstance(input, Tensor) else _t(other, "mul") * input
+
+
+def pow(input, exponent):
+    """input ** exponent (either may be a number)."""
+    return input**exponent if isinstance(input, Tensor) else input ** _t(exponent, "pow")
+
+
+def neg(input):
+    return -_t(input, "neg")
+
+
+def square(input):
+    return _t(input, "square").square()
+
+
+def eq(input, other):
+    return _t(input, "eq").eq(other)
+
+
+def ne(input, other):
+    return _t(input, "ne").ne(other)
+
+
+def gt(input, other):
+    return _t(input, "gt") > other
+
+
+def ge(input, other):
+    return _t(input, "ge") >= other
+
+
+def lt(input, other):
+    return _t(input, "lt") < other
+
+
+def le(input, other):
+    return _t(input, "le") <= other
+
+
+def absolute(input):
+    return abs(input)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import builtins
 import string
+import warnings
 
 from minigan.engine import backend
 from minigan.engine.errors import DimensionError, DomainError, ShapeError
@@ -14,6 +15,7 @@ from minigan.surface.creation import integer
 from minigan.surface.missing import NotInMinigan
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _t, same_dtype
+from minigan.surface.shapes import cat
 
 
 def bmm(input, mat2):
@@ -176,3 +178,34 @@ def einsum_letters(equation, xs):
     if builtins.len(set(output)) < builtins.len(output) or builtins.any(c not in sizes for c in output):
         raise ValueError(f"einsum: the output of {equation!r} must name each of the inputs' letters at most once")
     return inputs, output
+
+
+# ------------------------------------ the free functions minigan.matmul, minigan.cross, ... (toplevel.py: behind out=)
+
+def matmul(input, other):
+    return _t(input, "matmul") @ other
+
+
+def mm(input, mat2):
+    return _t(input, "mm") @ mat2
+
+
+def vdot(input, other):
+    return dot(input, other)
+
+
+def cross(input, other, dim=None):
+    """The cross product of 3-vectors along ``dim``; with no dim, the first dimension of size 3 (PyTorch's
+    deprecated default: pass dim, or use linalg.cross, whose default is -1)."""
+    x, y = _t(input, "cross"), _t(other, "cross")
+    same_dtype("cross", x, y)
+    if dim is None:
+        warnings.warn("Using minigan.cross without specifying the dim arg is deprecated (as in PyTorch): pass dim, or "
+                      "use minigan.linalg.cross (its default is the last dim)", UserWarning, stacklevel=3)
+        shape = backend.broadcast_shapes(tuple(x.shape), tuple(y.shape))
+        dim = next((i for i, n in enumerate(shape) if n == 3), -1)
+    if x.shape[dim] != 3 or y.shape[dim] != 3:
+        raise ShapeError(f"cross: dim {dim} must have size 3, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+    a, b = x.unbind(dim), y.unbind(dim)
+    components = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+    return cat([c.unsqueeze(dim) for c in components], dim)  # stacked along dim

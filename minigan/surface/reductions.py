@@ -11,6 +11,7 @@ from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.ops import reduce as R
 from minigan.engine.tensor import Tensor
+from minigan.surface import pointwise
 from minigan.surface.indexing import _along
 from minigan.surface.operands import _t
 from minigan.surface.pointwise import isclose, logaddexp, where
@@ -263,3 +264,43 @@ def _amax(x, dim, keepdim, fn):  # (PyTorch's amax backward multiplies by the ma
     if axis is None or builtins.any(x.shape[d] == 0 for d in (axis if isinstance(axis, tuple) else (axis,))):
         checks.check_nonempty(x.array, fn)  # (only a dim of size 0 reduced has no maximum: an empty result is fine)
     return R.Max.apply(x, axis=axis, keepdims=builtins.bool(keepdim), amax=True)
+
+
+# ------------------------------------ the free functions minigan.sum, minigan.max, ... (toplevel.py: behind out=)
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    return _t(input, "sum").sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    return _t(input, "mean").mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+
+def max(input, dim=None, keepdim=False, *, other=None):
+    """``max(x)``, ``max(x, dim)`` → (values, indices), or ``max(a, b)`` (also ``other=b``): the elementwise
+    maximum."""
+    return pointwise.max(input, dim if other is None else other, keepdim)
+
+
+def min(input, dim=None, keepdim=False, *, other=None):
+    return pointwise.min(input, dim if other is None else other, keepdim)
+
+
+def argmax(input, dim=None, keepdim=False):
+    return _t(input, "argmax").argmax(dim, keepdim)
+
+
+def argmin(input, dim=None, keepdim=False):
+    return _t(input, "argmin").argmin(dim, keepdim)
+
+
+def logsumexp(input, dim, keepdim=False):
+    return _t(input, "logsumexp").logsumexp(dim, keepdim)
+
+
+def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    return _t(input, "std").std(dim, unbiased, keepdim, correction=correction)
+
+
+def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    return _t(input, "var").var(dim, unbiased, keepdim, correction=correction)

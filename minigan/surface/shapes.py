@@ -333,3 +333,31 @@ def _one_or_tuple(out):
 
 def _at_least_3d(t):
     return t.reshape(1, -1, 1) if t.ndim < 2 else t.unsqueeze(-1) if t.ndim == 2 else t
+
+
+# ------------------------------------ the free functions minigan.hstack, minigan.vstack, ... (toplevel.py: behind out=)
+
+def concat(tensors, dim=0):
+    """``cat`` under its other name."""
+    return cat(tensors, dim)
+
+
+def hstack(tensors):
+    """Concatenate along dimension 1 (along 0 for 1-d tensors), as numpy.hstack."""
+    tensors = [t.reshape(1) if t.ndim == 0 else t for t in _tensors((tensors,), "hstack")]  # atleast_1d, as PyTorch
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """Stack rows: 1-d tensors become rows of a matrix, others concatenate along dimension 0."""
+    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in _tensors((tensors,), "vstack")], 0)  # atleast_2d
+
+
+def column_stack(tensors):
+    """1-D tensors as columns, 2-D ones as they are, side by side."""
+    return cat([t.reshape(-1, 1) if t.ndim <= 1 else t for t in _tensors((tensors,), "column_stack")], 1)
+
+
+def dstack(tensors):
+    """Concatenate along the third dimension, each made at least 3-D first."""
+    return cat([_at_least_3d(t) for t in _tensors((tensors,), "dstack")], 2)

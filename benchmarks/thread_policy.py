@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 import minigan
 import minigan.nn as nn
-from minigan.engine import backend
+from minigan.engine import backend, threads
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--pairs", type=int, default=7)
@@ -46,7 +46,7 @@ def block():
 
 
 def default_policy():  # as a script that never calls set_num_threads: the process keeps its count
-    backend._threads.update(n=1, set=False)
+    threads._threads.update(n=1, set=False)
     threadpool_limits(process_threads, user_api="blas")
 
 

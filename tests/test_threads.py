@@ -15,7 +15,7 @@ import minigan
 import minigan.functional as F
 from minigan.cli import main as cli
 from minigan.cli import train as gans_cli
-from minigan.engine import backend
+from minigan.engine import backend, threads
 
 BLAS_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -57,14 +57,14 @@ def test_minigan_products_use_its_count_and_put_the_process_count_back(monkeypat
     if not _has_blas():
         pytest.skip("threadpoolctl finds no BLAS behind NumPy")
     seen, in_products = [], []
-    enter = backend._BlasThreads.__enter__
+    enter = threads._BlasThreads.__enter__
 
     def spy_enter(self):  # the count each GEMM of linear/matmul (forward and backward) runs with
         enter(self)
         in_products.append(_blas_threads_now())
 
-    monkeypatch.setattr(backend._BlasThreads, "__enter__", spy_enter)
-    monkeypatch.setitem(backend._threads, "set", False)  # as in a script that never called set_num_threads
+    monkeypatch.setattr(threads._BlasThreads, "__enter__", spy_enter)
+    monkeypatch.setitem(threads._threads, "set", False)  # as in a script that never called set_num_threads
     x = minigan.randn(8, 5, requires_grad=True)
     w = minigan.randn(3, 5, requires_grad=True)
     with threadpool_limits(3, user_api="blas"):  # the process's own count, as a user's script might have
@@ -84,7 +84,7 @@ def test_minigan_products_use_its_count_and_put_the_process_count_back(monkeypat
 
 def test_after_set_num_threads_products_run_in_the_process_setting(monkeypatch):
     entered = []
-    monkeypatch.setattr(backend._BlasThreads, "__enter__", lambda self: entered.append(1))
+    monkeypatch.setattr(threads._BlasThreads, "__enter__", lambda self: entered.append(1))
     saved = minigan.get_num_threads()
     try:
         minigan.set_num_threads(1)  # the process has minigan's count: no scope needed around each product

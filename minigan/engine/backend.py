@@ -7,20 +7,23 @@ This module also owns:
   * the default floating dtype (float32; gradient checks pass float64 arrays explicitly),
   * the *active* backend, used only where an array is created from nothing
     (``minigan.randn``, layer initialisation, data batches),
-  * one seeded random generator per backend (``minigan.manual_seed``).
+  * minigan's matrix products (``matmul``, run with the BLAS threads of ``threads.py``).
+
+Random numbers live in ``random.py`` and BLAS threads in ``threads.py``; their old names here still work.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import threading
 import warnings
 
 import numpy
-from threadpoolctl import ThreadpoolController, threadpool_limits
 
-from minigan.engine.errors import DtypeError, ShapeError
+from minigan.engine import random
+from minigan.engine.errors import ShapeError
+from minigan.engine.random import Generator, default_generator, get_rng_state, manual_seed  # noqa: F401
+from minigan.engine.threads import _blas_threads, _threads, blas_threads, get_num_threads, set_num_threads  # noqa: F401
 
 try:  # CuPy is optional: ``pip install "minigan[gpu]"``
     import cupy as _cupy
@@ -416,59 +419,7 @@ def set_device_module(module, scatter_add=None):
     return previous
 
 
-# ----------------------------------------------------------------------------- threads
-# minigan's matrices are small (a 128-wide MLP, a batch of 64 images): there one BLAS thread is as fast as
-# several, and on a busy machine several threads spin against each other (a GAN step ran 10x slower with
-# OpenBLAS's default threads on 2 loaded cores).  So minigan's own matrix products (``matmul`` below, the
-# GEMMs of linear, matmul and conv) run with ``_threads["n"]`` BLAS threads (1 unless set_num_threads says
-# otherwise), and the count the process had is put back as each product returns: ``import minigan`` changes
-# no process-wide setting, and NumPy code outside minigan keeps its own threads.
-_threads = {"n": 1, "blas": None, "set": False}  # "blas": NumPy's BLAS libraries (threadpoolctl), found once;
-# "set": set_num_threads was called, so the process has minigan's count already and products skip the scope
-_scope = {"depth": 0, "saved": ()}  # products running now (any thread), and the counts to put back after them
-_scope_lock = threading.Lock()
-
-
-def _blas_libraries():
-    if _threads["blas"] is None:  # threadpoolctl's search costs about a millisecond: do it once
-        _threads["blas"] = tuple(ThreadpoolController().select(user_api="blas").lib_controllers)
-    return _threads["blas"]
-
-
-class _BlasThreads:
-    """``with blas_threads():`` the BLAS libraries run minigan's thread count inside, the process's outside.
-
-    Nested and concurrent scopes share one save/restore: the first to enter sets, the last to leave restores.
-    Costs a few µs a scope (a lock and two or three calls into the BLAS library), against about 8 µs for
-    threadpoolctl's ``ThreadpoolController.limit`` and about 300 µs for ``threadpool_limits``.
-    """
-
-    def __enter__(self):
-        with _scope_lock:
-            if _scope["depth"] == 0:
-                n = _threads["n"]
-                _scope["saved"] = [(lib, k) for lib in _blas_libraries() if (k := lib.get_num_threads()) != n]
-                for lib, _ in _scope["saved"]:
-                    lib.set_num_threads(n)
-            _scope["depth"] += 1
-
-    def __exit__(self, *exc):
-        with _scope_lock:
-            _scope["depth"] -= 1
-            if _scope["depth"] == 0:
-                for lib, k in _scope["saved"]:
-                    lib.set_num_threads(k)
-                _scope["saved"] = ()
-
-
-_blas_threads = _BlasThreads()
-
-
-def blas_threads():
-    """A context in which NumPy's BLAS uses minigan's thread count (``set_num_threads``); see above."""
-    return _blas_threads
-
-
+# ----------------------------------------------------------------------------- matrix products
 def matmul(a, b):
     """``a @ b`` for minigan's ops: on NumPy arrays, run with minigan's BLAS thread count (see above)."""
     if a.ndim >= 2 and b.ndim >= 2 and a.shape[-1] == b.shape[-2] == 1:  # one product a term: a·b broadcast is
@@ -477,26 +428,6 @@ def matmul(a, b):
         return a @ b
     with _blas_threads:
         return a @ b
-
-
-def set_num_threads(n: int) -> None:
-    """Use ``n`` BLAS threads for minigan's matrix products (default 1), and for NumPy's BLAS in this process.
-
-    It sets the process's BLAS pools to ``n`` through threadpoolctl, so NumPy code around minigan's
-    (data pipelines, metrics) follows, as ``torch.set_num_threads`` sets PyTorch's pool; minigan's products
-    then run in that setting directly, with no scope around each (see ``matmul``).
-    """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"set_num_threads: expected an int >= 1, got {n!r}")
-    with _scope_lock:
-        _threads["n"], _threads["set"] = n, True
-        threadpool_limits(limits=n, user_api="blas")
-        _scope["saved"] = ()  # the process now has n too: a product running now has nothing to put back
-
-
-def get_num_threads() -> int:
-    """The BLAS threads minigan's matrix products use (``set_num_threads``; 1 unless set)."""
-    return _threads["n"]
 
 
 # ----------------------------------------------------------------------------- dtypes
@@ -516,154 +447,36 @@ def finfo(dtype):
     return numpy.finfo(dtype)
 
 
-# ----------------------------------------------------------------------------- random numbers
-_rngs: dict = {}
-_seed = {"value": None}
-
-
-def manual_seed(seed: int) -> None:
-    """Seed the generators of every backend (NumPy now, CuPy when first used)."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, numpy.integer)) or seed < 0:
-        raise ValueError(f"manual_seed: got {seed!r}, expected a non-negative integer")
-    _seed["value"] = int(seed)
-    _rngs.clear()
-
-
+# ----------------------------------------------------------------------------- random numbers (engine/random.py)
+# random.py draws for the module and dtype it is told; these give it the active backend's and the default dtype.
 def generator(xp=None):
-    """The seeded generator that draws for module ``xp``'s arrays (default: the active backend's): NumPy's,
-    on the host, for both.  The GPU has a stream of its own (another bit generator on the same seed, so its
-    numbers differ from the CPU's, as PyTorch's CUDA generator's do); its draws are copied to the device.
-    Its whole state is a few integers a checkpoint keeps: CuPy's own generator holds megabytes of state in
-    GPU memory and has no way to give it back, so a run on it could not resume where it stopped."""
-    key = "numpy" if (xp or _active["xp"]) is numpy else "cupy"
-    if key not in _rngs:
-        bits = numpy.random.PCG64 if key == "numpy" else numpy.random.PCG64DXSM
-        _rngs[key] = numpy.random.Generator(bits(_seed["value"]))  # PCG64: numpy.random.default_rng's
-    return _rngs[key]
-
-
-class Generator:
-    """A random stream of its own, as ``torch.Generator``: ``Generator().manual_seed(s)`` (which returns it) is
-    passed as ``generator=`` to the samplers (randn, rand, randint, randperm, normal, bernoulli, multinomial,
-    normal_/uniform_/bernoulli_) and to the data utilities (random_split, DataLoader, the random samplers).  Its
-    numbers come from NumPy's PCG64 on the host and are copied to the GPU for CuPy arrays.  A fresh one starts
-    from PyTorch's default seed, 67280421310721."""
-
-    def __init__(self, device="cpu"):
-        self.device = str(device)
-        self.manual_seed(67280421310721)
-
-    def manual_seed(self, seed):
-        if isinstance(seed, bool) or not isinstance(seed, (int, numpy.integer)) or seed < 0:
-            raise ValueError(f"Generator.manual_seed: got {seed!r}, expected a non-negative integer")
-        self._initial_seed = int(seed)
-        self.numpy = numpy.random.Generator(numpy.random.PCG64(int(seed)))  # the stream itself
-        return self
-
-    def seed(self):
-        """Reseed from the operating system's entropy; returns the new seed."""
-        seed = int(numpy.random.SeedSequence().entropy) % 2**63
-        self.manual_seed(seed)
-        return seed
-
-    def initial_seed(self):
-        return self._initial_seed
-
-    def get_state(self):
-        """The stream's state: the bit generator's dict (PyTorch gives a ByteTensor)."""
-        return self.numpy.bit_generator.state
-
-    def set_state(self, state):
-        self.numpy.bit_generator.state = state
-        return self
-
-    def stream(self, xp):
-        """The NumPy generator that draws for module ``xp``'s arrays: this one's own, on the host."""
-        return self.numpy
-
-
-class _DefaultGenerator(Generator):
-    """``minigan.default_generator``: the seeded stream the samplers use without ``generator=``, seen as a
-    Generator (what ``manual_seed`` returns, as PyTorch's returns ``torch.default_generator``)."""
-
-    def __init__(self):
-        self.device = "cpu"
-
-    @property
-    def numpy(self):
-        return generator(numpy)
-
-    def manual_seed(self, seed):
-        manual_seed(seed)
-        return self
-
-    def initial_seed(self):
-        return _seed["value"]
-
-    def get_state(self):
-        return self.numpy.bit_generator.state
-
-    def set_state(self, state):
-        self.numpy.bit_generator.state = state
-        return self
-
-    def stream(self, xp):
-        return generator(xp)  # (the GPU's arrays draw from its own stream)
-
-
-default_generator = _DefaultGenerator()
+    return random.generator(xp or _active["xp"])
 
 
 def stream(gen=None, xp=None):
-    """The NumPy generator to draw from: ``gen``'s (a minigan Generator or a numpy.random.Generator) or, without
-    one, minigan's seeded generator for module ``xp``."""
-    if gen is None:
-        return generator(xp)
-    if isinstance(gen, Generator):
-        return gen.stream(xp)
-    if isinstance(gen, numpy.random.Generator):
-        return gen
-    raise TypeError(f"generator must be a minigan.Generator (or a numpy.random.Generator), got {type(gen).__name__}")
+    return random.stream(gen, xp or _active["xp"])
 
 
 def randn(shape, dtype=None, xp=None, gen=None):
-    """Standard normal samples of ``shape`` (float32 by default), from ``gen`` or minigan's generator."""
-    if numpy.dtype(dtype or DEFAULT_DTYPE).kind != "f":  # (NumPy's TypeError otherwise; PyTorch has no kernel)
-        raise DtypeError(f"normal samples are floating-point: not implemented for dtype {numpy.dtype(dtype)}")
-    xp = xp or _active["xp"]
-    return xp.asarray(stream(gen, xp).standard_normal(tuple(shape), dtype=dtype or DEFAULT_DTYPE))
+    return random.randn(shape, dtype or DEFAULT_DTYPE, xp or _active["xp"], gen)
 
 
 def rand(shape, dtype=None, xp=None, gen=None):
-    """Uniform samples in [0, 1) of ``shape`` (float32 by default)."""
-    if numpy.dtype(dtype or DEFAULT_DTYPE).kind != "f":
-        raise DtypeError(f"uniform samples are floating-point: not implemented for dtype {numpy.dtype(dtype)}")
-    xp = xp or _active["xp"]
-    return xp.asarray(stream(gen, xp).random(tuple(shape), dtype=dtype or DEFAULT_DTYPE))
+    return random.rand(shape, dtype or DEFAULT_DTYPE, xp or _active["xp"], gen)
 
 
 def randint(low, high, shape, xp=None, gen=None):
-    """Integers uniform in [low, high) (int64)."""
-    xp = xp or _active["xp"]
-    return xp.asarray(stream(gen, xp).integers(low, high, size=tuple(shape)))
+    return random.randint(low, high, shape, xp or _active["xp"], gen)
 
 
 def permutation(n, xp=None, gen=None):
-    """A random permutation of range(n) (drawn on the host, so it is the same on every backend)."""
-    perm = stream(gen, numpy).permutation(n)
-    return perm if (xp or _active["xp"]) is numpy else (xp or _active["xp"]).asarray(perm)
-
-
-def get_rng_state():
-    """The state of every generator created so far (for checkpoints)."""
-    return {k: g.bit_generator.state for k, g in _rngs.items()}
+    return random.permutation(n, xp or _active["xp"], gen)
 
 
 def set_rng_state(state) -> None:
-    for key, st in state.items():
-        if st is None:  # (a checkpoint written before the device's stream could be kept)
-            continue
-        generator(numpy if key == "numpy" else _require_cupy()).bit_generator.state = st
+    if state.get("cupy") is not None:
+        _require_cupy()  # (a GPU stream is restored only where there is a GPU)
+    random.set_rng_state(state)
 
 
 # The environment chooses the starting backend: MINIGAN_BACKEND=cupy python ...

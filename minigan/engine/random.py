@@ -1,0 +1,160 @@
+"""Random numbers: one seeded generator per backend (``minigan.manual_seed``), PyTorch's ``Generator`` for a stream of
+one's own, and the samplers that draw arrays from them (``randn``, ``rand``, ``randint``, ``permutation``).
+
+Every draw is made by NumPy on the host (PCG64, whose whole state a checkpoint keeps) and copied to the GPU for
+CuPy arrays.  Each function here is told the array module (``xp``) and dtype to draw for; ``backend.py``'s functions
+of the same names fill in the active backend and the default dtype, as callers have always used them.
+"""
+
+from __future__ import annotations
+
+import numpy
+
+from minigan.engine.errors import DtypeError
+
+_rngs: dict = {}
+_seed = {"value": None}
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the generators of every backend (NumPy now, CuPy when first used)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, numpy.integer)) or seed < 0:
+        raise ValueError(f"manual_seed: got {seed!r}, expected a non-negative integer")
+    _seed["value"] = int(seed)
+    _rngs.clear()
+
+
+def generator(xp):
+    """The seeded generator that draws for module ``xp``'s arrays: NumPy's, on the host, for both.  The GPU has a
+    stream of its own (another bit generator on the same seed, so its numbers differ from the CPU's, as PyTorch's
+    CUDA generator's do); its draws are copied to the device.  Its whole state is a few integers a checkpoint
+    keeps: CuPy's own generator holds megabytes of state in GPU memory and has no way to give it back, so a run on
+    it could not resume where it stopped."""
+    return _generator("numpy" if xp is numpy else "cupy")
+
+
+def _generator(key):
+    if key not in _rngs:
+        bits = numpy.random.PCG64 if key == "numpy" else numpy.random.PCG64DXSM
+        _rngs[key] = numpy.random.Generator(bits(_seed["value"]))  # PCG64: numpy.random.default_rng's
+    return _rngs[key]
+
+
+class Generator:
+    """A random stream of its own, as ``torch.Generator``: ``Generator().manual_seed(s)`` (which returns it) is
+    passed as ``generator=`` to the samplers (randn, rand, randint, randperm, normal, bernoulli, multinomial,
+    normal_/uniform_/bernoulli_) and to the data utilities (random_split, DataLoader, the random samplers).  Its
+    numbers come from NumPy's PCG64 on the host and are copied to the GPU for CuPy arrays.  A fresh one starts
+    from PyTorch's default seed, 67280421310721."""
+
+    def __init__(self, device="cpu"):
+        self.device = str(device)
+        self.manual_seed(67280421310721)
+
+    def manual_seed(self, seed):
+        if isinstance(seed, bool) or not isinstance(seed, (int, numpy.integer)) or seed < 0:
+            raise ValueError(f"Generator.manual_seed: got {seed!r}, expected a non-negative integer")
+        self._initial_seed = int(seed)
+        self.numpy = numpy.random.Generator(numpy.random.PCG64(int(seed)))  # the stream itself
+        return self
+
+    def seed(self):
+        """Reseed from the operating system's entropy; returns the new seed."""
+        seed = int(numpy.random.SeedSequence().entropy) % 2**63
+        self.manual_seed(seed)
+        return seed
+
+    def initial_seed(self):
+        return self._initial_seed
+
+    def get_state(self):
+        """The stream's state: the bit generator's dict (PyTorch gives a ByteTensor)."""
+        return self.numpy.bit_generator.state
+
+    def set_state(self, state):
+        self.numpy.bit_generator.state = state
+        return self
+
+    def stream(self, xp):
+        """The NumPy generator that draws for module ``xp``'s arrays: this one's own, on the host."""
+        return self.numpy
+
+
+class _DefaultGenerator(Generator):
+    """``minigan.default_generator``: the seeded stream the samplers use without ``generator=``, seen as a
+    Generator (what ``manual_seed`` returns, as PyTorch's returns ``torch.default_generator``)."""
+
+    def __init__(self):
+        self.device = "cpu"
+
+    @property
+    def numpy(self):
+        return generator(numpy)
+
+    def manual_seed(self, seed):
+        manual_seed(seed)
+        return self
+
+    def initial_seed(self):
+        return _seed["value"]
+
+    def get_state(self):
+        return self.numpy.bit_generator.state
+
+    def set_state(self, state):
+        self.numpy.bit_generator.state = state
+        return self
+
+    def stream(self, xp):
+        return generator(xp)  # (the GPU's arrays draw from its own stream)
+
+
+default_generator = _DefaultGenerator()
+
+
+def stream(gen, xp):
+    """The NumPy generator to draw from: ``gen``'s (a minigan Generator or a numpy.random.Generator) or, without
+    one, minigan's seeded generator for module ``xp``."""
+    if gen is None:
+        return generator(xp)
+    if isinstance(gen, Generator):
+        return gen.stream(xp)
+    if isinstance(gen, numpy.random.Generator):
+        return gen
+    raise TypeError(f"generator must be a minigan.Generator (or a numpy.random.Generator), got {type(gen).__name__}")
+
+
+def randn(shape, dtype, xp, gen=None):
+    """Standard normal samples of ``shape``, from ``gen`` or minigan's generator."""
+    if numpy.dtype(dtype).kind != "f":  # (NumPy's TypeError otherwise; PyTorch has no kernel)
+        raise DtypeError(f"normal samples are floating-point: not implemented for dtype {numpy.dtype(dtype)}")
+    return xp.asarray(stream(gen, xp).standard_normal(tuple(shape), dtype=dtype))
+
+
+def rand(shape, dtype, xp, gen=None):
+    """Uniform samples in [0, 1) of ``shape``."""
+    if numpy.dtype(dtype).kind != "f":
+        raise DtypeError(f"uniform samples are floating-point: not implemented for dtype {numpy.dtype(dtype)}")
+    return xp.asarray(stream(gen, xp).random(tuple(shape), dtype=dtype))
+
+
+def randint(low, high, shape, xp, gen=None):
+    """Integers uniform in [low, high) (int64)."""
+    return xp.asarray(stream(gen, xp).integers(low, high, size=tuple(shape)))
+
+
+def permutation(n, xp, gen=None):
+    """A random permutation of range(n) (drawn on the host, so it is the same on every backend)."""
+    perm = stream(gen, numpy).permutation(n)
+    return perm if xp is numpy else xp.asarray(perm)
+
+
+def get_rng_state():
+    """The state of every generator created so far (for checkpoints)."""
+    return {k: g.bit_generator.state for k, g in _rngs.items()}
+
+
+def set_rng_state(state) -> None:
+    for key, st in state.items():
+        if st is not None:  # (None: a checkpoint written before the device's stream could be kept)
+            _generator(key).bit_generator.state = st

@@ -226,6 +226,8 @@ class TensorMethods:
         keepdims = _keepdim(keepdim, keepdims)
         if dim is None:  # everything, or NumPy's axis=: the values, ties sharing the gradient
             axis = checks.normalize_axis(axis, self.ndim, op)
+            if op == "min" and self.array.dtype.kind in "bu":  # (−x would wrap around; no gradient to carry)
+                return self._make(backend.c_order(self.array.min(axis=axis, keepdims=keepdims)))
             return reduction.Max.apply(self, axis=axis, keepdims=keepdims) if op == "max" else \
                 -reduction.Max.apply(-self, axis=axis, keepdims=keepdims)
         _dim(op, dim, axis)

@@ -22,10 +22,9 @@ from minigan.engine.grad_mode import decorated as _decorated
 from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.engine.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.engine.ops import linalg as L
-from minigan.surface import creation, pointwise, printing, products, reductions, sampling, shapes, sorting
+from minigan.surface import creation, inplace, pointwise, printing, products, reductions, sampling, shapes, sorting
 from minigan.surface import indexing as surface_indexing
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp
-from minigan.surface.inplace import free_form
 from minigan.surface.operands import _t
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_letters
@@ -912,21 +911,61 @@ cross = with_out(products.cross)
 
 
 # ----------------------------------------------------------------------------- in-place free forms
-abs_, acos_, acosh_, arccos_ = free_form("abs_"), free_form("acos_"), free_form("acosh_"), free_form("arccos_")
-arccosh_, arcsin_, arcsinh_ = free_form("arccosh_"), free_form("arcsin_"), free_form("arcsinh_")
-arctan_, arctanh_, asin_, asinh_ = free_form("arctan_"), free_form("arctanh_"), free_form("asin_"), free_form("asinh_")
-atan_, atanh_, ceil_, clamp_ = free_form("atan_"), free_form("atanh_"), free_form("ceil_"), free_form("clamp_")
-clamp_max_, clamp_min_, clip_ = free_form("clamp_max_"), free_form("clamp_min_"), free_form("clip_")
-cos_, cosh_, deg2rad_, detach_ = free_form("cos_"), free_form("cosh_"), free_form("deg2rad_"), free_form("detach_")
-erf_, erfc_, exp2_, exp_ = free_form("erf_"), free_form("erfc_"), free_form("exp2_"), free_form("exp_")
-expm1_, fill_, fix_, floor_ = free_form("expm1_"), free_form("fill_"), free_form("fix_"), free_form("floor_")
-frac_, index_put_, log10_ = free_form("frac_"), free_form("index_put_"), free_form("log10_")
-log1p_, log2_, log_, logit_ = free_form("log1p_"), free_form("log2_"), free_form("log_"), free_form("logit_")
-nan_to_num_, neg_, negative_ = free_form("nan_to_num_"), free_form("neg_"), free_form("negative_")
-rad2deg_, reciprocal_, relu_ = free_form("rad2deg_"), free_form("reciprocal_"), free_form("relu_")
-round_, rsqrt_, sigmoid_, sin_ = free_form("round_"), free_form("rsqrt_"), free_form("sigmoid_"), free_form("sin_")
-sinh_, sqrt_, square_, tan_ = free_form("sinh_"), free_form("sqrt_"), free_form("square_"), free_form("tan_")
-tanh_, trunc_, xlogy_, zero_ = free_form("tanh_"), free_form("trunc_"), free_form("xlogy_"), free_form("zero_")
+abs_ = inplace.abs_
+acos_ = inplace.acos_
+acosh_ = inplace.acosh_
+arccos_ = inplace.arccos_
+arccosh_ = inplace.arccosh_
+arcsin_ = inplace.arcsin_
+arcsinh_ = inplace.arcsinh_
+arctan_ = inplace.arctan_
+arctanh_ = inplace.arctanh_
+asin_ = inplace.asin_
+asinh_ = inplace.asinh_
+atan_ = inplace.atan_
+atanh_ = inplace.atanh_
+ceil_ = inplace.ceil_
+clamp_ = inplace.clamp_
+clamp_max_ = inplace.clamp_max_
+clamp_min_ = inplace.clamp_min_
+clip_ = inplace.clip_
+cos_ = inplace.cos_
+cosh_ = inplace.cosh_
+deg2rad_ = inplace.deg2rad_
+detach_ = inplace.detach_
+erf_ = inplace.erf_
+erfc_ = inplace.erfc_
+exp2_ = inplace.exp2_
+exp_ = inplace.exp_
+expm1_ = inplace.expm1_
+fill_ = inplace.fill_
+fix_ = inplace.fix_
+floor_ = inplace.floor_
+frac_ = inplace.frac_
+index_put_ = inplace.index_put_
+log10_ = inplace.log10_
+log1p_ = inplace.log1p_
+log2_ = inplace.log2_
+log_ = inplace.log_
+logit_ = inplace.logit_
+nan_to_num_ = inplace.nan_to_num_
+neg_ = inplace.neg_
+negative_ = inplace.negative_
+rad2deg_ = inplace.rad2deg_
+reciprocal_ = inplace.reciprocal_
+relu_ = inplace.relu_
+round_ = inplace.round_
+rsqrt_ = inplace.rsqrt_
+sigmoid_ = inplace.sigmoid_
+sin_ = inplace.sin_
+sinh_ = inplace.sinh_
+sqrt_ = inplace.sqrt_
+square_ = inplace.square_
+tan_ = inplace.tan_
+tanh_ = inplace.tanh_
+trunc_ = inplace.trunc_
+xlogy_ = inplace.xlogy_
+zero_ = inplace.zero_
 
 
 # ----------------------------------------------------------------------------- sampling (minigan's one generator)

@@ -283,10 +283,224 @@ class TensorInPlace:
         return self._in_place("masked_fill_", lambda x, m, v: x.masked_fill(m, v), mask, value, cast=True)
 
 
-def free_form(name):
-    """``minigan.relu_(x)`` is ``x.relu_()``: PyTorch's free in-place forms are the Tensor methods."""
-    def in_place(input, *args, **kwargs):
-        return getattr(_t(input, name), name)(*args, **kwargs)
+# ----------------------------------------------------------------------------- the free in-place forms
+# PyTorch's ``torch.relu_(x)`` is ``x.relu_()``: each hands on to the Tensor method (minigan/toplevel.py binds
+# minigan.relu_ to it).
+def abs_(input):
+    return _t(input, "abs_").abs_()
 
-    in_place.__name__ = in_place.__qualname__ = name
-    return in_place
+
+def acos_(input):
+    return _t(input, "acos_").acos_()
+
+
+def acosh_(input):
+    return _t(input, "acosh_").acosh_()
+
+
+def arccos_(input):
+    return _t(input, "arccos_").arccos_()
+
+
+def arccosh_(input):
+    return _t(input, "arccosh_").arccosh_()
+
+
+def arcsin_(input):
+    return _t(input, "arcsin_").arcsin_()
+
+
+def arcsinh_(input):
+    return _t(input, "arcsinh_").arcsinh_()
+
+
+def arctan_(input):
+    return _t(input, "arctan_").arctan_()
+
+
+def arctanh_(input):
+    return _t(input, "arctanh_").arctanh_()
+
+
+def asin_(input):
+    return _t(input, "asin_").asin_()
+
+
+def asinh_(input):
+    return _t(input, "asinh_").asinh_()
+
+
+def atan_(input):
+    return _t(input, "atan_").atan_()
+
+
+def atanh_(input):
+    return _t(input, "atanh_").atanh_()
+
+
+def ceil_(input):
+    return _t(input, "ceil_").ceil_()
+
+
+def clamp_(input, min=None, max=None):
+    return _t(input, "clamp_").clamp_(min, max)
+
+
+def clamp_max_(input, max):
+    return _t(input, "clamp_max_").clamp_max_(max)
+
+
+def clamp_min_(input, min):
+    return _t(input, "clamp_min_").clamp_min_(min)
+
+
+def clip_(input, min=None, max=None):
+    return _t(input, "clip_").clip_(min, max)
+
+
+def cos_(input):
+    return _t(input, "cos_").cos_()
+
+
+def cosh_(input):
+    return _t(input, "cosh_").cosh_()
+
+
+def deg2rad_(input):
+    return _t(input, "deg2rad_").deg2rad_()
+
+
+def detach_(input):
+    return _t(input, "detach_").detach_()
+
+
+def erf_(input):
+    return _t(input, "erf_").erf_()
+
+
+def erfc_(input):
+    return _t(input, "erfc_").erfc_()
+
+
+def exp2_(input):
+    return _t(input, "exp2_").exp2_()
+
+
+def exp_(input):
+    return _t(input, "exp_").exp_()
+
+
+def expm1_(input):
+    return _t(input, "expm1_").expm1_()
+
+
+def fill_(input, value):
+    return _t(input, "fill_").fill_(value)
+
+
+def fix_(input):
+    return _t(input, "fix_").fix_()
+
+
+def floor_(input):
+    return _t(input, "floor_").floor_()
+
+
+def frac_(input):
+    return _t(input, "frac_").frac_()
+
+
+def index_put_(input, indices, values, accumulate=False):
+    return _t(input, "index_put_").index_put_(indices, values, accumulate)
+
+
+def log10_(input):
+    return _t(input, "log10_").log10_()
+
+
+def log1p_(input):
+    return _t(input, "log1p_").log1p_()
+
+
+def log2_(input):
+    return _t(input, "log2_").log2_()
+
+
+def log_(input):
+    return _t(input, "log_").log_()
+
+
+def logit_(input, eps=None):
+    return _t(input, "logit_").logit_(eps)
+
+
+def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
+    return _t(input, "nan_to_num_").nan_to_num_(nan, posinf, neginf)
+
+
+def neg_(input):
+    return _t(input, "neg_").neg_()
+
+
+def negative_(input):
+    return _t(input, "negative_").negative_()
+
+
+def rad2deg_(input):
+    return _t(input, "rad2deg_").rad2deg_()
+
+
+def reciprocal_(input):
+    return _t(input, "reciprocal_").reciprocal_()
+
+
+def relu_(input):
+    return _t(input, "relu_").relu_()
+
+
+def round_(input, *, decimals=0):
+    return _t(input, "round_").round_(decimals=decimals)
+
+
+def rsqrt_(input):
+    return _t(input, "rsqrt_").rsqrt_()
+
+
+def sigmoid_(input):
+    return _t(input, "sigmoid_").sigmoid_()
+
+
+def sin_(input):
+    return _t(input, "sin_").sin_()
+
+
+def sinh_(input):
+    return _t(input, "sinh_").sinh_()
+
+
+def sqrt_(input):
+    return _t(input, "sqrt_").sqrt_()
+
+
+def square_(input):
+    return _t(input, "square_").square_()
+
+
+def tan_(input):
+    return _t(input, "tan_").tan_()
+
+
+def tanh_(input):
+    return _t(input, "tanh_").tanh_()
+
+
+def trunc_(input):
+    return _t(input, "trunc_").trunc_()
+
+
+def xlogy_(input, other):
+    return _t(input, "xlogy_").xlogy_(other)
+
+
+def zero_(input):
+    return _t(input, "zero_").zero_()

@@ -19,7 +19,7 @@ from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
-from minigan.surface import creation, operands, pointwise, products, reductions, sampling
+from minigan.surface import creation, operands, pointwise, products, reductions, sampling, shapes
 from minigan.surface import missing as _missing
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
@@ -161,7 +161,7 @@ class TensorMath:
         return self.permute(*reversed(range(self.ndim)))  # (a vector or a scalar: a view of it, as PyTorch's)
 
     def pad(self, pad_width, value=0.0):
-        return shaping.Pad.apply(self, pad_width=checks.normalize_pad(pad_width, self.ndim), value=value)
+        return shaping.Pad.apply(self, pad_width=shapes.normalize_pad(pad_width, self.ndim), value=value)
 
     def int(self, *, memory_format=None):
         creation.only_defaults("int", memory_format=memory_format)

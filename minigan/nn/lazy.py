@@ -89,6 +89,11 @@ class LazyLinear(LazyModuleMixin, Linear):
 class _LazyConvMixin(LazyModuleMixin):
     """What the lazy convolutions share: ``in_channels`` is the channel size of the first input."""
 
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):  # (PyTorch's LazyConvNd signature)
+        self._lazy_setup(out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, 0,
+                         device, dtype)
+
     def _lazy_setup(self, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
                     output_padding, device, dtype):
         Module.__init__(self)
@@ -124,15 +129,19 @@ class _LazyConvMixin(LazyModuleMixin):
         self.reset_parameters()
 
 
+class _LazyConvTransposeMixin(_LazyConvMixin):
+    """The lazy transposed convolutions: PyTorch's LazyConvTransposeNd signature (output_padding before groups)."""
+
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
+                 dilation=1, padding_mode="zeros", device=None, dtype=None):
+        self._lazy_setup(out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                         output_padding, device, dtype)
+
+
 class LazyConv1d(_LazyConvMixin, Conv1d):
     """``Conv1d`` whose ``in_channels`` is read from the first input."""
 
     cls_to_become = Conv1d
-
-    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
-        self._lazy_setup(out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, 0,
-                         device, dtype)
 
 
 class LazyConv2d(_LazyConvMixin, Conv2d):
@@ -140,37 +149,26 @@ class LazyConv2d(_LazyConvMixin, Conv2d):
 
     cls_to_become = Conv2d
 
-    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
-        self._lazy_setup(out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, 0,
-                         device, dtype)
 
-
-class LazyConvTranspose1d(_LazyConvMixin, ConvTranspose1d):
+class LazyConvTranspose1d(_LazyConvTransposeMixin, ConvTranspose1d):
     """``ConvTranspose1d`` whose ``in_channels`` is read from the first input."""
 
     cls_to_become = ConvTranspose1d
 
-    def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
-                 dilation=1, padding_mode="zeros", device=None, dtype=None):
-        self._lazy_setup(out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
-                         output_padding, device, dtype)
 
-
-class LazyConvTranspose2d(_LazyConvMixin, ConvTranspose2d):
+class LazyConvTranspose2d(_LazyConvTransposeMixin, ConvTranspose2d):
     """``ConvTranspose2d`` whose ``in_channels`` is read from the first input."""
 
     cls_to_become = ConvTranspose2d
-
-    def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
-                 dilation=1, padding_mode="zeros", device=None, dtype=None):
-        self._lazy_setup(out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
-                         output_padding, device, dtype)
 
 
 # ----------------------------------------------------------------------------- normalisation
 class _LazyNormMixin(LazyModuleMixin):
     """What the lazy norms share: ``num_features`` is the channel size of the first input."""
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None, *,
+                 bias=True):  # (PyTorch's LazyBatchNormNd signature)
+        self._lazy_setup(eps, momentum, affine, track_running_stats, device, dtype, bias)
 
     def _lazy_setup(self, eps, momentum, affine, track_running_stats, device, dtype, bias):
         # the plain layer's checks and tensors for one feature (ones and zeros: no random draws), then every
@@ -204,16 +202,8 @@ class LazyBatchNorm1d(_LazyNormMixin, BatchNorm1d):
 
     cls_to_become = BatchNorm1d
 
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None, *,
-                 bias=True):
-        self._lazy_setup(eps, momentum, affine, track_running_stats, device, dtype, bias)
-
 
 class LazyBatchNorm2d(_LazyNormMixin, BatchNorm2d):
     """``BatchNorm2d`` whose ``num_features`` is read from the first input."""
 
     cls_to_become = BatchNorm2d
-
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None, *,
-                 bias=True):
-        self._lazy_setup(eps, momentum, affine, track_running_stats, device, dtype, bias)

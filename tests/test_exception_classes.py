@@ -11,32 +11,18 @@ written for PyTorch catches them as there).  Grouped by class of cause:
 - an index tensor of a non-integer dtype given to index_put (PyTorch: IndexError).
 """
 
-import warnings
 
 import pytest
 
 torch = pytest.importorskip("torch")
 
+from exception_oracle import same_class  # noqa: E402
+
 import minigan  # noqa: E402
 
 
-def _raised(fn, lib):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # (range's deprecation)
-            fn(lib)
-    except Exception as e:  # noqa: BLE001 - the class is what is compared
-        return e
-    return None
-
-
 def _same_class(fn):
-    theirs, ours = _raised(fn, torch), _raised(fn, minigan)
-    assert theirs is not None, "PyTorch ran: the case no longer refuses"
-    assert ours is not None, f"minigan ran where PyTorch raised {type(theirs).__name__}: {theirs}"
-    assert isinstance(ours, type(theirs)), \
-        f"minigan {type(ours).__name__}: {ours} | PyTorch {type(theirs).__name__}: {theirs}"
-    assert str(ours).strip(), "the message names what was wrong"
+    same_class(fn, torch, minigan, one_line=False)
 
 
 def _ints(lib):

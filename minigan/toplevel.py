@@ -28,7 +28,6 @@ from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape
 from minigan.surface.operands import _t
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_letters
-from minigan.surface.shapes import _at_least_3d, _one_or_tuple, _tensors
 
 strided, contiguous_format, preserve_format = (creation.strided, creation.contiguous_format,  # layout= values
                                                creation.preserve_format)
@@ -113,8 +112,6 @@ def rand(*shape, size=None, generator=None, requires_grad=False, dtype=None, dev
 
 
 zeros = factory_out(creation.zeros)
-
-
 ones = factory_out(creation.ones)
 
 
@@ -337,59 +334,20 @@ sqrt = with_out(pointwise.sqrt)
 sign = with_out(pointwise.sign)
 tanh = with_out(pointwise.tanh)
 sigmoid = with_out(pointwise.sigmoid)
-
-
-def relu(input):
-    return _t(input, "relu").relu()
-
-
+relu = pointwise.relu
 clamp = with_out(pointwise.clamp)
-
-
 clip = clamp
-
-
-def softmax(input, dim, dtype=None):
-    return _t(input, "softmax").softmax(dim, dtype)
-
-
-def log_softmax(input, dim, dtype=None):
-    return _t(input, "log_softmax").log_softmax(dim, dtype)
-
-
+softmax = pointwise.softmax
+log_softmax = pointwise.log_softmax
 matmul = with_out(products.matmul)
 mm = with_out(products.mm)
-
-
-def reshape(input, *sizes, shape=None):
-    """``reshape(x, (2, 3))`` or ``reshape(x, shape=(2, 3))`` (and minigan's ``reshape(x, 2, 3)``)."""
-    return _t(input, "reshape").reshape(*sizes if shape is None else (shape,))
-
-
-def flatten(input, start_dim=0, end_dim=-1):
-    return _t(input, "flatten").flatten(start_dim, end_dim)
-
-
-def squeeze(input, dim=None):
-    return _t(input, "squeeze").squeeze(dim)
-
-
-def unsqueeze(input, dim):
-    return _t(input, "unsqueeze").unsqueeze(dim)
-
-
-def transpose(input, dim0, dim1):
-    return _t(input, "transpose").transpose(dim0, dim1)
-
-
-def permute(input, dims):
-    return _t(input, "permute").permute(*dims)
-
-
-def numel(input) -> int:
-    return _t(input, "numel").numel()
-
-
+reshape = shapes.reshape
+flatten = shapes.flatten
+squeeze = shapes.squeeze
+unsqueeze = shapes.unsqueeze
+transpose = shapes.transpose
+permute = shapes.permute
+numel = shapes.numel
 where = with_out(pointwise.where)
 
 
@@ -419,11 +377,7 @@ floor = with_out(pointwise.floor)
 ceil = with_out(pointwise.ceil)
 round = with_out(pointwise.round)
 trunc = with_out(pointwise.trunc)
-
-
 fix = trunc
-
-
 frac = with_out(pointwise.frac)
 atan2 = with_out(pointwise.atan2)
 hypot = with_out(pointwise.hypot)
@@ -436,17 +390,9 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, a
 # ----------------------------------------------------------------------------- free forms of operators and methods
 add = with_out(pointwise.add)
 sub = with_out(pointwise.sub)
-
-
 subtract = sub
-
-
 mul = with_out(pointwise.mul)
-
-
 multiply = mul
-
-
 div = with_out(pointwise.div)
 
 
@@ -456,18 +402,11 @@ divide = true_divide = div
 
 pow = with_out(pointwise.pow)
 neg = with_out(pointwise.neg)
-
-
 negative = neg
-
-
 square = with_out(pointwise.square)
 std = with_out(reductions.std)
 var = with_out(reductions.var)
-
-
 t = shapes.t
-
 bmm = with_out(products.bmm)
 lerp = with_out(pointwise.lerp)
 addmm = with_out(products.addmm)
@@ -475,28 +414,14 @@ baddbmm = with_out(products.baddbmm)
 addbmm = with_out(products.addbmm)
 addmv = with_out(products.addmv)
 addr = with_out(products.addr)
-
 dist = products.dist
-
 outer = with_out(products.outer)
-
-
 ger = outer
-
 dot = with_out(products.dot)
-
-
-def clone(input, *, memory_format=None):
-    return _t(input, "clone").clone(memory_format=memory_format)
-
-
-def detach(input):
-    return _t(input, "detach").detach()
-
+clone = pointwise.clone
+detach = pointwise.detach
 chunk = shapes.chunk
-
 split = shapes.split
-
 narrow = shapes.narrow
 
 
@@ -514,11 +439,8 @@ le = with_out(pointwise.le)
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 isnan = pointwise.isnan
-
 isinf = pointwise.isinf
-
 isfinite = pointwise.isfinite
-
 logical_not = with_out(pointwise.logical_not)
 logical_and = with_out(pointwise.logical_and)
 logical_or = with_out(pointwise.logical_or)
@@ -531,15 +453,10 @@ bitwise_right_shift = with_out(pointwise.bitwise_right_shift)
 bitwise_not = with_out(pointwise.bitwise_not)
 all = with_out(reductions.all)
 any = with_out(reductions.any)
-
 isclose = pointwise.isclose
-
 allclose = reductions.allclose
-
 equal = reductions.equal
-
 count_nonzero = reductions.count_nonzero
-
 masked_fill = pointwise.masked_fill
 
 
@@ -549,12 +466,7 @@ newaxis = None  # x[:, minigan.newaxis] adds a dimension, as x[:, None]
 
 
 absolute = with_out(pointwise.absolute)
-
-
-def positive(input):
-    """The input itself (``+x``)."""
-    return _t(input, "positive").positive()
-
+positive = pointwise.positive
 amax = with_out(reductions.amax)
 amin = with_out(reductions.amin)
 clamp_min = with_out(pointwise.clamp_min)
@@ -586,29 +498,14 @@ def scalar_tensor(s, dtype=None, device=None) -> Tensor:
     return tensor(float(s), dtype=dtype or backend.DEFAULT_DTYPE, device=device)
 
 
-def broadcast_to(input, size):
-    return _t(input, "broadcast_to").expand(*size)
-
-
-def is_floating_point(input) -> builtins.bool:
-    return _t(input, "is_floating_point").is_floating_point()
-
+broadcast_to = shapes.broadcast_to
+is_floating_point = shapes.is_floating_point
 is_nonzero = reductions.is_nonzero
-
-
-def is_same_size(input, other) -> builtins.bool:
-    return _t(input, "is_same_size").shape == _t(other, "is_same_size").shape
-
-
+is_same_size = shapes.is_same_size
 floor_divide = with_out(pointwise.floor_divide)
 remainder = with_out(pointwise.remainder)
 fmod = with_out(pointwise.fmod)
-
-
-def rsub(input, other, *, alpha=1):
-    """other − alpha·input."""
-    return other - _t(input, "rsub") * alpha
-
+rsub = pointwise.rsub
 mv = with_out(products.mv)
 inner = with_out(products.inner)
 vdot = with_out(products.vdot)
@@ -620,39 +517,16 @@ logit = with_out(pointwise.logit)
 deg2rad = with_out(pointwise.deg2rad)
 rad2deg = with_out(pointwise.rad2deg)
 concat = with_out(shapes.concat)
-
-
-def concatenate(tensors, axis=0, out=None):
-    """``cat``, NumPy's name and argument: ``concatenate(tensors, axis)``."""
-    return cat(tensors, axis, out=out)
-
-
+concatenate = with_out(shapes.concatenate)
 hstack = with_out(shapes.hstack)
 vstack = with_out(shapes.vstack)
-
-
 row_stack = vstack
-
-
-def swapaxes(input, axis0, axis1):
-    return _t(input, "swapaxes").transpose(axis0, axis1)
-
-
-def swapdims(input, dim0, dim1):
-    return _t(input, "swapdims").transpose(dim0, dim1)
-
-
-def movedim(input, source, destination):
-    """Move dimension(s) ``source`` to position(s) ``destination``, keeping the others in order."""
-    return _t(input, "movedim").movedim(source, destination)
-
-
+swapaxes = shapes.swapaxes
+swapdims = shapes.swapdims
+movedim = shapes.movedim
 moveaxis = movedim
-
 ravel = shapes.ravel
-
 unbind = shapes.unbind
-
 repeat_interleave = shapes.repeat_interleave
 
 
@@ -664,51 +538,23 @@ def broadcast_tensors(*tensors):
     return tuple(x if tuple(x.shape) == shape else x.expand(*shape) for x in xs)
 
 
-def atleast_1d(*tensors):
-    """Each tensor with at least one dimension: a 0-d one becomes (1,)."""
-    return _one_or_tuple([t.reshape(1) if t.ndim == 0 else t for t in _tensors(tensors, "atleast_1d")])
-
-
-def atleast_2d(*tensors):
-    """Each tensor with at least two dimensions: (n,) becomes (1, n)."""
-    return _one_or_tuple([t.reshape(1, -1) if t.ndim < 2 else t for t in _tensors(tensors, "atleast_2d")])
-
-
-def atleast_3d(*tensors):
-    """Each tensor with at least three dimensions: (n,) becomes (1, n, 1) and (m, n) becomes (m, n, 1)."""
-    return _one_or_tuple([_at_least_3d(t) for t in _tensors(tensors, "atleast_3d")])
-
-
+atleast_1d = shapes.atleast_1d
+atleast_2d = shapes.atleast_2d
+atleast_3d = shapes.atleast_3d
 column_stack = with_out(shapes.column_stack)
 dstack = with_out(shapes.dstack)
-
 hsplit = shapes.hsplit
-
 vsplit = shapes.vsplit
-
 dsplit = shapes.dsplit
-
-
-def unflatten(input, dim, sizes):
-    """Axis ``dim`` split into ``sizes`` (one may be -1)."""
-    return _t(input, "unflatten").unflatten(dim, sizes)
-
+unflatten = shapes.unflatten
 rot90 = shapes.rot90
-
 tensor_split = shapes.tensor_split
-
 flip = shapes.flip
-
 fliplr = shapes.fliplr
-
 flipud = shapes.flipud
-
 tile = shapes.tile
-
 tril = with_out(shapes.tril)
 triu = with_out(shapes.triu)
-
-
 _deterministic = {"mode": False, "warn_only": False}
 
 
@@ -749,48 +595,32 @@ MedianResult = sorting.MedianResult
 CummaxResult = reductions.CummaxResult
 CumminResult = reductions.CumminResult
 AminmaxResult = reductions.AminmaxResult
-
 gather = with_out(surface_indexing.gather)
 scatter = with_out(surface_indexing.scatter)
-
 scatter_add = surface_indexing.scatter_add
-
 index_select = with_out(surface_indexing.index_select)
 nonzero = with_out(surface_indexing.nonzero)
-
 argwhere = surface_indexing.argwhere
-
 masked_select = with_out(surface_indexing.masked_select)
-
 unique = sorting.unique
-
 index_add = with_out(surface_indexing.index_add)
-
 index_put = surface_indexing.index_put
-
 take = surface_indexing.take
-
 take_along_dim = with_out(surface_indexing.take_along_dim)
 index_copy = with_out(surface_indexing.index_copy)
-
 index_fill = surface_indexing.index_fill
-
 argsort = with_out(sorting.argsort)
 sort = with_out(sorting.sort)
 topk = with_out(sorting.topk)
 kthvalue = with_out(sorting.kthvalue)
 median = with_out(sorting.median)
 quantile = with_out(sorting.quantile)
-
 nansum = reductions.nansum
-
 nanmean = with_out(reductions.nanmean)
 cummax = with_out(reductions.cummax)
 cummin = with_out(reductions.cummin)
 logcumsumexp = with_out(reductions.logcumsumexp)
-
 bincount = reductions.bincount
-
 histc = with_out(reductions.histc)
 aminmax = with_out(reductions.aminmax)
 cumsum = with_out(reductions.cumsum)
@@ -840,7 +670,6 @@ def tensordot(a, b, dims=2, out=None):
     return einsum(f"{''.join(left)},{''.join(right)}->{''.join(out)}", x, y)
 
 diag = with_out(products.diag)
-
 trace = products.trace
 
 
@@ -1017,12 +846,8 @@ def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     return x.std(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim=keepdim)
 
 nan_to_num = with_out(pointwise.nan_to_num)
-
 diff = reductions.diff
-
 roll = shapes.roll
-
-
 __all__ = [
     "manual_seed", "randn", "rand", "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like",
     "randn_like", "rand_like", "randint", "randperm", "arange", "linspace", "eye", "is_tensor", "tensor",

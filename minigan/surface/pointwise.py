@@ -538,3 +538,35 @@ def le(input, other):
 
 def absolute(input):
     return abs(input)
+
+
+# ------------------------------------ the free forms of Tensor methods without out= (minigan.relu, minigan.clone, ...)
+
+def relu(input):
+    return _t(input, "relu").relu()
+
+
+def softmax(input, dim, dtype=None):
+    return _t(input, "softmax").softmax(dim, dtype)
+
+
+def log_softmax(input, dim, dtype=None):
+    return _t(input, "log_softmax").log_softmax(dim, dtype)
+
+
+def clone(input, *, memory_format=None):
+    return _t(input, "clone").clone(memory_format=memory_format)
+
+
+def detach(input):
+    return _t(input, "detach").detach()
+
+
+def positive(input):
+    """The input itself (``+x``)."""
+    return _t(input, "positive").positive()
+
+
+def rsub(input, other, *, alpha=1):
+    """other − alpha·input."""
+    return other - _t(input, "rsub") * alpha

@@ -361,3 +361,84 @@ def column_stack(tensors):
 def dstack(tensors):
     """Concatenate along the third dimension, each made at least 3-D first."""
     return cat([_at_least_3d(t) for t in _tensors((tensors,), "dstack")], 2)
+
+
+# ------------------------------------ the free forms of shape methods (minigan.reshape, minigan.transpose, ...)
+
+def reshape(input, *sizes, shape=None):
+    """``reshape(x, (2, 3))`` or ``reshape(x, shape=(2, 3))`` (and minigan's ``reshape(x, 2, 3)``)."""
+    return _t(input, "reshape").reshape(*sizes if shape is None else (shape,))
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return _t(input, "flatten").flatten(start_dim, end_dim)
+
+
+def squeeze(input, dim=None):
+    return _t(input, "squeeze").squeeze(dim)
+
+
+def unsqueeze(input, dim):
+    return _t(input, "unsqueeze").unsqueeze(dim)
+
+
+def transpose(input, dim0, dim1):
+    return _t(input, "transpose").transpose(dim0, dim1)
+
+
+def permute(input, dims):
+    return _t(input, "permute").permute(*dims)
+
+
+def numel(input) -> int:
+    return _t(input, "numel").numel()
+
+
+def broadcast_to(input, size):
+    return _t(input, "broadcast_to").expand(*size)
+
+
+def is_floating_point(input) -> builtins.bool:
+    return _t(input, "is_floating_point").is_floating_point()
+
+
+def is_same_size(input, other) -> builtins.bool:
+    return _t(input, "is_same_size").shape == _t(other, "is_same_size").shape
+
+
+def concatenate(tensors, axis=0):
+    """``cat``, NumPy's name and argument: ``concatenate(tensors, axis)``."""
+    return cat(tensors, axis)
+
+
+def swapaxes(input, axis0, axis1):
+    return _t(input, "swapaxes").transpose(axis0, axis1)
+
+
+def swapdims(input, dim0, dim1):
+    return _t(input, "swapdims").transpose(dim0, dim1)
+
+
+def movedim(input, source, destination):
+    """Move dimension(s) ``source`` to position(s) ``destination``, keeping the others in order."""
+    return _t(input, "movedim").movedim(source, destination)
+
+
+def atleast_1d(*tensors):
+    """Each tensor with at least one dimension: a 0-d one becomes (1,)."""
+    return _one_or_tuple([t.reshape(1) if t.ndim == 0 else t for t in _tensors(tensors, "atleast_1d")])
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least two dimensions: (n,) becomes (1, n)."""
+    return _one_or_tuple([t.reshape(1, -1) if t.ndim < 2 else t for t in _tensors(tensors, "atleast_2d")])
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least three dimensions: (n,) becomes (1, n, 1) and (m, n) becomes (m, n, 1)."""
+    return _one_or_tuple([_at_least_3d(t) for t in _tensors(tensors, "atleast_3d")])
+
+
+def unflatten(input, dim, sizes):
+    """Axis ``dim`` split into ``sizes`` (one may be -1)."""
+    return _t(input, "unflatten").unflatten(dim, sizes)

@@ -82,7 +82,8 @@ class Generator:
 
 class _DefaultGenerator(Generator):
     """``minigan.default_generator``: the seeded stream the samplers use without ``generator=``, seen as a
-    Generator (what ``manual_seed`` returns, as PyTorch's returns ``torch.default_generator``)."""
+    Generator (what ``manual_seed`` returns, as PyTorch's returns ``torch.default_generator``).  Its ``numpy`` is
+    the seeded host stream, which Generator's get_state and set_state read and write."""
 
     def __init__(self):
         self.device = "cpu"
@@ -97,13 +98,6 @@ class _DefaultGenerator(Generator):
 
     def initial_seed(self):
         return _seed["value"]
-
-    def get_state(self):
-        return self.numpy.bit_generator.state
-
-    def set_state(self, state):
-        self.numpy.bit_generator.state = state
-        return self
 
     def stream(self, xp):
         return generator(xp)  # (the GPU's arrays draw from its own stream)

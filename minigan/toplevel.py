@@ -321,10 +321,7 @@ argmin = with_out(reductions.argmin)
 logsumexp = with_out(reductions.logsumexp)
 
 
-def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    if out is not None:
-        return write_out("norm", norm(input, p, dim, keepdim, dtype=dtype), out)
-    return _t(input, "norm").norm(p, dim, keepdim, dtype)
+norm = reductions.norm  # (PyTorch's out= is its fifth positional argument: the body writes it)
 
 
 abs = with_out(pointwise.abs)

@@ -14,6 +14,7 @@ from minigan.engine.tensor import Tensor
 from minigan.surface import pointwise
 from minigan.surface.indexing import _along
 from minigan.surface.operands import _t
+from minigan.surface.out import write_out
 from minigan.surface.pointwise import isclose, logaddexp, where
 from minigan.surface.shapes import cat
 
@@ -304,3 +305,10 @@ def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
 
 def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     return _t(input, "var").var(dim, unbiased, keepdim, correction=correction)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """``torch.norm``, the Tensor method's; ``out`` may come by position, as in PyTorch's signature."""
+    if out is not None:
+        return write_out("norm", norm(input, p, dim, keepdim, dtype=dtype), out)
+    return _t(input, "norm").norm(p, dim, keepdim, dtype)

@@ -126,6 +126,16 @@ def _against_reference(ctx, kind, target, hint):
     return trainer, log
 
 
+def _check_critic_steps(ctx, kind, target, hint):
+    """A critic's train_step (WGAN, WGAN-GP) against the reference: n_critic = 3 critic steps, then one G step, each
+    with gradients only where they belong; returns the log."""
+    _trainer, log = _against_reference(ctx, kind, target, hint)
+    check([t for t, *_ in log] == ["D", "D", "D", "G"], f"n_critic = 3: expected 3 critic steps then one G step, got "
+          f"{[t for t, *_ in log]}", hint)
+    _check_gradient_flow(log, hint, "the critic")
+    return log
+
+
 def _check_gradient_flow(log, hint, critic="D"):
     for tag, other_grads, _other_flags, _ in log:
         if tag == "D":
@@ -192,10 +202,7 @@ def check_wgan_clip(ctx):
 def check_wgan_train_step(ctx):
     hint = "n_critic times: x, z; loss_c = −(mean f(x) − mean f(G(z).detach())); step; clip; then z and, with the " \
            "critic frozen, loss_g = −mean f(G(z))"
-    trainer, log = _against_reference(ctx, "wgan", "minigan/gans/wgan.py::WGAN.train_step", hint)
-    check([t for t, *_ in log] == ["D", "D", "D", "G"], f"n_critic = 3: expected 3 critic steps then one G step, got "
-          f"{[t for t, *_ in log]}", hint)
-    _check_gradient_flow(log, hint, "the critic")
+    log = _check_critic_steps(ctx, "wgan", "minigan/gans/wgan.py::WGAN.train_step", hint)
     for i, (_tag, _, _, params) in enumerate(log[1:3], start=2):
         worst = max(float(np.abs(w).max()) for w in params)
         check(worst <= 0.05 + 1e-7, f"before critic step {i} a critic weight is {worst:.4g}, outside [−c, c] = "
@@ -242,10 +249,7 @@ def check_gradient_penalty(ctx):
 def check_wgangp_train_step(ctx):
     hint = "n_critic times: x; x̃ = G(z).detach(); loss_c = −(mean D(x) − mean D(x̃)) + gradient_penalty(D, x, x̃, " \
            "lam); step; then with D frozen loss_g = −mean D(G(z))"
-    trainer, log = _against_reference(ctx, "wgan-gp", "minigan/gans/wgan_gp.py::WGANGP.train_step", hint)
-    check([t for t, *_ in log] == ["D", "D", "D", "G"], f"n_critic = 3: expected 3 critic steps then one G step, got "
-          f"{[t for t, *_ in log]}", hint)
-    _check_gradient_flow(log, hint, "the critic")
+    _check_critic_steps(ctx, "wgan-gp", "minigan/gans/wgan_gp.py::WGANGP.train_step", hint)
 
 
 def check_cgan_conditioning(ctx):

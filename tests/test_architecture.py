@@ -171,3 +171,41 @@ def test_no_command_line_module_borrows_anothers_private_names():
                     and node.attr.startswith("_")):
                 borrowed.setdefault(module, []).append(f"{node.value.id}.{node.attr}")
     assert not borrowed, f"private names used across command-line modules: {borrowed}"
+
+
+def _hand_on_shapes(source: str) -> list:
+    """How toplevel.py's free functions hand on to another body, where one does not bind a name to a surface body:
+    a ``def`` behind a decorator that is not a factory's ``out=``, a name made by calling a factory of functions,
+    or a ``def`` whose whole body is one call of a Tensor method (``return _t(input, "f").f(...)``)."""
+    shapes = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+            decorators = [ast.unparse(d) for d in node.decorator_list if ast.unparse(d) != "factory_out"]
+            if decorators:
+                shapes.append(f"@{decorators[0]} def {node.name}")
+            elif len(body) == 1 and isinstance(body[0], ast.Return) and "_t(" in ast.unparse(body[0]):
+                shapes.append(f"def {node.name} (one method call)")
+        elif isinstance(node, ast.Assign):  # (abs_, acos_ = f("abs_"), f("acos_") too)
+            values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+            for call in [v for v in values if isinstance(v, ast.Call)]:
+                if ast.unparse(call.func) == "with_out":
+                    if not isinstance(call.args[0], ast.Attribute):  # not a module's body
+                        shapes.append(f"{ast.unparse(node.targets[0])} = {ast.unparse(call)}")
+                elif (isinstance(call.func, ast.Name) and call.func.id[0].islower() and call.args
+                      and all(isinstance(a, ast.Constant) for a in call.args)):  # a function made from a name
+                    shapes.append(f"{ast.unparse(node.targets[0])} = {ast.unparse(call)}")
+    return shapes
+
+
+def test_free_functions_hand_on_in_one_way():
+    """``minigan.add`` is ``add = with_out(pointwise.add)``: each free function is a name bound to its body (behind the
+    ``out=`` door where PyTorch's takes one), so a reader finds one shape, and stepping in reaches the body."""
+    assert _hand_on_shapes((PACKAGE / "toplevel.py").read_text(encoding="utf-8")) == []
+
+
+def test_every_surface_file_is_under_500_code_lines():
+    from test_size_budget import code_lines
+
+    sizes = {p.name: code_lines(p.read_text(encoding="utf-8")) for p in (PACKAGE / "surface").glob("*.py")}
+    assert {name: n for name, n in sizes.items() if n >= 500} == {}

@@ -2,7 +2,9 @@
 
 Constructors and random numbers (``zeros``, ``full``, ``arange``, ``randn_like``, ``randint``...), the legacy
 typed constructors (``FloatTensor(2, 3)``, ``LongTensor([1, 2])``), and the free forms of Tensor methods
-(``minigan.mean(x, dim=1)`` is ``x.mean(dim=1)``): each is one line that hands over to the Tensor, so the
+(``minigan.mean(x, dim=1)`` is ``x.mean(dim=1)``).  A free form is one line, its name bound to its body in
+minigan/surface/ (``add = with_out(pointwise.add)``): ``with_out`` is PyTorch's ``out=`` door (surface/out.py)
+where PyTorch's function has one, and the body, with PyTorch's signature, hands on to the method or op, so the
 checks and the gradient are the method's.
 """
 
@@ -348,7 +350,7 @@ numel = shapes.numel
 where = with_out(pointwise.where)
 
 
-# ----------------------------------------------------------------------------- elementwise math (surface/unary.py)
+# ----------------------------------------------------------------------------- elementwise math (surface/pointwise.py)
 sin = with_out(pointwise.sin)
 cos = with_out(pointwise.cos)
 tan = with_out(pointwise.tan)

@@ -299,38 +299,34 @@ class BatchNorm2d(_BatchNorm):
 
 
 # ----------------------------------------------------------------------------- regularisation, activations
-class Dropout(Module):
-    """Inverted dropout: in training zero each element with probability p and scale the rest by
-    1/(1−p); in evaluation the identity.  CS/DS 552 (Jacob Whitehill) suggests it on D's input."""
+class _DropoutNd(Module):
+    """What the dropout layers share, as PyTorch's ``_DropoutNd``: p checked at the door, inplace a bool, the repr."""
 
     def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
+        name = type(self).__name__
         if not checks.is_number(p) or not 0 <= p <= 1:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
-        self.p, self.inplace = p, _inplace(inplace, "Dropout")  # p as given, as PyTorch (p=0 prints so)
+            raise ValueError(f"{name}: p must be a probability in [0, 1], got {p!r}")
+        self.p, self.inplace = p, _inplace(inplace, name)  # p as given, as PyTorch (p=0 prints so)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout(_DropoutNd):
+    """Inverted dropout: in training zero each element with probability p and scale the rest by
+    1/(1−p); in evaluation the identity.  CS/DS 552 (Jacob Whitehill) suggests it on D's input."""
 
     def forward(self, input):
         return F.dropout(input, self.p, self.training, self.inplace)
 
-    def extra_repr(self):
-        return f"p={self.p}, inplace={self.inplace}"
 
-
-class Dropout2d(Module):
+class Dropout2d(_DropoutNd):
     """Channel dropout of (N, C, H, W): in training zero whole channels with probability p and scale
     the rest by 1/(1−p) (neighbouring pixels are correlated, so dropping single pixels does little)."""
 
-    def __init__(self, p: float = 0.5, inplace: bool = False):
-        super().__init__()
-        if not checks.is_number(p) or not 0 <= p <= 1:
-            raise ValueError(f"Dropout2d: p must be a probability in [0, 1], got {p!r}")
-        self.p, self.inplace = p, _inplace(inplace, "Dropout2d")  # p as given, as PyTorch (p=0 prints so)
-
     def forward(self, input):
         return F.dropout2d(input, self.p, self.training, self.inplace)
-
-    def extra_repr(self):
-        return f"p={self.p}, inplace={self.inplace}"
 
 
 # ``inplace=True`` writes the result into the input, as PyTorch's (recorded like any in-place op: a backward that

@@ -12,7 +12,16 @@ from minigan import functional as F
 from minigan.engine import backend, checks
 from minigan.functional.loss import _legacy_reduction
 from minigan.nn import init
-from minigan.nn.layers import Upsample, _Conv, _ConvTranspose, _inplace, _Loss, _positive_int, _SoftmaxFamily
+from minigan.nn.layers import (
+    Upsample,
+    _Conv,
+    _ConvTranspose,
+    _DropoutNd,
+    _inplace,
+    _Loss,
+    _positive_int,
+    _SoftmaxFamily,
+)
 from minigan.nn.module import Module, Parameter
 
 
@@ -674,16 +683,11 @@ class RMSNorm(Module):
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
 
-class Dropout1d(Module):
-    def __init__(self, p: float = 0.5, inplace: bool = False):
-        super().__init__()
-        self.p, self.inplace = p, _inplace(inplace, "Dropout1d")
+class Dropout1d(_DropoutNd):
+    """Channel dropout of (N, C, L) or (C, L): whole channels zeroed with probability p, the rest scaled by 1/(1−p)."""
 
     def forward(self, input):
         return F.dropout1d(input, self.p, self.training, self.inplace)
-
-    def extra_repr(self):
-        return f"p={self.p}, inplace={self.inplace}"
 
 
 # ----------------------------------------------------------------------------- containers

@@ -1,5 +1,5 @@
-"""Every field of a tensor is declared in ``Tensor._setup``, and only there: ``Tensor._result``, which makes every op's
-result, makes it with ``_make`` and so with ``_setup``."""
+"""Every field of a tensor is declared in ``Tensor._setup``; ``Tensor._result``, which makes every op's result, sets the
+same fields itself (the calls of ``_make`` showed in the op_overhead benchmark).  This keeps the two lists one list."""
 
 import ast
 import inspect
@@ -23,10 +23,10 @@ def _assigned(function, name):
     return fields
 
 
-def test_setup_declares_every_field_and_an_ops_result_sets_none_by_hand():
+def test_an_ops_result_gets_every_field_setup_declares_in_its_order():
     declared = _assigned(Tensor._setup, "self")
+    assert declared == _assigned(Tensor._result, "t")
     assert set(declared) | {"__weakref__"} == set(Tensor.__slots__)
-    assert _assigned(Tensor._result, "t") == []
 
 
 def test_a_result_and_a_made_tensor_hold_the_same_defaults():

@@ -97,7 +97,12 @@ class Tensor(InPlace, TensorMethods):
         place).  When ``source`` is given (a view op), a result sharing its memory becomes its view."""
         if isinstance(out, _NUMPY_SCALAR):
             out = backend.np.asarray(out)
-        t = self._make(out, requires_grad)
+        t = object.__new__(self.plain)  # (_make's work without its two calls, which showed in op_overhead of
+        # benchmarks/paired_trees.py: every op's result is made here; the same fields as _setup's, in its order,
+        # which tests/test_tensor_fields.py checks)
+        t.array, t._grad, t._requires_grad, t._ctx, t._hooks, t.name = out, None, requires_grad, None, None, None
+        t._counter = None
+        t._base, t._view_fn, t._view_version, t._view_kind = None, (), 0, ""
         if source is not None and out.base is not None and (out.base is source.array or out.base is source.array.base
                                                              or _shares_memory(out, source.array)):
             t._base = source if source._base is None else source._base

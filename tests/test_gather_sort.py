@@ -172,7 +172,8 @@ def test_scatter_and_scatter_add(case):
 def test_scatter_reads_the_leading_block_of_a_larger_src():
     """(PyTorch computes this too but its backward then fails, so only the values are compared.)"""
     src = np.arange(8.0).reshape(2, 4)
-    ours = minigan.scatter_add(minigan.zeros(2, 3, dtype=minigan.float64), 1, minigan.tensor(SCATTER_INDEX[:, :2]), minigan.tensor(src))
+    ours = minigan.scatter_add(minigan.zeros(2, 3, dtype=minigan.float64), 1, minigan.tensor(SCATTER_INDEX[:, :2]),
+                               minigan.tensor(src))
     theirs = torch.scatter_add(torch.zeros(2, 3, dtype=torch.float64), 1, torch.tensor(SCATTER_INDEX[:, :2]),
                                torch.tensor(src))
     np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())

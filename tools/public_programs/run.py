@@ -138,9 +138,11 @@ def shared_stream():
     import minigan.toplevel as MTOP
     import minigan.utils.data as MD
     from minigan.engine import backend
+    from minigan.engine import random as engine_random
     from minigan.surface import sampling
 
     default = SharedStream()
+    engine_generator = engine_random.generator  # (what every unseeded draw asks, through backend or not)
     saved = (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
              backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial)
     (generator, manual_seed, permutation, generator_seed, generator_stream, dropout, dropout2d, loader_iter,
@@ -206,7 +208,7 @@ def shared_stream():
             torch.empty((), dtype=torch.int64).random_()
         yield from loader_iter(self)
 
-    backend.generator = lambda xp=None: default
+    backend.generator = engine_random.generator = lambda xp=None: default
     backend.manual_seed = seed_both
     backend.permutation = sampler_permutation
     backend.Generator.manual_seed = generator_seed_both
@@ -221,6 +223,7 @@ def shared_stream():
     finally:
         (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
          backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial) = saved
+        engine_random.generator = engine_generator
         minigan.multinomial = MTOP.multinomial = free_multinomial
 
 

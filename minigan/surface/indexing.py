@@ -57,7 +57,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     x = _t(input, "gather")
     if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; the index's shape again)
         index = _t(index, "gather")
-        return gather(x.reshape(1), dim, index.reshape(-1)).reshape(tuple(index.shape))
+        return _fresh(gather(x.reshape(1), dim, index.reshape(-1)).reshape(tuple(index.shape)))
     out = x[_along_place(x, dim, index, "gather")[1]]
     zero_d = index.ndim == 0 if hasattr(index, "ndim") else backend.np.ndim(index) == 0
     # the index's shape (a 0-d index reads one entry)
@@ -88,9 +88,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     x = _t(input, "scatter")
     if checks.is_number(src) and value is None:  # scatter(dim, index, 1.0): PyTorch's value overload (np.float32 too)
         src, value = None, src.item() if backend.is_numpy_scalar(src) else src
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
         src = src.reshape(-1) if isinstance(src, Tensor) else src
-        return scatter(x.reshape(1), dim, _t(index, "scatter").reshape(-1), src, value=value).reshape(())
+        return _fresh(scatter(x.reshape(1), dim, _t(index, "scatter").reshape(-1), src, value=value).reshape(()))
     idx, place = _along_place(x, dim, index, "scatter")
     out = x.clone()
     out[place] = _source(src, value, idx, "scatter", x)  # (a repeated index: one of its values, as PyTorch)
@@ -100,9 +100,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 def scatter_add(input, dim, index, src):
     """input with src's values added where ``index`` points along ``dim`` (repeats add up): gather's adjoint."""
     x = _t(input, "scatter_add")
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
-        return scatter_add(x.reshape(1), dim, _t(index, "scatter_add").reshape(-1), _t(src, "scatter_add").reshape(-1)
-                           ).reshape(())
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
+        return _fresh(scatter_add(x.reshape(1), dim, _t(index, "scatter_add").reshape(-1),
+                                  _t(src, "scatter_add").reshape(-1)).reshape(()))
     idx, place = _along_place(x, dim, index, "scatter_add")
     values = _source(src, None, idx, "scatter_add", x)
     return x + S.IndexAdd.apply(values, index=(place, True), shape=tuple(x.shape))
@@ -121,8 +121,8 @@ def _index_place(x, dim, index, fn):
 def index_select(input, dim, index):
     """The entries of ``input`` at the 1-D ``index`` along ``dim`` (repeats allowed)."""
     x = _t(input, "index_select")
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
-        return index_select(x.reshape(1), dim, _t(index, "index_select").reshape(-1)).reshape(())
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
+        return _fresh(index_select(x.reshape(1), dim, _t(index, "index_select").reshape(-1)).reshape(()))
     out = x[_index_place(x, dim, index, "index_select")[0]].contiguous()  # (row-major, as PyTorch's)
     return shown_as(out, "IndexSelectBackward0")
 
@@ -158,9 +158,9 @@ def masked_select(input, mask):
 def index_add(input, dim, index, source, *, alpha=1):
     """input with alpha·source's slices added at ``index`` along ``dim`` (repeated indices add up)."""
     x = _t(input, "index_add")
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
-        return index_add(x.reshape(1), dim, _t(index, "index_add").reshape(-1), _t(source, "index_add").reshape(-1),
-                         alpha=alpha).reshape(())
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
+        return _fresh(index_add(x.reshape(1), dim, _t(index, "index_add").reshape(-1),
+                                _t(source, "index_add").reshape(-1), alpha=alpha).reshape(()))
     place, d = _index_place(x, dim, index, "index_add")
     source = _t(source, "index_add").to(x.dtype)
     expected = tuple(x.shape[:d]) + (place[d].shape[0],) + tuple(x.shape[d + 1:])
@@ -233,9 +233,9 @@ def take_along_dim(input, indices, dim=None):
 def index_copy(input, dim, index, source):
     """input with source's slices written at ``index`` along ``dim``."""
     x = _t(input, "index_copy")
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
-        return index_copy(x.reshape(1), dim, _t(index, "index_copy").reshape(-1), _t(source, "index_copy").reshape(-1)
-                          ).reshape(())
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
+        return _fresh(index_copy(x.reshape(1), dim, _t(index, "index_copy").reshape(-1),
+                                 _t(source, "index_copy").reshape(-1)).reshape(()))
     same_dtype("index_copy", x, source, "source")
     place, d = _index_place(x, dim, index, "index_copy")
     source = _t(source, "index_copy")
@@ -251,8 +251,8 @@ def index_copy(input, dim, index, source):
 def index_fill(input, dim, index, value):
     """input with the slices at ``index`` along ``dim`` set to ``value``."""
     x = _t(input, "index_fill")
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again)
-        return index_fill(x.reshape(1), dim, _t(index, "index_fill").reshape(-1), value).reshape(())
+    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
+        return _fresh(index_fill(x.reshape(1), dim, _t(index, "index_fill").reshape(-1), value).reshape(()))
     one_value("index_fill", value)
     place, _ = _index_place(x, dim, index, "index_fill")
     out = x.clone()

@@ -31,7 +31,7 @@ def _both(program):
     lambda t: t.arange(5, out=t.zeros(1, dtype=t.float64)),
     lambda t: t.linspace(0, 1, 5, out=t.zeros(5, dtype=t.float64)),
     lambda t: t.eye(3, out=t.zeros(3, 3, dtype=t.int64)),
-    lambda t: t.empty(2, 3, layout=t.strided, memory_format=t.contiguous_format) * 0,
+    lambda t: t.empty(2, 3, layout=t.strided, memory_format=t.contiguous_format).fill_(0.0),  # (any bits: NaN too)
     lambda t: t.zeros_like(t.ones(2), layout=t.strided, memory_format=t.preserve_format),
 ], ids=["zeros", "ones", "full", "arange", "linspace", "eye", "empty-layout", "zeros_like-layout"])
 def test_factories_take_out_and_layout_as_pytorch(program):

@@ -35,7 +35,10 @@ def parse(text: str) -> ast.Module:
     """``ast.parse(text)``, one thread at a time, cached (the tree is shared: never change it, copy what you
     change)."""
     with PARSING:
-        return ast.parse(text)
+        try:
+            return ast.parse(text)
+        except SystemError:  # CPython 3.11 counts the depth of an AST's conversion in one place for all threads: a
+            return ast.parse(text)  # conversion elsewhere at the same moment (a traceback's carets) upsets it once
 
 
 def find_function(tree: ast.Module, qualname: str):

@@ -2,30 +2,45 @@
 what they give back: values (allclose), shapes, dtypes, Python types, and the kind of exception when one raises.
 ``python idioms_tensors.py [name ...]`` prints the comparison of that file's programs."""
 
+import importlib
 import traceback
 import warnings
 
 import minigan.nn.functional as MF
 import numpy as np
-import torch as T
-import torch.nn as Tnn
-import torch.nn.functional as TF
-import torch.optim as Toptim
-import torch.utils.data as Tdata
 
 import minigan as M
 import minigan.nn as Mnn
 import minigan.optim as Moptim
 import minigan.utils.data as Mdata
 
-T.set_num_threads(1)
-
-LIBS = {
-    "torch": dict(torch=T, nn=Tnn, F=TF, optim=Toptim, data=Tdata),
-    "minigan": dict(torch=M, nn=Mnn, F=MF, optim=Moptim, data=Mdata),
-}
+LIBS = {"minigan": dict(torch=M, nn=Mnn, F=MF, optim=Moptim, data=Mdata)}
+# Without PyTorch the programs still run on minigan, against what PyTorch gave them (tests/pytorch_records/,
+# written by tests/record_pytorch.py); isinstance(v, ()) is False, so no value is taken for one of PyTorch's.
+TORCH_TENSOR = TORCH_DTYPE = TORCH_SIZE = ()
+try:
+    import torch as T
+    import torch.nn as Tnn
+    import torch.nn.functional as TF
+    import torch.optim as Toptim
+    import torch.utils.data as Tdata
+except ImportError:
+    T = None
+else:
+    T.set_num_threads(1)
+    LIBS["torch"] = dict(torch=T, nn=Tnn, F=TF, optim=Toptim, data=Tdata)
+    TORCH_TENSOR, TORCH_DTYPE, TORCH_SIZE = T.Tensor, T.dtype, T.Size
 
 SNIPPETS = []
+FILES = ["tensors", "autograd", "nn", "loss_optim", "data_io_gan", "misc", "modules", "data_more", "more",
+         "programs", "batch3", "batch4", "batch5"]  # tests/survey/idioms_<name>.py
+
+
+def load_programs():
+    """Every program of the survey's files, in order (a file adds its programs to SNIPPETS when imported)."""
+    for name in FILES:
+        importlib.import_module(f"idioms_{name}")
+    return SNIPPETS
 
 
 def snippet(fn):
@@ -64,7 +79,7 @@ def seed_params(torch, model, seed=0, scale=0.3):
 
 
 def dtname(d):
-    if isinstance(d, T.dtype):
+    if isinstance(d, TORCH_DTYPE):
         return str(d).replace("torch.", "")
     try:
         return np.dtype(d).name
@@ -73,11 +88,11 @@ def dtname(d):
 
 
 def norm(v):
-    if isinstance(v, T.Tensor):
+    if isinstance(v, TORCH_TENSOR):
         return ("T", tuple(v.shape), dtname(v.dtype), v.detach().cpu().numpy().copy())
     if isinstance(v, M.Tensor):
         return ("T", tuple(v.shape), dtname(v.dtype), np.array(v.detach().numpy()).copy())
-    if isinstance(v, T.dtype):
+    if isinstance(v, TORCH_DTYPE):
         return ("dtype", dtname(v))
     if isinstance(v, (np.dtype, M.dtype)):
         return ("dtype", dtname(v))
@@ -85,7 +100,7 @@ def norm(v):
         return ("A", v.shape, v.dtype.name, v.copy())
     if isinstance(v, np.generic):
         return ("py", v.item(), type(v.item()).__name__)
-    if isinstance(v, T.Size):
+    if isinstance(v, TORCH_SIZE):
         return ("tuple", [norm(x) for x in v])
     if isinstance(v, dict):
         return ("dict", {k: norm(x) for k, x in v.items()})
@@ -162,7 +177,11 @@ def run_fn(fn, lib):
 
 def compare(fn):
     """The differences between the program's results under PyTorch and under minigan (empty when they agree)."""
-    a, b = run_fn(fn, "torch"), run_fn(fn, "minigan")
+    return compare_results(fn, run_fn(fn, "torch"), run_fn(fn, "minigan"))
+
+
+def compare_results(fn, a, b):
+    """The differences between PyTorch's results ``a`` (run now or recorded) and minigan's ``b`` of program fn."""
     if a[0] == "EXC" or b[0] == "EXC":
         if a[0] == "EXC" and b[0] == "EXC":
             return [] if a[1] == b[1] else [f"both raise: torch {a[1]}: {a[2][:150]} | minigan {b[1]}: {b[2][:150]}"]

@@ -1,0 +1,159 @@
+"""PyTorch's answers that are data, recorded so that the tests comparing minigan with them run without PyTorch.
+
+``python tests/record_pytorch.py [family ...]`` (PyTorch installed) asks PyTorch again and rewrites
+tests/pytorch_records/<family>.json: the PyTorch version, then what PyTorch gave for each case, in a fixed order
+(a diff of the file shows what a new PyTorch changed).  The tests named tests/test_recorded_*.py read the files
+and run without PyTorch.  Where PyTorch is installed, each family's own PyTorch test asks PyTorch once more and
+compares with the file (``stale``), so a record that no longer says what PyTorch says fails there: CI installs
+the oracle.
+
+Families (each a function of PyTorch giving {case: answer}):
+  survey_programs   what each program of tests/survey/ gives back under PyTorch (the harness's plain form:
+                    values, shapes, dtypes, Python types, the exception's class)
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+TESTS = Path(__file__).parent
+RECORDS = TESTS / "pytorch_records"
+SURVEY = TESTS / "survey"
+
+
+# ----------------------------------------------------------------------------- the files
+def load(family):
+    """{"pytorch": version, "records": {case: answer}} as written by ``write``."""
+    return json.loads((RECORDS / f"{family}.json").read_text())
+
+
+def write(family, version, records):
+    """One case a line, so that a diff of the file names the cases whose answer changed."""
+    lines = [f" {json.dumps(case)}: {json.dumps(answer, separators=(',', ':'))}" for case, answer in records.items()]
+    text = f'{{"pytorch": {json.dumps(version)}, "records": {{\n' + ",\n".join(lines) + "\n}}\n"
+    (RECORDS / f"{family}.json").write_text(text)
+
+
+def version_tuple(version):
+    """ "2.13.0+cpu" -> (2, 13): the part pytorch_since and pytorch_before compare."""
+    return tuple(int(part) for part in version.split("+")[0].split(".")[:2])
+
+
+# ----------------------------------------------------------------------------- the survey's results as JSON
+def _number(x):
+    """A NumPy float as the shortest decimal that gives the same value back in its own dtype (JSON writes NaN and
+    Infinity as such); a complex number as [real, imaginary]."""
+    if np.iscomplexobj(x):
+        return [_number(x.real), _number(x.imag)]
+    return float(str(x)) if isinstance(x, np.floating) else x.item()
+
+
+def _scalar(value):
+    if isinstance(value, complex):
+        return {"complex": [value.real, value.imag]}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"no JSON form for a {type(value).__name__} ({value!r}): extend record_pytorch._scalar")
+
+
+def _unscalar(value):
+    return complex(*value["complex"]) if isinstance(value, dict) else value
+
+
+def encode(form):
+    """The harness's plain form of a result (idioms_harness.norm: tuples tagged with a kind) as JSON lists."""
+    kind = form[0]
+    if kind in ("T", "A"):
+        _, shape, dtype, array = form
+        return [kind, list(shape), dtype, [_number(x) for x in np.asarray(array).ravel()]]
+    if kind == "py":
+        return [kind, _scalar(form[1]), form[2]]
+    if kind == "dict":
+        return [kind, [[_scalar(key), encode(value)] for key, value in form[1].items()]]
+    if kind in ("list", "tuple"):
+        return [kind, [encode(item) for item in form[1]]]
+    if kind == "obj":  # its repr may hold a memory address: the type's name is what the harness compares
+        return [kind, form[1]]
+    if kind == "EXC":  # the exception's class and first line; where it was raised is PyTorch's own file
+        return [kind, form[1], form[2]]
+    return list(form)  # ("dtype", name)
+
+
+def decode(json_form):
+    """``encode``'s inverse: the harness's plain form, as idioms_harness.diff compares it."""
+    kind = json_form[0]
+    if kind in ("T", "A"):
+        _, shape, dtype, values = json_form
+        if dtype.startswith("complex"):
+            values = [complex(*v) for v in values]
+        return (kind, tuple(shape), dtype, np.array(values, dtype=dtype).reshape(shape))
+    if kind == "py":
+        return (kind, _unscalar(json_form[1]), json_form[2])
+    if kind == "dict":
+        return (kind, {_unscalar(key): decode(value) for key, value in json_form[1]})
+    if kind in ("list", "tuple"):
+        return (kind, [decode(item) for item in json_form[1]])
+    if kind == "obj":
+        return (kind, json_form[1], "")
+    if kind == "EXC":
+        return (kind, json_form[1], json_form[2], [])
+    return tuple(json_form)
+
+
+def survey_harness():
+    """tests/survey/idioms_harness.py with every program loaded (it imports PyTorch only where installed)."""
+    if str(SURVEY) not in sys.path:
+        sys.path.insert(0, str(SURVEY))
+    import idioms_harness
+    idioms_harness.load_programs()
+    return idioms_harness
+
+
+def record_survey_programs():
+    harness = survey_harness()
+    return {fn.__name__: encode(harness.run_fn(fn, "torch")) for fn in harness.SNIPPETS}
+
+
+def survey_programs_differences(recorded, live):
+    """Where PyTorch now gives another answer than the record (within the comparison's own tolerance)."""
+    harness = survey_harness()
+    programs = {fn.__name__: fn for fn in harness.SNIPPETS}
+    out = [f"{name}: recorded but no longer a program" for name in recorded if name not in live]
+    for name, answer in live.items():
+        if name not in recorded:
+            out.append(f"{name}: a program with no record")
+        elif answer != recorded[name]:
+            lines = harness.compare_results(programs[name], decode(recorded[name]), decode(answer))
+            out += [f"{name} (the record, then this PyTorch): {line}" for line in lines]
+    return out
+
+
+# ----------------------------------------------------------------------------- families
+FAMILIES = {  # family: (record: PyTorch -> {case: answer}, differences(recorded, live) -> [line])
+    "survey_programs": (record_survey_programs, survey_programs_differences),
+}
+
+
+def stale(family):
+    """What a record says that PyTorch (installed here) no longer says, or why the two are not comparable."""
+    import torch
+    recorded = load(family)
+    if version_tuple(recorded["pytorch"]) != version_tuple(torch.__version__):
+        return None  # (another PyTorch: the caller skips, naming both versions)
+    record, differences = FAMILIES[family]
+    return differences(recorded["records"], json.loads(json.dumps(record())))
+
+
+def main(families):
+    import torch
+    RECORDS.mkdir(exist_ok=True)
+    for family in families or FAMILIES:
+        records = FAMILIES[family][0]()
+        write(family, torch.__version__, records)
+        print(f"{family}: {len(records)} cases, PyTorch {torch.__version__}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -16,15 +16,7 @@ Each step equals ``torch.optim.Adadelta``'s.
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import (
-    Optimizer,
-    check_eps,
-    check_flag,
-    check_lr,
-    check_nonnegative,
-    check_switches,
-    check_unit,
-)
+from minigan.optim.optimizer import Optimizer
 
 
 class Adadelta(Optimizer):
@@ -41,14 +33,6 @@ class Adadelta(Optimizer):
                  maximize=False, differentiable=False):
         super().__init__(params, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, foreach=foreach,
                          capturable=capturable, maximize=maximize, differentiable=differentiable)
-
-    def _check_hyperparameters(self, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, capturable=False,
-                               maximize=False, differentiable=False):
-        who = "Adadelta"
-        return {"lr": check_lr(who, lr), "rho": check_unit(who, "rho", rho), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
-                "maximize": check_flag(who, "maximize", maximize),
-                **check_switches(who, foreach=foreach, capturable=capturable, differentiable=differentiable)}
 
     def _update(self, p, g, state, group):
         rho, eps = group["rho"], group["eps"]

@@ -13,7 +13,7 @@ equals ``torch.optim.Adagrad``'s.
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer, check_eps, check_flag, check_lr, check_nonnegative, check_switches
+from minigan.optim.optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
@@ -32,16 +32,6 @@ class Adagrad(Optimizer):
         super().__init__(params, lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                          initial_accumulator_value=initial_accumulator_value, eps=eps, foreach=foreach,
                          maximize=maximize, differentiable=differentiable, fused=fused)
-
-    def _check_hyperparameters(self, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
-                               foreach=None, maximize=False, differentiable=False, fused=None):
-        who = "Adagrad"
-        return {"lr": check_lr(who, lr), "lr_decay": check_nonnegative(who, "lr_decay", lr_decay),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
-                "initial_accumulator_value": check_nonnegative(who, "initial_accumulator_value",
-                                                               initial_accumulator_value),
-                "eps": check_eps(who, eps), "maximize": check_flag(who, "maximize", maximize),
-                **check_switches(who, foreach=foreach, differentiable=differentiable, fused=fused)}
 
     def _update(self, p, g, state, group):
         xp = backend.get_array_module(p.array)

@@ -45,15 +45,7 @@ with η_t the schedule multiplier; PyTorch (and this class) fold α into it, i.e
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import (
-    Optimizer,
-    check_betas,
-    check_eps,
-    check_flag,
-    check_lr,
-    check_nonnegative,
-    check_switches,
-)
+from minigan.optim.optimizer import Optimizer
 
 
 class Adam(Optimizer):
@@ -81,17 +73,6 @@ class Adam(Optimizer):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                          foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable,
                          fused=fused, decoupled_weight_decay=decoupled_weight_decay)
-
-    def _check_hyperparameters(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
-                               foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
-                               decoupled_weight_decay=False):
-        who = type(self).__name__
-        return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
-                "amsgrad": check_flag(who, "amsgrad", amsgrad), "maximize": check_flag(who, "maximize", maximize),
-                "decoupled_weight_decay": check_flag(who, "decoupled_weight_decay", decoupled_weight_decay),
-                **check_switches(who, foreach=foreach, capturable=capturable, differentiable=differentiable,
-                                 fused=fused)}
 
     def _update(self, p, g, state, group):
         alpha, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]

@@ -13,15 +13,7 @@ As PyTorch, we add ε inside the maximum (max(β2·u, |g| + ε), so that u is ne
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import (
-    Optimizer,
-    check_betas,
-    check_eps,
-    check_flag,
-    check_lr,
-    check_nonnegative,
-    check_switches,
-)
+from minigan.optim.optimizer import Optimizer
 
 
 class Adamax(Optimizer):
@@ -40,14 +32,6 @@ class Adamax(Optimizer):
                  maximize=False, differentiable=False, capturable=False):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach,
                          maximize=maximize, differentiable=differentiable, capturable=capturable)
-
-    def _check_hyperparameters(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None,
-                               maximize=False, differentiable=False, capturable=False):
-        who = "Adamax"
-        return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
-                "maximize": check_flag(who, "maximize", maximize),
-                **check_switches(who, foreach=foreach, differentiable=differentiable, capturable=capturable)}
 
     def _update(self, p, g, state, group):
         (beta1, beta2), xp = group["betas"], backend.get_array_module(p.array)

@@ -14,15 +14,7 @@ As PyTorch's ``torch.optim.NAdam`` (defaults lr = 2e-3, ψ = 4e-3), with an L2 `
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import (
-    Optimizer,
-    check_betas,
-    check_eps,
-    check_flag,
-    check_lr,
-    check_nonnegative,
-    check_switches,
-)
+from minigan.optim.optimizer import Optimizer
 
 
 class NAdam(Optimizer):
@@ -44,17 +36,6 @@ class NAdam(Optimizer):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                          momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
                          foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable)
-
-    def _check_hyperparameters(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
-                               decoupled_weight_decay=False, foreach=None, maximize=False, capturable=False,
-                               differentiable=False):
-        who = "NAdam"
-        return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
-                "momentum_decay": check_nonnegative(who, "momentum_decay", momentum_decay),
-                "decoupled_weight_decay": check_flag(who, "decoupled_weight_decay", decoupled_weight_decay),
-                "maximize": check_flag(who, "maximize", maximize),
-                **check_switches(who, foreach=foreach, capturable=capturable, differentiable=differentiable)}
 
     def _update(self, p, g, state, group):
         (beta1, beta2), lr, xp = group["betas"], group["lr"], backend.get_array_module(p.array)

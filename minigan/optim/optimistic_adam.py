@@ -23,7 +23,7 @@ first step is a plain Adam step of size 2η.
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer, check_betas, check_eps, check_lr
+from minigan.optim.optimizer import Optimizer
 
 
 class OptimisticAdam(Optimizer):
@@ -37,10 +37,6 @@ class OptimisticAdam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.5, 0.9), eps=1e-8):
         super().__init__(params, lr=lr, betas=betas, eps=eps)
-
-    def _check_hyperparameters(self, lr=1e-3, betas=(0.5, 0.9), eps=1e-8):
-        who = "OptimisticAdam"
-        return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps)}
 
     def _update(self, p, g, state, group):
         eta, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]

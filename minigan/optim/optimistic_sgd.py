@@ -24,7 +24,7 @@ simultaneous GD spirals outwards: each step multiplies ‖x‖² + ‖y‖² by 
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer, check_lr
+from minigan.optim.optimizer import Optimizer
 
 
 class OptimisticSGD(Optimizer):
@@ -38,9 +38,6 @@ class OptimisticSGD(Optimizer):
 
     def __init__(self, params, lr):
         super().__init__(params, lr=lr)
-
-    def _check_hyperparameters(self, lr):
-        return {"lr": check_lr("OptimisticSGD", lr)}
 
     def _update(self, p, g, state, group):
         eta = group["lr"]

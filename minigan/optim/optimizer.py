@@ -52,29 +52,20 @@ def _number(who, name, value):
     return int(value) if isinstance(value, int) else float(value)
 
 
-def check_lr(who, lr):
-    """PyTorch's check, 0 <= lr (an optimizer made with lr=0 only to load a saved state into, as tutorials do; its
-    step changes nothing); minigan also refuses an infinite lr, which would turn every weight into inf or NaN."""
-    lr = _number(who, "lr", lr)
-    if not (lr >= 0 and math.isfinite(lr)):  # also False for NaN
-        raise ValueError(f"{who}: lr must be a finite number >= 0, got {lr!r}")
-    return lr
+def check_nonnegative(who, name, value):
+    """A finite number >= 0.  For ``lr``, PyTorch's check, 0 <= lr (an optimizer made with lr=0 only to load a saved
+    state into, as tutorials do; its step changes nothing); minigan also refuses an infinite value, which would turn
+    every weight into inf or NaN."""
+    value = _number(who, name, value)
+    if not (value >= 0 and math.isfinite(value)):  # also False for NaN
+        raise ValueError(f"{who}: {name} must be a finite number >= 0, got {value!r}")
+    return value
 
 
 def _scheduled_lr(who, lr):
-    """A learning rate set by a training loop or a scheduler: as check_lr (a schedule may decay to 0, as in PyTorch),
-    named as the loop sets it."""
-    lr = _number(f"{who}.step", "param_groups[i]['lr']", lr)
-    if not (lr >= 0 and math.isfinite(lr)):
-        raise ValueError(f"{who}.step: param_groups[i]['lr'] must be a finite number >= 0, got {lr!r}")
-    return lr
-
-
-def check_eps(who, eps):
-    eps = _number(who, "eps", eps)
-    if not (eps >= 0 and math.isfinite(eps)):
-        raise ValueError(f"{who}: eps must be a finite number >= 0, got {eps!r}")
-    return eps
+    """A learning rate set by a training loop or a scheduler: as lr's rule (a schedule may decay to 0, as in
+    PyTorch), named as the loop sets it."""
+    return check_nonnegative(f"{who}.step", "param_groups[i]['lr']", lr)
 
 
 def check_unit(who, name, value):
@@ -85,17 +76,10 @@ def check_unit(who, name, value):
     return value
 
 
-def check_betas(who, betas):
+def check_betas(who, name, betas):
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
-    return (check_unit(who, "betas[0]", betas[0]), check_unit(who, "betas[1]", betas[1]))
-
-
-def check_nonnegative(who, name, value):
-    value = _number(who, name, value)
-    if not (value >= 0 and math.isfinite(value)):
-        raise ValueError(f"{who}: {name} must be a finite number >= 0, got {value!r}")
-    return value
+        raise TypeError(f"{who}: {name} must be a pair (beta1, beta2), got {betas!r}")
+    return (check_unit(who, f"{name}[0]", betas[0]), check_unit(who, f"{name}[1]", betas[1]))
 
 
 def check_flag(who, name, value):
@@ -105,18 +89,25 @@ def check_flag(who, name, value):
     return value
 
 
-def check_switches(who, **switches):
-    """PyTorch's implementation switches, checked and kept in the group: ``foreach`` and ``fused`` are
-    True, False or None; ``capturable`` and ``differentiable`` True or False.  They pick how PyTorch runs
-    the same update (one kernel per parameter list, CUDA graphs, autograd through step), so minigan,
-    with one NumPy implementation, accepts them and computes the same numbers whatever they are."""
-    for name, value in switches.items():
-        if name in ("foreach", "fused") and value is None:
-            continue
-        check_flag(who, name, value)
-    if switches.get("foreach") and switches.get("fused"):
-        raise RuntimeError(f"{who}: foreach=True and fused=True cannot be used together (as in PyTorch); pick one")
-    return switches
+def check_optional_flag(who, name, value):
+    """True, False or None (PyTorch's ``foreach`` and ``fused``: None lets it pick)."""
+    return value if value is None else check_flag(who, name, value)
+
+
+# How each hyperparameter is checked, by its name: a name means the same in every optimizer that takes it, so it
+# has one rule here, which ``Optimizer._check_hyperparameters`` reads.  ``foreach``, ``fused``, ``capturable`` and
+# ``differentiable`` are PyTorch's implementation switches: they pick how PyTorch runs the same update (one kernel
+# per parameter list, CUDA graphs, autograd through step), so minigan, with one NumPy implementation, checks them,
+# keeps them in the group and computes the same numbers whatever they are.
+HYPERPARAMETER_CHECKS = {
+    "lr": check_nonnegative, "eps": check_nonnegative, "weight_decay": check_nonnegative,
+    "momentum": check_nonnegative, "dampening": check_nonnegative, "lr_decay": check_nonnegative,
+    "initial_accumulator_value": check_nonnegative, "momentum_decay": check_nonnegative,
+    "betas": check_betas, "rho": check_unit, "alpha": check_unit,
+    "amsgrad": check_flag, "nesterov": check_flag, "centered": check_flag, "decoupled_weight_decay": check_flag,
+    "maximize": check_flag, "capturable": check_flag, "differentiable": check_flag,
+    "foreach": check_optional_flag, "fused": check_optional_flag,
+}
 
 
 def _is_parameter(p) -> bool:
@@ -217,9 +208,17 @@ class Optimizer:
 
     # -- what subclasses provide
     def _check_hyperparameters(self, **hyperparameters) -> dict:
-        """Every hyperparameter checked (a clear error naming the optimizer), as a dict name -> value.
-        (A subclass written PyTorch's way checks its own arguments: they are taken as they are.)"""
-        return hyperparameters
+        """Every hyperparameter checked by its name's rule (``HYPERPARAMETER_CHECKS``; a clear error naming the
+        optimizer), as a dict name -> value.  A name with no rule (a subclass's own) is taken as it is, and so is
+        everything a subclass written PyTorch's way (no ``hyperparameter_names``) gives: it checks its own."""
+        if not type(self).hyperparameter_names:
+            return hyperparameters
+        who = type(self).__name__
+        checked = {name: HYPERPARAMETER_CHECKS[name](who, name, value) if name in HYPERPARAMETER_CHECKS else value
+                   for name, value in hyperparameters.items()}
+        if checked.get("foreach") and checked.get("fused"):
+            raise RuntimeError(f"{who}: foreach=True and fused=True cannot be used together (as in PyTorch); pick one")
+        return checked
 
     def _update(self, p: Tensor, g, state: dict, group: dict) -> None:
         """Move ``p`` in place (``p.sub_``/``p.add_``; ``step`` runs this under ``no_grad()``) from the

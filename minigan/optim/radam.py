@@ -22,15 +22,7 @@ from __future__ import annotations
 import math
 
 from minigan.engine import backend
-from minigan.optim.optimizer import (
-    Optimizer,
-    check_betas,
-    check_eps,
-    check_flag,
-    check_lr,
-    check_nonnegative,
-    check_switches,
-)
+from minigan.optim.optimizer import Optimizer
 
 
 class RAdam(Optimizer):
@@ -50,16 +42,6 @@ class RAdam(Optimizer):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                          decoupled_weight_decay=decoupled_weight_decay, foreach=foreach, maximize=maximize,
                          capturable=capturable, differentiable=differentiable)
-
-    def _check_hyperparameters(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                               decoupled_weight_decay=False, foreach=None, maximize=False, capturable=False,
-                               differentiable=False):
-        who = "RAdam"
-        return {"lr": check_lr(who, lr), "betas": check_betas(who, betas), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
-                "decoupled_weight_decay": check_flag(who, "decoupled_weight_decay", decoupled_weight_decay),
-                "maximize": check_flag(who, "maximize", maximize),
-                **check_switches(who, foreach=foreach, capturable=capturable, differentiable=differentiable)}
 
     def _update(self, p, g, state, group):
         lr, (beta1, beta2), xp = group["lr"], group["betas"], backend.get_array_module(p.array)

@@ -16,15 +16,7 @@ default values α = 0.00005, c = 0.01, m = 64, n_critic = 5."
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import (
-    Optimizer,
-    check_eps,
-    check_flag,
-    check_lr,
-    check_nonnegative,
-    check_switches,
-    check_unit,
-)
+from minigan.optim.optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
@@ -53,15 +45,6 @@ class RMSprop(Optimizer):
         super().__init__(params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
                          centered=centered, capturable=capturable, foreach=foreach, maximize=maximize,
                          differentiable=differentiable)
-
-    def _check_hyperparameters(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
-                               capturable=False, foreach=None, maximize=False, differentiable=False):
-        who = "RMSprop"
-        return {"lr": check_lr(who, lr), "alpha": check_unit(who, "alpha", alpha), "eps": check_eps(who, eps),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay),
-                "momentum": check_nonnegative(who, "momentum", momentum),
-                "centered": check_flag(who, "centered", centered), "maximize": check_flag(who, "maximize", maximize),
-                **check_switches(who, capturable=capturable, foreach=foreach, differentiable=differentiable)}
 
     def _update(self, p, g, state, group):
         lr, alpha, eps, mu = group["lr"], group["alpha"], group["eps"], group["momentum"]

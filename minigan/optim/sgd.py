@@ -12,7 +12,7 @@ gradient descent for the two players as
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer, check_flag, check_lr, check_nonnegative, check_switches, check_unit
+from minigan.optim.optimizer import Optimizer, check_unit
 
 
 class SGD(Optimizer):
@@ -41,19 +41,16 @@ class SGD(Optimizer):
                          nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
                          fused=fused)
 
-    def _check_hyperparameters(self, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
-                               maximize=False, foreach=None, differentiable=False, fused=None):
-        who = "SGD"
-        momentum = check_nonnegative(who, "momentum", momentum)
-        dampening = check_nonnegative(who, "dampening", dampening)
-        if check_flag(who, "nesterov", nesterov) and (momentum == 0 or dampening != 0):
+    def _check_hyperparameters(self, **hyperparameters):
+        """Each value by its name's rule, then what SGD adds: a dampening below 1 and Nesterov's needs."""
+        checked = super()._check_hyperparameters(**hyperparameters)
+        who, momentum, dampening = type(self).__name__, checked["momentum"], checked["dampening"]
+        if dampening != 0:
+            check_unit(who, "dampening", dampening)
+        if checked["nesterov"] and (momentum == 0 or dampening != 0):
             raise ValueError(f"{who}: nesterov=True needs momentum > 0 and dampening = 0, "
                              f"got momentum={momentum!r}, dampening={dampening!r}")
-        return {"lr": check_lr(who, lr), "momentum": momentum,
-                "dampening": dampening if dampening == 0 else check_unit(who, "dampening", dampening),
-                "weight_decay": check_nonnegative(who, "weight_decay", weight_decay), "nesterov": nesterov,
-                "maximize": check_flag(who, "maximize", maximize),
-                **check_switches(who, foreach=foreach, differentiable=differentiable, fused=fused)}
+        return checked
 
     def _update(self, p, g, state, group):
         lr, mu = group["lr"], group["momentum"]

@@ -97,8 +97,11 @@ def clip_grad_value_(parameters, clip_value, foreach=None) -> None:
     who = "clip_grad_value_"
     if not checks.is_number(clip_value):  # (any number, as PyTorch's: clamp's rules where −c > c, or c is NaN)
         raise ValueError(f"{who}: clip_value must be a number, got {clip_value!r}")
+    grads = _grads(parameters, who)
+    if not grads:  # (PyTorch's groups the gradients by device first, and an empty group is refused)
+        raise RuntimeError(f"{who}: no parameter has a gradient to clip; call backward() first")
     with no_grad():
-        for g in _grads(parameters, who):
+        for g in grads:
             g.clamp_(-float(clip_value), float(clip_value))
 
 

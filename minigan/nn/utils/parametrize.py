@@ -42,6 +42,9 @@ class ParametrizationList(ModuleList):
 def register_parametrization(module: Module, tensor_name: str, parametrization: Module, *, unsafe: bool = False):
     """Make ``module.<tensor_name>`` the output of ``parametrization`` applied to a learnable original (the
     current value); a second call on the same name applies its parametrization after the first.  Returns module."""
+    if not isinstance(module, Module):  # (AttributeError, as PyTorch's, which reads the module's fields first)
+        raise AttributeError(f"register_parametrization: expected a Module (such as nn.Linear), got "
+                             f"{type(module).__name__}")
     if not isinstance(parametrization, Module):
         raise TypeError(f"register_parametrization: the parametrization must be a Module, got "
                         f"{type(parametrization).__name__}")
@@ -63,7 +66,7 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
 
 def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
     """Whether ``module`` has parametrizations (on ``tensor_name``, when given)."""
-    chains = module._modules.get("parametrizations")
+    chains = getattr(module, "_modules", {}).get("parametrizations")  # (anything but a Module has none)
     if chains is None:
         return False
     return len(chains) > 0 if tensor_name is None else tensor_name in chains

@@ -44,16 +44,21 @@ class SpectralNorm:
         setattr(module, self.name, self.compute_weight(module, do_power_iteration=module.training))
 
 
+def _check_module(who, module):
+    """PyTorch's reads the module's hooks first: anything but a Module is refused with AttributeError."""
+    if not isinstance(module, Module):
+        raise AttributeError(f"{who}: expected a Module (such as nn.Linear), got {type(module).__name__}")
+
+
 def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
                   dim: int | None = None) -> Module:
     """Add spectral normalisation to ``module``'s parameter ``name``; returns the module."""
-    if not isinstance(module, Module):
-        raise TypeError(f"spectral_norm: expected a Module, got {type(module).__name__}")
+    _check_module("spectral_norm", module)
     if any(isinstance(h, SpectralNorm) and h.name == name for h in module._forward_pre_hooks.values()):
         raise RuntimeError(f"spectral_norm: {name!r} of this {type(module).__name__} is already normalised")
     weight = module._parameters.get(name)
-    if weight is None:
-        raise ValueError(f"spectral_norm: {type(module).__name__} has no parameter {name!r}")
+    if weight is None:  # (KeyError, as PyTorch's, which looks the name up in the module's parameters)
+        raise KeyError(f"spectral_norm: {type(module).__name__} has no parameter {name!r}")
     if isinstance(n_power_iterations, bool) or not isinstance(n_power_iterations, int) or n_power_iterations < 1:
         raise ValueError(f"spectral_norm: n_power_iterations must be an integer >= 1, got {n_power_iterations!r}")
     if dim is None:  # a transposed convolution keeps its output channels on axis 1
@@ -74,6 +79,7 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
 
 def remove_spectral_norm(module: Module, name: str = "weight") -> Module:
     """Undo ``spectral_norm``: ``name`` becomes a parameter again, holding the normalised weight."""
+    _check_module("remove_spectral_norm", module)
     for key, hook in list(module._forward_pre_hooks.items()):
         if isinstance(hook, SpectralNorm) and hook.name == name:
             with no_grad():

@@ -10,6 +10,8 @@ the oracle.
 Families (each a function of PyTorch giving {case: answer}):
   survey_programs   what each program of tests/survey/ gives back under PyTorch (the harness's plain form:
                     values, shapes, dtypes, Python types, the exception's class)
+  signatures        the names each function of torch.nn.functional and class of torch.nn and torch.optim takes by
+                    position, in order
 """
 
 import json
@@ -130,9 +132,52 @@ def survey_programs_differences(recorded, live):
     return out
 
 
+# ----------------------------------------------------------------------------- argument names and order
+SIGNATURE_GENERIC = {"Module", "Parameter", "Sequential", "Optimizer"}  # (*args, **kwargs) or containers
+
+
+def positional(f):
+    """The names a call may give by position, in order (None where Python sees no signature, a C function's)."""
+    import inspect
+    try:
+        params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return [p.name for p in params if p.kind in kinds and not p.name.startswith("_") and p.name != "self"]
+
+
+def record_signatures():
+    """Every public function of torch.nn.functional ("F.name") and class of torch.nn and torch.optim ("nn.Name",
+    "optim.Name": its __init__), whether minigan has it or not: the names it takes by position."""
+    import inspect
+
+    import torch.nn
+    import torch.nn.functional
+    import torch.optim
+    out = {}
+    for name in sorted(dir(torch.nn.functional)):
+        if not name.startswith("_") and callable(getattr(torch.nn.functional, name)):
+            out[f"F.{name}"] = positional(getattr(torch.nn.functional, name))
+    for module, prefix in ((torch.nn, "nn"), (torch.optim, "optim")):
+        for name in sorted(dir(module)):
+            if name[0].isupper() and inspect.isclass(getattr(module, name)) and name not in SIGNATURE_GENERIC:
+                out[f"{prefix}.{name}"] = positional(getattr(module, name).__init__)
+    return out
+
+
+def exact_differences(recorded, live):
+    """Where a record of plain data (names, text) is not what PyTorch now gives, case by case."""
+    out = [f"{case}: recorded, but PyTorch has no such case now" for case in recorded if case not in live]
+    out += [f"{case}: PyTorch now gives {answer!r}, the record {recorded.get(case, '(nothing)')!r}"
+            for case, answer in live.items() if recorded.get(case, object()) != answer]
+    return out
+
+
 # ----------------------------------------------------------------------------- families
 FAMILIES = {  # family: (record: PyTorch -> {case: answer}, differences(recorded, live) -> [line])
     "survey_programs": (record_survey_programs, survey_programs_differences),
+    "signatures": (record_signatures, exact_differences),
 }
 
 

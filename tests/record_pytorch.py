@@ -12,6 +12,7 @@ Families (each a function of PyTorch giving {case: answer}):
                     values, shapes, dtypes, Python types, the exception's class)
   signatures        the names each function of torch.nn.functional and class of torch.nn and torch.optim takes by
                     position, in order
+  tensor_prints     repr(tensor) of values of every dtype and style (tests/test_recorded_tensor_prints.py)
 """
 
 import json
@@ -174,10 +175,124 @@ def exact_differences(recorded, live):
     return out
 
 
+# ----------------------------------------------------------------------------- how tensors print
+PRINT_SHAPES = [(), (5,), (3, 4), (2, 3, 4), (2, 2, 2, 2), (1, 1), (4, 1, 3)]
+PRINT_SCALES = [1.0, 1e-6, 1e-3, 0.5, 100.0, 5000.0, 1e9, 1e30]
+NAN, INF = float("nan"), float("inf")
+PRINT_SPECIAL = [
+    [2.5], 2.5, 0.0, -0.0, 3.0, NAN, INF, -INF, 1e-5, 1e10, 123456789.0,
+    [0.0, 0.0], [-0.0, 1.0], [-0.0, 1.5], [-0.0, 1e-8], [NAN, 1.0], [NAN, 1.5],
+    [INF, 2.0, -INF], [NAN, INF], [1e-5, 1.0], [1.0, 1000.0], [1.0, 1001.0],
+    [1e8, 1.0], [1.1e8], [1e-4], [9.9e-5], [1.0, -2.0, 3.0], [[0.1, -20.5], [300.25, 0.0]],
+    [[1e-10, NAN], [-0.0, 7.0]], [12345.678, 0.001], [[1, 2], [3, 4]], [[-1, 200], [3, 4]],
+    [True, False], [[True], [False]], 7, -7, True,
+]
+PRINT_OPS = {  # what is done to a tensor before it is printed (its grad_fn, a Parameter's header)
+    "x*2": lambda lib, x: x * 2, "x+x": lambda lib, x: x + x, "sum": lambda lib, x: x.sum(),
+    "exp": lambda lib, x: x.exp(), "x-1": lambda lib, x: x - 1, "x/3": lambda lib, x: x / 3,
+    "tanh": lambda lib, x: x.tanh(), "mean": lambda lib, x: x.mean(), "-x": lambda lib, x: -x,
+    "sigmoid": lambda lib, x: x.sigmoid(),
+    "Parameter": lambda lib, x: lib.nn.Parameter(x.detach()),
+    "frozen Parameter": lambda lib, x: lib.nn.Parameter(x.detach(), requires_grad=False),
+}
+
+
+def _seed(text):
+    """A seed that is the same in every process and on every machine (hash() of a str is not)."""
+    import zlib
+    return zlib.crc32(text.encode())
+
+
+def _print_fuzz():
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        shape = tuple(rng.integers(1, 6, size=rng.integers(0, 5)))
+        dtype = str(rng.choice(["float32", "float64", "float16", "int64", "int8"]))
+        if dtype[0] == "f":
+            values = rng.standard_normal(shape) * 10.0 ** rng.integers(-6, 4)
+            if rng.random() < 0.3:
+                values = np.round(values)
+            special = rng.choice([np.nan, np.inf, -np.inf, -0.0, 0.0], size=shape)
+            values = np.where(rng.random(shape) < 0.1, special, values)
+        else:
+            values = rng.integers(-100, 100, size=shape)
+        yield np.asarray(values).astype(dtype)
+
+
+def tensor_print_cases():
+    """{case: [(values, dtype name or None, requires_grad, PRINT_OPS name or None), ...]}: the tensors whose print
+    is recorded, each made alike by either library from the same values."""
+    cases = {}
+    for dtype in ("float32", "float64", "float16"):
+        for shape in PRINT_SHAPES:
+            for scale in PRINT_SCALES:
+                rng = np.random.default_rng(_seed(f"{dtype} {shape} {scale}"))
+                scale = min(scale, 1000.0) if dtype == "float16" else scale  # (float16 tops out at 65504)
+                cases[f"random {dtype} {shape} x{scale:g}"] = [((rng.standard_normal(shape) * scale).astype(dtype),
+                                                              None, False, None)]
+            rng = np.random.default_rng(1)
+            cases[f"whole {dtype} {shape}"] = [(rng.integers(-high, high, size=shape).astype(dtype), None, False, None)
+                                               for high in (2, 10, 1000, 10 ** 5)
+                                               if not (dtype == "float16" and high > 1000)]
+    for dtype in ("int64", "int32", "int16", "int8", "uint8", "bool"):
+        low, high = (0, 2) if dtype == "bool" else (0, 100) if dtype == "uint8" else (-100, 100) if dtype == "int8" \
+            else (-100, 10 ** 6)
+        for shape in PRINT_SHAPES:
+            rng = np.random.default_rng(2)
+            cases[f"integer {dtype} {shape}"] = [(rng.integers(low, high, size=shape).astype(dtype), None, False, None)]
+    for values in PRINT_SPECIAL:
+        flat = np.ravel(values).tolist()
+        for dtype in (None, "float64", "float16"):
+            if dtype is not None and not any(isinstance(v, float) for v in flat):
+                continue  # (a dtype given to whole numbers makes no special value)
+            if dtype == "float16" and any(np.isfinite(v) and abs(v) > 65504 for v in flat):
+                continue  # (past float16's range)
+            cases[f"special {values} {dtype}"] = [(values, dtype, False, None)]
+    for dtype in ("float32", "float64", "int64", "bool", "uint8"):
+        for shape in [(0,), (0, 3), (2, 0), (3, 0, 2), (0, 0)]:
+            cases[f"empty {dtype} {shape}"] = [(np.zeros(shape, dtype=dtype), None, False, None)]
+    for dtype in ("float32", "float64", "int64", "bool"):
+        for shape in [(30,), (100,), (3, 25), (2, 2, 40), (1, 81)]:
+            rng = np.random.default_rng(3)
+            values = rng.standard_normal(shape) * 1000 if dtype[0] == "f" else rng.integers(-10 ** 9, 10 ** 9, shape)
+            cases[f"long rows {dtype} {shape}"] = [(values.astype(dtype), None, False, None)]
+    for dtype in ("float32", "float64", "int64", "uint8"):
+        for shape in [(1001,), (1000,), (2000,), (40, 50), (10, 10, 11), (7, 7, 7, 7), (3, 400), (400, 3),
+                      (2, 1000), (1001, 1)]:
+            rng = np.random.default_rng(4)
+            values = rng.standard_normal(shape) * 3 if dtype[0] == "f" else rng.integers(0, 200, shape)
+            cases[f"summarized {dtype} {shape}"] = [(values.astype(dtype), None, False, None)]
+    values = np.random.default_rng(5).standard_normal((2, 3)).astype(np.float32)
+    for op in list(PRINT_OPS)[:10]:
+        cases[f"grad_fn {op}"] = [(values, None, True, op)]
+    cases["leaves and Parameters"] = [(v, None, True, op) for v in ([1.0, 2.5], [[1e-8, 2.0]], 3.0)
+                                      for op in (None, "Parameter")] + [([1.0], None, False, "frozen Parameter")]
+    for width in (68, 70, 72, 74, 76, 78):
+        values = np.full((width - 10) // 8, 1.5, dtype=np.float64)
+        cases[f"suffixes at width {width}"] = [(values, None, grad, op) for grad in (False, True)
+                                               for op in (None, "x*2")]
+    cases["fuzz"] = [(values, None, False, None) for values in _print_fuzz()]
+    return cases
+
+
+def printed(lib, spec):
+    """What the tensor of ``spec`` prints, with the library's name for dtypes (torch.float64 -> minigan.float64)."""
+    values, dtype, requires_grad, op = spec
+    tensor = lib.tensor(values, dtype=None if dtype is None else getattr(lib, dtype), requires_grad=requires_grad)
+    shown = PRINT_OPS[op](lib, tensor) if op else tensor
+    return repr(shown).replace("torch.", "minigan.")
+
+
+def record_tensor_prints():
+    import torch
+    return {case: [printed(torch, spec) for spec in specs] for case, specs in tensor_print_cases().items()}
+
+
 # ----------------------------------------------------------------------------- families
 FAMILIES = {  # family: (record: PyTorch -> {case: answer}, differences(recorded, live) -> [line])
     "survey_programs": (record_survey_programs, survey_programs_differences),
     "signatures": (record_signatures, exact_differences),
+    "tensor_prints": (record_tensor_prints, exact_differences),
 }
 
 

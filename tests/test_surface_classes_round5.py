@@ -3,6 +3,7 @@ part: one runs where the other raises, or both raise with different exception cl
 against PyTorch float64 on every function that shares its rule."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -70,3 +71,72 @@ def test_is_parametrized_of_a_non_module_is_false(module):
 def test_spectral_norm_of_a_missing_parameter_as_pytorch():
     same_class(lambda lib: lib.nn.utils.spectral_norm(lib.nn.ReLU()), torch, minigan)
     same_class(lambda lib: lib.nn.utils.spectral_norm(lib.nn.Linear(2, 3), name="bias2"), torch, minigan)
+
+
+# ----------------------------------------------------------------------------- nn.init: PyTorch's order and ranges
+# PyTorch's initialisers check the number of dimensions first (ValueError), then draw or fill, so a wrong dtype is
+# refused only by a draw (dirac_ fills: any dtype); orthogonal_ of a zero-element tensor is a no-op; sparse_ takes
+# any sparsity (ceil(sparsity · rows) zeros per column, as a Python slice of a permutation reads it), and trunc_normal_
+# any mean, std and bounds its sampler can draw from (uniform proposals where [a, b] holds little of the mass).
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.init.sparse_(lib.zeros(3, dtype=lib.int64), 0.5),
+    lambda lib: lib.nn.init.sparse_(lib.zeros(3, 4, dtype=lib.int64), 0.5),
+    lambda lib: lib.nn.init.sparse_(lib.zeros(3, 4), INF),
+    lambda lib: lib.nn.init.sparse_(lib.zeros(3, 4), -INF),
+    lambda lib: lib.nn.init.sparse_(lib.zeros(3, 4), NAN),
+    lambda lib: lib.nn.init.sparse_(lib.zeros(3, 4), 0.5, std=-1.0),
+    lambda lib: lib.nn.init.sparse_(lib.zeros(3, 4), 0.5, std=NAN),
+    lambda lib: lib.nn.init.orthogonal_(lib.zeros(3, dtype=lib.int64)),
+    lambda lib: lib.nn.init.orthogonal_(lib.zeros(3, 4, dtype=lib.int64)),
+    lambda lib: lib.nn.init.dirac_(lib.zeros(2, 2, dtype=lib.int64)),
+    lambda lib: lib.nn.init.dirac_(lib.zeros(2, 2, 3), groups=0),
+    lambda lib: lib.nn.init.dirac_(lib.zeros(2, 2, 3), groups=3),
+    lambda lib: lib.nn.init.trunc_normal_(lib.zeros(3), std=0.0),
+    lambda lib: lib.nn.init.trunc_normal_(lib.zeros(3), a=2.0, b=-2.0),
+    lambda lib: lib.nn.init.trunc_normal_(lib.zeros(3, dtype=lib.int64)),
+])
+def test_init_refusals_as_pytorch(call):
+    same_class(call, torch, minigan)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "bool", "float64"])
+@pytest.mark.parametrize("shape, groups", [((2, 2, 3), 1), ((4, 2, 3, 3), 2), ((3, 5, 2, 2, 2), 1), ((0, 2, 3), 1)])
+def test_dirac_fills_any_dtype_as_pytorch(dtype, shape, groups):
+    ours = minigan.nn.init.dirac_(minigan.full(shape, 7, dtype=getattr(minigan, dtype)), groups)
+    theirs = torch.nn.init.dirac_(torch.full(shape, 7, dtype=getattr(torch, dtype)), groups)
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float64"])
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (2, 0, 4)])
+def test_orthogonal_of_a_zero_element_tensor_is_a_no_op(dtype, shape):
+    for lib in (minigan, torch):
+        t = lib.zeros(shape, dtype=getattr(lib, dtype))
+        assert lib.nn.init.orthogonal_(t) is t and tuple(t.shape) == shape
+
+
+@pytest.mark.parametrize("sparsity", [2.0, 1.25, -0.5, -1.5, -0.1, 0.0, 1.0, 0.3])
+@pytest.mark.parametrize("rows", [3, 5])
+def test_sparse_takes_any_sparsity_as_pytorch(sparsity, rows):
+    counts = []
+    for lib in (minigan, torch):
+        t = lib.nn.init.sparse_(lib.ones(rows, 4, dtype=lib.float64), sparsity, std=1.0)
+        counts.append((t == 0).sum(0).tolist())
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("kwargs", [dict(mean=10.0), dict(mean=-7.0, std=0.5), dict(std=-1.0), dict(std=-INF),
+                                    dict(mean=INF), dict(a=0.5, b=0.5), dict(a=3.0, b=9.0), dict(mean=NAN)])
+def test_trunc_normal_draws_wherever_pytorch_does(kwargs):
+    a, b = kwargs.get("a", -2.0), kwargs.get("b", 2.0)
+    for lib in (minigan, torch):
+        t = lib.zeros(2000, dtype=lib.float64)
+        with np.errstate(all="ignore"), warnings.catch_warnings():  # (a mean 2 std outside [a, b] warns)
+            warnings.simplefilter("ignore")
+            lib.nn.init.trunc_normal_(t, **kwargs)
+        values = t.numpy()
+        assert np.isfinite(values).all() and (values >= a).all() and (values <= b).all()
+    if "mean" in kwargs and math.isfinite(kwargs["mean"]):  # (far outside [a, b]: most draws near the nearer bound)
+        near = b if kwargs["mean"] > b else a
+        assert np.median(np.abs(values - near)) < 0.5

@@ -158,32 +158,49 @@ def kaiming_normal_(tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: 
 
 
 def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0, generator=None):
-    """N(mean, std²) restricted to [a, b] (absolute bounds, as PyTorch's): values outside are drawn again until none
-    is left, each round over the whole tensor at once."""
+    """N(mean, std²) restricted to [a, b] (absolute bounds), by PyTorch's two samplers: where [a, b] holds over 30%
+    of the mass, normal draws outside it are drawn again; elsewhere uniform proposals on [a, b] are kept with
+    probability pdf(x) / pdf(mode), so a mean far outside [a, b] still ends (each round over all that is left)."""
     data = _data(tensor, "trunc_normal_")
-    if not (std > 0 and a < b):
-        raise DomainError(f"trunc_normal_: need std > 0 and a < b, got std={std}, a={a}, b={b}")
-    mass = 0.5 * (math.erf((b - mean) / (std * math.sqrt(2))) - math.erf((a - mean) / (std * math.sqrt(2))))
-    if mass < 1e-3:  # the chance that a draw lands in [a, b]: below it, rejection would take too many rounds
-        raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds under 0.1% of N({mean}, {std}²); "
-                         "choose bounds nearer the mean")
+    if std == 0:  # (PyTorch's divides by std: ZeroDivisionError)
+        raise ZeroDivisionError("trunc_normal_: std must not be 0")
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may "
+                      "be incorrect.", stacklevel=2)
+    cdf = lambda x: (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0                   # Φ(x)
+    mass = cdf((b - mean) / std) - cdf((a - mean) / std)                          # P(a ≤ X ≤ b)
     xp = backend.get_array_module(data)
-    draw = lambda shape: backend.randn(shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std) \
-        + data.dtype.type(mean)
-    values = draw(data.shape)
-    outside = (values < a) | (values > b)
-    while outside.any():  # each round keeps a fraction (the mass inside [a, b]) of what is left
-        values[outside] = draw((int(outside.sum()),))
-        outside = (values < a) | (values > b)
-    return _write(tensor, values)
+    if mass > 0.3:
+        draw = lambda n: backend.randn((n,), dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std) \
+            + data.dtype.type(mean)
+        inside = lambda x: (x >= a) & (x <= b)
+    else:
+        if not a <= b:  # (PyTorch's uniform_(a, b) refuses a > b)
+            raise DomainError(f"trunc_normal_: a must be <= b, got a={a}, b={b}")
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2                              # log pdf(mode), up to a constant
+        draw = lambda n: backend.rand((n,), dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(b - a) \
+            + data.dtype.type(a)
+        inside = lambda x: ~(xp.log(backend.rand(x.shape, dtype=data.dtype, xp=xp, gen=generator))
+                             > -0.5 * ((x - mean) / std) ** 2 - log_peak)        # keep x with probability e^(…)
+    values = draw(data.size)
+    with backend.np.errstate(all="ignore"):  # (an infinite mean or std: NaN ratios, which keep the draw, as PyTorch's)
+        left = ~inside(values)
+        while left.any():  # each round keeps a fraction of what is left
+            values[left] = draw(int(left.sum()))
+            left[left] = ~inside(values[left])
+    return _write(tensor, values.reshape(data.shape))
 
 
 def orthogonal_(tensor, gain: float = 1.0, generator=None):
     """Saxe et al. 2014: the weight, flattened to (rows, the rest), is a (semi-)orthogonal matrix times ``gain``:
     the Q of a Gaussian matrix's QR, its columns' signs fixed by R's diagonal so that Q is uniform (Mezzadri 2007)."""
-    data = _data(tensor, "orthogonal_")
+    data = _data(tensor, "orthogonal_", any_dtype=True)  # (PyTorch's order: the axes, nothing to fill, a draw)
     if data.ndim < 2:
         raise ValueError(f"orthogonal_: needs a weight with at least 2 axes, got shape {tuple(data.shape)}")
+    if data.size == 0:
+        return tensor
+    _data(tensor, "orthogonal_")
     rows, cols = data.shape[0], data.size // data.shape[0]
     xp = backend.get_array_module(data)
     flat = backend.randn((max(rows, cols), min(rows, cols)), dtype=backend.np.float64, xp=xp, gen=generator)  # tall
@@ -206,10 +223,13 @@ def eye_(tensor):
 def dirac_(tensor, groups: int = 1):
     """The Dirac delta of a convolution weight (out, in, k...): 1 at the kernel's centre from input channel i to
     output channel i of each group, 0 elsewhere, so the convolution starts as the identity on those channels."""
-    data = _data(tensor, "dirac_")
-    if data.ndim not in (3, 4, 5) or not (isinstance(groups, int) and groups >= 1) or data.shape[0] % groups:
-        raise ValueError(f"dirac_: needs a 3-, 4- or 5-D weight whose first axis ({data.shape[0] if data.ndim else 0})"
-                         f" divides into groups={groups!r}, got shape {tuple(data.shape)}")
+    data = _data(tensor, "dirac_", any_dtype=True)  # (a fill, as PyTorch's: any dtype)
+    if data.ndim not in (3, 4, 5):
+        raise ValueError(f"dirac_: needs a 3-, 4- or 5-D weight, got shape {tuple(data.shape)}")
+    if groups == 0:  # (PyTorch's takes the first axis modulo groups)
+        raise ZeroDivisionError("dirac_: groups must be >= 1, got 0")
+    if not (isinstance(groups, int) and groups >= 1) or data.shape[0] % groups:
+        raise ValueError(f"dirac_: the first axis ({data.shape[0]}) must divide into groups={groups!r}")
     xp = backend.get_array_module(data)
     out_per_group = data.shape[0] // groups
     n = min(out_per_group, data.shape[1])
@@ -222,17 +242,23 @@ def dirac_(tensor, groups: int = 1):
 
 def sparse_(tensor, sparsity: float, std: float = 0.01, generator=None):
     """Martens 2010: N(0, std²) entries in a 2-D weight, with ceil(sparsity · rows) of each column's entries zero."""
-    data = _data(tensor, "sparse_")
+    data = _data(tensor, "sparse_", any_dtype=True)  # (PyTorch's order: the axes, the count of zeros, the draw)
     if data.ndim != 2:
         raise ValueError(f"sparse_: needs a 2-D weight, got shape {tuple(data.shape)}")
-    if not 0 <= sparsity <= 1:
-        raise ValueError(f"sparse_: sparsity must be in [0, 1], got {sparsity}")
-    xp = backend.get_array_module(data)
     rows, cols = data.shape
+    if math.isinf(sparsity):
+        raise OverflowError(f"sparse_: sparsity must be finite, got {sparsity}")
+    if math.isnan(sparsity):
+        raise ValueError("sparse_: sparsity must be a number, got nan")
+    zeros = len(range(rows)[:math.ceil(sparsity * rows)])  # (PyTorch's slices a permutation: any sparsity reads)
+    _data(tensor, "sparse_")
+    if not std >= 0:
+        raise DomainError(f"sparse_: std must be >= 0, got {std}")
+    xp = backend.get_array_module(data)
     values = backend.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
     order = backend.rand(data.shape, xp=xp, gen=generator)
     rank = xp.argsort(xp.argsort(order, axis=0), axis=0)  # a random order in each column
-    values[rank < math.ceil(sparsity * rows)] = 0
+    values[rank < zeros] = 0
     return _write(tensor, values)
 
 

@@ -13,8 +13,10 @@ Families (each a function of PyTorch giving {case: answer}):
   signatures        the names each function of torch.nn.functional and class of torch.nn and torch.optim takes by
                     position, in order
   tensor_prints     repr(tensor) of values of every dtype and style (tests/test_recorded_tensor_prints.py)
+  PROGRAM_FAMILIES  what the programs of tests/test_recorded_<family>.py give back under PyTorch
 """
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -28,8 +30,9 @@ SURVEY = TESTS / "survey"
 
 # ----------------------------------------------------------------------------- the files
 def load(family):
-    """{"pytorch": version, "records": {case: answer}} as written by ``write``."""
-    return json.loads((RECORDS / f"{family}.json").read_text())
+    """{"pytorch": version, "records": {case: answer}} as written by ``write`` (no records before the first)."""
+    path = RECORDS / f"{family}.json"
+    return json.loads(path.read_text()) if path.exists() else {"pytorch": "0.0+not recorded", "records": {}}
 
 
 def write(family, version, records):
@@ -133,6 +136,53 @@ def survey_programs_differences(recorded, live):
     return out
 
 
+# ----------------------------------------------------------------------------- families of programs
+# A test module tests/test_recorded_<family>.py names PROGRAMS = {case: program}: each program a function whose
+# arguments are named as the survey's (torch, nn, F, optim, data) and given either library, returning what is
+# compared (as the survey's: the harness's plain form, within the program's rtol and atol attributes).
+PROGRAM_FAMILIES = ["order_statistics"]
+
+
+def programs_of(family):
+    import importlib
+    return importlib.import_module(f"test_recorded_{family}").PROGRAMS
+
+
+def record_programs(family):
+    harness = survey_harness()
+    return {case: encode(harness.run_fn(program, "torch")) for case, program in programs_of(family).items()}
+
+
+def program_differences(program, recorded):
+    """Where the program run on minigan gives back other than PyTorch's recorded answer."""
+    harness = survey_harness()
+    return harness.compare_results(program, decode(recorded), harness.run_fn(program, "minigan"))
+
+
+def programs_differences(family):
+    """The function that compares a family's record with PyTorch's answers now, program by program."""
+    def differences(recorded, live):
+        harness = survey_harness()
+        programs = programs_of(family)
+        out = [f"{case}: recorded, but no longer a program" for case in recorded if case not in live]
+        for case, answer in live.items():
+            if case not in recorded:
+                out.append(f"{case}: a program with no record")
+            elif answer != recorded[case]:
+                lines = harness.compare_results(programs[case], decode(recorded[case]), decode(answer))
+                out += [f"{case} (the record, then this PyTorch): {line}" for line in lines]
+        return out
+    return differences
+
+
+def tolerance(rtol, atol):
+    """Gives a program the tolerance its comparison allows (the harness reads the attributes)."""
+    def give(program):
+        program.rtol, program.atol = rtol, atol
+        return program
+    return give
+
+
 # ----------------------------------------------------------------------------- argument names and order
 SIGNATURE_GENERIC = {"Module", "Parameter", "Sequential", "Optimizer"}  # (*args, **kwargs) or containers
 
@@ -197,7 +247,7 @@ PRINT_OPS = {  # what is done to a tensor before it is printed (its grad_fn, a P
 }
 
 
-def _seed(text):
+def seed(text):
     """A seed that is the same in every process and on every machine (hash() of a str is not)."""
     import zlib
     return zlib.crc32(text.encode())
@@ -226,7 +276,7 @@ def tensor_print_cases():
     for dtype in ("float32", "float64", "float16"):
         for shape in PRINT_SHAPES:
             for scale in PRINT_SCALES:
-                rng = np.random.default_rng(_seed(f"{dtype} {shape} {scale}"))
+                rng = np.random.default_rng(seed(f"{dtype} {shape} {scale}"))
                 scale = min(scale, 1000.0) if dtype == "float16" else scale  # (float16 tops out at 65504)
                 cases[f"random {dtype} {shape} x{scale:g}"] = [((rng.standard_normal(shape) * scale).astype(dtype),
                                                               None, False, None)]
@@ -294,6 +344,8 @@ FAMILIES = {  # family: (record: PyTorch -> {case: answer}, differences(recorded
     "signatures": (record_signatures, exact_differences),
     "tensor_prints": (record_tensor_prints, exact_differences),
 }
+for _family in PROGRAM_FAMILIES:
+    FAMILIES[_family] = (functools.partial(record_programs, _family), programs_differences(_family))
 
 
 def stale(family):

@@ -408,14 +408,22 @@ class Softmax(_SoftmaxFamily):
     function, name = staticmethod(F.softmax), "softmax"
 
 
-class Sigmoid(Module):
+class _Pointwise(Module):
+    """An activation with no settings at all: ``forward`` is ``function`` of the input (more_layers.py's
+    ``_Activation`` adds PyTorch's ``inplace``)."""
+
+    function = None
+
     def forward(self, input):
-        return F.sigmoid(input)
+        return type(self).function(input)
 
 
-class Tanh(Module):
-    def forward(self, input):
-        return F.tanh(input)
+class Sigmoid(_Pointwise):
+    function = staticmethod(F.sigmoid)
+
+
+class Tanh(_Pointwise):
+    function = staticmethod(F.tanh)
 
 
 class Identity(Module):

@@ -19,6 +19,7 @@ from minigan.nn.layers import (
     _DropoutNd,
     _inplace,
     _Loss,
+    _Pointwise,
     _positive_int,
     _SoftmaxFamily,
 )
@@ -72,19 +73,16 @@ class SELU(_Activation):
     function = staticmethod(F.selu)
 
 
-class Softsign(Module):
-    def forward(self, input):
-        return F.softsign(input)
+class Softsign(_Pointwise):
+    function = staticmethod(F.softsign)
 
 
-class LogSigmoid(Module):
-    def forward(self, input):
-        return F.logsigmoid(input)
+class LogSigmoid(_Pointwise):
+    function = staticmethod(F.logsigmoid)
 
 
-class Tanhshrink(Module):
-    def forward(self, input):
-        return F.tanhshrink(input)
+class Tanhshrink(_Pointwise):
+    function = staticmethod(F.tanhshrink)
 
 
 class Softplus(Module):

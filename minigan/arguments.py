@@ -43,6 +43,18 @@ def non_negative_float(who: str, name: str, value) -> float:
     return float(value)
 
 
+def value_range(who: str, value) -> tuple:
+    """An image's ``value_range``, (low, high) with finite low < high, as two floats."""
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        low = high = math.nan
+    if not (math.isfinite(low) and math.isfinite(high) and high > low):
+        raise ValueError(f"{who}: got value_range={value!r}, expected (low, high) with finite low < high, "
+                         "such as (0, 1) or (-1, 1)")
+    return low, high
+
+
 def labels(who: str, labels, n: int, num_classes: int):
     """Class labels as a host int64 array of shape (n,), each in 0..num_classes-1."""
     if hasattr(labels, "array") and backend.is_array(labels.array):  # a Tensor

@@ -372,12 +372,7 @@ def image_grid(images, path, nrow=None, title=None, value_range=None, row_labels
     finite = np.isfinite(a)
     if value_range is None:
         value_range = (-1.0, 1.0) if (finite.any() and a[finite].min() < 0) else (0.0, 1.0)
-    try:
-        lo, hi = (float(v) for v in value_range)
-    except (TypeError, ValueError):
-        raise ValueError(f"{fn}: got value_range={value_range!r}, expected (low, high)") from None
-    if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
-        raise ValueError(f"{fn}: got value_range={value_range!r}, expected finite low < high")
+    lo, hi = arguments.value_range(fn, value_range)
     if row_labels is not None:
         row_labels = [str(r) for r in row_labels]
         if len(row_labels) != rows:

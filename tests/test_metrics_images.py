@@ -153,3 +153,15 @@ def test_image_metrics_keys_and_floor_with_an_untrained_judge():
     for name in ("precision", "recall", "density", "coverage"):
         assert out[name] < 0.1 < 0.5 < out[f"{name}_real_vs_real"], name
     assert judge.training  # restored: build() returns a model in training mode
+
+
+@pytest.mark.parametrize("value_range", [(1, 0), (0, 0), (0, float("nan")), (0, float("inf")), (0,), 5, ("a", "b")])
+def test_a_bad_value_range_is_refused_alike_by_every_door(value_range, tmp_path):
+    from minigan import viz
+
+    images = np.zeros((2, 1, 8, 8), np.float32)
+    expected = r"got value_range=.*, expected \(low, high\) with finite low < high, such as \(0, 1\) or \(-1, 1\)$"
+    with pytest.raises(ValueError, match="^conditional_accuracy: " + expected):
+        M.conditional_accuracy(_fixed_linear_classifier(), images, np.zeros(2, np.int64), value_range=value_range)
+    with pytest.raises(ValueError, match="^image_grid: " + expected):
+        viz.image_grid(images[:, 0], tmp_path / "grid.png", value_range=value_range)

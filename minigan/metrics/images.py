@@ -25,8 +25,7 @@ may also be (N, 64) rows); pass ``value_range=(-1, 1)`` for a tanh generator and
 
 from __future__ import annotations
 
-import math
-
+from minigan import arguments
 from minigan.engine.backend import host_array, np
 from minigan.metrics.manifold import manifold_metrics
 
@@ -86,12 +85,7 @@ def _classifier_images(images, value_range, fn: str):
         raise ValueError(f"{fn}: got images of shape {a.shape}, expected (N, C, H, W) (or (N, 64) for 8×8 digits)")
     if a.shape[0] == 0:
         raise ValueError(f"{fn}: got images of shape {a.shape}, expected at least one image")
-    try:
-        lo, hi = (float(v) for v in value_range)
-    except (TypeError, ValueError):
-        raise ValueError(f"{fn}: got value_range={value_range!r}, expected (low, high) such as (0, 1)") from None
-    if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
-        raise ValueError(f"{fn}: got value_range={value_range!r}, expected finite low < high")
+    lo, hi = arguments.value_range(fn, value_range)
     a = a.astype(np.float64)
     if not np.isfinite(a).all():
         raise ValueError(f"{fn}: got images with NaN or inf pixels (a diverged generator?)")

@@ -43,6 +43,17 @@ def non_negative_float(who: str, name: str, value) -> float:
     return float(value)
 
 
+def fraction(who: str, name: str, value) -> float:
+    """``value`` as a float in [0, 1) (a share, or the weight of a moving average)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = math.nan
+    if not 0.0 <= v < 1.0:  # also False for NaN
+        raise ValueError(f"{who}: got {name}={value!r}, expected a number in [0, 1)")
+    return v
+
+
 def value_range(who: str, value) -> tuple:
     """An image's ``value_range``, (low, high) with finite low < high, as two floats."""
     try:

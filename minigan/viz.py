@@ -459,12 +459,7 @@ def loss_curves(history, path, title=None, smooth: float = 0.0, logy: bool = Fal
     if not isinstance(history, dict) or not history:
         raise ValueError(f"{fn}: got history of type {type(history).__name__}, expected a non-empty dict "
                          "{name: values or (steps, values)}")
-    try:
-        smooth = float(smooth)
-    except (TypeError, ValueError):
-        raise ValueError(f"{fn}: got smooth={smooth!r}, expected a number in [0, 1)") from None
-    if not (0.0 <= smooth < 1.0):
-        raise ValueError(f"{fn}: got smooth={smooth!r}, expected a number in [0, 1)")
+    smooth = arguments.fraction(fn, "smooth", smooth)
     data = {str(k): _series(k, v, fn) for k, v in history.items()}
     groups = [list(data)] if panels is None else [[str(n) for n in group] for group in panels]
     unknown = [n for group in groups for n in group if n not in data]

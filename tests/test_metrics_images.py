@@ -1,5 +1,7 @@
 """Classifier-based digits metrics against closed forms."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -165,3 +167,16 @@ def test_a_bad_value_range_is_refused_alike_by_every_door(value_range, tmp_path)
         M.conditional_accuracy(_fixed_linear_classifier(), images, np.zeros(2, np.int64), value_range=value_range)
     with pytest.raises(ValueError, match="^image_grid: " + expected):
         viz.image_grid(images[:, 0], tmp_path / "grid.png", value_range=value_range)
+
+
+@pytest.mark.parametrize("value", [1.0, -0.1, float("nan"), "x", None, 2])
+def test_a_fraction_outside_0_1_is_refused_alike_by_every_door(value, tmp_path):
+    from minigan import arguments, viz
+
+    for door, name, call in [
+        ("class_coverage", "min_fraction", lambda: M.class_coverage(np.zeros(4, np.int64), min_fraction=value)),
+        ("loss_curves", "smooth", lambda: viz.loss_curves({"D": [1.0, 2.0]}, tmp_path / "c.png", smooth=value)),
+        ("who", "rate", lambda: arguments.fraction("who", "rate", value)),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(f"{door}: got {name}={value!r}, expected a number in [0, 1)")):
+            call()

@@ -106,12 +106,7 @@ def class_histogram(predictions, num_classes: int = 10):
 def class_coverage(predictions, num_classes: int = 10, min_fraction: float = 0.0) -> int:
     """How many of the ``num_classes`` classes receive more than ``min_fraction`` of the predictions."""
     fn = "class_coverage"
-    try:
-        min_fraction = float(min_fraction)
-    except (TypeError, ValueError):
-        raise ValueError(f"{fn}: got min_fraction={min_fraction!r}, expected a number in [0, 1)") from None
-    if not (0.0 <= min_fraction < 1.0):
-        raise ValueError(f"{fn}: got min_fraction={min_fraction!r}, expected a number in [0, 1)")
+    min_fraction = arguments.fraction(fn, "min_fraction", min_fraction)
     return int((class_histogram(predictions, num_classes) > min_fraction).sum())
 
 

@@ -140,3 +140,40 @@ def test_trunc_normal_draws_wherever_pytorch_does(kwargs):
     if "mean" in kwargs and math.isfinite(kwargs["mean"]):  # (far outside [a, b]: most draws near the nearer bound)
         near = b if kwargs["mean"] > b else a
         assert np.median(np.abs(values - near)) < 0.5
+
+
+# ----------------------------------------------------------------------------- bernoulli's p
+# PyTorch's bernoulli(input, p) and x.bernoulli(p) take a number p and draw in input's dtype, whatever it is (input
+# itself is read as probabilities only without p: then it must be floating); a tensor p is refused with TypeError
+# there, and is bernoulli_'s: a floating tensor of probabilities broadcast to the tensor written.
+@pytest.mark.parametrize("dtype", ["int64", "bool", "float64", "float32"])
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.bernoulli(x, 1.0), lambda lib, x: lib.bernoulli(x, p=0.0), lambda lib, x: x.bernoulli(1.0),
+    lambda lib, x: x.bernoulli_(1.0), lambda lib, x: x.bernoulli_(lib.tensor([1.0, 0.0, 1.0], dtype=lib.float32)),
+    lambda lib, x: x.bernoulli_(lib.tensor([[0.0], [1.0]], dtype=lib.float64)),
+])
+def test_bernoulli_with_p_draws_in_any_dtype_as_pytorch(dtype, call):
+    made = [lib.zeros(2, 3, dtype=getattr(lib, dtype)) for lib in (minigan, torch)]
+    ours, theirs = call(minigan, made[0]), call(torch, made[1])  # (p of 0 or 1: the draw is certain)
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    np.testing.assert_array_equal(made[0].numpy(), made[1].numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.bernoulli(lib.tensor([0.5, 0.1]), lib.tensor([0.5, 0.1])),
+    lambda lib: lib.bernoulli(lib.tensor([0.5, 0.1]), p=lib.tensor([0.5, 0.1])),
+    lambda lib: lib.tensor([0.5, 0.1]).bernoulli(lib.tensor([0.5, 0.1])),
+    lambda lib: lib.bernoulli(lib.tensor([1, 0])),
+    lambda lib: lib.bernoulli(lib.tensor([0.5, 1.5])),
+    lambda lib: lib.bernoulli(lib.tensor([0.5, 0.1]), 2.0),
+    lambda lib: lib.tensor([1, 0]).bernoulli_(NAN),
+    lambda lib: lib.zeros(2, 3).bernoulli_(lib.tensor([True, False, True])),
+    lambda lib: lib.zeros(2, 3).bernoulli_(lib.tensor([1, 0, 1])),
+    lambda lib: lib.zeros(2, 3).bernoulli_(lib.tensor([0.5, 0.1])),
+    lambda lib: lib.zeros(3).bernoulli_(lib.zeros(2, 3)),
+    lambda lib: lib.zeros(3).bernoulli_(lib.tensor([0.5, 1.5, 0.0])),
+    lambda lib: lib.zeros(3).bernoulli_(lib.tensor([0.5, NAN, 0.0])),
+])
+def test_bernoulli_refusals_as_pytorch(call):
+    same_class(call, torch, minigan)

@@ -12,6 +12,7 @@ PyTorch refuses it). The engine's own in-place ops (add_, mul_, copy_, x[i] = v,
 from __future__ import annotations
 
 from minigan.engine import checks
+from minigan.engine.tensor import Tensor
 from minigan.surface.operands import _t
 
 
@@ -175,6 +176,8 @@ class TensorInPlace:
         return self._in_place("nan_to_num_", lambda x: x.nan_to_num(nan, posinf, neginf))
 
     def bernoulli_(self, p=0.5, *, generator=None):  # (a draw: nothing to differentiate, written as fill_ writes)
+        if isinstance(p, Tensor):  # a tensor of probabilities, broadcast to this tensor (PyTorch's expand)
+            return self.copy_(p.detach().expand(self.shape).bernoulli(generator=generator))
         return self.copy_(self.bernoulli(p, generator=generator))
 
     # Bounds.

@@ -24,17 +24,30 @@ def uniform_range(fn, a, b, dtype) -> None:
 
 
 def bernoulli(input, p=None, *, generator=None) -> Tensor:
-    """1 with probability ``input`` (or ``p``) elementwise, else 0, in input's dtype; no gradient."""
+    """1 with probability ``input`` (or ``p``) elementwise, else 0, in input's dtype; no gradient.  Without ``p`` the
+    input holds the probabilities (floating, in [0, 1]); with a number ``p`` it gives only the shape and the dtype,
+    any dtype, as PyTorch's.  A tensor of probabilities as ``p`` is ``bernoulli_``'s."""
     x = _t(input, "bernoulli")
-    if not backend.is_floating(x.dtype):
-        raise DtypeError(f"bernoulli: input must be a floating-point tensor of probabilities, got dtype {x.dtype}")
-    if p is not None and not (isinstance(p, (int, float)) and 0 <= p <= 1):
+    if isinstance(p, Tensor):  # (TypeError, as PyTorch's: no overload of bernoulli takes a tensor p)
+        raise TypeError("bernoulli: p must be a number; for a tensor of probabilities call bernoulli(probabilities) "
+                        "or x.bernoulli_(probabilities)")
+    if p is None:
+        if not backend.is_floating(x.dtype):
+            raise DtypeError(f"bernoulli: input must be a floating-point tensor of probabilities, got dtype {x.dtype}"
+                             " (or give p)")
+        probability = x.array
+        if not builtins.bool(((probability >= 0) & (probability <= 1)).all()):  # (NaN fails both)
+            raise DomainError("bernoulli: probabilities must lie in [0, 1]")
+    elif not checks.is_number(p):
+        raise TypeError(f"bernoulli: p must be a number, got {type(p).__name__}")
+    elif not 0 <= p <= 1:
         raise DomainError(f"bernoulli: p must be a number in [0, 1], got {p!r}")
-    probability = x.array if p is None else p
-    if p is None and not builtins.bool(((probability >= 0) & (probability <= 1)).all()):  # (NaN fails both)
-        raise DomainError("bernoulli: probabilities must lie in [0, 1]")
+    else:
+        probability = float(p)
     xp = backend.get_array_module(x.array)
-    return Tensor._make((backend.rand(x.shape, dtype=x.dtype, xp=xp, gen=generator) < probability).astype(x.dtype))
+    uniform = backend.rand(x.shape, dtype=x.dtype if backend.is_floating(x.dtype) else backend.np.float64, xp=xp,
+                           gen=generator)
+    return Tensor._make((uniform < probability).astype(x.dtype))
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:

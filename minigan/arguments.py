@@ -24,12 +24,17 @@ def positive_int(who: str, name: str, value) -> int:
     return int(value)
 
 
+def _float(value) -> float:
+    """``value`` as a float; NaN where it is none, so that the range check after it refuses it."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
 def positive_float(who: str, name: str, value) -> float:
     """``value`` as a finite float > 0."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{who}: {name} must be a positive number, got {value!r}") from None
+    v = _float(value)
     if not (math.isfinite(v) and v > 0):
         raise ValueError(f"{who}: {name} must be a positive finite number, got {value!r}")
     return v
@@ -45,10 +50,7 @@ def non_negative_float(who: str, name: str, value) -> float:
 
 def fraction(who: str, name: str, value) -> float:
     """``value`` as a float in [0, 1) (a share, or the weight of a moving average)."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = math.nan
+    v = _float(value)
     if not 0.0 <= v < 1.0:  # also False for NaN
         raise ValueError(f"{who}: got {name}={value!r}, expected a number in [0, 1)")
     return v
@@ -57,9 +59,10 @@ def fraction(who: str, name: str, value) -> float:
 def value_range(who: str, value) -> tuple:
     """An image's ``value_range``, (low, high) with finite low < high, as two floats."""
     try:
-        low, high = (float(v) for v in value)
+        low, high = value
     except (TypeError, ValueError):
         low = high = math.nan
+    low, high = _float(low), _float(high)
     if not (math.isfinite(low) and math.isfinite(high) and high > low):
         raise ValueError(f"{who}: got value_range={value!r}, expected (low, high) with finite low < high, "
                          "such as (0, 1) or (-1, 1)")

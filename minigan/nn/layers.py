@@ -332,6 +332,15 @@ class Dropout2d(_DropoutNd):
 # ``inplace=True`` writes the result into the input, as PyTorch's (recorded like any in-place op: a backward that
 # needs the input's old values raises, and a leaf that requires grad is refused).  It saves no memory here: the
 # recorded op keeps a copy of the old values.
+def _settings_repr(module, head: str, defaults: dict) -> str:
+    """An ``extra_repr`` as PyTorch's: ``head``, then ``, name=value`` for each setting (``defaults``: its name ->
+    PyTorch's default, in the order printed) whose value differs from its default.  A setting the module does not
+    have (an LSTMCell's nonlinearity) is left out."""
+    shown = [f", {name}={getattr(module, name)}" for name, default in defaults.items()
+             if getattr(module, name, default) != default]
+    return head + "".join(shown)
+
+
 def _inplace(value, layer):
     if not isinstance(value, bool):
         raise TypeError(f"{layer}: inplace must be True or False, got {value!r}")
@@ -523,16 +532,8 @@ class Embedding(Module):
                            self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self):
-        s = f"{self.num_embeddings}, {self.embedding_dim}"
-        if self.padding_idx is not None:
-            s += f", padding_idx={self.padding_idx}"
-        if self.max_norm is not None:
-            s += f", max_norm={self.max_norm}"
-        if self.norm_type != 2:
-            s += f", norm_type={self.norm_type}"
-        if self.scale_grad_by_freq:
-            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
-        return s
+        return _settings_repr(self, f"{self.num_embeddings}, {self.embedding_dim}",
+                              {"padding_idx": None, "max_norm": None, "norm_type": 2, "scale_grad_by_freq": False})
 
 
 # ----------------------------------------------------------------------------- pooling, upsampling

@@ -46,7 +46,7 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import ShapeError
 from minigan.nn import init
-from minigan.nn.layers import _empty
+from minigan.nn.layers import _empty, _settings_repr
 from minigan.nn.module import Module, Parameter
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}  # how many row blocks W_ih and W_hh stack
@@ -197,20 +197,9 @@ class RNNBase(Module):
         return [[getattr(self, name) for name in names] for names in self._all_weights]
 
     def extra_repr(self):
-        s = f"{self.input_size}, {self.hidden_size}"
-        if self.proj_size != 0:
-            s += f", proj_size={self.proj_size}"
-        if self.num_layers != 1:
-            s += f", num_layers={self.num_layers}"
-        if self.bias is not True:
-            s += f", bias={self.bias}"
-        if self.batch_first is not False:
-            s += f", batch_first={self.batch_first}"
-        if self.dropout != 0:
-            s += f", dropout={self.dropout}"
-        if self.bidirectional is not False:
-            s += f", bidirectional={self.bidirectional}"
-        return s
+        return _settings_repr(self, f"{self.input_size}, {self.hidden_size}",
+                              {"proj_size": 0, "num_layers": 1, "bias": True, "batch_first": False, "dropout": 0,
+                               "bidirectional": False})
 
     # ------------------------------------------------------------------ the forward pass
     def forward(self, input, hx=None):
@@ -362,12 +351,7 @@ class RNNCellBase(Module):
         _uniform_init(self)
 
     def extra_repr(self):
-        s = f"{self.input_size}, {self.hidden_size}"
-        if self.bias is not True:
-            s += f", bias={self.bias}"
-        if getattr(self, "nonlinearity", "tanh") != "tanh":
-            s += f", nonlinearity={self.nonlinearity}"
-        return s
+        return _settings_repr(self, f"{self.input_size}, {self.hidden_size}", {"bias": True, "nonlinearity": "tanh"})
 
     def _batch(self, input, states):
         """input and states as (N, ·), checked as PyTorch checks them, and whether the input had a batch axis;

@@ -140,12 +140,19 @@ def survey_programs_differences(recorded, live):
 # A test module tests/test_recorded_<family>.py names PROGRAMS = {case: program}: each program a function whose
 # arguments are named as the survey's (torch, nn, F, optim, data) and given either library, returning what is
 # compared (as the survey's: the harness's plain form, within the program's rtol and atol attributes).
-PROGRAM_FAMILIES = ["order_statistics", "inplace_methods", "bitwise", "module_reprs"]
+PROGRAM_FAMILIES = ["order_statistics", "inplace_methods", "bitwise", "module_reprs", "special_values"]
+
+
+# A module may also name COMPARE(case, pytorchs, minigans) -> [difference], for a comparison of its own.
+
+
+def family_module(family):
+    import importlib
+    return importlib.import_module(f"test_recorded_{family}")
 
 
 def programs_of(family):
-    import importlib
-    return importlib.import_module(f"test_recorded_{family}").PROGRAMS
+    return family_module(family).PROGRAMS
 
 
 def record_programs(family):
@@ -153,10 +160,14 @@ def record_programs(family):
     return {case: encode(harness.run_fn(program, "torch")) for case, program in programs_of(family).items()}
 
 
-def program_differences(program, recorded):
-    """Where the program run on minigan gives back other than PyTorch's recorded answer."""
+def program_differences(program, recorded, compare=None):
+    """Where the program run on minigan gives back other than PyTorch's recorded answer (by the survey's
+    comparison, or by ``compare(pytorchs, minigans)``)."""
     harness = survey_harness()
-    return harness.compare_results(program, decode(recorded), harness.run_fn(program, "minigan"))
+    minigans = harness.run_fn(program, "minigan")
+    if compare is not None:
+        return compare(decode(recorded), minigans)
+    return harness.compare_results(program, decode(recorded), minigans)
 
 
 def programs_differences(family):
@@ -164,10 +175,14 @@ def programs_differences(family):
     def differences(recorded, live):
         harness = survey_harness()
         programs = programs_of(family)
+        compare = getattr(family_module(family), "COMPARE", None)
         out = [f"{case}: recorded, but no longer a program" for case in recorded if case not in live]
         for case, answer in live.items():
             if case not in recorded:
                 out.append(f"{case}: a program with no record")
+            elif answer != recorded[case] and compare is not None:  # (this PyTorch's answer in minigan's place)
+                out += [f"{case} (this PyTorch, against the record): {line}"
+                        for line in compare(case, decode(recorded[case]), decode(answer))]
             elif answer != recorded[case]:
                 lines = harness.compare_results(programs[case], decode(recorded[case]), decode(answer))
                 out += [f"{case} (the record, then this PyTorch): {line}" for line in lines]

@@ -29,7 +29,7 @@ from minigan.surface import indexing as surface_indexing
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp
 from minigan.surface.operands import _t
 from minigan.surface.out import factory_out, with_out, write_out
-from minigan.surface.products import einsum_letters
+from minigan.surface.products import einsum_arguments, einsum_letters
 
 strided, contiguous_format, preserve_format = (creation.strided, creation.contiguous_format,  # layout= values
                                                creation.preserve_format)
@@ -628,20 +628,19 @@ cumprod = with_out(reductions.cumprod)
 
 
 # ----------------------------------------------------------------------------- einsum
-def einsum(equation, *operands):
+def einsum(*args):
     """Sums of products named by letters: "ij,jk->ik" is a matrix product, "ii" a trace, "ii->i" a diagonal,
     "bij,bjk->bik" a batched product, "...ij->...ji" works on any leading axes; without "->" the output holds the
-    letters that appear once, in alphabetical order.  NumPy's einsum; differentiable to any order."""
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):  # einsum(eq, [a, b]), as PyTorch allows
-        operands = tuple(operands[0])
-    if not isinstance(equation, str):
-        raise TypeError("einsum: the first argument is the equation, a string such as 'ij,jk->ik' (PyTorch's sublist "
-                        "form is not provided)")
+    letters that appear once, in alphabetical order.  PyTorch's sublist form einsum(a, [0, 1], b, [1, 2], [0, 2])
+    is the same equation spelled in ints.  NumPy's einsum; differentiable to any order."""
+    equation, operands = einsum_arguments(args)
     xs = [_t(x, "einsum") for x in operands]
-    if builtins.len({x.dtype for x in xs}) > 1:
-        raise TypeError(f"einsum: the operands must share a dtype, got {', '.join(str(x.dtype) for x in xs)}; "
-                        "convert them with .to(dtype)")
-    inputs, output = einsum_letters(equation.replace(" ", ""), xs)
+    inputs, output = einsum_letters(equation.replace(" ", ""), xs)  # (the count of operands first, as PyTorch's)
+    if builtins.len({x.dtype for x in xs}) > 1:  # (PyTorch: a RuntimeError, "expected scalar type")
+        raise DtypeError(f"einsum: the operands must share a dtype, got {', '.join(str(x.dtype) for x in xs)}; "
+                         "convert them with .to(dtype)")
+    if builtins.len(xs) == 1 and builtins.sorted(inputs[0]) == builtins.sorted(output):  # (nothing summed or
+        return xs[0].permute(*[inputs[0].index(c) for c in output])  # repeated: PyTorch's result is a permuted view)
     return L.Einsum.apply(*xs, subscripts=inputs, output=output)
 
 
@@ -651,20 +650,32 @@ def tensordot(a, b, dims=2, out=None):
     if out is not None:
         return write_out("tensordot", tensordot(a, b, dims), out)
     x, y = _t(a, "tensordot"), _t(b, "tensordot")
+    if isinstance(dims, Tensor):  # (PyTorch's: a tensor of one int, or of the two lists)
+        dims = dims.tolist() if dims.numel() > 1 else int(dims.item())
     if checks.is_integer(dims):
         dims = int(dims)
-        if not 0 <= dims <= builtins.min(x.ndim, y.ndim):
-            raise ValueError(f"tensordot: dims={dims} must be from 0 to {builtins.min(x.ndim, y.ndim)}")
+        if not 0 <= dims <= builtins.min(x.ndim, y.ndim):  # (PyTorch: RuntimeError)
+            raise DomainError(f"tensordot: dims={dims} must be from 0 to {builtins.min(x.ndim, y.ndim)}")
         dims = (list(range(x.ndim - dims, x.ndim)), list(range(dims)))
-    axes_a, axes_b = ([d] if checks.is_integer(d) else list(d) for d in dims)
+    if not isinstance(dims, (list, tuple)):
+        raise DomainError(f"tensordot: dims must be an int or a pair of lists of axes, got {dims!r}")
+    if builtins.len(dims) != 2:
+        raise ValueError(f"tensordot: dims must be a pair of lists of axes (a's, b's), got {dims!r}")
+    axes_a, axes_b = dims
+    if not builtins.all(isinstance(d, (list, tuple)) for d in dims):
+        raise TypeError(f"tensordot: dims must be a pair of lists of axes (a's, b's), got {dims!r}")
     if builtins.len(axes_a) != builtins.len(axes_b):
-        raise ValueError(f"tensordot: dims {dims} must list as many axes of a as of b")
+        raise DomainError(f"tensordot: dims {dims} must list as many axes of a as of b")
+    if x.dtype != y.dtype:
+        raise DtypeError(f"tensordot: a and b must share a dtype, got {x.dtype} and {y.dtype}")
     letters = iter(string.ascii_letters)
     left = [next(letters) for _ in range(x.ndim)]
     right = [next(letters) for _ in range(y.ndim)]
     for i, j in zip(axes_a, axes_b):
         right[checks.normalize_axis(j, y.ndim, "tensordot", single=True)] = \
             left[checks.normalize_axis(i, x.ndim, "tensordot", single=True)]  # a contracted pair shares a letter
+    if x.dtype == _dtype.bool:  # (PyTorch's product kernel has no bool form)
+        raise DtypeError("tensordot: bool tensors are not multiplied here, as in PyTorch; convert them with .int()")
     out = [c for c in left if c not in right] + [c for c in right if c not in left]
     return einsum(f"{''.join(left)},{''.join(right)}->{''.join(out)}", x, y)
 

@@ -138,7 +138,7 @@ DIFFERENT = {
     "rp_unbind": BY_CALL, "rp_squeeze": BY_CALL, "rp_zero_": BY_CALL, "rp_set_all": BY_CALL, "rp_set_row": BY_CALL,
     "repeat": OWN_GRAPH, "rp_repeat": OWN_GRAPH, "rp_tile": OWN_GRAPH, "rp_flip": OWN_GRAPH, "rp_max_dim": OWN_GRAPH,
     "rp_index_fill": OWN_GRAPH, "rp_index_fill_": OWN_GRAPH, "rp_scatter_n": OWN_GRAPH, "rp_scatter_": OWN_GRAPH,
-    "rp_einsum_t": OWN_GRAPH, "rp_einsum_id": OWN_GRAPH, "rp_einsum_diag": OWN_GRAPH,
+    "rp_einsum_diag": OWN_GRAPH,
 }
 
 

@@ -183,7 +183,7 @@ DIFFERENT = {
     "elu": DECOMPOSED, "gelu": DECOMPOSED, "silu": DECOMPOSED, "nll_loss": DECOMPOSED, "stack": DECOMPOSED,
     "repeat": DECOMPOSED, "square": DECOMPOSED, "add_alpha": DECOMPOSED, "rp_max_dim": DECOMPOSED,
     "rp_index_fill": DECOMPOSED, "rp_scatter_n": DECOMPOSED, "rp_flip": DECOMPOSED, "rp_repeat": DECOMPOSED,
-    "rp_tile": DECOMPOSED, "rp_einsum_t": DECOMPOSED, "rp_einsum_id": DECOMPOSED, "rp_einsum_diag": DECOMPOSED,
+    "rp_tile": DECOMPOSED, "rp_einsum_diag": DECOMPOSED,
     "rp_index_fill_": DECOMPOSED, "rp_scatter_": DECOMPOSED, "layer_norm": DECOMPOSED,
     "rp_masked_fill": WHERE, "rp_clamp_tt": WHERE, "rp_masked_fill_": WHERE,
 }

@@ -177,3 +177,53 @@ def test_bernoulli_with_p_draws_in_any_dtype_as_pytorch(dtype, call):
 ])
 def test_bernoulli_refusals_as_pytorch(call):
     same_class(call, torch, minigan)
+
+
+# ----------------------------------------------------------------------------- einsum and tensordot
+# PyTorch's einsum takes the equation or the sublist form (operand, its subscripts as ints in [0, 52) or ..., ...,
+# and the output's last); fewer than two arguments are a ValueError; the operands are counted before their dtypes
+# are compared, and a bad subscript, a dtype mismatch or a count mismatch is a RuntimeError.  tensordot refuses
+# dims out of [0, min(ndims)] and dims lists of different lengths with RuntimeError, bool operands with
+# NotImplementedError (PyTorch's addmm has no bool kernel), and a pair of dims whose parts are not lists with TypeError.
+def _ones(lib, *shape, dtype="float64"):
+    return lib.arange(int(np.prod(shape)), dtype=getattr(lib, dtype)).reshape(shape) * 1 if dtype != "bool" else \
+        lib.ones(*shape, dtype=lib.bool)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.einsum(_ones(lib, 3, 4), [0, 1]),
+    lambda lib: lib.einsum(_ones(lib, 3, 4), [0, 1], [1]),
+    lambda lib: lib.einsum(_ones(lib, 3, 4), [0, 1], _ones(lib, 4, 5), [1, 2], [0, 2]),
+    lambda lib: lib.einsum(_ones(lib, 3, 4), [0, 1], _ones(lib, 4, 5), [1, 2]),
+    lambda lib: lib.einsum(_ones(lib, 2, 3, 4), [Ellipsis, 30], [30, Ellipsis]),
+    lambda lib: lib.einsum(_ones(lib, 3, 3), [51, 51]),
+])
+def test_einsum_sublist_form_as_pytorch(call):
+    ours, theirs = call(minigan, ), call(torch)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.einsum(_ones(lib, 3, 4)),
+    lambda lib: lib.einsum("ij->ij"),
+    lambda lib: lib.einsum(_ones(lib, 3, 4), [0, 52]),
+    lambda lib: lib.einsum(_ones(lib, 3, 4), [0, -1]),
+    lambda lib: lib.einsum("ij->ij", _ones(lib, 3, 4), _ones(lib, 3, 4, dtype="float32")),
+    lambda lib: lib.einsum("ij,jk->ik", _ones(lib, 3, 4), _ones(lib, 4, 5, dtype="float32")),
+    lambda lib: lib.einsum("ij,jk->ik", _ones(lib, 3, 4), _ones(lib, 4, 5, dtype="bool")),
+    lambda lib: lib.einsum("i1->i", _ones(lib, 3, 4)),
+    lambda lib: lib.einsum("ij->ii", _ones(lib, 3, 4)),
+    lambda lib: lib.einsum("ij->k", _ones(lib, 3, 4)),
+    lambda lib: lib.einsum("i->i->i", _ones(lib, 3)),
+    lambda lib: lib.tensordot(_ones(lib, 3, 4), _ones(lib, 4, 5), dims=3),
+    lambda lib: lib.tensordot(_ones(lib, 3, 4), _ones(lib, 4, 5), dims=-1),
+    lambda lib: lib.tensordot(_ones(lib, 3, 4), _ones(lib, 4, 5, dtype="bool"), dims=1),
+    lambda lib: lib.tensordot(_ones(lib, 3, 4), _ones(lib, 4, 5, dtype="float32"), dims=1),
+    lambda lib: lib.tensordot(_ones(lib, 3, 4, dtype="bool"), _ones(lib, 4, 5, dtype="bool"), dims=1),
+    lambda lib: lib.tensordot(_ones(lib, 3, 4), _ones(lib, 4, 5), dims=([1], [0, 1])),
+    lambda lib: lib.tensordot(_ones(lib, 3, 4), _ones(lib, 4, 5), dims=[1, 0]),
+    lambda lib: lib.tensordot(_ones(lib, 3, 4), _ones(lib, 4, 5), dims="1"),
+])
+def test_einsum_and_tensordot_refusals_as_pytorch(call):
+    same_class(call, torch, minigan)

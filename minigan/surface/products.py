@@ -8,7 +8,7 @@ import builtins
 import string
 import warnings
 
-from minigan.engine import backend
+from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.tensor import Tensor
 from minigan.surface.creation import integer
@@ -146,6 +146,35 @@ def trace(input):
     return shown_as(diag(x).sum(), "TraceBackward0")
 
 
+def einsum_arguments(args):
+    """(equation, operands) of PyTorch's two forms: einsum("ij,jk->ik", a, b) (or the operands in one list), and the
+    sublist form einsum(a, [0, 1], b, [1, 2], [0, 2]): each operand followed by its subscripts, ints in [0, 52)
+    (0–25 the letters A–Z, 26–51 a–z) or ``...``, the output's last when the count of arguments is odd."""
+    if builtins.len(args) < 2:
+        raise ValueError("einsum: give the equation and at least one operand, e.g. einsum('ij,jk->ik', a, b), or "
+                         "operands each followed by its subscripts list")
+    if not isinstance(args[0], Tensor):
+        operands = args[1:]
+        if builtins.len(operands) == 1 and isinstance(operands[0], (list, tuple)):  # einsum(eq, [a, b])
+            operands = tuple(operands[0])
+        if not isinstance(args[0], str):
+            raise TypeError(f"einsum: the first argument is the equation (a string such as 'ij,jk->ik') or an operand,"
+                            f" got {type(args[0]).__name__}")
+        return args[0], operands
+
+    def letters(sublist):
+        for n in sublist:
+            if n is not Ellipsis and not (checks.is_integer(n) and 0 <= n < 52):
+                raise ValueError(f"einsum: a subscript in a sublist must be an int in [0, 52) or ..., got {n!r}")
+        return "".join("..." if n is Ellipsis else string.ascii_uppercase[n] if n < 26 else
+                       string.ascii_lowercase[n - 26] for n in sublist)
+
+    equation = ",".join(letters(sub) for sub in args[1::2])
+    if builtins.len(args) % 2:
+        return equation + "->" + letters(args[-1]), args[:-1:2]
+    return equation, args[::2]
+
+
 def einsum_letters(equation, xs):
     """The equation's subscripts with any "..." written as fresh letters (the same ones, right-aligned, in every
     operand), and the output's (given, or implicit); each checked against the operands' shapes."""
@@ -155,7 +184,7 @@ def einsum_letters(equation, xs):
         raise DomainError(f"einsum: {equation!r} names {builtins.len(subscripts)} operand(s), {builtins.len(xs)} given")
     for s in subscripts + ([right] if arrow else []):
         if s.count("...") > 1 or not s.replace("...", "").isalpha() and s.replace("...", ""):
-            raise ValueError(f"einsum: {s!r} in {equation!r}: subscripts are letters, with at most one '...'")
+            raise DomainError(f"einsum: {s!r} in {equation!r}: subscripts are letters, with at most one '...'")
     fresh = [c for c in string.ascii_letters if c not in equation]
     spans = [x.ndim - builtins.len(s.replace("...", "")) for s, x in zip(subscripts, xs)]
     for s, x, span in zip(subscripts, xs, spans):
@@ -176,7 +205,7 @@ def einsum_letters(equation, xs):
                 raise ShapeError(f"einsum: {c!r} in {equation!r} stands for sizes {sizes[c]} and {n}")
             sizes[c] = builtins.max(sizes[c], n)
     if builtins.len(set(output)) < builtins.len(output) or builtins.any(c not in sizes for c in output):
-        raise ValueError(f"einsum: the output of {equation!r} must name each of the inputs' letters at most once")
+        raise DomainError(f"einsum: the output of {equation!r} must name each of the inputs' letters at most once")
     return inputs, output
 
 

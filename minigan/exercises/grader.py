@@ -265,6 +265,7 @@ def _job(role, run, seed, torch, timeout, data_fd, extra=None) -> dict:
     return {"role": role, "run": run, "seed": seed, "torch": torch, "timeout": timeout, "data_fd": data_fd,
             "checks": [[m, _bytecode((HERE / "checks" / f"{m}.py").read_text(encoding="utf-8"),
                                      f"minigan-exercise-checks/{m}.py")] for m in CHECKS],
+            "lookup": _bytecode((HERE / "lookup.py").read_text(encoding="utf-8"), "minigan-exercise-lookup.py"),
             "targets": targets,
             "targets_of": {e.name: list(e.targets) for e in EXERCISES}, **(extra or {})}
 

@@ -28,7 +28,6 @@ import types
 
 FRAME_LIMIT = 64 << 20
 MAGIC = b"\x00minigan-frame\x00"  # where a frame starts: what else lands on the pipe is skipped
-CO_NEWLOCALS = 0x0002  # inspect.CO_NEWLOCALS (the flag of code that runs in locals of its own), without inspect
 
 
 def _frame(fd, meta, arrays=()):
@@ -102,37 +101,6 @@ def _guard(blocked, allowed, home, state):
             raise PermissionError("the grader does not let graded code start processes (os.fork)")
 
     return hook
-
-
-def _code_in(code, qualname, outer=""):
-    # the qualified name built on the way down, as Python builds __qualname__ (3.10's code has no co_qualname): a
-    # class body names its methods Class.name, a function or lambda what it holds function.<locals>.name, a
-    # comprehension what it holds <genexpr>.name
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            name = outer + const.co_name
-            if name == qualname:
-                return const
-            own_locals = const.co_flags & CO_NEWLOCALS  # a function, lambda or comprehension: no class body
-            function = own_locals and (const.co_name == "<lambda>" or not const.co_name.startswith("<"))
-            found = _code_in(const, qualname, name + (".<locals>." if function else "."))
-            if found is not None:
-                return found
-    return None
-
-
-def _function(target):
-    import importlib
-    import inspect
-    path, qualname = target.split("::")
-    obj = importlib.import_module(path[:-3].replace("/", ".").removesuffix(".__init__"))
-    for part in qualname.split("."):
-        obj = vars(obj)[part]
-        if isinstance(obj, (staticmethod, classmethod)):
-            obj = obj.__func__
-        elif isinstance(obj, property):
-            obj = obj.fget
-    return inspect.unwrap(obj)
 
 
 def _where(exc):
@@ -362,6 +330,7 @@ def main():
     os.dup2(devnull, 0)
     os.close(devnull)
     data_fd = job["data_fd"]
+    lookup = _lookup(job["lookup"])
     state = {"blocked": [], "denied": [], "locked": False, "parent": os.getpid()}
     if job["role"] == "student":
         sys.addaudithook(_guard(job["blocked"], job["allowed"], job["home"], state))
@@ -378,11 +347,11 @@ def main():
         functions, missing = {}, {}
         for target in job["targets"]:
             try:
-                functions[target] = _function(target)
+                functions[target] = lookup.function_of(target)
             except (KeyError, AttributeError, TypeError, ImportError) as e:
                 missing[target] = f"the workspace has no function {target.split('::')[1]} in " \
                                   f"{target.split('::')[0]} ({type(e).__name__}: {e}); was it renamed or deleted?"
-        _fill(job, functions)
+        _fill(job, functions, lookup)
     except BaseException as e:  # noqa: BLE001 - a syntax error in the workspace, say: nothing can be graded
         for name in job["run"]:
             _frame(data_fd, {"name": name, "error": f"the workspace's minigan cannot be imported: "
@@ -402,7 +371,7 @@ def main():
             if "aside" in command:  # (it had ended before the grader's word came: set aside all the same)
                 _frame(data_fd, {"name": command["aside"], "event": "aside"})
                 continue
-            _fill(command, functions)
+            _fill(command, functions, lookup)
             todo = [command["name"]]
         if not todo:
             return
@@ -438,13 +407,21 @@ def _code(compiled):
     return marshal.loads(binascii.a2b_base64(compiled))
 
 
-def _fill(job, functions):
+def _lookup(compiled):
+    """exercises/lookup.py (a target's function in the workspace, the library's code of it), as the grader compiled
+    it: this process may not open the library's files."""
+    space = types.ModuleType("_minigan_exercise_lookup")
+    exec(_code(compiled), space.__dict__)
+    return space
+
+
+def _fill(job, functions, lookup):
     """Swap in the library's code for the targets ``job["unwritten"]`` (``job["fill"]``: {path: its code})."""
     for path, compiled in job.get("fill", {}).items():
         code = _code(compiled)
         for target in job.get("unwritten", ()):
             if target.startswith(path + "::") and target in functions:
-                ref = _code_in(code, target.split("::")[1])
+                ref = lookup.code_in(code, target.split("::")[1])
                 try:
                     functions[target].__code__ = ref
                 except (ValueError, TypeError):

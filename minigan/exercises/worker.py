@@ -6,8 +6,6 @@ never uses it (the grader runs ``runner.py`` under ``supervise.py``; see ``grade
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
 import runpy
 import sys
@@ -17,37 +15,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 if sys.path and Path(sys.path[0] or ".").resolve() == HERE:
     sys.path.pop(0)  # the grader's folder must not shadow anything the workspace imports
-
-
-def _code_in(code, qualname, outer=""):
-    """The code object named ``qualname`` inside a compiled module (searched through nested code).  Its qualified
-    name is built on the way down, as Python builds ``__qualname__`` (3.10's code objects have no co_qualname): a
-    class body names its methods ``Class.name``, a function or lambda what it holds ``function.<locals>.name``, a
-    comprehension (``<genexpr>``, ``<listcomp>``) what it holds ``<genexpr>.name``."""
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            name = outer + const.co_name
-            if name == qualname:
-                return const
-            own_locals = const.co_flags & inspect.CO_NEWLOCALS  # a function, lambda or comprehension: no class body
-            function = own_locals and (const.co_name == "<lambda>" or not const.co_name.startswith("<"))
-            found = _code_in(const, qualname, name + (".<locals>." if function else "."))
-            if found is not None:
-                return found
-    return None
-
-
-def _function(target):
-    """The workspace's function object for ``path::Qualified.name`` (unwrapping decorators and descriptors)."""
-    path, qualname = target.split("::")
-    obj = importlib.import_module(path[:-3].replace("/", ".").removesuffix(".__init__"))
-    for part in qualname.split("."):
-        obj = vars(obj)[part]  # its own: a class's inherited method is not the target (KeyError when absent)
-        if isinstance(obj, (staticmethod, classmethod)):
-            obj = obj.__func__
-        elif isinstance(obj, property):
-            obj = obj.fget
-    return inspect.unwrap(obj)
+# exercises/lookup.py, read by its path: the name minigan is the workspace's copy in this process
+lookup = types.SimpleNamespace(**runpy.run_path(str(HERE / "lookup.py")))
 
 
 def load_references(targets, repo, workspace, missing=None):
@@ -60,11 +29,11 @@ def load_references(targets, repo, workspace, missing=None):
         if path not in compiled:
             text = (repo / path).read_text(encoding="utf-8")
             compiled[path] = compile(text, str(workspace / path), "exec")
-        references[target] = _code_in(compiled[path], qualname)
+        references[target] = lookup.code_in(compiled[path], qualname)
         if references[target] is None:
             raise LookupError(f"the library has no function {target}")
         try:
-            functions[target] = _function(target)
+            functions[target] = lookup.function_of(target)
         except (KeyError, AttributeError, TypeError) as e:
             if missing is None:
                 raise

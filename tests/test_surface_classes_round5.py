@@ -227,3 +227,41 @@ def test_einsum_sublist_form_as_pytorch(call):
 ])
 def test_einsum_and_tensordot_refusals_as_pytorch(call):
     same_class(call, torch, minigan)
+
+
+# ----------------------------------------------------------------------------- the adaptive pools' output_size
+# PyTorch reads output_size first: an int, or one size per pooled axis where None keeps the input's (len() of
+# anything else is a TypeError; more sizes than the input has axes, a ValueError; another count, a RuntimeError); the
+# 1-D pools take ints only (TypeError).  Then the input's axes (RuntimeError), then its dtype.  A batch of none
+# gives an empty result.
+ADAPTIVE = ["adaptive_avg_pool2d", "adaptive_max_pool2d", "adaptive_avg_pool1d", "adaptive_max_pool1d"]
+
+
+@pytest.mark.parametrize("name", ADAPTIVE)
+@pytest.mark.parametrize("shape, size", [((4,), None), ((0, 3), None), ((), None), ((1, 2, 4, 4), [1]),
+                                         ((1, 2, 4, 4), [1, 2, 3]), ((1, 2, 4, 4), [None]), ((1, 2, 4), 2.0),
+                                         ((1, 2, 4), None), ((1, 2, 4), [None]), ((1, 2, 4, 4), [None, 2]),
+                                         ((4,), [1, 2, 3, 4]), ((5,), 2)])
+def test_adaptive_pool_output_size_refused_as_pytorch(name, shape, size):
+    fn = lambda lib: getattr(lib.nn.functional, name)(lib.ones(shape, dtype=lib.float64), size)
+    if raised(fn, torch) is None:
+        _both_run(fn)
+    else:
+        same_class(fn, torch, minigan)
+
+
+@pytest.mark.parametrize("name", ADAPTIVE)
+@pytest.mark.parametrize("dtype", ["int64", "bool"])
+def test_adaptive_pool_checks_the_axes_before_the_dtype(name, dtype):
+    same_class(lambda lib: getattr(lib.nn.functional, name)(lib.ones(4, dtype=getattr(lib, dtype)), [1, 2, 3, 4, 5]),
+               torch, minigan)
+    same_class(lambda lib: getattr(lib.nn.functional, name)(lib.ones(1, 1, 1, 1, 4, dtype=getattr(lib, dtype)), 2),
+               torch, minigan)
+
+
+@pytest.mark.parametrize("name", ["adaptive_max_pool2d", "adaptive_max_pool1d", "adaptive_avg_pool2d"])
+def test_adaptive_pool_of_an_empty_batch_as_pytorch(name):
+    shape = (0, 2, 4, 4) if "2d" in name else (0, 2, 4)
+    ours = getattr(minigan.nn.functional, name)(minigan.ones(shape, dtype=minigan.float64, requires_grad=True), 2)
+    theirs = getattr(torch.nn.functional, name)(torch.ones(shape, dtype=torch.float64, requires_grad=True), 2)
+    assert tuple(ours.shape) == tuple(theirs.shape) and ours.requires_grad == theirs.requires_grad

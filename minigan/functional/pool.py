@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, ShapeError
@@ -67,21 +69,44 @@ def _adaptive_means(size, out, like):
     return Tensor._make((((j >= start) & (j < end)) / (end - start)).astype(like.dtype))
 
 
+def _adaptive(op, input, output_size, axes):
+    """(input, sizes) at an adaptive pool's door, in PyTorch's order: output_size first (an int, or one size per
+    pooled axis, None keeping the input's; the 1-D pools take ints only), then the input's axes, then its dtype."""
+    x = _tensor(input, op)
+    if checks.is_integer(output_size):
+        sizes = (int(output_size),) * axes
+    elif axes == 1:  # (PyTorch's 1-D pools are C functions: an int or a tuple of one int)
+        if not (isinstance(output_size, (tuple, list)) and builtins.all(checks.is_integer(v) for v in output_size)):
+            raise TypeError(f"{op}: output_size must be an int or a tuple of one int, got {output_size!r}")
+        sizes = tuple(int(v) for v in output_size)
+    else:
+        if not isinstance(output_size, (tuple, list)):  # (PyTorch's: len() of it, a TypeError)
+            raise TypeError(f"{op}: output_size must be an int or a pair of ints (None keeping a size), got "
+                            f"{output_size!r}")
+        if x.ndim <= len(output_size):
+            raise ValueError(f"{op}: output_size {output_size!r} names more sizes than the input's {x.ndim} axes hold")
+        sizes = tuple(x.shape[x.ndim - len(output_size) + k] if v is None else v for k, v in enumerate(output_size))
+    if len(sizes) != axes:
+        raise DomainError(f"{op}: output_size must be {axes} size(s), got {output_size!r}")
+    if x.ndim not in (axes + 1, axes + 2):
+        sample = "(C, H, W)" if axes == 2 else "(C, L)"
+        raise ShapeError(f"{op}: expected a {axes + 1}-D {sample} or {axes + 2}-D (a batch of them) input, got shape "
+                         f"{tuple(x.shape)}")
+    if 0 in tuple(x.shape)[-axes - 1:] or x.ndim == axes + 2 and 0 in tuple(x.shape)[1:]:
+        raise ShapeError(f"{op}: expected an input with no empty axis besides the batch, got shape {tuple(x.shape)}")
+    if not builtins.all(checks.is_integer(v) and v > 0 for v in sizes):
+        raise DomainError(f"{op}: output_size must be positive ints (or None), got {output_size!r}")
+    return _float(x, op), tuple(int(v) for v in sizes)
+
+
 def adaptive_avg_pool2d(input, output_size):
     """The mean over each of output_size regions of x (N, C, H, W), PyTorch's regions: window i of an axis spans
     [⌊i·H/out⌋, ⌈(i+1)·H/out⌉), so neighbouring windows overlap when out does not divide H.  Averaging is linear:
     the output is A_h · x · A_wᵀ, with A the averaging matrices; when out divides H the windows are equal blocks."""
-    input = _float(input, "adaptive_avg_pool2d")
+    input, (oh, ow) = _adaptive("adaptive_avg_pool2d", input, output_size, 2)
     if input.ndim == 3:  # one sample, no batch axis
-        return _one_sample(adaptive_avg_pool2d, input, output_size)
-    if input.ndim != 4:
-        raise ShapeError(f"adaptive_avg_pool2d: expected input of shape (N, C, H, W), got {input.shape}")
-    oh, ow = (output_size, output_size) if checks.is_integer(output_size) else output_size
+        return _one_sample(adaptive_avg_pool2d, input, (oh, ow))
     n, c, h, w = input.shape
-    oh, ow = oh or h, ow or w  # None keeps that size, as in PyTorch
-    if not (checks.is_integer(oh) and checks.is_integer(ow) and oh > 0 and ow > 0):
-        raise DomainError(f"adaptive_avg_pool2d: output_size must be positive ints (or None), got {output_size!r}")
-    oh, ow = int(oh), int(ow)
     if h % oh == 0 and w % ow == 0:  # equal blocks: a reshape and a mean
         return input.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
     return _adaptive_means(h, oh, input) @ input @ _adaptive_means(w, ow, input).T
@@ -100,16 +125,13 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     """The maximum over each of PyTorch's adaptive windows of x (N, C, H, W) (see ``adaptive_avg_pool2d``):
     over each row's window columns, then over the window's rows, so that the gradient goes to the first
     maximum in row-major order, as PyTorch's does."""
-    input = _float(input, "adaptive_max_pool2d")
+    input, (oh, ow) = _adaptive("adaptive_max_pool2d", input, output_size, 2)
     if input.ndim == 3:  # one sample, no batch axis
-        return _one_sample(adaptive_max_pool2d, input, output_size, return_indices)
-    if input.ndim != 4:
-        raise ShapeError(f"adaptive_max_pool2d: expected input of shape (N, C, H, W), got {input.shape}")
-    oh, ow = (output_size, output_size) if checks.is_integer(output_size) else output_size
-    oh, ow = oh or input.shape[2], ow or input.shape[3]
-    if not (checks.is_integer(oh) and checks.is_integer(ow) and oh > 0 and ow > 0):
-        raise DomainError(f"adaptive_max_pool2d: output_size must be positive ints (or None), got {output_size!r}")
-    oh, ow = int(oh), int(ow)
+        return _one_sample(adaptive_max_pool2d, input, (oh, ow), return_indices)
+    if input.shape[0] == 0:  # a batch of none: an empty result (no maximum to take)
+        out = input.reshape(0, input.shape[1], 1, 1).expand(0, input.shape[1], oh, ow).clone()
+        return (out, Tensor._make(backend.get_array_module(input.array).zeros(out.shape, dtype=backend.np.int64))) \
+            if return_indices else out
     columns, rows = _adaptive_windows(input.shape[3], ow, input), _adaptive_windows(input.shape[2], oh, input)
     by_row, at_column = input[:, :, :, columns].max(dim=4)  # (N, C, H, ow), and where in each window
     out, at_row = by_row[:, :, rows].max(dim=3)  # (N, C, oh, ow)
@@ -124,23 +146,17 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
 def adaptive_avg_pool1d(input, output_size):
     """adaptive_avg_pool2d of x (N, C, L) as a height-1 image."""
-    input = _float(input, "adaptive_avg_pool1d")
+    input, (size,) = _adaptive("adaptive_avg_pool1d", input, output_size, 1)
     if input.ndim == 2:  # one sample, no batch axis
-        return _one_sample(adaptive_avg_pool1d, input, output_size)
-    if input.ndim != 3:
-        raise ShapeError(f"adaptive_avg_pool1d: expected input of shape (N, C, L), got {tuple(input.shape)}")
-    size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
+        return _one_sample(adaptive_avg_pool1d, input, size)
     return adaptive_avg_pool2d(input.unsqueeze(2), (1, size)).squeeze(2)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     """adaptive_max_pool2d of x (N, C, L) as a height-1 image."""
-    input = _float(input, "adaptive_max_pool1d")
+    input, (size,) = _adaptive("adaptive_max_pool1d", input, output_size, 1)
     if input.ndim == 2:  # one sample, no batch axis
-        return _one_sample(adaptive_max_pool1d, input, output_size, return_indices)
-    if input.ndim != 3:
-        raise ShapeError(f"adaptive_max_pool1d: expected input of shape (N, C, L), got {tuple(input.shape)}")
-    size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 else output_size
+        return _one_sample(adaptive_max_pool1d, input, size, return_indices)
     out = adaptive_max_pool2d(input.unsqueeze(2), (1, size), return_indices)  # (indices into L: the height is 1)
     return tuple(o.squeeze(2) for o in out) if return_indices else out.squeeze(2)
 

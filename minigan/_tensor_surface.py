@@ -178,8 +178,8 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         creation.only_defaults("cpu", memory_format=memory_format)
         return super().cpu()
 
-    def contiguous(self, memory_format=None):
-        creation.only_defaults("contiguous", memory_format=memory_format)
+    def contiguous(self, *, memory_format=creation.contiguous_format):  # (PyTorch's: a format, by keyword)
+        creation.a_memory_format("contiguous", memory_format)
         return super().contiguous()
 
     def clone(self, *, memory_format=None):

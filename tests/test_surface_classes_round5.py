@@ -265,3 +265,24 @@ def test_adaptive_pool_of_an_empty_batch_as_pytorch(name):
     ours = getattr(minigan.nn.functional, name)(minigan.ones(shape, dtype=minigan.float64, requires_grad=True), 2)
     theirs = getattr(torch.nn.functional, name)(torch.ones(shape, dtype=torch.float64, requires_grad=True), 2)
     assert tuple(ours.shape) == tuple(theirs.shape) and ours.requires_grad == theirs.requires_grad
+
+
+# ----------------------------------------------------------------------------- memory_format: by keyword, a format
+# PyTorch's Tensor methods take memory_format by keyword only; contiguous() and is_contiguous() default it to
+# contiguous_format and refuse None (TypeError), where the casts and clone take None.
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.is_contiguous(lib.contiguous_format), lambda lib, x: x.is_contiguous(memory_format=None),
+    lambda lib, x: x.contiguous(lib.contiguous_format), lambda lib, x: x.contiguous(memory_format=None),
+    lambda lib, x: x.clone(lib.contiguous_format), lambda lib, x: x.float(lib.contiguous_format),
+])
+def test_memory_format_refused_as_pytorch(call):
+    same_class(lambda lib: call(lib, lib.ones(2, 3).t()), torch, minigan)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.is_contiguous(), lambda lib, x: x.is_contiguous(memory_format=lib.contiguous_format),
+    lambda lib, x: x.contiguous(memory_format=lib.contiguous_format).is_contiguous(),
+    lambda lib, x: x.clone(memory_format=None).is_contiguous(), lambda lib, x: x.float(memory_format=None).shape[0],
+])
+def test_memory_format_taken_as_pytorch(call):
+    assert call(minigan, minigan.ones(2, 3).t()) == call(torch, torch.ones(2, 3).t())

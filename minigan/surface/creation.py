@@ -55,6 +55,13 @@ class Layout:
 strided, contiguous_format, preserve_format = Layout("strided"), Layout("contiguous_format"), Layout("preserve_format")
 
 
+def a_memory_format(fn, memory_format) -> None:
+    """contiguous() and is_contiguous() take a format, never None (PyTorch's argument is not optional)."""
+    if memory_format is None:
+        raise TypeError(f"{fn}: memory_format must be a memory format such as minigan.contiguous_format, got None")
+    only_defaults(fn, memory_format=memory_format)
+
+
 def only_defaults(fn, layout=None, pin_memory=False, memory_format=None) -> None:
     """PyTorch's ``layout=``, ``pin_memory=`` and ``memory_format=``, accepted at the values minigan has: a dense
     tensor, in row-major order, in ordinary memory.  Any other gets one line saying what to do."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from minigan.engine import backend, checks
+from minigan.engine import backend, checks, random
 from minigan.engine.errors import DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
@@ -64,10 +64,10 @@ class TensorMath:
         """The GPU's index (0: minigan runs on one), or -1 on the CPU, as PyTorch's."""
         return self.device.index if self.is_cuda else -1
 
-    def is_contiguous(self, memory_format=None):
+    def is_contiguous(self, *, memory_format=creation.contiguous_format):
         """Whether the elements lie in memory row after row with no gaps (PyTorch's contiguous_format), as the
         array's C-contiguity says: ``x.t()`` is not, ``x.t().contiguous()`` is."""
-        creation.only_defaults("is_contiguous", memory_format=memory_format)
+        creation.a_memory_format("is_contiguous", memory_format)
         return bool(self.array.flags.c_contiguous)
 
     def stride(self, dim=None):
@@ -113,7 +113,7 @@ class TensorMath:
         if not std >= 0:  # (NaN too, as PyTorch's)
             raise DomainError(f"normal_: std must be >= 0, got {std}")
         xp = backend.get_array_module(self.array)
-        return self.copy_(backend.randn(self.shape, dtype=self.dtype, xp=xp, gen=generator)
+        return self.copy_(random.randn(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(std) + self.dtype.type(mean))
 
     def uniform_(self, a=0.0, b=1.0, *, generator=None, **bounds):
@@ -124,7 +124,7 @@ class TensorMath:
             raise TypeError(f"uniform_() got an unexpected keyword argument {next(iter(bounds))!r}")
         sampling.uniform_range("uniform_", a, b, self.dtype)
         xp = backend.get_array_module(self.array)
-        return self.copy_(backend.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)
+        return self.copy_(random.rand(self.shape, dtype=self.dtype, xp=xp, gen=generator)
                           * self.dtype.type(b - a) + self.dtype.type(a))
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):

@@ -11,6 +11,7 @@ Both spellings work, each with its own library's meaning: PyTorch's (``dim``, ``
 from __future__ import annotations
 
 import copy
+import operator
 from collections import namedtuple
 
 from minigan.engine import backend, checks, grad_mode
@@ -154,24 +155,28 @@ class TensorMethods:
 
     mm = matmul
     # comparisons give bool tensors and are never differentiated
+    def _compare(self, other, name):  # (laid out as PyTorch's: see backend.pointwise_layout)
+        a, b = self.array, self._operand(other, name).array
+        return self._make(backend.pointwise_layout(getattr(operator, name)(a, b), a, b))  # (a < b, ...)
+
     def __lt__(self, other):
-        return self._make(self.array < self._operand(other, "lt").array)
+        return self._compare(other, "lt")
 
     def __le__(self, other):
-        return self._make(self.array <= self._operand(other, "le").array)
+        return self._compare(other, "le")
 
     def __gt__(self, other):
-        return self._make(self.array > self._operand(other, "gt").array)
+        return self._compare(other, "gt")
 
     def __ge__(self, other):
-        return self._make(self.array >= self._operand(other, "ge").array)
+        return self._compare(other, "ge")
 
     def eq(self, other):
         """Elementwise ==, a bool tensor (as ``a == b``)."""
-        return self._make(self.array == self._operand(other, "eq").array)
+        return self._compare(other, "eq")
 
     def ne(self, other):
-        return self._make(self.array != self._operand(other, "ne").array)
+        return self._compare(other, "ne")
 
     # `(pred == labels).sum()` compares elements, as in PyTorch and NumPy.  A tensor still hashes by
     # identity, so it can key a dict or sit in a set; `t in some_list` compares elements too (as PyTorch).

@@ -15,6 +15,7 @@ from minigan.functional.activation import logsigmoid
 from minigan.functional.distance import pairwise_distance
 from minigan.surface import pointwise as surface_pointwise
 from minigan.surface.node_view import shown_as
+from minigan.surface.operands import laid_out
 
 
 def _regression_target(target, x, op) -> Tensor:
@@ -274,7 +275,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     d = x - y
     if beta == 0:
         return shown_as(LS.apply_reduction(d.abs(), reduction), "SmoothL1LossBackward0")
-    loss = where(abs(d.array) < beta, d * d * (0.5 / beta), d.abs() - 0.5 * beta)
+    loss = laid_out(where(abs(d.array) < beta, d * d * (0.5 / beta), d.abs() - 0.5 * beta), x, y)  # (one kernel's)
     return shown_as(LS.apply_reduction(loss, reduction), "SmoothL1LossBackward0")
 
 
@@ -285,7 +286,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     delta = _number(op, "delta", delta)
     if not delta > 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: delta must be > 0, got {delta}")
-    return shown_as(smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta, "HuberLossBackward0")
+    loss = smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
+    return shown_as(laid_out(loss, input) if reduction == "none" else loss, "HuberLossBackward0")  # (PyTorch's is
+    # written into empty_like(input))
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -314,7 +317,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     x, y = _floats(op, (_float(input, op), "input"), (target, "target"))
     LS.check_same_shape(op, x, y)
     LS.check_reduction(op, reduction)
-    return shown_as(LS.apply_reduction((-(y * x)).softplus(), reduction), "SoftMarginLossBackward0")
+    loss = (-x * y).softplus()  # (PyTorch's order: −x first, which its result's layout follows)
+    return shown_as(LS.apply_reduction(loss, reduction), "SoftMarginLossBackward0")
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):

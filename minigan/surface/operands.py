@@ -67,3 +67,11 @@ def wrapped_number(input, other):
     kind = builtins.bool if isinstance(input, builtins.bool) else \
         builtins.int if isinstance(input, (builtins.int, backend.np.integer)) else builtins.float
     return _operand(kind(input), "input")  # (as minigan.tensor(n))
+
+
+def laid_out(out, *operands):
+    """``out``, an elementwise result computed in several steps (lerp, an unreduced loss), laid out as PyTorch's one
+    kernel lays out the result of ``operands`` (backend.pointwise_layout): where the two differ, its array becomes a
+    copy in PyTorch's layout (``out`` is new: nothing has viewed it yet, and the values are the same)."""
+    out.array = backend.pointwise_layout(out.array, *(t.array if isinstance(t, Tensor) else t for t in operands))
+    return out

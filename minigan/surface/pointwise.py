@@ -15,7 +15,7 @@ from minigan.engine.tensor import Tensor
 from minigan.surface import unary as U
 from minigan.surface.indexing import nonzero
 from minigan.surface.node_view import shown_as
-from minigan.surface.operands import _operand, _t, floating, one_value, same_dtype, wrapped_number
+from minigan.surface.operands import _operand, _t, floating, laid_out, one_value, same_dtype, wrapped_number
 
 
 def choose(condition, a, b):
@@ -138,11 +138,12 @@ def lerp(input, end, weight):
     diff, weight = end - x, weight.to(x.dtype) if isinstance(weight, Tensor) else weight
     if not isinstance(weight, Tensor):
         out = input + weight * diff if builtins.abs(weight) < 0.5 else end - diff * (1 - weight)
-        return shown_as(out, "LerpBackward0")  # (a number weight; a tensor weight: LerpBackward1)
+        return shown_as(laid_out(out, x, end), "LerpBackward0")  # (a number weight; a tensor weight: LerpBackward1;
+        # each laid out as PyTorch's one kernel lays out its result)
     small = weight.detach().abs() < 0.5  # (each form sees 0 for the weight where it is not used: the gradient the
     # other form's 0 sends back is then 0·0, never 0·∞ = NaN)
     out = where(small, input + weight.masked_fill(~small, 0) * diff, end - diff * (1 - weight.masked_fill(small, 0)))
-    return shown_as(out, "LerpBackward1")
+    return shown_as(laid_out(out, x, end, weight), "LerpBackward1")
 
 
 def _array_of(x, like):
@@ -172,7 +173,8 @@ def logical_not(input):
 
 def _logical(fn, input, other, name):
     x = _t(input, name)
-    return Tensor._make(getattr(backend.get_array_module(x.array), fn)(x.array, _array_of(other, x)))
+    a, b = x.array, _array_of(other, x)
+    return Tensor._make(backend.pointwise_layout(getattr(backend.get_array_module(a), fn)(a, b), a, b))
 
 
 def logical_and(input, other):
@@ -197,8 +199,8 @@ def _bitwise(fn, input, other, name, reflected=False):
     if builtins.any(k.kind not in "biu" for k in kinds):
         raise DtypeError(f"{name}: needs integer or bool operands, got {kinds[0]} and {kinds[1]} (PyTorch refuses "
                         "floating ones too)")
-    a, b = x._pair(other, name, reflected)
-    return Tensor._make(getattr(backend.get_array_module(a.array), fn)(a.array, b.array))
+    a, b = (t.array for t in x._pair(other, name, reflected))
+    return Tensor._make(backend.pointwise_layout(getattr(backend.get_array_module(a), fn)(a, b), a, b))
 
 
 def bitwise_and(input, other):
@@ -238,9 +240,9 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
             raise DomainError(f"isclose: {name} must be >= 0, got {tol}")
     xp = backend.get_array_module(x.array)
     a, b = x.array, _array_of(other, x)
-    close = a == b
+    close = backend.pointwise_layout(a == b, a, b)  # (laid out as PyTorch's: the rest follows its layout)
     if equal_nan and x.dtype.kind in "fc":
-        close = close | (xp.isnan(a) & xp.isnan(b))
+        close |= xp.isnan(a) & xp.isnan(b)
     if rtol == 0 and atol == 0:
         return Tensor._make(close)
     # PyTorch's rule: otherwise close only where |a − b| is finite and <= atol + rtol·|b| (so an infinite tolerance
@@ -248,7 +250,8 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     a, b = (a, b) if x.dtype.kind in "fc" else (a.astype(backend.np.float64), b.astype(backend.np.float64))
     with backend.np.errstate(invalid="ignore", over="ignore"):  # (inf − inf and 0·inf are NaN: not close)
         actual, allowed = builtins.abs(a - b), atol + builtins.abs(rtol * b)
-        return Tensor._make(close | (xp.isfinite(actual) & (actual <= allowed)))
+        close |= xp.isfinite(actual) & (actual <= allowed)
+        return Tensor._make(close)
 
 
 def masked_fill(input, mask, value):

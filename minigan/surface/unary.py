@@ -91,7 +91,7 @@ class Atan2(Node):
 
     def forward(self, y, x):
         self.save_for_backward(y, x)
-        return _xp(y).arctan2(y, x)
+        return backend.pointwise_layout(_xp(y).arctan2(y, x), y, x)  # (laid out as PyTorch's)
 
     def backward(self, grad):  # d/dy = x/(x² + y²), d/dx = −y/(x² + y²); 0 at the origin, as PyTorch
         y, x = self.saved_tensors
@@ -107,7 +107,7 @@ class Hypot(Node):
     """hypot(a, b) = √(a² + b²), without the overflow of squaring first."""
 
     def forward(self, a, b):
-        out = _xp(a).hypot(a, b)
+        out = backend.pointwise_layout(_xp(a).hypot(a, b), a, b)
         need = self.needs_input_grad
         if need:  # each input is saved only for its own gradient (as PyTorch's): changing the other later is fine
             self.save_for_backward(a if need[0] else None, b if need[1] else None, out)
@@ -128,7 +128,7 @@ class XLogY(Node):
         xp = _xp(x)
         self.save_for_backward(x, y)
         zero = (x == 0) & ~xp.isnan(y)
-        return xp.where(zero, 0, x * xp.log(xp.where(zero, 1, y)))
+        return backend.pointwise_layout(xp.where(zero, 0, x * xp.log(xp.where(zero, 1, y))), x, y)
 
     def backward(self, grad):  # d/dx = log y (0 where x = 0 and y ≤ 0), d/dy = x/y  (PyTorch's rules)
         x, y = self.saved_tensors
@@ -147,7 +147,7 @@ class LogAddExp(Node):
         self.save_for_backward(a, b)
         hi, lo = xp.maximum(a, b), xp.minimum(a, b)
         with backend.np.errstate(invalid="ignore"):  # (∞ − ∞: replaced by a)
-            return xp.where((a == b) & xp.isinf(a), a, hi + xp.log1p(xp.exp(lo - hi)))
+            return backend.pointwise_layout(xp.where((a == b) & xp.isinf(a), a, hi + xp.log1p(xp.exp(lo - hi))), a, b)
 
     def backward(self, grad):  # d/da = 1/(1 + e^(b − a)), d/db = 1/(1 + e^(a − b))  (PyTorch's formula, to any order)
         a, b = self.saved_tensors
@@ -164,7 +164,7 @@ class Addcdiv(Node):
     def forward(self, x, t1, t2, value=1.0):
         self.save_for_backward(t1, t2)
         self.value, self.shapes = value, (x.shape, t1.shape, t2.shape)
-        return x + t1 / t2 * value
+        return backend.pointwise_layout(x + t1 / t2 * value, x, t1, t2)
 
     def backward(self, grad):  # d/dx = 1, d/dt1 = value/t2, d/dt2 = −value·t1/(t2·t2)
         t1, t2 = self.saved_tensors
@@ -182,10 +182,10 @@ class RoundedDiv(Node):
     def forward(self, a, b, mode="floor"):
         xp = _xp(a)
         self.shapes = (a.shape, b.shape)
-        if mode == "floor":
-            return xp.floor_divide(a, b)  # (∞ // 1 is NaN, as in Python and PyTorch, where ⌊∞/1⌋ would be ∞)
+        if mode == "floor":  # (∞ // 1 is NaN, as in Python and PyTorch, where ⌊∞/1⌋ would be ∞)
+            return backend.pointwise_layout(xp.floor_divide(a, b), a, b)
         q = xp.trunc(a / b)
-        return q.astype(a.dtype) if a.dtype.kind in "iu" else q
+        return backend.pointwise_layout(q.astype(a.dtype) if a.dtype.kind in "iu" else q, a, b)
 
     def backward(self, grad):  # d/da = d/db = 0 (a step)
         sa, sb = self.shapes
@@ -200,7 +200,7 @@ class Fmod(Node):
         self.shapes = (a.shape, b.shape)
         if self.needs_input_grad and self.needs_input_grad[1]:
             self.quotient = self.quotient_rounded(xp, a, b)  # a constant: d/db has no derivative of its own
-        return self.remainder(xp, a, b)
+        return backend.pointwise_layout(self.remainder(xp, a, b), a, b)
 
     def quotient_rounded(self, xp, a, b):
         return xp.trunc(a / b)

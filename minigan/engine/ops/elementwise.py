@@ -11,8 +11,8 @@ from minigan.engine.graph import Node, namespace, select, unbroadcast, value, ze
 
 
 class Add(Node):
-    def forward(self, a, b):
-        return a + b
+    def forward(self, a, b):  # (each result laid out as PyTorch's: see backend.pointwise_layout)
+        return backend.pointwise_layout(a + b, a, b)
 
     def backward(self, grad):  # d(a+b)/da = 1, d(a+b)/db = 1
         (a, b), (need_a, need_b) = self.inputs, self.needs_input_grad  # (the inputs, for their shapes)
@@ -22,7 +22,7 @@ class Add(Node):
 
 class Sub(Node):
     def forward(self, a, b):
-        return a - b
+        return backend.pointwise_layout(a - b, a, b)
 
     def backward(self, grad):  # d(a-b)/da = 1, d(a-b)/db = -1
         (a, b), (need_a, need_b) = self.inputs, self.needs_input_grad  # (the inputs, for their shapes)
@@ -34,7 +34,7 @@ class Mul(Node):
     def forward(self, a, b):
         need_a, need_b = self.needs_input_grad or (False, False)
         self.save_for_backward(a if need_b else None, b if need_a else None)  # only what each derivative needs
-        return a * b
+        return backend.pointwise_layout(a * b, a, b)
 
     def backward(self, grad):  # d(ab)/da = b, d(ab)/db = a
         a, b = self.saved_tensors
@@ -47,7 +47,7 @@ class Div(Node):
     def forward(self, a, b):
         need_a, need_b = self.needs_input_grad or (False, False)
         self.save_for_backward(a if need_b else None, b)  # only what each derivative needs
-        return a / b
+        return backend.pointwise_layout(a / b, a, b)
 
     def backward(self, grad):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
         a, b = self.saved_tensors
@@ -69,7 +69,7 @@ class Pow(Node):
     """a ** b for a tensor (or constant) exponent b."""
 
     def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
-        out = a**b
+        out = backend.pointwise_layout(a**b, a, b)
         exponent_grad = bool(self.needs_input_grad and self.needs_input_grad[1])
         # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number
         self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)
@@ -229,7 +229,7 @@ class Maximum(Node):
 
     def forward(self, a, b):
         xp = backend.get_array_module(a, b)
-        out = xp.maximum(a, b) if self.largest else xp.minimum(a, b)
+        out = backend.pointwise_layout(xp.maximum(a, b) if self.largest else xp.minimum(a, b), a, b)
         if self.needs_input_grad:  # where each input loses, and the ties: constant masks
             self.loses = (a < b, b < a) if self.largest else (a > b, b > a)
             self.tie, self.shapes = a == b, (a.shape, b.shape)
@@ -253,7 +253,7 @@ class Where(Node):
 
     def forward(self, a, b, cond):
         self.cond, self.shapes = cond, (a.shape, b.shape)
-        return backend.get_array_module(a, b, cond).where(cond, a, b)
+        return backend.pointwise_layout(backend.get_array_module(a, b, cond).where(cond, a, b), cond, a, b)
 
     def backward(self, grad):  # d/da = 1 where cond, d/db = 1 elsewhere (selects: an ∞ gradient elsewhere gives 0)
         (sa, sb), (need_a, need_b) = self.shapes, self.needs_input_grad
@@ -273,7 +273,7 @@ class ClampBy(Node):
             self.masks = ((a >= lo, a < lo) if hi is None else (a <= hi, a > hi) if lo is None else
                           ((a >= lo) & (a <= hi), (a < lo) & (lo < hi), (a > hi) | (hi < lo)))
         out = a if lo is None else xp.maximum(a, lo)
-        return out if hi is None else xp.minimum(out, hi)
+        return backend.pointwise_layout(out if hi is None else xp.minimum(out, hi), a, b, *(() if c is None else (c,)))
 
     def backward(self, grad):  # d/da = 1 where lo ≤ a ≤ hi, d/dlo = 1 where a < lo < hi, d/dhi = 1 where hi < a or lo
         return tuple([unbroadcast(select(m, grad), s) if need else None

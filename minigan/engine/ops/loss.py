@@ -49,11 +49,11 @@ class BCEWithLogits(Node):
       = max(x, 0) − t·x + log1p(exp(−|x|)),  finite and exact even for x = ±1e4.
     """
 
-    def forward(self, x, t, reduction="mean"):
+    def forward(self, x, t, reduction="mean"):  # (laid out as PyTorch's (1 − t).mul_(x) − log σ(x): as t)
         xp = backend.get_array_module(x)
         self.save_for_backward(x, t)
         self.reduction = reduction
-        return apply_reduction(_bce_with_logits(xp, x, t), reduction)
+        return apply_reduction(backend.pointwise_layout(_bce_with_logits(xp, x, t), t), reduction)
 
     def backward(self, grad):  # dℓ/dx = σ(x) − t,  dℓ/dt = −x
         x, t = self.saved_tensors
@@ -93,13 +93,13 @@ class BCE(Node):
     """Binary cross-entropy on probabilities p ∈ [0, 1]; each log is clamped at −100 (as PyTorch does)
     so p = 0 or 1 gives a large finite loss instead of inf."""
 
-    def forward(self, p, t, reduction="mean"):
+    def forward(self, p, t, reduction="mean"):  # (laid out as PyTorch's, which writes into empty_like(p))
         xp = backend.get_array_module(p)
         self.save_for_backward(p, t)
         self.reduction = reduction
         log_p = xp.maximum(xp.log(xp.maximum(p, 0)), -100)  # maximum(p, 0) avoids log of -0.0 warnings
         log_1mp = xp.maximum(xp.log(xp.maximum(1 - p, 0)), -100)
-        return apply_reduction(-(t * log_p + (1 - t) * log_1mp), reduction)
+        return apply_reduction(backend.pointwise_layout(-(t * log_p + (1 - t) * log_1mp), p), reduction)
 
     def backward(self, grad):  # dℓ/dp = (p − t) / (p(1 − p)),  dℓ/dt = log(1−p) − log p
         p, t = self.saved_tensors
@@ -158,7 +158,7 @@ class MSE(Node):
     def forward(self, x, y, reduction="mean"):
         self.save_for_backward(x, y)
         self.reduction = reduction
-        return apply_reduction(_squared_difference(backend.get_array_module(x), x, y), reduction)
+        return apply_reduction(backend.pointwise_layout(_squared_difference(namespace(x), x, y), x, y), reduction)
 
     def backward(self, grad):  # dℓ/dx = 2(x − y)/n,  dℓ/dy = −2(x − y)/n
         x, y = self.saved_tensors

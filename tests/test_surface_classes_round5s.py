@@ -1,0 +1,121 @@
+"""Classes of silent differences from PyTorch that the whole-surface random programs (tests/surface_programs.py)
+found in seeds 3,000,000 to 3,999,999: a value, gradient, requires_grad, dtype or layout that differs while neither
+side raises.  Each class is checked as a class against PyTorch float64."""
+
+import math
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch")
+
+INF, NAN = math.inf, math.nan
+F = {"minigan": minigan.nn.functional, "torch": None}
+
+
+def _np(t):
+    return t.detach().cpu().numpy() if hasattr(t, "cpu") else np.asarray(t.numpy())
+
+
+def _same(a, b):
+    np.testing.assert_allclose(np.asarray(_np(a), dtype=float), np.asarray(_np(b), dtype=float), rtol=1e-12,
+                               atol=1e-300, equal_nan=True)
+
+
+# ----------------------------------------------------------------------------- the layout of elementwise results
+# PyTorch's TensorIterator lays an elementwise result out in the order of its operands' strides, the first operand
+# that tells two dimensions apart deciding (a broadcast dimension tells nothing): (a.t() + b) is laid out as a.t(),
+# (b + a.t()) as b.  NumPy lets row-major win where operands disagree, so a later view or write told them apart.
+def _layouts(lib, dtype):
+    """Operands of several layouts, made the same way in both libraries: name -> tensor."""
+    def base(*shape):
+        n = int(np.prod(shape))
+        values = np.linspace(-2.3, 3.1, n).reshape(shape)
+        if dtype == "int64":
+            values = np.round(values * 3)
+        return lib.tensor(values, dtype=getattr(lib, dtype))
+
+    return {"t": base(4, 3).t(), "c": base(3, 4), "e": base(1, 4).expand(3, 4), "s": base(3, 8)[:, ::2],
+            "row": base(4), "col": base(3, 1), "p3": base(4, 2, 3).permute(1, 2, 0), "c3": base(2, 3, 4),
+            "s3": base(2, 3, 8)[..., ::2].transpose(0, 1).transpose(0, 1)}
+
+
+PAIRS = [("t", "c"), ("c", "t"), ("e", "t"), ("t", "row"), ("col", "t"), ("s", "t"), ("t", "s"), ("p3", "c3"),
+         ("c3", "p3"), ("p3", "t"), ("s3", "p3")]
+
+
+def _layout(t):
+    """The strides of the dimensions longer than 1 (what a later view or flatten() can tell)."""
+    return tuple(s for n, s in zip(t.shape, t.stride()) if n != 1), t.is_contiguous()
+
+
+def _binary(name):
+    ops = {"add": lambda m, a, b: a + b, "sub": lambda m, a, b: a - b, "mul": lambda m, a, b: a * b,
+           "truediv": lambda m, a, b: a / b, "pow": lambda m, a, b: a ** b,
+           "lt": lambda m, a, b: a < b, "ge": lambda m, a, b: a >= b, "eq": lambda m, a, b: a == b,
+           "ne": lambda m, a, b: a.ne(b), "max": lambda m, a, b: m.max(a, b), "clamp_min": lambda m, a, b: a.clamp(
+               min=b), "clip_max": lambda m, a, b: a.clip(max=b)}
+    if name in ops:
+        return ops[name]
+    return lambda m, a, b: getattr(m, name)(a, b)
+
+
+BINARY = ["add", "sub", "mul", "truediv", "pow", "lt", "ge", "eq", "ne", "max", "clamp_min", "clip_max", "maximum",
+          "minimum", "atan2", "hypot", "fmod", "remainder", "xlogy", "logaddexp", "true_divide", "greater",
+          "less_equal", "logical_and", "logical_or", "logical_xor", "rsub", "subtract", "multiply", "divide",
+          "floor_divide", "dist", "isclose"]
+
+
+@pytest.mark.parametrize("name", BINARY)
+def test_binary_result_laid_out_as_pytorch(name):
+    fn = _binary(name)
+    for first, second in PAIRS:
+        results = []
+        for lib in (torch, minigan):
+            ops = _layouts(lib, "float64")
+            with np.errstate(all="ignore"):  # (a negative number to a fractional power: NaN, as in PyTorch)
+                results.append(fn(lib, ops[first], ops[second]))
+        assert _layout(results[1]) == _layout(results[0]), (name, first, second)
+        _same(results[1], results[0])
+
+
+TRIPLES = [("t", "c", "c"), ("c", "t", "t"), ("e", "t", "c"), ("row", "t", "c"), ("s", "c", "t"), ("p3", "c3", "c3"),
+           ("c3", "p3", "t"), ("col", "row", "t")]
+TERNARY = {"where": lambda m, a, b, c: m.where(a > 0.3, b, c), "addcmul": lambda m, a, b, c: m.addcmul(a, b, c),
+           "addcdiv": lambda m, a, b, c: a.addcdiv(b, c, value=0.5), "lerp": lambda m, a, b, c: m.lerp(a, b, c),
+           "lerp_number": lambda m, a, b, c: a.lerp(b + c, 0.75), "clamp": lambda m, a, b, c: m.clamp(a, b, c + 1),
+           "clip": lambda m, a, b, c: a.clip(b - 1, c)}
+
+
+@pytest.mark.parametrize("name", sorted(TERNARY))
+def test_ternary_result_laid_out_as_pytorch(name):
+    for layouts in TRIPLES:
+        results = []
+        for lib in (torch, minigan):
+            ops = _layouts(lib, "float64")
+            results.append(TERNARY[name](lib, *(ops[k] for k in layouts)))
+        assert _layout(results[1]) == _layout(results[0]), (name, layouts)
+        _same(results[1], results[0])
+
+
+LOSSES = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss", "binary_cross_entropy",
+          "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss"]
+
+
+@pytest.mark.parametrize("name", LOSSES)
+def test_unreduced_loss_laid_out_as_pytorch(name):
+    """reduction='none': an elementwise result of input and target."""
+    for first, second in PAIRS:
+        results = []
+        for lib in (torch, minigan):
+            ops = _layouts(lib, "float64")
+            x, y = ops[first], ops[second]
+            if name == "binary_cross_entropy":
+                x, y = x.sigmoid(), y.sigmoid()
+            if x.shape != y.shape:  # (the losses take a target of the input's shape)
+                x, y = lib.broadcast_tensors(x, y)
+            results.append(getattr(lib.nn.functional, name)(x, y, reduction="none"))
+        assert _layout(results[1]) == _layout(results[0]), (name, first, second)
+        _same(results[1], results[0])

@@ -286,3 +286,50 @@ def test_memory_format_refused_as_pytorch(call):
 ])
 def test_memory_format_taken_as_pytorch(call):
     assert call(minigan, minigan.ones(2, 3).t()) == call(torch, torch.ones(2, 3).t())
+
+
+# ----------------------------------------------------------------------------- the normalisations' shapes
+# PyTorch's layer_norm and rms_norm take normalized_shape as a tuple of ints (an int or a float in it: TypeError),
+# not empty, the input's last axes, and a weight and bias of exactly that shape (RuntimeError); layer_norm and
+# group_norm refuse a weight or bias of another dtype (RuntimeError).  group_norm and instance_norm refuse, with
+# ValueError, a batch whose groups or planes hold one value each; batch_norm reads axis 1 (IndexError without it)
+# and refuses evaluation without running statistics (RuntimeError).
+def _t0(lib, *shape, dtype="float64"):
+    return lib.ones(shape, dtype=getattr(lib, dtype))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, F: F.rms_norm(_t0(lib, 3, 4), []), lambda lib, F: F.layer_norm(_t0(lib, 3, 4), []),
+    lambda lib, F: F.rms_norm(_t0(lib, 3, 1), [2, 2]), lambda lib, F: F.rms_norm(_t0(lib), [1]),
+    lambda lib, F: F.rms_norm(_t0(lib, 3, 4), [-1]), lambda lib, F: F.rms_norm(_t0(lib, 3, 4), 4),
+    lambda lib, F: F.layer_norm(_t0(lib, 3, 4), 4), lambda lib, F: F.rms_norm(_t0(lib, 3, 4), [4.0]),
+    lambda lib, F: F.layer_norm(_t0(lib, 3, 4), [4.0]), lambda lib, F: F.layer_norm(_t0(lib), [1]),
+    lambda lib, F: F.rms_norm(_t0(lib, 3, 4), [4], _t0(lib, 1)),
+    lambda lib, F: F.rms_norm(_t0(lib, 3, 4), [4], _t0(lib, 3, 4)),
+    lambda lib, F: F.rms_norm(_t0(lib, 3, 4), [4], _t0(lib, 3)),
+    lambda lib, F: F.layer_norm(_t0(lib, 3, 4), [4], _t0(lib, 1)),
+    lambda lib, F: F.layer_norm(_t0(lib, 3, 4), [4], None, _t0(lib, 3, 4)),
+    lambda lib, F: F.layer_norm(_t0(lib, 3, 4), [4], _t0(lib, 4, dtype="int64")),
+    lambda lib, F: F.layer_norm(_t0(lib, 3, 4), [4], _t0(lib, 4, dtype="float32")),
+    lambda lib, F: F.layer_norm(_t0(lib, 3, 4), [4], None, _t0(lib, 4, dtype="int64")),
+    lambda lib, F: F.group_norm(_t0(lib, 2, 4, 3), 2, _t0(lib, 4, dtype="int64")),
+    lambda lib, F: F.group_norm(_t0(lib, 1, 3), 3), lambda lib, F: F.group_norm(_t0(lib, 1, 4, 1), 4),
+    lambda lib, F: F.instance_norm(_t0(lib, 4, 4)), lambda lib, F: F.instance_norm(_t0(lib, 4, 4, dtype="bool")),
+    lambda lib, F: F.instance_norm(_t0(lib, 4)), lambda lib, F: F.instance_norm(_t0(lib)),
+    lambda lib, F: F.instance_norm(_t0(lib, 2, 3, 1)),
+    lambda lib, F: F.batch_norm(_t0(lib, 4), None, None, training=True),
+    lambda lib, F: F.batch_norm(_t0(lib, 2, 4), None, None),
+])
+def test_normalisation_shapes_refused_as_pytorch(call):
+    same_class(lambda lib: call(lib, lib.nn.functional), torch, minigan)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, F: F.rms_norm(_t0(lib, 3, 4), (4,), _t0(lib, 4, dtype="float32")),
+    lambda lib, F: F.rms_norm(_t0(lib, 2, 3, 4), [3, 4], _t0(lib, 3, 4)),
+    lambda lib, F: F.layer_norm(_t0(lib, 2, 3, 4), lib.Size([3, 4]), _t0(lib, 3, 4), _t0(lib, 3, 4)),
+    lambda lib, F: F.layer_norm(_t0(lib, 0, 4), [4]), lambda lib, F: F.group_norm(_t0(lib, 2, 4), 2),
+    lambda lib, F: F.instance_norm(_t0(lib, 2, 3, 2)),
+])
+def test_normalisation_shapes_taken_as_pytorch(call):
+    _both_run(lambda lib: call(lib, lib.nn.functional))

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import math
+
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
-from minigan.engine.errors import ShapeError
+from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.ops import norm as N
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.surface.node_view import shown_as
@@ -18,15 +20,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     running_mean/running_var: (C,) Tensors or arrays (or None): used in evaluation, updated in
     place in training.  weight γ and bias β: (C,) (default 1 and 0).
     """
+    if _tensor(input, "batch_norm").ndim < 2:  # (PyTorch's reads axis 1: IndexError)
+        raise DimensionError(f"batch_norm: input must be (N, C, ...), with a channel axis, got shape "
+                             f"{tuple(input.shape)}")
     input = _float(input, "batch_norm")
-    if input.ndim < 2:
-        raise ShapeError(f"batch_norm: input must be (N, C, ...), with a channel axis, got shape {tuple(input.shape)}")
     c = input.shape[1]
     xp = backend.get_array_module(input.array)
     rm = running_mean.array if isinstance(running_mean, Tensor) else running_mean
     rv = running_var.array if isinstance(running_var, Tensor) else running_var
     if (rm is None) != (rv is None) or (not training and rm is None):
-        raise ValueError("batch_norm: evaluation needs both running_mean and running_var (training may pass neither)")
+        raise DomainError("batch_norm: evaluation needs both running_mean and running_var (training may pass neither)")
     for name, stat in (("running_mean", rm), ("running_var", rv)):
         if stat is not None and tuple(stat.shape) != (c,):
             raise ShapeError(f"batch_norm: {name} has shape {tuple(stat.shape)}, expected ({c},) for input "
@@ -53,15 +56,34 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
     return input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
 
 
+def _normalized(op, input, normalized_shape, weight, bias, same_dtype):
+    """(input, the normalised axes) at layer_norm's and rms_norm's door, in PyTorch's order: normalized_shape a
+    tuple of ints (TypeError), not empty, weight and bias of exactly that shape, the input's last axes (RuntimeError);
+    then the input's dtype, and (``same_dtype``: layer_norm's kernel) the weight's and bias's."""
+    if not (isinstance(normalized_shape, (tuple, list)) and all(checks.is_integer(n) for n in normalized_shape)):
+        raise TypeError(f"{op}: normalized_shape must be a tuple of ints (the input's last sizes), got "
+                        f"{normalized_shape!r}")
+    shape = tuple(int(n) for n in normalized_shape)
+    if not shape:
+        raise DomainError(f"{op}: normalized_shape must hold at least one size, got {normalized_shape!r}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(_tensor(t, op, name).shape) != shape:
+            raise ShapeError(f"{op}: {name} must have shape {shape} (normalized_shape), got {tuple(t.shape)}")
+    x = _tensor(input, op)
+    if tuple(x.shape[max(x.ndim - len(shape), 0):]) != shape or x.ndim < len(shape):
+        raise ShapeError(f"{op}: normalized_shape {shape} must be the last dimensions of the input, got input of "
+                         f"shape {tuple(x.shape)}")
+    x = _float(x, op)
+    for t in (weight, bias) if same_dtype else ():
+        if t is not None:
+            _same_dtype(op, x, t)
+    return x, tuple(range(x.ndim - len(shape), x.ndim))
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """(x − mean) / √(var + eps) over the last len(normalized_shape) dimensions (biased variance), then
     · weight + bias (Ba et al. 2016)."""
-    input = _float(input, "layer_norm")
-    shape = (int(normalized_shape),) if checks.is_integer(normalized_shape) else tuple(normalized_shape)
-    if tuple(input.shape[input.ndim - len(shape):]) != shape:
-        raise ShapeError(f"layer_norm: normalized_shape {shape} must be the last dimensions of the input, "
-                         f"got input of shape {tuple(input.shape)}")
-    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    input, dims = _normalized("layer_norm", input, normalized_shape, weight, bias, same_dtype=True)
     mean = input.mean(dims, keepdim=True)
     d = input - mean
     out = d / ((d * d).mean(dims, keepdim=True) + eps).sqrt()
@@ -76,10 +98,15 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if _tensor(input, "group_norm").ndim < 2:  # (before the dtype, as PyTorch's; Python's IndexError came out)
         raise ShapeError(f"group_norm: input must be (N, C, ...), of at least 2 dimensions, got shape "
                          f"{tuple(input.shape)}")
-    input = _float(input, "group_norm")
     n, c = input.shape[0], input.shape[1]
+    if checks.is_integer(num_groups) and num_groups and n * c // num_groups * math.prod(input.shape[2:]) == 1:
+        raise ValueError(f"group_norm: expected more than 1 value per group, got input of shape {tuple(input.shape)}")
+    input = _float(input, "group_norm")
     if c % num_groups:
         raise ShapeError(f"group_norm: {c} channels do not split into {num_groups} groups")
+    for t in (weight, bias):  # (PyTorch's kernel: one dtype)
+        if t is not None:
+            _same_dtype("group_norm", input, _tensor(t, "group_norm"))
     g = input.reshape(n, num_groups, -1)
     mean = g.mean(2, keepdim=True)
     d = g - mean
@@ -94,6 +121,9 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
                   momentum=0.1, eps=1e-5):
     """Instance norm (Ulyanov et al. 2016): each channel of each sample normalised over its spatial dimensions
     (group norm with one channel per group).  Running statistics are not provided."""
+    if use_input_stats and math.prod(_tensor(input, "instance_norm").shape[2:]) == 1:  # (PyTorch's check first)
+        raise ValueError(f"instance_norm: expected more than 1 spatial element when training, got input of shape "
+                         f"{tuple(input.shape)}")
     input = _float(input, "instance_norm")
     if running_mean is not None or running_var is not None or not use_input_stats:
         raise NotImplementedError("instance_norm: running statistics are not provided (track_running_stats=False "
@@ -104,9 +134,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / √(mean(x²) + eps) over the last dimensions ``normalized_shape``, times ``weight`` (Zhang & Sennrich
     2019); eps defaults to the dtype's machine epsilon, as PyTorch."""
-    input = _float(input, "rms_norm")
-    shape = (int(normalized_shape),) if checks.is_integer(normalized_shape) else tuple(normalized_shape)
-    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    input, dims = _normalized("rms_norm", input, normalized_shape, weight, None, same_dtype=False)
     eps = float(backend.finfo(input.dtype).eps) if eps is None else eps
     out = input / ((input * input).mean(dims, keepdim=True) + eps).sqrt()
     return out if weight is None else out * weight

@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as TF
 
 from minigan import nn
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.gans import models
 from minigan.gans.recipes import build_experiment, learning_rates
 
@@ -296,7 +296,7 @@ class Twin:
         for _ in range(cfg["n_critic"]):
             x, z = self.real(m), self.noise(m)
             eps = torch.from_numpy(np.asarray(backend.asnumpy(
-                backend.rand((m,) + (1,) * (x.ndim - 1), dtype=np.float32, xp=self.exp.trainer.xp)))).to(self.device)
+                random.rand((m,) + (1,) * (x.ndim - 1), dtype=np.float32, xp=self.exp.trainer.xp)))).to(self.device)
             fake = self.G(z).detach()
             x_hat = (eps * x + (1 - eps) * fake).requires_grad_(True)
             (g,) = torch.autograd.grad(self.D(x_hat).sum(), x_hat, create_graph=True)
@@ -329,7 +329,7 @@ class Twin:
     # ------------------------------------------------------------------ scores
     def samples(self, num_samples=2500):
         """The twin's generated images in [0, 1] (unconditional), drawn without disturbing the training noise."""
-        state = backend.get_rng_state()
+        state = random.get_rng_state()
         try:
             self.G.eval()
             with torch.no_grad():
@@ -337,12 +337,12 @@ class Twin:
             self.G.train()
             return (fake.astype(np.float32) + 1) / 2
         finally:
-            backend.set_rng_state(state)
+            random.set_rng_state(state)
 
     def evaluate(self, num_samples=2500):
         """minigan's ``Experiment.evaluate`` metrics of the twin's generator (same noise as minigan's would get)."""
         exp = self.exp
-        state = backend.get_rng_state()
+        state = random.get_rng_state()
         try:
             self.G.eval()
             with torch.no_grad():
@@ -362,7 +362,7 @@ class Twin:
 
             return dataset_metrics((fake.astype(np.float32) + 1) / 2, exp.data, labels)
         finally:
-            backend.set_rng_state(state)
+            random.set_rng_state(state)
 
 
 SUMMARY_KEYS = ("classes_covered", "frechet_distance", "frechet_floor", "precision", "recall", "density",
@@ -372,11 +372,11 @@ SUMMARY_KEYS = ("classes_covered", "frechet_distance", "frechet_floor", "precisi
 
 def exp_samples(exp, num_samples=2500):
     """minigan's generated images in [0, 1] (the ones ``Experiment.evaluate`` scores), as float32."""
-    state = backend.get_rng_state()
+    state = random.get_rng_state()
     try:
         return (backend.asnumpy(exp.trainer.sample(num_samples).array).astype(np.float32) + 1) / 2
     finally:
-        backend.set_rng_state(state)
+        random.set_rng_state(state)
 
 
 def run(framework, algorithm, data, seed, steps, overrides, log_every=0, eval_every=0, samples_dir=None,

@@ -30,7 +30,7 @@ import minigan.arguments as arguments
 import minigan.functional as F
 from minigan import nn
 from minigan._tensor_surface import Tensor, from_numpy
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
 from minigan.optim import Adam
@@ -437,8 +437,8 @@ def reference_classifier(kind: str = "cnn", cache_dir=None, retrain=False, verbo
     else:
         x_train, y_train, x_test, y_test = load_image_dataset(dataset)
     folder.mkdir(parents=True, exist_ok=True)  # before the training: a cache that cannot be made loses none of it
-    rng_state = backend.get_rng_state()
-    backend.manual_seed(settings["seed"])  # the same initial weights and dropout masks on every machine
+    rng_state = random.get_rng_state()
+    random.manual_seed(settings["seed"])  # the same initial weights and dropout masks on every machine
     model = build(kind, dataset, x_train)
     batches = settings["epochs"] * -(-len(x_train) // settings["batch_size"])
     ahead = (f"; `python -m minigan prepare --only {dataset}-cnn` does this ahead of a class and saves this wait, "
@@ -447,7 +447,7 @@ def reference_classifier(kind: str = "cnn", cache_dir=None, retrain=False, verbo
                     f"{len(x_train):,} images; later runs load it{ahead})", batches, unit="batches", where=path)
     train_classifier(model, x_train, y_train, verbose=verbose, progress=report, **settings)
     seconds = report.close()
-    backend.set_rng_state(rng_state)
+    random.set_rng_state(rng_state)
     info = {"kind": kind, "dataset": dataset, "test_accuracy": accuracy(model, x_test, y_test),
             "train_accuracy": accuracy(model, x_train[:10_000], y_train[:10_000]), "train_seconds": seconds,
             **settings}

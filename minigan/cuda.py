@@ -4,7 +4,7 @@
 """
 
 from minigan import accelerator
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.toplevel import LegacyConstructor
 
 
@@ -42,7 +42,7 @@ def memory_allocated(device=None) -> int:
 
 def manual_seed(seed: int) -> None:
     """minigan keeps one seed for every backend: the same as ``minigan.manual_seed``."""
-    backend.manual_seed(seed)
+    random.manual_seed(seed)
 
 
 manual_seed_all = manual_seed

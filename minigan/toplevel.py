@@ -17,7 +17,7 @@ import string
 
 from minigan import _dtype, functional
 from minigan._tensor_surface import Size, Tensor, tensor
-from minigan.engine import backend, checks
+from minigan.engine import backend, checks, random
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.grad_mode import decorated as _decorated
@@ -91,8 +91,8 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 def manual_seed(seed: int):
     """Seed minigan's random generators (data, initialisation, dropout, noise) on every backend; returns the
     default generator, as PyTorch's does."""
-    backend.manual_seed(seed)
-    return backend.default_generator
+    random.manual_seed(seed)
+    return random.default_generator
 
 
 @factory_out
@@ -101,7 +101,7 @@ def randn(*shape, size=None, generator=None, requires_grad=False, dtype=None, de
     """Standard normal samples (float32 unless dtype says otherwise), from ``generator`` or minigan's."""
     creation.only_defaults("randn", layout, pin_memory)
     shape = _shape(shape, "randn", size)
-    return _made(backend.randn(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
+    return _made(random.randn(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
 @factory_out
@@ -110,7 +110,7 @@ def rand(*shape, size=None, generator=None, requires_grad=False, dtype=None, dev
     """Uniform [0, 1) samples."""
     creation.only_defaults("rand", layout, pin_memory)
     shape = _shape(shape, "rand", size)
-    return _made(backend.rand(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
+    return _made(random.rand(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
 
 
 zeros = factory_out(creation.zeros)
@@ -157,7 +157,7 @@ def randn_like(input, requires_grad=False, dtype=None, device=None, *, generator
                memory_format=None, pin_memory=False) -> Tensor:
     x = _like(input, "randn_like", layout, memory_format)
     creation.only_defaults("randn_like", pin_memory=pin_memory)
-    drawn = backend.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator)
+    drawn = random.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator)
     return _made(_like_array(x, device, dtype, drawn), requires_grad)
 
 
@@ -165,7 +165,7 @@ def rand_like(input, requires_grad=False, dtype=None, device=None, *, generator=
               memory_format=None, pin_memory=False) -> Tensor:
     x = _like(input, "rand_like", layout, memory_format)
     creation.only_defaults("rand_like", pin_memory=pin_memory)
-    drawn = backend.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator)
+    drawn = random.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator)
     return _made(_like_array(x, device, dtype, drawn), requires_grad)
 
 
@@ -187,7 +187,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     if not low < high:
         raise DomainError(f"randint: expected low < high, got low={low}, high={high}")
     xp = _xp(device)
-    out = backend.randint(low, high, _shape((size,), "randint"), xp, gen=generator)
+    out = random.randint(low, high, _shape((size,), "randint"), xp, gen=generator)
     return Tensor._make(out.astype(dtype or backend.np.int64))
 
 
@@ -198,7 +198,7 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
     creation.only_defaults("randperm", layout, pin_memory)
     n = creation.integer(n, "randperm", "n")
     xp = _xp(device)
-    perm = xp.asarray(backend.stream(generator, xp).permutation(n).astype(dtype or backend.np.int64))
+    perm = xp.asarray(random.stream(generator, xp).permutation(n).astype(dtype or backend.np.int64))
     return _made(perm, requires_grad)
 
 

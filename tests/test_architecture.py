@@ -1,7 +1,8 @@
 """The floors of the house (docs/architecture.md), checked from the code's own imports.
 
 * the engine (``minigan/engine/``) imports nothing outside itself, and ``minigan/__init__.py`` imports nothing
-  (a table of names read lazily), so importing the engine loads the engine alone;
+  (a table of names read lazily), so importing the engine loads the engine alone; of the engine, only
+  ``backend.py`` imports NumPy or CuPy;
 * no import circle among minigan's modules (an import inside a function counts too);
 * no upward import: the engine, then the Tensor's PyTorch surface, then the free functions (``minigan.*``,
   ``F.*``), then the rest of the library, then the command line; a file imports only from its own floor or below;
@@ -96,6 +97,27 @@ def test_the_engine_imports_nothing_outside_it():
     assert len(engine) > 10  # (the test reads the right folder)
     offenders = {m: sorted(n for n in GRAPH[m] if not _in(n, "minigan.engine")) for m in engine}
     assert not {m: n for m, n in offenders.items() if n}
+
+
+def _external_imports(module: str) -> set:
+    """The top-level names of the modules outside minigan that ``module`` imports (in a function too)."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names - {"minigan"}
+
+
+def test_only_backend_imports_numpy_or_cupy_in_the_engine():
+    """``engine/backend.py`` is the one engine module that imports NumPy or CuPy; every other asks an array for its
+    module or takes NumPy from it (``backend.np``), so a reader finds what depends on the array library in one file."""
+    engine = [m for m in MODULES if _in(m, "minigan.engine")]
+    offenders = {m: sorted(_external_imports(m) & {"numpy", "cupy", "cupyx"}) for m in engine}
+    assert {m: n for m, n in offenders.items() if n and m != "minigan.engine.backend"} == {}
+    assert offenders["minigan.engine.backend"]  # (the test reads imports where they are)
 
 
 def test_the_package_imports_nothing_so_the_engine_runs_alone():

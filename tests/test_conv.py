@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import minigan
 import minigan.functional as F
-from minigan.engine import backend
+from minigan.engine import random
 from minigan.engine.errors import ShapeError
 
 
@@ -153,13 +153,13 @@ def test_small_full_jacobian_gradcheck():
 
 
 def test_first_layer_input_gets_no_gradient_and_float32_stays(xp_backend):
-    x = minigan.tensor(backend.randn((4, 1, 8, 8), xp=xp_backend))  # data: no requires_grad
-    w = minigan.tensor(backend.randn((5, 1, 4, 4), xp=xp_backend), requires_grad=True)
+    x = minigan.tensor(random.randn((4, 1, 8, 8), xp=xp_backend))  # data: no requires_grad
+    w = minigan.tensor(random.randn((5, 1, 4, 4), xp=xp_backend), requires_grad=True)
     y = F.conv2d(x, w, stride=2, padding=1)
     assert y.dtype == np.float32 and y.shape == (4, 5, 4, 4)
     y.sum().backward()
     assert x.grad is None and w.grad.dtype == np.float32 and w.grad.shape == w.shape
-    wt = minigan.tensor(backend.randn((5, 2, 4, 4), xp=xp_backend), requires_grad=True)
+    wt = minigan.tensor(random.randn((5, 2, 4, 4), xp=xp_backend), requires_grad=True)
     z = F.conv_transpose2d(y.detach(), wt, stride=2, padding=1)
     assert z.dtype == np.float32 and z.shape == (4, 2, 8, 8)
     z.sum().backward()
@@ -167,10 +167,10 @@ def test_first_layer_input_gets_no_gradient_and_float32_stays(xp_backend):
 
 
 def test_frozen_weight_still_gives_input_gradient(xp_backend):
-    x = minigan.tensor(backend.randn((2, 3, 5, 5), dtype=np.float64, xp=xp_backend), requires_grad=True)
-    w = minigan.tensor(backend.randn((4, 3, 3, 3), dtype=np.float64, xp=xp_backend))
+    x = minigan.tensor(random.randn((2, 3, 5, 5), dtype=np.float64, xp=xp_backend), requires_grad=True)
+    w = minigan.tensor(random.randn((4, 3, 3, 3), dtype=np.float64, xp=xp_backend))
     assert minigan.gradcheck(lambda x: F.conv2d(x, w, padding=1), (x,))
-    wt = minigan.tensor(backend.randn((3, 2, 3, 3), dtype=np.float64, xp=xp_backend))
+    wt = minigan.tensor(random.randn((3, 2, 3, 3), dtype=np.float64, xp=xp_backend))
     assert minigan.gradcheck(lambda x: F.conv_transpose2d(x, wt, stride=2), (x,))
 
 

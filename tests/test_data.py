@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minigan.data import digits, idx, toy2d
-from minigan.engine import backend
+from minigan.engine import random
 from minigan.engine.backend import np
 
 
@@ -46,9 +46,9 @@ def test_samples_shape_dtype_and_std(sampler, k, std):
 
 
 def test_default_rng_follows_manual_seed():
-    backend.manual_seed(123)
+    random.manual_seed(123)
     a = toy2d.ring(50)
-    backend.manual_seed(123)
+    random.manual_seed(123)
     b = toy2d.ring(50)
     np.testing.assert_array_equal(a, b)
     assert toy2d.ring(0).shape == (0, 2)
@@ -117,10 +117,10 @@ def test_digits_shapes_and_counts():
 def test_digits_split_fixed_disjoint_and_seed_independent():
     tr, te = digits.split_indices()
     assert len(np.intersect1d(tr, te)) == 0 and len(tr) + len(te) == 1797
-    backend.manual_seed(0)
+    random.manual_seed(0)
     a = digits.load_digits("test")
-    backend.manual_seed(999)
-    backend.generator(np).random(10)
+    random.manual_seed(999)
+    random.generator(np).random(10)
     b = digits.load_digits("test")
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])

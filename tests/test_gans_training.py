@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
 from minigan.gans.training import CheckpointError, Diverged, TrainingLoop, check_checkpoint
@@ -54,7 +54,7 @@ def test_a_resumed_run_continues_the_uninterrupted_one_exactly():
     first.run(stop=lambda: first.step >= 4)
     state = first.checkpoint()
     check_checkpoint(state, "the state")
-    backend.manual_seed(123)  # another stream in between: the checkpoint restores the run's own
+    random.manual_seed(123)  # another stream in between: the checkpoint restores the run's own
     resumed = TrainingLoop.resume(tiny(), state, steps=6)
     resumed.run()
     assert resumed.history == whole.history and metrics(resumed.evals) == metrics(whole.evals)

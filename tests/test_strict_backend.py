@@ -16,7 +16,7 @@ import minigan
 import minigan.functional as F
 import minigan.nn as nn
 from minigan.__main__ import main
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.metrics import frechet_distance, mixture_metrics, mode_metrics
 
 
@@ -202,10 +202,10 @@ def test_the_device_random_stream_is_kept_by_a_checkpoint(cuda_device, tmp_path)
 
     minigan.manual_seed(3)
     minigan.randn(4, device="cuda"), minigan.randint(0, 9, (3,), device="cuda")
-    save({"rng": backend.get_rng_state()}, tmp_path / "rng.npz")
+    save({"rng": random.get_rng_state()}, tmp_path / "rng.npz")
     ahead = [minigan.randn(5, device="cuda").numpy(force=True), minigan.rand(2, device="cuda").numpy(force=True)]
     minigan.randn(7, device="cuda")
-    backend.set_rng_state(load(tmp_path / "rng.npz")["rng"])
+    random.set_rng_state(load(tmp_path / "rng.npz")["rng"])
     again = [minigan.randn(5, device="cuda").numpy(force=True), minigan.rand(2, device="cuda").numpy(force=True)]
     for a, b in zip(ahead, again):
         np.testing.assert_array_equal(a, b)

@@ -222,7 +222,7 @@ def _animation(mix, frames=3, algorithm="gan"):
 
 def test_capture_leaves_training_untouched_and_its_arrows_are_the_gradient_of_d():
     from minigan.data.toy2d import parse_dataset
-    from minigan.engine import backend
+    from minigan.engine import random
     from minigan.engine.grad_mode import no_grad
     from minigan.gans.animate import TrainingAnimation
     from minigan.gans.recipes import build_experiment
@@ -230,10 +230,10 @@ def test_capture_leaves_training_untouched_and_its_arrows_are_the_gradient_of_d(
     exp = build_experiment("gan", "ring:4", seed=1, batch_size=16, dropout_input=0.2)
     exp.train_step(5)
     anim = TrainingAnimation(parse_dataset("ring:4"), num_points=32, grid=10, arrows=8)
-    rng, params = backend.get_rng_state(), [p.array.copy() for p in exp.trainer.D.parameters()]
+    rng, params = random.get_rng_state(), [p.array.copy() for p in exp.trainer.D.parameters()]
     grads = [None if p.grad is None else p.grad.array.copy() for p in exp.trainer.D.parameters()]
     frame = anim.capture(exp.trainer)
-    assert str(backend.get_rng_state()) == str(rng)  # the training's random stream is where it was
+    assert str(random.get_rng_state()) == str(rng)  # the training's random stream is where it was
     assert exp.trainer.D.training and exp.trainer.G.training  # modes put back
     for p, before, g in zip(exp.trainer.D.parameters(), params, grads):
         np.testing.assert_array_equal(p.array, before)

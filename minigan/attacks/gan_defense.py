@@ -33,7 +33,7 @@ from minigan import autograd, nn
 from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import check_eps, input_gradient
 from minigan.attacks.iterative import project as project_ball
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import enable_grad, no_grad
 from minigan.optim import Adam
@@ -85,7 +85,7 @@ def project(generator, x01, latent_dim, steps=100, restarts=4, lr=0.1):
     best, best_err, best_z = None, None, None
     with generator.evaluating():
         for _ in range(restarts):
-            z = nn.Parameter(backend.randn((n, latent_dim)))
+            z = nn.Parameter(random.randn((n, latent_dim)))
             opt = Adam([z], lr=lr)
             for _ in range(steps):
                 with enable_grad():

@@ -40,7 +40,7 @@ import minigan.arguments as arguments
 import minigan.functional as F
 from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import LOSSES, _as_input, check_clip, check_eps, input_gradient
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.grad_mode import no_grad
 
 
@@ -205,7 +205,7 @@ def pgd(model, x, y=None, eps=0.1, step_size=None, steps=10, random_start=True, 
     for _ in range(restarts):
         x_adv = x.copy()
         if random_start:  # x⁰ = x + δ, δ ~ U(−ε, ε) per pixel, then into the image range
-            noise = backend.rand(x.shape, dtype=x.dtype, xp=xp) * x.dtype.type(2 * eps) - x.dtype.type(eps)
+            noise = random.rand(x.shape, dtype=x.dtype, xp=xp) * x.dtype.type(2 * eps) - x.dtype.type(eps)
             x_adv = project(x + noise, x, eps, clip)
         for _ in range(steps):
             x_adv = project(_sign_step(model, x_adv, y, step_size, targeted, loss, who), x, eps, clip)

@@ -18,7 +18,7 @@ import os
 
 from minigan import classifier
 from minigan.attacks.adversarial_training import train_adversarially, train_pgd
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.progress import Report
 from minigan.serialization import load, save
 
@@ -62,7 +62,7 @@ def clean_classifier(args, data, x_train, y_train, num_classes):
                       "model": args.model, "limit": args.limit, "n": len(x_train), **recipe,
                       "version": classifier.CACHE_VERSION}, sort_keys=True)
     path = classifier.cache_dir() / f"fgsm_{args.model}_{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
-    backend.manual_seed(args.seed)
+    random.manual_seed(args.seed)
     model = build_model(args.model, x_train.shape[1:], num_classes)
     if path.exists():
         try:
@@ -70,7 +70,7 @@ def clean_classifier(args, data, x_train, y_train, num_classes):
             return model.eval()
         except (ValueError, TypeError, KeyError, OSError):
             pass  # damaged or stale: retrain below
-    backend.manual_seed(args.seed)
+    random.manual_seed(args.seed)
     model = build_model(args.model, x_train.shape[1:], num_classes)
     report = Report(f"training the clean {args.model} ({recipe['epochs']} epochs on {len(x_train):,} images)",
                     recipe["epochs"] * -(-len(x_train) // recipe["batch_size"]), unit="batches", where=path)
@@ -119,7 +119,7 @@ def robust_models(args, clean, x_train, y_train, num_classes, only=None):
         return model.to("cuda") if backend.backend_name() != "numpy" else model
 
     def fgsm_train(model, path):
-        backend.manual_seed(args.seed)
+        random.manual_seed(args.seed)
         report = Report(f"FGSM fine-tuning of the {args.model} at eps={args.train_eps:g} ({args.adv_epochs} epochs, "
                         f"random eps {args.fgsm_random_eps:g})", _batches(len(x_train), args.adv_epochs,
                                                                          recipe["batch_size"]), "batches", path)
@@ -129,7 +129,7 @@ def robust_models(args, clean, x_train, y_train, num_classes, only=None):
         return report.close()
 
     def pgd_train(model, path):
-        backend.manual_seed(args.seed)
+        random.manual_seed(args.seed)
         report = Report(f"PGD fine-tuning of the {args.model} at eps={args.train_eps:g} ({args.pgd_epochs} epochs of "
                         f"PGD-{args.pgd_train_steps})", _batches(len(x_train), args.pgd_epochs,
                                                                  PGD_RECIPE["batch_size"]), "batches", path)

@@ -25,7 +25,7 @@ import minigan.functional as F
 from minigan._tensor_surface import Tensor, from_numpy
 from minigan.attacks.fgsm import _as_input, check_eps, fgsm
 from minigan.attacks.iterative import pgd
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
 
@@ -87,7 +87,7 @@ def robustness_table(models, images, labels, eps_list, restarts=5, seed=0, verbo
     for eps in eps_list:
         key = f"{eps:g}"
         for name, model in models.items():
-            backend.manual_seed(seed)  # the same random starts for every model
+            random.manual_seed(seed)  # the same random starts for every model
             row = {"fgsm": accuracy(model, attack_images(model, images, labels, "fgsm", eps), labels)}
             row["pgd10"] = accuracy(model, attack_images(model, images, labels, "pgd", eps, steps=10), labels)
             x40 = attack_images(model, images, labels, "pgd", eps, steps=40, restarts=restarts)

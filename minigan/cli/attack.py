@@ -48,7 +48,7 @@ from minigan.cli import summary
 from minigan.cli.outputs import check_cache
 from minigan.cli.runfolder import RunFolder
 from minigan.data import MAX_CLASSES, load_image_dataset
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.backend import np
 
 DATA_HELP = ("digits (bundled 8x8), fashion-mnist, mnist ($MINIGAN_DATA/mnist) or idx:PATH "
@@ -179,7 +179,7 @@ def _fgsm(args, out: RunFolder, eps_list, adv_eps) -> int:
         robust.load_state_dict(model.state_dict())  # fine-tune a copy of the clean classifier
         if backend.backend_name() != "numpy":
             robust.to("cuda")
-        backend.manual_seed(args.seed)
+        random.manual_seed(args.seed)
         print(f"adversarial fine-tuning: {args.adv_epochs} epochs, eps={adv_eps:g} "
               f"({100 * args.random_eps:g}% of examples at a random eps in [0, {adv_eps:g}]), "
               f"alpha={args.alpha:g}, lr={args.adv_lr:g} ...", flush=True)

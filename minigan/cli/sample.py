@@ -21,7 +21,7 @@ from pathlib import Path
 
 import minigan.arguments as arguments
 from minigan.cli.outputs import check_file
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.backend import np
 from minigan.gans.recipes import build_experiment
 from minigan.serialization import load
@@ -100,7 +100,7 @@ def run(args) -> int:
 
     from minigan import viz
 
-    backend.manual_seed(args.seed)
+    random.manual_seed(args.seed)
     title = f"{name} on {exp.data}, step {exp.trainer.step}, seed {args.seed}"
     for path in (out, array_out):
         if os.path.islink(path):  # --force: replace the link itself, never what it points to

@@ -55,7 +55,7 @@ from minigan.cli import summary
 from minigan.cli.lab.settings import NUMBERS, SettingsError, check_number
 from minigan.cli.outputs import check_cache, check_file, check_folder
 from minigan.cli.runfolder import RunFolder, read_text
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.gans.gan import PRIORS
 from minigan.gans.recipes import ALGORITHMS, DATA_HELP, DEFAULTS, INSTANCE_NOISE_UNTIL, OPTIMIZERS, build_experiment
 from minigan.gans.training import CheckpointError, Diverged, TrainingLoop, read_checkpoint, windowed_losses
@@ -302,7 +302,7 @@ def _pictures(exp, name: str, folder: RunFolder, losses: dict, final=None) -> li
     try:
         from minigan import viz
 
-        rng_state = backend.get_rng_state()
+        rng_state = random.get_rng_state()
         try:
             title = f"{name} on {exp.data}, step {exp.trainer.step}"
             if exp.kind == "mixture":
@@ -323,7 +323,7 @@ def _pictures(exp, name: str, folder: RunFolder, losses: dict, final=None) -> li
                 folder.write("samples.png", lambda path: viz.image_grid(images, path, nrow=10, title=title,
                                                                         value_range=(-1, 1)))
         finally:
-            backend.set_rng_state(rng_state)
+            random.set_rng_state(rng_state)
         series = {k: (losses["step"], v) for k, v in losses.items() if k != "step" and k not in ("d_real", "d_fake")}
         own_axes = [[k] for k in series if not k.startswith("loss")]  # a W estimate or a penalty: its own scale
         panels = [[k for k in series if k.startswith("loss")]] + own_axes

@@ -17,7 +17,7 @@ import stat
 from dataclasses import dataclass
 
 from minigan.data.idx import SCALES, load_idx_folder
-from minigan.engine import backend
+from minigan.engine import random
 from minigan.engine.backend import np
 
 DATA_HELP = ('"ring", "grid", "ring:K", "grid:K", "csv:PATH" (your own 2-D points, one x,y row each), "digits", '
@@ -39,7 +39,7 @@ class Points2D:
 
     def sample(self, n: int, rng=None):
         """n rows (n, 2) float32 drawn with replacement (minigan's seeded host generator by default)."""
-        rng = backend.generator(np) if rng is None else rng
+        rng = random.generator(np) if rng is None else rng
         return self.points[rng.integers(0, self.points.shape[0], size=int(n))]
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from minigan.arguments import positive_float, positive_int
-from minigan.engine import backend
+from minigan.engine import random
 from minigan.engine.backend import np
 
 ACCEPTED_SPECS = '"ring", "grid", "ring:K", "grid:K", "digits", "idx:PATH"'
@@ -51,7 +51,7 @@ def sample_mixture(n: int, modes, std: float, rng=None, fn: str = "sample_mixtur
     modes = np.asarray(modes, dtype=np.float64)
     if modes.ndim != 2 or modes.shape[1] != 2 or modes.shape[0] == 0:
         raise ValueError(f"{fn}: got modes of shape {modes.shape}, expected (K, 2) with K >= 1")
-    rng = backend.generator(np) if rng is None else rng
+    rng = random.generator(np) if rng is None else rng
     which = rng.integers(0, modes.shape[0], size=int(n))
     noise = rng.standard_normal((int(n), 2))
     return (modes[which] + std * noise).astype(np.float32)

@@ -9,7 +9,8 @@ This module also owns:
     (``minigan.randn``, layer initialisation, data batches),
   * minigan's matrix products (``matmul``, run with the BLAS threads of ``threads.py``).
 
-Random numbers live in ``random.py`` and BLAS threads in ``threads.py``; their old names here still work.
+Random numbers live in ``random.py`` (it draws with this module's NumPy, so it stands above it) and BLAS threads
+in ``threads.py`` (whose old names here still work).
 """
 
 from __future__ import annotations
@@ -20,9 +21,7 @@ import warnings
 
 import numpy
 
-from minigan.engine import random
 from minigan.engine.errors import ShapeError
-from minigan.engine.random import Generator, default_generator, get_rng_state, manual_seed  # noqa: F401
 from minigan.engine.threads import _blas_threads, _threads, blas_threads, get_num_threads, set_num_threads  # noqa: F401
 
 try:  # CuPy is optional: ``pip install "minigan[gpu]"``
@@ -488,38 +487,6 @@ def is_bool(dtype) -> bool:
 
 def finfo(dtype):
     return numpy.finfo(dtype)
-
-
-# ----------------------------------------------------------------------------- random numbers (engine/random.py)
-# random.py draws for the module and dtype it is told; these give it the active backend's and the default dtype.
-def generator(xp=None):
-    return random.generator(xp or _active["xp"])
-
-
-def stream(gen=None, xp=None):
-    return random.stream(gen, xp or _active["xp"])
-
-
-def randn(shape, dtype=None, xp=None, gen=None):
-    return random.randn(shape, dtype or DEFAULT_DTYPE, xp or _active["xp"], gen)
-
-
-def rand(shape, dtype=None, xp=None, gen=None):
-    return random.rand(shape, dtype or DEFAULT_DTYPE, xp or _active["xp"], gen)
-
-
-def randint(low, high, shape, xp=None, gen=None):
-    return random.randint(low, high, shape, xp or _active["xp"], gen)
-
-
-def permutation(n, xp=None, gen=None):
-    return random.permutation(n, xp or _active["xp"], gen)
-
-
-def set_rng_state(state) -> None:
-    if state.get("cupy") is not None:
-        _require_cupy()  # (a GPU stream is restored only where there is a GPU)
-    random.set_rng_state(state)
 
 
 # The environment chooses the starting backend: MINIGAN_BACKEND=cupy python ...

@@ -1,15 +1,17 @@
 """Random numbers: one seeded generator per backend (``minigan.manual_seed``), PyTorch's ``Generator`` for a stream of
 one's own, and the samplers that draw arrays from them (``randn``, ``rand``, ``randint``, ``permutation``).
 
-Every draw is made by NumPy on the host (PCG64, whose whole state a checkpoint keeps) and copied to the GPU for
-CuPy arrays.  Each function here is told the array module (``xp``) and dtype to draw for; ``backend.py``'s functions
-of the same names fill in the active backend and the default dtype, as callers have always used them.
+Every draw is made by NumPy on the host (PCG64, whose whole state a checkpoint keeps; NumPy as ``backend.np``, the
+one module that imports it) and copied to the GPU for CuPy arrays.  A sampler draws for the array module (``xp``)
+and dtype it is told, by default the active backend's and the default dtype.
 """
 
 from __future__ import annotations
 
-import numpy
+import numbers
 
+from minigan.engine import backend
+from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError
 
 _rngs: dict = {}
@@ -18,25 +20,25 @@ _seed = {"value": None}
 
 def manual_seed(seed: int) -> None:
     """Seed the generators of every backend (NumPy now, CuPy when first used)."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, numpy.integer)) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"manual_seed: got {seed!r}, expected a non-negative integer")
     _seed["value"] = int(seed)
     _rngs.clear()
 
 
-def generator(xp):
+def generator(xp=None):
     """The seeded generator that draws for module ``xp``'s arrays: NumPy's, on the host, for both.  The GPU has a
     stream of its own (another bit generator on the same seed, so its numbers differ from the CPU's, as PyTorch's
     CUDA generator's do); its draws are copied to the device.  Its whole state is a few integers a checkpoint
     keeps: CuPy's own generator holds megabytes of state in GPU memory and has no way to give it back, so a run on
     it could not resume where it stopped."""
-    return _generator("numpy" if xp is numpy else "cupy")
+    return _generator("numpy" if (xp or backend.active_module()) is np else "cupy")
 
 
 def _generator(key):
     if key not in _rngs:
-        bits = numpy.random.PCG64 if key == "numpy" else numpy.random.PCG64DXSM
-        _rngs[key] = numpy.random.Generator(bits(_seed["value"]))  # PCG64: numpy.random.default_rng's
+        bits = np.random.PCG64 if key == "numpy" else np.random.PCG64DXSM
+        _rngs[key] = np.random.Generator(bits(_seed["value"]))  # PCG64: numpy.random.default_rng's
     return _rngs[key]
 
 
@@ -52,15 +54,15 @@ class Generator:
         self.manual_seed(67280421310721)
 
     def manual_seed(self, seed):
-        if isinstance(seed, bool) or not isinstance(seed, (int, numpy.integer)) or seed < 0:
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
             raise ValueError(f"Generator.manual_seed: got {seed!r}, expected a non-negative integer")
         self._initial_seed = int(seed)
-        self.numpy = numpy.random.Generator(numpy.random.PCG64(int(seed)))  # the stream itself
+        self.numpy = np.random.Generator(np.random.PCG64(int(seed)))  # the stream itself
         return self
 
     def seed(self):
         """Reseed from the operating system's entropy; returns the new seed."""
-        seed = int(numpy.random.SeedSequence().entropy) % 2**63
+        seed = int(np.random.SeedSequence().entropy) % 2**63
         self.manual_seed(seed)
         return seed
 
@@ -90,7 +92,7 @@ class _DefaultGenerator(Generator):
 
     @property
     def numpy(self):
-        return generator(numpy)
+        return generator(np)
 
     def manual_seed(self, seed):
         manual_seed(seed)
@@ -106,41 +108,44 @@ class _DefaultGenerator(Generator):
 default_generator = _DefaultGenerator()
 
 
-def stream(gen, xp):
+def stream(gen=None, xp=None):
     """The NumPy generator to draw from: ``gen``'s (a minigan Generator or a numpy.random.Generator) or, without
     one, minigan's seeded generator for module ``xp``."""
     if gen is None:
         return generator(xp)
     if isinstance(gen, Generator):
         return gen.stream(xp)
-    if isinstance(gen, numpy.random.Generator):
+    if isinstance(gen, np.random.Generator):
         return gen
     raise TypeError(f"generator must be a minigan.Generator (or a numpy.random.Generator), got {type(gen).__name__}")
 
 
-def randn(shape, dtype, xp, gen=None):
+def randn(shape, dtype=None, xp=None, gen=None):
     """Standard normal samples of ``shape``, from ``gen`` or minigan's generator."""
-    if numpy.dtype(dtype).kind != "f":  # (NumPy's TypeError otherwise; PyTorch has no kernel)
-        raise DtypeError(f"normal samples are floating-point: not implemented for dtype {numpy.dtype(dtype)}")
+    dtype, xp = dtype or backend.DEFAULT_DTYPE, xp or backend.active_module()
+    if np.dtype(dtype).kind != "f":  # (NumPy's TypeError otherwise; PyTorch has no kernel)
+        raise DtypeError(f"normal samples are floating-point: not implemented for dtype {np.dtype(dtype)}")
     return xp.asarray(stream(gen, xp).standard_normal(tuple(shape), dtype=dtype))
 
 
-def rand(shape, dtype, xp, gen=None):
+def rand(shape, dtype=None, xp=None, gen=None):
     """Uniform samples in [0, 1) of ``shape``."""
-    if numpy.dtype(dtype).kind != "f":
-        raise DtypeError(f"uniform samples are floating-point: not implemented for dtype {numpy.dtype(dtype)}")
+    dtype, xp = dtype or backend.DEFAULT_DTYPE, xp or backend.active_module()
+    if np.dtype(dtype).kind != "f":
+        raise DtypeError(f"uniform samples are floating-point: not implemented for dtype {np.dtype(dtype)}")
     return xp.asarray(stream(gen, xp).random(tuple(shape), dtype=dtype))
 
 
-def randint(low, high, shape, xp, gen=None):
+def randint(low, high, shape, xp=None, gen=None):
     """Integers uniform in [low, high) (int64)."""
+    xp = xp or backend.active_module()
     return xp.asarray(stream(gen, xp).integers(low, high, size=tuple(shape)))
 
 
-def permutation(n, xp, gen=None):
+def permutation(n, xp=None, gen=None):
     """A random permutation of range(n) (drawn on the host, so it is the same on every backend)."""
-    perm = stream(gen, numpy).permutation(n)
-    return perm if xp is numpy else xp.asarray(perm)
+    perm = stream(gen, np).permutation(n)
+    return perm if (xp or backend.active_module()) is np else xp.asarray(perm)
 
 
 def get_rng_state():
@@ -149,6 +154,8 @@ def get_rng_state():
 
 
 def set_rng_state(state) -> None:
+    if state.get("cupy") is not None:
+        backend._require_cupy()  # (a GPU stream is restored only where there is a GPU)
     for key, st in state.items():
         if st is not None:  # (None: a checkpoint written before the device's stream could be kept)
             _generator(key).bit_generator.state = st

@@ -437,7 +437,7 @@ EXERCISES = (
     Exercise("pgd", "attacks", ("minigan/attacks/iterative.py::pgd",),
              "projected gradient descent: a uniform random start in the ε-ball, projected sign steps, and per "
              "example the worst of several restarts",
-             ADV_EXAMPLES, "x⁰ = project(x + U(−ε, ε)) with backend.rand; keep the restart whose per_example_loss "
+             ADV_EXAMPLES, "x⁰ = project(x + U(−ε, ε)) with random.rand; keep the restart whose per_example_loss "
              "is highest (lowest when targeted)",
              "Predict the mean |x' − x| of PGD's random start with no step (step_size 0) at ε = 0.2. measure: "
              + PY + 'from minigan.attacks import pgd; m = mg.nn.Linear(64, 10); '

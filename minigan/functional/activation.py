@@ -8,7 +8,7 @@ import math
 import warnings
 
 from minigan._tensor_surface import Tensor
-from minigan.engine import backend, checks
+from minigan.engine import backend, checks, random
 from minigan.engine.errors import DtypeError, ShapeError
 from minigan.engine.ops import activation
 from minigan.functional._common import _float, _into, _number, _tensor, where
@@ -190,7 +190,7 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     if isinstance(tau, bool) or not isinstance(tau, (int, float)) or not tau > 0:
         raise ValueError(f"gumbel_softmax: tau must be a positive number, got {tau!r}")
     xp = backend.get_array_module(x.array)
-    u = backend.rand(x.shape, dtype=x.dtype, xp=xp)
+    u = random.rand(x.shape, dtype=x.dtype, xp=xp)
     gumbel = -xp.log(-xp.log(u + eps) + eps)  # -log(-log U)
     soft = ((x + Tensor._make(gumbel)) / tau).softmax(dim)
     if not hard:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import warnings
 
 from minigan._tensor_surface import Tensor
-from minigan.engine import backend, checks
+from minigan.engine import backend, checks, random
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import elementwise as E
 from minigan.functional._common import _float, _into, _tensor
@@ -25,7 +25,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     input = _float(input, "dropout")
     xp = backend.get_array_module(input.array)
-    keep = backend.rand(input.shape, dtype=input.dtype, xp=xp) >= p
+    keep = random.rand(input.shape, dtype=input.dtype, xp=xp) >= p
     mask = keep.astype(input.dtype) / input.dtype.type(1 - p) if p < 1 else keep.astype(input.dtype)  # p = 1: all zero
     return E.Mul.apply(input, Tensor._make(mask))
 
@@ -62,7 +62,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     input = _float(input, "dropout2d")
     xp = backend.get_array_module(input.array)
     features = input.shape[:2] + (1,) * (input.ndim - 2)
-    keep = backend.rand(features, dtype=input.dtype, xp=xp) >= p  # one draw per (sample, channel)
+    keep = random.rand(features, dtype=input.dtype, xp=xp) >= p  # one draw per (sample, channel)
     mask = keep.astype(input.dtype) / input.dtype.type(1 - p) if p < 1 else keep.astype(input.dtype)  # p = 1: all zero
     return E.Mul.apply(input, Tensor._make(mask))
 

@@ -26,7 +26,7 @@ import minigan.arguments as arguments
 import minigan.functional as F
 from minigan._tensor_surface import Tensor
 from minigan.arguments import positive_int
-from minigan.engine import backend
+from minigan.engine import random
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.gan import GAN, frozen, full_like
 
@@ -49,7 +49,7 @@ class CGAN(GAN):
 
     def random_labels(self, m: int):
         """m labels drawn uniformly from 0..num_classes−1 (the label prior), on the generator's device."""
-        return backend.randint(0, self.num_classes, (m,), xp=self.xp)
+        return random.randint(0, self.num_classes, (m,), xp=self.xp)
 
     def _labels(self, labels, n, who):
         """Integer labels on the generator's device, checked against num_classes."""

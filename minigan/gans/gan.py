@@ -40,7 +40,7 @@ import minigan.functional as F
 from minigan import autograd
 from minigan._tensor_surface import Tensor, from_numpy
 from minigan.arguments import non_negative_float, positive_int
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.grad_mode import no_grad
 
 LOSSES = ("non-saturating", "minimax")
@@ -102,8 +102,8 @@ class AdversarialTrainer:
     def noise(self, m: int) -> Tensor:
         """m samples z ~ p_z of size latent_dim, N(0, I) or U(−1, 1)^latent_dim, on the generator's device."""
         if self.prior == "uniform":
-            return from_numpy(backend.rand((m, self.latent_dim), xp=self.xp) * 2 - 1)  # U[0, 1) → U[−1, 1)
-        return from_numpy(backend.randn((m, self.latent_dim), xp=self.xp))
+            return from_numpy(random.rand((m, self.latent_dim), xp=self.xp) * 2 - 1)  # U[0, 1) → U[−1, 1)
+        return from_numpy(random.randn((m, self.latent_dim), xp=self.xp))
 
     def sample(self, n: int) -> Tensor:
         """n generated samples G(z), in evaluation mode (batch norm uses its running statistics)."""
@@ -166,7 +166,7 @@ class GAN(AdversarialTrainer):
         in G's step (G's gradient flows through the sum unchanged: d(x + σε)/dx = 1)."""
         if self.instance_noise == 0:
             return x
-        eps = backend.randn(x.shape, dtype=x.array.dtype, xp=self.xp)  # on G's device, in x's dtype
+        eps = random.randn(x.shape, dtype=x.array.dtype, xp=self.xp)  # on G's device, in x's dtype
         return x + from_numpy(eps * self.instance_noise)
 
     def generator_loss(self, fake_logits: Tensor) -> Tensor:

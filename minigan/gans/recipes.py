@@ -30,7 +30,7 @@ from minigan._tensor_surface import from_numpy
 from minigan.arguments import non_negative_float
 from minigan.data import MAX_CLASSES
 from minigan.data.spec import DATA_HELP, load_images, parse_data  # noqa: F401  (DATA_HELP: the --data help)
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.backend import np
 from minigan.engine.grad_mode import no_grad
 from minigan.gans.began import BEGAN
@@ -359,7 +359,7 @@ class Experiment:
 
     def evaluate(self, num_samples: int = 2500) -> dict:
         """Metrics of ``num_samples`` generated samples; never disturbs the training random stream."""
-        rng_state = backend.get_rng_state()  # evaluation draws noise: put the generators back afterwards
+        rng_state = random.get_rng_state()  # evaluation draws noise: put the generators back afterwards
         try:
             t0 = time.perf_counter()
             if self.kind == "mixture":
@@ -376,7 +376,7 @@ class Experiment:
             result["eval_seconds"] = time.perf_counter() - t0
             return result
         finally:
-            backend.set_rng_state(rng_state)
+            random.set_rng_state(rng_state)
 
     def _image_metrics(self, num_samples):
         """Sample statistics (never blank), and the classifier-based digits metrics where they apply."""
@@ -417,7 +417,7 @@ def _sampler_mixture(mixture, xp):
 def _sampler_images(images, labels, xp, conditional):
     def sample_real(m):
         """m training images (with replacement), with their labels for a conditional GAN."""
-        idx = backend.randint(0, images.shape[0], (m,), xp=np)
+        idx = random.randint(0, images.shape[0], (m,), xp=np)
         x = from_numpy(backend.asarray(images[idx], xp=xp))  # images[idx] is a fresh array: no copy
         return (x, backend.asarray(labels[idx], xp=xp)) if conditional else x
     return sample_real
@@ -544,7 +544,7 @@ def build_experiment(algorithm, data, optimizer=None, loss=None, seed=0, batch_s
     """Seeded networks, optimizers, trainer and data sampler for ``algorithm`` on ``data`` (see module doc): the
     recipe (``recipe``), then G and D from ``NETWORKS``, their optimizers, and the trainer from ``TRAINERS``."""
     kind, source, cfg = recipe(algorithm, data, optimizer, loss, seed, batch_size, **overrides)
-    backend.manual_seed(int(seed))  # every initial weight, batch and noise sample follows from the seed
+    random.manual_seed(int(seed))  # every initial weight, batch and noise sample follows from the seed
     xp = backend.active_module()
     points = kind in ("mixture", "points")
     if points and algorithm == "cgan":

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.backend import np
 from minigan.serialization import load
 
@@ -169,7 +169,7 @@ class TrainingLoop:
     def checkpoint(self) -> dict:
         """The run's state now, for ``minigan.save``: what ``resume`` needs to continue it exactly."""
         exp = self.exp
-        return {"config": exp.config, "trainer": exp.trainer.state_dict(), "rng": backend.get_rng_state(),
+        return {"config": exp.config, "trainer": exp.trainer.state_dict(), "rng": random.get_rng_state(),
                 "step": self.step, "eval_every": self.eval_every, "checkpoint_every": self.checkpoint_every,
                 "evals": self.evals, "schedule_steps": self.schedule_steps,
                 "history": {k: np.asarray(v, dtype=np.float64) for k, v in self.history.items()}}
@@ -193,7 +193,7 @@ class TrainingLoop:
                    evaluate)
         try:
             exp.trainer.load_state_dict(ckpt["trainer"])
-            backend.set_rng_state(ckpt["rng"])
+            random.set_rng_state(ckpt["rng"])
         except (ValueError, TypeError, KeyError, AttributeError, IndexError) as e:
             raise CheckpointError(f"{where} is a damaged checkpoint ({e})") from e
         loop.schedule_steps = ckpt.get("schedule_steps", steps)  # absent from checkpoints of older versions

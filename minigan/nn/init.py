@@ -22,7 +22,7 @@ import sys
 import warnings
 
 from minigan._tensor_surface import Tensor, from_numpy
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.grad_mode import no_grad
 from minigan.surface import missing as _missing
@@ -81,7 +81,7 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     data = _data(tensor, "uniform_")
     sampling.uniform_range("uniform_", a, b, data.dtype)
     xp = backend.get_array_module(data)
-    return _write(tensor, backend.rand(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(b - a)
+    return _write(tensor, random.rand(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(b - a)
                   + data.dtype.type(a))
 
 
@@ -91,7 +91,7 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     if not std >= 0:
         raise DomainError(f"normal_: std must be >= 0, got {std}")
     xp = backend.get_array_module(data)
-    return _write(tensor, backend.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
+    return _write(tensor, random.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
                   + data.dtype.type(mean))
 
 
@@ -171,7 +171,7 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, 
     mass = cdf((b - mean) / std) - cdf((a - mean) / std)                          # P(a ≤ X ≤ b)
     xp = backend.get_array_module(data)
     if mass > 0.3:
-        draw = lambda n: backend.randn((n,), dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std) \
+        draw = lambda n: random.randn((n,), dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std) \
             + data.dtype.type(mean)
         inside = lambda x: (x >= a) & (x <= b)
     else:
@@ -179,9 +179,9 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, 
             raise DomainError(f"trunc_normal_: a must be <= b, got a={a}, b={b}")
         mode = max(a, min(mean, b))
         log_peak = -0.5 * ((mode - mean) / std) ** 2                              # log pdf(mode), up to a constant
-        draw = lambda n: backend.rand((n,), dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(b - a) \
+        draw = lambda n: random.rand((n,), dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(b - a) \
             + data.dtype.type(a)
-        inside = lambda x: ~(xp.log(backend.rand(x.shape, dtype=data.dtype, xp=xp, gen=generator))
+        inside = lambda x: ~(xp.log(random.rand(x.shape, dtype=data.dtype, xp=xp, gen=generator))
                              > -0.5 * ((x - mean) / std) ** 2 - log_peak)        # keep x with probability e^(…)
     values = draw(data.size)
     with backend.np.errstate(all="ignore"):  # (an infinite mean or std: NaN ratios, which keep the draw, as PyTorch's)
@@ -203,7 +203,7 @@ def orthogonal_(tensor, gain: float = 1.0, generator=None):
     _data(tensor, "orthogonal_")
     rows, cols = data.shape[0], data.size // data.shape[0]
     xp = backend.get_array_module(data)
-    flat = backend.randn((max(rows, cols), min(rows, cols)), dtype=backend.np.float64, xp=xp, gen=generator)  # tall
+    flat = random.randn((max(rows, cols), min(rows, cols)), dtype=backend.np.float64, xp=xp, gen=generator)  # tall
     q, r = xp.linalg.qr(flat)
     q = q * xp.sign(xp.diagonal(r))  # Q · diag(sign(diag R)): each column's sign fixed, so Q is Haar-distributed
     q = q if rows >= cols else q.T
@@ -255,8 +255,8 @@ def sparse_(tensor, sparsity: float, std: float = 0.01, generator=None):
     if not std >= 0:
         raise DomainError(f"sparse_: std must be >= 0, got {std}")
     xp = backend.get_array_module(data)
-    values = backend.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
-    order = backend.rand(data.shape, xp=xp, gen=generator)
+    values = random.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
+    order = random.rand(data.shape, xp=xp, gen=generator)
     rank = xp.argsort(xp.argsort(order, axis=0), axis=0)  # a random order in each column
     values[rank < zeros] = 0
     return _write(tensor, values)

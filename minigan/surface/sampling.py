@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 import math
 
-from minigan.engine import backend, checks
+from minigan.engine import backend, checks, random
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.tensor import Tensor
 from minigan.surface.operands import _t
@@ -45,7 +45,7 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
     else:
         probability = float(p)
     xp = backend.get_array_module(x.array)
-    uniform = backend.rand(x.shape, dtype=x.dtype if backend.is_floating(x.dtype) else backend.np.float64, xp=xp,
+    uniform = random.rand(x.shape, dtype=x.dtype if backend.is_floating(x.dtype) else backend.np.float64, xp=xp,
                            gen=generator)
     return Tensor._make((uniform < probability).astype(x.dtype))
 
@@ -68,13 +68,13 @@ def multinomial(input, num_samples, replacement=False, *, generator=None) -> Ten
     num_samples = int(num_samples)
     if not replacement and num_samples > k:
         raise DomainError(f"multinomial: cannot draw {num_samples} different categories from {k} without replacement")
-    u = backend.rand((rows, num_samples), dtype=backend.np.float64, xp=xp, gen=generator)
+    u = random.rand((rows, num_samples), dtype=backend.np.float64, xp=xp, gen=generator)
     if replacement:
         cdf = xp.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
         picks = (u[:, :, None] >= cdf[:, None, :]).sum(axis=2)  # how many categories lie wholly below each draw
         picks = xp.minimum(picks, k - 1)  # (a draw above a rounded cdf's last value)
     else:
-        gumbel = -xp.log(-xp.log(backend.rand((rows, k), dtype=backend.np.float64, xp=xp, gen=generator)))
+        gumbel = -xp.log(-xp.log(random.rand((rows, k), dtype=backend.np.float64, xp=xp, gen=generator)))
         with backend.np.errstate(divide="ignore"):
             keys = xp.log(w) + gumbel  # a zero weight's key is -inf: drawn only once every other one has been
         picks = xp.argsort(-keys, axis=1, kind="stable")[:, :num_samples]

@@ -27,7 +27,7 @@ import warnings
 from typing import Generic, TypeVar
 
 from minigan._tensor_surface import Tensor, from_numpy, tensor
-from minigan.engine import backend
+from minigan.engine import backend, random
 from minigan.engine.errors import DatasetError, DimensionError, ShapeError
 from minigan.functional import stack
 from minigan.surface import missing as _missing
@@ -161,7 +161,7 @@ def random_split(dataset, lengths, generator=None):
     if sum(lengths) != n or any(v < 0 for v in lengths):
         raise ValueError(f"random_split: the lengths {lengths} must be >= 0 and add up to the dataset's {n} "
                          "examples (or be fractions that add up to 1)")
-    order = backend.permutation(n, xp=backend.np, gen=generator).tolist()  # (Python ints, as PyTorch's)
+    order = random.permutation(n, xp=backend.np, gen=generator).tolist()  # (Python ints, as PyTorch's)
     out, start = [], 0
     for length in lengths:
         out.append(Subset(dataset, order[start:start + length]))
@@ -207,7 +207,7 @@ class RandomSampler(Sampler):
             raise ValueError(f"RandomSampler: num_samples must be a positive int, got {self.num_samples!r}"
                              + (" (the dataset is empty)" if num_samples is None else ""))
         if generator is not None:
-            backend.stream(generator)  # (refuses anything but a minigan or NumPy generator)
+            random.stream(generator)  # (refuses anything but a minigan or NumPy generator)
 
     @property
     def num_samples(self):
@@ -217,12 +217,12 @@ class RandomSampler(Sampler):
     def __iter__(self):  # a generator: nothing is drawn before the first index is asked for, as in PyTorch
         n = len(self.data_source)
         if self.replacement:
-            yield from backend.stream(self.generator, backend.np).integers(0, n, size=self.num_samples).tolist()
+            yield from random.stream(self.generator, backend.np).integers(0, n, size=self.num_samples).tolist()
             return
         for _ in range(self.num_samples // n):
-            yield from backend.permutation(n, xp=backend.np, gen=self.generator).tolist()
+            yield from random.permutation(n, xp=backend.np, gen=self.generator).tolist()
         if self.num_samples % n:
-            yield from backend.permutation(n, xp=backend.np, gen=self.generator)[:self.num_samples % n].tolist()
+            yield from random.permutation(n, xp=backend.np, gen=self.generator)[:self.num_samples % n].tolist()
 
     def __len__(self):
         return self.num_samples
@@ -234,10 +234,10 @@ class SubsetRandomSampler(Sampler):
     def __init__(self, indices, generator=None):
         self.indices, self.generator = indices, generator
         if generator is not None:
-            backend.stream(generator)  # (refuses anything but a minigan or NumPy generator)
+            random.stream(generator)  # (refuses anything but a minigan or NumPy generator)
 
     def __iter__(self):
-        for i in backend.permutation(len(self.indices), xp=backend.np, gen=self.generator).tolist():
+        for i in random.permutation(len(self.indices), xp=backend.np, gen=self.generator).tolist():
             yield self.indices[i]
 
     def __len__(self):
@@ -385,7 +385,7 @@ class DataLoader(Generic[_T_co]):
         if not isinstance(drop_last, bool):  # (a ValueError in PyTorch)
             raise ValueError(f"DataLoader: drop_last must be True or False, got {drop_last!r}")
         if generator is not None:
-            backend.stream(generator)  # (refuses anything but a minigan or NumPy generator)
+            random.stream(generator)  # (refuses anything but a minigan or NumPy generator)
         if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 0:
             raise ValueError(f"DataLoader: num_workers must be an int >= 0, got {num_workers!r}")
         # The worker settings: unused here, but refused where PyTorch refuses them, so a script that runs here runs

@@ -142,9 +142,10 @@ def shared_stream():
     from minigan.surface import sampling
 
     default = SharedStream()
-    engine_generator = engine_random.generator  # (what every unseeded draw asks, through backend or not)
-    saved = (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
-             backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial)
+    # (engine/random.py's generator is what every unseeded draw asks)
+    saved = (engine_random.generator, engine_random.manual_seed, engine_random.permutation,
+             engine_random.Generator.manual_seed, engine_random.Generator.stream,
+             MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial)
     (generator, manual_seed, permutation, generator_seed, generator_stream, dropout, dropout2d, loader_iter,
      multinomial) = saved
 
@@ -162,7 +163,7 @@ def shared_stream():
     def sampler_permutation(n, xp=None, gen=None):
         """As PyTorch's RandomSampler without a generator: a seed from the default stream, then randperm."""
         if gen is not None:
-            return backend.stream(gen, backend.np).permutation(n)
+            return engine_random.stream(gen, backend.np).permutation(n)
         with torch_itself():
             seed = int(torch.empty((), dtype=torch.int64).random_().item())
             return torch.randperm(int(n), generator=torch.Generator().manual_seed(seed)).numpy()
@@ -186,7 +187,7 @@ def shared_stream():
         minigan's draws so that its own sampler picks what PyTorch's picks: Gumbel keys −log q, or, for one
         sample with replacement, a uniform in the middle of the picked category's share of the cumulative sum."""
         if (num_samples == 1 or not replacement) and getattr(input, "ndim", 0) in (1, 2):
-            stream = backend.stream(generator, backend.np)
+            stream = engine_random.stream(generator, backend.np)
             w = np.asarray(input.detach().numpy(), dtype=np.float64).reshape(-1, input.shape[-1])
             with torch_itself():
                 q = torch.empty(tuple(input.shape), dtype=_torch_dtype(input.dtype))
@@ -208,11 +209,11 @@ def shared_stream():
             torch.empty((), dtype=torch.int64).random_()
         yield from loader_iter(self)
 
-    backend.generator = engine_random.generator = lambda xp=None: default
-    backend.manual_seed = seed_both
-    backend.permutation = sampler_permutation
-    backend.Generator.manual_seed = generator_seed_both
-    backend.Generator.stream = lambda self, xp=None: self.torch_stream
+    engine_random.generator = lambda xp=None: default
+    engine_random.manual_seed = seed_both
+    engine_random.permutation = sampler_permutation
+    engine_random.Generator.manual_seed = generator_seed_both
+    engine_random.Generator.stream = lambda self, xp=None: self.torch_stream
     MF.dropout = drawn_as_torch(dropout, lambda shape: shape)
     MF.dropout2d = drawn_as_torch(dropout2d, lambda shape: shape[:2] + (1,) * (len(shape) - 2))  # per (N, C)
     MD.DataLoader.__iter__ = loader_iter_as_torch
@@ -221,9 +222,9 @@ def shared_stream():
     try:
         yield
     finally:
-        (backend.generator, backend.manual_seed, backend.permutation, backend.Generator.manual_seed,
-         backend.Generator.stream, MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial) = saved
-        engine_random.generator = engine_generator
+        (engine_random.generator, engine_random.manual_seed, engine_random.permutation,
+         engine_random.Generator.manual_seed, engine_random.Generator.stream,
+         MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial) = saved
         minigan.multinomial = MTOP.multinomial = free_multinomial
 
 

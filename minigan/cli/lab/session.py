@@ -28,7 +28,7 @@ from minigan.cli.lab.settings import (
     parse_points,
 )
 from minigan.cli.runfolder import name_and_kind, read_text
-from minigan.engine import backend
+from minigan.engine import random
 
 DELAYS_MS = (0, 50, 100, 250, 500, 1000)  # slow motion: the pause between two frames
 COMMANDS = ("state", "runs", "play", "pause", "step", "speed", "reset", "change", "extend", "save", "open")
@@ -114,19 +114,19 @@ class LabSession:
             self._pause_if_unwatched()
 
     def _run_command(self, name, args, done, box):
-        rng = backend.get_rng_state()  # a new run that fails half-built must not leave the old run reseeded
+        rng = random.get_rng_state()  # a new run that fails half-built must not leave the old run reseeded
         try:
             if name not in COMMANDS:
                 raise SettingsError(f"no such command: {name!r}")
             box["result"] = getattr(self, "_cmd_" + name)(**args)
         except SettingsError as e:
-            backend.set_rng_state(rng)
+            random.set_rng_state(rng)
             box["error"] = e
         except (ValueError, TypeError, OSError, RuntimeError) as e:  # build_experiment's checks, a full disk
-            backend.set_rng_state(rng)
+            random.set_rng_state(rng)
             box["error"] = SettingsError(str(e))
         except Exception as e:  # noqa: BLE001 - the page must hear of it, and the thread must live on
-            backend.set_rng_state(rng)
+            random.set_rng_state(rng)
             box["error"] = SettingsError(f"{type(e).__name__}: {e}")
         finally:
             done.set()

@@ -125,7 +125,7 @@ def check_bim(ctx):
 
 def check_pgd(ctx):
     from minigan.attacks import pgd
-    hint = "x⁰ = project(x + U(−ε, ε)) (backend.rand·2ε − ε) when random_start; then steps of project(_sign_step(...))"
+    hint = "x⁰ = project(x + U(−ε, ε)) (random.rand·2ε − ε) when random_start; then steps of project(_sign_step(...))"
     model, d = _two_class()
     x = rng(1).uniform(0.3, 0.7, size=(4, 6))
     y = np.array([0, 0, 1, 1])

@@ -176,16 +176,23 @@ def check_adam(ctx):
           _adam_closed(lr=0.1, weight_decay=0.5, decoupled_weight_decay=True), hint, rtol=1e-9, atol=1e-12)
 
 
-def _optimistic_adam_closed(lr, betas=(0.5, 0.9), eps=1e-8):
-    theta, m, v, previous, out = THETA0.copy(), np.zeros(3), np.zeros(3), np.zeros(3), []
-    for t, g in enumerate(base.GRADS, start=1):
-        m = betas[0] * m + (1 - betas[0]) * g
-        v = betas[1] * v + (1 - betas[1]) * g * g
-        direction = (m / (1 - betas[0] ** t)) / (np.sqrt(v / (1 - betas[1] ** t)) + eps)
+def _optimistic_closed(lr, directions):
+    """The optimistic step over a base method's directions d_t: θ_t = θ_{t−1} − 2η·d_t + η·d_{t−1}, d_0 = 0."""
+    theta, previous, out = THETA0.copy(), np.zeros(3), []
+    for direction in directions:
         theta = theta - 2 * lr * direction + lr * previous
         previous = direction
         out.append(theta)
     return np.array(out)
+
+
+def _optimistic_adam_closed(lr, betas=(0.5, 0.9), eps=1e-8):
+    m, v, directions = np.zeros(3), np.zeros(3), []
+    for t, g in enumerate(base.GRADS, start=1):
+        m = betas[0] * m + (1 - betas[0]) * g
+        v = betas[1] * v + (1 - betas[1]) * g * g
+        directions.append((m / (1 - betas[0] ** t)) / (np.sqrt(v / (1 - betas[1] ** t)) + eps))  # Adam's m̂/(√v̂+ε)
+    return _optimistic_closed(lr, directions)
 
 
 def check_optimistic_adam(ctx):
@@ -195,12 +202,7 @@ def check_optimistic_adam(ctx):
 
 
 def _optimistic_sgd_closed(lr):
-    theta, previous, out = THETA0.copy(), np.zeros(3), []
-    for g in base.GRADS:
-        theta = theta - 2 * lr * g + lr * previous
-        previous = g
-        out.append(theta)
-    return np.array(out)
+    return _optimistic_closed(lr, base.GRADS)  # SGD's direction: the gradient itself
 
 
 def check_optimistic_sgd(ctx):

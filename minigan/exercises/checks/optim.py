@@ -17,15 +17,20 @@ from .base import (
 
 
 # ============================================================================= 3. optimizers
-def _trajectory(cls, grads, theta0, **kw):
-    p = nn.Parameter(np.array(theta0, dtype=np.float64))
-    opt = cls([p], **kw)
+def _steps(opt, p, grads, as_tensor):
+    """θ after each step of ``opt`` on its one parameter ``p``, fed ``grads`` made tensors by ``as_tensor``
+    (minigan's or PyTorch's: the same loop for both libraries)."""
     out = []
     for g in grads:
-        p.grad = minigan.tensor(np.array(g, dtype=np.float64))
+        p.grad = as_tensor(np.array(g, dtype=np.float64))
         opt.step()
         out.append(p.detach().numpy().copy())
     return np.array(out)
+
+
+def _trajectory(cls, grads, theta0, **kw):
+    p = nn.Parameter(np.array(theta0, dtype=np.float64))
+    return _steps(cls([p], **kw), p, grads, minigan.tensor)
 
 
 def _torch_trajectory(name, grads, theta0, **kw):
@@ -36,13 +41,7 @@ def _torch_trajectory(name, grads, theta0, **kw):
     except ImportError:
         return None
     p = torch.tensor(np.array(theta0, dtype=np.float64), requires_grad=True)
-    opt = getattr(torch.optim, name)([p], **kw)
-    out = []
-    for g in grads:
-        p.grad = torch.tensor(np.array(g, dtype=np.float64))
-        opt.step()
-        out.append(p.detach().numpy().copy())
-    return np.array(out)
+    return _steps(getattr(torch.optim, name)([p], **kw), p, grads, torch.tensor)
 
 
 THETA0 = np.array([0.5, -1.0, 2.0])

@@ -29,14 +29,27 @@ class LazyModuleMixin:
     runs ``initialize_parameters(input)``, removes itself and turns the layer into ``cls_to_become``."""
 
     cls_to_become = None
+    sized_by = None  # the size the first input gives (in_features, in_channels, num_features)
 
     def _wait_for_first_call(self):
         self._initialize_hook = self.register_forward_pre_hook(self._infer_parameters, with_kwargs=True)
+
+    def _uninitialized_weights(self, bias, device, dtype):
+        """A weight and (``bias``) a bias with no data yet, sized at the first call (Linear's and the convolutions')."""
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.bias = UninitializedParameter(device=device, dtype=dtype) if bias else None
+        self._wait_for_first_call()
 
     def has_uninitialized_params(self) -> bool:
         """Whether a parameter or buffer of this layer (not its children) still has no data."""
         own = list(self._parameters.values()) + list(self._buffers.values())
         return any(isinstance(t, UninitializedTensorMixin) for t in own)
+
+    def reset_parameters(self):
+        """The plain layer's initialisation, once sized: nothing to draw before the first call, and a layer whose
+        ``sized_by`` is still 0 was sized by load_state_dict, whose values stay."""
+        if not self.has_uninitialized_params() and getattr(self, self.sized_by) != 0:
+            super().reset_parameters()
 
     def initialize_parameters(self, *args, **kwargs):
         raise NotImplementedError(f"initialize_parameters is not implemented for {type(self).__name__}")
@@ -57,19 +70,13 @@ class LazyModuleMixin:
 class LazyLinear(LazyModuleMixin, Linear):
     """``Linear`` whose ``in_features`` is the last size of the first input."""
 
-    cls_to_become = Linear
+    cls_to_become, sized_by = Linear, "in_features"
 
     def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None):
         Module.__init__(self)
         self.in_features = 0
         self.out_features = _positive_int(out_features, "out_features", "LazyLinear")
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
-        self.bias = UninitializedParameter(device=device, dtype=dtype) if bias else None
-        self._wait_for_first_call()
-
-    def reset_parameters(self):
-        if not self.has_uninitialized_params() and self.in_features != 0:
-            super().reset_parameters()
+        self._uninitialized_weights(bias, device, dtype)
 
     def initialize_parameters(self, input, *args, **kwargs):
         if self.has_uninitialized_params():
@@ -89,6 +96,8 @@ class LazyLinear(LazyModuleMixin, Linear):
 class _LazyConvMixin(LazyModuleMixin):
     """What the lazy convolutions share: ``in_channels`` is the channel size of the first input."""
 
+    sized_by = "in_channels"
+
     def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):  # (PyTorch's LazyConvNd signature)
         self._lazy_setup(out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, 0,
@@ -101,13 +110,7 @@ class _LazyConvMixin(LazyModuleMixin):
         self._configure(groups, out_channels, kernel_size, stride, padding, dilation, groups, padding_mode,
                         output_padding)
         self.in_channels = 0
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
-        self.bias = UninitializedParameter(device=device, dtype=dtype) if bias else None
-        self._wait_for_first_call()
-
-    def reset_parameters(self):
-        if not self.has_uninitialized_params() and self.in_channels != 0:
-            super().reset_parameters()
+        self._uninitialized_weights(bias, device, dtype)
 
     def initialize_parameters(self, input, *args, **kwargs):
         if not self.has_uninitialized_params():
@@ -166,6 +169,8 @@ class LazyConvTranspose2d(_LazyConvTransposeMixin, ConvTranspose2d):
 class _LazyNormMixin(LazyModuleMixin):
     """What the lazy norms share: ``num_features`` is the channel size of the first input."""
 
+    sized_by = "num_features"
+
     def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None, *,
                  bias=True):  # (PyTorch's LazyBatchNormNd signature)
         self._lazy_setup(eps, momentum, affine, track_running_stats, device, dtype, bias)
@@ -182,10 +187,6 @@ class _LazyNormMixin(LazyModuleMixin):
             if self._buffers.get(name) is not None:
                 setattr(self, name, UninitializedBuffer(device=device, dtype=dtype))
         self._wait_for_first_call()
-
-    def reset_parameters(self):
-        if not self.has_uninitialized_params() and self.num_features != 0:
-            super().reset_parameters()
 
     def initialize_parameters(self, input, *args, **kwargs):
         if not self.has_uninitialized_params():

@@ -17,10 +17,10 @@ DEMOS = Path(__file__).resolve().parents[1] / "demos"
 
 
 @pytest.fixture(autouse=True)
-def _private_cache_and_output(tmp_path_factory, monkeypatch):
-    """Lessons that need a reference classifier train it into a cache of this test module's own, never
-    ~/.cache/minigan (a later lesson must not silently use what a test trained); output goes to a tmp folder."""
-    monkeypatch.setenv("MINIGAN_CACHE", str(tmp_path_factory.getbasetemp() / "minigan-cache"))
+def _output_in_a_tmp_folder(tmp_path_factory, monkeypatch):
+    """A lesson's output goes to a tmp folder.  A reference classifier a lesson needs comes from the run's own
+    cache (tests/conftest.py's $MINIGAN_CACHE, never ~/.cache/minigan): trained once per run by the first test
+    that needs it and loaded after that, as a learner's second lesson loads it (the GPU code-path runs below too)."""
     monkeypatch.setenv("MINIGAN_DEMO_OUT", str(tmp_path_factory.getbasetemp() / "lesson-out"))
 
 

@@ -333,3 +333,30 @@ def test_normalisation_shapes_refused_as_pytorch(call):
 ])
 def test_normalisation_shapes_taken_as_pytorch(call):
     _both_run(lambda lib: call(lib, lib.nn.functional))
+
+
+# ----------------------------------------------------------------------------- a size given as a list of one
+# PyTorch's 2-D convolutions and pools take each size as an int, a pair, or a list of one int (for both axes); a
+# pool's empty stride is its default (the kernel).  fold and unfold take an int or exactly two (RuntimeError).
+@pytest.mark.parametrize("call", [
+    lambda F, lib: F.conv2d(_t0(lib, 1, 1, 5, 5), _t0(lib, 1, 1, 3, 3), stride=[2]),
+    lambda F, lib: F.conv2d(_t0(lib, 1, 1, 5, 5), _t0(lib, 1, 1, 3, 3), padding=[1], dilation=(2,)),
+    lambda F, lib: F.conv_transpose2d(_t0(lib, 1, 1, 5, 5), _t0(lib, 1, 1, 3, 3), stride=[2], output_padding=[1]),
+    lambda F, lib: F.max_pool2d(_t0(lib, 1, 1, 5, 5), [2], padding=[1], stride=[1]),
+    lambda F, lib: F.avg_pool2d(_t0(lib, 1, 1, 5, 5), [2], stride=[]),
+    lambda F, lib: F.max_pool2d(_t0(lib, 1, 1, 5, 5), 2, stride=[]),
+])
+def test_a_size_as_a_list_of_one_as_pytorch(call):
+    ours = call(minigan.nn.functional, minigan)
+    theirs = call(torch.nn.functional, torch)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, lib: F.unfold(_t0(lib, 1, 1, 5, 5), [2]),
+    lambda F, lib: F.fold(_t0(lib, 1, 4, 16), (5, 5), [2]),
+    lambda F, lib: F.fold(_t0(lib, 1, 4, 16), [5], 2),
+])
+def test_fold_and_unfold_take_two_sizes_as_pytorch(call):
+    same_class(lambda lib: call(lib.nn.functional, lib), torch, minigan)

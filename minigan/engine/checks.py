@@ -224,9 +224,9 @@ def check_clamp(lo, hi) -> dict:
 # ----------------------------------------------------------------------------- leaky_relu
 # ----------------------------------------------------------------------------- conv2d, conv_transpose2d
 def pair(value, name: str, op: str, minimum: int) -> tuple:
-    """An int or an (h, w) pair of ints, each at least ``minimum``, as an (h, w) tuple."""
-    if isinstance(value, (tuple, list)) and len(value) == 2:
-        pair_ = tuple(value)
+    """An int or an (h, w) pair of ints (or PyTorch's list of one, for both), each at least ``minimum``, as (h, w)."""
+    if isinstance(value, (tuple, list)) and len(value) in (1, 2):
+        pair_ = tuple(value) * (3 - len(value))  # ([2]: (2, 2))
     else:
         pair_ = (value, value)
     for v in pair_:
@@ -246,7 +246,7 @@ def check_pool2d(op, x_shape, kernel_size, stride, padding, dilation=1, ceil_mod
     if len(x_shape) != 4:
         raise ShapeError(f"{op}: input must be 4-D (N, C, H, W), got shape {x_shape}")
     kernel = pair(kernel_size, "kernel_size", op, 1)
-    stride = kernel if stride is None else pair(stride, "stride", op, 1)
+    stride = kernel if stride is None or stride in ([], ()) else pair(stride, "stride", op, 1)  # ([]: the default)
     padding, dilation = pair(padding, "padding", op, 0), pair(dilation, "dilation", op, 1)
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
         raise DomainError(f"{op}: padding {padding} must be at most half the kernel size {kernel} (as in PyTorch)")

@@ -163,11 +163,19 @@ def _picking_kernels(channels, kh, kw, like):
     return Tensor._make(xp.eye(channels * kh * kw, dtype=like.dtype).reshape(-1, channels, kh, kw))
 
 
+def _two(op, **size):
+    """fold's and unfold's sizes: an int or exactly two (PyTorch's checks the count: RuntimeError), each >= 1."""
+    (name, value), = size.items()
+    if isinstance(value, (tuple, list)) and len(value) != 2:
+        raise DomainError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    return checks.pair(value, name, op, 1)
+
+
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """im2col, as PyTorch shows it: each kh×kw window of x (N, C, H, W) as a column of (N, C·kh·kw, L), L the
     number of windows.  It is a convolution whose kernels each pick one pixel, so its gradient is ``fold``
     (col2im, the transposed convolution) and every order comes from the convolution's."""
-    kh, kw = checks.pair(kernel_size, "kernel_size", "unfold", 1)  # (its type first, as PyTorch's)
+    kh, kw = _two("unfold", kernel_size=kernel_size)  # (its type first, as PyTorch's)
     x = _float(input, "unfold")
     if x.ndim != 4:
         raise ShapeError(f"unfold: input must be 4-D (N, C, H, W), got shape {tuple(x.shape)}")
@@ -179,8 +187,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """col2im, unfold's adjoint: the columns (N, C·kh·kw, L) added back onto an (N, C, H, W) image of
     ``output_size``, overlapping windows summing, as PyTorch's."""
     cols = _float(input, "fold")
-    (h, w), (kh, kw) = checks.pair(output_size, "output_size", "fold", 1), checks.pair(kernel_size, "kernel_size",
-                                                                                        "fold", 1)
+    (h, w), (kh, kw) = _two("fold", output_size=output_size), _two("fold", kernel_size=kernel_size)
     (sh, sw), (ph, pw) = checks.pair(stride, "stride", "fold", 1), checks.pair(padding, "padding", "fold", 0)
     dh, dw = checks.pair(dilation, "dilation", "fold", 1)
     ho, wo = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1

@@ -161,11 +161,11 @@ LOOP_HOME = "minigan.gans.training"
 
 
 def test_one_training_loop_and_one_checkpoint_layout():
-    steppers, layouts = {}, {}
+    steppers, layouts, cli = {}, {}, set(_cli_modules())
     for module in MODULES:
         tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (module in _cli_modules() and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            if (module in cli and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and node.func.attr == "train_step"):
                 steppers.setdefault(module, []).append(node.lineno)
             if isinstance(node, ast.Dict):  # a checkpoint: the trainer's state beside the random generators'

@@ -7,6 +7,7 @@ prints the command that resumes it.
 import json
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -232,6 +233,14 @@ def test_a_failed_checkpoint_write_names_the_file(tmp_path, capsys, monkeypatch)
 
 
 # ----------------------------------------------------------------------------- crafted checkpoints
+@pytest.fixture(scope="module")
+def ten_steps(tmp_path_factory):
+    """The folder of a 10-step run, finished; each case below damages a copy of it."""
+    out = tmp_path_factory.mktemp("ten-steps") / "run"
+    assert train(out, "gan", "--data", "ring:4", steps=10) == 0
+    return out
+
+
 def _set(path, value):
     def change(ckpt):
         node = ckpt
@@ -266,9 +275,9 @@ def _weight(value):
     (_weight(np.int64(1)), "int64 values"),
     (_weight(np.complex128(1)), "complex128 values"),
 ])
-def test_a_crafted_checkpoint_is_a_one_line_error(tmp_path, capsys, change, needle):
+def test_a_crafted_checkpoint_is_a_one_line_error(ten_steps, tmp_path, capsys, change, needle):
     out = tmp_path / "run"
-    assert train(out, "gan", "--data", "ring:4", steps=10) == 0
+    shutil.copytree(ten_steps, out)  # the run each case damages: trained once for all of them
     ckpt = load(out / "checkpoint.npz")
     change(ckpt)
     save(ckpt, out / "checkpoint.npz")

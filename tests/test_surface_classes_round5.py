@@ -360,3 +360,19 @@ def test_a_size_as_a_list_of_one_as_pytorch(call):
 ])
 def test_fold_and_unfold_take_two_sizes_as_pytorch(call):
     same_class(lambda lib: call(lib.nn.functional, lib), torch, minigan)
+
+
+# ----------------------------------------------------------------------------- cat's dim
+# PyTorch's cat, concat and concatenate refuse a dim out of range with IndexError, and each takes dim and axis.
+@pytest.mark.parametrize("name", ["cat", "concat", "concatenate"])
+@pytest.mark.parametrize("dim", [1, -2, 3])
+def test_cat_dim_out_of_range_as_pytorch(name, dim):
+    same_class(lambda lib: getattr(lib, name)([_t0(lib, 3), _t0(lib, 2)], dim), torch, minigan)
+
+
+@pytest.mark.parametrize("name", ["cat", "concat", "concatenate"])
+@pytest.mark.parametrize("key", ["dim", "axis"])
+def test_cat_takes_dim_and_axis_as_pytorch(name, key):
+    ours = getattr(minigan, name)([_t0(minigan, 2, 3), _t0(minigan, 2, 3)], **{key: 1})
+    theirs = getattr(torch, name)([_t0(torch, 2, 3), _t0(torch, 2, 3)], **{key: 1})
+    assert tuple(ours.shape) == tuple(theirs.shape) == (2, 6)

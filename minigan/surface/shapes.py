@@ -42,7 +42,8 @@ def check_cat(tensors, axis, op="cat"):
     if ndim == 0:
         raise ShapeError(f"{op}: zero-dimensional tensors cannot be concatenated")
     if not -ndim <= axis < ndim:
-        raise ShapeError(f"{op}: axis {axis} is out of range for tensors with {ndim} dimensions")
+        raise DimensionError(f"{op}: dim {axis} is out of range for tensors with {ndim} dimensions (expected "
+                             f"{-ndim} to {ndim - 1})")
     axis %= ndim
     first = tuple(tensors[0].shape)
     for i, t in enumerate(tensors[1:], start=1):
@@ -337,9 +338,9 @@ def _at_least_3d(t):
 
 # ------------------------------------ the free functions minigan.hstack, minigan.vstack, ... (toplevel.py: behind out=)
 
-def concat(tensors, dim=0):
+def concat(tensors, dim=0, *, axis=None):
     """``cat`` under its other name."""
-    return cat(tensors, dim)
+    return cat(tensors, dim, axis=axis)
 
 
 def hstack(tensors):
@@ -406,9 +407,9 @@ def is_same_size(input, other) -> builtins.bool:
     return _t(input, "is_same_size").shape == _t(other, "is_same_size").shape
 
 
-def concatenate(tensors, axis=0):
-    """``cat``, NumPy's name and argument: ``concatenate(tensors, axis)``."""
-    return cat(tensors, axis)
+def concatenate(tensors, axis=0, *, dim=None):
+    """``cat``, NumPy's name and argument: ``concatenate(tensors, axis)`` (or PyTorch's dim=)."""
+    return cat(tensors, axis if dim is None else dim)
 
 
 def swapaxes(input, axis0, axis1):

@@ -9,13 +9,14 @@ from collections import namedtuple
 
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError
+from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import reduce as R
 from minigan.engine.tensor import Tensor
 from minigan.surface import pointwise
 from minigan.surface.indexing import _along
 from minigan.surface.operands import _t
 from minigan.surface.out import write_out
-from minigan.surface.pointwise import isclose, logaddexp, where
+from minigan.surface.pointwise import isclose, where
 from minigan.surface.shapes import cat
 
 
@@ -145,19 +146,43 @@ def cummin(input, dim):
 
 
 def logcumsumexp(input, dim):
-    """log Σ_{j ≤ i} exp(x_j) along ``dim``, without overflow: a log-step scan of logaddexp (differentiable)."""
+    """log Σ_{j ≤ i} exp(x_j) along ``dim``, without overflow; differentiated by PyTorch's formula (LogCumSumExp)."""
     x = _t(input, "logcumsumexp")
     if x.dtype.kind != "f":
         raise DtypeError(f"logcumsumexp: input must be floating point, got {x.dtype}")
-    if x.ndim == 0:
-        return x.clone()
-    d = checks.normalize_axis(dim, x.ndim, "logcumsumexp", single=True)
-    n, step = x.shape[d], 1
-    while step < n:
-        x = cat([x.narrow(d, 0, step), logaddexp(x.narrow(d, step, n - step), x.narrow(d, 0, n - step))],
-                           dim=d)
-        step *= 2
-    return x.clone() if n <= 1 else x  # (over one entry the loop makes nothing new: never the input itself)
+    return LogCumSumExp.apply(x, axis=checks.normalize_axis(dim, x.ndim, "logcumsumexp", single=True) if x.ndim else 0)
+
+
+class LogCumSumExp(Node):
+    """The running log Σ exp along ``axis``, a log-step scan of logaddexp.  Its gradient is PyTorch's formula
+    (logcumsumexp_backward): the positive and negative parts of the gradient g apart, each
+    exp(reverse_logcumsumexp(log |g| − out) + x), so NaN at a ±∞ entry as PyTorch's, and differentiable again."""
+
+    def forward(self, x, axis=0):
+        xp, self.axis = backend.get_array_module(x), axis
+        out, n, step = x.copy(), (x.shape[axis] if x.ndim else 1), 1
+        while step < n:  # out[i] = logaddexp(out[i], out[i − step]): each entry then holds 2·step entries' sum
+            head, tail, behind = (xp.take(out, range(*r), axis) for r in ((step,), (step, n), (n - step,)))
+            out = xp.concatenate([head, xp.logaddexp(tail, behind)], axis=axis)
+            step *= 2
+        self.save_for_backward(x, out)
+        return out
+
+    def backward(self, grad):  # d/dx_j = Σ_{i ≥ j} g_i·exp(x_j − out_i), as exp(reverse-lcse(log g − out) + x)
+        x, out = self.saved_tensors
+        xp, g, lowest = namespace(grad), value(grad), backend.np.finfo(x.dtype).min
+        if x.ndim == 0:
+            return (grad,)
+
+        def reverse(v):  # logcumsumexp from the end
+            flip = (lambda a: a.flip((self.axis,))) if isinstance(v, Tensor) else \
+                (lambda a: backend.get_array_module(a).flip(a, self.axis))
+            return flip(LogCumSumExp.apply(flip(v), axis=self.axis))
+
+        with backend.np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (log 0 = −∞; ∞ − ∞ = NaN)
+            log_abs = xp.log(xp.where(g < 0, -grad, grad))  # log |g|
+            parts = [reverse(xp.where(mask, log_abs, lowest) - out) + x for mask in (g > 0, g < 0)]
+            return (xp.exp(parts[0]) - xp.exp(parts[1]),)
 
 
 def bincount(input, weights=None, minlength=0):

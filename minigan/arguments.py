@@ -15,6 +15,7 @@ import math
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.checks import is_integer
+from minigan.engine.tensor import Tensor
 
 
 def positive_int(who: str, name: str, value) -> int:
@@ -67,6 +68,16 @@ def value_range(who: str, value) -> tuple:
         raise ValueError(f"{who}: got value_range={value!r}, expected (low, high) with finite low < high, "
                          "such as (0, 1) or (-1, 1)")
     return low, high
+
+
+def floating_array(who: str, name: str, value):
+    """The array of ``value``, a Tensor or an array, of a floating dtype (a Parameter's data, an attack's inputs)."""
+    array = value.array if isinstance(value, Tensor) else value
+    if not backend.is_array(array):
+        raise TypeError(f"{who}: {name} must be a Tensor or an array, got {type(value).__name__}")
+    if not backend.is_floating(array.dtype):
+        raise TypeError(f"{who}: {name} must be floating-point, got dtype {array.dtype}")
+    return array
 
 
 def labels(who: str, labels, n: int, num_classes: int):

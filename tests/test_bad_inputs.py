@@ -173,7 +173,7 @@ CASES = [
     ("requires-grad-bool", lambda d: minigan.tensor(np.ones(3, bool)).requires_grad_(), TypeError,
      r"requires_grad: only floating-point tensors can require gradients, got dtype bool"),
     ("parameter-int", lambda d: nn.Parameter(np.arange(3)), TypeError,
-     r"Parameter: data must be floating point, got dtype int64"),
+     r"Parameter: data must be floating-point, got dtype int64"),
     # labels out of range or non-integer
     ("cross_entropy-label-too-big", lambda d: F.cross_entropy(T(2, 3), np.array([0, 3])), DomainError,
      r"^cross_entropy: label 3 is out of range for 3 classes \(expected 0\.\.2\)"),

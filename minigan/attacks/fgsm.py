@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 
 import minigan.functional as F
-from minigan import autograd
+from minigan import arguments, autograd
 from minigan._tensor_surface import Tensor, from_numpy
 from minigan.engine import backend
 from minigan.engine.grad_mode import enable_grad, no_grad
@@ -71,12 +71,7 @@ def _as_input(model, x, who):
     if not callable(model) or not callable(getattr(model, "parameters", None)):
         raise TypeError(f"{who}: model must be a minigan Module (callable, with .parameters()), "
                         f"got {type(model).__name__}")
-    if isinstance(x, Tensor):
-        x = x.array
-    if not backend.is_array(x):
-        raise TypeError(f"{who}: x must be a Tensor or an array, got {type(x).__name__}")
-    if not backend.is_floating(x.dtype):
-        raise TypeError(f"{who}: x must be floating point (e.g. pixels in [0, 1]), got dtype {x.dtype}")
+    x = arguments.floating_array(who, "x", x)
     device = model.device
     return backend.to_device(x, device) if backend.device_of(x) != device.type else x
 

@@ -24,7 +24,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from minigan import _tensor_surface
+from minigan import _tensor_surface, arguments
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.errors import IndexOutOfRange, ShapeError, StateDictError
@@ -60,12 +60,7 @@ class Parameter(Tensor):
     """
 
     def __init__(self, data, requires_grad=True):
-        if isinstance(data, Tensor):
-            data = data.array
-        if not backend.is_array(data):
-            raise TypeError(f"Parameter: expected a floating-point array or Tensor, got {type(data).__name__}")
-        if not backend.is_floating(data.dtype):
-            raise TypeError(f"Parameter: data must be floating-point, got dtype {data.dtype}")
+        data = arguments.floating_array("Parameter", "data", data)
         if not getattr(data.flags, "writeable", True):  # np.broadcast_to, frombuffer: an optimizer must write it
             data = data.copy()
         self._setup(data, requires_grad=bool(requires_grad))  # shares the array, as torch.nn.Parameter does

@@ -19,10 +19,19 @@ _OF: dict = {}  # NumPy dtype -> the one minigan dtype for it
 class dtype:  # noqa: N801 - PyTorch's name
     """A tensor's element type: ``minigan.float32``, ``minigan.int64``, ``minigan.bool``, ..."""
 
-    __slots__ = ("dtype",)
+    # NumPy's attributes read most (``x.dtype.kind`` in every op's dtype check) are fields of their own: through
+    # __getattr__, which Python calls only after the normal lookup has failed, each read made and dropped an
+    # AttributeError (with the field below, 0.21 M of the 24.3 M instructions of an iteration of mlp-ring, in
+    # benchmarks/paired_trees.py: docs/performance.md)
+    __slots__ = ("dtype", "__numpy_dtype__", "kind", "itemsize", "name", "type")
 
     def __init__(self, numpy_dtype):
         self.dtype = backend.np.dtype(numpy_dtype)  # what NumPy and CuPy read
+        # numpy.dtype(x.dtype) asks for __numpy_dtype__ first since NumPy 2.4 (earlier ones read .dtype): a field, not
+        # a property, so that the conversion calls no Python function
+        self.__numpy_dtype__ = self.dtype
+        self.kind, self.itemsize, self.name, self.type = (self.dtype.kind, self.dtype.itemsize, self.dtype.name,
+                                                          self.dtype.type)
 
     def __repr__(self):
         return f"minigan.{self.dtype.name}"
@@ -45,12 +54,8 @@ class dtype:  # noqa: N801 - PyTorch's name
     def __hash__(self):
         return hash(self.dtype)
 
-    def __getattr__(self, name):  # NumPy's attributes: kind, itemsize, name, type, char, str, ...
+    def __getattr__(self, name):  # NumPy's other attributes: char, str, alignment, ...
         return getattr(self.dtype, name)
-
-    @property
-    def __numpy_dtype__(self):  # what numpy.dtype(self) asks for first since NumPy 2.4 (earlier ones read .dtype);
-        return self.dtype  # through __getattr__ the NumPy dtype's AttributeError came back: an exception a layer call
 
     def __reduce__(self):  # copies and pickles are the one object
         return of, (self.dtype.str,)

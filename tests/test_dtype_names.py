@@ -54,3 +54,15 @@ def test_still_a_numpy_dtype_underneath():
     assert np.finfo(f).eps == np.finfo(np.float32).eps and f.type(1.5) == np.float32(1.5)
     assert copy.deepcopy(f) is f and pickle.loads(pickle.dumps(f)) is f and isinstance(f, minigan.dtype)
     assert minigan.ones(2).dtype is minigan.float32 is minigan.float and minigan.long is minigan.int64
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_numpys_attributes_are_the_dtypes_own(name):
+    """kind, itemsize, name and type (what every op's dtype check reads) are found by the normal lookup, not handed on
+    by __getattr__, which Python calls only after that lookup has failed: an AttributeError made and dropped each read.
+    The rest of NumPy's attributes are still handed on."""
+    mine, theirs = getattr(minigan, name), np.dtype(getattr(minigan, name).dtype)
+    for attr in ("kind", "itemsize", "name", "type"):
+        assert object.__getattribute__(mine, attr) == getattr(theirs, attr)
+    assert (mine.char, mine.str, mine.alignment) == (theirs.char, theirs.str, theirs.alignment)
+    assert np.dtype(mine) is theirs and np.zeros(1, mine).dtype == theirs

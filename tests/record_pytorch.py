@@ -47,7 +47,7 @@ def version_tuple(version):
     return tuple(int(part) for part in version.split("+")[0].split(".")[:2])
 
 
-# ----------------------------------------------------------------------------- the survey's results as JSON
+# ----------------------------------------------------------------------------- results as JSON
 def _number(x):
     """A NumPy float as the shortest decimal that gives the same value back in its own dtype (JSON writes NaN and
     Infinity as such); a complex number as [real, imaginary]."""
@@ -365,11 +365,12 @@ for _family in PROGRAM_FAMILIES:
 
 
 def stale(family):
-    """What a record says that PyTorch (installed here) no longer says, or why the two are not comparable."""
+    """What a record says that PyTorch (installed here) no longer says; None where the record is another PyTorch
+    version's (the caller skips, naming both)."""
     import torch
     recorded = load(family)
     if version_tuple(recorded["pytorch"]) != version_tuple(torch.__version__):
-        return None  # (another PyTorch: the caller skips, naming both versions)
+        return None
     record, differences = FAMILIES[family]
     return differences(recorded["records"], json.loads(json.dumps(record())))
 

@@ -611,10 +611,11 @@ def test_a_lesson_run_cell_by_cell_writes_under_out_and_counts_its_seeds(tmp_pat
 
 # ----------------------------------------------------------------------------- every fast lesson on a GPU's code path
 DEVICE_RUNS = {  # lesson -> the fast settings its own test above uses
-    "07_saturating_vs_nonsaturating": dict(steps=120, head=200, eval_every=20, seeds=(0,), verbose=False),
     "15_wgan_learning_curve": dict(steps=10, seeds=(0,), eval_every=5, verbose=False),
     "16_began": dict(steps=10, gammas=(1.0,), seeds=(0,), eval_every=5, batch_size=16, verbose=False),
-    # the rest at a few steps: enough to reach every line that moves data between the host and the device
+    # the rest at a few steps: enough to reach every line that moves data between the host and the device (07 at
+    # these runs every line of the lesson that its test's settings, steps=120 and head=200, run)
+    "07_saturating_vs_nonsaturating": dict(steps=20, head=20, eval_every=10, seeds=(0,), verbose=False),
     "06_optimal_discriminator": dict(steps=20, batch=64, seeds=(0,), verbose=False),
     "08_linear_autoencoder_saddle": dict(n=16),
     "09_limit_cycles": dict(steps=20), "10_adam_vs_optimistic_adam": dict(steps=20, seeds=(0,), animate=False),

@@ -59,27 +59,12 @@ def empty_cache() -> None:
     backend.free_gpu_cache()
 
 
-class _CudaConstructor(LegacyConstructor):
-    """``minigan.cuda.FloatTensor(...)``: the typed constructor on the GPU, as ``torch.cuda.FloatTensor``."""
-
-    device = "cuda"
-
-    def __call__(self, *data, device="cuda"):
-        return super().__call__(*data, device=device)
-
-    def __instancecheck__(self, x):
-        return super().__instancecheck__(x) and x.device.type == "cuda"
-
-    def __repr__(self):
-        return f"minigan.cuda.{self.name}"
-
-
-FloatTensor = _CudaConstructor("FloatTensor")
-DoubleTensor = _CudaConstructor("DoubleTensor")
-LongTensor = _CudaConstructor("LongTensor")
-IntTensor = _CudaConstructor("IntTensor")
-ByteTensor = _CudaConstructor("ByteTensor")
-BoolTensor = _CudaConstructor("BoolTensor")
+FloatTensor = LegacyConstructor("FloatTensor", device="cuda")
+DoubleTensor = LegacyConstructor("DoubleTensor", device="cuda")
+LongTensor = LegacyConstructor("LongTensor", device="cuda")
+IntTensor = LegacyConstructor("IntTensor", device="cuda")
+ByteTensor = LegacyConstructor("ByteTensor", device="cuda")
+BoolTensor = LegacyConstructor("BoolTensor", device="cuda")
 
 __all__ = ["is_available", "device_count", "current_device", "set_device", "get_device_name", "memory_allocated",
            "manual_seed", "manual_seed_all", "synchronize", "empty_cache",

@@ -283,21 +283,23 @@ def is_inference_mode_enabled() -> bool:
 
 class LegacyConstructor:
     """``FloatTensor(2, 3)`` (sizes: zeros of that shape) or ``FloatTensor(data)`` (a copy cast to the type),
-    PyTorch's typed constructors; ``isinstance(x, FloatTensor)`` checks the dtype, as in PyTorch."""
+    PyTorch's typed constructors; ``isinstance(x, FloatTensor)`` checks the dtype, as in PyTorch.  ``minigan.cuda``'s
+    (``device="cuda"``, as ``torch.cuda.FloatTensor``) make tensors on the GPU and check the device too."""
 
-    device = "cpu"  # minigan.cuda's constructors say "cuda": x.type(minigan.cuda.FloatTensor) moves x there
-
-    def __init__(self, name):
-        self.name, self.dtype = name, TYPE_NAMES[name]
+    def __init__(self, name, device="cpu"):
+        # (x.type(minigan.cuda.FloatTensor) reads the device and moves x there)
+        self.name, self.dtype, self.device = name, TYPE_NAMES[name], device
 
     def __call__(self, *data, device=None):
+        if device is None and self.device == "cuda":  # minigan.cuda's: on the GPU unless told otherwise
+            device = "cuda"
         return Tensor(*data, dtype=self.dtype, device=device)
 
     def __instancecheck__(self, x):
-        return isinstance(x, Tensor) and x.dtype == self.dtype
+        return isinstance(x, Tensor) and x.dtype == self.dtype and (self.device == "cpu" or x.device.type == "cuda")
 
     def __repr__(self):
-        return f"minigan.{self.name}"
+        return f"minigan.{self.name}" if self.device == "cpu" else f"minigan.cuda.{self.name}"
 
 
 FloatTensor = LegacyConstructor("FloatTensor")

@@ -376,3 +376,27 @@ def test_cat_takes_dim_and_axis_as_pytorch(name, key):
     ours = getattr(minigan, name)([_t0(minigan, 2, 3), _t0(minigan, 2, 3)], **{key: 1})
     theirs = getattr(torch, name)([_t0(torch, 2, 3), _t0(torch, 2, 3)], **{key: 1})
     assert tuple(ours.shape) == tuple(theirs.shape) == (2, 6)
+
+
+# ----------------------------------------------------------------------------- interpolate's order
+# PyTorch's interpolate (and the upsample forms, which call it) reads its arguments first: align_corners with a
+# mode that picks or averages pixels, both or neither of size and scale_factor, a size or scale per axis of another
+# count (ValueError); then the input's number of axes and the mode for it (NotImplementedError); then the dtype.
+@pytest.mark.parametrize("call", [
+    lambda F, x: F.interpolate(x, size=None, scale_factor=None),
+    lambda F, x: F.interpolate(x, size=4, scale_factor=2.0),
+    lambda F, x: F.interpolate(x, scale_factor=2.0, mode="nearest", align_corners=True),
+    lambda F, x: F.interpolate(x, scale_factor=2.0, mode="area", align_corners=False),
+    lambda F, x: F.interpolate(x, size=[4, 4, 4]),
+    lambda F, x: F.interpolate(x, scale_factor=[2.0, 2.0, 2.0]),
+    lambda F, x: F.interpolate(x, scale_factor=2.0),
+    lambda F, x: F.interpolate(x, scale_factor=2.0, mode="bilinear"),
+    lambda F, x: F.upsample(x), lambda F, x: F.upsample_bilinear(x), lambda F, x: F.upsample_nearest(x),
+    lambda F, x: F.upsample_bilinear(x, scale_factor=2),
+])
+@pytest.mark.parametrize("shape", [(5,), (3, 1), (1, 2, 3), (1, 1, 2, 2), ()])
+@pytest.mark.parametrize("dtype", ["float64", "bool", "int64"])
+def test_interpolate_refusals_in_pytorchs_order(call, shape, dtype):
+    fn = lambda lib: call(lib.nn.functional, lib.ones(shape, dtype=getattr(lib, dtype)))
+    if raised(fn, torch) is not None:
+        same_class(fn, torch, minigan, one_line=False)

@@ -86,18 +86,26 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     centre is nearest), ``linear``/``bilinear`` blend the two nearest input pixels along each axis, ``bicubic``
     four (Keys' cubic convolution, a = −0.75), ``area`` averages (adaptive average pooling).  ``align_corners``
     (linear modes): True lines up the corner pixels, False (PyTorch's default) the pixel centres."""
-    nearest = isinstance(mode, str) and mode.startswith("nearest")  # picks pixels: any dtype (a uint8 mask too)
-    input = _tensor(input, "interpolate") if nearest else _float(input, "interpolate")
-    if input.ndim not in _RESIZE_MODES:
-        raise ShapeError(f"interpolate: input must be (N, C, L) or (N, C, H, W), got shape {tuple(input.shape)}")
-    modes, axes = _RESIZE_MODES[input.ndim], tuple(range(2, input.ndim))
-    if mode not in modes:
-        raise ValueError(f"interpolate: mode for a {input.ndim}-D input must be one of {modes}, got mode={mode!r}")
-    if (size is None) == (scale_factor is None):
-        raise ValueError("interpolate: give exactly one of size and scale_factor")
-    if align_corners is not None and mode not in ("linear", "bilinear", "bicubic"):
+    input = _tensor(input, "interpolate")  # (PyTorch's order: the arguments, the axes and mode, then the dtype)
+    if align_corners is not None and mode in ("nearest", "nearest-exact", "area"):
         raise ValueError(f"interpolate: align_corners is for the linear and cubic modes only, not mode={mode!r} "
                          "(PyTorch refuses it too)")
+    if (size is None) == (scale_factor is None):
+        raise ValueError("interpolate: give exactly one of size and scale_factor")
+    given = size if size is not None else scale_factor
+    if isinstance(given, (tuple, list)) and len(given) != input.ndim - 2:
+        raise ValueError(f"interpolate: {'size' if size is not None else 'scale_factor'} {given!r} must name one size "
+                         f"for each of the input's {max(input.ndim - 2, 0)} spatial axes (input shape "
+                         f"{tuple(input.shape)}, (N, C, L) or (N, C, H, W))")
+    if input.ndim not in _RESIZE_MODES:  # (NotImplementedError, as PyTorch's)
+        raise NotImplementedError(f"interpolate: input must be 3-D (N, C, L) or 4-D (N, C, H, W), got shape "
+                                  f"{tuple(input.shape)}")
+    modes, axes = _RESIZE_MODES[input.ndim], tuple(range(2, input.ndim))
+    if mode not in modes:
+        raise NotImplementedError(f"interpolate: mode for a {input.ndim}-D input must be one of {modes}, got "
+                                  f"mode={mode!r}")
+    if not (mode.startswith("nearest") and input.dtype == backend.np.uint8):  # (nearest picks pixels: PyTorch's
+        input = _float(input, "interpolate")  # kernels take a uint8 image or mask too, no other integer or bool)
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not provided (it matters when shrinking)")
     if size is not None:

@@ -80,10 +80,10 @@ def test_a_lab_run_stepped_n_times_gives_trains_numbers(tmp_path, session, case)
     session.call("step", n=100)  # stops at the run's last step, as train does
     run = session.run
     assert run.step_count == 8 and session.frame_seq > 3
-    assert_same_evals(said["evals"], run.evals)
+    assert_same_evals(said["evals"], run.loop.evals)
     losses = train_losses(tmp_path / "cli")
     for key, series in losses.items():
-        assert run.history[key] == pytest.approx(series, abs=1e-6), key
+        assert run.loop.history[key] == pytest.approx(series, abs=1e-6), key
 
 
 def train_losses(folder):
@@ -116,7 +116,7 @@ def test_the_lab_opens_a_train_run_and_continues_it_as_resume_does(tmp_path, ses
         session.call("play")
     session.call("extend", steps=8)
     session.call("step", n=4)
-    assert_same_evals(extended["evals"], session.run.evals)
+    assert_same_evals(extended["evals"], session.run.loop.evals)
     session.call("save", name="cli")  # the run it was opened from: saved back in place
     assert json.loads((tmp_path / "runs" / "cli" / "metrics.json").read_text())["step"] == 8
 
@@ -186,7 +186,7 @@ def test_bad_values_get_a_clear_message_and_leave_the_run_untouched(tmp_path, se
     assert needle in str(err.value) and "\n" not in str(err.value)
     assert (session.run_id, session.run.step_count, session.run.live_values()) == before
     session.call("step", n=7)  # and the run goes on with the numbers of a run that was never disturbed
-    assert session.run.history["loss_d"] == pytest.approx(undisturbed_losses(), abs=1e-6)
+    assert session.run.loop.history["loss_d"] == pytest.approx(undisturbed_losses(), abs=1e-6)
 
 
 @functools.lru_cache(maxsize=1)
@@ -194,7 +194,7 @@ def undisturbed_losses():
     run = LabRun(check_run_settings({"algorithm": "gan", "data": "ring", "batch_size": 32, "seed": 5, "steps": 10}))
     for _ in range(10):
         run.step()
-    return tuple(run.history["loss_d"])
+    return tuple(run.loop.history["loss_d"])
 
 
 def test_a_diverging_run_stops_with_a_message_in_the_page(tmp_path, session):
@@ -207,7 +207,7 @@ def test_a_diverging_run_stops_with_a_message_in_the_page(tmp_path, session):
         time.sleep(0.02)  # the page hears of it in the next frame
     # the third step diverged (the stand-in step above does not count itself: the loop names the step it takes)
     assert not session.playing and session.message.startswith("training diverged at step 3 (loss_d=nan)")
-    assert len(session.run.history["step"]) == 2
+    assert len(session.run.loop.history["step"]) == 2
 
 
 def test_a_run_folder_link_out_of_the_runs_folder_is_refused(tmp_path, session):
@@ -248,7 +248,7 @@ def test_drawn_points_train_and_come_back_from_a_saved_run(tmp_path, session):
     session.call("reset", settings={"algorithm": "wgan-gp", "data": "points", "batch_size": 16, "steps": 6},
                  points=points)
     session.call("step", n=6)
-    assert session.run.evals == [] and session.run.exp.mixture.num_modes == 4
+    assert session.run.loop.evals == [] and session.run.exp.mixture.num_modes == 4
     saved = session.call("save", name="mine")
     assert any("points.csv" in note for note in saved["notes"])
     assert parse_points((tmp_path / "runs" / "mine" / "points.csv").read_text()).tolist() == points

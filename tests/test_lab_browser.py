@@ -144,7 +144,7 @@ def test_a_live_change_and_a_preset_reach_the_run(lab, page):
     page.find_element("id", "last-step").send_keys("1600")
     page.find_element("id", "apply").click()
     until(page, "return document.getElementById('steps').textContent === '1600'")
-    assert session.run.steps == 1600 and session.run.schedule_steps == 1500  # as train --resume --steps 1600
+    assert session.run.steps == 1600 and session.run.loop.schedule_steps == 1500  # as train --resume --steps 1600
 
 
 def test_the_noise_prior_is_chosen_in_the_page_and_a_lessons_preset_pins_it(lab, page):

@@ -24,7 +24,7 @@ def test_a_frame_estimates_the_mode_metrics_until_the_full_evaluation():
         run.step()
     full = run.frame()["eval"]
     assert "estimate" not in full and full["step"] == 20 and full["num_samples"] == 2500
-    assert full == run.evals[-1]
+    assert full == run.loop.evals[-1]
 
 
 def test_drawn_points_have_no_estimate():

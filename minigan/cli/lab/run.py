@@ -141,7 +141,7 @@ class LabRun:
     def algorithm(self) -> str:
         return self.exp.algorithm
 
-    # the loop's state, as the page and LabSession read it
+    # the loop's length, as the page and LabSession read and extend it (the rest of its state: self.loop)
     @property
     def steps(self) -> int:
         return self.loop.steps
@@ -149,22 +149,6 @@ class LabRun:
     @steps.setter
     def steps(self, value: int) -> None:  # Extend: the schedule stays laid over the first steps
         self.loop.steps = int(value)
-
-    @property
-    def eval_every(self) -> int:
-        return self.loop.eval_every
-
-    @property
-    def schedule_steps(self) -> int:
-        return self.loop.schedule_steps
-
-    @property
-    def history(self) -> dict:
-        return self.loop.history
-
-    @property
-    def evals(self) -> list:
-        return self.loop.evals
 
     # ------------------------------------------------------------------ training (train's loop)
     def step(self) -> dict:
@@ -291,7 +275,8 @@ class LabRun:
         return {"step": self.step_count, "steps": self.steps, "lr_now": self.current_lr(),
                 "fake": b64(fakes.array), "pull": b64(pull), "pull_max": float(norms.max()),
                 "heat": b64(heat), "heat_min": float(heat.min()), "heat_max": float(heat.max()),
-                "manifold": b64(manifold), "eval": self.evals[-1] if self.evals else self.estimate(fakes.array)}
+                "manifold": b64(manifold),
+                "eval": self.loop.evals[-1] if self.loop.evals else self.estimate(fakes.array)}
 
     def estimate(self, fakes):
         """Until the first full evaluation (2,500 samples at step eval_every): the mode metrics of the fakes the
@@ -309,11 +294,11 @@ class LabRun:
         """What the page needs once per run: settings, view, real points, modes, history so far."""
         exp = self.exp
         return {"settings": self.settings, "config": exp.config, "live": self.live_values(), "steps": self.steps,
-                "eval_every": self.eval_every, "bounds": self.bounds, "heat_size": HEAT_SIZE, "manifold": MANIFOLD,
+                "eval_every": self.loop.eval_every, "bounds": self.bounds, "heat_size": HEAT_SIZE, "manifold": MANIFOLD,
                 "heat_kind": self.heat_kind(), "real": b64(self.real_shown),
                 "modes": exp.mixture.modes.tolist() if exp.mixture.num_modes <= 2500 else [],
-                "metrics": self.points is None, "history": {k: list(v) for k, v in self.history.items()},
-                "evals": list(self.evals),
+                "metrics": self.points is None, "history": {k: list(v) for k, v in self.loop.history.items()},
+                "evals": list(self.loop.evals),
                 "changes": self.changes, "folder": self.folder.name if self.folder else None,
                 "command": self.command()}
 
@@ -333,8 +318,8 @@ class LabRun:
                 words += [options[name], f"{cfg[name]:g}" if isinstance(cfg[name], float) else str(cfg[name])]
             else:
                 unsaid.append(f"{name}={cfg[name]}")
-        if self.eval_every != max(1, self.steps // 10):
-            words += ["--eval-every", str(self.eval_every)]
+        if self.loop.eval_every != max(1, self.steps // 10):
+            words += ["--eval-every", str(self.loop.eval_every)]
         notes = []
         if cfg["data"] == "points":
             notes.append("train has no option for your own points (they are saved as points.csv beside the run)")
@@ -356,9 +341,9 @@ class LabRun:
         followed)."""
         exp, loop = self.exp, self.loop
         final = loop.final_metrics() if self.points is None else {"step": self.step_count}
-        config = dict(exp.config, steps=self.steps, eval_every=self.eval_every, checkpoint_every=self.eval_every)
+        config = dict(exp.config, steps=self.steps, eval_every=loop.eval_every, checkpoint_every=loop.eval_every)
         if exp.config.get("lr_decay"):
-            config["lr_schedule_steps"] = self.schedule_steps
+            config["lr_schedule_steps"] = loop.schedule_steps
         command = self.command(str(folder))
         names = RUN_FILES if self.points is not None else RUN_FILES[:2]  # only what this run writes is replaced
         with RunFolder(folder, "lab", names, force=self.folder == folder) as out:
@@ -366,8 +351,8 @@ class LabRun:
             out.write("checkpoint.npz", lambda path: save(state, path))
             status = "ok" if self.step_count >= self.steps else f"saved by the lab at step {self.step_count}"
             out.write_json("metrics.json", {
-                "config": config, "status": status, "step": self.step_count, "final": final, "evals": self.evals,
-                "losses": windowed_losses(self.history), "wall_seconds": time.perf_counter() - self.started,
+                "config": config, "status": status, "step": self.step_count, "final": final, "evals": loop.evals,
+                "losses": windowed_losses(loop.history), "wall_seconds": time.perf_counter() - self.started,
                 "command": command, "changes": self.changes})
             if self.points is not None:
                 out.write_text("points.csv", "x,y\n" + "".join(f"{x:.9g},{y:.9g}\n" for x, y in self.points.tolist()))

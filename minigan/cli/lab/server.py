@@ -248,7 +248,7 @@ class LabHandler(BaseHTTPRequestHandler):
                     history = state.pop("history")
                     self._event("run", state)
                 else:
-                    history = session.run.history if session.run_id == run_id else {"step": []}
+                    history = session.run.loop.history if session.run_id == run_id else {"step": []}
                 t0, c0 = time.perf_counter(), time.thread_time()
                 losses, sent_steps = _since(history, sent_steps, frame_step)
                 self._event("frame", text, losses)

@@ -13,6 +13,7 @@ from minigan import linalg
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.dtypes import TYPE_NAMES
+from minigan.surface import creation
 from minigan.surface.creation import _made, _xp
 from minigan.surface.out import factory_out
 from minigan.toplevel import set_default_device, set_default_dtype
@@ -28,6 +29,7 @@ def range(start, end, step=1, *, dtype=None, layout=None, device=None, requires_
                   "[start, end).", UserWarning, stacklevel=3)  # (3: the program's line, past factory_out)
     if layout is not None:
         raise TypeError("range: layout= other than the default (strided) is not provided")
+    creation.no_bool_range("range", dtype)
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if step == 0:
         raise RuntimeError("step must be nonzero")

@@ -203,20 +203,25 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
 
 
 @factory_out
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, layout=None,
+def arange(start=None, end=None, step=1, *, dtype=None, device=None, requires_grad=False, layout=None,
            pin_memory=False) -> Tensor:
     """start, start+step, ... < end; int64 when every argument is an integer (or an integer 0-d tensor), else
-    float32 (as PyTorch)."""
+    float32 (as PyTorch).  arange(n) and arange(end=n) start at 0."""
     creation.only_defaults("arange", layout, pin_memory)
+    creation.no_bool_range("arange", dtype)
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
-    if end is None:
-        start, end = 0, start
+    if start is None or end is None:
+        if start is None and end is None:
+            raise TypeError("arange: missing end (arange(end), arange(start, end) or arange(start, end, step))")
+        start, end = 0, start if end is None else end
     ints = builtins.all(checks.is_integer(v) for v in (start, end, step))
     default = backend.np.int64 if ints else backend.DEFAULT_DTYPE
-    if step == 0:
-        raise ValueError("arange: step must not be 0")
+    if step == 0:  # (RuntimeError, as PyTorch's)
+        raise DomainError("arange: step must not be 0")
     if not (math.isfinite(start) and math.isfinite(end)):  # (an infinite step gives no values, as PyTorch's)
         raise DomainError(f"arange: start and end must be finite, got {start} and {end}")
+    if (end - start) * step < 0:
+        raise DomainError(f"arange: end {end} lies on the other side of start {start} from the step {step}")
     return _made(_xp(device).arange(start, end, step).astype(dtype or default), requires_grad)
 
 
@@ -226,9 +231,10 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     """``steps`` evenly spaced values from start to end, both included (float32).  As PyTorch's: the first half
     counts up from start, the second down from end, by one step (a NaN or infinite step gives NaN everywhere)."""
     creation.only_defaults("linspace", layout, pin_memory)
+    creation.no_bool_range("linspace", dtype)
     steps = creation.integer(steps, "linspace", "steps")
-    if steps < 0:
-        raise ValueError(f"linspace: steps must be a non-negative int, got {steps!r}")
+    if steps < 0:  # (RuntimeError, as PyTorch's)
+        raise DomainError(f"linspace: steps must be a non-negative int, got {steps!r}")
     for name, v in (("start", start), ("end", end)):
         if isinstance(v, Tensor) and v.ndim:
             raise ShapeError(f"linspace: {name} must be a number or a 0-d tensor, got shape {tuple(v.shape)}")

@@ -400,3 +400,24 @@ def test_interpolate_refusals_in_pytorchs_order(call, shape, dtype):
     fn = lambda lib: call(lib.nn.functional, lib.ones(shape, dtype=getattr(lib, dtype)))
     if raised(fn, torch) is not None:
         same_class(fn, torch, minigan, one_line=False)
+
+
+# ----------------------------------------------------------------------------- arange, range, linspace
+# PyTorch's ranges have no bool kernel (NotImplementedError, before the bounds are read); arange refuses a step of 0
+# and bounds on the wrong side of the step's sign (RuntimeError) and takes end alone by name; linspace refuses a
+# negative count of steps with RuntimeError.
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.arange(3, dtype=lib.bool), lambda lib: lib.arange(0, NAN, dtype=lib.bool),
+    lambda lib: lib.arange(0, 5, -1), lambda lib: lib.arange(5, 0), lambda lib: lib.arange(0, 5, 0),
+    lambda lib: lib.arange(0.5, -2.5, 0.5), lambda lib: lib.range(0, 3, dtype=lib.bool),
+    lambda lib: lib.range(0, INF, dtype=lib.bool), lambda lib: lib.linspace(0, 1, 3, dtype=lib.bool),
+    lambda lib: lib.linspace(0, 1, -1),
+])
+def test_range_refusals_as_pytorch(call):
+    same_class(call, torch, minigan)
+
+
+@pytest.mark.parametrize("call", [lambda lib: lib.arange(end=5), lambda lib: lib.arange(5, 5),
+                                  lambda lib: lib.arange(5, 2, -1), lambda lib: lib.arange(0.5, 2.5, 0.5)])
+def test_arange_as_pytorch(call):
+    np.testing.assert_array_equal(call(minigan).numpy(), call(torch).numpy())

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from minigan.engine import backend, checks
+from minigan.engine.errors import DtypeError
 from minigan.engine.tensor import Tensor
 
 
@@ -53,6 +54,12 @@ class Layout:
 
 
 strided, contiguous_format, preserve_format = Layout("strided"), Layout("contiguous_format"), Layout("preserve_format")
+
+
+def no_bool_range(fn, dtype) -> None:
+    """arange, range and linspace have no bool kernel in PyTorch (NotImplementedError, before the bounds are read)."""
+    if dtype is not None and backend.np.dtype(dtype) == backend.np.bool_:
+        raise DtypeError(f"{fn}: dtype=bool is not a range's dtype (as in PyTorch); make the values and compare them")
 
 
 def a_memory_format(fn, memory_format) -> None:

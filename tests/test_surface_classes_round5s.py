@@ -15,8 +15,8 @@ INF, NAN = math.inf, math.nan
 F = {"minigan": minigan.nn.functional, "torch": None}
 
 
-def _np(t):
-    return t.detach().cpu().numpy() if hasattr(t, "cpu") else np.asarray(t.numpy())
+def _np(t):  # (force: PyTorch's zero gradient of a second order may be a "ZeroTensor", which numpy() refuses)
+    return t.detach().cpu().numpy(force=True) if hasattr(t, "cpu") else np.asarray(t.numpy())
 
 
 def _same(a, b):
@@ -138,5 +138,29 @@ def test_logcumsumexp_gradient_as_pytorch(values, dim):
             (g,) = lib.autograd.grad((y * w).sum(), x, create_graph=True)
             (g2,) = lib.autograd.grad((g * w.flip(tuple(range(w.ndim)))).sum(), x)
         results.append((y, g, g2))
+    for ours, theirs in zip(results[1], results[0]):
+        np.testing.assert_allclose(_np(ours), _np(theirs), rtol=1e-10, atol=1e-12, equal_nan=True)
+
+
+# ----------------------------------------------------------------------------- smooth_l1_loss and huber_loss at ±∞
+# PyTorch's gradient of either is a select of three branches of d = input − target (−δ, d, δ): at an infinite d the
+# gradient is ±δ, finite.  minigan's composed where() sent the unused branch d²'s derivative (2·∞) times 0: NaN.
+@pytest.mark.parametrize("name, kwargs", [("smooth_l1_loss", {}), ("smooth_l1_loss", {"beta": 0.5}),
+                                          ("huber_loss", {}), ("huber_loss", {"delta": 2.0}),
+                                          ("smooth_l1_loss", {"beta": 0.0})])
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_smooth_l1_and_huber_gradient_at_infinity_as_pytorch(name, kwargs, reduction):
+    x_values = [[0.414, -0.474, 0.761, INF], [0.074, NAN, -0.218, -INF], [0.5, -1.049, 1.0, 0.402]]
+    y_values = [[0.007, -0.846, 0.289, -0.634], [-0.637, 1.061, 3.203, -0.867], [0.0, INF, -1.0, 0.402]]
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor(x_values, dtype=lib.float64, requires_grad=True)
+        y = lib.tensor(y_values, dtype=lib.float64, requires_grad=True)
+        with np.errstate(all="ignore"):
+            loss = getattr(lib.nn.functional, name)(x, y, reduction=reduction, **kwargs)
+            w = lib.tensor(np.linspace(-1.0, 1.5, loss.numel()).reshape(tuple(loss.shape)), dtype=lib.float64)
+            gx, gy = lib.autograd.grad((loss * w).sum(), (x, y), create_graph=True)
+            second = lib.autograd.grad((gx * gx.detach() + gy).sum(), (x, y), allow_unused=True)
+        results.append([loss, gx, gy] + [s if s is not None else lib.zeros_like(x) for s in second])
     for ours, theirs in zip(results[1], results[0]):
         np.testing.assert_allclose(_np(ours), _np(theirs), rtol=1e-10, atol=1e-12, equal_nan=True)

@@ -275,7 +275,9 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     d = x - y
     if beta == 0:
         return shown_as(LS.apply_reduction(d.abs(), reduction), "SmoothL1LossBackward0")
-    loss = laid_out(where(abs(d.array) < beta, d * d * (0.5 / beta), d.abs() - 0.5 * beta), x, y)  # (one kernel's)
+    small = ~(d.detach().abs() >= beta)  # (NaN too, as PyTorch's last branch.  The quadratic branch reads d only
+    near = d.masked_fill(~small, 0)  # there: an ∞ d's gradient is then ±1, not the unused branch's 2·∞ times 0 = NaN)
+    loss = laid_out(where(small, near * near * (0.5 / beta), d.abs() - 0.5 * beta), x, y)  # (one kernel's layout)
     return shown_as(LS.apply_reduction(loss, reduction), "SmoothL1LossBackward0")
 
 

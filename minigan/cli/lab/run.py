@@ -137,10 +137,6 @@ class LabRun:
     def step_count(self) -> int:
         return self.exp.trainer.step
 
-    @property
-    def algorithm(self) -> str:
-        return self.exp.algorithm
-
     # the loop's length, as the page and LabSession read and extend it (the rest of its state: self.loop)
     @property
     def steps(self) -> int:
@@ -161,7 +157,7 @@ class LabRun:
     # ------------------------------------------------------------------ live changes
     def live_values(self) -> dict:
         cfg = self.exp.config
-        return {name: cfg[name] for name in LIVE[self.algorithm] if name in cfg}
+        return {name: cfg[name] for name in LIVE[self.exp.algorithm] if name in cfg}
 
     def change(self, values: dict) -> None:
         """Apply checked live changes (settings.check_live) before the next step; recorded in ``changes``."""
@@ -226,27 +222,27 @@ class LabRun:
         self.z_grid = backend.asarray(z, xp=xp)
 
     def heat_kind(self) -> str:
-        return {"gan": "D(x)", "wgan": "critic f(x)", "wgan-gp": "critic f(x)"}.get(self.algorithm,
+        return {"gan": "D(x)", "wgan": "critic f(x)", "wgan-gp": "critic f(x)"}.get(self.exp.algorithm,
                                                                                    "−reconstruction error")
 
     def _score(self, x):
         """What the heat map shows at points x (a Tensor, packs already formed): D(x) as a probability for
         the GAN, the critic's value for the WGANs, minus the auto-encoder's error for BEGAN."""
         D = self.exp.trainer.D
-        if self.algorithm == "began":
+        if self.exp.algorithm == "began":
             return -(x - D(x)).abs().mean(axis=1)
         out = D(x).reshape(-1)
-        return out.sigmoid() if self.algorithm == "gan" else out
+        return out.sigmoid() if self.exp.algorithm == "gan" else out
 
     def _pull(self, fakes):
         """−∇ₓ of G's loss on each shown fake: where G's next step pushes it (the gan's arrows shrink with
         the minimax loss where D rejects the fakes, the lesson of the saturating loss)."""
         trainer, x = self.exp.trainer, fakes.detach().requires_grad_(True)
         with frozen(trainer.D):
-            if self.algorithm == "gan":
+            if self.exp.algorithm == "gan":
                 logits = trainer.D(x)
                 loss = trainer.generator_loss(logits) * logits.shape[0]  # a mean over packs: per pack
-            elif self.algorithm == "began":
+            elif self.exp.algorithm == "began":
                 loss = (x - trainer.D(x)).abs().sum()
             else:
                 loss = -trainer.D(x).sum()
@@ -306,9 +302,9 @@ class LabRun:
     def command(self, out="OUT") -> dict:
         """The ``python -m minigan train`` line with this run's settings, and what it cannot say."""
         cfg, options = self.exp.config, train_options()
-        words = ["python", "-m", "minigan", "train", self.algorithm, "--data", cfg["data"], "--seed",
+        words = ["python", "-m", "minigan", "train", self.exp.algorithm, "--data", cfg["data"], "--seed",
                  str(cfg["seed"]), "--steps", str(self.steps)]
-        recipe = recipe_config(self.algorithm, cfg["data"])
+        recipe = recipe_config(self.exp.algorithm, cfg["data"])
         unsaid = []
         for name in ("optimizer", "loss", "lr", "d_lr_ratio", "instance_noise", "r1", "batch_size", "pack", "prior",
                      "k", "n_critic", "clip", "lam", "gamma", "lambda_k", "data_scale", "lr_decay"):

@@ -223,7 +223,7 @@ class LabSession:
         return {"run_id": self.run_id}
 
     def _cmd_change(self, values):
-        self.run.change(check_live(self.run.algorithm, values))
+        self.run.change(check_live(self.run.exp.algorithm, values))
         return {"live": self.run.live_values(), "command": self.run.command()}
 
     def _cmd_extend(self, steps):

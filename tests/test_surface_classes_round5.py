@@ -421,3 +421,34 @@ def test_range_refusals_as_pytorch(call):
                                   lambda lib: lib.arange(5, 2, -1), lambda lib: lib.arange(0.5, 2.5, 0.5)])
 def test_arange_as_pytorch(call):
     np.testing.assert_array_equal(call(minigan).numpy(), call(torch).numpy())
+
+
+# ----------------------------------------------------------------------------- repeat_interleave's counts
+# PyTorch's repeat_interleave takes counts as an int or an integer tensor of 0 or 1 dimensions (another dtype:
+# NotImplementedError; 2-D: RuntimeError), one count per entry along dim (or one for all), none negative
+# (RuntimeError); the counts-only form reads an integer 1-D tensor the same way.
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.repeat_interleave(x, x), lambda lib, x: x.repeat_interleave(x),
+    lambda lib, x: lib.repeat_interleave(x, lib.ones(3, dtype=lib.bool)),
+    lambda lib, x: lib.repeat_interleave(x, lib.ones(3, 1, dtype=lib.int64)),
+    lambda lib, x: lib.repeat_interleave(x, lib.tensor([1, 2])),
+    lambda lib, x: lib.repeat_interleave(x, lib.tensor([1, -2, 1])),
+    lambda lib, x: lib.repeat_interleave(x, -1),
+    lambda lib, x: lib.repeat_interleave(x), lambda lib, x: lib.repeat_interleave(lib.tensor([True])),
+    lambda lib, x: lib.repeat_interleave(lib.ones(2, 2, dtype=lib.int64)),
+    lambda lib, x: lib.repeat_interleave(lib.tensor([1, -1])),
+    lambda lib, x: x.repeat_interleave(2, dim=2),
+])
+def test_repeat_interleave_refusals_as_pytorch(call):
+    same_class(lambda lib: call(lib, lib.ones(3, dtype=lib.float64)), torch, minigan)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.repeat_interleave(lib.tensor(2)), lambda lib, x: x.repeat_interleave(lib.tensor([2]), dim=1),
+    lambda lib, x: x.repeat_interleave(lib.tensor([1, 0, 2]), dim=1), lambda lib, x: lib.repeat_interleave(
+        lib.tensor([1, 0, 3])), lambda lib, x: x.repeat_interleave(2, dim=0, output_size=4),
+])
+def test_repeat_interleave_as_pytorch(call):
+    ours = call(minigan, minigan.arange(6.0).reshape(2, 3))
+    theirs = call(torch, torch.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

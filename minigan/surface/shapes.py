@@ -8,7 +8,7 @@ import builtins
 
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import common_dtype
-from minigan.engine.errors import DimensionError, DomainError, ShapeError
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.creation import integer
@@ -165,21 +165,39 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     return result
 
 
+def _counts(counts, length=None):
+    """repeat_interleave's counts at its door, as PyTorch's: an int, or an integer tensor of 0 or 1 dimensions
+    (another dtype NotImplementedError, more dimensions RuntimeError), one count per entry (or one for all), >= 0."""
+    if isinstance(counts, Tensor):
+        if counts.dtype.kind not in "iu":
+            raise DtypeError(f"repeat_interleave: repeats must be an integer tensor, got dtype {counts.dtype}")
+        if counts.ndim > 1:
+            raise ShapeError(f"repeat_interleave: repeats must be an int or a 0-d or 1-d tensor, got shape "
+                             f"{tuple(counts.shape)}")
+        if length is not None and counts.numel() not in (1, length):
+            raise ShapeError(f"repeat_interleave: repeats must hold one count per entry along dim ({length}), got "
+                             f"{counts.numel()}")
+        counts = counts.array.reshape(-1)
+    elif not checks.is_integer(counts):
+        raise TypeError(f"repeat_interleave: repeats must be an int or an integer tensor, got {counts!r}")
+    if builtins.bool((backend.np.asarray(counts) < 0).any()):
+        raise DomainError("repeat_interleave: repeats must be >= 0")
+    return counts
+
+
 def _repeat_interleave(input, repeats, dim):
     x = _t(input, "repeat_interleave")
     xp = backend.get_array_module(x.array)
-    if repeats is None:  # the indices form
-        return Tensor._make(xp.repeat(xp.arange(x.shape[0]), x.array).astype(xp.int64))
+    if repeats is None:  # the indices form: x holds the counts
+        counts = _counts(x)
+        if x.ndim != 1:  # (PyTorch's: a 1-D vector of counts)
+            raise ShapeError(f"repeat_interleave: counts must be a 1-D integer tensor, got shape {tuple(x.shape)}")
+        return Tensor._make(xp.repeat(xp.arange(x.shape[0]), counts).astype(xp.int64))
     if dim is None:
         x, d = x.reshape(-1), 0
     else:
         d = checks.normalize_axis(dim, x.ndim, "repeat_interleave", single=True)
-    counts = repeats.array if isinstance(repeats, Tensor) else repeats
-    if isinstance(repeats, Tensor) and repeats.ndim > 1:
-        raise ShapeError(f"repeat_interleave: repeats must be a number or a 0-d or 1-d tensor, got shape "
-                         f"{tuple(repeats.shape)}")
-    if builtins.bool(xp.any(xp.asarray(counts) < 0)):
-        raise DomainError("repeat_interleave: repeats must be >= 0")
+    counts = _counts(repeats, x.shape[d])
     rows = xp.repeat(xp.arange(x.shape[d]), counts)  # the source index of each output entry
     return x[(slice(None),) * d + (rows,)].contiguous()  # (row-major, as PyTorch's)
 

@@ -164,3 +164,21 @@ def test_smooth_l1_and_huber_gradient_at_infinity_as_pytorch(name, kwargs, reduc
         results.append([loss, gx, gy] + [s if s is not None else lib.zeros_like(x) for s in second])
     for ours, theirs in zip(results[1], results[0]):
         np.testing.assert_allclose(_np(ours), _np(theirs), rtol=1e-10, atol=1e-12, equal_nan=True)
+
+
+# ----------------------------------------------------------------------------- index_fill's gradient to its value
+# PyTorch sends the value the sum of the gradient over the filled slices, each slice once however often its index
+# repeats (derivatives.yaml: grad.index_select(dim, unique(index)).sum()); minigan counted each repeat.
+@pytest.mark.parametrize("shape, dim, index", [((), 0, [0, 0, 0]), ((5,), 0, [1, 3, 1, 1]), ((3, 4), 1, [2, 0, 2]),
+                                               ((3, 4), 0, [0, 2, 0]), ((2, 3, 4), -1, [3, 3])])
+def test_index_fill_value_gradient_as_pytorch(shape, dim, index):
+    results = []
+    for lib in (torch, minigan):
+        n = int(np.prod(shape))
+        x = lib.tensor(np.linspace(-1.0, 2.0, n).reshape(shape), dtype=lib.float64, requires_grad=True)
+        v = lib.tensor(0.75, dtype=lib.float64, requires_grad=True)
+        y = x.index_fill(dim, lib.tensor(index), v)
+        w = lib.tensor(np.linspace(-1.0, 1.5, n).reshape(shape), dtype=lib.float64)
+        results.append((y,) + lib.autograd.grad((y * w).sum(), (x, v)))
+    for ours, theirs in zip(results[1], results[0]):
+        _same(ours, theirs)

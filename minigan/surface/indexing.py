@@ -254,7 +254,7 @@ def index_fill(input, dim, index, value):
     if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
         return _fresh(index_fill(x.reshape(1), dim, _t(index, "index_fill").reshape(-1), value).reshape(()))
     one_value("index_fill", value)
-    place, _ = _index_place(x, dim, index, "index_fill")
-    out = x.clone()
-    out[place] = value
+    place, d = _index_place(x, dim, index, "index_fill")
+    out = x.clone()  # (each slice written once, however often its index repeats: PyTorch's value then gets the
+    out[place[:d] + (backend.get_array_module(place[d]).unique(place[d] % x.shape[d]),)] = value  # slices' sum once)
     return out

@@ -182,3 +182,20 @@ def test_index_fill_value_gradient_as_pytorch(shape, dim, index):
         results.append((y,) + lib.autograd.grad((y * w).sum(), (x, v)))
     for ours, theirs in zip(results[1], results[0]):
         _same(ours, theirs)
+
+
+# ----------------------------------------------------------------------------- bernoulli's draw is recorded
+# PyTorch records bernoulli(x) of an x that requires grad (BernoulliBackward0, a zero gradient), as it records
+# normal(mean, std) and poisson(x): the draw requires grad.  minigan's was a constant.
+@pytest.mark.parametrize("grad_mode", ["enable_grad", "no_grad"])
+def test_bernoulli_draw_requires_grad_as_pytorch(grad_mode):
+    for shape in [(), (3,), (2, 3)]:
+        seen = []
+        for lib in (torch, minigan):
+            x = lib.tensor(np.linspace(0.1, 0.9, int(np.prod(shape))).reshape(shape), dtype=lib.float64,
+                           requires_grad=True)
+            with getattr(lib, grad_mode)():
+                draw = lib.bernoulli(x)
+            grad = lib.autograd.grad((draw * 3).sum(), x)[0] if draw.requires_grad else None
+            seen.append((draw.requires_grad, draw.dtype == x.dtype, None if grad is None else _np(grad).tolist()))
+        assert seen[1] == seen[0]

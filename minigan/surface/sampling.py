@@ -8,6 +8,7 @@ import math
 
 from minigan.engine import backend, checks, random
 from minigan.engine.errors import DomainError, DtypeError
+from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
 from minigan.surface.operands import _t
 
@@ -47,7 +48,10 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
     xp = backend.get_array_module(x.array)
     uniform = random.rand(x.shape, dtype=x.dtype if backend.is_floating(x.dtype) else backend.np.float64, xp=xp,
                            gen=generator)
-    return Tensor._make((uniform < probability).astype(x.dtype))
+    draw = Tensor._make((uniform < probability).astype(x.dtype))
+    if p is None and x.requires_grad:  # PyTorch records the draw, its gradient 0 (BernoulliBackward0), as normal's:
+        return E.Where.apply(draw, x, cond=xp.ones(draw.shape, dtype=bool))  # where(True, draw, x) is the draw
+    return draw
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:

@@ -1,6 +1,7 @@
-"""backend.zero_where, relu's backward on a CPU: the select on the bits is NumPy's where() bit for bit (+0 where the
-mask holds, whatever was there: ±∞, NaN of either sign; the value itself elsewhere), in every float dtype, on any
-layout of the gradient (transposed, broadcast) and on a 0-d one; and relu's gradient of a 0-d tensor is PyTorch's."""
+"""backend.keep_where, relu's backward on a CPU: the select on the bits is NumPy's where() bit for bit (the value
+where keep holds; +0 elsewhere, whatever was there: ±∞, NaN of either sign), in every float dtype, on any layout of
+the gradient (transposed, broadcast) and on a 0-d one; and relu's gradient is PyTorch's, 0-d and with every special
+value in a batch."""
 
 import numpy as np
 import pytest
@@ -25,20 +26,34 @@ def _gradients(rng, dtype, shape):
 
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 @pytest.mark.parametrize("shape", [(), (1,), (7,), (5, 9), (3, 4, 6)])
-def test_zero_where_is_wheres_select_bit_for_bit(dtype, shape):
+def test_keep_where_is_wheres_select_bit_for_bit(dtype, shape):
     rng = np.random.default_rng([np.dtype(dtype).itemsize, len(shape), *shape])
     for _ in range(10):
         a = _gradients(rng, dtype, shape)
-        mask = rng.random(shape) < 0.5
-        mask = mask if shape else np.bool_(mask)  # (a comparison of 0-d arrays gives a NumPy scalar)
-        layouts = [(mask, a)]
+        keep = rng.random(shape) < 0.5
+        keep = keep if shape else np.bool_(keep)  # (a comparison of 0-d arrays gives a NumPy scalar)
+        layouts = [(keep, a)]
         if len(shape) >= 2:
-            layouts += [(mask.T, a.T), (mask, np.broadcast_to(a[:1], shape))]  # transposed, broadcast (stride 0)
-        for m, g in layouts:
-            got, want = backend.zero_where(m, g), np.where(m, g.dtype.type(0), g)
+            layouts += [(keep.T, a.T), (keep, np.broadcast_to(a[:1], shape))]  # transposed, broadcast (stride 0)
+        for k, g in layouts:
+            got, want = backend.keep_where(k, g), np.where(k, g, g.dtype.type(0))
             assert np.asarray(got).dtype == g.dtype and np.shape(got) == np.shape(g)
             np.testing.assert_array_equal(_bits(got), _bits(want))
-        assert not np.shares_memory(np.asarray(backend.zero_where(mask, a)), a)  # a new array: a is not written
+        assert not np.shares_memory(np.asarray(backend.keep_where(keep, a)), a)  # a new array: a is not written
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_relu_has_pytorchs_gradient_at_every_special_value(dtype):
+    """Every input (±0, ±∞, NaN of either sign, tiny and large) against every upstream gradient, in one batch."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    x, upstream = _gradients(rng, dtype, (6, 40)), _gradients(rng, dtype, (6, 40))
+    grads = []
+    for lib in (torch, minigan):
+        t = lib.tensor(x, requires_grad=True)
+        (g,) = lib.autograd.grad(t.relu(), t, lib.tensor(upstream))
+        grads.append(np.asarray(g.detach().numpy()))
+    np.testing.assert_array_equal(_bits(grads[1]), _bits(grads[0]))
 
 
 @pytest.mark.parametrize("x", [-2.0, -0.0, 0.0, 3.0, np.inf, -np.inf, np.nan])

@@ -145,17 +145,21 @@ def plain_array(array):
     return array if type(array) in ARRAY_TYPES else array.view(numpy.ndarray)
 
 
-def zero_where(mask, a):
-    """``a`` with 0 where the bool ``mask`` holds: a select (an ∞ or NaN there gives 0, as PyTorch's), done on a CPU
-    on the bits: each element's ANDed with all zeros (mask − 1 = 0) or all ones (−1), at the speed of a product;
-    NumPy's where() branches on each element, several times slower on a random mask (a relu's).  mask − 1 is worked
-    in bytes and widened by a cast (which copies the sign into every bit): a bool subtracted straight into a's width
-    went through NumPy's slow bool-to-integer cast, and cost more than relu's old product with a float mask.  (A 0-d
-    mask is a NumPy scalar: asarray makes it an array to write into.)"""
+def keep_where(keep, a):
+    """``a`` where the bool ``keep`` holds, +0 elsewhere: a select (an ∞ or NaN where keep is False gives 0, as
+    PyTorch's), done on a CPU on the bits: each element's bits, read as an integer, times 1 or 0 (keep widened to a's
+    width from its bytes: a bool widened directly goes through NumPy's slower cast).  NumPy's where() branches on each
+    element, several times slower on a random mask (a relu's).  Three passes (the comparison that made keep, the
+    widening, the product): a mask of what to zero needs a fourth to become words to AND with (mask − 1), 14% more
+    instructions a call at mlp-ring's (256, 128) (benchmarks/relu_backward_paired.py; docs/performance.md).  (A 0-d
+    keep is a NumPy scalar: asarray makes it an array.)"""
     if type(a) is not numpy.ndarray or a.dtype.kind != "f":
-        return get_array_module(a).where(mask, a.dtype.type(0), a)
-    words = numpy.asarray(mask.view(numpy.int8) - 1).astype(f"i{a.itemsize}")  # 0 where mask holds, else all ones
-    return numpy.bitwise_and(words, a.view(words.dtype), out=words).view(a.dtype)
+        return get_array_module(a).where(keep, a, a.dtype.type(0))
+    words = numpy.asarray(keep).view(numpy.int8).astype(_WORDS[a.itemsize])  # 1 where kept, else 0
+    return numpy.multiply(words, a.view(words.dtype), out=words).view(a.dtype)
+
+
+_WORDS = {2: numpy.int16, 4: numpy.int32, 8: numpy.int64}  # the integers as wide as each float
 
 
 def c_order(array):

@@ -185,9 +185,9 @@ EXERCISES = (
         + PY + 'x = mg.tensor([3.0], requires_grad=True); x.tanh().sum().backward(); print(x.grad)"'),
     _op("relu_backward", "minigan/engine/ops/activation.py::ReLU.backward", "return the gradient of relu(x)",
         "d relu/dx = H(x) = 1 where x > 0, else 0, from the saved output (out > 0 exactly where x > 0): a select, "
-        "never grad·mask, so an infinite gradient where x <= 0 gives 0: on arrays backend.zero_where(out <= 0, grad) "
-        "(a NumPy array) or _relu_grad(xp, grad, out) (a GPU's); under create_graph (out is a Tensor) "
-        "Select.apply(grad, out, keep=~(value(out) <= 0)), which stays in the graph; return a 1-tuple",
+        "never grad·mask, so an infinite gradient where x <= 0 gives 0: on arrays backend.keep_where(out != 0, grad) "
+        "(a NumPy array; out is never below 0) or _relu_grad(xp, grad, out) (a GPU's); under create_graph (out is a "
+        "Tensor) Select.apply(grad, out, keep=~(value(out) <= 0)), which stays in the graph; return a 1-tuple",
         "Predict the gradient of relu at x = 0 (PyTorch says 0). measure: "
         + PY + 'x = mg.zeros(1, requires_grad=True); x.relu().sum().backward(); print(x.grad)"'),
     _op("leaky_relu_backward", "minigan/engine/ops/activation.py::_leaky_relu_grad",

@@ -105,8 +105,8 @@ class ReLU(Node):
 
     def backward(self, grad):  # d relu/dx = H(x) = 1 if x > 0 else 0: grad where out > 0 (or NaN, as PyTorch), else 0
         (out,) = self.saved_tensors
-        if type(out) is backend.np.ndarray:  # first order on a CPU: the select on the bits (backend.zero_where)
-            return (backend.zero_where(out <= 0, grad),)
+        if type(out) is backend.np.ndarray:  # first order on a CPU: the select on the bits (backend.keep_where);
+            return (backend.keep_where(out != 0, grad),)  # out = max(x, 0) is never below 0: != 0 is "not <= 0"
         if backend.is_array(out):  # first order on a GPU: one kernel
             return (_relu_grad(backend.get_array_module(out), grad, out),)
         return (Select.apply(grad, out, keep=~(value(out) <= 0)),)  # create_graph: the select stays in the graph

@@ -199,3 +199,24 @@ def test_bernoulli_draw_requires_grad_as_pytorch(grad_mode):
             grad = lib.autograd.grad((draw * 3).sum(), x)[0] if draw.requires_grad else None
             seen.append((draw.requires_grad, draw.dtype == x.dtype, None if grad is None else _np(grad).tolist()))
         assert seen[1] == seen[0]
+
+
+# ----------------------------------------------------------------------------- elu, selu, celu at 0: second order
+# PyTorch's first derivative of elu takes its negative branch at x <= 0 (α·eˣ), and its second derivative only where
+# x < 0 (elu_double_backward's mask): 0 at x = 0 exactly.  minigan's composed relu + α(e^min(x, 0) − 1) gave α there.
+@pytest.mark.parametrize("name, kwargs", [("elu", {}), ("elu", {"alpha": 0.5}), ("selu", {}), ("celu", {}),
+                                          ("celu", {"alpha": 2.0}), ("elu", {"alpha": -1.5})])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_elu_family_second_order_at_zero_as_pytorch(name, kwargs, dtype):
+    values = [[1.929, 0.0, -0.507, -0.519], [-1.213, 0.135, -0.0, 0.564], [-INF, INF, NAN, -30.0]]
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor(values, dtype=getattr(lib, dtype), requires_grad=True)
+        w = lib.tensor(np.linspace(-1.0, 1.5, 12).reshape(3, 4), dtype=getattr(lib, dtype))
+        y = getattr(lib.nn.functional, name)(x, **kwargs)
+        (g,) = lib.autograd.grad((y * w).sum(), x, create_graph=True)
+        (g2,) = lib.autograd.grad((g * w.flip((0, 1))).sum(), x)
+        results.append((y, g, g2))
+    for ours, theirs in zip(results[1], results[0]):
+        np.testing.assert_allclose(_np(ours), _np(theirs), rtol=1e-6 if dtype == "float32" else 1e-12, atol=1e-7,
+                                   equal_nan=True)

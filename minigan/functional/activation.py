@@ -13,6 +13,7 @@ from minigan.engine.errors import DtypeError, ShapeError
 from minigan.engine.ops import activation
 from minigan.functional._common import _float, _into, _number, _tensor, where
 from minigan.surface import operands, pointwise
+from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
 
 
@@ -93,8 +94,8 @@ def elu(input, alpha=1.0, inplace=False):
     input = _float(input, "elu")
     if not checks.is_number(alpha):
         raise TypeError(f"elu: alpha must be a number, got {type(alpha).__name__} {alpha!r}")
-    if math.isfinite(alpha):
-        return shown_as(input.relu() + (input.clamp(max=0.0).exp() - 1.0) * float(alpha), "EluBackward0")
+    if math.isfinite(alpha):  # (PyTorch's kernel and its derivatives: surface/unary.py's ELU)
+        return shown_as(U.ELU.apply(input, alpha=float(alpha)), "EluBackward0")
     with backend.np.errstate(invalid="ignore"):  # (α · 0 where x < 0 is NaN, as PyTorch's)
         out = input.relu() + (input.clamp(max=0.0).exp() - 1.0) * _negative_side(input, alpha)
     return shown_as(out, "EluBackward0")
@@ -211,7 +212,8 @@ def selu(input, inplace=False):
     """SELU (Klambauer et al. 2017): scale · elu(x, α), α ≈ 1.6733, scale ≈ 1.0507."""
     if inplace:
         return _into(input, "selu", lambda t: selu(t))
-    out = elu(_float(input, "selu"), 1.6732632423543772848170429916717) * 1.0507009873554804934193349852946
+    out = U.ELU.apply(_float(input, "selu"), alpha=1.6732632423543772848170429916717,
+                      scale=1.0507009873554804934193349852946)
     return shown_as(out, "EluBackward0")
 
 
@@ -225,8 +227,8 @@ def celu(input, alpha=1.0, inplace=False):
     if inplace:
         return _into(input, "celu", lambda t: celu(t, alpha))
     input, alpha = _float(input, "celu"), _number("celu", "alpha", alpha)
-    if math.isfinite(alpha):
-        return shown_as(input.relu() + ((input.clamp(max=0.0) / alpha).exp() - 1.0) * alpha, "CeluBackward0")
+    if math.isfinite(alpha):  # (PyTorch's: elu(x, α, 1, 1/α))
+        return shown_as(U.ELU.apply(input, alpha=float(alpha), input_scale=1.0 / alpha), "CeluBackward0")
     with backend.np.errstate(invalid="ignore"):  # (as elu's; x / α too only where x < 0)
         scaled = input.clamp(max=0.0) * _negative_side(input, 1.0 / alpha)
         return shown_as(input.relu() + (scaled.exp() - 1.0) * _negative_side(input, alpha), "CeluBackward0")

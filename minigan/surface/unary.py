@@ -223,6 +223,26 @@ class Remainder(Fmod):
         return xp.remainder(a, b)
 
 
+class ELU(Node):
+    """scale·x where x > 0, scale·α(e^(x·input_scale) − 1) elsewhere: PyTorch's elu kernel, which elu, selu and celu
+    share, differentiated by its formula: the first derivative takes the negative branch where x ≤ 0, the second
+    only where x < 0 (elu_double_backward's mask), so both are PyTorch's at x = 0, where a composed
+    relu(x) + α(e^min(x, 0) − 1) has a second derivative α."""
+
+    def forward(self, x, alpha=1.0, scale=1.0, input_scale=1.0):
+        xp, self.params = _xp(x), (alpha, scale, input_scale)
+        self.save_for_backward(x)
+        with backend.np.errstate(over="ignore", invalid="ignore"):  # (e^(x·input_scale) of a large x: not taken)
+            negative = (xp.exp(xp.minimum(x, 0) * x.dtype.type(input_scale)) - 1) * x.dtype.type(alpha * scale)
+        return xp.where(x > 0, x * x.dtype.type(scale), negative)
+
+    def backward(self, grad):  # d/dx = scale where x > 0 (NaN too), scale·α·input_scale·e^(x·input_scale) elsewhere
+        (x,) = self.saved_tensors
+        (alpha, scale, input_scale), xp, v = self.params, namespace(grad), value(x)
+        e = xp.exp(xp.where(v < 0, x, 0) * input_scale)  # (x read where x < 0 only: 0 as its derivative at x = 0)
+        return (xp.where(v <= 0, grad * e * (alpha * scale * input_scale), grad * scale),)
+
+
 class Logit(Node):
     """log(p / (1 − p)), the sigmoid's inverse: ±∞ at 1 and 0, NaN outside [0, 1]."""
 

@@ -220,3 +220,20 @@ def test_elu_family_second_order_at_zero_as_pytorch(name, kwargs, dtype):
     for ours, theirs in zip(results[1], results[0]):
         np.testing.assert_allclose(_np(ours), _np(theirs), rtol=1e-6 if dtype == "float32" else 1e-12, atol=1e-7,
                                    equal_nan=True)
+
+
+# ----------------------------------------------------------------------------- soft_margin_loss's dtype
+# PyTorch's soft_margin_loss writes into a tensor of the input's dtype (neg_out(output, input).mul_(target)...): a
+# float32 input with a float64 target gives float32, where promotion gave minigan float64.
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("dtypes", [("float32", "float64"), ("float64", "float32"), ("float32", "float32")])
+def test_soft_margin_loss_dtype_as_pytorch(reduction, dtypes):
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor([[0.103], [0.668], [-0.796]], dtype=getattr(lib, dtypes[0]), requires_grad=True)
+        y = lib.tensor([[1.0], [-1.0], [1.22]], dtype=getattr(lib, dtypes[1]))
+        loss = lib.nn.functional.soft_margin_loss(x, y, reduction=reduction)
+        results.append((str(loss.dtype).split(".")[-1], loss, lib.autograd.grad(loss.sum(), x)[0]))
+    assert results[1][0] == results[0][0]
+    for ours, theirs in zip(results[1][1:], results[0][1:]):
+        np.testing.assert_allclose(_np(ours), _np(theirs), rtol=1e-6)

@@ -316,11 +316,13 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     """log(1 + exp(−y·x)) for labels y ∈ {−1, 1}."""
     reduction = _legacy_reduction("soft_margin_loss", reduction, size_average, reduce)
     op = "soft_margin_loss"
+    dtype = _float(input, op).dtype  # (PyTorch writes the loss into a tensor of the input's dtype)
     x, y = _floats(op, (_float(input, op), "input"), (target, "target"))
     LS.check_same_shape(op, x, y)
     LS.check_reduction(op, reduction)
     loss = (-x * y).softplus()  # (PyTorch's order: −x first, which its result's layout follows)
-    return shown_as(LS.apply_reduction(loss, reduction), "SoftMarginLossBackward0")
+    return shown_as(LS.apply_reduction(loss if loss.dtype == dtype else loss.to(dtype), reduction),
+                    "SoftMarginLossBackward0")
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):

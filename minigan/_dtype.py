@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from minigan.engine import backend
 
-_OF: dict = {}  # NumPy dtype -> the one minigan dtype for it
-
 
 class dtype:  # noqa: N801 - PyTorch's name
     """A tensor's element type: ``minigan.float32``, ``minigan.int64``, ``minigan.bool``, ..."""
@@ -73,15 +71,24 @@ class dtype:  # noqa: N801 - PyTorch's name
         return self.dtype.kind in "fic"
 
 
+class _Table(dict):
+    """NumPy dtype -> the one minigan dtype for it, made when first asked for.  Subscripting it with a dtype already
+    made calls no Python function: x.dtype reads it each time (about 110 times an mlp-ring iteration, where a call of
+    a function was 0.05 M of its 24 M instructions: benchmarks/paired_trees.py, docs/performance.md)."""
+
+    def __missing__(self, numpy_dtype):  # a dtype not seen yet, or another name of one (a str, a NumPy type)
+        key = backend.np.dtype(numpy_dtype)
+        if key not in self:
+            self[key] = dtype(key)
+        return dict.__getitem__(self, key)
+
+
+OF = _Table()
+
+
 def of(numpy_dtype) -> dtype:
     """The minigan dtype for a NumPy dtype (or anything ``numpy.dtype`` takes)."""
-    found = _OF.get(numpy_dtype)
-    if found is None:
-        key = backend.np.dtype(numpy_dtype)
-        found = _OF.get(key)
-        if found is None:
-            found = _OF[key] = dtype(key)
-    return found
+    return OF[numpy_dtype]
 
 
 float16 = half = of("float16")

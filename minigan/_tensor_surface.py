@@ -77,7 +77,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     @property
     def dtype(self) -> _dtype.dtype:
         """The element type, ``minigan.float32``...: PyTorch's object, a NumPy dtype underneath (minigan/_dtype.py)."""
-        return _dtype.of(self.array.dtype)
+        return _dtype.OF[self.array.dtype]  # (a subscript, not of(): no Python call; read by every dtype check)
 
     @property
     def shape(self) -> Size:

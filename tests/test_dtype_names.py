@@ -66,3 +66,15 @@ def test_numpys_attributes_are_the_dtypes_own(name):
         assert object.__getattribute__(mine, attr) == getattr(theirs, attr)
     assert (mine.char, mine.str, mine.alignment) == (theirs.char, theirs.str, theirs.alignment)
     assert np.dtype(mine) is theirs and np.zeros(1, mine).dtype == theirs
+
+
+def test_one_minigan_dtype_for_every_name_of_a_numpy_dtype():
+    """The table x.dtype reads (minigan._dtype.OF) gives the one object for any name of a dtype, and makes a dtype it
+    has not seen (a non-native byte order) once."""
+    from minigan import _dtype
+
+    for name in ("float32", np.float32, np.dtype("float32"), minigan.float32):
+        assert _dtype.OF[name] is _dtype.of(name) is minigan.float32
+    swapped = np.dtype("float32").newbyteorder()
+    made = _dtype.OF[swapped]
+    assert made is _dtype.OF[swapped.str] is _dtype.of(swapped) and made.dtype == swapped and made != minigan.float32

@@ -74,7 +74,7 @@ class dtype:  # noqa: N801 - PyTorch's name
 class _Table(dict):
     """NumPy dtype -> the one minigan dtype for it, made when first asked for.  Subscripting it with a dtype already
     made calls no Python function: x.dtype reads it each time (about 110 times an mlp-ring iteration, where a call of
-    a function was 0.05 M of its 24 M instructions: benchmarks/paired_trees.py, docs/performance.md)."""
+    a function was 0.03 M of its 24 M instructions: benchmarks/paired_trees.py, docs/performance.md)."""
 
     def __missing__(self, numpy_dtype):  # a dtype not seen yet, or another name of one (a str, a NumPy type)
         key = backend.np.dtype(numpy_dtype)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from minigan.engine.errors import ShapeError
 from minigan.engine.grad_mode import no_grad
-from minigan.nn.layers import BatchNorm1d, BatchNorm2d, Conv2d, ConvTranspose2d, Linear, _positive_int
+from minigan.nn.layers import BatchNorm1d, BatchNorm2d, Conv2d, ConvTranspose2d, Linear, _BatchNorm, _positive_int
 from minigan.nn.module import Module, UninitializedBuffer, UninitializedParameter, UninitializedTensorMixin
 from minigan.nn.more_layers import Conv1d, ConvTranspose1d
 
@@ -198,13 +198,17 @@ class _LazyNormMixin(LazyModuleMixin):
         self.reset_parameters()  # γ = 1, β = 0, running mean 0 and variance 1
 
 
-class LazyBatchNorm1d(_LazyNormMixin, BatchNorm1d):
+# (a lazy norm is a _BatchNorm, not yet a BatchNorm1d/2d, as PyTorch's: ``isinstance(m, nn.BatchNorm1d)`` holds
+# once the first call has sized it)
+class LazyBatchNorm1d(_LazyNormMixin, _BatchNorm):
     """``BatchNorm1d`` whose ``num_features`` is read from the first input."""
 
     cls_to_become = BatchNorm1d
+    expected_ndim, expected_layout = BatchNorm1d.expected_ndim, BatchNorm1d.expected_layout
 
 
-class LazyBatchNorm2d(_LazyNormMixin, BatchNorm2d):
+class LazyBatchNorm2d(_LazyNormMixin, _BatchNorm):
     """``BatchNorm2d`` whose ``num_features`` is read from the first input."""
 
     cls_to_become = BatchNorm2d
+    expected_ndim, expected_layout = BatchNorm2d.expected_ndim, BatchNorm2d.expected_layout

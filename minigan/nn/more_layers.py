@@ -51,10 +51,6 @@ class Mish(_Activation):
     function = staticmethod(F.mish)
 
 
-class ReLU6(_Activation):
-    function = staticmethod(F.relu6)
-
-
 class Hardsigmoid(_Activation):
     function = staticmethod(F.hardsigmoid)
 
@@ -127,13 +123,23 @@ class Hardtanh(Module):
             warnings.warn("keyword argument `max_value` is deprecated and renamed to `max_val`", FutureWarning,
                           stacklevel=2)
             max_val = max_value
-        self.min_val, self.max_val, self.inplace = min_val, max_val, _inplace(inplace, "Hardtanh")
+        self.min_val, self.max_val, self.inplace = min_val, max_val, _inplace(inplace, type(self).__name__)
 
     def forward(self, input):
         return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self):
         return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
+
+
+class ReLU6(Hardtanh):
+    """Hardtanh(0, 6), as PyTorch's (so ``isinstance(m, nn.Hardtanh)`` holds for it there too)."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
 
 
 class CELU(Module):
@@ -312,11 +318,9 @@ class _Pad(Module):
         return f"{self.padding}"
 
 
-class ZeroPad2d(_Pad):
-    """Pad (left, right, top, bottom) with zeros (an int pads all four sides)."""
+class _ConstantPadNd(_Pad):
+    """Pad with ``value``; shared by ConstantPad1d/2d (and through them ZeroPad1d/2d), as PyTorch's."""
 
-
-class ConstantPad2d(_Pad):
     def __init__(self, padding, value: float):
         super().__init__(padding)
         self.value = value  # as given, as PyTorch (its repr prints value=2)
@@ -325,14 +329,32 @@ class ConstantPad2d(_Pad):
         return f"padding={self.padding}, value={self.value}"
 
 
-class ZeroPad1d(_Pad):
-    """Pad the last dimension with (left, right) zeros (an int pads both)."""
-
+class ConstantPad1d(_ConstantPadNd):
     sides = 2
 
 
-class ConstantPad1d(ConstantPad2d):
-    sides = 2
+class ConstantPad2d(_ConstantPadNd):
+    pass
+
+
+class ZeroPad1d(ConstantPad1d):
+    """Pad the last dimension with (left, right) zeros (an int pads both): ConstantPad1d with value 0."""
+
+    def __init__(self, padding):
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+class ZeroPad2d(ConstantPad2d):
+    """Pad (left, right, top, bottom) with zeros (an int pads all four sides): ConstantPad2d with value 0."""
+
+    def __init__(self, padding):
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self):
+        return f"{self.padding}"
 
 
 class ReflectionPad1d(_Pad):
@@ -383,37 +405,44 @@ class PixelUnshuffle(Module):
         return f"downscale_factor={self.downscale_factor}"
 
 
-class AdaptiveAvgPool2d(Module):
-    """Average pooling to a fixed output size, over PyTorch's adaptive windows (1: global average pooling)."""
+class _AdaptivePool(Module):
+    """Pooling to a fixed output size, over PyTorch's adaptive windows: what the four adaptive pools share (each
+    its own class beside the others, as PyTorch's, so ``isinstance(m, nn.AdaptiveAvgPool2d)`` finds only that)."""
 
     def __init__(self, output_size):
         super().__init__()
         self.output_size = output_size
 
-    def forward(self, input):
-        return F.adaptive_avg_pool2d(input, self.output_size)
-
     def extra_repr(self):
         return f"output_size={self.output_size}"
 
 
-class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+class AdaptiveAvgPool1d(_AdaptivePool):
     def forward(self, input):
         return F.adaptive_avg_pool1d(input, self.output_size)
 
 
-class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
-    """Max pooling to a fixed output size, over PyTorch's adaptive windows."""
+class AdaptiveAvgPool2d(_AdaptivePool):
+    """Average pooling to a fixed output size (1: global average pooling)."""
+
+    def forward(self, input):
+        return F.adaptive_avg_pool2d(input, self.output_size)
+
+
+class _AdaptiveMaxPool(_AdaptivePool):
+    """Max pooling to a fixed output size; ``return_indices``: also where each maximum was."""
 
     def __init__(self, output_size, return_indices=False):
         super().__init__(output_size)
         self.return_indices = return_indices
 
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPool):
     def forward(self, input):
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
 
-class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+class AdaptiveMaxPool1d(_AdaptiveMaxPool):
     def forward(self, input):
         return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
@@ -446,21 +475,25 @@ class ConvTranspose1d(_ConvTranspose):
     dims, convolve = 1, staticmethod(F.conv_transpose1d)
 
 
-class Unfold(Module):
-    """``F.unfold`` as a layer: each window as a column, (N, C, H, W) → (N, C·kh·kw, L)."""
+class _Windows(Module):
+    """The sliding windows Unfold and Fold share (two classes side by side, as PyTorch's)."""
 
     def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()
         self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride
 
-    def forward(self, input):
-        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
-
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, stride={self.stride}"
 
 
-class Fold(Unfold):
+class Unfold(_Windows):
+    """``F.unfold`` as a layer: each window as a column, (N, C, H, W) → (N, C·kh·kw, L)."""
+
+    def forward(self, input):
+        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+
+
+class Fold(_Windows):
     """``F.fold`` as a layer: columns added back onto an image of ``output_size``."""
 
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -641,19 +674,23 @@ class GLU(Module):
         return f"dim={self.dim}"
 
 
-class Hardshrink(Module):
+class _Shrink(Module):
+    """What Hardshrink and Softshrink share: the threshold ``lambd`` (two classes side by side, as PyTorch's)."""
+
     def __init__(self, lambd: float = 0.5):
         super().__init__()
         self.lambd = lambd
-
-    def forward(self, input):
-        return F.hardshrink(input, self.lambd)
 
     def extra_repr(self):
         return f"{self.lambd}"
 
 
-class Softshrink(Hardshrink):
+class Hardshrink(_Shrink):
+    def forward(self, input):
+        return F.hardshrink(input, self.lambd)
+
+
+class Softshrink(_Shrink):
     def forward(self, input):
         return F.softshrink(input, self.lambd)
 

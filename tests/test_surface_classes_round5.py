@@ -452,3 +452,15 @@ def test_repeat_interleave_as_pytorch(call):
     ours = call(minigan, minigan.arange(6.0).reshape(2, 3))
     theirs = call(torch, torch.arange(6.0).reshape(2, 3))
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+# ----------------------------------------------------------------------------- too few dimensions
+# PyTorch's tensor_split needs a tensor of at least 1 dimension, flipud of at least 1 and fliplr of at least 2
+# (RuntimeError, with a message naming it; Python's IndexError leaked from tensor_split).
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.tensor_split(lib.ones(()), 2), lambda lib: lib.ones(()).tensor_split([1]),
+    lambda lib: lib.flipud(lib.ones(())), lambda lib: lib.ones(()).flipud(), lambda lib: lib.fliplr(lib.ones(3)),
+])
+def test_too_few_dimensions_refused_as_pytorch(call):
+    same_class(call, torch, minigan)
+    assert "tuple index" not in str(raised(call, minigan))

@@ -240,6 +240,8 @@ def rot90(input, k=1, dims=(0, 1)):
 def tensor_split(input, indices_or_sections, dim=0):
     """Views split along ``dim``: into n nearly equal parts (the first ones one longer), or at the given indices."""
     x = _t(input, "tensor_split")
+    if x.ndim == 0:  # (RuntimeError, as PyTorch's)
+        raise ShapeError("tensor_split: expected a tensor of at least 1 dimension, got a 0-d tensor")
     d = checks.normalize_axis(dim, x.ndim, "tensor_split", single=True)
     n = x.shape[d]
     if isinstance(indices_or_sections, Tensor) and (indices_or_sections.dtype != backend.np.int64 or
@@ -269,10 +271,14 @@ def flip(input, dims):
 
 
 def fliplr(input):
+    if _t(input, "fliplr").ndim < 2:  # (RuntimeError, as PyTorch's)
+        raise ShapeError(f"fliplr: input must have at least 2 dimensions, got shape {tuple(input.shape)}")
     return flip(input, 1)
 
 
 def flipud(input):
+    if _t(input, "flipud").ndim < 1:
+        raise ShapeError("flipud: input must have at least 1 dimension, got a 0-d tensor")
     return flip(input, 0)
 
 

@@ -20,9 +20,9 @@ from minigan._tensor_surface import Size, Tensor, tensor
 from minigan.engine import backend, checks, random
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
+from minigan.engine.grad_mode import _DecoratorContextManager, is_grad_enabled, set_grad_enabled
 from minigan.engine.grad_mode import decorated as _decorated
 from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
-from minigan.engine.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from minigan.engine.ops import linalg as L
 from minigan.surface import creation, inplace, pointwise, printing, products, reductions, sampling, shapes, sorting
 from minigan.surface import indexing as surface_indexing
@@ -257,7 +257,7 @@ def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
 
 
-class inference_mode(no_grad):
+class inference_mode(_DecoratorContextManager):
     """``with minigan.inference_mode():`` (or as a decorator): PyTorch's faster no_grad for pure inference.
     minigan has no separate inference tensors, so it is ``no_grad`` (``inference_mode(False)`` switches recording on,
     as PyTorch's does, even inside no_grad)."""

@@ -92,14 +92,12 @@ class set_grad_enabled:
         return decorated(lambda: set_grad_enabled(self.mode), orig_func)
 
 
-class no_grad:
-    """Context manager (and decorator) in which ops record no graph.
+class _DecoratorContextManager:
+    """What no_grad, enable_grad and inference_mode share (PyTorch's base of that name): a context manager and
+    decorator that sets recording to ``enabled``.  Each is its own class beside the others, as PyTorch's, so
+    ``isinstance(m, no_grad)`` holds for a no_grad only."""
 
-    Inside it results have ``requires_grad=False``; use it for evaluation and for updates such
-    as ``p -= lr * p.grad`` that change a parameter in place and must not become part of the graph.
-    """
-
-    enabled = False
+    enabled = None
 
     def __new__(cls, orig_func=None, *args):
         """``@no_grad`` without parentheses decorates ``orig_func`` at once, as PyTorch 2 allows."""
@@ -121,7 +119,17 @@ class no_grad:
         return decorated(type(self), orig_func)
 
 
-class enable_grad(no_grad):
+class no_grad(_DecoratorContextManager):
+    """Context manager (and decorator) in which ops record no graph.
+
+    Inside it results have ``requires_grad=False``; use it for evaluation and for updates such
+    as ``p -= lr * p.grad`` that change a parameter in place and must not become part of the graph.
+    """
+
+    enabled = False
+
+
+class enable_grad(_DecoratorContextManager):
     """The opposite of ``no_grad``: record the graph even inside a ``no_grad`` block."""
 
     enabled = True

@@ -181,25 +181,30 @@ class ExponentialLR(LRScheduler):
         return [lr * self.gamma for lr in self._current()]  # η ← γ·η
 
 
-class LambdaLR(LRScheduler):
-    """lr = initial_lr · lr_lambda(epoch), with one function for all groups or one per group (PyTorch's
-    LambdaLR).  It sets the rate outright (as in PyTorch, it does not chain).  The functions are not part of
-    ``state_dict()`` (code is never saved): give them again."""
+class _LambdaSchedule(LRScheduler):
+    """What LambdaLR and MultiplicativeLR share (two classes side by side, as PyTorch's): one function of the epoch
+    for all groups or one per group.  The functions are not part of ``state_dict()`` (code is never saved): give
+    them again."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         n = len(optimizer.param_groups) if isinstance(optimizer, Optimizer) else 0
         lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
         if len(lambdas) != n or not all(callable(f) for f in lambdas):
-            raise TypeError(f"LambdaLR: lr_lambda must be a function or a list of {n} functions (one per "
-                            f"param group), got {lr_lambda!r}")
+            raise TypeError(f"{type(self).__name__}: lr_lambda must be a function or a list of {n} functions (one "
+                            f"per param group), got {lr_lambda!r}")
         self.lr_lambdas = lambdas
         super().__init__(optimizer, last_epoch)
+
+
+class LambdaLR(_LambdaSchedule):
+    """lr = initial_lr · lr_lambda(epoch) (PyTorch's LambdaLR).  It sets the rate outright (as in PyTorch, it
+    does not chain)."""
 
     def get_lr(self):
         return [base_lr * f(self.last_epoch) for f, base_lr in zip(self.lr_lambdas, self.base_lrs)]  # η_0·λ(t)
 
 
-class MultiplicativeLR(LambdaLR):
+class MultiplicativeLR(_LambdaSchedule):
     """lr ← lr · lr_lambda(epoch) at every epoch after the first (PyTorch's MultiplicativeLR); chains."""
 
     def get_lr(self):
@@ -416,7 +421,7 @@ class OneCycleLR(LRScheduler):
         return rates
 
 
-class ReduceLROnPlateau:
+class ReduceLROnPlateau(LRScheduler):
     """Lower the rate when a metric stops improving, as PyTorch's ReduceLROnPlateau: call ``step(metric)`` after
     each evaluation.  When the metric has not improved (by more than ``threshold``, relative or absolute) for more
     than ``patience`` calls, every group's lr becomes max(lr · factor, min_lr); then ``cooldown`` calls pass
@@ -479,8 +484,9 @@ class ReduceLROnPlateau:
         self.__dict__.update(state_dict)
 
 
-class ChainedScheduler:
-    """Step several schedulers together, each from the rate the one before left (PyTorch's ChainedScheduler)."""
+class ChainedScheduler(LRScheduler):
+    """Step several schedulers together, each from the rate the one before left (PyTorch's ChainedScheduler).
+    An LRScheduler, as PyTorch's, with no epoch count of its own: its schedulers keep theirs."""
 
     def __init__(self, schedulers, optimizer=None):
         self._schedulers = list(schedulers)
@@ -496,6 +502,21 @@ class ChainedScheduler:
 
     def get_last_lr(self) -> list:
         return list(self._last_lr)
+
+    def state_dict(self) -> dict:
+        """Each scheduler's own state_dict under ``_schedulers`` (plain data, as PyTorch's)."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        state = dict(state_dict)
+        for scheduler, own in zip(self._schedulers, state.pop("_schedulers")):
+            scheduler.load_state_dict(own)
+        self.__dict__.update(state)
+
+    def __repr__(self):
+        return f"ChainedScheduler(last_lr={self._last_lr})"
 
 
 class SequentialLR(LRScheduler):

@@ -237,3 +237,35 @@ def test_soft_margin_loss_dtype_as_pytorch(reduction, dtypes):
     assert results[1][0] == results[0][0]
     for ours, theirs in zip(results[1][1:], results[0][1:]):
         np.testing.assert_allclose(_np(ours), _np(theirs), rtol=1e-6)
+
+
+# ----------------------------------------------------------------------------- results PyTorch makes row-major
+# PyTorch's out-of-place scatter, scatter_add, index_add and index_copy start from self.clone(Contiguous); layer_norm
+# and interpolate allocate row-major; number ** tensor is written into empty_like(exponent, Contiguous).  minigan
+# kept a permuted input's layout (a later view or flatten() told them apart).
+ROW_MAJOR = {
+    "scatter": lambda m, x: x.scatter(0, m.zeros(3, 4, 5, dtype=m.int64), 1.0),
+    "scatter_src": lambda m, x: m.scatter(x, 1, m.zeros(3, 4, 5, dtype=m.int64), x * 2),
+    "scatter_add": lambda m, x: x.scatter_add(0, m.zeros(3, 4, 5, dtype=m.int64), x),
+    "index_add": lambda m, x: x.index_add(0, m.tensor([0, 1]), m.ones(2, 4, 5, dtype=m.float64)),
+    "index_copy": lambda m, x: x.index_copy(2, m.tensor([0, 1]), m.ones(3, 4, 2, dtype=m.float64)),
+    "rpow": lambda m, x: 2 ** x, "rpow_float": lambda m, x: 1.5 ** x,
+    "layer_norm": lambda m, x: m.nn.functional.layer_norm(x, (5,)),
+    "layer_norm_affine": lambda m, x: m.nn.functional.layer_norm(x, (4, 5), m.ones(4, 5, dtype=m.float64),
+                                                                 m.zeros(4, 5, dtype=m.float64)),
+    "interpolate_nearest_exact": lambda m, x: m.nn.functional.interpolate(x.unsqueeze(0), scale_factor=2,
+                                                                          mode="nearest-exact"),
+    "interpolate_linear": lambda m, x: m.nn.functional.interpolate(x, scale_factor=2, mode="linear"),
+    "interpolate_bilinear": lambda m, x: m.nn.functional.interpolate(x.unsqueeze(0), size=(5, 7), mode="bilinear"),
+    "interpolate_nearest": lambda m, x: m.nn.functional.interpolate(x, size=7, mode="nearest"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROW_MAJOR))
+def test_row_major_results_as_pytorch(name):
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor(np.linspace(-2.3, 3.1, 60).reshape(5, 3, 4), dtype=lib.float64).permute(1, 2, 0)
+        results.append(ROW_MAJOR[name](lib, x))
+    assert _layout(results[1]) == _layout(results[0])
+    np.testing.assert_allclose(_np(results[1]), _np(results[0]), rtol=1e-12, atol=1e-14)  # (a normalized 0: roundoff)

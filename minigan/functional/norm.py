@@ -89,7 +89,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     out = d / ((d * d).mean(dims, keepdim=True) + eps).sqrt()
     if weight is not None:
         out = out * weight
-    return shown_as(out if bias is None else out + bias, "NativeLayerNormBackward0")
+    out = out if bias is None else out + bias
+    return shown_as(out.contiguous(), "NativeLayerNormBackward0")  # (row-major, as PyTorch's native_layer_norm)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):

@@ -124,7 +124,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             input = _nearest_resize(input, axis, n, scale, exact=mode == "nearest-exact")
         else:
             input = (_cubic_resize if mode == "bicubic" else _linear_resize)(input, axis, n, bool(align_corners), scale)
-    return input
+    return input.contiguous()  # (row-major, as PyTorch's upsampling kernels allocate their result)
 
 
 def _per_axis(value, count, name, kind, number):

@@ -7,6 +7,7 @@ import builtins
 
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, IndexOutOfRange, ShapeError
+from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.node_view import shown_as
@@ -92,7 +93,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         src = src.reshape(-1) if isinstance(src, Tensor) else src
         return _fresh(scatter(x.reshape(1), dim, _t(index, "scatter").reshape(-1), src, value=value).reshape(()))
     idx, place = _along_place(x, dim, index, "scatter")
-    out = x.clone()
+    out = E.Clone.apply(x, order="C")  # (row-major, as PyTorch's out-of-place index ops: self.clone(Contiguous))
     out[place] = _source(src, value, idx, "scatter", x)  # (a repeated index: one of its values, as PyTorch)
     return out
 
@@ -105,7 +106,8 @@ def scatter_add(input, dim, index, src):
                                   _t(src, "scatter_add").reshape(-1)).reshape(()))
     idx, place = _along_place(x, dim, index, "scatter_add")
     values = _source(src, None, idx, "scatter_add", x)
-    return x + S.IndexAdd.apply(values, index=(place, True), shape=tuple(x.shape))
+    return S.IndexAdd.apply(values, index=(place, True), shape=tuple(x.shape)) + x  # (row-major first: the sum's
+    # layout, as PyTorch's self.clone(Contiguous))
 
 
 def _index_place(x, dim, index, fn):
@@ -166,7 +168,8 @@ def index_add(input, dim, index, source, *, alpha=1):
     expected = tuple(x.shape[:d]) + (place[d].shape[0],) + tuple(x.shape[d + 1:])
     if tuple(source.shape) != expected:
         raise ShapeError(f"index_add: source must have shape {expected}, got {tuple(source.shape)}")
-    return x + S.IndexAdd.apply(source * alpha if alpha != 1 else source, index=(place, True), shape=tuple(x.shape))
+    added = S.IndexAdd.apply(source * alpha if alpha != 1 else source, index=(place, True), shape=tuple(x.shape))
+    return added + x  # (row-major first: the sum's layout, as PyTorch's self.clone(Contiguous))
 
 
 def _put_index(x, indices, fn):
@@ -243,7 +246,7 @@ def index_copy(input, dim, index, source):
     if x.ndim and tuple(source.shape) != expected:  # (PyTorch: an IndexError or a RuntimeError, as it differs)
         raise DimensionError(f"index_copy: source must have shape {expected} (input's, with one slice per index "
                              f"along dim {d}), got {tuple(source.shape)}")
-    out = x.clone()
+    out = E.Clone.apply(x, order="C")  # (row-major, as PyTorch's self.clone(Contiguous))
     out[place] = source.to(x.dtype)
     return out
 

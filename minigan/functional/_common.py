@@ -59,9 +59,9 @@ def _same_dtype(op, x, weight):
     """A layer computes in its parameters' dtype; a float64 input to float32 weights is a mistake (usually
     NumPy noise or data), caught here at the layer instead of later at optimizer.step(), as PyTorch does."""
     if x.dtype != weight.dtype:
+        # (a dtype prints as its full name, minigan.float64: the advice pastes it as it prints)
         raise DtypeError(f"{op}: input is {x.dtype} but the weight is {weight.dtype}; expected the same dtype "
-                        f"(convert the input with x.float() or minigan.tensor(..., dtype=minigan.{weight.dtype}), "
-                        "or the layer with .double())")
+                        f"(convert the input with x.to({weight.dtype}), or the layer with .to({x.dtype}))")
 
 
 # ----------------------------------------------------------------------------- convolution, normalization

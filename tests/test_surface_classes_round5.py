@@ -464,3 +464,22 @@ def test_repeat_interleave_as_pytorch(call):
 def test_too_few_dimensions_refused_as_pytorch(call):
     same_class(call, torch, minigan)
     assert "tuple index" not in str(raised(call, minigan))
+
+
+# ----------------------------------------------------------------------------- cross's dim, histc's range
+# PyTorch's cross finds its dim before it compares dtypes: none of size 3 (dim not given) or a 0-d input is a
+# RuntimeError (linalg.cross's dim -1 of a 0-d input an IndexError); histc refuses an infinite or NaN range and a
+# count of bins below 1 with RuntimeError.
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.cross(lib.ones(()), lib.ones(())), lambda lib: lib.cross(lib.ones(2, 4), lib.ones(2, 4)),
+    lambda lib: lib.cross(lib.ones(2, 4), lib.ones(2, 4), dim=1), lambda lib: lib.linalg.cross(lib.ones(()),
+                                                                                                lib.ones(())),
+    lambda lib: lib.linalg.cross(lib.ones((), dtype=lib.int64), lib.ones(())),
+    lambda lib: lib.histc(lib.ones(3), 5, -INF, 1), lambda lib: lib.histc(lib.ones(3), 5, 0, NAN),
+    lambda lib: lib.histc(lib.ones(3), 5, 0, INF), lambda lib: lib.histc(lib.ones(3), 5, 2, 1),
+    lambda lib: lib.histc(lib.ones(3), -1), lambda lib: lib.histc(lib.ones(3), 0),
+])
+def test_cross_and_histc_refusals_as_pytorch(call):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (cross without dim warns, as PyTorch's)
+        same_class(call, torch, minigan)

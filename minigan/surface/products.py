@@ -226,13 +226,18 @@ def vdot(input, other):
 def cross(input, other, dim=None):
     """The cross product of 3-vectors along ``dim``; with no dim, the first dimension of size 3 (PyTorch's
     deprecated default: pass dim, or use linalg.cross, whose default is -1)."""
-    x, y = _t(input, "cross"), _t(other, "cross")
-    same_dtype("cross", x, y)
+    x, y = _t(input, "cross"), _t(other, "cross")  # (the dim first, then the dtypes, as PyTorch's)
     if dim is None:
         warnings.warn("Using minigan.cross without specifying the dim arg is deprecated (as in PyTorch): pass dim, or "
                       "use minigan.linalg.cross (its default is the last dim)", UserWarning, stacklevel=3)
         shape = backend.broadcast_shapes(tuple(x.shape), tuple(y.shape))
-        dim = next((i for i, n in enumerate(shape) if n == 3), -1)
+        dim = next((i for i, n in enumerate(shape) if n == 3), None)
+        if dim is None:  # (RuntimeError, as PyTorch's)
+            raise ShapeError(f"cross: no dimension of size 3 in the inputs' shapes {tuple(x.shape)} and "
+                             f"{tuple(y.shape)}; pass dim")
+    elif x.ndim == 0 or y.ndim == 0:  # (IndexError, as PyTorch's)
+        raise DimensionError(f"cross: dim {dim} is out of range for a 0-d input; cross takes vectors of 3")
+    same_dtype("cross", x, y)
     if x.shape[dim] != 3 or y.shape[dim] != 3:
         raise ShapeError(f"cross: dim {dim} must have size 3, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
     a, b = x.unbind(dim), y.unbind(dim)

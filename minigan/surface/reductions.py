@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import builtins
+import math
 from collections import namedtuple
 
 from minigan.engine import backend, checks
@@ -208,6 +209,10 @@ def histc(input, bins=100, min=0, max=0):
     x = _t(input, "histc")
     if x.dtype.kind != "f":
         raise DtypeError(f"histc: input must be floating point, got {x.dtype}")
+    if not (checks.is_integer(bins) and bins > 0):  # (RuntimeError, as PyTorch's)
+        raise DomainError(f"histc: bins must be an int > 0, got {bins!r}")
+    if not (math.isfinite(min) and math.isfinite(max)):
+        raise DomainError(f"histc: the range [{min}, {max}] must be finite")
     xp = backend.get_array_module(x.array)
     low, high = (builtins.float(x.array.min()), builtins.float(x.array.max())) if min == max and x.numel() \
         else (builtins.float(min), builtins.float(max))  # (min == max, not only 0: the data's range, as PyTorch's)

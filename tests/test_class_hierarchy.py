@@ -1,8 +1,8 @@
 """Public classes are related as PyTorch's: for every pair of public classes that minigan and PyTorch both have (in
-the top level, nn, optim, optim.lr_scheduler, utils.data, autograd and distributions where minigan has it),
-``issubclass(A, B)`` answers as PyTorch's, so that ``isinstance(m, nn.AdaptiveAvgPool2d)`` in a loop that
-replaces every layer of one kind catches the layers PyTorch's would, and no others.  A lazy layer becomes its
-plain layer at its first call (``cls_to_become``), as PyTorch's."""
+the top level, nn, optim, optim.lr_scheduler, utils.data, autograd, their public submodules, and distributions
+where minigan has it), ``issubclass(A, B)`` answers as PyTorch's, so that ``isinstance(m, nn.AdaptiveAvgPool2d)``
+in a loop that replaces every layer of one kind catches the layers PyTorch's would, and no others.  A lazy layer
+becomes its plain layer at its first call (``cls_to_become``), as PyTorch's."""
 
 import importlib
 import inspect
@@ -14,7 +14,10 @@ from minigan import nn
 
 torch = pytest.importorskip("torch")
 
-NAMESPACES = ("", "nn", "optim", "optim.lr_scheduler", "utils.data", "autograd", "distributions")
+NAMESPACES = ("", "nn", "nn.init", "nn.parallel", "nn.utils", "nn.utils.parametrize", "nn.utils.parametrizations",
+              "optim", "optim.optimizer", "optim.lr_scheduler", "utils", "utils.data", "autograd",
+              "autograd.function", "autograd.functional", "autograd.graph", "linalg", "cuda", "backends.cuda",
+              "backends.cudnn", "accelerator", "storage", "serialization", "distributions")
 
 
 def _module(root, name):
@@ -89,4 +92,4 @@ def test_a_lazy_layer_becomes_pytorchs_class_at_its_first_call(name):
 
 
 def _nn_classes():
-    return [(key.split(".", 1)[1], pair) for key, pair in SHARED.items() if key.startswith("nn.")]
+    return [(key[3:], pair) for key, pair in SHARED.items() if key.startswith("nn.") and key.count(".") == 1]

@@ -483,3 +483,28 @@ def test_cross_and_histc_refusals_as_pytorch(call):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # (cross without dim warns, as PyTorch's)
         same_class(call, torch, minigan)
+
+
+# ----------------------------------------------------------------------------- a reduction's integer dtype=
+# PyTorch's prod, nansum, cumsum and cumprod refuse an integer or bool dtype= for an input that records a gradient
+# (RuntimeError: autograd has no integer gradients), and a running sum or product has no bool kernel
+# (NotImplementedError); without grad mode, or on a tensor that does not require grad, the dtype is taken.
+@pytest.mark.parametrize("name", ["prod", "nansum", "cumsum", "cumprod"])
+@pytest.mark.parametrize("dtype", ["int64", "bool"])
+def test_reduction_integer_dtype_of_a_tensor_recording_a_gradient_as_pytorch(name, dtype):
+    def call(lib, rg=True):
+        x = lib.tensor([1.5, -2.0, 3.0], dtype=lib.float64, requires_grad=rg)
+        args = (0,) if name.startswith("cum") else ()
+        return getattr(lib, name)(x, *args, dtype=getattr(lib, dtype))
+
+    if raised(call, torch) is None:
+        _both_run(call)
+    else:
+        same_class(call, torch, minigan)
+    plain = lambda lib: call(lib, rg=False)
+    if raised(plain, torch) is None:
+        assert call(minigan, rg=False).tolist() == call(torch, rg=False).tolist()
+        with minigan.no_grad(), torch.no_grad():
+            assert call(minigan).tolist() == call(torch).tolist()
+    else:
+        same_class(plain, torch, minigan)

@@ -9,7 +9,8 @@ import math
 from collections import namedtuple
 
 from minigan.engine import backend, checks
-from minigan.engine.errors import DomainError, DtypeError
+from minigan.engine.errors import DomainError, DtypeError, GraphError
+from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import reduce as R
 from minigan.engine.tensor import Tensor
@@ -94,10 +95,23 @@ CumminResult = namedtuple("cummin", ["values", "indices"])
 AminmaxResult = namedtuple("aminmax", ["min", "max"])
 
 
+def in_dtype(fn, x, dtype, bools=True):
+    """``x`` in a reduction's ``dtype=``, as PyTorch's: no integer or bool result of an input recording a gradient
+    (autograd has no integer gradients: RuntimeError), and no bool for a running sum or product (``bools``)."""
+    if dtype is None:
+        return x
+    kind = backend.np.dtype(dtype).kind
+    if kind == "b" and not bools:
+        raise DtypeError(f"{fn}: dtype=bool is not provided for a running sum or product (as in PyTorch)")
+    if kind != "f" and x.requires_grad and is_grad_enabled():
+        raise GraphError(f"{fn}: dtype={dtype} gives an integer result of a tensor that requires grad, which autograd "
+                         "cannot differentiate (as in PyTorch); pass a floating dtype, or .detach() the input")
+    return x.to(dtype)
+
+
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum with NaN counted as 0 (their gradient is 0)."""
-    x = _t(input, "nansum")
-    x = x if dtype is None else x.to(dtype)
+    x = in_dtype("nansum", _t(input, "nansum"), dtype)
     clean = where(x.array != x.array, 0.0, x) if x.dtype.kind == "f" else x
     if dim is None and keepdim and x.ndim:  # (every dim kept as a one, as sum's)
         dim = tuple(range(x.ndim))
@@ -240,23 +254,23 @@ def cumsum(input, dim, *, dtype=None):
     """The running sums along ``dim``: out_i = x_0 + ... + x_i (integers and bools sum as int64, as PyTorch)."""
     x = _t(input, "cumsum")
     if dtype is not None:
-        x = x.to(dtype)
+        x = in_dtype("cumsum", x, dtype, bools=False)
     elif x.dtype.kind in "biu":
         x = x.to(backend.np.int64)
     d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "cumsum", single=True)
     return R.CumSum.apply(x, axis=d) if x.ndim else x.clone()
 
 
-def _as_product_dtype(x, dtype):
+def _as_product_dtype(x, dtype, fn):
     if dtype is not None:
-        return x.to(dtype)
+        return in_dtype(fn, x, dtype, bools=fn != "cumprod")
     return x.to(backend.np.int64) if x.dtype.kind in "biu" else x  # (integers and bools multiply as int64)
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product of the elements (along ``dim``), with PyTorch's backward (minigan/engine/ops/reduce.py's Prod):
     exact where some factors are 0, NaN where PyTorch's is, and to any order."""
-    x = _as_product_dtype(_t(input, "prod"), dtype)
+    x = _as_product_dtype(_t(input, "prod"), dtype, "prod")
     d = None if dim is None else checks.normalize_axis(dim, builtins.max(x.ndim, 1), "prod", single=True)
     if x.ndim == 0:  # one factor: itself (PyTorch's gradient passes straight through)
         return x.clone()
@@ -266,7 +280,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 def cumprod(input, dim, *, dtype=None):
     """The running products along ``dim``: out_i = x_0 · … · x_i, by a scan of log₂ n rounds (round k multiplies
     each element by the partial product 2ᵏ places before it); differentiable to any order, exact at zeros."""
-    x = _as_product_dtype(_t(input, "cumprod"), dtype)
+    x = _as_product_dtype(_t(input, "cumprod"), dtype, "cumprod")
     if x.ndim == 0:
         return x.clone()
     d = checks.normalize_axis(dim, x.ndim, "cumprod", single=True)

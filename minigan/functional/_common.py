@@ -20,7 +20,7 @@ def _tensor(x, op, name="input") -> Tensor:
 
 def _float(x, op, name="input") -> Tensor:
     x = _tensor(x, op, name)
-    if not backend.is_floating(x.dtype):
+    if x.array.dtype.kind != "f":  # (NumPy's dtype, read with no Python call: 42 times an mlp-ring iteration)
         raise DtypeError(f"{op}: {name} must be a floating-point tensor, got dtype {x.dtype}")
     return x
 
@@ -58,7 +58,7 @@ def _into(x, op, fn):
 def _same_dtype(op, x, weight):
     """A layer computes in its parameters' dtype; a float64 input to float32 weights is a mistake (usually
     NumPy noise or data), caught here at the layer instead of later at optimizer.step(), as PyTorch does."""
-    if x.dtype != weight.dtype:
+    if x.array.dtype != weight.array.dtype:  # (NumPy's dtypes compared with no Python call, as in _float)
         # (a dtype prints as its full name, minigan.float64: the advice pastes it as it prints)
         raise DtypeError(f"{op}: input is {x.dtype} but the weight is {weight.dtype}; expected the same dtype "
                         f"(convert the input with x.to({weight.dtype}), or the layer with .to({x.dtype}))")

@@ -13,6 +13,8 @@ Families (each a function of PyTorch giving {case: answer}):
   signatures        the names each function of torch.nn.functional and class of torch.nn and torch.optim takes by
                     position, in order
   tensor_prints     repr(tensor) of values of every dtype and style (tests/test_recorded_tensor_prints.py)
+  class_hierarchy   the public classes each public class is a subclass of, and what each lazy layer becomes
+                    (tests/test_recorded_class_hierarchy.py)
   PROGRAM_FAMILIES  what the programs of tests/test_recorded_<family>.py give back under PyTorch
 """
 
@@ -359,6 +361,8 @@ FAMILIES = {  # family: (record: PyTorch -> {case: answer}, differences(recorded
     "survey_programs": (record_survey_programs, survey_programs_differences),
     "signatures": (record_signatures, exact_differences),
     "tensor_prints": (record_tensor_prints, exact_differences),
+    # (tests/test_recorded_class_hierarchy.py asks PyTorch: which public classes each one subclasses)
+    "class_hierarchy": (lambda: family_module("class_hierarchy").record(), exact_differences),
 }
 for _family in PROGRAM_FAMILIES:
     FAMILIES[_family] = (functools.partial(record_programs, _family), programs_differences(_family))

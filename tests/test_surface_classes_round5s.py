@@ -269,3 +269,26 @@ def test_row_major_results_as_pytorch(name):
         results.append(ROW_MAJOR[name](lib, x))
     assert _layout(results[1]) == _layout(results[0])
     np.testing.assert_allclose(_np(results[1]), _np(results[0]), rtol=1e-12, atol=1e-14)  # (a normalized 0: roundoff)
+
+
+# ----------------------------------------------------------------------------- xlogy's gradient where it is 0
+# PyTorch's d/dx of xlogy(x, y) is xlogy(grad, y): 0 where the incoming gradient is 0, even where log y is NaN (y < 0)
+# or ±∞; grad·log y gave 0·NaN = NaN there.
+@pytest.mark.parametrize("other", [-1.5, 0.0, INF, "tensor"])
+def test_xlogy_gradient_where_the_incoming_gradient_is_zero_as_pytorch(other):
+    values = [[-0.573, -1.156, -0.39, 2.555], [3.628, 0.0, -1.149, -1.129]]
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        y = lib.tensor([[-1.0, 0.0, 2.0, INF], [NAN, -0.0, 1.5, 3.0]], dtype=lib.float64, requires_grad=True) \
+            if other == "tensor" else other
+        w = lib.tensor([[0.0, 1.0, -2.0, 0.0], [0.5, 0.0, 0.0, 1.25]], dtype=lib.float64)
+        with np.errstate(all="ignore"):
+            out = x.xlogy(y)
+            grads = lib.autograd.grad((out * w).sum(), [x] + ([y] if other == "tensor" else []), create_graph=True)
+            total = sum((g * g.detach()).sum() for g in grads)
+            second = lib.autograd.grad(total, x, allow_unused=True)[0] if total.requires_grad else None
+        results.append([out, *grads] + ([] if second is None else [second]))
+    assert len(results[1]) == len(results[0])
+    for ours, theirs in zip(results[1], results[0]):
+        np.testing.assert_allclose(_np(ours), _np(theirs), rtol=1e-12, atol=1e-14, equal_nan=True)

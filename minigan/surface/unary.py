@@ -17,7 +17,7 @@ import math
 
 from minigan.engine import backend
 from minigan.engine.graph import Node, namespace, unbroadcast, value, zeros
-from minigan.engine.ops.elementwise import Exp, Log
+from minigan.engine.ops.elementwise import Exp
 
 
 def _xp(a):
@@ -134,7 +134,8 @@ class XLogY(Node):
         x, y = self.saved_tensors
         gx, gy = self.needs_input_grad
         xp, flat = namespace(grad), (value(x) == 0) & (value(y) <= 0)  # a constant mask: log y is −∞ or NaN there
-        dx = unbroadcast(xp.where(flat, 0, grad * Log.apply(xp.where(flat, 1, y))), x.shape) if gx else None
+        # the gradient times log y as PyTorch's xlogy(grad, y): 0 where grad is 0, even where log y is ±∞ or NaN
+        dx = unbroadcast(xp.where(flat, 0, XLogY.apply(grad, xp.where(flat, 1, y))), x.shape) if gx else None
         return dx, (unbroadcast(grad * x / y, y.shape) if gy else None)
 
 

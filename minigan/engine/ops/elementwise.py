@@ -158,9 +158,14 @@ class Sqrt(Node):
         return (xp.where(self.zero, 0, grad / (2 * xp.where(self.zero, 1, out))),)
 
 
-def clip_into(a, lo=None, hi=None):
-    """Clip array ``a`` to [lo, hi] in place."""
-    backend.get_array_module(a).clip(a, lo, hi, out=a)
+def clip(a, lo=None, hi=None, out=None):
+    """Array ``a`` clipped to [lo, hi] (into ``out``, ``a`` itself for clamp_), by PyTorch's and NumPy 2's rules."""
+    xp = backend.get_array_module(a)
+    if lo != lo or hi != hi:  # a NaN bound (NaN is the one number unequal to itself) gives NaN everywhere, where
+        out = a.copy() if out is None else out  # NumPy 1.x's clip ignored it (with a DeprecationWarning)
+        out[...] = xp.nan
+        return out
+    return xp.asarray(xp.clip(a, lo, hi, out=out), dtype=a.dtype)  # (NumPy 1.x made a 0-d float32 a float64 here)
 
 
 class Clamp(Node):
@@ -169,7 +174,7 @@ class Clamp(Node):
     def forward(self, a, lo=None, hi=None):
         self.save_for_backward(a)
         self.lo, self.hi = lo, hi
-        return backend.get_array_module(a).clip(a, lo, hi)
+        return clip(a, lo, hi)
 
     def backward(self, grad):  # d clip(a)/da = 1 inside [lo, hi], 0 where clipped
         a = value(self.saved_tensors[0])

@@ -34,8 +34,10 @@ class Sum(Node):
 class Mean(Node):
     def forward(self, x, axis=None, keepdims=False):
         self.in_shape, self.axis, self.keepdims = x.shape, axis, keepdims
-        # the mean of nothing is NaN (as PyTorch), without NumPy's "mean of empty slice" warning
-        out = x.mean(axis=axis, keepdims=keepdims) if x.size else x.sum(axis=axis, keepdims=keepdims) + float("nan")
+        # the mean of nothing is NaN (as PyTorch), without NumPy's "mean of empty slice" warning; a NaN of x's
+        # floating dtype, since NumPy 1.x made a 0-d float32 sum plus a Python NaN a float64
+        nan = x.dtype.type("nan") if x.dtype.kind in "fc" else float("nan")
+        out = x.mean(axis=axis, keepdims=keepdims) if x.size else x.sum(axis=axis, keepdims=keepdims) + nan
         self.count = max(x.size // max(out.size, 1), 1) if x.size else 1
         return backend.c_order(out)
 

@@ -35,7 +35,7 @@ def dataset_dict_items_loader(torch, data):
 
         def __getitem__(self, idx):
             img = torch.full((1, 2, 2), float(idx))
-            return {"image": img, "label": idx % 3, "aux": {"w": np.float32(idx) / 2, "pair": (idx, -idx)}}
+            return {"image": img, "label": idx % 3, "aux": {"w": np.float32(idx / 2), "pair": (idx, -idx)}}
 
     dl = data.DataLoader(DS(), batch_size=2, shuffle=False)
     out = []

@@ -292,3 +292,26 @@ def test_xlogy_gradient_where_the_incoming_gradient_is_zero_as_pytorch(other):
     assert len(results[1]) == len(results[0])
     for ours, theirs in zip(results[1], results[0]):
         np.testing.assert_allclose(_np(ours), _np(theirs), rtol=1e-12, atol=1e-14, equal_nan=True)
+
+
+# ----------------------------------------------------------------------------- one operand: its layout kept
+# An elementwise op of one tensor (numbers beside it) lays its result out as that tensor, as PyTorch's (empty_like's
+# preserved layout): clamp with a NaN bound filled a row-major copy.
+UNARY_KEEPS = {"clamp_min_nan": lambda m, x: m.clamp_min(x, NAN), "clamp_max_nan": lambda m, x: x.clamp(max=NAN),
+               "clip_nan": lambda m, x: x.clip(NAN, 1.0), "clamp": lambda m, x: x.clamp(-1.0, 1.0),
+               "neg": lambda m, x: -x, "exp": lambda m, x: x.exp(), "mul_number": lambda m, x: x * 2.5,
+               "rsub_number": lambda m, x: 1 - x, "where_numbers": lambda m, x: m.where(x > 0, x, 0.0),
+               "relu": lambda m, x: m.relu(x), "sigmoid": lambda m, x: x.sigmoid(),
+               "elu": lambda m, x: m.nn.functional.elu(x),
+               "leaky_relu": lambda m, x: m.nn.functional.leaky_relu(x, 0.2), "pow_number": lambda m, x: x ** 2}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY_KEEPS))
+def test_one_operand_results_keep_its_layout_as_pytorch(name):
+    results = []
+    for lib in (torch, minigan):
+        x = lib.tensor(np.linspace(-2.3, 3.1, 100).reshape(2, 5, 2, 5), dtype=lib.float64).permute(0, 2, 1, 3)
+        with np.errstate(all="ignore"):
+            results.append(UNARY_KEEPS[name](lib, x))
+    assert _layout(results[1]) == _layout(results[0])
+    _same(results[1], results[0])

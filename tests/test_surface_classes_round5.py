@@ -508,3 +508,15 @@ def test_reduction_integer_dtype_of_a_tensor_recording_a_gradient_as_pytorch(nam
             assert call(minigan).tolist() == call(torch).tolist()
     else:
         same_class(plain, torch, minigan)
+
+
+# PyTorch's interpolate also reads recompute_scale_factor with an explicit size, and antialias outside the bilinear and
+# bicubic modes of a 4-D input (ValueError), before the axes and the mode; an output size below 1 is a RuntimeError.
+@pytest.mark.parametrize("mode", ["nearest", "linear", "bilinear", "bicubic", "area"])
+@pytest.mark.parametrize("shape", [(1, 2, 3), (1, 1, 2, 2)])
+@pytest.mark.parametrize("kwargs", [dict(size=4, recompute_scale_factor=True), dict(scale_factor=2, antialias=True),
+                                    dict(scale_factor=-1.0), dict(size=0)])
+def test_interpolate_arguments_read_first_as_pytorch(mode, shape, kwargs):
+    fn = lambda lib: lib.nn.functional.interpolate(lib.ones(shape, dtype=lib.float64), mode=mode, **kwargs)
+    if raised(fn, torch) is not None:
+        same_class(fn, torch, minigan, one_line=False)

@@ -97,6 +97,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError(f"interpolate: {'size' if size is not None else 'scale_factor'} {given!r} must name one size "
                          f"for each of the input's {max(input.ndim - 2, 0)} spatial axes (input shape "
                          f"{tuple(input.shape)}, (N, C, L) or (N, C, H, W))")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("interpolate: recompute_scale_factor is for a scale_factor, not an explicit size")
+    if antialias and not (mode in ("bilinear", "bicubic") and input.ndim == 4):
+        raise ValueError(f"interpolate: antialias is for the bilinear and bicubic modes of a 4-D input, got "
+                         f"mode={mode!r} and shape {tuple(input.shape)}")
     if input.ndim not in _RESIZE_MODES:  # (NotImplementedError, as PyTorch's)
         raise NotImplementedError(f"interpolate: input must be 3-D (N, C, L) or 4-D (N, C, H, W), got shape "
                                   f"{tuple(input.shape)}")
@@ -130,9 +135,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 def _per_axis(value, count, name, kind, number):
     """One ``number`` (int or float) per resized axis, each of the ``kind`` its test accepts (NumPy's too) and > 0."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
-    if len(values) != count or not all(kind(v) and v > 0 for v in values):
-        raise ValueError(f"interpolate: {name} must be a positive number or one for each of the {count} resized "
-                         f"axes, got {value!r}")
+    if len(values) != count or not all(kind(v) and v > 0 for v in values):  # (an output size below 1: PyTorch's
+        raise DomainError(f"interpolate: {name} must be a positive number or one for each of the {count} resized "
+                          f"axes, got {value!r}")  # RuntimeError; a DomainError is a ValueError too)
     return tuple(number(v) for v in values)
 
 

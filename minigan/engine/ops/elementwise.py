@@ -162,7 +162,8 @@ def clip(a, lo=None, hi=None, out=None):
     """Array ``a`` clipped to [lo, hi] (into ``out``, ``a`` itself for clamp_), by PyTorch's and NumPy 2's rules."""
     xp = backend.get_array_module(a)
     if lo != lo or hi != hi:  # a NaN bound (NaN is the one number unequal to itself) gives NaN everywhere, where
-        out = a.copy(order="K") if out is None else out  # NumPy 1.x's clip ignored it (with a DeprecationWarning)
+        # NumPy 1.x's clip ignored it (with a DeprecationWarning); a new array laid out as PyTorch's empty_like(a)
+        out = backend.pointwise_layout(xp.empty(a.shape, a.dtype), a) if out is None else out
         out[...] = xp.nan
         return out
     return xp.asarray(xp.clip(a, lo, hi, out=out), dtype=a.dtype)  # (NumPy 1.x made a 0-d float32 a float64 here)

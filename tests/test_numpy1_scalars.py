@@ -79,3 +79,12 @@ def test_clip_grad_value_at_a_nan_clip_value_gives_nan_gradients():
     p.grad = p.detach().clone()
     minigan.nn.utils.clip_grad_value_(p, math.nan)
     assert bool(minigan.isnan(p.grad).all()), p.grad
+
+
+@pytest.mark.parametrize("shape", [(), (3,)])
+def test_clamp_of_an_integer_or_bool_tensor_by_an_int_has_pytorchs_dtype(shape):
+    # PyTorch's promotion: a bool tensor and an int bound make int64; an int32 tensor and an int bound stay int32
+    for dtype, expected in (("bool", minigan.int64), ("int32", minigan.int32), ("int64", minigan.int64)):
+        x = minigan.zeros(shape, dtype=getattr(minigan, dtype))
+        for y in (x.clamp_max(2), x.clamp(0, 2), x.clamp(min=1)):
+            assert y.dtype == expected, (dtype, shape, y.dtype)

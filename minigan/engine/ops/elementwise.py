@@ -166,7 +166,8 @@ def clip(a, lo=None, hi=None, out=None):
         out = backend.pointwise_layout(xp.empty(a.shape, a.dtype), a) if out is None else out
         out[...] = xp.nan
         return out
-    return xp.asarray(xp.clip(a, lo, hi, out=out), dtype=a.dtype)  # (NumPy 1.x made a 0-d float32 a float64 here)
+    out = xp.clip(a, lo, hi, out=out)  # a bool clipped by an int is an int64, as PyTorch's; any other keeps its
+    return out if a.dtype.kind == "b" else xp.asarray(out, dtype=a.dtype)  # dtype (NumPy 1 promoted a 0-d one)
 
 
 class Clamp(Node):

@@ -3,6 +3,7 @@ found in seeds 3,000,000 to 3,999,999: a value, gradient, requires_grad, dtype o
 side raises.  Each class is checked as a class against PyTorch float64."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -317,3 +318,20 @@ def test_one_operand_results_keep_its_layout_as_pytorch(name, layout):
             results.append(UNARY_KEEPS[name](lib, x))
     assert _layout(results[1]) == _layout(results[0])
     _same(results[1], results[0])
+
+
+# ----------------------------------------------------------------------------- feature dropout of nothing
+# PyTorch's dropout2d of an input with no elements returns the input itself (feature_dropout draws nothing), as
+# dropout does: the same tensor, requiring grad as it does, under no_grad too.  minigan's made a new tensor.
+@pytest.mark.parametrize("grad_mode", ["enable_grad", "no_grad"])
+@pytest.mark.parametrize("shape", [(0, 3), (0, 3, 2, 2), (2, 0, 4), (2, 3, 0, 4)])
+def test_dropout2d_of_an_empty_input_is_the_input_as_pytorch(grad_mode, shape):
+    seen = []
+    for lib in (torch, minigan):
+        x = lib.ones(*shape, dtype=lib.float64, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (PyTorch's warnings about 2-D and 3-D inputs)
+            with getattr(lib, grad_mode)():
+                out = lib.nn.functional.dropout2d(x, 0.5)
+        seen.append((out is x, out.requires_grad, tuple(out.shape)))
+    assert seen[1] == seen[0]

@@ -57,7 +57,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
                       "will change in a future release to interpret the input as one without a batch dimension, i.e. "
                       "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using "
                       "dropout1d instead.", stacklevel=2)
-    if not training or p == 0:
+    if not training or p == 0 or input.numel() == 0:  # (nothing drawn: the input itself, as PyTorch's feature_dropout)
         return input
     input = _float(input, "dropout2d")
     xp = backend.get_array_module(input.array)

@@ -177,6 +177,9 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, 
     else:
         if not a <= b:  # (PyTorch's uniform_(a, b) refuses a > b)
             raise DomainError(f"trunc_normal_: a must be <= b, got a={a}, b={b}")
+        if not math.isfinite(b - a):  # (and an infinite bound: proposals on [a, inf) would never be kept)
+            raise DomainError(f"trunc_normal_: [a, b] holds under 30% of N(mean, std²), so values are drawn "
+                              f"uniformly on it, which needs finite bounds; got a={a}, b={b}")
         mode = max(a, min(mean, b))
         log_peak = -0.5 * ((mode - mean) / std) ** 2                              # log pdf(mode), up to a constant
         draw = lambda n: random.rand((n,), dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(b - a) \

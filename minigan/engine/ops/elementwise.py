@@ -166,8 +166,9 @@ def clip(a, lo=None, hi=None, out=None):
         out = backend.pointwise_layout(xp.empty(a.shape, a.dtype), a) if out is None else out
         out[...] = xp.nan
         return out
-    out = xp.clip(a, lo, hi, out=out)  # a bool clipped by an int is an int64, as PyTorch's; any other keeps its
-    return out if a.dtype.kind == "b" else xp.asarray(out, dtype=a.dtype)  # dtype (NumPy 1 promoted a 0-d one)
+    out = xp.clip(a, lo, hi, out=out)  # a result of another kind stays so (a bool by an int: int64, an int by a
+    return out if out.dtype.kind != a.dtype.kind else xp.asarray(out, dtype=a.dtype)  # float: clamp_ refuses it);
+    # one of a's own kind keeps a's dtype (NumPy 1 promoted a 0-d one by the bound's value)
 
 
 class Clamp(Node):

@@ -180,7 +180,7 @@ DIFFERENT = {
     "rp_set_all": BY_CALL, "rp_set_row": BY_CALL,
     "cross_entropy": FUSED,
     "std": DECOMPOSED, "var": DECOMPOSED, "max_dim": DECOMPOSED, "min": DECOMPOSED,
-    "elu": DECOMPOSED, "gelu": DECOMPOSED, "silu": DECOMPOSED, "nll_loss": DECOMPOSED, "stack": DECOMPOSED,
+    "gelu": DECOMPOSED, "silu": DECOMPOSED, "nll_loss": DECOMPOSED, "stack": DECOMPOSED,
     "repeat": DECOMPOSED, "square": DECOMPOSED, "add_alpha": DECOMPOSED, "rp_max_dim": DECOMPOSED,
     "rp_index_fill": DECOMPOSED, "rp_scatter_n": DECOMPOSED, "rp_flip": DECOMPOSED, "rp_repeat": DECOMPOSED,
     "rp_tile": DECOMPOSED, "rp_einsum_diag": DECOMPOSED,

@@ -11,8 +11,8 @@ from minigan.engine.graph import Node, namespace, select, unbroadcast, value, ze
 
 
 class Add(Node):
-    def forward(self, a, b):  # (laid out as PyTorch's by backend.pointwise_layout; a vector's one layout needs no call)
-        return out if (out := a + b).ndim < 2 else backend.pointwise_layout(out, a, b)
+    def forward(self, a, b):  # (each result laid out as PyTorch's: see backend.pointwise_layout)
+        return backend.pointwise_layout(a + b, a, b)
 
     def backward(self, grad):  # d(a+b)/da = 1, d(a+b)/db = 1
         (a, b), (need_a, need_b) = self.inputs, self.needs_input_grad  # (the inputs, for their shapes)
@@ -22,7 +22,7 @@ class Add(Node):
 
 class Sub(Node):
     def forward(self, a, b):
-        return out if (out := a - b).ndim < 2 else backend.pointwise_layout(out, a, b)
+        return backend.pointwise_layout(a - b, a, b)
 
     def backward(self, grad):  # d(a-b)/da = 1, d(a-b)/db = -1
         (a, b), (need_a, need_b) = self.inputs, self.needs_input_grad  # (the inputs, for their shapes)
@@ -34,7 +34,7 @@ class Mul(Node):
     def forward(self, a, b):
         need_a, need_b = self.needs_input_grad or (False, False)
         self.save_for_backward(a if need_b else None, b if need_a else None)  # only what each derivative needs
-        return out if (out := a * b).ndim < 2 else backend.pointwise_layout(out, a, b)
+        return backend.pointwise_layout(a * b, a, b)
 
     def backward(self, grad):  # d(ab)/da = b, d(ab)/db = a
         a, b = self.saved_tensors
@@ -47,7 +47,7 @@ class Div(Node):
     def forward(self, a, b):
         need_a, need_b = self.needs_input_grad or (False, False)
         self.save_for_backward(a if need_b else None, b)  # only what each derivative needs
-        return out if (out := a / b).ndim < 2 else backend.pointwise_layout(out, a, b)
+        return backend.pointwise_layout(a / b, a, b)
 
     def backward(self, grad):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
         a, b = self.saved_tensors

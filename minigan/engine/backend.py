@@ -190,6 +190,14 @@ def pointwise_layout(out, *operands):
     return out.transpose(slowest).copy().transpose([slowest.index(d) for d in range(nd)])
 
 
+def empty_like(x):
+    """A new, unfilled array of ``x``'s shape and dtype laid out as PyTorch lays out an op's result of ``x`` alone
+    (``pointwise_layout`` of one operand).  NumPy's ``empty_like`` (order "K") already follows ``x``'s strides where
+    none is 0, so only a broadcast ``x`` takes the copy: an empty array re-laid out costs as much as the op."""
+    xp = get_array_module(x)
+    return xp.empty_like(x) if 0 not in x.strides else pointwise_layout(xp.empty(x.shape, x.dtype), x)
+
+
 def _packed(shape, strides_list, itemsize=1):
     """The strides of an array of ``shape`` packed in PyTorch's order of its dimensions (TensorIterator's
     reorder_dimensions; infer_dense_strides for one operand): an insertion sort, fastest first, where for two

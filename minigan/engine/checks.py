@@ -199,10 +199,8 @@ def check_matmul(sa, sb) -> None:
     if len(sa) == 0 or len(sb) == 0:
         raise ShapeError(f"matmul: operands must be at least 1-D, got shapes {sa} and {sb}")
     if sa[-1] != sb[-2 if len(sb) > 1 else 0]:
-        raise ShapeError(
-            f"matmul: shapes {sa} and {sb} do not fit: the last axis of the first "
-            f"({sa[-1]}) must equal the {'second-to-last' if len(sb) > 1 else 'only'} axis of the second"
-        )
+        raise ShapeError(f"matmul: shapes {sa} and {sb} do not fit: the last axis of the first ({sa[-1]}) must "
+                         f"equal the {'second-to-last' if len(sb) > 1 else 'only'} axis of the second")
     batch_a, batch_b = sa[:-2], sb[:-2]  # the stacks of matrices broadcast against each other, as in NumPy
     for m, n in zip(reversed(batch_a), reversed(batch_b)):
         if m != n and m != 1 and n != 1:

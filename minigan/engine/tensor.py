@@ -276,10 +276,8 @@ class Tensor(InPlace, TensorMethods):
         if self._base is not None and self._view_version != self._counter[0]:  # a view whose base changed in place
             self._sync_view()  # gets its current history
         if not self.requires_grad:
-            raise GraphError(
-                "backward: this tensor does not require grad (no input had requires_grad=True, "
-                "or it was computed under no_grad() / from .detach())"
-            )
+            raise GraphError("backward: this tensor does not require grad (no input had requires_grad=True, "
+                             "or it was computed under no_grad() / from .detach())")
         seeds = {self._ctx or self: self._seed_gradient(gradient, "backward", create_graph)}
         order = topological_order([self._ctx] if self._ctx is not None else [])
         retain_graph = create_graph if retain_graph is None else retain_graph

@@ -117,8 +117,7 @@ class LeakyReLU(Node):
         xp = backend.get_array_module(x)
         self.slope = x.dtype.type(negative_slope)  # keeps float32 float32
         self.save_for_backward(x)
-        out = xp.multiply(x, self.slope, out=backend.pointwise_layout(xp.empty(x.shape, x.dtype), x))  # slope·x, in
-        # a new array laid out as x (as PyTorch's empty_like; NumPy's would put a broadcast dimension first)
+        out = xp.multiply(x, self.slope, out=backend.empty_like(x))  # slope·x, in a new array laid out as PyTorch's
         if 0 <= negative_slope <= 1:  # then max(x, slope·x) is the same thing, and much faster than where()
             return xp.maximum(out, x, out=out)  # into slope·x's array: one new array, not two
         return xp.where(x > 0, x, out)

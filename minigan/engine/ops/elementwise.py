@@ -163,7 +163,7 @@ def clip(a, lo=None, hi=None, out=None):
     xp = backend.get_array_module(a)
     if lo != lo or hi != hi:  # a NaN bound (NaN is the one number unequal to itself) gives NaN everywhere, where
         # NumPy 1.x's clip ignored it (with a DeprecationWarning); a new array laid out as PyTorch's empty_like(a)
-        out = backend.pointwise_layout(xp.empty(a.shape, a.dtype), a) if out is None else out
+        out = backend.empty_like(a) if out is None else out
         out[...] = xp.nan
         return out
     out = xp.clip(a, lo, hi, out=out)  # a result of another kind stays so (a bool by an int: int64, an int by a

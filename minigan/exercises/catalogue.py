@@ -131,8 +131,8 @@ EXERCISES = (
     Exercise("no_grad", "autodiff", ("minigan/engine/grad_mode.py::_DecoratorContextManager.__enter__",
                                      "minigan/engine/grad_mode.py::_DecoratorContextManager.__exit__"),
              "switch grad mode to self.enabled on entry, remembering the previous mode, and restore it on exit",
-             DETACH, "the mode lives in the thread-local _mode.grad_enabled; no_grad and enable_grad are the shared base "
-             "with enabled = False and True; __exit__ returns False so exceptions propagate",
+             DETACH, "the mode lives in the thread-local _mode.grad_enabled; no_grad and enable_grad are the shared "
+             "base with enabled = False and True; __exit__ returns False so exceptions propagate",
              "Predict (x * 2).requires_grad inside no_grad and inside an enable_grad nested in it. measure: "
              + PY + 'x = mg.ones(1, requires_grad=True)\nwith mg.no_grad():\n  print((x*2).requires_grad)\n'
              '  with mg.enable_grad(): print((x*2).requires_grad)"'),

@@ -2,7 +2,7 @@
 
     pip install -e ".[test]"   # brings nox
     nox                        # every session below, one virtualenv each (in .nox/; `nox -r` reuses them)
-    nox -s newest_torch        # one session; `nox -s no_torch -- tests/test_graph.py` passes pytest arguments
+    nox -s newest_torch        # one session; `nox -s no_torch -- tests/engine/test_graph.py` passes pytest arguments
 
 nox looks for each session's Python as `python3.X` on PATH (with pyenv: `pyenv global 3.11 3.10 3.13`, or
 PYENV_VERSION=3.11.7:3.10.13:3.13.0 for one command, puts them there).

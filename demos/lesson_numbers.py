@@ -32,7 +32,8 @@ To measure both kernel sets at once, write one to another file and pool it in af
     OPENBLAS_CORETYPE=Haswell python demos/lesson_numbers.py 17 --numbers /tmp/haswell.json
     python demos/lesson_numbers.py 17 --pool-from /tmp/haswell.json
 
-The contract the slow test ``tests/test_demos.py::test_stated_verdict_and_numbers_reproduce`` checks: a fresh run
+The contract the slow test ``tests/product/test_demos.py::test_stated_verdict_and_numbers_reproduce`` checks: a fresh
+run
 prints the same verdict; each spread's fresh median lies in the stored [min, max] widened on each side by a tenth
 of its width (and by 1e-6 of its size, so a spread of one value must be met to round-off), with the same number of
 seeds; every other number is exact (relative 1e-6): a number that training moves must be given as a spread. For a

@@ -6,7 +6,7 @@
 The script is the source: its ``# %%`` lines start code cells and its ``# %% [markdown]`` comment blocks
 become markdown cells (jupytext's "percent" format). The notebooks are committed without outputs; run
 one in Jupyter or VS Code (``pip install -e ".[notebooks]"``) and its figures appear inline.
-tests/test_notebooks.py checks every pair is in sync and runs the fast ones.
+tests/product/test_notebooks.py checks every pair is in sync and runs the fast ones.
 """
 
 from __future__ import annotations

@@ -7,13 +7,13 @@
 # Steps (each bounded by `timeout`, the whole run by a deadline of GPU_SESSION_SECONDS, default 470 s; a step
 # that fails does not stop the others; the last lines printed are a summary):
 #   versions  the GPU, driver, CUDA, CuPy, NumPy, PyTorch                                   -> versions.txt
-#   smoke     the fused kernels and col2im's scatter on CuPy against NumPy (tests/test_fused.py) -> twins.log
+#   smoke     the fused kernels and col2im's scatter on CuPy against NumPy (tests/engine/test_fused.py) -> twins.log
 #   bench     python -m minigan.bench --backend cupy --compare torch --batch 256, the base tree and this one in
 #             turn: all GPU workloads (base, new), then, after the twins, dcgan-bn-28 and dcgan-28 again
 #                                                                         -> bench.log, bench.json (every run)
 #   twins     the default suite's CuPy twins: pytest -k cupy -n 8                                  -> twins.log
-#   lessons   the lessons on CuPy (MINIGAN_BACKEND=cupy), the fast settings of tests/test_demos.py -> lessons.log
-#   random    tests/random_programs.py --n 500 --backend cupy --against numpy, where it exists -> random_programs.log
+#   lessons   the lessons on CuPy (MINIGAN_BACKEND=cupy), the fast settings of tests/product/test_demos.py -> lessons.log
+#   random    tests/pytorch/random_programs.py --n 500 --backend cupy --against numpy, where it exists -> random_programs.log
 #   summary   each step's exit status and time, the bench table                                   -> summary.txt
 # At most these 7 files, all small (logs are cut to their last 400 lines).
 #
@@ -98,7 +98,7 @@ step versions 40 versions.txt versions
 
 # --------------------------------------------------------------------------------------------------- smoke
 # The fused kernels compile here for the first time (NVRTC, a second or so each): a failure shows at once.
-step smoke 90 twins.log env PYTHONPATH="$ROOT" "$PY" -m pytest -q -p no:cacheprovider tests/test_fused.py \
+step smoke 90 twins.log env PYTHONPATH="$ROOT" "$PY" -m pytest -q -p no:cacheprovider tests/engine/test_fused.py \
     --tb=short
 
 # --------------------------------------------------------------------------------------------------- bench
@@ -184,11 +184,11 @@ export -f lessons
 step lessons 80 lessons.log lessons
 
 # --------------------------------------------------------------------------------------------------- random programs
-if [ -f "$ROOT/tests/random_programs.py" ]; then
-    step random 60 random_programs.log env PYTHONPATH="$ROOT" "$PY" tests/random_programs.py --n 500 \
+if [ -f "$ROOT/tests/pytorch/random_programs.py" ]; then
+    step random 60 random_programs.log env PYTHONPATH="$ROOT" "$PY" tests/pytorch/random_programs.py --n 500 \
         --backend "$BACKEND" --against numpy
 else
-    echo "tests/random_programs.py is not in this tree: skipped" > "$OUT/random_programs.log"
+    echo "tests/pytorch/random_programs.py is not in this tree: skipped" > "$OUT/random_programs.log"
 fi
 
 # --------------------------------------------------------------------------------------------------- summary

@@ -12,9 +12,9 @@ Read it from the ground up (each file imports only those before it):
   Tensor: value, graph, operators, views, ``backward()``).
 
 Nothing here imports anything outside this folder: the PyTorch surface (``minigan.Tensor``, ``minigan.*``,
-``F.*``) stands on it (tests/test_architecture.py checks both).  It runs alone: ``from minigan.engine import
+``F.*``) stands on it (tests/library/test_architecture.py checks both).  It runs alone: ``from minigan.engine import
 Tensor`` loads no other part of minigan, and its ops give engine Tensors until the surface is imported
-(tests/test_lazy_import.py).
+(tests/library/test_lazy_import.py).
 """
 
 from minigan.engine.grad_mode import detect_anomaly, enable_grad, no_grad, set_grad_enabled
@@ -22,7 +22,7 @@ from minigan.engine.graph import Node
 from minigan.engine.tensor import Tensor
 
 # The names the library above may write into the engine's classes, and nothing else
-# (tests/test_engine_extension_points.py): the class of every result the engine makes (the surface sets it to
+# (tests/engine/test_engine_extension_points.py): the class of every result the engine makes (the surface sets it to
 # minigan.Tensor), and PyTorch's view of a node for a learner's prints (minigan/surface/node_view.py; the walk
 # reads none of it).
 EXTENSION_POINTS = {

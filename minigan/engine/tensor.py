@@ -99,7 +99,7 @@ class Tensor(InPlace, TensorMethods):
             out = backend.np.asarray(out)
         t = object.__new__(self.plain)  # (_make's work without its two calls, which showed in op_overhead of
         # benchmarks/paired_trees.py: every op's result is made here; the same fields as _setup's, in its order,
-        # which tests/test_tensor_fields.py checks)
+        # which tests/engine/test_tensor_fields.py checks)
         t.array, t._grad, t._requires_grad, t._ctx, t._hooks, t.name = out, None, requires_grad, None, None, None
         t._counter = None
         t._base, t._view_fn, t._view_version, t._view_kind = None, (), 0, ""

@@ -36,7 +36,7 @@ CHECKPOINT_KEYS = ("config", "trainer", "rng", "step", "eval_every", "checkpoint
 RESUME_KEYS_IGNORED = ("steps",)
 # Settings added after the first checkpoints were written, and the value those checkpoints ran with: read so up to
 # SETTINGS_ADDED_REMOVED_IN, which removes the shim (docs/guarantees.md, "Checkpoints of earlier versions";
-# tests/test_checkpoint_shims.py fails once minigan's version reaches it).
+# tests/library/test_checkpoint_shims.py fails once minigan's version reaches it).
 SETTINGS_ADDED = {"prior": "normal", "d_lr_ratio": 1.0, "instance_noise": 0.0, "r1": 0.0}
 SETTINGS_ADDED_REMOVED_IN = "0.3.0"
 

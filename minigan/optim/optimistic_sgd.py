@@ -18,7 +18,7 @@ while optimistic mirror descent (Rakhlin & Sridharan 2013), "M_{·,t+1} is a pre
 "OMD dynamics converge in terms of the last iterate." Daskalakis, Ilyas, Syrgkanis & Zeng 2018
 ("Training GANs with Optimism", ICLR) prove it for the bilinear game min_x max_y xᵀy, where
 simultaneous GD spirals outwards: each step multiplies ‖x‖² + ‖y‖² by exactly (1 + η²).
-``tests/test_optim.py`` checks both facts.
+``tests/library/test_optim.py`` checks both facts.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ and sort them into classes.
 
 DIR holds the programs as published, with only their data replaced (synthetic tensors of the same shapes) and
 their epochs or iterations cut.  Their code is not part of this project: ``SOURCES.md`` beside this file lists
-the programs tests/test_public_programs.py compares (source at a commit, licence, the change to make), and the
+the programs tests/pytorch/test_public_programs.py compares (source at a commit, licence, the change to make), and the
 first ones tried were these, downloaded as they are published:
 
     quickstart_tutorial.py      pytorch/tutorials  beginner_source/basics/quickstart_tutorial.py

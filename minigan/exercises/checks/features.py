@@ -16,7 +16,7 @@ from .base import (
 
 
 # ============================================================================= features built on an exercise
-# The library's tests of the documented features that rest on an exercise's function (tests/test_anomaly.py,
+# The library's tests of the documented features that rest on an exercise's function (tests/engine/test_anomaly.py,
 # test_inplace.py, test_graph.py, test_tensor_hooks.py, test_engine_semantics.py, test_lr_scheduler.py), in the
 # form the grader runs on a workspace.  They run once the exercise's own properties hold, so a solution that
 # passes its own checks but silently breaks a feature built on it fails, naming the feature.

@@ -1,0 +1,13 @@
+"""What the torch-free tests of test_prod.py share with its comparisons with PyTorch
+(tests/pytorch/test_prod.py)."""
+
+import numpy as np
+
+rng = np.random.default_rng(0)
+
+
+def _input(shape):
+    x = rng.standard_normal(shape)
+    if x.size > 2:
+        x.flat[[1, 3 % x.size]] = 0.0  # zeros: their product's gradient is what exp(Σ log) cannot give
+    return x

@@ -1,0 +1,18 @@
+"""einsum against PyTorch (float64, the oracle): values and gradients for products, traces, diagonals, transposes,
+batched and broadcast "..." axes and implicit outputs; second derivatives against finite differences; the same
+refusals as PyTorch, each a clear one-line error.
+
+(Its comparisons with PyTorch: tests/pytorch/test_einsum.py.)"""
+
+import numpy as np
+
+import minigan
+
+
+def test_operands_may_come_as_a_list_and_gradients_of_gradients_are_right():
+    rng = np.random.default_rng(1)
+    a = minigan.tensor(rng.normal(size=(3, 3)), requires_grad=True)
+    b = minigan.tensor(rng.normal(size=(3, 4)), requires_grad=True)
+    np.testing.assert_allclose(minigan.einsum("ij,jk", [a, b]).detach().numpy(), (a @ b).detach().numpy())
+    assert minigan.gradgradcheck(lambda x, y: (minigan.einsum("ij,jk->ik", x, y) ** 2).sum(), (a, b))
+    assert minigan.gradgradcheck(lambda x: minigan.einsum("ii,ij->j", x, x) ** 2, (a,))

@@ -1,0 +1,13 @@
+"""prod and cumprod against PyTorch: values, first and second gradients where factors are zero (one or two in
+a row), every dim, keepdim, empty tensors, integer and bool inputs and dtype=; and gradcheck.
+
+(Its comparisons with PyTorch: tests/pytorch/test_prod.py.)"""
+
+import minigan
+from engine.helpers_prod import _input
+
+
+def test_gradcheck_through_zeros():
+    x = minigan.tensor(_input((3, 5)), requires_grad=True)
+    assert minigan.gradcheck(lambda t: t.prod(1), [x]) and minigan.gradgradcheck(lambda t: t.prod(1), [x])
+    assert minigan.gradcheck(lambda t: t.cumprod(1), [x]) and minigan.gradgradcheck(lambda t: t.cumprod(1), [x])

@@ -1,0 +1,6 @@
+"""What the torch-free tests of test_conv_geometry.py share with its comparisons with PyTorch
+(tests/pytorch/test_conv_geometry.py)."""
+
+import numpy as np
+
+rng = np.random.default_rng(0)

@@ -1,0 +1,5 @@
+"""What the torch-free tests of test_sampling.py share with its comparisons with PyTorch
+(tests/pytorch/test_sampling.py)."""
+
+
+N = 40000

@@ -1,0 +1,22 @@
+"""The losses' PyTorch options against PyTorch (float64, the oracle), values and gradients: binary_cross_entropy's
+weight, binary_cross_entropy_with_logits' weight and pos_weight, cross_entropy's weight, ignore_index,
+label_smoothing and class-probability targets, nll_loss's weight and ignore_index, with every reduction, as
+functions and as loss modules.
+
+(Its comparisons with PyTorch: tests/pytorch/test_loss_options.py.)"""
+
+import numpy as np
+import pytest
+
+import minigan
+
+
+def test_bad_loss_options_raise_clear_errors():
+    F = minigan.nn.functional  # noqa: N806
+    z = minigan.tensor(np.zeros((2, 3)))
+    with pytest.raises(TypeError, match="weight must be a Tensor or None"):
+        F.binary_cross_entropy(z.sigmoid(), z, "sum")  # the reduction given where PyTorch puts weight
+    with pytest.raises(ValueError, match="label_smoothing must be in"):
+        F.cross_entropy(z, [0, 1], label_smoothing=1.5)
+    with pytest.raises(ValueError, match="label 3 is out of range"):
+        F.cross_entropy(z, [0, 3], ignore_index=1)

@@ -1,0 +1,45 @@
+"""PyTorch's ``out=`` keyword on minigan's free functions: the result lands in ``out``, which is returned, with
+PyTorch's resizing, casting and autograd rules.
+
+(Its comparisons with PyTorch: tests/pytorch/test_out_argument.py.)"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import minigan
+
+
+def test_out_is_resized_with_a_warning_when_it_held_values():
+    y = minigan.zeros(3)
+    with pytest.warns(UserWarning, match="resized"):
+        minigan.add(minigan.ones(2, 2), 1, out=y)
+    assert y.shape == (2, 2) and y.tolist() == [[2, 2], [2, 2]]
+    empty = minigan.zeros(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        minigan.mul(minigan.ones(2), 3, out=empty)  # an empty out is resized silently
+    assert empty.tolist() == [3, 3]
+
+
+def test_out_refuses_what_pytorch_refuses():
+    with pytest.raises(RuntimeError, match="automatic differentiation"):
+        minigan.add(minigan.ones(2, requires_grad=True), 1, out=minigan.zeros(2))
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        minigan.add(minigan.ones(2), 1, out=minigan.zeros(2, dtype=minigan.int64))
+    with pytest.raises(TypeError, match="out must be a Tensor"):
+        minigan.add(minigan.ones(2), 1, out=np.zeros(2))
+    with minigan.no_grad():  # no graph: allowed, as in PyTorch
+        y = minigan.zeros(2)
+        minigan.add(minigan.ones(2, requires_grad=True), 1, out=y)
+    assert y.tolist() == [2, 2]
+
+
+def test_out_bumps_the_version_so_a_graph_that_saved_it_refuses():
+    x = minigan.ones(2, requires_grad=True)
+    y = minigan.ones(2)
+    z = (x * y).sum()  # saves y
+    minigan.add(minigan.ones(2), 1, out=y)
+    with pytest.raises(RuntimeError):
+        z.backward()

@@ -1,0 +1,16 @@
+"""``minigan.set_printoptions`` changes how tensors print exactly as ``torch.set_printoptions`` does.
+
+(Its comparisons with PyTorch: tests/pytorch/test_printoptions.py.)"""
+
+import pytest
+
+import minigan
+
+
+def test_bad_options_are_refused():
+    with pytest.raises(ValueError, match="profile"):
+        minigan.set_printoptions(profile="long")
+    with pytest.raises(ValueError, match="precision"):
+        minigan.set_printoptions(precision=-1)
+    with pytest.raises(ValueError, match="sci_mode"):
+        minigan.set_printoptions(sci_mode="yes")

@@ -1,0 +1,18 @@
+"""Classes of differences from PyTorch that the whole-surface random programs (tests/pytorch/surface_programs.py) found
+in a
+held-out slice: silent values first, then refusals and exception types, each checked as a class against PyTorch
+float64.
+
+(Its comparisons with PyTorch: tests/pytorch/test_surface_classes_round4c.py.)"""
+
+import pytest
+
+import minigan
+
+
+# ----------------------------------------------------------------------------- init on 0-d and zero-element tensors
+@pytest.mark.parametrize("init", ["normal_", "uniform_", "trunc_normal_"])
+def test_init_fills_a_zero_d_tensor(init):
+    x = minigan.tensor(5.0)
+    out = getattr(minigan.nn.init, init)(x)
+    assert out is x and tuple(x.shape) == () and float(x) != 5.0

@@ -1,0 +1,172 @@
+"""What the grader does once for a class rather than once per student, without giving the learner's process
+anything of its own: the bytecode of the workspace's modules (compiled by the grader from the workspace's own
+sources, never taken from the workspace), and the normal form of a function and the words that reach for the grader
+in a file many workspaces share (cached by the file's hash, never by its path)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import marshal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from minigan.exercises import gradebook, grader, source, workspace
+from minigan.exercises.catalogue import EXERCISES
+from product.class_submissions import HOSTILE, make_class, set_body
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the learner's process is run as on Linux")
+
+# run as the learner's process is run (python -I -S -B, the copy and a folder holding only NumPy after the standard
+# library): imports minigan and two targets' modules, and says which of the copy's files it compiled itself
+LEARNER = textwrap.dedent('''
+    import json, sys
+    copy, path = sys.argv[1], sys.argv[2:]
+    sys.path.extend(path)
+    compiled = []
+    sys.addaudithook(lambda event, args: compiled.append(args[1]) if event == "compile" and isinstance(args[1], str)
+                     and args[1].startswith(copy) else None)
+    import minigan
+    import minigan.engine.graph as graph
+    import minigan.optim.adam
+    print(json.dumps({"compiled": compiled, "ran": graph.unbroadcast(None, None),
+                      "modules": sorted(m for m in sys.modules if m == "minigan" or m.startswith("minigan."))}))
+''')
+
+
+def _learner(copy):
+    numpy_folder, _ = grader._numpy_only()
+    run = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", LEARNER, str(copy), str(copy),
+                          str(numpy_folder)], capture_output=True, text=True, timeout=120, cwd=copy,
+                         env=grader._student_env(copy))
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout)
+
+
+def test_the_learners_process_compiles_none_of_the_modules_the_grader_compiled_for_it(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    set_body(root, "unbroadcast", "return 'the workspace ran'")
+    before, after = tmp_path / "before", tmp_path / "after"
+    grader.copy_package(root, before)
+    grader.copy_package(root, after)
+    alone = _learner(before)
+    assert alone["ran"] == "the workspace ran"
+    assert len(alone["compiled"]) >= 10, alone  # (what it compiles by itself: the test can see a compile)
+    assert grader.compile_copy(after, alone["modules"]) == len(alone["modules"])
+    helped = _learner(after)
+    assert helped["compiled"] == [], helped["compiled"]
+    assert helped["ran"] == "the workspace ran"  # the workspace's code, compiled from its source
+    assert helped["modules"] == alone["modules"]
+
+
+def test_grading_hands_the_learners_process_the_bytecode_of_what_the_checks_import(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    set_body(root, "unbroadcast", "import os, sys\nfound = [m for m in ('minigan', 'minigan.engine.graph', "
+             "'minigan.optim.adam') if os.path.exists(sys.modules[m].__cached__)]\n"
+             "raise RuntimeError(f'bytecode of {found}')")
+    results, _ = grader.grade(root, ["unbroadcast", "sgd"], record=False)
+    assert "bytecode of ['minigan', 'minigan.engine.graph', 'minigan.optim.adam']" in results[0][2], results
+    assert results[1][1]
+
+
+def test_the_learners_process_is_handed_the_checks_and_the_librarys_code_compiled(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    adam = root / "minigan" / "optim" / "adam.py"
+    adam.write_text(source.stub(adam.read_text(), "_adam_moments", "exercise adam: write it"))  # the library's runs
+    init = root / "minigan" / "__init__.py"
+    init.write_text(init.read_text() + "\nimport sys as _sys\n_compiled = []\n_sys.addaudithook(lambda event, args: "
+                    "_compiled.append(str(args[1])) if event == 'compile' and str(args[1]).startswith('minigan') "
+                    "else None)\n")
+    set_body(root, "unbroadcast", "import minigan\nraise RuntimeError(f'compiled {sorted(set(minigan._compiled))}')")
+    results, _ = grader.grade(root, ["unbroadcast", "adam"], record=False)
+    assert "raised RuntimeError: compiled []" in results[0][2], results[0][2]
+    assert "not written yet" in results[1][2]
+
+
+def test_bytecode_in_the_workspace_is_never_used_only_the_graders_of_its_sources(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    set_body(root, "unbroadcast", "return 'the workspace ran'")
+    graph = root / "minigan" / "engine" / "graph.py"
+    forged = compile(graph.read_text().replace("return 'the workspace ran'", "return 'forged'"), str(graph), "exec")
+    cache = graph.parent / "__pycache__" / f"graph.{sys.implementation.cache_tag}.pyc"
+    cache.parent.mkdir(exist_ok=True)  # an "unchecked" .pyc: Python uses it whatever the source says
+    cache.write_bytes(importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little") + bytes(8) + marshal.dumps(forged))
+    assert _learner(root)["ran"] == "forged"  # (in the workspace itself, the attack works)
+    copy = tmp_path / "copy"
+    grader.copy_package(root, copy)
+    assert not list(copy.rglob("*.pyc"))
+    assert grader.compile_copy(copy, ["minigan", "minigan.engine", "minigan.engine.graph"]) == 3
+    assert _learner(copy)["ran"] == "the workspace ran"
+
+
+def test_a_source_that_does_not_compile_gets_no_bytecode_and_fails_in_the_learners_process(tmp_path):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    (root / "minigan" / "engine" / "graph.py").write_text("def broken(:\n")
+    copy = tmp_path / "copy"
+    grader.copy_package(root, copy)
+    assert grader.compile_copy(copy, ["minigan.engine.graph"]) == 0
+    assert not list(copy.rglob("*.pyc"))
+    results, _ = grader.grade(root, ["unbroadcast"], record=False)
+    assert not results[0][1] and "cannot be imported" in results[0][2] and "SyntaxError" in results[0][2]
+
+
+def test_a_file_many_workspaces_share_is_normalised_and_searched_once(tmp_path, monkeypatch):
+    make_class(tmp_path, ["complete", "complete", "partial"])
+    calls, reads = [], []
+    normal_form, library_text = gradebook._normal_form, workspace.library_text
+    monkeypatch.setattr(gradebook, "_normal_form", lambda text, q: calls.append(q) or normal_form(text, q))
+    monkeypatch.setattr(workspace, "library_text", lambda path: reads.append(path) or library_text(path))
+    first = [gradebook.copied_reference(tmp_path / "s01", e.name) for e in EXERCISES]
+    assert all(first) and gradebook.suspicious(tmp_path / "s01") == []
+    calls.clear(), reads.clear()
+    assert [gradebook.copied_reference(tmp_path / "s02", e.name) for e in EXERCISES] == first
+    assert gradebook.suspicious(tmp_path / "s02") == []
+    assert calls == [] and reads == []  # the same files: nothing normalised or read from the library again
+    # a file that changed is normalised again (the cache knows contents, not paths)
+    set_body(tmp_path / "s02", "unbroadcast", "import ctypes\nreturn grad")
+    assert not gradebook.copied_reference(tmp_path / "s02", "unbroadcast") and calls == ["unbroadcast"]
+    assert gradebook.suspicious(tmp_path / "s02") == ["minigan/engine/graph.py uses ctypes"]
+    partial = [gradebook.copied_reference(tmp_path / "s03", e.name) for e in EXERCISES]
+    assert 0 < sum(partial) < len(EXERCISES)
+
+
+def _events(monkeypatch):
+    """The events the learner's process reports (start, stack, timeout, aside, ...), as (event, exercise)."""
+    seen, frames = [], grader._frames
+
+    def watched(read_end, deadline, on_frame, proc, budget=256 << 20):
+        return frames(read_end, deadline, lambda meta, arrays: seen.append((meta.get("event"), meta.get("name")))
+                      or on_frame(meta, arrays), proc, budget)
+
+    monkeypatch.setattr(grader, "_frames", watched)
+    return seen
+
+
+def test_an_endless_loop_an_earlier_exercise_runs_into_costs_one_time_limit_not_two(tmp_path, monkeypatch):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    set_body(root, "exp_backward", HOSTILE["loop"][1])
+    events = _events(monkeypatch)
+    results, _ = grader.grade(root, ["backprop", "exp_backward", "log_backward"], timeout=4, record=False)
+    assert [(n, p) for n, p, _, _ in results] == [("backprop", True), ("exp_backward", False), ("log_backward", True)]
+    assert "longer than 4 s" in results[1][2]
+    # backprop, found inside exp_backward's function well past the library's time, is set aside (no verdict),
+    # exp_backward is judged first and meets the time limit alone, then backprop runs again from its start
+    assert [e for e in events if e[0] in ("aside", "timeout")] == [("aside", "backprop"), ("timeout", "exp_backward")]
+
+
+def test_setting_an_exercise_aside_never_changes_a_verdict(tmp_path, monkeypatch):
+    root = workspace.start(tmp_path / "ws", solutions=True)
+    path = root / "minigan" / "engine" / "ops" / "elementwise.py"  # a slow exp_backward, right
+    path.write_text(source.replace_in_function(path.read_text(), "Exp.backward", "(out,) = self.saved_tensors",
+                                               "if not globals().get('_slept'):  # (once in each exercise)\n"
+                                               "            import time\n"
+                                               "            globals()['_slept'] = time.sleep(2) or True\n"
+                                               "        (out,) = self.saved_tensors"))
+    monkeypatch.setattr(grader, "_peek_after", lambda seconds, timeout: 0.5)
+    events = _events(monkeypatch)
+    results, _ = grader.grade(root, ["backprop", "exp_backward", "log_backward"], timeout=10, record=False)
+    assert [p for _, p, _, _ in results] == [True, True, True], results
+    assert [e for e in events if e[0] in ("aside", "timeout")] == [("aside", "backprop")]

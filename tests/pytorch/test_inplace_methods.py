@@ -1,0 +1,67 @@
+"""In-place Tensor methods against PyTorch where a record cannot say it (tests/pytorch/test_recorded_inplace_methods.py
+compares every in-place method's values, gradients, refusals and integer results with PyTorch's recorded answers,
+without PyTorch): the record is PyTorch's, PyTorch still has no derivative for the in-place forms whose answer is
+taken from their out-of-place twin, a partly overlapping operand is refused, floor_divide_ has no derivative, and
+detach_ and zero_grad of a gradient with a graph behave as PyTorch's.
+"""
+
+import numpy as np
+import pytest
+
+import minigan
+from pytorch import record_pytorch
+from pytorch.test_recorded_inplace_methods import TORCH_HAS_NO_DERIVATIVE, _recorded
+
+torch = pytest.importorskip("torch")
+
+
+def test_the_recorded_results_are_pytorchs():
+    differences = record_pytorch.stale("inplace_methods")
+    if differences is None:
+        pytest.skip(f"the record is PyTorch {record_pytorch.load('inplace_methods')['pytorch']}'s; "
+                    f"this is PyTorch {torch.__version__}")
+    assert not differences, "\n".join(differences[:40]) + ("\n(python tests/pytorch/record_pytorch.py rewrites the "
+                                                           "record)")
+
+
+def test_pytorch_has_no_derivative_for_the_in_place_forms_the_record_takes_from_their_twins():
+    for name in TORCH_HAS_NO_DERIVATIVE:  # (once PyTorch has one, the record should take its own answer)
+        for view in (False, True):
+            assert _recorded(torch, name, view) == ("raised in backward", "NotImplementedError"), (name, view)
+
+
+def test_partly_overlapping_operand_is_refused_as_in_pytorch():
+    for lib in (minigan, torch):
+        x = lib.tensor(np.arange(6.0))
+        with pytest.raises(RuntimeError):
+            x[1:].lerp_(x[:-1], 0.5)
+        x[1:].lerp_(x[:-1].clone(), 0.5)  # a copy is fine
+
+
+def test_floor_divide_in_place_has_pytorchs_values_and_no_derivative():
+    a = np.array([5.0, -7.0, 9.5])
+    for lib in (minigan, torch):
+        x = lib.tensor(a)
+        x //= 2
+        assert x.tolist() == [2.0, -4.0, 4.0]
+    y = minigan.tensor(a, requires_grad=True) * 1
+    with pytest.raises(RuntimeError, match="no derivative"):  # PyTorch raises at backward ("not implemented")
+        y.floor_divide_(2)
+    np.testing.assert_array_equal(y.detach().numpy(), a)  # unchanged
+    with minigan.no_grad():
+        y.floor_divide_(2)
+    assert y.tolist() == [2.0, -4.0, 4.0]
+
+
+def test_detach_in_place_and_zero_grad_of_a_gradient_with_a_graph():
+    for lib in (minigan, torch):
+        w = lib.ones(2, requires_grad=True)
+        (w**3).sum().backward(create_graph=True)
+        g = w.grad
+        assert g.grad_fn is not None
+        lib.optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
+        assert g is w.grad and w.grad.grad_fn is None and not w.grad.requires_grad and w.grad.tolist() == [0, 0]
+        y = lib.ones(3, requires_grad=True) * 2
+        assert y.detach_() is y and not y.requires_grad and y.is_leaf
+        with pytest.raises(RuntimeError):
+            (lib.ones(3, requires_grad=True) * 2)[1:].detach_()  # a view

@@ -13,7 +13,7 @@ from minigan.engine.backend import np
 # ----------------------------------------------------------------------------- an independent reference
 @pytest.mark.parametrize("targeted", [False, True])
 def test_bim_and_pgd_equal_pytorch_on_a_small_conv_net(targeted):
-    torch = pytest.importorskip("torch")  # a test-only oracle, independent of minigan's autograd
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")  # (independent of minigan's)
 
     minigan.manual_seed(0)
     model = SmallConv((1, 6, 6), 4)

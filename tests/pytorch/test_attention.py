@@ -12,7 +12,7 @@ import pytest
 import minigan
 import minigan.functional as F
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 # PyTorch warns that a bool key_padding_mask beside a float attn_mask is deprecated there; both still combine
 pytestmark = pytest.mark.filterwarnings("ignore:Support for mismatched key_padding_mask")
 rng = np.random.default_rng(0)

@@ -7,7 +7,7 @@ import pytest
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 MF, TF = minigan.autograd.functional, torch.autograd.functional
 RNG = np.random.default_rng(0)

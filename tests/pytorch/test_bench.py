@@ -14,7 +14,7 @@ from minigan.cli.bench import workloads
 
 @pytest.mark.parametrize("name", list(workloads.WORKLOADS))
 def test_torch_builds_identical_architectures(name):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     workloads.RUN.update(torch=torch, device="cpu")
     mfw, tfw = workloads.minigan_framework(), workloads.torch_framework(torch)
     step, G, D = workloads.make_workload(name, mfw, batch=SMALL)
@@ -30,7 +30,7 @@ def test_torch_builds_identical_architectures(name):
 
 
 def test_compare_torch_op_overhead_gives_a_ratio(tmp_path):
-    pytest.importorskip("torch")
+    pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     out = tmp_path / "b.json"
     assert bench.main(["--only", "op_overhead", "--repeats", "1", "--compare", "torch", "--json", str(out)]) == 0
     (r,) = json.loads(out.read_text())["results"]

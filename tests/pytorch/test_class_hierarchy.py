@@ -13,7 +13,7 @@ from minigan import nn
 from pytorch import record_pytorch
 from pytorch.test_recorded_class_hierarchy import LAZY, LAZY_CALLS, public_classes
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 THEIRS, OURS = public_classes(torch), public_classes(minigan)
 SHARED = sorted(set(THEIRS) & set(OURS))

@@ -13,7 +13,7 @@ import minigan.functional as F
 @pytest.mark.parametrize("transpose", [False, True])
 @pytest.mark.parametrize("stride,padding,k", [(1, 0, 3), (2, 1, 4), (3, 2, 5), (2, 0, 1)])
 def test_matches_torch(transpose, stride, padding, k):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     rng = np.random.default_rng(4)
     x = rng.standard_normal((3, 4, 9, 8))
     w = rng.standard_normal((4, 5, k, k) if transpose else (5, 4, k, k))

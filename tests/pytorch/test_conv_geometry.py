@@ -12,7 +12,7 @@ from library.helpers_conv_geometry import rng
 import minigan
 import minigan.functional as F
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 def _same_as_torch(ours, theirs, arrays, tol=1e-10):

@@ -12,7 +12,7 @@ import minigan
 
 
 def test_against_pytorch():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
     class TorchLegendre3(torch.autograd.Function):
         @staticmethod

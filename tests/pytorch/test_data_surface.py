@@ -12,7 +12,7 @@ import pytest
 import minigan
 import minigan.utils.data as mdata
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 import torch.utils.data as tdata  # noqa: E402
 
 LIBS = [(minigan, mdata), (torch, tdata)]

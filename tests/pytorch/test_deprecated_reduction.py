@@ -14,7 +14,7 @@ from pytorch.oracle import HAVE_TORCH
 if HAVE_TORCH:
     import torch
 
-pytestmark = pytest.mark.skipif(not HAVE_TORCH, reason="needs PyTorch")
+pytestmark = pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-only oracle)")
 
 
 def _data(lib):

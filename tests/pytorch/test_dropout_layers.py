@@ -4,7 +4,7 @@ import pytest
 
 import minigan.nn as nn
 
-torch = pytest.importorskip("torch")  # (the oracle: each test compares with PyTorch's layer)
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")  # (each test: PyTorch's layer)
 
 LAYERS = ["Dropout", "Dropout1d", "Dropout2d"]
 

@@ -12,7 +12,7 @@ import minigan
 @pytest.mark.parametrize("case", ["leaf", "two_leaves", "non_leaf", "unused", "twice", "create_graph"])
 def test_backward_inputs_accumulates_only_into_them_as_pytorch(case):
     """y.backward(inputs=...): only the given tensors' .grad change (leaves or not), as in PyTorch."""
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
     def run(lib):
         rng = np.random.default_rng(1)

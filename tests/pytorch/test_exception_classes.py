@@ -14,7 +14,7 @@ written for PyTorch catches them as there).  Grouped by class of cause:
 
 import pytest
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
 from pytorch.exception_oracle import same_class  # noqa: E402

@@ -10,7 +10,7 @@ import pytest
 
 
 def test_the_closed_forms_the_grader_uses_are_torch_optim(monkeypatch):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     del torch
     from minigan.exercises.checks import base, optim
     monkeypatch.setattr(base, "USE_TORCH", True)

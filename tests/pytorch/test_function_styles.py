@@ -64,7 +64,7 @@ def sort(lib, calls):
 
 # ----------------------------------------------------------------------------- the separate style
 def test_the_setup_context_style_gives_pytorchs_values_and_gradients_of_both_orders():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     x, t = both(torch)
     y, u = cube(minigan).apply(x), cube(torch).apply(t)
     close(y, u)
@@ -95,7 +95,7 @@ def _scaled(lib, seen):
 
 
 def test_setup_context_sees_forwards_defaults_as_inputs_and_runs_without_recording():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     seen = {}
     x, t = both(torch)
     _scaled(minigan, seen).apply(x).sum().backward()
@@ -106,7 +106,7 @@ def test_setup_context_sees_forwards_defaults_as_inputs_and_runs_without_recordi
 
 @pytorch_since("2.13", "Function.apply takes keyword arguments")
 def test_apply_takes_forwards_keyword_arguments():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     seen = {}
     x, t = both(torch)
     close(_scaled(minigan, seen).apply(x, scale=3.0), _scaled(torch, seen).apply(t, scale=3.0))
@@ -114,7 +114,7 @@ def test_apply_takes_forwards_keyword_arguments():
 
 
 def test_separate_style_with_several_outputs_and_a_saved_output_differentiates_twice():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     x, t = both(torch)
     (y, dy), (u, du) = cube_and_slope(minigan).apply(x), cube_and_slope(torch).apply(t)
     close(y, u)
@@ -136,7 +136,7 @@ def test_separate_style_with_several_outputs_and_a_saved_output_differentiates_t
 
 # ----------------------------------------------------------------------------- several outputs
 def test_pytorchs_sort_example_marks_the_indices_non_differentiable():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     x, t = both(torch)
     ours, theirs = [], []
     (s, idx), (u, jdx) = sort(minigan, ours).apply(x), sort(torch, theirs).apply(t)
@@ -158,7 +158,7 @@ def test_pytorchs_sort_example_marks_the_indices_non_differentiable():
 
 @pytest.mark.parametrize("use", ["first", "second", "both", "via grad"])
 def test_backward_runs_once_with_every_outputs_gradient(use):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     results = {}
     for lib, (x, w) in [(minigan, (minigan.tensor(VALUES, dtype="float64", requires_grad=True),
                                    minigan.tensor(1.5, dtype="float64", requires_grad=True))),
@@ -187,7 +187,7 @@ def test_backward_runs_once_with_every_outputs_gradient(use):
 
 
 def test_set_materialize_grads_false_gives_none_for_an_unused_output():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     ours, theirs = [], []
     for lib, calls in [(minigan, ours), (torch, theirs)]:
         x = lib.tensor(VALUES, dtype=lib.float64, requires_grad=True)
@@ -200,7 +200,7 @@ def test_set_materialize_grads_false_gives_none_for_an_unused_output():
 
 
 def test_several_outputs_differentiate_twice_through_a_differentiable_backward():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     grads = []
     for lib in (minigan, torch):
         x = lib.tensor(VALUES, dtype=lib.float64, requires_grad=True)
@@ -221,7 +221,7 @@ def test_several_outputs_differentiate_twice_through_a_differentiable_backward()
 
 
 def test_outputs_of_an_integer_dtype_or_under_no_grad_do_not_require_grad():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     for lib in (minigan, torch):
         class WithCount(lib.autograd.Function):
             @staticmethod
@@ -245,7 +245,7 @@ def test_outputs_of_an_integer_dtype_or_under_no_grad_do_not_require_grad():
 
 
 def test_mark_dirty_with_several_outputs():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     grads, versions = [], []
     for lib in (minigan, torch):
         class DoubleInPlace(lib.autograd.Function):
@@ -272,7 +272,7 @@ def test_mark_dirty_with_several_outputs():
 
 @pytest.mark.parametrize("several", [False, True])
 def test_a_saved_input_that_forward_returns_unchanged_stays_an_input_in_double_backward(several):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     grads = []
     for lib in (minigan, torch):
         class PassThrough(lib.autograd.Function):
@@ -333,7 +333,7 @@ def outcome(lib, result, gradients):
     ("a tuple of non-Tensors", lambda x, y: (3, "a"), lambda g: (g, None)),
 ])
 def test_mistakes_fail_where_pytorch_fails_with_one_clear_line(case, result, gradients):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     ours, theirs = outcome(minigan, result, gradients), outcome(torch, result, gradients)
     if isinstance(theirs, tuple) and len(theirs) == 2 and isinstance(theirs[0], type):
         assert isinstance(ours, tuple) and issubclass(ours[0], theirs[0]), (case, ours, theirs)
@@ -343,7 +343,7 @@ def test_mistakes_fail_where_pytorch_fails_with_one_clear_line(case, result, gra
 
 
 def test_a_list_of_tensors_from_forward_and_a_saved_non_tensor_are_refused():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
     class Pair(minigan.autograd.Function):
         @staticmethod

@@ -13,7 +13,7 @@ from library.test_torchfree_functional import CASES, X, Y
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 TF = torch.nn.functional
 
 def _run(name, lib, f):

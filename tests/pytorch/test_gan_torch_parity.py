@@ -9,7 +9,7 @@ reason for a poor result: whatever the recipe does, torch would do the same.
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 from minigan import nn  # noqa: E402
 from minigan._tensor_surface import Tensor  # noqa: E402

@@ -10,7 +10,7 @@ from engine.helpers_gather_sort import RNG, X
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 TIES = np.array([[2.0, np.nan, 1.0, 2.0, -1.0], [0.0, 3.0, -1.0, 3.0, 3.0]])
 

@@ -20,7 +20,7 @@ if HAVE_TORCH:
     import torch
     import torch.nn.functional as TF
 
-pytestmark = pytest.mark.skipif(not HAVE_TORCH, reason="needs PyTorch")
+pytestmark = pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-only oracle)")
 
 # more public differentiable functions learners call, beyond the survey's
 EXTRA = {

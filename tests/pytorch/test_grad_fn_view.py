@@ -26,7 +26,7 @@ if HAVE_TORCH:
     import torch
     import torch.nn.functional as TF
 
-needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="needs PyTorch")
+needs_torch = pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-only oracle)")
 
 
 def _inputs(lib):

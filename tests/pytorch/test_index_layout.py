@@ -14,7 +14,7 @@ import pytest
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 ITEMS = [slice(None), 1, -1, [0, 1], np.array([[1], [0]]), None, Ellipsis, slice(0, 2)]
 

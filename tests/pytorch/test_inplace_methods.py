@@ -12,7 +12,7 @@ import minigan
 from pytorch import record_pytorch
 from pytorch.test_recorded_inplace_methods import TORCH_HAS_NO_DERIVATIVE, _recorded
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 def test_the_recorded_results_are_pytorchs():

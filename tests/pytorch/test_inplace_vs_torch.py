@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 ERRORS = (RuntimeError, ValueError, TypeError, IndexError)
 

@@ -13,7 +13,7 @@ import minigan
 import minigan.functional as F
 from pytorch import record_pytorch
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 rng = np.random.default_rng(0)
 
 

@@ -11,7 +11,7 @@ import pytest
 import minigan
 import minigan.functional as F
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 TF = torch.nn.functional
 
 # the corners of every function below, and points between them

@@ -19,7 +19,7 @@ try:
 except ImportError:  # the properties below still run; only the side-by-side comparisons skip
     torch = None
 
-needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch (the oracle) is not installed")
+needs_torch = pytest.mark.skipif(torch is None, reason="needs torch (a test-only oracle)")
 
 
 @needs_torch

@@ -15,7 +15,7 @@ try:
 except ImportError:
     torch = None
 
-needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch (the oracle) is not installed")
+needs_torch = pytest.mark.skipif(torch is None, reason="needs torch (a test-only oracle)")
 
 
 def outcome(fn):

@@ -11,7 +11,7 @@ from engine.helpers_linalg import A, V
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 CASES = {
     "vector_2": lambda L, a, v: L.linalg.vector_norm(v),

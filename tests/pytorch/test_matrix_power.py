@@ -8,7 +8,7 @@ import pytest
 import minigan
 from pytorch.oracle import HAVE_TORCH
 
-pytestmark = pytest.mark.skipif(not HAVE_TORCH, reason="needs PyTorch")
+pytestmark = pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-only oracle)")
 if HAVE_TORCH:
     import torch
 

@@ -11,7 +11,7 @@ import minigan
 from minigan import nn
 from pytorch.oracle import NORM_BIAS
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 def raised(fn):

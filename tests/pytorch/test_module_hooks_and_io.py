@@ -20,7 +20,7 @@ from library.helpers_module_hooks_and_io import _linear
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 LIBS = [torch, minigan]
 

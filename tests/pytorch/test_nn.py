@@ -13,7 +13,7 @@ from minigan.nn import init
 
 # ----------------------------------------------------------------------------- layers vs PyTorch
 def test_layers_match_torch_layouts_and_outputs():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     pairs = [
         (nn.Linear(5, 3), torch.nn.Linear(5, 3), (4, 5)),
         (nn.Conv2d(3, 4, 3, stride=2, padding=1), torch.nn.Conv2d(3, 4, 3, stride=2, padding=1), (2, 3, 7, 7)),
@@ -33,7 +33,7 @@ def test_layers_match_torch_layouts_and_outputs():
 @pytest.mark.parametrize("cls,shape", [("BatchNorm1d", (8, 3)), ("BatchNorm1d", (8, 3, 5)),
                                        ("BatchNorm2d", (4, 3, 5, 6))])
 def test_batch_norm_matches_torch_train_eval_and_running_stats(cls, shape):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     ours, theirs = getattr(nn, cls)(3, momentum=0.2), getattr(torch.nn, cls)(3, momentum=0.2)
     rng = np.random.default_rng(1)
     with torch.no_grad():
@@ -72,7 +72,7 @@ def test_batch_norm_matches_torch_train_eval_and_running_stats(cls, shape):
 def test_init_structured_fills_as_pytorch(xp_backend):
     """orthogonal_ (WᵀW = gain²·I on the flattened weight, tall or wide), eye_ and dirac_ (PyTorch's exact values),
     trunc_normal_ (inside [a, b], with the truncated normal's mean and spread), sparse_ (the zeros per column)."""
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     for shape in [(64, 32, 3, 3), (300, 20), (20, 300)]:
         w = nn.Parameter(xp_backend.zeros(shape, dtype=np.float32))
         init.orthogonal_(w, gain=2.0)

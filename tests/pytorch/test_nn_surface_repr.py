@@ -14,7 +14,7 @@ import minigan
 from minigan import nn
 from pytorch import record_pytorch
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 def test_the_recorded_prints_are_pytorchs():

@@ -30,7 +30,7 @@ TORCH_CASES = [
 
 @pytest.mark.parametrize("name, kwargs, scale", TORCH_CASES)
 def test_matches_torch_optim(name, kwargs, scale):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     params = make_params()
     tparams = [torch.tensor(p.array.copy(), requires_grad=True) for p in params]
     ours = getattr(optim, name)(params, **kwargs)
@@ -46,7 +46,7 @@ def test_matches_torch_optim(name, kwargs, scale):
 
 
 def test_optimistic_sgd_matches_torch_sgd_fed_2g_minus_previous_g():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     params = make_params()
     tparams = [torch.tensor(p.array.copy(), requires_grad=True) for p in params]
     ours = optim.OptimisticSGD(params, lr=0.03)
@@ -67,7 +67,7 @@ def test_optimistic_sgd_matches_torch_sgd_fed_2g_minus_previous_g():
 def test_optimistic_adam_matches_torch_adam_direction(betas, eps):
     """θ_t = θ_{t−1} − 2η·u_t + η·u_{t−1}, with u_t = m̂_t/(√v̂_t + ε) read off torch.optim.Adam:
     an Adam step of lr=1 from a zero parameter lands exactly on −u_t."""
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     eta = 0.01
     params = make_params()
     ours = optim.OptimisticAdam(params, lr=eta, betas=betas, eps=eps)

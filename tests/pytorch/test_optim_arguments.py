@@ -15,7 +15,7 @@ import minigan
 from minigan import optim
 from minigan.optim import lr_scheduler
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 # PyTorch keeps NAdam's running product Π μ_i in float32; minigan in float64
 TOL = {"NAdam": dict(rtol=1e-6, atol=1e-9)}

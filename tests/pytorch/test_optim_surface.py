@@ -12,7 +12,7 @@ import minigan
 from minigan import nn, optim
 from minigan.optim import lr_scheduler
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 def twin(params):

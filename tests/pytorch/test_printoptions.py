@@ -7,7 +7,7 @@ import pytest
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 OPTIONS = [dict(precision=2), dict(precision=7), dict(sci_mode=False), dict(sci_mode=True), dict(profile="short"),
            dict(profile="full"), dict(threshold=5), dict(threshold=5, edgeitems=1), dict(linewidth=30),

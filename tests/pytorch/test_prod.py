@@ -9,7 +9,7 @@ from engine.helpers_prod import _input, rng
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 CASES = [(shape, kind, d) for shape in [(5,), (3, 4), (2, 7, 3), (1,), (0,), (4, 0)]

@@ -14,7 +14,7 @@ import pytest
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 torch.set_num_threads(1)  # as minigan's suite: small matrices, a shared machine
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("torch")
+pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 ROOT = Path(__file__).resolve().parents[2]
 # The programs are third-party code and stay out of this repository: tools/public_programs/SOURCES.md lists each

@@ -13,7 +13,7 @@ import pytest
 import minigan
 import minigan.nn as mnn
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 INTS = [int, np.int64, np.int32, np.uint8]  # what has __index__, as PyTorch takes it
 

@@ -13,7 +13,7 @@ import minigan
 import minigan.functional as F
 from minigan.utils.data import default_collate
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 def _same(ours, theirs):

@@ -19,7 +19,7 @@ import make_coverage  # noqa: E402
 
 def _torch():
     """PyTorch, if it is the version docs/pytorch.md was measured against (another version has other names)."""
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     measured = re.search(r"Measured against PyTorch ([0-9.]+)", make_coverage.DOC.read_text()).group(1)
     if torch.__version__.split("+")[0] != measured:
         pytest.skip(f"the coverage table is PyTorch {measured}'s; this is PyTorch {torch.__version__}")

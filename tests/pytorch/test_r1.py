@@ -15,7 +15,7 @@ from minigan.gans.models import PackedDiscriminator
 
 @pytest.mark.parametrize("pack", [1, 2])
 def test_mlp_d_value_and_gradients_equal_pytorchs(pack):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     minigan.manual_seed(0)
     inner = nn.Sequential(nn.Linear(2 * pack, 16), nn.LeakyReLU(0.2), nn.Linear(16, 16), nn.LeakyReLU(0.2),
                           nn.Linear(16, 1))

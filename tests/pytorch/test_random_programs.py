@@ -9,7 +9,7 @@ import pytest
 
 from pytorch import random_programs as programs
 
-pytest.importorskip("torch")
+pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 def _check(result, at_least_agreeing):

@@ -26,7 +26,7 @@ import minigan.functional as MF
 from minigan.engine.errors import GraphError
 from pytorch.oracle import CLAMP_AT_A_BOUND
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 TF = torch.nn.functional
 ERRORS = (RuntimeError, ValueError, TypeError, IndexError, KeyError, AttributeError, NotImplementedError,
           ZeroDivisionError, OverflowError)

@@ -26,7 +26,7 @@ import minigan
 from pytorch import record_pytorch
 from pytorch.oracle import CLAMP_AT_A_BOUND
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 NAN, INF = float("nan"), float("inf")
 
 

@@ -10,7 +10,7 @@ from library.helpers_sampling import N
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 @pytest.mark.parametrize("call", [

@@ -34,7 +34,7 @@ LEFT_OUT = {
 
 @pytest.fixture(scope="module")
 def failures():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     measured = re.search(r"Measured against PyTorch ([0-9.]+)",
                          (Path(__file__).parents[2] / "docs" / "pytorch.md").read_text()).group(1)
     if torch.__version__.split("+")[0] != measured:
@@ -56,7 +56,7 @@ def test_every_listed_name_still_fails(failures):
 
 def test_the_survey_finds_what_it_should():
     """The survey's own parts: a docstring line, a parser overload, a binding that fails."""
-    pytest.importorskip("torch")
+    pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     ov = signature_survey._overload(signature_survey._split("input, dim=None, *, dtype=None, out=None"), False)
     assert ov == (("input", "dim"), ("dtype", "out"), False)
     parser = signature_survey._overload(signature_survey._split(

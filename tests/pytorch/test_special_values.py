@@ -10,7 +10,7 @@ import pytest
 
 from pytorch import record_pytorch
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 def test_the_recorded_results_are_pytorchs():

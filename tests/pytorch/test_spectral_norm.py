@@ -11,7 +11,7 @@ import pytest
 import minigan
 from minigan import nn
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 LAYERS = {  # name: (PyTorch layer, minigan layer, input shape)
     "linear": (lambda: torch.nn.Linear(5, 3), lambda: nn.Linear(5, 3), (4, 5)),

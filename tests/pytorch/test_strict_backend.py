@@ -16,7 +16,7 @@ from pytorch import test_fluency
 
 
 def test_a_gpu_tensors_device_is_cuda_0_as_pytorchs(device):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     x = minigan.ones(2).to("cuda")
     params = nn.Linear(2, 1).to(minigan.device("cuda"))
     # PyTorch's CUDA tensor: device(type='cuda', index=0), whatever device string moved it there

@@ -19,7 +19,7 @@ refuses it, and minigan must refuse it too, with an instance of PyTorch's except
 
 import pytest
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
 from pytorch.exception_oracle import same_class  # noqa: E402

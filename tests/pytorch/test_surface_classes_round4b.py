@@ -8,7 +8,7 @@ import pytest
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 VALUES = np.arange(1.0, 25.0).reshape(2, 3, 4) / 7.0
 

@@ -12,7 +12,7 @@ import pytest
 import minigan
 from pytorch.exception_oracle import raised, same_class
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 INF, NAN = math.inf, math.nan
 

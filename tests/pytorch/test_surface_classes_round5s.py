@@ -10,7 +10,7 @@ import pytest
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 INF, NAN = math.inf, math.nan
 F = {"minigan": minigan.nn.functional, "torch": None}

@@ -23,5 +23,5 @@ def test_shape_is_a_size_as_in_pytorch():
     assert pickle.loads(pickle.dumps(x.shape)) == x.shape and type(pickle.loads(pickle.dumps(x.shape))) is minigan.Size
     assert minigan.zeros(x.shape).shape == x.shape and x.view(x.shape[::-1]).shape == (3, 2)
     assert x.new_zeros(x.shape).shape == x.expand(x.shape).shape == (2, 3) and hash(x.shape) == hash((2, 3))
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     assert minigan.ones(torch.Size([2, 3])).reshape(torch.Size([3, 2])).shape == (3, 2)  # a torch.Size is a shape

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-pytest.importorskip("torch")
+pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 from pytorch import surface_programs as sp  # noqa: E402
 

@@ -12,7 +12,7 @@ import minigan
 
 @pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # PyTorch's own __array__
 def test_numpy_functions_refuse_a_tensor_that_requires_grad_as_pytorch():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     for lib in (minigan, torch):
         t = lib.ones(2, requires_grad=True)
         for convert in (np.asarray, np.array, lambda a: np.stack([a, a])):
@@ -24,7 +24,7 @@ def test_numpy_functions_refuse_a_tensor_that_requires_grad_as_pytorch():
 def test_deepcopy_copies_a_leaf_and_refuses_a_computed_tensor_as_pytorch():
     import copy
 
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     for lib in (minigan, torch):
         x = lib.ones(2, requires_grad=True)
         (x * 2).sum().backward()
@@ -45,7 +45,7 @@ def test_tensor_of_a_list_infers_pytorchs_dtype_from_every_element():
     int < float), promoted within it; a Python float is the default float dtype, a Python int int64."""
     import itertools
 
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     kinds = [("py", True), ("py", 2), ("py", 2.5), ("np", "bool_"), ("np", "int8"), ("np", "uint8"), ("np", "int32"),
              ("np", "int64"), ("np", "float16"), ("np", "float32"), ("np", "float64"), ("t", "int8"), ("t", "int64"),
              ("t", "float64"), ("t", "float32")]

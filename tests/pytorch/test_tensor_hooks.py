@@ -10,7 +10,7 @@ import pytest
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
 

@@ -8,7 +8,7 @@ import pytest
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 A = np.array([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]])
 B = np.array([[1.5, 0.5, -2.0], [0.3, -1.0, 0.8]])

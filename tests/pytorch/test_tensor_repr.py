@@ -12,7 +12,7 @@ import pytest
 import minigan
 from pytorch import record_pytorch
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 def _theirs(t) -> str:

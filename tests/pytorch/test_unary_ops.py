@@ -9,7 +9,7 @@ from library.test_torchfree_unary_ops import BINARY, DOMAINS, FREE_FORMS, STEPS,
 
 import minigan
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 def _torch_value_and_grads(fn, arrays):
     ts = [torch.tensor(a, requires_grad=True) for a in arrays]

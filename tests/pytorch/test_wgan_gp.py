@@ -19,7 +19,7 @@ def _critic(dtype="float64"):
     return critic
 
 
-@pytest.mark.skipif(not HAVE_TORCH, reason="needs torch as an oracle")
+@pytest.mark.skipif(not HAVE_TORCH, reason="needs torch (a test-only oracle)")
 def test_penalty_and_its_double_backward_equal_pytorch():
     import torch
 

@@ -15,7 +15,7 @@ import minigan
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_relu_has_pytorchs_gradient_at_every_special_value(dtype):
     """Every input (±0, ±∞, NaN of either sign, tiny and large) against every upstream gradient, in one batch."""
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     rng = np.random.default_rng(7)
     x, upstream = _gradients(rng, dtype, (6, 40)), _gradients(rng, dtype, (6, 40))
     grads = []
@@ -29,7 +29,7 @@ def test_relu_has_pytorchs_gradient_at_every_special_value(dtype):
 @pytest.mark.parametrize("x", [-2.0, -0.0, 0.0, 3.0, np.inf, -np.inf, np.nan])
 @pytest.mark.parametrize("upstream", [1.5, np.inf, -np.inf, np.nan])
 def test_relu_of_a_0d_tensor_has_pytorchs_gradient(x, upstream):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
     grads = []
     for lib in (torch, minigan):
         t = lib.tensor(x, dtype=lib.float32, requires_grad=True)

@@ -230,12 +230,27 @@ def _broadcast_pair(op, x, y):
     return x.expand(*shape), y.expand(*shape)
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _legacy_reduction("mse_loss", reduction, size_average, reduce)
     input = _float_beside(input, target, "mse_loss")
+    shape = input.shape
     input, target = _broadcast_pair("mse_loss", input, _regression_target(target, input, "mse_loss"))
     LS.check_reduction("mse_loss", reduction)
+    if weight is not None:
+        return _weighted("mse_loss", (input - target) ** 2, weight, shape, reduction)
     return LS.MSE.apply(input, target, reduction=reduction)
+
+
+def _weighted(op, loss, weight, shape, reduction, mean_over_weights=True):
+    """The weighted form of l1_loss, mse_loss and huber_loss (PyTorch's ``weight=``, one weight per element of the
+    input): w·ℓ, reduced; 'mean' is Σ w·ℓ / Σ w for l1 and mse, and the plain mean of w·ℓ for huber, as PyTorch's."""
+    weight = _tensor(weight, op, "weight")
+    if weight.shape != shape:  # (the input's own size, before it met the target's, as PyTorch checks it)
+        raise ValueError(f"{op}: weight must have the input's size {tuple(shape)}, got {tuple(weight.shape)}")
+    weighted = loss * weight
+    if reduction == "mean" and mean_over_weights:
+        return weighted.sum() / weight.sum()
+    return LS.apply_reduction(weighted, reduction)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
@@ -253,12 +268,15 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return shown_as(loss, "NllLossBackward0")
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """Mean absolute error |x − y| (reduced by ``reduction``)."""
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error |x − y| (reduced by ``reduction``; ``weight``: one weight per element)."""
     reduction = _legacy_reduction("l1_loss", reduction, size_average, reduce)
     input = _float_beside(input, target, "l1_loss")
+    shape = input.shape
     input, target = _broadcast_pair("l1_loss", input, _regression_target(target, input, "l1_loss"))
     LS.check_reduction("l1_loss", reduction)
+    if weight is not None:
+        return _weighted("l1_loss", (input - target).abs(), weight, shape, reduction)
     return LS.apply_reduction((input - target).abs(), reduction)
 
 
@@ -281,13 +299,16 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return shown_as(LS.apply_reduction(loss, reduction), "SmoothL1LossBackward0")
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0):
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """Huber (1964): ½d² where |d| < δ, else δ(|d| − ½δ); equal to δ · smooth_l1_loss with β = δ."""
     op = "huber_loss"
     reduction = _legacy_reduction(op, reduction, None, None)
     delta = _number(op, "delta", delta)
     if not delta > 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: delta must be > 0, got {delta}")
+    if weight is not None:
+        loss = huber_loss(input, target, reduction="none", delta=delta)
+        return _weighted(op, loss, weight, _float_beside(input, target, op).shape, reduction, mean_over_weights=False)
     loss = smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
     return shown_as(laid_out(loss, input) if reduction == "none" else loss, "HuberLossBackward0")  # (PyTorch's is
     # written into empty_like(input))

@@ -816,8 +816,6 @@ DOCUMENTED = [
      f"{DOCS}, Different on purpose: interpolate takes 1-D and 2-D inputs, not trilinear or antialias"),
     (lambda p, w, d: p["name"] == "is_inference_mode_enabled",
      f"{DOCS}, Different on purpose: inference_mode is the same as no_grad"),
-    (lambda p, w, d: p["name"] in ("mse_loss", "l1_loss", "huber_loss") and "weight" in p["kwargs"],
-     "tests/pytorch/test_signature_survey.py LEFT_OUT: the loss weight= argument, new in PyTorch 2.13"),
     (lambda p, w, d: p["name"] in ("subtract", "subtract_", "rsub") and w in ("outcome", "exception type") and
      "positional" in d,
      "tests/pytorch/test_signature_survey.py LEFT_OUT: alpha by position, PyTorch's deprecated overload"),

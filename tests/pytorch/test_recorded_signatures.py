@@ -19,9 +19,6 @@ RECORD = record_pytorch.load("signatures")
 
 # PyTorch arguments minigan leaves out, each with its reason
 LEFT_OUT = {
-    ("mse_loss", "weight"): "a per-element weight (new in PyTorch 2.13)",
-    ("l1_loss", "weight"): "a per-element weight (new in PyTorch 2.13)",
-    ("huber_loss", "weight"): "a per-element weight (new in PyTorch 2.13)",
     ("normalize", "out"): "out= is not provided",
     ("Hardtanh", "min_value"): "deprecated spelling of min_val",
     ("Hardtanh", "max_value"): "deprecated spelling of max_val",

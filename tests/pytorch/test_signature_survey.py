@@ -14,7 +14,6 @@ from pytorch import signature_survey  # noqa: E402
 SPLIT_NAMES = ("PyTorch's parser names the one argument per overload (sections, indices, tensor_indices_or_sections); "
                "minigan takes it by position or as indices_or_sections, the documentation's name")
 OUT_DTYPE = "out_dtype: new in PyTorch 2.13, the result dtype of a low-precision GPU product"
-LOSS_WEIGHT = "weight: a per-element weight, new in PyTorch 2.13"
 ALPHA = "alpha by position: PyTorch's deprecated overload (its documentation has alpha keyword-only, as minigan)"
 LEFT_OUT = {
     "torch.addmm": OUT_DTYPE, "torch.baddbmm": OUT_DTYPE, "torch.bmm": OUT_DTYPE, "torch.mm": OUT_DTYPE,
@@ -26,8 +25,6 @@ LEFT_OUT = {
                         "new(storage=) and new(other=), a storage or a tensor to wrap, are not provided",
     "torch.Tensor.view": "view(dtype), a reinterpretation of the bits, is not provided; view(size=) by keyword: "
                          "give the sizes by position",
-    "torch.nn.functional.mse_loss": LOSS_WEIGHT, "torch.nn.functional.l1_loss": LOSS_WEIGHT,
-    "torch.nn.functional.huber_loss": LOSS_WEIGHT,
     "torch.nn.functional.normalize": "out= is not provided",
 }
 

@@ -227,8 +227,9 @@ def record_signatures():
     import torch.optim
     out = {}
     for name in sorted(dir(torch.nn.functional)):
-        if not name.startswith("_") and callable(getattr(torch.nn.functional, name)):
-            out[f"F.{name}"] = positional(getattr(torch.nn.functional, name))
+        f = getattr(torch.nn.functional, name)  # (a C function is left out: whether Python reads its signature
+        if not name.startswith("_") and callable(f) and not inspect.isbuiltin(f):  # depends on Python's version)
+            out[f"F.{name}"] = positional(f)
     for module, prefix in ((torch.nn, "nn"), (torch.optim, "optim")):
         for name in sorted(dir(module)):
             if name[0].isupper() and inspect.isclass(getattr(module, name)) and name not in SIGNATURE_GENERIC:

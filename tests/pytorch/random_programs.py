@@ -79,9 +79,20 @@ def _weights(lib, x, k):
     return lib.tensor(values, dtype=x.dtype)
 
 
+def _clamp(lib, x, lo, hi, in_place=False):
+    """x.clamp(lo, hi), or with REWRITE["clamp_as_2_13"] PyTorch 2.13's derivative where x equals a bound (1 there;
+    2.14 made it 0, as hardtanh's: docs/pytorch.md, "Which PyTorch"): x where lo <= x <= hi, the bound elsewhere."""
+    if not REWRITE["clamp_as_2_13"]:
+        return x.clamp_(lo, hi) if in_place else x.clamp(lo, hi)
+    inside = (x >= lo) if hi is None else (x >= lo) & (x <= hi)
+    bound = lo if hi is None and isinstance(lo, lib.Tensor) else x.detach().clamp(lo, hi)  # (saves no x)
+    out = lib.where(inside, x, bound)
+    return x.copy_(out) if in_place else out
+
+
 UNARY = {  # out of place, one float tensor
     "relu": lambda lib, F, x: x.relu(), "relu_sqrt": lambda lib, F, x: x.relu().sqrt(),
-    "clamp": lambda lib, F, x: x.clamp(-0.5, 1.0), "clamp_min": lambda lib, F, x: x.clamp(min=0.0),
+    "clamp": lambda lib, F, x: _clamp(lib, x, -0.5, 1.0), "clamp_min": lambda lib, F, x: _clamp(lib, x, 0.0, None),
     "hardtanh": lambda lib, F, x: F.hardtanh(x), "relu6": lambda lib, F, x: F.relu6(x * 4.0),
     "threshold": lambda lib, F, x: F.threshold(x, 0.5, -1.0), "leaky": lambda lib, F, x: F.leaky_relu(x, 0.1),
     "abs": lambda lib, F, x: x.abs(), "sign": lambda lib, F, x: x.sign(), "floor": lambda lib, F, x: x.floor(),
@@ -114,8 +125,8 @@ BINARY = {  # two float tensors, the second broadcast into the first's shape
     "div": lambda lib, F, x, y: x / (y * y + 1.0), "maximum": lambda lib, F, x, y: lib.maximum(x, y.expand_as(x)),
     "minimum": lambda lib, F, x, y: lib.minimum(x, y.expand_as(x)),
     "where": lambda lib, F, x, y: lib.where(y.detach() > 0, x, y),
-    "clamp_t": lambda lib, F, x, y: x.clamp(y.detach() - 0.5, y.detach() + 0.5),
-    "clamp_tt": lambda lib, F, x, y: x.clamp(min=y), "mix_int": lambda lib, F, x, y: x * y.long(),
+    "clamp_t": lambda lib, F, x, y: _clamp(lib, x, y.detach() - 0.5, y.detach() + 0.5),
+    "clamp_tt": lambda lib, F, x, y: _clamp(lib, x, y, None), "mix_int": lambda lib, F, x, y: x * y.long(),
 }
 VIEWS = {  # name: (the rank it needs, the view)
     "T": (2, lambda lib, x: x.T if x.ndim == 2 else x.mT), "mT": (2, lambda lib, x: x.mT),
@@ -141,7 +152,8 @@ IN_PLACE = {  # name: (does it read a second tensor?, the op on x (and y, broadc
     "sub_": (True, lambda lib, x, y: x.sub_(y)), "div_": (True, lambda lib, x, y: x.div_(y * y + 1.0)),
     "copy_": (True, lambda lib, x, y: x.copy_(y)), "mul_s": (False, lambda lib, x, y: x.mul_(2.0)),
     "add_s": (False, lambda lib, x, y: x.add_(0.5)), "zero_": (False, lambda lib, x, y: x.zero_()),
-    "fill_": (False, lambda lib, x, y: x.fill_(0.25)), "clamp_": (False, lambda lib, x, y: x.clamp_(-0.5, 0.5)),
+    "fill_": (False, lambda lib, x, y: x.fill_(0.25)),
+    "clamp_": (False, lambda lib, x, y: _clamp(lib, x, -0.5, 0.5, in_place=True)),
     "relu_": (False, lambda lib, x, y: x.relu_()), "tanh_": (False, lambda lib, x, y: x.tanh_()),
     "neg_": (False, lambda lib, x, y: x.neg_()), "abs_": (False, lambda lib, x, y: x.abs_()),
     "pow_": (False, lambda lib, x, y: x.pow_(2)), "sigmoid_": (False, lambda lib, x, y: x.sigmoid_()),
@@ -156,7 +168,8 @@ IN_PLACE = {  # name: (does it read a second tensor?, the op on x (and y, broadc
 
 
 REWRITE = {"view_as_reshape": False,  # the truth where PyTorch refuses a view its layout cannot give: a reshape
-           "clone_operand": False}  # the truth where an in-place op's operand overlaps what it writes: a copy of it
+           "clone_operand": False,  # the truth where an in-place op's operand overlaps what it writes: a copy of it
+           "clamp_as_2_13": False}  # PyTorch 2.13's clamp where PyTorch 2.14 or newer runs: its derivative at a bound
 
 
 # ----------------------------------------------------------------------------- drawing a program
@@ -409,9 +422,30 @@ def known_refusal(ours, theirs):
     return next((what for key, what in KNOWN_REFUSALS.items() if key in ours["error"]), None)
 
 
+def _clamp_changed(torch, program) -> bool:
+    """Whether this PyTorch (2.14 or newer) gives clamp's derivative at a bound otherwise than 2.13, and the program
+    clamps."""
+    newer = tuple(int(p) for p in torch.__version__.split("+")[0].split(".")[:2]) >= (2, 14)
+    return newer and any(step[1].startswith("clamp") for step in program)
+
+
+AS_2_13 = "clamp's derivative where x equals a bound: 1, as PyTorch 2.13's"
+
+
+def _run_as_2_13(torch, program):
+    """The program under PyTorch with 2.13's clamp (PyTorch 2.14 changed its derivative at a bound; minigan keeps
+    2.13's, the oracle's: docs/pytorch.md, "Which PyTorch")."""
+    REWRITE["clamp_as_2_13"] = True
+    try:
+        return run(torch, program)
+    finally:
+        REWRITE["clamp_as_2_13"] = False
+
+
 def compare_with_torch(program) -> tuple:
     """('agree' | 'both_refuse' | 'true' (PyTorch refuses a changed saved tensor, minigan's result is the true one) |
-    'known_refusal' (minigan refuses where PyTorch runs, by design) | 'differ', differences)."""
+    'known_refusal' (minigan refuses where PyTorch runs, by design) | 'as_pytorch_2_13' (PyTorch 2.14 or newer
+    differs only in clamp's derivative at a bound, which minigan keeps as 2.13's) | 'differ', differences)."""
     import torch
 
     with np.errstate(all="ignore"):
@@ -420,6 +454,10 @@ def compare_with_torch(program) -> tuple:
             with torch.autograd.graph.saved_tensors_hooks(lambda t: t.clone(), lambda t: t):
                 truth = run(torch, program)
             found = differences(ours, truth)
+            if found and _clamp_changed(torch, program):
+                with torch.autograd.graph.saved_tensors_hooks(lambda t: t.clone(), lambda t: t):
+                    if not differences(ours, _run_as_2_13(torch, program)):
+                        return "as_pytorch_2_13", [AS_2_13 + " (and a saved tensor changed in place)"]
             return ("true", ["a saved tensor changed in place (or detach_()ed) that minigan's backward does not "
                              "read"]) if not found else ("differ", found)
         if theirs["outcome"] == "raised" and "view size is not compatible" in theirs["error"] and \
@@ -445,6 +483,11 @@ def compare_with_torch(program) -> tuple:
         if differences(theirs, truth) and not differences(ours, truth):
             return "true", ["an in-place op whose operand overlaps the tensor it writes (x.mul_(a view of x)): "
                             "PyTorch reads entries it has already written, minigan the operand's values before the op"]
+    if found and ours["outcome"] == theirs["outcome"] == "ok" and _clamp_changed(torch, program):
+        with np.errstate(all="ignore"):
+            found = differences(ours, _run_as_2_13(torch, program))
+        if not found:
+            return "as_pytorch_2_13", [AS_2_13]
     if found:
         return "differ", found
     return ("both_refuse" if ours["outcome"] == "raised" else "agree"), []
@@ -485,7 +528,7 @@ def _backend(name):
 
 def sweep(n, seed=0, against="torch", backend=None) -> dict:
     """Compare ``n`` programs (seeds seed .. seed + n − 1); the counts by verdict, and the first differences."""
-    counts = {"agree": 0, "both_refuse": 0, "true": 0, "known_refusal": 0, "differ": 0}
+    counts = {"agree": 0, "both_refuse": 0, "true": 0, "known_refusal": 0, "as_pytorch_2_13": 0, "differ": 0}
     failures, refusals, trues = [], {}, {}
     for s in range(seed, seed + n):
         program = generate(s)
@@ -493,7 +536,7 @@ def sweep(n, seed=0, against="torch", backend=None) -> dict:
         counts[verdict] += 1
         if verdict == "known_refusal":
             refusals[found[0]] = refusals.get(found[0], 0) + 1
-        elif verdict == "true":
+        elif verdict in ("true", "as_pytorch_2_13"):
             trues[found[0]] = trues.get(found[0], 0) + 1
         elif found and len(failures) < 10:
             failures.append((s, found[:4]))
@@ -520,7 +563,8 @@ def main(argv=None) -> int:
     c = result["counts"]
     print(f"random programs: {args.n} run (minigan on {args.backend} against {args.against}); {c['agree']} agree, "
           f"{c['both_refuse']} both refuse, {c['true']} refused or order-dependent in PyTorch and true in minigan, "
-          f"{c['known_refusal']} refused by minigan by design, {c['differ']} differ")
+          f"{c['known_refusal']} refused by minigan by design, {c['as_pytorch_2_13']} as PyTorch 2.13 (clamp at a "
+          f"bound), {c['differ']} differ")
     for what, count in {**result["true_classes"], **result["known_refusals"]}.items():
         print(f"  {count}: {what}")
     for s, found in result["failures"]:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.oracle import CLAMP_AT_A_BOUND
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -169,8 +170,15 @@ def _loss_run(lib, name, first, second):
     return out, grads
 
 
-@pytest.mark.parametrize("name", sorted(LOSSES))
-@pytest.mark.parametrize("kinds", [("int64", "int64"), ("int64", "float64"), ("float64", "int64"), ("bool", "bool")])
+def _loss_cases():
+    """Every loss with every pair of kinds; margin_ranking_loss's gradient at its kink (ties, margin 0) is clamp_min's
+    at its bound, 1 in PyTorch 2.13 (the oracle's, which minigan keeps) and 0 from 2.14."""
+    kinds = [("int64", "int64"), ("int64", "float64"), ("float64", "int64"), ("bool", "bool")]
+    return [pytest.param(k, n, marks=[CLAMP_AT_A_BOUND] if n == "margin_ranking_loss" and "float64" in k else [],
+                         id=f"kinds{i}-{n}") for i, k in enumerate(kinds) for n in sorted(LOSSES)]
+
+
+@pytest.mark.parametrize("kinds, name", _loss_cases())
 def test_losses_of_integer_tensors_as_pytorch(name, kinds):
     theirs, ours = _loss_run(torch, name, *kinds), _loss_run(minigan, name, *kinds)
     if isinstance(theirs, type):

@@ -3,8 +3,9 @@ masking
 ops under ±∞ gradients, in-place ops on bases and views, retain_grad, hooks, detach_, no_grad, first and second order.
 No silent difference: both agree (values, dtypes, requires_grad, is_leaf, gradients, what hooks saw), both refuse,
 or PyTorch refuses a saved tensor changed in place and minigan's result is the true one (PyTorch's, run again with
-every saved tensor copied), or minigan refuses by design (a class listed in docs/pytorch.md), or, on PyTorch 2.14 or newer, the one difference is
-clamp's derivative where x equals a bound, and PyTorch run with 2.13's clamp agrees (docs/pytorch.md, "Which PyTorch")."""
+every saved tensor copied), or minigan refuses by design (a class listed in docs/pytorch.md), or, on PyTorch 2.14 or
+newer, the one difference is clamp's derivative where x equals a bound: PyTorch run with 2.13's clamp agrees
+(docs/pytorch.md, "Which PyTorch")."""
 
 import pytest
 

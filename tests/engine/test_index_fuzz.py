@@ -14,9 +14,6 @@ mask as one axis when it works out what ``...`` stands for, so with a mask of 2+
 after it, its result reads the wrong axes (``x[m, ..., i]`` of a (2, 1, 3) x with a (2, 1) mask m and a (3, 1) i
 gives a (3, 2, 3) tensor; with m a tensor, (3, 2)): minigan refuses both with an IndexError that says why.
 
-    python tests/engine/test_index_fuzz.py --n 5000 --seed 0      # prints: expressions, agree, both refuse, differ
-
-
 (Its comparisons with PyTorch: tests/pytorch/test_index_fuzz.py.)"""
 
 from __future__ import annotations

@@ -7,21 +7,32 @@ import builtins
 from collections import namedtuple
 
 from minigan.engine import backend, checks
-from minigan.engine.errors import DomainError, DtypeError, ShapeError
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
 from minigan.engine.tensor import Tensor
 from minigan.surface.indexing import _along
+from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _t
 from minigan.surface.pointwise import isnan, where
 
 
 def ordered(x, fn) -> Tensor:
-    """The input of a function that picks entries by their order (topk, kthvalue, argmax, argmin): PyTorch's
-    kernels refuse a bool tensor there."""
+    """The input of a function that picks entries by their order (topk, kthvalue, median, argmax, argmin):
+    PyTorch's kernels refuse a bool tensor there."""
     x = _t(x, fn)
     if x.dtype.kind == "b":
         raise DtypeError(f"{fn}: a bool tensor has no order PyTorch picks by; convert it with .int() or .float()")
     return x
+
+
+def reduced_dim(x, dim, fn) -> int:
+    """``dim`` of a function that picks one entry along it (kthvalue, median): in range (a 0-d tensor has dims
+    -1 and 0), and not of size 0, where there is no entry to pick (IndexError, as PyTorch's)."""
+    d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), fn, single=True)
+    if x.ndim and x.shape[d] == 0:
+        raise DimensionError(f"{fn}: dim {d} of the tensor of shape {tuple(x.shape)} has size 0, so there is no "
+                             "entry to pick; reduce along a dim whose size is not 0")
+    return d
 
 
 SortResult = namedtuple("sort", ["values", "indices"])  # as torch.return_types.sort / topk
@@ -38,13 +49,15 @@ MedianResult = namedtuple("median", ["values", "indices"])
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct values (sorted), with, if asked, where each entry went (``return_inverse``) and how often each
-    value occurs (``return_counts``); with ``dim``, the distinct slices along it.  No gradient (as PyTorch's)."""
+    value occurs (``return_counts``); with ``dim``, the distinct slices along it.  PyTorch declares its derivative
+    not implemented: the values require grad as PyTorch's do, and a backward that reaches them raises."""
     x = _t(input, "unique")
     if dim is not None:
         dim = checks.normalize_axis(dim, x.ndim, "unique", single=True)
     xp = backend.get_array_module(x.array)
     values, inverse, counts = xp.unique(x.array, return_inverse=True, return_counts=True, axis=dim)
-    out = (Tensor._make(values),)
+    op, shown = ("_unique2", "Unique2Backward0") if dim is None else ("unique_dim", "UniqueDimBackward0")
+    out = (no_derivative(values, op, x, declared=True, shown=shown),)
     if return_inverse:
         out += (Tensor._make(inverse.reshape(x.shape if dim is None else (x.shape[dim],)).astype(xp.int64)),)
     if return_counts:
@@ -83,13 +96,15 @@ def sort(input, dim=-1, descending=False, stable=False):
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """(values, indices) of the ``k`` largest (or smallest) entries along ``dim``, in sorted order."""
-    x = ordered(input, "topk")
-    if x.ndim == 0:  # a 0-d tensor is its own top entry (PyTorch allows k = 0 or 1 and returns it)
-        values, indices = topk(x.reshape(1), builtins.min(k, 1) if isinstance(k, int) else k, 0, largest)
-        return TopkResult(_fresh(values.reshape(())), Tensor._make(indices.array.reshape(())))
-    d = checks.normalize_axis(dim, x.ndim, "topk", single=True)
-    if not checks.is_integer(k) or not 0 <= k <= x.shape[d]:
-        raise ShapeError(f"topk: k must be an integer from 0 to {x.shape[d]} (the size of dim {d}), got {k!r}")
+    x = _t(input, "topk")
+    d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "topk", single=True)  # (the dim first, then the
+    x = ordered(x, "topk")  # dtype, then k: PyTorch's order of checks)
+    size = x.shape[d] if x.ndim else 1
+    if not checks.is_integer(k) or not 0 <= k <= size:
+        raise ShapeError(f"topk: k must be an integer from 0 to {size} (the size of dim {d}), got {k!r}")
+    if x.ndim == 0:  # a 0-d tensor is its own top entry, for k = 0 as for k = 1 (PyTorch's)
+        xp = backend.get_array_module(x.array)
+        return TopkResult(shown_as(x.clone(), "TopkBackward0"), Tensor._make(xp.zeros((), xp.int64)))
     k = int(k)
     picked = argsort(x, d, descending=largest).array[(slice(None),) * d + (slice(0, k),)].copy()  # (row-major, as
     # PyTorch allocates topk's results)
@@ -99,9 +114,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 def kthvalue(input, k, dim=-1, keepdim=False):
     """(values, indices): the k-th smallest entry along ``dim`` (k from 1; NaN counts as the largest), read from
     ``input`` so that the gradient flows to that entry."""
-    x = ordered(input, "kthvalue")
+    x = _t(input, "kthvalue")
+    d = reduced_dim(x, dim, "kthvalue")
+    x = ordered(x, "kthvalue") if x.ndim else x  # (a 0-d bool is its own k-th value: PyTorch's)
     flat = x.reshape(1) if x.ndim == 0 else x
-    d = checks.normalize_axis(dim, flat.ndim, "kthvalue", single=True)
     if not checks.is_integer(k) or not 1 <= k <= flat.shape[d]:
         raise DomainError(f"kthvalue: k must be an integer from 1 to {flat.shape[d]} (the size of dim {d}), got {k!r}")
     k = int(k)
@@ -126,16 +142,18 @@ def median(input, dim=None, keepdim=False):
     equal to it, as PyTorch's (and as max())."""
     x = _t(input, "median")
     if dim is None:
-        if x.numel() == 0:
-            return Tensor._make(backend.get_array_module(x.array).asarray(backend.np.nan, dtype=x.dtype))
-        m = median(x.reshape(-1), 0).values.detach()
+        if x.numel() == 0:  # NaN, converted to the input's dtype, as PyTorch's (recording the graph)
+            with backend.np.errstate(invalid="ignore"):
+                nan = Tensor._make(backend.get_array_module(x.array).asarray(backend.np.nan).astype(x.dtype))
+            return shown_as(x.sum() + nan, "MedianBackward0") if x.dtype.kind == "f" else nan
+        m = median(ordered(x, "median").reshape(-1), 0).values.detach()
         a = x.array
         ties = (a == m.array) | ((a != a) & (m.array != m.array))  # the entries equal to it (NaN: the NaNs)
         share = Tensor._make((ties / ties.sum()).astype(a.dtype))
         out = m + ((where(Tensor._make(ties), x, m) - m) * share).sum()  # m itself; d/dx = ties / their count
         return shown_as(out, "MedianBackward0")
-    flat = x.reshape(1) if x.ndim == 0 else x
-    d = checks.normalize_axis(dim, flat.ndim, "median", single=True)
+    d = reduced_dim(x, dim, "median")
+    flat = ordered(x, "median").reshape(1) if x.ndim == 0 else ordered(x, "median")
     a = flat.array
     index = argsort(flat, d).array[(slice(None),) * d + (slice((a.shape[d] - 1) // 2, (a.shape[d] + 1) // 2),)]
     if a.dtype.kind == "f":  # NaN propagates: a row holding one gives its first NaN
@@ -150,6 +168,11 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     PyTorch's; a row holding NaN gives NaN.  A 1-D q puts its axis first."""
     x = _t(input, "quantile")
     ndim = x.ndim
+    if x.numel() == 0:  # (any empty input, whichever dim: PyTorch's RuntimeError, before the dtype's)
+        raise DomainError(f"quantile: the input must have entries, got an empty tensor of shape {tuple(x.shape)}")
+    if isinstance(q, Tensor) and q.dtype != x.dtype:
+        raise DomainError(f"quantile: q must have the input's dtype ({x.dtype}), got {q.dtype}; convert it with "
+                          f"q.to(input.dtype)")
     if x.dtype.kind != "f":
         raise DtypeError(f"quantile: input must be floating point, got {x.dtype}")
     if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):

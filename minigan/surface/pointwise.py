@@ -14,6 +14,7 @@ from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
 from minigan.surface import unary as U
 from minigan.surface.indexing import nonzero
+from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _operand, _t, floating, laid_out, one_value, same_dtype, wrapped_number
 
@@ -275,8 +276,9 @@ def clamp_max(input, max):
 
 
 def floor_divide(input, other):
-    """⌊input / other⌋ (rounding toward −∞, as PyTorch today); like PyTorch's, it is not differentiated."""
-    return div(input, other, rounding_mode="floor").detach()
+    """⌊input / other⌋ (rounding toward −∞, as PyTorch today).  PyTorch gives it no derivative (not even a step's
+    0): the result requires grad as PyTorch's does, and a backward that reaches it raises (no_derivative.py)."""
+    return no_derivative(div(input, other, rounding_mode="floor").detach(), "floor_divide", input, other)
 
 
 def remainder(input, other):

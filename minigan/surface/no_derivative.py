@@ -1,0 +1,72 @@
+"""Ops PyTorch computes but does not differentiate: the forward runs, the backward that reaches them refuses.
+
+PyTorch has no derivative for some of the ops it offers: ``floor_divide`` (a step, but PyTorch gives it no formula,
+not even 0), ``bernoulli(x, p)``, ``histogram``, ``unique``, the in-place ``acosh_``/``asinh_``/``atanh_``, and the
+backward of some ops (``hardsigmoid``'s, so its second order).  It still records them: the result requires grad when
+an input does, and only a backward that reaches the op raises, naming it::
+
+    x = minigan.tensor([3.5, -1.0], requires_grad=True)
+    y = x // 2                  # runs: y = [1., -1.], y.requires_grad is True, y.grad_fn is NotImplemented
+    (y * x).sum().backward()    # RuntimeError: floor_divide has no derivative ... (PyTorch: derivative for
+                                # aten::floor_divide is not implemented)
+    (y.detach() * x).sum().backward()   # fine: the quotient taken as a constant, as the learner means it
+
+PyTorch refuses in two ways, and minigan raises the same classes:
+
+* an op with no entry in its derivatives.yaml: ``RuntimeError: derivative for aten::floor_divide is not
+  implemented`` (``GraphError`` here, a RuntimeError; its node is shown as ``torch::autograd::NotImplemented``);
+* an entry whose formula is ``not_implemented("_unique2")``: ``NotImplementedError: the derivative for '_unique2' is
+  not implemented.`` (``DerivativeNotImplemented`` here, a NotImplementedError, which is a RuntimeError too).
+
+One node, ``NoDerivative``, does both: its forward hands back the value the op computed without a graph, and its
+backward raises.  A student reads the op's math where it lives (``pointwise.floor_divide``) and its refusal here.
+"""
+
+from __future__ import annotations
+
+from minigan.engine.errors import GraphError
+from minigan.engine.graph import Node
+from minigan.engine.tensor import Tensor
+from minigan.surface.node_view import shown_as
+
+
+class DerivativeNotImplemented(GraphError, NotImplementedError):
+    """A backward reached an op whose derivative PyTorch declares not implemented (``not_implemented(...)`` in its
+    derivatives.yaml): a NotImplementedError, as PyTorch raises, and so a RuntimeError too."""
+
+
+class NoDerivative(Node):
+    """The history of a result that has no derivative: forward gives back ``value`` (computed by the op itself, on
+    arrays); the inputs are recorded only so that the result requires grad when one of them does, as PyTorch's."""
+
+    def forward(self, *arrays, value, name, declared=False):
+        self.op, self.declared = name, declared  # (not self.name: a node's name() is PyTorch's name of it)
+        return value
+
+    def backward(self, grad):  # no derivative: PyTorch has none for this op either
+        if self.declared:
+            raise DerivativeNotImplemented(
+                f"{self.op} has no derivative (PyTorch: the derivative for '{self.op}' is not implemented); "
+                "detach its result, or compute it under minigan.no_grad(), before a backward reaches it")
+        raise GraphError(f"{self.op} has no derivative (PyTorch: derivative for aten::{self.op} is not "
+                         "implemented); detach its result, or compute it under minigan.no_grad(), before a backward "
+                         "reaches it")
+
+
+def no_derivative(result, name, *inputs, declared=False, shown="torch::autograd::NotImplemented"):
+    """``result`` (a Tensor or an array the op computed) as a tensor whose history is a ``NoDerivative`` node over
+    ``inputs`` (the op's operands; numbers among them are left out): it requires grad when a floating input does
+    and grad mode is on; a backward through it raises, naming ``name``.  ``declared``: PyTorch declares the derivative
+    not implemented (NotImplementedError) rather than having none (RuntimeError); ``shown``: the node's PyTorch name."""
+    value = result.array if isinstance(result, Tensor) else result
+    tensors = [t for t in inputs if isinstance(t, Tensor)]
+    if not any(t.requires_grad for t in tensors):  # nothing to record: a plain tensor of the value
+        return Tensor._make(value)
+    return shown_as(NoDerivative.apply(*tensors, value=value, name=name, declared=declared), shown)
+
+
+def renamed(result, name):
+    """``result``, whose refusal names ``name`` (the in-place form of an op: PyTorch's ``aten::floor_divide_``)."""
+    if isinstance(result._ctx, NoDerivative):
+        result._ctx.op = name
+    return result

@@ -188,8 +188,8 @@ def not_bool(x, other):
     return other
 
 
-def check_nonempty(x, op):
-    if x.size == 0:
+def check_nonempty(x, op, dims=None):  # (an empty tensor reduced along dims of sizes > 0 has an empty result: fine)
+    if x.size == 0 and (dims is None or 0 in [x.shape[d] for d in (dims if isinstance(dims, tuple) else (dims,))]):
         raise DimensionError(f"{op}: cannot reduce an empty tensor of shape {tuple(x.shape)}; give a dim whose size "
                              "is not 0")
 

@@ -227,16 +227,16 @@ class TensorMethods:
         return self._extreme("min", dim, keepdim, axis, keepdims)
 
     def _extreme(self, op, dim, keepdim, axis, keepdims):
-        checks.check_nonempty(self.array, op)
         keepdims = _keepdim(keepdim, keepdims)
         if dim is None:  # everything, or NumPy's axis=: the values, ties sharing the gradient
             axis = checks.normalize_axis(axis, self.ndim, op)
+            checks.check_nonempty(self.array, op, axis)
             if op == "min" and self.array.dtype.kind in "bu":  # (−x would wrap around; no gradient to carry)
                 return self._make(backend.c_order(self.array.min(axis=axis, keepdims=keepdims)))
             return reduction.Max.apply(self, axis=axis, keepdims=keepdims) if op == "max" else \
                 -reduction.Max.apply(-self, axis=axis, keepdims=keepdims)
-        _dim(op, dim, axis)
-        dim = checks.normalize_axis(dim, max(self.ndim, 1), op, single=True)
+        dim = checks.normalize_axis(_dim(op, dim, axis), max(self.ndim, 1), op, single=True)
+        checks.check_nonempty(self.array, op, dim)
         xp = backend.get_array_module(self.array)
         a = self.array.reshape(1) if self.ndim == 0 else self.array
         index = (a.argmax if op == "max" else a.argmin)(axis=dim)  # the first extreme, as PyTorch
@@ -257,9 +257,9 @@ class TensorMethods:
         return self._arg("argmin", dim, keepdim, axis)
 
     def _arg(self, op, dim, keepdim, axis):
-        checks.check_nonempty(self.array, op)
         dim = _dim(op, dim, axis)
         dim = None if dim is None else checks.normalize_axis(dim, max(self.ndim, 1), op, single=True)
+        checks.check_nonempty(self.array, op, dim)
         out = getattr(self.array, op)(axis=dim)
         if keepdim and self.ndim:  # (a 0-d tensor's result stays 0-d)
             out = out.reshape((1,) * self.ndim) if dim is None else backend.get_array_module(out).expand_dims(out, dim)

@@ -306,8 +306,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 
 def _amax(x, dim, keepdim, fn):  # (PyTorch's amax backward multiplies by the mask of the maxima: see ops/reduce.py)
     axis = checks.normalize_axis(None if isinstance(dim, (tuple, list)) and not dim else dim, x.ndim, fn)
-    if axis is None or builtins.any(x.shape[d] == 0 for d in (axis if isinstance(axis, tuple) else (axis,))):
-        checks.check_nonempty(x.array, fn)  # (only a dim of size 0 reduced has no maximum: an empty result is fine)
+    checks.check_nonempty(x.array, fn, axis)  # (only a dim of size 0 reduced has no maximum: an empty result is fine)
     return R.Max.apply(x, axis=axis, keepdims=builtins.bool(keepdim), amax=True)
 
 

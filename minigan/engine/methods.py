@@ -274,7 +274,8 @@ class TensorMethods:
         d = x - mean
         correction = int(bool(unbiased)) if correction is None else correction
         total, dof = (d * d).sum(axis=axis, keepdims=keepdim), n - correction
-        return total / dof if dof > 0 else total * float("inf")  # n ≤ correction: ∞, or NaN for 0/0, as PyTorch
+        return total / dof if dof > 0 and n else total * float("inf" if n else "nan")  # n ≤ correction: ∞ (NaN for
+        # 0/0); no entries: NaN whatever the correction, as PyTorch
 
     def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
         """The standard deviation: ``var(...).sqrt()`` (n − 1 by default, as PyTorch), whose gradient is 0 where

@@ -97,11 +97,12 @@ AminmaxResult = namedtuple("aminmax", ["min", "max"])
 
 def in_dtype(fn, x, dtype, bools=True):
     """``x`` in a reduction's ``dtype=``, as PyTorch's: no integer or bool result of an input recording a gradient
-    (autograd has no integer gradients: RuntimeError), and no bool for a running sum or product (``bools``)."""
+    (autograd has no integer gradients: RuntimeError), and no bool for a running sum or product (``bools``) along a
+    dim that has entries."""
     if dtype is None:
         return x
     kind = backend.np.dtype(dtype).kind
-    if kind == "b" and not bools:
+    if kind == "b" and not bools and x.ndim and x.numel():  # (the kernel runs only on entries along a dim)
         raise DtypeError(f"{fn}: dtype=bool is not provided for a running sum or product (as in PyTorch)")
     if kind != "f" and x.requires_grad and is_grad_enabled():
         raise GraphError(f"{fn}: dtype={dtype} gives an integer result of a tensor that requires grad, which autograd "
@@ -110,9 +111,10 @@ def in_dtype(fn, x, dtype, bools=True):
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
-    """The sum with NaN counted as 0 (their gradient is 0)."""
-    x = in_dtype("nansum", _t(input, "nansum"), dtype)
-    clean = where(x.array != x.array, 0.0, x) if x.dtype.kind == "f" else x
+    """The sum with NaN counted as 0 (their gradient is 0), also when ``dtype=`` is an integer one: NaN is 0
+    before the conversion, as PyTorch's."""
+    x = _t(input, "nansum")
+    clean = in_dtype("nansum", where(x.array != x.array, 0.0, x) if x.dtype.kind == "f" else x, dtype)
     if dim is None and keepdim and x.ndim:  # (every dim kept as a one, as sum's)
         dim = tuple(range(x.ndim))
     out = clean.sum() if dim is None else clean.sum(dim, keepdim=keepdim)
@@ -137,10 +139,12 @@ def _running_extreme(x, dim, name, better):
     """(values, indices) of the running max or min: the index is the latest entry equal to the running value
     (or the latest NaN, which stays), as PyTorch's; the values are read at it, so the gradient goes there."""
     x = _t(x, name)
-    if x.ndim == 0:
-        return x.clone(), Tensor._make(backend.get_array_module(x.array).asarray(0))
-    d = checks.normalize_axis(dim, x.ndim, name, single=True)
     xp = backend.get_array_module(x.array)
+    if x.numel() == 0:  # (PyTorch's returns the empty results before it reads dim)
+        return x.clone(), Tensor._make(xp.zeros(x.shape, xp.int64))
+    d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), name, single=True)  # (a 0-d tensor has dims -1 and 0)
+    if x.ndim == 0:
+        return x.clone(), Tensor._make(xp.zeros((), xp.int64))
     a = x.array
     with backend.np.errstate(invalid="ignore"):
         running = getattr(xp, better).accumulate(a, axis=d)
@@ -163,9 +167,10 @@ def cummin(input, dim):
 def logcumsumexp(input, dim):
     """log Σ_{j ≤ i} exp(x_j) along ``dim``, without overflow; differentiated by PyTorch's formula (LogCumSumExp)."""
     x = _t(input, "logcumsumexp")
-    if x.dtype.kind != "f":
+    d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "logcumsumexp", single=True)  # (before the dtype, as
+    if x.dtype.kind != "f":  # PyTorch checks)
         raise DtypeError(f"logcumsumexp: input must be floating point, got {x.dtype}")
-    return LogCumSumExp.apply(x, axis=checks.normalize_axis(dim, x.ndim, "logcumsumexp", single=True) if x.ndim else 0)
+    return LogCumSumExp.apply(x, axis=d)
 
 
 class LogCumSumExp(Node):
@@ -253,11 +258,11 @@ def aminmax(input, *, dim=None, keepdim=False):
 def cumsum(input, dim, *, dtype=None):
     """The running sums along ``dim``: out_i = x_0 + ... + x_i (integers and bools sum as int64, as PyTorch)."""
     x = _t(input, "cumsum")
+    d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "cumsum", single=True)  # (before the dtype, as PyTorch)
     if dtype is not None:
         x = in_dtype("cumsum", x, dtype, bools=False)
     elif x.dtype.kind in "biu":
         x = x.to(backend.np.int64)
-    d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "cumsum", single=True)
     return R.CumSum.apply(x, axis=d) if x.ndim else x.clone()
 
 
@@ -280,10 +285,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 def cumprod(input, dim, *, dtype=None):
     """The running products along ``dim``: out_i = x_0 · … · x_i, by a scan of log₂ n rounds (round k multiplies
     each element by the partial product 2ᵏ places before it); differentiable to any order, exact at zeros."""
-    x = _as_product_dtype(_t(input, "cumprod"), dtype, "cumprod")
+    x = _t(input, "cumprod")
+    d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "cumprod", single=True)  # (before the dtype, as PyTorch)
+    x = _as_product_dtype(x, dtype, "cumprod")
     if x.ndim == 0:
         return x.clone()
-    d = checks.normalize_axis(dim, x.ndim, "cumprod", single=True)
     n, step = x.shape[d], 1
     while step < n:
         x = cat([x.narrow(d, 0, step), x.narrow(d, step, n - step) * x.narrow(d, 0, n - step)], dim=d)

@@ -27,6 +27,7 @@ from minigan.engine.ops import linalg as L
 from minigan.surface import creation, inplace, pointwise, printing, products, reductions, sampling, shapes, sorting
 from minigan.surface import indexing as surface_indexing
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp
+from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_arguments, einsum_letters
@@ -732,7 +733,8 @@ HistogramResult = collections.namedtuple("histogram", ["hist", "bin_edges"])  # 
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
     """(hist, bin_edges) as ``torch.histogram``: ``bins`` equal-width bins over ``range`` (the data's own range when
     None), or the bin edges given as a 1-D tensor; ``weight`` per element, ``density`` normalises to a density.
-    Float values, no gradient (as in PyTorch)."""
+    Float values; PyTorch has no derivative for it: both require grad where an input does, and a backward that
+    reaches them raises."""
     x = _t(input, "histogram")
     if x.dtype.kind != "f":
         raise DtypeError(f"histogram: input must be floating point, got {x.dtype}")
@@ -748,7 +750,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     if w is not None and tuple(weight.shape) != tuple(x.shape):
         raise ShapeError(f"histogram: weight must have the input's shape {tuple(x.shape)}, got {tuple(weight.shape)}")
     hist, bin_edges = xp.histogram(x.array.ravel(), bins=edges, range=range, weights=w, density=density)
-    result = HistogramResult(Tensor._make(hist.astype(x.dtype)), Tensor._make(bin_edges.astype(x.dtype)))
+    result = HistogramResult(*(no_derivative(r.astype(x.dtype), "histogram", x, bins, weight)
+                               for r in (hist, bin_edges)))
     if out is not None:
         return HistogramResult(*(write_out("histogram", r, o) for r, o in zip(result, out)))
     return result

@@ -161,7 +161,7 @@ def hardsigmoid(input, inplace=False):
     """relu6(x + 3) / 6: 0 below −3, 1 above 3, linear between."""
     if inplace:
         return _into(input, "hardsigmoid", lambda t: hardsigmoid(t))
-    return shown_as(relu6(_float(input, "hardsigmoid") + 3.0) / 6.0, "HardsigmoidBackward0")
+    return U.Hardsigmoid.apply(_float(input, "hardsigmoid"))  # (its second order refuses, as PyTorch's)
 
 
 def hardswish(input, inplace=False):

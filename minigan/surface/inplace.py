@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from minigan.engine import checks
 from minigan.engine.tensor import Tensor
+from minigan.surface.no_derivative import no_derivative, renamed
 from minigan.surface.operands import _t
 
 
@@ -115,14 +116,18 @@ class TensorInPlace:
     def cosh_(self):
         return self._in_place("cosh_", lambda x: x.cosh())
 
+    # (PyTorch declares the derivative of these three in-place forms not implemented: recorded, they refuse at backward)
     def asinh_(self):
-        return self._in_place("asinh_", lambda x: x.asinh())
+        return self._in_place("asinh_", lambda x: no_derivative(x.asinh().detach(), "inplace version of asinh", x,
+                                                         declared=True, shown="AsinhBackward1"))
 
     def acosh_(self):
-        return self._in_place("acosh_", lambda x: x.acosh())
+        return self._in_place("acosh_", lambda x: no_derivative(x.acosh().detach(), "inplace version of acosh", x,
+                                                         declared=True, shown="AcoshBackward1"))
 
     def atanh_(self):
-        return self._in_place("atanh_", lambda x: x.atanh())
+        return self._in_place("atanh_", lambda x: no_derivative(x.atanh().detach(), "inplace version of atanh", x,
+                                                         declared=True, shown="AtanhBackward1"))
 
     def arcsin_(self):
         return self.asin_()
@@ -222,7 +227,7 @@ class TensorInPlace:
         return self._in_place("remainder_", lambda x, y: x.remainder(y), other)
 
     def floor_divide_(self, other):
-        return self._in_place("floor_divide_", lambda x, y: x.floor_divide(y), other)
+        return self._in_place("floor_divide_", lambda x, y: renamed(x.floor_divide(y), "floor_divide_"), other)
 
     __ifloordiv__, __imod__, __ipow__ = floor_divide_, remainder_, pow_  # x //= y, x %= y, x **= y: in place
 

@@ -70,7 +70,6 @@ DIFFERENT = {
         "load": "reads minigan's .npz checkpoints (a pickled model only with weights_only=False, as PyTorch's); "
                 "map_location only as a device ('cpu' or 'cuda')",
         "backends": "cudnn/cuda flags are accepted and change nothing (minigan calls no cuDNN); mps is absent",
-        "floor_divide": "not differentiated, as PyTorch's (the result is detached)",
         "functional": "minigan.functional is torch.nn.functional (PyTorch's torch.functional holds einsum, stft, ...)",
         "use_deterministic_algorithms": "accepted; minigan's CPU ops are deterministic, its GPU index-gradient "
                                         "scatter-add stays atomic (PyTorch would refuse it in this mode)",

@@ -10,6 +10,7 @@ from minigan.engine import backend, checks, random
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
+from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
 
 
@@ -27,13 +28,17 @@ def uniform_range(fn, a, b, dtype) -> None:
 def bernoulli(input, p=None, *, generator=None) -> Tensor:
     """1 with probability ``input`` (or ``p``) elementwise, else 0, in input's dtype; no gradient.  Without ``p`` the
     input holds the probabilities (floating, in [0, 1]); with a number ``p`` it gives only the shape and the dtype,
-    any dtype, as PyTorch's.  A tensor of probabilities as ``p`` is ``bernoulli_``'s."""
+    any dtype, as PyTorch's; PyTorch has no derivative for that form, so where input requires grad the draw does too,
+    and a backward that reaches it raises (no_derivative.py).  A tensor of probabilities as ``p`` is ``bernoulli_``'s.
+    """
     x = _t(input, "bernoulli")
+    if isinstance(p, Tensor) and p.ndim == 0:  # a 0-d tensor is a number, as PyTorch reads a float argument
+        p = p.item()
     if isinstance(p, Tensor):  # (TypeError, as PyTorch's: no overload of bernoulli takes a tensor p)
         raise TypeError("bernoulli: p must be a number; for a tensor of probabilities call bernoulli(probabilities) "
                         "or x.bernoulli_(probabilities)")
     if p is None:
-        if not backend.is_floating(x.dtype):
+        if not backend.is_floating(x.dtype) and x.numel():  # (an empty one: PyTorch draws nothing, and refuses nothing)
             raise DtypeError(f"bernoulli: input must be a floating-point tensor of probabilities, got dtype {x.dtype}"
                              " (or give p)")
         probability = x.array
@@ -51,7 +56,7 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
     draw = Tensor._make((uniform < probability).astype(x.dtype))
     if p is None and x.requires_grad:  # PyTorch records the draw, its gradient 0 (BernoulliBackward0), as normal's:
         return E.Where.apply(draw, x, cond=xp.ones(draw.shape, dtype=bool))  # where(True, draw, x) is the draw
-    return draw
+    return draw if p is None else no_derivative(draw, "bernoulli", x)
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:

@@ -18,6 +18,7 @@ import math
 from minigan.engine import backend
 from minigan.engine.graph import Node, namespace, unbroadcast, value, zeros
 from minigan.engine.ops.elementwise import Exp
+from minigan.surface.no_derivative import no_derivative
 
 
 def _xp(a):
@@ -255,6 +256,23 @@ class Logit(Node):
         (p,) = self.saved_tensors
         xp, v = namespace(grad), value(p)
         return (xp.where((v < 0) | (v > 1), math.nan, grad / (p * (1 - p))),)
+
+
+class Hardsigmoid(Node):
+    """relu6(x + 3)/6: 0 below −3, 1 above 3, linear between (NaN stays NaN).  Its backward is PyTorch's
+    hardsigmoid_backward, which has no derivative of its own: under create_graph the gradient it gives is recorded
+    as a NoDerivative node, so a second order through hardsigmoid refuses as PyTorch's does."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        xp = _xp(x)
+        return xp.minimum(xp.maximum(x + 3, 0), 6) / 6
+
+    def backward(self, grad):  # d/dx = 1/6 on (−3, 3), else 0 (NaN too); no second derivative (PyTorch has none)
+        (x,) = self.saved_tensors
+        g, v = value(grad), value(x)
+        dx = _xp(g).where((v > -3) & (v < 3), g / 6, g.dtype.type(0))
+        return (dx if grad is g else no_derivative(dx, "hardsigmoid_backward", grad, x),)
 
 
 # ----------------------------------------------------------------------------- hyperbolic

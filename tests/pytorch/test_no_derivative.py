@@ -116,7 +116,8 @@ def test_the_first_order_is_pytorchs_and_the_second_refuses(name, call, op):
     _same_results(mo, to, False)
     (tg,) = torch.autograd.grad(_loss(torch, to), tx, create_graph=True)
     (mg,) = minigan.autograd.grad(_loss(minigan, mo), mx, create_graph=True)
-    np.testing.assert_allclose(mg.detach().numpy(), tg.detach().numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(mg.detach().numpy(), tg.detach().numpy(), rtol=1e-7, atol=1e-15)  # (1e-7: PyTorch's
+    # hardsigmoid_backward multiplies by 1/6 rounded to float32, minigan by the float64 1/6)
     assert mg.requires_grad == tg.requires_grad
     theirs = _refusal(torch, lambda: torch.autograd.grad((tg * tg).sum(), tx))
     mine = _refusal(minigan, lambda: minigan.autograd.grad((mg * mg).sum(), mx))

@@ -83,7 +83,7 @@ ELSEWHERE = {"normal_", "uniform_", "bernoulli_", "requires_grad_",  # (and the 
              "floor_divide_", "detach_",  # (below: floor_divide_ has no derivative; detach_ cuts the graph)
              "resize_", "resize_as_"}  # (tests/pytorch/test_legacy_new_resize.py: shapes and memory, no derivative)
 # PyTorch 2.13 has no derivative for these in-place forms ("the derivative for 'inplace version of acosh' is not
-# implemented"); minigan has one, compared here with PyTorch's x.copy_(f(x.clone())), which has.
+# implemented"), and minigan none either: recorded, they refuse at backward (tests/pytorch/test_no_derivative.py).
 TORCH_HAS_NO_DERIVATIVE = {"acosh_": "acosh", "arccosh_": "acosh", "asinh_": "asinh", "arcsinh_": "asinh",
                            "atanh_": "atanh", "arctanh_": "atanh"}
 # Integer and bool tensors where minigan differs from PyTorch, each listed in docs/pytorch.md: a float scalar of
@@ -139,20 +139,10 @@ def _recorded(lib, name, view, call=None):
             *[None if t.grad is None else t.grad.detach().numpy().copy() for t in (leaf, a, b)])
 
 
-def _pytorchs_twin(torch, name):
-    """The call PyTorch's answer is taken from: PyTorch 2.13 has no derivative for the in-place forms of
-    TORCH_HAS_NO_DERIVATIVE, so its answer is that of x.copy_(f(x.clone())), which has
-    (tests/pytorch/test_inplace_methods.py
-    checks that PyTorch still refuses the in-place form's backward); minigan's own in-place form is run as written."""
-    if torch.__name__ == "torch" and name in TORCH_HAS_NO_DERIVATIVE:
-        return lambda x, a, b: x.copy_(getattr(x.clone(), TORCH_HAS_NO_DERIVATIVE[name])())
-    return None
-
-
 def _recorded_program(name, view):
     @record_pytorch.tolerance(rtol=1e-12, atol=1e-12)
     def program(torch):
-        return _recorded(torch, name, view, _pytorchs_twin(torch, name))
+        return _recorded(torch, name, view)
     return program
 
 

@@ -26,14 +26,16 @@ from minigan.engine import backend, random
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.grad_mode import no_grad
 from minigan.surface import missing as _missing
-from minigan.surface import sampling
+from minigan.surface import operands, sampling
 
 
-def _data(tensor, op, any_dtype=False):
-    """The tensor's array; a draw needs a floating-point tensor, a fill (``any_dtype``) takes any, as PyTorch's."""
+def _data(tensor, op, any_dtype=False, empty_any=False):
+    """The tensor's array; a draw needs a floating-point tensor, a fill (``any_dtype``) takes any, as PyTorch's.
+    A normal draw (``empty_any``) into a tensor with no entries takes any dtype too: PyTorch's normal_ reaches
+    its kernel, the one that refuses integers, only with entries to fill (its uniform_ checks the dtype first)."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{op}: expected a Parameter or Tensor, got {type(tensor).__name__}")
-    if not any_dtype and not backend.is_floating(tensor.dtype):
+    if not (any_dtype or empty_any and tensor.numel() == 0) and not backend.is_floating(tensor.dtype):
         raise DtypeError(f"{op}: the tensor must be floating-point, got dtype {tensor.dtype}")
     return tensor.array
 
@@ -87,16 +89,21 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     """N(mean, std²)."""
-    data = _data(tensor, "normal_")
+    data = _data(tensor, "normal_", empty_any=True)
     if not std >= 0:
         raise DomainError(f"normal_: std must be >= 0, got {std}")
+    if data.size == 0:
+        return tensor
     xp = backend.get_array_module(data)
     return _write(tensor, random.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
                   + data.dtype.type(mean))
 
 
 def constant_(tensor, val: float):
-    _data(tensor, "constant_", any_dtype=True)
+    """Every entry ``val``, which must fit the tensor's dtype (no ∞ or NaN in an integer tensor: RuntimeError, as
+    PyTorch's fill_)."""
+    data = _data(tensor, "constant_", any_dtype=True)
+    operands.fits("constant_", val, data.dtype)
     with no_grad():
         tensor.fill_(val)
     return tensor
@@ -161,14 +168,17 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, 
     """N(mean, std²) restricted to [a, b] (absolute bounds), by PyTorch's two samplers: where [a, b] holds over 30%
     of the mass, normal draws outside it are drawn again; elsewhere uniform proposals on [a, b] are kept with
     probability pdf(x) / pdf(mode), so a mean far outside [a, b] still ends (each round over all that is left)."""
-    data = _data(tensor, "trunc_normal_")
-    if std == 0:  # (PyTorch's divides by std: ZeroDivisionError)
-        raise ZeroDivisionError("trunc_normal_: std must not be 0")
+    _data(tensor, "trunc_normal_", any_dtype=True)
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may "
                       "be incorrect.", stacklevel=2)
+    if std == 0:  # (PyTorch's divides by std before it looks at the tensor's dtype: ZeroDivisionError)
+        raise ZeroDivisionError("trunc_normal_: std must not be 0")
     cdf = lambda x: (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0                   # Φ(x)
     mass = cdf((b - mean) / std) - cdf((a - mean) / std)                          # P(a ≤ X ≤ b)
+    data = _data(tensor, "trunc_normal_", empty_any=mass > 0.3)  # (normal draws, or uniform ones: their rules)
+    if data.size == 0 and mass > 0.3:
+        return tensor
     xp = backend.get_array_module(data)
     if mass > 0.3:
         draw = lambda n: random.randn((n,), dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std) \
@@ -210,7 +220,8 @@ def orthogonal_(tensor, gain: float = 1.0, generator=None):
     q, r = xp.linalg.qr(flat)
     q = q * xp.sign(xp.diagonal(r))  # Q · diag(sign(diag R)): each column's sign fixed, so Q is Haar-distributed
     q = q if rows >= cols else q.T
-    return _write(tensor, (gain * q).reshape(data.shape).astype(data.dtype))
+    _write(tensor.view(rows, cols), (gain * q).astype(data.dtype))  # (written through a (rows, cols) view, as
+    return tensor  # PyTorch's: a weight whose axes after the first cannot be viewed as one is refused there)
 
 
 def eye_(tensor):
@@ -254,9 +265,11 @@ def sparse_(tensor, sparsity: float, std: float = 0.01, generator=None):
     if math.isnan(sparsity):
         raise ValueError("sparse_: sparsity must be a number, got nan")
     zeros = len(range(rows)[:math.ceil(sparsity * rows)])  # (PyTorch's slices a permutation: any sparsity reads)
-    _data(tensor, "sparse_")
+    _data(tensor, "sparse_", empty_any=True)  # (a normal draw's rule)
     if not std >= 0:
         raise DomainError(f"sparse_: std must be >= 0, got {std}")
+    if data.size == 0:
+        return tensor
     xp = backend.get_array_module(data)
     values = random.randn(data.shape, dtype=data.dtype, xp=xp, gen=generator) * data.dtype.type(std)
     order = random.rand(data.shape, xp=xp, gen=generator)

@@ -48,6 +48,24 @@ def one_value(fn, value) -> None:
                           "use minigan.where(mask, value, x) to fill from a tensor")
 
 
+def fits(fn, value, dtype) -> None:
+    """A number written into a tensor of ``dtype`` (a fill) must fit it, as PyTorch's checked conversion: no ∞, NaN
+    or number beyond the range into an integer dtype (an unsigned one takes a negative integer down to −max, which
+    wraps), no finite number beyond the largest float32 into a float32 one; a bool dtype takes any number."""
+    dtype = backend.np.dtype(dtype)
+    if isinstance(value, Tensor) or not isinstance(value, NUMBERS) or dtype.kind in "bc":
+        return
+    if dtype.kind in "iu":
+        info = backend.np.iinfo(dtype)
+        low = -info.max if dtype.kind == "u" and isinstance(value, (builtins.int, backend.np.integer)) else info.min
+        ok = builtins.bool(low <= value <= info.max)  # (False for NaN)
+    else:  # (float16's range is not checked, as PyTorch's)
+        ok = dtype != backend.np.float32 or not builtins.float(backend.np.finfo(dtype).max) < abs(value) < float("inf")
+    if not ok:
+        raise DomainError(f"{fn}: the value {value!r} cannot be converted to {dtype} without overflow; give a value "
+                          "within the dtype's range, or a tensor of a wider dtype")
+
+
 def _fresh(t):
     """A result that PyTorch gives as a new tensor: a view of a temporary made on the way becomes a tensor of its own
     (a copy), so that it is not a view (detach_ takes it, an in-place change is its own)."""

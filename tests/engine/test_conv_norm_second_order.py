@@ -1,11 +1,6 @@
-"""Second derivatives of conv2d, conv_transpose2d and batch_norm: gradgradcheck, and PyTorch's double backward.
-
-The convolutions' backwards are made of the three bilinear maps conv2d, conv_transpose2d and
-conv2d's weight gradient (see minigan/engine/ops/conv.py), so a gradient of a gradient runs each of
-them with every geometry argument (stride, padding, output_padding) in a new role; batch norm's
-backward recomputes x̂ and 1/σ from x under create_graph.  Shapes are tiny: finite differences
-in float64 against the engine, and PyTorch (float64, when installed) as an exact oracle.
-
+"""Second derivatives of conv2d, conv_transpose2d and batch_norm against central finite differences (float64
+gradgradcheck, on each backend): every geometry argument in the convolutions' backwards, the full Jacobian of a tiny
+case, a frozen weight or input, and a third derivative of batch norm and of a convolution.
 
 (Its comparisons with PyTorch: tests/pytorch/test_conv_norm_second_order.py.)"""
 

@@ -1,6 +1,6 @@
-"""``minigan.autograd.Function``: a user's own op, written as in PyTorch's tutorial on custom autograd
-functions (forward and backward as static methods, a ctx that saves tensors), checked against finite
-differences, the closed form, PyTorch, and differentiated twice when its backward is differentiable.
+"""``minigan.autograd.Function``, a user's own op written as in PyTorch's tutorial: the tutorial's polynomial fit
+learns, the gradient equals its closed form and finite differences, a backward made of differentiable ops is
+differentiated again, and ctx says which inputs need a gradient and checks what is saved.
 
 (Its comparisons with PyTorch: tests/pytorch/test_custom_function.py.)"""
 

@@ -1,6 +1,5 @@
-"""einsum against PyTorch (float64, the oracle): values and gradients for products, traces, diagonals, transposes,
-batched and broadcast "..." axes and implicit outputs; second derivatives against finite differences; the same
-refusals as PyTorch, each a clear one-line error.
+"""einsum without PyTorch: operands given as a list equal the product they spell, and gradients of gradients
+agree with finite differences (gradgradcheck).
 
 (Its comparisons with PyTorch: tests/pytorch/test_einsum.py.)"""
 

@@ -1,5 +1,8 @@
-"""PyTorch's tensor semantics in the engine: .grad is a Tensor, in-place ops and their rules, the
-version counter that catches a saved tensor changed in place, copy vs shared memory, per-thread grad mode.
+"""PyTorch's tensor semantics in the engine, checked on their own terms: .grad is a Tensor with its checks, in-place
+ops change the array itself and follow PyTorch's rules for leaves and non-leaves, the version counter catches a
+saved tensor changed in place, copy versus shared memory (tensor, from_numpy, Parameter), grad mode per thread,
+autograd.grad computing no share that no requested input needs, and backward(inputs=) refusing what PyTorch
+refuses.
 
 (Its comparisons with PyTorch: tests/pytorch/test_engine_semantics.py.)"""
 

@@ -1,6 +1,5 @@
-"""gather, index_select, sort, argsort, topk and cumsum against PyTorch (float64, the oracle): values, indices
-(equal values keep their order, NaN sorts as the largest), gradients (summed over repeated indices), second
-derivatives of cumsum against finite differences, and a clear error for each bad argument.
+"""gather, index_select, sort, topk and cumsum without PyTorch: second derivatives of cumsum and sort against finite
+differences, and a clear error of the right class for each bad argument.
 
 (Its comparisons with PyTorch: tests/pytorch/test_gather_sort.py.)"""
 

@@ -1,13 +1,6 @@
-"""The graph as a learner prints it (minigan/surface/node_view.py): ``grad_fn.next_functions`` as PyTorch's
-``(node, output index)`` pairs, ``AccumulateGrad`` for a leaf, ``name()``, the repr, metadata and the node hooks.
-
-The survey runs many ops, methods and functional calls (random_programs.py's tables and a table of the calls
-tutorials make) under minigan and PyTorch and compares the graphs, name by name along ``next_functions``.  Where
-minigan's graph has another structure than PyTorch's (a fused op, another decomposition, a number PyTorch takes as
-a Scalar argument), the graph may legitimately differ: those cases are listed in DIFFERENT with the reason, and
-docs/pytorch.md lists them too; the survey fails when a case outside that list differs, or one in it stops
-differing (then take it off the list).
-
+"""The graph as a learner prints it (minigan/surface/node_view.py), on minigan alone: ``grad_fn.next_functions`` as
+``(node, output index)`` pairs with ``AccumulateGrad`` for a leaf, the node of one output of several, a one-line
+message for a PyTorch node name minigan lacks, and a node keeping the name it showed.
 
 (Its comparisons with PyTorch: tests/pytorch/test_grad_fn_view.py.)"""
 

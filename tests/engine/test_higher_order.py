@@ -1,19 +1,7 @@
-"""Gradients of gradients: every op's second derivative, third and fourth derivatives, Hessian-vector
-products, a WGAN-GP gradient penalty, and what ``minigan.autograd.grad`` promises.
-
-Each op of the table ``CASES`` is checked twice, on float64 inputs:
-
-* ``minigan.gradgradcheck``: the gradient (computed with ``create_graph=True``) is differentiated
-  again, with respect to the inputs and to the incoming gradient v, and compared with central
-  finite differences;
-* when PyTorch is installed, the double backward itself is compared with torch's to float64
-  precision: g = grad(f(x), x, grad_outputs=v, create_graph=True), then grad(⟨g, u⟩, (x, v)).
-
-Ops that are linear in their input (shape ops, sum, add...) are followed by a cube, so that the
-gradient flowing into their backward depends on x and their backward's own graph is exercised.
-Inputs keep away from kinks: |x| > 0 for abs/relu, the clamp bounds, ties for max (ties have a
-test of their own).
-
+"""Gradients of gradients on their own terms: a mixed second derivative of pow at a zero exponent, the fourth derivative
+of x⁴, Hessian-vector products, and what ``minigan.autograd.grad`` promises (.grad left alone, allow_unused,
+intermediates, several outputs, freeing the graph, create_graph's accumulation and in-place rules, no tensor built
+by a first-order backward, a detached alias as a constant).
 
 (Its comparisons with PyTorch: tests/pytorch/test_higher_order.py.)"""
 

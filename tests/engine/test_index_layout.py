@@ -1,9 +1,5 @@
-"""x[index] and x[index] = v lay the result out as PyTorch does, for every mix of ints, slices, None, ... and
-index arrays up to four items on a 4-d tensor: values, gradients and assignment against PyTorch.
-
-The rule that differs from NumPy's: PyTorch applies an int as a plain selection before the index arrays, so
-``x[1, :, [0, 3]]`` is ``x[1][:, [0, 3]]`` (shape (3, 2) for a (2, 3, 4) x), where NumPy gives (2, 3).
-
+"""x[index] lays out an int, a slice and a list as PyTorch does, not as NumPy: ``x[1, :, [0, 3]]`` is
+``x[1][:, [0, 3]]`` (shape (3, 2) for a (2, 3, 4) x, where NumPy gives (2, 3)).
 
 (Its comparisons with PyTorch: tests/pytorch/test_index_layout.py.)"""
 

@@ -1,7 +1,5 @@
-"""Piecewise functions at their kinks, against PyTorch: the derivative exactly at a corner (x = 0 for relu, the
-bounds of hardtanh and relu6, ±3 for hardsigmoid and hardswish), and a second derivative through them, which
-PyTorch gives as 0 (the mask stays in the graph) for relu, leaky_relu, abs, sign, hardtanh and relu6, and refuses
-("does not require grad") for clamp, where, maximum and max, whose masks are comparisons.
+"""Piecewise functions at their kinks, without PyTorch: relu's second derivative is 0 (not an error), hardtanh
+refuses bounds in the wrong order, and sqrt keeps its infinite slope at 0.
 
 (Its comparisons with PyTorch: tests/pytorch/test_kinks.py.)"""
 

@@ -1,5 +1,5 @@
-"""minigan.linalg against torch.linalg (float64, the oracle): the vector and matrix norms of every order it has, and
-the products, with their gradients; the orders that need an SVD are refused with a clear error.
+"""minigan.linalg's refusals: the norm orders that need an SVD (2, -2, 'nuc') and bad arguments raise a clear
+one-line error.
 
 (Its comparisons with PyTorch: tests/pytorch/test_linalg.py.)"""
 

@@ -1,9 +1,5 @@
-"""Every op against central finite differences (minigan.gradcheck, float64) and, when PyTorch is
-installed, against torch as an independent oracle (values and gradients to float64 precision).
-
-Shapes are drawn by hypothesis, including broadcasting pairs and size-1 axes; values come from
-each op's valid domain and keep away from its kinks (|x| = 0 for relu/abs, ties for max).
-
+"""Random expression graphs (hypothesis: shapes with broadcasting and size-1 axes, nodes reused so gradients
+accumulate, values away from kinks) against central finite differences (minigan.gradcheck, float64), on each backend.
 
 (Its comparisons with PyTorch: tests/pytorch/test_ops_grad.py.)"""
 

@@ -1,5 +1,4 @@
-"""prod and cumprod against PyTorch: values, first and second gradients where factors are zero (one or two in
-a row), every dim, keepdim, empty tensors, integer and bool inputs and dtype=; and gradcheck.
+"""prod's gradients through zeros against finite differences (gradcheck and gradgradcheck).
 
 (Its comparisons with PyTorch: tests/pytorch/test_prod.py.)"""
 

@@ -1,6 +1,6 @@
-"""``x.storage()`` / ``x.untyped_storage()``: the memory under a tensor, as PyTorch's TypedStorage and UntypedStorage
-show it to a program (size, nbytes, element_size, data_ptr, tolist, len, indexing, dtype, device, printing); views
-share one storage, a copy has its own; ``data_ptr`` and ``storage_offset`` of the tensor itself.
+"""``x.storage()`` / ``x.untyped_storage()`` on their own terms: views share one storage and a copy has its own,
+writing through the storage changes the tensor, a parameter's storage is its data, and an untyped storage slices
+and has no dtype.
 
 (Its comparisons with PyTorch: tests/pytorch/test_storage.py.)"""
 

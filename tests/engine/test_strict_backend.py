@@ -1,8 +1,6 @@
-"""CuPy's code path on the CPU: the strict stand-in (tests/strict_backend.py) refuses what CuPy refuses, and
-minigan's optimizers, metrics, checkpoints and command-line runs work on it and agree with NumPy.
-
-The engine, layers, GAN trainers and attacks run on it through the ``xp_backend`` fixture (conftest.py).
-
+"""CuPy's code path on the CPU: the strict stand-in (tests/strict_backend.py) refuses what CuPy refuses (every implicit
+way to NumPy), and minigan's tensors, stepthrough, optimizers, metrics, random streams, checkpoints, in-place and
+other ops, and the command line's short runs work on it and agree with NumPy.
 
 (Its comparisons with PyTorch: tests/pytorch/test_strict_backend.py.)"""
 

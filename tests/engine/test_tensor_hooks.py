@@ -1,7 +1,5 @@
-"""Tensor.register_hook against PyTorch (float64, the oracle): a hook sees the gradient with respect to its tensor and
-may replace it (a leaf's once a backward, before .grad; a non-leaf's before the gradient goes on, and before
-retain_grad keeps it); several run in the order registered; a handle removes one; autograd.grad and create_graph see
-them too; a hook registered before an in-place change sees the gradient of the old value, as in PyTorch.
+"""Tensor.register_hook's refusals: a hook on a tensor that does not require grad (RuntimeError), and a hook that
+returns a gradient of another shape (a one-line error naming both shapes).
 
 (Its comparisons with PyTorch: tests/pytorch/test_tensor_hooks.py.)"""
 

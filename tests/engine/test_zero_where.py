@@ -1,7 +1,6 @@
 """backend.keep_where, relu's backward on a CPU: the select on the bits is NumPy's where() bit for bit (the value
 where keep holds; +0 elsewhere, whatever was there: ±∞, NaN of either sign), in every float dtype, on any layout of
-the gradient (transposed, broadcast) and on a 0-d one; and relu's gradient is PyTorch's, 0-d and with every special
-value in a batch.
+the gradient (transposed, broadcast) and on a 0-d one.
 
 (Its comparisons with PyTorch: tests/pytorch/test_zero_where.py.)"""
 

@@ -1,4 +1,7 @@
-"""BIM and PGD (Kurakin et al. 2017; Madry et al. 2018) and PGD adversarial training.
+"""BIM and PGD (Kurakin et al. 2017; Madry et al. 2018) and PGD adversarial training, on their own terms: iterates stay
+in the ε-ball and the clip range, the projection is the nearest point of the ball, one step of size ε is FGSM, PGD
+climbs at least as high as FGSM and a targeted one reaches its target, the model's state is restored, PGD training
+raises accuracy under PGD, the robustness table, the command line's tiny run, and the GAN-range defence's attacks.
 
 (Its comparisons with PyTorch: tests/pytorch/test_attacks_iterative.py.)"""
 

@@ -1,6 +1,5 @@
-"""Attention against PyTorch: F.scaled_dot_product_attention (masks, causal, scale, grouped heads, a query that
-sees no key) and nn.MultiheadAttention in every layout and option, values and gradients of inputs and
-parameters, with PyTorch's parameters loaded.
+"""Attention's doors without PyTorch: nn.MultiheadAttention's bad arguments are refused in one line, and its dropout
+acts in training only.
 
 (Its comparisons with PyTorch: tests/pytorch/test_attention.py.)"""
 

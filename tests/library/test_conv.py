@@ -1,4 +1,6 @@
-"""conv2d / conv_transpose2d: a naive loop reference, the adjoint identity, gradcheck, torch, errors.
+"""conv2d / conv_transpose2d against naive loops, the adjoint identity (and the weight gradient's op closing the
+family), gradcheck and the full Jacobian of a small case, no gradient to the first layer's input, float32 kept, a frozen
+weight, and clear errors for bad inputs; on each backend.
 
 (Its comparisons with PyTorch: tests/pytorch/test_conv.py.)"""
 

@@ -1,5 +1,5 @@
-"""The convolutions' dilation, groups, padding='same'/'valid' and padding_mode, against PyTorch and finite
-differences: values, first and second gradients, layer reprs and init, and the door's refusals.
+"""The convolutions' dilation and groups without PyTorch: gradcheck with both, a depthwise convolution is each channel
+on its own, grouped layers draw their init from the groups' fan-in, and bad geometry is refused in one line.
 
 (Its comparisons with PyTorch: tests/pytorch/test_conv_geometry.py.)"""
 

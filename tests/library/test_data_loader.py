@@ -1,5 +1,6 @@
-"""``minigan.utils.data``: Dataset, TensorDataset, DataLoader (batching, shuffling, seeding, collation),
-against PyTorch's where it is installed, and a standard training loop that learns through it.
+"""``minigan.utils.data`` on its own terms: an epoch visits every example once in batches, the shuffled order changes
+each epoch and is reproducible from the seed, a custom dataset is collated into tensors, bad arguments are refused,
+and a standard training loop learns through the loader.
 
 (Its comparisons with PyTorch: tests/pytorch/test_data_loader.py.)"""
 

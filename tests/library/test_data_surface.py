@@ -1,5 +1,5 @@
-"""``minigan.utils.data`` against ``torch.utils.data``: the same program given each library must give back the same
-values, Python types and dtypes, and raise the same kind of exception (minigan's may be a subclass).
+"""``minigan.utils.data`` without PyTorch: RandomSampler draws from the generator given (or minigan's), and examples
+of uneven sizes are a ShapeError in collation.
 
 (Its comparisons with PyTorch: tests/pytorch/test_data_surface.py.)"""
 

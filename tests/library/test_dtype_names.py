@@ -1,6 +1,5 @@
-"""Dtypes print as PyTorch's with the library's name (``minigan.float32`` where PyTorch prints ``torch.float32``), in
-``print(x.dtype)`` and in a tensor's repr, whose lines break where PyTorch's do; underneath they stay NumPy dtypes
-(NumPy takes them, they compare and hash equal to NumPy's).
+"""Dtypes stay NumPy dtypes underneath their PyTorch-style names: NumPy takes them and they compare and hash equal to
+NumPy's, NumPy's attributes are their own, and every name of a NumPy dtype gives the one minigan dtype.
 
 (Its comparisons with PyTorch: tests/pytorch/test_dtype_names.py.)"""
 

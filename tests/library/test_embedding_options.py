@@ -1,5 +1,4 @@
-"""nn.Embedding / F.embedding with PyTorch's options against PyTorch: padding_idx (a zero row that gets no
-gradient), max_norm with its norm_type (rows renormalised in place), scale_grad_by_freq, from_pretrained.
+"""nn.Embedding's bad options (a padding_idx outside the table, ...) are refused in one line.
 
 (Its comparisons with PyTorch: tests/pytorch/test_embedding_options.py.)"""
 

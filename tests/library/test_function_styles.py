@@ -1,6 +1,5 @@
-"""``autograd.Function`` in PyTorch's two styles (forward(ctx, ...), or forward(...) with setup_context) and with
-several outputs (a tuple, with mark_non_differentiable and set_materialize_grads), each checked against PyTorch:
-values, gradients of first and second order, what backward receives and how often it runs, and the errors.
+"""``autograd.Function`` with several outputs, without PyTorch: a retained output, a hook and a second backward behave
+as for any op, and an output changed in place after being saved is refused at backward.
 
 (Its comparisons with PyTorch: tests/pytorch/test_function_styles.py.)"""
 

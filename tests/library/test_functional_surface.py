@@ -1,6 +1,6 @@
-"""The functions and layers of torch.nn.functional / torch.nn composed from minigan's ops: values and
-gradients equal to PyTorch's (float64).  Their gradcheck and gradgradcheck, which need no PyTorch, are in
-tests/test_torchfree_functional.py.
+"""The containers and layers of torch.nn composed from minigan's ops, without PyTorch: ModuleDict and the other
+containers register their members, variants minigan does not provide say what to use, and dropout1d drops whole
+channels.
 
 (Its comparisons with PyTorch: tests/pytorch/test_functional_surface.py.)"""
 

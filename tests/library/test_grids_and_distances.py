@@ -1,5 +1,4 @@
-"""tensordot, diag, trace, meshgrid and cdist against PyTorch (float64, the oracle): values and gradients, and a
-clear error for each bad argument.
+"""tensordot, diag, trace, meshgrid and cdist: a clear error of the right class for each bad argument.
 
 (Its comparisons with PyTorch: tests/pytorch/test_grids_and_distances.py.)"""
 

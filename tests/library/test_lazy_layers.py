@@ -1,6 +1,6 @@
-"""Lazy layers (nn.LazyLinear, LazyConv*, LazyBatchNorm*) behave as PyTorch's: sized and
-initialised at the first call, then the plain layer; every use of a weight before that raises; an initialisation
-applied before the first call is discarded; an optimizer made before it keeps working.
+"""Lazy layers (nn.LazyLinear, LazyConv*, LazyBatchNorm*) on their own terms: sized and initialised at the first call,
+then the plain layer; every use of a weight before that raises naming the fix; an initialisation applied before the
+first call is discarded; an optimizer made before it keeps working; state dicts, deepcopy, .to and .data before it.
 
 (Its comparisons with PyTorch: tests/pytorch/test_lazy_layers.py.)"""
 

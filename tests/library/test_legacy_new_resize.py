@@ -1,7 +1,5 @@
-"""``x.new(...)``, PyTorch's legacy constructor, and ``resize_`` / ``resize_as_``: what PyTorch gives, values,
-dtypes, shapes and errors.  Programs from before PyTorch 0.4 zero a gradient as
-``p.grad = Variable(p.grad.data.new().resize_as_(p.grad.data).zero_())`` (several of the GAN and VAE programs of a
-widely read collection); PyTorch still runs it.
+"""``resize_`` without PyTorch: in place, returning the tensor and keeping its memory when the count is the same; and
+resizing a view is refused in one line that says what to write.
 
 (Its comparisons with PyTorch: tests/pytorch/test_legacy_new_resize.py.)"""
 

@@ -1,7 +1,5 @@
-"""The losses' PyTorch options against PyTorch (float64, the oracle), values and gradients: binary_cross_entropy's
-weight, binary_cross_entropy_with_logits' weight and pos_weight, cross_entropy's weight, ignore_index,
-label_smoothing and class-probability targets, nll_loss's weight and ignore_index, with every reduction, as
-functions and as loss modules.
+"""The losses' PyTorch options without PyTorch: a bad weight, ignore_index, label_smoothing or target is refused with
+a clear error of PyTorch's class.
 
 (Its comparisons with PyTorch: tests/pytorch/test_loss_options.py.)"""
 

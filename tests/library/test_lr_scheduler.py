@@ -1,5 +1,7 @@
-"""``optimizer.param_groups`` and ``minigan.optim.lr_scheduler``, against PyTorch and closed forms; and the
-GAN recipes' learning-rate decay, now a LambdaLR.
+"""``optimizer.param_groups`` and ``minigan.optim.lr_scheduler`` against closed forms: each schedule follows its
+formula in every group, opt.lr sets every group and bad rates are refused, scheduler and optimizer states round-trip
+through a checkpoint (one of the earlier format still loads), schedulers check their arguments, and the GAN recipes'
+decay is a LambdaLR with the same rates.
 
 (Its comparisons with PyTorch: tests/pytorch/test_lr_scheduler.py.)"""
 

@@ -1,6 +1,4 @@
-"""Module.register_full_backward_hook / register_full_backward_pre_hook against PyTorch: the gradients each hook
-sees (grad_input per tensor argument, None where none flows; grad_output per output), gradients a hook replaces,
-the gradients that reach the inputs and the parameters, and a module whose inputs take no gradient.
+"""Module backward hooks without PyTorch: a removed hook is not called.
 
 (Its comparisons with PyTorch: tests/pytorch/test_module_backward_hooks.py.)"""
 

@@ -1,12 +1,8 @@
-"""Module hooks' options, deepcopy of parameters, save/load with file objects and load_state_dict's errors,
-each against PyTorch: the same program runs on both libraries and gives the same values.
-
-  * register_forward_pre_hook / register_forward_hook with ``with_kwargs``, ``prepend`` and ``always_call``;
-    the full backward hooks' ``prepend``;
-  * ``copy.deepcopy`` of a Parameter (no ``.grad``), of a module, and of a plain Tensor (its ``.grad`` copied);
-  * ``minigan.save`` / ``minigan.load`` with ``io.BytesIO`` and open files (minigan's own .npz format);
-  * ``load_state_dict`` copies every key that fits before it raises for the others.
-
+"""``minigan.save`` / ``minigan.load`` with buffers and open files, and load_state_dict's errors, on their own terms: a
+buffer is read from its position, a BytesIO checkpoint holds a file's bytes, buffers are refused what files are
+refused (another .npz, two checkpoints in one buffer, a stream that cannot seek), an open file is named by its name,
+values a weight cannot hold are refused while the other keys load, and the key-set error comes first saying what
+loaded.
 
 (Its comparisons with PyTorch: tests/pytorch/test_module_hooks_and_io.py.)"""
 

@@ -1,4 +1,7 @@
-"""nn: Module bookkeeping, state dicts, train/eval, freezing, layers vs PyTorch, BatchNorm, Dropout, init.
+"""nn on its own terms: Module bookkeeping (parameter names and order, a shared parameter once, Sequential, super
+().__init__), Parameter rules, state dicts and their errors, train/eval and freezing, .to, default init bounds and
+the init formulas, BatchNorm's gradcheck and bad input, Dropout's mean, Embedding's repeated indices, and a module's
+device; on each backend where it matters.
 
 (Its comparisons with PyTorch: tests/pytorch/test_nn.py.)"""
 

@@ -1,10 +1,8 @@
-"""PyTorch's nn vocabulary on minigan: loss modules, pooling and upsampling, Dropout2d, ELU, Softmax,
-``inplace=``, ``Module.apply/children/modules``, ``load_state_dict`` (its return value, a PyTorch BatchNorm
-state), ``minigan.load(map_location=...)`` and ``viz.save_image``.
-
-Each is compared with PyTorch (same inputs, same outputs and gradients) when it is installed, and checked
-against a closed form otherwise.  Second derivatives of the new ops are in test_higher_order.py.
-
+"""PyTorch's nn vocabulary on minigan, against closed forms: nll of log_softmax is cross_entropy and l1 the mean
+absolute error, max pool's gradient goes to the first maximum, avg pool is the window mean and pools check their
+arguments, keep float32 and do not alias, Upsample copies each pixel into a block, Dropout2d drops whole channels,
+``Module.apply`` initialises the tutorial's way, load_state_dict reports missing and unexpected keys,
+``minigan.load(map_location=...)``, and ``viz.save_image`` writes torchvision's grid.
 
 (Its comparisons with PyTorch: tests/pytorch/test_nn_fluency.py.)"""
 

@@ -1,7 +1,5 @@
-"""The nn surface against PyTorch: the record of every module class's repr is PyTorch's
-(tests/pytorch/test_recorded_module_reprs.py compares minigan's with it, without PyTorch), the softmax modules' implicit
-dim, InstanceNorm1d/2d as two classes with PyTorch's input checks, and two optimizer idioms
-(zero_grad(set_to_none=False) in place, a single Tensor as a group's params).
+"""The nn surface's refusals and options without PyTorch: the softmax modules' dim must be an int or None, and an
+InstanceNorm with affine=True, bias=False has a weight only.
 
 (Its comparisons with PyTorch: tests/pytorch/test_nn_surface_repr.py.)"""
 

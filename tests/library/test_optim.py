@@ -1,5 +1,7 @@
-"""Optimizers: equal to torch.optim step for step, equal to hand-worked steps, Proposition 1 of
-Daskalakis et al. 2018 on the bilinear game, argument checks, and state_dict resumption.
+"""Optimizers on their own terms: hand-worked steps of SGD, RMSprop, Adam, optimistic Adam and optimistic SGD (and the
+"efficient" Adam form that moves ε), Proposition 1 of Daskalakis et al. 2018 on the bilinear game, argument checks,
+float32 kept, parameters without a gradient skipped, state_dict resumption and its refusals, frozen nn parameters, a
+step between forward and backward refused, and PyTorch's state names (a checkpoint with the papers' still loads).
 
 (Its comparisons with PyTorch: tests/pytorch/test_optim.py.)"""
 

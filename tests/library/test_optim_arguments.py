@@ -1,7 +1,6 @@
-"""Every optimizer PyTorch also has takes PyTorch's arguments (names, order, defaults), ``maximize`` and the
-implementation switches (``foreach``, ``fused``, ``capturable``, ``differentiable``), ``lr`` as a 1-element
-Tensor; its ``param_groups`` hold PyTorch's keys and its ``repr`` is PyTorch's; checkpoints round-trip with
-the new keys, and one written before them still loads.  Each against torch.optim, in float64.
+"""PyTorch's optimizer arguments on their own terms: maximize ascends and leaves the gradient alone, the switches are
+checked at the door (TypeError naming the key), a loop may set a tensor lr, and a state dict written before the new
+keys still loads.
 
 (Its comparisons with PyTorch: tests/pytorch/test_optim_arguments.py.)"""
 

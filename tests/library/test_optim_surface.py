@@ -1,6 +1,7 @@
-"""AdamW, Adagrad, Adadelta, Adam(amsgrad=True) step for step against torch.optim; the schedulers of
-torch.optim.lr_scheduler against PyTorch's sequences, chained and with a rate set by hand; an Optimizer
-subclass written PyTorch's way; zero_grad(set_to_none=False); gradient clipping.
+"""AdamW, Adagrad, Adadelta, NAdam and the schedulers on their own terms: a state dict resumes the same trajectory
+(NAdam's running product too), bad hyperparameters are refused, cosine annealing alone is its closed form, OneCycleLR
+refuses too many steps and bad arguments and round-trips its state, and clip_grad_norm_ refuses a non-finite norm
+when asked.
 
 (Its comparisons with PyTorch: tests/pytorch/test_optim_surface.py.)"""
 

@@ -1,5 +1,7 @@
-"""PyTorch's ``out=`` keyword on minigan's free functions: the result lands in ``out``, which is returned, with
-PyTorch's resizing, casting and autograd rules.
+"""PyTorch's ``out=`` keyword without PyTorch: an ``out`` that held values is resized with a warning, what PyTorch
+refuses is refused (an input that requires grad outside no_grad, a result out's dtype cannot hold, an out that is not
+a Tensor), and writing into ``out`` bumps its version so a graph that
+saved it refuses.
 
 (Its comparisons with PyTorch: tests/pytorch/test_out_argument.py.)"""
 

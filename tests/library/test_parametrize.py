@@ -1,6 +1,5 @@
-"""nn.utils.parametrize and parametrizations.spectral_norm against PyTorch: state-dict keys, parameter names,
-reprs, and three SGD steps of a layer whose weight is spectrally normalised (outputs, u, v and the original all
-equal); assigning to a parametrized weight, removing the parametrization, chaining two.
+"""nn.utils.parametrize without PyTorch: assigning to a spectrally normalised weight, removing the parametrization,
+and chaining two.
 
 (Its comparisons with PyTorch: tests/pytorch/test_parametrize.py.)"""
 

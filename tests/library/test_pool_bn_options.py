@@ -1,10 +1,6 @@
-"""PyTorch's pooling and batch-norm options on minigan, compared with torch on float64 inputs.
-
-Pools: dilation, ceil_mode (PyTorch's rule: a last window must start inside the input or its left padding),
-return_indices (indices into each plane's flattened H·W), count_include_pad, divisor_override, the 1-D forms;
-values, indices, input gradients, second derivatives (gradgradcheck and torch's double backward), reprs and
-errors.  BatchNorm: affine=False, bias=False, track_running_stats=False, momentum=None, state_dict keys, reprs.
-
+"""PyTorch's pooling and batch-norm options on their own terms: second derivatives of the pools (gradgradcheck),
+ceil_mode fitting a kernel a little larger than the input, max pool's indices in float32, BatchNorm's momentum=None
+as the mean of all batches, and track_running_stats=False using the batch in eval.
 
 (Its comparisons with PyTorch: tests/pytorch/test_pool_bn_options.py.)"""
 

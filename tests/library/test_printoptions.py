@@ -1,4 +1,5 @@
-"""``minigan.set_printoptions`` changes how tensors print exactly as ``torch.set_printoptions`` does.
+"""``minigan.set_printoptions`` refuses a bad option (an unknown profile, a negative precision, a sci_mode that is not
+a bool) with a clear error.
 
 (Its comparisons with PyTorch: tests/pytorch/test_printoptions.py.)"""
 

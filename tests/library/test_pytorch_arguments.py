@@ -1,7 +1,6 @@
-"""PyTorch's arguments, as a program passes them: factories' keywords (out=, requires_grad=, layout=, generator=),
-integers of any kind PyTorch takes (NumPy integers, 0-d integer tensors) for sizes, dims and counts, and the small
-names and semantics tutorials use (histogram, histc, cross, relu_(x), the legacy constructor, retain_grad).
-PyTorch, where installed, is the oracle.
+"""PyTorch's arguments on their own terms: out= is the tensor returned (resized with a warning when it held values),
+generator= on the like factories draws from that generator, a keyword minigan cannot honour gets one line naming it
+(NotImplementedError), bools are no sizes, and the free functions take PyTorch's argument names.
 
 (Its comparisons with PyTorch: tests/pytorch/test_pytorch_arguments.py.)"""
 

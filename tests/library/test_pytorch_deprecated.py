@@ -1,6 +1,5 @@
-"""PyTorch's deprecated functions that it still has are here too, with its warning (its text, the program's name for
-the library in it) and its results: ``range``, ``set_default_tensor_type``, ``chain_matmul``, ``nn.init.normal``
-and the other init functions without their ``_``, ``nn.utils.clip_grad_norm``, ``Variable(volatile=...)``.
+"""A deprecated PyTorch function on its own terms: ``minigan.range`` returns the eleven floats 0..10 and warns, naming
+``minigan.arange``.
 
 (Its comparisons with PyTorch: tests/pytorch/test_pytorch_deprecated.py.)"""
 

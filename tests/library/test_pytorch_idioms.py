@@ -1,6 +1,6 @@
-"""Ordinary PyTorch idioms that a survey of tutorial and training code ran under both libraries, each compared
-with PyTorch here: reductions with dim, keyword forms, dtype promotion, labels and losses, collation, saving,
-NumPy views, gradient accumulation, decorators and exception classes.
+"""Ordinary PyTorch idioms on their own terms: a float layer takes a concatenation with integer labels, saved tensors
+load as tensors, no_grad and inference_mode decorate without parentheses, and index_put refuses bad indices in one
+line.
 
 (Its comparisons with PyTorch: tests/pytorch/test_pytorch_idioms.py.)"""
 

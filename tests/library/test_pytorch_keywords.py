@@ -1,7 +1,7 @@
-"""PyTorch's keyword names and deprecated forms, as programs write them: ``torch.save(obj=..., f=path)``,
-``torch.load(f=path)``, ``layer(input=x)``, ``Sequential.pop(key=0)``, ``state_dict`` by position,
-``scheduler.step(epoch)``, ``Hardtanh(min_value=...)``; each side by side with PyTorch where it is installed.
-(tests/pytorch/test_signature_survey.py checks the names of every signature; these check what the calls do.)
+"""PyTorch's keyword names on their own terms: save and load by PyTorch's keywords, pickle-only keywords raise naming
+them, containers take PyTorch's keywords (``Sequential.pop(key=0)``), a scheduler stepped to a far epoch raises,
+detect_anomaly(check_nan=False) leaves the check off, and .cuda / load_state_dict take PyTorch's keywords (assign=True
+refused in one line).
 
 (Its comparisons with PyTorch: tests/pytorch/test_pytorch_keywords.py.)"""
 

@@ -1,6 +1,6 @@
-"""The PyTorch surface: every public name of PyTorch's main namespaces is implemented, different on purpose
-(listed), or not provided with a one-line error that says what to use instead; docs/pytorch.md's coverage
-table is generated from the same data and is up to date.
+"""The PyTorch surface without PyTorch: docs/pytorch.md's table lists only names minigan does not have, every
+deliberate difference is an implemented name, a missing name raises one line that says what to use (with no
+misleading suggestion in the printed traceback), and a typo keeps Python's own error and suggestion.
 
 (Its comparisons with PyTorch: tests/pytorch/test_pytorch_surface.py.)"""
 

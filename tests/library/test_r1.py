@@ -1,6 +1,6 @@
-"""The R1 penalty on D (Mescheder et al. 2018, eq. 9): γ/2 · E‖∇x D(x)‖² over real x. On in the 2-D GAN recipe
-(γ = 0.1), off in the plain GAN; its value and D's gradient against a closed form and against PyTorch's double
-backward; γ in units of the data's spread.
+"""The R1 penalty on D (Mescheder et al. 2018, eq. 9), γ/2 · E‖∇x D(x)‖² over real x, on its own terms: on in the 2-D
+GAN recipe (γ = 0.1) and off in the plain GAN (then not computed), its value and D's gradient for a linear D against
+the closed form, γ in units of the data's spread (refused when negative), and a D step with R1 differs and trains.
 
 (Its comparisons with PyTorch: tests/pytorch/test_r1.py.)"""
 

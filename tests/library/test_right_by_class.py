@@ -1,17 +1,6 @@
-"""Four classes of silently wrong results, each checked as a class over every op a survey can call, against PyTorch
-(float64) as the oracle:
-
-1. an integer or bool result never requires grad and is never part of the graph (casts, argmax, comparisons...);
-2. a result that shares memory with its input is a view of it (the same version counter, ``_base``), and shares it
-   exactly when PyTorch's result does (a view there: a view here; a copy there: a copy here);
-3. a backward that masks SELECTS (``where(mask, grad, 0)``): an ∞ or NaN gradient where the mask is off gives 0, as
-   in PyTorch, to first and second order (and where PyTorch multiplies, as dropout and amax do, minigan does too);
-4. the smaller ones: retain_grad after an in-place change through a view, detach_ on a used leaf, ``+x``,
-   ``scatter(dim, index, 0.0)``, ``flatten`` of a 1-D tensor, in-place changes of split/unbind/chunk outputs.
-
-The survey calls every public Tensor method and ``minigan.*`` function (in-place ones aside) on a few inputs with
-each argument list of a small catalogue; what runs is checked, and PyTorch runs the same call beside it.
-
+"""Silently wrong results, on minigan alone: relu of sqrt's infinite slope at 0 (the issue's example), reductions and
+rearrangements that are not views of a temporary, and an in-place change of an expanded array refused whatever its
+writeable flag.
 
 (Its comparisons with PyTorch: tests/pytorch/test_right_by_class.py.)"""
 

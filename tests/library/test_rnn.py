@@ -1,7 +1,7 @@
-"""Recurrent layers (nn.RNN, nn.LSTM, nn.GRU and their cells) against PyTorch float64 with PyTorch's parameters
-loaded: outputs, final states and the gradients of every parameter, input and initial state, over a grid of
-options; finite differences on each cell's step; PyTorch's state_dict keys, shapes, repr, initialisation and
-dropout draws; and PyTorch's errors on bad input.
+"""Recurrent layers (nn.RNN, nn.LSTM, nn.GRU and their cells) on their own terms: the repr of the issue's example,
+each cell's step (tanh, relu, LSTM with and without proj_size) and the modules through time against finite
+differences, dropout between layers only and only while training, every backend, and one-line refusals of what is
+not a tensor and of options that belong to another layer.
 
 (Its comparisons with PyTorch: tests/pytorch/test_rnn.py.)"""
 

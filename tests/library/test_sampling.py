@@ -1,6 +1,5 @@
-"""The samplers normal, bernoulli and multinomial (their distributions, shapes, dtypes and refusals as PyTorch's: the
-numbers themselves come from minigan's own generator), and the small compositions var_mean, std_mean, nan_to_num,
-diff and roll against PyTorch (values and gradients, float64).
+"""The samplers against their distributions: multinomial with replacement draws each category at its weight, without
+replacement as sequential sampling, and bernoulli and normal draw theirs.
 
 (Its comparisons with PyTorch: tests/pytorch/test_sampling.py.)"""
 

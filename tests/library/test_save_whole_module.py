@@ -1,6 +1,4 @@
-"""``save(model, path)`` of a whole module, as PyTorch: the module is pickled (its tensors beside the pickle), and
-``load`` gives it back only when told ``weights_only=False`` (PyTorch's default since 2.6 refuses a pickle with
-``pickle.UnpicklingError``, since unpickling runs code).  Each property is checked under PyTorch and minigan alike.
+"""``save`` of what is only data (a state_dict, numbers, strings) stays a data file that ``load`` reads by default.
 
 (Its comparisons with PyTorch: tests/pytorch/test_save_whole_module.py.)"""
 

@@ -1,7 +1,5 @@
-"""nn.utils.spectral_norm and the forward hooks it is built on, against PyTorch (float64, the oracle): the same
-weight_u/weight_v buffers loaded into both, the outputs, the gradients of weight_orig and the power-iteration
-updates agree step by step, in training and in evaluation, and after remove_spectral_norm; the normalised weight's
-largest singular value goes to 1; bad arguments give clear errors.
+"""nn.utils.spectral_norm on its own terms: the normalised weight's largest singular value goes to 1, weight_orig is
+what the optimizer trains, and bad arguments give clear errors of PyTorch's classes.
 
 (Its comparisons with PyTorch: tests/pytorch/test_spectral_norm.py.)"""
 

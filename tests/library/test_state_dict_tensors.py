@@ -1,7 +1,6 @@
-"""``state_dict()`` values are Tensors sharing the parameters' and buffers' memory, outside the graph, as PyTorch's:
-``sd[k].size()`` works, a change to a weight shows in the state dict taken before it, ``copy.deepcopy`` takes a
-snapshot, and the state dict prints as PyTorch's.  Saving stays NumPy underneath: a saved state dict loads as
-Tensors, and a checkpoint of NumPy arrays (older minigan files) still loads into a module.
+"""``state_dict()`` values on their own terms: Tensors sharing the parameters' memory, ``copy.deepcopy`` a snapshot,
+a saved state dict loads as Tensors, a checkpoint of NumPy arrays (older minigan files) still loads, and
+``np.array(sd[k], copy=True)`` owns its memory.
 
 (Its comparisons with PyTorch: tests/pytorch/test_state_dict_tensors.py.)"""
 

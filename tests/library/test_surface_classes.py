@@ -1,7 +1,5 @@
-"""Classes of differences from PyTorch the surface programs (tests/pytorch/surface_programs.py) found, each checked
-against
-PyTorch float64 as a class: the values and gradients of a function at every special input, and refusals where
-PyTorch refuses (a wrong argument that ran silently).
+"""A class the surface programs (tests/pytorch/surface_programs.py) found, checked without PyTorch: retain_grad still
+retains a non-leaf's gradient (and is nothing on a leaf).
 
 (Its comparisons with PyTorch: tests/pytorch/test_surface_classes.py.)"""
 

@@ -1,7 +1,5 @@
-"""Classes of differences from PyTorch that the whole-surface random programs (tests/pytorch/surface_programs.py) found
-in a
-held-out slice: silent values first, then refusals and exception types, each checked as a class against PyTorch
-float64.
+"""A class the surface programs (tests/pytorch/surface_programs.py) found, checked without PyTorch: nn.init's normal_,
+uniform_ and trunc_normal_ fill a 0-d tensor in place.
 
 (Its comparisons with PyTorch: tests/pytorch/test_surface_classes_round4c.py.)"""
 

@@ -1,5 +1,7 @@
-"""The modules and flags programs touch at their top: accelerator, backends, nn.parallel.DataParallel,
-factory keywords (device=, dtype=), randint's forms, Size, inference_mode.
+"""The modules and flags programs touch at their top, on their own terms: cuda and accelerator queries without a GPU,
+backend flags, DataParallel on one device, device= and dtype= on every layer and factory, randint's forms, Size,
+inference_mode, the data utilities (Subset, ConcatDataset, random_split, samplers), load's weights_only, and
+use_deterministic_algorithms.
 
 (Its comparisons with PyTorch: tests/pytorch/test_surface_modules.py.)"""
 

@@ -1,4 +1,7 @@
-"""Tensor construction, dtype rules, conversion and the errors a student meets first.
+"""Tensor construction, dtype rules, conversion and the errors a student meets first, on their own terms (no
+PyTorch): dtypes of Python data, requires_grad on integers, object arrays, numpy()/item()/repr, shapes, comparisons,
+a NumPy array on the left, one clear error per bad input, CuPy without a GPU, mixing devices, one_hot, dropout's
+statistics, and sigmoid and BCE at extremes.
 
 (Its comparisons with PyTorch: tests/pytorch/test_tensor.py.)"""
 

@@ -1,5 +1,5 @@
-"""The method forms of minigan/_tensor_math.py (x.sin(), x.lerp(...), x.new_zeros(...), f"{loss:.3f}", the
-advice for a missing attribute), equal to PyTorch's.
+"""A missing Tensor attribute says what to use where minigan leaves it out on purpose (complex numbers are out of
+scope), and keeps Python's own error otherwise.
 
 (Its comparisons with PyTorch: tests/pytorch/test_tensor_methods.py.)"""
 

@@ -1,4 +1,6 @@
-"""WGAN-GP (Gulrajani et al. 2017): the penalty and its double backward equal PyTorch's; a step trains.
+"""WGAN-GP (Gulrajani et al. 2017) on its own terms: the penalty is zero for a critic whose gradient has norm one,
+train steps report finite numbers and keep the critic near 1-Lipschitz, bad arguments are refused, and it runs on
+every kind of data of the recipes.
 
 (Its comparisons with PyTorch: tests/pytorch/test_wgan_gp.py.)"""
 

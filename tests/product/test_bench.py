@@ -1,4 +1,6 @@
-"""The benchmark runs and builds what it says; no timing assertions (speed targets live in the bench).
+"""The benchmark runs and builds what it says, without PyTorch: valid JSON, an unknown benchmark refused, each
+workload's iteration with finite losses, the hand-written NumPy reference equal to minigan, the soak, the CPU and
+threads named, one row per batch size; no timing assertions (speed targets live in the bench).
 
 (Its comparisons with PyTorch: tests/pytorch/test_bench.py.)"""
 

@@ -1,6 +1,7 @@
-"""The exercises: every catalogue target exists in the library, a teacher's workspace passes every
-exercise, a fresh one fails every exercise with its hint, grading is isolated and fast, works
-without PyTorch, and the command line never overwrites a learner's work.
+"""The exercises: every catalogue target exists in the library, a teacher's workspace passes every exercise, a fresh
+one fails every exercise with its hint, each exercise is graded on its own (wrong answers, syntax errors, endless
+loops), grading works without PyTorch, the command line never overwrites a learner's work, and every measure command
+runs.
 
 (Its comparisons with PyTorch: tests/pytorch/test_exercises.py.)"""
 

@@ -182,8 +182,10 @@ class TensorInPlace:
 
     def bernoulli_(self, p=0.5, *, generator=None):  # (a draw: nothing to differentiate, written as fill_ writes)
         if isinstance(p, Tensor):  # a tensor of probabilities, broadcast to this tensor (PyTorch's expand)
-            return self.copy_(p.detach().expand(self.shape).bernoulli(generator=generator))
-        return self.copy_(self.bernoulli(p, generator=generator))
+            if not self.numel():  # (nothing to draw: PyTorch checks nothing either)
+                return self
+            return self.copy_(p.expand(self.shape).bernoulli(generator=generator))  # (recorded: 0 to p, as PyTorch)
+        return self.copy_(self.detach().bernoulli(p, generator=generator))  # (detached: its draw has no derivative)
 
     # Bounds.
     def clamp_min_(self, min):

@@ -32,8 +32,6 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
     and a backward that reaches it raises (no_derivative.py).  A tensor of probabilities as ``p`` is ``bernoulli_``'s.
     """
     x = _t(input, "bernoulli")
-    if isinstance(p, Tensor) and p.ndim == 0:  # a 0-d tensor is a number, as PyTorch reads a float argument
-        p = p.item()
     if isinstance(p, Tensor):  # (TypeError, as PyTorch's: no overload of bernoulli takes a tensor p)
         raise TypeError("bernoulli: p must be a number; for a tensor of probabilities call bernoulli(probabilities) "
                         "or x.bernoulli_(probabilities)")

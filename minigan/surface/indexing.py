@@ -4,22 +4,38 @@
 from __future__ import annotations
 
 import builtins
+import math
 
 from minigan.engine import backend, checks
-from minigan.engine.errors import DimensionError, IndexOutOfRange, ShapeError
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.node_view import shown_as
-from minigan.surface.operands import _fresh, _t, one_value, same_dtype
+from minigan.surface.operands import _fresh, _t, one_value
 
 
-def _indices(index, fn, name, like):
-    """An integer index as an array on ``like``'s device (PyTorch's int64 index tensors; a list or array too)."""
-    array = index.array if isinstance(index, Tensor) else checks.to_array(index, None, like.device, infer=True)
-    if array.dtype.kind not in "iu":
-        raise TypeError(f"{fn}: {name} must be an integer tensor, got dtype {array.dtype}")
-    return array
+def _index_array(index, like):
+    """An index as an array on ``like``'s device (PyTorch's index tensors; a list or array too), its dtype unchecked:
+    each door checks it where PyTorch does, and raises PyTorch's class for it."""
+    return index.array if isinstance(index, Tensor) else checks.to_array(index, None, like.device, infer=True)
+
+
+def _integer(array, fn, kinds=("int64", "int32"), error=DtypeError):
+    if array.dtype.name not in kinds:
+        raise error(f"{fn}: index must be an integer tensor ({' or '.join(kinds)}), got dtype {array.dtype}; convert "
+                    "it with .long()")
+
+
+def _in_range(index, size, fn, what):
+    if index.size and (int(index.min()) < 0 or int(index.max()) >= size):
+        bad = int(index.min()) if int(index.min()) < 0 else int(index.max())
+        raise IndexOutOfRange(f"{fn}: index {bad} is out of range for {what} of size {size}")
+
+
+def _nonempty(shape):
+    """A shape as PyTorch's scatter and gather read it: a 0-d tensor as a vector of one (ensure_nonempty_size)."""
+    return tuple(shape) or (1,)
 
 
 def _along(index, dim):
@@ -29,24 +45,40 @@ def _along(index, dim):
     return tuple(grid)
 
 
-def _in_range(index, size, fn, what):
-    if index.size and (int(index.min()) < 0 or int(index.max()) >= size):
-        bad = int(index.min()) if int(index.min()) < 0 else int(index.max())
-        raise IndexOutOfRange(f"{fn}: index {bad} is out of range for {what} of size {size}")
-
-
-def _along_place(x, dim, index, fn):
-    """The advanced index of x that ``index`` names along ``dim`` (what gather reads and scatter writes), checked:
-    index has x's number of dimensions and no larger size except along dim."""
-    idx = _indices(index, fn, "index", x)
+def _scatter_checks(x, dim, index, src, fn):
+    """scatter's and scatter_add's checks in PyTorch's order (its scatter_meta_impl): the dim; the index's dtype (when
+    it has entries) and src's; then, for an index with entries, its number of dimensions and its sizes against input's
+    (apart from dim) and src's.  Returns the dim and the index as an array (0-d ones read as vectors of one)."""
     d = checks.normalize_axis(dim, x.ndim, fn, single=True)
-    if idx.ndim == 0 and x.ndim == 1:  # as PyTorch: a 0-d index names one entry
-        idx = idx.reshape(1)
-    if idx.ndim != x.ndim or builtins.any(i > n for a, (i, n) in enumerate(zip(idx.shape, x.shape)) if a != d):
-        raise ShapeError(f"{fn}: index of shape {tuple(idx.shape)} must have the {x.ndim} dimensions of input "
-                         f"{tuple(x.shape)}, and no larger size except along dim {d}")
-    _in_range(idx, x.shape[d], fn, f"dim {d}")
-    return idx, _along(idx, d)
+    idx = _index_array(index, x)
+    if idx.size:
+        _integer(idx, fn)
+    if isinstance(src, Tensor) and src.dtype != x.dtype:
+        raise DtypeError(f"{fn}: src must have the input's dtype {x.dtype}, got {src.dtype} (PyTorch does not promote "
+                         "here); convert it with .to(input.dtype)")
+    if not idx.size:
+        return d, idx
+    shape, where = _nonempty(x.shape), _nonempty(idx.shape)
+    if builtins.len(where) != builtins.len(shape):
+        raise ShapeError(f"{fn}: index of shape {tuple(idx.shape)} must have the {x.ndim} dimensions of input")
+    larger = builtins.any(where[a] > shape[a] for a in range(builtins.len(shape)) if a != d)
+    if isinstance(src, Tensor):
+        if not larger and src.ndim:
+            for a in range(builtins.len(shape)):  # (PyTorch reads src's sizes here: one it lacks is an IndexError)
+                if a >= src.ndim:
+                    raise DimensionError(f"{fn}: src of shape {tuple(src.shape)} has no dimension {a}; index has "
+                                         f"{builtins.len(where)}")
+                larger = larger or where[a] > src.shape[a]
+        elif not larger:
+            larger = builtins.any(n > 1 for n in where)
+        if builtins.len(_nonempty(src.shape)) != builtins.len(where):
+            raise ShapeError(f"{fn}: index of shape {tuple(idx.shape)} must have the dimensions of src "
+                             f"{tuple(src.shape)}")
+    if larger:
+        raise ShapeError(f"{fn}: index of shape {tuple(idx.shape)} must be of no larger size than input "
+                         f"{tuple(x.shape)} apart from dim {d}" + (f", and src of shape {tuple(src.shape)} at least as "
+                                                                   "large as index" if isinstance(src, Tensor) else ""))
+    return d, idx.reshape(where)
 
 
 def gather(input, dim, index, *, sparse_grad=False):
@@ -56,63 +88,85 @@ def gather(input, dim, index, *, sparse_grad=False):
         raise NotImplementedError("gather: sparse_grad=True is not provided (minigan's gradients are dense); "
                                   "leave it out")
     x = _t(input, "gather")
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; the index's shape again)
-        index = _t(index, "gather")
-        return _fresh(gather(x.reshape(1), dim, index.reshape(-1)).reshape(tuple(index.shape)))
-    out = x[_along_place(x, dim, index, "gather")[1]]
-    zero_d = index.ndim == 0 if hasattr(index, "ndim") else backend.np.ndim(index) == 0
-    # the index's shape (a 0-d index reads one entry)
-    return _fresh(out.reshape(())) if zero_d else shown_as(out, "GatherBackward0")
+    d = checks.normalize_axis(dim, x.ndim, "gather", single=True)
+    idx = _index_array(index, x)
+    if not idx.size:  # (PyTorch checks nothing more for an index without entries)
+        return _fresh(x.reshape(-1)[:0].reshape(tuple(idx.shape)))
+    _integer(idx, "gather")
+    if builtins.len(_nonempty(idx.shape)) != builtins.len(_nonempty(x.shape)):
+        raise ShapeError(f"gather: index of shape {tuple(idx.shape)} must have the {x.ndim} dimensions of input")
+    where, shape = _nonempty(idx.shape), _nonempty(x.shape)
+    if builtins.any(where[a] > shape[a] for a in range(builtins.len(shape)) if a != d):
+        raise ShapeError(f"gather: index of shape {tuple(idx.shape)} must be of no larger size than input "
+                         f"{tuple(x.shape)} apart from dim {d}")
+    _in_range(idx, shape[d], "gather", f"dim {d}")
+    out = x.reshape(shape)[_along(idx.reshape(where), d)]
+    return _fresh(out.reshape(tuple(idx.shape))) if idx.ndim == 0 or x.ndim == 0 else shown_as(out, "GatherBackward0")
 
 
-def _source(src, value, idx, fn, like):
-    """What scatter writes: src's entries at the index's positions (its leading block), or the number value."""
-    if (src is None) == (value is None):
-        raise TypeError(f"{fn}: give src (a tensor) or value (a number), one of them")
-    if src is None:
-        return value
-    src = _t(src, fn)
-    same_dtype(fn, like, src, "src")
-    src = src.reshape(1) if src.ndim == 0 and idx.shape == (1,) else src
-    if src.ndim != idx.ndim or builtins.any(i > n for i, n in zip(idx.shape, src.shape)):
-        raise ShapeError(f"{fn}: src of shape {tuple(src.shape)} must be at least as large as index "
-                         f"{tuple(idx.shape)} in every dimension")
-    return src[tuple(slice(n) for n in idx.shape)].to(like.dtype)
+def _fits(value, dtype, fn):
+    """A number a fill writes into a tensor of ``dtype``, refused as PyTorch converts it: a Python int beyond 64 bits
+    (OverflowError); NaN, ±inf or a number out of range for an integer dtype, or a finite number beyond float32's
+    range for float32 (RuntimeError, where NumPy would wrap it or make it infinite).  Returns the number."""
+    value = value.item() if isinstance(value, Tensor) or backend.is_numpy_scalar(value) else value
+    if isinstance(value, builtins.int) and not -2 ** 63 <= value < 2 ** 64:
+        raise OverflowError(f"{fn}: the integer {value} does not fit in 64 bits")
+    kind, limits = dtype.kind, backend.np.iinfo(dtype) if dtype.kind in "iu" else backend.np.finfo(dtype) \
+        if dtype.kind == "f" else None
+    if kind in "iu" and not (value == value and limits.min <= value <= limits.max) or \
+            kind == "f" and abs(value) != float("inf") and abs(value) > limits.max:
+        raise DomainError(f"{fn}: the value {value} cannot be converted to {dtype} without overflow; give a value "
+                          "the tensor's dtype can hold")
+    return value
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     """input with src's values (or ``value``) written where ``index`` points along ``dim``: out[index[i][j]][j] =
     src[i][j] for dim 0.  gather's inverse; ``zeros(n, k).scatter(1, labels[:, None], 1.0)`` is a one-hot code."""
+    x = _t(input, "scatter")
+    if (checks.is_number(src) or isinstance(src, (builtins.bool, backend.np.bool_))) and value is None:  # scatter(dim,
+        # index, 1.0): PyTorch's value overload (np.float32 too)
+        src, value = None, src.item() if backend.is_numpy_scalar(src) else src
+    if (src is None) == (value is None):
+        raise TypeError("scatter: give src (a tensor) or value (a number), one of them")
+    src = _t(src, "scatter") if src is not None else None
+    d, idx = _scatter_checks(x, dim, index, src, "scatter")
     if reduce is not None:  # PyTorch's older form of scatter_reduce
+        if reduce not in ("add", "multiply"):
+            raise DomainError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
         raise NotImplementedError(f"scatter: reduce={reduce!r} is not provided: use scatter_add for 'add' (or "
                                   "index_add)")
-    x = _t(input, "scatter")
-    if checks.is_number(src) and value is None:  # scatter(dim, index, 1.0): PyTorch's value overload (np.float32 too)
-        src, value = None, src.item() if backend.is_numpy_scalar(src) else src
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
-        src = src.reshape(-1) if isinstance(src, Tensor) else src
-        return _fresh(scatter(x.reshape(1), dim, _t(index, "scatter").reshape(-1), src, value=value).reshape(()))
-    idx, place = _along_place(x, dim, index, "scatter")
-    out = E.Clone.apply(x, order="C")  # (row-major, as PyTorch's out-of-place index ops: self.clone(Contiguous))
-    out[place] = _source(src, value, idx, "scatter", x)  # (a repeated index: one of its values, as PyTorch)
-    return out
+    out = E.Clone.apply(x.reshape(_nonempty(x.shape)), order="C")  # (row-major, as PyTorch's out-of-place index
+    if idx.size:  # ops: self.clone(Contiguous))
+        _in_range(idx, out.shape[d], "scatter", f"dim {d}")
+        place = _along(idx, d)
+        if src is None:
+            out[place] = _fits(value, x.array.dtype, "scatter")
+        else:  # src's entries at the index's positions, its leading block (a repeated index: one of its values)
+            out[place] = src.reshape(_nonempty(src.shape))[tuple(slice(n) for n in idx.shape)]
+    elif src is not None and src.requires_grad:
+        out = out + src.reshape(-1)[:0].sum()  # (nothing written; the graph reaches src, as PyTorch's does)
+    return _fresh(out.reshape(())) if x.ndim == 0 else out
 
 
 def scatter_add(input, dim, index, src):
     """input with src's values added where ``index`` points along ``dim`` (repeats add up): gather's adjoint."""
-    x = _t(input, "scatter_add")
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
-        return _fresh(scatter_add(x.reshape(1), dim, _t(index, "scatter_add").reshape(-1),
-                                  _t(src, "scatter_add").reshape(-1)).reshape(()))
-    idx, place = _along_place(x, dim, index, "scatter_add")
-    values = _source(src, None, idx, "scatter_add", x)
-    return S.IndexAdd.apply(values, index=(place, True), shape=tuple(x.shape)) + x  # (row-major first: the sum's
-    # layout, as PyTorch's self.clone(Contiguous))
+    x, src = _t(input, "scatter_add"), _t(src, "scatter_add")
+    d, idx = _scatter_checks(x, dim, index, src, "scatter_add")
+    if not idx.size:
+        out = E.Clone.apply(x, order="C")  # (nothing added; the graph reaches src, as PyTorch's does)
+        return out + src.reshape(-1)[:0].sum() if src.requires_grad else out
+    shape = _nonempty(x.shape)
+    _in_range(idx, shape[d], "scatter_add", f"dim {d}")
+    values = src.reshape(_nonempty(src.shape))[tuple(slice(n) for n in idx.shape)]
+    out = S.IndexAdd.apply(values, index=(_along(idx, d), True), shape=shape) + x.reshape(shape)  # (row-major
+    return _fresh(out.reshape(())) if x.ndim == 0 else out  # first: the sum's layout, as PyTorch's self.clone())
 
 
 def _index_place(x, dim, index, fn):
     """The positions ``index`` (1-D) names along ``dim`` of x, checked: the index of x[...] for them."""
-    idx = _indices(index, fn, "index", x)
+    idx = _index_array(index, x)
+    _integer(idx, fn, error=TypeError)
     d = checks.normalize_axis(dim, x.ndim, fn, single=True)
     if idx.ndim > 1:
         raise ShapeError(f"{fn}: index must be 1-D, got shape {tuple(idx.shape)}")
@@ -157,19 +211,50 @@ def masked_select(input, mask):
     return shown_as(x.expand(*shape)[backend.get_array_module(m).broadcast_to(m, shape)], "MaskedSelectBackward0")
 
 
+def _same_dtype(fn, x, source):
+    if source.dtype != x.dtype:  # (PyTorch's RuntimeError: "self (Float) and source (Double) must have the same ...")
+        raise DtypeError(f"{fn}: source must have the input's dtype {x.dtype}, got {source.dtype} (PyTorch does not "
+                         "promote here); convert it with .to(input.dtype)")
+
+
+def _slice_shape(shape, d):
+    """A shape without its dimension d (a 0-d shape stays empty)."""
+    return tuple(shape[:d]) + tuple(shape[d + 1:])
+
+
 def index_add(input, dim, index, source, *, alpha=1):
-    """input with alpha·source's slices added at ``index`` along ``dim`` (repeated indices add up)."""
-    x = _t(input, "index_add")
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
-        return _fresh(index_add(x.reshape(1), dim, _t(index, "index_add").reshape(-1),
-                                _t(source, "index_add").reshape(-1), alpha=alpha).reshape(()))
-    place, d = _index_place(x, dim, index, "index_add")
-    source = _t(source, "index_add").to(x.dtype)
-    expected = tuple(x.shape[:d]) + (place[d].shape[0],) + tuple(x.shape[d + 1:])
-    if tuple(source.shape) != expected:
-        raise ShapeError(f"index_add: source must have shape {expected}, got {tuple(source.shape)}")
-    added = S.IndexAdd.apply(source * alpha if alpha != 1 else source, index=(place, True), shape=tuple(x.shape))
-    return added + x  # (row-major first: the sum's layout, as PyTorch's self.clone(Contiguous))
+    """input with alpha·source's slices added at ``index`` along ``dim`` (repeated indices add up).  Checked in
+    PyTorch's order (its index_func_meta_impl): dim, the index (a vector of int64 or int32), source's dtype, then
+    its dimensions and sizes."""
+    x, source = _t(input, "index_add"), _t(source, "index_add")
+    d = checks.normalize_axis(dim, x.ndim, "index_add", single=True)
+    idx = _index_array(index, x)
+    if idx.ndim > 1:
+        raise DimensionError(f"index_add: index must be a vector (1-D or 0-d), got shape {tuple(idx.shape)}")
+    _integer(idx, "index_add")
+    _same_dtype("index_add", x, source)
+    if d and d >= source.ndim:
+        raise ShapeError(f"index_add: dim {d} is out of range for source of shape {tuple(source.shape)}")
+    if source.ndim == 0 and idx.size != 1:  # (PyTorch: an IndexError, as it reads source.size(0) to say so)
+        raise DimensionError(f"index_add: a 0-d source takes one index, got {idx.size}")
+    expected = f"source must have shape {tuple(x.shape[:d]) + (idx.size,) + tuple(x.shape[d + 1:])} (input's, with " \
+               f"one slice per index along dim {d}), got {tuple(source.shape)}"
+    if source.ndim and idx.size != source.shape[d]:
+        raise ShapeError(f"index_add: {expected}")
+    both = x.ndim and source.ndim
+    if (_slice_shape(x.shape, d) if both else tuple(x.shape)) != (_slice_shape(source.shape, d) if both else
+                                                                 tuple(source.shape)):
+        raise ShapeError(f"index_add: {expected}")
+    shape = _nonempty(x.shape)
+    if not x.numel():  # (nothing to add into: PyTorch reads no index)
+        out = E.Clone.apply(x, order="C")
+        return out + source.reshape(-1)[:0].sum() if source.requires_grad else out
+    _in_range(idx, shape[d], "index_add", f"dim {d}")
+    values = source.reshape(shape[:d] + (idx.size,) + shape[d + 1:])
+    place = (slice(None),) * d + (idx.reshape(-1),)
+    added = S.IndexAdd.apply(values * alpha if alpha != 1 else values, index=(place, True), shape=shape)
+    out = added + x.reshape(shape)  # (row-major first: the sum's layout, as PyTorch's self.clone(Contiguous))
+    return _fresh(out.reshape(())) if x.ndim == 0 else out
 
 
 def _put_index(x, indices, fn):
@@ -234,30 +319,54 @@ def take_along_dim(input, indices, dim=None):
 
 
 def index_copy(input, dim, index, source):
-    """input with source's slices written at ``index`` along ``dim``."""
-    x = _t(input, "index_copy")
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
-        return _fresh(index_copy(x.reshape(1), dim, _t(index, "index_copy").reshape(-1),
-                                 _t(source, "index_copy").reshape(-1)).reshape(()))
-    same_dtype("index_copy", x, source, "source")
-    place, d = _index_place(x, dim, index, "index_copy")
-    source = _t(source, "index_copy")
-    expected = tuple(x.shape[:d]) + (place[d].shape[0],) + tuple(x.shape[d + 1:])
-    if x.ndim and tuple(source.shape) != expected:  # (PyTorch: an IndexError or a RuntimeError, as it differs)
-        raise DimensionError(f"index_copy: source must have shape {expected} (input's, with one slice per index "
-                             f"along dim {d}), got {tuple(source.shape)}")
-    out = E.Clone.apply(x, order="C")  # (row-major, as PyTorch's self.clone(Contiguous))
-    out[place] = source.to(x.dtype)
-    return out
+    """input with source's slices written at ``index`` along ``dim``.  Checked in PyTorch's order (its index_copy
+    meta function): dim, the index's dimensions, source's dimensions, the index's dtype (int64), source's dtype,
+    the slices' shapes, the number of indices."""
+    x, source = _t(input, "index_copy"), _t(source, "index_copy")
+    d = checks.normalize_axis(dim, x.ndim, "index_copy", single=True)
+    idx = _index_array(index, x)
+    if idx.ndim > 1:
+        raise DimensionError(f"index_copy: index must be a vector (1-D or 0-d), got shape {tuple(idx.shape)}")
+    if source.ndim == 0 and idx.size != 1:
+        raise DimensionError(f"index_copy: a 0-d source takes one index, got {idx.size}")
+    if source.ndim != x.ndim and source.ndim and x.ndim:
+        raise DimensionError(f"index_copy: source of shape {tuple(source.shape)} must have the {x.ndim} dimensions "
+                             f"of input {tuple(x.shape)}")
+    _integer(idx, "index_copy", kinds=("int64",))
+    _same_dtype("index_copy", x, source)
+    expected = f"source must have shape {tuple(x.shape[:d]) + (idx.size,) + tuple(x.shape[d + 1:])} (input's, with " \
+               f"one slice per index along dim {d}), got {tuple(source.shape)}"
+    if _slice_shape(x.shape, d) != _slice_shape(source.shape, d):
+        raise ShapeError(f"index_copy: {expected}")
+    if source.ndim and idx.size != source.shape[d]:
+        raise DimensionError(f"index_copy: {expected}")
+    shape = _nonempty(x.shape)
+    _in_range(idx, shape[d], "index_copy", f"dim {d}")
+    out = E.Clone.apply(x.reshape(shape), order="C")  # (row-major, as PyTorch's self.clone(Contiguous))
+    out[(slice(None),) * d + (idx.reshape(-1),)] = source.reshape(shape[:d] + (idx.size,) + shape[d + 1:])
+    return _fresh(out.reshape(())) if x.ndim == 0 else out
 
 
 def index_fill(input, dim, index, value):
-    """input with the slices at ``index`` along ``dim`` set to ``value``."""
+    """input with the slices at ``index`` along ``dim`` set to ``value`` (a number, or a 0-d tensor); an index may
+    count from the end (-1: the last), as PyTorch's index_fill lets it."""
     x = _t(input, "index_fill")
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
-        return _fresh(index_fill(x.reshape(1), dim, _t(index, "index_fill").reshape(-1), value).reshape(()))
     one_value("index_fill", value)
-    place, d = _index_place(x, dim, index, "index_fill")
-    out = x.clone()  # (each slice written once, however often its index repeats: PyTorch's value then gets the
-    out[place[:d] + (backend.get_array_module(place[d]).unique(place[d] % x.shape[d]),)] = value  # slices' sum once)
+    idx = _index_array(index, x)
+    _integer(idx, "index_fill", kinds=("int64",), error=IndexError)  # (PyTorch's class here: IndexError)
+    d = checks.normalize_axis(dim, x.ndim, "index_fill", single=True)
+    if idx.ndim > 1:
+        raise ShapeError(f"index_fill: index must be a vector (1-D or 0-d), got shape {tuple(idx.shape)}")
+    number = _fits(value, x.array.dtype, "index_fill")
+    shape = _nonempty(x.shape)
+    if idx.size and math.prod(_slice_shape(shape, d)):  # (PyTorch reads the index only where it fills something)
+        _in_range(idx + (idx < 0) * shape[d], shape[d], "index_fill", f"dim {d}")
+    out = x.clone()
+    view = out.reshape(shape) if x.ndim == 0 else out
+    where = backend.get_array_module(idx).unique(idx.reshape(-1) % builtins.max(shape[d], 1))
+    view[(slice(None),) * d + (where,)] = value if isinstance(value, Tensor) else number  # (each slice written once,
+    # however often its index repeats: PyTorch's gradient of value is then the slices' sum, once)
+    if isinstance(value, Tensor) and value.requires_grad and not x.is_floating_point():
+        raise DtypeError(f"index_fill: a value that requires grad cannot fill a {x.dtype} tensor (autograd needs "
+                         "floating point); fill with value.detach()")
     return out

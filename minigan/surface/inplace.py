@@ -286,8 +286,10 @@ class TensorInPlace:
     def index_copy_(self, dim, index, source):
         return self._in_place("index_copy_", lambda x, s: x.index_copy(dim, index, s), source, cast=True)
 
-    def index_fill_(self, dim, index, value):
-        return self._in_place("index_fill_", lambda x, v: x.index_fill(dim, index, v), value, cast=True)
+    def index_fill_(self, dim, index, value):  # (PyTorch's in-place form takes a value that requires grad into an
+        # integer tensor, where its out-of-place form refuses it: the value is read as a number there)
+        return self._in_place("index_fill_", lambda x, v: x.index_fill(dim, index, v.detach() if isinstance(
+            v, Tensor) and not x.is_floating_point() else v), value, cast=True)
 
     def masked_fill_(self, mask, value):
         return self._in_place("masked_fill_", lambda x, m, v: x.masked_fill(m, v), mask, value, cast=True)

@@ -8,11 +8,12 @@ import math
 import warnings
 
 from minigan._tensor_surface import Tensor
-from minigan.engine import backend, checks, random
-from minigan.engine.errors import DtypeError, ShapeError
+from minigan.engine import backend, random
+from minigan.engine.errors import DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
+from minigan.engine.graph import Node, value
 from minigan.engine.ops import activation
 from minigan.functional._common import _float, _into, _number, _tensor, where
-from minigan.surface import operands, pointwise
+from minigan.surface import operands
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
 
@@ -20,9 +21,53 @@ from minigan.surface.node_view import shown_as
 def _integer_or_float(x, op) -> Tensor:
     """The input of a function PyTorch computes on integers too (in their dtype): bool is refused, as there."""
     x = _tensor(x, op)
-    if x.dtype.kind == "b":
-        raise DtypeError(f"{op}: bool tensors are not supported (PyTorch refuses them too); use x.float() or x.long()")
+    if x.dtype.kind == "b":  # (a RuntimeError for hardtanh, "not implemented for 'Bool'" for threshold, as PyTorch's)
+        cls = DomainError if op == "hardtanh" else DtypeError
+        raise cls(f"{op}: bool tensors are not supported (PyTorch refuses them too); use x.float() or x.long()")
     return x
+
+
+def _scalar(op, name, value) -> float:
+    """A number argument as PyTorch's Scalar takes it: an int, a float, a NumPy scalar, or a bool (True is 1)."""
+    return float(value) if isinstance(value, (bool, backend.np.bool_)) else _number(op, name, value)
+
+
+def _in_dtype(op, name, value, dtype):
+    """``value`` as PyTorch's kernel converts it to the input's dtype: an integer truncated toward zero, and refused
+    (a RuntimeError, as PyTorch's "value cannot be converted to type ... without overflow") where it does not fit:
+    NaN or ±∞ for an integer dtype, a finite number beyond the largest float32 for float32."""
+    if dtype.kind == "f":
+        fits = not math.isfinite(value) or abs(value) <= backend.np.finfo(dtype).max
+    else:
+        info = backend.np.iinfo(dtype)
+        fits = math.isfinite(value) and info.min <= value <= info.max  # (before truncating: −0.75 is no uint8)
+    if not fits:
+        raise DomainError(f"{op}: {name}={value!r} cannot be converted to the input's dtype {dtype} without overflow; "
+                          "pass a number in its range")
+    return value if dtype.kind == "f" else int(value)
+
+
+class _NoInPlaceBackward(Node):
+    """The history of an in-place elu_/celu_/leaky_relu_ whose α or slope is negative or NaN: the forward ran (its
+    value is handed back); a backward that reaches it refuses, as PyTorch's, which computes it from the result alone
+    (x is overwritten), and a negative slope does not tell from the result which side of 0 x was on."""
+
+    def forward(self, x, value, op):
+        self.op = op
+        return value
+
+    def backward(self, grad):  # no derivative from the result alone
+        raise GraphError(f"{self.op}: the in-place form with a negative slope has no backward (PyTorch's is computed "
+                         f"from the result, which does not tell the sign of x); call {self.op.rstrip('_')} instead")
+
+
+def _in_place(input, op, fn, slope):
+    """``fn`` written into ``input`` (PyTorch's in-place elu_, celu_, leaky_relu_), refusing only a later backward
+    where ``slope`` is not ≥ 0."""
+    if slope >= 0:
+        return _into(input, op.rstrip("_"), fn)
+    return _into(input, op.rstrip("_"), lambda t: _NoInPlaceBackward.apply(t, value=fn(t).detach().array, op=op)
+                 if t.requires_grad else fn(t))
 
 
 # ----------------------------------------------------------------------------- activations
@@ -35,9 +80,11 @@ def relu(input, inplace=False):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    slope = _scalar("leaky_relu", "negative_slope", negative_slope)
     if inplace:
-        return _into(input, "leaky_relu", lambda t: leaky_relu(t, negative_slope))
-    return _tensor(input, "leaky_relu").leaky_relu(negative_slope)
+        return _in_place(input, "leaky_relu_", lambda t: leaky_relu(t, slope), slope)
+    input = _float(input, "leaky_relu")
+    return input.leaky_relu(_in_dtype("leaky_relu", "negative_slope", slope, input.dtype))
 
 
 def sigmoid(input):
@@ -53,12 +100,45 @@ def softplus(input, beta=1.0, threshold=20.0):
     input = _tensor(input, "softplus")._floating("softplus")
     if beta == 1 and threshold == 20:
         return input.softplus()
-    b, t = _number("softplus", "beta", beta), _number("softplus", "threshold", threshold)
-    above = (input.array * b) > t  # (never, for a NaN threshold)
-    # Below the threshold PyTorch's formula as it is written: e^(βx) overflows to inf past βx ≈ 709, as there (a
-    # threshold that high is the caller's); above it 0 goes in, so no inf·0 = NaN reaches x's gradient.
-    scaled = where(above, 0.0, input * b)
-    return where(above, input, scaled.exp().log1p() / b)
+    b, t = (_in_dtype("softplus", n, _scalar("softplus", n, v), input.dtype) for n, v in (("beta", beta),
+                                                                                             ("threshold", threshold)))
+    return shown_as(_Softplus.apply(input, beta=b, threshold=t), "SoftplusBackward0")
+
+
+class _Softplus(Node):
+    """PyTorch's softplus kernel with its β and threshold, as it is written: log(1 + e^(βx))/β (e^(βx) overflows to
+    ∞ past βx ≈ 709, as there), and x itself where βx > threshold (never, for a NaN threshold)."""
+
+    def forward(self, x, beta, threshold):
+        self.beta, self.threshold = beta, threshold
+        self.save_for_backward(x)
+        xp, bx = backend.get_array_module(x), x * x.dtype.type(beta)
+        with backend.np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return xp.where(bx > threshold, x, xp.log1p(xp.exp(bx)) / x.dtype.type(beta))
+
+    def backward(self, grad):  # d/dx = 1 where βx > threshold, else z/(z + 1) with z = e^(βx) (PyTorch's formula)
+        (x,) = self.saved_tensors
+        return (_SoftplusBackward.apply(grad, x, beta=self.beta, threshold=self.threshold),)
+
+
+class _SoftplusBackward(Node):
+    """softplus's backward, with PyTorch's derivatives: in grad, itself; in x, grad·β·z/(z + 1)² only where
+    βx < threshold (PyTorch's softplus_double_backward mask: 0 at βx = threshold and for a NaN threshold, where the
+    first derivative's own mask would keep it)."""
+
+    def forward(self, grad, x, beta, threshold):
+        self.beta, self.threshold = beta, threshold
+        self.save_for_backward(grad, x)
+        xp, bx = backend.get_array_module(x), x * x.dtype.type(beta)
+        with backend.np.errstate(over="ignore", invalid="ignore"):
+            z = xp.exp(bx)
+            return xp.where(bx > threshold, grad, grad * z / (z + 1))
+
+    def backward(self, gg):  # d/dgrad = the same map of gg; d/dx = gg·grad·β·σ'(βx) times the mask βx < threshold
+        grad, x = self.saved_tensors
+        s, below = activation.Sigmoid.apply(x * self.beta), value(x) * self.beta < self.threshold
+        return (_SoftplusBackward.apply(gg, x, beta=self.beta, threshold=self.threshold),
+                gg * grad * (s * (1 - s)) * (below.astype(value(x).dtype) * self.beta))  # (a product: NaN stays)
 
 
 def _implicit_softmax_dim(name, ndim, stacklevel=3):
@@ -90,15 +170,11 @@ def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
 def elu(input, alpha=1.0, inplace=False):
     """ELU (Clevert et al. 2016): x for x > 0, α(eˣ − 1) otherwise; built as relu(x) + α(exp(min(x, 0)) − 1)."""
     if inplace:
-        return _into(input, "elu", lambda t: elu(t, alpha))
+        a = _scalar("elu", "alpha", alpha)
+        return _in_place(input, "elu_", lambda t: elu(t, a), a)
     input = _float(input, "elu")
-    if not checks.is_number(alpha):
-        raise TypeError(f"elu: alpha must be a number, got {type(alpha).__name__} {alpha!r}")
-    if math.isfinite(alpha):  # (PyTorch's kernel and its derivatives: surface/unary.py's ELU)
-        return shown_as(U.ELU.apply(input, alpha=float(alpha)), "EluBackward0")
-    with backend.np.errstate(invalid="ignore"):  # (α · 0 where x < 0 is NaN, as PyTorch's)
-        out = input.relu() + (input.clamp(max=0.0).exp() - 1.0) * _negative_side(input, alpha)
-    return shown_as(out, "EluBackward0")
+    alpha = _in_dtype("elu", "alpha", _scalar("elu", "alpha", alpha), input.dtype)
+    return shown_as(U.ELU.apply(input, alpha=alpha), "EluBackward0")  # (PyTorch's kernel: surface/unary.py's ELU)
 
 
 def silu(input, inplace=False):
@@ -131,23 +207,34 @@ def gelu(input, approximate="none"):
 
 def softsign(input):
     """x / (1 + |x|)."""
-    input = _tensor(input, "softsign")._as_float()
+    input = _tensor(input, "softsign")
+    if input.dtype.kind == "b":  # (PyTorch's abs takes no bool)
+        raise DtypeError("softsign: bool tensors are not supported (PyTorch refuses them too); use x.float()")
+    input = input._as_float()
     return input / (input.abs() + 1.0)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]; the derivative is 1 strictly between them (0 at each, unlike clamp's)."""
-    if inplace:
-        return _into(input, "hardtanh", lambda t: hardtanh(t, min_val, max_val))
-    lo, hi = _number("hardtanh", "min_val", min_val), _number("hardtanh", "max_val", max_val)
-    if lo > hi:
+    lo, hi = _scalar("hardtanh", "min_val", min_val), _scalar("hardtanh", "max_val", max_val)
+    if lo > hi:  # (F.hardtanh's own check; hardtanh_ and nn.functional's kernel clip to max_val there, as PyTorch's)
         raise ValueError(f"hardtanh: min_val ({lo}) must not be greater than max_val ({hi})")
-    input = _integer_or_float(input, "hardtanh")
-    if input.dtype.kind == "u" and lo < 0:
-        raise ValueError(f"hardtanh: an unsigned tensor ({input.dtype}) cannot be clipped at min_val={lo}; PyTorch "
-                         "refuses this too: convert it with x.long() first")
-    lo, hi = (lo, hi) if backend.is_floating(input.dtype) else (int(lo), int(hi))  # PyTorch truncates them for integers
-    return activation.Hardtanh.apply(input, lo=lo, hi=hi)
+    if inplace:
+        return _into(input, "hardtanh", lambda t: _hardtanh(t, lo, hi))
+    return _hardtanh(input, lo, hi)
+
+
+def _hardtanh(x, lo, hi):  # (hardtanh's body, the kernel hardtanh_ calls too: no check that lo ≤ hi)
+    x = _integer_or_float(x, "hardtanh")
+    dtype = x.dtype if backend.is_floating(x.dtype) else backend.np.dtype("int64")  # (integers: as int64, PyTorch's)
+    lo, hi = (_in_dtype("hardtanh", n, v, dtype) for n, v in (("min_val", lo), ("max_val", hi)))
+    if x.dtype.kind == "u" and (lo < 0 or hi < 0):
+        raise DomainError(f"hardtanh: an unsigned tensor ({x.dtype}) cannot be clipped at a negative limit "
+                          f"({lo}, {hi}); PyTorch refuses this too: convert it with x.long() first")
+    if dtype != x.dtype:  # (a limit beyond the input's own range clips nothing)
+        info = backend.np.iinfo(x.dtype)
+        lo, hi = min(max(lo, int(info.min)), int(info.max)), min(max(hi, int(info.min)), int(info.max))
+    return activation.Hardtanh.apply(x, lo=lo, hi=hi)
 
 
 def relu6(input, inplace=False):
@@ -179,7 +266,11 @@ def logsigmoid(input):
 
 def tanhshrink(input):
     """x − tanh(x)."""
-    input = _tensor(input, "tanhshrink")._as_float()
+    input = _tensor(input, "tanhshrink")
+    if input.dtype.kind == "b":  # (a RuntimeError, as PyTorch's refusal to subtract from a bool)
+        raise DomainError("tanhshrink: bool tensors are not supported (x − tanh(x) subtracts from a bool, which "
+                          "PyTorch refuses); use x.float()")
+    input = input._as_float()
     return input - input.tanh()
 
 
@@ -217,21 +308,16 @@ def selu(input, inplace=False):
     return shown_as(out, "EluBackward0")
 
 
-def _negative_side(input, alpha):
-    """A non-finite α where x < 0, 0 elsewhere: 0 · α would be NaN where x ≥ 0, and there ELU is x (as PyTorch's)."""
-    return pointwise.where(input.detach() < 0, float(alpha), 0.0).to(input.dtype)
-
-
 def celu(input, alpha=1.0, inplace=False):
     """max(0, x) + min(0, α(exp(x/α) − 1))."""
+    alpha = _scalar("celu", "alpha", alpha)
+    if alpha == 0:  # (checked before the input's dtype, as PyTorch's)
+        raise DivisionByZero("celu: alpha cannot be 0 (celu divides x by it); pass a non-zero alpha")
     if inplace:
-        return _into(input, "celu", lambda t: celu(t, alpha))
-    input, alpha = _float(input, "celu"), _number("celu", "alpha", alpha)
-    if math.isfinite(alpha):  # (PyTorch's: elu(x, α, 1, 1/α))
-        return shown_as(U.ELU.apply(input, alpha=float(alpha), input_scale=1.0 / alpha), "CeluBackward0")
-    with backend.np.errstate(invalid="ignore"):  # (as elu's; x / α too only where x < 0)
-        scaled = input.clamp(max=0.0) * _negative_side(input, 1.0 / alpha)
-        return shown_as(input.relu() + (scaled.exp() - 1.0) * _negative_side(input, alpha), "CeluBackward0")
+        return _in_place(input, "celu_", lambda t: celu(t, alpha), alpha)
+    input = _float(input, "celu")
+    alpha = _in_dtype("celu", "alpha", alpha, backend.np.dtype("float32"))  # (PyTorch's celu reads α as a float32)
+    return shown_as(U.ELU.apply(input, alpha=alpha, input_scale=1.0 / alpha), "CeluBackward0")
 
 
 def threshold(input, threshold, value, inplace=False):
@@ -243,8 +329,8 @@ def threshold(input, threshold, value, inplace=False):
 
 def _threshold(x, limit, value):  # (threshold's body: PyTorch names its parameter as the function)
     x = _integer_or_float(x, "threshold")
-    t, v = _number("threshold", "threshold", limit), _number("threshold", "value", value)
-    t, v = (t, v) if backend.is_floating(x.dtype) else (int(t), int(v))  # PyTorch truncates them for integers
+    t, v = (_in_dtype("threshold", n, _scalar("threshold", n, a), x.dtype) for n, a in (("threshold", limit),
+                                                                                      ("value", value)))
     return activation.Threshold.apply(x, threshold=t, value=v)
 
 
@@ -262,8 +348,8 @@ def elu_(input, alpha=1.0, scale=1.0, input_scale=1.0):
     pass them by position): scale·x where x > 0, scale·α(e^(x·input_scale) − 1) elsewhere."""
     if scale == 1 and input_scale == 1:
         return elu(input, alpha, inplace=True)
-    s, si = _number("elu_", "scale", scale), _number("elu_", "input_scale", input_scale)
-    a = _number("elu_", "alpha", alpha)
+    s, si = _scalar("elu_", "scale", scale), _scalar("elu_", "input_scale", input_scale)
+    a = _scalar("elu_", "alpha", alpha)
     return _into(input, "elu_", lambda t: where(t.array > 0, t * s, ((t.clamp(max=0.0) * si).exp() - 1.0) * (a * s)))
 
 
@@ -276,7 +362,10 @@ def selu_(input):
 
 
 def hardtanh_(input, min_val=-1.0, max_val=1.0):
-    return hardtanh(input, min_val, max_val, inplace=True)
+    """hardtanh in place: PyTorch's kernel itself, which (unlike F.hardtanh) takes min_val > max_val: max_val
+    everywhere, as clamp's min(max(x, min_val), max_val)."""
+    lo, hi = _scalar("hardtanh", "min_val", min_val), _scalar("hardtanh", "max_val", max_val)
+    return _into(input, "hardtanh", lambda t: _hardtanh(t, lo, hi))
 
 
 def threshold_(input, threshold, value):
@@ -305,11 +394,16 @@ def glu(input, dim=-1):
 def hardshrink(input, lambd=0.5):
     """x where |x| > λ, else 0."""
     input = _float(input, "hardshrink")
+    lambd = _in_dtype("hardshrink", "lambd", _scalar("hardshrink", "lambd", lambd), input.dtype)
     return shown_as(where(abs(input.array) <= lambd, 0.0, input), "HardshrinkBackward0")  # (NaN stays NaN, as PyTorch)
 
 
 def softshrink(input, lambd=0.5):
-    """x − λ above λ, x + λ below −λ, 0 between."""
-    input = _float(input, "softshrink")
+    """x − λ above λ, x + λ below −λ, 0 between; λ in [0, the dtype's largest], as PyTorch's."""
+    input, lambd = _float(input, "softshrink"), _scalar("softshrink", "lambd", lambd)
+    top = backend.np.finfo(input.dtype).max
+    if not 0 <= lambd <= top:
+        raise DomainError(f"softshrink: lambda must be in range [0, {top:g}] for input dtype {input.dtype}, got "
+                          f"{lambd}; pass a non-negative finite lambd")
     return shown_as(where(abs(input.array) <= lambd, 0.0, where(input.array > lambd, input - lambd,
                                                        input + lambd)), "SoftshrinkBackward0")  # (NaN stays NaN)

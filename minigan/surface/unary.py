@@ -235,8 +235,8 @@ class ELU(Node):
         xp, self.params = _xp(x), (alpha, scale, input_scale)
         self.save_for_backward(x)
         with backend.np.errstate(over="ignore", invalid="ignore"):  # (e^(x·input_scale) of a large x: not taken)
-            negative = (xp.exp(xp.minimum(x, 0) * x.dtype.type(input_scale)) - 1) * x.dtype.type(alpha * scale)
-        return xp.where(x > 0, x * x.dtype.type(scale), negative)
+            negative = xp.expm1(xp.minimum(x, 0) * x.dtype.type(input_scale)) * x.dtype.type(alpha * scale)
+        return xp.where(x >= 0, x * x.dtype.type(scale), negative)  # (x = 0: 0, also where α is ±∞, as PyTorch's)
 
     def backward(self, grad):  # d/dx = scale where x > 0 (NaN too), scale·α·input_scale·e^(x·input_scale) elsewhere
         (x,) = self.saved_tensors

@@ -118,17 +118,16 @@ class LeakyReLU(Node):
         self.slope = x.dtype.type(negative_slope)  # keeps float32 float32
         self.save_for_backward(x)
         out = xp.multiply(x, self.slope, out=backend.empty_like(x))  # slope·x, in a new array laid out as PyTorch's
-        if 0 <= negative_slope <= 1:  # then max(x, slope·x) is the same thing, and much faster than where()
+        if 0 < negative_slope <= 1:  # then max(x, slope·x) is the same thing (0·∞ would not be), faster than where()
             return xp.maximum(out, x, out=out)  # into slope·x's array: one new array, not two
         return xp.where(x > 0, x, out)
 
     def backward(self, grad):  # d/dx = 1 if x > 0 else negative_slope:  slope + (1 − slope)·H(x)
         (x,) = self.saved_tensors
-        if backend.is_array(x):  # first order
-            # 1 − slope as x's dtype: on NumPy 1, a Python number minus a float32 scalar is a float64 scalar
+        if backend.is_array(x) and abs(self.slope) < backend.np.inf:  # first order (1 − slope: x's dtype, NumPy 1's)
             return (_leaky_relu_grad(backend.get_array_module(x), grad, x, self.slope, x.dtype.type(1 - self.slope)),)
-        d = Step.apply(x)  # create_graph: H(x) stays in the graph (its derivative is 0, see Step)
-        return (grad * (d * (1 - self.slope) + self.slope),)
+        keep = value(x) > 0  # create_graph, or an ∞/NaN slope: a select, so the slope multiplies only where x ≤ 0
+        return (Select.apply(grad, x, keep=keep) + Select.apply(grad * self.slope, x, keep=~keep),)
 
 
 class Hardtanh(Node):

@@ -352,10 +352,13 @@ class TensorMethods:
         return activation.ReLU.apply(self)
 
     def softmax(self, dim=-1, dtype=None, *, axis=None):
-        """exp(x) / Σ exp(x) along ``dim`` (``dtype``: computed in that dtype, as PyTorch's)."""
+        """exp(x) / Σ exp(x) along ``dim`` (``dtype``: computed in that dtype, as PyTorch's).  The dim is checked
+        first; an empty input of any dtype is given back as it is, as PyTorch's, which runs no kernel on it."""
+        axis = checks.normalize_axis(_dim("softmax", dim if axis is None else None, axis), self.ndim, "softmax", True)
         x = self if dtype is None else self.to(dtype)
-        x, axis = x._floating("softmax"), _dim("softmax", dim if axis is None else None, axis)
-        return reduction.Softmax.apply(x, axis=checks.normalize_axis(axis, self.ndim, "softmax", single=True))
+        if x.numel() == 0 and not backend.is_floating(x.dtype):
+            return x.clone()
+        return reduction.Softmax.apply(x._floating("softmax"), axis=axis)
 
     def register_hook(self, hook) -> RemovableHandle:
         """Call ``hook(grad)`` each time the gradient with respect to this tensor is computed (a leaf's once a
@@ -494,11 +497,9 @@ class TensorMethods:
 
 def _dim(op, dim, axis):
     """PyTorch's ``dim`` and NumPy's ``axis`` name the same argument: take whichever was given."""
-    if axis is None:
-        return dim
-    if dim is not None:
+    if axis is not None and dim is not None:
         raise TypeError(f"{op}: got dim={dim!r} and axis={axis!r}; they name the same argument, give one")
-    return axis
+    return dim if axis is None else axis
 
 
 def _keepdim(keepdim, keepdims):

@@ -292,11 +292,12 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
 
 
 def softmin(input, dim=None, *, dtype=None):
-    """softmax(−x) along ``dim``."""
-    input = _float(input, "softmin")
+    """softmax(−x) along ``dim``, as PyTorch's: −x in the input's own dtype (a uint8 wraps around, a bool is
+    refused), then softmax's checks and its ``dtype``."""
+    input = _tensor(input, "softmin")
     if dim is None:
         dim = _implicit_softmax_dim("softmin", input.ndim)
-    return (-(input if dtype is None else input.to(dtype))).softmax(dim)
+    return (-input).softmax(dim, dtype)
 
 
 def selu(input, inplace=False):

@@ -149,9 +149,13 @@ class TensorMath:
         return -self
 
     def log_softmax(self, dim=-1, dtype=None, *, axis=None):
+        """As softmax: the dim checked first, an empty input of any dtype given back as it is (PyTorch's)."""
+        axis = _dim("log_softmax", dim if axis is None else None, axis)
+        axis = checks.normalize_axis(axis, self.ndim, "log_softmax", single=True)
         x = self if dtype is None else self.to(dtype)
-        x, axis = x._floating("log_softmax"), _dim("log_softmax", dim if axis is None else None, axis)
-        return reduction.LogSoftmax.apply(x, axis=checks.normalize_axis(axis, self.ndim, "log_softmax", single=True))
+        if x.numel() == 0 and not backend.is_floating(x.dtype):
+            return x.clone()
+        return reduction.LogSoftmax.apply(x._floating("log_softmax"), axis=axis)
 
     def t(self):
         """The transpose of a matrix (a vector or a scalar is returned as is), as PyTorch."""

@@ -1,0 +1,62 @@
+"""softmax, log_softmax and softmin over the grid of input dtype x dim x dtype= x emptiness, at every door
+(F.softmax, minigan.softmax, Tensor.softmax, ...), against PyTorch: the dim is checked first (IndexError), an
+integer or bool input is refused ("not implemented for 'Long'": NotImplementedError) unless dtype= names a floating
+dtype (then converted first), and an empty input of any dtype is given back (PyTorch runs no kernel on it).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import minigan
+import minigan.functional as MF
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+DOORS = {  # name: (PyTorch's, minigan's)
+    "F.softmax": (torch.nn.functional.softmax, MF.softmax),
+    "F.log_softmax": (torch.nn.functional.log_softmax, MF.log_softmax),
+    "F.softmin": (torch.nn.functional.softmin, MF.softmin),
+    "softmax": (torch.softmax, minigan.softmax),
+    "log_softmax": (torch.log_softmax, minigan.log_softmax),
+    "Tensor.softmax": (lambda x, *a, **k: x.softmax(*a, **k), lambda x, *a, **k: x.softmax(*a, **k)),
+    "Tensor.log_softmax": (lambda x, *a, **k: x.log_softmax(*a, **k), lambda x, *a, **k: x.log_softmax(*a, **k)),
+}
+SHAPES = [(), (4,), (2, 3), (0, 3), (3, 0)]
+
+
+def _outcome(lib, fn, shape, dtype, dim, out_dtype):
+    x = lib.tensor(np.linspace(-2, 2, int(np.prod(shape))).reshape(shape).astype(dtype))
+    kwargs = {} if out_dtype is None else {"dtype": getattr(lib, out_dtype)}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y = fn(x, dim, **kwargs)
+    except Exception as e:  # noqa: BLE001
+        return type(e)
+    return (str(y.dtype).split(".")[-1], tuple(y.shape), np.asarray(y.numpy(), dtype=float).round(12).tolist())
+
+
+def _builtin(cls):
+    return next(t for t in cls.__mro__ if t.__module__ == "builtins")
+
+
+@pytest.mark.parametrize("door", sorted(DOORS))
+def test_softmax_family_over_dtypes_dims_and_empty_inputs(door):
+    theirs_fn, ours_fn = DOORS[door]
+    found = []
+    for shape in SHAPES:
+        for dtype in ("float64", "float32", "int64", "uint8", "bool"):
+            for dim in (0, -1, 1, 2, -3):
+                for out_dtype in (None, "float64", "float32", "int64", "bool"):
+                    theirs = _outcome(torch, theirs_fn, shape, dtype, dim, out_dtype)
+                    ours = _outcome(minigan, ours_fn, shape, dtype, dim, out_dtype)
+                    if isinstance(theirs, type):
+                        same = isinstance(ours, type) and issubclass(ours, _builtin(theirs))
+                    else:
+                        same = not isinstance(ours, type) and ours[:2] == theirs[:2] and np.allclose(
+                            ours[2], theirs[2], rtol=1e-5, atol=1e-7, equal_nan=True)
+                    if not same:
+                        found.append(f"{door}({dtype} {shape}, dim={dim}, dtype={out_dtype}): {ours} vs {theirs}")
+    assert not found, "\n".join(found[:15]) + f"\n({len(found)} differ)"

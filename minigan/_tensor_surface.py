@@ -19,7 +19,7 @@ from minigan import storage as _storage
 from minigan.engine import backend, checks
 from minigan.engine import tensor as engine
 from minigan.engine.methods import maximum, minimum
-from minigan.surface import creation, operands, printing, reductions
+from minigan.surface import creation, operands, printing, reductions, scaled
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace
 from minigan.surface.methods import TensorMath
@@ -137,6 +137,23 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
 
     def min(self, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):
         return super().min(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
+
+    # The scaled sums bind as PyTorch's: alpha by keyword, or first in its old overload x.add(2, y) (surface/scaled.py)
+    def add(self, other, *rest, alpha=None):
+        other, alpha = scaled.alpha_first("add", other, rest, alpha)
+        return super().add(other, scaled.checked_alpha("add", alpha, self, other))
+
+    def sub(self, other, *rest, alpha=None):
+        other, alpha = scaled.alpha_first("sub", other, rest, alpha)
+        return super().sub(checks.not_bool(self, other), scaled.checked_alpha("sub", alpha, self, other))
+
+    def add_(self, other, *rest, alpha=None):
+        other, alpha = scaled.alpha_first("add_", other, rest, alpha)
+        return super().add_(other, scaled.checked_alpha("add_", alpha, self, other))
+
+    def sub_(self, other, *rest, alpha=None):
+        other, alpha = scaled.alpha_first("sub_", other, rest, alpha)
+        return super().sub_(checks.not_bool(self, other), scaled.checked_alpha("sub_", alpha, self, other))
 
     def mm(self, mat2):
         return self.matmul(mat2)

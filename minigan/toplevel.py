@@ -26,6 +26,7 @@ from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.engine.ops import linalg as L
 from minigan.surface import creation, inplace, pointwise, printing, products, reductions, sampling, shapes, sorting
 from minigan.surface import indexing as surface_indexing
+from minigan.surface import scaled as scaled_sums
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
@@ -396,9 +397,9 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, a
 
 
 # ----------------------------------------------------------------------------- free forms of operators and methods
-add = with_out(pointwise.add)
-sub = with_out(pointwise.sub)
-subtract = sub
+add = with_out(scaled_sums.add)
+sub = with_out(scaled_sums.sub)
+subtract = with_out(scaled_sums.subtract)
 mul = with_out(pointwise.mul)
 multiply = mul
 div = with_out(pointwise.div)
@@ -513,12 +514,12 @@ is_same_size = shapes.is_same_size
 floor_divide = with_out(pointwise.floor_divide)
 remainder = with_out(pointwise.remainder)
 fmod = with_out(pointwise.fmod)
-rsub = pointwise.rsub
+rsub = scaled_sums.rsub
 mv = with_out(products.mv)
 inner = with_out(products.inner)
 vdot = with_out(products.vdot)
-addcmul = with_out(pointwise.addcmul)
-addcdiv = with_out(pointwise.addcdiv)
+addcmul = with_out(scaled_sums.addcmul)
+addcdiv = with_out(scaled_sums.addcdiv)
 logaddexp = with_out(pointwise.logaddexp)
 xlogy = with_out(pointwise.xlogy)
 logit = with_out(pointwise.logit)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from minigan.engine import checks
 from minigan.engine.tensor import Tensor
+from minigan.surface import scaled
 from minigan.surface.no_derivative import no_derivative, renamed
 from minigan.surface.operands import _t
 
@@ -248,7 +249,8 @@ class TensorInPlace:
     def multiply_(self, other):
         return self.mul_(other)
 
-    def subtract_(self, other, *, alpha=1):
+    def subtract_(self, other, *rest, alpha=None):
+        other, alpha = scaled.numbers_pair("subtract_", other, rest, alpha)
         return self.sub_(other, alpha=alpha)
 
     def divide_(self, other, *, rounding_mode=None):
@@ -260,10 +262,12 @@ class TensorInPlace:
     def lerp_(self, end, weight):
         return self._in_place("lerp_", lambda x, e, w: x.lerp(e, w), end, weight)
 
-    def addcmul_(self, tensor1, tensor2, *, value=1):
+    def addcmul_(self, tensor1, tensor2, *rest, value=None):
+        tensor1, tensor2, value = scaled.value_first("addcmul_", tensor1, tensor2, rest, value)
         return self._in_place("addcmul_", lambda x, a, b: x.addcmul(a, b, value=value), tensor1, tensor2)
 
-    def addcdiv_(self, tensor1, tensor2, *, value=1):
+    def addcdiv_(self, tensor1, tensor2, *rest, value=None):
+        tensor1, tensor2, value = scaled.value_first("addcdiv_", tensor1, tensor2, rest, value)
         return self._in_place("addcdiv_", lambda x, a, b: x.addcdiv(a, b, value=value), tensor1, tensor2)
 
     def addmm_(self, mat1, mat2, *, beta=1, alpha=1):

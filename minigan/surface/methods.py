@@ -19,7 +19,7 @@ from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
-from minigan.surface import creation, operands, pointwise, products, reductions, sampling, shapes
+from minigan.surface import creation, operands, pointwise, products, reductions, sampling, scaled, shapes
 from minigan.surface import missing as _missing
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
@@ -314,11 +314,11 @@ class TensorMath:
         """The last two axes swapped (the matrix transpose of each matrix in a batch)."""
         return self.transpose(-2, -1)
 
-    def addcmul(self, tensor1, tensor2, *, value=1):
-        return pointwise.addcmul(self, tensor1, tensor2, value=value)
+    def addcmul(self, tensor1, tensor2, *rest, value=None):
+        return scaled.addcmul(self, tensor1, tensor2, *rest, value=value)
 
-    def addcdiv(self, tensor1, tensor2, *, value=1):
-        return pointwise.addcdiv(self, tensor1, tensor2, value=value)
+    def addcdiv(self, tensor1, tensor2, *rest, value=None):
+        return scaled.addcdiv(self, tensor1, tensor2, *rest, value=value)
 
     def outer(self, vec2):
         return products.outer(self, vec2)
@@ -575,8 +575,8 @@ class TensorMath:
     def multiply(self, other):
         return self * other
 
-    def subtract(self, other, *, alpha=1):
-        return self.sub(other, alpha=alpha)
+    def subtract(self, other, *rest, alpha=None):
+        return scaled.subtract(self, other, *rest, alpha=alpha)
 
     def divide(self, other, *, rounding_mode=None):
         return pointwise.div(self, other, rounding_mode=rounding_mode)

@@ -1,0 +1,160 @@
+"""The doors of the scaled sums, ``add``/``sub`` (input ± alpha·other), ``subtract``/``rsub`` and
+``addcmul``/``addcdiv`` (input + value·t1·t2, input + value·t1/t2): how PyTorch binds their arguments, overload by
+overload, and what it takes as the scale.
+
+PyTorch takes the scale by keyword only, ``x.add(y, alpha=2)``, so ``x.add(y, 2)`` is refused (a TypeError), except
+in the overloads it keeps for old code, where the scale comes first: ``x.add(2, y)`` is x + 2·y and
+``x.addcmul(2, t1, t2)`` is x + 2·t1·t2.  ``subtract`` and ``rsub`` have instead ``(other, alpha)`` with both numbers
+(``torch.subtract(x, 2, 3)`` is x − 6).  A scale is a number (Python's or NumPy's, or a 0-d tensor that does not
+require grad); a float scale is refused for an integer result (PyTorch does not round it), a bool one for a result
+that is not bool.
+
+    other, alpha = scaled.alpha_first("add", other, rest, alpha)
+    return x + scaled.checked_alpha("add", alpha, x, other) * other
+"""
+
+from __future__ import annotations
+
+from minigan.engine import checks, dtypes
+from minigan.engine.backend import np
+from minigan.engine.errors import DtypeError
+from minigan.engine.tensor import Tensor
+from minigan.surface import pointwise
+from minigan.surface.operands import NUMBERS
+
+
+def is_scalar(value) -> bool:
+    """PyTorch's Number: a bool, an int or a float (Python's or NumPy's), or a 0-d tensor that does not require grad
+    (its value is taken; one that requires grad would leave the graph, so PyTorch refuses it)."""
+    if isinstance(value, Tensor):
+        return value.ndim == 0 and not value.requires_grad
+    return isinstance(value, NUMBERS)
+
+
+def _refuse(fn, given, takes, how):
+    raise TypeError(f"{fn}() takes {takes} positional argument{'s' if takes > 1 else ''} but {given} were given; "
+                    f"{how}")
+
+
+def alpha_first(fn, other, rest, alpha):
+    """(other, alpha) of add and sub: ``(other, *, alpha=1)``, or PyTorch's old ``(alpha, other)``, a number first
+    (alpha None: not given by keyword, so 1)."""
+    if not rest:
+        return other, 1 if alpha is None else alpha
+    if len(rest) > 1 or not is_scalar(other) or alpha is not None:
+        _refuse(fn, 1 + len(rest), 1, f"alpha goes by keyword: {fn}(other, alpha=2)")
+    return rest[0], other
+
+
+def numbers_pair(fn, other, rest, alpha):
+    """(other, alpha) of subtract and rsub: ``(other, *, alpha=1)``, or ``(other, alpha)`` where both are numbers."""
+    if not rest:
+        return other, 1 if alpha is None else alpha
+    if len(rest) > 1 or not (is_scalar(other) and is_scalar(rest[0])) or alpha is not None:
+        _refuse(fn, 1 + len(rest), 1, f"alpha goes by keyword when other is a tensor: {fn}(other, alpha=2)")
+    return number(fn, "other", other), rest[0]  # (a 0-d tensor is the number it holds there, as in PyTorch)
+
+
+def value_first(fn, tensor1, tensor2, rest, value):
+    """(tensor1, tensor2, value) of addcmul and addcdiv: ``(tensor1, tensor2, *, value=1)``, or PyTorch's old
+    ``(value, tensor1, tensor2)``, a number first."""
+    if not rest:
+        return tensor1, tensor2, 1 if value is None else value
+    if len(rest) > 1 or not is_scalar(tensor1) or value is not None:
+        _refuse(fn, 2 + len(rest), 2, f"value goes by keyword: {fn}(tensor1, tensor2, value=2)")
+    return tensor2, rest[0], tensor1
+
+
+def number(fn, name, value):
+    """A scale (``alpha=``, ``value=``) as the number it is, refused (TypeError) where it is none."""
+    if not is_scalar(value):
+        raise TypeError(f"{fn}(): argument '{name}' must be a number, got {type(value).__name__}"
+                        + (" that requires grad or has dimensions; pass a number" if isinstance(value, Tensor) else ""))
+    return value.item() if isinstance(value, Tensor) else float(value) if isinstance(value, np.bool_) else value
+
+
+def checked_alpha(fn, value, input, other):
+    """``alpha=`` as a number, checked against the dtype of ``input`` ± ``other`` as PyTorch checks it: a float
+    (NumPy's bool is one there) for an integer or bool result, or a bool for a result that is not bool, is refused."""
+    value = number(fn, "alpha", value)
+    if not all(isinstance(x, (Tensor, *NUMBERS)) for x in (input, other)):
+        return value  # (an operand of another type: the op refuses it, naming it)
+    kind = dtypes.result_type(*(x.item() if isinstance(x, np.generic) else x for x in (input, other))).kind
+    if kind in "biu" and isinstance(value, (float, np.floating)):
+        result = "bool" if kind == "b" else "an integer"
+        raise DtypeError(f"{fn}: alpha={value!r} is a float, and the result is {result} (PyTorch does not round it); "
+                         "give an integer alpha, or a floating tensor (x.double())")
+    if kind != "b" and isinstance(value, bool):
+        raise DtypeError(f"{fn}: alpha={value!r} is a bool, which scales only a bool result; give alpha as a number")
+    return bool(value) if kind == "b" else value  # (bools: x + alpha·y is x or (alpha and y), as PyTorch's)
+
+
+# ----------------------------------------------------------------------------- the free forms (torch.add, ...)
+def add(input, other, *rest, alpha=None):
+    """input + alpha·other (``torch.add(x, 2, y)``, the old overload: x + 2·y)."""
+    other, alpha = alpha_first("add", other, rest, alpha)
+    return pointwise.add(input, other, alpha=checked_alpha("add", alpha, input, other))
+
+
+def sub(input, other, *rest, alpha=None):
+    """input − alpha·other (``torch.sub(x, 2, y)``, the old overload: x − 2·y)."""
+    other, alpha = alpha_first("sub", other, rest, alpha)
+    return pointwise.sub(input, other, alpha=checked_alpha("sub", alpha, input, other))
+
+
+def subtract(input, other, *rest, alpha=None):
+    """input − alpha·other (``torch.subtract(x, 2, 3)``: x − 6)."""
+    other, alpha = numbers_pair("subtract", other, rest, alpha)
+    return pointwise.sub(input, other, alpha=checked_alpha("subtract", alpha, input, other))
+
+
+def rsub(input, other, *rest, alpha=None):
+    """other − alpha·input (``torch.rsub(x, 2, 3)``: 2 − 3·x)."""
+    other, alpha = numbers_pair("rsub", other, rest, alpha)
+    alpha = checked_alpha("rsub", alpha, input, other)
+    if isinstance(input, Tensor) and isinstance(other, (Tensor, *NUMBERS)):
+        checks.not_bool(input, other)  # (a difference of bools is refused, as x - y refuses it)
+        dtype = dtypes.result_type(input, other.item() if isinstance(other, np.generic) else other)
+        input = input if input.dtype == dtype else input.to(dtype)  # (one op over both: alpha does not promote)
+    return pointwise.rsub(input, other, alpha=alpha)
+
+
+def _tensors(fn, input, tensor1, tensor2):
+    """addcmul's and addcdiv's operands, which PyTorch takes as tensors only (a number is refused, as it is not for
+    add's other)."""
+    for name, t in (("input", input), ("tensor1", tensor1), ("tensor2", tensor2)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{fn}(): argument '{name}' must be a Tensor, not {type(t).__name__}; wrap a number "
+                            "with minigan.tensor(...)")
+
+
+def _promoted(*tensors):
+    """The tensors in the one dtype PyTorch computes addcmul and addcdiv in, promoting the three at once: the highest
+    category (bool < integer < floating) among them, in the dtype of the tensors of that category that have
+    dimensions, or else of the 0-d ones (float32 · int64 · a 0-d float64 is float32)."""
+    kind = {"b": 0, "i": 1, "u": 1}
+    top = max(kind.get(t.dtype.kind, 2) for t in tensors)
+    for group in ([t for t in tensors if t.ndim], [t for t in tensors if not t.ndim]):
+        same = [t.dtype for t in group if kind.get(t.dtype.kind, 2) == top]
+        if same:
+            dtype = np.result_type(*same)
+            return tuple(t if t.dtype == dtype else t.to(dtype) for t in tensors)
+
+
+def addcmul(input, tensor1, tensor2, *rest, value=None):
+    """input + value·tensor1·tensor2 (``torch.addcmul(x, 2, t1, t2)``, the old overload)."""
+    tensor1, tensor2, value = value_first("addcmul", tensor1, tensor2, rest, value)
+    _tensors("addcmul", input, tensor1, tensor2)
+    if input.dtype.kind == tensor1.dtype.kind == tensor2.dtype.kind == "b":
+        raise DtypeError("addcmul: not provided for bool tensors (nor in PyTorch); convert them first, e.g. x.int()")
+    return pointwise.addcmul(*_promoted(input, tensor1, tensor2), value=number("addcmul", "value", value))
+
+
+def addcdiv(input, tensor1, tensor2, *rest, value=None):
+    """input + value·tensor1/tensor2 (``torch.addcdiv(x, 2, t1, t2)``, the old overload)."""
+    tensor1, tensor2, value = value_first("addcdiv", tensor1, tensor2, rest, value)
+    _tensors("addcdiv", input, tensor1, tensor2)
+    if tensor1.dtype.kind in "biu" and tensor2.dtype.kind in "biu":
+        raise DtypeError("addcdiv: integer division is no longer provided (nor in PyTorch); give a floating tensor1 "
+                         "or tensor2 (tensor1.double()) for true division, or use x + value * (t1 // t2)")
+    return pointwise.addcdiv(*_promoted(input, tensor1, tensor2), value=number("addcdiv", "value", value))

@@ -1,0 +1,121 @@
+"""PyTorch's binding of arguments, overload by overload, against minigan's: what each library does with the same
+positional and keyword arguments (the value, or the class of the refusal).
+
+- The scaled sums: ``add``/``sub`` (and ``add_``, ``sub_``, torch's forms) take ``alpha`` by keyword only, or first
+  by position in PyTorch's deprecated overload ``add(alpha, other)``; ``subtract``/``rsub`` take ``(other, *, alpha)``
+  or ``(Number other, Number alpha)``; ``addcmul``/``addcdiv`` take ``value`` by keyword, or first in the deprecated
+  ``addcmul(value, tensor1, tensor2)``.  An alpha must be a number (a 0-d tensor that does not require grad counts as
+  one): a float alpha for an integer result and a bool alpha for a non-bool one are refused.
+- Positional-only and keyword-only arguments elsewhere: ``is_tensor(obj)``, ``copy_(other)`` required, the
+  ``*_like`` factories' and ``new_*`` methods' ``dtype=``, ``device=``, ``requires_grad=`` by keyword only.
+"""
+
+import itertools
+import random
+import warnings
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+
+def outcome(program, lib):
+    """What ``program(lib)`` gives: ("ran", values as float64, dtype name) or ("raised", exception class)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = program(lib)
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return "raised", type(e), str(e)
+    if isinstance(out, (bool, int, float)):
+        return "ran", out, type(out).__name__
+    return "ran", np.asarray(out.detach().numpy(), dtype=np.float64), str(out.dtype).split(".")[-1]
+
+
+def agree(program):
+    """The difference between the two libraries' outcomes of ``program``, or None where they agree."""
+    ours, theirs = outcome(program, minigan), outcome(program, torch)
+    if ours[0] != theirs[0]:
+        return f"minigan {ours[0]} {ours[1:]} | PyTorch {theirs[0]} {theirs[1:]}"
+    if ours[0] == "raised":
+        builtin = next(c for c in theirs[1].__mro__ if c.__module__ == "builtins")
+        return None if issubclass(ours[1], builtin) else f"minigan {ours[1].__name__}: {ours[2]} | PyTorch " \
+                                                         f"{theirs[1].__name__}: {theirs[2]}"
+    same = ours[2] == theirs[2] and np.shape(ours[1]) == np.shape(theirs[1]) and \
+        np.allclose(ours[1], theirs[1], equal_nan=True)
+    return None if same else f"minigan {ours[1:]} | PyTorch {theirs[1:]}"
+
+
+# What a program passes: tensors are made in each library (``lib``) from the same values.
+def _tensor(lib, kind):
+    values = {"float": [[1.5, -2.0, 0.25], [3.0, 0.5, -1.0]], "int": [[1, -2, 3], [4, 0, -5]],
+              "bool": [[True, False, True], [False, False, True]], "0-d": 2.5, "0-d grad": 1.5, "1-elem": [2.0]}[kind]
+    dtype = {"float": lib.float64, "int": lib.int64, "bool": lib.bool, "0-d grad": lib.float64}.get(kind, lib.float64)
+    return lib.tensor(values, dtype=dtype, requires_grad=kind == "0-d grad")
+
+
+ITEMS = ["float", "int", "bool", "0-d", "0-d grad", "1-elem", 2, 0.5, True, np.float64(1.5), np.int64(3)]
+
+
+def _arg(lib, item):
+    return _tensor(lib, item) if isinstance(item, str) else item
+
+
+def _positionals(most):
+    return [c for n in range(0, most + 1) for c in itertools.product(ITEMS, repeat=n)]
+
+
+SCALED = {  # name: (how many positionals after input to try, the keyword of the scale)
+    "add": (2, "alpha"), "sub": (2, "alpha"), "subtract": (2, "alpha"), "add_": (2, "alpha"), "sub_": (2, "alpha"),
+    "subtract_": (2, "alpha"), "rsub": (2, "alpha"), "addcmul": (3, "value"), "addcdiv": (3, "value"),
+    "addcmul_": (3, "value"), "addcdiv_": (3, "value"),
+}
+SCALES = [None, 2, 0.5, True, np.float32(2.0), "0-d", "0-d grad", "1-elem"]
+
+
+def _cases(name, method, share):
+    """A share of every (receiver, positionals, scale) combination, the same share each run."""
+    most, keyword = SCALED[name]
+    every = [(receiver, args, {} if scale is None else {keyword: scale})
+             for receiver in ("float", "int", "bool") for args in _positionals(most) for scale in SCALES]
+    return every if share == 1 else random.Random(f"{name}{method}").sample(every, int(len(every) * share))
+
+
+def _scaled_program(name, method, receiver, args, kwargs):
+    def program(lib):
+        x = _tensor(lib, receiver)
+        call_args = [_arg(lib, a) for a in args]
+        call_kwargs = {k: _arg(lib, v) for k, v in kwargs.items()}
+        if method:
+            return getattr(x, name)(*call_args, **call_kwargs)
+        return getattr(lib, name)(x, *call_args, **call_kwargs)
+    return program
+
+
+def _integer_result_float_value(receiver, args, kwargs):
+    """An integer or bool addcmul/addcdiv (all its tensors) with a float value, by keyword or first."""
+    value = kwargs.get("value", args[0] if len(args) == 3 else 1)
+    tensors = [receiver] + [a for a in args[len(args) - 2:] if isinstance(a, str)]
+    return all(t in ("int", "bool") for t in tensors) and (isinstance(value, (float, np.floating)) or value == "0-d")
+
+
+@pytest.mark.parametrize("share", [pytest.param(1, marks=pytest.mark.slow, id="all"), pytest.param(0.02, id="2%")])
+@pytest.mark.parametrize("method", [True, False], ids=["method", "torch"])
+@pytest.mark.parametrize("name", sorted(SCALED))
+def test_scaled_sums_bind_their_arguments_as_pytorch(name, method, share):
+    """Combinations of up to two (three for addcmul/addcdiv) positionals and a scale keyword over tensors of three
+    dtypes, numbers, NumPy scalars and 0-d tensors (all of them under ``slow``, a fixed 2% by default): the same
+    value, or a refusal of PyTorch's class."""
+    if not hasattr(torch.Tensor if method else torch, name):
+        pytest.skip(f"PyTorch has no {'Tensor.' if method else 'torch.'}{name}")
+    differ = []
+    for receiver, args, kwargs in _cases(name, method, share):
+        if name.startswith("addc") and _integer_result_float_value(receiver, args, kwargs):
+            continue  # docs/pytorch.md, Dtypes: addcmul of integer tensors with a float value (PyTorch truncates it)
+        found = agree(_scaled_program(name, method, receiver, args, kwargs))
+        if found:
+            differ.append(f"{receiver}.{name}{args} {kwargs}: {found}")
+    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])

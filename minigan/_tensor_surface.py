@@ -222,7 +222,7 @@ def tensor(data, requires_grad=False, dtype=None, device=None, *, pin_memory=Fal
     return t.requires_grad_(True) if requires_grad else t
 
 
-def from_numpy(array) -> Tensor:
+def from_numpy(array, /) -> Tensor:
     """A Tensor that shares memory with ``array`` (as ``torch.from_numpy``): changing one changes the other."""
     if not backend.is_array(array):
         raise TypeError(f"from_numpy: expected a NumPy (or CuPy) array, got {type(array).__name__}")

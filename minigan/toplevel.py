@@ -57,7 +57,7 @@ def get_default_dtype():
     return _dtype.of(backend.DEFAULT_DTYPE)
 
 
-def set_default_dtype(d) -> None:
+def set_default_dtype(d, /) -> None:
     """New floating tensors, layers' parameters and Python floats in arithmetic take dtype ``d``, float32 (the
     default) or float64, as ``torch.set_default_dtype`` (float64 for finite-difference checks, say).  It holds
     for the whole process until set again."""
@@ -255,7 +255,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None,
     return _made(_xp(device).eye(n, m, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
-def is_tensor(obj) -> bool:
+def is_tensor(obj, /) -> bool:  # (obj by position only, as PyTorch's)
     return isinstance(obj, Tensor)
 
 

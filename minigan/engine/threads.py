@@ -61,7 +61,7 @@ def blas_threads():
     return _blas_threads
 
 
-def set_num_threads(n: int) -> None:
+def set_num_threads(n: int, /) -> None:
     """Use ``n`` BLAS threads for minigan's matrix products (default 1), and for NumPy's BLAS in this process.
 
     It sets the process's BLAS pools to ``n`` through threadpoolctl, so NumPy code around minigan's

@@ -10,6 +10,7 @@ positional and keyword arguments (the value, or the class of the refusal).
   ``*_like`` factories' and ``new_*`` methods' ``dtype=``, ``device=``, ``requires_grad=`` by keyword only.
 """
 
+import inspect
 import itertools
 import random
 import warnings
@@ -119,3 +120,53 @@ def test_scaled_sums_bind_their_arguments_as_pytorch(name, method, share):
         if found:
             differ.append(f"{receiver}.{name}{args} {kwargs}: {found}")
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])
+
+
+# ----------------------------------------------------------------------------- positional-only arguments
+def _pytorch_positional_only(name):
+    """The names of ``torch.<name>``'s arguments that PyTorch takes by position only: the ``/`` of a function written
+    in Python (``is_tensor(obj, /)``), or all of them for a C function that takes no keyword arguments."""
+    fn = getattr(torch, name)
+    try:
+        return [p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.POSITIONAL_ONLY]
+    except (TypeError, ValueError):  # written in C: its parser says whether it takes keywords at all
+        try:
+            fn(zzz_probe=None)
+        except TypeError as e:
+            return ["*"] if "takes no keyword arguments" in str(e) else []
+        except Exception:  # noqa: BLE001 - refused for another reason: it takes keywords
+            return []
+        return []
+
+
+def _shared_functions():
+    return sorted(n for n in dir(torch) if not n.startswith("_") and hasattr(minigan, n) and
+                  callable(getattr(torch, n)) and not inspect.isclass(getattr(torch, n)) and
+                  callable(getattr(minigan, n)) and not inspect.isclass(getattr(minigan, n)))
+
+
+def test_what_pytorch_takes_by_position_only_minigan_takes_by_position_only():
+    """Every torch function minigan shares whose arguments PyTorch takes by position only (``is_tensor(obj=x)``,
+    ``from_numpy(array=a)``, ``set_num_threads(n=1)`` are TypeErrors there): minigan refuses them by name too."""
+    differ, checked = [], 0
+    for name in _shared_functions():
+        names = _pytorch_positional_only(name)
+        if not names:
+            continue
+        checked += 1
+        params = inspect.signature(getattr(minigan, name)).parameters.values()
+        by_name = [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and
+                   (names == ["*"] or p.name in names)]
+        if names == ["*"]:
+            by_name = by_name[:1]  # (its first argument: the one a caller would name)
+        differ += [f"{name}({n}=...)" for n in by_name]
+    assert checked >= 3  # (is_tensor, from_numpy, set_num_threads at least: the probe reads PyTorch's parser)
+    assert not differ, f"minigan takes by name what PyTorch takes by position only: {differ}"
+
+
+@pytest.mark.parametrize("program", [
+    lambda t: t.is_tensor(obj=t.ones(2)), lambda t: t.is_tensor(t.ones(2)), lambda t: t.is_tensor(obj=[1]),
+    lambda t: t.from_numpy(array=np.ones(2)), lambda t: t.from_numpy(np.ones(2)),
+], ids=["is_tensor-by-name", "is_tensor", "is_tensor-list-by-name", "from_numpy-by-name", "from_numpy"])
+def test_positional_only_calls_agree(program):
+    assert agree(program) is None, agree(program)

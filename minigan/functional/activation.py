@@ -9,7 +9,7 @@ import warnings
 
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, random
-from minigan.engine.errors import DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
+from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.graph import Node, value
 from minigan.engine.ops import activation
 from minigan.functional._common import _float, _into, _number, _tensor, where
@@ -278,17 +278,31 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     """A differentiable sample from the categorical distribution softmax(logits) (Jang et al. 2017; Maddison et al.
     2017): softmax((logits + g) / tau), g Gumbel noise, nearer a one-hot code the smaller tau.  With ``hard``, the
     one-hot code itself, whose gradient is the soft sample's (the straight-through estimator)."""
-    x = _float(logits, "gumbel_softmax")
-    if isinstance(tau, bool) or not isinstance(tau, (int, float)) or not tau > 0:
-        raise ValueError(f"gumbel_softmax: tau must be a positive number, got {tau!r}")
+    x = logits = _tensor(logits, "gumbel_softmax")
+    tau = _scalar("gumbel_softmax", "tau", tau)  # (any number, as PyTorch's: τ ≤ 0 or NaN gives what the formula gives)
+    if x.numel() and not backend.is_floating(x.dtype):  # (a RuntimeError, as PyTorch's exponential_)
+        raise DomainError(f"gumbel_softmax: the Gumbel noise is drawn in the logits' dtype, which must be floating, "
+                          f"got {x.dtype}; use logits.float()")
+    if not backend.is_floating(x.dtype):  # an empty one: its noise is float32, as PyTorch's log() of it
+        x = x.to(backend.np.dtype("float32"))
     xp = backend.get_array_module(x.array)
     u = random.rand(x.shape, dtype=x.dtype, xp=xp)
     gumbel = -xp.log(-xp.log(u + eps) + eps)  # -log(-log U)
     soft = ((x + Tensor._make(gumbel)) / tau).softmax(dim)
     if not hard:
         return soft
-    one_hot = soft.detach().array == soft.detach().array.max(axis=dim, keepdims=True)  # (ties: measure zero)
-    return Tensor._make(one_hot.astype(x.dtype)) - soft.detach() + soft  # forward: one-hot; backward: soft's
+    if soft.ndim and soft.shape[dim] == 0:  # (dim checked by softmax)
+        raise DimensionError(f"gumbel_softmax: hard=True takes the largest entry along dim {dim}, which is empty "
+                             f"(shape {tuple(soft.shape)}); pass logits with entries along it")
+    if logits.dtype.kind == "b":  # (an empty one: PyTorch's one-hot code, scattered into bool zeros, is refused)
+        raise DomainError("gumbel_softmax: hard=True writes a one-hot code of the logits' dtype, which cannot be bool; "
+                          "use logits.float()")
+    a = soft.detach().array
+    if a.ndim:  # 1 at the first largest entry (NaN counting as largest), as PyTorch's max(dim) and scatter_
+        positions = xp.arange(a.shape[dim]).reshape([-1 if k == dim % a.ndim else 1 for k in range(a.ndim)])
+        a = positions == xp.expand_dims(a.argmax(axis=dim), dim)
+    one_hot = Tensor._make(xp.ones_like(a) if not a.ndim else a.astype(x.dtype))
+    return one_hot - soft.detach() + soft  # forward: one-hot; backward: soft's
 
 
 def softmin(input, dim=None, *, dtype=None):

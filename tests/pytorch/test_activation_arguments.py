@@ -133,3 +133,35 @@ def test_an_activations_numbers_and_dtypes_do_what_pytorchs_do(name, dtype):
         if what:
             found.append(f"{name}({dtype}, {kwargs}): {what}")
     assert not found, "\n".join(found[:12]) + f"\n({len(found)} calls differ)"
+
+
+def _sample_outcome(lib, F, shape, dtype, kwargs):
+    """gumbel_softmax draws noise, so what is compared is its outcome: PyTorch's exception class, or the result's
+    dtype, shape and whether each row sums to 1 (soft) or is one-hot (hard), NaN where PyTorch's is NaN."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            x = lib.tensor(np.linspace(-1, 1, int(np.prod(shape))).reshape(shape).astype(dtype))
+            y = F.gumbel_softmax(x, **kwargs)
+    except Exception as e:  # noqa: BLE001
+        return type(e)
+    v = np.asarray(y.detach().numpy(), dtype=float)
+    exact = v.tolist() if kwargs["tau"] == -INF else None  # (then no noise survives: uniform, or one-hot at the first)
+    return str(y.dtype).split(".")[-1], tuple(y.shape), bool(np.isnan(v).any()), bool(np.isnan(v).all()), exact
+
+
+@pytest.mark.parametrize("shape", [(), (5,), (2, 3), (0, 3), (3, 0)])
+def test_gumbel_softmax_takes_what_pytorchs_takes(shape):
+    found = []
+    for dtype in ("float64", "float32", "int64", "bool"):
+        for tau in (1.0, 0.5, 0.0, -1.0, INF, -INF, NAN, np.float32(2.0), True):
+            for hard in (False, True):
+                for dim in (-1, 0, 1, 2):
+                    kwargs = {"tau": tau, "hard": hard, "dim": dim}
+                    theirs = _sample_outcome(torch, TF, shape, dtype, kwargs)
+                    ours = _sample_outcome(minigan, MF, shape, dtype, kwargs)
+                    same = issubclass(ours, _builtin(theirs)) if isinstance(theirs, type) and isinstance(ours, type) \
+                        else ours == theirs
+                    if not same:
+                        found.append(f"gumbel_softmax({dtype} {shape}, {kwargs}): {ours} vs {theirs}")
+    assert not found, "\n".join(found[:12]) + f"\n({len(found)} calls differ)"

@@ -106,18 +106,20 @@ NEWER_OPTIONS = {"-P": "3.11", "PYTHONSAFEPATH": "3.11", "frozen_modules": "3.11
                  "cpu_count": "3.13", "PYTHON_CPU_COUNT": "3.13"}
 
 
-def _guards(node, child):
-    """Whether ``node`` asks for a newer Python before ``child`` runs: ``child`` is in the body of an `if
-    sys.version_info ...`, of a test skipped by the version (`@pytest.mark.skipif(sys.version_info ...)`) or of
-    a `try` that catches ImportError, AttributeError or NameError."""
+def _guarded(node) -> list:
+    """The children of ``node`` that run only where a newer Python was asked for: all of a test skipped by the
+    version (`@pytest.mark.skipif(sys.version_info ...)`), the body of an `if sys.version_info ...`, and the body
+    of a `try` that catches ImportError, AttributeError or NameError."""
     if isinstance(node, ast.FunctionDef) and any("version_info" in ast.unparse(d) for d in node.decorator_list):
-        return True
-    if isinstance(node, ast.If) and child in node.body and "version_info" in ast.unparse(node.test):
-        return True
-    return isinstance(node, ast.Try) and child in node.body and any(
-        h.type is not None and any(e in ast.unparse(h.type) for e in ("ImportError", "ModuleNotFoundError",
-                                                                    "AttributeError", "NameError"))
-        for h in node.handlers)
+        return list(ast.iter_child_nodes(node))
+    if isinstance(node, ast.If) and "version_info" in ast.unparse(node.test):
+        return node.body
+    if isinstance(node, ast.Try) and any(
+            h.type is not None and any(e in ast.unparse(h.type) for e in ("ImportError", "ModuleNotFoundError",
+                                                                        "AttributeError", "NameError"))
+            for h in node.handlers):
+        return node.body
+    return []
 
 
 def _python(argv):
@@ -135,14 +137,20 @@ def _x_option(argv, element):
 
 def _newer_than_the_floor(tree):
     """[(line, what, the Python that added it)] for what ``tree`` uses that Python 3.10 does not have."""
-    modules = {alias.asname or alias.name.split(".")[0]: alias.name if alias.asname else alias.name.split(".")[0]
-               for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    found, stack = [], [(tree, False)]  # modules: the local name -> the module it stands for (import x as y)
+    # one walk over the tree: each node, and whether a guard above it asks for a newer Python (each node's guard is
+    # read once, not once for each of its children: the scan of every file of the repository is a default test)
+    nodes, stack = [], [(tree, False)]
     while stack:
         node, guarded = stack.pop()
+        nodes.append((node, guarded))
+        inside = _guarded(node)
+        stack += [(child, guarded or child in inside) for child in ast.iter_child_nodes(node)]
+    modules = {alias.asname or alias.name.split(".")[0]: alias.name if alias.asname else alias.name.split(".")[0]
+               for node, _ in nodes if isinstance(node, ast.Import) for alias in node.names}
+    found = []  # modules: the local name -> the module it stands for (import x as y)
+    for node, guarded in nodes:
         if guarded:  # and so is all below it
             continue
-        stack += [(child, _guards(node, child)) for child in ast.iter_child_nodes(node)]
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name in NEWER_MODULES:

@@ -6,11 +6,16 @@ from __future__ import annotations
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.checks import is_integer
-from minigan.engine.errors import DomainError, DtypeError, IndexOutOfRange
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.grad_mode import no_grad
 from minigan.engine.ops import loss as LS
-from minigan.functional._common import _float, where
+from minigan.functional._common import _tensor, where
 from minigan.surface.node_view import shown_as
+
+
+class PaddingIndexError(DomainError, AssertionError):
+    """A padding_idx outside the embedding table: a DomainError (so a ValueError) for minigan, and the AssertionError
+    PyTorch's embedding and Embedding raise for it."""
 
 
 def padding_index(padding_idx, num_embeddings: int, op: str):
@@ -19,10 +24,10 @@ def padding_index(padding_idx, num_embeddings: int, op: str):
         return None
     if not is_integer(padding_idx):
         raise TypeError(f"{op}: padding_idx must be an int or None, got {padding_idx!r}")
-    if not -num_embeddings <= padding_idx < num_embeddings:
-        raise ValueError(f"{op}: padding_idx={padding_idx} is outside the {num_embeddings} embeddings "
-                         f"(expected -{num_embeddings} <= padding_idx < {num_embeddings})")
-    return int(padding_idx) % num_embeddings
+    if padding_idx > 0 and padding_idx >= num_embeddings or padding_idx < 0 and padding_idx < -num_embeddings:
+        raise PaddingIndexError(f"{op}: padding_idx={padding_idx} is outside the {num_embeddings} embeddings "
+                                f"(expected -{num_embeddings} <= padding_idx < {num_embeddings})")
+    return int(padding_idx) % num_embeddings if num_embeddings else 0  # (0: PyTorch checks it against no table)
 
 
 def one_hot(input, num_classes=-1):
@@ -49,6 +54,16 @@ def one_hot(input, num_classes=-1):
     return Tensor._make(xp.eye(num_classes, dtype=backend.np.int64)[y])
 
 
+def _table(weight, idx, what):
+    """The checks of PyTorch's lookup (and of its renormalisation before it): a 2-D weight, int64 or int32 indices."""
+    if weight.ndim != 2:  # (a 0-d one: also an IndexError, as PyTorch's reading of its size 0 raises)
+        error = DimensionError if weight.ndim == 0 else ShapeError
+        raise error(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {tuple(weight.shape)}"
+                    f"{what}")
+    if idx.dtype.name not in ("int64", "int32"):
+        raise DtypeError(f"embedding: indices must be integers (int64 or int32), got dtype {idx.dtype}")
+
+
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
               sparse=False):
     """Rows of ``weight`` (num_embeddings, dim) picked by integer ``indices`` of any shape → (*indices.shape, dim).
@@ -56,37 +71,45 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     The gradient goes through getitem, which adds up the gradients of repeated indices.  As PyTorch's:
     ``padding_idx``: that row gets no gradient; ``max_norm``: the rows picked are first scaled down in place to
     that ``norm_type``-norm where they exceed it; ``scale_grad_by_freq``: each row's gradient is divided by how
-    often it is picked in this call.
+    often it is picked in this call.  A weight of any dtype is looked up (an integer or bool table gives its rows).
+    Checked in PyTorch's order: padding_idx, then max_norm's renormalisation, then the lookup.
     """
-    weight = _float(weight, "embedding", "weight")
+    weight = _tensor(weight, "embedding", "weight")
+    if padding_idx is not None:  # (PyTorch reads weight.size(0) for it first: a 0-d weight is an IndexError there)
+        if weight.ndim == 0:
+            raise DimensionError("embedding: weight must be 2-D (num_embeddings, embedding_dim), got a 0-d tensor")
+        padding_idx = padding_index(padding_idx, weight.shape[0], "embedding")
     idx = input.array if isinstance(input, Tensor) else input
     if isinstance(idx, (list, tuple, int)) or backend.is_numpy_scalar(idx):
         idx = backend.np.asarray(idx)
     if not backend.is_array(idx):
         raise TypeError(f"embedding: indices must be an integer Tensor or array, got {type(input).__name__}")
-    if not backend.is_integer(idx.dtype):
-        raise DtypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
     if backend.device_of(idx) != weight.device.type:
         idx = backend.to_device(idx, weight.device)
-    n = weight.shape[0]
+    n, xp = weight.shape[0] if weight.ndim else 0, backend.get_array_module(idx)
+    if max_norm is not None:
+        _table(weight, idx, " (max_norm renormalises its rows)")
+        rows = xp.unique(idx)
+        if rows.size and (int(rows[0]) < -n or int(rows[-1]) >= n):  # (PyTorch reads the row at an index from
+            bad = int(rows[0]) if int(rows[0]) < -n else int(rows[-1])  # the end, as weight[i], before the lookup)
+            raise IndexOutOfRange(f"embedding: index {bad} is out of range for {n} embeddings")
+        if rows.size and weight.array.dtype.kind != "f":
+            raise DtypeError(f"embedding: max_norm measures rows of floating point, got a {weight.dtype} weight")
+        norms = xp.linalg.norm(weight.array[rows], ord=norm_type, axis=1) if rows.size else rows
+        scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
+        with no_grad():  # scale the picked rows down to max_norm, in place and outside the graph (a write into a
+            weight[rows] = weight.array[rows] * scale[:, None]  # leaf that requires grad: allowed under no_grad)
+    _table(weight, idx, "")
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):
         bad = int(idx.min()) if int(idx.min()) < 0 else int(idx.max())
         raise IndexOutOfRange(f"embedding: index {bad} is out of range for {n} embeddings (expected 0 <= index < {n})")
     if sparse:
         raise NotImplementedError("embedding: sparse=True is not provided (minigan's gradients are dense)")
-    padding_idx = padding_index(padding_idx, n, "embedding")
-    xp = backend.get_array_module(idx)
-    if max_norm is not None:  # scale the picked rows down to max_norm, in place and outside the graph
-        rows = xp.unique(idx)
-        norms = (xp.abs(weight.array[rows]) ** norm_type).sum(1) ** (1 / norm_type)
-        scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
-        with no_grad():  # (a write into a leaf that requires grad: allowed, and counted, under no_grad)
-            weight[rows] = weight.array[rows] * scale[:, None]
     picked = weight[idx]
-    if scale_grad_by_freq:  # the same values, with each row's gradient divided by its count in idx
+    if scale_grad_by_freq and picked.requires_grad:  # the same values, each row's gradient divided by its count
         rows, inverse, counts = xp.unique(idx, return_inverse=True, return_counts=True)
         share = Tensor._make((1.0 / counts[inverse.reshape(idx.shape)]).astype(weight.dtype)[..., None])
         picked = picked * share + picked.detach() * (1 - share)
-    if padding_idx is not None:  # the padding row's value, with no gradient
+    if padding_idx is not None and picked.requires_grad:  # the padding row's value, with no gradient
         picked = where((idx == padding_idx)[..., None], picked.detach(), picked)
     return shown_as(picked, "EmbeddingBackward0")

@@ -10,7 +10,7 @@ import warnings
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, random
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
-from minigan.engine.graph import Node, value
+from minigan.engine.graph import Node, namespace, unbroadcast, value, zeros
 from minigan.engine.ops import activation
 from minigan.functional._common import _float, _into, _number, _tensor, where
 from minigan.surface import operands
@@ -388,11 +388,62 @@ def threshold_(input, threshold, value):
 
 
 def prelu(input, weight):
-    """max(0, x) + weight · min(0, x), weight one value or one per channel (dimension 1)."""
+    """x where x > 0, weight · x elsewhere; weight one value, or one per channel (dimension 1), as PyTorch's."""
     input, weight = _float(input, "prelu"), _float(weight, "prelu", "weight")
     operands.same_dtype("prelu", input, weight, "weight")
+    if weight.numel() != 1:  # (PyTorch's checks, in its order)
+        if input.ndim == 0:
+            raise DomainError(f"prelu: a 0-d input takes one weight, got {weight.numel()}; pass a weight of one value")
+        channels = input.shape[1] if input.ndim >= 2 else 1
+        if weight.numel() != channels:
+            raise DomainError(f"prelu: {weight.numel()} weights for an input of {channels} channels (shape "
+                              f"{tuple(input.shape)}, channels along dim 1); pass one weight or one per channel")
+    if weight.ndim > 1:
+        raise DomainError(f"prelu: the weight must be a scalar or 1-d, got {weight.ndim} dimensions (shape "
+                          f"{tuple(weight.shape)}); pass weight.reshape(-1)")
     shape = (1, -1) + (1,) * (input.ndim - 2) if weight.numel() > 1 else (1,) * input.ndim  # (0-d stays 0-d)
-    return shown_as(input.relu() + weight.reshape(*shape) * input.clamp(max=0.0), "PreluKernelBackward0")
+    return shown_as(_PReLU.apply(input, weight.reshape(*shape)), "PreluKernelBackward0")
+
+
+class _PReLU(Node):
+    """PyTorch's prelu kernel: x where x > 0, w·x elsewhere (w broadcast against x).  Its derivatives are PyTorch's
+    formulas, the first with the mask x > 0, the second (the backward of the backward) with x ≥ 0, as PyTorch's
+    double backward reads it: at x = 0 they differ, as there."""
+
+    def forward(self, x, w):
+        self.save_for_backward(x, w)
+        return backend.get_array_module(x).where(x > 0, x, w * x)
+
+    def backward(self, grad):  # d/dx = 1 where x > 0, else w;  d/dw = 0 where x > 0, else x
+        x, w = self.saved_tensors
+        return _PReLUGradInput.apply(grad, x, w), unbroadcast(_PReLUGradWeight.apply(grad, x), w.shape)
+
+
+class _PReLUGradInput(Node):
+    """grad where x > 0, w·grad elsewhere; differentiated as PyTorch's double backward, with the mask x ≥ 0."""
+
+    def forward(self, grad, x, w):
+        self.save_for_backward(grad, x, w)
+        return backend.get_array_module(x).where(x > 0, grad, w * grad)
+
+    def backward(self, gg):  # d/dgrad = 1 where x ≥ 0, else w;  d/dx = 0;  d/dw = 0 where x ≥ 0, else grad
+        grad, x, w = self.saved_tensors
+        xp, positive = namespace(gg), value(x) >= 0
+        return xp.where(positive, gg, gg * w), zeros(gg), unbroadcast(xp.where(positive, 0, gg * grad), w.shape)
+
+
+class _PReLUGradWeight(Node):
+    """0 where x > 0, x·grad elsewhere (w's gradient, before summing over the broadcast); differentiated as PyTorch's
+    double backward, with the mask x ≥ 0."""
+
+    def forward(self, grad, x):
+        self.save_for_backward(grad, x)
+        return backend.get_array_module(x).where(x > 0, 0, x * grad)
+
+    def backward(self, gg):  # d/dgrad = 0 where x ≥ 0, else x;  d/dx = 0 where x ≥ 0, else grad
+        grad, x = self.saved_tensors
+        xp, positive = namespace(gg), value(x) >= 0
+        return xp.where(positive, 0, gg * x), xp.where(positive, 0, gg * grad)
 
 
 def glu(input, dim=-1):

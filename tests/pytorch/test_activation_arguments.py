@@ -165,3 +165,40 @@ def test_gumbel_softmax_takes_what_pytorchs_takes(shape):
                     if not same:
                         found.append(f"gumbel_softmax({dtype} {shape}, {kwargs}): {ours} vs {theirs}")
     assert not found, "\n".join(found[:12]) + f"\n({len(found)} calls differ)"
+
+
+PRELU_INPUTS = [(), (5,), (2, 3), (1, 3), (3, 1), (2, 3, 4), (0, 3)]
+PRELU_WEIGHTS = [(), (1,), (3,), (4,), (1, 1), (3, 1), (1, 3)]
+
+
+def _prelu_record(lib, x_shape, w_shape):
+    """prelu's outcome: PyTorch's exception class, or the value and the gradients of x and the weight to second
+    order (x holds exact zeros, where the first derivative's mask x > 0 and the second's x ≥ 0 differ)."""
+    rng = np.random.default_rng(len(x_shape) * 10 + len(w_shape))
+    xv = rng.choice([-1.5, -0.5, 0.0, 0.75, 2.0], size=x_shape)
+    wv = rng.uniform(-0.5, 0.8, size=w_shape)
+    try:
+        x, w = lib.tensor(xv, requires_grad=True), lib.tensor(wv, requires_grad=True)
+        y = MF.prelu(x, w) if lib is minigan else TF.prelu(x, w)
+        weights = lib.tensor(rng.uniform(0.5, 1.5, size=x_shape))
+        gx, gw = lib.autograd.grad((y * weights).sum(), (x, w), create_graph=True)
+        second = lib.autograd.grad((gx * weights).sum() + (gw * 1.7).sum(), (x, w), allow_unused=True)
+    except Exception as e:  # noqa: BLE001
+        return type(e)
+    return [np.asarray(t.detach().numpy()) if t is not None else None for t in (y, gx, gw) + tuple(second)]
+
+
+def test_prelu_checks_its_weight_and_differentiates_to_second_order_as_pytorchs():
+    found = []
+    for x_shape in PRELU_INPUTS:
+        for w_shape in PRELU_WEIGHTS:
+            theirs, ours = _prelu_record(torch, x_shape, w_shape), _prelu_record(minigan, x_shape, w_shape)
+            if isinstance(theirs, type) or isinstance(ours, type):
+                same = isinstance(theirs, type) and isinstance(ours, type) and issubclass(ours, _builtin(theirs))
+            else:
+                same = all((a is None and (b is None or not b.any())) or (b is None and not a.any()) or
+                           (a is not None and b is not None and np.allclose(a, b, rtol=1e-10, atol=1e-12))
+                           for a, b in zip(ours, theirs))
+            if not same:
+                found.append(f"prelu(x {x_shape}, weight {w_shape}): {ours} vs {theirs}")
+    assert not found, "\n".join(found[:8]) + f"\n({len(found)} differ)"

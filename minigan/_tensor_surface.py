@@ -155,6 +155,11 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         other, alpha = scaled.alpha_first("sub_", other, rest, alpha)
         return super().sub_(checks.not_bool(self, other), scaled.checked_alpha("sub_", alpha, self, other))
 
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        if axis is None and keepdims is None:  # PyTorch's spelling, PyTorch's door: a floating mean (NumPy's spelling
+            reductions.floating_mean("mean", self, dtype)  # keeps NumPy's meaning: an integer mean is float64)
+        return super().mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
     def mm(self, mat2):
         return self.matmul(mat2)
 

@@ -64,8 +64,30 @@ def _as_float(x, fn) -> Tensor:
     return _t(x, fn)._as_float()
 
 
+# The pointwise ops whose PyTorch CPU kernel does not take every dtype: op -> (the dtype kinds it refuses, the
+# kernel's name in PyTorch's error).  One table, read by one door (``kernel``), so that a learner meets PyTorch's
+# refusal (NotImplementedError: "floor_vml_cpu" not implemented for 'Bool') wherever PyTorch has no kernel.
+NO_KERNEL = {
+    "floor": ("b", "floor_vml_cpu"), "ceil": ("b", "ceil_vml_cpu"), "trunc": ("b", "trunc_vml_cpu"),
+    "round": ("b", "round_vml_cpu"), "round(decimals=)": ("biu", "round_cpu"),  # (integers round to themselves)
+    "logaddexp": ("biu", "logaddexp_cpu"),  # (of the promoted dtype: an integer with a float operand is fine)
+    "bitwise_left_shift": ("b", "lshift_cpu"), "bitwise_right_shift": ("b", "rshift_cpu"),
+}
+_TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long"}
+
+
+def kernel(op, x):
+    """``x`` (a tensor or an array), if PyTorch has a kernel of ``op`` for its dtype (NO_KERNEL); else
+    NotImplementedError (DtypeError), as PyTorch's, checked before the entries are read (an empty tensor too)."""
+    (kinds, name), dtype = NO_KERNEL[op], backend.np.dtype(x.dtype).name
+    if x.dtype.kind in kinds:
+        raise DtypeError(f"{op}: not provided for {dtype} tensors, as in PyTorch (\"{name}\" not implemented for "
+                         f"'{_TORCH_NAMES[dtype]}'); convert with .float()")
+    return x
+
+
 def _rounding(op, input, fn, **params):
-    x = _t(input, fn)
+    x = kernel(fn if not params.get("decimals") else "round(decimals=)", _t(input, fn))
     return x.clone() if not backend.is_floating(x.dtype) else op.apply(x, **params)  # integers are already whole
 
 
@@ -201,6 +223,8 @@ def _bitwise(fn, input, other, name, reflected=False):
         raise DtypeError(f"{name}: needs integer or bool operands, got {kinds[0]} and {kinds[1]} (PyTorch refuses "
                         "floating ones too)")
     a, b = (t.array for t in x._pair(other, name, reflected))
+    if name in NO_KERNEL:  # (the shifts of bools)
+        kernel(name, a)
     return Tensor._make(backend.pointwise_layout(getattr(backend.get_array_module(a), fn)(a, b), a, b))
 
 
@@ -308,7 +332,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 def logaddexp(input, other):
     """log(eᵃ + eᵇ) without overflow; its gradient is PyTorch's formula 1/(1 + e^(b − a)), so a second order
     (and the NaN where an input is infinite) is PyTorch's too."""
-    return shown_as(U.LogAddExp.apply(*_pair(input, other, "logaddexp")), "LogaddexpBackward0")
+    a, b = _promoted(input, other, "logaddexp")
+    return shown_as(U.LogAddExp.apply(kernel("logaddexp", a), b), "LogaddexpBackward0")  # (floating: no kernel else)
 
 
 def xlogy(input, other):

@@ -121,11 +121,21 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     return out if dtype is None else out.to(dtype)  # (a sum of bools or ints is int64: the dtype asked for, as sum's)
 
 
+def floating_mean(fn, x, dtype) -> None:
+    """The door of mean and nanmean: a mean is floating, in ``dtype=`` or else in the input's dtype; PyTorch cannot
+    infer one for an integer or bool mean and raises (RuntimeError), as this does (DtypeError)."""
+    out, given = backend.np.dtype(x.dtype if dtype is None else dtype), "the input" if dtype is None else "dtype="
+    if out.kind != "f":
+        raise DtypeError(f"{fn}: could not infer a floating dtype for the mean from {given} ({out.name}), as in "
+                         "PyTorch; pass dtype=minigan.float32, or convert with .float() first")
+
+
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean of the entries that are not NaN (NaN where there are none)."""
     x = _t(input, "nanmean")
     if x.dtype.kind != "f":  # (the input's own dtype, before dtype= converts it: PyTorch's check)
         raise DtypeError(f"nanmean: input must be floating point, got {x.dtype}")
+    floating_mean("nanmean", x, dtype)
     x = x if dtype is None else x.to(dtype)
     count = Tensor._make((x.array == x.array).astype(x.dtype))
     total = nansum(x, dim, keepdim)

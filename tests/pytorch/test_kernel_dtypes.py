@@ -1,0 +1,98 @@
+"""The dtypes PyTorch's kernels refuse, against PyTorch, over every dtype an input can have: where PyTorch's CPU kernel
+is "not implemented for 'Bool'" (or 'Long', 'Int', 'Byte'), minigan refuses with its class (NotImplementedError),
+and where PyTorch runs, minigan gives its values and dtype.  The families: the pointwise ops of one table
+(minigan/surface/pointwise.py, NO_KERNEL: rounding of bools, round(decimals=) of integers, logaddexp of integers
+and bools, the bit shifts of bools), and mean/nanmean, which cannot infer a floating result's dtype from an
+integer or bool input or dtype= (RuntimeError).
+
+(Its torch-free tests: tests/library/test_kernel_dtypes.py.)"""
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float32", "float64"]
+VALUES = np.array([[3.0, -1.0, 0.0, 2.5], [1.0, 5.0, -4.0, 0.5]])
+
+
+def _tensor(lib, dtype, shift=0.0):
+    if dtype == "bool":
+        return lib.tensor(VALUES + shift > 0.7)
+    v = np.abs(VALUES + shift) if dtype == "uint8" else VALUES + shift
+    return lib.tensor(v if dtype.startswith("float") else np.trunc(v).astype(np.int64), dtype=getattr(lib, dtype))
+
+
+def _outcome(lib, call):
+    try:
+        with np.errstate(all="ignore"):
+            out = call(lib)
+    except Exception as e:  # noqa: BLE001 - the refusal is what is compared
+        return e
+    return out
+
+
+def _same(call):
+    theirs, ours = _outcome(torch, call), _outcome(minigan, call)
+    if isinstance(theirs, Exception):
+        builtin = next(t for t in type(theirs).__mro__ if t.__module__ == "builtins")
+        assert isinstance(ours, builtin), f"PyTorch {type(theirs).__name__}: {theirs} | minigan: {ours!r}"
+        assert "\n" not in str(ours)
+        return
+    assert not isinstance(ours, Exception), f"PyTorch ran; minigan {type(ours).__name__}: {ours}"
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+    np.testing.assert_allclose(ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64), rtol=1e-6)
+
+
+UNARY = {
+    "floor": lambda L, x: L.floor(x), "x.floor()": lambda L, x: x.floor(), "x.floor_()": lambda L, x: x.floor_(),
+    "ceil": lambda L, x: L.ceil(x), "x.ceil_()": lambda L, x: x.ceil_(),
+    "trunc": lambda L, x: L.trunc(x), "x.fix()": lambda L, x: x.fix(), "x.trunc_()": lambda L, x: x.trunc_(),
+    "round": lambda L, x: L.round(x), "x.round_()": lambda L, x: x.round_(),
+    "round(decimals=2)": lambda L, x: L.round(x, decimals=2), "x.round(decimals=-1)": lambda L, x: x.round(decimals=-1),
+    "x.round_(decimals=1)": lambda L, x: x.round_(decimals=1),
+}
+BINARY = {
+    "logaddexp": lambda L, a, b: L.logaddexp(a, b), "x.logaddexp(y)": lambda L, a, b: a.logaddexp(b),
+    "bitwise_left_shift": lambda L, a, b: L.bitwise_left_shift(a, b),
+    "x.bitwise_right_shift(y)": lambda L, a, b: a.bitwise_right_shift(b),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", list(UNARY))
+def test_a_pointwise_op_refuses_the_dtypes_pytorchs_kernel_refuses(name, dtype):
+    _same(lambda L: UNARY[name](L, _tensor(L, dtype)))
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int64"])
+@pytest.mark.parametrize("name", ["round(decimals=2)", "x.round_(decimals=1)", "floor"])
+def test_an_empty_tensor_is_refused_too(name, dtype):  # (PyTorch checks the dtype before it looks at the entries)
+    _same(lambda L: UNARY[name](L, _tensor(L, dtype)[:0]))
+
+
+@pytest.mark.parametrize("other", ["bool", "int64", "int32", "float32", "float64"])
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int32", "int64", "float64"])
+@pytest.mark.parametrize("name", list(BINARY))
+def test_a_binary_op_refuses_the_promoted_dtypes_pytorchs_kernel_refuses(name, dtype, other):
+    _same(lambda L: BINARY[name](L, _tensor(L, dtype), _tensor(L, other, 0.5)))
+
+
+MEANS = {
+    "mean(x)": lambda L, x, kw: L.mean(x, **kw), "x.mean()": lambda L, x, kw: x.mean(**kw),
+    "x.mean(1)": lambda L, x, kw: x.mean(1, **kw),
+    "mean(x, (0, 1), keepdim)": lambda L, x, kw: L.mean(x, (0, 1), True, **kw),
+    "nanmean(x)": lambda L, x, kw: L.nanmean(x, **kw), "x.nanmean(0)": lambda L, x, kw: x.nanmean(0, **kw),
+}
+
+
+@pytest.mark.parametrize("dtype_arg", [None, "float64", "float32", "int64", "bool"])
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int32", "int64", "float32", "float64"])
+@pytest.mark.parametrize("name", list(MEANS))
+def test_mean_needs_a_floating_dtype_as_pytorchs(name, dtype, dtype_arg):
+    def call(L):
+        kw = {} if dtype_arg is None else {"dtype": getattr(L, dtype_arg)}
+        return MEANS[name](L, _tensor(L, dtype), kw)
+    _same(call)

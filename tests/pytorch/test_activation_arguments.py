@@ -202,3 +202,24 @@ def test_prelu_checks_its_weight_and_differentiates_to_second_order_as_pytorchs(
             if not same:
                 found.append(f"prelu(x {x_shape}, weight {w_shape}): {ours} vs {theirs}")
     assert not found, "\n".join(found[:8]) + f"\n({len(found)} differ)"
+
+
+def test_glu_halves_what_pytorchs_halves_and_refuses_the_rest():
+    found = []
+    for shape in [(), (4,), (3,), (2, 4), (4, 3), (0, 4), (2, 0), (2, 2, 6)]:
+        for dim in (-1, 0, 1, 2, -3, 3):
+            for dtype in ("float64", "int64"):
+                record = {}
+                for lib, F in ((torch, TF), (minigan, MF)):
+                    try:
+                        x = lib.tensor(np.linspace(-2, 2, int(np.prod(shape))).reshape(shape).astype(dtype))
+                        record[lib] = np.asarray(F.glu(x, dim).numpy())
+                    except Exception as e:  # noqa: BLE001
+                        record[lib] = type(e)
+                theirs, ours = record[torch], record[minigan]
+                same = issubclass(ours, _builtin(theirs)) if isinstance(theirs, type) and isinstance(ours, type) \
+                    else not isinstance(theirs, type) and not isinstance(ours, type) and theirs.shape == ours.shape \
+                    and np.allclose(theirs, ours, rtol=1e-12)
+                if not same:
+                    found.append(f"glu({dtype} {shape}, dim={dim}): {ours} vs {theirs}")
+    assert not found, "\n".join(found[:10]) + f"\n({len(found)} differ)"

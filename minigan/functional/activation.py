@@ -448,13 +448,14 @@ class _PReLUGradWeight(Node):
 
 def glu(input, dim=-1):
     """Gated linear unit (Dauphin et al. 2017): a·σ(b), with a and b the two halves of x along ``dim``."""
-    input = _float(input, "glu")
+    input = _tensor(input, "glu")  # (its shape checked first, its dtype last, as PyTorch's)
     if input.ndim == 0:
         raise ShapeError("glu: a 0-d input has no dimension to halve; pass a tensor of at least one dimension")
     dim = checks.normalize_axis(dim, input.ndim, "glu", single=True)
     n = input.shape[dim]
     if n % 2:
         raise ShapeError(f"glu: dimension {dim} of shape {tuple(input.shape)} has odd size {n}; it is halved")
+    input = _float(input, "glu")
     before = (slice(None),) * dim
     a, b = input[before + (slice(0, n // 2),)], input[before + (slice(n // 2, n),)]
     return shown_as(a * b.sigmoid(), "GluBackward0")

@@ -217,7 +217,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)
 
 
-def tensor(data, requires_grad=False, dtype=None, device=None, *, pin_memory=False) -> Tensor:
+def tensor(data, *, requires_grad=False, dtype=None, device=None, pin_memory=False) -> Tensor:
     """A new tensor holding a *copy* of ``data`` (as ``torch.tensor``): an array keeps its dtype; Python
     numbers and lists become bool, int64 or float32 by what they hold (``tensor([1, 2])`` is int64,
     ``tensor([1.0, 2])`` float32).  ``from_numpy(array)`` shares the array instead."""

@@ -130,22 +130,23 @@ def empty(*shape, size=None, dtype=None, layout=None, device=None, requires_grad
 full = factory_out(creation.full)
 
 
-def zeros_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
+def zeros_like(input, *, requires_grad=False, dtype=None, device=None, layout=None, memory_format=None) -> Tensor:
     x = _like(input, "zeros_like", layout, memory_format)
     return _made(_like_array(x, device, dtype, 0), requires_grad)
 
 
-def ones_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
+def ones_like(input, *, requires_grad=False, dtype=None, device=None, layout=None, memory_format=None) -> Tensor:
     x = _like(input, "ones_like", layout, memory_format)
     return _made(_like_array(x, device, dtype, 1), requires_grad)
 
 
-def empty_like(input, requires_grad=False, dtype=None, device=None, *, layout=None, memory_format=None) -> Tensor:
+def empty_like(input, *, requires_grad=False, dtype=None, device=None, layout=None, memory_format=None) -> Tensor:
     """Zeros shaped as ``input`` (PyTorch leaves the memory uninitialised; zeros are the safe choice)."""
-    return zeros_like(_like(input, "empty_like", layout, memory_format), requires_grad, dtype, device)
+    return zeros_like(_like(input, "empty_like", layout, memory_format), requires_grad=requires_grad, dtype=dtype,
+                      device=device)
 
 
-def full_like(input, fill_value, requires_grad=False, dtype=None, device=None, *, layout=None,
+def full_like(input, fill_value, *, requires_grad=False, dtype=None, device=None, layout=None,
               memory_format=None) -> Tensor:
     x = _like(input, "full_like", layout, memory_format)
     if not (checks.is_number(fill_value) or isinstance(fill_value, bool) or
@@ -155,7 +156,7 @@ def full_like(input, fill_value, requires_grad=False, dtype=None, device=None, *
     return _made(_like_array(x, device, dtype, fill), requires_grad)
 
 
-def randn_like(input, requires_grad=False, dtype=None, device=None, *, generator=None, layout=None,
+def randn_like(input, *, requires_grad=False, dtype=None, device=None, generator=None, layout=None,
                memory_format=None, pin_memory=False) -> Tensor:
     x = _like(input, "randn_like", layout, memory_format)
     creation.only_defaults("randn_like", pin_memory=pin_memory)
@@ -163,7 +164,7 @@ def randn_like(input, requires_grad=False, dtype=None, device=None, *, generator
     return _made(_like_array(x, device, dtype, drawn), requires_grad)
 
 
-def rand_like(input, requires_grad=False, dtype=None, device=None, *, generator=None, layout=None,
+def rand_like(input, *, requires_grad=False, dtype=None, device=None, generator=None, layout=None,
               memory_format=None, pin_memory=False) -> Tensor:
     x = _like(input, "rand_like", layout, memory_format)
     creation.only_defaults("rand_like", pin_memory=pin_memory)
@@ -482,7 +483,7 @@ clamp_min = with_out(pointwise.clamp_min)
 clamp_max = with_out(pointwise.clamp_max)
 
 
-def as_tensor(data, dtype=None, device=None) -> Tensor:
+def as_tensor(data, *, dtype=None, device=None) -> Tensor:
     """A Tensor of ``data``: a Tensor of that dtype and device is returned as is; a NumPy array of a supported dtype
     shares its memory (as ``from_numpy``) when no conversion is asked; anything else is copied."""
     if isinstance(data, Tensor):
@@ -496,7 +497,7 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> Tensor:
     """``as_tensor`` (memory shared where it can be), or a copy when ``copy=True``; ``copy=False`` refuses where a
     copy is needed (as PyTorch's)."""
-    out = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype, device)
+    out = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype=dtype, device=device)
     if copy is False and backend.is_array(obj) and out.array is not obj:
         raise ValueError("asarray: copy=False, but the data must be copied to give this dtype or device")
     return out.requires_grad_(True) if requires_grad else out

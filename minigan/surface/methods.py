@@ -605,12 +605,12 @@ class TensorMath:
         return creation.ones(*sizes, size=size, dtype=dtype or self.dtype, device=device or self.device,
                        requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
-    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, layout=None,
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
                  pin_memory=False):
         return creation.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
                        requires_grad=requires_grad, layout=layout, pin_memory=pin_memory)
 
-    def new_tensor(self, data, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
         creation.only_defaults("new_tensor", layout, pin_memory)
         t = self._make(checks.to_array(getattr(data, "array", data), dtype or self.dtype, device or self.device,
                                        infer=True))

@@ -170,3 +170,34 @@ def test_what_pytorch_takes_by_position_only_minigan_takes_by_position_only():
 ], ids=["is_tensor-by-name", "is_tensor", "is_tensor-list-by-name", "from_numpy-by-name", "from_numpy"])
 def test_positional_only_calls_agree(program):
     assert agree(program) is None, agree(program)
+
+
+# ----------------------------------------------------------------------------- keyword-only arguments of the factories
+FACTORIES = {  # a call with its required arguments only, for each library
+    "zeros_like": lambda t: (t.zeros_like, (t.ones(2, 3),)), "ones_like": lambda t: (t.ones_like, (t.ones(2, 3),)),
+    "empty_like": lambda t: (t.empty_like, (t.ones(2, 3),)), "rand_like": lambda t: (t.rand_like, (t.ones(2, 3),)),
+    "randn_like": lambda t: (t.randn_like, (t.ones(2, 3),)), "full_like": lambda t: (t.full_like, (t.ones(2, 3), 7)),
+    "tensor": lambda t: (t.tensor, ([1.0, 2.0],)), "as_tensor": lambda t: (t.as_tensor, ([1.0, 2.0],)),
+    "Tensor.new_full": lambda t: (t.ones(2).new_full, ((2, 3), 7)),
+    "Tensor.new_tensor": lambda t: (t.ones(2).new_tensor, ([1.0, 2.0],)),
+}
+
+
+@pytest.mark.parametrize("keyword", ["dtype", "requires_grad", "device"])
+@pytest.mark.parametrize("by_name", [True, False], ids=["by-name", "by-position"])
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_factories_take_dtype_device_and_requires_grad_by_keyword_only(name, by_name, keyword):
+    """PyTorch's factories take ``dtype=``, ``device=`` and ``requires_grad=`` by keyword only: ``zeros_like(x,
+    torch.float64)`` and ``tensor(data, True)`` are TypeErrors there, so a value given by position is never read
+    as another argument.  By name they agree (the shape, dtype and requires_grad; random and uninitialised values
+    aside)."""
+    def program(lib):
+        fn, args = FACTORIES[name](lib)
+        value = {"dtype": lib.float64, "requires_grad": True, "device": "cpu"}[keyword]
+        out = fn(*args, **{keyword: value}) if by_name else fn(*args, value)
+        return out.detach().zero_() if "rand" in name or "empty" in name else out  # (values not compared)
+
+    found = agree(program)
+    assert found is None, found
+    if by_name and outcome(program, torch)[0] == "ran":
+        assert program(minigan).requires_grad == program(torch).requires_grad

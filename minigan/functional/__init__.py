@@ -13,7 +13,7 @@ The functions live by topic, each module on its own, and are all handed on here 
 * ``linear.py``: linear and scaled_dot_product_attention;
 * ``sparse.py``: embedding and one_hot;
 * ``distance.py``: cosine_similarity and pairwise_distance;
-* ``loss.py``: every loss;
+* ``loss.py``: every loss; ``loss_doors.py``: PyTorch's rules at each loss's door, one table;
 * ``vision.py``: pad, interpolate and upsample, pixel_shuffle;
 * ``_common.py``: what they share (reading an argument as a tensor, its dtype), and where.
 """

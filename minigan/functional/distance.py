@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.functional._common import _floats
+from minigan.functional._common import _floats, _tensor
+from minigan.functional.loss_doors import check
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
@@ -18,6 +19,9 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
-    """‖x1 − x2 + eps‖_p along the last dimension."""
-    x1, x2 = _floats("pairwise_distance", (x1, "x1"), (x2, "x2"), integers=True)
-    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
+    """‖x1 − x2 + eps‖_p along the last dimension, as PyTorch composes it: the difference in the operands' promoted
+    dtype (integers give float32, through eps), and any p its norm takes (0 counts the nonzero entries, −∞ takes the
+    smallest |entry|, ∞ the largest)."""
+    check("pairwise_distance", x1=x1, x2=x2)
+    x1, x2 = _tensor(x1, "pairwise_distance", "x1"), _tensor(x2, "pairwise_distance", "x2")
+    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)  # (at::norm, as PyTorch's)

@@ -4,15 +4,17 @@ embedding losses, the Gaussian and Poisson NLLs; PyTorch's reductions, legacy ``
 
 from __future__ import annotations
 
+import math
 import warnings
 
 from minigan._tensor_surface import Tensor
-from minigan.engine import backend, checks
-from minigan.engine.errors import DomainError, IndexOutOfRange, ShapeError
+from minigan.engine import backend, checks, dtypes
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.ops import loss as LS
 from minigan.functional._common import _float, _floats, _number, _tensor, where
 from minigan.functional.activation import logsigmoid
 from minigan.functional.distance import pairwise_distance
+from minigan.functional.loss_doors import check, refused_at_backward
 from minigan.surface import pointwise as surface_pointwise
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import laid_out
@@ -45,7 +47,7 @@ def _labels(labels, op, like: Tensor):
     if backend.device_of(labels) != like.device.type:
         labels = backend.to_device(labels, like.device)
     if not backend.is_integer(labels.dtype):
-        raise TypeError(f"{op}: labels must be integers, got dtype {labels.dtype}")
+        raise DtypeError(f"{op}: labels must be integers, got dtype {labels.dtype}")
     return labels
 
 
@@ -81,10 +83,14 @@ def _weight(weight, op, like, name="weight"):
     return weight.to(like.dtype)
 
 
-def _class_weight(weight, op, input):
-    """A per-class weight: one entry for each of input's classes (dimension 1), as PyTorch checks it."""
+def _class_weight(weight, op, input, same_dtype=True):
+    """A per-class weight: one entry for each of input's classes (dimension 1), as PyTorch checks it; in the input's
+    dtype where PyTorch's kernel takes it (class-index targets, ``same_dtype``)."""
+    if same_dtype and isinstance(weight, Tensor) and weight.dtype != input.dtype:
+        raise DtypeError(f"{op}: weight is {weight.dtype} but input is {input.dtype}; expected one dtype (convert the "
+                         f"weight with weight.to({input.dtype}))")
     weight = _weight(weight, op, input)
-    if weight is not None and weight.numel() != input.shape[1]:
+    if weight is not None and (weight.ndim != 1 or weight.numel() != input.shape[1]):
         raise ShapeError(f"{op}: weight must have one entry for each of the {input.shape[1]} classes, got shape "
                          f"{tuple(weight.shape)}")
     return weight
@@ -100,14 +106,30 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     LS.check_same_shape(op, _tensor(input, op, "logits"), _tensor(target, op, "target"))  # (sizes first: PyTorch's
     input, target = _float(input, op, "logits"), _float(target, op, "target")  # ValueError, before the dtypes)
     LS.check_reduction(op, reduction)
+    check(op, weight=weight, pos_weight=pos_weight)
+    dtype = target.dtype  # (PyTorch writes the loss into 1 − target: its dtype, and its shape)
     weight, pos_weight = _weight(weight, op, input), _weight(pos_weight, op, input, "pos_weight")
+    _into_shape(op, input.shape, weight=weight, pos_weight=pos_weight)
     if weight is None and pos_weight is None:
-        return LS.BCEWithLogits.apply(input, target, reduction=reduction)
+        return _in_dtype(LS.BCEWithLogits.apply(input, target, reduction=reduction), dtype)
     if pos_weight is None:
         loss = LS.BCEWithLogits.apply(input, target, reduction="none")
     else:
         loss = (1 - target) * input + ((pos_weight - 1) * target + 1) * (-input).softplus()
-    return LS.apply_reduction(loss if weight is None else loss * weight, reduction)
+    return _in_dtype(LS.apply_reduction(loss if weight is None else loss * weight, reduction), dtype)
+
+
+def _into_shape(op, shape, **operands):
+    """PyTorch multiplies these into the loss in place (``loss.mul_(weight)``): each must broadcast to the loss's
+    ``shape`` without growing it."""
+    for name, t in operands.items():
+        if t is not None and backend.broadcast_shapes(tuple(shape), tuple(t.shape)) != shape:
+            raise ShapeError(f"{op}: {name} of shape {tuple(t.shape)} does not broadcast to the loss's shape "
+                             f"{tuple(shape)}; give it that shape or one that broadcasts to it")
+
+
+def _in_dtype(loss, dtype):
+    return loss if loss.dtype == dtype else loss.to(dtype)
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -118,8 +140,13 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     LS.check_same_shape(op, _tensor(input, op), _tensor(target, op, "target"))  # (sizes first, as PyTorch's)
     input, target = _float(input, op, "input"), _float(target, op, "target")
     LS.check_reduction(op, reduction)
+    check(op, weight=weight)
+    if input.dtype != target.dtype:  # (PyTorch's kernel takes one dtype)
+        raise DtypeError(f"{op}: input is {input.dtype} but target is {target.dtype}; expected one dtype (convert the "
+                         f"target with target.to({input.dtype}))")
     LS.check_probabilities(op, input.array)
     weight = _weight(weight, op, input)
+    _into_shape(op, input.shape, weight=weight)
     if weight is None:
         return LS.BCE.apply(input, target, reduction=reduction)
     return LS.apply_reduction(LS.BCE.apply(input, target, reduction="none") * weight, reduction)
@@ -138,11 +165,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if input.ndim != 2:  # per position (or one sample): the same loss over a batch of rows (M, C)
         return _per_position(cross_entropy, op, input, target, reduction, weight=weight, ignore_index=ignore_index,
                              label_smoothing=label_smoothing)
-    if not checks.is_number(label_smoothing) or not 0 <= label_smoothing <= 1:
-        raise DomainError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
-    label_smoothing = float(label_smoothing)
-    weight = _class_weight(weight, op, input)
+    if not checks.is_number(label_smoothing) or label_smoothing > 1:
+        raise DomainError(f"{op}: label_smoothing must be in [0, 1] (one ≤ 0 is none, as PyTorch takes it), got "
+                          f"{label_smoothing!r}")
+    label_smoothing = float(label_smoothing) if label_smoothing > 0 else 0.0  # (≤ 0 or NaN: none, as PyTorch's)
+    check(op, weight=weight)
     soft = isinstance(target, Tensor) and target.dtype.kind == "f"  # class probabilities, not target
+    weight = _class_weight(weight, op, input, same_dtype=not soft)
     if not soft and weight is None and not label_smoothing:
         y = _labels(target, op, input)
         if not bool((y == ignore_index).any()):  # the fused op, when no label is ignored
@@ -180,8 +209,8 @@ def _per_position(loss_fn, op, scores, labels, reduction, **options):
         else:
             y = _labels(labels, op, scores)
             if y.ndim != 0:
-                raise ShapeError(f"{op}: the scores of one sample, shape {tuple(scores.shape)}, take one label (a 0-d "
-                                 f"tensor), got labels of shape {tuple(y.shape)}")
+                raise DimensionError(f"{op}: the scores of one sample, shape {tuple(scores.shape)}, take one label "
+                                     f"(a 0-d tensor), got labels of shape {tuple(y.shape)}")
             labels = y.reshape(1)
     elif scores.ndim > 2:
         rows, shape = scores.movedim(1, -1).reshape(-1, scores.shape[1]), (scores.shape[0],) + scores.shape[2:]
@@ -195,7 +224,8 @@ def _per_position(loss_fn, op, scores, labels, reduction, **options):
                                  f"{tuple(y.shape)}")
             labels = y.reshape(-1)
     else:
-        raise ShapeError(f"{op}: expected input of shape (N, C), (N, C, d1, ...) or (C,), got {tuple(scores.shape)}")
+        raise DimensionError(f"{op}: expected input of shape (N, C), (N, C, d1, ...) or (C,), got "
+                             f"{tuple(scores.shape)}")
     loss = loss_fn(rows, labels, reduction=reduction, **options)
     return loss.reshape(shape) if reduction == "none" else loss
 
@@ -232,22 +262,36 @@ def _broadcast_pair(op, x, y):
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _legacy_reduction("mse_loss", reduction, size_average, reduce)
+    if weight is not None:
+        return _weighted("mse_loss", lambda: _difference("mse_loss(weight=...)", input, target) ** 2, input, target,
+                         weight, reduction)
     input = _float_beside(input, target, "mse_loss")
-    shape = input.shape
     input, target = _broadcast_pair("mse_loss", input, _regression_target(target, input, "mse_loss"))
     LS.check_reduction("mse_loss", reduction)
-    if weight is not None:
-        return _weighted("mse_loss", (input - target) ** 2, weight, shape, reduction)
     return LS.MSE.apply(input, target, reduction=reduction)
 
 
-def _weighted(op, loss, weight, shape, reduction, mean_over_weights=True):
+def _difference(door, input, target):
+    """input − target as PyTorch's weighted l1_loss and mse_loss compose it in Python: broadcast, the operands as
+    given (integers too, promoted by ``-``), after ``door``'s row of the table."""
+    op = door.split("(")[0]
+    check(door, input=input, target=target)
+    x, t = _broadcast_pair(op, _tensor(input, op), _tensor(target, op, "target"))
+    return x - t
+
+
+def _weighted(op, unweighted, input, target, weight, reduction, mean_over_weights=True):
     """The weighted form of l1_loss, mse_loss and huber_loss (PyTorch's ``weight=``, one weight per element of the
-    input): w·ℓ, reduced; 'mean' is Σ w·ℓ / Σ w for l1 and mse, and the plain mean of w·ℓ for huber, as PyTorch's."""
+    input): w·ℓ with ℓ = unweighted() the loss of each element, reduced; 'mean' is Σ w·ℓ / Σ w for l1 and mse, and
+    the plain mean of w·ℓ for huber, as PyTorch's.  The weight's size is checked once the operands are known to
+    broadcast, before anything else is (PyTorch's order)."""
+    x, t = _tensor(input, op), _tensor(target, op, "target")
+    checks.check_broadcast(op, x, t)
+    LS.check_reduction(op, reduction)
     weight = _tensor(weight, op, "weight")
-    if weight.shape != shape:  # (the input's own size, before it met the target's, as PyTorch checks it)
-        raise ValueError(f"{op}: weight must have the input's size {tuple(shape)}, got {tuple(weight.shape)}")
-    weighted = loss * weight
+    if weight.shape != x.shape:  # (the input's own size, before it met the target's, as PyTorch checks it)
+        raise ValueError(f"{op}: weight must have the input's size {tuple(x.shape)}, got {tuple(weight.shape)}")
+    weighted = unweighted() * weight
     if reduction == "mean" and mean_over_weights:
         return weighted.sum() / weight.sum()
     return LS.apply_reduction(weighted, reduction)
@@ -263,6 +307,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     LS.check_reduction(op, reduction)
     if input.ndim != 2:  # per position (N, C, d₁, …), or one sample (C,)
         return _per_position(nll_loss, op, input, target, reduction, weight=weight, ignore_index=ignore_index)
+    check(op, weight=weight)
     nll, _, counted = _nll_parts(input, target, _class_weight(weight, op, input), ignore_index, op)
     loss = _kept_mean(nll, counted) if reduction == "mean" else LS.apply_reduction(nll, reduction)
     return shown_as(loss, "NllLossBackward0")
@@ -271,12 +316,13 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean absolute error |x − y| (reduced by ``reduction``; ``weight``: one weight per element)."""
     reduction = _legacy_reduction("l1_loss", reduction, size_average, reduce)
+    if weight is not None:
+        return _weighted("l1_loss", lambda: _difference("l1_loss", input, target).abs(), input, target, weight,
+                         reduction)
+    check("l1_loss", input=input, target=target)
     input = _float_beside(input, target, "l1_loss")
-    shape = input.shape
     input, target = _broadcast_pair("l1_loss", input, _regression_target(target, input, "l1_loss"))
     LS.check_reduction("l1_loss", reduction)
-    if weight is not None:
-        return _weighted("l1_loss", (input - target).abs(), weight, shape, reduction)
     return LS.apply_reduction((input - target).abs(), reduction)
 
 
@@ -300,18 +346,31 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
-    """Huber (1964): ½d² where |d| < δ, else δ(|d| − ½δ); equal to δ · smooth_l1_loss with β = δ."""
+    """Huber (1964): ½d² where |d| < δ, else δ(|d| − ½δ), with d = input − target (δ · smooth_l1_loss with β = δ, for a
+    finite δ; δ = ∞ is ½d²).  As PyTorch's kernel: in the input's dtype (an integer input is refused, as the floating
+    loss cannot be written into it), and a backward refused when the target's dtype is another."""
     op = "huber_loss"
     reduction = _legacy_reduction(op, reduction, None, None)
     delta = _number(op, "delta", delta)
     if not delta > 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: delta must be > 0, got {delta}")
     if weight is not None:
-        loss = huber_loss(input, target, reduction="none", delta=delta)
-        return _weighted(op, loss, weight, _float_beside(input, target, op).shape, reduction, mean_over_weights=False)
-    loss = smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
-    return shown_as(laid_out(loss, input) if reduction == "none" else loss, "HuberLossBackward0")  # (PyTorch's is
-    # written into empty_like(input))
+        return _weighted(op, lambda: huber_loss(input, target, reduction="none", delta=delta), input, target, weight,
+                         reduction, mean_over_weights=False)
+    x = _float(input, op)
+    x, y = _broadcast_pair(op, x, _tensor(target, op, "target"))
+    d = x - y.to(dtypes.result_type(x, y))  # (a bool or integer target is promoted, as PyTorch's kernel reads it)
+    small = ~(d.detach().abs() >= delta)  # (NaN too.  Each branch reads d only where it is chosen, and the linear
+    near, far = d.masked_fill(~small, 0), d.masked_fill(small, 0)  # one is scaled by δ only there: with δ = ∞ an
+    scale = where(small, 0.0, d.detach().new_full(tuple(d.shape), delta))  # unchosen branch gives 0, not ∞ · 0)
+    loss = where(small, near * near * 0.5, (far.abs() - scale * 0.5) * scale)
+    loss = laid_out(LS.apply_reduction(loss, reduction), input) if reduction == "none" else \
+        LS.apply_reduction(loss, reduction)  # (PyTorch's is written into empty_like(input))
+    if y.dtype != x.dtype:
+        loss = refused_at_backward(loss, DtypeError, f"{op}: the backward needs input and target of one dtype, got "
+                                   f"{x.dtype} and {y.dtype} (as PyTorch's); convert the target with "
+                                   f"target.to({x.dtype})")
+    return shown_as(loss if loss.dtype == x.dtype else loss.to(x.dtype), "HuberLossBackward0")
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -320,7 +379,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     reduction = _legacy_reduction("kl_div", reduction, size_average, reduce, ("mean", "sum", "none", "batchmean"))
     op = "kl_div"
     x, t = _float(input, op), _float(target, op, "target")
-    LS.check_same_shape(op, x, t)
+    checks.check_broadcast(op, x, t)  # (broadcast, as PyTorch's pointwise ops do)
     if reduction not in ("mean", "sum", "none", "batchmean"):
         raise ValueError(f"{op}: reduction must be 'mean', 'sum', 'none' or 'batchmean', got {reduction!r}")
     if log_target:
@@ -329,7 +388,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         with backend.np.errstate(invalid="ignore"):  # (0·log 0 = 0; NaN for a negative or NaN target, as PyTorch's)
             pointwise = surface_pointwise.xlogy(t, t) - t * x
     if reduction == "batchmean":
-        return pointwise.sum() / x.shape[0]
+        return pointwise.sum() / x.shape[0] if x.ndim else pointwise.sum()
     return LS.apply_reduction(pointwise, reduction)
 
 
@@ -337,28 +396,44 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     """log(1 + exp(−y·x)) for labels y ∈ {−1, 1}."""
     reduction = _legacy_reduction("soft_margin_loss", reduction, size_average, reduce)
     op = "soft_margin_loss"
-    dtype = _float(input, op).dtype  # (PyTorch writes the loss into a tensor of the input's dtype)
-    x, y = _floats(op, (_float(input, op), "input"), (target, "target"))
-    LS.check_same_shape(op, x, y)
+    check(op, target=target)
+    x, y = _float(input, op), _tensor(target, op, "target")
+    if backend.broadcast_shapes(tuple(x.shape), tuple(y.shape)) != x.shape:  # (PyTorch writes the loss into a
+        raise ShapeError(f"{op}: target of shape {tuple(y.shape)} does not broadcast to the input's shape "  # tensor
+                         f"{tuple(x.shape)}; give it the input's shape")  # of the input's shape and dtype)
     LS.check_reduction(op, reduction)
-    loss = (-x * y).softplus()  # (PyTorch's order: −x first, which its result's layout follows)
-    return shown_as(LS.apply_reduction(loss if loss.dtype == dtype else loss.to(dtype), reduction),
-                    "SoftMarginLossBackward0")
+    loss = (-x * y.to(dtypes.result_type(x, y))).softplus()  # (PyTorch's order: −x first, which its layout follows)
+    loss = LS.apply_reduction(loss if loss.dtype == x.dtype else loss.to(x.dtype), reduction)
+    if y.dtype.kind == "b":
+        loss = refused_at_backward(loss, DtypeError, f"{op}: the backward negates the target, and PyTorch's `-` "
+                                   "refuses a bool tensor; convert it with target.float()")
+    return shown_as(loss, "SoftMarginLossBackward0")
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     """max(0, −y·(x1 − x2) + margin) for y ∈ {−1, 1}."""
-    reduction = _legacy_reduction("margin_ranking_loss", reduction, size_average, reduce)
-    x1, x2, y = _floats("margin_ranking_loss", (input1, "input1"), (input2, "input2"), (target, "target"),
-                        integers=True)
+    op = "margin_ranking_loss"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    check(op, input1=input1, input2=input2, target=target)
+    x1, x2, y = _tensor(input1, op, "input1"), _tensor(input2, op, "input2"), _tensor(target, op, "target")
+    margin = _number(op, "margin", margin)  # (a float, as PyTorch's kernel takes it: integers give float32)
     return LS.apply_reduction((-y * (x1 - x2) + margin).clamp(min=0.0), reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     """x where y = 1, max(0, margin − x) where y = −1."""
-    reduction = _legacy_reduction("hinge_embedding_loss", reduction, size_average, reduce)
-    x, y = _floats("hinge_embedding_loss", (_float(input, "hinge_embedding_loss"), "input"), (target, "target"))
-    loss = where(y.array != 1, (margin - x).clamp(min=0.0), 0.0) + where(y.array != -1, x, 0.0)
+    op = "hinge_embedding_loss"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    x, y = _tensor(input, op), _tensor(target, op, "target")
+    checks.check_broadcast(op, x, y)
+    margin = _number(op, "margin", margin)  # (the target is only compared: the loss takes the input's dtype, the
+    if x.dtype.kind in "iu" and math.isfinite(margin):  # margin too, an integer input's truncated, as PyTorch's)
+        margin = int(margin)
+    y = y.array
+    loss = where(y != 1, (margin - x).clamp(min=0), 0) + where(y != -1, x, 0)
+    if reduction == "mean" and not backend.is_floating(loss.dtype):  # (PyTorch's mean() takes no integers)
+        raise DtypeError(f"{op}: an integer input gives an integer loss, whose mean PyTorch refuses; give a floating "
+                         "input (input.float()), or reduction='sum'")
     return LS.apply_reduction(loss, reduction)
 
 
@@ -371,8 +446,12 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
     if y.ndim > 1:
         raise ShapeError(f"cosine_embedding_loss: target must be 0-D or 1-D (one label per pair), got shape "
                          f"{tuple(y.shape)}")
-    dim = x1.ndim - 1
+    if x1.ndim != y.ndim + 1 or x2.ndim != y.ndim + 1:  # (pairs of vectors: one label each, or one pair)
+        raise ShapeError(f"cosine_embedding_loss: a {y.ndim}-D target takes {y.ndim + 1}-D inputs, got inputs of "
+                         f"shapes {tuple(x1.shape)} and {tuple(x2.shape)}")
+    dim = y.ndim
     cos = (x1 * x2).sum(dim) / (((x1 * x1).sum(dim) + 1e-12) * ((x2 * x2).sum(dim) + 1e-12)).sqrt()
+    checks.check_broadcast("cosine_embedding_loss", cos, y)
     loss = where(y.array == 1, 1.0 - cos, 0.0) + where(y.array == -1, (cos - margin).clamp(min=0.0), 0.0)
     return LS.apply_reduction(loss, reduction)
 
@@ -381,14 +460,19 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
                         reduce=None, reduction="mean"):
     """max(d(a, p) − d(a, n) + margin, 0) with d the pairwise p-distance (Schroff et al. 2015, FaceNet);
     ``swap`` uses min(d(a, n), d(p, n)) as the negative distance (Balntas et al. 2016)."""
-    reduction = _legacy_reduction("triplet_margin_loss", reduction, size_average, reduce)
+    op = "triplet_margin_loss"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    margin = _number(op, "margin", margin)
+    if margin <= 0:  # (NaN passes, as PyTorch's check)
+        raise DomainError(f"{op}: margin must be greater than 0, got {margin}")
+    check(op, anchor=anchor, positive=positive, negative=negative)
     d_ap = pairwise_distance(anchor, positive, p, eps)
     d_an = pairwise_distance(anchor, negative, p, eps)
     if swap:
         from minigan._tensor_surface import minimum
 
         d_an = minimum(d_an, pairwise_distance(positive, negative, p, eps))
-    return LS.apply_reduction((d_ap - d_an + margin).clamp(min=0.0), reduction)
+    return LS.apply_reduction((margin + d_ap - d_an).clamp(min=0.0), reduction)
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
@@ -409,7 +493,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
         elif not (v.ndim == x.ndim and sum(b for a, b in zip(x.shape, v.shape) if a != b) == 1):
             raise ShapeError(f"{op}: var must have input's shape {tuple(x.shape)}, or it with one size 1 (or the "
                              f"last dim left out), got {tuple(v.shape)}")
-    x, t, v = _float(x, op), _float(target, op, "target"), _float(v, op, "var")
+    t, v = _tensor(target, op, "target"), _float(v, op, "var")  # (input and target as PyTorch's ops promote them)
     v = v + (v.clamp(min=eps) - v).detach()
     loss = 0.5 * (v.log() + (x - t) * (x - t) / v)
     if full:
@@ -427,6 +511,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     # x and t as given: each op promotes as PyTorch's composition does, exp of integers in float32)
     loss = x.exp() - t * x if log_input else x - t * (x + eps).log()
     if full:
+        check("poisson_nll_loss(full=True)", target=t)
         safe = where(t.array > 1, t, 2.0)
         loss = loss + where(t.array > 1, safe * safe.log() - safe + 0.5 * (safe * 6.283185307179586).log(), 0.0)
     return LS.apply_reduction(loss, reduction)
@@ -436,8 +521,13 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     """−mean over classes of [y·log σ(x) + (1 − y)·log σ(−x)], per sample, then reduced over the batch."""
     reduction = _legacy_reduction("multilabel_soft_margin_loss", reduction, size_average, reduce, old_mean=False)
     op = "multilabel_soft_margin_loss"
-    x, y = _floats(op, (_float(input, op), "input"), (target, "target"))
+    check(op, target=target)
+    x, y = _float(input, op), _tensor(target, op, "target")
     loss = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
     if weight is not None:
-        loss = loss * weight
-    return LS.apply_reduction(loss.mean(x.ndim - 1), reduction)
+        loss = loss * _tensor(weight, op, "weight")
+    if x.ndim == 0:
+        raise DimensionError(f"{op}: input is 0-d, but its last dimension holds the classes; give it shape (C,) or "
+                             "(N, C)")
+    classes = x.ndim - 1  # (the input's last dimension, also where target or weight broadcast the loss to more)
+    return LS.apply_reduction(loss.sum(classes) / x.shape[classes], reduction)

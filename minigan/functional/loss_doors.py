@@ -1,0 +1,89 @@
+"""PyTorch's rules at the door of each loss and distance: one table, ``DOORS``, checked in one place, ``check``, before
+any arithmetic, so that each loss's body holds its formula and nothing else.
+
+A learner meets these refusals in PyTorch before any value, and meets them here as well:
+
+* ``no_bool``: the loss subtracts or negates these arguments, and PyTorch's ``-`` refuses a bool tensor ("Subtraction,
+  the `-` operator, with a bool tensor is not supported"): a RuntimeError (``DtypeError``).  minigan's own ``-``
+  refuses it too; the door says so first, naming the loss, for the losses that convert their arguments before
+  subtracting.
+* ``not_differentiable``: PyTorch's kernel has no derivative for these (a class or element weight,
+  soft_margin_loss's target).  With grad mode on, one that requires grad is refused ("not differentiable with
+  respect to argument 'weight'"), a RuntimeError (``GraphError``), rather than given a gradient PyTorch never gives.
+* ``same_ndim``: these must have the same number of dimensions, checked before they broadcast (margin_ranking_loss
+  and triplet_margin_loss check it in PyTorch): a RuntimeError (``ShapeError``).
+
+Where PyTorch runs the forward and refuses only at backward (huber_loss's kernel given a target of another dtype,
+soft_margin_loss's given a bool target), ``refused_at_backward`` records the forward, and a backward that reaches it
+raises with PyTorch's class.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from minigan.engine import grad_mode
+from minigan.engine.errors import DtypeError, GraphError, ShapeError
+from minigan.engine.graph import Node
+from minigan.engine.tensor import Tensor
+
+
+class Door(NamedTuple):
+    no_bool: tuple = ()  # arguments the loss subtracts or negates
+    not_differentiable: tuple = ()  # arguments PyTorch's kernel has no derivative for
+    same_ndim: tuple = ()  # arguments that must have one number of dimensions
+
+
+DOORS = {
+    "l1_loss": Door(no_bool=("input", "target")),  # (mse_loss's and smooth_l1_loss's kernels take a bool operand)
+    "mse_loss(weight=...)": Door(no_bool=("input", "target")),  # (the weighted form subtracts them)
+    "margin_ranking_loss": Door(no_bool=("input1", "input2", "target"), same_ndim=("input1", "input2", "target")),
+    "triplet_margin_loss": Door(no_bool=("anchor", "positive", "negative"),
+                                same_ndim=("anchor", "positive", "negative")),
+    "pairwise_distance": Door(no_bool=("x1", "x2")),
+    "multilabel_soft_margin_loss": Door(no_bool=("target",)),
+    "poisson_nll_loss(full=True)": Door(no_bool=("target",)),  # (Stirling's term subtracts the target)
+    "soft_margin_loss": Door(not_differentiable=("target",)),
+    "binary_cross_entropy": Door(not_differentiable=("weight",)),
+    "binary_cross_entropy_with_logits": Door(no_bool=("pos_weight",), not_differentiable=("weight", "pos_weight")),
+    "nll_loss": Door(not_differentiable=("weight",)),
+    "cross_entropy": Door(not_differentiable=("weight",)),
+}
+
+
+def check(op, **arguments):
+    """``op``'s row of ``DOORS`` checked against ``arguments`` (name=value): the Tensors among them (anything else is
+    for the loss's own door to read, or refuse)."""
+    door = DOORS[op]
+    tensors = {name: value for name, value in arguments.items() if isinstance(value, Tensor)}
+    for name in door.no_bool:
+        if name in tensors and tensors[name].dtype.kind == "b":
+            raise DtypeError(f"{op}: {name} is a bool tensor, and {op} subtracts it (PyTorch's `-` refuses bool); "
+                             f"convert it first, e.g. {name}.float()")
+    if grad_mode.is_grad_enabled():
+        for name in door.not_differentiable:
+            if name in tensors and tensors[name].requires_grad:
+                raise GraphError(f"{op} is not differentiable with respect to {name} (nor is PyTorch's); pass "
+                                 f"{name}.detach(), or compute it under minigan.no_grad()")
+    ndims = {name: tensors[name].ndim for name in door.same_ndim if name in tensors}
+    if len(set(ndims.values())) > 1:
+        shapes = ", ".join(f"{name} {tuple(tensors[name].shape)}" for name in ndims)
+        raise ShapeError(f"{op}: {', '.join(ndims)} must have the same number of dimensions, got {shapes}; "
+                         "reshape or unsqueeze them to one number of dimensions")
+
+
+class RefusedAtBackward(Node):
+    """The identity on a loss whose backward PyTorch refuses: the forward's value passes, and a backward that
+    reaches it raises ``error`` (PyTorch's class) with ``message``."""
+
+    def forward(self, x, error, message):
+        self.error, self.message = error, message
+        return x.copy(order="K")  # (a result of its own, as every loss's, in the same layout)
+
+    def backward(self, grad):  # no gradient: PyTorch's backward kernel refuses these operands
+        raise self.error(self.message)
+
+
+def refused_at_backward(loss, error, message):
+    """``loss``, whose backward raises ``error(message)`` (when it requires grad; else ``loss`` itself)."""
+    return RefusedAtBackward.apply(loss, error=error, message=message) if loss.requires_grad else loss

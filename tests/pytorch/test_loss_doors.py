@@ -1,0 +1,203 @@
+"""Every loss and distance at its door, against PyTorch (float64, the oracle): each tensor argument in each dtype
+(float64, float32, int64, bool), each one requiring grad, each one in other shapes (broadcastable, of another
+number of dimensions, 0-d, empty), and the options whose edges PyTorch defines (huber's δ = ∞, pairwise_distance's
+p = 0 and −∞, triplet's margin ≤ 0, cross_entropy's label_smoothing < 0).  A case agrees when both libraries
+refuse it with the same built-in exception class (also where PyTorch refuses only at backward), or both run with
+the same dtype, shape, requires_grad, values and gradients.
+
+(Its torch-free tests: tests/library/test_loss_doors.py.)"""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+DTYPES = ["float64", "float32", "int64", "bool"]
+OTHER_SHAPES = [(4,), (1, 4), (3, 1), (), (2, 3, 4), (1,), (3,), (0, 4)]
+INF = math.inf
+
+# name: (call(F, *tensors), the tensors' shapes, what each holds)
+LOSSES = {
+    "binary_cross_entropy": (lambda F, a, b: F.binary_cross_entropy(a, b), [(3, 4)] * 2, ["prob", "prob"]),
+    "binary_cross_entropy weight": (lambda F, a, b, w: F.binary_cross_entropy(a, b, weight=w), [(3, 4)] * 3,
+                                    ["prob", "prob", "pos"]),
+    "binary_cross_entropy_with_logits": (lambda F, a, b: F.binary_cross_entropy_with_logits(a, b), [(3, 4)] * 2,
+                                         ["real", "prob"]),
+    "binary_cross_entropy_with_logits weights": (
+        lambda F, a, b, w, p: F.binary_cross_entropy_with_logits(a, b, weight=w, pos_weight=p),
+        [(3, 4), (3, 4), (3, 4), (4,)], ["real", "prob", "pos", "pos"]),
+    "cross_entropy probabilities": (lambda F, a, b: F.cross_entropy(a, b), [(3, 4), (3, 4)], ["real", "prob"]),
+    "cross_entropy": (lambda F, a, b: F.cross_entropy(a, b), [(3, 4), (3,)], ["real", "label"]),
+    "cross_entropy weight": (lambda F, a, b, w: F.cross_entropy(a, b, weight=w), [(3, 4), (3,), (4,)],
+                             ["real", "label", "pos"]),
+    "cross_entropy label_smoothing<0": (lambda F, a, b: F.cross_entropy(a, b, label_smoothing=-1.5),
+                                        [(3, 4), (3,)], ["real", "label"]),
+    "nll_loss": (lambda F, a, b: F.nll_loss(a, b), [(3, 4), (3,)], ["real", "label"]),
+    "nll_loss weight": (lambda F, a, b, w: F.nll_loss(a, b, weight=w), [(3, 4), (3,), (4,)],
+                        ["real", "label", "pos"]),
+    "mse_loss": (lambda F, a, b: F.mse_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
+    "mse_loss weight": (lambda F, a, b, w: F.mse_loss(a, b, weight=w), [(3, 4)] * 3, ["real", "real", "pos"]),
+    "l1_loss": (lambda F, a, b: F.l1_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
+    "l1_loss weight": (lambda F, a, b, w: F.l1_loss(a, b, weight=w), [(3, 4)] * 3, ["real", "real", "pos"]),
+    "smooth_l1_loss": (lambda F, a, b: F.smooth_l1_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
+    "huber_loss": (lambda F, a, b: F.huber_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
+    "huber_loss delta=inf": (lambda F, a, b: F.huber_loss(a, b, delta=INF), [(3, 4)] * 2, ["real", "real"]),
+    "huber_loss weight": (lambda F, a, b, w: F.huber_loss(a, b, weight=w), [(3, 4)] * 3, ["real", "real", "pos"]),
+    "kl_div": (lambda F, a, b: F.kl_div(a, b, reduction="sum"), [(3, 4)] * 2, ["real", "prob"]),
+    "kl_div log_target": (lambda F, a, b: F.kl_div(a, b, reduction="sum", log_target=True), [(3, 4)] * 2,
+                          ["real", "real"]),
+    "soft_margin_loss": (lambda F, a, b: F.soft_margin_loss(a, b), [(3, 4)] * 2, ["real", "sign"]),
+    "margin_ranking_loss": (lambda F, a, b, c: F.margin_ranking_loss(a, b, c), [(3, 4)] * 3,
+                            ["real", "real", "sign"]),
+    "hinge_embedding_loss": (lambda F, a, b: F.hinge_embedding_loss(a, b), [(3, 4)] * 2, ["real", "sign"]),
+    "hinge_embedding_loss sum": (lambda F, a, b: F.hinge_embedding_loss(a, b, reduction="sum"), [(3, 4)] * 2,
+                                 ["real", "sign"]),
+    "cosine_embedding_loss": (lambda F, a, b, c: F.cosine_embedding_loss(a, b, c), [(3, 4), (3, 4), (3,)],
+                              ["real", "real", "sign"]),
+    "triplet_margin_loss": (lambda F, a, b, c: F.triplet_margin_loss(a, b, c), [(3, 4)] * 3, ["real"] * 3),
+    "triplet_margin_loss p=0": (lambda F, a, b, c: F.triplet_margin_loss(a, b, c, p=0), [(3, 4)] * 3, ["real"] * 3),
+    "triplet_margin_loss margin=0": (lambda F, a, b, c: F.triplet_margin_loss(a, b, c, margin=0.0), [(3, 4)] * 3,
+                                     ["real"] * 3),
+    "triplet_margin_loss margin=-inf": (lambda F, a, b, c: F.triplet_margin_loss(a, b, c, margin=-INF),
+                                        [(3, 4)] * 3, ["real"] * 3),
+    "gaussian_nll_loss": (lambda F, a, b, c: F.gaussian_nll_loss(a, b, c), [(3, 4)] * 3, ["real", "real", "pos"]),
+    "poisson_nll_loss": (lambda F, a, b: F.poisson_nll_loss(a, b), [(3, 4)] * 2, ["real", "pos"]),
+    "poisson_nll_loss full": (lambda F, a, b: F.poisson_nll_loss(a, b, log_input=False, full=True), [(3, 4)] * 2,
+                              ["pos", "pos"]),
+    "multilabel_soft_margin_loss": (lambda F, a, b: F.multilabel_soft_margin_loss(a, b), [(3, 4)] * 2,
+                                    ["real", "prob"]),
+    "multilabel_soft_margin_loss weight": (lambda F, a, b, w: F.multilabel_soft_margin_loss(a, b, weight=w),
+                                           [(3, 4), (3, 4), (4,)], ["real", "prob", "pos"]),
+    "pairwise_distance": (lambda F, a, b: F.pairwise_distance(a, b), [(3, 4)] * 2, ["real", "real"]),
+    "pairwise_distance p=0": (lambda F, a, b: F.pairwise_distance(a, b, p=0), [(3, 4)] * 2, ["real", "real"]),
+    "pairwise_distance p=-inf": (lambda F, a, b: F.pairwise_distance(a, b, p=-INF), [(3, 4)] * 2, ["real", "real"]),
+    "pairwise_distance p=inf": (lambda F, a, b: F.pairwise_distance(a, b, p=INF), [(3, 4)] * 2, ["real", "real"]),
+    "cosine_similarity": (lambda F, a, b: F.cosine_similarity(a, b), [(3, 4)] * 2, ["real", "real"]),
+}
+
+
+def _values(kind, shape, rng):
+    if kind == "prob":
+        return rng.uniform(0.05, 0.95, size=shape)
+    if kind == "pos":
+        return rng.uniform(0.5, 2.0, size=shape)
+    if kind == "sign":
+        return rng.choice([-1.0, 1.0], size=shape)
+    if kind == "label":
+        return rng.integers(0, 4, size=shape)
+    return rng.normal(size=shape) * 2
+
+
+def _cases(name):
+    """(shapes, dtypes, requires_grad) triples: each argument in each dtype (the others float64, with and without
+    the floating ones requiring grad), all in one dtype, each one requiring grad, each one in another shape."""
+    _, shapes, kinds = LOSSES[name]
+    n = len(shapes)
+    natural = ["int64" if k == "label" else "float64" for k in kinds]
+    for i in range(n):
+        for d in DTYPES:
+            dts = list(natural)
+            dts[i] = d
+            yield shapes, dts, [False] * n
+            yield shapes, dts, [j != i and dts[j].startswith("float") for j in range(n)]
+    for d in DTYPES:
+        yield shapes, [d] * n, [False] * n
+        yield shapes, ["float32"] + [d] * (n - 1), [True] + [False] * (n - 1)
+    for i in range(n):
+        yield shapes, natural, [j == i and natural[j] == "float64" for j in range(n)]
+    yield shapes, natural, [d == "float64" for d in natural]
+    for i in range(n):
+        for s in OTHER_SHAPES:
+            sh = list(shapes)
+            sh[i] = s
+            yield sh, natural, [True] + [False] * (n - 1)
+    for s in OTHER_SHAPES:
+        yield [s] * n, natural, [d == "float64" for d in natural]
+
+
+def _make(lib, array, dtype, requires_grad):
+    if dtype == "bool":
+        array = array > 0.5
+    elif dtype == "int64":
+        array = np.round(array)
+    return lib.tensor(np.asarray(array).astype(dtype), requires_grad=requires_grad)
+
+
+def _run(lib, call, arrays, dtypes, grads):
+    """('raise', exception) or ('ran', dtype, shape, values, requires_grad, gradients or ('raise', exception))."""
+    try:
+        xs = [_make(lib, a, d, g) for a, d, g in zip(arrays, dtypes, grads)]
+    except Exception:  # an integer tensor that requires grad: not a call
+        return None
+    with warnings.catch_warnings():  # (the broadcasting warning, and NumPy's 0/0 in the mean of no entries)
+        warnings.simplefilter("ignore")
+        try:
+            out = call(lib.nn.functional, *xs)
+        except Exception as e:  # noqa: BLE001  (the exception is the outcome compared)
+            return ("raise", e)
+        result = ("ran", str(out.dtype).split(".")[-1], tuple(out.shape), out.detach().double().numpy(),
+                  out.requires_grad)
+        if not out.requires_grad:
+            return result
+        leaves = [x for x in xs if x.requires_grad]
+        try:
+            grads = lib.autograd.grad(out.sum(), leaves, allow_unused=True)
+        except Exception as e:  # noqa: BLE001  (PyTorch's refusal at backward)
+            return result + (("raise", e),)
+    return result + ([None if g is None else g.double().numpy() for g in grads],)
+
+
+def _builtin(exception):
+    return next(c for c in type(exception).__mro__ if c.__module__ == "builtins")
+
+
+def _difference(mine, theirs, tol):
+    """What differs between minigan's outcome and PyTorch's, or None."""
+    if theirs is None or mine is None:
+        return None
+    if theirs[0] == "raise" or mine[0] == "raise":
+        if theirs[0] != mine[0]:
+            return f"minigan {mine[0]} ({str(mine[1])[:90] if mine[0] == 'raise' else ''}), PyTorch {theirs[0]} " \
+                   f"({str(theirs[1])[:90] if theirs[0] == 'raise' else ''})"
+        ok = isinstance(mine[1], _builtin(theirs[1]))
+        return None if ok else f"minigan {type(mine[1]).__name__}: {mine[1]}; PyTorch {type(theirs[1]).__name__}"
+    for what, a, b in (("dtype", mine[1], theirs[1]), ("shape", mine[2], theirs[2]),
+                       ("requires_grad", mine[4], theirs[4])):
+        if a != b:
+            return f"{what}: {a} vs {b}"
+    if not np.allclose(mine[3], theirs[3], rtol=tol, atol=tol, equal_nan=True):
+        return f"values {mine[3].ravel()[:4]} vs {theirs[3].ravel()[:4]}"
+    if len(theirs) > 5:
+        a, b = mine[5], theirs[5]
+        if isinstance(b, tuple) or isinstance(a, tuple):
+            if not (isinstance(a, tuple) and isinstance(b, tuple) and isinstance(a[1], _builtin(b[1]))):
+                return f"backward: minigan {a if isinstance(a, tuple) else 'ran'}, PyTorch " \
+                       f"{b if isinstance(b, tuple) else 'ran'}"
+            return None
+        for g, h in zip(a, b):  # (an absent gradient, None, is a zero one: autograd.grad's allow_unused)
+            if g is None and h is None:
+                continue
+            g, h = (np.zeros_like(h) if g is None else g), (np.zeros_like(g) if h is None else h)
+            if not np.allclose(g, h, rtol=tol, atol=tol, equal_nan=True):
+                return f"gradient {g.ravel()[:4]} vs {h.ravel()[:4]}"
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_each_argument_in_each_dtype_grad_and_shape_as_pytorch(name):
+    call = LOSSES[name][0]
+    kinds = LOSSES[name][2]
+    rng = np.random.default_rng(0)
+    differ = []
+    for shapes, dtypes, grads in _cases(name):
+        arrays = [_values(k, s, rng) for k, s in zip(kinds, shapes)]
+        tol = 1e-10 if all(d == "float64" or k == "label" for d, k in zip(dtypes, kinds)) else 1e-5  # (float32 steps)
+        why = _difference(_run(minigan, call, arrays, dtypes, grads), _run(torch, call, arrays, dtypes, grads), tol)
+        if why:
+            differ.append(f"{shapes} {dtypes} requires_grad={grads}: {why}")
+    assert not differ, f"{name}: {len(differ)} cases differ from PyTorch:\n" + "\n".join(differ)

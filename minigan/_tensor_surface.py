@@ -19,7 +19,7 @@ from minigan import storage as _storage
 from minigan.engine import backend, checks
 from minigan.engine import tensor as engine
 from minigan.engine.methods import maximum, minimum
-from minigan.surface import creation, operands, printing, reductions, scaled
+from minigan.surface import creation, norms, operands, printing, reductions, scaled
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace
 from minigan.surface.methods import TensorMath
@@ -170,7 +170,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         return super(Tensor, surface_sorting.ordered(self, "argmin")).argmin(dim, keepdim, axis=axis)
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
-        return super(Tensor, reductions.widened(self, dtype, "norm")).norm(p, dim, keepdim)
+        return norms.norm(self, p, dim, keepdim, dtype)  # (every order: minigan/surface/norms.py)
 
     def type(self, dtype=None, non_blocking=False):
         return super().type(dtype)

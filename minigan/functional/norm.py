@@ -51,8 +51,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):
-    """x / max(‖x‖_p, eps) along ``dim``."""
-    input = _float(input, "normalize")
+    """x / max(‖x‖_p, eps) along ``dim``, for every order p the vector norm takes (its checks are the door's)."""
+    input = _tensor(input, "normalize")
     return input / input.norm(p, dim=dim, keepdim=True).clamp(min=eps)
 
 

@@ -11,6 +11,7 @@ import warnings
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.tensor import Tensor
+from minigan.surface import norms
 from minigan.surface.creation import integer
 from minigan.surface.missing import NotInMinigan
 from minigan.surface.node_view import shown_as
@@ -51,8 +52,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
 
 
 def dist(input, other, p=2):
-    """The p-norm of input − other (broadcast)."""
-    return shown_as((_t(input, "dist") - other).norm(p), "DistBackward0")
+    """The p-norm of input − other (broadcast), of every order (minigan/surface/norms.py)."""
+    return shown_as(norms.dist(input, other, p), "DistBackward0")
 
 
 def outer(input, vec2):

@@ -1,5 +1,5 @@
 """minigan.linalg against torch.linalg (float64, the oracle): the vector and matrix norms of every order it has, and
-the products, with their gradients; the orders that need an SVD are refused with a clear error.
+the products, with their gradients.
 
 (Its torch-free tests: tests/engine/test_linalg.py.)"""
 

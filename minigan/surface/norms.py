@@ -1,0 +1,179 @@
+"""The norms, behind every door that computes one: ``torch.norm`` and ``Tensor.norm``, ``linalg.norm``,
+``linalg.vector_norm`` and ``linalg.matrix_norm``, ``dist``, ``F.normalize`` and ``F.pairwise_distance``.  Each door
+hands its arguments here, so all take the orders PyTorch's take and refuse what PyTorch's refuse.
+
+PyTorch's dispatch, which these functions follow:
+- a vector norm takes every real order p: (Σ|x|^p)^(1/p) for p ≠ 0 (negative p too), the largest |x| for ∞, the
+  smallest for −∞, and for p = 0 the number of entries that are not 0;
+- a matrix norm takes "fro", "nuc" (the sum of the singular values), 2 / −2 (the largest / smallest singular value),
+  1 / −1 (the largest / smallest column sum of |a|) and ∞ / −∞ (the same over rows);
+- ``torch.norm``: a number (None is 2) is a vector norm over ``dim`` (every entry when None); "fro" over at most two
+  dims is the vector 2-norm; "nuc", or "fro" over more dims, is a matrix norm over ``dim`` (all dims when None);
+- ``linalg.norm``: a string order, or a number with two dims (or none, of a matrix), is a matrix norm; anything
+  else a vector norm (the 2-norm when ord is None).
+"""
+
+from __future__ import annotations
+
+import math
+
+from minigan.engine import backend, checks
+from minigan.engine.errors import DomainError, DtypeError, ShapeError
+from minigan.engine.graph import Node, namespace, value
+from minigan.engine.tensor import Tensor as EngineTensor
+from minigan.surface.no_derivative import no_derivative
+from minigan.surface.operands import _t
+from minigan.surface.reductions import widened
+from minigan.surface.svd import svdvals
+
+
+def _floating(x, fn):
+    """PyTorch's norms take floating (and complex) tensors only: an integer or bool one is refused, not converted."""
+    if x.dtype.kind != "f":
+        raise DtypeError(f"{fn}: expected a floating point tensor as input, got {x.dtype}; convert it with .double() "
+                         "or .float()")
+
+
+def _order(ord, fn):
+    """A number as PyTorch's Scalar takes one (an int, a float, a bool, a NumPy scalar), as a float."""
+    if isinstance(ord, str) or not (checks.is_number(ord) or isinstance(ord, (bool, backend.np.bool_))):
+        raise TypeError(f"{fn}: ord must be a number (inf for the largest |x|), got {ord!r}")
+    return float(ord)
+
+
+def _dims(dim):
+    """``dim`` as a list (an int is one dim), or None for every dim: PyTorch's norms read an empty list as None."""
+    if dim is None or isinstance(dim, (tuple, list)) and not dim:
+        return None
+    return [dim] if checks.is_integer(dim) else list(dim)
+
+
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """(Σ|x|^ord)^(1/ord) over ``dim`` (every entry when None), for every real ord: inf is the largest |x|, -inf the
+    smallest, 0 the number of entries that are not 0."""
+    fn = "linalg.vector_norm"
+    x, ord = _t(input, fn), _order(ord, fn)
+    _floating(x, fn)
+    dims = _dims(dim)
+    axes = None if dims is None else checks.normalize_axis(tuple(dims), x.ndim, fn)
+    x = widened(x, dtype, fn)
+    if ord < 0 or math.isinf(ord):  # a max, a min or a sum of |x|^p with p < 0 over nothing has no value
+        sizes = x.shape if axes is None else [x.shape[a] for a in axes]
+        if 0 in sizes:
+            raise ShapeError(f"{fn}: cannot compute the {ord:g} norm over an empty dimension (shape "
+                             f"{tuple(x.shape)}, dim={dim!r}): it has no identity; use ord >= 0")
+    if ord == 0:
+        return NonzeroCount.apply(x, axes=axes, keepdim=keepdim)
+    if ord == -math.inf:  # (amin's gradient: shared evenly between ties, as PyTorch's)
+        return x.abs().amin(() if axes is None else axes, keepdim)
+    if ord in (1, 2, math.inf):  # the engine's norms (its 2-norm and ∞-norm are ops of their own)
+        return EngineTensor.norm(x, ord, axes, keepdim)
+    return VectorNorm.apply(x, p=ord, axes=axes, keepdim=keepdim)
+
+
+class NonzeroCount(Node):
+    """The "0-norm": how many entries are not 0, in x's dtype.  Not a norm, and a step function of x: PyTorch's
+    result is in the graph (it requires grad) and its backward gives no gradient at all (x.grad stays None)."""
+
+    def forward(self, x, axes, keepdim):
+        return backend.get_array_module(x).asarray((x != 0).sum(axis=axes, keepdims=keepdim), dtype=x.dtype)
+
+    def backward(self, grad):  # no gradient (PyTorch's: an undefined one, not zeros)
+        return (None,)
+
+
+class VectorNorm(Node):
+    """(Σ|x|^p)^(1/p) over ``axes`` for every other p (negative, fractional, NaN), with PyTorch's derivative
+    (norm_backward) written out, so that where it is a convention (x = 0, a norm of 0) the gradients of every
+    order agree too: ∂‖x‖/∂x = sgn(x)·|x|^(p−1)·‖x‖^(1−p), read as 0 at x = 0 for p < 1 (|x|^(p−1) = ∞ there)
+    and as 0 where ‖x‖ = 0 for p ≥ 1.  For p < 0 an entry at 0 makes Σ|x|^p = ∞ and the norm 0."""
+
+    def forward(self, x, p, axes, keepdim):
+        xp = backend.get_array_module(x)
+        self.p, self.shape = p, tuple(1 if axes is None or i in axes else n for i, n in enumerate(x.shape))
+        with backend.np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # (|0|^p = ∞ for p < 0)
+            total = (xp.abs(x) ** p).sum(axis=axes, keepdims=keepdim)
+            out = xp.asarray(xp.where(total == 0, 0, total ** (1 / p)), dtype=x.dtype)  # (a sum of nothing: 0)
+        self.save_for_backward(x, out)
+        return out
+
+    def backward(self, grad):  # d‖x‖_p/dx = sgn(x)·|x|^(p−1)·‖x‖^(1−p)
+        x, out = self.saved_tensors
+        xp, p, v, n = namespace(grad), self.p, value(x), value(out).reshape(self.shape)
+        sign = (v > 0).astype(v.dtype) - (v < 0).astype(v.dtype)  # sgn(x), 0 at NaN as PyTorch's: a step, constant
+        grad, out = grad.reshape(self.shape), out.reshape(self.shape)
+        # |x| (its slope is sgn(x)); at x = 0, where sgn(x) = 0 makes the term 0, 1 in its place for p < 3: the
+        # power's own derivative (of the next order) would read 0 to a negative power there
+        a = xp.where(v != 0, x * sign, 1) if p < 3 else x * sign
+        term = sign * a ** (p - 1)  # sgn(x)·|x|^(p−1), 0 at x = 0
+        if p < 1:  # (‖x‖^(1−p) is 0 at a norm of 0: its own derivative would read 0 to the power −p)
+            return (term * grad * xp.where(n != 0, xp.where(n != 0, out, 1) ** (1 - p), 0),)
+        return (term * xp.where(n != 0, grad / xp.where(n != 0, out, 1) ** (p - 1), 0),)  # a norm of 0: 0
+
+
+def matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """A norm of the matrices on the two axes ``dim``: "fro" (√Σa²), "nuc" (Σσ), 2 / -2 (the largest / smallest
+    singular value σ), 1 / -1 (the largest / smallest column sum of |a|), inf / -inf (the same over rows)."""
+    fn = "linalg.matrix_norm"
+    A = _t(input, fn)
+    if not isinstance(ord, str):  # (the order first, as PyTorch's)
+        ord = _order(ord, fn)
+    if ord not in ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf):
+        raise DomainError(f"{fn}: ord must be 'fro', 'nuc', 2, -2, 1, -1, inf or -inf, got {ord!r}")
+    if A.ndim < 2:
+        raise ShapeError(f"{fn}: the input must have at least 2 dimensions (a matrix or a batch of them), got shape "
+                         f"{tuple(A.shape)}")
+    _floating(A, fn)
+    if not (isinstance(dim, (tuple, list)) and len(dim) == 2):
+        raise ShapeError(f"{fn}: dim must be a pair of dims (the matrices' rows and columns), got {dim!r}")
+    rows, cols = (checks.normalize_axis(d, A.ndim, fn) for d in dim)
+    if rows == cols:
+        raise ShapeError(f"{fn}: the two dims must be different, got {dim!r}")
+    A = widened(A, dtype, fn)
+    if ord == "fro":
+        return vector_norm(A, 2, (rows, cols), keepdim)
+    if ord in ("nuc", 2, -2):  # the singular values, of matrices moved to the last two axes
+        sigma = svdvals(A.movedim((rows, cols), (-2, -1)))
+        out = sigma.sum(-1) if ord == "nuc" else sigma.amax(-1) if ord == 2 else sigma.amin(-1)
+        return out.unsqueeze(-1).unsqueeze(-1).movedim((-2, -1), (rows, cols)) if keepdim else out
+    summed, other = (rows, cols) if ord in (1, -1) else (cols, rows)  # 1: down each column; inf: along each row
+    sums = A.abs().sum(summed, keepdim=True)
+    out = sums.amax(other, keepdim=True) if ord > 0 else sums.amin(other, keepdim=True)
+    return out if keepdim else out.squeeze(max(rows, cols)).squeeze(min(rows, cols))
+
+
+def linalg_norm(input, ord=None, dim=None, keepdim=False, *, dtype=None):
+    """``linalg.norm``: a matrix norm for a string ord, or a number with two dims (or none, of a matrix); else a
+    vector norm (the 2-norm when ord is None)."""
+    A, dims = _t(input, "linalg.norm"), _dims(dim)
+    if dim is not None and len(dims or ()) not in (1, 2):
+        raise ShapeError(f"linalg.norm: dim must be one dim or two, got {dim!r}")
+    if dim is None and ord is not None and A.ndim not in (1, 2):
+        raise ShapeError(f"linalg.norm: with ord and no dim the input must be 1-D or 2-D, got shape {tuple(A.shape)}; "
+                         "give dim")
+    if isinstance(ord, str) or ord is not None and len(dims or range(A.ndim)) == 2:
+        return matrix_norm(A, ord, (0, 1) if dims is None else dims, keepdim, dtype=dtype)
+    return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """``torch.norm`` and ``Tensor.norm``: a number (None is 2) is a vector norm; "fro" over at most two dims the
+    vector 2-norm; "nuc", or "fro" over more dims, a matrix norm over ``dim`` (every dim when None)."""
+    x, dims = _t(input, "norm"), _dims(dim)
+    if not isinstance(p, str):
+        return vector_norm(x, 2 if p is None else p, dims, keepdim, dtype=dtype)
+    if p == "fro" and len(dims or ()) <= 2:
+        return vector_norm(x, 2, dims, keepdim, dtype=dtype)
+    return matrix_norm(x, p, list(range(x.ndim)) if dims is None else dims, keepdim, dtype=dtype)
+
+
+def dist(input, other, p=2):
+    """‖input − other‖_p (the operands broadcast): the vector norm of every order."""
+    x, y = _t(input, "dist"), _t(other, "dist")
+    if isinstance(p, str) or not (checks.is_number(p) or isinstance(p, bool)):
+        raise TypeError(f"dist: p must be a number, got {p!r}")
+    for t in (x, y):
+        _floating(t, "dist")
+    if p == 0:  # the number of entries that differ, whose derivative PyTorch's dist does not have: its backward raises
+        return no_derivative(vector_norm(x - y, 0).detach(), "dist", x, y)
+    return vector_norm(x - y, p)

@@ -175,10 +175,8 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     def type(self, dtype=None, non_blocking=False):
         return super().type(dtype)
 
-    def copy_(self, other=None, non_blocking=False, *, src=None):  # (other=: PyTorch's name by keyword; src= too)
-        if (other is None) == (src is None):
-            raise TypeError("copy_() takes one tensor to copy from: copy_(other)")
-        return super().copy_(src if other is None else other)
+    def copy_(self, other, non_blocking=False):  # (other=: PyTorch's name by keyword; its parser knows no src=)
+        return super().copy_(other)
 
     def fill_(self, value):
         operands.one_value("fill_", value)

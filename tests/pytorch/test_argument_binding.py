@@ -201,3 +201,15 @@ def test_factories_take_dtype_device_and_requires_grad_by_keyword_only(name, by_
     assert found is None, found
     if by_name and outcome(program, torch)[0] == "ran":
         assert program(minigan).requires_grad == program(torch).requires_grad
+
+
+@pytest.mark.parametrize("program", [
+    lambda t: t.zeros(2, 3).copy_(t.ones(3)), lambda t: t.zeros(2, 3).copy_(other=t.ones(3)),
+    lambda t: t.zeros(2, 3).copy_(t.ones(3), True), lambda t: t.zeros(2, 3).copy_(t.ones(3), non_blocking=True),
+    lambda t: t.zeros(2, 3).copy_(src=t.ones(3)), lambda t: t.zeros(2, 3).copy_(),
+    lambda t: t.zeros(2, 3).copy_(src=t.ones(4)),  # (the missing argument first, before any shape)
+], ids=["other", "other-by-name", "non_blocking", "non_blocking-by-name", "src-by-name", "nothing", "src-mismatch"])
+def test_copy_takes_other_as_pytorch(program):
+    """``copy_(other, non_blocking=False)``: PyTorch's parser knows no ``src=`` (its documentation's old name), so
+    ``copy_(src=y)`` is a TypeError, as ``copy_()`` is, whatever y's shape."""
+    assert agree(program) is None, agree(program)

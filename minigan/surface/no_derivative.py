@@ -19,7 +19,9 @@ PyTorch refuses in two ways, and minigan raises the same classes:
   not implemented.`` (``DerivativeNotImplemented`` here, a NotImplementedError, which is a RuntimeError too).
 
 One node, ``NoDerivative``, does both: its forward hands back the value the op computed without a graph, and its
-backward raises.  A student reads the op's math where it lives (``pointwise.floor_divide``) and its refusal here.
+backward raises.  It also stands where PyTorch has a derivative but its formula refuses the call's operands at
+backward: ``logaddexp(x, mask)`` subtracts the operands, and PyTorch's ``-`` refuses a bool tensor (``why``).
+A student reads the op's math where it lives (``pointwise.floor_divide``) and its refusal here.
 """
 
 from __future__ import annotations
@@ -39,11 +41,13 @@ class NoDerivative(Node):
     """The history of a result that has no derivative: forward gives back ``value`` (computed by the op itself, on
     arrays); the inputs are recorded only so that the result requires grad when one of them does, as PyTorch's."""
 
-    def forward(self, *arrays, value, name, declared=False):
-        self.op, self.declared = name, declared  # (not self.name: a node's name() is PyTorch's name of it)
+    def forward(self, *arrays, value, name, declared=False, why=None):
+        self.op, self.declared, self.why = name, declared, why  # (not self.name: a node's name() is PyTorch's name)
         return value
 
-    def backward(self, grad):  # no derivative: PyTorch has none for this op either
+    def backward(self, grad):  # no derivative: PyTorch has none for this op either (or refuses this call's: why)
+        if self.why:
+            raise GraphError(f"{self.op}: {self.why}")
         if self.declared:
             raise DerivativeNotImplemented(
                 f"{self.op} has no derivative (PyTorch: the derivative for '{self.op}' is not implemented); "
@@ -53,16 +57,17 @@ class NoDerivative(Node):
                          "reaches it")
 
 
-def no_derivative(result, name, *inputs, declared=False, shown="torch::autograd::NotImplemented"):
+def no_derivative(result, name, *inputs, declared=False, shown="torch::autograd::NotImplemented", why=None):
     """``result`` (a Tensor or an array the op computed) as a tensor whose history is a ``NoDerivative`` node over
     ``inputs`` (the op's operands; numbers among them are left out): it requires grad when a floating input does
     and grad mode is on; a backward through it raises, naming ``name``.  ``declared``: PyTorch declares the derivative
-    not implemented (NotImplementedError) rather than having none (RuntimeError); ``shown``: the node's PyTorch name."""
+    not implemented (NotImplementedError) rather than having none (RuntimeError); ``shown``: the node's PyTorch name;
+    ``why``: the op has a derivative, but PyTorch's formula refuses this call's operands (RuntimeError saying why)."""
     value = result.array if isinstance(result, Tensor) else result
     tensors = [t for t in inputs if isinstance(t, Tensor)]
     if not any(t.requires_grad for t in tensors):  # nothing to record: a plain tensor of the value
         return Tensor._make(value)
-    return shown_as(NoDerivative.apply(*tensors, value=value, name=name, declared=declared), shown)
+    return shown_as(NoDerivative.apply(*tensors, value=value, name=name, declared=declared, why=why), shown)
 
 
 def renamed(result, name):

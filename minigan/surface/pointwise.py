@@ -129,7 +129,23 @@ def _integer_divisor(a, b, fn):
 
 def atan2(input, other):
     """The angle of the point (other, input), i.e. atan(input/other) in the right quadrant, in (−π, π]."""
-    return U.Atan2.apply(*_pair(input, other, "atan2"))
+    out = U.Atan2.apply(*_pair(input, other, "atan2"))
+    if _is_bool(input) and other.requires_grad:  # d/d other = −input/(x² + y²): PyTorch's
+        return _bool_refused(out, "atan2", "negates", input, other)  # formula negates the bool input, and refuses
+    return out
+
+
+def _is_bool(x):
+    return isinstance(x, Tensor) and x.dtype.kind == "b"
+
+
+def _bool_refused(out, op, what, *operands):
+    """``out``, whose backward refuses as PyTorch's does where its derivative formula computes with a bool operand
+    (PyTorch's ``-`` refuses a bool tensor): the forward runs, the backward raises (no_derivative.py)."""
+    if not out.requires_grad:
+        return out
+    return no_derivative(out.detach(), op, *operands, shown=out.grad_fn.name(), why=(
+        f"PyTorch's derivative {what} the bool operand, and its `-` refuses a bool tensor; convert it with .float()"))
 
 
 def hypot(input, other):
@@ -333,7 +349,10 @@ def logaddexp(input, other):
     """log(eᵃ + eᵇ) without overflow; its gradient is PyTorch's formula 1/(1 + e^(b − a)), so a second order
     (and the NaN where an input is infinite) is PyTorch's too."""
     a, b = _promoted(input, other, "logaddexp")
-    return shown_as(U.LogAddExp.apply(kernel("logaddexp", a), b), "LogaddexpBackward0")  # (floating: no kernel else)
+    out = shown_as(U.LogAddExp.apply(kernel("logaddexp", a), b), "LogaddexpBackward0")  # (floating: no kernel else)
+    if _is_bool(input) or _is_bool(other):  # d/da = 1/(1 + e^(b − a)): PyTorch subtracts
+        return _bool_refused(out, "logaddexp", "subtracts", input, other)  # the operands, a bool one refused
+    return out
 
 
 def xlogy(input, other):

@@ -48,6 +48,15 @@ FIRST = [
     ("x.atanh_()", lambda L, x: (x / 5).atanh_(), "inplace version of atanh"),
     ("x.arctanh_()", lambda L, x: (x / 5).arctanh_(), "inplace version of atanh"),
 ]
+# PyTorch has a derivative, but its formula computes with a bool operand, which its `-` refuses (at backward)
+BOOL_OPERAND = [
+    ("atan2(mask, x)", lambda L, x: L.atan2(x > 0, x), "atan2"),
+    ("x.arctan2(y) of a mask", lambda L, x: (x < 1).arctan2(x * 2), "atan2"),
+    ("logaddexp(x, mask)", lambda L, x: L.logaddexp(x, x > 0), "logaddexp"),
+    ("logaddexp(mask, x)", lambda L, x: L.logaddexp(x > 0, x), "logaddexp"),
+    ("x.logaddexp(mask)", lambda L, x: x.logaddexp(x < 2), "logaddexp"),
+]
+FIRST += BOOL_OPERAND
 SECOND = [
     ("F.hardsigmoid(x)", lambda L, x: _nn(L).hardsigmoid(x), "hardsigmoid_backward"),
     ("F.hardsigmoid(x, inplace)", lambda L, x: _nn(L).hardsigmoid(x * 1, inplace=True), "hardsigmoid_backward"),
@@ -109,6 +118,17 @@ def test_the_forward_runs_and_the_first_backward_refuses_as_pytorch(name, call, 
     assert np.isfinite(g.numpy()).all()
 
 
+@pytest.mark.parametrize("call", [lambda L, x: L.atan2(x, x > 0), lambda L, x: L.atan2(x > 0, x.detach() + 1)])
+def test_a_bool_operand_that_pytorchs_formula_does_not_compute_with_is_fine(call):
+    mx, (mo,) = _run(minigan, call, X)
+    tx, (to,) = _run(torch, call, X)
+    _same_results([mo], [to], False)
+    if to.requires_grad:
+        (tg,) = torch.autograd.grad(_loss(torch, [to]), tx)
+        (mg,) = minigan.autograd.grad(_loss(minigan, [mo]), mx)
+        np.testing.assert_allclose(mg.numpy(), tg.numpy(), rtol=1e-12)
+
+
 @pytest.mark.parametrize("name, call, op", SECOND, ids=[c[0] for c in SECOND])
 def test_the_first_order_is_pytorchs_and_the_second_refuses(name, call, op):
     mx, mo = _run(minigan, call, X)
@@ -124,9 +144,9 @@ def test_the_first_order_is_pytorchs_and_the_second_refuses(name, call, op):
     _same_refusal(mine, theirs, op)
 
 
-@pytest.mark.parametrize("name, call, op", FIRST[:1] + FIRST[7:8] + FIRST[15:16], ids=["floor_divide", "unique",
-                                                                                         "histogram"])
-def test_without_grad_mode_nothing_is_recorded(name, call, op):
+@pytest.mark.parametrize("name, call, op", FIRST[:1] + FIRST[7:8] + FIRST[15:16] + BOOL_OPERAND[:1],
+                         ids=["floor_divide", "unique", "histogram", "atan2 of a mask"])
+def test_without_grad_mode_nothing_is_recorded(name, call, op):  # (and the refusals' checks do not fail there)
     for lib in (minigan, torch):
         with lib.no_grad():
             _, outs = _run(lib, call, X)

@@ -24,6 +24,8 @@ LEFT_OUT = {
     "torch.Tensor.view": "view(dtype), a reinterpretation of the bits, is not provided; view(size=) by keyword: "
                          "give the sizes by position",
     "torch.nn.functional.normalize": "out= is not provided",
+    "torch.Tensor.copy_": "the documentation's copy_(src, non_blocking) names src, which PyTorch's parser refuses "
+                          "(copy_(src=y) is a TypeError: its argument is other); minigan refuses it too",
 }
 
 

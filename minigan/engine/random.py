@@ -36,9 +36,8 @@ def generator(xp=None):
 
 
 def _generator(key):
-    if key not in _rngs:
-        bits = np.random.PCG64 if key == "numpy" else np.random.PCG64DXSM
-        _rngs[key] = np.random.Generator(bits(_seed["value"]))  # PCG64: numpy.random.default_rng's
+    if key not in _rngs:  # (PCG64: numpy.random.default_rng's)
+        _rngs[key] = np.random.Generator((np.random.PCG64 if key == "numpy" else np.random.PCG64DXSM)(_seed["value"]))
     return _rngs[key]
 
 
@@ -121,19 +120,22 @@ def stream(gen=None, xp=None):
 
 
 def randn(shape, dtype=None, xp=None, gen=None):
-    """Standard normal samples of ``shape``, from ``gen`` or minigan's generator."""
+    """Standard normal samples of ``shape``, from ``gen`` or minigan's generator.  PyTorch's normal kernel, which
+    takes no integers or bools, is reached only with entries to draw: an empty draw has any dtype."""
     dtype, xp = dtype or backend.DEFAULT_DTYPE, xp or backend.active_module()
-    if np.dtype(dtype).kind != "f":  # (NumPy's TypeError otherwise; PyTorch has no kernel)
+    if np.dtype(dtype).kind != "f" and 0 not in tuple(shape):  # (NumPy's TypeError otherwise)
         raise DtypeError(f"normal samples are floating-point: not implemented for dtype {np.dtype(dtype)}")
-    return xp.asarray(stream(gen, xp).standard_normal(tuple(shape), dtype=dtype))
+    return xp.asarray(stream(gen, xp).standard_normal(tuple(shape), dtype=np.promote_types(dtype, np.float32)), dtype)
 
 
 def rand(shape, dtype=None, xp=None, gen=None):
-    """Uniform samples in [0, 1) of ``shape``."""
+    """Uniform samples in [0, 1) of ``shape`` (float16 ones drawn as float32, the few that round up to 1 made its
+    largest number below 1)."""
     dtype, xp = dtype or backend.DEFAULT_DTYPE, xp or backend.active_module()
     if np.dtype(dtype).kind != "f":
         raise DtypeError(f"uniform samples are floating-point: not implemented for dtype {np.dtype(dtype)}")
-    return xp.asarray(stream(gen, xp).random(tuple(shape), dtype=dtype))
+    draw = xp.asarray(stream(gen, xp).random(tuple(shape), dtype=np.promote_types(dtype, np.float32)), dtype)
+    return xp.minimum(draw, np.nextafter(np.float16(1), np.float16(0))) if draw.dtype == np.float16 else draw
 
 
 def randint(low, high, shape, xp=None, gen=None):

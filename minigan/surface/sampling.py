@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import builtins
-import math
 
 from minigan.engine import backend, checks, random
 from minigan.engine.errors import DomainError, DtypeError
@@ -15,10 +14,13 @@ from minigan.surface.operands import _t
 
 
 def uniform_range(fn, a, b, dtype) -> None:
-    """The bounds of a uniform draw into a tensor of ``dtype``, as PyTorch refuses them: each finite, a <= b, and
-    b − a within the dtype's range (NaN or ±inf would fill with NaN)."""
+    """The bounds of a uniform draw into a tensor of ``dtype``, as PyTorch refuses them: first the dtype (a kernel
+    of floats only, even with no entries to fill), then each bound finite, a <= b, and b − a within the dtype's
+    range (NaN or ±inf would fill with NaN)."""
+    if backend.np.dtype(dtype).kind != "f":
+        raise DtypeError(f"{fn}: uniform samples are floating-point: not implemented for dtype {dtype}")
     a, b = float(a), float(b)
-    largest = float(backend.np.finfo(dtype).max) if backend.np.dtype(dtype).kind == "f" else math.inf
+    largest = float(backend.np.finfo(dtype).max)
     if not (abs(a) <= largest and abs(b) <= largest):
         raise DomainError(f"{fn}: from and to must be finite numbers in the tensor's dtype, got {a} and {b}")
     if a > b or b - a > largest:
@@ -70,8 +72,10 @@ def multinomial(input, num_samples, replacement=False, *, generator=None) -> Ten
     rows, k = w.shape
     if builtins.bool(((w < 0) | ~xp.isfinite(w)).any()) or builtins.bool((w.sum(axis=1) <= 0).any()):
         raise DomainError("multinomial: weights must be finite, non-negative, and sum to more than 0 in each row")
-    if not checks.is_integer(num_samples) or num_samples < 1:
-        raise ValueError(f"multinomial: num_samples must be a positive integer, got {num_samples!r}")
+    if not checks.is_integer(num_samples):  # (TypeError, as PyTorch's argument parser; a count < 1 RuntimeError)
+        raise TypeError(f"multinomial: num_samples must be an int, got {type(num_samples).__name__} {num_samples!r}")
+    if num_samples < 1:
+        raise DomainError(f"multinomial: cannot draw {num_samples} samples; num_samples must be at least 1")
     num_samples = int(num_samples)
     if not replacement and num_samples > k:
         raise DomainError(f"multinomial: cannot draw {num_samples} different categories from {k} without replacement")

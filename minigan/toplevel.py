@@ -32,6 +32,7 @@ from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_arguments, einsum_letters
+from minigan.surface.random_doors import integer_range, permutation_size
 
 strided, contiguous_format, preserve_format = (creation.strided, creation.contiguous_format,  # layout= values
                                                creation.preserve_format)
@@ -187,8 +188,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     if size is None or high is None:
         raise TypeError("randint: expected randint(high, size) or randint(low, high, size), size a tuple")
     low, high = creation.integer(low, "randint", "low"), creation.integer(high, "randint", "high")
-    if not low < high:
-        raise DomainError(f"randint: expected low < high, got low={low}, high={high}")
+    integer_range("randint", low, high, dtype or backend.np.int64)
     xp = _xp(device)
     out = random.randint(low, high, _shape((size,), "randint"), xp, gen=generator)
     return Tensor._make(out.astype(dtype or backend.np.int64))
@@ -200,6 +200,7 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
     """A random permutation of 0..n-1 (int64)."""
     creation.only_defaults("randperm", layout, pin_memory)
     n = creation.integer(n, "randperm", "n")
+    permutation_size(n, dtype or backend.np.int64)
     xp = _xp(device)
     perm = xp.asarray(random.stream(generator, xp).permutation(n).astype(dtype or backend.np.int64))
     return _made(perm, requires_grad)
@@ -847,7 +848,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
         raise TypeError("normal: give a tensor mean or std, or numbers and size=(...)")
     if not std >= 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"normal: std must be >= 0, got {std}")
-    samples = randn(*_shape((size,), "normal"), generator=generator, dtype=dtype, device=device) * std + mean
+    samples = randn(*_shape((size,), "normal"), generator=generator, dtype=dtype, device=device)
+    samples = samples * std + mean if samples.dtype.kind == "f" else samples  # (an empty draw of integers stays so)
     return _made(samples.array, requires_grad)
 
 bernoulli = with_out(sampling.bernoulli)

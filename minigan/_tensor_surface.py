@@ -163,6 +163,10 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     def mm(self, mat2):
         return self.matmul(mat2)
 
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):  # (dtype=: reductions.in_dtype)
+        return super(Tensor, reductions.in_dtype("sum", self, dtype)).sum(dim, keepdim, dtype=dtype, axis=axis,
+                                                                          keepdims=keepdims)
+
     def argmax(self, dim=None, keepdim=False, *, axis=None):
         return super(Tensor, surface_sorting.ordered(self, "argmax")).argmax(dim, keepdim, axis=axis)
 
@@ -180,6 +184,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
 
     def fill_(self, value):
         operands.one_value("fill_", value)
+        operands.fits("fill_", value, self.dtype)  # (∞ into an integer tensor: RuntimeError, as PyTorch's)
         return super().fill_(value)
 
     def float(self, *, memory_format=None):

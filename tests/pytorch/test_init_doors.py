@@ -98,3 +98,22 @@ def test_each_deprecated_name_is_its_underscored_twin_with_a_future_warning(name
     with pytest.warns(FutureWarning, match=f"nn.init.{name}_"):
         getattr(minigan.nn.init, name)(minigan.zeros(4, 2, 3) if name == "dirac" else minigan.zeros(3, 4),
                                        *CALLS[name + "_"][0])
+
+
+def test_fill_refuses_a_number_its_dtype_cannot_hold_as_constant_does():
+    found = []
+    for (value,) in CALLS["constant_"]:
+        for weight in WEIGHTS:
+            outcomes = []
+            for lib in (torch, minigan):
+                try:
+                    outcomes.append(WEIGHTS[weight](lib).detach().fill_(value).numpy().astype(float))
+                except Exception as e:  # noqa: BLE001 - the class is what is compared
+                    outcomes.append(e)
+            theirs, ours = outcomes
+            if isinstance(theirs, Exception) or isinstance(ours, Exception):
+                if not (isinstance(theirs, Exception) and isinstance(ours, type(theirs))):
+                    found.append(f"fill_({value}) on {weight}: minigan {ours!r}, PyTorch {theirs!r}")
+            elif not np.array_equal(theirs, ours, equal_nan=True):
+                found.append(f"fill_({value}) on {weight}: {ours.ravel()[:4]} vs PyTorch's {theirs.ravel()[:4]}")
+    assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])

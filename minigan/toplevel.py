@@ -700,9 +700,14 @@ def meshgrid(*tensors, indexing="ij"):
     two axes swap (x along columns, as for plotting).  Each grid is its vector expanded, sharing its memory."""
     if builtins.len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    xs = [_t(t, "meshgrid") for t in tensors]  # PyTorch's checks, in its order:
+    if not xs:
+        raise ShapeError("meshgrid: expects a non-empty list of tensors")
+    if builtins.len({x.dtype for x in xs}) > 1:
+        raise DtypeError(f"meshgrid: expects all tensors to have the same dtype, got {[str(x.dtype) for x in xs]}")
+    indexing = "ij" if indexing is None else indexing  # (None: PyTorch's default, "ij")
     if indexing not in ("ij", "xy"):
-        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
-    xs = [_t(t, "meshgrid") for t in tensors]
+        raise DomainError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
     if builtins.any(x.ndim > 1 for x in xs):
         raise ShapeError(f"meshgrid: expected 0-D or 1-D tensors, got shapes {[tuple(x.shape) for x in xs]}")
     xs = [x.reshape(-1) for x in xs]

@@ -19,15 +19,27 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return _into(input, "dropout", lambda t: dropout(t, p, training))
     if not checks.is_number(p) or not 0 <= p <= 1:
         raise DomainError(f"dropout: p must be a probability in [0, 1], got {p!r}")
-    p = float(p)  # (a NumPy scalar is a number, as in PyTorch: a float64 one must not promote a float32 input)
-    input = _tensor(input, "dropout")
-    if not training or p == 0 or input.numel() == 0:  # (nothing drawn: the input itself, any dtype, as PyTorch's)
+    # (a NumPy scalar p is a number, as in PyTorch: a float64 one must not promote a float32 input)
+    return _drop(_tensor(input, "dropout"), float(p), training, "dropout")
+
+
+def _drop(input, p, training, op, feature=False):
+    """PyTorch's dropout kernel, which each dropout here shares: nothing drawn where not training, where p = 0 or where
+    the input is empty (the input itself, any dtype); p = 1: x·0 in x's own dtype (integers and bools too; ∞·0 = NaN,
+    as there); else a keep-mask, one draw per element or, for ``feature`` dropout, per (sample, channel) of an
+    (N, C, ...) input, scaled by 1/(1 − p), which needs a floating input."""
+    if not training or p == 0 or input.numel() == 0:
         return input
-    input = _float(input, "dropout")
     xp = backend.get_array_module(input.array)
-    keep = random.rand(input.shape, dtype=input.dtype, xp=xp) >= p
-    mask = keep.astype(input.dtype) / input.dtype.type(1 - p) if p < 1 else keep.astype(input.dtype)  # p = 1: all zero
-    return E.Mul.apply(input, Tensor._make(mask))
+    if p == 1:
+        return E.Mul.apply(input, Tensor._make(xp.zeros((), dtype=input.dtype)))
+    if feature and input.ndim < 2:
+        raise ShapeError(f"{op}: feature dropout needs an input (N, C, ...) of at least 2 dimensions, got shape "
+                         f"{tuple(input.shape)}; use dropout for element-wise dropout")
+    input = _float(input, op)
+    shape = input.shape[:2] + (1,) * (input.ndim - 2) if feature else input.shape
+    keep = random.rand(shape, dtype=input.dtype, xp=xp) >= p
+    return E.Mul.apply(input, Tensor._make(keep.astype(input.dtype) / input.dtype.type(1 - p)))
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
@@ -35,16 +47,12 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
     As PyTorch's, it takes any input of 2 or more dimensions as (N, C, ...) and drops whole (sample, channel)
     slices, with PyTorch's warnings: a (N, C) input is dropped element by element, and a 3-D one is read as
-    (N, C, L), not as an unbatched (C, H, W)."""
+    (N, C, L), not as an unbatched (C, H, W); a 0- or 1-D one, where nothing is drawn (p = 0 or 1, not training)."""
     if inplace:
         return _into(input, "dropout2d", lambda t: dropout2d(t, p, training))
     input = _tensor(input, "dropout2d")  # (any dtype when not training: returned as it is, as PyTorch's)
     if not checks.is_number(p) or not 0 <= p <= 1:
         raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p!r}")
-    p = float(p)
-    if input.ndim < 2:
-        raise ShapeError(f"dropout2d: feature dropout needs an input (N, C, ...) of at least 2 dimensions, got shape "
-                         f"{tuple(input.shape)}; use dropout for element-wise dropout")
     if input.ndim not in (3, 4):
         warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result "
                       "in an error in a future release. To retain the behavior and silence this warning, please use "
@@ -57,14 +65,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
                       "will change in a future release to interpret the input as one without a batch dimension, i.e. "
                       "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using "
                       "dropout1d instead.", stacklevel=2)
-    if not training or p == 0 or input.numel() == 0:  # (nothing drawn: the input itself, as PyTorch's feature_dropout)
-        return input
-    input = _float(input, "dropout2d")
-    xp = backend.get_array_module(input.array)
-    features = input.shape[:2] + (1,) * (input.ndim - 2)
-    keep = random.rand(features, dtype=input.dtype, xp=xp) >= p  # one draw per (sample, channel)
-    mask = keep.astype(input.dtype) / input.dtype.type(1 - p) if p < 1 else keep.astype(input.dtype)  # p = 1: all zero
-    return E.Mul.apply(input, Tensor._make(mask))
+    return _drop(input, float(p), training, "dropout2d", feature=True)
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
@@ -72,11 +73,10 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
     if inplace:
         return _into(input, "dropout1d", lambda t: dropout1d(t, p, training))
     input = _tensor(input, "dropout1d")  # (any dtype when not training: returned as it is, as PyTorch's)
+    if not checks.is_number(p) or not 0 <= p <= 1:
+        raise ValueError(f"dropout1d: p must be a probability in [0, 1], got {p!r}")
     if input.ndim not in (2, 3):
         raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {tuple(input.shape)}")
-    if not training or p == 0:  # (an unbatched (C, L) input: a view of it, as PyTorch's, which batches and unbatches)
-        return input if input.ndim == 3 else input.unsqueeze(0).squeeze(0)
-    input = _float(input, "dropout1d")
-    batched = input if input.ndim == 3 else input.unsqueeze(0)
-    out = dropout2d(batched.unsqueeze(-1), p, training).squeeze(-1)  # a channel of length L: an L×1 image
+    batched = input if input.ndim == 3 else input.unsqueeze(0)  # (unbatched: batched and unbatched, as PyTorch's,
+    out = _drop(batched, float(p), training, "dropout1d", feature=True)  # so a view of it where nothing is drawn)
     return out if input.ndim == 3 else out.squeeze(0)

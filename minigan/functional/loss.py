@@ -14,7 +14,7 @@ from minigan.engine.ops import loss as LS
 from minigan.functional._common import _float, _floats, _number, _tensor, where
 from minigan.functional.activation import logsigmoid
 from minigan.functional.distance import pairwise_distance
-from minigan.functional.loss_doors import check, refused_at_backward
+from minigan.functional.loss_doors import check, refused_at_backward, refused_at_second_order
 from minigan.surface import pointwise as surface_pointwise
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import laid_out
@@ -160,6 +160,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     with target (N, d₁, …) give a loss per position; logits (C,) with one label, one loss."""
     op = "cross_entropy"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    input = _tensor(input, op, "logits")
+    if input.ndim == 0:  # (PyTorch's log_softmax over dim 1 finds no dim 1, before it reads the dtype)
+        raise DimensionError(f"{op}: expected logits of shape (N, C), (N, C, d1, ...) or (C,), got a 0-d tensor")
+    if input.numel() == 0:  # (an empty log_softmax has no entry whose dtype it refuses: the sizes come first)
+        _check_batch(op, input, target)
     input = _float(input, op, "logits")
     LS.check_reduction(op, reduction)
     if input.ndim != 2:  # per position (or one sample): the same loss over a batch of rows (M, C)
@@ -189,6 +194,21 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if reduction != "mean":
         return LS.apply_reduction(loss, reduction)
     return _kept_mean(loss, counted)
+
+
+def _check_batch(op, scores, labels):
+    """PyTorch's first checks of scores and labels (nll_loss_nd's), before their dtypes: scores of one or more
+    dimensions; a batch of scores and one label for each; one sample's scores (C,) and one label."""
+    labels = _tensor(labels, op, "target")
+    if scores.ndim == 0:
+        raise ShapeError(f"{op}: expected input of 1 or more dimensions (the classes last, or second), got a 0-d "
+                         "tensor")
+    if scores.ndim == 1 and labels.ndim == 1 and labels.shape[0] != 1:
+        raise ShapeError(f"{op}: the scores of one sample, shape {tuple(scores.shape)}, take one label, got "
+                         f"{labels.shape[0]}")
+    if scores.ndim > 1 and (labels.ndim == 0 or labels.shape[0] != scores.shape[0]):
+        raise ShapeError(f"{op}: expected a label for each of the {scores.shape[0]} samples (target of shape "
+                         f"({scores.shape[0]}, ...)), got target of shape {tuple(labels.shape)}")
 
 
 def _kept_mean(loss, counted):
@@ -303,6 +323,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     equals cross_entropy(x, y)."""
     op = "nll_loss"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    _check_batch(op, _tensor(input, op), target)  # (the sizes first, then the dtype: PyTorch's order)
     input = _float(input, op)
     LS.check_reduction(op, reduction)
     if input.ndim != 2:  # per position (N, C, d₁, …), or one sample (C,)
@@ -333,6 +354,9 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     x = _float_beside(input, target, op)
     x, y = _broadcast_pair(op, x, _regression_target(target, x, op))
     LS.check_reduction(op, reduction)
+    if any(isinstance(t, Tensor) and t.dtype.kind == "b" for t in (input, target)):
+        x, y = (refused_at_second_order(t, DtypeError, f"{op}: its second derivative subtracts the bool operand "
+                                        "(PyTorch's `-` refuses bool); convert it with .float() first") for t in (x, y))
     beta = _number(op, "beta", beta)
     if not beta >= 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: beta must be >= 0, got {beta}")

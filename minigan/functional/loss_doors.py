@@ -15,7 +15,8 @@ A learner meets these refusals in PyTorch before any value, and meets them here 
 
 Where PyTorch runs the forward and refuses only at backward (huber_loss's kernel given a target of another dtype,
 soft_margin_loss's given a bool target), ``refused_at_backward`` records the forward, and a backward that reaches it
-raises with PyTorch's class.
+raises with PyTorch's class; where it refuses only the second derivative (smooth_l1_loss's of a bool operand, whose
+formula subtracts it), ``refused_at_second_order`` lets the first through.
 """
 
 from __future__ import annotations
@@ -87,3 +88,20 @@ class RefusedAtBackward(Node):
 def refused_at_backward(loss, error, message):
     """``loss``, whose backward raises ``error(message)`` (when it requires grad; else ``loss`` itself)."""
     return RefusedAtBackward.apply(loss, error=error, message=message) if loss.requires_grad else loss
+
+
+class RefusedAtSecondOrder(Node):
+    """The identity on an operand of a loss that PyTorch differentiates once but not twice: the gradient it hands
+    down is, when differentiable itself (``create_graph=True``), refused by a backward that reaches it."""
+
+    def forward(self, x, error, message):
+        self.error, self.message = error, message
+        return x.copy(order="K")
+
+    def backward(self, grad):  # d/dx x = 1: the gradient passes, and is refused from the second order on
+        return (refused_at_backward(grad, self.error, self.message),)
+
+
+def refused_at_second_order(x, error, message):
+    """``x`` (an operand that requires grad; else ``x`` itself), whose gradient cannot be differentiated again."""
+    return RefusedAtSecondOrder.apply(x, error=error, message=message) if x.requires_grad else x

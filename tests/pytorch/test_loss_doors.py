@@ -118,6 +118,12 @@ def _cases(name):
             yield sh, natural, [True] + [False] * (n - 1)
     for s in OTHER_SHAPES:
         yield [s] * n, natural, [d == "float64" for d in natural]
+    for d in ("int64", "bool"):  # a refused dtype and another shape at once: PyTorch's first refusal
+        for i in range(n):
+            for s in OTHER_SHAPES:
+                sh = list(shapes)
+                sh[i] = s
+                yield sh, [d] * n, [False] * n
 
 
 def _make(lib, array, dtype, requires_grad):
@@ -129,7 +135,8 @@ def _make(lib, array, dtype, requires_grad):
 
 
 def _run(lib, call, arrays, dtypes, grads):
-    """('raise', exception) or ('ran', dtype, shape, values, requires_grad, gradients or ('raise', exception))."""
+    """('raise', exception) or ('ran', dtype, shape, values, requires_grad, first-order gradients or ('raise',
+    exception), second-order ones or ('raise', exception))."""
     try:
         xs = [_make(lib, a, d, g) for a, d, g in zip(arrays, dtypes, grads)]
     except Exception:  # an integer tensor that requires grad: not a call
@@ -146,10 +153,25 @@ def _run(lib, call, arrays, dtypes, grads):
             return result
         leaves = [x for x in xs if x.requires_grad]
         try:
-            grads = lib.autograd.grad(out.sum(), leaves, allow_unused=True)
+            grads = lib.autograd.grad(out.sum(), leaves, allow_unused=True, create_graph=True)
         except Exception as e:  # noqa: BLE001  (PyTorch's refusal at backward)
             return result + (("raise", e),)
-    return result + ([None if g is None else g.double().numpy() for g in grads],)
+        result += ([None if g is None else g.detach().double().numpy() for g in grads],)
+        live = [g.sum() for g in grads if g is not None and g.requires_grad]
+        if not live:
+            return result
+        try:
+            second = lib.autograd.grad(sum(live), leaves, allow_unused=True)
+        except Exception as e:  # noqa: BLE001  (PyTorch's refusal at the second order)
+            return result + (("raise", e),)
+    return result + ([None if g is None else _array(g) for g in second],)
+
+
+def _array(gradient):
+    """A gradient as a NumPy array (PyTorch's second-order one may be a ZeroTensor, which has no storage)."""
+    if getattr(gradient, "_is_zerotensor", lambda: False)():
+        return np.zeros(tuple(gradient.shape))
+    return gradient.double().numpy()
 
 
 def _builtin(exception):
@@ -172,13 +194,15 @@ def _difference(mine, theirs, tol):
             return f"{what}: {a} vs {b}"
     if not np.allclose(mine[3], theirs[3], rtol=tol, atol=tol, equal_nan=True):
         return f"values {mine[3].ravel()[:4]} vs {theirs[3].ravel()[:4]}"
-    if len(theirs) > 5:
-        a, b = mine[5], theirs[5]
+    for order in range(5, max(len(mine), len(theirs))):
+        a, b = (mine[order] if order < len(mine) else None), (theirs[order] if order < len(theirs) else None)
         if isinstance(b, tuple) or isinstance(a, tuple):
             if not (isinstance(a, tuple) and isinstance(b, tuple) and isinstance(a[1], _builtin(b[1]))):
-                return f"backward: minigan {a if isinstance(a, tuple) else 'ran'}, PyTorch " \
+                return f"backward (order {order - 4}): minigan {a if isinstance(a, tuple) else 'ran'}, PyTorch " \
                        f"{b if isinstance(b, tuple) else 'ran'}"
             return None
+        a, b = a or [None] * len(b), b or [None] * len(a)  # (no second order: first-order gradients that are
+        # constants, whose own gradients are zero)
         for g, h in zip(a, b):  # (an absent gradient, None, is a zero one: autograd.grad's allow_unused)
             if g is None and h is None:
                 continue

@@ -310,16 +310,19 @@ def _journal(path) -> tuple:
 
 
 def grade_class(folders, names=None, jobs=None, timeout=grader.TIMEOUT, memory=None, on_student=None,
-                journal=None) -> dict:
+                journal=None, seed=None) -> dict:
     """The gradebook of the workspaces ``folders``, graded ``jobs`` at a time (default: one per CPU core), every
-    student on the same inputs (one seed for the class).  With ``journal`` (a file), each graded student is
-    appended there as it is done, and a grading that crashed resumes from it without grading anyone again."""
+    student on the same inputs (one seed for the class: ``seed``, drawn when None; a class graded again on the
+    seed of an earlier grading gets the same inputs).  With ``journal`` (a file), each graded student is appended
+    there as it is done, and a grading that crashed resumes from it, on its seed, without grading anyone again."""
     folders = list(folders)
     students = student_names(folders)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    seed, done = _journal(journal) if journal else (None, {})
-    if seed is None:
-        seed = secrets.randbits(31)
+    journal_seed, done = _journal(journal) if journal else (None, {})
+    if journal_seed is not None:
+        seed = journal_seed
+    else:
+        seed = secrets.randbits(31) if seed is None else seed
         if journal:
             Path(journal).parent.mkdir(parents=True, exist_ok=True)  # as the gradebook's other files are written
             with open(journal, "a", encoding="utf-8") as f:

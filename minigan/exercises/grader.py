@@ -311,7 +311,8 @@ def _tail(file, size=2048) -> str:
     return file.read(size).decode("utf-8", "replace")
 
 
-_REFERENCE = {}
+_REFERENCE = {}  # (seed, torch) -> {exercise: (record, arrays)}, the seed used last at the end
+REFERENCES_KEPT = 5  # seeds whose reference is kept
 
 
 _REFERENCE_LOCK = threading.Lock()
@@ -319,13 +320,13 @@ _REFERENCE_LOCK = threading.Lock()
 
 def reference(run, seed, torch=False, timeout=TIMEOUT) -> dict:
     """{exercise: (record, arrays)}: what the library's own functions give on the grader's inputs (cached per
-    exercise and seed: a class graded on one seed computes it once)."""
+    exercise and seed: a class graded on one seed computes it once, and keeps it while single checks on seeds of
+    their own come and go: the seed used least recently is dropped first)."""
     with _REFERENCE_LOCK:  # (one at a time: the students graded at once wait for the one computation)
-        if (seed, torch) not in _REFERENCE:
-            if len(_REFERENCE) > 4:
-                _REFERENCE.clear()
-            _REFERENCE[(seed, torch)] = {}
-        cache = _REFERENCE[(seed, torch)]
+        cache = _REFERENCE.pop((seed, torch), {})
+        _REFERENCE[(seed, torch)] = cache  # (last: used most recently)
+        while len(_REFERENCE) > REFERENCES_KEPT:
+            del _REFERENCE[next(iter(_REFERENCE))]
         missing = [name for name in run if name not in cache]
         if missing:
             cache.update(_compute_reference(missing, seed, torch, timeout))

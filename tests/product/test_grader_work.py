@@ -170,3 +170,46 @@ def test_setting_an_exercise_aside_never_changes_a_verdict(tmp_path, monkeypatch
     results, _ = grader.grade(root, ["backprop", "exp_backward", "log_backward"], timeout=10, record=False)
     assert [p for _, p, _, _ in results] == [True, True, True], results
     assert [e for e in events if e[0] in ("aside", "timeout")] == [("aside", "backprop")]
+
+
+def test_a_seeds_reference_is_kept_while_other_seeds_come_and_go(monkeypatch):
+    """A class's reference (its seed's) outlives the single checks graded beside it: the cache drops the seed used
+    least recently, one at a time, and never holds more than a few."""
+    computed = []
+
+    def compute(run, seed, torch, timeout):
+        computed.append((seed, tuple(run)))
+        return {name: ({"items": [], "seed": seed}, {}) for name in run}
+
+    monkeypatch.setattr(grader, "_REFERENCE", {})
+    monkeypatch.setattr(grader, "_compute_reference", compute)
+    grader.reference(["unbroadcast", "adam"], 1)
+    for seed in range(2, 12):  # ten single checks, each on its own seed, while the class's students come and go
+        assert grader.reference(["adam"], seed)["adam"][0]["seed"] == seed
+        assert grader.reference(["unbroadcast"], 1)["unbroadcast"][0]["seed"] == 1
+        assert len(grader._REFERENCE) <= 5
+    assert [c for c in computed if c[0] == 1] == [(1, ("unbroadcast", "adam"))]  # computed once
+    assert grader.reference(["adam"], 2)  # the least recently used went first
+    assert computed[-1] == (2, ("adam",))
+
+
+def test_a_class_is_graded_on_the_seed_it_is_given_and_its_journal_keeps_it(tmp_path, monkeypatch):
+    make_class(tmp_path / "class", ["complete", "blank"])
+    folders = gradebook.expand([tmp_path / "class"])
+    seeds = []
+
+    def grade(root, names, seed=None, **kwargs):
+        seeds.append(seed)
+        return [(name, True, "", 0.0) for name in grader.resolve(names)], 0.0
+
+    monkeypatch.setattr(grader, "grade", grade)
+    journal = tmp_path / "journal.jsonl"
+    gradebook.grade_class(folders, ["unbroadcast"], jobs=1, journal=journal, seed=1234)
+    assert seeds == [1234, 1234]
+    assert json.loads(journal.read_text().splitlines()[0]) == {"seed": 1234}
+    seeds.clear()
+    gradebook.grade_class(folders, ["unbroadcast"], jobs=1, seed=99)
+    assert seeds == [99, 99]
+    seeds.clear()
+    gradebook.grade_class(folders, ["unbroadcast"], jobs=1)  # no seed: one drawn for the class
+    assert len(set(seeds)) == 1 and isinstance(seeds[0], int)

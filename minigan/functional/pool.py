@@ -11,16 +11,29 @@ from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.ops import pool as P
 from minigan.functional._common import _float, _one_sample, _single, _tensor
 
+# The integer dtypes PyTorch's CPU kernels take besides the floating ones ("not implemented for 'Bool'" elsewhere).
+MAX_INTEGERS, AVG_INTEGERS = ("int8", "int16", "int32", "int64", "uint8"), ("int64",)
 
-def _pooled(x, op, layout) -> Tensor:
+
+def _pooled(x, op, layout, integers=()) -> Tensor:
     """A pool's input, batched (``layout``) or one sample: its number of dimensions is checked before its dtype, as
-    PyTorch's pools do (a DimensionError, which is both of PyTorch's classes there: IndexError and RuntimeError)."""
+    PyTorch's pools do (a DimensionError, which is both of PyTorch's classes there: IndexError and RuntimeError);
+    ``integers``: the integer dtypes the pool takes too."""
     x = _tensor(x, op)
     batched = layout.count(",") + 1
     if x.ndim not in (batched - 1, batched):
         raise DimensionError(f"{op}: input must be {batched}-D {layout}, got shape {tuple(x.shape)} (or "
                              f"{batched - 1}-D, one sample without the batch)")
-    return _float(x, op)
+    if 0 in tuple(x.shape)[x.ndim - batched + 1:]:  # (PyTorch's: only a batch may be empty)
+        raise ShapeError(f"{op}: expected {layout} with no empty axis but the batch, got shape {tuple(x.shape)}")
+    return x if x.dtype.name in integers else _float(x, op)
+
+
+def _integer_mean(pool, x, *args):
+    """An average pool of an int64 input, as PyTorch's: the window's sum divided by its divisor in integers, which
+    truncates toward zero (computed in float64, exact for sums below 2⁵³)."""
+    out = pool(x.to(backend.np.dtype("float64")), *args)
+    return Tensor._make(backend.get_array_module(out.array).trunc(out.array).astype(x.dtype))
 
 
 # ----------------------------------------------------------------------------- pooling, upsampling, more losses
@@ -33,7 +46,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     maximum (row-major order), as in PyTorch; ``return_indices`` also gives where it is: an int64 index into
     the flattened H·W of its input plane (PyTorch's).
     """
-    input = _pooled(input, "max_pool2d", "(N, C, H, W)")
+    input = _pooled(input, "max_pool2d", "(N, C, H, W)", MAX_INTEGERS)
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     params = checks.check_pool2d("max_pool2d", input.array.shape, kernel_size, stride, padding, dilation, ceil_mode)
@@ -49,10 +62,12 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     included (``count_include_pad``) but not a ``ceil_mode`` window's part past the padded input; only its
     pixels inside the input with count_include_pad=False; or ``divisor_override`` (a nonzero int) for all.
     """
-    input = _pooled(input, "avg_pool2d", "(N, C, H, W)")
+    input = _pooled(input, "avg_pool2d", "(N, C, H, W)", AVG_INTEGERS)
+    args = kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+    if not backend.is_floating(input.dtype):
+        return _integer_mean(avg_pool2d, input, *args)
     if input.ndim == 3:  # one sample, no batch axis
-        return _one_sample(avg_pool2d, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                           divisor_override)
+        return _one_sample(avg_pool2d, input, *args)
     params = checks.check_pool2d("avg_pool2d", input.array.shape, kernel_size, stride, padding, 1, ceil_mode)
     if divisor_override is not None and (not isinstance(divisor_override, int) or isinstance(divisor_override, bool)
                                          or divisor_override == 0):
@@ -92,11 +107,25 @@ def _adaptive(op, input, output_size, axes):
         sample = "(C, H, W)" if axes == 2 else "(C, L)"
         raise ShapeError(f"{op}: expected a {axes + 1}-D {sample} or {axes + 2}-D (a batch of them) input, got shape "
                          f"{tuple(x.shape)}")
-    if 0 in tuple(x.shape)[-axes - 1:] or x.ndim == axes + 2 and 0 in tuple(x.shape)[1:]:
-        raise ShapeError(f"{op}: expected an input with no empty axis besides the batch, got shape {tuple(x.shape)}")
+    # PyTorch's: the max pools need every axis but the first non-empty, the average ones only the pooled axes
+    kept = tuple(x.shape)[1:] if "max" in op else tuple(x.shape)[-axes:]
+    if 0 in kept:
+        raise ShapeError(f"{op}: expected an input with no empty axis besides the first, got shape {tuple(x.shape)}"
+                         if "max" in op else f"{op}: expected non-empty pooled axes, got shape {tuple(x.shape)}")
     if not builtins.all(checks.is_integer(v) and v > 0 for v in sizes):
         raise DomainError(f"{op}: output_size must be positive ints (or None), got {output_size!r}")
-    return _float(x, op), tuple(int(v) for v in sizes)
+    # (an empty input: no kernel runs, so any dtype passes the average pools; the max pools check it even then)
+    return (x if x.numel() == 0 and "avg" in op else _float(x, op)), tuple(int(v) for v in sizes)
+
+
+def _empty(input, sizes, return_indices=False):
+    """An adaptive pool of an empty input: the empty result of its shape and dtype (its first entry expanded, as a
+    graph PyTorch's empty result has too), and int64 indices with return_indices."""
+    first = input[(Ellipsis,) + (slice(0, 1),) * len(sizes)]
+    out = first.expand(*(tuple(input.shape)[:-len(sizes)] + tuple(sizes))).clone()
+    if not return_indices:
+        return out
+    return out, Tensor._make(backend.get_array_module(input.array).zeros(out.shape, dtype=backend.np.int64))
 
 
 def adaptive_avg_pool2d(input, output_size):
@@ -104,6 +133,8 @@ def adaptive_avg_pool2d(input, output_size):
     [⌊i·H/out⌋, ⌈(i+1)·H/out⌉), so neighbouring windows overlap when out does not divide H.  Averaging is linear:
     the output is A_h · x · A_wᵀ, with A the averaging matrices; when out divides H the windows are equal blocks."""
     input, (oh, ow) = _adaptive("adaptive_avg_pool2d", input, output_size, 2)
+    if input.numel() == 0:
+        return _empty(input, (oh, ow))
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(adaptive_avg_pool2d, input, (oh, ow))
     n, c, h, w = input.shape
@@ -126,12 +157,10 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     over each row's window columns, then over the window's rows, so that the gradient goes to the first
     maximum in row-major order, as PyTorch's does."""
     input, (oh, ow) = _adaptive("adaptive_max_pool2d", input, output_size, 2)
+    if input.numel() == 0:  # a batch of none: an empty result (no maximum to take)
+        return _empty(input, (oh, ow), return_indices)
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(adaptive_max_pool2d, input, (oh, ow), return_indices)
-    if input.shape[0] == 0:  # a batch of none: an empty result (no maximum to take)
-        out = input.reshape(0, input.shape[1], 1, 1).expand(0, input.shape[1], oh, ow).clone()
-        return (out, Tensor._make(backend.get_array_module(input.array).zeros(out.shape, dtype=backend.np.int64))) \
-            if return_indices else out
     columns, rows = _adaptive_windows(input.shape[3], ow, input), _adaptive_windows(input.shape[2], oh, input)
     by_row, at_column = input[:, :, :, columns].max(dim=4)  # (N, C, H, ow), and where in each window
     out, at_row = by_row[:, :, rows].max(dim=3)  # (N, C, oh, ow)
@@ -147,6 +176,8 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 def adaptive_avg_pool1d(input, output_size):
     """adaptive_avg_pool2d of x (N, C, L) as a height-1 image."""
     input, (size,) = _adaptive("adaptive_avg_pool1d", input, output_size, 1)
+    if input.numel() == 0:
+        return _empty(input, (size,))
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(adaptive_avg_pool1d, input, size)
     return adaptive_avg_pool2d(input.unsqueeze(2), (1, size)).squeeze(2)
@@ -155,6 +186,8 @@ def adaptive_avg_pool1d(input, output_size):
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     """adaptive_max_pool2d of x (N, C, L) as a height-1 image."""
     input, (size,) = _adaptive("adaptive_max_pool1d", input, output_size, 1)
+    if input.numel() == 0:
+        return _empty(input, (size,), return_indices)
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(adaptive_max_pool1d, input, size, return_indices)
     out = adaptive_max_pool2d(input.unsqueeze(2), (1, size), return_indices)  # (indices into L: the height is 1)
@@ -164,7 +197,7 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """The maximum of each window of x (N, C, L), as max_pool2d on a height-1 image, with its options
     (sizes: an int or PyTorch's 1-tuple; indices index L)."""
-    input = _pooled(input, "max_pool1d", "(N, C, L)")
+    input = _pooled(input, "max_pool1d", "(N, C, L)", MAX_INTEGERS if return_indices else ())  # (PyTorch's)
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(max_pool1d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     if input.ndim != 3:
@@ -184,9 +217,12 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """The mean of each window of x (N, C, L), as avg_pool2d on a height-1 image, with its options
     (sizes: an int or PyTorch's 1-tuple)."""
-    input = _pooled(input, "avg_pool1d", "(N, C, L)")
+    input = _pooled(input, "avg_pool1d", "(N, C, L)", AVG_INTEGERS)
+    args = kernel_size, stride, padding, ceil_mode, count_include_pad
+    if not backend.is_floating(input.dtype):
+        return _integer_mean(avg_pool1d, input, *args)
     if input.ndim == 2:  # one sample, no batch axis
-        return _one_sample(avg_pool1d, input, kernel_size, stride, padding, ceil_mode, count_include_pad)
+        return _one_sample(avg_pool1d, input, *args)
     if input.ndim != 3:
         raise ShapeError(f"avg_pool1d: input must be 3-D (N, C, L), got shape {tuple(input.shape)}")
     one = lambda v: _single("avg_pool1d", v)  # an int, or PyTorch's 1-tuple

@@ -52,8 +52,10 @@ def test_avg_pool_is_the_window_mean_and_pools_check_their_arguments():
         F.avg_pool2d(minigan.tensor(x[0, 0]), 2)  # ((C, H, W) is one image, as PyTorch)
     with pytest.raises(minigan.ShapeError, match="kernel 5×5 is larger than the padded input 4×4"):
         nn.MaxPool2d(5)(minigan.tensor(x))
-    with pytest.raises(TypeError, match="must be a floating-point tensor"):
-        F.max_pool2d(minigan.tensor(x.astype(np.int64)), 2)
+    with pytest.raises(TypeError, match="must be a floating-point tensor"):  # (PyTorch's max pool takes integers,
+        F.max_pool2d(minigan.tensor(x.astype(bool)), 2)  # not bools: "not implemented for 'Bool'")
+    pooled = F.max_pool2d(minigan.tensor(x.astype(np.int64)), 2)
+    assert pooled.dtype == minigan.int64 and pooled.numpy()[0, 0].tolist() == [[5, 7], [13, 15]]
 
 
 def test_pools_keep_float32_and_do_not_alias_the_input(xp_backend):

@@ -73,7 +73,7 @@ def _running_max(x, kernel_size, stride, padding, dilation, out_hw):
     row-major order.  Padding is never taken (``inside`` marks the input's pixels), even next to −inf."""
     xp, geometry = backend.get_array_module(x), (kernel_size, stride, padding, dilation, out_hw)
     x_pad, inside = _padded(x, 0, *geometry), _padded(xp.ones((1, 1) + x.shape[2:], dtype=bool), False, *geometry)
-    out = xp.full(x.shape[:2] + out_hw, -xp.inf, dtype=x.dtype)
+    out = xp.zeros(x.shape[:2] + out_hw, dtype=x.dtype)  # (each window's first pixel replaces it: integers too)
     argmax, found = xp.zeros(out.shape, dtype=xp.int64), xp.zeros((1, 1) + out_hw, dtype=bool)
     for k, (i, j) in enumerate(_offsets(kernel_size, dilation)):
         v, valid = _window(x_pad, i, j, out_hw, stride), _window(inside, i, j, out_hw, stride)

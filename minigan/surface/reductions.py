@@ -293,18 +293,71 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def cumprod(input, dim, *, dtype=None):
-    """The running products along ``dim``: out_i = x_0 · … · x_i, by a scan of log₂ n rounds (round k multiplies
-    each element by the partial product 2ᵏ places before it); differentiable to any order, exact at zeros."""
+    """The running products along ``dim``: out_i = x_0 · … · x_i, differentiated by PyTorch's formula (Cumprod)."""
     x = _t(input, "cumprod")
     d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "cumprod", single=True)  # (before the dtype, as PyTorch)
     x = _as_product_dtype(x, dtype, "cumprod")
-    if x.ndim == 0:
-        return x.clone()
-    n, step = x.shape[d], 1
-    while step < n:
-        x = cat([x.narrow(d, 0, step), x.narrow(d, step, n - step) * x.narrow(d, 0, n - step)], dim=d)
-        step *= 2
-    return x if n > 1 else x.clone()  # (one factor: a copy, never the input's memory)
+    return Cumprod.apply(x, axis=d) if x.ndim else x.clone()
+
+
+class Cumprod(Node):
+    """The running products along ``axis``.  Its backward is PyTorch's (cumprod_backward), NaN and ∞ included:
+    where no entry is 0, Σ_{j≥i} g_j·out_j / x_i (a running sum from the end, divided); with zeros, the products of
+    the other factors, exact at the zeros: at first order by masks in O(n) (up to the first zero, a running sum as
+    above; at it, the products up to the second zero), under create_graph each i's products one by one (O(n²)),
+    differentiable again."""
+
+    def forward(self, x, axis):
+        self.axis = axis
+        out = backend.c_order(backend.get_array_module(x).cumprod(x, axis=axis, dtype=x.dtype))
+        if self.needs_input_grad:
+            self.zeros = builtins.bool((x == 0).any())  # (PyTorch chooses its formula by the whole input, too)
+            self.save_for_backward(x, out)
+        return out
+
+    def backward(self, grad):  # d out_j / d x_i = Π_{k≤j, k≠i} x_k for j ≥ i
+        x, out = self.saved_tensors
+        axis = self.axis
+        if x.shape[axis] == 1:  # (one factor: the gradient passes through)
+            return (grad,)
+        if not self.zeros:
+            return (R.CumSum.apply(out * grad, axis=axis, reverse=True) / x,)
+        return (_cumprod_grad_masked(x, out, grad, axis) if isinstance(x, backend.PLAIN_TYPES) else
+                _cumprod_grad_products(x, grad, axis),)
+
+
+def _cumprod_grad_masked(x, out, g, axis):
+    """PyTorch's first-order gradient of cumprod where x has zeros: before the first zero as without zeros; at the
+    first zero z, out_{z−1} · Σ_{z≤j<z2} g_j · Π_{z<k≤j} x_k (z2 the second zero); 0 after it."""
+    xp = backend.get_array_module(x)
+    zeros_so_far = xp.cumsum(x == 0, axis=axis)
+    before = zeros_so_far == 0
+    with backend.np.errstate(divide="ignore", invalid="ignore"):
+        early = R.CumSum.forward(R.CumSum(), xp.where(before, out * g, 0), axis, reverse=True) / x
+    first_span = zeros_so_far == 1
+    first = xp.argmax(first_span, axis=axis, keepdims=True)  # the first zero's index (0 where there is none)
+    at_first = (xp.arange(x.shape[axis]).reshape((-1,) + (1,) * (x.ndim - axis - 1)) == first) & first_span
+    between = first_span & ~at_first
+    span = (xp.cumprod(xp.where(between, x, 1), axis=axis) * xp.where(first_span, g, 0)).sum(axis=axis, keepdims=True)
+    before_first = xp.where(first == 0, 1, xp.take_along_axis(out, xp.maximum(first - 1, 0), axis=axis))
+    return xp.where(before, early, xp.where(at_first, span * before_first, 0)).astype(x.dtype)
+
+
+def _cumprod_grad_products(x, grad, axis):
+    """PyTorch's gradient of cumprod under create_graph where x has zeros: for each i, Σ_{j≥i} g_j times the product
+    of x_0 … x_j without x_i (the products before i times the running products after it), differentiable again."""
+    n, rows = x.shape[axis], []
+    for i in range(n):
+        before = x.narrow(axis, 0, i).prod(axis, keepdim=True) if i else None
+        after = cumprod(x.narrow(axis, i + 1, n - i - 1), axis) if i < n - 1 else None
+        omitted = before if after is None else after if before is None else before * after
+        if i and after is not None:  # (x_i's own product: the products before it alone)
+            omitted = cat([before, omitted], axis)
+        elif after is not None:
+            omitted = cat([Tensor._make(backend.get_array_module(x.array).ones_like(x.narrow(axis, 0, 1).array)),
+                           omitted], axis)
+        rows.append((grad.narrow(axis, i, n - i) * omitted).sum(axis, keepdim=True))
+    return cat(rows, axis)
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):

@@ -1,0 +1,204 @@
+"""Every reduction, scan and order statistic at each of its doors (dim, keepdim, dtype=, k, q, correction) on
+PyTorch's corner inputs: a 0-d tensor, empty tensors (an empty dim reduced or kept), bools, integers, and floats
+with NaN, ±inf and zeros.  Each call either runs in both libraries with the same values, shape, dtype,
+requires_grad and gradient, or is refused by both with PyTorch's exception class (PyTorch float64 the oracle)."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+NAN, INF = np.nan, np.inf
+
+ARRAYS = {
+    "f0": np.array(0.75), "f1": np.array([0.75]), "f_empty": np.zeros((0,)), "f_0x3": np.zeros((0, 3)),
+    "f_3x0": np.zeros((3, 0)), "f23": np.array([[0.5, -1.25, 2.0], [3.0, 0.25, -0.75]]),
+    "f23_zeros": np.array([[0.5, 0.0, 2.0], [0.0, 0.0, -0.75]]),
+    "i0": np.array(3), "i_empty": np.zeros((0,), dtype=np.int64), "i23": np.array([[1, -2, 3], [4, 0, -5]]),
+    "b0": np.array(True), "b_empty": np.zeros((0,), dtype=bool),
+    "b23": np.array([[True, False, True], [False, False, True]]),
+}
+WITH_NAN = {"f23_nan": np.array([[0.5, NAN, 2.0], [-INF, 0.25, INF]]),
+            "f23_inf": np.array([[0.5, -INF, 2.0], [0.0, 0.25, INF]])}
+DIMS = [None, 0, -1, 1, -2, 2]
+
+
+def _flat(out):
+    return [o for x in out for o in _flat(x)] if isinstance(out, (tuple, list)) else [out]
+
+
+def _run(call, lib, a, rg):
+    x = lib.tensor(a.copy()).requires_grad_(rg)
+    try:
+        return None, x, _flat(call(lib, x))
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return e, x, None
+
+
+def _dtype(t):
+    return str(t.dtype).split(".")[-1]
+
+
+def _np(t):
+    return np.asarray(t.detach().numpy()).astype(float)
+
+
+def difference(call, a, rg, gradient=True):
+    """How minigan's ``call`` on ``a`` differs from PyTorch's (None: it does not); warnings are not compared."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _difference(call, a, rg, gradient)
+
+
+def _difference(call, a, rg, gradient):
+    (e1, x1, r1), (e2, x2, r2) = _run(call, torch, a, rg), _run(call, minigan, a, rg)
+    if e1 is not None or e2 is not None:
+        if e1 is None or e2 is None:
+            return f"PyTorch raised {e1!r}" if e2 is None else f"minigan raised {e2!r}, PyTorch ran"
+        return None if isinstance(e2, type(e1)) else f"minigan {e2!r}, PyTorch {e1!r}"
+    for i, (p, q) in enumerate(zip(r1, r2)):
+        for what, theirs, ours in (("shape", tuple(p.shape), tuple(q.shape)), ("dtype", _dtype(p), _dtype(q)),
+                                   ("requires_grad", p.requires_grad, q.requires_grad)):
+            if theirs != ours:
+                return f"results[{i}] {what}: {ours} vs PyTorch's {theirs}"
+        tol = 1e-6 if p.dtype == torch.float32 else 1e-12  # (float32 results: rounded as float32)
+        if not np.allclose(_np(q), _np(p), rtol=tol, atol=tol, equal_nan=True):
+            return f"results[{i}]: {_np(q).ravel()[:6]} vs PyTorch's {_np(p).ravel()[:6]}"
+    if not gradient or not rg or not [p for p in r1 if p.requires_grad]:
+        return None
+    grads = []
+    for lib, x, results in ((torch, x1, r1), (minigan, x2, r2)):  # each result weighted 1, 2, 3, ...
+        total = sum((r * lib.arange(1, r.numel() + 1, dtype=r.dtype).reshape(r.shape)).sum()
+                    for r in results if r.requires_grad)
+        grads.append(lib.autograd.grad(total, x, allow_unused=True)[0])
+    theirs, ours = grads
+    if (theirs is None) != (ours is None) or theirs is not None and not np.allclose(
+            _np(ours), _np(theirs), rtol=1e-12, atol=1e-12, equal_nan=True):
+        return f"gradient: {ours} vs PyTorch's {theirs}"
+    return None
+
+
+def _doors(name):
+    """(label, call) for each door of ``name``: the free function and the method, over dim and keepdim."""
+    out = []
+    for d in DIMS:
+        for keepdim in (False, True):
+            kw = ({} if d is None else {"dim": d}) | ({"keepdim": True} if keepdim else {})
+            if keepdim and d is None or name == "logsumexp" and d is None:
+                continue  # (PyTorch has no keepdim= without dim=; logsumexp takes a dim)
+            if name in ("cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "sort", "argsort"):
+                if keepdim or d is None:
+                    continue
+            if name == "topk" and keepdim:
+                continue
+            if name in ("topk", "kthvalue"):
+                for k in (0, 1, 2):
+                    out.append((f"{name}(x, {k}, {kw})",
+                                lambda lib, x, k=k, kw=kw, n=name: getattr(lib, n)(x, k, **kw)))
+                    out.append((f"x.{name}({k}, {kw})", lambda lib, x, k=k, kw=kw, n=name: getattr(x, n)(k, **kw)))
+                continue
+            if name == "quantile":
+                for q in (0.3, [0.2, 0.7]):
+                    out.append((f"quantile(x, {q}, {kw})", lambda lib, x, q=q, kw=kw: lib.quantile(
+                        x, lib.tensor(q, dtype=x.dtype) if isinstance(q, list) else q, **kw)))
+                continue
+            out.append((f"{name}(x, {kw})", lambda lib, x, kw=kw, n=name: getattr(lib, n)(x, **kw)))
+            out.append((f"x.{name}({kw})", lambda lib, x, kw=kw, n=name: getattr(x, n)(**kw)))
+    return out
+
+
+REDUCTIONS = ["sum", "nansum", "prod", "std", "var", "std_mean", "var_mean", "amax", "amin", "aminmax", "logsumexp",
+              "all", "any", "argmax", "argmin", "max", "min", "median", "cumsum", "cumprod", "cummax", "cummin",
+              "logcumsumexp", "sort", "argsort", "topk", "kthvalue", "quantile"]
+
+
+def _differences(calls, arrays, gradient=True):
+    found = []
+    for label, call in calls:
+        for name, a in arrays.items():
+            for rg in ((False, True) if a.dtype.kind == "f" else (False,)):
+                why = difference(call, a, rg, gradient)
+                if why:
+                    found.append(f"{label} on {name} (requires_grad={rg}): {why}")
+    return found
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_each_door_on_empty_0d_bool_and_integer_inputs_is_pytorchs(name):
+    found = _differences(_doors(name), ARRAYS)
+    assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])
+
+
+@pytest.mark.parametrize("name", ["sum", "nansum", "prod", "cumsum", "cumprod"])
+def test_dtype_is_pytorchs_a_result_that_autograd_can_carry_and_nan_counted_as_zero_by_nansum(name):
+    """dtype= converts first (an integer or bool dtype of an input recording a gradient: RuntimeError, as autograd
+    has no integer gradients), except nansum, whose NaN counts as 0 before the conversion."""
+    calls = [(f"{name}(x, {kw})", lambda lib, x, kw=kw: getattr(lib, name)(
+        x, **{k: getattr(lib, v) if k == "dtype" else v for k, v in kw.items()}))
+        for dtype in ("int64", "int32", "float32", "bool") for kw in
+        ([{"dtype": dtype}] if name in ("sum", "nansum", "prod") else []) + [{"dim": 0, "dtype": dtype}]]
+    calls.append((f"x.{name}(0, dtype=int64)", lambda lib, x: getattr(x, name)(0, dtype=lib.int64)))
+    found = _differences(calls, ARRAYS | WITH_NAN)
+    assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])
+
+
+@pytest.mark.parametrize("name", ["std", "var", "std_mean", "var_mean"])
+def test_correction_on_too_few_entries_is_pytorchs_inf_or_nan(name):
+    """n − correction ≤ 0 gives inf (NaN for 0/0), and an empty reduction NaN whatever the correction.  (The values
+    and requires_grad: PyTorch's gradient there divides by n − correction unclamped, which minigan's does not.)"""
+    calls = [(f"{name}(x, {kw})", lambda lib, x, kw=kw: getattr(lib, name)(x, **kw))
+             for c in (0, 1, 2, -1.5, -INF) for kw in [{"correction": c}, {"dim": 0, "correction": c},
+                                                        {"dim": [0, 1], "correction": c}]]
+    found = _differences(calls, {k: v for k, v in ARRAYS.items() if v.dtype.kind == "f"}, gradient=False)
+    assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])
+
+
+@pytest.mark.parametrize("name", ["cumprod", "prod"])
+def test_product_gradients_with_zeros_nan_and_inf_are_pytorchs(name):
+    calls = [(f"{name}(x, dim={d})", lambda lib, x, d=d: getattr(lib, name)(x, d)) for d in (0, 1, -1)]
+    arrays = WITH_NAN | {"zeros": np.array([[0.0, 2.0, 0.0, 3.0], [1.5, 0.0, -2.0, 0.5]]),
+                         "zero_inf": np.array([[0.0, INF, 2.0, -1.0], [-INF, 3.0, 0.0, 0.0]])}
+    found = _differences(calls, arrays)
+    assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])
+
+
+def test_quantile_refuses_a_q_of_another_dtype_as_pytorch():
+    calls = [(f"quantile(x, q {qd})", lambda lib, x, qd=qd: lib.quantile(x, lib.tensor([0.25, 0.5], dtype=getattr(
+        lib, qd)))) for qd in ("float32", "float64")]
+    calls += [(f"x.quantile(q {qd}, dim=0)", lambda lib, x, qd=qd: x.quantile(lib.tensor(0.5, dtype=getattr(lib, qd)),
+                                                                            dim=0)) for qd in ("float32", "float64")]
+    found = _differences(calls, {"f23": ARRAYS["f23"], "f32": np.array([0.5, 1.5, -2.0], dtype=np.float32)})
+    assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])
+
+
+@pytest.mark.parametrize("name", ["cumprod"])
+def test_product_gradients_under_create_graph_and_their_second_order_are_pytorchs(name):
+    """Under create_graph PyTorch differentiates cumprod with zeros by the products of the other factors (its first
+    order there is another formula than without create_graph, NaN and ∞ placed otherwise), differentiable again."""
+    arrays = WITH_NAN | {"zeros": np.array([[0.0, 2.0, 0.0, 3.0], [1.5, 0.0, -2.0, 0.5]]),
+                         "zero_inf": np.array([[0.0, INF, 2.0, -1.0], [-INF, 3.0, 0.0, 0.0]]),
+                         "one_zero": np.array([[1.0, 2.0], [0.0, 3.0], [4.0, 0.0]]),
+                         "no_zero": np.array([1.5, -2.0, 3.0])}
+    found = []
+    for label, a in arrays.items():
+        for d in range(-1, a.ndim):
+            grads = []
+            for lib in (torch, minigan):
+                x = lib.tensor(a.copy()).requires_grad_(True)
+                y = getattr(lib, name)(x, d)
+                weights = lib.arange(1, y.numel() + 1, dtype=lib.float64).reshape(tuple(y.shape)) * 0.5
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    g, = lib.autograd.grad((y * weights).sum(), x, create_graph=True)
+                    g2, = lib.autograd.grad((g * g.detach().abs().clamp(max=3).nan_to_num()).sum(), x,
+                                            allow_unused=True)
+                grads.append([_np(g), None if g2 is None else _np(g2)])
+            for order, theirs, ours in zip((1, 2), *grads):
+                if (theirs is None) != (ours is None) or theirs is not None and not np.allclose(
+                        ours, theirs, rtol=1e-10, atol=1e-12, equal_nan=True):
+                    found.append(f"{name}({label}, {d}) order {order}: {ours} vs PyTorch's {theirs}")
+    assert not found, f"{len(found)} differ:\n" + "\n".join(found[:20])

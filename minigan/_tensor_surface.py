@@ -19,7 +19,7 @@ from minigan import storage as _storage
 from minigan.engine import backend, checks
 from minigan.engine import tensor as engine
 from minigan.engine.methods import maximum, minimum
-from minigan.surface import creation, norms, operands, printing, reductions, scaled
+from minigan.surface import creation, norms, operands, printing, products, reductions, scaled
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace
 from minigan.surface.methods import TensorMath
@@ -161,7 +161,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         return super().mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
     def mm(self, mat2):
-        return self.matmul(mat2)
+        return products.mm(self, mat2)  # (matrices only, one dtype: PyTorch's checks)
 
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):  # (dtype=: reductions.in_dtype)
         return super(Tensor, reductions.in_dtype("sum", self, dtype)).sum(dim, keepdim, dtype=dtype, axis=axis,

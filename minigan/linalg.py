@@ -9,7 +9,7 @@ import sys
 
 from minigan import toplevel
 from minigan._tensor_surface import Tensor
-from minigan.engine.errors import DomainError
+from minigan.engine.errors import DomainError, ShapeError
 from minigan.surface import missing as _missing
 from minigan.surface import norms, operands, products
 from minigan.surface.out import with_out
@@ -57,9 +57,14 @@ def matmul(input, other, *, out=None):
 @with_out
 def multi_dot(tensors):
     """The product of a chain of matrices, left to right (a first 1-D operand is a row, a last one a column)."""
-    tensors = list(tensors)
+    tensors = [_t(t, "multi_dot") for t in tensors]
     if len(tensors) < 2:
         raise DomainError(f"linalg.multi_dot: expected at least two tensors, got {len(tensors)}")
+    for k, t in enumerate(tensors):  # the first and the last may be vectors, the others are matrices
+        if t.ndim != 2 and not (t.ndim == 1 and k in (0, len(tensors) - 1)):
+            raise ShapeError(f"linalg.multi_dot: tensor {k} must be 2-D (the first and the last may be 1-D), got "
+                             f"shape {tuple(t.shape)}")
+    products.one_dtype("linalg.multi_dot", *tensors)
     out = tensors[0]
     for t in tensors[1:]:
         out = out @ t

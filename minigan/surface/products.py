@@ -9,11 +9,12 @@ import string
 import warnings
 
 from minigan.engine import backend, checks
-from minigan.engine.errors import DimensionError, DomainError, ShapeError
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
 from minigan.engine.tensor import Tensor
 from minigan.surface import norms
 from minigan.surface.creation import integer
 from minigan.surface.missing import NotInMinigan
+from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _t, same_dtype
 from minigan.surface.shapes import cat
@@ -26,9 +27,38 @@ def bmm(input, mat2):
     return input @ mat2
 
 
+def _matrices(fn, **named):
+    """PyTorch's checks of a matrix product's operands, in its order: each named one a matrix (2-D), then one dtype
+    for all (RuntimeError: it does not promote here), then a kernel that has no bool form (NotImplementedError)."""
+    for name, t in named.items():
+        if _t(t, fn).ndim != 2:
+            raise ShapeError(f"{fn}: {name} must be a matrix, got a {t.ndim}-D tensor of shape {tuple(t.shape)}")
+    one_dtype(fn, *named.values())
+
+
+def one_dtype(fn, *tensors):
+    if builtins.len({t.dtype for t in tensors}) > 1:
+        raise DtypeError(f"{fn}: the operands must have one dtype, got {', '.join(str(t.dtype) for t in tensors)} "
+                         "(PyTorch does not promote here); convert them with .to()")
+    if tensors[0].dtype.kind == "b":
+        raise DtypeError(f"{fn}: not implemented for bool tensors (nor is PyTorch's); convert them with .long() or "
+                         ".float()")
+
+
+def _fits(fn, x, shape):
+    """x must broadcast to ``shape`` (the product's), as PyTorch expands it; x itself is never enlarged."""
+    fits = x.ndim <= builtins.len(shape) and builtins.all(a in (1, b) for a, b in zip(x.shape[::-1], shape[::-1]))
+    if not fits:
+        raise ShapeError(f"{fn}: input of shape {tuple(x.shape)} does not broadcast to the product's shape {shape}")
+
+
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta·input + alpha·(mat1 @ mat2)."""
-    return shown_as(_t(input, "addmm") * beta + (_t(mat1, "addmm") @ mat2) * alpha, "AddmmBackward0")
+    c = _t(input, "addmm")
+    _matrices("addmm", mat1=mat1, mat2=mat2)
+    one_dtype("addmm", c, mat1, mat2)
+    _fits("addmm", c, (mat1.shape[0], mat2.shape[1]))
+    return shown_as(c * beta + mm(mat1, mat2) * alpha, "AddmmBackward0")
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -43,12 +73,32 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """beta·input + alpha·(mat @ vec)."""
-    return _t(input, "addmv") * beta + (_t(mat, "addmv") @ vec) * alpha
+    c, A, v = _t(input, "addmv"), _t(mat, "addmv"), _t(vec, "addmv")
+    if c.ndim > 1 or A.ndim != 2 or v.ndim != 1:
+        raise ShapeError(f"addmv: expected a vector + a matrix @ a vector, got shapes {tuple(c.shape)}, "
+                         f"{tuple(A.shape)} and {tuple(v.shape)}")
+    if A.shape[1] != v.shape[0] or c.ndim and c.shape[0] not in (1, A.shape[0]):
+        raise ShapeError(f"addmv: size mismatch, got input {tuple(c.shape)}, mat {tuple(A.shape)}, vec "
+                         f"{tuple(v.shape)}")
+    one_dtype("addmv", c, A, v)
+    return c * beta + (A @ v) * alpha
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
-    """beta·input + alpha·(vec1 ⊗ vec2)."""
-    return _t(input, "addr") * beta + outer(vec1, vec2) * alpha
+    """beta·input + alpha·(vec1 ⊗ vec2); for bools, (beta and input) or (alpha and vec1 ⊗ vec2), as PyTorch's."""
+    c = _t(input, "addr")
+    for name, v in (("vec1", vec1), ("vec2", vec2)):
+        if _t(v, "addr").ndim != 1:
+            raise ShapeError(f"addr: {name} must be 1-D, got shape {tuple(v.shape)}")
+    _fits("addr", c, (vec1.shape[0], vec2.shape[0]))
+    if c.dtype.kind == vec1.dtype.kind == vec2.dtype.kind == "b":
+        return (c & builtins.bool(beta)) | (outer(vec1, vec2) & builtins.bool(alpha))
+    out = c * beta + outer(vec1, vec2) * alpha
+    # PyTorch's backward takes grad·vec2 and gradᵀ·vec1 with mv, which refuses a vector of another dtype than grad's
+    if vec1.requires_grad and vec2.dtype != out.dtype or vec2.requires_grad and vec1.dtype != out.dtype:
+        return no_derivative(out, "addr", c, vec1, vec2, why="its backward multiplies the gradient by a vector of "
+                             "another dtype, which PyTorch's mv refuses; give vec1 and vec2 the result's dtype")
+    return out
 
 
 def dist(input, other, p=2):
@@ -81,9 +131,9 @@ def mv(input, vec):
 def inner(input, other):
     """Σ_k input[..., k]·other[..., k] for every pair of leading indices: shape input.shape[:-1] + other.shape[:-1]."""
     x, y = _t(input, "inner"), _t(other, "inner")
-    same_dtype("inner", x, y)
-    if x.ndim == 0 or y.ndim == 0:
+    if x.ndim == 0 or y.ndim == 0:  # a product by a number, which promotes (PyTorch's)
         return x * y
+    one_dtype("inner", x, y)
     if x.shape[-1] != y.shape[-1]:  # (the product below would broadcast a 1 against any size)
         raise ShapeError(f"inner: the last dims must match, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
     products = x.reshape(*x.shape[:-1], *[1] * (y.ndim - 1), x.shape[-1]) * y
@@ -113,6 +163,8 @@ def matrix_power(input, n):
     n = int(n)
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise ShapeError(f"linalg.matrix_power: expected square matrices (..., k, k), got shape {tuple(A.shape)}")
+    if n >= 2:  # (a product: no bool kernel)
+        one_dtype("linalg.matrix_power", A)
     if n < 0:
         raise NotInMinigan(f"linalg.matrix_power: n = {n} needs the inverse of A, which minigan does not "
                                     "provide: use numpy.linalg.matrix_power on A.detach().numpy() (no gradient)")
@@ -142,6 +194,8 @@ def _diagonal_index(rows, columns, offset, like):
 def trace(input):
     """The sum of a matrix's diagonal."""
     x = _t(input, "trace")
+    if x.dtype.kind == "b":  # (first, as PyTorch's: NotImplementedError)
+        raise DtypeError("trace: not implemented for bool tensors (nor is PyTorch's); convert it with .long()")
     if x.ndim != 2:
         raise ShapeError(f"trace: input must be a matrix, got shape {tuple(x.shape)}")
     return shown_as(diag(x).sum(), "TraceBackward0")
@@ -217,7 +271,16 @@ def matmul(input, other):
 
 
 def mm(input, mat2):
-    return _t(input, "mm") @ mat2
+    """The product of two matrices: no batches and no vectors, one dtype (PyTorch's checks)."""
+    x, y = _t(input, "mm"), _t(mat2, "mm")
+    for name, t in (("self", x), ("mat2", y)):
+        if t.ndim != 2:
+            raise ShapeError(f"mm: {name} must be a matrix, got shape {tuple(t.shape)}")
+    if x.shape[1] != y.shape[0]:
+        raise ShapeError(f"mm: mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} and "
+                         f"{y.shape[0]}x{y.shape[1]})")
+    one_dtype("mm", x, y)
+    return x @ y
 
 
 def vdot(input, other):
@@ -227,7 +290,10 @@ def vdot(input, other):
 def cross(input, other, dim=None):
     """The cross product of 3-vectors along ``dim``; with no dim, the first dimension of size 3 (PyTorch's
     deprecated default: pass dim, or use linalg.cross, whose default is -1)."""
-    x, y = _t(input, "cross"), _t(other, "cross")  # (the dim first, then the dtypes, as PyTorch's)
+    x, y = _t(input, "cross"), _t(other, "cross")  # (the ranks, the dim, then the dtypes, as PyTorch's)
+    if x.ndim != y.ndim:
+        raise ShapeError(f"cross: the inputs must have the same number of dimensions, got shapes {tuple(x.shape)} "
+                         f"and {tuple(y.shape)}")
     if dim is None:
         warnings.warn("Using minigan.cross without specifying the dim arg is deprecated (as in PyTorch): pass dim, or "
                       "use minigan.linalg.cross (its default is the last dim)", UserWarning, stacklevel=3)
@@ -238,7 +304,10 @@ def cross(input, other, dim=None):
                              f"{tuple(y.shape)}; pass dim")
     elif x.ndim == 0 or y.ndim == 0:  # (IndexError, as PyTorch's)
         raise DimensionError(f"cross: dim {dim} is out of range for a 0-d input; cross takes vectors of 3")
+    dim = checks.normalize_axis(dim, x.ndim, "cross", single=True)
     same_dtype("cross", x, y)
+    if x.dtype.kind == "b":
+        raise DtypeError("cross: not implemented for bool tensors (nor is PyTorch's); convert them with .long()")
     if x.shape[dim] != 3 or y.shape[dim] != 3:
         raise ShapeError(f"cross: dim {dim} must have size 3, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
     a, b = x.unbind(dim), y.unbind(dim)

@@ -1,0 +1,75 @@
+"""The products' doors against PyTorch float64: each product (mm, addmm and addmm_, addmv, addr, inner, multi_dot,
+matrix_power, trace, cross, tensordot) called with operands of every rank it refuses and every dtype pair, so that
+the order of PyTorch's checks (the ranks first, then the dtypes, at mm's and trace's doors; the dim first at
+cross's) and its promotion rules (inner with a 0-d operand is a product, and promotes) show up as differences."""
+
+import math
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+from pytorch.doors_oracle import same_as_pytorch  # noqa: E402
+
+RNG = np.random.default_rng(11)
+
+
+def _values(shape, dtype):
+    if dtype == "bool":
+        return RNG.random(shape) < 0.5
+    if dtype == "int64":
+        return RNG.integers(-3, 5, size=shape)
+    return np.round(RNG.normal(size=shape), 3)
+
+
+SHAPES = {
+    "mm": [((2, 3), (3, 4)), ((3,), (3, 4)), ((2, 3), (3,)), ((2, 2, 3), (3, 4)), ((2, 3), (4, 5))],
+    "Tensor.mm": [((2, 3), (3, 4)), ((3,), (3, 4)), ((2, 3), (3,))],
+    "addmm": [((2, 4), (2, 3), (3, 4)), ((4,), (2, 3), (3, 4)), ((2, 4), (3,), (3, 4)), ((2, 4), (2, 3), (3,)),
+              ((2, 2, 4), (2, 3), (3, 4)), ((3, 4), (2, 3), (3, 4))],
+    "Tensor.addmm_": [((2, 4), (2, 3), (3, 4)), ((2, 4), (2, 3), (3,)), ((2, 4), (2, 3, 1), (3, 4))],
+    "addmv": [((2,), (2, 3), (3,)), ((3,), (2, 3), (3,)), ((2,), (2, 3, 1), (3,)), ((2,), (2, 3), (3, 1)),
+              ((1,), (2, 3), (3,)), ((2, 2), (2, 3), (3,))],
+    "addr": [((4, 5), (4,), (5,)), ((2, 3, 4, 5), (4,), (5,)), ((4, 5), (4, 1), (5,)), ((5,), (4,), (5,))],
+    "inner": [((4,), ()), ((), (3,)), ((2, 3), (4, 3)), ((3,), (3,)), ((2, 3), (2,))],
+    "multi_dot": [((2, 3), (3, 4), (4,)), ((3,), (3, 4), (4, 2)), ((2, 2, 2, 2), (2, 2), (2, 2)),
+                  ((2, 2), (2,), (2, 2)), ((2, 2), (2, 2), (2, 2, 2))],
+    "trace": [((3, 3),), ((2, 3, 4),), ((5,),), ((2, 4),)],
+    "cross": [((2, 3), (2, 3)), ((3,), (2, 3)), ((1, 3), (1, 3))],
+}
+CALLS = {
+    "mm": lambda L, a, b: L.mm(a, b),
+    "Tensor.mm": lambda L, a, b: a.mm(b),
+    "addmm": lambda L, c, a, b: L.addmm(c, a, b),
+    "Tensor.addmm_": lambda L, c, a, b: c.detach().addmm_(a, b),
+    "addmv": lambda L, c, a, b: L.addmv(c, a, b),
+    "addr": lambda L, c, a, b: L.addr(c, a, b),
+    "inner": lambda L, a, b: L.inner(a, b),
+    "multi_dot": lambda L, *ts: L.linalg.multi_dot(list(ts)),
+    "trace": lambda L, a: L.trace(a),
+    "cross": lambda L, a, b: L.cross(a, b, dim=1),
+}
+DTYPE_PAIRS = [("float64", "float64"), ("float64", "float32"), ("int64", "float64"), ("bool", "bool"),
+               ("bool", "int64"), ("int64", "int64")]
+
+
+@pytest.mark.parametrize("dtypes", DTYPE_PAIRS, ids="-".join)
+@pytest.mark.parametrize("name, k", [(n, k) for n in SHAPES for k in range(len(SHAPES[n]))])
+def test_every_rank_and_dtype_at_the_product_doors(name, k, dtypes):
+    shapes = SHAPES[name][k]
+    kinds = [dtypes[min(i, 1)] for i in range(len(shapes))]
+    same_as_pytorch(CALLS[name], [_values(s, d) for s, d in zip(shapes, kinds)], kinds)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int64", "float64"])
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 5])
+def test_matrix_power_of_every_dtype(n, dtype):
+    same_as_pytorch(lambda L, a: L.linalg.matrix_power(a, n), [_values((3, 3), dtype)], [dtype])
+    same_as_pytorch(lambda L, a: L.matrix_power(a, n), [_values((2, 3, 3), dtype)], [dtype])
+
+
+@pytest.mark.parametrize("dims", [1, 2, ([1], [0]), ([0, 1], [1, 0])], ids=repr)
+def test_tensordot_with_infinities_sums_as_pytorch(dims):
+    a, b = np.round(RNG.normal(size=(3, 3)), 3), np.round(RNG.normal(size=(3, 3)), 3)
+    a[0, 1], b[1, 2], a[2, 0] = math.inf, -math.inf, math.nan
+    same_as_pytorch(lambda L, x, y: L.tensordot(x, y, dims), [a, b], ["float64", "float64"])

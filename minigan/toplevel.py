@@ -845,7 +845,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
             raise DomainError("normal: std must be >= 0")
         noise = randn(*backend.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ()))),
                       generator=generator, dtype=like.dtype, device=like.device)
-        sample = noise * std + mean
+        sample = noise * std + mean if noise.dtype.kind == "f" else noise  # (no entries of integers: as drawn)
         for v in recorded:  # PyTorch records the draw, its gradient 0: where(True, sample, v) is the sample
             sample = pointwise.where(ones(sample.shape, dtype=builtins.bool, device=sample.device), sample, v)
         return sample

@@ -50,6 +50,8 @@ def test_normal_draws_take_any_dtype_with_no_entries_and_uniform_ones_check_the_
                 (f"rand_like(zeros({n}, {d}))", lambda lib, n=n, dt=dt: lib.rand_like(lib.zeros(n, dtype=dt(lib)))),
                 (f"normal(0., 1., ({n},), dtype={d})",
                  lambda lib, n=n, dt=dt: lib.normal(0.0, 1.0, (n,), dtype=dt(lib))),
+                (f"normal(zeros({n}, {d}), 1.)", lambda lib, n=n, dt=dt: lib.normal(lib.zeros(n, dtype=dt(lib)), 1.0)),
+                (f"normal(1.25, ones({n}, {d}))", lambda lib, n=n, dt=dt: lib.normal(1.25, lib.ones(n, dtype=dt(lib)))),
                 (f"zeros({n}, {d}).normal_()", lambda lib, n=n, dt=dt: lib.zeros(n, dtype=dt(lib)).normal_()),
                 (f"zeros({n}, {d}).normal_(0, -1)", lambda lib, n=n, dt=dt: lib.zeros(n, dtype=dt(lib)).normal_(0, -1)),
                 (f"zeros({n}, {d}).uniform_()", lambda lib, n=n, dt=dt: lib.zeros(n, dtype=dt(lib)).uniform_()),
@@ -77,4 +79,5 @@ def test_randperm_dtype_holds_n():
 
 def test_multinomial_num_samples_is_pytorchs():
     _check([(f"multinomial({shape}, {k}, replacement={r})", lambda lib, k=k, r=r, shape=shape: lib.multinomial(
-        lib.ones(shape), k, replacement=r)) for shape in [(3,), (2, 3)] for k in (0, -1, 1, 3, 4) for r in (False, True)])
+        lib.ones(shape), k, replacement=r)) for shape in [(3,), (2, 3)] for k in (0, -1, 1, 3, 4, 1.5)
+        for r in (False, True)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
-from minigan.engine.errors import ShapeError
+from minigan.engine.errors import DimensionError, DtypeError, ShapeError
 from minigan.engine.ops import linalg as L
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.functional.dropout import dropout
@@ -51,13 +51,22 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     to (…, L, S); is_causal: query i sees keys 0…i.  enable_gqa: fewer key/value heads, each shared by a group."""
     query, key, value = _float(query, "scaled_dot_product_attention", "query"), \
         _float(key, "scaled_dot_product_attention", "key"), _float(value, "scaled_dot_product_attention", "value")
-    if query.ndim < 2 or key.ndim != query.ndim or value.ndim != query.ndim or key.shape[-1] != query.shape[-1] \
-            or key.shape[-2] != value.shape[-2]:
+    if not query.dtype == key.dtype == value.dtype:  # (PyTorch's first check)
+        raise DtypeError(f"scaled_dot_product_attention: query, key and value must have one dtype, got {query.dtype}, "
+                         f"{key.dtype} and {value.dtype}; convert them with .to(query.dtype)")
+    shapes = f"{tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}"
+    if min(query.ndim, key.ndim, value.ndim) < 2:  # (their batch axes broadcast, as matmul's: PyTorch's math)
         raise ShapeError(f"scaled_dot_product_attention: expected query (…, L, E), key (…, S, E) and value "
-                         f"(…, S, Ev), got {tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}")
+                         f"(…, S, Ev) of at least 2 dimensions each, got {shapes}")
+    if enable_gqa and min(query.ndim, key.ndim, value.ndim) < 3:  # (PyTorch reads each one's heads, dim -3)
+        raise DimensionError(f"scaled_dot_product_attention: enable_gqa reads the heads (dim -3) of query, key and "
+                             f"value, so each needs at least 3 dimensions, got {shapes}")
     if is_causal and attn_mask is not None:
         raise ValueError("scaled_dot_product_attention: pass attn_mask or is_causal=True, not both")
-    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:  # each key/value head serves a group
+    if not (query.numel() and key.numel() and value.numel()):  # PyTorch's: zeros (…, L, Ev), NaN where an input
+        empty = query.new_zeros(tuple(query.shape[:-1]) + (value.shape[-1],))  # holds NaN or ±∞, gradients 0
+        return empty + (query.sum() + key.sum() + value.sum()) * 0.0
+    if enable_gqa and key.shape[-3] != query.shape[-3]:  # each key/value head serves a group
         if query.shape[-3] % key.shape[-3]:
             raise ShapeError(f"scaled_dot_product_attention: {query.shape[-3]} query heads are not a multiple of "
                              f"{key.shape[-3]} key/value heads")

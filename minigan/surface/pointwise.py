@@ -16,7 +16,7 @@ from minigan.surface import unary as U
 from minigan.surface.indexing import nonzero
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
-from minigan.surface.operands import _operand, _t, floating, laid_out, one_value, same_dtype, wrapped_number
+from minigan.surface.operands import _operand, _t, fits, floating, laid_out, one_value, same_dtype, wrapped_number
 
 
 def choose(condition, a, b):
@@ -300,6 +300,7 @@ def masked_fill(input, mask, value):
     value is cast to it, as in PyTorch (an integer tensor filled with 2.7 holds 2)."""
     x = _t(input, "masked_fill")
     one_value("masked_fill", value)
+    fits("masked_fill", value.item() if isinstance(value, Tensor) else value, x.dtype)  # (NaN into int64: refused)
     if isinstance(value, Tensor):
         value = value.to(x.dtype)
     elif isinstance(value, (bool, int, float)) or backend.is_numpy_scalar(value):
@@ -361,11 +362,8 @@ def xlogy(input, other):
 
 
 def logit(input, eps=None):
-    """log(p / (1 − p)), p clamped to [eps, 1 − eps] when eps is given."""
-    p = _as_float(input, "logit")
-    if eps is not None:
-        p = p.clamp(eps, 1 - eps)
-    return U.Logit.apply(p)
+    """log(p / (1 − p)), p clamped to [eps, 1 − eps] when eps is given (its derivative 0 where the clamp holds p)."""
+    return U.Logit.apply(_as_float(input, "logit"), eps=eps)
 
 
 def deg2rad(input):

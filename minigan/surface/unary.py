@@ -98,8 +98,8 @@ class Atan2(Node):
         y, x = self.saved_tensors
         gy, gx = self.needs_input_grad
         xp, r2 = namespace(grad), x * x + y * y
-        origin = value(r2) == 0  # a constant mask: 1/r² would be ∞ there, and 0·∞ NaN
-        recip = xp.where(origin, 0, 1 / xp.where(origin, 1, r2))
+        with backend.np.errstate(divide="ignore"):  # PyTorch's: 1/r², its ∞ at the origin filled with 0 (so the
+            recip = xp.where(value(r2) == 0, 0, 1 / r2)  # second order there is 0·∞ = NaN, as PyTorch's)
         return (unbroadcast(grad * x * recip, y.shape) if gy else None,
                 unbroadcast(-grad * y * recip, x.shape) if gx else None)
 
@@ -246,16 +246,26 @@ class ELU(Node):
 
 
 class Logit(Node):
-    """log(p / (1 − p)), the sigmoid's inverse: ±∞ at 1 and 0, NaN outside [0, 1]."""
+    """log(p / (1 − p)), the sigmoid's inverse: ±∞ at 1 and 0, NaN outside [0, 1]; with ``eps``, of p clamped to
+    [eps, 1 − eps] (one op, as PyTorch's: its derivative is read at p itself, 0 where the clamp holds p)."""
 
-    def forward(self, p):
+    def forward(self, p, eps=None):
         self.save_for_backward(p)
-        return _xp(p).log(p / (1 - p))
+        self.eps = eps
+        q = p if eps is None else _xp(p).clip(p, eps, 1 - eps)
+        with backend.np.errstate(divide="ignore", invalid="ignore"):  # (±∞ at 1 and 0, NaN outside [0, 1])
+            return _xp(p).log(q / (1 - q))
 
-    def backward(self, grad):  # d/dp = 1/(p(1 − p)), and NaN outside [0, 1] (as PyTorch)
+    def backward(self, grad):  # d/dp = 1/(p(1 − p)) on [0, 1] (on [eps, 1 − eps]), NaN (0) elsewhere, as PyTorch
         (p,) = self.saved_tensors
-        xp, v = namespace(grad), value(p)
-        return (xp.where((v < 0) | (v > 1), math.nan, grad / (p * (1 - p))),)
+        xp, v, eps = namespace(grad), value(p), self.eps
+        lo, hi, outside = (0, 1, math.nan) if eps is None else (eps, 1 - eps, 0)
+        with backend.np.errstate(divide="ignore", invalid="ignore"):
+            if isinstance(grad, backend.PLAIN_TYPES):  # first order: PyTorch's logit_backward, whose test
+                return (xp.where((v < lo) | (v > hi), outside, grad / (p * (1 - p))),)  # lets NaN through
+            # under create_graph, PyTorch's infinitely_differentiable_logit_backward: where(lo <= p <= hi, grad/(p(1 −
+            # p)), outside), differentiated through both branches (so 0·∞ = NaN at p = ±∞ in the second order)
+            return (xp.where((v >= lo) & (v <= hi), grad / (p * (1 - p)), outside),)
 
 
 class Hardsigmoid(Node):

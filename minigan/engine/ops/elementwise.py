@@ -75,7 +75,7 @@ class Pow(Node):
         # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number
         self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)
         if exponent_grad:
-            self.zero_base = a == 0  # where log a = −∞: d/db is taken as 0 there (a mask in a's shape and place)
+            self.zero_base = (a == 0) & (b >= 0)  # where a^b·log a is 0·(−∞): d/db is 0 there (PyTorch's mask)
         if self.needs_input_grad and self.needs_input_grad[0]:
             zero = (b == 0) & (a == 0)  # where d/da = 0 but b·a^(b−1) would give 0·∞ = NaN
             self.zero_power_of_zero = zero if zero.any() else None
@@ -90,10 +90,10 @@ class Pow(Node):
             base = a if self.zero_power_of_zero is None else xp.where(self.zero_power_of_zero, 1, a)
             da = unbroadcast(grad * b * base ** (b - 1), a.shape)
         db = None
-        if need_b:  # NaN for a < 0, where log a is not real (as PyTorch); 0 at a = 0 (PyTorch's for b ≥ 0; for
-            # b < 0, where a^b = ∞ already, PyTorch's is −∞ and this one NaN)
-            safe_log = xp.log(xp.where(self.zero_base, 1, a))
-            db = unbroadcast(grad * out * safe_log, b.shape)
+        if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (PyTorch's formula,
+            # differentiated through both branches of its where: a second order at a = 0 is 0·(−∞) = NaN, as PyTorch's)
+            with backend.np.errstate(divide="ignore", invalid="ignore"):
+                db = unbroadcast(grad * xp.where(self.zero_base, 0, out * xp.log(a)), b.shape)
         return da, db
 
 

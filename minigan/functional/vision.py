@@ -51,7 +51,7 @@ def pad(input, pad, mode="constant", value=None):
             else:
                 i = xp.clip(i, 0, n - 1) if mode == "replicate" else i % n
             input = input[(slice(None),) * axis + (i,)]
-    return input
+    return input.contiguous()  # (row-major, as PyTorch's: an index along a middle axis leaves another layout)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):

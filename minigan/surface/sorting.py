@@ -13,7 +13,7 @@ from minigan.surface.indexing import _along
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _t
-from minigan.surface.pointwise import isnan, where
+from minigan.surface.pointwise import where
 
 
 def ordered(x, fn) -> Tensor:
@@ -187,23 +187,25 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     else:
         d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "quantile", single=True)
         x = x.reshape(1) if x.ndim == 0 else x
-    n = x.shape[d]
-    ordered = sort(x, d).values  # NaN last: a row with NaN ends in NaN
-    rank = qs.reshape(-1).astype(xp.float64) * (n - 1)
+    n, last = x.shape[d], (slice(None),) * d + (slice(-1, None),)
+    ordered = sort(x, d).values  # NaN last: a row holding NaN ends in NaN, the rank of its every quantile, as PyTorch's
+    shape = [1] * x.ndim
+    shape[d] = -1
+    nan_row = ordered.array[last] != ordered.array[last]
+    rank = xp.where(nan_row, n - 1, (qs.reshape(-1).astype(xp.float64) * (n - 1)).reshape(shape))  # rows × q
     if interpolation == "lower":
         rank = xp.floor(rank)
     elif interpolation == "higher":
         rank = xp.ceil(rank)
     elif interpolation == "nearest":
         rank = xp.round(rank)  # (half to even, as PyTorch's)
-    below, above = xp.floor(rank).astype(xp.int64), xp.ceil(rank).astype(xp.int64)
-    lo, hi = ordered.index_select(d, Tensor._make(below)), ordered.index_select(d, Tensor._make(above))
-    shape = [1] * x.ndim
-    shape[d] = -1
-    fraction = xp.full(rank.shape, 0.5) if interpolation == "midpoint" else rank - below
-    out = lo + (hi - lo) * Tensor._make(fraction.astype(x.dtype).reshape(shape))
-    nan = isnan(ordered.narrow(d, n - 1, 1))  # a NaN in the row
-    out = where(nan.array, Tensor._make(xp.asarray(xp.nan, dtype=x.dtype)), out) if bool(nan.any()) else out
+    below = xp.floor(rank).astype(xp.int64)
+    out = ordered.gather(d, Tensor._make(below))
+    if interpolation in ("linear", "midpoint"):  # lerp(below, above, w), two-sided as PyTorch's: ∞ stays ∞
+        hi = ordered.gather(d, Tensor._make(xp.ceil(rank).astype(xp.int64)))
+        weight = xp.full(rank.shape, 0.5) if interpolation == "midpoint" else rank - below
+        w = Tensor._make(weight.astype(x.dtype))
+        out = where(weight < 0.5, out + w * (hi - out), hi - (hi - out) * (1 - w))
     out = out.movedim(d, 0)  # (the q axis first, as PyTorch's)
     if keepdim and ndim:  # (a 0-d input keeps no dimension)
         out = out.unsqueeze(d + 1) if dim is not None else out.reshape((out.shape[0],) + (1,) * ndim)

@@ -202,3 +202,15 @@ def test_product_gradients_under_create_graph_and_their_second_order_are_pytorch
                         ours, theirs, rtol=1e-10, atol=1e-12, equal_nan=True):
                     found.append(f"{name}({label}, {d}) order {order}: {ours} vs PyTorch's {theirs}")
     assert not found, f"{len(found)} differ:\n" + "\n".join(found[:20])
+
+
+@pytest.mark.parametrize("interpolation", ["linear", "lower", "higher", "nearest", "midpoint"])
+def test_quantile_of_rows_with_nan_and_inf_is_pytorchs(interpolation):
+    """A row holding NaN takes its last sorted entry (a NaN) for every quantile, so its gradient goes there; between
+    neighbours ∞ and a number the quantile is lerp's, from the nearer end (∞, not NaN), as PyTorch's."""
+    arrays = WITH_NAN | {"inf_ends": np.array([[-INF, 0.5, 2.0, INF], [1.0, INF, INF, -2.0]])}
+    calls = [(f"quantile(x, {q}, dim={d})", lambda lib, x, q=q, d=d: lib.quantile(
+        x, lib.tensor(q, dtype=x.dtype) if isinstance(q, list) else q, dim=d, interpolation=interpolation))
+        for q in (0.3, 0.5, [0.2, 0.7, 1.0]) for d in (None, 0, 1)]
+    found = _differences(calls, arrays)
+    assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])

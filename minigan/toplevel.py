@@ -752,8 +752,15 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     edges = bins.array if isinstance(bins, Tensor) else creation.integer(bins, "histogram", "bins")
     if not isinstance(bins, Tensor) and edges < 1:
         raise ShapeError(f"histogram: bins must be > 0, got {edges} (as PyTorch)")
+    if range is not None and builtins.len(range) != 2:
+        raise DomainError(f"histogram: range must be two numbers (min, max), got {builtins.len(range)} (as PyTorch)")
     if range is None and not isinstance(bins, Tensor) and x.numel():
         range = (builtins.float(x.array.min()), builtins.float(x.array.max()))
+    if range is not None:  # (PyTorch's refusals, RuntimeError, where NumPy's ValueError came out)
+        lo, hi = (builtins.float(r) for r in range)
+        if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+            raise DomainError(f"histogram: the range [{lo}, {hi}] must be finite, with min <= max (as PyTorch); give "
+                              "range= (or leave out the infinite or NaN values)")
     w = None if weight is None else _t(weight, "histogram").array.ravel()
     if w is not None and tuple(weight.shape) != tuple(x.shape):
         raise ShapeError(f"histogram: weight must have the input's shape {tuple(x.shape)}, got {tuple(weight.shape)}")

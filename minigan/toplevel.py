@@ -29,7 +29,7 @@ from minigan.surface import indexing as surface_indexing
 from minigan.surface import scaled as scaled_sums
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp
 from minigan.surface.no_derivative import no_derivative
-from minigan.surface.operands import _t
+from minigan.surface.operands import _t, fits
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_arguments, einsum_letters
 from minigan.surface.random_doors import integer_range, permutation_size
@@ -154,6 +154,7 @@ def full_like(input, fill_value, *, requires_grad=False, dtype=None, device=None
             isinstance(fill_value, Tensor) and fill_value.ndim == 0):  # (a sequence or a string: PyTorch refuses)
         raise TypeError(f"full_like: fill_value must be a number, got {type(fill_value).__name__} {fill_value!r}")
     fill = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+    fits("full_like", fill, dtype or x.dtype)  # (NaN or ±inf into int64, 1e39 into float32: PyTorch's RuntimeError)
     return _made(_like_array(x, device, dtype, fill), requires_grad)
 
 
@@ -506,6 +507,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> 
 
 def scalar_tensor(s, dtype=None, device=None) -> Tensor:
     """A 0-d tensor holding the number ``s`` (float32 by default, as PyTorch)."""
+    fits("scalar_tensor", s.item() if isinstance(s, Tensor) else s, dtype or backend.DEFAULT_DTYPE)
     return tensor(float(s), dtype=dtype or backend.DEFAULT_DTYPE, device=device)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from minigan.engine import backend, checks
 from minigan.engine.errors import DtypeError
 from minigan.engine.tensor import Tensor
+from minigan.surface import operands
 
 
 def _shape(shape, fn, size=None):
@@ -105,7 +106,8 @@ def full(size, fill_value, *, requires_grad=False, dtype=None, device=None, layo
         dtype = backend.np.bool_ if isinstance(fill_value, bool) else backend.np.int64 if isinstance(
             fill_value, (int, backend.np.integer)) else backend.DEFAULT_DTYPE
     only_defaults("full", layout, pin_memory)
-    return _made(_xp(device).full(_shape((size,), "full"), fill_value, dtype=dtype), requires_grad)
+    operands.fits("full", fill_value, dtype)  # (NaN or ±inf into int64, 1e39 into float32: PyTorch's RuntimeError)
+    return _made(_xp(device).full(_shape((size,), "full"), cast_number(fill_value, dtype), dtype=dtype), requires_grad)
 
 
 def _like(x, fn, layout=None, memory_format=None):
@@ -129,5 +131,14 @@ def _like_array(x, device, dtype, fill):
         out = xp.empty(x.shape, dtype=dtype)
     else:
         out = xp.empty_like(a, dtype=dtype)
-    out[...] = fill
+    out[...] = cast_number(fill, dtype)
     return out
+
+
+def cast_number(value, dtype):
+    """A number (a fill) as PyTorch casts it into ``dtype`` once it fits (operands.fits): an integer wraps around
+    (−1 into uint8 is 255), a float is truncated toward 0 into an integer, anything but 0 is True; NumPy refuses an
+    integer beyond the dtype's range instead.  Anything else (an array) is left as it is."""
+    if isinstance(value, (bool, int, float)):
+        return backend.np.asarray(value).astype(dtype)
+    return value

@@ -64,3 +64,40 @@ def test_meshgrid_checks_its_tensors_as_pytorch(indexing, as_list):
             if found:
                 differ.append(f"meshgrid{names} indexing={indexing}: {found}")
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:10])
+
+
+FILL_VALUES = [float("nan"), float("inf"), -float("inf"), 1e30, 2**63, 300, -1, 2.7, True, 1e39, -1e39, 3.5e38,
+               np.float32("nan"), np.float64(1e300), np.int64(-5), "0-d nan", "0-d 300", "0-d int 7"]
+FILL_DTYPES = ["int64", "int32", "uint8", "bool", "float32", "float64"]
+FILLS = {  # name: the call, given the library, a tensor x of the dtype, a dtype and the value
+    "full_like": lambda t, x, d, v: t.full_like(x, v), "new_full": lambda t, x, d, v: x.new_full((2,), v),
+    "full": lambda t, x, d, v: t.full((2,), v, dtype=d), "fill_": lambda t, x, d, v: x.fill_(v),
+    "torch.fill_": lambda t, x, d, v: t.fill_(x, v),
+    "masked_fill": lambda t, x, d, v: x.masked_fill(t.tensor([True, False]), v),
+    "masked_fill_": lambda t, x, d, v: x.masked_fill_(t.tensor([True, False]), v),
+    "torch.masked_fill": lambda t, x, d, v: t.masked_fill(x, t.tensor([True, False]), v),
+    "scalar_tensor": lambda t, x, d, v: t.scalar_tensor(v, dtype=d),
+}
+
+
+def _fill_value(lib, v):
+    if not isinstance(v, str):
+        return v
+    return {"0-d nan": lib.tensor(float("nan"), dtype=lib.float64), "0-d 300": lib.tensor(300.0, dtype=lib.float64),
+            "0-d int 7": lib.tensor(7)}[v]
+
+
+@pytest.mark.parametrize("name", sorted(FILLS))
+def test_a_fill_value_must_fit_the_dtype_as_in_pytorch(name):
+    """Every fill of a number (Python's, NumPy's, a 0-d tensor) into each dtype: a value the dtype cannot hold (NaN
+    or ±inf or one beyond the range into an integer, beyond float32's range into float32) is refused with PyTorch's
+    RuntimeError; the rest give PyTorch's values."""
+    differ = []
+    for dtype, value in itertools.product(FILL_DTYPES, FILL_VALUES):
+        def program(lib, dtype=dtype, value=value):
+            d = getattr(lib, dtype)
+            return FILLS[name](lib, lib.zeros(2, dtype=d), d, _fill_value(lib, value))
+        found = agree(program)
+        if found:
+            differ.append(f"{name} {dtype} {value!r}: {found}")
+    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])

@@ -8,7 +8,7 @@ import math
 import warnings
 
 from minigan._tensor_surface import Tensor
-from minigan.engine import backend, checks, dtypes
+from minigan.engine import backend, checks, dtypes, grad_mode
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.ops import loss as LS
 from minigan.functional._common import _float, _floats, _number, _tensor, where
@@ -335,16 +335,18 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    """Mean absolute error |x − y| (reduced by ``reduction``; ``weight``: one weight per element)."""
-    reduction = _legacy_reduction("l1_loss", reduction, size_average, reduce)
+    """Mean absolute error |x − y| (reduced by ``reduction``; ``weight``: one weight per element).  PyTorch composes
+    it, |input − target| reduced, so integers give an integer loss (whose mean it refuses)."""
+    op = "l1_loss"
+    reduction = _legacy_reduction(op, reduction, size_average, reduce)
     if weight is not None:
-        return _weighted("l1_loss", lambda: _difference("l1_loss", input, target).abs(), input, target, weight,
-                         reduction)
-    check("l1_loss", input=input, target=target)
-    input = _float_beside(input, target, "l1_loss")
-    input, target = _broadcast_pair("l1_loss", input, _regression_target(target, input, "l1_loss"))
-    LS.check_reduction("l1_loss", reduction)
-    return LS.apply_reduction((input - target).abs(), reduction)
+        return _weighted(op, lambda: _difference(op, input, target).abs(), input, target, weight, reduction)
+    LS.check_reduction(op, reduction)
+    loss = _difference(op, input, target).abs()
+    if reduction == "mean" and not backend.is_floating(loss.dtype):  # (PyTorch's mean() takes no integers)
+        raise DtypeError(f"{op}: integer input and target give an integer loss, whose mean PyTorch refuses; give "
+                         "floating ones (input.float()), or reduction='sum'")
+    return LS.apply_reduction(loss, reduction)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -426,8 +428,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
         raise ShapeError(f"{op}: target of shape {tuple(y.shape)} does not broadcast to the input's shape "  # tensor
                          f"{tuple(x.shape)}; give it the input's shape")  # of the input's shape and dtype)
     LS.check_reduction(op, reduction)
-    loss = (-x * y.to(dtypes.result_type(x, y))).softplus()  # (PyTorch's order: −x first, which its layout follows)
-    loss = LS.apply_reduction(loss if loss.dtype == x.dtype else loss.to(x.dtype), reduction)
+    u = -x * y  # (PyTorch's order, −x first, which its layout follows; written into the input's dtype, where the
+    loss = (u if u.dtype == x.dtype else u.to(x.dtype)).exp().log1p()  # rest is computed: its overflow to ∞ too)
+    loss = LS.apply_reduction(loss, reduction)
     if y.dtype.kind == "b":
         loss = refused_at_backward(loss, DtypeError, f"{op}: the backward negates the target, and PyTorch's `-` "
                                    "refuses a bool tensor; convert it with target.float()")
@@ -451,7 +454,10 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     x, y = _tensor(input, op), _tensor(target, op, "target")
     checks.check_broadcast(op, x, y)
     margin = _number(op, "margin", margin)  # (the target is only compared: the loss takes the input's dtype, the
-    if x.dtype.kind in "iu" and math.isfinite(margin):  # margin too, an integer input's truncated, as PyTorch's)
+    if x.dtype.kind in "iu":  # margin too, an integer input's truncated, as PyTorch's)
+        if not math.isfinite(margin):
+            raise DtypeError(f"{op}: margin {margin} cannot be converted to the input's {x.dtype} (PyTorch takes the "
+                             "margin in the input's dtype); give a finite margin or a floating input")
         margin = int(margin)
     y = y.array
     loss = where(y != 1, (margin - x).clamp(min=0), 0) + where(y != -1, x, 0)
@@ -501,7 +507,8 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
     """½(log max(var, eps) + (input − target)² / max(var, eps)) (+ ½ log 2π when ``full``).  As in PyTorch,
-    the clamp at eps changes the value only: the gradient flows to var as if unclamped."""
+    the clamp at eps changes the value only (a clone clamped in place under no_grad): the gradient flows to var as
+    if unclamped, and an infinite var stays infinite."""
     op = "gaussian_nll_loss"
     reduction = _legacy_reduction(op, reduction, None, None, old_mean=False)
     x = _tensor(input, op)
@@ -518,7 +525,9 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
             raise ShapeError(f"{op}: var must have input's shape {tuple(x.shape)}, or it with one size 1 (or the "
                              f"last dim left out), got {tuple(v.shape)}")
     t, v = _tensor(target, op, "target"), _float(v, op, "var")  # (input and target as PyTorch's ops promote them)
-    v = v + (v.clamp(min=eps) - v).detach()
+    v = v.clone()
+    with grad_mode.no_grad():
+        v.clamp_(min=eps)
     loss = 0.5 * (v.log() + (x - t) * (x - t) / v)
     if full:
         loss = loss + 0.5 * 1.8378770664093453  # ½ log 2π

@@ -43,6 +43,7 @@ LOSSES = {
     "mse_loss": (lambda F, a, b: F.mse_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
     "mse_loss weight": (lambda F, a, b, w: F.mse_loss(a, b, weight=w), [(3, 4)] * 3, ["real", "real", "pos"]),
     "l1_loss": (lambda F, a, b: F.l1_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
+    "l1_loss sum": (lambda F, a, b: F.l1_loss(a, b, reduction="sum"), [(3, 4)] * 2, ["real", "real"]),
     "l1_loss weight": (lambda F, a, b, w: F.l1_loss(a, b, weight=w), [(3, 4)] * 3, ["real", "real", "pos"]),
     "smooth_l1_loss": (lambda F, a, b: F.smooth_l1_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
     "huber_loss": (lambda F, a, b: F.huber_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
@@ -52,9 +53,13 @@ LOSSES = {
     "kl_div log_target": (lambda F, a, b: F.kl_div(a, b, reduction="sum", log_target=True), [(3, 4)] * 2,
                           ["real", "real"]),
     "soft_margin_loss": (lambda F, a, b: F.soft_margin_loss(a, b), [(3, 4)] * 2, ["real", "sign"]),
+    "soft_margin_loss extremes": (lambda F, a, b: F.soft_margin_loss(a, b, reduction="none"), [(3, 4)] * 2,
+                                  ["extreme", "real"]),
     "margin_ranking_loss": (lambda F, a, b, c: F.margin_ranking_loss(a, b, c), [(3, 4)] * 3,
                             ["real", "real", "sign"]),
     "hinge_embedding_loss": (lambda F, a, b: F.hinge_embedding_loss(a, b), [(3, 4)] * 2, ["real", "sign"]),
+    "hinge_embedding_loss margin=inf": (lambda F, a, b: F.hinge_embedding_loss(a, b, margin=INF, reduction="sum"),
+                                        [(3, 4)] * 2, ["real", "sign"]),
     "hinge_embedding_loss sum": (lambda F, a, b: F.hinge_embedding_loss(a, b, reduction="sum"), [(3, 4)] * 2,
                                  ["real", "sign"]),
     "cosine_embedding_loss": (lambda F, a, b, c: F.cosine_embedding_loss(a, b, c), [(3, 4), (3, 4), (3,)],
@@ -66,6 +71,8 @@ LOSSES = {
     "triplet_margin_loss margin=-inf": (lambda F, a, b, c: F.triplet_margin_loss(a, b, c, margin=-INF),
                                         [(3, 4)] * 3, ["real"] * 3),
     "gaussian_nll_loss": (lambda F, a, b, c: F.gaussian_nll_loss(a, b, c), [(3, 4)] * 3, ["real", "real", "pos"]),
+    "gaussian_nll_loss extremes": (lambda F, a, b, c: F.gaussian_nll_loss(a, b, c, full=True, reduction="none"),
+                                   [(3, 4)] * 3, ["extreme", "real", "pos extreme"]),
     "poisson_nll_loss": (lambda F, a, b: F.poisson_nll_loss(a, b), [(3, 4)] * 2, ["real", "pos"]),
     "poisson_nll_loss full": (lambda F, a, b: F.poisson_nll_loss(a, b, log_input=False, full=True), [(3, 4)] * 2,
                               ["pos", "pos"]),
@@ -81,6 +88,14 @@ LOSSES = {
 }
 
 
+# Cases known to differ, with the reason; each must still differ (a fix shows up here, to be removed).
+KNOWN = {
+    ("soft_margin_loss extremes", ("float32", "float64"), (True, False)):
+        "second order where exp(−x·y) overflows float32: PyTorch's double backward computes in the promoted float64, "
+        "minigan differentiates its forward's float32 composition (NaN where PyTorch has 0)",
+}
+
+
 def _values(kind, shape, rng):
     if kind == "prob":
         return rng.uniform(0.05, 0.95, size=shape)
@@ -90,6 +105,10 @@ def _values(kind, shape, rng):
         return rng.choice([-1.0, 1.0], size=shape)
     if kind == "label":
         return rng.integers(0, 4, size=shape)
+    if kind == "extreme":  # (where a formula overflows, or meets ∞ or NaN)
+        return rng.choice([-INF, -800.0, -30.0, -1.0, 0.0, 1.0, 30.0, 800.0, INF, math.nan], size=shape)
+    if kind == "pos extreme":
+        return rng.choice([0.0, 1e-9, 0.5, 2.0, 1e300, INF], size=shape)
     return rng.normal(size=shape) * 2
 
 
@@ -130,8 +149,10 @@ def _make(lib, array, dtype, requires_grad):
     if dtype == "bool":
         array = array > 0.5
     elif dtype == "int64":
-        array = np.round(array)
-    return lib.tensor(np.asarray(array).astype(dtype), requires_grad=requires_grad)
+        array = np.round(np.nan_to_num(array, posinf=9, neginf=-9))
+    with np.errstate(invalid="ignore", over="ignore"):  # (NaN to bool, 1e300 to float32: the same for both)
+        array = np.asarray(array).astype(dtype)
+    return lib.tensor(array, requires_grad=requires_grad)
 
 
 def _run(lib, call, arrays, dtypes, grads):
@@ -193,7 +214,7 @@ def _difference(mine, theirs, tol):
         if a != b:
             return f"{what}: {a} vs {b}"
     if not np.allclose(mine[3], theirs[3], rtol=tol, atol=tol, equal_nan=True):
-        return f"values {mine[3].ravel()[:4]} vs {theirs[3].ravel()[:4]}"
+        return f"values {_worst(mine[3], theirs[3], tol)}"
     for order in range(5, max(len(mine), len(theirs))):
         a, b = (mine[order] if order < len(mine) else None), (theirs[order] if order < len(theirs) else None)
         if isinstance(b, tuple) or isinstance(a, tuple):
@@ -207,9 +228,19 @@ def _difference(mine, theirs, tol):
             if g is None and h is None:
                 continue
             g, h = (np.zeros_like(h) if g is None else g), (np.zeros_like(g) if h is None else h)
-            if not np.allclose(g, h, rtol=tol, atol=tol, equal_nan=True):
-                return f"gradient {g.ravel()[:4]} vs {h.ravel()[:4]}"
+            g, h = np.broadcast_arrays(g, h)
+            both = ~np.isfinite(g) & ~np.isfinite(h)  # (∞ or NaN: not told apart in a gradient, docs/pytorch.md)
+            if not np.allclose(np.where(both, 0, g), np.where(both, 0, h), rtol=tol, atol=tol):
+                return f"order-{order - 4} gradient {_worst(g, h, tol)}"
     return None
+
+
+def _worst(a, b, tol):
+    """The first entry where a and b differ: its index and both values."""
+    a, b = np.broadcast_arrays(a, b)
+    close = np.isclose(a, b, rtol=tol, atol=tol, equal_nan=True)
+    i = tuple(np.argwhere(~close)[0]) if (~close).any() else ()
+    return f"at {i}: {a[i]} vs {b[i]}"
 
 
 @pytest.mark.parametrize("name", sorted(LOSSES))
@@ -222,6 +253,7 @@ def test_each_argument_in_each_dtype_grad_and_shape_as_pytorch(name):
         arrays = [_values(k, s, rng) for k, s in zip(kinds, shapes)]
         tol = 1e-10 if all(d == "float64" or k == "label" for d, k in zip(dtypes, kinds)) else 1e-5  # (float32 steps)
         why = _difference(_run(minigan, call, arrays, dtypes, grads), _run(torch, call, arrays, dtypes, grads), tol)
-        if why:
-            differ.append(f"{shapes} {dtypes} requires_grad={grads}: {why}")
+        known = (name, tuple(dtypes), tuple(grads)) in KNOWN
+        if bool(why) != known:
+            differ.append(f"{shapes} {dtypes} requires_grad={grads}: {why or 'agrees now: remove it from KNOWN'}")
     assert not differ, f"{name}: {len(differ)} cases differ from PyTorch:\n" + "\n".join(differ)

@@ -55,7 +55,11 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     if dim is not None:
         dim = checks.normalize_axis(dim, x.ndim, "unique", single=True)
     xp = backend.get_array_module(x.array)
-    values, inverse, counts = xp.unique(x.array, return_inverse=True, return_counts=True, axis=dim)
+    if dim is not None and builtins.any(n == 0 for d, n in enumerate(x.shape) if d != dim):
+        raise ShapeError(f"unique: the input of shape {tuple(x.shape)} has a dimension of size 0 other than dim={dim}, "
+                         "so no slice along dim has entries to compare (as PyTorch refuses)")
+    nan = {} if dim is not None else {"equal_nan": False}  # (each NaN a value of its own, as PyTorch's)
+    values, inverse, counts = xp.unique(x.array, return_inverse=True, return_counts=True, axis=dim, **nan)
     op, shown = ("_unique2", "Unique2Backward0") if dim is None else ("unique_dim", "UniqueDimBackward0")
     out = (no_derivative(values, op, x, declared=True, shown=shown),)
     if return_inverse:
@@ -155,7 +159,8 @@ def median(input, dim=None, keepdim=False):
     d = reduced_dim(x, dim, "median")
     flat = ordered(x, "median").reshape(1) if x.ndim == 0 else ordered(x, "median")
     a = flat.array
-    index = argsort(flat, d).array[(slice(None),) * d + (slice((a.shape[d] - 1) // 2, (a.shape[d] + 1) // 2),)]
+    index = argsort(flat, d).array[(slice(None),) * d + (slice((a.shape[d] - 1) // 2, (a.shape[d] + 1) // 2),)].copy()
+    # (row-major, as PyTorch allocates median's results)
     if a.dtype.kind == "f":  # NaN propagates: a row holding one gives its first NaN
         nan = a != a
         index = backend.get_array_module(a).where(nan.any(d, keepdims=True), nan.argmax(d, keepdims=True), index)
@@ -187,12 +192,10 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     else:
         d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "quantile", single=True)
         x = x.reshape(1) if x.ndim == 0 else x
-    n, last = x.shape[d], (slice(None),) * d + (slice(-1, None),)
-    ordered = sort(x, d).values  # NaN last: a row holding NaN ends in NaN, the rank of its every quantile, as PyTorch's
-    shape = [1] * x.ndim
-    shape[d] = -1
-    nan_row = ordered.array[last] != ordered.array[last]
-    rank = xp.where(nan_row, n - 1, (qs.reshape(-1).astype(xp.float64) * (n - 1)).reshape(shape))  # rows × q
+    n = x.shape[d]
+    ordered = sort(x, d).values.movedim(d, -1)  # NaN last: a row holding NaN ends in NaN, the rank of its every
+    nan_row = ordered.array[..., -1:] != ordered.array[..., -1:]  # quantile, as PyTorch's
+    rank = xp.where(nan_row, n - 1, qs.reshape(-1).astype(xp.float64) * (n - 1))  # rows × q (PyTorch's layout)
     if interpolation == "lower":
         rank = xp.floor(rank)
     elif interpolation == "higher":
@@ -200,13 +203,13 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     elif interpolation == "nearest":
         rank = xp.round(rank)  # (half to even, as PyTorch's)
     below = xp.floor(rank).astype(xp.int64)
-    out = ordered.gather(d, Tensor._make(below))
+    out = ordered.gather(-1, Tensor._make(below))
     if interpolation in ("linear", "midpoint"):  # lerp(below, above, w), two-sided as PyTorch's: ∞ stays ∞
-        hi = ordered.gather(d, Tensor._make(xp.ceil(rank).astype(xp.int64)))
+        hi = ordered.gather(-1, Tensor._make(xp.ceil(rank).astype(xp.int64)))
         weight = xp.full(rank.shape, 0.5) if interpolation == "midpoint" else rank - below
         w = Tensor._make(weight.astype(x.dtype))
         out = where(weight < 0.5, out + w * (hi - out), hi - (hi - out) * (1 - w))
-    out = out.movedim(d, 0)  # (the q axis first, as PyTorch's)
+    out = out.movedim(-1, 0)  # (the q axis first, as PyTorch's)
     if keepdim and ndim:  # (a 0-d input keeps no dimension)
         out = out.unsqueeze(d + 1) if dim is not None else out.reshape((out.shape[0],) + (1,) * ndim)
     if qs.ndim == 0:

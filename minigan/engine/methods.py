@@ -428,15 +428,12 @@ class TensorMethods:
 
     def flatten(self, start_dim=0, end_dim=-1):
         """Merge dimensions start_dim..end_dim into one (all of them by default)."""
-        if self.ndim == 0:
-            return self.reshape(1)
-        start = checks.normalize_axis(start_dim, self.ndim, "flatten", single=True)
-        end = checks.normalize_axis(end_dim, self.ndim, "flatten", single=True)
-        if start > end:
-            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape "
+        start, end = (checks.normalize_axis(d, self.ndim, "flatten", single=True) for d in (start_dim, end_dim))
+        if start > end:  # (PyTorch's RuntimeError; a ValueError too)
+            raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape "
                              f"{self.array.shape}")
-        if start == end:  # nothing to merge: the tensor itself, as PyTorch returns it
-            return self
+        if self.ndim == 0 or start == end:  # a 0-d tensor becomes (1,); nothing to merge: the tensor itself, as
+            return self.reshape(1) if self.ndim == 0 else self  # PyTorch returns it
         return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
 
     def transpose(self, *dims):

@@ -116,14 +116,14 @@ cat = shapes.cat  # (minigan/surface/shapes.py: minigan.cat is the same body)
 def stack(tensors, dim=0, *, axis=None):
     """Join same-shaped tensors along a new dimension."""
     axis = dim if axis is None else axis
-    if not isinstance(tensors, (list, tuple)) or not tensors:
-        raise ValueError("stack: expected a non-empty list of tensors")
+    if not isinstance(tensors, (list, tuple)) or not tensors:  # (PyTorch's RuntimeError; a ValueError too)
+        raise ShapeError("stack: expected a non-empty list of tensors")
     tensors = [_tensor(t, "stack", f"tensor {i}") for i, t in enumerate(tensors)]
-    shape = tensors[0].shape
+    shape = tensors[0].shape  # (the dim is checked first, against the first tensor's rank + 1, as PyTorch's)
+    axis = checks.normalize_axis(axis, len(shape) + 1, "stack", single=True)
     for i, t in enumerate(tensors):
         if t.shape != shape:
             raise ShapeError(f"stack: tensor {i} has shape {tuple(t.shape)}, but tensor 0 has shape {shape}")
-    axis = checks.normalize_axis(axis, len(shape) + 1, "stack", single=True)
     return shown_as(cat([t.unsqueeze(axis) for t in tensors], axis=axis), "StackBackward0")
 
 

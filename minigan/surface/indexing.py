@@ -301,20 +301,22 @@ def take(input, index):
 
 
 def take_along_dim(input, indices, dim=None):
-    """input read along ``dim`` at ``indices`` (broadcast against input elsewhere), as gather does; without
-    dim, as take of the flattened input."""
-    x = _t(input, "take_along_dim")
+    """input read along ``dim`` at ``indices`` (broadcast against input elsewhere), as gather does; without dim,
+    PyTorch's ``input.view(-1).gather(0, indices.view(-1))``: a layout that cannot be viewed as one row (a transpose,
+    an expanded tensor) is refused, as there, and so is a negative index."""
+    x, idx = _t(input, "take_along_dim"), _t(indices, "take_along_dim")
     if dim is None:
-        return take(x, _t(indices, "take_along_dim").reshape(-1))
-    idx = _t(indices, "take_along_dim")
-    if idx.ndim != x.ndim:  # (Python's IndexError came out)
+        return gather(x.view(-1), 0, idx.view(-1))
+    if idx.ndim != x.ndim:  # (PyTorch's checks, in its order: ranks, the indices' dtype, dim, then broadcasting)
         raise ShapeError(f"take_along_dim: input and indices must have the same number of dimensions, got "
                          f"{tuple(x.shape)} and {tuple(idx.shape)}")
+    _integer(idx.array, "take_along_dim", kinds=("int64",))
     d = checks.normalize_axis(dim, x.ndim, "take_along_dim", single=True)
     shape = list(backend.broadcast_shapes(tuple(x.shape[:d]) + (1,) + tuple(x.shape[d + 1:]),
                                           tuple(idx.shape[:d]) + (1,) + tuple(idx.shape[d + 1:])))
     x_shape, idx_shape = list(shape), list(shape)
-    x_shape[d], idx_shape[d] = x.shape[d], idx.shape[d]
+    if shape:
+        x_shape[d], idx_shape[d] = x.shape[d], idx.shape[d]
     return gather(x.expand(*x_shape), d, idx.expand(*idx_shape))
 
 

@@ -407,11 +407,20 @@ class TensorMath:
         return self.transpose(dim0, dim1)
 
     def unflatten(self, dim, sizes):
-        """Axis ``dim`` split into ``sizes`` (one may be -1), as nn.Unflatten."""
-        if self.ndim == 0 or not sizes:
-            raise ShapeError(f"unflatten: needs a tensor with dimensions and a non-empty tuple of sizes, got shape "
-                             f"{tuple(self.shape)} and sizes={sizes!r}")
-        d = dim % self.ndim
+        """Axis ``dim`` split into ``sizes`` (one may be -1), as nn.Unflatten.  Checked in PyTorch's order: the sizes
+        are ints (TypeError), dim is in range (IndexError), then the sizes must multiply up to dim's size."""
+        sizes = () if sizes is None else sizes  # (None: no sizes, as PyTorch reads it)
+        if not isinstance(sizes, (list, tuple)) or not all(checks.is_integer(n) for n in sizes):
+            raise TypeError(f"unflatten: sizes must be a tuple of ints, got {sizes!r}")
+        d = checks.normalize_axis(dim, self.ndim, "unflatten", single=True)
+        known = math.prod(n for n in sizes if n != -1)
+        size = self.shape[d] if self.ndim else None
+        if self.ndim == 0 or not sizes or list(sizes).count(-1) > 1 or min(sizes) < -1 or (
+                known != size if -1 not in sizes else not known or size % known):
+            raise ShapeError(f"unflatten: sizes {tuple(sizes)} do not multiply up to the size of dim {d} "
+                             f"({size if self.ndim else 'a 0-d tensor has none'}) of shape {tuple(self.shape)} (one "
+                             "size may be -1, to be inferred)")
+        sizes = [size // known if n == -1 else n for n in sizes]  # (inferred from dim's size: an empty tensor too)
         return self.reshape(*self.shape[:d], *sizes, *self.shape[d + 1:])
 
     def maximum(self, other):

@@ -8,7 +8,7 @@ import builtins
 
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import common_dtype
-from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.creation import integer
@@ -65,6 +65,8 @@ def cat(tensors, dim=0, *, axis=None):
     empty = [t.shape == (0,) for t in tensors] if isinstance(tensors, list) else []
     if builtins.any(empty) and not builtins.all(empty):
         tensors = [t for t in tensors if t.shape != (0,)]  # PyTorch skips a 1-D empty tensor: preds = tensor([])
+    elif empty and builtins.all(empty):
+        axis = 0  # (nothing but those: PyTorch wraps no dim, and joins them into one empty vector)
     axis = check_cat(tensors, axis)
     if dtype is not None:  # one dtype (float32 with int64 is float32)
         tensors = [t if t.dtype == dtype else t.astype(dtype) for t in tensors]
@@ -106,7 +108,14 @@ def _even_sections(fn, x, sections, dim):
 
 
 def split(tensor, split_size_or_sections, dim=0):
-    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes.  The size is read
+    first, as PyTorch's binding reads it: an int (or a tensor of one integer), else a sequence of ints (TypeError)."""
+    if isinstance(split_size_or_sections, Tensor) and split_size_or_sections.numel() == 1:
+        split_size_or_sections = builtins.int(split_size_or_sections.item())  # (as PyTorch's int(split_size))
+    sizes = split_size_or_sections
+    if not checks.is_integer(sizes) and not (isinstance(sizes, (list, tuple)) and
+                                             builtins.all(map(checks.is_integer, sizes))):
+        raise TypeError(f"split: split_size_or_sections must be an int or a sequence of ints, got {sizes!r}")
     x = _split_input(tensor, "split")
     dim = checks.normalize_axis(dim, x.ndim, "split", single=True)
     n = x.shape[dim]
@@ -116,7 +125,7 @@ def split(tensor, split_size_or_sections, dim=0):
             raise DomainError(f"split: split_size must be a positive int (0 only for an empty dimension), got {size}")
         if size == 0:
             return (x.narrow(dim, 0, 0),)
-        sizes = [size] * (n // size) + ([n % size] if n % size else [])
+        sizes = [size] * (n // size) + ([n % size] if n % size else []) or [0]  # (an empty dim: one empty piece)
     else:
         sizes = list(split_size_or_sections)
         if builtins.sum(sizes) != n:
@@ -130,17 +139,31 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def narrow(input, dim, start, length):
-    """The slice start:start+length along ``dim`` (a negative start counts from the end, as in PyTorch)."""
+    """The slice start:start+length along ``dim`` (a negative start counts from the end, as in PyTorch).  ``start``
+    is an int or a 0-d integer tensor.  Checked in PyTorch's order: start's kind, the tensor's rank, length, dim,
+    start's range (IndexError), start + length (RuntimeError)."""
     x = _t(input, "narrow")
+    if isinstance(start, Tensor):  # (PyTorch's other overload, whose start is read before anything else)
+        if start.ndim or start.array.dtype.kind not in "iu":
+            raise DtypeError(f"narrow: start must be an int or a 0-d integer tensor, got a {start.dtype} tensor of "
+                             f"shape {tuple(start.shape)}")
+        start = start.item()
+    for name, value in (("start", start), ("length", length)):
+        if not checks.is_integer(value):
+            raise TypeError(f"narrow: {name} must be an int, got {value!r}")
     if x.ndim == 0:
         raise ShapeError("narrow: cannot be applied to a 0-d tensor")
+    if length < 0:
+        raise ShapeError(f"narrow: length must be non-negative, got {length}")
     d = checks.normalize_axis(dim, x.ndim, "narrow", single=True)
     size = x.shape[d]
-    begin = int(start) + size if int(start) < 0 else int(start)
-    if not 0 <= begin <= size or length < 0 or begin + length > size:  # (PyTorch: an IndexError for the start)
-        raise DimensionError(f"narrow: start ({start}) + length ({length}) exceeds dimension size ({size}) of dim {d}; "
-                         f"expected -{size} <= start <= {size} and 0 <= length <= size - start")
-    return x[(slice(None),) * d + (slice(begin, begin + length),)]
+    if not -size <= start <= size:
+        raise IndexOutOfRange(f"narrow: start {start} is out of range for dim {d} of size {size} (expected -{size} "
+                              f"to {size})")
+    begin = int(start) + size if start < 0 else int(start)
+    if begin + length > size:
+        raise ShapeError(f"narrow: start ({start}) + length ({length}) exceeds dimension size ({size}) of dim {d}")
+    return x[(slice(None),) * d + (slice(begin, begin + int(length)),)]
 
 
 def ravel(input):
@@ -193,8 +216,11 @@ def _repeat_interleave(input, repeats, dim):
         if x.ndim != 1:  # (PyTorch's: a 1-D vector of counts)
             raise ShapeError(f"repeat_interleave: counts must be a 1-D integer tensor, got shape {tuple(x.shape)}")
         return Tensor._make(xp.repeat(xp.arange(x.shape[0]), counts).astype(xp.int64))
+    _counts(repeats)  # (checked first, as PyTorch's)
     if dim is None:
         x, d = x.reshape(-1), 0
+    elif x.ndim == 0:  # (PyTorch's IndexError: a 0-d tensor has no dimension to repeat along)
+        raise DimensionError(f"repeat_interleave: dim {dim} of a 0-d tensor; leave dim out to repeat its entry")
     else:
         d = checks.normalize_axis(dim, x.ndim, "repeat_interleave", single=True)
     counts = _counts(repeats, x.shape[d])
@@ -287,15 +313,19 @@ def tile(input, dims):
     each dimension of size s becomes d·s, the copies one after another."""
     x = _t(input, "tile")
     dims = tuple(dims)
-    if not builtins.all(checks.is_integer(d) and d >= 0 for d in dims):
-        raise DomainError(f"tile: dims must be non-negative ints, got {dims}")
+    if not builtins.all(checks.is_integer(d) for d in dims):
+        raise TypeError(f"tile: dims must be ints, got {dims}")
     dims = tuple(builtins.int(d) for d in dims)  # (np.int64(2) too, as PyTorch takes it)
     dims = (1,) * (x.ndim - len(dims)) + dims
+    sizes = (1,) * (len(dims) - x.ndim) + tuple(x.shape)
+    if builtins.any(d * n < 0 for d, n in zip(dims, sizes)):  # (a negative count is refused only where it would
+        raise DomainError(f"tile: dims {dims} would make a tensor of negative size from shape {tuple(x.shape)}")
+    dims = tuple(builtins.max(d, 0) for d in dims)  # make a negative size: times a size 0, it makes 0, as PyTorch's)
     x = x.reshape(*(1,) * (len(dims) - x.ndim), *x.shape)
     interleaved = [n for pair in zip([1] * x.ndim, x.shape) for n in pair]  # (1, s0, 1, s1, ...)
     copies = [n for pair in zip(dims, x.shape) for n in pair]             # (d0, s0, d1, s1, ...)
-    out = x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)])
-    return out.clone() if out._base is not None else out  # a copy always, as PyTorch's: never a view of the input
+    out = x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)]).contiguous()
+    return out.clone() if out._base is not None else out  # a row-major copy always, as PyTorch's: never a view
 
 
 def _triangle(x, diagonal, lower, fn):

@@ -43,6 +43,10 @@ def _dtype(t):
     return str(t.dtype).split(".")[-1]
 
 
+def _layout(t):  # (the strides of the dims of size > 1: where a later view or write can tell the layout)
+    return tuple(s for s, n in zip(t.stride(), t.shape) if n > 1) if t.numel() > 1 else ()
+
+
 def _np(t):
     return np.asarray(t.detach().numpy()).astype(float)
 
@@ -62,7 +66,8 @@ def _difference(call, a, rg, gradient):
         return None if isinstance(e2, type(e1)) else f"minigan {e2!r}, PyTorch {e1!r}"
     for i, (p, q) in enumerate(zip(r1, r2)):
         for what, theirs, ours in (("shape", tuple(p.shape), tuple(q.shape)), ("dtype", _dtype(p), _dtype(q)),
-                                   ("requires_grad", p.requires_grad, q.requires_grad)):
+                                   ("requires_grad", p.requires_grad, q.requires_grad),
+                                   ("layout", _layout(p), _layout(q))):
             if theirs != ours:
                 return f"results[{i}] {what}: {ours} vs PyTorch's {theirs}"
         tol = 1e-6 if p.dtype == torch.float32 else 1e-12  # (float32 results: rounded as float32)

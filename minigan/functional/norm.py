@@ -10,6 +10,7 @@ from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.ops import norm as N
 from minigan.functional._common import _float, _same_dtype, _tensor
+from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 
 
@@ -20,7 +21,14 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     running_mean/running_var: (C,) Tensors or arrays (or None): used in evaluation, updated in
     place in training.  weight γ and bias β: (C,) (default 1 and 0).
     """
-    if _tensor(input, "batch_norm").ndim < 2:  # (PyTorch's reads axis 1: IndexError)
+    x = _tensor(input, "batch_norm")
+    if training and x.ndim and x.shape[0] * math.prod(x.shape[2:]) == 1:  # (PyTorch's first check, in Python)
+        raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, got input of shape "
+                         f"{tuple(x.shape)}")
+    if x.ndim and x.numel() == 0:  # an empty batch: PyTorch takes no statistics and checks none
+        out = x.clone() if weight is None else x * _tensor(weight, "batch_norm", "weight")[0]
+        return out if bias is None else out + _tensor(bias, "batch_norm", "bias")[0]
+    if x.ndim < 2:  # (PyTorch's reads axis 1: IndexError)
         raise DimensionError(f"batch_norm: input must be (N, C, ...), with a channel axis, got shape "
                              f"{tuple(input.shape)}")
     input = _float(input, "batch_norm")
@@ -40,14 +48,15 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     beta = Tensor._make(xp.zeros(c, dtype=input.dtype)) if bias is None else _float(bias, "batch_norm", "bias")
     _same_dtype("batch_norm", input, gamma)
     for name, t in (("weight", gamma), ("bias", beta)):
-        if t.shape != (c,):
-            raise ShapeError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected ({c},) for input "
+        if t.numel() != c:
+            raise ShapeError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected {c} elements for input "
                              f"{tuple(input.shape)}")
-    if training and input.numel() // max(c, 1) < 2:
-        raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, got input "
-                         f"{tuple(input.shape)}")
-    return N.BatchNorm.apply(input, gamma, beta, training=bool(training), running_mean=rm, running_var=rv,
-                           momentum=float(momentum), eps=float(eps))
+    out = N.BatchNorm.apply(input, gamma.reshape(c), beta.reshape(c), training=bool(training), running_mean=rm,
+                            running_var=rv, momentum=float(momentum), eps=float(eps))
+    if gamma.shape != (c,) or beta.shape != (c,):  # PyTorch counts their elements, and its backward then refuses
+        return no_derivative(out, "batch_norm", input, gamma, beta, why=f"weight and bias of another shape than "
+                             f"({c},) (PyTorch's backward gives them gradients of shape ({c},)); reshape them")
+    return out
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):

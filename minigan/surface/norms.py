@@ -172,8 +172,9 @@ def dist(input, other, p=2):
     x, y = _t(input, "dist"), _t(other, "dist")
     if isinstance(p, str) or not (checks.is_number(p) or isinstance(p, bool)):
         raise TypeError(f"dist: p must be a number, got {p!r}")
-    for t in (x, y):
-        _floating(t, "dist")
-    if p == 0:  # the number of entries that differ, whose derivative PyTorch's dist does not have: its backward raises
-        return no_derivative(vector_norm(x - y, 0).detach(), "dist", x, y)
-    return vector_norm(x - y, p)
+    difference = x - y  # (in the promoted dtype, which must be floating: int64 - float64 is, int64 - int64 is not)
+    _floating(difference, "dist")
+    if p == 0 and y.requires_grad:  # PyTorch's backward for p = 0 gives input no gradient, and fails negating it
+        return no_derivative(vector_norm(difference, 0).detach(), "dist", x, y, why="the 0-norm has no gradient, "
+                             "and PyTorch's backward for other negates input's missing one; detach other")
+    return vector_norm(difference, p)

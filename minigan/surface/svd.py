@@ -8,6 +8,7 @@ undefined), which is defined where the singular values are distinct.
 from __future__ import annotations
 
 from minigan.engine import backend
+from minigan.engine.errors import DomainError
 from minigan.engine.graph import Node
 
 
@@ -16,7 +17,11 @@ class SvdVals(Node):
 
     def forward(self, A):
         xp = backend.get_array_module(A)
-        U, sigma, Vh = xp.linalg.svd(A, full_matrices=False)
+        infinite = ~xp.isfinite(A).all(axis=(-2, -1))  # per matrix: ±∞ (NaN was refused at the door)
+        U, sigma, Vh = xp.linalg.svd(xp.where(infinite[..., None, None], 0, A), full_matrices=False)
+        if infinite.any():  # no singular values for a matrix holding ±∞: NaN, as PyTorch's
+            U, Vh = (xp.where(infinite[..., None, None], xp.nan, M) for M in (U, Vh))
+            sigma = xp.where(infinite[..., None], xp.nan, sigma)
         self.U, self.Vh = U, Vh  # (the singular vectors: what the backward multiplies by)
         return sigma
 
@@ -26,4 +31,7 @@ class SvdVals(Node):
 
 def svdvals(A):
     """The singular values of A (..., m, n), largest first, each differentiable (the op's docstring)."""
+    if backend.get_array_module(A.array).isnan(A.array).any():  # (PyTorch's LAPACK call fails: a RuntimeError)
+        raise DomainError("linalg.svd: the input contains NaN, for which the SVD does not converge (as in PyTorch); "
+                          "replace the NaN entries first (minigan.nan_to_num)")
     return SvdVals.apply(A)

@@ -149,3 +149,57 @@ def test_clip_grad_norm_takes_every_order(norm_type):
         totals.append([float(total)] + [p.grad.numpy().copy() for p in ps])
     for mine, pytorch in zip(*totals):
         np.testing.assert_allclose(mine, pytorch, rtol=1e-10, atol=1e-12)
+
+
+BATCH_NORM_CASES = {
+    # training with one value per channel: PyTorch's ValueError comes first, whatever the dtype or the rank
+    "one value, int input": ([(1, 3), (3,), (3,)], ["int64", "float64", "float64"], True),
+    "one value, bool stats": ([(1, 3), (8,), (3,)], ["float64", "bool", "float64"], True),
+    "one value, a vector": ([(1,), (3,), (3,)], ["float64", "float64", "float64"], True),
+    "one value, spatial": ([(1, 3, 1, 1), (3,), (3,)], ["float64", "float64", "float64"], True),
+    # an empty batch: no statistics to take, and PyTorch checks none (the input, times weight[0], plus bias[0])
+    "empty, stats of another shape": ([(0, 3), (2, 3, 4), (5,)], ["float64", "float64", "float64"], True),
+    "empty, eval": ([(0, 3), (5,), (3, 1)], ["float64", "float64", "float64"], False),
+    "empty, weight and bias": ([(0, 3), (4,), (4,), (3,), (1, 3)], ["float64"] * 5, False),
+    "empty, an empty weight": ([(0, 3), (4,), (4,), (0, 3)], ["float64"] * 4, False),
+    # statistics, weight and bias are checked by their number of elements, as PyTorch's
+    "stats of shape (1, 3)": ([(4, 3), (1, 3), (1, 3)], ["float64", "float64", "float64"], False),
+    "weight of shape (1, 3)": ([(4, 3), (3,), (3,), (1, 3)], ["float64"] * 4, True),
+    "stats of 4 elements": ([(4, 3), (4,), (3,)], ["float64", "float64", "float64"], True),
+}
+
+
+@pytest.mark.parametrize("case", list(BATCH_NORM_CASES))
+def test_batch_norm_checks_in_pytorchs_order(case):
+    shapes, dtypes, training = BATCH_NORM_CASES[case]
+    rng = np.random.default_rng(3)
+    arrays = [np.abs(rng.normal(size=s)) + 0.5 if d == "float64" else (rng.random(s) < 0.5 if d == "bool" else
+              rng.integers(-3, 5, size=s)) for s, d in zip(shapes, dtypes)]
+
+    def call(L, x, mean, var, *affine):
+        return L.nn.functional.batch_norm(x, mean.detach(), var.detach(), *affine, training=training)
+    same_as_pytorch(call, arrays, dtypes)
+
+
+@pytest.mark.parametrize("dtypes", [("int64", "float64"), ("float32", "int64"), ("bool", "float64"), ("int64", "int64"),
+                                    ("bool", "bool")], ids="-".join)
+def test_dist_takes_the_promoted_dtype_of_the_difference(dtypes):
+    arrays = [X > 0 if d == "bool" else np.round(X * 3) if d == "int64" else X for d in dtypes]
+    same_as_pytorch(lambda L, x, y: L.dist(x, y, 1), arrays, list(dtypes))
+
+
+@pytest.mark.parametrize("which", ["input", "other", "both"])
+def test_dist_with_p_0_differentiates_as_pytorchs(which):
+    def call(L, x, y):
+        x, y = (x if which != "other" else x.detach()), (y if which != "input" else y.detach())
+        return L.dist(x, y, 0)
+    same_as_pytorch(call, [X, Y], ["float64", "float64"])
+
+
+@pytest.mark.parametrize("order", ["nuc", 2, -2])
+@pytest.mark.parametrize("special", [math.inf, -math.inf, math.nan])
+def test_singular_value_norms_of_non_finite_matrices(order, special):
+    a = A.copy()
+    a[1, 2, 0] = special
+    # (values only: PyTorch's gradient there is whatever its LAPACK call left in U and V, partly finite)
+    same_as_pytorch(lambda L, x: L.linalg.matrix_norm(x.detach(), order), [a], ["float64"])

@@ -40,6 +40,16 @@ def _data(tensor, op, any_dtype=False, empty_any=False):
     return tensor.array
 
 
+def _in_dtype(op, value, tensor) -> None:
+    """A number read as one of the tensor's dtype (PyTorch's tensor.new_tensor(value)): it must fit (no ∞ into an
+    integer tensor), and a NumPy float other than float64 (a Python float) is no integer, bool or int (TypeError)."""
+    if not backend.is_floating(tensor.dtype) and isinstance(value, (backend.np.floating, backend.np.bool_)) and \
+            not isinstance(value, float):
+        raise TypeError(f"{op}: a bound of type numpy.{type(value).__name__} cannot be read as the {tensor.dtype} "
+                        "tensor's integer; pass a Python number")
+    operands.fits(op, value, tensor.dtype)
+
+
 def _write(tensor, values):
     """``tensor`` ← ``values`` (a fresh array of its shape and dtype), in place, with no graph."""
     with no_grad():  # (asarray: a 0-d tensor's draw comes back a NumPy scalar, not an array)
@@ -176,6 +186,9 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, 
         raise ZeroDivisionError("trunc_normal_: std must not be 0")
     cdf = lambda x: (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0                   # Φ(x)
     mass = cdf((b - mean) / std) - cdf((a - mean) / std)                          # P(a ≤ X ≤ b)
+    if mass > 0.3:  # (PyTorch's normal draws read a and b in the tensor's dtype first: their conversion's rules)
+        for bound in (a, b):
+            _in_dtype("trunc_normal_", bound, tensor)
     data = _data(tensor, "trunc_normal_", empty_any=mass > 0.3)  # (normal draws, or uniform ones: their rules)
     if data.size == 0 and mass > 0.3:
         return tensor
@@ -260,10 +273,10 @@ def sparse_(tensor, sparsity: float, std: float = 0.01, generator=None):
     if data.ndim != 2:
         raise ValueError(f"sparse_: needs a 2-D weight, got shape {tuple(data.shape)}")
     rows, cols = data.shape
-    if math.isinf(sparsity):
+    if math.isinf(sparsity * rows):  # (PyTorch's ceil(sparsity · rows): inf × 0 rows is NaN, a ValueError)
         raise OverflowError(f"sparse_: sparsity must be finite, got {sparsity}")
-    if math.isnan(sparsity):
-        raise ValueError("sparse_: sparsity must be a number, got nan")
+    if math.isnan(sparsity * rows):
+        raise ValueError(f"sparse_: sparsity × rows must be a number, got {sparsity} × {rows}")
     zeros = len(range(rows)[:math.ceil(sparsity * rows)])  # (PyTorch's slices a permutation: any sparsity reads)
     _data(tensor, "sparse_", empty_any=True)  # (a normal draw's rule)
     if not std >= 0:

@@ -47,9 +47,11 @@ CALLS = {
     "xavier_normal_": [(), (0.5,)],
     "kaiming_uniform_": [(), (0.1, "fan_out", "relu")],
     "kaiming_normal_": [(), (0.0, "fan_in", "tanh")],
-    "trunc_normal_": [(), (1.25, 0.0, 0.0), (0.0, 1.0, -2.0, 2.0), (0.0, 0.0)],
+    "trunc_normal_": [(), (1.25, 0.0, 0.0), (0.0, 1.0, -2.0, 2.0), (0.0, 0.0), (0.0, 1.0, -2.0, INF),
+                      (0.0, 1.0, -2.0, np.float32(INF)), (0.0, 1.0, -2.0, np.float32(2.0)),
+                      (0.0, 1.0, np.float64(-2.5), 2.0), (0.0, 1.0, np.int64(-2), 2.0)],
     "orthogonal_": [(), (1.5,)],
-    "sparse_": [(0.5,), (0.0, 0.1)],
+    "sparse_": [(0.5,), (0.0, 0.1), (-INF,), (NAN,), (INF, 0.1)],
 }
 DEPRECATED = ["uniform", "normal", "constant", "eye", "dirac", "xavier_uniform", "xavier_normal", "kaiming_uniform",
               "kaiming_normal", "orthogonal", "sparse"]

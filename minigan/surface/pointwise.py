@@ -121,8 +121,9 @@ def _promoted(a, b, fn):
 
 
 def _integer_divisor(a, b, fn):
-    """The operands of an integer division (//, %, fmod), refused where the divisor is 0, as PyTorch refuses it."""
-    if a.dtype.kind in "biu" and bool((b.array == 0).any()):
+    """The operands of an integer division (//, %, fmod), refused where the divisor is 0, as PyTorch refuses it (an
+    empty result divides nothing: PyTorch runs)."""
+    if a.dtype.kind in "biu" and a.array.size and b.array.size and bool((b.array == 0).any()):
         raise DivisionByZero(f"{fn}: integer division by zero (ZeroDivisionError); divide floats for inf or NaN")
     return a, b
 

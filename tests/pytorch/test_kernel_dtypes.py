@@ -96,3 +96,21 @@ def test_mean_needs_a_floating_dtype_as_pytorchs(name, dtype, dtype_arg):
         kw = {} if dtype_arg is None else {"dtype": getattr(L, dtype_arg)}
         return MEANS[name](L, _tensor(L, dtype), kw)
     _same(call)
+
+
+DIVISIONS = {
+    "floor_divide": lambda L, a, b: L.floor_divide(a, b), "x // y": lambda L, a, b: a // b,
+    "remainder": lambda L, a, b: L.remainder(a, b), "fmod": lambda L, a, b: L.fmod(a, b),
+    "div(trunc)": lambda L, a, b: L.div(a, b, rounding_mode="trunc"),
+}
+
+
+@pytest.mark.parametrize("divisor", ["zero", "zeros", "a zero among others"])
+@pytest.mark.parametrize("empty", [False, True], ids=["entries", "empty"])
+@pytest.mark.parametrize("name", list(DIVISIONS))
+def test_an_integer_division_by_zero_is_refused_only_where_there_are_entries(name, empty, divisor):
+    def call(L):
+        a = _tensor(L, "int64")[:0] if empty else _tensor(L, "int64")
+        b = {"zero": 0, "zeros": L.zeros(4, dtype=L.int64), "a zero among others": L.tensor([1, 0, 2, 3])}[divisor]
+        return DIVISIONS[name](L, a, b)
+    _same(call)

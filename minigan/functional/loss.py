@@ -429,7 +429,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
                          f"{tuple(x.shape)}; give it the input's shape")  # of the input's shape and dtype)
     LS.check_reduction(op, reduction)
     u = -x * y  # (PyTorch's order, −x first, which its layout follows; written into the input's dtype, where the
-    loss = (u if u.dtype == x.dtype else u.to(x.dtype)).exp().log1p()  # rest is computed: its overflow to ∞ too)
+    with backend.np.errstate(over="ignore"):  # rest is computed: its overflow to ∞ too, as PyTorch's, silently)
+        loss = (u if u.dtype == x.dtype else u.to(x.dtype)).exp().log1p()
     loss = LS.apply_reduction(loss, reduction)
     if y.dtype.kind == "b":
         loss = refused_at_backward(loss, DtypeError, f"{op}: the backward negates the target, and PyTorch's `-` "

@@ -197,25 +197,36 @@ def _cubic_resize(x, axis, size, align_corners, scale, a=-0.75):
     return out
 
 
+def _shuffled(op, input, r, what):
+    """pixel_shuffle's and pixel_unshuffle's door, PyTorch's: an input (*, C, H, W) of any dtype and at least 3
+    dimensions (leading ones are batch axes), and a positive factor (RuntimeErrors there)."""
+    input, r = _tensor(input, op), int(r)
+    if input.ndim < 3:
+        raise ShapeError(f"{op}: input must be (*, C, H, W), at least 3-D, got shape {tuple(input.shape)}")
+    if r <= 0:
+        raise DomainError(f"{op}: {what} must be positive, got {r}")
+    return input, r, tuple(input.shape[:-3]), input.ndim - 3
+
+
 def pixel_shuffle(input, upscale_factor):
-    """(N, C·r², H, W) → (N, C, H·r, W·r) (Shi et al. 2016, sub-pixel convolution)."""
-    input, r = _float(input, "pixel_shuffle"), int(upscale_factor)
-    if input.ndim != 4:
-        raise ShapeError(f"pixel_shuffle: input must be 4-D (N, C, H, W), got shape {tuple(input.shape)}")
-    n, c, h, w = input.shape
+    """(*, C·r², H, W) → (*, C, H·r, W·r) (Shi et al. 2016, sub-pixel convolution)."""
+    input, r, lead, k = _shuffled("pixel_shuffle", input, upscale_factor, "upscale_factor")
+    c, h, w = input.shape[-3:]
     if c % (r * r):
         raise ShapeError(f"pixel_shuffle: {c} channels are not divisible by upscale_factor² = {r * r}")
-    out = input.reshape(n, c // (r * r), r, r, h, w).permute(0, 1, 4, 2, 5, 3).reshape(n, c // (r * r), h * r, w * r)
+    out = input.reshape(*lead, c // (r * r), r, r, h, w).permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
+    out = out.reshape(*lead, c // (r * r), h * r, w * r)
     return out if out._base is None else out.clone()  # (a new tensor, as PyTorch's, also where no entry moves)
 
 
 def pixel_unshuffle(input, downscale_factor):
-    """(N, C, H·r, W·r) → (N, C·r², H, W), the inverse of pixel_shuffle."""
-    input, r = _float(input, "pixel_unshuffle"), int(downscale_factor)
-    if input.ndim != 4:
-        raise ShapeError(f"pixel_unshuffle: input must be 4-D (N, C, H, W), got shape {tuple(input.shape)}")
-    n, c, h, w = input.shape
+    """(*, C, H·r, W·r) → (*, C·r², H, W), the inverse of pixel_shuffle."""
+    input, r, lead, k = _shuffled("pixel_unshuffle", input, downscale_factor, "downscale_factor")
+    c, h, w = input.shape[-3:]
     if h % r or w % r:
         raise ShapeError(f"pixel_unshuffle: height and width {(h, w)} are not divisible by {r}")
-    out = input.reshape(n, c, h // r, r, w // r, r).permute(0, 1, 3, 5, 2, 4).reshape(n, c * r * r, h // r, w // r)
+    if input.numel() == 0:  # (PyTorch's: an empty input comes back as a copy of its own shape)
+        return input.clone()
+    out = input.reshape(*lead, c, h // r, r, w // r, r).permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
+    out = out.reshape(*lead, c * r * r, h // r, w // r)
     return out if out._base is None else out.clone()

@@ -3,7 +3,8 @@
 * the methods (``methods.py``; those of shapes, indexing and sorting in ``shape_methods.py``) and their in-place
   forms (``inplace.py``), how ``x[index]`` reads its index
   (``subscripts.py``), PyTorch's print (``printing.py``), the elementwise math only the surface calls
-  (``unary.py``), the advice for names minigan lacks (``missing.py``);
+  (``unary.py``), the advice for names minigan lacks (``missing.py``), the node of the ops PyTorch runs but does not
+  differentiate, whose backward refuses (``no_derivative.py``);
 * the bodies a method shares with the free function of the same name (``x.lerp`` and ``minigan.lerp``), by topic:
   ``creation.py``, ``pointwise.py``, ``reductions.py``, ``shapes.py``, ``indexing.py``, ``sorting.py``,
   ``products.py``, ``sampling.py``, and what they share, ``operands.py``.

@@ -849,14 +849,20 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
                             "normal(0.0, 1.0, size)); with tensor mean or std, call .requires_grad_() on the result")
         recorded = [v for v in (mean, std) if isinstance(v, Tensor) and v.requires_grad]
         mean, std = (v.detach() if isinstance(v, Tensor) else v for v in (mean, std))
-        like = mean if isinstance(mean, Tensor) else std
+        like = mean if isinstance(mean, Tensor) else std  # (whose dtype the result has, as PyTorch's)
         if builtins.bool((~(std >= 0)).any() if isinstance(std, Tensor) else not std >= 0):  # (NaN too)
             raise DomainError("normal: std must be >= 0")
         noise = randn(*backend.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ()))),
                       generator=generator, dtype=like.dtype, device=like.device)
-        sample = noise * std + mean if noise.dtype.kind == "f" else noise  # (no entries of integers: as drawn)
+        if isinstance(std, Tensor) and not backend.np.can_cast(std.dtype, like.dtype, "same_kind"):  # (after the
+            # draw, which refuses integers with entries first)
+            raise DomainError(f"normal: std's dtype {std.dtype} cannot be cast to mean's {like.dtype}, the result's; "
+                              "give them one kind of dtype")
+        sample = (noise * std + mean).to(like.dtype) if noise.dtype.kind == "f" else noise  # (no entries of
+        # integers: as drawn)
         for v in recorded:  # PyTorch records the draw, its gradient 0: where(True, sample, v) is the sample
-            sample = pointwise.where(ones(sample.shape, dtype=builtins.bool, device=sample.device), sample, v)
+            sample = pointwise.where(ones(sample.shape, dtype=builtins.bool, device=sample.device), sample, v).to(
+                sample.dtype)
         return sample
     if size is None:
         raise TypeError("normal: give a tensor mean or std, or numbers and size=(...)")

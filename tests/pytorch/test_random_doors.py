@@ -81,3 +81,19 @@ def test_multinomial_num_samples_is_pytorchs():
     _check([(f"multinomial({shape}, {k}, replacement={r})", lambda lib, k=k, r=r, shape=shape: lib.multinomial(
         lib.ones(shape), k, replacement=r)) for shape in [(3,), (2, 3)] for k in (0, -1, 1, 3, 4, 1.5)
         for r in (False, True)])
+
+
+@pytest.mark.parametrize("rg", [False, True])
+def test_normal_of_tensors_has_means_dtype_and_refuses_a_std_that_cannot_be_cast_to_it(rg):
+    """normal(mean, std) of two tensors is drawn in mean's dtype: a std of another kind (float into int64, int64 into
+    bool) is refused with RuntimeError, as PyTorch's, even with no entries; float64 std and float32 mean: float32."""
+    calls = []
+    for md in ("float32", "float64", "int64", "bool"):
+        for sd in ("float32", "float64", "int64"):
+            for shapes in [((2,), (2,)), ((0, 3), (0, 3)), ((1, 3), (0, 3))]:
+                def call(lib, md=md, sd=sd, shapes=shapes):
+                    floating = rg and md.startswith("float")
+                    mean = lib.zeros(*shapes[0], dtype=getattr(lib, md)).requires_grad_(floating)
+                    return lib.normal(mean, lib.ones(*shapes[1], dtype=getattr(lib, sd)))
+                calls.append((f"normal(zeros({shapes[0]}, {md}), ones({shapes[1]}, {sd}))", call))
+    _check(calls)

@@ -10,6 +10,7 @@ import csv
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -25,10 +26,22 @@ from product.class_submissions import HOSTILE, fill_in, make_class, set_body
 SOME = ["unbroadcast", "backprop", "add_backward", "mul_backward", "exp_backward", "log_backward", "tanh_backward",
         "adam", "sgd"]
 KINDS = ["complete", "blank", "partial", "loop", "fork", "fake", "memory", "exit", "record"]
+# The grader's inputs of the tests below that call the grader in this process: drawn once a run and shared, as a
+# class shares one, so that the library's answers on them are computed once, in one reference process, for every
+# exercise those tests grade (the grader keeps them per seed).  The command line's own door (check, grade) still
+# draws a seed of its own each time, as does the teacher's workspace graded whole in test_exercises.py.
+SEED = secrets.randbits(31)
+GRADED = ["unbroadcast", "backprop", "add_backward", "exp_backward", "log_backward", "sigmoid_backward",
+          "tanh_backward", "sgd", "rmsprop", "adam"]
 
 
 def main(argv):
     return minigan_main(["exercises", *argv])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _reference_once():
+    grader.reference(grader.resolve(GRADED), SEED)
 
 
 def _env():
@@ -95,12 +108,12 @@ def test_grade_never_changes_a_submission_and_never_reads_its_grades(submissions
     folder, expected = submissions
     student = next(s for s, (k, _) in expected.items() if k == "record")
     manifest = (folder / student / workspace.MANIFEST).read_bytes()
-    entry = gradebook.grade_student(folder / student, student, ["unbroadcast", "adam"], timeout=5)
+    entry = gradebook.grade_student(folder / student, student, ["unbroadcast", "adam"], timeout=5, seed=SEED)
     assert [r["passed"] for r in entry["results"]] == [True, False]  # the record says adam passed
     assert (folder / student / workspace.MANIFEST).read_bytes() == manifest
     (folder / student / workspace.MANIFEST).write_text("{not json")
     try:
-        entry = gradebook.grade_student(folder / student, student, ["unbroadcast"], timeout=5)
+        entry = gradebook.grade_student(folder / student, student, ["unbroadcast"], timeout=5, seed=SEED)
         assert entry["results"][0]["passed"] and entry["record_note"] and entry["made_by"] is None
     finally:
         (folder / student / workspace.MANIFEST).write_bytes(manifest)
@@ -126,7 +139,7 @@ def test_gradescope_results_json_follows_the_autograder_format(submissions, tmp_
 def test_fake_result_lines_printed_by_the_graded_code_do_not_count(tmp_path):
     make_class(tmp_path, ["fake"])
     root = tmp_path / "s01"
-    results, _ = grader.grade(root, ["add_backward", "adam", "sgd"], timeout=10)
+    results, _ = grader.grade(root, ["add_backward", "adam", "sgd"], timeout=10, seed=SEED)
     assert [(n, p) for n, p, _, _ in results] == [("add_backward", True), ("sgd", True), ("adam", False)]
     assert "not written yet" in results[2][2]
     assert not workspace.read_manifest(root)["progress"]["adam"]["passed"]
@@ -136,7 +149,7 @@ def test_a_swallowed_time_limit_still_ends_the_exercise(tmp_path):
     root = workspace.start(tmp_path / "ws", solutions=True)
     set_body(root, "exp_backward", HOSTILE["loop"][1])
     start = time.perf_counter()
-    results, _ = grader.grade(root, ["exp_backward", "log_backward"], timeout=2)
+    results, _ = grader.grade(root, ["exp_backward", "log_backward"], timeout=2, seed=SEED)
     assert time.perf_counter() - start < 30
     assert [p for _, p, _, _ in results] == [False, True]
     assert "longer than 2 s" in results[0][2] and "ended its process" in results[0][2]
@@ -146,7 +159,7 @@ def test_an_endless_loop_fails_its_own_exercise_and_not_an_earlier_one_that_uses
     root = workspace.start(tmp_path / "ws", solutions=True)
     set_body(root, "exp_backward", HOSTILE["loop"][1])
     start = time.perf_counter()
-    results, _ = grader.grade(root, ["backprop", "exp_backward", "log_backward"], timeout=3)
+    results, _ = grader.grade(root, ["backprop", "exp_backward", "log_backward"], timeout=3, seed=SEED)
     seconds = time.perf_counter() - start
     # backprop's checks run exp's backward before exp_backward is judged: the time limit finds them stuck there,
     # exp_backward is judged first (and fails), and backprop is graded again with the library's exp
@@ -184,7 +197,7 @@ def test_a_memory_hog_fails_only_its_exercise(tmp_path):
     root = workspace.start(tmp_path / "ws", solutions=True)
     set_body(root, "log_backward", HOSTILE["memory"][1])
     results, _ = grader.grade(root, ["exp_backward", "log_backward", "sigmoid_backward"], timeout=30,
-                              memory=300 << 20)
+                              memory=300 << 20, seed=SEED)
     assert [p for _, p, _, _ in results] == [True, False, True]
     assert "ran out of memory" in results[1][2]
 
@@ -215,7 +228,7 @@ def test_the_reference_verbatim_is_flagged_up_to_names_and_a_different_solution_
                                   "for axis, n in enumerate(shape):\n    if n == 1:\n"
                                   "        grad = grad.sum(axis=axis, keepdims=True)\nreturn grad.reshape(shape)")
     assert not gradebook.copied_reference(root, "unbroadcast")
-    results, _ = grader.grade(root, ["unbroadcast"])
+    results, _ = grader.grade(root, ["unbroadcast"], seed=SEED)
     assert results[0][1], results  # (a solution of one's own passes)
     assert not gradebook.copied_reference(root, "adam")  # a stub is not a copy
 
@@ -309,7 +322,7 @@ def test_a_class_grading_resumes_from_its_journal_without_grading_anyone_again(t
     make_class(tmp_path / "class", ["complete", "blank", "partial"])
     folders = gradebook.expand([tmp_path / "class"])
     journal = tmp_path / "journal.jsonl"
-    first = gradebook.grade_class(folders[:2], ["unbroadcast", "adam"], jobs=1, journal=journal)
+    first = gradebook.grade_class(folders[:2], ["unbroadcast", "adam"], jobs=1, journal=journal, seed=SEED)
     with journal.open("a") as f:
         f.write('{"student": "cut short by a cra')  # the line a crash cut short
     graded = []
@@ -325,7 +338,7 @@ def test_a_class_grading_resumes_from_its_journal_without_grading_anyone_again(t
 def test_canvas_and_moodle_gradebooks_have_one_row_per_student_in_their_import_format(submissions, tmp_path):
     folder, expected = submissions
     students = [folder / s for s in sorted(expected)][:3]
-    book = gradebook.grade_class(students, ["unbroadcast", "adam"], jobs=2)
+    book = gradebook.grade_class(students, ["unbroadcast", "adam"], jobs=2, seed=SEED)
     canvas = list(csv.reader(gradebook.canvas_text(book).splitlines()))
     assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert len(canvas) == 1 + len(students)
@@ -344,7 +357,7 @@ def test_every_flag_reaches_the_report_the_gradebooks_and_gradescope(tmp_path):
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setattr(gradebook, "SIMILAR_FUNCTIONS", 1)
     try:
-        book = gradebook.grade_class(folders, ["unbroadcast", "sgd"], jobs=2)
+        book = gradebook.grade_class(folders, ["unbroadcast", "sgd"], jobs=2, seed=SEED)
     finally:
         monkeypatch.undo()
     assert book["similar"] == [{"students": ["s01", "s02"], "functions": 1, "ratio": 1.0}]
@@ -379,7 +392,7 @@ def test_an_endless_loop_at_import_fails_every_exercise_after_the_import_limit(t
     init.write_text(init.read_text() + "\nwhile True:\n    pass\n")
     monkeypatch.setattr(grader, "STARTUP", 3.0)
     start = time.perf_counter()
-    results, _ = grader.grade(root, ["unbroadcast", "adam"], timeout=20)
+    results, _ = grader.grade(root, ["unbroadcast", "adam"], timeout=20, seed=SEED)
     assert time.perf_counter() - start < 20
     assert [p for _, p, _, _ in results] == [False, False]
     assert "took too long (importing" in results[0][2]
@@ -388,7 +401,8 @@ def test_an_endless_loop_at_import_fails_every_exercise_after_the_import_limit(t
 def test_code_that_kills_the_grading_process_fails_only_its_exercise(tmp_path):
     root = workspace.start(tmp_path / "ws", solutions=True)
     set_body(root, "sigmoid_backward", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
-    results, _ = grader.grade(root, ["exp_backward", "sigmoid_backward", "tanh_backward"], timeout=10)
+    results, _ = grader.grade(root, ["exp_backward", "sigmoid_backward", "tanh_backward"], timeout=10,
+                              seed=SEED)
     assert [p for _, p, _, _ in results] == [True, False, True], results
 
 
@@ -396,7 +410,7 @@ def test_a_function_renamed_in_the_workspace_fails_only_its_exercise(tmp_path):
     root = workspace.start(tmp_path / "ws", solutions=True)
     path = root / "minigan" / "optim" / "rmsprop.py"
     path.write_text(path.read_text().replace("def _update(", "def _update_mine("))
-    results, _ = grader.grade(root, ["sgd", "rmsprop", "adam"])
+    results, _ = grader.grade(root, ["sgd", "rmsprop", "adam"], seed=SEED)
     assert [p for _, p, _, _ in results] == [True, False, True], results
     assert "the workspace has no function RMSprop._update in minigan/optim/rmsprop.py" in results[1][2]
 
@@ -407,7 +421,7 @@ def test_a_student_folder_without_a_workspace_gets_a_row_of_zeros(tmp_path):
     (tmp_path / "class" / ".cache").mkdir()
     folders = gradebook.expand([tmp_path / "class"])
     assert [f.name for f in folders] == ["ann", "bob"]
-    book = gradebook.grade_class(folders, ["unbroadcast", "adam"], jobs=2)
+    book = gradebook.grade_class(folders, ["unbroadcast", "adam"], jobs=2, seed=SEED)
     bob = book["students"][1]
     assert bob["student"] == "bob" and bob["points"] == 0 and len(bob["results"]) == 2
     assert "has no minigan/ package" in bob["results"][0]["message"]

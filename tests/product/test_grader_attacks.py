@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import secrets
 import subprocess
 import sys
 import textwrap
@@ -27,6 +28,15 @@ from product.class_submissions import set_body
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the attacks use Linux's /proc and fork")
 
 SOME = ["unbroadcast", "add_backward", "mul_backward", "sgd", "adam"]
+# The grader's inputs of the gradings below that run in this process: drawn once a run and shared, as a class
+# shares one, so that the library's answers on them are computed once, in one reference process (the grader keeps
+# them per seed).  The grading in a process of its own (the probe of what the graded code prints) draws its own.
+SEED = secrets.randbits(31)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _reference_once():
+    grader.reference(grader.resolve(SOME), SEED)
 
 # Walks every frame it can find for the grader's job (a token and the channel results go to), and writes a
 # passing result for every exercise in every format a grader might read: token lines, bare JSON, and on every
@@ -83,7 +93,7 @@ def test_a_forged_verdict_from_the_workspaces_init_changes_nothing(tmp_path):
     for name in SOME[1:]:
         set_body(root, name, "raise ValueError('not solved')")
     set_body(root, SOME[0], "import minigan\nraise RuntimeError(f'forger ran: {getattr(minigan, \"_forged\", False)}')")
-    results, _ = grader.grade(root, SOME, timeout=10)
+    results, _ = grader.grade(root, SOME, timeout=10, seed=SEED)
     assert _passed(results) == [], results
     assert "forger ran: True" in results[0][2], results[0][2]  # (the attack did run)
 
@@ -91,7 +101,7 @@ def test_a_forged_verdict_from_the_workspaces_init_changes_nothing(tmp_path):
 def test_an_unsolved_body_that_forges_its_own_verdict_fails(tmp_path):
     root = workspace.start(tmp_path / "ws", solutions=True)
     set_body(root, "mul_backward", (FORGER % (["mul_backward"],)) + "\nraise RuntimeError('forged')")
-    results, _ = grader.grade(root, ["mul_backward"], timeout=10)
+    results, _ = grader.grade(root, ["mul_backward"], timeout=10, seed=SEED)
     assert _passed(results) == []
     assert "raised RuntimeError: forged" in results[0][2], results[0][2]
 
@@ -117,7 +127,7 @@ def test_sitecustomize_and_json_beside_minigan_never_run(tmp_path):
     (root / "sitecustomize.py").write_text(code)
     (root / "usercustomize.py").write_text(code)
     (root / "json.py").write_text(f"open({str(marker)!r}, 'a').write('j')\nfrom _json_missing import *\n")
-    results, _ = grader.grade(root, ["unbroadcast", "add_backward"], timeout=10)
+    results, _ = grader.grade(root, ["unbroadcast", "add_backward"], timeout=10, seed=SEED)
     assert _passed(results) == []
     assert not marker.exists(), "a start-up file beside minigan/ ran in the graded process"
 
@@ -151,7 +161,7 @@ def test_a_daemon_that_leaves_the_session_does_not_outlive_grading(tmp_path):
                 unbroadcast(grad, value(self.inputs[1]).shape) if self.needs_input_grad[1] else None)
     ''')
     set_body(root, "add_backward", body)
-    grader.grade(root, ["add_backward"], timeout=10)
+    grader.grade(root, ["add_backward"], timeout=10, seed=SEED)
     time.sleep(2.5)
     assert victim.read_text() == "grades\n", "a daemon started by the graded code rewrote a file after grading"
     if pidfile.exists():
@@ -219,7 +229,7 @@ def _reference_loader(root, exercise):
 def test_a_body_that_loads_the_installed_reference_fails_and_is_flagged(tmp_path):
     root = _blank(tmp_path)
     set_body(root, "add_backward", _reference_loader(root, "add_backward"))
-    entry = gradebook.grade_student(root, "mallory", ["add_backward"], timeout=10)
+    entry = gradebook.grade_student(root, "mallory", ["add_backward"], timeout=10, seed=SEED)
     assert not entry["results"][0]["passed"], entry["results"][0]["message"]
     assert any("reference" in flag for flag in entry["flags"]), entry["flags"]
     assert str(workspace.REPO) not in (root / workspace.MANIFEST).read_text()
@@ -322,7 +332,7 @@ def test_adam_branches_the_checks_once_passed_now_fail(tmp_path, mutation):
     root = workspace.start(tmp_path / "ws", solutions=True)
     exercise, edits, _ = mutation
     apply_mutation(root, exercise, edits)
-    results, _ = grader.grade(root, ["adam"], timeout=20)
+    results, _ = grader.grade(root, ["adam"], timeout=20, seed=SEED)
     assert not results[0][1], f"{mutation[2]} passed adam"
 
 
@@ -338,7 +348,7 @@ def test_a_workspace_link_to_a_file_outside_is_never_followed_when_grading(tmp_p
     outside.write_text((root / "minigan" / "engine" / "graph.py").read_text())
     (root / "minigan" / "engine" / "graph.py").unlink()
     (root / "minigan" / "engine" / "graph.py").symlink_to(outside)
-    results, _ = grader.grade(root, ["unbroadcast"], timeout=10)
+    results, _ = grader.grade(root, ["unbroadcast"], timeout=10, seed=SEED)
     assert not results[0][1]
     assert "link" in results[0][2]
 
@@ -359,5 +369,5 @@ def test_the_env_of_the_graded_process_holds_no_path_to_the_reference(tmp_path):
                 problems.append(f"path {{p}}")
         raise RuntimeError("isolation: " + ("; ".join(problems) or "clean"))
     '''))
-    results, _ = grader.grade(root, ["unbroadcast"], timeout=10)
+    results, _ = grader.grade(root, ["unbroadcast"], timeout=10, seed=SEED)
     assert "raised RuntimeError: isolation: clean" in results[0][2], results[0][2]

@@ -686,8 +686,13 @@ def tensordot(a, b, dims=2, out=None):
     left = [next(letters) for _ in range(x.ndim)]
     right = [next(letters) for _ in range(y.ndim)]
     for i, j in zip(axes_a, axes_b):
-        right[checks.normalize_axis(j, y.ndim, "tensordot", single=True)] = \
-            left[checks.normalize_axis(i, x.ndim, "tensordot", single=True)]  # a contracted pair shares a letter
+        i, j = checks.normalize_axis(i, x.ndim, "tensordot", single=True), \
+            checks.normalize_axis(j, y.ndim, "tensordot", single=True)
+        right[j] = left[i]  # a contracted pair shares a letter
+        if x.shape[i] == 1 and y.shape[j] > 1:  # a size 1 against n: PyTorch sums the other operand's n first
+            y = y.sum(j, keepdim=True)  # (the same sum, whose order shows where ∞ and −∞ meet)
+        elif y.shape[j] == 1 and x.shape[i] > 1:
+            x = x.sum(i, keepdim=True)
     if x.dtype == _dtype.bool:  # (PyTorch's product kernel has no bool form)
         raise DtypeError("tensordot: bool tensors are not multiplied here, as in PyTorch; convert them with .int()")
     out = [c for c in left if c not in right] + [c for c in right if c not in left]

@@ -73,3 +73,12 @@ def test_tensordot_with_infinities_sums_as_pytorch(dims):
     a, b = np.round(RNG.normal(size=(3, 3)), 3), np.round(RNG.normal(size=(3, 3)), 3)
     a[0, 1], b[1, 2], a[2, 0] = math.inf, -math.inf, math.nan
     same_as_pytorch(lambda L, x, y: L.tensordot(x, y, dims), [a, b], ["float64", "float64"])
+
+
+@pytest.mark.parametrize("shapes, dims", [(((1, 3), (2, 3, 4)), 2), (((2, 3, 1), (2, 3, 4)), ([1, 2], [1, 0])),
+                                          (((2, 3), (1, 3, 4)), 2)], ids=repr)
+def test_tensordot_of_a_size_1_against_n_sums_the_n_first(shapes, dims):
+    a, b = (np.round(RNG.normal(size=s), 3) for s in shapes)
+    a.reshape(-1)[1], b.reshape(-1)[-3] = -math.inf, -math.inf  # (a sum of products would meet ∞ − ∞)
+    a.reshape(-1)[2] = -math.inf
+    same_as_pytorch(lambda L, x, y: L.tensordot(x, y, dims), [a, b], ["float64", "float64"])

@@ -191,15 +191,15 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 def _counts(counts, length=None):
     """repeat_interleave's counts at its door, as PyTorch's: an int, or an integer tensor of 0 or 1 dimensions
     (another dtype NotImplementedError, more dimensions RuntimeError), one count per entry (or one for all), >= 0."""
-    if isinstance(counts, Tensor):
-        if counts.dtype.kind not in "iu":
-            raise DtypeError(f"repeat_interleave: repeats must be an integer tensor, got dtype {counts.dtype}")
+    if isinstance(counts, Tensor):  # (in PyTorch's order: the rank, the count, the dtype)
         if counts.ndim > 1:
             raise ShapeError(f"repeat_interleave: repeats must be an int or a 0-d or 1-d tensor, got shape "
                              f"{tuple(counts.shape)}")
         if length is not None and counts.numel() not in (1, length):
             raise ShapeError(f"repeat_interleave: repeats must hold one count per entry along dim ({length}), got "
                              f"{counts.numel()}")
+        if counts.dtype.kind not in "iu":
+            raise DtypeError(f"repeat_interleave: repeats must be an integer tensor, got dtype {counts.dtype}")
         counts = counts.array.reshape(-1)
     elif not checks.is_integer(counts):
         raise TypeError(f"repeat_interleave: repeats must be an int or an integer tensor, got {counts!r}")
@@ -211,12 +211,15 @@ def _counts(counts, length=None):
 def _repeat_interleave(input, repeats, dim):
     x = _t(input, "repeat_interleave")
     xp = backend.get_array_module(x.array)
-    if repeats is None:  # the indices form: x holds the counts
+    if repeats is None:  # the indices form: x holds the counts (PyTorch's kernel reads their dtype first)
+        if x.dtype.kind not in "iu":
+            raise DtypeError(f"repeat_interleave: counts must be an integer tensor, got dtype {x.dtype}")
         counts = _counts(x)
         if x.ndim != 1:  # (PyTorch's: a 1-D vector of counts)
             raise ShapeError(f"repeat_interleave: counts must be a 1-D integer tensor, got shape {tuple(x.shape)}")
         return Tensor._make(xp.repeat(xp.arange(x.shape[0]), counts).astype(xp.int64))
-    _counts(repeats)  # (checked first, as PyTorch's)
+    if isinstance(repeats, Tensor) and repeats.ndim > 1:  # (its rank is checked first, as PyTorch's)
+        _counts(repeats)
     if dim is None:
         x, d = x.reshape(-1), 0
     elif x.ndim == 0:  # (PyTorch's IndexError: a 0-d tensor has no dimension to repeat along)

@@ -59,7 +59,8 @@ CALLS = {
     # range modulo the size, [-5] and [4] of 4 entries too, where its docs and its gather refuse one: left out)
     "repeat_interleave": [lambda lib, x, d, r=r: x.repeat_interleave(r(lib) if callable(r) else r, d)
                           for r in [2, 0, lambda lib: _long(lib, [[1]]), lambda lib: _long(lib, 2),
-                                    lambda lib: _long(lib, [1, 2]), lambda lib: _long(lib, [1, 2, 0])]],
+                                    lambda lib: _long(lib, [1, 2]), lambda lib: _long(lib, [1, 2, 0])]] + [
+        lambda lib, x, d: lib.repeat_interleave(x), lambda lib, x, d: lib.repeat_interleave(x.abs().long())],
 }
 
 

@@ -58,7 +58,7 @@ def _close(a, b, rtol=1e-9, atol=1e-11):
     return np.array_equal(fa, fb) and np.allclose(a[fa], b[fa], rtol=rtol, atol=atol)
 
 
-def same_as_pytorch(fn, arrays, dtypes, second=True):
+def same_as_pytorch(fn, arrays, dtypes):
     ours, theirs = _run(minigan, fn, arrays, dtypes), _run(torch, fn, arrays, dtypes)
     if theirs[0] != "ran":
         assert ours[0] == theirs[0], f"minigan {ours[0]} where PyTorch {theirs[0]} {theirs[1]!r}"
@@ -73,5 +73,5 @@ def same_as_pytorch(fn, arrays, dtypes, second=True):
     for mine, pytorch in zip(ours[4] or [None] * len(theirs[4] or ()), theirs[4] or [None] * len(ours[4] or ())):
         assert _close(mine, pytorch, *tol), ("first order", mine, pytorch)
     for mine, pytorch in zip(ours[5] or [None] * len(theirs[5] or ()), theirs[5] or [None] * len(ours[5] or ())):
-        assert not second or _close(mine, pytorch, *(5e-3, 1e-4) if "float32" in dtypes else tol), \
-            ("second order", mine, pytorch)
+        # (float32: a second derivative of the negative orders sums terms of opposite signs, rounded apart)
+        assert _close(mine, pytorch, *(5e-3, 1e-4) if "float32" in dtypes else tol), ("second order", mine, pytorch)

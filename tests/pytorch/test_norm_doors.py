@@ -51,15 +51,7 @@ VECTOR_DOORS = {
 def test_every_order_at_every_vector_door(door, order):
     if door == "F.pairwise_distance" and (order is None or isinstance(order, str)):
         pytest.skip("pairwise_distance's own p check (a float: PyTorch's TypeError) is F.pairwise_distance's door")
-    same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [X, Y], ["float64", "float64"],
-                    second=not _singular(door, order))
-
-
-def _singular(door, order):
-    """Whether this door computes a matrix norm through the singular values for this order (first order only: see
-    test_the_second_derivative_of_a_singular_value_norm)."""
-    return isinstance(order, str) and order == "nuc" or door == "linalg.norm" and order is not True and \
-        not isinstance(order, str) and order in (2, -2)
+    same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [X, Y], ["float64", "float64"])
 
 
 # PyTorch's second derivative at an entry at 0, for an order p < 3 with a kink there, is NaN (its double backward
@@ -75,8 +67,7 @@ def test_every_order_at_an_entry_at_zero(door, order):
         pytest.xfail("PyTorch's second derivative at x = 0 is NaN for this order, minigan's 0")
     if door == "F.pairwise_distance" and (order is None or isinstance(order, str)):
         pytest.skip("pairwise_distance's own p check (a float: PyTorch's TypeError) is F.pairwise_distance's door")
-    same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [AT_ZERO, Y], ["float64", "float64"],
-                    second=not _singular(door, order))
+    same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [AT_ZERO, Y], ["float64", "float64"])
 
 
 @pytest.mark.parametrize("order", [None, 2, 0, -1, math.inf, -math.inf, np.float32(-1.5), "fro"], ids=repr)
@@ -86,8 +77,7 @@ def test_integer_and_bool_inputs_are_refused_as_pytorch_refuses_them(door, dtype
     if door == "F.pairwise_distance" and (order is None or isinstance(order, str)):
         pytest.skip("pairwise_distance's own p check (a float: PyTorch's TypeError) is F.pairwise_distance's door")
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [X > 0, Y > 0] if dtype == "bool" else
-                    [X, Y] if dtype == "float32" else [np.round(X * 3), np.round(Y * 3)], [dtype, dtype],
-                    second=not _singular(door, order))
+                    [X, Y] if dtype == "float32" else [np.round(X * 3), np.round(Y * 3)], [dtype, dtype])
 
 
 @pytest.mark.parametrize("order", [0, 1, 2, 0.5, -1, math.inf, -math.inf, math.nan], ids=repr)
@@ -121,13 +111,13 @@ MATRIX_DOORS = {
 @pytest.mark.parametrize("order", MATRIX_ORDERS, ids=repr)
 @pytest.mark.parametrize("door", list(MATRIX_DOORS))
 def test_every_matrix_order_at_every_matrix_door(door, order):
-    same_as_pytorch(lambda L, a: MATRIX_DOORS[door](L, order, a), [A], ["float64"],
-                    second=order not in ("nuc", 2, -2))
+    same_as_pytorch(lambda L, a: MATRIX_DOORS[door](L, order, a), [A], ["float64"])
 
 
-@pytest.mark.xfail(strict=True, reason="the singular values' backward uses U and V as constants: first order only")
-def test_the_second_derivative_of_a_singular_value_norm():
-    same_as_pytorch(lambda L, a: L.linalg.matrix_norm(a, "nuc"), [A], ["float64"])
+@pytest.mark.parametrize("order", ["nuc", 2, -2])
+@pytest.mark.parametrize("shape", [(3, 4), (4, 3), (2, 3, 3), (5, 2), (1, 4)])
+def test_the_singular_value_norms_to_the_second_order(shape, order):
+    same_as_pytorch(lambda L, a: L.linalg.matrix_norm(a, order), [np.round(RNG.normal(size=shape), 3)], ["float64"])
 
 
 @pytest.mark.parametrize("order", ["fro", "nuc", 2, 1, math.inf])

@@ -18,6 +18,7 @@ from minigan import _dtype
 from minigan import storage as _storage
 from minigan.engine import backend, checks
 from minigan.engine import tensor as engine
+from minigan.engine.errors import ShapeError
 from minigan.engine.methods import maximum, minimum
 from minigan.surface import creation, norms, operands, printing, products, reductions, scaled
 from minigan.surface import sorting as surface_sorting
@@ -160,6 +161,17 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
             reductions.floating_mean("mean", self, dtype)  # keeps NumPy's meaning: an integer mean is float64)
         return super().mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
+    def view(self, *shape, dtype=None, size=None):
+        """``view(*shape)`` (the engine's, also ``view(size=...)``), or ``view(dtype)``: the same memory read as
+        another dtype, bit for bit, as PyTorch's.  No gradient flows through it (PyTorch's view(dtype) has none)."""
+        if dtype is None and len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+            dtype = shape[0]
+        if dtype is None:
+            return super().view(*shape) if size is None else super().view(size)
+        out = Tensor._make(reinterpreted(self, backend.np.dtype(dtype)))
+        out._counter = self._version_counter()  # (as detach's: the same memory and versions, no base, no graph)
+        return out
+
     def mm(self, mat2):
         return products.mm(self, mat2)  # (matrices only, one dtype: PyTorch's checks)
 
@@ -218,6 +230,29 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
 
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)
+
+
+def reinterpreted(x, new):
+    """x's array read as dtype ``new`` (NumPy's ``view``), where PyTorch reads it so: elements of another size are
+    read along the last dimension, which must be contiguous, and every other stride and the offset must hold whole
+    new elements (a float64 row of 2 is a float32 row of 4; a float32 row of 3 is no float64 row)."""
+    a, old = x.array, x.array.dtype
+    if new.itemsize != old.itemsize:
+        what, ratio = f"view: to view {old} as {new} (different element sizes)", new.itemsize / old.itemsize
+        strides = x.stride()  # (PyTorch's, in elements: an empty tensor's are row-major)
+        if a.ndim == 0:
+            raise ShapeError(f"{what}, the tensor needs a dimension, got a 0-d tensor; view x.reshape(1)")
+        if strides[-1] != 1:
+            raise ShapeError(f"{what}, the last dimension must be contiguous (stride 1), got stride {strides[-1]}; "
+                             "view x.contiguous()")
+        if ratio > 1 and (a.shape[-1] % ratio or any(s % ratio for s in strides[:-1]) or
+                          x.storage_offset() % ratio):
+            raise ShapeError(f"{what}, the last size, the other strides and the offset must be multiples of "
+                             f"{int(ratio)}, got shape {a.shape}, strides {strides} and offset {x.storage_offset()}")
+    if not a.size:  # (NumPy's empty arrays have zero strides, which its view refuses: a new empty array of the shape)
+        return backend.get_array_module(a).empty(a.shape[:-1] + (int(a.shape[-1] / (new.itemsize / old.itemsize)),)
+                                                 if a.ndim else (), dtype=new)
+    return a.view(new)
 
 
 def tensor(data, *, requires_grad=False, dtype=None, device=None, pin_memory=False) -> Tensor:

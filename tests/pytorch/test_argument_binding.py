@@ -213,3 +213,32 @@ def test_copy_takes_other_as_pytorch(program):
     """``copy_(other, non_blocking=False)``: PyTorch's parser knows no ``src=`` (its documentation's old name), so
     ``copy_(src=y)`` is a TypeError, as ``copy_()`` is, whatever y's shape."""
     assert agree(program) is None, agree(program)
+
+
+# ----------------------------------------------------------------------------- view(dtype), view's other overload
+VIEW_DTYPES = ["float64", "float32", "int64", "int32", "int16", "uint8", "bool"]
+VIEW_LAYOUTS = {  # how the tensor viewed is made from a 2x4 (or other) tensor of its dtype
+    "contiguous": lambda x: x, "transposed": lambda x: x.t(), "column slice": lambda x: x[:, 1:3],
+    "every other row": lambda x: x[::2], "expanded": lambda x: x[:1].expand(3, 4), "0-d": lambda x: x[0, 0],
+    "empty rows": lambda x: x[:0], "one column": lambda x: x[:, :1],
+}
+
+
+@pytest.mark.parametrize("layout", sorted(VIEW_LAYOUTS))
+def test_view_of_another_dtype_as_pytorch(layout):
+    """``x.view(dtype)`` (and ``view(dtype=...)``) reads x's memory as another dtype, for every pair of seven dtypes
+    and eight layouts: the same bits and shape, sharing memory and without a gradient, or PyTorch's RuntimeError
+    where the element sizes differ and the layout cannot be read so (a 0-d tensor, a last dimension that is not
+    contiguous or not divisible, an offset or stride that is not)."""
+    differ = []
+    for old, new, by_name in itertools.product(VIEW_DTYPES, VIEW_DTYPES, (False, True)):
+        def program(lib, old=old, new=new, by_name=by_name):
+            base = lib.tensor(np.arange(8.0).reshape(2, 4) - 3.5, dtype=lib.float64).to(getattr(lib, old))
+            x = VIEW_LAYOUTS[layout](base.requires_grad_() if old == "float64" else base)
+            out = x.view(dtype=getattr(lib, new)) if by_name else x.view(getattr(lib, new))
+            assert not out.requires_grad and np.shares_memory(out.detach().numpy(), base.detach().numpy())
+            return out.detach().double() if new == "bool" else out
+        found = agree(program)
+        if found:
+            differ.append(f"{old} {layout} .view({new}){' by name' if by_name else ''}: {found}")
+    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:10])

@@ -21,8 +21,6 @@ LEFT_OUT = {
     "torch.Tensor.vsplit": SPLIT_NAMES, "torch.Tensor.tensor_split": SPLIT_NAMES,
     "torch.Tensor.new": "the legacy constructor takes its data or sizes by position (x.new(2, 3), x.new(data)); "
                         "new(storage=) and new(other=), a storage or a tensor to wrap, are not provided",
-    "torch.Tensor.view": "view(dtype), a reinterpretation of the bits, is not provided; view(size=) by keyword: "
-                         "give the sizes by position",
     "torch.nn.functional.normalize": "out= is not provided",
     "torch.Tensor.copy_": "the documentation's copy_(src, non_blocking) names src, which PyTorch's parser refuses "
                           "(copy_(src=y) is a TypeError: its argument is other); minigan refuses it too",

@@ -190,7 +190,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         return LS.apply_reduction(-(smoothed * per_class).sum(1), reduction)  # mean: over the N samples
     nll, kept, counted = _nll_parts(log_p, target, weight, ignore_index, op)
     loss = nll if not label_smoothing else \
-        nll * (1 - label_smoothing) - per_class.sum(1) * (label_smoothing / classes) * kept
+        nll * (1 - label_smoothing) - (per_class.sum(1) * (label_smoothing / classes)).masked_fill(
+            Tensor._make(kept == 0), 0)  # (an ignored sample's row left out, as in _nll_parts)
     if reduction != "mean":
         return LS.apply_reduction(loss, reduction)
     return _kept_mean(loss, counted)
@@ -233,6 +234,9 @@ def _per_position(loss_fn, op, scores, labels, reduction, **options):
                                      f"(a 0-d tensor), got labels of shape {tuple(y.shape)}")
             labels = y.reshape(1)
     elif scores.ndim > 2:
+        weight = options.get("weight")  # (PyTorch's per-position kernel reads any weight of C entries)
+        if isinstance(weight, Tensor) and weight.ndim > 1 and weight.numel() == scores.shape[1]:
+            options["weight"] = weight.reshape(-1)
         rows, shape = scores.movedim(1, -1).reshape(-1, scores.shape[1]), (scores.shape[0],) + scores.shape[2:]
         if soft:
             LS.check_same_shape(op, scores, labels)
@@ -264,7 +268,8 @@ def _nll_parts(log_p, labels, weight, ignore_index, op):
     index = xp.where(valid, y, 0)  # (an ignored label read as class 0: its weight is zeroed by the mask)
     kept = valid.astype(log_p.dtype)
     counted = kept if weight is None else weight.array[index] * kept
-    return -log_p[xp.arange(log_p.shape[0]), index] * counted, kept, counted
+    picked = -log_p[xp.arange(log_p.shape[0]), index] * counted  # (an ignored sample's row is left out, not
+    return picked.masked_fill(Tensor._make(~valid), 0), kept, counted  # multiplied by 0: its NaN or ∞ stays out)
 
 
 def _broadcast_pair(op, x, y):

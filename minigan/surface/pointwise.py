@@ -72,6 +72,8 @@ NO_KERNEL = {
     "round": ("b", "round_vml_cpu"), "round(decimals=)": ("biu", "round_cpu"),  # (integers round to themselves)
     "logaddexp": ("biu", "logaddexp_cpu"),  # (of the promoted dtype: an integer with a float operand is fine)
     "bitwise_left_shift": ("b", "lshift_cpu"), "bitwise_right_shift": ("b", "rshift_cpu"),
+    "div(rounding_mode='floor')": ("b", "div_floor_cpu"), "div(rounding_mode='trunc')": ("b", "div_trunc_cpu"),
+    "remainder": ("b", "remainder_cpu"), "fmod": ("b", "fmod_cpu"),  # (floor_divide, //, % too: the same kernels)
 }
 _TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long"}
 
@@ -123,6 +125,7 @@ def _promoted(a, b, fn):
 def _integer_divisor(a, b, fn):
     """The operands of an integer division (//, %, fmod), refused where the divisor is 0, as PyTorch refuses it (an
     empty result divides nothing: PyTorch runs)."""
+    kernel(fn, a)  # (the dtype first, as PyTorch: a bool division is refused, with or without a zero)
     if a.dtype.kind in "biu" and a.array.size and b.array.size and bool((b.array == 0).any()):
         raise DivisionByZero(f"{fn}: integer division by zero (ZeroDivisionError); divide floats for inf or NaN")
     return a, b

@@ -16,6 +16,10 @@ CALLS = {  # op of the table: a call of it on x
     "round": lambda x: x.round(), "round(decimals=)": lambda x: minigan.round(x, decimals=1),
     "logaddexp": lambda x: x.logaddexp(x), "bitwise_left_shift": lambda x: x.bitwise_left_shift(x),
     "bitwise_right_shift": lambda x: minigan.bitwise_right_shift(x, x),
+    "div(rounding_mode='floor')": lambda x: x // (x.abs() + 1) if x.dtype != minigan.bool else x // x,
+    "div(rounding_mode='trunc')": lambda x: x.div(x if x.dtype == minigan.bool else x * 0 + 7, rounding_mode="trunc"),
+    "remainder": lambda x: x % (x if x.dtype == minigan.bool else x * 0 + 7),
+    "fmod": lambda x: minigan.fmod(x, x if x.dtype == minigan.bool else x * 0 + 7),
 }
 
 

@@ -2,8 +2,8 @@
 is "not implemented for 'Bool'" (or 'Long', 'Int', 'Byte'), minigan refuses with its class (NotImplementedError),
 and where PyTorch runs, minigan gives its values and dtype.  The families: the pointwise ops of one table
 (minigan/surface/pointwise.py, NO_KERNEL: rounding of bools, round(decimals=) of integers, logaddexp of integers
-and bools, the bit shifts of bools), and mean/nanmean, which cannot infer a floating result's dtype from an
-integer or bool input or dtype= (RuntimeError).
+and bools, the bit shifts and the rounded divisions and remainders of bools), and mean/nanmean, which cannot infer
+a floating result's dtype from an integer or bool input or dtype= (RuntimeError).
 
 (Its torch-free tests: tests/library/test_kernel_dtypes.py.)"""
 
@@ -58,6 +58,11 @@ BINARY = {
     "logaddexp": lambda L, a, b: L.logaddexp(a, b), "x.logaddexp(y)": lambda L, a, b: a.logaddexp(b),
     "bitwise_left_shift": lambda L, a, b: L.bitwise_left_shift(a, b),
     "x.bitwise_right_shift(y)": lambda L, a, b: a.bitwise_right_shift(b),
+    "floor_divide": lambda L, a, b: L.floor_divide(a, b), "x // y": lambda L, a, b: a // b,
+    "div(floor)": lambda L, a, b: L.div(a, b, rounding_mode="floor"),
+    "x.div_(y, trunc)": lambda L, a, b: a.div_(b, rounding_mode="trunc"),
+    "remainder": lambda L, a, b: L.remainder(a, b), "x % y": lambda L, a, b: a % b,
+    "fmod": lambda L, a, b: L.fmod(a, b), "x.fmod_(y)": lambda L, a, b: a.fmod_(b),
 }
 
 

@@ -257,32 +257,46 @@ def index_add(input, dim, index, source, *, alpha=1):
     return _fresh(out.reshape(())) if x.ndim == 0 else out
 
 
-def _put_index(x, indices, fn):
-    """A tuple of index tensors (integers, or bool masks, which stand for their nonzero positions) as arrays."""
-    if not isinstance(indices, (tuple, list)):
-        raise TypeError(f"{fn}: indices must be a tuple of index tensors, got {type(indices).__name__}")
+def put_index(x, indices, fn):
+    """A tuple of index tensors (integers, or bool masks, which stand for their nonzero positions) as arrays, checked
+    as PyTorch checks them before anything is read or written: a tuple of tensors (TypeError), no more of them than
+    x has dimensions, of integers or bools, each mask of the shape of the dimensions it covers (IndexError)."""
+    if not isinstance(indices, (tuple, list)) or not builtins.all(isinstance(i, Tensor) for i in indices):
+        raise TypeError(f"{fn}: indices must be a tuple of index tensors, got {indices!r:.80}")
+    if builtins.len(indices) > x.ndim:
+        raise IndexOutOfRange(f"{fn}: {builtins.len(indices)} index tensors for a tensor of {x.ndim} dimensions")
     arrays = []
     for i in indices:
-        a = _t(i, fn).array
+        a, axis = i.array, builtins.len(arrays)
         if a.dtype.kind == "b":
+            if tuple(a.shape) != tuple(x.shape[axis:axis + a.ndim]):
+                raise IndexOutOfRange(f"{fn}: a mask of shape {tuple(a.shape)} for dimensions {axis} on of shape "
+                                      f"{tuple(x.shape)}; a mask has the shape of the dimensions it covers")
             arrays.extend(a.nonzero())
         elif a.dtype.kind in "iu":
             arrays.append(a)
         else:
             raise IndexError(f"{fn}: indices must be integer or bool tensors, got {a.dtype}")
-    if builtins.len(arrays) > x.ndim:
-        raise IndexOutOfRange(f"{fn}: {builtins.len(arrays)} index tensors for a tensor of {x.ndim} dimensions")
-    for axis, a in enumerate(arrays):
-        _in_range(a, x.shape[axis], fn, f"dimension {axis}")
+    if 0 in x.shape[:builtins.len(arrays)] and builtins.all(a.size for a in arrays):  # (checked with them, as
+        raise IndexOutOfRange(f"{fn}: an index into a dimension of size 0 of shape {tuple(x.shape)}")  # PyTorch's)
     return tuple(arrays)
 
 
 def index_put(input, indices, values, accumulate=False):
-    """input with ``values`` written at ``input[indices]`` (a tuple of index tensors), or, with ``accumulate=True``,
-    added there, repeated positions adding up (as ``index_add`` along several dimensions)."""
+    """input with ``values`` written at ``input[indices]`` (a tuple of index tensors; an index may count from the
+    end), or, with ``accumulate=True``, added there, repeated positions adding up (as ``index_add`` along several
+    dimensions).  values must have input's dtype (PyTorch's RuntimeError, rather than a conversion)."""
     x = _t(input, "index_put")
-    where = _put_index(x, indices, "index_put")
-    values = _t(values, "index_put").to(x.dtype)
+    where = put_index(x, indices, "index_put")
+    values = _t(values, "index_put")
+    one_mask = not accumulate and builtins.len(indices) == 1 and indices[0].dtype == backend.np.bool_
+    if one_mask and values.numel() == 1:  # (PyTorch fills one number there, as masked_fill, converted to x's dtype)
+        values = values.to(x.dtype)
+    if values.dtype != x.dtype:
+        raise DtypeError(f"index_put: values must have the input's dtype {x.dtype}, got {values.dtype}; convert them "
+                         "with .to(input.dtype)")
+    for axis, a in enumerate(where):
+        _in_range(a + (a < 0) * x.shape[axis], x.shape[axis], "index_put", f"dimension {axis}")
     if not accumulate:
         out = x.clone()
         out[where] = values

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from minigan.engine import checks
 from minigan.engine.tensor import Tensor
-from minigan.surface import scaled
+from minigan.surface import indexing, scaled
 from minigan.surface.no_derivative import no_derivative, renamed
 from minigan.surface.operands import _t
 
@@ -282,6 +282,7 @@ class TensorInPlace:
         return self._in_place("scatter_add_", lambda x, s: x.scatter_add(dim, index, s), src)
 
     def index_put_(self, indices, values, accumulate=False):
+        indexing.put_index(self, indices, "index_put_")  # (the indices first, as PyTorch's: before the memory written)
         return self._in_place("index_put_", lambda x, v: x.index_put(indices, v, accumulate), values)
 
     def index_add_(self, dim, index, source, *, alpha=1):

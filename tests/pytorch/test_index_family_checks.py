@@ -104,3 +104,53 @@ def _disagreement(op, case):
 def test_index_family_checks_as_pytorch(op):
     found = [d for d in (_disagreement(op, case) for case in _cases(op, 400, 7)) if d]
     assert not found, f"{len(found)} of 400 calls of {op} differ from PyTorch, e.g.\n" + "\n".join(found[:8])
+
+
+PUT_INDICES = [("int", [0]), ("int", [7]), ("int", [-1, 1]), ("float", [0.5]), ("bool", [True, False, True]),
+               ("bool", [True, False]), ("int2", [0]), ("int", [[0, 1]]), ("none", None), ("tensor", [0])]
+
+
+def _put_cases(n, seed):
+    draw = random.Random(seed)
+    for k in range(n):
+        form = draw.choice(["function", "method", "in-place"])
+        x = (draw.choice([(3,), (3, 2), (), (0,)]), draw.choice(["float64", "float32", "int64"]), False, k)
+        values = (draw.choice([(), (1,), (2,), (3,), (2, 2)]), draw.choice([x[1]] * 3 + ["float64", "int64"]),
+                  False, k + 5)
+        yield form, x, draw.choice(PUT_INDICES), values, draw.random() < 0.3
+
+
+def _put(lib, case):
+    form, x, (kind, index), values, accumulate = case
+    x, values = _tensor(lib, *x), _tensor(lib, *values)
+    if kind == "tensor":  # (not a tuple: PyTorch's TypeError)
+        indices = lib.tensor(index)
+    elif kind == "none":
+        indices = (None,)
+    else:
+        dtype = {"int": lib.int64, "int2": lib.int64, "float": lib.float64, "bool": lib.bool}[kind]
+        indices = (lib.tensor(index, dtype=dtype),) * (2 if kind == "int2" else 1)
+    if form == "function":
+        return lib.index_put(x, indices, values, accumulate)
+    if form == "method":
+        return x.index_put(indices, values, accumulate)
+    return x.index_put_(indices, values, accumulate)
+
+
+def test_index_put_checks_as_pytorch():
+    found = []
+    for case in _put_cases(400, 5):
+        outcomes = []
+        for lib in (torch, minigan):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    out = _put(lib, case)
+                    outcomes.append(("ran", np.array(out.numpy(), dtype=float), str(out.dtype).split(".")[-1]))
+                except Exception as e:  # noqa: BLE001  (the class is what is compared)
+                    outcomes.append(("raised", type(e), f"{type(e).__name__}: {e}"))
+        theirs, ours = outcomes
+        if theirs[0] != ours[0] or theirs[0] == "raised" and not issubclass(ours[1], _builtin(theirs[1])) or \
+                theirs[0] == "ran" and (theirs[2] != ours[2] or not np.array_equal(theirs[1], ours[1])):
+            found.append(f"{case}: PyTorch {theirs[1:]}, minigan {ours[1:]}")
+    assert not found, f"{len(found)} of 400 calls of index_put differ from PyTorch, e.g.\n" + "\n".join(found[:8])

@@ -11,14 +11,12 @@ from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.functional.dropout import dropout
 
 
-def check_linear(sx, sw, sb) -> None:
+def check_linear(sx, sw) -> None:
     if len(sw) != 2 or len(sx) < 1 or sx[-1] != sw[1]:
         raise ShapeError(
             f"linear: input of shape {sx} does not fit weight of shape {sw}; "
             f"expected input (..., {sw[1] if len(sw) == 2 else 'in'}) and weight (out, in)"
         )
-    if sb is not None and sb != (sw[0],):
-        raise ShapeError(f"linear: bias has shape {sb}, expected ({sw[0]},)")
 
 
 # ----------------------------------------------------------------------------- layers as functions
@@ -30,10 +28,16 @@ def linear(input, weight, bias=None):
     bias = None if bias is None else _float(bias, "linear", "bias")
     if weight.ndim == 1:
         return linear(input, weight.unsqueeze(0), None if bias is None else bias.reshape(1)).squeeze(-1)
-    check_linear(input.array.shape, weight.array.shape, None if bias is None else bias.array.shape)
+    check_linear(input.array.shape, weight.array.shape)
     if bias is None:
         return L.Linear.apply(input, weight)
-    return L.Linear.apply(input, weight, bias)
+    if bias.shape == (weight.shape[0],):
+        return L.Linear.apply(input, weight, bias)
+    out = L.Linear.apply(input, weight)  # another bias: added as PyTorch's, into the output (…, out) without growing it
+    if bias.ndim > out.ndim or any(b not in (1, o) for b, o in zip(reversed(bias.shape), reversed(out.shape))):
+        raise ShapeError(f"linear: bias has shape {tuple(bias.shape)}, expected ({weight.shape[0]},) or a shape that "
+                         f"broadcasts to the output's {tuple(out.shape)}")
+    return out + bias
 
 
 def _attention_bias(mask, dtype, xp):
@@ -61,11 +65,11 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if enable_gqa and min(query.ndim, key.ndim, value.ndim) < 3:  # (PyTorch reads each one's heads, dim -3)
         raise DimensionError(f"scaled_dot_product_attention: enable_gqa reads the heads (dim -3) of query, key and "
                              f"value, so each needs at least 3 dimensions, got {shapes}")
-    if is_causal and attn_mask is not None:
-        raise ValueError("scaled_dot_product_attention: pass attn_mask or is_causal=True, not both")
     if not (query.numel() and key.numel() and value.numel()):  # PyTorch's: zeros (…, L, Ev), NaN where an input
         empty = query.new_zeros(tuple(query.shape[:-1]) + (value.shape[-1],))  # holds NaN or ±∞, gradients 0
-        return empty + (query.sum() + key.sum() + value.sum()) * 0.0
+        return empty + (query.sum() + key.sum() + value.sum()) * 0.0  # (before the mask is looked at, as there)
+    if is_causal and attn_mask is not None:
+        raise ValueError("scaled_dot_product_attention: pass attn_mask or is_causal=True, not both")
     if enable_gqa and key.shape[-3] != query.shape[-3]:  # each key/value head serves a group
         if query.shape[-3] % key.shape[-3]:
             raise ShapeError(f"scaled_dot_product_attention: {query.shape[-3]} query heads are not a multiple of "

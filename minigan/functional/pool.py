@@ -109,13 +109,15 @@ def _adaptive(op, input, output_size, axes):
                          f"{tuple(x.shape)}")
     # PyTorch's: the max pools need every axis but the first non-empty, the average ones only the pooled axes
     kept = tuple(x.shape)[1:] if "max" in op else tuple(x.shape)[-axes:]
-    if 0 in kept:
+    if 0 in kept and not ("avg" in op and sizes == (1,) * axes):  # (an average to size 1 is a mean: NaN if empty)
         raise ShapeError(f"{op}: expected an input with no empty axis besides the first, got shape {tuple(x.shape)}"
                          if "max" in op else f"{op}: expected non-empty pooled axes, got shape {tuple(x.shape)}")
     if not builtins.all(checks.is_integer(v) and v > 0 for v in sizes):
         raise DomainError(f"{op}: output_size must be positive ints (or None), got {output_size!r}")
-    # (an empty input: no kernel runs, so any dtype passes the average pools; the max pools check it even then)
-    return (x if x.numel() == 0 and "avg" in op else _float(x, op)), tuple(int(v) for v in sizes)
+    # (an empty input: no kernel runs, so any dtype passes the average pools -- but for an output of size 1, which
+    # PyTorch computes as a mean, refusing integers -- and the max pools check the dtype even then)
+    passes = x.numel() == 0 and "avg" in op and sizes != (1,) * axes
+    return (x if passes else _float(x, op)), tuple(int(v) for v in sizes)
 
 
 def _empty(input, sizes, return_indices=False):
@@ -133,6 +135,8 @@ def adaptive_avg_pool2d(input, output_size):
     [⌊i·H/out⌋, ⌈(i+1)·H/out⌉), so neighbouring windows overlap when out does not divide H.  Averaging is linear:
     the output is A_h · x · A_wᵀ, with A the averaging matrices; when out divides H the windows are equal blocks."""
     input, (oh, ow) = _adaptive("adaptive_avg_pool2d", input, output_size, 2)
+    if (oh, ow) == (1, 1):  # PyTorch's: a mean over the plane
+        return input.mean((-2, -1), keepdim=True)
     if input.numel() == 0:
         return _empty(input, (oh, ow))
     if input.ndim == 3:  # one sample, no batch axis
@@ -176,6 +180,8 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 def adaptive_avg_pool1d(input, output_size):
     """adaptive_avg_pool2d of x (N, C, L) as a height-1 image."""
     input, (size,) = _adaptive("adaptive_avg_pool1d", input, output_size, 1)
+    if size == 1:  # PyTorch's: a mean along L
+        return input.mean(-1, keepdim=True)
     if input.numel() == 0:
         return _empty(input, (size,))
     if input.ndim == 2:  # one sample, no batch axis

@@ -30,6 +30,9 @@ def _run(lib, q, k, v, gqa, dtypes=("float64",) * 3, nan=False):
         tensors = [lib.tensor(a.astype(d), requires_grad=True) for a, d in zip(arrays, dtypes)]
         f = MF.scaled_dot_product_attention if lib is minigan else torch.nn.functional.scaled_dot_product_attention
         out = f(*tensors, enable_gqa=gqa)
+        if not all(t.numel() for t in tensors):  # an empty input: its zeros come before the mask is read, as there
+            mask = lib.ones(out.shape[-2], tensors[1].shape[-2], dtype=lib.bool)
+            assert f(*tensors, attn_mask=mask, is_causal=True, enable_gqa=gqa).shape == out.shape
         grads = lib.autograd.grad((out * 1.5).sum(), tensors, allow_unused=True)
     except Exception as e:  # noqa: BLE001
         return type(e)

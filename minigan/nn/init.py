@@ -80,6 +80,9 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
+        if param is not None and (isinstance(param, bool) or not isinstance(param, (int, float))):
+            raise ValueError(f"calculate_gain: negative_slope {param!r} is not a valid number; give a Python int or "
+                             "float (as PyTorch's, which takes no NumPy int or float32)")
         slope = 0.01 if param is None else float(param)
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity == "selu":
@@ -182,8 +185,9 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, 
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may "
                       "be incorrect.", stacklevel=2)
-    if std == 0:  # (PyTorch's divides by std before it looks at the tensor's dtype: ZeroDivisionError)
-        raise ZeroDivisionError("trunc_normal_: std must not be 0")
+    if std == 0 and not isinstance(b - mean, backend.np.generic) and not isinstance(std, backend.np.generic):
+        raise ZeroDivisionError("trunc_normal_: std must not be 0")  # (PyTorch divides by std before it looks at
+        # the tensor's dtype; a NumPy number divides by 0 as NumPy does, to ±inf or NaN, and the draw goes on)
     cdf = lambda x: (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0                   # Φ(x)
     mass = cdf((b - mean) / std) - cdf((a - mean) / std)                          # P(a ≤ X ≤ b)
     if mass > 0.3:  # (PyTorch's normal draws read a and b in the tensor's dtype first: their conversion's rules)

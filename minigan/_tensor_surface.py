@@ -20,7 +20,7 @@ from minigan.engine import backend, checks
 from minigan.engine import tensor as engine
 from minigan.engine.errors import ShapeError
 from minigan.engine.methods import maximum, minimum
-from minigan.surface import creation, norms, operands, printing, products, reductions, scaled
+from minigan.surface import creation, norms, operands, pointwise, printing, products, reductions, scaled
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace
 from minigan.surface.methods import TensorMath
@@ -155,6 +155,9 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     def sub_(self, other, *rest, alpha=None):
         other, alpha = scaled.alpha_first("sub_", other, rest, alpha)
         return super().sub_(checks.not_bool(self, other), scaled.checked_alpha("sub_", alpha, self, other))
+
+    def abs(self):
+        return super(Tensor, pointwise.kernel("abs", self)).abs()  # (no abs kernel of bools in PyTorch: NO_KERNEL)
 
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         if axis is None and keepdims is None:  # PyTorch's spelling, PyTorch's door: a floating mean (NumPy's spelling

@@ -68,6 +68,7 @@ def _as_float(x, fn) -> Tensor:
 # kernel's name in PyTorch's error).  One table, read by one door (``kernel``), so that a learner meets PyTorch's
 # refusal (NotImplementedError: "floor_vml_cpu" not implemented for 'Bool') wherever PyTorch has no kernel.
 NO_KERNEL = {
+    "abs": ("b", "abs_cpu"),
     "floor": ("b", "floor_vml_cpu"), "ceil": ("b", "ceil_vml_cpu"), "trunc": ("b", "trunc_vml_cpu"),
     "round": ("b", "round_vml_cpu"), "round(decimals=)": ("biu", "round_cpu"),  # (integers round to themselves)
     "logaddexp": ("biu", "logaddexp_cpu"),  # (of the promoted dtype: an integer with a float operand is fine)

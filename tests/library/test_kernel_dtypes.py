@@ -12,6 +12,7 @@ from minigan.surface.pointwise import NO_KERNEL
 INTS = minigan.tensor([[3, -1], [0, 2]])
 BOOLS = minigan.tensor([[True, False], [False, True]])
 CALLS = {  # op of the table: a call of it on x
+    "abs": lambda x: x.abs_(),
     "floor": lambda x: x.floor(), "ceil": lambda x: minigan.ceil(x), "trunc": lambda x: x.fix_(),
     "round": lambda x: x.round(), "round(decimals=)": lambda x: minigan.round(x, decimals=1),
     "logaddexp": lambda x: x.logaddexp(x), "bitwise_left_shift": lambda x: x.bitwise_left_shift(x),

@@ -1,7 +1,7 @@
 """The dtypes PyTorch's kernels refuse, against PyTorch, over every dtype an input can have: where PyTorch's CPU kernel
 is "not implemented for 'Bool'" (or 'Long', 'Int', 'Byte'), minigan refuses with its class (NotImplementedError),
 and where PyTorch runs, minigan gives its values and dtype.  The families: the pointwise ops of one table
-(minigan/surface/pointwise.py, NO_KERNEL: rounding of bools, round(decimals=) of integers, logaddexp of integers
+(minigan/surface/pointwise.py, NO_KERNEL: abs and rounding of bools, round(decimals=) of integers, logaddexp of integers
 and bools, the bit shifts and the rounded divisions and remainders of bools), and mean/nanmean, which cannot infer
 a floating result's dtype from an integer or bool input or dtype= (RuntimeError).
 
@@ -47,6 +47,7 @@ def _same(call):
 
 
 UNARY = {
+    "abs": lambda L, x: L.abs(x), "x.abs()": lambda L, x: x.abs(), "x.absolute_()": lambda L, x: x.absolute_(),
     "floor": lambda L, x: L.floor(x), "x.floor()": lambda L, x: x.floor(), "x.floor_()": lambda L, x: x.floor_(),
     "ceil": lambda L, x: L.ceil(x), "x.ceil_()": lambda L, x: x.ceil_(),
     "trunc": lambda L, x: L.trunc(x), "x.fix()": lambda L, x: x.fix(), "x.trunc_()": lambda L, x: x.trunc_(),

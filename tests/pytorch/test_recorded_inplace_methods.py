@@ -88,12 +88,11 @@ TORCH_HAS_NO_DERIVATIVE = {"acosh_": "acosh", "arccosh_": "acosh", "asinh_": "as
                            "atanh_": "atanh", "arctanh_": "atanh"}
 # Integer and bool tensors where minigan differs from PyTorch, each listed in docs/pytorch.md: a float scalar of
 # addcmul_/addmm_ (PyTorch truncates it to the integer; minigan's result is a float, refused in place), an integer
-# power with negative exponents (NumPy refuses it), abs_ of bools (PyTorch refuses; minigan leaves the values), a
-# bool squared (PyTorch: an int64 result, refused), bool add_ and index_add_ with alpha.
+# power with negative exponents (NumPy refuses it), a bool squared (PyTorch: an int64 result, refused), bool add_
+# and index_add_ with alpha.
 DIFFERENT_ON_INTEGERS = {
     ("int64", "addcmul_"), ("int32", "addcmul_"), ("int64", "addmm_"), ("int32", "addmm_"),
-    ("int64", "pow_tensor"), ("int32", "pow_tensor"),
-    ("bool", "abs_"), ("bool", "absolute_"), ("bool", "square_"), ("bool", "add_"), ("bool", "index_add_"),
+    ("int64", "pow_tensor"), ("int32", "pow_tensor"), ("bool", "square_"), ("bool", "add_"), ("bool", "index_add_"),
 }
 
 

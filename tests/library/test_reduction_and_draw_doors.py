@@ -150,3 +150,12 @@ def test_parameter_vectors_view_each_parameter_and_read_vec_only_for_parameters_
     p = minigan.zeros(2, 3)
     minigan.nn.utils.vector_to_parameters(minigan.arange(8.0), [p])
     assert p.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+
+
+@pytest.mark.parametrize("slope", [np.float32(0.1), np.int64(0), True])
+def test_calculate_gain_takes_a_python_number_as_negative_slope(slope):
+    with pytest.raises(ValueError, match="negative_slope"):
+        minigan.nn.init.calculate_gain("leaky_relu", slope)
+    with pytest.raises(ValueError, match="negative_slope"):  # (before the int tensor's dtype is looked at)
+        minigan.nn.init.kaiming_normal_(minigan.zeros(3, 4, dtype=minigan.int64), slope)
+    assert minigan.nn.init.calculate_gain("leaky_relu", np.float64(0.0)) == pytest.approx(math.sqrt(2.0))

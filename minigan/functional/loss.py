@@ -288,18 +288,19 @@ def _broadcast_pair(op, x, y):
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _legacy_reduction("mse_loss", reduction, size_average, reduce)
     if weight is not None:
-        return _weighted("mse_loss", lambda: _difference("mse_loss(weight=...)", input, target) ** 2, input, target,
-                         weight, reduction)
+        def squares():
+            return _difference("mse_loss", input, target, "mse_loss(weight=...)") ** 2
+
+        return _weighted("mse_loss", squares, input, target, weight, reduction)
     input = _float_beside(input, target, "mse_loss")
     input, target = _broadcast_pair("mse_loss", input, _regression_target(target, input, "mse_loss"))
     LS.check_reduction("mse_loss", reduction)
     return LS.MSE.apply(input, target, reduction=reduction)
 
 
-def _difference(door, input, target):
-    """input − target as PyTorch's weighted l1_loss and mse_loss compose it in Python: broadcast, the operands as
-    given (integers too, promoted by ``-``), after ``door``'s row of the table."""
-    op = door.split("(")[0]
+def _difference(op, input, target, door):
+    """input − target as PyTorch's l1_loss and weighted mse_loss compose it: broadcast, the operands as given
+    (integers too, promoted by ``-``), after ``door``'s row of the table."""
     check(door, input=input, target=target)
     x, t = _broadcast_pair(op, _tensor(input, op), _tensor(target, op, "target"))
     return x - t
@@ -345,9 +346,9 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     op = "l1_loss"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
     if weight is not None:
-        return _weighted(op, lambda: _difference(op, input, target).abs(), input, target, weight, reduction)
+        return _weighted(op, lambda: _difference(op, input, target, op).abs(), input, target, weight, reduction)
     LS.check_reduction(op, reduction)
-    loss = _difference(op, input, target).abs()
+    loss = _difference(op, input, target, op).abs()
     if reduction == "mean" and not backend.is_floating(loss.dtype):  # (PyTorch's mean() takes no integers)
         raise DtypeError(f"{op}: integer input and target give an integer loss, whose mean PyTorch refuses; give "
                          "floating ones (input.float()), or reduction='sum'")
@@ -358,18 +359,18 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     """½d²/β where |d| < β, else |d| − ½β, with d = input − target (Girshick 2015, Fast R-CNN); β = 0 is L1."""
     reduction = _legacy_reduction("smooth_l1_loss", reduction, size_average, reduce)
     op = "smooth_l1_loss"
+    beta = _number(op, "beta", beta)
+    if beta == 0:  # (PyTorch's smooth_l1_loss is then its l1_loss: a bool operand refused, integers summed)
+        return shown_as(l1_loss(input, target, reduction=reduction), "SmoothL1LossBackward0")
     x = _float_beside(input, target, op)
     x, y = _broadcast_pair(op, x, _regression_target(target, x, op))
     LS.check_reduction(op, reduction)
     if any(isinstance(t, Tensor) and t.dtype.kind == "b" for t in (input, target)):
         x, y = (refused_at_second_order(t, DtypeError, f"{op}: its second derivative subtracts the bool operand "
                                         "(PyTorch's `-` refuses bool); convert it with .float() first") for t in (x, y))
-    beta = _number(op, "beta", beta)
     if not beta >= 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: beta must be >= 0, got {beta}")
     d = x - y
-    if beta == 0:
-        return shown_as(LS.apply_reduction(d.abs(), reduction), "SmoothL1LossBackward0")
     small = ~(d.detach().abs() >= beta)  # (NaN too, as PyTorch's last branch.  The quadratic branch reads d only
     near = d.masked_fill(~small, 0)  # there: an ∞ d's gradient is then ±1, not the unused branch's 2·∞ times 0 = NaN)
     loss = laid_out(where(small, near * near * (0.5 / beta), d.abs() - 0.5 * beta), x, y)  # (one kernel's layout)

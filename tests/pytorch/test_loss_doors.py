@@ -55,6 +55,8 @@ LOSSES = {
     "l1_loss sum": (lambda F, a, b: F.l1_loss(a, b, reduction="sum"), [(3, 4)] * 2, ["real", "real"]),
     "l1_loss weight": (lambda F, a, b, w: F.l1_loss(a, b, weight=w), [(3, 4)] * 3, ["real", "real", "pos"]),
     "smooth_l1_loss": (lambda F, a, b: F.smooth_l1_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
+    "smooth_l1_loss beta=0": (lambda F, a, b: F.smooth_l1_loss(a, b, beta=0, reduction="sum"), [(3, 4)] * 2,
+                              ["real", "real"]),
     "huber_loss": (lambda F, a, b: F.huber_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
     "huber_loss delta=inf": (lambda F, a, b: F.huber_loss(a, b, delta=INF), [(3, 4)] * 2, ["real", "real"]),
     "huber_loss weight": (lambda F, a, b, w: F.huber_loss(a, b, weight=w), [(3, 4)] * 3, ["real", "real", "pos"]),

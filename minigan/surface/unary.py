@@ -240,9 +240,26 @@ class ELU(Node):
 
     def backward(self, grad):  # d/dx = scale where x > 0 (NaN too), scale·α·input_scale·e^(x·input_scale) elsewhere
         (x,) = self.saved_tensors
-        (alpha, scale, input_scale), xp, v = self.params, namespace(grad), value(x)
-        e = xp.exp(xp.where(v < 0, x, 0) * input_scale)  # (x read where x < 0 only: 0 as its derivative at x = 0)
-        return (xp.where(v <= 0, grad * e * (alpha * scale * input_scale), grad * scale),)
+        return (ELUBackward.apply(grad, x, params=self.params),)
+
+
+class ELUBackward(Node):
+    """elu's backward, PyTorch's elu_backward: grad·scale where x > 0, grad·scale·α·input_scale·e^(x·input_scale)
+    elsewhere.  Its derivatives are PyTorch's: in grad, itself; in x, elu_backward(gg·grad·input_scale) times the
+    mask x < 0 (elu_double_backward), a product, so an infinite or NaN α gives NaN at x = 0, as there."""
+
+    def forward(self, grad, x, params):
+        (alpha, scale, input_scale), xp, self.params = params, _xp(x), params
+        self.save_for_backward(grad, x)
+        with backend.np.errstate(over="ignore", invalid="ignore"):  # (e^(x·input_scale) of a large x: not taken)
+            e = xp.exp(xp.minimum(x, 0) * x.dtype.type(input_scale)) * x.dtype.type(alpha * scale * input_scale)
+            return xp.where(x <= 0, grad * e, grad * x.dtype.type(scale))
+
+    def backward(self, gg):  # d/dgrad = the same map of gg; d/dx = elu_backward(gg·grad·input_scale, x)·[x < 0]
+        grad, x = self.saved_tensors
+        negative = (value(x) < 0).astype(value(x).dtype)
+        return (ELUBackward.apply(gg, x, params=self.params),
+                ELUBackward.apply(gg * grad * self.params[2], x, params=self.params) * negative)
 
 
 class Logit(Node):

@@ -11,6 +11,7 @@ from minigan.engine.errors import DimensionError, DomainError, DtypeError, Index
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
+from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _t, one_value
 
@@ -81,6 +82,20 @@ def _scatter_checks(x, dim, index, src, fn):
     return d, idx.reshape(where)
 
 
+def _src_gradient(out, x, src, index, fn, node):
+    """``out`` as PyTorch records it: src's gradient is the incoming one gathered at index, of index's shape, and
+    PyTorch's backward refuses it where src's shape cannot be expanded to index's (a src larger than index, which the
+    forward takes).  The result still requires grad; a backward reaching it raises (RuntimeError), as PyTorch's."""
+    if src is None or not src.requires_grad or not out.requires_grad:
+        return out
+    shape, where = tuple(src.shape), tuple(index.shape) if hasattr(index, "shape") else backend.np.shape(index)
+    if builtins.len(shape) <= builtins.len(where) and builtins.all(
+            n in (m, 1) for n, m in zip(reversed(shape), reversed(where))):
+        return out
+    return no_derivative(out, fn, x, src, shown=node, why=f"src's gradient has the shape of index {where}, which "
+                         f"src's {shape} cannot be expanded to (PyTorch's backward refuses it); give src index's shape")
+
+
 def gather(input, dim, index, *, sparse_grad=False):
     """out[i][j] = input[index[i][j]][j] for dim 0, input[i][index[i][j]] for dim 1 (and so on): ``input`` read
     along ``dim`` at ``index``."""
@@ -146,7 +161,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
             out[place] = src.reshape(_nonempty(src.shape))[tuple(slice(n) for n in idx.shape)]
     elif src is not None and src.requires_grad:
         out = out + src.reshape(-1)[:0].sum()  # (nothing written; the graph reaches src, as PyTorch's does)
-    return _fresh(out.reshape(())) if x.ndim == 0 else out
+    return _src_gradient(_fresh(out.reshape(())) if x.ndim == 0 else out, x, src, index, "scatter", "ScatterBackward0")
 
 
 def scatter_add(input, dim, index, src):
@@ -155,12 +170,14 @@ def scatter_add(input, dim, index, src):
     d, idx = _scatter_checks(x, dim, index, src, "scatter_add")
     if not idx.size:
         out = E.Clone.apply(x, order="C")  # (nothing added; the graph reaches src, as PyTorch's does)
-        return out + src.reshape(-1)[:0].sum() if src.requires_grad else out
+        out = out + src.reshape(-1)[:0].sum() if src.requires_grad else out
+        return _src_gradient(out, x, src, index, "scatter_add", "ScatterAddBackward0")
     shape = _nonempty(x.shape)
     _in_range(idx, shape[d], "scatter_add", f"dim {d}")
     values = src.reshape(_nonempty(src.shape))[tuple(slice(n) for n in idx.shape)]
     out = S.IndexAdd.apply(values, index=(_along(idx, d), True), shape=shape) + x.reshape(shape)  # (row-major
-    return _fresh(out.reshape(())) if x.ndim == 0 else out  # first: the sum's layout, as PyTorch's self.clone())
+    out = _fresh(out.reshape(())) if x.ndim == 0 else out  # first: the sum's layout, as PyTorch's self.clone())
+    return _src_gradient(out, x, src, index, "scatter_add", "ScatterAddBackward0")
 
 
 def _index_place(x, dim, index, fn):

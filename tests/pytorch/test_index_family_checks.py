@@ -154,3 +154,36 @@ def test_index_put_checks_as_pytorch():
                 theirs[0] == "ran" and (theirs[2] != ours[2] or not np.array_equal(theirs[1], ours[1])):
             found.append(f"{case}: PyTorch {theirs[1:]}, minigan {ours[1:]}")
     assert not found, f"{len(found)} of 400 calls of index_put differ from PyTorch, e.g.\n" + "\n".join(found[:8])
+
+
+@pytest.mark.parametrize("op", ["scatter", "scatter_add", "scatter_", "scatter_add_"])
+@pytest.mark.parametrize("index_shape, src_shape", [((2, 3), (2, 3)), ((1, 3), (2, 3)), ((0, 3), (3, 3)),
+                                                    ((0, 3), (1, 3)), ((2, 2), (2, 3)), ((0, 3), (5,)), ((2,), (3,))])
+def test_scatter_refuses_src_gradient_at_backward_where_pytorch_does(op, index_shape, src_shape):
+    """src's gradient is the incoming gradient gathered at index, of index's shape: PyTorch's backward refuses it
+    (RuntimeError) where src's shape cannot be expanded to index's, so a src larger than index runs forward and
+    refuses at backward; where it can, the gradients agree."""
+    outcomes = []
+    for lib in (torch, minigan):
+        x = lib.tensor(np.arange(6.0).reshape(2, 3) if len(src_shape) == 2 or len(index_shape) == 2 else
+                       np.arange(3.0), requires_grad=True)
+        src = lib.tensor(np.linspace(-1, 1, int(np.prod(src_shape))).reshape(src_shape), requires_grad=True)
+        index = lib.tensor(np.zeros(index_shape, dtype=np.int64) + np.arange(index_shape[-1]) % 2)
+        try:
+            y = getattr(x * 1 if op.endswith("_") else x, op)(0 if len(index_shape) == 1 else 1, index, src)
+        except Exception as e:  # noqa: BLE001  (the class is what is compared)
+            outcomes.append(("call", type(e)))
+            continue
+        assert y.requires_grad
+        try:
+            (y * lib.tensor(np.arange(y.numel(), dtype=float).reshape(tuple(y.shape)))).sum().backward()
+            outcomes.append(("ran", x.grad.numpy().tolist(), src.grad.numpy().tolist()))
+        except Exception as e:  # noqa: BLE001
+            outcomes.append(("backward", type(e)))
+    theirs, ours = outcomes
+    assert theirs[0] == ours[0], f"PyTorch {theirs}, minigan {ours}"
+    if theirs[0] == "ran":
+        np.testing.assert_allclose(ours[1], theirs[1])
+        np.testing.assert_allclose(ours[2], theirs[2])
+    else:
+        assert issubclass(ours[1], _builtin(theirs[1])), f"PyTorch {theirs}, minigan {ours}"

@@ -261,6 +261,8 @@ def histc(input, bins=100, min=0, max=0):
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) of all entries or along ``dim``."""
     x = _t(input, "aminmax")
+    if dim is not None and not checks.is_integer(dim):  # (one dim or all: a tuple is PyTorch's TypeError)
+        raise TypeError(f"aminmax: dim must be an int, got {type(dim).__name__} {dim!r}")
     d = () if dim is None else dim
     return AminmaxResult(amin(x, d, keepdim), amax(x, d, keepdim))
 

@@ -219,3 +219,10 @@ def test_quantile_of_rows_with_nan_and_inf_is_pytorchs(interpolation):
         for q in (0.3, 0.5, [0.2, 0.7, 1.0]) for d in (None, 0, 1)]
     found = _differences(calls, arrays)
     assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])
+
+
+def test_aminmax_takes_one_dim_as_pytorch():
+    calls = [(f"aminmax(x, dim={d!r})", lambda lib, x, d=d: lib.aminmax(x, dim=d)) for d in ((0, 1), [0], 1.0, 0, -1)]
+    calls += [(f"x.aminmax(dim={d!r})", lambda lib, x, d=d: x.aminmax(dim=d, keepdim=True)) for d in ((0,), 1)]
+    found = _differences(calls, {"f23": ARRAYS["f23"], "i23": ARRAYS["i23"], "f0": ARRAYS["f0"]})
+    assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])

@@ -193,8 +193,8 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
         d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "quantile", single=True)
         x = x.reshape(1) if x.ndim == 0 else x
     n = x.shape[d]
-    ordered = sort(x, d).values.movedim(d, -1)  # NaN last: a row holding NaN ends in NaN, the rank of its every
-    nan_row = ordered.array[..., -1:] != ordered.array[..., -1:]  # quantile, as PyTorch's
+    ordered = sort(x, d).values.movedim(d, -1)  # each row sorted along the last dim, NaN last
+    nan_row = ordered.array[..., -1:] != ordered.array[..., -1:]  # each quantile of such a row: its NaN (PyTorch)
     rank = xp.where(nan_row, n - 1, qs.reshape(-1).astype(xp.float64) * (n - 1))  # rows × q (PyTorch's layout)
     if interpolation == "lower":
         rank = xp.floor(rank)

@@ -335,7 +335,7 @@ def _cumprod_grad_masked(x, out, g, axis):
     zeros_so_far = xp.cumsum(x == 0, axis=axis)
     before = zeros_so_far == 0
     with backend.np.errstate(divide="ignore", invalid="ignore"):
-        early = R.CumSum.forward(R.CumSum(), xp.where(before, out * g, 0), axis, reverse=True) / x
+        early = R.CumSum.apply(xp.where(before, out * g, 0), axis=axis, reverse=True) / x
     first_span = zeros_so_far == 1
     first = xp.argmax(first_span, axis=axis, keepdims=True)  # the first zero's index (0 where there is none)
     at_first = (xp.arange(x.shape[axis]).reshape((-1,) + (1,) * (x.ndim - axis - 1)) == first) & first_span
@@ -349,16 +349,11 @@ def _cumprod_grad_products(x, grad, axis):
     """PyTorch's gradient of cumprod under create_graph where x has zeros: for each i, Σ_{j≥i} g_j times the product
     of x_0 … x_j without x_i (the products before i times the running products after it), differentiable again."""
     n, rows = x.shape[axis], []
+    ones = Tensor._make(backend.get_array_module(x.array).ones_like(x.narrow(axis, 0, 1).array))
     for i in range(n):
-        before = x.narrow(axis, 0, i).prod(axis, keepdim=True) if i else None
-        after = cumprod(x.narrow(axis, i + 1, n - i - 1), axis) if i < n - 1 else None
-        omitted = before if after is None else after if before is None else before * after
-        if i and after is not None:  # (x_i's own product: the products before it alone)
-            omitted = cat([before, omitted], axis)
-        elif after is not None:
-            omitted = cat([Tensor._make(backend.get_array_module(x.array).ones_like(x.narrow(axis, 0, 1).array)),
-                           omitted], axis)
-        rows.append((grad.narrow(axis, i, n - i) * omitted).sum(axis, keepdim=True))
+        own = x.narrow(axis, 0, i).prod(axis, keepdim=True) if i else ones  # out_i without x_i: the factors before it
+        later = [own * cumprod(x.narrow(axis, i + 1, n - i - 1), axis)] if i < n - 1 else []  # later out_j, no x_i
+        rows.append((grad.narrow(axis, i, n - i) * cat([own] + later, axis)).sum(axis, keepdim=True))
     return cat(rows, axis)
 
 

@@ -180,24 +180,21 @@ def scatter_add(input, dim, index, src):
     return _src_gradient(out, x, src, index, "scatter_add", "ScatterAddBackward0")
 
 
-def _index_place(x, dim, index, fn):
-    """The positions ``index`` (1-D) names along ``dim`` of x, checked: the index of x[...] for them."""
-    idx = _index_array(index, x)
-    _integer(idx, fn, error=TypeError)
-    d = checks.normalize_axis(dim, x.ndim, fn, single=True)
-    if idx.ndim > 1:
-        raise ShapeError(f"{fn}: index must be 1-D, got shape {tuple(idx.shape)}")
-    _in_range(idx, x.shape[d], fn, f"dim {d}")
-    return (slice(None),) * d + (idx.reshape(-1),), d
-
-
 def index_select(input, dim, index):
-    """The entries of ``input`` at the 1-D ``index`` along ``dim`` (repeats allowed)."""
+    """The entries of ``input`` at the 1-D ``index`` along ``dim`` (repeats allowed).  Checked in PyTorch's order:
+    dim, the index's rank (IndexError), one index for a 0-d input, the index's dtype (RuntimeError), its range."""
     x = _t(input, "index_select")
-    if x.ndim == 0:  # (0-d: a vector of one, as PyTorch's; 0-d again, a tensor of its own)
-        return _fresh(index_select(x.reshape(1), dim, _t(index, "index_select").reshape(-1)).reshape(()))
-    out = x[_index_place(x, dim, index, "index_select")[0]].contiguous()  # (row-major, as PyTorch's)
-    return shown_as(out, "IndexSelectBackward0")
+    d = checks.normalize_axis(dim, x.ndim, "index_select", single=True)
+    idx = _index_array(index, x)
+    if idx.ndim > 1:
+        raise DimensionError(f"index_select: index must be a vector (1-D or 0-d), got shape {tuple(idx.shape)}")
+    if x.ndim == 0 and idx.size != 1:
+        raise ShapeError(f"index_select: a 0-d input takes one index, got {idx.size}")
+    _integer(idx, "index_select")
+    shape = _nonempty(x.shape)
+    _in_range(idx, shape[d], "index_select", f"dim {d}")
+    out = x.reshape(shape)[(slice(None),) * d + (idx.reshape(-1),)].contiguous()  # (row-major, as PyTorch's)
+    return _fresh(out.reshape(())) if x.ndim == 0 else shown_as(out, "IndexSelectBackward0")
 
 
 def nonzero(input, *, as_tuple=False):

@@ -65,12 +65,12 @@ def _call(lib, op, case):
     x = _tensor(lib, *x)
     index = lib.tensor(np.asarray(index), dtype=getattr(lib, index_dtype))
     other = _value(lib, other, 11) if kind == "value" else _tensor(lib, *other)
-    args = (dim, index) if op == "gather" else (dim, index, other)
+    args = (dim, index) if op in ("gather", "index_select") else (dim, index, other)
     if form == "function":
         return getattr(lib, op)(x, *args)
     if form == "method":
         return getattr(x, op)(*args)
-    return getattr(x, op + "_")(*args) if op != "gather" else getattr(x, op)(*args)
+    return getattr(x, op + "_")(*args) if op not in ("gather", "index_select") else getattr(x, op)(*args)
 
 
 def _outcome(lib, op, case):
@@ -100,7 +100,8 @@ def _disagreement(op, case):
     return None
 
 
-@pytest.mark.parametrize("op", ["index_add", "index_copy", "index_fill", "scatter", "scatter_add", "gather"])
+@pytest.mark.parametrize("op", ["index_add", "index_copy", "index_fill", "scatter", "scatter_add", "gather",
+                                "index_select"])
 def test_index_family_checks_as_pytorch(op):
     found = [d for d in (_disagreement(op, case) for case in _cases(op, 400, 7)) if d]
     assert not found, f"{len(found)} of 400 calls of {op} differ from PyTorch, e.g.\n" + "\n".join(found[:8])

@@ -392,12 +392,14 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     x = _float(input, op)
     x, y = _broadcast_pair(op, x, _tensor(target, op, "target"))
     d = x - y.to(dtypes.result_type(x, y))  # (a bool or integer target is promoted, as PyTorch's kernel reads it)
-    small = ~(d.detach().abs() >= delta)  # (NaN too.  Each branch reads d only where it is chosen, and the linear
-    near, far = d.masked_fill(~small, 0), d.masked_fill(small, 0)  # one is scaled by δ only there: with δ = ∞ an
-    scale = where(small, 0.0, d.detach().new_full(tuple(d.shape), delta))  # unchosen branch gives 0, not ∞ · 0)
+    # Each branch reads d only where it is chosen (a NaN d in the quadratic one, as PyTorch's last branch), and the
+    # linear one is scaled by δ only there: with δ = ∞ an unchosen branch gives 0, not ∞ · 0.
+    small = ~(d.detach().abs() >= delta)
+    near, far = d.masked_fill(~small, 0), d.masked_fill(small, 0)
+    scale = where(small, 0.0, d.detach().new_full(tuple(d.shape), delta))
     loss = where(small, near * near * 0.5, (far.abs() - scale * 0.5) * scale)
-    loss = laid_out(LS.apply_reduction(loss, reduction), input) if reduction == "none" else \
-        LS.apply_reduction(loss, reduction)  # (PyTorch's is written into empty_like(input))
+    loss = laid_out(LS.apply_reduction(loss, reduction), x) if reduction == "none" else \
+        LS.apply_reduction(loss, reduction)  # (PyTorch's is written into empty_like(input), broadcast)
     if y.dtype != x.dtype:
         loss = refused_at_backward(loss, DtypeError, f"{op}: the backward needs input and target of one dtype, got "
                                    f"{x.dtype} and {y.dtype} (as PyTorch's); convert the target with "

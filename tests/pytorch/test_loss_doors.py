@@ -55,6 +55,10 @@ LOSSES = {
     "l1_loss sum": (lambda F, a, b: F.l1_loss(a, b, reduction="sum"), [(3, 4)] * 2, ["real", "real"]),
     "l1_loss weight": (lambda F, a, b, w: F.l1_loss(a, b, weight=w), [(3, 4)] * 3, ["real", "real", "pos"]),
     "smooth_l1_loss": (lambda F, a, b: F.smooth_l1_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
+    "smooth_l1_loss extremes": (lambda F, a, b: F.smooth_l1_loss(a, b, reduction="none"), [(3, 4)] * 2,
+                                ["extreme", "extreme"]),
+    "huber_loss extremes": (lambda F, a, b: F.huber_loss(a, b, reduction="none"), [(3, 4)] * 2,
+                            ["extreme", "extreme"]),
     "smooth_l1_loss beta=0": (lambda F, a, b: F.smooth_l1_loss(a, b, beta=0, reduction="sum"), [(3, 4)] * 2,
                               ["real", "real"]),
     "huber_loss": (lambda F, a, b: F.huber_loss(a, b), [(3, 4)] * 2, ["real", "real"]),
@@ -105,6 +109,14 @@ KNOWN = {
         "second order where exp(−x·y) overflows float32: PyTorch's double backward computes in the promoted float64, "
         "minigan differentiates its forward's float32 composition (NaN where PyTorch has 0)",
 }
+
+# Losses compared to the first order only, with the reason (their second order is compared where d is finite, in the
+# entries without "extremes").
+FIRST_ORDER_ONLY = {
+    name: "the second derivative where d = input − target is NaN: PyTorch's double backward multiplies the incoming "
+          "gradient by the mask |d| < δ (0 there), while its first-order formula takes a NaN d into the quadratic "
+          "branch (d/δ); minigan's one composition gives 1/δ there, and NaN where PyTorch gives NaN · 0"
+    for name in ("smooth_l1_loss extremes", "huber_loss extremes")}
 
 
 def _values(kind, shape, rng):
@@ -210,8 +222,8 @@ def _builtin(exception):
     return next(c for c in type(exception).__mro__ if c.__module__ == "builtins")
 
 
-def _difference(mine, theirs, tol):
-    """What differs between minigan's outcome and PyTorch's, or None."""
+def _difference(mine, theirs, tol, orders=2):
+    """What differs between minigan's outcome and PyTorch's (up to ``orders`` of gradients), or None."""
     if theirs is None or mine is None:
         return None
     if theirs[0] == "raise" or mine[0] == "raise":
@@ -226,7 +238,7 @@ def _difference(mine, theirs, tol):
             return f"{what}: {a} vs {b}"
     if not np.allclose(mine[3], theirs[3], rtol=tol, atol=tol, equal_nan=True):
         return f"values {_worst(mine[3], theirs[3], tol)}"
-    for order in range(5, max(len(mine), len(theirs))):
+    for order in range(5, min(max(len(mine), len(theirs)), 5 + orders)):
         a, b = (mine[order] if order < len(mine) else None), (theirs[order] if order < len(theirs) else None)
         if isinstance(b, tuple) or isinstance(a, tuple):
             if not (isinstance(a, tuple) and isinstance(b, tuple) and isinstance(a[1], _builtin(b[1]))):
@@ -263,7 +275,8 @@ def test_each_argument_in_each_dtype_grad_and_shape_as_pytorch(name):
     for shapes, dtypes, grads in _cases(name):
         arrays = [_values(k, s, rng) for k, s in zip(kinds, shapes)]
         tol = 1e-10 if all(d == "float64" or k == "label" for d, k in zip(dtypes, kinds)) else 1e-5  # (float32 steps)
-        why = _difference(_run(minigan, call, arrays, dtypes, grads), _run(torch, call, arrays, dtypes, grads), tol)
+        why = _difference(_run(minigan, call, arrays, dtypes, grads), _run(torch, call, arrays, dtypes, grads), tol,
+                          orders=1 if name in FIRST_ORDER_ONLY else 2)
         known = (name, tuple(dtypes), tuple(grads)) in KNOWN
         if bool(why) != known:
             differ.append(f"{shapes} {dtypes} requires_grad={grads}: {why or 'agrees now: remove it from KNOWN'}")

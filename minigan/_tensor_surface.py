@@ -178,9 +178,10 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     def mm(self, mat2):
         return products.mm(self, mat2)  # (matrices only, one dtype: PyTorch's checks)
 
-    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):  # (dtype=: reductions.in_dtype)
-        return super(Tensor, reductions.in_dtype("sum", self, dtype)).sum(dim, keepdim, dtype=dtype, axis=axis,
-                                                                          keepdims=keepdims)
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        if dtype is not None:  # (no integer dtype= of an input recording a gradient: reductions.in_dtype)
+            reductions.in_dtype("sum", self, dtype)
+        return super().sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
     def argmax(self, dim=None, keepdim=False, *, axis=None):
         return super(Tensor, surface_sorting.ordered(self, "argmax")).argmax(dim, keepdim, axis=axis)

@@ -434,9 +434,9 @@ class Tensor(InPlace, TensorMethods):
         return other
 
     def _matmul_dtypes(self, other):
-        if other.dtype != self.dtype:  # as PyTorch: a product never mixes float32 and float64 silently
-            raise DtypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected the same dtype "
-                            "(convert one with .float() or .double())")
+        if other.dtype != self.dtype or self.dtype.kind == "b":  # as PyTorch: one dtype, and no bool kernel
+            raise DtypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected the same dtype, "
+                             "not bool (convert with .float(), .double() or .long())")
 
     def __getitem__(self, index):
         items = index if isinstance(index, tuple) else (index,)

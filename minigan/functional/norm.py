@@ -7,7 +7,7 @@ import math
 
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
-from minigan.engine.errors import DimensionError, DomainError, ShapeError
+from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, ShapeError
 from minigan.engine.ops import norm as N
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.surface.no_derivative import no_derivative
@@ -109,11 +109,16 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise ShapeError(f"group_norm: input must be (N, C, ...), of at least 2 dimensions, got shape "
                          f"{tuple(input.shape)}")
     n, c = input.shape[0], input.shape[1]
-    if checks.is_integer(num_groups) and num_groups and n * c // num_groups * math.prod(input.shape[2:]) == 1:
+    if checks.is_integer(num_groups) and num_groups == 0:  # (PyTorch's Python divides by it first)
+        raise DivisionByZero("group_norm: num_groups must be a positive divisor of the channels, got 0")
+    if checks.is_integer(num_groups) and n * c // num_groups * math.prod(input.shape[2:]) == 1:
         raise ValueError(f"group_norm: expected more than 1 value per group, got input of shape {tuple(input.shape)}")
-    input = _float(input, "group_norm")
     if c % num_groups:
         raise ShapeError(f"group_norm: {c} channels do not split into {num_groups} groups")
+    for name, t in (("weight", weight), ("bias", bias)):  # (the shapes, then the dtypes, as PyTorch's)
+        if t is not None and tuple(_tensor(t, "group_norm", name).shape) != (c,):
+            raise ShapeError(f"group_norm: {name} must be a vector of the {c} channels, got shape {tuple(t.shape)}")
+    input = _float(input, "group_norm")
     for t in (weight, bias):  # (PyTorch's kernel: one dtype)
         if t is not None:
             _same_dtype("group_norm", input, _tensor(t, "group_norm"))

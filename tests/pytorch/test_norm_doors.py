@@ -193,3 +193,41 @@ def test_singular_value_norms_of_non_finite_matrices(order, special):
     a[1, 2, 0] = special
     # (values only: PyTorch's gradient there is whatever its LAPACK call left in U and V, partly finite)
     same_as_pytorch(lambda L, x: L.linalg.matrix_norm(x.detach(), order), [a], ["float64"])
+
+
+GROUP_NORM_CASES = {  # (input shape and dtype, num_groups, weight's shape, bias's shape)
+    "no groups": (((3, 1), "bool"), 0, None, None),
+    "bool input": (((3, 2), "bool"), 1, None, None),
+    "bool input, weight (1, 2)": (((3, 2), "bool"), 1, (1, 2), None),
+    "int input, weight (1, 3)": (((3, 3), "int64"), 1, (1, 3), None),
+    "groups not dividing": (((3, 3), "float64"), 2, (1, 3), None),
+    "weight (1, 3)": (((3, 3), "float64"), 1, (1, 3), None),
+    "weight of 4": (((3, 3), "float64"), 1, (4,), None),
+    "bias (1, 3)": (((3, 3), "float64"), 1, (3,), (1, 3)),
+    "one value per group": (((1, 3), "float64"), 3, (3,), (3,)),
+    "weight and bias": (((2, 4, 3), "float64"), 2, (4,), (4,)),
+}
+
+
+@pytest.mark.parametrize("case", list(GROUP_NORM_CASES))
+def test_group_norm_checks_in_pytorchs_order(case):
+    (shape, dtype), groups, weight, bias = GROUP_NORM_CASES[case]
+    rng = np.random.default_rng(5)
+    shapes = [shape] + [s for s in (weight, bias) if s is not None]
+    dtypes = [dtype] + ["float64"] * (len(shapes) - 1)
+    arrays = [rng.random(s) < 0.5 if d == "bool" else rng.integers(-3, 5, size=s) if d == "int64" else
+              np.round(rng.normal(size=s), 3) for s, d in zip(shapes, dtypes)]
+
+    def call(L, x, *affine):
+        named = dict(zip([k for k, s in (("weight", weight), ("bias", bias)) if s is not None], affine))
+        return L.nn.functional.group_norm(x, groups, **named)
+    same_as_pytorch(call, arrays, dtypes)
+
+
+@pytest.mark.parametrize("shapes", [((3, 3), (3, 3)), ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)),
+                                    ((2, 2, 3), (3, 2))], ids=repr)
+@pytest.mark.parametrize("door", ["matmul", "linalg.matmul", "Tensor.matmul", "@"])
+def test_matmul_refuses_bool_tensors_at_every_door(door, shapes):
+    call = {"matmul": lambda L, a, b: L.matmul(a, b), "linalg.matmul": lambda L, a, b: L.linalg.matmul(a, b),
+            "Tensor.matmul": lambda L, a, b: a.matmul(b), "@": lambda L, a, b: a @ b}[door]
+    same_as_pytorch(call, [np.ones(s, dtype=bool) for s in shapes], ["bool", "bool"])

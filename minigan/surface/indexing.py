@@ -129,7 +129,7 @@ def _fits(value, dtype, fn):
     kind, limits = dtype.kind, backend.np.iinfo(dtype) if dtype.kind in "iu" else backend.np.finfo(dtype) \
         if dtype.kind == "f" else None
     if kind in "iu" and not (value == value and limits.min <= value <= limits.max) or \
-            kind == "f" and abs(value) != float("inf") and abs(value) > limits.max:
+            kind == "f" and abs(value) != float("inf") and abs(value) > float(limits.max):
         raise DomainError(f"{fn}: the value {value} cannot be converted to {dtype} without overflow; give a value "
                           "the tensor's dtype can hold")
     return value

@@ -168,11 +168,14 @@ def matrix_power(input, n):
     if n < 0:
         raise NotInMinigan(f"linalg.matrix_power: n = {n} needs the inverse of A, which minigan does not "
                                     "provide: use numpy.linalg.matrix_power on A.detach().numpy() (no gradient)")
-    if n == 0:
-        eye = Tensor._make(backend.get_array_module(A.array).eye(A.shape[-1], dtype=A.array.dtype))
-        return A.clone().copy_(eye.expand(*A.shape))  # (the identity, with a zero gradient to A)
-    if n <= 3:  # PyTorch's products for 1, 2, 3: A, A·A, (A·A)·A
-        return A.clone() if n == 1 else A @ A if n == 2 else (A @ A) @ A
+    if n <= 1:  # a copy, laid out row-major as PyTorch's whatever A's layout
+        copy = A.clone() if A.is_contiguous() else A.contiguous()
+        if n == 0:
+            eye = Tensor._make(backend.get_array_module(A.array).eye(A.shape[-1], dtype=A.array.dtype))
+            copy.copy_(eye.expand(*A.shape))  # (the identity, with a zero gradient to A)
+        return copy
+    if n <= 3:  # PyTorch's products for 2, 3: A·A, (A·A)·A
+        return A @ A if n == 2 else (A @ A) @ A
     result, square = None, A
     while n:
         if n & 1:

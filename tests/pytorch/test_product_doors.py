@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pytest
 
+import minigan
+
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 from pytorch.doors_oracle import same_as_pytorch  # noqa: E402
 
@@ -82,3 +84,16 @@ def test_tensordot_of_a_size_1_against_n_sums_the_n_first(shapes, dims):
     a.reshape(-1)[1], b.reshape(-1)[-3] = -math.inf, -math.inf  # (a sum of products would meet ∞ − ∞)
     a.reshape(-1)[2] = -math.inf
     same_as_pytorch(lambda L, x, y: L.tensordot(x, y, dims), [a, b], ["float64", "float64"])
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4])
+@pytest.mark.parametrize("view", ["t", "permute", "stride"])
+def test_matrix_power_is_laid_out_row_major_as_pytorchs(n, view):
+    results, values = [], _values((3, 6, 6), "float64")
+    views = {"t": lambda b: b[0].t(), "permute": lambda b: b.permute(0, 2, 1), "stride": lambda b: b[:, ::2, ::2]}
+    for L in (minigan, torch):
+        a = views[view](L.tensor(values, requires_grad=True))
+        out = L.linalg.matrix_power(a, n)
+        results.append((out.is_contiguous(), out.stride(), out.detach().numpy()))
+    assert results[0][:2] == results[1][:2]
+    np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-12)

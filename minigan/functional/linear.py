@@ -29,6 +29,9 @@ def linear(input, weight, bias=None):
     if weight.ndim == 1:
         return linear(input, weight.unsqueeze(0), None if bias is None else bias.reshape(1)).squeeze(-1)
     check_linear(input.array.shape, weight.array.shape)
+    if 0 in input.shape or 0 in weight.shape:  # (nothing to multiply: the product of matmul, whose shapes may be empty)
+        out = input @ weight.T
+        return out if bias is None else out + bias
     if bias is None:
         return L.Linear.apply(input, weight)
     if bias.shape == (weight.shape[0],):
@@ -65,7 +68,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if enable_gqa and min(query.ndim, key.ndim, value.ndim) < 3:  # (PyTorch reads each one's heads, dim -3)
         raise DimensionError(f"scaled_dot_product_attention: enable_gqa reads the heads (dim -3) of query, key and "
                              f"value, so each needs at least 3 dimensions, got {shapes}")
-    if not (query.numel() and key.numel() and value.numel()):  # PyTorch's: zeros (…, L, Ev), NaN where an input
+    if not (query.numel() and value.numel()):  # PyTorch's: zeros (…, L, Ev), NaN where an input
         empty = query.new_zeros(tuple(query.shape[:-1]) + (value.shape[-1],))  # holds NaN or ±∞, gradients 0
         return empty + (query.sum() + key.sum() + value.sum()) * 0.0  # (before the mask is looked at, as there)
     if is_causal and attn_mask is not None:

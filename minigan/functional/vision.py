@@ -23,6 +23,13 @@ def pad(input, pad, mode="constant", value=None):
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise ValueError(f"pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}")
     flat = isinstance(pad, (tuple, list)) and all(checks.is_integer(v) for v in pad)
+    if flat and mode != "constant":  # PyTorch's checks, in its order (the value, then what the mode's kernels pad)
+        if len(pad) // 2 <= input.ndim and value not in (None, 0):
+            raise DomainError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")
+        if len(pad) // 2 <= input.ndim and (input.ndim not in (len(pad) // 2 + 1, len(pad) // 2 + 2) or len(pad) > 6):
+            raise NotImplementedError(f"pad: mode={mode!r} pads the last 1 to 3 dimensions of one sample or "
+                                      f"a batch: {len(pad)} sizes need a {len(pad) // 2 + 1}-D or "
+                                      f"{len(pad) // 2 + 2}-D input, got shape {tuple(input.shape)}")
     if flat:
         if len(pad) % 2 or len(pad) // 2 > input.ndim:
             raise ShapeError(f"pad: PyTorch-style pad {tuple(pad)} must hold an even number of sizes, two for each "
@@ -35,7 +42,7 @@ def pad(input, pad, mode="constant", value=None):
     widths = normalize_pad(pad, input.ndim)
     if mode == "constant":
         return S.Pad.apply(input, pad_width=widths, value=0.0 if value is None else value)
-    if value is not None:
+    if value not in (None, 0):
         raise DomainError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")
     xp = backend.get_array_module(input.array)
     for axis, (before, after) in enumerate(widths):
@@ -215,7 +222,7 @@ def pixel_shuffle(input, upscale_factor):
     if c % (r * r):
         raise ShapeError(f"pixel_shuffle: {c} channels are not divisible by upscale_factor² = {r * r}")
     out = input.reshape(*lead, c // (r * r), r, r, h, w).permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
-    out = out.reshape(*lead, c // (r * r), h * r, w * r)
+    out = out.reshape(*lead, c // (r * r), h * r, w * r).contiguous()  # (row-major, as PyTorch's)
     return out if out._base is None else out.clone()  # (a new tensor, as PyTorch's, also where no entry moves)
 
 
@@ -228,5 +235,5 @@ def pixel_unshuffle(input, downscale_factor):
     if input.numel() == 0:  # (PyTorch's: an empty input comes back as a copy of its own shape)
         return input.clone()
     out = input.reshape(*lead, c, h // r, r, w // r, r).permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
-    out = out.reshape(*lead, c * r * r, h // r, w // r)
+    out = out.reshape(*lead, c * r * r, h // r, w // r).contiguous()  # (row-major, as PyTorch's)
     return out if out._base is None else out.clone()

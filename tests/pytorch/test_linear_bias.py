@@ -21,7 +21,7 @@ def _run(lib, F, x, w, b):
     return [np.asarray(t.detach().numpy()) for t in (y,) + tuple(grads)]
 
 
-@pytest.mark.parametrize("x_shape", [(2, 3, 5), (6, 5), (5,), (2, 2, 5, 5)])
+@pytest.mark.parametrize("x_shape", [(2, 3, 5), (6, 5), (5,), (2, 2, 5, 5), (0, 5), (2, 0, 5)])
 def test_linear_takes_a_bias_that_broadcasts_into_its_output(x_shape):
     rng = np.random.default_rng(len(x_shape))
     x, w = rng.standard_normal(x_shape), rng.standard_normal((4, 5))
@@ -38,3 +38,13 @@ def test_linear_takes_a_bias_that_broadcasts_into_its_output(x_shape):
         if not same:
             found.append(f"linear(x {x_shape}, bias {b_shape}): {str(ours)[:100]} vs {str(theirs)[:100]}")
     assert not found, "\n".join(found)
+
+
+def test_linear_with_an_empty_input_or_weight_is_pytorchs_empty_product():
+    for x_shape, w_shape in [((0, 3), (0, 3)), ((4, 3), (0, 3)), ((0, 3), (2, 3)), ((4, 0), (2, 0)),
+                             ((2, 0, 3), (5, 3))]:
+        rng = np.random.default_rng(1)
+        x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(w_shape[:1])
+        theirs, ours = _run(torch, torch.nn.functional, x, w, b), _run(minigan, MF, x, w, b)
+        assert not isinstance(ours, type) and not isinstance(theirs, type), (x_shape, w_shape, ours, theirs)
+        assert all(a.shape == t.shape and np.allclose(a, t) for a, t in zip(ours, theirs)), (x_shape, w_shape)

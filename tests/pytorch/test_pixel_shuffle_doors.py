@@ -22,11 +22,14 @@ def test_pixel_shuffles_take_what_pytorchs_take(name):
         for r in (1, 2, 0, -1):
             for dtype in ("float64", "bool", "int64"):
                 x = np.arange(int(np.prod(shape))).reshape(shape).astype(dtype)
+                permuted = len(shape) == 3 and r == 1  # (then also of a permuted view: the result is row-major)
                 record = []
                 for lib, F in ((torch, torch.nn.functional), (minigan, MF)):
                     try:
-                        y = getattr(F, name)(lib.tensor(x), r)
-                        record.append((tuple(y.shape), str(y.dtype).split(".")[-1], y.numpy().tolist()))
+                        t = lib.tensor(x.transpose(2, 0, 1)).permute(1, 2, 0) if permuted else lib.tensor(x)
+                        y = getattr(F, name)(t, r)
+                        flat_view = np.shares_memory(y.flatten().numpy(), y.numpy()) if y.numel() else True
+                        record.append((tuple(y.shape), str(y.dtype).split(".")[-1], y.numpy().tolist(), flat_view))
                     except Exception as e:  # noqa: BLE001
                         record.append(type(e))
                 theirs, ours = record

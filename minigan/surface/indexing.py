@@ -271,12 +271,17 @@ def index_add(input, dim, index, source, *, alpha=1):
     return _fresh(out.reshape(())) if x.ndim == 0 else out
 
 
+def index_tensors(indices, fn):
+    """index_put's indices as PyTorch's binding reads them, before anything else: a tuple (or list) of tensors."""
+    if not isinstance(indices, (tuple, list)) or not builtins.all(isinstance(i, Tensor) for i in indices):
+        raise TypeError(f"{fn}: indices must be a tuple of index tensors, got {indices!r:.80}")
+
+
 def put_index(x, indices, fn):
     """A tuple of index tensors (integers, or bool masks, which stand for their nonzero positions) as arrays, checked
     as PyTorch checks them before anything is read or written: a tuple of tensors (TypeError), no more of them than
     x has dimensions, of integers or bools, each mask of the shape of the dimensions it covers (IndexError)."""
-    if not isinstance(indices, (tuple, list)) or not builtins.all(isinstance(i, Tensor) for i in indices):
-        raise TypeError(f"{fn}: indices must be a tuple of index tensors, got {indices!r:.80}")
+    index_tensors(indices, fn)
     if builtins.len(indices) > x.ndim:
         raise IndexOutOfRange(f"{fn}: {builtins.len(indices)} index tensors for a tensor of {x.ndim} dimensions")
     arrays = []

@@ -12,6 +12,7 @@ PyTorch refuses it). The engine's own in-place ops (add_, mul_, copy_, x[i] = v,
 from __future__ import annotations
 
 from minigan.engine import checks
+from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.tensor import Tensor
 from minigan.surface import indexing, scaled
 from minigan.surface.no_derivative import no_derivative, renamed
@@ -282,7 +283,9 @@ class TensorInPlace:
         return self._in_place("scatter_add_", lambda x, s: x.scatter_add(dim, index, s), src)
 
     def index_put_(self, indices, values, accumulate=False):
-        indexing.put_index(self, indices, "index_put_")  # (the indices first, as PyTorch's: before the memory written)
+        indexing.index_tensors(indices, "index_put_")  # (as PyTorch's binding: a tuple of tensors, first; then the
+        if not (self.requires_grad and is_grad_enabled()):  # indices before the memory written, a leaf that requires
+            indexing.put_index(self, indices, "index_put_")  # grad refused before both)
         return self._in_place("index_put_", lambda x, v: x.index_put(indices, v, accumulate), values)
 
     def index_add_(self, dim, index, source, *, alpha=1):

@@ -733,12 +733,16 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between every row of x1 (…, P, M) and every row of x2 (…, R, M): shape (…, P, R); the
     gradient at a zero distance is 0, as PyTorch's.  (``compute_mode``, PyTorch's choice of algorithm, changes
     nothing here: the distances are always the direct ones.)"""
+    if isinstance(p, str) or not (checks.is_number(p) or isinstance(p, bool)):  # (PyTorch's p is a float)
+        raise TypeError(f"cdist: p must be a number, got {p!r}")
     if compute_mode not in _CDIST_MODES:
         raise ValueError(f"cdist: compute_mode must be one of {_CDIST_MODES}, got {compute_mode!r}")
     a, b = _t(x1, "cdist"), _t(x2, "cdist")
     if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:
         raise ShapeError(f"cdist: expected (…, P, M) and (…, R, M) with the same M, got {tuple(a.shape)} and "
                          f"{tuple(b.shape)}")
+    if not p >= 0:  # (after the shapes and before the dtypes, as PyTorch's; NaN too)
+        raise DomainError(f"cdist: p must be >= 0 (inf for the largest difference), got {p}")
     return (a.unsqueeze(-2) - b.unsqueeze(-3)).norm(p, dim=-1)
 
 

@@ -231,3 +231,13 @@ def test_matmul_refuses_bool_tensors_at_every_door(door, shapes):
     call = {"matmul": lambda L, a, b: L.matmul(a, b), "linalg.matmul": lambda L, a, b: L.linalg.matmul(a, b),
             "Tensor.matmul": lambda L, a, b: a.matmul(b), "@": lambda L, a, b: a @ b}[door]
     same_as_pytorch(call, [np.ones(s, dtype=bool) for s in shapes], ["bool", "bool"])
+
+
+@pytest.mark.parametrize("p", [2, 1, 0, 0.5, -1, math.inf, -math.inf, math.nan, np.float32(1.5), True, None, "fro"],
+                         ids=repr)
+@pytest.mark.parametrize("dtype", ["float64", "int64"])
+def test_cdist_takes_the_orders_pytorchs_takes(p, dtype):
+    rng = np.random.default_rng(2)
+    a, b = np.round(rng.normal(size=(2, 3, 4)) * 3), np.round(rng.normal(size=(2, 5, 4)) * 3)
+    # (values and refusals: PyTorch's cdist has no second derivative, which minigan's has; open)
+    same_as_pytorch(lambda L, x, y: L.cdist(x.detach(), y.detach(), p=p), [a, b], [dtype, dtype])

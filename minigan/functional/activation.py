@@ -37,7 +37,7 @@ def _in_dtype(op, name, value, dtype):
     (a RuntimeError, as PyTorch's "value cannot be converted to type ... without overflow") where it does not fit:
     NaN or ±∞ for an integer dtype, a finite number beyond the largest float32 for float32."""
     if dtype.kind == "f":
-        fits = not math.isfinite(value) or abs(value) <= backend.np.finfo(dtype).max
+        fits = not math.isfinite(value) or abs(value) <= float(backend.np.finfo(dtype).max)
     else:
         info = backend.np.iinfo(dtype)
         fits = math.isfinite(value) and info.min <= value <= info.max  # (before truncating: −0.75 is no uint8)
@@ -471,7 +471,7 @@ def hardshrink(input, lambd=0.5):
 def softshrink(input, lambd=0.5):
     """x − λ above λ, x + λ below −λ, 0 between; λ in [0, the dtype's largest], as PyTorch's."""
     input, lambd = _float(input, "softshrink"), _scalar("softshrink", "lambd", lambd)
-    top = backend.np.finfo(input.dtype).max
+    top = float(backend.np.finfo(input.dtype).max)
     if not 0 <= lambd <= top:
         raise DomainError(f"softshrink: lambda must be in range [0, {top:g}] for input dtype {input.dtype}, got "
                           f"{lambd}; pass a non-negative finite lambd")

@@ -140,5 +140,5 @@ def cast_number(value, dtype):
     (−1 into uint8 is 255), a float is truncated toward 0 into an integer, anything but 0 is True; NumPy refuses an
     integer beyond the dtype's range instead.  Anything else (an array) is left as it is."""
     if isinstance(value, (bool, int, float)):
-        return backend.np.asarray(value).astype(dtype)
+        return backend.np.asarray(value).astype(dtype).item()  # (a Python number: no host array on a GPU)
     return value

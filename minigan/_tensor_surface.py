@@ -20,7 +20,7 @@ from minigan.engine import backend, checks
 from minigan.engine import tensor as engine
 from minigan.engine.errors import ShapeError
 from minigan.engine.methods import maximum, minimum
-from minigan.surface import creation, norms, operands, pointwise, printing, products, reductions, scaled
+from minigan.surface import bounds, creation, norms, operands, pointwise, printing, products, reductions, scaled
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace
 from minigan.surface.methods import TensorMath
@@ -163,6 +163,16 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         if axis is None and keepdims is None:  # PyTorch's spelling, PyTorch's door: a floating mean (NumPy's spelling
             reductions.floating_mean("mean", self, dtype)  # keeps NumPy's meaning: an integer mean is float64)
         return super().mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+    # clamp's number bounds read as PyTorch's (surface/bounds.py); tensor bounds are the engine's operands
+    def clamp(self, min=None, max=None):
+        return super().clamp(*bounds.number_bounds("clamp", self, min, max))
+
+    def clip(self, min=None, max=None):
+        return super().clamp(*bounds.number_bounds("clip", self, min, max))
+
+    def clamp_(self, min=None, max=None):
+        return super().clamp_(*bounds.number_bounds("clamp_", self, min, max, in_place=True))
 
     def view(self, *shape, dtype=None, size=None):
         """``view(*shape)`` (the engine's, also ``view(size=...)``), or ``view(dtype)``: the same memory read as

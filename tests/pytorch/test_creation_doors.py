@@ -101,3 +101,35 @@ def test_a_fill_value_must_fit_the_dtype_as_in_pytorch(name):
         if found:
             differ.append(f"{name} {dtype} {value!r}: {found}")
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])
+
+
+CLAMP_BOUNDS = [0.5, 1, True, float("nan"), np.float64(1.0), np.int64(1), np.float32(2.0), 2**40, 1e30, -1,
+                "0-d 0.5", "0-d 1"]
+CLAMPS = {  # name: the in-place call, given the library, the tensor and a bound
+    "clamp_(min)": lambda t, x, b: x.clamp_(b), "clamp_(max)": lambda t, x, b: x.clamp_(None, b),
+    "clamp_(min, max)": lambda t, x, b: x.clamp_(b, b), "clip_(min=)": lambda t, x, b: x.clip_(min=b),
+    "clamp_min_": lambda t, x, b: x.clamp_min_(b), "clamp_max_": lambda t, x, b: x.clamp_max_(b),
+    "torch.clamp_": lambda t, x, b: t.clamp_(x, b), "torch.clip_": lambda t, x, b: t.clip_(x, max=b),
+    "clamp": lambda t, x, b: x.clamp(b), "clip(max=)": lambda t, x, b: x.clip(max=b),
+    "torch.clamp(min, max)": lambda t, x, b: t.clamp(x, b, b), "clamp_min": lambda t, x, b: x.clamp_min(b),
+    "torch.clamp_max": lambda t, x, b: t.clamp_max(x, b),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLAMPS))
+def test_clamp_reads_number_bounds_as_pytorch(name):
+    """x.clamp(bound), x.clamp_(bound) and their family on bool, int64, uint8 and float32 tensors with bounds of every
+    kind: the result's dtype is the promotion of x and the numbers (a NumPy scalar is a number), an integer bound is
+    read in an integer tensor's dtype (-1 is 255 for uint8) and must fit it; in place, a result of a higher kind (a
+    float bound on an integer tensor) cannot be written into x, and PyTorch refuses it (RuntimeError) as every
+    in-place op's; a bool tensor takes no bool bound (NotImplementedError)."""
+    differ = []
+    for dtype, bound in itertools.product(["bool", "int64", "uint8", "float32"], CLAMP_BOUNDS):
+        def program(lib, dtype=dtype, bound=bound):
+            x = lib.tensor([-2, 0, 3], dtype=getattr(lib, dtype))
+            b = lib.tensor(float(bound[4:]) if "." in bound else int(bound[4:])) if isinstance(bound, str) else bound
+            return CLAMPS[name](lib, x, b)
+        found = agree(program)
+        if found:
+            differ.append(f"{dtype}.{name} {bound!r}: {found}")
+    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])

@@ -1,0 +1,48 @@
+"""clamp's and clip's number bounds, read as PyTorch reads them before the engine's ``Clamp`` takes them.
+
+PyTorch computes ``x.clamp(lo, hi)`` in the dtype x and the numbers promote to (a float bound makes an integer tensor
+float32), and writes ``x.clamp_(...)`` back into x only where that dtype casts to x's, as every in-place op.  So:
+
+    torch.tensor([1, -3]).clamp(0.5)        # float32 [1.0, 0.5]
+    torch.tensor([1, -3]).clamp_(0.5)       # RuntimeError: result type Float can't be cast to ... long int
+    torch.tensor([1], dtype=torch.uint8).clamp(-1)   # -1 read as a uint8 (255): [255]
+
+A NumPy scalar is the number it holds (as everywhere in PyTorch), an integer bound must fit an integer tensor's
+dtype (a RuntimeError otherwise) and is then read in it, and a bool tensor takes no bool bounds (PyTorch has no
+kernel for it).  Tensor bounds are operands of the engine's ``ClampBy``, not read here.
+"""
+
+from __future__ import annotations
+
+from minigan.engine.backend import np
+from minigan.engine.errors import DtypeError
+from minigan.surface.operands import fits
+
+
+def _kind(value) -> int:
+    """A dtype's or a number's category, in PyTorch's order: 0 bool, 1 integer, 2 floating."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, (int, float)):
+        return 1 if isinstance(value, int) else 2
+    return {"b": 0, "i": 1, "u": 1}.get(value.kind, 2)
+
+
+def number_bounds(fn, x, lo, hi, in_place=False):
+    """(lo, hi), numbers or None, as ``x.clamp(lo, hi)`` (``in_place``: ``x.clamp_``) reads them."""
+    lo, hi = (b.item() if isinstance(b, np.generic) else b for b in (lo, hi))  # (NumPy's scalars: numbers)
+    given = [b for b in (lo, hi) if b is not None]
+    if not given or not all(isinstance(b, (bool, int, float)) for b in given):
+        return lo, hi  # (none, or not numbers: the engine's check names what is wrong)
+    kind = max([_kind(x.dtype)] + [_kind(b) for b in given])
+    if kind == 0:
+        raise DtypeError(f"{fn}: a bool tensor takes no bool bounds (PyTorch has no such kernel); clamp x.int()")
+    if in_place and kind > _kind(x.dtype):
+        raise DtypeError(f"{fn}: the result is {'floating' if kind == 2 else 'an integer'} (bounds {lo}, {hi}), "
+                         f"which the tensor's dtype {x.dtype} cannot hold (PyTorch refuses this too); compute out "
+                         "of place, or on x.float()")
+    if kind == 1 and _kind(x.dtype) == 1:  # an integer bound, read in x's dtype (-1 into uint8 is 255)
+        for b in given:
+            fits(fn, b, x.dtype)
+        lo, hi = (None if b is None else int(np.asarray(b).astype(x.dtype)) for b in (lo, hi))
+    return lo, hi

@@ -110,3 +110,12 @@ def test_refusals_that_wait_for_the_backward():
     np.testing.assert_allclose(g.detach().numpy(), [-0.25, -0.5])
     with pytest.raises(RuntimeError, match="second derivative"):
         minigan.autograd.grad(g.sum(), x)
+
+
+def test_cosine_similarity_clamps_a_small_norm_by_value_only():
+    a, b, eps = np.array([[1e-9, 2e-9, 0.0]]), np.array([[1.0, 0.5, 2.0]]), 1e-8
+    x = _t(a, requires_grad=True)
+    F.cosine_similarity(x, _t(b), eps=eps).sum().backward()
+    n1, n2 = np.linalg.norm(a), np.linalg.norm(b)  # ‖x1‖ < eps: the value uses eps, the gradient x1/‖x1‖ too
+    expected = b / (eps * n2) - (a * b).sum() / (eps * eps * n2) * a / n1
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-10)

@@ -160,6 +160,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         return super(Tensor, pointwise.kernel("abs", self)).abs()  # (no abs kernel of bools in PyTorch: NO_KERNEL)
 
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        dim = reductions.every_dim(dim)  # (PyTorch's dim=(): every dim)
         if axis is None and keepdims is None:  # PyTorch's spelling, PyTorch's door: a floating mean (NumPy's spelling
             reductions.floating_mean("mean", self, dtype)  # keeps NumPy's meaning: an integer mean is float64)
         return super().mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
@@ -189,6 +190,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         return products.mm(self, mat2)  # (matrices only, one dtype: PyTorch's checks)
 
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        dim = reductions.every_dim(dim)  # (PyTorch's dim=(): every dim)
         if dtype is not None:  # (no integer dtype= of an input recording a gradient: reductions.in_dtype)
             reductions.in_dtype("sum", self, dtype)
         return super().sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
@@ -239,7 +241,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
         """``var(False)``, a bool first, is PyTorch's ``var(unbiased)`` overload (std, which calls var, too)."""
-        dim, unbiased = (None, dim) if isinstance(dim, bool) else (dim, unbiased)
+        dim, unbiased = (None, dim) if isinstance(dim, bool) else (reductions.every_dim(dim), unbiased)
         return super().var(dim, unbiased, keepdim, correction=correction, axis=axis)
 
 

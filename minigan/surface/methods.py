@@ -88,7 +88,8 @@ class TensorMath:
         return shown_as(self * self, "PowBackward0")  # (PyTorch's square is pow(x, 2): its node, PowBackward0)
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        axis, keepdims = _dim("logsumexp", dim, axis), _keepdim(keepdim, keepdims)
+        axis, keepdims = reductions.every_dim(_dim("logsumexp", dim, axis)), _keepdim(keepdim, keepdims)  # (dim=():
+        # every dim, as PyTorch's sum and its logsumexp with keepdim=True; without, PyTorch's own shape check fails)
         axis = checks.normalize_axis(axis, self.ndim, "logsumexp")
         return reduction.LogSumExp.apply(self._as_float(), axis=axis, keepdims=keepdims)  # integers: in float32
 

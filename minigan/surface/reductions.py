@@ -32,6 +32,12 @@ def widened(x, dtype, fn):
     return x.to(dtype)
 
 
+def every_dim(dim):
+    """``dim`` of a reduction over a list of dims: an empty list is every dim, as PyTorch reads it (sum(x, dim=())
+    is x.sum(), where NumPy's axis=() would reduce nothing)."""
+    return None if isinstance(dim, (tuple, list)) and not dim else dim
+
+
 def all(input, dim=None, keepdim=False):
     """True where every element (along ``dim``) is nonzero: a bool tensor (uint8 for uint8, as PyTorch's)."""
     return _test_all_any("all", input, dim, keepdim)
@@ -62,7 +68,7 @@ def equal(input, other) -> bool:
 
 
 def count_nonzero(input, dim=None):
-    x = _t(input, "count_nonzero")
+    x, dim = _t(input, "count_nonzero"), every_dim(dim)
     xp = backend.get_array_module(x.array)
     dim = dim if dim is None else checks.normalize_axis(tuple(dim) if isinstance(dim, list) else dim, x.ndim,
                                                         "count_nonzero")  # (a list of dims too, as PyTorch's)
@@ -113,7 +119,7 @@ def in_dtype(fn, x, dtype, bools=True):
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum with NaN counted as 0 (their gradient is 0), also when ``dtype=`` is an integer one: NaN is 0
     before the conversion, as PyTorch's."""
-    x = _t(input, "nansum")
+    x, dim = _t(input, "nansum"), every_dim(dim)
     clean = in_dtype("nansum", where(x.array != x.array, 0.0, x) if x.dtype.kind == "f" else x, dtype)
     if dim is None and keepdim and x.ndim:  # (every dim kept as a one, as sum's)
         dim = tuple(range(x.ndim))
@@ -132,7 +138,7 @@ def floating_mean(fn, x, dtype) -> None:
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean of the entries that are not NaN (NaN where there are none)."""
-    x = _t(input, "nanmean")
+    x, dim = _t(input, "nanmean"), every_dim(dim)
     if x.dtype.kind != "f":  # (the input's own dtype, before dtype= converts it: PyTorch's check)
         raise DtypeError(f"nanmean: input must be floating point, got {x.dtype}")
     floating_mean("nanmean", x, dtype)
@@ -287,6 +293,8 @@ def _as_product_dtype(x, dtype, fn):
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product of the elements (along ``dim``), with PyTorch's backward (minigan/engine/ops/reduce.py's Prod):
     exact where some factors are 0, NaN where PyTorch's is, and to any order."""
+    if dim is not None and not checks.is_integer(dim):  # (one dim or all: a list is PyTorch's TypeError)
+        raise TypeError(f"prod: dim must be an int, got {type(dim).__name__} {dim!r}; for several dims, prod in turn")
     x = _as_product_dtype(_t(input, "prod"), dtype, "prod")
     d = None if dim is None else checks.normalize_axis(dim, builtins.max(x.ndim, 1), "prod", single=True)
     if x.ndim == 0:  # one factor: itself (PyTorch's gradient passes straight through)

@@ -159,3 +159,18 @@ def test_calculate_gain_takes_a_python_number_as_negative_slope(slope):
     with pytest.raises(ValueError, match="negative_slope"):  # (before the int tensor's dtype is looked at)
         minigan.nn.init.kaiming_normal_(minigan.zeros(3, 4, dtype=minigan.int64), slope)
     assert minigan.nn.init.calculate_gain("leaky_relu", np.float64(0.0)) == pytest.approx(math.sqrt(2.0))
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "var", "std", "nansum", "nanmean", "logsumexp"])
+@pytest.mark.parametrize("dim", [(), []])
+def test_an_empty_list_of_dims_is_every_dim_with_the_gradient_of_the_whole_reduction(name, dim):
+    a = np.arange(6.0).reshape(2, 3) * 0.75 - 1
+    whole = {"sum": np.sum, "mean": np.mean, "var": lambda v: np.var(v, ddof=1), "std": lambda v: np.std(v, ddof=1),
+             "nansum": np.nansum, "nanmean": np.nanmean, "logsumexp": lambda v: np.log(np.exp(v).sum())}[name]
+    x = minigan.tensor(a, requires_grad=True)
+    out = getattr(minigan, name)(x, dim=dim, keepdim=True)
+    assert tuple(out.shape) == (1, 1) and out.item() == pytest.approx(whole(a))
+    g, = minigan.autograd.grad(out.sum(), x)
+    np.testing.assert_allclose(g.numpy(), _finite_differences(lambda v: float(whole(v)), a), rtol=1e-6, atol=1e-8)
+    if name != "logsumexp":
+        assert tuple(getattr(x, name)(dim=dim).shape) == ()

@@ -226,3 +226,22 @@ def test_aminmax_takes_one_dim_as_pytorch():
     calls += [(f"x.aminmax(dim={d!r})", lambda lib, x, d=d: x.aminmax(dim=d, keepdim=True)) for d in ((0,), 1)]
     found = _differences(calls, {"f23": ARRAYS["f23"], "i23": ARRAYS["i23"], "f0": ARRAYS["f0"]})
     assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])
+
+
+@pytest.mark.parametrize("name", ["sum", "nansum", "mean", "nanmean", "std", "var", "std_mean", "var_mean",
+                                  "count_nonzero", "logsumexp", "amax", "amin", "prod", "norm"])
+def test_an_empty_list_of_dims_is_pytorchs(name):
+    """PyTorch's reductions over a list of dims read an empty one as every dim (sum(x, dim=()) is x.sum()); prod,
+    whose dim is one int, takes no list.  (The values: PyTorch's gradient of var and std there is ±inf, the backward
+    reading the empty list as no dim, and its logsumexp keeps every dim only with keepdim=True, its shape check
+    failing without; minigan's gradient is checked against finite differences in tests/library.)"""
+    calls = []
+    for d in ((), []):
+        for keepdim in (False, True) if name != "logsumexp" else (True,):
+            kw = {"dim": d} | ({} if name == "count_nonzero" else {"keepdim": keepdim})
+            calls.append((f"{name}(x, {kw})", lambda lib, x, kw=kw: getattr(lib, name)(x, **kw)))
+            if name not in ("std_mean", "var_mean", "norm"):
+                calls.append((f"x.{name}({kw})", lambda lib, x, kw=kw: getattr(x, name)(**kw)))
+    arrays = {k: ARRAYS[k] for k in ("f0", "f1", "f23", "f_0x3")} | {"f234": np.arange(24.0).reshape(2, 3, 4) - 5}
+    found = _differences(calls, arrays, gradient=name not in ("std", "var", "std_mean", "var_mean"))
+    assert not found, f"{len(found)} differ:\n" + "\n".join(found[:30])

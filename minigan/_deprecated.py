@@ -13,7 +13,7 @@ from minigan import linalg
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.dtypes import TYPE_NAMES
-from minigan.surface import creation
+from minigan.surface import creation, operands
 from minigan.surface.creation import _made, _xp
 from minigan.surface.out import factory_out
 from minigan.toplevel import set_default_device, set_default_dtype
@@ -31,14 +31,21 @@ def range(start, end, step=1, *, dtype=None, layout=None, device=None, requires_
         raise TypeError("range: layout= other than the default (strided) is not provided")
     creation.no_bool_range("range", dtype)
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if not all(math.isfinite(v) for v in (start, end, step)):
-        raise RuntimeError(f"range: start, end and step must be finite, got {start}, {end}, {step}")
+    if step == 0 or math.isnan(step):
+        raise RuntimeError(f"range: step must be nonzero, got {step}")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"range: unsupported range {start} -> {end}; start and end must be finite")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
-    n = math.floor((end - start) / step) + 1
-    values = _xp(device).arange(n, dtype=backend.np.float64) * step + start  # start + i·step, in double
+    if backend.np.dtype(dtype or backend.DEFAULT_DTYPE).kind in "iu":  # then PyTorch reads the three in the dtype
+        for v in (start, end, step):
+            operands.fits("range", v, dtype)
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:  # (a fractional step read as 0: PyTorch 2.13's own process dies there)
+            raise RuntimeError("range: step must be nonzero, and an integer dtype reads a fractional step as 0")
+    n = math.floor((end - start) / step) + 1  # (1 for an infinite step: start + 0·step, NaN, as PyTorch's)
+    with backend.np.errstate(invalid="ignore"):
+        values = _xp(device).arange(n, dtype=backend.np.float64) * step + start  # start + i·step, in double
     return _made(values.astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 

@@ -133,3 +133,24 @@ def test_clamp_reads_number_bounds_as_pytorch(name):
         if found:
             differ.append(f"{dtype}.{name} {bound!r}: {found}")
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])
+
+
+RANGE_NUMBERS = [0, 2, -2, 0.5, float("inf"), -float("inf"), float("nan"), np.int64(2), np.float32(0.5)]
+
+
+@pytest.mark.parametrize("dtype", [None, "int64", "float64"])
+def test_range_takes_its_numbers_as_pytorch(dtype):
+    """The deprecated ``range(start, end, step)`` over every triple of finite, infinite and NaN numbers (Python's and
+    NumPy's): PyTorch's values (an infinite step gives one element, start + 0·step, NaN), or its RuntimeError for a
+    zero or NaN step, a start or end that is not finite, bounds the step's sign cannot reach, or a step an integer
+    dtype cannot hold."""
+    differ = []
+    for start, end, step in itertools.product(RANGE_NUMBERS, repeat=3):
+        if dtype == "int64" and abs(step) < 1:  # PyTorch 2.13's process dies: it divides by the step read as 0
+            continue
+        def program(lib, start=start, end=end, step=step):
+            return lib.range(start, end, step, **({} if dtype is None else {"dtype": getattr(lib, dtype)}))
+        found = agree(program)
+        if found:
+            differ.append(f"range({start!r}, {end!r}, {step!r}): {found}")
+    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])

@@ -72,12 +72,20 @@ class TensorMath:
 
     def stride(self, dim=None):
         """How many elements apart the neighbours along each dimension lie in memory (PyTorch's strides): the
-        array's strides, in elements (an empty tensor's are row-major, as PyTorch's, where NumPy's are 0)."""
-        if self.array.size:
-            strides = tuple(s // self.array.itemsize for s in self.array.strides)
-        else:
-            sizes = [max(n, 1) for n in self.array.shape]
+        array's strides, in elements, where they say where elements are.  Where they say nothing, NumPy and PyTorch
+        write different numbers, and PyTorch's are given: a dimension of size 1 that NumPy gives stride 0 (x[None],
+        an expand that keeps it 1) has the stride of the dimension after it times its size, as PyTorch's unsqueeze
+        and expand leave it; a new empty tensor (all NumPy's strides 0) has row-major strides, as PyTorch's."""
+        a = self.array
+        if not a.size and not any(a.strides):
+            sizes = [max(n, 1) for n in a.shape]
             strides = tuple(int(math.prod(sizes[i + 1:])) for i in range(len(sizes)))
+        else:
+            strides, after = [], 1
+            for n, s in zip(reversed(a.shape), reversed(a.strides)):
+                strides.insert(0, after if n == 1 and s == 0 else s // a.itemsize)
+                after = strides[0] * max(n, 1)
+            strides = tuple(strides)
         return strides if dim is None else strides[checks.normalize_axis(dim, self.ndim, "stride", single=True)]
 
     def matrix_power(self, n):

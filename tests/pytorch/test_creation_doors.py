@@ -154,3 +154,45 @@ def test_range_takes_its_numbers_as_pytorch(dtype):
         if found:
             differ.append(f"range({start!r}, {end!r}, {step!r}): {found}")
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])
+
+
+STRIDED = {  # a tensor made in the library t, a view or a new one
+ "expand (1,1)->(3,1)": lambda t: t.ones(1, 1).expand(3, 1),
+ "expand (1,4)->(3,4)": lambda t: t.ones(1, 4).expand(3, 4),
+ "expand (1,1,3)->(2,1,3)": lambda t: t.ones(1, 1, 3).expand(2, 1, 3),
+ "expand (3,)->(2,3)": lambda t: t.ones(3).expand(2, 3),
+ "expand (1,)->(4,)": lambda t: t.ones(1).expand(4),
+ "expand (2,1)->(2,1)": lambda t: t.ones(2, 1).expand(2, 1),
+ "expand (2,1)->(2,5)": lambda t: t.ones(2, 1).expand(2, 5),
+ "expand (1,3)->(1,3) of t()": lambda t: t.ones(3, 1).t().expand(2, 3),
+ "unsqueeze(0)": lambda t: t.ones(2, 3).unsqueeze(0),
+ "unsqueeze(1)": lambda t: t.ones(2, 3).unsqueeze(1),
+ "unsqueeze(-1)": lambda t: t.ones(2, 3).unsqueeze(-1),
+ "[None]": lambda t: t.ones(2, 3)[None],
+ "[:, None]": lambda t: t.ones(2, 3)[:, None],
+ "t() of (1,3)": lambda t: t.ones(1, 3).t(),
+ "[:, :1]": lambda t: t.ones(2, 3)[:, :1],
+ "[:1]": lambda t: t.ones(2, 3)[:1],
+ "zeros(0,3)": lambda t: t.zeros(0, 3), "zeros(3,0)": lambda t: t.zeros(3, 0),
+ "zeros(4,3)[:0]": lambda t: t.zeros(4, 3)[:0], "zeros(4,3)[:, :0]": lambda t: t.zeros(4, 3)[:, :0],
+ "zeros(4,3)[:0, ::2]": lambda t: t.zeros(4, 3)[:0, ::2],
+ "ones(1)": lambda t: t.ones(1), "ones(1,1)": lambda t: t.ones(1, 1),
+ "reshape(1,6)": lambda t: t.ones(6).reshape(1, 6), "view(3,1,2)": lambda t: t.ones(6).view(3, 1, 2),
+ "squeeze": lambda t: t.ones(2, 1, 3).squeeze(1),
+ "permute of (2,1,3)": lambda t: t.ones(2, 1, 3).permute(1, 0, 2),
+ "x.sum(1, keepdim)": lambda t: t.ones(2, 3).sum(1, keepdim=True),
+ "x.mean(0, keepdim)": lambda t: t.ones(2, 3).mean(0, keepdim=True),
+ "ones(2,3)*ones(1,3)": lambda t: t.ones(2, 1) * t.ones(1, 3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRIDED))
+def test_strides_are_pytorchs(name):
+    """x.stride() for views and new tensors whose strides NumPy writes otherwise than PyTorch: a dimension of size 1
+    (NumPy gives x[None], x[:, None] and an expand that keeps a size 1 stride 0; PyTorch the next stride times the
+    next size), an empty tensor (NumPy's new ones have strides 0, PyTorch's are row-major; a view keeps its own).
+    (An empty tensor made from an empty NumPy array, ``torch.tensor(np.zeros((0, 3)))``, has NumPy's zero strides in
+    PyTorch; minigan cannot tell it from ``zeros(0, 3)``, whose strides are row-major.)"""
+    assert tuple(STRIDED[name](minigan).stride()) == tuple(STRIDED[name](torch).stride())
+    assert all(STRIDED[name](minigan).stride(d) == STRIDED[name](torch).stride(d)
+               for d in range(STRIDED[name](torch).ndim))

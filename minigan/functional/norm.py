@@ -122,7 +122,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     for t in (weight, bias):  # (PyTorch's kernel: one dtype)
         if t is not None:
             _same_dtype("group_norm", input, _tensor(t, "group_norm"))
-    g = input.reshape(n, num_groups, -1)
+    g = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))  # (no -1: an empty batch too)
     mean = g.mean(2, keepdim=True)
     d = g - mean
     out = (d / ((d * d).mean(2, keepdim=True) + eps).sqrt()).reshape(*input.shape)

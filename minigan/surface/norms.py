@@ -134,12 +134,18 @@ def matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         return vector_norm(A, 2, (rows, cols), keepdim)
     if ord in ("nuc", 2, -2):  # the singular values, of matrices moved to the last two axes
         sigma = svdvals(A.movedim((rows, cols), (-2, -1)))
-        out = sigma.sum(-1) if ord == "nuc" else sigma.amax(-1) if ord == 2 else sigma.amin(-1)
+        out = sigma.sum(-1) if ord == "nuc" else _largest(sigma, -1, False) if ord == 2 else sigma.amin(-1)
         return out.unsqueeze(-1).unsqueeze(-1).movedim((-2, -1), (rows, cols)) if keepdim else out
     summed, other = (rows, cols) if ord in (1, -1) else (cols, rows)  # 1: down each column; inf: along each row
     sums = A.abs().sum(summed, keepdim=True)
-    out = sums.amax(other, keepdim=True) if ord > 0 else sums.amin(other, keepdim=True)
+    out = _largest(sums, other, True) if ord > 0 else sums.amin(other, keepdim=True)
     return out if keepdim else out.squeeze(max(rows, cols)).squeeze(min(rows, cols))
+
+
+def _largest(t, dim, keepdim):
+    """The largest of values ≥ 0 along ``dim``, and over none a constant 0 (no gradient), as PyTorch's matrix norms
+    give for an empty matrix (the smallest over none has no value: amin refuses it, IndexError, as PyTorch's)."""
+    return t.amax(dim, keepdim) if t.shape[dim] else t.sum(dim, keepdim=keepdim).detach()
 
 
 def linalg_norm(input, ord=None, dim=None, keepdim=False, *, dtype=None):

@@ -241,3 +241,14 @@ def test_cdist_takes_the_orders_pytorchs_takes(p, dtype):
     a, b = np.round(rng.normal(size=(2, 3, 4)) * 3), np.round(rng.normal(size=(2, 5, 4)) * 3)
     # (values and refusals: PyTorch's cdist has no second derivative, which minigan's has; open)
     same_as_pytorch(lambda L, x, y: L.cdist(x.detach(), y.detach(), p=p), [a, b], [dtype, dtype])
+
+
+@pytest.mark.parametrize("order", ["fro", "nuc", 2, -2, 1, -1, math.inf, -math.inf])
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (2, 0, 0)])
+def test_matrix_norms_of_empty_matrices(shape, order):
+    same_as_pytorch(lambda L, a: L.linalg.matrix_norm(a, order), [np.zeros(shape)], ["float64"])
+
+
+@pytest.mark.parametrize("shape, groups", [((0, 3), 1), ((0, 4, 2), 2), ((2, 0), 1)])
+def test_group_norm_of_an_empty_batch(shape, groups):
+    same_as_pytorch(lambda L, x: L.nn.functional.group_norm(x, groups), [np.zeros(shape)], ["float64"])

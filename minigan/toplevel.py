@@ -28,7 +28,7 @@ from minigan.surface import creation, inplace, pointwise, printing, products, re
 from minigan.surface import indexing as surface_indexing
 from minigan.surface import scaled as scaled_sums
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp
-from minigan.surface.no_derivative import no_derivative
+from minigan.surface.no_derivative import no_derivative, once_differentiable
 from minigan.surface.operands import _t, fits
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_arguments, einsum_letters
@@ -731,8 +731,8 @@ _CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between every row of x1 (…, P, M) and every row of x2 (…, R, M): shape (…, P, R); the
-    gradient at a zero distance is 0, as PyTorch's.  (``compute_mode``, PyTorch's choice of algorithm, changes
-    nothing here: the distances are always the direct ones.)"""
+    gradient at a zero distance is 0, as PyTorch's.  (``compute_mode``, PyTorch's choice of algorithm, changes only
+    this: PyTorch's direct algorithm has no second derivative, so a second order refuses where PyTorch uses it.)"""
     if isinstance(p, str) or not (checks.is_number(p) or isinstance(p, bool)):  # (PyTorch's p is a float)
         raise TypeError(f"cdist: p must be a number, got {p!r}")
     if compute_mode not in _CDIST_MODES:
@@ -743,7 +743,12 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
                          f"{tuple(b.shape)}")
     if not p >= 0:  # (after the shapes and before the dtypes, as PyTorch's; NaN too)
         raise DomainError(f"cdist: p must be >= 0 (inf for the largest difference), got {p}")
-    return (a.unsqueeze(-2) - b.unsqueeze(-3)).norm(p, dim=-1)
+    out = (a.unsqueeze(-2) - b.unsqueeze(-3)).norm(p, dim=-1)
+    large = builtins.max(a.shape[-2], b.shape[-2]) > 25  # (PyTorch's choice of its two algorithms)
+    by_mm = p == 2 and (compute_mode == "use_mm_for_euclid_dist" or large and compute_mode.endswith("if_necessary"))
+    if by_mm or not out.requires_grad:
+        return out
+    return once_differentiable(out, "_cdist_backward", "CdistBackward0", a, b)  # (PyTorch's direct algorithm)
 
 
 HistogramResult = collections.namedtuple("histogram", ["hist", "bin_edges"])  # as torch.return_types.histogram

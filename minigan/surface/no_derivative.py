@@ -26,6 +26,7 @@ A student reads the op's math where it lives (``pointwise.floor_divide``) and it
 
 from __future__ import annotations
 
+from minigan.engine import backend
 from minigan.engine.errors import GraphError
 from minigan.engine.graph import Node
 from minigan.engine.tensor import Tensor
@@ -75,3 +76,25 @@ def renamed(result, name):
     if isinstance(result._ctx, NoDerivative):
         result._ctx.op = name
     return result
+
+
+class OnceDifferentiable(Node):
+    """After the graph of an op PyTorch differentiates once (its backward, ``_cdist_backward``, declared not
+    implemented): forward hands the op's value on; backward passes the gradient through at first order, and under
+    create_graph passes it as a NoDerivative recorded over the op's inputs, so a second order through the op raises."""
+
+    def forward(self, out, *inputs, name):
+        self.op = name
+        return out.copy()  # (its own memory: a later in-place change of the result leaves the op's saved values)
+
+    def backward(self, grad):  # the identity (once); its own derivative is the one PyTorch does not have
+        rest = (None,) * (len(self.inputs) - 1)
+        if isinstance(grad, backend.PLAIN_TYPES):
+            return (grad, *rest)
+        return (no_derivative(grad.detach(), self.op, grad, *self.inputs[1:], declared=True), *rest)
+
+
+def once_differentiable(out, op, shown, *inputs):
+    """``out``, the result of an op composed of ops on ``inputs``, as PyTorch's one op ``shown`` whose backward ``op``
+    has no derivative: differentiable once (OnceDifferentiable)."""
+    return shown_as(OnceDifferentiable.apply(out, *inputs, name=op), shown)

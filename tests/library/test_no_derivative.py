@@ -58,3 +58,21 @@ def test_hardsigmoid_has_a_first_derivative_and_refuses_the_second():
         minigan.autograd.grad((g * g).sum(), x)
     (g1,) = minigan.autograd.grad(F.hardsigmoid(x).sum(), x)  # at first order alone nothing is refused
     np.testing.assert_array_equal(g1.numpy(), g.detach().numpy())
+
+
+@pytest.mark.parametrize("p, mode, rows, refused", [(2.0, "use_mm_for_euclid_dist_if_necessary", 3, True),
+                                                    (1.0, "use_mm_for_euclid_dist_if_necessary", 30, True),
+                                                    (2.0, "use_mm_for_euclid_dist_if_necessary", 30, False),
+                                                    (2.0, "use_mm_for_euclid_dist", 3, False),
+                                                    (2.0, "donot_use_mm_for_euclid_dist", 30, True)])
+def test_cdist_is_differentiable_twice_only_by_pytorchs_mm_algorithm(p, mode, rows, refused):
+    x = minigan.tensor(np.linspace(-1.0, 2.0, rows * 3).reshape(rows, 3) ** 2, requires_grad=True)
+    d = minigan.cdist(x, minigan.tensor(X), p=p, compute_mode=mode)
+    (g,) = minigan.autograd.grad(d.sum(), x, create_graph=True)  # (the first order: the same either way)
+    (g1,) = minigan.autograd.grad(minigan.cdist(x, minigan.tensor(X), p=p).sum(), x)
+    np.testing.assert_allclose(g.detach().numpy(), g1.numpy())
+    if refused:
+        with pytest.raises(NotImplementedError, match="_cdist_backward"):
+            minigan.autograd.grad((g * g).sum(), x)
+    else:
+        assert np.isfinite(minigan.autograd.grad((g * g).sum(), x)[0].numpy()).all()

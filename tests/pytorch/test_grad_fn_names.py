@@ -133,7 +133,7 @@ DIFFERENT = {
     "std": ENGINE_METHOD, "var": ENGINE_METHOD, "min": ENGINE_METHOD, "max_dim": ENGINE_METHOD,
     "std1": ENGINE_METHOD, "var1": ENGINE_METHOD, "one_minus_sigmoid": NUMBER,
     "bmm": BY_CALL, "einsum_mm": OWN_GRAPH, "diag": OWN_GRAPH, "roll": OWN_GRAPH, "cumprod": OWN_GRAPH,
-    "adaptive_max": OWN_GRAPH, "upsample_bilinear": OWN_GRAPH, "cdist": OWN_GRAPH, "pairwise_distance": OWN_GRAPH,
+    "adaptive_max": OWN_GRAPH, "upsample_bilinear": OWN_GRAPH, "pairwise_distance": OWN_GRAPH,
     "unsqueeze": BY_CALL, "squeeze": BY_CALL, "transpose": BY_CALL, "rp_mT": BY_CALL, "rp_t": BY_CALL,
     "rp_unsq": BY_CALL, "rp_expand_same": BY_CALL, "rp_split0": BY_CALL, "rp_split1": BY_CALL, "rp_chunk": BY_CALL,
     "rp_unbind": BY_CALL, "rp_squeeze": BY_CALL, "rp_zero_": BY_CALL, "rp_set_row": BY_CALL,

@@ -1,9 +1,9 @@
 """Ops PyTorch runs but does not differentiate, against PyTorch: the forward runs, its result requires grad as
 PyTorch's does (the node shown by PyTorch's name), and a backward that reaches the op raises PyTorch's class,
 naming the op; at the first order (floor_divide, unique, bernoulli(x, p), histogram, acosh_/asinh_/atanh_) or the
-second (hardsigmoid, whose backward has no derivative).  The family is every public op minigan shares with
-PyTorch for which PyTorch's derivatives.yaml has no formula or ``not_implemented(...)`` (minigan/surface/
-no_derivative.py).
+second (hardsigmoid, and cdist by PyTorch's direct algorithm, whose backwards have no derivative).  The family is
+every public op minigan shares with PyTorch for which PyTorch's derivatives.yaml has no formula or
+``not_implemented(...)`` (minigan/surface/no_derivative.py).
 
 (Its torch-free tests: tests/library/test_no_derivative.py.)"""
 
@@ -57,7 +57,14 @@ BOOL_OPERAND = [
     ("x.logaddexp(mask)", lambda L, x: x.logaddexp(x < 2), "logaddexp"),
 ]
 FIRST += BOOL_OPERAND
+Y = np.array([[0.5, -1.0, 3.25, 0.5], [2.0, 0.0, -1.5, 1.0]])
 SECOND = [
+    ("cdist(x, y)", lambda L, x: L.cdist(x, L.tensor(Y)), "_cdist_backward"),
+    ("cdist(x, y, p=1)", lambda L, x: L.cdist(x, L.tensor(Y), p=1.0), "_cdist_backward"),
+    ("cdist(y, x, p=3)", lambda L, x: L.cdist(L.tensor(Y), x, p=3), "_cdist_backward"),
+    ("cdist(x, x, p=inf)", lambda L, x: L.cdist(x, x, p=float("inf")), "_cdist_backward"),
+    ("cdist(x, y, donot_use_mm)", lambda L, x: L.cdist(x, L.tensor(Y), compute_mode="donot_use_mm_for_euclid_dist"),
+     "_cdist_backward"),
     ("F.hardsigmoid(x)", lambda L, x: _nn(L).hardsigmoid(x), "hardsigmoid_backward"),
     ("F.hardsigmoid(x, inplace)", lambda L, x: _nn(L).hardsigmoid(x * 1, inplace=True), "hardsigmoid_backward"),
     ("nn.Hardsigmoid()(x)", lambda L, x: L.nn.Hardsigmoid()(x), "hardsigmoid_backward"),
@@ -127,6 +134,17 @@ def test_a_bool_operand_that_pytorchs_formula_does_not_compute_with_is_fine(call
         (tg,) = torch.autograd.grad(_loss(torch, [to]), tx)
         (mg,) = minigan.autograd.grad(_loss(minigan, [mo]), mx)
         np.testing.assert_allclose(mg.numpy(), tg.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode, rows", [("use_mm_for_euclid_dist", 3), ("use_mm_for_euclid_dist_if_necessary", 30)])
+def test_cdist_by_pytorchs_mm_algorithm_is_differentiable_twice(mode, rows):
+    x = np.linspace(-2.0, 3.0, rows * 4).reshape(rows, 4) ** 2
+    grads = []
+    for lib in (minigan, torch):
+        t = lib.tensor(x, requires_grad=True)
+        (g,) = lib.autograd.grad(lib.cdist(t, lib.tensor(Y), compute_mode=mode).sum(), t, create_graph=True)
+        grads.append(lib.autograd.grad((g * g).sum(), t)[0].numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6, atol=1e-9)  # (PyTorch's mm: rounding of its own)
 
 
 @pytest.mark.parametrize("name, call, op", SECOND, ids=[c[0] for c in SECOND])

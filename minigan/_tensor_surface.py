@@ -179,7 +179,10 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         """``view(*shape)`` (the engine's, also ``view(size=...)``), or ``view(dtype)``: the same memory read as
         another dtype, bit for bit, as PyTorch's.  No gradient flows through it (PyTorch's view(dtype) has none)."""
         if dtype is None and len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
-            dtype = shape[0]
+            dtype, shape = shape[0], ()
+        if not shape and size is None and dtype is None or shape and dtype is not None:  # (PyTorch's two overloads)
+            raise TypeError("view() takes the sizes (view(2, 3), view((2, 3)), view(size=...)) or one dtype "
+                            f"(view(torch.int32)), got sizes {shape} and dtype={dtype}")
         if dtype is None:
             return super().view(*shape) if size is None else super().view(size)
         out = Tensor._make(reinterpreted(self, backend.np.dtype(dtype)))

@@ -242,3 +242,13 @@ def test_view_of_another_dtype_as_pytorch(layout):
         if found:
             differ.append(f"{old} {layout} .view({new}){' by name' if by_name else ''}: {found}")
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:10])
+
+
+@pytest.mark.parametrize("program", [
+    lambda t: t.ones(2, 2).view(), lambda t: t.ones(1).view(), lambda t: t.ones(2, 2).view(4, dtype=t.float32),
+    lambda t: t.ones(2, 2).view((4,)), lambda t: t.ones(2, 2).view([4]), lambda t: t.ones(1).view(()),
+    lambda t: t.ones(2, 2).view(size=(4,)), lambda t: t.ones(2, 2).view(t.int32, t.int32),
+], ids=["nothing", "nothing-1", "sizes-and-dtype", "tuple", "list", "empty-tuple", "size=", "two-dtypes"])
+def test_view_binds_one_of_its_overloads(program):
+    """view(*sizes) or view(dtype), never both and never neither (TypeError, as PyTorch's parser)."""
+    assert agree(program) is None, agree(program)

@@ -319,7 +319,8 @@ class Cumprod(Node):
 
     def forward(self, x, axis):
         self.axis = axis
-        out = backend.c_order(backend.get_array_module(x).cumprod(x, axis=axis, dtype=x.dtype))
+        with backend.np.errstate(invalid="ignore", over="ignore"):  # (∞ · 0 is NaN, as PyTorch's, without a warning)
+            out = backend.c_order(backend.get_array_module(x).cumprod(x, axis=axis, dtype=x.dtype))
         if self.needs_input_grad:
             self.zeros = builtins.bool((x == 0).any())  # (PyTorch chooses its formula by the whole input, too)
             self.save_for_backward(x, out)

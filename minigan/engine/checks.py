@@ -46,7 +46,7 @@ def normalize_axes(axes, ndim):
         return tuple(reversed(range(ndim)))
     if not all(is_integer(a) for a in axes):
         raise TypeError(f"transpose: axes must be ints, got {axes!r}")
-    axes = tuple(int(a) % ndim if -ndim <= int(a) < ndim else -1 for a in axes)
+    axes = tuple(normalize_axis(a, ndim, "permute", single=True) for a in axes)  # (one out of range: IndexError)
     if sorted(axes) != list(range(ndim)):
         raise ShapeError(f"transpose: axes {axes} are not a permutation of the {ndim} axes of the tensor")
     return axes

@@ -218,9 +218,11 @@ def masked_select(input, mask):
     """The entries of ``input`` where ``mask`` (broadcast to input's shape) holds, as a 1-D tensor; the gradient
     goes back to them (it is ``input[mask]``)."""
     x = _t(input, "masked_select")
-    m = mask.array if isinstance(mask, Tensor) else mask
-    if not backend.is_array(m) or m.dtype != backend.np.bool_:
-        raise TypeError("masked_select: mask must be a bool tensor (e.g. x > 0)")
+    if not isinstance(mask, Tensor):
+        raise TypeError(f"masked_select: mask must be a bool tensor (e.g. x > 0), got {type(mask).__name__}")
+    m = backend.get_array_module(mask.array).asarray(mask.array)  # (a 0-d mask too)
+    if m.dtype != backend.np.bool_:  # (PyTorch's RuntimeError "expected BoolTensor for mask"; a TypeError too)
+        raise DtypeError(f"masked_select: mask must be a bool tensor (e.g. x > 0), got dtype {m.dtype}")
     shape = backend.broadcast_shapes(tuple(x.shape), tuple(m.shape))
     return shown_as(x.expand(*shape)[backend.get_array_module(m).broadcast_to(m, shape)], "MaskedSelectBackward0")
 

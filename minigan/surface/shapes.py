@@ -79,9 +79,9 @@ def t(input):
 
 def chunk(input, chunks, dim=0):
     """Split into ``chunks`` pieces along ``dim`` (the last may be smaller), as views in the graph."""
-    x = _split_input(input, "chunk")
-    if not checks.is_integer(chunks):
+    if not checks.is_integer(chunks):  # (read first, as PyTorch's binding reads it)
         raise TypeError(f"chunk: chunks must be a positive int, got {chunks!r}")
+    x = _split_input(input, "chunk")
     if chunks < 1:
         raise DomainError(f"chunk: chunks must be a positive int, got {chunks!r}")
     n = x.shape[checks.normalize_axis(dim, x.ndim, "chunk", single=True)]
@@ -174,7 +174,10 @@ def ravel(input):
 def unbind(input, dim=0):
     """The slices along ``dim``, as a tuple (each in the graph)."""
     x = _t(input, "unbind")
-    return _several_views([x[(slice(None),) * (dim % x.ndim) + (i,)] for i in range(x.shape[dim])])
+    if x.ndim == 0:  # (PyTorch's IndexError)
+        raise DimensionError("unbind: a 0-d tensor has no dimension to unbind")
+    d = checks.normalize_axis(dim, x.ndim, "unbind", single=True)
+    return _several_views([x[(slice(None),) * d + (i,)] for i in range(x.shape[d])])
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
@@ -360,9 +363,11 @@ def roll(input, shifts, dims=None):
             raise ShapeError(f"roll: without dims, shifts must be one number, got {list(shifts)}")
         shifts = shifts[0] if isinstance(shifts, (tuple, list)) else shifts
         return _fresh(roll(x.reshape(-1), shifts, 0).reshape(x.shape))
-    shifts, dims = (shifts, dims) if isinstance(shifts, (tuple, list)) else ((shifts,), (dims,))
+    shifts, dims = (tuple(v) if isinstance(v, (tuple, list)) else (v,) for v in (shifts, dims))
     if len(shifts) != len(dims):
         raise DomainError(f"roll: shifts {shifts} and dims {dims} must have the same length")
+    if not x.numel():  # (nothing to move: PyTorch reads no dim, and gives a copy)
+        return x.clone()
     for shift, dim in zip(shifts, dims):
         d = checks.normalize_axis(dim, x.ndim, "roll", single=True)
         cut = (x.shape[d] - shift % x.shape[d]) % x.shape[d] if x.shape[d] else 0

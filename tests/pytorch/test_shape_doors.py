@@ -1,5 +1,6 @@
-"""The doors of the shape functions (narrow, split, unflatten, flatten, stack, cat, tile, repeat, take_along_dim,
-repeat_interleave) check their arguments in PyTorch's order and raise its classes: a dim out of range is an
+"""The doors of the shape functions (narrow, split, chunk, unbind, unflatten, flatten, stack, cat, tile, repeat,
+roll, permute, take_along_dim, repeat_interleave, masked_select) check their arguments in PyTorch's order and raise
+its classes: a dim out of range is an
 IndexError before any size is compared (stack wraps its dim against the first tensor's rank + 1), narrow's start is
 an int or a 0-d integral tensor (RuntimeError for any other tensor, TypeError for a float), split's sizes are an int
 or a sequence of ints (TypeError before the tensor is looked at), unflatten's sizes must multiply up to the size of
@@ -61,6 +62,12 @@ CALLS = {
                           for r in [2, 0, lambda lib: _long(lib, [[1]]), lambda lib: _long(lib, 2),
                                     lambda lib: _long(lib, [1, 2]), lambda lib: _long(lib, [1, 2, 0])]] + [
         lambda lib, x, d: lib.repeat_interleave(x), lambda lib, x, d: lib.repeat_interleave(x.abs().long())],
+    "chunk": [lambda lib, x, d, c=c: x.chunk(c, d) for c in [1, 2, 3, 0, -1, 2.5]],
+    "unbind": [lambda lib, x, d: x.unbind(d), lambda lib, x, d: lib.unbind(x, d)],
+    "roll": [lambda lib, x, d, s=s: x.roll(s, d) for s in [1, -2, (1, 1), 0]] + [lambda lib, x, d: x.roll(1)],
+    "permute": [lambda lib, x, d: x.permute(d, 0), lambda lib, x, d: lib.permute(x, (d,))],
+    "masked_select": [lambda lib, x, d: lib.masked_select(x, x > 0), lambda lib, x, d: x.masked_select(
+        lib.tensor([True, False, True])), lambda lib, x, d: x.masked_select(lib.tensor(1))],
 }
 
 

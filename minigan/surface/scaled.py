@@ -20,6 +20,7 @@ from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError
 from minigan.engine.tensor import Tensor
 from minigan.surface import pointwise
+from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import NUMBERS
 
 
@@ -157,4 +158,9 @@ def addcdiv(input, tensor1, tensor2, *rest, value=None):
     if tensor1.dtype.kind in "biu" and tensor2.dtype.kind in "biu":
         raise DtypeError("addcdiv: integer division is no longer provided (nor in PyTorch); give a floating tensor1 "
                          "or tensor2 (tensor1.double()) for true division, or use x + value * (t1 // t2)")
-    return pointwise.addcdiv(*_promoted(input, tensor1, tensor2), value=number("addcdiv", "value", value))
+    out = pointwise.addcdiv(*_promoted(input, tensor1, tensor2), value=number("addcdiv", "value", value))
+    if tensor1.requires_grad and tensor2.dtype.kind in "biu":  # PyTorch's backward writes t1's gradient in t2's dtype
+        return no_derivative(out.detach(), "addcdiv", input, tensor1, tensor2, shown="AddcdivBackward0",
+                             why=f"the gradient to tensor1 cannot be written in tensor2's dtype {tensor2.dtype} "
+                                 "(PyTorch's backward refuses it too); divide by tensor2.double()")
+    return out

@@ -252,3 +252,19 @@ def test_view_of_another_dtype_as_pytorch(layout):
 def test_view_binds_one_of_its_overloads(program):
     """view(*sizes) or view(dtype), never both and never neither (TypeError, as PyTorch's parser)."""
     assert agree(program) is None, agree(program)
+
+
+@pytest.mark.parametrize("t2", ["int64", "bool", "float64"])
+@pytest.mark.parametrize("in_place", [False, True], ids=["addcdiv", "addcdiv_"])
+def test_addcdiv_backward_refuses_an_integer_divisor_as_pytorch(t2, in_place):
+    """``x.addcdiv(t1, t2)`` with t1 requiring grad and an integer or bool t2 runs, and its backward raises
+    PyTorch's RuntimeError (its formula writes t1's gradient in t2's dtype); with a floating t2 the gradients agree."""
+    def program(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)
+        t1 = lib.tensor([0.5, -1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        divisor = lib.tensor([2, 1, 3] if t2 != "bool" else [True, True, False]).to(getattr(lib, t2))
+        out = x.addcdiv_(t1, divisor, value=-1.5) if in_place else x.addcdiv(t1, divisor, value=-1.5)
+        assert out.requires_grad
+        out.sum().backward()
+        return t1.grad
+    assert agree(program) is None, agree(program)

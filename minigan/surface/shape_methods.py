@@ -109,20 +109,22 @@ class TensorShapes:
     def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
         return shapes.repeat_interleave(self, repeats, dim, output_size=output_size)
 
-    def tensor_split(self, indices_or_sections, dim=0):
-        return shapes.tensor_split(self, indices_or_sections, dim)
+    def tensor_split(self, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                     tensor_indices_or_sections=None):
+        return shapes.tensor_split(self, indices_or_sections, dim, sections=sections, indices=indices,
+                                   tensor_indices_or_sections=tensor_indices_or_sections)
 
     def rot90(self, k=1, dims=(0, 1)):
         return shapes.rot90(self, k, dims)
 
-    def hsplit(self, indices_or_sections):
-        return shapes.hsplit(self, indices_or_sections)
+    def hsplit(self, indices_or_sections=None, *, sections=None, indices=None):
+        return shapes.hsplit(self, indices_or_sections, sections=sections, indices=indices)
 
-    def vsplit(self, indices_or_sections):
-        return shapes.vsplit(self, indices_or_sections)
+    def vsplit(self, indices_or_sections=None, *, sections=None, indices=None):
+        return shapes.vsplit(self, indices_or_sections, sections=sections, indices=indices)
 
-    def dsplit(self, indices_or_sections):
-        return shapes.dsplit(self, indices_or_sections)
+    def dsplit(self, indices_or_sections=None, *, sections=None, indices=None):
+        return shapes.dsplit(self, indices_or_sections, sections=sections, indices=indices)
 
     def index_put(self, indices, values, accumulate=False):
         return indexing.index_put(self, indices, values, accumulate)

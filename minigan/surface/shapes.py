@@ -234,21 +234,41 @@ def _repeat_interleave(input, repeats, dim):
     return x[(slice(None),) * d + (rows,)].contiguous()  # (row-major, as PyTorch's)
 
 
-def hsplit(input, indices_or_sections):
+def _split_argument(fn, given, sections, indices, tensor_indices_or_sections=None):
+    """The split functions' one argument: by position or as indices_or_sections (the documentation's name), or under
+    the name PyTorch's parser gives it per overload: sections= (an int, or a tensor of one), indices= (a sequence of
+    ints), tensor_indices_or_sections= (a tensor).  Under another overload's name, a TypeError, as there."""
+    named = [v for v in (given, sections, indices, tensor_indices_or_sections) if v is not None]
+    if builtins.len(named) != 1:
+        raise TypeError(f"{fn}: give indices_or_sections (or sections=, indices=), exactly one")
+    if sections is not None and not (checks.is_integer(sections) or isinstance(sections, Tensor) and
+                                     sections.numel() == 1 and sections.array.dtype.kind in "iu") or \
+            indices is not None and not (isinstance(indices, (list, tuple)) and
+                                         builtins.all(map(checks.is_integer, indices))) or \
+            tensor_indices_or_sections is not None and not isinstance(tensor_indices_or_sections, Tensor):
+        raise TypeError(f"{fn}: sections= is an int, indices= a sequence of ints, tensor_indices_or_sections= a "
+                        f"tensor; got {named[0]!r:.60}")
+    return builtins.int(sections.item()) if isinstance(sections, Tensor) else named[0]
+
+
+def hsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """tensor_split along dimension 1 (0 for a 1-D tensor)."""
+    indices_or_sections = _split_argument("hsplit", indices_or_sections, sections, indices)
     x = _split_input(input, "hsplit")
     dim = 1 if x.ndim > 1 else 0
     return tensor_split(x, _even_sections("hsplit", x, indices_or_sections, dim), dim)
 
 
-def vsplit(input, indices_or_sections):
+def vsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """tensor_split along dimension 0."""
+    indices_or_sections = _split_argument("vsplit", indices_or_sections, sections, indices)
     x = _split_input(input, "vsplit", 2)
     return tensor_split(x, _even_sections("vsplit", x, indices_or_sections, 0), 0)
 
 
-def dsplit(input, indices_or_sections):
+def dsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """tensor_split along dimension 2."""
+    indices_or_sections = _split_argument("dsplit", indices_or_sections, sections, indices)
     x = _split_input(input, "dsplit", 3)
     return tensor_split(x, _even_sections("dsplit", x, indices_or_sections, 2), 2)
 
@@ -269,8 +289,11 @@ def rot90(input, k=1, dims=(0, 1)):
     return _fresh(flip(x, b).transpose(a, b)) if k == 1 else flip(x.transpose(a, b), b)
 
 
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                 tensor_indices_or_sections=None):
     """Views split along ``dim``: into n nearly equal parts (the first ones one longer), or at the given indices."""
+    indices_or_sections = _split_argument("tensor_split", indices_or_sections, sections, indices,
+                                          tensor_indices_or_sections)
     x = _t(input, "tensor_split")
     if x.ndim == 0:  # (RuntimeError, as PyTorch's)
         raise ShapeError("tensor_split: expected a tensor of at least 1 dimension, got a 0-d tensor")

@@ -105,3 +105,30 @@ def test_shape_doors_as_pytorch(name):
                     a[1:] != b[1:] or not np.array_equal(a[0], b[0]) for a, b in zip(theirs[1], ours[1])):
                 found.append(f"{where}: PyTorch {[a[1:] for a in theirs[1]]}, minigan {[b[1:] for b in ours[1]]}")
     assert not found, f"{len(found)} calls of {name} differ from PyTorch, e.g.\n" + "\n".join(found[:10])
+
+
+@pytest.mark.parametrize("name", ["tensor_split", "hsplit", "vsplit", "dsplit"])
+def test_split_functions_take_the_argument_under_each_overloads_name(name):
+    """PyTorch's parser names the one argument per overload: sections= (an int), indices= (a list of ints),
+    tensor_indices_or_sections= (a tensor; tensor_split only); given under another overload's name, a TypeError."""
+    found = []
+    for form, keyword, value in itertools.product(
+            ["function", "method"], ["sections", "indices", "tensor_indices_or_sections"],  # (indices_or_sections=,
+            # the documentation's name, which PyTorch's parser refuses, minigan takes: not compared)
+            [2, [1, 2], (1,), "tensor 2", "tensor [1, 2]", 1.5]):
+        outcomes = []
+        for lib in (torch, minigan):
+            x = lib.arange(24.0).reshape(2, 3, 4)
+            v = lib.tensor(eval(value.split(" ", 1)[1])) if isinstance(value, str) else value  # noqa: S307
+            try:
+                out = getattr(lib, name)(x, **{keyword: v}) if form == "function" else getattr(x, name)(**{keyword: v})
+                outcomes.append(("ran", [tuple(o.shape) for o in out], [o.numpy().tolist() for o in out]))
+            except Exception as e:  # noqa: BLE001  (the class is what is compared)
+                outcomes.append(("raised", type(e), f"{type(e).__name__}: {e}"))
+        theirs, ours = outcomes
+        if theirs[0] != ours[0] or theirs[0] == "ran" and theirs != ours or \
+                theirs[0] == "raised" and not issubclass(ours[1], _builtin(theirs[1])):
+            found.append(f"{name} {form} {keyword}={value!r}: PyTorch {theirs[1:2]} "
+                         f"{theirs[-1] if theirs[0] == 'raised' else ''}, minigan {ours[1:2]} "
+                         f"{ours[-1] if ours[0] == 'raised' else ''}")
+    assert not found, f"{len(found)} calls differ from PyTorch:\n" + "\n".join(found[:10])

@@ -11,14 +11,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from pytorch import signature_survey  # noqa: E402
 
-SPLIT_NAMES = ("PyTorch's parser names the one argument per overload (sections, indices, tensor_indices_or_sections); "
-               "minigan takes it by position or as indices_or_sections, the documentation's name")
 OUT_DTYPE = "out_dtype: new in PyTorch 2.13, the result dtype of a low-precision GPU product"
 LEFT_OUT = {
     "torch.addmm": OUT_DTYPE, "torch.baddbmm": OUT_DTYPE, "torch.bmm": OUT_DTYPE, "torch.mm": OUT_DTYPE,
-    "torch.dsplit": SPLIT_NAMES, "torch.hsplit": SPLIT_NAMES, "torch.vsplit": SPLIT_NAMES,
-    "torch.tensor_split": SPLIT_NAMES, "torch.Tensor.dsplit": SPLIT_NAMES, "torch.Tensor.hsplit": SPLIT_NAMES,
-    "torch.Tensor.vsplit": SPLIT_NAMES, "torch.Tensor.tensor_split": SPLIT_NAMES,
     "torch.Tensor.new": "the legacy constructor takes its data or sizes by position (x.new(2, 3), x.new(data)); "
                         "new(storage=) and new(other=), a storage or a tensor to wrap, are not provided",
     "torch.nn.functional.normalize": "out= is not provided",

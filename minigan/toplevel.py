@@ -778,6 +778,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
             raise DomainError(f"histogram: the range [{lo}, {hi}] must be finite, with min <= max (as PyTorch); give "
                               "range= (or leave out the infinite or NaN values)")
     w = None if weight is None else _t(weight, "histogram").array.ravel()
+    if w is not None and w.dtype != x.array.dtype:  # (PyTorch's refusal, at the call)
+        raise DtypeError(f"histogram: weight must have the input's dtype {x.dtype}, got {weight.dtype} (as PyTorch)")
     if w is not None and tuple(weight.shape) != tuple(x.shape):
         raise ShapeError(f"histogram: weight must have the input's shape {tuple(x.shape)}, got {tuple(weight.shape)}")
     hist, bin_edges = xp.histogram(x.array.ravel(), bins=edges, range=range, weights=w, density=density)

@@ -34,6 +34,8 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
     and a backward that reaches it raises (no_derivative.py).  A tensor of probabilities as ``p`` is ``bernoulli_``'s.
     """
     x = _t(input, "bernoulli")
+    if isinstance(p, Tensor) and p.ndim == 0 and not p.requires_grad:  # a number, as PyTorch's argument parser reads
+        p = p.item()  # a 0-d tensor that does not require grad for a float argument
     if isinstance(p, Tensor):  # (TypeError, as PyTorch's: no overload of bernoulli takes a tensor p)
         raise TypeError("bernoulli: p must be a number; for a tensor of probabilities call bernoulli(probabilities) "
                         "or x.bernoulli_(probabilities)")
@@ -44,7 +46,7 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
         probability = x.array
         if not builtins.bool(((probability >= 0) & (probability <= 1)).all()):  # (NaN fails both)
             raise DomainError("bernoulli: probabilities must lie in [0, 1]")
-    elif not checks.is_number(p):
+    elif not (checks.is_number(p) or isinstance(p, bool)):  # (a bool is a number here: PyTorch's p=True is 1)
         raise TypeError(f"bernoulli: p must be a number, got {type(p).__name__}")
     elif not 0 <= p <= 1:
         raise DomainError(f"bernoulli: p must be a number in [0, 1], got {p!r}")

@@ -531,7 +531,8 @@ class Round(Node):
     """Round half to even, as PyTorch (and NumPy) do; ``decimals`` scales by 10^decimals first."""
 
     def forward(self, a, decimals=0):
-        return _xp(a).round(a, decimals)
+        return backend.pointwise_layout(_xp(a).round(a, decimals), a)  # (laid out as PyTorch's: NumPy's scaling
+        # by 10^decimals gives a row-major result)
 
     def backward(self, grad):  # d round(a)/da = 0
         return (zeros(grad),)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from minigan.engine import backend, grad_mode
+from minigan.engine import backend, checks, grad_mode
 from minigan.functional._common import _floats, _tensor
 from minigan.functional.loss_doors import check
 
@@ -26,6 +26,8 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """‖x1 − x2 + eps‖_p along the last dimension, as PyTorch composes it: the difference in the operands' promoted
     dtype (integers give float32, through eps), and any p its norm takes (0 counts the nonzero entries, −∞ takes the
     smallest |entry|, ∞ the largest)."""
+    if isinstance(p, str) or not (checks.is_number(p) or isinstance(p, bool)):  # (PyTorch's p is a float: no "fro")
+        raise TypeError(f"pairwise_distance: p must be a number, got {p!r}")
     check("pairwise_distance", x1=x1, x2=x2)
     x1, x2 = _tensor(x1, "pairwise_distance", "x1"), _tensor(x2, "pairwise_distance", "x2")
     return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)  # (at::norm, as PyTorch's)

@@ -49,8 +49,6 @@ VECTOR_DOORS = {
 @pytest.mark.parametrize("order", ORDERS, ids=repr)
 @pytest.mark.parametrize("door", list(VECTOR_DOORS))
 def test_every_order_at_every_vector_door(door, order):
-    if door == "F.pairwise_distance" and (order is None or isinstance(order, str)):
-        pytest.skip("pairwise_distance's own p check (a float: PyTorch's TypeError) is F.pairwise_distance's door")
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [X, Y], ["float64", "float64"])
 
 
@@ -65,8 +63,6 @@ KINKS = {0.5, 1.5, -1, -1.5, -2}
 def test_every_order_at_an_entry_at_zero(door, order):
     if door != "F.pairwise_distance" and not isinstance(order, str) and order in KINKS:
         pytest.xfail("PyTorch's second derivative at x = 0 is NaN for this order, minigan's 0")
-    if door == "F.pairwise_distance" and (order is None or isinstance(order, str)):
-        pytest.skip("pairwise_distance's own p check (a float: PyTorch's TypeError) is F.pairwise_distance's door")
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [AT_ZERO, Y], ["float64", "float64"])
 
 
@@ -74,8 +70,6 @@ def test_every_order_at_an_entry_at_zero(door, order):
 @pytest.mark.parametrize("dtype", ["int64", "bool", "float32"])
 @pytest.mark.parametrize("door", list(VECTOR_DOORS))
 def test_integer_and_bool_inputs_are_refused_as_pytorch_refuses_them(door, dtype, order):
-    if door == "F.pairwise_distance" and (order is None or isinstance(order, str)):
-        pytest.skip("pairwise_distance's own p check (a float: PyTorch's TypeError) is F.pairwise_distance's door")
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [X > 0, Y > 0] if dtype == "bool" else
                     [X, Y] if dtype == "float32" else [np.round(X * 3), np.round(Y * 3)], [dtype, dtype])
 

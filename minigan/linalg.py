@@ -1,6 +1,7 @@
 """``minigan.linalg``, named as ``torch.linalg``: the norms and products, composed from minigan's ops (so their
-gradients, of any order, are the compositions').  Decompositions and solvers (svd, eig, inv, solve, det...) are not
-provided: ``numpy.linalg`` on ``x.detach().numpy()`` gives their values, without a gradient.
+gradients, of any order, are the compositions'; the norms of every order live in minigan/surface/norms.py, the
+singular values under "nuc", 2 and -2 in minigan/surface/svd.py).  Decompositions and solvers (svd, eig, inv, solve,
+det...) are not provided: ``numpy.linalg`` on ``x.detach().numpy()`` gives their values, without a gradient.
 """
 
 from __future__ import annotations

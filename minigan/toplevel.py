@@ -243,6 +243,12 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     for name, v in (("start", start), ("end", end)):
         if isinstance(v, Tensor) and v.ndim:
             raise ShapeError(f"linspace: {name} must be a number or a 0-d tensor, got shape {tuple(v.shape)}")
+    start, end = (v.item() if isinstance(v, (Tensor, backend.np.generic)) else v for v in (start, end))
+    for v in (start, end)[:steps]:  # the values made must fit the dtype (one step makes start only)
+        fits("linspace", v, dtype or backend.DEFAULT_DTYPE)
+    if backend.np.dtype(dtype or backend.DEFAULT_DTYPE).kind in "iu":  # an integer dtype reads them in it first
+        start = creation.cast_number(start, dtype) if steps else start  # (-1 is 255 for uint8)
+        end = creation.cast_number(end, dtype) if steps > 1 else end
     start, end, xp = builtins.float(start), builtins.float(end), _xp(device)
     i = xp.arange(steps, dtype=backend.np.float64)
     with backend.np.errstate(invalid="ignore"):  # (∞ · 0: NaN, as PyTorch's)

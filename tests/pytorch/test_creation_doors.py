@@ -196,3 +196,22 @@ def test_strides_are_pytorchs(name):
     assert tuple(STRIDED[name](minigan).stride()) == tuple(STRIDED[name](torch).stride())
     assert all(STRIDED[name](minigan).stride(d) == STRIDED[name](torch).stride(d)
                for d in range(STRIDED[name](torch).ndim))
+
+
+LINSPACE_NUMBERS = [0, -1, 3, 0.5, 2.7, float("inf"), -float("inf"), float("nan"), 1e30, 300, 1e39,
+                    np.float32(0.5), np.int64(-2)]
+
+
+@pytest.mark.parametrize("dtype", [None, "int64", "uint8", "float64"])
+def test_linspace_reads_start_and_end_in_its_dtype_as_pytorch(dtype):
+    """linspace(start, end, steps) over every pair of thirteen numbers and 0 to 5 steps: start and end must fit the
+    dtype when there is a value to make (RuntimeError otherwise: NaN or ±inf into an integer dtype, 1e39 into
+    float32), an integer dtype reads them in it first (-1 is 255 for uint8); PyTorch's values otherwise."""
+    differ = []
+    for start, end, steps in itertools.product(LINSPACE_NUMBERS, LINSPACE_NUMBERS, [0, 1, 2, 3, 5]):
+        def program(lib, start=start, end=end, steps=steps):
+            return lib.linspace(start, end, steps, **({} if dtype is None else {"dtype": getattr(lib, dtype)}))
+        found = agree(program)
+        if found:
+            differ.append(f"linspace({start!r}, {end!r}, {steps}): {found}")
+    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])

@@ -788,7 +788,10 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
         raise DtypeError(f"histogram: weight must have the input's dtype {x.dtype}, got {weight.dtype} (as PyTorch)")
     if w is not None and tuple(weight.shape) != tuple(x.shape):
         raise ShapeError(f"histogram: weight must have the input's shape {tuple(x.shape)}, got {tuple(weight.shape)}")
-    hist, bin_edges = xp.histogram(x.array.ravel(), bins=edges, range=range, weights=w, density=density)
+    if isinstance(bins, Tensor):  # (edges in any order, as PyTorch's kernel takes them: NumPy's refuses)
+        hist, bin_edges = reductions.edge_counts(x.array.ravel(), edges.astype(x.array.dtype), w, density), edges
+    else:
+        hist, bin_edges = xp.histogram(x.array.ravel(), bins=edges, range=range, weights=w, density=density)
     result = HistogramResult(*(no_derivative(r.astype(x.dtype), "histogram", x, bins, weight)
                                for r in (hist, bin_edges)))
     if out is not None:

@@ -238,6 +238,26 @@ def bincount(input, weights=None, minlength=0):
     return Tensor._make(xp.bincount(x.array, weights=w.array, minlength=minlength).astype(dtype))
 
 
+def edge_counts(values, edges, weights=None, density=False):
+    """histogram's counts over the bin ``edges`` given (1-d, in any order, as PyTorch takes them), as PyTorch's kernel
+    counts: a value in [edges[0], edges[-1]] (NaN is in none) counts, by its weight, in the bin a binary search of the
+    edges finds (std::upper_bound), the last edge in the last bin.  With increasing edges that is NumPy's histogram;
+    otherwise PyTorch's own answer, where NumPy refuses.  ``density``: divided by the total and each bin's width."""
+    xp, m = backend.get_array_module(values), edges.shape[0]
+    inside = (values >= edges[0]) & (values <= edges[-1])
+    v, w = values[inside], None if weights is None else weights[inside]
+    lo, hi = xp.zeros(v.shape, dtype=xp.int64), xp.full(v.shape, m, dtype=xp.int64)
+    while builtins.bool((lo < hi).any()):  # the binary search, for every value at once: [lo, hi) halves
+        mid = (lo + hi) // 2
+        left = (lo < hi) & (v < edges[xp.minimum(mid, m - 1)])
+        hi, lo = xp.where(left, mid, hi), xp.where((lo < hi) & ~left, mid + 1, lo)
+    hist = xp.bincount(xp.minimum(lo - 1, m - 2), weights=w, minlength=m - 1).astype(values.dtype)
+    if density:
+        with backend.np.errstate(divide="ignore", invalid="ignore"):  # (no count, or a bin of width 0: as PyTorch)
+            return hist / (hist.sum() * xp.diff(edges))
+    return hist
+
+
 def histc(input, bins=100, min=0, max=0):
     """A histogram of ``bins`` equal-width bins over [min, max] (the data's own range when min equals max); values
     outside are left out, the last bin holds max.  No gradient."""

@@ -37,3 +37,22 @@ def test_histogram_refuses_and_counts_as_pytorch(name):
     assert not isinstance(ours, Exception), ours
     for m, t in zip(ours, theirs):
         np.testing.assert_allclose(m.numpy(), t.numpy(), rtol=1e-12)
+
+
+EDGES = [[0.0, 2.0, 1.0, 4.0], [0.0, 1.0, 1.0, 2.0], [3.0, 1.0, 2.0, 0.0], [0.0, 1.0, 2.0, 4.0], [1.0, 1.0],
+         [0.0, 5.0, 3.0, 3.0, 1.0, 4.0, 2.0]]
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("density", [False, True])
+@pytest.mark.parametrize("edges", EDGES, ids=[str(e) for e in EDGES])
+def test_bin_edges_in_any_order_count_as_pytorchs_binary_search(edges, density, weighted):
+    data = [0.5, 1.0, 3.0, -1.0, 4.0, 2.0, float("nan"), 0.0]  # (NumPy's histogram refused edges out of order)
+    out = []
+    for lib in (minigan, torch):
+        kw = {"weight": lib.tensor(np.arange(8.0))} if weighted else {}
+        out.append(lib.histogram(lib.tensor(data, dtype=lib.float64), lib.tensor(edges, dtype=lib.float64),
+                                 density=density, **kw))
+    (ours_hist, ours_edges), (hist, bin_edges) = out
+    np.testing.assert_allclose(ours_hist.numpy(), hist.numpy(), rtol=1e-12, equal_nan=True)
+    np.testing.assert_array_equal(ours_edges.numpy(), bin_edges.numpy())

@@ -93,7 +93,9 @@ class TensorMath:
         return products.matrix_power(self, n)
 
     def square(self):
-        return shown_as(self * self, "PowBackward0")  # (PyTorch's square is pow(x, 2): its node, PowBackward0)
+        x = self.long() if self.dtype.kind == "b" else self  # (pow(x, 2) of bools is int64, as PyTorch's;
+        # so square_ of a bool tensor refuses the result)
+        return shown_as(x * x, "PowBackward0")  # (PyTorch's square is pow(x, 2): its node, PowBackward0)
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         axis, keepdims = reductions.every_dim(_dim("logsumexp", dim, axis)), _keepdim(keepdim, keepdims)  # (dim=():

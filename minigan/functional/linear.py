@@ -26,6 +26,9 @@ def linear(input, weight, bias=None):
     input, weight = _float(input, "linear"), _float(weight, "linear", "weight")
     _same_dtype("linear", input, weight)
     bias = None if bias is None else _float(bias, "linear", "bias")
+    if bias is not None and bias.dtype != input.dtype:  # (PyTorch's too: no promotion inside a layer)
+        raise DtypeError(f"linear: the bias is {bias.dtype} but the input and weight are {input.dtype}; expected the "
+                         f"same dtype (convert the bias with .to({input.dtype}))")
     if weight.ndim == 1:
         return linear(input, weight.unsqueeze(0), None if bias is None else bias.reshape(1)).squeeze(-1)
     check_linear(input.array.shape, weight.array.shape)

@@ -48,3 +48,12 @@ def test_linear_with_an_empty_input_or_weight_is_pytorchs_empty_product():
         theirs, ours = _run(torch, torch.nn.functional, x, w, b), _run(minigan, MF, x, w, b)
         assert not isinstance(ours, type) and not isinstance(theirs, type), (x_shape, w_shape, ours, theirs)
         assert all(a.shape == t.shape and np.allclose(a, t) for a, t in zip(ours, theirs)), (x_shape, w_shape)
+
+
+def test_linear_refuses_a_bias_of_another_dtype():
+    x, w = np.ones((3, 2)), np.ones((4, 2))
+    for b_shape in [(4,), (3, 4), (1,)]:
+        with pytest.raises(RuntimeError):
+            torch.nn.functional.linear(torch.tensor(x), torch.tensor(w), torch.ones(b_shape, dtype=torch.float32))
+        with pytest.raises(RuntimeError):
+            MF.linear(minigan.tensor(x), minigan.tensor(w), minigan.ones(*b_shape, dtype=minigan.float32))

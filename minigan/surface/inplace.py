@@ -180,6 +180,10 @@ class TensorInPlace:
         return self._in_place("triu_", lambda x: x.triu(diagonal))
 
     def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+        if self.dtype.kind in "biu":  # nothing to replace: PyTorch writes nothing (an expanded x is no refusal)
+            self.nan_to_num(nan, posinf, neginf)  # (its checks)
+            self._version_counter()[0] += 1  # (and counts a version, as PyTorch's)
+            return self
         return self._in_place("nan_to_num_", lambda x: x.nan_to_num(nan, posinf, neginf))
 
     def bernoulli_(self, p=0.5, *, generator=None):  # (a draw: nothing to differentiate, written as fill_ writes)

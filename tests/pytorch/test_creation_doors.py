@@ -215,3 +215,18 @@ def test_linspace_reads_start_and_end_in_its_dtype_as_pytorch(dtype):
         if found:
             differ.append(f"linspace({start!r}, {end!r}, {steps}): {found}")
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])
+
+
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "bool", "float64"])
+@pytest.mark.parametrize("layout", ["contiguous", "expanded"])
+def test_nan_to_num_in_place_of_integers_writes_nothing(dtype, layout):
+    """``x.nan_to_num_(...)`` of an integer or bool tensor has nothing to replace: PyTorch writes nothing (so an
+    expanded x, whose entries share memory, is no refusal) and counts a version; a floating expanded x is refused."""
+    def program(lib):
+        x = lib.tensor([[1.0, -2.0, 3.0]], dtype=lib.float64).to(getattr(lib, dtype))
+        x = x.expand(2, 3) if layout == "expanded" else x
+        before = x._version
+        out = x.nan_to_num_(1.0, 2.0, -3.0)
+        assert out is x and x._version == before + 1
+        return out
+    assert agree(program) is None, agree(program)

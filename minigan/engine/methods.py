@@ -427,14 +427,14 @@ class TensorMethods:
         return out
 
     def flatten(self, start_dim=0, end_dim=-1):
-        """Merge dimensions start_dim..end_dim into one (all of them by default)."""
+        """Merge dimensions start_dim..end_dim into one of their sizes' product (not -1: empty ones infer none)."""
         start, end = (checks.normalize_axis(d, self.ndim, "flatten", single=True) for d in (start_dim, end_dim))
         if start > end:  # (PyTorch's RuntimeError; a ValueError too)
             raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape "
                              f"{self.array.shape}")
         if self.ndim == 0 or start == end:  # a 0-d tensor becomes (1,); nothing to merge: the tensor itself, as
             return self.reshape(1) if self.ndim == 0 else self  # PyTorch returns it
-        return self.reshape(*self.shape[:start], -1, *self.shape[end + 1:])
+        return self.reshape(*self.shape[:start], self.shape[start:end + 1].numel(), *self.shape[end + 1:])
 
     def transpose(self, *dims):
         """``transpose(d0, d1)`` swaps two dimensions (PyTorch); ``transpose()`` reverses them all

@@ -453,12 +453,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, input):
-        ndim = input.ndim
-        start, end = self.start_dim % ndim, self.end_dim % ndim
-        if start > end:
-            raise ShapeError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} "
-                             f"for an input of shape {tuple(input.shape)}")
-        return input.reshape(*input.shape[:start], -1, *input.shape[end + 1:])
+        return input.flatten(self.start_dim, self.end_dim)  # (PyTorch's forward: flatten's checks and layout)
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -12,6 +12,7 @@ from minigan.engine.errors import DimensionError, DomainError, DtypeError, Index
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.creation import integer
+from minigan.surface.indexing import index_select
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _operand, _t
 from minigan.surface.pointwise import where
@@ -230,8 +231,11 @@ def _repeat_interleave(input, repeats, dim):
     else:
         d = checks.normalize_axis(dim, x.ndim, "repeat_interleave", single=True)
     counts = _counts(repeats, x.shape[d])
-    rows = xp.repeat(xp.arange(x.shape[d]), counts)  # the source index of each output entry
-    return x[(slice(None),) * d + (rows,)].contiguous()  # (row-major, as PyTorch's)
+    if not isinstance(repeats, Tensor):  # PyTorch's int form: each entry copied counts times side by side (a view of
+        size = list(x.shape[:d + 1]) + [counts] + list(x.shape[d + 1:])  # the copy, as there)
+        return x.unsqueeze(d + 1).expand(*size).contiguous().flatten(d, d + 1)
+    rows = xp.repeat(xp.arange(x.shape[d]), counts)  # the source index of each output entry, as PyTorch's tensor
+    return index_select(x, d, Tensor._make(rows.astype(xp.int64)))  # form reads it
 
 
 def _split_argument(fn, given, sections, indices, tensor_indices_or_sections=None):

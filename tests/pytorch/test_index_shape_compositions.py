@@ -1,0 +1,85 @@
+"""Indexing, scatter/gather, shape and embedding calls as a PyTorch user composes them, against PyTorch float64.
+
+Each test states a property over a family of calls: what the result is (values, dtype), how it is laid out (a view
+of something, or a tensor of its own: ``_base``, the node that made it), and its gradients to second order."""
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+
+def _pair(array, requires_grad=True):
+    return (torch.tensor(array, dtype=torch.float64, requires_grad=requires_grad),
+            minigan.tensor(array, dtype=minigan.float64, requires_grad=requires_grad))
+
+
+def _node_chain(t, depth=1):
+    """The names of the nodes from t's grad_fn back ``depth`` steps along the first input."""
+    names, node = [], t.grad_fn
+    while node is not None and len(names) < depth:
+        names.append(type(node).__name__ if not hasattr(node, "name") else node.name())
+        nxt = [n for n, _ in node.next_functions if n is not None]
+        node = nxt[0] if nxt else None
+    return [n.replace("torch::autograd::", "") for n in names]
+
+
+_REPEATS = [2, 0, ("tensor", 2), ("tensor", [3]), ("tensor", [1, 0, 2]), ("tensor", [2, 1, 1, 0])]
+
+
+@pytest.mark.parametrize("layout", ["plain", "transposed"])
+@pytest.mark.parametrize("dim", [None, 0, -1])
+@pytest.mark.parametrize("repeats", range(len(_REPEATS)))
+def test_repeat_interleave_is_laid_out_as_pytorch(repeats, dim, layout):
+    """An int count is PyTorch's ``unsqueeze(dim + 1).expand(...).clone().flatten(dim, dim + 1)``: a view of a fresh
+    copy (its ``_base`` set, ViewBackward0); a tensor of counts is ``index_select`` of the input
+    (a tensor of its own, IndexSelectBackward0).  Values and gradients to second order as PyTorch's."""
+    a = np.arange(12.0).reshape(3, 4) - 5.5
+    r = _REPEATS[repeats]
+    outs = []
+    for lib, x in zip((torch, minigan), _pair(a)):
+        src = x.t() if layout == "transposed" else x
+        rep = lib.tensor(r[1]) if isinstance(r, tuple) else r
+        try:
+            y = src.repeat_interleave(rep, dim=dim)
+        except RuntimeError as e:
+            outs.append(type(e))
+            continue
+        w = lib.arange(float(y.numel()), dtype=lib.float64).reshape(y.shape)
+        (g,) = lib.autograd.grad((y * y * w).sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad((g * g).sum(), x)
+        outs.append((y.detach().numpy(), y._base is not None, y.is_contiguous(), _node_chain(y), g.detach().numpy(),
+                     gg.numpy()))
+    t, m = outs
+    if not isinstance(t, tuple):
+        assert not isinstance(m, tuple) and issubclass(m, RuntimeError)
+        return
+    np.testing.assert_allclose(m[0], t[0])
+    assert m[1:4] == t[1:4], f"layout (_base set, contiguous, nodes): minigan {m[1:4]}, PyTorch {t[1:4]}"
+    np.testing.assert_allclose(m[4], t[4])
+    np.testing.assert_allclose(m[5], t[5])
+
+
+_EMPTY = [(3, 2, 0), (0, 2, 3), (2, 0), (3, 0, 2), (0,), (2, 3, 0, 4)]
+
+
+@pytest.mark.parametrize("shape", _EMPTY)
+def test_flatten_of_an_empty_tensor_is_pytorch_s(shape):
+    """flatten merges dims start..end into one of their sizes' product, empty tensors too (a reshape to -1 cannot
+    infer a size from no entries): every (start, end) at the function, the method, nn.Flatten and ravel."""
+    n = len(shape)
+    for start in range(-n, n):
+        for end in range(-n, n):
+            got = []
+            for lib in (torch, minigan):
+                x = lib.zeros(shape, dtype=lib.float64, requires_grad=True)
+                try:
+                    got.append([tuple(f().shape) for f in (lambda: lib.flatten(x, start, end),
+                                                          lambda: x.flatten(start, end),
+                                                          lambda: lib.nn.Flatten(start, end)(x))])
+                except RuntimeError as e:
+                    got.append(RuntimeError if isinstance(e, RuntimeError) else type(e))
+            assert got[1] == got[0], f"flatten({start}, {end}) of {shape}: minigan {got[1]}, PyTorch {got[0]}"
+        assert tuple(minigan.zeros(shape).ravel().shape) == tuple(torch.zeros(shape).ravel().shape)

@@ -97,8 +97,8 @@ class BCE(Node):
         xp = backend.get_array_module(p)
         self.save_for_backward(p, t)
         self.reduction = reduction
-        log_p = xp.maximum(xp.log(xp.maximum(p, 0)), -100)  # maximum(p, 0) avoids log of -0.0 warnings
-        log_1mp = xp.maximum(xp.log(xp.maximum(1 - p, 0)), -100)
+        with backend.np.errstate(divide="ignore"):  # log 0 = −∞ (then −100), without NumPy's warning
+            log_p, log_1mp = (xp.maximum(xp.log(v), -100) for v in (p, 1 - p))
         return apply_reduction(backend.pointwise_layout(-(t * log_p + (1 - t) * log_1mp), p), reduction)
 
     def backward(self, grad):  # dℓ/dp = (p − t) / (p(1 − p)),  dℓ/dt = log(1−p) − log p
@@ -106,11 +106,9 @@ class BCE(Node):
         xp = namespace(grad)
         g = _reduce_grad(grad, p.shape, self.reduction, p.dtype)
         gp, gt = self.needs_input_grad
-        dp = dt = None
-        if gp:
-            dp = g * (p - t) / xp.clip(p * (1 - p), p.dtype.type(1e-12), None)
-        if gt:
-            dt = g * (xp.clip(xp.log(1 - p), -100, None) - xp.clip(xp.log(p), -100, None))
+        dp = g * (p - t) / xp.clip(p * (1 - p), p.dtype.type(1e-12), None) if gp else None
+        with backend.np.errstate(divide="ignore"):  # −logit p, not clamped (as PyTorch's): ±∞ at p = 1 or 0
+            dt = -g * xp.log(p / (1 - p)) if gt else None
         return dp, dt
 
 

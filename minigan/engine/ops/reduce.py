@@ -54,9 +54,10 @@ class Max(Node):
     def forward(self, x, axis=None, keepdims=False, amax=False):
         self.in_shape, self.axis, self.keepdims, self.amax = x.shape, axis, keepdims, amax
         out = x.max(axis=axis, keepdims=True)
-        if self.needs_input_grad:  # the maxima, a constant: 1/(number of ties) there, 0 elsewhere
-            self.mask = (x == out) | backend.get_array_module(x).isnan(x)  # a NaN is the max (max propagates NaN)
-            self.share = self.mask / self.mask.sum(axis=axis, keepdims=True).astype(x.dtype)
+        if self.needs_input_grad:  # the maxima, a constant: 1/(number of ties) there, 0 elsewhere.  max() counts a
+            self.mask = (x == out) | (backend.get_array_module(x).isnan(x) & (not amax))  # NaN as a maximum; amax's
+            with backend.np.errstate(invalid="ignore"):  # mask is PyTorch's x == out, which no NaN meets: a slice
+                self.share = self.mask / self.mask.sum(axis=axis, keepdims=True).astype(x.dtype)  # 0/0 = NaN
         return backend.c_order(out if keepdims else out.reshape(_squeezed(x.shape, axis)))
 
     def backward(self, grad):  # d max/dx_i = 1 at the maximum (shared equally between ties), else 0
@@ -128,9 +129,7 @@ def _shift(x, axis):
 
 
 def _squeezed(shape, axis):
-    if axis is None:
-        return ()
-    axes = axis if isinstance(axis, tuple) else (axis,)
+    axes = range(len(shape)) if axis is None else axis if isinstance(axis, tuple) else (axis,)
     return tuple(n for i, n in enumerate(shape) if i not in axes)
 
 

@@ -91,9 +91,12 @@ class VectorNorm(Node):
     def forward(self, x, p, axes, keepdim):
         xp = backend.get_array_module(x)
         self.p, self.shape = p, tuple(1 if axes is None or i in axes else n for i, n in enumerate(x.shape))
-        with backend.np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # (|0|^p = ∞ for p < 0)
-            total = (xp.abs(x) ** p).sum(axis=axes, keepdims=keepdim)
-            out = xp.asarray(xp.where(total == 0, 0, total ** (1 / p)), dtype=x.dtype)  # (a sum of nothing: 0)
+        if x.size == math.prod(self.shape):  # one entry per norm: |x|, for every p (NaN too), as PyTorch's
+            out = xp.asarray(xp.abs(x).sum(axis=axes, keepdims=keepdim), dtype=x.dtype)
+        else:
+            with backend.np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # (|0|^p = ∞ for p < 0)
+                total = (xp.abs(x) ** p).sum(axis=axes, keepdims=keepdim)
+                out = xp.asarray(xp.where(total == 0, 0, total ** (1 / p)), dtype=x.dtype)  # (a sum of nothing: 0)
         self.save_for_backward(x, out)
         return out
 

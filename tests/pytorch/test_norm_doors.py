@@ -246,3 +246,11 @@ def test_matrix_norms_of_empty_matrices(shape, order):
 @pytest.mark.parametrize("shape, groups", [((0, 3), 1), ((0, 4, 2), 2), ((2, 0), 1)])
 def test_group_norm_of_an_empty_batch(shape, groups):
     same_as_pytorch(lambda L, x: L.nn.functional.group_norm(x, groups), [np.zeros(shape)], ["float64"])
+
+
+@pytest.mark.parametrize("order", [math.nan, -1.5, 0.5, 3])
+@pytest.mark.parametrize("shape, dim", [((1,), None), ((3, 1), 1), ((3, 1), 0), ((), None)], ids=repr)
+def test_a_norm_of_one_entry_is_its_absolute_value(shape, dim, order):
+    values = X[:, 1].ravel()[:math.prod(shape)].reshape(shape)
+    same_as_pytorch(lambda L, x: L.linalg.vector_norm(x, order, dim=dim), [values], ["float64"])
+    same_as_pytorch(lambda L, x: L.nn.utils.get_total_norm([x.detach()], order), [X[0, :1]], ["float64"])

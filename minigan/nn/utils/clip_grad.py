@@ -50,6 +50,8 @@ def _vector_norm(a, p):
         return a.max() if p > 0 else a.min()                                      # max |g_i| (min |g_i| for −∞)
     if p == 0:
         return (a != 0).sum().astype(a.dtype)                                     # how many g_i are not 0
+    if a.size == 1:
+        return a.sum()                                                            # |g| for every p (NaN too)
     return (a**p).sum() ** (1.0 / p)                                              # (Σ |g_i|ᵖ)^(1/p)
 
 

@@ -11,7 +11,7 @@ import warnings
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
 from minigan.engine.tensor import Tensor
-from minigan.surface import norms
+from minigan.surface import norms, scaled
 from minigan.surface.creation import integer
 from minigan.surface.missing import NotInMinigan
 from minigan.surface.no_derivative import no_derivative
@@ -52,23 +52,34 @@ def _fits(fn, x, shape):
         raise ShapeError(f"{fn}: input of shape {tuple(x.shape)} does not broadcast to the product's shape {shape}")
 
 
+def _scales(fn, beta, alpha, dtype):
+    """beta and alpha in the product's dtype, as PyTorch's kernels read them (an integer product truncates 2.5 to 2)."""
+    return scaled.in_dtype(fn, "beta", beta, dtype), scaled.in_dtype(fn, "alpha", alpha, dtype)
+
+
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta·input + alpha·(mat1 @ mat2)."""
     c = _t(input, "addmm")
     _matrices("addmm", mat1=mat1, mat2=mat2)
     one_dtype("addmm", c, mat1, mat2)
     _fits("addmm", c, (mat1.shape[0], mat2.shape[1]))
+    beta, alpha = _scales("addmm", beta, alpha, c.dtype)
     return shown_as(c * beta + mm(mat1, mat2) * alpha, "AddmmBackward0")
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·(batch1 @ batch2), batch by batch."""
-    return _t(input, "baddbmm") * beta + bmm(batch1, batch2) * alpha
+    product = bmm(_t(batch1, "baddbmm"), batch2)
+    beta, alpha = _scales("baddbmm", beta, alpha, product.dtype)
+    return _t(input, "baddbmm") * beta + product * alpha
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·Σ_b batch1[b] @ batch2[b]."""
-    return _t(input, "addbmm") * beta + bmm(batch1, batch2).sum(0) * alpha
+    products = bmm(_t(batch1, "addbmm"), batch2)
+    product = products.sum(0, dtype=products.dtype)  # (in their dtype: a sum of integers would be int64)
+    beta, alpha = _scales("addbmm", beta, alpha, product.dtype)
+    return _t(input, "addbmm") * beta + product * alpha
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
@@ -81,6 +92,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
         raise ShapeError(f"addmv: size mismatch, got input {tuple(c.shape)}, mat {tuple(A.shape)}, vec "
                          f"{tuple(v.shape)}")
     one_dtype("addmv", c, A, v)
+    beta, alpha = _scales("addmv", beta, alpha, c.dtype)
     return c * beta + (A @ v) * alpha
 
 
@@ -91,6 +103,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
         if _t(v, "addr").ndim != 1:
             raise ShapeError(f"addr: {name} must be 1-D, got shape {tuple(v.shape)}")
     _fits("addr", c, (vec1.shape[0], vec2.shape[0]))
+    beta, alpha = (scaled.checked_alpha("addr", v, c, outer(vec1, vec2), n) for n, v in (("beta", beta),
+                                                                                         ("alpha", alpha)))
     if c.dtype.kind == vec1.dtype.kind == vec2.dtype.kind == "b":
         return (c & builtins.bool(beta)) | (outer(vec1, vec2) & builtins.bool(alpha))
     out = c * beta + outer(vec1, vec2) * alpha

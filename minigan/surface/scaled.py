@@ -6,8 +6,9 @@ PyTorch takes the scale by keyword only, ``x.add(y, alpha=2)``, so ``x.add(y, 2)
 in the overloads it keeps for old code, where the scale comes first: ``x.add(2, y)`` is x + 2·y and
 ``x.addcmul(2, t1, t2)`` is x + 2·t1·t2.  ``subtract`` and ``rsub`` have instead ``(other, alpha)`` with both numbers
 (``torch.subtract(x, 2, 3)`` is x − 6).  A scale is a number (Python's or NumPy's, or a 0-d tensor that does not
-require grad); a float scale is refused for an integer result (PyTorch does not round it), a bool one for a result
-that is not bool.
+require grad).  add's, sub's and addr's refuse a float scale for an integer result and a bool one for a result that
+is not bool (checked_alpha); addcmul's and the matrix products' convert it to the result's dtype instead, an integer
+result truncating it (in_dtype: ``addcmul`` of int64 with value=2.5 scales by 2).
 
     other, alpha = scaled.alpha_first("add", other, rest, alpha)
     return x + scaled.checked_alpha("add", alpha, x, other) * other
@@ -21,7 +22,7 @@ from minigan.engine.errors import DtypeError
 from minigan.engine.tensor import Tensor
 from minigan.surface import pointwise
 from minigan.surface.no_derivative import no_derivative
-from minigan.surface.operands import NUMBERS
+from minigan.surface.operands import NUMBERS, fits
 
 
 def is_scalar(value) -> bool:
@@ -71,23 +72,41 @@ def number(fn, name, value):
     if not is_scalar(value):
         raise TypeError(f"{fn}(): argument '{name}' must be a number, got {type(value).__name__}"
                         + (" that requires grad or has dimensions; pass a number" if isinstance(value, Tensor) else ""))
-    return value.item() if isinstance(value, Tensor) else float(value) if isinstance(value, np.bool_) else value
+    if isinstance(value, (Tensor, np.generic)) and not isinstance(value, np.bool_):
+        return value.item()  # (a NumPy scalar too: np.float64(2.5) does not promote a float32 result)
+    return float(value) if isinstance(value, np.bool_) else value
 
 
-def checked_alpha(fn, value, input, other):
-    """``alpha=`` as a number, checked against the dtype of ``input`` ± ``other`` as PyTorch checks it: a float
-    (NumPy's bool is one there) for an integer or bool result, or a bool for a result that is not bool, is refused."""
-    value = number(fn, "alpha", value)
+def checked_alpha(fn, value, input, other, name="alpha"):
+    """``alpha=`` (addr's ``beta=`` too) as a number, checked against the dtype of ``input`` ± ``other`` as PyTorch
+    checks it: a float (NumPy's bool is one there) for an integer or bool result, or a bool for a result that is not
+    bool, is refused."""
+    value = number(fn, name, value)
     if not all(isinstance(x, (Tensor, *NUMBERS)) for x in (input, other)):
         return value  # (an operand of another type: the op refuses it, naming it)
     kind = dtypes.result_type(*(x.item() if isinstance(x, np.generic) else x for x in (input, other))).kind
     if kind in "biu" and isinstance(value, (float, np.floating)):
         result = "bool" if kind == "b" else "an integer"
-        raise DtypeError(f"{fn}: alpha={value!r} is a float, and the result is {result} (PyTorch does not round it); "
-                         "give an integer alpha, or a floating tensor (x.double())")
+        raise DtypeError(f"{fn}: {name}={value!r} is a float, and the result is {result} (PyTorch does not round "
+                         f"it); give an integer {name}, or a floating tensor (x.double())")
     if kind != "b" and isinstance(value, bool):
-        raise DtypeError(f"{fn}: alpha={value!r} is a bool, which scales only a bool result; give alpha as a number")
+        raise DtypeError(f"{fn}: {name}={value!r} is a bool, which scales only a bool result; give {name} as a "
+                         "number")
     return bool(value) if kind == "b" else value  # (bools: x + alpha·y is x or (alpha and y), as PyTorch's)
+
+
+def in_dtype(fn, name, value, dtype):
+    """A scale as the kernels of addcmul and the matrix products (addmm, addmv, addbmm, baddbmm) read it: converted
+    to the result's ``dtype``, so a bool result takes its truth, an integer one the number truncated toward zero
+    (beta=2.5 scales by 2), which must fit the dtype (NaN, ±∞ or a number out of its range: RuntimeError, as
+    PyTorch's "cannot be converted ... without overflow")."""
+    value = number(fn, name, value)
+    if dtype.kind == "b":
+        return bool(value)
+    if dtype.kind in "iu":
+        fits(f"{fn}: {name}", value, dtype)
+        return int(value)
+    return value
 
 
 # ----------------------------------------------------------------------------- the free forms (torch.add, ...)
@@ -148,7 +167,8 @@ def addcmul(input, tensor1, tensor2, *rest, value=None):
     _tensors("addcmul", input, tensor1, tensor2)
     if input.dtype.kind == tensor1.dtype.kind == tensor2.dtype.kind == "b":
         raise DtypeError("addcmul: not provided for bool tensors (nor in PyTorch); convert them first, e.g. x.int()")
-    return pointwise.addcmul(*_promoted(input, tensor1, tensor2), value=number("addcmul", "value", value))
+    input, tensor1, tensor2 = _promoted(input, tensor1, tensor2)
+    return pointwise.addcmul(input, tensor1, tensor2, value=in_dtype("addcmul", "value", value, input.dtype))
 
 
 def addcdiv(input, tensor1, tensor2, *rest, value=None):

@@ -797,9 +797,6 @@ DOCUMENTED = [
      f"{DOCS}, Dtypes: mean() of an integer tensor gives float64 (PyTorch raises)"),
     (lambda p, w, d: p["name"] in INVERSE_HYPERBOLIC_ and w == "outcome" and _outcome(d, "minigan"),
      f"{DOCS}, Dtypes: x.acosh_(), asinh_(), atanh_() recorded for backward are differentiated"),
-    (lambda p, w, d: p["name"] in ("addcmul", "addcmul_", "addcdiv", "addmm", "addmm_", "addmv", "addbmm", "baddbmm",
-                                   "addr") and _primary_dtype(p) in ("int64", "bool") and w in ("dtype", "outcome"),
-     f"{DOCS}, Dtypes: addcmul/addmm of integer tensors with a float value/beta/alpha"),
     (lambda p, w, d: p["name"] in ("pow", "pow_", "__pow__", "__rpow__", "float_power") and w == "outcome" and
      _outcome(d, "PyTorch") and "negative" in d,
      f"{DOCS}, Dtypes: an integer tensor to the power of negative integers raises"),

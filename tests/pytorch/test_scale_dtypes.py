@@ -1,0 +1,66 @@
+"""The scales of the scaled sums and products (addcmul's and addcdiv's value=, addmm's, addmv's, addbmm's, baddbmm's
+and addr's beta= and alpha=, add's and sub's alpha=), read as PyTorch reads them, against PyTorch over the dtypes a
+result can have: a float scale of an integer result is truncated toward zero (addmm of int64 with beta=2.5 takes 2;
+addr and add refuse it), NaN, ±∞ or too large a number is refused (RuntimeError, "cannot be converted ... without
+overflow"), a NumPy scalar is the number it holds (a float32 result stays float32), a bool result takes the truth of
+its scale.  Function, method and in-place forms; values, dtypes and exception classes."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+SHAPES = {"addcmul": [(3,), (3,), (3,)], "addcdiv": [(3,), (3,), (3,)], "addmm": [(2, 2), (2, 2), (2, 2)],
+          "addmv": [(2,), (2, 2), (2,)], "addbmm": [(2, 2), (1, 2, 2), (1, 2, 2)],
+          "baddbmm": [(1, 2, 2), (1, 2, 2), (1, 2, 2)], "addr": [(2, 2), (2,), (2,)], "add": [(3,), (3,)],
+          "sub": [(3,), (3,)]}
+SCALE_NAMES = {"addcmul": ["value"], "addcdiv": ["value"], "add": ["alpha"], "sub": ["alpha"]}
+IN_PLACE = {"addcmul", "addcdiv", "addmm", "add", "sub"}  # (the others' in-place forms are not provided)
+SCALES = {"2.5": 2.5, "-2.5": -2.5, "0.5": 0.5, "2": 2, "-1": -1, "True": True, "False": False, "nan": float("nan"),
+          "inf": float("inf"), "1e30": 1e30, "np.float64(2.5)": np.float64(2.5), "np.int64(3)": np.int64(3),
+          "tensor(2.5)": "tensor(2.5)"}
+DTYPES = ["int64", "uint8", "bool", "float32", "float64"]
+
+
+def _outcome(lib, name, form, key, scale, dtype):
+    def operand(shape, k):
+        if dtype == "bool":
+            return lib.ones(*shape, dtype=lib.bool)
+        return lib.ones(*shape, dtype=getattr(lib, dtype)) + k + 1  # (2, 3, 4: an addcdiv's quotient is not whole)
+    args = [operand(s, k) for k, s in enumerate(SHAPES[name])]
+    kwargs = {key: lib.tensor(2.5) if scale == "tensor(2.5)" else scale}
+    try:
+        with np.errstate(all="ignore"):
+            out = getattr(lib, name)(*args, **kwargs) if form == "function" else \
+                getattr(args[0], name + ("_" if form == "in place" else ""))(*args[1:], **kwargs)
+    except Exception as e:  # noqa: BLE001 - the refusal is what is compared
+        return e
+    return out
+
+
+CASES = [(name, form, key, scale, dtype)
+         for name in SHAPES for form in ("function", "method", "in place") if form != "in place" or name in IN_PLACE
+         for key, scale, dtype in itertools.product(SCALE_NAMES.get(name, ["beta", "alpha"]), SCALES, DTYPES)]
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_a_scale_is_read_in_the_results_dtype_as_pytorchs(name):
+    found = []
+    for _, form, key, scale, dtype in (c for c in CASES if c[0] == name):
+        theirs, ours = (_outcome(lib, name, form, key, SCALES[scale], dtype) for lib in (torch, minigan))
+        where = f"{name} ({form}) of {dtype} with {key}={scale}"
+        if isinstance(theirs, Exception):
+            builtin = next(t for t in type(theirs).__mro__ if t.__module__ == "builtins")
+            if not isinstance(ours, builtin):
+                found.append(f"{where}: PyTorch {type(theirs).__name__} ({str(theirs)[:70]}), minigan {ours!r:.80}")
+        elif isinstance(ours, Exception):
+            found.append(f"{where}: PyTorch ran, minigan {type(ours).__name__}: {ours}")
+        elif str(ours.dtype).split(".")[-1] != str(theirs.dtype).split(".")[-1] or not np.allclose(
+                ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64), rtol=1e-6, equal_nan=True):
+            found.append(f"{where}: PyTorch {theirs.dtype} {theirs.flatten().tolist()}, minigan {ours.dtype} "
+                         f"{ours.flatten().tolist()}")
+    assert not found, f"{len(found)} calls differ from PyTorch:\n" + "\n".join(found[:12])

@@ -60,9 +60,11 @@ KINKS = {0.5, 1.5, -1, -1.5, -2}
 
 @pytest.mark.parametrize("order", ORDERS, ids=repr)
 @pytest.mark.parametrize("door", list(VECTOR_DOORS))
-def test_every_order_at_an_entry_at_zero(door, order):
-    if door != "F.pairwise_distance" and not isinstance(order, str) and order in KINKS:
-        pytest.xfail("PyTorch's second derivative at x = 0 is NaN for this order, minigan's 0")
+def test_every_order_at_an_entry_at_zero(door, order, request):
+    reaches_zero = "dist" not in door and door not in ("linalg.norm", "linalg.norm row")  # (a difference, a matrix
+    if reaches_zero and not isinstance(order, str) and order in KINKS:  # norm, row 0: no vector norm of the 0)
+        request.applymarker(pytest.mark.xfail(strict=True, reason="PyTorch's second derivative at x = 0 is NaN for "
+                                                                  "this order, minigan's 0"))
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [AT_ZERO, Y], ["float64", "float64"])
 
 

@@ -775,7 +775,6 @@ def _outcome(d, who):
     return f"{who} ran" in d
 
 
-INVERSE_HYPERBOLIC_ = {"acosh_", "asinh_", "atanh_", "arccosh_", "arcsinh_", "arctanh_"}
 DOCS = "docs/pytorch.md"
 # Differences docs/pytorch.md (or the signature survey's list) names as deliberate: (test on the program, the kind of
 # difference and its detail; the reason, naming where it is written).
@@ -792,16 +791,9 @@ DOCUMENTED = [
     (lambda p, w, d: p["name"] in ("var_mean", "std_mean") and w == "value" and d.startswith("results[1]") and
      _has(p, "inf"),
      f"{DOCS}, Special values: var_mean/std_mean's mean of a vector holding inf (PyTorch's running mean: NaN)"),
-    (lambda p, w, d: p["name"] in ("mean",) and w == "outcome" and _outcome(d, "minigan") and
-     _primary_dtype(p) in ("int64", "bool"),
-     f"{DOCS}, Dtypes: mean() of an integer tensor gives float64 (PyTorch raises)"),
-    (lambda p, w, d: p["name"] in INVERSE_HYPERBOLIC_ and w == "outcome" and _outcome(d, "minigan"),
-     f"{DOCS}, Dtypes: x.acosh_(), asinh_(), atanh_() recorded for backward are differentiated"),
     (lambda p, w, d: p["name"] in ("pow", "pow_", "__pow__", "__rpow__", "float_power") and w == "outcome" and
      _outcome(d, "PyTorch") and "negative" in d,
      f"{DOCS}, Dtypes: an integer tensor to the power of negative integers raises"),
-    (lambda p, w, d: p["name"] == "pad" and w == "outcome" and _outcome(d, "minigan"),
-     f"{DOCS}, Dtypes: F.pad in reflect/replicate/circular mode over fewer dimensions than PyTorch's kernels take"),
     (lambda p, w, d: p["name"] in ("instance_norm",) and "running statistics" in d,
      f"{DOCS}, Different on purpose: instance_norm has no running statistics"),
     (lambda p, w, d: p["name"] in ("interpolate", "upsample") and w == "outcome" and ("trilinear" in d or "antialias"
@@ -809,9 +801,6 @@ DOCUMENTED = [
      f"{DOCS}, Different on purpose: interpolate takes 1-D and 2-D inputs, not trilinear or antialias"),
     (lambda p, w, d: p["name"] == "is_inference_mode_enabled",
      f"{DOCS}, Different on purpose: inference_mode is the same as no_grad"),
-    (lambda p, w, d: p["name"] in ("subtract", "subtract_", "rsub") and w in ("outcome", "exception type") and
-     "positional" in d,
-     "tests/pytorch/test_signature_survey.py LEFT_OUT: alpha by position, PyTorch's deprecated overload"),
     (lambda p, w, d: p["name"] in ("tensor_split", "hsplit", "vsplit", "dsplit") and
      {"sections", "indices", "tensor_indices_or_sections"} & set(p["kwargs"]),
      "tests/pytorch/test_signature_survey.py LEFT_OUT: the split functions' per-overload argument names (sections, "

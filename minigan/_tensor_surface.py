@@ -141,18 +141,26 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
 
     # The scaled sums bind as PyTorch's: alpha by keyword, or first in its old overload x.add(2, y) (surface/scaled.py)
     def add(self, other, *rest, alpha=None):
+        if not rest and alpha is None:  # (x.add(y): the engine's, at once)
+            return super().add(other)
         other, alpha = scaled.alpha_first("add", other, rest, alpha)
         return super().add(other, scaled.checked_alpha("add", alpha, self, other))
 
     def sub(self, other, *rest, alpha=None):
+        if not rest and alpha is None:
+            return super().sub(other)
         other, alpha = scaled.alpha_first("sub", other, rest, alpha)
         return super().sub(checks.not_bool(self, other), scaled.checked_alpha("sub", alpha, self, other))
 
     def add_(self, other, *rest, alpha=None):
+        if not rest and alpha is None:  # (x += y, an optimizer's step: the engine's, at once)
+            return super().add_(other)
         other, alpha = scaled.alpha_first("add_", other, rest, alpha)
         return super().add_(other, scaled.checked_alpha("add_", alpha, self, other))
 
     def sub_(self, other, *rest, alpha=None):
+        if not rest and alpha is None:
+            return super().sub_(other)
         other, alpha = scaled.alpha_first("sub_", other, rest, alpha)
         return super().sub_(checks.not_bool(self, other), scaled.checked_alpha("sub_", alpha, self, other))
 

@@ -82,6 +82,9 @@ def checked_alpha(fn, value, input, other, name="alpha"):
     checks it: a float (NumPy's bool is one there) for an integer or bool result, or a bool for a result that is not
     bool, is refused."""
     value = number(fn, name, value)
+    if type(value) is int and not all(isinstance(x, bool) or getattr(getattr(x, "dtype", None), "kind", "") == "b"
+                                      for x in (input, other)):
+        return value  # (an integer scales any result but a bool one: no dtype to work out)
     if not all(isinstance(x, (Tensor, *NUMBERS)) for x in (input, other)):
         return value  # (an operand of another type: the op refuses it, naming it)
     kind = dtypes.result_type(*(x.item() if isinstance(x, np.generic) else x for x in (input, other))).kind

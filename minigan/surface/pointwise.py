@@ -132,9 +132,15 @@ def _integer_divisor(a, b, fn):
     return a, b
 
 
+def _tensors(input, other, fn):
+    """Both operands of an op whose only PyTorch overload takes two tensors (atan2, hypot, logaddexp, the logical
+    ops, maximum, minimum): a number is a TypeError there, by PyTorch's argument parser, where promotion took it."""
+    return _t(input, fn), _t(other, fn)
+
+
 def atan2(input, other):
     """The angle of the point (other, input), i.e. atan(input/other) in the right quadrant, in (−π, π]."""
-    out = U.Atan2.apply(*_pair(input, other, "atan2"))
+    out = U.Atan2.apply(*_pair(*_tensors(input, other, "atan2"), "atan2"))
     if _is_bool(input) and other.requires_grad:  # d/d other = −input/(x² + y²): PyTorch's
         return _bool_refused(out, "atan2", "negates", input, other)  # formula negates the bool input, and refuses
     return out
@@ -155,8 +161,8 @@ def _bool_refused(out, op, what, *operands):
 
 def hypot(input, other):
     """√(input² + other²)."""
-    a, b = _promoted(input, other, "hypot")  # (the promoted dtype must be floating: PyTorch has no integer hypot)
-    floating(a if isinstance(a, Tensor) else b, "hypot")
+    a, b = _promoted(*_tensors(input, other, "hypot"), "hypot")  # (the promoted dtype must be floating: PyTorch
+    floating(a, "hypot")  # has no integer hypot)
     return U.Hypot.apply(a, b)
 
 
@@ -216,7 +222,7 @@ def logical_not(input):
 
 
 def _logical(fn, input, other, name):
-    x = _t(input, name)
+    x, other = _tensors(input, other, name)
     a, b = x.array, _array_of(other, x)
     return Tensor._make(backend.pointwise_layout(getattr(backend.get_array_module(a), fn)(a, b), a, b))
 
@@ -334,6 +340,7 @@ def remainder(input, other):
 
 def fmod(input, other):
     """input − other·trunc(input / other): the sign of ``input``, as C's fmod; d/d other = −trunc(input / other)."""
+    input = _t(input, "fmod")  # (a number other is fine; a number input is not, as PyTorch's overloads)
     return U.Fmod.apply(*_integer_divisor(*_promoted(input, other, "fmod"), "fmod"))
 
 
@@ -354,7 +361,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 def logaddexp(input, other):
     """log(eᵃ + eᵇ) without overflow; its gradient is PyTorch's formula 1/(1 + e^(b − a)), so a second order
     (and the NaN where an input is infinite) is PyTorch's too."""
-    a, b = _promoted(input, other, "logaddexp")
+    a, b = _promoted(*_tensors(input, other, "logaddexp"), "logaddexp")
     out = shown_as(U.LogAddExp.apply(kernel("logaddexp", a), b), "LogaddexpBackward0")  # (floating: no kernel else)
     if _is_bool(input) or _is_bool(other):  # d/da = 1/(1 + e^(b − a)): PyTorch subtracts
         return _bool_refused(out, "logaddexp", "subtracts", input, other)  # the operands, a bool one refused
@@ -393,12 +400,12 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 def maximum(input, other):
     """The elementwise maximum, NaN where either is (``x.maximum(y)`` too): the engine's body."""
-    return engine_methods.maximum(input, other)
+    return engine_methods.maximum(*_tensors(input, other, "maximum"))
 
 
 def minimum(input, other):
     """The elementwise minimum, NaN where either is (``x.minimum(y)`` too): the engine's body."""
-    return engine_methods.minimum(input, other)
+    return engine_methods.minimum(*_tensors(input, other, "minimum"))
 
 
 # ------------------------------------ the free functions minigan.sin, minigan.add, ... (toplevel.py: behind out=)

@@ -56,12 +56,22 @@ def test_steps_are_numpys_and_pass_a_zero_gradient(name):
     np.testing.assert_array_equal(x.grad.detach().numpy(), np.zeros_like(values))
 
 
-def test_float32_stays_float32_and_scalar_operands():
+def test_float32_stays_float32_and_tensor_operands():
     x = minigan.randn(5)
     assert minigan.sin(x).dtype == minigan.float32
-    assert minigan.atan2(x, 1.0).dtype == minigan.float32
-    assert minigan.atan2(2.0, x + 3).dtype == minigan.float32
-    np.testing.assert_allclose(minigan.hypot(3.0, minigan.tensor([4.0])).detach().numpy(), [5.0])
+    assert minigan.atan2(x, minigan.tensor(1.0, dtype=minigan.float64)).dtype == minigan.float32  # (a 0-d operand)
+    np.testing.assert_allclose(minigan.hypot(minigan.tensor(3.0), minigan.tensor([4.0])).detach().numpy(), [5.0])
+
+
+@pytest.mark.parametrize("op", ["atan2", "hypot", "logaddexp", "logical_and", "maximum", "minimum"])
+def test_two_tensor_ops_refuse_a_number(op):
+    """PyTorch documents these as (input: Tensor, other: Tensor): a number in either place is a TypeError."""
+    x = minigan.randn(3)
+    for args in ((x, 2.0), (2.0, x), (x, 1)):
+        with pytest.raises(TypeError, match=op):
+            getattr(minigan, op)(*args)
+    with pytest.raises(TypeError, match=op):
+        getattr(x, op)(2.0)
 
 
 @pytest.mark.parametrize("name", ["sin", "log1p", "atanh", "rsqrt"])

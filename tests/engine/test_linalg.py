@@ -34,3 +34,27 @@ def test_bad_arguments_are_refused():
         minigan.linalg.norm(a, 2)
     with pytest.raises(AttributeError, match="numpy.linalg"):
         minigan.linalg.svd  # noqa: B018
+
+
+@pytest.mark.parametrize("order", ["nuc", 2, -2])
+@pytest.mark.parametrize("shape", [(3, 4), (4, 3), (2, 3, 3)])
+def test_the_singular_value_norms_differentiate_twice_as_finite_differences_say(shape, order):
+    a = minigan.tensor(np.random.default_rng(1).normal(size=shape), requires_grad=True)
+    assert minigan.gradcheck(lambda t: minigan.linalg.matrix_norm(t, order), a)
+    assert minigan.gradgradcheck(lambda t: minigan.linalg.matrix_norm(t, order), a)
+
+
+@pytest.mark.parametrize("order", [-2, -1.5, -1, 0.5, 1.5, 3, 4.5])
+def test_every_order_differentiates_twice_as_finite_differences_say(order):
+    x = minigan.tensor(np.random.default_rng(2).normal(size=(3, 4)), requires_grad=True)
+    assert minigan.gradcheck(lambda t: minigan.linalg.vector_norm(t, order, dim=1), x)
+    assert minigan.gradgradcheck(lambda t: minigan.linalg.vector_norm(t, order, dim=1), x)
+
+
+def test_the_0_norm_counts_and_has_no_gradient():
+    x = minigan.tensor([[1.0, 0.0, -2.0], [0.0, 0.0, 3.0]], requires_grad=True)
+    count = minigan.linalg.vector_norm(x, 0, dim=1)
+    np.testing.assert_array_equal(count.detach().numpy(), [2.0, 1.0])
+    assert count.requires_grad  # (in the graph, as PyTorch's) ...
+    count.sum().backward()
+    assert x.grad is None  # ... with no gradient at all

@@ -7,7 +7,7 @@ import builtins
 import math
 
 from minigan.engine import backend, checks
-from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
+from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
@@ -336,9 +336,9 @@ def take(input, index):
 
 
 def take_along_dim(input, indices, dim=None):
-    """input read along ``dim`` at ``indices`` (broadcast against input elsewhere), as gather does; without dim,
-    PyTorch's ``input.view(-1).gather(0, indices.view(-1))``: a layout that cannot be viewed as one row (a transpose,
-    an expanded tensor) is refused, as there, and so is a negative index."""
+    """input read along ``dim`` at ``indices`` modulo its size (broadcast against input elsewhere), as gather does;
+    without dim, PyTorch's ``input.view(-1).gather(0, indices.view(-1))``: a layout that cannot be viewed as one row
+    (a transpose, an expanded tensor) is refused, as there, and so is a negative index."""
     x, idx = _t(input, "take_along_dim"), _t(indices, "take_along_dim")
     if dim is None:
         return gather(x.view(-1), 0, idx.view(-1))
@@ -352,7 +352,12 @@ def take_along_dim(input, indices, dim=None):
     x_shape, idx_shape = list(shape), list(shape)
     if shape:
         x_shape[d], idx_shape[d] = x.shape[d], idx.shape[d]
-    return gather(x.expand(*x_shape), d, idx.expand(*idx_shape))
+    size, wrapped = x_shape[d] if shape else 1, idx.array
+    if size == 0 and wrapped.size:  # (PyTorch's indices % size: a RuntimeError for its integer division by zero)
+        raise DivisionByZero(f"take_along_dim: indices wrap around dim {d} of size 0, which has no entries")
+    if size:  # PyTorch's "wrap negative indices", which wraps any index: 9 along a size of 4 reads 1
+        wrapped = wrapped % size
+    return gather(x.expand(*x_shape), d, Tensor._make(wrapped).expand(*idx_shape))
 
 
 def index_copy(input, dim, index, source):

@@ -76,10 +76,39 @@ def test_flatten_of_an_empty_tensor_is_pytorch_s(shape):
             for lib in (torch, minigan):
                 x = lib.zeros(shape, dtype=lib.float64, requires_grad=True)
                 try:
-                    got.append([tuple(f().shape) for f in (lambda: lib.flatten(x, start, end),
-                                                          lambda: x.flatten(start, end),
-                                                          lambda: lib.nn.Flatten(start, end)(x))])
+                    got.append([tuple(lib.flatten(x, start, end).shape), tuple(x.flatten(start, end).shape),
+                                tuple(lib.nn.Flatten(start, end)(x).shape)])
                 except RuntimeError as e:
                     got.append(RuntimeError if isinstance(e, RuntimeError) else type(e))
             assert got[1] == got[0], f"flatten({start}, {end}) of {shape}: minigan {got[1]}, PyTorch {got[0]}"
         assert tuple(minigan.zeros(shape).ravel().shape) == tuple(torch.zeros(shape).ravel().shape)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1, -2])
+@pytest.mark.parametrize("shape", [(3, 4), (1, 4), (3, 1)])
+def test_take_along_dim_wraps_every_index_around_the_dim_as_pytorch(dim, shape):
+    """With a dim, PyTorch's take_along_dim reads ``indices % size`` (its "wrap negative indices", which wraps any
+    index: 9 along a size of 4 reads 1), broadcast against input elsewhere; values and gradients to second order."""
+    rng = np.random.default_rng(len(shape) * 10 + dim)
+    a = rng.standard_normal(shape)
+    ishape = list(shape)
+    ishape[dim] = 5
+    idx = rng.integers(-3 * shape[dim] - 1, 3 * shape[dim] + 2, size=ishape)
+    got = []
+    for lib, x in zip((torch, minigan), _pair(a)):
+        y = lib.take_along_dim(x, lib.tensor(idx), dim=dim)
+        (g,) = lib.autograd.grad((y ** 3).sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad((g * g).sum(), x)
+        got.append((y.detach().numpy(), g.detach().numpy(), gg.numpy()))
+    for m, t in zip(got[1], got[0]):
+        np.testing.assert_allclose(m, t)
+
+
+def test_take_along_dim_of_an_empty_dim():
+    """Wrapping around a dim of size 0 divides by zero (PyTorch's RuntimeError) when there are indices; none: an
+    empty result."""
+    for lib in (torch, minigan):
+        x = lib.zeros(3, 0, dtype=lib.float64)
+        assert tuple(lib.take_along_dim(x, lib.zeros(3, 0, dtype=lib.int64), dim=1).shape) == (3, 0)
+        with pytest.raises(RuntimeError):
+            lib.take_along_dim(x, lib.tensor([[1]]), dim=1)

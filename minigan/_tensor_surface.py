@@ -20,7 +20,18 @@ from minigan.engine import backend, checks
 from minigan.engine import tensor as engine
 from minigan.engine.errors import ShapeError
 from minigan.engine.methods import maximum, minimum
-from minigan.surface import bounds, creation, norms, operands, pointwise, printing, products, reductions, scaled
+from minigan.surface import (
+    bounds,
+    creation,
+    few_samples,
+    norms,
+    operands,
+    pointwise,
+    printing,
+    products,
+    reductions,
+    scaled,
+)
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace
 from minigan.surface.methods import TensorMath
@@ -253,7 +264,10 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
         """``var(False)``, a bool first, is PyTorch's ``var(unbiased)`` overload (std, which calls var, too)."""
         dim, unbiased = (None, dim) if isinstance(dim, bool) else (reductions.every_dim(dim), unbiased)
-        return super().var(dim, unbiased, keepdim, correction=correction, axis=axis)
+        out = super().var(dim, unbiased, keepdim, correction=correction, axis=axis)
+        # n ≤ correction: PyTorch's gradient, not the derivative of ∞ (minigan/surface/few_samples.py)
+        return few_samples.var(self, out, dim if axis is None else axis, unbiased, correction,
+                               lambda: super(Tensor, self).var(dim, False, keepdim, axis=axis))
 
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)

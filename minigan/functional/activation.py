@@ -288,7 +288,8 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     xp = backend.get_array_module(x.array)
     u = random.rand(x.shape, dtype=x.dtype, xp=xp)
     gumbel = -xp.log(-xp.log(u + eps) + eps)  # -log(-log U)
-    soft = ((x + Tensor._make(gumbel)) / tau).softmax(dim)
+    with backend.np.errstate(divide="ignore", invalid="ignore"):  # (τ = 0 or ±∞: NaN, as PyTorch's, which warns not)
+        soft = ((x + Tensor._make(gumbel)) / tau).softmax(dim)
     if not hard:
         return soft
     if soft.ndim and soft.shape[dim] == 0:  # (dim checked by softmax)

@@ -121,9 +121,9 @@ class InPlace:
 
     def _write(self, op, result, cast):
         """Copy an in-place op's result into this tensor's memory, if its dtype may go there (PyTorch's rule)."""
-        if not cast and not backend.np.can_cast(result.dtype, self.dtype, "same_kind"):
-            raise DtypeError(f"{op}: the result is {result.dtype} but the tensor is {self.dtype}, which cannot hold it "
-                            f"(PyTorch refuses this too); compute out of place, or on x.to({result.dtype})")
+        if not cast and not (backend.np.can_cast(result.dtype, self.dtype, "same_kind")  # PyTorch's can_cast: not a
+                             or result.dtype.kind + self.dtype.kind == "iu"):  # float into an integer, nor into a bool
+            raise DtypeError(f"{op}: a {result.dtype} result cannot go in a {self.dtype} tensor; compute out of place")
         if result.shape != self.shape:
             raise ShapeError(f"{op}: cannot write a result of shape {result.array.shape} into a tensor of shape "
                              f"{self.array.shape}")

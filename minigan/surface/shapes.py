@@ -9,6 +9,7 @@ import builtins
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import common_dtype
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
+from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.creation import integer
@@ -233,7 +234,7 @@ def _repeat_interleave(input, repeats, dim):
     counts = _counts(repeats, x.shape[d])
     if not isinstance(repeats, Tensor):  # PyTorch's int form: each entry copied counts times side by side (a view of
         size = list(x.shape[:d + 1]) + [counts] + list(x.shape[d + 1:])  # the copy, as there)
-        return x.unsqueeze(d + 1).expand(*size).contiguous().flatten(d, d + 1)
+        return E.Clone.apply(x.unsqueeze(d + 1).expand(*size), order="C").flatten(d, d + 1)
     rows = xp.repeat(xp.arange(x.shape[d]), counts)  # the source index of each output entry, as PyTorch's tensor
     return index_select(x, d, Tensor._make(rows.astype(xp.int64)))  # form reads it
 

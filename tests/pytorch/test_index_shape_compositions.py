@@ -112,3 +112,17 @@ def test_take_along_dim_of_an_empty_dim():
         assert tuple(lib.take_along_dim(x, lib.zeros(3, 0, dtype=lib.int64), dim=1).shape) == (3, 0)
         with pytest.raises(RuntimeError):
             lib.take_along_dim(x, lib.tensor([[1]]), dim=1)
+
+
+@pytest.mark.parametrize("repeats", [1, 2, ("tensor", [1, 1, 1]), ("tensor", 1)])
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_repeat_interleave_result_owns_its_memory(repeats, dim):
+    """PyTorch's result is a copy whatever the count (its clone), so writing into it leaves the input as it was."""
+    a = np.arange(6.0).reshape(3, 2)
+    for lib in (torch, minigan):
+        x = lib.tensor(a)
+        rep = lib.tensor(repeats[1]) if isinstance(repeats, tuple) else repeats
+        if dim == 1 and isinstance(repeats, tuple) and repeats[1] == [1, 1, 1]:
+            continue
+        x.repeat_interleave(rep, dim=dim).mul_(10)
+        np.testing.assert_array_equal(x.numpy(), a)

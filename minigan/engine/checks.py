@@ -63,10 +63,8 @@ def normalize_index(items, tensor):
     for pos, it in enumerate(items):
         if not (isinstance(it, (int, slice, list)) or it is None or it is Ellipsis or backend.is_array(it)
                 or (backend.is_numpy_scalar(it) and backend.is_integer(it.dtype))):
-            raise TypeError(
-                f"getitem: index {it!r} of type {type(it).__name__} is not valid; expected ints, slices, "
-                "None, ..., or integer/bool arrays"
-            )
+            raise TypeError(f"getitem: index {it!r} of type {type(it).__name__} is not valid; expected ints, slices, "
+                            "None, ..., or integer/bool arrays")
         if backend.is_array(it) or isinstance(it, list):
             xp = backend.get_array_module(tensor)
             it = xp.asarray(it) if not backend.is_array(it) else it
@@ -188,6 +186,15 @@ def not_bool(x, other):
     return other
 
 
+def bool_power(x, other, reflected=False):
+    """``other``, the exponent of x ** other (the base of other ** x, reflected), refused where both are bool and the
+    exponent is a tensor: PyTorch's pow has a bool kernel only for a bool tensor to a bool number (x ** True is x)."""
+    if x.dtype.kind == "b" and (isinstance(other, bool) if reflected else getattr(other, "dtype", None) == np.bool_):
+        raise DtypeError("pow: not provided for a bool exponent tensor, as in PyTorch (\"pow\" not implemented for "
+                         "'Bool'); convert it with .long() or .float()")
+    return other
+
+
 def check_nonempty(x, op, dims=None):  # (an empty tensor reduced along dims of sizes > 0 has an empty result: fine)
     if x.size == 0 and (dims is None or 0 in [x.shape[d] for d in (dims if isinstance(dims, tuple) else (dims,))]):
         raise DimensionError(f"{op}: cannot reduce an empty tensor of shape {tuple(x.shape)}; give a dim whose size "
@@ -289,10 +296,8 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
         except TypeError as e:
             raise TypeError(f"Tensor: cannot convert {type(data).__name__} to an array ({e})") from None
         if host.dtype.kind not in "biuf":
-            raise TypeError(
-                f"Tensor: cannot convert {type(data).__name__} with dtype {host.dtype} to a tensor; "
-                "expected numbers, (nested) lists of numbers, or a NumPy/CuPy array"
-            )
+            raise TypeError(f"Tensor: cannot convert {type(data).__name__} with dtype {host.dtype} to a tensor; "
+                            "expected numbers, (nested) lists of numbers, or a NumPy/CuPy array")
         inferred = {"b": backend.np.bool_, "i": backend.np.int64, "u": backend.np.int64}.get(host.dtype.kind) if infer \
             else None
         if infer and list_dtype is not None:  # [np.float64(1.5), 2.0]: NumPy scalars and tensors keep their dtypes

@@ -232,9 +232,8 @@ class Tensor(InPlace, TensorMethods):
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Switch gradient tracking on or off for this leaf (in place)."""
         if requires_grad and not backend.is_floating(self.array.dtype):
-            raise DtypeError(
-                f"requires_grad: only floating-point tensors can require gradients, got dtype {self.array.dtype}"
-            )
+            raise DtypeError(f"requires_grad: only floating-point tensors can require gradients, got dtype "
+                             f"{self.array.dtype}")
         if not requires_grad and self._ctx is not None:
             raise GraphError("requires_grad_(False): only a leaf can stop requiring grad; use .detach()")
         self._requires_grad = bool(requires_grad)
@@ -348,10 +347,8 @@ class Tensor(InPlace, TensorMethods):
             other = self._make(checks.to_array(other, None, self.device))  # an array keeps its dtype
             checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return other
-        raise TypeError(
-            f"{op}: unsupported operand of type {type(other).__name__}; expected a Tensor, a number, "
-            "or a NumPy/CuPy array (or a list of numbers)"
-        )
+        raise TypeError(f"{op}: unsupported operand of type {type(other).__name__}; expected a Tensor, a number, "
+                        "or a NumPy/CuPy array (or a list of numbers)")
 
     def _pair(self, other, op, reflected=False):
         """The two operands of a binary op in one dtype, by PyTorch's promotion (dtypes.result_type): tensors, or for
@@ -402,10 +399,11 @@ class Tensor(InPlace, TensorMethods):
         return elementwise.Div.apply(*self._pair(other, "div", reflected=True))
 
     def __pow__(self, other):
-        return elementwise.Pow.apply(*self._pair(other, "pow"), tensor_exponent=isinstance(other, Tensor))
+        exponent = checks.bool_power(self, other)  # (a bool tensor to a bool number only, as PyTorch's kernels)
+        return elementwise.Pow.apply(*self._pair(exponent, "pow"), tensor_exponent=isinstance(other, Tensor))
 
     def __rpow__(self, other):
-        return elementwise.Pow.apply(*self._pair(other, "pow", reflected=True))
+        return elementwise.Pow.apply(*self._pair(checks.bool_power(self, other, reflected=True), "pow", reflected=True))
 
     def __neg__(self):
         return elementwise.Neg.apply(checks.not_bool(self, self))

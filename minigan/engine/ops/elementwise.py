@@ -69,7 +69,8 @@ class Pow(Node):
     """a ** b for a tensor (or constant) exponent b."""
 
     def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
-        out = backend.pointwise_layout(a**b, a, b) if backend.is_array(a) else backend.c_order(a**b)  # (number ** x:
+        out = a**b if a.dtype != bool else a | ~b  # (x ** True is x, x ** False all True: bool, as PyTorch's)
+        out = backend.pointwise_layout(out, a, b) if backend.is_array(a) else backend.c_order(out)  # (number ** x:
         # row-major, as PyTorch's pow(Scalar, Tensor) allocates it)
         exponent_grad = bool(self.needs_input_grad and self.needs_input_grad[1])
         # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number

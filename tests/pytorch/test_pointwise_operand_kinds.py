@@ -1,0 +1,101 @@
+"""What a pointwise op takes, against PyTorch, over every form it is called in (minigan.f(x, y), x.f(y), x.f_(y), the
+operator, x op= y): the ops whose only overload is (Tensor, Tensor) refuse a Python number (TypeError, as PyTorch's
+argument parser), pow of bools runs only as a bool tensor to a number (PyTorch has no bool pow kernel otherwise), and
+an in-place op writes its promoted result into any integer tensor of any signedness (PyTorch's can_cast: a signed
+result into uint8 too), refusing only a float into an integer and a number into a bool."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float32", "float64"]
+A, B = [3, 0, 1, 2, 5], [2, 1, 1, 3, 2]
+
+
+def _tensor(lib, dtype, values):
+    kind = bool if dtype == "bool" else float if dtype.startswith("float") else int
+    return lib.tensor([kind(v) for v in values], dtype=getattr(lib, dtype))
+
+
+def _outcome(call):
+    """(dtype, values as float64) of what ran, or the class of what was raised."""
+    try:
+        with np.errstate(all="ignore"):
+            r = call()
+    except Exception as e:
+        return type(e)
+    values = r.detach().numpy() if isinstance(r, torch.Tensor) else r.detach().numpy()
+    return str(r.dtype).split(".")[-1], np.asarray(values, dtype=np.float64)
+
+
+def _agree(ours, theirs):
+    if isinstance(theirs, type):  # PyTorch raised: minigan raises a subclass of its builtin class
+        builtin = next(c for c in theirs.__mro__ if c.__module__ == "builtins")
+        return isinstance(ours, type) and issubclass(ours, builtin)
+    return not isinstance(ours, type) and ours[0] == theirs[0] and np.allclose(ours[1], theirs[1], equal_nan=True)
+
+
+def _compare(run):
+    theirs, ours = _outcome(lambda: run(torch)), _outcome(lambda: run(minigan))
+    assert _agree(ours, theirs), f"minigan {ours} | PyTorch {theirs}"
+
+
+# Ops whose every overload takes two tensors: a Python number is refused by PyTorch's parser (TypeError), in either
+# place, in the function, the method and the in-place method.  (fmod takes a number second, not first.)
+TENSOR_ONLY = ["atan2", "arctan2", "hypot", "logaddexp", "logical_and", "logical_or", "logical_xor", "minimum",
+               "maximum", "fmod"]
+
+
+@pytest.mark.parametrize("op", TENSOR_ONLY)
+@pytest.mark.parametrize("number", [2, 2.0, True])
+@pytest.mark.parametrize("form", ["f(x, n)", "f(n, x)", "x.f(n)", "x.f_(n)"])
+@pytest.mark.parametrize("dtype", ["int64", "float32", "float64"])
+def test_a_number_where_pytorch_takes_only_tensors(op, number, form, dtype):
+    if form == "x.f_(n)" and not hasattr(torch.Tensor, op + "_"):
+        pytest.skip(f"PyTorch has no {op}_")
+
+    def run(lib):
+        x = _tensor(lib, dtype, A)
+        if form == "f(x, n)":
+            return getattr(lib, op)(x, number)
+        if form == "f(n, x)":
+            return getattr(lib, op)(number, x)
+        if form == "x.f(n)":
+            return getattr(x, op)(number)
+        return getattr(x, op + "_")(number)
+    if form == "x.f_(n)" and isinstance(_outcome(lambda: run(minigan)), type) and \
+            issubclass(_outcome(lambda: run(minigan)), minigan.NotInMinigan):
+        pytest.skip(f"minigan has no {op}_ (docs/pytorch.md)")
+    _compare(run)
+
+
+POW_FORMS = {"x ** y": lambda x, y, n: x ** y, "pow(x, y)": lambda x, y, n: x.pow(y),
+             "x ** n": lambda x, y, n: x ** n, "n ** x": lambda x, y, n: n ** x, "x.pow_(n)": lambda x, y, n: x.pow_(n),
+             "x **= y": lambda x, y, n: x.__ipow__(y)}
+
+
+@pytest.mark.parametrize("form", list(POW_FORMS))
+@pytest.mark.parametrize("other", DTYPES)
+@pytest.mark.parametrize("number", [True, False, 2, 2.0])
+def test_pow_of_bools(form, other, number):
+    """PyTorch's pow has a bool kernel only for a bool tensor to a bool number (x ** True is x, x ** False all
+    True); a bool base and exponent tensor, or a bool number to a bool tensor, is "pow" not implemented for 'Bool'."""
+    _compare(lambda lib: POW_FORMS[form](_tensor(lib, "bool", A), _tensor(lib, other, B), number))
+
+
+INPLACE = {"add_": lambda x, y: x.add_(y), "sub_": lambda x, y: x.sub_(y), "mul_": lambda x, y: x.mul_(y),
+           "remainder_": lambda x, y: x.remainder_(y), "floor_divide_": lambda x, y: x.floor_divide_(y),
+           "bitwise_or_": lambda x, y: x.bitwise_or_(y), "maximum": lambda x, y: x.copy_(x.maximum(y)),
+           "+=": lambda x, y: x.__iadd__(y), "*=": lambda x, y: x.__imul__(y), "|=": lambda x, y: x.__ior__(y),
+           "//=": lambda x, y: x.__ifloordiv__(y), "**=": lambda x, y: x.__ipow__(y), "-=": lambda x, y: x.__isub__(y)}
+
+
+@pytest.mark.parametrize("op", list(INPLACE))
+@pytest.mark.parametrize("pair", list(itertools.product(DTYPES, DTYPES)), ids=lambda p: f"{p[0]}<-{p[1]}")
+def test_in_place_writes_by_pytorchs_can_cast(op, pair):
+    _compare(lambda lib: INPLACE[op](_tensor(lib, pair[0], A), _tensor(lib, pair[1], B)))

@@ -260,7 +260,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 @factory_out
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False) -> Tensor:
     creation.only_defaults("eye", layout, pin_memory)
-    n, m = creation.integer(n, "eye", "n"), None if m is None else creation.integer(m, "eye", "m")
+    n, m = creation.integer(n, "eye", "n"), n if m is None else creation.integer(m, "eye", "m")
+    _shape((n, m), "eye")  # (sizes: a negative one is refused, a RuntimeError as PyTorch's)
     return _made(_xp(device).eye(n, m, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
@@ -513,7 +514,8 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> 
 
 def scalar_tensor(s, dtype=None, device=None) -> Tensor:
     """A 0-d tensor holding the number ``s`` (float32 by default, as PyTorch)."""
-    fits("scalar_tensor", s.item() if isinstance(s, Tensor) else s, dtype or backend.DEFAULT_DTYPE)
+    s = creation.fill_number("scalar_tensor", s)  # (a 0-d tensor that needs no gradient is the number it holds)
+    fits("scalar_tensor", s, dtype or backend.DEFAULT_DTYPE)
     return tensor(float(s), dtype=dtype or backend.DEFAULT_DTYPE, device=device)
 
 

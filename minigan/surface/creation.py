@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from minigan.engine import backend, checks
-from minigan.engine.errors import DtypeError
+from minigan.engine.errors import DtypeError, ShapeError
 from minigan.engine.tensor import Tensor
 from minigan.surface import operands
 
@@ -20,9 +20,20 @@ def _shape(shape, fn, size=None):
     for n in shape:
         whole = checks.is_integer(n)
         if not whole or n < 0:
-            error = ValueError if whole else TypeError
+            error = ShapeError if whole else TypeError  # (a negative size: PyTorch's RuntimeError, a ShapeError too)
             raise error(f"{fn}: got shape {shape!r}, expected non-negative integer sizes")
     return tuple(int(n) for n in shape)
+
+
+def fill_number(fn, value):
+    """A fill value as PyTorch's Number: a number, or a 0-d tensor that needs no gradient, read as the number it
+    holds (``full((2,), tensor(1.5, dtype=float64))`` is float32, as ``full((2,), 1.5)``)."""
+    if not isinstance(value, Tensor):
+        return value
+    if value.ndim or value.requires_grad:
+        raise TypeError(f"{fn}(): fill_value must be a number, got a tensor of shape {tuple(value.shape)}"
+                        f"{' that requires grad' if value.requires_grad else ''}; pass t.item()")
+    return value.item()
 
 
 def integer(value, fn: str, name: str) -> int:
@@ -100,8 +111,7 @@ def ones(*shape, size=None, requires_grad=False, dtype=None, device=None, layout
 def full(size, fill_value, *, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False) -> Tensor:
     """``size`` filled with ``fill_value``, in its dtype as PyTorch infers it: bool for a bool, int64 for an int,
     float32 for a float."""
-    if isinstance(fill_value, Tensor):  # a 0-d tensor: its value, in its dtype (as PyTorch)
-        dtype, fill_value = dtype or fill_value.dtype, fill_value.item()
+    fill_value = fill_number("full", fill_value)
     if dtype is None:
         dtype = backend.np.bool_ if isinstance(fill_value, bool) else backend.np.int64 if isinstance(
             fill_value, (int, backend.np.integer)) else backend.DEFAULT_DTYPE

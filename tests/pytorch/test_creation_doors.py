@@ -230,3 +230,41 @@ def test_nan_to_num_in_place_of_integers_writes_nothing(dtype, layout):
         assert out is x and x._version == before + 1
         return out
     assert agree(program) is None, agree(program)
+
+
+NEGATIVE_SIZES = {
+    "zeros": lambda lib: lib.zeros(2, -1), "zeros(size=)": lambda lib: lib.zeros(size=(-1,)),
+    "ones": lambda lib: lib.ones((-1,)), "empty": lambda lib: lib.empty(-2), "full": lambda lib: lib.full((-1,), 1.0),
+    "rand": lambda lib: lib.rand(-1), "randn": lambda lib: lib.randn(3, -1),
+    "randint": lambda lib: lib.randint(0, 3, (-1,)), "randperm": lambda lib: lib.randperm(-1),
+    "eye(n)": lambda lib: lib.eye(-1), "eye(n, m)": lambda lib: lib.eye(2, -1),
+    "new_zeros": lambda lib: lib.ones(2).new_zeros(-1), "new_ones": lambda lib: lib.ones(2).new_ones((-1, 2)),
+    "new_empty": lambda lib: lib.ones(2).new_empty(-1), "new_full": lambda lib: lib.ones(2).new_full((-1,), 2.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEGATIVE_SIZES))
+def test_a_negative_size_is_refused_as_in_pytorch(name):
+    """Every door that makes a tensor of given sizes refuses a negative one with PyTorch's class (RuntimeError)."""
+    assert agree(NEGATIVE_SIZES[name]) is None
+
+
+TENSOR_FILLS = {
+    "full 1-d": lambda lib: lib.full((2,), lib.tensor([1.0])),
+    "full 0-d requiring grad": lambda lib: lib.full((2,), lib.tensor(1.0, requires_grad=True)),
+    "full 0-d": lambda lib: lib.full((2,), lib.tensor(1.5, dtype=lib.float64)),
+    "new_full 1-d": lambda lib: lib.ones(2).new_full((2,), lib.tensor([1.0])),
+    "new_full 0-d": lambda lib: lib.ones(2).new_full((2,), lib.tensor(2)),
+    "full_like 1-d": lambda lib: lib.full_like(lib.ones(2), lib.tensor([1.0])),
+    "full_like 0-d": lambda lib: lib.full_like(lib.ones(2), lib.tensor(2.5, dtype=lib.float64)),
+    "fill_ 1-d": lambda lib: lib.ones(2).fill_(lib.tensor([1.0])),
+    "scalar_tensor 1-d": lambda lib: lib.scalar_tensor(lib.tensor([1.0])),
+    "scalar_tensor 0-d requiring grad": lambda lib: lib.scalar_tensor(lib.tensor(1.0, requires_grad=True)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TENSOR_FILLS))
+def test_a_tensor_fill_value_is_a_number_as_in_pytorch(name):
+    """A fill value given as a tensor is PyTorch's Number only where it has no dimensions and needs no gradient
+    (full, new_full, full_like, scalar_tensor; fill_ takes one that requires grad): other tensors are refused."""
+    assert agree(TENSOR_FILLS[name]) is None

@@ -64,3 +64,38 @@ def test_a_scale_is_read_in_the_results_dtype_as_pytorchs(name):
             found.append(f"{where}: PyTorch {theirs.dtype} {theirs.flatten().tolist()}, minigan {ours.dtype} "
                          f"{ours.flatten().tolist()}")
     assert not found, f"{len(found)} calls differ from PyTorch:\n" + "\n".join(found[:12])
+
+
+INDEX_ADD = {"index_add": lambda L, x, i, s, a: L.index_add(x, 0, i, s, alpha=a),
+             "x.index_add": lambda L, x, i, s, a: x.index_add(0, i, s, alpha=a),
+             "x.index_add_": lambda L, x, i, s, a: x.index_add_(0, i, s, alpha=a)}
+
+
+@pytest.mark.parametrize("name", list(INDEX_ADD))
+def test_index_adds_alpha_is_read_in_the_tensors_dtype_as_pytorchs(name):
+    """index_add's alpha, as PyTorch's kernel reads it: in the tensor's dtype (a bool tensor takes its truth, an
+    integer one the number truncated, NaN refused), the result keeping the tensor's dtype."""
+    found = []
+    for scale, dtype in itertools.product(SCALES, DTYPES):
+        outcomes = []
+        for lib in (torch, minigan):
+            x = lib.tensor([0, 1, 0, 1], dtype=getattr(lib, dtype))
+            source = lib.tensor([1, 1], dtype=getattr(lib, dtype))
+            alpha = lib.tensor(2.5) if scale == "tensor(2.5)" else SCALES[scale]
+            try:
+                with np.errstate(all="ignore"):
+                    outcomes.append(INDEX_ADD[name](lib, x, lib.tensor([0, 2]), source, alpha))
+            except Exception as e:  # noqa: BLE001 - the refusal is what is compared
+                outcomes.append(e)
+        theirs, ours = outcomes
+        where = f"{name} of {dtype} with alpha={scale}"
+        if isinstance(theirs, Exception):
+            builtin = next(t for t in type(theirs).__mro__ if t.__module__ == "builtins")
+            if not isinstance(ours, builtin):
+                found.append(f"{where}: PyTorch {type(theirs).__name__} ({str(theirs)[:70]}), minigan {ours!r:.80}")
+        elif isinstance(ours, Exception):
+            found.append(f"{where}: PyTorch ran, minigan {type(ours).__name__}: {ours}")
+        elif str(ours.dtype).split(".")[-1] != str(theirs.dtype).split(".")[-1] or not np.array_equal(
+                ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64), equal_nan=True):
+            found.append(f"{where}: PyTorch {theirs.dtype} {theirs.tolist()}, minigan {ours.dtype} {ours.tolist()}")
+    assert not found, f"{len(found)} calls differ from PyTorch:\n" + "\n".join(found[:12])

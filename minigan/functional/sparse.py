@@ -32,23 +32,30 @@ def padding_index(padding_idx, num_embeddings: int, op: str):
 
 def one_hot(input, num_classes=-1):
     """int64 one-hot codes (*labels.shape, num_classes) of integer labels of any shape, as PyTorch's; no gradient.
-    num_classes=-1 (the default) takes the largest label + 1.  (``one_hot(y, C).float()`` for a float code.)"""
-    if not checks.is_integer(num_classes) or num_classes < 1 and num_classes != -1:
-        raise ValueError(f"one_hot: num_classes must be a positive int (or -1: the largest label + 1), got "
-                         f"{num_classes!r}")
-    labels = input
-    if isinstance(labels, Tensor):
-        y = labels.array
-    elif backend.is_array(labels):
-        y = labels
+    num_classes=-1 (the default) takes the largest label + 1.  (``one_hot(y, C).float()`` for a float code.)
+    Checked in PyTorch's order: num_classes an int (TypeError), a tensor's labels int64 (an array's any integers),
+    a count to infer from no labels, then each label in [0, num_classes) (RuntimeError)."""
+    if not checks.is_integer(num_classes):
+        raise TypeError(f"one_hot: num_classes must be an int (-1: the largest label + 1), got {num_classes!r}")
+    if isinstance(input, Tensor):
+        if input.dtype != backend.np.int64:  # (PyTorch's kernel takes a LongTensor only)
+            raise DtypeError(f"one_hot: labels must be an int64 tensor, got dtype {input.dtype}; convert them with "
+                             ".long()")
+        y = input.array
+    elif backend.is_array(input):
+        y = input
     else:
-        y = backend.active_module().asarray(backend.np.asarray(labels))
+        y = backend.active_module().asarray(backend.np.asarray(input))
     if y.dtype.kind not in "iu":  # (before max(): a NaN label has no int)
         raise DtypeError(f"one_hot: labels must be an integer array, got dtype {y.dtype}")
-    if num_classes == -1:
-        if not y.size:
-            raise DomainError("one_hot: cannot infer num_classes from no labels; pass num_classes")
-        num_classes = int(y.max()) + 1
+    if not y.size:  # (no labels: a code of num_classes columns, which must then be given)
+        if num_classes < 1:
+            raise DomainError("one_hot: cannot infer num_classes from no labels; pass a positive num_classes")
+        return Tensor._make(backend.get_array_module(y).zeros((*y.shape, int(num_classes)), dtype=backend.np.int64))
+    if num_classes < 1 and num_classes != -1:  # (PyTorch's "Class values must be smaller than num_classes")
+        raise DomainError(f"one_hot: num_classes={num_classes} holds no class; pass a positive count (or -1: the "
+                          "largest label + 1)")
+    num_classes = int(y.max()) + 1 if num_classes == -1 else int(num_classes)
     LS.check_labels("one_hot", y, num_classes)
     xp = backend.get_array_module(y)
     return Tensor._make(xp.eye(num_classes, dtype=backend.np.int64)[y])

@@ -333,6 +333,7 @@ def take(input, index):
     x = _t(input, "take")
     flat = x.reshape(-1)
     idx = _t(index, "take").array
+    _integer(idx, "take", kinds=("int64",))  # (PyTorch's take reads a LongTensor only: int32 or bool refused too)
     _in_range(idx + (idx < 0) * flat.shape[0], flat.shape[0], "take", "the flattened input")  # (−1: the last)
     return flat[Tensor._make(idx)]
 

@@ -126,3 +126,51 @@ def test_repeat_interleave_result_owns_its_memory(repeats, dim):
             continue
         x.repeat_interleave(rep, dim=dim).mul_(10)
         np.testing.assert_array_equal(x.numpy(), a)
+
+
+def _outcome(f):
+    try:
+        out = f()
+    except Exception as e:  # noqa: BLE001  (the class is compared)
+        return e
+    return np.asarray(out.numpy())
+
+
+_CLASSES = (TypeError, IndexError, NotImplementedError, RuntimeError, ValueError)
+
+
+def _same(t, m, what):
+    if isinstance(t, Exception):
+        assert isinstance(m, Exception), f"{what}: PyTorch raised {type(t).__name__}, minigan ran"
+        expected = next(c for c in _CLASSES if isinstance(t, c))
+        assert isinstance(m, expected), f"{what}: PyTorch {type(t).__name__}, minigan {type(m).__name__}: {m}"
+        return
+    assert not isinstance(m, Exception), f"{what}: PyTorch ran, minigan {type(m).__name__}: {m}"
+    np.testing.assert_array_equal(m, t)
+
+
+_INDEX_DTYPES = ["int64", "int32", "int16", "uint8", "bool", "float32"]
+
+
+@pytest.mark.parametrize("dtype", _INDEX_DTYPES)
+@pytest.mark.parametrize("labels", [[0, 2, 1], [], [-1], [3], 2])
+@pytest.mark.parametrize("num_classes", [-1, 0, 3, 4, -2, 2.0, True, None])
+def test_one_hot_door_as_pytorch(labels, dtype, num_classes):
+    """one_hot takes int64 labels (any other dtype a RuntimeError), num_classes an int (TypeError otherwise); no
+    labels and no positive count cannot infer one, a label < 0 or >= num_classes a RuntimeError."""
+    got = []
+    for lib in (torch, minigan):
+        y = lib.tensor(labels, dtype=getattr(lib, dtype))
+        got.append(_outcome(lambda: lib.nn.functional.one_hot(y, num_classes)))  # noqa: B023
+    _same(*got, f"one_hot({labels} as {dtype}, {num_classes!r})")
+
+
+@pytest.mark.parametrize("dtype", _INDEX_DTYPES)
+@pytest.mark.parametrize("index", [[0, -1, 5], [], [6], [[1, 2], [0, 0]]])
+def test_take_door_as_pytorch(index, dtype):
+    """take reads an int64 index (another dtype, a bool too, a RuntimeError naming take) counting from the end."""
+    got = []
+    for lib in (torch, minigan):
+        x = lib.arange(6.0, dtype=lib.float64).reshape(2, 3)
+        got.append(_outcome(lambda: lib.take(x, lib.tensor(index, dtype=getattr(lib, dtype)))))  # noqa: B023
+    _same(*got, f"take(x, {index} as {dtype})")

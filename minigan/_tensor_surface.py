@@ -155,25 +155,29 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         if not rest and alpha is None:  # (x.add(y): the engine's, at once)
             return super().add(other)
         other, alpha = scaled.alpha_first("add", other, rest, alpha)
-        return super().add(other, scaled.checked_alpha("add", alpha, self, other))
+        alpha = scaled.checked_alpha("add", alpha, self, other)
+        return super().add(scaled.widened(self, other, alpha), alpha)  # (alpha·other in the result's dtype)
 
     def sub(self, other, *rest, alpha=None):
         if not rest and alpha is None:
             return super().sub(other)
         other, alpha = scaled.alpha_first("sub", other, rest, alpha)
-        return super().sub(checks.not_bool(self, other), scaled.checked_alpha("sub", alpha, self, other))
+        alpha = scaled.checked_alpha("sub", alpha, self, other)
+        return super().sub(scaled.widened(self, checks.not_bool(self, other), alpha), alpha)
 
     def add_(self, other, *rest, alpha=None):
         if not rest and alpha is None:  # (x += y, an optimizer's step: the engine's, at once)
             return super().add_(other)
         other, alpha = scaled.alpha_first("add_", other, rest, alpha)
-        return super().add_(other, scaled.checked_alpha("add_", alpha, self, other))
+        alpha = scaled.checked_alpha("add_", alpha, self, other)
+        return super().add_(scaled.widened(self, other, alpha), alpha)  # (alpha·other in the result's dtype)
 
     def sub_(self, other, *rest, alpha=None):
         if not rest and alpha is None:
             return super().sub_(other)
         other, alpha = scaled.alpha_first("sub_", other, rest, alpha)
-        return super().sub_(checks.not_bool(self, other), scaled.checked_alpha("sub_", alpha, self, other))
+        alpha = scaled.checked_alpha("sub_", alpha, self, other)
+        return super().sub_(scaled.widened(self, checks.not_bool(self, other), alpha), alpha)
 
     def abs(self):
         return super(Tensor, pointwise.kernel("abs", self)).abs()  # (no abs kernel of bools in PyTorch: NO_KERNEL)

@@ -98,6 +98,16 @@ def checked_alpha(fn, value, input, other, name="alpha"):
     return bool(value) if kind == "b" else value  # (bools: x + alpha·y is x or (alpha and y), as PyTorch's)
 
 
+def widened(input, other, alpha):
+    """``other`` in the dtype of ``input ± alpha·other`` where that is wider than its own: PyTorch's kernel scales
+    ``other`` in the result's dtype, so a float32 or integer ``other`` added to a float64 ``input`` with alpha=0.1 is
+    rounded once, in float64 (the engine's ``other * alpha`` would round it to float32 first)."""
+    if alpha == 1 or not (isinstance(input, Tensor) and isinstance(other, Tensor)) or other.dtype == input.dtype:
+        return other
+    dtype = dtypes.result_type(input, other)
+    return other if other.dtype == dtype else other.to(dtype)
+
+
 def in_dtype(fn, name, value, dtype):
     """A scale as the kernels of addcmul and the matrix products (addmm, addmv, addbmm, baddbmm) read it: converted
     to the result's ``dtype``, so a bool result takes its truth, an integer one the number truncated toward zero
@@ -116,19 +126,22 @@ def in_dtype(fn, name, value, dtype):
 def add(input, other, *rest, alpha=None):
     """input + alpha·other (``torch.add(x, 2, y)``, the old overload: x + 2·y)."""
     other, alpha = alpha_first("add", other, rest, alpha)
-    return pointwise.add(input, other, alpha=checked_alpha("add", alpha, input, other))
+    alpha = checked_alpha("add", alpha, input, other)
+    return pointwise.add(input, widened(input, other, alpha), alpha=alpha)
 
 
 def sub(input, other, *rest, alpha=None):
     """input − alpha·other (``torch.sub(x, 2, y)``, the old overload: x − 2·y)."""
     other, alpha = alpha_first("sub", other, rest, alpha)
-    return pointwise.sub(input, other, alpha=checked_alpha("sub", alpha, input, other))
+    alpha = checked_alpha("sub", alpha, input, other)
+    return pointwise.sub(input, widened(input, other, alpha), alpha=alpha)
 
 
 def subtract(input, other, *rest, alpha=None):
     """input − alpha·other (``torch.subtract(x, 2, 3)``: x − 6)."""
     other, alpha = numbers_pair("subtract", other, rest, alpha)
-    return pointwise.sub(input, other, alpha=checked_alpha("subtract", alpha, input, other))
+    alpha = checked_alpha("subtract", alpha, input, other)
+    return pointwise.sub(input, widened(input, other, alpha), alpha=alpha)
 
 
 def rsub(input, other, *rest, alpha=None):

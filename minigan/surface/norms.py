@@ -105,13 +105,14 @@ class VectorNorm(Node):
         xp, p, v, n = namespace(grad), self.p, value(x), value(out).reshape(self.shape)
         sign = (v > 0).astype(v.dtype) - (v < 0).astype(v.dtype)  # sgn(x), 0 at NaN as PyTorch's: a step, constant
         grad, out = grad.reshape(self.shape), out.reshape(self.shape)
-        # |x| (its slope is sgn(x)); at x = 0, where sgn(x) = 0 makes the term 0, 1 in its place for p < 3: the
-        # power's own derivative (of the next order) would read 0 to a negative power there
-        a = xp.where(v != 0, x * sign, 1) if p < 3 else x * sign
-        term = sign * a ** (p - 1)  # sgn(x)·|x|^(p−1), 0 at x = 0
-        if p < 1:  # (‖x‖^(1−p) is 0 at a norm of 0: its own derivative would read 0 to the power −p)
-            return (term * grad * xp.where(n != 0, xp.where(n != 0, out, 1) ** (1 - p), 0),)
-        return (term * xp.where(n != 0, grad / xp.where(n != 0, out, 1) ** (p - 1), 0),)  # a norm of 0: 0
+        # |x|^(p−1) is read at x = 0 too, as PyTorch's: ∞ there for p < 1 (the where below makes the term 0), and a
+        # second derivative at x = 0 is 0·∞ = NaN for p < 2 (the power's own |x|^(p−2)), PyTorch's value
+        with backend.np.errstate(divide="ignore", invalid="ignore"):
+            term = sign * (x * sign) ** (p - 1)  # sgn(x)·|x|^(p−1)
+            term = xp.where(v != 0, term, 0) if p < 1 else term  # (p < 1: 0·∞ at x = 0, read as 0)
+            if p < 1:  # (‖x‖^(1−p) is 0 at a norm of 0: its own derivative would read 0 to the power −p)
+                return (term * grad * xp.where(n != 0, xp.where(n != 0, out, 1) ** (1 - p), 0),)
+            return (term * xp.where(n != 0, grad / xp.where(n != 0, out, 1) ** (p - 1), 0),)  # a norm of 0: 0
 
 
 def matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):

@@ -52,19 +52,11 @@ def test_every_order_at_every_vector_door(door, order):
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [X, Y], ["float64", "float64"])
 
 
-# PyTorch's second derivative at an entry at 0, for an order p < 3 with a kink there, is NaN (its double backward
-# multiplies a masked 0 by |0|^(p−2) = ∞); minigan's is 0: the engine's power warns on 0 to a negative power, so
-# the norm's backward keeps 0 out of it.  Values and first derivatives agree there.
-KINKS = {0.5, 1.5, -1, -1.5, -2}
-
-
+# An entry at 0: PyTorch's second derivative there is NaN for an order p < 2 with a kink there (its double backward
+# multiplies a masked 0 by |0|^(p−2) = ∞), and minigan's too (the norm's backward reads |x|^(p−1) at 0, as PyTorch's).
 @pytest.mark.parametrize("order", ORDERS, ids=repr)
 @pytest.mark.parametrize("door", list(VECTOR_DOORS))
-def test_every_order_at_an_entry_at_zero(door, order, request):
-    reaches_zero = "dist" not in door and door not in ("linalg.norm", "linalg.norm row")  # (a difference, a matrix
-    if reaches_zero and not isinstance(order, str) and order in KINKS:  # norm, row 0: no vector norm of the 0)
-        request.applymarker(pytest.mark.xfail(strict=True, reason="PyTorch's second derivative at x = 0 is NaN for "
-                                                                  "this order, minigan's 0"))
+def test_every_order_at_an_entry_at_zero(door, order):
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [AT_ZERO, Y], ["float64", "float64"])
 
 

@@ -86,14 +86,13 @@ class Pow(Node):
         a, b, out = self.saved_tensors
         need_a, need_b = self.needs_input_grad
         xp = namespace(grad)
-        da = None
-        if need_a:  # at a = b = 0 the base is replaced by 1, so the term is 0·1 = 0 (PyTorch gives 0 too)
-            base = a if self.zero_power_of_zero is None else xp.where(self.zero_power_of_zero, 1, a)
-            da = unbroadcast(grad * b * base ** (b - 1), a.shape)
-        db = None
-        if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (PyTorch's formula,
-            # differentiated through both branches of its where: a second order at a = 0 is 0·(−∞) = NaN, as PyTorch's)
-            with backend.np.errstate(divide="ignore", invalid="ignore"):
+        da = db = None
+        with backend.np.errstate(divide="ignore", invalid="ignore"):  # (0 to a negative power is ∞, as PyTorch's)
+            if need_a:  # at a = b = 0 the base is replaced by 1, so the term is 0·1 = 0 (PyTorch gives 0 too)
+                base = a if self.zero_power_of_zero is None else xp.where(self.zero_power_of_zero, 1, a)
+                da = unbroadcast(grad * b * base ** (b - 1), a.shape)
+            if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (PyTorch's
+                # formula, differentiated through both branches of its where: a second order at a = 0 is 0·(−∞) = NaN)
                 db = unbroadcast(grad * xp.where(self.zero_base, 0, out * xp.log(a)), b.shape)
         return da, db
 

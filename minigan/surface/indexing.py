@@ -152,8 +152,8 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
             raise DomainError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
         raise NotImplementedError(f"scatter: reduce={reduce!r} is not provided: use scatter_add for 'add' (or "
                                   "index_add)")
-    out = E.Clone.apply(x.reshape(_nonempty(x.shape)), order="C")  # (row-major, as PyTorch's out-of-place index
-    if idx.size:  # ops: self.clone(Contiguous))
+    out = E.Clone.apply(x.reshape(_nonempty(x.shape)), order="C")  # (row-major: PyTorch's self.clone(Contiguous))
+    if idx.size:
         _in_range(idx, out.shape[d], "scatter", f"dim {d}")
         place = _along(idx, d)
         if src is None:
@@ -176,8 +176,9 @@ def scatter_add(input, dim, index, src):
     shape = _nonempty(x.shape)
     _in_range(idx, shape[d], "scatter_add", f"dim {d}")
     values = src.reshape(_nonempty(src.shape))[tuple(slice(n) for n in idx.shape)]
-    out = S.IndexAdd.apply(values, index=(_along(idx, d), True), shape=shape) + x.reshape(shape)  # (row-major
-    out = _fresh(out.reshape(())) if x.ndim == 0 else out  # first: the sum's layout, as PyTorch's self.clone())
+    added = S.IndexAdd.apply(values, index=(_along(idx, d), True), shape=shape)
+    out = added + x.reshape(shape)  # (the row-major term first: the sum takes its layout, PyTorch's self.clone())
+    out = _fresh(out.reshape(())) if x.ndim == 0 else out
     return _src_gradient(out, x, src, index, "scatter_add", "ScatterAddBackward0")
 
 

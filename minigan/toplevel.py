@@ -33,6 +33,7 @@ from minigan.surface.operands import _t, fits
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_arguments, einsum_letters
 from minigan.surface.random_doors import integer_range, permutation_size
+from minigan.surface.running_mean import mean as running_mean
 
 strided, contiguous_format, preserve_format = (creation.strided, creation.contiguous_format,  # layout= values
                                                creation.preserve_format)
@@ -908,14 +909,14 @@ def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     """(var, mean) in one call, as ``torch.var_mean``."""
     x = _t(input, "var_mean")
     dim, unbiased = (None, dim) if isinstance(dim, builtins.bool) else (dim, unbiased)  # (var_mean(x, False): unbiased)
-    return x.var(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim=keepdim)
+    return x.var(dim, unbiased, keepdim, correction=correction), running_mean(x, dim, keepdim)
 
 
 def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
     """(std, mean) in one call, as ``torch.std_mean``."""
     x = _t(input, "std_mean")
     dim, unbiased = (None, dim) if isinstance(dim, builtins.bool) else (dim, unbiased)  # (std_mean(x, False): unbiased)
-    return x.std(dim, unbiased, keepdim, correction=correction), x.mean(dim, keepdim=keepdim)
+    return x.std(dim, unbiased, keepdim, correction=correction), running_mean(x, dim, keepdim)
 
 nan_to_num = with_out(pointwise.nan_to_num)
 diff = reductions.diff

@@ -48,7 +48,27 @@ def _labels(labels, op, like: Tensor):
         labels = backend.to_device(labels, like.device)
     if not backend.is_integer(labels.dtype):
         raise DtypeError(f"{op}: labels must be integers, got dtype {labels.dtype}")
-    return labels
+    if labels.dtype not in (backend.np.int64, backend.np.uint8):  # (PyTorch's kernels read Long or Byte only)
+        raise DtypeError(f"{op}: labels must be int64 (or uint8), got {labels.dtype}; convert them with "
+                         "labels.long()")
+    return labels.astype(backend.np.int64)
+
+
+def _ignore_index(op, value) -> int:
+    """``ignore_index`` is an int, as PyTorch's parser reads one (a NumPy integer or a 0-d integer tensor too); a
+    float, a bool or None is a TypeError there."""
+    if not checks.is_integer(value):
+        raise TypeError(f"{op}: ignore_index must be an int (a class label), got {type(value).__name__} {value!r}")
+    return int(value)
+
+
+def _float_argument(op, name, value) -> float:
+    """A float argument as PyTorch's parser reads one: a number, a bool (True is 1.0), or a 0-d tensor that does not
+    require grad; anything else (None, a string, a tensor of more entries) is a TypeError."""
+    if checks.is_number(value) or isinstance(value, bool) or \
+            isinstance(value, Tensor) and value.ndim == 0 and not value.requires_grad:
+        return float(value)
+    raise TypeError(f"{op}: {name} must be a float, got {type(value).__name__} {value!r}")
 
 
 def _legacy_reduction(op, reduction, size_average, reduce, names=("mean", "sum", "none"), old_mean=True):
@@ -160,6 +180,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     with target (N, d₁, …) give a loss per position; logits (C,) with one label, one loss."""
     op = "cross_entropy"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    ignore_index, label_smoothing = _ignore_index(op, ignore_index), _float_argument(op, "label_smoothing",
+                                                                                     label_smoothing)
     input = _tensor(input, op, "logits")
     if input.ndim == 0:  # (PyTorch's log_softmax over dim 1 finds no dim 1, before it reads the dtype)
         raise DimensionError(f"{op}: expected logits of shape (N, C), (N, C, d1, ...) or (C,), got a 0-d tensor")
@@ -170,10 +192,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if input.ndim != 2:  # per position (or one sample): the same loss over a batch of rows (M, C)
         return _per_position(cross_entropy, op, input, target, reduction, weight=weight, ignore_index=ignore_index,
                              label_smoothing=label_smoothing)
-    if not checks.is_number(label_smoothing) or label_smoothing > 1:
+    if label_smoothing > 1:
         raise DomainError(f"{op}: label_smoothing must be in [0, 1] (one ≤ 0 is none, as PyTorch takes it), got "
                           f"{label_smoothing!r}")
-    label_smoothing = float(label_smoothing) if label_smoothing > 0 else 0.0  # (≤ 0 or NaN: none, as PyTorch's)
+    label_smoothing = label_smoothing if label_smoothing > 0 else 0.0  # (≤ 0 or NaN: none, as PyTorch's)
     check(op, weight=weight)
     soft = isinstance(target, Tensor) and target.dtype.kind == "f"  # class probabilities, not target
     weight = _class_weight(weight, op, input, same_dtype=not soft)
@@ -243,6 +265,9 @@ def _per_position(loss_fn, op, scores, labels, reduction, **options):
             labels = labels.movedim(1, -1).reshape(-1, scores.shape[1])
         else:
             y = _labels(labels, op, scores)
+            if isinstance(labels, Tensor) and labels.dtype == backend.np.uint8:  # (PyTorch's kernel for positions
+                raise DtypeError(f"{op}: labels per position must be int64, got uint8; convert them with "  # reads
+                                 "labels.long()")  # Long only)
             if tuple(y.shape) != shape:
                 raise ShapeError(f"{op}: expected labels of shape {shape} for input {tuple(scores.shape)}, got "
                                  f"{tuple(y.shape)}")
@@ -329,6 +354,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     equals cross_entropy(x, y)."""
     op = "nll_loss"
     reduction = _legacy_reduction(op, reduction, size_average, reduce)
+    ignore_index = _ignore_index(op, ignore_index)
     _check_batch(op, _tensor(input, op), target)  # (the sizes first, then the dtype: PyTorch's order)
     input = _float(input, op)
     LS.check_reduction(op, reduction)
@@ -521,6 +547,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     op = "gaussian_nll_loss"
     reduction = _legacy_reduction(op, reduction, None, None, old_mean=False)
     x = _tensor(input, op)
+    if not isinstance(var, (Tensor, float)):  # (PyTorch's compares an int or a NumPy float32 with 0 and fails)
+        raise TypeError(f"{op}: var must be a Tensor or a float, got {type(var).__name__} {var!r}; pass float(var)")
     if isinstance(var, float):  # one variance for every entry, as PyTorch takes it
         dtype = x.dtype if x.dtype.kind == "f" else backend.DEFAULT_DTYPE
         var = Tensor._make(backend.get_array_module(x.array).full(x.shape, var, dtype=dtype))

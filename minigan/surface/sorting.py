@@ -181,8 +181,8 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     if x.dtype.kind != "f":
         raise DtypeError(f"quantile: input must be floating point, got {x.dtype}")
     if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):
-        raise ValueError(f"quantile: interpolation must be linear, lower, higher, nearest or midpoint, got "
-                         f"{interpolation!r}")
+        raise DomainError(f"quantile: interpolation must be 'linear', 'lower', 'higher', 'nearest' or 'midpoint' "
+                          f"(lower case), got {interpolation!r}")  # (PyTorch's RuntimeError)
     xp = backend.get_array_module(x.array)
     qs = q.array if isinstance(q, Tensor) else xp.asarray(q, dtype=x.dtype)
     if qs.ndim > 1 or qs.size and (float(qs.min()) < 0 or float(qs.max()) > 1):

@@ -4,8 +4,8 @@
 max(0, n − c): ∞ (NaN where the sum is 0 too), and the engine's var gives the same value.  Its backward, though, is
 not the derivative of that value but PyTorch's var_backward formula, which a learner meets as a finite gradient:
 
-    over every entry (no dim):  grad · (NaN where x equals its mean, else ∞)     a constant: no second order
-    over given dims:            (2 / (n − c)) · grad · (x − mean)                n − c < 0 used as it is
+    over every entry (no dim, or a 0-d tensor):  grad · (NaN where x equals its mean, else ∞), a constant
+    over given dims:                             (2 / (n − c)) · grad · (x − mean), n − c < 0 used as it is
 
 std goes through var (its gradient there is grad / 2std = 0 times these).  Over given dims with n = c exactly, the
 engine's derivative is left (NaN where PyTorch's formula gives ±∞).
@@ -37,7 +37,7 @@ def var(x, out, dim, unbiased, correction, uncorrected):
     dof = n - (int(bool(unbiased)) if correction is None else correction)
     if not dof <= 0 or not out.requires_grad or not x.numel():  # (a NaN correction too: the engine's NaN)
         return out
-    if dim is None:
+    if dim is None or x.ndim == 0:  # (a 0-d tensor over its one dim too, as PyTorch's)
         a = x.detach().array
         xp = backend.get_array_module(a)
         scale = xp.where(a == a.mean(), xp.nan, xp.inf).astype(a.dtype)

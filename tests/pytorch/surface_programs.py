@@ -786,8 +786,6 @@ DOCUMENTED = [
                                    "nanquantile", "unique", "msort") and w in ("value", "first-order grad",
                                                                                "second-order grad"),
      f"{DOCS}, Dtypes: the order of equal values and the index picked among ties (sort, topk, median, kthvalue)"),
-    (lambda p, w, d: p["name"] in ("var", "std", "var_mean", "std_mean") and w.endswith("grad"),
-     f"{DOCS}: var/std with correction >= n, or of a vector holding inf: the gradient"),
     (lambda p, w, d: p["name"] in ("pow", "pow_", "__pow__", "__rpow__", "float_power") and w == "outcome" and
      _outcome(d, "PyTorch") and "negative" in d,
      f"{DOCS}, Dtypes: an integer tensor to the power of negative integers raises"),

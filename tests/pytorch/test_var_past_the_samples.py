@@ -1,9 +1,9 @@
 """var and std where the correction is at least the number of samples (n ≤ correction), against PyTorch float64:
 the value is ∞ (NaN for 0/0), and the gradient is PyTorch's var_backward, which does not differentiate that value.
-Over every entry (no dim), the gradient is grad·(NaN where x equals its mean, else ∞), a constant; over given dims
-with n < correction, (2 / (n − correction))·grad·(x − mean), finite, the negative count of degrees of freedom used
-as it is, and differentiable again.  std's gradient goes through var's (grad / 2std = 0 there).  var, std, var_mean,
-std_mean, function and method, first and second order."""
+Over every entry (no dim, or a 0-d tensor), the gradient is grad·(NaN where x equals its mean, else ∞), a constant;
+over given dims with n < correction, (2 / (n − correction))·grad·(x − mean), finite, the negative count of degrees
+of freedom used as it is, and differentiable again.  std's gradient goes through var's (grad / 2std = 0 there).
+var, std, var_mean, std_mean, function and method, first and second order."""
 
 import numpy as np
 import pytest
@@ -28,6 +28,8 @@ ARGS = [  # (what, the rows of X, kwargs): n ≤ correction over every entry, n 
     ("dim 1, n < correction", X, {"dim": 1, "correction": 7}),
     ("dims (0, 1), n < correction", X, {"dim": (0, 1), "correction": 10.5}),
     ("dim 0, keepdim, n < correction", X, {"dim": 0, "correction": 3, "keepdim": True}),
+    ("a 0-d tensor over dim -1", np.array(-1.5), {"dim": -1}),  # (PyTorch: every entry's formula for a 0-d one)
+    ("a 0-d tensor over dims [0], keepdim", np.array(2.0), {"dim": [0], "keepdim": True}),
 ]
 
 

@@ -135,12 +135,14 @@ def _like_xp(x, device):
 def _like_array(x, device, dtype, fill):
     """``fill`` in an array of ``x``'s shape (``fill`` an array: its values), laid out as PyTorch's
     memory_format=torch.preserve_format lays it: in x's order of strides (NumPy's order "K": a permuted x gives a
-    permuted result, whose flatten() is a copy), row-major where x overlaps itself (an expanded x) or is elsewhere."""
+    permuted result, whose flatten() is a copy), an expanded x's other dimensions in their order too (the layout of
+    an op's result of x alone, backend.pointwise_layout), row-major where x is elsewhere."""
     xp, a, dtype = _like_xp(x, device), x.array, dtype or x.dtype
-    if xp is not backend.get_array_module(a) or 0 in a.strides:
+    if xp is not backend.get_array_module(a):
         out = xp.empty(x.shape, dtype=dtype)
     else:
-        out = xp.empty_like(a, dtype=dtype)
+        out = xp.empty_like(a, dtype=dtype) if 0 not in a.strides else backend.pointwise_layout(
+            xp.empty(x.shape, dtype=dtype), a)
     out[...] = cast_number(fill, dtype)
     return out
 

@@ -268,3 +268,32 @@ def test_a_tensor_fill_value_is_a_number_as_in_pytorch(name):
     """A fill value given as a tensor is PyTorch's Number only where it has no dimensions and needs no gradient
     (full, new_full, full_like, scalar_tensor; fill_ takes one that requires grad): other tensors are refused."""
     assert agree(TENSOR_FILLS[name]) is None
+
+
+LIKES = {
+    "zeros_like": lambda lib, x: lib.zeros_like(x), "ones_like": lambda lib, x: lib.ones_like(x),
+    "full_like": lambda lib, x: lib.full_like(x, 2.0), "empty_like": lambda lib, x: lib.empty_like(x),
+    "rand_like": lambda lib, x: lib.rand_like(x), "randn_like": lambda lib, x: lib.randn_like(x),
+    "zeros_like(dtype=float64)": lambda lib, x: lib.zeros_like(x, dtype=lib.float64),
+}
+LIKE_INPUTS = {
+    "expand of t()": lambda lib: lib.ones(3, 2).t().expand(4, 2, 3),
+    "expand then permute": lambda lib: lib.ones(3).expand(2, 3).permute(1, 0),
+    "expand of (2,1,3)": lambda lib: lib.ones(2, 1, 3).expand(2, 4, 3),
+    "expand of permute": lambda lib: lib.ones(2, 3, 1).permute(2, 1, 0).expand(5, 3, 2),
+    "t() of expand": lambda lib: lib.ones(1, 3).expand(2, 3).t(),
+    "permute": lambda lib: lib.ones(2, 3, 4).permute(2, 0, 1),
+    "slice of t()": lambda lib: lib.ones(4, 3).t()[:, ::2],
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIKES))
+def test_the_like_factories_lay_out_as_pytorch(name):
+    """``*_like`` (memory_format=preserve_format) of expanded, permuted and sliced tensors: PyTorch's strides (the
+    dimensions ordered as TensorIterator orders them, a broadcast dimension telling nothing)."""
+    differ = []
+    for source, make in LIKE_INPUTS.items():
+        ours, theirs = LIKES[name](minigan, make(minigan)), LIKES[name](torch, make(torch))
+        if ours.stride() != theirs.stride():
+            differ.append(f"{name} of {source}: minigan {ours.stride()} | PyTorch {theirs.stride()}")
+    assert not differ, "\n".join(differ)

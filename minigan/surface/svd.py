@@ -37,7 +37,8 @@ class _Factor(Node):
         (A,) = self.saved_tensors
         cotangents = [None, None, None]
         cotangents[self.part] = grad
-        return (svd_backward(A, *cotangents),)
+        with backend.np.errstate(divide="ignore", invalid="ignore"):  # (a repeated or zero σ: ∞ and NaN, as PyTorch's)
+            return (svd_backward(A, *cotangents),)
 
 
 class SvdU(_Factor):

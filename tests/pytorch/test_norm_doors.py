@@ -60,6 +60,18 @@ def test_every_order_at_an_entry_at_zero(door, order):
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [AT_ZERO, Y], ["float64", "float64"])
 
 
+ZERO_ROW = X.copy()
+ZERO_ROW[1] = 0.0  # a norm of 0 (a row, and the column norms' kinks): a gradient penalty where ∇D(x̂) = 0
+
+
+# A norm of 0: the first derivative is PyTorch's 0 (masked), and the second PyTorch's NaN for the 2-norm too (its
+# backward is grad·(x/‖x‖) masked where ‖x‖ = 0, and x/0's own derivative there is 0/0), at every door and order.
+@pytest.mark.parametrize("order", ORDERS, ids=repr)
+@pytest.mark.parametrize("door", list(VECTOR_DOORS))
+def test_every_order_at_a_norm_of_zero(door, order):
+    same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [ZERO_ROW, Y], ["float64", "float64"])
+
+
 @pytest.mark.parametrize("order", [None, 2, 0, -1, math.inf, -math.inf, np.float32(-1.5), "fro"], ids=repr)
 @pytest.mark.parametrize("dtype", ["int64", "bool", "float32"])
 @pytest.mark.parametrize("door", list(VECTOR_DOORS))

@@ -52,9 +52,9 @@ class Div(Node):
     def backward(self, grad):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
         a, b = self.saved_tensors
         (x, y), (need_a, need_b) = self.inputs, self.needs_input_grad  # (x, y: the inputs, for their shapes)
-        da = unbroadcast(grad / b, value(x).shape) if need_a else None
-        db = unbroadcast(-grad * (a / b) / b, value(y).shape) if need_b else None  # (a/b first: b² may overflow)
-        return da, db
+        with backend.np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (÷0: ±∞ or NaN, as PyTorch's)
+            return (unbroadcast(grad / b, value(x).shape) if need_a else None,  # (a/b first below: b² may overflow)
+                    unbroadcast(-grad * (a / b) / b, value(y).shape) if need_b else None)
 
 
 class Neg(Node):

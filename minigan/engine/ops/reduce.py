@@ -76,8 +76,8 @@ class Norm2(Node):
     def backward(self, grad):  # d‖x‖/dx_i = x_i / ‖x‖, taken as 0 where ‖x‖ = 0 (a subgradient, as PyTorch)
         x, out = self.saved_tensors
         grad, out = (_keep(v, self.in_shape, self.axis, self.keepdims) for v in (grad, out))
-        xp = namespace(grad)
-        return (x * xp.where(self.zero, 0, grad / xp.where(self.zero, 1, out)),)
+        with backend.np.errstate(divide="ignore", invalid="ignore"):  # (x / 0, masked: a second order there is
+            return (grad * namespace(grad).where(self.zero, 0, x / out),)  # 0 / 0 = NaN, as PyTorch's masked_fill)
 
 
 class Prod(Node):

@@ -130,3 +130,43 @@ def test_a_src_larger_than_index_runs_forward_and_refuses_at_backward(op):
     y = getattr(x, op)(0, minigan.tensor([[1, 0, 1]]), src[:1])  # (src of index's shape: its gradient is index's)
     y.sum().backward()
     assert src.grad[0].tolist() == [1.0, 1.0, 1.0] and x.grad.sum().item() == (6 if op == "scatter_add" else 3)
+
+
+@pytest.mark.parametrize("shape", [(3, 2, 0), (0, 2, 3), (2, 0), (2, 3, 0, 4)])
+def test_flatten_of_an_empty_tensor_merges_sizes_into_their_product(shape):
+    """flatten(start, end) has shape[:start] + (prod(shape[start:end + 1]),) + shape[end + 1:], entries or none."""
+    x = minigan.zeros(*shape)
+    for start in range(len(shape)):
+        for end in range(start, len(shape)):
+            want = shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:]
+            assert tuple(x.flatten(start, end).shape) == want
+            assert tuple(minigan.nn.Flatten(start, end)(x).shape) == want
+
+
+def test_take_along_dim_with_a_dim_wraps_indices_modulo_the_size():
+    """take_along_dim(x, i, dim) is NumPy's take_along_axis(x, i % size, dim), and its gradient adds 1 at each entry
+    read (np.add.at over the wrapped indices)."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((3, 4))
+    i = rng.integers(-9, 10, size=(3, 5))
+    x = minigan.tensor(a, requires_grad=True)
+    y = minigan.take_along_dim(x, minigan.tensor(i), dim=1)
+    np.testing.assert_array_equal(y.detach().numpy(), np.take_along_axis(a, i % 4, 1))
+    y.sum().backward()
+    want = np.zeros_like(a)
+    np.add.at(want, (np.arange(3)[:, None], i % 4), 1.0)
+    np.testing.assert_array_equal(x.grad.numpy(), want)
+    with pytest.raises(RuntimeError):  # (around a dim of size 0: PyTorch's division by zero)
+        minigan.take_along_dim(minigan.zeros(3, 0), minigan.tensor([[1]]), dim=1)
+
+
+@pytest.mark.parametrize("dtype", ["int32", "uint8", "bool"])
+def test_one_hot_and_take_read_int64_tensors_only(dtype):
+    """PyTorch's one_hot and take read a LongTensor: another dtype is a RuntimeError at their door."""
+    idx = minigan.tensor([1, 0], dtype=getattr(minigan, dtype))
+    with pytest.raises(RuntimeError, match="one_hot"):
+        F.one_hot(idx, 3)
+    with pytest.raises(RuntimeError, match="take"):
+        minigan.take(minigan.arange(4.0), idx)
+    with pytest.raises(TypeError):
+        F.one_hot(minigan.tensor([1]), 3.0)

@@ -412,14 +412,16 @@ class Tensor(InPlace, TensorMethods):
     def __matmul__(self, other):
         other = self._matmul_operand(other)
         checks.check_matmul(self.array.shape, other.array.shape)
+        # PyTorch's batched path (other of 3 dims or more; self of 3 or more, or of 2 not requiring grad) multiplies
+        # an empty operand in the promoted dtype, with no check of the dtypes (its other paths check them)
+        if other.ndim >= 3 and self.ndim >= 2 + self.requires_grad and 0 in (self.array.size, other.array.size):
+            dtype = result_type(self, other)
+            return linalg.MatMul.apply(self.astype(dtype), other.astype(dtype))
         self._matmul_dtypes(other)
         return linalg.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
-        other = self._matmul_operand(other)
-        checks.check_matmul(other.array.shape, self.array.shape)
-        self._matmul_dtypes(other)
-        return linalg.MatMul.apply(other, self)
+        return self._matmul_operand(other) @ self
 
     def _matmul_operand(self, other):
         if isinstance(other, Tensor):
@@ -433,8 +435,8 @@ class Tensor(InPlace, TensorMethods):
 
     def _matmul_dtypes(self, other):
         if other.dtype != self.dtype or self.dtype.kind == "b":  # as PyTorch: one dtype, and no bool kernel
-            raise DtypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected the same dtype, "
-                             "not bool (convert with .float(), .double() or .long())")
+            raise DtypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected one dtype, and "
+                             "not bool (it has no bool kernel): convert them with .float(), .double() or .long()")
 
     def __getitem__(self, index):
         items = index if isinstance(index, tuple) else (index,)

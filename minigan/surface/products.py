@@ -57,6 +57,12 @@ def _scales(fn, beta, alpha, dtype):
     return scaled.in_dtype(fn, "beta", beta, dtype), scaled.in_dtype(fn, "alpha", alpha, dtype)
 
 
+def _times(c, beta):
+    """beta·input; with beta = 0 the input is ignored, its NaN and ∞ not propagated (PyTorch's documentation says
+    so): 0·c with c's non-finite entries read as 0, so c's gradient is still grad·0."""
+    return c.nan_to_num(0.0, 0.0, 0.0) * 0 if beta == 0 else c * beta
+
+
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta·input + alpha·(mat1 @ mat2)."""
     c = _t(input, "addmm")
@@ -64,14 +70,14 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     one_dtype("addmm", c, mat1, mat2)
     _fits("addmm", c, (mat1.shape[0], mat2.shape[1]))
     beta, alpha = _scales("addmm", beta, alpha, c.dtype)
-    return shown_as(c * beta + mm(mat1, mat2) * alpha, "AddmmBackward0")
+    return shown_as(_times(c, beta) + mm(mat1, mat2) * alpha, "AddmmBackward0")
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·(batch1 @ batch2), batch by batch."""
     product = bmm(_t(batch1, "baddbmm"), batch2)
     beta, alpha = _scales("baddbmm", beta, alpha, product.dtype)
-    return _t(input, "baddbmm") * beta + product * alpha
+    return _times(_t(input, "baddbmm"), beta) + product * alpha
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -79,7 +85,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     products = bmm(_t(batch1, "addbmm"), batch2)
     product = products.sum(0, dtype=products.dtype)  # (in their dtype: a sum of integers would be int64)
     beta, alpha = _scales("addbmm", beta, alpha, product.dtype)
-    return _t(input, "addbmm") * beta + product * alpha
+    return _times(_t(input, "addbmm"), beta) + product * alpha
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
@@ -93,7 +99,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
                          f"{tuple(v.shape)}")
     one_dtype("addmv", c, A, v)
     beta, alpha = _scales("addmv", beta, alpha, c.dtype)
-    return c * beta + (A @ v) * alpha
+    return _times(c, beta) + (A @ v) * alpha
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
@@ -107,7 +113,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
                                                                                          ("alpha", alpha)))
     if c.dtype.kind == vec1.dtype.kind == vec2.dtype.kind == "b":
         return (c & builtins.bool(beta)) | (outer(vec1, vec2) & builtins.bool(alpha))
-    out = c * beta + outer(vec1, vec2) * alpha
+    out = _times(c, beta) + outer(vec1, vec2) * alpha
     # PyTorch's backward takes grad·vec2 and gradᵀ·vec1 with mv, which refuses a vector of another dtype than grad's
     if vec1.requires_grad and vec2.dtype != out.dtype or vec2.requires_grad and vec1.dtype != out.dtype:
         return no_derivative(out, "addr", c, vec1, vec2, why="its backward multiplies the gradient by a vector of "

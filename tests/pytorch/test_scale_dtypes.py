@@ -99,3 +99,21 @@ def test_index_adds_alpha_is_read_in_the_tensors_dtype_as_pytorchs(name):
                 ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64), equal_nan=True):
             found.append(f"{where}: PyTorch {theirs.dtype} {theirs.tolist()}, minigan {ours.dtype} {ours.tolist()}")
     assert not found, f"{len(found)} calls differ from PyTorch:\n" + "\n".join(found[:12])
+
+
+@pytest.mark.parametrize("name", ["addmm", "addmv", "addbmm", "baddbmm", "addr"])
+def test_beta_zero_ignores_the_input_as_pytorchs(name):
+    """PyTorch's documentation: with beta=0 the input is ignored, and NaN and ∞ in it are not propagated; its gradient
+    is 0 (grad·beta)."""
+    outcomes = []
+    for lib in (torch, minigan):
+        shapes = SHAPES[name]
+        c = lib.tensor(np.where(np.arange(np.prod(shapes[0])) % 2, np.nan, np.inf).reshape(shapes[0]),
+                       dtype=lib.float64, requires_grad=True)
+        others = [lib.ones(*s, dtype=lib.float64) for s in shapes[1:]]
+        out = getattr(lib, name)(c, *others, beta=0, alpha=2)
+        g, = lib.autograd.grad(out.sum(), c)
+        outcomes.append((out.detach().numpy(), g.numpy()))
+    (v1, g1), (v2, g2) = outcomes
+    np.testing.assert_array_equal(v2, v1)
+    np.testing.assert_array_equal(g2, g1)

@@ -796,8 +796,6 @@ DOCUMENTED = [
      f"{DOCS}, Different on purpose: interpolate takes 1-D and 2-D inputs, not trilinear or antialias"),
     (lambda p, w, d: p["name"] == "is_inference_mode_enabled",
      f"{DOCS}, Different on purpose: inference_mode is the same as no_grad"),
-    (lambda p, w, d: p["name"] == "view" and ("size" in p["kwargs"] or "('dtype'" in str(p["args"])),
-     "tests/pytorch/test_signature_survey.py LEFT_OUT: view(dtype) is not provided, view(size=) by keyword"),
     (lambda p, w, d: "sparse_grad" in d or "sparse" in d and "layout" in d,
      f"{DOCS}, Coming from PyTorch: sparse_grad=True (and a sparse layout) raise one line naming it"),
 ]

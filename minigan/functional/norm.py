@@ -51,9 +51,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if t.numel() != c:
             raise ShapeError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected {c} elements for input "
                              f"{tuple(input.shape)}")
-    out = N.BatchNorm.apply(input, gamma.reshape(c), beta.reshape(c), training=bool(training), running_mean=rm,
-                            running_var=rv, momentum=float(momentum), eps=float(eps))
-    if gamma.shape != (c,) or beta.shape != (c,):  # PyTorch counts their elements, and its backward then refuses
+    shaped = gamma.shape == (c,) and beta.shape == (c,)  # else PyTorch counts their elements; its backward refuses
+    out = N.BatchNorm.apply(input, gamma if shaped else gamma.reshape(c), beta if shaped else beta.reshape(c),
+                            training=bool(training), running_mean=rm, running_var=rv, momentum=float(momentum),
+                            eps=float(eps))
+    if not shaped:
         return no_derivative(out, "batch_norm", input, gamma, beta, why=f"weight and bias of another shape than "
                              f"({c},) (PyTorch's backward gives them gradients of shape ({c},)); reshape them")
     return out

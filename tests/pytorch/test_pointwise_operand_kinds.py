@@ -99,3 +99,30 @@ INPLACE = {"add_": lambda x, y: x.add_(y), "sub_": lambda x, y: x.sub_(y), "mul_
 @pytest.mark.parametrize("pair", list(itertools.product(DTYPES, DTYPES)), ids=lambda p: f"{p[0]}<-{p[1]}")
 def test_in_place_writes_by_pytorchs_can_cast(op, pair):
     _compare(lambda lib: INPLACE[op](_tensor(lib, pair[0], A), _tensor(lib, pair[1], B)))
+
+
+BASES, EXPONENTS = [0.0, 0.5, -2.0, 3.0, float("inf")], [0.0, 1.0, -1.0, 0.5, 2.0]
+
+
+def _grads_of_pow(lib, exponent_is_tensor, upstream):
+    """d/da and d/db of a ** b with an upstream gradient, then the second order of a gradient penalty."""
+    a = lib.tensor([x for x in BASES for _ in EXPONENTS], dtype=lib.float64, requires_grad=True)
+    b = lib.tensor(EXPONENTS * len(BASES), dtype=lib.float64, requires_grad=True)
+    outs = [a ** b] if exponent_is_tensor else [a[i::len(EXPONENTS)] ** e for i, e in enumerate(EXPONENTS)]
+    ups = [lib.full_like(out, upstream) for out in outs]
+    wrt = (a, b) if exponent_is_tensor else (a,)
+    first = lib.autograd.grad(outs, wrt, ups, create_graph=True)
+    sum((g * g).sum() for g in first).backward()
+    return [g.detach().numpy() for g in first] + [t.grad.numpy() for t in wrt]
+
+
+@pytest.mark.parametrize("exponent_is_tensor", [True, False], ids=["tensor exponent", "number exponent"])
+@pytest.mark.parametrize("upstream", [1.0, float("inf")])
+def test_pow_gradient_where_the_exponent_is_zero(exponent_is_tensor, upstream):
+    """PyTorch's pow_backward: 0 wherever the exponent is 0 (a where over b·a^(b−1)·grad, which is 0·∞ = NaN at a
+    zero base or an infinite upstream gradient), and its second order through both branches of that where."""
+    with np.errstate(all="ignore"):
+        ours = _grads_of_pow(minigan, exponent_is_tensor, upstream)
+    theirs = _grads_of_pow(torch, exponent_is_tensor, upstream)
+    for o, t in zip(ours, theirs):
+        np.testing.assert_allclose(o, t, rtol=1e-12, equal_nan=True)

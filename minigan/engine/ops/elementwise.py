@@ -77,9 +77,8 @@ class Pow(Node):
         self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)
         if exponent_grad:
             self.zero_base = (a == 0) & (b >= 0)  # where a^b·log a is 0·(−∞): d/db is 0 there (PyTorch's mask)
-        if self.needs_input_grad and self.needs_input_grad[0]:
-            zero = (b == 0) & (a == 0)  # where d/da = 0 but b·a^(b−1) would give 0·∞ = NaN
-            self.zero_power_of_zero = zero if zero.any() else None
+        if self.needs_input_grad and self.needs_input_grad[0]:  # where d/da is 0 (PyTorch's mask): b·a^(b−1)·grad
+            self.zero_exponent = b == 0 if (b == 0).any() else None  # would be 0·∞ at a = 0 or at grad = ∞
         return out
 
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a
@@ -88,9 +87,11 @@ class Pow(Node):
         xp = namespace(grad)
         da = db = None
         with backend.np.errstate(divide="ignore", invalid="ignore"):  # (0 to a negative power is ∞, as PyTorch's)
-            if need_a:  # at a = b = 0 the base is replaced by 1, so the term is 0·1 = 0 (PyTorch gives 0 too)
-                base = a if self.zero_power_of_zero is None else xp.where(self.zero_power_of_zero, 1, a)
-                da = unbroadcast(grad * b * base ** (b - 1), a.shape)
+            if need_a:  # PyTorch's pow_backward: where(b = 0, 0, b·a^(b−1)·grad), differentiated through both branches;
+                # a number b = 0 gives zeros, with no graph (a second order at a = 0 is 0, not 0·∞)
+                number = isinstance(self.inputs[1], backend.np.generic)
+                da = zeros(grad) if number and self.inputs[1] == 0 else grad * b * a ** (b - 1)
+                da = unbroadcast(da if self.zero_exponent is None else xp.where(self.zero_exponent, 0, da), a.shape)
             if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (PyTorch's
                 # formula, differentiated through both branches of its where: a second order at a = 0 is 0·(−∞) = NaN)
                 db = unbroadcast(grad * xp.where(self.zero_base, 0, out * xp.log(a)), b.shape)

@@ -82,6 +82,8 @@ def checked_alpha(fn, value, input, other, name="alpha"):
     checks it: a float (NumPy's bool is one there) for an integer or bool result, or a bool for a result that is not
     bool, is refused."""
     value = number(fn, name, value)
+    if isinstance(input, Tensor) and input.dtype.kind in "fc" and not isinstance(value, bool):
+        return value  # (a floating input makes a floating result, which any number scales: no dtype to work out)
     if type(value) is int and not all(isinstance(x, bool) or getattr(getattr(x, "dtype", None), "kind", "") == "b"
                                       for x in (input, other)):
         return value  # (an integer scales any result but a bool one: no dtype to work out)
@@ -127,21 +129,27 @@ def add(input, other, *rest, alpha=None):
     """input + alpha·other (``torch.add(x, 2, y)``, the old overload: x + 2·y)."""
     other, alpha = alpha_first("add", other, rest, alpha)
     alpha = checked_alpha("add", alpha, input, other)
-    return pointwise.add(input, widened(input, other, alpha), alpha=alpha)
+    if isinstance(input, Tensor):  # (bound and checked here: the engine's add, not the method's door a second time)
+        return Tensor.add(input, widened(input, other, alpha), alpha)
+    return pointwise.add(input, other, alpha=alpha)
 
 
 def sub(input, other, *rest, alpha=None):
     """input − alpha·other (``torch.sub(x, 2, y)``, the old overload: x − 2·y)."""
     other, alpha = alpha_first("sub", other, rest, alpha)
     alpha = checked_alpha("sub", alpha, input, other)
-    return pointwise.sub(input, widened(input, other, alpha), alpha=alpha)
+    if isinstance(input, Tensor):  # (bound and checked here: the engine's sub, not the method's door a second time)
+        return Tensor.sub(input, widened(input, checks.not_bool(input, other), alpha), alpha)
+    return pointwise.sub(input, other, alpha=alpha)
 
 
 def subtract(input, other, *rest, alpha=None):
     """input − alpha·other (``torch.subtract(x, 2, 3)``: x − 6)."""
     other, alpha = numbers_pair("subtract", other, rest, alpha)
     alpha = checked_alpha("subtract", alpha, input, other)
-    return pointwise.sub(input, widened(input, other, alpha), alpha=alpha)
+    if isinstance(input, Tensor):  # (bound and checked here: the engine's sub, not the method's door a second time)
+        return Tensor.sub(input, widened(input, checks.not_bool(input, other), alpha), alpha)
+    return pointwise.sub(input, other, alpha=alpha)
 
 
 def rsub(input, other, *rest, alpha=None):

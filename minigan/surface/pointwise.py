@@ -560,7 +560,10 @@ def mul(input, other):
 
 def pow(input, exponent):
     """input ** exponent (either may be a number)."""
-    return input**exponent if isinstance(input, Tensor) else input ** _t(exponent, "pow")
+    out = input**exponent if isinstance(input, Tensor) else input ** _t(exponent, "pow")
+    if _is_bool(exponent) and isinstance(input, Tensor) and input.requires_grad:  # d/da = b·a^(b−1): PyTorch's
+        return _bool_refused(out, "pow", "subtracts 1 from", input, exponent)  # b − 1 refuses a bool tensor
+    return out
 
 
 def neg(input):

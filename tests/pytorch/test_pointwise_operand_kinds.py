@@ -126,3 +126,18 @@ def test_pow_gradient_where_the_exponent_is_zero(exponent_is_tensor, upstream):
     theirs = _grads_of_pow(torch, exponent_is_tensor, upstream)
     for o, t in zip(ours, theirs):
         np.testing.assert_allclose(o, t, rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("case", ["pow(x, mask)", "pow(mask, x)", "pow(x, True)", "pow(x, ints)"])
+def test_pow_with_a_bool_exponent_refuses_at_backward(case):
+    """PyTorch's d/da of a ** b is b·a^(b−1), and its b − 1 refuses a bool exponent tensor (RuntimeError, at backward
+    only: the forward runs and requires grad); a bool base, a bool number and an integer exponent differentiate."""
+    def run(lib):
+        x = lib.tensor([0.5, 2.0], dtype=lib.float64, requires_grad=True)
+        other = {"pow(x, mask)": lib.tensor([True, False]), "pow(mask, x)": lib.tensor([True, False]),
+                 "pow(x, True)": True, "pow(x, ints)": lib.tensor([2, 0])}[case]
+        y = lib.pow(other, x) if case == "pow(mask, x)" else lib.pow(x, other)
+        assert y.requires_grad
+        y.sum().backward()
+        return x.grad
+    _compare(run)

@@ -40,7 +40,8 @@ def one_dtype(fn, *tensors):
     if builtins.len({t.dtype for t in tensors}) > 1:
         raise DtypeError(f"{fn}: the operands must have one dtype, got {', '.join(str(t.dtype) for t in tensors)} "
                          "(PyTorch does not promote here); convert them with .to()")
-    if tensors[0].dtype.kind == "b":
+    computed = builtins.all(t.ndim == 1 for t in tensors) or builtins.all(t.numel() for t in tensors)  # (a dot is)
+    if tensors[0].dtype.kind == "b" and computed:  # (PyTorch's kernels refuse bools where they compute a product)
         raise DtypeError(f"{fn}: not implemented for bool tensors (nor is PyTorch's); convert them with .long() or "
                          ".float()")
 

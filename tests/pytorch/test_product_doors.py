@@ -121,3 +121,22 @@ EMPTY_FOLDED = [((3,), (0, 3, 4)), ((0, 3, 4), (4,)), ((2, 0, 4), (4, 2)), ((2, 
 @pytest.mark.parametrize("door", list(MATMUL_DOORS))
 def test_an_empty_product_of_two_dtypes_as_pytorchs_paths(door, shapes, dtypes):
     same_as_pytorch(MATMUL_DOORS[door], [_values(s, d) for s, d in zip(shapes, dtypes)], list(dtypes))
+
+
+BOOL_EMPTY = {  # an operand with no elements: no product is computed, and PyTorch's kernels take bools
+    "mm": (lambda L, a, b: L.mm(a, b), [(2, 0), (0, 3)]),
+    "Tensor.mm": (lambda L, a, b: a.mm(b), [(0, 2), (2, 3)]),
+    "addmm": (lambda L, c, a, b: L.addmm(c, a, b), [(0, 3), (0, 2), (2, 3)]),
+    "addmv": (lambda L, c, a, b: L.addmv(c, a, b), [(0,), (0, 2), (2,)]),
+    "addmv k = 0": (lambda L, c, a, b: L.addmv(c, a, b), [(2,), (2, 0), (0,)]),
+    "inner": (lambda L, a, b: L.inner(a, b), [(0, 2), (3, 2)]),
+    "inner of vectors (a dot: refused)": (lambda L, a, b: L.inner(a, b), [(0,), (0,)]),
+    "matrix_power": (lambda L, a: L.linalg.matrix_power(a, 3), [(0, 2, 2)]),
+    "mm of filled matrices (refused)": (lambda L, a, b: L.mm(a, b), [(2, 1), (1, 3)]),
+}
+
+
+@pytest.mark.parametrize("door", list(BOOL_EMPTY))
+def test_bool_operands_are_refused_only_where_a_product_is_computed(door):
+    fn, shapes = BOOL_EMPTY[door]
+    same_as_pytorch(fn, [_values(s, "bool") for s in shapes], ["bool"] * len(shapes))

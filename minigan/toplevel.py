@@ -752,10 +752,14 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
                          f"{tuple(b.shape)}")
     if not p >= 0:  # (after the shapes and before the dtypes, as PyTorch's; NaN too)
         raise DomainError(f"cdist: p must be >= 0 (inf for the largest difference), got {p}")
-    out = (a.unsqueeze(-2) - b.unsqueeze(-3)).norm(p, dim=-1)
     large = builtins.max(a.shape[-2], b.shape[-2]) > 25  # (PyTorch's choice of its two algorithms)
-    by_mm = p == 2 and (compute_mode == "use_mm_for_euclid_dist" or large and compute_mode.endswith("if_necessary"))
-    if by_mm or not out.requires_grad:
+    if p == 2 and (compute_mode == "use_mm_for_euclid_dist" or large and compute_mode.endswith("if_necessary")):
+        # PyTorch's matrix-product algorithm: sqrt(max(|a|² + |b|² - 2 a·b, 1e-30)), whose clamp gives a zero
+        # distance a zero gradient at every order
+        squared = (a * a).sum(-1, keepdim=True) + (b * b).sum(-1).unsqueeze(-2) - 2 * a @ b.transpose(-2, -1)
+        return squared.clamp_min(1e-30).sqrt()
+    out = (a.unsqueeze(-2) - b.unsqueeze(-3)).norm(p, dim=-1)
+    if not out.requires_grad:
         return out
     return once_differentiable(out, "_cdist_backward", "CdistBackward0", a, b)  # (PyTorch's direct algorithm)
 

@@ -414,7 +414,7 @@ class Tensor(InPlace, TensorMethods):
         checks.check_matmul(self.array.shape, other.array.shape)
         # PyTorch's batched path (other of 3 dims or more; self of 3 or more, or of 2 not requiring grad) multiplies
         # an empty operand in the promoted dtype, with no check of the dtypes (its other paths check them)
-        if other.ndim >= 3 and self.ndim >= 2 + self.requires_grad and 0 in (self.array.size, other.array.size):
+        if other.array.ndim >= 3 and self.ndim >= 2 + self.requires_grad and 0 in (self.array.size, other.array.size):
             return linalg.MatMul.apply(*(t.astype(result_type(self, other)) for t in (self, other)))
         self._matmul_dtypes(other)
         return linalg.MatMul.apply(self, other)
@@ -433,8 +433,8 @@ class Tensor(InPlace, TensorMethods):
         return other
 
     def _matmul_dtypes(self, other):  # as PyTorch: one dtype, and bool only where no product is computed
-        computed = self.ndim == other.ndim == 1 or 0 not in (self.array.size, other.array.size)  # (dot always is)
-        if other.dtype != self.dtype or self.dtype.kind == "b" and computed:
+        if other.dtype != self.dtype or self.array.dtype.kind == "b" and (  # (a dot is always computed)
+                self.ndim == other.ndim == 1 or 0 not in (self.array.size, other.array.size)):
             raise DtypeError(f"matmul: operands have dtypes {self.dtype} and {other.dtype}; expected one dtype, and "
                              "not bool (it has no bool kernel): convert them with .float(), .double() or .long()")
 

@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # (tests/: the survey is imported as pytorch.*)
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import minigan  # noqa: E402

@@ -9,6 +9,10 @@ no
 silent wrong value, gradient, dtype or requires_grad among programs that both run."""
 
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -88,3 +92,12 @@ def test_twenty_thousand_surface_programs():
     print("surface programs against PyTorch:", result["counts"], result["classes"])
     assert sum(result["counts"].values()) == 20_000
     assert not _silent(result), {what: (n, result["examples"][what]) for what, n in _silent(result).items()}
+
+
+def test_its_command_line_runs_as_its_docstring_says():
+    # (from the repository root, with nothing on PYTHONPATH: the survey it reads is tests/pytorch/signature_survey.py)
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "tests/pytorch/surface_programs.py", "--seeds", "17:19"], cwd=root,
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": ""})
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert done.stdout.startswith("surface programs 17:19: 2 run;"), done.stdout[:500]

@@ -266,11 +266,11 @@ def histc(input, bins=100, min=0, max=0):
         raise DtypeError(f"histc: input must be floating point, got {x.dtype}")
     if not (checks.is_integer(bins) and bins > 0):  # (RuntimeError, as PyTorch's)
         raise DomainError(f"histc: bins must be an int > 0, got {bins!r}")
-    if not (math.isfinite(min) and math.isfinite(max)):
-        raise DomainError(f"histc: the range [{min}, {max}] must be finite")
     xp = backend.get_array_module(x.array)
     low, high = (builtins.float(x.array.min()), builtins.float(x.array.max())) if min == max and x.numel() \
         else (builtins.float(min), builtins.float(max))  # (min == max, not only 0: the data's range, as PyTorch's)
+    if not (math.isfinite(low) and math.isfinite(high)):  # (given, or the data's own: ±inf or NaN among them)
+        raise DomainError(f"histc: the range [{low}, {high}] must be finite")
     if not low <= high:  # (NaN too)
         raise DomainError(f"histc: max must be larger than min, got min={low}, max={high}")
     if high == low:  # (one value: a bin one unit wide around it, as PyTorch's)

@@ -241,8 +241,9 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     """``steps`` evenly spaced values from start to end, both included (float32).  As PyTorch's: the first half
     counts up from start, the second down from end, by one step (a NaN or infinite step gives NaN everywhere)."""
     creation.only_defaults("linspace", layout, pin_memory)
-    creation.no_bool_range("linspace", dtype)
     steps = creation.integer(steps, "linspace", "steps")
+    if steps > 1:  # (no values, or start alone, are made without PyTorch's kernel, so in any dtype)
+        creation.no_bool_range("linspace", dtype)
     if steps < 0:  # (RuntimeError, as PyTorch's)
         raise DomainError(f"linspace: steps must be a non-negative int, got {steps!r}")
     for name, v in (("start", start), ("end", end)):

@@ -11,10 +11,9 @@ from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, D
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
-from minigan.surface import scaled
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
-from minigan.surface.operands import _fresh, _t, one_value
+from minigan.surface.operands import _fresh, _t, in_dtype, one_value
 
 
 def _index_array(index, like):
@@ -268,7 +267,7 @@ def index_add(input, dim, index, source, *, alpha=1):
         out = E.Clone.apply(x, order="C")
         return out + source.reshape(-1)[:0].sum() if source.requires_grad else out
     _in_range(idx, shape[d], "index_add", f"dim {d}")
-    alpha = scaled.in_dtype("index_add", "alpha", alpha, x.dtype)  # (read in x's dtype, as PyTorch's kernel)
+    alpha = in_dtype("index_add", "alpha", alpha, x.dtype)  # (read in x's dtype, as PyTorch's kernel)
     values = source.reshape(shape[:d] + (idx.size,) + shape[d + 1:])
     place = (slice(None),) * d + (idx.reshape(-1),)
     added = S.IndexAdd.apply(values * alpha if alpha != 1 else values, index=(place, True), shape=shape)

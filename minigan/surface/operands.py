@@ -93,3 +93,35 @@ def laid_out(out, *operands):
     copy in PyTorch's layout (``out`` is new: nothing has viewed it yet, and the values are the same)."""
     out.array = backend.pointwise_layout(out.array, *(t.array if isinstance(t, Tensor) else t for t in operands))
     return out
+
+
+def is_scalar(value) -> bool:
+    """PyTorch's Number: a bool, an int or a float (Python's or NumPy's), or a 0-d tensor that does not require grad
+    (its value is taken; one that requires grad would leave the graph, so PyTorch refuses it)."""
+    if isinstance(value, Tensor):
+        return value.ndim == 0 and not value.requires_grad
+    return isinstance(value, NUMBERS)
+
+
+def number(fn, name, value):
+    """A scale (``alpha=``, ``value=``) as the number it is, refused (TypeError) where it is none."""
+    if not is_scalar(value):
+        raise TypeError(f"{fn}(): argument '{name}' must be a number, got {type(value).__name__}"
+                        + (" that requires grad or has dimensions; pass a number" if isinstance(value, Tensor) else ""))
+    if isinstance(value, (Tensor, backend.np.generic)) and not isinstance(value, backend.np.bool_):
+        return value.item()  # (a NumPy scalar too: np.float64(2.5) does not promote a float32 result)
+    return float(value) if isinstance(value, backend.np.bool_) else value
+
+
+def in_dtype(fn, name, value, dtype):
+    """A scale as the kernels of addcmul and the matrix products (addmm, addmv, addbmm, baddbmm) read it: converted
+    to the result's ``dtype``, so a bool result takes its truth, an integer one the number truncated toward zero
+    (beta=2.5 scales by 2), which must fit the dtype (NaN, ±∞ or a number out of its range: RuntimeError, as
+    PyTorch's "cannot be converted ... without overflow")."""
+    value = number(fn, name, value)
+    if dtype.kind == "b":
+        return bool(value)
+    if dtype.kind in "iu":
+        fits(f"{fn}: {name}", value, dtype)
+        return int(value)
+    return value

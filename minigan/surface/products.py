@@ -16,7 +16,7 @@ from minigan.surface.creation import integer
 from minigan.surface.missing import NotInMinigan
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
-from minigan.surface.operands import _t, same_dtype
+from minigan.surface.operands import _t, in_dtype, same_dtype
 from minigan.surface.shapes import cat
 
 
@@ -55,7 +55,7 @@ def _fits(fn, x, shape):
 
 def _scales(fn, beta, alpha, dtype):
     """beta and alpha in the product's dtype, as PyTorch's kernels read them (an integer product truncates 2.5 to 2)."""
-    return scaled.in_dtype(fn, "beta", beta, dtype), scaled.in_dtype(fn, "alpha", alpha, dtype)
+    return in_dtype(fn, "beta", beta, dtype), in_dtype(fn, "alpha", alpha, dtype)
 
 
 def _times(c, beta):

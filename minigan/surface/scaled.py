@@ -22,15 +22,7 @@ from minigan.engine.errors import DtypeError
 from minigan.engine.tensor import Tensor
 from minigan.surface import pointwise
 from minigan.surface.no_derivative import no_derivative
-from minigan.surface.operands import NUMBERS, fits
-
-
-def is_scalar(value) -> bool:
-    """PyTorch's Number: a bool, an int or a float (Python's or NumPy's), or a 0-d tensor that does not require grad
-    (its value is taken; one that requires grad would leave the graph, so PyTorch refuses it)."""
-    if isinstance(value, Tensor):
-        return value.ndim == 0 and not value.requires_grad
-    return isinstance(value, NUMBERS)
+from minigan.surface.operands import NUMBERS, in_dtype, is_scalar, number
 
 
 def _refuse(fn, given, takes, how):
@@ -67,16 +59,6 @@ def value_first(fn, tensor1, tensor2, rest, value):
     return tensor2, rest[0], tensor1
 
 
-def number(fn, name, value):
-    """A scale (``alpha=``, ``value=``) as the number it is, refused (TypeError) where it is none."""
-    if not is_scalar(value):
-        raise TypeError(f"{fn}(): argument '{name}' must be a number, got {type(value).__name__}"
-                        + (" that requires grad or has dimensions; pass a number" if isinstance(value, Tensor) else ""))
-    if isinstance(value, (Tensor, np.generic)) and not isinstance(value, np.bool_):
-        return value.item()  # (a NumPy scalar too: np.float64(2.5) does not promote a float32 result)
-    return float(value) if isinstance(value, np.bool_) else value
-
-
 def checked_alpha(fn, value, input, other, name="alpha"):
     """``alpha=`` (addr's ``beta=`` too) as a number, checked against the dtype of ``input`` ± ``other`` as PyTorch
     checks it: a float (NumPy's bool is one there) for an integer or bool result, or a bool for a result that is not
@@ -108,20 +90,6 @@ def widened(input, other, alpha):
         return other
     dtype = dtypes.result_type(input, other)
     return other if other.dtype == dtype else other.to(dtype)
-
-
-def in_dtype(fn, name, value, dtype):
-    """A scale as the kernels of addcmul and the matrix products (addmm, addmv, addbmm, baddbmm) read it: converted
-    to the result's ``dtype``, so a bool result takes its truth, an integer one the number truncated toward zero
-    (beta=2.5 scales by 2), which must fit the dtype (NaN, ±∞ or a number out of its range: RuntimeError, as
-    PyTorch's "cannot be converted ... without overflow")."""
-    value = number(fn, name, value)
-    if dtype.kind == "b":
-        return bool(value)
-    if dtype.kind in "iu":
-        fits(f"{fn}: {name}", value, dtype)
-        return int(value)
-    return value
 
 
 # ----------------------------------------------------------------------------- the free forms (torch.add, ...)

@@ -19,7 +19,6 @@ RECORD = record_pytorch.load("survey_programs")
 RECORDED_VERSION = record_pytorch.version_tuple(RECORD["pytorch"])
 
 DIFFERENT = {  # program: why it differs
-    "ce_int32_target": "int32 class labels are accepted (PyTorch wants int64)",
     "optimizer_state_dict_roundtrip": "an optimizer's state_dict holds minigan's own format and version keys",
     "optimizer_state_access": "optimizer state holds arrays and an int step (PyTorch: tensors), under PyTorch's names",
     "torch_manual_seed_return": "manual_seed returns the default generator, a Generator subclass of another name",

@@ -229,7 +229,7 @@ def arange(start=None, end=None, step=1, *, dtype=None, device=None, requires_gr
     if (end - start) * step < 0:
         raise DomainError(f"arange: end {end} lies on the other side of start {start} from the step {step}")
     if backend.np.dtype(dtype or default) == backend.np.int64 and math.isfinite(step):  # then int64 reads the
-        start, end, step = math.trunc(start), math.trunc(end), math.trunc(step)  # numbers in it, as PyTorch's kernel
+        start, end, step = int(start), int(end), int(step)  # numbers in it (truncated), as PyTorch's kernel
         if step == 0:
             raise DomainError("arange: step must not be 0 (it is 0 read as an integer)")
     return _made(_xp(device).arange(start, end, step).astype(dtype or default), requires_grad)

@@ -23,6 +23,10 @@ LEFT_OUT = {"rand_like", "randn_like", "randint_like", "empty_like", "zeros_like
             "geometric_", "cauchy_", "log_normal_", "random_", "bernoulli_", "clone", "detach", "detach_",
             "contiguous", "cpu", "float", "double", "half", "long", "int", "short", "char", "byte", "bool",
             "requires_grad_", "zero_"}
+# Names that change the process when called with a tensor (set_printoptions(x) makes x the print precision, and
+# every tensor printed after it recurses; set_num_threads, manual_seed, ...), or warn once per process in PyTorch
+# (chain_matmul's deprecation, which tests/pytorch/test_pytorch_deprecated.py compares): never called by the survey.
+GLOBAL_STATE = {"manual_seed", "seed", "chain_matmul", "compile", "save", "load", "set_rng_state", "get_rng_state"}
 
 
 def _tensor(lib, dtype):
@@ -49,8 +53,8 @@ def _survey() -> list:
     for space, theirs, ours in (("torch", torch, minigan), ("F", torch.nn.functional, minigan.nn.functional)):
         for name in sorted(set(dir(theirs)) & set(dir(ours)) - LEFT_OUT):
             fn = getattr(theirs, name)
-            if not name.startswith("_") and "dropout" not in name and callable(fn) and not isinstance(fn, type) \
-                    and _of_one_tensor(fn):
+            if not name.startswith(("_", "set_", "use_")) and name not in GLOBAL_STATE and "dropout" not in name \
+                    and callable(fn) and not isinstance(fn, type) and _of_one_tensor(fn):
                 found.append((space, name))
     for name in sorted(set(dir(torch.Tensor)) & set(dir(minigan.Tensor)) - LEFT_OUT):
         if not name.startswith("_") and _of_one_tensor(lambda x, name=name: getattr(x, name)()):

@@ -154,30 +154,22 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     def add(self, other, *rest, alpha=None):
         if not rest and alpha is None:  # (x.add(y): the engine's, at once)
             return super().add(other)
-        other, alpha = scaled.alpha_first("add", other, rest, alpha)
-        alpha = scaled.checked_alpha("add", alpha, self, other)
-        return super().add(scaled.widened(self, other, alpha), alpha)  # (alpha·other in the result's dtype)
+        return super().add(*scaled.scaled_operand("add", self, other, rest, alpha))
 
     def sub(self, other, *rest, alpha=None):
         if not rest and alpha is None:
             return super().sub(other)
-        other, alpha = scaled.alpha_first("sub", other, rest, alpha)
-        alpha = scaled.checked_alpha("sub", alpha, self, other)
-        return super().sub(scaled.widened(self, checks.not_bool(self, other), alpha), alpha)
+        return super().sub(*scaled.scaled_operand("sub", self, other, rest, alpha, subtract=True))
 
     def add_(self, other, *rest, alpha=None):
         if not rest and alpha is None:  # (x += y, an optimizer's step: the engine's, at once)
             return super().add_(other)
-        other, alpha = scaled.alpha_first("add_", other, rest, alpha)
-        alpha = scaled.checked_alpha("add_", alpha, self, other)
-        return super().add_(scaled.widened(self, other, alpha), alpha)  # (alpha·other in the result's dtype)
+        return super().add_(*scaled.scaled_operand("add_", self, other, rest, alpha))
 
     def sub_(self, other, *rest, alpha=None):
         if not rest and alpha is None:
             return super().sub_(other)
-        other, alpha = scaled.alpha_first("sub_", other, rest, alpha)
-        alpha = scaled.checked_alpha("sub_", alpha, self, other)
-        return super().sub_(scaled.widened(self, checks.not_bool(self, other), alpha), alpha)
+        return super().sub_(*scaled.scaled_operand("sub_", self, other, rest, alpha, subtract=True))
 
     def abs(self):
         return super(Tensor, pointwise.kernel("abs", self)).abs()  # (no abs kernel of bools in PyTorch: NO_KERNEL)

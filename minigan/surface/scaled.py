@@ -92,23 +92,30 @@ def widened(input, other, alpha):
     return other if other.dtype == dtype else other.to(dtype)
 
 
+def scaled_operand(fn, input, other, rest, alpha, subtract=False):
+    """(the operand, alpha) of add/sub and their in-place forms: bound as PyTorch's (alpha_first), alpha checked
+    against the result's dtype, and other widened so that alpha·other is computed in that dtype; a difference of
+    bools refused (``subtract``), as x - y refuses it."""
+    other, alpha = alpha_first(fn, other, rest, alpha)
+    alpha = checked_alpha(fn, alpha, input, other)
+    return widened(input, checks.not_bool(input, other) if subtract else other, alpha), alpha
+
+
 # ----------------------------------------------------------------------------- the free forms (torch.add, ...)
 def add(input, other, *rest, alpha=None):
     """input + alpha·other (``torch.add(x, 2, y)``, the old overload: x + 2·y)."""
-    other, alpha = alpha_first("add", other, rest, alpha)
-    alpha = checked_alpha("add", alpha, input, other)
     if isinstance(input, Tensor):  # (bound and checked here: the engine's add, not the method's door a second time)
-        return Tensor.add(input, widened(input, other, alpha), alpha)
-    return pointwise.add(input, other, alpha=alpha)
+        return Tensor.add(input, *scaled_operand("add", input, other, rest, alpha))
+    other, alpha = alpha_first("add", other, rest, alpha)
+    return pointwise.add(input, other, alpha=checked_alpha("add", alpha, input, other))
 
 
 def sub(input, other, *rest, alpha=None):
     """input − alpha·other (``torch.sub(x, 2, y)``, the old overload: x − 2·y)."""
-    other, alpha = alpha_first("sub", other, rest, alpha)
-    alpha = checked_alpha("sub", alpha, input, other)
     if isinstance(input, Tensor):  # (bound and checked here: the engine's sub, not the method's door a second time)
-        return Tensor.sub(input, widened(input, checks.not_bool(input, other), alpha), alpha)
-    return pointwise.sub(input, other, alpha=alpha)
+        return Tensor.sub(input, *scaled_operand("sub", input, other, rest, alpha, subtract=True))
+    other, alpha = alpha_first("sub", other, rest, alpha)
+    return pointwise.sub(input, other, alpha=checked_alpha("sub", alpha, input, other))
 
 
 def subtract(input, other, *rest, alpha=None):

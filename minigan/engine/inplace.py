@@ -22,6 +22,10 @@ from minigan.engine.methods import TensorMethods
 from minigan.engine.ops import elementwise
 from minigan.engine.ops import shape as shaping
 
+# The ops PyTorch lets write into an expanded tensor, whose entries share memory (it checks the others for "internal
+# overlap" and refuses): each sets values, so an element shared by several entries is written where the op writes.
+# (x[i] = v is PyTorch's index_put_ for index arrays, which writes a copy here, and a copy_ into x[i] otherwise.)
+SETS_VALUES = {"fill_", "masked_fill_", "index_fill_", "index_put_", "tril_", "triu_", "threshold(inplace=True)"}
 VIEW_KINDS = {"multi-output": "one of those split, unbind or chunk returned, or a view of one",
               "no_grad": "made under no_grad"}
 
@@ -50,14 +54,14 @@ class InPlace:
             )
         if isinstance(self.array, backend.np.generic):  # a NumPy scalar cannot change in place: hold a 0-d array
             self.array = backend.np.asarray(self.array)
-        a = self.array  # NumPy marks a broadcast read-only; CuPy's is writable: a zero stride tells on both (an
-        shared = a.size and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))  # empty one shares nothing)
-        if not getattr(a.flags, "writeable", True) or shared:
-            raise GraphError(f"{op}: this tensor's memory is read-only (an expanded/broadcast view, whose entries "
-                             "share memory, or a read-only array shared by from_numpy); change a .clone() instead")
+        place = self.array if target is None else target  # the memory written: all of it, or x[index]'s
+        if not getattr(place.flags, "writeable", True):
+            raise GraphError(f"{op}: this tensor's memory is a read-only NumPy array; change a .clone() instead")
+        if _repeats(place) and (op not in SETS_VALUES or op == "fill_" and isinstance(operands[0], TensorMethods)):
+            raise GraphError(f"{op}: more than one element of this tensor refers to one memory location (an expanded "
+                             "view), which PyTorch lets only fill_, masked_fill_ and the like write; change a .clone()")
         if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
             operands = tuple(self._place_operand(o, op, grad_mode) for o in operands)
-        place = self.array if target is None else target  # the memory written: all of it, or x[index]'s
         target_shape, tensors = place.shape, [o for o in operands if isinstance(o, TensorMethods)]
         for o in tensors:
             if _overlaps_partly(place, o.array, op == "setitem"):
@@ -127,7 +131,9 @@ class InPlace:
         if result.shape != self.shape:
             raise ShapeError(f"{op}: cannot write a result of shape {result.array.shape} into a tensor of shape "
                              f"{self.array.shape}")
-        self.array[...] = result.array
+        # (An expanded tensor: each shared element takes the entries the op changed, in order, as PyTorch's kernels
+        where = result.array != self.array if _repeats(self.array) else ...  # write only those: tril_'s zeros.)
+        self.array[where] = result.array[where]
 
     def __setitem__(self, index, value):
         """``x[index] = value`` (ints, slices, integer arrays, bool masks; value broadcast), as PyTorch:
@@ -141,8 +147,9 @@ class InPlace:
             extra = value.ndim - target.ndim  # leading size-1 axes of value go, as in PyTorch: z[1] = tensor([4.])
             if extra > 0 and all(n == 1 for n in value.shape[:extra]):
                 value = value.reshape(value.shape[extra:])
-        if len(items) == 1 and items[0] is Ellipsis:  # x[...] = v is PyTorch's fill_ or copy_: x's old values
-            return self.fill_(value) if isinstance(value, (int, float)) else self.copy_(value)  # get zeros
+        if len(items) == 1 and items[0] is Ellipsis:  # x[...] = v is PyTorch's fill_ or copy_ (x's old values get
+            # zeros); a number into an expanded x is its copy_, refused
+            return (self.copy_ if _repeats(self.array) or not isinstance(value, (int, float)) else self.fill_)(value)
         move = checks.moved_index_axes(items, self.ndim) if index[1] else None  # (index arrays only)
         if move and move[1] and not isinstance(value, (int, float)):
             b, p = move  # value comes in PyTorch's layout of x[index] (see __getitem__): lay it out as NumPy's
@@ -215,6 +222,12 @@ def _overlaps_partly(a, b, setitem=False) -> bool:
         return False
     a_strides, b_strides = ([s for n, s in zip(t.shape, t.strides) if n != 1 or not setitem] for t in (a, b))
     return (_address(a), a.nbytes, a_strides) != (_address(b), b.nbytes, b_strides)
+
+
+def _repeats(a) -> bool:
+    """Do entries of ``a`` share memory (a zero stride along an axis of 2 or more: an expand)?  NumPy marks a
+    broadcast read-only, CuPy's is writable: the strides tell on both (an empty array shares nothing)."""
+    return a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 
 
 def _dense(a) -> bool:

@@ -247,8 +247,8 @@ def eye_(tensor):
     data = _data(tensor, "eye_", any_dtype=True)
     if data.ndim != 2:
         raise ValueError(f"eye_: needs a 2-D weight, got shape {tuple(data.shape)}")
-    xp = backend.get_array_module(data)
-    return _write(tensor, xp.eye(*data.shape, dtype=data.dtype))
+    diagonal = from_numpy(backend.get_array_module(data).arange(min(data.shape)))
+    return _ones_at(tensor, (diagonal, diagonal))
 
 
 def dirac_(tensor, groups: int = 1):
@@ -264,11 +264,19 @@ def dirac_(tensor, groups: int = 1):
     xp = backend.get_array_module(data)
     out_per_group = data.shape[0] // groups
     n = min(out_per_group, data.shape[1])
-    values = xp.zeros(data.shape, dtype=data.dtype)
     centre = tuple(k // 2 for k in data.shape[2:])
     outs = (xp.arange(groups)[:, None] * out_per_group + xp.arange(n)[None, :]).ravel()
-    values[(outs, xp.tile(xp.arange(n), groups), *centre)] = 1
-    return _write(tensor, values)
+    return _ones_at(tensor, (from_numpy(outs), from_numpy(xp.tile(xp.arange(n), groups)), *centre))
+
+
+def _ones_at(tensor, index):
+    """``tensor`` zeroed, then 1 at ``index``, as PyTorch's eye_ and dirac_ write it: on an expanded tensor, whose
+    entries share memory, each element ends as the last entry written there left it (a copy of the whole would
+    leave the last row's values)."""
+    with no_grad():
+        tensor.zero_()
+        tensor[index] = 1
+    return tensor
 
 
 def sparse_(tensor, sparsity: float, std: float = 0.01, generator=None):

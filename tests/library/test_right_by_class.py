@@ -29,9 +29,10 @@ def test_reductions_and_rearrangements_are_not_views_of_a_temporary(op):
     assert not r.requires_grad and y.requires_grad
 
 
-def test_an_in_place_change_of_an_expanded_array_is_refused_whatever_its_writeable_flag():
-    """CuPy's broadcast_to gives a writable array (NumPy's is read-only): minigan refuses the write by the zero
-    stride, as PyTorch refuses writing into an expanded tensor (found by random programs on an H200)."""
+def test_an_in_place_change_of_an_expanded_array_is_decided_by_its_strides_whatever_its_writeable_flag():
+    """CuPy's broadcast_to gives a writable array (NumPy's is read-only): minigan decides by the zero stride, as
+    PyTorch decides by the memory: an op that computes (add_) is refused, since entries share one element (found by
+    random programs on an H200); fill_ writes through, and x[0] = v writes the row x[0], which shares nothing."""
     import minigan
     from minigan.engine.errors import GraphError
 
@@ -39,7 +40,17 @@ def test_an_in_place_change_of_an_expanded_array_is_refused_whatever_its_writeab
     shared = np.lib.stride_tricks.as_strided(base, shape=(4, 3), strides=(0, base.strides[0]))  # writable, as CuPy's
     assert shared.flags.writeable
     t = minigan.from_numpy(shared)
-    for change in (lambda: t.add_(1), lambda: t.fill_(0), lambda: t.__setitem__(0, 5.0)):
-        with pytest.raises(GraphError, match="read-only"):
+    for change in (lambda: t.add_(1), lambda: t[:, 0].fill_(minigan.tensor(2.0)), lambda: t.__setitem__(..., 1.0)):
+        with pytest.raises(GraphError, match="refers to one memory location"):
             change()
     assert (base == np.arange(3.0)).all()
+    t.fill_(7.0)
+    assert (base == 7.0).all()
+    t[0] = 5.0
+    assert (base == 5.0).all()
+    frozen = np.arange(3.0)
+    frozen.flags.writeable = False  # an array NumPy marks read-only stays refused, expanded or not
+    for x in (minigan.from_numpy(frozen), minigan.from_numpy(frozen).expand(2, 3)):
+        with pytest.raises(GraphError, match="read-only"):
+            x.fill_(1.0)
+    assert (frozen == np.arange(3.0)).all()

@@ -406,8 +406,6 @@ def _saved_in_place(record):
 
 # Where minigan refuses and PyTorch runs, by design (docs/pytorch.md): a part of the error message.
 KNOWN_REFUSALS = {
-    "read-only (an expanded": "an in-place write into an expanded tensor (PyTorch allows fill_, zero_, masked_fill_, "
-                              "index_fill_ and indexed assignment there)",
     "is a view (one of those split": "a split/chunk/unbind output, whose base changed in place, used by an op that "
                                      "records nothing (an integer cast): PyTorch refuses at the next recorded op",
     "is a view (made under no_grad": "a view made under no_grad, whose base changed in place, used by an op that "

@@ -26,7 +26,10 @@ class BroadcastTo(Node):
 
     def forward(self, x, shape):
         self.in_shape = x.shape
-        return backend.get_array_module(x).broadcast_to(x, shape)
+        out = backend.get_array_module(x).broadcast_to(x, shape)
+        if type(out) is backend.np.ndarray:  # NumPy makes it read-only, CuPy writable: writable where x is (PyTorch)
+            out.flags.writeable = x.flags.writeable  # (fill_ writes through it; engine/inplace.py refuses most ops)
+        return out
 
     def backward(self, grad):  # every copy of an element hands its gradient back: sum them
         return (unbroadcast(grad, self.in_shape),)
@@ -81,13 +84,13 @@ class IndexPut(Node):
 
     def forward(self, a, values, index):
         self.index, self.shape_v = index, values.shape
-        out = a.copy()
-        out[index[0]] = values
+        out, self.unwritten = a.copy(), backend.get_array_module(a).ones(a.shape, dtype=bool)  # (a constant mask)
+        out[index[0]], self.unwritten[index[0]] = values, False
         return out
 
     def backward(self, grad):  # d/da = 1 where not written, 0 where written; d/dvalues = the grad read there
         need_a, need_values = self.needs_input_grad
-        da = select(_unwritten(grad, lambda m: m.__setitem__(self.index[0], False)), grad) if need_a else None
+        da = select(self.unwritten, grad) if need_a else None
         dv = unbroadcast(GetItem.apply(grad, index=self.index), self.shape_v) if need_values else None
         return da, dv
 
@@ -107,9 +110,7 @@ class CopySlices(Node):
 
     def backward(self, grad):  # d/dbase = 1 outside the view, 0 inside; d/dsrc = the view of the gradient
         need_base, need_src = self.needs_input_grad
-        dbase = select(self.unwritten, grad) if need_base else None
-        dsrc = _view(grad, self.view_fn) if need_src else None
-        return dbase, dsrc
+        return (select(self.unwritten, grad) if need_base else None), (_view(grad, self.view_fn) if need_src else None)
 
 
 def _view(x, view_fn):
@@ -117,14 +118,6 @@ def _view(x, view_fn):
     for op, params in view_fn:
         x = op.apply(x, **params)
     return x
-
-
-def _unwritten(grad, clear):
-    """A constant bool mask of grad's shape: True, with ``clear(mask)`` setting the written places False."""
-    array = grad if isinstance(grad, backend.PLAIN_TYPES) else grad.array
-    mask = backend.get_array_module(array).ones(array.shape, dtype=bool)
-    clear(mask)
-    return mask
 
 
 class Cat(Node):

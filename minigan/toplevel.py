@@ -215,7 +215,7 @@ def arange(start=None, end=None, step=1, *, dtype=None, device=None, requires_gr
     float32 (as PyTorch).  arange(n) and arange(end=n) start at 0."""
     creation.only_defaults("arange", layout, pin_memory)
     creation.no_bool_range("arange", dtype)
-    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
+    start, end, step = (v.item() if isinstance(v, Tensor) else checks.number(v) for v in (start, end, step))
     if start is None or end is None:
         if start is None and end is None:
             raise TypeError("arange: missing end (arange(end), arange(start, end) or arange(start, end, step))")
@@ -249,7 +249,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     for name, v in (("start", start), ("end", end)):
         if isinstance(v, Tensor) and v.ndim:
             raise ShapeError(f"linspace: {name} must be a number or a 0-d tensor, got shape {tuple(v.shape)}")
-    start, end = (v.item() if isinstance(v, (Tensor, backend.np.generic)) else v for v in (start, end))
+    start, end = (v.item() if isinstance(v, Tensor) else checks.number(v) for v in (start, end))
     for v in (start, end)[:steps]:  # the values made must fit the dtype (one step makes start only)
         fits("linspace", v, dtype or backend.DEFAULT_DTYPE)
     if backend.np.dtype(dtype or backend.DEFAULT_DTYPE).kind in "iu":  # an integer dtype reads them in it first

@@ -26,9 +26,7 @@ def normalize_shape(shape, size, old_shape):
     shape = tuple(int(n) for n in shape)
     if shape.count(-1) > 1 or any(n < -1 for n in shape):
         raise ShapeError(f"reshape: invalid shape {shape}: sizes must be >= 0, with at most one -1")
-    known = 1
-    for n in shape:
-        known *= n if n != -1 else 1
+    known = int(np.prod([n for n in shape if n != -1]))  # (the sizes given; 1 for none)
     if -1 in shape:
         if known == 0 or size % known:
             raise ShapeError(f"reshape: cannot reshape a tensor of shape {old_shape} ({size} elements) into {shape}")
@@ -179,8 +177,8 @@ def normalize_axis(axis, ndim, op, single=False):
 
 def not_bool(x, other):
     """``other``, the second operand of x − other (or x itself for −x), refused where either is a bool, as PyTorch
-    refuses it."""
-    if x.dtype.kind == "b" or isinstance(other, bool) or getattr(other, "dtype", None) == np.bool_:
+    refuses it (a bool tensor or a Python bool: np.True_ is the number 1.0 to PyTorch, which x − 1.0 takes)."""
+    if x.dtype.kind == "b" or isinstance(other, bool) or hasattr(other, "_ctx") and other.dtype == np.bool_:
         raise DtypeError("the `-` operator with a bool tensor or a bool is not supported; use `^` or logical_xor() "
                          "for a difference and `~` or logical_not() to invert a mask")
     return other
@@ -188,7 +186,8 @@ def not_bool(x, other):
 
 def bool_power(x, other, reflected=False):
     """``other``, the exponent of x ** other (the base of other ** x, reflected), refused where both are bool and the
-    exponent is a tensor: PyTorch's pow has a bool kernel only for a bool tensor to a bool number (x ** True is x)."""
+    exponent is a tensor: PyTorch's pow has a bool kernel only for a bool tensor to a bool number (x ** True is x).
+    A NumPy scalar comes as the number it is (checks.number): x ** np.True_ is x ** 1.0."""
     if x.dtype.kind == "b" and (isinstance(other, bool) if reflected else getattr(other, "dtype", None) == np.bool_):
         raise DtypeError("pow: not provided for a bool exponent tensor, as in PyTorch (\"pow\" not implemented for "
                          "'Bool'); convert it with .long() or .float()")
@@ -230,10 +229,8 @@ def check_clamp(lo, hi) -> dict:
 # ----------------------------------------------------------------------------- conv2d, conv_transpose2d
 def pair(value, name: str, op: str, minimum: int) -> tuple:
     """An int or an (h, w) pair of ints (or PyTorch's list of one, for both), each at least ``minimum``, as (h, w)."""
-    if isinstance(value, (tuple, list)) and len(value) in (1, 2):
-        pair_ = tuple(value) * (3 - len(value))  # ([2]: (2, 2))
-    else:
-        pair_ = (value, value)
+    many = isinstance(value, (tuple, list)) and len(value) in (1, 2)
+    pair_ = tuple(value) * (3 - len(value)) if many else (value, value)  # ([2]: (2, 2))
     for v in pair_:
         if not is_integer(v):
             raise TypeError(f"{op}: {name} must be an int or an (h, w) pair of ints, got {value!r}")
@@ -388,8 +385,14 @@ def is_integer(value) -> bool:
 
 def is_number(value) -> bool:
     """Whether PyTorch takes ``value`` as a number (a rate, a probability, a p): an int or a float, Python's or a
-    NumPy scalar (np.float32(0.5), np.int64(2)); not a bool."""
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    NumPy scalar (np.float32(0.5), np.int64(2), and np.True_, which PyTorch reads as 1.0); not a Python bool."""
+    return isinstance(value, (int, float, np.integer, np.floating, np.bool_)) and not isinstance(value, bool)
+
+
+def number(value):
+    """A NumPy scalar as the Python number PyTorch reads it as: an integer one as an int, a floating or bool one as
+    a float (np.True_ is 1.0, as ``torch.mul(x, np.True_)`` shows); anything else as it is."""
+    return value if not isinstance(value, np.generic) else int(value) if value.dtype.kind in "iu" else float(value)
 
 
 def differentiable(op, inputs) -> tuple:

@@ -61,7 +61,7 @@ class InPlace:
             raise GraphError(f"{op}: more than one element of this tensor refers to one memory location (an expanded "
                              "view), which PyTorch lets only fill_, masked_fill_ and the like write; change a .clone()")
         if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
-            operands = tuple(self._place_operand(o, op, grad_mode) for o in operands)
+            operands = tuple(self._place_operand(checks.number(o), op, grad_mode) for o in operands)  # (np.True_: 1.0)
         target_shape, tensors = place.shape, [o for o in operands if isinstance(o, TensorMethods)]
         for o in tensors:
             if _overlaps_partly(place, o.array, op == "setitem"):

@@ -362,6 +362,7 @@ class Tensor(InPlace, TensorMethods):
             if other.array.shape != self.array.shape:
                 checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return (other, self) if reflected else (self, other)
+        other = checks.number(other)  # (np.float16(2) is the number 2.0: x_int * it is float32, as x_int * 2.0)
         number = isinstance(other, (bool, int, float))
         b = None if number else self._operand(other, op, reflected)
         dtype = result_type(self, other if number else b)
@@ -399,7 +400,7 @@ class Tensor(InPlace, TensorMethods):
         return elementwise.Div.apply(*self._pair(other, "div", reflected=True))
 
     def __pow__(self, other):
-        exponent = checks.bool_power(self, other)  # (a bool tensor to a bool number only, as PyTorch's kernels)
+        exponent = checks.bool_power(self, checks.number(other))  # (a bool tensor to a bool number only, as PyTorch's)
         return elementwise.Pow.apply(*self._pair(exponent, "pow"), tensor_exponent=isinstance(other, Tensor))
 
     def __rpow__(self, other):

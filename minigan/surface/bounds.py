@@ -14,6 +14,7 @@ kernel for it).  Tensor bounds are operands of the engine's ``ClampBy``, not rea
 
 from __future__ import annotations
 
+from minigan.engine import checks
 from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError
 from minigan.surface.operands import fits
@@ -30,7 +31,7 @@ def _kind(value) -> int:
 
 def number_bounds(fn, x, lo, hi, in_place=False):
     """(lo, hi), numbers or None, as ``x.clamp(lo, hi)`` (``in_place``: ``x.clamp_``) reads them."""
-    lo, hi = (b.item() if isinstance(b, np.generic) else b for b in (lo, hi))  # (NumPy's scalars: numbers)
+    lo, hi = (checks.number(b) for b in (lo, hi))  # (NumPy's scalars: numbers, np.True_ the float 1.0)
     given = [b for b in (lo, hi) if b is not None]
     if not given or not all(isinstance(b, (bool, int, float)) for b in given):
         return lo, hi  # (none, or not numbers: the engine's check names what is wrong)

@@ -108,9 +108,8 @@ def number(fn, name, value):
     if not is_scalar(value):
         raise TypeError(f"{fn}(): argument '{name}' must be a number, got {type(value).__name__}"
                         + (" that requires grad or has dimensions; pass a number" if isinstance(value, Tensor) else ""))
-    if isinstance(value, (Tensor, backend.np.generic)) and not isinstance(value, backend.np.bool_):
-        return value.item()  # (a NumPy scalar too: np.float64(2.5) does not promote a float32 result)
-    return float(value) if isinstance(value, backend.np.bool_) else value
+    return value.item() if isinstance(value, Tensor) else checks.number(value)  # (np.float64(2.5): the number
+    # 2.5, which does not promote a float32 result; np.True_: 1.0)
 
 
 def in_dtype(fn, name, value, dtype):

@@ -22,6 +22,7 @@ from minigan.surface.operands import _operand, _t, fits, floating, laid_out, one
 def choose(condition, a, b):
     """``a`` where the bool array ``condition`` holds, else ``b`` (either may be a number), in one dtype by PyTorch's
     promotion (``where(c, int8_x, 9)`` is int8): the math of ``minigan.where``, whose door checks the condition."""
+    a, b = checks.number(a), checks.number(b)  # (np.float64(2.5) is the number 2.5: where(c, it, 1) is float32)
     if isinstance(a, Tensor):
         a, b = a._pair(b, "where")
     elif isinstance(b, Tensor):  # (a number or array a goes to b's device)
@@ -244,7 +245,7 @@ def _bitwise(fn, input, other, name, reflected=False):
     differentiable, so the result is a plain tensor."""
     if not isinstance(input, Tensor) and isinstance(other, Tensor):  # bitwise_and(3, x): PyTorch's number first
         return _bitwise(fn, other, input, name, not reflected)
-    x = _t(input, name)
+    x, other = _t(input, name), checks.number(other)  # (np.True_ is the float 1.0 to PyTorch: refused here)
     kinds = [x.dtype, other.dtype if isinstance(other, Tensor) else backend.np.asarray(other).dtype]
     if builtins.any(k.kind not in "biu" for k in kinds):
         raise DtypeError(f"{name}: needs integer or bool operands, got {kinds[0]} and {kinds[1]} (PyTorch refuses "
@@ -375,7 +376,7 @@ def xlogy(input, other):
 
 def logit(input, eps=None):
     """log(p / (1 − p)), p clamped to [eps, 1 − eps] when eps is given (its derivative 0 where the clamp holds p)."""
-    return U.Logit.apply(_as_float(input, "logit"), eps=eps)
+    return U.Logit.apply(_as_float(input, "logit"), eps=checks.number(eps))  # (np.float64(eps): float32 stays)
 
 
 def deg2rad(input):

@@ -71,7 +71,7 @@ def checked_alpha(fn, value, input, other, name="alpha"):
         return value  # (an integer scales any result but a bool one: no dtype to work out)
     if not all(isinstance(x, (Tensor, *NUMBERS)) for x in (input, other)):
         return value  # (an operand of another type: the op refuses it, naming it)
-    kind = dtypes.result_type(*(x.item() if isinstance(x, np.generic) else x for x in (input, other))).kind
+    kind = dtypes.result_type(*(checks.number(x) for x in (input, other))).kind
     if kind in "biu" and isinstance(value, (float, np.floating)):
         result = "bool" if kind == "b" else "an integer"
         raise DtypeError(f"{fn}: {name}={value!r} is a float, and the result is {result} (PyTorch does not round "
@@ -97,6 +97,7 @@ def scaled_operand(fn, input, other, rest, alpha, subtract=False):
     against the result's dtype, and other widened so that alpha·other is computed in that dtype; a difference of
     bools refused (``subtract``), as x - y refuses it."""
     other, alpha = alpha_first(fn, other, rest, alpha)
+    other = checks.number(other)  # (a NumPy scalar is the number it holds: np.True_ is 1.0, as in PyTorch)
     alpha = checked_alpha(fn, alpha, input, other)
     return widened(input, checks.not_bool(input, other) if subtract else other, alpha), alpha
 
@@ -133,7 +134,7 @@ def rsub(input, other, *rest, alpha=None):
     alpha = checked_alpha("rsub", alpha, input, other)
     if isinstance(input, Tensor) and isinstance(other, (Tensor, *NUMBERS)):
         checks.not_bool(input, other)  # (a difference of bools is refused, as x - y refuses it)
-        dtype = dtypes.result_type(input, other.item() if isinstance(other, np.generic) else other)
+        dtype = dtypes.result_type(input, checks.number(other))
         input = input if input.dtype == dtype else input.to(dtype)  # (one op over both: alpha does not promote)
     return pointwise.rsub(input, other, alpha=alpha)
 

@@ -188,8 +188,8 @@ class TensorInPlace:
 
     def bernoulli_(self, p=0.5, *, generator=None):  # (a draw: nothing to differentiate, written as fill_ writes)
         if isinstance(p, Tensor):  # a tensor of probabilities, broadcast to this tensor (PyTorch's expand)
-            if not self.numel():  # (nothing to draw: PyTorch checks nothing either)
-                return self
+            if not self.numel():  # nothing to draw, and PyTorch checks no shape, but records the draw from p: an
+                p = p.reshape(-1)[:0].reshape(self.shape)  # empty part of p (its gradient to p: zeros, as PyTorch's)
             return self.copy_(p.expand(self.shape).bernoulli(generator=generator))  # (recorded: 0 to p, as PyTorch)
         return self.copy_(self.detach().bernoulli(p, generator=generator))  # (detached: its draw has no derivative)
 

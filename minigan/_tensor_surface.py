@@ -33,7 +33,7 @@ from minigan.surface import (
     scaled,
 )
 from minigan.surface import sorting as surface_sorting
-from minigan.surface.inplace import TensorInPlace
+from minigan.surface.inplace import TensorInPlace, recorded_fill
 from minigan.surface.methods import TensorMath
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
@@ -231,7 +231,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     def fill_(self, value):
         operands.one_value("fill_", value)
         operands.fits("fill_", value, self.dtype)  # (∞ into an integer tensor: RuntimeError, as PyTorch's)
-        return super().fill_(value)
+        return recorded_fill(super().fill_(value), "fill_", value, "FillBackward3")
 
     def float(self, *, memory_format=None):
         creation.only_defaults("float", memory_format=memory_format)

@@ -300,11 +300,24 @@ class TensorInPlace:
 
     def index_fill_(self, dim, index, value):  # (PyTorch's in-place form takes a value that requires grad into an
         # integer tensor, where its out-of-place form refuses it: the value is read as a number there)
-        return self._in_place("index_fill_", lambda x, v: x.index_fill(dim, index, v.detach() if isinstance(
+        self._in_place("index_fill_", lambda x, v: x.index_fill(dim, index, v.detach() if isinstance(
             v, Tensor) and not x.is_floating_point() else v), value, cast=True)
+        return recorded_fill(self, "index_fill_", value, "IndexFillBackward1")
 
     def masked_fill_(self, mask, value):
-        return self._in_place("masked_fill_", lambda x, m, v: x.masked_fill(m, v), mask, value, cast=True)
+        self._in_place("masked_fill_", lambda x, m, v: x.masked_fill(m, v), mask, value, cast=True)
+        return recorded_fill(self, "masked_fill_", value, "MaskedFillBackward1")
+
+
+def recorded_fill(x, op, value, shown):
+    """``x`` after ``op`` wrote ``value`` into it.  PyTorch records fill_, masked_fill_ and index_fill_ of a value that
+    requires grad whatever x's dtype: an integer (or bool) x comes to require grad too, with the fill's node, and a
+    backward that reaches it raises (no gradient flows into an integer tensor).  (A floating x the write recorded.)"""
+    if is_grad_enabled() and isinstance(value, Tensor) and value.requires_grad and not x.is_floating_point():
+        why = f"it wrote a value that requires grad into a {x.dtype} tensor, and no gradient flows into integers"
+        node = no_derivative(x.array.astype("float64"), op, value, shown=shown, why=why)._ctx  # (the engine makes
+        x._ctx, x._requires_grad = node, True  # no node of an integer result: this one is over x's values as floats)
+    return x
 
 
 # ----------------------------------------------------------------------------- the free in-place forms

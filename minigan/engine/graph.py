@@ -238,10 +238,11 @@ class Node:
 
     def free(self) -> None:
         """Drop all that forward kept (saved values, masks, caches): memory is released after backward.
-        ``edges`` stays, so that a second backward finds the graph and names this node."""
-        edges = self.edges
+        ``edges`` and ``needs_input_grad`` stay, so that a second walk (backward, autograd.grad) finds the graph and
+        names this node."""
+        edges, needs = self.edges, self.needs_input_grad
         self.__dict__.clear()
-        self.edges, self.freed = edges, True
+        self.edges, self.needs_input_grad, self.freed = edges, needs, True
 
 
 class RemovableHandle:

@@ -111,7 +111,7 @@ class Tensor(InPlace, TensorMethods):
             t._view_version = t._counter[0]
             t._view_kind = source._view_kind or ("" if is_grad_enabled() else "no_grad")
             # (made under no_grad: as PyTorch's, a leaf that requires grad as its base does, through which no
-            t._requires_grad = requires_grad or t._view_kind == "no_grad" and source.requires_grad  # gradient flows)
+            t._requires_grad = requires_grad or not is_grad_enabled() and source.requires_grad  # gradient flows)
         return t
 
     def _sync_view(self):
@@ -120,11 +120,11 @@ class Tensor(InPlace, TensorMethods):
         history waits till the view is next used with gradients.  (Only a view gets here: its callers ask.)"""
         if not is_grad_enabled() or not (self._base.requires_grad or self._ctx is not None):
             return  # (till its base requires grad, the view waits: PyTorch compares the versions when asked too)
-        self._view_version = self._counter[0]
-        if self._view_kind:
+        if self._view_kind:  # (each time it is used, as PyTorch's: its versions are left apart)
             raise GraphError(f"this tensor is a view ({VIEW_KINDS[self._view_kind]}) whose base, or another view "
                              "of it, was changed in place since; PyTorch refuses to use it in a graph too: take "
                              "the view again after the change, or .clone() it before")
+        self._view_version = self._counter[0]
         if self._base.requires_grad:
             x = self._base
             for op, params in self._view_fn:

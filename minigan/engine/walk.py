@@ -75,8 +75,8 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                         grads[edge] = grads[edge] + gi if edge in grads else gi
             if not retain_graph:  # step 8: free what forward saved
                 fn.free()
-        for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got
-            if not isinstance(leaf, Node) and leaf._hooks:
+        for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got (none through a view
+            if not isinstance(leaf, Node) and leaf._hooks and not leaf._view_kind:  # made under no_grad: PyTorch's)
                 grads[leaf] = run_hooks(leaf._hooks, grads[leaf])
     finally:
         _mode.grad_enabled = recording

@@ -1,0 +1,164 @@
+"""Autograd rules that show only when calls compose, against PyTorch (float64, the oracle): views made under no_grad
+(and the outputs of split, chunk and unbind) whose base changed in place stay refused every time they are used, not
+only the first; a hook on a view made under no_grad, through which no gradient flows, is never called; a view made
+under no_grad of such a view still records ops as a leaf that requires grad does; and walking again a graph that a
+first backward freed raises PyTorch's RuntimeError, from autograd.grad as from backward."""
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
+LIBS = (torch, minigan)
+
+# views of a leaf x (2x3) that PyTorch refuses to use after their base changed in place: made under no_grad, or one
+# of several outputs (split/chunk/unbind), or a view under no_grad of such an output
+STALE_VIEWS = {
+    "no_grad T": lambda L, x: _no_grad(L, lambda: x.T),
+    "no_grad slice": lambda L, x: _no_grad(L, lambda: x[:, ::2]),
+    "no_grad unsqueeze": lambda L, x: _no_grad(L, lambda: x.unsqueeze(0)),
+    "no_grad view": lambda L, x: _no_grad(L, lambda: x.view(-1)),
+    "no_grad of a result": lambda L, x: _no_grad(L, lambda: (x * 2)[0]),
+    "split": lambda L, x: x.split(1, 1)[1],
+    "chunk": lambda L, x: x.chunk(2, 0)[0],
+    "unbind": lambda L, x: x.unbind(1)[2],
+    "no_grad view of a chunk": lambda L, x: _no_grad(L, lambda: x.chunk(3, 1)[1][:1]),
+}
+# how the program reaches the view again after the change
+USES = {
+    "is_leaf": lambda L, x, v: v.is_leaf,
+    "grad_fn": lambda L, x, v: v.grad_fn,
+    "mul": lambda L, x, v: v * 2,
+    "register_hook": lambda L, x, v: v.register_hook(lambda g: None),
+    "autograd.grad input": lambda L, x, v: L.autograd.grad((x * x).sum(), [x, v], allow_unused=True),
+}
+
+
+def _no_grad(L, make):
+    with L.no_grad():
+        return make()
+
+
+def _leaf(L):
+    return L.tensor(X, dtype=L.float64, requires_grad=True)
+
+
+def _outcome(call, *args, **kwargs):
+    try:
+        call(*args, **kwargs)
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return "raise", tuple(c.__name__ for c in (RuntimeError, TypeError, ValueError, IndexError) if isinstance(e, c))
+    return "ok", ()
+
+
+@pytest.mark.parametrize("changed", ["base", "view"])
+@pytest.mark.parametrize("use", sorted(USES))
+@pytest.mark.parametrize("kind", sorted(STALE_VIEWS))
+def test_a_stale_view_stays_refused(kind, use, changed):
+    """Each use after the in-place change, the first and every later one, raises where PyTorch's does (the refusal
+    must not be spent by the first ask, after which the view would go on with a history that no longer holds)."""
+    seen = {}
+    for L in LIBS:
+        x = _leaf(L)
+        v = STALE_VIEWS[kind](L, x)
+        with L.no_grad():
+            (x if changed == "base" else v).mul_(1.5)
+        seen[L.__name__] = [_outcome(USES[use], L, x, v) for _ in range(3)]
+    if use == "register_hook":  # PyTorch's register_hook makes the tensor's hook dict before it asks for grad_fn, and
+        # asks only when it made one: a second call skips the check.  minigan refuses each time, as PyTorch's ops do.
+        seen["torch"] = seen["torch"][:1] * 3
+    assert seen["minigan"] == seen["torch"], seen
+
+
+VIEW_OPS = {
+    "transpose": lambda v: v.transpose(0, -1),
+    "slice": lambda v: v[:1],
+    "unsqueeze": lambda v: v.unsqueeze(0),
+    "view": lambda v: v.view(*v.shape, 1),
+    "squeeze": lambda v: v.unsqueeze(-1).squeeze(-1),
+    "expand": lambda v: v.unsqueeze(0).expand(2, *v.shape),
+}
+
+
+@pytest.mark.parametrize("how", ["backward", "autograd.grad"])
+@pytest.mark.parametrize("op", sorted(VIEW_OPS))
+def test_a_hook_on_a_view_made_under_no_grad(op, how):
+    """The view requires grad (its base does) but no gradient flows through it: its hook is never called, its .grad
+    stays None, and the base's gradient is the one its own use gives."""
+    seen = {}
+    for L in LIBS:
+        x = _leaf(L)
+        with L.no_grad():
+            v = VIEW_OPS[op](x)
+        calls = []
+        v.register_hook(lambda g, calls=calls: calls.append(g.detach().numpy().copy()))
+        loss = (x * x).sum() + (v * v * 3).sum()
+        if how == "backward":
+            loss.backward()
+            got = [x.grad, v.grad]
+        else:
+            got = list(L.autograd.grad(loss, [x, v], allow_unused=True))
+        seen[L.__name__] = (v.requires_grad, len(calls), [None if g is None else g.detach().numpy() for g in got])
+    (t_rg, t_calls, t_grads), (m_rg, m_calls, m_grads) = seen["torch"], seen["minigan"]
+    assert (m_rg, m_calls) == (t_rg, t_calls)
+    assert [g is None for g in m_grads] == [g is None for g in t_grads]
+    for m, t in zip(m_grads, t_grads):
+        if t is not None:
+            np.testing.assert_allclose(m, t, rtol=1e-12)
+
+
+MULTI = {
+    "split": lambda x: x.split(1, 1)[1],
+    "chunk": lambda x: x.chunk(2, 0)[1],
+    "unbind": lambda x: x.unbind(0)[0],
+    "no_grad view": lambda x: _no_grad(torch if isinstance(x, torch.Tensor) else minigan, lambda: x[:, 1:]),
+}
+
+
+@pytest.mark.parametrize("second", sorted(VIEW_OPS))
+@pytest.mark.parametrize("first", sorted(MULTI))
+def test_a_view_under_no_grad_of_a_view_records_as_a_leaf(first, second):
+    """A view made under no_grad of a split/chunk/unbind output (or of another no_grad view) requires grad as its base
+    does, so an op on it records (its result requires grad), while no gradient reaches the base through it."""
+    seen = {}
+    for L in LIBS:
+        x = _leaf(L)
+        a = MULTI[first](x)
+        with L.no_grad():
+            b = VIEW_OPS[second](a)
+        y = (b * b).sum()
+        grads = L.autograd.grad(y + (x * 0).sum(), [x], allow_unused=True) if y.requires_grad else (None,)
+        seen[L.__name__] = (b.requires_grad, b.is_leaf, y.requires_grad, y.grad_fn is None,
+                            None if grads[0] is None else grads[0].detach().numpy().tolist())
+    assert seen["minigan"] == seen["torch"], seen
+
+
+FREED = {
+    "mul": lambda x: (x * x).sum(),
+    "exp": lambda x: x.exp().sum(),
+    "sum then scale": lambda x: x.sum() * 2,
+    "tanh of a view": lambda x: x[0].tanh().sum(),
+    "pow": lambda x: (x ** 3).mean(),
+}
+
+
+@pytest.mark.parametrize("again", ["autograd.grad", "autograd.grad create_graph", "backward"])
+@pytest.mark.parametrize("graph", sorted(FREED))
+def test_walking_a_freed_graph_again_raises_runtime_error(graph, again):
+    """After backward() without retain_graph, a second walk through a node whose saved values were freed raises
+    PyTorch's RuntimeError (minigan's GraphError), whichever door the second walk comes in by."""
+    seen = {}
+    for L in LIBS:
+        x = _leaf(L)
+        y = FREED[graph](x)
+        y.backward()
+        if again == "backward":
+            seen[L.__name__] = [_outcome(y.backward) for _ in range(2)]
+        else:
+            create = again.endswith("create_graph")
+            seen[L.__name__] = [_outcome(L.autograd.grad, y, [x], create_graph=create) for _ in range(2)]
+    assert seen["torch"][0] == ("raise", ("RuntimeError",))  # (each of these graphs saved a value)
+    assert seen["minigan"] == seen["torch"], seen

@@ -182,10 +182,12 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
 
     # clamp's number bounds read as PyTorch's (surface/bounds.py); tensor bounds are the engine's operands
     def clamp(self, min=None, max=None):
-        return super().clamp(*bounds.number_bounds("clamp", self, min, max))
+        return bounds.backward_refused("clamp", super().clamp(*bounds.number_bounds("clamp", self, min, max)), self,
+                                       min, max)
 
     def clip(self, min=None, max=None):
-        return super().clamp(*bounds.number_bounds("clip", self, min, max))
+        return bounds.backward_refused("clip", super().clamp(*bounds.number_bounds("clip", self, min, max)), self,
+                                       min, max)
 
     def clamp_(self, min=None, max=None):
         return super().clamp_(*bounds.number_bounds("clamp_", self, min, max, in_place=True))

@@ -17,6 +17,8 @@ from __future__ import annotations
 from minigan.engine import checks
 from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError
+from minigan.surface.no_derivative import no_derivative
+from minigan.surface.node_view import name as node_name
 from minigan.surface.operands import fits
 
 
@@ -47,3 +49,26 @@ def number_bounds(fn, x, lo, hi, in_place=False):
             fits(fn, b, x.dtype)
         lo, hi = (None if b is None else int(np.asarray(b).astype(x.dtype)) for b in (lo, hi))
     return lo, hi
+
+
+def backward_refused(fn, out, x, lo, hi):
+    """``out``, clamp's result with two tensor bounds, recorded so that its backward refuses where PyTorch's does.
+    PyTorch's backward (clamp_backward_min_max) combines two masks in place for each gradient it computes: for x's,
+    (x >= lo) &= (x <= hi); for lo's, (x < lo) &= (lo < hi); for hi's, (x > hi) |= (hi < lo).  Where the first
+    mask's shape cannot hold the broadcast of both (x (3, 1), lo (), hi (4,): lo's first mask is (3, 1), the
+    broadcast (3, 4)), PyTorch raises "output with shape ... doesn't match the broadcast shape ..."."""
+    if not (out.requires_grad and hasattr(lo, "_ctx") and hasattr(hi, "_ctx")):
+        return out
+    s = {"x": x.shape, "lo": lo.shape, "hi": hi.shape}
+    masks = {"x": ("x", "lo", "x", "hi"), "lo": ("x", "lo", "lo", "hi"), "hi": ("x", "hi", "hi", "lo")}
+    for name, t in (("x", x), ("lo", lo), ("hi", hi)):
+        first = np.broadcast_shapes(s[masks[name][0]], s[masks[name][1]])
+        both = np.broadcast_shapes(first, s[masks[name][2]], s[masks[name][3]])
+        if t.requires_grad and both != first:
+            of = {"x": "the input", "lo": "min", "hi": "max"}[name]
+            why = (f"the gradient of {of} is computed (as PyTorch's is) from a mask of shape {list(first)}, which "
+                   f"cannot hold the broadcast shape {list(both)}, so PyTorch refuses it (output with shape "
+                   f"{list(first)} doesn't match the broadcast shape {list(both)}); expand the bounds to the "
+                   "result's shape first")
+            return no_derivative(out, fn, x, lo, hi, shown=node_name(out.grad_fn), why=why)
+    return out

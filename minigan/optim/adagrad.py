@@ -32,12 +32,19 @@ class Adagrad(Optimizer):
         super().__init__(params, lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                          initial_accumulator_value=initial_accumulator_value, eps=eps, foreach=foreach,
                          maximize=maximize, differentiable=differentiable, fused=fused)
+        for group in self.param_groups:  # G_0 for every parameter from the start, as PyTorch's (state_dict shows it)
+            for p in group["params"]:
+                self._initial_state(p, self.state[p], group)
+
+    @staticmethod
+    def _initial_state(p, state, group):
+        state["step"] = 0
+        state["sum"] = backend.get_array_module(p.array).full_like(p.array, group["initial_accumulator_value"])  # G_0
 
     def _update(self, p, g, state, group):
         xp = backend.get_array_module(p.array)
-        if not state:
-            state["step"] = 0
-            state["sum"] = xp.full_like(p.array, group["initial_accumulator_value"])   # G_0
+        if not state:  # a parameter of a group added later
+            self._initial_state(p, state, group)
         t = state["step"] = state["step"] + 1
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p.array                  # g ← g + λθ   (L2 penalty)

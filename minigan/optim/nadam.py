@@ -53,7 +53,8 @@ class NAdam(Optimizer):
         psi = group["momentum_decay"]
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))                   # μ_t
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))        # μ_{t+1}
-        state["mu_product"] *= mu                                       # Π_{i≤t} μ_i
+        scalar = backend.np.dtype(backend.DEFAULT_DTYPE).type  # PyTorch holds Π μ in a 0-d Tensor of the default dtype
+        state["mu_product"] = float(scalar(state["mu_product"]) * scalar(mu))  # Π_{i≤t} μ_i, rounded as PyTorch's
         product, m, v = state["mu_product"], state["exp_avg"], state["exp_avg_sq"]
         m += (1.0 - beta1) * (g - m)                                    # m_t = β1·m_{t−1} + (1 − β1)·g_t
         v *= beta2

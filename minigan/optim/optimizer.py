@@ -16,9 +16,10 @@ equations of the paper it cites, one line per equation. ``g`` is the gradient's 
 (``p.grad.array``) and the state holds arrays, so each equation is plain NumPy/CuPy arithmetic;
 only the final move of ``p`` goes through the Tensor's in-place ops.
 
-Checkpoints: ``state_dict()`` returns plain Python (host NumPy arrays, ints, floats, strings), so
-``minigan.save`` can write it; ``load_state_dict()`` checks that it fits these parameters and
-restores it, so a resumed run follows exactly the same trajectory as an uninterrupted one.
+Checkpoints: ``state_dict()`` returns PyTorch's layout, each parameter's state as Tensors (copies; the step
+count a 0-d Tensor of the default floating dtype, as PyTorch's), so ``minigan.save`` can write it;
+``load_state_dict()`` checks that it fits these parameters and restores it (Tensors or NumPy arrays), so a resumed
+run follows exactly the same trajectory as an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -151,6 +152,23 @@ def _check_params(who, params):
     return params
 
 
+def _named(who, params, groups):
+    """PyTorch's (name, parameter) pairs (``model.named_parameters()``): the parameters and their names, or None
+    for a group of bare parameters.  Every parameter of a group, and every group, has a name or none has."""
+    try:
+        params = list(params)
+    except TypeError:
+        return params, None  # (_check_params refuses it in one line)
+    pairs = [p for p in params if isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)]
+    if pairs and len(pairs) != len(params):
+        raise ValueError(f"{who}: all optimizer params should be with/without names; some param names are missing "
+                         "(give every parameter as a (name, parameter) pair, or none)")
+    if groups and ("param_names" in groups[0]) != bool(pairs):
+        raise ValueError(f"{who}: all optimizer param groups should be with/without names; this group "
+                         f"{'has' if pairs else 'lacks'} them and the optimizer's {'lack' if pairs else 'have'} them")
+    return ([p for _, p in pairs], [n for n, _ in pairs]) if pairs else (params, None)
+
+
 # ----------------------------------------------------------------------------- the base class
 # Checkpoints written before the optimizers took PyTorch's state names (exp_avg, exp_avg_sq, ...) load through each
 # class's ``renamed_state`` up to this release, which removes it (docs/guarantees.md, "Checkpoints of earlier
@@ -234,7 +252,8 @@ class Optimizer:
         who = f"{type(self).__name__}.add_param_group"
         if not isinstance(param_group, dict) or "params" not in param_group:
             raise TypeError(f"{who}: expected a dict with a 'params' entry, got {type(param_group).__name__}")
-        unknown = [k for k in param_group if k not in ("params", *_SCHEDULE_KEYS, *self.hyperparameter_names)]
+        unknown = [k for k in param_group
+                   if k not in ("params", "param_names", *_SCHEDULE_KEYS, *self.hyperparameter_names)]
         if unknown:
             raise ValueError(f"{who}: unknown hyperparameter(s) {unknown}; expected some of "
                              f"{list(self.hyperparameter_names)}")
@@ -244,10 +263,13 @@ class Optimizer:
         elif isinstance(params, set):  # PyTorch's refusal and message
             raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering of "
                             "tensors in sets will change between runs. Please use a list instead.")
+        params, names = _named(who, params, self.param_groups)
         params = _check_params(type(self).__name__, params)
         if any(id(p) == id(q) for p in params for q in self.params):
             raise ValueError(f"{who}: some parameters appear in more than one parameter group")
         group = {"params": params, **self.defaults, **{k: v for k, v in param_group.items() if k != "params"}}
+        if names is not None:
+            group["param_names"] = names
         group.update(self._check_hyperparameters(**self._hyperparameters_of(group)))
         self.param_groups.append(group)
         self.params.extend(params)
@@ -326,15 +348,14 @@ class Optimizer:
 
     # -- checkpoints
     def state_dict(self) -> dict:
-        """Plain data, shaped as PyTorch's: ``state`` maps a parameter's index (in group order) to its
-        buffers (host NumPy copies) and step count, for the parameters that have state; ``param_groups``
-        lists each group's hyperparameters with its parameters' indices.  ``optimizer`` names the class."""
+        """Shaped as PyTorch's: ``state`` maps a parameter's index (in group order) to its state as Tensors
+        (copies: a snapshot), for the parameters that have state; ``param_groups`` lists each group's
+        hyperparameters with its parameters' indices.  ``optimizer`` names the class."""
         state = {}
         for i, p in enumerate(self.params):
             s = self.state.get(p)
-            if s:  # (a 0-d buffer may have become a NumPy scalar through arithmetic: store it as a 0-d array)
-                state[i] = {k: (v if isinstance(v, int) else backend.asnumpy(getattr(v, "array", v)).copy())
-                            for k, v in s.items()}
+            if s:
+                state[i] = {k: _state_tensor(v, p) for k, v in s.items()}
         groups, start = [], 0
         for group in self.param_groups:
             n = len(group["params"])
@@ -388,7 +409,8 @@ class Optimizer:
             values = {**self._hyperparameters_of(own), **{k: v for k, v in group.items() if k != "params"}}
             hyper = self._check_hyperparameters(**{k: values[k] for k in self.hyperparameter_names})
             extra = {k: v for k, v in values.items() if k in _SCHEDULE_KEYS}
-            new_groups.append({"params": own["params"], **hyper, **extra})
+            names = {"param_names": own["param_names"]} if "param_names" in own else {}  # its own names, as PyTorch
+            new_groups.append({"params": own["params"], **names, **hyper, **extra})
         self.param_groups, self.state = new_groups, new_state
 
     # -- display
@@ -403,11 +425,28 @@ class Optimizer:
         return text + ")"
 
 
+def _state_tensor(value, p):
+    """One entry of a parameter's state as PyTorch's state_dict holds it: a Tensor (a copy).  The step count and a
+    running scalar (NAdam's Π μ) are 0-d Tensors of the default floating dtype, PyTorch's ``_get_scalar_dtype()``;
+    a buffer keeps the parameter's dtype."""
+    if isinstance(value, Tensor):
+        return value.detach().clone()
+    xp = backend.get_array_module(p.array)
+    if type(value) in (int, float) or backend.is_array(value) and value.ndim == 0 and p.ndim != 0:
+        return Tensor._make(xp.asarray(float(value), dtype=backend.DEFAULT_DTYPE))
+    return Tensor._make(xp.array(value, copy=True))  # (a 0-d parameter's buffer may be a NumPy scalar: its dtype kept)
+
+
 def _restore_state(who, i, p, s) -> dict:
-    """One parameter's saved state, checked against the parameter, as arrays on its device."""
+    """One parameter's saved state, checked against the parameter, as arrays on its device (a Tensor of a
+    state_dict is read as its array, a 0-d one as the number it holds)."""
     xp = backend.get_array_module(p.array)
     restored = {}
     for key, value in s.items():
+        if isinstance(value, Tensor):
+            value = backend.asnumpy(value.detach().array)
+        if key == "step" and (isinstance(value, float) or backend.is_array(value) and value.ndim == 0):
+            value = int(value) if float(value).is_integer() else value  # PyTorch's step is a float Tensor
         if key == "step":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{who}: parameter {i} has step={value!r}, expected an int >= 0")

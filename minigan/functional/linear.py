@@ -26,18 +26,20 @@ def linear(input, weight, bias=None):
     input, weight = _float(input, "linear"), _float(weight, "linear", "weight")
     _same_dtype("linear", input, weight)
     bias = None if bias is None else _float(bias, "linear", "bias")
-    if bias is not None and bias.dtype != input.dtype:  # (PyTorch's too: no promotion inside a layer)
+    # (the arrays' shapes and dtypes are read below, not the Tensor's properties: a layer's every call pays these)
+    if bias is not None and bias.array.dtype != input.array.dtype:  # (PyTorch's too: no promotion inside a layer)
         raise DtypeError(f"linear: the bias is {bias.dtype} but the input and weight are {input.dtype}; expected the "
                          f"same dtype (convert the bias with .to({input.dtype}))")
-    if weight.ndim == 1:
+    sx, sw = input.array.shape, weight.array.shape
+    if len(sw) == 1:
         return linear(input, weight.unsqueeze(0), None if bias is None else bias.reshape(1)).squeeze(-1)
-    check_linear(input.array.shape, weight.array.shape)
-    if 0 in input.shape or 0 in weight.shape:  # (nothing to multiply: the product of matmul, whose shapes may be empty)
+    check_linear(sx, sw)
+    if 0 in sx or 0 in sw:  # (nothing to multiply: the product of matmul, whose shapes may be empty)
         out = input @ weight.T
         return out if bias is None else out + bias
     if bias is None:
         return L.Linear.apply(input, weight)
-    if bias.shape == (weight.shape[0],):
+    if bias.array.shape == (sw[0],):
         return L.Linear.apply(input, weight, bias)
     out = L.Linear.apply(input, weight)  # another bias: added as PyTorch's, into the output (…, out) without growing it
     if bias.ndim > out.ndim or any(b not in (1, o) for b, o in zip(reversed(bias.shape), reversed(out.shape))):

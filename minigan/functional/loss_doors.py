@@ -57,6 +57,8 @@ def check(op, **arguments):
     for the loss's own door to read, or refuse)."""
     door = DOORS[op]
     tensors = {name: value for name, value in arguments.items() if isinstance(value, Tensor)}
+    if not tensors:  # (the common call: every optional argument left out)
+        return
     for name in door.no_bool:
         if name in tensors and tensors[name].dtype.kind == "b":
             raise DtypeError(f"{op}: {name} is a bool tensor, and {op} subtracts it (PyTorch's `-` refuses bool); "

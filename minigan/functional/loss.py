@@ -127,16 +127,15 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     input, target = _float(input, op, "logits"), _float(target, op, "target")  # ValueError, before the dtypes)
     LS.check_reduction(op, reduction)
     check(op, weight=weight, pos_weight=pos_weight)
-    dtype = target.dtype  # (PyTorch writes the loss into 1 − target: its dtype, and its shape)
+    if weight is None and pos_weight is None:  # (a GAN's every step: nothing more to read)
+        return _in_dtype(LS.BCEWithLogits.apply(input, target, reduction=reduction), target)
     weight, pos_weight = _weight(weight, op, input), _weight(pos_weight, op, input, "pos_weight")
     _into_shape(op, input.shape, weight=weight, pos_weight=pos_weight)
-    if weight is None and pos_weight is None:
-        return _in_dtype(LS.BCEWithLogits.apply(input, target, reduction=reduction), dtype)
     if pos_weight is None:
         loss = LS.BCEWithLogits.apply(input, target, reduction="none")
     else:
         loss = (1 - target) * input + ((pos_weight - 1) * target + 1) * (-input).softplus()
-    return _in_dtype(LS.apply_reduction(loss if weight is None else loss * weight, reduction), dtype)
+    return _in_dtype(LS.apply_reduction(loss if weight is None else loss * weight, reduction), target)
 
 
 def _into_shape(op, shape, **operands):
@@ -148,8 +147,9 @@ def _into_shape(op, shape, **operands):
                              f"{tuple(shape)}; give it that shape or one that broadcasts to it")
 
 
-def _in_dtype(loss, dtype):
-    return loss if loss.dtype == dtype else loss.to(dtype)
+def _in_dtype(loss, target):
+    """The loss in target's dtype: PyTorch writes it into 1 − target (the arrays' dtypes compared: no Python call)."""
+    return loss if loss.array.dtype == target.array.dtype else loss.to(target.dtype)
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):

@@ -10,6 +10,7 @@ import warnings
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks, dtypes, grad_mode
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
+from minigan.engine.graph import Node, value
 from minigan.engine.ops import loss as LS
 from minigan.functional._common import _float, _floats, _number, _tensor, where
 from minigan.functional.activation import logsigmoid
@@ -396,11 +397,45 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
                                         "(PyTorch's `-` refuses bool); convert it with .float() first") for t in (x, y))
     if not beta >= 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: beta must be >= 0, got {beta}")
-    d = x - y
-    small = ~(d.detach().abs() >= beta)  # (NaN too, as PyTorch's last branch.  The quadratic branch reads d only
-    near = d.masked_fill(~small, 0)  # there: an ∞ d's gradient is then ±1, not the unused branch's 2·∞ times 0 = NaN)
-    loss = laid_out(where(small, near * near * (0.5 / beta), d.abs() - 0.5 * beta), x, y)  # (one kernel's layout)
+    loss = laid_out(_Huber.apply(x - y, kink=beta, smooth=True), x, y)  # (one kernel's layout)
     return shown_as(LS.apply_reduction(loss, reduction), "SmoothL1LossBackward0")
+
+
+class _Huber(Node):
+    """Huber's loss of each difference d = x − y: ½d² where |d| < δ, else δ(|d| − ½δ) (NaN at a NaN d); with
+    ``smooth``, smooth_l1_loss's, Huber's over β = δ: ½d²/β, else |d| − ½β.  Its derivative is PyTorch's
+    huber_loss_backward (smooth_l1_loss_backward), by pieces, so an infinite d's is ±δ (±1)."""
+
+    def forward(self, d, kink, smooth):
+        self.kink, self.smooth = kink, smooth
+        self.save_for_backward(d)
+        xp, z = backend.get_array_module(d), backend.get_array_module(d).abs(d)
+        with backend.np.errstate(invalid="ignore", over="ignore"):  # (the branch not chosen may be ∞ − ∞)
+            if smooth:
+                return xp.where(z < kink, 0.5 * z * z / kink, z - 0.5 * kink)
+            return xp.where(z < kink, 0.5 * z * z, kink * (z - 0.5 * kink))
+
+    def backward(self, grad):  # dℓ/dd = −δ for d ≤ −δ, δ for d ≥ δ, d between (NaN at NaN); smooth: −1, 1, d/β
+        (d,) = self.saved_tensors
+        return (_HuberBackward.apply(grad, d, kink=self.kink, smooth=self.smooth),)
+
+
+class _HuberBackward(Node):
+    """grad·dℓ/dd, differentiated as PyTorch's huber_loss_double_backward (smooth_l1's): in grad, the same map; in
+    d, grad times the mask |d| < δ (over β for smooth_l1), a product, so 0 at a NaN or infinite d."""
+
+    def forward(self, grad, d, kink, smooth):
+        self.kink, self.smooth = kink, smooth
+        self.save_for_backward(grad, d)
+        xp, outer = backend.get_array_module(d), 1.0 if smooth else kink
+        inner = d * grad / kink if smooth else d * grad
+        return xp.where(d <= -kink, -outer * grad, xp.where(d >= kink, outer * grad, inner))
+
+    def backward(self, gg):  # d/dgrad = the same map of gg;  d/dd = gg·grad·[|d| < δ] (over β for smooth_l1)
+        grad, d = self.saved_tensors
+        inside = (backend.get_array_module(value(d)).abs(value(d)) < self.kink).astype(value(d).dtype)
+        return (_HuberBackward.apply(gg, d, kink=self.kink, smooth=self.smooth),
+                gg * grad * (inside / self.kink if self.smooth else inside))
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -418,12 +453,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     x = _float(input, op)
     x, y = _broadcast_pair(op, x, _tensor(target, op, "target"))
     d = x - y.to(dtypes.result_type(x, y))  # (a bool or integer target is promoted, as PyTorch's kernel reads it)
-    # Each branch reads d only where it is chosen (a NaN d in the quadratic one, as PyTorch's last branch), and the
-    # linear one is scaled by δ only there: with δ = ∞ an unchosen branch gives 0, not ∞ · 0.
-    small = ~(d.detach().abs() >= delta)
-    near, far = d.masked_fill(~small, 0), d.masked_fill(small, 0)
-    scale = where(small, 0.0, d.detach().new_full(tuple(d.shape), delta))
-    loss = where(small, near * near * 0.5, (far.abs() - scale * 0.5) * scale)
+    loss = _Huber.apply(d, kink=delta, smooth=False)
     loss = laid_out(LS.apply_reduction(loss, reduction), x) if reduction == "none" else \
         LS.apply_reduction(loss, reduction)  # (PyTorch's is written into empty_like(input), broadcast)
     if y.dtype != x.dtype:

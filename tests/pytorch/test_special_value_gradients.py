@@ -1,0 +1,130 @@
+"""Gradients at NaN, ±∞, at the kinks and at 0, first and second order, as PyTorch float64 gives them, for every
+function whose derivative is a mask or a formula with a special-value rule: the kinked activations (hardtanh, relu6,
+hardshrink, softshrink, elu, selu, celu, hardswish, threshold, leaky_relu, relu), the losses with a kink
+(huber_loss, smooth_l1_loss, l1_loss) and the reductions with a rule of their own (dist, prod).
+
+PyTorch's CPU kernels for these activations come in two forms that disagree at a NaN input: one element at a time
+(hardtanh's ``x <= min or x >= max ? 0 : grad`` passes the gradient at NaN), and whole SIMD registers (``(x > min) &
+(x < max)``, which drops it), used for all but the last few entries of a long contiguous tensor.  PyTorch's CUDA
+kernels, and its CPU kernels on a short tensor, take the first; minigan takes it everywhere (docs/pytorch.md,
+"Special values").  So the activations are compared here one element at a time.
+
+(Its torch-free half: tests/library/test_special_value_gradients.py.)"""
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+INF, NAN = float("inf"), float("nan")
+# NaN, both infinities, both zeros, the kinks of every function below (±0.5, ±1, ±3, 6) and points between them
+SPECIAL = [NAN, INF, -INF, 0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 3.0, -3.0, 6.0, 0.25, -2.0, 7.0, 1.5]
+
+
+def _gradients(lib, f, arrays):
+    """f's value, its gradient (weights w against the output) and the gradient of (that gradient · v), each
+    input's, as NumPy arrays (None where none flows)."""
+    ts = [lib.tensor(a, requires_grad=True) for a in arrays]
+    out = f(lib, *ts)
+    w = lib.tensor(np.resize(np.linspace(-1.0, 2.0, 7), tuple(out.shape)))
+    first = lib.autograd.grad((out * w).sum(), ts, create_graph=True, allow_unused=True)
+    live = [(g, k) for k, g in enumerate(first) if g is not None and g.requires_grad]
+    second = [None] * len(ts)
+    if live:
+        s = sum((g * lib.tensor(np.resize(np.linspace(-0.7, 1.9, 5) + k, g.shape))).sum() for g, k in live)
+        second = lib.autograd.grad(s, ts, allow_unused=True)
+    plain = [None if g is None else g.detach().numpy(**({"force": True} if lib is torch else {})) for g in second]
+    return out.detach().numpy(), [None if g is None else g.detach().numpy() for g in first], plain
+
+
+def _assert_same(got, want, what):
+    """NaN where PyTorch's is NaN, ±∞ where its is, the rest to 1e-12; None (no gradient) reads as zeros."""
+    if got is None or want is None:
+        got, want = (np.zeros_like(want if got is None else got) if a is None else a for a in (got, want))
+    assert got.shape == want.shape, f"{what}: shape {got.shape}, PyTorch's {want.shape}"
+    with np.errstate(invalid="ignore"):
+        close = (np.isnan(got) & np.isnan(want)) | (got == want) | (np.abs(got - want) <= 1e-12 * (1 + np.abs(want)))
+    bad = np.flatnonzero(~close)
+    assert bad.size == 0, f"{what}: {bad.size} of {got.size} differ: " + "; ".join(
+        f"[{i}] {got.flat[i]!r} here, PyTorch's {want.flat[i]!r}" for i in bad[:6])
+
+
+def _compare(f, arrays, where=""):
+    with np.errstate(all="ignore"):  # (NumPy warns of the ∞ and NaN that PyTorch gives silently)
+        (tv, t1, t2), (mv, m1, m2) = _gradients(torch, f, arrays), _gradients(minigan, f, arrays)
+    _assert_same(mv, tv, f"value{where}")
+    for k in range(len(arrays)):
+        _assert_same(m1[k], t1[k], f"first-order gradient of input {k}{where}")
+        _assert_same(m2[k], t2[k], f"second-order gradient of input {k}{where}")
+
+
+def _functional(name, *args, **kwargs):
+    return lambda lib, x: getattr(lib.nn.functional, name)(x, *args, **kwargs)
+
+
+ACTIVATIONS = {
+    "hardtanh": _functional("hardtanh"),
+    "hardtanh(-0.5, 3)": _functional("hardtanh", -0.5, 3.0),
+    "hardtanh(-1, nan)": _functional("hardtanh", -1.0, NAN),
+    "hardtanh(nan, 1)": _functional("hardtanh", NAN, 1.0),
+    "hardtanh(-inf, inf)": _functional("hardtanh", -INF, INF),
+    "relu6": _functional("relu6"),
+    "hardshrink": _functional("hardshrink"),
+    "hardshrink(1)": _functional("hardshrink", 1.0),
+    "hardshrink(0)": _functional("hardshrink", 0.0),
+    "hardshrink(-1)": _functional("hardshrink", -1.0),
+    "hardshrink(nan)": _functional("hardshrink", NAN),
+    "hardshrink(inf)": _functional("hardshrink", INF),
+    "softshrink": _functional("softshrink"),
+    "softshrink(1)": _functional("softshrink", 1.0),
+    "softshrink(0)": _functional("softshrink", 0.0),
+    "softshrink(inf)": _functional("softshrink", 1e308),
+    "elu": _functional("elu"),
+    "elu(2)": _functional("elu", 2.0),
+    "elu(-1)": _functional("elu", -1.0),
+    "elu(inf)": _functional("elu", INF),
+    "elu(nan)": _functional("elu", NAN),
+    "selu": _functional("selu"),
+    "celu": _functional("celu"),
+    "celu(0.5)": _functional("celu", 0.5),
+    "celu(-2)": _functional("celu", -2.0),
+    "hardswish": _functional("hardswish"),
+    "threshold(0.5, 2)": _functional("threshold", 0.5, 2.0),
+    "leaky_relu(0.2)": _functional("leaky_relu", 0.2),
+    "relu": _functional("relu"),
+    "softplus(2, 1)": _functional("softplus", 2.0, 1.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_activation_gradients_at_special_values_are_pytorchs(name):
+    for point in SPECIAL:  # (one element at a time: PyTorch's element-by-element form, as on CUDA)
+        _compare(ACTIVATIONS[name], [np.array([point])], f" at {point}")
+
+
+# (input, target) pairs: a NaN on either side, an infinite difference of either sign, both infinite, a difference of
+# 0, exactly ±δ for δ = 0.5 and 1, and ordinary ones on each side of the kink
+INPUTS = [NAN, 1.0, INF, -INF, 2.0, INF, 0.5, 1.5, -0.5, 0.0, 0.25, 3.0, 1.0, -2.0, 0.3, -INF]
+TARGETS = [0.0, NAN, 0.0, 1.0, -INF, INF, 0.0, 0.5, 0.5, 0.0, 0.0, -1.0, 0.0, 0.0, 0.7, -INF]
+
+
+LOSSES = {f"{name}({', '.join(f'{k}={v}' for k, v in kwargs.items())})": (name, kwargs)
+          for name, options in [("huber_loss", [{"delta": 1.0}, {"delta": 0.5}, {"delta": 2.0}, {"delta": INF}]),
+                                ("smooth_l1_loss", [{"beta": 1.0}, {"beta": 0.5}, {"beta": 0.0}, {"beta": INF}]),
+                                ("l1_loss", [{}]), ("mse_loss", [{}])]
+          for kwargs in options}
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("case", sorted(LOSSES))
+def test_loss_gradients_at_special_values_are_pytorchs(case, reduction):
+    name, kwargs = LOSSES[case]
+
+    def loss(lib, x, y):
+        return getattr(lib.nn.functional, name)(x, y, reduction=reduction, **kwargs)
+
+    for x, y in zip(INPUTS, TARGETS, strict=True):  # (one pair at a time: a NaN loss hides nothing of the others)
+        _compare(loss, [np.array([x]), np.array([y])], f" at ({x}, {y})")
+    _compare(loss, [np.array(INPUTS), np.array(TARGETS)])

@@ -10,6 +10,7 @@ from minigan.engine.checks import is_integer, pair
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import conv as C
 from minigan.functional._common import _float, _one_sample, _same_dtype, _single
+from minigan.functional.layout import laid_out
 from minigan.functional.vision import pad
 from minigan.surface.node_view import shown_as
 
@@ -151,7 +152,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         y = C.ConvTranspose2d.apply(input, weight, **{**params, "padding": (0, 0), "output_padding": (0, 0)})
         y = pad(y, (0, opw, 0, oph))  # the uncropped output, then the output_padding's zero rows and columns,
         y = y[:, :, ph : y.shape[2] - ph, pw : y.shape[3] - pw]  # then padding cropped from each side
-        return y if bias is None else y + bias.reshape(1, -1, 1, 1)
+        return (y if bias is None else y + bias.reshape(1, -1, 1, 1)).contiguous()  # (the crop: row-major again)
     if bias is None:
         return C.ConvTranspose2d.apply(input, weight, **params)
     return C.ConvTranspose2d.apply(input, weight, bias, **params)
@@ -180,7 +181,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     if x.ndim != 4:
         raise ShapeError(f"unfold: input must be 4-D (N, C, H, W), got shape {tuple(x.shape)}")
     out = conv2d(x, _picking_kernels(x.shape[1], kh, kw, x), None, stride, padding, dilation)
-    return shown_as(out.reshape(x.shape[0], out.shape[1], -1), "Im2ColBackward0")
+    return shown_as(laid_out(out.reshape(x.shape[0], out.shape[1], -1), x, False), "Im2ColBackward0")  # (row-major)
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -197,8 +198,9 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
                          f"{tuple(cols.shape)}")
     extra = (h + 2 * ph - dh * (kh - 1) - 1 - (ho - 1) * sh, w + 2 * pw - dw * (kw - 1) - 1 - (wo - 1) * sw)
     kernels = _picking_kernels(cols.shape[1] // (kh * kw), kh, kw, cols)
-    return conv_transpose2d(cols.reshape(cols.shape[0], cols.shape[1], ho, wo), kernels, None, (sh, sw), (ph, pw),
-                            extra, 1, (dh, dw))
+    out = conv_transpose2d(cols.reshape(cols.shape[0], cols.shape[1], ho, wo), kernels, None, (sh, sw), (ph, pw),
+                           extra, 1, (dh, dw))
+    return laid_out(out, cols, False)  # (row-major, as PyTorch's)
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

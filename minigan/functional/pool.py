@@ -8,8 +8,10 @@ import builtins
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, ShapeError
+from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.ops import pool as P
-from minigan.functional._common import _float, _one_sample, _single, _tensor
+from minigan.functional._common import _float, _one_sample, _single, _tensor, where
+from minigan.functional.layout import laid_out
 
 # The integer dtypes PyTorch's CPU kernels take besides the floating ones ("not implemented for 'Bool'" elsewhere).
 MAX_INTEGERS, AVG_INTEGERS = ("int8", "int16", "int32", "int64", "uint8"), ("int64",)
@@ -51,9 +53,10 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         return _one_sample(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     params = checks.check_pool2d("max_pool2d", input.array.shape, kernel_size, stride, padding, dilation, ceil_mode)
     if not return_indices:
-        return P.Pool2d.apply(input, mode="max", **params)
+        return laid_out(P.Pool2d.apply(input, mode="max", **params), input)
     argmax, indices = P.max_positions(input.array, **params)  # the maxima found once: the pool reads them at argmax
-    return P.Pool2d.apply(input, mode="max", argmax=argmax, **params), Tensor._make(indices)
+    return (laid_out(P.Pool2d.apply(input, mode="max", argmax=argmax, **params), input),
+            laid_out(Tensor._make(indices), input))
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -72,16 +75,25 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if divisor_override is not None and (not isinstance(divisor_override, int) or isinstance(divisor_override, bool)
                                          or divisor_override == 0):
         raise ValueError(f"avg_pool2d: divisor_override must be a nonzero int or None, got {divisor_override!r}")
-    return P.Pool2d.apply(input, mode="avg", count_include_pad=bool(count_include_pad), divisor=divisor_override,
-                          **params)
+    return laid_out(P.Pool2d.apply(input, mode="avg", count_include_pad=bool(count_include_pad),
+                                   divisor=divisor_override, **params), input)
 
 
-def _adaptive_means(size, out, like):
-    """The (out, size) matrix whose row i averages PyTorch's adaptive window i: [⌊i·size/out⌋, ⌈(i+1)·size/out⌉)."""
-    xp = backend.get_array_module(like.array)
-    i, j = xp.arange(out)[:, None], xp.arange(size)[None, :]
-    start, end = (i * size) // out, -((-(i + 1) * size) // out)
-    return Tensor._make((((j >= start) & (j < end)) / (end - start)).astype(like.dtype))
+def _adaptive_sums(x, oh, ow):
+    """Each adaptive window's sum over its length along H and along W, (N, C, oh, ow), taken as PyTorch's kernel
+    takes it, so that float32 rounds as there: one running sum per window, its rows in turn, each row left to right
+    (offset (p, q) of every window at once: a gather of the (p, q)-th pixel of each window, 0 past a short one)."""
+    (rows, row_in, kh), (columns, column_in, kw) = (_adaptive_windows(x.shape[2], oh, x, True),
+                                                    _adaptive_windows(x.shape[3], ow, x, True))
+    total = None
+    for p in range(rows.shape[1]):
+        by_row = x[:, :, rows[:, p]]  # (N, C, oh, W): row p of each window
+        for q in range(columns.shape[1]):
+            inside = row_in[:, p, None] & column_in[None, :, q]
+            term = by_row[:, :, :, columns[:, q]]
+            term = term if bool(inside.all()) else where(Tensor._make(inside), term, 0)
+            total = term if total is None else total + term
+    return total, Tensor._make(kh.astype(x.dtype)[:, None]), Tensor._make(kw.astype(x.dtype)[None, :])
 
 
 def _adaptive(op, input, output_size, axes):
@@ -133,7 +145,7 @@ def _empty(input, sizes, return_indices=False):
 def adaptive_avg_pool2d(input, output_size):
     """The mean over each of output_size regions of x (N, C, H, W), PyTorch's regions: window i of an axis spans
     [⌊i·H/out⌋, ⌈(i+1)·H/out⌉), so neighbouring windows overlap when out does not divide H.  Averaging is linear:
-    the output is A_h · x · A_wᵀ, with A the averaging matrices; when out divides H the windows are equal blocks."""
+    each window's sum, divided by its height and then by its width, as PyTorch's kernel rounds (``_adaptive_sums``)."""
     input, (oh, ow) = _adaptive("adaptive_avg_pool2d", input, output_size, 2)
     if (oh, ow) == (1, 1):  # PyTorch's: a mean over the plane
         return input.mean((-2, -1), keepdim=True)
@@ -141,19 +153,19 @@ def adaptive_avg_pool2d(input, output_size):
         return _empty(input, (oh, ow))
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(adaptive_avg_pool2d, input, (oh, ow))
-    n, c, h, w = input.shape
-    if h % oh == 0 and w % ow == 0:  # equal blocks: a reshape and a mean
-        return input.reshape(n, c, oh, h // oh, ow, w // ow).mean((3, 5))
-    return _adaptive_means(h, oh, input) @ input @ _adaptive_means(w, ow, input).T
+    total, kh, kw = _adaptive_sums(input, oh, ow)
+    return laid_out(total / kh / kw, input)
 
 
-def _adaptive_windows(size, out, like):
-    """(out, longest) indices: row i lists adaptive window i, its last index repeated to the longest's length
-    (a repeated element changes no maximum)."""
+def _adaptive_windows(size, out, like, lengths=False):
+    """(out, longest) indices: row i lists adaptive window i, [⌊i·size/out⌋, ⌈(i+1)·size/out⌉), its last index
+    repeated to the longest's length (a repeated element changes no maximum); with ``lengths`` also which entries are
+    the window's own and each window's length."""
     xp = backend.get_array_module(like.array)
     i = xp.arange(out)[:, None]
     start, end = (i * size) // out, -((-(i + 1) * size) // out)
-    return xp.minimum(start + xp.arange(int((end - start).max()))[None, :], end - 1)
+    at = start + xp.arange(int((end - start).max()))[None, :]
+    return (xp.minimum(at, end - 1), at < end, (end - start)[:, 0]) if lengths else xp.minimum(at, end - 1)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
@@ -169,12 +181,12 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     by_row, at_column = input[:, :, :, columns].max(dim=4)  # (N, C, H, ow), and where in each window
     out, at_row = by_row[:, :, rows].max(dim=3)  # (N, C, oh, ow)
     if not return_indices:
-        return out
+        return laid_out(out, input)
     xp = backend.get_array_module(input.array)
     column = columns[xp.arange(ow), at_column.array]  # (N, C, H, ow): the maximum's column in each row's window
     row = rows[xp.arange(oh)[:, None], at_row.array]  # (N, C, oh, ow)
     flat = row * input.shape[3] + xp.take_along_axis(column, row, axis=2)  # PyTorch's index into H·W
-    return out, Tensor._make(flat.astype(backend.np.int64))
+    return laid_out(out, input), laid_out(Tensor._make(flat.astype(backend.np.int64)), input)
 
 
 def adaptive_avg_pool1d(input, output_size):
@@ -186,7 +198,7 @@ def adaptive_avg_pool1d(input, output_size):
         return _empty(input, (size,))
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(adaptive_avg_pool1d, input, size)
-    return adaptive_avg_pool2d(input.unsqueeze(2), (1, size)).squeeze(2)
+    return laid_out(adaptive_avg_pool2d(input.unsqueeze(2), (1, size)).squeeze(2), input)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
@@ -197,7 +209,7 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(adaptive_max_pool1d, input, size, return_indices)
     out = adaptive_max_pool2d(input.unsqueeze(2), (1, size), return_indices)  # (indices into L: the height is 1)
-    return tuple(o.squeeze(2) for o in out) if return_indices else out.squeeze(2)
+    return tuple(laid_out(o.squeeze(2), input) for o in out) if return_indices else laid_out(out.squeeze(2), input)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -213,11 +225,13 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                                  (1, one(kernel_size)),
                                  None if stride is None else (1, one(stride)), (0, one(padding)), (1, one(dilation)),
                                  ceil_mode)
+    # (PyTorch's own 1-D kernel, row-major, runs unless indices or a gradient are asked for; else its 2-D one)
+    keeps = return_indices or (input.requires_grad and is_grad_enabled())
     if not return_indices:
-        return P.Pool2d.apply(input.unsqueeze(2), mode="max", **params).squeeze(2)
+        return laid_out(P.Pool2d.apply(input.unsqueeze(2), mode="max", **params).squeeze(2), input, keeps)
     argmax, indices = P.max_positions(input.array[:, :, None], **params)
     out = P.Pool2d.apply(input.unsqueeze(2), mode="max", argmax=argmax, **params)
-    return out.squeeze(2), Tensor._make(indices[:, :, 0])
+    return laid_out(out.squeeze(2), input, keeps), laid_out(Tensor._make(indices[:, :, 0]), input, keeps)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
@@ -235,5 +249,5 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     params = checks.check_pool2d("avg_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
                                  (1, one(kernel_size)),
                                  None if stride is None else (1, one(stride)), (0, one(padding)), 1, ceil_mode)
-    return P.Pool2d.apply(input.unsqueeze(2), mode="avg", count_include_pad=bool(count_include_pad),
-                          **params).squeeze(2)
+    return laid_out(P.Pool2d.apply(input.unsqueeze(2), mode="avg", count_include_pad=bool(count_include_pad),
+                                   **params).squeeze(2), input)

@@ -10,6 +10,7 @@ from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import pool as P
 from minigan.engine.ops import shape as S
 from minigan.functional._common import _float, _tensor
+from minigan.functional.layout import laid_out
 from minigan.functional.pool import adaptive_avg_pool1d, adaptive_avg_pool2d
 from minigan.surface.shapes import normalize_pad
 
@@ -19,7 +20,8 @@ def pad(input, pad, mode="constant", value=None):
     numbers per dimension.  NumPy's form: an int, or one (before, after) pair per axis.  ``mode``: "constant"
     (``value``, 0 by default), or, as PyTorch's, "reflect" (mirrored about the edge, which is not repeated),
     "replicate" (the edge repeated) and "circular" (wrapped around), each reading x at computed indices."""
-    input = _tensor(input, "pad")
+    input = x = _tensor(input, "pad")
+    keeps = x.ndim == 4 and mode != "circular"  # (PyTorch's: a channels-last batch stays so, but circularly padded)
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise ValueError(f"pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}")
     flat = isinstance(pad, (tuple, list)) and all(checks.is_integer(v) for v in pad)
@@ -41,7 +43,7 @@ def pad(input, pad, mode="constant", value=None):
             pad = [(max(b, 0), max(a, 0)) for b, a in pad]
     widths = normalize_pad(pad, input.ndim)
     if mode == "constant":
-        return S.Pad.apply(input, pad_width=widths, value=0.0 if value is None else value)
+        return laid_out(S.Pad.apply(input, pad_width=widths, value=0.0 if value is None else value), x, keeps)
     if value not in (None, 0):
         raise DomainError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")
     xp = backend.get_array_module(input.array)
@@ -58,7 +60,7 @@ def pad(input, pad, mode="constant", value=None):
             else:
                 i = xp.clip(i, 0, n - 1) if mode == "replicate" else i % n
             input = input[(slice(None),) * axis + (i,)]
-    return input.contiguous()  # (row-major, as PyTorch's: an index along a middle axis leaves another layout)
+    return laid_out(input, x, keeps)  # (as PyTorch's: an index along a middle axis leaves another layout)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
@@ -129,14 +131,15 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode == "area":
         return adaptive_avg_pool2d(input, out) if input.ndim == 4 else adaptive_avg_pool1d(input, out)
     repeats = [s if s is not None else n / input.shape[a] for a, n, s in zip(axes, out, scales)]
+    x, keeps = input, input.ndim == 4  # (PyTorch's: a channels-last batch stays so; its 1-D modes are row-major)
     if mode == "nearest" and input.ndim == 4 and all(float(r).is_integer() for r in repeats):
-        return P.UpsampleNearest2d.apply(input, scale=tuple(int(r) for r in repeats))  # whole repeats: one op
+        return laid_out(P.UpsampleNearest2d.apply(input, scale=tuple(int(r) for r in repeats)), x)  # (one op)
     for axis, n, scale in zip(axes, out, scales):  # one axis at a time: each mode is separable
         if mode.startswith("nearest"):
             input = _nearest_resize(input, axis, n, scale, exact=mode == "nearest-exact")
         else:
             input = (_cubic_resize if mode == "bicubic" else _linear_resize)(input, axis, n, bool(align_corners), scale)
-    return input.contiguous()  # (row-major, as PyTorch's upsampling kernels allocate their result)
+    return laid_out(input, x, keeps)  # (as PyTorch's upsampling kernels allocate their result)
 
 
 def _per_axis(value, count, name, kind, number):
@@ -222,7 +225,7 @@ def pixel_shuffle(input, upscale_factor):
     if c % (r * r):
         raise ShapeError(f"pixel_shuffle: {c} channels are not divisible by upscale_factor² = {r * r}")
     out = input.reshape(*lead, c // (r * r), r, r, h, w).permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
-    out = out.reshape(*lead, c // (r * r), h * r, w * r).contiguous()  # (row-major, as PyTorch's)
+    out = laid_out(out.reshape(*lead, c // (r * r), h * r, w * r), input, k == 1)  # (as PyTorch's)
     return out if out._base is None else out.clone()  # (a new tensor, as PyTorch's, also where no entry moves)
 
 
@@ -235,5 +238,5 @@ def pixel_unshuffle(input, downscale_factor):
     if input.numel() == 0:  # (PyTorch's: an empty input comes back as a copy of its own shape)
         return input.clone()
     out = input.reshape(*lead, c, h // r, r, w // r, r).permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
-    out = out.reshape(*lead, c * r * r, h // r, w // r).contiguous()  # (row-major, as PyTorch's)
+    out = laid_out(out.reshape(*lead, c * r * r, h // r, w // r), input, k == 1)  # (as PyTorch's)
     return out if out._base is None else out.clone()

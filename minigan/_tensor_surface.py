@@ -311,7 +311,7 @@ def from_numpy(array, /) -> Tensor:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; "
                         "expected a float, int or bool array")
-    return Tensor._make(backend.plain_array(array))  # (a memmap: a plain array on the same memory)
+    return Tensor._make(_storage.own_storage(backend.plain_array(array)))  # (a memmap: a plain array on its memory)
 
 
 __all__ = ["Size", "Tensor", "tensor", "from_numpy", "maximum", "minimum"]

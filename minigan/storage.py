@@ -40,12 +40,26 @@ def root(array):
     return array
 
 
+def own_storage(array):
+    """``array`` as the start of a storage of its own, as PyTorch's from_numpy takes a NumPy array: the same memory,
+    seen through an array whose ``.base`` is no array (a memoryview of it), so that ``root`` stops there.  A tensor
+    made of ``a[1:]`` then has storage_offset() 0 and a storage that is ``a[1:]``'s memory, not all of ``a``'s.  (An
+    array that is no view, or a CuPy array, is handed back as it is.)"""
+    if type(array) is not backend.np.ndarray or not backend.is_array(array.base):
+        return array
+    return backend.np.asarray(memoryview(array))
+
+
 def _flat(array):
     """The memory under ``array``, as a 1-D array of its dtype sharing it."""
     owner = root(array)
-    if owner.dtype != array.dtype or not (owner.flags.c_contiguous or owner.flags.f_contiguous):
-        owner = array  # (memory of another dtype, or with gaps: the tensor's own elements)
-    return owner.reshape(-1, order="A")
+    if owner.dtype != array.dtype or min(owner.strides, default=0) < 0:
+        owner = array  # (memory of another dtype, or laid out backwards: the tensor's own elements)
+    if owner.flags.c_contiguous or owner.flags.f_contiguous:
+        return owner.reshape(-1, order="A")
+    # With gaps (from_numpy(a[:, ::2])): the span from its first element to its last, as PyTorch's storage
+    span = sum((n - 1) * s for n, s in zip(owner.shape, owner.strides)) // owner.itemsize + 1
+    return backend.get_array_module(owner).lib.stride_tricks.as_strided(owner, (span,), (owner.itemsize,))
 
 
 class _Storage:

@@ -16,7 +16,7 @@ import math
 import string
 
 from minigan import _dtype, functional
-from minigan._tensor_surface import Size, Tensor, tensor
+from minigan._tensor_surface import Size, Tensor, from_numpy, tensor
 from minigan.engine import backend, checks, random
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
@@ -24,6 +24,7 @@ from minigan.engine.grad_mode import _DecoratorContextManager, is_grad_enabled, 
 from minigan.engine.grad_mode import decorated as _decorated
 from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
 from minigan.engine.ops import linalg as L
+from minigan.storage import address as _address
 from minigan.surface import creation, inplace, pointwise, printing, products, reductions, sampling, shapes, sorting
 from minigan.surface import indexing as surface_indexing
 from minigan.surface import scaled as scaled_sums
@@ -505,7 +506,7 @@ def as_tensor(data, *, dtype=None, device=None) -> Tensor:
         return data.to(device=device, dtype=dtype)
     if backend.is_array(data) and dtype is None and device in (None, backend.device_of(data)) \
             and data.dtype.kind in "biuf":
-        return Tensor._make(data)
+        return from_numpy(data)  # (whose storage starts at the array's first element, a view's too)
     return tensor(data, dtype=dtype, device=device)
 
 
@@ -513,7 +514,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> 
     """``as_tensor`` (memory shared where it can be), or a copy when ``copy=True``; ``copy=False`` refuses where a
     copy is needed (as PyTorch's)."""
     out = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype=dtype, device=device)
-    if copy is False and backend.is_array(obj) and out.array is not obj:
+    if copy is False and backend.is_array(obj) and out.data_ptr() != _address(obj):
         raise ValueError("asarray: copy=False, but the data must be copied to give this dtype or device")
     return out.requires_grad_(True) if requires_grad else out
 

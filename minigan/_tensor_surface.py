@@ -140,6 +140,19 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         out = super().to(*(a for a in args if not isinstance(a, bool)), device=device, dtype=dtype)
         return out.clone() if copy and out is self else out
 
+    def permute(self, *order, dims=None):
+        """``permute(1, 0)``, ``permute((1, 0))`` or ``permute(dims=(1, 0))``: one dim for each of the tensor's, as
+        PyTorch's (``permute(())`` for a 0-d tensor); none given is a TypeError, not NumPy's transpose() reversal."""
+        given = order if dims is None else (dims,)
+        if not given:
+            raise TypeError("permute() missing its dims: give a permutation of the tensor's dims, e.g. x.permute(1, 0) "
+                            "(x.permute(()) for a 0-d tensor)")
+        axes = given[0] if len(given) == 1 and isinstance(given[0], (tuple, list)) else given
+        if len(axes) != self.ndim:  # (a RuntimeError, as PyTorch's)
+            raise ShapeError(f"permute: {len(axes)} dims given, {tuple(axes)}, for a tensor of {self.ndim} dims; give "
+                             "each of its dims once")
+        return super().permute(*order, dims=dims)
+
     def transpose(self, *dims, dim0=None, dim1=None):
         """``transpose(0, 1)`` or ``transpose(dim0=0, dim1=1)`` (and NumPy's forms, the engine's)."""
         return super().transpose(*dims, *(d for d in (dim0, dim1) if d is not None))

@@ -669,7 +669,7 @@ def einsum(*args):
         raise DtypeError(f"einsum: the operands must share a dtype, got {', '.join(str(x.dtype) for x in xs)}; "
                          "convert them with .to(dtype)")
     if builtins.len(xs) == 1 and builtins.sorted(inputs[0]) == builtins.sorted(output):  # (nothing summed or
-        return xs[0].permute(*[inputs[0].index(c) for c in output])  # repeated: PyTorch's result is a permuted view)
+        return xs[0].permute([inputs[0].index(c) for c in output])  # repeated: PyTorch's result is a permuted view)
     return L.Einsum.apply(*xs, subscripts=inputs, output=output)
 
 

@@ -454,7 +454,7 @@ class TensorMethods:
         if len(src) != len(dst) or len(set(src)) != len(src) or len(set(dst)) != len(dst):
             raise ShapeError(f"movedim: {source} and {destination} must name as many dims, none twice")
         if self.ndim == 0:  # (a 0-d tensor's dim 0 is all of it)
-            return self.permute()
+            return self.permute(())
         rest = iter(d for d in range(self.ndim) if d not in src)
         order = [None] * self.ndim
         for s_, d_ in zip(src, dst):

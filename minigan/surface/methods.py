@@ -173,7 +173,7 @@ class TensorMath:
         if self.ndim > 2:
             raise ShapeError(f"t: expects a tensor with at most 2 dimensions, got shape {tuple(self.shape)}; "
                              "use transpose(d0, d1) or permute(...)")
-        return self.permute(*reversed(range(self.ndim)))  # (a vector or a scalar: a view of it, as PyTorch's)
+        return self.permute(tuple(reversed(range(self.ndim))))  # (a vector or a scalar: a view of it, as PyTorch's)
 
     def pad(self, pad_width, value=0.0):
         return shaping.Pad.apply(self, pad_width=shapes.normalize_pad(pad_width, self.ndim), value=value)

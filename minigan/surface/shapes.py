@@ -478,7 +478,7 @@ def transpose(input, dim0, dim1):
 
 
 def permute(input, dims):
-    return _t(input, "permute").permute(*dims)
+    return _t(input, "permute").permute(tuple(dims))  # (one sequence: () is a 0-d tensor's permutation)
 
 
 def numel(input) -> int:

@@ -144,7 +144,7 @@ class Node:
             if not constant and t._base is not None:
                 t._input(t)
             arrays.append(t if constant else t.array)
-            needs.append(not constant and t._requires_grad)
+            needs.append(not constant and (t._requires_grad or t._base is not None and t._base._requires_grad))
             edges.append((t._ctx or t) if needs[-1] else None)
         needs = tuple(needs)
         record = True in needs and _mode.grad_enabled

@@ -110,8 +110,9 @@ class Tensor(InPlace, TensorMethods):
             t._counter = source._version_counter()
             t._view_version = t._counter[0]
             t._view_kind = source._view_kind or ("" if is_grad_enabled() else "no_grad")
-            # (made under no_grad: as PyTorch's, a leaf that requires grad as its base does, through which no
-            t._requires_grad = requires_grad or not is_grad_enabled() and source.requires_grad  # gradient flows)
+            # (made under no_grad, or before its base came to require grad: as PyTorch's, a leaf that requires grad as
+            # its base does (the requires_grad property, and an op's needs in Node.apply), through which no gradient
+            # flows: its own flag, which decides whether a gradient stops in its .grad, stays off till requires_grad_())
         return t
 
     def _sync_view(self):

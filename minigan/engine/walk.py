@@ -75,8 +75,8 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                         grads[edge] = grads[edge] + gi if edge in grads else gi
             if not retain_graph:  # step 8: free what forward saved
                 fn.free()
-        for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got (none through a view
-            if not isinstance(leaf, Node) and leaf._hooks and not leaf._view_kind:  # made under no_grad: PyTorch's)
+        for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got (none where it stops:
+            if not isinstance(leaf, Node) and leaf._hooks and leaf._requires_grad:  # see accumulate)
                 grads[leaf] = run_hooks(leaf._hooks, grads[leaf])
     finally:
         _mode.grad_enabled = recording
@@ -120,7 +120,7 @@ def walk_to(seeds: dict, inputs, retain_graph=False, create_graph=False) -> list
         for key in {key for key in targets if isinstance(key, Node) and key.hooks and key not in visited}:
             if found.get(key) is not None:
                 found[key] = run_hooks(key.hooks, found[key])
-    return [found.get(key) if isinstance(key, Node) or not key._view_kind else None for key in targets]  # (accumulate)
+    return [found.get(key) if isinstance(key, Node) or key._requires_grad else None for key in targets]  # (accumulate)
 
 
 def backward_into(seeds: dict, inputs, retain_graph=False, create_graph=False) -> None:
@@ -143,8 +143,8 @@ def accumulate(grads: dict, seeds: dict) -> None:
     first, so that changing one ``.grad`` in place can never change another."""
     shared = set(map(id, seeds.values()))
     for leaf, g in grads.items():
-        if isinstance(leaf, Node) or not leaf._requires_grad or leaf._view_kind:  # (a leaf detach_()ed since, or a
-            continue  # view made under no_grad: no .grad, as PyTorch)
+        if isinstance(leaf, Node) or not leaf._requires_grad:  # (a leaf detach_()ed since, or a view that requires
+            continue  # grad only through its base, made under no_grad: no .grad, as PyTorch's)
         array = g if isinstance(g, backend.PLAIN_TYPES) else g.array
         if id(g) in shared or getattr(array, "base", None) is not None:
             g = g.copy() if array is g else g.clone()

@@ -162,3 +162,58 @@ def test_walking_a_freed_graph_again_raises_runtime_error(graph, again):
             seen[L.__name__] = [_outcome(L.autograd.grad, y, [x], create_graph=create) for _ in range(2)]
     assert seen["torch"][0] == ("raise", ("RuntimeError",))  # (each of these graphs saved a value)
     assert seen["minigan"] == seen["torch"], seen
+
+
+# how a view comes to require grad only through its base, then what the program does with it
+ONLY_THROUGH_BASE = {
+    "made under no_grad": lambda L, op: _no_grad_view(L, op),
+    "made before the base required grad": lambda L, op: _view_then_requires_grad(L, op),
+}
+
+
+def _no_grad_view(L, op):
+    x = _leaf(L)
+    with L.no_grad():
+        return x, VIEW_OPS[op](x)
+
+
+def _view_then_requires_grad(L, op):
+    x = L.tensor(X, dtype=L.float64)
+    v = VIEW_OPS[op](x)
+    x.requires_grad_()
+    return x, v
+
+
+@pytest.mark.parametrize("then", ["nothing", "view.requires_grad_()", "base.detach_()"])
+@pytest.mark.parametrize("how", ["backward", "autograd.grad"])
+@pytest.mark.parametrize("op", sorted(VIEW_OPS))
+@pytest.mark.parametrize("origin", sorted(ONLY_THROUGH_BASE))
+def test_a_view_that_requires_grad_through_its_base(origin, op, how, then):
+    """Such a view requires grad while its base does (so ops on it record), is a leaf, and keeps no gradient of its own
+    until requires_grad_() is called on it (then it keeps one, as any leaf); after base.detach_() it requires none."""
+    seen = {}
+    for L in LIBS:
+        x, v = ONLY_THROUGH_BASE[origin](L, op)
+        if then == "view.requires_grad_()":
+            v.requires_grad_()
+        elif then == "base.detach_()":
+            x.detach_()
+        y = v * v * 3
+        state = (v.requires_grad, v.is_leaf, y.requires_grad, y.grad_fn is None)
+        grads = None
+        if y.requires_grad:
+            loss = y.sum() + ((x * x).sum() if x.requires_grad else 0)
+            if how == "backward":
+                loss.backward()
+                grads = [x.grad, v.grad]
+            else:
+                grads = list(L.autograd.grad(loss, [t for t in (x, v) if t.requires_grad], allow_unused=True))
+            grads = [None if g is None else g.detach().numpy() for g in grads]
+        seen[L.__name__] = (state, grads)
+    (t_state, t_grads), (m_state, m_grads) = seen["torch"], seen["minigan"]
+    assert m_state == t_state
+    assert (m_grads is None) == (t_grads is None)
+    for m, t in zip(m_grads or (), t_grads or ()):
+        assert (m is None) == (t is None), (m, t)
+        if t is not None:
+            np.testing.assert_allclose(m, t, rtol=1e-12)

@@ -229,10 +229,17 @@ def arange(start=None, end=None, step=1, *, dtype=None, device=None, requires_gr
         raise DomainError(f"arange: start and end must be finite, got {start} and {end}")
     if (end - start) * step < 0:
         raise DomainError(f"arange: end {end} lies on the other side of start {start} from the step {step}")
-    if backend.np.dtype(dtype or default) == backend.np.int64 and math.isfinite(step):  # then int64 reads the
+    kind = backend.np.dtype(dtype or default)
+    if kind == backend.np.int64 and math.isfinite(step):  # then int64 reads the
         start, end, step = int(start), int(end), int(step)  # numbers in it (truncated), as PyTorch's kernel
         if step == 0:
             raise DomainError("arange: step must not be 0 (it is 0 read as an integer)")
+    # PyTorch's kernel for the other integer dtypes: as many values as the numbers give, start + i·step counted in
+    # int64 with start and step truncated (a step below 1 in size repeats start), then wrapped into the dtype
+    elif kind.kind in "iu" and math.isfinite(step):
+        n = builtins.max(math.ceil((end - start) / step), 0)
+        values = int(start) + int(step) * _xp(device).arange(n, dtype=backend.np.int64)
+        return _made(values.astype(kind), requires_grad)
     return _made(_xp(device).arange(start, end, step).astype(dtype or default), requires_grad)
 
 

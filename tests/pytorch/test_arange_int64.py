@@ -1,6 +1,7 @@
 """arange with dtype=int64 and numbers that are not integers, as PyTorch's kernel: the sign of the step is checked on
 the numbers as given, then start, end and step are read as int64 (truncated) and counted in it (arange(0.5,
-dtype=int64) is empty; arange(0.5, 3.7, dtype=int64) is [0, 1, 2]; a step below 1 in size is 0, refused)."""
+dtype=int64) is empty; arange(0.5, 3.7, dtype=int64) is [0, 1, 2]; a step below 1 in size is 0, refused); and with
+the other dtypes, whose kernel counts otherwise."""
 
 import itertools
 
@@ -29,3 +30,23 @@ def test_arange_int64_of_any_numbers_as_pytorchs(step):
             assert isinstance(ours, type(theirs)), (start, end, step, ours, theirs)
         else:
             assert ours == theirs, (start, end, step)
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int16", "int8", "uint8", "float32", "float64"])
+def test_arange_of_any_numbers_in_the_other_dtypes_as_pytorchs(dtype):
+    """The other integer dtypes count as PyTorch's kernel does there: the number of values from the numbers as
+    given (ceil((end − start) / step)), the values start + i·step with start and step truncated to integers (a step
+    below 1 in size repeats start; a negative value wraps around in uint8)."""
+    for start, end, step in itertools.product(NUMBERS, NUMBERS, STEPS):
+        ours, theirs = (_in(lib, dtype, start, end, step) for lib in (minigan, torch))
+        if isinstance(theirs, Exception):
+            assert isinstance(ours, type(theirs)), (start, end, step, ours, theirs)
+        else:
+            assert ours == pytest.approx(theirs), (start, end, step, ours, theirs)
+
+
+def _in(lib, dtype, *args):
+    try:
+        return lib.arange(*args, dtype=getattr(lib, dtype)).tolist()
+    except Exception as e:  # noqa: BLE001 (the class is compared)
+        return e

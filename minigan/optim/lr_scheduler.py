@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import sys
+import types
 import warnings
 
 from minigan.engine import checks
@@ -195,6 +196,20 @@ class _LambdaSchedule(LRScheduler):
         self.lr_lambdas = lambdas
         super().__init__(optimizer, last_epoch)
 
+    def state_dict(self) -> dict:
+        """As PyTorch's: ``lr_lambdas`` holds None for a function (code is never saved) and, for a callable object,
+        a copy of its attributes, which ``load_state_dict`` puts back into the object given again."""
+        return {**super().state_dict(), "lr_lambdas": [None if isinstance(f, types.FunctionType) else dict(f.__dict__)
+                                                       for f in self.lr_lambdas]}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        state_dict = dict(state_dict)
+        saved = state_dict.pop("lr_lambdas", [None] * len(self.lr_lambdas))
+        super().load_state_dict(state_dict)
+        for f, attributes in zip(self.lr_lambdas, saved):
+            if attributes is not None:
+                f.__dict__.update(attributes)
+
 
 class LambdaLR(_LambdaSchedule):
     """lr = initial_lr · lr_lambda(epoch) (PyTorch's LambdaLR).  It sets the rate outright (as in PyTorch, it
@@ -363,14 +378,14 @@ class OneCycleLR(LRScheduler):
         pct_start = _factor(who, "pct_start", pct_start, 0.0, 1.0)
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(f"{who}: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
-        self.anneal_strategy = anneal_strategy
+        self._anneal_func_type = anneal_strategy  # (PyTorch's private names: its state_dict shows no others)
         n = self.total_steps
         if three_phase:  # (end step, start key, end key, start momentum key, end momentum key)
-            self.phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+            self._schedule_phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                            (2 * pct_start * n - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
                            (n - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
         else:
-            self.phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+            self._schedule_phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                            (n - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
         max_lrs = _per_group(who, "max_lr", max_lr, optimizer)
         if last_epoch == -1:
@@ -392,6 +407,11 @@ class OneCycleLR(LRScheduler):
                     group["max_momentum"], group["base_momentum"] = top, base
         super().__init__(optimizer, last_epoch)
 
+    def load_state_dict(self, state_dict: dict) -> None:
+        """A state saved before these entries took PyTorch's names (``anneal_strategy``, ``phases``) loads too."""
+        renamed = {"anneal_strategy": "_anneal_func_type", "phases": "_schedule_phases"}
+        super().load_state_dict({renamed.get(k, k): v for k, v in state_dict.items()})
+
     def _set_momentum(self, group, value):
         if self.use_beta1:
             group["betas"] = (value, *group["betas"][1:])
@@ -399,7 +419,7 @@ class OneCycleLR(LRScheduler):
             group["momentum"] = value
 
     def _anneal(self, start, end, pct):
-        if self.anneal_strategy == "cos":
+        if self._anneal_func_type == "cos":
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
@@ -410,8 +430,8 @@ class OneCycleLR(LRScheduler):
         rates = []
         for group in self.optimizer.param_groups:
             start = 0.0
-            for i, (end, lr_from, lr_to, m_from, m_to) in enumerate(self.phases):
-                if t <= end or i == len(self.phases) - 1:
+            for i, (end, lr_from, lr_to, m_from, m_to) in enumerate(self._schedule_phases):
+                if t <= end or i == len(self._schedule_phases) - 1:
                     pct = (t - start) / (end - start)
                     rates.append(self._anneal(group[lr_from], group[lr_to], pct))
                     if self.cycle_momentum:
@@ -441,10 +461,11 @@ class ReduceLROnPlateau(LRScheduler):
         self.patience, self.cooldown, self.eps = int(patience), int(cooldown), float(eps)
         self.threshold, self.threshold_mode = float(threshold), threshold_mode
         n = len(optimizer.param_groups)
+        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr  # (PyTorch's state_dict entry)
         self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * n
         if len(self.min_lrs) != n:
             raise ValueError(f"{who}: expected {n} min_lr values (one per param group), got {len(self.min_lrs)}")
-        self.best = math.inf if mode == "min" else -math.inf
+        self.mode_worse = self.best = math.inf if mode == "min" else -math.inf  # the worst value (PyTorch's name)
         self.num_bad_epochs, self.cooldown_counter, self.last_epoch = 0, 0, 0
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
 

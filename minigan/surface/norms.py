@@ -64,11 +64,28 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
                              f"{tuple(x.shape)}, dim={dim!r}): it has no identity; use ord >= 0")
     if ord == 0:
         return NonzeroCount.apply(x, axes=axes, keepdim=keepdim)
-    if ord == -math.inf:  # (amin's gradient: shared evenly between ties, as PyTorch's)
-        return x.abs().amin(() if axes is None else axes, keepdim)
-    if ord in (1, 2, math.inf):  # the engine's norms (its 2-norm and ∞-norm are ops of their own)
+    if math.isinf(ord):
+        return InfNorm.apply(x, largest=ord > 0, axes=axes, keepdim=keepdim)
+    if ord in (1, 2):  # the engine's norms (its 2-norm is an op of its own)
         return EngineTensor.norm(x, ord, axes, keepdim)
     return VectorNorm.apply(x, p=ord, axes=axes, keepdim=keepdim)
+
+
+class InfNorm(Node):
+    """The largest |x| over ``axes`` (the ∞-norm), or the smallest (−∞), NaN where an entry is NaN.  Its derivative
+    is PyTorch's norm_backward for p = ±∞: sgn(x) times the gradient shared evenly among the entries that reach the
+    norm or are NaN (a product), so a NaN entry, whose sgn is 0, gets 0, and so does every other."""
+
+    def forward(self, x, largest, axes, keepdim):
+        xp, a = backend.get_array_module(x), backend.get_array_module(x).abs(x)
+        out = a.max(axis=axes, keepdims=True) if largest else a.min(axis=axes, keepdims=True)
+        mask = (a == out) | (a != a)  # the entries at the norm, and the NaN ones (PyTorch's mask)
+        sign = (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)  # sgn(x), 0 at NaN as PyTorch's
+        self.share, self.kept = sign * mask / mask.sum(axis=axes, keepdims=True).astype(x.dtype), out.shape
+        return out if keepdim else xp.squeeze(out, axis=axes)
+
+    def backward(self, grad):  # d‖x‖_∞/dx = sgn(x)·[|x| = ‖x‖ or NaN] / (how many are)
+        return (grad.reshape(self.kept) * self.share,)
 
 
 class NonzeroCount(Node):

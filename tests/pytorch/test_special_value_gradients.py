@@ -128,3 +128,28 @@ def test_loss_gradients_at_special_values_are_pytorchs(case, reduction):
     for x, y in zip(INPUTS, TARGETS, strict=True):  # (one pair at a time: a NaN loss hides nothing of the others)
         _compare(loss, [np.array([x]), np.array([y])], f" at ({x}, {y})")
     _compare(loss, [np.array(INPUTS), np.array(TARGETS)])
+
+
+# vectors holding NaN, ±∞, zeros, ties of |x| and ordinary values, and the reductions with a rule of their own there
+VECTORS = [[NAN, 1.0, -2.0], [INF, 1.0, -2.0], [-INF, 1.0, 2.0], [INF, -INF, 1.0], [NAN, INF, 1.0], [0.0, 0.0, 0.0],
+           [0.0, 1.0, -2.0], [2.0, -2.0, 1.0], [1.0, 1.0, -1.0]]
+NORM_DOORS = ["norm", "vector_norm", "vector_norm(dim)", "vector_norm(dim=0, keepdim)", "linalg.norm", "dist",
+              "torch.dist", "pairwise_distance"]
+
+
+def _norm(lib, door, x, p):
+    pair = lib.stack([x, 2 * x])
+    return {"norm": lambda: x.norm(p), "vector_norm": lambda: lib.linalg.vector_norm(x, p),
+            "vector_norm(dim)": lambda: lib.linalg.vector_norm(pair, p, dim=1),
+            "vector_norm(dim=0, keepdim)": lambda: lib.linalg.vector_norm(pair, p, dim=0, keepdim=True),
+            "linalg.norm": lambda: lib.linalg.norm(x, p), "dist": lambda: x.dist(lib.ones_like(x), p),
+            "torch.dist": lambda: lib.dist(lib.ones_like(x), x, p),
+            "pairwise_distance": lambda: lib.nn.functional.pairwise_distance(x, lib.ones_like(x), p)}[door]()
+
+
+@pytest.mark.parametrize("p", [INF, -INF])
+@pytest.mark.parametrize("door", NORM_DOORS)
+def test_infinity_norm_gradients_at_special_values_are_pytorchs(door, p):
+    # PyTorch's norm_backward for p = ±∞: sgn(x) times the gradient shared among the entries at the norm or NaN
+    for vector in VECTORS:
+        _compare(lambda lib, x: _norm(lib, door, x, p), [np.array(vector)], f" at {vector}")

@@ -89,7 +89,6 @@ class Adam(Optimizer):
             g = g + group["weight_decay"] * p.array                 # g_t ← g_t + λθ_{t−1}   (L2 penalty)
         t = state["step"] = state["step"] + 1                   # t ← t + 1
         m, v = state["exp_avg"], state["exp_avg_sq"]  # updated in place: no new arrays each step
-        xp = backend.get_array_module(p.array)
         if group["amsgrad"]:
             _adam_moments(xp, m, v, g, beta1, 1.0 - beta1, beta2, 1.0 - beta2)  # m_t, v_t (one kernel on a GPU)
             v_max = state["max_exp_avg_sq"]

@@ -108,10 +108,8 @@ def get_array_module(*arrays):
         if found is None:
             found = mod
         elif mod is not found:
-            raise BackendError(
-                "cannot mix a NumPy (cpu) array and a CuPy (cuda) array in one operation: "
-                "move one of them with .to('cpu') or .to('cuda')"
-            )
+            raise BackendError("cannot mix a NumPy (cpu) array and a CuPy (cuda) array in one operation: "
+                               "move one of them with .to('cpu') or .to('cuda')")
     return found or numpy
 
 
@@ -342,6 +340,12 @@ def host_array(x, fn: str, name: str, dtype=numpy.float64):
 def asarray(data, dtype=None, xp=None):
     """``xp.asarray`` on the given (default: active) module."""
     return (xp or _active["xp"]).asarray(data, dtype=dtype)
+
+
+def repeats(a) -> bool:
+    """Do entries of ``a`` share memory (a zero stride along an axis of 2 or more: an expand)?  NumPy marks a
+    broadcast read-only, CuPy's is writable: the strides tell on both (an empty array shares nothing)."""
+    return a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 
 
 def broadcast_shapes(*shapes, op="broadcast"):

@@ -199,20 +199,18 @@ class Node:
     def check_saved(self) -> None:
         """Raise if the saved values are gone (freed by a backward) or stale (changed in place since)."""
         if self.freed:
-            raise GraphError(
-                f"backward: trying to go through the graph a second time (at {type(self).__name__}), but its saved "
-                "values were freed by the first backward; call backward(retain_graph=True) the first time"
-            )
+            raise GraphError(f"backward: trying to go through the graph a second time (at {type(self).__name__}), but "
+                             "its saved values were freed by the first backward; call backward(retain_graph=True) the "
+                             "first time")
         for s in self.saved:
             if s is not None and s[1][0] != s[2]:
                 array, counter, version, tensor = s
                 what = "its output" if tensor is None else next(
                     (f"its input {i}" for i, t in enumerate(self.inputs or ()) if t is tensor), "a saved tensor")
-                raise GraphError(
-                    f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the gradient, "
-                    f"but it was then modified in place (version {counter[0]}, saved at version "
-                    f"{version}); use an out-of-place op (y = y + 1, not y += 1) or make the change after backward()"
-                )
+                raise GraphError(f"backward: {type(self).__name__} saved {what} (shape {tuple(array.shape)}) for the "
+                                 f"gradient, but it was then modified in place (version {counter[0]}, saved at version "
+                                 f"{version}); use an out-of-place op (y = y + 1, not y += 1) or make the change after "
+                                 "backward()")
 
     def _input(self, t):
         """A saved input (under create_graph) with the history it had when saved, as PyTorch's saved tensors keep it:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import operator
 
 from minigan.engine import backend, checks
+from minigan.engine.backend import repeats
 from minigan.engine.errors import DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.methods import TensorMethods
@@ -48,16 +49,15 @@ class InPlace:
         # as a leaf, as in PyTorch; so does a view of a leaf that detach_() took out of the graph since.)
         if grad_mode and self.requires_grad and (leaf._ctx is None or self._ctx is None):
             what = "a leaf tensor" if leaf is self or self._ctx is None else "a view of a leaf tensor"
-            raise GraphError(
-                f"{op}: {what} that requires grad (shape {leaf.array.shape}) cannot be changed in place while "
-                "gradients are recorded; do it under `with minigan.no_grad():` (as an optimizer does), or on a .clone()"
-            )
+            raise GraphError(f"{op}: {what} that requires grad (shape {leaf.array.shape}) cannot be changed in place "
+                             "while gradients are recorded; do it under `with minigan.no_grad():` (as an optimizer "
+                             "does), or on a .clone()")
         if isinstance(self.array, backend.np.generic):  # a NumPy scalar cannot change in place: hold a 0-d array
             self.array = backend.np.asarray(self.array)
         place = self.array if target is None else target  # the memory written: all of it, or x[index]'s
         if not getattr(place.flags, "writeable", True):
             raise GraphError(f"{op}: this tensor's memory is a read-only NumPy array; change a .clone() instead")
-        if _repeats(place) and (op not in SETS_VALUES or op == "fill_" and isinstance(operands[0], TensorMethods)):
+        if repeats(place) and (op not in SETS_VALUES or op == "fill_" and isinstance(operands[0], TensorMethods)):
             raise GraphError(f"{op}: more than one element of this tensor refers to one memory location (an expanded "
                              "view), which PyTorch lets only fill_, masked_fill_ and the like write; change a .clone()")
         if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
@@ -106,7 +106,8 @@ class InPlace:
             self._ctx, self._requires_grad = node, True
         else:  # the base's new history: its old values with the view's part replaced by the result
             base = self._base
-            copied = shaping.CopySlices.apply(base, result, view_fn=self._view_fn)
+            copies = ExpandedCopySlices if repeats(self.array) else shaping.CopySlices  # (an expanded view's
+            copied = copies.apply(base, result, view_fn=self._view_fn)  # backward refuses, as PyTorch's)
             follow_retained(base._ctx, copied._ctx)
             base._ctx, base._requires_grad = copied._ctx, True
             if target is None or self._ctx is not None:  # x[i] = v on a view x with no history of its own: as in
@@ -132,7 +133,7 @@ class InPlace:
             raise ShapeError(f"{op}: cannot write a result of shape {result.array.shape} into a tensor of shape "
                              f"{self.array.shape}")
         # (An expanded tensor: each shared element takes the entries the op changed, in order, as PyTorch's kernels
-        where = result.array != self.array if _repeats(self.array) else ...  # write only those: tril_'s zeros.)
+        where = result.array != self.array if repeats(self.array) else ...  # write only those: tril_'s zeros.)
         self.array[where] = result.array[where]
 
     def __setitem__(self, index, value):
@@ -149,7 +150,7 @@ class InPlace:
                 value = value.reshape(value.shape[extra:])
         if len(items) == 1 and items[0] is Ellipsis:  # x[...] = v is PyTorch's fill_ or copy_ (x's old values get
             # zeros); a number into an expanded x is its copy_, refused
-            return (self.copy_ if _repeats(self.array) or not isinstance(value, (int, float)) else self.fill_)(value)
+            return (self.copy_ if repeats(self.array) or not isinstance(value, (int, float)) else self.fill_)(value)
         move = checks.moved_index_axes(items, self.ndim) if index[1] else None  # (index arrays only)
         if move and move[1] and not isinstance(value, (int, float)):
             b, p = move  # value comes in PyTorch's layout of x[index] (see __getitem__): lay it out as NumPy's
@@ -204,6 +205,15 @@ class InPlace:
         return self.div_(other)
 
 
+class ExpandedCopySlices(shaping.CopySlices):
+    """A base's history after a write through an expanded view of it, whose entries share memory: recorded as
+    PyTorch records it, whose backward writes the gradient through the view, and refuses that."""
+
+    def backward(self, grad):
+        raise GraphError("backward: a tensor was changed in place through an expanded view of it, whose entries share "
+                         "memory; PyTorch refuses this gradient too: change a .clone() of the view instead")
+
+
 def follow_retained(old, new) -> None:
     """retain_grad() follows a tensor changed in place (or a view whose base was): its gradient is kept for the new
     version, as PyTorch's, and no longer for the old one."""
@@ -222,12 +232,6 @@ def _overlaps_partly(a, b, setitem=False) -> bool:
         return False
     a_strides, b_strides = ([s for n, s in zip(t.shape, t.strides) if n != 1 or not setitem] for t in (a, b))
     return (_address(a), a.nbytes, a_strides) != (_address(b), b.nbytes, b_strides)
-
-
-def _repeats(a) -> bool:
-    """Do entries of ``a`` share memory (a zero stride along an axis of 2 or more: an expand)?  NumPy marks a
-    broadcast read-only, CuPy's is writable: the strides tell on both (an empty array shares nothing)."""
-    return a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 
 
 def _dense(a) -> bool:

@@ -313,10 +313,8 @@ class Tensor(InPlace, TensorMethods):
         """The gradient backward starts from: ones for a one-element output, else the one given."""
         if gradient is None:
             if self.array.size != 1:
-                raise GraphError(
-                    f"{op}: a tensor of shape {self.array.shape} needs an explicit gradient of the same shape; "
-                    "only a one-element tensor (e.g. a loss) can start backward with no gradient"
-                )
+                raise GraphError(f"{op}: a tensor of shape {self.array.shape} needs an explicit gradient of the same "
+                                 "shape; only a one-element tensor (e.g. a loss) can start backward with no gradient")
             ones = backend.get_array_module(self.array).ones_like(self.array)  # (its shape, dtype and device)
             return self._make(ones) if create_graph else ones
         if not isinstance(gradient, Tensor):

@@ -54,6 +54,7 @@ NAMES = {
     "MatMul": "MmBackward0", "Transpose": "PermuteBackward0", "Reshape": "ViewBackward0",
     "GetItem": "SelectBackward0", "BroadcastTo": "ExpandBackward0", "Cast": "ToCopyBackward0",
     "ToDevice": "ToCopyBackward0", "CopySlices": "torch::autograd::CopySlices", "Max": "MaxBackward1",
+    "ExpandedCopySlices": "torch::autograd::CopySlices",
     "Conv2d": "ConvolutionBackward0", "ConvTranspose2d": "ConvolutionBackward0", "Pad": "ConstantPadNdBackward0",
     "Pool2d": "MaxPool2DWithIndicesBackward0", "BatchNorm": "NativeBatchNormBackward0",
     "BCE": "BinaryCrossEntropyBackward0", "BCEWithLogits": "BinaryCrossEntropyWithLogitsBackward0",

@@ -149,3 +149,44 @@ def test_the_family_is_the_surveyed_one():
     assert {"fill_", "zero_", "torch.fill_", "masked_fill_ row", "index_fill_", "index_put_", "tril_", "triu_",
             "F.threshold_", "init.ones_", "init.eye_", "init.dirac_"} <= set(ran)
     assert not {"add_", "copy_", "fill_ tensor", "x[...] = v", "F.relu_", "init.uniform_"} & set(ran)
+
+
+GRAPH_WRITES = {
+    "fill_": lambda lib, x: x.fill_(5.0),
+    "masked_fill_": lambda lib, x: x.masked_fill_(_mask(lib, [True, False, True]), 7.0),
+    "F.threshold_": lambda lib, x: lib.nn.functional.threshold_(x, 1.5, 9.0),
+    "tril_": lambda lib, x: x.tril_(),
+}
+READS = {
+    "the base": lambda lib, base, x: base.sum(),
+    "the view": lambda lib, base, x: (x * lib.arange(6.0, dtype=lib.float64).view(2, 3)).sum(),
+}
+
+
+def _recorded(lib, name, read):
+    """A write into an expanded view of a tensor with history (leaf * 1), then a backward through what it changed."""
+    leaf = lib.tensor([[1.0, 2, 3]], dtype=lib.float64, requires_grad=True)
+    base = leaf * 1
+    x = base.expand(2, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        GRAPH_WRITES[name](lib, x)
+    values = (x.detach().numpy().tolist(), base.detach().numpy().tolist(), x.requires_grad, base.requires_grad)
+    try:
+        READS[read](lib, base, x).backward()
+        raised = None
+    except Exception as e:  # noqa: BLE001  (the class is the comparison)
+        raised = e
+    return values, raised
+
+
+@pytest.mark.parametrize("read", list(READS))
+@pytest.mark.parametrize("name", list(GRAPH_WRITES))
+def test_a_recorded_write_into_an_expanded_view_runs_and_its_backward_refuses_as_pytorch(name, read):
+    """PyTorch runs the write (the base's history becomes CopySlices) and refuses the backward through it with a
+    RuntimeError: its gradient would be written into the expanded view's shared memory."""
+    t_values, t_raised = _recorded(torch, name, read)
+    m_values, m_raised = _recorded(minigan, name, read)
+    assert m_values == t_values
+    assert isinstance(t_raised, RuntimeError)
+    assert isinstance(m_raised, RuntimeError), f"{name}: minigan's backward ran where PyTorch raised {t_raised!r}"

@@ -15,6 +15,7 @@ Parameters are float32 and created on the active backend (``minigan.use_backend`
 
 from __future__ import annotations
 
+from minigan import _tensor_surface
 from minigan import functional as F
 from minigan.engine import backend, checks
 from minigan.engine.checks import pair
@@ -240,11 +241,13 @@ class _BatchNorm(Module):
         zeros = xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE)
         self.register_parameter("weight", Parameter(ones.copy()) if affine else None)
         self.register_parameter("bias", Parameter(zeros.copy()) if affine and bias else None)
-        self.register_buffer("running_mean", zeros if track_running_stats else None)
-        self.register_buffer("running_var", ones if track_running_stats else None)
+        buffer = _tensor_surface.tensor  # (keeps the array's dtype: the count below is int64)
+        self.register_buffer("running_mean", buffer(zeros) if track_running_stats else None)
+        self.register_buffer("running_var", buffer(ones) if track_running_stats else None)
         # PyTorch's third buffer: how many training batches updated the running statistics (an int64 0-d
         # tensor), so that state_dict keys are PyTorch's exactly and a PyTorch BatchNorm state loads as is.
-        self.register_buffer("num_batches_tracked", xp.zeros((), dtype=xp.int64) if track_running_stats else None)
+        self.register_buffer("num_batches_tracked", buffer(xp.zeros((), dtype=xp.int64)) if track_running_stats
+                             else None)
         self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
     def reset_running_stats(self):

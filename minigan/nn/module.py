@@ -24,7 +24,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from minigan import _tensor_surface, arguments
+from minigan import arguments
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.errors import IndexOutOfRange, ShapeError, StateDictError
@@ -206,10 +206,12 @@ class Module:
         Re-assigning a name keeps its place (so ``children()`` and ``state_dict()`` keep their order); a name
         that changes kind moves, since one name lives in one place.
         """
-        if "_parameters" not in self.__dict__:
-            raise RuntimeError(
-                f"{type(self).__name__}: call super().__init__() before assigning attributes such as {name!r}"
-            )
+        if "_parameters" not in self.__dict__:  # before Module.__init__: only what needs no registration, as PyTorch
+            if isinstance(value, (Parameter, Module)):
+                raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning a "
+                                     f"{'parameter' if isinstance(value, Parameter) else 'submodule'} such as {name!r}")
+            object.__setattr__(self, name, value)
+            return
         chains = self._modules.get("parametrizations")
         if chains is not None and name in chains._modules:  # a parametrized tensor: store the original that gives it
             chains._modules[name].right_inverse(value)
@@ -294,7 +296,8 @@ class Module:
         unless ``persistent=False`` (a cache that can be recomputed)."""
         self._check_name("register_buffer", name, self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
-            tensor = _tensor_surface.tensor(tensor)  # an array keeps its dtype (a count stays int64)
+            raise TypeError(f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}; "
+                            "wrap the values in minigan.tensor(...)")
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)

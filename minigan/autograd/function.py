@@ -160,6 +160,13 @@ class BackwardFunction(FunctionNode):
         result = out if dirty else Tensor._make(out.array)
         if dirty:
             result._version_counter()[0] += 1
+        source = None if dirty else next((a for a in self.inputs if _shares_memory(out.array, a.array)), None)
+        if source is not None:  # an input returned as it is, or a view of one: a view of the input, as PyTorch makes
+            # it, which may not change in place while gradients are recorded, nor be used once its base changed in
+            # place (the change would bypass this Function's backward)
+            result._base = source if source._base is None else source._base
+            result._counter = source._version_counter()
+            result._view_version, result._view_kind = result._counter[0], "Function"
         result._ctx, result._requires_grad = node, True
         return result
 
@@ -263,3 +270,8 @@ class OutputGradients(dict):
 def _as_tensor(g):
     """A gradient the engine hands over (an array at first order) as the Tensor the user's backward expects."""
     return g if isinstance(g, Tensor) else Tensor._make(g)
+
+
+def _shares_memory(a, b) -> bool:
+    """Do arrays ``a`` and ``b`` share memory (a view, or the same array)?  An empty array shares none."""
+    return bool(a.size and b.size and backend.get_array_module(a).may_share_memory(a, b))

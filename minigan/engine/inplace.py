@@ -28,7 +28,7 @@ from minigan.engine.ops import shape as shaping
 # (x[i] = v is PyTorch's index_put_ for index arrays, which writes a copy here, and a copy_ into x[i] otherwise.)
 SETS_VALUES = {"fill_", "masked_fill_", "index_fill_", "index_put_", "tril_", "triu_", "threshold(inplace=True)"}
 VIEW_KINDS = {"multi-output": "one of those split, unbind or chunk returned, or a view of one",
-              "no_grad": "made under no_grad"}
+              "no_grad": "made under no_grad", "Function": "an autograd.Function returned as its input or a view of it"}
 
 
 class InPlace:

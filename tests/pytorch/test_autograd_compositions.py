@@ -217,3 +217,51 @@ def test_a_view_that_requires_grad_through_its_base(origin, op, how, then):
         assert (m is None) == (t is None), (m, t)
         if t is not None:
             np.testing.assert_allclose(m, t, rtol=1e-12)
+
+
+# what a Function's forward returns of its input x (a 2x3 result of a recorded op)
+RETURNED = {
+    "the input itself": lambda x: x,
+    "a slice": lambda x: x[:1],
+    "a transpose": lambda x: x.t(),
+    "a view": lambda x: x.view(-1),
+    "an unsqueeze": lambda x: x.unsqueeze(0),
+}
+# what the program does afterwards: (change the output or its base, under no_grad or not)
+AFTERWARDS = {
+    "out.mul_(2)": lambda L, b, y: y.mul_(2),
+    "out.zero_()": lambda L, b, y: y.zero_(),
+    "out[0] = 1": lambda L, b, y: y.__setitem__(0, 1.0),
+    "out += 1": lambda L, b, y: y.__iadd__(1),
+    "no_grad out.mul_(2), then out * 1": lambda L, b, y: (_no_grad(L, lambda: y.mul_(2)), y * 1),
+    "base.add_(1), then out * 1": lambda L, b, y: (b.add_(1), y * 1),
+    "no_grad base.add_(1), then out.sum()": lambda L, b, y: (_no_grad(L, lambda: b.add_(1)), y.sum()),
+}
+
+
+def _passing_through(L, returned):
+    class PassThrough(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.shape = x.shape
+            return RETURNED[returned](x)
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.reshape(-1)[:6].reshape(ctx.shape) * 0 + 1 if g.numel() >= 6 else None
+
+    return PassThrough
+
+
+@pytest.mark.parametrize("then", sorted(AFTERWARDS))
+@pytest.mark.parametrize("returned", sorted(RETURNED))
+def test_an_autograd_function_output_that_is_a_view_of_its_input(returned, then):
+    """PyTorch makes such an output a view of the input that may not change in place while gradients are recorded
+    (nor be used after its base changed in place): an in-place change would bypass the Function's backward."""
+    seen = {}
+    for L in LIBS:
+        x = _leaf(L)
+        b = x * 1
+        y = _passing_through(L, returned).apply(b)
+        seen[L.__name__] = (y._base is b, _outcome(AFTERWARDS[then], L, b, y))
+    assert seen["minigan"] == seen["torch"], seen

@@ -19,7 +19,7 @@ from minigan.surface.indexing import _along
 from minigan.surface.operands import _t
 from minigan.surface.out import write_out
 from minigan.surface.pointwise import isclose, where
-from minigan.surface.shapes import cat
+from minigan.surface.shapes import cat, flip
 
 
 def widened(x, dtype, fn):
@@ -319,7 +319,36 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     d = None if dim is None else checks.normalize_axis(dim, builtins.max(x.ndim, 1), "prod", single=True)
     if x.ndim == 0:  # one factor: itself (PyTorch's gradient passes straight through)
         return x.clone()
-    return R.Prod.apply(x, axis=d, keepdims=bool(keepdim) and d is not None)
+    return Prod.apply(x, axis=d, keepdims=bool(keepdim) and d is not None)
+
+
+class Prod(R.Prod):
+    """The engine's product, whose backward with a 0 among the factors is, under create_graph, PyTorch's
+    prod_safe_zeros_backward as it is written: the others' product of each factor is the running product from the
+    left times the one from the right (cumprod), so its second derivative is cumprod's, NaN and ∞ included (a NaN
+    or ∞ factor's own second derivative is NaN there, where the engine's product of the others is a number)."""
+
+    def backward(self, grad):  # d(Π a)/da_i = (a_0 ··· a_{i−1})·(a_{i+1} ··· a_{n−1})
+        a, out = self.saved_tensors
+        if not self.zeros or not isinstance(grad, Tensor):  # (no 0, or first order: the engine's formulas)
+            return super().backward(grad)
+        flat = a.reshape(-1) if self.axis is None else a
+        axis, kept = (0 if self.axis is None else self.axis), [1] * a.ndim
+        if self.axis is not None:
+            kept = [1 if i == self.axis else n for i, n in enumerate(a.shape)]
+        return (grad.reshape(kept) * _running_products(flat, axis).reshape(a.shape),)
+
+
+def _running_products(a, axis):
+    """Π_{j≠i} a_j along ``axis``, PyTorch's way: cumprod of [1, a_0, …, a_{n−2}] times the reversed cumprod of
+    [1, a_{n−1}, …, a_1]."""
+    n, before = a.shape[axis], (slice(None),) * axis
+    ones = a.new_ones([1 if i == axis else k for i, k in enumerate(a.shape)])
+    if n == 1:  # (a lone factor's others: none)
+        return ones
+    left = Cumprod.apply(cat([ones, a[before + (slice(0, n - 1),)]], axis), axis=axis)
+    right = Cumprod.apply(cat([ones, flip(a[before + (slice(1, n),)], [axis])], axis), axis=axis)
+    return left * flip(right, [axis])
 
 
 def cumprod(input, dim, *, dtype=None):

@@ -15,12 +15,20 @@ from minigan.functional._common import _float, _into, _tensor
 def dropout(input, p=0.5, training=True, inplace=False):
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1−p),
     so the expected activation is unchanged and evaluation needs no rescaling."""
-    if inplace:
-        return _into(input, "dropout", lambda t: dropout(t, p, training))
     if not checks.is_number(p) or not 0 <= p <= 1:
         raise DomainError(f"dropout: p must be a probability in [0, 1], got {p!r}")
     # (a NumPy scalar p is a number, as in PyTorch: a float64 one must not promote a float32 input)
-    return _drop(_tensor(input, "dropout"), float(p), training, "dropout")
+    return _written(input, p, training, inplace, "dropout", lambda t: _drop(t, float(p), training, "dropout"))
+
+
+def _written(input, p, training, inplace, op, drop):
+    """``drop(input)``, or with ``inplace`` its result written into input.  As PyTorch's kernel, which hands back the
+    input itself where nothing is drawn (not training, p = 0, no entries), an in-place dropout there writes nothing:
+    no version moves, and a leaf that requires grad or an expanded tensor is no refusal."""
+    x = _tensor(input, op)
+    if inplace and training and p != 0 and x.numel():
+        return _into(x, op, drop)
+    return drop(x)
 
 
 def _drop(input, p, training, op, feature=False):
@@ -48,8 +56,6 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     As PyTorch's, it takes any input of 2 or more dimensions as (N, C, ...) and drops whole (sample, channel)
     slices, with PyTorch's warnings: a (N, C) input is dropped element by element, and a 3-D one is read as
     (N, C, L), not as an unbatched (C, H, W); a 0- or 1-D one, where nothing is drawn (p = 0 or 1, not training)."""
-    if inplace:
-        return _into(input, "dropout2d", lambda t: dropout2d(t, p, training))
     input = _tensor(input, "dropout2d")  # (any dtype when not training: returned as it is, as PyTorch's)
     if not checks.is_number(p) or not 0 <= p <= 1:
         raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p!r}")
@@ -65,18 +71,21 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
                       "will change in a future release to interpret the input as one without a batch dimension, i.e. "
                       "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using "
                       "dropout1d instead.", stacklevel=2)
-    return _drop(input, float(p), training, "dropout2d", feature=True)
+    return _written(input, p, training, inplace, "dropout2d", lambda t: _drop(t, float(p), training, "dropout2d",
+                                                                              feature=True))
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, L) (or (C, L)) with probability p, scaling the rest by 1/(1 − p)."""
-    if inplace:
-        return _into(input, "dropout1d", lambda t: dropout1d(t, p, training))
     input = _tensor(input, "dropout1d")  # (any dtype when not training: returned as it is, as PyTorch's)
     if not checks.is_number(p) or not 0 <= p <= 1:
         raise ValueError(f"dropout1d: p must be a probability in [0, 1], got {p!r}")
     if input.ndim not in (2, 3):
         raise ShapeError(f"dropout1d: expected input (N, C, L) or (C, L), got shape {tuple(input.shape)}")
+    return _written(input, p, training, inplace, "dropout1d", lambda t: _channels_1d(t, float(p), training))
+
+
+def _channels_1d(input, p, training):
     batched = input if input.ndim == 3 else input.unsqueeze(0)  # (unbatched: batched and unbatched, as PyTorch's,
-    out = _drop(batched, float(p), training, "dropout1d", feature=True)  # so a view of it where nothing is drawn)
+    out = _drop(batched, p, training, "dropout1d", feature=True)  # so a view of it where nothing is drawn)
     return out if input.ndim == 3 else out.squeeze(0)

@@ -273,5 +273,8 @@ def _as_tensor(g):
 
 
 def _shares_memory(a, b) -> bool:
-    """Do arrays ``a`` and ``b`` share memory (a view, or the same array)?  An empty array shares none."""
-    return bool(a.size and b.size and backend.get_array_module(a).may_share_memory(a, b))
+    """Is array ``a`` ``b``, or a view of it (by NumPy's bookkeeping, which also knows an empty view: an empty array
+    shares no memory), or does it share memory with it?"""
+    if a is b or a.base is not None and (a.base is b or a.base is b.base):
+        return True
+    return bool(backend.get_array_module(a).may_share_memory(a, b))

@@ -103,7 +103,19 @@ class Lib:
                 (mask,) = ctx.saved_tensors
                 return g * mask
 
-        return {"Cube": Cube, "ScaleTwo": ScaleTwo, "Clip": Clip}
+        class First(Function):  # returns a view of its input (PyTorch makes the output a view of it)
+            @staticmethod
+            def forward(ctx, x):
+                ctx.shape = x.shape
+                return x[:1] if x.dim() else x
+
+            @staticmethod
+            def backward(ctx, g):
+                if len(ctx.shape) == 0:
+                    return g
+                return self.L.cat([g, g.new_zeros((ctx.shape[0] - 1,) + tuple(ctx.shape[1:]))]) * 2
+
+        return {"Cube": Cube, "ScaleTwo": ScaleTwo, "Clip": Clip, "First": First}
 
 
 def grad_mode_ctx(lib, mode):
@@ -307,7 +319,7 @@ def draw_step(r, lib, pool):
         if st["op"] == "hook":
             st["mode"] = None
         return st
-    st["op"] = r.choice(["Cube", "ScaleTwo", "Clip"])
+    st["op"] = r.choice(["Cube", "ScaleTwo", "Clip", "First"])
     st["scalar"] = _scalar(r)
     return st
 
@@ -527,6 +539,8 @@ def run_step(lib, st, pool, hooks):
             return fns["ScaleTwo"].apply(x, make_scalar(st["scalar"]))[st.get("k", 0) % 2]
         if op == "Clip":
             return fns["Clip"].apply(x)[0]
+        if op == "First":
+            return fns["First"].apply(x)
     raise AssertionError("unknown step " + repr(st))
 
 
@@ -862,6 +876,10 @@ KNOWN = [
      "PyTorch's recorded nodes then read the new data (or check the old shape), minigan's keep the values they saved: "
      "measured, left",
      lambda a, b: "invalid gradient at index" in _msg(a)),
+    ("an autograd.Function that records nothing, returning its input",
+     "no input requires grad: minigan returns forward's result as it is (the input itself), PyTorch a view of the "
+     "input: measured, left (the values and flags agree)",
+     lambda a, b: False),  # (told by classify, which sees the step)
 ]
 
 
@@ -873,6 +891,9 @@ def classify(prog, k, ta, tb):
             return name
     if any(s["op"] == "set_data" for s in prog["steps"][:k + 1]):
         return "x.data = another tensor after x was used in the graph"
+    if k < len(prog["steps"]) and prog["steps"][k]["op"] == "First" and a[0] == b[0] == "ok" and \
+            not a[1]["rg"] and (a[1]["base"], b[1]["base"]) == (prog["steps"][k]["i"], -2):
+        return "an autograd.Function that records nothing, returning its input"
     return None
 
 

@@ -13,7 +13,7 @@ from minigan.surface.indexing import _along
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _t
-from minigan.surface.pointwise import where
+from minigan.surface.pointwise import lerp, where
 
 
 def ordered(x, fn) -> Tensor:
@@ -208,7 +208,9 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
         hi = ordered.gather(-1, Tensor._make(xp.ceil(rank).astype(xp.int64)))
         weight = xp.full(rank.shape, 0.5) if interpolation == "midpoint" else rank - below
         w = Tensor._make(weight.astype(x.dtype))
-        out = where(weight < 0.5, out + w * (hi - out), hi - (hi - out) * (1 - w))
+        if interpolation == "linear" and isinstance(q, Tensor) and q.requires_grad:  # w = q·(n − 1) − below, of q
+            w = where(Tensor._make(nan_row), 0.0, q.reshape(-1) * (n - 1) - Tensor._make(below.astype(x.dtype)))
+        out = lerp(out, hi, w)  # (PyTorch's lerp: its weight's gradient is hi − out, ∞ where out is −∞)
     out = out.movedim(-1, 0)  # (the q axis first, as PyTorch's)
     if keepdim and ndim:  # (a 0-d input keeps no dimension)
         out = out.unsqueeze(d + 1) if dim is not None else out.reshape((out.shape[0],) + (1,) * ndim)

@@ -173,3 +173,21 @@ def test_product_gradients_at_special_values_are_pytorchs(name):
     # both ends, whose own derivative (cumprod's, a running sum divided by the factor) is NaN at a NaN or ∞ factor
     for factors in FACTORS:
         _compare(PRODUCTS[name], [np.array(factors)], f" at {factors}")
+
+
+QUANTILE_ROWS = [[1.0, 2.0, 3.0, 4.0], [1.0, -INF, 3.0, 4.0], [1.0, 1.0, 2.0, 2.0], [NAN, 1.0, 2.0, 3.0],
+                 [-INF, -INF, 1.0, 2.0], [INF, INF, INF, 1.0], [INF, -INF, 0.0, 1.0]]
+QUANTILES = {"q vector, dim": lambda lib, x, q, how: x.quantile(q, dim=0, interpolation=how),
+             "q expanded": lambda lib, x, q, how: x.quantile(q[:1].expand(3), interpolation=how),
+             "rows, keepdim": lambda lib, x, q, how: x.reshape(2, 2).quantile(q, 1, True, interpolation=how),
+             "q 0-d": lambda lib, x, q, how: lib.quantile(x, q[0], interpolation=how)}
+
+
+@pytest.mark.parametrize("interpolation", ["linear", "midpoint", "lower", "higher", "nearest"])
+@pytest.mark.parametrize("name", sorted(QUANTILES))
+def test_quantile_gradients_in_the_input_and_in_q_are_pytorchs(name, interpolation):
+    # linear: the sorted neighbours lerped by w = q·(n − 1) − ⌊q·(n − 1)⌋, so q's gradient is (n − 1)·(above −
+    # below): 0 at a tie, ∞ beside a −∞, NaN between two infinities of one sign; the other modes give q none
+    for row in QUANTILE_ROWS:
+        _compare(lambda lib, x, q: QUANTILES[name](lib, x, q, interpolation), [np.array(row), np.array([0.3, 0.5])],
+                 f" at {row}")

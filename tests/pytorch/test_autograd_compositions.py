@@ -226,6 +226,7 @@ RETURNED = {
     "a transpose": lambda x: x.t(),
     "a view": lambda x: x.view(-1),
     "an unsqueeze": lambda x: x.unsqueeze(0),
+    "an empty slice": lambda x: x[:0],
 }
 # what the program does afterwards: (change the output or its base, under no_grad or not)
 AFTERWARDS = {
@@ -264,4 +265,6 @@ def test_an_autograd_function_output_that_is_a_view_of_its_input(returned, then)
         b = x * 1
         y = _passing_through(L, returned).apply(b)
         seen[L.__name__] = (y._base is b, _outcome(AFTERWARDS[then], L, b, y))
-    assert seen["minigan"] == seen["torch"], seen
+    (t_view, (t_kind, t_classes)), (m_view, (m_kind, m_classes)) = seen["torch"], seen["minigan"]
+    assert (m_view, m_kind) == (t_view, t_kind) and set(t_classes) <= set(m_classes), seen  # (minigan's error
+    # classes subclass several built-ins: PyTorch's must be among them)

@@ -290,6 +290,10 @@ class TensorInPlace:
         indexing.index_tensors(indices, "index_put_")  # (as PyTorch's binding: a tuple of tensors, first; then the
         if not (self.requires_grad and is_grad_enabled()):  # indices before the memory written, a leaf that requires
             indexing.put_index(self, indices, "index_put_")  # grad refused before both)
+        shared = tuple(d for d, (s, n) in enumerate(zip(self.array.strides, self.shape)) if s == 0 and n > 1)
+        if accumulate and self.numel() > 1 and shared:  # an expanded tensor: each element its entries share takes all
+            return self._in_place("index_put_", lambda x, v: x + x.new_zeros(x.shape).index_put(  # their values, added
+                indices, v, True).sum(shared, keepdim=True), values)  # in turn as PyTorch's (not one entry's sum)
         return self._in_place("index_put_", lambda x, v: x.index_put(indices, v, accumulate), values)
 
     def index_add_(self, dim, index, source, *, alpha=1):

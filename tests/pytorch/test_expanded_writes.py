@@ -50,6 +50,10 @@ CALLS = {
     "index_put_": ((1, 3), (2, 3), lambda lib, x: x.index_put_((_idx(lib, 0, 1),),
                                                                _f(lib, [[4.0, 5, 6], [7, 8, 9]]))),
     "index_put_ number": ((1, 3), (2, 3), lambda lib, x: x.index_put_((_idx(lib, 1),), _f(lib, 2.0))),
+    "index_put_ accumulate": ((1, 3), (2, 3), lambda lib, x: x.index_put_((_idx(lib, 0, 1, 1),), _f(lib, 1.0),
+                                                                          accumulate=True)),
+    "index_put_ accumulate columns": ((3, 1), (3, 4), lambda lib, x: x.index_put_(
+        (_idx(lib, 0, 2, 2), _idx(lib, 1, 3, 0)), _f(lib, [2.0, 5.0, 0.5]), accumulate=True)),
     "x[0] = v": ((1, 3), (2, 3), lambda lib, x: x.__setitem__(0, 7.0)),
     "x[1] = row": ((1, 3), (2, 3), lambda lib, x: x.__setitem__(1, _f(lib, [4.0, 5, 6]))),
     "x[mask] = v": ((1, 3), (2, 3), lambda lib, x: x.__setitem__(_mask(lib, [[False] * 3, [True, False, True]]),

@@ -83,6 +83,7 @@ class LRScheduler:
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._is_initial = True  # the step that the constructor takes: the rates of epoch 0 apply now
+        self._loop_steps = 0  # the training loop's step() calls (the first checks that the optimizer stepped)
         self.step()
         self._is_initial = False
 
@@ -106,6 +107,13 @@ class LRScheduler:
             if epoch != self.last_epoch + 1:
                 raise ValueError(f"{type(self).__name__}.step(epoch={epoch}): the schedule is at epoch "
                                  f"{self.last_epoch}; minigan moves one epoch at a time: call step() once an epoch")
+        if not self._is_initial:
+            self._loop_steps = getattr(self, "_loop_steps", 0) + 1  # (a state saved before this count loads too)
+        if not self._is_initial and self._loop_steps == 1 and not getattr(self.optimizer, "_opt_called", False) \
+                and type(self.optimizer).step is Optimizer.step:  # (an optimizer with its own step() is not tracked)
+            warnings.warn(f"{type(self).__name__}.step() was called before optimizer.step(): call optimizer.step() "
+                          "first, else the schedule's first learning rate is skipped (as PyTorch warns)",
+                          UserWarning, stacklevel=2)
         self.last_epoch += 1
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
             group["lr"] = lr

@@ -306,6 +306,7 @@ class Optimizer:
         ``closure`` (optional, as in PyTorch) recomputes the loss and its gradients; its value is returned.
         """
         loss = None
+        self._opt_called = True  # (PyTorch's flag, which a scheduler's first step() reads)
         if closure is not None:
             with enable_grad():
                 loss = closure()

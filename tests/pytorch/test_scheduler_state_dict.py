@@ -95,3 +95,25 @@ def test_load_state_dict_continues_pytorchs_rates(name, kwargs):
         _step(fresh, i)
         _step(theirs, i)
         assert fresh_opt.param_groups[0]["lr"] == pytest.approx(topt.param_groups[0]["lr"], rel=1e-12), i
+
+
+def _warnings(lib, name, kwargs, optimizer_first):
+    """The warning classes a first scheduler.step() gives, with or without an optimizer.step() before it."""
+    import warnings
+
+    sched, opt = _make(lib, name, kwargs)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if optimizer_first:
+            opt.param_groups[0]["params"][0].grad = lib.ones(2)
+            opt.step()
+        _step(sched, 0)
+    return sorted({w.category.__name__ for w in caught})
+
+
+@pytest.mark.parametrize("optimizer_first", [False, True])
+@pytest.mark.parametrize("name, kwargs", SCHEDULERS, ids=IDS)
+def test_stepping_the_schedule_before_the_optimizer_warns(name, kwargs, optimizer_first):
+    """PyTorch warns (UserWarning) when scheduler.step() comes before any optimizer.step(): the schedule's first
+    rate is then skipped, the usual slip of a training loop."""
+    assert _warnings(minigan, name, kwargs(), optimizer_first) == _warnings(torch, name, kwargs(), optimizer_first)

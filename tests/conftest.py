@@ -17,11 +17,22 @@ if STRICT_SESSION:
 # into one folder for the whole run, removed at its end.  Set here, before anything is imported, so the lessons
 # and commands that tests run in child processes inherit it too.  A user's ~/.cache/minigan is never read or
 # written: what a test trains is trained once per run into this folder (tests/product/test_no_files_outside.py checks).
-SCRATCH = tempfile.mkdtemp(prefix="minigan-tests-")
+# Under pytest-xdist (README's `-n auto`) each worker is a process that imports this file too: the workers share
+# the run's folder, so what one trains the other reads (the cache is written atomically), each with a HOME of its
+# own in it.  A worker finds the folder in the environment its parent, the run's main process, set; a pytest that
+# a test starts (tests/product/test_no_files_outside.py) has another parent, and makes and removes its own.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_parent, _, _folder = os.environ.get("MINIGAN_TESTS_SCRATCH", "").partition(":")
+if WORKER and _parent == str(os.getppid()) and os.path.isdir(_folder):
+    SCRATCH = _folder
+else:
+    SCRATCH = tempfile.mkdtemp(prefix="minigan-tests-")
+    atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
+    os.environ["MINIGAN_TESTS_SCRATCH"] = f"{os.getpid()}:{SCRATCH}"
 os.environ["MINIGAN_CACHE"] = os.path.join(SCRATCH, "cache")
-os.environ["HOME"] = os.environ["USERPROFILE"] = os.path.join(SCRATCH, "home")  # USERPROFILE: Windows' home
-os.makedirs(os.environ["HOME"])
-atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
+_home = os.path.join(SCRATCH, f"home-{WORKER}" if WORKER else "home")
+os.environ["HOME"] = os.environ["USERPROFILE"] = _home  # USERPROFILE: Windows' home
+os.makedirs(_home, exist_ok=True)
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -30,6 +41,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 
 import minigan  # noqa: E402
 from minigan.engine import backend  # noqa: E402
+from minigan.surface import printing  # noqa: E402
 
 # CI runs derandomized, so a failure seen there reproduces on any machine.
 settings.register_profile(
@@ -81,6 +93,88 @@ def cuda_device(request):
 def _seeded():
     minigan.manual_seed(0)
     yield
+
+
+# ----------------------------------------------------------------------------- each test leaves the process as it was
+def _set_printoptions(options):
+    minigan.set_printoptions(**options)
+
+
+def _environ():
+    # os.environ's own table as it stores it (bytes on POSIX): os.environ.copy() decodes every entry, 20 times the
+    # time, and this runs twice a test.  PYTEST_CURRENT_TEST is pytest's (the test and its phase): it changes.
+    environ = os.environ._data.copy()
+    environ.pop(os.environ.encodekey("PYTEST_CURRENT_TEST"), None)
+    return environ
+
+
+def _set_environ(saved):
+    saved = {os.environ.decodekey(k): os.environ.decodevalue(v) for k, v in saved.items()}
+    for name in os.environ.keys() - saved.keys() - {"PYTEST_CURRENT_TEST"}:
+        del os.environ[name]
+    os.environ.update(saved)
+
+
+# What a test may change in the whole process, with how to read it and how to put it back.  A test that changes
+# one (minigan.set_default_dtype(float64) and no reset, a chdir) passes alone and breaks tests that run after it:
+# in another order, or beside it under pytest-xdist, the failure moves.  So after every test each is read again;
+# a change fails that test, by name, and is put back so the tests after it run as they would alone.
+PROCESS_STATE = {
+    "minigan's default dtype": (minigan.get_default_dtype, minigan.set_default_dtype),
+    "minigan's grad mode": (minigan.is_grad_enabled, minigan.set_grad_enabled),
+    "minigan's inference mode": (minigan.is_inference_mode_enabled, None),
+    "minigan's anomaly detection": (minigan.is_anomaly_enabled, None),
+    "minigan's print options": (lambda: dict(printing.OPTIONS), _set_printoptions),
+    "minigan's thread count": (minigan.get_num_threads, minigan.set_num_threads),
+    "minigan's backend": (backend.backend_name, minigan.use_backend),
+    "minigan's device module": (lambda: backend._cupy, backend.set_device_module),
+    "minigan's deterministic algorithms": (minigan.are_deterministic_algorithms_enabled,
+                                           minigan.use_deterministic_algorithms),
+    "NumPy's print options": (np.get_printoptions, lambda saved: np.set_printoptions(**saved)),
+    "NumPy's floating-point error handling": (np.geterr, lambda saved: np.seterr(**saved)),
+    "the working directory": (os.getcwd, os.chdir),
+    "the environment variables": (_environ, _set_environ),
+}
+
+
+def process_state(state=PROCESS_STATE) -> dict:
+    return {name: read() for name, (read, _) in state.items()}
+
+
+def put_back(before: dict, state=PROCESS_STATE) -> list:
+    """What changed since ``before`` (a ``process_state(state)``), one line each; each is put back where it can be."""
+    after = process_state(state)
+    changes = []
+    for name, (_, restore) in state.items():
+        if after[name] != before[name]:
+            changes.append(_change(name, before[name], after[name]))
+            if restore is not None:
+                restore(before[name])
+    return changes
+
+
+def _change(name, before, after) -> str:
+    if isinstance(before, dict):  # the entries that differ, not two whole environments
+        keys = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        before, after = ({_text(k): _text(d.get(k)) for k in keys} for d in (before, after))
+    return f"{name} ({before!r} -> {after!r})"
+
+
+def _text(value):
+    return os.fsdecode(value) if isinstance(value, bytes) else value
+
+
+def fail_on(changes: list):
+    if changes:
+        pytest.fail(f"the test changed {'; '.join(changes)} and did not put it back, so the tests after it would "
+                    "see the change: use monkeypatch, or restore it in a finally", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _leaves_the_process_as_it_was():
+    before = process_state()
+    yield
+    fail_on(put_back(before))
 
 
 # ----------------------------------------------------------------------------- tolerances from the dtype

@@ -393,10 +393,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     if not backend.is_floating(x.dtype):
         return x.clone()
     info = backend.np.finfo(x.dtype)
-    nans, positive, negative = x.isnan(), x == math.inf, x == -math.inf  # (where x had them: a replacement that is
-    out = where(nans, 0.0 if nan is None else nan, x)  # itself ±∞ or NaN is not replaced again; nan=None: 0)
-    out = where(positive, info.max if posinf is None else posinf, out)
-    return where(negative, info.min if neginf is None else neginf, out)
+    return U.NanToNum.apply(x, nan=0.0 if nan is None else nan, posinf=info.max if posinf is None else posinf,
+                            neginf=info.min if neginf is None else neginf)
 
 
 def maximum(input, other):

@@ -225,6 +225,22 @@ class Remainder(Fmod):
         return xp.remainder(a, b)
 
 
+class NanToNum(Node):
+    """x with NaN, +∞ and −∞ replaced by the numbers given (each where x had it: a replacement that is itself ±∞ or
+    NaN is not replaced again).  Its backward is PyTorch's, grad·isfinite(x): a product, so an ∞ or NaN gradient
+    where x was not finite gives NaN, not 0."""
+
+    def forward(self, x, nan, posinf, neginf):
+        self.save_for_backward(x)
+        xp = _xp(x)
+        out = xp.where(x != x, x.dtype.type(nan), x)
+        return xp.where(x == math.inf, x.dtype.type(posinf), xp.where(x == -math.inf, x.dtype.type(neginf), out))
+
+    def backward(self, grad):  # d/dx = 1 where x is finite, else 0 (a product)
+        (x,) = self.saved_tensors
+        return (grad * _xp(value(x)).isfinite(value(x)).astype(value(x).dtype),)
+
+
 class ELU(Node):
     """scale·x where x > 0, scale·α(e^(x·input_scale) − 1) elsewhere: PyTorch's elu kernel, which elu, selu and celu
     share, differentiated by its formula: the first derivative takes the negative branch where x ≤ 0, the second

@@ -191,3 +191,13 @@ def test_quantile_gradients_in_the_input_and_in_q_are_pytorchs(name, interpolati
     for row in QUANTILE_ROWS:
         _compare(lambda lib, x, q: QUANTILES[name](lib, x, q, interpolation), [np.array(row), np.array([0.3, 0.5])],
                  f" at {row}")
+
+
+@pytest.mark.parametrize("upstream", [1.5, INF, NAN])
+@pytest.mark.parametrize("options", [{}, {"nan": 0.5, "posinf": 2.0, "neginf": -3.0}, {"posinf": INF}, {"nan": NAN}])
+def test_nan_to_num_gradient_is_pytorchs_product_with_isfinite(options, upstream):
+    # grad·isfinite(x), a product: an ∞ or NaN gradient where x was NaN or ±∞ gives NaN there, as PyTorch's
+    x = np.array([NAN, INF, -INF, 1.0, 0.0, -2.0, 1e308])
+    for f in (lambda lib, t: t.nan_to_num(**options) * upstream, lambda lib, t: lib.nan_to_num(t * t, **options),
+              lambda lib, t: (t * 1).nan_to_num_(**options) * upstream):
+        _compare(f, [x])

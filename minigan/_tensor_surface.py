@@ -140,6 +140,12 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         out = super().to(*(a for a in args if not isinstance(a, bool)), device=device, dtype=dtype)
         return out.clone() if copy and out is self else out
 
+    def __pow__(self, exponent):  # (x ** y: pow's door, whose backward refuses a bool exponent tensor, as PyTorch's)
+        return pointwise.pow(self, exponent)
+
+    def __rpow__(self, base):  # (2 ** x: pow's door too, where an integer x may hold negative exponents)
+        return pointwise.pow(base, self) if isinstance(base, int) else super().__rpow__(base)
+
     def permute(self, *order, dims=None):
         """``permute(1, 0)``, ``permute((1, 0))`` or ``permute(dims=(1, 0))``: one dim for each of the tensor's, as
         PyTorch's (``permute(())`` for a 0-d tensor); none given is a TypeError, not NumPy's transpose() reversal."""

@@ -154,7 +154,7 @@ class TensorMath:
         return self / other if rounding_mode is None else self.divide(other, rounding_mode=rounding_mode)
 
     def pow(self, exponent):
-        return self ** exponent
+        return pointwise.pow(self, exponent)
 
     def neg(self):
         return -self

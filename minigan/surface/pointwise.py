@@ -558,11 +558,37 @@ def mul(input, other):
 
 
 def pow(input, exponent):
-    """input ** exponent (either may be a number)."""
-    out = input**exponent if isinstance(input, Tensor) else input ** _t(exponent, "pow")
+    """input ** exponent (either may be a number): every form's door (x ** y, x.pow(y), x.pow_(y) come here)."""
+    integer_base = input.dtype.kind in "biu" if isinstance(input, Tensor) else isinstance(input, int)  # (or a bool)
+    if integer_base and _negative_integers(exponent):
+        return _integer_power(input, exponent)
+    out = Tensor.__pow__(input, exponent) if isinstance(input, Tensor) else Tensor.__rpow__(_t(exponent, "pow"), input)
     if _is_bool(exponent) and isinstance(input, Tensor) and input.requires_grad:  # d/da = b·a^(b−1): PyTorch's
         return _bool_refused(out, "pow", "subtracts 1 from", input, exponent)  # b − 1 refuses a bool tensor
     return out
+
+
+def _negative_integers(exponent) -> bool:
+    """Whether ``exponent`` is an integer tensor holding a number below 0 (an integer number below 0 is refused, as
+    PyTorch refuses it: a RuntimeError)."""
+    if isinstance(exponent, Tensor):
+        return exponent.dtype.kind in "iu" and builtins.bool((exponent.array < 0).any())
+    if checks.is_integer(exponent) and exponent < 0:
+        raise DomainError(f"pow: integers to negative integer powers are not allowed (as in PyTorch), got {exponent}; "
+                          "use a floating base (x.float() ** n) or a floating exponent")
+    return False
+
+
+def _integer_power(x, exponent):
+    """An integer (or bool) ``x`` (a tensor or a number) to integer powers some of which are negative, as PyTorch's
+    integer kernel computes them where NumPy refuses: 1 for a base of 1, ±1 for −1 (by the exponent's parity), 0
+    for any other base (2 ** −1 is 0, the integer part of 1/2).  An integer result has no gradient: a plain tensor."""
+    pair = x._pair(checks.bool_power(x, exponent), "pow") if isinstance(x, Tensor) else \
+        exponent._pair(x, "pow", reflected=True)  # (a number base: 2 ** e)
+    a, b = (t.array for t in pair)
+    xp = backend.get_array_module(a)
+    inverse = xp.where(xp.abs(a) == 1, a ** (b % 2), 0)  # a^b for b < 0: 1/a^|b|, truncated toward 0
+    return Tensor._make(backend.pointwise_layout(xp.where(b < 0, inverse, a ** xp.where(b < 0, 0, b)), a, b))
 
 
 def neg(input):

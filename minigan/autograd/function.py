@@ -81,6 +81,9 @@ class Function:
             bound = inspect.signature(cls.forward).bind(*args, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
+        for a in args:  # a view whose base changed in place since takes its current history first (or is refused),
+            if isinstance(a, Tensor) and a._base is not None:  # as every op's input does (Tensor._input)
+                a._input(a)
         needs = tuple([isinstance(a, Tensor) and a.requires_grad for a in args])
         record = grad_mode.is_grad_enabled() and True in needs
         ctx.needs_input_grad, ctx.arity = needs if record else (False,) * len(args), len(args)

@@ -771,9 +771,15 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         # distance a zero gradient at every order
         squared = (a * a).sum(-1, keepdim=True) + (b * b).sum(-1).unsqueeze(-2) - 2 * a @ b.transpose(-2, -1)
         return squared.clamp_min(1e-30).sqrt()
-    out = (a.unsqueeze(-2) - b.unsqueeze(-3)).norm(p, dim=-1)
+    difference = a.unsqueeze(-2) - b.unsqueeze(-3)
+    out = difference.norm(p, dim=-1)
+    if p == 0:  # (PyTorch's kernel counts min(⌈|d|⌉, 1), NaN for a NaN difference, where norm(0) counts it as 1)
+        out = out.masked_fill((difference.detach() != difference.detach()).any(-1), math.nan)
     if not out.requires_grad:
         return out
+    if p == 0:  # (a count, whose own gradient is none: PyTorch's _cdist_backward gives each input zeros)
+        every = a.new_ones(()) > 0  # (masked_fill's backward is a select: 0 even where an input is ±∞ or NaN)
+        out = out + a.masked_fill(every, 0).sum(-1, keepdim=True) + b.masked_fill(every, 0).sum(-1).unsqueeze(-2)
     return once_differentiable(out, "_cdist_backward", "CdistBackward0", a, b)  # (PyTorch's direct algorithm)
 
 

@@ -201,3 +201,22 @@ def test_nan_to_num_gradient_is_pytorchs_product_with_isfinite(options, upstream
     for f in (lambda lib, t: t.nan_to_num(**options) * upstream, lambda lib, t: lib.nan_to_num(t * t, **options),
               lambda lib, t: (t * 1).nan_to_num_(**options) * upstream):
         _compare(f, [x])
+
+
+@pytest.mark.parametrize("rows", [[[0.0, 1.0, 2.0], [1.0, 1.0, 1.0]], [[NAN, 1.0, 0.0], [INF, 0.0, 2.0]]])
+def test_cdist_with_p_0_gives_zero_gradients_that_refuse_a_second_order_as_pytorchs(rows):
+    # the 0-"norm" counts the entries that differ (NaN for a NaN difference, PyTorch's min(⌈|d|⌉, 1)); its
+    # _cdist_backward gives each input zeros, and has no derivative of its own
+    results = []
+    for lib in (torch, minigan):
+        with np.errstate(all="ignore"):
+            a, b = lib.tensor(np.array(rows), requires_grad=True), lib.tensor(np.array([[0.0, 2.0, 2.0]]),
+                                                                              requires_grad=True)
+            out = lib.cdist(a, b, p=0)
+            grads = lib.autograd.grad(out.sum(), (a, b), create_graph=True)
+        assert all(g is not None and g.requires_grad for g in grads), lib.__name__
+        with pytest.raises(NotImplementedError):
+            lib.autograd.grad(sum((g * g).sum() for g in grads), (a, b))
+        results.append([out.detach().numpy()] + [g.detach().numpy() for g in grads])
+    for got, want in zip(results[1], results[0], strict=True):
+        _assert_same(got, want, "cdist(p=0)")

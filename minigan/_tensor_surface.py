@@ -164,9 +164,11 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         return super().transpose(*dims, *(d for d in (dim0, dim1) if d is not None))
 
     def max(self, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):
+        reductions.keepdim_needs_dim("max", dim if other is None else other, keepdim and axis is None)
         return super().max(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
 
     def min(self, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):
+        reductions.keepdim_needs_dim("min", dim if other is None else other, keepdim and axis is None)
         return super().min(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
 
     # The scaled sums bind as PyTorch's: alpha by keyword, or first in its old overload x.add(2, y) (surface/scaled.py)

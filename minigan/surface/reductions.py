@@ -310,9 +310,18 @@ def _as_product_dtype(x, dtype, fn):
     return x.to(backend.np.int64) if x.dtype.kind in "biu" else x  # (integers and bools multiply as int64)
 
 
+def keepdim_needs_dim(fn, dim, keepdim):
+    """PyTorch's max, min, prod and median take keepdim only with a dim (the overload of every entry has none):
+    keepdim=True alone is its TypeError, not every entry reduced and kept as size 1."""
+    if dim is None and keepdim:
+        raise TypeError(f"{fn}(): keepdim=True needs a dim (as in PyTorch): give the dim to reduce, e.g. "
+                        f"x.{fn}(dim=0, keepdim=True), or amax/amin for several dims")
+
+
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product of the elements (along ``dim``), with PyTorch's backward (minigan/engine/ops/reduce.py's Prod):
     exact where some factors are 0, NaN where PyTorch's is, and to any order."""
+    keepdim_needs_dim("prod", dim, keepdim)
     if dim is not None and not checks.is_integer(dim):  # (one dim or all: a list is PyTorch's TypeError)
         raise TypeError(f"prod: dim must be an int, got {type(dim).__name__} {dim!r}; for several dims, prod in turn")
     x = _as_product_dtype(_t(input, "prod"), dtype, "prod")

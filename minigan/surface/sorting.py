@@ -14,6 +14,7 @@ from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _t
 from minigan.surface.pointwise import lerp, where
+from minigan.surface.reductions import keepdim_needs_dim
 
 
 def ordered(x, fn) -> Tensor:
@@ -145,6 +146,7 @@ def median(input, dim=None, keepdim=False):
     at the index, so the gradient flows to that entry; the median of all entries shares it evenly among the entries
     equal to it, as PyTorch's (and as max())."""
     x = _t(input, "median")
+    keepdim_needs_dim("median", dim, keepdim)
     if dim is None:
         if x.numel() == 0:  # NaN, converted to the input's dtype, as PyTorch's (recording the graph)
             with backend.np.errstate(invalid="ignore"):

@@ -108,7 +108,8 @@ def prune(order, targets) -> list:
 
 def walk_to(seeds: dict, inputs, retain_graph=False, create_graph=False) -> list:
     """The walk pruned to ``inputs`` (tensors): the gradient that reaches each of them (None where none does)."""
-    targets = [t._ctx or t for t in inputs]  # where each input's gradient arrives: its node, or the leaf
+    # where each input's gradient arrives: its node, or the leaf (nowhere for a leaf that keeps none: see accumulate)
+    targets = [t._ctx or (t if t._requires_grad else None) for t in inputs]
     narrowed = prune(topological_order([k for k in seeds if isinstance(k, Node)]), targets)
     try:
         found = backprop(seeds, [fn for fn, _ in narrowed], retain_graph, create_graph, keep=set(targets))
@@ -120,7 +121,7 @@ def walk_to(seeds: dict, inputs, retain_graph=False, create_graph=False) -> list
         for key in {key for key in targets if isinstance(key, Node) and key.hooks and key not in visited}:
             if found.get(key) is not None:
                 found[key] = run_hooks(key.hooks, found[key])
-    return [found.get(key) if isinstance(key, Node) or key._requires_grad else None for key in targets]  # (accumulate)
+    return [found.get(key) for key in targets]
 
 
 def backward_into(seeds: dict, inputs, retain_graph=False, create_graph=False) -> None:

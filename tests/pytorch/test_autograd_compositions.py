@@ -309,3 +309,23 @@ def test_a_function_applied_to_a_view_whose_base_changed(case):
         outcome = _outcome(run)
         seen[L.__name__] = (outcome, None if x.grad is None else x.grad.numpy().tolist())
     assert seen["minigan"] == seen["torch"], seen
+
+
+@pytest.mark.parametrize("asked", ["x and the no_grad view", "the no_grad view"])
+@pytest.mark.parametrize("op", sorted(VIEW_OPS))
+def test_autograd_grad_through_ops_on_a_view_made_under_no_grad(op, asked):
+    """autograd.grad with respect to a view made under no_grad (which keeps no gradient) gives None for it and runs no
+    node on the way there: a hook on a result made from that view is not called."""
+    seen = {}
+    for L in LIBS:
+        x = _leaf(L)
+        with L.no_grad():
+            v = x[:, 1:]
+        w = VIEW_OPS[op](v) * 2
+        calls = []
+        w.register_hook(lambda g, calls=calls: calls.append(1))
+        loss = (w * w).sum() + (x * x).sum()
+        inputs = [x, v] if asked.startswith("x") else [v]
+        grads = L.autograd.grad(loss, inputs, allow_unused=True)
+        seen[L.__name__] = (len(calls), [None if g is None else g.numpy().tolist() for g in grads])
+    assert seen["minigan"] == seen["torch"], seen

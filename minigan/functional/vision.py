@@ -21,7 +21,7 @@ def pad(input, pad, mode="constant", value=None):
     (``value``, 0 by default), or, as PyTorch's, "reflect" (mirrored about the edge, which is not repeated),
     "replicate" (the edge repeated) and "circular" (wrapped around), each reading x at computed indices."""
     input = x = _tensor(input, "pad")
-    keeps = x.ndim == 4 and mode != "circular"  # (PyTorch's: a channels-last batch stays so, but circularly padded)
+    keeps = x.ndim in (4, 5) and mode != "circular"  # (PyTorch's: a channels-last batch stays so, but circularly)
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise ValueError(f"pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}")
     flat = isinstance(pad, (tuple, list)) and all(checks.is_integer(v) for v in pad)

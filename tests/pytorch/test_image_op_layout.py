@@ -41,7 +41,7 @@ def _layouts(nd):
 
 
 R = np.random.default_rng(0)
-X3, X4 = R.standard_normal((2, 4, 8)), R.standard_normal((2, 4, 6, 8))
+X3, X4, X5 = R.standard_normal((2, 4, 8)), R.standard_normal((2, 4, 6, 8)), R.standard_normal((2, 3, 4, 5, 6))
 W1, W2, WT1, WT2 = (R.standard_normal(s) for s in [(3, 4, 3), (3, 4, 3, 3), (4, 3, 3), (4, 3, 3, 3)])
 CALLS = {  # name: (input, call(F, lib, x))
     "conv1d": (X3, lambda F, lib, x: F.conv1d(x, lib.tensor(W1))),
@@ -87,6 +87,10 @@ CALLS = {  # name: (input, call(F, lib, x))
     "pad_replicate": (X4, lambda F, lib, x: F.pad(x, (1, 2, 0, 1), mode="replicate")),
     "pad_circular": (X4, lambda F, lib, x: F.pad(x, (1, 2, 0, 1), mode="circular")),
     "pad_constant1d": (X3, lambda F, lib, x: F.pad(x, (1, 2))),
+    "pad_constant3d": (X5, lambda F, lib, x: F.pad(x, (1, 2, 0, 1, 1, 0))),
+    "pad_reflect3d": (X5, lambda F, lib, x: F.pad(x, (1, 2, 0, 1, 1, 0), mode="reflect")),
+    "pad_replicate3d": (X5, lambda F, lib, x: F.pad(x, (1, 2, 0, 1, 1, 0), mode="replicate")),
+    "pad_circular3d": (X5, lambda F, lib, x: F.pad(x, (1, 2, 0, 1, 1, 0), mode="circular")),
     "pixel_shuffle": (R.standard_normal((2, 8, 3, 4)), lambda F, lib, x: F.pixel_shuffle(x, 2)),
     "pixel_unshuffle": (X4, lambda F, lib, x: F.pixel_unshuffle(x, 2)),
 }
@@ -131,3 +135,26 @@ def test_a_write_through_a_view_of_a_convolution_reaches_it_as_in_pytorch():
         y = F.conv2d(lib.tensor(X4), lib.tensor(W2))
         y.view(-1)[0] = 7.0
         assert float(y[0, 0, 0, 0]) == 7.0, lib.__name__
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4, 5), (1, 3, 1, 5), (2, 1, 4, 1), (2, 3, 1, 1)])
+def test_every_memory_order_of_the_input_is_read_as_pytorch_reads_it(shape):
+    """All 24 orders of a 4-D input in memory, with axes of length 1 among them (where PyTorch's rule has its
+    special cases): the result of a pool and of a pad is laid out as PyTorch's.  (PyTorch reads the strides of the
+    axes of length 1 too, which its tensors and NumPy's arrays set differently: an order is compared where the two
+    inputs' strides are the same.)"""
+    import itertools
+
+    a = R.standard_normal(shape)
+    found, compared = [], 0
+    for order in itertools.permutations(range(4)):
+        inputs, results = [], []
+        for lib, F in ((torch, TF), (minigan, MF)):
+            x = lib.tensor(np.ascontiguousarray(a.transpose(order))).permute(*np.argsort(order).tolist())
+            inputs.append(tuple(x.stride()))
+            results.append([_laid_out(lib, y) for y in (F.avg_pool2d(x, 1), F.pad(x, (1, 0, 0, 1)))])
+        if inputs[0] == inputs[1]:
+            compared += 1
+            if results[0] != results[1]:
+                found.append(f"memory order {order}: {results[1]} vs PyTorch's {results[0]}")
+    assert compared >= 4 and not found, f"{compared} compared\n" + "\n".join(found)

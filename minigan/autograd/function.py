@@ -99,7 +99,7 @@ class Function:
         wanted = [record and ctx._differentiable(o) for o in outs]
         if True not in wanted:  # nothing to record: forward's result as it is (a non-Tensor too, as in PyTorch)
             return out
-        ctx.edges = tuple([(a._ctx or a) if n else None for a, n in zip(args, needs)])
+        ctx.edges = tuple([(a._ctx or (a if a._requires_grad else None)) if n else None for a, n in zip(args, needs)])
         ctx.inputs = tuple([a if isinstance(a, Tensor) else Tensor._make(backend.np.asarray(0.0)) for a in args])
         if several:  # for backward: the zeros an output gets when no gradient reached it (None for a non-Tensor)
             ctx._outputs = tuple([(o.shape, o.dtype, backend.get_array_module(o.array)) if isinstance(o, Tensor)

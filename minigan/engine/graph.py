@@ -145,7 +145,8 @@ class Node:
                 t._input(t)
             arrays.append(t if constant else t.array)
             needs.append(not constant and (t._requires_grad or t._base is not None and t._base._requires_grad))
-            edges.append((t._ctx or t) if needs[-1] else None)
+            edges.append((t._ctx or (t if t._requires_grad else None)) if needs[-1] else None)  # (a leaf that keeps no
+            # gradient, a view made under no_grad, gets none from this node, even once it comes to keep one: PyTorch's)
         needs = tuple(needs)
         record = True in needs and _mode.grad_enabled
         fn.needs_input_grad = needs if record else None

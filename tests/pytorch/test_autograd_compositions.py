@@ -329,3 +329,33 @@ def test_autograd_grad_through_ops_on_a_view_made_under_no_grad(op, asked):
         grads = L.autograd.grad(loss, inputs, allow_unused=True)
         seen[L.__name__] = (len(calls), [None if g is None else g.numpy().tolist() for g in grads])
     assert seen["minigan"] == seen["torch"], seen
+
+
+BEFORE_REQUIRES_GRAD = {
+    "mul": lambda L, v: v * 3,
+    "a view op": lambda L, v: v.t(),
+    "a Function": lambda L, v: _scaled_by_two(L).apply(v, v.detach()),
+    "an in-place op on a clone": lambda L, v: v.clone().mul_(3),
+}
+
+
+@pytest.mark.parametrize("how", ["backward", "autograd.grad"])
+@pytest.mark.parametrize("recorded", sorted(BEFORE_REQUIRES_GRAD))
+def test_ops_recorded_before_a_view_made_under_no_grad_came_to_keep_gradients(recorded, how):
+    """An op recorded while the view kept no gradient sends none to it later, after view.requires_grad_(), as PyTorch's
+    (its node's edge is fixed when recorded); ops recorded after do."""
+    seen = {}
+    for L in LIBS:
+        x = _leaf(L)
+        with L.no_grad():
+            v = x[:, 1:]
+        before = BEFORE_REQUIRES_GRAD[recorded](L, v)
+        v.requires_grad_()
+        loss = (before * before).sum() + (v * 5).sum()
+        if how == "backward":
+            loss.backward()
+            got = [x.grad, v.grad]
+        else:
+            got = list(L.autograd.grad(loss, [x, v], allow_unused=True))
+        seen[L.__name__] = [None if g is None else g.numpy().tolist() for g in got]
+    assert seen["minigan"] == seen["torch"], seen

@@ -156,7 +156,7 @@ class TensorMethods:
     mm = matmul
     # comparisons give bool tensors and are never differentiated
     def _compare(self, other, name):  # (laid out as PyTorch's: see backend.pointwise_layout)
-        a, b = self.array, self._operand(other, name).array
+        a, b = self.array, self._operand(checks.number(other), name).array  # (np.int16(-2): the number -2)
         return self._make(backend.pointwise_layout(getattr(operator, name)(a, b), a, b))  # (a < b, ...)
 
     def __lt__(self, other):

@@ -374,11 +374,11 @@ class Optimizer:
             raise TypeError(f"{who}: expected a dict from state_dict(), got {type(state_dict).__name__}")
         if "hyperparameters" in state_dict and "param_groups" not in state_dict:
             state_dict = _from_format_1(state_dict, len(self.params), who)
-        missing = [k for k in ("optimizer", "param_groups", "state") if k not in state_dict]
+        missing = [k for k in ("param_groups", "state") if k not in state_dict]
         if missing:
             raise ValueError(f"{who}: the state_dict lacks the entries {missing}; expected the output of "
                              "an optimizer's state_dict()")
-        if state_dict["optimizer"] != type(self).__name__:
+        if state_dict.get("optimizer", type(self).__name__) != type(self).__name__:  # (PyTorch's has no name)
             raise ValueError(f"{who}: got the state of a {state_dict['optimizer']!r} optimizer, "
                              f"expected {type(self).__name__!r}")
         saved, groups = state_dict["state"], state_dict["param_groups"]
@@ -446,6 +446,8 @@ def _restore_state(who, i, p, s) -> dict:
     for key, value in s.items():
         if isinstance(value, Tensor):
             value = backend.asnumpy(value.detach().array)
+        elif hasattr(value, "__array__") and not backend.is_array(value):  # a PyTorch optimizer's state: torch Tensors
+            value = backend.np.asarray(value)
         if key == "step" and (isinstance(value, float) or backend.is_array(value) and value.ndim == 0):
             value = int(value) if float(value).is_integer() else value  # PyTorch's step is a float Tensor
         if key == "step":

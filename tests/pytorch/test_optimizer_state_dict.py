@@ -154,3 +154,21 @@ def test_named_parameters(name, kwargs):
         t.add_param_group({"params": [torch.nn.Parameter(torch.ones(1))]})
     with pytest.raises(ValueError):
         o.add_param_group({"params": [minigan.nn.Parameter(minigan.ones(1))]})
+
+
+@pytest.mark.parametrize("name, kwargs", OPTIMIZERS, ids=IDS)
+def test_a_pytorch_optimizer_state_loads(name, kwargs, float64_default):
+    """PyTorch's optimizer state_dict (only ``state`` and ``param_groups``, its values torch Tensors) loads into the
+    same minigan optimizer, which then continues PyTorch's trajectory, as a module's PyTorch state_dict loads."""
+    ours, theirs = _pair()
+    t = getattr(torch.optim, name)(theirs, **kwargs)
+    _steps(t, theirs, torch, 3, 1)
+    with torch.no_grad(), minigan.no_grad():
+        for p, tp in zip(ours, theirs):
+            p.copy_(minigan.tensor(tp.detach().numpy()))
+    o = getattr(minigan.optim, name)(ours, lr=0.5)  # other settings: loading restores PyTorch's
+    o.load_state_dict(t.state_dict())
+    _steps(o, ours, minigan, 3, 2)
+    _steps(t, theirs, torch, 3, 2)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-12, atol=1e-14)

@@ -220,3 +220,32 @@ def test_cdist_with_p_0_gives_zero_gradients_that_refuse_a_second_order_as_pytor
         results.append([out.detach().numpy()] + [g.detach().numpy() for g in grads])
     for got, want in zip(results[1], results[0], strict=True):
         _assert_same(got, want, "cdist(p=0)")
+
+
+PROBABILITIES = [0.0, 1.0, 1e-300, 1 - 1e-16, 0.5, 1e-50, 0.9999999, 0.3]
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("target", [0.0, 1.0, 0.5, 0.3])
+@pytest.mark.parametrize("which", ["both", "input", "target"])
+def test_binary_cross_entropy_gradients_near_0_and_1_are_pytorchs(which, target, reduction):
+    # PyTorch's first derivative divides by max((1 − p)·p, ε) with ε the float32 number 1e-12; its second is its
+    # binary_cross_entropy_double_backward formula, g·(p² − 2pt + t)/((p + ε)²(1 − p + ε)²), and the target's
+    # gradient is −logit(p), whose own derivative is ∞ at p = 0 and 1
+    def loss(lib, p, t):
+        p, t = (p, t.detach()) if which == "input" else (p.detach(), t) if which == "target" else (p, t)
+        return lib.nn.functional.binary_cross_entropy(p, t, reduction=reduction)
+
+    for p in PROBABILITIES:
+        _compare(loss, [np.array([p]), np.array([target])], f" at p = {p!r}")
+
+
+@pytest.mark.parametrize("target", [0.0, 1.0, 0.5])
+def test_binary_cross_entropy_first_order_clamps_at_pytorchs_epsilon(target):
+    # (1 − p)·p clamped at the float32 number 1e-12 (9.9999999600e-13), also without create_graph
+    grads = []
+    for lib in (torch, minigan):
+        p = lib.tensor(np.array(PROBABILITIES), requires_grad=True)
+        lib.nn.functional.binary_cross_entropy(p, lib.full_like(p, target), reduction="sum").backward()
+        grads.append(p.grad.detach().numpy())
+    _assert_same(grads[1], grads[0], "first-order gradient")

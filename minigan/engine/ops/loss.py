@@ -101,12 +101,12 @@ class BCE(Node):
             log_p, log_1mp = (xp.maximum(xp.log(v), -100) for v in (p, 1 - p))
         return apply_reduction(backend.pointwise_layout(-(t * log_p + (1 - t) * log_1mp), p), reduction)
 
-    def backward(self, grad):  # dℓ/dp = (p − t) / (p(1 − p)),  dℓ/dt = log(1−p) − log p
+    def backward(self, grad):  # dℓ/dp = (p − t) / max(p(1 − p), ε = float32 1e-12, PyTorch's), dℓ/dt = −logit p
         p, t = self.saved_tensors
         xp = namespace(grad)
         g = _reduce_grad(grad, p.shape, self.reduction, p.dtype)
         gp, gt = self.needs_input_grad
-        dp = g * (p - t) / xp.clip(p * (1 - p), p.dtype.type(1e-12), None) if gp else None
+        dp = g * (p - t) / xp.clip(p * (1 - p), p.dtype.type(backend.np.float32(1e-12)), None) if gp else None
         with backend.np.errstate(divide="ignore"):  # −logit p, not clamped (as PyTorch's): ±∞ at p = 1 or 0
             dt = -g * xp.log(p / (1 - p)) if gt else None
         return dp, dt

@@ -9,9 +9,11 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
+from minigan.engine.graph import Node
 from minigan.engine.ops import pool as P
-from minigan.functional._common import _float, _one_sample, _single, _tensor, where
+from minigan.functional._common import _float, _one_sample, _single, _tensor
 from minigan.functional.layout import laid_out
+from minigan.surface.node_view import shown_as
 
 # The integer dtypes PyTorch's CPU kernels take besides the floating ones ("not implemented for 'Bool'" elsewhere).
 MAX_INTEGERS, AVG_INTEGERS = ("int8", "int16", "int32", "int64", "uint8"), ("int64",)
@@ -79,21 +81,40 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                                    divisor=divisor_override, **params), input)
 
 
-def _adaptive_sums(x, oh, ow):
-    """Each adaptive window's sum over its length along H and along W, (N, C, oh, ow), taken as PyTorch's kernel
-    takes it, so that float32 rounds as there: one running sum per window, its rows in turn, each row left to right
-    (offset (p, q) of every window at once: a gather of the (p, q)-th pixel of each window, 0 past a short one)."""
-    (rows, row_in, kh), (columns, column_in, kw) = (_adaptive_windows(x.shape[2], oh, x, True),
-                                                    _adaptive_windows(x.shape[3], ow, x, True))
-    total = None
-    for p in range(rows.shape[1]):
-        by_row = x[:, :, rows[:, p]]  # (N, C, oh, W): row p of each window
-        for q in range(columns.shape[1]):
-            inside = row_in[:, p, None] & column_in[None, :, q]
-            term = by_row[:, :, :, columns[:, q]]
-            term = term if bool(inside.all()) else where(Tensor._make(inside), term, 0)
-            total = term if total is None else total + term
-    return total, Tensor._make(kh.astype(x.dtype)[:, None]), Tensor._make(kw.astype(x.dtype)[None, :])
+class _AdaptiveAvgPool2d(Node):
+    """PyTorch's adaptive average of x (N, C, H, W): window (i, j) spans rows [⌊i·H/oh⌋, ⌈(i+1)·H/oh⌉) and the
+    likewise columns; its values are summed one at a time, its rows in turn and each row left to right, and the sum
+    divided by the window's height, then by its width, as PyTorch's kernel does (so float32 rounds as there).
+
+    forward:   y = Σ_(p,q) x[rows_p, columns_q] / kh / kw   (offset (p, q) of every window at once; 0 past a short one)
+    backward:  ∂x = M_hᵀ · (G / kh / kw) · M_w, M the 0/1 matrices of which window holds which row (column)
+    """
+
+    def forward(self, x, oh, ow):
+        xp = backend.get_array_module(x)
+        (rows, row_in, kh), (columns, column_in, kw) = (_adaptive_windows(x.shape[2], oh, x, True),
+                                                        _adaptive_windows(x.shape[3], ow, x, True))
+        total = xp.zeros(x.shape[:2] + (oh, ow), dtype=x.dtype)
+        for p in range(rows.shape[1]):
+            by_row = x[:, :, rows[:, p]]  # (N, C, oh, W): row p of each window
+            for q in range(columns.shape[1]):
+                inside = row_in[:, p, None] & column_in[None, :, q]
+                total += xp.where(inside, by_row[:, :, :, columns[:, q]], 0)  # (adding 0 leaves a sum as it was)
+        self.kh, self.kw = kh.astype(x.dtype)[:, None], kw.astype(x.dtype)[None, :]
+        self.m_h, self.m_w = (_membership(x.shape[2], oh, x), _membership(x.shape[3], ow, x))
+        return total / self.kh / self.kw
+
+    def backward(self, grad):  # ∂x[r, c] = Σ over the windows holding (r, c) of G / kh / kw (linear in G: any order)
+        constants = (self.m_h.T, self.kh, self.kw, self.m_w)
+        m_h_t, kh, kw, m_w = constants if backend.is_array(grad) else (Tensor._make(c) for c in constants)
+        return (m_h_t @ (grad / kh / kw) @ m_w,)
+
+
+def _membership(size, out, like):
+    """The (out, size) 0/1 matrix whose row i marks the pixels of adaptive window i."""
+    xp = backend.get_array_module(like)
+    i, j = xp.arange(out)[:, None], xp.arange(size)[None, :]
+    return ((j >= (i * size) // out) & (j < -((-(i + 1) * size) // out))).astype(like.dtype)
 
 
 def _adaptive(op, input, output_size, axes):
@@ -145,7 +166,8 @@ def _empty(input, sizes, return_indices=False):
 def adaptive_avg_pool2d(input, output_size):
     """The mean over each of output_size regions of x (N, C, H, W), PyTorch's regions: window i of an axis spans
     [⌊i·H/out⌋, ⌈(i+1)·H/out⌉), so neighbouring windows overlap when out does not divide H.  Averaging is linear:
-    each window's sum, divided by its height and then by its width, as PyTorch's kernel rounds (``_adaptive_sums``)."""
+    each window's sum, divided by its height and then by its width, as PyTorch's kernel rounds it
+    (``_AdaptiveAvgPool2d``)."""
     input, (oh, ow) = _adaptive("adaptive_avg_pool2d", input, output_size, 2)
     if (oh, ow) == (1, 1):  # PyTorch's: a mean over the plane
         return input.mean((-2, -1), keepdim=True)
@@ -153,15 +175,14 @@ def adaptive_avg_pool2d(input, output_size):
         return _empty(input, (oh, ow))
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(adaptive_avg_pool2d, input, (oh, ow))
-    total, kh, kw = _adaptive_sums(input, oh, ow)
-    return laid_out(total / kh / kw, input)
+    return laid_out(shown_as(_AdaptiveAvgPool2d.apply(input, oh=oh, ow=ow), "AdaptiveAvgPool2DBackward0"), input)
 
 
 def _adaptive_windows(size, out, like, lengths=False):
     """(out, longest) indices: row i lists adaptive window i, [⌊i·size/out⌋, ⌈(i+1)·size/out⌉), its last index
     repeated to the longest's length (a repeated element changes no maximum); with ``lengths`` also which entries are
-    the window's own and each window's length."""
-    xp = backend.get_array_module(like.array)
+    the window's own and each window's length.  ``like``: an array or a Tensor on the device wanted."""
+    xp = backend.get_array_module(like if backend.is_array(like) else like.array)
     i = xp.arange(out)[:, None]
     start, end = (i * size) // out, -((-(i + 1) * size) // out)
     at = start + xp.arange(int((end - start).max()))[None, :]

@@ -12,6 +12,7 @@ from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.no_derivative import no_derivative
+from minigan.surface.node_view import name as node_name
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _t, in_dtype, one_value
 
@@ -414,4 +415,11 @@ def index_fill(input, dim, index, value):
     if isinstance(value, Tensor) and value.requires_grad and not x.is_floating_point():
         raise DtypeError(f"index_fill: a value that requires grad cannot fill a {x.dtype} tensor (autograd needs "
                          "floating point); fill with value.detach()")
+    if isinstance(value, Tensor) and value.requires_grad and (builtins.bool((idx < 0).any()) or not idx.size and
+                                                              x.ndim == 0):
+        # PyTorch's backward selects value's gradient with the index as given, where a negative entry (or none, for a
+        # 0-d input) is out of range: the forward runs, the backward refuses (IndexError or RuntimeError there)
+        return no_derivative(out, "index_fill", x, value, shown=node_name(out.grad_fn), error=IndexOutOfRange, why=(
+            "PyTorch's backward reads the value's gradient at the index as given, where a negative index (or an "
+            "empty one, for a 0-d input) is out of range; give the index counted from 0 (index % size)"))
     return out

@@ -42,13 +42,14 @@ class NoDerivative(Node):
     """The history of a result that has no derivative: forward gives back ``value`` (computed by the op itself, on
     arrays); the inputs are recorded only so that the result requires grad when one of them does, as PyTorch's."""
 
-    def forward(self, *arrays, value, name, declared=False, why=None):
-        self.op, self.declared, self.why = name, declared, why  # (not self.name: a node's name() is PyTorch's name)
+    def forward(self, *arrays, value, name, declared=False, why=None, error=GraphError):
+        self.op, self.declared, self.why, self.error = name, declared, why, error  # (not self.name: a node's name()
+        # is PyTorch's name)
         return value
 
     def backward(self, grad):  # no derivative: PyTorch has none for this op either (or refuses this call's: why)
         if self.why:
-            raise GraphError(f"{self.op}: {self.why}")
+            raise self.error(f"{self.op}: {self.why}")
         if self.declared:
             raise DerivativeNotImplemented(
                 f"{self.op} has no derivative (PyTorch: the derivative for '{self.op}' is not implemented); "
@@ -58,17 +59,20 @@ class NoDerivative(Node):
                          "reaches it")
 
 
-def no_derivative(result, name, *inputs, declared=False, shown="torch::autograd::NotImplemented", why=None):
+def no_derivative(result, name, *inputs, declared=False, shown="torch::autograd::NotImplemented", why=None,
+                  error=GraphError):
     """``result`` (a Tensor or an array the op computed) as a tensor whose history is a ``NoDerivative`` node over
     ``inputs`` (the op's operands; numbers among them are left out): it requires grad when a floating input does
     and grad mode is on; a backward through it raises, naming ``name``.  ``declared``: PyTorch declares the derivative
     not implemented (NotImplementedError) rather than having none (RuntimeError); ``shown``: the node's PyTorch name;
-    ``why``: the op has a derivative, but PyTorch's formula refuses this call's operands (RuntimeError saying why)."""
+    ``why``: the op has a derivative, but PyTorch's formula refuses this call's operands (``error``, a RuntimeError
+    or one PyTorch's refusal also is, saying why)."""
     value = result.array if isinstance(result, Tensor) else result
     tensors = [t for t in inputs if isinstance(t, Tensor)]
     if not any(t.requires_grad for t in tensors):  # nothing to record: a plain tensor of the value
         return Tensor._make(value)
-    return shown_as(NoDerivative.apply(*tensors, value=value, name=name, declared=declared, why=why), shown)
+    return shown_as(NoDerivative.apply(*tensors, value=value, name=name, declared=declared, why=why, error=error),
+                    shown)
 
 
 def renamed(result, name):

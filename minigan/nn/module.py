@@ -24,7 +24,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from minigan import arguments
+from minigan import _tensor_surface, arguments
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.errors import IndexOutOfRange, ShapeError, StateDictError
@@ -617,6 +617,7 @@ class Module:
         """Copy values into the parameters and buffers in place (they stay on their device).
 
         Returns PyTorch's named tuple ``(missing_keys, unexpected_keys)`` (both empty when ``strict``).
+        With ``assign=True`` the state dict's tensors become the module's own instead (no copy, their dtype kept).
         A state dict saved by PyTorch loads as is (values may be torch tensors or arrays); one that lacks
         a BatchNorm's ``num_batches_tracked`` (older checkpoints) keeps the module's count, as PyTorch does.
         Buffers registered with ``persistent=False`` are neither expected nor loaded.
@@ -630,9 +631,6 @@ class Module:
         if not isinstance(state_dict, dict):
             raise TypeError(f"load_state_dict: expected a dict of name -> array (from state_dict()), "
                             f"got {type(state_dict).__name__}")
-        if assign:
-            raise TypeError("load_state_dict: assign=True (make the state dict's tensors the module's own) is not "
-                            "provided; load_state_dict(sd) copies the values into the module's tensors")
         own = self._named_state()
         missing = [k for k in own if k not in state_dict and k.rpartition(".")[2] not in OPTIONAL_BUFFERS]
         unexpected = [k for k in state_dict if k not in own]
@@ -641,7 +639,7 @@ class Module:
             for name, t in own.items():
                 if name not in state_dict:
                     continue
-                value = state_dict[name]
+                value = given = state_dict[name]
                 if isinstance(value, UninitializedTensorMixin):  # a lazy layer's state before its first call
                     if isinstance(t, UninitializedTensorMixin):
                         continue  # nothing to load into nothing, as PyTorch
@@ -659,6 +657,9 @@ class Module:
                 except (ShapeError, StateDictError) as e:
                     refused.append(e)
                     continue
+                if assign:  # the state dict's tensor becomes the module's own, as it is (PyTorch's assign=True)
+                    self._assign(name, t, given if isinstance(given, Tensor) else _tensor_surface.tensor(value))
+                    continue
                 xp = backend.get_array_module(t.array)
                 t.copy_(xp.asarray(backend.to_device(value, t.device), dtype=t.dtype))
         if strict and (missing or unexpected):
@@ -671,6 +672,18 @@ class Module:
         if refused:
             raise refused[0]
         return IncompatibleKeys(missing, unexpected)
+
+    def _assign(self, name, own, given) -> None:
+        """``load_state_dict(assign=True)``: ``given`` replaces the tensor ``name``; in place of a parameter it is a
+        Parameter (itself when it is one) with the parameter's requires_grad, as PyTorch's."""
+        path, _, attr = name.rpartition(".")
+        owner = self.get_submodule(path)
+        if isinstance(own, Parameter):
+            given = given if isinstance(given, Parameter) else Parameter(given, requires_grad=own.requires_grad)
+            given.requires_grad_(own.requires_grad)
+            owner._parameters[attr] = given
+        else:
+            owner._buffers[attr] = given
 
     def to(self, *args, device=None, dtype=None) -> Module:
         """Move every parameter and buffer (and gradient) to a device and/or cast the floating ones to a

@@ -1,7 +1,7 @@
 """PyTorch's keyword names on their own terms: save and load by PyTorch's keywords, pickle-only keywords raise naming
 them, containers take PyTorch's keywords (``Sequential.pop(key=0)``), a scheduler stepped to a far epoch raises,
 detect_anomaly(check_nan=False) leaves the check off, and .cuda / load_state_dict take PyTorch's keywords (assign=True
-refused in one line).
+makes the given Parameters the module's own).
 
 (Its comparisons with PyTorch: tests/pytorch/test_pytorch_keywords.py.)"""
 
@@ -69,8 +69,9 @@ def test_detect_anomaly_check_nan_false_leaves_the_check_off():
 
 def test_cuda_and_load_state_dict_take_pytorchs_keywords():
     net = nn.Linear(2, 1)
-    with pytest.raises(TypeError, match="assign=True"):
-        net.load_state_dict(net.state_dict(), assign=True)
+    given = nn.Linear(2, 1).state_dict(keep_vars=True)
+    net.load_state_dict(given, assign=True)
+    assert net.weight is given["weight"] and net.bias is given["bias"]
     assert net.load_state_dict(state_dict=net.state_dict(), strict=True, assign=False) is not None
     buffer = nn.UninitializedBuffer(persistent=False)
     assert buffer.persistent is False

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
@@ -37,7 +38,7 @@ def _in_dtype(op, name, value, dtype):
     (a RuntimeError, as PyTorch's "value cannot be converted to type ... without overflow") where it does not fit:
     NaN or ±∞ for an integer dtype, a finite number beyond the largest float32 for float32."""
     if dtype.kind == "f":
-        fits = not math.isfinite(value) or abs(value) <= float(backend.np.finfo(dtype).max)
+        fits = not math.isfinite(value) or abs(value) <= _largest(dtype)
     else:
         info = backend.np.iinfo(dtype)
         fits = math.isfinite(value) and info.min <= value <= info.max  # (before truncating: −0.75 is no uint8)
@@ -45,6 +46,13 @@ def _in_dtype(op, name, value, dtype):
         raise DomainError(f"{op}: {name}={value!r} cannot be converted to the input's dtype {dtype} without overflow; "
                           "pass a number in its range")
     return value if dtype.kind == "f" else int(value)
+
+
+@functools.cache
+def _largest(dtype) -> float:
+    """A floating dtype's largest finite number, asked of numpy.finfo once per dtype (a Python call of its own, which
+    each leaky_relu, elu, softplus... paid at its door)."""
+    return float(backend.np.finfo(dtype).max)
 
 
 class _NoInPlaceBackward(Node):

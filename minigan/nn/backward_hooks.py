@@ -43,7 +43,10 @@ def _packed(on_backward, tensors):
     """The tensors again, as views of one packed tensor whose backward calls ``on_backward``."""
     flat, start, views = _Pack.apply(on_backward, *tensors), 0, []
     for t in tensors:
-        views.append(flat[start : start + t.numel()].reshape(t.shape).to(t.dtype))
+        view = flat[start : start + t.numel()].reshape(t.shape).to(t.dtype)
+        if view._base is not None:  # a Function's view: changing it in place raises, as PyTorch's BackwardHookFunction
+            view._view_kind = "Function"
+        views.append(view)
         start += t.numel()
     return views
 

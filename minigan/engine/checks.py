@@ -275,7 +275,8 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
             # unchanged with MINIGAN_BACKEND=cupy); a CuPy array stays where it is.
             xp = backend.get_array_module(data) if backend.device_of(data) == "cuda" else backend.active_module()
         same = backend.get_array_module(data) is xp and backend.is_array(data)
-        arr = (data.copy() if copy else data) if same else xp.asarray(backend.asnumpy(data))
+        arr = (data.copy(order="K") if copy else data) if same else xp.asarray(backend.asnumpy(data))  # (a copy in
+        # the array's own layout, as PyTorch's: tensor(a.T) is a transposed tensor)
         arr = backend.plain_array(arr)  # (a memmap: a plain array on the same memory)
         if arr.dtype.kind in "OUSVMmc":
             raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")

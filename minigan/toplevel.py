@@ -30,6 +30,7 @@ from minigan.surface import indexing as surface_indexing
 from minigan.surface import scaled as scaled_sums
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp
 from minigan.surface.no_derivative import no_derivative, once_differentiable
+from minigan.surface.norms import InfNorm
 from minigan.surface.operands import _t, fits
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_arguments, einsum_letters
@@ -772,7 +773,13 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         squared = (a * a).sum(-1, keepdim=True) + (b * b).sum(-1).unsqueeze(-2) - 2 * a @ b.transpose(-2, -1)
         return squared.clamp_min(1e-30).sqrt()
     difference = a.unsqueeze(-2) - b.unsqueeze(-3)
-    out = difference.norm(p, dim=-1)
+    if difference.dtype.kind != "f":  # (PyTorch's RuntimeError, for every p)
+        raise DtypeError(f"cdist: expected floating point inputs, got {a.dtype} and {b.dtype}; convert them with "
+                         ".double() or .float()")
+    if p == math.inf:  # (PyTorch's _cdist_backward gives each entry at the largest difference the whole gradient)
+        out = InfNorm.apply(difference, largest=True, axes=(difference.ndim - 1,), keepdim=False, shared=False)
+    else:
+        out = difference.norm(p, dim=-1)
     if p == 0:  # (PyTorch's kernel counts min(⌈|d|⌉, 1), NaN for a NaN difference, where norm(0) counts it as 1)
         out = out.masked_fill((difference.detach() != difference.detach()).any(-1), math.nan)
     if not out.requires_grad:

@@ -76,12 +76,17 @@ class InfNorm(Node):
     is PyTorch's norm_backward for p = ±∞: sgn(x) times the gradient shared evenly among the entries that reach the
     norm or are NaN (a product), so a NaN entry, whose sgn is 0, gets 0, and so does every other."""
 
-    def forward(self, x, largest, axes, keepdim):
+    def forward(self, x, largest, axes, keepdim, shared=True):
         xp, a = backend.get_array_module(x), backend.get_array_module(x).abs(x)
         out = a.max(axis=axes, keepdims=True) if largest else a.min(axis=axes, keepdims=True)
         mask = (a == out) | (a != a)  # the entries at the norm, and the NaN ones (PyTorch's mask)
         sign = (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)  # sgn(x), 0 at NaN as PyTorch's
-        self.share, self.kept = sign * mask / mask.sum(axis=axes, keepdims=True).astype(x.dtype), out.shape
+        if shared:
+            self.share = sign * mask / mask.sum(axis=axes, keepdims=True).astype(x.dtype)
+        else:  # cdist's backward: each entry at the norm gets the whole gradient, NaN at an ∞ one (∞ − ∞)
+            with backend.np.errstate(invalid="ignore"):
+                self.share = sign * (1 - xp.minimum(1, xp.ceil(xp.abs(a - out))))
+        self.kept = out.shape
         return out if keepdim else xp.squeeze(out, axis=axes)
 
     def backward(self, grad):  # d‖x‖_∞/dx = sgn(x)·[|x| = ‖x‖ or NaN] / (how many are)

@@ -249,3 +249,20 @@ def test_binary_cross_entropy_first_order_clamps_at_pytorchs_epsilon(target):
         lib.nn.functional.binary_cross_entropy(p, lib.full_like(p, target), reduction="sum").backward()
         grads.append(p.grad.detach().numpy())
     _assert_same(grads[1], grads[0], "first-order gradient")
+
+
+@pytest.mark.parametrize("rows", [[[0.0, 1.0, 2.0], [1.0, 1.0, 1.0]], [[3.0, 3.0, 3.0], [-1.0, -1.0, -1.0]],
+                                  [[INF, 1.0, 2.0], [-INF, 0.0, 2.0]]])
+def test_cdist_with_p_inf_gives_each_tie_the_whole_gradient_as_pytorchs(rows):
+    # PyTorch's _cdist_backward: grad·sgn(d)·[|d| = dist] for each entry (the ∞-norm's backward shares it instead).
+    # (Not compared: a NaN difference, which PyTorch's kernel passes over, max(agg, NaN) keeping agg; here it is NaN)
+    results = []
+    for lib in (torch, minigan):
+        a, b = (lib.tensor(np.array(v), requires_grad=True) for v in (rows, [[0.0, 2.0, 2.0], [1.0, 0.0, 1.0]]))
+        out = lib.cdist(a, b, p=INF)
+        weights = lib.tensor(np.array([[1.0, -2.0], [0.5, 3.0]]))
+        with np.errstate(invalid="ignore"):  # (NumPy warns of the ∞ − ∞ that PyTorch sums silently)
+            grads = lib.autograd.grad((out * weights).sum(), (a, b))
+        results.append([out.detach().numpy(), *(g.numpy() for g in grads)])
+    for got, want, what in zip(results[1], results[0], ["value", "a's gradient", "b's gradient"], strict=True):
+        _assert_same(got, want, what)

@@ -97,8 +97,11 @@ class Function:
         several = isinstance(out, tuple)
         outs = out if several else (out,)
         wanted = [record and ctx._differentiable(o) for o in outs]
-        if True not in wanted:  # nothing to record: forward's result as it is (a non-Tensor too, as in PyTorch)
-            return out
+        if True not in wanted:  # nothing to record: forward's result as it is (a non-Tensor too, as in PyTorch), but an
+            # input returned as it is comes back detached: a new tensor on its memory, requiring no grad (PyTorch's)
+            outs = tuple([o.detach() if isinstance(o, Tensor) and any(o is a for a in args) and not any(
+                o is t for t in ctx.dirty) else o for o in outs])
+            return outs if several else outs[0]
         ctx.edges = tuple([(a._ctx or (a if a._requires_grad else None)) if n else None for a, n in zip(args, needs)])
         ctx.inputs = tuple([a if isinstance(a, Tensor) else Tensor._make(backend.np.asarray(0.0)) for a in args])
         if several:  # for backward: the zeros an output gets when no gradient reached it (None for a non-Tensor)

@@ -877,8 +877,8 @@ KNOWN = [
      "measured, left",
      lambda a, b: "invalid gradient at index" in _msg(a)),
     ("an autograd.Function that records nothing, returning its input",
-     "no input requires grad: minigan returns forward's result as it is (the input itself), PyTorch a view of the "
-     "input: measured, left (the values and flags agree)",
+     "nothing recorded: minigan returns the input detached (a tensor on its memory), PyTorch a view of the input: "
+     "measured, left (the values and flags agree)",
      lambda a, b: False),  # (told by classify, which sees the step)
 ]
 

@@ -359,3 +359,24 @@ def test_ops_recorded_before_a_view_made_under_no_grad_came_to_keep_gradients(re
             got = list(L.autograd.grad(loss, [x, v], allow_unused=True))
         seen[L.__name__] = [None if g is None else g.numpy().tolist() for g in got]
     assert seen["minigan"] == seen["torch"], seen
+
+
+@pytest.mark.parametrize("mode", ["no_grad", "set_grad_enabled(False)", "an input that requires no grad"])
+@pytest.mark.parametrize("returned", sorted(RETURNED))
+def test_a_function_that_records_nothing_returns_views_that_require_no_grad(returned, mode):
+    """With nothing recorded, an output that is the input or a view of it does not require grad, as PyTorch's (a view
+    made under no_grad of a tensor that requires grad would), and has the input's values."""
+    seen = {}
+    for L in LIBS:
+        x = _leaf(L) if mode != "an input that requires no grad" else L.tensor(X, dtype=L.float64)
+        b = x * 1
+        F = _passing_through(L, returned)
+        if mode == "no_grad":
+            y = _no_grad(L, lambda F=F, b=b: F.apply(b))
+        elif mode == "set_grad_enabled(False)":
+            with L.set_grad_enabled(False):
+                y = F.apply(b)
+        else:
+            y = F.apply(b)
+        seen[L.__name__] = (y.requires_grad, y.is_leaf, y.grad_fn is None, y.detach().numpy().tolist())
+    assert seen["minigan"] == seen["torch"], seen

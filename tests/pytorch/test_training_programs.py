@@ -13,8 +13,8 @@ from pytorch import training_programs as programs
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
-DEFAULT = {"loops": range(0, 16), "modules": range(0, 48), "more": range(0, 30), "corners": range(0, 27)}
-SLOW = {"loops": range(16, 400), "modules": range(48, 600), "more": range(30, 400), "corners": range(27, 540)}
+DEFAULT = {"loops": range(0, 40), "modules": range(0, 96), "more": range(0, 60), "corners": range(0, 33)}
+SLOW = {"loops": range(40, 400), "modules": range(96, 600), "more": range(60, 400), "corners": range(33, 550)}
 
 
 def _report(family, bad):

@@ -2,6 +2,7 @@
 gets, tied weights, module API options (prefix, keep_vars, remove_duplicate, ModuleDict, Sequential editing, hooks
 with kwargs), clip_grad corners, grad modes, norm-layer options, Embedding max_norm, optimizer skips, RNN hooks."""
 import collections
+import copy
 import random
 import warnings
 
@@ -383,7 +384,99 @@ def p_rnn_hooks(T, R, c):
     R.grads(rnn)
 
 
-FAMILIES = [p_warn, p_tied, p_api, p_clip, p_gradmode, p_bn, p_embed, p_skip, p_rnn_hooks]
+def _clone(g):
+    return None if g is None else g.clone()
+
+
+def p_module_hooks(T, R, c):
+    """Hooks beside in-place activations, removed twice, deep-copied, under no_grad, on tensors."""
+    nn = T.nn
+    k = c.randrange(10)
+    m = nn.Sequential(nn.Linear(3, 4), nn.ReLU(inplace=c.choice([True, False])), nn.Linear(4, 2))
+    R.init(m)
+    x = R.data(5, 3).requires_grad_(c.choice([True, False]))
+    seen = []
+    if k == 0:
+        m.register_full_backward_hook(lambda mod, gi, go: seen.append([_clone(g) for g in gi + go]))
+    elif k == 1:
+        m[1].register_full_backward_hook(lambda mod, gi, go: seen.append([_clone(g) for g in gi + go]))
+    elif k == 2:
+        m[0].register_full_backward_hook(lambda mod, gi, go: (gi[0] * 0 if gi[0] is not None else None,))
+    elif k == 3:
+        h = m[0].register_forward_hook(lambda mod, i, o: o * 2)
+        h.remove()
+        h.remove()
+    elif k == 4:
+        m[2].register_forward_hook(lambda mod, i, o: seen.append(o.clone()))
+        m2 = copy.deepcopy(m)
+        m2(x)
+        R.v("hooks_copied", len(seen))
+    elif k == 5:
+        m[0].register_forward_pre_hook(lambda mod, inp: inp[0] + 1)
+    elif k == 6:
+        m[0].register_forward_hook(lambda mod, inp, out: None)
+        m[0].register_forward_hook(lambda mod, inp, out: out.neg(), prepend=True)
+    elif k == 7:
+        with T.no_grad():
+            m[0].register_full_backward_hook(lambda mod, gi, go: seen.append(1))
+            R.t("ng", m(x))
+    elif k == 8:
+        m[0].weight.register_hook(lambda g: g.clamp(-0.1, 0.1))
+        m[0].bias.register_hook(lambda g: seen.append(g.clone()))
+    else:
+        m.register_forward_hook(lambda mod, inp, out: seen.append(type(inp).__name__ + str(len(inp))))
+    try:
+        y = m(x)
+        R.t("y", y)
+        (y ** 2).sum().backward()
+    except Exception as e:  # noqa: BLE001  (its class is compared)
+        R.trace.append(("err", ("E", e)))
+        return
+    R.grads(m)
+    if x.requires_grad:
+        R.t("xg", x.grad)
+    for i, s in enumerate(seen):
+        R.t(f"seen{i}", s)
+
+
+def p_loss_corners(T, R, c):
+    """Losses over (N, C, d) inputs: ignored targets (all of a row), probabilities, weights, label smoothing."""
+    F = T.F
+    k = c.randrange(8)
+    x = R.data(3, 4, 5).requires_grad_()
+    red = c.choice(["mean", "sum", "none"])
+    if k == 0:
+        t = T.tensor([[0, 1, -100, 3, 2], [-100] * 5, [1, 1, 1, 0, 2]])
+        l = F.cross_entropy(x, t, reduction=red, weight=T.tensor([1.0, 2.0, 0.5, 1.0]))
+    elif k == 1:
+        t = T.softmax(R.data(3, 4, 5), 1)
+        l = F.cross_entropy(x, t, reduction=red, weight=T.tensor([1.0, 2.0, 0.5, 1.0]), label_smoothing=0.1)
+    elif k == 2:
+        t = T.tensor([[0, 1, 2, 3, 2], [2] * 5, [1, 1, 1, 0, 2]])
+        l = F.nll_loss(F.log_softmax(x, 1), t, reduction=red, ignore_index=2)
+    elif k == 3:
+        t = T.tensor([-100, -100, -100])
+        l = F.cross_entropy(x[:, :, 0], t, reduction=red, label_smoothing=0.2)
+    elif k == 4:
+        t = T.tensor([[0, 1, 2, 3, 2], [2] * 5, [1, 1, 1, 0, 2]])
+        l = F.cross_entropy(x, t, reduction=red, ignore_index=1, label_smoothing=0.3,
+                            weight=T.tensor([1.0, 0.0, 2.0, 3.0]))
+    elif k == 5:
+        l = F.binary_cross_entropy_with_logits(x, T.sigmoid(R.data(3, 4, 5)), reduction=red,
+                                               pos_weight=T.tensor([1.0, 2.0, 3.0, 4.0, 5.0]))
+    elif k == 6:
+        l = F.mse_loss(x, R.data(3, 4, 5), reduction=red) + F.l1_loss(x, R.data(3, 4, 5), reduction=red)
+    else:
+        l = F.kl_div(F.log_softmax(x, 1), F.softmax(R.data(3, 4, 5), 1),
+                     reduction=c.choice(["batchmean", "mean", "sum"]))
+        red = "x"
+    R.t("l", l)
+    (l.sum() if red == "none" else l).backward()
+    R.t("g", x.grad)
+
+
+FAMILIES = [p_warn, p_tied, p_api, p_clip, p_gradmode, p_bn, p_embed, p_skip, p_rnn_hooks, p_module_hooks,
+            p_loss_corners]
 
 
 def program(seed):

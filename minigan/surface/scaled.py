@@ -16,7 +16,9 @@ result truncating it (in_dtype: ``addcmul`` of int64 with value=2.5 scales by 2)
 
 from __future__ import annotations
 
-from minigan.engine import checks, dtypes
+import math
+
+from minigan.engine import backend, checks, dtypes
 from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError
 from minigan.engine.tensor import Tensor
@@ -85,8 +87,14 @@ def checked_alpha(fn, value, input, other, name="alpha"):
 def widened(input, other, alpha):
     """``other`` in the dtype of ``input ± alpha·other`` where that is wider than its own: PyTorch's kernel scales
     ``other`` in the result's dtype, so a float32 or integer ``other`` added to a float64 ``input`` with alpha=0.1 is
-    rounded once, in float64 (the engine's ``other * alpha`` would round it to float32 first)."""
-    if alpha == 1 or not (isinstance(input, Tensor) and isinstance(other, Tensor)) or other.dtype == input.dtype:
+    rounded once, in float64 (the engine's ``other * alpha`` would round it to float32 first).  An ∞ or NaN alpha
+    broadcasts other to the result's shape first: PyTorch scales other's gradient, then sums it over the broadcast
+    (0 over nothing), where summing first and then scaling gives 0·∞ = NaN."""
+    if alpha == 1 or not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        return other
+    if not math.isfinite(alpha) and other.shape != input.shape:
+        other = other.expand(*backend.broadcast_shapes(input.shape, other.shape, op="input ± alpha·other"))
+    if other.dtype == input.dtype:
         return other
     dtype = dtypes.result_type(input, other)
     return other if other.dtype == dtype else other.to(dtype)

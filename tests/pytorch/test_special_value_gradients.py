@@ -266,3 +266,18 @@ def test_cdist_with_p_inf_gives_each_tie_the_whole_gradient_as_pytorchs(rows):
         results.append([out.detach().numpy(), *(g.numpy() for g in grads)])
     for got, want, what in zip(results[1], results[0], ["value", "a's gradient", "b's gradient"], strict=True):
         _assert_same(got, want, what)
+
+
+SCALED_SUMS = {"add": lambda lib, x, y, a: x.add(y, alpha=a), "sub": lambda lib, x, y, a: x.sub(y, alpha=a),
+               "torch.add": lambda lib, x, y, a: lib.add(x, y, alpha=a),
+               "torch.sub": lambda lib, x, y, a: lib.sub(x, y, alpha=a),
+               "add_": lambda lib, x, y, a: (x * 1).add_(y, alpha=a),
+               "sub_": lambda lib, x, y, a: (x * 1).sub_(y, alpha=a)}
+
+
+@pytest.mark.parametrize("alpha", [INF, -INF, NAN, 2.0])
+@pytest.mark.parametrize("name", sorted(SCALED_SUMS))
+def test_a_broadcast_others_gradient_is_scaled_by_alpha_before_it_is_summed_as_pytorchs(name, alpha):
+    # PyTorch's other gradient is grad·alpha, summed over the broadcast: 0 over an empty x, NaN where a grad is 0
+    for x, y in [([], [0.0]), ([1.0, -2.0, 3.0], [0.5]), ([[0.0, 1.0], [2.0, 3.0]], [[1.0], [-2.0]])]:
+        _compare(lambda lib, a, b: SCALED_SUMS[name](lib, a, b, alpha), [np.array(x), np.array(y)], f" at {x}, {y}")

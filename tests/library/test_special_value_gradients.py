@@ -33,3 +33,22 @@ def test_a_kinked_losss_derivatives_are_its_closed_forms(name, kink):
         want_second = (np.abs(D) < kink) * scale  # 0 at NaN and at ±∞
     np.testing.assert_allclose(first, want_first, rtol=1e-15)
     np.testing.assert_allclose(second, want_second, rtol=1e-15)
+
+
+@pytest.mark.parametrize("p", [INF, -INF])
+def test_an_infinity_norms_gradient_is_sgn_x_shared_among_the_entries_at_it_or_nan(p):
+    # sgn(x)·[|x| = ‖x‖ or x is NaN] / (how many): with a NaN entry, 0 everywhere (sgn(NaN) = 0, the rest off the mask)
+    for values, want in [([2.0, -2.0, 1.0] if p > 0 else [1.0, -1.0, 3.0], [0.5, -0.5, 0.0]),
+                         ([NAN, 1.0, -2.0], [0.0, 0.0, 0.0]), ([INF, 1.0, -2.0] if p > 0 else [-INF, 1.0, 2.0],
+                                                                [1.0, 0.0, 0.0] if p > 0 else [0.0, 1.0, 0.0])]:
+        x = minigan.tensor(np.array(values), requires_grad=True)
+        minigan.linalg.vector_norm(x, p).backward()
+        np.testing.assert_array_equal(x.grad.numpy(), np.array(want))
+
+
+def test_nan_to_nums_gradient_is_a_product_with_isfinite():
+    # grad·isfinite(x): an ∞ gradient where x was NaN or ±∞ gives NaN there, a finite one 0
+    x = minigan.tensor(np.array([NAN, INF, -INF, 1.0]), requires_grad=True)
+    with np.errstate(invalid="ignore", over="ignore"):  # (the forward's largest float times ∞)
+        (x.nan_to_num() * minigan.tensor(np.array([INF, 2.0, INF, 3.0]))).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.array([NAN, 0.0, NAN, 3.0]))

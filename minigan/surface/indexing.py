@@ -8,6 +8,7 @@ import math
 
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, IndexOutOfRange, ShapeError
+from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
@@ -393,6 +394,14 @@ def index_copy(input, dim, index, source):
     return _fresh(out.reshape(())) if x.ndim == 0 else out
 
 
+def no_grad_into_integers(fn, x, value):
+    """The out-of-place fills (masked_fill, index_fill) refuse, as PyTorch's, to record a value that requires grad
+    into an integer or bool result (PyTorch: "Autograd not support dtype"); under no_grad nothing is recorded."""
+    if isinstance(value, Tensor) and value.requires_grad and is_grad_enabled() and not x.is_floating_point():
+        raise DtypeError(f"{fn}: a value that requires grad cannot fill a {x.dtype} tensor (autograd needs floating "
+                         "point); fill with value.detach(), or fill x.float()")
+
+
 def index_fill(input, dim, index, value):
     """input with the slices at ``index`` along ``dim`` set to ``value`` (a number, or a 0-d tensor); an index may
     count from the end (-1: the last), as PyTorch's index_fill lets it."""
@@ -412,9 +421,7 @@ def index_fill(input, dim, index, value):
     where = backend.get_array_module(idx).unique(idx.reshape(-1) % builtins.max(shape[d], 1))
     view[(slice(None),) * d + (where,)] = value if isinstance(value, Tensor) else number  # (each slice written once,
     # however often its index repeats: PyTorch's gradient of value is then the slices' sum, once)
-    if isinstance(value, Tensor) and value.requires_grad and not x.is_floating_point():
-        raise DtypeError(f"index_fill: a value that requires grad cannot fill a {x.dtype} tensor (autograd needs "
-                         "floating point); fill with value.detach()")
+    no_grad_into_integers("index_fill", x, value)
     if isinstance(value, Tensor) and value.requires_grad and (builtins.bool((idx < 0).any()) or not idx.size and
                                                               x.ndim == 0):
         # PyTorch's backward selects value's gradient with the index as given, where a negative entry (or none, for a

@@ -309,7 +309,8 @@ class TensorInPlace:
         return recorded_fill(self, "index_fill_", value, "IndexFillBackward1")
 
     def masked_fill_(self, mask, value):
-        self._in_place("masked_fill_", lambda x, m, v: x.masked_fill(m, v), mask, value, cast=True)
+        self._in_place("masked_fill_", lambda x, m, v: x.masked_fill(m, v.detach() if isinstance(  # (recorded below)
+            v, Tensor) and not x.is_floating_point() else v), mask, value, cast=True)
         return recorded_fill(self, "masked_fill_", value, "MaskedFillBackward1")
 
 

@@ -13,7 +13,7 @@ from minigan.engine.errors import DivisionByZero, DomainError, DtypeError
 from minigan.engine.ops import elementwise as E
 from minigan.engine.tensor import Tensor
 from minigan.surface import unary as U
-from minigan.surface.indexing import nonzero
+from minigan.surface.indexing import no_grad_into_integers, nonzero
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _operand, _t, fits, floating, laid_out, one_value, same_dtype, wrapped_number
@@ -313,6 +313,7 @@ def masked_fill(input, mask, value):
     x = _t(input, "masked_fill")
     one_value("masked_fill", value)
     fits("masked_fill", value.item() if isinstance(value, Tensor) else value, x.dtype)  # (NaN into int64: refused)
+    no_grad_into_integers("masked_fill", x, value)
     if isinstance(value, Tensor):
         value = value.to(x.dtype)
     elif isinstance(value, (bool, int, float)) or backend.is_numpy_scalar(value):

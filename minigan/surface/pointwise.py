@@ -336,8 +336,10 @@ def floor_divide(input, other):
 
 
 def remainder(input, other):
-    """input − other·⌊input / other⌋: the sign of ``other``, as Python's %; d/d other = −⌊input / other⌋."""
-    return U.Remainder.apply(*_integer_divisor(*_promoted(input, other, "remainder"), "remainder"))
+    """input − other·⌊input / other⌋: the sign of ``other``, as Python's %; d/d other = −⌊input / other⌋.  A number
+    first (2 % x) is PyTorch's remainder.Scalar_Tensor, which has no derivative: recorded so that a backward refuses."""
+    out = U.Remainder.apply(*_integer_divisor(*_promoted(input, other, "remainder"), "remainder"))
+    return out if isinstance(input, Tensor) else no_derivative(out, "remainder", other)
 
 
 def fmod(input, other):

@@ -278,7 +278,12 @@ def einsum_letters(equation, xs):
         once = [c for c in left if c.isalpha() and left.count(c) == 1]
         output = "".join(fresh[:rank]) + "".join(builtins.sorted(once))
     sizes = {}
-    for s, x in zip(inputs, xs):
+    for k, (s, x) in enumerate(zip(inputs, xs)):
+        for c in builtins.set(s):  # (a letter repeated in one operand takes its diagonal: no broadcast of a 1 there)
+            repeated = {n for d, n in zip(s, x.shape) if d == c}
+            if builtins.len(repeated) > 1:
+                raise ShapeError(f"einsum: {c!r} is repeated in operand {k} of {equation!r}, for sizes "
+                                 f"{builtins.sorted(repeated)}; a repeated letter takes a diagonal, whose sizes match")
         for c, n in zip(s, x.shape):
             if sizes.setdefault(c, n) != n and 1 not in (n, sizes[c]):
                 raise ShapeError(f"einsum: {c!r} in {equation!r} stands for sizes {sizes[c]} and {n}")

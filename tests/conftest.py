@@ -203,6 +203,22 @@ def skip_reason(report) -> str:
 SKIP_REASONS_SHOWN = 20
 
 
+# Under pytest-xdist the workers collect and deselect, and the main process that prints the summary sees none of
+# it: each worker sends its count back (its workeroutput); all collect the same tests, so one count is the run's.
+_deselected_by_workers = []
+
+
+def pytest_deselected(items):
+    config = items[0].config if items else None
+    if config is not None and hasattr(config, "workeroutput"):
+        config.workeroutput["deselected"] = config.workeroutput.get("deselected", 0) + len(items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    _deselected_by_workers.append(getattr(node, "workeroutput", {}).get("deselected", 0))
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """After the counts: one line per reason a test was skipped, with how many, most first; and what the
     deselected ones are (the `slow` marker)."""
@@ -210,7 +226,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for report in terminalreporter.stats.get("skipped", []):
         reason = skip_reason(report)
         counts[reason] = counts.get(reason, 0) + 1
-    deselected = len(terminalreporter.stats.get("deselected", []))
+    deselected = len(terminalreporter.stats.get("deselected", [])) or max(_deselected_by_workers, default=0)
     if not counts and not deselected:
         return
     terminalreporter.section("why tests did not run", sep="-")

@@ -75,8 +75,9 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                         grads[edge] = grads[edge] + gi if edge in grads else gi
             if not retain_graph:  # step 8: free what forward saved
                 fn.free()
-        for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got (none where it stops:
-            if not isinstance(leaf, Node) and leaf._hooks and leaf._requires_grad:  # see accumulate)
+        for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got (a detach_()ed leaf's
+            if not isinstance(leaf, Node) and leaf._hooks and (leaf._requires_grad or leaf._base is None):  # too;
+            # none for a view that keeps no gradient: see accumulate)
                 grads[leaf] = run_hooks(leaf._hooks, grads[leaf])
     finally:
         _mode.grad_enabled = recording

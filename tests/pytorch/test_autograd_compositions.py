@@ -380,3 +380,21 @@ def test_a_function_that_records_nothing_returns_views_that_require_no_grad(retu
             y = F.apply(b)
         seen[L.__name__] = (y.requires_grad, y.is_leaf, y.grad_fn is None, y.detach().numpy().tolist())
     assert seen["minigan"] == seen["torch"], seen
+
+
+@pytest.mark.parametrize("twice", [False, True])
+def test_a_hook_on_a_leaf_detached_in_place_after_use(twice):
+    """A leaf's hook registered before x.detach_() still sees the gradient of the ops recorded before it (x.grad stays
+    None), as PyTorch's."""
+    seen = {}
+    for L in LIBS:
+        x = _leaf(L)
+        calls = []
+        y = (x * x).sum()
+        x.register_hook(lambda g, calls=calls: calls.append(g.numpy().tolist()))
+        x.detach_()
+        y.backward(retain_graph=twice)
+        if twice:
+            y.backward()
+        seen[L.__name__] = (calls, x.grad is None, x.requires_grad)
+    assert seen["minigan"] == seen["torch"], seen

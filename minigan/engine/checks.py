@@ -36,17 +36,17 @@ def normalize_shape(shape, size, old_shape):
     return shape
 
 
-def normalize_axes(axes, ndim):
-    """``transpose()`` reverses; otherwise a full permutation of range(ndim)."""
+def normalize_axes(axes, ndim, op="transpose"):
+    """``transpose()`` reverses; otherwise a full permutation of range(ndim) (``op``: the name an error gives)."""
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
     if not axes:
         return tuple(reversed(range(ndim)))
     if not all(is_integer(a) for a in axes):
-        raise TypeError(f"transpose: axes must be ints, got {axes!r}")
-    axes = tuple(normalize_axis(a, ndim, "permute", single=True) for a in axes)  # (one out of range: IndexError)
+        raise TypeError(f"{op}: axes must be ints, got {axes!r}")
+    axes = tuple(normalize_axis(a, ndim, op, single=True) for a in axes)  # (one out of range: IndexError)
     if sorted(axes) != list(range(ndim)):
-        raise ShapeError(f"transpose: axes {axes} are not a permutation of the {ndim} axes of the tensor")
+        raise ShapeError(f"{op}: axes {axes} are not a permutation of the {ndim} axes of the tensor")
     return axes
 
 

@@ -465,7 +465,7 @@ class TensorMethods:
 
     def permute(self, *order, dims=None):  # (dims=: PyTorch's name, by keyword)
         dims = order if dims is None else (dims,)
-        return shaping.Transpose.apply(self, axes=checks.normalize_axes(dims, self.ndim))
+        return shaping.Transpose.apply(self, axes=checks.normalize_axes(dims, self.ndim, "permute"))
 
     def swapaxes(self, axis0, axis1):
         return self.transpose(axis0, axis1)

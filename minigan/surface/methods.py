@@ -98,6 +98,10 @@ class TensorMath:
         return shown_as(x * x, "PowBackward0")  # (PyTorch's square is pow(x, 2): its node, PowBackward0)
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        if dim is None and axis is None and keepdims is None:  # (PyTorch's dim has no default; NumPy's spelling,
+            # axis=None, keepdims=..., reduces every entry as scipy's logsumexp)
+            raise TypeError("logsumexp() missing its dim (as in PyTorch): give the dims to reduce, e.g. "
+                            "x.logsumexp(dim=0), or dim=tuple(range(x.ndim)) for every entry")
         axis, keepdims = reductions.every_dim(_dim("logsumexp", dim, axis)), _keepdim(keepdim, keepdims)  # (dim=():
         # every dim, as PyTorch's sum and its logsumexp with keepdim=True; without, PyTorch's own shape check fails)
         axis = checks.normalize_axis(axis, self.ndim, "logsumexp")

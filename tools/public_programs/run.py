@@ -59,7 +59,6 @@ RTOL = 1e-3
 # and to this absolute tolerance: a value near zero computed from values near one carries float32's rounding of
 # those (sin(π) is -3.6e-07 in one library and 6.0e-08 in the other)
 ATOL = 1e-6
-os.environ.setdefault("MPLBACKEND", "Agg")  # a program's plt.show() draws nothing
 
 
 def swap():
@@ -268,7 +267,8 @@ def run(path, library):
         _HIDDEN.update(hidden)
         sys.modules.update(swap())
         sys.meta_path.insert(0, finder)
-    cwd, argv = os.getcwd(), sys.argv
+    cwd, argv, backend = os.getcwd(), sys.argv, os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = backend or "Agg"  # a program's plt.show() draws nothing (for this run only)
     os.chdir(tempfile.mkdtemp())
     sys.argv = [os.path.basename(path)] + ARGS.get(os.path.basename(path), [])
     out, error = io.StringIO(), None
@@ -292,6 +292,8 @@ def run(path, library):
         sys.modules["__main__"] = runner_main
         os.chdir(cwd)
         sys.argv = argv
+        if backend is None:
+            del os.environ["MPLBACKEND"]
         for k in [k for k in sys.modules if k.startswith("torchvision")]:
             del sys.modules[k]  # (the stand-in, imported through whichever library ran: gone with the run)
         for k, m in list(sys.modules.items()):  # so is a module of the program's own beside it (it imports torch)

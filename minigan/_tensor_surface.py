@@ -33,7 +33,7 @@ from minigan.surface import (
     scaled,
 )
 from minigan.surface import sorting as surface_sorting
-from minigan.surface.inplace import TensorInPlace, recorded_fill
+from minigan.surface.inplace import TensorInPlace, recorded_fill, setitem_read_whole
 from minigan.surface.methods import TensorMath
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
@@ -104,7 +104,9 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     def __setitem__(self, index, value):
         if index is False:  # PyTorch's x[False] = v writes nothing and records nothing (an empty selection)
             return
-        engine.Tensor.__setitem__(self, pytorch_index(index, self.ndim), value)
+        index = pytorch_index(index, self.ndim)
+        setitem_read_whole(self, index, value)  # (index tensors: PyTorch's index_put_ refuses any shared memory)
+        engine.Tensor.__setitem__(self, index, value)
 
     def __repr__(self):  # PyTorch's print, digit for digit (minigan/printing.py)
         return printing.tensor_repr(self)

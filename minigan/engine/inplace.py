@@ -63,10 +63,9 @@ class InPlace:
         if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
             operands = tuple(self._place_operand(checks.number(o), op, grad_mode) for o in operands)  # (np.True_: 1.0)
         target_shape, tensors = place.shape, [o for o in operands if isinstance(o, TensorMethods)]
-        for o in tensors:
-            if _overlaps_partly(place, o.array, op == "setitem"):
-                raise GraphError(f"{op}: the value read shares some, but not all, memory with the tensor written "
-                                 "(a view of it); PyTorch refuses this too: pass a .clone() of the value")
+        for o in tensors:  # (PyTorch reads a fill's 0-d value as a number, and makes addmm_'s product, first)
+            if not (op == "addmm_" or o.ndim == 0 and op in ("fill_", "masked_fill_", "index_fill_")):
+                refuse_overlap(op, place, o.array, op == "setitem")
             if update is None or o.shape == target_shape:  # (a method's own result is checked whole by _write)
                 continue
             written = backend.broadcast_shapes(target_shape, o.shape, op=op)
@@ -221,17 +220,20 @@ def follow_retained(old, new) -> None:
         new.retained, old.retained = old.retained, None
 
 
-def _overlaps_partly(a, b, setitem=False) -> bool:
-    """Do arrays ``a`` and ``b`` share some, but not all, of their memory?  PyTorch's test: only for arrays
-    without gaps or repeats (for others it lets the op run); the same bytes with the same strides count as all.
-    (``x[i] = v`` first broadcasts v to x[i]'s shape, so there size-1 axes do not count.)"""
+def refuse_overlap(op, a, b, setitem=False, whole=False, what="the value read") -> None:
+    """Refuse an in-place op whose operand ``b`` shares memory with the array ``a`` it writes, as PyTorch refuses it:
+    some, but not all, of it for the elementwise ops (add_, copy_, x[i] = v), any of it (``whole``) for the ops that
+    write where an index says (scatter_, index_add_, x[index tensor] = v: PyTorch's assert_no_overlap).  PyTorch's
+    test: only arrays without gaps or repeats are compared (others run), the very same array aside; the same bytes with
+    the same strides count as all.  (``x[i] = v`` first broadcasts v to x[i]'s shape: size-1 axes do not count.)"""
     xp = backend.get_array_module(a)  # (b may be a host scalar, the number given to fill_ or add_: no view)
-    if a is b or not isinstance(b, xp.ndarray) or not xp.may_share_memory(a, b) or not (_dense(a) and _dense(b)):
-        return False
-    if setitem and b.size != a.size:  # a value broadcast to x[i] (PyTorch expands it: zero strides, not checked)
-        return False
+    if a is not b and (not isinstance(b, xp.ndarray) or not xp.may_share_memory(a, b) or not (_dense(a) and _dense(b))
+                       or setitem and not whole and b.size != a.size):  # (a value broadcast to x[i]: not checked)
+        return
     a_strides, b_strides = ([s for n, s in zip(t.shape, t.strides) if n != 1 or not setitem] for t in (a, b))
-    return (_address(a), a.nbytes, a_strides) != (_address(b), b.nbytes, b_strides)
+    if whole or (_address(a), a.nbytes, a_strides) != (_address(b), b.nbytes, b_strides):
+        raise GraphError(f"{op}: {what} shares {'' if whole else 'some, but not all, '}memory with the tensor written "
+                         "(a view of it); PyTorch refuses this too: pass a .clone() of it")
 
 
 def _dense(a) -> bool:

@@ -11,8 +11,9 @@ PyTorch refuses it). The engine's own in-place ops (add_, mul_, copy_, x[i] = v,
 
 from __future__ import annotations
 
-from minigan.engine import checks
+from minigan.engine import backend, checks
 from minigan.engine.grad_mode import is_grad_enabled
+from minigan.engine.inplace import refuse_overlap
 from minigan.engine.tensor import Tensor
 from minigan.surface import indexing, scaled
 from minigan.surface.no_derivative import no_derivative, renamed
@@ -280,11 +281,12 @@ class TensorInPlace:
 
     def scatter_(self, dim, index, src=None, *, value=None, reduce=None):  # (src a number: scatter_(dim, index, 1.0))
         value, src = (src, None) if checks.is_number(src) and value is None else (value, src)
-        return self._in_place("scatter_", lambda x, s: x.scatter(dim, index, s, value=value, reduce=reduce), src,
-                              cast=True)
+        return self._in_place("scatter_", lambda x, s: read_whole(self, "scatter_", x.scatter(
+            dim, index, s, value=value, reduce=reduce), s, index), src, cast=True)
 
     def scatter_add_(self, dim, index, src):
-        return self._in_place("scatter_add_", lambda x, s: x.scatter_add(dim, index, s), src)
+        return self._in_place("scatter_add_", lambda x, s: read_whole(self, "scatter_add_", x.scatter_add(
+            dim, index, s), s, index), src)
 
     def index_put_(self, indices, values, accumulate=False):
         indexing.index_tensors(indices, "index_put_")  # (as PyTorch's binding: a tuple of tensors, first; then the
@@ -292,26 +294,58 @@ class TensorInPlace:
             indexing.put_index(self, indices, "index_put_")  # grad refused before both)
         shared = tuple(d for d, (s, n) in enumerate(zip(self.array.strides, self.shape)) if s == 0 and n > 1)
         if accumulate and self.numel() > 1 and shared:  # an expanded tensor: each element its entries share takes all
-            return self._in_place("index_put_", lambda x, v: x + x.new_zeros(x.shape).index_put(  # their values, added
-                indices, v, True).sum(shared, keepdim=True), values)  # in turn as PyTorch's (not one entry's sum)
-        return self._in_place("index_put_", lambda x, v: x.index_put(indices, v, accumulate), values)
+            # their values, added in turn as PyTorch's (not one entry's sum)
+            return self._in_place("index_put_", lambda x, v: read_whole(self, "index_put_", x + x.new_zeros(
+                x.shape).index_put(indices, v, True).sum(shared, keepdim=True), v, *indices), values)
+        return self._in_place("index_put_", lambda x, v: read_whole(self, "index_put_", x.index_put(
+            indices, v, accumulate), v, *indices), values)
 
     def index_add_(self, dim, index, source, *, alpha=1):
-        return self._in_place("index_add_", lambda x, s: x.index_add(dim, index, s, alpha=alpha), source)
+        return self._in_place("index_add_", lambda x, s: read_whole(self, "index_add_", x.index_add(
+            dim, index, s, alpha=alpha), s, index), source)
 
     def index_copy_(self, dim, index, source):
-        return self._in_place("index_copy_", lambda x, s: x.index_copy(dim, index, s), source, cast=True)
+        return self._in_place("index_copy_", lambda x, s: read_whole(self, "index_copy_", x.index_copy(
+            dim, index, s), s, index), source, cast=True)
 
     def index_fill_(self, dim, index, value):  # (PyTorch's in-place form takes a value that requires grad into an
         # integer tensor, where its out-of-place form refuses it: the value is read as a number there)
-        self._in_place("index_fill_", lambda x, v: x.index_fill(dim, index, v.detach() if isinstance(
-            v, Tensor) and not x.is_floating_point() else v), value, cast=True)
+        self._in_place("index_fill_", lambda x, v: read_whole(self, "index_fill_", x.index_fill(dim, index, v.detach(
+            ) if isinstance(v, Tensor) and not x.is_floating_point() else v), index), value, cast=True)
         return recorded_fill(self, "index_fill_", value, "IndexFillBackward1")
 
     def masked_fill_(self, mask, value):
         self._in_place("masked_fill_", lambda x, m, v: x.masked_fill(m, v.detach() if isinstance(  # (recorded below)
             v, Tensor) and not x.is_floating_point() else v), mask, value, cast=True)
         return recorded_fill(self, "masked_fill_", value, "MaskedFillBackward1")
+
+
+def read_whole(x, op, result, *read):
+    """``result``, once no tensor it was computed from (a source, an index) shares any of the memory of ``x``, the
+    tensor it goes into: PyTorch's assert_no_overlap of the ops that write where an index says (scatter_, index_add_,
+    index_put_, ...), which refuses x itself too (``x.scatter_(0, i, x)``), where add_ refuses only a part of x.
+    (Checked after the op's own checks, as PyTorch checks them first.)"""
+    for t in read:
+        if isinstance(t, Tensor):
+            refuse_overlap(op, x.array, t.array, whole=True, what="a tensor read (a source or an index)")
+    return result
+
+
+def setitem_read_whole(x, items, value):
+    """``x[items] = value`` with index tensors is PyTorch's index_put_ into x's basic part (its ints and slices
+    applied; x itself where those are whole slices), which refuses a value or index sharing any of that memory
+    (read_whole), unless one bool mask and a value of one element make it masked_fill_ (which reads the value as a
+    number, and refuses a mask sharing part of the memory).  ``items``: pytorch_index's, index tensors as arrays."""
+    arrays = [i for i in items if backend.is_array(i)]
+    if not arrays:
+        return
+    basic = tuple(b for i in items for b in ([slice(None)] * (i.ndim if i.dtype == bool else 1)
+                                             if backend.is_array(i) else [i]))
+    place = x.array if all(b == slice(None) for b in basic) else x.array[basic]
+    if len(arrays) == 1 and arrays[0].dtype == bool and (not isinstance(value, Tensor) or value.numel() == 1):
+        return refuse_overlap("setitem", place, arrays[0], what="the mask")
+    for a in arrays + ([value.array] if isinstance(value, Tensor) else []):
+        refuse_overlap("setitem", place, a, whole=True, what="a tensor read (the value or an index)")
 
 
 def recorded_fill(x, op, value, shown):

@@ -21,6 +21,7 @@ import math
 from minigan.engine import backend, checks, dtypes
 from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError
+from minigan.engine.inplace import refuse_overlap
 from minigan.engine.tensor import Tensor
 from minigan.surface import pointwise
 from minigan.surface.no_derivative import no_derivative
@@ -107,6 +108,8 @@ def scaled_operand(fn, input, other, rest, alpha, subtract=False):
     other, alpha = alpha_first(fn, other, rest, alpha)
     other = checks.number(other)  # (a NumPy scalar is the number it holds: np.True_ is 1.0, as in PyTorch)
     alpha = checked_alpha(fn, alpha, input, other)
+    if fn.endswith("_") and isinstance(other, Tensor):  # add_/sub_: other is checked against the memory written
+        refuse_overlap(fn, input.array, other.array)  # before alpha scales it into an array of its own
     return widened(input, checks.not_bool(input, other) if subtract else other, alpha), alpha
 
 

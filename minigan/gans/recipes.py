@@ -347,12 +347,14 @@ class Experiment:
     def train_step(self, total_steps=None) -> dict:
         """One ``trainer.train_step``, after the schedulers set the learning rate of this step.
 
-        PyTorch's loop calls ``scheduler.step()`` after each ``opt.step()``; here the schedule is first
-        placed at the trainer's step count (which checkpoints keep), so a resumed run continues it exactly."""
+        PyTorch's loop calls ``scheduler.step()`` after each ``opt.step()``; here each LambdaLR is instead placed
+        at the trainer's step count (which checkpoints keep) before the step, so a resumed run continues it exactly
+        (its closed form read directly: a step() before the optimizer's first would be PyTorch's warning)."""
         self.schedule_steps = float(total_steps or self.default_steps)
         for scheduler in self.schedulers:
-            scheduler.last_epoch = self.trainer.step - 1
-            scheduler.step()  # lr = lr_0 · lr_factor(trainer.step)
+            scheduler.last_epoch = self.trainer.step
+            for group, lr in zip(scheduler.optimizer.param_groups, scheduler.get_lr()):
+                group["lr"] = lr  # lr = lr_0 · lr_factor(trainer.step)
         if self.config.get("instance_noise"):
             self.trainer.instance_noise = self.instance_noise_std(self.trainer.step)
         return self.trainer.train_step(self.sample_real)

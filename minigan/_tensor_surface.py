@@ -102,6 +102,9 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         return engine.Tensor.__getitem__(self, pytorch_index(index, self.ndim))
 
     def __setitem__(self, index, value):
+        if isinstance(value, backend.np.generic) and not isinstance(value, (int, float, complex, backend.np.integer)):
+            raise TypeError(f"x[index] = value: can't assign a numpy.{type(value).__name__} (PyTorch's setitem takes "
+                            "a Python number, a NumPy integer or a tensor); pass float(value), int(value) or a tensor")
         if index is False:  # PyTorch's x[False] = v writes nothing and records nothing (an empty selection)
             return
         index = pytorch_index(index, self.ndim)

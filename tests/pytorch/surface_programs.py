@@ -779,17 +779,17 @@ def _outcome(d, who):
 DOCS = "docs/pytorch.md"
 # Differences docs/pytorch.md (or the signature survey's list) names as deliberate: (test on the program, the kind of
 # difference and its detail; the reason, naming where it is written).
+# docs/pytorch.md's row: the activations whose gradient at a NaN input PyTorch's CPU kernels give in two forms
+KINKED = ("hardtanh", "hardtanh_", "relu6", "hardshrink", "softshrink", "elu", "elu_", "selu", "selu_", "celu",
+          "celu_", "hardswish")
 DOCUMENTED = [
-    (lambda p, w, d: w.endswith("grad") and _has(p, "nan"),
-     f"{DOCS}, Special values: the gradient at a NaN input (PyTorch: each function's own mask; minigan: NaN or 0, as "
-     "the formula falls)"),
+    (lambda p, w, d: w.endswith("grad") and _has(p, "nan") and p["name"] in KINKED,
+     f"{DOCS}, Special values: the gradient at a NaN input of the kinked activations (PyTorch's CPU kernels: two "
+     "forms by position; minigan: the element-by-element one)"),
     (lambda p, w, d: p["name"] in ("sort", "argsort", "topk", "median", "nanmedian", "kthvalue", "mode", "quantile",
                                    "nanquantile", "unique", "msort") and w in ("value", "first-order grad",
                                                                                "second-order grad"),
      f"{DOCS}, Dtypes: the order of equal values and the index picked among ties (sort, topk, median, kthvalue)"),
-    (lambda p, w, d: p["name"] in ("pow", "pow_", "__pow__", "__rpow__", "float_power") and w == "outcome" and
-     _outcome(d, "PyTorch") and "negative" in d,
-     f"{DOCS}, Dtypes: an integer tensor to the power of negative integers raises"),
     (lambda p, w, d: p["name"] in ("instance_norm",) and "running statistics" in d,
      f"{DOCS}, Different on purpose: instance_norm has no running statistics"),
     (lambda p, w, d: p["name"] in ("interpolate", "upsample") and w == "outcome" and ("trilinear" in d or "antialias"
@@ -802,50 +802,18 @@ DOCUMENTED = [
 ]
 
 # Classes another change is fixing now, counted apart so the rest shows: (test on the program, what and detail;
-# the class).  Two are told by running the program again without the feature: NumPy scalars as Python numbers, and
-# a grad-mode decorator of a generator as the same decorator of a function.
-KNOWN = [
-    (lambda p, w, d: p["name"] in ("clamp_", "clamp_min_", "clamp_max_", "clip_") and w.endswith("grad"),
-     "known, being fixed: in-place clamp's tensor bounds dropped from the graph"),
-    (lambda p, w, d: p["name"] in ("clamp", "clamp_min", "clamp_max", "clip", "clamp_", "clamp_min_", "clamp_max_",
-                                   "clip_") and _has(p, "nan") and w in ("value", "first-order grad"),
-     "known, being fixed: NaN bounds ignored"),
-    (lambda p, w, d: p["name"] in ("prod",) and w.endswith("grad"),
-     "known, being fixed: prod's second order and NaN gradients"),
-]
-NUMPY_SCALARS = "known, being fixed: a NumPy scalar taken otherwise than the Python number (NumPy scalars are numbers)"
-GENERATORS = "known, being fixed: grad-mode decorators on generators"
-
-
-def _without_numpy_scalars(v):
-    if isinstance(v, tuple) and v and v[0] == "np":
-        return int(v[2]) if v[1] == "int64" else bool(v[2]) if v[1] == "bool" else float(v[2])
-    if isinstance(v, list):
-        return [_without_numpy_scalars(x) for x in v]
-    return v
-
-
+# the class).  None now: the last ones (in-place clamp's tensor bounds, NaN bounds, prod's second order, NumPy
+# scalars as Python numbers, grad-mode decorators of generators) were fixed, and a stale entry would hide a regression.
+KNOWN = []
 INFERENCE = f"{DOCS}, Different on purpose: inference_mode is no_grad (minigan has no inference tensors)"
 
 
 def _rerun_without(program, found):
-    """(verdict, class) of a difference that goes away without a feature, or None."""
-    text = str(program["args"]) + str(program["kwargs"])
-    if "'np'" in text:
-        plain = {**program, "args": _without_numpy_scalars(program["args"]),
-                 "kwargs": {k: _without_numpy_scalars(v) for k, v in program["kwargs"].items()}}
-        if not _differences_of(plain):
-            return "known", NUMPY_SCALARS
+    """(verdict, class) of a difference that goes away without a feature, or None: inference_mode run as no_grad."""
     if program["mode"] in ("inference_mode", "inference_gen"):
         as_no_grad = {**program, "mode": {"inference_mode": "no_grad", "inference_gen": "no_grad_gen"}[program["mode"]]}
         if not _differences_of(as_no_grad):
             return "documented", INFERENCE
-    if program["mode"] and program["mode"].endswith("_gen"):
-        as_function = {**program, "mode": {"no_grad_gen": "no_grad_fn", "enable_grad_gen": "enable_grad_fn",
-                                           "set_grad_gen": "set_grad_disabled", "inference_gen": "inference_mode"}[
-            program["mode"]]}
-        if not _differences_of(as_function):
-            return "known", GENERATORS
     return None
 
 

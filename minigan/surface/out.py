@@ -12,6 +12,20 @@ from minigan.engine.errors import DtypeError, GraphError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.tensor import Tensor  # (minigan.Tensor is one: the check needs nothing of the surface)
 
+# The functions whose PyTorch kernels write into an ``out`` whose entries share memory (an expanded tensor) without
+# asking; every other function refuses such an ``out``, as PyTorch's do (tests/pytorch/test_out_overlap.py measures
+# both).  What lands in the shared memory then is whichever entry was written last.
+WRITE_SHARED_OUT = frozenset({"sum", "prod", "std", "var", "amax", "amin", "argmax", "argmin", "all", "any", "cummax",
+                              "cummin", "mv", "tril", "triu", "histc"})
+
+
+def refuse_shared_out(name, out) -> None:
+    """Refuse an ``out`` of which several entries are one memory location, as PyTorch refuses it (its outputs'
+    internal-overlap check), before anything is written."""
+    if name not in WRITE_SHARED_OUT and isinstance(out, Tensor) and backend.repeats(out.array):
+        raise GraphError(f"{name}: more than one element of out refers to one memory location (an expanded "
+                         "tensor), which PyTorch does not write a result into; pass a tensor of its own (a .clone())")
+
 
 def write_out(name, result, out):
     """``result`` written into the tensor ``out``, which is returned: PyTorch's ``out=`` (see ``with_out``)."""
@@ -59,6 +73,8 @@ def with_out(fn):
         result = fn(*args, **kwargs)
         if out is None:
             return result
+        for o in out if isinstance(out, (tuple, list)) else (out,):
+            refuse_shared_out(fn.__name__, o)
         if not isinstance(result, tuple):
             return write_out(fn.__name__, result, out)
         if not isinstance(out, (tuple, list)) or len(out) != len(result):  # (values, indices): a pair of tensors

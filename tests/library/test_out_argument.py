@@ -45,3 +45,15 @@ def test_out_bumps_the_version_so_a_graph_that_saved_it_refuses():
     minigan.add(minigan.ones(2), 1, out=y)
     with pytest.raises(RuntimeError):
         z.backward()
+
+
+def test_out_whose_entries_share_memory_is_refused_before_anything_is_written():
+    base = minigan.zeros(1, 3)
+    with pytest.raises(RuntimeError, match="one memory location"):
+        minigan.add(minigan.ones(2, 3), 1, out=base.expand(2, 3))
+    with pytest.raises(RuntimeError, match="one memory location"):
+        minigan.max(minigan.ones(2, 3), 1, out=(minigan.zeros(1).expand(2), minigan.zeros(2, dtype=minigan.int64)))
+    assert base.tolist() == [[0, 0, 0]]
+    minigan.add(minigan.ones(3), 1, out=base.expand(2, 3)[0])  # one row of it: no entry shares memory
+    assert base.tolist() == [[2, 2, 2]]
+    minigan.sum(minigan.ones(2, 3), 0, out=minigan.zeros(1).expand(3))  # sum's kernel writes there, as PyTorch's

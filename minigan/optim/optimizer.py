@@ -25,6 +25,7 @@ run follows exactly the same trajectory as an uninterrupted one.
 from __future__ import annotations
 
 import math
+import warnings
 from collections import defaultdict
 
 from minigan._tensor_surface import Tensor
@@ -146,9 +147,11 @@ def _check_params(who, params):
         if not p.is_leaf:
             raise ValueError(f"{who}: parameter {i} (shape {tuple(p.shape)}) is the result of an op, "
                              "expected a leaf tensor (a Parameter)")
-        if id(p) in seen:
-            raise ValueError(f"{who}: parameter {i} (shape {tuple(p.shape)}) appears twice in the list")
         seen.add(id(p))
+    if len(seen) < len(params):  # PyTorch warns (a later release of it refuses) and moves p once per appearance
+        warnings.warn(f"{who}: optimizer contains a parameter group with duplicate parameters; each step moves such "
+                      "a parameter once per appearance, and PyTorch will refuse it in future: give each parameter "
+                      "once", UserWarning, stacklevel=4)
     return params
 
 
@@ -352,17 +355,16 @@ class Optimizer:
         """Shaped as PyTorch's: ``state`` maps a parameter's index (in group order) to its state as Tensors
         (copies: a snapshot), for the parameters that have state; ``param_groups`` lists each group's
         hyperparameters with its parameters' indices.  ``optimizer`` names the class."""
+        index = {id(p): i for i, p in enumerate(self.params)}  # a repeated parameter is named by its last place, as
         state = {}
         for i, p in enumerate(self.params):
             s = self.state.get(p)
-            if s:
+            if s and index[id(p)] == i:  # in PyTorch's state_dict
                 state[i] = {k: _state_tensor(v, p) for k, v in s.items()}
-        groups, start = [], 0
+        groups = []
         for group in self.param_groups:
-            n = len(group["params"])
             values = {k: (list(v) if isinstance(v, tuple) else v) for k, v in group.items() if k != "params"}
-            groups.append({**values, "params": list(range(start, start + n))})
-            start += n
+            groups.append({**values, "params": [index[id(p)] for p in group["params"]]})
         return {"optimizer": type(self).__name__, "format": STATE_DICT_FORMAT, "state": state,
                 "param_groups": groups}
 

@@ -48,11 +48,6 @@ def _both(fn):
     return out
 
 
-def _duplicate_parameters(lib):
-    p = lib.nn.Parameter(lib.ones(2))
-    return len(lib.optim.SGD([p, p], lr=0.1).param_groups[0]["params"])
-
-
 def _lr_tensor(lib):
     opt = lib.optim.SGD([lib.nn.Parameter(lib.ones(2))], lr=lib.tensor(0.1))
     return type(opt.param_groups[0]["lr"]).__name__
@@ -73,7 +68,6 @@ def _missing_count_buffer(lib):
 
 
 OPEN = {
-    "SGD([p, p]): PyTorch warns and steps p twice, minigan refuses the repeated parameter": _duplicate_parameters,
     "lr=Tensor: PyTorch keeps the Tensor in the group, minigan the float it holds": _lr_tensor,
     "scheduler.get_lr() outside step(): PyTorch warns (use get_last_lr()), minigan does not": _get_lr_outside_step,
     "a state_dict without BatchNorm's num_batches_tracked: PyTorch reports it missing, minigan keeps its count":

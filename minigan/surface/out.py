@@ -10,6 +10,7 @@ import warnings
 from minigan.engine import backend
 from minigan.engine.errors import DtypeError, GraphError
 from minigan.engine.grad_mode import is_grad_enabled
+from minigan.engine.inplace import refuse_overlap
 from minigan.engine.tensor import Tensor  # (minigan.Tensor is one: the check needs nothing of the surface)
 
 # The functions whose PyTorch kernels write into an ``out`` whose entries share memory (an expanded tensor) without
@@ -17,6 +18,11 @@ from minigan.engine.tensor import Tensor  # (minigan.Tensor is one: the check ne
 # both).  What lands in the shared memory then is whichever entry was written last.
 WRITE_SHARED_OUT = frozenset({"sum", "prod", "std", "var", "amax", "amin", "argmax", "argmin", "all", "any", "cummax",
                               "cummin", "mv", "tril", "triu", "histc"})
+# The functions whose PyTorch kernels do not ask whether out shares memory with an input; every other refuses an out
+# sharing some, but not all, of an input's memory (the very same memory, out=x, is allowed), as PyTorch's do.
+READ_SHARED_OUT = WRITE_SHARED_OUT | {"mean", "nanmean", "logsumexp", "matmul", "mm", "inner", "diag", "quantile",
+                                      "multinomial"}
+NO_SHARED_INPUT = {"cross"}  # (its kernel refuses the very same memory too: PyTorch's assert_no_overlap)
 
 
 def refuse_shared_out(name, out) -> None:
@@ -25,6 +31,18 @@ def refuse_shared_out(name, out) -> None:
     if name not in WRITE_SHARED_OUT and isinstance(out, Tensor) and backend.repeats(out.array):
         raise GraphError(f"{name}: more than one element of out refers to one memory location (an expanded "
                          "tensor), which PyTorch does not write a result into; pass a tensor of its own (a .clone())")
+
+
+def refuse_input_overlap(name, out, inputs) -> None:
+    """Refuse an ``out`` that shares some, but not all, of an input's memory, as PyTorch's kernels do (its
+    assert_no_partial_overlap), before anything is written: what the result would be depends on the order of
+    the writes."""
+    if name in READ_SHARED_OUT or not isinstance(out, Tensor):
+        return
+    for given in inputs:
+        for t in given if isinstance(given, (tuple, list)) else (given,):  # (cat's and stack's list of tensors)
+            if isinstance(t, Tensor):
+                refuse_overlap(name, out.array, t.array, whole=name in NO_SHARED_INPUT, what="an input")
 
 
 def write_out(name, result, out):
@@ -75,6 +93,7 @@ def with_out(fn):
             return result
         for o in out if isinstance(out, (tuple, list)) else (out,):
             refuse_shared_out(fn.__name__, o)
+            refuse_input_overlap(fn.__name__, o, (*args, *kwargs.values()))
         if not isinstance(result, tuple):
             return write_out(fn.__name__, result, out)
         if not isinstance(out, (tuple, list)) or len(out) != len(result):  # (values, indices): a pair of tensors

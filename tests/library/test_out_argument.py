@@ -57,3 +57,14 @@ def test_out_whose_entries_share_memory_is_refused_before_anything_is_written():
     minigan.add(minigan.ones(3), 1, out=base.expand(2, 3)[0])  # one row of it: no entry shares memory
     assert base.tolist() == [[2, 2, 2]]
     minigan.sum(minigan.ones(2, 3), 0, out=minigan.zeros(1).expand(3))  # sum's kernel writes there, as PyTorch's
+
+
+def test_out_sharing_part_of_an_input_is_refused_and_the_very_same_memory_is_not():
+    a = minigan.arange(5.0)
+    with pytest.raises(RuntimeError, match="shares some, but not all, memory"):
+        minigan.add(a[:-1], 1, out=a[1:])  # (each entry would read a neighbour already written, or not)
+    with pytest.raises(RuntimeError, match="shares some, but not all, memory"):
+        minigan.cat([a[:2], a[:2]], out=a[1:])
+    assert a.tolist() == [0, 1, 2, 3, 4]
+    minigan.add(a, 1, out=a)  # out=x: each entry is read, then written
+    assert a.tolist() == [1, 2, 3, 4, 5]

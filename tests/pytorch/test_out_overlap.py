@@ -18,28 +18,32 @@ import minigan
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
-def _x(lib):
-    return lib.arange(1., 10., dtype=lib.float64).reshape(3, 3) / 10
+def _memory(lib, args):
+    """Memory for a case's first input (its first nine entries) and, in the second test, for out: floats, or the
+    bools or integers the bitwise ops take."""
+    values = lib.arange(1., 201., dtype=lib.float64) / 200
+    bools, ints = values > 0.012, (values * 200).long() % 7
+    return {"mask": bools, "mask, mask": bools, "ints, ints": ints}.get(args, values)
 
 
-# the arguments each function is called with (after them: out=, a tensor like the result but expanded from one row)
+# the arguments each function is called with, x a 3 x 3 tensor (then out=)
 ARGS = {
-    "x": lambda lib: (_x(lib),),
-    "x, y": lambda lib: (_x(lib), _x(lib) + 1),
-    "x, dim": lambda lib: (_x(lib), 1),
-    "x, y, z": lambda lib: (_x(lib), _x(lib) + 1, _x(lib) + 2),
-    "[x, x]": lambda lib: ([_x(lib), _x(lib)],),
-    "mask": lambda lib: (_x(lib) > 0.4,),
-    "mask, mask": lambda lib: (_x(lib) > 0.4, _x(lib) > 0.2),
-    "ints, ints": lambda lib: ((_x(lib) * 10).long(), (_x(lib) * 10).long()),
-    "x, dim, index": lambda lib: (_x(lib), 1, lib.tensor([[0, 1], [1, 2], [2, 0]])),
-    "x, 0, index": lambda lib: (_x(lib), 0, lib.tensor([0, 2])),
-    "x, 0, index, source": lambda lib: (_x(lib), 0, lib.tensor([0, 2]), _x(lib)[:2]),
-    "row, row": lambda lib: (_x(lib)[0], _x(lib)[1]),
-    "x, row": lambda lib: (_x(lib), _x(lib)[0]),
-    "x, row, row": lambda lib: (_x(lib), _x(lib)[0], _x(lib)[1]),
-    "x, 0.5": lambda lib: (_x(lib), lib.tensor([0.25, 0.5], dtype=lib.float64)),
-    "weights, 2": lambda lib: (_x(lib), 2),
+    "x": lambda lib, x: (x,),
+    "x, y": lambda lib, x: (x, x + 1),
+    "x, dim": lambda lib, x: (x, 1),
+    "x, y, z": lambda lib, x: (x, x + 1, x + 2),
+    "[x, x]": lambda lib, x: ([x, x],),
+    "mask": lambda lib, x: (x,),
+    "mask, mask": lambda lib, x: (x, x[0]),
+    "ints, ints": lambda lib, x: (x, x[1]),
+    "x, dim, index": lambda lib, x: (x, 1, lib.tensor([[0, 1], [1, 2], [2, 0]])),
+    "x, 0, index": lambda lib, x: (x, 0, lib.tensor([0, 2])),
+    "x, 0, index, source": lambda lib, x: (x, 0, lib.tensor([0, 2]), x[:2] + 1),
+    "row, row": lambda lib, x: (x[0], x[1]),
+    "x, row": lambda lib, x: (x, x[0]),
+    "x, row, row": lambda lib, x: (x, x[0], x[1]),
+    "x, 0.5": lambda lib, x: (x, lib.tensor([0.25, 0.5], dtype=lib.float64)),
+    "weights, 2": lambda lib, x: (x, 2),
 }
 FAMILY = {
     "x": ["abs", "absolute", "exp", "log", "sqrt", "sign", "tanh", "sigmoid", "sin", "cos", "tan", "asin", "acos",
@@ -82,10 +86,10 @@ def _call(lib, name, args):
         lib.manual_seed(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # (cross without dim: the same deprecation in both)
-        out = _expanded_like(lib, fn(*ARGS[args](lib)))
+        out = _expanded_like(lib, fn(*ARGS[args](lib, _memory(lib, args)[:9].reshape(3, 3))))
         bases = [o._base for o in (out if isinstance(out, tuple) else (out,))]  # (the one row each was expanded from)
         try:
-            fn(*ARGS[args](lib), out=out)
+            fn(*ARGS[args](lib, _memory(lib, args)[:9].reshape(3, 3)), out=out)
         except Exception as e:  # noqa: BLE001 - the class is what is compared
             return e, bases
     return None, bases
@@ -102,3 +106,44 @@ def test_out_with_shared_entries_refused_where_pytorch_refuses(name, args):
     assert isinstance(got, RuntimeError), f"PyTorch refuses {name}(..., out=expanded) ({expected}); minigan: {got!r}"
     for base in bases:  # nothing was written before the refusal
         assert not base.numpy().any(), f"{name} wrote into the expanded out's base before refusing"
+
+
+def _overlapping(lib, name, args, start):
+    """Call ``name`` with x the first nine entries of a memory and out the entries from ``start`` on: the memory
+    after it, or PyTorch's class and the memory as it was left.  None where the result's dtype is not x's."""
+    fn, memory = getattr(lib, name), _memory(lib, args)
+    x = memory[:9].reshape(3, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lib.manual_seed(0)
+        result = fn(*ARGS[args](lib, x))
+        results = result if isinstance(result, tuple) else (result,)
+        if results[0].dtype != memory.dtype:
+            return None
+        written = memory[start:start + results[0].numel()].reshape(results[0].shape)
+        out = written if len(results) == 1 else (written,) + tuple(lib.zeros_like(r) for r in results[1:])
+        lib.manual_seed(0)
+        try:
+            fn(*ARGS[args](lib, x), out=out)
+        except Exception as e:  # noqa: BLE001 - the class is what is compared
+            return type(e), memory.tolist()
+    return None, memory.tolist()
+
+
+@pytest.mark.parametrize("start", [0, 3])
+@pytest.mark.parametrize("name, args", CASES, ids=[n for n, _ in CASES])
+def test_out_sharing_part_of_an_input_refused_where_pytorch_refuses(name, args, start):
+    """PyTorch refuses an out that shares some, not all, of an input's memory ("some elements of the input tensor
+    and the written-to tensor refer to a single memory location"), where its kernel asks; the very same memory
+    (out=x) is allowed.  x's memory from entry ``start`` on is out here: the same first entry or a shifted one."""
+    expected = _overlapping(torch, name, args, start)
+    if expected is None:
+        pytest.skip(f"{name}'s result has another dtype than its input: out cannot share the input's memory")
+    got = _overlapping(minigan, name, args, start)
+    if expected[0] is None:
+        assert got[0] is None, f"PyTorch writes {name}'s result into out sharing x's memory; minigan raised {got[0]}"
+        return  # (what lands in memory both read and written is each kernel's order: not compared)
+    assert issubclass(expected[0], RuntimeError), expected[0]
+    assert got[0] is not None and issubclass(got[0], RuntimeError), \
+        f"PyTorch refuses {name}(x, out=part of x) with {expected[0].__name__}; minigan ran"
+    assert got[1] == expected[1], f"{name} wrote into its input before refusing"

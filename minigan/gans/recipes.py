@@ -353,7 +353,9 @@ class Experiment:
         self.schedule_steps = float(total_steps or self.default_steps)
         for scheduler in self.schedulers:
             scheduler.last_epoch = self.trainer.step
-            for group, lr in zip(scheduler.optimizer.param_groups, scheduler.get_lr()):
+            with optim.lr_scheduler._enable_get_lr_call(scheduler):  # (step()'s own reading: no warning)
+                rates = scheduler.get_lr()
+            for group, lr in zip(scheduler.optimizer.param_groups, rates):
                 group["lr"] = lr  # lr = lr_0 · lr_factor(trainer.step)
         if self.config.get("instance_noise"):
             self.trainer.instance_noise = self.instance_noise_std(self.trainer.step)

@@ -44,6 +44,7 @@ with η_t the schedule multiplier; PyTorch (and this class) fold α into it, i.e
 
 from __future__ import annotations
 
+from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.optim.optimizer import Optimizer
 
@@ -73,6 +74,15 @@ class Adam(Optimizer):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                          foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable,
                          fused=fused, decoupled_weight_decay=decoupled_weight_decay)
+
+    def _check_hyperparameters(self, **hyperparameters):
+        """Each value by its name's rule; and PyTorch's refusal of a Tensor lr with foreach=True (its foreach
+        kernels take a number, or a Tensor only when capturable)."""
+        checked = super()._check_hyperparameters(**hyperparameters)
+        if isinstance(checked["lr"], Tensor) and checked["foreach"] and not checked["capturable"]:
+            raise ValueError(f"{type(self).__name__}: lr as a Tensor is not supported for capturable=False and "
+                             "foreach=True (as in PyTorch): give lr=float(lr), or foreach=False")
+        return checked
 
     def _update(self, p, g, state, group):
         alpha, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]

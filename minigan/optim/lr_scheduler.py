@@ -62,10 +62,37 @@ EPOCH_DEPRECATION_WARNING = (
     "form is used instead of the new chainable form, where available. Please open an issue if you are unable to "
     "replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose.")
 
+GET_LR_OUTSIDE_STEP = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
+
+
+def _warn_get_lr_called_within_step(scheduler) -> None:
+    """A schedule's get_lr() gives the rate of the *next* epoch from the current one: read by a user (outside
+    step()) it is not the rate in use, so it warns, as PyTorch's does."""
+    if not scheduler._get_lr_called_within_step:
+        warnings.warn(GET_LR_OUTSIDE_STEP, UserWarning, stacklevel=3)
+
+
+class _enable_get_lr_call:
+    """``with _enable_get_lr_call(scheduler): scheduler.get_lr()``: step()'s own reading, which does not warn (PyTorch's
+    name; minigan's GAN recipes read a LambdaLR's closed form so)."""
+
+    def __init__(self, scheduler):
+        self.scheduler = scheduler
+
+    def __enter__(self):
+        self.scheduler._get_lr_called_within_step = True
+        return self
+
+    def __exit__(self, *exc):
+        self.scheduler._get_lr_called_within_step = False
+
+
 class LRScheduler:
     """Base class: ``step()``, ``get_last_lr()``, ``state_dict()``, ``load_state_dict()``.  A subclass gives
     ``get_lr()``: the rate of every group at the new epoch ``last_epoch``, usually from the group's current
     rate ``group["lr"]`` (then schedulers chain), or from ``base_lrs`` (then it sets the rate outright)."""
+
+    _get_lr_called_within_step = False  # True while step() reads get_lr() (else get_lr() warns, as PyTorch's)
 
     def __init__(self, optimizer, last_epoch=-1):
         who = type(self).__name__
@@ -115,7 +142,9 @@ class LRScheduler:
                           "first, else the schedule's first learning rate is skipped (as PyTorch warns)",
                           UserWarning, stacklevel=2)
         self.last_epoch += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+        with _enable_get_lr_call(self):
+            rates = self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, rates):
             group["lr"] = lr
         self._last_lr = self._current()
 
@@ -153,6 +182,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        _warn_get_lr_called_within_step(self)
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._current()
         return [lr * self.gamma for lr in self._current()]  # η ← γ·η
@@ -172,6 +202,7 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        _warn_get_lr_called_within_step(self)
         if self.last_epoch not in self.milestones:
             return self._current()
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._current()]  # η ← γᵏ·η
@@ -185,6 +216,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        _warn_get_lr_called_within_step(self)
         if self._is_initial:
             return self._current()
         return [lr * self.gamma for lr in self._current()]  # η ← γ·η
@@ -224,6 +256,7 @@ class LambdaLR(_LambdaSchedule):
     does not chain)."""
 
     def get_lr(self):
+        _warn_get_lr_called_within_step(self)
         return [base_lr * f(self.last_epoch) for f, base_lr in zip(self.lr_lambdas, self.base_lrs)]  # η_0·λ(t)
 
 
@@ -231,7 +264,8 @@ class MultiplicativeLR(_LambdaSchedule):
     """lr ← lr · lr_lambda(epoch) at every epoch after the first (PyTorch's MultiplicativeLR); chains."""
 
     def get_lr(self):
-        if self.last_epoch == 0:
+        _warn_get_lr_called_within_step(self)
+        if self._is_initial:
             return self._current()
         return [lr * f(self.last_epoch) for f, lr in zip(self.lr_lambdas, self._current())]
 
@@ -250,6 +284,7 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        _warn_get_lr_called_within_step(self)
         start, end, n, t = self.start_factor, self.end_factor, self.total_iters, self.last_epoch
         if t == 0:
             return [lr * start for lr in self._current()]
@@ -268,6 +303,7 @@ class ConstantLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        _warn_get_lr_called_within_step(self)
         if self.last_epoch == 0:
             return [lr * self.factor for lr in self._current()]
         if self.last_epoch != self.total_iters:
@@ -292,6 +328,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        _warn_get_lr_called_within_step(self)
         t, T, eta_min = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self._current()
@@ -318,6 +355,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        _warn_get_lr_called_within_step(self)
         return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
                 for base in self.base_lrs]
 
@@ -340,7 +378,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
             self.T_i = self.T_0 * self.T_mult ** n
         self.last_epoch = math.floor(epoch)
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+        with _enable_get_lr_call(self):
+            rates = self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, rates):
             group["lr"] = lr
         self._last_lr = self._current()
 
@@ -355,6 +395,7 @@ class PolynomialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        _warn_get_lr_called_within_step(self)
         t, n = self.last_epoch, self.total_iters
         if self._is_initial or t > n:
             return self._current()
@@ -432,6 +473,7 @@ class OneCycleLR(LRScheduler):
         return (end - start) * pct + start
 
     def get_lr(self):
+        _warn_get_lr_called_within_step(self)
         t = self.last_epoch
         if t > self.total_steps:
             raise ValueError(f"OneCycleLR: step() was called {t} times, more than total_steps={self.total_steps}")

@@ -64,6 +64,18 @@ def check_nonnegative(who, name, value):
     return value
 
 
+def check_lr(who, name, value):
+    """lr's rule, check_nonnegative; a 1-element Tensor (``lr=torch.tensor(0.01)``) is checked by the number it holds
+    and kept as it is, the same Tensor, as PyTorch keeps it in the group (``step()`` reads its number afresh)."""
+    if isinstance(value, Tensor):
+        if value.numel() != 1:
+            raise ValueError(f"{who}: {name} must be a number or a 1-element Tensor, got a Tensor of shape "
+                             f"{tuple(value.shape)}")
+        check_nonnegative(who, name, value.item())
+        return value
+    return check_nonnegative(who, name, value)
+
+
 def _scheduled_lr(who, lr):
     """A learning rate set by a training loop or a scheduler: as lr's rule (a schedule may decay to 0, as in
     PyTorch), named as the loop sets it."""
@@ -102,7 +114,7 @@ def check_optional_flag(who, name, value):
 # per parameter list, CUDA graphs, autograd through step), so minigan, with one NumPy implementation, checks them,
 # keeps them in the group and computes the same numbers whatever they are.
 HYPERPARAMETER_CHECKS = {
-    "lr": check_nonnegative, "eps": check_nonnegative, "weight_decay": check_nonnegative,
+    "lr": check_lr, "eps": check_nonnegative, "weight_decay": check_nonnegative,
     "momentum": check_nonnegative, "dampening": check_nonnegative, "lr_decay": check_nonnegative,
     "initial_accumulator_value": check_nonnegative, "momentum_decay": check_nonnegative,
     "betas": check_betas, "rho": check_unit, "alpha": check_unit,

@@ -48,19 +48,6 @@ def _both(fn):
     return out
 
 
-def _lr_tensor(lib):
-    opt = lib.optim.SGD([lib.nn.Parameter(lib.ones(2))], lr=lib.tensor(0.1))
-    return type(opt.param_groups[0]["lr"]).__name__
-
-
-def _get_lr_outside_step(lib):
-    sched = lib.optim.lr_scheduler.StepLR(lib.optim.SGD([lib.nn.Parameter(lib.ones(2))], lr=0.1), 1)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        sched.get_lr()
-    return len(caught)
-
-
 def _missing_count_buffer(lib):
     sd = lib.nn.BatchNorm1d(3).state_dict()
     del sd["num_batches_tracked"]
@@ -68,8 +55,6 @@ def _missing_count_buffer(lib):
 
 
 OPEN = {
-    "lr=Tensor: PyTorch keeps the Tensor in the group, minigan the float it holds": _lr_tensor,
-    "scheduler.get_lr() outside step(): PyTorch warns (use get_last_lr()), minigan does not": _get_lr_outside_step,
     "a state_dict without BatchNorm's num_batches_tracked: PyTorch reports it missing, minigan keeps its count":
         _missing_count_buffer,
 }

@@ -74,7 +74,7 @@ class InPlace:
         if not (grad_mode and self.dtype.kind == "f" and (self.requires_grad or leaf.requires_grad or  # (an integer
                                                           any(o.requires_grad for o in tensors))):  # never records)
             if update is not None and self.dtype.kind == "f":
-                update(self.array, *[o.array for o in operands])
+                update(*backend.arrays_of(op, (self, *operands)))  # (a constant's 0-d array: a scalar for CuPy)
             else:
                 self._write(op, fn(self._make(self.array), *operands, **params), cast)
             self._version_counter()[0] += 1  # whatever saved the old values for backward is now stale

@@ -156,7 +156,8 @@ class TensorMethods:
     mm = matmul
     # comparisons give bool tensors and are never differentiated
     def _compare(self, other, name):  # (laid out as PyTorch's: see backend.pointwise_layout)
-        a, b = self.array, self._operand(checks.number(other), name).array  # (np.int16(-2): the number -2)
+        a, b = self.array, self._operand(checks.number(other), name).array[()]  # (np.int16(-2): the number -2; a
+        # constant's 0-d array becomes a NumPy scalar again, which CuPy takes)
         return self._make(backend.pointwise_layout(getattr(operator, name)(a, b), a, b))  # (a < b, ...)
 
     def __lt__(self, other):

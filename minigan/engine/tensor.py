@@ -48,8 +48,8 @@ class Tensor(InPlace, TensorMethods):
         if requires_grad:
             self.requires_grad_(True)
 
-    def _setup(self, data, requires_grad=False):
-        self.array = data
+    def _setup(self, data, requires_grad=False):  # (a NumPy scalar, a 0-d result, has no memory a view could share)
+        self.array = backend.np.asarray(data) if isinstance(data, _NUMPY_SCALAR) else data
         self._grad = None
         self._requires_grad = requires_grad
         self._ctx = None
@@ -70,10 +70,10 @@ class Tensor(InPlace, TensorMethods):
 
     @classmethod
     def _make(cls, data, requires_grad=False):
-        """Fast constructor for results: no conversion, no copy, no checks.  The result's class is ``Tensor.plain``,
-        one class attribute: this Tensor, until the PyTorch surface (minigan/_tensor_surface.py) sets it, once, to
-        minigan.Tensor, its subclass.  So engine ops on surface tensors give surface tensors, a subclass such as
-        ``nn.Parameter`` gives plain ones, and the engine never imports the surface."""
+        """Fast constructor for results: no copy, no checks (a NumPy scalar becomes a 0-d array).  The result's class
+        is ``Tensor.plain``, one class attribute: this Tensor, until the PyTorch surface (minigan/_tensor_surface.py)
+        sets it, once, to minigan.Tensor, its subclass.  So engine ops on surface tensors give surface tensors, a
+        subclass such as ``nn.Parameter`` gives plain ones, and the engine never imports the surface."""
         t = object.__new__(cls.plain)
         t._setup(data, requires_grad)  # (every field of a tensor is set in _setup, and only there)
         return t

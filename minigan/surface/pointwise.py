@@ -181,7 +181,7 @@ def div(input, other, *, rounding_mode=None):
 def lerp(input, end, weight):
     """input + weight·(end − input) where |weight| < 0.5, else end − (end − input)·(1 − weight): PyTorch's two
     forms (exactly end at weight 1; ∞ ends give ∞, not ∞ − ∞ = NaN)."""
-    x = floating(input, "lerp")
+    x, weight = floating(input, "lerp"), checks.number(weight)  # (np.uint8(3): 1 - 3 must not wrap to 254)
     for name, t in (("end", end), ("weight", weight)):  # (a 0-d weight may be of another dtype, as in PyTorch)
         if isinstance(t, Tensor) and t.dtype != x.dtype and (name == "end" or t.ndim):
             raise DtypeError(f"lerp: expected dtype {x.dtype} for {name}, got {t.dtype} (as PyTorch); convert it "
@@ -198,7 +198,7 @@ def lerp(input, end, weight):
 
 
 def _array_of(x, like):
-    return like._operand(x, "compare").array
+    return like._operand(x, "compare").array[()]  # (a number's 0-d array: a NumPy scalar, which CuPy takes)
 
 
 def _test(fn, input, name):

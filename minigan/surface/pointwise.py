@@ -32,15 +32,6 @@ def choose(condition, a, b):
     return E.Where.apply(a, b, cond=condition)
 
 
-def max(x, dim=None, keepdim=False):
-    """``max(x)``, ``max(x, dim)`` → (values, indices), or ``max(a, b)``: the elementwise maximum."""
-    return _t(x, "max").max(dim, keepdim)
-
-
-def min(x, dim=None, keepdim=False):
-    return _t(x, "min").min(dim, keepdim)
-
-
 _ONLY_CONDITION = object()  # where(condition) alone: PyTorch's nonzero(condition, as_tuple=True)
 
 

@@ -21,6 +21,8 @@ CALLS = {
     "clamp(min=v)": lambda m, x, v: x.clamp(min=v), "full_like": lambda m, x, v: m.full_like(x, v),
     "bitwise_or": lambda m, x, v: x.bitwise_or(v), "arange": lambda m, x, v: m.arange(v, 6),
     "logit eps": lambda m, x, v: x.float().logit(eps=v), "x.add(1, alpha=v)": lambda m, x, v: x.add(1, alpha=v),
+    "lerp weight": lambda m, x, v: m.lerp(x.double(), x.double() * 2, v),
+    "x.lerp_(end, v)": lambda m, x, v: x.double().clone().lerp_(x.double() * 2, v),
 }
 
 

@@ -89,6 +89,30 @@ def cuda_device(request):
         yield backend.module_for_device("cuda")
 
 
+@pytest.fixture(scope="session")
+def digits_reference():
+    """The digits reference CNN, in the run's cache: trained once per run, on NumPy, for a test whose command or
+    lesson evaluates images (it loads the cached weights).  Under pytest-xdist the workers share the cache: a lock
+    makes the second wait for the first's training instead of training it a second time beside it, and a test on
+    the strict stand-in loads it instead of training it on the stand-in, a slow path nothing there is about
+    (tests/engine/test_strict_backend.py trains a classifier on the device on purpose, at a small size)."""
+    from minigan.classifier import cache_dir, reference_classifier
+
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    previous = backend.backend_name()
+    with open(folder / "digits_cnn.lock", "w") as lock:
+        if os.name == "posix":
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        minigan.use_backend("numpy")
+        try:
+            return reference_classifier("cnn", dataset="digits")
+        finally:
+            minigan.use_backend(previous)
+
+
 @pytest.fixture(autouse=True)
 def _seeded():
     minigan.manual_seed(0)

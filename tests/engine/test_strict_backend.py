@@ -202,7 +202,9 @@ def test_checkpoint_of_a_device_model_loads_on_either_device(device, tmp_path):
 # ----------------------------------------------------------------------------- the command line's short runs
 @pytest.mark.parametrize("algorithm, data", [("gan", "ring"), ("wgan", "ring"), ("wgan-gp", "grid"),
                                              ("began", "ring"), ("cgan", "digits")])
-def test_cli_train_runs_on_the_device(device, tmp_path, algorithm, data):
+def test_cli_train_runs_on_the_device(request, device, tmp_path, algorithm, data):
+    if data == "digits":  # its evaluations load the reference CNN (trained on NumPy, once per run)
+        request.getfixturevalue("digits_reference")
     out = tmp_path / algorithm
     argv = ["train", algorithm, "--data", data, "--backend", "cupy", "--steps", "4", "--eval-every", "2",
             "--batch-size", "16", "--seed", "3", "--no-progress", "--out", str(out)]
@@ -210,6 +212,20 @@ def test_cli_train_runs_on_the_device(device, tmp_path, algorithm, data):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["status"] == "ok" and metrics["step"] == 4 and metrics["config"]["backend"] == "cupy"
     assert main(argv[:-1] + [str(out), "--steps", "6", "--resume"]) == 0  # the checkpoint resumes on the device
+
+
+def test_the_reference_cnn_trains_on_the_device_by_its_recipe(device):
+    """The reference CNN's own recipe (the decaying rate of Adam, the shifted batches) on the device, at a small
+    size: the runs above load the one trained on NumPy."""
+    from minigan import classifier
+    from minigan.data.spec import load_image_dataset
+
+    x, y = (a[:96] for a in load_image_dataset("digits")[:2])
+    model = classifier.build("cnn", "digits").to("cuda")
+    losses = classifier.train_classifier(model, x, y, **dict(classifier.recipe("cnn"), epochs=3), augment=True)
+    assert all(np.isfinite(losses)) and losses[-1] < losses[0]
+    assert all(p.device.type == "cuda" for p in model.parameters())
+    assert classifier.predict_logits(model, x[:8]).shape == (8, 10)
 
 
 def test_cli_fgsm_runs_on_the_device(device, tmp_path, monkeypatch):

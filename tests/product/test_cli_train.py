@@ -194,7 +194,7 @@ def test_non_finite_weights_with_finite_losses_are_never_saved_as_good(tmp_path,
     assert load(out / "checkpoint.npz")["step"] == 5
 
 
-def test_image_data_writes_an_image_grid(tmp_path):
+def test_image_data_writes_an_image_grid(tmp_path, digits_reference):
     rc, out = train(tmp_path, "gan", "--data", "digits", "--batch-size", "16")
     assert rc == 0
     final = json.loads((out / "metrics.json").read_text())["final"]

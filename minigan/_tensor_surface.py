@@ -168,12 +168,16 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
         """``transpose(0, 1)`` or ``transpose(dim0=0, dim1=1)`` (and NumPy's forms, the engine's)."""
         return super().transpose(*dims, *(d for d in (dim0, dim1) if d is not None))
 
-    def max(self, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):
-        reductions.keepdim_needs_dim("max", dim if other is None else other, keepdim and axis is None)
+    def max(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, other=None, axis=None, keepdims=None):
+        if other is None and axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
+            reductions.one_dim_or_none("max", dim, keepdim)
+        dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         return super().max(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
 
-    def min(self, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):
-        reductions.keepdim_needs_dim("min", dim if other is None else other, keepdim and axis is None)
+    def min(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, other=None, axis=None, keepdims=None):
+        if other is None and axis is None and keepdims is None:
+            reductions.one_dim_or_none("min", dim, keepdim)
+        dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         return super().min(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
 
     # The scaled sums bind as PyTorch's: alpha by keyword, or first in its old overload x.add(2, y) (surface/scaled.py)
@@ -200,7 +204,10 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     def abs(self):
         return super(Tensor, pointwise.kernel("abs", self)).abs()  # (no abs kernel of bools in PyTorch: NO_KERNEL)
 
-    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    def mean(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
+        if axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
+            reductions.keepdim_needs_dim("mean", dim, keepdim)
+        dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         dim = reductions.every_dim(dim)  # (PyTorch's dim=(): every dim)
         if axis is None and keepdims is None:  # PyTorch's spelling, PyTorch's door: a floating mean (NumPy's spelling
             reductions.floating_mean("mean", self, dtype)  # keeps NumPy's meaning: an integer mean is float64)
@@ -235,7 +242,10 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
     def mm(self, mat2):
         return products.mm(self, mat2)  # (matrices only, one dtype: PyTorch's checks)
 
-    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    def sum(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
+        if axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
+            reductions.keepdim_needs_dim("sum", dim, keepdim)
+        dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         dim = reductions.every_dim(dim)  # (PyTorch's dim=(): every dim)
         if dtype is not None:  # (no integer dtype= of an input recording a gradient: reductions.in_dtype)
             reductions.in_dtype("sum", self, dtype)

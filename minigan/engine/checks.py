@@ -153,11 +153,11 @@ def normalize_axis(axis, ndim, op, single=False):
     """Check ``axis`` against ``ndim`` and make it non-negative (a tuple, an int, or None)."""
     if axis is None:
         if single:
-            raise ValueError(f"{op}: expected a single axis, got None")
+            raise TypeError(f"{op}: expected a single dim (an int), got None; give the dim to work along")
         return None
     many = isinstance(axis, (tuple, list))
     if many and single:
-        raise ValueError(f"{op}: expected a single axis, got {axis!r}")
+        raise TypeError(f"{op}: expected a single dim (an int), got {axis!r}; work along one dim at a time")
     axes = tuple(axis) if many else (axis,)
     out = []
     for a in axes:

@@ -370,7 +370,7 @@ class TensorMath:
     def cumsum(self, dim, *, dtype=None):
         return reductions.cumsum(self, dim, dtype=dtype)
 
-    def prod(self, dim=None, keepdim=False, *, dtype=None):
+    def prod(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, dtype=None):
         return reductions.prod(self, dim, keepdim, dtype=dtype)
 
     def cumprod(self, dim, *, dtype=None):

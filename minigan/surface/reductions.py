@@ -14,7 +14,6 @@ from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import reduce as R
 from minigan.engine.tensor import Tensor
-from minigan.surface import pointwise
 from minigan.surface.indexing import _along
 from minigan.surface.operands import _t
 from minigan.surface.out import write_out
@@ -310,18 +309,44 @@ def _as_product_dtype(x, dtype, fn):
     return x.to(backend.np.int64) if x.dtype.kind in "biu" else x  # (integers and bools multiply as int64)
 
 
+class _LeftOut:
+    """The default of an argument whose absence PyTorch's overloads tell from any value given, None too."""
+
+    def __repr__(self):
+        return "<left out>"
+
+
+# x.sum(keepdim=True) and x.max(dim=None) are PyTorch's TypeErrors, x.sum(None, True) and x.max() are not: the doors
+# of sum, mean, prod, max, min and median default dim and keepdim to LEFT_OUT to tell them apart.
+LEFT_OUT = _LeftOut()
+
+
+def given(value, default):
+    """``value``, or ``default`` where the caller left it out."""
+    return default if value is LEFT_OUT else value
+
+
 def keepdim_needs_dim(fn, dim, keepdim):
-    """PyTorch's max, min, prod and median take keepdim only with a dim (the overload of every entry has none):
-    keepdim=True alone is its TypeError, not every entry reduced and kept as size 1."""
-    if dim is None and keepdim:
-        raise TypeError(f"{fn}(): keepdim=True needs a dim (as in PyTorch): give the dim to reduce, e.g. "
-                        f"x.{fn}(dim=0, keepdim=True), or amax/amin for several dims")
+    """sum and mean: PyTorch's overload of every entry takes no keepdim (the other takes dims, None meaning all), so
+    keepdim alone is its TypeError, not every entry reduced (and kept as size 1)."""
+    if dim is LEFT_OUT and keepdim is not LEFT_OUT:
+        raise TypeError(f"{fn}(): keepdim needs a dim (as in PyTorch): give dim=None to reduce every entry, or the "
+                        f"dims to reduce, e.g. x.{fn}(dim=0, keepdim=True)")
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def one_dim_or_none(fn, dim, keepdim):
+    """prod, max, min and median: PyTorch's overload of every entry takes nothing, the other one int dim and keepdim,
+    so dim=None given, or keepdim alone, is its TypeError (not every entry reduced)."""
+    if dim is None or dim is LEFT_OUT and keepdim is not LEFT_OUT:
+        raise TypeError(f"{fn}(): {'dim=None' if dim is None else 'keepdim without a dim'} is not one of its forms (as "
+                        f"in PyTorch): x.{fn}() reduces every entry, x.{fn}(dim, keepdim) one dim")
+
+
+def prod(input, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None):
     """The product of the elements (along ``dim``), with PyTorch's backward (minigan/engine/ops/reduce.py's Prod):
     exact where some factors are 0, NaN where PyTorch's is, and to any order."""
-    keepdim_needs_dim("prod", dim, keepdim)
+    one_dim_or_none("prod", dim, keepdim)
+    dim, keepdim = given(dim, None), given(keepdim, False)
     if dim is not None and not checks.is_integer(dim):  # (one dim or all: a list is PyTorch's TypeError)
         raise TypeError(f"prod: dim must be an int, got {type(dim).__name__} {dim!r}; for several dims, prod in turn")
     x = _as_product_dtype(_t(input, "prod"), dtype, "prod")
@@ -445,22 +470,22 @@ def _amax(x, dim, keepdim, fn):  # (PyTorch's amax backward multiplies by the ma
 
 # ------------------------------------ the free functions minigan.sum, minigan.max, ... (toplevel.py: behind out=)
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+def sum(input, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
     return _t(input, "sum").sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+def mean(input, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None, axis=None, keepdims=None):
     return _t(input, "mean").mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
-def max(input, dim=None, keepdim=False, *, other=None):
+def max(input, dim=LEFT_OUT, keepdim=LEFT_OUT, *, other=None):
     """``max(x)``, ``max(x, dim)`` → (values, indices), or ``max(a, b)`` (also ``other=b``): the elementwise
     maximum."""
-    return pointwise.max(input, dim if other is None else other, keepdim)
+    return _t(input, "max").max(dim, keepdim, other=other)
 
 
-def min(input, dim=None, keepdim=False, *, other=None):
-    return pointwise.min(input, dim if other is None else other, keepdim)
+def min(input, dim=LEFT_OUT, keepdim=LEFT_OUT, *, other=None):
+    return _t(input, "min").min(dim, keepdim, other=other)
 
 
 def argmax(input, dim=None, keepdim=False):

@@ -79,7 +79,7 @@ class TensorShapes:
     def kthvalue(self, k, dim=-1, keepdim=False):
         return sorting.kthvalue(self, k, dim, keepdim)
 
-    def median(self, dim=None, keepdim=False):
+    def median(self, dim=sorting.LEFT_OUT, keepdim=sorting.LEFT_OUT):
         return sorting.median(self, dim, keepdim)
 
     def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):

@@ -14,7 +14,7 @@ from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _t
 from minigan.surface.pointwise import lerp, where
-from minigan.surface.reductions import keepdim_needs_dim
+from minigan.surface.reductions import LEFT_OUT, given, one_dim_or_none
 
 
 def ordered(x, fn) -> Tensor:
@@ -140,13 +140,14 @@ def _read_along(x, flat, d, index, keepdim):
     return (values, Tensor._make(index)) if keepdim else (_fresh(values.squeeze(d)), Tensor._make(index.squeeze(d)))
 
 
-def median(input, dim=None, keepdim=False):
+def median(input, dim=LEFT_OUT, keepdim=LEFT_OUT):
     """The lower median: the ⌈n/2⌉-th smallest entry (of all entries, or (values, indices) along ``dim``), not the
     mean of the two middle ones, as PyTorch's; a row holding NaN has its first NaN as median.  The value is read
     at the index, so the gradient flows to that entry; the median of all entries shares it evenly among the entries
     equal to it, as PyTorch's (and as max())."""
     x = _t(input, "median")
-    keepdim_needs_dim("median", dim, keepdim)
+    one_dim_or_none("median", dim, keepdim)
+    dim, keepdim = given(dim, None), given(keepdim, False)
     if dim is None:
         if x.numel() == 0:  # NaN, converted to the input's dtype, as PyTorch's (recording the graph)
             with backend.np.errstate(invalid="ignore"):

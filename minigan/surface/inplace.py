@@ -6,7 +6,8 @@ Each is one line: the out-of-place method (so its checks and its derivative are 
 requires grad while gradients are recorded, recorded on the tensor's history otherwise, the version bumped so that a
 backward needing the old values raises, and a result of another kind (a float into an integer tensor) or of another
 shape refused. Tensor operands are passed on as operands (a tensor that shares part of x's memory is refused, as
-PyTorch refuses it). The engine's own in-place ops (add_, mul_, copy_, x[i] = v, ...) live in engine/tensor.py.
+PyTorch refuses it; the ops that write where an index says refuse a source or index sharing any of it: read_whole).
+The engine's own in-place ops (add_, mul_, copy_, x[i] = v, ...) live in engine/inplace.py.
 """
 
 from __future__ import annotations

@@ -265,7 +265,9 @@ def index_add(input, dim, index, source, *, alpha=1):
                                                                  tuple(source.shape)):
         raise ShapeError(f"index_add: {expected}")
     shape = _nonempty(x.shape)
-    if not x.numel():  # (nothing to add into: PyTorch reads no index)
+    if not x.numel() and x.ndim < 2:  # (PyTorch's kernel checks each index of a 1-d input, an empty one too)
+        _in_range(idx, shape[d], "index_add", f"dim {d}")
+    if not x.numel():  # (nothing to add into: PyTorch reads no index of more dimensions)
         out = E.Clone.apply(x, order="C")
         return out + source.reshape(-1)[:0].sum() if source.requires_grad else out
     _in_range(idx, shape[d], "index_add", f"dim {d}")
@@ -387,6 +389,9 @@ def index_copy(input, dim, index, source):
         raise ShapeError(f"index_copy: {expected}")
     if source.ndim and idx.size != source.shape[d]:
         raise DimensionError(f"index_copy: {expected}")
+    if not source.numel():  # (PyTorch's kernel reads an index only to copy a slice there: none for an empty source)
+        out = E.Clone.apply(x, order="C")
+        return out + source.reshape(-1)[:0].sum() if source.requires_grad else out
     shape = _nonempty(x.shape)
     _in_range(idx, shape[d], "index_copy", f"dim {d}")
     out = E.Clone.apply(x.reshape(shape), order="C")  # (row-major, as PyTorch's self.clone(Contiguous))

@@ -49,6 +49,7 @@ IncompatibleKeys = _IncompatibleKeys  # (PyTorch's class name, which its repr sh
 
 # A buffer an older checkpoint may lack; PyTorch then keeps the module's value, and so do we.
 OPTIONAL_BUFFERS = ("num_batches_tracked",)
+EXTRA_STATE = "_extra_state"  # the key of a module's get_extra_state() in its state_dict (PyTorch's suffix)
 
 
 class Parameter(Tensor):
@@ -576,9 +577,9 @@ class Module:
         return self
 
     # ------------------------------------------------------------------ state
-    def _named_state(self, prefix: str = "") -> OrderedDict:
-        """Dotted name → Tensor, in PyTorch's order: this module's parameters, its persistent buffers, then each
-        child's.  A tensor shared by two modules is listed under both names, as PyTorch's state_dict lists it."""
+    def _named_state(self, prefix: str = "", extra: bool = False) -> OrderedDict:
+        """Dotted name → Tensor, in PyTorch's order: this module's parameters, its persistent buffers (``extra``: its
+        extra state), then each child's.  A tensor shared by two modules is listed under both names, as PyTorch's."""
         state = OrderedDict()
         for name, p in self._parameters.items():
             if p is not None:
@@ -586,10 +587,23 @@ class Module:
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
                 state[prefix + name] = b
+        if extra and type(self).get_extra_state is not Module.get_extra_state:  # (PyTorch's place for it)
+            state[prefix + EXTRA_STATE] = self.get_extra_state()
         for name, module in self._modules.items():
             if module is not None:
-                state.update(module._named_state(prefix + name + "."))
+                state.update(module._named_state(prefix + name + ".", extra))
         return state
+
+    def get_extra_state(self):
+        """What a module keeps beside its tensors (a count, a vocabulary), saved in ``state_dict()`` under
+        ``"_extra_state"`` by a module that overrides this and ``set_extra_state``, as PyTorch's."""
+        raise RuntimeError(f"{type(self).__name__}.get_extra_state: not overridden; a module with extra state "
+                           "overrides get_extra_state and set_extra_state (state_dict calls only an override)")
+
+    def set_extra_state(self, state) -> None:
+        """Restore what ``get_extra_state`` returned (``load_state_dict`` calls an override)."""
+        raise RuntimeError(f"{type(self).__name__}.set_extra_state: not overridden; a module with extra state "
+                           "overrides get_extra_state and set_extra_state (load_state_dict calls only an override)")
 
     def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False):
         """Dotted name → Tensor, for every parameter and persistent buffer, as PyTorch's: each value shares the
@@ -608,9 +622,9 @@ class Module:
             keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
         if destination is None:
             destination = OrderedDict()
-        for name, t in self._named_state(prefix).items():
-            uninitialized = isinstance(t, UninitializedTensorMixin)  # (a lazy layer's, before its first call)
-            destination[name] = t if keep_vars or uninitialized else t.detach()
+        for name, t in self._named_state(prefix, extra=True).items():
+            as_is = keep_vars or isinstance(t, UninitializedTensorMixin) or name.endswith(EXTRA_STATE)  # (a lazy
+            destination[name] = t if as_is else t.detach()  # layer's before its first call; extra state as given)
         return destination
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False) -> IncompatibleKeys:
@@ -632,8 +646,11 @@ class Module:
             raise TypeError(f"load_state_dict: expected a dict of name -> array (from state_dict()), "
                             f"got {type(state_dict).__name__}")
         own = self._named_state()
+        extra = {(name + "." if name else "") + EXTRA_STATE: m for name, m in self.named_modules()
+                 if type(m).set_extra_state is not Module.set_extra_state}  # (PyTorch's: where set_extra_state is)
         missing = [k for k in own if k not in state_dict and k.rpartition(".")[2] not in OPTIONAL_BUFFERS]
-        unexpected = [k for k in state_dict if k not in own]
+        missing += [k for k in extra if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own and k not in extra]
         refused = []  # the errors of the keys that cannot be copied, raised once the others are
         with no_grad():  # copy_ bumps each tensor's version: a graph that saved the old weights will refuse
             for name, t in own.items():
@@ -662,6 +679,9 @@ class Module:
                     continue
                 xp = backend.get_array_module(t.array)
                 t.copy_(xp.asarray(backend.to_device(value, t.device), dtype=t.dtype))
+        for key, module in extra.items():
+            if key in state_dict:
+                module.set_extra_state(state_dict[key])
         if strict and (missing or unexpected):
             raise StateDictError(
                 f"load_state_dict: {type(self).__name__} key sets differ: first missing key "

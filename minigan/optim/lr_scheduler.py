@@ -110,7 +110,7 @@ class LRScheduler:
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._is_initial = True  # the step that the constructor takes: the rates of epoch 0 apply now
-        self._loop_steps = 0  # the training loop's step() calls (the first checks that the optimizer stepped)
+        self._step_count = 0  # step()'s calls, the constructor's first (PyTorch's count: its state_dict holds it)
         self.step()
         self._is_initial = False
 
@@ -134,13 +134,12 @@ class LRScheduler:
             if epoch != self.last_epoch + 1:
                 raise ValueError(f"{type(self).__name__}.step(epoch={epoch}): the schedule is at epoch "
                                  f"{self.last_epoch}; minigan moves one epoch at a time: call step() once an epoch")
-        if not self._is_initial:
-            self._loop_steps = getattr(self, "_loop_steps", 0) + 1  # (a state saved before this count loads too)
-        if not self._is_initial and self._loop_steps == 1 and not getattr(self.optimizer, "_opt_called", False) \
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False) \
                 and type(self.optimizer).step is Optimizer.step:  # (an optimizer with its own step() is not tracked)
             warnings.warn(f"{type(self).__name__}.step() was called before optimizer.step(): call optimizer.step() "
                           "first, else the schedule's first learning rate is skipped (as PyTorch warns)",
                           UserWarning, stacklevel=2)
+        self._step_count += 1
         self.last_epoch += 1
         with _enable_get_lr_call(self):
             rates = self.get_lr()
@@ -162,6 +161,9 @@ class LRScheduler:
         if not isinstance(state_dict, dict) or "last_epoch" not in state_dict or "base_lrs" not in state_dict:
             raise TypeError(f"{type(self).__name__}.load_state_dict: expected the dict of a scheduler's "
                             f"state_dict(), got {type(state_dict).__name__}")
+        if "_loop_steps" in state_dict:  # (a state saved before the count took PyTorch's name and first step)
+            state_dict = {**state_dict, "_step_count": state_dict["_loop_steps"] + 1}
+            del state_dict["_loop_steps"]
         unknown = [k for k in state_dict if k not in self.__dict__]
         if unknown:
             raise ValueError(f"{type(self).__name__}.load_state_dict: unknown entries {unknown}; is it the state "
@@ -403,6 +405,10 @@ class PolynomialLR(LRScheduler):
         return [lr * factor for lr in self._current()]
 
 
+# A OneCycleLR phase: the step it ends at, and the param_groups keys of its rates and momenta (PyTorch's names)
+PHASE_KEYS = ("end_step", "start_lr", "end_lr", "start_momentum", "end_momentum")
+
+
 class OneCycleLR(LRScheduler):
     """The 1cycle policy (Smith & Topin 2019, "Super-Convergence: Very Fast Training of Neural Networks Using
     Large Learning Rates"), as PyTorch's OneCycleLR: per batch (call ``step()`` after each ``opt.step()``), the
@@ -430,12 +436,13 @@ class OneCycleLR(LRScheduler):
         self._anneal_func_type = anneal_strategy  # (PyTorch's private names: its state_dict shows no others)
         n = self.total_steps
         if three_phase:  # (end step, start key, end key, start momentum key, end momentum key)
-            self._schedule_phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                           (2 * pct_start * n - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
-                           (n - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
+            phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                      (2 * pct_start * n - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                      (n - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
         else:
-            self._schedule_phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                           (n - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+            phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                      (n - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+        self._schedule_phases = [dict(zip(PHASE_KEYS, phase)) for phase in phases]  # (PyTorch's form, one dict each)
         max_lrs = _per_group(who, "max_lr", max_lr, optimizer)
         if last_epoch == -1:
             for group, top in zip(optimizer.param_groups, max_lrs):
@@ -459,7 +466,11 @@ class OneCycleLR(LRScheduler):
     def load_state_dict(self, state_dict: dict) -> None:
         """A state saved before these entries took PyTorch's names (``anneal_strategy``, ``phases``) loads too."""
         renamed = {"anneal_strategy": "_anneal_func_type", "phases": "_schedule_phases"}
-        super().load_state_dict({renamed.get(k, k): v for k, v in state_dict.items()})
+        state_dict = {renamed.get(k, k): v for k, v in state_dict.items()}
+        if "_schedule_phases" in state_dict:  # (a state saved before the phases took PyTorch's dicts: tuples)
+            state_dict["_schedule_phases"] = [phase if isinstance(phase, dict) else dict(zip(PHASE_KEYS, phase))
+                                              for phase in state_dict["_schedule_phases"]]
+        super().load_state_dict(state_dict)
 
     def _set_momentum(self, group, value):
         if self.use_beta1:
@@ -480,12 +491,14 @@ class OneCycleLR(LRScheduler):
         rates = []
         for group in self.optimizer.param_groups:
             start = 0.0
-            for i, (end, lr_from, lr_to, m_from, m_to) in enumerate(self._schedule_phases):
+            for i, phase in enumerate(self._schedule_phases):
+                end = phase["end_step"]
                 if t <= end or i == len(self._schedule_phases) - 1:
                     pct = (t - start) / (end - start)
-                    rates.append(self._anneal(group[lr_from], group[lr_to], pct))
+                    rates.append(self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
                     if self.cycle_momentum:
-                        self._set_momentum(group, self._anneal(group[m_from], group[m_to], pct))
+                        self._set_momentum(group, self._anneal(group[phase["start_momentum"]],
+                                                               group[phase["end_momentum"]], pct))
                     break
                 start = end
         return rates

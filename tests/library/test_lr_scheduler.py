@@ -108,3 +108,25 @@ def test_the_recipes_decay_is_a_lambda_lr_with_the_same_rates():
             assert opt.lr == lr * max(1.0 - t / float(total), 0.01)
     assert math.isclose(exp.trainer.opt_g.lr, lr / 100)
     assert build_experiment("wgan", "ring", seed=0, batch_size=16, hidden=(8,)).schedulers == []  # no decay
+
+
+def test_the_step_count_and_one_cycle_phases_keep_pytorchs_form_and_earlier_states_load():
+    opt = optim.SGD([minigan.nn.Parameter(minigan.ones(2))], lr=0.1, momentum=0.9)
+    sched = lr_scheduler.OneCycleLR(opt, max_lr=0.5, total_steps=10)
+    state = sched.state_dict()
+    assert state["_step_count"] == 1  # the constructor's step counts, as PyTorch's
+    assert state["_schedule_phases"][0] == {"end_step": 2.0, "start_lr": "initial_lr", "end_lr": "max_lr",
+                                            "start_momentum": "max_momentum", "end_momentum": "base_momentum"}
+    opt.step()
+    sched.step()
+    rate = opt.param_groups[0]["lr"]
+    earlier = dict(sched.state_dict(), _loop_steps=1,  # (a state saved before: a count from 0, phases as tuples)
+                   _schedule_phases=[tuple(p.values()) for p in sched.state_dict()["_schedule_phases"]])
+    del earlier["_step_count"]
+    fresh_opt = optim.SGD([minigan.nn.Parameter(minigan.ones(2))], lr=0.1, momentum=0.9)
+    fresh = lr_scheduler.OneCycleLR(fresh_opt, max_lr=0.5, total_steps=10)
+    fresh_opt.load_state_dict(opt.state_dict())
+    fresh.load_state_dict(earlier)
+    assert fresh.state_dict() == sched.state_dict()
+    opt.step(), sched.step(), fresh_opt.step(), fresh.step()
+    assert fresh_opt.param_groups[0]["lr"] == opt.param_groups[0]["lr"] != rate

@@ -25,7 +25,7 @@ BAD = {"lr": [(-0.1, ValueError), (math.inf, ValueError), ("0.1", TypeError)],
 
 def _kind(name):
     rule = HYPERPARAMETER_CHECKS[name]
-    return {"check_nonnegative": "lr", "check_betas": "betas", "check_flag": "flag",
+    return {"check_nonnegative": "lr", "check_lr": "lr", "check_betas": "betas", "check_flag": "flag",
             "check_optional_flag": "optional flag", "check_unit": "unit"}[rule.__name__]
 
 

@@ -42,8 +42,8 @@ STATE_DICT_FORMAT = 2  # 2: PyTorch's shape (state by index, param_groups); 1 st
 def _number(who, name, value):
     """``value`` as a Python int or float (never a NumPy float64 scalar, which would promote float32).
 
-    An int stays an int, as PyTorch keeps it (its repr prints ``momentum: 0``); a 1-element Tensor
-    (PyTorch accepts ``lr=torch.tensor(0.01)``) becomes the float it holds, so the groups hold plain numbers."""
+    An int stays an int, as PyTorch keeps it (its repr prints ``momentum: 0``); a 1-element Tensor becomes the
+    float it holds (what step() reads; ``check_lr`` keeps a Tensor lr itself in the group, as PyTorch does)."""
     if isinstance(value, Tensor):
         if value.numel() != 1:
             raise ValueError(f"{who}: {name} must be a number or a 1-element Tensor, got a Tensor of shape "

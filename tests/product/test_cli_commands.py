@@ -42,7 +42,7 @@ def test_sample_draws_from_a_runs_checkpoint_and_never_overwrites(tmp_path, caps
     assert "--labels draws chosen classes from a cgan" in one_line(capsys)
 
 
-def test_sample_a_conditional_gan_draws_the_classes_asked_for(tmp_path, monkeypatch):
+def test_sample_a_conditional_gan_draws_the_classes_asked_for(tmp_path, monkeypatch, digits_reference):
     import minigan.viz as viz
 
     run = tmp_path / "cgan"
@@ -132,7 +132,7 @@ def test_points_metrics_see_collapse_and_spray():
 
 
 # ----------------------------------------------------------------------------- dcgan
-def test_train_dcgan_is_gan_with_dcgans_convnets_on_images(tmp_path, capsys):
+def test_train_dcgan_is_gan_with_dcgans_convnets_on_images(tmp_path, capsys, digits_reference):
     out = tmp_path / "dcgan"
     assert main(["train", "dcgan", "--steps", "2", *TINY, "--out", str(out)]) == 0
     config = json.loads((out / "metrics.json").read_text())["config"]
@@ -141,7 +141,7 @@ def test_train_dcgan_is_gan_with_dcgans_convnets_on_images(tmp_path, capsys):
     assert "dcgan trains convolutional networks on images" in one_line(capsys)
 
 
-def test_sample_titles_a_dcgan_run_dcgan_not_the_gan_it_runs(tmp_path, monkeypatch):
+def test_sample_titles_a_dcgan_run_dcgan_not_the_gan_it_runs(tmp_path, monkeypatch, digits_reference):
     import minigan.viz as viz
 
     run = tmp_path / "dcgan"

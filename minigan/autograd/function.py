@@ -14,6 +14,7 @@ import inspect
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, grad_mode, graph
 from minigan.engine.errors import GraphError, ShapeError
+from minigan.engine.ops.shape import CopySlices
 
 
 class Function:
@@ -94,6 +95,12 @@ class Function:
         if record and isinstance(out, list) and any(isinstance(o, Tensor) for o in out):
             raise TypeError(f"{cls.__name__}.forward returned a list; return a tuple for several outputs (PyTorch "
                             "leaves the Tensors of a list out of the graph)")
+        for t in ctx.dirty if record else ():  # (as every in-place change of a leaf while gradients are recorded)
+            leaf = t if t._base is None else t._base
+            if leaf.requires_grad and leaf._ctx is None:
+                how = "" if leaf is t else " (through a view of it)"
+                raise GraphError(f"{cls.__name__}: forward changed a leaf tensor that requires grad{how} in place "
+                                 "(mark_dirty); PyTorch refuses this too: pass a .clone() of it")
         several = isinstance(out, tuple)
         outs = out if several else (out,)
         wanted = [record and ctx._differentiable(o) for o in outs]
@@ -174,6 +181,10 @@ class BackwardFunction(FunctionNode):
             result._counter = source._version_counter()
             result._view_version, result._view_kind = result._counter[0], "Function"
         result._ctx, result._requires_grad = node, True
+        if dirty and result._base is not None and result._base.requires_grad:  # a view changed in place: its base's
+            base, result._view_version = result._base, result._counter[0]  # history takes the change through this
+            base._ctx = CopySlices.apply(base, result, view_fn=result._view_fn)._ctx  # node, as an in-place op's
+            result._sync_view()  # (the view's own history: the view ops over its base's new one)
         return result
 
     def _record_saved(self, t, made):

@@ -48,6 +48,9 @@ def where(condition, input=_ONLY_CONDITION, other=_ONLY_CONDITION):
     if not backend.is_array(cond) or cond.dtype != backend.np.bool_:
         raise DtypeError("where: condition must be a bool Tensor or array (e.g. x > 0)")
     backend.broadcast_shapes(cond.shape, *[getattr(v, "shape", ()) for v in (input, other)])  # raises if they do not
+    for value, tensor in ((other, input), (input, other)):  # an integer number beside an integer tensor takes its
+        if isinstance(tensor, Tensor) and tensor.dtype.kind in "iu" and type(checks.number(value)) is int:  # dtype,
+            fits("where", checks.number(value), tensor.dtype)  # which it must fit, as PyTorch's (uint8 takes no 300)
     return choose(cond, input, other)
 
 

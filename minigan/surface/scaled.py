@@ -25,7 +25,7 @@ from minigan.engine.inplace import refuse_overlap
 from minigan.engine.tensor import Tensor
 from minigan.surface import pointwise
 from minigan.surface.no_derivative import no_derivative
-from minigan.surface.operands import NUMBERS, in_dtype, is_scalar, number
+from minigan.surface.operands import NUMBERS, fits, in_dtype, is_scalar, number
 
 
 def _refuse(fn, given, takes, how):
@@ -69,12 +69,14 @@ def checked_alpha(fn, value, input, other, name="alpha"):
     value = number(fn, name, value)
     if isinstance(input, Tensor) and input.dtype.kind in "fc" and not isinstance(value, bool):
         return value  # (a floating input makes a floating result, which any number scales: no dtype to work out)
-    if type(value) is int and not all(isinstance(x, bool) or getattr(getattr(x, "dtype", None), "kind", "") == "b"
-                                      for x in (input, other)):
-        return value  # (an integer scales any result but a bool one: no dtype to work out)
     if not all(isinstance(x, (Tensor, *NUMBERS)) for x in (input, other)):
         return value  # (an operand of another type: the op refuses it, naming it)
-    kind = dtypes.result_type(*(checks.number(x) for x in (input, other))).kind
+    result = dtypes.result_type(*(checks.number(x) for x in (input, other)))
+    kind = result.kind
+    if type(value) is int and kind != "b":  # an integer scales any result but a bool one, if it fits an integer
+        if kind in "iu":  # result's dtype (PyTorch converts it: uint8 takes no 300; sub adds -alpha·other)
+            fits(f"{fn}: {name}", -value if fn.lstrip("r").startswith("sub") else value, result)
+        return value
     if kind in "biu" and isinstance(value, (float, np.floating)):
         result = "bool" if kind == "b" else "an integer"
         raise DtypeError(f"{fn}: {name}={value!r} is a float, and the result is {result} (PyTorch does not round "

@@ -156,9 +156,9 @@ class TensorMethods:
     mm = matmul
     # comparisons give bool tensors and are never differentiated
     def _compare(self, other, name):  # (laid out as PyTorch's: see backend.pointwise_layout)
-        a, b = self.array, self._operand(checks.number(other), name).array[()]  # (np.int16(-2): the number -2; a
-        # constant's 0-d array becomes a NumPy scalar again, which CuPy takes)
-        return self._make(backend.pointwise_layout(getattr(operator, name)(a, b), a, b))  # (a < b, ...)
+        a, b = self.array, self._operand(checks.number(other), name).array  # (np.int16(-2): the number -2)
+        return self._make(backend.pointwise_layout(getattr(operator, name)(a, b if b.ndim else b[()]), a, b))  # (a < b;
+        # a number's 0-d array becomes a NumPy scalar again, which CuPy takes)
 
     def __lt__(self, other):
         return self._compare(other, "lt")

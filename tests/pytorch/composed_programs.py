@@ -913,7 +913,9 @@ def classify(prog, k, ta, tb):
             isinstance(a[1], dict) and (a[2][-1], b[2][-1]) == (1, 0) and a[2][:-1] == b[2][:-1]:
         return "the version of a vector-matrix product"
     grads = [e[1] for e in (a[1] + b[1] if a[0] == b[0] == "finish" else []) if e[0] == "grads"]
-    if len(grads) == 2 and any(s["kind"] == "inplace" for s in prog["steps"]) and all(
+    empty = len(grads) == 2 and any(u is not None and u[0].size == 0 and (u[1], v[1]) == (False, True)
+                                    for u, v in zip(*grads))  # (the class's own difference, at least once)
+    if empty and any(s["kind"] == "inplace" for s in prog["steps"]) and all(
             (u is None) == (v is None) and (u is None or u[0].size == 0 and not u[1] or  # (the finish's first
                                             u[1] == v[1] and same_values(u[0], v[0], str(u[0].dtype)))  # difference
             for u, v in zip(*grads)):  # is then an empty gradient's requires_grad; the later ones follow from it)

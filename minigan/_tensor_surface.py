@@ -347,6 +347,7 @@ def from_numpy(array, /) -> Tensor:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; "
                         "expected a float, int or bool array")
+    checks.no_negative_strides(array)
     return Tensor._make(_storage.own_storage(backend.plain_array(array)))  # (a memmap: a plain array on its memory)
 
 

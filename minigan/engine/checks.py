@@ -264,6 +264,12 @@ def check_pool2d(op, x_shape, kernel_size, stride, padding, dilation=1, ceil_mod
 
 
 # ----------------------------------------------------------------------------- tensor data, operands
+def no_negative_strides(array):
+    """PyTorch takes no array with a negative stride (``a[::-1]``): its strides are never negative."""
+    if any(s < 0 for s in getattr(array, "strides", ())):
+        raise ValueError("an array with a negative stride (a[::-1]) is not taken, as in PyTorch; pass a.copy()")
+
+
 def to_array(data, dtype=None, device=None, copy=True, infer=False):
     """Turn user data into a backend array.  An array keeps its dtype; Python numbers become float32
     (``Tensor(data)``, PyTorch's legacy constructor), or with ``infer`` (``tensor(data)``) bool, int64 or
@@ -274,9 +280,11 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
             # An explicit NumPy array follows the active backend (so code written for NumPy runs
             # unchanged with MINIGAN_BACKEND=cupy); a CuPy array stays where it is.
             xp = backend.get_array_module(data) if backend.device_of(data) == "cuda" else backend.active_module()
+        no_negative_strides(data)
         same = backend.get_array_module(data) is xp and backend.is_array(data)
-        arr = (data.copy(order="K") if copy else data) if same else xp.asarray(backend.asnumpy(data))  # (a copy in
-        # the array's own layout, as PyTorch's: tensor(a.T) is a transposed tensor)
+        arr = (data.copy(order="C" if backend.repeats(data) else "K") if copy else data) if same else xp.asarray(
+            backend.asnumpy(data))  # (a copy in the array's own layout, as PyTorch's: tensor(a.T) is transposed; a
+        # broadcast one is row-major)
         arr = backend.plain_array(arr)  # (a memmap: a plain array on the same memory)
         if arr.dtype.kind in "OUSVMmc":
             raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")

@@ -852,17 +852,6 @@ def _msg(e):
 
 
 KNOWN = [
-    ("full overlap of source and written tensor",
-     "PyTorch refuses scatter_, scatter_add_, index_add_, index_copy_, index_put_ (and add_ with alpha of a partly "
-     "overlapping view) whose source shares the written memory; minigan refuses only partial overlap: measured, left",
-     lambda a, b: "refer to a single memory location" in _msg(a) and not b[0] == "raise"),
-    ("integer to a negative integer power",
-     "minigan raises NumPy's ValueError (PyTorch: an integer result for a tensor exponent, a RuntimeError for a "
-     "number): measured, left",
-     lambda a, b: "negative integer powers" in _msg(b)),
-    ("a NumPy float32 or bool_ assigned with x[i] = v",
-     "PyTorch 2.13 refuses them with a TypeError; minigan assigns: measured, left",
-     lambda a, b: "can't assign a numpy" in _msg(a)),
     ("a freed graph walked again through nodes that saved nothing",
      "PyTorch frees only saved values, so a second walk through nodes that saved none (sum, mean, add, views) runs; "
      "minigan frees the whole node and refuses (GraphError, a RuntimeError): measured, left",

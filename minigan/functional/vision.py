@@ -46,9 +46,10 @@ def pad(input, pad, mode="constant", value=None):
         return laid_out(S.Pad.apply(input, pad_width=widths, value=0.0 if value is None else value), x, keeps)
     if value not in (None, 0):
         raise DomainError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")
-    xp = backend.get_array_module(input.array)
+    xp, gathered = backend.get_array_module(input.array), False
     for axis, (before, after) in enumerate(widths):
         if before or after:
+            gathered = True
             n = input.shape[axis]
             if mode == "reflect" and (before >= n or after >= n):
                 raise ShapeError(f"pad: reflect padding ({before}, {after}) must be less than the dimension's size {n}")
@@ -60,6 +61,7 @@ def pad(input, pad, mode="constant", value=None):
             else:
                 i = xp.clip(i, 0, n - 1) if mode == "replicate" else i % n
             input = input[(slice(None),) * axis + (i,)]
+    input = input if gathered else input.clone()  # (nothing padded, or only cropped: a new tensor still, as PyTorch's)
     return laid_out(input, x, keeps)  # (as PyTorch's: an index along a middle axis leaves another layout)
 
 

@@ -16,7 +16,6 @@ pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 OPEN = {
     106357: "the contributions to one gradient are summed oldest node first, PyTorch's engine newest first: float32 "
             "rounding, which x / x's cancellation under a second order magnifies past the tolerance",
-    112428: "the same order of summing, through x / x",
 }
 
 

@@ -12,6 +12,7 @@ from minigan.engine.ops import shape as S
 from minigan.functional._common import _float, _tensor
 from minigan.functional.layout import laid_out
 from minigan.functional.pool import adaptive_avg_pool1d, adaptive_avg_pool2d
+from minigan.surface.operands import fits
 from minigan.surface.shapes import normalize_pad
 
 
@@ -43,6 +44,9 @@ def pad(input, pad, mode="constant", value=None):
             pad = [(max(b, 0), max(a, 0)) for b, a in pad]
     widths = normalize_pad(pad, input.ndim)
     if mode == "constant":
+        fits("pad", value, input.dtype)  # (NaN, ∞ or a number beyond an integer dtype: PyTorch's checked conversion,
+        if input.dtype.kind == "u" and checks.is_number(value) and value < 0:  # which refuses a negative unsigned one)
+            raise DomainError(f"pad: the value {value!r} cannot be converted to {input.dtype} without overflow")
         return laid_out(S.Pad.apply(input, pad_width=widths, value=0.0 if value is None else value), x, keeps)
     if value not in (None, 0):
         raise DomainError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")

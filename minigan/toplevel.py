@@ -804,6 +804,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     xp = backend.get_array_module(x.array)
     if isinstance(bins, Tensor) and bins.ndim != 1:  # (NumPy's ValueError came out)
         raise DomainError(f"histogram: a bins tensor must be 1-d (the edges), got shape {tuple(bins.shape)}")
+    if isinstance(bins, Tensor) and bins.dtype != x.dtype:  # (PyTorch's refusal; NumPy compared across dtypes)
+        raise DtypeError(f"histogram: the bin edges must have the input's dtype {x.dtype}, got {bins.dtype}")
     edges = bins.array if isinstance(bins, Tensor) else creation.integer(bins, "histogram", "bins")
     if not isinstance(bins, Tensor) and edges < 1:
         raise ShapeError(f"histogram: bins must be > 0, got {edges} (as PyTorch)")

@@ -11,7 +11,6 @@ checks and the gradient are the method's.
 from __future__ import annotations
 
 import builtins
-import collections
 import math
 import string
 
@@ -29,7 +28,7 @@ from minigan.surface import creation, inplace, pointwise, printing, products, re
 from minigan.surface import indexing as surface_indexing
 from minigan.surface import scaled as scaled_sums
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp
-from minigan.surface.no_derivative import no_derivative, once_differentiable
+from minigan.surface.no_derivative import once_differentiable
 from minigan.surface.norms import InfNorm
 from minigan.surface.operands import _t, fits
 from minigan.surface.out import factory_out, with_out, write_out
@@ -790,48 +789,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     return once_differentiable(out, "_cdist_backward", "CdistBackward0", a, b)  # (PyTorch's direct algorithm)
 
 
-HistogramResult = collections.namedtuple("histogram", ["hist", "bin_edges"])  # as torch.return_types.histogram
-
-
-def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
-    """(hist, bin_edges) as ``torch.histogram``: ``bins`` equal-width bins over ``range`` (the data's own range when
-    None), or the bin edges given as a 1-D tensor; ``weight`` per element, ``density`` normalises to a density.
-    Float values; PyTorch has no derivative for it: both require grad where an input does, and a backward that
-    reaches them raises."""
-    x = _t(input, "histogram")
-    if x.dtype.kind != "f":
-        raise DtypeError(f"histogram: input must be floating point, got {x.dtype}")
-    xp = backend.get_array_module(x.array)
-    if isinstance(bins, Tensor) and bins.ndim != 1:  # (NumPy's ValueError came out)
-        raise DomainError(f"histogram: a bins tensor must be 1-d (the edges), got shape {tuple(bins.shape)}")
-    if isinstance(bins, Tensor) and bins.dtype != x.dtype:  # (PyTorch's refusal; NumPy compared across dtypes)
-        raise DtypeError(f"histogram: the bin edges must have the input's dtype {x.dtype}, got {bins.dtype}")
-    edges = bins.array if isinstance(bins, Tensor) else creation.integer(bins, "histogram", "bins")
-    if not isinstance(bins, Tensor) and edges < 1:
-        raise ShapeError(f"histogram: bins must be > 0, got {edges} (as PyTorch)")
-    if range is not None and builtins.len(range) != 2:
-        raise DomainError(f"histogram: range must be two numbers (min, max), got {builtins.len(range)} (as PyTorch)")
-    if range is None and not isinstance(bins, Tensor) and x.numel():
-        range = (builtins.float(x.array.min()), builtins.float(x.array.max()))
-    if range is not None:  # (PyTorch's refusals, RuntimeError, where NumPy's ValueError came out)
-        lo, hi = (builtins.float(r) for r in range)
-        if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
-            raise DomainError(f"histogram: the range [{lo}, {hi}] must be finite, with min <= max (as PyTorch); give "
-                              "range= (or leave out the infinite or NaN values)")
-    w = None if weight is None else _t(weight, "histogram").array.ravel()
-    if w is not None and w.dtype != x.array.dtype:  # (PyTorch's refusal, at the call)
-        raise DtypeError(f"histogram: weight must have the input's dtype {x.dtype}, got {weight.dtype} (as PyTorch)")
-    if w is not None and tuple(weight.shape) != tuple(x.shape):
-        raise ShapeError(f"histogram: weight must have the input's shape {tuple(x.shape)}, got {tuple(weight.shape)}")
-    if isinstance(bins, Tensor):  # (edges in any order, as PyTorch's kernel takes them: NumPy's refuses)
-        hist, bin_edges = reductions.edge_counts(x.array.ravel(), edges.astype(x.array.dtype), w, density), edges
-    else:
-        hist, bin_edges = xp.histogram(x.array.ravel(), bins=edges, range=range, weights=w, density=density)
-    result = HistogramResult(*(no_derivative(r.astype(x.dtype), "histogram", x, bins, weight)
-                               for r in (hist, bin_edges)))
-    if out is not None:
-        return HistogramResult(*(write_out("histogram", r, o) for r, o in zip(result, out)))
-    return result
+histogram = reductions.histogram
 
 
 cross = with_out(products.cross)

@@ -9,12 +9,14 @@ import math
 from collections import namedtuple
 
 from minigan.engine import backend, checks
-from minigan.engine.errors import DomainError, DtypeError, GraphError
+from minigan.engine.errors import DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import reduce as R
 from minigan.engine.tensor import Tensor
+from minigan.surface import creation
 from minigan.surface.indexing import _along
+from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
 from minigan.surface.out import write_out
 from minigan.surface.pointwise import isclose, where
@@ -255,6 +257,50 @@ def edge_counts(values, edges, weights=None, density=False):
         with backend.np.errstate(divide="ignore", invalid="ignore"):  # (no count, or a bin of width 0: as PyTorch)
             return hist / (hist.sum() * xp.diff(edges))
     return hist
+
+
+HistogramResult = namedtuple("histogram", ["hist", "bin_edges"])  # as torch.return_types.histogram
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    """(hist, bin_edges) as ``torch.histogram``: ``bins`` equal-width bins over ``range`` (the data's own range when
+    None), or the bin edges given as a 1-D tensor; ``weight`` per element, ``density`` normalises to a density.
+    Float values; PyTorch has no derivative for it: both require grad where an input does, and a backward that
+    reaches them raises."""
+    x = _t(input, "histogram")
+    if x.dtype.kind != "f":
+        raise DtypeError(f"histogram: input must be floating point, got {x.dtype}")
+    xp = backend.get_array_module(x.array)
+    if isinstance(bins, Tensor) and bins.ndim != 1:  # (NumPy's ValueError came out)
+        raise DomainError(f"histogram: a bins tensor must be 1-d (the edges), got shape {tuple(bins.shape)}")
+    if isinstance(bins, Tensor) and bins.dtype != x.dtype:  # (PyTorch's refusal; NumPy compared across dtypes)
+        raise DtypeError(f"histogram: the bin edges must have the input's dtype {x.dtype}, got {bins.dtype}")
+    edges = bins.array if isinstance(bins, Tensor) else creation.integer(bins, "histogram", "bins")
+    if not isinstance(bins, Tensor) and edges < 1:
+        raise ShapeError(f"histogram: bins must be > 0, got {edges} (as PyTorch)")
+    if range is not None and builtins.len(range) != 2:
+        raise DomainError(f"histogram: range must be two numbers (min, max), got {builtins.len(range)} (as PyTorch)")
+    if range is None and not isinstance(bins, Tensor) and x.numel():
+        range = (builtins.float(x.array.min()), builtins.float(x.array.max()))
+    if range is not None:  # (PyTorch's refusals, RuntimeError, where NumPy's ValueError came out)
+        lo, hi = (builtins.float(r) for r in range)
+        if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+            raise DomainError(f"histogram: the range [{lo}, {hi}] must be finite, with min <= max (as PyTorch); give "
+                              "range= (or leave out the infinite or NaN values)")
+    w = None if weight is None else _t(weight, "histogram").array.ravel()
+    if w is not None and w.dtype != x.array.dtype:  # (PyTorch's refusal, at the call)
+        raise DtypeError(f"histogram: weight must have the input's dtype {x.dtype}, got {weight.dtype} (as PyTorch)")
+    if w is not None and tuple(weight.shape) != tuple(x.shape):
+        raise ShapeError(f"histogram: weight must have the input's shape {tuple(x.shape)}, got {tuple(weight.shape)}")
+    if isinstance(bins, Tensor):  # (edges in any order, as PyTorch's kernel takes them: NumPy's refuses)
+        hist, bin_edges = edge_counts(x.array.ravel(), edges.astype(x.array.dtype), w, density), edges
+    else:
+        hist, bin_edges = xp.histogram(x.array.ravel(), bins=edges, range=range, weights=w, density=density)
+    result = HistogramResult(*(no_derivative(r.astype(x.dtype), "histogram", x, bins, weight)
+                               for r in (hist, bin_edges)))
+    if out is not None:
+        return HistogramResult(*(write_out("histogram", r, o) for r, o in zip(result, out)))
+    return result
 
 
 def histc(input, bins=100, min=0, max=0):

@@ -157,7 +157,7 @@ collect_bench
 
 # --------------------------------------------------------------------------------------------------- lessons
 lessons() {
-    env PYTHONPATH="$ROOT:$ROOT/tests" MINIGAN_BACKEND="$BACKEND" "$PY" - "$SCRATCH" <<'EOF'
+    env PYTHONPATH="$ROOT:$ROOT/tests:$ROOT/tests/product" MINIGAN_BACKEND="$BACKEND" "$PY" - "$SCRATCH" <<'EOF'
 import os, sys, time, traceback
 import minigan
 from test_demos import DEVICE_RUNS, load  # the fast settings each lesson's own test uses

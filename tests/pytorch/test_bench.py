@@ -36,3 +36,15 @@ def test_compare_torch_op_overhead_gives_a_ratio(tmp_path):
     (r,) = json.loads(out.read_text())["results"]
     assert r["ratio"] > 0 and r["torch_us_per_op"] > 0
     minigan.manual_seed(0)
+
+
+def test_weights_copy_into_torch_from_a_device(xp_backend):
+    """--backend cupy --compare torch: the minigan networks live on the GPU, their state_dict holds device
+    tensors, which (as PyTorch's) refuse .numpy() until .cpu() copies them to host memory."""
+    torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+    workloads.RUN.update(torch=torch, device="cpu")
+    mfw, tfw = workloads.minigan_framework(), workloads.torch_framework(torch)
+    step, G, D = workloads.make_workload("mlp-ring", mfw, batch=SMALL)
+    tstep, tG, tD = workloads.make_workload("mlp-ring", tfw, batch=SMALL, init_from=(G, D))
+    for p, tp in zip(list(G.parameters()) + list(D.parameters()), list(tG.parameters()) + list(tD.parameters())):
+        assert (p.detach().cpu().numpy() == tp.detach().numpy()).all()

@@ -129,7 +129,7 @@ def _copy_into_torch(src, dst, torch):
     state = src.state_dict()
     with torch.no_grad():
         for name, p in dst.named_parameters():
-            p.copy_(torch.from_numpy(state[name].numpy()))
+            p.copy_(torch.from_numpy(state[name].cpu().numpy()))  # a GPU tensor reaches NumPy by the host
 
 
 def make_workload(name, fw: Framework, batch=None, seed=0, init_from=None):

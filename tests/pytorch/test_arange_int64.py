@@ -25,7 +25,11 @@ def _outcome(lib, *args):
 @pytest.mark.parametrize("step", STEPS)
 def test_arange_int64_of_any_numbers_as_pytorchs(step):
     for start, end in itertools.product(NUMBERS, NUMBERS):
-        ours, theirs = _outcome(minigan, start, end, step), _outcome(torch, start, end, step)
+        ours = _outcome(minigan, start, end, step)
+        if int(step) == 0:  # read as int64 the step is 0: PyTorch 2.13 refuses it; 2.11's kernel divides by it
+            assert isinstance(ours, RuntimeError), (start, end, step, ours)  # (SIGFPE: the process dies)
+            continue
+        theirs = _outcome(torch, start, end, step)
         if isinstance(theirs, Exception):
             assert isinstance(ours, type(theirs)), (start, end, step, ours, theirs)
         else:

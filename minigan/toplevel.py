@@ -155,7 +155,7 @@ def full_like(input, fill_value, *, requires_grad=False, dtype=None, device=None
     if not (checks.is_number(fill_value) or isinstance(fill_value, bool) or
             isinstance(fill_value, Tensor) and fill_value.ndim == 0):  # (a sequence or a string: PyTorch refuses)
         raise TypeError(f"full_like: fill_value must be a number, got {type(fill_value).__name__} {fill_value!r}")
-    fill = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+    fill = creation.fill_number("full_like", fill_value)  # (a 0-d tensor that requires grad: PyTorch's TypeError)
     fits("full_like", fill, dtype or x.dtype)  # (NaN or ±inf into int64, 1e39 into float32: PyTorch's RuntimeError)
     return _made(_like_array(x, device, dtype, fill), requires_grad)
 

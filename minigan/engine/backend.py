@@ -308,17 +308,13 @@ def torch_device(array) -> Device:
 def to_device(array, device: str):
     """Copy ``array`` to 'cpu' (NumPy) or 'cuda' (CuPy); no copy when it is already there."""
     xp = module_for_device(device)
-    if xp is numpy:
-        return asnumpy(array)
-    return xp.asarray(array)
+    return asnumpy(array) if xp is numpy else xp.asarray(array)
 
 
 def asnumpy(array):
     """A host NumPy array for any NumPy/CuPy array (or scalar, or Tensor): the explicit way to the host."""
     array = getattr(array, "array", array)  # a minigan Tensor: its array (NumPy will not convert a GPU one)
-    if _cupy is not None and isinstance(array, _cupy.ndarray):
-        return _cupy.asnumpy(array)
-    return numpy.asarray(array)
+    return _cupy.asnumpy(array) if _cupy is not None and isinstance(array, _cupy.ndarray) else numpy.asarray(array)
 
 
 def host_array(x, fn: str, name: str, dtype=numpy.float64):

@@ -166,8 +166,13 @@ class Node:
         """Make this node ``result``'s history: its inputs, the producer of each (``edges``), and a record of each
         value forward saved (``arrays``: what forward was given, to tell which input a saved array is; ``out``: what
         it returned, the array ``result`` holds or a NumPy scalar).  An integer or bool result is never recorded and
-        never requires grad, as in PyTorch: ``x.long()`` is a constant, not the identity."""
+        never requires grad, as in PyTorch: ``x.long()`` is a constant, not the identity.  One of an integer input that
+        requires grad (which fill_ of a value that requires grad makes, as PyTorch's) is refused, as PyTorch refuses it
+        ("Autograd not support dtype"); a cast to an integer dtype (methods.to) detaches its input first."""
         if out.dtype.kind != "f":
+            if any(e is not None and a.dtype.kind != "f" for a, e in zip(arrays, edges)):
+                raise GraphError(f"{type(self).__name__}: autograd does not support an integer result ({out.dtype}) of "
+                                 "an integer tensor that requires grad, as PyTorch's; use that tensor's .detach()")
             result._requires_grad = False
             return
         self.inputs, self.edges = inputs, edges

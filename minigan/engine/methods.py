@@ -85,7 +85,9 @@ class TensorMethods:
                 device = a
             else:
                 dtype = a
-        out = self if dtype is None else self.astype(dtype)
+        cast = dtype is not None and backend.np.dtype(dtype) != self.dtype  # (to an integer or bool dtype it records
+        out = (self if backend.is_floating(dtype) else self.detach()).astype(dtype) if cast else self  # nothing, even
+        # of an integer tensor that requires grad, whose ops refuse an integer result (Node.record): PyTorch's _to_copy)
         if device is None:
             return out
         device = backend.device_type(device)  # (a second GPU is refused here, even for a tensor already on the GPU)
@@ -107,7 +109,7 @@ class TensorMethods:
         device = getattr(dtype, "device", None)  # a legacy type names a device too, as in PyTorch
         if isinstance(dtype, str) and dtype.rpartition(".")[2] in TYPE_NAMES:
             device, dtype = "cuda" if ".cuda." in dtype else "cpu", TYPE_NAMES[dtype.rpartition(".")[2]]
-        out = self.astype(getattr(dtype, "dtype", dtype))  # a legacy constructor has a .dtype
+        out = self.to(getattr(dtype, "dtype", dtype))  # a legacy constructor has a .dtype
         return out if device in (None, self.device) else out.to(device)
 
     def __deepcopy__(self, memo):
@@ -134,7 +136,7 @@ class TensorMethods:
         return self.astype(backend.np.float64)
 
     def long(self):
-        return self.astype(backend.np.int64)
+        return self.to(backend.np.int64)
 
     def contiguous(self):
         """This tensor when its memory is C-contiguous, else a copy that is (as PyTorch: a new tensor, in the graph)."""
@@ -206,7 +208,7 @@ class TensorMethods:
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         """The sum (along ``dim``); integers and bools sum as int64, as PyTorch's, or as ``dtype``."""
         axis, keepdims = _dim("sum", dim, axis), _keepdim(keepdim, keepdims)
-        x = self.to(dtype) if dtype is not None else self.astype("int64") if self.dtype.kind in "biu" else self
+        x = self.astype(dtype) if dtype is not None else self.astype("int64") if self.dtype.kind in "biu" else self
         return reduction.Sum.apply(x, axis=checks.normalize_axis(axis, self.ndim, "sum"), keepdims=keepdims)
 
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):

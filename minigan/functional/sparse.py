@@ -6,8 +6,8 @@ from __future__ import annotations
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.checks import is_integer
-from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
-from minigan.engine.grad_mode import no_grad
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, GraphError, IndexOutOfRange, ShapeError
+from minigan.engine.grad_mode import is_grad_enabled, no_grad
 from minigan.engine.ops import loss as LS
 from minigan.functional._common import _tensor, where
 from minigan.surface.node_view import shown_as
@@ -52,6 +52,9 @@ def one_hot(input, num_classes=-1):
         if num_classes < 1:
             raise DomainError("one_hot: cannot infer num_classes from no labels; pass a positive num_classes")
         return Tensor._make(backend.get_array_module(y).zeros((*y.shape, int(num_classes)), dtype=backend.np.int64))
+    if isinstance(input, Tensor) and input.requires_grad and is_grad_enabled():  # (made so by a fill_ of a value that
+        raise GraphError("one_hot: autograd does not support these int64 labels that require grad, as PyTorch's (its "
+                         "check of their smallest label refuses them); pass labels.detach()")  # requires grad)
     if num_classes < 1 and num_classes != -1:  # (PyTorch's "Class values must be smaller than num_classes")
         raise DomainError(f"one_hot: num_classes={num_classes} holds no class; pass a positive count (or -1: the "
                           "largest label + 1)")

@@ -46,15 +46,15 @@ class TensorMath:
 
     def short(self, *, memory_format=None):
         creation.only_defaults("short", memory_format=memory_format)
-        return self.astype(backend.np.int16)
+        return self.to(backend.np.int16)
 
     def byte(self, *, memory_format=None):
         creation.only_defaults("byte", memory_format=memory_format)
-        return self.astype(backend.np.uint8)
+        return self.to(backend.np.uint8)
 
     def char(self, *, memory_format=None):
         creation.only_defaults("char", memory_format=memory_format)
-        return self.astype(backend.np.int8)
+        return self.to(backend.np.int8)
 
     @property
     def is_cuda(self) -> bool:
@@ -93,8 +93,8 @@ class TensorMath:
         return products.matrix_power(self, n)
 
     def square(self):
-        x = self.long() if self.dtype.kind == "b" else self  # (pow(x, 2) of bools is int64, as PyTorch's;
-        # so square_ of a bool tensor refuses the result)
+        x = self.astype(backend.np.int64) if self.dtype.kind == "b" else self  # (pow(x, 2) of bools is int64, as
+        # PyTorch's; so square_ of a bool tensor refuses the result)
         return shown_as(x * x, "PowBackward0")  # (PyTorch's square is pow(x, 2): its node, PowBackward0)
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -149,7 +149,7 @@ class TensorMath:
         return self.to("cuda" if device is None else device if isinstance(device, str) else f"cuda:{int(device)}")
 
     def type_as(self, other):
-        return self.astype(other.dtype)
+        return self.to(other.dtype)
 
     def is_floating_point(self) -> bool:
         return backend.is_floating(self.dtype)
@@ -184,11 +184,11 @@ class TensorMath:
 
     def int(self, *, memory_format=None):
         creation.only_defaults("int", memory_format=memory_format)
-        return self.astype(backend.np.int32)
+        return self.to(backend.np.int32)
 
     def bool(self, *, memory_format=None):
         creation.only_defaults("bool", memory_format=memory_format)
-        return self.astype(backend.np.bool_)
+        return self.to(backend.np.bool_)
 
     def squeeze(self, dim=None, *, axis=None):
         """Drop dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple); as in PyTorch,

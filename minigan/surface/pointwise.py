@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 import math
 
-from minigan.engine import backend, checks
+from minigan.engine import backend, checks, dtypes
 from minigan.engine import methods as engine_methods
 from minigan.engine.errors import DivisionByZero, DomainError, DtypeError
 from minigan.engine.ops import elementwise as E
@@ -23,6 +23,10 @@ def choose(condition, a, b):
     """``a`` where the bool array ``condition`` holds, else ``b`` (either may be a number), in one dtype by PyTorch's
     promotion (``where(c, int8_x, 9)`` is int8): the math of ``minigan.where``, whose door checks the condition."""
     a, b = checks.number(a), checks.number(b)  # (np.float64(2.5) is the number 2.5: where(c, it, 1) is float32)
+    if any(isinstance(t, Tensor) and t.requires_grad and not t.is_floating_point() for t in (a, b)):  # (an integer
+        dtype = dtypes.result_type(a, b)  # tensor that requires grad, made so by a fill_: where casts each operand with
+        a, b = (t.detach() if isinstance(t, Tensor) and t.dtype != dtype and not backend.is_floating(dtype) else t
+                for t in (a, b))  # .to, PyTorch's, which records no cast to an integer dtype)
     if isinstance(a, Tensor):
         a, b = a._pair(b, "where")
     elif isinstance(b, Tensor):  # (a number or array a goes to b's device)
@@ -326,7 +330,9 @@ def clamp_max(input, max):
 def floor_divide(input, other):
     """⌊input / other⌋ (rounding toward −∞, as PyTorch today).  PyTorch gives it no derivative (not even a step's
     0): the result requires grad as PyTorch's does, and a backward that reaches it raises (no_derivative.py)."""
-    return no_derivative(div(input, other, rounding_mode="floor").detach(), "floor_divide", input, other)
+    out = div(*(t.detach() if isinstance(t, Tensor) else t for t in (input, other)), rounding_mode="floor")
+    return no_derivative(out, "floor_divide", input, other) if out.is_floating_point() else out  # (an integer
+    # quotient records nothing, even of an integer tensor that requires grad, which div refuses: PyTorch's)
 
 
 def remainder(input, other):

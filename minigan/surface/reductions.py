@@ -114,7 +114,7 @@ def in_dtype(fn, x, dtype, bools=True):
     if kind != "f" and x.requires_grad and is_grad_enabled():
         raise GraphError(f"{fn}: dtype={dtype} gives an integer result of a tensor that requires grad, which autograd "
                          "cannot differentiate (as in PyTorch); pass a floating dtype, or .detach() the input")
-    return x.to(dtype)
+    return x.astype(dtype)
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
@@ -125,7 +125,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None and keepdim and x.ndim:  # (every dim kept as a one, as sum's)
         dim = tuple(range(x.ndim))
     out = clean.sum() if dim is None else clean.sum(dim, keepdim=keepdim)
-    return out if dtype is None else out.to(dtype)  # (a sum of bools or ints is int64: the dtype asked for, as sum's)
+    return out if dtype is None else out.astype(dtype)  # (a sum of bools or ints is int64: the dtype asked, as sum's)
 
 
 def floating_mean(fn, x, dtype) -> None:
@@ -345,14 +345,14 @@ def cumsum(input, dim, *, dtype=None):
     if dtype is not None:
         x = in_dtype("cumsum", x, dtype, bools=False)
     elif x.dtype.kind in "biu":
-        x = x.to(backend.np.int64)
+        x = x.astype(backend.np.int64)
     return R.CumSum.apply(x, axis=d) if x.ndim else x.clone()
 
 
 def _as_product_dtype(x, dtype, fn):
     if dtype is not None:
         return in_dtype(fn, x, dtype, bools=fn != "cumprod")
-    return x.to(backend.np.int64) if x.dtype.kind in "biu" else x  # (integers and bools multiply as int64)
+    return x.astype(backend.np.int64) if x.dtype.kind in "biu" else x  # (integers and bools multiply as int64)
 
 
 class _LeftOut:

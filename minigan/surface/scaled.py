@@ -100,7 +100,7 @@ def widened(input, other, alpha):
     if other.dtype == input.dtype:
         return other
     dtype = dtypes.result_type(input, other)
-    return other if other.dtype == dtype else other.to(dtype)
+    return other if other.dtype == dtype else other.astype(dtype)
 
 
 def scaled_operand(fn, input, other, rest, alpha, subtract=False):
@@ -148,7 +148,7 @@ def rsub(input, other, *rest, alpha=None):
     if isinstance(input, Tensor) and isinstance(other, (Tensor, *NUMBERS)):
         checks.not_bool(input, other)  # (a difference of bools is refused, as x - y refuses it)
         dtype = dtypes.result_type(input, checks.number(other))
-        input = input if input.dtype == dtype else input.to(dtype)  # (one op over both: alpha does not promote)
+        input = input if input.dtype == dtype else input.astype(dtype)  # (one op over both: alpha does not promote)
     return pointwise.rsub(input, other, alpha=alpha)
 
 
@@ -171,7 +171,7 @@ def _promoted(*tensors):
         same = [t.dtype for t in group if kind.get(t.dtype.kind, 2) == top]
         if same:
             dtype = np.result_type(*same)
-            return tuple(t if t.dtype == dtype else t.to(dtype) for t in tensors)
+            return tuple(t if t.dtype == dtype else t.astype(dtype) for t in tensors)
 
 
 def addcmul(input, tensor1, tensor2, *rest, value=None):

@@ -110,6 +110,7 @@ class Function:
                 o is t for t in ctx.dirty) else o for o in outs])
             return outs if several else outs[0]
         ctx.edges = tuple([(a._ctx or (a if a._requires_grad else None)) if n else None for a, n in zip(args, needs)])
+        ctx.sequence_nr = next(graph.RECORDED)  # (recorded now: the walk runs the newest node first, as PyTorch's)
         ctx.inputs = tuple([a if isinstance(a, Tensor) else Tensor._make(backend.np.asarray(0.0)) for a in args])
         if several:  # for backward: the zeros an output gets when no gradient reached it (None for a non-Tensor)
             ctx._outputs = tuple([(o.shape, o.dtype, backend.get_array_module(o.array)) if isinstance(o, Tensor)
@@ -268,6 +269,7 @@ class OutputNode(FunctionNode):
 
     def __init__(self, ctx, index):
         self.forward_cls, self.index, self.edges = ctx.forward_cls, index, (ctx,)
+        self.sequence_nr = next(graph.RECORDED)  # (after the Function's node, which it hands its gradient to)
 
     def backward(self, grad):  # the gradient of output `index`, passed on as it is
         return (OutputGradients({self.index: grad}),)

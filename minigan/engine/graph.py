@@ -48,6 +48,8 @@ and the repr give PyTorch's names (``MulBackward0``).  The walk never uses them:
 
 from __future__ import annotations
 
+import itertools
+
 from minigan.engine import backend
 from minigan.engine.errors import GraphError
 from minigan.engine.grad_mode import _anomaly, _mode, _user_frame, check_finite
@@ -100,6 +102,9 @@ def select(mask, grad):
 
 
 # ----------------------------------------------------------------------------- the node
+RECORDED = itertools.count(1)  # numbers the nodes as recorded (one count for all threads: inputs' numbers are smaller)
+
+
 class Node:
     """One recorded operation: where each input came from, what forward saved, how to run backward.
 
@@ -118,6 +123,7 @@ class Node:
     created_at = None        # under detect_anomaly(): the user's line that ran the op
     is_view = False          # True for ops whose output may share the input's memory (reshape, transpose...)
     freed = False            # backward with retain_graph=False ran through this node
+    sequence_nr = 0          # when it was recorded: larger than every node recorded before it (PyTorch's name)
     # (PyTorch's view for a learner's prints, above the engine: next_functions, name(), metadata, register_hook,
     # register_prehook and the repr <MulBackward0 object at 0x...>, from minigan/surface/node_view.py)
 
@@ -175,7 +181,7 @@ class Node:
                                  "an integer tensor that requires grad, as PyTorch's; use that tensor's .detach()")
             result._requires_grad = False
             return
-        self.inputs, self.edges = inputs, edges
+        self.inputs, self.edges, self.sequence_nr = inputs, edges, next(RECORDED)  # (its inputs' nodes: smaller)
         if self.saved_arrays:
             saved = []  # (a loop: on Python 3.11 a comprehension is a call of its own, which showed in op_overhead
             for a in self.saved_arrays:  # of benchmarks/paired_trees.py)
@@ -242,11 +248,11 @@ class Node:
 
     def free(self) -> None:
         """Drop all that forward kept (saved values, masks, caches): memory is released after backward.
-        ``edges`` and ``needs_input_grad`` stay, so that a second walk (backward, autograd.grad) finds the graph and
-        names this node."""
-        edges, needs = self.edges, self.needs_input_grad
+        ``edges``, ``needs_input_grad`` and ``sequence_nr`` stay, so that a second walk (backward, autograd.grad)
+        finds the graph, in its order, and names this node."""
+        edges, needs, number = self.edges, self.needs_input_grad, self.sequence_nr
         self.__dict__.clear()
-        self.edges, self.needs_input_grad, self.freed = edges, needs, True
+        self.edges, self.needs_input_grad, self.freed, self.sequence_nr = edges, needs, True, number
 
 
 class RemovableHandle:

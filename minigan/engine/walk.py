@@ -9,7 +9,8 @@ edges as PyTorch's ``next_functions``, ``(node, 0)`` pairs: minigan/surface/node
 Three small pieces, each readable on its own:
 
 * ``topological_order(roots)`` lists the nodes so that every node comes before the nodes that
-  produced its inputs (an iterative depth-first search: no recursion limit, any depth works);
+  produced its inputs: newest first, the order PyTorch's engine runs them in, so that float32
+  gradients summed along several paths round as PyTorch's do;
 * ``backprop(seeds, ...)`` visits them in that order and returns the gradient that reached every
   leaf (and every node in ``keep``).  By the time a node is visited, every consumer of its output
   has already handed in its gradient, so a reused value sums its gradients *before* passing them on;
@@ -23,6 +24,7 @@ ones asked for.  Gradients are arrays at first order and Tensors under ``create_
 from __future__ import annotations
 
 import weakref
+from operator import attrgetter
 
 from minigan.engine import backend
 from minigan.engine.grad_mode import _anomaly, _mode, check_finite, set_grad_enabled
@@ -30,21 +32,21 @@ from minigan.engine.graph import Node
 
 
 def topological_order(roots) -> list:
-    """The nodes reachable from ``roots``, each listed before the nodes it depends on."""
-    order, visited = [], set()
-    stack = [(fn, False) for fn in roots]
-    while stack:
-        fn, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(fn)  # post-order: after every node below it
-        elif fn not in visited:
-            visited.add(fn)
-            stack.append((fn, True))
-            for e in fn.edges:
-                if isinstance(e, Node) and e not in visited:
-                    stack.append((e, False))
-    order.reverse()  # consumers first
-    return order
+    """The nodes reachable from ``roots``, newest first: each before the nodes it depends on, in PyTorch's order.
+
+    A node's inputs existed before it was recorded, so their nodes have smaller ``sequence_nr``s: sorted newest
+    first, every node comes after all of its consumers (a topological order, as a depth-first post-order is).
+    Of all such orders this is the one PyTorch's engine runs: of the nodes whose consumers are all done, it runs
+    the one with the largest sequence number (engine.cpp's ready queue), which is always the newest node left.
+    The order matters in floating point: a value used along several paths sums the gradients they bring in the
+    order their nodes ran, and (a + b) + c rounds differently from (c + b) + a."""
+    found, stack = set(roots), list(roots)
+    while stack:  # every node reachable along edges (an explicit stack: no recursion limit, any depth works)
+        for e in stack.pop().edges:
+            if isinstance(e, Node) and e not in found:
+                found.add(e)
+                stack.append(e)
+    return sorted(found, key=attrgetter("sequence_nr"), reverse=True)
 
 
 def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, keep=(), watch=None) -> dict:

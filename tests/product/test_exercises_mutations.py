@@ -35,6 +35,25 @@ RECURSIVE_TOPOLOGICAL_ORDER = '''def topological_order(roots) -> list:
     return order
 '''
 
+# A depth-first post-order, reversed: a valid topological order, but not PyTorch's (the newest node first), so float32
+# gradients summed along several paths round otherwise
+DEPTH_FIRST_TOPOLOGICAL_ORDER = '''def topological_order(roots) -> list:
+    order, visited = [], set()
+    stack = [(fn, False) for fn in roots]
+    while stack:
+        fn, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(fn)
+        elif fn not in visited:
+            visited.add(fn)
+            stack.append((fn, True))
+            for e in fn.edges:
+                if isinstance(e, Node) and e not in visited:
+                    stack.append((e, False))
+    order.reverse()
+    return order
+'''
+
 # Node.apply in 12 lines: computes, records and passes its own checks, but skips the anomaly check and the view
 # bookkeeping (with it detect_anomaly() no longer raises on x.log() of 0 and reshape no longer returns a view).
 SHORT_NODE_APPLY = '''    @classmethod
@@ -72,10 +91,13 @@ MUTATIONS = [
     ("node_apply", [("        if _anomaly.enabled:\n            fn.check_forward(result)\n", "")],
      "skips the anomaly check"),
     ("node_apply", [("inputs[0] if cls.is_view else None", "None")], "skips the view bookkeeping"),
-    ("topological_order", [("order.reverse()  # consumers first", "pass")], "producers first"),
-    ("topological_order", [("elif fn not in visited:", "else:"), (" and e not in visited", "")], "no visited check"),
+    ("topological_order", [(", reverse=True)", ")")], "oldest first (producers first)"),
+    ("topological_order", [("found, stack = set(roots)", "found, stack = list(roots)"),
+                           ("found.add(e)", "found.append(e)"), (" and e not in found", "")],
+     "no set of the nodes found: a node once per path"),
     ("topological_order", [("isinstance(e, Node) and ", "")], "lists leaves as nodes"),
     ("topological_order", [(None, RECURSIVE_TOPOLOGICAL_ORDER)], "recursive depth-first search"),
+    ("topological_order", [(None, DEPTH_FIRST_TOPOLOGICAL_ORDER)], "depth-first post-order: valid, not PyTorch's"),
     ("backprop", [("grads[edge] = grads[edge] + gi if edge in grads else gi", "grads[edge] = gi")],
      "a reused node keeps only its last gradient"),
     ("backprop", [("fn.free()", "pass")], "never frees the graph"),

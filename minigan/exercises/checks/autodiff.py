@@ -70,7 +70,8 @@ def check_node_apply(ctx):
 def check_topological_order(ctx):
     from minigan.engine.graph import Node
     from minigan.engine.walk import topological_order
-    hint = "iterative DFS over each node's edges with a visited set; post-order, then reverse (consumers first)"
+    hint = ("follow each node's edges with an explicit stack and a set of the nodes found; then sort them by "
+            "sequence_nr, the largest (the newest) first")
     x = T([0.3, 0.7])
     a = x.exp()
     b = a * a
@@ -104,6 +105,18 @@ def check_topological_order(ctx):
         raise Fail(f"a chain of 3000 ops: RecursionError; hint: {hint} (use an explicit stack)") from None
     check(len(order) == 3000 and order[0] is y.grad_fn, "a chain of 3000 ops: expected 3000 nodes, the last op "
           f"first, got {len(order)}", hint)
+    a, b = x * 2.0, x * 3.0
+    c = a + b
+    order = [type(f).__name__ + ("(b)" if f is b.grad_fn else "(a)" if f is a.grad_fn else "")
+             for f in topological_order([c.grad_fn])]
+    check(order == ["Add", "Mul(b)", "Mul(a)"], "a = x * 2, then b = x * 3, c = a + b: expected PyTorch's order, "
+          f"the newest node first: Add, Mul(b), Mul(a); got {', '.join(order)}", hint + " (a depth-first post-order "
+          "is a valid order too, but not the one PyTorch's engine runs)")
+    x = minigan.tensor(np.array([1.0, 3.0], dtype=np.float32), requires_grad=True)
+    u = x * 1.0
+    (u * 1e8 + u * -1e8 + u * 0.3).sum().backward()  # u's gradient: three contributions, summed in the walk's order
+    close("x.grad for y = 1e8·u - 1e8·u + 0.3·u in float32, summed newest first as PyTorch's: "
+          "(0.3 + -1e8) + 1e8 rounds to 0 (oldest first, (1e8 + -1e8) + 0.3, gives 0.3)", x.grad, [0.0, 0.0], hint)
 
 
 def check_backprop(ctx):

@@ -189,12 +189,33 @@ ax.legend()
 figure = lessons.save(fig, OUT, "walks.png")
 
 # %% [markdown]
+# ## Which topological order?
+#
+# A graph has many orders that put every consumer before its producer, and in exact arithmetic they all give the
+# same gradient. In float32 they need not: a value used three times gets three contributions, and (a + b) + c rounds
+# otherwise than (c + b) + a. `backward()` runs the nodes newest first, as PyTorch's engine does (of the nodes whose
+# consumers are all done, it runs the one recorded last). A node's inputs were recorded before it, so newest first
+# is a topological order, and it is the one whose sums round as PyTorch's. Below, u feeds three products made in
+# the order 1e8·u, -1e8·u, 0.3·u: summed oldest first u's gradient is 0.3, newest first it is 0 (0.3 is lost
+# against 1e8 before the two 1e8s cancel).
+
+# %% which order
+x = minigan.tensor(np.array([1.0], dtype=np.float32), requires_grad=True)
+u = x * 1.0
+(u * 1e8 + u * -1e8 + u * 0.3).sum().backward()
+shares = [np.float32(1e8), np.float32(-1e8), np.float32(0.3)]  # what each product sends to u, oldest first
+orders = {"oldest first": float((shares[0] + shares[1]) + shares[2]),
+          "newest first": float((shares[2] + shares[1]) + shares[0]), "backward()": float(x.grad[0])}
+print("  u's gradient in float32: " + ", ".join(f"{k} {v:g}" for k, v in orders.items()))
+
+# %% [markdown]
 # ## Verdict
 #
 # The claim holds when the visit-once walk is wrong on the diamond, the topological walk is right on every chain
 # with one visit per op, and recursing on every arrival visits more than 100 times the ops of the longest chain.
-# minigan's `backward()` builds that order once per call (`minigan/engine/walk.py`, `topological_order`) with an
-# explicit stack, so a graph thousands of ops deep needs no recursion at all.
+# minigan's `backward()` builds that order once per call (`minigan/engine/walk.py`, `topological_order`): it finds
+# the nodes with an explicit stack, so a graph thousands of ops deep needs no recursion at all, and sorts them
+# newest first.
 
 # %% the verdict
 once_wrong = abs(found["visit once"] - truth) > 1e-6
@@ -205,7 +226,7 @@ verdict = lessons.verdict(
     f"on the diamond the visit-once walk gives a.grad = {found['visit once']:.3f} instead of {truth:.3f}; "
     f"recursing on every arrival is right but visits {every:,} ops for a {rows[-1]['ops']}-op chain; the "
     "topological walk is right and visits each op once")
-results = {"truth": truth, "found": found, "rows": rows, "figure": figure, "verdict": verdict}
+results = {"truth": truth, "found": found, "rows": rows, "orders": orders, "figure": figure, "verdict": verdict}
 
 # %% [markdown]
 # ## Try it

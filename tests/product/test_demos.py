@@ -98,6 +98,8 @@ def test_03_visit_once_walk_is_wrong_on_a_diamond_and_topological_walk_visits_ea
     last = r["rows"][-1]
     assert last["topological"] == (last["ops"], True) and last["every arrival"][0] > 100 * last["ops"]
     assert not last["visit once"][1]
+    orders = r["orders"]  # float32: backward() sums a value's three contributions newest first, as PyTorch's engine
+    assert orders["backward()"] == orders["newest first"] == 0.0 and orders["oldest first"] != 0.0
 
 
 # ----------------------------------------------------------------------------- 04 accumulation, in place

@@ -14,8 +14,9 @@
 #   twins     the default suite's CuPy twins: pytest -k cupy -n 8                                  -> twins.log
 #   lessons   the lessons on CuPy (MINIGAN_BACKEND=cupy), the fast settings of tests/product/test_demos.py -> lessons.log
 #   random    tests/pytorch/random_programs.py --n 500 --backend cupy --against numpy, where it exists -> random_programs.log
+#   suite     the whole default suite on the host's NumPy and PyTorch, in the time left, failures named live -> suite.log
 #   summary   each step's exit status and time, the bench table                                   -> summary.txt
-# At most these 7 files, all small (logs are cut to their last 400 lines).
+# At most these 8 files, all small (logs are cut to their last 400 lines).
 #
 # What it needs there: python3 at /opt/torch/.venv/bin/python3 (or $PY) with NumPy, CuPy, PyTorch for CUDA, pytest
 # and pytest-xdist; minigan is not installed (PYTHONPATH points at the tree).  `DRY_RUN=1` on a machine without a GPU
@@ -191,6 +192,18 @@ else
     echo "tests/pytorch/random_programs.py is not in this tree: skipped" > "$OUT/random_programs.log"
 fi
 
+# --------------------------------------------------------------------------------------------------- suite
+# The whole default suite on the host's own NumPy and PyTorch (a second environment), with whatever time is left.
+# Each failure is named as it happens (-v, filtered): a run the deadline cuts short still says which tests failed.
+export SUITE_PATHS=${SUITE_PATHS:-tests} SUITE_WORKERS=${SUITE_WORKERS:-16}
+suite() {
+    # shellcheck disable=SC2086
+    env PYTHONPATH="$ROOT" "$PY" -m pytest -v -p no:cacheprovider -n "$SUITE_WORKERS" -W ignore::DeprecationWarning \
+        --tb=no $SUITE_PATHS 2>&1 | grep -E --line-buffered "FAILED|ERROR|Fatal|crashed|[0-9]+ (passed|failed)"
+}
+export -f suite
+step suite 400 suite.log suite
+
 # --------------------------------------------------------------------------------------------------- summary
 {
     echo "gpu_session.sh: $(date -u), $SECONDS s; backend $BACKEND"
@@ -216,6 +229,7 @@ EOF
     echo "twins: $(sed -n '/^== twins (/,$p' "$OUT/twins.log" | grep -E "passed|failed|error" | tail -1)"
     echo "lessons: $(grep -E "lessons ran" "$OUT/lessons.log" | tail -1)"
     echo "random programs: $(tail -n 2 "$OUT/random_programs.log" | tr '\n' ' ')"
+    echo "suite: $(grep -cE "FAILED|ERROR" "$OUT/suite.log") failing lines; $(grep -E "[0-9]+ (passed|failed)" "$OUT/suite.log" | tail -1)"
     echo "fused chains that fell back to op by op: $(cat "$OUT"/*.log | grep -c "runs op by op, not as one fused kernel")"
 } 2>&1 | tee "$OUT/summary.txt"
 for f in "$OUT"/*.log; do  # keep each log small: its last 400 lines

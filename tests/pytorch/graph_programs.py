@@ -114,10 +114,13 @@ class Draw:
             t = self.ns.get(n)
             if not isinstance(t, torch.Tensor) or not t.is_floating_point():
                 continue
-            if nonleaf and (n in self.leaves or t._base is not None and t._base.is_leaf):
+            try:                                        # (PyTorch refuses to read grad_fn of some views)
+                if nonleaf and (n in self.leaves or t._base is not None and t._base.is_leaf):
+                    continue
+                if pred is None or pred(t):
+                    out.append(n)
+            except RuntimeError:
                 continue
-            if pred is None or pred(t):
-                out.append(n)
         return out
 
     def pick(self, pred=None, nonleaf=False):

@@ -497,15 +497,31 @@ def _cumprod_grad_products(x, grad, axis):
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The ``n``-th forward difference along ``dim``: out[i] = x[i+1] − x[i], applied n times, after ``prepend`` and
-    ``append`` are joined to x along dim.  For bools the difference is x[i+1] != x[i] (XOR), as in PyTorch."""
+    ``append`` are joined to x along dim.  For bools the difference is x[i+1] != x[i] (XOR), as in PyTorch.
+    PyTorch's checks come first (a 1-d input at least, n ≥ 0, prepend and append tensors of x's dims and sizes but
+    along dim); then, as PyTorch's: n = 0 gives a copy of x, leaving prepend and append out; at most as many
+    differences are taken as dim has entries, so that x with none along dim (and nothing joined) is given back
+    itself, no copy."""
     x = _t(input, "diff")
+    if x.ndim == 0:
+        raise ShapeError("diff: expects input to be at least one-dimensional (got a 0-d tensor); give x.reshape(1)")
+    if checks.is_integer(n) and n < 0:
+        raise DomainError(f"diff: the order n must be non-negative, got {n}")
     d = checks.normalize_axis(dim, x.ndim, "diff", single=True)
+    for name, t in (("prepend", prepend), ("append", append)):
+        if t is not None and not isinstance(t, Tensor):
+            raise TypeError(f"diff: {name} must be a Tensor, got {type(t).__name__}")
+        if t is not None and (t.ndim != x.ndim or t.shape[:d] + t.shape[d + 1:] != x.shape[:d] + x.shape[d + 1:]):
+            raise ShapeError(f"diff: {name} of shape {tuple(t.shape)} must have the input's dims and its sizes (shape "
+                             f"{tuple(x.shape)}) except along the differenced dim {d}")
+    if n == 0:
+        return x.clone()  # (a copy, never the input itself, without prepend or append: PyTorch's)
     if prepend is not None or append is not None:
         x = cat([t for t in (prepend, x, append) if t is not None], d)
-    for _ in range(n):
+    for _ in range(builtins.min(n, x.shape[d])):
         later, earlier = x[(slice(None),) * d + (slice(1, None),)], x[(slice(None),) * d + (slice(None, -1),)]
         x = later != earlier if x.dtype.kind == "b" else later - earlier
-    return x if n else x.clone()  # (no difference taken: a copy, never the input itself, as PyTorch's)
+    return x
 
 
 def _amax(x, dim, keepdim, fn):  # (PyTorch's amax backward multiplies by the mask of the maxima: see ops/reduce.py)

@@ -65,8 +65,11 @@ def cat(tensors, dim=0, *, axis=None):
         tensors, (list, tuple)) else tensors
     dtype = common_dtype(tensors) if len({t.dtype for t in tensors}) > 1 else None  # PyTorch's promotion
     empty = [t.shape == (0,) for t in tensors] if isinstance(tensors, list) else []
-    if builtins.any(empty) and not builtins.all(empty):
-        tensors = [t for t in tensors if t.shape != (0,)]  # PyTorch skips a 1-D empty tensor: preds = tensor([])
+    if builtins.any(empty) and not builtins.all(empty):  # PyTorch skips a 1-D empty tensor (preds = tensor([])) in
+        kept = [t for t in tensors if t.shape != (0,)]  # its checks, and keeps it in the graph: the result requires
+        axis = check_cat(kept, axis)  # grad if it does, its gradient empty; so it joins as an empty slice of that shape
+        shape = kept[0].shape[:axis] + (0,) + kept[0].shape[axis + 1:]
+        tensors = [t.reshape(shape) if t.shape == (0,) else t for t in tensors]
     elif empty and builtins.all(empty):
         axis = 0  # (nothing but those: PyTorch wraps no dim, and joins them into one empty vector)
     axis = check_cat(tensors, axis)

@@ -70,12 +70,13 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if min(query.ndim, key.ndim, value.ndim) < 2:  # (their batch axes broadcast, as matmul's: PyTorch's math)
         raise ShapeError(f"scaled_dot_product_attention: expected query (…, L, E), key (…, S, E) and value "
                          f"(…, S, Ev) of at least 2 dimensions each, got {shapes}")
+    if not (query.shape[-2] and value.numel()):  # no query rows or no values: PyTorch's zeros (…, L, Ev), NaN where
+        empty = query.new_zeros(tuple(query.shape[:-1]) + (value.shape[-1],))  # an input holds NaN or ±∞, gradients
+        return empty + (query.sum() + key.sum() + value.sum()) * 0.0  # 0 (before the mask and enable_gqa are read;
+    # an empty batch of queries or feature dim E goes through the product, as there: E = 0 weighs each value 1/S)
     if enable_gqa and min(query.ndim, key.ndim, value.ndim) < 3:  # (PyTorch reads each one's heads, dim -3)
         raise DimensionError(f"scaled_dot_product_attention: enable_gqa reads the heads (dim -3) of query, key and "
                              f"value, so each needs at least 3 dimensions, got {shapes}")
-    if not (query.numel() and value.numel()):  # PyTorch's: zeros (…, L, Ev), NaN where an input
-        empty = query.new_zeros(tuple(query.shape[:-1]) + (value.shape[-1],))  # holds NaN or ±∞, gradients 0
-        return empty + (query.sum() + key.sum() + value.sum()) * 0.0  # (before the mask is looked at, as there)
     if is_causal and attn_mask is not None:
         raise ValueError("scaled_dot_product_attention: pass attn_mask or is_causal=True, not both")
     if enable_gqa and key.shape[-3] != query.shape[-3]:  # each key/value head serves a group
@@ -86,7 +87,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         key, value = key.repeat_interleave(group, dim=-3), value.repeat_interleave(group, dim=-3)
     xp = backend.get_array_module(query.array)
     length, source = query.shape[-2], key.shape[-2]
-    scores = query @ key.transpose(-2, -1) * (1.0 / query.shape[-1] ** 0.5 if scale is None else scale)
+    scores = query @ key.transpose(-2, -1)  # (with no features, E = 0: scores of 0, whatever the scale, as PyTorch's,
+    if query.shape[-1]:  # which scales query and key before their product)
+        scores = scores * (1.0 / query.shape[-1] ** 0.5 if scale is None else scale)
     if is_causal:
         attn_mask = Tensor._make(xp.tril(xp.ones((length, source), dtype=bool)))
     alive = None

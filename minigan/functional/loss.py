@@ -10,7 +10,7 @@ import warnings
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks, dtypes, grad_mode
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
-from minigan.engine.graph import Node, value
+from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import loss as LS
 from minigan.functional._common import _float, _floats, _number, _tensor, where
 from minigan.functional.activation import logsigmoid
@@ -516,6 +516,65 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return LS.apply_reduction(pointwise, reduction)
 
 
+class _SoftMargin(Node):
+    """log(1 + z), z = e^(−x·y), for each x (y broadcast to x), reduced: PyTorch's kernel, one node as PyTorch's is.
+    −x·y is written into x's dtype (−x first, whose layout it keeps), the rest computed in that dtype, ∞ where z
+    overflows.  Its derivative is PyTorch's soft_margin_loss_backward, a node of its own (_SoftMarginBackward), as
+    PyTorch's is: composed from exp and log1p, the second derivative would be y²·(1/(1 + z) − z/(1 + z)²), two terms
+    that cancel, the second rounding to 0 alone where (1 + z)² overflows (y² where PyTorch's is 0)."""
+
+    def forward(self, x, y, reduction):
+        self.save_for_backward(x, y)
+        xp = backend.get_array_module(x)
+        with backend.np.errstate(over="ignore"):  # (e^u overflows to ∞, as PyTorch's, silently)
+            neg = -x  # (laid out as NumPy lays out −x: row-major where x is broadcast)
+            u = backend.pointwise_layout(neg * y, neg, y)
+            loss = xp.log1p(xp.exp(u if u.dtype == x.dtype else u.astype(x.dtype)))
+        self.reduction, self.norm = reduction, 1.0 / max(loss.size, 1) if reduction == "mean" else 1.0
+        if reduction == "none":
+            return loss
+        if reduction == "sum":
+            return loss.sum()
+        return loss.mean() if loss.size else loss.sum() + loss.dtype.type("nan")  # (the mean of nothing: NaN, as
+        # PyTorch's, without NumPy's warning)
+
+    def backward(self, grad):  # dℓ/dx = −y·z/(1 + z), times 1/n for the mean
+        x, y = self.saved_tensors
+        dx = _SoftMarginBackward.apply(grad, x, y, reduction=self.reduction, norm=self.norm)
+        return shown_as(dx, "SoftMarginLossBackwardBackward0"), None
+
+
+class _SoftMarginBackward(Node):
+    """grad·dℓ/dx = −y·z/(1 + z)·grad (1/n of it for the mean), rounded as PyTorch's soft_margin_loss_backward (y·z and
+    the quotient in the promoted dtype, each written into x's), and differentiated as its double backward: in x,
+    grad·gg·y²·z/(1 + z)² (over n for the mean) in the promoted dtype, written into x's, so 0 where (1 + z)² overflows
+    and NaN where the numerator does too; in grad, the same map of gg (summed, for a reduced loss's one grad)."""
+
+    def forward(self, grad, x, y, reduction, norm):
+        self.save_for_backward(grad, x, y)
+        self.reduction, self.norm = reduction, norm
+        xp = backend.get_array_module(x)
+        with backend.np.errstate(over="ignore", invalid="ignore"):  # (z = ∞: ∞/∞ = NaN, as PyTorch's)
+            z = xp.exp(-y * x)
+            return ((y * z).astype(x.dtype) * x.dtype.type(-norm) / (z + 1)).astype(x.dtype) * grad
+
+    def backward(self, gg):  # d/dgrad = the same map of gg;  d/dx = gg·grad·y²·z/(1 + z)²
+        grad, x, y = self.saved_tensors
+        need_grad, need_x, _ = self.needs_input_grad
+        dgrad = dx = None
+        if need_grad and self.reduction == "none":
+            dgrad = _SoftMarginBackward.apply(gg, x, y, reduction=self.reduction, norm=self.norm)
+        elif need_grad:  # (a reduced loss's grad is one number: PyTorch's double_backward_grad_output sums)
+            ones = namespace(value(grad)).ones_like(value(grad))
+            dgrad = (_SoftMarginBackward.apply(ones, x, y, reduction=self.reduction, norm=self.norm) * gg).sum()
+        if need_x:
+            with backend.np.errstate(over="ignore", invalid="ignore"):
+                z = namespace(gg).exp(x * -y)
+                dx = gg * grad * (y * y) * z / ((z + 1) * (z + 1))
+                dx = (dx if self.reduction != "mean" else dx / value(x).size).astype(value(x).dtype)
+        return dgrad, dx, None
+
+
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """log(1 + exp(−y·x)) for labels y ∈ {−1, 1}."""
     reduction = _legacy_reduction("soft_margin_loss", reduction, size_average, reduce)
@@ -526,10 +585,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
         raise ShapeError(f"{op}: target of shape {tuple(y.shape)} does not broadcast to the input's shape "  # tensor
                          f"{tuple(x.shape)}; give it the input's shape")  # of the input's shape and dtype)
     LS.check_reduction(op, reduction)
-    u = -x * y  # (PyTorch's order, −x first, which its layout follows; written into the input's dtype, where the
-    with backend.np.errstate(over="ignore"):  # rest is computed: its overflow to ∞ too, as PyTorch's, silently)
-        loss = (u if u.dtype == x.dtype else u.to(x.dtype)).exp().log1p()
-    loss = LS.apply_reduction(loss, reduction)
+    promoted = dtypes.result_type(x, y)  # (an integer or bool target is read in x's dtype, as PyTorch's kernel reads
+    # it)
+    loss = _SoftMargin.apply(x, y if y.dtype == promoted else y.to(promoted), reduction=reduction)
     if y.dtype.kind == "b":
         loss = refused_at_backward(loss, DtypeError, f"{op}: the backward negates the target, and PyTorch's `-` "
                                    "refuses a bool tensor; convert it with target.float()")

@@ -214,8 +214,7 @@ print("  u's gradient in float32: " + ", ".join(f"{k} {v:g}" for k, v in orders.
 # The claim holds when the visit-once walk is wrong on the diamond, the topological walk is right on every chain
 # with one visit per op, and recursing on every arrival visits more than 100 times the ops of the longest chain.
 # minigan's `backward()` builds that order once per call (`minigan/engine/walk.py`, `topological_order`): it finds
-# the nodes with an explicit stack, so a graph thousands of ops deep needs no recursion at all, and sorts them
-# newest first.
+# the nodes with a loop, so a graph thousands of ops deep needs no recursion at all, and sorts them newest first.
 
 # %% the verdict
 once_wrong = abs(found["visit once"] - truth) > 1e-6

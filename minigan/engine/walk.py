@@ -40,12 +40,12 @@ def topological_order(roots) -> list:
     the one with the largest sequence number (engine.cpp's ready queue), which is always the newest node left.
     The order matters in floating point: a value used along several paths sums the gradients they bring in the
     order their nodes ran, and (a + b) + c rounds differently from (c + b) + a."""
-    found, stack = set(roots), list(roots)
-    while stack:  # every node reachable along edges (an explicit stack: no recursion limit, any depth works)
-        for e in stack.pop().edges:
-            if isinstance(e, Node) and e not in found:
-                found.add(e)
-                stack.append(e)
+    found, seen = list(dict.fromkeys(roots)), set(roots)
+    for fn in found:  # every node reachable along edges: the list grows as the loop reads it (no recursion, any depth)
+        for e in fn.edges:
+            if isinstance(e, Node) and e not in seen:
+                seen.add(e)
+                found.append(e)
     return sorted(found, key=attrgetter("sequence_nr"), reverse=True)
 
 

@@ -89,10 +89,11 @@ EXERCISES = (
              + PY + 'x = mg.ones(2, requires_grad=True)\nwith mg.no_grad(): print((x * 2).grad_fn)"'),
     Exercise("topological_order", "autodiff", ("minigan/engine/walk.py::topological_order",),
              "list every node reachable from roots once, newest first (so each before the nodes that made its "
-             "inputs), following each node's edges with an explicit stack (no recursion)",
-             CHAIN_RULE, "find the nodes with a stack and a set of those found (an edge that is a leaf Tensor or "
-             "None is not a node); a node's inputs were made before it, so sorted by sequence_nr, largest first, "
-             "every node comes before its producers, in the order PyTorch's engine runs them",
+             "inputs), following each node's edges without recursion",
+             CHAIN_RULE, "find the nodes with a loop over a list that grows as it is read, and a set of those seen "
+             "(an edge that is a leaf Tensor or None is not a node); a node's inputs were made before it, so sorted "
+             "by sequence_nr, largest first, every node comes before its producers, in the order PyTorch's engine "
+             "runs them",
              "Predict whether a chain of 5000 ops can be differentiated. measure: "
              + PY + 'x = mg.ones(1, requires_grad=True); y = x\nfor _ in range(5000): y = y * 1.0\n'
              'y.sum().backward(); print(x.grad)"'),

@@ -70,8 +70,8 @@ def check_node_apply(ctx):
 def check_topological_order(ctx):
     from minigan.engine.graph import Node
     from minigan.engine.walk import topological_order
-    hint = ("follow each node's edges with an explicit stack and a set of the nodes found; then sort them by "
-            "sequence_nr, the largest (the newest) first")
+    hint = ("follow each node's edges without recursion (a list of the nodes found, read while it grows, and a set "
+            "of those seen); then sort them by sequence_nr, the largest (the newest) first")
     x = T([0.3, 0.7])
     a = x.exp()
     b = a * a
@@ -102,7 +102,7 @@ def check_topological_order(ctx):
     try:
         order = topological_order([y.grad_fn])
     except RecursionError:
-        raise Fail(f"a chain of 3000 ops: RecursionError; hint: {hint} (use an explicit stack)") from None
+        raise Fail(f"a chain of 3000 ops: RecursionError; hint: {hint} (a loop, not a recursive call)") from None
     check(len(order) == 3000 and order[0] is y.grad_fn, "a chain of 3000 ops: expected 3000 nodes, the last op "
           f"first, got {len(order)}", hint)
     a, b = x * 2.0, x * 3.0

@@ -61,10 +61,10 @@ class InPlace:
             raise GraphError(f"{op}: more than one element of this tensor refers to one memory location (an expanded "
                              "view), which PyTorch lets only fill_, masked_fill_ and the like write; change a .clone()")
         if update is not None:  # an op's own forward takes tensors: numbers, arrays and lists become ones
-            operands = tuple(self._place_operand(checks.number(o), op, grad_mode) for o in operands)  # (np.True_: 1.0)
+            operands = tuple(self._place_operand(o, op, grad_mode) for o in operands)
         target_shape, tensors = place.shape, [o for o in operands if isinstance(o, TensorMethods)]
         for o in tensors:  # (PyTorch reads a fill's 0-d value as a number, and makes addmm_'s product, first)
-            if not (op == "addmm_" or o.ndim == 0 and op in ("fill_", "masked_fill_", "index_fill_")):
+            if not (op == "addmm_" or op in ("fill_", "masked_fill_", "index_fill_") and o.ndim == 0):
                 refuse_overlap(op, place, o.array, op == "setitem")
             if update is None or o.shape == target_shape:  # (a method's own result is checked whole by _write)
                 continue
@@ -119,8 +119,8 @@ class InPlace:
             return value
         if backend.is_array(value) and not grad_mode and backend.device_of(value) == backend.device_of(self.array):
             return self._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
-        if isinstance(value, (bool, int, float)):
-            return self._operand(value, op)
+        if isinstance(value, (bool, int, float, backend.np.generic)):  # a NumPy scalar is the number it holds
+            return self._operand(checks.number(value), op)  # (np.True_: 1.0)
         return self._make(checks.to_array(value, None, self.device))
 
     def _write(self, op, result, cast):

@@ -128,9 +128,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     LS.check_same_shape(op, _tensor(input, op, "logits"), _tensor(target, op, "target"))  # (sizes first: PyTorch's
     input, target = _float(input, op, "logits"), _float(target, op, "target")  # ValueError, before the dtypes)
     LS.check_reduction(op, reduction)
-    check(op, weight=weight, pos_weight=pos_weight)
-    if weight is None and pos_weight is None:  # (a GAN's every step: nothing more to read)
+    if weight is None and pos_weight is None:  # (a GAN's every step: no optional tensor to check or read)
         return _in_dtype(LS.BCEWithLogits.apply(input, target, reduction=reduction), target)
+    check(op, weight=weight, pos_weight=pos_weight)
     weight, pos_weight = _weight(weight, op, input), _weight(pos_weight, op, input, "pos_weight")
     _into_shape(op, input.shape, weight=weight, pos_weight=pos_weight)
     if pos_weight is None:

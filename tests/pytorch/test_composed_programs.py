@@ -13,11 +13,7 @@ pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 # Programs that differ in a class not fixed yet, each with why; a fix makes its programs agree, and the test then
 # asks for the entry to go (so the list can only shrink).
-OPEN = {
-    106357: "division's gradient for its divisor rounds as (-grad * (a / b)) / b, PyTorch's as -grad * ((a / b) / b): "
-            "x / x's is an exact 0 where PyTorch's is its rounding, which a second order magnifies past the tolerance "
-            "(with PyTorch's form it agrees, and so does 112428, now that backward sums newest node first)",
-}
+OPEN: dict = {}
 
 
 def _check(start, stop, at_least_agreeing):

@@ -106,10 +106,7 @@ LOSSES = {
 
 
 # Cases known to differ, with the reason; each must still differ (a fix shows up here, to be removed).
-KNOWN = {
-    ("cosine_similarity norms below eps", ((3, 1), (3, 1)), ("float64", "float64"), (True, True)):
-        "second order 0 where PyTorch's is 7e-9: the rounding of its cancelling 1e16 terms (x1's norm below eps)",
-}
+KNOWN: dict = {}
 
 # Losses compared to the first order only, with the reason (their second order is compared where d is finite, in the
 # entries without "extremes").

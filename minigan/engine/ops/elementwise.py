@@ -53,8 +53,8 @@ class Div(Node):
         a, b = self.saved_tensors
         (x, y), (need_a, need_b) = self.inputs, self.needs_input_grad  # (x, y: the inputs, for their shapes)
         with backend.np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (÷0: ±∞ or NaN, as PyTorch's)
-            return (unbroadcast(grad / b, value(x).shape) if need_a else None,  # (a/b first below: b² may overflow)
-                    unbroadcast(-grad * (a / b) / b, value(y).shape) if need_b else None)
+            db = unbroadcast(-grad * ((a / b) / b), value(y).shape) if need_b else None  # (a/b first: b² may overflow;
+            return unbroadcast(grad / b, value(x).shape) if need_a else None, db  # b's first, as PyTorch's: its nodes)
 
 
 class Neg(Node):

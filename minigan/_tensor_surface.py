@@ -4,7 +4,8 @@ The engine (minigan/engine/tensor.py) holds the value, the graph, the operators,
 their versions, ``backward`` and the few dozen methods the lessons, GANs and attacks call.  This class stands on
 it, as PyTorch's Python ``Tensor`` stands on its C++ base, and adds the rest of PyTorch's methods
 (minigan/surface/: ``methods.py``, math, indexing, sorting, the method forms of minigan's functions; ``inplace.py``,
-their in-place forms) and PyTorch's print (``surface/printing.py``).
+their in-place forms; ``missing_methods.py``, the names it lacks, each saying what to use instead) and PyTorch's
+print (``surface/printing.py``).
 
 How results are surface tensors: the engine makes every tensor with ``Tensor._make``, whose class is one class
 attribute, ``Tensor.plain``.  This module sets it once, below, to this class: from then on an engine op gives a
@@ -35,6 +36,7 @@ from minigan.surface import (
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace, recorded_fill, setitem_read_whole
 from minigan.surface.methods import TensorMath
+from minigan.surface.missing_methods import MissingMethods
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
 
@@ -77,7 +79,7 @@ class Size(tuple):
         return f"minigan.Size({list(self)})"
 
 
-class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace):
+class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMethods):
     __doc__ = engine.Tensor.__doc__
     __slots__ = ()
 

@@ -4,8 +4,8 @@
 They live here, above the engine's methods (minigan/engine/methods.py), in minigan.Tensor.  Each is one
 line: an op's ``apply`` behind the door check, or the body it shares with the free function of the same name
 (the bodies by topic in this folder, the one home of their checks).  Delegation runs one way: ``minigan.lerp`` is
-that body (toplevel.py hands it on), a method never calls a free function.  ``__getattr__``
-gives the one-line advice of ``missing.py`` for a PyTorch name a Tensor does not have.
+that body (toplevel.py hands it on), a method never calls a free function.  A PyTorch name a Tensor does not have
+gives the one-line advice of ``missing.py`` (missing_methods.py writes each such name on the class).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
 from minigan.surface import creation, operands, pointwise, products, reductions, sampling, scaled, shapes
-from minigan.surface import missing as _missing
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
 
@@ -711,6 +710,3 @@ class TensorMath:
             raise TypeError(f"format: a format spec ({format_spec!r}) applies to a 0-d tensor, got shape "
                             f"{tuple(self.shape)}; format x.item() of a one-element tensor, or x.tolist()")
         return repr(self)
-
-    def __getattr__(self, name):  # only called when the attribute does not exist
-        raise _missing.attribute_error("torch.Tensor", name, self)

@@ -47,7 +47,7 @@ NO_DERIVATIVE = {"floor_divide_", "acosh_", "arccosh_", "asinh_", "arcsinh_", "a
 def _twins():
     """Every in-place method of minigan.Tensor whose name without the final _ is also a method."""
     return sorted(name for name in dir(minigan.Tensor) if name.endswith("_") and not name.startswith("_")
-                  and hasattr(minigan.Tensor, name[:-1]) and name not in NOT_HERE)
+                  and hasattr(minigan.Tensor, name) and hasattr(minigan.Tensor, name[:-1]) and name not in NOT_HERE)
 
 
 def _run(name, in_place, view):
@@ -87,7 +87,8 @@ def test_in_place_gives_its_twins_values_and_gradients(name, view):
 
 
 def test_every_in_place_method_is_compared_or_named():
-    in_place = {name for name in dir(minigan.Tensor) if name.endswith("_") and not name.startswith("_")}
+    in_place = {name for name in dir(minigan.Tensor) if name.endswith("_") and not name.startswith("_")
+                and hasattr(minigan.Tensor, name)}  # (dir() lists PyTorch's names minigan lacks too: they raise)
     without_twin = {name for name in in_place if not hasattr(minigan.Tensor, name[:-1])}
     assert without_twin <= {"copy_", "fill_", "zero_", "normal_", "uniform_", "resize_", "resize_as_"}, without_twin
     assert set(NOT_HERE) <= in_place and set(ARGUMENTS) <= in_place

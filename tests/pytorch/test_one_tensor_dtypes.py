@@ -56,7 +56,8 @@ def _survey() -> list:
             if not name.startswith(("_", "set_", "use_")) and name not in GLOBAL_STATE and "dropout" not in name \
                     and callable(fn) and not isinstance(fn, type) and _of_one_tensor(fn):
                 found.append((space, name))
-    for name in sorted(set(dir(torch.Tensor)) & set(dir(minigan.Tensor)) - LEFT_OUT):
+    for name in sorted(n for n in set(dir(torch.Tensor)) & set(dir(minigan.Tensor)) - LEFT_OUT
+                       if hasattr(minigan.Tensor, n)):  # (minigan's dir() lists the names it lacks too: they raise)
         if not name.startswith("_") and _of_one_tensor(lambda x, name=name: getattr(x, name)()):
             found.append(("Tensor", name))
     return found

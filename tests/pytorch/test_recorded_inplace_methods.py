@@ -223,6 +223,6 @@ def test_on_a_leaf_in_place_runs_under_no_grad_only_and_the_old_values_are_refus
 
 
 def test_every_in_place_method_is_compared_here():
-    names = {n for n in dir(minigan.Tensor) if n.endswith("_") and not n.startswith("_")}
+    names = {n for n in dir(minigan.Tensor) if n.endswith("_") and not n.startswith("_") and hasattr(minigan.Tensor, n)}
     covered = {METHODS_NAME for METHODS_NAME in METHODS if METHODS_NAME.endswith("_")}
     assert names - covered - ELSEWHERE == set()

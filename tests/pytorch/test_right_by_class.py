@@ -84,7 +84,7 @@ def _results(r):
 def _surface():
     """(label, minigan callable(x, *args), torch callable or None): every method and minigan.* function."""
     calls = []
-    for name in sorted(n for n in dir(minigan.Tensor) if not n.startswith("_")):
+    for name in sorted(n for n in dir(minigan.Tensor) if not n.startswith("_") and hasattr(minigan.Tensor, n)):
         if name in SKIP or name.endswith("_"):
             continue
         if isinstance(getattr(minigan.Tensor, name), property):  # T, mT: read as attributes

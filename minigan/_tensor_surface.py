@@ -153,6 +153,9 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
     def __rpow__(self, base):  # (2 ** x: pow's door too, where an integer x may hold negative exponents)
         return pointwise.pow(base, self) if isinstance(base, int) else super().__rpow__(base)
 
+    def __rtruediv__(self, other):  # (2 / x is x.reciprocal() * 2, as PyTorch's Tensor.__rtruediv__: 1/x first, which
+        return pointwise.reciprocal(self) * other  # rounds otherwise than 2/x, and its derivative -grad·(r·r) then ·2)
+
     def permute(self, *order, dims=None):
         """``permute(1, 0)``, ``permute((1, 0))`` or ``permute(dims=(1, 0))``: one dim for each of the tensor's, as
         PyTorch's (``permute(())`` for a 0-d tensor); none given is a TypeError, not NumPy's transpose() reversal."""

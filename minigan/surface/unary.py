@@ -513,7 +513,7 @@ class Reciprocal(Node):
 
     def backward(self, grad):  # d(1/a)/da = −1/a² = −out²
         (out,) = self.saved_tensors
-        return (-grad * out * out,)
+        return (-grad * (out * out),)  # (PyTorch's reciprocal backward, which rounds otherwise than (−grad·out)·out)
 
 
 class Rsqrt(Node):

@@ -94,3 +94,44 @@ def test_division_gradients_round_as_pytorchs(door, dtype, order):
                 if (e is None) != (g is None) or (e is not None and not _bits_equal(g, e)):
                     differ.append(f"{shape_a} / {shape_b} special={special}: d/d{name} {g} vs PyTorch's {e}")
     assert not differ, f"{door} {dtype} order {order}: {len(differ)} differ\n" + "\n".join(differ[:6])
+
+
+# A number divided by a tensor is PyTorch's Tensor.__rtruediv__, x.reciprocal() * number: its value (1/x first, then
+# times the number, which rounds otherwise than number / x), its gradient (reciprocal's, -grad * (r * r), then mul's)
+# and its nodes (MulBackward0 of ReciprocalBackward0)
+NUMBER_DOORS = {
+    "2.5 / b": lambda L, b: 2.5 / b,
+    "3 / b": lambda L, b: 3 / b,
+    "1 / b": lambda L, b: 1 / b,
+    "-0.0 / b": lambda L, b: -0.0 / b,
+    "np.float64(0.1) / b": lambda L, b: np.float64(0.1) / b,
+    "b.reciprocal()": lambda L, b: b.reciprocal(),
+    "reciprocal(b) * 7": lambda L, b: L.reciprocal(b) * 7,
+    "(b * 1).reciprocal_()": lambda L, b: (b * 1).reciprocal_(),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("door", list(NUMBER_DOORS))
+def test_a_number_over_a_tensor_is_pytorchs(door, dtype):
+    rng = np.random.default_rng(11)
+    differ = []
+    for shape in [(64,), (2, 3), ()]:
+        for special in (False, True):
+            bv, wv = _values(rng, shape, dtype, special), _values(rng, shape, dtype, special)
+            results = []
+            with np.errstate(all="ignore"):
+                for L in (torch, minigan):
+                    b = L.tensor(bv, requires_grad=True)
+                    out = NUMBER_DOORS[door](L, b)
+                    (first,) = L.autograd.grad((out * L.tensor(wv)).sum(), [b], create_graph=True)
+                    (second,) = L.autograd.grad(first.sum(), [b])
+                    name = out.grad_fn.name()
+                    results.append((out.detach().numpy(), first.detach().numpy(), second.numpy(), name))
+            (*expected, expected_name), (*got, got_name) = results
+            for what, g, e in zip(("value", "gradient", "second order"), got, expected):
+                if not _bits_equal(g, e):
+                    differ.append(f"{shape} special={special}: {what} {g} vs PyTorch's {e}")
+            if got_name != expected_name:
+                differ.append(f"{shape}: grad_fn {got_name} vs PyTorch's {expected_name}")
+    assert not differ, f"{door} {dtype}: {len(differ)} differ\n" + "\n".join(differ[:6])

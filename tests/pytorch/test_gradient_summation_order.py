@@ -172,8 +172,8 @@ def test_gradients_are_summed_in_pytorchs_order_bit_for_bit(start):
 
 
 def test_a_value_used_three_times_sums_its_contributions_newest_first():
-    """u reaches y along three paths; the float32 values are chosen so that the two orders of summing the three
-    contributions give different last bits (PyTorch sums the one recorded last first)."""
+    """u reaches y along three paths, whose contributions 1e8, -1e8 and 0.3 sum to 0 in float32 newest first, as
+    PyTorch's engine sums them, and to 0.3 oldest first."""
     got = []
     for lib in (minigan, torch):
         x = lib.tensor(np.array([1.0, 3.0], dtype=np.float32), requires_grad=True)
@@ -183,6 +183,6 @@ def test_a_value_used_three_times_sums_its_contributions_newest_first():
         c = u * np.float32(0.3).item()  # newest consumer
         (a + b + c).sum().backward()
         got.append(x.grad.numpy())
-    # newest first: (0.3 + -1e8) + 1e8 = 0 in float32, oldest first: (1e8 + -1e8) + 0.3 = 0.3
+    # newest first: (0.3 + -1e8) + 1e8 = 0 (0.3 is lost against 1e8), oldest first: (1e8 + -1e8) + 0.3 = 0.3
     assert got[1].tolist() == [0.0, 0.0]
     assert got[0].tolist() == got[1].tolist()

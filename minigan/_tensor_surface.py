@@ -145,7 +145,9 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         flags = [a for a in args if isinstance(a, bool)]
         copy = flags[1] if len(flags) > 1 else copy
         out = super().to(*(a for a in args if not isinstance(a, bool)), device=device, dtype=dtype)
-        return out.clone() if copy and out is self else out
+        if copy and out is self:  # (a copy in an integer dtype records nothing, as PyTorch's _to_copy, even of an
+            return (out if out.is_floating_point() else out.detach()).clone()  # integer tensor that requires grad)
+        return out
 
     def __pow__(self, exponent):  # (x ** y: pow's door, whose backward refuses a bool exponent tensor, as PyTorch's)
         return pointwise.pow(self, exponent)

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.oracle import pytorch_since
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -41,9 +42,13 @@ def _same(ours, theirs):
                for a, b in zip(ours[2:], theirs[2:]))
 
 
+# PyTorch 2.11 reads the heads for enable_gqa first (an IndexError on 2-D inputs; with no key batches its kernel
+# divides by 0 and the process dies of SIGFPE) and refuses dropout_p above 1 before it looks at the sizes
+SINCE_213 = pytorch_since("2.13", "attention's zeros for empty sizes come before enable_gqa and dropout_p are read")
 SIZES = list(itertools.product([0, 2], [0, 2], [0, 2], [0, 3], [0, 4], [0, 5]))
 
 
+@SINCE_213
 @pytest.mark.parametrize("gqa", [False, True])
 @pytest.mark.parametrize("sizes", SIZES, ids=lambda s: "Bq%d Bk%d L%d S%d E%d Ev%d" % s)
 def test_attention_over_empty_sizes_is_pytorchs(sizes, gqa):
@@ -53,6 +58,7 @@ def test_attention_over_empty_sizes_is_pytorchs(sizes, gqa):
         assert _same(ours, theirs), (shapes, ours, theirs)
 
 
+@SINCE_213
 @pytest.mark.parametrize("dropout_p", [-1.5, -0.5, 0.0, 1.0, 1.5, np.float64(1.0), np.float64(-1.5)])
 @pytest.mark.parametrize("shapes", [((2, 3, 4), (2, 5, 4), (2, 5, 6)), ((3, 4), (5, 4), (5, 6)),
                                     ((0, 4), (5, 4), (5, 6)), ((3, 0), (5, 0), (5, 6))], ids=str)

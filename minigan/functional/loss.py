@@ -199,12 +199,12 @@ class _BCEGrad(Node):
 
     def backward(self, gg):  # d/dg = (p − t)/max((1 − p)p, ε);  d/dp and d/dt: PyTorch's double backward
         g, p, t = self.saved_tensors
-        v, eps = value(p), 1e-12
-        xp = backend.get_array_module(v)
+        eps = 1e-12
         d_g = _BCEGrad.apply(gg, p, t) if self.needs_input_grad[0] else None
         d_p = gg * g * (p * p - 2 * p * t + t) / ((p + eps) ** 2 * (1 - p + eps) ** 2)
-        d_t = -gg * g / xp.maximum((1 - v) * v, v.dtype.type(eps))
-        return d_g, d_p, d_t
+        q = (1 - p) * p  # (p itself under create_graph, not its array: d³ℓ/dp²dt goes through it)
+        q = q.clamp_min(eps) if isinstance(q, Tensor) else backend.get_array_module(q).maximum(q, q.dtype.type(eps))
+        return d_g, d_p, -gg * g / q
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",

@@ -37,9 +37,11 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import torch  # noqa: E402
+import pytest  # noqa: E402
 
 import minigan  # noqa: E402
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 
 class _Composite:
@@ -745,6 +747,8 @@ def _key(program, k, d):
     stage = "refusal" if d[0].startswith("line") else d[0]
     doc = documented(program, k, op) if d[1].startswith("value") else None
     name = f"{op}: {stage} {d[1]}"
+    if any(o == "leaf_write data" for o, _, _ in program[0][:k]):  # (what a backward reads after it is the class)
+        name += " after a .data write"
     return ("documented: " + name) if doc else name
 
 

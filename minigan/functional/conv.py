@@ -158,10 +158,14 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     return C.ConvTranspose2d.apply(input, weight, bias, **params)
 
 
-def _picking_kernels(channels, kh, kw, like):
-    """The C·kh·kw convolution kernels that each pick one input pixel: an identity, shaped (C·kh·kw, C, kh, kw)."""
+def _windows(like, size, kernel, stride, dilation, out):
+    """The flat positions in a (padded) image of ``size`` that each window's entries read: (kh·kw·L,), kernel row
+    by kernel row, then the L windows row-major, as im2col's columns list them."""
     xp = backend.get_array_module(like.array)
-    return Tensor._make(xp.eye(channels * kh * kw, dtype=like.dtype).reshape(-1, channels, kh, kw))
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out
+    rows = (xp.arange(kh) * dh)[:, None, None, None] + (xp.arange(ho) * sh)[None, None, :, None]
+    cols = (xp.arange(kw) * dw)[None, :, None, None] + (xp.arange(wo) * sw)[None, None, None, :]
+    return Tensor._make((rows * size[1] + cols).reshape(-1).astype(xp.int64))
 
 
 def _two(op, **size):
@@ -174,14 +178,22 @@ def _two(op, **size):
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """im2col, as PyTorch shows it: each kh×kw window of x (N, C, H, W) as a column of (N, C·kh·kw, L), L the
-    number of windows.  It is a convolution whose kernels each pick one pixel, so its gradient is ``fold``
-    (col2im, the transposed convolution) and every order comes from the convolution's."""
+    number of windows.  The entries are picked by index (a ±∞ or NaN stays where it goes, as in PyTorch's copy),
+    so its gradient is ``fold`` (col2im, the picks added back) and every order comes from indexing's."""
     kh, kw = _two("unfold", kernel_size=kernel_size)  # (its type first, as PyTorch's)
     x = _float(input, "unfold")
     if x.ndim != 4:
         raise ShapeError(f"unfold: input must be 4-D (N, C, H, W), got shape {tuple(x.shape)}")
-    out = conv2d(x, _picking_kernels(x.shape[1], kh, kw, x), None, stride, padding, dilation)
-    return shown_as(laid_out(out.reshape(x.shape[0], out.shape[1], -1), x, False), "Im2ColBackward0")  # (row-major)
+    (sh, sw), (ph, pw) = checks.pair(stride, "stride", "unfold", 1), checks.pair(padding, "padding", "unfold", 0)
+    dh, dw = checks.pair(dilation, "dilation", "unfold", 1)
+    n, c, hp, wp = x.shape[0], x.shape[1], x.shape[2] + 2 * ph, x.shape[3] + 2 * pw
+    ho, wo = (hp - dh * (kh - 1) - 1) // sh + 1, (wp - dw * (kw - 1) - 1) // sw + 1
+    if ho < 1 or wo < 1:
+        raise ShapeError(f"unfold: the kernel {(kh, kw)} (dilation {(dh, dw)}) does not fit the padded input "
+                         f"{(hp, wp)}; give a smaller kernel or more padding")
+    picked = pad(x, (pw, pw, ph, ph)).reshape(n, c, hp * wp).index_select(
+        2, _windows(x, (hp, wp), (kh, kw), (sh, sw), (dh, dw), (ho, wo)))
+    return shown_as(laid_out(picked.reshape(n, c * kh * kw, ho * wo), x, False), "Im2ColBackward0")  # (row-major)
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -196,11 +208,10 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
         raise ShapeError(f"fold: expected input (N, C·{kh}·{kw}, {ho * wo}) for output_size {(h, w)}, kernel "
                          f"{(kh, kw)}, stride {(sh, sw)}, padding {(ph, pw)}, dilation {(dh, dw)}; got "
                          f"{tuple(cols.shape)}")
-    extra = (h + 2 * ph - dh * (kh - 1) - 1 - (ho - 1) * sh, w + 2 * pw - dw * (kw - 1) - 1 - (wo - 1) * sw)
-    kernels = _picking_kernels(cols.shape[1] // (kh * kw), kh, kw, cols)
-    out = conv_transpose2d(cols.reshape(cols.shape[0], cols.shape[1], ho, wo), kernels, None, (sh, sw), (ph, pw),
-                           extra, 1, (dh, dw))
-    return laid_out(out, cols, False)  # (row-major, as PyTorch's)
+    n, c, hp, wp = cols.shape[0], cols.shape[1] // (kh * kw), h + 2 * ph, w + 2 * pw
+    where = _windows(cols, (hp, wp), (kh, kw), (sh, sw), (dh, dw), (ho, wo))  # (each column entry's pixel: added)
+    out = cols.new_zeros((n, c, hp * wp)).index_add(2, where, cols.reshape(n, c, -1)).reshape(n, c, hp, wp)
+    return laid_out(out[:, :, ph : hp - ph, pw : wp - pw], cols, False)  # (row-major, as PyTorch's)
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

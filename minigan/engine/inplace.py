@@ -119,8 +119,8 @@ class InPlace:
             return value
         if backend.is_array(value) and not grad_mode and backend.device_of(value) == backend.device_of(self.array):
             return self._make(value)  # read at once and never saved: no need to copy it (optimizer steps)
-        if isinstance(value, (bool, int, float, backend.np.generic)):  # a NumPy scalar is the number it holds
-            return self._operand(checks.number(value), op)  # (np.True_: 1.0)
+        if not backend.is_array(value):  # a number (a NumPy scalar is the number it holds: np.True_ is 1.0); a list
+            return self._operand(checks.number(value), op)  # or tuple is refused there, as PyTorch refuses it
         return self._make(checks.to_array(value, None, self.device))
 
     def _write(self, op, result, cast):
@@ -197,8 +197,8 @@ class InPlace:
     def __isub__(self, other):
         return self.sub_(other)
 
-    def __imul__(self, other):
-        return self.mul_(other)
+    def __imul__(self, other):  # (a list or tuple: NotImplemented, as __mul__)
+        return NotImplemented if isinstance(other, (list, tuple)) else self.mul_(other)
 
     def __itruediv__(self, other):
         return self.div_(other)

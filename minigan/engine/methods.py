@@ -149,8 +149,8 @@ class TensorMethods:
     def sub(self, other, alpha=1):
         return self - (other if alpha == 1 else other * alpha)
 
-    def mul(self, other):
-        return self * other
+    def mul(self, other):  # (not self * other: a list is refused here, where the operator leaves it to Python)
+        return elementwise.Mul.apply(*self._pair(other, "mul"))
 
     def matmul(self, other):
         return self @ other
@@ -183,11 +183,11 @@ class TensorMethods:
 
     # `(pred == labels).sum()` compares elements, as in PyTorch and NumPy.  A tensor still hashes by
     # identity, so it can key a dict or sit in a set; `t in some_list` compares elements too (as PyTorch).
-    def __eq__(self, other):
-        return NotImplemented if other is None else self.eq(other)  # `t == None` is False, as in PyTorch
+    def __eq__(self, other):  # `t == None` and `t == [1, 2]` are False, as in PyTorch (Python's answer: not the same)
+        return NotImplemented if other is None or isinstance(other, (list, tuple)) else self.eq(other)
 
     def __ne__(self, other):
-        return NotImplemented if other is None else self.ne(other)
+        return NotImplemented if other is None or isinstance(other, (list, tuple)) else self.ne(other)
 
     __hash__ = object.__hash__
 

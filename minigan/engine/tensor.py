@@ -330,7 +330,8 @@ class Tensor(InPlace, TensorMethods):
 
     # ------------------------------------------------------------------ operators
     def _operand(self, other, op, reflected=False):
-        """Wrap a Python number or array as a constant tensor; a Python number takes our dtype."""
+        """Wrap a Python number or array as a constant tensor; a Python number takes our dtype.  A list or tuple is
+        refused, as PyTorch refuses it: only the functions that make a tensor (tensor, as_tensor) read one as data."""
         if isinstance(other, Tensor):
             if other.shape != self.shape:
                 checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
@@ -342,12 +343,12 @@ class Tensor(InPlace, TensorMethods):
             if dtype.kind in "iu" and type(other) is int:  # our integer dtype, wrapping around as PyTorch: uint8 + 300
                 return self._make(backend.np.asarray(other).astype(dtype)[()])
             return self._make(backend.get_array_module(self.array).asarray(other))
-        if backend.is_array(other) or isinstance(other, (list, tuple)) or backend.is_numpy_scalar(other):
+        if backend.is_array(other) or backend.is_numpy_scalar(other):
             other = self._make(checks.to_array(other, None, self.device))  # an array keeps its dtype
             checks.check_broadcast(op, *((other, self) if reflected else (self, other)))
             return other
-        raise TypeError(f"{op}: unsupported operand of type {type(other).__name__}; expected a Tensor, a number, "
-                        "or a NumPy/CuPy array (or a list of numbers)")
+        raise TypeError(f"{op}: unsupported operand of type {type(other).__name__}; expected a Tensor, a number or a "
+                        "NumPy/CuPy array (make a list or tuple a tensor first: minigan.tensor(...))")
 
     def _pair(self, other, op, reflected=False):
         """The two operands of a binary op in one dtype, by PyTorch's promotion (dtypes.result_type): tensors, or for
@@ -374,11 +375,12 @@ class Tensor(InPlace, TensorMethods):
         b = b if b.dtype == dtype else b.astype(dtype)
         return (b, a) if reflected else (a, b)
 
+    # A list or tuple is not an operand: NotImplemented, as PyTorch's operators answer, lets Python's own rules decide
+    # (a TypeError, or a list repeated by a one-element integer tensor: [1, 2] * tensor(2) is [1, 2, 1, 2])
     def __add__(self, other):
-        return elementwise.Add.apply(*self._pair(other, "add"))
+        return NotImplemented if isinstance(other, (list, tuple)) else elementwise.Add.apply(*self._pair(other, "add"))
 
-    def __radd__(self, other):  # 2 + x records x + 2, x's edge first, as PyTorch's (+ and * commute exactly)
-        return elementwise.Add.apply(*self._pair(other, "add", reflected=True)[::-1])
+    __radd__ = __add__  # 2 + x records x + 2, x's edge first, as PyTorch's (+ and * commute exactly)
 
     def __sub__(self, other):
         return elementwise.Sub.apply(*self._pair(checks.not_bool(self, other), "sub"))
@@ -387,10 +389,9 @@ class Tensor(InPlace, TensorMethods):
         return elementwise.Sub.apply(*self._pair(checks.not_bool(self, other), "sub", reflected=True))
 
     def __mul__(self, other):
-        return elementwise.Mul.apply(*self._pair(other, "mul"))
+        return NotImplemented if isinstance(other, (list, tuple)) else elementwise.Mul.apply(*self._pair(other, "mul"))
 
-    def __rmul__(self, other):  # 2 * x records x * 2, as PyTorch's
-        return elementwise.Mul.apply(*self._pair(other, "mul", reflected=True)[::-1])
+    __rmul__ = __mul__  # 2 * x records x * 2, as PyTorch's (+ and * commute exactly)
 
     def __truediv__(self, other):
         return elementwise.Div.apply(*self._pair(other, "div"))
@@ -425,11 +426,11 @@ class Tensor(InPlace, TensorMethods):
     def _matmul_operand(self, other):
         if isinstance(other, Tensor):
             pass
-        elif backend.is_array(other) or isinstance(other, (list, tuple)):
+        elif backend.is_array(other):
             other = self._make(checks.to_array(_unwrap(other), None, self.device, infer=True))
         else:
-            raise TypeError(f"matmul: unsupported operand of type {type(other).__name__}; "
-                            "expected a Tensor or an array")
+            raise TypeError(f"matmul: unsupported operand of type {type(other).__name__}; expected a Tensor or an "
+                            "array (make a list or tuple a tensor first: minigan.tensor(...))")
         return other
 
     def _matmul_dtypes(self, other):  # as PyTorch: one dtype, and bool only where no product is computed

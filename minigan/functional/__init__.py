@@ -24,7 +24,7 @@ import sys
 
 from minigan.engine import checks
 from minigan.engine.errors import ShapeError
-from minigan.functional._common import _tensor, where
+from minigan.functional._common import where
 from minigan.functional.activation import (
     celu,
     celu_,
@@ -109,6 +109,7 @@ from minigan.functional.vision import (
 from minigan.surface import missing as _missing
 from minigan.surface import shapes
 from minigan.surface.node_view import shown_as
+from minigan.surface.operands import _operand
 
 cat = shapes.cat  # (minigan/surface/shapes.py: minigan.cat is the same body)
 
@@ -118,7 +119,7 @@ def stack(tensors, dim=0, *, axis=None):
     axis = dim if axis is None else axis
     if not isinstance(tensors, (list, tuple)) or not tensors:  # (PyTorch's RuntimeError; a ValueError too)
         raise ShapeError("stack: expected a non-empty list of tensors")
-    tensors = [_tensor(t, "stack", f"tensor {i}") for i, t in enumerate(tensors)]
+    tensors = [_operand(t, "stack", f"tensor {i}") for i, t in enumerate(tensors)]  # (a list is refused: PyTorch's)
     shape = tensors[0].shape  # (the dim is checked first, against the first tensor's rank + 1, as PyTorch's)
     axis = checks.normalize_axis(axis, len(shape) + 1, "stack", single=True)
     for i, t in enumerate(tensors):

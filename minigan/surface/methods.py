@@ -120,7 +120,7 @@ class TensorMath:
         return self.reshape(other.shape)
 
     def expand_as(self, other):
-        return self.expand(other.shape)
+        return self.expand(operands._t(other, "expand_as").shape)
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Fill with N(mean, std²) samples (the legacy ``m.weight.data.normal_(0, 0.02)``)."""
@@ -596,7 +596,7 @@ class TensorMath:
         return -self
 
     def multiply(self, other):
-        return self * other
+        return self.mul(other)
 
     def subtract(self, other, *rest, alpha=None):
         return scaled.subtract(self, other, *rest, alpha=alpha)

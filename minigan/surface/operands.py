@@ -12,12 +12,14 @@ from minigan.engine.tensor import Tensor
 
 
 def _operand(x, op, name="input") -> Tensor:
-    """A tensor, or an array, a number or a list made one (as minigan.tensor does)."""
+    """A tensor, or an array or a number made one (as minigan.tensor does); a list or tuple is refused, as PyTorch's
+    functions refuse it (only tensor and as_tensor read one as data)."""
     if isinstance(x, Tensor):
         return x
-    if backend.is_array(x) or isinstance(x, (int, float, list, tuple)) or backend.is_numpy_scalar(x):
+    if backend.is_array(x) or isinstance(x, (int, float)) or backend.is_numpy_scalar(x):
         return Tensor._make(checks.to_array(x, None, None, infer=True))
-    raise TypeError(f"{op}: {name} must be a Tensor or an array, got {type(x).__name__}")
+    raise TypeError(f"{op}: {name} must be a Tensor or an array, got {type(x).__name__} (make a list or tuple a "
+                    "tensor first: minigan.tensor(...))")
 
 
 def _t(x, fn) -> Tensor:

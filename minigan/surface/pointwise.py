@@ -557,7 +557,7 @@ def sub(input, other, *, alpha=1):
 
 def mul(input, other):
     input = wrapped_number(input, other)
-    return input * other if isinstance(input, Tensor) else _t(other, "mul") * input
+    return input.mul(other) if isinstance(input, Tensor) else _t(other, "mul").mul(input)
 
 
 def pow(input, exponent):

@@ -129,14 +129,14 @@ def dist(input, other, p=2):
 
 def outer(input, vec2):
     """The outer product of two vectors: out[i, j] = input[i]·vec2[j]."""
-    if _t(input, "outer").ndim != 1 or _t(vec2, "outer").ndim != 1:
+    if (_t(input, "outer").ndim, _t(vec2, "outer").ndim) != (1, 1):
         raise ShapeError(f"outer: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(vec2.shape)}")
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 
 def dot(input, tensor):
     """The dot product of two 1-d tensors."""
-    if _t(input, "dot").ndim != 1 or _t(tensor, "dot").ndim != 1:
+    if (_t(input, "dot").ndim, _t(tensor, "dot").ndim) != (1, 1):
         raise ShapeError(f"dot: expected two 1-d tensors, got shapes {tuple(input.shape)} and {tuple(tensor.shape)}")
     return input @ tensor
 

@@ -185,32 +185,87 @@ def elu(input, alpha=1.0, inplace=False):
     return shown_as(U.ELU.apply(input, alpha=alpha), "EluBackward0")  # (PyTorch's kernel: surface/unary.py's ELU)
 
 
+class _FusedDerivative(Node):
+    """An activation x·g(x) whose backward is one factor, grad·f′(x), as PyTorch's kernels: an infinite upstream
+    gives ±∞ there, not the ∞ − ∞ = NaN of the product's backward, which spreads grad over its two terms.  f and
+    f′ are written in operations that take arrays and tensors alike, so that under create_graph the second and
+    third orders come from f′'s own graph."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return self.f(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return (grad * self.derivative(x if isinstance(grad, Tensor) else value(x)),)
+
+
+class _SiLU(_FusedDerivative):
+    @staticmethod
+    def f(x):
+        return x * activation.Sigmoid.apply(x)
+
+    @staticmethod
+    def derivative(x):  # σ(x)·(1 + x·(1 − σ(x)))
+        s = activation.Sigmoid.apply(x)
+        return s * (1 + x * (1 - s))
+
+
+class _Mish(_FusedDerivative):
+    @staticmethod
+    def f(x):
+        return x * activation.Tanh.apply(activation.Softplus.apply(x))
+
+    @staticmethod
+    def derivative(x):  # t + x·σ(x)·(1 − t²), t = tanh(softplus(x))
+        t = activation.Tanh.apply(activation.Softplus.apply(x))
+        return t + x * activation.Sigmoid.apply(x) * (1 - t * t)
+
+
+class _GELU(_FusedDerivative):
+    @staticmethod
+    def f(x):  # x·Φ(x), Φ(x) = ½ erfc(−x/√2), which keeps its digits for large negative x
+        return x * 0.5 * U.Erfc.apply(x * -(0.5 ** 0.5))
+
+    @staticmethod
+    def derivative(x):  # Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)
+        return 0.5 * U.Erfc.apply(x * -(0.5 ** 0.5)) + x * namespace(x).exp(x * x * -0.5) * (2 * math.pi) ** -0.5
+
+
+class _GELUTanh(_FusedDerivative):
+    C = (2.0 / math.pi) ** 0.5
+
+    @classmethod
+    def f(cls, x):  # ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
+        return 0.5 * x * (1.0 + activation.Tanh.apply((x + 0.044715 * x * x * x) * cls.C))
+
+    @classmethod
+    def derivative(cls, x):  # ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)
+        t = activation.Tanh.apply((x + 0.044715 * x * x * x) * cls.C)
+        return 0.5 * (1.0 + t) + 0.5 * x * (1 - t * t) * cls.C * (1 + 3 * 0.044715 * x * x)
+
+
 def silu(input, inplace=False):
     """SiLU / swish: x·σ(x)."""
     if inplace:
         return _into(input, "silu", lambda t: silu(t))
-    input = _float(input, "silu")
-    return shown_as(input * input.sigmoid(), "SiluBackward0")
+    return shown_as(_SiLU.apply(_float(input, "silu")), "SiluBackward0")
 
 
 def mish(input, inplace=False):
     """Mish (Misra 2019): x·tanh(softplus(x))."""
     if inplace:
         return _into(input, "mish", lambda t: mish(t))
-    input = _float(input, "mish")
-    return shown_as(input * input.softplus().tanh(), "MishBackward0")
+    return shown_as(_Mish.apply(_float(input, "mish")), "MishBackward0")
 
 
 def gelu(input, approximate="none"):
-    """GELU (Hendrycks & Gimpel 2016), x·Φ(x) with Φ the standard normal CDF: Φ(x) = ½ erfc(−x/√2), which
-    keeps its digits for large negative x.  ``approximate="tanh"``: ½x(1 + tanh(√(2/π)(x + 0.044715x³)))."""
+    """GELU (Hendrycks & Gimpel 2016), x·Φ(x) with Φ the standard normal CDF.  ``approximate="tanh"``:
+    ½x(1 + tanh(√(2/π)(x + 0.044715x³)))."""
     input = _float(input, "gelu")
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    if approximate == "none":
-        return shown_as(input * 0.5 * (input * -(0.5 ** 0.5)).erfc(), "GeluBackward0")
-    c = (2.0 / 3.141592653589793) ** 0.5
-    return shown_as(0.5 * input * (1.0 + ((input + 0.044715 * input * input * input) * c).tanh()), "GeluBackward0")
+    return shown_as((_GELU if approximate == "none" else _GELUTanh).apply(input), "GeluBackward0")
 
 
 def softsign(input):

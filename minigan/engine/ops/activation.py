@@ -168,8 +168,9 @@ class Hardswish(Node):
 
     def backward(self, grad):  # d/dx = 0 for x ≤ −3, x/3 + ½ for −3 < x < 3, 1 from 3 on (PyTorch's pieces)
         (x,) = self.saved_tensors
-        xp, v = namespace(grad), value(x)
-        return (xp.where(v <= -3, 0, xp.where(v < 3, grad * (x / 3 + 0.5), grad)),)
+        xp, v = namespace(grad), value(x)  # (grad is made 0 outside (−3, 3) before the product too: a second order
+        # there multiplies the selected 0 by grad, and an infinite grad would give 0·∞ = NaN where PyTorch's gives 0)
+        return (xp.where(v <= -3, 0, xp.where(v < 3, xp.where((-3 < v) & (v < 3), grad, 0) * (x / 3 + 0.5), grad)),)
 
 
 class Softplus(Node):

@@ -149,14 +149,19 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
             return (out if out.is_floating_point() else out.detach()).clone()  # integer tensor that requires grad)
         return out
 
+    # (a list or tuple is not an operand: NotImplemented, as the engine's operators and PyTorch's answer)
     def __pow__(self, exponent):  # (x ** y: pow's door, whose backward refuses a bool exponent tensor, as PyTorch's)
-        return pointwise.pow(self, exponent)
+        return NotImplemented if isinstance(exponent, (list, tuple)) else pointwise.pow(self, exponent)
 
     def __rpow__(self, base):  # (2 ** x: pow's door too, where an integer x may hold negative exponents)
+        if isinstance(base, (list, tuple)):
+            return NotImplemented
         return pointwise.pow(base, self) if isinstance(base, int) else super().__rpow__(base)
 
     def __rtruediv__(self, other):  # (2 / x is x.reciprocal() * 2, as PyTorch's Tensor.__rtruediv__: 1/x first, which
-        return pointwise.reciprocal(self) * other  # rounds otherwise than 2/x, and its derivative -grad·(r·r) then ·2)
+        if isinstance(other, (list, tuple)):  # rounds otherwise than 2/x, and its derivative -grad·(r·r) then ·2)
+            return NotImplemented
+        return pointwise.reciprocal(self) * other
 
     def permute(self, *order, dims=None):
         """``permute(1, 0)``, ``permute((1, 0))`` or ``permute(dims=(1, 0))``: one dim for each of the tensor's, as

@@ -383,10 +383,12 @@ class Tensor(InPlace, TensorMethods):
     __radd__ = __add__  # 2 + x records x + 2, x's edge first, as PyTorch's (+ and * commute exactly)
 
     def __sub__(self, other):
-        return elementwise.Sub.apply(*self._pair(checks.not_bool(self, other), "sub"))
+        return NotImplemented if isinstance(other, (list, tuple)) else elementwise.Sub.apply(
+            *self._pair(checks.not_bool(self, other), "sub"))
 
     def __rsub__(self, other):
-        return elementwise.Sub.apply(*self._pair(checks.not_bool(self, other), "sub", reflected=True))
+        return NotImplemented if isinstance(other, (list, tuple)) else elementwise.Sub.apply(
+            *self._pair(checks.not_bool(self, other), "sub", reflected=True))
 
     def __mul__(self, other):
         return NotImplemented if isinstance(other, (list, tuple)) else elementwise.Mul.apply(*self._pair(other, "mul"))
@@ -394,7 +396,7 @@ class Tensor(InPlace, TensorMethods):
     __rmul__ = __mul__  # 2 * x records x * 2, as PyTorch's (+ and * commute exactly)
 
     def __truediv__(self, other):
-        return elementwise.Div.apply(*self._pair(other, "div"))
+        return NotImplemented if isinstance(other, (list, tuple)) else elementwise.Div.apply(*self._pair(other, "div"))
 
     def __rtruediv__(self, other):
         return elementwise.Div.apply(*self._pair(other, "div", reflected=True))
@@ -411,6 +413,8 @@ class Tensor(InPlace, TensorMethods):
 
 
     def __matmul__(self, other):
+        if isinstance(other, (list, tuple)):
+            return NotImplemented
         other = self._matmul_operand(other)
         checks.check_matmul(self.array.shape, other.array.shape)
         # PyTorch's batched path (other of 3 dims or more; self of 3 or more, or of 2 not requiring grad) multiplies
@@ -421,17 +425,13 @@ class Tensor(InPlace, TensorMethods):
         return linalg.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
-        return self._matmul_operand(other) @ self
+        return NotImplemented if isinstance(other, (list, tuple)) else self._matmul_operand(other) @ self
 
     def _matmul_operand(self, other):
-        if isinstance(other, Tensor):
-            pass
-        elif backend.is_array(other):
-            other = self._make(checks.to_array(_unwrap(other), None, self.device, infer=True))
-        else:
+        if not isinstance(other, Tensor) and not backend.is_array(other):
             raise TypeError(f"matmul: unsupported operand of type {type(other).__name__}; expected a Tensor or an "
                             "array (make a list or tuple a tensor first: minigan.tensor(...))")
-        return other
+        return other if isinstance(other, Tensor) else self._make(checks.to_array(other, None, self.device, infer=True))
 
     def _matmul_dtypes(self, other):  # as PyTorch: one dtype, and bool only where no product is computed
         if other.dtype != self.dtype or self.array.dtype.kind == "b" and (  # (a dot is always computed)

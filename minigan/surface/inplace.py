@@ -227,8 +227,6 @@ class TensorInPlace:
     def bitwise_right_shift_(self, other):
         return self._in_place("bitwise_right_shift_", lambda x, y: x.bitwise_right_shift(y), other)
 
-    __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
-    __ilshift__, __irshift__ = bitwise_left_shift_, bitwise_right_shift_
 
     def fmod_(self, other):
         return self._in_place("fmod_", lambda x, y: x.fmod(y), other)
@@ -239,7 +237,31 @@ class TensorInPlace:
     def floor_divide_(self, other):
         return self._in_place("floor_divide_", lambda x, y: renamed(x.floor_divide(y), "floor_divide_"), other)
 
-    __ifloordiv__, __imod__, __ipow__ = floor_divide_, remainder_, pow_  # x //= y, x %= y, x **= y: in place
+    # x &= y, x |= y, x ^= y, x <<= y, x >>= y, x //= y, x %= y, x **= y: in place; a list or tuple is not an operand
+    # (NotImplemented, as PyTorch's operators answer it: Python's TypeError, or x *= [1, 2]'s rules)
+    def __iand__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_and_(other)
+
+    def __ior__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_or_(other)
+
+    def __ixor__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_xor_(other)
+
+    def __ilshift__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_left_shift_(other)
+
+    def __irshift__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_right_shift_(other)
+
+    def __ifloordiv__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.floor_divide_(other)
+
+    def __imod__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.remainder_(other)
+
+    def __ipow__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.pow_(other)
 
     def atan2_(self, other):
         return self._in_place("atan2_", lambda x, y: x.atan2(y), other)

@@ -449,17 +449,18 @@ class TensorMath:
     def fmod(self, other):
         return pointwise.fmod(self, other)
 
+    # The operators answer NotImplemented for a list or tuple (not an operand), as PyTorch's: Python's TypeError
     def __mod__(self, other):  # x % y: torch.remainder, the sign of y (Python's %)
-        return pointwise.remainder(self, other)
+        return NotImplemented if isinstance(other, (list, tuple)) else pointwise.remainder(self, other)
 
     def __rmod__(self, other):
-        return pointwise.remainder(other, self)
+        return NotImplemented if isinstance(other, (list, tuple)) else pointwise.remainder(other, self)
 
     def __floordiv__(self, other):  # x // y: torch.floor_divide, no gradient
-        return pointwise.floor_divide(self, other)
+        return NotImplemented if isinstance(other, (list, tuple)) else pointwise.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
-        return pointwise.floor_divide(other, self)
+        return NotImplemented if isinstance(other, (list, tuple)) else pointwise.floor_divide(other, self)
 
     def floor_divide(self, other):
         return pointwise.floor_divide(self, other)
@@ -523,24 +524,43 @@ class TensorMath:
     def bitwise_right_shift(self, other):
         return pointwise.bitwise_right_shift(self, other)
 
-    __and__, __or__, __xor__, __invert__ = bitwise_and, bitwise_or, bitwise_xor, bitwise_not
+    __invert__ = bitwise_not
 
-    __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
+    # x & y, x | y, x ^ y, x << y, x >> y and their reflected forms; NotImplemented for a list or tuple, as % and //
+    def __and__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_and(other)
+
+    def __or__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_or(other)
+
+    def __xor__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_xor(other)
+
+    def __lshift__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_left_shift(other)
+
+    def __rshift__(self, other):
+        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_right_shift(other)
 
     def __rand__(self, other):
-        return pointwise._bitwise("bitwise_and", self, other, "bitwise_and", reflected=True)
+        return NotImplemented if isinstance(other, (list, tuple)) else pointwise._bitwise(
+            "bitwise_and", self, other, "bitwise_and", reflected=True)
 
     def __ror__(self, other):
-        return pointwise._bitwise("bitwise_or", self, other, "bitwise_or", reflected=True)
+        return NotImplemented if isinstance(other, (list, tuple)) else pointwise._bitwise(
+            "bitwise_or", self, other, "bitwise_or", reflected=True)
 
     def __rxor__(self, other):
-        return pointwise._bitwise("bitwise_xor", self, other, "bitwise_xor", reflected=True)
+        return NotImplemented if isinstance(other, (list, tuple)) else pointwise._bitwise(
+            "bitwise_xor", self, other, "bitwise_xor", reflected=True)
 
     def __rlshift__(self, other):
-        return pointwise._bitwise("left_shift", self, other, "bitwise_left_shift", reflected=True)
+        return NotImplemented if isinstance(other, (list, tuple)) else pointwise._bitwise(
+            "left_shift", self, other, "bitwise_left_shift", reflected=True)
 
     def __rrshift__(self, other):
-        return pointwise._bitwise("right_shift", self, other, "bitwise_right_shift", reflected=True)
+        return NotImplemented if isinstance(other, (list, tuple)) else pointwise._bitwise(
+            "right_shift", self, other, "bitwise_right_shift", reflected=True)
 
     def logical_xor(self, other):
         return pointwise.logical_xor(self, other)

@@ -496,12 +496,12 @@ class Erfinv(Node):
                 erf, erfc = erf_and_erfc(y)
                 miss = xp.where(tail, (1 - p) - erfc, erf - p)  # erf y − p, written as 1 − p − erfc y in the tail
                 y = xp.where(p < 1, y - miss / ((2 / math.sqrt(math.pi)) * xp.exp(-y * y)), y)
-        out = xp.sign(a) * y
-        self.save_for_backward(out)
-        return out
+        self.save_for_backward(a)  # (a, not the result, as PyTorch's: a change to the result in place is allowed)
+        return xp.sign(a) * y
 
-    def backward(self, grad):  # d erfinv a/da = (√π/2) e^(out²)
-        (out,) = self.saved_tensors
+    def backward(self, grad):  # d erfinv a/da = (√π/2) e^(erfinv(a)²)
+        (a,) = self.saved_tensors
+        out = Erfinv.apply(a)
         return (grad * (math.sqrt(math.pi) / 2) * namespace(grad).exp(out * out),)
 
 

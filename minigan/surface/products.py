@@ -22,7 +22,8 @@ from minigan.surface.shapes import cat
 
 def bmm(input, mat2):
     """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
-    if _t(input, "bmm").ndim != 3 or _t(mat2, "bmm").ndim != 3:  # (PyTorch: an IndexError or a RuntimeError)
+    if (_t(input, "bmm").ndim, _t(mat2, "bmm").ndim) != (3, 3):  # (both are tensors first; PyTorch: an IndexError
+        # or a RuntimeError)
         raise DimensionError(f"bmm: expected two 3-d tensors, got shapes {tuple(input.shape)} and {tuple(mat2.shape)}")
     return input @ mat2
 
@@ -143,7 +144,8 @@ def dot(input, tensor):
 
 def mv(input, vec):
     """Matrix (n, m) times vector (m,)."""
-    if _t(input, "mv").ndim != 2 or _t(vec, "mv").ndim != 1:  # (PyTorch: an IndexError or a RuntimeError)
+    if (_t(input, "mv").ndim, _t(vec, "mv").ndim) != (2, 1):  # (both are tensors first; PyTorch: an IndexError
+        # or a RuntimeError)
         raise DimensionError(f"mv: expected a 2-d and a 1-d tensor, got shapes {tuple(input.shape)} and "
                              f"{tuple(vec.shape)}")
     return input @ vec

@@ -142,18 +142,19 @@ class TensorMethods:
         """This tensor when its memory is C-contiguous, else a copy that is (as PyTorch: a new tensor, in the graph)."""
         return self if self.array.flags.c_contiguous else elementwise.Clone.apply(self, order="C")
 
-    # The method forms PyTorch code also uses (``img.mul(0.5).add(0.5)``): the operators above.
+    # The method forms PyTorch code also uses (``img.mul(0.5).add(0.5)``): the operators' ops, called as they call
+    # them, so that a list or tuple is refused naming the method (an operator answers NotImplemented: Python's error)
     def add(self, other, alpha=1):
-        return self + (other if alpha == 1 else other * alpha)
+        return elementwise.Add.apply(*self._pair(other if alpha == 1 else other * alpha, "add"))
 
     def sub(self, other, alpha=1):
-        return self - (other if alpha == 1 else other * alpha)
+        return elementwise.Sub.apply(*self._pair(checks.not_bool(self, other if alpha == 1 else other * alpha), "sub"))
 
-    def mul(self, other):  # (not self * other: a list is refused here, where the operator leaves it to Python)
+    def mul(self, other):
         return elementwise.Mul.apply(*self._pair(other, "mul"))
 
     def matmul(self, other):
-        return self @ other
+        return self @ self._matmul_operand(other)
 
     mm = matmul
     # comparisons give bool tensors and are never differentiated

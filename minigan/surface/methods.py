@@ -154,7 +154,7 @@ class TensorMath:
         return backend.is_floating(self.dtype)
 
     def div(self, other, *, rounding_mode=None):
-        return self / other if rounding_mode is None else self.divide(other, rounding_mode=rounding_mode)
+        return pointwise.div(self, other, rounding_mode=rounding_mode)
 
     def pow(self, exponent):
         return pointwise.pow(self, exponent)
@@ -584,16 +584,16 @@ class TensorMath:
         return reductions.count_nonzero(self, dim)
 
     def gt(self, other):
-        return self > other
+        return self._compare(other, "gt")
 
     def ge(self, other):
-        return self >= other
+        return self._compare(other, "ge")
 
     def lt(self, other):
-        return self < other
+        return self._compare(other, "lt")
 
     def le(self, other):
-        return self <= other
+        return self._compare(other, "le")
 
     greater, greater_equal, less, less_equal = gt, ge, lt, le
 

@@ -44,7 +44,10 @@ def same_dtype(fn, x, other, name="other") -> None:
 
 def one_value(fn, value) -> None:
     """The value of a fill (masked_fill, index_fill, fill_): a number, or a 0-d tensor, as PyTorch takes it; a
-    tensor of more dimensions is refused there rather than broadcast."""
+    tensor of more dimensions is refused there rather than broadcast, and a list or tuple (TypeError, PyTorch's)."""
+    if isinstance(value, (list, tuple)):
+        raise TypeError(f"{fn}: value must be a number or a 0-d tensor, got a {type(value).__name__}; use "
+                        "minigan.where(mask, minigan.tensor(value), x) to fill from several values")
     if isinstance(value, Tensor) and value.ndim:
         raise DomainError(f"{fn}: value must be a number or a 0-d tensor, got a tensor of shape {tuple(value.shape)}; "
                           "use minigan.where(mask, value, x) to fill from a tensor")
@@ -77,12 +80,16 @@ def _fresh(t):
 NUMBERS = (builtins.bool, builtins.int, builtins.float, backend.np.bool_, backend.np.integer, backend.np.floating)
 
 
-def wrapped_number(input, other):
+def wrapped_number(input, other, fn="input"):
     """A number ``input`` beside a number ``other``: the 0-d tensor PyTorch wraps it in (bool, int64 or the default
     float dtype; a NumPy integer or float as the Python number it holds, a NumPy bool as a float, as PyTorch's), so
-    ``add(2, 3)`` is tensor(5), ``div(1, 2)`` tensor(0.5) in the default dtype.  Anything else is left as it is (to be
-    refused where a Tensor is asked for)."""
+    ``add(2, 3)`` is tensor(5), ``div(1, 2)`` tensor(0.5) in the default dtype.  A list or tuple is refused (the
+    operator the door goes on to would leave it to Python's TypeError, naming no function); anything else is left as
+    it is (to be refused where a Tensor is asked for)."""
     if not (isinstance(input, NUMBERS) and isinstance(other, NUMBERS)):
+        if isinstance(input, (list, tuple)):
+            raise TypeError(f"{fn}(): input must be a Tensor or a number, got a {type(input).__name__}; make it a "
+                            "tensor first: minigan.tensor(...)")
         return input
     kind = builtins.bool if isinstance(input, builtins.bool) else \
         builtins.int if isinstance(input, (builtins.int, backend.np.integer)) else builtins.float

@@ -169,9 +169,9 @@ def div(input, other, *, rounding_mode=None):
     """input / other; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient (its gradient is 0)."""
     if rounding_mode not in (None, "floor", "trunc"):
         raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
-    input = wrapped_number(input, other)  # div(1, 2): two numbers, as PyTorch wraps them
+    input = wrapped_number(input, other, "div")  # div(1, 2): two numbers, as PyTorch wraps them
     if rounding_mode is None:
-        return input / other if isinstance(input, Tensor) else input / _t(other, "div")
+        return E.Div.apply(*input._pair(other, "div")) if isinstance(input, Tensor) else input / _t(other, "div")
     fn = f"div(rounding_mode={rounding_mode!r})"
     return U.RoundedDiv.apply(*_integer_divisor(*_promoted(input, other, fn), fn), mode=rounding_mode)
 
@@ -181,6 +181,9 @@ def lerp(input, end, weight):
     forms (exactly end at weight 1; ∞ ends give ∞, not ∞ − ∞ = NaN)."""
     x, weight = floating(input, "lerp"), checks.number(weight)  # (np.uint8(3): 1 - 3 must not wrap to 254)
     for name, t in (("end", end), ("weight", weight)):  # (a 0-d weight may be of another dtype, as in PyTorch)
+        if isinstance(t, (list, tuple)):
+            raise TypeError(f"lerp: {name} must be a Tensor{' or a number' * (name == 'weight')}, got a "
+                            f"{type(t).__name__}; make it a tensor first: minigan.tensor(...)")
         if isinstance(t, Tensor) and t.dtype != x.dtype and (name == "end" or t.ndim):
             raise DtypeError(f"lerp: expected dtype {x.dtype} for {name}, got {t.dtype} (as PyTorch); convert it "
                              "with .to(input.dtype)")
@@ -541,7 +544,7 @@ def frac(input):
 
 def add(input, other, *, alpha=1):
     """input + alpha·other."""
-    input = wrapped_number(input, other)
+    input = wrapped_number(input, other, "add")
     if isinstance(input, Tensor):
         return input.add(other, alpha=alpha)
     return input + _t(other, "add") * alpha if alpha != 1 else input + _t(other, "add")
@@ -549,14 +552,14 @@ def add(input, other, *, alpha=1):
 
 def sub(input, other, *, alpha=1):
     """input − alpha·other."""
-    input = wrapped_number(input, other)
+    input = wrapped_number(input, other, "sub")
     if isinstance(input, Tensor):
         return input.sub(other, alpha=alpha)
     return input - _t(other, "sub") * alpha if alpha != 1 else input - _t(other, "sub")
 
 
 def mul(input, other):
-    input = wrapped_number(input, other)
+    input = wrapped_number(input, other, "mul")
     return input.mul(other) if isinstance(input, Tensor) else _t(other, "mul").mul(input)
 
 
@@ -611,19 +614,19 @@ def ne(input, other):
 
 
 def gt(input, other):
-    return _t(input, "gt") > other
+    return _t(input, "gt")._compare(other, "gt")  # (not >: a list is refused here, naming gt)
 
 
 def ge(input, other):
-    return _t(input, "ge") >= other
+    return _t(input, "ge")._compare(other, "ge")  # (not >=: a list is refused here, naming ge)
 
 
 def lt(input, other):
-    return _t(input, "lt") < other
+    return _t(input, "lt")._compare(other, "lt")  # (not <: a list is refused here, naming lt)
 
 
 def le(input, other):
-    return _t(input, "le") <= other
+    return _t(input, "le")._compare(other, "le")  # (not <=: a list is refused here, naming le)
 
 
 def absolute(input):

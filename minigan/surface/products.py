@@ -298,7 +298,7 @@ def einsum_letters(equation, xs):
 # ------------------------------------ the free functions minigan.matmul, minigan.cross, ... (toplevel.py: behind out=)
 
 def matmul(input, other):
-    return _t(input, "matmul") @ other
+    return _t(input, "matmul").matmul(other)
 
 
 def mm(input, mat2):

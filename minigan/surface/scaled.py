@@ -108,6 +108,9 @@ def scaled_operand(fn, input, other, rest, alpha, subtract=False):
     against the result's dtype, and other widened so that alpha·other is computed in that dtype; a difference of
     bools refused (``subtract``), as x - y refuses it."""
     other, alpha = alpha_first(fn, other, rest, alpha)
+    if isinstance(other, (list, tuple)):  # (the operator would leave it to Python's own TypeError, naming no function)
+        raise TypeError(f"{fn}(): other must be a Tensor or a number, got a {type(other).__name__}; make it a tensor "
+                        "first: minigan.tensor(...)")
     other = checks.number(other)  # (a NumPy scalar is the number it holds: np.True_ is 1.0, as in PyTorch)
     alpha = checked_alpha(fn, alpha, input, other)
     if fn.endswith("_") and isinstance(other, Tensor):  # add_/sub_: other is checked against the memory written

@@ -49,16 +49,21 @@ DOORS = {
     "minigan.full((2,), s)": lambda x, s: minigan.full((2,), s),
     "minigan.cat((x, s))": lambda x, s: minigan.cat((x, s)),
     "minigan.stack((x, s))": lambda x, s: minigan.stack((x, s)), "x.dot(s)": lambda x, s: x.dot(s),
+    "x.sub(s)": lambda x, s: x.sub(s), "minigan.sub(s, x)": lambda x, s: minigan.sub(s, x),
+    "x.div(s)": lambda x, s: x.div(s), "minigan.div(s, x)": lambda x, s: minigan.div(s, x),
+    "x.gt(s)": lambda x, s: x.gt(s), "minigan.le(x, s)": lambda x, s: minigan.le(x, s),
+    "minigan.add(s, x)": lambda x, s: minigan.add(s, x), "minigan.matmul(x, s)": lambda x, s: minigan.matmul(x, s),
     "x.expand_as(s)": lambda x, s: x.expand_as(s), "x.matmul(s)": lambda x, s: x.matmul(s),
 }
 
 
 @pytest.mark.parametrize("door", list(DOORS))
 def test_functions_methods_and_assignment_refuse_a_sequence(door):
+    name = "setitem" if " = " in door else door.split("(")[0].split(".")[-1].rstrip("_")
     for seq in ([1.0, 2.0], (1.0, 2.0), [1.0]):
         with pytest.raises(TypeError) as e:
             DOORS[door](minigan.tensor([1.0, 2.0]), seq)
-        assert "\n" not in str(e.value)
+        assert "\n" not in str(e.value) and name in str(e.value), f"the message names no {name}: {e.value}"
 
 
 def test_tensor_and_as_tensor_read_one_as_data():

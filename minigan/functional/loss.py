@@ -279,6 +279,10 @@ def _per_position(loss_fn, op, scores, labels, reduction, **options):
     """A classification loss of scores (N, C, d₁, …) as the loss of the rows (N·d₁·…, C), one per position (the
     class axis moved last), or of (C,) as one row; reduction 'none' gives the losses back in (N, d₁, …) (or ())."""
     soft = isinstance(labels, Tensor) and labels.dtype.kind == "f"  # class probabilities
+    if op == "cross_entropy" and not soft and isinstance(labels, Tensor) and labels.shape == scores.shape:
+        raise DtypeError(f"cross_entropy: a target of the scores' shape {tuple(scores.shape)} holds class "
+                         f"probabilities, which must be floating point, got {labels.dtype}; give target.float()")
+    refused = None
     if scores.ndim == 1:
         rows, shape = scores.unsqueeze(0), ()
         if soft:
@@ -286,9 +290,13 @@ def _per_position(loss_fn, op, scores, labels, reduction, **options):
             labels = labels.unsqueeze(0)
         else:
             y = _labels(labels, op, scores)
-            if y.ndim != 0:
+            if y.ndim != 0 and tuple(y.shape) != (1,):
                 raise DimensionError(f"{op}: the scores of one sample, shape {tuple(scores.shape)}, take one label "
                                      f"(a 0-d tensor), got labels of shape {tuple(y.shape)}")
+            if y.ndim != 0 and scores.shape[0] != 1:  # (a label of shape (1,): PyTorch's forward takes it, and
+                # its backward refuses it with a size mismatch)
+                refused = (f"{op}: the scores of one sample, shape {tuple(scores.shape)}, take one label as a 0-d "
+                           f"tensor, got labels of shape {tuple(y.shape)}; give target[0]")
             labels = y.reshape(1)
     elif scores.ndim > 2:
         weight = options.get("weight")  # (PyTorch's per-position kernel reads any weight of C entries)
@@ -311,7 +319,8 @@ def _per_position(loss_fn, op, scores, labels, reduction, **options):
         raise DimensionError(f"{op}: expected input of shape (N, C), (N, C, d1, ...) or (C,), got "
                              f"{tuple(scores.shape)}")
     loss = loss_fn(rows, labels, reduction=reduction, **options)
-    return loss.reshape(shape) if reduction == "none" else loss
+    loss = loss.reshape(shape) if reduction == "none" else loss
+    return loss if refused is None else refused_at_backward(loss, ShapeError, refused)
 
 
 def _nll_parts(log_p, labels, weight, ignore_index, op):

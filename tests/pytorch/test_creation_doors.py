@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.oracle import pytorch_since
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -103,8 +104,7 @@ def test_a_fill_value_must_fit_the_dtype_as_in_pytorch(name):
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])
 
 
-CLAMP_BOUNDS = [0.5, 1, True, float("nan"), np.float64(1.0), np.int64(1), np.float32(2.0), 2**40, 1e30, -1,
-                "0-d 0.5", "0-d 1"]
+CLAMP_BOUNDS = [0.5, 1, True, np.float64(1.0), np.int64(1), np.float32(2.0), 2**40, 1e30, -1, "0-d 0.5", "0-d 1"]
 CLAMPS = {  # name: the in-place call, given the library, the tensor and a bound
     "clamp_(min)": lambda t, x, b: x.clamp_(b), "clamp_(max)": lambda t, x, b: x.clamp_(None, b),
     "clamp_(min, max)": lambda t, x, b: x.clamp_(b, b), "clip_(min=)": lambda t, x, b: x.clip_(min=b),
@@ -114,6 +114,22 @@ CLAMPS = {  # name: the in-place call, given the library, the tensor and a bound
     "torch.clamp(min, max)": lambda t, x, b: t.clamp(x, b, b), "clamp_min": lambda t, x, b: x.clamp_min(b),
     "torch.clamp_max": lambda t, x, b: t.clamp_max(x, b),
 }
+# clamp's and clip's one bound given alone (min or max), a NaN number: NaN everywhere, as clamp_min(NaN) gives
+ONE_BOUND_ALONE = {"clamp", "clamp_(min)", "clamp_(max)", "clip(max=)", "clip_(min=)", "torch.clamp_", "torch.clip_"}
+ONE_NAN_BOUND = pytorch_since("2.12", "clamp's one bound, a NaN number, gives NaN")
+
+
+def _clamp_differences(name, bounds):
+    differ = []
+    for dtype, bound in itertools.product(["bool", "int64", "uint8", "float32"], bounds):
+        def program(lib, dtype=dtype, bound=bound):
+            x = lib.tensor([-2, 0, 3], dtype=getattr(lib, dtype))
+            b = lib.tensor(float(bound[4:]) if "." in bound else int(bound[4:])) if isinstance(bound, str) else bound
+            return CLAMPS[name](lib, x, b)
+        found = agree(program)
+        if found:
+            differ.append(f"{dtype}.{name} {bound!r}: {found}")
+    return differ
 
 
 @pytest.mark.parametrize("name", sorted(CLAMPS))
@@ -123,15 +139,15 @@ def test_clamp_reads_number_bounds_as_pytorch(name):
     read in an integer tensor's dtype (-1 is 255 for uint8) and must fit it; in place, a result of a higher kind (a
     float bound on an integer tensor) cannot be written into x, and PyTorch refuses it (RuntimeError) as every
     in-place op's; a bool tensor takes no bool bound (NotImplementedError)."""
-    differ = []
-    for dtype, bound in itertools.product(["bool", "int64", "uint8", "float32"], CLAMP_BOUNDS):
-        def program(lib, dtype=dtype, bound=bound):
-            x = lib.tensor([-2, 0, 3], dtype=getattr(lib, dtype))
-            b = lib.tensor(float(bound[4:]) if "." in bound else int(bound[4:])) if isinstance(bound, str) else bound
-            return CLAMPS[name](lib, x, b)
-        found = agree(program)
-        if found:
-            differ.append(f"{dtype}.{name} {bound!r}: {found}")
+    differ = _clamp_differences(name, CLAMP_BOUNDS)
+    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[ONE_NAN_BOUND] if n in ONE_BOUND_ALONE else [])
+                                  for n in sorted(CLAMPS)])
+def test_clamp_reads_a_nan_number_bound_as_pytorch(name):
+    """A NaN bound, the same family of calls: NaN wherever it bounds (a float result even for an integer tensor)."""
+    differ = _clamp_differences(name, [float("nan")])
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.oracle import pytorch_since
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -266,7 +267,9 @@ def _worst(a, b, tol):
     return f"at {i}: {a[i]} vs {b[i]}"
 
 
-@pytest.mark.parametrize("name", sorted(LOSSES))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytorch_since(
+    "2.12", "mse_loss differentiates an input whose target has another dtype")] if n == "mse_loss" else [])
+    for n in sorted(LOSSES)])
 def test_each_argument_in_each_dtype_grad_and_shape_as_pytorch(name):
     call = LOSSES[name][0]
     kinds = LOSSES[name][2]

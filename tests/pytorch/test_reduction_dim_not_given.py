@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.oracle import pytorch_since
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -25,6 +26,18 @@ NAMES = ["sum", "mean", "prod", "max", "min", "median", "amax", "amin", "argmax"
 FORMS = {"keepdim=True": dict(keepdim=True), "keepdim=False": dict(keepdim=False), "dim=None": dict(dim=None),
          "dim=None, keepdim=True": dict(dim=None, keepdim=True),
          "dim=None, keepdim=False": dict(dim=None, keepdim=False)}
+
+
+# dim=None given to an op whose overloads take an int dim (or a name) is a TypeError; before 2.13 it matched the
+# overload of a named dim and was a RuntimeError ("Please look up dimensions by name, got: name = None")
+DIM_NONE_TYPEERROR = pytorch_since("2.13", "dim=None is a TypeError where no overload takes it, not a dim name")
+NO_DIM_NONE = {"prod", "max", "min", "median", "logsumexp"}  # (every form with dim=None)
+ALONG_ONE_DIM = {"cumsum", "cumprod", "softmax", "log_softmax", "logcumsumexp", "cummax", "cummin", "sort", "argsort"}
+
+
+def _cases():
+    return [pytest.param(n, k, marks=[DIM_NONE_TYPEERROR] if k.startswith("dim=None") and (
+        n in NO_DIM_NONE or n in ALONG_ONE_DIM and k == "dim=None") else []) for n in NAMES for k in sorted(FORMS)]
 
 
 def _outcome(lib, name, form, kwargs, shape):
@@ -38,8 +51,7 @@ def _outcome(lib, name, form, kwargs, shape):
 
 
 @pytest.mark.parametrize("form", ["method", "function"])
-@pytest.mark.parametrize("kwargs", sorted(FORMS))
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name, kwargs", _cases())
 def test_a_dim_left_out_and_dim_none_are_pytorchs(name, kwargs, form):
     if form == "function" and not hasattr(torch, name) or form == "method" and not hasattr(torch.Tensor, name):
         pytest.skip(f"no {form} {name} in PyTorch")
@@ -48,6 +60,7 @@ def test_a_dim_left_out_and_dim_none_are_pytorchs(name, kwargs, form):
         assert _outcome(minigan, name, form, FORMS[kwargs], shape) == theirs, shape
 
 
+@DIM_NONE_TYPEERROR
 @pytest.mark.parametrize("name", ["prod", "max", "min", "median", "cumsum", "softmax", "sort"])
 def test_dim_none_by_position_is_pytorchs(name):
     def run(lib):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.oracle import pytorch_since
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -305,9 +306,12 @@ UNARY_KEEPS = {"clamp_min_nan": lambda m, x: m.clamp_min(x, NAN), "clamp_max_nan
                "relu": lambda m, x: m.relu(x), "sigmoid": lambda m, x: x.sigmoid(),
                "elu": lambda m, x: m.nn.functional.elu(x),
                "leaky_relu": lambda m, x: m.nn.functional.leaky_relu(x, 0.2), "pow_number": lambda m, x: x ** 2}
+# clamp(max=) alone, a NaN number, gives NaN (2.11 ignored the bound; clamp_min(x, NaN) and clip(NaN, 1.0) gave NaN)
+ONE_NAN_BOUND = pytorch_since("2.12", "clamp's one bound, a NaN number, gives NaN")
 
 
-@pytest.mark.parametrize("name", sorted(UNARY_KEEPS))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[ONE_NAN_BOUND] if n == "clamp_max_nan" else [])
+                                  for n in sorted(UNARY_KEEPS)])
 @pytest.mark.parametrize("layout", ["permuted", "expanded"])
 def test_one_operand_results_keep_its_layout_as_pytorch(name, layout):
     results = []

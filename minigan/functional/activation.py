@@ -222,14 +222,32 @@ class _Mish(_FusedDerivative):
         return t + x * activation.Sigmoid.apply(x) * (1 - t * t)
 
 
+class _GELUSlope(Node):
+    """gelu′(x) = Φ(x) + x·φ(x) as a node of its own, whose derivative is one factor too, φ(x)·(2 − x²), as
+    PyTorch's gelu double backward: an infinite upstream at second order gives ±∞, not ∞ − ∞."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return self.slope(x)
+
+    @staticmethod
+    def slope(x):  # Φ(x) + x·φ(x), Φ(x) = ½ erfc(−x/√2) (its digits kept for large negative x), φ(x) = e^(−x²/2)/√(2π)
+        return 0.5 * U.Erfc.apply(x * -(0.5 ** 0.5)) + x * namespace(x).exp(x * x * -0.5) * (2 * math.pi) ** -0.5
+
+    def backward(self, grad):  # d/dx (Φ + xφ) = φ(x)·(2 − x²)
+        (x,) = self.saved_tensors
+        x = x if isinstance(grad, Tensor) else value(x)
+        return (grad * (namespace(x).exp(x * x * -0.5) * (2 * math.pi) ** -0.5 * (2 - x * x)),)
+
+
 class _GELU(_FusedDerivative):
     @staticmethod
-    def f(x):  # x·Φ(x), Φ(x) = ½ erfc(−x/√2), which keeps its digits for large negative x
+    def f(x):  # x·Φ(x)
         return x * 0.5 * U.Erfc.apply(x * -(0.5 ** 0.5))
 
     @staticmethod
-    def derivative(x):  # Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)
-        return 0.5 * U.Erfc.apply(x * -(0.5 ** 0.5)) + x * namespace(x).exp(x * x * -0.5) * (2 * math.pi) ** -0.5
+    def derivative(x):
+        return _GELUSlope.apply(x)
 
 
 class _GELUTanh(_FusedDerivative):

@@ -250,17 +250,35 @@ class _GELU(_FusedDerivative):
         return _GELUSlope.apply(x)
 
 
+class _GELUTanhSlope(Node):
+    """The tanh form's slope as a node of its own, its derivative one factor too (as _GELUSlope's)."""
+    C, A = (2.0 / math.pi) ** 0.5, 0.044715
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return self.slope(x)
+
+    @classmethod
+    def slope(cls, x):  # ½(1 + t) + ½x(1 − t²)·u′, t = tanh u, u = √(2/π)(x + 0.044715x³)
+        t = activation.Tanh.apply((x + cls.A * x * x * x) * cls.C)
+        return 0.5 * (1.0 + t) + 0.5 * x * (1 - t * t) * cls.C * (1 + 3 * cls.A * x * x)
+
+    def backward(self, grad):  # d/dx = (1 − t²)·(u′ + ½x(u″ − 2t·u′²))
+        (x,) = self.saved_tensors
+        x = x if isinstance(grad, Tensor) else value(x)
+        t = activation.Tanh.apply((x + self.A * x * x * x) * self.C)
+        u1, u2 = self.C * (1 + 3 * self.A * x * x), 6 * self.A * self.C * x
+        return (grad * ((1 - t * t) * (u1 + 0.5 * x * (u2 - 2 * t * u1 * u1))),)
+
+
 class _GELUTanh(_FusedDerivative):
-    C = (2.0 / math.pi) ** 0.5
+    @staticmethod
+    def f(x):  # ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
+        return 0.5 * x * (1.0 + activation.Tanh.apply((x + _GELUTanhSlope.A * x * x * x) * _GELUTanhSlope.C))
 
-    @classmethod
-    def f(cls, x):  # ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
-        return 0.5 * x * (1.0 + activation.Tanh.apply((x + 0.044715 * x * x * x) * cls.C))
-
-    @classmethod
-    def derivative(cls, x):  # ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)
-        t = activation.Tanh.apply((x + 0.044715 * x * x * x) * cls.C)
-        return 0.5 * (1.0 + t) + 0.5 * x * (1 - t * t) * cls.C * (1 + 3 * 0.044715 * x * x)
+    @staticmethod
+    def derivative(x):
+        return _GELUTanhSlope.apply(x)
 
 
 def silu(input, inplace=False):

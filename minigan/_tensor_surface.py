@@ -151,15 +151,15 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
     # (a list or tuple is not an operand: NotImplemented, as the engine's operators and PyTorch's answer)
     def __pow__(self, exponent):  # (x ** y: pow's door, whose backward refuses a bool exponent tensor, as PyTorch's)
-        return NotImplemented if isinstance(exponent, (list, tuple)) else pointwise.pow(self, exponent)
+        return NotImplemented if type(exponent) in checks.SEQUENCES else pointwise.pow(self, exponent)
 
     def __rpow__(self, base):  # (2 ** x: pow's door too, where an integer x may hold negative exponents)
-        if isinstance(base, (list, tuple)):
+        if type(base) in checks.SEQUENCES:
             return NotImplemented
         return pointwise.pow(base, self) if isinstance(base, int) else super().__rpow__(base)
 
     def __rtruediv__(self, other):  # (2 / x is x.reciprocal() * 2, as PyTorch's Tensor.__rtruediv__: 1/x first, which
-        if isinstance(other, (list, tuple)):  # rounds otherwise than 2/x, and its derivative -grad·(r·r) then ·2)
+        if type(other) in checks.SEQUENCES:  # rounds otherwise than 2/x, and its derivative -grad·(r·r) then ·2)
             return NotImplemented
         return pointwise.reciprocal(self) * other
 

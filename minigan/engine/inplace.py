@@ -192,16 +192,16 @@ class InPlace:
         return self._in_place("copy_", elementwise.Fill.apply, src, update=elementwise.fill_into, cast=True)
 
     def __iadd__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.add_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.add_(other)
 
     def __isub__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.sub_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.sub_(other)
 
     def __imul__(self, other):  # (a list or tuple: NotImplemented, as __mul__)
-        return NotImplemented if isinstance(other, (list, tuple)) else self.mul_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.mul_(other)
 
     def __itruediv__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.div_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.div_(other)
 
 
 class ExpandedCopySlices(shaping.CopySlices):

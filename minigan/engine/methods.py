@@ -164,16 +164,16 @@ class TensorMethods:
         # a number's 0-d array becomes a NumPy scalar again, which CuPy takes)
 
     def __lt__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self._compare(other, "lt")
+        return NotImplemented if type(other) in checks.SEQUENCES else self._compare(other, "lt")
 
     def __le__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self._compare(other, "le")
+        return NotImplemented if type(other) in checks.SEQUENCES else self._compare(other, "le")
 
     def __gt__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self._compare(other, "gt")
+        return NotImplemented if type(other) in checks.SEQUENCES else self._compare(other, "gt")
 
     def __ge__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self._compare(other, "ge")
+        return NotImplemented if type(other) in checks.SEQUENCES else self._compare(other, "ge")
 
     def eq(self, other):
         """Elementwise ==, a bool tensor (as ``a == b``)."""

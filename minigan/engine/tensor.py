@@ -378,25 +378,25 @@ class Tensor(InPlace, TensorMethods):
     # A list or tuple is not an operand: NotImplemented, as PyTorch's operators answer, lets Python's own rules decide
     # (a TypeError, or a list repeated by a one-element integer tensor: [1, 2] * tensor(2) is [1, 2, 1, 2])
     def __add__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else elementwise.Add.apply(*self._pair(other, "add"))
+        return NotImplemented if type(other) in checks.SEQUENCES else elementwise.Add.apply(*self._pair(other, "add"))
 
     __radd__ = __add__  # 2 + x records x + 2, x's edge first, as PyTorch's (+ and * commute exactly)
 
     def __sub__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else elementwise.Sub.apply(
+        return NotImplemented if type(other) in checks.SEQUENCES else elementwise.Sub.apply(
             *self._pair(checks.not_bool(self, other), "sub"))
 
     def __rsub__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else elementwise.Sub.apply(
+        return NotImplemented if type(other) in checks.SEQUENCES else elementwise.Sub.apply(
             *self._pair(checks.not_bool(self, other), "sub", reflected=True))
 
     def __mul__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else elementwise.Mul.apply(*self._pair(other, "mul"))
+        return NotImplemented if type(other) in checks.SEQUENCES else elementwise.Mul.apply(*self._pair(other, "mul"))
 
     __rmul__ = __mul__  # 2 * x records x * 2, as PyTorch's (+ and * commute exactly)
 
     def __truediv__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else elementwise.Div.apply(*self._pair(other, "div"))
+        return NotImplemented if type(other) in checks.SEQUENCES else elementwise.Div.apply(*self._pair(other, "div"))
 
     def __rtruediv__(self, other):
         return elementwise.Div.apply(*self._pair(other, "div", reflected=True))
@@ -413,7 +413,7 @@ class Tensor(InPlace, TensorMethods):
 
 
     def __matmul__(self, other):
-        if isinstance(other, (list, tuple)):
+        if type(other) in checks.SEQUENCES:
             return NotImplemented
         other = self._matmul_operand(other)
         checks.check_matmul(self.array.shape, other.array.shape)
@@ -425,7 +425,7 @@ class Tensor(InPlace, TensorMethods):
         return linalg.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self._matmul_operand(other) @ self
+        return NotImplemented if type(other) in checks.SEQUENCES else self._matmul_operand(other) @ self
 
     def _matmul_operand(self, other):
         if not isinstance(other, Tensor) and not backend.is_array(other):

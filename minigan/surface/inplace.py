@@ -240,28 +240,28 @@ class TensorInPlace:
     # x &= y, x |= y, x ^= y, x <<= y, x >>= y, x //= y, x %= y, x **= y: in place; a list or tuple is not an operand
     # (NotImplemented, as PyTorch's operators answer it: Python's TypeError, or x *= [1, 2]'s rules)
     def __iand__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_and_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.bitwise_and_(other)
 
     def __ior__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_or_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.bitwise_or_(other)
 
     def __ixor__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_xor_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.bitwise_xor_(other)
 
     def __ilshift__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_left_shift_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.bitwise_left_shift_(other)
 
     def __irshift__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_right_shift_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.bitwise_right_shift_(other)
 
     def __ifloordiv__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.floor_divide_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.floor_divide_(other)
 
     def __imod__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.remainder_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.remainder_(other)
 
     def __ipow__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.pow_(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.pow_(other)
 
     def atan2_(self, other):
         return self._in_place("atan2_", lambda x, y: x.atan2(y), other)

@@ -451,16 +451,16 @@ class TensorMath:
 
     # The operators answer NotImplemented for a list or tuple (not an operand), as PyTorch's: Python's TypeError
     def __mod__(self, other):  # x % y: torch.remainder, the sign of y (Python's %)
-        return NotImplemented if isinstance(other, (list, tuple)) else pointwise.remainder(self, other)
+        return NotImplemented if type(other) in checks.SEQUENCES else pointwise.remainder(self, other)
 
     def __rmod__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else pointwise.remainder(other, self)
+        return NotImplemented if type(other) in checks.SEQUENCES else pointwise.remainder(other, self)
 
     def __floordiv__(self, other):  # x // y: torch.floor_divide, no gradient
-        return NotImplemented if isinstance(other, (list, tuple)) else pointwise.floor_divide(self, other)
+        return NotImplemented if type(other) in checks.SEQUENCES else pointwise.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else pointwise.floor_divide(other, self)
+        return NotImplemented if type(other) in checks.SEQUENCES else pointwise.floor_divide(other, self)
 
     def floor_divide(self, other):
         return pointwise.floor_divide(self, other)
@@ -528,38 +528,38 @@ class TensorMath:
 
     # x & y, x | y, x ^ y, x << y, x >> y and their reflected forms; NotImplemented for a list or tuple, as % and //
     def __and__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_and(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.bitwise_and(other)
 
     def __or__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_or(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.bitwise_or(other)
 
     def __xor__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_xor(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.bitwise_xor(other)
 
     def __lshift__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_left_shift(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.bitwise_left_shift(other)
 
     def __rshift__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else self.bitwise_right_shift(other)
+        return NotImplemented if type(other) in checks.SEQUENCES else self.bitwise_right_shift(other)
 
     def __rand__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else pointwise._bitwise(
+        return NotImplemented if type(other) in checks.SEQUENCES else pointwise._bitwise(
             "bitwise_and", self, other, "bitwise_and", reflected=True)
 
     def __ror__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else pointwise._bitwise(
+        return NotImplemented if type(other) in checks.SEQUENCES else pointwise._bitwise(
             "bitwise_or", self, other, "bitwise_or", reflected=True)
 
     def __rxor__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else pointwise._bitwise(
+        return NotImplemented if type(other) in checks.SEQUENCES else pointwise._bitwise(
             "bitwise_xor", self, other, "bitwise_xor", reflected=True)
 
     def __rlshift__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else pointwise._bitwise(
+        return NotImplemented if type(other) in checks.SEQUENCES else pointwise._bitwise(
             "left_shift", self, other, "bitwise_left_shift", reflected=True)
 
     def __rrshift__(self, other):
-        return NotImplemented if isinstance(other, (list, tuple)) else pointwise._bitwise(
+        return NotImplemented if type(other) in checks.SEQUENCES else pointwise._bitwise(
             "right_shift", self, other, "bitwise_right_shift", reflected=True)
 
     def logical_xor(self, other):

@@ -17,7 +17,9 @@ from pytorch.oracle import pytorch_since  # noqa: E402
 # addmv's input (the added vector) in a dtype other than the matrix's and the vector's: refused (2.11 promoted it)
 ADDMV_ONE_DTYPE = pytorch_since("2.12", "addmv refuses an input whose dtype is not the matrix's and the vector's")
 # a matrix-vector product (a 1-D operand against a 2-D or batched one) with an empty operand and two dtypes:
-# refused, as with no empty operand (2.11 ran it, in one of the two dtypes)
+# refused, as with no empty operand.  2.11 ran it in one of the two dtypes: the promoted one for a matrix times a
+# vector, the vector's for a vector times a batch, which refuses too where that is an integer or bool dtype (its
+# float64 operand requires grad), so those cases answer alike
 EMPTY_MV_DTYPES = pytorch_since("2.12", "an empty matrix-vector product checks its operands' dtypes")
 
 RNG = np.random.default_rng(11)
@@ -134,7 +136,8 @@ MATMUL_DTYPES = [("int64", "float64"), ("float32", "float64"), ("int32", "float3
 
 
 def _empty_cases():
-    return [pytest.param(door, shapes, d, marks=[EMPTY_MV_DTYPES] if shapes in EMPTY_MV and d[0] != d[1] else [],
+    return [pytest.param(door, shapes, d, marks=[EMPTY_MV_DTYPES] if shapes in EMPTY_MV and d[0] != d[1] and (
+                             len(shapes[0]) > 1 or d[0].startswith("float")) else [],
                          id=f"{door}-{shapes}-{'-'.join(d)}")
             for door in MATMUL_DOORS for shapes in EMPTY_BATCHED + EMPTY_FOLDED for d in MATMUL_DTYPES]
 

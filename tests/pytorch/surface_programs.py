@@ -769,6 +769,11 @@ def _attention_drops(program):
     return isinstance(p, (int, float)) and p > 0
 
 
+def _nan_argument(program):
+    """A NaN among the numbers given (hardtanh's min_val or max_val)."""
+    return any(isinstance(v, float) and v != v for v in list(program["args"]) + list(program["kwargs"].values()))
+
+
 def _has(program, value):
     return any(np.any(np.isnan(s["values"])) if value == "nan" else np.any(np.isinf(s["values"]))
                for s in program["tensors"] if s["values"].dtype.kind == "f")
@@ -791,7 +796,7 @@ DOCS = "docs/pytorch.md"
 KINKED = ("hardtanh", "hardtanh_", "relu6", "hardshrink", "softshrink", "elu", "elu_", "selu", "selu_", "celu",
           "celu_", "hardswish")
 DOCUMENTED = [
-    (lambda p, w, d: w.endswith("grad") and _has(p, "nan") and p["name"] in KINKED,
+    (lambda p, w, d: w.endswith("grad") and (_has(p, "nan") or _nan_argument(p)) and p["name"] in KINKED,
      f"{DOCS}, Special values: the gradient at a NaN input of the kinked activations (PyTorch's CPU kernels: two "
      "forms by position; minigan: the element-by-element one)"),
     (lambda p, w, d: p["name"] in ("sort", "argsort", "topk", "median", "nanmedian", "kthvalue", "mode", "quantile",

@@ -392,9 +392,9 @@ def is_integer(value) -> bool:
         getattr(value, "dtype", np.dtype(int)).kind in "iu" and getattr(value, "ndim", 0) == 0
 
 
-# What an operator answers NotImplemented for (PyTorch's operators do): a list or tuple is not an operand.  Asked as
-# ``type(x) in SEQUENCES``, a third of isinstance's cost on every op (a subclass is refused by the op's door instead).
-SEQUENCES = frozenset({list, tuple})
+# What an operator answers NotImplemented for (PyTorch's operators do): Python's sequences are not operands.  Asked
+# as ``type(x) in SEQUENCES``, a third of isinstance's cost on every op (a subclass is refused by the op's door).
+SEQUENCES = frozenset({list, tuple, range, str, bytes, bytearray})
 
 
 def is_number(value) -> bool:

@@ -184,11 +184,11 @@ class TensorMethods:
 
     # `(pred == labels).sum()` compares elements, as in PyTorch and NumPy.  A tensor still hashes by
     # identity, so it can key a dict or sit in a set; `t in some_list` compares elements too (as PyTorch).
-    def __eq__(self, other):  # `t == None` and `t == [1, 2]` are False, as in PyTorch (Python's answer: not the same)
-        return NotImplemented if other is None or isinstance(other, (list, tuple)) else self.eq(other)
+    def __eq__(self, other):  # `t == None`, `t == [1, 2]`, `t == "a"` are False, as PyTorch's (NotImplemented: Python's
+        return NotImplemented if isinstance(other, (type(None), *checks.SEQUENCES)) else self.eq(other)
 
-    def __ne__(self, other):
-        return NotImplemented if other is None or isinstance(other, (list, tuple)) else self.ne(other)
+    def __ne__(self, other):  # answer, "not the same object"; isinstance: a Size or a namedtuple too)
+        return NotImplemented if isinstance(other, (type(None), *checks.SEQUENCES)) else self.ne(other)
 
     __hash__ = object.__hash__
 

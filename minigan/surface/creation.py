@@ -28,7 +28,7 @@ def _shape(shape, fn, size=None):
 def fill_number(fn, value):
     """A fill value as PyTorch's Number: a number, or a 0-d tensor that needs no gradient, read as the number it
     holds (``full((2,), tensor(1.5, dtype=float64))`` is float32, as ``full((2,), 1.5)``)."""
-    if isinstance(value, (list, tuple)):  # (PyTorch's Number: a sequence is refused, not broadcast)
+    if not isinstance(value, (Tensor, *operands.NUMBERS)):  # (PyTorch's Number: a list is refused, not broadcast)
         raise TypeError(f"{fn}(): fill_value must be a number, got a {type(value).__name__}; fill from a tensor with "
                         "minigan.tensor(...).expand(size)")
     if not isinstance(value, Tensor):

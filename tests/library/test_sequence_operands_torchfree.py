@@ -1,7 +1,8 @@
-"""A Python list or tuple is not an operand (tests/pytorch/test_sequence_operands.py compares each door with PyTorch):
-stated without PyTorch, as Python's operator protocol and PyTorch's documented signatures (a Tensor or a Number)
-give it.  Each binary operator answers NotImplemented, so that Python's own rules decide; each function, method and
-indexed assignment refuses one with a one-line TypeError; torch.tensor and as_tensor still read one as data."""
+"""A Python list or tuple (or another sequence: range, str, bytes) is not an operand, stated without PyTorch
+(tests/pytorch/test_sequence_operands.py compares each door with it), as Python's operator protocol and PyTorch's
+documented signatures (a Tensor or a Number) give it.  Each binary operator answers NotImplemented, so that Python's
+own rules decide; each function, method and indexed assignment refuses one with a one-line TypeError; torch.tensor
+and as_tensor still read one as data."""
 
 import operator
 
@@ -14,7 +15,7 @@ DUNDERS = [f"__{p}{n}__" for n in NAMES for p in ("", "r", "i") if (p, n) != ("i
 DUNDERS += ["__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"]
 
 
-@pytest.mark.parametrize("seq", [[1, 2], (1, 2), [[1.0]], ()])
+@pytest.mark.parametrize("seq", [[1, 2], (1, 2), [[1.0]], (), range(2), "ab", b"ab"])
 @pytest.mark.parametrize("name", DUNDERS)
 def test_each_operator_answers_not_implemented(name, seq):
     for x in (minigan.tensor([1.0, 2.0]), minigan.tensor([1, 2]), minigan.tensor(3)):
@@ -25,6 +26,7 @@ def test_what_python_then_does():
     x, n = minigan.tensor([1.0, 2.0]), minigan.tensor(2)
     assert (x == [1.0, 2.0]) is False and (x != (1.0, 2.0)) is True  # (not the same object: Python's answer)
     assert [1, 2] * n == [1, 2, 1, 2] and n * (1, 2) == (1, 2, 1, 2)  # (a sequence repeated: n's __index__)
+    assert (x == "ab") is False and (x != range(2)) is True and n * "ab" == "abab"  # (str and range: sequences too)
     m = minigan.tensor(2)
     with pytest.raises(TypeError):  # (an in-place operator has no such fallback: Python's TypeError)
         m *= [1]

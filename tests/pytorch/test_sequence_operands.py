@@ -1,4 +1,5 @@
-"""A Python list or tuple where an operator, a function or a method takes a tensor or a number: PyTorch's outcome.
+"""A Python list or tuple (or range, str, bytes) where an operator, a function or a method takes a tensor or a number:
+PyTorch's outcome.
 
 PyTorch reads a list as data only where a function makes a tensor of it (torch.tensor, as_tensor).  Its operators
 return NotImplemented for one, so that Python's own rules decide: ``x + [1, 2]`` and ``x < (1, 2)`` raise TypeError,
@@ -31,7 +32,7 @@ TENSORS = {
     "bool 0-d": lambda lib: lib.tensor(True),
 }
 SEQUENCES = {"list": [1, 2], "tuple": (1, 2), "float list": [0.5, 2.5], "one-element list": [2],
-             "nested list": [[1, 2]], "empty tuple": ()}
+             "nested list": [[1, 2]], "empty tuple": (), "range": range(2), "str": "ab", "bytes": b"ab"}
 
 BINARY = ["add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and_", "or_", "xor", "lshift",
           "rshift", "eq", "ne", "lt", "le", "gt", "ge"]

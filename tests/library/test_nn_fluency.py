@@ -25,8 +25,10 @@ def test_nll_of_log_softmax_is_cross_entropy_and_l1_is_mean_abs():
                                rtol=1e-12)
     with pytest.raises(ValueError, match="label 4 is out of range for 4 classes"):
         F.nll_loss(x, np.array([0, 1, 2, 3, 4]))
+    one = minigan.tensor(X[0])  # one sample's (C,) scores take a 0-d label or a (1,) one, as PyTorch's forward
+    assert F.nll_loss(one, np.array([2])).item() == F.nll_loss(one, minigan.tensor(2)).item() == -X[0, 2]
     with pytest.raises(minigan.ShapeError, match=r"nll_loss: the scores of one sample, shape \(4,\), take one label"):
-        F.nll_loss(minigan.tensor(X[0]), np.array([0]))  # (one sample's (C,) scores take a 0-d label, as PyTorch)
+        F.nll_loss(one, np.array([0, 1]))
     with pytest.raises(ValueError, match="reduction must be"):
         nn.MSELoss(reduction="avg")
 

@@ -775,10 +775,10 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if difference.dtype.kind != "f":  # (PyTorch's RuntimeError, for every p)
         raise DtypeError(f"cdist: expected floating point inputs, got {a.dtype} and {b.dtype}; convert them with "
                          ".double() or .float()")
-    if p == math.inf:  # (PyTorch's _cdist_backward gives each entry at the largest difference the whole gradient)
+    if p == math.inf and a.shape[-1]:  # (PyTorch's _cdist_backward gives each entry at the largest difference all)
         out = InfNorm.apply(difference, largest=True, axes=(difference.ndim - 1,), keepdim=False, shared=False)
-    else:
-        out = difference.norm(p, dim=-1)
+    else:  # (vectors of no entries are 0 apart at every order, ∞ too, as PyTorch's: the 1-norm's sum of nothing)
+        out = difference.norm(p if a.shape[-1] else 1, dim=-1)
     if p == 0:  # (PyTorch's kernel counts min(⌈|d|⌉, 1), NaN for a NaN difference, where norm(0) counts it as 1)
         out = out.masked_fill((difference.detach() != difference.detach()).any(-1), math.nan)
     if not out.requires_grad:

@@ -19,7 +19,7 @@ import warnings
 
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
-from minigan.engine.errors import DtypeError
+from minigan.engine.errors import DtypeError, ShapeError
 from minigan.engine.grad_mode import no_grad
 
 
@@ -46,6 +46,8 @@ def _norm_type(who, norm_type):
 def _vector_norm(a, p):
     """PyTorch's vector_norm of all of ``a``'s entries, for any p (as PyTorch's, none is refused)."""
     a = abs(a)
+    if a.size == 0:
+        return a.sum()                                                            # a sum of nothing: 0 (NaN too)
     if p in (math.inf, -math.inf):
         return a.max() if p > 0 else a.min()                                      # max |g_i| (min |g_i| for −∞)
     if p == 0:
@@ -62,6 +64,10 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     for t in tensors:  # (PyTorch's vector_norm refuses an integer or bool tensor)
         if not backend.is_floating(t.dtype):
             raise DtypeError(f"get_total_norm: expected floating-point tensors, got dtype {t.dtype}")
+    for t in tensors if norm_type < 0 or math.isinf(norm_type) else ():  # (a max, a min, Σ|g|^p with p < 0)
+        if t.numel() == 0:
+            raise ShapeError(f"get_total_norm: cannot compute the {norm_type:g} norm of an empty tensor (shape "
+                             f"{tuple(t.shape)}): that order has no value over no entries; use norm_type >= 0")
     if not tensors:
         return Tensor._make(backend.active_module().asarray(0.0, dtype=backend.DEFAULT_DTYPE))
     arrays = [t.array for t in tensors]

@@ -36,6 +36,20 @@ def _in_range(index, size, fn, what):
         raise IndexOutOfRange(f"{fn}: index {bad} is out of range for {what} of size {size}")
 
 
+def _read_at_backward(out, source, idx, size, fn, node):
+    """``out`` (nothing was written: an empty input, or source) where PyTorch's kernel read no index.  Its backward
+    reads source's gradient at the index (the incoming gradient's index_select), which refuses one out of
+    [0, size): there, the backward reaching source raises (RuntimeError), as PyTorch's; input's own still runs."""
+    if not (source.requires_grad and idx.size and (int(idx.min()) < 0 or int(idx.max()) >= size)):
+        return out
+    bad = int(idx.min()) if int(idx.min()) < 0 else int(idx.max())
+    refused = no_derivative(backend.np.zeros(tuple(out.shape), out.array.dtype), fn, source, error=IndexOutOfRange,
+                            why=f"source's gradient is read at index {bad}, out of range for a dim of size {size} "
+                            "(PyTorch's backward refuses it; its forward, writing nothing, did not); give indices "
+                            "in range")
+    return shown_as(out + refused, node)
+
+
 def _nonempty(shape):
     """A shape as PyTorch's scatter and gather read it: a 0-d tensor as a vector of one (ensure_nonempty_size)."""
     return tuple(shape) or (1,)
@@ -269,7 +283,8 @@ def index_add(input, dim, index, source, *, alpha=1):
         _in_range(idx, shape[d], "index_add", f"dim {d}")
     if not x.numel():  # (nothing to add into: PyTorch reads no index of more dimensions)
         out = E.Clone.apply(x, order="C")
-        return out + source.reshape(-1)[:0].sum() if source.requires_grad else out
+        out = out + source.reshape(-1)[:0].sum() if source.requires_grad else out
+        return _read_at_backward(out, source, idx, shape[d], "index_add", "IndexAddBackward0")
     _in_range(idx, shape[d], "index_add", f"dim {d}")
     alpha = in_dtype("index_add", "alpha", alpha, x.dtype)  # (read in x's dtype, as PyTorch's kernel)
     values = source.reshape(shape[:d] + (idx.size,) + shape[d + 1:])
@@ -389,10 +404,11 @@ def index_copy(input, dim, index, source):
         raise ShapeError(f"index_copy: {expected}")
     if source.ndim and idx.size != source.shape[d]:
         raise DimensionError(f"index_copy: {expected}")
+    shape = _nonempty(x.shape)
     if not source.numel():  # (PyTorch's kernel reads an index only to copy a slice there: none for an empty source)
         out = E.Clone.apply(x, order="C")
-        return out + source.reshape(-1)[:0].sum() if source.requires_grad else out
-    shape = _nonempty(x.shape)
+        out = out + source.reshape(-1)[:0].sum() if source.requires_grad else out
+        return _read_at_backward(out, source, idx, shape[d], "index_copy", "IndexCopyBackward0")
     _in_range(idx, shape[d], "index_copy", f"dim {d}")
     out = E.Clone.apply(x.reshape(shape), order="C")  # (row-major, as PyTorch's self.clone(Contiguous))
     out[(slice(None),) * d + (idx.reshape(-1),)] = source.reshape(shape[:d] + (idx.size,) + shape[d + 1:])
@@ -427,11 +443,12 @@ def index_fill(input, dim, index, value):
     view[(slice(None),) * d + (where,)] = value if isinstance(value, Tensor) else number  # (each slice written once,
     # however often its index repeats: PyTorch's gradient of value is then the slices' sum, once)
     no_grad_into_integers("index_fill", x, value)
-    if isinstance(value, Tensor) and value.requires_grad and (builtins.bool((idx < 0).any()) or not idx.size and
-                                                              x.ndim == 0):
-        # PyTorch's backward selects value's gradient with the index as given, where a negative entry (or none, for a
-        # 0-d input) is out of range: the forward runs, the backward refuses (IndexError or RuntimeError there)
+    if isinstance(value, Tensor) and value.requires_grad and (builtins.bool((idx < 0).any() or (idx >= shape[d]).any())
+                                                              or not idx.size and x.ndim == 0):
+        # PyTorch's backward selects value's gradient with the index as given, where a negative entry (or one past
+        # the end, which the forward let through as it filled no slice; or none, for a 0-d input) is out of range:
+        # the forward runs, the backward refuses (IndexError or RuntimeError there)
         return no_derivative(out, "index_fill", x, value, shown=node_name(out.grad_fn), error=IndexOutOfRange, why=(
-            "PyTorch's backward reads the value's gradient at the index as given, where a negative index (or an "
-            "empty one, for a 0-d input) is out of range; give the index counted from 0 (index % size)"))
+            "PyTorch's backward reads the value's gradient at the index as given, where a negative index, one past "
+            "the end (or an empty one, for a 0-d input) is out of range; give indices from 0 to size - 1"))
     return out

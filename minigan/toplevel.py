@@ -221,26 +221,36 @@ def arange(start=None, end=None, step=1, *, dtype=None, device=None, requires_gr
         if start is None and end is None:
             raise TypeError("arange: missing end (arange(end), arange(start, end) or arange(start, end, step))")
         start, end = 0, start if end is None else end
-    ints = builtins.all(checks.is_integer(v) for v in (start, end, step))
-    default = backend.np.int64 if ints else backend.DEFAULT_DTYPE
-    if step == 0:  # (RuntimeError, as PyTorch's)
-        raise DomainError("arange: step must not be 0")
+    ints = builtins.all(checks.is_integer(v) or isinstance(v, bool) for v in (start, end, step))  # (True is 1)
+    kind = backend.np.dtype(dtype or (backend.np.int64 if ints else backend.DEFAULT_DTYPE))
+    # an integer dtype's kernel reads start and step as int64 (int64's its end too): each must fit
+    for v in (start, end, step) if kind == backend.np.int64 else (start, step) if kind.kind in "iu" else ():
+        if not -2**63 <= v < 2**63 and v == v:  # (NaN is refused below, as PyTorch's)
+            raise DomainError(f"arange: {v} does not fit in int64, which an integer dtype's range is counted in; "
+                              "use a floating dtype or smaller numbers")
+    if not (step > 0 or step < 0):  # (RuntimeError, as PyTorch's)
+        raise DomainError(f"arange: step must not be 0 or NaN, got {step}")
     if not (math.isfinite(start) and math.isfinite(end)):  # (an infinite step gives no values, as PyTorch's)
         raise DomainError(f"arange: start and end must be finite, got {start} and {end}")
     if (end - start) * step < 0:
         raise DomainError(f"arange: end {end} lies on the other side of start {start} from the step {step}")
-    kind = backend.np.dtype(dtype or default)
-    if kind == backend.np.int64 and math.isfinite(step):  # then int64 reads the
-        start, end, step = int(start), int(end), int(step)  # numbers in it (truncated), as PyTorch's kernel
+    if kind == backend.np.int64:  # then int64 reads the numbers in it (truncated), as PyTorch's kernel
+        start, end, step = int(start), int(end), int(step)
         if step == 0:
             raise DomainError("arange: step must not be 0 (it is 0 read as an integer)")
-    # PyTorch's kernel for the other integer dtypes: as many values as the numbers give, start + i·step counted in
-    # int64 with start and step truncated (a step below 1 in size repeats start), then wrapped into the dtype
-    elif kind.kind in "iu" and math.isfinite(step):
-        n = builtins.max(math.ceil((end - start) / step), 0)
-        values = int(start) + int(step) * _xp(device).arange(n, dtype=backend.np.int64)
-        return _made(values.astype(kind), requires_grad)
-    return _made(_xp(device).arange(start, end, step).astype(dtype or default), requires_grad)
+        # the length as PyTorch's kernel counts it: (end − start + step ∓ 1) / step in int64, which wraps around
+        span = (end - start + step - (1 if step > 0 else -1) + 2**63) % 2**64 - 2**63
+        length = builtins.abs(span) // builtins.abs(step) if (span >= 0) == (step > 0) or span == 0 else -1
+    else:  # the other dtypes count ⌈(end − start) / step⌉ in float64
+        length = (end - start) / step
+    if not 0 <= length < 2.0**63:  # (RuntimeError, as PyTorch's, before any memory is asked for)
+        raise DomainError(f"arange: from {start} to {end} by {step} is more values than int64 can count; take a "
+                          "larger step")
+    try:
+        return _made(creation.range_values(start, end, step, math.ceil(length), kind, _xp(device)), requires_grad)
+    except (MemoryError, ValueError):  # (more than memory holds: RuntimeError, as PyTorch's allocator, not NumPy's)
+        raise DomainError(f"arange: {math.ceil(length)} values do not fit in memory; take a larger step or a "
+                          "shorter range") from None
 
 
 @factory_out

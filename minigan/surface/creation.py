@@ -77,6 +77,18 @@ def no_bool_range(fn, dtype) -> None:
         raise DtypeError(f"{fn}: dtype=bool is not a range's dtype (as in PyTorch); make the values and compare them")
 
 
+def range_values(start, end, step, n, kind, xp):
+    """arange's ``n`` values in ``kind``, as PyTorch's kernel makes them."""
+    # the other integer dtypes: start + i·step counted in int64 with start and step truncated (a step below 1 in size
+    # repeats start), then wrapped into the dtype
+    if kind.kind in "iu" and kind != backend.np.int64:
+        return (int(start) + int(step) * xp.arange(n, dtype=backend.np.int64)).astype(kind)
+    if not n:  # (an infinite step: no values, where NumPy's arange gives start)
+        return xp.zeros(0, dtype=kind)
+    with backend.np.errstate(over="ignore"):  # (past float16's range: ±inf, as PyTorch's)
+        return xp.arange(start, end, step).astype(kind)
+
+
 def a_memory_format(fn, memory_format) -> None:
     """contiguous() and is_contiguous() take a format, never None (PyTorch's argument is not optional)."""
     if memory_format is None:

@@ -1,0 +1,73 @@
+"""arange's refusals against PyTorch's, over every door of its kernel: a step of 0 or NaN, a start or end that is
+not finite, an end on the wrong side of the step, a length past int64 (a tiny step, a huge range), a number that
+int64 cannot hold when the dtype is an integer one (an infinite step too), and bool numbers read as integers; with
+PyTorch's class (RuntimeError; NotImplementedError for the dtypes without a kernel) and minigan's own error of one
+line, never NumPy's ValueError or OverflowError; and where PyTorch runs, the same values and dtype."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+inf, nan = math.inf, math.nan
+STARTS = [0, 1, -1, 2.5, nan, inf, 1e20, True]
+ENDS = [0, 1, -1, 2.5, -2.5, nan, inf, -inf, 1e20, -1e20, 2**63, True, False]
+STEPS = [1, -1, 0, 0.5, -0.5, nan, inf, -inf, 1e-300, 1e20, 2**62, 2**63, True, False]
+DTYPES = [None, "int64", "int32", "int8", "uint8", "float32", "float64", "float16", "bool"]  # (complex: out of scope)
+
+
+def _outcome(L, args, dtype):
+    try:
+        out = L.arange(*args, **({} if dtype is None else {"dtype": getattr(L, dtype)}))
+        return "ran", str(out.dtype).split(".")[-1], np.asarray(out.tolist(), dtype=complex)
+    except Exception as e:  # the class is compared
+        return "raised", e
+
+
+def _allocates_a_lot(start, end, step):
+    """A range that PyTorch would try to allocate (a length of 10^6 up to int64's limit): left out, for memory."""
+    with np.errstate(all="ignore"):
+        length = abs(np.float64(end) - np.float64(start)) / abs(np.float64(step)) if step else 0.0
+    return 1e6 < length <= 2.0**63
+
+
+def _differences(arguments, dtype):
+    found = []
+    for args in arguments:
+        if len(args) == 3 and _allocates_a_lot(*args):
+            continue
+        theirs, ours = _outcome(torch, args, dtype), _outcome(minigan, args, dtype)
+        if theirs[0] == "raised":
+            same = ours[0] == "raised" and isinstance(ours[1], type(theirs[1])) and \
+                type(ours[1]).__module__.startswith("minigan") and "\n" not in str(ours[1])
+        else:
+            same = ours[0] == "ran" and ours[1] == theirs[1] and ours[2].shape == theirs[2].shape and \
+                np.allclose(ours[2], theirs[2], rtol=1e-6, equal_nan=True)
+        if not same:
+            found.append((args, theirs[1] if theirs[0] == "raised" else theirs[2][:4],
+                          ours[1] if ours[0] == "raised" else ours[2][:4]))
+    return found
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("step", STEPS, ids=repr)
+def test_arange_start_end_step_as_pytorchs(step, dtype):
+    found = _differences([(s, e, step) for s, e in itertools.product(STARTS, ENDS)], dtype)
+    assert not found, f"{len(found)} differ, e.g. {found[:3]}"
+
+
+@pytest.mark.parametrize("args", [(0, 2.0**62), (0, 2**62), (-2**62, 2**62, 1), (0, 2**62, 1.0)], ids=str)
+def test_a_range_past_memory_is_pytorchs_runtime_error(args):
+    found = _differences([args], None) + _differences([args], "int8")  # (its size in bytes overflows: no allocation)
+    assert not found, f"{len(found)} differ, e.g. {found[:3]}"
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_arange_of_one_number_as_pytorchs(dtype):
+    found = _differences([(e,) for e in ENDS] + [(s, e) for s, e in itertools.product(STARTS, ENDS)], dtype)
+    assert not found, f"{len(found)} differ, e.g. {found[:3]}"

@@ -43,9 +43,18 @@ def range(start, end, step=1, *, dtype=None, layout=None, device=None, requires_
         start, end, step = int(start), int(end), int(step)
         if step == 0:  # (a fractional step read as 0: PyTorch 2.13's own process dies there)
             raise RuntimeError("range: step must be nonzero, and an integer dtype reads a fractional step as 0")
-    n = math.floor((end - start) / step) + 1  # (1 for an infinite step: start + 0·step, NaN, as PyTorch's)
-    with backend.np.errstate(invalid="ignore"):
-        values = _xp(device).arange(n, dtype=backend.np.float64) * step + start  # start + i·step, in double
+    half = dtype is not None and backend.np.dtype(dtype).kind == "f" and backend.np.dtype(dtype).itemsize == 2
+    with backend.np.errstate(all="ignore"):  # (float16's kernel counts in float32, where a tiny step is 0: NaN)
+        length = float(backend.np.float32(end - start) / backend.np.float32(step)) if half else (end - start) / step
+    if not length < 2.0**63 - 1:  # (PyTorch's RuntimeError, before any memory is asked for)
+        raise RuntimeError(f"range: from {start} to {end} by {step} is more values than int64 can count; take a "
+                           "larger step")
+    n = math.floor(length) + 1  # (1 for an infinite step: start + 0·step, NaN, as PyTorch's)
+    try:
+        with backend.np.errstate(invalid="ignore"):
+            values = _xp(device).arange(n, dtype=backend.np.float64) * step + start  # start + i·step, in double
+    except (MemoryError, ValueError):  # (more than memory holds: RuntimeError, as PyTorch's allocator, not NumPy's)
+        raise RuntimeError(f"range: {n} values do not fit in memory; take a larger step or a shorter range") from None
     return _made(values.astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 

@@ -6,6 +6,7 @@ line, never NumPy's ValueError or OverflowError; and where PyTorch runs, the sam
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -70,4 +71,39 @@ def test_a_range_past_memory_is_pytorchs_runtime_error(args):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_arange_of_one_number_as_pytorchs(dtype):
     found = _differences([(e,) for e in ENDS] + [(s, e) for s, e in itertools.product(STARTS, ENDS)], dtype)
+    assert not found, f"{len(found)} differ, e.g. {found[:3]}"
+
+
+def _range_differences(dtype):
+    found = []
+    for args in itertools.product(STARTS, ENDS, STEPS):
+        if _allocates_a_lot(*args):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (range is deprecated, in both)
+            theirs, ours = _outcome_of(torch.range, args, dtype), _outcome_of(minigan.range, args, dtype)
+        if theirs[0] == "raised":
+            same = ours[0] == "raised" and isinstance(ours[1], type(theirs[1])) and "\n" not in str(ours[1])
+        else:
+            same = ours[0] == "ran" and ours[1] == theirs[1] and ours[2].shape == theirs[2].shape and \
+                np.allclose(ours[2], theirs[2], rtol=1e-6, equal_nan=True)
+        if not same:
+            found.append((args, theirs[1] if theirs[0] == "raised" else theirs[2][:4],
+                          ours[1] if ours[0] == "raised" else ours[2][:4]))
+    return found
+
+
+def _outcome_of(fn, args, dtype):
+    try:
+        out = fn(*args, **({} if dtype is None else {"dtype": getattr(torch if fn is torch.range else minigan, dtype)}))
+        return "ran", str(out.dtype).split(".")[-1], np.asarray(out.tolist(), dtype=complex)
+    except Exception as e:  # the class is compared
+        return "raised", e
+
+
+@pytest.mark.parametrize("dtype", [None, "float64", "float16"])
+def test_the_deprecated_range_refuses_as_pytorchs(dtype):
+    """torch.range counts ⌊(end − start) / step⌋ + 1 values: more than int64 counts, or memory holds, is PyTorch's
+    RuntimeError (NumPy's ValueError leaked)."""
+    found = _range_differences(dtype)
     assert not found, f"{len(found)} differ, e.g. {found[:3]}"

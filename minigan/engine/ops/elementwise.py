@@ -65,32 +65,43 @@ class Neg(Node):
         return (-grad,)
 
 
+def power(a, b, number):  # a ** b as PyTorch's kernels give it (number: b is a number, not a tensor's values).
+    # A number b of -0.5 is 1/sqrt(a) (−∞ at −0, NaN at −∞, where C's pow gives +∞ and +0), 0.5 sqrt (NumPy's ** too);
+    # a tensor b is C's pow throughout, where NumPy's power takes sqrt for a broadcast 0.5 (NaN at −∞, −0 at −0: C's
+    # pow gives +∞ and +0, |a| there)
+    if not isinstance(a, backend.PLAIN_TYPES):
+        return a**b  # (a Tensor, under create_graph: its own Pow node gives this)
+    xp = namespace(a)
+    out = 1 / xp.sqrt(a) if number and b == -0.5 else a**b
+    return out if number or not (b == 0.5).any() else xp.where((b == 0.5) & ((a == -xp.inf) | (a == 0)), abs(a), out)
+
+
 class Pow(Node):
     """a ** b for a tensor (or constant) exponent b."""
 
     def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
-        out = a**b if a.dtype != bool else a | ~b  # (x ** True is x, x ** False all True: bool, as PyTorch's)
+        number = isinstance(b, backend.np.generic)  # (a ** 2.0: the door made the number a NumPy scalar)
+        out = power(a, b, number) if a.dtype != bool else a | ~b  # (x ** True is x, x ** False all True: PyTorch's)
         out = backend.pointwise_layout(out, a, b) if backend.is_array(a) else backend.c_order(out)  # (number ** x:
         # row-major, as PyTorch's pow(Scalar, Tensor) allocates it)
         exponent_grad = bool(self.needs_input_grad and self.needs_input_grad[1])
         # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number
         self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)
-        if exponent_grad:
-            self.zero_base = (a == 0) & (b >= 0)  # where a^b·log a is 0·(−∞): d/db is 0 there (PyTorch's mask)
-        if self.needs_input_grad and self.needs_input_grad[0]:  # where d/da is 0 (PyTorch's mask): b·a^(b−1)·grad
-            self.zero_exponent = b == 0 if (b == 0).any() else None  # would be 0·∞ at a = 0 or at grad = ∞
+        self.zero_base = (a == 0) & (b >= 0) if exponent_grad else None  # where a^b·log a is 0·(−∞): d/db is 0
+        # there (PyTorch's mask); where d/da is 0 (PyTorch's mask): b·a^(b−1)·grad would be 0·∞ at a = 0 or grad = ∞
+        self.zero_exponent = b == 0 if self.needs_input_grad and self.needs_input_grad[0] and (b == 0).any() else None
         return out
 
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a
-        a, b, out = self.saved_tensors
-        need_a, need_b = self.needs_input_grad
-        xp = namespace(grad)
-        da = db = None
+        (a, b, out), (need_a, need_b) = self.saved_tensors, self.needs_input_grad
+        xp, da, db = namespace(grad), None, None
         with backend.np.errstate(divide="ignore", invalid="ignore"):  # (0 to a negative power is ∞, as PyTorch's)
             if need_a:  # PyTorch's pow_backward: where(b = 0, 0, b·a^(b−1)·grad), differentiated through both branches;
                 # a number b = 0 gives zeros, with no graph (a second order at a = 0 is 0, not 0·∞)
                 number = isinstance(self.inputs[1], backend.np.generic)
-                da = zeros(grad) if number and self.inputs[1] == 0 else grad * b * a ** (b - 1)
+                e = self.inputs[1] if number else b  # (a number stays one at b − 1, where a 0-d array less 1 would
+                # look like one: PyTorch's kernels for a number, or for a tensor)
+                da = zeros(grad) if number and e == 0 else grad * b * power(a, e - 1, number)
                 da = unbroadcast(da if self.zero_exponent is None else xp.where(self.zero_exponent, 0, da), a.shape)
             if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (PyTorch's
                 # formula, differentiated through both branches of its where: a second order at a = 0 is 0·(−∞) = NaN)
@@ -182,11 +193,7 @@ class Clamp(Node):
 
     def backward(self, grad):  # d clip(a)/da = 1 inside [lo, hi], 0 where clipped
         a = value(self.saved_tensors[0])
-        inside = True
-        if self.lo is not None:
-            inside = a >= self.lo
-        if self.hi is not None:
-            inside = inside & (a <= self.hi)
+        inside = (True if self.lo is None else a >= self.lo) & (True if self.hi is None else a <= self.hi)
         return (select(inside, grad),)
 
 

@@ -443,8 +443,8 @@ def index_fill(input, dim, index, value):
     view[(slice(None),) * d + (where,)] = value if isinstance(value, Tensor) else number  # (each slice written once,
     # however often its index repeats: PyTorch's gradient of value is then the slices' sum, once)
     no_grad_into_integers("index_fill", x, value)
-    if isinstance(value, Tensor) and value.requires_grad and (builtins.bool((idx < 0).any() or (idx >= shape[d]).any())
-                                                              or not idx.size and x.ndim == 0):
+    if out.requires_grad and isinstance(value, Tensor) and value.requires_grad and (  # (under no_grad: nothing kept)
+            builtins.bool((idx < 0).any() or (idx >= shape[d]).any()) or not idx.size and x.ndim == 0):
         # PyTorch's backward selects value's gradient with the index as given, where a negative entry (or one past
         # the end, which the forward let through as it filled no slice; or none, for a 0-d input) is out of range:
         # the forward runs, the backward refuses (IndexError or RuntimeError there)

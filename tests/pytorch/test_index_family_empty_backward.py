@@ -132,3 +132,37 @@ def test_the_index_family_refuses_at_backward_where_pytorch_does(name, shape, di
             assert a is None and b is None or not np.any(a if b is None else b), where
         else:
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12, err_msg=where)
+
+
+NO_GRAD_CASES = [(op.__name__.lstrip("_"), shape, dim, index, dtype)
+                 for op in (_index_add, _index_copy, _index_fill, _index_fill_)
+                 for (shape, dim), index, dtype in itertools.product(SHAPES, INDICES, ["float64", "int64"])]
+
+
+@pytest.mark.parametrize("name,shape,dim,index,dtype", NO_GRAD_CASES)
+def test_under_no_grad_nothing_is_recorded_whatever_the_index(name, shape, dim, index, dtype):
+    """Under no_grad a source (a value) that requires grad is read as values: the call runs or refuses as PyTorch's,
+    and its result requires no grad, whatever the index (one PyTorch's backward would refuse included)."""
+    op = globals()["_" + name]
+
+    def run(lib):
+        x, i, s, v, ss = _leaves(lib, shape, dim, index, "source")
+        x = x.detach().to(getattr(lib, dtype))
+        s = s.detach().to(getattr(lib, dtype)).requires_grad_(dtype == "float64")
+        try:
+            with lib.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out, _ = op(lib, x, dim, i, s, v, ss)
+        except Exception as e:  # noqa: BLE001
+            return "raise", e
+        return "ok", (out.numpy(), out.requires_grad)
+
+    expected, got = run(torch), run(minigan)
+    where = f"{name} on {dtype} {shape} along {dim} at {index} under no_grad"
+    if expected[0] == "raise":
+        builtin = next(c for c in type(expected[1]).__mro__ if c.__module__ == "builtins")
+        assert got[0] == "raise" and isinstance(got[1], builtin), f"{where}: PyTorch raises {expected[1]!r}; {got}"
+        return
+    assert got[0] == "ok", f"{where}: PyTorch runs; minigan raises {got[1]!r}"
+    np.testing.assert_array_equal(got[1][0], expected[1][0], err_msg=where)
+    assert got[1][1] == expected[1][1] is False, where

@@ -274,7 +274,10 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
         start = creation.cast_number(start, dtype) if steps else start  # (-1 is 255 for uint8)
         end = creation.cast_number(end, dtype) if steps > 1 else end
     start, end, xp = builtins.float(start), builtins.float(end), _xp(device)
-    i = xp.arange(steps, dtype=backend.np.float64)
+    try:
+        i = xp.arange(steps, dtype=backend.np.float64)
+    except (MemoryError, ValueError):  # (more than memory holds: RuntimeError, as PyTorch's allocator, not NumPy's)
+        raise DomainError(f"linspace: {steps} values do not fit in memory; ask for fewer steps") from None
     with backend.np.errstate(invalid="ignore"):  # (∞ · 0: NaN, as PyTorch's)
         step = (end - start) / builtins.max(steps - 1, 1)
         values = xp.where(i < steps // 2, start + step * i, end - step * (steps - 1 - i)) if steps > 1 else i + start

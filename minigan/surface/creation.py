@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from minigan.engine import backend, checks
-from minigan.engine.errors import DtypeError, ShapeError
+from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.tensor import Tensor
 from minigan.surface import operands
 
@@ -44,6 +44,8 @@ def integer(value, fn: str, name: str) -> int:
     tensor: what has ``__index__``), not a bool."""
     if not checks.is_integer(value):
         raise TypeError(f"{fn}: {name} must be an int, got {value!r}")
+    if not -2**63 <= int(value) < 2**63:  # (PyTorch's parser reads an int64: ValueError past it)
+        raise DomainError(f"{fn}: {name} must fit in int64, got {value!r}")
     return int(value)
 
 

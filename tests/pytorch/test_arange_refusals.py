@@ -95,7 +95,8 @@ def _range_differences(dtype):
 
 def _outcome_of(fn, args, dtype):
     try:
-        out = fn(*args, **({} if dtype is None else {"dtype": getattr(torch if fn is torch.range else minigan, dtype)}))
+        lib = torch if fn in (torch.range, torch.linspace) else minigan
+        out = fn(*args, **({} if dtype is None else {"dtype": getattr(lib, dtype)}))
         return "ran", str(out.dtype).split(".")[-1], np.asarray(out.tolist(), dtype=complex)
     except Exception as e:  # the class is compared
         return "raised", e
@@ -107,3 +108,25 @@ def test_the_deprecated_range_refuses_as_pytorchs(dtype):
     RuntimeError (NumPy's ValueError leaked)."""
     found = _range_differences(dtype)
     assert not found, f"{len(found)} differ, e.g. {found[:3]}"
+
+
+@pytest.mark.parametrize("steps", [2**63, -2**63 - 1, 2**62, 2**62 + 1], ids=str)
+@pytest.mark.parametrize("dtype", [None, "int64", "int8", "float16"])
+def test_linspace_with_more_steps_than_int64_or_memory_holds(steps, dtype):
+    """steps past int64 is the argument parser's ValueError; past memory the allocator's RuntimeError (NumPy's
+    ValueError 'array is too big' leaked, and 2**63 steps gave no values)."""
+    found = []
+    for args in [(0, 1, steps), (0.5, -2.5, steps)]:
+        theirs, ours = _outcome_of(torch.linspace, args, dtype), _outcome_of(minigan.linspace, args, dtype)
+        if not (theirs[0] == ours[0] == "raised" and isinstance(ours[1], type(theirs[1]))):
+            found.append((args, theirs[1], ours[1]))
+    assert not found, found
+
+
+@pytest.mark.parametrize("make", ["eye", "eye m", "randperm", "randint high", "randint low"])
+def test_an_int_argument_past_int64_is_pytorchs_value_error(make):
+    calls = {"eye": lambda L: L.eye(2**63), "eye m": lambda L: L.eye(2, 2**63), "randperm": lambda L: L.randperm(2**63),
+             "randint high": lambda L: L.randint(2**63, (2,)), "randint low": lambda L: L.randint(-2**63 - 1, 0, (2,))}
+    for L in (torch, minigan):
+        with pytest.raises(ValueError):
+            calls[make](L)

@@ -270,6 +270,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     start, end = (v.item() if isinstance(v, Tensor) else checks.number(v) for v in (start, end))
     for v in (start, end)[:steps]:  # the values made must fit the dtype (one step makes start only)
         fits("linspace", v, dtype or backend.DEFAULT_DTYPE)
+        if steps > 1 and dtype == backend.np.float16 and 65504 < builtins.abs(v) < math.inf:  # (its kernel's check)
+            raise DomainError(f"linspace: {v} cannot be converted to float16 without overflow (its largest is 65504)")
     if backend.np.dtype(dtype or backend.DEFAULT_DTYPE).kind in "iu":  # an integer dtype reads them in it first
         start = creation.cast_number(start, dtype) if steps else start  # (-1 is 255 for uint8)
         end = creation.cast_number(end, dtype) if steps > 1 else end
@@ -281,7 +283,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     with backend.np.errstate(invalid="ignore"):  # (∞ · 0: NaN, as PyTorch's)
         step = (end - start) / builtins.max(steps - 1, 1)
         values = xp.where(i < steps // 2, start + step * i, end - step * (steps - 1 - i)) if steps > 1 else i + start
-    return _made(values.astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
+    with backend.np.errstate(over="ignore"):  # (start alone past float16's range: ±inf, as PyTorch's)
+        return _made(values.astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
 
 
 @factory_out

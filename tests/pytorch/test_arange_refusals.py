@@ -130,3 +130,20 @@ def test_an_int_argument_past_int64_is_pytorchs_value_error(make):
     for L in (torch, minigan):
         with pytest.raises(ValueError):
             calls[make](L)
+
+
+@pytest.mark.parametrize("steps", [0, 1, 2, 5])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_linspace_reads_start_and_end_in_its_dtype(dtype, steps):
+    """Past float16's largest finite value (65504) a start or end of two or more steps is PyTorch's RuntimeError."""
+    found = []
+    for args in itertools.product([0, 65504.0, 65519.0, 1e5, -1e5, 1e39, inf, nan], [1, 1e5, -65520.0, 2.5]):
+        theirs = _outcome_of(torch.linspace, (*args, steps), dtype)
+        ours = _outcome_of(minigan.linspace, (*args, steps), dtype)
+        if theirs[0] == "raised":
+            same = ours[0] == "raised" and isinstance(ours[1], type(theirs[1]))
+        else:
+            same = ours[0] == "ran" and ours[1] == theirs[1] and np.allclose(ours[2], theirs[2], 1e-6, equal_nan=True)
+        if not same:
+            found.append((args, theirs[1:], ours[1:]))
+    assert not found, f"{len(found)} differ, e.g. {found[:3]}"

@@ -565,6 +565,7 @@ def mul(input, other):
 
 def pow(input, exponent):
     """input ** exponent (either may be a number): every form's door (x ** y, x.pow(y), x.pow_(y) come here)."""
+    input = checks.number(input)  # (a NumPy scalar base is the number PyTorch reads: np.int64(2) is 2, np.True_ 1.0)
     integer_base = input.dtype.kind in "biu" if isinstance(input, Tensor) else isinstance(input, int)  # (or a bool)
     if integer_base and _negative_integers(exponent):
         return _integer_power(input, exponent)
@@ -594,7 +595,8 @@ def _integer_power(x, exponent):
     a, b = (t.array for t in pair)
     xp = backend.get_array_module(a)
     inverse = xp.where(xp.abs(a) == 1, a ** (b % 2), 0)  # a^b for b < 0: 1/a^|b|, truncated toward 0
-    return Tensor._make(backend.pointwise_layout(xp.where(b < 0, inverse, a ** xp.where(b < 0, 0, b)), a, b))
+    out = xp.where(b < 0, inverse, a ** xp.where(b < 0, 0, b))  # (a number base: row-major, PyTorch's pow(Scalar,
+    return Tensor._make(backend.pointwise_layout(out, a, b) if isinstance(x, Tensor) else backend.c_order(out))  # x))
 
 
 def neg(input):

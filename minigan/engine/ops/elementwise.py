@@ -82,8 +82,9 @@ class Pow(Node):
     def forward(self, a, b, tensor_exponent=False):  # tensor_exponent: b was a Tensor, not a number
         number = isinstance(b, backend.np.generic)  # (a ** 2.0: the door made the number a NumPy scalar)
         out = power(a, b, number) if a.dtype != bool else a | ~b  # (x ** True is x, x ** False all True: PyTorch's)
-        out = backend.pointwise_layout(out, a, b) if backend.is_array(a) else backend.c_order(out)  # (number ** x:
-        # row-major, as PyTorch's pow(Scalar, Tensor) allocates it)
+        out = backend.pointwise_layout(out, a, b) if a.ndim or tensor_exponent else backend.c_order(out)  # (number
+        # ** x, the number a NumPy scalar or, promoted, a 0-d array: row-major, as PyTorch's pow(Scalar, Tensor)
+        # allocates it; a 0-d tensor base follows the exponent's layout)
         exponent_grad = bool(self.needs_input_grad and self.needs_input_grad[1])
         # out is read only by d/db; PyTorch keeps it for every tensor ** tensor, and not for tensor ** number
         self.save_for_backward(a, b, out if exponent_grad or tensor_exponent else None)

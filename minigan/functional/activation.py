@@ -186,10 +186,10 @@ def elu(input, alpha=1.0, inplace=False):
 
 
 class _FusedDerivative(Node):
-    """An activation x·g(x) whose backward is one factor, grad·f′(x), as PyTorch's kernels: an infinite upstream
-    gives ±∞ there, not the ∞ − ∞ = NaN of the product's backward, which spreads grad over its two terms.  f and
-    f′ are written in operations that take arrays and tensors alike, so that under create_graph the second and
-    third orders come from f′'s own graph."""
+    """A function whose backward is one factor, grad·f′(x), as PyTorch's kernels (x·g(x), or gelu's slope): an
+    infinite upstream gives ±∞ there, not the ∞ − ∞ = NaN of a product's backward, which spreads grad over its two
+    terms.  f and f′ are written in operations that take arrays and tensors alike, so that under create_graph the
+    second and third orders come from f′'s own graph."""
 
     def forward(self, x):
         self.save_for_backward(x)
@@ -222,22 +222,17 @@ class _Mish(_FusedDerivative):
         return t + x * activation.Sigmoid.apply(x) * (1 - t * t)
 
 
-class _GELUSlope(Node):
+class _GELUSlope(_FusedDerivative):
     """gelu′(x) = Φ(x) + x·φ(x) as a node of its own, whose derivative is one factor too, φ(x)·(2 − x²), as
     PyTorch's gelu double backward: an infinite upstream at second order gives ±∞, not ∞ − ∞."""
 
-    def forward(self, x):
-        self.save_for_backward(x)
-        return self.slope(x)
-
     @staticmethod
-    def slope(x):  # Φ(x) + x·φ(x), Φ(x) = ½ erfc(−x/√2) (its digits kept for large negative x), φ(x) = e^(−x²/2)/√(2π)
+    def f(x):  # Φ(x) + x·φ(x), Φ(x) = ½ erfc(−x/√2) (its digits kept for large negative x), φ(x) = e^(−x²/2)/√(2π)
         return 0.5 * U.Erfc.apply(x * -(0.5 ** 0.5)) + x * namespace(x).exp(x * x * -0.5) * (2 * math.pi) ** -0.5
 
-    def backward(self, grad):  # d/dx (Φ + xφ) = φ(x)·(2 − x²)
-        (x,) = self.saved_tensors
-        x = x if isinstance(grad, Tensor) else value(x)
-        return (grad * (namespace(x).exp(x * x * -0.5) * (2 * math.pi) ** -0.5 * (2 - x * x)),)
+    @staticmethod
+    def derivative(x):  # d/dx (Φ + xφ) = φ(x)·(2 − x²)
+        return namespace(x).exp(x * x * -0.5) * (2 * math.pi) ** -0.5 * (2 - x * x)
 
 
 class _GELU(_FusedDerivative):
@@ -250,25 +245,20 @@ class _GELU(_FusedDerivative):
         return _GELUSlope.apply(x)
 
 
-class _GELUTanhSlope(Node):
+class _GELUTanhSlope(_FusedDerivative):
     """The tanh form's slope as a node of its own, its derivative one factor too (as _GELUSlope's)."""
     C, A = (2.0 / math.pi) ** 0.5, 0.044715
 
-    def forward(self, x):
-        self.save_for_backward(x)
-        return self.slope(x)
-
     @classmethod
-    def slope(cls, x):  # ½(1 + t) + ½x(1 − t²)·u′, t = tanh u, u = √(2/π)(x + 0.044715x³)
+    def f(cls, x):  # ½(1 + t) + ½x(1 − t²)·u′, t = tanh u, u = √(2/π)(x + 0.044715x³)
         t = activation.Tanh.apply((x + cls.A * x * x * x) * cls.C)
         return 0.5 * (1.0 + t) + 0.5 * x * (1 - t * t) * cls.C * (1 + 3 * cls.A * x * x)
 
-    def backward(self, grad):  # d/dx = (1 − t²)·(u′ + ½x(u″ − 2t·u′²))
-        (x,) = self.saved_tensors
-        x = x if isinstance(grad, Tensor) else value(x)
-        t = activation.Tanh.apply((x + self.A * x * x * x) * self.C)
-        u1, u2 = self.C * (1 + 3 * self.A * x * x), 6 * self.A * self.C * x
-        return (grad * ((1 - t * t) * (u1 + 0.5 * x * (u2 - 2 * t * u1 * u1))),)
+    @classmethod
+    def derivative(cls, x):  # (1 − t²)·(u′ + ½x(u″ − 2t·u′²))
+        t = activation.Tanh.apply((x + cls.A * x * x * x) * cls.C)
+        u1, u2 = cls.C * (1 + 3 * cls.A * x * x), 6 * cls.A * cls.C * x
+        return (1 - t * t) * (u1 + 0.5 * x * (u2 - 2 * t * u1 * u1))
 
 
 class _GELUTanh(_FusedDerivative):

@@ -43,16 +43,22 @@ def _differences(arguments, dtype):
         if len(args) == 3 and _allocates_a_lot(*args):
             continue
         theirs, ours = _outcome(torch, args, dtype), _outcome(minigan, args, dtype)
-        if theirs[0] == "raised":
-            same = ours[0] == "raised" and isinstance(ours[1], type(theirs[1])) and \
-                type(ours[1]).__module__.startswith("minigan") and "\n" not in str(ours[1])
-        else:
-            same = ours[0] == "ran" and ours[1] == theirs[1] and ours[2].shape == theirs[2].shape and \
-                np.allclose(ours[2], theirs[2], rtol=1e-6, equal_nan=True)
-        if not same:
-            found.append((args, theirs[1] if theirs[0] == "raised" else theirs[2][:4],
-                          ours[1] if ours[0] == "raised" else ours[2][:4]))
+        if not _same(ours, theirs, own_error=True):
+            found.append(_shown(args, ours, theirs))
     return found
+
+
+def _same(ours, theirs, own_error):
+    """The same refusal (PyTorch's class; minigan's own one-line error where own_error) or the same values."""
+    if theirs[0] == "raised":
+        return ours[0] == "raised" and isinstance(ours[1], type(theirs[1])) and "\n" not in str(ours[1]) and \
+            (not own_error or type(ours[1]).__module__.startswith("minigan"))
+    return ours[0] == "ran" and ours[1] == theirs[1] and ours[2].shape == theirs[2].shape and \
+        np.allclose(ours[2], theirs[2], rtol=1e-6, equal_nan=True)
+
+
+def _shown(args, ours, theirs):
+    return args, theirs[1] if theirs[0] == "raised" else theirs[2][:4], ours[1] if ours[0] == "raised" else ours[2][:4]
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -82,14 +88,8 @@ def _range_differences(dtype):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (range is deprecated, in both)
             theirs, ours = _outcome_of(torch.range, args, dtype), _outcome_of(minigan.range, args, dtype)
-        if theirs[0] == "raised":
-            same = ours[0] == "raised" and isinstance(ours[1], type(theirs[1])) and "\n" not in str(ours[1])
-        else:
-            same = ours[0] == "ran" and ours[1] == theirs[1] and ours[2].shape == theirs[2].shape and \
-                np.allclose(ours[2], theirs[2], rtol=1e-6, equal_nan=True)
-        if not same:
-            found.append((args, theirs[1] if theirs[0] == "raised" else theirs[2][:4],
-                          ours[1] if ours[0] == "raised" else ours[2][:4]))
+        if not _same(ours, theirs, own_error=False):
+            found.append(_shown(args, ours, theirs))
     return found
 
 

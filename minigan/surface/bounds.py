@@ -9,16 +9,17 @@ float32), and writes ``x.clamp_(...)`` back into x only where that dtype casts t
 
 A NumPy scalar is the number it holds (as everywhere in PyTorch), an integer bound must fit an integer tensor's
 dtype (a RuntimeError otherwise) and is then read in it, and a bool tensor takes no bool bounds (PyTorch has no
-kernel for it).  Tensor bounds are operands of the engine's ``ClampBy``, not read here.
+kernel for it).  Tensor bounds are operands of the engine's ``ClampBy``; with two of them, the backward refuses
+where PyTorch's does (``RefusingClampBy``).
 """
 
 from __future__ import annotations
 
 from minigan.engine import checks
 from minigan.engine.backend import np
-from minigan.engine.errors import DtypeError
-from minigan.surface.no_derivative import no_derivative
-from minigan.surface.node_view import name as node_name
+from minigan.engine.errors import DtypeError, GraphError
+from minigan.engine.ops.elementwise import ClampBy
+from minigan.surface.node_view import shown_as
 from minigan.surface.operands import fits
 
 
@@ -51,24 +52,42 @@ def number_bounds(fn, x, lo, hi, in_place=False):
     return lo, hi
 
 
+class RefusingClampBy(ClampBy):
+    """The engine's ``ClampBy`` with two tensor bounds, whose backward refuses a gradient it is asked for where
+    PyTorch's formula cannot compute it (``refused``: per input, why, or None).  Only a gradient the backward needs
+    can refuse, as in PyTorch: autograd.grad of the input alone runs where min's gradient would be refused."""
+
+    def forward(self, a, b, c, bounds="both", fn="clamp", refused=(None, None, None)):
+        self.fn, self.refused = fn, refused
+        return super().forward(a, b, c, bounds=bounds)
+
+    def backward(self, grad):  # ClampBy's, unless a gradient it must compute is one PyTorch refuses
+        why = next((why for why, need in zip(self.refused, self.needs_input_grad) if why and need), None)
+        if why:
+            raise GraphError(f"{self.fn}: {why}")
+        return super().backward(grad)
+
+
 def backward_refused(fn, out, x, lo, hi):
     """``out``, clamp's result with two tensor bounds, recorded so that its backward refuses where PyTorch's does.
     PyTorch's backward (clamp_backward_min_max) combines two masks in place for each gradient it computes: for x's,
     (x >= lo) &= (x <= hi); for lo's, (x < lo) &= (lo < hi); for hi's, (x > hi) |= (hi < lo).  Where the first
     mask's shape cannot hold the broadcast of both (x (3, 1), lo (), hi (4,): lo's first mask is (3, 1), the
-    broadcast (3, 4)), PyTorch raises "output with shape ... doesn't match the broadcast shape ..."."""
-    if not (out.requires_grad and hasattr(lo, "_ctx") and hasattr(hi, "_ctx")):
+    broadcast (3, 4)), PyTorch raises "output with shape ... doesn't match the broadcast shape ..." when (and only
+    when) that gradient is computed."""
+    if not (isinstance(out.grad_fn, ClampBy) and hasattr(lo, "_ctx") and hasattr(hi, "_ctx")):
         return out
     s = {"x": x.shape, "lo": lo.shape, "hi": hi.shape}
     masks = {"x": ("x", "lo", "x", "hi"), "lo": ("x", "lo", "lo", "hi"), "hi": ("x", "hi", "hi", "lo")}
-    for name, t in (("x", x), ("lo", lo), ("hi", hi)):
+    refused = []
+    for name in ("x", "lo", "hi"):
         first = np.broadcast_shapes(s[masks[name][0]], s[masks[name][1]])
         both = np.broadcast_shapes(first, s[masks[name][2]], s[masks[name][3]])
-        if t.requires_grad and both != first:
-            of = {"x": "the input", "lo": "min", "hi": "max"}[name]
-            why = (f"the gradient of {of} is computed (as PyTorch's is) from a mask of shape {list(first)}, which "
-                   f"cannot hold the broadcast shape {list(both)}, so PyTorch refuses it (output with shape "
-                   f"{list(first)} doesn't match the broadcast shape {list(both)}); expand the bounds to the "
-                   "result's shape first")
-            return no_derivative(out, fn, x, lo, hi, shown=node_name(out.grad_fn), why=why)
-    return out
+        of = {"x": "the input", "lo": "min", "hi": "max"}[name]
+        refused.append(None if both == first else (
+            f"the gradient of {of} is computed (as PyTorch's is) from a mask of shape {list(first)}, which cannot "
+            f"hold the broadcast shape {list(both)}, so PyTorch refuses it (output with shape {list(first)} doesn't "
+            f"match the broadcast shape {list(both)}); expand the bounds to the result's shape first"))
+    if not any(refused):
+        return out
+    return shown_as(RefusingClampBy.apply(*out.grad_fn.inputs, fn=fn, refused=tuple(refused)), "ClampBackward0")

@@ -46,3 +46,30 @@ def test_tensor_bounds_refuse_at_backward_where_pytorchs_do(call, x_shape):
         for grads in [(True, False, False), (False, True, False), (False, False, True), (True, True, True)]:
             shapes = (x_shape, lo, hi)
             assert _run(minigan, call, shapes, grads) == _run(torch, call, shapes, grads), (call, shapes, grads)
+
+
+def _asked(lib, call, shapes, asked):
+    """Every leaf requires grad; autograd.grad asks for those in ``asked`` (None: backward() into all of them)."""
+    rng = np.random.default_rng(sum(map(len, shapes)))
+    leaves = [lib.tensor(rng.standard_normal(s).round(2) + k, dtype=lib.float64, requires_grad=True)
+              for s, k in zip(shapes, (0, -0.5, 0.5))]
+    out = CALLS[call](lib, *leaves)
+    try:
+        if asked is None:
+            out.sum().backward()
+            got = [t.grad for t in leaves]
+        else:
+            got = lib.autograd.grad(out.sum(), [leaves[i] for i in asked])
+    except RuntimeError:
+        return "backward refused"
+    return [None if g is None else np.asarray(g.numpy()).tolist() for g in got]
+
+
+@pytest.mark.parametrize("call", [c for c in CALLS if not c.endswith("_")])
+def test_only_the_gradients_computed_can_refuse(call):
+    """PyTorch computes (and so refuses) only the gradients the backward needs: autograd.grad for the input alone
+    runs where the bound's gradient would be refused, and backward() into every leaf refuses."""
+    for lo, hi in itertools.product(SHAPES, SHAPES):
+        for asked in [(0,), (1,), (2,), (0, 1), (0, 2), (1, 2), None]:
+            shapes = ((3, 1), lo, hi)
+            assert _asked(minigan, call, shapes, asked) == _asked(torch, call, shapes, asked), (call, shapes, asked)

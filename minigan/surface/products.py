@@ -72,14 +72,15 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     one_dtype("addmm", c, mat1, mat2)
     _fits("addmm", c, (mat1.shape[0], mat2.shape[1]))
     beta, alpha = _scales("addmm", beta, alpha, c.dtype)
-    return shown_as(_times(c, beta) + mm(mat1, mat2) * alpha, "AddmmBackward0")
+    return shown_as(mm(mat1, mat2) * alpha + _times(c, beta), "AddmmBackward0")  # (the product first: row-major,
+    # as PyTorch allocates it, whatever input's layout)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·(batch1 @ batch2), batch by batch."""
     product = bmm(_t(batch1, "baddbmm"), batch2)
     beta, alpha = _scales("baddbmm", beta, alpha, product.dtype)
-    return _times(_t(input, "baddbmm"), beta) + product * alpha
+    return product * alpha + _times(_t(input, "baddbmm"), beta)  # (laid out as the product: see addmm)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -87,7 +88,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     products = bmm(_t(batch1, "addbmm"), batch2)
     product = products.sum(0, dtype=products.dtype)  # (in their dtype: a sum of integers would be int64)
     beta, alpha = _scales("addbmm", beta, alpha, product.dtype)
-    return _times(_t(input, "addbmm"), beta) + product * alpha
+    return product * alpha + _times(_t(input, "addbmm"), beta)  # (laid out as the product: see addmm)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
@@ -115,7 +116,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
                                                                                          ("alpha", alpha)))
     if c.dtype.kind == vec1.dtype.kind == vec2.dtype.kind == "b":
         return (c & builtins.bool(beta)) | (outer(vec1, vec2) & builtins.bool(alpha))
-    out = _times(c, beta) + outer(vec1, vec2) * alpha
+    out = _times(c, beta) + outer(vec1, vec2) * alpha  # (laid out as input, as PyTorch's pointwise kernel)
     # PyTorch's backward takes grad·vec2 and gradᵀ·vec1 with mv, which refuses a vector of another dtype than grad's
     if vec1.requires_grad and vec2.dtype != out.dtype or vec2.requires_grad and vec1.dtype != out.dtype:
         return no_derivative(out, "addr", c, vec1, vec2, why="its backward multiplies the gradient by a vector of "

@@ -556,7 +556,7 @@ def hardshrink(input, lambd=0.5):
     """x where |x| > λ, else 0."""
     input = _float(input, "hardshrink")
     lambd = _in_dtype("hardshrink", "lambd", _scalar("hardshrink", "lambd", lambd), input.dtype)
-    return shown_as(where(abs(input.array) <= lambd, 0.0, input), "HardshrinkBackward0")  # (NaN stays NaN, as PyTorch)
+    return shown_as(_Shrink.apply(input, lambd=lambd, soft=False), "HardshrinkBackward0")
 
 
 def softshrink(input, lambd=0.5):
@@ -566,5 +566,22 @@ def softshrink(input, lambd=0.5):
     if not 0 <= lambd <= top:
         raise DomainError(f"softshrink: lambda must be in range [0, {top:g}] for input dtype {input.dtype}, got "
                           f"{lambd}; pass a non-negative finite lambd")
-    return shown_as(where(abs(input.array) <= lambd, 0.0, where(input.array > lambd, input - lambd,
-                                                       input + lambd)), "SoftshrinkBackward0")  # (NaN stays NaN)
+    return shown_as(_Shrink.apply(input, lambd=lambd, soft=True), "SoftshrinkBackward0")
+
+
+class _Shrink(Node):
+    """hardshrink (x where |x| > λ, else 0) and softshrink (x ∓ λ there), NaN staying NaN, as PyTorch's kernels.
+    The backward is theirs, shrink_backward(grad, x, λ): the gradient selected where |x| > λ, reading x, so that
+    under create_graph it requires grad when x does (its derivative in x is 0, a step's): a gradient penalty
+    taken next gives zeros, not "does not require grad"."""
+
+    def forward(self, x, lambd, soft):
+        xp = backend.get_array_module(x)
+        self.lambd = lambd
+        self.save_for_backward(x)
+        kept = x if not soft else xp.where(x > lambd, x - lambd, x + lambd)
+        return backend.pointwise_layout(xp.where(xp.abs(x) <= lambd, x.dtype.type(0), kept), x)
+
+    def backward(self, grad):  # d/dx = 1 where |x| > λ (or x is NaN), else 0
+        (x,) = self.saved_tensors
+        return (activation.Select.apply(grad, x, keep=~(abs(value(x)) <= self.lambd)),)

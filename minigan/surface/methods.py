@@ -21,7 +21,6 @@ from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
 from minigan.surface import creation, operands, pointwise, products, reductions, sampling, scaled, shapes
 from minigan.surface import unary as U
-from minigan.surface.node_view import shown_as
 
 
 def check_slope(negative_slope) -> float:
@@ -94,7 +93,7 @@ class TensorMath:
     def square(self):
         x = self.astype(backend.np.int64) if self.dtype.kind == "b" else self  # (pow(x, 2) of bools is int64, as
         # PyTorch's; so square_ of a bool tensor refuses the result)
-        return shown_as(x * x, "PowBackward0")  # (PyTorch's square is pow(x, 2): its node, PowBackward0)
+        return x ** 2  # (PyTorch's square is pow(x, 2): its node, PowBackward0, whose second derivative reads x)
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         if dim is None and axis is None and keepdims is None:  # (PyTorch's dim has no default; NumPy's spelling,

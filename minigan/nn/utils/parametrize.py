@@ -20,9 +20,10 @@ class ParametrizationList(ModuleList):
     def __init__(self, modules, original):
         super().__init__(modules)
         first = modules[0]
-        with no_grad():  # what is stored is right_inverse(value), when the parametrization has one
-            value = first.right_inverse(original) if hasattr(first, "right_inverse") else original
-        self.original = value if isinstance(value, Parameter) else Parameter(value.detach().clone())
+        if hasattr(first, "right_inverse"):  # what is stored is right_inverse(value), in the module's own tensor
+            with no_grad():
+                original.data = first.right_inverse(original)
+        _register(self, "original", original)  # the same object: an optimizer made before still trains it
 
     def right_inverse(self, value) -> None:
         """Store the original that gives ``value`` (``module.weight = value``), through the right_inverses."""
@@ -73,19 +74,30 @@ def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
 
 
 def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized: bool = True) -> Module:
-    """Undo ``register_parametrization``: ``tensor_name`` becomes a parameter again, holding the parametrized
-    value (``leave_parametrized=True``) or the original."""
+    """Undo ``register_parametrization``: ``tensor_name`` is the module's own tensor again (the object that was
+    ``original``, so an optimizer keeps it), holding the parametrized value (``leave_parametrized=True``) or the
+    original."""
     if not is_parametrized(module, tensor_name):
         raise ValueError(f"remove_parametrizations: {type(module).__name__} has no parametrization on "
                          f"{tensor_name!r}")
     chain = module.parametrizations[tensor_name]
-    with no_grad():
-        value = chain() if leave_parametrized else chain.original
+    original = chain.original
+    if leave_parametrized:
+        with no_grad():
+            original.data = chain()
     del module.parametrizations[tensor_name]
     if not len(module.parametrizations):
         del module.parametrizations
-    module.register_parameter(tensor_name, Parameter(value.detach().clone()))
+    _register(module, tensor_name, original)
     return module
+
+
+def _register(module: Module, name: str, tensor) -> None:
+    """``tensor`` itself under ``name``: a parameter if it is a Parameter, else a buffer (as PyTorch keeps it)."""
+    if isinstance(tensor, Parameter):
+        module.register_parameter(name, tensor)
+    else:
+        module.register_buffer(name, tensor)
 
 
 @contextlib.contextmanager

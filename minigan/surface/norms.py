@@ -20,6 +20,7 @@ import math
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.graph import Node, namespace, value
+from minigan.engine.ops.activation import Step
 from minigan.engine.tensor import Tensor as EngineTensor
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
@@ -74,7 +75,8 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
 class InfNorm(Node):
     """The largest |x| over ``axes`` (the ∞-norm), or the smallest (−∞), NaN where an entry is NaN.  Its derivative
     is PyTorch's norm_backward for p = ±∞: sgn(x) times the gradient shared evenly among the entries that reach the
-    norm or are NaN (a product), so a NaN entry, whose sgn is 0, gets 0, and so does every other."""
+    norm or are NaN (a product), so a NaN entry, whose sgn is 0, gets 0, and so does every other.  Under create_graph
+    sgn(x) is read from x (a step of x, derivative 0), as PyTorch's formula reads it: the gradient requires grad."""
 
     def forward(self, x, largest, axes, keepdim, shared=True):
         xp, a = backend.get_array_module(x), backend.get_array_module(x).abs(x)
@@ -82,15 +84,19 @@ class InfNorm(Node):
         mask = (a == out) | (a != a)  # the entries at the norm, and the NaN ones (PyTorch's mask)
         sign = (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)  # sgn(x), 0 at NaN as PyTorch's
         if shared:
-            self.share = sign * mask / mask.sum(axis=axes, keepdims=True).astype(x.dtype)
+            self.weight = mask / mask.sum(axis=axes, keepdims=True).astype(x.dtype)
         else:  # cdist's backward: each entry at the norm gets the whole gradient, NaN at an ∞ one (∞ − ∞)
             with backend.np.errstate(invalid="ignore"):
-                self.share = sign * (1 - xp.minimum(1, xp.ceil(xp.abs(a - out))))
-        self.kept = out.shape
+                self.weight = 1 - xp.minimum(1, xp.ceil(xp.abs(a - out)))
+        self.share, self.kept = sign * self.weight, out.shape
+        self.save_for_backward(x)
         return out if keepdim else xp.squeeze(out, axis=axes)
 
     def backward(self, grad):  # d‖x‖_∞/dx = sgn(x)·[|x| = ‖x‖ or NaN] / (how many are)
-        return (grad.reshape(self.kept) * self.share,)
+        if backend.is_array(grad):
+            return (grad.reshape(self.kept) * self.share,)
+        (x,) = self.saved_tensors
+        return (grad.reshape(self.kept) * (Step.apply(x) - Step.apply(-x)) * self.weight,)
 
 
 class NonzeroCount(Node):

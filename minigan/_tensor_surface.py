@@ -24,7 +24,6 @@ from minigan.engine.methods import maximum, minimum
 from minigan.surface import (
     bounds,
     creation,
-    few_samples,
     norms,
     operands,
     pointwise,
@@ -32,6 +31,7 @@ from minigan.surface import (
     products,
     reductions,
     scaled,
+    variance,
 )
 from minigan.surface import sorting as surface_sorting
 from minigan.surface.inplace import TensorInPlace, recorded_fill, setitem_read_whole
@@ -310,10 +310,10 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
         """``var(False)``, a bool first, is PyTorch's ``var(unbiased)`` overload (std, which calls var, too)."""
         dim, unbiased = (None, dim) if isinstance(dim, bool) else (reductions.every_dim(dim), unbiased)
-        out = super().var(dim, unbiased, keepdim, correction=correction, axis=axis)
-        # n ≤ correction: PyTorch's gradient, not the derivative of ∞ (minigan/surface/few_samples.py)
-        return few_samples.var(self, out, dim if axis is None else axis, unbiased, correction,
-                               lambda: super(Tensor, self).var(dim, False, keepdim, axis=axis))
+        # PyTorch's gradient, var_backward, not the derivative of the engine's composition (surface/variance.py)
+        return variance.var(self, dim if axis is None else axis, keepdim,
+                            int(bool(unbiased)) if correction is None else correction,
+                            lambda: super(Tensor, self).var(dim, unbiased, keepdim, correction=correction, axis=axis))
 
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)

@@ -797,6 +797,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         out = difference.norm(p if a.shape[-1] else 1, dim=-1)
     if p == 0:  # (PyTorch's kernel counts min(⌈|d|⌉, 1), NaN for a NaN difference, where norm(0) counts it as 1)
         out = out.masked_fill((difference.detach() != difference.detach()).any(-1), math.nan)
+    elif p != 1 and p != math.inf and out.requires_grad:  # PyTorch's kernels give a zero distance 0 whatever reaches
+        out = out.masked_fill(out.detach() == 0, 0.0)  # it (a select: NaN or ±∞ there too); grad · sign(d) for 1, ∞
     if not out.requires_grad:
         return out
     if p == 0:  # (a count, whose own gradient is none: PyTorch's _cdist_backward gives each input zeros)

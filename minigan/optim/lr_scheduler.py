@@ -22,6 +22,7 @@ with PyTorch's sequence in the tests.
 
 from __future__ import annotations
 
+import bisect
 import math
 import sys
 import types
@@ -603,10 +604,16 @@ class ChainedScheduler(LRScheduler):
         return f"ChainedScheduler(last_lr={self._last_lr})"
 
 
+# The schedules PyTorch gives a closed form (_get_closed_form_lr): at a SequentialLR milestone its epoch 0 is computed
+# from the initial rates, which is the step a constructor takes from them; the others go on from the current rates
+_CLOSED_FORM = (StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, CosineAnnealingLR, PolynomialLR)
+
+
 class SequentialLR(LRScheduler):
     """One scheduler until each milestone, then the next (PyTorch's SequentialLR): e.g. a LinearLR warm-up for
-    5 epochs, then CosineAnnealingLR.  At a milestone the next scheduler starts again from the initial rate, at
-    its epoch 0 (as PyTorch, which evaluates its closed form there)."""
+    5 epochs, then CosineAnnealingLR.  At a milestone the next scheduler is set to its epoch 0 without counting a
+    step, as PyTorch's ``_update_lr(0)``: a schedule with a closed form starts again from the initial rates, the
+    others (MultiplicativeLR, ...) from the rate the one before left."""
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
         if len(milestones) != len(schedulers) - 1:
@@ -617,30 +624,62 @@ class SequentialLR(LRScheduler):
         self._schedulers, self._milestones = list(schedulers), list(milestones)
         self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
-        for group, base in zip(optimizer.param_groups, schedulers[0].base_lrs):  # undo the later ones' first steps
-            group["lr"] = base
-        for scheduler in self._schedulers[1:]:  # and replay the first one's (as PyTorch does)
-            scheduler.last_epoch -= 1
-        self._schedulers[0]._is_initial = True
-        self._schedulers[0].last_epoch -= 1
-        self._schedulers[0].step()
-        self._schedulers[0]._is_initial = False
-        self._last_lr = self._schedulers[0].get_last_lr()
+        for group in optimizer.param_groups:  # undo the schedulers' first steps (as PyTorch does)
+            group["lr"] = group["initial_lr"]
+        _undo_first_steps(self)
+        first = self._schedulers[bisect.bisect_right(self._milestones, 0)]  # the one that runs at epoch 0
+        first._step_count = 0  # its first step is taken afresh (PyTorch's _initial_step): a constructor's, not warned
+        first._is_initial = True
+        first.step()
+        first._is_initial = False
+        self._last_lr = first.get_last_lr()
 
     def step(self) -> None:
         self.last_epoch += 1
-        i = sum(1 for m in self._milestones if m <= self.last_epoch)
+        i = bisect.bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[i]
-        if i > 0 and self._milestones[i - 1] == self.last_epoch:  # the next scheduler starts afresh, at epoch 0
-            for group, base in zip(self.optimizer.param_groups, scheduler.base_lrs):
-                group["lr"] = base
-            scheduler.last_epoch = -1
-            scheduler._is_initial = True
-            scheduler.step()
-            scheduler._is_initial = False
+        if i > 0 and self._milestones[i - 1] == self.last_epoch:  # the next scheduler starts at its epoch 0
+            _start_again(scheduler)
         else:
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
+
+    def state_dict(self) -> dict:
+        """Each scheduler's own state_dict under ``_schedulers`` (plain data, as PyTorch's)."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        state = dict(state_dict)
+        for scheduler, own in zip(self._schedulers, state.pop("_schedulers")):
+            scheduler.load_state_dict(own)
+        self.__dict__.update(state)
+
+
+def _undo_first_steps(scheduler) -> None:
+    """One epoch back for every scheduler inside, nested ones too (PyTorch's recursive_undo)."""
+    for inner in getattr(scheduler, "_schedulers", ()):
+        if hasattr(inner, "_schedulers"):
+            _undo_first_steps(inner)
+        elif hasattr(inner, "last_epoch"):
+            inner.last_epoch -= 1
+
+
+def _start_again(scheduler) -> None:
+    """The scheduler at its epoch 0, no step counted (PyTorch's _update_lr(0)): a closed form's value there is the
+    constructor's step from the initial rates; any other schedule's get_lr() reads the current rates."""
+    closed = isinstance(scheduler, _CLOSED_FORM)
+    if closed:
+        for group, base in zip(scheduler.optimizer.param_groups, scheduler.base_lrs):
+            group["lr"] = base
+    scheduler.last_epoch, scheduler._is_initial = 0, closed
+    with _enable_get_lr_call(scheduler):
+        rates = scheduler.get_lr()
+    scheduler._is_initial = False
+    for group, lr in zip(scheduler.optimizer.param_groups, rates):
+        group["lr"] = lr
+    scheduler._last_lr = scheduler._current()
 
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", "MultiplicativeLR", "LinearLR",

@@ -201,15 +201,17 @@ class Node:
 
     @property
     def saved_tensors(self) -> tuple:
-        """The saved values: arrays at first order, the Tensors they belong to under create_graph."""
-        self.check_saved()  # each still as saved?  (if not, it raises, saying which value changed and what to do)
+        """The saved values: arrays at first order, the Tensors they belong to under create_graph.  (The walk has
+        checked them before it called backward: check_saved.)"""
         if not _mode.grad_enabled:  # first order: plain arrays
             return self.saved_arrays
         return tuple([None if s is None else self._input(s[3]) if s[3] is not None else self._output(s)
                       for s in self.saved])
 
     def check_saved(self) -> None:
-        """Raise if the saved values are gone (freed by a backward) or stale (changed in place since)."""
+        """Raise if the saved values are gone (freed by a backward) or stale (changed in place since): the walk asks
+        before each node's backward, whether or not that backward reads them (a node that keeps masks made from its
+        inputs saves the inputs too, so that a change to them is refused where PyTorch's saved copy refuses it)."""
         if self.freed:
             raise GraphError(f"backward: trying to go through the graph a second time (at {type(self).__name__}), but "
                              "its saved values were freed by the first backward; call backward(retain_graph=True) the "

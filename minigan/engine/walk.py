@@ -60,8 +60,7 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
         for fn in order:
             g = grads.get(fn) if fn in keep else grads.pop(fn, None)
             if g is not None:
-                if fn.freed:  # step 1: a graph a first backward already freed cannot be walked again
-                    fn.check_saved()  # (it raises, and says what to do instead)
+                fn.check_saved()  # step 1: what forward saved is still there (not freed), unchanged since, or it raises
                 if fn.hooks:  # step 2: the output's register_hook functions, each may replace the gradient
                     g = run_hooks(fn.hooks, g)  # (autograd.grad of this output: before them, as PyTorch's)
                 if fn.retained is not None and fn.retained() is not None:  # step 3: retain_grad()

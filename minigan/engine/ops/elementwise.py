@@ -247,17 +247,15 @@ class Maximum(Node):
 
     def forward(self, a, b):
         xp = backend.get_array_module(a, b)
-        out = backend.pointwise_layout(xp.maximum(a, b) if self.largest else xp.minimum(a, b), a, b)
-        if self.needs_input_grad:  # where each input loses, and the ties: constant masks
-            self.loses = (a < b, b < a) if self.largest else (a > b, b > a)
-            self.tie, self.shapes = a == b, (a.shape, b.shape)
-        return out
+        self.save_for_backward(a, b)  # (both, as PyTorch's: the masks are made from them in backward)
+        return backend.pointwise_layout(xp.maximum(a, b) if self.largest else xp.minimum(a, b), a, b)
 
     def backward(self, grad):  # d/da = 1 where a is the result, ½ at a tie, 0 where b is; d/db likewise
-        (a_loses, b_loses), (sa, sb), (need_a, need_b) = self.loses, self.shapes, self.needs_input_grad
-        g = namespace(grad).where(self.tie, grad * 0.5, grad)
-        return (unbroadcast(select(~a_loses, g), sa) if need_a else None,  # (selects: ∞ where a loses gives 0)
-                unbroadcast(select(~b_loses, g), sb) if need_b else None)
+        (a, b), (need_a, need_b) = [value(t) for t in self.saved_tensors], self.needs_input_grad
+        a_loses, b_loses = (a < b, b < a) if self.largest else (a > b, b > a)  # where each input loses: constant masks
+        g = namespace(grad).where(a == b, grad * 0.5, grad)
+        return (unbroadcast(select(~a_loses, g), a.shape) if need_a else None,  # (selects: ∞ where a loses gives 0)
+                unbroadcast(select(~b_loses, g), b.shape) if need_b else None)
 
 
 class Minimum(Maximum):
@@ -286,13 +284,15 @@ class ClampBy(Node):
     def forward(self, a, b, c=None, bounds="both"):
         xp = backend.get_array_module(a, b)
         lo, hi = (None, b) if bounds == "max" else (b, c)
-        self.shapes = (a.shape, b.shape) if c is None else (a.shape, b.shape, c.shape)
-        if self.needs_input_grad:  # where each input is the result: PyTorch's masks (all False where a is NaN)
-            self.masks = ((a >= lo, a < lo) if hi is None else (a <= hi, a > hi) if lo is None else
-                          ((a >= lo) & (a <= hi), (a < lo) & (lo < hi), (a > hi) | (hi < lo)))
+        self.bounds = bounds
+        self.save_for_backward(a, b, c)  # (all of them, as PyTorch's: the masks are made from them in backward)
         out = a if lo is None else xp.maximum(a, lo)
         return backend.pointwise_layout(out if hi is None else xp.minimum(out, hi), a, b, *(() if c is None else (c,)))
 
     def backward(self, grad):  # d/da = 1 where lo ≤ a ≤ hi, d/dlo = 1 where a < lo < hi, d/dhi = 1 where hi < a or lo
-        return tuple([unbroadcast(select(m, grad), s) if need else None
-                      for m, s, need in zip(self.masks, self.shapes, self.needs_input_grad)])
+        a, b, c = [t if t is None else value(t) for t in self.saved_tensors]
+        lo, hi = (None, b) if self.bounds == "max" else (b, c)  # where each input is the result: PyTorch's masks (all
+        masks = ((a >= lo, a < lo) if hi is None else (a <= hi, a > hi) if lo is None else  # False where a is NaN)
+                 ((a >= lo) & (a <= hi), (a < lo) & (lo < hi), (a > hi) | (hi < lo)))
+        return tuple([unbroadcast(select(m, grad), t.shape) if need else None
+                      for m, t, need in zip(masks, (a, b, c), self.needs_input_grad)])

@@ -111,6 +111,14 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
             return
         index = pytorch_index(index, self.ndim)
         setitem_read_whole(self, index, value)  # (index tensors: PyTorch's index_put_ refuses any shared memory)
+        items = index if isinstance(index, tuple) else (index,)
+        if backend.repeats(self.array) and all(i is None or i is Ellipsis or type(i) in (int, slice) for i in items):
+            # x[i] = v writes through x[i], a view of its own (PyTorch's): of an expanded x, one whose entries may
+            # not share memory, whose write changes every entry of x that shares its elements (and x[i]'s backward
+            # then runs, where one through x would refuse)
+            place = engine.Tensor.__getitem__(self, index)
+            if not backend.repeats(place.array):
+                return engine.Tensor.__setitem__(place, Ellipsis, value)
         engine.Tensor.__setitem__(self, index, value)
 
     def __repr__(self):  # PyTorch's print, digit for digit (minigan/printing.py)

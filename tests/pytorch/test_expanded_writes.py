@@ -194,3 +194,40 @@ def test_a_recorded_write_into_an_expanded_view_runs_and_its_backward_refuses_as
     assert m_values == t_values
     assert isinstance(t_raised, RuntimeError)
     assert isinstance(m_raised, RuntimeError), f"{name}: minigan's backward ran where PyTorch raised {t_raised!r}"
+
+
+INDEXED_WRITES = {
+    "x[0] = v": lambda lib, x, leaf: x.__setitem__(0, 2.0),
+    "x[..., -1] = v": lambda lib, x, leaf: x.__setitem__((Ellipsis, -1), 2.0),
+    "x[:1] = v": lambda lib, x, leaf: x.__setitem__(slice(0, 1), 2.0),
+    "x[0:2] = v": lambda lib, x, leaf: x.__setitem__(slice(0, 2), 2.0),
+    "x[0] = leaf": lambda lib, x, leaf: x.__setitem__(0, leaf.reshape(-1)[0] * 3),
+    "x[[0]] = v": lambda lib, x, leaf: x.__setitem__(lib.tensor([0]), 2.0),
+    "x[0].fill_": lambda lib, x, leaf: x[0].fill_(2.0),
+    "x[0].mul_": lambda lib, x, leaf: x[0].mul_(2.0),
+}
+
+
+def _indexed(lib, name, shape, expanded):
+    """x[index] = v on an expanded view of leaf * 1, then the leaf's gradient through the base: the values, or the
+    stage that refused (a RuntimeError, as PyTorch's)."""
+    leaf = lib.tensor(np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape), dtype=lib.float64, requires_grad=True)
+    base = leaf * 1
+    try:
+        INDEXED_WRITES[name](lib, base.expand(*expanded), leaf)
+    except RuntimeError:
+        return "write refused"
+    try:
+        (g,) = lib.autograd.grad((base * 2).sum(), leaf)
+    except RuntimeError:
+        return "backward refused"
+    return np.asarray(g.detach().numpy()).tolist()
+
+
+@pytest.mark.parametrize("name", list(INDEXED_WRITES))
+def test_an_indexed_write_refuses_at_backward_only_where_the_place_written_shares_memory(name):
+    """x[i] = v writes through x[i], a view of its own: PyTorch's backward refuses only where that view's entries
+    share memory (x[0:2] of a 0-d base expanded), not where x's do (x[0] of it: one element); an advanced index writes
+    through x itself (index_put_), whose backward refuses."""
+    for shape, expanded in [((), (3,)), ((1,), (3,)), ((2, 1), (2, 3)), ((1, 2), (3, 2))]:
+        assert _indexed(minigan, name, shape, expanded) == _indexed(torch, name, shape, expanded), (shape, expanded)

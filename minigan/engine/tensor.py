@@ -301,13 +301,15 @@ class Tensor(InPlace, TensorMethods):
             self._grad.array += g.array
 
     def _keep_grad(self, g) -> None:
-        """What retain_grad() keeps: the gradients that reached this non-leaf, summed over backward calls as a leaf's
-        (a copy of its own: the walk's gradient may be shared)."""
+        """What retain_grad() keeps: the gradients that reached this non-leaf (a copy of its own: the walk's gradient
+        may be shared), summed over backward calls out of place, as PyTorch's retain_grad hook: a ``.grad`` taken
+        from an earlier backward keeps its value (a leaf's sum is in place)."""
         if isinstance(g, backend.PLAIN_TYPES):
-            g = backend.to_device(g, backend.device_of(self.array)).astype(self.dtype)
+            g = self._make(backend.to_device(g, backend.device_of(self.array)).astype(self.dtype))
         elif not g.requires_grad:
             g = g.clone()
-        self._add_grad(g)
+        held, self._grad = self._grad, None
+        self._add_grad(g if held is None else held + g)
 
     def _seed_gradient(self, gradient, op, create_graph):
         """The gradient backward starts from: ones for a one-element output, else the one given."""

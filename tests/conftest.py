@@ -216,6 +216,36 @@ def ulps(dtype, n: int = 4) -> float:
     return n * float(np.finfo(dtype).eps)
 
 
+# ----------------------------------------------------------------------------- exhaustive products: a slice by default
+def default_slice(cases, every: int, cover=()) -> list:
+    """An exhaustive product of cases (op x dtype x shape x ...) as the parameters of one test, parametrized twice:
+    a fixed slice in the default run (every ``every``-th case, plus the first case of any value a ``cover`` function
+    names that the slice would miss, so every op and every dtype runs at least once) and the whole product under
+    ``-m slow`` (ids ``all-...``).  ``cases``: tuples of the test's arguments, in a fixed order (the slice is the
+    same on every machine and in every pytest-xdist worker).  A test's default ids are pytest's as before."""
+    cases = [case if isinstance(case, tuple) else (case,) for case in cases]
+    chosen = set(range(0, len(cases), every))
+    for key in cover:
+        seen = {key(*cases[j]) for j in chosen}
+        for j, case in enumerate(cases):
+            if key(*case) not in seen:
+                chosen.add(j)
+                seen.add(key(*case))
+    return ([pytest.param(*cases[j]) for j in sorted(chosen)] +
+            [pytest.param(*case, marks=pytest.mark.slow, id="all-" + "-".join(map(_case_id, case)))
+             for case in cases])
+
+
+def _case_id(value) -> str:
+    """A short id for one argument of a case: its text for numbers, strings and dtypes, a function's name; never an
+    object's address (the workers must collect the same ids)."""
+    if isinstance(value, (list, tuple)):
+        return "(" + ",".join(map(_case_id, value)) + ")"
+    if value is None or isinstance(value, (str, int, float, np.generic, np.dtype)):
+        return str(value)
+    return getattr(value, "__name__", type(value).__name__)
+
+
 # ----------------------------------------------------------------------------- the run explains its own skips
 def skip_reason(report) -> str:
     """The reason a test was skipped, without pytest's "Skipped: " prefix."""

@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -113,7 +114,10 @@ CASES = [(op.__name__.lstrip("_"), shape, dim, index, grads)
          for op, (shape, dim), index, grads in itertools.product(OPS, SHAPES, INDICES, GRADS)]
 
 
-@pytest.mark.parametrize("name,shape,dim,index,grads", CASES)
+# 2,376 cases: every 7th by default (each op, shape, index and choice of leaves among them), all under -m slow
+@pytest.mark.parametrize("name,shape,dim,index,grads", default_slice(
+    CASES, 7, cover=(lambda n, s, d, i, g: n, lambda n, s, d, i, g: (s, d), lambda n, s, d, i, g: str(i),
+                     lambda n, s, d, i, g: g)))
 def test_the_index_family_refuses_at_backward_where_pytorch_does(name, shape, dim, index, grads):
     op = globals()["_" + name]
     expected, got = _run(torch, op, shape, dim, index, grads), _run(minigan, op, shape, dim, index, grads)
@@ -139,7 +143,9 @@ NO_GRAD_CASES = [(op.__name__.lstrip("_"), shape, dim, index, dtype)
                  for (shape, dim), index, dtype in itertools.product(SHAPES, INDICES, ["float64", "int64"])]
 
 
-@pytest.mark.parametrize("name,shape,dim,index,dtype", NO_GRAD_CASES)
+@pytest.mark.parametrize("name,shape,dim,index,dtype", default_slice(
+    NO_GRAD_CASES, 7, cover=(lambda n, s, d, i, t: n, lambda n, s, d, i, t: (s, d), lambda n, s, d, i, t: str(i),
+                             lambda n, s, d, i, t: t)))
 def test_under_no_grad_nothing_is_recorded_whatever_the_index(name, shape, dim, index, dtype):
     """Under no_grad a source (a value) that requires grad is read as values: the call runs or refuses as PyTorch's,
     and its result requires no grad, whatever the index (one PyTorch's backward would refuse included)."""

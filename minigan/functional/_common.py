@@ -7,6 +7,7 @@ from __future__ import annotations
 from minigan._tensor_surface import Tensor, tensor
 from minigan.engine import backend, dtypes
 from minigan.engine.errors import DomainError, DtypeError
+from minigan.engine.graph import Node, zeros
 from minigan.surface import pointwise
 
 
@@ -82,3 +83,36 @@ def _number(op, name, value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) and not backend.is_numpy_scalar(value):
         raise TypeError(f"{op}: {name} must be a number, got {type(value).__name__} {value!r}")
     return float(value)
+
+
+def read_by_backward(x) -> Tensor:
+    """``x`` itself, for an op written here as a composite (gathers, a pool's windows) whose backward PyTorch computes
+    in one formula that reads x (reflection_pad's, max_pool's, nll_loss's): the gradient reaching x through it is
+    read from x too, so under create_graph it requires grad when x does, and its derivative in x is 0, PyTorch's
+    zeros_like(self), where the composite's gradient would be a constant.  First order: the gradient as it is."""
+    return _ReadBy.apply(x)
+
+
+class _ReadBy(Node):
+    is_view = True  # (the same values: a view of x)
+    see_through = True  # (grad_fn.next_functions shows x's entry in its place, as PyTorch's graph has no such node)
+
+    def forward(self, x):
+        self.save_for_backward(x)  # (as PyTorch's formula saves it)
+        return x.view()
+
+    def backward(self, grad):
+        if backend.is_array(grad):
+            return (grad,)
+        (x,) = self.saved_tensors
+        return (_ReadFrom.apply(grad, x),)
+
+
+class _ReadFrom(Node):
+    """``g``, an input's gradient, as read from that input ``x`` too (see read_by_backward)."""
+
+    def forward(self, g, x):
+        return g.copy()
+
+    def backward(self, gg):  # d/dg = 1, d/dx = 0
+        return gg, zeros(gg)

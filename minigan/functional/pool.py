@@ -11,7 +11,7 @@ from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node
 from minigan.engine.ops import pool as P
-from minigan.functional._common import _float, _one_sample, _single, _tensor
+from minigan.functional._common import _float, _one_sample, _single, _tensor, read_by_backward
 from minigan.functional.layout import laid_out
 from minigan.surface.node_view import shown_as
 
@@ -55,9 +55,9 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         return _one_sample(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     params = checks.check_pool2d("max_pool2d", input.array.shape, kernel_size, stride, padding, dilation, ceil_mode)
     if not return_indices:
-        return laid_out(P.Pool2d.apply(input, mode="max", **params), input)
+        return laid_out(P.Pool2d.apply(read_by_backward(input), mode="max", **params), input)
     argmax, indices = P.max_positions(input.array, **params)  # the maxima found once: the pool reads them at argmax
-    return (laid_out(P.Pool2d.apply(input, mode="max", argmax=argmax, **params), input),
+    return (laid_out(P.Pool2d.apply(read_by_backward(input), mode="max", argmax=argmax, **params), input),
             laid_out(Tensor._make(indices), input))
 
 
@@ -77,7 +77,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if divisor_override is not None and (not isinstance(divisor_override, int) or isinstance(divisor_override, bool)
                                          or divisor_override == 0):
         raise ValueError(f"avg_pool2d: divisor_override must be a nonzero int or None, got {divisor_override!r}")
-    return laid_out(P.Pool2d.apply(input, mode="avg", count_include_pad=bool(count_include_pad),
+    return laid_out(P.Pool2d.apply(read_by_backward(input), mode="avg", count_include_pad=bool(count_include_pad),
                                    divisor=divisor_override, **params), input)
 
 
@@ -175,7 +175,8 @@ def adaptive_avg_pool2d(input, output_size):
         return _empty(input, (oh, ow))
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(adaptive_avg_pool2d, input, (oh, ow))
-    return laid_out(shown_as(_AdaptiveAvgPool2d.apply(input, oh=oh, ow=ow), "AdaptiveAvgPool2DBackward0"), input)
+    return laid_out(shown_as(_AdaptiveAvgPool2d.apply(read_by_backward(input), oh=oh, ow=ow),
+                             "AdaptiveAvgPool2DBackward0"), input)
 
 
 def _adaptive_windows(size, out, like, lengths=False):
@@ -199,7 +200,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(adaptive_max_pool2d, input, (oh, ow), return_indices)
     columns, rows = _adaptive_windows(input.shape[3], ow, input), _adaptive_windows(input.shape[2], oh, input)
-    by_row, at_column = input[:, :, :, columns].max(dim=4)  # (N, C, H, ow), and where in each window
+    by_row, at_column = read_by_backward(input)[:, :, :, columns].max(dim=4)  # (N, C, H, ow), and where in each window
     out, at_row = by_row[:, :, rows].max(dim=3)  # (N, C, oh, ow)
     if not return_indices:
         return laid_out(out, input)
@@ -249,9 +250,10 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     # (PyTorch's own 1-D kernel, row-major, runs unless indices or a gradient are asked for; else its 2-D one)
     keeps = return_indices or (input.requires_grad and is_grad_enabled())
     if not return_indices:
-        return laid_out(P.Pool2d.apply(input.unsqueeze(2), mode="max", **params).squeeze(2), input, keeps)
+        return laid_out(P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="max", **params).squeeze(2), input,
+                        keeps)
     argmax, indices = P.max_positions(input.array[:, :, None], **params)
-    out = P.Pool2d.apply(input.unsqueeze(2), mode="max", argmax=argmax, **params)
+    out = P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="max", argmax=argmax, **params)
     return laid_out(out.squeeze(2), input, keeps), laid_out(Tensor._make(indices[:, :, 0]), input, keeps)
 
 
@@ -270,5 +272,6 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     params = checks.check_pool2d("avg_pool1d", input.array.shape[:2] + (1,) + input.array.shape[2:],
                                  (1, one(kernel_size)),
                                  None if stride is None else (1, one(stride)), (0, one(padding)), 1, ceil_mode)
-    return laid_out(P.Pool2d.apply(input.unsqueeze(2), mode="avg", count_include_pad=bool(count_include_pad),
+    return laid_out(P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="avg",
+                                   count_include_pad=bool(count_include_pad),
                                    **params).squeeze(2), input)

@@ -9,7 +9,7 @@ from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import pool as P
 from minigan.engine.ops import shape as S
-from minigan.functional._common import _float, _tensor
+from minigan.functional._common import _float, _tensor, read_by_backward
 from minigan.functional.layout import laid_out
 from minigan.functional.pool import adaptive_avg_pool1d, adaptive_avg_pool2d
 from minigan.surface.operands import fits
@@ -51,6 +51,8 @@ def pad(input, pad, mode="constant", value=None):
     if value not in (None, 0):
         raise DomainError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")
     xp, gathered = backend.get_array_module(input.array), False
+    if mode != "circular":  # (PyTorch's reflect and replicate pads are kernels whose backward reads x; circular's
+        input = read_by_backward(input)  # is a composite of slices, as here)
     for axis, (before, after) in enumerate(widths):
         if before or after:
             gathered = True

@@ -336,11 +336,6 @@ def differences(case):
 
 # Cases still open: (name -> why).  Each is expected to differ (strict: one that comes to agree must leave the list).
 OPEN = {
-    **dict.fromkeys(["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
-                     "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"],
-                    "a pool's gradient is read back through its windows alone, where PyTorch's pool backward reads x"),
-    **dict.fromkeys(["pad_reflect", "pad_replicate", "pad_reflect2d", "pad_replicate2d"],
-                    "a reflect or replicate pad's gradient is an index sum, where PyTorch's pad backward reads x"),
     **dict.fromkeys(["conv1d", "conv1d_bias", "conv2d", "conv2d_bias", "conv_transpose1d", "conv_transpose2d"],
                     "PyTorch's convolution_backward reads the input and the weight for all three gradients"),
     **dict.fromkeys(["layer_norm_affine", "layer_norm_weight", "batch_norm_affine", "group_norm"],

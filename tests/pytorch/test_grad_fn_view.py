@@ -182,7 +182,7 @@ DIFFERENT = {
     "cross_entropy": FUSED,
     "std": DECOMPOSED, "var": DECOMPOSED, "max_dim": DECOMPOSED, "min": DECOMPOSED,
     "nll_loss": DECOMPOSED, "stack": DECOMPOSED,
-    "repeat": DECOMPOSED, "square": DECOMPOSED, "add_alpha": DECOMPOSED, "rp_max_dim": DECOMPOSED,
+    "repeat": DECOMPOSED, "add_alpha": DECOMPOSED, "rp_max_dim": DECOMPOSED,
     "rp_index_fill": DECOMPOSED, "rp_scatter_n": DECOMPOSED, "rp_flip": DECOMPOSED, "rp_repeat": DECOMPOSED,
     "rp_tile": DECOMPOSED, "rp_einsum_diag": DECOMPOSED,
     "rp_index_fill_": DECOMPOSED, "rp_scatter_": DECOMPOSED, "layer_norm": DECOMPOSED,

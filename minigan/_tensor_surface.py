@@ -30,6 +30,7 @@ from minigan.surface import (
     printing,
     products,
     reductions,
+    saved,
     scaled,
     variance,
 )
@@ -192,13 +193,19 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         if other is None and axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
             reductions.one_dim_or_none("max", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
-        return super().max(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
+        out = super().max(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
+        if dim is None and other is None and axis is None:  # (PyTorch's max() saves x and its result)
+            saved.saves(out, self, out)
+        return out
 
     def min(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, other=None, axis=None, keepdims=None):
         if other is None and axis is None and keepdims is None:
             reductions.one_dim_or_none("min", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
-        return super().min(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
+        out = super().min(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
+        if dim is None and other is None and axis is None:  # (PyTorch's min() saves x and its result)
+            saved.saves(out, self, out)
+        return out
 
     # The scaled sums bind as PyTorch's: alpha by keyword, or first in its old overload x.add(2, y) (surface/scaled.py)
     def add(self, other, *rest, alpha=None):

@@ -35,6 +35,7 @@ from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_arguments, einsum_letters
 from minigan.surface.random_doors import integer_range, permutation_size
 from minigan.surface.running_mean import mean as running_mean
+from minigan.surface.saved import saves
 
 strided, contiguous_format, preserve_format = (creation.strided, creation.contiguous_format,  # layout= values
                                                creation.preserve_format)
@@ -804,7 +805,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if p == 0:  # (a count, whose own gradient is none: PyTorch's _cdist_backward gives each input zeros)
         every = a.new_ones(()) > 0  # (masked_fill's backward is a select: 0 even where an input is ±∞ or NaN)
         out = out + a.masked_fill(every, 0).sum(-1, keepdim=True) + b.masked_fill(every, 0).sum(-1).unsqueeze(-2)
-    return once_differentiable(out, "_cdist_backward", "CdistBackward0", a, b)  # (PyTorch's direct algorithm)
+    out = once_differentiable(out, "_cdist_backward", "CdistBackward0", a, b)  # (PyTorch's direct algorithm, whose
+    return saves(out, a, b, out)  # node saves both inputs and its result)
 
 
 histogram = reductions.histogram

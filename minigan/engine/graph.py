@@ -202,11 +202,12 @@ class Node:
     @property
     def saved_tensors(self) -> tuple:
         """The saved values: arrays at first order, the Tensors they belong to under create_graph.  (The walk has
-        checked them before it called backward: check_saved.)"""
+        checked them before it called backward: check_saved.)  Records past forward's (minigan/surface/saved.py's)
+        are only checked."""
         if not _mode.grad_enabled:  # first order: plain arrays
             return self.saved_arrays
         return tuple([None if s is None else self._input(s[3]) if s[3] is not None else self._output(s)
-                      for s in self.saved])
+                      for s in self.saved[:len(self.saved_arrays)]])
 
     def check_saved(self) -> None:
         """Raise if the saved values are gone (freed by a backward) or stale (changed in place since): the walk asks

@@ -25,6 +25,7 @@ from minigan.engine.tensor import Tensor as EngineTensor
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
 from minigan.surface.reductions import widened
+from minigan.surface.saved import saves
 from minigan.surface.svd import svdvals
 
 
@@ -57,7 +58,12 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     _floating(x, fn)
     dims = _dims(dim)
     axes = None if dims is None else checks.normalize_axis(tuple(dims), x.ndim, fn)
-    x = widened(x, dtype, fn)
+    out = _vector_norm(widened(x, dtype, fn), ord, axes, keepdim, dim, fn)
+    return saves(out, x, out)  # (PyTorch's node saves its input and its result, for every order)
+
+
+def _vector_norm(x, ord, axes, keepdim, dim, fn):
+    """The norm of ``x`` (in the dtype asked) by its order: which node computes it."""
     if ord < 0 or math.isinf(ord):  # a max, a min or a sum of |x|^p with p < 0 over nothing has no value
         sizes = x.shape if axes is None else [x.shape[a] for a in axes]
         if 0 in sizes:
@@ -215,4 +221,5 @@ def dist(input, other, p=2):
     if p == 0 and y.requires_grad:  # PyTorch's backward for p = 0 gives input no gradient, and fails negating it
         return no_derivative(vector_norm(difference, 0).detach(), "dist", x, y, why="the 0-norm has no gradient, "
                              "and PyTorch's backward for other negates input's missing one; detach other")
-    return vector_norm(difference, p)
+    out = vector_norm(difference, p)
+    return saves(out, x, y, out)  # (PyTorch's dist saves both operands and its result)

@@ -20,6 +20,7 @@ from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
 from minigan.surface.out import write_out
 from minigan.surface.pointwise import isclose, where
+from minigan.surface.saved import saves
 from minigan.surface.shapes import cat, flip
 
 
@@ -78,14 +79,17 @@ def count_nonzero(input, dim=None):
 
 def amax(input, dim=(), keepdim=False):
     """The maximum over ``dim`` (all dimensions when empty); ties share the gradient evenly, as PyTorch's amax."""
-    return _amax(_t(input, "amax"), dim, keepdim, "amax")
+    x = _t(input, "amax")
+    out = _amax(x, dim, keepdim, "amax")
+    return saves(out, x, out)  # (PyTorch's amax saves its input and its result)
 
 
 def amin(input, dim=(), keepdim=False):
     x = _t(input, "amin")
     if x.dtype.kind in "bu":  # (−x would wrap around: ~x reverses the order of bools and unsigned integers instead)
         return _amax(x.bitwise_not(), dim, keepdim, "amin").bitwise_not()
-    return -_amax(-x, dim, keepdim, "amin")
+    out = -_amax(-x, dim, keepdim, "amin")
+    return saves(out, x, out)  # (PyTorch's amin saves its input and its result)
 
 
 def is_nonzero(input) -> builtins.bool:
@@ -125,7 +129,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None and keepdim and x.ndim:  # (every dim kept as a one, as sum's)
         dim = tuple(range(x.ndim))
     out = clean.sum() if dim is None else clean.sum(dim, keepdim=keepdim)
-    return out if dtype is None else out.astype(dtype)  # (a sum of bools or ints is int64: the dtype asked, as sum's)
+    out = out if dtype is None else out.astype(dtype)  # (a sum of bools or ints is int64: the dtype asked, as sum's)
+    return saves(out, x)  # (PyTorch's nansum saves its input: nanmean's, which divides it, too)
 
 
 def floating_mean(fn, x, dtype) -> None:
@@ -168,7 +173,8 @@ def _running_extreme(x, dim, name, better):
         hit = (a == running) | (a != a)
     position = xp.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - d - 1))
     index = xp.maximum.accumulate(xp.where(hit, position, 0), axis=d).astype(xp.int64, order="C")  # (row-major,
-    return x[_along(index, d)], Tensor._make(index)  # as PyTorch allocates both results: the values follow it)
+    return saves(x[_along(index, d)], x), Tensor._make(index)  # as PyTorch allocates both results: the values
+    # follow it; PyTorch's node saves the input)
 
 
 def cummax(input, dim):

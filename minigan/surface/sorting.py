@@ -15,6 +15,7 @@ from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _t
 from minigan.surface.pointwise import lerp, where
 from minigan.surface.reductions import LEFT_OUT, given, one_dim_or_none
+from minigan.surface.saved import saves
 
 
 def ordered(x, fn) -> Tensor:
@@ -158,7 +159,7 @@ def median(input, dim=LEFT_OUT, keepdim=LEFT_OUT):
         ties = (a == m.array) | ((a != a) & (m.array != m.array))  # the entries equal to it (NaN: the NaNs)
         share = Tensor._make((ties / ties.sum()).astype(a.dtype))
         out = m + ((where(Tensor._make(ties), x, m) - m) * share).sum()  # m itself; d/dx = ties / their count
-        return shown_as(out, "MedianBackward0")
+        return shown_as(saves(out, x, out), "MedianBackward0")  # (PyTorch's node saves x and its result)
     d = reduced_dim(x, dim, "median")
     flat = ordered(x, "median").reshape(1) if x.ndim == 0 else ordered(x, "median")
     a = flat.array

@@ -196,13 +196,18 @@ class RoundedDiv(Node):
 
 
 class Fmod(Node):
-    """a − b·trunc(a/b), the sign of a (C's fmod, torch.fmod), computed exactly as NumPy's fmod."""
+    """a − b·trunc(a/b), the sign of a (C's fmod, torch.fmod), computed exactly as NumPy's fmod.  b's gradient reads
+    the quotient: a constant at first order, and under create_graph RoundedDiv of a and b (a step: derivative 0), as
+    PyTorch's a.div(b, rounding_mode=...), so that it requires grad when a or b does."""
+
+    rounding = "trunc"
 
     def forward(self, a, b):
         xp = _xp(a)
         self.shapes = (a.shape, b.shape)
         if self.needs_input_grad and self.needs_input_grad[1]:
             self.quotient = self.quotient_rounded(xp, a, b)  # a constant: d/db has no derivative of its own
+            self.save_for_backward(a, b)  # (as PyTorch's: its formula for b reads both)
         return backend.pointwise_layout(self.remainder(xp, a, b), a, b)
 
     def quotient_rounded(self, xp, a, b):
@@ -213,11 +218,16 @@ class Fmod(Node):
 
     def backward(self, grad):  # d/da = 1, d/db = −trunc(a/b)
         (sa, sb), (ga, gb) = self.shapes, self.needs_input_grad
-        return unbroadcast(grad, sa) if ga else None, unbroadcast(-grad * self.quotient, sb) if gb else None
+        if gb:  # (the quotient under create_graph: read from a and b, a step of them)
+            quotient = self.quotient if backend.is_array(grad) else RoundedDiv.apply(*self.saved_tensors,
+                                                                                     mode=self.rounding)
+        return unbroadcast(grad, sa) if ga else None, unbroadcast(-grad * quotient, sb) if gb else None
 
 
 class Remainder(Fmod):
     """a − b·⌊a/b⌋, the sign of b (Python's %, torch.remainder): Fmod with the quotient rounded down."""
+
+    rounding = "floor"
 
     def quotient_rounded(self, xp, a, b):
         return xp.floor_divide(a, b)  # Python's //, PyTorch's floor division (NaN for ∞ // 1, not ∞)

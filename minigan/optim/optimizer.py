@@ -375,7 +375,7 @@ class Optimizer:
                 state[i] = {k: _state_tensor(v, p) for k, v in s.items()}
         groups = []
         for group in self.param_groups:
-            values = {k: (list(v) if isinstance(v, tuple) else v) for k, v in group.items() if k != "params"}
+            values = {k: v for k, v in group.items() if k != "params"}  # (betas stays a tuple, as PyTorch's)
             groups.append({**values, "params": [index[id(p)] for p in group["params"]]})
         return {"optimizer": type(self).__name__, "format": STATE_DICT_FORMAT, "state": state,
                 "param_groups": groups}

@@ -167,6 +167,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise DtypeError(f"{op}: input is {input.dtype} but target is {target.dtype}; expected one dtype (convert the "
                          f"target with target.to({input.dtype}))")
     LS.check_probabilities(op, input.array)
+    if target.numel() and not bool(((target.array >= 0) & (target.array <= 1)).all()):  # (NaN too, as PyTorch's)
+        raise DomainError(f"{op}: target must hold probabilities in [0, 1] (PyTorch refuses others too), got values "
+                          "outside it or NaN; clamp the target, or use soft labels in [0, 1]")
     weight = _weight(weight, op, input)
     _into_shape(op, input.shape, weight=weight)
     if weight is None:

@@ -507,7 +507,7 @@ class _PReLU(Node):
 
     def backward(self, grad):  # d/dx = 1 where x > 0, else w;  d/dw = 0 where x > 0, else x
         x, w = self.saved_tensors
-        return _PReLUGradInput.apply(grad, x, w), unbroadcast(_PReLUGradWeight.apply(grad, x), w.shape)
+        return _PReLUGradInput.apply(grad, x, w), unbroadcast(_PReLUGradWeight.apply(grad, x, w), w.shape)
 
 
 class _PReLUGradInput(Node):
@@ -525,16 +525,18 @@ class _PReLUGradInput(Node):
 
 class _PReLUGradWeight(Node):
     """0 where x > 0, x·grad elsewhere (w's gradient, before summing over the broadcast); differentiated as PyTorch's
-    double backward, with the mask x ≥ 0."""
+    double backward, with the mask x ≥ 0.  It reads w too, as PyTorch's one backward of x and w does: under
+    create_graph it requires grad when w does, with derivative 0 there."""
 
-    def forward(self, grad, x):
+    def forward(self, grad, x, w):
         self.save_for_backward(grad, x)
         return backend.get_array_module(x).where(x > 0, 0, x * grad)
 
-    def backward(self, gg):  # d/dgrad = 0 where x ≥ 0, else x;  d/dx = 0 where x ≥ 0, else grad
+    def backward(self, gg):  # d/dgrad = 0 where x ≥ 0, else x;  d/dx = 0 where x ≥ 0, else grad;  d/dw = 0
         grad, x = self.saved_tensors
         xp, positive = namespace(gg), value(x) >= 0
-        return xp.where(positive, 0, gg * x), xp.where(positive, 0, gg * grad)
+        w = unbroadcast(zeros(gg), self.inputs[2].shape) if self.needs_input_grad[2] else None
+        return xp.where(positive, 0, gg * x), xp.where(positive, 0, gg * grad), w
 
 
 def glu(input, dim=-1):

@@ -340,7 +340,6 @@ OPEN = {
                     "PyTorch's convolution_backward reads the input and the weight for all three gradients"),
     **dict.fromkeys(["layer_norm_affine", "layer_norm_weight", "batch_norm_affine", "group_norm"],
                     "PyTorch's fused norm backward reads the weight for all three gradients"),
-    **dict.fromkeys(["prelu", "prelu_c"], "the weight's gradient does not read the weight (PyTorch's fused backward)"),
     "F.leaky_relu_": "in place, the second order's zeros do not go back through the slope's select of the result",
     "nll_loss": "the input's gradient is a scatter of the upstream, where PyTorch's nll_loss_backward reads the input",
     "gaussian_nll": "(x − t)² is a product; PyTorch's composite squares with pow, whose second derivative reads x",

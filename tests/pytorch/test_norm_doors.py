@@ -7,10 +7,12 @@ A door is one public name (torch.norm, Tensor.norm, linalg.norm, linalg.vector_n
 Tensor.dist, F.normalize, F.pairwise_distance, nn.utils.clip_grad_norm_'s norm_type); each is called with every
 order on the same inputs, so an order one door takes and another refuses shows up as a difference here."""
 
+import itertools
 import math
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan  # noqa: F401
 
@@ -46,16 +48,19 @@ VECTOR_DOORS = {
 }
 
 
-@pytest.mark.parametrize("order", ORDERS, ids=repr)
-@pytest.mark.parametrize("door", list(VECTOR_DOORS))
+# Each door by each order: 280 cases, every 7th by default (every door and every order among them), all under -m slow
+DOOR_ORDERS = default_slice(itertools.product(VECTOR_DOORS, ORDERS), 7,
+                            cover=(lambda door, order: door, lambda door, order: repr(order)))
+
+
+@pytest.mark.parametrize("door, order", DOOR_ORDERS)
 def test_every_order_at_every_vector_door(door, order):
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [X, Y], ["float64", "float64"])
 
 
 # An entry at 0: PyTorch's second derivative there is NaN for an order p < 2 with a kink there (its double backward
 # multiplies a masked 0 by |0|^(p−2) = ∞), and minigan's too (the norm's backward reads |x|^(p−1) at 0, as PyTorch's).
-@pytest.mark.parametrize("order", ORDERS, ids=repr)
-@pytest.mark.parametrize("door", list(VECTOR_DOORS))
+@pytest.mark.parametrize("door, order", DOOR_ORDERS)
 def test_every_order_at_an_entry_at_zero(door, order):
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [AT_ZERO, Y], ["float64", "float64"])
 
@@ -66,15 +71,16 @@ ZERO_ROW[1] = 0.0  # a norm of 0 (a row, and the column norms' kinks): a gradien
 
 # A norm of 0: the first derivative is PyTorch's 0 (masked), and the second PyTorch's NaN for the 2-norm too (its
 # backward is grad·(x/‖x‖) masked where ‖x‖ = 0, and x/0's own derivative there is 0/0), at every door and order.
-@pytest.mark.parametrize("order", ORDERS, ids=repr)
-@pytest.mark.parametrize("door", list(VECTOR_DOORS))
+@pytest.mark.parametrize("door, order", DOOR_ORDERS)
 def test_every_order_at_a_norm_of_zero(door, order):
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [ZERO_ROW, Y], ["float64", "float64"])
 
 
-@pytest.mark.parametrize("order", [None, 2, 0, -1, math.inf, -math.inf, np.float32(-1.5), "fro"], ids=repr)
-@pytest.mark.parametrize("dtype", ["int64", "bool", "float32"])
-@pytest.mark.parametrize("door", list(VECTOR_DOORS))
+@pytest.mark.parametrize("door, dtype, order", default_slice(
+    itertools.product(VECTOR_DOORS, ["int64", "bool", "float32"],
+                      [None, 2, 0, -1, math.inf, -math.inf, np.float32(-1.5), "fro"]), 7,
+    cover=(lambda door, dtype, order: door, lambda door, dtype, order: dtype,
+           lambda door, dtype, order: repr(order))))
 def test_integer_and_bool_inputs_are_refused_as_pytorch_refuses_them(door, dtype, order):
     same_as_pytorch(lambda L, x, y: VECTOR_DOORS[door](L, order, x, y), [X > 0, Y > 0] if dtype == "bool" else
                     [X, Y] if dtype == "float32" else [np.round(X * 3), np.round(Y * 3)], [dtype, dtype])
@@ -108,8 +114,9 @@ MATRIX_DOORS = {
 }
 
 
-@pytest.mark.parametrize("order", MATRIX_ORDERS, ids=repr)
-@pytest.mark.parametrize("door", list(MATRIX_DOORS))
+@pytest.mark.parametrize("door, order", default_slice(
+    itertools.product(MATRIX_DOORS, MATRIX_ORDERS), 3,
+    cover=(lambda door, order: door, lambda door, order: repr(order))))
 def test_every_matrix_order_at_every_matrix_door(door, order):
     same_as_pytorch(lambda L, a: MATRIX_DOORS[door](L, order, a), [A], ["float64"])
 

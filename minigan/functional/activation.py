@@ -17,6 +17,7 @@ from minigan.functional._common import _float, _into, _number, _tensor, where
 from minigan.surface import operands
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
+from minigan.surface.saved import saves
 
 
 def _integer_or_float(x, op) -> Tensor:
@@ -349,8 +350,9 @@ def hardswish(input, inplace=False):
 
 def logsigmoid(input):
     """log σ(x) = −softplus(−x), stable for large |x|."""
-    out = (-(-_float(input, "logsigmoid")).softplus()).contiguous()  # (row-major, as PyTorch's)
-    return shown_as(out, "LogSigmoidBackward0")
+    x = _float(input, "logsigmoid")
+    out = (-(-x).softplus()).contiguous()  # (row-major, as PyTorch's)
+    return shown_as(saves(out, x), "LogSigmoidBackward0")  # (PyTorch's node saves its input)
 
 
 def tanhshrink(input):

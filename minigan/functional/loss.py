@@ -14,12 +14,14 @@ from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import loss as LS
 from minigan.functional._common import _float, _floats, _number, _tensor, where
 from minigan.functional.activation import logsigmoid
+from minigan.functional.cross_entropy_probabilities import cross_entropy_probabilities
 from minigan.functional.distance import pairwise_distance
 from minigan.functional.loss_doors import check, refused_at_backward, refused_at_second_order
 from minigan.surface import pointwise as surface_pointwise
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import laid_out
+from minigan.surface.saved import saves
 
 
 def _regression_target(target, x, op) -> Tensor:
@@ -223,6 +225,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     input = _tensor(input, op, "logits")
     if input.ndim == 0:  # (PyTorch's log_softmax over dim 1 finds no dim 1, before it reads the dtype)
         raise DimensionError(f"{op}: expected logits of shape (N, C), (N, C, d1, ...) or (C,), got a 0-d tensor")
+    if isinstance(target, Tensor) and target.dtype.kind == "f" and target.shape == input.shape:  # probabilities
+        return _probabilities(op, _float(input, op, "logits"), target, weight, reduction, label_smoothing)
     if input.numel() == 0:  # (an empty log_softmax has no entry whose dtype it refuses: the sizes come first)
         _check_batch(op, input, target)
     input = _float(input, op, "logits")
@@ -245,9 +249,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     log_p, classes = input.log_softmax(1), input.shape[1]
     per_class = log_p if weight is None else log_p * weight  # w_c · log p_c
     if soft:
-        LS.check_same_shape(op, input, target)
-        smoothed = target * (1 - label_smoothing) + label_smoothing / classes
-        return LS.apply_reduction(-(smoothed * per_class).sum(1), reduction)  # mean: over the N samples
+        return cross_entropy_probabilities(op, input, target, weight, reduction, label_smoothing)
     nll, kept, counted = _nll_parts(log_p, target, weight, ignore_index, op)
     loss = nll if not label_smoothing else \
         nll * (1 - label_smoothing) - (per_class.sum(1) * (label_smoothing / classes)).masked_fill(
@@ -255,6 +257,18 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if reduction != "mean":
         return LS.apply_reduction(loss, reduction)
     return _kept_mean(loss, counted)
+
+
+def _probabilities(op, input, target, weight, reduction, label_smoothing):
+    """cross_entropy against class probabilities, its arguments checked in PyTorch's order."""
+    LS.check_reduction(op, reduction)
+    if label_smoothing > 1:
+        raise DomainError(f"{op}: label_smoothing must be in [0, 1] (one ≤ 0 is none, as PyTorch takes it), got "
+                          f"{label_smoothing!r}")
+    check(op, weight=weight)
+    weight = _class_weight(weight, op, input if input.ndim > 1 else input.unsqueeze(0), same_dtype=False)
+    return cross_entropy_probabilities(op, input, target, weight, reduction,
+                                       label_smoothing if label_smoothing > 0 else 0.0)
 
 
 def _check_batch(op, scores, labels):
@@ -444,7 +458,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if not beta >= 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: beta must be >= 0, got {beta}")
     loss = laid_out(_Huber.apply(x - y, kink=beta, smooth=True), x, y)  # (one kernel's layout)
-    return shown_as(LS.apply_reduction(loss, reduction), "SmoothL1LossBackward0")
+    loss = saves(LS.apply_reduction(loss, reduction), input, target)  # (PyTorch's node saves both)
+    return shown_as(loss, "SmoothL1LossBackward0")
 
 
 class _Huber(Node):
@@ -506,7 +521,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         loss = refused_at_backward(loss, DtypeError, f"{op}: the backward needs input and target of one dtype, got "
                                    f"{x.dtype} and {y.dtype} (as PyTorch's); convert the target with "
                                    f"target.to({x.dtype})")
-    return shown_as(loss if loss.dtype == x.dtype else loss.to(x.dtype), "HuberLossBackward0")
+    loss = saves(loss if loss.dtype == x.dtype else loss.to(x.dtype), input, target)  # (PyTorch's node saves both)
+    return shown_as(loss, "HuberLossBackward0")
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -718,7 +734,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
         check("poisson_nll_loss(full=True)", target=t)
         safe = where(t.array > 1, t, 2.0)
         loss = loss + where(t.array > 1, safe * safe.log() - safe + 0.5 * (safe * 6.283185307179586).log(), 0.0)
-    return LS.apply_reduction(loss, reduction)
+        loss = saves(loss, t) if t.requires_grad else loss  # (PyTorch's Stirling term takes target.log(), which
+    return LS.apply_reduction(loss, reduction)  # saves the target for its gradient)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):

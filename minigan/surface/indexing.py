@@ -16,6 +16,7 @@ from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import name as node_name
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _t, in_dtype, one_value
+from minigan.surface.saved import saves
 
 
 def _index_array(index, like):
@@ -132,7 +133,8 @@ def gather(input, dim, index, *, sparse_grad=False):
                          f"{tuple(x.shape)} apart from dim {d}")
     _in_range(idx, shape[d], "gather", f"dim {d}")
     out = x.reshape(shape)[_along(idx.reshape(where), d)]
-    return _fresh(out.reshape(tuple(idx.shape))) if idx.ndim == 0 or x.ndim == 0 else shown_as(out, "GatherBackward0")
+    out = _fresh(out.reshape(tuple(idx.shape))) if idx.ndim == 0 or x.ndim == 0 else shown_as(out, "GatherBackward0")
+    return saves(out, x)  # (PyTorch's gather saves its input: take_along_dim's too)
 
 
 def _fits(value, dtype, fn):
@@ -241,7 +243,8 @@ def masked_select(input, mask):
     if m.dtype != backend.np.bool_:  # (PyTorch's RuntimeError "expected BoolTensor for mask"; a TypeError too)
         raise DtypeError(f"masked_select: mask must be a bool tensor (e.g. x > 0), got dtype {m.dtype}")
     shape = backend.broadcast_shapes(tuple(x.shape), tuple(m.shape))
-    return shown_as(x.expand(*shape)[backend.get_array_module(m).broadcast_to(m, shape)], "MaskedSelectBackward0")
+    out = x.expand(*shape)[backend.get_array_module(m).broadcast_to(m, shape)]
+    return shown_as(saves(out, x), "MaskedSelectBackward0")  # (PyTorch's node saves its input)
 
 
 def _same_dtype(fn, x, source):
@@ -291,7 +294,8 @@ def index_add(input, dim, index, source, *, alpha=1):
     place = (slice(None),) * d + (idx.reshape(-1),)
     added = S.IndexAdd.apply(values * alpha if alpha != 1 else values, index=(place, True), shape=shape)
     out = added + x.reshape(shape)  # (row-major first: the sum's layout, as PyTorch's self.clone(Contiguous))
-    return _fresh(out.reshape(())) if x.ndim == 0 else out
+    out = _fresh(out.reshape(())) if x.ndim == 0 else out
+    return saves(out, source) if source.requires_grad else out  # (PyTorch's node saves source for its gradient)
 
 
 def index_tensors(indices, fn):
@@ -354,7 +358,7 @@ def take(input, index):
     idx = _t(index, "take").array
     _integer(idx, "take", kinds=("int64",))  # (PyTorch's take reads a LongTensor only: int32 or bool refused too)
     _in_range(idx + (idx < 0) * flat.shape[0], flat.shape[0], "take", "the flattened input")  # (−1: the last)
-    return flat[Tensor._make(idx)]
+    return saves(flat[Tensor._make(idx)], x)  # (PyTorch's take saves its input)
 
 
 def take_along_dim(input, indices, dim=None):
@@ -412,7 +416,8 @@ def index_copy(input, dim, index, source):
     _in_range(idx, shape[d], "index_copy", f"dim {d}")
     out = E.Clone.apply(x.reshape(shape), order="C")  # (row-major, as PyTorch's self.clone(Contiguous))
     out[(slice(None),) * d + (idx.reshape(-1),)] = source.reshape(shape[:d] + (idx.size,) + shape[d + 1:])
-    return _fresh(out.reshape(())) if x.ndim == 0 else out
+    out = _fresh(out.reshape(())) if x.ndim == 0 else out
+    return saves(out, source) if source.requires_grad else out  # (PyTorch's node saves source for its gradient)
 
 
 def no_grad_into_integers(fn, x, value):

@@ -17,6 +17,7 @@ from minigan.surface.indexing import no_grad_into_integers, nonzero
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _operand, _t, fits, floating, laid_out, one_value, same_dtype, wrapped_number
+from minigan.surface.saved import saves
 
 
 def choose(condition, a, b):
@@ -195,7 +196,8 @@ def lerp(input, end, weight):
     small = weight.detach().abs() < 0.5  # (each form sees 0 for the weight where it is not used: the gradient the
     # other form's 0 sends back is then 0·0, never 0·∞ = NaN)
     out = where(small, input + weight.masked_fill(~small, 0) * diff, end - diff * (1 - weight.masked_fill(small, 0)))
-    return shown_as(laid_out(out, x, end, weight), "LerpBackward1")
+    out = shown_as(laid_out(out, x, end, weight), "LerpBackward1")  # (PyTorch's node saves the weight, and the
+    return saves(out, weight, *((x, end) if weight.requires_grad else ()))  # ends for the weight's gradient)
 
 
 def _array_of(x, like):

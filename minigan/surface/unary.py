@@ -164,8 +164,8 @@ class Addcdiv(Node):
     infinite is NaN (composed of a division, it would be 0)."""
 
     def forward(self, x, t1, t2, value=1.0):
-        _, g1, g2 = self.needs_input_grad or (False, False, False)  # (only what a gradient reads is saved, as
-        self.save_for_backward(t1 if g2 else None, t2 if g1 or g2 else None)  # PyTorch's: the others may change)
+        g2 = (self.needs_input_grad or (False, False, False))[2]  # (what PyTorch's node saves: t1 for t2's
+        self.save_for_backward(t1 if g2 else None, t2)  # gradient only, t2 always; the other may change)
         self.value, self.shapes = value, (x.shape, t1.shape, t2.shape)
         return backend.pointwise_layout(x + t1 / t2 * value, x, t1, t2)
 

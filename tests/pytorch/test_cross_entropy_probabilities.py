@@ -1,0 +1,50 @@
+"""cross_entropy against class probabilities (a floating target of the scores' shape) is PyTorch's
+cross_entropy_loss_prob_target: log_softmax over the class dim (0 for one sample's scores (C,), else 1), then
+-(log_p * target [* weight]).sum(class dim) for 'none', -(...).sum() for 'sum' and that sum / (numel / C) for 'mean'
+(NaN for no entries).  So the sign of a zero loss is PyTorch's (-0 for one class), no classes or no samples give
+PyTorch's values (minigan refused, or leaked ZeroDivisionError), and gradients follow.  Shapes (C,), (N, C),
+(N, C, d) with empty sizes, each reduction, label smoothing and a class weight, against PyTorch float64."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+SHAPES = [(3,), (1,), (0,), (4, 3), (4, 1), (0, 3), (2, 0), (0, 0), (2, 3, 2), (0, 3, 2), (2, 0, 3), (2, 1, 2)]
+
+
+def _run(lib, shape, reduction, smoothing, weighted):
+    rng = np.random.default_rng(len(shape))
+    x = lib.tensor(rng.standard_normal(shape).round(3), dtype=lib.float64, requires_grad=True)
+    classes = shape[0] if len(shape) == 1 else shape[1]
+    batch = shape[:1] + shape[2:] if len(shape) > 1 else ()
+    t = lib.tensor(rng.dirichlet(np.ones(max(classes, 1)), size=batch).reshape(batch + (max(classes, 1),))[
+        ..., :classes], dtype=lib.float64)
+    t = t if len(shape) == 1 else t.movedim(-1, 1)
+    t = t.reshape(shape)
+    kw = {"reduction": reduction, "label_smoothing": smoothing}
+    if weighted:
+        kw["weight"] = lib.tensor(np.linspace(0.5, 1.5, classes), dtype=lib.float64)
+    try:
+        out = lib.nn.functional.cross_entropy(x, t, **kw)
+    except Exception as e:  # noqa: BLE001  (the class is the comparison)
+        return "refused", type(e).__name__ if type(e).__module__ == "builtins" else type(e).__mro__[1].__name__
+    (g,) = lib.autograd.grad(out.sum(), x, allow_unused=True) if out.requires_grad else (None,)
+    return str(np.asarray(out.detach().numpy()).round(9).tolist()), None if g is None else \
+        str(np.asarray(g.numpy()).round(9).tolist())
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_cross_entropy_with_probabilities_is_pytorchs(shape):
+    bad = []
+    for reduction, smoothing, weighted in itertools.product(("mean", "sum", "none"), (0.0, 0.2), (False, True)):
+        with np.errstate(all="ignore"):
+            mine = _run(minigan, shape, reduction, smoothing, weighted)
+        theirs = _run(torch, shape, reduction, smoothing, weighted)
+        if mine != theirs:
+            bad.append((reduction, smoothing, weighted, mine, theirs))
+    assert not bad, (len(bad), bad[:3])

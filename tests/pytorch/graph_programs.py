@@ -100,8 +100,6 @@ KNOWN: list = [
     (r": grad\d refused by minigan only$",
      "minigan's node saved a tensor PyTorch's does not (erfinv's output, tensordot's and cross_entropy's input) or "
      "refuses a one-element write through an expanded view"),
-    (r"^cross_entropy_prob(@\w+)?: refusal refused by minigan only$",
-     "cross_entropy of empty scores (0,) against a (0,) probability target: PyTorch gives NaN, minigan refuses"),
     (r"^std(@\w+)?: grad\d value$",
      "std of values equal up to rounding: PyTorch's mean leaves a variance of 1e-33, whose 1/std gradient is large, "
      "where minigan's is exactly 0 (docs: std's gradient 0 for a constant sample)"),

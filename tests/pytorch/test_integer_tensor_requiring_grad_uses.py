@@ -10,7 +10,10 @@ The fill values PyTorch reads as numbers (full, full_like, new_full) refuse a te
 TypeError.  minigan must give each outcome: PyTorch's refusal (its class) or the same dtype and requires_grad.
 """
 
+import itertools
+
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -86,9 +89,10 @@ def _outcome(L, fill, dtype, use):
     return str(r.dtype).split(".")[-1], r.requires_grad
 
 
-@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
-@pytest.mark.parametrize("fill", list(FILLS))
-@pytest.mark.parametrize("use", list(USES))
+# each use by each fill by each dtype: every 7th by default (every use, fill and dtype among them), all under -m slow
+@pytest.mark.parametrize("use, fill, dtype", default_slice(
+    itertools.product(USES, FILLS, ["int64", "int32", "uint8", "bool"]), 7,
+    cover=(lambda use, fill, dtype: use, lambda use, fill, dtype: fill, lambda use, fill, dtype: dtype)))
 def test_an_op_on_an_integer_tensor_that_requires_grad_refuses_or_runs_as_pytorch(use, fill, dtype, request):
     if (use, dtype) in OPEN:  # strict: once it agrees the mark must go (docs/pytorch.md's row names the case)
         request.applymarker(pytest.mark.xfail(reason="min of a bool or uint8 tensor records nothing", strict=True))

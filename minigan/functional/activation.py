@@ -72,11 +72,13 @@ class _NoInPlaceBackward(Node):
 
 def _in_place(input, op, fn, slope):
     """``fn`` written into ``input`` (PyTorch's in-place elu_, celu_, leaky_relu_), refusing only a later backward
-    where ``slope`` is not ≥ 0."""
+    where ``slope`` is not ≥ 0.  PyTorch's node saves the result (its backward is computed from it): a later change
+    in place to it is refused."""
     if slope >= 0:
-        return _into(input, op.rstrip("_"), fn)
-    return _into(input, op.rstrip("_"), lambda t: _NoInPlaceBackward.apply(t, value=fn(t).detach().array, op=op)
-                 if t.requires_grad else fn(t))
+        return saves(_into(input, op.rstrip("_"), fn), input)
+    return saves(_into(input, op.rstrip("_"), lambda t: _NoInPlaceBackward.apply(t, value=fn(t).detach().array,
+                                                                                 op=op) if t.requires_grad else fn(t)),
+                 input)
 
 
 # ----------------------------------------------------------------------------- activations
@@ -409,8 +411,8 @@ def softmin(input, dim=None, *, dtype=None):
 
 def selu(input, inplace=False):
     """SELU (Klambauer et al. 2017): scale · elu(x, α), α ≈ 1.6733, scale ≈ 1.0507."""
-    if inplace:
-        return _into(input, "selu", lambda t: selu(t))
+    if inplace:  # (PyTorch's selu_ is its elu_, which saves the result)
+        return saves(_into(input, "selu", lambda t: selu(t)), input)
     out = U.ELU.apply(_float(input, "selu"), alpha=1.6732632423543772848170429916717,
                       scale=1.0507009873554804934193349852946)
     return shown_as(out, "EluBackward0")

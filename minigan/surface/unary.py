@@ -326,7 +326,8 @@ class Hardsigmoid(Node):
     def backward(self, grad):  # d/dx = 1/6 on (−3, 3), else 0 (NaN too); no second derivative (PyTorch has none)
         (x,) = self.saved_tensors
         g, v = value(grad), value(x)
-        dx = _xp(g).where((v > -3) & (v < 3), g / 6, g.dtype.type(0))
+        sixth = g.dtype.type(_xp(g).float32(1 / 6))  # (PyTorch's kernel's constant 1.0f / 6.0f, in every dtype)
+        dx = _xp(g).where((v > -3) & (v < 3), g * sixth, g.dtype.type(0))
         return (dx if grad is g else no_derivative(dx, "hardsigmoid_backward", grad, x),)
 
 

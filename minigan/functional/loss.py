@@ -21,6 +21,7 @@ from minigan.surface import pointwise as surface_pointwise
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import laid_out
+from minigan.surface.saved import saves
 
 
 def _regression_target(target, x, op) -> Tensor:
@@ -457,7 +458,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if not beta >= 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: beta must be >= 0, got {beta}")
     loss = laid_out(_Huber.apply(x - y, kink=beta, smooth=True), x, y)  # (one kernel's layout)
-    return shown_as(LS.apply_reduction(loss, reduction), "SmoothL1LossBackward0")
+    loss = saves(LS.apply_reduction(loss, reduction), input, target)  # (PyTorch's node saves both)
+    return shown_as(loss, "SmoothL1LossBackward0")
 
 
 class _Huber(Node):
@@ -519,7 +521,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         loss = refused_at_backward(loss, DtypeError, f"{op}: the backward needs input and target of one dtype, got "
                                    f"{x.dtype} and {y.dtype} (as PyTorch's); convert the target with "
                                    f"target.to({x.dtype})")
-    return shown_as(loss if loss.dtype == x.dtype else loss.to(x.dtype), "HuberLossBackward0")
+    loss = saves(loss if loss.dtype == x.dtype else loss.to(x.dtype), input, target)  # (PyTorch's node saves both)
+    return shown_as(loss, "HuberLossBackward0")
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -731,7 +734,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
         check("poisson_nll_loss(full=True)", target=t)
         safe = where(t.array > 1, t, 2.0)
         loss = loss + where(t.array > 1, safe * safe.log() - safe + 0.5 * (safe * 6.283185307179586).log(), 0.0)
-    return LS.apply_reduction(loss, reduction)
+        loss = saves(loss, t) if t.requires_grad else loss  # (PyTorch's Stirling term takes target.log(), which
+    return LS.apply_reduction(loss, reduction)  # saves the target for its gradient)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):

@@ -64,8 +64,9 @@ def _encode(obj, path, arrays):
     """The JSON tree for ``obj``; arrays go into ``arrays`` under a name built from ``path``."""
     if len(path) > MAX_DEPTH:  # load refuses deeper trees (a guard against crafted files)
         raise ValueError(f"save: the state is nested more than {MAX_DEPTH} deep at {SEP.join(path[:3])!r}...")
-    if isinstance(obj, Tensor):  # stored as its array, marked so that it loads as a Tensor again
-        return {"tensor": [_encode(obj.array, path, arrays)["array"], bool(obj.requires_grad)]}
+    if isinstance(obj, Tensor):  # stored as its array, marked so that it loads as a Tensor (a Parameter) again
+        kind = "parameter" if isinstance(obj, _parameter_class()) else "tensor"
+        return {kind: [_encode(obj.array, path, arrays)["array"], bool(obj.requires_grad)]}
     if backend.is_array(obj):
         host = backend.asnumpy(obj)
         if host.dtype.kind not in "biufc":
@@ -114,12 +115,14 @@ def _decode(node, fetch, depth=0):
     (kind, body), = node.items()
     if kind == "array":
         return fetch(body)
-    if kind == "tensor":  # [entry name, requires_grad]
+    if kind in ("tensor", "parameter"):  # [entry name, requires_grad]
         if not (isinstance(body, list) and len(body) == 2 and isinstance(body[1], bool)):
             raise ValueError(f"unexpected tensor node {body!r:.60}")
         array = fetch(body[0])
         if body[1] and array.dtype.kind != "f":
             raise ValueError(f"a tensor of dtype {array.dtype} cannot require grad")
+        if kind == "parameter":  # (as torch.load gives a Parameter back)
+            return _parameter_class()(Tensor._make(array), requires_grad=body[1])
         return Tensor._make(array).requires_grad_(body[1]) if body[1] else Tensor._make(array)
     if kind == "float":
         if body not in ("nan", "inf", "-inf"):  # save writes only the non-finite floats this way

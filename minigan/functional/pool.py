@@ -190,6 +190,18 @@ def _adaptive_windows(size, out, like, lengths=False):
     return (xp.minimum(at, end - 1), at < end, (end - start)[:, 0]) if lengths else xp.minimum(at, end - 1)
 
 
+def _window_max(windows, dim):
+    """(the maxima along ``dim``, where they are) as PyTorch's adaptive kernel takes them, walking each window in
+    order and keeping an entry greater than the maximum so far, or NaN: the first maximum, or the window's LAST NaN
+    (Tensor.max gives the first).  The values are a gather, so the gradient goes where the index says."""
+    a = windows.array
+    xp = backend.get_array_module(a)
+    nan = a != a
+    last_nan = a.shape[dim] - 1 - xp.flip(nan, axis=dim).argmax(axis=dim)
+    at = xp.where(nan.any(axis=dim), last_nan, a.argmax(axis=dim))  # (NumPy's argmax: the first maximum)
+    return windows.gather(dim, Tensor._make(xp.expand_dims(at, dim))).squeeze(dim), Tensor._make(at)
+
+
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     """The maximum over each of PyTorch's adaptive windows of x (N, C, H, W) (see ``adaptive_avg_pool2d``):
     over each row's window columns, then over the window's rows, so that the gradient goes to the first
@@ -200,8 +212,8 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(adaptive_max_pool2d, input, (oh, ow), return_indices)
     columns, rows = _adaptive_windows(input.shape[3], ow, input), _adaptive_windows(input.shape[2], oh, input)
-    by_row, at_column = read_by_backward(input)[:, :, :, columns].max(dim=4)  # (N, C, H, ow), and where in each window
-    out, at_row = by_row[:, :, rows].max(dim=3)  # (N, C, oh, ow)
+    by_row, at_column = _window_max(read_by_backward(input)[:, :, :, columns], 4)  # (N, C, H, ow), and where
+    out, at_row = _window_max(by_row[:, :, rows], 3)  # (N, C, oh, ow)
     if not return_indices:
         return laid_out(out, input)
     xp = backend.get_array_module(input.array)

@@ -85,34 +85,39 @@ def _number(op, name, value) -> float:
     return float(value)
 
 
-def read_by_backward(x) -> Tensor:
-    """``x`` itself, for an op written here as a composite (gathers, a pool's windows) whose backward PyTorch computes
-    in one formula that reads x (reflection_pad's, max_pool's, nll_loss's): the gradient reaching x through it is
-    read from x too, so under create_graph it requires grad when x does, and its derivative in x is 0, PyTorch's
-    zeros_like(self), where the composite's gradient would be a constant.  First order: the gradient as it is."""
-    return _ReadBy.apply(x)
+def read_by_backward(x, reads=None, zero_derivative=True) -> Tensor:
+    """``x`` itself, for an op written here as a composite (gathers, a pool's windows, a norm's steps) whose backward
+    PyTorch computes in one formula that reads its inputs (reflection_pad's and max_pool's read x; layer_norm's reads
+    the input, the weight and the bias for each of the three gradients): the gradient reaching x through it is read
+    from ``reads`` (x alone by default) too, so under create_graph it requires grad when one of them does where the
+    composite's gradient would be a constant.  Its derivative in them is 0 (``zero_derivative``: PyTorch's
+    zeros_like(self)), or none at all (PyTorch's fused double backward, which gives an undefined gradient there).
+    First order: the gradient as it is."""
+    return _ReadBy.apply(x, zero=zero_derivative, reads=None if reads is None else [t for t in reads if t is not None])
 
 
 class _ReadBy(Node):
     is_view = True  # (the same values: a view of x)
     see_through = True  # (grad_fn.next_functions shows x's entry in its place, as PyTorch's graph has no such node)
 
-    def forward(self, x):
-        self.save_for_backward(x)  # (as PyTorch's formula saves it)
+    def forward(self, x, zero, reads):
+        self.zero, self.reads = zero, reads  # (not operands: what they are is read, but no gradient goes to them)
+        if reads is None:
+            self.save_for_backward(x)  # (as PyTorch's formula saves it)
         return x.view()
 
     def backward(self, grad):
         if backend.is_array(grad):
             return (grad,)
-        (x,) = self.saved_tensors
-        return (_ReadFrom.apply(grad, x),)
+        return (_ReadFrom.apply(grad, *(self.saved_tensors if self.reads is None else self.reads), zero=self.zero),)
 
 
 class _ReadFrom(Node):
-    """``g``, an input's gradient, as read from that input ``x`` too (see read_by_backward)."""
+    """``g``, an input's gradient, as read from ``reads`` too (see read_by_backward)."""
 
-    def forward(self, g, x):
+    def forward(self, g, *reads, zero):
+        self.zero = zero
         return g.copy()
 
-    def backward(self, gg):  # d/dg = 1, d/dx = 0
-        return gg, zeros(gg)
+    def backward(self, gg):  # d/dg = 1, d/dreads = 0 (or none)
+        return (gg,) + tuple(zeros(gg) if self.zero else None for _ in self.needs_input_grad[1:])

@@ -9,7 +9,7 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, ShapeError
 from minigan.engine.ops import norm as N
-from minigan.functional._common import _float, _same_dtype, _tensor
+from minigan.functional._common import _float, _same_dtype, _tensor, read_by_backward
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 
@@ -91,10 +91,19 @@ def _normalized(op, input, normalized_shape, weight, bias, same_dtype):
     return x, tuple(range(x.ndim - len(shape), x.ndim))
 
 
+def _read_by_each(*tensors, reads):
+    """Each of ``tensors`` (a number or None as it is) as the one backward of PyTorch's fused norms reads it: its
+    gradient read from each of ``reads`` too, with no derivative there (functional._common.read_by_backward)."""
+    reads = [t for t in reads if isinstance(t, Tensor)]
+    return [read_by_backward(t, reads, zero_derivative=False) if isinstance(t, Tensor) else t for t in tensors]
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """(x − mean) / √(var + eps) over the last len(normalized_shape) dimensions (biased variance), then
     · weight + bias (Ba et al. 2016)."""
     input, dims = _normalized("layer_norm", input, normalized_shape, weight, bias, same_dtype=True)
+    if weight is not None or bias is not None:  # (PyTorch's backward reads all three, for each gradient)
+        input, weight, bias = _read_by_each(input, weight, bias, reads=(input, weight, bias))
     mean = input.mean(dims, keepdim=True)
     d = input - mean
     out = d / ((d * d).mean(dims, keepdim=True) + eps).sqrt()
@@ -124,6 +133,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     for t in (weight, bias):  # (PyTorch's kernel: one dtype)
         if t is not None:
             _same_dtype("group_norm", input, _tensor(t, "group_norm"))
+    if weight is not None:  # (PyTorch's backward reads the input and the weight for their two gradients)
+        input, weight = _read_by_each(input, weight, reads=(input, weight))
     g = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))  # (no -1: an empty batch too)
     mean = g.mean(2, keepdim=True)
     d = g - mean

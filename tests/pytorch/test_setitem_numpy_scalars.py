@@ -3,8 +3,11 @@ NumPy integer, and refuses every other NumPy scalar (np.float32, np.float16, np.
 TypeError ("can't assign a numpy.float32 to a torch.FloatTensor"), whatever the tensor's dtype and the index's kind;
 other doors (x + np.float32(1), fill_) read those scalars as numbers."""
 
+import itertools
+
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -28,8 +31,10 @@ def _outcome(lib, dtype, index, value):
     return np.asarray(x.tolist(), dtype=np.float64).tolist()
 
 
-@pytest.mark.parametrize("value", SCALARS, ids=lambda v: f"{type(v).__name__}({v})")
-@pytest.mark.parametrize("index", list(INDEXES))
-@pytest.mark.parametrize("dtype", DTYPES)
+# 756 cases: every 7th by default (every dtype, index kind and scalar among them), all under -m slow
+@pytest.mark.parametrize("dtype, index, value", default_slice(
+    itertools.product(DTYPES, INDEXES, SCALARS), 7,
+    cover=(lambda dtype, index, value: dtype, lambda dtype, index, value: index,
+           lambda dtype, index, value: f"{type(value).__name__}({value})")))
 def test_setitem_takes_the_numpy_scalars_pytorch_takes(dtype, index, value):
     assert _outcome(minigan, dtype, index, value) == _outcome(torch, dtype, index, value)

@@ -139,6 +139,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         loss = LS.BCEWithLogits.apply(input, target, reduction="none")
     else:
         loss = (1 - target) * input + ((pos_weight - 1) * target + 1) * (-input).softplus()
+        loss = saves(loss, input, target, pos_weight)  # (PyTorch's one node saves them all)
     return _in_dtype(LS.apply_reduction(loss if weight is None else loss * weight, reduction), target)
 
 
@@ -244,8 +245,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not soft and weight is None and not label_smoothing:
         y = _labels(target, op, input)
         if not bool((y == ignore_index).any()):  # the fused op, when no label is ignored
-            LS.check_labels(op, y, input.shape[1], input.shape[0])
-            return LS.CrossEntropy.apply(input, labels=y, reduction=reduction)
+            LS.check_labels(op, y, input.shape[1], input.shape[0])  # (a copy of the logits to the node: PyTorch's
+            # saves its log_softmax, not them, so a change to them in place later is not refused)
+            return LS.CrossEntropy.apply(input.clone() if input.requires_grad else input, labels=y, reduction=reduction)
     log_p, classes = input.log_softmax(1), input.shape[1]
     per_class = log_p if weight is None else log_p * weight  # w_c · log p_c
     if soft:
@@ -254,9 +256,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     loss = nll if not label_smoothing else \
         nll * (1 - label_smoothing) - (per_class.sum(1) * (label_smoothing / classes)).masked_fill(
             Tensor._make(kept == 0), 0)  # (an ignored sample's row left out, as in _nll_parts)
-    if reduction != "mean":
-        return LS.apply_reduction(loss, reduction)
-    return _kept_mean(loss, counted)
+    loss = LS.apply_reduction(loss, reduction) if reduction != "mean" else _kept_mean(loss, counted)
+    return saves(loss, weight)  # (PyTorch's nll_loss saves the class weight; its input is log_softmax's result)
 
 
 def _probabilities(op, input, target, weight, reduction, label_smoothing):
@@ -420,11 +421,12 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     input = _float(input, op)
     LS.check_reduction(op, reduction)
     if input.ndim != 2:  # per position (N, C, d₁, …), or one sample (C,)
-        return _per_position(nll_loss, op, input, target, reduction, weight=weight, ignore_index=ignore_index)
+        loss = _per_position(nll_loss, op, input, target, reduction, weight=weight, ignore_index=ignore_index)
+        return saves(loss, input)  # (PyTorch's node saves its input, and the weight: see below)
     check(op, weight=weight)
     nll, _, counted = _nll_parts(input, target, _class_weight(weight, op, input), ignore_index, op)
     loss = _kept_mean(nll, counted) if reduction == "mean" else LS.apply_reduction(nll, reduction)
-    return shown_as(loss, "NllLossBackward0")
+    return shown_as(saves(loss, input, weight), "NllLossBackward0")  # (PyTorch's node saves input and weight)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):

@@ -87,7 +87,11 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
         if len(data) == 1 and isinstance(data[0], Size):  # Tensor(x.size()): sizes, as PyTorch's (a tuple is data)
             data = tuple(data[0])
-        super().__init__(*data, requires_grad=requires_grad, dtype=dtype, device=device)
+        if not checks.are_sizes(data):
+            return super().__init__(*data, requires_grad=requires_grad, dtype=dtype, device=device)
+        creation.allocated("Tensor", tuple(int(n) for n in data), dtype, lambda: super(Tensor, self).__init__(
+            *data, requires_grad=requires_grad, dtype=dtype, device=device))  # (Tensor(2, 3): zeros, refused past
+        # memory with PyTorch's RuntimeError, as creation's doors refuse)
 
     @property
     def dtype(self) -> _dtype.dtype:

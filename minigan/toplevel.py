@@ -27,7 +27,7 @@ from minigan.storage import address as _address
 from minigan.surface import creation, inplace, pointwise, printing, products, reductions, sampling, shapes, sorting
 from minigan.surface import indexing as surface_indexing
 from minigan.surface import scaled as scaled_sums
-from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp
+from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp, allocated
 from minigan.surface.no_derivative import once_differentiable
 from minigan.surface.norms import InfNorm
 from minigan.surface.operands import _t, fits
@@ -107,7 +107,8 @@ def randn(*shape, size=None, generator=None, requires_grad=False, dtype=None, de
     """Standard normal samples (float32 unless dtype says otherwise), from ``generator`` or minigan's."""
     creation.only_defaults("randn", layout, pin_memory)
     shape = _shape(shape, "randn", size)
-    return _made(random.randn(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
+    drawn = allocated("randn", shape, dtype, lambda: random.randn(shape, dtype, _xp(device), generator))
+    return _made(drawn, requires_grad)
 
 
 @factory_out
@@ -116,7 +117,8 @@ def rand(*shape, size=None, generator=None, requires_grad=False, dtype=None, dev
     """Uniform [0, 1) samples."""
     creation.only_defaults("rand", layout, pin_memory)
     shape = _shape(shape, "rand", size)
-    return _made(random.rand(shape, dtype=dtype, xp=_xp(device), gen=generator), requires_grad)
+    drawn = allocated("rand", shape, dtype, lambda: random.rand(shape, dtype, _xp(device), generator))
+    return _made(drawn, requires_grad)
 
 
 zeros = factory_out(creation.zeros)
@@ -136,12 +138,12 @@ full = factory_out(creation.full)
 
 def zeros_like(input, *, requires_grad=False, dtype=None, device=None, layout=None, memory_format=None) -> Tensor:
     x = _like(input, "zeros_like", layout, memory_format)
-    return _made(_like_array(x, device, dtype, 0), requires_grad)
+    return _made(_like_array(x, device, dtype, 0, "zeros_like"), requires_grad)
 
 
 def ones_like(input, *, requires_grad=False, dtype=None, device=None, layout=None, memory_format=None) -> Tensor:
     x = _like(input, "ones_like", layout, memory_format)
-    return _made(_like_array(x, device, dtype, 1), requires_grad)
+    return _made(_like_array(x, device, dtype, 1, "ones_like"), requires_grad)
 
 
 def empty_like(input, *, requires_grad=False, dtype=None, device=None, layout=None, memory_format=None) -> Tensor:
@@ -158,23 +160,25 @@ def full_like(input, fill_value, *, requires_grad=False, dtype=None, device=None
         raise TypeError(f"full_like: fill_value must be a number, got {type(fill_value).__name__} {fill_value!r}")
     fill = creation.fill_number("full_like", fill_value)  # (a 0-d tensor that requires grad: PyTorch's TypeError)
     fits("full_like", fill, dtype or x.dtype)  # (NaN or ±inf into int64, 1e39 into float32: PyTorch's RuntimeError)
-    return _made(_like_array(x, device, dtype, fill), requires_grad)
+    return _made(_like_array(x, device, dtype, fill, "full_like"), requires_grad)
 
 
 def randn_like(input, *, requires_grad=False, dtype=None, device=None, generator=None, layout=None,
                memory_format=None, pin_memory=False) -> Tensor:
     x = _like(input, "randn_like", layout, memory_format)
     creation.only_defaults("randn_like", pin_memory=pin_memory)
-    drawn = random.randn(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator)
-    return _made(_like_array(x, device, dtype, drawn), requires_grad)
+    drawn = allocated("randn_like", x.shape, dtype or x.dtype, lambda: random.randn(x.shape, dtype or x.dtype,
+                                                                                      _like_xp(x, device), generator))
+    return _made(_like_array(x, device, dtype, drawn, "randn_like"), requires_grad)
 
 
 def rand_like(input, *, requires_grad=False, dtype=None, device=None, generator=None, layout=None,
               memory_format=None, pin_memory=False) -> Tensor:
     x = _like(input, "rand_like", layout, memory_format)
     creation.only_defaults("rand_like", pin_memory=pin_memory)
-    drawn = random.rand(x.shape, dtype=dtype or x.dtype, xp=_like_xp(x, device), gen=generator)
-    return _made(_like_array(x, device, dtype, drawn), requires_grad)
+    drawn = allocated("rand_like", x.shape, dtype or x.dtype, lambda: random.rand(x.shape, dtype or x.dtype,
+                                                                                    _like_xp(x, device), generator))
+    return _made(_like_array(x, device, dtype, drawn, "rand_like"), requires_grad)
 
 
 @factory_out
@@ -194,7 +198,8 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     low, high = creation.integer(low, "randint", "low"), creation.integer(high, "randint", "high")
     integer_range("randint", low, high, dtype or backend.np.int64)
     xp = _xp(device)
-    out = random.randint(low, high, _shape((size,), "randint"), xp, gen=generator)
+    shape = _shape((size,), "randint")
+    out = allocated("randint", shape, backend.np.int64, lambda: random.randint(low, high, shape, xp, gen=generator))
     return Tensor._make(out.astype(dtype or backend.np.int64))
 
 
@@ -206,7 +211,8 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
     n = creation.integer(n, "randperm", "n")
     permutation_size(n, dtype or backend.np.int64)
     xp = _xp(device)
-    perm = xp.asarray(random.stream(generator, xp).permutation(n).astype(dtype or backend.np.int64))
+    perm = allocated("randperm", (n,), backend.np.int64, lambda: xp.asarray(random.stream(generator, xp).permutation(
+        n).astype(dtype or backend.np.int64)))
     return _made(perm, requires_grad)
 
 
@@ -293,7 +299,8 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None,
     creation.only_defaults("eye", layout, pin_memory)
     n, m = creation.integer(n, "eye", "n"), n if m is None else creation.integer(m, "eye", "m")
     _shape((n, m), "eye")  # (sizes: a negative one is refused, a RuntimeError as PyTorch's)
-    return _made(_xp(device).eye(n, m, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
+    dtype = dtype or backend.DEFAULT_DTYPE
+    return _made(allocated("eye", (n, m), dtype, lambda: _xp(device).eye(n, m, dtype=dtype)), requires_grad)
 
 
 def is_tensor(obj, /) -> bool:  # (obj by position only, as PyTorch's)

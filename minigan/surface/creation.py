@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import builtins
+import math
+
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.tensor import Tensor
@@ -23,6 +26,22 @@ def _shape(shape, fn, size=None):
             error = ShapeError if whole else TypeError  # (a negative size: PyTorch's RuntimeError, a ShapeError too)
             raise error(f"{fn}: got shape {shape!r}, expected non-negative integer sizes")
     return tuple(int(n) for n in shape)
+
+
+def allocated(fn, shape, dtype, make):
+    """``make()``, a new array of ``shape`` in ``dtype``; where memory cannot hold it, PyTorch's allocator raises
+    RuntimeError, and so does minigan, where NumPy raises ValueError ("array is too big": more bytes than int64
+    counts) or MemoryError (more than the machine gives).  One line names the size."""
+    size = math.prod(builtins.max(n, 1) for n in shape) * backend.np.dtype(dtype or backend.DEFAULT_DTYPE).itemsize
+    if size >= 2**63:  # (PyTorch: "Storage size calculation overflowed" or, with a size 0, "Stride calculation
+        # overflowed"; NumPy's "array is too big" counts the sizes other than 0 too)
+        raise DomainError(f"{fn}: a tensor of shape {tuple(shape)} would take {size} bytes, more than int64 counts; "
+                          "ask for fewer entries")
+    try:
+        return make()
+    except MemoryError:
+        raise DomainError(f"{fn}: a tensor of shape {tuple(shape)} ({size} bytes) does not fit in memory; ask for "
+                          "fewer entries") from None
 
 
 def fill_number(fn, value):
@@ -115,14 +134,14 @@ def only_defaults(fn, layout=None, pin_memory=False, memory_format=None) -> None
 def zeros(*shape, size=None, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False,
           memory_format=None) -> Tensor:
     only_defaults("zeros", layout, pin_memory, memory_format)
-    shape = _shape(shape, "zeros", size)
-    return _made(_xp(device).zeros(shape, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
+    shape, dtype = _shape(shape, "zeros", size), dtype or backend.DEFAULT_DTYPE
+    return _made(allocated("zeros", shape, dtype, lambda: _xp(device).zeros(shape, dtype=dtype)), requires_grad)
 
 
 def ones(*shape, size=None, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False) -> Tensor:
     only_defaults("ones", layout, pin_memory)
-    shape = _shape(shape, "ones", size)
-    return _made(_xp(device).ones(shape, dtype=dtype or backend.DEFAULT_DTYPE), requires_grad)
+    shape, dtype = _shape(shape, "ones", size), dtype or backend.DEFAULT_DTYPE
+    return _made(allocated("ones", shape, dtype, lambda: _xp(device).ones(shape, dtype=dtype)), requires_grad)
 
 
 def full(size, fill_value, *, requires_grad=False, dtype=None, device=None, layout=None, pin_memory=False) -> Tensor:
@@ -134,7 +153,8 @@ def full(size, fill_value, *, requires_grad=False, dtype=None, device=None, layo
             fill_value, (int, backend.np.integer)) else backend.DEFAULT_DTYPE
     only_defaults("full", layout, pin_memory)
     operands.fits("full", fill_value, dtype)  # (NaN or ±inf into int64, 1e39 into float32: PyTorch's RuntimeError)
-    return _made(_xp(device).full(_shape((size,), "full"), cast_number(fill_value, dtype), dtype=dtype), requires_grad)
+    shape, fill = _shape((size,), "full"), cast_number(fill_value, dtype)
+    return _made(allocated("full", shape, dtype, lambda: _xp(device).full(shape, fill, dtype=dtype)), requires_grad)
 
 
 def _like(x, fn, layout=None, memory_format=None):
@@ -149,17 +169,17 @@ def _like_xp(x, device):
     return backend.get_array_module(x.array) if device is None else _xp(device)
 
 
-def _like_array(x, device, dtype, fill):
+def _like_array(x, device, dtype, fill, fn="empty_like"):
     """``fill`` in an array of ``x``'s shape (``fill`` an array: its values), laid out as PyTorch's
     memory_format=torch.preserve_format lays it: in x's order of strides (NumPy's order "K": a permuted x gives a
     permuted result, whose flatten() is a copy), an expanded x's other dimensions in their order too (the layout of
     an op's result of x alone, backend.pointwise_layout), row-major where x is elsewhere."""
     xp, a, dtype = _like_xp(x, device), x.array, dtype or x.dtype
     if xp is not backend.get_array_module(a):
-        out = xp.empty(x.shape, dtype=dtype)
+        out = allocated(fn, x.shape, dtype, lambda: xp.empty(x.shape, dtype=dtype))
     else:
-        out = xp.empty_like(a, dtype=dtype) if 0 not in a.strides else backend.pointwise_layout(
-            xp.empty(x.shape, dtype=dtype), a)
+        out = allocated(fn, x.shape, dtype, lambda: xp.empty_like(a, dtype=dtype) if 0 not in a.strides else
+                        backend.pointwise_layout(xp.empty(x.shape, dtype=dtype), a))
     out[...] = cast_number(fill, dtype)
     return out
 

@@ -8,6 +8,7 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -51,10 +52,10 @@ TENSOR_ONLY = ["atan2", "arctan2", "hypot", "logaddexp", "logical_and", "logical
                "maximum", "fmod"]
 
 
-@pytest.mark.parametrize("op", TENSOR_ONLY)
-@pytest.mark.parametrize("number", [2, 2.0, True])
-@pytest.mark.parametrize("form", ["f(x, n)", "f(n, x)", "x.f(n)", "x.f_(n)"])
-@pytest.mark.parametrize("dtype", ["int64", "float32", "float64"])
+# 360 cases: every 7th by default (every dtype, form, number and op among them), all under -m slow
+@pytest.mark.parametrize("dtype, form, number, op", default_slice(
+    itertools.product(["int64", "float32", "float64"], ["f(x, n)", "f(n, x)", "x.f(n)", "x.f_(n)"], [2, 2.0, True],
+                      TENSOR_ONLY), 7, cover=[lambda *case, i=i: repr(case[i]) for i in range(4)]))
 def test_a_number_where_pytorch_takes_only_tensors(op, number, form, dtype):
     if form == "x.f_(n)" and not hasattr(torch.Tensor, op + "_"):
         pytest.skip(f"PyTorch has no {op}_")
@@ -79,9 +80,10 @@ POW_FORMS = {"x ** y": lambda x, y, n: x ** y, "pow(x, y)": lambda x, y, n: x.po
              "x **= y": lambda x, y, n: x.__ipow__(y)}
 
 
-@pytest.mark.parametrize("form", list(POW_FORMS))
-@pytest.mark.parametrize("other", DTYPES)
-@pytest.mark.parametrize("number", [True, False, 2, 2.0])
+# 192 cases: every 5th by default (every number, dtype and form among them), all under -m slow
+@pytest.mark.parametrize("number, other, form", default_slice(
+    itertools.product([True, False, 2, 2.0], DTYPES, POW_FORMS), 5,
+    cover=[lambda *case, i=i: repr(case[i]) for i in range(3)]))
 def test_pow_of_bools(form, other, number):
     """PyTorch's pow has a bool kernel only for a bool tensor to a bool number (x ** True is x, x ** False all
     True); a bool base and exponent tensor, or a bool number to a bool tensor, is "pow" not implemented for 'Bool'."""
@@ -95,8 +97,10 @@ INPLACE = {"add_": lambda x, y: x.add_(y), "sub_": lambda x, y: x.sub_(y), "mul_
            "//=": lambda x, y: x.__ifloordiv__(y), "**=": lambda x, y: x.__ipow__(y), "-=": lambda x, y: x.__isub__(y)}
 
 
-@pytest.mark.parametrize("op", list(INPLACE))
-@pytest.mark.parametrize("pair", list(itertools.product(DTYPES, DTYPES)), ids=lambda p: f"{p[0]}<-{p[1]}")
+# 832 cases: every 7th by default (every op, and every dtype on each side, among them), all under -m slow
+@pytest.mark.parametrize("op, pair", default_slice(
+    itertools.product(INPLACE, itertools.product(DTYPES, DTYPES)), 7,
+    cover=(lambda op, pair: op, lambda op, pair: pair[0], lambda op, pair: pair[1])))
 def test_in_place_writes_by_pytorchs_can_cast(op, pair):
     _compare(lambda lib: INPLACE[op](_tensor(lib, pair[0], A), _tensor(lib, pair[1], B)))
 

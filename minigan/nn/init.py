@@ -74,7 +74,7 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
     """The factor that keeps the activation variance at 1 through a nonlinearity (PyTorch's table)."""
     if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                         "conv_transpose3d", "sigmoid"):
-        return 1.0
+        return 1  # (PyTorch's int)
     if nonlinearity == "tanh":
         return 5.0 / 3
     if nonlinearity == "relu":
@@ -83,7 +83,7 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
         if param is not None and (isinstance(param, bool) or not isinstance(param, (int, float))):
             raise ValueError(f"calculate_gain: negative_slope {param!r} is not a valid number; give a Python int or "
                              "float (as PyTorch's, which takes no NumPy int or float32)")
-        slope = 0.01 if param is None else float(param)
+        slope = 0.01 if param is None else param
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4

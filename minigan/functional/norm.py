@@ -12,6 +12,7 @@ from minigan.engine.ops import norm as N
 from minigan.functional._common import _float, _same_dtype, _tensor, read_by_backward
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
+from minigan.surface.saved import saves
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
@@ -102,6 +103,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """(x − mean) / √(var + eps) over the last len(normalized_shape) dimensions (biased variance), then
     · weight + bias (Ba et al. 2016)."""
     input, dims = _normalized("layer_norm", input, normalized_shape, weight, bias, same_dtype=True)
+    saved = (input, weight, bias)  # (PyTorch's native_layer_norm saves all three: a change in place later refuses)
     if weight is not None or bias is not None:  # (PyTorch's backward reads all three, for each gradient)
         input, weight, bias = _read_by_each(input, weight, bias, reads=(input, weight, bias))
     mean = input.mean(dims, keepdim=True)
@@ -110,7 +112,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if weight is not None:
         out = out * weight
     out = out if bias is None else out + bias
-    return shown_as(out.contiguous(), "NativeLayerNormBackward0")  # (row-major, as PyTorch's native_layer_norm)
+    return shown_as(saves(out.contiguous(), *saved), "NativeLayerNormBackward0")  # (row-major, as PyTorch's)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -133,6 +135,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     for t in (weight, bias):  # (PyTorch's kernel: one dtype)
         if t is not None:
             _same_dtype("group_norm", input, _tensor(t, "group_norm"))
+    saved = (input, weight)  # (PyTorch's native_group_norm saves both, not the bias)
     if weight is not None:  # (PyTorch's backward reads the input and the weight for their two gradients)
         input, weight = _read_by_each(input, weight, reads=(input, weight))
     g = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))  # (no -1: an empty batch too)
@@ -142,7 +145,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     per_channel = (1, c) + (1,) * (input.ndim - 2)
     if weight is not None:
         out = out * weight.reshape(*per_channel)
-    return shown_as(out if bias is None else out + bias.reshape(*per_channel), "NativeGroupNormBackward0")
+    out = out if bias is None else out + bias.reshape(*per_channel)
+    return shown_as(saves(out, *saved), "NativeGroupNormBackward0")
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
@@ -156,6 +160,8 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     if running_mean is not None or running_var is not None or not use_input_stats:
         raise NotImplementedError("instance_norm: running statistics are not provided (track_running_stats=False "
                                   "is PyTorch's default for InstanceNorm too)")
+    weight = weight.clone() if isinstance(weight, Tensor) else weight  # (PyTorch's batch norm of it takes
+    # weight.repeat(N), a copy: a change to the weight in place later is not refused)
     return shown_as(group_norm(input, input.shape[1], weight, bias, eps), "ViewBackward0")  # (PyTorch's last step)
 
 

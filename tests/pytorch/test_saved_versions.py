@@ -9,7 +9,7 @@ then one of its tensor operands, or its output, is changed in place (``add_(0)``
 moves), and autograd.grad asks for the leaves' gradients.  Both refuse (RuntimeError), or both give the same
 gradients.
 
-    python tests/pytorch/test_saved_versions.py        # the cases that differ, one line each
+    python tests/pytorch/test_saved_versions.py        # the cases that differ, one line each (all choices)
 """
 
 from __future__ import annotations
@@ -245,6 +245,11 @@ def _cases():
 
 
 CASES = list(_cases())
+# The default suite runs each op with all its differentiable operands requiring grad (each operand and the output
+# changed in turn); the other choices of operands run under -m slow.
+EVERY = {name: tuple(k for k, token in enumerate(spec.split()) if not token.endswith("!")) for name, (_, spec) in
+         OPS.items()}
+PARAMS = [case if case[1] == EVERY[case[0]] else pytest.param(*case, marks=pytest.mark.slow) for case in CASES]
 
 
 def _differs(name, grads, changed):
@@ -260,18 +265,9 @@ def _differs(name, grads, changed):
     return None
 
 
-# Ops whose nodes still save other values than PyTorch's (the class is open for them: a case that differs is an
-# expected failure, one that agrees passes).  Every other op of the catalogue must agree in every case.
-OPEN = set("""
-group_norm instance_norm layer_norm layer_norm_affine
-""".split())
-
-
-@pytest.mark.parametrize("name, grads, changed", CASES, ids=[f"{n}-{''.join(map(str, g))}-{c}" for n, g, c in CASES])
+@pytest.mark.parametrize("name, grads, changed", PARAMS, ids=[f"{n}-{''.join(map(str, g))}-{c}" for n, g, c in CASES])
 def test_refused_where_pytorch_refuses(name, grads, changed):
     difference = _differs(name, grads, changed)
-    if difference is not None and name in OPEN:
-        pytest.xfail(f"{name}: its node saves other values than PyTorch's (open)")
     assert difference is None, f"{OPS[name][0]} (operands {grads} require grad, {changed} changed): {difference}"
 
 

@@ -9,6 +9,7 @@ from minigan.engine import backend, dtypes
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.engine.graph import Node, zeros
 from minigan.surface import pointwise
+from minigan.surface.operands import NotATensor
 
 
 def _tensor(x, op, name="input") -> Tensor:
@@ -16,7 +17,7 @@ def _tensor(x, op, name="input") -> Tensor:
         return x
     if backend.is_array(x) or isinstance(x, (int, float, list, tuple)) or backend.is_numpy_scalar(x):
         return tensor(x)
-    raise TypeError(f"{op}: {name} must be a Tensor or an array, got {type(x).__name__}")
+    raise NotATensor(f"{op}: {name} must be a Tensor or an array, got {type(x).__name__}")  # (PyTorch's classes)
 
 
 def _float(x, op, name="input") -> Tensor:

@@ -7,8 +7,14 @@ from __future__ import annotations
 import builtins
 
 from minigan.engine import backend, checks
-from minigan.engine.errors import DomainError, DtypeError
+from minigan.engine.errors import DomainError, DtypeError, MiniganError
 from minigan.engine.tensor import Tensor
+
+
+class NotATensor(MiniganError, TypeError, AttributeError):
+    """A tensor argument that is not one (None, a string): a TypeError, as PyTorch's C++ doors raise, and an
+    AttributeError, as its Python functions raise (F.mse_loss, tensordot and normalize read the argument's size or
+    dim before anything checks its type), so ``except`` catches it where it catches PyTorch's."""
 
 
 def _operand(x, op, name="input") -> Tensor:
@@ -18,14 +24,14 @@ def _operand(x, op, name="input") -> Tensor:
         return x
     if backend.is_array(x) or isinstance(x, (int, float)) or backend.is_numpy_scalar(x):
         return Tensor._make(checks.to_array(x, None, None, infer=True))
-    raise TypeError(f"{op}: {name} must be a Tensor or an array, got {type(x).__name__} (make a list or tuple a "
-                    "tensor first: minigan.tensor(...))")
+    raise NotATensor(f"{op}: {name} must be a Tensor or an array, got {type(x).__name__} (make a list or tuple a "
+                     "tensor first: minigan.tensor(...))")
 
 
 def _t(x, fn) -> Tensor:
     if isinstance(x, Tensor):
         return x
-    raise TypeError(f"{fn}: expected a Tensor, got {type(x).__name__} (wrap it with minigan.tensor(...))")
+    raise NotATensor(f"{fn}: expected a Tensor, got {type(x).__name__} (wrap it with minigan.tensor(...))")
 
 
 def floating(x, fn) -> Tensor:

@@ -7,8 +7,11 @@ a floating result's dtype from an integer or bool input or dtype= (RuntimeError)
 
 (Its torch-free tests: tests/library/test_kernel_dtypes.py.)"""
 
+import itertools
+
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -67,8 +70,9 @@ BINARY = {
 }
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("name", list(UNARY))
+# each op by each dtype: every 5th by default (every op and every dtype among them), all under -m slow
+@pytest.mark.parametrize("name, dtype", default_slice(
+    itertools.product(UNARY, DTYPES), 5, cover=(lambda name, dtype: name, lambda name, dtype: dtype)))
 def test_a_pointwise_op_refuses_the_dtypes_pytorchs_kernel_refuses(name, dtype):
     _same(lambda L: UNARY[name](L, _tensor(L, dtype)))
 
@@ -79,9 +83,12 @@ def test_an_empty_tensor_is_refused_too(name, dtype):  # (PyTorch checks the dty
     _same(lambda L: UNARY[name](L, _tensor(L, dtype)[:0]))
 
 
-@pytest.mark.parametrize("other", ["bool", "int64", "int32", "float32", "float64"])
-@pytest.mark.parametrize("dtype", ["bool", "uint8", "int32", "int64", "float64"])
-@pytest.mark.parametrize("name", list(BINARY))
+# each op by each pair of dtypes: every 7th by default (every op, and every dtype on each side, among them), all
+# under -m slow
+@pytest.mark.parametrize("name, dtype, other", default_slice(
+    itertools.product(BINARY, ["bool", "uint8", "int32", "int64", "float64"], ["bool", "int64", "int32", "float32",
+                                                                               "float64"]), 7,
+    cover=(lambda name, dtype, other: name, lambda name, dtype, other: dtype, lambda name, dtype, other: other)))
 def test_a_binary_op_refuses_the_promoted_dtypes_pytorchs_kernel_refuses(name, dtype, other):
     _same(lambda L: BINARY[name](L, _tensor(L, dtype), _tensor(L, other, 0.5)))
 

@@ -103,8 +103,6 @@ KNOWN: list = [
     (r"^std(@\w+)?: grad\d value$",
      "std of values equal up to rounding: PyTorch's mean leaves a variance of 1e-33, whose 1/std gradient is large, "
      "where minigan's is exactly 0 (docs: std's gradient 0 for a constant sample)"),
-    (r"refusal (AttributeError where PyTorch raises TypeError|TypeError where PyTorch raises AttributeError)$",
-     "a None tensor argument (mv, dot, ger, tensordot): its shape read before its type is checked"),
     (r"after a \.data write$",
      "a write through .data between forward and backward: PyTorch's backward reads what its nodes saved, minigan's "
      "composite ops saved other intermediates"),

@@ -110,7 +110,13 @@ class _ReadBy(Node):
     def backward(self, grad):
         if backend.is_array(grad):
             return (grad,)
-        return (_ReadFrom.apply(grad, *(self.saved_tensors if self.reads is None else self.reads), zero=self.zero),)
+        return (read_from(grad, self.saved_tensors if self.reads is None else self.reads, self.zero),)
+
+
+def read_from(g, reads, zero_derivative=True):
+    """The gradient ``g`` (None stays None) as read from ``reads`` too, for a node's own backward under create_graph
+    (see read_by_backward): it requires grad when one of them does."""
+    return g if g is None or g.requires_grad else _ReadFrom.apply(g, *reads, zero=zero_derivative)
 
 
 class _ReadFrom(Node):

@@ -9,7 +9,7 @@ from minigan.engine import backend, checks
 from minigan.engine.checks import is_integer, pair
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import conv as C
-from minigan.functional._common import _float, _one_sample, _same_dtype, _single
+from minigan.functional._common import _float, _one_sample, _same_dtype, _single, read_from
 from minigan.functional.layout import laid_out
 from minigan.functional.vision import pad
 from minigan.surface.node_view import shown_as
@@ -111,6 +111,29 @@ def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_pa
             "groups": groups}
 
 
+class Conv2d(C.Conv2d):
+    """The engine's Conv2d, whose gradients under create_graph are read from x and W, as PyTorch's one
+    convolution_backward reads both for each of the three: each (the bias's too) requires grad when x or W does,
+    with no derivative there (PyTorch's double backward gives none).  First order: the engine's backward."""
+
+    def backward(self, grad):
+        return _read_by_both(self, super().backward(grad))
+
+
+class ConvTranspose2d(C.ConvTranspose2d):
+    """The engine's ConvTranspose2d, its gradients read from x and W under create_graph as Conv2d's above."""
+
+    def backward(self, grad):
+        return _read_by_both(self, super().backward(grad))
+
+
+def _read_by_both(node, grads):
+    if grads[0] is None and grads[1] is None or backend.is_array(grads[0] if grads[0] is not None else grads[1]):
+        return grads
+    reads = node.saved_tensors
+    return tuple(read_from(g, reads, zero_derivative=False) for g in grads)
+
+
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D cross-correlation: x (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,) → (N, O, H_out, W_out).
 
@@ -128,8 +151,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if end_h or end_w:  # 'same' with an odd total: the extra row and column go at the bottom and right
         input = pad(input, (0, end_w, 0, end_h))
     if bias is None:
-        return C.Conv2d.apply(input, weight, **params)
-    return C.Conv2d.apply(input, weight, bias, **params)
+        return Conv2d.apply(input, weight, **params)
+    return Conv2d.apply(input, weight, bias, **params)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
@@ -149,13 +172,13 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                                            output_padding, groups, dilation)
     (oph, opw), (sh, sw), (ph, pw) = params["output_padding"], params["stride"], params["padding"]
     if oph >= sh or opw >= sw:  # (allowed below the dilation) rows no window reaches: build them as their definition
-        y = C.ConvTranspose2d.apply(input, weight, **{**params, "padding": (0, 0), "output_padding": (0, 0)})
+        y = ConvTranspose2d.apply(input, weight, **{**params, "padding": (0, 0), "output_padding": (0, 0)})
         y = pad(y, (0, opw, 0, oph))  # the uncropped output, then the output_padding's zero rows and columns,
         y = y[:, :, ph : y.shape[2] - ph, pw : y.shape[3] - pw]  # then padding cropped from each side
         return (y if bias is None else y + bias.reshape(1, -1, 1, 1)).contiguous()  # (the crop: row-major again)
     if bias is None:
-        return C.ConvTranspose2d.apply(input, weight, **params)
-    return C.ConvTranspose2d.apply(input, weight, bias, **params)
+        return ConvTranspose2d.apply(input, weight, **params)
+    return ConvTranspose2d.apply(input, weight, bias, **params)
 
 
 def _windows(like, size, kernel, stride, dilation, out):

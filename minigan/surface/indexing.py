@@ -452,8 +452,11 @@ def index_fill(input, dim, index, value):
             builtins.bool((idx < 0).any() or (idx >= shape[d]).any()) or not idx.size and x.ndim == 0):
         # PyTorch's backward selects value's gradient with the index as given, where a negative entry (or one past
         # the end, which the forward let through as it filled no slice; or none, for a 0-d input) is out of range:
-        # the forward runs, the backward refuses (IndexError or RuntimeError there)
-        return no_derivative(out, "index_fill", x, value, shown=node_name(out.grad_fn), error=IndexOutOfRange, why=(
-            "PyTorch's backward reads the value's gradient at the index as given, where a negative index, one past "
-            "the end (or an empty one, for a 0-d input) is out of range; give indices from 0 to size - 1"))
+        # the forward runs, the backward reaching value refuses (IndexError or RuntimeError there); input's own
+        # gradient runs.  So a zero recorded over value alone is taken off (x - 0 keeps -0, where x + 0 does not)
+        refused = no_derivative(backend.get_array_module(idx).zeros(tuple(out.shape), out.array.dtype), "index_fill",
+                                value, error=IndexOutOfRange, why="PyTorch's backward reads the value's gradient "
+                                "at the index as given, where a negative index, one past the end (or an empty one, "
+                                "for a 0-d input) is out of range; give indices from 0 to size - 1")
+        return shown_as(out - refused, node_name(out.grad_fn))
     return out

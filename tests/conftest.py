@@ -222,18 +222,20 @@ def default_slice(cases, every: int, cover=()) -> list:
     a fixed slice in the default run (every ``every``-th case, plus the first case of any value a ``cover`` function
     names that the slice would miss, so every op and every dtype runs at least once) and the whole product under
     ``-m slow`` (ids ``all-...``).  ``cases``: tuples of the test's arguments, in a fixed order (the slice is the
-    same on every machine and in every pytest-xdist worker).  A test's default ids are pytest's as before."""
-    cases = [case if isinstance(case, tuple) else (case,) for case in cases]
+    same on every machine and in every pytest-xdist worker), or ``pytest.param``s (their marks and ids are kept).
+    A test's default ids are pytest's as before."""
+    cases = [case if isinstance(case, type(pytest.param())) else pytest.param(*case) if isinstance(case, tuple)
+             else pytest.param(case) for case in cases]  # (a pytest.param keeps its marks and id in both)
     chosen = set(range(0, len(cases), every))
     for key in cover:
-        seen = {key(*cases[j]) for j in chosen}
+        seen = {key(*cases[j].values) for j in chosen}
         for j, case in enumerate(cases):
-            if key(*case) not in seen:
+            if key(*case.values) not in seen:
                 chosen.add(j)
-                seen.add(key(*case))
-    return ([pytest.param(*cases[j]) for j in sorted(chosen)] +
-            [pytest.param(*case, marks=pytest.mark.slow, id="all-" + "-".join(map(_case_id, case)))
-             for case in cases])
+                seen.add(key(*case.values))
+    return ([cases[j] for j in sorted(chosen)] +
+            [pytest.param(*case.values, marks=[*case.marks, pytest.mark.slow],
+                          id="all-" + (case.id or "-".join(map(_case_id, case.values)))) for case in cases])
 
 
 def _case_id(value) -> str:

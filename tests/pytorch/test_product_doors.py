@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -71,7 +72,10 @@ def _door_cases():
             for n in SHAPES for k in range(len(SHAPES[n])) for d in DTYPE_PAIRS]
 
 
-@pytest.mark.parametrize("name, k, dtypes", _door_cases())
+# every 5th case by default (every door, rank and pair of dtypes among them), all under -m slow
+@pytest.mark.parametrize("name, k, dtypes", default_slice(
+    _door_cases(), 5, cover=(lambda name, k, dtypes: name, lambda name, k, dtypes: (name, k),
+                             lambda name, k, dtypes: dtypes)))
 def test_every_rank_and_dtype_at_the_product_doors(name, k, dtypes):
     shapes = SHAPES[name][k]
     kinds = [dtypes[min(i, 1)] for i in range(len(shapes))]
@@ -142,7 +146,10 @@ def _empty_cases():
             for door in MATMUL_DOORS for shapes in EMPTY_BATCHED + EMPTY_FOLDED for d in MATMUL_DTYPES]
 
 
-@pytest.mark.parametrize("door, shapes, dtypes", _empty_cases())
+# every 5th case by default (every door, pair of shapes and pair of dtypes among them), all under -m slow
+@pytest.mark.parametrize("door, shapes, dtypes", default_slice(
+    _empty_cases(), 5, cover=(lambda door, shapes, dtypes: door, lambda door, shapes, dtypes: shapes,
+                              lambda door, shapes, dtypes: dtypes)))
 def test_an_empty_product_of_two_dtypes_as_pytorchs_paths(door, shapes, dtypes):
     same_as_pytorch(MATMUL_DOORS[door], [_values(s, d) for s, d in zip(shapes, dtypes)], list(dtypes))
 

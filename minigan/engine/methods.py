@@ -275,7 +275,8 @@ class TensorMethods:
         x, axis = self._floating("var"), checks.normalize_axis(_dim("var", dim, axis), self.ndim, "var")
         mean = x.mean(axis=axis, keepdims=True)
         n = self.numel() // max(mean.numel(), 1)  # values per mean
-        d = x - mean
+        d = x - (mean + (x - mean).mean(axis=axis, keepdims=True))  # (the mean refined once: a constant sample's
+        # deviations are exactly 0, as PyTorch's Welford algorithm gives them, where a mean that rounds leaves 1e-16)
         correction = int(bool(unbiased)) if correction is None else correction
         total, dof = (d * d).sum(axis=axis, keepdims=keepdim), n - correction
         return total / dof if dof > 0 and n else total * float("inf" if n else "nan")  # n ≤ correction: ∞ (NaN for

@@ -55,3 +55,23 @@ def test_var_and_std_gradients_are_pytorchs_formula(door):
                 np.allclose(a, b, rtol=1e-7, atol=1e-9, equal_nan=True) for a, b in zip(mine, theirs)):
             bad.append((sample, kw, [a.tolist() for a in mine], [b.tolist() for b in theirs]))
     assert not bad, (len(bad), bad[:2])
+
+
+@pytest.mark.parametrize("door", ["Tensor.var", "Tensor.std", "std"])
+def test_a_constant_sample_has_no_spread(door):
+    """PyTorch's var (Welford's algorithm) of a constant sample is exactly 0, so std's gradient there is 0 (its
+    masked 1/std); a mean that rounds (10 copies of -0.66 sum to a number whose tenth is not -0.66) left minigan a
+    variance of 1e-32, and std's gradient 1/(2·1e-16) times the rounding."""
+    bad = []
+    for n, v in itertools.product((2, 3, 5, 7, 10, 17, 33), np.random.default_rng(0).standard_normal(30)):
+        found = []
+        for lib in (minigan, torch):
+            x = lib.tensor([[float(v)] * n, [0.5] * n], dtype=lib.float64, requires_grad=True)
+            out = DOORS[door](lib, x, {"dim": 1})
+            (g,) = lib.autograd.grad(out.sum(), x)
+            found.append((out.detach().numpy(), g.numpy()))
+        (value, grad), (value_t, grad_t) = found  # (the value exactly; var's gradient reads the mean as PyTorch's
+        # formula does, whose rounding is the summation's: within 1e-15)
+        if not (np.array_equal(value, value_t) and np.allclose(grad, grad_t, rtol=1e-9, atol=1e-15)):
+            bad.append((n, v, [[a.tolist() for a in f] for f in found]))
+    assert not bad, (len(bad), bad[:2])

@@ -115,8 +115,11 @@ class _ReadBy(Node):
 
 def read_from(g, reads, zero_derivative=True):
     """The gradient ``g`` (None stays None) as read from ``reads`` too, for a node's own backward under create_graph
-    (see read_by_backward): it requires grad when one of them does."""
-    return g if g is None or g.requires_grad else _ReadFrom.apply(g, *reads, zero=zero_derivative)
+    (see read_by_backward): it requires grad when one of them does.  (One that requires grad already is left as it
+    is where the derivative in ``reads`` is none: the node would change nothing.)"""
+    if g is None or g.requires_grad and not zero_derivative:
+        return g
+    return _ReadFrom.apply(g, *reads, zero=zero_derivative)
 
 
 class _ReadFrom(Node):

@@ -12,7 +12,7 @@ from minigan.engine import backend, checks, dtypes, grad_mode
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import loss as LS
-from minigan.functional._common import _float, _floats, _number, _tensor, where
+from minigan.functional._common import _float, _floats, _number, _tensor, read_by_backward, where
 from minigan.functional.activation import logsigmoid
 from minigan.functional.cross_entropy_probabilities import cross_entropy_probabilities
 from minigan.functional.distance import pairwise_distance
@@ -424,7 +424,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         loss = _per_position(nll_loss, op, input, target, reduction, weight=weight, ignore_index=ignore_index)
         return saves(loss, input)  # (PyTorch's node saves its input, and the weight: see below)
     check(op, weight=weight)
-    nll, _, counted = _nll_parts(input, target, _class_weight(weight, op, input), ignore_index, op)
+    read = read_by_backward(input)  # (PyTorch's nll_loss_backward reads the input: see read_by_backward)
+    nll, _, counted = _nll_parts(read, target, _class_weight(weight, op, input), ignore_index, op)
     loss = _kept_mean(nll, counted) if reduction == "mean" else LS.apply_reduction(nll, reduction)
     return shown_as(saves(loss, input, weight), "NllLossBackward0")  # (PyTorch's node saves input and weight)
 
@@ -717,7 +718,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     v = v.clone()
     with grad_mode.no_grad():
         v.clamp_(min=eps)
-    loss = 0.5 * (v.log() + (x - t) * (x - t) / v)
+    loss = 0.5 * (v.log() + (x - t) ** 2 / v)  # (PyTorch's formula: a pow, whose second derivative reads x − t)
     if full:
         loss = loss + 0.5 * 1.8378770664093453  # ½ log 2π
     return LS.apply_reduction(loss, reduction)

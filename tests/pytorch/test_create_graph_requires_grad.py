@@ -346,8 +346,6 @@ OPEN = {
     "group_norm": "PyTorch's double backward of group_norm reads the weight: the weight's gradient's own gradient in "
                   "the upstream requires grad there",
     "F.leaky_relu_": "in place, the second order's zeros do not go back through the slope's select of the result",
-    "nll_loss": "the input's gradient is a scatter of the upstream, where PyTorch's nll_loss_backward reads the input",
-    "gaussian_nll": "(x − t)² is a product; PyTorch's composite squares with pow, whose second derivative reads x",
 }
 
 

@@ -34,20 +34,21 @@ def _evaluate(fn, inputs):
     return out.array.copy()  # a copy: the output may be a view of the input we perturb next
 
 
-def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0):
+def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0, *, raise_exception=True):
     """True when every input that requires grad has the gradient finite differences predict.
 
     Raises ``GradcheckError`` naming the function, its last op, the input, the worst element,
-    and the analytic vs numeric values.
+    and the analytic vs numeric values; with ``raise_exception=False`` returns False instead, as PyTorch's.
+    Inputs that are not tensors (a scale, a flag, None) are handed to ``fn`` as they are, as PyTorch's are.
     """
     if isinstance(inputs, Tensor):
         inputs = (inputs,)
-    inputs = tuple(inputs)
-    if not inputs or not all(isinstance(t, Tensor) for t in inputs):
-        raise TypeError("gradcheck: inputs must be a Tensor or a non-empty sequence of Tensors")
+    inputs = tuple(inputs) if hasattr(inputs, "__iter__") and not isinstance(inputs, (str, bytes)) else ()
+    if not inputs:
+        raise TypeError("gradcheck: inputs must be a Tensor or a non-empty sequence of inputs")
     if not (eps > 0) or not (atol >= 0) or not (rtol >= 0):
         raise ValueError(f"gradcheck: eps must be > 0 and atol, rtol >= 0, got eps={eps}, atol={atol}, rtol={rtol}")
-    checked = [i for i, t in enumerate(inputs) if t.requires_grad]
+    checked = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not checked:
         raise ValueError("gradcheck: no input has requires_grad=True, so there is nothing to check")
     for i in checked:
@@ -62,14 +63,19 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0):
     out = fn(*inputs)
     if not isinstance(out, Tensor):
         raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
-    if not out.requires_grad:
-        raise GradcheckError(f"gradcheck: the output of {_describe(fn, out)} does not require grad")
-    xp = backend.get_array_module(out.array)
-    n_in = sum(inputs[i].numel() for i in checked)
-    if n_in * out.numel() <= FULL_JACOBIAN_LIMIT:
-        _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp)
-    else:
-        _random_directions(fn, inputs, checked, out, eps, atol, rtol, xp, directions, seed)
+    try:
+        if not out.requires_grad:
+            raise GradcheckError(f"gradcheck: the output of {_describe(fn, out)} does not require grad")
+        xp = backend.get_array_module(out.array)
+        n_in = sum(inputs[i].numel() for i in checked)
+        if n_in * out.numel() <= FULL_JACOBIAN_LIMIT:
+            _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp)
+        else:
+            _random_directions(fn, inputs, checked, out, eps, atol, rtol, xp, directions, seed)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
     return True
 
 
@@ -80,17 +86,21 @@ def _gradients(out, inputs, checked, seed_grad):
     return {i: (g.array if g is not None else None) for i, g in zip(checked, found)}
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0):
+def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, directions=3, seed=0, *,
+                  raise_exception=True):
     """Check second derivatives: ``gradcheck`` of the gradient itself, computed with ``create_graph=True``.
 
     The function checked is (inputs, v) ↦ ∂⟨v, fn(inputs)⟩/∂inputs, with v = ``grad_outputs`` (random
     float64 by default), so the derivatives of the backward pass with respect to the inputs and to
-    the incoming gradient are both compared with finite differences.
+    the incoming gradient are both compared with finite differences.  Inputs that are not tensors are handed
+    to ``fn`` as they are; ``raise_exception=False`` returns False for a wrong derivative (as PyTorch's).
     """
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    if not inputs or not all(isinstance(t, Tensor) for t in inputs):
-        raise TypeError("gradgradcheck: inputs must be a Tensor or a non-empty sequence of Tensors")
-    checked = [t for t in inputs if t.requires_grad]
+    if isinstance(inputs, Tensor):
+        inputs = (inputs,)
+    inputs = tuple(inputs) if hasattr(inputs, "__iter__") and not isinstance(inputs, (str, bytes)) else ()
+    if not inputs:
+        raise TypeError("gradgradcheck: inputs must be a Tensor or a non-empty sequence of inputs")
+    checked = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
     if not checked:
         raise ValueError("gradgradcheck: no input has requires_grad=True, so there is nothing to check")
     out = fn(*inputs)
@@ -105,13 +115,14 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
         *xs, v_ = args
         with enable_grad():  # gradcheck evaluates under no_grad(); a gradient needs its graph
             y = fn(*xs)
-            found = autograd.grad(y, [x for x in xs if x.requires_grad], grad_outputs=v_, create_graph=True,
-                                  allow_unused=True)
+            found = autograd.grad(y, [x for x in xs if isinstance(x, Tensor) and x.requires_grad], grad_outputs=v_,
+                                  create_graph=True, allow_unused=True)
         parts = [g.reshape(-1) for g in found if g is not None]
         return Cat.apply(*parts, axis=0) if len(parts) > 1 else parts[0]
 
     first_derivative.__name__ = f"gradient of {getattr(fn, '__name__', type(fn).__name__)}"
-    return gradcheck(first_derivative, (*inputs, v), eps=eps, atol=atol, rtol=rtol, directions=directions, seed=seed)
+    return gradcheck(first_derivative, (*inputs, v), eps=eps, atol=atol, rtol=rtol, directions=directions, seed=seed,
+                     raise_exception=raise_exception)
 
 
 def _full_jacobian(fn, inputs, checked, out, eps, atol, rtol, xp):

@@ -193,6 +193,8 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, 
     if mass > 0.3:  # (PyTorch's normal draws read a and b in the tensor's dtype first: their conversion's rules)
         for bound in (a, b):
             _in_dtype("trunc_normal_", bound, tensor)
+        if std < 0:  # (PyTorch's normal_ refuses it; a mass over 0.3 with std < 0 may lie on a > b, where no draw
+            raise DomainError(f"trunc_normal_: std must be >= 0, got {std}")  # would ever be kept)
     data = _data(tensor, "trunc_normal_", empty_any=mass > 0.3)  # (normal draws, or uniform ones: their rules)
     if data.size == 0 and mass > 0.3:
         return tensor

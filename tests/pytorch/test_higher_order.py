@@ -23,6 +23,7 @@ import zlib
 
 import numpy as np
 import pytest
+from conftest import BACKENDS, default_slice
 from engine.helpers_higher_order import _leaves
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -314,7 +315,16 @@ def _arrays(case):
     return [m(rng) for m in case.makers]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def _on_each_backend(cases):
+    """(backend, case) for xp_backend (indirect): every case on NumPy and on CuPy where there is a GPU; on the strict
+    stand-in (the GPU's code path on the CPU) every 4th case by default and all of them under -m slow."""
+    cupy = BACKENDS[2]
+    return ([pytest.param("numpy", c, id=f"numpy-{c.name}") for c in cases] +
+            default_slice([pytest.param("strict", c, id=f"strict-{c.name}") for c in cases], 4) +
+            [pytest.param("cupy", c, marks=cupy.marks, id=f"cupy-{c.name}") for c in cases])
+
+
+@pytest.mark.parametrize("xp_backend, case", _on_each_backend(CASES), indirect=["xp_backend"])
 def test_second_derivative_against_finite_differences(xp_backend, case):
     assert minigan.gradgradcheck(case.fn, _leaves(_arrays(case)), **case.check)
 
@@ -371,7 +381,7 @@ def compare_double_backward(fn, tfn, arrays_, rtol=RTOL, seed=0):
 
 
 @needs_torch
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("xp_backend, case", _on_each_backend(CASES), indirect=["xp_backend"])
 def test_second_derivative_against_torch(xp_backend, case):
     compare_double_backward(case.fn, case.tfn, _arrays(case), rtol=case.rtol)
 

@@ -165,8 +165,8 @@ def _running_extreme(x, dim, name, better):
     if x.numel() == 0:  # (PyTorch's returns the empty results before it reads dim)
         return x.clone(), Tensor._make(xp.zeros(x.shape, xp.int64))
     d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), name, single=True)  # (a 0-d tensor has dims -1 and 0)
-    if x.ndim == 0:
-        return x.clone(), Tensor._make(xp.zeros((), xp.int64))
+    if x.ndim == 0:  # (PyTorch's node saves the input all the same)
+        return saves(x.clone(), x), Tensor._make(xp.zeros((), xp.int64))
     a = x.array
     with backend.np.errstate(invalid="ignore"):
         running = getattr(xp, better).accumulate(a, axis=d)
@@ -403,8 +403,9 @@ def prod(input, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None):
         raise TypeError(f"prod: dim must be an int, got {type(dim).__name__} {dim!r}; for several dims, prod in turn")
     x = _as_product_dtype(_t(input, "prod"), dtype, "prod")
     d = None if dim is None else checks.normalize_axis(dim, builtins.max(x.ndim, 1), "prod", single=True)
-    if x.ndim == 0:  # one factor: itself (PyTorch's gradient passes straight through)
-        return x.clone()
+    if x.ndim == 0:  # one factor: itself (PyTorch's gradient passes straight through; its node saves x and the
+        out = x.clone()  # result all the same)
+        return saves(out, x, out)
     return Prod.apply(x, axis=d, keepdims=bool(keepdim) and d is not None)
 
 
@@ -442,7 +443,10 @@ def cumprod(input, dim, *, dtype=None):
     x = _t(input, "cumprod")
     d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), "cumprod", single=True)  # (before the dtype, as PyTorch)
     x = _as_product_dtype(x, dtype, "cumprod")
-    return Cumprod.apply(x, axis=d) if x.ndim else x.clone()
+    if x.ndim:
+        return Cumprod.apply(x, axis=d)
+    out = x.clone()  # (one factor: itself; PyTorch's node saves it and the result all the same)
+    return saves(out, x, out)
 
 
 class Cumprod(Node):

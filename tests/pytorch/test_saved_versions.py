@@ -88,6 +88,15 @@ OPS = {
     "kthvalue": ("a.kthvalue(2, 1).values", "r"), "quantile": ("torch.quantile(a, 0.3, dim=1)", "r"),
     "nansum": ("a.nansum(1)", "r"), "nanmean": ("torch.nanmean(a)", "r"), "trace": ("torch.trace(a)", "r"),
     "aminmax": ("torch.aminmax(a).max", "r"), "diff": ("a.diff(dim=1)", "r"), "diag": ("torch.diag(a)", "r"),
+    # reductions and scans of a 0-d tensor (some doors take another path for one entry)
+    "prod_0d": ("a.prod()", "r:"), "prod_dim_0d": ("a.prod(0)", "r:"), "amax_0d": ("a.amax()", "r:"),
+    "amin_0d": ("a.amin()", "r:"), "max_0d": ("a.max()", "r:"), "median_0d": ("a.median()", "r:"),
+    "norm_0d": ("a.norm()", "r:"), "norm1_0d": ("a.norm(p=1)", "r:"), "vector_norm3_0d": ("torch.linalg.vector_norm(a, 3)",
+                                                                                        "r:"),
+    "logsumexp_0d": ("a.logsumexp(0)", "r:"), "softmax_0d": ("a.softmax(0)", "r:"), "cumprod_0d": ("a.cumprod(0)", "r:"),
+    "cummax_0d": ("a.cummax(0).values", "r:"), "var_0d": ("a.var(correction=0)", "r:"), "std_0d": ("a.std(correction=0)",
+                                                                                                 "r:"),
+    "sigmoid_0d": ("a.sigmoid()", "r:"), "mse_loss_0d": ("F.mse_loss(a, b)", "r: r:"),
     # products
     "matmul": ("a @ b", "r r:3,2"), "mm": ("torch.mm(a, b)", "r r:3,2"), "mv": ("torch.mv(a, b)", "r r:3"),
     "dot": ("torch.dot(a, b)", "r:3 r:3"), "outer": ("torch.outer(a, b)", "r:3 r:2"),

@@ -131,3 +131,13 @@ class _ReadFrom(Node):
 
     def backward(self, gg):  # d/dg = 1, d/dreads = 0 (or none)
         return (gg,) + tuple(zeros(gg) if self.zero else None for _ in self.needs_input_grad[1:])
+
+
+def read_from_saved(node, grads) -> tuple:
+    """``node``'s gradients under create_graph, each read from all the tensors it saved (no derivative there), as
+    PyTorch's fused backward formulas read their saved inputs for each gradient they give (convolution's, batch
+    norm's): one requires grad when a saved tensor does.  At first order (arrays) as they are."""
+    if all(g is None or backend.is_array(g) for g in grads):
+        return grads
+    reads = node.saved_tensors
+    return tuple(read_from(g, reads, zero_derivative=False) for g in grads)

@@ -9,7 +9,7 @@ from minigan.engine import backend, checks
 from minigan.engine.checks import is_integer, pair
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import conv as C
-from minigan.functional._common import _float, _one_sample, _same_dtype, _single, read_from
+from minigan.functional._common import _float, _one_sample, _same_dtype, _single, read_from_saved
 from minigan.functional.layout import laid_out
 from minigan.functional.vision import pad
 from minigan.surface.node_view import shown_as
@@ -117,21 +117,14 @@ class Conv2d(C.Conv2d):
     with no derivative there (PyTorch's double backward gives none).  First order: the engine's backward."""
 
     def backward(self, grad):
-        return _read_by_both(self, super().backward(grad))
+        return read_from_saved(self, super().backward(grad))
 
 
 class ConvTranspose2d(C.ConvTranspose2d):
     """The engine's ConvTranspose2d, its gradients read from x and W under create_graph as Conv2d's above."""
 
     def backward(self, grad):
-        return _read_by_both(self, super().backward(grad))
-
-
-def _read_by_both(node, grads):
-    if grads[0] is None and grads[1] is None or backend.is_array(grads[0] if grads[0] is not None else grads[1]):
-        return grads
-    reads = node.saved_tensors
-    return tuple(read_from(g, reads, zero_derivative=False) for g in grads)
+        return read_from_saved(self, super().backward(grad))
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

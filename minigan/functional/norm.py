@@ -9,7 +9,7 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, ShapeError
 from minigan.engine.ops import norm as N
-from minigan.functional._common import _float, _same_dtype, _tensor, read_by_backward
+from minigan.functional._common import _float, _same_dtype, _tensor, read_by_backward, read_from_saved
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.saved import saves
@@ -53,13 +53,22 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ShapeError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected {c} elements for input "
                              f"{tuple(input.shape)}")
     shaped = gamma.shape == (c,) and beta.shape == (c,)  # else PyTorch counts their elements; its backward refuses
-    out = N.BatchNorm.apply(input, gamma if shaped else gamma.reshape(c), beta if shaped else beta.reshape(c),
+    out = BatchNorm.apply(input, gamma if shaped else gamma.reshape(c), beta if shaped else beta.reshape(c),
                             training=bool(training), running_mean=rm, running_var=rv, momentum=float(momentum),
                             eps=float(eps))
     if not shaped:
         return no_derivative(out, "batch_norm", input, gamma, beta, why=f"weight and bias of another shape than "
                              f"({c},) (PyTorch's backward gives them gradients of shape ({c},)); reshape them")
     return out
+
+
+class BatchNorm(N.BatchNorm):
+    """The engine's BatchNorm, whose gradients under create_graph are read from the input and the weight, as PyTorch's
+    one batch norm backward reads both for each of its three gradients: each requires grad when one of them does
+    (functional._common.read_from_saved).  First order: the engine's backward."""
+
+    def backward(self, grad):
+        return read_from_saved(self, super().backward(grad))
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):

@@ -342,7 +342,6 @@ OPEN = {
     **dict.fromkeys(["conv1d", "conv1d_bias", "conv2d", "conv2d_bias", "conv_transpose1d", "conv_transpose2d"],
                     "third order: PyTorch's double backward of a convolution is one function reading the upstream, "
                     "the input and the weight for each gradient; minigan's is the engine's convolutions"),
-    "batch_norm_affine": "the engine's BatchNorm: PyTorch's fused backward reads the weight for all three gradients",
     "group_norm": "PyTorch's double backward of group_norm reads the weight: the weight's gradient's own gradient in "
                   "the upstream requires grad there",
     "F.leaky_relu_": "in place, the second order's zeros do not go back through the slope's select of the result",

@@ -136,8 +136,7 @@ class _ReadFrom(Node):
 def read_from_saved(node, grads) -> tuple:
     """``node``'s gradients under create_graph, each read from all the tensors it saved (no derivative there), as
     PyTorch's fused backward formulas read their saved inputs for each gradient they give (convolution's, batch
-    norm's): one requires grad when a saved tensor does.  At first order (arrays) as they are."""
-    if all(g is None or backend.is_array(g) for g in grads):
-        return grads
+    norm's): one requires grad when a saved tensor does.  (Called under create_graph only: at first order the
+    gradients are arrays, and stay as they are.)"""
     reads = node.saved_tensors
     return tuple(read_from(g, reads, zero_derivative=False) for g in grads)

@@ -117,14 +117,16 @@ class Conv2d(C.Conv2d):
     with no derivative there (PyTorch's double backward gives none).  First order: the engine's backward."""
 
     def backward(self, grad):
-        return read_from_saved(self, super().backward(grad))
+        grads = super().backward(grad)
+        return grads if backend.is_array(grad) else read_from_saved(self, grads)
 
 
 class ConvTranspose2d(C.ConvTranspose2d):
     """The engine's ConvTranspose2d, its gradients read from x and W under create_graph as Conv2d's above."""
 
     def backward(self, grad):
-        return read_from_saved(self, super().backward(grad))
+        grads = super().backward(grad)
+        return grads if backend.is_array(grad) else read_from_saved(self, grads)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

@@ -735,10 +735,10 @@ def tensordot(a, b, dims=2, out=None):
         i, j = checks.normalize_axis(i, x.ndim, "tensordot", single=True), \
             checks.normalize_axis(j, y.ndim, "tensordot", single=True)
         right[j] = left[i]  # a contracted pair shares a letter
-        if x.shape[i] == 1 and y.shape[j] > 1:  # a size 1 against n: PyTorch sums the other operand's n first
-            y = y.sum(j, keepdim=True)  # (the same sum, whose order shows where ∞ and −∞ meet)
-        elif y.shape[j] == 1 and x.shape[i] > 1:
-            x = x.sum(i, keepdim=True)
+        if y.shape[j] == 1 and x.shape[i] != 1:  # a size 1 against n (0 too: zeros): PyTorch sums the other
+            x = x.sum(i, keepdim=True, dtype=x.dtype)  # operand's n first, b's 1 looked at first (the same sum, whose
+        elif x.shape[i] == 1 and y.shape[j] != 1:  # order shows where ∞ and −∞ meet)
+            y = y.sum(j, keepdim=True, dtype=y.dtype)
     if x.dtype == _dtype.bool:  # (PyTorch's product kernel has no bool form)
         raise DtypeError("tensordot: bool tensors are not multiplied here, as in PyTorch; convert them with .int()")
     out = [c for c in left if c not in right] + [c for c in right if c not in left]

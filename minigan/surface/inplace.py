@@ -163,7 +163,7 @@ class TensorInPlace:
     def ceil_(self):
         return self._in_place("ceil_", lambda x: x.ceil())
 
-    def round_(self, *, decimals=0):
+    def round_(self, *, decimals=None):
         return self._in_place("round_", lambda x: x.round(decimals=decimals))
 
     def trunc_(self):
@@ -557,7 +557,7 @@ def relu_(input):
     return _t(input, "relu_").relu_()
 
 
-def round_(input, *, decimals=0):
+def round_(input, *, decimals=None):
     return _t(input, "round_").round_(decimals=decimals)
 
 

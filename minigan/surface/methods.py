@@ -272,7 +272,7 @@ class TensorMath:
     def ceil(self):
         return pointwise.ceil(self)
 
-    def round(self, *, decimals=0):
+    def round(self, *, decimals=None):
         return pointwise.round(self, decimals=decimals)
 
     def trunc(self):

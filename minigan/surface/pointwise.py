@@ -71,6 +71,7 @@ NO_KERNEL = {
     "abs": ("b", "abs_cpu"),
     "floor": ("b", "floor_vml_cpu"), "ceil": ("b", "ceil_vml_cpu"), "trunc": ("b", "trunc_vml_cpu"),
     "round": ("b", "round_vml_cpu"), "round(decimals=)": ("biu", "round_cpu"),  # (integers round to themselves)
+    "round(decimals=0)": ("biu", "round_vml_cpu"),  # (decimals given as 0: round's kernel, through the other overload)
     "logaddexp": ("biu", "logaddexp_cpu"),  # (of the promoted dtype: an integer with a float operand is fine)
     "bitwise_left_shift": ("b", "lshift_cpu"), "bitwise_right_shift": ("b", "rshift_cpu"),
     "div(rounding_mode='floor')": ("b", "div_floor_cpu"), "div(rounding_mode='trunc')": ("b", "div_trunc_cpu"),
@@ -90,7 +91,8 @@ def kernel(op, x):
 
 
 def _rounding(op, input, fn, **params):
-    x = kernel(fn if not params.get("decimals") else "round(decimals=)", _t(input, fn))
+    decimals = params.get("decimals")  # (given, 0 too: PyTorch's other overload of round, with no integer kernel)
+    x = kernel(fn if decimals is None else f"round(decimals={'0' if decimals == 0 else ''})", _t(input, fn))
     return x.clone() if not backend.is_floating(x.dtype) else op.apply(x, **params)  # integers are already whole
 
 
@@ -102,9 +104,10 @@ def ceil(input):
     return _rounding(U.Ceil, input, "ceil")
 
 
-def round(input, *, decimals=0):
-    """Round half to even (2.5 → 2), as PyTorch."""
-    return _rounding(U.Round, input, "round", decimals=decimals)
+def round(input, *, decimals=None):
+    """Round half to even (2.5 → 2), as PyTorch; ``decimals`` given (0 too) is PyTorch's ``round.decimals``, which
+    refuses integer tensors where ``round(x)`` takes them."""
+    return _rounding(U.Round, input, "round", **({} if decimals is None else {"decimals": decimals}))
 
 
 def trunc(input):

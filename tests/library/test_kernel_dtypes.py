@@ -15,6 +15,7 @@ CALLS = {  # op of the table: a call of it on x
     "abs": lambda x: x.abs_(),
     "floor": lambda x: x.floor(), "ceil": lambda x: minigan.ceil(x), "trunc": lambda x: x.fix_(),
     "round": lambda x: x.round(), "round(decimals=)": lambda x: minigan.round(x, decimals=1),
+    "round(decimals=0)": lambda x: minigan.round(x, decimals=0),
     "logaddexp": lambda x: x.logaddexp(x), "bitwise_left_shift": lambda x: x.bitwise_left_shift(x),
     "bitwise_right_shift": lambda x: minigan.bitwise_right_shift(x, x),
     "div(rounding_mode='floor')": lambda x: x // (x.abs() + 1) if x.dtype != minigan.bool else x // x,

@@ -567,8 +567,156 @@ def tying_and_ema(torch, seed):
                 ema_rg=[p.requires_grad for p in ema.parameters()], ema_tied=ema.out.weight is ema.emb.weight)
 
 
+
+# printing a model of custom modules: extra_repr, containers inside, named_children
+def model_printing(torch, seed):
+    nn = torch.nn
+
+    class Scale(nn.Module):
+        def __init__(self, s):
+            super().__init__()
+            self.s = s
+
+        def extra_repr(self):
+            return f"s={self.s}"
+
+        def forward(self, x):
+            return x * self.s
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.blocks = nn.ModuleList([nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), Scale(0.5))])
+            self.heads = nn.ModuleDict({"cls": nn.Linear(2, 3, bias=False), "emb": nn.Embedding(5, 2, padding_idx=0)})
+            self.act = nn.LeakyReLU(0.1, inplace=True)
+            self.drop = nn.Dropout2d(p=0.25)
+            self.pool = nn.MaxPool2d(2, stride=1, ceil_mode=True)
+            self.up = nn.Upsample(scale_factor=2.0, mode="bilinear", align_corners=False)
+            self.gru = nn.GRU(2, 4, num_layers=2, dropout=0.1, bidirectional=True)
+            self.mha = nn.MultiheadAttention(4, 2, batch_first=True)
+            self.norms = nn.Sequential(nn.LayerNorm((2, 3)), nn.GroupNorm(1, 2), nn.InstanceNorm2d(2))
+            self.tconv = nn.ConvTranspose2d(2, 1, (3, 2), stride=(2, 1), padding=1, output_padding=(1, 0))
+            self.flat = nn.Flatten(0, -1)
+
+    net = Net()
+    return dict(repr=repr(net), children=[n for n, _ in net.named_children()], str=str(net.blocks[0][2]),
+                shape=repr(torch.zeros(2, 3).shape), size=str(torch.zeros(2, 3).size()))
+
+
+# tensors made the many ways scripts make them: legacy constructors, numpy sharing, type strings, iteration
+def tensor_making(torch, seed):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((2, 3))
+    t_shared = torch.from_numpy(a)
+    t_copied = torch.tensor(a)
+    a[0, 0] = 100.0
+    n = t_copied.numpy()
+    t_copied.add_(1)
+    out = dict(shared=t_shared[0, 0].item(), copied=t_copied, n_follows=float(n[0, 0]))
+    out["legacy"] = [torch.Tensor(a), torch.Tensor([1, 2]), torch.FloatTensor([1, 2]), torch.LongTensor([1, 2]),
+                     torch.Tensor(2, 3).shape, torch.as_tensor([1.5, 2]), torch.as_tensor(a), torch.tensor([[1, 2.5]])]
+    out["types"] = [torch.tensor([1.0]).type(), torch.tensor([1]).type(), torch.tensor([1.0]).double().type(),
+                    torch.tensor([1]).type(torch.FloatTensor).dtype, torch.tensor([True]).type()]
+    x = torch.arange(6.0).view(2, 3)
+    out["iter"] = [row.sum() for row in x]
+    out["len"] = (len(x), x.size(), x.size(1), x.shape[-1], x.numel(), x.dim(), x.ndim, list(x.shape))
+    out["empty"] = [torch.cat([torch.tensor([]), torch.tensor([1, 2])]), torch.empty(0, 3).sum(0),
+                    torch.zeros(0).mean(), torch.tensor([]).dtype]
+    out["like"] = [torch.zeros_like(x, dtype=torch.int32), torch.ones_like(x).sum(), torch.full_like(x, 7),
+                   x.new_zeros(2), x.new_tensor([1, 2]), x.new_ones((1, 2), dtype=torch.long),
+                   torch.empty_like(x).shape]
+    out["lists"] = [torch.tensor([torch.tensor(1.0), torch.tensor(2.0)]) if False else None,
+                    torch.stack([torch.tensor(1.0), torch.tensor(2.0)]), torch.tensor(np.float64(2.5)),
+                    torch.tensor([np.int64(1), np.int64(2)]), torch.tensor(a[0]).dtype]
+    return out
+
+
+# the learning-rate range test: the rate raised every step by hand, losses smoothed, the best rate found
+def lr_finder(torch, seed):
+    nn, F = torch.nn, torch.nn.functional
+    rng = np.random.default_rng(seed)
+    model = init_(torch, nn.Sequential(nn.Linear(3, 6), nn.ReLU(), nn.Linear(6, 2)).double(), seed)
+    opt = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
+    init_state = copy.deepcopy(model.state_dict())
+    opt_state = copy.deepcopy(opt.state_dict())
+    X, Y = arr(torch, rng, 16, 3), torch.from_numpy(rng.integers(0, 2, 16))
+    lrs, smoothed, avg = [], [], 0.0
+    lr, mult = 1e-4, (1.0 / 1e-4) ** (1 / 7)
+    for i in range(8):
+        for g in opt.param_groups:
+            g["lr"] = lr
+        loss = F.cross_entropy(model(X), Y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        avg = 0.9 * avg + 0.1 * loss.item()
+        smoothed.append(avg / (1 - 0.9 ** (i + 1)))
+        lrs.append(lr)
+        lr *= mult
+    best = lrs[int(np.argmin(smoothed))]
+    model.load_state_dict(init_state)
+    opt.load_state_dict(opt_state)
+    return dict(lrs=lrs, smoothed=smoothed, best=best, params=list(model.parameters()), state=opt.state_dict()["state"],
+                group_lr=opt.param_groups[0]["lr"])
+
+
+# semantic segmentation: cross-entropy over (N, C, H, W) with ignore_index and weights, a Dice loss, one_hot
+def segmentation(torch, seed):
+    nn, F = torch.nn, torch.nn.functional
+    rng = np.random.default_rng(seed)
+    net = init_(torch, nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+                                     nn.Conv2d(4, 3, 1)).double(), seed)
+    up = init_(torch, nn.ConvTranspose2d(3, 3, 3, stride=2, padding=1).double(), seed + 1)
+    x = arr(torch, rng, 2, 2, 5, 5)
+    target = torch.from_numpy(rng.integers(0, 3, (2, 9, 9)))
+    target[0, :2, :2] = 255
+    w = torch.tensor([0.2, 1.0, 3.0], dtype=torch.float64)
+    opt = torch.optim.SGD(list(net.parameters()) + list(up.parameters()), lr=0.1, momentum=0.9)
+    hist = []
+    for _ in range(3):
+        logits = up(net(x), output_size=(9, 9))
+        ce = F.cross_entropy(logits, target, weight=w, ignore_index=255)
+        ce_ls = nn.CrossEntropyLoss(ignore_index=255, label_smoothing=0.05)(logits, target)
+        valid = target != 255
+        oh = F.one_hot(target.clamp(max=2), 3).permute(0, 3, 1, 2).double() * valid[:, None]
+        probs = logits.softmax(1) * valid[:, None]
+        inter = (probs * oh).sum((0, 2, 3))
+        dice = 1 - (2 * inter + 1) / (probs.sum((0, 2, 3)) + oh.sum((0, 2, 3)) + 1)
+        nll3 = F.nll_loss(F.log_softmax(logits.flatten(2), 1), target.flatten(1), ignore_index=255, reduction="sum")
+        loss = ce + ce_ls + dice.mean() + 1e-3 * nll3
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        hist.append((ce.item(), ce_ls.item(), dice.mean().item(), nll3.item()))
+    per_pixel = F.cross_entropy(logits, target, ignore_index=255, reduction="none")
+    return dict(hist=hist, shape=tuple(logits.shape), per_pixel=per_pixel, miou=dice, pred=logits.argmax(1))
+
+
+# data augmentation by tensor ops: flips, rolls, rot90, random crops by index, cutout by masking, mixing
+def augmentation(torch, seed):
+    rng = np.random.default_rng(seed)
+    img = arr(torch, rng, 2, 3, 6, 6, requires_grad=True)
+    flipped = torch.flip(img, dims=[3])
+    rolled = torch.roll(img, shifts=(1, -2), dims=(2, 3))
+    rot = torch.rot90(img, k=1, dims=(2, 3))
+    top, left = 1, 2
+    crop = img[:, :, top:top + 4, left:left + 4]
+    mask = torch.ones_like(img)
+    mask[:, :, 2:4, 1:3] = 0
+    cut = img * mask
+    padded = torch.nn.functional.pad(img, (1, 1, 1, 1), mode="reflect")[:, :, 1:7, 0:6]
+    gray = (img * torch.tensor([0.299, 0.587, 0.114], dtype=torch.float64).view(1, 3, 1, 1)).sum(1, keepdim=True)
+    jitter = (img - img.mean(dim=(1, 2, 3), keepdim=True)) * 1.2 + img.mean(dim=(1, 2, 3), keepdim=True)
+    norm = (img - img.mean(dim=(0, 2, 3), keepdim=True)) / img.std(dim=(0, 2, 3), keepdim=True)
+    outs = [flipped, rolled, rot, crop, cut, padded, gray.expand(-1, 3, -1, -1), jitter, norm, img.fliplr(),
+            img.transpose(2, 3).flipud()]
+    loss = sum((o * (i + 1)).pow(2).mean() for i, o in enumerate(outs))
+    loss.backward()
+    return dict(outs=outs, grad=img.grad)
+
 PROGRAMS = [parametrize, norm_layers, init_and_utils, loss_zoo, dtypes_and_reprs, conv_autoencoder, transformer_block,
-            vit, attention_variants, recurrent, rnn_states, seq_regression, text_cnn, pad_and_resize, tying_and_ema]
+            vit, attention_variants, recurrent, rnn_states, seq_regression, text_cnn, pad_and_resize, tying_and_ema,
+            model_printing, tensor_making, lr_finder, segmentation, augmentation]
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.__name__)

@@ -746,8 +746,43 @@ def beam_search(torch, seed):
     return dict(tokens=tokens, scores=scores, best=best, div=torch.div(torch.tensor([7, -7]), 2, rounding_mode="floor"))
 
 
+
+# a graph network: a normalised adjacency, message passing by index_add and scatter_reduce, node classification
+def gcn(torch, seed):
+    nn, F = torch.nn, torch.nn.functional
+    rng = np.random.default_rng(seed)
+    edges = torch.tensor([[0, 1, 1, 2, 3, 4, 4, 5, 2, 0], [1, 0, 2, 1, 4, 3, 5, 4, 0, 2]])
+    n = 6
+    A = torch.zeros(n, n, dtype=torch.float64)
+    A[edges[0], edges[1]] = 1.0
+    A_hat = A + torch.eye(n, dtype=torch.float64)
+    d = A_hat.sum(1)
+    D_inv_sqrt = torch.diag(d.pow(-0.5))
+    A_norm = D_inv_sqrt @ A_hat @ D_inv_sqrt
+    lin1 = init_(torch, nn.Linear(3, 4).double(), seed)
+    lin2 = init_(torch, nn.Linear(4, 2).double(), seed + 1)
+    x = arr(torch, rng, n, 3)
+    y = torch.tensor([0, 0, 0, 1, 1, 1])
+    opt = torch.optim.Adam(list(lin1.parameters()) + list(lin2.parameters()), lr=0.05, weight_decay=5e-4)
+    hist = []
+    for _ in range(3):
+        h = F.relu(A_norm @ lin1(x))
+        src, dst = edges
+        msg = h[src]
+        agg_sum = torch.zeros_like(h).index_add_(0, dst, msg)
+        count = torch.zeros(n, dtype=torch.float64).index_add_(0, dst, torch.ones(len(dst), dtype=torch.float64))
+        agg_mean = agg_sum / count.clamp(min=1)[:, None]
+        agg_rms = (torch.zeros_like(h).scatter_add(0, dst[:, None].expand(-1, 4), msg.pow(2)) + 1).sqrt()
+        out = lin2(h + 0.5 * agg_sum + agg_mean + 0.1 * agg_rms)
+        loss = F.cross_entropy(out[[0, 1, 3, 4]], y[[0, 1, 3, 4]])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        hist.append(loss.item())
+    return dict(hist=hist, A_norm=A_norm, out=out, grads=[p.grad for p in lin1.parameters()], deg=d)
+
 PROGRAMS = [dcgan, wgan_gp, cgan, sngan, r1_penalty, cyclegan_pieces, srgan_pieces, vae, hvp, maml, pinn, fgsm_pgd,
-            style_transfer, simclr, dann, distill_mixup_focal, grad_cam, beam_search]
+            style_transfer, simclr, dann, distill_mixup_focal, grad_cam, beam_search, gcn]
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.__name__)

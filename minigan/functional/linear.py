@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from minigan import _dtype
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
-from minigan.engine.errors import DimensionError, DtypeError, ShapeError
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
 from minigan.engine.ops import linalg as L
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.functional.dropout import dropout
@@ -70,6 +71,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if min(query.ndim, key.ndim, value.ndim) < 2:  # (their batch axes broadcast, as matmul's: PyTorch's math)
         raise ShapeError(f"scaled_dot_product_attention: expected query (…, L, E), key (…, S, E) and value "
                          f"(…, S, Ev) of at least 2 dimensions each, got {shapes}")
+    if isinstance(attn_mask, Tensor) and attn_mask.dtype not in (_dtype.bool, _dtype.float32, query.dtype):
+        raise DomainError(f"scaled_dot_product_attention: attn_mask must be bool, float32 or query's dtype "
+                          f"({query.dtype}), got {attn_mask.dtype} (PyTorch's check, with the inputs'); convert it "
+                          "with .bool() or .to(query.dtype)")  # (RuntimeError, as PyTorch's)
     if not (query.shape[-2] and value.numel()):  # no query rows or no values: PyTorch's zeros (…, L, Ev), NaN where
         empty = query.new_zeros(tuple(query.shape[:-1]) + (value.shape[-1],))  # an input holds NaN or ±∞, gradients
         return empty + (query.sum() + key.sum() + value.sum()) * 0.0  # 0 (before the mask and enable_gqa are read;
@@ -78,7 +83,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         raise DimensionError(f"scaled_dot_product_attention: enable_gqa reads the heads (dim -3) of query, key and "
                              f"value, so each needs at least 3 dimensions, got {shapes}")
     if is_causal and attn_mask is not None:
-        raise ValueError("scaled_dot_product_attention: pass attn_mask or is_causal=True, not both")
+        raise DomainError("scaled_dot_product_attention: pass attn_mask or is_causal=True, not both")  # (PyTorch's
+        # RuntimeError, after an empty result)
     if enable_gqa and key.shape[-3] != query.shape[-3]:  # each key/value head serves a group
         if query.shape[-3] % key.shape[-3]:
             raise ShapeError(f"scaled_dot_product_attention: {query.shape[-3]} query heads are not a multiple of "

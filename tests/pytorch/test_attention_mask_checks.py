@@ -1,0 +1,46 @@
+"""scaled_dot_product_attention's checks of attn_mask, in PyTorch's order, against PyTorch.
+
+PyTorch checks the mask's dtype with the inputs (bool, float32 or query's dtype: else RuntimeError), before it
+looks at sizes or returns the empty result of no query rows; then its math refuses a mask given with is_causal=True
+(RuntimeError), after the empty result.  Over mask dtypes, is_causal, query dtypes, and inputs with and without
+query rows (and a key whose sizes do not fit), minigan must give PyTorch's result or raise its class.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+MASKS = [None, "bool", "float32", "float64", "float16", "int64", "int32", "uint8"]
+SHAPES = {"(2, 3, 4)": ((2, 3, 4), (2, 3, 4)), "no query rows": ((2, 0, 4), (2, 3, 4)),
+          "a key that does not fit": ((2, 3, 4), (0, 3))}
+
+
+def _run(lib, mask, causal, dtype, shapes):
+    (qs, ks), dt = SHAPES[shapes], getattr(lib, dtype)
+    rng = np.random.default_rng(0)
+    q, k, v = (lib.tensor(rng.standard_normal(s), dtype=dt) for s in (qs, ks, (2, 3, 4)))
+    m = None if mask is None else lib.tensor(rng.standard_normal((3, 3)) > 0).to(getattr(lib, mask))
+    try:
+        out = lib.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m, is_causal=causal)
+    except Exception as e:  # noqa: BLE001 (the class is compared)
+        return "raised", e
+    return "ran", (tuple(out.shape), np.asarray(out.tolist()))
+
+
+@pytest.mark.parametrize("mask,causal,dtype,shapes", list(itertools.product(MASKS, [False, True],
+                                                                            ["float64", "float32"], SHAPES)))
+def test_the_masks_checks_are_pytorchs_in_its_order(mask, causal, dtype, shapes):
+    expected, got = _run(torch, mask, causal, dtype, shapes), _run(minigan, mask, causal, dtype, shapes)
+    where = f"attn_mask {mask}, is_causal={causal}, {dtype} inputs, {shapes}"
+    if expected[0] == "raised":
+        builtin = next(c for c in type(expected[1]).__mro__ if c.__module__ == "builtins")
+        assert got[0] == "raised" and isinstance(got[1], builtin), f"{where}: PyTorch raises {expected[1]!r}; {got}"
+        return
+    assert got[0] == "ran", f"{where}: PyTorch runs; minigan raises {got[1]!r}"
+    assert got[1][0] == expected[1][0], f"{where}: shape {got[1][0]} vs PyTorch's {expected[1][0]}"
+    np.testing.assert_allclose(got[1][1], expected[1][1], rtol=1e-5, atol=1e-6, err_msg=where)

@@ -312,7 +312,11 @@ class Tensor(InPlace, TensorMethods):
         self._add_grad(g if held is None else held + g)
 
     def _seed_gradient(self, gradient, op, create_graph):
-        """The gradient backward starts from: ones for a one-element output, else the one given."""
+        """The gradient backward starts from: ones for a one-element output, else the one given.  A view that requires
+        grad only as its base does, with no history of its own (made under no_grad, or before its base came to require
+        grad), has no grad_fn, and PyTorch starts no backward from it."""
+        if self._ctx is None and self._base is not None and not self._requires_grad:
+            raise GraphError(f"{op}: this view has no grad_fn (made under no_grad?); take the view with gradients on")
         if gradient is None:
             if self.array.size != 1:
                 raise GraphError(f"{op}: a tensor of shape {self.array.shape} needs an explicit gradient of the same "
@@ -326,8 +330,7 @@ class Tensor(InPlace, TensorMethods):
                              f"{self.array.shape}")
         if gradient.device != self.device:  # as PyTorch: no silent copy between devices
             raise backend.BackendError(f"{op}: gradient on {gradient.device} for a tensor on {self.device}: use .to()")
-        if gradient.dtype != self.dtype:
-            gradient = gradient.astype(self.dtype)
+        gradient = gradient if gradient.dtype == self.dtype else gradient.astype(self.dtype)
         return gradient if create_graph else gradient.array
 
     # ------------------------------------------------------------------ operators

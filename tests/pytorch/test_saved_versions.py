@@ -91,12 +91,12 @@ OPS = {
     # reductions and scans of a 0-d tensor (some doors take another path for one entry)
     "prod_0d": ("a.prod()", "r:"), "prod_dim_0d": ("a.prod(0)", "r:"), "amax_0d": ("a.amax()", "r:"),
     "amin_0d": ("a.amin()", "r:"), "max_0d": ("a.max()", "r:"), "median_0d": ("a.median()", "r:"),
-    "norm_0d": ("a.norm()", "r:"), "norm1_0d": ("a.norm(p=1)", "r:"), "vector_norm3_0d": ("torch.linalg.vector_norm(a, 3)",
-                                                                                        "r:"),
-    "logsumexp_0d": ("a.logsumexp(0)", "r:"), "softmax_0d": ("a.softmax(0)", "r:"), "cumprod_0d": ("a.cumprod(0)", "r:"),
-    "cummax_0d": ("a.cummax(0).values", "r:"), "var_0d": ("a.var(correction=0)", "r:"), "std_0d": ("a.std(correction=0)",
-                                                                                                 "r:"),
-    "sigmoid_0d": ("a.sigmoid()", "r:"), "mse_loss_0d": ("F.mse_loss(a, b)", "r: r:"),
+    "norm_0d": ("a.norm()", "r:"), "norm1_0d": ("a.norm(p=1)", "r:"),
+    "vector_norm3_0d": ("torch.linalg.vector_norm(a, 3)", "r:"), "logsumexp_0d": ("a.logsumexp(0)", "r:"),
+    "softmax_0d": ("a.softmax(0)", "r:"), "cumprod_0d": ("a.cumprod(0)", "r:"),
+    "cummax_0d": ("a.cummax(0).values", "r:"), "var_0d": ("a.var(correction=0)", "r:"),
+    "std_0d": ("a.std(correction=0)", "r:"), "sigmoid_0d": ("a.sigmoid()", "r:"),
+    "mse_loss_0d": ("F.mse_loss(a, b)", "r: r:"),
     # products
     "matmul": ("a @ b", "r r:3,2"), "mm": ("torch.mm(a, b)", "r r:3,2"), "mv": ("torch.mv(a, b)", "r r:3"),
     "dot": ("torch.dot(a, b)", "r:3 r:3"), "outer": ("torch.outer(a, b)", "r:3 r:2"),
@@ -292,3 +292,34 @@ if __name__ == "__main__":
             print(*case, why)
     print(f"{failed} of {len(CASES)} differ")
     sys.exit(1 if failed else 0)
+
+
+# A view made under no_grad of a tensor that requires grad: it requires grad (its base does) but has no grad_fn,
+# so PyTorch starts no backward from it (RuntimeError); used in a later op, it is a constant there.
+VIEWS = ["v.squeeze()", "v[..., -1]", "v.swapaxes(0, 1)", "torch.broadcast_to(v, (2, 2, 3))", "v[1:]", "v.t()",
+         "v.reshape(-1)", "v.expand(2, 2, 3)", "v.unsqueeze(0)", "v.view(3, 2)", "v[0]", "v.narrow(1, 0, 2)",
+         "v.transpose(0, 1)", "v.movedim(0, 1)", "v.unflatten(1, (1, 3))", "torch.linalg.diagonal(v)", "v.split(1)[0]",
+         "v.chunk(2, 1)[1]", "v.unbind(0)[1]", "v.detach()", "v.mT", "v.flatten()"]
+
+
+def _no_grad_view(lib, view, base, use):
+    x = lib.tensor([[0.3, -1.2, 0.7], [1.1, 0.4, -0.5]], dtype=lib.float64, requires_grad=True)
+    v = x if base == "leaf" else x * 2
+    with lib.no_grad():
+        out = eval(view, {"v": v, "torch": lib})  # noqa: S307  (the list's own expressions)
+    try:
+        if use == "backward":
+            out.sum().backward() if out.numel() == 1 else out.backward(lib.ones_like(out))
+            return "computes", out.requires_grad
+        if use == "grad":
+            return "computes", lib.autograd.grad(out, [x], lib.ones_like(out), allow_unused=True)[0] is None
+        return "computes", lib.autograd.grad(((out * 2).sum() + (v * v).sum()), [x])[0].detach().numpy().tolist()
+    except RuntimeError:
+        return "RuntimeError", out.requires_grad
+
+
+@pytest.mark.parametrize("use", ["backward", "grad", "later op"])
+@pytest.mark.parametrize("base", ["leaf", "non-leaf"])
+@pytest.mark.parametrize("view", VIEWS)
+def test_no_grad_view_starts_no_backward(view, base, use):
+    assert _no_grad_view(minigan, view, base, use) == _no_grad_view(torch, view, base, use)

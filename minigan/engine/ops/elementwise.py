@@ -283,8 +283,7 @@ class ClampBy(Node):
 
     def forward(self, a, b, c=None, bounds="both"):
         xp = backend.get_array_module(a, b)
-        lo, hi = (None, b) if bounds == "max" else (b, c)
-        self.bounds = bounds
+        (lo, hi), self.bounds = ((None, b) if bounds == "max" else (b, c)), bounds
         self.save_for_backward(a, b, c)  # (all of them, as PyTorch's: the masks are made from them in backward)
         out = a if lo is None else xp.maximum(a, lo)
         return backend.pointwise_layout(out if hi is None else xp.minimum(out, hi), a, b, *(() if c is None else (c,)))

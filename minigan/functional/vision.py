@@ -6,7 +6,7 @@ from __future__ import annotations
 import warnings
 
 from minigan.engine import backend, checks
-from minigan.engine.errors import DomainError, ShapeError
+from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.ops import pool as P
 from minigan.engine.ops import shape as S
 from minigan.functional._common import _float, _tensor, read_by_backward
@@ -33,6 +33,14 @@ def pad(input, pad, mode="constant", value=None):
             raise NotImplementedError(f"pad: mode={mode!r} pads the last 1 to 3 dimensions of one sample or "
                                       f"a batch: {len(pad)} sizes need a {len(pad) // 2 + 1}-D or "
                                       f"{len(pad) // 2 + 2}-D input, got shape {tuple(input.shape)}")
+        k = len(pad) // 2  # (reflect's and replicate's kernels: every size but a batch's non-zero, then no bools)
+        if mode != "circular" and k <= input.ndim and 0 in input.shape[input.ndim - k - 1:]:
+            raise ShapeError(f"pad: mode={mode!r} needs a {k + 1}-D or {k + 2}-D (batch) input whose sizes other "
+                             f"than the batch's are non-zero, got shape {tuple(input.shape)}")
+        if mode != "circular" and k <= input.ndim and input.dtype.kind == "b":
+            kernel = f"{'reflection' if mode == 'reflect' else 'replication'}_pad{k}d"
+            raise DtypeError(f"pad: mode={mode!r} has no bool kernel, as in PyTorch (\"{kernel}\" not implemented for "
+                             "'Bool'); pad x.int() or x.float()")
     if flat:
         if len(pad) % 2 or len(pad) // 2 > input.ndim:
             raise ShapeError(f"pad: PyTorch-style pad {tuple(pad)} must hold an even number of sizes, two for each "

@@ -808,7 +808,6 @@ def module_bookkeeping(torch, seed):
     return out
 
 
-
 # a training script's bookkeeping: formatted logs, stacked losses, accumulated predictions, a confusion matrix
 def script_bookkeeping(torch, seed):
     nn, F = torch.nn, torch.nn.functional
@@ -891,6 +890,7 @@ def nonfinite_handled(torch, seed):
         loss.backward()
     return dict(d=d, logp=logp, entropy=entropy, x_grad=torch.nan_to_num(x.grad), logits_grad=logits.grad,
                 warnings=sorted({str(w.message) for w in caught}))
+
 
 PROGRAMS = [mlp_classifier, custom_function, hooks, hooks_more, indexing_masking, tensor_idioms, grad_modes,
             accumulation, dataloader, data_numpy, save_load_resume, save_load_objects, whole_model_save, param_groups,

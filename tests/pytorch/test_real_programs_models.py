@@ -1,10 +1,14 @@
 """Real programs built from layers and architectures, run with PyTorch and minigan: parametrizations, normalisation
 layers, initialisation, the losses, dtypes and printed reprs, a convolutional autoencoder, a small transformer and a
-ViT, attention in its variants, recurrent layers, a text CNN, padding and resizing, weight tying with an EMA copy.
+ViT, attention in its variants, recurrent layers, a text CNN, padding and resizing, weight tying with an EMA copy,
+segmentation, a VQ-VAE, and the data and checkpoint plumbing around them.
 How they are compared: test_real_programs.py.
 """
 
 import copy
+import os
+import pathlib
+import tempfile
 import warnings
 
 import numpy as np
@@ -567,7 +571,6 @@ def tying_and_ema(torch, seed):
                 ema_rg=[p.requires_grad for p in ema.parameters()], ema_tied=ema.out.weight is ema.emb.weight)
 
 
-
 # printing a model of custom modules: extra_repr, containers inside, named_children
 def model_printing(torch, seed):
     nn = torch.nn
@@ -714,9 +717,108 @@ def augmentation(torch, seed):
     loss.backward()
     return dict(outs=outs, grad=img.grad)
 
+
+# data plumbing: a seeded shuffle, random_split by fractions, Subset by a tensor, samplers, a list as a dataset
+def data_plumbing(torch, seed):
+    D = torch.utils.data
+    rng = np.random.default_rng(seed)
+    X = arr(torch, rng, 10, 2)
+    Y = torch.arange(10)
+    ds = D.TensorDataset(X, Y)
+    g = torch.Generator().manual_seed(0)
+    loader = D.DataLoader(ds, batch_size=4, shuffle=True, generator=g, num_workers=0, pin_memory=False,
+                          drop_last=False)
+    seen = sorted(int(i) for _, yb in loader for i in yb)
+    sizes = [len(yb) for _, yb in loader]
+    parts = D.random_split(ds, [0.7, 0.3], generator=torch.Generator().manual_seed(1))
+    parts2 = D.random_split(range(9), [4, 5])
+    sub = D.Subset(ds, torch.tensor([3, 1]))
+    plain = D.DataLoader([(1.0, 2), (3.0, 4), (5.0, 6)], batch_size=2)
+    rs = D.RandomSampler(range(6), replacement=True, num_samples=4)
+    srs = D.SubsetRandomSampler([2, 4, 6])
+    return dict(seen=seen, sizes=sizes, lens=[len(p) for p in parts] + [len(p) for p in parts2],
+                parts_cover=sorted(int(p[i][1]) for p in parts for i in range(len(p))),
+                sub=[sub[0][1], sub[1][1]], plain=list(plain), rs=len(list(rs)), rs_len=len(rs),
+                srs=sorted(srs), srs_len=len(srs), ds=len(loader.dataset), bs=loader.batch_size,
+                n_batches=len(loader), batch_types=[type(b).__name__ for b in next(iter(plain))])
+
+
+# checkpoint plumbing: a pathlib path, map_location as a device, an open file, strict=False into a bigger model
+def checkpoint_plumbing(torch, seed):
+    nn = torch.nn
+    model = init_(torch, nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3)).double(), seed)
+    out = {}
+    with tempfile.TemporaryDirectory() as d:
+        p = pathlib.Path(d) / "m.pt"
+        torch.save(model.state_dict(), p)
+        for name, loc in [("str", "cpu"), ("device", torch.device("cpu"))]:  # (functions and dicts: docs/pytorch.md)
+            sd = torch.load(p, map_location=loc)
+            out[name] = list(sd.values())
+        out["str_path"] = list(torch.load(str(p)).keys())
+        with open(os.path.join(d, "m.pt"), "rb") as f:
+            out["file"] = list(torch.load(f).keys())
+        m2 = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.Linear(3, 1)).double()
+        r = m2.load_state_dict(torch.load(p), strict=False)
+        out["r"] = (r.missing_keys, r.unexpected_keys)
+        out["m2"] = list(m2[0].parameters())
+    return out
+
+
+# VQ-VAE: nearest codebook entries by argmin of distances, the straight-through estimator, commitment loss,
+# an EMA codebook update in place, the perplexity of code use
+def vq_vae(torch, seed):
+    nn, F = torch.nn, torch.nn.functional
+    rng = np.random.default_rng(seed)
+
+    class VectorQuantizer(nn.Module):
+        def __init__(self, K, D, beta=0.25):
+            super().__init__()
+            self.embedding = nn.Embedding(K, D)
+            self.beta = beta
+            self.register_buffer("ema_count", torch.ones(K, dtype=torch.float64))
+
+        def forward(self, z):
+            z = z.permute(0, 2, 3, 1).contiguous()
+            flat = z.view(-1, z.shape[-1])
+            d = (flat.pow(2).sum(1, keepdim=True) - 2 * flat @ self.embedding.weight.t()
+                 + self.embedding.weight.pow(2).sum(1))
+            idx = torch.argmin(d, dim=1).unsqueeze(1)
+            enc = torch.zeros(idx.shape[0], self.embedding.num_embeddings, dtype=z.dtype)
+            enc.scatter_(1, idx, 1)
+            zq = torch.matmul(enc, self.embedding.weight).view(z.shape)
+            loss = F.mse_loss(zq.detach(), z) * self.beta + F.mse_loss(zq, z.detach())
+            zq = z + (zq - z).detach()
+            avg = enc.mean(0)
+            perplexity = torch.exp(-torch.sum(avg * torch.log(avg + 1e-10)))
+            if self.training:
+                with torch.no_grad():
+                    self.ema_count.mul_(0.99).add_(enc.sum(0), alpha=0.01)
+            return zq.permute(0, 3, 1, 2).contiguous(), loss, perplexity, idx
+
+    enc_net = init_(torch, nn.Sequential(nn.Conv2d(1, 4, 3, 2, 1), nn.ReLU(), nn.Conv2d(4, 3, 1)).double(), seed)
+    vq = init_(torch, VectorQuantizer(5, 3).double(), seed + 1, 1.0)
+    dec = init_(torch, nn.Sequential(nn.ConvTranspose2d(3, 4, 4, 2, 1), nn.ReLU(), nn.Conv2d(4, 1, 3, padding=1)
+                                     ).double(), seed + 2)
+    params = list(enc_net.parameters()) + list(vq.parameters()) + list(dec.parameters())
+    opt = torch.optim.Adam(params, lr=2e-3)
+    x = torch.from_numpy(rng.random((2, 1, 6, 6)))
+    hist = []
+    for _ in range(3):
+        zq, vq_loss, perp, idx = vq(enc_net(x))
+        recon = dec(zq)
+        loss = F.mse_loss(recon, x) + vq_loss
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        hist.append((loss.item(), vq_loss.item(), perp.item()))
+    return dict(hist=hist, idx=idx, ema=vq.ema_count, codebook=vq.embedding.weight,
+                enc_grad=[p.grad for p in enc_net.parameters()])
+
+
 PROGRAMS = [parametrize, norm_layers, init_and_utils, loss_zoo, dtypes_and_reprs, conv_autoencoder, transformer_block,
             vit, attention_variants, recurrent, rnn_states, seq_regression, text_cnn, pad_and_resize, tying_and_ema,
-            model_printing, tensor_making, lr_finder, segmentation, augmentation]
+            model_printing, tensor_making, lr_finder, segmentation, augmentation,
+            data_plumbing, checkpoint_plumbing, vq_vae]
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.__name__)

@@ -68,16 +68,9 @@ def _grads(lib, f, order):
     return None if h is None else _np(h)
 
 
-# Still open: sigmoid's second derivative is autograd's of σ(1 − σ) written as a product of two terms, where PyTorch's
-# double backward is one fused factor, so ∞ upstream there gives ∞ − ∞ = NaN for some x.
-OPEN = {("sigmoid", 2), ("sigmoid", "2 after")}
-
-
 @pytest.mark.parametrize("order", [1, 2, "2 after"])
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
-def test_activation_under_infinite_upstream_matches_pytorch(name, order, request):
-    if (name, order) in OPEN:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="a second derivative written as a sum: ∞ − ∞"))
+def test_activation_under_infinite_upstream_matches_pytorch(name, order):
     f = ACTIVATIONS[name]
     with np.errstate(all="ignore"):  # (∞·0 in NumPy's kernels warns; the values are what is compared)
         want, got = _grads(torch, f, order), _grads(minigan, f, order)

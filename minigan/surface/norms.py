@@ -75,7 +75,7 @@ def _vector_norm(x, ord, axes, keepdim, dim, fn):
         return InfNorm.apply(x, largest=ord > 0, axes=axes, keepdim=keepdim)
     if ord in (1, 2):  # the engine's norms (its 2-norm is an op of its own)
         return EngineTensor.norm(x, ord, axes, keepdim)
-    return VectorNorm.apply(x, p=ord, axes=axes, keepdim=keepdim)
+    return VectorNorm.apply(x, p=ord, axes=axes, keepdim=keepdim, summed=x.ndim == 0 and _dims(dim) is not None)
 
 
 class InfNorm(Node):
@@ -122,10 +122,11 @@ class VectorNorm(Node):
     order agree too: ∂‖x‖/∂x = sgn(x)·|x|^(p−1)·‖x‖^(1−p), read as 0 at x = 0 for p < 1 (|x|^(p−1) = ∞ there)
     and as 0 where ‖x‖ = 0 for p ≥ 1.  For p < 0 an entry at 0 makes Σ|x|^p = ∞ and the norm 0."""
 
-    def forward(self, x, p, axes, keepdim):
+    def forward(self, x, p, axes, keepdim, summed=False):
         xp = backend.get_array_module(x)
         self.p, self.shape = p, tuple(1 if axes is None or i in axes else n for i, n in enumerate(x.shape))
-        if x.size == math.prod(self.shape):  # one entry per norm: |x|, for every p (NaN too), as PyTorch's
+        if x.size == math.prod(self.shape) and not summed:  # one entry per norm: |x|, for every p (NaN too), as
+            # PyTorch's (but a 0-d x given a dim goes through its sum of powers: NaN for p NaN)
             out = xp.asarray(xp.abs(x).sum(axis=axes, keepdims=keepdim), dtype=x.dtype)
         else:
             with backend.np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # (|0|^p = ∞ for p < 0)

@@ -109,10 +109,6 @@ KNOWN: list = [
     (r"value \(PyTorch's NaN, not minigan's\)$",
      "PyTorch's NaN where minigan's value is finite: std of a constant sample at second order, and PyTorch's own "
      "overflow at extreme inputs (gelu tanh's third derivative at |x| > 30, mish's second at 8e7)"),
-    (r"^(sigmoid|logcumsumexp|var|std|sqrt|hypot|lerp_tensor|logit_eps|bce)(@\w+)?: grad[23] "
-     r"value \(NaN where PyTorch's is not\)$",
-     "an infinite upstream through a second derivative written as a product of terms (sigmoid's σ(1 − σ)): ∞ − ∞ = "
-     "NaN where PyTorch's fused double backward gives ±∞ or 0; binary_cross_entropy's second order at p = 1"),
 ]
 
 

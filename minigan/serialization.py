@@ -462,8 +462,11 @@ def _to_device(obj, device):
     """The loaded tree with every array moved to ``device``."""
     if backend.is_array(obj):
         return backend.to_device(obj, device)
-    if isinstance(obj, Tensor):
-        return obj.to(device)
+    if isinstance(obj, Tensor):  # rebuilt there as it was saved: a leaf (a Parameter stays one), not a recorded .to()
+        moved = Tensor._make(backend.to_device(obj.array, device))
+        if isinstance(obj, _parameter_class()):
+            return _parameter_class()(moved, requires_grad=obj.requires_grad)
+        return moved.requires_grad_(True) if obj.requires_grad else moved
     if isinstance(obj, dict):
         return {k: _to_device(v, device) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):

@@ -44,3 +44,20 @@ def test_parameters_load_as_parameters(where, tmp_path):
     want, got = program(torch, where, tmp_path), program(minigan, where, tmp_path)
     assert got == want
     np.testing.assert_equal(got["alone"][3], [[1.0, -2.0], [0.5, 3.0]])
+
+
+def test_loaded_onto_the_device_parameters_stay_leaf_parameters(device, tmp_path):
+    """map_location="cuda" (the stand-in where no GPU is) gives what was saved, on the device: a Parameter stays a
+    Parameter and a tensor that required grad a leaf that requires grad (as torch.load restores them), not the
+    result of a .to() recorded in a graph."""
+    w = minigan.tensor([[1.0, -2.0], [0.5, 3.0]], dtype=minigan.float64)
+    state = {"p": minigan.nn.Parameter(w.clone()), "frozen": minigan.nn.Parameter(w.clone(), requires_grad=False),
+             "t": w.clone().requires_grad_(), "plain": w.clone()}
+    minigan.save(state, tmp_path / "state.pt")
+    back = minigan.load(tmp_path / "state.pt", map_location="cuda")
+    for key, kind, requires_grad in (("p", "Parameter", True), ("frozen", "Parameter", False), ("t", "Tensor", True),
+                                     ("plain", "Tensor", False)):
+        got = back[key]
+        assert (type(got).__name__, got.requires_grad, got.is_leaf, got.device.type) == \
+            (kind, requires_grad, True, "cuda"), key
+        np.testing.assert_array_equal(got.detach().cpu().numpy(), w.cpu().numpy())

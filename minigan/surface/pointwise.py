@@ -572,6 +572,9 @@ def pow(input, exponent):
     """input ** exponent (either may be a number): every form's door (x ** y, x.pow(y), x.pow_(y) come here)."""
     input = checks.number(input)  # (a NumPy scalar base is the number PyTorch reads: np.int64(2) is 2, np.True_ 1.0)
     integer_base = input.dtype.kind in "biu" if isinstance(input, Tensor) else isinstance(input, int)  # (or a bool)
+    if isinstance(input, Tensor) and input.dtype.kind in "iu" and checks.is_integer(exponent) and not isinstance(
+            exponent, Tensor):  # (PyTorch converts an integer exponent to the base's dtype, checked: uint8 ** 300
+        fits("pow", exponent, input.dtype)  # refuses, where NumPy's power wraps around)
     if integer_base and _negative_integers(exponent):
         return _integer_power(input, exponent)
     out = Tensor.__pow__(input, exponent) if isinstance(input, Tensor) else Tensor.__rpow__(_t(exponent, "pow"), input)

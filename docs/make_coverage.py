@@ -38,6 +38,7 @@ NOT_API = {"torch", "TYPE_CHECKING", "Callable", "Optional", "DType", "Any", "Li
            "BroadcastingList2", "BroadcastingList3", "EPOCH_DEPRECATION_WARNING"}
 # another namespace's names, imported there
 IMPORTED = {"torch.optim.lr_scheduler": {"Optimizer", "Tensor"}, "torch.nn.functional": {"Tensor"},
+            "torch.nn.utils.parametrizations": {"F", "Module", "Tensor", "parametrize"},
             "torch.nn.init": {"Tensor"}}
 
 

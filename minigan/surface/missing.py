@@ -29,7 +29,7 @@ PLACES = {
     "torch.nn.functional": "minigan.nn.functional", "torch.optim": "minigan.optim",
     "torch.optim.lr_scheduler": "minigan.optim.lr_scheduler", "torch.autograd": "minigan.autograd",
     "torch.utils.data": "minigan.utils.data", "torch.nn.init": "minigan.nn.init", "torch.nn.utils": "minigan.nn.utils",
-    "torch.linalg": "minigan.linalg",
+    "torch.linalg": "minigan.linalg", "torch.nn.utils.parametrizations": "minigan.nn.utils.parametrizations",
 }
 
 INPLACE = ("minigan has no in-place {base}_: write x = {place}{base}(...) instead (under minigan.no_grad() "

@@ -3,10 +3,13 @@ registered with ``parametrize.register_parametrization``."""
 
 from __future__ import annotations
 
+import sys
+
 from minigan import functional as F
 from minigan.engine.grad_mode import no_grad
 from minigan.nn.module import Module
 from minigan.nn.utils import parametrize
+from minigan.surface import missing as _missing
 from minigan.toplevel import randn
 
 
@@ -64,3 +67,8 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     if dim is None:
         dim = 1 if getattr(module, "transposed", False) else 0  # (ConvTranspose1d and 2d)
     return parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
+
+
+def __getattr__(name):
+    """A PyTorch name minigan does not have: one line saying what to use instead (minigan/surface/missing.py)."""
+    raise _missing.attribute_error("torch.nn.utils.parametrizations", name, sys.modules[__name__])

@@ -166,6 +166,9 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     if use_input_stats and math.prod(_tensor(input, "instance_norm").shape[2:]) == 1:  # (PyTorch's check first)
         raise ValueError(f"instance_norm: expected more than 1 spatial element when training, got input of shape "
                          f"{tuple(input.shape)}")
+    if _tensor(input, "instance_norm").ndim < 2:  # (PyTorch's kernel reads the channels, dim 1: IndexError first)
+        raise DimensionError(f"instance_norm: expected an input (N, C, ...) with a channel dimension, got shape "
+                             f"{tuple(input.shape)}")
     input = _float(input, "instance_norm")
     if running_mean is not None or running_var is not None or not use_input_stats:
         raise NotImplementedError("instance_norm: running statistics are not provided (track_running_stats=False "

@@ -1,7 +1,7 @@
 """Real programs built from layers and architectures, run with PyTorch and minigan: parametrizations, normalisation
 layers, initialisation, the losses, dtypes and printed reprs, a convolutional autoencoder, a small transformer and a
 ViT, attention in its variants, recurrent layers, a text CNN, padding and resizing, weight tying with an EMA copy,
-segmentation, a VQ-VAE, and the data and checkpoint plumbing around them.
+segmentation, a VQ-VAE, second order through a critic's layers, and the data and checkpoint plumbing around them.
 How they are compared: test_real_programs.py.
 """
 
@@ -815,10 +815,54 @@ def vq_vae(torch, seed):
                 enc_grad=[p.grad for p in enc_net.parameters()])
 
 
+# a gradient penalty (create_graph) through every kind of layer a critic is made of: conv, layer, instance and
+# group norm, pools, bilinear upsampling, a transposed conv, smooth activations
+def gp_through_layers(torch, seed):
+    nn = torch.nn
+    rng = np.random.default_rng(seed)
+    critic = init_(torch, nn.Sequential(
+        nn.Conv2d(2, 3, 3, padding=1), nn.LayerNorm([3, 6, 6]), nn.LeakyReLU(0.2), nn.MaxPool2d(2),
+        nn.Upsample(scale_factor=2, mode="bilinear"), nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1),
+        nn.InstanceNorm2d(2, affine=True), nn.ELU(), nn.AvgPool2d(2), nn.GroupNorm(1, 2), nn.Softplus(),
+        nn.AdaptiveAvgPool2d(2), nn.Flatten(), nn.Linear(8, 4), nn.Mish(), nn.Linear(4, 1)).double(), seed)
+    opt = torch.optim.Adam(critic.parameters(), lr=1e-3, betas=(0.5, 0.9))
+    hist = []
+    for _ in range(2):
+        real, fake = arr(torch, rng, 3, 2, 6, 6), arr(torch, rng, 3, 2, 6, 6)
+        eps = torch.from_numpy(rng.random((3, 1, 1, 1)))
+        x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
+        out = critic(x_hat)
+        g, = torch.autograd.grad(out.sum(), x_hat, create_graph=True)
+        gp = ((g.flatten(1).norm(dim=1) - 1) ** 2).mean()
+        loss = critic(fake).mean() - critic(real).mean() + 10 * gp
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        hist.append((loss.item(), gp.item()))
+    return dict(hist=hist, grads=[p.grad for p in critic.parameters()])
+
+
+# Hessian-vector products of a small CNN's loss in its parameters, and the Hessian in its input
+def hessian_of_a_cnn(torch, seed):
+    nn = torch.nn
+    rng = np.random.default_rng(seed)
+    net = init_(torch, nn.Sequential(nn.Conv2d(1, 2, 2), nn.Tanh(), nn.Flatten(), nn.Linear(8, 1)).double(), seed)
+    x = arr(torch, rng, 1, 1, 3, 3)
+    params = list(net.parameters())
+    loss = net(x).pow(2).sum()
+    grads = torch.autograd.grad(loss, params, create_graph=True)
+    v = [torch.from_numpy(rng.standard_normal(tuple(p.shape))) for p in params]
+    gv = sum((g * vi).sum() for g, vi in zip(grads, v))
+    hv = torch.autograd.grad(gv, params)
+    xi = x.clone().requires_grad_()
+    H = torch.autograd.functional.hessian(lambda inp: net(inp).pow(3).sum(), xi)
+    return dict(hv=hv, H=H.reshape(9, 9))
+
+
 PROGRAMS = [parametrize, norm_layers, init_and_utils, loss_zoo, dtypes_and_reprs, conv_autoencoder, transformer_block,
             vit, attention_variants, recurrent, rnn_states, seq_regression, text_cnn, pad_and_resize, tying_and_ema,
             model_printing, tensor_making, lr_finder, segmentation, augmentation,
-            data_plumbing, checkpoint_plumbing, vq_vae]
+            data_plumbing, checkpoint_plumbing, vq_vae, gp_through_layers, hessian_of_a_cnn]
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.__name__)

@@ -192,7 +192,8 @@ class TensorInPlace:
         if isinstance(p, Tensor):  # a tensor of probabilities, broadcast to this tensor (PyTorch's expand)
             if not self.numel():  # nothing to draw, and PyTorch checks no shape, but records the draw from p: an
                 p = p.reshape(-1)[:0].reshape(self.shape)  # empty part of p (its gradient to p: zeros, as PyTorch's)
-            return self.copy_(p.expand(self.shape).bernoulli(generator=generator))  # (recorded: 0 to p, as PyTorch)
+            drawn = self.copy_(p.expand(self.shape).bernoulli(generator=generator))  # (recorded: 0 to p, as PyTorch)
+            return recorded_fill(drawn, "bernoulli_", p, "BernoulliBackward1")  # (an integer x too, as fill_'s)
         return self.copy_(self.detach().bernoulli(p, generator=generator))  # (detached: its draw has no derivative)
 
     # Bounds.

@@ -232,6 +232,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         _check_batch(op, input, target)
     input = _float(input, op, "logits")
     LS.check_reduction(op, reduction)
+    if input.ndim > 1 and input.shape[0] == 0:  # no samples (against labels: probabilities returned above)
+        return _no_samples(input, reduction, label_smoothing)
     if input.ndim != 2:  # per position (or one sample): the same loss over a batch of rows (M, C)
         return _per_position(cross_entropy, op, input, target, reduction, weight=weight, ignore_index=ignore_index,
                              label_smoothing=label_smoothing)
@@ -258,6 +260,16 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             Tensor._make(kept == 0), 0)  # (an ignored sample's row left out, as in _nll_parts)
     loss = LS.apply_reduction(loss, reduction) if reduction != "mean" else _kept_mean(loss, counted)
     return saves(loss, weight)  # (PyTorch's nll_loss saves the class weight; its input is log_softmax's result)
+
+
+def _no_samples(input, reduction, label_smoothing):
+    """cross_entropy of no samples against labels, as PyTorch's: 'none' an empty loss, 'sum' 0 (NaN with label
+    smoothing over no classes, whose ε / C is ∞), 'mean' NaN (nothing to divide by); no kernel runs, so nothing
+    reads the labels or leaks NumPy's empty-reduction error."""
+    if reduction == "none":
+        return input.sum(1) * 0.0
+    total = input.sum() * 0.0  # (0 that is in the graph: its gradient is the empty input's)
+    return total + math.nan if reduction == "mean" or label_smoothing > 0 and input.shape[1] == 0 else total
 
 
 def _probabilities(op, input, target, weight, reduction, label_smoothing):

@@ -48,3 +48,30 @@ def test_cross_entropy_with_probabilities_is_pytorchs(shape):
         if mine != theirs:
             bad.append((reduction, smoothing, weighted, mine, theirs))
     assert not bad, (len(bad), bad[:3])
+
+
+def _labels_run(lib, shape, reduction, smoothing, weighted):
+    x = lib.zeros(shape, dtype=lib.float64, requires_grad=True)
+    y = lib.zeros((shape[0],) + shape[2:], dtype=lib.int64)
+    kw = {"reduction": reduction, "label_smoothing": smoothing}
+    if weighted:
+        kw["weight"] = lib.ones(shape[1], dtype=lib.float64)
+    try:
+        out = lib.nn.functional.cross_entropy(x, y, **kw)
+    except Exception as e:  # noqa: BLE001  (the class is the comparison)
+        return "refused", [c.__name__ for c in type(e).__mro__ if c.__module__ == "builtins"]
+    return str(np.asarray(out.detach().numpy()).tolist()), tuple(out.shape)
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (0, 0, 2), (0, 3)], ids=str)
+def test_cross_entropy_of_no_samples_against_labels_is_pytorchs(shape):
+    """No samples (and no classes): PyTorch's empty sums and means (NaN for a mean; label smoothing's ε / C is ∞
+    for no classes), where minigan leaked NumPy's ValueError or Python's ZeroDivisionError."""
+    bad = []
+    for reduction, smoothing, weighted in itertools.product(("mean", "sum", "none"), (0.0, 0.2), (False, True)):
+        with np.errstate(all="ignore"):
+            mine = _labels_run(minigan, shape, reduction, smoothing, weighted)
+        theirs = _labels_run(torch, shape, reduction, smoothing, weighted)
+        if mine != theirs and not (mine[0] == theirs[0] == "refused" and theirs[1][0] in mine[1]):
+            bad.append((reduction, smoothing, weighted, mine, theirs))
+    assert not bad, (len(bad), bad[:3])

@@ -9,10 +9,11 @@ from minigan.engine import backend, checks
 from minigan.engine.checks import is_integer, pair
 from minigan.engine.errors import DomainError, ShapeError
 from minigan.engine.ops import conv as C
-from minigan.functional._common import _float, _one_sample, _same_dtype, _single, read_from_saved
+from minigan.functional._common import _float, _one_sample, _same_dtype, _single
 from minigan.functional.layout import laid_out
 from minigan.functional.vision import pad
 from minigan.surface.node_view import shown_as
+from minigan.surface.reading import read_from_saved
 
 
 def _check_4d(x_shape, w_shape, op: str, weight_layout: str) -> None:

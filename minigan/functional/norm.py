@@ -9,9 +9,10 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, ShapeError
 from minigan.engine.ops import norm as N
-from minigan.functional._common import _float, _same_dtype, _tensor, read_by_backward, read_from_saved
+from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
+from minigan.surface.reading import read_by_backward, read_from_saved
 from minigan.surface.saved import saves
 
 
@@ -65,7 +66,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 class BatchNorm(N.BatchNorm):
     """The engine's BatchNorm, whose gradients under create_graph are read from the input and the weight, as PyTorch's
     one batch norm backward reads both for each of its three gradients: each requires grad when one of them does
-    (functional._common.read_from_saved).  First order: the engine's backward."""
+    (minigan/surface/reading.py).  First order: the engine's backward."""
 
     def backward(self, grad):
         grads = super().backward(grad)
@@ -104,7 +105,7 @@ def _normalized(op, input, normalized_shape, weight, bias, same_dtype):
 
 def _read_by_each(*tensors, reads):
     """Each of ``tensors`` (a number or None as it is) as the one backward of PyTorch's fused norms reads it: its
-    gradient read from each of ``reads`` too, with no derivative there (functional._common.read_by_backward)."""
+    gradient read from each of ``reads`` too, with no derivative there (minigan/surface/reading.py)."""
     reads = [t for t in reads if isinstance(t, Tensor)]
     return [read_by_backward(t, reads, zero_derivative=False) if isinstance(t, Tensor) else t for t in tensors]
 

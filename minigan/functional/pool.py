@@ -11,9 +11,10 @@ from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node
 from minigan.engine.ops import pool as P
-from minigan.functional._common import _float, _one_sample, _single, _tensor, read_by_backward
+from minigan.functional._common import _float, _one_sample, _single, _tensor
 from minigan.functional.layout import laid_out
 from minigan.surface.node_view import shown_as
+from minigan.surface.reading import read_by_backward
 
 # The integer dtypes PyTorch's CPU kernels take besides the floating ones ("not implemented for 'Bool'" elsewhere).
 MAX_INTEGERS, AVG_INTEGERS = ("int8", "int16", "int32", "int64", "uint8"), ("int64",)

@@ -169,8 +169,8 @@ def next_functions(node) -> tuple:
         node = node.edges[0]
     pairs = []
     for edge in node.edges:
-        while getattr(edge, "see_through", False):  # a node PyTorch's graph does not have (the functional's
-            edge = edge.edges[0]  # read_by_backward): its input's entry instead
+        while getattr(edge, "see_through", False):  # a node PyTorch's graph does not have
+            edge = edge.edges[0]  # (surface/reading.py's read_by_backward): its input's entry instead
         if edge is None:
             pairs.append((None, 0))
         elif not isinstance(edge, Node):

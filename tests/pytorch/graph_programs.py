@@ -86,10 +86,10 @@ DOC_TIES = "docs/pytorch.md, Special values: \"maximum's ½ to each input at a t
 # Classes found and still open: (a pattern of class names, why it stays).  The suite fails on any other class, and
 # an entry goes once its programs agree (a fix's own test, written first, is what keeps it fixed).
 KNOWN: list = [
-    (r": grad\d requires_grad$",
-     "a create_graph gradient constant in its input: PyTorch's requires grad when its backward formula reads an input "
-     "that does (softshrink, hardshrink, the pools and pads, conv weights, vector_norm(inf), square's second order); "
-     "minigan's engine marks only the gradients that depend on it"),
+    (r"^(abs|cummin)(@\w+)?: grad\d requires_grad$",
+     "a create_graph gradient through an empty tensor: PyTorch's cummin backward hands back its empty input itself "
+     "(which requires grad), and its gradient through an empty abs after an in-place add requires none; minigan's "
+     "follows the rule of a tensor with entries"),
     (r"@no_grad: grad\d refused by PyTorch only$",
      "a view made under no_grad of a tensor in the graph: PyTorch refuses its gradient (no grad_fn), minigan's "
      "autograd.grad gives None"),

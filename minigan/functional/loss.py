@@ -12,7 +12,7 @@ from minigan.engine import backend, checks, dtypes, grad_mode
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import loss as LS
-from minigan.functional._common import _float, _floats, _number, _tensor, where
+from minigan.functional._common import _float, _floats, _number, _tensor, read_by_backward, where
 from minigan.functional.activation import logsigmoid
 from minigan.functional.cross_entropy_probabilities import cross_entropy_probabilities
 from minigan.functional.distance import pairwise_distance
@@ -21,7 +21,6 @@ from minigan.surface import pointwise as surface_pointwise
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import laid_out
-from minigan.surface.reading import read_by_backward
 from minigan.surface.saved import saves
 
 
@@ -233,8 +232,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         _check_batch(op, input, target)
     input = _float(input, op, "logits")
     LS.check_reduction(op, reduction)
-    if input.ndim > 1 and input.shape[0] == 0:  # no samples (against labels: probabilities returned above)
-        return _no_samples(input, reduction, label_smoothing)
+    if input.ndim > 1 and input.shape[0] == 0 and getattr(target, "shape", None) != input.shape:  # no samples
+        return _no_samples(input, reduction, label_smoothing)  # against labels (an integer target of the scores'
+    # shape is read as probabilities, and refused below, as PyTorch's)
     if input.ndim != 2:  # per position (or one sample): the same loss over a batch of rows (M, C)
         return _per_position(cross_entropy, op, input, target, reduction, weight=weight, ignore_index=ignore_index,
                              label_smoothing=label_smoothing)

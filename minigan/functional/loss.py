@@ -12,7 +12,7 @@ from minigan.engine import backend, checks, dtypes, grad_mode
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import loss as LS
-from minigan.functional._common import _float, _floats, _number, _tensor, read_by_backward, where
+from minigan.functional._common import _float, _floats, _number, _tensor, where
 from minigan.functional.activation import logsigmoid
 from minigan.functional.cross_entropy_probabilities import cross_entropy_probabilities
 from minigan.functional.distance import pairwise_distance
@@ -21,6 +21,7 @@ from minigan.surface import pointwise as surface_pointwise
 from minigan.surface import unary as U
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import laid_out
+from minigan.surface.reading import read_by_backward
 from minigan.surface.saved import saves
 
 

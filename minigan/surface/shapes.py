@@ -290,8 +290,8 @@ def rot90(input, k=1, dims=(0, 1)):
     if a == b:
         raise DomainError(f"rot90: dims must be two different axes, got {tuple(dims)}")
     k %= 4
-    if k == 0:
-        return x.clone()
+    if k == 0:  # (PyTorch's clone(memory_format=contiguous_format): row-major whatever x's layout)
+        return E.Clone.apply(x, order="C")
     if k == 2:
         return flip(x, (a, b))
     return _fresh(flip(x, b).transpose(a, b)) if k == 1 else flip(x.transpose(a, b), b)

@@ -8,6 +8,7 @@ from collections import namedtuple
 
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
+from minigan.engine.graph import Node, select, value
 from minigan.engine.tensor import Tensor
 from minigan.surface.indexing import _along
 from minigan.surface.no_derivative import no_derivative
@@ -15,7 +16,6 @@ from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _t
 from minigan.surface.pointwise import lerp, where
 from minigan.surface.reductions import LEFT_OUT, given, one_dim_or_none
-from minigan.surface.saved import saves
 
 
 def ordered(x, fn) -> Tensor:
@@ -141,6 +141,23 @@ def _read_along(x, flat, d, index, keepdim):
     return (values, Tensor._make(index)) if keepdim else (_fresh(values.squeeze(d)), Tensor._make(index.squeeze(d)))
 
 
+class EvenlyShared(Node):
+    """``found``, one of x's entries (found with no graph), as a result of x whose gradient is PyTorch's
+    evenly_distribute_backward: shared evenly among the entries equal to it (the NaNs, for NaN), read from the
+    saved input and result when backward runs, as PyTorch's node reads them (a write through .data since is seen;
+    a change in place is refused)."""
+
+    def forward(self, x, found):
+        out = backend.get_array_module(x).array(found, dtype=x.dtype)  # (a 0-d array of its own)
+        self.save_for_backward(x, out)
+        return out
+
+    def backward(self, grad):  # d out/dx_i = [x_i = out] / (how many are)
+        x, out = (value(t) for t in self.saved_tensors)
+        ties = (x == out) | ((x != x) & (out != out))  # (a constant: the entries equal to it; none, after a .data
+        return (select(ties, grad / builtins.max(int(ties.sum()), 1)),)  # write: 0 everywhere, PyTorch's masked_fill_)
+
+
 def median(input, dim=LEFT_OUT, keepdim=LEFT_OUT):
     """The lower median: the ⌈n/2⌉-th smallest entry (of all entries, or (values, indices) along ``dim``), not the
     mean of the two middle ones, as PyTorch's; a row holding NaN has its first NaN as median.  The value is read
@@ -155,11 +172,7 @@ def median(input, dim=LEFT_OUT, keepdim=LEFT_OUT):
                 nan = Tensor._make(backend.get_array_module(x.array).asarray(backend.np.nan).astype(x.dtype))
             return shown_as(x.sum() + nan, "MedianBackward0") if x.dtype.kind == "f" else nan
         m = median(ordered(x, "median").reshape(-1), 0).values.detach()
-        a = x.array
-        ties = (a == m.array) | ((a != a) & (m.array != m.array))  # the entries equal to it (NaN: the NaNs)
-        share = Tensor._make((ties / ties.sum()).astype(a.dtype))
-        out = m + ((where(Tensor._make(ties), x, m) - m) * share).sum()  # m itself; d/dx = ties / their count
-        return shown_as(saves(out, x, out), "MedianBackward0")  # (PyTorch's node saves x and its result)
+        return shown_as(EvenlyShared.apply(x, found=m.array), "MedianBackward0")
     d = reduced_dim(x, dim, "median")
     flat = ordered(x, "median").reshape(1) if x.ndim == 0 else ordered(x, "median")
     a = flat.array

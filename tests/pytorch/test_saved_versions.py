@@ -323,3 +323,48 @@ def _no_grad_view(lib, view, base, use):
 @pytest.mark.parametrize("view", VIEWS)
 def test_no_grad_view_starts_no_backward(view, base, use):
     assert _no_grad_view(minigan, view, base, use) == _no_grad_view(torch, view, base, use)
+
+
+
+# A write through .data between forward and backward (no version change): PyTorch's backward reads what its node
+# saved, new values and all; a node that kept constants made in forward (masks, a copy) computes with the old ones.
+# Each op with every operand requiring grad, one leaf written through .data (+0.25) after the forward.
+DATA_OPEN = set("""
+logsigmoid:0 glu:0 fmod:1 remainder:0 remainder:1 lerp_tensor:0 lerp_tensor:1 lerp_tensor:2 dist:0 dist:1 dist3:0
+dist3:1 amax:0 amin:0 max_all:0 vector_norm_inf:0 aminmax:0 amax_0d:0 amin_0d:0 max_0d:0 cdist:0 cdist:1
+smooth_l1_loss:0 smooth_l1_loss:1 huber_loss:0 huber_loss:1 bce_logits_pos_weight:0 bce_logits_pos_weight:1
+bce_logits_pos_weight:2 cross_entropy_weight:1 nll_loss_weight:1 multilabel_soft_margin:0 layer_norm:0
+layer_norm_affine:0 batch_norm:0 group_norm:0 instance_norm:0
+""".split())  # (op:operand whose nodes still compute from forward's constants: an open class, counted here)
+
+
+def _after_data_write(lib, name, k):
+    values, spec = _operands(name), OPS[name][1].split()
+    leaves = [lib.tensor(v, dtype=lib.float64, requires_grad=not s.endswith("!")) for v, s in zip(values, spec)]
+    out = eval(OPS[name][0], dict(zip("abc", leaves), torch=lib, F=lib.nn.functional))  # noqa: S307
+    out = out[0] if isinstance(out, tuple) else out
+    leaves[k].data.add_(0.25)
+    weight = lib.tensor(np.random.default_rng(7).normal(size=tuple(out.shape)), dtype=lib.float64)
+    wanted = [x for x in leaves if x.requires_grad]
+    try:
+        got = lib.autograd.grad((out * weight).sum(), wanted, allow_unused=True)
+    except RuntimeError:
+        return "RuntimeError"
+    return [np.zeros(x.shape) if g is None else g.detach().numpy() for x, g in zip(wanted, got)]
+
+
+DATA_CASES = [(name, k) for name, (code, spec) in OPS.items() for k in range(len(spec.split()))
+              if not (name.endswith("_") or "inplace" in name or name.startswith("setitem"))]
+
+
+@pytest.mark.parametrize("name, k", DATA_CASES, ids=[f"{n}-{k}" for n, k in DATA_CASES])
+def test_a_data_write_is_read_as_pytorch_reads_it(name, k):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        want, got = _after_data_write(torch, name, k), _after_data_write(minigan, name, k)
+    if isinstance(want, str) or isinstance(got, str):
+        same = got == want
+    else:
+        same = all(np.allclose(g, w, rtol=1e-9, atol=1e-12, equal_nan=True) for g, w in zip(got, want))
+    if not same and f"{name}:{k}" in DATA_OPEN:
+        pytest.xfail(f"{name}: its node computes from constants kept in forward (open)")
+    assert same, f"{OPS[name][0]}, operand {k} written through .data: minigan {got}, PyTorch {want}"

@@ -326,6 +326,20 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         creation.a_memory_format("contiguous", memory_format)
         return super().contiguous()
 
+    def __eq__(self, other):  # PyTorch's == and != answer NotImplemented where eq and ne refuse the other operand (a
+        try:  # TypeError), so Python decides: the other object's own __eq__, else identity (x == object() is False)
+            return super().__eq__(other)
+        except TypeError:
+            return NotImplemented
+
+    def __ne__(self, other):
+        try:
+            return super().__ne__(other)
+        except TypeError:
+            return NotImplemented
+
+    __hash__ = engine.Tensor.__hash__  # (by identity: a class that defines __eq__ must say so again)
+
     def clone(self, *, memory_format=None):
         creation.only_defaults("clone", memory_format=memory_format)
         return super().clone()

@@ -32,7 +32,6 @@ from minigan.surface import (
     reductions,
     saved,
     scaled,
-    sigmoid,
     variance,
 )
 from minigan.surface import sorting as surface_sorting
@@ -244,9 +243,6 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         if axis is None and keepdims is None:  # PyTorch's spelling, PyTorch's door: a floating mean (NumPy's spelling
             reductions.floating_mean("mean", self, dtype)  # keeps NumPy's meaning: an integer mean is float64)
         return super().mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
-
-    def sigmoid(self):  # (PyTorch's sigmoid_backward as one node under create_graph: surface/sigmoid.py)
-        return sigmoid.Sigmoid.apply(self._as_float())
 
     # clamp's number bounds read as PyTorch's (surface/bounds.py); tensor bounds are the engine's operands
     def clamp(self, min=None, max=None):

@@ -48,24 +48,36 @@ def stable_softplus(x):
 
 class Sigmoid(Node):
     def forward(self, x):
-        out = stable_sigmoid(x)
-        self.save_for_backward(out)
+        self.save_for_backward(out := stable_sigmoid(x))
         return out
 
-    def backward(self, grad):  # dσ/dx = σ(1 − σ)
-        (s,) = self.saved_tensors
-        return (_sigmoid_grad(namespace(grad), grad, s),)
+    def backward(self, grad):  # dσ/dx = σ(1 − σ): on arrays one fused kernel, under create_graph PyTorch's one node
+        if isinstance(grad, backend.PLAIN_TYPES):
+            return (_sigmoid_grad(backend.get_array_module(grad), grad, *self.saved_tensors),)
+        return (SigmoidBackward.apply(grad, *self.saved_tensors),)
+
+
+class SigmoidBackward(Node):
+    """grad·σ(1 − σ) given σ, PyTorch's sigmoid_backward, whose derivatives are one product each (in grad the same
+    map, in σ gg·grad·(1 − 2σ)): an infinite upstream gives ±∞ there, not the ∞ − ∞ = NaN of the product
+    grad·σ·(1 − σ) differentiated term by term (glu and binary_cross_entropy of a sigmoid meet it)."""
+
+    def forward(self, grad, s):
+        self.save_for_backward(grad, s)
+        return _sigmoid_grad(backend.get_array_module(grad), grad, s)
+
+    def backward(self, gg):  # d/dgrad = σ(1 − σ), d/dσ = grad·(1 − 2σ)
+        grad, s = self.saved_tensors
+        return SigmoidBackward.apply(gg, s), gg * grad * (1 - 2 * s)
 
 
 class Tanh(Node):
     def forward(self, x):
-        out = backend.get_array_module(x).tanh(x)
-        self.save_for_backward(out)
+        self.save_for_backward(out := backend.get_array_module(x).tanh(x))
         return out
 
     def backward(self, grad):  # d tanh/dx = 1 − tanh²
-        (t,) = self.saved_tensors
-        return (_tanh_grad(namespace(grad), grad, t),)
+        return (_tanh_grad(namespace(grad), grad, *self.saved_tensors),)
 
 
 class Step(Node):
@@ -92,16 +104,14 @@ class Select(Node):
         return backend.get_array_module(grad).where(keep, grad, grad.dtype.type(0))
 
     def backward(self, gg):  # d/dgrad = the same select; d/dx = 0
-        (x,) = self.saved_tensors
-        need_grad, need_x = self.needs_input_grad
+        (x,), (need_grad, need_x) = self.saved_tensors, self.needs_input_grad
         return (Select.apply(gg, x, keep=self.keep) if need_grad else None, zeros(gg) if need_x else None)
 
 
 class ReLU(Node):
     def forward(self, x):
-        out = backend.get_array_module(x).maximum(x, 0)  # relu(−∞) = 0 and relu(NaN) = NaN, as PyTorch's
-        self.save_for_backward(out)  # the output, as PyTorch: out > 0 exactly where x > 0
-        return out
+        self.save_for_backward(out := backend.get_array_module(x).maximum(x, 0))  # relu(−∞) = 0, relu(NaN) = NaN,
+        return out  # as PyTorch's; the output saved, as PyTorch's: out > 0 exactly where x > 0
 
     def backward(self, grad):  # d relu/dx = H(x) = 1 if x > 0 else 0: grad where out > 0 (or NaN, as PyTorch), else 0
         (out,) = self.saved_tensors
@@ -141,8 +151,7 @@ class Hardtanh(Node):
 
     def backward(self, grad):  # d/dx = 1 if lo < x < hi else 0: grad there (and at NaN, as PyTorch), else 0
         (x,) = self.saved_tensors
-        v = value(x)
-        return (Select.apply(grad, x, keep=~((v <= self.lo) | (v >= self.hi))),)
+        return (Select.apply(grad, x, keep=~((value(x) <= self.lo) | (value(x) >= self.hi))),)
 
 
 class Threshold(Node):
@@ -154,8 +163,7 @@ class Threshold(Node):
         return backend.get_array_module(x).where(self.keep, x, x.dtype.type(value))
 
     def backward(self, grad):  # d/dx = 1 where x > threshold, else 0 (a select)
-        (x,) = self.saved_tensors
-        return (Select.apply(grad, x, keep=self.keep),)
+        return (Select.apply(grad, *self.saved_tensors, keep=self.keep),)
 
 
 class Hardswish(Node):
@@ -179,5 +187,4 @@ class Softplus(Node):
         return stable_softplus(x)
 
     def backward(self, grad):  # d softplus/dx = σ(x)
-        (x,) = self.saved_tensors
-        return (grad * Sigmoid.apply(x),)
+        return (grad * Sigmoid.apply(*self.saved_tensors),)

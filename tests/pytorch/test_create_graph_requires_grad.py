@@ -344,7 +344,8 @@ OPEN = {
                     "the input and the weight for each gradient; minigan's is the engine's convolutions"),
     "group_norm": "PyTorch's double backward of group_norm reads the weight: the weight's gradient's own gradient in "
                   "the upstream requires grad there",
-    "F.leaky_relu_": "in place, the second order's zeros do not go back through the slope's select of the result",
+    "F.leaky_relu_": "in place, PyTorch's node reads its result, so the second order's zeros go back through that "
+                     "node, which reads it again (requires grad); minigan's select reads the input, a leaf here",
 }
 
 

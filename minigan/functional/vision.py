@@ -56,6 +56,8 @@ def pad(input, pad, mode="constant", value=None):
         fits("pad", value, input.dtype)  # (NaN, ∞ or a number beyond an integer dtype: PyTorch's checked conversion,
         if input.dtype.kind == "u" and checks.is_number(value) and value < 0:  # which refuses a negative unsigned one)
             raise DomainError(f"pad: the value {value!r} cannot be converted to {input.dtype} without overflow")
+        if not any(v for pair in widths for v in pair):  # nothing grows (no pad, or only crops): PyTorch's clone
+            return input.clone()  # of the cropped input, which keeps its layout (preserve_format)
         return laid_out(S.Pad.apply(input, pad_width=widths, value=0.0 if value is None else value), x, keeps)
     if value not in (None, 0):
         raise DomainError(f"pad: value is for mode='constant' only, got value={value!r} with mode={mode!r}")

@@ -691,11 +691,12 @@ class TensorMath:
         except ValueError:  # a negative size: PyTorch's RuntimeError
             raise ShapeError(f"resize_: got sizes {sizes}, expected non-negative integers") from None
         flat = backend.get_array_module(self.array).ravel(self.array, order="K")  # the memory's order: a view
-        if grown.size <= flat.size:
-            self.array = flat[:grown.size].reshape(grown.shape)
-        else:
-            grown.reshape(-1)[:flat.size] = flat
-            self.array = grown
+        if grown.shape != self.array.shape:  # (its own shape: nothing moves, as PyTorch's keeps strides and values)
+            if grown.size <= flat.size:
+                self.array = flat[:grown.size].reshape(grown.shape)
+            else:
+                grown.reshape(-1)[:flat.size] = flat
+                self.array = grown
         self._version_counter()[0] += 1  # a change in place: a graph that saved the old values refuses to backward
         return self
 

@@ -235,10 +235,8 @@ class TensorMethods:
         if dim is None:  # everything, or NumPy's axis=: the values, ties sharing the gradient
             axis = checks.normalize_axis(axis, self.ndim, op)
             checks.check_nonempty(self.array, op, axis)
-            if op == "min" and self.array.dtype.kind in "bu":  # (−x would wrap around; no gradient to carry)
-                return self._make(backend.c_order(self.array.min(axis=axis, keepdims=keepdims)))
-            return reduction.Max.apply(self, axis=axis, keepdims=keepdims) if op == "max" else \
-                -reduction.Max.apply(-self, axis=axis, keepdims=keepdims)
+            return reduction.Max.apply(self, axis=axis, keepdims=keepdims, smallest=op == "min")  # (no −x: it would
+            # wrap around for bools and unsigned integers)
         dim = checks.normalize_axis(_dim(op, dim, axis), max(self.ndim, 1), op, single=True)
         checks.check_nonempty(self.array, op, dim)
         xp = backend.get_array_module(self.array)

@@ -79,17 +79,13 @@ def count_nonzero(input, dim=None):
 
 def amax(input, dim=(), keepdim=False):
     """The maximum over ``dim`` (all dimensions when empty); ties share the gradient evenly, as PyTorch's amax."""
-    x = _t(input, "amax")
-    out = _amax(x, dim, keepdim, "amax")
-    return saves(out, x, out)  # (PyTorch's amax saves its input and its result)
+    return _amax(_t(input, "amax"), dim, keepdim, "amax")
 
 
 def amin(input, dim=(), keepdim=False):
-    x = _t(input, "amin")
-    if x.dtype.kind in "bu":  # (−x would wrap around: ~x reverses the order of bools and unsigned integers instead)
-        return _amax(x.bitwise_not(), dim, keepdim, "amin").bitwise_not()
-    out = -_amax(-x, dim, keepdim, "amin")
-    return saves(out, x, out)  # (PyTorch's amin saves its input and its result)
+    """The minimum over ``dim`` (all dimensions when empty), found as the minimum (no −x: bools and unsigned
+    integers would wrap around); ties share the gradient evenly, as PyTorch's amin."""
+    return _amax(_t(input, "amin"), dim, keepdim, "amin")
 
 
 def is_nonzero(input) -> builtins.bool:
@@ -537,7 +533,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 def _amax(x, dim, keepdim, fn):  # (PyTorch's amax backward multiplies by the mask of the maxima: see ops/reduce.py)
     axis = checks.normalize_axis(None if isinstance(dim, (tuple, list)) and not dim else dim, x.ndim, fn)
     checks.check_nonempty(x.array, fn, axis)  # (only a dim of size 0 reduced has no maximum: an empty result is fine)
-    return R.Max.apply(x, axis=axis, keepdims=builtins.bool(keepdim), amax=True)
+    return R.Max.apply(x, axis=axis, keepdims=builtins.bool(keepdim), amax=True, smallest=fn == "amin")
 
 
 # ------------------------------------ the free functions minigan.sum, minigan.max, ... (toplevel.py: behind out=)

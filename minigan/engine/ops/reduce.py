@@ -5,7 +5,7 @@ Backward first restores the reduced axes as size 1 (``_keep``) and then broadcas
 """
 
 from minigan.engine import backend
-from minigan.engine.graph import Node, namespace, select
+from minigan.engine.graph import Node, namespace, select, value
 
 
 def _keep(grad, in_shape, axis, keepdims):
@@ -47,22 +47,27 @@ class Mean(Node):
 
 
 class Max(Node):
-    """The largest element over ``axis``; ties share its gradient equally.  The gradient is SELECTED at the maxima (0
-    elsewhere, even for an ∞ gradient), as PyTorch's max(); ``amax=True`` multiplies by the mask instead, as PyTorch's
-    amax does (an ∞ gradient gives NaN off the maxima there too)."""
+    """The largest element over ``axis`` (the smallest with ``smallest``); ties share its gradient equally.  The
+    gradient is SELECTED at the maxima (0 elsewhere, even for an ∞ gradient), as PyTorch's max(); ``amax=True``
+    multiplies by the mask instead, as PyTorch's amax does (an ∞ gradient gives NaN off the maxima there too).  The
+    maxima are found in backward from the saved input and result, as PyTorch's node finds them (a write through
+    .data since is seen)."""
 
-    def forward(self, x, axis=None, keepdims=False, amax=False):
+    def forward(self, x, axis=None, keepdims=False, amax=False, smallest=False):
         self.in_shape, self.axis, self.keepdims, self.amax = x.shape, axis, keepdims, amax
-        out = x.max(axis=axis, keepdims=True)
-        if self.needs_input_grad:  # the maxima, a constant: 1/(number of ties) there, 0 elsewhere.  max() counts a
-            self.mask = (x == out) | (backend.get_array_module(x).isnan(x) & (not amax))  # NaN as a maximum; amax's
-            with backend.np.errstate(invalid="ignore"):  # mask is PyTorch's x == out, which no NaN meets: a slice
-                self.share = self.mask / self.mask.sum(axis=axis, keepdims=True).astype(x.dtype)  # 0/0 = NaN
-        return backend.c_order(out if keepdims else out.reshape(_squeezed(x.shape, axis)))
+        out = backend.c_order((x.min if smallest else x.max)(axis=axis, keepdims=keepdims))
+        self.save_for_backward(x, out)
+        return out
 
     def backward(self, grad):  # d max/dx_i = 1 at the maximum (shared equally between ties), else 0
-        g = _keep(grad, self.in_shape, self.axis, self.keepdims) * self.share
-        return (g if self.amax else select(self.mask, g),)
+        x, out = (value(t) for t in self.saved_tensors)
+        # the maxima, a constant (max() counts a NaN as a maximum; amax's mask is PyTorch's x == out, which no NaN
+        # meets): 1/(number of ties) there, 0 elsewhere (0/0 = NaN in a slice with none)
+        mask = (x == _keep(out, self.in_shape, self.axis, self.keepdims)) | ((x != x) & (not self.amax))
+        with backend.np.errstate(invalid="ignore"):
+            share = (mask / mask.sum(self.axis, keepdims=True)).astype(x.dtype)
+        g = _keep(grad, self.in_shape, self.axis, self.keepdims) * share
+        return (g if self.amax else select(mask, g),)
 
 
 class Norm2(Node):

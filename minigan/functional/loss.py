@@ -233,15 +233,18 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         _check_batch(op, input, target)
     input = _float(input, op, "logits")
     LS.check_reduction(op, reduction)
+    if label_smoothing > 1:  # (PyTorch's first check, with samples or none)
+        raise DomainError(f"{op}: label_smoothing must be in [0, 1] (one ≤ 0 is none, as PyTorch takes it), got "
+                          f"{label_smoothing!r}")
     if input.ndim > 1 and input.shape[0] == 0 and getattr(target, "shape", None) != input.shape:  # no samples
+        if input.ndim == 2 or label_smoothing > 0 or not isinstance(weight, Tensor) or weight.numel() != input.shape[1]:
+            _class_weight(weight, op, input)  # (PyTorch still checks the weight: its shape, or for (N, C, d...)
+            # scores without smoothing nll_loss2d's count of entries)
         return _no_samples(input, reduction, label_smoothing)  # against labels (an integer target of the scores'
     # shape is read as probabilities, and refused below, as PyTorch's)
     if input.ndim != 2:  # per position (or one sample): the same loss over a batch of rows (M, C)
         return _per_position(cross_entropy, op, input, target, reduction, weight=weight, ignore_index=ignore_index,
                              label_smoothing=label_smoothing)
-    if label_smoothing > 1:
-        raise DomainError(f"{op}: label_smoothing must be in [0, 1] (one ≤ 0 is none, as PyTorch takes it), got "
-                          f"{label_smoothing!r}")
     label_smoothing = label_smoothing if label_smoothing > 0 else 0.0  # (≤ 0 or NaN: none, as PyTorch's)
     check(op, weight=weight)
     soft = isinstance(target, Tensor) and target.dtype.kind == "f"  # class probabilities, not target

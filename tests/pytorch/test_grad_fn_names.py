@@ -126,12 +126,12 @@ OWN_GRAPH = ("another decomposition than PyTorch's: PyTorch's einsum shows the p
              "index_fill and scatter an index_put; the distances a norm; the adaptive max pool and bilinear "
              "upsampling their gathers and sums")
 NUMBER = "PyTorch calls another overload for the Python number (1 - x: rsub)"
-ENGINE_METHOD = ("composed inside the engine's methods (std, var: a mean of squares; min: -max(-x); max(dim): a "
+ENGINE_METHOD = ("composed inside the engine's methods (std: the square root of var; min: a max node; max(dim): a "
                  "gather of the argmax), whose last step shows")
 DIFFERENT = {
     "1-b": NUMBER,
-    "std": ENGINE_METHOD, "var": ENGINE_METHOD, "min": ENGINE_METHOD, "max_dim": ENGINE_METHOD,
-    "std1": ENGINE_METHOD, "var1": ENGINE_METHOD, "one_minus_sigmoid": NUMBER,
+    "std": ENGINE_METHOD, "min": ENGINE_METHOD, "max_dim": ENGINE_METHOD,
+    "std1": ENGINE_METHOD, "one_minus_sigmoid": NUMBER,
     "bmm": BY_CALL, "einsum_mm": OWN_GRAPH, "diag": OWN_GRAPH, "roll": OWN_GRAPH,
     "adaptive_max": OWN_GRAPH, "upsample_bilinear": OWN_GRAPH, "pairwise_distance": OWN_GRAPH,
     "unsqueeze": BY_CALL, "squeeze": BY_CALL, "transpose": BY_CALL, "rp_mT": BY_CALL, "rp_t": BY_CALL,

@@ -180,7 +180,7 @@ DIFFERENT = {
     "rp_chunk": BY_CALL, "rp_unbind": BY_CALL, "rp_squeeze": BY_CALL, "rp_zero_": BY_CALL,
     "rp_set_row": BY_CALL,
     "cross_entropy": FUSED,
-    "std": DECOMPOSED, "var": DECOMPOSED, "max_dim": DECOMPOSED, "min": DECOMPOSED,
+    "std": DECOMPOSED, "max_dim": DECOMPOSED, "min": DECOMPOSED,
     "nll_loss": DECOMPOSED, "stack": DECOMPOSED,
     "repeat": DECOMPOSED, "add_alpha": DECOMPOSED, "rp_max_dim": DECOMPOSED,
     "rp_index_fill": DECOMPOSED, "rp_scatter_n": DECOMPOSED, "rp_flip": DECOMPOSED, "rp_repeat": DECOMPOSED,

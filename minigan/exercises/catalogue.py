@@ -214,10 +214,10 @@ EXERCISES = (
         + PY + 'x = mg.ones(2, 5, requires_grad=True); x.mean().backward(); print(x.grad)"',
         hint="like Sum.backward, divided by self.count (in grad's dtype)"),
     _op("max_backward", "minigan/engine/ops/reduce.py::Max.backward", "return the gradient of x.max(axis, keepdims)",
-        "d max/dx_i = 1 at the maximum, shared equally between ties (self.share), else 0",
+        "d max/dx_i = 1 at the maximum, shared equally between ties (mask / ties, from the saved x and out), else 0",
         "Predict x.grad for x.max() with x = [1, 3, 3]. measure: "
         + PY + 'x = mg.tensor([1.0, 3.0, 3.0], requires_grad=True); x.max().backward(); print(x.grad)"',
-        hint="_keep(grad, ...) restores the reduced axes; multiply by self.share"),
+        hint="_keep(out, ...) finds the maxima in x; _keep(grad, ...) restores the reduced axes; times the share"),
     _op("reshape_backward", "minigan/engine/ops/shape.py::Reshape.backward", "return the gradient of x.reshape(shape)",
         "a reshape moves no values: reshape the gradient back to self.in_shape",
         "Predict x.grad's shape for x (2, 3) after x.reshape(6) @ w. measure: "

@@ -52,5 +52,6 @@ def var(x, dim, keepdim, correction, engine_var):
         out = engine_var()
     dims = checks.normalize_axis(dim, x.ndim, "var")
     dims = (dims,) if isinstance(dims, int) else dims
-    n = x.numel() // max(out.numel(), 1)  # samples per variance
-    return shown_as(Var.apply(x, variance=out.array, dims=dims, keepdim=keepdim, dof=n - correction), "VarBackward0")
+    dof = x.numel() // max(out.numel(), 1) - float(correction)  # samples per variance less the correction (float():
+    # a NumPy float16 correction is the number it holds, not a float16 that would round 2 / dof)
+    return shown_as(Var.apply(x, variance=out.array, dims=dims, keepdim=keepdim, dof=dof), "VarBackward0")

@@ -141,7 +141,7 @@ def check_mean_backward(ctx):
 
 
 def check_max_backward(ctx):
-    hint = "_keep the gradient, multiply by self.share (1/ties at the maxima, 0 elsewhere)"
+    hint = "_keep the gradient, multiply by the share: 1/ties at the maxima (x == out, kept), 0 elsewhere"
     _op_cases([("x (3, 4).max(axis=1)", lambda a: a.max(axis=1), [rn(3, 4)]),
                ("x (3, 4).max(axis=0, keepdims=True)", lambda a: a.max(axis=0, keepdims=True), [rn(3, 4)]),
                ("x (2, 3).max()", lambda a: a.max(), [rn(2, 3)])], hint)

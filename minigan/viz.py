@@ -569,6 +569,9 @@ def trace_graph(tensor) -> list[dict]:
         for t, k in zip(inputs[node], keys):
             if k is t and id(t) not in index:  # a leaf or a constant, listed where it is first used
                 add_leaf(t)
+        if getattr(node, "see_through", False):  # a node PyTorch's graph does not have (surface/reading.py's, which
+            index[id(node)] = index[id(keys[0])]  # a gradient is read through): drawn as its input, as next_functions
+            continue
         i = len(nodes)
         out = out_tensor.get(id(node))
         name = str(out.name) if (out is not None and out.name) else f"%{i}"

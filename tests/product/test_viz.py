@@ -52,6 +52,19 @@ def test_graph_text_is_a_topological_order():
     assert len(defined) == len(lines)
 
 
+@pytest.mark.parametrize("op", [lambda F, x: F.max_pool1d(x, 2), lambda F, x: F.pad(x, (1, 1), mode="reflect"),
+                                lambda F, x: F.layer_norm(x, (6,), weight=minigan.ones(6, requires_grad=True))],
+                         ids=["max_pool1d", "pad_reflect", "layer_norm"])
+def test_graph_text_draws_no_node_pytorchs_graph_lacks(op):
+    """The nodes a gradient is read through (surface/reading.py) are drawn as their input, as next_functions shows
+    them: a learner's drawing has the op reading the leaf, and its lines are numbered without gaps."""
+    x = minigan.randn(1, 2, 6, requires_grad=True)
+    lines = viz.graph_text(op(minigan.nn.functional, x).sum()).splitlines()
+    assert not any("ReadBy" in line for line in lines), lines
+    assert [int(line.split(":")[0]) for line in lines] == list(range(len(lines)))
+    assert "%0" in lines[1] or "%0" in lines[2], lines  # the first op reads the leaf itself
+
+
 def test_bad_shapes_raise_clear_errors(tmp_path):
     with pytest.raises(ValueError, match="scatter_2d"):
         viz.scatter_2d(np.zeros((10, 3)), None, tmp_path / "x.png")

@@ -357,8 +357,12 @@ def fmod(input, other):
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):
-    """input + value·tensor1·tensor2."""
-    return _t(input, "addcmul") + tensor1 * tensor2 * value
+    """input + value·tensor1·tensor2, tensor1 spread to the result's shape first, as PyTorch's one node multiplies
+    the result's gradient by tensor1 before summing it to tensor2's shape: over an empty result tensor2's gradient is
+    0 even where tensor1 is ±∞ or NaN (reduced first, then multiplied, it was 0·∞ = NaN)."""
+    input = _t(input, "addcmul")
+    shape = backend.broadcast_shapes(input.shape, tensor1.shape, tensor2.shape)
+    return input + (tensor1 if tensor1.shape == shape else tensor1.expand(shape)) * tensor2 * value
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):

@@ -190,19 +190,28 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     PyTorch's; a row holding NaN gives NaN.  A 1-D q puts its axis first."""
     x = _t(input, "quantile")
     ndim = x.ndim
-    if x.numel() == 0:  # (any empty input, whichever dim: PyTorch's RuntimeError, before the dtype's)
+    # PyTorch's order of refusals: a number q's range, the interpolation, then the input and q's dims and dtypes,
+    # then dim, and last a tensor q's range (each RuntimeError but dim's IndexError)
+    xp = backend.get_array_module(x.array)
+    qs = q.array if isinstance(q, Tensor) else xp.asarray(q, dtype=xp.float64)
+    if not isinstance(q, Tensor) and qs.ndim == 0 and not 0 <= float(qs) <= 1:
+        raise DomainError(f"quantile: q must be in [0, 1], got {q!r}")
+    if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):
+        raise DomainError(f"quantile: interpolation must be 'linear', 'lower', 'higher', 'nearest' or 'midpoint' "
+                          f"(lower case), got {interpolation!r}")
+    if x.numel() == 0:
         raise DomainError(f"quantile: the input must have entries, got an empty tensor of shape {tuple(x.shape)}")
+    if qs.ndim > 1:
+        raise DomainError(f"quantile: q must be a number or a 1-D tensor, got {qs.ndim} dimensions")
+    if x.dtype.kind != "f":
+        raise DomainError(f"quantile: input must be floating point, got {x.dtype}; convert it, e.g. x.double()")
     if isinstance(q, Tensor) and q.dtype != x.dtype:
         raise DomainError(f"quantile: q must have the input's dtype ({x.dtype}), got {q.dtype}; convert it with "
                           f"q.to(input.dtype)")
-    if x.dtype.kind != "f":
-        raise DtypeError(f"quantile: input must be floating point, got {x.dtype}")
-    if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):
-        raise DomainError(f"quantile: interpolation must be 'linear', 'lower', 'higher', 'nearest' or 'midpoint' "
-                          f"(lower case), got {interpolation!r}")  # (PyTorch's RuntimeError)
-    xp = backend.get_array_module(x.array)
-    qs = q.array if isinstance(q, Tensor) else xp.asarray(q, dtype=x.dtype)
-    if qs.ndim > 1 or qs.size and (float(qs.min()) < 0 or float(qs.max()) > 1):
+    qs = qs.astype(x.dtype)
+    if dim is not None:
+        checks.normalize_axis(dim, builtins.max(x.ndim, 1), "quantile", single=True)  # (IndexError, before q's range)
+    if qs.size and not (float(qs.min()) >= 0 and float(qs.max()) <= 1):
         raise DomainError(f"quantile: q must be a number or a 1-D tensor of numbers in [0, 1], got {q!r}")
     if dim is None:
         x, d = x.reshape(-1), 0

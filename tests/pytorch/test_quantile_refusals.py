@@ -6,9 +6,10 @@ import itertools
 
 import numpy as np
 import pytest
-import torch
 
 import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 F64 = "float64"
 QS = {"number 0.5": 0.5, "number 1.5": 1.5, "number nan": float("nan"), "tensor 0.5": ("t", [0.5], F64),

@@ -195,7 +195,7 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     xp = backend.get_array_module(x.array)
     qs = q.array if isinstance(q, Tensor) else xp.asarray(q, dtype=xp.float64)
     if not isinstance(q, Tensor) and qs.ndim == 0 and not 0 <= float(qs) <= 1:
-        raise DomainError(f"quantile: q must be in [0, 1], got {q!r}")
+        raise DomainError(f"quantile: q must be a number or a 1-D tensor of numbers in [0, 1], got {q!r}")
     if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):
         raise DomainError(f"quantile: interpolation must be 'linear', 'lower', 'higher', 'nearest' or 'midpoint' "
                           f"(lower case), got {interpolation!r}")

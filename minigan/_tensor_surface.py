@@ -30,7 +30,6 @@ from minigan.surface import (
     printing,
     products,
     reductions,
-    saved,
     scaled,
     variance,
 )
@@ -197,19 +196,13 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         if other is None and axis is None and keepdims is None:  # (PyTorch's spelling: its forms)
             reductions.one_dim_or_none("max", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
-        out = super().max(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
-        if dim is None and other is None and axis is None:  # (PyTorch's max() saves x and its result)
-            saved.saves(out, self, out)
-        return out
+        return super().max(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
 
     def min(self, dim=reductions.LEFT_OUT, keepdim=reductions.LEFT_OUT, *, other=None, axis=None, keepdims=None):
         if other is None and axis is None and keepdims is None:
             reductions.one_dim_or_none("min", dim, keepdim)
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
-        out = super().min(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
-        if dim is None and other is None and axis is None:  # (PyTorch's min() saves x and its result)
-            saved.saves(out, self, out)
-        return out
+        return super().min(dim if other is None else other, keepdim, axis=axis, keepdims=keepdims)
 
     # The scaled sums bind as PyTorch's: alpha by keyword, or first in its old overload x.add(2, y) (surface/scaled.py)
     def add(self, other, *rest, alpha=None):

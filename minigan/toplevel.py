@@ -241,23 +241,11 @@ def arange(start=None, end=None, step=1, *, dtype=None, device=None, requires_gr
         raise DomainError(f"arange: start and end must be finite, got {start} and {end}")
     if (end - start) * step < 0:
         raise DomainError(f"arange: end {end} lies on the other side of start {start} from the step {step}")
-    if kind == backend.np.int64:  # then int64 reads the numbers in it (truncated), as PyTorch's kernel
-        start, end, step = int(start), int(end), int(step)
-        if step == 0:
-            raise DomainError("arange: step must not be 0 (it is 0 read as an integer)")
-        # the length as PyTorch's kernel counts it: (end − start + step ∓ 1) / step in int64, which wraps around
-        span = (end - start + step - (1 if step > 0 else -1) + 2**63) % 2**64 - 2**63
-        length = builtins.abs(span) // builtins.abs(step) if (span >= 0) == (step > 0) or span == 0 else -1
-    else:  # the other dtypes count ⌈(end − start) / step⌉ in float64
-        length = (end - start) / step
-    if not 0 <= length < 2.0**63:  # (RuntimeError, as PyTorch's, before any memory is asked for)
-        raise DomainError(f"arange: from {start} to {end} by {step} is more values than int64 can count; take a "
-                          "larger step")
+    start, end, step, n = creation.range_length(start, end, step, kind)
     try:
-        return _made(creation.range_values(start, end, step, math.ceil(length), kind, _xp(device)), requires_grad)
+        return _made(creation.range_values(start, end, step, n, kind, _xp(device)), requires_grad)
     except (MemoryError, ValueError):  # (more than memory holds: RuntimeError, as PyTorch's allocator, not NumPy's)
-        raise DomainError(f"arange: {math.ceil(length)} values do not fit in memory; take a larger step or a "
-                          "shorter range") from None
+        raise DomainError(f"arange: {n} values do not fit in memory; take a larger step or a shorter range") from None
 
 
 @factory_out

@@ -569,7 +569,23 @@ class ReduceLROnPlateau(LRScheduler):
         self.__dict__.update(state_dict)
 
 
-class ChainedScheduler(LRScheduler):
+class _OfSchedulers(LRScheduler):
+    """A scheduler made of schedulers (ChainedScheduler, SequentialLR): its state holds theirs."""
+
+    def state_dict(self) -> dict:
+        """Each scheduler's own state_dict under ``_schedulers`` (plain data, as PyTorch's)."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        state = dict(state_dict)
+        for scheduler, own in zip(self._schedulers, state.pop("_schedulers")):
+            scheduler.load_state_dict(own)
+        self.__dict__.update(state)
+
+
+class ChainedScheduler(_OfSchedulers):
     """Step several schedulers together, each from the rate the one before left (PyTorch's ChainedScheduler).
     An LRScheduler, as PyTorch's, with no epoch count of its own: its schedulers keep theirs."""
 
@@ -588,17 +604,6 @@ class ChainedScheduler(LRScheduler):
     def get_last_lr(self) -> list:
         return list(self._last_lr)
 
-    def state_dict(self) -> dict:
-        """Each scheduler's own state_dict under ``_schedulers`` (plain data, as PyTorch's)."""
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        state = dict(state_dict)
-        for scheduler, own in zip(self._schedulers, state.pop("_schedulers")):
-            scheduler.load_state_dict(own)
-        self.__dict__.update(state)
 
     def __repr__(self):
         return f"ChainedScheduler(last_lr={self._last_lr})"
@@ -609,7 +614,7 @@ class ChainedScheduler(LRScheduler):
 _CLOSED_FORM = (StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, CosineAnnealingLR, PolynomialLR)
 
 
-class SequentialLR(LRScheduler):
+class SequentialLR(_OfSchedulers):
     """One scheduler until each milestone, then the next (PyTorch's SequentialLR): e.g. a LinearLR warm-up for
     5 epochs, then CosineAnnealingLR.  At a milestone the next scheduler is set to its epoch 0 without counting a
     step, as PyTorch's ``_update_lr(0)``: a schedule with a closed form starts again from the initial rates, the
@@ -644,17 +649,6 @@ class SequentialLR(LRScheduler):
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
-    def state_dict(self) -> dict:
-        """Each scheduler's own state_dict under ``_schedulers`` (plain data, as PyTorch's)."""
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        state = dict(state_dict)
-        for scheduler, own in zip(self._schedulers, state.pop("_schedulers")):
-            scheduler.load_state_dict(own)
-        self.__dict__.update(state)
 
 
 def _undo_first_steps(scheduler) -> None:

@@ -98,6 +98,24 @@ def no_bool_range(fn, dtype) -> None:
         raise DtypeError(f"{fn}: dtype=bool is not a range's dtype (as in PyTorch); make the values and compare them")
 
 
+def range_length(start, end, step, kind) -> tuple:
+    """arange's start, end and step as its kernel reads them in ``kind``, and how many values they make, counted as
+    PyTorch's kernel counts them; a count past int64 is refused (RuntimeError, before any memory is asked for)."""
+    if kind == backend.np.int64:  # int64 reads the numbers in it (truncated), as PyTorch's kernel
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise DomainError("arange: step must not be 0 (it is 0 read as an integer)")
+        # (end − start + step ∓ 1) / step in int64, which wraps around
+        span = (end - start + step - (1 if step > 0 else -1) + 2**63) % 2**64 - 2**63
+        length = builtins.abs(span) // builtins.abs(step) if (span >= 0) == (step > 0) or span == 0 else -1
+    else:  # the other dtypes count ⌈(end − start) / step⌉ in float64
+        length = (end - start) / step
+    if not 0 <= length < 2.0**63:
+        raise DomainError(f"arange: from {start} to {end} by {step} is more values than int64 can count; take a "
+                          "larger step")
+    return start, end, step, math.ceil(length)
+
+
 def range_values(start, end, step, n, kind, xp):
     """arange's ``n`` values in ``kind``, as PyTorch's kernel makes them."""
     # the other integer dtypes: start + i·step counted in int64 with start and step truncated (a step below 1 in size

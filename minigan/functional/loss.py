@@ -477,7 +477,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
                                         "(PyTorch's `-` refuses bool); convert it with .float() first") for t in (x, y))
     if not beta >= 0:  # (NaN too, as PyTorch's)
         raise DomainError(f"{op}: beta must be >= 0, got {beta}")
-    loss = laid_out(_Huber.apply(x - y, kink=beta, smooth=True), x, y)  # (one kernel's layout)
+    loss = laid_out(_Huber.apply(x, y, kink=beta, smooth=True), x, y)  # (one kernel's layout)
     loss = saves(LS.apply_reduction(loss, reduction), input, target)  # (PyTorch's node saves both)
     return shown_as(loss, "SmoothL1LossBackward0")
 
@@ -485,11 +485,13 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 class _Huber(Node):
     """Huber's loss of each difference d = x − y: ½d² where |d| < δ, else δ(|d| − ½δ) (NaN at a NaN d); with
     ``smooth``, smooth_l1_loss's, Huber's over β = δ: ½d²/β, else |d| − ½β.  Its derivative is PyTorch's
-    huber_loss_backward (smooth_l1_loss_backward), by pieces, so an infinite d's is ±δ (±1)."""
+    huber_loss_backward (smooth_l1_loss_backward), by pieces, so an infinite d's is ±δ (±1); d is taken again from
+    the saved x and y when backward runs, as PyTorch's node reads them (a write through .data is seen)."""
 
-    def forward(self, d, kink, smooth):
+    def forward(self, x, y, kink, smooth):
         self.kink, self.smooth = kink, smooth
-        self.save_for_backward(d)
+        self.save_for_backward(x, y)
+        d = x - y
         xp, z = backend.get_array_module(d), backend.get_array_module(d).abs(d)
         with backend.np.errstate(invalid="ignore", over="ignore"):  # (the branch not chosen may be ∞ − ∞)
             if smooth:
@@ -497,8 +499,9 @@ class _Huber(Node):
             return xp.where(z < kink, 0.5 * z * z, kink * (z - 0.5 * kink))
 
     def backward(self, grad):  # dℓ/dd = −δ for d ≤ −δ, δ for d ≥ δ, d between (NaN at NaN); smooth: −1, 1, d/β
-        (d,) = self.saved_tensors
-        return (_HuberBackward.apply(grad, d, kink=self.kink, smooth=self.smooth),)
+        x, y = self.saved_tensors  # (dℓ/dx = ℓ'(x − y), dℓ/dy = ℓ'(y − x) = −ℓ'(x − y): ℓ' is odd)
+        g = _HuberBackward.apply(grad, x - y, kink=self.kink, smooth=self.smooth)
+        return g, -g if self.needs_input_grad[1] else None
 
 
 class _HuberBackward(Node):
@@ -533,8 +536,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
                          reduction, mean_over_weights=False)
     x = _float(input, op)
     x, y = _broadcast_pair(op, x, _tensor(target, op, "target"))
-    d = x - y.to(dtypes.result_type(x, y))  # (a bool or integer target is promoted, as PyTorch's kernel reads it)
-    loss = _Huber.apply(d, kink=delta, smooth=False)
+    t = dtypes.result_type(x, y)  # (a bool or integer target is promoted, as PyTorch's kernel reads it)
+    loss = _Huber.apply(x.to(t), y.to(t), kink=delta, smooth=False)
     loss = laid_out(LS.apply_reduction(loss, reduction), x) if reduction == "none" else \
         LS.apply_reduction(loss, reduction)  # (PyTorch's is written into empty_like(input), broadcast)
     if y.dtype != x.dtype:

@@ -197,40 +197,32 @@ class RoundedDiv(Node):
 
 class Fmod(Node):
     """a − b·trunc(a/b), the sign of a (C's fmod, torch.fmod), computed exactly as NumPy's fmod.  b's gradient reads
-    the quotient: a constant at first order, and under create_graph RoundedDiv of a and b (a step: derivative 0), as
-    PyTorch's a.div(b, rounding_mode=...), so that it requires grad when a or b does."""
+    the quotient, RoundedDiv of the saved a and b when backward runs (a step: derivative 0), as PyTorch's
+    a.div(b, rounding_mode=...): what a write through .data left there, and under create_graph a gradient that
+    requires grad when a or b does."""
 
     rounding = "trunc"
 
     def forward(self, a, b):
-        xp = _xp(a)
         self.shapes = (a.shape, b.shape)
         if self.needs_input_grad and self.needs_input_grad[1]:
-            self.quotient = self.quotient_rounded(xp, a, b)  # a constant: d/db has no derivative of its own
             self.save_for_backward(a, b)  # (as PyTorch's: its formula for b reads both)
-        return backend.pointwise_layout(self.remainder(xp, a, b), a, b)
-
-    def quotient_rounded(self, xp, a, b):
-        return xp.trunc(a / b)
+        return backend.pointwise_layout(self.remainder(_xp(a), a, b), a, b)
 
     def remainder(self, xp, a, b):
         return xp.fmod(a, b)
 
     def backward(self, grad):  # d/da = 1, d/db = −trunc(a/b)
         (sa, sb), (ga, gb) = self.shapes, self.needs_input_grad
-        if gb:  # (the quotient under create_graph: read from a and b, a step of them)
-            quotient = self.quotient if backend.is_array(grad) else RoundedDiv.apply(*self.saved_tensors,
-                                                                                     mode=self.rounding)
+        quotient = RoundedDiv.apply(*self.saved_tensors, mode=self.rounding) if gb else None
         return unbroadcast(grad, sa) if ga else None, unbroadcast(-grad * quotient, sb) if gb else None
 
 
 class Remainder(Fmod):
-    """a − b·⌊a/b⌋, the sign of b (Python's %, torch.remainder): Fmod with the quotient rounded down."""
+    """a − b·⌊a/b⌋, the sign of b (Python's %, torch.remainder): Fmod with the quotient rounded down (Python's //,
+    PyTorch's floor division: NaN for ∞ // 1, not ∞)."""
 
     rounding = "floor"
-
-    def quotient_rounded(self, xp, a, b):
-        return xp.floor_divide(a, b)  # Python's //, PyTorch's floor division (NaN for ∞ // 1, not ∞)
 
     def remainder(self, xp, a, b):
         return xp.remainder(a, b)

@@ -93,9 +93,23 @@ def relu(input, inplace=False):
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     slope = _scalar("leaky_relu", "negative_slope", negative_slope)
     if inplace:
-        return _in_place(input, "leaky_relu_", lambda t: leaky_relu(t, slope), slope)
+        return _in_place(input, "leaky_relu_", lambda t: shown_as(_LeakyReLUOfResult.apply(
+            t := _float(t, "leaky_relu"), negative_slope=_in_dtype("leaky_relu", "negative_slope", slope, t.dtype)),
+            "LeakyReluBackward1"), slope)
     input = _float(input, "leaky_relu")
     return input.leaky_relu(_in_dtype("leaky_relu", "negative_slope", slope, input.dtype))
+
+
+class _LeakyReLUOfResult(activation.LeakyReLU):
+    """leaky_relu_'s node: PyTorch's in-place form reads its result where the function reads x (overwritten).  For
+    a slope ≥ 0 the mask is the same (the result is > 0 exactly where x is), but under create_graph the gradient's
+    own gradient goes back through the result, which requires grad: a zero there that requires grad, as PyTorch's.
+    (A negative slope has no backward in place: _NoInPlaceBackward.)"""
+
+    def forward(self, x, negative_slope=0.01):
+        out = super().forward(x, negative_slope)
+        self.save_for_backward(out)
+        return out
 
 
 def sigmoid(input):

@@ -73,6 +73,9 @@ CASES = [
     ("sqrt_", "a.clone().sqrt_()", [M], "pos"), ("F.relu_", "F.relu_(a.clone())", [M], "sep"),
     ("F.hardtanh_", "F.hardtanh_(a.clone())", [M], "sep"),
     ("F.leaky_relu_", "F.leaky_relu_(a.clone(), 0.1)", [M], "sep"),
+    ("F.leaky_relu_0", "F.leaky_relu_(a.clone(), 0.0)", [M], "sep"),
+    ("leaky_relu_inplace", "F.leaky_relu(a.clone(), 2.0, inplace=True)", [M], "sep"),
+    ("LeakyReLU_inplace", "torch.nn.LeakyReLU(1.0, inplace=True)(a.clone())", [M], "sep"),
     ("F.elu_", "F.elu_(a.clone())", [M], "sep"), ("F.threshold_", "F.threshold_(a.clone(), 0.1, -1.0)", [M], "sep"),
     # elementwise, two or three inputs
     ("add", "a + b", [M, M], "sep"), ("add_alpha", "torch.add(a, b, alpha=2)", [M, M], "sep"),
@@ -344,8 +347,6 @@ OPEN = {
                     "the input and the weight for each gradient; minigan's is the engine's convolutions"),
     "group_norm": "PyTorch's double backward of group_norm reads the weight: the weight's gradient's own gradient in "
                   "the upstream requires grad there",
-    "F.leaky_relu_": "in place, PyTorch's node reads its result, so the second order's zeros go back through that "
-                     "node, which reads it again (requires grad); minigan's select reads the input, a leaf here",
 }
 
 

@@ -47,6 +47,8 @@ EXTRA = {
     "softshrink": lambda lib, F, t: F.softshrink(t["x"]),
     "hardshrink": lambda lib, F, t: F.hardshrink(t["x"]),
     "threshold": lambda lib, F, t: F.threshold(t["x"], 0.1, 0.0),
+    "leaky_relu_": lambda lib, F, t: F.leaky_relu_(t["x"].clone(), 0.1),  # (in place: LeakyReluBackward1)
+    "leaky_relu_inplace": lambda lib, F, t: F.leaky_relu(t["x"] * 2, 0.2, inplace=True),
     "glu": lambda lib, F, t: F.glu(t["x"]),
     "softmin": lambda lib, F, t: F.softmin(t["x"], 1),
     "normalize": lambda lib, F, t: F.normalize(t["x"]),

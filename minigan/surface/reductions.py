@@ -226,19 +226,30 @@ class LogCumSumExp(Node):
 
 def bincount(input, weights=None, minlength=0):
     """How often each of 0, 1, 2, … occurs in the 1-D non-negative integers ``input`` (summing ``weights``
-    instead of counting, when given: float weights keep their dtype, integer ones give float64, as PyTorch's).
-    A count has no gradient."""
+    instead of counting, when given: float32 weights keep their dtype, every other dtype gives float64, as PyTorch's).
+    A count has no gradient (weights that require grad give a result whose backward refuses, as PyTorch's).
+    Checked in PyTorch's order: minlength, an empty input (zeros, the weights unread), the input, the weights."""
     x = _t(input, "bincount")
     if x.dtype.kind not in "iu":  # (a kernel for integers only: PyTorch's NotImplementedError)
         raise DtypeError(f"bincount: input must be 1-d non-negative integers, got {x.dtype} of shape {tuple(x.shape)}")
-    if x.ndim != 1 or (x.numel() and builtins.int(x.array.min()) < 0):
-        raise DomainError(f"bincount: input must be 1-d non-negative integers, got {x.dtype} of shape {tuple(x.shape)}")
+    if not checks.is_integer(minlength):
+        raise TypeError(f"bincount: minlength must be an int, got {type(minlength).__name__}")
+    if minlength < 0:
+        raise DomainError(f"bincount: minlength must be >= 0, got {minlength}")
     xp = backend.get_array_module(x.array)
+    if x.ndim == 1 and not x.numel():
+        return Tensor._make(xp.zeros(minlength, dtype=xp.int64))
+    if x.ndim != 1 or builtins.int(x.array.min()) < 0:
+        raise DomainError(f"bincount: input must be 1-d non-negative integers, got {x.dtype} of shape {tuple(x.shape)}")
     if weights is None:
         return Tensor._make(xp.bincount(x.array, minlength=minlength).astype(xp.int64))
-    w = _t(weights, "bincount").detach()
-    dtype = w.dtype if w.dtype.kind == "f" else backend.np.float64
-    return Tensor._make(xp.bincount(x.array, weights=w.array, minlength=minlength).astype(dtype))
+    w = _t(weights, "bincount")
+    if w.shape != x.shape:
+        raise ShapeError(f"bincount: weights must be 1-d and as long as the input ({x.shape[0]}), got shape "
+                         f"{tuple(w.shape)}")
+    dtype = w.dtype if w.dtype == backend.np.float32 else backend.np.float64
+    counts = xp.bincount(x.array, weights=w.array.astype(backend.np.float64), minlength=minlength).astype(dtype)
+    return no_derivative(counts, "bincount", w)
 
 
 def edge_counts(values, edges, weights=None, density=False):

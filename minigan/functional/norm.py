@@ -12,7 +12,7 @@ from minigan.engine.ops import norm as N
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
-from minigan.surface.reading import read_by_backward, read_from_saved
+from minigan.surface.reading import read_by_backward, read_from, read_from_saved
 from minigan.surface.saved import saves
 
 
@@ -129,6 +129,12 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Group norm (Wu & He 2018): normalise x (N, C, ...) over each group of C/num_groups channels and the
     spatial dimensions, then · weight + bias per channel."""
+    input = _group_norm_door(input, num_groups, weight, bias)
+    return shown_as(_grouped(input, num_groups, weight, bias, eps, batch_norm=False), "NativeGroupNormBackward0")
+
+
+def _group_norm_door(input, num_groups, weight, bias):
+    """group_norm's checks, in PyTorch's order; the input as a floating tensor."""
     if _tensor(input, "group_norm").ndim < 2:  # (before the dtype, as PyTorch's; Python's IndexError came out)
         raise ShapeError(f"group_norm: input must be (N, C, ...), of at least 2 dimensions, got shape "
                          f"{tuple(input.shape)}")
@@ -146,18 +152,32 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     for t in (weight, bias):  # (PyTorch's kernel: one dtype)
         if t is not None:
             _same_dtype("group_norm", input, _tensor(t, "group_norm"))
-    saved = (input, weight)  # (PyTorch's native_group_norm saves both, not the bias)
-    if weight is not None:  # (PyTorch's backward reads the input and the weight for their two gradients)
+    return input
+
+
+def _grouped(input, num_groups, weight, bias, eps, batch_norm):
+    """Each group of channels normalised, then · weight + bias, read under create_graph as PyTorch's node reads
+    (``batch_norm``: instance_norm's, which is PyTorch's batch norm of the (1, N·C, ...) input)."""
+    n, c = input.shape[0], input.shape[1]
+    saved = (input, weight)  # (PyTorch's native_group_norm and batch norm save both, not the bias)
+    if batch_norm:  # (its backward reads the input and the weight for each of its three gradients)
+        input, weight, bias = _read_by_each(input, weight, bias, reads=(input, weight))
+    elif weight is not None:  # (group norm's reads the input and the weight for their two gradients)
         input, weight = _read_by_each(input, weight, reads=(input, weight))
     g = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))  # (no -1: an empty batch too)
     mean = g.mean(2, keepdim=True)
+    if not batch_norm:  # PyTorch's group norm gives the mean and 1/std as outputs of its node, which require grad
+        # when any operand does, and its backward under create_graph is a formula reading them: the gradient of the
+        # weight's gradient in the upstream (the normalised input) requires grad with the weight alone; so does the
+        # mean here (no derivative in them)
+        mean = read_from(mean, [t for t in (weight, bias) if isinstance(t, Tensor)], zero_derivative=False)
     d = g - mean
     out = (d / ((d * d).mean(2, keepdim=True) + eps).sqrt()).reshape(*input.shape)
     per_channel = (1, c) + (1,) * (input.ndim - 2)
     if weight is not None:
         out = out * weight.reshape(*per_channel)
     out = out if bias is None else out + bias.reshape(*per_channel)
-    return shown_as(saves(out, *saved), "NativeGroupNormBackward0")
+    return saves(out, *saved)
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
@@ -176,7 +196,9 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
                                   "is PyTorch's default for InstanceNorm too)")
     weight = weight.clone() if isinstance(weight, Tensor) else weight  # (PyTorch's batch norm of it takes
     # weight.repeat(N), a copy: a change to the weight in place later is not refused)
-    return shown_as(group_norm(input, input.shape[1], weight, bias, eps), "ViewBackward0")  # (PyTorch's last step)
+    input = _group_norm_door(input, input.shape[1], weight, bias)  # (group norm's checks: a group per channel)
+    out = _grouped(input, input.shape[1], weight, bias, eps, batch_norm=True)
+    return shown_as(out, "ViewBackward0")  # (PyTorch's last step)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):

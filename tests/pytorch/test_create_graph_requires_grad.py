@@ -193,7 +193,12 @@ CASES = [
     ("batch_norm", "F.batch_norm(a, None, None, training=True)", [M], "sep"),
     ("batch_norm_affine", "F.batch_norm(a, None, None, b, c, training=True)", [M, (4,), (4,)], "sep"),
     ("group_norm", "F.group_norm(a, 2, b, c)", [(2, 4, 3), (4,), (4,)], "sep"),
+    ("group_norm_weight", "F.group_norm(a, 1, b)", [(2, 4, 3), (4,)], "sep"),
+    ("group_norm_2d", "F.group_norm(a, 2, b, c)", [(2, 4, 2, 2), (4,), (4,)], "sep"),
+    ("GroupNorm", "torch.nn.GroupNorm(2, 4).double()(a)", [(2, 4, 3)], "sep"),
     ("instance_norm", "F.instance_norm(a)", [(2, 2, 3)], "sep"),
+    ("instance_norm_affine", "F.instance_norm(a, weight=b, bias=c)", [(2, 2, 3), (2,), (2,)], "sep"),
+    ("instance_norm_weight", "F.instance_norm(a, weight=b)", [(2, 2, 3), (2,)], "sep"),
     ("normalize", "F.normalize(a, dim=1)", [M], "sep"), ("normalize_p1", "F.normalize(a, p=1.0, dim=0)", [M], "sep"),
     # losses
     ("mse_loss", "F.mse_loss(a, b)", [M, M], "sep"),
@@ -345,8 +350,6 @@ OPEN = {
     **dict.fromkeys(["conv1d", "conv1d_bias", "conv2d", "conv2d_bias", "conv_transpose1d", "conv_transpose2d"],
                     "third order: PyTorch's double backward of a convolution is one function reading the upstream, "
                     "the input and the weight for each gradient; minigan's is the engine's convolutions"),
-    "group_norm": "PyTorch's double backward of group_norm reads the weight: the weight's gradient's own gradient in "
-                  "the upstream requires grad there",
 }
 
 

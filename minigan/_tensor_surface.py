@@ -373,6 +373,7 @@ def tensor(data, *, requires_grad=False, dtype=None, device=None, pin_memory=Fal
     numbers and lists become bool, int64 or float32 by what they hold (``tensor([1, 2])`` is int64,
     ``tensor([1.0, 2])`` float32).  ``from_numpy(array)`` shares the array instead."""
     creation.only_defaults("tensor", pin_memory=pin_memory)
+    data = creation.numbers_fit("tensor", data, dtype)  # (Python numbers past the dtype: PyTorch's refusals)
     t = Tensor._make(checks.to_array(data.array if isinstance(data, engine.Tensor) else data, dtype, device,
                                      infer=True))
     return t.requires_grad_(True) if requires_grad else t

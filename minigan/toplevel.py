@@ -542,7 +542,7 @@ def scalar_tensor(s, dtype=None, device=None) -> Tensor:
     """A 0-d tensor holding the number ``s`` (float32 by default, as PyTorch)."""
     s = creation.fill_number("scalar_tensor", s)  # (a 0-d tensor that needs no gradient is the number it holds)
     fits("scalar_tensor", s, dtype or backend.DEFAULT_DTYPE)
-    return tensor(float(s), dtype=dtype or backend.DEFAULT_DTYPE, device=device)
+    return tensor(s, dtype=dtype or backend.DEFAULT_DTYPE, device=device)
 
 
 broadcast_to = shapes.broadcast_to

@@ -209,3 +209,42 @@ def cast_number(value, dtype):
     if isinstance(value, (bool, int, float)):
         return backend.np.asarray(value).astype(dtype).item()  # (a Python number: no host array on a GPU)
     return value
+
+
+def _leaves(data):
+    """The numbers (and anything else) of nested lists and tuples, in order (a flat list is its own)."""
+    if not isinstance(data, (list, tuple)):
+        return [data]
+    if not any(isinstance(item, (list, tuple)) for item in data):
+        return data
+    return [leaf for item in data for leaf in _leaves(item)]
+
+
+def _as_floats(data):
+    """Nested lists with each Python int made a float: an int past int64 (which NumPy holds only as an object)
+    stored into a floating or bool tensor, as PyTorch stores it."""
+    if isinstance(data, (list, tuple)):
+        return [_as_floats(item) for item in data]
+    return float(data) if isinstance(data, int) and not isinstance(data, bool) else data
+
+
+def numbers_fit(fn, data, dtype):
+    """Python data (a number, nested lists) for ``tensor(data, dtype=...)``, checked as PyTorch converts each
+    number: an int past int64 is refused unless the tensor is floating or bool, and with an integer ``dtype`` each
+    number must fit it (operands.fits: −1 into uint8 wraps to 255, 300 is refused; NaN is refused).  An array or a
+    tensor is converted as NumPy casts it, as PyTorch's is.  Returns the data to convert."""
+    if backend.is_array(data) or isinstance(data, Tensor):
+        return data
+    leaves = _leaves(data)
+    kind = backend.np.dtype(dtype).kind if dtype is not None else "f" if any(
+        isinstance(v, (float, backend.np.floating)) or (isinstance(v, Tensor) and v.is_floating_point())
+        for v in leaves) else "i"
+    big = next((v for v in leaves if isinstance(v, int) and not -2**63 <= v < 2**63), None)
+    if big is not None and kind not in "fb":  # (a Python int is read as a C long long first: PyTorch's ValueError)
+        raise DomainError(f"{fn}: the integer {big} is past int64's range [-2**63, 2**63 - 1]; give a floating "
+                          "dtype (dtype=minigan.float64) to store it as a float")
+    if dtype is not None and kind in "iu":
+        for v in leaves:
+            if not isinstance(v, (bool, backend.np.bool_)):
+                operands.fits(fn, v, dtype)
+    return _as_floats(data) if big is not None else data

@@ -654,6 +654,7 @@ class TensorMath:
 
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
         creation.only_defaults("new_tensor", layout, pin_memory)
+        data = creation.numbers_fit("new_tensor", data, dtype or self.dtype)
         t = self._make(checks.to_array(getattr(data, "array", data), dtype or self.dtype, device or self.device,
                                        infer=True))
         return t.requires_grad_(True) if requires_grad else t

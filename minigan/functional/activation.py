@@ -13,9 +13,10 @@ from minigan.engine import backend, checks, random
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.graph import Node, namespace, unbroadcast, value, zeros
 from minigan.engine.ops import activation
-from minigan.functional._common import _float, _into, _number, _tensor, where
+from minigan.functional._common import _float, _into, _number, _tensor
 from minigan.surface import operands
 from minigan.surface import unary as U
+from minigan.surface.elu import ELU
 from minigan.surface.node_view import shown_as
 from minigan.surface.saved import saves
 
@@ -193,13 +194,20 @@ def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    """ELU (Clevert et al. 2016): x for x > 0, α(eˣ − 1) otherwise; built as relu(x) + α(exp(min(x, 0)) − 1)."""
+    """ELU (Clevert et al. 2016): x for x > 0, α(eˣ − 1) otherwise (PyTorch's kernel: surface/elu.py)."""
     if inplace:
-        a = _scalar("elu", "alpha", alpha)
-        return _in_place(input, "elu_", lambda t: elu(t, a), a)
-    input = _float(input, "elu")
-    alpha = _in_dtype("elu", "alpha", _scalar("elu", "alpha", alpha), input.dtype)
-    return shown_as(U.ELU.apply(input, alpha=alpha), "EluBackward0")  # (PyTorch's kernel: surface/unary.py's ELU)
+        return elu_(input, alpha)
+    return _elu(input, "elu", _scalar("elu", "alpha", alpha))
+
+
+def _elu(input, op, alpha, scale=1.0, input_scale=1.0, is_result=False, backward_params=None):
+    """PyTorch's elu kernel (surface/elu.py) at its door: a floating input, each number fitting the input's dtype (a
+    float32 input reads them as float32); ``is_result``: an in-place form, whose backward reads the result."""
+    input = _float(input, op)
+    a, s, i = (_in_dtype(op, n, v, input.dtype) for n, v in (("alpha", alpha), ("scale", scale),
+                                                             ("input_scale", input_scale)))
+    out = ELU.apply(input, alpha=a, scale=s, input_scale=i, is_result=is_result, backward_params=backward_params)
+    return shown_as(out, f"{'Celu' if op == 'celu' else 'Elu'}Backward{int(is_result)}")
 
 
 class _FusedDerivative(Node):
@@ -426,22 +434,28 @@ def softmin(input, dim=None, *, dtype=None):
 def selu(input, inplace=False):
     """SELU (Klambauer et al. 2017): scale · elu(x, α), α ≈ 1.6733, scale ≈ 1.0507."""
     if inplace:  # (PyTorch's selu_ is its elu_, which saves the result)
-        return saves(_into(input, "selu", lambda t: selu(t)), input)
-    out = U.ELU.apply(_float(input, "selu"), alpha=1.6732632423543772848170429916717,
-                      scale=1.0507009873554804934193349852946)
-    return shown_as(out, "EluBackward0")
+        return saves(_into(input, "selu", lambda t: _elu(t, "selu", *_SELU, is_result=True)), input)
+    return _elu(input, "selu", *_SELU)
+
+
+_SELU = (1.6732632423543772848170429916717, 1.0507009873554804934193349852946)  # (α, scale)
 
 
 def celu(input, alpha=1.0, inplace=False):
-    """max(0, x) + min(0, α(exp(x/α) − 1))."""
+    """max(0, x) + min(0, α(exp(x/α) − 1)): PyTorch's elu kernel with input_scale 1/α.  Its backward reads
+    1/α of α rounded to float32 (PyTorch's derivative formula: 1.0 / alpha.toFloat()), and refuses where that
+    α overflows a float32, as PyTorch's does (its forward runs)."""
     alpha = _scalar("celu", "alpha", alpha)
     if alpha == 0:  # (checked before the input's dtype, as PyTorch's)
         raise DivisionByZero("celu: alpha cannot be 0 (celu divides x by it); pass a non-zero alpha")
+    single = backend.np.float32(alpha) if not math.isfinite(alpha) or abs(alpha) <= _largest(
+        backend.np.dtype("float32")) else None
+    backward = DomainError(f"celu: the backward reads alpha as a float32, and alpha={alpha!r} cannot be converted "
+                           "to one without overflow; pass an alpha within ±3.4e38") if single is None else \
+        (alpha, 1.0, 1.0 / float(single) if single else math.copysign(math.inf, single))
     if inplace:
-        return _in_place(input, "celu_", lambda t: celu(t, alpha), alpha)
-    input = _float(input, "celu")
-    alpha = _in_dtype("celu", "alpha", alpha, backend.np.dtype("float32"))  # (PyTorch's celu reads α as a float32)
-    return shown_as(U.ELU.apply(input, alpha=alpha, input_scale=1.0 / alpha), "CeluBackward0")
+        return _in_place(input, "celu_", lambda t: _elu(t, "celu", alpha, 1.0, 1.0 / alpha, True, backward), alpha)
+    return _elu(input, "celu", alpha, 1.0, 1.0 / alpha, backward_params=backward)
 
 
 def threshold(input, threshold, value, inplace=False):
@@ -469,12 +483,10 @@ def leaky_relu_(input, negative_slope=0.01):
 
 def elu_(input, alpha=1.0, scale=1.0, input_scale=1.0):
     """elu in place; ``scale`` and ``input_scale`` are PyTorch's kernel's own (F.elu_ is that kernel, so a program may
-    pass them by position): scale·x where x > 0, scale·α(e^(x·input_scale) − 1) elsewhere."""
-    if scale == 1 and input_scale == 1:
-        return elu(input, alpha, inplace=True)
-    s, si = _scalar("elu_", "scale", scale), _scalar("elu_", "input_scale", input_scale)
-    a = _scalar("elu_", "alpha", alpha)
-    return _into(input, "elu_", lambda t: where(t.array > 0, t * s, ((t.clamp(max=0.0) * si).exp() - 1.0) * (a * s)))
+    pass them by position): scale·x where x ≥ 0, scale·α(e^(x·input_scale) − 1) elsewhere.  Its backward reads the
+    result (x is overwritten), and refuses a negative or NaN α, as PyTorch's."""
+    a, s, i = (_scalar("elu_", n, v) for n, v in (("alpha", alpha), ("scale", scale), ("input_scale", input_scale)))
+    return _in_place(input, "elu_", lambda t: _elu(t, "elu", a, s, i, is_result=True), a)
 
 
 def celu_(input, alpha=1.0):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, IndexOutOfRange, ShapeError
@@ -167,8 +168,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if reduce is not None:  # PyTorch's older form of scatter_reduce
         if reduce not in ("add", "multiply"):
             raise DomainError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
-        raise NotImplementedError(f"scatter: reduce={reduce!r} is not provided: use scatter_add for 'add' (or "
-                                  "index_add)")
+        return _scatter_reduced(x, d, idx, src, value, reduce)
     out = E.Clone.apply(x.reshape(_nonempty(x.shape)), order="C")  # (row-major: PyTorch's self.clone(Contiguous))
     if idx.size:
         _in_range(idx, out.shape[d], "scatter", f"dim {d}")
@@ -180,6 +180,30 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     elif src is not None and src.requires_grad:
         out = out + src.reshape(-1)[:0].sum()  # (nothing written; the graph reaches src, as PyTorch's does)
     return _src_gradient(_fresh(out.reshape(())) if x.ndim == 0 else out, x, src, index, "scatter", "ScatterBackward0")
+
+
+def _scatter_reduced(x, d, idx, src, value, reduce):
+    """``scatter(dim, index, src, reduce='add' | 'multiply')``: out[index[i][j]][j] += src[i][j] (or *=, or with
+    ``value``), each repeated index counted, as PyTorch's older form of scatter_reduce.  PyTorch has no derivative for
+    it: the result requires grad where an input does, and a backward reaching it raises (no_derivative)."""
+    if src is not None:
+        warnings.warn("scatter: the reduce argument with a tensor src is deprecated in PyTorch, which will remove "
+                      "it; for reduce='add' use scatter_add", UserWarning, stacklevel=4)
+    xp = backend.get_array_module(x.array)
+    out = xp.array(x.array.reshape(_nonempty(x.shape)), order="C")
+    if idx.size:
+        _in_range(idx, out.shape[d], "scatter", f"dim {d}")
+        place = _along(idx, d)
+        values = _fits(value, out.dtype, "scatter") if src is None else \
+            src.array.reshape(_nonempty(src.shape))[tuple(slice(n) for n in idx.shape)]
+        values = xp.broadcast_to(xp.asarray(values, dtype=out.dtype), idx.shape)
+        if reduce == "add":
+            backend.scatter_add(out, place, values)
+        else:  # (NumPy's multiply.at, on the host: CuPy multiplies no repeated index in place)
+            host = backend.asnumpy(out)
+            backend.np.multiply.at(host, tuple(backend.asnumpy(i) for i in place), backend.asnumpy(values))
+            out = xp.asarray(host)
+    return no_derivative(out.reshape(()) if x.ndim == 0 else out, "scatter", x, src)
 
 
 def scatter_add(input, dim, index, src):

@@ -9,12 +9,14 @@ gradients at once (an ``OutputGradients``) and calls the user's backward once, a
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, grad_mode, graph
 from minigan.engine.errors import GraphError, ShapeError
 from minigan.engine.ops.shape import CopySlices
+from minigan.surface.no_derivative import no_derivative
 
 
 class Function:
@@ -297,3 +299,31 @@ def _shares_memory(a, b) -> bool:
     if a is b or a.base is not None and (a.base is b or a.base is b.base):
         return True
     return bool(backend.get_array_module(a).may_share_memory(a, b))
+
+
+def once_differentiable(backward):
+    """Decorate a Function's ``backward`` that is not itself to be differentiated (one written in NumPy, or in ops
+    with no second derivative), as PyTorch's: it runs under no_grad, so it records nothing.  Where a second-order
+    pass would go through it (grad mode on and an incoming gradient that requires grad: ``create_graph=True``), each
+    gradient it returns requires grad instead, and a backward that reaches one raises, rather than giving a second
+    derivative that silently leaves this Function out::
+
+        @staticmethod
+        @minigan.autograd.function.once_differentiable
+        def backward(ctx, grad_output):
+            ...
+    """
+    @functools.wraps(backward)
+    def wrapper(ctx, *grad_outputs):
+        with grad_mode.no_grad():
+            grads = backward(ctx, *grad_outputs)
+        if not grad_mode.is_grad_enabled() or not any(isinstance(g, Tensor) and g.requires_grad for g in grad_outputs):
+            return grads
+        refused = tuple([g if g is None else no_derivative(
+            g.detach(), "once_differentiable", g.detach().requires_grad_(True), why="trying to differentiate twice a "
+            "function that was marked with @once_differentiable (its backward records nothing); write that backward "
+            "in differentiable ops, without the decorator, for a second order") for g in (
+            grads if isinstance(grads, tuple) else (grads,))])
+        return refused if isinstance(grads, tuple) else refused[0]
+    return wrapper
+

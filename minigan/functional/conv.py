@@ -112,22 +112,86 @@ def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_pa
             "groups": groups}
 
 
+# Under create_graph PyTorch's convolution alternates two kinds of node.  A convolution's backward is one node,
+# convolution_backward, which reads the upstream, the input and the weight for each gradient it gives (each requires
+# grad when one of them does, with no derivative in the one it does not depend on); that node's own backward,
+# _convolution_double_backward, is plain convolutions, each again a convolution of the first kind.  The engine's
+# three bilinear maps differentiate into each other (minigan/engine/ops/conv.py's docstring); here the nodes of each
+# kind make the other kind's, so every order reads as PyTorch's does.  First order: the engine's backward, unchanged.
+
 class Conv2d(C.Conv2d):
-    """The engine's Conv2d, whose gradients under create_graph are read from x and W, as PyTorch's one
-    convolution_backward reads both for each of the three: each (the bias's too) requires grad when x or W does,
-    with no derivative there (PyTorch's double backward gives none).  First order: the engine's backward."""
+    """A convolution of the first kind (conv2d's own): its gradients read from x and W, made of plain nodes."""
 
     def backward(self, grad):
-        grads = super().backward(grad)
-        return grads if backend.is_array(grad) else read_from_saved(self, grads)
+        return super().backward(grad) if backend.is_array(grad) else read_from_saved(self, _conv(self, grad, _PLAIN))
 
 
 class ConvTranspose2d(C.ConvTranspose2d):
-    """The engine's ConvTranspose2d, its gradients read from x and W under create_graph as Conv2d's above."""
+    """A transposed convolution of the first kind, its gradients read from x and W as Conv2d's above."""
 
     def backward(self, grad):
-        grads = super().backward(grad)
-        return grads if backend.is_array(grad) else read_from_saved(self, grads)
+        return super().backward(grad) if backend.is_array(grad) else read_from_saved(self, _transposed(self, grad,
+                                                                                                         _PLAIN))
+
+
+class Conv2dWeight(C.Conv2dWeight):
+    """conv2d's weight gradient as a convolution of the first kind (a second order's), read from both operands."""
+
+    def forward(self, x, g, **geometry):
+        out = super().forward(x, g, **geometry)
+        if self.needs_input_grad:  # (both, as PyTorch's convolution saves both: each gradient reads them)
+            self.save_for_backward(x, g)
+        return out
+
+    def backward(self, grad):
+        return super().backward(grad) if backend.is_array(grad) else read_from_saved(self, _weight(self, grad,
+                                                                                                    _PLAIN))
+
+
+class _PlainConv2d(C.Conv2d):
+    """A convolution that a first-kind node's backward made (a part of PyTorch's convolution_backward): its
+    gradients are the engine's, made of first-kind nodes."""
+
+    def backward(self, grad):
+        return super().backward(grad) if backend.is_array(grad) else _conv(self, grad, _FIRST)
+
+
+class _PlainConvTranspose2d(C.ConvTranspose2d):
+    def backward(self, grad):
+        return super().backward(grad) if backend.is_array(grad) else _transposed(self, grad, _FIRST)
+
+
+class _PlainConv2dWeight(C.Conv2dWeight):
+    def backward(self, grad):
+        return super().backward(grad) if backend.is_array(grad) else _weight(self, grad, _FIRST)
+
+
+def _geometry(node) -> dict:
+    return {"stride": node.stride, "padding": node.padding, "dilation": node.dilation, "groups": node.groups}
+
+
+def _conv(node, grad, kind):  # y = C(x, W):  ∂x = Ct(G, W),  ∂W = Cw(x, G),  ∂b = Σ G  (the engine's Conv2d.backward)
+    (x, weight), need, (_, transposed, weight_grad) = node.saved_tensors, node.needs_input_grad, kind
+    return (transposed.apply(grad, weight, output_padding=node.output_padding, **_geometry(node)) if need[0] else None,
+            weight_grad.apply(x, grad, kernel_size=node.kernel, **_geometry(node)) if need[1] else None,
+            grad.sum(axis=(0, 2, 3)) if len(need) > 2 and need[2] else None)[:len(need)]
+
+
+def _transposed(node, grad, kind):  # y = Ct(g, W):  ∂g = C(G, W),  ∂W = Cw(G, g),  ∂b = Σ G
+    (x, weight), need, (conv, _, weight_grad) = node.saved_tensors, node.needs_input_grad, kind
+    return (conv.apply(grad, weight, **_geometry(node)) if need[0] else None,
+            weight_grad.apply(grad, x, kernel_size=node.kernel, **_geometry(node)) if need[1] else None,
+            grad.sum(axis=(0, 2, 3)) if len(need) > 2 and need[2] else None)[:len(need)]
+
+
+def _weight(node, grad, kind):  # y = Cw(x, g):  ∂x = Ct(g, G),  ∂g = C(x, G)
+    (x, g), need, (conv, transposed, _) = node.saved_tensors, node.needs_input_grad, kind
+    return (transposed.apply(g, grad, output_padding=node.output_padding, **_geometry(node)) if need[0] else None,
+            conv.apply(x, grad, **_geometry(node)) if need[1] else None)
+
+
+_FIRST = (Conv2d, ConvTranspose2d, Conv2dWeight)
+_PLAIN = (_PlainConv2d, _PlainConvTranspose2d, _PlainConv2dWeight)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

@@ -165,6 +165,11 @@ CASES = [
     ("conv2d_bias", "F.conv2d(a, b, c, padding=1)", [(2, 1, 3, 3), (2, 1, 2, 2), (2,)], "sep"),
     ("conv_transpose1d", "F.conv_transpose1d(a, b)", [(1, 2, 4), (2, 3, 2)], "sep"),
     ("conv_transpose2d", "F.conv_transpose2d(a, b, c, stride=2)", [(1, 2, 3, 3), (2, 1, 2, 2), (1,)], "sep"),
+    ("conv2d_geometry", "F.conv2d(a, b, c, stride=2, padding=1, dilation=2, groups=2)",
+     [(1, 2, 5, 5), (4, 1, 2, 2), (4,)], "sep"),
+    ("conv_transpose2d_geometry", "F.conv_transpose2d(a, b, stride=2, output_padding=1, groups=2)",
+     [(1, 2, 2, 3), (2, 2, 2, 2)], "sep"),
+    ("conv1d_stride", "F.conv1d(a, b, stride=2, dilation=2)", [(2, 1, 7), (2, 1, 3)], "sep"),
     ("max_pool1d", "F.max_pool1d(a, 2)", [(1, 2, 6)], "sep"),
     ("max_pool2d", "F.max_pool2d(a, 2)", [(1, 1, 4, 4)], "sep"),
     ("avg_pool1d", "F.avg_pool1d(a, 2)", [(1, 2, 6)], "sep"),
@@ -347,9 +352,6 @@ def differences(case):
 
 # Cases still open: (name -> why).  Each is expected to differ (strict: one that comes to agree must leave the list).
 OPEN = {
-    **dict.fromkeys(["conv1d", "conv1d_bias", "conv2d", "conv2d_bias", "conv_transpose1d", "conv_transpose2d"],
-                    "third order: PyTorch's double backward of a convolution is one function reading the upstream, "
-                    "the input and the weight for each gradient; minigan's is the engine's convolutions"),
 }
 
 

@@ -17,7 +17,6 @@ from minigan.surface.indexing import no_grad_into_integers, nonzero
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _operand, _t, fits, floating, laid_out, one_value, same_dtype, wrapped_number
-from minigan.surface.saved import saves
 
 
 def choose(condition, a, b):
@@ -191,16 +190,11 @@ def lerp(input, end, weight):
         if isinstance(t, Tensor) and t.dtype != x.dtype and (name == "end" or t.ndim):
             raise DtypeError(f"lerp: expected dtype {x.dtype} for {name}, got {t.dtype} (as PyTorch); convert it "
                              "with .to(input.dtype)")
-    diff, weight = end - x, weight.to(x.dtype) if isinstance(weight, Tensor) else weight
-    if not isinstance(weight, Tensor):
-        out = input + weight * diff if builtins.abs(weight) < 0.5 else end - diff * (1 - weight)
-        return shown_as(laid_out(out, x, end), "LerpBackward0")  # (a number weight; a tensor weight: LerpBackward1;
-        # each laid out as PyTorch's one kernel lays out its result)
-    small = weight.detach().abs() < 0.5  # (each form sees 0 for the weight where it is not used: the gradient the
-    # other form's 0 sends back is then 0·0, never 0·∞ = NaN)
-    out = where(small, input + weight.masked_fill(~small, 0) * diff, end - diff * (1 - weight.masked_fill(small, 0)))
-    out = shown_as(laid_out(out, x, end, weight), "LerpBackward1")  # (PyTorch's node saves the weight, and the
-    return saves(out, weight, *((x, end) if weight.requires_grad else ()))  # ends for the weight's gradient)
+    if isinstance(weight, Tensor):
+        return shown_as(U.Lerp.apply(x, end, weight.to(x.dtype)), "LerpBackward1")  # (one node, as PyTorch's)
+    diff = end - x  # (a number weight: PyTorch's LerpBackward0, laid out as its one kernel lays out its result)
+    out = input + weight * diff if builtins.abs(weight) < 0.5 else end - diff * (1 - weight)
+    return shown_as(laid_out(out, x, end), "LerpBackward0")
 
 
 def _array_of(x, like):

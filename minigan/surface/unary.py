@@ -228,6 +228,28 @@ class Remainder(Fmod):
         return xp.remainder(a, b)
 
 
+class Lerp(Node):
+    """input + weight·(end − input) where |weight| < 0.5, else end − (end − input)·(1 − weight), for a tensor weight:
+    PyTorch's two forms in one kernel.  Its derivatives are PyTorch's (LerpBackward1), read from the saved operands
+    when backward runs, as its node reads them: the weight, and the ends for the weight's gradient only."""
+
+    def forward(self, x, end, weight):
+        xp, self.shapes = _xp(x), (x.shape, end.shape, weight.shape)
+        if self.needs_input_grad:  # (PyTorch's node saves the ends only when the weight's gradient is needed)
+            self.save_for_backward(*((x, end) if self.needs_input_grad[2] else (None, None)), weight)
+        with backend.np.errstate(invalid="ignore", over="ignore"):  # (the form not chosen may be ∞ − ∞)
+            diff = end - x
+            out = xp.where(xp.abs(weight) < 0.5, x + weight * diff, end - diff * (1 - weight))
+        return backend.pointwise_layout(out, x, end, weight)
+
+    def backward(self, grad):  # d/dinput = 1 − weight, d/dend = weight, d/dweight = end − input
+        (x, end, w), (gx, ge, gw) = self.saved_tensors, self.needs_input_grad
+        with backend.np.errstate(invalid="ignore", over="ignore"):  # (∞ − ∞, or an overflowing end − input)
+            return (unbroadcast(grad * (1 - w), self.shapes[0]) if gx else None,
+                    unbroadcast(grad * w, self.shapes[1]) if ge else None,
+                    unbroadcast(grad * (end - x), self.shapes[2]) if gw else None)
+
+
 class NanToNum(Node):
     """x with NaN, +∞ and −∞ replaced by the numbers given (each where x had it: a replacement that is itself ±∞ or
     NaN is not replaced again).  Its backward is PyTorch's, grad·isfinite(x): a product, so an ∞ or NaN gradient

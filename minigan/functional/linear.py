@@ -20,13 +20,28 @@ def check_linear(sx, sw) -> None:
         )
 
 
+def _integers(input, weight):
+    """linear's input and weight where either is not floating: both integers of one dtype, as PyTorch's CPU kernels
+    take them (bools too where either is empty: no kernel runs); anything else is refused as _float refuses it."""
+    input, weight = _tensor(input, "linear"), _tensor(weight, "linear", "weight")
+    if input.dtype.kind in "iub" and input.dtype == weight.dtype:
+        if input.dtype.kind == "b" and input.numel() and weight.numel():
+            raise DtypeError("linear: not implemented for bool tensors (nor is PyTorch's addmm); convert them with "
+                             ".long() or .float()")
+        return input, weight
+    return _float(input, "linear"), _float(weight, "linear", "weight")
+
+
 # ----------------------------------------------------------------------------- layers as functions
 def linear(input, weight, bias=None):
     """y = x Wᵀ + b, with weight (out_features, in_features) as in PyTorch (a weight (in_features,) gives one
     output without its axis: y = x·w + b)."""
-    input, weight = _float(input, "linear"), _float(weight, "linear", "weight")
+    try:
+        input, weight = _float(input, "linear"), _float(weight, "linear", "weight")
+    except DtypeError:  # (integers of one dtype: PyTorch's CPU kernels multiply them too; bools refuse there)
+        input, weight = _integers(input, weight)
     _same_dtype("linear", input, weight)
-    bias = None if bias is None else _float(bias, "linear", "bias")
+    bias = None if bias is None else _tensor(bias, "linear", "bias")
     # (the arrays' shapes and dtypes are read below, not the Tensor's properties: a layer's every call pays these)
     if bias is not None and bias.array.dtype != input.array.dtype:  # (PyTorch's too: no promotion inside a layer)
         raise DtypeError(f"linear: the bias is {bias.dtype} but the input and weight are {input.dtype}; expected the "

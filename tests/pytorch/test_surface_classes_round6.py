@@ -73,3 +73,32 @@ def test_bincount_refusals_and_dtypes(values, weights, minlength):
     ours, theirs = _agree(call)
     if not isinstance(theirs, type) and theirs.requires_grad:  # (PyTorch's backward: derivative not implemented)
         _raises_in_both(lambda: ours.sum().backward(), lambda: theirs.sum().backward())
+
+
+# ----------------------------------------------------------------------------- linear of integers
+# PyTorch's CPU kernels multiply integer tensors (addmm for every integer dtype, not bool): F.linear of an integer
+# input and weight of one dtype runs and gives that dtype; a bias of another dtype, or input and weight of two
+# dtypes, is refused (RuntimeError), as for floats; bool is NotImplementedError.
+LINEAR_DTYPES = ["int64", "int32", "int16", "int8", "uint8", "bool", "float64"]
+
+
+@pytest.mark.parametrize("bias", ["none", "same", "float64", "int64", "broadcast"])
+@pytest.mark.parametrize("shapes", [((2, 3), (4, 3)), ((3,), (4, 3)), ((2, 2, 3), (4, 3)), ((2, 3), (3,)),
+                                    ((0, 3), (4, 3))])
+@pytest.mark.parametrize("pair", [(d, d) for d in LINEAR_DTYPES] + [("int64", "int32"), ("int32", "float64"),
+                                                                    ("float64", "int64")])
+def test_linear_of_integers(pair, shapes, bias):
+    if len(shapes[1]) == 1 and bias != "none":
+        pytest.skip("a 1-d weight with a bias: PyTorch's choice between addmm (which refuses it) and matmul is open")
+
+    def call(lib):
+        (dx, dw), (sx, sw) = pair, shapes
+        x = lib.tensor(np.arange(-3, int(np.prod(sx)) - 3).reshape(sx) % 7, dtype=getattr(lib, dx))
+        w = lib.tensor(np.arange(int(np.prod(sw))).reshape(sw) % 5 - 2, dtype=getattr(lib, dw))
+        b = {"none": None, "same": lib.arange(sw[0] if len(sw) == 2 else 1).to(getattr(lib, dx)),
+             "float64": lib.ones(sw[0] if len(sw) == 2 else 1, dtype=lib.float64),
+             "int64": lib.ones(sw[0] if len(sw) == 2 else 1, dtype=lib.int64),
+             "broadcast": lib.ones(1, dtype=getattr(lib, dx))}[bias]
+        return lib.nn.functional.linear(x, w, b)
+
+    _agree(call)

@@ -14,6 +14,7 @@ from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.creation import integer
 from minigan.surface.indexing import index_select
+from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _operand, _t
 from minigan.surface.pointwise import where
@@ -353,7 +354,7 @@ def tile(input, dims):
     if not builtins.all(checks.is_integer(d) for d in dims):
         raise TypeError(f"tile: dims must be ints, got {dims}")
     dims = tuple(builtins.int(d) for d in dims)  # (np.int64(2) too, as PyTorch takes it)
-    dims = (1,) * (x.ndim - len(dims)) + dims
+    dims = counts = (1,) * (x.ndim - len(dims)) + dims
     sizes = (1,) * (len(dims) - x.ndim) + tuple(x.shape)
     if builtins.any(d * n < 0 for d, n in zip(dims, sizes)):  # (a negative count is refused only where it would
         raise DomainError(f"tile: dims {dims} would make a tensor of negative size from shape {tuple(x.shape)}")
@@ -362,7 +363,12 @@ def tile(input, dims):
     interleaved = [n for pair in zip([1] * x.ndim, x.shape) for n in pair]  # (1, s0, 1, s1, ...)
     copies = [n for pair in zip(dims, x.shape) for n in pair]             # (d0, s0, d1, s1, ...)
     out = x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)]).contiguous()
-    return out.clone() if out._base is not None else out  # a row-major copy always, as PyTorch's: never a view
+    out = out.clone() if out._base is not None else out  # a row-major copy always, as PyTorch's: never a view
+    if builtins.min(counts) >= 0:
+        return out
+    return no_derivative(out.detach(), "repeat", x, shown="RepeatBackward0", why=f"a negative count in {counts} "
+                         "(PyTorch's backward reshapes the gradient to the counts and refuses it); give counts of 0 "
+                         "or more")
 
 
 def _triangle(x, diagonal, lower, fn):

@@ -102,3 +102,24 @@ def test_linear_of_integers(pair, shapes, bias):
         return lib.nn.functional.linear(x, w, b)
 
     _agree(call)
+
+
+# ----------------------------------------------------------------------------- repeat and tile, a negative count
+# PyTorch's repeat refuses a negative count only where it makes a negative size; times a size 0 it makes 0 and the
+# forward runs, but RepeatBackward0 reshapes the gradient to the counts and refuses (RuntimeError), at first order.
+REPEAT_DOORS = {"tile": lambda lib, x, d: lib.tile(x, d), "Tensor.tile": lambda lib, x, d: x.tile(d),
+                "Tensor.repeat": lambda lib, x, d: x.repeat(*d)}
+
+
+@pytest.mark.parametrize("dims", [(-2, 1), (1, -2), (2, -1, 1), (-1, 1, 1), (0, 1), (1, 0, 2), (-3,), (2, 3),
+                                  (3, 1, -1)])
+@pytest.mark.parametrize("shape", [(0, 3), (2, 0), (2, 3)])
+@pytest.mark.parametrize("door", list(REPEAT_DOORS))
+def test_repeat_negative_count_of_an_empty_dimension(door, shape, dims):
+    def call(lib):
+        x = lib.ones(shape, dtype=lib.float64, requires_grad=True)
+        return REPEAT_DOORS[door](lib, x, dims)
+
+    ours, theirs = _agree(call)
+    if not isinstance(theirs, type) and min(dims) < 0:
+        _raises_in_both(lambda: ours.sum().backward(), lambda: theirs.sum().backward())

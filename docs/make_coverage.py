@@ -5,7 +5,8 @@
     python docs/make_coverage.py --prune    # first drop from minigan/surface/missing_advice.txt the names minigan has
 
 For every public name of torch, torch.Tensor, torch.nn, torch.nn.functional, torch.nn.init, torch.nn.utils,
-torch.optim, torch.optim.lr_scheduler, torch.autograd, torch.utils.data and torch.linalg, it says whether minigan
+torch.optim, torch.optim.lr_scheduler, torch.autograd, torch.utils.data, torch.linalg, torch.nn.Module and
+torch.optim.Optimizer, it says whether minigan
 implements it (the name exists at the same place), implements it with a deliberate difference
 (``minigan.surface.missing.DIFFERENT``) or does not provide it (``minigan.surface.missing.TABLE``, read from
 minigan/surface/missing_advice.txt, with the advice the AttributeError gives).  A name PyTorch has that is in none
@@ -43,8 +44,9 @@ IMPORTED = {"torch.optim.lr_scheduler": {"Optimizer", "Tensor"}, "torch.nn.funct
 
 
 def _resolve(dotted: str):
-    if dotted.endswith(".Tensor"):
-        return importlib.import_module(dotted[: -len(".Tensor")]).Tensor
+    if dotted.rsplit(".", 1)[-1] in ("Tensor", "Module", "Optimizer"):  # a class: torch.Tensor, torch.nn.Module, ...
+        place, name = dotted.rsplit(".", 1)
+        return getattr(importlib.import_module(place), name)
     return importlib.import_module(dotted)
 
 
@@ -64,7 +66,7 @@ def pytorch_names() -> dict:
             if n.startswith("_") or n in NOT_API or n in IMPORTED.get(space, ()):
                 continue
             value = getattr(obj, n, None)
-            if space == "torch.Tensor":
+            if space in _missing.CLASSES:  # a class's every public name
                 names.append(n)
             elif isinstance(value, types.ModuleType):
                 if value.__name__.startswith("torch.") and space != "torch":

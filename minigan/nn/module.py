@@ -31,6 +31,7 @@ from minigan.engine.errors import IndexOutOfRange, ShapeError, StateDictError
 from minigan.engine.grad_mode import no_grad
 from minigan.engine.graph import RemovableHandle
 from minigan.nn.backward_hooks import call_with_backward_hooks
+from minigan.surface import missing as _missing
 
 
 # What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.
@@ -257,6 +258,8 @@ class Module:
         chains = self.__dict__.get("_modules", {}).get("parametrizations")
         if chains is not None and name in chains._modules:
             return chains._modules[name]()
+        if _missing.advice("torch.nn.Module", name):  # a name of PyTorch's Module minigan lacks: what to use instead
+            raise _missing.attribute_error("torch.nn.Module", name)
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
     def __delattr__(self, name):

@@ -31,6 +31,7 @@ from collections import defaultdict
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.grad_mode import enable_grad, no_grad
+from minigan.surface import missing as _missing
 
 # What a learning-rate scheduler writes into a group (OneCycleLR: its bounds), kept beside the hyperparameters.
 _SCHEDULE_KEYS = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")
@@ -239,6 +240,11 @@ class Optimizer:
                 self.add_param_group(group)
         else:
             self.add_param_group({"params": params})
+
+    def __getattr__(self, name):  # (only where normal lookup fails) a name of PyTorch's minigan lacks: its advice
+        if _missing.advice("torch.optim.Optimizer", name):
+            raise _missing.attribute_error("torch.optim.Optimizer", name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- what subclasses provide
     def _check_hyperparameters(self, **hyperparameters) -> dict:

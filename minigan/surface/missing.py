@@ -13,8 +13,9 @@ that minigan has as ``minigan.foo`` (no_grad, gradcheck, ...).
 
 The module-level ``__getattr__`` of ``minigan``, ``minigan.nn``, ``minigan.nn.functional``,
 ``minigan.optim``, ``minigan.optim.lr_scheduler`` and ``minigan.utils.data`` (and each name that missing_methods.py
-writes on ``Tensor``) raise ``attribute_error(...)``: for a name in the table, one line saying what to use instead;
-for any other name, Python's usual error (with its "Did you mean" for a typo).  ``docs/make_coverage.py``
+writes on ``Tensor``, and the ``__getattr__`` of a Module's or an Optimizer's instance) raise
+``attribute_error(...)``: for a name in the table, one line saying what to use instead; for any other name,
+Python's usual error (with its "Did you mean" for a typo).  ``docs/make_coverage.py``
 writes docs/pytorch.md's coverage table from this module, and a test checks that every public name of
 the installed PyTorch is implemented, different on purpose, or here.
 """
@@ -30,7 +31,9 @@ PLACES = {
     "torch.optim.lr_scheduler": "minigan.optim.lr_scheduler", "torch.autograd": "minigan.autograd",
     "torch.utils.data": "minigan.utils.data", "torch.nn.init": "minigan.nn.init", "torch.nn.utils": "minigan.nn.utils",
     "torch.linalg": "minigan.linalg", "torch.nn.utils.parametrizations": "minigan.nn.utils.parametrizations",
+    "torch.nn.Module": "minigan.nn.Module", "torch.optim.Optimizer": "minigan.optim.Optimizer",
 }
+CLASSES = ("torch.Tensor", "torch.nn.Module", "torch.optim.Optimizer")  # the places above that are classes
 
 INPLACE = ("minigan has no in-place {base}_: write x = {place}{base}(...) instead (under minigan.no_grad() "
            "when x is a leaf that requires grad)")
@@ -117,7 +120,7 @@ def _has(space: str, name: str) -> bool:
     obj = minigan
     for part in PLACES[space].split(".")[1:]:
         obj = getattr(obj, part)
-    if space == "torch.Tensor":  # (its dir() lists the names it lacks too: missing_methods.py; reading one raises)
+    if space in CLASSES:  # (Tensor's dir() lists the names it lacks too: missing_methods.py; reading one raises)
         return hasattr(obj, name)
     return name in dir(obj)
 
@@ -162,6 +165,6 @@ def attribute_error(space: str, name: str, obj=None) -> AttributeError:
     """The AttributeError for ``space.name``: the table's advice, or Python's usual one (and its suggestions)."""
     text = advice(space, name) if not name.startswith("__") else None
     if text is None:
-        what = f"module {PLACES[space]!r}" if space != "torch.Tensor" else "'Tensor' object"
+        what = f"module {PLACES[space]!r}" if space not in CLASSES else f"'{PLACES[space].rsplit('.')[-1]}' object"
         return AttributeError(f"{what} has no attribute {name!r}", name=name, obj=obj)
     return NotInMinigan(f"{PLACES[space]}.{name}: {text}")

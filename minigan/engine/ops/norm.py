@@ -12,36 +12,36 @@ class BatchNorm(Node):
     unbiased σ²·m/(m−1), as PyTorch).  Evaluation: μ, σ² are the running estimates (constants),
     and y is an affine map of x.
 
-    Gradients of every order.  The backward formula reads x̂ and 1/σ, which are neither an input
+    Gradients of every order.  The backward formula reads x − μ and 1/σ, which are neither an input
     nor the output, so they cannot be saved for backward.  ``normalize`` computes them from x in
     lines that work on an array and on a Tensor alike: forward runs it on the array (and, when a
-    gradient may be asked for, keeps the two results as constants for a first-order backward, the
-    fast path); under ``create_graph`` the backward runs it again on the saved Tensor x, so the
-    graph of the gradient knows how x̂ and σ depend on x (in training σ and μ are functions of the
-    whole batch).  Either way the formula after it is the same lines.  x is saved, so an in-place
-    change of x after forward is caught before the kept constants could go stale.
+    gradient may be asked for, keeps μ and 1/σ as constants for a first-order backward, which takes
+    x − μ from the saved x as it is then: PyTorch's node saves x, μ and 1/σ, so a write through
+    .data is read as there); under ``create_graph`` the backward runs it again on the saved Tensor x,
+    so the graph of the gradient knows how μ and σ depend on x (in training they are functions of
+    the whole batch).  Either way the formula after it is the same lines.
     """
 
     def forward(self, x, gamma, beta, training, running_mean, running_var, momentum, eps):
-        self.training, self.eps = training, eps
+        self.training, self.eps, xp = training, eps, backend.get_array_module(x)
         self.axes = (0,) + tuple(range(2, x.ndim))  # all but the channel axis
         self.shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)  # broadcasts a per-channel vector against x
         self.m = x.size // x.shape[1]  # values per channel
         if not training:
             self.running = (running_mean.astype(x.dtype, copy=False).reshape(self.shape),
                             running_var.astype(x.dtype, copy=False).reshape(self.shape))
-        x_hat, inv_std, mean, var = self.normalize(x)
+        centred, inv_std, mean, var = self.normalize(x)
         if training and running_mean is not None:  # the side effect PyTorch's F.batch_norm also has
             m = self.m  # running ← (1 − momentum)·running + momentum·batch, σ² unbiased (·m/(m−1)): in place
-            _update_running(backend.get_array_module(x), running_mean, running_var, mean.reshape(-1),
+            _update_running(xp, running_mean, running_var, mean.reshape(-1),
                             var.reshape(-1), 1 - momentum, momentum, momentum * m / (m - 1))
         if self.needs_input_grad:
             self.save_for_backward(x, gamma)
-            self.x_hat, self.inv_std = x_hat, inv_std  # for a first-order backward
-        return _affine(backend.get_array_module(x_hat), x_hat, gamma.reshape(self.shape), beta.reshape(self.shape))
+            self.mean, self.inv_std = mean, inv_std  # for a first-order backward
+        return _affine(xp, centred, gamma.reshape(self.shape) * inv_std, beta.reshape(self.shape))
 
     def normalize(self, x):
-        """(x̂, 1/√(σ² + ε), μ, σ²) for an array x, or for a Tensor x (then x̂ and 1/σ are recorded)."""
+        """(x − μ, 1/√(σ² + ε), μ, σ²) for an array x, or for a Tensor x (then x − μ and 1/σ are recorded)."""
         if self.training:
             mean = x.mean(axis=self.axes, keepdims=True)
             centred = x - mean
@@ -50,26 +50,26 @@ class BatchNorm(Node):
             mean, var = self.running  # constants
             centred = x - mean
         inv_std = _inverse_std(namespace(x), var, x.dtype.type(self.eps))
-        return centred * inv_std, inv_std, mean, var
+        return centred, inv_std, mean, var
 
-    def backward(self, grad):  # dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)) (train), γ/σ·dy (eval)
+    def backward(self, grad):  # dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)) (train), γ/σ·dy (eval); x̂ = (x − μ)/σ
         x, gamma = self.saved_tensors
         need = self.needs_input_grad
-        if backend.is_array(x):  # first order: the values forward kept
-            x_hat, inv_std = self.x_hat, self.inv_std
+        if backend.is_array(x):  # first order: x as it is now, μ and 1/σ as forward found them
+            centred, inv_std = x - self.mean, self.inv_std
         else:  # create_graph: the same values as functions of the Tensor x
-            x_hat, inv_std, _, _ = self.normalize(x)
+            centred, inv_std, _, _ = self.normalize(x)
         sums = need[0] and self.training  # the training dx needs both sums
         sum_dy = grad.sum(axis=self.axes, keepdims=True) if sums or need[2] else None
-        sum_dy_xhat = (grad * x_hat).sum(axis=self.axes, keepdims=True) if sums or need[1] else None
+        sum_dy_xhat = (grad * centred).sum(axis=self.axes, keepdims=True) * inv_std if sums or need[1] else None
         dx = None
         if need[0]:
             g = gamma.reshape(self.shape)
             if self.training and backend.is_array(grad):  # first order: one kernel on a GPU (backend.fused)
-                dx = _batch_norm_dx(backend.get_array_module(grad), grad, x_hat, sum_dy / self.m,
-                                    sum_dy_xhat / self.m, g * inv_std)
+                dx = _batch_norm_dx(backend.get_array_module(grad), grad, centred, sum_dy / self.m,
+                                    sum_dy_xhat * inv_std / self.m, g * inv_std)
             elif self.training:  # create_graph: the same formula, recorded
-                dx = (grad - sum_dy / self.m - x_hat * (sum_dy_xhat / self.m)) * (g * inv_std)
+                dx = (grad - sum_dy / self.m - centred * (sum_dy_xhat * inv_std / self.m)) * (g * inv_std)
             else:
                 dx = g * inv_std * grad
         dgamma = sum_dy_xhat.reshape(-1) if need[1] else None
@@ -91,15 +91,15 @@ def _update_running(xp, running_mean, running_var, mean, var, keep, momentum, mo
 
 
 @backend.fused
-def _affine(xp, x_hat, gamma, beta):  # y = γ·x̂ + β: one kernel on a GPU; in place on the CPU (no second array)
-    y = gamma * x_hat
+def _affine(xp, centred, scale, beta):  # y = γ/σ·(x − μ) + β: one kernel on a GPU; in place on the CPU
+    y = scale * centred
     y += beta
     return y
 
 
 @backend.fused
-def _batch_norm_dx(xp, dy, x_hat, mean_dy, mean_dy_xhat, scale):  # γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂))
+def _batch_norm_dx(xp, dy, centred, mean_dy, k, scale):  # γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)), k = mean(dy·x̂)/σ
     dx = dy - mean_dy
-    dx -= x_hat * mean_dy_xhat  # in dx's own array: on a CPU a new one costs a pass more
+    dx -= centred * k  # in dx's own array: on a CPU a new one costs a pass more
     dx *= scale
     return dx

@@ -191,6 +191,11 @@ def lerp(input, end, weight):
             raise DtypeError(f"lerp: expected dtype {x.dtype} for {name}, got {t.dtype} (as PyTorch); convert it "
                              "with .to(input.dtype)")
     if isinstance(weight, Tensor):
+        common = dtypes.result_type(x if x.ndim or not isinstance(end, Tensor) else end, weight)  # (all three 0-d:
+        x, end = (x, end) if common == x.dtype else (x.to(common), end.to(common))  # a float64 weight promotes)
+        if weight.dtype == backend.np.bool_:  # (PyTorch's input gradient computes 1 - weight; its `-` refuses bools)
+            x = no_derivative(x.detach(), "lerp", x, why="PyTorch's derivative for the input computes 1 - weight, "
+                              "and its `-` refuses a bool weight; convert it with .float()")
         return shown_as(U.Lerp.apply(x, end, weight.to(x.dtype)), "LerpBackward1")  # (one node, as PyTorch's)
     diff = end - x  # (a number weight: PyTorch's LerpBackward0, laid out as its one kernel lays out its result)
     out = input + weight * diff if builtins.abs(weight) < 0.5 else end - diff * (1 - weight)

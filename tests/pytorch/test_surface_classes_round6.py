@@ -37,7 +37,9 @@ def _agree(fn):
     assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1], (ours.dtype, theirs.dtype)
     assert tuple(ours.shape) == tuple(theirs.shape)
     assert ours.requires_grad == theirs.requires_grad
-    np.testing.assert_allclose(_np(ours).astype(float), _np(theirs).astype(float), rtol=1e-12, equal_nan=True)
+    rtol = {"float32": 1e-6, "float16": 1e-2}.get(str(theirs.dtype).split(".")[-1], 1e-12)  # (float16: PyTorch's
+    # kernels compute in float32 and round once; NumPy rounds every step, a few units in the last place)
+    np.testing.assert_allclose(_np(ours).astype(float), _np(theirs).astype(float), rtol=rtol, equal_nan=True)
     return ours, theirs
 
 
@@ -123,3 +125,41 @@ def test_repeat_negative_count_of_an_empty_dimension(door, shape, dims):
     ours, theirs = _agree(call)
     if not isinstance(theirs, type) and min(dims) < 0:
         _raises_in_both(lambda: ours.sum().backward(), lambda: theirs.sum().backward())
+
+
+# ----------------------------------------------------------------------------- lerp's result dtype
+# PyTorch's lerp takes a 0-d weight of another dtype (its ends must share input's) and computes in the dtype the three
+# promote to: where all three are 0-d, a float64 weight makes the float32 ends' result float64; a 0-d weight beside
+# dimensioned ends takes their dtype.  lerp_ writes the promoted result back into input's dtype.
+LERP_DTYPES = ["float32", "float64", "float16", "int64", "bool"]
+
+
+@pytest.mark.parametrize("wdtype", LERP_DTYPES)
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+@pytest.mark.parametrize("dims", [(0, 0, 0), (1, 1, 0), (0, 1, 0), (1, 0, 0), (0, 0, 1)])
+@pytest.mark.parametrize("door", ["torch.lerp", "Tensor.lerp", "Tensor.lerp_"])
+def test_lerp_result_dtype(door, dims, dtype, wdtype):
+    def call(lib):
+        def make(value, ndim, dt, rg):
+            t = lib.tensor(value if ndim == 0 else [value, -value], dtype=getattr(lib, dt))
+            return t.requires_grad_() if rg and dt.startswith("float") else t
+        rg = door != "Tensor.lerp_"
+        x, end = make(0.75, dims[0], dtype, rg), make(-1.5, dims[1], dtype, rg)
+        w = make(True if wdtype == "bool" else 1 if wdtype == "int64" else 0.3, dims[2], wdtype, rg)
+        out = lib.lerp(x, end, w) if door == "torch.lerp" else x.lerp(end, w) if door == "Tensor.lerp" else \
+            x.lerp_(end, w)
+        return out, [t for t in (x, end, w) if t.requires_grad]
+
+    ours, theirs = _agree(lambda lib: call(lib)[0])
+    if isinstance(theirs, type) or not theirs.requires_grad:
+        return
+    (ours, our_leaves), (theirs, their_leaves) = call(minigan), call(torch)
+    mine, pytorch = (_outcome(lambda lib: lib.autograd.grad(out.sum(), leaves), lib)
+                     for lib, out, leaves in ((minigan, ours, our_leaves), (torch, theirs, their_leaves)))
+    if isinstance(pytorch, type):  # (a bool weight: PyTorch's derivative computes 1 - weight, and `-` refuses it)
+        assert isinstance(mine, type) and issubclass(mine, pytorch), f"PyTorch raises {pytorch.__name__}, minigan {mine}"
+        return
+    assert not isinstance(mine, type), f"PyTorch's backward runs, minigan's raises {mine.__name__}"
+    for a, b in zip(mine, pytorch):  # (each leaf's gradient in the leaf's own dtype)
+        assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
+        np.testing.assert_allclose(_np(a).astype(float), _np(b).astype(float), rtol=1e-3)

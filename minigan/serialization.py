@@ -11,7 +11,8 @@ with ``allow_pickle=False``, so loading a checkpoint of data never runs code):
   * every array is one entry, named by its path of keys joined with "/" (``generator/fc1.weight``),
     so ``numpy.load`` shows what is inside;
   * the entry ``__minigan__`` holds a small JSON document: a marker, a format version, and the
-    *tree* (dicts, lists, numbers, strings) with each array replaced by the name of its entry.
+    *tree* (dicts, lists, numbers, strings) with each array replaced by the name of its entry; an
+    OrderedDict (what ``state_dict()`` returns) is marked so, and loads as one, as ``torch.load`` gives it.
 
 ``path`` may also be a binary file object (``io.BytesIO``), as with ``torch.save``/``torch.load``.
 The write to a path is atomic (``atomic_write``): the file is written to a temporary file in the same
@@ -41,6 +42,7 @@ import stat
 import tempfile
 import tokenize
 import zipfile
+from collections import OrderedDict
 from contextlib import contextmanager
 
 from minigan._tensor_surface import Tensor
@@ -93,7 +95,7 @@ def _encode(obj, path, arrays):
                 raise TypeError(f"save: dict keys must be strings or ints, got {key!r} "
                                 f"at {SEP.join(path) or '<root>'!r}")
             items.append([key, _encode(value, path + [str(key)], arrays)])
-        return {"dict": items}
+        return {"ordered_dict" if isinstance(obj, OrderedDict) else "dict": items}  # (a state_dict() stays one)
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
         return {kind: [_encode(v, path + [str(i)], arrays) for i, v in enumerate(obj)]}
@@ -128,8 +130,9 @@ def _decode(node, fetch, depth=0):
         if body not in ("nan", "inf", "-inf"):  # save writes only the non-finite floats this way
             raise ValueError(f"unexpected float {body!r:.60}")
         return float(body)
-    if kind == "dict":
-        return {_key(key): _decode(value, fetch, depth + 1) for key, value in body}
+    if kind in ("dict", "ordered_dict"):
+        items = [(_key(key), _decode(value, fetch, depth + 1)) for key, value in body]
+        return OrderedDict(items) if kind == "ordered_dict" else dict(items)
     if kind == "list":
         return [_decode(v, fetch, depth + 1) for v in body]
     if kind == "tuple":
@@ -468,7 +471,7 @@ def _to_device(obj, device):
             return _parameter_class()(moved, requires_grad=obj.requires_grad)
         return moved.requires_grad_(True) if obj.requires_grad else moved
     if isinstance(obj, dict):
-        return {k: _to_device(v, device) for k, v in obj.items()}
+        return type(obj)((k, _to_device(v, device)) for k, v in obj.items())
     if isinstance(obj, (list, tuple)):
         return type(obj)(_to_device(v, device) for v in obj)
     return obj

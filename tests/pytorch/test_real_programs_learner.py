@@ -10,7 +10,10 @@ param groups, buffers; type promotion, integer division and remainder signs, ``t
 with their gradients, sort/argsort/topk/max with ties; LSTM/GRU/RNN and their cells, Embedding's padding_idx,
 attention with -inf masks, cross-entropy over padded tokens with label smoothing, gradient accumulation, a
 seq2seq model with attention; resuming Adam, AdamW, RMSprop, SGD-nesterov, NAdam, RAdam, Adagrad with their
-schedulers bit for bit from state_dicts.
+schedulers bit for bit from state_dicts; module plumbing (state_dict keys, strict=False, save/load, get_submodule,
+Parameter arithmetic), grad modes, every optimizer's options and gradient clipping, losses at -inf, integer
+bookkeeping (confusion matrices, accuracy), SGD with momentum by hand against optim.SGD, Function edge cases, in-place
+changes through views.
 
 Each program is one function of the library and a seed, its weights made from float64 NumPy draws, compared at
 rtol 1e-7 in float64 (1e-5 in float32).  What minigan does differently on purpose (docs/pytorch.md) is read so:
@@ -33,7 +36,7 @@ import minigan  # noqa: E402
 class Raised:
     """An exception a program caught: the kinds of Python's it is (PyTorch's must be among minigan's)."""
 
-    KINDS = (RuntimeError, ValueError, TypeError, IndexError, NotImplementedError, AttributeError,
+    KINDS = (RuntimeError, ValueError, TypeError, IndexError, KeyError, NotImplementedError, AttributeError,
              ZeroDivisionError, OverflowError)
 
     def __init__(self, e):
@@ -49,6 +52,14 @@ class Own:
 
     def __init__(self, value):
         self.value = value
+
+
+def _try(fn):
+    """fn's result, or what it raised."""
+    try:
+        return fn()
+    except Exception as e:  # noqa: BLE001 (the kind is what is compared)
+        return Raised(e)
 
 
 def _gc(lib):
@@ -1628,6 +1639,447 @@ def function_more(torch, seed):
 
 
 
+# ================================================================ third batch
+def module_plumbing(torch, seed):
+    nn = torch.nn
+    rng = np.random.default_rng(seed)
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(3, 3)
+            self.bn = nn.BatchNorm1d(3)
+            self.register_buffer("steps", torch.zeros((), dtype=torch.int64))
+
+        def forward(self, x):
+            self.steps += 1
+            return self.bn(self.lin(x)).relu()
+
+        def extra_repr(self):
+            return "custom=1"
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.blocks = nn.ModuleList([Block(), Block()])
+            self.head = nn.Sequential(nn.Linear(3, 2))
+            self.scale = nn.Parameter(torch.ones(2))
+
+        def forward(self, x):
+            for b in self.blocks:
+                x = b(x)
+            return self.head(x) * self.scale
+
+    net = Net().double()
+    _load_np(torch, net, rng)
+    net(torch.tensor(rng.normal(size=(4, 3))))
+    sd = net.state_dict()
+    out = {"keys": list(sd), "repr": repr(net), "n_named": [n for n, _ in net.named_parameters(prefix="model")],
+           "buffers": [n for n, _ in net.named_buffers()], "children": [n for n, _ in net.named_children()],
+           "steps": net.blocks[0].steps, "nbt": sd["blocks.0.bn.num_batches_tracked"]}
+    net2 = Net().double()
+    res = net2.load_state_dict({k: v for k, v in sd.items() if "head" not in k}, strict=False)
+    out["missing"] = list(res.missing_keys)
+    out["unexpected"] = list(res.unexpected_keys)
+    bad = dict(sd)
+    bad["head.0.weight"] = torch.zeros(5, 5, dtype=torch.float64)
+    out["shape_err"] = _try(lambda: net2.load_state_dict(bad))
+    extra = dict(sd)
+    extra["junk"] = torch.zeros(1)
+    out["unexp_err"] = _try(lambda: net2.load_state_dict(extra))
+    out["get_sub"] = repr(net.get_submodule("blocks.1.bn"))
+    out["get_param"] = net.get_parameter("blocks.0.lin.bias")
+    out["sub_err"] = _try(lambda: net.get_submodule("blocks.5"))
+    p = net.scale
+    out["param_types"] = (type(p * 2).__name__, type(p.detach()).__name__, type(p.data).__name__,
+                          isinstance(p, torch.Tensor), p.is_leaf, (p * 2).is_leaf)
+    out["param_repr"] = repr(p)
+    buf = io.BytesIO()
+    torch.save(net.state_dict(), buf)
+    buf.seek(0)
+    loaded = torch.load(buf, weights_only=True)
+    out["loaded_keys"] = list(loaded)
+    out["loaded_type"] = type(loaded).__name__
+    out["train_flags"] = [m.training for m in net.eval().modules()]
+    net.train()
+    del net.head
+    out["after_del"] = [n for n, _ in net.named_children()]
+    return out
+
+
+def grad_modes(torch, seed):
+    rng = np.random.default_rng(seed)
+    x = torch.tensor(rng.normal(size=3), requires_grad=True)
+    out = {}
+
+    @torch.no_grad()
+    def infer(v):
+        return v * 2
+
+    out["decorated"] = infer(x).requires_grad
+    with torch.no_grad():
+        with torch.enable_grad():
+            y = x * 2
+        z = x * 2
+    out["inner"] = (y.requires_grad, z.requires_grad)
+    torch.set_grad_enabled(False)
+    w = x * 3
+    torch.set_grad_enabled(True)
+    out["set_fn"] = w.requires_grad
+    with torch.set_grad_enabled(False):
+        v = x + 1
+    out["set_ctx"] = (v.requires_grad, torch.is_grad_enabled())
+    a = x.detach()
+    a.requires_grad_()
+    out["detach_rg"] = (a.requires_grad, a.is_leaf)
+    b = x * 1
+    b.detach_()
+    out["detach_"] = (b.requires_grad, b.grad_fn is None)
+    c = torch.tensor(rng.normal(size=2), requires_grad=True)
+    out["grad_shape_err"] = _try(lambda: setattr(c, "grad", torch.zeros(3, dtype=torch.float64)))
+    c.grad = torch.ones(2, dtype=torch.float64)
+    (c * 2).sum().backward()
+    out["grad_after"] = c.grad
+    d = torch.tensor(rng.normal(size=2), requires_grad=True)
+    loss1, loss2 = (d ** 2).sum(), d.sum() * 3
+    torch.autograd.backward([loss1, loss2])
+    out["ab"] = d.grad
+    e = torch.tensor(rng.normal(size=(2, 2)), requires_grad=True)
+    torch.autograd.backward(e * 2, grad_tensors=torch.full((2, 2), 0.5, dtype=torch.float64))
+    out["ab_gt"] = e.grad
+    f = torch.tensor(rng.normal(size=2), requires_grad=True)
+    g = (f.exp() * 2).sum()
+    g.backward()
+    out["second_err"] = _try(lambda: g.backward())
+    h = torch.tensor(rng.normal(size=2), requires_grad=True)
+    out["data_set"] = _try(lambda: setattr(h, "data", torch.zeros(2, dtype=torch.float64)))
+    out["h_after"] = h
+    out["h_rg"] = h.requires_grad
+    return out
+
+
+def optimizer_options(torch, seed):
+    nn = torch.nn
+    rng = np.random.default_rng(seed)
+    X = torch.tensor(rng.normal(size=(6, 3)))
+    Y = torch.tensor(rng.normal(size=(6, 1)))
+    cases = {
+        "sgd_max": lambda p: torch.optim.SGD(p, lr=0.01, maximize=True),
+        "adam_tensor_lr": lambda p: torch.optim.Adam(p, lr=torch.tensor(0.01)),
+        "adam_max": lambda p: torch.optim.Adam(p, lr=0.01, maximize=True, weight_decay=0.1),
+        "adamax": lambda p: torch.optim.Adamax(p, lr=0.02),
+        "adadelta": lambda p: torch.optim.Adadelta(p, lr=1.0, rho=0.8),
+        "rmsprop_plain": lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, weight_decay=0.01),
+        "adagrad_init": lambda p: torch.optim.Adagrad(p, lr=0.1, initial_accumulator_value=0.5),
+        "nadam_dec": lambda p: torch.optim.NAdam(p, lr=0.01, weight_decay=0.01, decoupled_weight_decay=True),
+    }
+    out = {}
+    for name, mk in cases.items():
+        m = nn.Linear(3, 1).double()
+        _load_np(torch, m, np.random.default_rng(seed + 9))
+        o = mk(m.parameters())
+        ls = []
+        for _ in range(4):
+            o.zero_grad(set_to_none=False)
+            loss = ((m(X) - Y) ** 2).mean()
+            loss.backward()
+            o.step()
+            ls.append(loss.item())
+        out[name] = ls
+        out[name + "_w"] = m.weight
+    # clipping
+    m = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1)).double()
+    _load_np(torch, m, rng, scale=2.0)
+    ((m(X) - Y) ** 2).mean().backward()
+    out["norm2"] = nn.utils.clip_grad_norm_(m.parameters(), 0.5)
+    out["after2"] = [p.grad.clone() for p in m.parameters()]
+    out["norm_inf"] = nn.utils.clip_grad_norm_(m.parameters(), 0.1, norm_type=float("inf"))
+    nn.utils.clip_grad_value_(m.parameters(), 0.01)
+    out["after_val"] = [p.grad.clone() for p in m.parameters()]
+    m[0].weight.grad[0, 0] = float("nan")
+    out["nonfinite"] = _try(lambda: nn.utils.clip_grad_norm_(m.parameters(), 1.0, error_if_nonfinite=True))
+    out["vec"] = nn.utils.parameters_to_vector(m.parameters())
+    return out
+
+
+def losses_edge(torch, seed):
+    F = torch.nn.functional
+    rng = np.random.default_rng(seed)
+    x = torch.tensor(rng.normal(size=(4, 5)), requires_grad=True)
+    ninf = torch.tensor([[0.0, float("-inf"), 1.0], [float("-inf")] * 3])
+    out = {
+        "softmax_ninf": ninf.softmax(-1), "logsoftmax_ninf": ninf.log_softmax(-1),
+        "lse_ninf": ninf.logsumexp(-1), "lse_pinf": torch.tensor([float("inf"), 1.0]).logsumexp(0),
+    }
+    t = torch.tensor(rng.integers(0, 2, size=(4, 5)).astype(np.float64))
+    pw = torch.tensor(rng.uniform(0.5, 3, size=5))
+    w = torch.tensor(rng.uniform(0.5, 2, size=(4, 5)))
+    l1 = F.binary_cross_entropy_with_logits(x, t, pos_weight=pw, weight=w)
+    l2 = F.binary_cross_entropy(torch.sigmoid(x), t, reduction="sum")
+    lp = x.log_softmax(-1)
+    tgt = torch.tensor(rng.dirichlet(np.ones(5), size=4))
+    l3 = F.kl_div(lp, tgt, reduction="batchmean")
+    l4 = F.kl_div(lp, tgt.log(), reduction="sum", log_target=True)
+    cls = torch.tensor([0, 4, 4, 2])
+    cw = torch.tensor(rng.uniform(0.5, 2, size=5))
+    l5 = F.nll_loss(lp, cls, weight=cw, reduction="none")
+    l6 = F.cross_entropy(x, cls, weight=cw)
+    l7 = F.smooth_l1_loss(x, t, beta=0.5)
+    l8 = F.huber_loss(x, t, delta=0.7, reduction="none")
+    l9 = F.mse_loss(x[:, :1], t[:, 0])  # broadcast warning in both
+    l10 = F.margin_ranking_loss(x[:, 0], x[:, 1], torch.tensor([1.0, -1.0, 1.0, -1.0], dtype=torch.float64))
+    l11 = F.cosine_embedding_loss(x[:2], x[2:], torch.tensor([1, -1]), margin=0.1)
+    l12 = F.triplet_margin_loss(x[0:1], x[1:2], x[2:3], margin=0.5)
+    l13 = F.gaussian_nll_loss(x, t, torch.full((4, 5), 0.5, dtype=torch.float64))
+    l14 = F.poisson_nll_loss(x, t.abs(), log_input=True)
+    total = l1 + l2 + l3 + l4 + l5.sum() + l6 + l7 + l8.sum() + l9 + l10 + l11 + l12 + l13 + l14
+    total.backward()
+    out.update(l1=l1, l2=l2, l3=l3, l4=l4, l5=l5, l6=l6, l7=l7, l8=l8, l9=l9, l10=l10, l11=l11, l12=l12, l13=l13,
+               l14=l14, g=x.grad)
+    return out
+
+
+def integer_programs(torch, seed):
+    # counting, histogramming and bucketing the way a learner does with integer tensors
+    rng = np.random.default_rng(seed)
+    labels = torch.tensor(rng.integers(0, 5, size=40))
+    preds = torch.tensor(rng.integers(0, 5, size=40))
+    conf = torch.zeros(5, 5, dtype=torch.int64)
+    for t_, p_ in zip(labels, preds):
+        conf[t_, p_] += 1
+    conf2 = torch.zeros(5, 5, dtype=torch.int64)
+    conf2.index_put_((labels, preds), torch.ones(40, dtype=torch.int64), accumulate=True)
+    bc = torch.bincount(labels, minlength=7)
+    acc = (labels == preds).sum().item() / len(labels)
+    acc_t = (labels == preds).float().mean()
+    per_class = conf.diag() / conf.sum(1)
+    out = {"conf": conf, "conf2": conf2, "bc": bc, "acc": acc, "acc_t": acc_t, "per_class": per_class,
+           "argmax_onehot": torch.nn.functional.one_hot(labels[:5], 5).argmax(1),
+           "topk_acc": (torch.tensor(rng.normal(size=(40, 5))).topk(2, dim=1).indices == labels[:, None]).any(1).sum(),
+           "cumsum": labels.cumsum(0)[-5:], "div_int": labels[:6] // 2, "neg_div": (-labels[:6]) // 2,
+           "neg_mod": (-labels[:6]) % 3, "true_div": labels[:6] / 2, "pow": labels[:6] ** 2,
+           "mean_err": _try(lambda: labels.mean()), "float_mean": labels.float().mean(),
+           "sum_dtype": labels.sum(dtype=torch.float64), "max_item": type(labels.max().item()).__name__,
+           "unique": torch.unique(labels, sorted=True, return_counts=True),
+           "histc": torch.histc(labels.float(), bins=5, min=0, max=4),
+           "eq_sum_type": type((labels == preds).sum().item()).__name__,
+           "bool_idx": labels[labels > 2][:5], "nonzero": (labels == 0).nonzero().squeeze(1)[:5],
+           "clamp": labels.clamp(1, 3)[:8], "where": torch.where(labels > 2, labels, -1)[:8],
+           "float_to_long": (torch.tensor(rng.normal(size=6)) * 10).long(),
+           "round_long": (torch.tensor([0.5, 1.5, 2.5, -0.5]).round()).long(),
+           "int_div_tensor": torch.tensor([7, -7]) / torch.tensor([2, 2]),
+           "floor_div_float": torch.tensor([7.0, -7.0]) // torch.tensor([2.0, 2.0])}
+    return out
+
+
+def nograd_inplace_updates(torch, seed):
+    # a learner's SGD with momentum and weight decay by hand, compared with optim.SGD
+    nn = torch.nn
+    rng = np.random.default_rng(seed)
+    X = torch.tensor(rng.normal(size=(8, 3)))
+    Y = torch.tensor(rng.integers(0, 2, size=8))
+    m1 = nn.Linear(3, 2).double()
+    _load_np(torch, m1, rng)
+    m2 = nn.Linear(3, 2).double()
+    m2.load_state_dict(m1.state_dict())
+    bufs = [torch.zeros_like(p) for p in m1.parameters()]
+    opt = torch.optim.SGD(m2.parameters(), lr=0.1, momentum=0.9, weight_decay=0.01, dampening=0.0)
+    for step in range(5):
+        loss = nn.functional.cross_entropy(m1(X), Y)
+        m1.zero_grad()
+        loss.backward()
+        with torch.no_grad():
+            for p, b in zip(m1.parameters(), bufs):
+                g = p.grad + 0.01 * p
+                if step == 0:
+                    b.copy_(g)
+                else:
+                    b.mul_(0.9).add_(g)
+                p.add_(b, alpha=-0.1)
+        opt.zero_grad()
+        nn.functional.cross_entropy(m2(X), Y).backward()
+        opt.step()
+    return {"m1": [p.detach() for p in m1.parameters()], "m2": [p.detach() for p in m2.parameters()],
+            "same": all(bool(torch.allclose(a, b, rtol=1e-12, atol=0)) for a, b in zip(m1.parameters(),
+                                                                                        m2.parameters())),
+            "buf": bufs[0]}  # (opt.state holds arrays where PyTorch's holds tensors: docs/pytorch.md)
+
+
+
+def function_edges(torch, seed):
+    rng = np.random.default_rng(seed)
+    out = {}
+
+    class Ident(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    x = torch.tensor(rng.normal(size=3), requires_grad=True)
+    y = Ident.apply(x)
+    out["ident_same"] = y is x
+    (y * 3).sum().backward()
+    out["ident_grad"] = x.grad
+
+    class Saver(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g
+
+    a = torch.tensor(rng.normal(size=3), requires_grad=True)
+    s = Saver.apply(a).sum()
+    s.backward()
+    out["saver_free"] = _try(lambda: s.backward())
+    b = torch.tensor(rng.normal(size=3), requires_grad=True)
+    s2 = Saver.apply(b).sum()
+    s2.backward(retain_graph=True)
+    s2.backward()
+    out["retained"] = b.grad
+
+    class BadSave(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(3.0)
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    out["save_number"] = _try(lambda: BadSave.apply(torch.ones(2, requires_grad=True)))
+
+    class Mixed(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, n):
+            ctx.n = n
+            return x * n, n + 1, "tag"
+
+        @staticmethod
+        def backward(ctx, g, g_int, g_str):
+            return g * ctx.n, None
+
+    c = torch.tensor(rng.normal(size=2), requires_grad=True)
+    r, k, tag = Mixed.apply(c, 4)
+    r.sum().backward()
+    out["mixed"] = (k, tag, c.grad)
+    d = torch.tensor(rng.normal(size=2))
+    out["nograd_input"] = (Saver.apply(d).requires_grad, Saver.apply(d).grad_fn is None)
+
+    class Outer(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return Saver.apply(x) + 1
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 2 * x
+
+    e = torch.tensor(rng.normal(size=2), requires_grad=True)
+    o = Outer.apply(e)
+    o.sum().backward()
+    out["nested"] = (e.grad, o.grad_fn.name())
+
+    class IntGrad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.double() * 2
+
+    f = torch.tensor(rng.normal(size=2).astype(np.float32), requires_grad=True)
+    IntGrad.apply(f).sum().backward()
+    out["grad_dtype"] = f.grad
+
+    class ViewOut(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.view(-1)[:2]
+
+        @staticmethod
+        def backward(ctx, g):
+            res = torch.zeros(ctx.shape if hasattr(ctx, "shape") else (2, 2), dtype=g.dtype)
+            res.view(-1)[:2] = g
+            return res
+
+    h = torch.tensor(rng.normal(size=(2, 2)), requires_grad=True)
+    vo = ViewOut.apply(h)
+    (vo * torch.tensor([1.0, 2.0], dtype=torch.float64)).sum().backward()
+    out["view_out"] = h.grad
+    # hook on a Function's output and retain_grad
+    i = torch.tensor(rng.normal(size=3), requires_grad=True)
+    so = Saver.apply(i)
+    so.retain_grad()
+    so.register_hook(lambda g: g * 10)
+    so.sum().backward()
+    out["hooked"] = (i.grad, so.grad)
+    # a Function in a module, trained, gradcheck with eps/atol arguments
+    lin = torch.tensor(rng.normal(size=(3, 3)), requires_grad=True)
+    ok = _gc(torch)(
+        lambda t: Saver.apply(t @ lin), (torch.tensor(rng.normal(size=(2, 3)), requires_grad=True),), eps=1e-6,
+        atol=1e-5)
+    out["gc"] = ok
+    return out
+
+
+def inplace_views_learner(torch, seed):
+    rng = np.random.default_rng(seed)
+    out = {}
+    x = torch.tensor(rng.normal(size=(3, 4)), requires_grad=True)
+    y = x * 1
+    row = y[1]
+    row.mul_(2)
+    col = y[:, 2]
+    col.add_(1)
+    y.t()[0].zero_()
+    (y ** 2).sum().backward()
+    out["xg"] = x.grad
+    out["y"] = y
+    out["fn"] = y.grad_fn.name()
+    a = torch.tensor(rng.normal(size=4), requires_grad=True)
+    b = a.clone()
+    b[b < 0] = 0
+    b.relu_()
+    b = b.clamp(max=0.5)
+    b.sum().backward()
+    out["ag"] = a.grad
+    c = torch.tensor(rng.normal(size=(2, 3)), requires_grad=True)
+    d = c.exp()
+    e = d.view(3, 2)
+    e.add_(1)
+    out["view_mod_err"] = _try(lambda: d.sum().backward())
+    out["c_grad"] = c.grad
+    f = torch.tensor(rng.normal(size=3), requires_grad=True)
+    g = f.sigmoid()
+    h = g.unsqueeze(0)
+    out["unsq_err"] = _try(lambda: (h.mul_(2), g.sum().backward()))
+    out["f_grad"] = f.grad
+    k = torch.zeros(3, 3, dtype=torch.float64)
+    src = torch.tensor(rng.normal(size=3), requires_grad=True)
+    idx = torch.arange(3)
+    k[idx, idx] = src
+    k[0].add_(src)
+    (k * torch.arange(9.0, dtype=torch.float64).view(3, 3)).sum().backward()
+    out["diag_copy"] = src.grad
+    out["k_fn"] = k.grad_fn.name()
+    out["k_rg"] = k.requires_grad
+    return out
+
+
+
 # ---------------------------------------------------------------- the comparison
 def _canon(x, path, out):
     """Flatten a program's result into {path: comparable value}."""
@@ -1682,7 +2134,9 @@ PROGRAMS = [linreg_by_hand, logreg_by_hand, printing, printoptions, printing_mor
             optimizer_surface, promotion, promotion_more, tensor_creation, indexing_grads, indexing_more,
             ties_sort_topk, lstm_classifier, gru_rnn_cells, rnn_more, embedding_padding, attention_masks,
             padded_token_loss, seq2seq_attention, grad_accumulation, resume_training, schedulers_resume,
-            deepcopy_state, module_repr, inplace_mistakes, jacobian_hessian, grad_accum_twice]
+            deepcopy_state, module_repr, inplace_mistakes, jacobian_hessian, grad_accum_twice, module_plumbing,
+            grad_modes, optimizer_options, losses_edge, integer_programs, nograd_inplace_updates, function_edges,
+            inplace_views_learner]
 OPEN = {}  # program: the minigan bug it shows, until fixed (a strict xfail)
 
 

@@ -31,7 +31,10 @@ def _integer_or_float(x, op) -> Tensor:
 
 
 def _scalar(op, name, value) -> float:
-    """A number argument as PyTorch's Scalar takes it: an int, a float, a NumPy scalar, or a bool (True is 1)."""
+    """A number argument as PyTorch's Scalar takes it: an int, a float, a NumPy scalar, a bool (True is 1), or a 0-d
+    tensor that does not require grad (its value; one that does, or of more entries, is refused, as PyTorch's)."""
+    if isinstance(value, Tensor) and value.ndim == 0 and not value.requires_grad:
+        value = value.item()
     return float(value) if isinstance(value, (bool, backend.np.bool_)) else _number(op, name, value)
 
 

@@ -89,9 +89,7 @@ class Softplus(Module):
         self.beta, self.threshold = beta, threshold  # as given, as PyTorch (its repr prints beta=2)
 
     def forward(self, input):
-        if self.beta == 1.0:
-            return F.softplus(input)
-        return F.softplus(input * self.beta) / self.beta
+        return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self):
         return f"beta={self.beta}, threshold={self.threshold}"
@@ -123,6 +121,9 @@ class Hardtanh(Module):
             warnings.warn("keyword argument `max_value` is deprecated and renamed to `max_val`", FutureWarning,
                           stacklevel=2)
             max_val = max_value
+        if max_val <= min_val:  # (PyTorch's assert: equal bounds refused, a NaN one let through)
+            raise AssertionError(f"{type(self).__name__}: max_val ({max_val}) must be greater than min_val "
+                                 f"({min_val}); pass min_val < max_val")
         self.min_val, self.max_val, self.inplace = min_val, max_val, _inplace(inplace, type(self).__name__)
 
     def forward(self, input):

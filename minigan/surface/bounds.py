@@ -15,7 +15,7 @@ where PyTorch's does (``RefusingClampBy``).
 
 from __future__ import annotations
 
-from minigan.engine import checks
+from minigan.engine import backend, checks
 from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError, GraphError
 from minigan.engine.ops.elementwise import ClampBy
@@ -35,6 +35,9 @@ def _kind(value) -> int:
 def number_bounds(fn, x, lo, hi, in_place=False):
     """(lo, hi), numbers or None, as ``x.clamp(lo, hi)`` (``in_place``: ``x.clamp_``) reads them."""
     lo, hi = (checks.number(b) for b in (lo, hi))  # (NumPy's scalars: numbers, np.True_ the float 1.0)
+    if any(isinstance(b, (bool, int, float)) for b in (lo, hi)):  # beside a number, a 0-d tensor is read as one
+        lo, hi = (b.item() if hasattr(b, "_ctx") and b.ndim == 0 and not b.requires_grad else b  # (PyTorch's Scalar;
+                  for b in (lo, hi))  # one that requires grad is refused, as there)
     given = [b for b in (lo, hi) if b is not None]
     if not given or not all(isinstance(b, (bool, int, float)) for b in given):
         return lo, hi  # (none, or not numbers: the engine's check names what is wrong)
@@ -45,6 +48,9 @@ def number_bounds(fn, x, lo, hi, in_place=False):
         raise DtypeError(f"{fn}: the result is {'floating' if kind == 2 else 'an integer'} (bounds {lo}, {hi}), "
                          f"which the tensor's dtype {x.dtype} cannot hold (PyTorch refuses this too); compute out "
                          "of place, or on x.float()")
+    if kind == 2:  # a floating result (float32 for an integer x): a bound beyond its range is refused, as PyTorch's
+        for b in given:
+            fits(fn, b, x.dtype if _kind(x.dtype) == 2 else backend.DEFAULT_DTYPE)
     if kind == 1 and _kind(x.dtype) == 1:  # an integer bound, read in x's dtype (-1 into uint8 is 255)
         for b in given:
             fits(fn, b, x.dtype)

@@ -266,43 +266,6 @@ class NanToNum(Node):
         return (grad * _xp(value(x)).isfinite(value(x)).astype(value(x).dtype),)
 
 
-class ELU(Node):
-    """scale·x where x > 0, scale·α(e^(x·input_scale) − 1) elsewhere: PyTorch's elu kernel, which elu, selu and celu
-    share, differentiated by its formula: the first derivative takes the negative branch where x ≤ 0, the second
-    only where x < 0 (elu_double_backward's mask), so both are PyTorch's at x = 0, where a composed
-    relu(x) + α(e^min(x, 0) − 1) has a second derivative α."""
-
-    def forward(self, x, alpha=1.0, scale=1.0, input_scale=1.0):
-        xp, self.params = _xp(x), (alpha, scale, input_scale)
-        self.save_for_backward(x)
-        with backend.np.errstate(over="ignore", invalid="ignore"):  # (e^(x·input_scale) of a large x: not taken)
-            negative = xp.expm1(xp.minimum(x, 0) * x.dtype.type(input_scale)) * x.dtype.type(alpha * scale)
-        return xp.where(x >= 0, x * x.dtype.type(scale), negative)  # (x = 0: 0, also where α is ±∞, as PyTorch's)
-
-    def backward(self, grad):  # d/dx = scale where x > 0 (NaN too), scale·α·input_scale·e^(x·input_scale) elsewhere
-        (x,) = self.saved_tensors
-        return (ELUBackward.apply(grad, x, params=self.params),)
-
-
-class ELUBackward(Node):
-    """elu's backward, PyTorch's elu_backward: grad·scale where x > 0, grad·scale·α·input_scale·e^(x·input_scale)
-    elsewhere.  Its derivatives are PyTorch's: in grad, itself; in x, elu_backward(gg·grad·input_scale) times the
-    mask x < 0 (elu_double_backward), a product, so an infinite or NaN α gives NaN at x = 0, as there."""
-
-    def forward(self, grad, x, params):
-        (alpha, scale, input_scale), xp, self.params = params, _xp(x), params
-        self.save_for_backward(grad, x)
-        with backend.np.errstate(over="ignore", invalid="ignore"):  # (e^(x·input_scale) of a large x: not taken)
-            e = xp.exp(xp.minimum(x, 0) * x.dtype.type(input_scale)) * x.dtype.type(alpha * scale * input_scale)
-            return xp.where(x <= 0, grad * e, grad * x.dtype.type(scale))
-
-    def backward(self, gg):  # d/dgrad = the same map of gg; d/dx = elu_backward(gg·grad·input_scale, x)·[x < 0]
-        grad, x = self.saved_tensors
-        negative = (value(x) < 0).astype(value(x).dtype)
-        return (ELUBackward.apply(gg, x, params=self.params),
-                ELUBackward.apply(gg * grad * self.params[2], x, params=self.params) * negative)
-
-
 class Logit(Node):
     """log(p / (1 − p)), the sigmoid's inverse: ±∞ at 1 and 0, NaN outside [0, 1]; with ``eps``, of p clamped to
     [eps, 1 − eps] (one op, as PyTorch's: its derivative is read at p itself, 0 where the clamp holds p)."""

@@ -18,8 +18,8 @@ def _stable_sigmoid(xp, x):
 
 
 @backend.fused
-def _sigmoid_grad(xp, grad, s):  # dσ/dx = σ(1 − σ)
-    return grad * s * (1 - s)
+def _sigmoid_grad(xp, grad, s):  # dσ/dx = σ(1 − σ), as PyTorch's kernel rounds it: grad·(1 − σ) first, then ·σ
+    return grad * (1 - s) * s
 
 
 @backend.fused

@@ -86,7 +86,9 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
     def __init__(self, *data, requires_grad=False, dtype=None, device=None):
         if len(data) == 1 and isinstance(data[0], Size):  # Tensor(x.size()): sizes, as PyTorch's (a tuple is data)
             data = tuple(data[0])
-        if not checks.are_sizes(data):
+        if not checks.are_sizes(data):  # (data: its Python numbers must fit the dtype, as tensor(data)'s)
+            data = (creation.numbers_fit("Tensor", data[0], dtype or backend.DEFAULT_DTYPE),) if len(data) == 1 \
+                else data
             return super().__init__(*data, requires_grad=requires_grad, dtype=dtype, device=device)
         creation.allocated("Tensor", tuple(int(n) for n in data), dtype, lambda: super(Tensor, self).__init__(
             *data, requires_grad=requires_grad, dtype=dtype, device=device))  # (Tensor(2, 3): zeros, refused past
@@ -113,6 +115,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
                             "a Python number, a NumPy integer or a tensor); pass float(value), int(value) or a tensor")
         if index is False:  # PyTorch's x[False] = v writes nothing and records nothing (an empty selection)
             return
+        creation.number_fits("x[index] = value", value, self.array.dtype)  # (a number past the dtype: refused)
         index = pytorch_index(index, self.ndim)
         setitem_read_whole(self, index, value)  # (index tensors: PyTorch's index_put_ refuses any shared memory)
         items = index if isinstance(index, tuple) else (index,)

@@ -248,3 +248,14 @@ def numbers_fit(fn, data, dtype):
             if not isinstance(v, (bool, backend.np.bool_)):
                 operands.fits(fn, v, dtype)
     return _as_floats(data) if big is not None else data
+
+
+def number_fits(fn, value, dtype) -> None:
+    """A number written into a tensor of ``dtype`` (``x[i] = v``), refused as PyTorch's setitem converts it: a Python
+    int is read as an int64 first (past it, refused whatever the dtype: PyTorch's ValueError), then it must fit the
+    dtype (operands.fits: 300 into uint8, NaN into int64, 1e40 into float32 are refused; -1 into uint8 wraps)."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+        raise DomainError(f"{fn}: the integer {value} is past int64's range [-2**63, 2**63 - 1]; write a float "
+                          "(float(value)) or a tensor")
+    operands.fits(fn, value, dtype)
+

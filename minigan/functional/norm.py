@@ -8,6 +8,7 @@ import math
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, ShapeError
+from minigan.engine.graph import Node, namespace, unbroadcast
 from minigan.engine.ops import norm as N
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.surface.no_derivative import no_derivative
@@ -117,13 +118,45 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     saved = (input, weight, bias)  # (PyTorch's native_layer_norm saves all three: a change in place later refuses)
     if weight is not None or bias is not None:  # (PyTorch's backward reads all three, for each gradient)
         input, weight, bias = _read_by_each(input, weight, bias, reads=(input, weight, bias))
-    mean = input.mean(dims, keepdim=True)
-    d = input - mean
-    out = d / ((d * d).mean(dims, keepdim=True) + eps).sqrt()
-    if weight is not None:
-        out = out * weight
+    out = _Normalized.apply(input, *(() if weight is None else (weight,)), axes=dims, eps=eps)
     out = out if bias is None else out + bias
     return shown_as(saves(out.contiguous(), *saved), "NativeLayerNormBackward0")  # (row-major, as PyTorch's)
+
+
+class _Normalized(Node):
+    """(x − μ)/√(σ² + ε), times γ where one is given, with μ and σ² (biased) over ``axes``: layer_norm's node.  Its
+    backward is PyTorch's (native_layer_norm's), whose node saves x, μ and 1/σ: a first-order backward takes x − μ
+    from the saved x as it is then, with μ and 1/σ kept from forward, so a write through .data is read as there;
+    under create_graph it normalizes the saved Tensor x again, so the gradient's graph knows how μ and σ depend on
+    x."""
+
+    def forward(self, x, *weight, axes, eps):
+        self.axes, self.eps = axes, eps
+        mean, inv_std = self.statistics(x)
+        if self.needs_input_grad:
+            self.save_for_backward(x, *weight)
+            self.mean, self.inv_std = mean, inv_std  # (for a first-order backward)
+        out = (x - mean) * inv_std
+        return out * weight[0] if weight else out
+
+    def statistics(self, x):
+        """(μ, 1/√(σ² + ε)) over the axes, of an array x or of a Tensor x (then recorded); NaN over nothing."""
+        count = math.prod(x.shape[a] for a in self.axes)
+        with backend.np.errstate(invalid="ignore", divide="ignore"):  # (0/0: the mean of nothing is NaN)
+            mean = x.sum(axis=self.axes, keepdims=True) / count
+            d = x - mean
+            return mean, 1 / namespace(x).sqrt((d * d).sum(axis=self.axes, keepdims=True) / count + self.eps)
+
+    def backward(self, grad):  # dx = (g − mean(g) − x̂·mean(g·x̂))/σ with g = dy·γ, x̂ = (x − μ)/σ;  dγ = Σ dy·x̂
+        x, *weight = self.saved_tensors
+        mean, inv_std = (self.mean, self.inv_std) if backend.is_array(x) else self.statistics(x)
+        x_hat, g, dx, dw = (x - mean) * inv_std, grad * weight[0] if weight else grad, None, None
+        if self.needs_input_grad[0]:
+            dx = (g - g.mean(axis=self.axes, keepdims=True) -
+                  x_hat * (g * x_hat).mean(axis=self.axes, keepdims=True)) * inv_std
+        if weight and self.needs_input_grad[1]:
+            dw = unbroadcast(grad * x_hat, weight[0].shape)
+        return (dx, dw) if weight else (dx,)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):

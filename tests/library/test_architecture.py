@@ -19,6 +19,7 @@ The imports are read with ``ast`` from the source files, nothing is imported or 
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,10 +40,13 @@ def _resolve(name: str) -> str | None:
     return name or None
 
 
+def _tree(module: str) -> ast.Module:
+    return ast.parse(MODULES[module].read_text(encoding="utf-8"))
+
+
 def _imports(module: str) -> set:
-    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
     found = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(_tree(module)):
         if isinstance(node, ast.Import):
             found.update(_resolve(a.name) for a in node.names if a.name.startswith("minigan"))
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("minigan") and not node.level:
@@ -53,7 +57,10 @@ def _imports(module: str) -> set:
     return found
 
 
-GRAPH = {m: _imports(m) for m in MODULES}
+@functools.cache
+def _graph() -> dict:
+    """Each module's minigan imports, read when a test first asks (not while the suite is collected)."""
+    return {m: _imports(m) for m in MODULES}
 
 
 def _face(module: str) -> bool:
@@ -62,7 +69,7 @@ def _face(module: str) -> bool:
 
 
 def test_no_import_circle():
-    graph = {m: {n for n in targets if not _face(n)} for m, targets in GRAPH.items() if not _face(m)}
+    graph = {m: {n for n in targets if not _face(n)} for m, targets in _graph().items() if not _face(m)}
     state, stack, circles = {}, [], []
 
     def visit(m):
@@ -83,8 +90,8 @@ def test_no_import_circle():
 
 
 def test_the_library_never_imports_the_command_line():
-    library = [m for m in GRAPH if not (m == "minigan.cli" or m.startswith("minigan.cli.")) and m not in ENTRIES]
-    offenders = {m: sorted(n for n in GRAPH[m] if n.startswith("minigan.cli")) for m in library}
+    library = [m for m in _graph() if not (m == "minigan.cli" or m.startswith("minigan.cli.")) and m not in ENTRIES]
+    offenders = {m: sorted(n for n in _graph()[m] if n.startswith("minigan.cli")) for m in library}
     assert not {m: n for m, n in offenders.items() if n}
 
 
@@ -95,15 +102,14 @@ def _in(module: str, package: str) -> bool:
 def test_the_engine_imports_nothing_outside_it():
     engine = [m for m in MODULES if _in(m, "minigan.engine")]
     assert len(engine) > 10  # (the test reads the right folder)
-    offenders = {m: sorted(n for n in GRAPH[m] if not _in(n, "minigan.engine")) for m in engine}
+    offenders = {m: sorted(n for n in _graph()[m] if not _in(n, "minigan.engine")) for m in engine}
     assert not {m: n for m, n in offenders.items() if n}
 
 
 def _external_imports(module: str) -> set:
     """The top-level names of the modules outside minigan that ``module`` imports (in a function too)."""
-    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
     names = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(_tree(module)):
         if isinstance(node, ast.Import):
             names.update(a.name.split(".")[0] for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -123,7 +129,7 @@ def test_only_backend_imports_numpy_or_cupy_in_the_engine():
 def test_the_package_imports_nothing_so_the_engine_runs_alone():
     """``import minigan.engine`` runs ``minigan/__init__.py`` first: it names its modules in a table and imports
     none of them until a name is asked for (tests/library/test_lazy_import.py runs it)."""
-    assert GRAPH["minigan"] == set()
+    assert _graph()["minigan"] == set()
 
 
 SURFACE = {"minigan.surface", "minigan._tensor_surface", "minigan.storage", "minigan._dtype"}
@@ -148,7 +154,7 @@ def floor(module: str) -> int:
 
 def test_no_upward_import():
     """A method never calls up into a free function: ``x.lerp()`` is the method, ``minigan.lerp(x)`` calls it."""
-    graph = {m: {n for n in targets if not _face(n)} for m, targets in GRAPH.items() if not _face(m)}
+    graph = {m: {n for n in targets if not _face(n)} for m, targets in _graph().items() if not _face(m)}
     offenders = {m: sorted(n for n in targets if floor(n) > floor(m)) for m, targets in graph.items()}
     assert not {m: n for m, n in offenders.items() if n}
 
@@ -163,8 +169,7 @@ LOOP_HOME = "minigan.gans.training"
 def test_one_training_loop_and_one_checkpoint_layout():
     steppers, layouts, cli = {}, {}, set(_cli_modules())
     for module in MODULES:
-        tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        for node in ast.walk(_tree(module)):
             if (module in cli and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and node.func.attr == "train_step"):
                 steppers.setdefault(module, []).append(node.lineno)
@@ -179,7 +184,7 @@ def test_one_training_loop_and_one_checkpoint_layout():
 def test_no_command_line_module_borrows_anothers_private_names():
     borrowed = {}
     for module in _cli_modules():
-        tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+        tree = _tree(module)
         aliases = set()  # names bound to another command-line module
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("minigan.cli"):

@@ -356,12 +356,13 @@ def fmod(input, other):
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):
-    """input + value·tensor1·tensor2, tensor1 spread to the result's shape first, as PyTorch's one node multiplies
-    the result's gradient by tensor1 before summing it to tensor2's shape: over an empty result tensor2's gradient is
-    0 even where tensor1 is ±∞ or NaN (reduced first, then multiplied, it was 0·∞ = NaN)."""
-    input = _t(input, "addcmul")
-    shape = backend.broadcast_shapes(input.shape, tensor1.shape, tensor2.shape)
-    return input + (tensor1 if tensor1.shape == shape else tensor1.expand(shape)) * tensor2 * value
+    """input + value·tensor1·tensor2 (the three in one dtype), one node as PyTorch's, differentiated by its formula
+    to any order: each factor's gradient is the result's gradient times the other factor times value, summed to the
+    factor's shape afterwards (over an empty result, 0 even where the other factor is ±∞ or NaN)."""
+    x = _t(input, "addcmul")
+    for a, b in ((tensor1, tensor2), (x, tensor1), (x, tensor2)):  # (three shapes broadcast if each pair does)
+        checks.check_broadcast("addcmul", a, b)
+    return shown_as(U.Addcmul.apply(x, tensor1, tensor2, value=value), "AddcmulBackward0")
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):

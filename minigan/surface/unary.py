@@ -178,6 +178,28 @@ class Addcdiv(Node):
                     unbroadcast(-grad * (self.value * t1 / (t2 * t2)), self.shapes[2]) if g2 else None)
 
 
+class Addcmul(Node):
+    """x + value·t1·t2 (the three in one dtype), differentiated by PyTorch's formula: each factor's gradient is the
+    result's gradient times the other factor times value, summed to the factor's shape afterwards.  A second order
+    runs through t·value, so over a result empty by broadcasting it is 0·value: NaN where value is ±∞, as PyTorch's."""
+
+    def forward(self, x, t1, t2, value=1):
+        g1, g2 = (self.needs_input_grad or (False, False, False))[1:]  # (what PyTorch's node saves: each factor for
+        self.save_for_backward(t2 if g1 else None, t1 if g2 else None)  # the other's gradient only)
+        value = _xp(t1).asarray(value).astype(t1.dtype).item()  # (read in the tensors' dtype: -1 is 255 in uint8)
+        self.value, self.shapes = value, (x.shape, t1.shape, t2.shape)
+        with backend.np.errstate(invalid="ignore", over="ignore"):  # (∞·0 = NaN, as PyTorch's)
+            return backend.pointwise_layout(x + value * t1 * t2, x, t1, t2)
+
+    def backward(self, grad):  # d/dx = 1, d/dt1 = value·t2, d/dt2 = value·t1
+        t2, t1 = self.saved_tensors
+        gx, g1, g2 = self.needs_input_grad
+        with backend.np.errstate(invalid="ignore", over="ignore"):
+            return (unbroadcast(grad, self.shapes[0]) if gx else None,
+                    unbroadcast(grad * (t2 * self.value), self.shapes[1]) if g1 else None,
+                    unbroadcast(grad * (t1 * self.value), self.shapes[2]) if g2 else None)
+
+
 class RoundedDiv(Node):
     """a / b rounded down (``mode="floor"``, Python's //) or toward 0 (``"trunc"``); integers stay integers. A
     step: its derivative is 0 wherever it exists, and it stays in the graph (PyTorch's div with a rounding mode)."""

@@ -3,6 +3,7 @@ in seeds 11,200,000 to 11,259,999, and the open ones noticed before them: each c
 same kind of argument) against PyTorch float64."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -163,3 +164,41 @@ def test_lerp_result_dtype(door, dims, dtype, wdtype):
     for a, b in zip(mine, pytorch):  # (each leaf's gradient in the leaf's own dtype)
         assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
         np.testing.assert_allclose(_np(a).astype(float), _np(b).astype(float), rtol=1e-3)
+
+
+# ----------------------------------------------------------------------------- addcmul to second order
+# PyTorch's addcmul is one node whose derivatives are grad·(tensor2·value) and grad·(tensor1·value), each summed to its
+# factor's shape: a second order runs through the product t·value, so over a result empty by broadcasting its
+# gradient is 0·value (NaN for an infinite value) where a composite of products gave 0.
+ADDCMUL_SHAPES = {"empty": ((0, 3), (3,), (0, 3)), "empty_t1": ((0, 3), (0, 3), (3,)), "row": ((2, 3), (3,), (2, 1)),
+                  "same": ((2, 3), (2, 3), (2, 3)), "input_small": ((3,), (2, 3), (2, 1))}
+
+
+@pytest.mark.parametrize("value", [1.0, -INF, 0.5, NAN])
+@pytest.mark.parametrize("shapes", list(ADDCMUL_SHAPES))
+@pytest.mark.parametrize("door", ["torch.addcmul", "Tensor.addcmul", "Tensor.addcmul_"])
+def test_addcmul_second_order(door, shapes, value):
+    def call(lib):
+        values = [np.array([0.25, NAN, 0.0, INF, -1.5, 2.0]), np.array([1.5, -INF, 0.0, 0.75, NAN, -2.0])]
+        leaves = [lib.tensor(np.resize(v, s), dtype=lib.float64, requires_grad=True)
+                  for v, s in zip([values[0]] + values, ADDCMUL_SHAPES[shapes])]
+        x, t1, t2 = leaves
+        if door == "torch.addcmul":
+            out = lib.addcmul(x, t1, t2, value=value)
+        elif door == "Tensor.addcmul":
+            out = x.addcmul(t1, t2, value=value)
+        else:
+            out = x.clone().addcmul_(t1, t2, value=value)
+        first = lib.autograd.grad(out.sum(), leaves, create_graph=True)
+        second = lib.autograd.grad(sum(g.sum() for g in first if g.requires_grad), leaves, allow_unused=True)
+        return [out, *first, *(lib.zeros(()) if g is None else g for g in second)]
+
+    with warnings.catch_warnings():  # (NumPy's warnings on ∞·0 are another class: the values are compared here)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ours, theirs = _outcome(call, minigan), _outcome(call, torch)
+    if isinstance(theirs, type):  # (addcmul_ into an input smaller than the result: refused by both)
+        assert isinstance(ours, type) and issubclass(ours, theirs), f"PyTorch raises {theirs.__name__}, minigan {ours}"
+        return
+    for a, b in zip(ours, theirs):
+        assert tuple(a.shape) == tuple(b.shape)
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-12, equal_nan=True)

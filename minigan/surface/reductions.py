@@ -19,7 +19,7 @@ from minigan.surface.indexing import _along
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.operands import _t
 from minigan.surface.out import write_out
-from minigan.surface.pointwise import isclose, where
+from minigan.surface.pointwise import isclose
 from minigan.surface.saved import saves
 from minigan.surface.shapes import cat, flip
 
@@ -117,11 +117,25 @@ def in_dtype(fn, x, dtype, bools=True):
     return x.astype(dtype)
 
 
+class NanAsZero(Node):
+    """x with NaN as 0, as nansum reads it.  Its backward is PyTorch's nansum_backward, grad·(x is not NaN), read from
+    x when it runs: a product, so an ∞ or NaN gradient at a NaN entry is NaN (∞·0), as PyTorch's; a select gave 0."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return backend.get_array_module(x).where(x != x, 0, x)
+
+    def backward(self, grad):  # d/dx = 1 where x is not NaN, 0 where it is
+        x, = self.saved_tensors
+        with backend.np.errstate(invalid="ignore"):  # (∞·0 = NaN, as PyTorch's)
+            return (grad * (x == x),)
+
+
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum with NaN counted as 0 (their gradient is 0), also when ``dtype=`` is an integer one: NaN is 0
     before the conversion, as PyTorch's."""
     x, dim = _t(input, "nansum"), every_dim(dim)
-    clean = in_dtype("nansum", where(x.array != x.array, 0.0, x) if x.dtype.kind == "f" else x, dtype)
+    clean = in_dtype("nansum", NanAsZero.apply(x) if x.dtype.kind == "f" else x, dtype)
     if dim is None and keepdim and x.ndim:  # (every dim kept as a one, as sum's)
         dim = tuple(range(x.ndim))
     out = clean.sum() if dim is None else clean.sum(dim, keepdim=keepdim)

@@ -202,3 +202,25 @@ def test_addcmul_second_order(door, shapes, value):
     for a, b in zip(ours, theirs):
         assert tuple(a.shape) == tuple(b.shape)
         np.testing.assert_allclose(_np(a), _np(b), rtol=1e-12, equal_nan=True)
+
+
+# ----------------------------------------------------------------------------- nansum and nanmean's gradient at NaN
+# PyTorch's nansum_backward is grad·(x is not NaN), a product: an ∞ or NaN gradient at a NaN entry gives NaN (∞·0),
+# and nanmean (nansum / count) sends 1/0 = ∞ into it on a row of NaN only, so that row's gradient is NaN, not 0.
+@pytest.mark.parametrize("upstream", ["ones", "inf", "nan"])
+@pytest.mark.parametrize("dim", [None, 0, 1, (0, 1)])
+@pytest.mark.parametrize("op", ["nansum", "nanmean", "Tensor.nansum", "Tensor.nanmean"])
+def test_nan_reductions_gradient_at_nan(op, dim, upstream):
+    def call(lib):
+        x = lib.tensor([[NAN, NAN, NAN], [1.5, NAN, -2.0], [INF, 0.5, NAN]], dtype=lib.float64, requires_grad=True)
+        name = op.split(".")[-1]
+        out = getattr(x, name)(dim) if op.startswith("Tensor.") else getattr(lib, name)(x, dim)
+        up = {"ones": lib.ones_like(out), "inf": lib.full_like(out, INF), "nan": lib.full_like(out, NAN)}[upstream]
+        first, = lib.autograd.grad(out, x, up, create_graph=True)
+        return [out, first]
+
+    with warnings.catch_warnings():  # (NumPy's warnings on ∞·0 are another class: the values are compared here)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ours, theirs = _outcome(call, minigan), _outcome(call, torch)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-12, equal_nan=True)

@@ -602,6 +602,8 @@ class TensorMath:
     def absolute(self):
         return self.abs()
 
+    __abs__ = absolute  # Python's abs(x), as PyTorch's
+
     def positive(self):
         """The tensor itself (``+x``), as PyTorch's; a bool tensor is refused, as there."""
         if self.dtype.kind == "b":

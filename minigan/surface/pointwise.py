@@ -385,8 +385,10 @@ def logaddexp(input, other):
 
 
 def xlogy(input, other):
-    """input·log(other), and 0 where input = 0 unless other is NaN (as PyTorch)."""
-    return U.XLogY.apply(*_pair(input, other, "xlogy"))
+    """input·log(other), and 0 where input = 0 unless other is NaN (as PyTorch); PyTorch's node for a number other,
+    XlogyBackward2, gives input's gradient 0 where input = 0 even for a NaN other."""
+    out = U.XLogY.apply(*_pair(input, other, "xlogy"), number_y=not isinstance(other, Tensor))
+    return out if isinstance(other, Tensor) else shown_as(out, "XlogyBackward2")
 
 
 def logit(input, eps=None):

@@ -125,16 +125,18 @@ class Hypot(Node):
 class XLogY(Node):
     """x·log y, and 0 where x = 0 (for any y but NaN): the 0·log 0 = 0 of an entropy (torch.xlogy)."""
 
-    def forward(self, x, y):
+    def forward(self, x, y, number_y=False):
         xp = _xp(x)
         self.save_for_backward(x, y)
+        self.number_y = number_y  # (y was a number: PyTorch's XlogyBackward2, whose mask also holds a NaN y)
         zero = (x == 0) & ~xp.isnan(y)
         return backend.pointwise_layout(xp.where(zero, 0, x * xp.log(xp.where(zero, 1, y))), x, y)
 
     def backward(self, grad):  # d/dx = log y (0 where x = 0 and y ≤ 0), d/dy = x/y  (PyTorch's rules)
         x, y = self.saved_tensors
         gx, gy = self.needs_input_grad
-        xp, flat = namespace(grad), (value(x) == 0) & (value(y) <= 0)  # a constant mask: log y is −∞ or NaN there
+        no_log = ~(value(y) > 0) if self.number_y else value(y) <= 0  # (a number y: x = 0 and not y > 0, NaN too)
+        xp, flat = namespace(grad), (value(x) == 0) & no_log  # a constant mask: log y is −∞ or NaN there
         # the gradient times log y as PyTorch's xlogy(grad, y): 0 where grad is 0, even where log y is ±∞ or NaN
         dx = unbroadcast(xp.where(flat, 0, XLogY.apply(grad, xp.where(flat, 1, y))), x.shape) if gx else None
         return dx, (unbroadcast(grad * x / y, y.shape) if gy else None)

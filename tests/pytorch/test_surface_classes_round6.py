@@ -224,3 +224,32 @@ def test_nan_reductions_gradient_at_nan(op, dim, upstream):
         ours, theirs = _outcome(call, minigan), _outcome(call, torch)
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(_np(a), _np(b), rtol=1e-12, equal_nan=True)
+
+
+# ----------------------------------------------------------------------------- xlogy's gradient with a number y
+# PyTorch's xlogy(x, y) with y a number (XlogyBackward2) masks x's gradient where x = 0 and not y > 0, so a NaN y gives
+# 0 there; with y a tensor (XlogyBackward0) the mask is x = 0 and y <= 0, and a NaN y gives NaN everywhere.
+XLOGY_OTHERS = {"nan": NAN, "np_nan": np.float64(NAN), "zero": 0.0, "inf": INF, "-inf": -INF, "two": 2.0,
+                "minus_one": -1.0, "t0d_nan": "t0d_nan", "t1d": "t1d"}
+
+
+@pytest.mark.parametrize("upstream", ["ones", "special"])
+@pytest.mark.parametrize("other", list(XLOGY_OTHERS))
+@pytest.mark.parametrize("door", ["torch.xlogy", "Tensor.xlogy", "Tensor.xlogy_"])
+def test_xlogy_gradient_with_a_number_other(door, other, upstream):
+    def call(lib):
+        x = lib.tensor([0.0, 1.0, 2.0, -1.0, NAN, 0.0], dtype=lib.float64, requires_grad=True)
+        y = XLOGY_OTHERS[other]
+        y = lib.tensor(NAN, dtype=lib.float64) if y == "t0d_nan" else lib.tensor(
+            [NAN, 0.0, INF, -1.0, 2.0, NAN], dtype=lib.float64) if y == "t1d" else y
+        out = lib.xlogy(x, y) if door == "torch.xlogy" else x.xlogy(y) if door == "Tensor.xlogy" else \
+            x.clone().xlogy_(y)
+        up = lib.ones(6, dtype=lib.float64) if upstream == "ones" else lib.tensor([0.0, INF, 0.0, NAN, 1.0, INF],
+                                                                                  dtype=lib.float64)
+        return [out, *lib.autograd.grad(out, x, up)]
+
+    with warnings.catch_warnings():  # (NumPy's warnings on log 0 and ∞·0 are another class: values compared here)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ours, theirs = _outcome(call, minigan), _outcome(call, torch)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-12, equal_nan=True)

@@ -19,6 +19,7 @@ from minigan.surface import unary as U
 from minigan.surface.elu import ELU
 from minigan.surface.node_view import shown_as
 from minigan.surface.saved import saves
+from minigan.surface.shapes import cat
 
 
 def _integer_or_float(x, op) -> Tensor:
@@ -377,9 +378,40 @@ def hardswish(input, inplace=False):
 
 def logsigmoid(input):
     """log σ(x) = −softplus(−x), stable for large |x|."""
-    x = _float(input, "logsigmoid")
-    out = (-(-x).softplus()).contiguous()  # (row-major, as PyTorch's)
-    return shown_as(saves(out, x), "LogSigmoidBackward0")  # (PyTorch's node saves its input)
+    return shown_as(_LogSigmoid.apply(_float(input, "logsigmoid")), "LogSigmoidBackward0")
+
+
+class _LogSigmoid(Node):
+    """log σ(x) = min(x, 0) − log1p(e^−|x|), PyTorch's kernel, which keeps the buffer e^−|x| for its backward beside
+    x: the backward reads x as it is when it runs (a write through .data is seen) and the buffer of forward's x."""
+
+    def forward(self, x):
+        xp = backend.get_array_module(x)
+        self.buffer = xp.exp(-xp.abs(x))  # (a constant: PyTorch's buffer has no gradient of its own)
+        self.save_for_backward(x)
+        return backend.c_order(xp.minimum(x, 0) - xp.log1p(self.buffer))  # (row-major, as PyTorch's)
+
+    def backward(self, grad):  # d/dx = 1 − σ(x) = [x < 0] ∓ b/(1 + b), b = e^−|x|
+        (x,) = self.saved_tensors
+        return (_LogSigmoidBackward.apply(grad, x, self.buffer),)
+
+
+class _LogSigmoidBackward(Node):
+    """grad·([x < 0] − sgn·b/(1 + b)), sgn 1 where x < 0, else −1: PyTorch's log_sigmoid_backward; differentiated as
+    its double backward: in grad, the same map; in x, grad·gg·σ(x)(σ(x) − 1); the buffer is a constant."""
+
+    def forward(self, grad, x, buffer):
+        self.save_for_backward(grad, x)
+        self.buffer, negative = buffer, x < 0
+        one = x.dtype.type(1)
+        return (negative.astype(x.dtype) - backend.get_array_module(x).where(negative, one, -one) * (
+            buffer / (1 + buffer))) * grad
+
+    def backward(self, gg):  # d/dgrad = the same map of gg;  d/dx = gg·grad·σ(x)(σ(x) − 1)
+        grad, x = self.saved_tensors
+        z = activation.Sigmoid.apply(x)
+        return (_LogSigmoidBackward.apply(gg, x, self.buffer) if self.needs_input_grad[0] else None,
+                gg * grad * (z - 1) * z if self.needs_input_grad[1] else None, None)
 
 
 def tanhshrink(input):
@@ -581,10 +613,32 @@ def glu(input, dim=-1):
     n = input.shape[dim]
     if n % 2:
         raise ShapeError(f"glu: dimension {dim} of shape {tuple(input.shape)} has odd size {n}; it is halved")
-    input = _float(input, "glu")
-    before = (slice(None),) * dim
-    a, b = input[before + (slice(0, n // 2),)], input[before + (slice(n // 2, n),)]
-    return shown_as(a * b.sigmoid(), "GluBackward0")
+    return shown_as(_GLU.apply(_float(input, "glu"), dim=dim), "GluBackward0")
+
+
+class _GLU(Node):
+    """a·σ(b), a and b the halves of x along ``dim``.  Its backward is PyTorch's glu_backward, which reads x when it
+    runs (a write through .data is seen): σ(b) for a, a·σ(b)(1 − σ(b)) for b; under create_graph the same lines on
+    the saved Tensor x, recorded."""
+
+    def forward(self, x, dim):
+        self.dim = dim
+        self.save_for_backward(x)
+        a, b = self.halves(x)
+        return a * activation.Sigmoid.apply(b)
+
+    def halves(self, x):
+        n, before = x.shape[self.dim], (slice(None),) * self.dim
+        return x[before + (slice(0, n // 2),)], x[before + (slice(n // 2, n),)]
+
+    def backward(self, grad):  # d/da = σ(b), d/db = a·σ(b)(1 − σ(b))
+        (x,) = self.saved_tensors
+        a, b = self.halves(x)
+        s = activation.Sigmoid.apply(b)
+        ga, gb = grad * s, activation.SigmoidBackward.apply(grad * a, s)  # (sigmoid's: ∞ upstream stays ±∞)
+        if backend.is_array(grad):
+            return (backend.get_array_module(grad).concatenate((ga, gb), axis=self.dim),)
+        return (cat((ga, gb), self.dim),)
 
 
 def hardshrink(input, lambd=0.5):

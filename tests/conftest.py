@@ -217,13 +217,26 @@ def ulps(dtype, n: int = 4) -> float:
 
 
 # ----------------------------------------------------------------------------- exhaustive products: a slice by default
+# Whether this run builds the whole products (the `all-` cases).  They run only under -m slow; in a run whose mark
+# expression is pyproject.toml's default, "not slow", each would be made into a test item and then deselected
+# (about 13,600 items, 2 s of CPU in each pytest-xdist worker's collection), so there they are not built at all.  Any
+# other -m (slow, "", "slow and not gpu", ...) builds them as before.  Set by pytest_configure below, which pytest
+# calls before it imports a test module; ``left_out`` counts what was not built, for the run's summary.
+WHOLE_PRODUCTS = {"built": True, "left_out": 0}
+
+
+def pytest_configure(config):
+    WHOLE_PRODUCTS["built"] = (config.getoption("markexpr", "") or "").strip() != "not slow"
+
+
 def default_slice(cases, every: int, cover=()) -> list:
     """An exhaustive product of cases (op x dtype x shape x ...) as the parameters of one test, parametrized twice:
     a fixed slice in the default run (every ``every``-th case, plus the first case of any value a ``cover`` function
     names that the slice would miss, so every op and every dtype runs at least once) and the whole product under
-    ``-m slow`` (ids ``all-...``).  ``cases``: tuples of the test's arguments, in a fixed order (the slice is the
-    same on every machine and in every pytest-xdist worker), or ``pytest.param``s (their marks and ids are kept).
-    A test's default ids are pytest's as before."""
+    ``-m slow`` (ids ``all-...``; not built at all in a run that deselects every slow test, see WHOLE_PRODUCTS).
+    ``cases``: tuples of the test's arguments, in a fixed order (the slice is the same on every machine and in every
+    pytest-xdist worker), or ``pytest.param``s (their marks and ids are kept).  A test's default ids are pytest's as
+    before."""
     cases = [case if isinstance(case, type(pytest.param())) else pytest.param(*case) if isinstance(case, tuple)
              else pytest.param(case) for case in cases]  # (a pytest.param keeps its marks and id in both)
     chosen = set(range(0, len(cases), every))
@@ -233,6 +246,9 @@ def default_slice(cases, every: int, cover=()) -> list:
             if key(*case.values) not in seen:
                 chosen.add(j)
                 seen.add(key(*case.values))
+    if not WHOLE_PRODUCTS["built"]:
+        WHOLE_PRODUCTS["left_out"] += len(cases)
+        return [cases[j] for j in sorted(chosen)]
     return ([cases[j] for j in sorted(chosen)] +
             [pytest.param(*case.values, marks=[*case.marks, pytest.mark.slow],
                           id="all-" + (case.id or "-".join(map(_case_id, case.values)))) for case in cases])
@@ -270,9 +286,22 @@ def pytest_deselected(items):
         config.workeroutput["deselected"] = config.workeroutput.get("deselected", 0) + len(items)
 
 
+LEFT_OUT = pytest.StashKey[int]()  # the cases default_slice did not build, as this process's collection counted
+
+
+def pytest_collection_finish(session):
+    session.config.stash[LEFT_OUT] = WHOLE_PRODUCTS["left_out"]
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["left_out"] = WHOLE_PRODUCTS["left_out"]
+
+
+_left_out_by_workers = []
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
     _deselected_by_workers.append(getattr(node, "workeroutput", {}).get("deselected", 0))
+    _left_out_by_workers.append(getattr(node, "workeroutput", {}).get("left_out", 0))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -283,7 +312,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         reason = skip_reason(report)
         counts[reason] = counts.get(reason, 0) + 1
     deselected = len(terminalreporter.stats.get("deselected", [])) or max(_deselected_by_workers, default=0)
-    if not counts and not deselected:
+    left_out = (config.stash.get(LEFT_OUT, 0) if config is not None else 0) or max(_left_out_by_workers, default=0)
+    if not counts and not deselected and not left_out:
         return
     terminalreporter.section("why tests did not run", sep="-")
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
@@ -296,3 +326,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if deselected:
         terminalreporter.write_line(f"{deselected:6,} deselected: by -m or -k (by default the long checks marked "
                                     "slow; python -m pytest -m slow runs them)")
+    if left_out:
+        terminalreporter.write_line(f"{left_out:6,} cases of exhaustive products not built: a slice of each ran "
+                                    "(python -m pytest -m slow builds and runs them all)")

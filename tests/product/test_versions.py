@@ -138,53 +138,63 @@ def _x_option(argv, element):
 
 def _newer_than_the_floor(tree):
     """[(line, what, the Python that added it)] for what ``tree`` uses that Python 3.10 does not have."""
-    # one walk over the tree: each node, and whether a guard above it asks for a newer Python (each node's guard is
-    # read once, not once for each of its children: the scan of every file of the repository is a default test)
-    nodes, stack = [], [(tree, False)]
-    while stack:
-        node, guarded = stack.pop()
-        nodes.append((node, guarded))
-        inside = _guarded(node)
-        stack += [(child, guarded or child in inside) for child in ast.iter_child_nodes(node)]
+    # the scan of every file of the repository is a default test, so each node costs as little as it can: one walk
+    # lists the nodes; the subtrees a guard asks a newer Python for are set aside (each guard's subtree walked once:
+    # they are few and small); then only the kinds of node that can name something newer are read, by their type
+    nodes = list(ast.walk(tree))
+    guarded = set()  # the ids of the nodes a guard above asks a newer Python for
+    for node in nodes:
+        if type(node) in _GUARDS and id(node) not in guarded:
+            for child in _guarded(node):
+                guarded.update(map(id, ast.walk(child)))
+    # the local name -> the module it stands for (import x as y)
     modules = {alias.asname or alias.name.split(".")[0]: alias.name if alias.asname else alias.name.split(".")[0]
-               for node, _ in nodes if isinstance(node, ast.Import) for alias in node.names}
-    found = []  # modules: the local name -> the module it stands for (import x as y)
-    for node, guarded in nodes:
-        if guarded:  # and so is all below it
+               for node in nodes if type(node) is ast.Import for alias in node.names}
+    found = []
+    builtins = NEWER_NAMES["builtins"]
+    for node in nodes:
+        kind = type(node)
+        if kind not in _READ or id(node) in guarded:
             continue
-        if isinstance(node, ast.Import):
+        if kind is ast.Name:
+            if node.id in builtins:
+                found.append((node.lineno, node.id, builtins[node.id]))
+        elif kind is ast.Attribute:
+            if node.attr in NEWER_ATTRIBUTES:
+                found.append((node.lineno, f".{node.attr}", NEWER_ATTRIBUTES[node.attr]))
+            if type(node.value) is ast.Name:
+                module = modules.get(node.value.id)
+                if node.attr in NEWER_NAMES.get(module, {}):
+                    found.append((node.lineno, f"{module}.{node.attr}", NEWER_NAMES[module][node.attr]))
+        elif kind is ast.Call:
+            if (type(node.func) is ast.Attribute and node.func.attr in REGEX_CALLS
+                    and type(node.func.value) is ast.Name and modules.get(node.func.value.id) == "re" and node.args
+                    and type(node.args[0]) is ast.Constant and isinstance(node.args[0].value, str)
+                    and NEWER_REGEX.search(CHARACTER_CLASS.sub("", node.args[0].value))):
+                found.append((node.lineno, f"re.{node.func.attr}({node.args[0].value[:40]!r})", "3.11"))
+        elif kind is ast.List or kind is ast.Tuple:
+            if any(type(e) is ast.Constant and isinstance(e.value, str) and e.value.split("=")[0] in NEWER_OPTIONS
+                   and (e.value.startswith("PYTHON") or _python(node) and (e.value == "-P" or _x_option(node, e)))
+                   for e in node.elts):
+                found += [(node.lineno, f"the option {e.value!r}", NEWER_OPTIONS[e.value.split("=")[0]])
+                          for e in node.elts if type(e) is ast.Constant and isinstance(e.value, str)
+                          and e.value.split("=")[0] in NEWER_OPTIONS]
+        elif kind is ast.Import:
             for alias in node.names:
                 if alias.name in NEWER_MODULES:
                     found.append((node.lineno, f"import {alias.name}", NEWER_MODULES[alias.name]))
-        elif isinstance(node, ast.ImportFrom) and node.module:
+        elif node.module:  # ast.ImportFrom
             if node.module in NEWER_MODULES:
                 found.append((node.lineno, f"from {node.module} import", NEWER_MODULES[node.module]))
             for alias in node.names:
                 if alias.name in NEWER_NAMES.get(node.module, {}):
                     found.append((node.lineno, f"from {node.module} import {alias.name}",
                                   NEWER_NAMES[node.module][alias.name]))
-        elif isinstance(node, ast.Attribute):
-            if node.attr in NEWER_ATTRIBUTES:
-                found.append((node.lineno, f".{node.attr}", NEWER_ATTRIBUTES[node.attr]))
-            if isinstance(node.value, ast.Name):
-                module = modules.get(node.value.id)
-                if node.attr in NEWER_NAMES.get(module, {}):
-                    found.append((node.lineno, f"{module}.{node.attr}", NEWER_NAMES[module][node.attr]))
-        elif isinstance(node, (ast.List, ast.Tuple)) and any(
-                isinstance(e, ast.Constant) and isinstance(e.value, str) and e.value.split("=")[0] in NEWER_OPTIONS
-                and (e.value.startswith("PYTHON") or _python(node) and (e.value == "-P" or _x_option(node, e)))
-                for e in node.elts):
-            found += [(node.lineno, f"the option {e.value!r}", NEWER_OPTIONS[e.value.split("=")[0]])
-                      for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
-                      and e.value.split("=")[0] in NEWER_OPTIONS]
-        elif isinstance(node, ast.Name) and node.id in NEWER_NAMES["builtins"]:
-            found.append((node.lineno, node.id, NEWER_NAMES["builtins"][node.id]))
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in REGEX_CALLS
-              and isinstance(node.func.value, ast.Name) and modules.get(node.func.value.id) == "re" and node.args
-              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
-              and NEWER_REGEX.search(CHARACTER_CLASS.sub("", node.args[0].value))):
-            found.append((node.lineno, f"re.{node.func.attr}({node.args[0].value[:40]!r})", "3.11"))
     return found
+
+
+_GUARDS = {ast.FunctionDef, ast.If, ast.Try}  # the nodes _guarded reads
+_READ = {ast.Import, ast.ImportFrom, ast.Attribute, ast.List, ast.Tuple, ast.Name, ast.Call}  # what can name a newer
 
 
 def test_the_code_uses_nothing_newer_than_the_declared_python():

@@ -56,6 +56,8 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
     when given, is called at each node the walk goes through (minigan.stepthrough shows the steps with it)."""
     grads, anomaly = dict(seeds), _anomaly.enabled
     recording, _mode.grad_enabled = _mode.grad_enabled, create_graph  # under create_graph, backward's ops are recorded
+    quiet = backend.np.errstate(all="ignore")  # NumPy's warnings (1/0, 0·∞, ∞ − ∞) stay in the walk: PyTorch's
+    quiet.__enter__()  # backward of sqrt at 0, of x·y at ∞ is ±∞ or NaN, silently (the user's setting is back after it)
     try:
         for fn in order:
             g = grads.get(fn) if fn in keep else grads.pop(fn, None)
@@ -82,6 +84,7 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
                 grads[leaf] = run_hooks(leaf._hooks, grads[leaf])
     finally:
         _mode.grad_enabled = recording
+        quiet.__exit__(None, None, None)
     return grads
 
 

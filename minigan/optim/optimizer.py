@@ -332,7 +332,9 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         i = 0  # the index of each parameter in self.params (and self.state)
-        with no_grad():  # the updates change leaves in place, which only no_grad() allows
+        # The updates change leaves in place, which only no_grad() allows; an ∞ or NaN gradient gives NaN updates,
+        # as PyTorch's, without NumPy's warnings ("invalid value encountered in divide"), which PyTorch does not give.
+        with no_grad(), backend.np.errstate(all="ignore"):
             for group in self.param_groups:
                 hyper = dict(group, lr=_scheduled_lr(type(self).__name__, group["lr"]))  # a loop may have set it
                 for p in group["params"]:

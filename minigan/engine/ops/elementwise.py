@@ -52,9 +52,8 @@ class Div(Node):
     def backward(self, grad):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
         a, b = self.saved_tensors
         (x, y), (need_a, need_b) = self.inputs, self.needs_input_grad  # (x, y: the inputs, for their shapes)
-        with backend.np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (÷0: ±∞ or NaN, as PyTorch's)
-            db = unbroadcast(-grad * ((a / b) / b), value(y).shape) if need_b else None  # (a/b first: b² may overflow;
-            return unbroadcast(grad / b, value(x).shape) if need_a else None, db  # b's first, as PyTorch's: its nodes)
+        db = unbroadcast(-grad * ((a / b) / b), value(y).shape) if need_b else None  # (a/b first: b² may overflow;
+        return unbroadcast(grad / b, value(x).shape) if need_a else None, db  # b's first, as PyTorch's: its nodes)
 
 
 class Neg(Node):
@@ -96,17 +95,16 @@ class Pow(Node):
     def backward(self, grad):  # d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·log a
         (a, b, out), (need_a, need_b) = self.saved_tensors, self.needs_input_grad
         xp, da, db = namespace(grad), None, None
-        with backend.np.errstate(divide="ignore", invalid="ignore"):  # (0 to a negative power is ∞, as PyTorch's)
-            if need_a:  # PyTorch's pow_backward: where(b = 0, 0, b·a^(b−1)·grad), differentiated through both branches;
-                # a number b = 0 gives zeros, with no graph (a second order at a = 0 is 0, not 0·∞)
-                number = isinstance(self.inputs[1], backend.np.generic)
-                e = self.inputs[1] if number else b  # (a number stays one at b − 1, where a 0-d array less 1 would
-                # look like one: PyTorch's kernels for a number, or for a tensor)
-                da = zeros(grad) if number and e == 0 else grad * b * power(a, e - 1, number)
-                da = unbroadcast(da if self.zero_exponent is None else xp.where(self.zero_exponent, 0, da), a.shape)
-            if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (PyTorch's
-                # formula, differentiated through both branches of its where: a second order at a = 0 is 0·(−∞) = NaN)
-                db = unbroadcast(grad * xp.where(self.zero_base, 0, out * xp.log(a)), b.shape)
+        if need_a:  # PyTorch's pow_backward: where(b = 0, 0, b·a^(b−1)·grad), differentiated through both branches;
+            # a number b = 0 gives zeros, with no graph (a second order at a = 0 is 0, not 0·∞)
+            number = isinstance(self.inputs[1], backend.np.generic)
+            e = self.inputs[1] if number else b  # (a number stays one at b − 1, where a 0-d array less 1 would
+            # look like one: PyTorch's kernels for a number, or for a tensor)
+            da = zeros(grad) if number and e == 0 else grad * b * power(a, e - 1, number)
+            da = unbroadcast(da if self.zero_exponent is None else xp.where(self.zero_exponent, 0, da), a.shape)
+        if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (PyTorch's
+            # formula, differentiated through both branches of its where: a second order at a = 0 is 0·(−∞) = NaN)
+            db = unbroadcast(grad * xp.where(self.zero_base, 0, out * xp.log(a)), b.shape)
         return da, db
 
 

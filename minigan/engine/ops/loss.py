@@ -107,8 +107,7 @@ class BCE(Node):
         g = _reduce_grad(grad, p.shape, self.reduction, p.dtype)
         gp, gt = self.needs_input_grad
         dp = g * (p - t) / xp.clip(p * (1 - p), p.dtype.type(backend.np.float32(1e-12)), None) if gp else None
-        with backend.np.errstate(divide="ignore"):  # −logit p, not clamped (as PyTorch's): ±∞ at p = 1 or 0
-            dt = -g * xp.log(p / (1 - p)) if gt else None
+        dt = -g * xp.log(p / (1 - p)) if gt else None  # −logit p, not clamped (as PyTorch's): ±∞ at p = 1 or 0
         return dp, dt
 
 

@@ -64,8 +64,7 @@ class Max(Node):
         # the maxima, a constant (max() counts a NaN as a maximum; amax's mask is PyTorch's x == out, which no NaN
         # meets): 1/(number of ties) there, 0 elsewhere (0/0 = NaN in a slice with none)
         mask = (x == _keep(out, self.in_shape, self.axis, self.keepdims)) | ((x != x) & (not self.amax))
-        with backend.np.errstate(invalid="ignore"):
-            share = (mask / mask.sum(self.axis, keepdims=True)).astype(x.dtype)
+        share = (mask / mask.sum(self.axis, keepdims=True)).astype(x.dtype)
         g = _keep(grad, self.in_shape, self.axis, self.keepdims) * share
         return (g if self.amax else select(mask, g),)
 
@@ -81,8 +80,8 @@ class Norm2(Node):
     def backward(self, grad):  # d‖x‖/dx_i = x_i / ‖x‖, taken as 0 where ‖x‖ = 0 (a subgradient, as PyTorch)
         x, out = self.saved_tensors
         grad, out = (_keep(v, self.in_shape, self.axis, self.keepdims) for v in (grad, out))
-        with backend.np.errstate(divide="ignore", invalid="ignore"):  # (x / 0, masked: a second order there is
-            return (grad * namespace(grad).where(self.zero, 0, x / out),)  # 0 / 0 = NaN, as PyTorch's masked_fill)
+        return (grad * namespace(grad).where(self.zero, 0, x / out),)  # (x / 0, masked: a second order there is
+        # 0 / 0 = NaN, as PyTorch's masked_fill)
 
 
 class Prod(Node):

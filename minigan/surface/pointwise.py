@@ -191,6 +191,8 @@ def lerp(input, end, weight):
             raise DtypeError(f"lerp: expected dtype {x.dtype} for {name}, got {t.dtype} (as PyTorch); convert it "
                              "with .to(input.dtype)")
     if isinstance(weight, Tensor):
+        for a, b in ((x, end), (x, weight), (end, weight)):  # (three shapes broadcast if each pair does)
+            checks.check_broadcast("lerp", a, b)
         common = dtypes.result_type(x if x.ndim or not isinstance(end, Tensor) else end, weight)  # (all three 0-d:
         x, end = (x, end) if common == x.dtype else (x.to(common), end.to(common))  # a float64 weight promotes)
         if weight.dtype == backend.np.bool_:  # (PyTorch's input gradient computes 1 - weight; its `-` refuses bools)

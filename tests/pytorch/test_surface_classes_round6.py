@@ -154,11 +154,13 @@ def test_lerp_result_dtype(door, dims, dtype, wdtype):
     ours, theirs = _agree(lambda lib: call(lib)[0])
     if isinstance(theirs, type) or not theirs.requires_grad:
         return
-    (ours, our_leaves), (theirs, their_leaves) = call(minigan), call(torch)
-    mine, pytorch = (_outcome(lambda lib: lib.autograd.grad(out.sum(), leaves), lib)
-                     for lib, out, leaves in ((minigan, ours, our_leaves), (torch, theirs, their_leaves)))
+    def gradients(lib):
+        out, leaves = call(lib)
+        return lib.autograd.grad(out.sum(), leaves)
+
+    mine, pytorch = _outcome(gradients, minigan), _outcome(gradients, torch)
     if isinstance(pytorch, type):  # (a bool weight: PyTorch's derivative computes 1 - weight, and `-` refuses it)
-        assert isinstance(mine, type) and issubclass(mine, pytorch), f"PyTorch raises {pytorch.__name__}, minigan {mine}"
+        assert isinstance(mine, type) and issubclass(mine, pytorch), f"PyTorch: {pytorch.__name__}, minigan: {mine}"
         return
     assert not isinstance(mine, type), f"PyTorch's backward runs, minigan's raises {mine.__name__}"
     for a, b in zip(mine, pytorch):  # (each leaf's gradient in the leaf's own dtype)
@@ -253,3 +255,15 @@ def test_xlogy_gradient_with_a_number_other(door, other, upstream):
         ours, theirs = _outcome(call, minigan), _outcome(call, torch)
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(_np(a), _np(b), rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("shapes", [((5,), (4,), ()), ((0, 3), (4, 4), ()), ((5,), (0, 3), ()), ((3,), (3,), (4,)),
+                                    ((2, 3), (3,), (2, 2)), ((5,), (5,), (0,))])
+@pytest.mark.parametrize("door", ["torch.lerp", "Tensor.lerp", "Tensor.lerp_"])
+def test_lerp_shapes_that_do_not_broadcast(door, shapes):
+    def call(lib):
+        x, end, w = (lib.zeros(s, dtype=lib.float64) + 0.5 for s in shapes)
+        return lib.lerp(x, end, w) if door == "torch.lerp" else x.lerp(end, w) if door == "Tensor.lerp" else \
+            x.lerp_(end, w)
+
+    _agree(call)

@@ -730,7 +730,7 @@ def tensordot(a, b, dims=2, out=None):
     if x.dtype == _dtype.bool:  # (PyTorch's product kernel has no bool form)
         raise DtypeError("tensordot: bool tensors are not multiplied here, as in PyTorch; convert them with .int()")
     out = [c for c in left if c not in right] + [c for c in right if c not in left]
-    return einsum(f"{''.join(left)},{''.join(right)}->{''.join(out)}", x, y)
+    return products.view_of_product(einsum(f"{''.join(left)},{''.join(right)}->{''.join(out)}", x, y))  # (an mm's)
 
 diag = with_out(products.diag)
 trace = products.trace

@@ -10,6 +10,7 @@ from minigan.engine.errors import DimensionError, DomainError, DtypeError, Shape
 from minigan.engine.ops import linalg as L
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.functional.dropout import dropout
+from minigan.surface.products import view_of_product
 
 
 def check_linear(sx, sw) -> None:
@@ -55,8 +56,9 @@ def linear(input, weight, bias=None):
         return out if bias is None else out + bias
     if bias is None:
         return L.Linear.apply(input, weight)
-    if bias.array.shape == (sw[0],):
-        return L.Linear.apply(input, weight, bias)
+    if bias.array.shape == (sw[0],):  # (PyTorch's addmm of a flattened input: the result a view of it, unless 2-D)
+        out = L.Linear.apply(input, weight, bias)
+        return out if len(sx) == 2 else view_of_product(out)
     out = L.Linear.apply(input, weight)  # another bias: added as PyTorch's, into the output (…, out) without growing it
     if bias.ndim > out.ndim or any(b not in (1, o) for b, o in zip(reversed(bias.shape), reversed(out.shape))):
         raise ShapeError(f"linear: bias has shape {tuple(bias.shape)}, expected ({weight.shape[0]},) or a shape that "

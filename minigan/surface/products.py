@@ -161,7 +161,15 @@ def inner(input, other):
     if x.shape[-1] != y.shape[-1]:  # (the product below would broadcast a 1 against any size)
         raise ShapeError(f"inner: the last dims must match, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
     products = x.reshape(*x.shape[:-1], *[1] * (y.ndim - 1), x.shape[-1]) * y
-    return products.sum(-1, dtype=products.dtype)  # in the operands' dtype, as a product (int32 stays int32)
+    return view_of_product(products.sum(-1, dtype=products.dtype))  # (in the operands' dtype: int32 stays int32)
+
+
+def view_of_product(out):
+    """``out`` as PyTorch hands back a product it computed as an mm (or dot) and reshaped (inner, tensordot,
+    multi_dot, linear of an input that is not 2-D): a view of it, its ``_base`` the product and its node
+    ViewBackward0, so that an in-place op on it goes through CopySlices, as there (the gradient reaching the product
+    is the upstream with the written part replaced: it requires grad under create_graph when the upstream does)."""
+    return out.view(out.shape)
 
 
 def diag(input, diagonal=0):

@@ -81,28 +81,30 @@ def _vector_norm(x, ord, axes, keepdim, dim, fn):
 class InfNorm(Node):
     """The largest |x| over ``axes`` (the ∞-norm), or the smallest (−∞), NaN where an entry is NaN.  Its derivative
     is PyTorch's norm_backward for p = ±∞: sgn(x) times the gradient shared evenly among the entries that reach the
-    norm or are NaN (a product), so a NaN entry, whose sgn is 0, gets 0, and so does every other.  Under create_graph
+    norm or are NaN (a product), so a NaN entry, whose sgn is 0, gets 0, and so does every other.  As PyTorch's node,
+    it reads x when backward runs (a write through .data is seen) and the norm forward found.  Under create_graph
     sgn(x) is read from x (a step of x, derivative 0), as PyTorch's formula reads it: the gradient requires grad."""
 
     def forward(self, x, largest, axes, keepdim, shared=True):
         xp, a = backend.get_array_module(x), backend.get_array_module(x).abs(x)
         out = a.max(axis=axes, keepdims=True) if largest else a.min(axis=axes, keepdims=True)
-        mask = (a == out) | (a != a)  # the entries at the norm, and the NaN ones (PyTorch's mask)
-        sign = (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)  # sgn(x), 0 at NaN as PyTorch's
-        if shared:
-            self.weight = mask / mask.sum(axis=axes, keepdims=True).astype(x.dtype)
-        else:  # cdist's backward: each entry at the norm gets the whole gradient, NaN at an ∞ one (∞ − ∞)
-            with backend.np.errstate(invalid="ignore"):
-                self.weight = 1 - xp.minimum(1, xp.ceil(xp.abs(a - out)))
-        self.share, self.kept = sign * self.weight, out.shape
+        self.norm, self.axes, self.shared = out, axes, shared  # (the norm: PyTorch's saved result)
         self.save_for_backward(x)
         return out if keepdim else xp.squeeze(out, axis=axes)
 
     def backward(self, grad):  # d‖x‖_∞/dx = sgn(x)·[|x| = ‖x‖ or NaN] / (how many are)
-        if backend.is_array(grad):
-            return (grad.reshape(self.kept) * self.share,)
         (x,) = self.saved_tensors
-        return (grad.reshape(self.kept) * (Step.apply(x) - Step.apply(-x)) * self.weight,)
+        v, out = value(x), self.norm
+        xp, a = backend.get_array_module(v), backend.get_array_module(v).abs(v)
+        with backend.np.errstate(invalid="ignore", divide="ignore"):  # (none left at the norm: 0/0, as PyTorch's)
+            if self.shared:  # the entries at the norm, and the NaN ones (PyTorch's mask), sharing the gradient
+                mask = (a == out) | (a != a)
+                weight = mask / mask.sum(axis=self.axes, keepdims=True).astype(v.dtype)
+            else:  # cdist's backward: each entry at the norm gets the whole gradient, NaN at an ∞ one (∞ − ∞)
+                weight = 1 - xp.minimum(1, xp.ceil(xp.abs(a - out)))
+            if backend.is_array(grad):  # sgn(x), 0 at NaN as PyTorch's
+                return (grad.reshape(out.shape) * (((v > 0).astype(v.dtype) - (v < 0).astype(v.dtype)) * weight),)
+            return (grad.reshape(out.shape) * (Step.apply(x) - Step.apply(-x)) * weight,)
 
 
 class NonzeroCount(Node):

@@ -335,7 +335,8 @@ def softsign(input):
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]; the derivative is 1 strictly between them (0 at each, unlike clamp's)."""
     lo, hi = _scalar("hardtanh", "min_val", min_val), _scalar("hardtanh", "max_val", max_val)
-    if lo > hi:  # (F.hardtanh's own check; hardtanh_ and nn.functional's kernel clip to max_val there, as PyTorch's)
+    if min_val > max_val:  # (F.hardtanh's own check, on the arguments as given, as PyTorch's: NumPy compares
+        # np.float32(0.1) with 0.1 in float32, equal; hardtanh_ and the kernel clip to max_val where lo > hi)
         raise ValueError(f"hardtanh: min_val ({lo}) must not be greater than max_val ({hi})")
     if inplace:
         return _into(input, "hardtanh", lambda t: _hardtanh(t, lo, hi))

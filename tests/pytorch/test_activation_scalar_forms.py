@@ -155,3 +155,28 @@ def test_a_numpy_scalar_is_the_python_number_bit_for_bit(name):
                     found.append(f"{name} {form} {number!r}: {a[:3]} vs {b[:3]}")
                     break
     assert not found, "\n".join(found[:10])
+
+
+@pytest.mark.parametrize("door", ["F.hardtanh", "F.hardtanh(inplace=True)", "nn.Hardtanh"])
+def test_hardtanhs_bounds_are_compared_as_given(door):
+    """F.hardtanh refuses min_val > max_val, and nn.Hardtanh max_val <= min_val, comparing the arguments as given:
+    NumPy compares np.float32(0.1) with the Python 0.1 in float32 (equal), so PyTorch runs, and its kernel then reads
+    the bounds as numbers (0.10000000149 > 0.1: every value 0.1, gradient 0)."""
+    calls = {"F.hardtanh": lambda lib, x, lo, hi: _f(lib).hardtanh(x, lo, hi),
+             "F.hardtanh(inplace=True)": lambda lib, x, lo, hi: _f(lib).hardtanh(x.clone(), lo, hi, True),
+             "nn.Hardtanh": lambda lib, x, lo, hi: lib.nn.Hardtanh(lo, hi)(x)}
+    pairs = [(np.float32(0.1), 0.1), (0.1, np.float32(0.1)), (np.float32(0.1), np.float64(0.1)),
+             (np.float32(0.3), 0.30000001), (np.float16(0.1), 0.1), (np.float32(-0.7), np.float32(-0.7))]
+    found = []
+    for lo, hi in pairs:
+        def call(lib, x, _, lo=lo, hi=hi):
+            return calls[door](lib, x, lo, hi)
+
+        for dtype in ("float64", "float32"):
+            ours, theirs = (_run(lib, call, lambda lib: None, dtype) for lib in (minigan, torch))
+            for a, b in zip(ours, theirs):
+                what = _differ(a, b)
+                if what:
+                    found.append(f"{door}({lo!r}, {hi!r}) on {dtype}: {what}")
+                    break
+    assert not found, "\n".join(found)

@@ -160,7 +160,7 @@ class Node:
             arrays = backend.arrays_of(cls.__name__.lower(), arrays)
         # step 2: forward on the arrays, the result a tensor (a view of its input for a view op)
         out = fn.forward(*arrays, **params)
-        result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params)
+        result = like._result(out, record, inputs[0] if cls.is_view else None, cls, params, arrays)
         # step 3: record the node as the result's history
         if record:
             fn.record(inputs, tuple(edges), arrays, out, result)

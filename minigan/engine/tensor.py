@@ -27,6 +27,15 @@ from minigan.engine.ops import shape as shaping
 from minigan.engine.walk import accumulate, backprop, backward_into, retain, topological_order
 
 _NUMPY_SCALAR = backend.np.generic  # what NumPy returns for a 0-d result
+_PROMOTES_0D_BY_VALUE = backend.np.__version__.startswith("1.")  # NumPy 1.x: a 0-d float32 and 0.5 give a float64
+
+
+def _as_numpy_2_promotes(out, arrays):
+    """A 0-d float64 ``out`` computed from ``arrays`` in NumPy 2's (and PyTorch's) dtype.  NumPy 1.x promotes by value
+    where every operand is 0-d, so an op's own constant widened a 0-d float32 or float16 (1 / a, a select against 0):
+    when no floating input is a float64, the result takes the widest floating input's dtype."""
+    widest = max((a.dtype for a in arrays if a.dtype.kind == "f"), key=lambda d: d.itemsize, default=out.dtype)
+    return out if widest.itemsize == 8 else out.astype(widest)
 
 
 class Tensor(InPlace, TensorMethods):
@@ -50,20 +59,15 @@ class Tensor(InPlace, TensorMethods):
 
     def _setup(self, data, requires_grad=False):  # (a NumPy scalar, a 0-d result, has no memory a view could share)
         self.array = backend.np.asarray(data) if isinstance(data, _NUMPY_SCALAR) else data
-        self._grad = None
-        self._requires_grad = requires_grad
-        self._ctx = None
-        self._hooks = None  # a leaf's register_hook functions (a non-leaf's live on its node)
-        self.name = None
+        # (_hooks: a leaf's register_hook functions; a non-leaf's live on its node)
+        self._grad, self._requires_grad, self._ctx, self._hooks, self.name = None, requires_grad, None, None, None
         # How many times the array was changed in place: one number in a mutable box, so that tensors sharing the
         # array (a view, a detached alias) can share it too.  None till first needed (_version_counter): most results
         # are never saved, viewed nor changed in place, and a box is one more object for the garbage collector.
         self._counter = None
         # A view: the tensor whose memory it shares (never itself a view), the ops that make the view
         # from it ((Node class, params) pairs), and the version at which its history was last set.
-        self._base = None
-        self._view_fn = ()
-        self._view_version = 0
+        self._base, self._view_fn, self._view_version = None, (), 0
         # PyTorch's views that may not change in place while gradients are recorded, nor be used after their base
         # changed: "multi-output" (made by split, unbind or chunk) and "no_grad" (made under no_grad), and their views
         self._view_kind = ""
@@ -92,11 +96,14 @@ class Tensor(InPlace, TensorMethods):
             x._sync_view()
         return x
 
-    def _result(self, out, requires_grad, source, op, params):
-        """An op's result.  A 0-d result stays an array (NumPy gives a scalar, which cannot change in
-        place).  When ``source`` is given (a view op), a result sharing its memory becomes its view."""
+    def _result(self, out, requires_grad, source, op, params, arrays=()):
+        """An op's result, computed from ``arrays``.  A 0-d result stays an array (NumPy gives a scalar, which cannot
+        change in place), of NumPy 2's dtype on NumPy 1.x too.  When ``source`` is given (a view op), a result sharing
+        its memory becomes its view."""
         if isinstance(out, _NUMPY_SCALAR):
             out = backend.np.asarray(out)
+        if _PROMOTES_0D_BY_VALUE and out.ndim == 0 and out.dtype == "float64" and "dtype" not in params:
+            out = _as_numpy_2_promotes(out, arrays)  # (a cast to float64 names its dtype)
         t = object.__new__(self.plain)  # (_make's work without its two calls, which showed in op_overhead of
         # benchmarks/paired_trees.py: every op's result is made here; the same fields as _setup's, in its order,
         # which tests/engine/test_tensor_fields.py checks)

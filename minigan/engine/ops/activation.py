@@ -2,6 +2,7 @@
 
 from minigan.engine import backend
 from minigan.engine.graph import Node, namespace, value, zeros
+from minigan.engine.ops.elementwise import clip
 
 
 def stable_sigmoid(x):
@@ -147,7 +148,7 @@ class Hardtanh(Node):
     def forward(self, x, lo=-1.0, hi=1.0):
         self.save_for_backward(x)
         self.lo, self.hi = x.dtype.type(lo), x.dtype.type(hi)
-        return backend.get_array_module(x).clip(x, self.lo, self.hi)
+        return clip(x, self.lo, self.hi)  # (clamp's: a NaN bound gives NaN, as PyTorch's, on NumPy 1.x too)
 
     def backward(self, grad):  # d/dx = 1 if lo < x < hi else 0: grad there (and at NaN, as PyTorch), else 0
         (x,) = self.saved_tensors

@@ -12,8 +12,9 @@ from minigan.engine import backend, checks, dtypes, grad_mode
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.graph import Node, namespace, value
 from minigan.engine.ops import loss as LS
+from minigan.engine.ops.activation import Sigmoid
 from minigan.functional._common import _float, _floats, _number, _tensor, where
-from minigan.functional.activation import logsigmoid
+from minigan.functional.activation import _LogSigmoid, logsigmoid
 from minigan.functional.cross_entropy_probabilities import cross_entropy_probabilities
 from minigan.functional.distance import pairwise_distance
 from minigan.functional.loss_doors import check, refused_at_backward, refused_at_second_order
@@ -139,9 +140,26 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if pos_weight is None:
         loss = LS.BCEWithLogits.apply(input, target, reduction="none")
     else:
-        loss = (1 - target) * input + ((pos_weight - 1) * target + 1) * (-input).softplus()
-        loss = saves(loss, input, target, pos_weight)  # (PyTorch's one node saves them all)
+        loss = _BCEWithLogitsPositive.apply(input, target, pos_weight)
     return _in_dtype(LS.apply_reduction(loss if weight is None else loss * weight, reduction), target)
+
+
+class _BCEWithLogitsPositive(Node):
+    """(1 − t)·x + (1 + (p − 1)·t)·softplus(−x), each element's loss with a pos_weight p, as PyTorch's one node:
+    its gradients are PyTorch's formulas, read from the saved x, t and p when backward runs (a write through .data
+    is seen): in x, (p·t + 1 − t)·σ(x) − p·t; in t, log σ(−x) − p·log σ(x); p has none (PyTorch refuses one)."""
+
+    def forward(self, x, t, p):
+        self.save_for_backward(x, t, p)
+        xp = backend.get_array_module(x)
+        softplus = xp.maximum(-x, 0) + xp.log1p(xp.exp(-xp.abs(x)))  # softplus(−x) = −log σ(x), stable
+        return backend.c_order((1 - t) * x + ((p - 1) * t + 1) * softplus)
+
+    def backward(self, grad):  # d/dx = (p·t + 1 − t)·σ(x) − p·t;  d/dt = log σ(−x) − p·log σ(x)
+        (x, t, p), (gx, gt, _) = self.saved_tensors, self.needs_input_grad
+        pt = p * t
+        return (grad * ((pt + 1 - t) * Sigmoid.apply(x) - pt) if gx else None,
+                grad * (_LogSigmoid.apply(-x) - _LogSigmoid.apply(x) * p) if gt else None, None)
 
 
 def _into_shape(op, shape, **operands):

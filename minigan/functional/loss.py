@@ -389,9 +389,26 @@ def _nll_parts(log_p, labels, weight, ignore_index, op):
     xp = backend.get_array_module(y)
     index = xp.where(valid, y, 0)  # (an ignored label read as class 0: its weight is zeroed by the mask)
     kept = valid.astype(log_p.dtype)
-    counted = kept if weight is None else weight.array[index] * kept
-    picked = -log_p[xp.arange(log_p.shape[0]), index] * counted  # (an ignored sample's row is left out, not
-    return picked.masked_fill(Tensor._make(~valid), 0), kept, counted  # multiplied by 0: its NaN or ∞ stays out)
+    counted = kept if weight is None else weight.array[index] * kept  # (their sum: PyTorch's total_weight)
+    picked = -log_p[xp.arange(log_p.shape[0]), index]
+    picked = picked * kept if weight is None else _ClassWeighted.apply(picked, weight, index=index, kept=kept)
+    return picked.masked_fill(Tensor._make(~valid), 0), kept, counted  # (an ignored sample's row is left out, not
+    # multiplied by 0: its NaN or ∞ stays out)
+
+
+class _ClassWeighted(Node):
+    """v·w[index]·kept: each sample's term times its label's class weight (0 where the label is ignored).  The weight
+    is read when backward runs, as PyTorch's nll_loss_backward reads it (a write through .data is seen); it has no
+    gradient of its own (PyTorch refuses one)."""
+
+    def forward(self, v, w, index, kept):
+        self.index, self.kept = index, kept
+        self.save_for_backward(w)
+        return v * (w[index] * kept)
+
+    def backward(self, grad):  # d/dv = w[index]·kept
+        (w,) = self.saved_tensors
+        return grad * (value(w)[self.index] * self.kept), None
 
 
 def _broadcast_pair(op, x, y):

@@ -148,14 +148,15 @@ def accumulate(grads: dict, seeds: dict) -> None:
     A gradient that another leaf or the seed also holds, or a view of another array, is copied
     first, so that changing one ``.grad`` in place can never change another."""
     shared = set(map(id, seeds.values()))
-    for leaf, g in grads.items():
-        if isinstance(leaf, Node) or not leaf._requires_grad:  # (a leaf detach_()ed since, or a view that requires
-            continue  # grad only through its base, made under no_grad: no .grad, as PyTorch's)
-        array = g if isinstance(g, backend.PLAIN_TYPES) else g.array
-        if id(g) in shared or getattr(array, "base", None) is not None:
-            g = g.copy() if array is g else g.clone()
-        shared.add(id(g))
-        leaf._add_grad(g)
+    with backend.np.errstate(all="ignore"):  # (∞ + (−∞) over two backward calls is NaN, silently, as PyTorch's)
+        for leaf, g in grads.items():
+            if isinstance(leaf, Node) or not leaf._requires_grad:  # (a leaf detach_()ed since, or a view that
+                continue  # requires grad only through its base, made under no_grad: no .grad, as PyTorch's)
+            array = g if isinstance(g, backend.PLAIN_TYPES) else g.array
+            if id(g) in shared or getattr(array, "base", None) is not None:
+                g = g.copy() if array is g else g.clone()
+            shared.add(id(g))
+            leaf._add_grad(g)
 
 
 def retain(tensor) -> None:

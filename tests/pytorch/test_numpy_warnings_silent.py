@@ -283,3 +283,25 @@ def optimizer_steps(name):
 def test_no_numpy_warning_escapes_an_optimizer_step(name, setting):
     found = problems(f"optim.{name}", optimizer_steps(name), optimizer_steps(name), setting, ("step",))
     assert not found, "NumPy's floating-point errors reach the user:\n" + "\n".join(found)
+
+
+def accumulation_steps():
+    """Two backward() calls whose gradients meet in ``.grad`` as ∞ and −∞ (a leaf's, and a retained non-leaf's)."""
+    def forward(lib, state):
+        x = _values(lib, (14,), 0)
+        y = x * 1.0
+        y.retain_grad()
+        state.update(x=x, y=y, first=(y * _values(lib, (14,), 2, False)).sum(),
+                     second=(y * _values(lib, (14,), 3, False)).sum())
+
+    def backward(lib, state):
+        state["first"].backward(retain_graph=True)
+        state["second"].backward()
+        state["grads"] = [np.array(state[k].grad.detach().numpy()) for k in ("x", "y")]
+    return [("call", forward), ("first-order grad", backward)]
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+def test_no_numpy_warning_escapes_gradient_accumulation(setting):
+    found = problems("backward() twice", accumulation_steps(), accumulation_steps(), setting, BACKWARD)
+    assert not found, "NumPy's floating-point errors reach the user:\n" + "\n".join(found)

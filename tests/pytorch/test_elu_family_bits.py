@@ -156,7 +156,9 @@ def test_the_elu_family_rounds_as_pytorchs_at_random_values(door):
     backward_scale = 1 / float(np.float32(0.3)) if door.startswith("F.celu") else input_scale
     values = (rng.standard_normal(400) * rng.choice([1e-3, 1.0, 5.0, 30.0], 400) - 0.5).tolist()
     kept = [v for v in values if v > 0 or _exponentials_agree([v * input_scale, v * backward_scale]).all()]
-    assert len(kept) > 0.8 * len(values)  # (the rounding NumPy and the C library disagree on is rare)
+    # (the rounding NumPy and the C library disagree on is rare on NumPy 2; NumPy 1.24's own exp and expm1 loops
+    # disagree on 20 to 40% of these values, which still leaves some 240 to compare)
+    assert len(kept) > 0.5 * len(values)
     found = _differences(door, coefficients, kept)
     assert not found, "\n".join(found[:6]) + f"\n({len(found)} differences)"
 

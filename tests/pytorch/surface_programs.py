@@ -770,8 +770,10 @@ def _attention_drops(program):
 
 
 def _nan_argument(program):
-    """A NaN among the numbers given (hardtanh's min_val or max_val)."""
-    return any(isinstance(v, float) and v != v for v in list(program["args"]) + list(program["kwargs"].values()))
+    """A NaN among the numbers given (hardtanh's min_val or max_val), a Python float or a NumPy scalar."""
+    numbers = [v[2] if isinstance(v, tuple) and v and v[0] == "np" else v
+               for v in list(program["args"]) + list(program["kwargs"].values())]
+    return any(isinstance(v, float) and v != v for v in numbers)
 
 
 def _has(program, value):

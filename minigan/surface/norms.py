@@ -19,7 +19,7 @@ import math
 
 from minigan.engine import backend, checks
 from minigan.engine.errors import DomainError, DtypeError, ShapeError
-from minigan.engine.graph import Node, namespace, value
+from minigan.engine.graph import Node, namespace, unbroadcast, value
 from minigan.engine.ops.activation import Step
 from minigan.engine.tensor import Tensor as EngineTensor
 from minigan.surface.no_derivative import no_derivative
@@ -138,18 +138,44 @@ class VectorNorm(Node):
         return out
 
     def backward(self, grad):  # d‖x‖_p/dx = sgn(x)·|x|^(p−1)·‖x‖^(1−p)
-        x, out = self.saved_tensors
-        xp, p, v, n = namespace(grad), self.p, value(x), value(out).reshape(self.shape)
-        sign = (v > 0).astype(v.dtype) - (v < 0).astype(v.dtype)  # sgn(x), 0 at NaN as PyTorch's: a step, constant
-        grad, out = grad.reshape(self.shape), out.reshape(self.shape)
-        # |x|^(p−1) is read at x = 0 too, as PyTorch's: ∞ there for p < 1 (the where below makes the term 0), and a
-        # second derivative at x = 0 is 0·∞ = NaN for p < 2 (the power's own |x|^(p−2)), PyTorch's value
-        with backend.np.errstate(divide="ignore", invalid="ignore"):
-            term = sign * (x * sign) ** (p - 1)  # sgn(x)·|x|^(p−1)
-            term = xp.where(v != 0, term, 0) if p < 1 else term  # (p < 1: 0·∞ at x = 0, read as 0)
-            if p < 1:  # (‖x‖^(1−p) is 0 at a norm of 0: its own derivative would read 0 to the power −p)
-                return (term * grad * xp.where(n != 0, xp.where(n != 0, out, 1) ** (1 - p), 0),)
-            return (term * xp.where(n != 0, grad / xp.where(n != 0, out, 1) ** (p - 1), 0),)  # a norm of 0: 0
+        return (norm_backward(grad, *self.saved_tensors, self.p, self.shape),)
+
+
+def norm_backward(grad, x, out, p, shape):
+    """PyTorch's norm_backward for a finite p other than 0 (VectorNorm's, Dist's): the gradient of the norm ``out``
+    of ``x`` (kept over ``shape``), arrays at first order, Tensors under create_graph."""
+    xp, v, n = namespace(grad), value(x), value(out).reshape(shape)
+    sign = (v > 0).astype(v.dtype) - (v < 0).astype(v.dtype)  # sgn(x), 0 at NaN as PyTorch's: a step, constant
+    grad, out = grad.reshape(shape), out.reshape(shape)
+    # |x|^(p−1) is read at x = 0 too, as PyTorch's: ∞ there for p < 1 (the where below makes the term 0), and a
+    # second derivative at x = 0 is 0·∞ = NaN for p < 2 (the power's own |x|^(p−2)), PyTorch's value
+    with backend.np.errstate(divide="ignore", invalid="ignore"):
+        term = sign * (x * sign) ** (p - 1)  # sgn(x)·|x|^(p−1)
+        term = xp.where(v != 0, term, 0) if p < 1 else term  # (p < 1: 0·∞ at x = 0, read as 0)
+        if p < 1:  # (‖x‖^(1−p) is 0 at a norm of 0: its own derivative would read 0 to the power −p)
+            return term * grad * xp.where(n != 0, xp.where(n != 0, out, 1) ** (1 - p), 0)
+        return term * xp.where(n != 0, grad / xp.where(n != 0, out, 1) ** (p - 1), 0)  # a norm of 0: 0
+
+
+class Dist(Node):
+    """‖x − y‖_p over every entry (x and y broadcast, one dtype), for a finite p > 1 other than 2, as PyTorch's
+    dist: one node that saves x, y and its result, whose backward is norm_backward of x − y taken when it runs (a
+    write through .data is seen) and of the norm forward found."""
+
+    def forward(self, x, y, p):
+        xp, d = backend.get_array_module(x), x - y
+        self.p, self.shapes = p, (x.shape, y.shape)
+        with backend.np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            out = xp.asarray((xp.abs(d) ** p).sum() ** (1 / p) if d.size else 0, dtype=d.dtype)
+        self.save_for_backward(x, y, out)
+        return out
+
+    def backward(self, grad):  # d‖x − y‖/dx = norm_backward(x − y), d/dy = its negative
+        x, y, out = self.saved_tensors
+        with backend.np.errstate(invalid="ignore", over="ignore"):
+            d = x - y
+            g = norm_backward(grad, d, out, self.p, (1,) * d.ndim)
+        return unbroadcast(g, self.shapes[0]), unbroadcast(-g, self.shapes[1]) if self.needs_input_grad[1] else None
 
 
 def matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
@@ -224,5 +250,7 @@ def dist(input, other, p=2):
     if p == 0 and y.requires_grad:  # PyTorch's backward for p = 0 gives input no gradient, and fails negating it
         return no_derivative(vector_norm(difference, 0).detach(), "dist", x, y, why="the 0-norm has no gradient, "
                              "and PyTorch's backward for other negates input's missing one; detach other")
+    if math.isfinite(p) and p > 1 and p != 2 and x.dtype == y.dtype:  # (one node, as PyTorch's; p = 1, 2 and the
+        return Dist.apply(x, y, p=float(p))  # others: the norm of x − y, whose higher orders at 0 are PyTorch's)
     out = vector_norm(difference, p)
     return saves(out, x, y, out)  # (PyTorch's dist saves both operands and its result)

@@ -438,7 +438,8 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
         x = x.to(backend.np.dtype("float32"))
     xp = backend.get_array_module(x.array)
     u = random.rand(x.shape, dtype=x.dtype, xp=xp)
-    eps = checks.number(eps)  # (np.float64(eps) is a number: the noise stays in the logits' dtype)
+    eps = u.dtype.type(checks.number(eps))  # (np.float64(eps) is a number: the noise stays in the logits' dtype,
+    # on NumPy 1.x too, where a 0-d float32 u + 1e-10 was a float64)
     gumbel = -xp.log(-xp.log(u + eps) + eps)  # -log(-log U)
     with backend.np.errstate(divide="ignore", invalid="ignore"):  # (τ = 0 or ±∞: NaN, as PyTorch's, which warns not)
         soft = ((x + Tensor._make(gumbel)) / tau).softmax(dim)

@@ -124,14 +124,15 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 class _Normalized(Node):
-    """(x − μ)/√(σ² + ε), times γ where one is given, with μ and σ² (biased) over ``axes``: layer_norm's node.  Its
-    backward is PyTorch's (native_layer_norm's), whose node saves x, μ and 1/σ: a first-order backward takes x − μ
+    """(x − μ)/√(σ² + ε), times γ where one is given, with μ and σ² (biased) over ``axes``: layer_norm's, group_norm's
+    and instance_norm's node.  Its backward is PyTorch's (native_layer_norm's, native_group_norm's), whose node saves
+    x, μ and 1/σ: a first-order backward takes x − μ
     from the saved x as it is then, with μ and 1/σ kept from forward, so a write through .data is read as there;
     under create_graph it normalizes the saved Tensor x again, so the gradient's graph knows how μ and σ depend on
     x."""
 
-    def forward(self, x, *weight, axes, eps):
-        self.axes, self.eps = axes, eps
+    def forward(self, x, *weight, axes, eps, reads=()):
+        self.axes, self.eps, self.reads = axes, eps, reads  # (reads: what the mean is read from, under create_graph)
         mean, inv_std = self.statistics(x)
         if self.needs_input_grad:
             self.save_for_backward(x, *weight)
@@ -150,6 +151,8 @@ class _Normalized(Node):
     def backward(self, grad):  # dx = (g − mean(g) − x̂·mean(g·x̂))/σ with g = dy·γ, x̂ = (x − μ)/σ;  dγ = Σ dy·x̂
         x, *weight = self.saved_tensors
         mean, inv_std = (self.mean, self.inv_std) if backend.is_array(x) else self.statistics(x)
+        if self.reads and not backend.is_array(x):
+            mean = read_from(mean, self.reads, zero_derivative=False)
         x_hat, g, dx, dw = (x - mean) * inv_std, grad * weight[0] if weight else grad, None, None
         if self.needs_input_grad[0]:
             dx = (g - g.mean(axis=self.axes, keepdims=True) -
@@ -197,19 +200,14 @@ def _grouped(input, num_groups, weight, bias, eps, batch_norm):
         input, weight, bias = _read_by_each(input, weight, bias, reads=(input, weight))
     elif weight is not None:  # (group norm's reads the input and the weight for their two gradients)
         input, weight = _read_by_each(input, weight, reads=(input, weight))
-    g = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))  # (no -1: an empty batch too)
-    mean = g.mean(2, keepdim=True)
-    if not batch_norm:  # PyTorch's group norm gives the mean and 1/std as outputs of its node, which require grad
-        # when any operand does, and its backward under create_graph is a formula reading them: the gradient of the
-        # weight's gradient in the upstream (the normalised input) requires grad with the weight alone; so does the
-        # mean here (no derivative in them)
-        mean = read_from(mean, [t for t in (weight, bias) if isinstance(t, Tensor)], zero_derivative=False)
-    d = g - mean
-    out = (d / ((d * d).mean(2, keepdim=True) + eps).sqrt()).reshape(*input.shape)
-    per_channel = (1, c) + (1,) * (input.ndim - 2)
-    if weight is not None:
-        out = out * weight.reshape(*per_channel)
-    out = out if bias is None else out + bias.reshape(*per_channel)
+    g = input.reshape(n, num_groups, c // num_groups, math.prod(input.shape[2:]))  # (no -1: an empty batch too)
+    weights = () if weight is None else (weight.reshape(1, num_groups, c // num_groups, 1),)
+    reads = () if batch_norm else [t for t in (weight, bias) if isinstance(t, Tensor)]  # (PyTorch's group norm gives
+    # the mean and 1/std as outputs of its node, which require grad when any operand does, and its backward under
+    # create_graph is a formula reading them: the gradient of the weight's gradient in the upstream requires grad
+    # with the weight alone; so does the mean here, no derivative in them)
+    out = _Normalized.apply(g, *weights, axes=(2, 3), eps=eps, reads=reads).reshape(*input.shape)
+    out = out if bias is None else out + bias.reshape(*((1, c) + (1,) * (input.ndim - 2)))
     return saves(out, *saved)
 
 

@@ -130,7 +130,8 @@ class XLogY(Node):
         self.save_for_backward(x, y)
         self.number_y = number_y  # (y was a number: PyTorch's XlogyBackward2, whose mask also holds a NaN y)
         zero = (x == 0) & ~xp.isnan(y)
-        return backend.pointwise_layout(xp.where(zero, 0, x * xp.log(xp.where(zero, 1, y))), x, y)
+        one = y.dtype.type(1)  # (in y's dtype: on NumPy 1.x where(zero, 1, y) of a 0-d y was a float64)
+        return backend.pointwise_layout(xp.where(zero, 0, x * xp.log(xp.where(zero, one, y))), x, y)
 
     def backward(self, grad):  # d/dx = log y (0 where x = 0 and y ≤ 0), d/dy = x/y  (PyTorch's rules)
         x, y = self.saved_tensors

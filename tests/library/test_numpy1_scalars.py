@@ -76,6 +76,16 @@ def test_a_0d_float32_with_a_0d_float64_gives_a_float64(name):
         assert y.dtype == minigan.float64, (name, y.dtype)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_a_tensor_with_a_0d_operand_of_its_dtype_keeps_it(dtype):
+    # NumPy 1.x: where(mask, 1, y) of a 0-d y is a float64 (every operand a scalar), and so was x * log of it
+    x = minigan.tensor([0.0, 1.5, 2.0], dtype=getattr(minigan, dtype), requires_grad=True)
+    y = minigan.tensor(1.25, dtype=x.dtype)
+    for out in (minigan.xlogy(x, y), x.xlogy(np.float32(1.25)), minigan.xlogy(x, 1.25)):
+        out.sum().backward()
+        assert (out.dtype, x.grad.dtype) == (x.dtype, x.dtype), (out.dtype, x.grad.dtype)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
 @pytest.mark.parametrize("shape", [(0,), (2, 0)])
 def test_the_mean_of_nothing_is_nan_of_the_tensors_dtype(shape, dtype):

@@ -13,6 +13,7 @@ from minigan import linalg
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.dtypes import TYPE_NAMES
+from minigan.engine.errors import ShapeError
 from minigan.surface import creation, operands
 from minigan.surface.creation import _made, _xp
 from minigan.surface.out import factory_out
@@ -91,5 +92,9 @@ def chain_matmul(*matrices, out=None) -> Tensor:
                   "multiple parameters.", UserWarning, stacklevel=2)
     if not matrices or not all(isinstance(m, Tensor) for m in matrices):
         raise TypeError(f"chain_matmul: expected tensors, got {', '.join(type(m).__name__ for m in matrices)}")
+    flat = next((m for m in matrices if m.ndim != 2), None)
+    if flat is not None:  # (every operand a matrix, as PyTorch's: multi_dot takes a vector first or last)
+        raise ShapeError(f"chain_matmul: every tensor must be 2-D, got one of shape {tuple(flat.shape)}; for a "
+                         "vector first or last use minigan.linalg.multi_dot")
     result = matrices[0].clone() if len(matrices) == 1 else linalg.multi_dot(list(matrices))
     return result if out is None else out.copy_(result)

@@ -94,6 +94,30 @@ def test_chain_matmul_as_pytorchs():
     assert mine[1] == theirs[1] and mine[1][0][0] is UserWarning
 
 
+CHAIN_SHAPES = [[(3,)], [(3, 3)], [(2, 3, 3)], [(3,), (3, 3)], [(3, 3), (3,)], [(3, 3), (3, 3)], [(3,), (3,)],
+                [(3, 3), (3, 3), (3,)], [(3,), (3, 3), (3, 3)], [(3, 3), (2, 3, 3)], [(2, 3), (3, 4), (4, 2)]]
+
+
+@needs_torch
+@pytest.mark.parametrize("shapes", CHAIN_SHAPES, ids=[str(s) for s in CHAIN_SHAPES])
+def test_chain_matmul_takes_matrices_only_as_pytorchs(shapes):
+    """Every operand of chain_matmul is a matrix, one alone included (linalg.multi_dot takes a vector first or last):
+    PyTorch refuses any other with a RuntimeError; the same refusal, or the same product."""
+    values = [np.random.default_rng(k).standard_normal(s) for k, s in enumerate(shapes)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        outcome = []
+        for lib in (minigan, torch):
+            try:
+                outcome.append(lib.chain_matmul(*[lib.tensor(v) for v in values]).tolist())
+            except RuntimeError:
+                outcome.append("RuntimeError")
+    if isinstance(outcome[1], str) or isinstance(outcome[0], str):
+        assert outcome[0] == outcome[1]
+    else:
+        np.testing.assert_allclose(outcome[0], outcome[1], rtol=1e-12)
+
+
 @needs_torch
 @pytest.mark.parametrize("name,args", [("normal", (0.0, 0.02)), ("uniform", (-1.0, 1.0)), ("constant", (0.5,)),
                                        ("xavier_uniform", ()), ("xavier_normal", ()), ("kaiming_uniform", ()),

@@ -158,15 +158,17 @@ def norm_backward(grad, x, out, p, shape):
 
 
 class Dist(Node):
-    """‖x − y‖_p over every entry (x and y broadcast, one dtype), for a finite p > 1 other than 2, as PyTorch's
-    dist: one node that saves x, y and its result, whose backward is norm_backward of x − y taken when it runs (a
-    write through .data is seen) and of the norm forward found."""
+    """‖x − y‖_p over every entry (x and y broadcast, one dtype), for a finite p > 1, as PyTorch's dist: one node
+    that saves x, y and its result, whose backward is norm_backward of x − y taken when it runs (a write through
+    .data is seen) and of the norm forward found; for p = 2 PyTorch's (x − y)/‖x − y‖, 0 (NaN at higher orders)
+    where the norm is 0."""
 
     def forward(self, x, y, p):
         xp, d = backend.get_array_module(x), x - y
         self.p, self.shapes = p, (x.shape, y.shape)
         with backend.np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            out = xp.asarray((xp.abs(d) ** p).sum() ** (1 / p) if d.size else 0, dtype=d.dtype)
+            out = xp.sqrt((d * d).sum()) if p == 2 else (xp.abs(d) ** p).sum() ** (1 / p) if d.size else 0
+            out = xp.asarray(out, dtype=d.dtype)
         self.save_for_backward(x, y, out)
         return out
 
@@ -174,7 +176,8 @@ class Dist(Node):
         x, y, out = self.saved_tensors
         with backend.np.errstate(invalid="ignore", over="ignore"):
             d = x - y
-            g = norm_backward(grad, d, out, self.p, (1,) * d.ndim)
+            g = grad * namespace(grad).where(value(out) != 0, d / out, 0) if self.p == 2 else \
+                norm_backward(grad, d, out, self.p, (1,) * d.ndim)
         return unbroadcast(g, self.shapes[0]), unbroadcast(-g, self.shapes[1]) if self.needs_input_grad[1] else None
 
 
@@ -250,7 +253,7 @@ def dist(input, other, p=2):
     if p == 0 and y.requires_grad:  # PyTorch's backward for p = 0 gives input no gradient, and fails negating it
         return no_derivative(vector_norm(difference, 0).detach(), "dist", x, y, why="the 0-norm has no gradient, "
                              "and PyTorch's backward for other negates input's missing one; detach other")
-    if math.isfinite(p) and p > 1 and p != 2 and x.dtype == y.dtype:  # (one node, as PyTorch's; p = 1, 2 and the
-        return Dist.apply(x, y, p=float(p))  # others: the norm of x − y, whose higher orders at 0 are PyTorch's)
+    if math.isfinite(p) and p > 1 and x.dtype == y.dtype:  # (one node, as PyTorch's; p = 1 and the others: the
+        return Dist.apply(x, y, p=float(p))  # norm of x − y, whose higher orders at 0 are PyTorch's)
     out = vector_norm(difference, p)
     return saves(out, x, y, out)  # (PyTorch's dist saves both operands and its result)

@@ -44,12 +44,21 @@ def linear(input, weight, bias=None):
     _same_dtype("linear", input, weight)
     bias = None if bias is None else _tensor(bias, "linear", "bias")
     # (the arrays' shapes and dtypes are read below, not the Tensor's properties: a layer's every call pays these)
-    if bias is not None and bias.array.dtype != input.array.dtype:  # (PyTorch's too: no promotion inside a layer)
-        raise DtypeError(f"linear: the bias is {bias.dtype} but the input and weight are {input.dtype}; expected the "
-                         f"same dtype (convert the bias with .to({input.dtype}))")
     sx, sw = input.array.shape, weight.array.shape
+    # PyTorch's kernel: addmm (weight a matrix, bias of the input's dtype) for a 2-D input, or a contiguous one with a
+    # 1-D bias; otherwise matmul, then the bias added into its result in place (in the result's dtype)
+    fused = bias is not None and (len(sx) == 2 or (bias.array.ndim == 1 and input.is_contiguous()))
+    if bias is not None and bias.array.dtype != input.array.dtype:
+        if fused or (bias.dtype.kind == "f" and input.dtype.kind != "f"):
+            raise DtypeError(f"linear: the bias is {bias.dtype} but the input and weight are {input.dtype}; expected "
+                             f"the same dtype (convert the bias with .to({input.dtype}))")
+        bias = bias.to(input.dtype)  # (added in place into the result: its dtype, as PyTorch's add_)
     if len(sw) == 1:
-        return linear(input, weight.unsqueeze(0), None if bias is None else bias.reshape(1)).squeeze(-1)
+        if fused:
+            raise ShapeError(f"linear: a weight of shape {sw} with a bias and an input of shape {sx} is a matrix "
+                             f"product (PyTorch's addmm), whose weight must be 2-D: give weight.unsqueeze(0)")
+        out = linear(input, weight.unsqueeze(0)).squeeze(-1)
+        return out if bias is None else _added_into(out, bias, weight)
     check_linear(sx, sw)
     if 0 in sx or 0 in sw:  # (nothing to multiply: the product of matmul, whose shapes may be empty)
         out = input @ weight.T
@@ -59,7 +68,11 @@ def linear(input, weight, bias=None):
     if bias.array.shape == (sw[0],):  # (PyTorch's addmm of a flattened input: the result a view of it, unless 2-D)
         out = L.Linear.apply(input, weight, bias)
         return out if len(sx) == 2 else view_of_product(out)
-    out = L.Linear.apply(input, weight)  # another bias: added as PyTorch's, into the output (…, out) without growing it
+    return _added_into(L.Linear.apply(input, weight), bias, weight)
+
+
+def _added_into(out, bias, weight):
+    """out + bias for another bias than (out_features,): added as PyTorch's, into the output without growing it."""
     if bias.ndim > out.ndim or any(b not in (1, o) for b, o in zip(reversed(bias.shape), reversed(out.shape))):
         raise ShapeError(f"linear: bias has shape {tuple(bias.shape)}, expected ({weight.shape[0]},) or a shape that "
                          f"broadcasts to the output's {tuple(out.shape)}")

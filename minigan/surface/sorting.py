@@ -221,7 +221,8 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     n = x.shape[d]
     ordered = sort(x, d).values.movedim(d, -1)  # each row sorted along the last dim, NaN last
     nan_row = ordered.array[..., -1:] != ordered.array[..., -1:]  # each quantile of such a row: its NaN (PyTorch)
-    rank = xp.where(nan_row, n - 1, qs.reshape(-1).astype(xp.float64) * (n - 1))  # rows × q (PyTorch's layout)
+    rank = xp.where(nan_row, n - 1, qs.reshape(-1).astype(xp.float64) * (n - 1))  # rows × q (PyTorch's layout,
+    rank = xp.ascontiguousarray(rank)  # row-major whatever the input's: the gathers and the result follow it)
     if interpolation == "lower":
         rank = xp.floor(rank)
     elif interpolation == "higher":

@@ -364,7 +364,8 @@ def tile(input, dims):
     copies = [n for pair in zip(dims, x.shape) for n in pair]             # (d0, s0, d1, s1, ...)
     out = x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)]).contiguous()
     out = out.clone() if out._base is not None else out  # a row-major copy always, as PyTorch's: never a view
-    if builtins.min(counts) >= 0 or 0 in counts:  # (a count of 0: PyTorch's backward gives zeros without reshaping)
+    if builtins.min(counts, default=0) >= 0 or 0 in counts:  # (a count of 0: PyTorch's backward gives zeros
+        # without reshaping; no counts at all, a 0-d tensor tiled by (): itself)
         return out
     return no_derivative(out.detach(), "repeat", x, shown="RepeatBackward0", why=f"a negative count in {counts} "
                          "(PyTorch's backward reshapes the gradient to the counts and refuses it); give counts of 0 "

@@ -182,6 +182,14 @@ def div(input, other, *, rounding_mode=None):
 def lerp(input, end, weight):
     """input + weight·(end − input) where |weight| < 0.5, else end − (end − input)·(1 − weight): PyTorch's two
     forms (exactly end at weight 1; ∞ ends give ∞, not ∞ − ∞ = NaN)."""
+    if isinstance(weight, Tensor) and weight.ndim == 0 and weight.dtype.kind == "f" and isinstance(input, Tensor) \
+            and isinstance(end, Tensor) and input.dtype.kind in "iub" and end.dtype == input.dtype:
+        bools = input.dtype.kind == "b"  # (a 0-d float weight promotes integer ends to its dtype, as PyTorch's
+        input, end = input.to(weight.dtype), end.to(weight.dtype)  # kernel computes them: a float64 of int64s)
+        if bools:  # (the forward runs; PyTorch's weight gradient computes end − input, whose `-` refuses bools)
+            return no_derivative(lerp(input, end, weight.detach()), "lerp", weight, shown="LerpBackward1",
+                                 why="PyTorch's derivative for the weight computes end - input, and its `-` refuses "
+                                     "two bool tensors; convert them with .float()")
     x, weight = floating(input, "lerp"), checks.number(weight)  # (np.uint8(3): 1 - 3 must not wrap to 254)
     for name, t in (("end", end), ("weight", weight)):  # (a 0-d weight may be of another dtype, as in PyTorch)
         if isinstance(t, (list, tuple)):

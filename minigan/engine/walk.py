@@ -56,35 +56,35 @@ def backprop(seeds: dict, order: list, retain_graph=False, create_graph=False, k
     when given, is called at each node the walk goes through (minigan.stepthrough shows the steps with it)."""
     grads, anomaly = dict(seeds), _anomaly.enabled
     recording, _mode.grad_enabled = _mode.grad_enabled, create_graph  # under create_graph, backward's ops are recorded
-    quiet = backend.np.errstate(all="ignore")  # NumPy's warnings (1/0, 0·∞, ∞ − ∞) stay in the walk: PyTorch's
-    quiet.__enter__()  # backward of sqrt at 0, of x·y at ∞ is ±∞ or NaN, silently (the user's setting is back after it)
-    try:
-        for fn in order:
-            g = grads.get(fn) if fn in keep else grads.pop(fn, None)
-            if g is not None:
-                fn.check_saved()  # step 1: what forward saved is still there (not freed), unchanged since, or it raises
-                if fn.hooks:  # step 2: the output's register_hook functions, each may replace the gradient
-                    g = run_hooks(fn.hooks, g)  # (autograd.grad of this output: before them, as PyTorch's)
-                if fn.retained is not None and fn.retained() is not None:  # step 3: retain_grad()
-                    fn.retained()._keep_grad(g)
-                input_grads = fn.backward(g)  # step 4: the op's own chain rule
-                if watch is not None:  # step 5: a watcher sees the step
-                    watch(fn, g, input_grads)
-                if anomaly:  # step 6: detect_anomaly()
-                    for gi in input_grads:
-                        check_finite(type(fn).__name__, "backward", gi, fn.created_at)
-                for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
-                    if edge is not None and gi is not None:
-                        grads[edge] = grads[edge] + gi if edge in grads else gi
-            if not retain_graph:  # step 8: free what forward saved
-                fn.free()
-        for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got (a detach_()ed leaf's
-            if not isinstance(leaf, Node) and leaf._hooks and (leaf._requires_grad or leaf._base is None):  # too;
-            # none for a view that keeps no gradient: see accumulate)
-                grads[leaf] = run_hooks(leaf._hooks, grads[leaf])
-    finally:
-        _mode.grad_enabled = recording
-        quiet.__exit__(None, None, None)
+    # NumPy's warnings (1/0, 0·∞, ∞ − ∞) stay in the walk: PyTorch's backward of sqrt at 0, of x·y at ∞ is ±∞ or
+    # NaN, silently (the user's setting is back after it)
+    with backend.np.errstate(all="ignore"):
+        try:
+            for fn in order:
+                g = grads.get(fn) if fn in keep else grads.pop(fn, None)
+                if g is not None:
+                    fn.check_saved()  # step 1: what forward saved is still there (not freed), unchanged, or it raises
+                    if fn.hooks:  # step 2: the output's register_hook functions, each may replace the gradient
+                        g = run_hooks(fn.hooks, g)  # (autograd.grad of this output: before them, as PyTorch's)
+                    if fn.retained is not None and fn.retained() is not None:  # step 3: retain_grad()
+                        fn.retained()._keep_grad(g)
+                    input_grads = fn.backward(g)  # step 4: the op's own chain rule
+                    if watch is not None:  # step 5: a watcher sees the step
+                        watch(fn, g, input_grads)
+                    if anomaly:  # step 6: detect_anomaly()
+                        for gi in input_grads:
+                            check_finite(type(fn).__name__, "backward", gi, fn.created_at)
+                    for edge, gi in zip(fn.edges, input_grads):  # step 7: hand each input its share
+                        if edge is not None and gi is not None:
+                            grads[edge] = grads[edge] + gi if edge in grads else gi
+                if not retain_graph:  # step 8: free what forward saved
+                    fn.free()
+            for leaf in list(grads):  # step 9: a leaf's hooks, once, on the whole gradient it got (a detach_()ed leaf's
+                if not isinstance(leaf, Node) and leaf._hooks and (leaf._requires_grad or leaf._base is None):  # too;
+                # none for a view that keeps no gradient: see accumulate)
+                    grads[leaf] = run_hooks(leaf._hooks, grads[leaf])
+        finally:
+            _mode.grad_enabled = recording
     return grads
 
 

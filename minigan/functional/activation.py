@@ -98,11 +98,16 @@ def relu(input, inplace=False):
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     slope = _scalar("leaky_relu", "negative_slope", negative_slope)
     if inplace:
-        return _in_place(input, "leaky_relu_", lambda t: shown_as(_LeakyReLUOfResult.apply(
-            t := _float(t, "leaky_relu"), negative_slope=_in_dtype("leaky_relu", "negative_slope", slope, t.dtype)),
-            "LeakyReluBackward1"), slope)
+        return _in_place(input, "leaky_relu_", lambda t: _leaky_relu_of_result(t, slope), slope)
     input = _float(input, "leaky_relu")
     return input.leaky_relu(_in_dtype("leaky_relu", "negative_slope", slope, input.dtype))
+
+
+def _leaky_relu_of_result(t, slope):
+    """leaky_relu_'s computation: the node that reads its result, shown as PyTorch's in-place node."""
+    t = _float(t, "leaky_relu")
+    out = _LeakyReLUOfResult.apply(t, negative_slope=_in_dtype("leaky_relu", "negative_slope", slope, t.dtype))
+    return shown_as(out, "LeakyReluBackward1")
 
 
 class _LeakyReLUOfResult(activation.LeakyReLU):

@@ -541,7 +541,8 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> 
 def scalar_tensor(s, dtype=None, device=None) -> Tensor:
     """A 0-d tensor holding the number ``s`` (float32 by default, as PyTorch)."""
     s = creation.fill_number("scalar_tensor", s)  # (a 0-d tensor that needs no gradient is the number it holds)
-    fits("scalar_tensor", s, dtype or backend.DEFAULT_DTYPE)
+    if dtype != backend.np.float16:  # (PyTorch's scalar_tensor makes a float16 past its range infinite)
+        fits("scalar_tensor", s, dtype or backend.DEFAULT_DTYPE)
     return tensor(s, dtype=dtype or backend.DEFAULT_DTYPE, device=device)
 
 

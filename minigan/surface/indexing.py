@@ -16,7 +16,7 @@ from minigan.engine.tensor import Tensor
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import name as node_name
 from minigan.surface.node_view import shown_as
-from minigan.surface.operands import _fresh, _t, in_dtype, one_value
+from minigan.surface.operands import _fresh, _t, fits, in_dtype, one_value
 from minigan.surface.saved import saves
 
 
@@ -139,19 +139,13 @@ def gather(input, dim, index, *, sparse_grad=False):
 
 
 def _fits(value, dtype, fn):
-    """A number a fill writes into a tensor of ``dtype``, refused as PyTorch converts it: a Python int beyond 64 bits
-    (OverflowError); NaN, ±inf or a number out of range for an integer dtype, or a finite number beyond float32's
-    range for float32 (RuntimeError, where NumPy would wrap it or make it infinite).  Returns the number."""
+    """A number a fill writes into a tensor of ``dtype``, refused as PyTorch converts it (operands.fits: a Python int
+    beyond 64 bits; NaN, ±inf or a number out of range for an integer dtype, −255 to 255 for uint8, which wraps; a
+    finite number beyond a float32 or float16's range).  Returns the number, an int past int64 as the float NumPy
+    can write into a floating or bool tensor."""
     value = value.item() if isinstance(value, Tensor) or backend.is_numpy_scalar(value) else value
-    if isinstance(value, builtins.int) and not -2 ** 63 <= value < 2 ** 64:
-        raise OverflowError(f"{fn}: the integer {value} does not fit in 64 bits")
-    kind, limits = dtype.kind, backend.np.iinfo(dtype) if dtype.kind in "iu" else backend.np.finfo(dtype) \
-        if dtype.kind == "f" else None
-    if kind in "iu" and not (value == value and limits.min <= value <= limits.max) or \
-            kind == "f" and abs(value) != float("inf") and abs(value) > float(limits.max):
-        raise DomainError(f"{fn}: the value {value} cannot be converted to {dtype} without overflow; give a value "
-                          "the tensor's dtype can hold")
-    return value
+    fits(fn, value, dtype)
+    return builtins.float(value) if type(value) is builtins.int and not -2**63 <= value < 2**63 else value
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):

@@ -62,16 +62,19 @@ def one_value(fn, value) -> None:
 def fits(fn, value, dtype) -> None:
     """A number written into a tensor of ``dtype`` (a fill) must fit it, as PyTorch's checked conversion: no ∞, NaN
     or number beyond the range into an integer dtype (an unsigned one takes a negative integer down to −max, which
-    wraps), no finite number beyond the largest float32 into a float32 one; a bool dtype takes any number."""
+    wraps), no finite number beyond the largest float32 (float16) into a float32 (float16) one; a bool dtype takes
+    any number.  A Python int beyond 64 bits is refused first, whatever the dtype (PyTorch's OverflowError)."""
     dtype = backend.np.dtype(dtype)
+    if type(value) is builtins.int and not -2**63 <= value < 2**64:  # (PyTorch reads it as a C integer first)
+        raise OverflowError(f"{fn}: the integer {value} does not fit in 64 bits; give a float (float(value))")
     if isinstance(value, Tensor) or not isinstance(value, NUMBERS) or dtype.kind in "bc":
         return
     if dtype.kind in "iu":
         info = backend.np.iinfo(dtype)
         low = -info.max if dtype.kind == "u" and isinstance(value, (builtins.int, backend.np.integer)) else info.min
         ok = builtins.bool(low <= value <= info.max)  # (False for NaN)
-    else:  # (float16's range is not checked, as PyTorch's)
-        ok = dtype != backend.np.float32 or not builtins.float(backend.np.finfo(dtype).max) < abs(value) < float("inf")
+    else:  # (float64's range is every finite float's)
+        ok = dtype.itemsize == 8 or not builtins.float(backend.np.finfo(dtype).max) < abs(value) < float("inf")
     if not ok:
         raise DomainError(f"{fn}: the value {value!r} cannot be converted to {dtype} without overflow; give a value "
                           "within the dtype's range, or a tensor of a wider dtype")

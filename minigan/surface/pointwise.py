@@ -53,8 +53,16 @@ def where(condition, input=_ONLY_CONDITION, other=_ONLY_CONDITION):
         raise DtypeError("where: condition must be a bool Tensor or array (e.g. x > 0)")
     backend.broadcast_shapes(cond.shape, *[getattr(v, "shape", ()) for v in (input, other)])  # raises if they do not
     for value, tensor in ((other, input), (input, other)):  # an integer number beside an integer tensor takes its
-        if isinstance(tensor, Tensor) and tensor.dtype.kind in "iu" and type(checks.number(value)) is int:  # dtype,
-            fits("where", checks.number(value), tensor.dtype)  # which it must fit, as PyTorch's (uint8 takes no 300)
+        number = checks.number(value)  # dtype, which it must fit, as PyTorch's (uint8 takes no 300); beside any
+        if isinstance(tensor, Tensor) and type(number) is int and (tensor.dtype.kind in "iu" or number >= 2**63 or  # a
+                                                                   number < -2**63):  # Python int must fit 64 bits
+            fits("where", number, tensor.dtype if tensor.dtype.kind in "iu" else backend.np.float64)
+            if tensor.dtype.kind == "b" and number >= 2**63:  # (PyTorch's would be a uint64, which it cannot promote)
+                raise DomainError(f"where: the integer {number} is past int64's range beside a bool tensor; give a "
+                                  "float (float(value))")
+        elif isinstance(tensor, Tensor) and isinstance(number, float) and tensor.dtype != backend.np.float16:  # a
+            fits("where", number, tensor.dtype if tensor.dtype.kind == "f" else backend.DEFAULT_DTYPE)  # float must fit
+            # the result's dtype (1e39 beside a float32 or an integer tensor: PyTorch's RuntimeError; a float16 ±inf)
     return choose(cond, input, other)
 
 

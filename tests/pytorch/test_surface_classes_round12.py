@@ -1,0 +1,74 @@
+"""Small classes of differences from PyTorch, each checked over its family against PyTorch float64: numbers written
+into tensors of every dtype (the fills and the writes that convert one number), the arithmetic operators and
+functions over bool, integer and floating operands, ..."""
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+
+def _outcome(fn, *args):
+    """fn(*args)'s result as (dtype name, values), or the exception it raised."""
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            r = fn(*args)
+        return str(r.dtype).split(".")[-1], np.asarray(r.tolist(), dtype=float)
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return e
+
+
+def _agree(theirs, ours):
+    """minigan's outcome is PyTorch's: the same dtype and values, or an exception of PyTorch's class."""
+    if isinstance(theirs, Exception):
+        return isinstance(ours, type(theirs))
+    return not isinstance(ours, Exception) and theirs[0] == ours[0] and np.array_equal(theirs[1], ours[1],
+                                                                                       equal_nan=True)
+
+
+# ----------------------------------------------------------------------------- a number written into a tensor
+# PyTorch converts the number with a check: a Python int beyond 64 bits is an OverflowError; NaN, ±inf or a number
+# out of an integer dtype's range, and a finite number past float32's or float16's largest, are RuntimeErrors
+# (uint8 takes −255 to 255 and wraps); setitem, where and scalar_tensor make a float16 past its range ±inf.
+FILL_VALUES = [float("nan"), float("inf"), -float("inf"), 300, -1, -129, 2**40, 2**63, 2**64, -2**63 - 1, 1e30, 1e39,
+               1.5, -0.5, True, np.float64("nan"), np.int64(300), np.float32(1e10), 2**31, 127, 128, 255, 256]
+FILL_DTYPES = ["int64", "int32", "int16", "int8", "uint8", "bool", "float16", "float32", "float64"]
+
+
+def _set(t, v):
+    t[0] = v
+    return t
+
+
+FILLS = {
+    "fill_": lambda lib, t, m, v: t.fill_(v),
+    "fill_ 0-d": lambda lib, t, m, v: t.fill_(lib.tensor(v.item() if isinstance(v, np.generic) else v)),
+    "full": lambda lib, t, m, v: lib.full((3,), v, dtype=t.dtype),
+    "full_like": lambda lib, t, m, v: lib.full_like(t, v),
+    "new_full": lambda lib, t, m, v: t.new_full((3,), v),
+    "masked_fill": lambda lib, t, m, v: t.masked_fill(m, v),
+    "masked_fill_": lambda lib, t, m, v: t.masked_fill_(m, v),
+    "index_fill": lambda lib, t, m, v: t.index_fill(0, lib.tensor([0, 2]), v),
+    "index_fill_": lambda lib, t, m, v: t.index_fill_(0, lib.tensor([0, 2]), v),
+    "constant_": lambda lib, t, m, v: lib.nn.init.constant_(t, v),
+    "setitem": lambda lib, t, m, v: _set(t, v),
+    "where": lambda lib, t, m, v: lib.where(m, t, v),
+    "where number first": lambda lib, t, m, v: lib.where(m, v, t),
+}
+
+
+@pytest.mark.parametrize("door", list(FILLS))
+def test_a_number_written_into_any_dtype_is_converted_or_refused_as_pytorchs(door):
+    differ = []
+    for dtype, value in itertools.product(FILL_DTYPES, FILL_VALUES):
+        theirs, ours = (_outcome(FILLS[door], lib, lib.zeros(3, dtype=getattr(lib, dtype)),
+                                 lib.tensor([True, False, True]), value) for lib in (torch, minigan))
+        if not _agree(theirs, ours):
+            differ.append((dtype, value, theirs, ours))
+    assert not differ, f"{len(differ)} differ, e.g. {differ[:3]}"

@@ -187,6 +187,8 @@ class Node:
             for a in self.saved_arrays:  # of benchmarks/paired_trees.py)
                 saved.append(a if a is None else _record(a, inputs, arrays, out, result))
             self.saved = tuple(saved)
+            if out.dtype != result.array.dtype:  # (NumPy 1.x: _result cast a 0-d float64 out; backward reads the cast)
+                self.saved_arrays = tuple(result.array if a is out else a for a in self.saved_arrays)
         result._ctx = self
 
     def check_forward(self, result) -> None:

@@ -22,20 +22,18 @@ from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.grad_mode import _DecoratorContextManager, is_grad_enabled, set_grad_enabled
 from minigan.engine.grad_mode import decorated as _decorated
 from minigan.engine.grad_mode import is_anomaly_enabled as _is_anomaly_enabled
-from minigan.engine.ops import linalg as L
 from minigan.storage import address as _address
 from minigan.surface import creation, inplace, pointwise, printing, products, reductions, sampling, shapes, sorting
 from minigan.surface import indexing as surface_indexing
 from minigan.surface import scaled as scaled_sums
+from minigan.surface.cdist import cdist  # noqa: F401  (a door of its own module)
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp, allocated
-from minigan.surface.no_derivative import once_differentiable
-from minigan.surface.norms import InfNorm
+from minigan.surface.einsum_plan import contract as _contract
 from minigan.surface.operands import _t, fits
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_arguments, einsum_letters
 from minigan.surface.random_doors import integer_range, permutation_size
 from minigan.surface.running_mean import mean as running_mean
-from minigan.surface.saved import saves
 
 strided, contiguous_format, preserve_format = (creation.strided, creation.contiguous_format,  # layout= values
                                                creation.preserve_format)
@@ -685,12 +683,8 @@ def einsum(*args):
     equation, operands = einsum_arguments(args)
     xs = [_t(x, "einsum") for x in operands]
     inputs, output = einsum_letters(equation.replace(" ", ""), xs)  # (the count of operands first, as PyTorch's)
-    if builtins.len({x.dtype for x in xs}) > 1:  # (PyTorch: a RuntimeError, "expected scalar type")
-        raise DtypeError(f"einsum: the operands must share a dtype, got {', '.join(str(x.dtype) for x in xs)}; "
-                         "convert them with .to(dtype)")
-    if builtins.len(xs) == 1 and builtins.sorted(inputs[0]) == builtins.sorted(output):  # (nothing summed or
-        return xs[0].permute([inputs[0].index(c) for c in output])  # repeated: PyTorch's result is a permuted view)
-    return L.Einsum.apply(*xs, subscripts=inputs, output=output)
+    return _contract(inputs, output, xs, equation)  # (PyTorch's steps: a product of two dtypes, or of
+    # bools, is refused by its bmm, as there; a mul promotes)
 
 
 def tensordot(a, b, dims=2, out=None):
@@ -759,50 +753,6 @@ def meshgrid(*tensors, indexing="ij"):
     shape = tuple(xs[k].shape[0] for k in order)
     return tuple(x.reshape([-1 if order[a] == k else 1 for a in range(builtins.len(xs))]).expand(*shape)
                  for k, x in enumerate(xs))
-
-
-_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
-
-
-def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
-    """The p-norm distance between every row of x1 (…, P, M) and every row of x2 (…, R, M): shape (…, P, R); the
-    gradient at a zero distance is 0, as PyTorch's.  (``compute_mode``, PyTorch's choice of algorithm, changes only
-    this: PyTorch's direct algorithm has no second derivative, so a second order refuses where PyTorch uses it.)"""
-    if isinstance(p, str) or not (checks.is_number(p) or isinstance(p, bool)):  # (PyTorch's p is a float)
-        raise TypeError(f"cdist: p must be a number, got {p!r}")
-    if compute_mode not in _CDIST_MODES:
-        raise ValueError(f"cdist: compute_mode must be one of {_CDIST_MODES}, got {compute_mode!r}")
-    a, b = _t(x1, "cdist"), _t(x2, "cdist")
-    if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:
-        raise ShapeError(f"cdist: expected (…, P, M) and (…, R, M) with the same M, got {tuple(a.shape)} and "
-                         f"{tuple(b.shape)}")
-    if not p >= 0:  # (after the shapes and before the dtypes, as PyTorch's; NaN too)
-        raise DomainError(f"cdist: p must be >= 0 (inf for the largest difference), got {p}")
-    large = builtins.max(a.shape[-2], b.shape[-2]) > 25  # (PyTorch's choice of its two algorithms)
-    if p == 2 and (compute_mode == "use_mm_for_euclid_dist" or large and compute_mode.endswith("if_necessary")):
-        # PyTorch's matrix-product algorithm: sqrt(max(|a|² + |b|² - 2 a·b, 1e-30)), whose clamp gives a zero
-        # distance a zero gradient at every order
-        squared = (a * a).sum(-1, keepdim=True) + (b * b).sum(-1).unsqueeze(-2) - 2 * a @ b.transpose(-2, -1)
-        return squared.clamp_min(1e-30).sqrt()
-    difference = a.unsqueeze(-2) - b.unsqueeze(-3)
-    if difference.dtype.kind != "f":  # (PyTorch's RuntimeError, for every p)
-        raise DtypeError(f"cdist: expected floating point inputs, got {a.dtype} and {b.dtype}; convert them with "
-                         ".double() or .float()")
-    if p == math.inf and a.shape[-1]:  # (PyTorch's _cdist_backward gives each entry at the largest difference all)
-        out = InfNorm.apply(difference, largest=True, axes=(difference.ndim - 1,), keepdim=False, shared=False)
-    else:  # (vectors of no entries are 0 apart at every order, ∞ too, as PyTorch's: the 1-norm's sum of nothing)
-        out = difference.norm(p if a.shape[-1] else 1, dim=-1)
-    if p == 0:  # (PyTorch's kernel counts min(⌈|d|⌉, 1), NaN for a NaN difference, where norm(0) counts it as 1)
-        out = out.masked_fill((difference.detach() != difference.detach()).any(-1), math.nan)
-    elif p != 1 and p != math.inf and out.requires_grad:  # PyTorch's kernels give a zero distance 0 whatever reaches
-        out = out.masked_fill(out.detach() == 0, 0.0)  # it (a select: NaN or ±∞ there too); grad · sign(d) for 1, ∞
-    if not out.requires_grad:
-        return out
-    if p == 0:  # (a count, whose own gradient is none: PyTorch's _cdist_backward gives each input zeros)
-        every = a.new_ones(()) > 0  # (masked_fill's backward is a select: 0 even where an input is ±∞ or NaN)
-        out = out + a.masked_fill(every, 0).sum(-1, keepdim=True) + b.masked_fill(every, 0).sum(-1).unsqueeze(-2)
-    out = once_differentiable(out, "_cdist_backward", "CdistBackward0", a, b)  # (PyTorch's direct algorithm, whose
-    return saves(out, a, b, out)  # node saves both inputs and its result)
 
 
 histogram = reductions.histogram

@@ -90,7 +90,7 @@ class InfNorm(Node):
         out = a.max(axis=axes, keepdims=True) if largest else a.min(axis=axes, keepdims=True)
         self.norm, self.axes, self.shared = out, axes, shared  # (the norm: PyTorch's saved result)
         self.save_for_backward(x)
-        return out if keepdim else xp.squeeze(out, axis=axes)
+        return backend.c_order(out if keepdim else xp.squeeze(out, axis=axes))  # (row-major, as PyTorch's result)
 
     def backward(self, grad):  # d‖x‖_∞/dx = sgn(x)·[|x| = ‖x‖ or NaN] / (how many are)
         (x,) = self.saved_tensors
@@ -112,7 +112,8 @@ class NonzeroCount(Node):
     result is in the graph (it requires grad) and its backward gives no gradient at all (x.grad stays None)."""
 
     def forward(self, x, axes, keepdim):
-        return backend.get_array_module(x).asarray((x != 0).sum(axis=axes, keepdims=keepdim), dtype=x.dtype)
+        return backend.c_order(backend.get_array_module(x).asarray((x != 0).sum(axis=axes, keepdims=keepdim),
+                                                                    dtype=x.dtype))
 
     def backward(self, grad):  # no gradient (PyTorch's: an undefined one, not zeros)
         return (None,)
@@ -134,6 +135,7 @@ class VectorNorm(Node):
             with backend.np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # (|0|^p = ∞ for p < 0)
                 total = (xp.abs(x) ** p).sum(axis=axes, keepdims=keepdim)
                 out = xp.asarray(xp.where(total == 0, 0, total ** (1 / p)), dtype=x.dtype)  # (a sum of nothing: 0)
+        out = backend.c_order(out)  # PyTorch allocates the result row-major, whatever x's layout (NumPy keeps x's)
         self.save_for_backward(x, out)
         return out
 

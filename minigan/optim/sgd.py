@@ -52,13 +52,21 @@ class SGD(Optimizer):
                              f"got momentum={momentum!r}, dampening={dampening!r}")
         return checked
 
+    def step(self, closure=None):
+        """One update (Optimizer.step).  As PyTorch's, it reads which parameters have a momentum buffer before it
+        updates any: a parameter given twice starts a buffer at each appearance on its first step (b ← g, the last
+        one kept), where reading the state as it goes would make its second appearance continue the first's."""
+        self._unstarted = {id(p) for group in self.param_groups for p in group["params"]
+                           if "momentum_buffer" not in self.state.get(p, ())}
+        return super().step(closure)
+
     def _update(self, p, g, state, group):
         lr, mu = group["lr"], group["momentum"]
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p.array                 # g ← g + λθ  (a new array: p.grad is untouched)
         xp = backend.get_array_module(p.array)
         if mu != 0:
-            if "momentum_buffer" not in state:
+            if id(p) in self._unstarted:
                 state["momentum_buffer"] = g.copy()             # b ← g   (first step)
             else:
                 state["momentum_buffer"] = _momentum(xp, state["momentum_buffer"], g, mu, 1.0 - group["dampening"])

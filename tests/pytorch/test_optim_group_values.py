@@ -48,13 +48,7 @@ def _twice(lib, name, steps=3):
             sd["param_groups"][0]["params"], sorted(sd["state"]))
 
 
-# PyTorch's SGD reads each appearance's momentum buffer before the step and writes them back after it: on the first
-# step both appearances start a buffer of their own (b = g) and the last one is kept; minigan's second appearance
-# finds the first one's buffer (b = μg + g).  Later steps agree.
-SGD_FIRST_MOMENTUM = pytest.mark.xfail(strict=True, reason="SGD's first momentum step of a repeated parameter")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=SGD_FIRST_MOMENTUM) if n == "SGD" else n for n in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_a_parameter_given_twice_warns_and_steps_twice_as_pytorchs(name):
     (t_len, t_p, t_q, t_idx, t_state), t_warn = _caught(lambda: _twice(torch, name))
     (m_len, m_p, m_q, m_idx, m_state), m_warn = _caught(lambda: _twice(minigan, name))

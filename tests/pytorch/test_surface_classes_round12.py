@@ -72,3 +72,34 @@ def test_a_number_written_into_any_dtype_is_converted_or_refused_as_pytorchs(doo
         if not _agree(theirs, ours):
             differ.append((dtype, value, theirs, ours))
     assert not differ, f"{len(differ)} differ, e.g. {differ[:3]}"
+
+
+# ----------------------------------------------------------------------------- a parameter given twice to an optimizer
+# PyTorch reads each parameter's state before a step updates any (SGD's momentum buffers: a parameter given twice
+# starts a buffer at each appearance on its first step, the last kept), and then updates it at each appearance.
+TWICE = [("SGD", dict(lr=0.05, momentum=0.9)), ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True)),
+         ("SGD", dict(lr=0.05, momentum=0.5, dampening=0.3, weight_decay=0.1)),
+         ("SGD", dict(lr=0.05, momentum=0.9, maximize=True)), ("SGD", dict(lr=0.05)),
+         ("Adam", dict(lr=0.01, amsgrad=True, weight_decay=0.1)), ("AdamW", dict(lr=0.01, amsgrad=True)),
+         ("RMSprop", dict(lr=0.01, momentum=0.5, centered=True)), ("RMSprop", dict(lr=0.01, momentum=0.5)),
+         ("Adagrad", dict(lr=0.1, lr_decay=0.1, initial_accumulator_value=0.2)), ("Adadelta", dict(weight_decay=0.1)),
+         ("Adamax", dict(weight_decay=0.1)), ("NAdam", dict(weight_decay=0.1, decoupled_weight_decay=True)),
+         ("RAdam", dict(weight_decay=0.1, decoupled_weight_decay=True))]
+
+
+@pytest.mark.parametrize("name, options", TWICE, ids=[f"{n}-{'-'.join(o)}" for n, o in TWICE])
+def test_a_parameter_given_twice_steps_as_pytorchs_with_any_options(name, options):
+    def run(lib):
+        p = lib.tensor(np.linspace(-1.0, 1.0, 4), requires_grad=True)
+        q = lib.tensor(np.linspace(0.5, 2.0, 3), requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (the duplicate parameters warning: test_optim_group_values)
+            opt = getattr(lib.optim, name)([p, q, p], **options)
+        out = []
+        for k in range(3):
+            p.grad, q.grad = lib.tensor(np.cos(np.arange(4.0) + k)), lib.tensor(np.sin(np.arange(3.0) + k))
+            opt.step()
+            out.append(np.concatenate([p.detach().numpy(), q.detach().numpy()]))
+        return np.array(out)
+
+    np.testing.assert_allclose(run(minigan), run(torch), rtol=1e-6, atol=1e-9)  # (NAdam's Π μ is float32 in PyTorch)

@@ -21,9 +21,10 @@ from minigan.functional import stack
 
 
 def _tuple(x, fn, name):
-    """(the Tensors, whether a single Tensor was given)."""
+    """(the Tensors, whether a single Tensor was given): a Tensor or a tuple of them, as PyTorch's (a list is
+    refused there too)."""
     single = isinstance(x, Tensor)
-    items = (x,) if single else tuple(x) if isinstance(x, (tuple, list)) else None
+    items = (x,) if single else x if isinstance(x, tuple) else None
     if not items or not all(isinstance(t, Tensor) for t in items):
         raise TypeError(f"{fn}: {name} must be a Tensor or a tuple of Tensors")
     return items, single
@@ -61,12 +62,13 @@ def _direction(v, like, fn, what):
     """The vector v of a product, one tensor per tensor of ``like`` (ones when v is left out, which only a
     one-element ``like`` allows), checked against their shapes."""
     if v is None:
-        if any(t.numel() != 1 for t in like):
-            raise ValueError(f"{fn}: v may be left out only when {what} has one element")
-        v = tuple(t.new_ones(t.shape) for t in like)
+        if len(like) != 1 or like[0].numel() != 1:
+            raise RuntimeError(f"{fn}: v may be left out only when {what} is one Tensor of one element")
+        v = (like[0].new_ones(like[0].shape),)
     v, _ = _tuple(v, fn, "v")
     if len(v) != len(like) or any(a.shape != b.shape for a, b in zip(v, like)):
-        raise ValueError(f"{fn}: v must match the shapes of {what}, {[tuple(t.shape) for t in like]}")
+        raise RuntimeError(f"{fn}: v must match the shapes of {what}, {[tuple(t.shape) for t in like]}, "
+                           f"got {[tuple(t.shape) for t in v]}")
     return v
 
 
@@ -137,7 +139,7 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
     def gradient(*xs):
         outputs, _ = _call(func, xs, "hessian")
         if len(outputs) != 1 or outputs[0].numel() != 1:
-            raise ValueError("hessian: the function must return a Tensor with one element")
+            raise RuntimeError("hessian: the function must return a Tensor with one element")
         found = _grads("hessian", outputs, xs, (outputs[0].new_ones(outputs[0].shape),), True, strict)
         return found[0] if single_in else found
 
@@ -147,25 +149,30 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
 
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), vᵀH): the gradient of ⟨∇func, v⟩, a second backward through the first."""
-    inputs, single_in = _tuple(inputs, "vhp", "inputs")
+    return _vhp("vhp", func, inputs, v, create_graph, strict)
+
+
+def _vhp(fn, func, inputs, v, create_graph, strict):
+    """vhp, its errors naming ``fn`` (vhp or hvp, the function the user called)."""
+    inputs, single_in = _tuple(inputs, fn, "inputs")
     xs = _prepared(inputs, True)
-    outputs, _ = _call(func, xs, "vhp")
+    outputs, _ = _call(func, xs, fn)
     if len(outputs) != 1 or outputs[0].numel() != 1:
-        raise ValueError("vhp: the function must return a Tensor with one element")
-    v = _direction(v, inputs, "vhp", "the inputs") if v is not None else tuple(t.new_ones(t.shape) for t in inputs)
+        raise RuntimeError(f"{fn}: the function must return a Tensor with one element")
+    v = _direction(v, inputs, fn, "the inputs")
     with enable_grad():
-        first = _grads("vhp", outputs, xs, (outputs[0].new_ones(outputs[0].shape),), True, strict)
+        first = _grads(fn, outputs, xs, (outputs[0].new_ones(outputs[0].shape),), True, strict)
         dot = _dot([(g * w).sum() for g, w in zip(first, v) if g.requires_grad])  # ⟨∇f, v⟩
     if dot is None:  # the gradient does not depend on the inputs: H = 0
         products = tuple(t.new_zeros(t.shape) for t in xs)
     else:
-        products = _grads("vhp", (dot,), xs, (dot.new_ones(()),), create_graph, strict)
+        products = _grads(fn, (dot,), xs, (dot.new_ones(()),), create_graph, strict)
     return _finish(outputs, True, create_graph), _finish(products, single_in, create_graph)
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), Hv): equal to vᵀH, the Hessian of a twice-differentiable function being symmetric."""
-    return vhp(func, inputs, v, create_graph, strict)
+    return _vhp("hvp", func, inputs, v, create_graph, strict)
 
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]

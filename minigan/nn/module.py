@@ -533,8 +533,11 @@ class Module:
 
     def train(self, mode: bool = True) -> Module:
         """Training mode (dropout drops, batch norm uses batch statistics) for this module and all below."""
+        if not isinstance(mode, bool):  # train(0) or train("eval") is a slip PyTorch names too
+            raise ValueError(f"train: training mode is expected to be boolean (True or False), got {mode!r} "
+                             f"of type {type(mode).__name__}; use model.train() or model.eval()")
         for module in self.modules():
-            object.__setattr__(module, "training", bool(mode))
+            object.__setattr__(module, "training", mode)
         return self
 
     def eval(self) -> Module:
@@ -575,8 +578,11 @@ class Module:
         still flow *through* D to G's
         output, but D's own weights get no ``.grad`` and so do not move.
         """
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad_: requires_grad must be True or False, got {requires_grad!r} of type "
+                            f"{type(requires_grad).__name__}")
         for p in self.parameters():
-            p.requires_grad = bool(requires_grad)
+            p.requires_grad = requires_grad
         return self
 
     # ------------------------------------------------------------------ state

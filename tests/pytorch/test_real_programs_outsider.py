@@ -25,8 +25,6 @@ PROGRAMS = {name: fn for module in (outsider_programs, outsider_programs_losses,
 
 # A program that shows a minigan bug stays here, a strict xfail naming the bug, until the bug is fixed.
 BUGS = {
-    "prog_train_mode_argument": "Module.train(mode) takes any value (train(0) and train(None) switch to eval, "
-    "train('yes') to training) where PyTorch raises ValueError 'training mode is expected to be boolean'",
     "prog_zero_total_weight": "cross_entropy/nll_loss with reduction='mean' whose targets' class weights sum to 0: "
     "the loss is nan as PyTorch's, but the gradient is 0 where PyTorch's is nan (0/0)",
 }

@@ -39,6 +39,9 @@ def number_bounds(fn, x, lo, hi, in_place=False):
         lo, hi = (b.item() if hasattr(b, "_ctx") and b.ndim == 0 and not b.requires_grad else b  # (PyTorch's Scalar;
                   for b in (lo, hi))  # one that requires grad is refused, as there)
     given = [b for b in (lo, hi) if b is not None]
+    if len(given) == 2 and all(hasattr(t, "_ctx") and _kind(t.dtype) == 0 for t in (x, lo, hi)):  # (one bound alone
+        raise DtypeError(f"{fn}: a bool tensor takes no two bool tensor bounds (PyTorch has no such kernel: "  # has)
+                         "\"clamp_cpu\" not implemented for 'Bool'); clamp x.int(), or give one bound")
     if not given or not all(isinstance(b, (bool, int, float)) for b in given):
         return lo, hi  # (none, or not numbers: the engine's check names what is wrong)
     kind = max([_kind(x.dtype)] + [_kind(b) for b in given])

@@ -52,7 +52,8 @@ def write_out(name, result, out):
     if result.requires_grad or (out.requires_grad and is_grad_enabled()):
         raise GraphError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                          "but one of the arguments requires grad; drop out= (or compute under minigan.no_grad())")
-    if not backend.np.can_cast(result.dtype, out.dtype, casting="same_kind"):
+    if not (backend.np.can_cast(result.dtype, out.dtype, casting="same_kind")  # PyTorch's canCast: not a float
+            or result.dtype.kind + out.dtype.kind == "iu"):  # into an integer, nor into a bool (int64 into uint8 wraps)
         raise DtypeError(f"{name}: result type {result.dtype} can't be cast to the desired output type {out.dtype}")
     if out.shape != result.shape:
         if out.numel():

@@ -836,6 +836,9 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
         like = mean if isinstance(mean, Tensor) else std  # (whose dtype the result has, as PyTorch's)
         if builtins.bool((~(std >= 0)).any() if isinstance(std, Tensor) else not std >= 0):  # (NaN too)
             raise DomainError("normal: std must be >= 0")
+        if not isinstance(mean, Tensor) and std.dtype != backend.np.float16:  # PyTorch adds the mean to a tensor
+            # of std's dtype: it must fit there (no NaN in int64, no 1e40 in float32; float16's sum is not checked)
+            fits("normal", builtins.float(checks.number(mean)), std.dtype)
         noise = randn(*backend.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ()))),
                       generator=generator, dtype=like.dtype, device=like.device)
         if isinstance(std, Tensor) and not backend.np.can_cast(std.dtype, like.dtype, "same_kind"):  # (after the

@@ -125,9 +125,10 @@ class TensorMath:
         """Fill with N(mean, std²) samples (the legacy ``m.weight.data.normal_(0, 0.02)``)."""
         if not std >= 0:  # (NaN too, as PyTorch's)
             raise DomainError(f"normal_: std must be >= 0, got {std}")
-        xp = backend.get_array_module(self.array)
-        return self.copy_(random.randn(self.shape, dtype=self.dtype, xp=xp, gen=generator)
-                          * self.dtype.type(std) + self.dtype.type(mean))
+        draw = random.randn(self.shape, dtype=self.dtype, xp=backend.get_array_module(self.array), gen=generator)
+        if draw.size:  # (an empty tensor, of any dtype: nothing drawn, and mean and std are not read in its dtype)
+            draw = draw * self.dtype.type(std) + self.dtype.type(mean)
+        return self.copy_(draw)
 
     def uniform_(self, a=0.0, b=1.0, *, generator=None, **bounds):
         """Fill with U(a, b) samples.  PyTorch names the bounds ``from`` and ``to`` (``from`` is a Python keyword,

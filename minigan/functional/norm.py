@@ -73,6 +73,28 @@ class BatchNorm(N.BatchNorm):
         grads = super().backward(grad)
         return grads if backend.is_array(grad) else read_from_saved(self, grads)
 
+    def normalize(self, x):
+        """The engine's statistics; under create_graph in training, at the values forward found (as_saved)."""
+        centred, inv_std, mean, var = super().normalize(x)
+        if backend.is_array(x) or not self.training:
+            return centred, inv_std, mean, var
+        mean, inv_std = as_saved(x, mean, inv_std, self.axes, self.mean, self.inv_std, slope_mean=self.mean)
+        return x - mean, inv_std, mean, var
+
+
+def as_saved(x, mean, inv_std, axes, saved_mean, saved_inv_std, slope_mean=None):
+    """Under create_graph: μ and 1/σ of the saved Tensor x (``mean``, ``inv_std``: Tensors of x as it is now)
+    moved to the values forward found (``saved_mean``, ``saved_inv_std``), as PyTorch's double backward reads them
+    where a write through .data changed x since.  μ keeps its slope 1/n; 1/σ takes PyTorch's, −(1/σ)³·(x − m)/n
+    with forward's 1/σ and m forward's μ (layer and batch norm) or x's mean now (group norm: None), in place of its
+    own; its higher derivatives stay those of x's own statistics.  Where x is as forward saw it, nothing moves."""
+    n = math.prod(x.shape[a] for a in axes)
+    m = mean.array if slope_mean is None else slope_mean
+    with backend.np.errstate(invalid="ignore", over="ignore"):
+        slope = -saved_inv_std ** 3 * (x.array - m) / n + inv_std.array ** 3 * (x.array - mean.array) / n
+    moved = ((x - x.array) * slope).sum(axis=axes, keepdims=True)  # (0, with the slope's difference as derivative)
+    return mean + (saved_mean - mean.array), inv_std + (saved_inv_std - inv_std.array) + moved
+
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):
     """x / max(‖x‖_p, eps) along ``dim``, for every order p the vector norm takes (its checks are the door's)."""
@@ -129,10 +151,11 @@ class _Normalized(Node):
     x, μ and 1/σ: a first-order backward takes x − μ
     from the saved x as it is then, with μ and 1/σ kept from forward, so a write through .data is read as there;
     under create_graph it normalizes the saved Tensor x again, so the gradient's graph knows how μ and σ depend on
-    x."""
+    x, with their values and slopes those PyTorch's double backward reads (as_saved)."""
 
-    def forward(self, x, *weight, axes, eps, reads=()):
+    def forward(self, x, *weight, axes, eps, reads=(), grouped=False):
         self.axes, self.eps, self.reads = axes, eps, reads  # (reads: what the mean is read from, under create_graph)
+        self.grouped = grouped  # (group norm's double backward takes 1/σ's slope about x's mean now: as_saved)
         mean, inv_std = self.statistics(x)
         if self.needs_input_grad:
             self.save_for_backward(x, *weight)
@@ -150,7 +173,11 @@ class _Normalized(Node):
 
     def backward(self, grad):  # dx = (g − mean(g) − x̂·mean(g·x̂))/σ with g = dy·γ, x̂ = (x − μ)/σ;  dγ = Σ dy·x̂
         x, *weight = self.saved_tensors
-        mean, inv_std = (self.mean, self.inv_std) if backend.is_array(x) else self.statistics(x)
+        if backend.is_array(x):
+            mean, inv_std = self.mean, self.inv_std
+        else:
+            mean, inv_std = as_saved(x, *self.statistics(x), self.axes, self.mean, self.inv_std,
+                                     slope_mean=None if self.grouped else self.mean)
         if self.reads and not backend.is_array(x):
             mean = read_from(mean, self.reads, zero_derivative=False)
         x_hat, g, dx, dw = (x - mean) * inv_std, grad * weight[0] if weight else grad, None, None
@@ -206,7 +233,8 @@ def _grouped(input, num_groups, weight, bias, eps, batch_norm):
     # the mean and 1/std as outputs of its node, which require grad when any operand does, and its backward under
     # create_graph is a formula reading them: the gradient of the weight's gradient in the upstream requires grad
     # with the weight alone; so does the mean here, no derivative in them)
-    out = _Normalized.apply(g, *weights, axes=(2, 3), eps=eps, reads=reads).reshape(*input.shape)
+    out = _Normalized.apply(g, *weights, axes=(2, 3), eps=eps, reads=reads, grouped=not batch_norm)
+    out = out.reshape(*input.shape)
     out = out if bias is None else out + bias.reshape(*((1, c) + (1,) * (input.ndim - 2)))
     return saves(out, *saved)
 

@@ -11,7 +11,7 @@ import warnings
 
 from minigan import linalg
 from minigan._tensor_surface import Tensor
-from minigan.engine import backend
+from minigan.engine import backend, checks
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import ShapeError
 from minigan.surface import creation, operands
@@ -31,32 +31,41 @@ def range(start, end, step=1, *, dtype=None, layout=None, device=None, requires_
     if layout is not None:
         raise TypeError("range: layout= other than the default (strided) is not provided")
     creation.no_bool_range("range", dtype)
-    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
-    if step == 0 or math.isnan(step):
+    start, end, step = (checks.number(v.item() if isinstance(v, Tensor) else v) for v in (start, end, step))
+    if step == 0 or math.isnan(step):  # (the checks read the numbers in double, as PyTorch's)
         raise RuntimeError(f"range: step must be nonzero, got {step}")
     if not (math.isfinite(start) and math.isfinite(end)):
         raise RuntimeError(f"range: unsupported range {start} -> {end}; start and end must be finite")
-    if (end - start) * step < 0:
+    if (float(end) - float(start)) * float(step) < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
-    if backend.np.dtype(dtype or backend.DEFAULT_DTYPE).kind in "iu":  # then PyTorch reads the three in the dtype
+    kind = backend.np.dtype(dtype or backend.DEFAULT_DTYPE)
+    # then its kernel reads the three in its accumulating type, counts ⌊(end − start) / step + 1⌋ there (the + 1
+    # before rounding down: range(0.1, 0.3, 0.1) has 3 values) and makes start + i·step there: int64 for every
+    # integer dtype (its values then wrap into the dtype), float32 for float16, double for the others
+    acc = backend.np.int64 if kind.kind in "iu" else backend.np.float32 if kind.itemsize == 2 else backend.np.float64
+    if acc != backend.np.float64:
         for v in (start, end, step):
-            operands.fits("range", v, dtype)
+            operands.fits("range", v, acc)
+    if acc == backend.np.int64:
         start, end, step = int(start), int(end), int(step)
         if step == 0:  # (a fractional step read as 0: PyTorch 2.13's own process dies there)
             raise RuntimeError("range: step must be nonzero, and an integer dtype reads a fractional step as 0")
-    half = dtype is not None and backend.np.dtype(dtype).kind == "f" and backend.np.dtype(dtype).itemsize == 2
-    with backend.np.errstate(all="ignore"):  # (float16's kernel counts in float32, where a tiny step is 0: NaN)
-        length = float(backend.np.float32(end - start) / backend.np.float32(step)) if half else (end - start) / step
-    if not length < 2.0**63 - 1:  # (PyTorch's RuntimeError, before any memory is asked for)
+        count = (end - start) // step + 1  # (exact: the quotient is not negative)
+    else:
+        start, end, step = acc(start), acc(end), acc(step)
+        with backend.np.errstate(all="ignore"):
+            count = (end - start) / step + acc(1)
+    if not count < 2.0**63 - 1:  # (PyTorch's RuntimeError, before any memory is asked for)
         raise RuntimeError(f"range: from {start} to {end} by {step} is more values than int64 can count; take a "
                            "larger step")
-    n = math.floor(length) + 1  # (1 for an infinite step: start + 0·step, NaN, as PyTorch's)
     try:
-        with backend.np.errstate(invalid="ignore"):
-            values = _xp(device).arange(n, dtype=backend.np.float64) * step + start  # start + i·step, in double
+        with backend.np.errstate(invalid="ignore", over="ignore"):  # (an infinite step: start + 0·∞, NaN, as
+            values = start + step * _xp(device).arange(int(count), dtype=acc)  # PyTorch's)
     except (MemoryError, ValueError):  # (more than memory holds: RuntimeError, as PyTorch's allocator, not NumPy's)
-        raise RuntimeError(f"range: {n} values do not fit in memory; take a larger step or a shorter range") from None
-    return _made(values.astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
+        raise RuntimeError(f"range: {int(count)} values do not fit in memory; take a larger step or a shorter range"
+                           ) from None
+    with backend.np.errstate(over="ignore"):  # (past float16's range: ±inf, as PyTorch's)
+        return _made(values.astype(kind), requires_grad)
 
 
 _warned_once: list = []  # set_default_tensor_type has warned

@@ -331,6 +331,7 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        self._read_state()
         i = 0  # the index of each parameter in self.params (and self.state)
         # The updates change leaves in place, which only no_grad() allows; an ∞ or NaN gradient gives NaN updates,
         # as PyTorch's, without NumPy's warnings ("invalid value encountered in divide"), which PyTorch does not give.
@@ -345,6 +346,10 @@ class Optimizer:
                         self._update(p, g, self.state[p], hyper)
                     i += 1
         return loss
+
+    def _read_state(self) -> None:
+        """What a step reads of the state before it updates any parameter (SGD: which have momentum buffers), as
+        PyTorch's steps read it first; nothing here."""
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: every parameter's ``.grad`` becomes None (PyTorch's default), or, with

@@ -52,13 +52,12 @@ class SGD(Optimizer):
                              f"got momentum={momentum!r}, dampening={dampening!r}")
         return checked
 
-    def step(self, closure=None):
-        """One update (Optimizer.step).  As PyTorch's, it reads which parameters have a momentum buffer before it
-        updates any: a parameter given twice starts a buffer at each appearance on its first step (b ← g, the last
-        one kept), where reading the state as it goes would make its second appearance continue the first's."""
+    def _read_state(self):
+        """As PyTorch's step, which parameters have a momentum buffer is read before any is updated: a parameter
+        given twice starts a buffer at each appearance on its first step (b ← g, the last one kept), where reading
+        the state as the step goes would make its second appearance continue the first one's."""
         self._unstarted = {id(p) for group in self.param_groups for p in group["params"]
                            if "momentum_buffer" not in self.state.get(p, ())}
-        return super().step(closure)
 
     def _update(self, p, g, state, group):
         lr, mu = group["lr"], group["momentum"]

@@ -224,6 +224,7 @@ class _BatchNorm(Module):
     statistics are the plain mean over all batches so far (momentum 1/num_batches_tracked, PyTorch's cumulative
     moving average)."""
 
+    _version = 2  # (PyTorch's: the version whose state_dict holds num_batches_tracked)
     expected_ndim: tuple = ()
     expected_layout = ""
 

@@ -185,6 +185,8 @@ class _HookHandle(RemovableHandle):
 class Module:
     """Base class of every layer and network: override ``forward``; call the module to run it."""
 
+    _version = 1  # the version of its state_dict's layout, which state_dict() records (a BatchNorm's is 2)
+
     def __init__(self):
         # object.__setattr__ skips our own __setattr__ below, which needs these dicts to exist.
         object.__setattr__(self, "_parameters", OrderedDict())
@@ -631,6 +633,10 @@ class Module:
             keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
         if destination is None:
             destination = OrderedDict()
+            destination._metadata = OrderedDict()  # each module's version, as PyTorch's (load_state_dict reads it)
+        if hasattr(destination, "_metadata"):
+            for name, m in self.named_modules(prefix=prefix[:-1], remove_duplicate=False):
+                destination._metadata[name] = {"version": m._version}
         for name, t in self._named_state(prefix, extra=True).items():
             as_is = keep_vars or isinstance(t, UninitializedTensorMixin) or name.endswith(EXTRA_STATE)  # (a lazy
             destination[name] = t if as_is else t.detach()  # layer's before its first call; extra state as given)
@@ -642,7 +648,8 @@ class Module:
         Returns PyTorch's named tuple ``(missing_keys, unexpected_keys)`` (both empty when ``strict``).
         With ``assign=True`` the state dict's tensors become the module's own instead (no copy, their dtype kept).
         A state dict saved by PyTorch loads as is (values may be torch tensors or arrays); one that lacks
-        a BatchNorm's ``num_batches_tracked`` (older checkpoints) keeps the module's count, as PyTorch does.
+        a BatchNorm's ``num_batches_tracked`` keeps the module's count where it does not say it is of BatchNorm's
+        version 2 (an older checkpoint, a plain dict: no ``_metadata``), as PyTorch's; from a version 2 it is missing.
         Buffers registered with ``persistent=False`` are neither expected nor loaded.
 
         Raises ValueError naming the first key that is missing, unexpected (when ``strict``), of another
@@ -657,7 +664,13 @@ class Module:
         own = self._named_state()
         extra = {(name + "." if name else "") + EXTRA_STATE: m for name, m in self.named_modules()
                  if type(m).set_extra_state is not Module.set_extra_state}  # (PyTorch's: where set_extra_state is)
-        missing = [k for k in own if k not in state_dict and k.rpartition(".")[2] not in OPTIONAL_BUFFERS]
+        versions = getattr(state_dict, "_metadata", None) or {}  # each module's (PyTorch's state_dict() has them)
+
+        def kept(key):  # a BatchNorm count absent from a state dict that does not say it is of BatchNorm's version 2
+            path, _, leaf = key.rpartition(".")
+            return leaf in OPTIONAL_BUFFERS and (versions.get(path, {}).get("version") or 1) < 2
+
+        missing = [k for k in own if k not in state_dict and not kept(k)]
         missing += [k for k in extra if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own and k not in extra]
         refused = []  # the errors of the keys that cannot be copied, raised once the others are

@@ -259,6 +259,7 @@ class _InstanceNorm(_AffineNorm):
     is normalised as a batch of one.  Running statistics (``track_running_stats=True``) are not provided."""
 
     dims = 0  # the dimensions after the channels: 1 for (N, C, L), 2 for (N, C, H, W)
+    _version = 2  # (PyTorch's _NormBase's, which state_dict() records)
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = False,
                  track_running_stats: bool = False, device=None, dtype=None, *, bias: bool = True):

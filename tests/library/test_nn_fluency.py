@@ -132,9 +132,11 @@ def test_load_state_dict_reports_missing_and_unexpected_keys():
     assert (missing, unexpected) == (["head.1.bias"], ["head.2.weight"])
     with pytest.raises(ValueError, match="first missing key 'head.1.bias'"):
         net.load_state_dict(state)
-    older = net.state_dict()
-    del older["features.1.num_batches_tracked"]  # a checkpoint from before the counter: still loads (as PyTorch)
-    assert net.load_state_dict(older) == ([], [])
+    older = {k: v for k, v in net.state_dict().items() if not k.endswith("num_batches_tracked")}  # a checkpoint
+    assert net.load_state_dict(older) == ([], [])  # from before the counter (no versions in it): loads, as PyTorch
+    newer = net.state_dict()  # (whose versions say the counter belongs in it: missing, as PyTorch's)
+    del newer["features.1.num_batches_tracked"]
+    assert net.load_state_dict(newer, strict=False) == (["features.1.num_batches_tracked"], [])
     older["features.1.num_batches_tracked"] = np.array(2.5)
     with pytest.raises(ValueError, match="holds float64 values in the state dict, but the module's is int64"):
         net.load_state_dict(older)

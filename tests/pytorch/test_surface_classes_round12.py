@@ -103,3 +103,60 @@ def test_a_parameter_given_twice_steps_as_pytorchs_with_any_options(name, option
         return np.array(out)
 
     np.testing.assert_allclose(run(minigan), run(torch), rtol=1e-6, atol=1e-9)  # (NAdam's Π μ is float32 in PyTorch)
+
+
+# ----------------------------------------------------------------------------- a state dict lacking a buffer
+# PyTorch's state_dict() carries each module's version (sd._metadata); BatchNorm's is 2.  A BatchNorm count missing
+# from a state dict of version 2 is a missing key; from one of no version (a plain dict, an older checkpoint) the
+# module keeps its count.  Any other buffer or parameter missing is a missing key.
+def _dropped(lib, sd, key):
+    del sd[key]
+    return sd
+
+
+def _plain(lib, sd, key):
+    return {k: v for k, v in sd.items() if k != key}
+
+
+def _old_version(lib, sd, key):
+    sd._metadata[key.rpartition(".")[0]]["version"] = 1
+    return _dropped(lib, sd, key)
+
+
+STATE_EDITS = {"del from state_dict()": _dropped, "a plain dict without it": _plain, "version 1": _old_version}
+
+
+@pytest.mark.parametrize("edit", list(STATE_EDITS))
+@pytest.mark.parametrize("key", ["1.num_batches_tracked", "1.running_mean", "1.running_var", "1.weight", "0.bias"])
+@pytest.mark.parametrize("strict", [True, False])
+@pytest.mark.parametrize("made_by", ["the same library", "PyTorch"])
+def test_a_state_dict_without_a_buffer_loads_as_pytorchs(edit, key, strict, made_by):
+    def run(lib):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            source = (torch if made_by == "PyTorch" else lib).nn.Sequential(
+                (torch if made_by == "PyTorch" else lib).nn.Linear(2, 3),
+                (torch if made_by == "PyTorch" else lib).nn.BatchNorm1d(3))
+            net = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3))
+            with lib.no_grad():
+                net[0].weight.copy_(lib.tensor(np.linspace(-1.0, 1.0, 6).reshape(3, 2)))
+                net[0].bias.copy_(lib.tensor([0.5, -0.25, 0.0]))
+            net(lib.tensor(np.arange(8.0).reshape(4, 2), dtype=lib.float32))  # (a count of 1 to keep or lose)
+            sd = STATE_EDITS[edit](lib, source.state_dict(), key)
+            try:
+                result = net.load_state_dict(sd, strict=strict)
+            except Exception as e:  # noqa: BLE001 - the class is what is compared
+                return RuntimeError if isinstance(e, RuntimeError) else type(e)
+            return (list(result.missing_keys), list(result.unexpected_keys), int(net[1].num_batches_tracked),
+                    np.round(net[1].running_mean.tolist(), 5).tolist())  # (float32's last bits aside)
+
+    assert run(minigan) == run(torch)
+
+
+def test_a_state_dict_carries_each_modules_version_as_pytorchs():
+    def versions(lib):
+        net = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3), lib.nn.Sequential(lib.nn.BatchNorm2d(3)),
+                                lib.nn.InstanceNorm1d(3), lib.nn.LayerNorm(3))
+        return dict(net.state_dict()._metadata), dict(net.state_dict(prefix="net.")._metadata)
+
+    assert versions(minigan) == versions(torch)

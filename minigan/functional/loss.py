@@ -323,9 +323,15 @@ def _check_batch(op, scores, labels):
 
 
 def _kept_mean(loss, counted):
-    """The mean over the kept labels' weights, as PyTorch's; with none kept, NaN whose gradient is 0 (PyTorch's)."""
+    """The mean over the kept labels' weights, as PyTorch's.  When they sum to 0 the mean is NaN (PyTorch's nll part
+    is 0/0, and label smoothing's x/0 is added to it), and so is the gradient of each sample kept (PyTorch's
+    −w_y / total_weight); an ignored sample's stays 0, its term having been left out by a masked_fill (so with every
+    label ignored the gradient is 0, as PyTorch's)."""
     total = float(counted.sum())
-    return loss.sum() / total if total else loss.sum() * 0.0 + float("nan")
+    if total:
+        return loss.sum() / total
+    with backend.np.errstate(invalid="ignore", divide="ignore"):  # (0/0 is NaN without NumPy's warning, as PyTorch's)
+        return loss.sum() * 0.0 / total  # (0·Σ/0: NaN forward, and 0·(1/0) = NaN back to each term)
 
 
 def _per_position(loss_fn, op, scores, labels, reduction, **options):

@@ -24,10 +24,7 @@ PROGRAMS = {name: fn for module in (outsider_programs, outsider_programs_losses,
             for name, fn in vars(module).items() if name.startswith("prog_")}
 
 # A program that shows a minigan bug stays here, a strict xfail naming the bug, until the bug is fixed.
-BUGS = {
-    "prog_zero_total_weight": "cross_entropy/nll_loss with reduction='mean' whose targets' class weights sum to 0: "
-    "the loss is nan as PyTorch's, but the gradient is 0 where PyTorch's is nan (0/0)",
-}
+BUGS = {}
 
 
 def plain(value):

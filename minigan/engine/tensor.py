@@ -133,10 +133,9 @@ class Tensor(InPlace, TensorMethods):
                              "of it, was changed in place since; PyTorch refuses to use it in a graph too: take "
                              "the view again after the change, or .clone() it before")
         self._view_version = self._counter[0]
-        if self._base.requires_grad:
-            x = self._base
-            for op, params in self._view_fn:
-                x = op.apply(x, **params)
+        if self._base.requires_grad:  # (PyTorch's new history is as_strided of the base: for an empty view its
+            x = shaping._view(self._base, self._view_fn)  # backward gives a fresh zero gradient, part of no graph,
+            x = x if x.array.size else elementwise.Fill.apply(x, x.array)  # as Fill's does)
             follow_retained(self._ctx, x._ctx)
             self._ctx, self._requires_grad = x._ctx, True
 

@@ -564,7 +564,8 @@ def prelu(input, weight):
     if weight.ndim > 1:
         raise DomainError(f"prelu: the weight must be a scalar or 1-d, got {weight.ndim} dimensions (shape "
                           f"{tuple(weight.shape)}); pass weight.reshape(-1)")
-    shape = (1, -1) + (1,) * (input.ndim - 2) if weight.numel() > 1 else (1,) * input.ndim  # (0-d stays 0-d)
+    # (a 0-d input stays 0-d; one of no channels takes no weights, as PyTorch's)
+    shape = (1, weight.numel()) + (1,) * (input.ndim - 2) if weight.numel() != 1 else (1,) * input.ndim
     return shown_as(_PReLU.apply(input, weight.reshape(*shape)), "PreluKernelBackward0")
 
 

@@ -281,19 +281,23 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """col2im, unfold's adjoint: the columns (N, C·kh·kw, L) added back onto an (N, C, H, W) image of
-    ``output_size``, overlapping windows summing, as PyTorch's."""
+    ``output_size``, overlapping windows summing, as PyTorch's.  An unbatched (C·kh·kw, L) gives (C, H, W); a batch
+    may be empty, not the columns (as PyTorch's check)."""
     cols = _float(input, "fold")
+    if cols.ndim == 2:  # one sample, no batch axis
+        return _one_sample(fold, cols, output_size, kernel_size, dilation, padding, stride)
     (h, w), (kh, kw) = _two("fold", output_size=output_size), _two("fold", kernel_size=kernel_size)
     (sh, sw), (ph, pw) = checks.pair(stride, "stride", "fold", 1), checks.pair(padding, "padding", "fold", 0)
     dh, dw = checks.pair(dilation, "dilation", "fold", 1)
     ho, wo = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
-    if cols.ndim != 3 or cols.shape[1] % (kh * kw) or cols.shape[2] != ho * wo:
+    if cols.ndim != 3 or not cols.shape[1] or cols.shape[1] % (kh * kw) or cols.shape[2] != ho * wo:
         raise ShapeError(f"fold: expected input (N, C·{kh}·{kw}, {ho * wo}) for output_size {(h, w)}, kernel "
                          f"{(kh, kw)}, stride {(sh, sw)}, padding {(ph, pw)}, dilation {(dh, dw)}; got "
                          f"{tuple(cols.shape)}")
     n, c, hp, wp = cols.shape[0], cols.shape[1] // (kh * kw), h + 2 * ph, w + 2 * pw
     where = _windows(cols, (hp, wp), (kh, kw), (sh, sw), (dh, dw), (ho, wo))  # (each column entry's pixel: added)
-    out = cols.new_zeros((n, c, hp * wp)).index_add(2, where, cols.reshape(n, c, -1)).reshape(n, c, hp, wp)
+    columns = cols.reshape(n, c, kh * kw * ho * wo)  # (no -1: an empty batch has no size to infer)
+    out = cols.new_zeros((n, c, hp * wp)).index_add(2, where, columns).reshape(n, c, hp, wp)
     return laid_out(out[:, :, ph : hp - ph, pw : wp - pw], cols, False)  # (row-major, as PyTorch's)
 
 

@@ -156,8 +156,9 @@ def _adaptive(op, input, output_size, axes):
 
 def _empty(input, sizes, return_indices=False):
     """An adaptive pool of an empty input: the empty result of its shape and dtype (its first entry expanded, as a
-    graph PyTorch's empty result has too), and int64 indices with return_indices."""
-    first = input[(Ellipsis,) + (slice(0, 1),) * len(sizes)]
+    graph PyTorch's empty result has too), and int64 indices with return_indices.  PyTorch's backward reads the input
+    here as with entries: under create_graph the gradient requires grad when the input does."""
+    first = read_by_backward(input)[(Ellipsis,) + (slice(0, 1),) * len(sizes)]
     out = first.expand(*(tuple(input.shape)[:-len(sizes)] + tuple(sizes))).clone()
     if not return_indices:
         return out

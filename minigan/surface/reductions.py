@@ -173,7 +173,7 @@ def _running_extreme(x, dim, name, better):
     x = _t(x, name)
     xp = backend.get_array_module(x.array)
     if x.numel() == 0:  # (PyTorch's returns the empty results before it reads dim)
-        return x.clone(), Tensor._make(xp.zeros(x.shape, xp.int64))
+        return _EmptyRunningExtreme.apply(x), Tensor._make(xp.zeros(x.shape, xp.int64))
     d = checks.normalize_axis(dim, builtins.max(x.ndim, 1), name, single=True)  # (a 0-d tensor has dims -1 and 0)
     if x.ndim == 0:  # (PyTorch's node saves the input all the same)
         return saves(x.clone(), x), Tensor._make(xp.zeros((), xp.int64))
@@ -185,6 +185,19 @@ def _running_extreme(x, dim, name, better):
     index = xp.maximum.accumulate(xp.where(hit, position, 0), axis=d).astype(xp.int64, order="C")  # (row-major,
     return saves(x[_along(index, d)], x), Tensor._make(index)  # as PyTorch allocates both results: the values
     # follow it; PyTorch's node saves the input)
+
+
+class _EmptyRunningExtreme(Node):
+    """cummax or cummin of an input with no entries: an empty copy, whose gradient is PyTorch's cummaxmin_backward
+    for no entries, the input itself (so under create_graph it requires grad when the input does)."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return x.copy()
+
+    def backward(self, grad):  # (no entries to differentiate: the input stands in for the gradient, as PyTorch's)
+        x, = self.saved_tensors
+        return (x[...],)  # (a view of it, so that a leaf's .grad is never the leaf itself)
 
 
 def cummax(input, dim):
@@ -224,7 +237,7 @@ class LogCumSumExp(Node):
     def backward(self, grad):  # d/dx_j = Σ_{i ≥ j} g_i·exp(x_j − out_i), as exp(reverse-lcse(log g − out) + x)
         x, out = self.saved_tensors
         xp, g, lowest = namespace(grad), value(grad), backend.np.finfo(x.dtype).min
-        if x.ndim == 0:
+        if x.ndim == 0 or 0 in x.shape:  # (one entry, or none: PyTorch's formula passes the gradient on)
             return (grad,)
 
         def reverse(v):  # logcumsumexp from the end
@@ -489,8 +502,8 @@ class Cumprod(Node):
     def backward(self, grad):  # d out_j / d x_i = Π_{k≤j, k≠i} x_k for j ≥ i
         x, out = self.saved_tensors
         axis = self.axis
-        if x.shape[axis] == 1:  # (one factor: the gradient passes through)
-            return (grad,)
+        if x.shape[axis] == 1 or 0 in x.shape:  # (one factor, or no entries at all: the gradient passes through,
+            return (grad,)  # as PyTorch's)
         if not self.zeros:
             return (R.CumSum.apply(out * grad, axis=axis, reverse=True) / x,)
         return (_cumprod_grad_masked(x, out, grad, axis) if isinstance(x, backend.PLAIN_TYPES) else

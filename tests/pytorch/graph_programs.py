@@ -86,10 +86,6 @@ DOC_TIES = "docs/pytorch.md, Special values: \"maximum's ½ to each input at a t
 # Classes found and still open: (a pattern of class names, why it stays).  The suite fails on any other class, and
 # an entry goes once its programs agree (a fix's own test, written first, is what keeps it fixed).
 KNOWN: list = [
-    (r"^(abs|cummin)(@\w+)?: grad\d requires_grad$",
-     "a create_graph gradient through an empty tensor: PyTorch's cummin backward hands back its empty input itself "
-     "(which requires grad), and its gradient through an empty abs after an in-place add requires none; minigan's "
-     "follows the rule of a tensor with entries"),
     (r": grad3 refused by PyTorch only$",
      "PyTorch's own third order fails with its internal error 'ZeroTensors are immutable' (a zero gradient its "
      "double backward writes in place: after clamp_ with a tensor bound, margin_ranking_loss); minigan computes"),

@@ -727,11 +727,14 @@ class Module:
         else:
             owner._buffers[attr] = given
 
-    def to(self, *args, device=None, dtype=None) -> Module:
+    def to(self, *args, device=None, dtype=None, non_blocking=False) -> Module:
         """Move every parameter and buffer (and gradient) to a device and/or cast the floating ones to a
-        dtype, in place, as PyTorch: ``to("cuda")``, ``to(minigan.device(...))``, ``to(minigan.float64)``."""
+        dtype, in place, as PyTorch: ``to("cuda")``, ``to(minigan.device(...))``, ``to(minigan.float64)``, or
+        ``to(other_tensor)`` (its device and dtype); ``non_blocking`` changes nothing (a copy ends as it returns)."""
         for a in args:
-            if isinstance(a, (str, backend.Device)):
+            if isinstance(a, Tensor):
+                device, dtype = a.device, a.dtype
+            elif isinstance(a, (str, backend.Device)):
                 device = a
             else:
                 dtype = a

@@ -143,8 +143,9 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
     def storage_offset(self) -> int:
         """Where this tensor's first element is in its storage, in elements (``x[1].storage_offset()`` is
-        ``x.shape[1]`` for a contiguous 2-D ``x``)."""
-        return _storage.storage_offset(self.array)
+        ``x.shape[1]`` for a contiguous 2-D ``x``; an empty view's is PyTorch's too: ``x[3:3]``'s is 3·x.stride(0))."""
+        layout = _storage.empty_view_layout(self)
+        return _storage.storage_offset(self.array) if layout is None else layout[0]
 
     def data_ptr(self) -> int:
         """The address of the first element in memory."""

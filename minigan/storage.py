@@ -17,6 +17,7 @@ PyTorch).  A storage is a window onto the arrays, not a copy: nothing is allocat
 
 from __future__ import annotations
 
+import math
 import warnings
 
 from minigan import _dtype
@@ -171,3 +172,86 @@ def untyped_storage(array) -> UntypedStorage:
 def storage_offset(array) -> int:
     """Where ``array`` starts in its storage, in elements (PyTorch's ``storage_offset()``)."""
     return (address(array) - address(_flat(array))) // array.itemsize
+
+
+def strides(array) -> tuple:
+    """PyTorch's strides of ``array``, in elements: the array's where they say where elements are.  Where they say
+    nothing, NumPy and PyTorch write different numbers, and PyTorch's are given: a dimension of size 1 that NumPy
+    gives stride 0 (x[None], an expand that keeps it 1) has the stride of the dimension after it times its size, as
+    PyTorch's unsqueeze and expand leave it; a new empty tensor (all NumPy's strides 0) has row-major strides."""
+    if not array.size and not any(array.strides):
+        sizes = [max(n, 1) for n in array.shape]
+        return tuple(math.prod(sizes[i + 1:]) for i in range(len(sizes)))
+    out, after = [], 1
+    for n, s in zip(reversed(array.shape), reversed(array.strides)):
+        out.insert(0, after if n == 1 and s == 0 else s // array.itemsize)
+        after = out[0] * max(n, 1)
+    return tuple(out)
+
+
+def empty_view_layout(tensor):
+    """(storage offset, strides) of an empty view, as PyTorch's, or None for any other tensor.  NumPy does not move
+    an empty slice into its base (x[3:3] starts at x's first element, with x's strides), where PyTorch's slice moves
+    the offset by start × stride and multiplies the stride by the step, elements or none.  So the view's ops (its
+    reshapes, transposes, expands and basic indexing) are replayed on its base: by NumPy while the result has
+    elements, then on PyTorch's (offset, shape, strides) by PyTorch's rules from the op that left none."""
+    if tensor.array.size or tensor._base is None:
+        return None
+    array, layout = tensor._base.array, None
+    if not array.size:
+        layout = (storage_offset(array), array.shape, strides(array))
+    for op, params in tensor._view_fn:
+        if layout is None:
+            result = op.apply(array, **params)
+            if result.size:
+                array = result
+                continue
+            layout = (storage_offset(array), array.shape, strides(array))
+        layout = _view_layout(layout, op.__name__, params)
+        if layout is None:  # (an op whose layout is not modelled: NumPy's numbers stand)
+            return None
+    return layout[0], tuple(layout[2])
+
+
+def _view_layout(layout, op, params):
+    """PyTorch's (offset, shape, strides) after one view op on a tensor laid out as ``layout``."""
+    offset, shape, stride = layout[0], list(layout[1]), list(layout[2])
+    if op == "Transpose":
+        return offset, [shape[a] for a in params["axes"]], [stride[a] for a in params["axes"]]
+    if op == "Reshape":  # (of no elements: the strides kept for the same shape, else row-major, as PyTorch's view)
+        new = list(params["shape"])
+        if new == shape:
+            return offset, shape, stride
+        sizes = [max(n, 1) for n in new]
+        return offset, new, [math.prod(sizes[i + 1:]) for i in range(len(new))]
+    if op == "BroadcastTo":  # (PyTorch's expand: stride 0 along a dimension it grows or adds)
+        new, out = list(params["shape"]), []
+        for i in range(len(new) - 1, -1, -1):
+            k = i - (len(new) - len(shape))
+            size, s = (shape[k], stride[k]) if k >= 0 else (1, new[i + 1] * out[0] if out else 1)
+            out.insert(0, s if size == new[i] else 0)
+        return offset, new, out
+    if op != "GetItem" or params["index"][1]:
+        return None
+    index, d = params["index"][0], 0
+    index = index if isinstance(index, tuple) else (index,)
+    for item in index:
+        if item is Ellipsis:
+            d += len(shape) - d - sum(1 for i in index[index.index(Ellipsis) + 1:] if i is not None)
+        elif item is None:  # (PyTorch's unsqueeze)
+            shape.insert(d, 1)
+            stride.insert(d, shape[d + 1] * stride[d] if d < len(stride) else 1)
+            d += 1
+        elif isinstance(item, slice):  # (PyTorch's slice: start and stop clamped into the dimension)
+            n, step = shape[d], item.step or 1
+            start = 0 if item.start is None else item.start + n if item.start < 0 else item.start
+            stop = n if item.stop is None else item.stop + n if item.stop < 0 else item.stop
+            start = min(max(start, 0), n)
+            stop = min(max(stop, start), n)
+            offset += start * stride[d]
+            shape[d], stride[d] = (stop - start + step - 1) // step, stride[d] * step
+            d += 1
+        else:  # an integer
+            offset += (item + shape[d] if item < 0 else item) * stride[d]
+            del shape[d], stride[d]
+    return offset, shape, stride

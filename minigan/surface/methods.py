@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 
+from minigan import storage
 from minigan.engine import backend, checks, random
 from minigan.engine.errors import DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.methods import _dim, _keepdim
@@ -70,20 +71,10 @@ class TensorMath:
 
     def stride(self, dim=None):
         """How many elements apart the neighbours along each dimension lie in memory (PyTorch's strides): the
-        array's strides, in elements, where they say where elements are.  Where they say nothing, NumPy and PyTorch
-        write different numbers, and PyTorch's are given: a dimension of size 1 that NumPy gives stride 0 (x[None],
-        an expand that keeps it 1) has the stride of the dimension after it times its size, as PyTorch's unsqueeze
-        and expand leave it; a new empty tensor (all NumPy's strides 0) has row-major strides, as PyTorch's."""
-        a = self.array
-        if not a.size and not any(a.strides):
-            sizes = [max(n, 1) for n in a.shape]
-            strides = tuple(int(math.prod(sizes[i + 1:])) for i in range(len(sizes)))
-        else:
-            strides, after = [], 1
-            for n, s in zip(reversed(a.shape), reversed(a.strides)):
-                strides.insert(0, after if n == 1 and s == 0 else s // a.itemsize)
-                after = strides[0] * max(n, 1)
-            strides = tuple(strides)
+        array's strides, in elements, where they say where elements are, else PyTorch's (minigan/storage.py: a
+        dimension of size 1, a new empty tensor, an empty view)."""
+        layout = storage.empty_view_layout(self)
+        strides = storage.strides(self.array) if layout is None else layout[1]
         return strides if dim is None else strides[checks.normalize_axis(dim, self.ndim, "stride", single=True)]
 
     def matrix_power(self, n):

@@ -736,10 +736,8 @@ class ModuleDict(Module):
         for name, module in dict(modules or {}).items():
             self[name] = module
 
-    def __setitem__(self, name, module):
-        if not isinstance(module, Module):
-            raise TypeError(f"ModuleDict: {name!r} must be a Module, got {type(module).__name__}")
-        setattr(self, name, module)
+    def __setitem__(self, name, module):  # add_module's checks, as PyTorch's: a name "a.b", "" or "keys" is refused
+        self.add_module(name, module)
 
     def __getitem__(self, name):
         return dict(self.named_children())[name]

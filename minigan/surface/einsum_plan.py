@@ -18,6 +18,7 @@ import string
 
 from minigan.engine import backend
 from minigan.engine.ops import linalg as L
+from minigan.engine.ops import shape as S
 from minigan.surface.products import bmm
 
 
@@ -30,9 +31,11 @@ def order(inputs, output, ellipsis):
     return list(output) + summed
 
 
-def aligned(x, letters, axes):
+def aligned(x, letters, axes, last):
     """x (its axes named by ``letters``) with one axis per letter of ``axes``, in that order: a repeated letter's
-    diagonal (moved back to the letter's first place), a size-1 axis for each letter x lacks, then a permute."""
+    diagonal (moved back to the letter's first place), a size-1 axis for each letter x lacks, then a permute (which
+    is the result when x is the only operand and nothing is summed: ``last``, a view even where it keeps the order;
+    an identity permute elsewhere changes nothing a later step reads, and is skipped)."""
     place = {}  # letter -> its axis in x as it is now
     axis = 0
     for k, c in enumerate(letters):
@@ -41,12 +44,23 @@ def aligned(x, letters, axes):
         else:
             place[c] = axis
             axis += 1
-    for c in axes:
-        if c not in place:
-            x = x.unsqueeze(axis)
-            place[c] = axis
-            axis += 1
-    return x.permute([place[c] for c in axes])
+    missing = [c for c in axes if c not in place]
+    if missing:  # (PyTorch's unsqueeze at the end for each, as one reshape)
+        x = reshaped(x, (*x.shape, *[1] * len(missing)))
+        place.update((c, axis + k) for k, c in enumerate(missing))
+    return permuted(x, [place[c] for c in axes], always=last)
+
+
+def permuted(x, dims, always=False):
+    """x.permute(dims); an identity permute only when ``always`` (its result is a view, whose layout is x's).  The
+    plan's dims are always valid: the node itself, without the public method's checks of a user's arguments."""
+    return S.Transpose.apply(x, axes=tuple(dims)) if always or dims != sorted(dims) else x
+
+
+def reshaped(x, shape):
+    """x.reshape(shape) (x.view(shape) where the plan views: the same node, a view wherever the layout allows), the
+    node itself as in ``permuted``."""
+    return S.Reshape.apply(x, shape=tuple(shape))
 
 
 def diagonal(x, letters):
@@ -88,10 +102,10 @@ def sumproduct_pair(left, right, sum_dims):
     size = _product_of_sizes
     out_size = [left.shape[d] for d in both + left_only] + [1] * len(sum_dims) + [right.shape[d] for d in right_only]
     out_axes = both + left_only + sum_dims + right_only
-    left = left.permute(out_axes).reshape(size(left, both), size(left, left_only), sum_size)
-    right = right.permute(both + sum_dims + right_only + left_only).reshape(size(right, both), sum_size,
-                                                                            size(right, right_only))
-    return bmm(left, right).view(out_size).permute([out_axes.index(i) for i in range(len(out_axes))])
+    left = reshaped(permuted(left, out_axes), (size(left, both), size(left, left_only), sum_size))
+    right = reshaped(permuted(right, both + sum_dims + right_only + left_only),
+                     (size(right, both), sum_size, size(right, right_only)))
+    return permuted(reshaped(bmm(left, right), out_size), [out_axes.index(i) for i in range(len(out_axes))])
 
 
 def _product_of_sizes(x, axes):
@@ -109,11 +123,13 @@ def contract(inputs, output, operands, equation):
 
 
 def _contract(inputs, output, operands, equation):
-    fresh = [c for c in string.ascii_letters if c not in equation]
-    ellipsis = [c for c in fresh if any(c in s for s in inputs)]  # (the door wrote them in this order)
+    ellipsis = []
+    if "..." in equation:
+        fresh = [c for c in string.ascii_letters if c not in equation]
+        ellipsis = [c for c in fresh if any(c in s for s in inputs)]  # (the door wrote them in this order)
     axes = order(inputs, output, ellipsis)
     kept = len(output)
-    ops = [aligned(x, s, axes) for x, s in zip(operands, inputs)]
+    ops = [aligned(x, s, axes, last=len(operands) == 1 and len(axes) == kept) for x, s in zip(operands, inputs)]
     counts = {c: sum(x.shape[axes.index(c)] != 1 for x in ops) for c in axes[kept:]}  # operands larger than 1 there
     while len(ops) > 1:
         a, b = ops.pop(0), ops.pop(0)
@@ -126,7 +142,7 @@ def _contract(inputs, output, operands, equation):
     if len(axes) == kept:
         return ops[0]
     if len(operands) > 1:  # the summed axes are size 1 by now: a view without them
-        return ops[0].view(list(ops[0].shape[:kept]))
+        return reshaped(ops[0], ops[0].shape[:kept])
     return ops[0].sum(list(range(kept, len(axes))))
 
 

@@ -243,11 +243,40 @@ def numbers_fit(fn, data, dtype):
     if big is not None and kind not in "fb":  # (a Python int is read as a C long long first: PyTorch's ValueError)
         raise DomainError(f"{fn}: the integer {big} is past int64's range [-2**63, 2**63 - 1]; give a floating "
                           "dtype (dtype=minigan.float64) to store it as a float")
+    first = data
+    while isinstance(first, (list, tuple)) and first:  # (PyTorch reads the shape down the first elements, where a
+        first = first[0]  # 0-d array is a sequence without a length: its TypeError)
+    if backend.is_array(first) and first.ndim == 0 and first is not data:
+        raise TypeError(f"{fn}: a 0-d array first in a list is not read as a number, as PyTorch's (len() of unsized "
+                        "object); give its number (a.item())")
+    holders = [v for v in leaves if type(v) not in (float, int, bool)]  # (tensors and arrays among them)
+    for v in holders:
+        if isinstance(v, Tensor) or backend.is_array(v):
+            _elements_fit(fn, v, dtype, kind)
     if dtype is not None and kind in "iu":
         for v in leaves:
-            if not isinstance(v, (bool, backend.np.bool_)):
+            if not isinstance(v, (bool, backend.np.bool_)):  # (a tensor or an array: taken above)
                 operands.fits(fn, v, dtype)
     return _as_floats(data) if big is not None else data
+
+
+def _elements_fit(fn, leaf, dtype, kind) -> None:
+    """A tensor or an array inside a list, refused as PyTorch reads it into a tensor of ``kind``: a tensor only of
+    one element (for an integer or bool kind, an integer or bool one: TypeError; ValueError for a float one), and
+    each element must fit an integer ``dtype`` as a number does (operands.fits: tensor([tensor(300)], dtype=uint8)
+    is refused, where casting the tensor itself wraps it)."""
+    array = leaf.array if isinstance(leaf, Tensor) else leaf
+    if (isinstance(leaf, Tensor) or array.ndim == 0) and kind in "iub" and (array.dtype.kind in "fc" or
+                                                                            array.size != 1):  # (a 0-d array too)
+        raise TypeError(f"{fn}: a {leaf.dtype} tensor of {array.size} elements inside a list is not read into an "
+                        "integer or bool tensor, as PyTorch's (only integer tensors of one element are); give numbers "
+                        "(t.tolist()) or convert it first (t.long())")
+    if isinstance(leaf, Tensor) and array.size != 1:
+        raise ValueError(f"{fn}: a tensor of {array.size} elements inside a list is not read, as PyTorch's (only "
+                         "tensors of one element are); stack tensors with minigan.stack, or give t.tolist()")
+    if dtype is not None and kind in "iu" and array.size and array.dtype.kind != "b":
+        for end in (array.min(), array.max()):  # (NaN: both)
+            operands.fits(fn, end.item(), dtype)
 
 
 def number_fits(fn, value, dtype) -> None:

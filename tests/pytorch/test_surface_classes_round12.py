@@ -160,3 +160,48 @@ def test_a_state_dict_carries_each_modules_version_as_pytorchs():
         return dict(net.state_dict()._metadata), dict(net.state_dict(prefix="net.")._metadata)
 
     assert versions(minigan) == versions(torch)
+
+
+# ----------------------------------------------------------------------------- tensors and arrays inside a list
+# tensor(data, dtype=...) reads a tensor inside a list element by element, each checked as a number is (300 into
+# uint8 refused, -1 wraps); a floating tensor is not read into an integer or bool dtype (TypeError), nor is a 0-d
+# array at all (TypeError: PyTorch takes it for a sequence).  A tensor or array given alone is cast, as before.
+LEAVES = {
+    "int 0-d 300": lambda lib: lib.tensor(300), "int 0-d -1": lambda lib: lib.tensor(-1),
+    "int 0-d -200": lambda lib: lib.tensor(-200), "int 0-d -300": lambda lib: lib.tensor(-300),
+    "int 0-d 2**40": lambda lib: lib.tensor(2**40), "bool 0-d": lambda lib: lib.tensor(True),
+    "float 0-d 2.0": lambda lib: lib.tensor(2.0), "float 0-d nan": lambda lib: lib.tensor(float("nan")),
+    "float64 0-d 1e39": lambda lib: lib.tensor(1e39, dtype=lib.float64),
+    "int 1-d [1, 300]": lambda lib: lib.tensor([1, 300]),
+    "float 1-d": lambda lib: lib.tensor([1.5, 2.0]), "empty float": lambda lib: lib.tensor([]),
+    "np.int64(300)": lambda lib: np.int64(300), "np.uint8(200)": lambda lib: np.uint8(200),
+    "np.float64(nan)": lambda lib: np.float64("nan"), "0-d array 3": lambda lib: np.array(3),
+    "0-d array 3.0": lambda lib: np.array(3.0), "1-d array [300]": lambda lib: np.array([300]),
+    "1-d array [1.5, 2.5]": lambda lib: np.array([1.5, 2.5]), "1-d array [nan]": lambda lib: np.array([np.nan]),
+}
+LEAF_DTYPES = [None, "uint8", "int8", "int32", "int64", "bool", "float16", "float32", "float64"]
+NESTINGS = {"[leaf]": lambda v: [v], "(leaf,)": lambda v: (v,), "[[1, leaf]]": lambda v: [[1, v]] if not hasattr(
+    v, "shape") or not v.shape else [[v, v]], "[2, leaf]": lambda v: [2, v] if not hasattr(v, "shape") or not v.shape
+    else [v, v]}
+MAKERS = {"tensor": lambda lib, data, dtype: lib.tensor(data, dtype=dtype),
+          "new_tensor": lambda lib, data, dtype: lib.zeros(1, dtype=lib.int16).new_tensor(data, dtype=dtype)}
+
+
+# Still open: a floating array inside a list makes a tensor of the default dtype (float32) where PyTorch takes the
+# array's (float64), when no dtype is given (the dtype is inferred in the engine's list reader).
+FLOAT_ARRAYS_INFERRED = {"1-d array [1.5, 2.5]", "1-d array [nan]", "0-d array 3.0"}
+
+
+@pytest.mark.parametrize("maker", list(MAKERS))
+@pytest.mark.parametrize("nesting", list(NESTINGS))
+def test_tensors_and_arrays_inside_a_list_are_read_as_pytorchs(maker, nesting):
+    differ, still_open = [], []
+    for leaf, dtype in itertools.product(LEAVES, LEAF_DTYPES):
+        theirs, ours = (_outcome(MAKERS[maker], lib, NESTINGS[nesting](LEAVES[leaf](lib)),
+                                 dtype and getattr(lib, dtype)) for lib in (torch, minigan))
+        if not _agree(theirs, ours):
+            open_one = maker == "tensor" and dtype is None and leaf in FLOAT_ARRAYS_INFERRED
+            (still_open if open_one else differ).append((leaf, dtype, theirs, ours))
+    assert not differ, f"{len(differ)} differ, e.g. {differ[:3]}"
+    if maker == "tensor" and nesting == "[2, leaf]":  # (the open class is still there: when it closes, say so here)
+        assert {leaf for leaf, *_ in still_open} == FLOAT_ARRAYS_INFERRED, still_open

@@ -154,9 +154,10 @@ def norm_backward(grad, x, out, p, shape):
     with backend.np.errstate(divide="ignore", invalid="ignore"):
         term = sign * (x * sign) ** (p - 1)  # sgn(x)·|x|^(p−1)
         term = xp.where(v != 0, term, 0) if p < 1 else term  # (p < 1: 0·∞ at x = 0, read as 0)
-        if p < 1:  # (‖x‖^(1−p) is 0 at a norm of 0: its own derivative would read 0 to the power −p)
-            return term * grad * xp.where(n != 0, xp.where(n != 0, out, 1) ** (1 - p), 0)
-        return term * xp.where(n != 0, grad / xp.where(n != 0, out, 1) ** (p - 1), 0)  # a norm of 0: 0
+        if p < 1:  # (‖x‖^(1−p) is 0 at a norm of 0, read as it is: its own derivative there is 0 to the power −p,
+            return term * grad * out ** (1 - p)  # ∞ for 0 < p < 1, and 0·∞ = NaN at the next order, as PyTorch's)
+        return term * xp.where(n != 0, grad / out ** (p - 1), 0)  # a norm of 0: 0 (PyTorch's masked_fill of
+    # grad/0, read as it is: differentiated in the upstream gradient there it is 0/0 = NaN, as PyTorch's)
 
 
 class Dist(Node):

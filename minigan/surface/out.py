@@ -23,6 +23,14 @@ WRITE_SHARED_OUT = frozenset({"sum", "prod", "std", "var", "amax", "amin", "argm
 READ_SHARED_OUT = WRITE_SHARED_OUT | {"mean", "nanmean", "logsumexp", "matmul", "mm", "inner", "diag", "quantile",
                                       "multinomial"}
 NO_SHARED_INPUT = {"cross"}  # (its kernel refuses the very same memory too: PyTorch's assert_no_overlap)
+# The functions whose PyTorch kernels write only into an ``out`` of the result's own dtype (the unary ops of integer
+# results, the products, the sorts and selections, the scans and reductions with indices); every other casts the
+# result into out's dtype by PyTorch's canCast (tests/pytorch/test_out_dtypes.py measures both).
+SAME_DTYPE_OUT = frozenset({
+    "abs", "absolute", "sign", "floor", "ceil", "round", "trunc", "frac", "neg", "nan_to_num", "bitwise_not", "lerp",
+    "nonzero", "masked_select", "sort", "topk", "kthvalue", "median", "quantile", "histc", "argmax", "argmin", "amax",
+    "amin", "cummax", "cummin", "logcumsumexp", "diag", "tril", "triu", "gather", "index_select", "index_add",
+    "index_copy", "matmul", "mm", "mv", "inner", "addmm", "cross", "multinomial"})
 
 
 def refuse_shared_out(name, out) -> None:
@@ -52,6 +60,9 @@ def write_out(name, result, out):
     if result.requires_grad or (out.requires_grad and is_grad_enabled()):
         raise GraphError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                          "but one of the arguments requires grad; drop out= (or compute under minigan.no_grad())")
+    if name in SAME_DTYPE_OUT and out.dtype != result.dtype:
+        raise DtypeError(f"{name}: expected out to have the result's dtype {result.dtype}, got {out.dtype} (PyTorch's "
+                         f"kernel casts nothing); pass out=minigan.empty(0, dtype=minigan.{result.dtype})")
     if not (backend.np.can_cast(result.dtype, out.dtype, casting="same_kind")  # PyTorch's canCast: not a float
             or result.dtype.kind + out.dtype.kind == "iu"):  # into an integer, nor into a bool (int64 into uint8 wraps)
         raise DtypeError(f"{name}: result type {result.dtype} can't be cast to the desired output type {out.dtype}")

@@ -1,10 +1,11 @@
-"""Which result dtypes ``out=`` takes, against PyTorch: its rule (c10's canCast) refuses only a floating result into
-an integer or bool ``out`` and a non-bool result into a bool one; any integer result goes into any integer ``out``,
-signed into unsigned too (an int64 result into uint8 wraps), as the in-place ops write.  NumPy's "same_kind",
-which refused int64 into uint8, is not that rule.  Over the elementwise kernels and the concatenations, inputs of
-each dtype by an ``out`` of each dtype: PyTorch's values, or its exception class.  (Kernels with rules of their own
-are not here: abs, neg, where, gather, index_select, amax, mm and tril want out's dtype to be the result's; sum, prod
-and cumsum compute in out's dtype.)"""
+"""Which result dtypes ``out=`` takes, against PyTorch, over every free function with ``out=``.  Two rules: most
+kernels (the elementwise ones, the reductions without indices, the concatenations) cast the result into out's dtype
+by c10's canCast, which refuses only a floating result into an integer or bool ``out`` and a non-bool result into
+a bool one (any integer result goes into any integer ``out``, signed into unsigned too: an int64 result into uint8
+wraps, as the in-place ops write; NumPy's "same_kind", which refused that, is not the rule); the others (the unary
+ops that keep an integer dtype, the products, sorts, selections, scans and reductions with indices) write only into
+an ``out`` of the result's own dtype.  Inputs of each dtype by an ``out`` of each dtype: PyTorch's values, or its
+exception class.  (sum, prod, cumsum, cumprod, all, any and bernoulli compute in out's dtype: not here.)"""
 
 import itertools
 import warnings
@@ -15,6 +16,8 @@ import pytest
 import minigan
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+from pytorch.test_out_overlap import ARGS, FAMILY  # noqa: E402
 
 DTYPES = ["bool", "uint8", "int8", "int32", "int64", "float32", "float64"]
 CALLS = {  # (the library, x a 2 x 3 tensor of the input dtype): the call without out=, kernels of PyTorch's rule
@@ -29,6 +32,9 @@ CALLS = {  # (the library, x a 2 x 3 tensor of the input dtype): the call withou
     "cat": lambda L, x: (L.cat, ([x, x],)),
     "stack": lambda L, x: (L.stack, ([x, x],)),
 }
+RULED = ["exp", "sqrt", "sigmoid", "logical_not", "add", "mul", "div", "pow", "maximum", "max", "clamp", "eq",
+         "logical_and", "floor_divide", "remainder", "fmod", "xlogy", "mean", "logsumexp", "std", "addcmul", "cat",
+         "stack", "hstack", "bitwise_and", "bitwise_left_shift", "outer", "addr"]  # (of the canCast rule)
 
 
 def _outcome(L, name, dtype, out_dtype):
@@ -57,6 +63,56 @@ def test_out_takes_the_result_dtypes_pytorchs_takes(name):
             same = isinstance(ours, _builtin(theirs))
         else:
             same = ours == theirs
+        if not same:
+            differ.append(f"{dtype} into out {out_dtype}: PyTorch {theirs!r:.80}, minigan {ours!r:.80}")
+    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])
+
+
+# Every free function with out= (test_out_overlap's family): the kernels whose out must have the result's dtype
+# exactly (PyTorch's "Expected out tensor to have dtype ...", "Found dtype ... but expected ..."), and those of the
+# canCast rule above; each input dtype by each out dtype.
+EXACT = ["abs", "absolute", "sign", "floor", "ceil", "round", "trunc", "frac", "neg", "nan_to_num", "nonzero", "sort",
+         "diag", "tril", "triu", "histc", "matmul", "mm", "inner", "cross", "topk", "kthvalue", "median",
+         "logcumsumexp", "argmax", "argmin", "amax", "amin", "cummax", "cummin", "multinomial", "lerp", "addmm",
+         "bitwise_not", "masked_select", "gather", "index_select", "index_add", "index_copy", "mv", "quantile"]
+FAMILY_CASES = [(name, args) for args, names in FAMILY.items() for name in names]
+
+
+def _family_outcome(L, name, args, dtype, out_dtype):
+    """None where the call without out= is refused (nothing to write); else PyTorch's dtype and values or the error."""
+    v = L.tensor(np.array([[3, 0, 5], [1, 2, 7], [4, 6, 1]]) / 8.0 + 0.1)
+    x = (v > 0.5 if args in ("mask", "mask, mask") else v).to(getattr(L, dtype))
+    fn = getattr(L, name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            call = ARGS[args](L, x)
+            result = fn(*call)
+        except Exception:  # noqa: BLE001 (a call refused without out=: not this test's)
+            return None
+        results = result if isinstance(result, tuple) else (result,)
+        outs = tuple(L.zeros(0, dtype=getattr(L, out_dtype) if k == 0 else r.dtype) for k, r in enumerate(results))
+        if name == "multinomial":
+            L.manual_seed(0)
+        try:
+            fn(*call, out=outs if isinstance(result, tuple) else outs[0])
+        except Exception as e:  # noqa: BLE001 (the class is compared)
+            return e
+    return str(outs[0].dtype).split(".")[-1], None if name == "multinomial" else outs[0].double().tolist()
+
+
+@pytest.mark.parametrize("name, args", [c for c in FAMILY_CASES if c[0] in EXACT or c[0] in RULED], ids=str)
+def test_out_of_every_kernel_takes_the_dtypes_pytorchs_takes(name, args):
+    differ = []
+    for dtype, out_dtype in itertools.product(DTYPES, DTYPES):
+        theirs, ours = (_family_outcome(L, name, args, dtype, out_dtype) for L in (torch, minigan))
+        if theirs is None or ours is None:
+            continue
+        if isinstance(theirs, Exception):
+            same = isinstance(ours, _builtin(theirs)) and "\n" not in str(ours)
+        else:
+            same = not isinstance(ours, Exception) and ours[0] == theirs[0] and (
+                ours[1] is None or np.allclose(ours[1], theirs[1], equal_nan=True))
         if not same:
             differ.append(f"{dtype} into out {out_dtype}: PyTorch {theirs!r:.80}, minigan {ours!r:.80}")
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])

@@ -32,6 +32,7 @@ from minigan.engine.grad_mode import no_grad
 from minigan.engine.graph import RemovableHandle
 from minigan.nn.backward_hooks import call_with_backward_hooks
 from minigan.surface import missing as _missing
+from minigan.surface.missing_class_names import ModuleNamesNotProvided
 
 
 # What load_state_dict returns, as PyTorch's: the keys the module has and the state dict lacks, and the reverse.
@@ -182,7 +183,7 @@ class _HookHandle(RemovableHandle):
             flag.discard(self.id)
 
 
-class Module:
+class Module(ModuleNamesNotProvided):
     """Base class of every layer and network: override ``forward``; call the module to run it."""
 
     _version = 1  # the version of its state_dict's layout, which state_dict() records (a BatchNorm's is 2)

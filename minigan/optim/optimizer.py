@@ -32,6 +32,7 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.grad_mode import enable_grad, no_grad
 from minigan.surface import missing as _missing
+from minigan.surface.missing_class_names import OptimizerNamesNotProvided
 
 # What a learning-rate scheduler writes into a group (OneCycleLR: its bounds), kept beside the hyperparameters.
 _SCHEDULE_KEYS = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")
@@ -194,7 +195,7 @@ def _named(who, params, groups):
 RENAMED_STATE_REMOVED_IN = "0.3.0"
 
 
-class Optimizer:
+class Optimizer(OptimizerNamesNotProvided):
     """Base class: ``param_groups``, ``step()``, ``zero_grad()``, ``add_param_group()``, ``state_dict()``,
     ``load_state_dict()``, as ``torch.optim.Optimizer``.
 

@@ -18,13 +18,17 @@ from minigan.surface.missing import attribute_error
 
 
 class NotProvided:
-    """A PyTorch Tensor name minigan does not have: reading it, on a tensor or on the class, raises the advice."""
+    """A PyTorch name minigan does not have (of ``torch.Tensor`` unless ``space`` says another class): reading it, on
+    an instance or on the class (``nn.Module.compile``), raises the advice."""
+
+    def __init__(self, space="torch.Tensor"):
+        self.space = space
 
     def __set_name__(self, owner, name):  # (Python tells each one the name it was written under)
         self.name = name
 
     def __get__(self, obj, owner=None):
-        raise attribute_error("torch.Tensor", self.name, obj)
+        raise attribute_error(self.space, self.name, obj)
 
 
 class MissingMethods:

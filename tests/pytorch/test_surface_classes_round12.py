@@ -205,3 +205,44 @@ def test_tensors_and_arrays_inside_a_list_are_read_as_pytorchs(maker, nesting):
     assert not differ, f"{len(differ)} differ, e.g. {differ[:3]}"
     if maker == "tensor" and nesting == "[2, leaf]":  # (the open class is still there: when it closes, say so here)
         assert {leaf for leaf, *_ in still_open} == FLOAT_ARRAYS_INFERRED, still_open
+
+
+# ----------------------------------------------------------------------------- advice on the classes themselves
+# A name of PyTorch's Module or Optimizer that minigan lacks gives its advice when read on the class too
+# (nn.Module.compile, nn.Linear.register_state_dict_pre_hook, optim.SGD.register_step_pre_hook), as on an instance:
+# a NotInMinigan (an AttributeError: hasattr is False), where PyTorch's class has it.
+def _lacking(space):
+    from minigan.surface.missing import TABLE
+
+    return sorted(name for _, names in TABLE[space] for name in names)
+
+
+CLASS_SPACES = {"torch.nn.Module": ["Module", "Linear", "Sequential", "BatchNorm2d", "MultiheadAttention"],
+                "torch.optim.Optimizer": ["Optimizer", "SGD", "Adam", "RMSprop"]}
+
+
+@pytest.mark.parametrize("space", list(CLASS_SPACES))
+def test_a_name_minigan_lacks_gives_its_advice_on_the_class_as_on_an_instance(space):
+    from minigan.surface.missing import NotInMinigan, advice
+
+    place = minigan.nn if space == "torch.nn.Module" else minigan.optim
+    theirs = torch.nn if space == "torch.nn.Module" else torch.optim
+    silent = []
+    for name, cls in itertools.product(_lacking(space), CLASS_SPACES[space]):
+        assert hasattr(getattr(theirs, cls), name), (cls, name)  # (PyTorch's class has it)
+        try:
+            getattr(getattr(place, cls), name)
+            silent.append((cls, name, "read"))
+        except NotInMinigan as e:
+            assert str(e).endswith(advice(space, name)), (cls, name, str(e))
+        except AttributeError:
+            silent.append((cls, name, "no advice"))
+    assert not silent, f"{len(silent)} without advice, e.g. {silent[:4]}"
+
+
+def test_a_submodule_or_attribute_under_such_a_name_is_still_read():
+    net = minigan.nn.Module()
+    net.compile = minigan.nn.Linear(2, 2)  # (a submodule named as a Module method minigan lacks)
+    net.type = "a plain attribute"
+    assert isinstance(net.compile, minigan.nn.Linear) and net.type == "a plain attribute"
+    assert not hasattr(minigan.nn.Linear(2, 2), "compile") and not hasattr(minigan.nn.Module, "share_memory")

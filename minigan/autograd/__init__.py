@@ -35,10 +35,12 @@ from minigan.engine.walk import accumulate, backprop, backward_into, topological
 from minigan.surface import missing as _missing
 
 
-def _as_tuple(x, name):
+def _as_tuple(x, name, op="grad", empty=False):
+    """A Tensor or a sequence of them (``empty``: none is taken) as a tuple; PyTorch's RuntimeError otherwise (its
+    TypeError for something that is no sequence, which tuple() raises)."""
     items = (x,) if isinstance(x, Tensor) else tuple(x)
-    if not items or not all(isinstance(t, Tensor) for t in items):
-        raise TypeError(f"grad: {name} must be a Tensor or a non-empty sequence of Tensors")
+    if not (items or empty) or not all(isinstance(t, Tensor) for t in items):
+        raise RuntimeError(f"{op}: {name} must be a Tensor or a non-empty sequence of Tensors")
     return items
 
 
@@ -104,7 +106,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             raise GraphError("backward: grad_tensors and grad_variables (deprecated) were both given; give "
                              "grad_tensors only")
         grad_tensors = grad_variables
-    tensors = _as_tuple(tensors, "tensors")
+    tensors = _as_tuple(tensors, "tensors", "backward", empty=True)  # (no tensors: nothing to do, as PyTorch's)
     seeds = _seeds("backward", tensors, grad_tensors, create_graph, "grad_tensors")
     retain = create_graph if retain_graph is None else retain_graph
     if inputs is not None:  # only into these tensors' .grad

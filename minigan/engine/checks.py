@@ -413,8 +413,8 @@ def differentiable(op, inputs) -> tuple:
     """``inputs`` of autograd.grad / backward(inputs=...): a Tensor or a non-empty sequence of Tensors, each
     requiring grad; returned as a tuple."""
     items = (inputs,) if hasattr(inputs, "_ctx") else tuple(inputs)
-    if not items or not all(hasattr(t, "_ctx") for t in items):
-        raise TypeError(f"{op}: inputs must be a Tensor or a non-empty sequence of Tensors")
+    if not items or not all(hasattr(t, "_ctx") for t in items):  # (PyTorch's RuntimeError)
+        raise RuntimeError(f"{op}: inputs must be a Tensor or a non-empty sequence of Tensors")
     for i, t in enumerate(items):
         if not t._input(t).requires_grad:  # (a view whose base changed in place: its current history first)
             raise GraphError(f"{op}: input {i} (shape {tuple(t.shape)}) does not require grad")

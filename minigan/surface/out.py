@@ -31,6 +31,10 @@ SAME_DTYPE_OUT = frozenset({
     "nonzero", "masked_select", "sort", "topk", "kthvalue", "median", "quantile", "histc", "argmax", "argmin", "amax",
     "amin", "cummax", "cummin", "logcumsumexp", "diag", "tril", "triu", "gather", "index_select", "index_add",
     "index_copy", "matmul", "mm", "mv", "inner", "addmm", "cross", "multinomial"})
+# The functions whose PyTorch kernels compute in out's dtype (``sum(x, 1, out=o)`` is ``sum(x, 1, dtype=o.dtype)``,
+# a float sum into an int64 out too), and those whose out holds a truth value: bool, or uint8 (PyTorch's kernel).
+OUT_DTYPE_COMPUTES = frozenset({"sum", "prod", "cumsum", "cumprod"})
+TRUTH_OUT = frozenset({"all", "any"})
 
 
 def refuse_shared_out(name, out) -> None:
@@ -60,11 +64,16 @@ def write_out(name, result, out):
     if result.requires_grad or (out.requires_grad and is_grad_enabled()):
         raise GraphError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                          "but one of the arguments requires grad; drop out= (or compute under minigan.no_grad())")
-    if name in SAME_DTYPE_OUT and out.dtype != result.dtype:
+    if name in TRUTH_OUT:  # (either takes any truth value)
+        if out.dtype not in (backend.np.bool_, backend.np.uint8):
+            raise DtypeError(f"{name}: out must be a bool (or uint8) tensor, got {out.dtype}; pass "
+                             "out=minigan.empty(0, dtype=minigan.bool)")
+    elif name in SAME_DTYPE_OUT and out.dtype != result.dtype:
         raise DtypeError(f"{name}: expected out to have the result's dtype {result.dtype}, got {out.dtype} (PyTorch's "
                          f"kernel casts nothing); pass out=minigan.empty(0, dtype=minigan.{result.dtype})")
-    if not (backend.np.can_cast(result.dtype, out.dtype, casting="same_kind")  # PyTorch's canCast: not a float
-            or result.dtype.kind + out.dtype.kind == "iu"):  # into an integer, nor into a bool (int64 into uint8 wraps)
+    elif name != "bernoulli" and not (  # (its 0s and 1s are drawn in out's dtype, any dtype)
+            backend.np.can_cast(result.dtype, out.dtype, casting="same_kind")  # PyTorch's canCast: not a float into
+            or result.dtype.kind + out.dtype.kind == "iu"):  # an integer, nor into a bool (int64 into uint8 wraps)
         raise DtypeError(f"{name}: result type {result.dtype} can't be cast to the desired output type {out.dtype}")
     if out.shape != result.shape:
         if out.numel():
@@ -100,6 +109,8 @@ def with_out(fn):
     """
     @functools.wraps(fn)
     def with_out(*args, out=None, **kwargs):
+        if fn.__name__ in OUT_DTYPE_COMPUTES and isinstance(out, Tensor) and kwargs.get("dtype") is None:
+            kwargs["dtype"] = out.dtype
         result = fn(*args, **kwargs)
         if out is None:
             return result

@@ -5,7 +5,8 @@ a bool one (any integer result goes into any integer ``out``, signed into unsign
 wraps, as the in-place ops write; NumPy's "same_kind", which refused that, is not the rule); the others (the unary
 ops that keep an integer dtype, the products, sorts, selections, scans and reductions with indices) write only into
 an ``out`` of the result's own dtype.  Inputs of each dtype by an ``out`` of each dtype: PyTorch's values, or its
-exception class.  (sum, prod, cumsum, cumprod, all, any and bernoulli compute in out's dtype: not here.)"""
+exception class.  A few compute in out's dtype: sum, prod, cumsum and cumprod (out= is dtype=out's dtype), all and
+any (a bool or uint8 out), bernoulli (its draw, into any dtype)."""
 
 import itertools
 import warnings
@@ -92,22 +93,28 @@ def _family_outcome(L, name, args, dtype, out_dtype):
             return None
         results = result if isinstance(result, tuple) else (result,)
         outs = tuple(L.zeros(0, dtype=getattr(L, out_dtype) if k == 0 else r.dtype) for k, r in enumerate(results))
-        if name == "multinomial":
+        if name in ("multinomial", "bernoulli"):
             L.manual_seed(0)
         try:
             fn(*call, out=outs if isinstance(result, tuple) else outs[0])
         except Exception as e:  # noqa: BLE001 (the class is compared)
             return e
-    return str(outs[0].dtype).split(".")[-1], None if name == "multinomial" else outs[0].double().tolist()
+    drawn = name in ("multinomial", "bernoulli")  # (random values: the dtype is compared)
+    return str(outs[0].dtype).split(".")[-1], None if drawn else outs[0].double().tolist()
 
 
-@pytest.mark.parametrize("name, args", [c for c in FAMILY_CASES if c[0] in EXACT or c[0] in RULED], ids=str)
+COMPUTED_IN_OUT = ["sum", "prod", "cumsum", "cumprod", "all", "any", "bernoulli"]  # (in out's dtype)
+
+
+@pytest.mark.parametrize("name, args", [c for c in FAMILY_CASES if c[0] in EXACT + RULED + COMPUTED_IN_OUT], ids=str)
 def test_out_of_every_kernel_takes_the_dtypes_pytorchs_takes(name, args):
     differ = []
     for dtype, out_dtype in itertools.product(DTYPES, DTYPES):
         theirs, ours = (_family_outcome(L, name, args, dtype, out_dtype) for L in (torch, minigan))
         if theirs is None or ours is None:
             continue
+        if name in ("all", "any") and dtype.startswith("float") and out_dtype == "uint8":  # (PyTorch 2.13 writes 0
+            continue  # there whatever the truth: [0.475, 0.1].all() into a uint8 out is 0, into a bool one True)
         if isinstance(theirs, Exception):
             same = isinstance(ours, _builtin(theirs)) and "\n" not in str(ours)
         else:

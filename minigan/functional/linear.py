@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from minigan import _dtype
 from minigan._tensor_surface import Tensor
-from minigan.engine import backend
+from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
 from minigan.engine.ops import linalg as L
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.functional.dropout import dropout
+from minigan.functional.flash_attention import FlashAttention
+from minigan.surface.node_view import shown_as
 from minigan.surface.products import view_of_product
 
 
@@ -79,6 +81,25 @@ def _added_into(out, bias, weight):
     return out + bias
 
 
+def _flash_kernel(query, key, value, attn_mask, dropout_p, enable_gqa):
+    """Whether PyTorch's CPU dispatch takes its flash kernel (sdp_utils_cpp's use_flash_attention_cpp) rather than
+    its math: 4-D query, key and value of one batch size and one head size, as many heads (or a group of query
+    heads each under enable_gqa), no dropout, a mask of 2 or 4 dims that broadcasts without growing the batch and
+    needs no gradient, and each last dimension laid out with stride 1.  (The two differ where the scale is ±∞, NaN
+    or ≤ 0 with is_causal, and how they read NaN.)"""
+    if not query.ndim == key.ndim == value.ndim == 4 or dropout_p > 0:
+        return False
+    (b, h, length, e), (bk, hk, source, ek), (bv, hv, _, ev) = query.shape, key.shape, value.shape
+    if not (b == bk == bv and e == ek == ev and hk == hv and (h == hk or enable_gqa)):
+        return False
+    if attn_mask is not None:
+        m = tuple(getattr(attn_mask, "shape", ()))
+        if len(m) not in (2, 4) or getattr(attn_mask, "requires_grad", False) or m[-2] not in (1, length) \
+                or m[-1] not in (1, source) or len(m) == 4 and (m[0] not in (1, b) or m[1] not in (1, h)):
+            return False
+    return all(t.stride(-1) == 1 for t in (query, key, value))
+
+
 def _attention_bias(mask, dtype, xp):
     """A mask as the additive bias of attention scores: bool True = may attend (0), False = −inf; a float mask
     is added as it is."""
@@ -94,6 +115,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     to (…, L, S); is_causal: query i sees keys 0…i.  enable_gqa: fewer key/value heads, each shared by a group."""
     query, key, value = _float(query, "scaled_dot_product_attention", "query"), \
         _float(key, "scaled_dot_product_attention", "key"), _float(value, "scaled_dot_product_attention", "value")
+    if scale is not None and not (checks.is_number(scale) or isinstance(scale, bool) or
+                                  isinstance(scale, Tensor) and scale.numel() == 1):  # (PyTorch's float argument)
+        raise TypeError(f"scaled_dot_product_attention: scale must be a number (or None for 1/√E), got {scale!r}")
     if not query.dtype == key.dtype == value.dtype:  # (PyTorch's first check)
         raise DtypeError(f"scaled_dot_product_attention: query, key and value must have one dtype, got {query.dtype}, "
                          f"{key.dtype} and {value.dtype}; convert them with .to(query.dtype)")
@@ -115,27 +139,36 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if is_causal and attn_mask is not None:
         raise DomainError("scaled_dot_product_attention: pass attn_mask or is_causal=True, not both")  # (PyTorch's
         # RuntimeError, after an empty result)
-    if enable_gqa and key.shape[-3] != query.shape[-3]:  # each key/value head serves a group
-        if query.shape[-3] % key.shape[-3]:
-            raise ShapeError(f"scaled_dot_product_attention: {query.shape[-3]} query heads are not a multiple of "
-                             f"{key.shape[-3]} key/value heads")
-        group = query.shape[-3] // key.shape[-3]
-        key, value = key.repeat_interleave(group, dim=-3), value.repeat_interleave(group, dim=-3)
+    if enable_gqa and key.shape[-3] != query.shape[-3] and query.shape[-3] % key.shape[-3]:
+        raise ShapeError(f"scaled_dot_product_attention: {query.shape[-3]} query heads are not a multiple of "
+                         f"{key.shape[-3]} key/value heads")
     xp = backend.get_array_module(query.array)
     length, source = query.shape[-2], key.shape[-2]
-    scores = query @ key.transpose(-2, -1)  # (with no features, E = 0: scores of 0, whatever the scale, as PyTorch's,
-    if query.shape[-1]:  # which scales query and key before their product)
-        scores = scores * (1.0 / query.shape[-1] ** 0.5 if scale is None else scale)
+    flash = _flash_kernel(query, key, value, attn_mask, dropout_p, enable_gqa)
+    if enable_gqa and key.shape[-3] != query.shape[-3]:  # each key/value head serves a group
+        group = query.shape[-3] // key.shape[-3]
+        key, value = key.repeat_interleave(group, dim=-3), value.repeat_interleave(group, dim=-3)
+    factor = float(scale) if scale is not None else 1.0 / query.shape[-1] ** 0.5 if query.shape[-1] else 1.0  # (a
+    # double, as PyTorch's: a NumPy float32 scale is not rounded to float32 in √|scale|)
+    if flash:  # (PyTorch's CPU kernel, one node: minigan/functional/flash_attention.py)
+        bias = None if attn_mask is None else _attention_bias(
+            _tensor(attn_mask, "scaled_dot_product_attention", "attn_mask"), query.dtype, xp).array
+        out = FlashAttention.apply(query, key, value, bias=bias, causal=bool(is_causal), scale=factor)
+        return shown_as(out, "ScaledDotProductFlashAttentionForCpuBackward0")
+    # PyTorch's math: query and key each scaled by √|scale| (the query by its negative for a scale < 0)
+    root = abs(factor) ** 0.5 if query.shape[-1] else 1.0
+    scores = (query * (-root if factor < 0 else root)) @ (key * root).transpose(-2, -1)
     if is_causal:
         attn_mask = Tensor._make(xp.tril(xp.ones((length, source), dtype=bool)))
-    alive = None
     if attn_mask is not None:
-        bias = _attention_bias(_tensor(attn_mask, "scaled_dot_product_attention", "attn_mask"), query.dtype, xp)
-        dead = xp.all(bias.array == -xp.inf, axis=-1, keepdims=True)  # a query that may attend to no key
-        if dead.any():  # gets output 0, as PyTorch's (its softmax would be 0/0); its bias is set to 0, then unused
-            bias, alive = bias.masked_fill(Tensor._make(dead), 0.0), Tensor._make((~dead).astype(query.dtype))
-        scores = scores + bias
-    weights = scores.softmax(-1) if alive is None else scores.softmax(-1) * alive
+        scores = scores + _attention_bias(_tensor(attn_mask, "scaled_dot_product_attention", "attn_mask"),
+                                          query.dtype, xp)
+    dead = xp.all(scores.array == -xp.inf, axis=-1, keepdims=True)  # a query whose scores are all −∞ (masked, or
+    if dead.any():  # scaled there) gets output 0, as PyTorch's (its softmax would be 0/0); its scores are set to 0,
+        scores = scores.masked_fill(Tensor._make(dead), 0.0)  # then unused: no NaN reaches the gradient
+        weights = scores.softmax(-1) * Tensor._make((~dead).astype(query.dtype))
+    else:
+        weights = scores.softmax(-1)
     if dropout_p > 0:
         weights = dropout(weights, dropout_p)
     return weights @ value

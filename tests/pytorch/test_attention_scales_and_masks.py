@@ -1,0 +1,93 @@
+"""scaled_dot_product_attention gives PyTorch's values and gradients for every scale and mask.
+
+PyTorch's CPU dispatch computes 4-D inputs of one batch and head size by its flash kernel (Q·Kᵀ, the causal mask's
+−∞ written in, times the scale, plus the mask; a row whose largest score is −∞ gives 0; the backward recomputes the
+weights from the saved logsumexp, and is not differentiated again) and others by its math (query and key each scaled
+by √|scale|, then the mask, then a softmax whose all −∞ rows give 0).  The family: the scale None, ±∞, NaN, 0,
+negative, positive and NumPy scalars, by no mask, a bool mask and a float mask with a row that may attend to nothing,
+and is_causal, dropout_p = 0, on 4-D and 3-D inputs with a query of zeros, values, gradients and second order
+against PyTorch.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+SCALES = [None, math.inf, -math.inf, math.nan, 0.0, -0.5, -2.0, 0.7, np.float32(0.5), np.float64(-1.5),
+          np.float64(np.inf), np.float64(-np.inf)]
+MASKS = ["none", "bool", "float", "causal"]
+
+
+def _inputs(rank):
+    rng = np.random.default_rng(0)
+    q, k, v = (np.round(rng.normal(size=(2, 2, n, 3)), 3) for n in (4, 5, 5))
+    q[0, 0, 1] = 0.0  # (a query of zeros: its scores are 0, and 0·∞ is NaN)
+    bool_mask = rng.random((4, 5)) < 0.6
+    bool_mask[2] = False  # (a query that may attend to no key)
+    float_mask = np.where(rng.random((4, 5)) < 0.5, -np.inf, rng.normal(size=(4, 5)).round(2))
+    float_mask[3] = -np.inf
+    shaped = (lambda a: a.reshape(4, *a.shape[2:])) if rank == 3 else (lambda a: a)
+    return shaped(q), shaped(k), shaped(v), bool_mask, float_mask
+
+
+def _run(lib, scale, mask, rank, order, dtype="float64"):
+    """Output and the gradients of each order up to ``order`` (arrays), or the refusal's built-in class."""
+    q, k, v, bool_mask, float_mask = _inputs(rank)
+    q, k, v = (lib.tensor(a, dtype=getattr(lib, dtype), requires_grad=order > 0) for a in (q, k, v))
+    kwargs = {"dropout_p": 0.0} if scale is None else {"dropout_p": 0.0, "scale": scale}
+    if mask == "bool":
+        kwargs["attn_mask"] = lib.tensor(bool_mask)
+    elif mask == "float":
+        kwargs["attn_mask"] = lib.tensor(float_mask, dtype=getattr(lib, dtype))
+    elif mask == "causal":
+        kwargs["is_causal"] = True
+    out = lib.nn.functional.scaled_dot_product_attention(q, k, v, **kwargs)
+    found = [out.detach().numpy().astype(float)]
+    if order:
+        weight = lib.tensor(np.random.default_rng(1).normal(size=tuple(out.shape)), dtype=getattr(lib, dtype))
+        try:
+            grads = lib.autograd.grad((out * weight).sum(), [q, k, v], create_graph=order > 1)
+            found += [g.detach().numpy().astype(float) for g in grads]
+            if order > 1:
+                found += [g.numpy().astype(float) for g in lib.autograd.grad(
+                    sum((g * g).sum() for g in grads), [q, k, v], allow_unused=True) if g is not None]
+        except RuntimeError:
+            found.append("RuntimeError")
+    return found
+
+
+def _compare(got, want, dtype):
+    tol = dict(rtol=1e-4, atol=1e-5) if dtype == "float32" else dict(rtol=1e-9, atol=1e-12)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        if isinstance(g, str) or isinstance(w, str):
+            assert g == w
+        else:
+            assert g.shape == w.shape and np.allclose(g, w, equal_nan=True, **tol), (g.ravel()[:6], w.ravel()[:6])
+
+
+@pytest.mark.parametrize("scale, mask, rank", list(itertools.product(SCALES, MASKS, [4, 3])))
+def test_values_and_gradients_as_pytorchs(scale, mask, rank):
+    with np.errstate(all="ignore"):
+        _compare(_run(minigan, scale, mask, rank, 1), _run(torch, scale, mask, rank, 1), "float64")
+
+
+@pytest.mark.parametrize("scale, mask", list(itertools.product([None, -math.inf, 0.0, -0.5], MASKS)))
+def test_float32_as_pytorchs(scale, mask):
+    with np.errstate(all="ignore"):
+        _compare(_run(minigan, scale, mask, 4, 1, "float32"), _run(torch, scale, mask, 4, 1, "float32"), "float32")
+
+
+@pytest.mark.parametrize("mask", MASKS)
+@pytest.mark.parametrize("rank", [4, 3])
+def test_second_order_refused_where_pytorchs_kernel_is_flash(mask, rank):
+    got, want = _run(minigan, 0.7, mask, rank, 2), _run(torch, 0.7, mask, rank, 2)
+    _compare(got, want, "float64")

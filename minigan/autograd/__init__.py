@@ -69,13 +69,15 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     the result can be differentiated again (it then keeps the graph unless ``retain_graph=False``).
     An input that ``outputs`` does not depend on raises, unless ``allow_unused=True`` (then None), or
     ``materialize_grads=True`` (then zeros; allow_unused defaults to it, as in PyTorch).
-    ``only_inputs`` is PyTorch's deprecated flag, accepted and ignored (it always was True).
+    ``only_inputs`` is PyTorch's deprecated flag, accepted and ignored (it always was True).  With
+    ``is_grads_batched=True`` each grad_output has a batch dimension first, and each result stacks one per slice.
     """
-    if is_grads_batched:
-        raise NotImplementedError("grad: is_grads_batched=True (vmap over grad_outputs) is not provided; loop")
     allow_unused = materialize_grads if allow_unused is None else allow_unused
     if materialize_grads and not allow_unused:
         raise ValueError("grad: materialize_grads=True needs allow_unused=True (or left out)")
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                             materialize_grads)
     outputs, inputs = _as_tuple(outputs, "outputs"), _as_tuple(inputs, "inputs")
     seeds = _seeds("grad", outputs, grad_outputs, create_graph, "grad_outputs")
     checks.differentiable("grad", inputs)
@@ -93,6 +95,26 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             g = g.astype(t.dtype)
         result.append(g)
     return tuple(result)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused, materialize_grads):
+    """grad(is_grads_batched=True): the first dimension of each grad_output is a batch, and each input's result
+    stacks one vector-Jacobian product per slice (PyTorch vmaps over it; one backward a slice gives the same)."""
+    outputs = _as_tuple(outputs, "outputs")
+    if grad_outputs is None:
+        raise ValueError("grad: is_grads_batched=True needs grad_outputs, each with a batch dimension first")
+    grad_outputs = (grad_outputs,) if isinstance(grad_outputs, Tensor) else tuple(grad_outputs)
+    if len(grad_outputs) != len(outputs) or any(g.ndim == 0 or g.shape[1:] != o.shape
+                                                for g, o in zip(grad_outputs, outputs)):
+        raise RuntimeError(f"grad: with is_grads_batched=True each grad_output is (batch, *its output's shape); got "
+                           f"{[tuple(g.shape) for g in grad_outputs]} for outputs {[tuple(o.shape) for o in outputs]}")
+    size, retain = grad_outputs[0].shape[0], create_graph if retain_graph is None else retain_graph
+    rows = [grad(outputs, inputs, tuple(g[k] for g in grad_outputs), retain if k == size - 1 else True, create_graph,
+                 allow_unused=allow_unused) for k in range(size)]
+    from minigan.functional import stack  # (the surface's stack, which autograd's own module cannot import first)
+    stacked = [None if row[0] is None else stack(list(row)) for row in zip(*rows)]
+    # an unused input's materialized zeros are its own shape, without the batch, as PyTorch's
+    return tuple(t.new_zeros(t.shape) if g is None and materialize_grads else g for g, t in zip(stacked, inputs))
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,

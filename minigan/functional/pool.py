@@ -9,7 +9,7 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
-from minigan.engine.graph import Node
+from minigan.engine.graph import Node, namespace
 from minigan.engine.ops import pool as P
 from minigan.functional._common import _float, _one_sample, _single, _tensor
 from minigan.functional.layout import laid_out
@@ -88,7 +88,9 @@ class _AdaptiveAvgPool2d(Node):
     divided by the window's height, then by its width, as PyTorch's kernel does (so float32 rounds as there).
 
     forward:   y = Σ_(p,q) x[rows_p, columns_q] / kh / kw   (offset (p, q) of every window at once; 0 past a short one)
-    backward:  ∂x = M_hᵀ · (G / kh / kw) · M_w, M the 0/1 matrices of which window holds which row (column)
+    backward:  ∂x[r, c] = Σ over the windows holding row r and column c of G / kh / kw, gathered, as PyTorch's kernel
+               adds them (not a product with 0/1 matrices, whose 0 · NaN or 0 · ∞ would spread a window's NaN or ∞
+               gradient to every pixel)
     """
 
     def forward(self, x, oh, ow):
@@ -102,20 +104,32 @@ class _AdaptiveAvgPool2d(Node):
                 inside = row_in[:, p, None] & column_in[None, :, q]
                 total += xp.where(inside, by_row[:, :, :, columns[:, q]], 0)  # (adding 0 leaves a sum as it was)
         self.kh, self.kw = kh.astype(x.dtype)[:, None], kw.astype(x.dtype)[None, :]
-        self.m_h, self.m_w = (_membership(x.shape[2], oh, x), _membership(x.shape[3], ow, x))
+        self.holders = (_holders(x.shape[2], oh, x), _holders(x.shape[3], ow, x))
         return total / self.kh / self.kw
 
     def backward(self, grad):  # ∂x[r, c] = Σ over the windows holding (r, c) of G / kh / kw (linear in G: any order)
-        constants = (self.m_h.T, self.kh, self.kw, self.m_w)
-        m_h_t, kh, kw, m_w = constants if backend.is_array(grad) else (Tensor._make(c) for c in constants)
-        return (m_h_t @ (grad / kh / kw) @ m_w,)
+        kh, kw = (self.kh, self.kw) if backend.is_array(grad) else (Tensor._make(self.kh), Tensor._make(self.kw))
+        g, xp = grad / kh / kw, namespace(grad)
+        (rows, row_holds), (columns, column_holds) = self.holders
+        total = None
+        for a in range(rows.shape[1]):  # each pixel's windows in the kernel's order: by window row, then column
+            for b in range(columns.shape[1]):
+                term = g[:, :, rows[:, a, None], columns[None, :, b]]  # (N, C, H, W): the a-th, b-th window's
+                holds = row_holds[:, a, None] & column_holds[None, :, b]
+                term = term if holds.all() else xp.where(holds, term, 0)  # (a select: no 0 · NaN)
+                total = term if total is None else total + term
+        return (total,)
 
 
-def _membership(size, out, like):
-    """The (out, size) 0/1 matrix whose row i marks the pixels of adaptive window i."""
+def _holders(size, out, like):
+    """(windows, holds): for each of ``size`` pixels along an axis, the adaptive windows (of ``out``) holding it,
+    in order, padded to the most any pixel has (pixel j's k-th is windows[j, k] where holds[j, k])."""
     xp = backend.get_array_module(like)
-    i, j = xp.arange(out)[:, None], xp.arange(size)[None, :]
-    return ((j >= (i * size) // out) & (j < -((-(i + 1) * size) // out))).astype(like.dtype)
+    i, j = xp.arange(out)[None, :], xp.arange(size)[:, None]
+    member = (j >= (i * size) // out) & (j < -((-(i + 1) * size) // out))  # (size, out)
+    most = int(member.sum(axis=1).max())
+    windows = xp.argsort(~member, axis=1, kind="stable")[:, :most]  # (the windows holding j first, in order)
+    return windows, xp.take_along_axis(member, windows, axis=1)
 
 
 def _adaptive(op, input, output_size, axes):

@@ -95,9 +95,6 @@ KNOWN: list = [
     (r"after a \.data write$",
      "a write through .data between forward and backward: PyTorch's backward reads what its nodes saved, minigan's "
      "composite ops saved other intermediates"),
-    (r"^logcumsumexp(@\w+)?: grad[23] value \(NaN where PyTorch's is not\)$",
-     "logcumsumexp's higher orders are autograd's of minigan's backward, not of PyTorch's logcumsumexp_backward "
-     "formula: a NaN in the upstream spreads along the whole cumulated dim at third order (seed 1101796)"),
     (r"value \(PyTorch's NaN, not minigan's\)$",
      "PyTorch's NaN where minigan's value is finite: std of a constant sample at second order, and PyTorch's own "
      "overflow at extreme inputs (gelu tanh's third derivative at |x| > 30, mish's second at 8e7)"),

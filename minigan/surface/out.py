@@ -30,7 +30,8 @@ SAME_DTYPE_OUT = frozenset({
     "abs", "absolute", "sign", "floor", "ceil", "round", "trunc", "frac", "neg", "nan_to_num", "bitwise_not", "lerp",
     "nonzero", "masked_select", "sort", "topk", "kthvalue", "median", "quantile", "histc", "argmax", "argmin", "amax",
     "amin", "cummax", "cummin", "logcumsumexp", "diag", "tril", "triu", "gather", "index_select", "index_add",
-    "index_copy", "matmul", "mm", "mv", "inner", "addmm", "cross", "multinomial"})
+    "index_copy", "matmul", "mm", "mv", "inner", "addmm", "cross", "multinomial", "argsort", "aminmax", "where",
+    "take_along_dim", "scatter", "bmm", "dot", "vdot", "addmv", "addbmm", "baddbmm", "matrix_power"})
 # The functions whose PyTorch kernels compute in out's dtype (``sum(x, 1, out=o)`` is ``sum(x, 1, dtype=o.dtype)``,
 # a float sum into an int64 out too), and those whose out holds a truth value: bool, or uint8 (PyTorch's kernel).
 OUT_DTYPE_COMPUTES = frozenset({"sum", "prod", "cumsum", "cumprod"})

@@ -123,3 +123,57 @@ def test_out_of_every_kernel_takes_the_dtypes_pytorchs_takes(name, args):
         if not same:
             differ.append(f"{dtype} into out {out_dtype}: PyTorch {theirs!r:.80}, minigan {ours!r:.80}")
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])
+
+
+MORE = {  # free functions with out= beyond test_out_overlap's family (x a 3 x 3 tensor)
+    "matrix_power": lambda L, x: (x, 2),
+    "bmm": lambda L, x: (x[None], x[None]),
+    "dot": lambda L, x: (x[0], x[1]),
+    "vdot": lambda L, x: (x[0], x[1]),
+    "addmv": lambda L, x: (x[0], x, x[1]),
+    "addbmm": lambda L, x: (x, x[None], x[None]),
+    "baddbmm": lambda L, x: (x[None], x[None], x[None]),
+    "where": lambda L, x: (x > 0, x, x),
+    "take_along_dim": lambda L, x: (x, L.tensor([[0, 1, 2]] * 3), 1),
+    "scatter": lambda L, x: (x, 1, L.tensor([[0, 1, 2]] * 3), x),
+    "aminmax": lambda L, x: (x,),
+    "negative": lambda L, x: (x,),
+    "fix": lambda L, x: (x,),
+    "atan2": lambda L, x: (x, x + 1),
+    "greater": lambda L, x: (x, x),
+    "log1p": lambda L, x: (x,),
+    "row_stack": lambda L, x: ([x, x],),
+}
+
+
+def _more_outcome(L, name, dtype, out_dtype):
+    x = L.tensor(np.array([[3, 0, 5], [1, 2, 7], [4, 6, 1]]) / 8.0 + 0.1).to(getattr(L, dtype))
+    fn = getattr(L, name)
+    try:
+        call = MORE[name](L, x)
+        result = fn(*call)
+    except Exception:  # noqa: BLE001 (a call refused without out=: not this test's)
+        return None
+    results = result if isinstance(result, tuple) else (result,)
+    outs = tuple(L.zeros(0, dtype=getattr(L, out_dtype) if k == 0 else r.dtype) for k, r in enumerate(results))
+    try:
+        fn(*call, out=outs if isinstance(result, tuple) else outs[0])
+    except Exception as e:  # noqa: BLE001 (the class is compared)
+        return e
+    return str(outs[0].dtype).split(".")[-1], outs[0].double().tolist()
+
+
+@pytest.mark.parametrize("name", sorted(MORE))
+def test_out_of_the_other_functions_takes_the_dtypes_pytorchs_takes(name):
+    differ = []
+    for dtype, out_dtype in itertools.product(DTYPES, DTYPES):
+        theirs, ours = (_more_outcome(L, name, dtype, out_dtype) for L in (torch, minigan))
+        if theirs is None or ours is None:
+            continue
+        if isinstance(theirs, Exception):
+            same = isinstance(ours, _builtin(theirs)) and "\n" not in str(ours)
+        else:
+            same = not isinstance(ours, Exception) and ours[0] == theirs[0] and np.allclose(ours[1], theirs[1])
+        if not same:
+            differ.append(f"{dtype} into out {out_dtype}: PyTorch {theirs!r:.80}, minigan {ours!r:.80}")
+    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])

@@ -37,8 +37,6 @@ from minigan.surface.missing_class_names import OptimizerNamesNotProvided
 # What a learning-rate scheduler writes into a group (OneCycleLR: its bounds), kept beside the hyperparameters.
 _SCHEDULE_KEYS = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")
 
-STATE_DICT_FORMAT = 2  # 2: PyTorch's shape (state by index, param_groups); 1 still loads
-
 
 # ----------------------------------------------------------------------------- argument checks
 def _number(who, name, value):
@@ -380,7 +378,8 @@ class Optimizer(OptimizerNamesNotProvided):
     def state_dict(self) -> dict:
         """Shaped as PyTorch's: ``state`` maps a parameter's index (in group order) to its state as Tensors
         (copies: a snapshot), for the parameters that have state; ``param_groups`` lists each group's
-        hyperparameters with its parameters' indices.  ``optimizer`` names the class."""
+        hyperparameters with its parameters' indices.  Those two keys only, as PyTorch's (no class name: PyTorch's
+        load_state_dict takes another optimizer's state, whose entries the loading optimizer then ignores)."""
         index = {id(p): i for i, p in enumerate(self.params)}  # a repeated parameter is named by its last place, as
         state = {}
         for i, p in enumerate(self.params):
@@ -391,8 +390,7 @@ class Optimizer(OptimizerNamesNotProvided):
         for group in self.param_groups:
             values = {k: v for k, v in group.items() if k != "params"}  # (betas stays a tuple, as PyTorch's)
             groups.append({**values, "params": [index[id(p)] for p in group["params"]]})
-        return {"optimizer": type(self).__name__, "format": STATE_DICT_FORMAT, "state": state,
-                "param_groups": groups}
+        return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
         """Restore ``state_dict()`` output; raises a clear error if it belongs to other parameters.
@@ -406,7 +404,7 @@ class Optimizer(OptimizerNamesNotProvided):
         if missing:
             raise ValueError(f"{who}: the state_dict lacks the entries {missing}; expected the output of "
                              "an optimizer's state_dict()")
-        if state_dict.get("optimizer", type(self).__name__) != type(self).__name__:  # (PyTorch's has no name)
+        if state_dict.get("optimizer", type(self).__name__) != type(self).__name__:  # (an older minigan checkpoint's)
             raise ValueError(f"{who}: got the state of a {state_dict['optimizer']!r} optimizer, "
                              f"expected {type(self).__name__!r}")
         saved, groups = state_dict["state"], state_dict["param_groups"]

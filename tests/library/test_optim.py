@@ -270,8 +270,9 @@ def test_load_state_dict_mismatches_raise():
     opt = optim.Adam(params)
     run(opt, params, grad_sequence(2))
     sd = opt.state_dict()
+    assert sorted(sd) == ["param_groups", "state"]  # (PyTorch's keys: no class name, so no class check either)
     with pytest.raises(ValueError, match="got the state of a 'Adam' optimizer, expected 'SGD'"):
-        optim.SGD(make_params(), lr=0.1).load_state_dict(sd)
+        optim.SGD(make_params(), lr=0.1).load_state_dict({**sd, "optimizer": "Adam"})  # (an older checkpoint's name)
     with pytest.raises(ValueError, match="state for 3 parameters, this optimizer has 2"):
         optim.Adam(make_params()[:2]).load_state_dict(sd)
     other = [minigan.tensor(np.zeros(s), requires_grad=True) for s in [(4, 3), (5,), ()]]

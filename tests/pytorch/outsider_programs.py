@@ -5,6 +5,7 @@ exception is a result, compared by PyTorch's class (attempt).
 """
 # ruff: noqa: B023  (each lambda made in a loop is called at once, inside attempt/opt/_grad_of)
 
+import collections
 import copy
 import io
 import pickle
@@ -793,3 +794,79 @@ def prog_parametrize(lib, seed):
         nn.utils.parametrize.remove_parametrizations(sq, "weight", leave_parametrized=True)
         out["removed"] = (sorted(sq.state_dict().keys()), sq.weight)
     return out
+
+
+def prog_module_api_more(lib, seed):
+    nn = lib.nn
+    seq = nn.Sequential(
+        collections.OrderedDict([("enc", nn.Linear(2, 3)), ("act", nn.ReLU()), ("dec", nn.Linear(3, 2))])
+    )
+    out = {
+        "names": [n for n, _ in seq.named_children()],
+        "attr": type(seq.enc).__name__,
+        "slice_names": [n for n, _ in seq[1:].named_children()],
+        "int_idx": type(seq[2]).__name__,
+        "str_idx": attempt(lambda: seq["enc"]),
+        "keys": list(seq.state_dict().keys()),
+    }
+    out["fwd_two"] = attempt(lambda: seq(lib.zeros(1, 2), lib.zeros(1, 2)))
+    out["recurse_false"] = [n for n, _ in seq.named_parameters(recurse=False)]
+    out["params_recurse_false"] = len(list(seq.parameters(recurse=False)))
+    dest = collections.OrderedDict()
+    r = seq.state_dict(destination=dest, prefix="model.")
+    out["dest"] = (r is dest, list(dest.keys()))
+    out["get_buffer"] = attempt(lambda: seq.get_buffer("enc.weight"))
+    out["get_sub_err"] = attempt(lambda: seq.get_submodule("nope"))
+    out["get_param_err"] = attempt(lambda: seq.get_parameter("enc.nope"))
+    ml = nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.ELU()])
+    ml.insert(1, nn.GELU())
+    out["ml_insert"] = [type(m).__name__ for m in ml]
+    ml[-1] = nn.Sigmoid()
+    out["ml_setneg"] = [type(m).__name__ for m in ml]
+    out["ml_set_notmodule"] = attempt(lambda: ml.__setitem__(0, 3))
+    out["ml_append_notmodule"] = attempt(lambda: ml.append(3))
+    md = nn.ModuleDict()
+    out["md_nonstr"] = attempt(lambda: md.__setitem__(1, nn.ReLU()))
+    md.update(nn.ModuleDict({"b": nn.ReLU(), "a": nn.Tanh()}))
+    md.update([("c", nn.ELU())])
+    out["md_order"] = list(md.keys())
+    out["md_dotted"] = attempt(lambda: md.__setitem__("x.y", nn.ReLU()))
+    lin = nn.Linear(2, 2)
+    out["module_into_param"] = attempt(lambda: setattr(lin, "weight", nn.ReLU()))
+    out["param_into_buffer_name"] = attempt(lambda: lin.register_buffer("bias", lib.zeros(2)))
+    lin.register_buffer("stat", lib.zeros(2))
+    lin.stat = lib.ones(2)
+    out["buffer_reassigned"] = ([n for n, _ in lin.named_buffers()], lin.stat)
+    out["buffer_set_param"] = attempt(lambda: setattr(lin, "stat", nn.Parameter(lib.ones(2))))
+    out["buffer_set_none"] = attempt(lambda: (setattr(lin, "stat", None), list(lin.state_dict().keys()))[1])
+    p = nn.Parameter(lib.ones(3))
+    lin.extra = p
+    out["param_by_attr"] = [n for n, _ in lin.named_parameters()]
+    lin.plain = lib.zeros(1)
+    out["plain_tensor_attr"] = [n for n, _ in lin.named_buffers()]
+    out["cpu"] = lin.cpu() is lin
+    out["to_device"] = lin.to("cpu") is lin
+    out["to_tensor"] = attempt(
+        lambda: str(nn.Linear(1, 1).to(lib.zeros(1, dtype=lib.float64)).weight.dtype).split(".")[-1]
+    )
+    out["to_dev_dtype"] = str(nn.Linear(1, 1).to("cpu", lib.float64).weight.dtype).split(".")[-1]
+    shared = nn.Linear(2, 2)
+    outer = nn.Sequential(shared, shared)
+    out["shared_named_modules"] = [n for n, _ in outer.named_modules()]
+    out["shared_state"] = list(outer.state_dict().keys())
+    out["shared_bufs_dup"] = [
+        n for n, _ in nn.Sequential(nn.BatchNorm1d(2), outer).named_buffers(remove_duplicate=False)
+    ]
+    return out
+
+
+def prog_dir_lists_members(lib, seed):
+    """dir(model) as tab completion reads it: PyTorch's Module.__dir__ adds parameters, buffers and submodules."""
+    nn = lib.nn
+    lin = nn.Linear(2, 2)
+    lin.register_buffer("stat", lib.zeros(2))
+    seq = nn.Sequential(nn.ReLU())
+    return {
+        "linear": [n for n in ("weight", "bias", "stat", "forward", "training") if n in dir(lin)],
+        "sequential": [n for n in ("0", "forward") if n in dir(seq)],
+    }

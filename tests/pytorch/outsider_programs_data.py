@@ -1,4 +1,4 @@
-"""Programs a PyTorch user writes around the model: autograd's options, a data-preprocessing pipeline, the
+"""Programs a PyTorch user writes around the model: a data-preprocessing pipeline, a DataLoader, the
 numerics a learner writes by hand, linalg, comparisons, and randomness as a user relies on it.
 Each a function of (library, seed); test_real_programs_outsider.py runs each under PyTorch and under minigan and
 compares.
@@ -8,65 +8,6 @@ compares.
 import numpy as np
 
 from pytorch.outsider_programs import W, _grad_of, attempt, opt
-
-
-def prog_autograd_grad(lib, seed):
-    x = lib.tensor(W(seed, 3), requires_grad=True)
-    y = lib.tensor(W(seed + 1, 3), requires_grad=True)
-    z = lib.tensor(W(seed + 2, 3), requires_grad=True)
-    f = (x * y).sin()
-    out = {"unused_err": attempt(lambda: lib.autograd.grad(f.sum(), [x, z], retain_graph=True))}
-    out["unused"] = lib.autograd.grad(f.sum(), [x, z], allow_unused=True, retain_graph=True)
-    out["mat"] = lib.autograd.grad(f.sum(), [x, z], allow_unused=True, materialize_grads=True, retain_graph=True)
-    go = lib.tensor(W(seed + 3, 3))
-    out["go"] = lib.autograd.grad(f, x, grad_outputs=go, retain_graph=True)
-    out["nonscalar_err"] = attempt(lambda: lib.autograd.grad(f, x, retain_graph=True))
-    (gx,) = lib.autograd.grad(f.sum(), x, create_graph=True)
-    out["second"] = lib.autograd.grad(gx.sum(), [x, y])
-    g = (x**3).sum()
-    g.backward()
-    out["twice_err"] = attempt(lambda: g.backward())
-    out["x_grad"] = x.grad
-    x.grad = None
-    h = (x * y * z).sum()
-    h.backward(inputs=[y])
-    out["inputs_only"] = (x.grad, y.grad, z.grad)
-    out["no_grad_err"] = attempt(lambda: lib.autograd.grad((x * 2).detach().sum(), x))
-    out["tuple_outs"] = lib.autograd.grad([(x * x).sum(), (x * y).sum()], x)
-    k = x.exp()
-    k.backward(lib.ones(3, dtype=lib.float64), retain_graph=True)
-    k.backward(lib.ones(3, dtype=lib.float64))
-    out["retained"] = x.grad
-    out["int_leaf"] = attempt(lambda: lib.tensor([1, 2], requires_grad=True))
-    out["leaf_inplace"] = attempt(lambda: x.add_(1))
-    return out
-
-
-def prog_autograd_functional(lib, seed):
-    AF = lib.autograd.functional
-    A = lib.tensor(W(seed, 3, 3))
-    x0 = lib.tensor(W(seed + 1, 3))
-    v = lib.tensor(W(seed + 2, 3))
-
-    def f(x):
-        return lib.tanh(A @ x) * x
-
-    def s(x):
-        return (x.sin() * (A @ x)).sum()
-
-    out = {
-        "jac": AF.jacobian(f, x0),
-        "hess": AF.hessian(s, x0),
-        "vjp": AF.vjp(f, x0, v),
-        "jvp": AF.jvp(f, x0, v),
-        "hvp": AF.hvp(s, x0, v),
-        "vhp": AF.vhp(s, x0, v),
-        "jac2": AF.jacobian(lambda a, b: a * b.sum(), (x0, v)),
-        "jac_cg": AF.jacobian(f, x0, create_graph=True).requires_grad,
-        "jac_nodep": AF.jacobian(lambda a: lib.ones(2, dtype=lib.float64), x0),
-        "strict": attempt(lambda: AF.jacobian(lambda a: lib.ones(2, dtype=lib.float64), x0, strict=True)),
-    }
-    return out
 
 
 def prog_shapes(lib, seed):
@@ -403,61 +344,6 @@ def prog_data_pipeline(lib, seed):
     return out
 
 
-def prog_autograd_more(lib, seed):
-    x = lib.tensor(W(seed, 4), requires_grad=True)
-    y = x * 2
-    y.retain_grad()
-    z = (y**2).sum()
-    z.backward(retain_graph=True)
-    out = {
-        "retained": y.grad,
-        "leaf": x.grad.clone(),
-        "is_leaf": (x.is_leaf, y.is_leaf, z.is_leaf),
-        "req": (y.requires_grad, z.requires_grad, x.detach().requires_grad),
-    }
-    lib.autograd.backward([z], [lib.tensor(2.0, dtype=lib.float64)])
-    out["autograd_backward"] = x.grad
-    out["nonscalar"] = attempt(lambda: (x * 3).backward())
-    out["no_graph"] = attempt(lambda: x.detach().sum().backward())
-    a = lib.tensor(W(seed + 1, 3), requires_grad=True)
-    b = a.exp()
-    b.mul_(2)  # exp saves its result; the in-place change must be caught
-    out["inplace_saved"] = attempt(lambda: b.sum().backward())
-    c = a.sigmoid()
-    d = c * 3
-    c.add_(1)  # sigmoid saved its output for its own gradient
-    out["inplace_sigmoid"] = attempt(lambda: d.sum().backward())
-    c2 = a * 1.0
-    d2 = c2 * 3
-    c2.add_(1)  # mul by a number saves nothing of c2
-    d2.sum().backward()
-    out["inplace_ok"] = a.grad
-    with lib.no_grad():
-        e = a * 2
-    out["no_grad_rg"] = e.requires_grad
-    with lib.enable_grad():
-        pass
-    f = lib.tensor(W(seed + 2, 3), requires_grad=True)
-    g = f.clone()
-    g[0] = 0.0
-    g.sum().backward()
-    out["setitem_grad"] = f.grad
-    h = lib.tensor(W(seed + 3, 2, 2), requires_grad=True)
-    gr = lib.autograd.grad(h.sum(), h, create_graph=False)[0]
-    out["ones"] = (gr, gr.requires_grad)
-    out["grad_of_int"] = attempt(lambda: lib.autograd.grad((h * 2).sum(), lib.tensor([1, 2])))
-    out["grad_outputs_shape"] = attempt(
-        lambda: lib.autograd.grad(h * 2, h, grad_outputs=lib.ones(3, dtype=lib.float64))
-    )
-    out["set_grad_enabled"] = (
-        lambda: (lib.set_grad_enabled(False), (h * 2).requires_grad, lib.set_grad_enabled(True))[1]
-    )()
-    p = lib.nn.Parameter(lib.tensor(W(seed, 3)))
-    out["param_repr_rg"] = (p.requires_grad, (p * 1).is_leaf, type(p * 1).__name__)
-    out["detach_shares"] = (lambda q: (q.detach().zero_(), q)[1])(lib.tensor(W(seed, 2)))
-    return out
-
-
 def prog_data_prep_more(lib, seed):
     rng = np.random.default_rng(seed)
     v = lib.tensor(rng.integers(0, 6, 15))
@@ -669,33 +555,6 @@ def _rng_state_part(lib):
     return lib.equal(a, lib.rand(3)), str(st.dtype).split(".")[-1]
 
 
-def prog_autograd_functional_more(lib, seed):
-    AF = lib.autograd.functional
-    A = lib.tensor(W(seed, 2, 3))
-    x0 = lib.tensor(W(seed + 1, 3))
-    y0 = lib.tensor(W(seed + 2, 2))
-
-    def two_out(x, y):
-        return (A @ x) * y, (x**2).sum() + y.sum()
-
-    def scalar(x, y):
-        return ((A @ x) * y).exp().sum()
-
-    out = {
-        "jac_multi": AF.jacobian(two_out, (x0, y0)),
-        "hess_multi": AF.hessian(scalar, (x0, y0)),
-        "vjp_multi": AF.vjp(two_out, (x0, y0), (lib.ones(2, dtype=lib.float64), lib.tensor(2.0, dtype=lib.float64))),
-        "jvp_multi": AF.jvp(two_out, (x0, y0), (lib.ones(3, dtype=lib.float64), lib.ones(2, dtype=lib.float64))),
-        "hvp_multi": AF.hvp(scalar, (x0, y0), (lib.ones(3, dtype=lib.float64), lib.ones(2, dtype=lib.float64))),
-        "jac_vec": AF.jacobian(lambda x: A @ x, x0, vectorize=True),
-        "vjp_none": AF.vjp(lambda x: x.sum(), x0),
-        "jac_matrix": AF.jacobian(lambda m: m @ x0, lib.tensor(W(seed, 2, 3))).shape,
-        "hess_cg": AF.hessian(lambda x: (x**3).sum(), x0, create_graph=True).requires_grad,
-        "hess_nocg": AF.hessian(lambda x: (x**3).sum(), x0).requires_grad,
-    }
-    return out
-
-
 def prog_tabular_pipeline(lib, seed):
     """Categorical column to one-hot, standardised numerics, a seeded split, a small logistic regression."""
     F = lib.nn.functional
@@ -763,71 +622,78 @@ def prog_sampling_filters(lib, seed):
     }
 
 
-def prog_inf_gradients(lib, seed):
+def prog_random_more(lib, seed):
+    g = lib.Generator().manual_seed(seed)
     out = {}
-    x = lib.tensor([[0.0, float("-inf"), 1.0], [float("-inf")] * 3], dtype=lib.float64, requires_grad=True)
-    s = lib.softmax(x, -1)
-    (s * lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)).nan_to_num().sum().backward()
-    out["softmax_inf"] = (s, x.grad)
-    y = lib.tensor([[0.0, float("-inf")], [float("-inf"), float("-inf")]], dtype=lib.float64, requires_grad=True)
-    lse = lib.logsumexp(y, 1)
-    lse[0].backward()
-    out["lse_inf"] = (lse, y.grad)
-    z = lib.tensor([0.0, 1.0, 4.0], dtype=lib.float64, requires_grad=True)
-    lib.sqrt(z).sum().backward()
-    out["sqrt0"] = z.grad
-    w = lib.tensor([0.0, 2.0], dtype=lib.float64, requires_grad=True)
-    (w**0.5).sum().backward()
-    out["pow_half0"] = w.grad
-    v = lib.tensor([0.0, -1.0, 2.0], dtype=lib.float64, requires_grad=True)
-    lib.relu(v).sum().backward()
-    out["relu0"] = v.grad
-    u = lib.tensor([0.0, 3.0], dtype=lib.float64, requires_grad=True)
-    lib.clamp(u, min=0.0, max=3.0).sum().backward()
-    out["clamp_edges"] = u.grad
-    m = lib.tensor([1.0, 3.0, 3.0], dtype=lib.float64, requires_grad=True)
-    m.max().backward()
-    out["max_tie"] = m.grad
-    m2 = lib.tensor([[1.0, 3.0, 3.0]], dtype=lib.float64, requires_grad=True)
-    m2.max(dim=1).values.sum().backward()
-    out["max_dim_tie"] = m2.grad
-    a = lib.tensor([2.0, 2.0], dtype=lib.float64, requires_grad=True)
-    lib.amax(a, 0).backward()
-    out["amax_tie"] = a.grad
-    n = lib.tensor([0.0, 0.0], dtype=lib.float64, requires_grad=True)
-    n.norm().backward()
-    out["norm0"] = n.grad
-    e = lib.tensor([1e-300, 0.0], dtype=lib.float64, requires_grad=True)
-    lib.log(e).sum().backward()
-    out["log0"] = e.grad
-    h = lib.tensor([0.0, 1.0], dtype=lib.float64, requires_grad=True)
-    lib.abs(h).sum().backward()
-    out["abs0"] = h.grad
-    k = lib.tensor([5.0, 5.0, 1.0], dtype=lib.float64, requires_grad=True)
-    lib.median(k).backward()
-    out["median_tie"] = k.grad
+    specs = {
+        "rand_size_kw": lambda: lib.rand(size=(2, 3)),
+        "randn_0d": lambda: lib.randn(()),
+        "randint_kw": lambda: lib.randint(3, size=(2,)),
+        "randint_list": lambda: lib.randint(0, 4, [2, 2]),
+        "random_": lambda: lib.empty(3).random_(0, 5),
+        "random_1": lambda: lib.empty(3, dtype=lib.int64).random_(7),
+        "bern_": lambda: lib.empty(4).bernoulli_(0.5),
+        "bern_t": lambda: lib.empty(4).bernoulli_(lib.full((4,), 0.3)),
+        "uniform_g": lambda: lib.empty(3, dtype=lib.float64).uniform_(-1, 1, generator=g),
+        "normal_g": lambda: lib.empty(3).normal_(2.0, 0.5, generator=g),
+        "normal_tt_g": lambda: lib.normal(lib.zeros(3), lib.ones(3), generator=g),
+        "randperm_g": lambda: lib.randperm(4, generator=g, dtype=lib.int32),
+        "multi_2d": lambda: lib.multinomial(lib.ones(2, 4), 3),
+        "rand_int_dtype": lambda: lib.rand(2, dtype=lib.int64),
+        "randn_like_int": lambda: lib.randn_like(lib.zeros(2, dtype=lib.int64)),
+        "randint_like": lambda: lib.randint_like(lib.zeros(2, 3), 0, 5),
+        "normal_neg_size": lambda: lib.normal(0.0, 1.0, size=(-1,)),
+        "multi_2d_too_many": lambda: lib.multinomial(lib.ones(2, 3), 4),
+        "multi_3d": lambda: lib.multinomial(lib.ones(2, 2, 2), 1),
+        "bern_p_out": lambda: lib.empty(2).bernoulli_(1.5),
+        "rand_gen_kw_only": lambda: lib.rand(2, generator=g, dtype=lib.float64),
+        "exponential": lambda: lib.empty(3).exponential_(2.0, generator=g),
+    }
+    for k, fn in specs.items():
+        r = attempt(lambda: opt(fn))
+        out[k] = r if isinstance(r, (Exception, str)) else (tuple(r.shape), str(r.dtype).split(".")[-1])
+    out["random_range"] = opt(
+        lambda: (lambda v: bool(((v >= 0) & (v < 5) & (v == v.floor())).all()))(lib.empty(1000).random_(0, 5))
+    )
+    s = lib.empty(2000, dtype=lib.float64).uniform_(-1, 1, generator=g)
+    out["uniform_range"] = bool(((s >= -1) & (s < 1)).all())
+    lib.manual_seed(seed)
+    a = (lib.rand(2), lib.randn(2), lib.randint(0, 9, (2,)), lib.randperm(3))
+    lib.manual_seed(seed)
+    b = (lib.rand(2), lib.randn(2), lib.randint(0, 9, (2,)), lib.randperm(3))
+    out["seq_repro"] = all(lib.equal(p, q) for p, q in zip(a, b))
+    g1 = lib.Generator().manual_seed(5)
+    g2 = lib.Generator().manual_seed(5)
+    lib.rand(3, generator=g1)
+    out["g_diverge"] = not lib.equal(lib.rand(3, generator=g1), lib.rand(3, generator=g2))
     return out
 
 
-def prog_autograd_functional_errors(lib, seed):
-    """The mistakes a user makes with autograd.functional, and the exception each gets."""
-    AF = lib.autograd.functional
-    x = lib.tensor(W(seed, 2))
-    wrong = lib.ones(3, dtype=lib.float64)
-    calls = {
-        "hessian_vector_out": lambda: AF.hessian(lambda u: u * 2, x),
-        "hvp_vector_out": lambda: AF.hvp(lambda u: u * 2, x, x),
-        "vhp_vector_out": lambda: AF.vhp(lambda u: u * 2, x, x),
-        "vjp_v_missing": lambda: AF.vjp(lambda u: u * 2, x),
-        "jvp_v_missing": lambda: AF.jvp(lambda u: u * 2, x),
-        "vjp_v_shape": lambda: AF.vjp(lambda u: u * 2, x, wrong),
-        "jvp_v_shape": lambda: AF.jvp(lambda u: u * 2, x, wrong),
-        "hvp_v_shape": lambda: AF.hvp(lambda u: (u * u).sum(), x, wrong),
-        "vhp_v_shape": lambda: AF.vhp(lambda u: (u * u).sum(), x, wrong),
-        "jacobian_strict": lambda: AF.jacobian(lambda u: lib.ones(2, dtype=lib.float64), x, strict=True),
-        "vjp_strict": lambda: AF.vjp(lambda u: lib.ones(2, dtype=lib.float64), x, wrong[:2], strict=True),
-        "output_not_tensor": lambda: AF.jacobian(lambda u: 3.0, x),
-        "inputs_list": lambda: AF.jacobian(lambda u: u * 2, [x]),
-        "inputs_number": lambda: AF.jacobian(lambda u: u * 2, 2.0),
+def prog_dataloader_more(lib, seed):
+    D = lib.utils.data
+    X = lib.tensor(W(seed, 10, 2))
+    ds = D.TensorDataset(X, lib.arange(10))
+    out = {
+        "split_frac": [
+            len(p) for p in D.random_split(range(10), [0.33, 0.33, 0.34], generator=lib.Generator().manual_seed(0))
+        ],
+        "split_frac_err": attempt(lambda: D.random_split(range(10), [0.5, 0.6])),
+        "sampler_shuffle_err": attempt(lambda: D.DataLoader(ds, sampler=D.SequentialSampler(ds), shuffle=True)),
+        "bs_none": [tuple(t.shape) for t in next(iter(D.DataLoader(ds, batch_size=None)))],
+        "bs_none_len": len(D.DataLoader(ds, batch_size=None)),
+        "collate_fn": next(iter(D.DataLoader(ds, batch_size=3, collate_fn=lambda b: len(b)))),
+        "batch_sampler": [b[1].tolist() for b in D.DataLoader(ds, batch_sampler=[[0, 5], [9]])],
+        "bsampler_conflict": attempt(lambda: D.DataLoader(ds, batch_sampler=[[0]], batch_size=2)),
+        "drop_last_sampler": len(D.DataLoader(ds, batch_size=4, drop_last=True, sampler=range(9))),
+        "collate_np": D.default_collate([np.array([1.0, 2.0]), np.array([3.0, 4.0])]),
+        "collate_str": D.default_collate(["a", "b"]),
+        "collate_nested": D.default_collate([(np.int64(1), {"k": [1.0, 2.0]}), (np.int64(2), {"k": [3.0, 4.0]})]),
+        "collate_mismatch": attempt(lambda: D.default_collate([lib.zeros(2), lib.zeros(3)])),
+        "subset_of_subset": D.Subset(D.Subset(ds, [1, 3, 5, 7]), [0, 2])[1][1],
+        "rand_sampler": sorted(D.RandomSampler(range(5), generator=lib.Generator().manual_seed(1))),
+        "rand_sampler_rep": len(list(D.RandomSampler(range(5), replacement=True, num_samples=8))),
+        "subset_rand": sorted(D.SubsetRandomSampler([4, 2, 8], generator=lib.Generator().manual_seed(0))),
+        "iter_twice": [[b[1].tolist() for b in D.DataLoader(ds, batch_size=6)] for _ in range(2)],
+        "dl_dataset_attr": D.DataLoader(ds, batch_size=3).dataset is ds,
     }
-    return {k: attempt(fn) for k, fn in calls.items()}
+    return out

@@ -6,7 +6,9 @@ compares.
 """
 # ruff: noqa: B023  (each lambda made in a loop is called at once, inside attempt/opt/_grad_of)
 
-from pytorch.outsider_programs import W, attempt
+import numpy as np
+
+from pytorch.outsider_programs import W, _grad_of, attempt, opt
 
 
 def prog_autograd_grad(lib, seed):
@@ -253,4 +255,51 @@ def prog_autograd_options_more(lib, seed):
     out["mul_scalar_twice"] = attempt(lambda: (g.sum().backward(), w.grad)[1])
     out["grad_of_leaf_itself"] = lib.autograd.grad(w.sum(), w)
     out["nonleaf_grad_access"] = (w * 2).grad
+    return out
+
+
+def prog_gotcha_gradients(lib, seed):
+    F = lib.nn.functional
+    t = lambda v: np.array(v, dtype=float)
+    out = {
+        "where_sqrt": _grad_of(lib, lambda x: lib.where(x > 0, lib.sqrt(x), lib.zeros_like(x)), t([-1.0, 0.0, 4.0])),
+        "clamp_sqrt": _grad_of(lib, lambda x: lib.sqrt(x.clamp(min=0)), t([-1.0, 0.0, 4.0])),
+        "pow00": _grad_of(lib, lambda x, y: x**y, t([0.0, 0.0, 2.0]), t([0.0, 1.0, 0.5])),
+        "zero_pow_x": _grad_of(lib, lambda y: 0.0**y, t([0.0, 1.0, 2.0])),
+        "x_pow_2_at0": _grad_of(lib, lambda x: x**2, t([0.0, -0.0])),
+        "lse_allinf": _grad_of(lib, lambda x: lib.logsumexp(x, 0), t([-np.inf, -np.inf])),
+        "atan2_00": _grad_of(lib, lambda y, x: lib.atan2(y, x), t([0.0, 1.0]), t([0.0, 0.0])),
+        "normalize_zero": _grad_of(lib, lambda x: F.normalize(x, dim=0), t([0.0, 0.0])),
+        "cos_zero": _grad_of(lib, lambda a, b: F.cosine_similarity(a, b, dim=0), t([0.0, 0.0]), t([1.0, 2.0])),
+        "pdist": _grad_of(lib, lambda a, b: F.pairwise_distance(a, b), t([[1.0, 2.0]]), t([[1.0, 2.0]])),
+        "prod_one_zero": _grad_of(lib, lambda x: x.prod(), t([2.0, 0.0, 3.0])),
+        "prod_two_zeros": _grad_of(lib, lambda x: x.prod(), t([2.0, 0.0, 0.0])),
+        "prod_dim_zero": _grad_of(lib, lambda x: x.prod(1), t([[2.0, 0.0], [0.0, 0.0]])),
+        "cumprod_zero": _grad_of(lib, lambda x: lib.cumprod(x, 0), t([2.0, 0.0, 3.0, 0.0])),
+        "std_one": _grad_of(lib, lambda x: x.std(), t([3.0])),
+        "var_big_corr": _grad_of(lib, lambda x: x.var(correction=3), t([1.0, 2.0, 4.0])),
+        "min_dim_tie": _grad_of(lib, lambda x: x.min(dim=0).values, t([[1.0, 2.0], [1.0, 0.0]])),
+        "amin_tie": _grad_of(lib, lambda x: x.amin(1), t([[1.0, 1.0, 3.0]])),
+        "sort_tie": _grad_of(
+            lib, lambda x: lib.sort(x, stable=True).values * lib.arange(3.0, dtype=lib.float64), t([1.0, 1.0, 0.0])
+        ),
+        "round": _grad_of(lib, lambda x: lib.round(x) + lib.floor(x) + lib.sign(x), t([0.5, -1.5])),
+        "relu6": _grad_of(lib, F.relu6, t([0.0, 6.0, 3.0])),
+        "hardtanh": _grad_of(lib, lambda x: F.hardtanh(x, -1.0, 1.0), t([-1.0, 1.0, 0.0])),
+        "leaky0": _grad_of(lib, lambda x: F.leaky_relu(x, 0.1), t([0.0, -0.0])),
+        "maximum_tie": _grad_of(lib, lambda a, b: lib.maximum(a, b), t([1.0, 2.0]), t([1.0, 1.0])),
+        "fmin_nan": opt(lambda: _grad_of(lib, lambda a, b: lib.fmin(a, b), t([np.nan, 1.0]), t([1.0, np.nan]))),
+        "clamp_tensor": _grad_of(
+            lib, lambda x, lo, hi: lib.clamp(x, lo, hi), t([0.0, 5.0, 2.0]), t([0.0, 1.0, 3.0]), t([1.0, 5.0, 4.0])
+        ),
+        "gelu_tanh": _grad_of(lib, lambda x: F.gelu(x, approximate="tanh"), t([-3.0, 0.0, 1.0])),
+        "lerp": _grad_of(lib, lambda a, b, w: lib.lerp(a, b, w), t([1.0, 2.0]), t([3.0, -1.0]), t([0.25, 2.0])),
+        "softplus_thr": _grad_of(lib, lambda x: F.softplus(x, beta=2.0, threshold=5.0), t([2.5, 2.6, -100.0])),
+        "log_softmax_inf": _grad_of(lib, lambda x: F.log_softmax(x, 0), t([0.0, -np.inf, 1.0])),
+        "elu_at0": _grad_of(lib, lambda x: F.elu(x, alpha=2.0), t([0.0, -0.0])),
+        "silu_mish": _grad_of(lib, lambda x: F.silu(x) + F.mish(x), t([-50.0, 0.0, 50.0])),
+        "div_zero": _grad_of(lib, lambda a, b: a / b, t([1.0, 0.0, -1.0]), t([0.0, 0.0, 0.0])),
+        "exp_overflow": _grad_of(lib, lambda x: lib.exp(x), t([800.0])),
+        "log_softmax_T": _grad_of(lib, lambda x: F.log_softmax(x / 0.01, 0), t([1.0, 1.01, 0.5])),
+    }
     return out

@@ -255,3 +255,54 @@ def prog_ignore_index_spatial(lib, seed):
         lib, lambda z: F.cross_entropy(z, lib.tensor(np.where(t == 255, -1, t)), ignore_index=-1), x
     )
     return out
+
+
+def prog_loss_mixed_dtypes(lib, seed):
+    """Float32 model outputs against float64 targets straight from NumPy: which losses take them, and the dtype."""
+    F = lib.nn.functional
+    x32 = lib.tensor(W(seed, 4, 3), dtype=lib.float32, requires_grad=True)
+    y64 = lib.tensor(np.random.default_rng(seed).uniform(size=(4, 3)))
+    y32i = lib.tensor([0, 2, 1, 1])
+    p64 = lib.softmax(lib.tensor(W(seed + 1, 4, 3)), 1)
+    w64 = lib.tensor([1.0, 2.0, 0.5], dtype=lib.float64)
+    calls = {
+        "mse": lambda: F.mse_loss(x32, y64),
+        "l1": lambda: F.l1_loss(x32, y64),
+        "smooth_l1": lambda: F.smooth_l1_loss(x32, y64),
+        "huber": lambda: F.huber_loss(x32, y64),
+        "bce_logits": lambda: F.binary_cross_entropy_with_logits(x32, y64),
+        "bce": lambda: F.binary_cross_entropy(x32.sigmoid(), y64),
+        "bce_logits_pw64": lambda: F.binary_cross_entropy_with_logits(x32, y64.float(), pos_weight=w64),
+        "ce_probs64": lambda: F.cross_entropy(x32, p64),
+        "ce_w64": lambda: F.cross_entropy(x32, y32i, weight=w64),
+        "nll_w64": lambda: F.nll_loss(x32, y32i, weight=w64),
+        "kl": lambda: F.kl_div(
+            x32 - lib.tensor(np.log(np.exp(W(seed, 4, 3)).sum(1, keepdims=True)), dtype=lib.float32),
+            p64,
+            reduction="batchmean",
+        ),  # (log-probabilities by hand: float32 log_softmax may
+        # round differently in its last place)
+        "soft_margin": lambda: F.soft_margin_loss(x32, y64.sign()),
+        "cos_emb": lambda: F.cosine_embedding_loss(x32, y64, lib.ones(4)),
+        "margin_rank": lambda: F.margin_ranking_loss(x32[:, 0], y64[:, 0], lib.ones(4)),
+        "hinge": lambda: F.hinge_embedding_loss(x32, y64.sign()),
+        "poisson": lambda: F.poisson_nll_loss(x32, y64),
+        "gauss": lambda: F.gaussian_nll_loss(x32, y64, lib.ones(4, 3, dtype=lib.float64)),
+        "triplet": lambda: F.triplet_margin_loss(x32, y64, y64 * 2),
+        "mlsm": lambda: F.multilabel_soft_margin_loss(x32, y64.round()),
+        "mse_int_target": lambda: F.mse_loss(x32, lib.tensor([[1, 0, 1]] * 4)),
+        "l1_int_target": lambda: F.l1_loss(x32, lib.tensor([[1, 0, 1]] * 4)),
+        "bce_int_target": lambda: F.binary_cross_entropy_with_logits(x32, lib.tensor([[1, 0, 1]] * 4)),
+        "ce_int32_target": lambda: F.cross_entropy(x32, y32i.int()),
+        "ce_uint8_target": lambda: F.cross_entropy(x32, y32i.to(lib.uint8)),
+    }
+    out = {}
+    for k, fn in calls.items():
+        r = attempt(fn)
+        if isinstance(r, Exception):
+            out[k] = r
+            continue
+        b = attempt(r.backward)
+        out[k] = (str(r.dtype).split(".")[-1], r, b if isinstance(b, Exception) else str(x32.grad.dtype).split(".")[-1])
+        x32.grad = None
+    return out

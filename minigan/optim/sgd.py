@@ -52,6 +52,8 @@ class SGD(Optimizer):
                              f"got momentum={momentum!r}, dampening={dampening!r}")
         return checked
 
+    _unstarted = frozenset()  # (until a step reads them: an _update called on its own starts from the state)
+
     def _read_state(self):
         """As PyTorch's step, which parameters have a momentum buffer is read before any is updated: a parameter
         given twice starts a buffer at each appearance on its first step (b ← g, the last one kept), where reading
@@ -65,7 +67,7 @@ class SGD(Optimizer):
             g = g + group["weight_decay"] * p.array                 # g ← g + λθ  (a new array: p.grad is untouched)
         xp = backend.get_array_module(p.array)
         if mu != 0:
-            if id(p) in self._unstarted:
+            if id(p) in self._unstarted or "momentum_buffer" not in state:
                 state["momentum_buffer"] = g.copy()             # b ← g   (first step)
             else:
                 state["momentum_buffer"] = _momentum(xp, state["momentum_buffer"], g, mu, 1.0 - group["dampening"])

@@ -756,3 +756,59 @@ def prog_init_arguments(lib, seed):
     for k, fn in calls.items():
         out[k] = attempt(fn)
     return out
+
+
+def prog_shape_mistakes(lib, seed):
+    """The shape mistakes of a preprocessing script, and what each gets: PyTorch's result or its exception class."""
+    x = lib.tensor(W(seed, 2, 3, 4))
+    calls = {
+        "cat_legacy_empty": lambda: lib.cat([lib.zeros(0, dtype=lib.float64), x.reshape(-1)]),
+        "cat_legacy_empty_2d": lambda: lib.cat([lib.zeros(0, dtype=lib.float64), x]),
+        "cat_empty_list": lambda: lib.cat([]),
+        "cat_dims": lambda: lib.cat([x, x[0]]),
+        "cat_dtypes": lambda: lib.cat([x, x.float()]),
+        "cat_int_float": lambda: lib.cat([lib.tensor([1, 2]), lib.tensor([0.5])]),
+        "stack_shapes": lambda: lib.stack([x, x[:, :2]]),
+        "stack_empty": lambda: lib.stack([]),
+        "split_bad_sizes": lambda: x.split([1, 1], dim=1),
+        "split_zero": lambda: x.split(0, dim=1),
+        "chunk_zero": lambda: x.chunk(0),
+        "view_two_neg": lambda: x.view(-1, -1),
+        "view_bad": lambda: x.view(5, -1),
+        "reshape_empty_neg": lambda: lib.zeros(0, 3).reshape(-1, 0),
+        "reshape_empty_ok": lambda: lib.zeros(0, 3).reshape(3, -1),
+        "expand_neg_new": lambda: x.expand(-1, 2, 3, 4),
+        "expand_shrink": lambda: x.expand(2, 3, 2),
+        "flatten_bad": lambda: x.flatten(2, 1),
+        "unflatten_bad": lambda: x.unflatten(2, (3, -1)),
+        "unflatten_two_neg": lambda: x.unflatten(2, (-1, -1)),
+        "permute_repeat": lambda: x.permute(0, 0, 1),
+        "permute_short": lambda: x.permute(0, 1),
+        "squeeze_non1": lambda: x.squeeze(1).shape,
+        "squeeze_tuple": lambda: lib.zeros(1, 3, 1).squeeze((0, 2)).shape,
+        "unsqueeze_far": lambda: x.unsqueeze(5),
+        "unsqueeze_neg": lambda: x.unsqueeze(-4).shape,
+        "transpose_far": lambda: x.transpose(0, 3),
+        "movedim_dup": lambda: lib.movedim(x, (0, 1), (2, 2)),
+        "narrow_far": lambda: x.narrow(2, 3, 2),
+        "index_select_float": lambda: x.index_select(0, lib.tensor([0.0])),
+        "gather_shape": lambda: x.gather(1, lib.zeros(2, 3, 5, dtype=lib.int64)),
+        "gather_smaller": lambda: x.gather(1, lib.zeros(1, 2, 2, dtype=lib.int64)),
+        "repeat_fewer": lambda: x.repeat(2, 2),
+        "tile_fewer": lambda: x.tile((2,)).shape,
+        "tensor_split_idx_tensor": lambda: lib.tensor_split(lib.arange(6), lib.tensor([2, 4])),
+        "tensor_split_0d": lambda: lib.tensor_split(lib.arange(6), lib.tensor(3)),
+        "unbind": lambda: x.unbind(1),
+        "where_shapes": lambda: lib.where(x[0] > 0, x, 0.0),
+        "where_bad": lambda: lib.where(lib.zeros(5, dtype=lib.bool), x, 0.0),
+        "masked_fill_float_mask": lambda: x.masked_fill(x, 0.0),
+        "bool_index_shape": lambda: x[lib.zeros(3, dtype=lib.bool)],
+        "one_hot_neg": lambda: lib.nn.functional.one_hot(lib.tensor([-1, 2])),
+        "histc_int": lambda: lib.histc(lib.tensor([1, 2, 3]), bins=3),
+        "bincount_float": lambda: lib.bincount(lib.tensor([1.0, 2.0])),
+        "bincount_2d": lambda: lib.bincount(lib.tensor([[1, 2]])),
+        "diff_0d": lambda: lib.diff(lib.tensor(3.0)),
+        "cumsum_no_dim": lambda: lib.cumsum(x),
+        "unique_float_nan": lambda: lib.unique(lib.tensor([1.0, float("nan"), 1.0, float("nan")])),
+    }
+    return {k: attempt(fn) for k, fn in calls.items()}

@@ -140,7 +140,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     saved = (input, weight, bias)  # (PyTorch's native_layer_norm saves all three: a change in place later refuses)
     if weight is not None or bias is not None:  # (PyTorch's backward reads all three, for each gradient)
         input, weight, bias = _read_by_each(input, weight, bias, reads=(input, weight, bias))
-    out = _Normalized.apply(input, *(() if weight is None else (weight,)), axes=dims, eps=eps)
+    out = _Normalized.apply(input, *(() if weight is None else (weight,)), axes=dims, eps=checks.number(eps))  # (a
+    # NumPy eps is the number it holds: np.float64(1e-3) leaves a float32 input float32, as PyTorch's)
     out = out if bias is None else out + bias
     return shown_as(saves(out.contiguous(), *saved), "NativeLayerNormBackward0")  # (row-major, as PyTorch's)
 
@@ -233,7 +234,7 @@ def _grouped(input, num_groups, weight, bias, eps, batch_norm):
     # the mean and 1/std as outputs of its node, which require grad when any operand does, and its backward under
     # create_graph is a formula reading them: the gradient of the weight's gradient in the upstream requires grad
     # with the weight alone; so does the mean here, no derivative in them)
-    out = _Normalized.apply(g, *weights, axes=(2, 3), eps=eps, reads=reads, grouped=not batch_norm)
+    out = _Normalized.apply(g, *weights, axes=(2, 3), eps=checks.number(eps), reads=reads, grouped=not batch_norm)
     out = out.reshape(*input.shape)
     out = out if bias is None else out + bias.reshape(*((1, c) + (1,) * (input.ndim - 2)))
     return saves(out, *saved)

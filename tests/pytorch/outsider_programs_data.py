@@ -1,6 +1,6 @@
 """Programs a PyTorch user writes around the model: a data-preprocessing pipeline, a DataLoader, the
-numerics a learner writes by hand, linalg, comparisons, randomness as a user relies on it, and nn.init's
-arguments.
+numerics a learner writes by hand, linalg, comparisons, and randomness as a user relies
+on it.
 Each a function of (library, seed); test_real_programs_outsider.py runs each under PyTorch and under minigan and
 compares.
 """
@@ -697,64 +697,6 @@ def prog_dataloader_more(lib, seed):
         "iter_twice": [[b[1].tolist() for b in D.DataLoader(ds, batch_size=6)] for _ in range(2)],
         "dl_dataset_attr": D.DataLoader(ds, batch_size=3).dataset is ds,
     }
-    return out
-
-
-def prog_init_arguments(lib, seed):
-    """nn.init's arguments and the mistakes made with them: modes, nonlinearities, shapes each init needs."""
-    init = lib.nn.init
-    e = lambda *s: lib.empty(*s, dtype=lib.float64)
-    calls = {
-        "fan_avg": lambda: init.kaiming_uniform_(e(3, 4), mode="fan_avg"),
-        "bad_nonlin": lambda: init.kaiming_normal_(e(3, 4), nonlinearity="swish"),
-        "gain_param_str": lambda: init.calculate_gain("leaky_relu", "x"),
-        "gain_param_bool": lambda: init.calculate_gain("leaky_relu", True),
-        "gain_param_int": lambda: init.calculate_gain("leaky_relu", 1),
-        "gain_selu": lambda: init.calculate_gain("selu"),
-        "gain_tanh_param": lambda: init.calculate_gain("tanh", 0.3),
-        "orth_1d": lambda: init.orthogonal_(e(4)),
-        "eye_3d": lambda: init.eye_(e(2, 2, 2)),
-        "dirac_2d": lambda: init.dirac_(e(2, 2)),
-        "dirac_groups": lambda: init.dirac_(e(4, 2, 3), groups=2),
-        "dirac_groups_bad": lambda: init.dirac_(e(5, 2, 3), groups=2),
-        "xavier_0d": lambda: init.xavier_normal_(lib.empty((), dtype=lib.float64)),
-        "kaiming_empty": lambda: init.kaiming_uniform_(e(0, 3)),
-        "fans_3d": lambda: (
-            init.calculate_fan_in_and_fan_out(e(4, 3, 5))
-            if hasattr(init, "calculate_fan_in_and_fan_out")
-            else init._calculate_fan_in_and_fan_out(e(4, 3, 5))
-        ),
-        "sparse_3d": lambda: init.sparse_(e(2, 2, 2), 0.5),
-        "constant_int": lambda: init.constant_(lib.empty(2, dtype=lib.int64), 3),
-        "zeros_returns": lambda: init.zeros_(e(2)),
-        "ones_": lambda: init.ones_(e(2)),
-        "uniform_bounds": lambda: bool(((lambda t: (t >= 2) & (t < 3))(init.uniform_(e(500), 2.0, 3.0))).all()),
-        "normal_std0": lambda: init.normal_(e(3), mean=1.5, std=0.0),
-        "trunc_bounds": lambda: bool(
-            ((lambda t: (t >= 0) & (t <= 0.1))(init.trunc_normal_(e(500), 0.05, 1.0, 0.0, 0.1))).all()
-        ),
-        "ortho_square": lambda: (lambda q: q @ q.T)(init.orthogonal_(e(3, 3))),
-        "ortho_tall": lambda: (lambda q: q.T @ q)(init.orthogonal_(e(5, 2))),
-        "ortho_conv": lambda: (lambda q: q.reshape(2, -1) @ q.reshape(2, -1).T)(init.orthogonal_(e(2, 3, 2))),
-        "kaiming_a": lambda: round(float(init.kaiming_normal_(e(2000, 50), a=2.0).std()) / (2 / 5 / 50) ** 0.5, 1),
-        "kaiming_linear": lambda: round(
-            float(init.kaiming_normal_(e(2000, 50), nonlinearity="linear").std()) / (1 / 50) ** 0.5, 1
-        ),
-        "xavier_conv": lambda: round(
-            float(init.xavier_uniform_(e(40, 30, 3, 3)).abs().max()) / (6 / (270 + 360)) ** 0.5, 2
-        ),
-        "param_rg_kept": lambda: (lambda p: (init.normal_(p) is p, p.requires_grad, p.grad_fn is None))(
-            lib.nn.Parameter(e(3))
-        ),
-        "generator": lambda: opt(
-            lambda: (lambda g1, g2: lib.equal(init.normal_(e(4), generator=g1), init.normal_(e(4), generator=g2)))(
-                lib.Generator().manual_seed(3), lib.Generator().manual_seed(3)
-            )
-        ),
-    }
-    out = {}
-    for k, fn in calls.items():
-        out[k] = attempt(fn)
     return out
 
 

@@ -156,15 +156,17 @@ class Hardtanh(Node):
 
 
 class Threshold(Node):
-    """x where x > threshold, else ``value`` (NaN stays NaN), as PyTorch's threshold."""
+    """x where x > threshold, else ``value`` (NaN stays NaN), as PyTorch's threshold.  Its backward reads x when it
+    runs, as PyTorch's threshold_backward(grad, self, threshold) does (a write through .data is seen)."""
 
     def forward(self, x, threshold, value):
-        self.keep = ~(x <= threshold)
+        self.threshold = threshold
         self.save_for_backward(x)
-        return backend.get_array_module(x).where(self.keep, x, x.dtype.type(value))
+        return backend.get_array_module(x).where(~(x <= threshold), x, x.dtype.type(value))
 
     def backward(self, grad):  # d/dx = 1 where x > threshold, else 0 (a select)
-        return (Select.apply(grad, *self.saved_tensors, keep=self.keep),)
+        (x,) = self.saved_tensors
+        return (Select.apply(grad, x, keep=~(value(x) <= self.threshold)),)
 
 
 class Hardswish(Node):

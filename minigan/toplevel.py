@@ -679,7 +679,9 @@ def einsum(*args):
     """Sums of products named by letters: "ij,jk->ik" is a matrix product, "ii" a trace, "ii->i" a diagonal,
     "bij,bjk->bik" a batched product, "...ij->...ji" works on any leading axes; without "->" the output holds the
     letters that appear once, in alphabetical order.  PyTorch's sublist form einsum(a, [0, 1], b, [1, 2], [0, 2])
-    is the same equation spelled in ints.  NumPy's einsum; differentiable to any order."""
+    is the same equation spelled in ints.  Computed by PyTorch's plan (minigan/surface/einsum_plan.py: diagonals,
+    permutes, then left to right a bmm of each pair, or a mul), so its layout, views, dtypes and gradients are
+    PyTorch's; differentiable to any order."""
     equation, operands = einsum_arguments(args)
     xs = [_t(x, "einsum") for x in operands]
     inputs, output = einsum_letters(equation.replace(" ", ""), xs)  # (the count of operands first, as PyTorch's)

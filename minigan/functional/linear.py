@@ -94,6 +94,9 @@ def _flash_kernel(query, key, value, attn_mask, dropout_p, enable_gqa):
         return False
     if attn_mask is not None:
         m = tuple(getattr(attn_mask, "shape", ()))
+        if len(m) < 2:  # (PyTorch's check reads the mask's dim -2: IndexError)
+            raise DimensionError(f"scaled_dot_product_attention: attn_mask must have at least 2 dimensions (…, L, S) "
+                                 f"for 4-D inputs, got shape {m}; add the query dim with attn_mask[None]")
         if len(m) not in (2, 4) or getattr(attn_mask, "requires_grad", False) or m[-2] not in (1, length) \
                 or m[-1] not in (1, source) or len(m) == 4 and (m[0] not in (1, b) or m[1] not in (1, h)):
             return False
@@ -161,6 +164,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if is_causal:
         attn_mask = Tensor._make(xp.tril(xp.ones((length, source), dtype=bool)))
     if attn_mask is not None:
+        if backend.np.broadcast_shapes(tuple(attn_mask.shape), tuple(scores.shape)) != tuple(scores.shape):
+            raise ShapeError(f"scaled_dot_product_attention: attn_mask of shape {tuple(attn_mask.shape)} does not "
+                             f"broadcast to the scores' {tuple(scores.shape)} (PyTorch adds it in place)")
         scores = scores + _attention_bias(_tensor(attn_mask, "scaled_dot_product_attention", "attn_mask"),
                                           query.dtype, xp)
     dead = xp.all(scores.array == -xp.inf, axis=-1, keepdims=True)  # a query whose scores are all −∞ (masked, or

@@ -91,3 +91,37 @@ def test_float32_as_pytorchs(scale, mask):
 def test_second_order_refused_where_pytorchs_kernel_is_flash(mask, rank):
     got, want = _run(minigan, 0.7, mask, rank, 2), _run(torch, 0.7, mask, rank, 2)
     _compare(got, want, "float64")
+
+
+MASK_SHAPES = [(3,), (1, 3), (3, 3), (1, 3, 3), (2, 3, 3), (2, 1, 3, 3), (1, 2, 3, 3), (2, 2, 3, 3), (3, 1),
+               (1, 1, 1, 3), (2, 2, 2, 3, 3)]
+
+
+def _masked(lib, rank, shape, kind, dropout_p):
+    """Output and gradient, or the refusal (its error, compared by built-in class)."""
+    rng = np.random.default_rng(0)
+    q = lib.tensor(rng.normal(size=(2, 2, 3, 4)[4 - rank:]), dtype=lib.float64, requires_grad=True)
+    mask = lib.tensor(rng.random(shape) < 0.7) if kind == "bool" else lib.tensor(rng.normal(size=shape),
+                                                                                 dtype=lib.float64)
+    try:
+        out = lib.nn.functional.scaled_dot_product_attention(q, q, q, attn_mask=mask, dropout_p=dropout_p)
+    except Exception as e:  # noqa: BLE001
+        return e
+    if dropout_p:
+        return tuple(out.shape)
+    return [out.detach().numpy(), lib.autograd.grad(out.sum(), q)[0].numpy()]
+
+
+@pytest.mark.parametrize("dropout_p", [0.0, 0.5])
+@pytest.mark.parametrize("kind", ["bool", "float"])
+@pytest.mark.parametrize("shape", MASK_SHAPES)
+@pytest.mark.parametrize("rank", [4, 3, 2])
+def test_mask_shapes_taken_or_refused_as_pytorchs(rank, shape, kind, dropout_p):
+    got, want = _masked(minigan, rank, shape, kind, dropout_p), _masked(torch, rank, shape, kind, dropout_p)
+    if isinstance(want, Exception):
+        builtin = next(t for t in type(want).__mro__ if t.__module__ == "builtins")
+        assert isinstance(got, builtin), f"PyTorch {want!r}, minigan {got!r}"
+    elif isinstance(want, tuple):
+        assert got == want
+    else:
+        _compare(got, want, "float64")

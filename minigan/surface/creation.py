@@ -250,8 +250,14 @@ def numbers_fit(fn, data, dtype):
         raise TypeError(f"{fn}: a 0-d array first in a list is not read as a number, as PyTorch's (len() of unsized "
                         "object); give its number (a.item())")
     holders = [v for v in leaves if type(v) not in (float, int, bool)]  # (tensors and arrays among them)
-    for v in holders:
-        if isinstance(v, Tensor) or backend.is_array(v):
+    if dtype is None and any(v.is_floating_point() if isinstance(v, Tensor) else backend.is_array(v) and
+                             v.dtype.kind == "f" for v in holders):  # (a floating array makes the tensor floating)
+        kind = "f"
+    if dtype is None and kind == "i" and holders and all(isinstance(v, bool) or getattr(v, "dtype", None) is not None
+                                                         and v.dtype.kind == "b" for v in leaves):
+        kind = "b"  # (bools alone, NumPy's or in arrays and tensors among them: a bool tensor)
+    for v in holders if isinstance(data, (list, tuple)) else ():  # (inside a list: data alone is cast)
+        if isinstance(v, (Tensor, backend.np.generic)) or backend.is_array(v):
             _elements_fit(fn, v, dtype, kind)
     if dtype is not None and kind in "iu":
         for v in leaves:
@@ -266,8 +272,12 @@ def _elements_fit(fn, leaf, dtype, kind) -> None:
     each element must fit an integer ``dtype`` as a number does (operands.fits: tensor([tensor(300)], dtype=uint8)
     is refused, where casting the tensor itself wraps it)."""
     array = leaf.array if isinstance(leaf, Tensor) else leaf
-    if (isinstance(leaf, Tensor) or array.ndim == 0) and kind in "iub" and (array.dtype.kind in "fc" or
-                                                                            array.size != 1):  # (a 0-d array too)
+    if not isinstance(leaf, Tensor) and kind in "iub" and (array.dtype.kind == "f" and array.dtype.itemsize != 8 or
+                                                           array.dtype.kind == "b" and kind != "b"):
+        raise TypeError(f"{fn}: a NumPy {array.dtype} number is not read into an integer or bool tensor, as PyTorch's "
+                        "(it is no Python number and has no __index__); give float(v), or numbers of another dtype")
+    if (isinstance(leaf, Tensor) or backend.is_array(leaf) and array.ndim == 0) and kind in "iub" and (
+            array.dtype.kind in "fc" or array.size != 1):  # (a 0-d array too)
         raise TypeError(f"{fn}: a {leaf.dtype} tensor of {array.size} elements inside a list is not read into an "
                         "integer or bool tensor, as PyTorch's (only integer tensors of one element are); give numbers "
                         "(t.tolist()) or convert it first (t.long())")

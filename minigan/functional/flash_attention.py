@@ -32,7 +32,7 @@ class FlashAttention(Node):
             s = xp.where(self.below(s), s, -xp.inf)
         with backend.np.errstate(invalid="ignore", over="ignore"):
             s = s * scale if bias is None else s * scale + bias
-            largest = (xp.maximum if bias is not None else xp.fmax).reduce(s, axis=-1, keepdims=True, initial=-xp.inf)
+            largest = (s if bias is not None else xp.where(s != s, -xp.inf, s)).max(axis=-1, keepdims=True)
             dead = largest == -xp.inf  # (a row that attends to nothing: 0, its lse 0)
             e = xp.where(dead, 0, xp.exp(s - xp.where(dead, 0, largest)))
             total = e.sum(axis=-1, keepdims=True)

@@ -112,6 +112,9 @@ def with_out(fn):
     def with_out(*args, out=None, **kwargs):
         if fn.__name__ in OUT_DTYPE_COMPUTES and isinstance(out, Tensor) and kwargs.get("dtype") is None:
             kwargs["dtype"] = out.dtype
+        if out is not None and fn.__name__ == "argsort" and "stable" not in kwargs:  # (PyTorch's has out= only in
+            raise TypeError("argsort: out= goes with stable= (PyTorch's argsort(input, *, stable, dim, "  # its form
+                            "descending, out)); add stable=True or stable=False")  # with stable= by name)
         result = fn(*args, **kwargs)
         if out is None:
             return result

@@ -70,8 +70,8 @@ class TensorShapes:
     def sort(self, dim=-1, descending=False, stable=False):
         return sorting.sort(self, dim, descending, stable)
 
-    def argsort(self, dim=-1, descending=False, stable=False):
-        return sorting.argsort(self, dim, descending, stable)
+    def argsort(self, dim=-1, descending=False, *, stable=False):
+        return sorting.argsort(self, dim, descending, stable=stable)
 
     def topk(self, k, dim=-1, largest=True, sorted=True):
         return sorting.topk(self, k, dim, largest, sorted)

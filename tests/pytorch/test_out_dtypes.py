@@ -177,3 +177,28 @@ def test_out_of_the_other_functions_takes_the_dtypes_pytorchs_takes(name):
         if not same:
             differ.append(f"{dtype} into out {out_dtype}: PyTorch {theirs!r:.80}, minigan {ours!r:.80}")
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])
+
+
+@pytest.mark.parametrize("keywords", [{}, {"stable": True}, {"stable": False, "dim": 0}, {"descending": True}],
+                         ids=str)
+def test_argsort_takes_out_in_its_form_with_stable_as_pytorch(keywords):
+    """PyTorch's argsort has out= only in its form argsort(input, *, stable, dim, descending, out): without stable=
+    an out is a TypeError; with it, out must be int64 (the other dtypes a RuntimeError); stable is never positional."""
+    differ = []
+    for dtype, out_dtype in itertools.product(["float64", "int64"], DTYPES):
+        outcomes = []
+        for L in (torch, minigan):
+            x = L.tensor([[0.5, -1.0, 2.0], [3.0, 0.0, 1.0]]).to(getattr(L, dtype))
+            out = L.zeros(0, dtype=getattr(L, out_dtype))
+            try:
+                outcomes.append(L.argsort(x, **keywords, out=out).tolist())
+            except Exception as e:  # noqa: BLE001 (the class is compared)
+                outcomes.append(e)
+        theirs, ours = outcomes
+        same = isinstance(ours, _builtin(theirs)) if isinstance(theirs, Exception) else ours == theirs
+        if not same:
+            differ.append(f"{dtype} into out {out_dtype}: PyTorch {theirs!r:.60}, minigan {ours!r:.60}")
+    for L in (torch, minigan):  # (stable by position: no form takes it)
+        with pytest.raises(TypeError):
+            L.argsort(L.tensor([1.0, 0.0]), 0, False, True)
+    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])

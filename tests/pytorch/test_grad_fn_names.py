@@ -123,8 +123,8 @@ def _seeded(lib, make):
 BY_CALL = ("one minigan class where PyTorch names the call and the node does not keep enough to tell (a view: "
            "View/Unsqueeze/Squeeze/Expand, Permute/T/Transpose; a part: Slice/Split/Select/Unbind; Fill/Zero; "
            "CopySlices): the commonest call's name")
-OWN_GRAPH = ("another decomposition than PyTorch's: PyTorch's einsum shows the permute/bmm it runs, minigan's one "
-             "node; repeat, tile, flip and roll are minigan views, copies and cats; diag an index_put; "
+OWN_GRAPH = ("another decomposition than PyTorch's: repeat, tile, flip and roll are minigan views, copies and cats; "
+             "diag an index_put; "
              "index_fill and scatter an index_put; the distances a norm; the adaptive max pool and bilinear "
              "upsampling their gathers and sums")
 NUMBER = "PyTorch calls another overload for the Python number (1 - x: rsub)"
@@ -134,14 +134,13 @@ DIFFERENT = {
     "1-b": NUMBER,
     "std": ENGINE_METHOD, "min": ENGINE_METHOD, "max_dim": ENGINE_METHOD,
     "std1": ENGINE_METHOD, "one_minus_sigmoid": NUMBER,
-    "bmm": BY_CALL, "einsum_mm": OWN_GRAPH, "diag": OWN_GRAPH, "roll": OWN_GRAPH,
+    "bmm": BY_CALL, "diag": OWN_GRAPH, "roll": OWN_GRAPH,
     "adaptive_max": OWN_GRAPH, "upsample_bilinear": OWN_GRAPH, "pairwise_distance": OWN_GRAPH,
     "unsqueeze": BY_CALL, "squeeze": BY_CALL, "transpose": BY_CALL, "rp_mT": BY_CALL, "rp_t": BY_CALL,
     "rp_unsq": BY_CALL, "rp_expand_same": BY_CALL, "rp_split0": BY_CALL, "rp_split1": BY_CALL, "rp_chunk": BY_CALL,
     "rp_unbind": BY_CALL, "rp_squeeze": BY_CALL, "rp_zero_": BY_CALL, "rp_set_row": BY_CALL,
     "repeat": OWN_GRAPH, "rp_repeat": OWN_GRAPH, "rp_tile": OWN_GRAPH, "rp_flip": OWN_GRAPH, "rp_max_dim": OWN_GRAPH,
     "rp_index_fill": OWN_GRAPH, "rp_index_fill_": OWN_GRAPH, "rp_scatter_n": OWN_GRAPH, "rp_scatter_": OWN_GRAPH,
-    "rp_einsum_diag": OWN_GRAPH,
 }
 
 

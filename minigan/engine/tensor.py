@@ -191,6 +191,8 @@ class Tensor(InPlace, TensorMethods):
         if self._ctx is not None:
             raise GraphError("requires_grad: you can only change requires_grad flags of leaf variables; for a "
                              "computed tensor without gradient use y.detach()")
+        if not isinstance(flag, (bool, backend.np.bool_)):  # (PyTorch's RuntimeError; NumPy's bool is taken)
+            raise RuntimeError(f"requires_grad must be True or False, got {flag!r}")
         self.requires_grad_(flag)
 
     @property
@@ -238,6 +240,8 @@ class Tensor(InPlace, TensorMethods):
     # ------------------------------------------------------------------ graph
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Switch gradient tracking on or off for this leaf (in place)."""
+        if not isinstance(requires_grad, (bool, backend.np.bool_)):  # (PyTorch's TypeError; NumPy's bool is taken)
+            raise TypeError(f"requires_grad_: requires_grad must be True or False, got {requires_grad!r}")
         if requires_grad and not backend.is_floating(self.array.dtype):
             raise DtypeError(f"requires_grad: only floating-point tensors can require gradients, got dtype "
                              f"{self.array.dtype}")

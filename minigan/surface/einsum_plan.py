@@ -10,6 +10,8 @@ The plan, for operands whose ``...`` the door has written as letters:
    and is permuted into that order, so that all operands broadcast against each other.
 3. ``contract``: left to right, the first two operands become one: an axis summed over that only one of them has
    (larger than 1) is summed there first; then ``sumproduct_pair`` multiplies them, summing the axes both have.
+   (PyTorch contracts three or more operands in the order the opt_einsum package finds, where it is installed;
+   without it, as here, left to right.)
 4. The summed axes, size 1 by now, are dropped with a view (one operand: they are summed)."""
 
 from __future__ import annotations

@@ -295,7 +295,7 @@ def rot90(input, k=1, dims=(0, 1)):
         return E.Clone.apply(x, order="C")
     if k == 2:
         return flip(x, (a, b))
-    return _fresh(flip(x, b).transpose(a, b)) if k == 1 else flip(x.transpose(a, b), b)
+    return _fresh(flip(x, b if k == 1 else a).transpose(a, b))  # (PyTorch's order: the flip, then the transpose)
 
 
 def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,

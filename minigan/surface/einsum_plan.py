@@ -1,5 +1,5 @@
 """einsum as PyTorch computes it (aten/src/ATen/native/Linear.cpp: ``einsum`` and ``sumproduct_pair``), step by step,
-out of public ops, so that everything a later line can see is PyTorch's: which products are summed in which order
+out of minigan's ops, so that everything a later line can see is PyTorch's: which products are summed in which order
 (where ∞ meets −∞ or 0), the result's layout and whether it is a view of a product, its dtype (a sum of integers or
 bools is int64; bmm has no bool kernel and takes one dtype), and the gradients, which are those of the steps.
 

@@ -330,8 +330,9 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     w = None if weight is None else _t(weight, "histogram").array.ravel()
     if w is not None and w.dtype != x.array.dtype:  # (PyTorch's refusal, at the call)
         raise DtypeError(f"histogram: weight must have the input's dtype {x.dtype}, got {weight.dtype} (as PyTorch)")
-    if w is not None and tuple(weight.shape) != tuple(x.shape):
-        raise ShapeError(f"histogram: weight must have the input's shape {tuple(x.shape)}, got {tuple(weight.shape)}")
+    if w is not None and w.size != x.array.size:  # (the input is read flattened: any shape of as many entries)
+        raise ShapeError(f"histogram: weight must have as many entries as the input ({x.numel()}, shape "
+                         f"{tuple(x.shape)}), got shape {tuple(weight.shape)}")
     if isinstance(bins, Tensor):  # (edges in any order, as PyTorch's kernel takes them: NumPy's refuses)
         hist, bin_edges = edge_counts(x.array.ravel(), edges.astype(x.array.dtype), w, density), edges
     else:

@@ -1,0 +1,42 @@
+"""histogram's weight by its shape, against PyTorch: the input is read flattened, so a weight of any shape with as
+many entries is taken (weight (3,) for an input (1, 3), (3, 2) for (2, 3), () for a 0-d input), and a weight with
+another number of entries is refused (RuntimeError); with bins as a count or as edges, density or not."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+INPUTS = [(1, 3), (2, 3), (6,), (), (3, 1, 2)]
+WEIGHTS = [(3,), (1, 3), (3, 1), (6,), (3, 2), (2, 3, 1), (1,), (), (4,), (2, 3)]
+
+
+def _outcome(L, x_shape, w_shape, bins, density):
+    n, m = int(np.prod(x_shape)), int(np.prod(w_shape))
+    x = L.tensor(np.linspace(-2.0, 2.5, n).reshape(x_shape))
+    w = L.tensor(np.linspace(0.5, 3.0, m).reshape(w_shape))
+    b = bins if isinstance(bins, int) else L.tensor(bins)
+    try:
+        hist, edges = L.histogram(x, b, weight=w, density=density)
+    except Exception as e:  # noqa: BLE001 (the class is compared)
+        return e
+    return hist.tolist(), edges.tolist()
+
+
+@pytest.mark.parametrize("bins", [3, [-2.0, 0.0, 1.0, 2.5]], ids=str)
+@pytest.mark.parametrize("density", [False, True])
+def test_histogram_takes_a_weight_with_the_inputs_number_of_entries(bins, density):
+    differ = []
+    for x_shape, w_shape in itertools.product(INPUTS, WEIGHTS):
+        theirs, ours = (_outcome(L, x_shape, w_shape, bins, density) for L in (torch, minigan))
+        if isinstance(theirs, Exception):
+            same = isinstance(ours, next(c for c in type(theirs).__mro__ if c.__module__ == "builtins"))
+        else:
+            same = not isinstance(ours, Exception) and all(np.allclose(o, t) for o, t in zip(ours, theirs))
+        if not same:
+            differ.append(f"input {x_shape}, weight {w_shape}: PyTorch {theirs!r:.70}, minigan {ours!r:.70}")
+    assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:8])

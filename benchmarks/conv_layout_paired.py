@@ -32,8 +32,16 @@ def module_at(revision, path, **replacing):
 
 
 def doors_at(revision):
-    """F.conv2d and F.conv_transpose2d as ``revision`` wrote them, calling that revision's ops."""
-    return module_at(revision, "minigan/functional/conv.py", C=module_at(revision, "minigan/engine/ops/conv.py"))
+    """F.conv2d and F.conv_transpose2d as ``revision`` wrote them, calling that revision's ops.  Those ops are the
+    ``minigan.engine.ops.conv`` the doors' module imports while it runs, so that the classes it makes
+    (``class Conv2d(C.Conv2d)``) are that revision's ops too, not this tree's."""
+    import minigan.engine.ops as ops
+    ours, theirs = ops.conv, module_at(revision, "minigan/engine/ops/conv.py")
+    ops.conv = sys.modules["minigan.engine.ops.conv"] = theirs
+    try:
+        return module_at(revision, "minigan/functional/conv.py")
+    finally:
+        ops.conv = sys.modules["minigan.engine.ops.conv"] = ours
 
 
 def step(F_conv, x, weights):

@@ -16,7 +16,7 @@ from minigan.surface import unary as U
 from minigan.surface.indexing import no_grad_into_integers, nonzero
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
-from minigan.surface.operands import _operand, _t, fits, floating, laid_out, one_value, same_dtype, wrapped_number
+from minigan.surface.operands import _operand, _t, fits, floating, one_value, same_dtype, wrapped_number
 
 
 def choose(condition, a, b):
@@ -215,9 +215,13 @@ def lerp(input, end, weight):
             x = no_derivative(x.detach(), "lerp", x, why="PyTorch's derivative for the input computes 1 - weight, "
                               "and its `-` refuses a bool weight; convert it with .float()")
         return shown_as(U.Lerp.apply(x, end, weight.to(x.dtype)), "LerpBackward1")  # (one node, as PyTorch's)
-    diff = end - x  # (a number weight: PyTorch's LerpBackward0, laid out as its one kernel lays out its result)
-    out = input + weight * diff if builtins.abs(weight) < 0.5 else end - diff * (1 - weight)
-    return shown_as(laid_out(out, x, end), "LerpBackward0")
+    if not isinstance(end, Tensor) or not isinstance(weight, (bool, int, float)):
+        raise TypeError(f"lerp: end must be a Tensor and weight a Tensor or a number, got a {type(end).__name__} "
+                        f"and a {type(weight).__name__}")
+    checks.check_broadcast("lerp", x, end)
+    # a number weight: the same one node, the weight a constant of the ends' dtype (PyTorch's LerpBackward0, whose
+    # gradients grad·(1 − weight) and grad·weight keep an ∞ upstream ∞, where grad − weight·grad would be NaN)
+    return shown_as(U.Lerp.apply(x, end, x.dtype.type(weight)), "LerpBackward0")
 
 
 def _array_of(x, like):

@@ -552,6 +552,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         raise ShapeError("diff: expects input to be at least one-dimensional (got a 0-d tensor); give x.reshape(1)")
     if checks.is_integer(n) and n < 0:
         raise DomainError(f"diff: the order n must be non-negative, got {n}")
+    if n == 0 and prepend is None and append is None:  # (PyTorch's returns this copy before it reads dim at all)
+        return x.clone()
     d = checks.normalize_axis(dim, x.ndim, "diff", single=True)
     for name, t in (("prepend", prepend), ("append", append)):
         if t is not None and not isinstance(t, Tensor):
@@ -560,7 +562,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
             raise ShapeError(f"diff: {name} of shape {tuple(t.shape)} must have the input's dims and its sizes (shape "
                              f"{tuple(x.shape)}) except along the differenced dim {d}")
     if n == 0:
-        return x.clone()  # (a copy, never the input itself, without prepend or append: PyTorch's)
+        return x.clone()  # (with prepend or append too: PyTorch's leaves them out)
     if prepend is not None or append is not None:
         x = cat([t for t in (prepend, x, append) if t is not None], d)
     for _ in range(builtins.min(n, x.shape[d])):

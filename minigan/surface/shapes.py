@@ -209,7 +209,8 @@ def _counts(counts, length=None):
                              f"{counts.numel()}")
         if counts.dtype.kind not in "iu":
             raise DtypeError(f"repeat_interleave: repeats must be an integer tensor, got dtype {counts.dtype}")
-        counts = counts.array.reshape(-1)
+        counts = counts.array.reshape(-1)[:length]  # (as many as there are entries along dim: PyTorch's kernel
+        # expands them to that length first, so that no entries read no count and a negative one goes unchecked)
     elif not checks.is_integer(counts):
         raise TypeError(f"repeat_interleave: repeats must be an int or an integer tensor, got {counts!r}")
     if builtins.bool((backend.np.asarray(counts) < 0).any()):

@@ -261,8 +261,9 @@ class _GELUSlope(_FusedDerivative):
     PyTorch's gelu double backward: an infinite upstream at second order gives ±∞, not ∞ − ∞."""
 
     @staticmethod
-    def f(x):  # Φ(x) + x·φ(x), Φ(x) = ½ erfc(−x/√2) (its digits kept for large negative x), φ(x) = e^(−x²/2)/√(2π)
-        return 0.5 * U.Erfc.apply(x * -(0.5 ** 0.5)) + x * namespace(x).exp(x * x * -0.5) * (2 * math.pi) ** -0.5
+    def f(x):  # Φ(x) + x·φ(x), Φ(x) = ½(1 + erf(x/√2)) as PyTorch's kernel reads it, φ(x) = e^(−x²/2)/√(2π)
+        return 0.5 * (1 + U.Erf.apply(x * 0.5 ** 0.5)) + x * (namespace(x).exp(x * x * -0.5) * (2 * math.pi) ** -0.5)
+        # (φ first, as PyTorch's pdf: a φ that underflows to 0 gives 0, not x times the smallest number)
 
     @staticmethod
     def derivative(x):  # d/dx (Φ + xφ) = φ(x)·(2 − x²)
@@ -271,8 +272,8 @@ class _GELUSlope(_FusedDerivative):
 
 class _GELU(_FusedDerivative):
     @staticmethod
-    def f(x):  # x·Φ(x)
-        return x * 0.5 * U.Erfc.apply(x * -(0.5 ** 0.5))
+    def f(x):  # x·Φ(x) = x·½(1 + erf(x/√2)), PyTorch's kernel's formula: exactly −0 where erf rounds to −1 (x below
+        return x * 0.5 * (1 + U.Erf.apply(x * 0.5 ** 0.5))  # about −8.3), where ½ erfc(−x/√2) would keep a tiny value
 
     @staticmethod
     def derivative(x):

@@ -245,25 +245,28 @@ class Module(ModuleNamesNotProvided):
 
     def _forget(self, name):
         """Remove ``name`` from wherever it was, so one name lives in one place."""
-        self._parameters.pop(name, None)
-        self._modules.pop(name, None)
-        self._buffers.pop(name, None)
+        for registry in (self._parameters, self._modules, self._buffers):
+            registry.pop(name, None)
         self._non_persistent_buffers_set.discard(name)
         self.__dict__.pop(name, None)
 
     def __getattr__(self, name):
         """Called only when normal lookup fails: look in the three registries, then compute a parametrized
         tensor (``nn.utils.parametrize``) from its original."""
-        for registry in ("_parameters", "_modules", "_buffers"):
-            entries = self.__dict__.get(registry)
-            if entries is not None and name in entries:
-                return entries[name]
+        for registry in ("_parameters", "_modules", "_buffers"):  # (.get: before Module.__init__ has made them)
+            if name in self.__dict__.get(registry, ()):
+                return self.__dict__[registry][name]
         chains = self.__dict__.get("_modules", {}).get("parametrizations")
         if chains is not None and name in chains._modules:
             return chains._modules[name]()
         if _missing.advice("torch.nn.Module", name):  # a name of PyTorch's Module minigan lacks: what to use instead
             raise _missing.attribute_error("torch.nn.Module", name)
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def __dir__(self):  # the registered names too, so that tab completion offers model.weight, as PyTorch's (which
+        # leaves out a name that starts with a digit: a Sequential's "0" is reached by indexing)
+        names = {*super().__dir__(), *self._parameters, *self._modules, *self._buffers}
+        return sorted(n for n in names if not n[0].isdigit())
 
     def __delattr__(self, name):
         for registry in (self._parameters, self._modules, self._buffers):
@@ -832,8 +835,7 @@ class _LayerSequence(Module):
         setattr(self, self._key(index), module)
 
     def __delitem__(self, index):
-        """``del seq[1]`` or ``del seq[1:3]``; the layers left are renumbered "0", "1", ... as PyTorch does
-        (a named Sequential's names too)."""
+        """``del seq[1]`` or ``del seq[1:3]``; the layers left (named too) are renumbered "0", "1", ... (PyTorch's)."""
         doomed = list(self._modules)[index] if isinstance(index, slice) else [self._key(index)]
         for key in doomed:
             del self._modules[key]

@@ -31,10 +31,7 @@ PROGRAMS = {name: fn for module in (outsider_programs, outsider_programs_losses,
             for name, fn in vars(module).items() if name.startswith("prog_")}
 
 # A program that shows a minigan bug stays here, a strict xfail naming the bug, until the bug is fixed.
-BUGS = {
-    "prog_dir_lists_members": "dir(module) lists no parameters, buffers or submodules (PyTorch's Module.__dir__ "
-    "adds them, so tab completion offers model.weight); minigan/nn/module.py is at its 800-line limit",
-}
+BUGS: dict = {}
 
 
 def plain(value):

@@ -266,6 +266,10 @@ def numbers_fit(fn, data, dtype):
     return _as_floats(data) if big is not None else data
 
 
+BOOL_INDEX = hasattr(backend.np.bool_, "__index__")  # (NumPy 1.x: a NumPy bool is an index, deprecated, and PyTorch
+# reads it into an integer tensor through it; NumPy 2 took __index__ away, and PyTorch refuses it there)
+
+
 def _elements_fit(fn, leaf, dtype, kind) -> None:
     """A tensor or an array inside a list, refused as PyTorch reads it into a tensor of ``kind``: a tensor only of
     one element (for an integer or bool kind, an integer or bool one: TypeError; ValueError for a float one), and
@@ -273,7 +277,7 @@ def _elements_fit(fn, leaf, dtype, kind) -> None:
     is refused, where casting the tensor itself wraps it)."""
     array = leaf.array if isinstance(leaf, Tensor) else leaf
     if not isinstance(leaf, Tensor) and kind in "iub" and (array.dtype.kind == "f" and array.dtype.itemsize != 8 or
-                                                           array.dtype.kind == "b" and kind != "b"):
+                                                           array.dtype.kind == "b" and kind != "b" and not BOOL_INDEX):
         raise TypeError(f"{fn}: a NumPy {array.dtype} number is not read into an integer or bool tensor, as PyTorch's "
                         "(it is no Python number and has no __index__); give float(v), or numbers of another dtype")
     if (isinstance(leaf, Tensor) or backend.is_array(leaf) and array.ndim == 0) and kind in "iub" and (

@@ -338,16 +338,18 @@ def _read_list(data):
     default float dtype and a Python int as int64: [np.float32(1), 2.0] is float32, [np.int32(1), 2.0] too."""
     np = backend.np
     by_kind, typed, tensors, needs_grad = {"b": [], "i": [], "f": []}, False, False, False
-    python = {"b": np.dtype(np.bool_), "i": np.dtype(np.int64), "f": np.dtype(backend.DEFAULT_DTYPE)}
     for x in _numbers(data):
         tensor = backend.is_array(getattr(x, "array", None))
         if isinstance(x, np.generic) or tensor or not isinstance(x, (bool, int, float)) and backend.is_array(x):
             typed, tensors = True, tensors or tensor  # (np.float64 is a Python float too; an array, its dtype)
             needs_grad = needs_grad or (tensor and x.requires_grad)
             by_kind["b" if x.dtype.kind == "b" else "i" if x.dtype.kind in "iu" else "f"].append(np.dtype(x.dtype))
-        elif isinstance(x, (bool, int, float)):  # (a bool before an int: a bool is an int too)
-            kind = "b" if isinstance(x, bool) else "i" if isinstance(x, int) else "f"
-            by_kind[kind].append(python[kind])
+        elif isinstance(x, bool):  # before int: a bool is an int too
+            by_kind["b"].append(np.dtype(np.bool_))
+        elif isinstance(x, int):
+            by_kind["i"].append(np.dtype(np.int64))
+        elif isinstance(x, float):
+            by_kind["f"].append(np.dtype(backend.DEFAULT_DTYPE))
     dtype = next(np.result_type(*by_kind[k]) for k in "fib" if by_kind[k]) if typed else None
     return dtype, tensors, needs_grad
 

@@ -180,13 +180,18 @@ def strides(array) -> tuple:
     gives stride 0 (x[None], an expand that keeps it 1) has the stride of the dimension after it times its size, as
     PyTorch's unsqueeze and expand leave it; a new empty tensor (all NumPy's strides 0) has row-major strides."""
     if not array.size and not any(array.strides):
-        sizes = [max(n, 1) for n in array.shape]
-        return tuple(math.prod(sizes[i + 1:]) for i in range(len(sizes)))
+        return tuple(_row_major(array.shape))
     out, after = [], 1
     for n, s in zip(reversed(array.shape), reversed(array.strides)):
         out.insert(0, after if n == 1 and s == 0 else s // array.itemsize)
         after = out[0] * max(n, 1)
     return tuple(out)
+
+
+def _row_major(shape) -> list:
+    """Row-major strides of ``shape``, in elements, as PyTorch gives them (a size 0 counted as 1)."""
+    sizes = [max(n, 1) for n in shape]
+    return [math.prod(sizes[i + 1:]) for i in range(len(sizes))]
 
 
 def empty_view_layout(tensor):
@@ -220,10 +225,7 @@ def _view_layout(layout, op, params):
         return offset, [shape[a] for a in params["axes"]], [stride[a] for a in params["axes"]]
     if op == "Reshape":  # (of no elements: the strides kept for the same shape, else row-major, as PyTorch's view)
         new = list(params["shape"])
-        if new == shape:
-            return offset, shape, stride
-        sizes = [max(n, 1) for n in new]
-        return offset, new, [math.prod(sizes[i + 1:]) for i in range(len(new))]
+        return (offset, shape, stride) if new == shape else (offset, new, _row_major(new))
     if op == "BroadcastTo":  # (PyTorch's expand: stride 0 along a dimension it grows or adds)
         new, out = list(params["shape"]), []
         for i in range(len(new) - 1, -1, -1):

@@ -14,7 +14,8 @@
 #   twins     the default suite's CuPy twins: pytest -k cupy -n 8                                  -> twins.log
 #   lessons   the lessons on CuPy (MINIGAN_BACKEND=cupy), the fast settings of tests/product/test_demos.py -> lessons.log
 #   random    tests/pytorch/random_programs.py --n 500 --backend cupy --against numpy, where it exists -> random_programs.log
-#   suite     the whole default suite on the host's NumPy and PyTorch, in the time left, failures named live -> suite.log
+#   suite     the whole default suite on the host's NumPy and PyTorch, in the time left, failures named live
+#             (SUITE_SELECT: a -k expression to narrow it)                                         -> suite.log
 #   summary   each step's exit status and time, the bench table                                   -> summary.txt
 # At most these 8 files, all small (logs are cut to their last 400 lines).
 #
@@ -105,7 +106,7 @@ step smoke 90 twins.log env PYTHONPATH="$ROOT" "$PY" -m pytest -q -p no:cachepro
 # --------------------------------------------------------------------------------------------------- bench
 # Base and new in turn, twice: a drift of the machine hits both.  Round 1 all GPU workloads, round 2 the target.
 BENCH_ALL=${BENCH_ALL:-"dcgan-bn-28 dcgan-28 mlp-mnist mlp-ring op_overhead conv"}
-BENCH_TARGET=${BENCH_TARGET:-"dcgan-bn-28 dcgan-28"}
+BENCH_TARGET=${BENCH_TARGET-"dcgan-bn-28 dcgan-28"}
 export BENCH_BATCH=${BENCH_BATCH:-256} BENCH_REPEATS=${BENCH_REPEATS:-7}
 bench() {  # bench TREE LABEL ONLY...
     local tree=$1 label=$2
@@ -152,9 +153,11 @@ export -f twins
 step twins 120 twins.log twins
 
 # --------------------------------------------------------------------------------------------------- bench, round 2
-# shellcheck disable=SC2086
-bench_round 2 60 $BENCH_TARGET
-collect_bench
+if [ -n "$BENCH_TARGET" ]; then  # (BENCH_TARGET= skips the second round)
+    # shellcheck disable=SC2086
+    bench_round 2 60 $BENCH_TARGET
+    collect_bench
+fi
 
 # --------------------------------------------------------------------------------------------------- lessons
 lessons() {
@@ -195,11 +198,12 @@ fi
 # --------------------------------------------------------------------------------------------------- suite
 # The whole default suite on the host's own NumPy and PyTorch (a second environment), with whatever time is left.
 # Each failure is named as it happens (-v, filtered): a run the deadline cuts short still says which tests failed.
-export SUITE_PATHS=${SUITE_PATHS:-tests} SUITE_WORKERS=${SUITE_WORKERS:-16}
+# SUITE_SELECT, a -k expression, narrows it (say "not cupy" when the twins step above has run them).
+export SUITE_PATHS=${SUITE_PATHS:-tests} SUITE_WORKERS=${SUITE_WORKERS:-16} SUITE_SELECT=${SUITE_SELECT:-}
 suite() {
     # shellcheck disable=SC2086
     env PYTHONPATH="$ROOT" "$PY" -m pytest -v -p no:cacheprovider -n "$SUITE_WORKERS" -W ignore::DeprecationWarning \
-        --tb=no $SUITE_PATHS 2>&1 | grep -E --line-buffered "FAILED|ERROR|Fatal|crashed|[0-9]+ (passed|failed)"
+        --tb=no ${SUITE_SELECT:+-k "$SUITE_SELECT"} $SUITE_PATHS 2>&1 | grep -E --line-buffered "FAILED|ERROR|Fatal|crashed|[0-9]+ (passed|failed)"
 }
 export -f suite
 step suite 400 suite.log suite

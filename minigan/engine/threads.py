@@ -23,7 +23,10 @@ _scope_lock = threading.Lock()
 
 def _blas_libraries():
     if _threads["blas"] is None:  # threadpoolctl's search costs about a millisecond: do it once
-        _threads["blas"] = tuple(ThreadpoolController().select(user_api="blas").lib_controllers)
+        try:
+            _threads["blas"] = tuple(ThreadpoolController().select(user_api="blas").lib_controllers)
+        except OSError:  # a sandbox that refuses to load libraries (the exercises' grader): the process's count
+            _threads["blas"] = ()
     return _threads["blas"]
 
 

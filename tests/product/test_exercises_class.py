@@ -13,6 +13,7 @@ import re
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -274,11 +275,18 @@ def test_measure_runs_the_learners_own_code_with_the_rest_filled_in(tmp_path):
     # the learner's unbroadcast averages over the extra axes: b.grad is 1 (not 3) per element
     assert "tensor([1., 1., 1., 1.])" in run.stdout and "[4.]" in run.stdout, run.stdout
     assert "56 exercises not written yet ran the reference: node_apply," in run.stdout
+    # from inside the workspace (where `import minigan` is the learner's copy) the full minigan is the installed one
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     inside = subprocess.run([sys.executable, "-m", "minigan", "exercises", "measure", "unbroadcast"], cwd=root,
-                            capture_output=True, text=True, timeout=120,
-                            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
-    assert inside.returncode == 0, inside.stderr
-    assert "tensor([1., 1., 1., 1.])" in inside.stdout
+                            capture_output=True, text=True, timeout=120, env=env)
+    installed = subprocess.run([sys.executable, "-c", "import minigan.exercises.measure"], cwd=tempfile.gettempdir(),
+                               env=env, capture_output=True).returncode == 0
+    if installed:
+        assert inside.returncode == 0, inside.stderr
+        assert "tensor([1., 1., 1., 1.])" in inside.stdout
+    else:  # (a tree on PYTHONPATH only, never installed): the one-line error says what to run instead
+        assert inside.returncode == 2 and "no full minigan found" in inside.stderr, inside.stderr
+        assert f"python -m minigan exercises measure {root} unbroadcast" in inside.stderr
 
 
 @pytest.mark.slow

@@ -23,11 +23,12 @@ from pytorch import (  # noqa: E402
     outsider_programs_autograd,
     outsider_programs_data,
     outsider_programs_losses,
+    outsider_programs_round2,
     outsider_programs_utils,
 )
 
 PROGRAMS = {name: fn for module in (outsider_programs, outsider_programs_losses, outsider_programs_utils,
-                                    outsider_programs_autograd, outsider_programs_data)
+                                    outsider_programs_autograd, outsider_programs_data, outsider_programs_round2)
             for name, fn in vars(module).items() if name.startswith("prog_")}
 
 # A program that shows a minigan bug stays here, a strict xfail naming the bug, until the bug is fixed.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.checks import is_integer, pair
-from minigan.engine.errors import DomainError, ShapeError
+from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.ops import conv as C
 from minigan.functional._common import _float, _one_sample, _same_dtype, _single
 from minigan.functional.layout import laid_out
@@ -261,12 +261,16 @@ def _two(op, **size):
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """im2col, as PyTorch shows it: each kh×kw window of x (N, C, H, W) as a column of (N, C·kh·kw, L), L the
-    number of windows.  The entries are picked by index (a ±∞ or NaN stays where it goes, as in PyTorch's copy),
-    so its gradient is ``fold`` (col2im, the picks added back) and every order comes from indexing's."""
+    number of windows (an unbatched (C, H, W) gives (C·kh·kw, L)).  The entries are picked by index (a ±∞ or NaN
+    stays where it goes, as in PyTorch's copy), so its gradient is ``fold`` (col2im, the picks added back) and every
+    order comes from indexing's."""
     kh, kw = _two("unfold", kernel_size=kernel_size)  # (its type first, as PyTorch's)
     x = _float(input, "unfold")
-    if x.ndim != 4:
-        raise ShapeError(f"unfold: input must be 4-D (N, C, H, W), got shape {tuple(x.shape)}")
+    if x.ndim == 3:  # one image (C, H, W), no batch axis
+        return _one_sample(unfold, x, kernel_size, dilation, padding, stride)
+    if x.ndim != 4:  # (fewer than 3 dims: PyTorch's IndexError, reading dim 2)
+        raise (DimensionError if x.ndim < 3 else ShapeError)(
+            f"unfold: input must be (N, C, H, W) or (C, H, W), got shape {tuple(x.shape)}")
     (sh, sw), (ph, pw) = checks.pair(stride, "stride", "unfold", 1), checks.pair(padding, "padding", "unfold", 0)
     dh, dw = checks.pair(dilation, "dilation", "unfold", 1)
     n, c, hp, wp = x.shape[0], x.shape[1], x.shape[2] + 2 * ph, x.shape[3] + 2 * pw

@@ -115,10 +115,11 @@ def test_layers_take_pytorchs_arguments(name, args, kwargs):
 @pytest.mark.parametrize("geometry", [dict(kernel_size=(2, 3), padding=1, stride=(1, 2)), dict(kernel_size=2),
                                       dict(kernel_size=3, dilation=2, padding=2, stride=2),
                                       dict(kernel_size=(1, 2), stride=2)])
-def test_unfold_and_fold_equal_pytorch(geometry):
+@pytest.mark.parametrize("shape", [(2, 3, 5, 6), (3, 5, 6)], ids=["batched", "unbatched"])
+def test_unfold_and_fold_equal_pytorch(geometry, shape):
     """unfold is im2col (a convolution with pixel-picking kernels) and fold its adjoint, col2im: both linear, so
-    values and first gradients say everything."""
-    x = rng.standard_normal((2, 3, 5, 6))
+    values and first gradients say everything.  Unbatched, an image (C, H, W) and its columns (C·kh·kw, L)."""
+    x = rng.standard_normal(shape)
     cols = torch.nn.functional.unfold(torch.tensor(x), **geometry).detach().numpy()
     for ours, theirs, array in [(lambda t: F.unfold(t, **geometry), lambda t: torch.nn.functional.unfold(t, **geometry),
                                  x),

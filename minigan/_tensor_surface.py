@@ -276,7 +276,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         dim, keepdim = reductions.given(dim, None), reductions.given(keepdim, False)
         dim = reductions.every_dim(dim)  # (PyTorch's dim=(): every dim)
         if dtype is not None:  # (no integer dtype= of an input recording a gradient: reductions.in_dtype)
-            reductions.in_dtype("sum", self, dtype)
+            reductions.in_dtype("sum", self, dtype, dim=dim if axis is None else axis)
         return super().sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
     def argmax(self, dim=None, keepdim=False, *, axis=None):

@@ -102,10 +102,12 @@ CumminResult = namedtuple("cummin", ["values", "indices"])
 AminmaxResult = namedtuple("aminmax", ["min", "max"])
 
 
-def in_dtype(fn, x, dtype, bools=True):
+def in_dtype(fn, x, dtype, bools=True, dim=None):
     """``x`` in a reduction's ``dtype=``, as PyTorch's: no integer or bool result of an input recording a gradient
     (autograd has no integer gradients: RuntimeError), and no bool for a running sum or product (``bools``) along a
-    dim that has entries."""
+    dim that has entries.  ``dim`` (the dims reduced) is checked first, as PyTorch's kernel reads it before autograd
+    sees the integer result."""
+    checks.normalize_axis(dim, x.ndim, fn)
     if dtype is None:
         return x
     kind = backend.np.dtype(dtype).kind
@@ -135,7 +137,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum with NaN counted as 0 (their gradient is 0), also when ``dtype=`` is an integer one: NaN is 0
     before the conversion, as PyTorch's."""
     x, dim = _t(input, "nansum"), every_dim(dim)
-    clean = in_dtype("nansum", NanAsZero.apply(x) if x.dtype.kind == "f" else x, dtype)
+    clean = in_dtype("nansum", NanAsZero.apply(x) if x.dtype.kind == "f" else x, dtype, dim=dim)
     if dim is None and keepdim and x.ndim:  # (every dim kept as a one, as sum's)
         dim = tuple(range(x.ndim))
     out = clean.sum() if dim is None else clean.sum(dim, keepdim=keepdim)
@@ -436,8 +438,9 @@ def prod(input, dim=LEFT_OUT, keepdim=LEFT_OUT, *, dtype=None):
     dim, keepdim = given(dim, None), given(keepdim, False)
     if dim is not None and not checks.is_integer(dim):  # (one dim or all: a list is PyTorch's TypeError)
         raise TypeError(f"prod: dim must be an int, got {type(dim).__name__} {dim!r}; for several dims, prod in turn")
-    x = _as_product_dtype(_t(input, "prod"), dtype, "prod")
+    x = _t(input, "prod")
     d = None if dim is None else checks.normalize_axis(dim, builtins.max(x.ndim, 1), "prod", single=True)
+    x = _as_product_dtype(x, dtype, "prod")  # (after dim, as PyTorch's: in_dtype)
     if x.ndim == 0:  # one factor: itself (PyTorch's gradient passes straight through; its node saves x and the
         out = x.clone()  # result all the same)
         return saves(out, x, out)

@@ -233,7 +233,10 @@ class _LambdaSchedule(LRScheduler):
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         n = len(optimizer.param_groups) if isinstance(optimizer, Optimizer) else 0
         lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
-        if len(lambdas) != n or not all(callable(f) for f in lambdas):
+        if len(lambdas) != n:  # (a list of the wrong length: PyTorch's ValueError; a non-function: its TypeError)
+            raise ValueError(f"{type(self).__name__}: expected {n} lr_lambdas (one per param group), got "
+                             f"{len(lambdas)}")
+        if not all(callable(f) for f in lambdas):
             raise TypeError(f"{type(self).__name__}: lr_lambda must be a function or a list of {n} functions (one "
                             f"per param group), got {lr_lambda!r}")
         self.lr_lambdas = lambdas

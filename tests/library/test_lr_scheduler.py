@@ -85,8 +85,10 @@ def test_schedulers_check_their_arguments():
     opt = two_groups()
     with pytest.raises(ValueError, match="StepLR: step_size must be a positive int"):
         lr_scheduler.StepLR(opt, step_size=0)
-    with pytest.raises(TypeError, match="lr_lambda must be a function or a list of 2 functions"):
+    with pytest.raises(ValueError, match=r"LambdaLR: expected 2 lr_lambdas \(one per param group\), got 1"):
         lr_scheduler.LambdaLR(opt, [lambda t: 1.0])
+    with pytest.raises(TypeError, match="lr_lambda must be a function or a list of 2 functions"):
+        lr_scheduler.LambdaLR(opt, [0.5, 0.5])
     with pytest.raises(ValueError, match=r"LinearLR: start_factor must be in \(0.0, 1.0\]"):
         lr_scheduler.LinearLR(opt, start_factor=0.0)
     with pytest.raises(TypeError, match="expected a minigan optimizer"):

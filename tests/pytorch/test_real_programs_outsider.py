@@ -38,8 +38,6 @@ PROGRAMS = {name: fn for module in (outsider_programs, outsider_programs_losses,
 BUGS: dict = {
     "prog_round2_generators": "Generator.get_state() gives NumPy's PCG64 dict, where PyTorch gives a ByteTensor",
     "prog_round2_parameter_semantics": "nn.Parameter() without data raises TypeError (PyTorch: an empty Parameter)",
-    "prog_round2_scheduler_groups": "LambdaLR with a list of lr_lambda of the wrong length raises TypeError "
-                                    "(PyTorch: ValueError)",
 }
 
 

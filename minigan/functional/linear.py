@@ -164,7 +164,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if is_causal:
         attn_mask = Tensor._make(xp.tril(xp.ones((length, source), dtype=bool)))
     if attn_mask is not None:
-        if backend.np.broadcast_shapes(tuple(attn_mask.shape), tuple(scores.shape)) != tuple(scores.shape):
+        if backend.broadcast_shapes(tuple(attn_mask.shape), tuple(scores.shape),
+                                    op="scaled_dot_product_attention: attn_mask") != tuple(scores.shape):
             raise ShapeError(f"scaled_dot_product_attention: attn_mask of shape {tuple(attn_mask.shape)} does not "
                              f"broadcast to the scores' {tuple(scores.shape)} (PyTorch adds it in place)")
         scores = scores + _attention_bias(_tensor(attn_mask, "scaled_dot_product_attention", "attn_mask"),

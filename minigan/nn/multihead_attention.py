@@ -20,12 +20,21 @@ from minigan.nn.layers import Linear, _empty, _positive_int
 from minigan.nn.module import Module, Parameter
 
 
+def _shape(mask):
+    return None if mask is None else tuple(mask.shape)
+
+
 def _as_bias(mask, dtype):
     """PyTorch's MultiheadAttention mask as an additive bias: bool True (hidden) → −inf, a float mask as it is."""
     if mask is None or mask.dtype != bool:
         return mask
     xp = backend.get_array_module(mask.array)
     return Tensor._make(xp.where(mask.array, -xp.inf, 0.0).astype(dtype))
+
+
+class AttentionShapeError(ShapeError, AssertionError):
+    """Query, key, value or a mask of a shape MultiheadAttention cannot read: a ShapeError (so a RuntimeError) for
+    minigan, and the AssertionError PyTorch's checks raise there."""
 
 
 class NonDynamicallyQuantizableLinear(Linear):
@@ -91,8 +100,13 @@ class MultiheadAttention(Module):
                              "too (e.g. minigan.ones(L, L).triu(1).bool())")
         batched = query.ndim == 3
         if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
-            raise ShapeError(f"MultiheadAttention: query, key and value must all be (L, E) or batched, got "
+            raise AttentionShapeError(f"MultiheadAttention: query, key and value must all be (L, E) or batched, got "
                              f"{tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}")
+        if key_padding_mask is not None and key_padding_mask.ndim != query.ndim - 1 or \
+                attn_mask is not None and attn_mask.ndim not in (2, 3):
+            raise AttentionShapeError(f"MultiheadAttention: for a {query.ndim}-D query, key_padding_mask must be None "
+                                      f"or {query.ndim - 1}-D and attn_mask None, 2-D or 3-D, got "
+                                      f"{_shape(key_padding_mask)} and {_shape(attn_mask)}")
         if not batched:  # one sequence: a batch of one, (L, 1, E)
             query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
             key_padding_mask = None if key_padding_mask is None else key_padding_mask.unsqueeze(0)
@@ -101,9 +115,12 @@ class MultiheadAttention(Module):
         length, n, e = query.shape
         if e != self.embed_dim or key.shape[-1] != self.kdim or value.shape[-1] != self.vdim \
                 or key.shape[:2] != value.shape[:2] or key.shape[1] != n:
-            raise ShapeError(f"MultiheadAttention({self.embed_dim}, kdim={self.kdim}, vdim={self.vdim}): got query "
-                             f"{tuple(query.shape)}, key {tuple(key.shape)} and value {tuple(value.shape)} "
-                             "(sequence-first)")
+            raise AttentionShapeError(f"MultiheadAttention({self.embed_dim}, kdim={self.kdim}, vdim={self.vdim}): got "
+                                      f"query {tuple(query.shape)}, key {tuple(key.shape)} and value "
+                                      f"{tuple(value.shape)} (sequence-first)")
+        if key_padding_mask is not None and tuple(key_padding_mask.shape) != (n, key.shape[0]):
+            raise AttentionShapeError(f"MultiheadAttention: key_padding_mask must be (batch, keys) = "
+                                      f"{(n, key.shape[0])}, got {tuple(key_padding_mask.shape)}")
         heads, d = self.num_heads, self.head_dim
 
         (w_q, w_k, w_v), (b_q, b_k, b_v) = self._projections()

@@ -15,6 +15,7 @@ import math
 from minigan.engine import backend
 from minigan.engine.backend import np
 from minigan.engine.checks import is_integer
+from minigan.engine.errors import DtypeError
 from minigan.engine.tensor import Tensor
 
 
@@ -70,13 +71,20 @@ def value_range(who: str, value) -> tuple:
     return low, high
 
 
-def floating_array(who: str, name: str, value):
-    """The array of ``value``, a Tensor or an array, of a floating dtype (a Parameter's data, an attack's inputs)."""
+def tensor_array(who: str, name: str, value):
+    """The array of ``value``, a Tensor or an array (a frozen Parameter's data)."""
     array = value.array if isinstance(value, Tensor) else value
     if not backend.is_array(array):
         raise TypeError(f"{who}: {name} must be a Tensor or an array, got {type(value).__name__}")
+    return array
+
+
+def floating_array(who: str, name: str, value):
+    """The array of ``value``, a Tensor or an array, of a floating dtype (a Parameter's data, an attack's inputs);
+    another dtype raises a DtypeError, a TypeError and PyTorch's RuntimeError (only floats can require grad)."""
+    array = tensor_array(who, name, value)
     if not backend.is_floating(array.dtype):
-        raise TypeError(f"{who}: {name} must be floating-point, got dtype {array.dtype}")
+        raise DtypeError(f"{who}: {name} must be floating-point, got dtype {array.dtype}")
     return array
 
 

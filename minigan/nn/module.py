@@ -58,12 +58,18 @@ class Parameter(Tensor):
     """A Tensor that is a learnable weight: it always requires grad and a Module registers it.
 
     ``Parameter(data)`` takes a floating array or Tensor (the data is shared, not copied);
-    integer data raises, since an integer cannot be nudged by a gradient.  ``requires_grad=False`` makes a
-    frozen one (a Module still registers it), as PyTorch's.
+    integer data raises PyTorch's RuntimeError, since an integer cannot be nudged by a gradient.
+    ``requires_grad=False`` makes a frozen one (a Module still registers it), which may hold integers, as
+    PyTorch's.  ``Parameter()`` is an empty one of the default dtype, as PyTorch's.
     """
 
-    def __init__(self, data, requires_grad=True):
-        data = arguments.floating_array("Parameter", "data", data)
+    def __init__(self, data=None, requires_grad=True):
+        if data is None:
+            data = backend.active_module().zeros(0, dtype=backend.DEFAULT_DTYPE)
+        if requires_grad:
+            data = arguments.floating_array("Parameter", "data", data)
+        else:
+            data = arguments.tensor_array("Parameter", "data", data)
         if not getattr(data.flags, "writeable", True):  # np.broadcast_to, frombuffer: an optimizer must write it
             data = data.copy()
         self._setup(data, requires_grad=bool(requires_grad))  # shares the array, as torch.nn.Parameter does

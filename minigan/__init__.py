@@ -60,7 +60,7 @@ _FROM = {
     "minigan.linalg": "matrix_power",
     # devices, generators, threads (minigan.device is the engine's Device)
     "minigan.engine.backend": "BackendError cupy_available device get_num_threads set_num_threads use_backend",
-    "minigan.engine.random": "default_generator Generator",
+    "minigan.surface.generator": "default_generator Generator",
     "minigan.engine.errors": "AnomalyError DomainError DtypeError GradcheckError GraphError IndexOutOfRange ShapeError",
     "minigan.engine.grad_mode": "detect_anomaly enable_grad is_grad_enabled no_grad set_grad_enabled",
     "minigan.gradcheck": "gradcheck gradgradcheck",

@@ -29,6 +29,7 @@ from minigan.surface import scaled as scaled_sums
 from minigan.surface.cdist import cdist  # noqa: F401  (a door of its own module)
 from minigan.surface.creation import _like, _like_array, _like_xp, _made, _shape, _xp, allocated
 from minigan.surface.einsum_plan import contract as _contract
+from minigan.surface.generator import default_generator
 from minigan.surface.operands import _t, fits
 from minigan.surface.out import factory_out, with_out, write_out
 from minigan.surface.products import einsum_arguments, einsum_letters
@@ -96,7 +97,7 @@ def manual_seed(seed: int):
     """Seed minigan's random generators (data, initialisation, dropout, noise) on every backend; returns the
     default generator, as PyTorch's does."""
     random.manual_seed(seed)
-    return random.default_generator
+    return default_generator
 
 
 @factory_out

@@ -1,5 +1,5 @@
-"""Random numbers: one seeded generator per backend (``minigan.manual_seed``), PyTorch's ``Generator`` for a stream of
-one's own, and the samplers that draw arrays from them (``randn``, ``rand``, ``randint``, ``permutation``).
+"""Random numbers: one seeded generator per backend (``minigan.manual_seed``), the base of PyTorch's ``Generator`` for a
+stream of one's own, and the samplers that draw arrays from them (``randn``, ``rand``, ``randint``, ``permutation``).
 
 Every draw is made by NumPy on the host (PCG64, whose whole state a checkpoint keeps; NumPy as ``backend.np``, the
 one module that imports it) and copied to the GPU for CuPy arrays.  A sampler draws for the array module (``xp``)
@@ -42,69 +42,13 @@ def _generator(key):
 
 
 class Generator:
-    """A random stream of its own, as ``torch.Generator``: ``Generator().manual_seed(s)`` (which returns it) is
-    passed as ``generator=`` to the samplers (randn, rand, randint, randperm, normal, bernoulli, multinomial,
-    normal_/uniform_/bernoulli_) and to the data utilities (random_split, DataLoader, the random samplers).  Its
-    numbers come from NumPy's PCG64 on the host and are copied to the GPU for CuPy arrays.  A fresh one starts
-    from PyTorch's default seed, 67280421310721."""
-
-    def __init__(self, device="cpu"):
-        self.device = str(device)
-        self.manual_seed(67280421310721)
-
-    def manual_seed(self, seed):
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise ValueError(f"Generator.manual_seed: got {seed!r}, expected a non-negative integer")
-        self._initial_seed = int(seed)
-        self.numpy = np.random.Generator(np.random.PCG64(int(seed)))  # the stream itself
-        return self
-
-    def seed(self):
-        """Reseed from the operating system's entropy; returns the new seed."""
-        seed = int(np.random.SeedSequence().entropy) % 2**63
-        self.manual_seed(seed)
-        return seed
-
-    def initial_seed(self):
-        return self._initial_seed
-
-    def get_state(self):
-        """The stream's state: the bit generator's dict (PyTorch gives a ByteTensor)."""
-        return self.numpy.bit_generator.state
-
-    def set_state(self, state):
-        self.numpy.bit_generator.state = state
-        return self
+    """What ``generator=`` takes: a random stream of its own, ``numpy``, a NumPy generator whose numbers are copied
+    to the GPU for CuPy arrays.  PyTorch's Generator, with its seeds and state, is ``minigan.Generator``
+    (minigan/surface/generator.py), built on this one."""
 
     def stream(self, xp):
         """The NumPy generator that draws for module ``xp``'s arrays: this one's own, on the host."""
         return self.numpy
-
-
-class _DefaultGenerator(Generator):
-    """``minigan.default_generator``: the seeded stream the samplers use without ``generator=``, seen as a
-    Generator (what ``manual_seed`` returns, as PyTorch's returns ``torch.default_generator``).  Its ``numpy`` is
-    the seeded host stream, which Generator's get_state and set_state read and write."""
-
-    def __init__(self):
-        self.device = "cpu"
-
-    @property
-    def numpy(self):
-        return generator(np)
-
-    def manual_seed(self, seed):
-        manual_seed(seed)
-        return self
-
-    def initial_seed(self):
-        return _seed["value"]
-
-    def stream(self, xp):
-        return generator(xp)  # (the GPU's arrays draw from its own stream)
-
-
-default_generator = _DefaultGenerator()
 
 
 def stream(gen=None, xp=None):

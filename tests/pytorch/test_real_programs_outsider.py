@@ -36,7 +36,6 @@ PROGRAMS = {name: fn for module in (outsider_programs, outsider_programs_losses,
 
 # A program that shows a minigan bug stays here, a strict xfail naming the bug, until the bug is fixed.
 BUGS: dict = {
-    "prog_round2_generators": "Generator.get_state() gives NumPy's PCG64 dict, where PyTorch gives a ByteTensor",
 }
 
 

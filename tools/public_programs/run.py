@@ -138,12 +138,13 @@ def shared_stream():
     import minigan.utils.data as MD
     from minigan.engine import backend
     from minigan.engine import random as engine_random
+    from minigan.surface import generator as surface_generator
     from minigan.surface import sampling
 
     default = SharedStream()
     # (engine/random.py's generator is what every unseeded draw asks)
     saved = (engine_random.generator, engine_random.manual_seed, engine_random.permutation,
-             engine_random.Generator.manual_seed, engine_random.Generator.stream,
+             surface_generator.Generator.manual_seed, engine_random.Generator.stream,
              MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial)
     (generator, manual_seed, permutation, generator_seed, generator_stream, dropout, dropout2d, loader_iter,
      multinomial) = saved
@@ -211,7 +212,7 @@ def shared_stream():
     engine_random.generator = lambda xp=None: default
     engine_random.manual_seed = seed_both
     engine_random.permutation = sampler_permutation
-    engine_random.Generator.manual_seed = generator_seed_both
+    surface_generator.Generator.manual_seed = generator_seed_both
     engine_random.Generator.stream = lambda self, xp=None: self.torch_stream
     MF.dropout = drawn_as_torch(dropout, lambda shape: shape)
     MF.dropout2d = drawn_as_torch(dropout2d, lambda shape: shape[:2] + (1,) * (len(shape) - 2))  # per (N, C)
@@ -222,7 +223,7 @@ def shared_stream():
         yield
     finally:
         (engine_random.generator, engine_random.manual_seed, engine_random.permutation,
-         engine_random.Generator.manual_seed, engine_random.Generator.stream,
+         surface_generator.Generator.manual_seed, engine_random.Generator.stream,
          MF.dropout, MF.dropout2d, MD.DataLoader.__iter__, sampling.multinomial) = saved
         minigan.multinomial = MTOP.multinomial = free_multinomial
 

@@ -28,6 +28,7 @@ import warnings
 from minigan.engine import backend
 from minigan.engine import tensor as engine
 from minigan.engine.backend import np
+from minigan.engine.errors import IndexOutOfRange
 
 _PLAIN = (slice, type(None), type(Ellipsis))
 _BASIC = {int, slice, type(None), type(Ellipsis)}  # (not bool: a bool is a mask)
@@ -109,7 +110,7 @@ def _item(it):
             raise IndexError(f"getitem: tensors used as indices must be integer or bool tensors, got dtype "
                              f"{array.dtype}")
     elif _is_sequence(it):
-        array = it if backend.is_array(it) else np.asarray(_plain_entries(it))
+        array = it if backend.is_array(it) else _index_array(it)
     elif isinstance(it, np.bool_) or not hasattr(it, "__index__"):  # (PyTorch refuses NumPy's bool scalar too)
         raise IndexError(f"getitem: index {it!r} of type {type(it).__name__} is not valid; expected ints, slices, "
                          "None, ..., bools, or sequences and tensors of integers or bools")
@@ -120,6 +121,25 @@ def _item(it):
     if array.ndim == 0 and array.dtype.kind != "b":
         return int(array)  # a 0-d integer tensor is an int, as in PyTorch
     return array
+
+
+def _index_array(seq):
+    """A sequence's numbers as an array, refused as PyTorch refuses them, whatever NumPy's version would do: a number
+    past int64's range (or NaN) is a ValueError and a RuntimeError (NumPy 1.x keeps a large int as an object, 2.x
+    raises OverflowError, and either makes 2**63 a float), a str, a complex or another non-number a TypeError."""
+    entries = _plain_entries(seq)
+    array = None if _past_int64(entries) else np.asarray(entries)
+    if array is not None and array.dtype.kind not in "biuf":
+        raise TypeError(f"getitem: an index sequence must hold numbers or bools, got {seq!r}")
+    if array is None or array.dtype.kind == "f" and not (abs(array) < 2.0 ** 63).all():  # (NaN is not < either)
+        raise IndexOutOfRange(f"getitem: an index in {seq!r} is past int64's range")
+    return array
+
+
+def _past_int64(entries) -> bool:
+    if isinstance(entries, list):
+        return any(_past_int64(e) for e in entries)
+    return isinstance(entries, int) and not -2 ** 63 <= entries < 2 ** 63
 
 
 def _plain_entries(seq):

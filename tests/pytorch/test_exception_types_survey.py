@@ -63,6 +63,22 @@ BAD_INDICES = [
     ("a float", (3, 4), lambda lib: 1.5),
     ("a float array", (3, 4), lambda lib: _t(lib, [0.0, 1.0], "float32")),
     ("a float array among int arrays", (3, 4), lambda lib: (_t(lib, [0]), _t(lib, [1.0], "float32"))),
+    # a list PyTorch reads as one tensor: a Python int past int64 (NumPy: an object, OverflowError or a float), a
+    # float past it or NaN (a float index list is truncated), a str or a complex
+    ("a list holding 2**63", (3, 4), lambda lib: [0, 2**63]),
+    ("a list holding -1 and 2**63", (3, 4), lambda lib: [-1, 2**63]),
+    ("a list holding 2**64 - 1", (3, 4), lambda lib: [0, 2**64 - 1]),
+    ("a list holding 2**70", (3, 4), lambda lib: [0, 2**70]),
+    ("a list holding -2**63 - 1", (3, 4), lambda lib: [0, -2**63 - 1]),
+    ("a list holding True and 2**63", (3, 4), lambda lib: [True, 2**63]),
+    ("nested lists holding 2**64", (3, 4), lambda lib: [[0, 1], [1, 2**64]]),
+    ("a list holding 1e30", (3, 4), lambda lib: [[0, 1e30]]),
+    ("a list holding NaN", (3, 4), lambda lib: [0, float("nan")]),
+    ("a list holding inf", (3, 4), lambda lib: [0, float("inf")]),
+    ("a list holding 2.0**63", (3, 4), lambda lib: [0, 2.0**63]),
+    ("a list holding a str", (3, 4), lambda lib: ["a", 1]),
+    ("a list holding a complex", (3, 4), lambda lib: [0, 1 + 2j]),
+    ("a list and a list holding 2**63", (3, 4), lambda lib: ([0], [2**63])),
 ]
 
 

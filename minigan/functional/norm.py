@@ -11,6 +11,7 @@ from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, S
 from minigan.engine.graph import Node, namespace, unbroadcast
 from minigan.engine.ops import norm as N
 from minigan.functional._common import _float, _same_dtype, _tensor
+from minigan.functional.layout import laid_out
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.reading import read_by_backward, read_from, read_from_saved
@@ -61,7 +62,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if not shaped:
         return no_derivative(out, "batch_norm", input, gamma, beta, why=f"weight and bias of another shape than "
                              f"({c},) (PyTorch's backward gives them gradients of shape ({c},)); reshape them")
-    return out
+    return out  # (laid out as its input, where PyTorch's is row-major unless channels-last: left so, as a copy would
+    # cost this hot op after every convolution, whose result is a view of a batch-last product: docs/pytorch.md)
+
+
+def _allocated(out, x, keeps_channels_last=True):
+    """``out``, a norm's result of ``x``'s shape, laid out as PyTorch's kernel allocates it: channels-last for a 4-D
+    or 5-D channels-last ``x`` (group and rms norm: ``suggest_memory_format``), else row-major."""
+    if out.array.flags.c_contiguous and x.array.flags.c_contiguous:  # (the usual case, both layouts one: no check)
+        return out
+    return laid_out(out, x, keeps_channels_last and x.ndim in (4, 5))
 
 
 class BatchNorm(N.BatchNorm):
@@ -237,7 +247,8 @@ def _grouped(input, num_groups, weight, bias, eps, batch_norm):
     out = _Normalized.apply(g, *weights, axes=(2, 3), eps=checks.number(eps), reads=reads, grouped=not batch_norm)
     out = out.reshape(*input.shape)
     out = out if bias is None else out + bias.reshape(*((1, c) + (1,) * (input.ndim - 2)))
-    return saves(out, *saved)
+    return _allocated(saves(out, *saved), saved[0], keeps_channels_last=not batch_norm)  # (instance norm's: PyTorch's
+    # batch norm of a row-major copy)
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
@@ -267,4 +278,4 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     input, dims = _normalized("rms_norm", input, normalized_shape, weight, None, same_dtype=False)
     eps = float(backend.finfo(input.dtype).eps) if eps is None else eps
     out = input / ((input * input).mean(dims, keepdim=True) + eps).sqrt()
-    return out if weight is None else out * weight
+    return _allocated(out if weight is None else out * weight, input)

@@ -822,6 +822,9 @@ DOCUMENTED = [
      and d.startswith("results[0].flatten() is a view"),
      f"{DOCS}, Layouts: the convolutions' results are transposed views of their batch-last products (flatten() "
      "copies; PyTorch's layout costs a tenth to a fifth of a dcgan-28 iteration, docs/performance.md)"),
+    (lambda p, w, d: p["name"] == "batch_norm" and w == "layout" and d.startswith("results[0].flatten() is a view"),
+     f"{DOCS}, Layouts: batch_norm's result follows its input's layout (a row-major copy after every convolution "
+     "would double its forward)"),
     (lambda p, w, d: p["name"] in ("nll_loss", "cross_entropy") and "grad_input must be contiguous" in d,
      f"{DOCS}, Dtypes: nll_loss's backward of a non-contiguous 4-D input (PyTorch's kernel refuses it, a bug it has "
      "acknowledged; minigan computes, as PyTorch does for other dimensions)"),

@@ -255,6 +255,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise DomainError(f"{op}: label_smoothing must be in [0, 1] (one ≤ 0 is none, as PyTorch takes it), got "
                           f"{label_smoothing!r}")
     if input.ndim > 1 and input.shape[0] == 0 and getattr(target, "shape", None) != input.shape:  # no samples
+        check(op, weight=weight)  # (PyTorch's nll_loss refuses a weight that requires grad with no samples too)
         if input.ndim == 2 or label_smoothing > 0 or not isinstance(weight, Tensor) or weight.numel() != input.shape[1]:
             _class_weight(weight, op, input)  # (PyTorch still checks the weight: its shape, or for (N, C, d...)
             # scores without smoothing nll_loss2d's count of entries)
@@ -300,8 +301,8 @@ def _probabilities(op, input, target, weight, reduction, label_smoothing):
     LS.check_reduction(op, reduction)
     if label_smoothing > 1:
         raise DomainError(f"{op}: label_smoothing must be in [0, 1] (one ≤ 0 is none, as PyTorch takes it), got "
-                          f"{label_smoothing!r}")
-    check(op, weight=weight)
+                          f"{label_smoothing!r}")  # (no door's check: PyTorch composes this loss of differentiable
+    # ops, so a weight that requires grad gets a gradient, where its nll_loss against labels has none)
     weight = _class_weight(weight, op, input if input.ndim > 1 else input.unsqueeze(0), same_dtype=False)
     return cross_entropy_probabilities(op, input, target, weight, reduction,
                                        label_smoothing if label_smoothing > 0 else 0.0)

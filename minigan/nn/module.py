@@ -89,12 +89,18 @@ class Parameter(Tensor):
 class _NoData:
     """What an uninitialised parameter or buffer holds until a lazy layer's first call: any use raises, naming
     the fix, as PyTorch's.  It remembers the device and dtype the tensor was asked for (``Module.to`` before the
-    first call), so that the data is made there."""
+    first call), so that the data is made there; the dtype it shows already, as PyTorch's (a utility reading a
+    model's dtype from its first parameter)."""
 
     __slots__ = ("asked_device", "asked_dtype", "persistent")
 
     def __init__(self, device=None, dtype=None):
         self.asked_device, self.asked_dtype, self.persistent = device, dtype, True
+
+    @property
+    def dtype(self):
+        """The dtype the data will be made in (``materialize``'s): the one asked for, or the default."""
+        return backend.np.dtype(backend.DEFAULT_DTYPE if self.asked_dtype is None else self.asked_dtype)
 
     def __getattr__(self, name):
         if name == "shape":  # PyTorch's RuntimeError for the shape, its ValueError for everything else

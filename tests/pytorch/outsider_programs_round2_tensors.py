@@ -399,3 +399,116 @@ def prog_round2_dropout_determinism(lib, seed):
             "p0": lib.equal(nn.Dropout(0.0)(ones), ones), "bad_p": attempt(lambda: nn.Dropout(1.5)),
             "f_eval": lib.equal(nn.functional.dropout(ones, 0.5, training=False), ones),
             "inplace": (lambda t: (nn.functional.dropout(t, 0.5, inplace=True) is t))(ones.clone())}
+
+
+def prog_round2_lazy_introspection(lib, seed):
+    """Utilities that read a model's dtype and device from its first parameter, on a lazy model before its call."""
+    nn = lib.nn
+    net = nn.Sequential(nn.LazyLinear(4), nn.ReLU(), nn.Linear(4, 2)).double()
+    first = next(net.parameters())
+    out = {"dtype": attempt(lambda: first.dtype), "device": attempt(lambda: first.device.type),
+           "is_float": attempt(lambda: first.is_floating_point()), "req": first.requires_grad,
+           "all_dtypes": attempt(lambda: [p.dtype for p in net.parameters()]),
+           "shape": attempt(lambda: first.shape), "numel": attempt(lambda: first.numel()),
+           "grad": first.grad is None, "type": type(first).__name__}
+    net(lib.tensor(W(seed, 3, 5)))
+    out["after"] = [(type(p).__name__, p.dtype, p.shape) for p in net.parameters()]
+    return out
+
+
+def prog_round2_register_parameter_none(lib, seed):
+    nn = lib.nn
+
+    class Affine(nn.Module):
+        def __init__(self, bias):
+            super().__init__()
+            self.weight = nn.Parameter(lib.ones(3, dtype=lib.float64))
+            if bias:
+                self.bias = nn.Parameter(lib.zeros(3, dtype=lib.float64))
+            else:
+                self.register_parameter("bias", None)
+
+        def forward(self, x):
+            return x * self.weight + (self.bias if self.bias is not None else 0)
+
+    a, b = Affine(True), Affine(False)
+    x = lib.tensor(W(seed, 2, 3))
+    out = {"names_b": [n for n, _ in b.named_parameters()], "sd_b": list(b.state_dict()), "b_bias": b.bias is None,
+           "y": b(x), "load_into_none": attempt(lambda: b.load_state_dict(a.state_dict())),
+           "load_loose": (lambda r: (list(r.missing_keys), list(r.unexpected_keys)))(
+               b.load_state_dict(a.state_dict(), strict=False))}
+    a.bias = None
+    out["set_none"] = [n for n, _ in a.named_parameters()]
+    out["set_tensor"] = attempt(lambda: setattr(a, "weight", lib.ones(3)))
+    out["dup_name"] = attempt(lambda: a.register_parameter("weight", nn.Parameter(lib.ones(1))))
+    out["param_as_buffer"] = attempt(lambda: a.register_buffer("weight", lib.ones(1)))
+    out["dotted"] = attempt(lambda: a.register_parameter("x.y", nn.Parameter(lib.ones(1))))
+    out["empty_name"] = attempt(lambda: a.register_parameter("", nn.Parameter(lib.ones(1))))
+    out["not_param"] = attempt(lambda: a.register_parameter("z", lib.ones(1)))
+    return out
+
+
+def prog_round2_hook_kwargs_always_call(lib, seed):
+    lin = _fill_lin(lib, seed)
+    seen = []
+    h1 = opt(lambda: lin.register_forward_pre_hook(
+        lambda m, args, kwargs: seen.append(("pre", len(args), sorted(kwargs))), with_kwargs=True))
+    h2 = opt(lambda: lin.register_forward_hook(
+        lambda m, args, kwargs, out: seen.append(("post", len(args), sorted(kwargs), tuple(out.shape))),
+        with_kwargs=True))
+    if "missing" in (h1, h2):
+        return "missing"
+    lin(lib.tensor(W(seed, 2, 3)))
+    h1.remove()
+    h2.remove()
+    calls = []
+    h3 = opt(lambda: lin.register_forward_hook(lambda m, i, o: calls.append("always"), always_call=True))
+    if h3 == "missing":
+        return {"seen": seen}
+    err = attempt(lambda: lin(lib.zeros(2, 5, dtype=lib.float64)))
+    return {"seen": seen, "err": err, "calls": calls}
+
+
+def _fill_lin(lib, seed):
+    lin = lib.nn.Linear(3, 2).double()
+    with lib.no_grad():
+        lin.weight.copy_(lib.tensor(W(seed, 2, 3)))
+        lin.bias.copy_(lib.tensor(W(seed + 1, 2)))
+    return lin
+
+
+def prog_round2_frozen_outputs(lib, seed):
+    """Which outputs require grad when parts are frozen (a fine-tuning loop's checks)."""
+    lin = _fill_lin(lib, seed)
+    x = lib.tensor(W(seed + 2, 4, 3))
+    out = {"all": lin(x).requires_grad}
+    lin.weight.requires_grad_(False)
+    out["bias_only"] = lin(x).requires_grad
+    lin.requires_grad_(False)
+    y = lin(x)
+    out["none"] = (y.requires_grad, y.grad_fn is None, y.is_leaf)
+    out["backward"] = attempt(lambda: y.sum().backward())
+    xr = x.clone().requires_grad_()
+    z = lin(xr)
+    z.sum().backward()
+    out["input_grad"] = xr.grad
+    out["frozen_grads"] = (lin.weight.grad, lin.bias.grad)
+    o = lib.optim.SGD(lin.parameters(), lr=0.1)
+    o.step()
+    out["step_no_grads"] = lin.weight.detach().clone()
+    return out
+
+
+def prog_round2_sum_scalar_types(lib, seed):
+    """Python numbers read back from tensors: item(), tolist(), int()/float()/bool() and format."""
+    f = lib.tensor(W(seed, 3))
+    i = lib.tensor([3, -1, 4])
+    b = lib.tensor([True, False])
+    return {"item_f": f.sum().item(), "item_i": i.sum().item(), "item_b": b.any().item(),
+            "tolist_f": f.tolist(), "tolist_i": i.tolist(), "tolist_b": b.tolist(), "tolist_0d": i[0].tolist(),
+            "int": int(f[0] * 10), "float_i": float(i[0]), "bool_1": bool(i[0]), "bool_many": attempt(lambda: bool(i)),
+            "item_many": attempt(lambda: i.item()), "index": [10, 20, 30, 40][i[0]],
+            "format": f"{f[0].item():.3f}", "format_t": attempt(lambda: f"{f[0]:.3f}"),
+            "round": round(f[1].item(), 2), "len": len(f), "len_0d": attempt(lambda: len(f[0])),
+            "iter": [type(v).__name__ for v in i], "in": (3 in i, 5 in i), "float32_item": type(
+                lib.tensor(1.5, dtype=lib.float32).item()).__name__, "hash_ok": isinstance(hash(f), int)}

@@ -62,9 +62,9 @@ def linear(input, weight, bias=None):
         out = linear(input, weight.unsqueeze(0)).squeeze(-1)
         return out if bias is None else _added_into(out, bias, weight)
     check_linear(sx, sw)
-    if 0 in sx or 0 in sw:  # (nothing to multiply: the product of matmul, whose shapes may be empty)
-        out = input @ weight.T
-        return out if bias is None else out + bias
+    if 0 in sx or 0 in sw:  # (nothing to multiply: the product of matmul, whose shapes may be empty; the bias added
+        out = input @ weight.T  # into it as with entries, never growing it)
+        return out if bias is None else _added_into(out, bias, weight)
     if bias is None:
         return L.Linear.apply(input, weight)
     if bias.array.shape == (sw[0],):  # (PyTorch's addmm of a flattened input: the result a view of it, unless 2-D)

@@ -338,6 +338,10 @@ def masked_fill(input, mask, value):
     """``value`` where ``mask`` holds, else input (the gradient flows to input elsewhere), in input's dtype: the
     value is cast to it, as in PyTorch (an integer tensor filled with 2.7 holds 2)."""
     x = _t(input, "masked_fill")
+    kind = getattr(mask, "dtype", type(mask).__name__)
+    if kind != backend.np.bool_:  # (named here: where, which does the work, would name itself)
+        raise DtypeError(f"masked_fill: the mask must be a bool tensor (e.g. x > 0), got {kind}; convert it with "
+                         "mask.bool()")
     one_value("masked_fill", value)
     fits("masked_fill", value.item() if isinstance(value, Tensor) else value, x.dtype)  # (NaN into int64: refused)
     no_grad_into_integers("masked_fill", x, value)

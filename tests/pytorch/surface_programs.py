@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # (tests/: the sur
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import minigan  # noqa: E402
+from pytorch.oracle import pytorch_older_than  # noqa: E402
 
 INF, NAN = math.inf, math.nan
 
@@ -781,6 +782,13 @@ def _has(program, value):
                for s in program["tensors"] if s["values"].dtype.kind == "f")
 
 
+def _constant(values):
+    """Whether an input holds one value in every entry (a constant sample, or one entry that a view expands)."""
+    if values.size == 0 or values.dtype.kind != "f":
+        return False
+    return bool(np.all((values == values.flat[0]) & np.isfinite(values)))  # (finite: NaN and ±∞ are compared)
+
+
 def _primary_dtype(p):
     return p["tensors"][p["self"][1]]["dtype"] if p["self"] is not None else \
         (p["tensors"][0]["dtype"] if p["tensors"] else "")
@@ -822,12 +830,19 @@ DOCUMENTED = [
      and d.startswith("results[0].flatten() is a view"),
      f"{DOCS}, Layouts: the convolutions' results are transposed views of their batch-last products (flatten() "
      "copies; PyTorch's layout costs a tenth to a fifth of a dcgan-28 iteration, docs/performance.md)"),
+    (lambda p, w, d: p["name"] in ("std", "var", "std_mean", "var_mean") and (w == "value" or w.endswith("grad"))
+     and p["self"] is not None and _constant(p["tensors"][p["self"][1]]["values"]),
+     f"{DOCS}, Special values: var and std over every entry of equal values whose mean rounds (PyTorch's kernel "
+     "for one result leaves a variance of 1e-33 and a gradient that is not 0; minigan's is 0, as along a dim)"),
     (lambda p, w, d: p["name"] == "batch_norm" and w == "layout" and d.startswith("results[0].flatten() is a view"),
      f"{DOCS}, Layouts: batch_norm's result follows its input's layout (a row-major copy after every convolution "
      "would double its forward)"),
     (lambda p, w, d: p["name"] in ("nll_loss", "cross_entropy") and "grad_input must be contiguous" in d,
      f"{DOCS}, Dtypes: nll_loss's backward of a non-contiguous 4-D input (PyTorch's kernel refuses it, a bug it has "
      "acknowledged; minigan computes, as PyTorch does for other dimensions)"),
+    (lambda p, w, d: pytorch_older_than("2.13") and ("look up dimensions by name" in d or "passed a dimname" in d),
+     f"{DOCS}, Which PyTorch: dim=None, which PyTorch 2.11 and 2.12 read as a dimension's name (a RuntimeError); "
+     "minigan follows 2.13"),
 ]
 
 # Classes another change is fixing now, counted apart so the rest shows: (test on the program, what and detail;

@@ -579,3 +579,120 @@ def prog_round2_topk_hard_mining(lib, seed):
     return {"hard": hard.detach(), "idx": idx, "grad": logits.grad, "sorted": tuple(srt),
             "k_too_big": attempt(lambda: per.topk(11)), "smallest": per.detach().topk(2, largest=False).indices,
             "kth": tuple(per.detach().kthvalue(3))}
+
+
+def prog_round2_custom_optimizer(lib, seed):
+    """A learner's own optimizer: SGD with momentum, written on Optimizer's param_groups and state."""
+    class MySGD(lib.optim.Optimizer):
+        def __init__(self, params, lr=0.1, momentum=0.0):
+            if lr < 0:
+                raise ValueError(f"Invalid learning rate: {lr}")
+            super().__init__(params, dict(lr=lr, momentum=momentum))
+
+        @lib.no_grad()
+        def step(self, closure=None):
+            loss = None
+            if closure is not None:
+                with lib.enable_grad():
+                    loss = closure()
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    state = self.state[p]
+                    if "buf" not in state:
+                        state["buf"] = p.grad.clone()
+                    else:
+                        state["buf"].mul_(group["momentum"]).add_(p.grad)
+                    p.add_(state["buf"], alpha=-group["lr"])
+            return loss
+
+    nn = lib.nn
+    net = _fill(lib, nn.Linear(3, 1).double(), seed)
+    x, y = lib.tensor(W(seed + 1, 6, 3)), lib.tensor(W(seed + 2, 6, 1))
+    o = MySGD(net.parameters(), lr=0.05, momentum=0.9)
+
+    def closure():
+        o.zero_grad()
+        loss = nn.functional.mse_loss(net(x), y)
+        loss.backward()
+        return loss
+
+    losses = [o.step(closure).item() for _ in range(4)]
+    ref = _fill(lib, nn.Linear(3, 1).double(), seed)
+    ro = lib.optim.SGD(ref.parameters(), lr=0.05, momentum=0.9)
+    for _ in range(4):
+        ro.zero_grad()
+        nn.functional.mse_loss(ref(x), y).backward()
+        ro.step()
+    sd = o.state_dict()
+    return {"losses": losses, "p": _params(net), "same_as_sgd": all(lib.allclose(a, b) for a, b in
+                                                                     zip(net.parameters(), ref.parameters())),
+            "defaults": o.defaults, "groups": [(g["lr"], g["momentum"], len(g["params"])) for g in o.param_groups],
+            "sd_state": {k: sorted(v) for k, v in sd["state"].items()}, "sd_buf": sd["state"][0]["buf"],
+            "repr_head": repr(o).split("\n")[0], "bad": attempt(lambda: MySGD(net.parameters(), lr=-1)),
+            "closure_sgd": ro.step(closure).item(), "no_closure": ro.step()}
+
+
+def prog_round2_custom_scheduler(lib, seed):
+    class Warmup(lib.optim.lr_scheduler.LRScheduler):
+        def __init__(self, optimizer, warmup, last_epoch=-1):
+            self.warmup = warmup
+            super().__init__(optimizer, last_epoch)
+
+        def get_lr(self):
+            scale = min(1.0, (self.last_epoch + 1) / self.warmup)
+            return [base * scale for base in self.base_lrs]
+
+    p = lib.nn.Parameter(lib.tensor(W(seed, 2)))
+    o = lib.optim.Adam([p], lr=0.1)
+    s = Warmup(o, warmup=4)
+    lrs = [o.param_groups[0]["lr"]]
+    for _ in range(6):
+        o.zero_grad()
+        p.pow(2).sum().backward()
+        o.step()
+        s.step()
+        lrs.append(s.get_last_lr()[0])
+    sd = s.state_dict()
+    return {"lrs": lrs, "last_epoch": s.last_epoch, "warmup_saved": sd.get("warmup"), "base": s.base_lrs,
+            "p": p.detach()}
+
+
+def prog_round2_per_param_grad_hooks(lib, seed):
+    """Per-parameter gradient clamping by hooks registered once, before training."""
+    nn = lib.nn
+    net = _fill(lib, nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1)).double(), seed)
+    handles = [p.register_hook(lambda g: g.clamp(-0.05, 0.05)) for p in net.parameters()]
+    o = lib.optim.SGD(net.parameters(), lr=1.0)
+    x = lib.tensor(W(seed + 1, 5, 3) * 3)
+    for _ in range(3):
+        o.zero_grad()
+        net(x).pow(2).sum().backward()
+        o.step()
+    out = {"grads": [p.grad.clone() for p in net.parameters()], "p": _params(net),
+           "max_abs": max(p.grad.abs().max().item() for p in net.parameters())}
+    for h in handles:
+        h.remove()
+    o.zero_grad()
+    net(x).pow(2).sum().backward()
+    out["unclamped_max"] = max(p.grad.abs().max().item() for p in net.parameters())
+    return out
+
+
+def prog_round2_forward_kwargs(lib, seed):
+    nn = lib.nn
+
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(3, 2).double()
+
+        def forward(self, x, scale=1.0, *, shift=0.0):
+            return self.lin(x) * scale + shift
+
+    m = _fill(lib, Scaled(), seed)
+    x = lib.tensor(W(seed + 1, 2, 3))
+    return {"plain": m(x), "pos": m(x, 2.0), "kw": m(x, scale=3.0, shift=1.0), "kw_only": m(x, shift=-1.0),
+            "bad_kw": attempt(lambda: m(x, bogus=1)), "too_many": attempt(lambda: m(x, 1.0, 2.0)),
+            "forward_direct": m.forward(x, 0.5)}

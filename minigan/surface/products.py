@@ -25,6 +25,9 @@ def bmm(input, mat2):
     if (_t(input, "bmm").ndim, _t(mat2, "bmm").ndim) != (3, 3):  # (both are tensors first; PyTorch: an IndexError
         # or a RuntimeError)
         raise DimensionError(f"bmm: expected two 3-d tensors, got shapes {tuple(input.shape)} and {tuple(mat2.shape)}")
+    if input.shape[0] != mat2.shape[0]:  # (PyTorch's bmm never broadcasts the batch, where @ would)
+        raise ShapeError(f"bmm: the two batches must have one size, got shapes {tuple(input.shape)} and "
+                         f"{tuple(mat2.shape)}; matmul (@) broadcasts a batch of 1")
     return input @ mat2
 
 

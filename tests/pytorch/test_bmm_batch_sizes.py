@@ -1,0 +1,40 @@
+"""bmm, baddbmm and addbmm take batches of one size, as PyTorch's (which never broadcasts the batch: a batch of 1
+beside one of 2 is refused), and matrices whose inner sizes agree; each outcome against PyTorch's."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import minigan  # noqa: E402
+
+SHAPES = [((2, 2, 3), (2, 3, 4)), ((2, 2, 3), (1, 3, 4)), ((1, 2, 3), (2, 3, 4)), ((3, 2, 3), (2, 3, 4)),
+          ((2, 2, 3), (2, 4, 4)), ((0, 2, 3), (0, 3, 4)), ((0, 2, 3), (1, 3, 4)), ((2, 0, 3), (2, 3, 0)),
+          ((2, 2, 3), (3, 4)), ((2, 3), (2, 3, 4))]
+FORMS = {"bmm": lambda lib, a, b: lib.bmm(a, b), "method": lambda lib, a, b: a.bmm(b),
+         "baddbmm": lambda lib, a, b: lib.baddbmm(lib.zeros(1, dtype=a.dtype), a, b, beta=0.5, alpha=2),
+         "addbmm": lambda lib, a, b: lib.addbmm(lib.zeros(1, dtype=a.dtype), a, b)}
+
+
+def _outcome(lib, form, sa, sb, dtype):
+    a = lib.tensor(np.arange(np.prod(sa)).reshape(sa) % 5, dtype=getattr(lib, dtype))
+    b = lib.tensor(np.arange(np.prod(sb)).reshape(sb) % 3, dtype=getattr(lib, dtype))
+    try:
+        r = FORMS[form](lib, a, b)
+    except Exception as e:  # noqa: BLE001 - the exception is the outcome
+        return e
+    return str(r.dtype).split(".")[-1], tuple(r.shape), r.numpy().tolist()
+
+
+@pytest.mark.parametrize(("form", "shapes", "dtype"), list(itertools.product(sorted(FORMS), SHAPES,
+                                                                             ["float64", "int64"])))
+def test_batch_sizes_as_pytorch(form, shapes, dtype):
+    theirs = _outcome(torch, form, *shapes, dtype)
+    ours = _outcome(minigan, form, *shapes, dtype)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, type(theirs)), f"PyTorch raised {theirs!r}, minigan gave {ours!r}"
+        assert "\n" not in str(ours)
+    else:
+        assert ours == theirs

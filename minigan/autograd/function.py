@@ -74,6 +74,12 @@ class Function:
         raise NotImplementedError("autograd.Function: define @staticmethod backward(ctx, grad_output) in your "
                                   "subclass")
 
+    def __call__(self, *args, **kwargs):
+        """``MyFunction()(x)``, the legacy style of old tutorials, which PyTorch no longer runs (its RuntimeError)."""
+        raise RuntimeError(f"{type(self).__name__}()(...) is the legacy autograd.Function style, which PyTorch no "
+                           f"longer runs: make forward and backward @staticmethods and call "
+                           f"{type(self).__name__}.apply(...)")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run ``forward`` without recording, then record the Function's node, whose backward calls ``cls.backward``

@@ -28,6 +28,7 @@ def bmm(input, mat2):
     if input.shape[0] != mat2.shape[0]:  # (PyTorch's bmm never broadcasts the batch, where @ would)
         raise ShapeError(f"bmm: the two batches must have one size, got shapes {tuple(input.shape)} and "
                          f"{tuple(mat2.shape)}; matmul (@) broadcasts a batch of 1")
+    one_dtype("bmm", input, mat2)
     return input @ mat2
 
 

@@ -512,3 +512,45 @@ def prog_round2_sum_scalar_types(lib, seed):
             "round": round(f[1].item(), 2), "len": len(f), "len_0d": attempt(lambda: len(f[0])),
             "iter": [type(v).__name__ for v in i], "in": (3 in i, 5 in i), "float32_item": type(
                 lib.tensor(1.5, dtype=lib.float32).item()).__name__, "hash_ok": isinstance(hash(f), int)}
+
+
+def prog_round2_attention_bmm(lib, seed):
+    """Attention written with bmm, as tutorials write it, and the mistakes bmm refuses (it never broadcasts)."""
+    F = lib.nn.functional
+    q = lib.tensor(W(seed, 2, 4, 3), requires_grad=True)
+    k = lib.tensor(W(seed + 1, 2, 5, 3), requires_grad=True)
+    v = lib.tensor(W(seed + 2, 2, 5, 3))
+    att = F.softmax(lib.bmm(q, k.transpose(1, 2)) / 3 ** 0.5, dim=-1)
+    out = lib.bmm(att, v)
+    out.pow(2).sum().backward()
+    shared_k = k[:1].detach()
+    return {"out": out.detach(), "q_grad": q.grad, "k_grad": k.grad,
+            "batch_of_one": attempt(lambda: lib.bmm(q, shared_k.transpose(1, 2))),
+            "matmul_broadcasts": (q @ shared_k.transpose(1, 2)).shape,
+            "baddbmm": lib.baddbmm(lib.zeros(4, 5, dtype=lib.float64), q.detach(), k.detach().transpose(1, 2),
+                                   beta=0.0, alpha=0.5),
+            "two_d": attempt(lambda: lib.bmm(q[0], k[0].t())),
+            "dtypes": attempt(lambda: lib.bmm(q.detach().float(), k.detach().transpose(1, 2)))}
+
+
+def prog_round2_function_legacy_call(lib, seed):
+    """A custom Function from an old tutorial, called as an instance: PyTorch refuses it; apply runs."""
+    import warnings
+
+    class MyReLU(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x.clamp(min=0)
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * (x > 0)
+
+    x = lib.tensor(W(seed, 5), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (PyTorch warns that a Function should not be instantiated)
+        legacy = attempt(lambda: MyReLU()(x))
+    MyReLU.apply(x).sum().backward()
+    return {"legacy": legacy, "grad": x.grad}

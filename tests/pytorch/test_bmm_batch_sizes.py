@@ -38,3 +38,20 @@ def test_batch_sizes_as_pytorch(form, shapes, dtype):
         assert "\n" not in str(ours)
     else:
         assert ours == theirs
+
+
+@pytest.mark.parametrize("dtypes", [("float32", "float64"), ("int64", "float64"), ("bool", "bool")])
+@pytest.mark.parametrize("form", ["bmm", "method", "baddbmm", "addbmm"])
+def test_dtypes_refused_in_bmms_name(form, dtypes):
+    def outcome(lib):
+        a = lib.ones(2, 2, 3, dtype=getattr(lib, dtypes[0]))
+        b = lib.ones(2, 3, 4, dtype=getattr(lib, dtypes[1]))
+        try:
+            return FORMS[form](lib, a, b)
+        except Exception as e:  # noqa: BLE001 - the exception is the outcome
+            return e
+
+    theirs, ours = outcome(torch), outcome(minigan)
+    assert isinstance(theirs, Exception)
+    assert isinstance(ours, type(theirs)), f"PyTorch raised {theirs!r}, minigan gave {ours!r}"
+    assert str(ours).startswith("bmm:") and "\n" not in str(ours), str(ours)

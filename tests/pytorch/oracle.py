@@ -16,11 +16,17 @@ TORCH_ORACLE = "2.13.0"
 TORCH_VERSION = tuple(int(p) for p in torch.__version__.split("+")[0].split(".")[:2]) if HAVE_TORCH else None
 
 
+def pytorch_older_than(version: str) -> bool:
+    """Whether the PyTorch here is older than ``version`` (e.g. "2.13"); False without PyTorch.  The marks below
+    ask it, and so do the program generators, which name a difference an older PyTorch gives as that version's."""
+    return HAVE_TORCH and TORCH_VERSION < tuple(int(p) for p in version.split("."))
+
+
 def pytorch_since(version: str, behaviour: str):
     """Marks a comparison that encodes behaviour PyTorch gained in ``version`` (e.g. "2.12"): on an older PyTorch
     it skips, saying which version's behaviour it checks and which PyTorch is here (docs/pytorch.md, "Which
     PyTorch").  minigan follows the newest PyTorch its CI installs; an older one is still a fine oracle elsewhere."""
-    older = HAVE_TORCH and TORCH_VERSION < tuple(int(p) for p in version.split("."))
+    older = pytorch_older_than(version)
     return pytest.mark.skipif(older, reason=f"PyTorch {version}'s behaviour ({behaviour}); this is PyTorch "
                                             f"{torch.__version__ if HAVE_TORCH else ''}")
 
@@ -29,7 +35,7 @@ def pytorch_before(version: str, behaviour: str):
     """Marks a comparison that encodes the oracle's behaviour where PyTorch ``version`` changed it: minigan keeps
     the oracle's (TORCH_ORACLE, what README and CI install) until the oracle moves; on that PyTorch or a newer one
     it skips, saying so (docs/pytorch.md, "Which PyTorch")."""
-    newer = HAVE_TORCH and TORCH_VERSION >= tuple(int(p) for p in version.split("."))
+    newer = HAVE_TORCH and not pytorch_older_than(version)
     here = torch.__version__ if HAVE_TORCH else ""
     return pytest.mark.skipif(newer, reason=f"PyTorch {TORCH_ORACLE}'s behaviour ({behaviour}), which PyTorch "
                                             f"{version} changed; this is PyTorch {here}")
@@ -39,3 +45,9 @@ def pytorch_before(version: str, behaviour: str):
 NORM_BIAS = pytorch_since("2.12", "norm layers take bias= and show it in their repr")
 # clamp's and clip's derivative where x equals a bound: 1 up to 2.13, 0 from 2.14 (as hardtanh's)
 CLAMP_AT_A_BOUND = pytorch_before("2.14", "clamp's derivative is 1 where x equals a bound")
+# clamp's one bound a NaN number (clamp(x, nan), clamp(x, None, nan), clip, clamp_): NaN from 2.12 (2.11 ignores it)
+CLAMP_NAN_BOUND = pytorch_since("2.12", "clamp's one bound, a NaN number, gives NaN")
+# nn.init.trunc_normal_ samples with normal_ from 2.12 (2.11 inverts a uniform draw: NaN, a bound, or a refusal)
+TRUNC_NORMAL_ANYWHERE = pytorch_since("2.12", "trunc_normal_ draws within [a, b] from any mean and std")
+# aminmax's derivative, from 2.12 (2.11: "derivative for aten::aminmax is not implemented")
+AMINMAX_GRAD = pytorch_since("2.12", "aminmax has a derivative")

@@ -17,6 +17,7 @@ import pytest
 
 import minigan
 import minigan.functional as MF
+from pytorch.oracle import CLAMP_NAN_BOUND
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 TF = torch.nn.functional
@@ -124,10 +125,23 @@ def _differ(ours, theirs):
     return None
 
 
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_every_form_of_a_number_argument_does_what_pytorchs_does(name):
+# clamp with one bound: a NaN bound gives NaN from PyTorch 2.12 on (2.11 ignores it), so NaN is a case of its own
+ONE_BOUND = {"clamp(min)", "clamp(max)", "Tensor.clamp_(max)"}
+
+
+def _cases():
+    for name in sorted(CALLS):
+        if name in ONE_BOUND:
+            yield pytest.param(name, [n for n in NUMBERS if n == n], id=name)
+            yield pytest.param(name, [NAN], id=f"{name}-nan", marks=CLAMP_NAN_BOUND)
+        else:
+            yield pytest.param(name, NUMBERS, id=name)
+
+
+@pytest.mark.parametrize("name, numbers", list(_cases()))
+def test_every_form_of_a_number_argument_does_what_pytorchs_does(name, numbers):
     found = []
-    for number in NUMBERS:
+    for number in numbers:
         for form, make in _forms(number) + REFUSED_FORMS * (number == 0.5):
             for dtype in ("float64", "float32", "int64"):
                 for ours, theirs in zip(_run(minigan, CALLS[name], make, dtype),

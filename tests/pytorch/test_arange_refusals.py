@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.oracle import pytorch_since
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -61,8 +62,15 @@ def _shown(args, ours, theirs):
     return args, theirs[1] if theirs[0] == "raised" else theirs[2][:4], ours[1] if ours[0] == "raised" else ours[2][:4]
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("step", STEPS, ids=repr)
+# An int64 range whose step truncates to 0 (0.5, -0.5, 1e-300): a ValueError from PyTorch 2.13; 2.11 and 2.12 divide
+# by the truncated step, and the process dies of SIGFPE (so these are skipped there, never run)
+STEP_TRUNCATED_TO_0 = pytorch_since("2.13", "arange refuses an int64 step that truncates to 0; 2.11 and 2.12 die "
+                                            "of SIGFPE")
+
+
+@pytest.mark.parametrize("step, dtype", [
+    pytest.param(step, dtype, id=f"{step!r}-{dtype}", marks=[STEP_TRUNCATED_TO_0] if dtype == "int64" and
+                 isinstance(step, float) and 0 < abs(step) < 1 else []) for dtype in DTYPES for step in STEPS])
 def test_arange_start_end_step_as_pytorchs(step, dtype):
     found = _differences([(s, e, step) for s, e in itertools.product(STARTS, ENDS)], dtype)
     assert not found, f"{len(found)} differ, e.g. {found[:3]}"

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import minigan
-from pytorch.oracle import pytorch_since
+from pytorch.oracle import CLAMP_NAN_BOUND
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -116,7 +116,6 @@ CLAMPS = {  # name: the in-place call, given the library, the tensor and a bound
 }
 # clamp's and clip's one bound given alone (min or max), a NaN number: NaN everywhere, as clamp_min(NaN) gives
 ONE_BOUND_ALONE = {"clamp", "clamp_(min)", "clamp_(max)", "clip(max=)", "clip_(min=)", "torch.clamp_", "torch.clip_"}
-ONE_NAN_BOUND = pytorch_since("2.12", "clamp's one bound, a NaN number, gives NaN")
 
 
 def _clamp_differences(name, bounds):
@@ -143,7 +142,7 @@ def test_clamp_reads_number_bounds_as_pytorch(name):
     assert not differ, f"{len(differ)} differ, e.g.\n" + "\n".join(differ[:12])
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=[ONE_NAN_BOUND] if n in ONE_BOUND_ALONE else [])
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[CLAMP_NAN_BOUND] if n in ONE_BOUND_ALONE else [])
                                   for n in sorted(CLAMPS)])
 def test_clamp_reads_a_nan_number_bound_as_pytorch(name):
     """A NaN bound, the same family of calls: NaN wherever it bounds (a float result even for an integer tensor)."""

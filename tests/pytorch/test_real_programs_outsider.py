@@ -28,6 +28,7 @@ from pytorch import (  # noqa: E402
     outsider_programs_round2_tensors,
     outsider_programs_utils,
 )
+from pytorch.oracle import NORM_BIAS, pytorch_since  # noqa: E402
 
 PROGRAMS = {name: fn for module in (outsider_programs, outsider_programs_losses, outsider_programs_utils,
                                     outsider_programs_autograd, outsider_programs_data, outsider_programs_round2,
@@ -98,9 +99,15 @@ def run(library, name, seed):
         return plain(PROGRAMS[name](library, seed))
 
 
+# Programs that read behaviour a PyTorch version brought (docs/pytorch.md, "Which PyTorch"): skipped on an older one
+SINCE = {"prog_print_model": NORM_BIAS,
+         "prog_loss_mixed_dtypes": pytorch_since("2.12", "mse_loss's backward takes a target of another dtype")}
+
+
 def _cases():
     for name in sorted(PROGRAMS):
         marks = [pytest.mark.xfail(strict=True, reason=BUGS[name])] if name in BUGS else []
+        marks += [SINCE[name]] if name in SINCE else []
         yield pytest.param(name, marks=marks, id=name[len("prog_"):])
 
 

@@ -24,7 +24,7 @@ import pytest
 
 import minigan
 from pytorch import record_pytorch
-from pytorch.oracle import CLAMP_AT_A_BOUND, pytorch_since
+from pytorch.oracle import CLAMP_AT_A_BOUND, CLAMP_NAN_BOUND
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 NAN, INF = float("nan"), float("inf")
@@ -91,13 +91,10 @@ def _index(x, values):
     return (torch if isinstance(x, torch.Tensor) else minigan).tensor(values)
 
 
-# clamp(max=) or clamp(min=) alone, a NaN number, gives NaN everywhere (as clamp_max(NaN) does); 2.11 ignored it
-NAN_NUMBER_BOUND = pytorch_since("2.12", "clamp's one bound, a NaN number, gives NaN")
-
-
-def _clamps_marked(names):  # their inputs meet a bound exactly: the derivative there is PyTorch 2.13's
+def _clamps_marked(names):  # their inputs meet a bound exactly: the derivative there is PyTorch 2.13's; clamp(max=)
+    # or clamp(min=) alone, a NaN number, gives NaN everywhere (as clamp_max(NaN) does), which 2.11 ignored
     at_a_bound = [n for n in names if n.startswith(("clamp", "clip", "minigan.cl")) and n != "clamp(NaN number)"]
-    return [pytest.param(n, marks=[CLAMP_AT_A_BOUND] if n in at_a_bound else [NAN_NUMBER_BOUND]
+    return [pytest.param(n, marks=[CLAMP_AT_A_BOUND] if n in at_a_bound else [CLAMP_NAN_BOUND]
                          if n == "clamp(NaN number)" else []) for n in names]
 
 

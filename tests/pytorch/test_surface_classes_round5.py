@@ -11,14 +11,13 @@ import pytest
 
 import minigan
 from pytorch.exception_oracle import raised, same_class
-from pytorch.oracle import pytorch_since
+from pytorch.oracle import TRUNC_NORMAL_ANYWHERE, pytorch_since
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
-# nn.init.trunc_normal_ samples with normal_ and draws within [a, b] from any mean and std (a mean far outside
-# [a, b], a negative, infinite or NaN std or mean); 2.11 inverted a uniform draw, which fails or gives NaN there
-TRUNC_NORMAL_ANYWHERE = pytorch_since("2.12", "trunc_normal_ draws within [a, b] from any mean and std")
-
+# (TRUNC_NORMAL_ANYWHERE: nn.init.trunc_normal_ samples with normal_ and draws within [a, b] from any mean and std,
+# a mean far outside [a, b], a negative, infinite or NaN std or mean; 2.11 inverted a uniform draw, which fails or
+# gives NaN there)
 INF, NAN = math.inf, math.nan
 
 

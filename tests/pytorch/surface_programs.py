@@ -434,6 +434,357 @@ def _equation(d, nd):
     return f"{letters}->{out}"
 
 
+# ----------------------------------------------------------------------------- shape-coherent draws
+# Drawn one by one, the tensors of an op whose arguments must agree in shape (mm's (n, k) and (k, m), a convolution's
+# input and weight, a norm's normalized_shape) almost never agree, and both libraries refuse: the computing path is
+# never compared.  For the names below, one program in two has its shapes (and the arguments tied to them: stride,
+# groups, normalized_shape, an index's range, a size) drawn to agree by the rule in SHAPE_COHERENT.  A rule returns,
+# for each argument it fixes, a Shaped tensor (the drawn tensor redrawn at that shape, its dtype, view, NaN and ±∞,
+# requires_grad and in-place preparation as drawn), or a plain value (replacing the drawn one; Given(v): added by
+# name where it was left out).  Its draws come from a stream of their own, after the program's: every other draw,
+# and the other half of these names' programs, are what they were.
+class Shaped:
+    """A tensor argument of this shape; ``low``/``high``: int64 values in [low, high) (indices, classes);
+    ``unit``: values in [0, 1] (probabilities); ``positive``: |values| (a running variance); ``floating``: float64
+    where the draw gave an integer or bool dtype (binary_cross_entropy's target, drawn as a class index)."""
+
+    def __init__(self, shape, low=None, high=None, unit=False, positive=False, floating=False):
+        self.shape, self.low, self.high, self.unit, self.positive = tuple(shape), low, high, unit, positive
+        self.floating = floating
+
+
+class Given:
+    """A value the rule sets even where the draw left the argument out (interpolate's size or scale_factor)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _n(d, low=1):
+    """A small size: 0 one time in twenty (an empty operand), else low to 4."""
+    return 0 if low == 0 or d.p(0.05) else int(d.rng.integers(low, 5))
+
+
+def _bcast(d, shape, exact=False):
+    """``shape``, or a shape that broadcasts to it (a self that addmm, baddbmm, addr add to)."""
+    return shape if exact or d.p(0.5) else d.pick([shape[1:], tuple(1 if d.p(0.5) else s for s in shape), ()])
+
+
+def _ints(d, values):
+    """Per-dim values as a list, or one int where they are all equal (PyTorch takes both)."""
+    return values[0] if len(set(values)) == 1 and d.p(0.5) else list(values)
+
+
+def _batch(d, shape, unbatched=0.15):
+    """(N,) + shape, or shape alone (an unbatched input) one time in seven."""
+    return shape if d.p(unbatched) else (_n(d),) + shape
+
+
+def _window(d, g, nd, conv=True, transposed=False):
+    """Kernel, stride, padding, dilation per dim that fit (kernel within the padded input; pools: padding at most
+    half the kernel; transposed: padding that leaves an output), and an input extent per dim."""
+    k = [int(d.rng.integers(1, 4)) for _ in range(nd)]
+    s = [int(d.rng.integers(1, 3)) for _ in range(nd)] if "stride" in g else [1] * nd
+    dil = [int(d.rng.integers(1, 3)) for _ in range(nd)] if "dilation" in g else [1] * nd
+    if isinstance(g.get("padding"), str):  # ('same' takes stride 1 only; 'valid' any)
+        s = [1] * nd if g["padding"] == "same" else s
+        p = [0] * nd
+    elif "padding" not in g:
+        p = [0] * nd
+    else:
+        top = [2] * nd if conv and not transposed else \
+            [dil[i] * (k[i] - 1) // 2 if transposed else k[i] // 2 for i in range(nd)]
+        p = [int(d.rng.integers(0, t + 1)) for t in top]
+    extent = [max(dil[i] * (k[i] - 1) + 1 - 2 * p[i], 1) + int(d.rng.integers(0, 4)) for i in range(nd)]
+    return k, s, p, dil, extent
+
+
+def _conv(nd, transposed=False):
+    def rule(d, g):
+        groups = d.pick([1, 2, 3]) if "groups" in g else 1
+        cin, cout = groups * d.pick([1, 2]), groups * d.pick([1, 2, 3])
+        k, s, p, dil, extent = _window(d, g, nd, transposed=transposed)
+        out = {"input": Shaped(_batch(d, (cin, *extent))), "bias": Shaped((cout,)), "groups": groups,
+               "weight": Shaped((cin, cout // groups, *k) if transposed else (cout, cin // groups, *k)),
+               "stride": _ints(d, s), "dilation": _ints(d, dil)}
+        if not isinstance(g.get("padding"), str):
+            out["padding"] = _ints(d, p)
+        if transposed:  # (output_padding below the stride or the dilation)
+            out["output_padding"] = _ints(d, [int(d.rng.integers(0, max(s[i], dil[i]))) for i in range(nd)])
+        return out
+    return rule
+
+
+def _pool(nd, dilation=True):
+    def rule(d, g):
+        k, s, p, dil, extent = _window(d, g, nd, conv=False)
+        return {"self": Shaped(_batch(d, (_n(d), *extent))), "input": Shaped(_batch(d, (_n(d), *extent))),
+                "kernel_size": _ints(d, k), "stride": _ints(d, s), "padding": _ints(d, p),
+                **({"dilation": _ints(d, dil)} if dilation else {})}
+    return rule
+
+
+def _adaptive(nd):
+    def rule(d, g):
+        x = Shaped(_batch(d, (_n(d), *[_n(d) for _ in range(nd)])))
+        return {"self": x, "input": x, "output_size": _ints(d, [int(d.rng.integers(1, 4)) for _ in range(nd)])}
+    return rule
+
+
+def _products(shapes):
+    """A rule for a product whose operands are sized by letters: {'self': 'nk', 'mat2': 'km'}; '+self': the
+    shape or one that broadcasts to it; '=self': that shape exactly (an in-place self)."""
+    def rule(d, g):
+        size = {c: _n(d) for c in "bnkm"}
+        out = {}
+        for arg, letters in shapes.items():
+            shape = tuple(size[c] for c in letters.lstrip("+="))
+            out[arg] = Shaped(_bcast(d, shape) if letters[0] == "+" else shape)
+        return out
+    return rule
+
+
+def _matmul(d, g):
+    n, k, m, b = _n(d), _n(d), _n(d), _n(d)
+    a, o = d.pick([((k,), (k,)), ((n, k), (k,)), ((k,), (k, m)), ((n, k), (k, m)), ((b, n, k), (k, m)),
+                   ((b, n, k), (b, k, m)), ((n, k), (b, k, m)), ((2, 1, n, k), (b, k, m))])
+    return {"self": Shaped(a), "other": Shaped(o), "input": Shaped(a)}
+
+
+def _inner(d, g):
+    k = _n(d)
+    return {"self": Shaped(d.pick([(), (2,), (2, 3)]) + (k,)), "other": Shaped(d.pick([(), (3,), (1, 2)]) + (k,))}
+
+
+def _cross(d, g):
+    shape = list(d.pick([(3,), (2, 3), (3, 4), (2, 3, 4), (4, 2, 3)]))
+    at = shape.index(3)
+    return {"self": Shaped(shape), "input": Shaped(shape), "other": Shaped(_bcast(d, tuple(shape))),
+            "dim": at - len(shape) if d.p(0.3) else at}
+
+
+def _linear(d, g):
+    i, o = _n(d), _n(d)
+    return {"input": Shaped(d.pick([(), (3,), (2, 3)]) + (i,)), "weight": Shaped(d.pick([(o, i), (i,)])),
+            "bias": Shaped(d.pick([(o,), ()]))}
+
+
+def _cdist(d, g):
+    batch, m = d.pick([(), (2,)]), _n(d)
+    return {"x1": Shaped(batch + (_n(d), m)), "x2": Shaped(batch + (_n(d), m))}
+
+
+def _batch_norm(d, g):
+    c = _n(d)
+    stats = Shaped((c,))
+    return {"input": Shaped((_n(d), c) + d.pick([(), (3,), (2, 3)])), "running_mean": stats,
+            "running_var": Shaped((c,), positive=True), "weight": stats, "bias": stats}
+
+
+def _instance_norm(d, g):
+    c = _n(d)
+    stats = Shaped((c,))
+    return {"input": Shaped((_n(d), c) + d.pick([(3,), (2, 3), (1,)])), "running_mean": stats,
+            "running_var": Shaped((c,), positive=True), "weight": stats, "bias": stats}
+
+
+def _layer_norm(d, g):
+    shape = d.pick([(4,), (3, 4), (2, 3, 4), (2, 1, 3)])
+    last = shape[len(shape) - int(d.rng.integers(1, len(shape) + 1)):]
+    return {"input": Shaped(shape), "normalized_shape": list(last), "weight": Shaped(last), "bias": Shaped(last)}
+
+
+def _group_norm(d, g):
+    groups, per = int(d.rng.integers(1, 4)), int(d.rng.integers(1, 3))
+    c = groups * per
+    return {"input": Shaped((_n(d), c) + d.pick([(), (3,), (2, 3)])), "num_groups": groups, "weight": Shaped((c,)),
+            "bias": Shaped((c,))}
+
+
+def _embedding(d, g):
+    v, dim = int(d.rng.integers(1, 6)), _n(d)
+    out = {"input": Shaped(d.pick([(3,), (2, 3), (), (0,)]), low=0, high=v), "weight": Shaped((v, dim))}
+    if g.get("padding_idx") is not None:
+        out["padding_idx"] = int(d.rng.integers(-v, v))
+    return out
+
+
+def _one_hot(d, g):
+    classes = g.get("num_classes")
+    high = classes if isinstance(classes, int) and classes > 0 else 5
+    return {"self": Shaped(d.pick([(4,), (2, 3), ()]), low=0, high=high)}
+
+
+def _unfold_windows(d, g):  # F.unfold: blocks of a 4-D (or unbatched 3-D) input
+    k, s, p, dil, extent = _window(d, {"stride": 1, "padding": 1, "dilation": 1}, 2, conv=False)
+    return {"input": Shaped(_batch(d, (_n(d), *extent))), "kernel_size": _ints(d, k), "stride": _ints(d, s),
+            "padding": _ints(d, p), "dilation": _ints(d, dil)}
+
+
+def _fold(d, g):
+    k, s, p, dil, extent = _window(d, {"stride": 1, "padding": 1, "dilation": 1}, 2, conv=False)
+    blocks = int(np.prod([(extent[i] + 2 * p[i] - dil[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(2)]))
+    return {"input": Shaped(_batch(d, (_n(d) * k[0] * k[1], blocks))), "output_size": _ints(d, extent),
+            "kernel_size": _ints(d, k), "stride": _ints(d, s), "padding": _ints(d, p), "dilation": _ints(d, dil)}
+
+
+def _interpolate(d, g, mode=None):
+    mode = mode or g.get("mode") or "nearest"
+    nd = {"linear": 1, "bilinear": 2, "bicubic": 2}.get(mode, d.pick([1, 2]))
+    x = Shaped((_n(d), _n(d)) + tuple(_n(d) for _ in range(nd)))
+    out = {"input": x, "antialias": False}
+    if d.p(0.5):
+        out.update(size=Given(_ints(d, [int(d.rng.integers(1, 6)) for _ in range(nd)])), scale_factor=None,
+                   recompute_scale_factor=None)
+    else:
+        out.update(size=None, scale_factor=Given(d.pick([2, 1.5, 0.5, 3] + ([[2, 0.5]] if nd == 2 else []))))
+    if mode not in ("linear", "bilinear", "bicubic"):
+        out["align_corners"] = None
+    return out
+
+
+def _attention(d, g):
+    heads, n, L, S, E, Ev = d.pick([(), (2,)]), _n(d), _n(d), _n(d), _n(d), _n(d)
+    out = {"query": Shaped((n, *heads, L, E)), "key": Shaped((n, *heads, S, E)), "value": Shaped((n, *heads, S, Ev)),
+           "attn_mask": Shaped(d.pick([(L, S), (n, *heads, L, S), (1, S)]))}
+    if g.get("attn_mask") is not None:
+        out["is_causal"] = False
+    return out
+
+
+VECTOR, MATRIX = [0.5, 1, 2, 3, INF, -INF, 0, -1], [1, -1, 2, -2, INF, -INF]
+
+
+def _linalg_norm(d, g):
+    ord_ = g.get("ord")
+    matrix = isinstance(ord_, str) or d.p(0.5)
+    shape = d.pick([(3, 4), (2, 3, 4), (0, 3)] if matrix else [(4,), (3, 4), (2, 3, 4)])
+    dims = [int(x) for x in d.rng.permutation(len(shape))[:2 if matrix else 1]]
+    out = {"self": Shaped(shape), "dim": dims if "dim" in g or len(shape) > (2 if matrix else 1) else None}
+    if not isinstance(ord_, str) and ord_ is not None:
+        out["ord"] = d.pick(MATRIX if matrix else VECTOR)
+    return out
+
+
+def _matrix_norm(d, g):
+    shape = d.pick([(3, 4), (2, 3, 4), (4, 4)])
+    out = {"self": Shaped(shape), "dim": [int(x) for x in d.rng.permutation(len(shape))[:2]]}
+    if not isinstance(g.get("ord"), str):
+        out["ord"] = d.pick(MATRIX)
+    return out
+
+
+def _pixel_shuffle(d, g):
+    r = int(d.rng.integers(1, 4))
+    return {"self": Shaped((_n(d), _n(d) * r * r, _n(d), _n(d))), "upscale_factor": r}
+
+
+def _pixel_unshuffle(d, g):
+    r = int(d.rng.integers(1, 4))
+    return {"self": Shaped((_n(d), _n(d), _n(d) * r, _n(d) * r)), "downscale_factor": r}
+
+
+def _pairs(first, *others, unit=False):
+    """A rule for a loss or a distance whose tensors share one shape."""
+    def rule(d, g):
+        shape = d.pick([(4,), (3, 4), (2, 3, 4), (0, 3), ()])
+        out = {first: Shaped(shape, unit=unit)}
+        out.update({name: Shaped(shape, unit=unit, floating=True) for name in others})
+        out["weight"] = Shaped(_bcast(d, shape))
+        if "pos_weight" in g:
+            out["pos_weight"] = Shaped(shape[-1:])
+        return out
+    return rule
+
+
+def _unflatten(d, g):
+    shape = d.pick([(6,), (4, 6), (2, 12)])
+    dim = int(d.rng.integers(len(shape)))
+    sizes = d.pick([[1, shape[dim]], [shape[dim] // 2, 2], [-1, 2], [shape[dim]]])
+    return {"self": Shaped(shape), "dim": dim, "sizes": sizes}
+
+
+SHAPE_COHERENT = {
+    "mm": _products({"self": "nk", "mat2": "km"}), "bmm": _products({"self": "bnk", "mat2": "bkm"}),
+    "addmm": _products({"self": "+nm", "mat1": "nk", "mat2": "km"}),
+    "addmm_": _products({"self": "=nm", "mat1": "nk", "mat2": "km"}),
+    "baddbmm": _products({"self": "+bnm", "batch1": "bnk", "batch2": "bkm"}),
+    "addbmm": _products({"self": "+nm", "batch1": "bnk", "batch2": "bkm"}),
+    "mv": _products({"self": "nm", "vec": "m"}), "addmv": _products({"self": "+n", "mat": "nm", "vec": "m"}),
+    "addr": _products({"self": "+nm", "vec1": "n", "vec2": "m"}),
+    "dot": _products({"self": "n", "tensor": "n"}), "vdot": _products({"self": "n", "other": "n"}),
+    "outer": _products({"self": "n", "vec2": "m"}), "ger": _products({"self": "n", "vec2": "m"}),
+    "matmul": _matmul, "inner": _inner, "cross": _cross, "linear": _linear, "cdist": _cdist,
+    "conv1d": _conv(1), "conv2d": _conv(2), "conv_transpose1d": _conv(1, True), "conv_transpose2d": _conv(2, True),
+    "avg_pool1d": _pool(1, dilation=False), "avg_pool2d": _pool(2, dilation=False), "max_pool1d": _pool(1),
+    "max_pool2d": _pool(2), "adaptive_avg_pool1d": _adaptive(1), "adaptive_avg_pool2d": _adaptive(2),
+    "adaptive_max_pool1d": _adaptive(1), "adaptive_max_pool2d": _adaptive(2),
+    "batch_norm": _batch_norm, "instance_norm": _instance_norm, "layer_norm": _layer_norm, "rms_norm": _layer_norm,
+    "group_norm": _group_norm, "embedding": _embedding, "one_hot": _one_hot, "fold": _fold,
+    "torch.nn.functional.unfold": _unfold_windows,
+    "interpolate": _interpolate, "upsample": _interpolate,
+    "upsample_nearest": functools.partial(_interpolate, mode="nearest"),
+    "upsample_bilinear": functools.partial(_interpolate, mode="bilinear"),
+    "scaled_dot_product_attention": _attention, "torch.linalg.norm": _linalg_norm,
+    "matrix_norm": _matrix_norm, "pixel_shuffle": _pixel_shuffle, "pixel_unshuffle": _pixel_unshuffle,
+    "binary_cross_entropy": _pairs("input", "target", unit=True),
+    "binary_cross_entropy_with_logits": _pairs("input", "target"),
+    "triplet_margin_loss": _pairs("anchor", "positive", "negative"), "unflatten": _unflatten,
+}
+
+
+def _coherent_rule(space, name):
+    return SHAPE_COHERENT.get(f"{space}.{name}") or SHAPE_COHERENT.get(name)
+
+
+def _redraw(d, ref, want):
+    """Tensor spec ``ref`` (or a new one, where the draw gave no tensor) redrawn at ``want``'s shape."""
+    old = d.tensors[ref[1]] if ref is not None else {"dtype": "float64", "rg": d.p(0.6), "view": None, "prep": None}
+    how = old["view"]
+    view = "" if how is None else {"slice": "stride" if how[-1] == 2 else "narrow"}.get(how[0], how[0])
+    dtype = "int64" if want.low is not None else \
+        "float64" if want.floating and not old["dtype"].startswith("float") else old["dtype"]
+    new = d.tensor(want.shape, dtype, old["rg"], view, low=want.low, high=want.high)
+    spec = d.tensors.pop()
+    if want.unit:
+        spec["values"] = np.round(d.rng.random(spec["values"].shape), 3).astype(spec["values"].dtype)
+    if want.positive:
+        spec["values"] = np.abs(spec["values"])
+    spec["prep"] = old["prep"]
+    if ref is None:
+        d.tensors.append(spec)
+        return new
+    d.tensors[ref[1]] = spec
+    return ref
+
+
+def _make_coherent(d, seed, program, slots, rule):
+    """One program in two: the arguments ``rule`` names redrawn to agree (see SHAPE_COHERENT)."""
+    d.rng = np.random.default_rng([seed, 65])  # (a stream of its own: the program's draws above are unchanged)
+    if not d.p(0.5):
+        return
+    given = {n: (program["args"][i] if where == "pos" else program["kwargs"].get(i) if where == "kw"
+                 else program["self"]) for n, (where, i, _a) in slots.items()}
+    for arg, want in rule(d, given).items():
+        if arg not in slots:
+            if isinstance(want, Given):
+                program["kwargs"][arg] = want.value
+            continue
+        where, i, a = slots[arg]
+        value = want.value if isinstance(want, Given) else want
+        if isinstance(want, Shaped):
+            old = given[arg]
+            if old is None and not a.required:
+                continue  # (an optional tensor given as None stays None)
+            value = _redraw(d, old if isinstance(old, tuple) and old[:1] == ("T",) else None, want)
+        if where == "self":
+            program["self"] = value
+        elif where == "pos":
+            program["args"][i] = value
+        else:
+            program["kwargs"][i] = value
+
+
 def generate(seed: int) -> dict:
     """A program: the callable (space, name), its arguments as plain data, how the input is made and how the
     call runs."""
@@ -444,12 +795,14 @@ def generate(seed: int) -> dict:
     if method or (args and args[0].kind.replace("opt_", "") == "tensor" and not args[0].kwonly):
         primary = d.tensor()
     pos, kw = [], {}
+    slots = {"self": ("self", None, None)} if method else {}  # (each argument's place: for SHAPE_COHERENT)
     by_name = d.p(0.2)
     for i, a in enumerate(args):
         if a.kind in ("skip", "unknown") and not a.required:
             by_name = True
             continue
         if i == 0 and not method and primary is not None:
+            slots[a.name] = ("pos", len(pos), a)
             pos.append(primary)
             continue
         if not a.required and d.p(0.45):
@@ -461,9 +814,11 @@ def generate(seed: int) -> dict:
                        (value if isinstance(value, list) else [value]))
             continue
         if a.kwonly or by_name and a.name != "self":  # (PyTorch's functions call it input)
+            slots[a.name] = ("kw", a.name, a)
             kw[a.name] = value
             by_name = True
         else:
+            slots[a.name] = ("pos", len(pos), a)
             pos.append(value)
     if name == "einsum" and not method:  # (PyTorch's einsum(*args) takes no names: all by position)
         pos, kw = pos + [kw.pop(k) for k in ("equation", "tensors") if k in kw], kw
@@ -471,8 +826,12 @@ def generate(seed: int) -> dict:
     if method and name.endswith("_") and not name.startswith("__") and primary is not None:
         prep = d.pick(["fresh", "clone", "detach_", "no_grad_clone", "clone"])
         d.tensors[primary[1]]["prep"] = prep
-    return {"seed": seed, "space": space, "name": name, "method": method, "self": primary, "args": pos, "kwargs": kw,
-            "tensors": d.tensors, "mode": d.pick(GRAD_MODES), "weights_seed": seed}
+    program = {"seed": seed, "space": space, "name": name, "method": method, "self": primary, "args": pos,
+               "kwargs": kw, "tensors": d.tensors, "mode": d.pick(GRAD_MODES), "weights_seed": seed}
+    rule = _coherent_rule(space, name)
+    if rule is not None:
+        _make_coherent(d, seed, program, slots, rule)
+    return program
 
 
 # ----------------------------------------------------------------------------- running one

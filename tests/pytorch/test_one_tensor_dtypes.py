@@ -17,11 +17,12 @@ torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float32", "float64"]
 VALUES = np.array([[3.0, -1.0, 0.0, 2.5], [1.0, 5.0, -4.0, 0.5]])
-# Names whose result is drawn at random, or is not a function of the values (a copy, a cast, a new tensor).
+# Names whose result is drawn at random, or is not a function of the values (a copy, a cast, a new tensor; cuda(),
+# which PyTorch runs on a host with CUDA, is a copy to the GPU).
 LEFT_OUT = {"rand_like", "randn_like", "randint_like", "empty_like", "zeros_like", "ones_like", "bernoulli",
             "poisson", "normal", "rrelu", "rrelu_", "gumbel_softmax", "normal_", "uniform_", "exponential_",
             "geometric_", "cauchy_", "log_normal_", "random_", "bernoulli_", "clone", "detach", "detach_",
-            "contiguous", "cpu", "float", "double", "half", "long", "int", "short", "char", "byte", "bool",
+            "contiguous", "cpu", "cuda", "float", "double", "half", "long", "int", "short", "char", "byte", "bool",
             "requires_grad_", "zero_"}
 # Names that change the process when called with a tensor (set_printoptions(x) makes x the print precision, and
 # every tensor printed after it recurses; set_num_threads, manual_seed, ...), or warn once per process in PyTorch

@@ -812,7 +812,9 @@ def module_bookkeeping(torch, seed):
 def script_bookkeeping(torch, seed):
     nn, F = torch.nn, torch.nn.functional
     rng = np.random.default_rng(seed)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    # (a script's `"cuda" if torch.cuda.is_available() else "cpu"`, pinned to the CPU: on a host with a GPU the two
+    # libraries would each pick their own device, and the script's CPU accumulators would meet PyTorch's CUDA batches)
+    device = torch.device("cpu")
     model = init_(torch, nn.Linear(4, 3).double(), seed).to(device)
     X = torch.tensor(rng.standard_normal((12, 4)), device=device)
     Y = torch.from_numpy(rng.integers(0, 3, 12)).to(device)

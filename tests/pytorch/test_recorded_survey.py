@@ -12,6 +12,7 @@ list.  ``python tests/pytorch/survey/idioms_nn.py`` (with PyTorch) prints one fi
 
 import pytest
 
+import minigan
 from pytorch import record_pytorch
 
 harness = record_pytorch.survey_harness()
@@ -45,6 +46,9 @@ def _version_marks(name):
     if name in BEFORE and RECORDED_VERSION >= record_pytorch.version_tuple(BEFORE[name][0]):
         marks.append(pytest.mark.skip(reason=f"PyTorch {BEFORE[name][0]} changed it ({BEFORE[name][1]}); "
                                              f"the record is PyTorch {RECORD['pytorch']}'s"))
+    if name in record_pytorch.ASK_THE_HOST and minigan.cuda.is_available():
+        marks.append(pytest.mark.skip(reason="the program asks the host for CUDA: the record is a host's without it, "
+                                             "and minigan has a GPU here"))
     return marks
 
 
@@ -65,7 +69,8 @@ def test_program_gives_what_pytorch_gave(program):
 
 
 def test_every_listed_difference_names_a_program():
-    assert set(DIFFERENT) | set(SINCE) | set(BEFORE) <= {fn.__name__ for fn in harness.SNIPPETS}
+    assert set(DIFFERENT) | set(SINCE) | set(BEFORE) | record_pytorch.ASK_THE_HOST <= {fn.__name__ for fn in
+                                                                                      harness.SNIPPETS}
 
 
 def test_every_program_is_recorded_and_every_record_is_a_program():

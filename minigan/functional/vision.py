@@ -147,6 +147,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         scales = _per_axis(scale_factor, len(axes), "scale_factor", checks.is_number, float)
         out = tuple(int(input.shape[a] * s) for a, s in zip(axes, scales))  # ⌊n·s⌋, as PyTorch
         scales = (None,) * len(axes) if recompute_scale_factor else tuple(float(s) for s in scales)
+    empty = (tuple(input.shape[a] for a in axes) if mode == "area" else  # (area pools: to 0 pixels, or channels)
+             (input.shape[1],) + tuple(input.shape[a] for a in axes) + out)  # (an empty batch: resized, as PyTorch)
+    if 0 in empty:
+        raise DomainError(f"interpolate: input shape {tuple(input.shape)} resized to {out} in mode={mode!r}: "
+                          f"{'each input size' if mode == 'area' else 'the channels, each input and output size'} "
+                          "must be above 0 (PyTorch refuses it too)")
     if mode == "area":
         return adaptive_avg_pool2d(input, out) if input.ndim == 4 else adaptive_avg_pool1d(input, out)
     repeats = [s if s is not None else n / input.shape[a] for a, n, s in zip(axes, out, scales)]

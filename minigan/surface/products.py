@@ -82,14 +82,16 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·(batch1 @ batch2), batch by batch."""
-    product = bmm(_t(batch1, "baddbmm"), batch2)
+    product = bmm(_t(batch1, "baddbmm"), batch2)  # (the batches' dtypes checked in bmm's name, then input's:)
+    one_dtype("baddbmm", _t(input, "baddbmm"), batch1, batch2)  # (PyTorch does not promote input either)
     beta, alpha = _scales("baddbmm", beta, alpha, product.dtype)
     return product * alpha + _times(_t(input, "baddbmm"), beta)  # (laid out as the product: see addmm)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·Σ_b batch1[b] @ batch2[b]."""
-    products = bmm(_t(batch1, "addbmm"), batch2)
+    products = bmm(_t(batch1, "addbmm"), batch2)  # (the batches' dtypes checked in bmm's name, then input's:)
+    one_dtype("addbmm", _t(input, "addbmm"), batch1, batch2)  # (PyTorch does not promote input either)
     product = products.sum(0, dtype=products.dtype)  # (in their dtype: a sum of integers would be int64)
     beta, alpha = _scales("addbmm", beta, alpha, product.dtype)
     return product * alpha + _times(_t(input, "addbmm"), beta)  # (laid out as the product: see addmm)

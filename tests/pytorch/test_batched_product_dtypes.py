@@ -1,0 +1,42 @@
+"""addmm, addmv, addr, baddbmm and addbmm (functions and methods) with operands of several dtypes, against PyTorch.
+
+PyTorch's kernels of these products do not promote: an input of another dtype than the product's operands is
+refused (a RuntimeError).  Found by the surface programs' shape-coherent draws (tests/pytorch/surface_programs.py,
+seeds 11624094 and 11626280): minigan's baddbmm and addbmm promoted the input and ran."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+import minigan  # noqa: E402
+
+SHAPES = {"addmm": ((2, 2), (2, 3), (3, 2)), "addmv": ((2,), (2, 3), (3,)), "addr": ((2, 3), (2,), (3,)),
+          "baddbmm": ((2, 2, 2), (2, 2, 3), (2, 3, 2)), "addbmm": ((2, 2), (2, 2, 3), (2, 3, 2))}
+DTYPES = ["float64", "float32", "int64", "bool"]
+CASES = [(name, form, dtypes) for name in SHAPES for form in ("function", "method")
+         for dtypes in itertools.product(DTYPES, repeat=3) if len(set(dtypes)) > 1 or dtypes[0] == "float64"]
+
+
+def _call(lib, name, form, dtypes):
+    made = [lib.tensor(np.arange(int(np.prod(s))).reshape(s) % 3, dtype=getattr(lib, d))
+            for s, d in zip(SHAPES[name], dtypes)]
+    try:
+        return getattr(lib, name)(*made) if form == "function" else getattr(made[0], name)(*made[1:])
+    except Exception as e:  # noqa: BLE001 - the outcome is compared
+        return e
+
+
+@pytest.mark.parametrize("name, form, dtypes", CASES)
+def test_operands_of_several_dtypes_as_pytorch(name, form, dtypes):
+    theirs, ours = _call(torch, name, form, dtypes), _call(minigan, name, form, dtypes)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, Exception), f"minigan ran ({ours.dtype}); PyTorch: {theirs}"
+        builtin = next(t for t in type(theirs).__mro__ if t.__module__ == "builtins")
+        assert isinstance(ours, builtin), f"minigan {type(ours).__name__}: {ours} | PyTorch {theirs!r}"
+        return
+    assert not isinstance(ours, Exception), f"minigan {type(ours).__name__}: {ours}; PyTorch ran"
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+    np.testing.assert_array_equal(ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64))

@@ -116,6 +116,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     if sparse:
         raise NotImplementedError("embedding: sparse=True is not provided (minigan's gradients are dense)")
     picked = weight[idx]
+    if idx.ndim == 0:  # (weight[idx] reads a 0-d index as a number: a view of the row; PyTorch's index_select copies)
+        picked.data = picked.data.clone()
     if scale_grad_by_freq and picked.requires_grad:  # the same values, each row's gradient divided by its count
         rows, inverse, counts = xp.unique(idx, return_inverse=True, return_counts=True)
         share = Tensor._make((1.0 / counts[inverse.reshape(idx.shape)]).astype(weight.dtype)[..., None])

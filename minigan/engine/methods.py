@@ -11,6 +11,7 @@ Both spellings work, each with its own library's meaning: PyTorch's (``dim``, ``
 from __future__ import annotations
 
 import copy
+import math
 import operator
 from collections import namedtuple
 
@@ -488,6 +489,8 @@ class TensorMethods:
         if lead < 0 or min(shape, default=0) < 0 or any(n not in (m, 1) for n, m in zip(self.shape, shape[lead:])):
             raise ShapeError(f"expand: cannot expand a tensor of shape {self.array.shape} to {sizes}; "
                              "expected sizes equal to the tensor's, or expanding its size-1 dimensions")
+        if math.prod(shape) >= 2**63:  # (NumPy's ValueError; PyTorch's: TypeError for a size past int64, else Runtime)
+            raise (TypeError if max(shape) >= 2**63 else ShapeError)(f"expand: {sizes} holds more than int64 counts")
         if shape == self.shape:  # a view all the same (a writable one), as PyTorch's
             return shaping.Reshape.apply(self, shape=shape)
         return shaping.BroadcastTo.apply(self, shape=shape)

@@ -25,16 +25,20 @@ from minigan.functional.loss import _legacy_reduction
 from minigan.functional.sparse import padding_index
 from minigan.nn import init
 from minigan.nn.module import Module, Parameter
+from minigan.surface.creation import allocated
 
 
 def _empty(*shape):
-    """A float32 array on the active backend, to be filled by an initialiser."""
-    return backend.active_module().zeros(shape, dtype=backend.DEFAULT_DTYPE)
+    """A float32 array on the active backend, to be filled by an initialiser (past memory: PyTorch's RuntimeError)."""
+    return allocated("empty", shape, backend.DEFAULT_DTYPE,
+                     lambda: backend.active_module().zeros(shape, dtype=backend.DEFAULT_DTYPE))
 
 
 def _positive_int(value, name, layer):
     if not checks.is_integer(value) or value < 1:  # an int, np.int64(4), a 0-d integer tensor: not a bool
         raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}")
+    if value >= 2**63:  # (PyTorch's argument parser: TypeError)
+        raise TypeError(f"{layer}: {name}={value} is past int64's range")
     return int(value)
 
 

@@ -12,7 +12,7 @@ from minigan.engine.errors import DimensionError, DomainError, DtypeError, Index
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
-from minigan.surface.creation import integer
+from minigan.surface.creation import allocated, integer
 from minigan.surface.indexing import index_select
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
@@ -352,8 +352,8 @@ def tile(input, dims):
     each dimension of size s becomes d·s, the copies one after another."""
     x = _t(input, "tile")
     dims = tuple(dims)
-    if not builtins.all(checks.is_integer(d) for d in dims):
-        raise TypeError(f"tile: dims must be ints, got {dims}")
+    if not builtins.all(checks.is_integer(d) and -2**63 <= d < 2**63 for d in dims):  # (PyTorch's parser: TypeError)
+        raise TypeError(f"tile: dims must be ints in int64's range, got {dims}")
     dims = tuple(builtins.int(d) for d in dims)  # (np.int64(2) too, as PyTorch takes it)
     dims = counts = (1,) * (x.ndim - len(dims)) + dims
     sizes = (1,) * (len(dims) - x.ndim) + tuple(x.shape)
@@ -363,7 +363,9 @@ def tile(input, dims):
     x = x.reshape(*(1,) * (len(dims) - x.ndim), *x.shape)
     interleaved = [n for pair in zip([1] * x.ndim, x.shape) for n in pair]  # (1, s0, 1, s1, ...)
     copies = [n for pair in zip(dims, x.shape) for n in pair]             # (d0, s0, d1, s1, ...)
-    out = x.reshape(*interleaved).expand(*copies).reshape(*[d * n for d, n in zip(dims, x.shape)]).contiguous()
+    shape = [d * n for d, n in zip(dims, x.shape)]  # (past memory or int64: PyTorch's RuntimeError, not NumPy's)
+    out = allocated("repeat", shape, x.dtype, lambda: x.reshape(*interleaved).expand(*copies).reshape(*shape)
+                    .contiguous())
     out = out.clone() if out._base is not None else out  # a row-major copy always, as PyTorch's: never a view
     if builtins.min(counts, default=0) >= 0 or 0 in counts:  # (a count of 0: PyTorch's backward gives zeros
         # without reshaping; no counts at all, a 0-d tensor tiled by (): itself)

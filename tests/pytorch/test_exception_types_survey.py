@@ -521,6 +521,25 @@ for (_name, _call), _dtype, _shape in itertools.product(EMPTY_CALLS.items(), ("f
     CASES[f"{_name} of an empty {_shape}, {_dtype}"] = lambda lib, c=_call, s=_shape, d=_dtype: c(
         lib, lib.zeros(s, dtype=getattr(lib, d)))
 
+# ----------------------------------------------------------------------------- sizes past int64 or memory
+# PyTorch's argument parser refuses a size past int64 (TypeError); a count of entries past int64 or memory is a
+# RuntimeError (NumPy: ValueError "Maximum allowed dimension exceeded", "iterator is too large", MemoryError)
+CASES.update({
+    "expand to a size past int64": lambda lib: lib.ones(1, 4).expand(2**70, 4),
+    "expand to 2**63": lambda lib: lib.ones(1, 4).expand(2**63, 4),
+    "expand to more entries than int64 counts": lambda lib: lib.ones(1, 4).expand(2**62, 4),
+    "expand of a 3-d tensor past int64": lambda lib: lib.ones(1, 1, 2).expand(2**40, 2**40, 2),
+    "expand_as past int64": lambda lib: lib.ones(1, 4).expand(2**40, 4).unsqueeze(0).expand(2**30, 2**40, 4),
+    "repeat past int64": lambda lib: lib.ones(1, 4).repeat(2**62, 2**62),
+    "repeat past memory": lambda lib: lib.ones(1, 4).repeat(2**40, 2),
+    "tile past int64": lambda lib: lib.tile(lib.ones(2), (2**63,)),
+    "Linear of a width past int64": lambda lib: lib.nn.Linear(2**70, 2),
+    "Linear past int64 entries": lambda lib: lib.nn.Linear(2**40, 2**40),
+    "Embedding past int64 bytes": lambda lib: lib.nn.Embedding(2**40, 2**30),
+    "BatchNorm1d of a count past int64": lambda lib: lib.nn.BatchNorm1d(2**70),
+    "Conv2d of a channel count past int64": lambda lib: lib.nn.Conv2d(2**64, 2, 1),
+})
+
 # ----------------------------------------------------------------------------- numbers converted
 CASES.update({
     "int of a NaN tensor": lambda lib: int(lib.tensor(float("nan"))),

@@ -9,7 +9,7 @@ from minigan.engine import backend, checks
 from minigan.engine.checks import is_integer, pair
 from minigan.engine.errors import DimensionError, DomainError, ShapeError
 from minigan.engine.ops import conv as C
-from minigan.functional._common import _float, _one_sample, _same_dtype, _single
+from minigan.functional._common import _float, _one_sample, _same_dtype, _single, _tensor
 from minigan.functional.layout import laid_out
 from minigan.functional.vision import pad
 from minigan.surface.node_view import shown_as
@@ -265,7 +265,8 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     stays where it goes, as in PyTorch's copy), so its gradient is ``fold`` (col2im, the picks added back) and every
     order comes from indexing's."""
     kh, kw = _two("unfold", kernel_size=kernel_size)  # (its type first, as PyTorch's)
-    x = _float(input, "unfold")
+    x = _tensor(input, "unfold", "input")  # (bools are picked too, as PyTorch's im2col; other integers are not)
+    x = x if x.array.dtype.kind == "b" else _float(x, "unfold")
     if x.ndim == 3:  # one image (C, H, W), no batch axis
         return _one_sample(unfold, x, kernel_size, dilation, padding, stride)
     if x.ndim != 4:  # (fewer than 3 dims: PyTorch's IndexError, reading dim 2)

@@ -1179,8 +1179,9 @@ DOCUMENTED = [
      f"{DOCS}, Different on purpose: interpolate takes 1-D and 2-D inputs, not trilinear or antialias"),
     (lambda p, w, d: p["name"] == "is_inference_mode_enabled",
      f"{DOCS}, Different on purpose: inference_mode is the same as no_grad"),
-    (lambda p, w, d: "sparse_grad" in d or "sparse" in d and "layout" in d,
-     f"{DOCS}, Coming from PyTorch: sparse_grad=True (and a sparse layout) raise one line naming it"),
+    (lambda p, w, d: "sparse_grad" in d or "sparse" in d and "layout" in d or "sparse=True is not provided" in d,
+     f"{DOCS}, Coming from PyTorch: sparse_grad=True (and a sparse layout, and embedding's sparse=True: its table's "
+     "row for nn.Embedding) raise one line naming it"),
     (lambda p, w, d: p["name"] in ("stride", "view") and any(s["values"].size == 0 for s in p["tensors"])
      and (w == "value" or "stride" in d),
      f"{DOCS}, Casts, views, masks and in-place changes: the strides of an empty tensor made from NumPy (NumPy's in "

@@ -10,6 +10,7 @@ import warnings
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, IndexOutOfRange, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
+from minigan.engine.graph import Node
 from minigan.engine.ops import elementwise as E
 from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
@@ -62,6 +63,23 @@ def _along(index, dim):
     grid = list(backend.get_array_module(index).ogrid[tuple(slice(n) for n in index.shape)])
     grid[dim] = index
     return tuple(grid)
+
+
+class _AddInto(Node):
+    """A copy of x with ``values`` added at ``index`` one by one, in the index's order: PyTorch's scatter_add,
+    index_add and index_put(accumulate=True), ``out = x.clone(); out[index] += values``.  An entry nothing is added
+    to keeps x's value bit for bit (−0 stays −0, where zeros with the values added, plus x, gave +0), and a repeated
+    entry adds its values to x's in turn (1 + 1e-16 + 1e-16 is 1).  ``order``: the copy's layout ("C" or "K")."""
+
+    def forward(self, x, values, index, order):
+        self.index = index
+        out = backend.get_array_module(x).array(x, order=order)
+        backend.scatter_add(out, index, values)
+        return out
+
+    def backward(self, grad):  # d/dx = 1, d/dvalues = the gradient read back at the index
+        need_x, need_values = self.needs_input_grad
+        return grad if need_x else None, S.GetItem.apply(grad, index=(self.index, True)) if need_values else None
 
 
 def _scatter_checks(x, dim, index, src, fn):
@@ -211,9 +229,8 @@ def scatter_add(input, dim, index, src):
     shape = _nonempty(x.shape)
     _in_range(idx, shape[d], "scatter_add", f"dim {d}")
     values = src.reshape(_nonempty(src.shape))[tuple(slice(n) for n in idx.shape)]
-    added = S.IndexAdd.apply(values, index=(_along(idx, d), True), shape=shape)
-    out = added + x.reshape(shape)  # (the row-major term first: the sum takes its layout, PyTorch's self.clone())
-    out = _fresh(out.reshape(())) if x.ndim == 0 else out
+    out = _AddInto.apply(x.reshape(shape), values, index=_along(idx, d), order="C")  # (row-major: PyTorch's clone)
+    out = _fresh(out.reshape(())) if x.ndim == 0 else shown_as(out, "ScatterAddBackward0")
     return _src_gradient(out, x, src, index, "scatter_add", "ScatterAddBackward0")
 
 
@@ -310,9 +327,9 @@ def index_add(input, dim, index, source, *, alpha=1):
     alpha = in_dtype("index_add", "alpha", alpha, x.dtype)  # (read in x's dtype, as PyTorch's kernel)
     values = source.reshape(shape[:d] + (idx.size,) + shape[d + 1:])
     place = (slice(None),) * d + (idx.reshape(-1),)
-    added = S.IndexAdd.apply(values * alpha if alpha != 1 else values, index=(place, True), shape=shape)
-    out = added + x.reshape(shape)  # (row-major first: the sum's layout, as PyTorch's self.clone(Contiguous))
-    out = _fresh(out.reshape(())) if x.ndim == 0 else out
+    out = _AddInto.apply(x.reshape(shape), values * alpha if alpha != 1 else values, index=place, order="C")  # (
+    # row-major, as PyTorch's self.clone(Contiguous))
+    out = _fresh(out.reshape(())) if x.ndim == 0 else shown_as(out, "IndexAddBackward0")
     return saves(out, source) if source.requires_grad else out  # (PyTorch's node saves source for its gradient)
 
 
@@ -366,7 +383,8 @@ def index_put(input, indices, values, accumulate=False):
         out[where] = values
         return out
     shape = tuple(x.array[where].shape)  # what input[indices] reads; values broadcast to it
-    return x + S.IndexAdd.apply(values.expand(*shape), index=(where, True), shape=tuple(x.shape))
+    return shown_as(_AddInto.apply(x, values.expand(*shape), index=where, order="K"), "IndexPutBackward0")  # (x's
+    # layout: PyTorch's clone(Preserve))
 
 
 def take(input, index):

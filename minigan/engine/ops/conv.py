@@ -64,8 +64,10 @@ layer at batch 64): keeping one per forward until the backward raised a GAN step
 parameter, not an input: it is a copy of values of x (or h), the same at every order, and the
 gradient flows through x itself.
 Batch-last copies are shared the same way: a first-order backward lays the gradient out
-batch-last once for both of its products, and ConvTranspose2d keeps the batch-last copy of x
-its forward made.
+batch-last once for both of its products.  ConvTranspose2d does not keep the batch-last copy of x
+its forward made: its backward reads x itself, as PyTorch's reads its saved input, so that a write
+through ``.data`` between forward and backward is seen (a kept copy would hold the old values); x
+coming from a convolution is batch-last already, and laying it out again costs no copy.
 """
 
 from __future__ import annotations
@@ -229,13 +231,10 @@ class ConvTranspose2d(Node):
             self.save_for_backward(x, weight)  # both, as PyTorch's convolution does (one backward reads either)
             self.kernel, self.stride, self.padding, self.dilation, self.groups = (kh, kw), stride, padding, dilation, \
                 groups
-            self.x_batch_last = from_batch_last(x2.reshape(c_in, h, w, n)) if need[1] else None  # x's values
         return from_batch_last(out, ph, pw)
 
     def backward(self, grad):  # ∂x = C(G, W),  ∂W = Cw(G, x),  ∂b = Σ G: both read im2col(G), made once here
-        x, weight = self.saved_tensors
-        if backend.is_array(x):  # first order: the same values, in the batch-last copy forward made
-            x = self.x_batch_last
+        x, weight = self.saved_tensors  # (x as it is now: a write through .data since forward is read, as PyTorch's)
         need = self.needs_input_grad
         (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.stride, self.padding
         geometry = {"dilation": self.dilation, "groups": self.groups}

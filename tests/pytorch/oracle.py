@@ -2,6 +2,9 @@
 and the marks for behaviour one PyTorch version changed (docs/pytorch.md, "Which PyTorch").  Only the
 pytorch wing imports it (tests/test_test_layout.py)."""
 
+import contextlib
+import warnings
+
 import pytest
 
 try:
@@ -51,3 +54,26 @@ CLAMP_NAN_BOUND = pytorch_since("2.12", "clamp's one bound, a NaN number, gives 
 TRUNC_NORMAL_ANYWHERE = pytorch_since("2.12", "trunc_normal_ draws within [a, b] from any mean and std")
 # aminmax's derivative, from 2.12 (2.11: "derivative for aten::aminmax is not implemented")
 AMINMAX_GRAD = pytorch_since("2.12", "aminmax has a derivative")
+
+
+# PyTorch's CPU kernels differ by the host.  ATen's vectors (Vectorized<T>) hold 64 bytes under its AVX-512 kernel set
+# and 32 under AVX2 and the default set (torch.backends.cpu.get_cpu_capability(); ATEN_CPU_CAPABILITY=avx2 or default
+# picks a lower set).  Some kernels read an array's first entries by vectors and the rest by a scalar loop that reads
+# NaN otherwise (a max that keeps it or passes over it, a compare that is false), so their answer for an array of a
+# given length depends on the width: a test that meets one asks vector_lanes.  And oneDNN (mkldnn), which takes some
+# float32 ops (gelu of a contiguous tensor), compiles its code for the CPU's instruction set (ONEDNN_VERBOSE=1 says
+# jit:avx2 or jit:avx512_core), which round and sign zeros differently: aten_kernels() turns it off, for ATen's own.
+def vector_lanes(itemsize: int) -> int:
+    """How many entries of ``itemsize`` bytes one of PyTorch's CPU vectors holds here (8 float64 under AVX-512, 4
+    under AVX2 or the default set)."""
+    capability = torch.backends.cpu.get_cpu_capability() if HAVE_TORCH else "DEFAULT"
+    return (64 if capability.startswith("AVX512") else 32) // itemsize
+
+
+@contextlib.contextmanager
+def aten_kernels():
+    """A context in which PyTorch computes by ATen's own CPU kernels, its oneDNN ones off (their code is the CPU's)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "TF32 acceleration", UserWarning)  # (mkldnn.flags sets allow_tf32 too)
+        with torch.backends.mkldnn.flags(enabled=False):
+            yield

@@ -71,6 +71,8 @@ def power(a, b, number):  # a ** b as PyTorch's kernels give it (number: b is a 
     if not isinstance(a, backend.PLAIN_TYPES):
         return a**b  # (a Tensor, under create_graph: its own Pow node gives this)
     xp = namespace(a)
+    if number and b in (3, -2) and a.dtype.itemsize > 2:  # PyTorch's kernel multiplies for these, where C's pow
+        return a * a * a if b == 3 else 1 / (a * a)  # rounds once (float16: pow of the float32 value, NumPy's too)
     out = 1 / xp.sqrt(a) if number and b == -0.5 else a**b
     return out if number or not (b == 0.5).any() else xp.where((b == 0.5) & ((a == -xp.inf) | (a == 0)), abs(a), out)
 
@@ -100,7 +102,7 @@ class Pow(Node):
             number = isinstance(self.inputs[1], backend.np.generic)
             e = self.inputs[1] if number else b  # (a number stays one at b − 1, where a 0-d array less 1 would
             # look like one: PyTorch's kernels for a number, or for a tensor)
-            da = zeros(grad) if number and e == 0 else grad * b * power(a, e - 1, number)
+            da = zeros(grad) if number and e == 0 else grad * (b * power(a, e - 1, number))
             da = unbroadcast(da if self.zero_exponent is None else xp.where(self.zero_exponent, 0, da), a.shape)
         if need_b:  # NaN for a < 0, where log a is not real; 0 at a = 0 for b ≥ 0, −∞ for b < 0 (PyTorch's
             # formula, differentiated through both branches of its where: a second order at a = 0 is 0·(−∞) = NaN)

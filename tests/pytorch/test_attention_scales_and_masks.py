@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import minigan
+from pytorch.oracle import vector_lanes
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -26,7 +27,8 @@ SCALES = [None, math.inf, -math.inf, math.nan, 0.0, -0.5, -2.0, 0.7, np.float32(
 MASKS = ["none", "bool", "float", "causal"]
 
 
-def _inputs(rank):
+def _inputs(rank, keys=5):
+    """q (…, 4, 3), and k, v of the first ``keys`` of 5 keys, with the masks' first ``keys`` columns."""
     rng = np.random.default_rng(0)
     q, k, v = (np.round(rng.normal(size=(2, 2, n, 3)), 3) for n in (4, 5, 5))
     q[0, 0, 1] = 0.0  # (a query of zeros: its scores are 0, and 0·∞ is NaN)
@@ -35,12 +37,23 @@ def _inputs(rank):
     float_mask = np.where(rng.random((4, 5)) < 0.5, -np.inf, rng.normal(size=(4, 5)).round(2))
     float_mask[3] = -np.inf
     shaped = (lambda a: a.reshape(4, *a.shape[2:])) if rank == 3 else (lambda a: a)
-    return shaped(q), shaped(k), shaped(v), bool_mask, float_mask
+    return shaped(q), shaped(k[..., :keys, :]), shaped(v[..., :keys, :]), bool_mask[:, :keys], float_mask[:, :keys]
+
+
+def _keys(scale, rank, dtype="float64"):
+    """How many keys: 5, but 3 for the flash kernel (4-D) with a scale of ±∞ or NaN on a host whose vectors hold
+    no more than 5 entries.  The kernel takes a row's largest score by vectors over its first entries, a NaN kept,
+    and by a scalar loop over the rest, a NaN passed over; a row whose scores are all NaN or −∞ (a query of zeros
+    times ±∞, or a NaN scale) is then NaN or 0 by where its NaN falls.  minigan passes over NaN, as the scalar
+    loop, which reads a whole row shorter than a vector: 5 keys under AVX-512 (8 float64), 3 under AVX2 or the
+    default set (4).  (docs/pytorch.md, scaled_dot_product_attention.)"""
+    finite = scale is None or math.isfinite(scale)
+    return 5 if finite or rank != 4 or vector_lanes(np.dtype(dtype).itemsize) > 5 else 3
 
 
 def _run(lib, scale, mask, rank, order, dtype="float64"):
     """Output and the gradients of each order up to ``order`` (arrays), or the refusal's built-in class."""
-    q, k, v, bool_mask, float_mask = _inputs(rank)
+    q, k, v, bool_mask, float_mask = _inputs(rank, _keys(scale, rank, dtype))
     q, k, v = (lib.tensor(a, dtype=getattr(lib, dtype), requires_grad=order > 0) for a in (q, k, v))
     kwargs = {"dropout_p": 0.0} if scale is None else {"dropout_p": 0.0, "scale": scale}
     if mask == "bool":

@@ -63,11 +63,15 @@ AMINMAX_GRAD = pytorch_since("2.12", "aminmax has a derivative")
 # given length depends on the width: a test that meets one asks vector_lanes.  And oneDNN (mkldnn), which takes some
 # float32 ops (gelu of a contiguous tensor), compiles its code for the CPU's instruction set (ONEDNN_VERBOSE=1 says
 # jit:avx2 or jit:avx512_core), which round and sign zeros differently: aten_kernels() turns it off, for ATen's own.
+def cpu_capability() -> str:
+    """PyTorch's CPU kernel set here: "AVX512", "AVX2" or "DEFAULT" (ATEN_CPU_CAPABILITY may lower it)."""
+    return torch.backends.cpu.get_cpu_capability() if HAVE_TORCH else "DEFAULT"
+
+
 def vector_lanes(itemsize: int) -> int:
     """How many entries of ``itemsize`` bytes one of PyTorch's CPU vectors holds here (8 float64 under AVX-512, 4
     under AVX2 or the default set)."""
-    capability = torch.backends.cpu.get_cpu_capability() if HAVE_TORCH else "DEFAULT"
-    return (64 if capability.startswith("AVX512") else 32) // itemsize
+    return (64 if cpu_capability().startswith("AVX512") else 32) // itemsize
 
 
 @contextlib.contextmanager

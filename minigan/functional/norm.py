@@ -7,7 +7,8 @@ import math
 
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
-from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, ShapeError
+from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, GraphError, ShapeError
+from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace, unbroadcast
 from minigan.engine.ops import norm as N
 from minigan.functional._common import _float, _same_dtype, _tensor
@@ -46,8 +47,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if stat is not None and tuple(stat.shape) != (c,):
             raise ShapeError(f"batch_norm: {name} has shape {tuple(stat.shape)}, expected ({c},) for input "
                              f"{tuple(input.shape)}")
-    if not 0 <= momentum <= 1 or not eps > 0:
-        raise ValueError(f"batch_norm: need 0 <= momentum <= 1 and eps > 0, got momentum={momentum}, eps={eps}")
+    if is_grad_enabled() and any(isinstance(s, Tensor) and s.requires_grad for s in (running_mean, running_var)):
+        raise GraphError("batch_norm: running_mean and running_var are not differentiable (PyTorch's native_batch_norm "
+                         "refuses them too); pass them detached, or as buffers that do not require grad")
+    if not (eps > 0 if training else eps >= 0):  # (PyTorch's checks; momentum is not checked: outside [0, 1] it
+        # extrapolates the running statistics, as PyTorch's; nn.BatchNorm's constructor is the door that checks it)
+        raise DomainError(f"batch_norm: eps must be {'positive during training' if training else 'non-negative'}, "
+                          f"got {eps}")
     gamma = Tensor._make(xp.ones(c, dtype=input.dtype)) if weight is None else _float(weight, "batch_norm", "weight")
     beta = Tensor._make(xp.zeros(c, dtype=input.dtype)) if bias is None else _float(bias, "batch_norm", "bias")
     _same_dtype("batch_norm", input, gamma)

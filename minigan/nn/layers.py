@@ -37,7 +37,7 @@ def _empty(*shape):
 def _positive_int(value, name, layer):
     if not checks.is_integer(value) or value < 1:  # an int, np.int64(4), a 0-d integer tensor: not a bool
         raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}")
-    if value >= 2**63:  # (PyTorch's argument parser: TypeError)
+    if int(value) >= 2**63:  # (PyTorch's argument parser: TypeError; int() first: a 0-d tensor compares in int64)
         raise TypeError(f"{layer}: {name}={value} is past int64's range")
     return int(value)
 
@@ -50,8 +50,8 @@ class Linear(Module):
         super().__init__()
         self.in_features = _positive_int(in_features, "in_features", "Linear")
         self.out_features = _positive_int(out_features, "out_features", "Linear")
-        self.weight = Parameter(_empty(out_features, in_features))
-        self.bias = Parameter(_empty(out_features)) if bias else None
+        self.weight = Parameter(_empty(self.out_features, self.in_features))
+        self.bias = Parameter(_empty(self.out_features)) if bias else None
         self.reset_parameters()
         self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
 
@@ -505,7 +505,7 @@ class Embedding(Module):
         self.max_norm, self.norm_type, self.scale_grad_by_freq, self.sparse = max_norm, norm_type, \
             scale_grad_by_freq, sparse
         if _weight is None:
-            self.weight = Parameter(_empty(num_embeddings, embedding_dim))
+            self.weight = Parameter(_empty(self.num_embeddings, self.embedding_dim))
             self.reset_parameters()
         else:
             if tuple(_weight.shape) != (num_embeddings, embedding_dim):

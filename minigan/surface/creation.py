@@ -32,7 +32,7 @@ def allocated(fn, shape, dtype, make):
     """``make()``, a new array of ``shape`` in ``dtype``; where memory cannot hold it, PyTorch's allocator raises
     RuntimeError, and so does minigan, where NumPy raises ValueError ("array is too big": more bytes than int64
     counts) or MemoryError (more than the machine gives).  One line names the size."""
-    size = math.prod(builtins.max(n, 1) for n in shape) * backend.np.dtype(dtype or backend.DEFAULT_DTYPE).itemsize
+    size = math.prod(builtins.max(int(n), 1) for n in shape) * backend.np.dtype(dtype or backend.DEFAULT_DTYPE).itemsize
     if size >= 2**63:  # (PyTorch: "Storage size calculation overflowed" or, with a size 0, "Stride calculation
         # overflowed"; NumPy's "array is too big" counts the sizes other than 0 too)
         raise DomainError(f"{fn}: a tensor of shape {tuple(shape)} would take {size} bytes, more than int64 counts; "

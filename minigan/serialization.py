@@ -337,7 +337,7 @@ def _unpickle(node, fetch, path, weights_only, device):
 
 
 def _parameter_class():
-    from minigan.nn.module import Parameter  # (imported when used: minigan.nn imports this module)
+    from minigan.nn.parameter import Parameter  # (imported when used: minigan.nn imports this module)
 
     return Parameter
 

@@ -36,14 +36,8 @@ from minigan.nn.layers import (
     Unflatten,
     Upsample,
 )
-from minigan.nn.module import (
-    Module,
-    ModuleList,
-    Parameter,
-    Sequential,
-    UninitializedBuffer,
-    UninitializedParameter,
-)
+from minigan.nn.module import Module, ModuleList, Sequential
+from minigan.nn.parameter import Parameter, UninitializedBuffer, UninitializedParameter
 from minigan.surface import missing as _missing
 
 from minigan.nn import parallel, utils  # noqa: E402  (isort: skip)  they build on the modules above

@@ -24,7 +24,8 @@ from minigan.functional.activation import _implicit_softmax_dim
 from minigan.functional.loss import _legacy_reduction
 from minigan.functional.sparse import padding_index
 from minigan.nn import init
-from minigan.nn.module import Module, Parameter
+from minigan.nn.module import Module
+from minigan.nn.parameter import Parameter
 from minigan.surface.creation import allocated
 
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 from minigan.engine.errors import ShapeError
 from minigan.engine.grad_mode import no_grad
 from minigan.nn.layers import BatchNorm1d, BatchNorm2d, Conv2d, ConvTranspose2d, Linear, _BatchNorm, _positive_int
-from minigan.nn.module import Module, UninitializedBuffer, UninitializedParameter, UninitializedTensorMixin
+from minigan.nn.module import Module
 from minigan.nn.more_layers import Conv1d, ConvTranspose1d
+from minigan.nn.parameter import UninitializedBuffer, UninitializedParameter, UninitializedTensorMixin
 
 
 class LazyModuleMixin:

@@ -23,7 +23,8 @@ from minigan.nn.layers import (
     _positive_int,
     _SoftmaxFamily,
 )
-from minigan.nn.module import Module, Parameter
+from minigan.nn.module import Module
+from minigan.nn.parameter import Parameter
 
 
 # ----------------------------------------------------------------------------- activations

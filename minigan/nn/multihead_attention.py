@@ -17,7 +17,8 @@ from minigan.engine import backend
 from minigan.engine.errors import ShapeError
 from minigan.nn import init
 from minigan.nn.layers import Linear, _empty, _positive_int
-from minigan.nn.module import Module, Parameter
+from minigan.nn.module import Module
+from minigan.nn.parameter import Parameter
 
 
 def _shape(mask):

@@ -126,7 +126,7 @@ HYPERPARAMETER_CHECKS = {
 
 def _is_parameter(p) -> bool:
     try:
-        from minigan.nn.module import Parameter
+        from minigan.nn.parameter import Parameter
     except ImportError:  # minigan.nn not importable: plain Tensors only
         return False
     return isinstance(p, Parameter)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 
 from minigan.engine.grad_mode import no_grad
-from minigan.nn.module import Module, ModuleList, Parameter
+from minigan.nn.module import Module, ModuleList
+from minigan.nn.parameter import Parameter
 
 
 class ParametrizationList(ModuleList):

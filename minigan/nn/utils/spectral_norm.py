@@ -11,7 +11,8 @@ from __future__ import annotations
 from minigan import functional as F
 from minigan._tensor_surface import Tensor
 from minigan.engine.grad_mode import no_grad
-from minigan.nn.module import Module, Parameter
+from minigan.nn.module import Module
+from minigan.nn.parameter import Parameter
 from minigan.toplevel import randn
 
 

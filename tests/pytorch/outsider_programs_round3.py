@@ -1,0 +1,1928 @@
+"""Outsider programs, round 3: short PyTorch programs a student or practitioner writes, run unchanged under PyTorch
+and under minigan (the same text, ``torch`` bound to each module), their results compared.
+
+Written from README.md and the public API only, before reading minigan's tests or docs/pytorch.md. The areas: custom
+``autograd.Function`` (save_for_backward, mark_dirty, needs_input_grad, set_materialize_grads), hooks on tensors and
+modules, ``torch.autograd.functional``, optimizer and scheduler state, module state and containers, in-place ops and
+views in training loops, ``torch.save``/``torch.load``, data loading with samplers and collate functions, gradient
+clipping, mixed dtypes, a GAN step, WGAN-GP's gradient penalty and the grad-mode switches.
+
+Each program is ``def name(torch) -> result``; a result is any nesting of tuples, lists and dicts of tensors, numbers,
+strings, dtypes, sizes and caught exceptions (``caught(fn)``). ``compare`` says how two results differ, or returns
+None. ``DIFFERS`` names the programs that differ from PyTorch on purpose, with the reason (docs/pytorch.md).
+"""
+
+import copy
+import io
+import math
+
+import numpy as np
+
+PROGRAMS = {}
+# name -> why minigan's result differs from PyTorch's: each a difference docs/pytorch.md documents
+DIFFERS = {
+    "function_save_for_backward": "type(y.grad_fn).__name__ is minigan's node class, BackwardFunction for a "
+                                  "Function (docs/pytorch.md, The graph a learner prints: the class's name)",
+    "function_gradcheck": "torch.autograd.gradcheck is minigan.gradcheck (docs/pytorch.md: minigan has it at the "
+                          "top level)",
+    "retain_grad_intermediate": "Tensor.retains_grad is not provided (docs/pytorch.md: an autograd internal)",
+    "post_accumulate_grad_hook": "register_post_accumulate_grad_hook is not provided (docs/pytorch.md)",
+    "parameter_list_and_dict": "nn.ParameterDict is not provided (docs/pytorch.md)",
+    "inference_mode_decorator_and_context": "Tensor.is_inference is not provided: inference_mode is no_grad "
+                                            "(docs/pytorch.md)",
+    "inference_tensor_in_autograd_refused": "inference_mode is no_grad: no inference tensors to refuse "
+                                            "(docs/pytorch.md)",
+    "weighted_sampler_length": "utils.data.WeightedRandomSampler is not provided (docs/pytorch.md)",
+    "sgd_momentum_state": "an optimizer's live state holds arrays and an int step, PyTorch's tensors; its "
+                          "state_dict() holds tensors (docs/pytorch.md, the paragraph on optimizers)",
+}
+
+
+def program(fn):
+    PROGRAMS[fn.__name__] = fn
+    return fn
+
+
+class Caught:
+    """An exception a program caught on purpose: only its class is compared."""
+
+    def __init__(self, exc):
+        self.exc = exc
+
+    def __repr__(self):
+        return f"Caught({type(self.exc).__name__}: {str(self.exc)[:80]})"
+
+
+class Raised(Caught):
+    """An exception a program did not catch: compared by class as well."""
+
+
+def caught(fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the class is the result
+        return Caught(exc)
+    return "no exception"
+
+
+def fill_(torch, module, scale=0.3):
+    """Deterministic weights (the two libraries' random streams differ): a sine of each parameter's index."""
+    with torch.no_grad():
+        for i, p in enumerate(module.parameters()):
+            values = torch.sin(torch.arange(p.numel(), dtype=torch.float64) * 0.7 + i) * scale
+            p.copy_(values.reshape(p.shape).to(p.dtype))
+    return module
+
+
+def data(torch, *shape, dtype=None, offset=0.0):
+    n = math.prod(shape)
+    x = torch.cos(torch.arange(n, dtype=torch.float64) * 1.3 + offset).reshape(shape)
+    return x.to(dtype or torch.float32)
+
+
+# ------------------------------------------------------------------------------------------------ the comparison
+
+
+def _is_tensor(x):
+    return hasattr(x, "detach") and hasattr(x, "requires_grad") and hasattr(x, "dtype")
+
+
+def normalize(x):
+    if isinstance(x, Caught):
+        return x
+    if _is_tensor(x):
+        t = x.detach()
+        return {"tensor": np.asarray(t.numpy()), "dtype": str(x.dtype).split(".")[-1], "shape": tuple(x.shape),
+                "requires_grad": bool(x.requires_grad)}
+    if type(x).__name__ == "dtype" or str(type(x)).endswith("dtype'>"):
+        return ("dtype", str(x).split(".")[-1])
+    if type(x).__name__ == "Size":
+        return tuple(int(v) for v in x)
+    if isinstance(x, dict):
+        return {k: normalize(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(normalize(v) for v in x) if type(x) in (list, tuple) else tuple(normalize(v) for v in x)
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def compare(mine, theirs, where="result", rtol=1e-5, atol=1e-6):
+    """None where ``mine`` (minigan's normalized result) matches ``theirs`` (PyTorch's), else what differs."""
+    if isinstance(theirs, Caught) or isinstance(mine, Caught):
+        if not (isinstance(theirs, Caught) and isinstance(mine, Caught)):
+            return f"{where}: minigan {mine!r}, PyTorch {theirs!r}"
+        if not isinstance(mine.exc, type(theirs.exc)):
+            return f"{where}: minigan raised {mine!r}, PyTorch {theirs!r}"
+        return None
+    if isinstance(theirs, dict) and "tensor" in theirs:
+        if not (isinstance(mine, dict) and "tensor" in mine):
+            return f"{where}: minigan gave {type(mine).__name__}, PyTorch a tensor"
+        for key in ("dtype", "shape", "requires_grad"):
+            if mine[key] != theirs[key]:
+                return f"{where}.{key}: minigan {mine[key]}, PyTorch {theirs[key]}"
+        a, b = mine["tensor"], theirs["tensor"]
+        if a.dtype.kind in "fc" or b.dtype.kind in "fc":
+            if not np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True):
+                return f"{where}: values differ by {np.nanmax(np.abs(a - b)) if a.size else 0}:\n{a}\nvs\n{b}"
+        elif not np.array_equal(a, b):
+            return f"{where}: values {a} vs {b}"
+        return None
+    if isinstance(theirs, dict):
+        if not isinstance(mine, dict) or list(mine) != list(theirs):
+            return f"{where}: keys {list(mine) if isinstance(mine, dict) else mine} vs {list(theirs)}"
+        for k in theirs:
+            d = compare(mine[k], theirs[k], f"{where}[{k!r}]", rtol, atol)
+            if d:
+                return d
+        return None
+    if isinstance(theirs, (list, tuple)):
+        if not isinstance(mine, (list, tuple)) or len(mine) != len(theirs):
+            return f"{where}: {mine!r} vs {theirs!r}"
+        for i, (m, t) in enumerate(zip(mine, theirs)):
+            d = compare(m, t, f"{where}[{i}]", rtol, atol)
+            if d:
+                return d
+        return None
+    if isinstance(theirs, float) and isinstance(mine, (int, float)) and not isinstance(mine, bool):
+        if not (math.isclose(mine, theirs, rel_tol=rtol, abs_tol=atol) or (math.isnan(mine) and math.isnan(theirs))):
+            return f"{where}: {mine!r} vs {theirs!r}"
+        return None
+    if type(mine) is not type(theirs) or mine != theirs:
+        return f"{where}: {mine!r} ({type(mine).__name__}) vs {theirs!r} ({type(theirs).__name__})"
+    return None
+
+
+def run(fn, torch):
+    try:
+        return normalize(fn(torch))
+    except Exception as exc:  # noqa: BLE001 - an uncaught exception is a result too
+        return Raised(exc)
+
+
+# ------------------------------------------------------------------------------------------- custom autograd.Function
+
+
+@program
+def function_save_for_backward(torch):
+    class Exp(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            (y,) = ctx.saved_tensors
+            return g * y
+
+    x = data(torch, 3, 2, dtype=torch.float64).requires_grad_()
+    y = Exp.apply(x)
+    y.sum().backward()
+    return y, x.grad, type(y.grad_fn).__name__.endswith("Backward")
+
+
+@program
+def function_needs_input_grad(torch):
+    seen = []
+
+    class MulAdd(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b, c):
+            ctx.save_for_backward(a, b)
+            return a * b + c
+
+        @staticmethod
+        def backward(ctx, g):
+            a, b = ctx.saved_tensors
+            seen.append(tuple(ctx.needs_input_grad))
+            ga = g * b if ctx.needs_input_grad[0] else None
+            gb = g * a if ctx.needs_input_grad[1] else None
+            gc = g if ctx.needs_input_grad[2] else None
+            return ga, gb, gc
+
+    a = data(torch, 4).requires_grad_()
+    b = data(torch, 4, offset=1.0)
+    c = data(torch, 4, offset=2.0).requires_grad_()
+    MulAdd.apply(a, b, c).sum().backward()
+    return a.grad, b.grad, c.grad, seen
+
+
+@program
+def function_mark_dirty(torch):
+    class AddOne_(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    w = data(torch, 5, dtype=torch.float64).requires_grad_()
+    h = w * 2
+    out = AddOne_.apply(h)
+    (out * out).sum().backward()
+    return out, out is h, w.grad
+
+
+@program
+def function_set_materialize_grads(torch):
+    received = []
+
+    class Split(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            received.append((g1 is None, g2 is None))
+            total = 0
+            if g1 is not None:
+                total = total + g1 * 2
+            if g2 is not None:
+                total = total + g2 * 3
+            return total
+
+    x = data(torch, 3).requires_grad_()
+    a, b = Split.apply(x)
+    a.sum().backward()
+    return x.grad, received
+
+
+@program
+def function_materialized_zeros(torch):
+    received = []
+
+    class Split(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            received.append((g1 is None, g2 is None, g2.sum().item() if g2 is not None else None))
+            return g1 * 2 + g2 * 3
+
+    x = data(torch, 3).requires_grad_()
+    a, b = Split.apply(x)
+    b.sum().backward()
+    return x.grad, received
+
+
+@program
+def function_non_tensor_argument(torch):
+    class Scale(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, factor, name):
+            ctx.factor = factor
+            ctx.name = name
+            return x * factor
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.factor, None, None
+
+    x = data(torch, 2, 3).requires_grad_()
+    y = Scale.apply(x, 2.5, "scale")
+    y.pow(2).mean().backward()
+    return y, x.grad
+
+
+@program
+def function_mark_non_differentiable(torch):
+    class SortWithIndex(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            values, index = x.sort()
+            ctx.mark_non_differentiable(index)
+            ctx.save_for_backward(index)
+            return values, index
+
+        @staticmethod
+        def backward(ctx, g, _):
+            (index,) = ctx.saved_tensors
+            out = torch.zeros_like(g)
+            out.scatter_(0, index, g)
+            return out
+
+    x = torch.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    values, index = SortWithIndex.apply(x)
+    (values * torch.tensor([1.0, 10.0, 100.0])).sum().backward()
+    return values, index, index.requires_grad, x.grad
+
+
+@program
+def function_double_backward(torch):
+    class Cube(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 3 * x ** 2
+
+    x = data(torch, 4, dtype=torch.float64).requires_grad_()
+    y = Cube.apply(x).sum()
+    (g,) = torch.autograd.grad(y, x, create_graph=True)
+    (h,) = torch.autograd.grad(g.sum(), x)
+    return g, h
+
+
+@program
+def function_gradcheck(torch):
+    class Softplus(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return torch.log1p(torch.exp(x))
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * torch.sigmoid(x)
+
+    x = data(torch, 5, dtype=torch.float64).requires_grad_()
+    return torch.autograd.gradcheck(Softplus.apply, (x,))
+
+
+@program
+def function_returns_wrong_count(torch):
+    class Bad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            return x + y
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    x = data(torch, 3).requires_grad_()
+    y = data(torch, 3).requires_grad_()
+    out = Bad.apply(x, y).sum()
+    return caught(out.backward)
+
+
+@program
+def function_in_a_module(torch):
+    class ClampGrad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.clamp(-0.1, 0.1)
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(3, 2)
+
+        def forward(self, x):
+            return ClampGrad.apply(self.fc(x))
+
+    net = fill_(torch, Net())
+    x = data(torch, 4, 3)
+    loss = (net(x) * 10).sum()
+    loss.backward()
+    return loss, net.fc.weight.grad, net.fc.bias.grad
+
+
+# ------------------------------------------------------------------------------------------------------- hooks
+
+
+@program
+def tensor_hook_doubles_grad(torch):
+    x = data(torch, 4).requires_grad_()
+    handle = x.register_hook(lambda g: g * 2)
+    (x * x).sum().backward()
+    first = x.grad.clone()
+    handle.remove()
+    x.grad = None
+    (x * x).sum().backward()
+    return first, x.grad
+
+
+@program
+def tensor_hook_observes_intermediate(torch):
+    seen = []
+    x = data(torch, 3).requires_grad_()
+    h = x.tanh()
+    h.register_hook(lambda g: seen.append(g.clone()))
+    (h * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    return seen, x.grad
+
+
+@program
+def retain_grad_intermediate(torch):
+    x = data(torch, 2, 3).requires_grad_()
+    h = x * 3
+    h.retain_grad()
+    y = h.relu().sum()
+    y.backward()
+    return h.grad, h.retains_grad, x.grad, h.is_leaf
+
+
+@program
+def module_forward_hook_features(torch):
+    net = fill_(torch, torch.nn.Sequential(torch.nn.Linear(4, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2)))
+    features = {}
+
+    def save(name):
+        def hook(module, inputs, output):
+            features[name] = output.detach()
+        return hook
+
+    handles = [net[0].register_forward_hook(save("fc1")), net[1].register_forward_hook(save("relu"))]
+    out = net(data(torch, 3, 4))
+    for h in handles:
+        h.remove()
+    net(data(torch, 3, 4, offset=5.0))
+    return out, features["fc1"], features["relu"]
+
+
+@program
+def module_forward_hook_replaces_output(torch):
+    lin = fill_(torch, torch.nn.Linear(3, 3))
+    lin.register_forward_hook(lambda m, i, o: o * 0 + 1)
+    out = lin(data(torch, 2, 3))
+    return out, out.requires_grad
+
+
+@program
+def module_forward_pre_hook(torch):
+    lin = fill_(torch, torch.nn.Linear(3, 2))
+    calls = []
+
+    def pre(module, inputs):
+        calls.append(tuple(inputs[0].shape))
+        return (inputs[0] * 2,)
+
+    lin.register_forward_pre_hook(pre)
+    out = lin(data(torch, 4, 3))
+    return out, calls
+
+
+@program
+def module_full_backward_hook(torch):
+    lin = fill_(torch, torch.nn.Linear(3, 2))
+    record = []
+
+    def hook(module, grad_input, grad_output):
+        record.append(([g.shape if g is not None else None for g in grad_input],
+                       [g.clone() for g in grad_output]))
+
+    lin.register_full_backward_hook(hook)
+    x = data(torch, 4, 3).requires_grad_()
+    lin(x).pow(2).sum().backward()
+    return record, x.grad
+
+
+@program
+def module_backward_hook_scales_grad_input(torch):
+    act = torch.nn.Tanh()
+    act.register_full_backward_hook(lambda m, gi, go: (gi[0] * 0.5,))
+    x = data(torch, 5).requires_grad_()
+    act(x).sum().backward()
+    return x.grad
+
+
+@program
+def hook_on_parameter_gradient_clipping(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 2))
+    for p in lin.parameters():
+        p.register_hook(lambda g: g.clamp(-0.5, 0.5))
+    (lin(data(torch, 6, 2)) * 4).sum().backward()
+    return lin.weight.grad, lin.bias.grad
+
+
+@program
+def post_accumulate_grad_hook(torch):
+    w = data(torch, 3, dtype=torch.float64).requires_grad_()
+    log = []
+    w.register_post_accumulate_grad_hook(lambda p: log.append(p.grad.clone()))
+    (w * 2).sum().backward()
+    (w * 3).sum().backward()
+    return log, w.grad
+
+
+# -------------------------------------------------------------------------------------- torch.autograd.functional
+
+
+@program
+def jacobian_of_a_layer(torch):
+    from_f = torch.autograd.functional
+
+    def f(x):
+        return torch.tanh(x @ torch.tensor([[1.0, 2.0], [0.5, -1.0], [0.0, 3.0]], dtype=torch.float64))
+
+    x = data(torch, 3, dtype=torch.float64)
+    return from_f.jacobian(f, x)
+
+
+@program
+def jacobian_two_inputs(torch):
+    def f(a, b):
+        return a * b.sum(), a.exp()
+
+    a = data(torch, 2, dtype=torch.float64)
+    b = data(torch, 3, dtype=torch.float64, offset=1.0)
+    return torch.autograd.functional.jacobian(f, (a, b))
+
+
+@program
+def hessian_of_quadratic_form(torch):
+    A = torch.tensor([[2.0, 1.0], [1.0, 3.0]], dtype=torch.float64)
+
+    def f(x):
+        return 0.5 * x @ A @ x + torch.sin(x).sum()
+
+    x = torch.tensor([0.3, -0.7], dtype=torch.float64)
+    return torch.autograd.functional.hessian(f, x)
+
+
+@program
+def vjp_and_jvp(torch):
+    def f(x):
+        return x ** 2 * torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
+
+    x = data(torch, 3, dtype=torch.float64)
+    v = torch.ones(3, dtype=torch.float64)
+    out1, vj = torch.autograd.functional.vjp(f, x, v)
+    out2, jv = torch.autograd.functional.jvp(f, x, v)
+    return out1, vj, out2, jv
+
+
+@program
+def hvp_vhp(torch):
+    def f(x):
+        return (x ** 3).sum() + x[0] * x[1]
+
+    x = data(torch, 3, dtype=torch.float64)
+    v = torch.tensor([1.0, 0.0, -1.0], dtype=torch.float64)
+    return torch.autograd.functional.hvp(f, x, v), torch.autograd.functional.vhp(f, x, v)
+
+
+@program
+def jacobian_create_graph(torch):
+    x = data(torch, 2, dtype=torch.float64).requires_grad_()
+    jac = torch.autograd.functional.jacobian(lambda t: t.sin() * t.sum(), x, create_graph=True)
+    jac.trace().backward()
+    return jac, jac.requires_grad, x.grad
+
+
+@program
+def jacobian_strict_independent(torch):
+    x = data(torch, 2, dtype=torch.float64)
+    return caught(torch.autograd.functional.jacobian, lambda t: torch.ones(2, dtype=torch.float64), x, strict=True)
+
+
+# ------------------------------------------------------------------------------------- optimizers and schedulers
+
+
+def _regression(torch):
+    x = data(torch, 8, 3)
+    y = (x @ torch.tensor([[1.0], [-2.0], [0.5]])) + 0.3
+    return x, y
+
+
+@program
+def adam_state_dict_round_trip(torch):
+    x, y = _regression(torch)
+
+    def make():
+        return fill_(torch, torch.nn.Linear(3, 1))
+
+    def step(model, opt):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    a = make()
+    opt_a = torch.optim.Adam(a.parameters(), lr=0.05, betas=(0.8, 0.99))
+    for _ in range(3):
+        step(a, opt_a)
+    saved_model = copy.deepcopy(a.state_dict())
+    saved_opt = copy.deepcopy(opt_a.state_dict())
+    for _ in range(3):
+        step(a, opt_a)
+
+    b = make()
+    b.load_state_dict(saved_model)
+    opt_b = torch.optim.Adam(b.parameters(), lr=0.05)
+    opt_b.load_state_dict(saved_opt)
+    for _ in range(3):
+        step(b, opt_b)
+    state = opt_b.state_dict()
+    return (a.weight, b.weight, a.bias, b.bias, sorted(state["state"]), state["state"][0]["step"],
+            state["param_groups"][0]["betas"], state["param_groups"][0]["params"])
+
+
+@program
+def sgd_momentum_state(torch):
+    w = torch.tensor([1.0, -1.0], requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)
+    for _ in range(4):
+        opt.zero_grad()
+        (w ** 2).sum().backward()
+        opt.step()
+    return w, opt.state[w]["momentum_buffer"], list(opt.state_dict()["state"][0])
+
+
+@program
+def param_groups_different_lr(torch):
+    net = fill_(torch, torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1)))
+    opt = torch.optim.SGD([
+        {"params": net[0].parameters()},
+        {"params": net[2].parameters(), "lr": 0.5},
+    ], lr=0.01, momentum=0.5)
+    x, y = _regression(torch)
+    for _ in range(3):
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(net(x), y).backward()
+        opt.step()
+    return ([g["lr"] for g in opt.param_groups], [g["momentum"] for g in opt.param_groups],
+            net[0].weight, net[2].weight)
+
+
+@program
+def add_param_group_later(torch):
+    enc = fill_(torch, torch.nn.Linear(3, 3))
+    head = fill_(torch, torch.nn.Linear(3, 1), scale=0.5)
+    opt = torch.optim.Adam(enc.parameters(), lr=0.01)
+    x, y = _regression(torch)
+    for i in range(4):
+        if i == 2:
+            opt.add_param_group({"params": head.parameters(), "lr": 0.1})
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(head(enc(x).relu()), y).backward()
+        opt.step()
+    return (len(opt.param_groups), opt.param_groups[1]["lr"], opt.param_groups[1]["betas"], head.weight,
+            enc.weight, opt.state_dict()["param_groups"][1]["params"])
+
+
+@program
+def add_param_group_duplicate(torch):
+    lin = torch.nn.Linear(2, 2)
+    opt = torch.optim.SGD(lin.parameters(), lr=0.1)
+    return caught(opt.add_param_group, {"params": [lin.weight]})
+
+
+@program
+def zero_grad_set_to_none(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 1))
+    opt = torch.optim.SGD(lin.parameters(), lr=0.1)
+    lin(data(torch, 3, 2)).sum().backward()
+    opt.zero_grad(set_to_none=False)
+    kept = (lin.weight.grad, lin.bias.grad)
+    lin(data(torch, 3, 2)).sum().backward()
+    opt.zero_grad()
+    return kept, lin.weight.grad is None, lin.bias.grad is None
+
+
+@program
+def module_zero_grad(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 2))
+    lin(data(torch, 3, 2)).sum().backward()
+    lin.zero_grad(set_to_none=False)
+    zeros = lin.weight.grad.clone()
+    lin.zero_grad()
+    return zeros, lin.weight.grad
+
+
+@program
+def chained_schedulers(torch):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1.0)
+    s1 = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    s2 = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+    lrs = []
+    for _ in range(6):
+        opt.step()
+        s1.step()
+        s2.step()
+        lrs.append(opt.param_groups[0]["lr"])
+    return lrs, s1.get_last_lr(), s2.get_last_lr()
+
+
+@program
+def chained_scheduler_class(torch):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1.0)
+    sched = torch.optim.lr_scheduler.ChainedScheduler([
+        torch.optim.lr_scheduler.ConstantLR(opt, factor=0.1, total_iters=2),
+        torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9),
+    ])
+    lrs = []
+    for _ in range(5):
+        opt.step()
+        sched.step()
+        lrs.append(sched.get_last_lr()[0])
+    return lrs
+
+
+@program
+def sequential_lr_warmup(torch):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.1)
+    warm = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
+    decay = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+    sched = torch.optim.lr_scheduler.SequentialLR(opt, [warm, decay], milestones=[3])
+    lrs = []
+    for _ in range(8):
+        opt.step()
+        sched.step()
+        lrs.append(opt.param_groups[0]["lr"])
+    return lrs
+
+
+@program
+def lambda_and_multistep(torch):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([{"params": [w]}, {"params": [torch.zeros(1, requires_grad=True)], "lr": 0.5}], lr=1.0)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda=[lambda e: 1 / (e + 1), lambda e: 0.9 ** e])
+    out = []
+    for _ in range(3):
+        opt.step()
+        sched.step()
+        out.append(sched.get_last_lr())
+    opt2 = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    ms = torch.optim.lr_scheduler.MultiStepLR(opt2, milestones=[1, 3], gamma=0.1)
+    for _ in range(4):
+        opt2.step()
+        ms.step()
+        out.append(ms.get_last_lr())
+    return out
+
+
+@program
+def scheduler_state_dict_resume(torch):
+    def make():
+        w = torch.zeros(1, requires_grad=True)
+        opt = torch.optim.SGD([w], lr=0.2)
+        return opt, torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.3)
+
+    opt, sched = make()
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    state = sched.state_dict()
+    opt2, sched2 = make()
+    opt2.load_state_dict(opt.state_dict())
+    sched2.load_state_dict(state)
+    opt2.step()
+    sched2.step()
+    return state["last_epoch"], state["step_size"], sched2.get_last_lr(), opt2.param_groups[0]["lr"]
+
+
+@program
+def reduce_lr_on_plateau(torch):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.Adam([w], lr=1.0)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=0.5, patience=1)
+    lrs = []
+    for val in [1.0, 0.9, 0.95, 0.95, 0.95, 0.5, 0.6, 0.7]:
+        sched.step(val)
+        lrs.append(opt.param_groups[0]["lr"])
+    return lrs
+
+
+@program
+def one_cycle_lr(torch):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=6)
+    out = []
+    for _ in range(5):
+        opt.step()
+        sched.step()
+        out.append((opt.param_groups[0]["lr"], opt.param_groups[0]["momentum"]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- modules and their state
+
+
+class _Block:  # built inside a program, so that each library's nn.Module is its base
+    @staticmethod
+    def make(torch):
+        class Block(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = torch.nn.Linear(4, 4)
+                self.norm = torch.nn.BatchNorm1d(4)
+                self.head = torch.nn.Linear(4, 2)
+                self.register_buffer("steps", torch.zeros((), dtype=torch.long))
+                self.register_buffer("scratch", torch.ones(2), persistent=False)
+
+            def forward(self, x):
+                if self.training:
+                    self.steps += 1
+                return self.head(self.norm(self.conv(x)).relu())
+
+        return fill_(torch, Block())
+
+
+@program
+def state_dict_keys_and_buffers(torch):
+    net = _Block.make(torch)
+    sd = net.state_dict()
+    return (list(sd), [n for n, _ in net.named_buffers()], [n for n, _ in net.named_parameters()],
+            sd["norm.num_batches_tracked"], sd["steps"])
+
+
+@program
+def load_state_dict_strict_false(torch):
+    net = _Block.make(torch)
+    sd = net.state_dict()
+    del sd["head.bias"]
+    sd["extra.weight"] = torch.zeros(1)
+    result = net.load_state_dict(sd, strict=False)
+    return sorted(result.missing_keys), sorted(result.unexpected_keys)
+
+
+@program
+def load_state_dict_strict_error(torch):
+    net = _Block.make(torch)
+    sd = net.state_dict()
+    del sd["head.bias"]
+    return caught(net.load_state_dict, sd)
+
+
+@program
+def load_state_dict_shape_mismatch(torch):
+    a = torch.nn.Linear(3, 2)
+    b = torch.nn.Linear(4, 2)
+    return caught(a.load_state_dict, b.state_dict())
+
+
+@program
+def train_eval_batchnorm_dropout(torch):
+    net = _Block.make(torch)
+    x = data(torch, 6, 4)
+    net.train()
+    y_train = net(x)
+    modes = [m.training for m in net.modules()]
+    net.eval()
+    y_eval = net(x)
+    drop = torch.nn.Dropout(0.5).eval()
+    return (y_train, y_eval, modes, [m.training for m in net.modules()], net.norm.running_mean,
+            net.norm.running_var, net.steps, drop(x).equal(x))
+
+
+@program
+def named_modules_and_apply(torch):
+    net = torch.nn.Sequential(
+        torch.nn.Linear(2, 3), torch.nn.ReLU(),
+        torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Tanh()), torch.nn.Linear(3, 1))
+
+    def init(m):
+        if isinstance(m, torch.nn.Linear):
+            torch.nn.init.constant_(m.weight, 0.1)
+            torch.nn.init.zeros_(m.bias)
+
+    net.apply(init)
+    names = [(name, type(m).__name__) for name, m in net.named_modules()]
+    children = [type(m).__name__ for m in net.children()]
+    return names, children, net(torch.ones(2, 2)), sum(p.numel() for p in net.parameters())
+
+
+@program
+def requires_grad_freeze(torch):
+    net = fill_(torch, torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1)))
+    net[0].requires_grad_(False)
+    net(data(torch, 3, 2)).sum().backward()
+    trainable = [n for n, p in net.named_parameters() if p.requires_grad]
+    return trainable, net[0].weight.grad is None, net[1].weight.grad
+
+
+@program
+def sequential_slicing_and_indexing(torch):
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 4), torch.nn.Sigmoid())
+    fill_(torch, net)
+    head = net[:2]
+    tail = net[2:]
+    x = data(torch, 2, 2)
+    return (type(head).__name__, len(head), len(tail), type(net[-1]).__name__,
+            (tail(head(x)) - net(x)).abs().max(), [type(m).__name__ for m in net[::2]])
+
+
+@program
+def sequential_append_insert_delete(torch):
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    net.append(torch.nn.ReLU())
+    net.insert(1, torch.nn.Tanh())
+    net.extend([torch.nn.Identity(), torch.nn.Linear(2, 1)])
+    del net[2]
+    return [type(m).__name__ for m in net], list(net.state_dict())
+
+
+@program
+def sequential_ordered_dict(torch):
+    from collections import OrderedDict
+
+    net = torch.nn.Sequential(OrderedDict([("fc", torch.nn.Linear(3, 2)), ("act", torch.nn.Softplus())]))
+    fill_(torch, net)
+    return list(net.state_dict()), type(net.act).__name__, net(data(torch, 2, 3))
+
+
+@program
+def module_list_loop(torch):
+    class Deep(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = torch.nn.ModuleList([torch.nn.Linear(3, 3) for _ in range(3)])
+            self.layers.append(torch.nn.Linear(3, 1))
+
+        def forward(self, x):
+            for layer in self.layers[:-1]:
+                x = x + torch.tanh(layer(x))
+            return self.layers[-1](x)
+
+    net = fill_(torch, Deep())
+    out = net(data(torch, 4, 3))
+    out.sum().backward()
+    return (out, len(net.layers), type(net.layers[1:]).__name__, net.layers[0].weight.grad,
+            list(net.state_dict())[-2:])
+
+
+@program
+def module_dict_heads(torch):
+    heads = torch.nn.ModuleDict({"cls": torch.nn.Linear(3, 4), "reg": torch.nn.Linear(3, 1)})
+    heads.update({"aux": torch.nn.Linear(3, 2)})
+    fill_(torch, heads)
+    x = data(torch, 2, 3)
+    outs = {k: heads[k](x) for k in heads}
+    return (list(heads.keys()), list(outs), {k: v.shape for k, v in outs.items()}, "reg" in heads,
+            heads.pop("aux").out_features, len(heads))
+
+
+@program
+def parameter_list_and_dict(torch):
+    class Mix(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ws = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(2) * i) for i in range(3)])
+            self.named = torch.nn.ParameterDict({"scale": torch.nn.Parameter(torch.tensor(2.0))})
+
+        def forward(self, x):
+            return sum(w * x for w in self.ws) * self.named["scale"]
+
+    m = Mix()
+    m(torch.tensor([1.0, 2.0])).sum().backward()
+    return list(m.state_dict()), [w.grad for w in m.ws], m.named["scale"].grad
+
+
+@program
+def module_to_double_and_dtype(torch):
+    net = fill_(torch, torch.nn.Linear(2, 2)).double()
+    out = net(data(torch, 3, 2, dtype=torch.float64))
+    err = caught(net, data(torch, 3, 2))
+    half = torch.nn.Linear(2, 2).to(torch.float64)
+    return out.dtype, net.weight.dtype, err, half.bias.dtype
+
+
+# --------------------------------------------------------------------------------- in-place ops and views in loops
+
+
+@program
+def manual_sgd_in_place(torch):
+    w = torch.tensor([2.0, -3.0], requires_grad=True)
+    for _ in range(5):
+        loss = (w ** 2).sum()
+        loss.backward()
+        with torch.no_grad():
+            w -= 0.1 * w.grad
+            w.grad.zero_()
+    return w, w.requires_grad, w.is_leaf, w.grad
+
+
+@program
+def in_place_on_leaf_refused(torch):
+    w = torch.ones(3, requires_grad=True)
+    return caught(w.add_, 1), caught(lambda: w.__setitem__(0, 5.0))
+
+
+@program
+def modified_saved_tensor_refused(torch):
+    x = torch.ones(3, requires_grad=True)
+    h = x * 2
+    y = h.exp()
+    y.mul_(2)  # exp saved its output
+    return caught(y.sum().backward)
+
+
+@program
+def in_place_on_view_of_nonleaf(torch):
+    x = data(torch, 2, 3, dtype=torch.float64).requires_grad_()
+    h = x * 2
+    row = h[0]
+    row.mul_(10)
+    h.sum().backward()
+    return h, x.grad, type(h.grad_fn).__name__
+
+
+@program
+def slice_assignment_in_forward(torch):
+    x = data(torch, 4, dtype=torch.float64).requires_grad_()
+    out = torch.zeros(4, dtype=torch.float64)
+    out[1:3] = x[:2] ** 2
+    out[0] = x[3]
+    out.sum().backward()
+    return out, x.grad, out.requires_grad
+
+
+@program
+def relu_inplace_in_model(torch):
+    net = fill_(torch, torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(inplace=True), torch.nn.Linear(4, 1)))
+    x = data(torch, 5, 3)
+    net(x).sum().backward()
+    return net[0].weight.grad, net[2].weight.grad
+
+
+@program
+def view_shares_storage(torch):
+    a = torch.arange(6.0)
+    v = a.view(2, 3)
+    t = v.t()
+    v[1, 1] = 100.0
+    return a, t, t.is_contiguous(), caught(t.view, 6), t.reshape(6), t.contiguous().view(6)
+
+
+@program
+def detach_shares_storage(torch):
+    x = torch.ones(3, requires_grad=True)
+    d = x.detach()
+    d[0] = 5.0
+    y = x * 2
+    return x, d.requires_grad, y
+
+
+@program
+def ema_update_in_place(torch):
+    net = fill_(torch, torch.nn.Linear(2, 2))
+    ema = copy.deepcopy(net)
+    for p in ema.parameters():
+        p.requires_grad_(False)
+    opt = torch.optim.SGD(net.parameters(), lr=0.5)
+    for _ in range(3):
+        opt.zero_grad()
+        net(data(torch, 4, 2)).pow(2).mean().backward()
+        opt.step()
+        with torch.no_grad():
+            for pe, p in zip(ema.parameters(), net.parameters()):
+                pe.mul_(0.9).add_(p, alpha=0.1)
+    return ema.weight, ema.bias, ema.weight.requires_grad, net.weight
+
+
+# ------------------------------------------------------------------------------------------------- save and load
+
+
+@program
+def save_load_state_dict_bytesio(torch):
+    net = fill_(torch, torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2)))
+    net(data(torch, 4, 3))
+    buf = io.BytesIO()
+    torch.save(net.state_dict(), buf)
+    buf.seek(0)
+    state = torch.load(buf)
+    fresh = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    fresh.load_state_dict(state)
+    fresh.eval()
+    net.eval()
+    x = data(torch, 2, 3, offset=1.0)
+    return list(state), fresh(x), net(x), state["1.running_mean"]
+
+
+@program
+def save_load_checkpoint_dict(torch, tmp=None):
+    import os
+    import tempfile
+
+    net = fill_(torch, torch.nn.Linear(2, 1))
+    opt = torch.optim.Adam(net.parameters(), lr=0.1)
+    net(torch.ones(1, 2)).sum().backward()
+    opt.step()
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "ckpt.pt")
+        torch.save({"epoch": 3, "model": net.state_dict(), "opt": opt.state_dict(), "note": "hi",
+                    "history": [0.5, 0.25]}, path)
+        ckpt = torch.load(path)
+    net2 = torch.nn.Linear(2, 1)
+    net2.load_state_dict(ckpt["model"])
+    opt2 = torch.optim.Adam(net2.parameters(), lr=0.1)
+    opt2.load_state_dict(ckpt["opt"])
+    return ckpt["epoch"], ckpt["note"], ckpt["history"], net2.weight, opt2.state_dict()["state"][0]["exp_avg"]
+
+
+@program
+def save_load_tensors_keep_dtype_and_views(torch):
+    a = torch.arange(10, dtype=torch.int32)
+    b = torch.tensor([True, False])
+    c = torch.linspace(0, 1, 5, dtype=torch.float64)
+    buf = io.BytesIO()
+    torch.save([a, b, c, a[2:5]], buf)
+    buf.seek(0)
+    la, lb, lc, lv = torch.load(buf, weights_only=True)
+    return la, lb, lc, lv, lv.shape
+
+
+@program
+def save_load_requires_grad(torch):
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    buf = io.BytesIO()
+    torch.save({"w": w}, buf)
+    buf.seek(0)
+    w2 = torch.load(buf)["w"]
+    return w2, w2.requires_grad, w2.is_leaf
+
+
+# ------------------------------------------------------------------------------------------------- data loading
+
+
+@program
+def loader_sequential_batches(torch):
+    from_data = torch.utils.data
+    x = torch.arange(10.0).reshape(5, 2)
+    y = torch.arange(5)
+    loader = from_data.DataLoader(from_data.TensorDataset(x, y), batch_size=2)
+    batches = [(xb, yb) for xb, yb in loader]
+    return len(loader), batches
+
+
+@program
+def loader_drop_last_and_len(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(7.0))
+    loader = torch.utils.data.DataLoader(ds, batch_size=3, drop_last=True)
+    return len(ds), len(loader), [b[0] for b in loader], ds[2]
+
+
+@program
+def loader_custom_collate(torch):
+    seqs = [torch.arange(n, dtype=torch.float32) for n in (3, 1, 2, 4)]
+
+    def pad(batch):
+        longest = max(len(s) for s in batch)
+        out = torch.zeros(len(batch), longest)
+        for i, s in enumerate(batch):
+            out[i, :len(s)] = s
+        return out, torch.tensor([len(s) for s in batch])
+
+    loader = torch.utils.data.DataLoader(seqs, batch_size=2, collate_fn=pad)
+    return list(loader)
+
+
+@program
+def loader_with_sampler(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(6.0) * 10)
+    sampler = torch.utils.data.SubsetRandomSampler([4, 1]) if False else [5, 3, 1, 0]
+    loader = torch.utils.data.DataLoader(ds, batch_size=3, sampler=sampler)
+    seq = list(torch.utils.data.SequentialSampler(ds))
+    batches = list(torch.utils.data.BatchSampler(torch.utils.data.SequentialSampler(range(5)), 2, False))
+    return [b[0] for b in loader], seq, batches
+
+
+@program
+def loader_batch_sampler(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(5.0), torch.arange(5) % 2)
+    bs = torch.utils.data.BatchSampler(range(5), batch_size=2, drop_last=True)
+    loader = torch.utils.data.DataLoader(ds, batch_sampler=bs)
+    return [(a, b) for a, b in loader], len(loader)
+
+
+@program
+def loader_dict_samples_default_collate(torch):
+    class Pairs(torch.utils.data.Dataset):
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, i):
+            return {"x": torch.full((2,), float(i)), "label": i, "weight": 0.5 * i}
+
+    batch = next(iter(torch.utils.data.DataLoader(Pairs(), batch_size=3)))
+    return batch["x"], batch["label"], batch["weight"]
+
+
+@program
+def random_split_lengths(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(10.0))
+    a, b = torch.utils.data.random_split(ds, [7, 3], generator=torch.Generator().manual_seed(0))
+    c, d = torch.utils.data.random_split(range(10), [0.8, 0.2])
+    return len(a), len(b), len(c), len(d), type(a).__name__
+
+
+@program
+def subset_and_concat(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(5.0))
+    sub = torch.utils.data.Subset(ds, [4, 0])
+    both = torch.utils.data.ConcatDataset([sub, ds])
+    return len(both), both[0], both[2], both[-1]
+
+
+@program
+def training_loop_epochs(torch):
+    x, y = _regression(torch)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=3)
+    model = fill_(torch, torch.nn.Linear(3, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    losses = []
+    for _ in range(3):
+        total = 0.0
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = torch.nn.functional.mse_loss(model(xb), yb)
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(xb)
+        losses.append(total / len(loader.dataset))
+    return losses, model.weight
+
+
+# ----------------------------------------------------------------------------------------------- gradient clipping
+
+
+@program
+def clip_grad_norm_total(torch):
+    net = fill_(torch, torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Linear(3, 1)))
+    (net(data(torch, 4, 3)) * 20).sum().backward()
+    total = torch.nn.utils.clip_grad_norm_(net.parameters(), max_norm=1.0)
+    after = torch.sqrt(sum((p.grad ** 2).sum() for p in net.parameters()))
+    return total, after, net[0].weight.grad
+
+
+@program
+def clip_grad_norm_inf_and_value(torch):
+    w = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    (w * torch.tensor([4.0, -5.0, 0.5])).sum().backward()
+    total = torch.nn.utils.clip_grad_norm_([w], max_norm=2.0, norm_type=float("inf"))
+    g1 = w.grad.clone()
+    w.grad = torch.tensor([4.0, -5.0, 0.5])
+    torch.nn.utils.clip_grad_value_([w], clip_value=1.0)
+    return total, g1, w.grad
+
+
+@program
+def clip_grad_norm_single_tensor_and_none(torch):
+    a = torch.tensor([3.0, 4.0], requires_grad=True)
+    b = torch.tensor([1.0], requires_grad=True)  # never used: grad None
+    (a * 2).sum().backward()
+    total = torch.nn.utils.clip_grad_norm_([a, b], 1.0, norm_type=2)
+    total2 = torch.nn.utils.clip_grad_norm_(a, 10.0)
+    return total, total2, a.grad, b.grad
+
+
+# ------------------------------------------------------------------------------------------------- mixed dtypes
+
+
+@program
+def mixed_dtype_arithmetic(torch):
+    f32 = torch.tensor([1.5, 2.5])
+    f64 = torch.tensor([1.0, 2.0], dtype=torch.float64)
+    i64 = torch.tensor([1, 2])
+    i32 = torch.tensor([1, 2], dtype=torch.int32)
+    b = torch.tensor([True, False])
+    return ((f32 + f64).dtype, (f32 * i64).dtype, (i64 / i32).dtype, (i64 // 2).dtype, (i32 + b).dtype,
+            (b + b).dtype, (i64 * 2.5).dtype, (f32 + torch.tensor(1.0, dtype=torch.float64)).dtype,
+            (i32 + torch.tensor(7)).dtype, f32 + f64)
+
+
+@program
+def mixed_dtype_grads(torch):
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    x = torch.tensor([3.0, 4.0], dtype=torch.float64)
+    y = (w * x).sum()
+    y.backward()
+    return y.dtype, w.grad.dtype, w.grad
+
+
+@program
+def cross_entropy_long_targets_float_logits(torch):
+    logits = data(torch, 4, 3).requires_grad_()
+    target = torch.tensor([0, 2, 1, 2])
+    loss = torch.nn.functional.cross_entropy(logits, target)
+    loss.backward()
+    err = caught(torch.nn.functional.cross_entropy, logits, target.int().float())
+    return loss, logits.grad, err, (logits.argmax(1) == target).float().mean()
+
+
+@program
+def int_tensor_requires_grad_refused(torch):
+    return (caught(torch.tensor, [1, 2], requires_grad=True),
+            caught(lambda: torch.arange(3).requires_grad_()))
+
+
+@program
+def accuracy_with_bool_and_sum(torch):
+    pred = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+    labels = torch.tensor([1, 0, 0])
+    correct = (pred.argmax(dim=1) == labels)
+    return correct, correct.sum(), correct.sum().item(), correct.float().mean().item(), correct.dtype
+
+
+@program
+def half_cast_round_trip(torch):
+    x = torch.tensor([1.0 / 3, 1000.1, 65519.0, 1e-8])
+    h = x.half()
+    return h, h.float(), h.dtype, (h + 1).dtype, (h * torch.tensor(2.0)).dtype
+
+
+# ------------------------------------------------------------------------------------------------- GANs
+
+
+def _gan(torch):
+    G = fill_(torch, torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.LeakyReLU(0.2), torch.nn.Linear(4, 2)))
+    D = fill_(torch, torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.LeakyReLU(0.2), torch.nn.Linear(4, 1)),
+              scale=0.5)
+    return G, D
+
+
+@program
+def tiny_gan_step(torch):
+    G, D = _gan(torch)
+    opt_g = torch.optim.Adam(G.parameters(), lr=1e-2, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999))
+    bce = torch.nn.BCEWithLogitsLoss()
+    real = data(torch, 6, 2)
+    z = data(torch, 6, 2, offset=0.5)
+    out = []
+    for _ in range(2):
+        fake = G(z)
+        opt_d.zero_grad()
+        d_loss = bce(D(real), torch.ones(6, 1)) + bce(D(fake.detach()), torch.zeros(6, 1))
+        d_loss.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        g_loss = bce(D(fake), torch.ones(6, 1))
+        g_loss.backward()
+        opt_g.step()
+        out.append((d_loss.item(), g_loss.item()))
+    return out, G[0].weight, D[2].weight, fake.requires_grad
+
+
+@program
+def gan_step_without_detach_leaves_g_grads(torch):
+    G, D = _gan(torch)
+    fake = G(data(torch, 3, 2))
+    d_loss = torch.nn.functional.softplus(D(fake)).mean()
+    d_loss.backward()
+    return G[0].weight.grad, D[0].weight.grad
+
+
+@program
+def wgan_gp_penalty(torch):
+    G, D = _gan(torch)
+    real = data(torch, 5, 2)
+    fake = G(data(torch, 5, 2, offset=2.0)).detach()
+    alpha = torch.linspace(0, 1, 5).unsqueeze(1)
+    mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+    scores = D(mixed)
+    (grads,) = torch.autograd.grad(scores, mixed, grad_outputs=torch.ones_like(scores), create_graph=True,
+                                   retain_graph=True)
+    penalty = ((grads.norm(2, dim=1) - 1) ** 2).mean()
+    loss = D(fake).mean() - D(real).mean() + 10 * penalty
+    loss.backward()
+    return penalty, grads.requires_grad, D[0].weight.grad, D[2].bias.grad, mixed.grad
+
+
+@program
+def wgan_weight_clipping(torch):
+    _, D = _gan(torch)
+    opt = torch.optim.RMSprop(D.parameters(), lr=0.05)
+    for _ in range(2):
+        opt.zero_grad()
+        (D(data(torch, 4, 2, offset=1.0)).mean() - D(data(torch, 4, 2)).mean()).backward()
+        opt.step()
+        for p in D.parameters():
+            p.data.clamp_(-0.2, 0.2)
+    return [p.clone() for p in D.parameters()]
+
+
+@program
+def r1_penalty_real_only(torch):
+    _, D = _gan(torch)
+    real = data(torch, 4, 2).requires_grad_()
+    out = D(real).sum()
+    (g,) = torch.autograd.grad(out, real, create_graph=True)
+    r1 = g.pow(2).sum(dim=1).mean()
+    r1.backward()
+    return r1, D[0].weight.grad, real.grad
+
+
+# ------------------------------------------------------------------------------------------------- grad modes
+
+
+@program
+def no_grad_decorator(torch):
+    @torch.no_grad()
+    def evaluate(model, x):
+        return model(x)
+
+    model = fill_(torch, torch.nn.Linear(2, 2))
+    out = evaluate(model, data(torch, 3, 2))
+    return out.requires_grad, torch.is_grad_enabled(), evaluate.__name__
+
+
+@program
+def inference_mode_decorator_and_context(torch):
+    @torch.inference_mode()
+    def predict(model, x):
+        return model(x)
+
+    model = fill_(torch, torch.nn.Linear(2, 2))
+    out = predict(model, data(torch, 1, 2))
+    with torch.inference_mode():
+        inner = torch.is_inference_mode_enabled()
+        y = model(data(torch, 1, 2))
+    with torch.inference_mode(False):
+        off = torch.is_inference_mode_enabled()
+    return out.requires_grad, inner, off, y.requires_grad, torch.is_inference_mode_enabled(), y.is_inference()
+
+
+@program
+def inference_tensor_in_autograd_refused(torch):
+    with torch.inference_mode():
+        x = torch.ones(2)
+    w = torch.ones(2, requires_grad=True)
+    return caught(lambda: (w * x).sum().backward()), caught(x.add_, 1), w.grad
+
+
+@program
+def set_grad_enabled_forms(torch):
+    x = torch.ones(2, requires_grad=True)
+    with torch.set_grad_enabled(False):
+        a = x * 2
+    with torch.set_grad_enabled(True):
+        b = x * 2
+    torch.set_grad_enabled(False)
+    c = x * 2
+    torch.set_grad_enabled(True)
+    is_train = False
+    with torch.set_grad_enabled(is_train):
+        d = x * 2
+
+    @torch.set_grad_enabled(False)
+    def f(t):
+        return t * 2
+
+    return a.requires_grad, b.requires_grad, c.requires_grad, d.requires_grad, f(x).requires_grad, \
+        torch.is_grad_enabled()
+
+
+@program
+def enable_grad_inside_no_grad(torch):
+    x = torch.ones(2, requires_grad=True)
+    with torch.no_grad():
+        with torch.enable_grad():
+            y = x * 3
+        z = x * 3
+
+    @torch.enable_grad()
+    def f(t):
+        return t * 2
+
+    with torch.no_grad():
+        w = f(x)
+    return y.requires_grad, z.requires_grad, w.requires_grad
+
+
+@program
+def no_grad_on_a_method_and_generator(torch):
+    class Sampler:
+        def __init__(self):
+            self.w = torch.ones(2, requires_grad=True)
+
+        @torch.no_grad()
+        def sample(self, n):
+            return self.w * n
+
+    s = Sampler()
+
+    @torch.no_grad()
+    def gen():
+        for i in range(2):
+            yield s.w * i, torch.is_grad_enabled()
+
+    got = list(gen())
+    return s.sample(3).requires_grad, [(t.requires_grad, e) for t, e in got], torch.is_grad_enabled()
+
+
+@program
+def no_grad_nested_exception_restores(torch):
+    def fail():
+        with torch.no_grad():
+            raise ValueError("inside")
+
+    err = caught(fail)
+    return err, torch.is_grad_enabled()
+
+
+@program
+def requires_grad_inside_no_grad(torch):
+    with torch.no_grad():
+        w = torch.zeros(3, requires_grad=True)
+        y = w + 1
+        p = torch.nn.Parameter(torch.ones(2))
+    return w.requires_grad, y.requires_grad, p.requires_grad, y.grad_fn is None
+
+
+# ------------------------------------------------------------------------------------------------- more autograd
+
+
+@program
+def backward_twice_needs_retain_graph(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = (x.exp() * x).sum()
+    y.backward(retain_graph=True)
+    first = x.grad.clone()
+    y.backward()
+    second = x.grad.clone()
+    z = (x.exp() * x).sum()
+    z.backward()
+    return first, second, caught(z.backward)
+
+
+@program
+def backward_non_scalar_needs_gradient(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    err = caught(y.backward)
+    y.backward(torch.tensor([1.0, 0.5]))
+    return err, x.grad
+
+
+@program
+def autograd_grad_allow_unused(torch):
+    a = torch.tensor(2.0, requires_grad=True)
+    b = torch.tensor(3.0, requires_grad=True)
+    y = a * a
+    err = caught(torch.autograd.grad, y, [a, b], retain_graph=True)
+    ga, gb = torch.autograd.grad(y, [a, b], allow_unused=True, retain_graph=True)
+    ga2, gb2 = torch.autograd.grad(y, [a, b], allow_unused=True, materialize_grads=True)
+    return err, ga, gb is None, gb2
+
+
+@program
+def grad_accumulates_across_backward(torch):
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    for k in range(3):
+        (w * (k + 1)).sum().backward()
+    return w.grad
+
+
+@program
+def gradient_accumulation_loop(torch):
+    x, y = _regression(torch)
+    model = fill_(torch, torch.nn.Linear(3, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    opt.zero_grad()
+    for i in range(0, 8, 2):
+        loss = torch.nn.functional.mse_loss(model(x[i:i + 2]), y[i:i + 2]) / 4
+        loss.backward()
+    grad = model.weight.grad.clone()
+    opt.step()
+    full = fill_(torch, torch.nn.Linear(3, 1))
+    torch.nn.functional.mse_loss(full(x), y).backward()
+    return grad, full.weight.grad, model.weight
+
+
+@program
+def leaf_grad_of_nonleaf_is_none(torch):
+    x = torch.ones(2, requires_grad=True)
+    h = x * 2
+    h.sum().backward()
+    return h.grad is None, h.is_leaf, x.is_leaf, h.grad_fn is not None, x.grad_fn is None
+
+
+@program
+def parameters_to_vector_round_trip(torch):
+    net = fill_(torch, torch.nn.Linear(3, 2))
+    vec = torch.nn.utils.parameters_to_vector(net.parameters())
+    torch.nn.utils.vector_to_parameters(vec * 2, net.parameters())
+    return vec, net.weight, net.bias, vec.requires_grad
+
+
+@program
+def deepcopy_model_independent(torch):
+    net = fill_(torch, torch.nn.Linear(2, 2))
+    twin = copy.deepcopy(net)
+    with torch.no_grad():
+        twin.weight.add_(1.0)
+    return net.weight, twin.weight, twin.weight.requires_grad, type(twin.weight).__name__
+
+
+# ------------------------------------------------------------------------------------------------- a second pass
+
+
+@program
+def function_setup_context_style(torch):
+    class Mul(torch.autograd.Function):
+        @staticmethod
+        def forward(x, k):
+            return x * k
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            _, k = inputs
+            ctx.k = k
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.k, None
+
+    x = data(torch, 3).requires_grad_()
+    Mul.apply(x, 4.0).sum().backward()
+    return x.grad
+
+
+@program
+def function_once_differentiable(torch):
+    from_function = torch.autograd.function
+
+    class Square(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        @from_function.once_differentiable
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g
+
+    x = data(torch, 3, dtype=torch.float64).requires_grad_()
+    y = Square.apply(x).sum()
+    (g,) = torch.autograd.grad(y, x, create_graph=True)
+    return g, caught(lambda: g.sum().backward())
+
+
+@program
+def function_returns_input_unchanged(torch):
+    class Identity(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    x = data(torch, 3).requires_grad_()
+    y = Identity.apply(x)
+    y.sum().backward()
+    return y is x, x.grad, y.requires_grad
+
+
+@program
+def function_output_no_grad_input(torch):
+    class Double(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    y = Double.apply(data(torch, 2))
+    return y.requires_grad, y.grad_fn is None
+
+
+@program
+def backward_with_multiple_roots(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y1 = x * 2
+    y2 = x ** 2
+    torch.autograd.backward([y1.sum(), y2], [None, torch.tensor([1.0, -1.0])])
+    return x.grad
+
+
+@program
+def hook_returns_wrong_shape(torch):
+    x = torch.ones(3, requires_grad=True)
+    x.register_hook(lambda g: g[:2])
+    return caught((x * 2).sum().backward)
+
+
+@program
+def forward_hook_with_kwargs(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 2))
+    seen = []
+
+    def hook(module, args, kwargs, output):
+        seen.append((len(args), sorted(kwargs)))
+        return output + 1
+
+    lin.register_forward_hook(hook, with_kwargs=True)
+    out = lin(input=data(torch, 1, 2))
+    return out, seen
+
+
+@program
+def tied_weights(torch):
+    class Tied(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = torch.nn.Embedding(5, 3)
+            self.out = torch.nn.Linear(3, 5, bias=False)
+            self.out.weight = self.embed.weight
+
+        def forward(self, idx):
+            return self.out(self.embed(idx))
+
+    m = fill_(torch, Tied())
+    m(torch.tensor([1, 3])).sum().backward()
+    return (list(m.state_dict()), [n for n, _ in m.named_parameters()], len(list(m.parameters())),
+            m.embed.weight.grad)
+
+
+@program
+def state_dict_detached_and_keep_vars(torch):
+    lin = torch.nn.Linear(2, 2)
+    sd = lin.state_dict()
+    kv = lin.state_dict(keep_vars=True)
+    return (sd["weight"].requires_grad, kv["weight"].requires_grad, type(kv["weight"]).__name__,
+            sd["weight"].data_ptr() == lin.weight.data_ptr())
+
+
+@program
+def get_submodule_and_parameter(torch):
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Linear(3, 1)))
+    return (type(net.get_submodule("1.1")).__name__, tuple(net.get_parameter("1.1.weight").shape),
+            caught(net.get_submodule, "2"), [n for n, _ in net[1].named_parameters(prefix="head")],
+            len(list(net.parameters(recurse=False))))
+
+
+@program
+def module_repr(torch):
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Dropout(0.25), torch.nn.Linear(3, 1,
+                                                                                                               bias=False))
+    return str(net)
+
+
+@program
+def register_parameter_and_buffer_none(torch):
+    class M(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_parameter("bias", None)
+            self.register_buffer("mask", None)
+            self.w = torch.nn.Parameter(torch.ones(2))
+
+    m = M()
+    return list(m.state_dict()), m.bias is None, [n for n, _ in m.named_parameters()], m.mask is None
+
+
+@program
+def optimizer_states_for_each_kind(torch):
+    out = {}
+    for name, make in [("RMSprop", lambda ps: torch.optim.RMSprop(ps, lr=0.01, momentum=0.5)),
+                       ("Adagrad", lambda ps: torch.optim.Adagrad(ps, lr=0.1)),
+                       ("AdamW", lambda ps: torch.optim.AdamW(ps, lr=0.1, amsgrad=True)),
+                       ("Adadelta", lambda ps: torch.optim.Adadelta(ps)),
+                       ("Adamax", lambda ps: torch.optim.Adamax(ps, lr=0.1)),
+                       ("NAdam", lambda ps: torch.optim.NAdam(ps, lr=0.1)),
+                       ("RAdam", lambda ps: torch.optim.RAdam(ps, lr=0.1))]:
+        w = torch.tensor([1.0, -2.0], requires_grad=True)
+        opt = make([w])
+        for _ in range(2):
+            opt.zero_grad()
+            (w ** 2).sum().backward()
+            opt.step()
+        state = opt.state_dict()["state"][0]
+        out[name] = (w, {k: state[k] for k in sorted(state)})
+    return out
+
+
+@program
+def optimizer_load_state_dict_mismatch(torch):
+    a = torch.optim.SGD([torch.zeros(2, requires_grad=True)], lr=0.1)
+    b = torch.optim.SGD([torch.zeros(2, requires_grad=True), torch.zeros(1, requires_grad=True)], lr=0.1)
+    return caught(b.load_state_dict, a.state_dict())
+
+
+@program
+def manual_lr_change_mid_training(torch):
+    w = torch.tensor([1.0], requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.1)
+    for step in range(4):
+        if step == 2:
+            for g in opt.param_groups:
+                g["lr"] = 0.01
+        opt.zero_grad()
+        (w * w).sum().backward()
+        opt.step()
+    return w, opt.defaults["lr"]
+
+
+@program
+def cosine_warm_restarts_and_polynomial(torch):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1.0)
+    s = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=2, eta_min=0.1)
+    lrs = []
+    for _ in range(7):
+        opt.step()
+        s.step()
+        lrs.append(s.get_last_lr()[0])
+    opt2 = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    p = torch.optim.lr_scheduler.PolynomialLR(opt2, total_iters=4, power=2.0)
+    for _ in range(5):
+        opt2.step()
+        p.step()
+        lrs.append(p.get_last_lr()[0])
+    return lrs
+
+
+@program
+def loader_list_of_tuples_collate(torch):
+    samples = [(1, 0.5, "a"), (2, 1.5, "b"), (3, 2.5, "c")]
+    batch = next(iter(torch.utils.data.DataLoader(samples, batch_size=3)))
+    return batch[0], batch[1], batch[2]
+
+
+@program
+def loader_numpy_samples(torch):
+    samples = [np.array([i, i + 1], dtype=np.float32) for i in range(4)]
+    batches = list(torch.utils.data.DataLoader(samples, batch_size=2))
+    return batches
+
+
+@program
+def loader_shuffle_covers_everything(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(10))
+    g = torch.Generator()
+    g.manual_seed(3)
+    loader = torch.utils.data.DataLoader(ds, batch_size=4, shuffle=True, generator=g)
+    seen = torch.cat([b[0] for b in loader])
+    return [len(b[0]) for b in loader], seen.sort().values, seen.dtype
+
+
+@program
+def weighted_sampler_length(torch):
+    sampler = torch.utils.data.WeightedRandomSampler([0.0, 0.0, 1.0], num_samples=5, replacement=True)
+    return list(sampler), len(sampler)
+
+
+@program
+def integer_dtype_edges(torch):
+    a = torch.tensor([-2.7, 2.7])
+    return (a.to(torch.int64), a.long(), torch.full((2,), 7).dtype, (torch.tensor(3) / 2), torch.tensor(3) // 2,
+            (torch.zeros(2, dtype=torch.long) + 0.5).dtype, caught(torch.arange(3).mean),
+            torch.tensor([True, True]).sum(), torch.where(torch.tensor([True, False]), 1.0, torch.arange(2)).dtype)
+
+
+@program
+def hessian_two_inputs(torch):
+    def f(a, b):
+        return (a * b ** 2).sum()
+
+    a = torch.tensor([1.0, 2.0], dtype=torch.float64)
+    b = torch.tensor([0.5, -1.0], dtype=torch.float64)
+    return torch.autograd.functional.hessian(f, (a, b))
+
+
+@program
+def jacobian_vectorize(torch):
+    x = data(torch, 3, dtype=torch.float64)
+    return torch.autograd.functional.jacobian(lambda t: t.cumsum(0) * t, x, vectorize=True)
+
+
+@program
+def detect_anomaly_nan(torch):
+    x = torch.tensor([0.0], requires_grad=True)
+
+    def go():
+        with torch.autograd.detect_anomaly():
+            y = torch.sqrt(x) * 0
+            y.backward()
+
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return caught(go)
+
+
+@program
+def grad_of_sum_of_modules_losses(torch):
+    enc = fill_(torch, torch.nn.Linear(3, 2))
+    dec = fill_(torch, torch.nn.Linear(2, 3), scale=0.2)
+    x = data(torch, 4, 3)
+    z = enc(x)
+    recon = torch.nn.functional.mse_loss(dec(z), x)
+    reg = z.pow(2).mean()
+    total = recon + 0.1 * reg
+    grads = torch.autograd.grad(total, list(enc.parameters()) + list(dec.parameters()))
+    return total, grads

@@ -35,7 +35,7 @@ _FROM = {
         "contiguous_format cos cos_ cosh cosh_ count_nonzero cross cummax cummin cumprod cumsum deg2rad deg2rad_ "
         "detach detach_ diag diff dist div divide dot DoubleTensor dsplit dstack e einsum empty empty_like eq "
         "equal erf erf_ erfc erfc_ erfinv exp exp2 exp2_ exp_ expm1 expm1_ eye fill_ fix fix_ flatten flip fliplr "
-        "flipud FloatTensor floor floor_ floor_divide fmod frac frac_ full full_like gather ge ger "
+        "flipud FloatTensor floor floor_ floor_divide fmax fmin fmod frac frac_ full full_like gather ge ger "
         "get_default_device get_default_dtype greater greater_equal gt histc histogram hsplit hstack hypot "
         "index_add index_copy index_fill index_put index_put_ index_select inf inference_mode inner IntTensor "
         "is_anomaly_enabled is_deterministic_algorithms_warn_only_enabled is_floating_point "
@@ -121,7 +121,7 @@ __all__ = [
     "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_",
     "xlogy_", "zero_", "histogram", "cross", "get_default_device", "set_default_device", "strided",
-    "contiguous_format", "preserve_format", "range", "chain_matmul", "set_default_tensor_type", "dtype",
+    "contiguous_format", "preserve_format", "range", "chain_matmul", "set_default_tensor_type", "dtype", "fmax", "fmin",
 ]
 
 

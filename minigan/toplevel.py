@@ -356,6 +356,8 @@ BoolTensor = LegacyConstructor("BoolTensor")
 
 cat, stack = with_out(functional.cat), with_out(functional.stack)  # torch.cat(tensors, out=y) too
 maximum = with_out(pointwise.maximum)
+fmax = with_out(pointwise.fmax)
+fmin = with_out(pointwise.fmin)
 minimum = with_out(pointwise.minimum)
 
 
@@ -913,7 +915,7 @@ __all__ = [
     "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "prod", "cumprod", "kthvalue", "median", "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp",
     "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist", "get_default_dtype", "bincount", "histc", "index_put",
-    "take", "take_along_dim", "set_default_dtype",
+    "take", "take_along_dim", "set_default_dtype", "fmax", "fmin",
     "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
     "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",
     "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_",

@@ -434,6 +434,12 @@ class TensorMath:
     def minimum(self, other):
         return pointwise.minimum(self, other)
 
+    def fmax(self, other):
+        return pointwise.fmax(self, other)
+
+    def fmin(self, other):
+        return pointwise.fmin(self, other)
+
     def remainder(self, other):
         return pointwise.remainder(self, other)
 

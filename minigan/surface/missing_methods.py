@@ -87,8 +87,6 @@ class MissingMethods:
     fill_diagonal_ = NotProvided()
     float_power = NotProvided()
     float_power_ = NotProvided()
-    fmax = NotProvided()
-    fmin = NotProvided()
     frexp = NotProvided()
     gcd = NotProvided()
     gcd_ = NotProvided()

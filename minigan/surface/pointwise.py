@@ -450,6 +450,20 @@ def minimum(input, other):
     return engine_methods.minimum(*_tensors(input, other, "minimum"))
 
 
+def fmax(input, other):
+    """The elementwise maximum that passes over NaN: where one of a pair is NaN, the other (NaN where both are).
+    The gradient goes whole to input where input >= other or other is NaN, else whole to other: PyTorch's formula,
+    which, unlike maximum's, does not split it at a tie (where input is taken)."""
+    a, b = _tensors(input, other, "fmax")
+    return shown_as(where((a >= b) | b.isnan(), a, b), "FmaxBackward0")
+
+
+def fmin(input, other):
+    """The elementwise minimum that passes over NaN, with fmax's rules (input where input <= other or other is NaN)."""
+    a, b = _tensors(input, other, "fmin")
+    return shown_as(where((a <= b) | b.isnan(), a, b), "FminBackward0")
+
+
 # ------------------------------------ the free functions minigan.sin, minigan.add, ... (toplevel.py: behind out=)
 
 def abs(input):

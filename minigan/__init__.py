@@ -41,7 +41,7 @@ _FROM = {
         "is_anomaly_enabled is_deterministic_algorithms_warn_only_enabled is_floating_point "
         "is_inference_mode_enabled is_nonzero is_same_size is_tensor isclose isfinite isinf isnan kthvalue le "
         "lerp less less_equal linspace log log10 log10_ log1p log1p_ log2 log2_ log_ log_softmax logaddexp "
-        "logcumsumexp logical_and logical_not logical_or logical_xor logit logit_ logsumexp LongTensor lt "
+        "logcumsumexp logical_and logical_not logical_or logical_xor logit logit_ logspace logsumexp LongTensor lt "
         "manual_seed masked_fill masked_select matmul max maximum mean median meshgrid min minimum mm moveaxis "
         "movedim mul multinomial multiply mv nan nan_to_num nan_to_num_ nanmean nansum narrow ne neg neg_ "
         "negative negative_ newaxis nonzero norm normal not_equal numel ones ones_like outer permute pi positive "
@@ -122,6 +122,7 @@ __all__ = [
     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_",
     "xlogy_", "zero_", "histogram", "cross", "get_default_device", "set_default_device", "strided",
     "contiguous_format", "preserve_format", "range", "chain_matmul", "set_default_tensor_type", "dtype", "fmax", "fmin",
+    "logspace",
 ]
 
 

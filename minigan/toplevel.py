@@ -283,6 +283,28 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 
 
 @factory_out
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False) -> Tensor:
+    """``steps`` values from base**start to base**end whose exponents are evenly spaced, as linspace's (float32).
+    As PyTorch's: an integer dtype reads start and end in it first, and the exponents are spaced in float64.  The
+    powers are taken in float64 and rounded to ``dtype``: PyTorch's bit for bit in float64 and the integers; its
+    float32 kernel rounds in float32 arithmetic, so a float32 value may differ from its in the last place."""
+    creation.only_defaults("logspace", layout, pin_memory)
+    if dtype is not None and backend.np.dtype(dtype) == backend.np.bool_:  # (before the bounds, as PyTorch's)
+        raise NotImplementedError('"logspace_cpu" not implemented for \'Bool\'')
+    dtype = dtype or backend.DEFAULT_DTYPE
+    exponents = linspace(start, end, steps, dtype=backend.np.float64)  # (its checks: steps, 0-d bounds)
+    if backend.np.dtype(dtype).kind in "iu" and exponents.numel():  # an integer dtype reads the bounds in it first
+        bounds = [v.item() if isinstance(v, Tensor) else checks.number(v) for v in (start, end)]
+        for v in bounds:
+            fits("logspace", v, dtype)  # (300 into uint8: PyTorch's RuntimeError; −1 into it is 255)
+        exponents = linspace(*(creation.cast_number(v, dtype) for v in bounds), steps, dtype=backend.np.float64)
+    with backend.np.errstate(all="ignore"):  # (10**400 is ∞, (−2)**0.5 NaN, silently, as PyTorch's)
+        values = backend.np.float64(checks.number(base)) ** exponents.array
+        return _made(values.astype(dtype), requires_grad)
+
+
+@factory_out
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False) -> Tensor:
     creation.only_defaults("eye", layout, pin_memory)
     n, m = creation.integer(n, "eye", "n"), n if m is None else creation.integer(m, "eye", "m")
@@ -915,7 +937,7 @@ __all__ = [
     "rot90", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "index_add", "index_copy", "index_fill",
     "prod", "cumprod", "kthvalue", "median", "quantile", "nansum", "nanmean", "cummax", "cummin", "logcumsumexp",
     "aminmax", "baddbmm", "addbmm", "addmv", "addr", "dist", "get_default_dtype", "bincount", "histc", "index_put",
-    "take", "take_along_dim", "set_default_dtype", "fmax", "fmin",
+    "take", "take_along_dim", "set_default_dtype", "fmax", "fmin", "logspace",
     "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
     "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",
     "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_",

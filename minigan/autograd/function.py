@@ -93,9 +93,10 @@ class Function:
         for a in args:  # a view whose base changed in place since takes its current history first (or is refused),
             if isinstance(a, Tensor) and a._base is not None:  # as every op's input does (Tensor._input)
                 a._input(a)
-        needs = tuple([isinstance(a, Tensor) and a.requires_grad for a in args])
+        needs = tuple([isinstance(a, Tensor) and a.requires_grad for a in args])  # (under no_grad too, as PyTorch)
         record = grad_mode.is_grad_enabled() and True in needs
-        ctx.needs_input_grad, ctx.arity = needs if record else (False,) * len(args), len(args)
+        ctx.needs_input_grad, ctx.arity = needs, len(args)
+        ctx._not_tensors = tuple([i for i, a in enumerate(args) if not isinstance(a, Tensor)])
         with grad_mode.no_grad():
             out = cls.forward(*args, **kwargs) if separate else cls.forward(ctx, *args, **kwargs)
             if separate:
@@ -150,6 +151,7 @@ class BackwardFunction(FunctionNode):
     materialize_grads = True  # backward gets zeros, not None, for an output that no gradient reached
     _outputs = None           # forward returned a tuple: per item, (shape, dtype, array module) of its zeros, or None
     _saved_nodes = ()         # per saved Tensor: the node of the output it is (None for an input)
+    _not_tensors = ()         # the positions of forward's arguments that are not Tensors
 
     def __init__(self, forward_cls):
         self.forward_cls, self.to_save, self.dirty, self.non_differentiable = forward_cls, (), (), ()
@@ -239,6 +241,10 @@ class BackwardFunction(FunctionNode):
         if len(grads) != self.arity:
             raise GraphError(f"{self.forward_cls.__name__}.backward returned {len(grads)} gradients, expected "
                              f"{self.arity}: return one per argument of forward (None for a non-tensor)")
+        wrong = [i for i in self._not_tensors if grads[i] is not None]
+        if wrong:  # PyTorch's RuntimeError
+            raise GraphError(f"{self.forward_cls.__name__}.backward returned a gradient for argument {wrong[0]} of "
+                             "forward, which is not a Tensor: return None in its place")
         grads = [self._checked(g, i) if need else None for i, (g, need) in enumerate(zip(grads, self.needs_input_grad))]
         first_order = not grad_mode.is_grad_enabled()
         return tuple([g.array if first_order and isinstance(g, Tensor) else g for g in grads])

@@ -104,6 +104,11 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         """The shape, a ``minigan.Size`` (PyTorch's ``torch.Size``): a tuple of ints with ``numel()``."""
         return tuple.__new__(Size, self.array.shape)  # (an array's shape holds ints: no need to check them)
 
+    @property
+    def retains_grad(self) -> bool:
+        """Whether ``retain_grad()`` asked backward to keep this non-leaf's gradient (a leaf's: False, as PyTorch's)."""
+        return self._ctx is not None and self._ctx.retained is not None and self._ctx.retained() is self
+
     # x[index] and x[index] = v read the index as PyTorch's Python layer does (ranges, lists, bools, NumPy
     # integers...: minigan/surface/subscripts.py); the engine checks the items against the tensor and does the indexing.
     def __getitem__(self, index):

@@ -177,7 +177,29 @@ __all__ = ["grad", "backward", "hvp", "Variable", "Function", "BackwardFunction"
            "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "is_anomaly_enabled"]
 
 
+class set_detect_anomaly:
+    """``set_detect_anomaly(mode, check_nan=True)``: NaN hunting (detect_anomaly's check) on or off from the call on,
+    as PyTorch's; used in a ``with``, the setting before it comes back after.  ``check_nan=False`` leaves the check as
+    it was (PyTorch's then keeps forward tracebacks only, which minigan's errors always name)."""
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        self.prev = grad_mode._anomaly.enabled
+        grad_mode._anomaly.enabled = bool(mode) and (bool(check_nan) or self.prev)
+
+    def __enter__(self) -> None:
+        self.quiet = backend.np.errstate(all="ignore")  # (as detect_anomaly: the check says it, NumPy need not)
+        self.quiet.__enter__()
+
+    def __exit__(self, *exc) -> None:
+        grad_mode._anomaly.enabled = self.prev
+        self.quiet.__exit__(*exc)
+
+
 def __getattr__(name):  # a PyTorch name minigan lacks: one line saying what to use instead (surface/missing.py)
     if name == "functional":  # torch.autograd.functional: it stands on this package, so it is imported when asked
         return importlib.import_module("minigan.autograd.functional")
+    if name in ("gradcheck", "gradgradcheck"):  # torch.autograd.gradcheck: minigan's (it stands on this package too)
+        return getattr(importlib.import_module("minigan.gradcheck"), name)
+    if name == "inference_mode":
+        return importlib.import_module("minigan.toplevel").inference_mode
     raise _missing.attribute_error("torch.autograd", name, sys.modules[__name__])

@@ -213,7 +213,6 @@ class MissingMethods:
     resize_as_sparse_ = NotProvided()
     resolve_conj = NotProvided()
     resolve_neg = NotProvided()
-    retains_grad = NotProvided()
     row_indices = NotProvided()
     scatter_reduce = NotProvided()
     scatter_reduce_ = NotProvided()

@@ -68,6 +68,12 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     included (``count_include_pad``) but not a ``ceil_mode`` window's part past the padded input; only its
     pixels inside the input with count_include_pad=False; or ``divisor_override`` (a nonzero int) for all.
     """
+    if divisor_override is not None:  # (PyTorch's binding reads an int, then its kernel refuses 0: both first)
+        if not checks.is_integer(divisor_override):
+            raise TypeError(f"avg_pool2d: divisor_override must be an int or None, got {divisor_override!r:.40}")
+        if divisor_override == 0:
+            raise DomainError("avg_pool2d: divisor_override must not be 0 (it divides every window's sum)")
+        divisor_override = int(divisor_override)
     input = _pooled(input, "avg_pool2d", "(N, C, H, W)", AVG_INTEGERS)
     args = kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
     if not backend.is_floating(input.dtype):
@@ -75,9 +81,6 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(avg_pool2d, input, *args)
     params = checks.check_pool2d("avg_pool2d", input.array.shape, kernel_size, stride, padding, 1, ceil_mode)
-    if divisor_override is not None and (not isinstance(divisor_override, int) or isinstance(divisor_override, bool)
-                                         or divisor_override == 0):
-        raise ValueError(f"avg_pool2d: divisor_override must be a nonzero int or None, got {divisor_override!r}")
     return laid_out(P.Pool2d.apply(read_by_backward(input), mode="avg", count_include_pad=bool(count_include_pad),
                                    divisor=divisor_override, **params), input)
 

@@ -1,0 +1,53 @@
+"""avg_pool2d's divisor_override, checked as PyTorch 2.13 checks it: its binding takes an int (a NumPy integer or a
+0-d integer tensor too) and refuses anything else first (TypeError: a bool, a float, a string), and its kernel
+refuses 0 (RuntimeError) before it reads the input's dimensions, dtype or sizes.  Found by the surface programs
+(tests/pytorch/surface_programs.py, seed 11700824: divisor_override=0 gave minigan's ValueError)."""
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+import minigan  # noqa: E402
+
+DIVISORS = [0, -1, 3, -3, True, False, 2.0, 2.5, "2", np.int64(2), np.int32(0), np.float64(2.0), "tensor 2",
+            "tensor 0", "tensor 2.0", None]
+INPUTS = {"float64": np.arange(2 * 3 * 4 * 4, dtype=np.float64).reshape(2, 3, 4, 4) - 40,
+          "int64": np.arange(2 * 3 * 4 * 4, dtype=np.int64).reshape(2, 3, 4, 4) - 40,
+          "one image": np.arange(3 * 4 * 4, dtype=np.float64).reshape(3, 4, 4),
+          "empty batch": np.zeros((0, 3, 4, 4)), "5-D": np.zeros((1, 1, 1, 4, 4)), "bool": np.zeros((1, 1, 4, 4), bool),
+          "int32": np.zeros((1, 1, 4, 4), np.int32), "empty plane": np.zeros((1, 1, 0, 4))}
+GEOMETRY = [dict(kernel_size=2), dict(kernel_size=3, stride=1, padding=1, ceil_mode=True, count_include_pad=False),
+            dict(kernel_size=5), dict(kernel_size=2, stride=0)]
+
+
+def _divisor(lib, d):
+    if isinstance(d, str) and d.startswith("tensor"):
+        value = float(d.split()[1]) if "." in d else int(d.split()[1])
+        return lib.tensor(value)
+    return d
+
+
+def _call(lib, name, d, geometry, module):
+    x = lib.tensor(INPUTS[name])
+    try:
+        if module:
+            return lib.nn.AvgPool2d(divisor_override=_divisor(lib, d), **geometry)(x)
+        return lib.nn.functional.avg_pool2d(x, divisor_override=_divisor(lib, d), **geometry)
+    except Exception as e:  # noqa: BLE001 - the outcome is compared
+        return e
+
+
+@pytest.mark.parametrize("module", [False, True], ids=["function", "AvgPool2d"])
+@pytest.mark.parametrize("geometry", GEOMETRY, ids=lambda g: ",".join(f"{k}={v}" for k, v in g.items()))
+@pytest.mark.parametrize("name", list(INPUTS))
+@pytest.mark.parametrize("d", DIVISORS, ids=repr)
+def test_divisor_override_as_pytorch(d, name, geometry, module):
+    theirs, ours = _call(torch, name, d, geometry, module), _call(minigan, name, d, geometry, module)
+    if isinstance(theirs, Exception):
+        builtin = next(t for t in type(theirs).__mro__ if t.__module__ == "builtins")
+        assert isinstance(ours, builtin), f"minigan {ours!r} | PyTorch {theirs!r}"
+        return
+    assert not isinstance(ours, Exception), f"minigan {type(ours).__name__}: {ours}; PyTorch ran"
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

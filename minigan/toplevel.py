@@ -322,6 +322,9 @@ class inference_mode(_DecoratorContextManager):
     minigan has no separate inference tensors, so it is ``no_grad`` (``inference_mode(False)`` switches recording on,
     as PyTorch's does, even inside no_grad)."""
 
+    def __new__(cls, mode=True):  # (PyTorch's parameter name: inference_mode(mode=False); a function: @inference_mode)
+        return super().__new__(cls, mode)
+
     def __init__(self, mode: bool = True):
         self.mode = bool(mode)
 

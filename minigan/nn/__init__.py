@@ -110,6 +110,7 @@ from minigan.nn.more_layers import (  # noqa: E402  (isort: skip)
     KLDivLoss,
     SoftMarginLoss,
     ModuleDict,
+    ParameterDict,
     ParameterList,
 )
 
@@ -142,7 +143,8 @@ __all__ = [
     "AdaptiveAvgPool2d", "AdaptiveAvgPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool1d", "UpsamplingNearest2d",
     "UpsamplingBilinear2d", "Conv1d", "MaxPool1d", "AvgPool1d", "ReflectionPad1d", "ReflectionPad2d",
     "ReplicationPad1d", "ReplicationPad2d", "CircularPad1d", "CircularPad2d", "CosineSimilarity", "PairwiseDistance",
-    "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss", "ModuleDict", "ParameterList", "MarginRankingLoss",
+    "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss", "ModuleDict", "ParameterList", "ParameterDict",
+    "MarginRankingLoss",
     "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "GaussianNLLLoss", "PoissonNLLLoss",
     "MultiLabelSoftMarginLoss", "GLU", "Hardshrink", "Softshrink", "Softmax2d", "RMSNorm", "Dropout1d", "ZeroPad1d",
     "ConstantPad1d", "Unfold", "Fold", "ConvTranspose1d",

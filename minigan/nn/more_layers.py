@@ -7,8 +7,12 @@ ModuleDict and ParameterList.
 from __future__ import annotations
 
 import warnings
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 
+from minigan import _tensor_surface
 from minigan import functional as F
+from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.functional.loss import _legacy_reduction
 from minigan.nn import init
@@ -257,7 +261,9 @@ class GroupNorm(_AffineNorm):
 class _InstanceNorm(_AffineNorm):
     """What InstanceNorm1d and InstanceNorm2d share: each channel of each sample normalised over its own
     positions; ``affine=False`` by default, as PyTorch.  An unbatched input (one sample, ``dims`` + 1 dimensions)
-    is normalised as a batch of one.  Running statistics (``track_running_stats=True``) are not provided."""
+    is normalised as a batch of one.  ``track_running_stats=True``: running mean 0 and variance 1 (and PyTorch's
+    count, which instance norm leaves at 0), moved in training by the batch's mean of each instance's statistics,
+    and normalising in evaluation (F.instance_norm)."""
 
     dims = 0  # the dimensions after the channels: 1 for (N, C, L), 2 for (N, C, H, W)
     _version = 2  # (PyTorch's _NormBase's, which state_dict() records)
@@ -266,12 +272,28 @@ class _InstanceNorm(_AffineNorm):
                  track_running_stats: bool = False, device=None, dtype=None, *, bias: bool = True):
         super().__init__()
         name = type(self).__name__
-        if track_running_stats:
-            raise NotImplementedError(f"{name}: track_running_stats=True is not provided")
         self.num_features = _positive_int(num_features, "num_features", name)
         self.eps, self.momentum, self.affine, self.track_running_stats = eps, momentum, affine, track_running_stats
         self._affine(num_features, affine, bias)
+        xp, buffer = backend.active_module(), _tensor_surface.tensor  # (the buffers BatchNorm has, as PyTorch's)
+        self.register_buffer("running_mean", buffer(xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE))
+                             if track_running_stats else None)
+        self.register_buffer("running_var", buffer(xp.ones(num_features, dtype=backend.DEFAULT_DTYPE))
+                             if track_running_stats else None)
+        self.register_buffer("num_batches_tracked", buffer(xp.zeros((), dtype=xp.int64)) if track_running_stats
+                             else None)
         self.to(device=device, dtype=dtype)
+
+    def reset_running_stats(self):
+        """Running mean 0 and variance 1 again (in place)."""
+        if self.track_running_stats:
+            self.running_mean.array[...] = 0
+            self.running_var.array[...] = 1
+            self.num_batches_tracked.array[...] = 0
+
+    def reset_parameters(self):
+        self.reset_running_stats()
+        super().reset_parameters()
 
     def forward(self, input):
         if input.ndim not in (self.dims + 1, self.dims + 2):  # PyTorch's check and message
@@ -283,9 +305,11 @@ class _InstanceNorm(_AffineNorm):
                                  f"({self.num_features}), but got: {input.shape[channels]}.")
             warnings.warn(f"input's size at dim={channels} does not match num_features. You can silence this warning "
                           "by not passing in num_features, which is not used because affine=False", stacklevel=3)
-        if channels == 0:  # unbatched: a batch of one
-            return F.instance_norm(input.unsqueeze(0), weight=self.weight, bias=self.bias, eps=self.eps).squeeze(0)
-        return F.instance_norm(input, weight=self.weight, bias=self.bias, eps=self.eps)
+        x = input.unsqueeze(0) if channels == 0 else input  # (unbatched: a batch of one)
+        out = F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                              self.training or not self.track_running_stats,
+                              0.0 if self.momentum is None else self.momentum, self.eps)
+        return out.squeeze(0) if channels == 0 else out
 
     def extra_repr(self):  # (PyTorch's)
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
@@ -812,12 +836,142 @@ class ParameterList(Module):
         return "\n".join(lines)
 
 
+
+class ParameterDict(Module):
+    """Parameters by name, in the order they were put in, registered so that ``parameters()`` finds them: a tensor
+    put in becomes a Parameter; anything else is kept as a plain attribute (PyTorch's).  ``update`` (and the
+    constructor) keep the order of an OrderedDict, another ParameterDict or a list of pairs, and take a plain dict's
+    keys in sorted order, as PyTorch's does."""
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        self._keys = {}  # the keys in order (a dict of None: ordered, with a quick `in`)
+        if parameters is not None:
+            self.update(parameters)
+
+    @staticmethod
+    def _name(key):
+        if not isinstance(key, str):
+            raise TypeError(f"ParameterDict: a key must be a string, got {type(key).__name__} {key!r}")
+        return key
+
+    def __getitem__(self, key):
+        return getattr(self, self._name(key))
+
+    def __setitem__(self, key, value):
+        name = self._name(key)
+        self._keys[name] = None
+        setattr(self, name, Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else
+                value)
+
+    def __delitem__(self, key):
+        del self._keys[key]
+        delattr(self, self._name(key))
+
+    def __len__(self):
+        return len(self._keys)
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __reversed__(self):
+        return reversed(self._keys)
+
+    def __contains__(self, key):
+        return key in self._keys
+
+    def keys(self):
+        return self._keys.keys()
+
+    def values(self):
+        return (self[k] for k in self._keys)
+
+    def items(self):
+        return ((k, self[k]) for k in self._keys)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def pop(self, key):
+        value = self[key]
+        del self[key]
+        return value
+
+    def popitem(self):
+        """The last key put in and its value, removed."""
+        key = next(reversed(self._keys))
+        return key, self.pop(key)
+
+    def clear(self):
+        for key in list(self._keys):
+            del self[key]
+
+    def copy(self):
+        return ParameterDict(OrderedDict(self.items()))
+
+    def fromkeys(self, keys, default=None):
+        return ParameterDict([(k, default) for k in keys])
+
+    def update(self, parameters):
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs = list(parameters.items())
+        elif isinstance(parameters, Mapping):
+            pairs = sorted(parameters.items())  # (a plain dict's order is not kept: PyTorch's sorts it)
+        elif isinstance(parameters, Iterable):
+            pairs = list(parameters)
+            for j, pair in enumerate(pairs):
+                if not isinstance(pair, Iterable):
+                    raise TypeError(f"ParameterDict.update: element {j} must be a (key, value) pair, got "
+                                    f"{type(pair).__name__}")
+                if len(pair) != 2:
+                    raise ValueError(f"ParameterDict.update: element {j} has length {len(pair)}; a (key, value) "
+                                     "pair has 2")
+        else:
+            raise TypeError(f"ParameterDict.update: give a mapping or (key, value) pairs, got "
+                            f"{type(parameters).__name__}")
+        for key, value in pairs:
+            self[key] = value
+
+    def __or__(self, other):
+        merged = self.copy()
+        merged.update(other)
+        return merged
+
+    def __ror__(self, other):
+        merged = other.copy()
+        merged.update(self)
+        return merged
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("ParameterDict should not be called: index it, d[name]")
+
+    def extra_repr(self):
+        """PyTorch's: one line per entry, a tensor's type name and size, or another object's type."""
+        lines = []
+        for k, p in self.items():
+            if isinstance(p, Tensor):
+                device = f" ({p.device})" if p.device.type == "cuda" else ""
+                kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
+                lines.append(f"  ({k}): {kind} containing: [{p.type()} of size {'x'.join(map(str, p.shape))}{device}]")
+            else:
+                lines.append(f"  ({k}): Object of type: {type(p).__name__}")
+        return "\n".join(lines)
+
 __all__ = ["SiLU", "Mish", "ReLU6", "Hardsigmoid", "Hardswish", "SELU", "Softsign", "LogSigmoid", "Tanhshrink",
            "Softplus", "GELU", "Hardtanh", "CELU", "Threshold", "LogSoftmax", "Softmin", "PReLU", "LayerNorm",
            "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "ZeroPad2d", "ConstantPad2d", "PixelShuffle",
            "PixelUnshuffle", "AdaptiveAvgPool2d", "AdaptiveAvgPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool1d",
            "UpsamplingNearest2d", "Conv1d", "MaxPool1d", "AvgPool1d", "CosineSimilarity", "PairwiseDistance",
-           "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss", "ModuleDict", "ParameterList",
+           "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss", "ModuleDict", "ParameterList", "ParameterDict",
            "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "GaussianNLLLoss",
            "PoissonNLLLoss", "MultiLabelSoftMarginLoss", "GLU", "Hardshrink", "Softshrink", "Softmax2d", "RMSNorm",
            "Dropout1d", "ZeroPad1d", "ConstantPad1d", "Unfold", "Fold", "ConvTranspose1d"]

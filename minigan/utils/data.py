@@ -31,6 +31,7 @@ from minigan.engine import backend, random
 from minigan.engine.errors import DatasetError, DimensionError, ShapeError
 from minigan.functional import stack
 from minigan.surface import missing as _missing
+from minigan.surface.sampling import multinomial
 
 _T_co = TypeVar("_T_co", covariant=True)  # (so that ``Dataset[Tensor]`` can be written in annotations, as in PyTorch)
 
@@ -244,6 +245,30 @@ class SubsetRandomSampler(Sampler):
         return len(self.indices)
 
 
+class WeightedRandomSampler(Sampler):
+    """``num_samples`` indices into ``weights`` drawn each epoch with probabilities proportional to the weights
+    (``replacement=False``: each index at most once), as PyTorch's: ``multinomial`` over the weights in float64.
+    The usual use: weights 1/(the size of each example's class), for a balanced stream from unbalanced data."""
+
+    def __init__(self, weights, num_samples, replacement=True, generator=None):
+        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:
+            raise ValueError(f"WeightedRandomSampler: num_samples must be a positive int, got {num_samples!r}")
+        if not isinstance(replacement, bool):
+            raise ValueError(f"WeightedRandomSampler: replacement must be True or False, got {replacement!r}")
+        weights = tensor(weights.detach().numpy() if isinstance(weights, Tensor) else weights, dtype=backend.np.float64)
+        if weights.ndim != 1:
+            raise ValueError(f"WeightedRandomSampler: weights must be a 1-d sequence, got shape {tuple(weights.shape)}")
+        if generator is not None:
+            random.stream(generator)  # (refuses anything but a minigan or NumPy generator)
+        self.weights, self.num_samples, self.replacement, self.generator = weights, num_samples, replacement, generator
+
+    def __iter__(self):
+        yield from multinomial(self.weights, self.num_samples, self.replacement, generator=self.generator).tolist()
+
+    def __len__(self):
+        return self.num_samples
+
+
 class BatchSampler(Sampler):
     """The indices of ``sampler`` in lists of ``batch_size`` (the last one shorter, or dropped with ``drop_last``),
     as PyTorch's.  What a DataLoader builds as its ``batch_sampler``."""
@@ -452,8 +477,8 @@ class DataLoader(Generic[_T_co]):
 
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "Sampler", "SequentialSampler",
-           "RandomSampler", "SubsetRandomSampler", "BatchSampler", "DataLoader", "default_collate",
-           "default_convert"]
+           "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler", "DataLoader",
+           "default_collate", "default_convert"]
 
 
 def __getattr__(name):

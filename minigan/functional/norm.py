@@ -7,7 +7,7 @@ import math
 
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
-from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, GraphError, ShapeError
+from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, DtypeError, GraphError, ShapeError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace, unbroadcast
 from minigan.engine.ops import norm as N
@@ -260,22 +260,112 @@ def _grouped(input, num_groups, weight, bias, eps, batch_norm):
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
     """Instance norm (Ulyanov et al. 2016): each channel of each sample normalised over its spatial dimensions
-    (group norm with one channel per group).  Running statistics are not provided."""
-    if use_input_stats and math.prod(_tensor(input, "instance_norm").shape[2:]) == 1:  # (PyTorch's check first)
+    (group norm with one channel per group), as PyTorch's: its batch norm of the (1, N·C, ...) input, with
+    weight, bias and running statistics repeated N times.  Running statistics given are updated in place with the
+    batch's mean of the per-instance statistics (use_input_stats=True), or normalise with them (False)."""
+    x = _tensor(input, "instance_norm")
+    if use_input_stats and math.prod(x.shape[2:]) == 1:  # (PyTorch's Python checks this first)
         raise ValueError(f"instance_norm: expected more than 1 spatial element when training, got input of shape "
-                         f"{tuple(input.shape)}")
-    if _tensor(input, "instance_norm").ndim < 2:  # (PyTorch's kernel reads the channels, dim 1: IndexError first)
+                         f"{tuple(x.shape)}")
+    stats = [_tensor(t, "instance_norm", name) if t is not None else None
+             for t, name in ((running_mean, "running_mean"), (running_var, "running_var"))]
+    if not use_input_stats and None in stats:  # (then its kernel, in its order)
+        raise DomainError("instance_norm: use_input_stats=False normalises with running_mean and running_var: pass "
+                          "both")
+    if x.ndim < 2:  # (the kernel reads the channels, dim 1: IndexError)
         raise DimensionError(f"instance_norm: expected an input (N, C, ...) with a channel dimension, got shape "
-                             f"{tuple(input.shape)}")
-    input = _float(input, "instance_norm")
-    if running_mean is not None or running_var is not None or not use_input_stats:
-        raise NotImplementedError("instance_norm: running statistics are not provided (track_running_stats=False "
-                                  "is PyTorch's default for InstanceNorm too)")
-    weight = weight.clone() if isinstance(weight, Tensor) else weight  # (PyTorch's batch norm of it takes
-    # weight.repeat(N), a copy: a change to the weight in place later is not refused)
-    input = _group_norm_door(input, input.shape[1], weight, bias)  # (group norm's checks: a group per channel)
-    out = _grouped(input, input.shape[1], weight, bias, eps, batch_norm=True)
+                             f"{tuple(x.shape)}")
+    c = x.shape[1]
+    for name, t in (("weight", weight), ("bias", bias), ("running_mean", stats[0]), ("running_var", stats[1])):
+        if t is not None and (_tensor(t, "instance_norm", name).ndim > 1 or t.numel() != c):  # (repeated N times)
+            raise ShapeError(f"instance_norm: {name} must be a vector of the {c} channels, got shape "
+                             f"{tuple(t.shape)}")
+    if is_grad_enabled() and any(t is not None and t.requires_grad for t in stats):
+        raise GraphError("instance_norm: running_mean and running_var are written in place and are not "
+                         "differentiable; pass them detached, or as buffers that do not require grad")
+    if stats[0] is not None and stats[1] is None and weight is None and stats[0].dtype != x.dtype:  # (PyTorch's
+        # kernel meets an undefined tensor here: a RuntimeError before its ValueError)
+        raise DomainError(f"instance_norm: running_mean ({stats[0].dtype}) without running_var; pass both or "
+                          f"neither")
+    if x.numel() == 0:  # (PyTorch's batch norm of nothing: no statistics taken, nothing more checked)
+        return _instance_norm_of_nothing(x, *(stats if use_input_stats else (None, None)), weight, bias)
+    if (stats[0] is None) != (stats[1] is None):
+        raise DomainError("instance_norm: running_mean and running_var must either both be None or neither be None")
+    x = _float(x, "instance_norm")
+    if stats[0] is not None:
+        _running_dtypes(x, *stats)
+    if not use_input_stats:
+        out = _instance_norm_eval(x, *stats, weight, bias, eps)
+    else:
+        weight = weight.clone() if isinstance(weight, Tensor) else weight  # (PyTorch's batch norm of it takes
+        # weight.repeat(N), a copy: a change to the weight in place later is not refused)
+        x = _group_norm_door(x, c, weight, bias)  # (group norm's checks: a group per channel)
+        out = _grouped(x, c, weight, bias, eps, batch_norm=True)
+        if stats[0] is not None:
+            _update_instance_stats(x.array, *stats, float(momentum))
     return shown_as(out, "ViewBackward0")  # (PyTorch's last step)
+
+
+def _instance_norm_of_nothing(x, running_mean, running_var, weight, bias):
+    """An empty input: PyTorch's batch norm returns x·weight[0] + bias[0] (of the weight repeated N times: an
+    IndexError for an empty batch), and each running statistic becomes the mean of its N copies (NaN for N = 0)."""
+    n = x.shape[0]
+    if n == 0 and (weight is not None or bias is not None):
+        raise DimensionError("instance_norm: a weight or bias of an empty batch (PyTorch's repeated N = 0 times "
+                             "and indexed: IndexError)")
+    out = x.clone() if weight is None else x * _tensor(weight, "instance_norm", "weight")[0]
+    out = out if bias is None else out + _tensor(bias, "instance_norm", "bias")[0]
+    if out.array.dtype.kind != "f" and (running_mean is not None or running_var is not None):
+        raise DtypeError(f"instance_norm: the mean of running statistics in the result's dtype {out.dtype} "
+                         f"(PyTorch's takes it): pass a floating-point input or weight")
+    for stat in (running_mean, running_var):
+        if stat is not None:
+            xp = backend.get_array_module(stat.array)
+            with backend.np.errstate(invalid="ignore"):
+                stat.array[...] = xp.tile(stat.array.reshape(-1), (n, 1)).sum(axis=0) / stat.array.dtype.type(n)
+    return shown_as(out.reshape(*x.shape), "ViewBackward0")
+
+
+def _running_dtypes(x, running_mean, running_var):
+    """PyTorch's kernel takes running statistics of the input's dtype, or, where running_mean's is another, any
+    dtypes (converted to the input's, written back in their own); a running_var of another dtype beside a
+    running_mean of the input's is refused (RuntimeError), as are other dtypes beside a float16 input."""
+    if running_mean.dtype == x.dtype and running_var.dtype != x.dtype or (
+            x.array.dtype.itemsize == 2 and x.dtype not in (running_mean.dtype, running_var.dtype)):
+        raise DtypeError(f"instance_norm: running_var is {running_var.dtype} where the input and running_mean are "
+                         f"{x.dtype}; pass running statistics of the input's dtype")
+
+
+def _update_instance_stats(x, running_mean, running_var, momentum):
+    """PyTorch's update, in place: each of the N copies of a running statistic moves towards its instance's
+    (running ← momentum·batch + (1 − momentum)·running, the variance unbiased), and the statistic becomes their
+    mean over the batch (in the input's dtype, then written in its own)."""
+    xp = backend.get_array_module(x)
+    n, c = x.shape[0], x.shape[1]
+    v = x.reshape(n, c, -1)
+    count, dtype = v.shape[2], x.dtype
+    with backend.np.errstate(invalid="ignore", divide="ignore"):
+        mean = v.sum(axis=2) / count
+        d = v - mean[..., None]
+        for stat, batch in ((running_mean, mean), (running_var, (d * d).sum(axis=2) / (count - 1))):
+            old = xp.broadcast_to(stat.array.astype(dtype, copy=False), (n, c))
+            repeated = dtype.type(momentum) * batch + dtype.type(1 - momentum) * old
+            stat.array[...] = repeated.sum(axis=0) / dtype.type(n)
+
+
+def _instance_norm_eval(x, running_mean, running_var, weight, bias, eps):
+    """use_input_stats=False: PyTorch's evaluation batch norm of the (1, N·C, ...) input with each statistic,
+    weight and bias repeated N times (the running statistics are left as they are)."""
+    n, c = x.shape[0], x.shape[1]
+    xp = backend.get_array_module(x.array)
+    reps = [xp.tile(t.array.reshape(-1).astype(x.dtype, copy=False), n) for t in (running_mean, running_var)]
+    gamma, beta = (Tensor._make(xp.full(n * c, fill, dtype=x.dtype)) if t is None else
+                   _tensor(t, "instance_norm").reshape(c).repeat(n) for t, fill in ((weight, 1), (bias, 0)))
+    _same_dtype("instance_norm", x, gamma)
+    _same_dtype("instance_norm", x, beta)
+    out = BatchNorm.apply(x.contiguous().reshape(1, n * c, *x.shape[2:]), gamma, beta, training=False,
+                          running_mean=reps[0], running_var=reps[1], momentum=0.0, eps=float(eps))
+    return out.reshape(*x.shape)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):

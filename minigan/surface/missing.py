@@ -81,8 +81,6 @@ DIFFERENT = {
     },
     "torch.nn": {
         "DataParallel": "runs the wrapped module on minigan's one device (the whole batch); keys start with module.",
-        "InstanceNorm2d": "no running statistics (track_running_stats=False, PyTorch's default)",
-        "InstanceNorm1d": "no running statistics (track_running_stats=False, PyTorch's default)",
         "Upsample": "every mode for 1-D and 2-D inputs, not 'trilinear' (volumes) or antialias; see interpolate",
         "Embedding": "sparse=True is not provided (gradients are dense)",
     },
@@ -91,7 +89,6 @@ DIFFERENT = {
                        "nearest-exact in float32 can pick the lower pixel where PyTorch picks the upper at an exact "
                        "tie (3 of 870 sizes measured, under its AVX2 and AVX-512 kernels; its default set picks "
                        "the lower, as minigan)",
-        "instance_norm": "no running statistics",
     },
     "torch.optim": {},
     "torch.optim.lr_scheduler": {},

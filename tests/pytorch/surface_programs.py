@@ -1172,8 +1172,6 @@ DOCUMENTED = [
                                    "nanquantile", "unique", "msort") and w in ("value", "first-order grad",
                                                                                "second-order grad"),
      f"{DOCS}, Dtypes: the order of equal values and the index picked among ties (sort, topk, median, kthvalue)"),
-    (lambda p, w, d: p["name"] in ("instance_norm",) and "running statistics" in d,
-     f"{DOCS}, Different on purpose: instance_norm has no running statistics"),
     (lambda p, w, d: p["name"] in ("interpolate", "upsample") and w == "outcome" and ("trilinear" in d or "antialias"
                                                                                      in d or "3-D" in d),
      f"{DOCS}, Different on purpose: interpolate takes 1-D and 2-D inputs, not trilinear or antialias"),

@@ -26,7 +26,8 @@ WINGS = ("engine", "library", "product", "pytorch")
 AT_ROOT = {"conftest.py", "strict_backend.py", "test_test_layout.py"}
 ORACLE_NAMES = {  # tests/pytorch/oracle.py's
     "HAVE_TORCH", "TORCH_VERSION", "TORCH_ORACLE", "pytorch_older_than", "pytorch_since", "pytorch_before", "NORM_BIAS",
-    "CLAMP_AT_A_BOUND", "CLAMP_NAN_BOUND", "TRUNC_NORMAL_ANYWHERE", "AMINMAX_GRAD"}
+    "CLAMP_AT_A_BOUND", "CLAMP_NAN_BOUND", "TRUNC_NORMAL_ANYWHERE", "AMINMAX_GRAD", "ADDMV_ONE_DTYPE", "NANSUM_INT",
+    "NANMEAN_INT_DTYPE"}
 
 
 def _is_torch(name: str) -> bool:

@@ -54,6 +54,16 @@ CLAMP_NAN_BOUND = pytorch_since("2.12", "clamp's one bound, a NaN number, gives 
 TRUNC_NORMAL_ANYWHERE = pytorch_since("2.12", "trunc_normal_ draws within [a, b] from any mean and std")
 # aminmax's derivative, from 2.12 (2.11: "derivative for aten::aminmax is not implemented")
 AMINMAX_GRAD = pytorch_since("2.12", "aminmax has a derivative")
+# addmv's input (the added vector) in a dtype other than the matrix's and the vector's: refused from 2.12 ("addmv
+# input tensors must have the same dtype"); 2.11 promoted it and ran
+ADDMV_ONE_DTYPE = pytorch_since("2.12", "addmv refuses an input whose dtype is not the matrix's and the vector's")
+# nansum into an integer or bool dtype=: sums from 2.13; 2.11 and 2.12 raise NotImplementedError ("nansum_cpu" not
+# implemented for 'Long')
+NANSUM_INT = pytorch_since("2.13", "nansum sums into an integer or bool dtype=")
+# nanmean with an integer or bool dtype=: from 2.13 a RuntimeError ("could not infer output dtype") before dim is read;
+# 2.11 and 2.12 read dim first (IndexError) and pass the dtype on to nansum (NotImplementedError, or a float32 result
+# for an empty input)
+NANMEAN_INT_DTYPE = pytorch_since("2.13", "nanmean refuses an integer or bool dtype= before it reads dim")
 
 
 # PyTorch's CPU kernels differ by the host.  ATen's vectors (Vectorized<T>) hold 64 bytes under its AVX-512 kernel set

@@ -12,11 +12,15 @@ import pytest
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
+from pytorch.oracle import ADDMV_ONE_DTYPE  # noqa: E402
 
 SHAPES = {"addmm": ((2, 2), (2, 3), (3, 2)), "addmv": ((2,), (2, 3), (3,)), "addr": ((2, 3), (2,), (3,)),
           "baddbmm": ((2, 2, 2), (2, 2, 3), (2, 3, 2)), "addbmm": ((2, 2), (2, 2, 3), (2, 3, 2))}
 DTYPES = ["float64", "float32", "int64", "bool"]
-CASES = [(name, form, dtypes) for name in SHAPES for form in ("function", "method")
+# addmv whose matrix and vector share a dtype and whose input has another: PyTorch 2.11 promoted it and ran
+CASES = [pytest.param(name, form, dtypes, marks=[ADDMV_ONE_DTYPE] if name == "addmv" and dtypes[1] == dtypes[2] !=
+                      dtypes[0] else [])
+         for name in SHAPES for form in ("function", "method")
          for dtypes in itertools.product(DTYPES, repeat=3) if len(set(dtypes)) > 1 or dtypes[0] == "float64"]
 
 

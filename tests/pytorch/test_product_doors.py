@@ -13,10 +13,8 @@ import minigan
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 from pytorch.doors_oracle import same_as_pytorch  # noqa: E402
-from pytorch.oracle import pytorch_since  # noqa: E402
+from pytorch.oracle import ADDMV_ONE_DTYPE, pytorch_since  # noqa: E402
 
-# addmv's input (the added vector) in a dtype other than the matrix's and the vector's: refused (2.11 promoted it)
-ADDMV_ONE_DTYPE = pytorch_since("2.12", "addmv refuses an input whose dtype is not the matrix's and the vector's")
 # a matrix-vector product (a 1-D operand against a 2-D or batched one) with an empty operand and two dtypes:
 # refused, as with no empty operand.  2.11 ran it in one of the two dtypes: the promoted one for a matrix times a
 # vector, the vector's for a vector times a batch, which refuses too where that is an integer or bool dtype (its

@@ -100,7 +100,7 @@ def run(library, name, seed):
 
 
 # Programs that read behaviour a PyTorch version brought (docs/pytorch.md, "Which PyTorch"): skipped on an older one
-SINCE = {"prog_print_model": NORM_BIAS,
+SINCE = {"prog_print_model": NORM_BIAS, "prog_round2_module_print": NORM_BIAS,
          "prog_loss_mixed_dtypes": pytorch_since("2.12", "mse_loss's backward takes a target of another dtype")}
 
 

@@ -9,12 +9,9 @@ import numpy as np
 import pytest
 
 import minigan
-from pytorch.oracle import pytorch_since
+from pytorch.oracle import AMINMAX_GRAD, NANSUM_INT
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
-
-AMINMAX_GRAD = pytorch_since("2.12", "aminmax has a derivative")
-NANSUM_INT = pytorch_since("2.13", "nansum sums into an integer or bool dtype=")
 
 NAN, INF = np.nan, np.inf
 

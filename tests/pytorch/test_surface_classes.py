@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import minigan
-from pytorch.oracle import pytorch_since
+from pytorch.oracle import NANSUM_INT
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -359,7 +359,6 @@ def test_kl_div_target_log_target_is_pytorchs_xlogy(reduction):
 
 
 # ----------------------------------------------------------------------------- nansum's dtype=
-NANSUM_INT = pytorch_since("2.13", "nansum sums into an integer or bool dtype=")
 
 
 @pytest.mark.parametrize("dtype", [pytest.param(d, marks=NANSUM_INT) for d in ("bool", "int32", "int64")] + ["float32"])

@@ -4,7 +4,9 @@
     hook(module, grad_input, grad_output)   # after the gradients reach the module's inputs; may return new ones
     pre_hook(module, grad_output)           # when the gradients reach its outputs; may return new ones
 
-grad_input holds one gradient per tensor argument of forward (None where none flows), grad_output one per output.
+grad_input holds one entry per positional argument of forward, as PyTorch's: None for one that is not a Tensor, and
+once any argument takes a gradient, zeros of its shape and dtype for a Tensor that takes none (when none takes one,
+every entry is None); grad_output holds one per output.
 A hook needs all of them at once, while minigan's ops each have one output.  So, around forward, the tensors that
 require grad are packed into one flat tensor by an identity op (``_Pack``) and unpacked into views that forward (or
 the caller) reads: the pack's backward then receives every gradient in one array, splits it, and calls the hooks.
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 from minigan._tensor_surface import Tensor
 from minigan.autograd.function import Function
+from minigan.engine import backend
+from minigan.engine.errors import GraphError
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.functional import cat
 
@@ -60,14 +64,22 @@ def call_with_backward_hooks(module, args, kwargs):
     def call_hooks(grad_input):
         for hook in tuple(module._backward_hooks.values()):
             changed = hook(module, grad_input, seen["grad_output"])
-            if changed is not None:
-                grad_input = tuple(changed)
+            if changed is None:
+                continue
+            if not wanted and any(g is not None for g in changed):  # PyTorch's RuntimeError, and the one below
+                raise GraphError(f"{type(module).__name__}'s backward hook returned a gradient where no input of "
+                                 "forward takes one: return None (or None for each)")
+            if wanted and len(changed) != len(args):
+                raise GraphError(f"{type(module).__name__}'s backward hook returned {len(changed)} gradients "
+                                 f"for grad_input; return one per argument of forward ({len(args)})")
+            grad_input = tuple(changed)
         return grad_input
 
-    def on_inputs(pieces):  # every gradient reaching the inputs: grad_input
+    def on_inputs(pieces):  # every gradient reaching the inputs: grad_input, zeros for a Tensor that takes none
         given = dict(zip(wanted, pieces))
-        grad_input = call_hooks(tuple(given.get(i) for i in inputs))
-        return [grad_input[inputs.index(i)] for i in wanted]
+        grad_input = call_hooks(tuple(given[i] if i in given else _zeros(args[i]) if i in inputs else None
+                                      for i in range(len(args))))
+        return [grad_input[i] for i in wanted]
 
     if wanted:
         args = list(args)
@@ -85,11 +97,16 @@ def call_with_backward_hooks(module, args, kwargs):
             if changed is not None:
                 grad_output = tuple(changed) if isinstance(changed, (tuple, list)) else (changed,)
         seen["grad_output"] = grad_output
-        if not wanted:  # no input takes a gradient: the hooks are called now, with None for each input
-            call_hooks((None,) * len(inputs))
+        if not wanted:  # no input takes a gradient: the hooks are called now, with None for each argument
+            call_hooks((None,) * len(args))
         return [grad_output[k] for k in flowing]
 
     if flowing:
         for k, view in zip(flowing, _packed(on_outputs, [outputs[k] for k in flowing])):
             outputs[k] = view
     return tuple(outputs) if isinstance(output, tuple) else outputs[0]
+
+
+def _zeros(t):
+    """The gradient of a Tensor argument that takes none: zeros of its shape and dtype (PyTorch materializes it)."""
+    return Tensor._make(backend.get_array_module(t.array).zeros(t.shape, t.dtype))

@@ -23,16 +23,14 @@ PROGRAMS = {}
 DIFFERS = {
     "function_save_for_backward": "type(y.grad_fn).__name__ is minigan's node class, BackwardFunction for a "
                                   "Function (docs/pytorch.md, The graph a learner prints: the class's name)",
-    "function_gradcheck": "torch.autograd.gradcheck is minigan.gradcheck (docs/pytorch.md: minigan has it at the "
-                          "top level)",
     "retain_grad_intermediate": "Tensor.retains_grad is not provided (docs/pytorch.md: an autograd internal)",
     "post_accumulate_grad_hook": "register_post_accumulate_grad_hook is not provided (docs/pytorch.md)",
-    "parameter_list_and_dict": "nn.ParameterDict is not provided (docs/pytorch.md)",
     "inference_mode_decorator_and_context": "Tensor.is_inference is not provided: inference_mode is no_grad "
                                             "(docs/pytorch.md)",
     "inference_tensor_in_autograd_refused": "inference_mode is no_grad: no inference tensors to refuse "
                                             "(docs/pytorch.md)",
-    "weighted_sampler_length": "utils.data.WeightedRandomSampler is not provided (docs/pytorch.md)",
+    "load_state_dict_casts_dtype": "load_state_dict refuses integer (and non-finite) values for a float parameter, "
+                                   "where PyTorch's copy_ casts them (docs/guarantees.md; docs/pytorch.md)",
     "sgd_momentum_state": "an optimizer's live state holds arrays and an int step, PyTorch's tensors; its "
                           "state_dict() holds tensors (docs/pytorch.md, the paragraph on optimizers)",
 }
@@ -1926,3 +1924,707 @@ def grad_of_sum_of_modules_losses(torch):
     total = recon + 0.1 * reg
     grads = torch.autograd.grad(total, list(enc.parameters()) + list(dec.parameters()))
     return total, grads
+
+
+# ------------------------------------------------------------------------------------------ a third pass: the edges
+
+
+@program
+def function_grad_summed_to_input_shape(torch):
+    class Broadcasting(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.expand(2, 3) * 1  # a (2, 3) gradient for a (3,) input: summed to its shape, as PyTorch
+
+    x = torch.ones(3, requires_grad=True)
+    Broadcasting.apply(x).sum().backward()
+    return x.grad
+
+
+@program
+def function_grad_wrong_shape(torch):
+    class Bad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return g[:2]
+
+    x = torch.ones(3, requires_grad=True)
+    return caught(Bad.apply(x).sum().backward)
+
+
+@program
+def function_grad_other_dtype_cast(torch):
+    class Cast(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return (g * 2).double()
+
+    x = torch.ones(3, requires_grad=True)
+    Cast.apply(x).sum().backward()
+    return x.grad
+
+
+@program
+def function_grad_for_non_tensor_input(torch):
+    class Bad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            return x * k
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2, g.sum()
+
+    x = torch.ones(3, requires_grad=True)
+    return caught(Bad.apply(x, 2.0).sum().backward)
+
+
+@program
+def function_saved_output_modified(torch):
+    class Exp(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            (y,) = ctx.saved_tensors
+            return g * y
+
+    x = torch.zeros(2, requires_grad=True)
+    y = Exp.apply(x)
+    y.add_(1)
+    return caught(y.sum().backward)
+
+
+@program
+def function_save_none(torch):
+    class MaybeScale(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, w):
+            ctx.save_for_backward(x, None, w)
+            return x * w if w is not None else x
+
+        @staticmethod
+        def backward(ctx, g):
+            x, nothing, w = ctx.saved_tensors
+            return g * w, None
+
+    x = torch.ones(2, requires_grad=True)
+    MaybeScale.apply(x, torch.tensor([2.0, 3.0])).sum().backward()
+    return x.grad
+
+
+@program
+def function_backward_on_non_differentiable_output(torch):
+    class ArgMax(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            out = x.argmax().float()
+            ctx.mark_non_differentiable(out)
+            return out
+
+        @staticmethod
+        def backward(ctx, g):
+            return None
+
+    x = torch.tensor([1.0, 3.0, 2.0], requires_grad=True)
+    out = ArgMax.apply(x)
+    return out, out.requires_grad, caught(out.backward)
+
+
+@program
+def function_integer_output(torch):
+    class Count(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return (x > 0).sum(), x * 2
+
+        @staticmethod
+        def backward(ctx, g_count, g):
+            return g * 2
+
+    x = torch.tensor([1.0, -1.0, 2.0], requires_grad=True)
+    count, doubled = Count.apply(x)
+    doubled.sum().backward()
+    return count, count.requires_grad, doubled.requires_grad, x.grad
+
+
+@program
+def function_nested_apply(torch):
+    class Square(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g
+
+    x = torch.tensor([1.5, -2.0], requires_grad=True)
+    y = Square.apply(Square.apply(x) + 1)
+    y.sum().backward()
+    return y, x.grad
+
+
+@program
+def function_mark_dirty_on_leaf_refused(torch):
+    class AddOne_(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    w = torch.ones(2, requires_grad=True)
+    return caught(AddOne_.apply, w), w
+
+
+@program
+def function_needs_input_grad_none_needed(torch):
+    flags = []
+
+    class Mul(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            flags.append(tuple(ctx.needs_input_grad))
+            return a * b
+
+        @staticmethod
+        def backward(ctx, g):
+            return None, None
+
+    y = Mul.apply(torch.ones(2), torch.ones(2))
+    with torch.no_grad():
+        z = Mul.apply(torch.ones(2, requires_grad=True), torch.ones(2))
+    return flags, y.requires_grad, z.requires_grad
+
+
+@program
+def hook_on_tensor_without_grad_refused(torch):
+    return caught(torch.ones(2).register_hook, lambda g: g)
+
+
+@program
+def hooks_run_in_order_and_chain(torch):
+    order = []
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.register_hook(lambda g: order.append(("first", g.tolist())) or g + 1)
+    y.register_hook(lambda g: order.append(("second", g.tolist())) or g * 10)
+    y.sum().backward()
+    return order, x.grad
+
+
+@program
+def tensor_hook_fires_for_autograd_grad(torch):
+    seen = []
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    h = x * x
+    h.register_hook(lambda g: seen.append(g.clone()))
+    (gx,) = torch.autograd.grad(h.sum() * 2, x)
+    return seen, gx, x.grad is None
+
+
+@program
+def retain_grad_on_leaf_and_on_constant(torch):
+    x = torch.ones(2, requires_grad=True)
+    x.retain_grad()
+    (x * 2).sum().backward()
+    return x.grad, caught(torch.ones(2).retain_grad)
+
+
+@program
+def module_full_backward_pre_hook(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 2))
+    seen = []
+
+    def pre(module, grad_output):
+        seen.append(grad_output[0].clone())
+        return (grad_output[0] * 0,)
+
+    lin.register_full_backward_pre_hook(pre)
+    x = torch.ones(3, 2, requires_grad=True)
+    lin(x).sum().backward()
+    return seen, x.grad, lin.weight.grad
+
+
+@program
+def module_backward_hook_two_inputs(torch):
+    class Add(torch.nn.Module):
+        def forward(self, a, b):
+            return a * b
+
+    m = Add()
+    record = []
+    m.register_full_backward_hook(lambda mod, gi, go: record.append([g if g is None else g.clone() for g in gi]))
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = torch.tensor([3.0, 4.0])
+    m(a, b).sum().backward()
+    return record, a.grad
+
+
+@program
+def forward_hooks_prepend_and_remove(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 2))
+    order = []
+    h1 = lin.register_forward_hook(lambda m, i, o: order.append("a"))
+    lin.register_forward_hook(lambda m, i, o: order.append("b"))
+    lin.register_forward_hook(lambda m, i, o: order.append("c"), prepend=True)
+    lin(torch.ones(1, 2))
+    h1.remove()
+    h1.remove()
+    lin(torch.ones(1, 2))
+    return order
+
+
+@program
+def forward_pre_hook_with_kwargs(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 2))
+
+    def pre(module, args, kwargs):
+        return (kwargs["input"] * 3,), {}
+
+    lin.register_forward_pre_hook(pre, with_kwargs=True)
+    return lin(input=torch.ones(1, 2))
+
+
+@program
+def hook_on_shared_module_called_twice(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 2))
+    calls = []
+    lin.register_forward_hook(lambda m, i, o: calls.append(tuple(o.shape)))
+    y = lin(lin(torch.ones(3, 2)))
+    return calls, y
+
+
+@program
+def jacobian_scalar_input_and_output(torch):
+    x = torch.tensor(0.5, dtype=torch.float64)
+    return (torch.autograd.functional.jacobian(lambda t: t.sin() * 2, x),
+            torch.autograd.functional.jacobian(lambda t: (t ** 2).sum(), torch.ones(3, dtype=torch.float64)),
+            torch.autograd.functional.jacobian(lambda t: t.outer(t), torch.tensor([1.0, 2.0], dtype=torch.float64)))
+
+
+@program
+def jacobian_tuple_out_tuple_in(torch):
+    def f(a, b):
+        return a + b, a * b
+
+    a = torch.tensor([1.0, 2.0], dtype=torch.float64)
+    b = torch.tensor([3.0, 4.0], dtype=torch.float64)
+    jac = torch.autograd.functional.jacobian(f, (a, b))
+    return len(jac), len(jac[0]), jac[1][1], type(jac).__name__
+
+
+@program
+def vjp_scalar_output_no_v_and_errors(torch):
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64)
+    out, g = torch.autograd.functional.vjp(lambda t: (t ** 3).sum(), x)
+    return out, g, caught(torch.autograd.functional.vjp, lambda t: t ** 3, x), \
+        caught(torch.autograd.functional.hessian, lambda t: t ** 3, x)
+
+
+@program
+def hvp_create_graph(torch):
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    v = torch.tensor([1.0, 1.0], dtype=torch.float64)
+    out, hv = torch.autograd.functional.hvp(lambda t: (t ** 4).sum(), x, v, create_graph=True)
+    hv.sum().backward()
+    return out, hv, hv.requires_grad, x.grad
+
+
+@program
+def sgd_closure_returns_loss(torch):
+    w = torch.tensor([2.0], requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.1)
+
+    def closure():
+        opt.zero_grad()
+        loss = (w - 1).pow(2).sum()
+        loss.backward()
+        return loss
+
+    losses = [opt.step(closure).item() for _ in range(3)]
+    return losses, w
+
+
+@program
+def adam_maximize_amsgrad_weight_decay(torch):
+    w = torch.tensor([1.0, -1.0, 0.5], requires_grad=True)
+    opt = torch.optim.Adam([w], lr=0.1, amsgrad=True, weight_decay=0.1, maximize=True)
+    for i in range(4):
+        opt.zero_grad()
+        (-(w - i) ** 2).sum().backward()
+        opt.step()
+    sd = opt.state_dict()
+    return w, sorted(sd["state"][0]), sd["state"][0]["max_exp_avg_sq"], sd["param_groups"][0]["maximize"]
+
+
+@program
+def optimizer_named_parameters(torch):
+    net = fill_(torch, torch.nn.Linear(2, 1))
+    opt = torch.optim.SGD(net.named_parameters(), lr=0.1)
+    net(torch.ones(1, 2)).sum().backward()
+    opt.step()
+    return opt.param_groups[0].get("param_names"), opt.state_dict()["param_groups"][0].get("param_names"), net.weight
+
+
+@program
+def scheduler_initial_lr_in_groups(torch):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.4)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    return (opt.param_groups[0]["initial_lr"], sched.last_epoch, sched.get_last_lr(),
+            sorted(opt.state_dict()["param_groups"][0]))
+
+
+@program
+def scheduler_without_initial_lr_refused(torch):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.4)
+    return caught(torch.optim.lr_scheduler.StepLR, opt, step_size=1, last_epoch=3)
+
+
+@program
+def multiplicative_and_constant_lr(torch):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1.0)
+    s = torch.optim.lr_scheduler.MultiplicativeLR(opt, lr_lambda=lambda e: 0.5)
+    out = []
+    for _ in range(3):
+        opt.step()
+        s.step()
+        out.append(opt.param_groups[0]["lr"])
+    return out
+
+
+@program
+def load_state_dict_casts_dtype(torch):
+    lin = torch.nn.Linear(2, 1)
+    sd = {"weight": torch.tensor([[1.0, 2.0]], dtype=torch.float64), "bias": torch.tensor([3], dtype=torch.int64)}
+    lin.load_state_dict(sd)
+    return lin.weight, lin.bias, type(lin.weight).__name__, lin.weight.requires_grad
+
+
+@program
+def load_state_dict_assign(torch):
+    lin = torch.nn.Linear(2, 1)
+    w = torch.tensor([[1.0, 2.0]], dtype=torch.float64)
+    lin.load_state_dict({"weight": w, "bias": torch.zeros(1)}, assign=True)
+    return lin.weight.dtype, type(lin.weight).__name__, lin.weight.requires_grad, lin.weight
+
+
+@program
+def double_keeps_integer_buffers(torch):
+    bn = torch.nn.BatchNorm1d(3).double()
+    bn(torch.ones(4, 3, dtype=torch.float64))
+    half = torch.nn.BatchNorm1d(3).half()
+    return bn.running_mean.dtype, bn.num_batches_tracked.dtype, bn.num_batches_tracked, half.weight.dtype, \
+        half.num_batches_tracked.dtype
+
+
+@program
+def plain_tensor_attribute_not_registered(torch):
+    class M(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = torch.ones(2)
+            self.fc = torch.nn.Linear(2, 2)
+
+    m = M()
+    del m.fc
+    m.register_module("head", torch.nn.Linear(2, 1))
+    return list(m.state_dict()), hasattr(m, "fc"), [n for n, _ in m.named_children()]
+
+
+@program
+def named_modules_shared_once(torch):
+    shared = torch.nn.Linear(2, 2)
+    net = torch.nn.Sequential(shared, torch.nn.ReLU(), shared)
+    return ([n for n, _ in net.named_modules()], [n for n, _ in net.named_modules(remove_duplicate=False)],
+            len(list(net.parameters())), list(net.state_dict()))
+
+
+@program
+def module_list_operations(torch):
+    ml = torch.nn.ModuleList([torch.nn.Linear(1, 1), torch.nn.ReLU()])
+    ml2 = ml + torch.nn.ModuleList([torch.nn.Tanh()])
+    ml[1] = torch.nn.Sigmoid()
+    ml.insert(0, torch.nn.Identity())
+    ml.extend([torch.nn.ELU()])
+    popped = ml.pop(1)
+    return ([type(m).__name__ for m in ml], [type(m).__name__ for m in ml2], type(popped).__name__,
+            type(ml[-2:]).__name__, caught(lambda: ml[10]))
+
+
+@program
+def empty_sequential_and_pop(torch):
+    empty = torch.nn.Sequential()
+    net = torch.nn.Sequential(torch.nn.Linear(1, 1), torch.nn.ReLU())
+    last = net.pop(-1)
+    return empty(torch.tensor([1.0, 2.0])), len(empty), type(last).__name__, len(net)
+
+
+@program
+def module_dict_refuses_non_string(torch):
+    d = torch.nn.ModuleDict()
+    d["a"] = torch.nn.ReLU()
+    return caught(lambda: d.__setitem__(1, torch.nn.ReLU())), list(d), caught(lambda: d["b"])
+
+
+@program
+def train_eval_return_self(torch):
+    net = torch.nn.Sequential(torch.nn.Dropout(), torch.nn.Linear(1, 1))
+    same = net.eval() is net and net.train() is net and net.train(False) is net
+    net[0].train()
+    return same, net.training, net[0].training, net[1].training, net.apply(lambda m: None) is net, \
+        net.to(torch.float64) is net
+
+
+@program
+def data_and_grad_data_idioms(torch):
+    net = fill_(torch, torch.nn.Linear(2, 1))
+    net(torch.ones(3, 2)).sum().backward()
+    net.weight.grad.data.zero_()
+    net.bias.data.fill_(0.5)
+    net.weight.data = net.weight.data * 2
+    out = net(torch.ones(1, 2))
+    return net.weight, net.bias, net.weight.grad, out, net.weight.requires_grad, net.weight.is_leaf
+
+
+@program
+def advanced_index_assign_repeated(torch):
+    x = torch.zeros(4)
+    idx = torch.tensor([0, 2, 2])
+    x[idx] += 1
+    y = torch.zeros(4)
+    y.index_put_((idx,), torch.tensor(1.0), accumulate=True)
+    return x, y
+
+
+@program
+def no_grad_write_into_parameter_row(torch):
+    emb = torch.nn.Embedding(4, 2)
+    with torch.no_grad():
+        emb.weight[0] = 0
+        emb.weight[1:].fill_(1.0)
+    out = emb(torch.tensor([0, 1]))
+    out.sum().backward()
+    return emb.weight, emb.weight.grad, emb.weight.requires_grad
+
+
+@program
+def sigmoid_inplace_then_backward(torch):
+    x = torch.tensor([0.0, 1.0], requires_grad=True)
+    h = x * 2
+    h.sigmoid_()
+    h.sum().backward()
+    return h, x.grad
+
+
+@program
+def view_inplace_leaf_under_no_grad(torch):
+    w = torch.ones(2, 3, requires_grad=True)
+    with torch.no_grad():
+        w[0].mul_(5)
+        w.t()[1].zero_()
+    (w * w).sum().backward()
+    return w, w.grad
+
+
+@program
+def save_whole_model_and_load(torch):
+    net = fill_(torch, torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU()))
+    buf = io.BytesIO()
+    torch.save(net, buf)
+    buf.seek(0)
+    loaded = torch.load(buf, weights_only=False)
+    return type(loaded).__name__, loaded(torch.ones(1, 2)), loaded[0].weight.requires_grad
+
+
+@program
+def load_with_map_location(torch):
+    buf = io.BytesIO()
+    torch.save({"w": torch.arange(3.0)}, buf)
+    buf.seek(0)
+    return torch.load(buf, map_location="cpu")["w"]
+
+
+@program
+def default_collate_scalars(torch):
+    collate = torch.utils.data.default_collate
+    return (collate([1, 2, 3]), collate([1.0, 2.5]), collate([True, False]), collate(["a", "b"]),
+            collate([(1, 2.0), (3, 4.0)]), collate([{"a": [1, 2]}, {"a": [3, 4]}]))
+
+
+@program
+def tensor_dataset_size_mismatch(torch):
+    return caught(torch.utils.data.TensorDataset, torch.ones(3), torch.ones(4))
+
+
+@program
+def loader_batch_size_none(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(3.0), torch.arange(3))
+    return list(torch.utils.data.DataLoader(ds, batch_size=None))
+
+
+@program
+def loader_iterated_twice_and_enumerate(torch):
+    loader = torch.utils.data.DataLoader(torch.arange(5), batch_size=2)
+    first = [b for b in loader]
+    second = [(i, b) for i, b in enumerate(loader)]
+    return first, second
+
+
+@program
+def random_split_bad_lengths(torch):
+    return caught(torch.utils.data.random_split, range(5), [2, 2]), \
+        caught(torch.utils.data.random_split, range(5), [0.5, 0.6])
+
+
+@program
+def clip_grad_norm_nonfinite(torch):
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    w.grad = torch.tensor([float("inf"), 1.0])
+    err = caught(torch.nn.utils.clip_grad_norm_, [w], 1.0, error_if_nonfinite=True)
+    total = torch.nn.utils.clip_grad_norm_([w], 1.0)
+    return err, total, w.grad
+
+
+@program
+def clip_grad_norm_one_norm_and_empty(torch):
+    a = torch.tensor([1.0, -2.0], requires_grad=True)
+    a.grad = torch.tensor([3.0, -4.0])
+    total = torch.nn.utils.clip_grad_norm_([a], 1.0, norm_type=1.0)
+    empty = torch.nn.utils.clip_grad_norm_([], 1.0)
+    return total, a.grad, empty
+
+
+@program
+def model_dtype_mismatch_refused(torch):
+    lin = torch.nn.Linear(2, 1)
+    return caught(lin, torch.ones(1, 2, dtype=torch.float64)), caught(lin, torch.ones(1, 2, dtype=torch.long))
+
+
+@program
+def losses_with_mixed_dtypes(torch):
+    a = torch.tensor([1.0, 2.0])
+    b = torch.tensor([1.5, 2.5], dtype=torch.float64)
+    return (caught(torch.nn.functional.mse_loss, a, b), torch.nn.functional.l1_loss(a, a.half().float()),
+            a.sum(dtype=torch.float64), (torch.tensor(1.0, dtype=torch.float16) + 1.5).dtype,
+            torch.nn.functional.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.0])).dtype)
+
+
+@program
+def gan_with_label_smoothing_and_frozen_d(torch):
+    G, D = _gan(torch)
+    bce = torch.nn.BCEWithLogitsLoss()
+    real, z = data(torch, 4, 2), data(torch, 4, 2, offset=3.0)
+    d_loss = bce(D(real), torch.full((4, 1), 0.9)) + bce(D(G(z).detach()), torch.zeros(4, 1))
+    d_loss.backward()
+    d_grad = D[0].weight.grad.clone()
+    D.zero_grad()
+    D.requires_grad_(False)
+    g_loss = torch.nn.functional.softplus(-D(G(z))).mean()
+    g_loss.backward()
+    D.requires_grad_(True)
+    return d_loss, d_grad, g_loss, D[0].weight.grad, G[0].weight.grad
+
+
+@program
+def cgan_embedding_concat(torch):
+    emb = fill_(torch, torch.nn.Embedding(3, 2))
+    G = fill_(torch, torch.nn.Linear(4, 2))
+    z = data(torch, 5, 2)
+    labels = torch.tensor([0, 1, 2, 1, 0])
+    out = G(torch.cat([z, emb(labels)], dim=1))
+    out.pow(2).sum().backward()
+    return out, emb.weight.grad
+
+
+@program
+def hinge_gan_losses(torch):
+    _, D = _gan(torch)
+    real, fake = data(torch, 4, 2), data(torch, 4, 2, offset=1.0)
+    d_loss = torch.relu(1 - D(real)).mean() + torch.relu(1 + D(fake)).mean()
+    d_loss.backward()
+    return d_loss, D[2].weight.grad
+
+
+@program
+def no_grad_without_parentheses(torch):
+    def go():
+        with torch.no_grad:
+            pass
+
+    return caught(go), torch.is_grad_enabled()
+
+
+@program
+def inference_mode_false_decorator(torch):
+    @torch.inference_mode(mode=False)
+    def f(t):
+        return t * 2
+
+    x = torch.ones(2, requires_grad=True)
+    with torch.no_grad():
+        inside = f(x).requires_grad
+    return inside, f(x).requires_grad
+
+
+@program
+def enable_grad_decorator_generator(torch):
+    x = torch.ones(2, requires_grad=True)
+
+    @torch.enable_grad()
+    def gen():
+        yield x * 2
+        yield x * 3
+
+    with torch.no_grad():
+        outs = [t.requires_grad for t in gen()]
+    return outs
+
+
+@program
+def set_grad_enabled_exception_restores(torch):
+    def fail():
+        with torch.set_grad_enabled(False):
+            raise KeyError("x")
+
+    torch.set_grad_enabled(True)
+    err = caught(fail)
+    return err, torch.is_grad_enabled()
+
+
+@program
+def grad_mode_module_path(torch):
+    x = torch.ones(2, requires_grad=True)
+    with torch.autograd.no_grad():
+        a = x * 2
+    with torch.autograd.grad_mode.no_grad():
+        b = x * 2
+    with torch.autograd.set_grad_enabled(False):
+        c = x * 2
+    return a.requires_grad, b.requires_grad, c.requires_grad

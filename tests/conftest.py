@@ -4,7 +4,18 @@ import atexit
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
+
+# Bytecode is written and read beside the sources (__pycache__/, git-ignored), as Python does by default, even where
+# the environment sets PYTHONDONTWRITEBYTECODE (some CI images and this project's own machines do).  With it set,
+# every process the run starts compiles minigan and the tests again from source: each pytest-xdist worker's
+# collection cost 35 CPU-s where 18 read the bytecode, and each lesson, command, notebook kernel and child pytest
+# a test starts compiled what it imports (0.4-0.8 CPU-s each).  Set here, before minigan is imported, and taken out
+# of the environment so the workers and the children write and reuse it too; what the exercises' grader starts
+# still says PYTHONDONTWRITEBYTECODE itself.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # MINIGAN_BACKEND=strict python -m pytest: the whole session on the strict stand-in (a survey: most tests read
 # results with NumPy, which a device array refuses).  backend.py knows numpy and cupy only: take the name away.

@@ -329,13 +329,13 @@ class inference_mode(_DecoratorContextManager):
         self.mode = bool(mode)
 
     def __enter__(self):
-        self.prev = is_grad_enabled()
+        self.prev, self.prev_inference = is_grad_enabled(), _inference[0]
         set_grad_enabled(not self.mode)
-        _inference[0] += self.mode
+        _inference[0] = self.mode  # (inference_mode(False) switches it off inside an inference_mode, as PyTorch's)
         return self
 
     def __exit__(self, *exc):
-        _inference[0] -= self.mode
+        _inference[0] = self.prev_inference
         set_grad_enabled(self.prev)
         return False
 
@@ -343,11 +343,11 @@ class inference_mode(_DecoratorContextManager):
         return _decorated(lambda: inference_mode(self.mode), orig_func)
 
 
-_inference = [0]  # how many inference_mode blocks are open
+_inference = [False]  # whether the innermost inference_mode block open is inference_mode(True)
 
 
 def is_inference_mode_enabled() -> bool:
-    return _inference[0] > 0
+    return _inference[0]
 
 
 class LegacyConstructor:

@@ -62,3 +62,30 @@ def test_inference_mode_as_a_bare_decorator(lib):
         return (t * 2).requires_grad, lib.is_grad_enabled()
 
     assert f(lib.ones(2, requires_grad=True)) == (False, False)
+
+
+NESTINGS = [("inference_mode", True), ("inference_mode", False), ("no_grad", None), ("enable_grad", None)]
+
+
+def _states(lib, nesting):
+    """is_inference_mode_enabled and is_grad_enabled inside each block of the nesting, and after it."""
+    seen = []
+
+    def enter(depth):
+        if depth == len(nesting):
+            return
+        name, mode = nesting[depth]
+        with (getattr(lib, name)(mode) if mode is not None else getattr(lib, name)()):
+            seen.append((lib.is_inference_mode_enabled(), lib.is_grad_enabled()))
+            enter(depth + 1)
+            seen.append((lib.is_inference_mode_enabled(), lib.is_grad_enabled()))
+
+    enter(0)
+    seen.append((lib.is_inference_mode_enabled(), lib.is_grad_enabled()))
+    return seen
+
+
+@pytest.mark.parametrize("nesting", [list(n) for k in (1, 2, 3) for n in __import__("itertools").product(
+    NESTINGS, repeat=k)], ids=lambda n: "/".join(f"{a}({b})" if b is not None else a for a, b in n))
+def test_nested_modes_as_pytorchs(nesting):
+    assert _states(minigan, nesting) == _states(torch, nesting)

@@ -66,6 +66,9 @@ def call_with_backward_hooks(module, args, kwargs):
             changed = hook(module, grad_input, seen["grad_output"])
             if changed is None:
                 continue
+            if not isinstance(changed, (tuple, list)):
+                raise GraphError(f"{type(module).__name__}'s backward hook returned a {type(changed).__name__} for "
+                                 f"grad_input; return a tuple of one per argument of forward ({len(args)})")
             if not wanted and any(g is not None for g in changed):  # PyTorch's RuntimeError, and the one below
                 raise GraphError(f"{type(module).__name__}'s backward hook returned a gradient where no input of "
                                  "forward takes one: return None (or None for each)")
@@ -94,8 +97,14 @@ def call_with_backward_hooks(module, args, kwargs):
         grad_output = tuple(given.get(k) for k in range(len(outputs)))
         for hook in tuple(module._backward_pre_hooks.values()):
             changed = hook(module, grad_output)
-            if changed is not None:
-                grad_output = tuple(changed) if isinstance(changed, (tuple, list)) else (changed,)
+            if changed is None:
+                continue
+            sequence = isinstance(changed, (tuple, list))
+            if not sequence or len(changed) != len(outputs):  # PyTorch's RuntimeError
+                got = f"{len(changed)} gradients" if sequence else f"a {type(changed).__name__}"
+                raise GraphError(f"{type(module).__name__}'s backward pre-hook returned {got} for grad_output; "
+                                 f"return a tuple of one per output of forward ({len(outputs)})")
+            grad_output = tuple(changed)
         seen["grad_output"] = grad_output
         if not wanted:  # no input takes a gradient: the hooks are called now, with None for each argument
             call_hooks((None,) * len(args))

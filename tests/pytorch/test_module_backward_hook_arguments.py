@@ -2,7 +2,8 @@
 per positional argument of forward, None for one that is not a Tensor; once any argument takes a gradient, a Tensor
 argument that takes none gets zeros of its shape and dtype (PyTorch's materialized gradient, int64 zeros for an
 integer tensor); when none takes a gradient, every entry is None.  A hook may return new gradients, one per
-argument (another count is refused); the gradients reaching the inputs are compared too.
+argument, and a pre-hook one per output, as a tuple (another count, or a bare Tensor, is refused); the gradients
+reaching the inputs are compared too.
 
 (The hooks on modules whose arguments are all Tensors: tests/pytorch/test_module_backward_hooks.py.)"""
 
@@ -51,9 +52,22 @@ def _outcome(lib, kinds, weight, returned):
             return tuple(None if g is None else g * 10 for g in grad_input)
         if returned == "one more":
             return (*grad_input, None)
+        if returned == "a bare tensor":
+            return next((g for g in grad_input if g is not None), None)
+
+    def pre_hook(module, grad_output):
+        seen.append(_plain(grad_output))
+        if returned == "pre: scaled":
+            return tuple(g * 3 for g in grad_output)
+        if returned == "pre: one more":
+            return (*grad_output, None)
+        if returned == "pre: a bare tensor":
+            return grad_output[0] * 3
 
     m = Mix()
     m.register_full_backward_hook(hook)
+    if returned.startswith("pre"):
+        m.register_full_backward_pre_hook(pre_hook)
     args = [_argument(lib, kind, k) for k, kind in enumerate(kinds)]
     try:
         with warnings.catch_warnings():
@@ -68,7 +82,8 @@ ARGUMENTS = [kinds for kinds in [*itertools.product(KINDS, repeat=2), *itertools
                                   ("grad",), ("plain",)] if any(k in ("grad", "plain") for k in kinds)]
 
 
-@pytest.mark.parametrize("returned", ["nothing", "scaled", "one more"])
+@pytest.mark.parametrize("returned", ["nothing", "scaled", "one more", "a bare tensor", "pre: scaled",
+                                      "pre: one more", "pre: a bare tensor"])
 @pytest.mark.parametrize("kinds, weight", [pytest.param(kinds, weight, id="-".join(kinds) + ("-weight" * weight))
                                            for kinds in ARGUMENTS for weight in (True, False)
                                            if weight or "grad" in kinds])  # (else nothing requires grad)

@@ -193,3 +193,83 @@ def _compare(fn, out, i, x, analytic, numeric, atol, rtol, xp, mode):
 def _unravel(flat_index, shape):
     idx = backend.np.unravel_index(flat_index, shape) if shape else ()
     return ", ".join(str(int(v)) for v in idx)
+
+
+# ----------------------------------------------------------------------------- torch.autograd's names
+def _pytorch_inputs(inputs, op):
+    """PyTorch's _as_tuple and _check_inputs: a tuple, a list (as a tuple) or one object; each input that requires
+    grad may have no dimension of stride 0 and more than one entry (RuntimeError: an expanded tensor, where moving
+    one entry moves others), and one at least must require grad (ValueError)."""
+    inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    checked = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    for i in checked:
+        if not all(s > 0 or n <= 1 for s, n in zip(inputs[i].stride(), inputs[i].shape)):
+            raise RuntimeError(f"{op}: input {i} has a dimension with stride 0 (an expanded tensor: moving one entry "
+                               "moves the others); call .contiguous() on it first")
+    if not checked:
+        raise ValueError(f"{op}: no input has requires_grad=True, so there is nothing to check")
+    return inputs
+
+
+def _callable(func):
+    if not callable(func):  # (PyTorch calls it next: Python's TypeError)
+        raise TypeError(f"'{type(func).__name__}' object is not callable")
+
+
+def _no_forward_ad(op, forward):
+    if forward:
+        raise NotImplementedError(f"{op}: minigan has no forward-mode AD to check; check the backward (the default)")
+
+
+def autograd_gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, nondet_tol=0.0,
+                       check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
+                       check_batched_forward_grad=False, check_forward_ad=False, check_backward_ad=True,
+                       fast_mode=False, masked=None):
+    """``torch.autograd.gradcheck``: PyTorch's signature and checks, in its order (its flags, AssertionError; the
+    inputs; func called), then ``gradcheck`` above.  minigan's gradients are deterministic (``nondet_tol``), of
+    tensors without vmap or sparse layouts (the batched and masked flags check nothing here); fast_mode is above's
+    random directions for large problems."""
+    if not (check_forward_ad or check_backward_ad):
+        raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
+    if check_batched_grad and not check_backward_ad:
+        raise AssertionError("Setting check_batched_grad=True requires check_backward_ad to be True")
+    if check_batched_forward_grad and not check_forward_ad:
+        raise AssertionError("Setting check_batched_forward_grad=True requires check_forward_ad to be True")
+    inputs = _pytorch_inputs(inputs, "gradcheck")
+    _callable(func)
+    _no_forward_ad("gradcheck", check_forward_ad)
+    return gradcheck(func, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)
+
+
+def autograd_gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                           gen_non_contig_grad_outputs=False, raise_exception=True, nondet_tol=0.0,
+                           check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
+                           check_fwd_over_rev=False, check_rev_over_rev=True, fast_mode=False, masked=False):
+    """``torch.autograd.gradgradcheck``: PyTorch's signature and checks, in its order (its flags, AssertionError;
+    without grad_outputs, func called to make them; grad_outputs read as tensors; the inputs and grad_outputs
+    checked as gradcheck's), then ``gradgradcheck`` above."""
+    if not (check_fwd_over_rev or check_rev_over_rev):
+        raise AssertionError("Expected at least one of check_fwd_over_rev or check_rev_over_rev to be True")
+    if check_undefined_grad and not check_rev_over_rev:
+        raise AssertionError("Setting check_undefined_grad=True requires check_rev_over_rev to be True")
+    if check_batched_grad and not check_rev_over_rev:
+        raise AssertionError("Setting check_batched_grad=True requires check_rev_over_rev to be True")
+    inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    if grad_outputs is None:  # (PyTorch calls func to draw one for each output that requires grad, requiring grad)
+        _callable(func)
+        found = func(*inputs)
+        found = tuple(found) if isinstance(found, (tuple, list)) else (found,)
+        outputs = tuple(Tensor(0.0, dtype=backend.np.float64, requires_grad=True) for o in found if o.requires_grad)
+    else:
+        outputs = tuple(grad_outputs) if isinstance(grad_outputs, (tuple, list)) else (grad_outputs,)
+        for g in outputs:
+            if not isinstance(g, Tensor):  # (PyTorch reads g.requires_grad: an AttributeError)
+                raise AttributeError(f"gradgradcheck: grad_outputs must be tensors, got a {type(g).__name__}")
+        grad_outputs = outputs[0] if len(outputs) == 1 else outputs
+    _pytorch_inputs(inputs + outputs, "gradgradcheck")
+    _callable(func)
+    if not any(isinstance(t, Tensor) and t.requires_grad for t in inputs):  # (PyTorch's grad() of no inputs)
+        raise RuntimeError("gradgradcheck: no input requires grad, so there is no first derivative to check")
+    _no_forward_ad("gradgradcheck", check_fwd_over_rev)
+    return gradgradcheck(func, inputs, grad_outputs, eps=eps,
+                         atol=atol, rtol=rtol, raise_exception=raise_exception)

@@ -198,8 +198,8 @@ class set_detect_anomaly:
 def __getattr__(name):  # a PyTorch name minigan lacks: one line saying what to use instead (surface/missing.py)
     if name == "functional":  # torch.autograd.functional: it stands on this package, so it is imported when asked
         return importlib.import_module("minigan.autograd.functional")
-    if name in ("gradcheck", "gradgradcheck"):  # torch.autograd.gradcheck: minigan's (it stands on this package too)
-        return getattr(importlib.import_module("minigan.gradcheck"), name)
+    if name in ("gradcheck", "gradgradcheck"):  # torch.autograd.gradcheck: PyTorch's signature on minigan's (which
+        return getattr(importlib.import_module("minigan.gradcheck"), f"autograd_{name}")  # stands on this package)
     if name == "inference_mode":
         return importlib.import_module("minigan.toplevel").inference_mode
     raise _missing.attribute_error("torch.autograd", name, sys.modules[__name__])

@@ -124,14 +124,6 @@ HYPERPARAMETER_CHECKS = {
 }
 
 
-def _is_parameter(p) -> bool:
-    try:
-        from minigan.nn.parameter import Parameter
-    except ImportError:  # minigan.nn not importable: plain Tensors only
-        return False
-    return isinstance(p, Parameter)
-
-
 def _check_params(who, params):
     if isinstance(params, Tensor):
         raise TypeError(
@@ -153,9 +145,7 @@ def _check_params(who, params):
                 f"{who}: parameter {i} is a {type(p).__name__}, expected a minigan Parameter "
                 "(or a Tensor with requires_grad=True)"
             )
-        if not p.requires_grad and not _is_parameter(p):  # a frozen Parameter may be unfrozen later
-            raise ValueError(f"{who}: parameter {i} (shape {tuple(p.shape)}) has requires_grad=False; "
-                             "expected a tensor that requires grad")
+        # (a tensor that requires no grad is taken, as PyTorch: step() moves it when a .grad is set by hand)
         if not p.is_leaf:
             raise ValueError(f"{who}: parameter {i} (shape {tuple(p.shape)}) is the result of an op, "
                              "expected a leaf tensor (a Parameter)")

@@ -170,13 +170,16 @@ class _Normalized(Node):
     under create_graph it normalizes the saved Tensor x again, so the gradient's graph knows how μ and σ depend on
     x, with their values and slopes those PyTorch's double backward reads (as_saved)."""
 
-    def forward(self, x, *weight, axes, eps, reads=(), grouped=False):
+    def forward(self, x, *weight, axes, eps, reads=(), grouped=False, scaled=False):
         self.axes, self.eps, self.reads = axes, eps, reads  # (reads: what the mean is read from, under create_graph)
         self.grouped = grouped  # (group norm's double backward takes 1/σ's slope about x's mean now: as_saved)
         mean, inv_std = self.statistics(x)
         if self.needs_input_grad:
             self.save_for_backward(x, *weight)
             self.mean, self.inv_std = mean, inv_std  # (for a first-order backward)
+        if weight and scaled:  # (PyTorch's group and batch norm kernels: x·a − μ·a with a = γ/σ, so an infinite γ
+            scale = inv_std * weight[0]  # makes ∞ − ∞ = NaN where (x − μ)·a was ±∞)
+            return x * scale - mean * scale
         out = (x - mean) * inv_std
         return out * weight[0] if weight else out
 
@@ -219,10 +222,12 @@ def _group_norm_door(input, num_groups, weight, bias):
         raise ShapeError(f"group_norm: input must be (N, C, ...), of at least 2 dimensions, got shape "
                          f"{tuple(input.shape)}")
     n, c = input.shape[0], input.shape[1]
-    if checks.is_integer(num_groups) and num_groups == 0:  # (PyTorch's Python divides by it first)
+    if checks.is_number(num_groups) and num_groups == 0:  # (PyTorch's Python divides by it first, a float too)
         raise DivisionByZero("group_norm: num_groups must be a positive divisor of the channels, got 0")
-    if checks.is_integer(num_groups) and n * c // num_groups * math.prod(input.shape[2:]) == 1:
+    if checks.is_number(num_groups) and n * c // num_groups * math.prod(input.shape[2:]) == 1:
         raise ValueError(f"group_norm: expected more than 1 value per group, got input of shape {tuple(input.shape)}")
+    if not checks.is_integer(num_groups):  # (then its kernel, which takes an int)
+        raise TypeError(f"group_norm: num_groups must be an int, got {num_groups!r}")
     if c % num_groups:
         raise ShapeError(f"group_norm: {c} channels do not split into {num_groups} groups")
     for name, t in (("weight", weight), ("bias", bias)):  # (the shapes, then the dtypes, as PyTorch's)
@@ -250,7 +255,8 @@ def _grouped(input, num_groups, weight, bias, eps, batch_norm):
     # the mean and 1/std as outputs of its node, which require grad when any operand does, and its backward under
     # create_graph is a formula reading them: the gradient of the weight's gradient in the upstream requires grad
     # with the weight alone; so does the mean here, no derivative in them)
-    out = _Normalized.apply(g, *weights, axes=(2, 3), eps=checks.number(eps), reads=reads, grouped=not batch_norm)
+    out = _Normalized.apply(g, *weights, axes=(2, 3), eps=checks.number(eps), reads=reads, grouped=not batch_norm,
+                            scaled=True)
     out = out.reshape(*input.shape)
     out = out if bias is None else out + bias.reshape(*((1, c) + (1,) * (input.ndim - 2)))
     return _allocated(saves(out, *saved), saved[0], keeps_channels_last=not batch_norm)  # (instance norm's: PyTorch's
@@ -372,6 +378,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / √(mean(x²) + eps) over the last dimensions ``normalized_shape``, times ``weight`` (Zhang & Sennrich
     2019); eps defaults to the dtype's machine epsilon, as PyTorch."""
     input, dims = _normalized("rms_norm", input, normalized_shape, weight, None, same_dtype=False)
-    eps = float(backend.finfo(input.dtype).eps) if eps is None else eps
-    out = input / ((input * input).mean(dims, keepdim=True) + eps).sqrt()
-    return _allocated(out if weight is None else out * weight, input)
+    x = input.float() if input.array.dtype.itemsize < 4 else input  # (PyTorch's: float16 computes in float32)
+    eps = float(backend.finfo(x.dtype).eps) if eps is None else eps
+    out = x * ((x * x).mean(dims, keepdim=True) + eps).rsqrt()
+    out = out if weight is None else out * weight
+    return _allocated(out.to(input.dtype), input)  # (the input's dtype whatever the weight's, as PyTorch's)

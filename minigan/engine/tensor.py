@@ -433,9 +433,9 @@ class Tensor(InPlace, TensorMethods):
         other = self._matmul_operand(other)
         checks.check_matmul(self.array.shape, other.array.shape)
         # PyTorch's batched path (other of 3 dims or more; self of 3 or more, or of 2 not requiring grad) multiplies
-        # an empty operand in the promoted dtype, with no check of the dtypes (its other paths check them)
+        # an empty operand with no check of the dtypes (its other paths check them): bmm's zeros, in other's dtype
         if other.array.ndim >= 3 and self.ndim >= 2 + self.requires_grad and 0 in (self.array.size, other.array.size):
-            return linalg.MatMul.apply(*(t.astype(result_type(self, other)) for t in (self, other)))
+            return linalg.MatMul.apply(self.astype(other.dtype), other)
         self._matmul_dtypes(other)
         return linalg.MatMul.apply(self, other)
 

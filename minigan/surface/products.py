@@ -9,6 +9,7 @@ import string
 import warnings
 
 from minigan.engine import backend, checks
+from minigan.engine.dtypes import common_dtype
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
 from minigan.engine.tensor import Tensor
 from minigan.surface import norms, scaled
@@ -28,6 +29,8 @@ def bmm(input, mat2):
     if input.shape[0] != mat2.shape[0]:  # (PyTorch's bmm never broadcasts the batch, where @ would)
         raise ShapeError(f"bmm: the two batches must have one size, got shapes {tuple(input.shape)} and "
                          f"{tuple(mat2.shape)}; matmul (@) broadcasts a batch of 1")
+    if 0 in input.shape or 0 in mat2.shape:  # (no product computed: PyTorch's kernel, which checks the dtypes, never
+        return input.to(mat2.dtype) @ mat2  # runs, and the result is zeros in mat2's dtype, or has no entries)
     one_dtype("bmm", input, mat2)
     return input @ mat2
 
@@ -63,10 +66,25 @@ def _scales(fn, beta, alpha, dtype):
     return in_dtype(fn, "beta", beta, dtype), in_dtype(fn, "alpha", alpha, dtype)
 
 
+def _input_alone(fn, c, beta, shape, dtype, *, again=False):
+    """beta·input where PyTorch's kernel computes no product (an inner size of 0, or no batches): input copied into
+    the result (``shape``, ``dtype``) and scaled in place, so beta must fit that dtype as ``mul_``'s operand (an
+    integer result refuses 2.5, a bool one 1); beta = 0 gives zeros.  ``again``: addbmm scales by 1 for each batch
+    after the first, which a bool result refuses too.  A result of no entries is never scaled."""
+    out = c.to(dtype).expand(*shape).clone()
+    if out.numel() and beta == 0:
+        out.zero_()
+    elif out.numel():
+        out.mul_(beta)
+    if again and out.numel():
+        out.mul_(1)
+    return out
+
+
 def _times(c, beta):
     """beta·input; with beta = 0 the input is ignored, its NaN and ∞ not propagated (PyTorch's documentation says
-    so): 0·c with c's non-finite entries read as 0, so c's gradient is still grad·0."""
-    return c.nan_to_num(0.0, 0.0, 0.0) * 0 if beta == 0 else c * beta
+    so): 0·c with c's non-finite entries read as 0, so c's gradient is still grad·0 (beta: False for a bool c)."""
+    return c.nan_to_num(0.0, 0.0, 0.0) * beta if beta == 0 else c * beta
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
@@ -75,6 +93,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     _matrices("addmm", mat1=mat1, mat2=mat2)
     one_dtype("addmm", c, mat1, mat2)
     _fits("addmm", c, (mat1.shape[0], mat2.shape[1]))
+    if mat1.shape[1] == 0:  # (no product computed: see _input_alone)
+        return _input_alone("addmm", c, beta, (mat1.shape[0], mat2.shape[1]), c.dtype) + mm(mat1, mat2)
     beta, alpha = _scales("addmm", beta, alpha, c.dtype)
     return shown_as(mm(mat1, mat2) * alpha + _times(c, beta), "AddmmBackward0")  # (the product first: row-major,
     # as PyTorch allocates it, whatever input's layout)
@@ -83,6 +103,12 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·(batch1 @ batch2), batch by batch."""
     product = bmm(_t(batch1, "baddbmm"), batch2)  # (the batches' dtypes checked in bmm's name, then input's:)
+    if 0 in batch1.shape or 0 in batch2.shape:  # (no product computed: PyTorch checks input against batch1 alone,
+        if _t(input, "baddbmm").dtype != batch1.dtype:  # and the result is in batch2's dtype: see _input_alone)
+            raise DtypeError(f"baddbmm: input and batch1 must have one dtype, got {input.dtype} and {batch1.dtype}"
+                             "; convert them with .to()")
+        _fits("baddbmm", input, tuple(product.shape))
+        return _input_alone("baddbmm", input, beta, product.shape, product.dtype) + product
     one_dtype("baddbmm", _t(input, "baddbmm"), batch1, batch2)  # (PyTorch does not promote input either)
     beta, alpha = _scales("baddbmm", beta, alpha, product.dtype)
     return product * alpha + _times(_t(input, "baddbmm"), beta)  # (laid out as the product: see addmm)
@@ -90,8 +116,13 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·Σ_b batch1[b] @ batch2[b]."""
-    products = bmm(_t(batch1, "addbmm"), batch2)  # (the batches' dtypes checked in bmm's name, then input's:)
-    one_dtype("addbmm", _t(input, "addbmm"), batch1, batch2)  # (PyTorch does not promote input either)
+    c, products = _t(input, "addbmm"), bmm(_t(batch1, "addbmm"), batch2)  # (bmm checks the batches' dtypes unless
+    if 0 in batch1.shape[::2]:  # empty; PyTorch's addmm of each batch in turn is where no product is computed)
+        _fits("addbmm", c, products.shape[1:])
+        if batch1.shape[0]:  # (then addmm checks input's dtype; each batch after the first scales by 1 again)
+            one_dtype("addbmm", c, batch1, batch2)
+        return _input_alone("addbmm", c, beta, products.shape[1:], c.dtype, again=batch1.shape[0] > 1)
+    one_dtype("addbmm", c, batch1, batch2)  # (PyTorch does not promote input either)
     product = products.sum(0, dtype=products.dtype)  # (in their dtype: a sum of integers would be int64)
     beta, alpha = _scales("addbmm", beta, alpha, product.dtype)
     return product * alpha + _times(_t(input, "addbmm"), beta)  # (laid out as the product: see addmm)
@@ -122,7 +153,9 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
                                                                                          ("alpha", alpha)))
     if c.dtype.kind == vec1.dtype.kind == vec2.dtype.kind == "b":
         return (c & builtins.bool(beta)) | (outer(vec1, vec2) & builtins.bool(alpha))
-    out = _times(c, beta) + outer(vec1, vec2) * alpha  # (laid out as input, as PyTorch's pointwise kernel)
+    dtype = common_dtype((c, vec1, vec2))  # (PyTorch's pointwise kernel works in the three's promoted dtype:
+    # an int32 input and bool vectors make int32, where outer(vec1, vec2) * alpha alone would make int64)
+    out = _times(c.to(dtype), beta) + outer(vec1.to(dtype), vec2.to(dtype)) * alpha  # (laid out as input, as there)
     # PyTorch's backward takes grad·vec2 and gradᵀ·vec1 with mv, which refuses a vector of another dtype than grad's
     if vec1.requires_grad and vec2.dtype != out.dtype or vec2.requires_grad and vec1.dtype != out.dtype:
         return no_derivative(out, "addr", c, vec1, vec2, why="its backward multiplies the gradient by a vector of "

@@ -1,0 +1,67 @@
+"""The matrix products of an empty result or an empty inner size, whose operands have several dtypes, against PyTorch.
+
+PyTorch's bmm and baddbmm check the operands' dtypes in the kernel that computes the product; where the result has
+no entries or the inner size is 0 that kernel never runs, so they give the result in batch2's (mat2's) dtype:
+zeros, or baddbmm's input converted and scaled by beta as an in-place ``mul_`` would (an integer result refuses
+beta=2.5, a bool one beta=1).  baddbmm still wants input and batch1 of one dtype; matmul's batched path is bmm's,
+its folded path mm's, which always checks.  addmm and addbmm with an inner size of 0 (or no batches) scale their
+input the same way.  addr promotes its three operands (its kernel is pointwise).  Found by the surface programs
+(Tensor.bmm and torch.bmm ran in PyTorch where minigan raised)."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+import minigan  # noqa: E402
+
+DTYPES = ["bool", "int32", "float32", "float64"]
+SHAPES = {
+    "bmm": [((0, 2, 3), (0, 3, 2)), ((2, 0, 3), (2, 3, 2)), ((2, 2, 0), (2, 0, 2)), ((2, 2, 3), (2, 3, 0)),
+            ((2, 2, 3), (2, 3, 2))],
+    "matmul": [((0, 2, 3), (0, 3, 2)), ((2, 2, 0), (2, 0, 2)), ((2, 2, 0), (0, 2)), ((2, 0), (2, 0, 2)),
+               ((2, 3), (2, 3, 0)), ((0,), (2, 0, 3)), ((2, 2, 0), (0,)), ((1, 2, 0), (3, 0, 2)), ((2, 2, 3), (3, 2))],
+    "baddbmm": [((0, 2, 2), (0, 2, 3), (0, 3, 2)), ((2, 2, 2), (2, 2, 0), (2, 0, 2)), ((1, 2), (2, 2, 0), (2, 0, 2)),
+                ((2, 2, 2), (2, 2, 3), (2, 3, 2))],
+    "addbmm": [((2, 2), (0, 2, 3), (0, 3, 2)), ((2, 2), (2, 2, 0), (2, 0, 2)), ((2,), (0, 2, 3), (0, 3, 2))],
+    "addmm": [((2, 2), (2, 0), (0, 2)), ((2,), (2, 0), (0, 2)), ((0, 2), (0, 3), (3, 2))],
+    "addmv": [((2,), (2, 0), (0,)), ((0,), (0, 3), (3,))],
+    "addr": [((2, 3), (2,), (3,)), ((0, 3), (0,), (3,))],
+}
+SCALES = [{}, {"beta": 0}, {"beta": 2.5}, {"beta": True}, {"beta": 2, "alpha": 3}]
+
+
+def _cases():
+    for name, shapes in SHAPES.items():
+        for sh in shapes:
+            for dtypes in itertools.product(DTYPES, repeat=len(sh)):
+                same = len(set(dtypes)) == 1 or set(dtypes) == {"float32", "float64"}  # (beta on the mixes too)
+                for kw in SCALES if len(sh) == 3 and same else [{}]:
+                    yield name, sh, dtypes, kw
+
+
+CASES = list(_cases())
+
+
+def _call(lib, name, shapes, dtypes, kw, form):
+    made = [(lib.arange(int(np.prod(s))).reshape(s) % 3 + 1).to(getattr(lib, d)) for s, d in zip(shapes, dtypes)]
+    try:
+        r = getattr(lib, name)(*made, **kw) if form == "function" else getattr(made[0], name)(*made[1:], **kw)
+    except Exception as e:  # noqa: BLE001 - the outcome is compared
+        return e
+    return str(r.dtype).split(".")[-1], tuple(r.shape), r.numpy().astype(np.float64).tolist()
+
+
+@pytest.mark.parametrize("form", ["function", "method"])
+@pytest.mark.parametrize("name, shapes, dtypes, kw", CASES)
+def test_empty_products_of_several_dtypes_as_pytorch(name, shapes, dtypes, kw, form):
+    theirs, ours = _call(torch, name, shapes, dtypes, kw, form), _call(minigan, name, shapes, dtypes, kw, form)
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, Exception), f"minigan ran: {ours}; PyTorch: {theirs}"
+        builtin = next(t for t in type(theirs).__mro__ if t.__module__ == "builtins")
+        assert isinstance(ours, builtin), f"minigan {type(ours).__name__}: {ours} | PyTorch {theirs!r}"
+        return
+    assert not isinstance(ours, Exception), f"minigan {type(ours).__name__}: {ours}; PyTorch ran: {theirs}"
+    assert ours == theirs

@@ -2628,3 +2628,385 @@ def grad_mode_module_path(torch):
     with torch.autograd.set_grad_enabled(False):
         c = x * 2
     return a.requires_grad, b.requires_grad, c.requires_grad
+
+
+# ------------------------------------------------------------------------------------------ a fourth pass: the doors
+
+
+@program
+def function_too_few_gradients(torch):
+    class Add(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a + b
+
+        @staticmethod
+        def backward(ctx, g):
+            return (g,)
+
+    a = torch.ones(2, requires_grad=True)
+    b = torch.ones(2, requires_grad=True)
+    return caught(Add.apply(a, b).sum().backward)
+
+
+@program
+def function_returns_view_of_input(torch):
+    class First(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x[0]
+
+        @staticmethod
+        def backward(ctx, g):
+            out = torch.zeros(3, 2)
+            out[0] = g
+            return out
+
+    x = data(torch, 3, 2).requires_grad_()
+    h = x * 1
+    y = First.apply(h)
+    err = caught(y.mul_, 2)
+    y2 = First.apply(h)
+    (y2 * 5).sum().backward()
+    return err, x.grad
+
+
+@program
+def function_apply_keyword(torch):
+    class Scale(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k=2.0):
+            ctx.k = k
+            return x * k
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.k, None
+
+    x = torch.ones(2, requires_grad=True)
+    y = Scale.apply(x)
+    y.sum().backward()
+    return y, x.grad, caught(Scale.apply, x, k=3.0)
+
+
+@program
+def forward_pre_hook_returns_single_tensor(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 2))
+    lin.register_forward_pre_hook(lambda m, args: args[0] + 1)
+    return lin(torch.zeros(1, 2))
+
+
+@program
+def forward_hook_without_kwargs_sees_args_only(torch):
+    class Scale(torch.nn.Module):
+        def forward(self, x, factor=1.0):
+            return x * factor
+
+    m = Scale()
+    seen = []
+    m.register_forward_hook(lambda mod, args, out: seen.append((len(args), out.tolist())))
+    m(torch.ones(2), factor=3.0)
+    m(torch.ones(2), 4.0)
+    return seen
+
+
+@program
+def forward_hook_always_call(torch):
+    class Boom(torch.nn.Module):
+        def forward(self, x):
+            raise ValueError("boom")
+
+    m = Boom()
+    calls = []
+    m.register_forward_hook(lambda mod, args, out: calls.append("always"), always_call=True)
+    m.register_forward_hook(lambda mod, args, out: calls.append("normal"))
+    return caught(m, torch.ones(1)), calls
+
+
+@program
+def hooks_on_container_and_child_order(torch):
+    inner = torch.nn.Linear(2, 2)
+    outer = torch.nn.Sequential(inner, torch.nn.ReLU())
+    order = []
+    outer.register_forward_pre_hook(lambda m, a: order.append("outer pre"))
+    outer.register_forward_hook(lambda m, a, o: order.append("outer"))
+    inner.register_forward_pre_hook(lambda m, a: order.append("inner pre"))
+    inner.register_forward_hook(lambda m, a, o: order.append("inner"))
+    outer.register_full_backward_hook(lambda m, gi, go: order.append("outer backward"))
+    inner.register_full_backward_hook(lambda m, gi, go: order.append("inner backward"))
+    outer(torch.ones(1, 2, requires_grad=True)).sum().backward()
+    return order
+
+
+@program
+def backward_pre_hook_returns_single_tensor(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 1))
+    lin.register_full_backward_pre_hook(lambda m, go: go[0] * 10)  # a bare tensor, not a tuple: refused
+    x = torch.ones(1, 2, requires_grad=True)
+    return caught(lin(x).sum().backward)
+
+
+@program
+def backward_hook_module_with_tuple_output(torch):
+    class Split(torch.nn.Module):
+        def forward(self, x):
+            return x * 2, x.sum(), "label"
+
+    m = Split()
+    seen = []
+    m.register_full_backward_hook(lambda mod, gi, go: seen.append([None if g is None else g.tolist() for g in go]))
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    a, b, _ = m(x)
+    (a.sum() + b * 3).backward()
+    return seen, x.grad
+
+
+@program
+def deepcopy_module_with_hooks(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 2))
+    calls = []
+    lin.register_forward_hook(lambda m, a, o: calls.append(1))
+    twin = copy.deepcopy(lin)
+    twin(torch.ones(1, 2))
+    return len(calls), list(twin.state_dict())
+
+
+@program
+def autograd_grad_non_scalar_needs_grad_outputs(torch):
+    x = torch.ones(3, requires_grad=True)
+    y = x * 2
+    err = caught(torch.autograd.grad, y, x, retain_graph=True)
+    (g,) = torch.autograd.grad([y], [x], grad_outputs=[torch.tensor([1.0, 2.0, 3.0])])
+    return err, g
+
+
+@program
+def autograd_grad_batched(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x ** 2
+    (jac,) = torch.autograd.grad(y, x, grad_outputs=torch.eye(2), is_grads_batched=True)
+    return jac
+
+
+@program
+def backward_inputs_argument(torch):
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = torch.tensor([3.0, 4.0], requires_grad=True)
+    (a * b).sum().backward(inputs=[a])
+    return a.grad, b.grad is None, caught(lambda: (a * b).sum().backward(inputs=[]))
+
+
+@program
+def grad_outputs_none_for_scalar(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y1 = (x ** 2).sum()
+    y2 = (x ** 3).sum()
+    gs = torch.autograd.grad([y1, y2], x, grad_outputs=[None, torch.tensor(2.0)])
+    return gs
+
+
+@program
+def optimizer_door_refusals(torch):
+    w = torch.ones(2, requires_grad=True)
+    return (caught(torch.optim.SGD, [], lr=0.1), caught(torch.optim.SGD, [w * 2], lr=0.1),
+            caught(torch.optim.SGD, [w], lr=-1.0), caught(torch.optim.Adam, [w], betas=(1.0, 0.9)),
+            caught(torch.optim.Adam, [w], eps=-1.0), caught(torch.optim.SGD, [w], lr=0.1, momentum=-0.5),
+            caught(torch.optim.SGD, w, lr=0.1), caught(torch.optim.SGD, [torch.ones(2)], lr=0.1))
+
+
+@program
+def optimizer_duplicate_param_in_group(torch):
+    import warnings
+
+    w = torch.ones(2, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        opt = torch.optim.SGD([w, w], lr=0.1)
+    w.grad = torch.ones(2)
+    opt.step()
+    return w, len(opt.param_groups[0]["params"])
+
+
+@program
+def optimizer_skips_params_without_grad(torch):
+    a = torch.ones(2, requires_grad=True)
+    b = torch.ones(2, requires_grad=True)
+    opt = torch.optim.Adam([a, b], lr=0.1)
+    (a * 2).sum().backward()
+    opt.step()
+    return a, b, list(opt.state_dict()["state"])
+
+
+@program
+def module_assignment_refusals(torch):
+    lin = torch.nn.Linear(2, 2)
+
+    def assign_tensor():
+        lin.weight = torch.ones(2, 2)
+
+    def bad_buffer_name():
+        lin.register_buffer("a.b", torch.ones(1))
+
+    def bad_parameter():
+        lin.register_parameter("extra", torch.ones(1))
+
+    lin.bias = None
+    return (caught(assign_tensor), caught(bad_buffer_name), caught(bad_parameter), list(lin.state_dict()),
+            caught(lin.to, torch.int64))
+
+
+@program
+def state_dict_prefix_and_attribute_order(torch):
+    class M(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.b = torch.nn.Linear(1, 1)
+            self.register_buffer("z", torch.zeros(1))
+            self.a = torch.nn.Parameter(torch.ones(1))
+
+    m = M()
+    return list(m.state_dict()), list(m.state_dict(prefix="model.")), [n for n, _ in m.named_parameters()]
+
+
+@program
+def grad_assignment_checks(torch):
+    w = torch.ones(2, requires_grad=True)
+
+    def wrong_dtype():
+        w.grad = torch.ones(2, dtype=torch.float64)
+
+    def wrong_shape():
+        w.grad = torch.ones(3)
+
+    def not_tensor():
+        w.grad = [1.0, 2.0]
+
+    w.grad = torch.full((2,), 0.5)
+    return caught(wrong_dtype), caught(wrong_shape), caught(not_tensor), w.grad
+
+
+@program
+def loader_door_refusals(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(4.0))
+    bs = torch.utils.data.BatchSampler(range(4), 2, False)
+    return (caught(torch.utils.data.DataLoader, ds, batch_size=0),
+            caught(torch.utils.data.DataLoader, ds, shuffle=True, sampler=[0, 1]),
+            caught(torch.utils.data.DataLoader, ds, batch_sampler=bs, batch_size=2),
+            caught(torch.utils.data.DataLoader, ds, batch_sampler=bs, drop_last=True),
+            caught(torch.utils.data.DataLoader, ds, batch_size=-1))
+
+
+@program
+def tensor_dataset_slices_and_tensor_index(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(6.0).reshape(3, 2), torch.tensor([0, 1, 0]))
+    return ds[0:2], ds[torch.tensor(1)], len(ds), ds.tensors[1]
+
+
+@program
+def concat_dataset_indices(torch):
+    a = torch.utils.data.TensorDataset(torch.arange(3.0))
+    b = torch.utils.data.TensorDataset(torch.arange(10.0, 12.0))
+    both = torch.utils.data.ConcatDataset([a, b])
+    return both[3], both[-1], both.cumulative_sizes, caught(lambda: both[-6]), caught(lambda: both[5])
+
+
+@program
+def collate_mismatched_and_namedtuple(torch):
+    from collections import namedtuple
+
+    Pair = namedtuple("Pair", ["x", "y"])
+    batch = torch.utils.data.default_collate([Pair(torch.ones(2), 1), Pair(torch.zeros(2), 2)])
+    err = caught(torch.utils.data.default_collate, [torch.ones(2), torch.ones(3)])
+    return type(batch).__name__, batch.x, batch.y, err
+
+
+@program
+def clip_grad_norm_float64_and_zero_max(torch):
+    w = torch.tensor([3.0, 4.0], dtype=torch.float64, requires_grad=True)
+    w.grad = torch.tensor([3.0, 4.0], dtype=torch.float64)
+    total = torch.nn.utils.clip_grad_norm_([w], max_norm=0.0)
+    v = torch.tensor([1.0], requires_grad=True)
+    v.grad = torch.tensor([-5.0])
+    torch.nn.utils.clip_grad_value_(v, 2.0)
+    return total, w.grad, v.grad
+
+
+@program
+def clip_grad_norm_foreach_and_sequence_of_grads(torch):
+    params = [torch.ones(2, requires_grad=True), torch.ones(3, requires_grad=True)]
+    for i, p in enumerate(params):
+        p.grad = torch.full(p.shape, float(i + 1))
+    total = torch.nn.utils.clip_grad_norm_(params, 1.0, foreach=True)
+    return total, [p.grad for p in params]
+
+
+@program
+def inference_mode_nested_false(torch):
+    with torch.inference_mode():
+        with torch.inference_mode(False):
+            enabled = torch.is_inference_mode_enabled()
+            grad = torch.is_grad_enabled()
+        outer = torch.is_inference_mode_enabled()
+    return enabled, grad, outer
+
+
+@program
+def no_grad_called_on_function(torch):
+    def f(t):
+        return t * 2
+
+    g = torch.no_grad()(f)
+    x = torch.ones(1, requires_grad=True)
+    return g(x).requires_grad, f(x).requires_grad
+
+
+@program
+def nonleaf_grad_assignment_and_read(torch):
+    import warnings
+
+    x = torch.ones(2, requires_grad=True)
+    y = x * 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        before = y.grad
+        y.grad = torch.ones(2)
+        after = y.grad
+    return before is None, after
+
+
+@program
+def scheduler_step_epoch_argument_and_print_lr(torch):
+    import warnings
+
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1.0)
+    s = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        opt.step()
+        s.step()
+        s.step()
+    return s.get_last_lr(), s.last_epoch, s.state_dict()["_last_lr"], s.base_lrs
+
+
+@program
+def mixed_precision_manual_loss_scaling(torch):
+    net = fill_(torch, torch.nn.Linear(2, 1))
+    x = data(torch, 4, 2)
+    loss = net(x).pow(2).mean()
+    (loss * 1024.0).backward()
+    for p in net.parameters():
+        p.grad.div_(1024.0)
+    finite = all(bool(torch.isfinite(p.grad).all()) for p in net.parameters())
+    return loss, net.weight.grad, finite
+
+
+@program
+def float64_model_float32_targets_loss(torch):
+    net = fill_(torch, torch.nn.Linear(2, 1)).double()
+    x = data(torch, 3, 2, dtype=torch.float64)
+    y = data(torch, 3, 1)
+    out = net(x)
+    loss = ((out - y) ** 2).mean()
+    loss.backward()
+    return loss.dtype, loss, net.weight.grad.dtype, caught(torch.nn.functional.mse_loss, out, y)

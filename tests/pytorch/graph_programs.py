@@ -84,6 +84,8 @@ TIE_OPS = ("max", "min", "amax", "amin", "maximum", "minimum", "median", "sort",
 DOC_KINK_NAN = ("docs/pytorch.md, Special values: \"the gradient at a NaN input of hardtanh, relu6, hardshrink, "
                 "softshrink, elu, selu, celu, hardswish\"")
 DOC_TIES = "docs/pytorch.md, Special values: \"maximum's ½ to each input at a tie\" (ties: the first extreme)"
+DOC_CONSTANT_NORM = ("docs/pytorch.md, Special values: \"batch_norm (instance_norm, group_norm with a weight) of a "
+                     "channel or group whose values are all equal\"")
 
 # Classes found and still open: (a pattern of class names, why it stays).  The suite fails on any other class, and
 # an entry goes once its programs agree (a fix's own test, written first, is what keeps it fixed).
@@ -736,6 +738,23 @@ def pytorch_bug(program, k, op):
     return None
 
 
+def constant_channel(program, k):
+    """Whether a batch_norm at or before line k normalises a channel whose values are all equal (PyTorch's): its
+    kernel's fused multiply-add leaves the rounding of μ/σ there (~1e-14) where minigan's result is 0, and a
+    comparison, a sign or a gradient further on can tell (deep-graph seed 1028265: where(batch_norm(x) > 0, ...))."""
+    for j in range(len(program[1]), k + 1):
+        op, _, code = program[0][j]
+        if op.split("@")[0] != "batch_norm":
+            continue
+        try:
+            a = _inputs_of(program, j)[0]
+        except Exception:                              # noqa: BLE001
+            continue
+        if a.ndim >= 2 and a.size and (np.ptp(a, axis=tuple(i for i in range(a.ndim) if i != 1)) == 0).any():
+            return True
+    return False
+
+
 def documented(program, k, op):
     """The doc's line where the difference at line k is documented, or None."""
     try:
@@ -785,6 +804,8 @@ def _key(program, k, d):
     if since and stage.startswith("grad") and d[1] == "refused by PyTorch only" and pytorch_older_than(since):
         return f"documented: {op}: {stage} {d[1]} (PyTorch {since} brought its derivative)"
     name = f"{op}: {stage} {d[1]}"
+    if d[1].startswith("value") and constant_channel(program, k):
+        return f"documented: {name} ({DOC_CONSTANT_NORM})"
     if d[1].startswith("value") and pytorch_bug(program, k, op):
         return "pytorch bug: " + name
     if any(o == "leaf_write data" for o, _, _ in program[0][:k]):  # (what a backward reads after it is the class)

@@ -111,12 +111,23 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
     """d func(inputs) / d inputs: for one output and one input a Tensor of shape output.shape + input.shape (row
     by row, one backward per output element); for tuples, a tuple per output of a tuple per input."""
-    if strategy != "reverse-mode":
-        raise ValueError(f"jacobian: only strategy='reverse-mode' is provided (minigan has no forward mode), "
-                         f"got {strategy!r}")
+    if strategy not in ("forward-mode", "reverse-mode"):  # PyTorch's doors, in its order, with its classes
+        raise AssertionError(f"jacobian: strategy must be 'forward-mode' or 'reverse-mode', got {strategy!r}")
+    forward = strategy == "forward-mode"  # (minigan has no forward mode: the same Jacobian, by reverse mode)
+    if forward and create_graph:
+        raise NotImplementedError("jacobian: create_graph=True and strategy='forward-mode' are not supported "
+                                  "together, as in PyTorch: set one of them back")
+    if forward and strict:
+        raise RuntimeError("jacobian: strict=True and strategy='forward-mode' are not supported together, as in "
+                           "PyTorch: set strict=False")
     inputs, single_in = _tuple(inputs, "jacobian", "inputs")
+    if forward and not vectorize:
+        raise NotImplementedError("jacobian: strategy='forward-mode' needs vectorize=True, as PyTorch's")
     xs = _prepared(inputs, create_graph)
     outputs, single_out = _call(func, xs, "jacobian")
+    if vectorize and strict:
+        raise RuntimeError("jacobian: strict=True and vectorize=True are not supported together, as in PyTorch: "
+                           "set one of them to False")
     blocks = []
     for o in outputs:
         rows = []  # per element of o: d o_i / d inputs

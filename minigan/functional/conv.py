@@ -35,14 +35,25 @@ def _check_in_channels(op, x_shape, w_shape, axis, layout) -> None:
                          f"expects {w_shape[axis]} (weight is {layout})")
 
 
-def _check_groups(op, groups, layout, **channels) -> int:
-    """groups: a positive int dividing each channel count (each group convolves its own slice of channels)."""
+def _check_groups(op, groups, layout, w_shape, **channels) -> int:
+    """groups: a positive int dividing each channel count (each group convolves its own slice of channels), the
+    weight's first axis at least one a group."""
     if not is_integer(groups) or groups < 1:
         raise DomainError(f"{op}: groups must be a positive int, got {groups!r}")
     for side, count in channels.items():
         if count % groups:
             raise ShapeError(f"{op}: groups={groups} must divide the {count} {side} channels (weight is {layout})")
+    if w_shape[0] < groups:
+        raise ShapeError(f"{op}: weight of shape {w_shape} needs at least groups={groups} along its first axis "
+                         f"(weight is {layout})")
     return int(groups)
+
+
+def _check_empty(op, x_shape) -> None:
+    """An empty input may lack its batch or its channels (an empty result), not its pixels, as PyTorch's."""
+    if x_shape[0] and x_shape[1] and 0 in x_shape[2:]:
+        raise ShapeError(f"{op}: input of shape {x_shape} has no pixels; only an empty batch or channel axis is "
+                         "allowed")
 
 
 def _same_padding(op, stride, dilation, kernel):
@@ -62,7 +73,7 @@ def check_conv2d(x_shape, w_shape, b_shape, stride, padding, dilation=1, groups=
     (sh, sw), (dh, dw) = pair(stride, "stride", op, 1), pair(dilation, "dilation", op, 1)
     n, c, h, w = x_shape
     o, wc, kh, kw = w_shape
-    groups = _check_groups(op, groups, layout, input=c, output=o)
+    groups = _check_groups(op, groups, layout, w_shape, input=c, output=o)
     if wc * groups != c:
         grouped = f" with groups={groups}" if groups > 1 else ""
         raise ShapeError(f"{op}: input of shape {x_shape} has {c} channels but weight of shape {w_shape}{grouped} "
@@ -83,6 +94,7 @@ def check_conv2d(x_shape, w_shape, b_shape, stride, padding, dilation=1, groups=
             f"{padding!r})"
         )
     _check_bias(b_shape, o, op)
+    _check_empty(op, x_shape)
     return {"stride": (sh, sw), "padding": (ph, pw), "dilation": (dh, dw), "groups": groups, "pad_end": pad_end}
 
 
@@ -99,7 +111,9 @@ def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_pa
     _check_in_channels(op, x_shape, w_shape, 0, layout)
     n, c_in, h, w = x_shape
     wc, c_group, kh, kw = w_shape
-    groups = _check_groups(op, groups, layout, input=c_in)
+    groups = _check_groups(op, groups, layout, w_shape, input=c_in)
+    if not c_group * kh * kw:
+        raise ShapeError(f"{op}: weight of shape {w_shape} is empty; expected {layout}, each at least 1")
     c_out = c_group * groups
     ho, wo = (h - 1) * sh - 2 * ph + dh * (kh - 1) + 1 + oph, (w - 1) * sw - 2 * pw + dw * (kw - 1) + 1 + opw
     if ho < 1 or wo < 1:
@@ -108,6 +122,7 @@ def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_pa
             f"stride {(sh, sw)}, padding {(ph, pw)}; expected at least 1×1 (padding too large)"
         )
     _check_bias(b_shape, c_out, op)
+    _check_empty(op, x_shape)
     return {"stride": (sh, sw), "padding": (ph, pw), "output_padding": (oph, opw), "dilation": (dh, dw),
             "groups": groups}
 
@@ -210,9 +225,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     end_h, end_w = params.pop("pad_end")
     if end_h or end_w:  # 'same' with an odd total: the extra row and column go at the bottom and right
         input = pad(input, (0, end_w, 0, end_h))
-    if bias is None:
-        return Conv2d.apply(input, weight, **params)
-    return Conv2d.apply(input, weight, bias, **params)
+    out = Conv2d.apply(input, weight, **params) if bias is None else Conv2d.apply(input, weight, bias, **params)
+    return out if input.shape[1] else out[:, :0]  # (no input channels: no output channels either, as PyTorch's)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):

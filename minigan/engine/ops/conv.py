@@ -152,9 +152,10 @@ def _output_padding(size, out_size, k, s, p, d) -> int:
 
 def _grouped_matmul(a, b):
     """The G products a[g] @ b[g] of two stacks, a (G, R, K) and b (G, K, M), one under the other: (G·R, M).
-    One group is one plain GEMM (a[0] keeps a transposed view's layout, so BLAS reads it without a copy)."""
+    One group is one plain GEMM (a[0] keeps a transposed view's layout, so BLAS reads it without a copy).
+    (Sizes are spelled out, never -1, here and below: an empty batch or channel axis leaves nothing to infer from.)"""
     out = backend.matmul(a[0], b[0]) if a.shape[0] == 1 else backend.matmul(a, b)
-    return out.reshape(-1, out.shape[-1])
+    return out.reshape(a.shape[0] * a.shape[1], b.shape[2])
 
 
 class Conv2d(Node):
@@ -172,7 +173,8 @@ class Conv2d(Node):
         ho, wo = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
         if cols is None:
             cols = im2col(to_batch_last(x, ph, pw), kh, kw, sh, sw, dh, dw)  # (C·kh·kw, Ho·Wo·N)
-        out = _grouped_matmul(weight.reshape(groups, o // groups, -1), cols.reshape(groups, -1, cols.shape[1]))
+        k = c // groups * kh * kw  # one group's rows of cols: its C/G·kh·kw
+        out = _grouped_matmul(weight.reshape(groups, o // groups, k), cols.reshape(groups, k, ho * wo * n))
         out = out.reshape(o, ho, wo, n)  # the one GEMM (one per group)
         if bias is not None:
             out += bias.reshape(o, 1, 1, 1)
@@ -220,9 +222,9 @@ class ConvTranspose2d(Node):
         ho, wo = (h - 1) * sh - 2 * ph + dh * (kh - 1) + 1 + oph, (w - 1) * sw - 2 * pw + dw * (kw - 1) + 1 + opw
         padded_shape = (c_out, ho + 2 * ph, wo + 2 * pw, n)
 
-        x2 = to_batch_last(x).reshape(c_in, h * w * n)  # (C_in, H·W·N)
-        w_t = weight.reshape(groups, c_in // groups, -1).transpose(0, 2, 1)  # each group's Wᵀ: (C_out/G·kh·kw, C_in/G)
-        cols = _grouped_matmul(w_t, x2.reshape(groups, c_in // groups, -1))  # the one GEMM: (C_out·kh·kw, H·W·N)
+        x2 = to_batch_last(x).reshape(groups, c_in // groups, h * w * n)  # each group's (C_in/G, H·W·N)
+        w_t = weight.reshape(groups, c_in // groups, c_group * kh * kw).transpose(0, 2, 1)  # each group's Wᵀ
+        cols = _grouped_matmul(w_t, x2)  # the one GEMM: (C_out·kh·kw, H·W·N)
         out = col2im(cols, padded_shape, kh, kw, sh, sw, dh, dw)  # (C_out, Hp, Wp, N)
         if bias is not None:
             out += bias.reshape(c_out, 1, 1, 1)  # the padding border is cropped away below
@@ -264,9 +266,9 @@ class Conv2dWeight(Node):
         (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel_size, stride, padding, dilation
         if cols is None:
             cols = im2col(to_batch_last(x, ph, pw), kh, kw, sh, sw, dh, dw)  # (C·kh·kw, Ho·Wo·N)
-        o = g.shape[1]
-        cols_t = cols.reshape(groups, cols.shape[0] // groups, -1).transpose(0, 2, 1)  # each group's colsᵀ
-        out = _grouped_matmul(to_batch_last(g).reshape(groups, o // groups, -1), cols_t)  # the one GEMM
+        o, (rows, m) = g.shape[1], cols.shape
+        cols_t = cols.reshape(groups, rows // groups, m).transpose(0, 2, 1)  # each group's colsᵀ
+        out = _grouped_matmul(to_batch_last(g).reshape(groups, o // groups, m), cols_t)  # the one GEMM
         need = self.needs_input_grad
         if need:
             self.save_for_backward(x if need[1] else None, g if need[0] else None)

@@ -30,15 +30,18 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if training and x.ndim and x.shape[0] * math.prod(x.shape[2:]) == 1:  # (PyTorch's first check, in Python)
         raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, got input of shape "
                          f"{tuple(x.shape)}")
+    if not (eps > 0 if training else eps >= 0):  # (PyTorch's Python checks, before its kernel's; momentum is not
+        # checked: outside [0, 1] it extrapolates the running statistics, as PyTorch's; nn.BatchNorm's constructor
+        # is the door that checks it)
+        raise DomainError(f"batch_norm: eps must be {'positive during training' if training else 'non-negative'}, "
+                          f"got {eps}")
     if x.ndim and x.numel() == 0:  # an empty batch: PyTorch takes no statistics and checks none
         out = x.clone() if weight is None else x * _tensor(weight, "batch_norm", "weight")[0]
         return out if bias is None else out + _tensor(bias, "batch_norm", "bias")[0]
     if x.ndim < 2:  # (PyTorch's reads axis 1: IndexError)
         raise DimensionError(f"batch_norm: input must be (N, C, ...), with a channel axis, got shape "
                              f"{tuple(input.shape)}")
-    input = _float(input, "batch_norm")
-    c = input.shape[1]
-    xp = backend.get_array_module(input.array)
+    c = x.shape[1]
     rm = running_mean.array if isinstance(running_mean, Tensor) else running_mean
     rv = running_var.array if isinstance(running_var, Tensor) else running_var
     if (rm is None) != (rv is None) or (not training and rm is None):
@@ -46,14 +49,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     for name, stat in (("running_mean", rm), ("running_var", rv)):
         if stat is not None and tuple(stat.shape) != (c,):
             raise ShapeError(f"batch_norm: {name} has shape {tuple(stat.shape)}, expected ({c},) for input "
-                             f"{tuple(input.shape)}")
+                             f"{tuple(x.shape)}")
     if is_grad_enabled() and any(isinstance(s, Tensor) and s.requires_grad for s in (running_mean, running_var)):
         raise GraphError("batch_norm: running_mean and running_var are not differentiable (PyTorch's native_batch_norm "
                          "refuses them too); pass them detached, or as buffers that do not require grad")
-    if not (eps > 0 if training else eps >= 0):  # (PyTorch's checks; momentum is not checked: outside [0, 1] it
-        # extrapolates the running statistics, as PyTorch's; nn.BatchNorm's constructor is the door that checks it)
-        raise DomainError(f"batch_norm: eps must be {'positive during training' if training else 'non-negative'}, "
-                          f"got {eps}")
+    input = _float(x, "batch_norm")  # (after the statistics' checks, as PyTorch's kernel dispatches on the dtype)
+    xp = backend.get_array_module(input.array)
+    if rm is not None and not (rm.dtype == rv.dtype == input.array.dtype or input.array.dtype.itemsize == 2 and
+                               rm.dtype == rv.dtype == backend.np.float32):  # (PyTorch's kernel: RuntimeError)
+        raise DtypeError(f"batch_norm: running_mean and running_var must be the input's dtype {input.dtype} (or "
+                         f"float32 beside float16), got {rm.dtype} and {rv.dtype}")
     gamma = Tensor._make(xp.ones(c, dtype=input.dtype)) if weight is None else _float(weight, "batch_norm", "weight")
     beta = Tensor._make(xp.zeros(c, dtype=input.dtype)) if bias is None else _float(bias, "batch_norm", "bias")
     _same_dtype("batch_norm", input, gamma)

@@ -346,19 +346,21 @@ def put_index(x, indices, fn):
     index_tensors(indices, fn)
     if builtins.len(indices) > x.ndim:
         raise IndexOutOfRange(f"{fn}: {builtins.len(indices)} index tensors for a tensor of {x.ndim} dimensions")
-    arrays = []
+    arrays, axis = [], 0  # (axis: the next dimension of x an index reads)
     for i in indices:
-        a, axis = i.array, builtins.len(arrays)
+        a = i.array
         if a.dtype.kind == "b":
             if tuple(a.shape) != tuple(x.shape[axis:axis + a.ndim]):
                 raise IndexOutOfRange(f"{fn}: a mask of shape {tuple(a.shape)} for dimensions {axis} on of shape "
                                       f"{tuple(x.shape)}; a mask has the shape of the dimensions it covers")
-            arrays.extend(a.nonzero())
+            arrays.extend(a.nonzero() if a.ndim else (a,))  # (a 0-d one reads no dimension: x[True] adds one of
+            axis += a.ndim  # 1 entry, x[False] of none, as NumPy's and PyTorch's x[indices])
         elif a.dtype.kind in "iu":
             arrays.append(a)
+            axis += 1
         else:
             raise IndexError(f"{fn}: indices must be integer or bool tensors, got {a.dtype}")
-    if 0 in x.shape[:builtins.len(arrays)] and builtins.all(a.size for a in arrays):  # (checked with them, as
+    if 0 in x.shape[:axis] and builtins.all(a.size for a in arrays):  # (checked with them, as
         raise IndexOutOfRange(f"{fn}: an index into a dimension of size 0 of shape {tuple(x.shape)}")  # PyTorch's)
     return tuple(arrays)
 
@@ -376,7 +378,7 @@ def index_put(input, indices, values, accumulate=False):
     if values.dtype != x.dtype:
         raise DtypeError(f"index_put: values must have the input's dtype {x.dtype}, got {values.dtype}; convert them "
                          "with .to(input.dtype)")
-    for axis, a in enumerate(where):
+    for axis, a in enumerate(a for a in where if a.dtype.kind != "b"):  # (a 0-d mask reads no dimension)
         _in_range(a + (a < 0) * x.shape[axis], x.shape[axis], "index_put", f"dimension {axis}")
     if not accumulate:
         out = x.clone()

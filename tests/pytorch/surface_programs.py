@@ -1153,6 +1153,14 @@ def _primary_dtype(p):
         (p["tensors"][0]["dtype"] if p["tensors"] else "")
 
 
+def _zero_d_mask_index(p):
+    """Whether index_put's indices (a list of tensors) hold a 0-d bool tensor."""
+    return p["name"] in ("index_put", "index_put_") and any(
+        a[0] == "list" and any(isinstance(r, tuple) and r[0] == "T" and p["tensors"][r[1]]["dtype"] == "bool"
+                               and p["tensors"][r[1]]["values"].ndim == 0 for r in a[1:])
+        for a in list(p["args"]) + list(p["kwargs"].values()) if isinstance(a, list) and a)
+
+
 def _outcome(d, who):
     """Whether the outcome difference is '<who> ran' (minigan or PyTorch)."""
     return f"{who} ran" in d
@@ -1165,6 +1173,9 @@ DOCS = "docs/pytorch.md"
 KINKED = ("hardtanh", "hardtanh_", "relu6", "hardshrink", "softshrink", "elu", "elu_", "selu", "selu_", "celu",
           "celu_", "hardswish")
 DOCUMENTED = [
+    (lambda p, w, d: _zero_d_mask_index(p),
+     f"{DOCS}, Casts, views, masks and in-place changes: index_put with a 0-d bool index (PyTorch's kernel drops it; "
+     "minigan's is x[indices] = values, as PyTorch documents index_put_)"),
     (lambda p, w, d: w.endswith("grad") and (_has(p, "nan") or _nan_argument(p)) and p["name"] in KINKED,
      f"{DOCS}, Special values: the gradient at a NaN input of the kinked activations (PyTorch's CPU kernels: two "
      "forms by position; minigan: the element-by-element one)"),
@@ -1180,8 +1191,8 @@ DOCUMENTED = [
     (lambda p, w, d: "sparse_grad" in d or "sparse" in d and "layout" in d or "sparse=True is not provided" in d,
      f"{DOCS}, Coming from PyTorch: sparse_grad=True (and a sparse layout, and embedding's sparse=True: its table's "
      "row for nn.Embedding) raise one line naming it"),
-    (lambda p, w, d: p["name"] in ("stride", "view") and any(s["values"].size == 0 for s in p["tensors"])
-     and (w == "value" or "stride" in d),
+    (lambda p, w, d: (p["name"] in ("stride", "view") and (w == "value" or "stride" in d) or p["name"] in (
+        "gradcheck", "gradgradcheck") and "with stride 0" in d) and any(s["values"].size == 0 for s in p["tensors"]),
      f"{DOCS}, Casts, views, masks and in-place changes: the strides of an empty tensor made from NumPy (NumPy's in "
      "PyTorch, which ATen calls arbitrary; row-major in minigan)"),
     (lambda p, w, d: p["name"] in ("conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d") and w == "layout"

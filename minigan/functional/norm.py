@@ -317,6 +317,13 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     return shown_as(out, "ViewBackward0")  # (PyTorch's last step)
 
 
+def _refuse_repeated(*stats):
+    """Running statistics written in place may not be expanded views (entries sharing memory), as PyTorch's copy_."""
+    if any(t is not None and backend.repeats(t.array) for t in stats):
+        raise GraphError("instance_norm: more than one element of running_mean or running_var refers to one memory "
+                         "location (an expanded view); pass a .clone()")
+
+
 def _instance_norm_of_nothing(x, running_mean, running_var, weight, bias):
     """An empty input: PyTorch's batch norm returns x·weight[0] + bias[0] (of the weight repeated N times: an
     IndexError for an empty batch), and each running statistic becomes the mean of its N copies (NaN for N = 0)."""
@@ -329,6 +336,7 @@ def _instance_norm_of_nothing(x, running_mean, running_var, weight, bias):
     if out.array.dtype.kind != "f" and (running_mean is not None or running_var is not None):
         raise DtypeError(f"instance_norm: the mean of running statistics in the result's dtype {out.dtype} "
                          f"(PyTorch's takes it): pass a floating-point input or weight")
+    _refuse_repeated(running_mean, running_var)
     for stat in (running_mean, running_var):
         if stat is not None:
             xp = backend.get_array_module(stat.array)
@@ -351,6 +359,7 @@ def _update_instance_stats(x, running_mean, running_var, momentum):
     """PyTorch's update, in place: each of the N copies of a running statistic moves towards its instance's
     (running ← momentum·batch + (1 − momentum)·running, the variance unbiased), and the statistic becomes their
     mean over the batch (in the input's dtype, then written in its own)."""
+    _refuse_repeated(running_mean, running_var)
     xp = backend.get_array_module(x)
     n, c = x.shape[0], x.shape[1]
     v = x.reshape(n, c, -1)

@@ -120,3 +120,23 @@ def test_instance_norm_layers_track_running_statistics(layer, shape, track, affi
         assert (a is None) == (b is None)
         if a is not None:
             np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4), (0, 3, 4), (2, 3, 0)])
+@pytest.mark.parametrize("use_input_stats", [True, False])
+def test_instance_norm_expanded_running_statistics(shape, use_input_stats):
+    """Running statistics that are expanded views (entries sharing memory): PyTorch's copy_ into them refuses
+    (RuntimeError) where it writes them (dev surface program 11812266); minigan wrote the shared entry."""
+    outcome = {}
+    for lib in (torch, minigan):
+        x = lib.tensor(np.arange(float(np.prod(shape))).reshape(shape))
+        stats = [lib.zeros(1, dtype=lib.float64).expand(3), lib.ones(1, dtype=lib.float64).expand(3)]
+        try:
+            lib.nn.functional.instance_norm(x, *stats, use_input_stats=use_input_stats)
+            outcome[lib.__name__] = None
+        except Exception as e:  # noqa: BLE001 (the class is compared)
+            outcome[lib.__name__] = e
+    if outcome["torch"] is None:
+        assert outcome["minigan"] is None, repr(outcome["minigan"])
+    else:
+        assert isinstance(outcome["minigan"], _builtin(outcome["torch"])), f"{outcome}"

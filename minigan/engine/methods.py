@@ -373,9 +373,9 @@ class TensorMethods:
         def on_gradient(g):
             plain = isinstance(g, backend.PLAIN_TYPES)  # a first-order backward's array: the hook sees a Tensor
             changed = hook(self._new(g) if plain else g)
-            if changed is not None and tuple(changed.shape) != tuple(g.shape):
-                raise ShapeError(f"register_hook: the hook returned a gradient of shape {tuple(changed.shape)} "
-                                 f"for a tensor of shape {tuple(g.shape)}")
+            if changed is not None and (tuple(changed.shape) != tuple(g.shape) or changed.dtype != self.dtype):
+                raise ShapeError(f"register_hook: the hook returned a {changed.dtype} gradient of shape "
+                                 f"{tuple(changed.shape)} for a {self.dtype} tensor of shape {tuple(g.shape)}")
             return g if changed is None else changed.array if plain else changed
 
         self._input(self)  # (a view whose base changed in place: its current history)

@@ -13,6 +13,6 @@ def test_bad_hooks_raise_clear_errors():
         minigan.tensor([1.0]).register_hook(print)
     x = minigan.tensor([1.0, 2.0], requires_grad=True)
     x.register_hook(lambda g: g.sum())
-    with pytest.raises(minigan.ShapeError, match=r"register_hook: the hook returned a gradient of shape \(\) for a "
-                                                 r"tensor of shape \(2,\)"):
+    with pytest.raises(minigan.ShapeError, match=r"register_hook: the hook returned a minigan.float32 gradient of "
+                                                 r"shape \(\) for a minigan.float32 tensor of shape \(2,\)"):
         (x * 2).sum().backward()

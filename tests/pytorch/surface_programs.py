@@ -1173,6 +1173,11 @@ DOCS = "docs/pytorch.md"
 KINKED = ("hardtanh", "hardtanh_", "relu6", "hardshrink", "softshrink", "elu", "elu_", "selu", "selu_", "celu",
           "celu_", "hardswish")
 DOCUMENTED = [
+    (lambda p, w, d: p["name"] in ("pixel_shuffle", "pixel_unshuffle") and w == "outcome" and "PyTorch Runtime" in d
+     and ("Shuffle" in d and "invalid gradient" in d or "'channel' dimension" in d)
+     and any(s["values"].size == 0 for s in p["tensors"]),
+     f"{DOCS}, Casts, views, masks and in-place changes: the backward of pixel_shuffle or pixel_unshuffle of an empty "
+     "tensor (PyTorch's refuses: its backward, the other op, returns an empty input's shape unchanged)"),
     (lambda p, w, d: _zero_d_mask_index(p),
      f"{DOCS}, Casts, views, masks and in-place changes: index_put with a 0-d bool index (PyTorch's kernel drops it; "
      "minigan's is x[indices] = values, as PyTorch documents index_put_)"),

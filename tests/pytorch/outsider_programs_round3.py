@@ -3480,3 +3480,78 @@ def grad_of_intermediate_with_hooks_allow_unused(torch):
     y = (h ** 2).sum()
     gh, gz = torch.autograd.grad(y, [h, z], allow_unused=True)
     return gh, gz
+
+
+# ------------------------------------------------------------------------------------------ a seventh pass
+
+
+@program
+def adam_on_float64_and_float32_params(torch):
+    a = torch.tensor([1.0, -1.0], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor([0.5], requires_grad=True)
+    opt = torch.optim.Adam([a, b], lr=0.1)
+    for _ in range(2):
+        opt.zero_grad()
+        ((a ** 2).sum() + (b ** 2).sum()).backward()
+        opt.step()
+    sd = opt.state_dict()["state"]
+    return a, b, sd[0]["exp_avg"].dtype, sd[1]["exp_avg"].dtype, sd[0]["step"].dtype
+
+
+@program
+def clip_grad_norm_mixed_dtypes(torch):
+    a = torch.tensor([3.0, 4.0], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor([12.0], requires_grad=True)
+    a.grad = torch.tensor([3.0, 4.0], dtype=torch.float64)
+    b.grad = torch.tensor([12.0])
+    total = torch.nn.utils.clip_grad_norm_([a, b], 1.0)
+    return total, a.grad, b.grad
+
+
+@program
+def save_optimizer_and_scheduler_objects(torch):
+    w = torch.tensor([1.0], requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.5, momentum=0.9)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    w.grad = torch.ones(1)
+    opt.step()
+    sched.step()
+    buf = io.BytesIO()
+    torch.save({"opt": opt.state_dict(), "sched": sched.state_dict()}, buf)
+    buf.seek(0)
+    state = torch.load(buf)
+    return state["opt"]["param_groups"][0]["lr"], state["sched"]["last_epoch"], state["opt"]["state"][0]
+
+
+@program
+def subset_indices_and_dataset_attribute(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(5.0))
+    sub = torch.utils.data.Subset(ds, [3, 1])
+    loader = torch.utils.data.DataLoader(sub, batch_size=5)
+    return sub.indices, sub.dataset is ds, [b[0] for b in loader], len(loader), loader.batch_size, loader.drop_last
+
+
+@program
+def module_list_state_dict_and_repr(torch):
+    ml = torch.nn.ModuleList([torch.nn.Linear(1, 2), torch.nn.ReLU()])
+    pl = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(2))])
+    md = torch.nn.ModuleDict({"b": torch.nn.Tanh(), "a": torch.nn.Identity()})
+    return list(ml.state_dict()), repr(ml), list(pl.state_dict()), repr(md), list(md)
+
+
+@program
+def vector_round_trip_of_grads(torch):
+    net = fill_(torch, torch.nn.Linear(2, 2))
+    net(torch.ones(1, 2)).sum().backward()
+    flat = torch.nn.utils.parameters_to_vector(p.grad for p in net.parameters())
+    return flat, flat.shape
+
+
+@program
+def hook_sees_grad_under_accumulation(torch):
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    w.register_hook(lambda g: seen.append(g.clone()))
+    (w * 2).sum().backward()
+    (w * 3).sum().backward()
+    return seen, w.grad

@@ -16,7 +16,7 @@ Each step equals ``torch.optim.Adadelta``'s.
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer
+from minigan.optim.optimizer import Optimizer, state_as_arrays
 
 
 class Adadelta(Optimizer):
@@ -34,6 +34,7 @@ class Adadelta(Optimizer):
         super().__init__(params, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, foreach=foreach,
                          capturable=capturable, maximize=maximize, differentiable=differentiable)
 
+    @state_as_arrays
     def _update(self, p, g, state, group):
         rho, eps = group["rho"], group["eps"]
         xp = backend.get_array_module(p.array)

@@ -13,7 +13,7 @@ equals ``torch.optim.Adagrad``'s.
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer
+from minigan.optim.optimizer import Optimizer, keep_as_tensors, state_as_arrays
 
 
 class Adagrad(Optimizer):
@@ -34,17 +34,18 @@ class Adagrad(Optimizer):
                          maximize=maximize, differentiable=differentiable, fused=fused)
         for group in self.param_groups:  # G_0 for every parameter from the start, as PyTorch's (state_dict shows it)
             for p in group["params"]:
-                self._initial_state(p, self.state[p], group)
+                keep_as_tensors(self.state[p], self._initial_state(p, group))
 
     @staticmethod
-    def _initial_state(p, state, group):
-        state["step"] = 0
-        state["sum"] = backend.get_array_module(p.array).full_like(p.array, group["initial_accumulator_value"])  # G_0
+    def _initial_state(p, group):
+        return {"step": 0,
+                "sum": backend.get_array_module(p.array).full_like(p.array, group["initial_accumulator_value"])}  # G_0
 
+    @state_as_arrays
     def _update(self, p, g, state, group):
         xp = backend.get_array_module(p.array)
         if not state:  # a parameter of a group added later
-            self._initial_state(p, state, group)
+            state.update(self._initial_state(p, group))
         t = state["step"] = state["step"] + 1
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p.array                  # g ← g + λθ   (L2 penalty)

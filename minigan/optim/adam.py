@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer
+from minigan.optim.optimizer import Optimizer, state_as_arrays
 
 
 class Adam(Optimizer):
@@ -84,6 +84,7 @@ class Adam(Optimizer):
                              "foreach=True (as in PyTorch): give lr=float(lr), or foreach=False")
         return checked
 
+    @state_as_arrays
     def _update(self, p, g, state, group):
         alpha, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         xp = backend.get_array_module(p.array)

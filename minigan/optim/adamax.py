@@ -13,7 +13,7 @@ As PyTorch, we add ε inside the maximum (max(β2·u, |g| + ε), so that u is ne
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer
+from minigan.optim.optimizer import Optimizer, state_as_arrays
 
 
 class Adamax(Optimizer):
@@ -33,6 +33,7 @@ class Adamax(Optimizer):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach,
                          maximize=maximize, differentiable=differentiable, capturable=capturable)
 
+    @state_as_arrays
     def _update(self, p, g, state, group):
         (beta1, beta2), xp = group["betas"], backend.get_array_module(p.array)
         if not state:

@@ -14,7 +14,7 @@ As PyTorch's ``torch.optim.NAdam`` (defaults lr = 2e-3, ψ = 4e-3), with an L2 `
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer
+from minigan.optim.optimizer import Optimizer, state_as_arrays
 
 
 class NAdam(Optimizer):
@@ -37,11 +37,12 @@ class NAdam(Optimizer):
                          momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
                          foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable)
 
+    @state_as_arrays
     def _update(self, p, g, state, group):
         (beta1, beta2), lr, xp = group["betas"], group["lr"], backend.get_array_module(p.array)
         if not state:
             state["step"] = 0
-            state["mu_product"] = 1.0                                   # Π μ_i, the empty product
+            state["mu_product"] = backend.np.ones((), backend.DEFAULT_DTYPE)  # Π μ_i, the empty product (0-d)
             state["exp_avg"] = xp.zeros_like(p.array)                   # m_0 ← 0   (PyTorch's names for m and v)
             state["exp_avg_sq"] = xp.zeros_like(p.array)                # v_0 ← 0
         t = state["step"] = state["step"] + 1
@@ -54,8 +55,8 @@ class NAdam(Optimizer):
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))                   # μ_t
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))        # μ_{t+1}
         scalar = backend.np.dtype(backend.DEFAULT_DTYPE).type  # PyTorch holds Π μ in a 0-d Tensor of the default dtype
-        state["mu_product"] = float(scalar(state["mu_product"]) * scalar(mu))  # Π_{i≤t} μ_i, rounded as PyTorch's
-        product, m, v = state["mu_product"], state["exp_avg"], state["exp_avg_sq"]
+        state["mu_product"] = scalar(state["mu_product"]) * scalar(mu)  # Π_{i≤t} μ_i, rounded as PyTorch's
+        product, m, v = float(state["mu_product"]), state["exp_avg"], state["exp_avg_sq"]
         m += (1.0 - beta1) * (g - m)                                    # m_t = β1·m_{t−1} + (1 − β1)·g_t
         v *= beta2
         v += (1.0 - beta2) * (g * g)                                    # v_t = β2·v_{t−1} + (1 − β2)·g_t²

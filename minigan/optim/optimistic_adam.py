@@ -23,7 +23,7 @@ first step is a plain Adam step of size 2η.
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer
+from minigan.optim.optimizer import Optimizer, state_as_arrays
 
 
 class OptimisticAdam(Optimizer):
@@ -38,6 +38,7 @@ class OptimisticAdam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.5, 0.9), eps=1e-8):
         super().__init__(params, lr=lr, betas=betas, eps=eps)
 
+    @state_as_arrays
     def _update(self, p, g, state, group):
         eta, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         xp = backend.get_array_module(p.array)

@@ -24,7 +24,7 @@ simultaneous GD spirals outwards: each step multiplies ‖x‖² + ‖y‖² by 
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer
+from minigan.optim.optimizer import Optimizer, state_as_arrays
 
 
 class OptimisticSGD(Optimizer):
@@ -39,6 +39,7 @@ class OptimisticSGD(Optimizer):
     def __init__(self, params, lr):
         super().__init__(params, lr=lr)
 
+    @state_as_arrays
     def _update(self, p, g, state, group):
         eta = group["lr"]
         xp = backend.get_array_module(p.array)

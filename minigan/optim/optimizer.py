@@ -13,8 +13,10 @@ gradients of values that no longer exist: run a fresh forward after ``step()``.
 
 The update rule itself lives in each subclass's ``_update(p, g, state, group)``, written to mirror the
 equations of the paper it cites, one line per equation. ``g`` is the gradient's array
-(``p.grad.array``) and the state holds arrays, so each equation is plain NumPy/CuPy arithmetic;
-only the final move of ``p`` goes through the Tensor's in-place ops.
+(``p.grad.array``) and, through ``@state_as_arrays``, ``state`` holds arrays and the step count as a number, so each
+equation is plain NumPy/CuPy arithmetic; only the final move of ``p`` goes through the Tensor's in-place ops.
+``opt.state[p]`` itself holds what PyTorch's holds: Tensors that never require grad (the step count a 0-d float
+Tensor), the same Tensor from step to step, so a learner can print one, take its ``norm()`` or save it.
 
 Checkpoints: ``state_dict()`` returns PyTorch's layout, each parameter's state as Tensors (copies; the step
 count a 0-d Tensor of the default floating dtype, as PyTorch's), so ``minigan.save`` can write it;
@@ -24,6 +26,7 @@ run follows exactly the same trajectory as an uninterrupted one.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections import defaultdict
@@ -172,6 +175,42 @@ def _named(who, params, groups):
         raise ValueError(f"{who}: all optimizer param groups should be with/without names; this group "
                          f"{'has' if pairs else 'lacks'} them and the optimizer's {'lack' if pairs else 'have'} them")
     return ([p for _, p in pairs], [n for n, _ in pairs]) if pairs else (params, None)
+
+
+# ----------------------------------------------------------------------------- the state: Tensors, read as arrays
+def state_as_arrays(update):
+    """``@state_as_arrays`` on an optimizer's ``_update(p, g, state, group)``: the update reads and writes ``state``
+    as arrays, and the step count as a Python float (PyTorch's steps read ``step_t.item()`` too), so each line of it
+    is plain arithmetic; ``opt.state[p]`` keeps them as PyTorch's optimizers keep them, as Tensors
+    (``keep_as_tensors``)."""
+
+    @functools.wraps(update)
+    def update_on_arrays(self, p, g, state, group):
+        arrays = {key: (float(v.array) if key == "step" else v.array) if isinstance(v, Tensor) else v
+                  for key, v in state.items()}
+        update(self, p, g, arrays, group)
+        keep_as_tensors(state, arrays)
+
+    return update_on_arrays
+
+
+def keep_as_tensors(state: dict, arrays: dict) -> None:
+    """Write ``arrays`` (an update's state: arrays, and numbers for the step count) into ``state`` as Tensors that
+    never require grad.  An entry already held keeps its Tensor, as PyTorch's updates change theirs in place (a
+    Tensor a learner holds shows the new values): an array the update rebound becomes that Tensor's array; a number
+    (or a 0-d result) is written into its 0-d array, in its dtype, as PyTorch's ``step_t += 1``.  A new number becomes
+    a 0-d Tensor of the default floating dtype on the host, PyTorch's ``_get_scalar_dtype()`` (its step count lives on
+    the CPU whatever the parameter's device)."""
+    for key, value in arrays.items():
+        held = state.get(key)
+        if not isinstance(held, Tensor):
+            state[key] = Tensor._make(backend.np.asarray(value, dtype=backend.DEFAULT_DTYPE)
+                                      if type(value) in (int, float) else value)
+        elif held.array is not value:
+            if held.array.ndim == 0:
+                held.array[()] = value
+            else:
+                held.array = value
 
 
 # ----------------------------------------------------------------------------- the base class
@@ -416,10 +455,9 @@ class Optimizer(OptimizerNamesNotProvided):
             s = saved.get(i, {})
             if not isinstance(s, dict):
                 raise TypeError(f"{who}: the state of parameter {i} is a {type(s).__name__}, expected a dict")
-            if s:
-                new_state[p] = _restore_state(who, i, p, {self.renamed_state.get(k, k): v for k, v in s.items()})
-                if type(self)._update is Optimizer._update:  # written PyTorch's way: its step() reads Tensors
-                    new_state[p] = {k: Tensor._make(v) if backend.is_array(v) else v for k, v in new_state[p].items()}
+            if s:  # as Tensors, as the optimizer holds them (an earlier checkpoint's arrays and int step too)
+                keep_as_tensors(new_state[p], _restore_state(who, i, p, {self.renamed_state.get(k, k): v
+                                                                         for k, v in s.items()}))
         new_groups = []
         for own, group in zip(self.param_groups, groups):
             # a checkpoint written before a hyperparameter existed (maximize, foreach, ...) keeps this group's value
@@ -456,7 +494,7 @@ def _state_tensor(value, p):
 
 def _restore_state(who, i, p, s) -> dict:
     """One parameter's saved state, checked against the parameter, as arrays on its device (a Tensor of a
-    state_dict is read as its array, a 0-d one as the number it holds)."""
+    state_dict is read as its array, the step count as the number it holds)."""
     xp = backend.get_array_module(p.array)
     restored = {}
     for key, value in s.items():
@@ -474,7 +512,8 @@ def _restore_state(who, i, p, s) -> dict:
             value = float(value)  # a running scalar (NAdam's Π μ; a checkpoint holds it as a 0-d array)
             if not backend.np.isfinite(value):
                 raise ValueError(f"{who}: state {key!r} of parameter {i} is {value!r}, expected a finite number")
-            restored[key] = value
+            # (on the host, in a floating parameter's dtype: PyTorch's load_state_dict casts every entry but step)
+            restored[key] = backend.np.asarray(value, dtype=p.dtype if p.dtype.kind == "f" else backend.DEFAULT_DTYPE)
         elif backend.is_array(value):
             if tuple(value.shape) != tuple(p.shape):
                 raise ValueError(f"{who}: state {key!r} of parameter {i} has shape {tuple(value.shape)}, "

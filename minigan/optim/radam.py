@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer
+from minigan.optim.optimizer import Optimizer, state_as_arrays
 
 
 class RAdam(Optimizer):
@@ -43,6 +43,7 @@ class RAdam(Optimizer):
                          decoupled_weight_decay=decoupled_weight_decay, foreach=foreach, maximize=maximize,
                          capturable=capturable, differentiable=differentiable)
 
+    @state_as_arrays
     def _update(self, p, g, state, group):
         lr, (beta1, beta2), xp = group["lr"], group["betas"], backend.get_array_module(p.array)
         if not state:

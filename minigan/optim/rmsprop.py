@@ -16,7 +16,7 @@ default values α = 0.00005, c = 0.01, m = 64, n_critic = 5."
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer
+from minigan.optim.optimizer import Optimizer, state_as_arrays
 
 
 class RMSprop(Optimizer):
@@ -46,6 +46,7 @@ class RMSprop(Optimizer):
                          centered=centered, capturable=capturable, foreach=foreach, maximize=maximize,
                          differentiable=differentiable)
 
+    @state_as_arrays
     def _update(self, p, g, state, group):
         lr, alpha, eps, mu = group["lr"], group["alpha"], group["eps"], group["momentum"]
         if group["weight_decay"] != 0:
@@ -54,10 +55,10 @@ class RMSprop(Optimizer):
         if "step" not in state:
             state["step"] = 0
             state["square_avg"] = xp.zeros_like(p.array)              # v₀ = 0  (θ's dtype and device)
-        if group["centered"] and "grad_avg" not in state:
-            state["grad_avg"] = xp.zeros_like(p.array)                # ḡ₀ = 0
         if mu > 0 and "momentum_buffer" not in state:
             state["momentum_buffer"] = xp.zeros_like(p.array)         # b₀ = 0
+        if group["centered"] and "grad_avg" not in state:
+            state["grad_avg"] = xp.zeros_like(p.array)                # ḡ₀ = 0   (PyTorch's order of the entries)
         state["step"] += 1
         v = state["square_avg"] = alpha * state["square_avg"] + (1.0 - alpha) * (g * g)   # v ← αv + (1−α)g²
         if group["centered"]:

@@ -12,7 +12,7 @@ gradient descent for the two players as
 from __future__ import annotations
 
 from minigan.engine import backend
-from minigan.optim.optimizer import Optimizer, check_unit
+from minigan.optim.optimizer import Optimizer, check_unit, state_as_arrays
 
 
 class SGD(Optimizer):
@@ -61,6 +61,7 @@ class SGD(Optimizer):
         self._unstarted = {id(p) for group in self.param_groups for p in group["params"]
                            if "momentum_buffer" not in self.state.get(p, ())}
 
+    @state_as_arrays
     def _update(self, p, g, state, group):
         lr, mu = group["lr"], group["momentum"]
         if group["weight_decay"] != 0:

@@ -115,7 +115,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         raise IndexOutOfRange(f"embedding: index {bad} is out of range for {n} embeddings (expected 0 <= index < {n})")
     if sparse:
         raise NotImplementedError("embedding: sparse=True is not provided (minigan's gradients are dense)")
-    picked = weight[idx]
+    idx = xp.ascontiguousarray(idx) if idx.ndim else idx  # (PyTorch looks the rows up in the indices' row-major
+    picked = weight[idx]  # order: its result is row-major whatever their layout, so a flatten() is a view, as there)
     if idx.ndim == 0:  # (weight[idx] reads a 0-d index as a number: a view of the row; PyTorch's index_select copies)
         picked.data = picked.data.clone()
     if scale_grad_by_freq and picked.requires_grad:  # the same values, each row's gradient divided by its count

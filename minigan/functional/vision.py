@@ -157,7 +157,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return adaptive_avg_pool2d(input, out) if input.ndim == 4 else adaptive_avg_pool1d(input, out)
     repeats = [s if s is not None else n / input.shape[a] for a, n, s in zip(axes, out, scales)]
     x, keeps = input, input.ndim == 4  # (PyTorch's: a channels-last batch stays so; its 1-D modes are row-major)
-    if mode == "nearest" and input.ndim == 4 and all(float(r).is_integer() for r in repeats):
+    if mode == "nearest" and input.ndim == 4 and all(float(r).is_integer() for r in repeats) and repeats != [1, 1]:
+        # (a scale of 1 goes the per-axis way: the op's broadcast would hand back the input's own memory, where
+        # PyTorch's kernel writes a new tensor)
         return laid_out(P.UpsampleNearest2d.apply(input, scale=tuple(int(r) for r in repeats)), x)  # (one op)
     for axis, n, scale in zip(axes, out, scales):  # one axis at a time: each mode is separable
         if mode.startswith("nearest"):

@@ -125,7 +125,7 @@ def test_state_dict_round_trip(name, kwargs):
     topt2.load_state_dict(topt.state_dict())
     check_state(opt, topt2, ours, theirs, True)
     # (PyTorch's load gives NAdam's Π μ a float64 parameter's dtype, and its next products are rounded in float64:
-    # its resumed run leaves its uninterrupted one by ~1e-11 (Π μ by 5e-8).  minigan's Π μ takes that dtype too, and
+    # its resumed run leaves its uninterrupted one by 3e-10 (Π μ by 5e-8).  minigan's Π μ takes that dtype too, and
     # holds the product rounded in the default dtype, so that a resumed run is the uninterrupted one bit for bit
     # (docs/pytorch.md).)
     rtol = 1e-7 if name == "NAdam" else 1e-12  # (Π μ itself: float32 rounding apart, 5e-8)

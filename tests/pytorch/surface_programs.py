@@ -1173,6 +1173,10 @@ DOCS = "docs/pytorch.md"
 KINKED = ("hardtanh", "hardtanh_", "relu6", "hardshrink", "softshrink", "elu", "elu_", "selu", "selu_", "celu",
           "celu_", "hardswish")
 DOCUMENTED = [
+    (lambda p, w, d: p["name"] == "binary_cross_entropy_with_logits" and (w == "value" or w.endswith("grad"))
+     and p["self"] is not None and np.any(np.isinf(p["tensors"][p["self"][1]]["values"])),
+     f"{DOCS}, Special values: binary_cross_entropy_with_logits at a logit of ±∞ (∞ − ∞ = NaN on one side in "
+     "PyTorch's formula, on the other in minigan's)"),
     (lambda p, w, d: p["name"] in ("pixel_shuffle", "pixel_unshuffle") and w == "outcome" and "PyTorch Runtime" in d
      and ("Shuffle" in d and "invalid gradient" in d or "'channel' dimension" in d)
      and any(s["values"].size == 0 for s in p["tensors"]),

@@ -254,10 +254,11 @@ class Node:
     def free(self) -> None:
         """Drop all that forward kept (saved values, masks, caches): memory is released after backward.
         ``edges``, ``needs_input_grad`` and ``sequence_nr`` stay, so that a second walk (backward, autograd.grad)
-        finds the graph, in its order, and names this node."""
-        edges, needs, number = self.edges, self.needs_input_grad, self.sequence_nr
+        finds the graph, in its order, and names this node; ``retained`` too (the output's ``retains_grad``)."""
+        kept = self.edges, self.needs_input_grad, self.sequence_nr, self.retained
         self.__dict__.clear()
-        self.edges, self.needs_input_grad, self.freed, self.sequence_nr = edges, needs, True, number
+        self.edges, self.needs_input_grad, self.sequence_nr, self.retained = kept
+        self.freed = True
 
 
 class RemovableHandle:

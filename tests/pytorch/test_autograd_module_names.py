@@ -46,6 +46,7 @@ def _program(lib):
     v.retain_grad()
     seen += [y.retains_grad, v.retains_grad, z.retains_grad, y.detach().retains_grad]
     (y.sum() + v.sum()).backward()
+    seen += [y.retains_grad, v.retains_grad]  # (after backward freed the graph too)
     return seen + [y.grad is not None, v.grad is not None, x.grad.tolist()]
 
 

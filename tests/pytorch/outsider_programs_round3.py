@@ -35,8 +35,6 @@ DIFFERS = {
                                   "(docs/pytorch.md, remaining differences)",
     "scheduler_epoch_argument": "scheduler.step(epoch) to an epoch other than the current or next is refused: "
                                 "minigan's schedulers have no closed form (docs/pytorch.md, remaining differences)",
-    "sgd_momentum_state": "an optimizer's live state holds arrays and an int step, PyTorch's tensors; its "
-                          "state_dict() holds tensors (docs/pytorch.md, the paragraph on optimizers)",
 }
 
 

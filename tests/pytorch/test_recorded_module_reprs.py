@@ -141,6 +141,15 @@ def _parameter_list(torch):
 PROGRAMS = {f"{name}-{i}": _module(name, args, kwargs) for i, (name, args, kwargs) in enumerate(REPR_CASES)}
 PROGRAMS.update({name: _container(name) for name in CONTAINER_CASES})
 PROGRAMS["ParameterList"] = _parameter_list
+
+
+def _parameter_dict(torch):
+    """Its tensors print by their type names (torch.DoubleTensor as minigan.DoubleTensor), other values by type."""
+    values = {"b": torch.ones(2), "a": torch.zeros(2, 3, dtype=torch.float64), "c": 3, "d": torch.tensor(1.0)}
+    return [repr(torch.nn.ParameterDict(values)), repr(torch.nn.ParameterDict())]
+
+
+PROGRAMS["ParameterDict"] = _parameter_dict
 RECORD = record_pytorch.load("module_reprs")
 
 
@@ -160,7 +169,7 @@ def test_an_empty_parameter_list_prints_its_name_only():
 
 
 def test_every_module_class_of_nn_is_surveyed():
-    surveyed = {name for name, _, _ in REPR_CASES} | set(CONTAINER_CASES) | {"ParameterList"}
+    surveyed = {name for name, _, _ in REPR_CASES} | set(CONTAINER_CASES) | {"ParameterList", "ParameterDict"}
     classes = {name for name in nn.__all__ if isinstance(getattr(nn, name), type)
                and issubclass(getattr(nn, name), nn.Module)}
     assert classes - surveyed == set()

@@ -11,6 +11,8 @@ import warnings
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import common_dtype
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
+from minigan.engine.graph import namespace
+from minigan.engine.ops import linalg
 from minigan.engine.tensor import Tensor
 from minigan.surface import norms, scaled
 from minigan.surface.creation import integer
@@ -81,6 +83,37 @@ def _input_alone(fn, c, beta, shape, dtype, *, again=False):
     return out
 
 
+class _Scaled(linalg.MatMul):
+    """alpha·(a @ b) with PyTorch's backward: each gradient contracted first and scaled by alpha after
+    (``maybe_multiply(grad.mm(bᵀ), alpha)``), so alpha = ±∞ times an empty or zero sum is NaN (scaling the upstream
+    first gives 0 there, and NaN where a 0 in it meets ∞).  ``blas``: addmm's, addmv's and addbmm's kernels (BLAS's
+    gemm and gemv) leave the product out where alpha = 0 or there is nothing to sum, so an ∞ in a matrix stays out;
+    gemm scales each term (Σ a·(b·alpha): with alpha = ∞ a 0 term is NaN), gemv and bmm the sum."""
+
+    def forward(self, a, b, *, alpha, blas=None):
+        self.alpha, out = alpha, super().forward(a, b)  # (super saves a and b for the backward)
+        if out.dtype.kind in "iu":  # (an integer alpha wraps into the dtype, as PyTorch's: uint8 scales by -1 as 255)
+            alpha = backend.np.asarray(alpha).astype(out.dtype)[()]
+        if blas and (alpha == 0 or a.shape[-1] == 0):
+            return namespace(out).zeros_like(out)
+        return backend.c_order(backend.matmul(a, b * alpha)) if blas == "gemm" else out * alpha
+
+    def backward(self, grad):  # d(α·AB)/dA = (G Bᵀ)·α, d(α·AB)/dB = (Aᵀ G)·α: contracted, then scaled
+        return tuple(None if g is None else g * self.alpha for g in super().backward(grad))
+
+
+def _product(a, b, alpha, *, blas=None):
+    """alpha·(a @ b), scaled as PyTorch's products scale (see _Scaled); a plain product for alpha = 1."""
+    checks.check_matmul(tuple(a.shape), tuple(b.shape))
+    return a @ b if alpha == 1 else _Scaled.apply(a, b, alpha=alpha, blas=blas)
+
+
+def _plus(product, c, beta):
+    """product + beta·input, input broadcast to the product's shape before it is scaled, as PyTorch scales the
+    gradient before summing it over the broadcast (grad·∞ summed: NaN where a 0 meets ∞, not ∞·the sum)."""
+    return product + (c if beta == 1 else _times(c.expand(*product.shape), beta))
+
+
 def _times(c, beta):
     """beta·input; with beta = 0 the input is ignored, its NaN and ∞ not propagated (PyTorch's documentation says
     so): 0·c with c's non-finite entries read as 0, so c's gradient is still grad·0 (beta: False for a bool c)."""
@@ -96,8 +129,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     if mat1.shape[1] == 0:  # (no product computed: see _input_alone)
         return _input_alone("addmm", c, beta, (mat1.shape[0], mat2.shape[1]), c.dtype) + mm(mat1, mat2)
     beta, alpha = _scales("addmm", beta, alpha, c.dtype)
-    return shown_as(mm(mat1, mat2) * alpha + _times(c, beta), "AddmmBackward0")  # (the product first: row-major,
-    # as PyTorch allocates it, whatever input's layout)
+    return shown_as(_plus(_product(mat1, mat2, alpha, blas="gemm"), c, beta), "AddmmBackward0")  # (the product
+    # first: row-major, as PyTorch allocates it, whatever input's layout)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -111,7 +144,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
         return _input_alone("baddbmm", input, beta, product.shape, product.dtype) + product
     one_dtype("baddbmm", _t(input, "baddbmm"), batch1, batch2)  # (PyTorch does not promote input either)
     beta, alpha = _scales("baddbmm", beta, alpha, product.dtype)
-    return product * alpha + _times(_t(input, "baddbmm"), beta)  # (laid out as the product: see addmm)
+    product = product if alpha == 1 else _Scaled.apply(batch1, batch2, alpha=alpha)  # (see _Scaled)
+    return _plus(product, input, beta)  # (laid out as the product: see addmm)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -123,9 +157,11 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
             one_dtype("addbmm", c, batch1, batch2)
         return _input_alone("addbmm", c, beta, products.shape[1:], c.dtype, again=batch1.shape[0] > 1)
     one_dtype("addbmm", c, batch1, batch2)  # (PyTorch does not promote input either)
-    product = products.sum(0, dtype=products.dtype)  # (in their dtype: a sum of integers would be int64)
-    beta, alpha = _scales("addbmm", beta, alpha, product.dtype)
-    return product * alpha + _times(_t(input, "addbmm"), beta)  # (laid out as the product: see addmm)
+    beta, alpha = _scales("addbmm", beta, alpha, products.dtype)
+    products = products if alpha == 1 else _Scaled.apply(batch1, batch2, alpha=alpha, blas="gemm")  # (PyTorch's
+    # addmm_ of each batch: gemm)
+    return _plus(products.sum(0, dtype=products.dtype), c, beta)  # (in their dtype: a sum of integers would be
+    # int64; laid out as the product: see addmm)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
@@ -139,7 +175,8 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
                          f"{tuple(v.shape)}")
     one_dtype("addmv", c, A, v)
     beta, alpha = _scales("addmv", beta, alpha, c.dtype)
-    return _times(c, beta) + (A @ v) * alpha
+    product = _product(A, v, alpha, blas="gemv")
+    return (c if beta == 1 else _times(c.expand(*product.shape), beta)) + product  # (see _plus; input first)
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
@@ -155,7 +192,9 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
         return (c & builtins.bool(beta)) | (outer(vec1, vec2) & builtins.bool(alpha))
     dtype = common_dtype((c, vec1, vec2))  # (PyTorch's pointwise kernel works in the three's promoted dtype:
     # an int32 input and bool vectors make int32, where outer(vec1, vec2) * alpha alone would make int64)
-    out = _times(c.to(dtype), beta) + outer(vec1.to(dtype), vec2.to(dtype)) * alpha  # (laid out as input, as there)
+    product = _product(vec1.to(dtype).reshape(-1, 1), vec2.to(dtype).reshape(1, -1), alpha)  # (scaled: see _Scaled)
+    out = (c.to(dtype) if beta == 1 else _times(c.to(dtype).expand(*product.shape), beta)) + product  # (laid out
+    # as input, as PyTorch's pointwise kernel)
     # PyTorch's backward takes grad·vec2 and gradᵀ·vec1 with mv, which refuses a vector of another dtype than grad's
     if vec1.requires_grad and vec2.dtype != out.dtype or vec2.requires_grad and vec1.dtype != out.dtype:
         return no_derivative(out, "addr", c, vec1, vec2, why="its backward multiplies the gradient by a vector of "

@@ -470,7 +470,7 @@ def erf_and_erfc(a):
     erfc[near] = 1 - erf[near]
     erfc[~near] = _erfc_fraction(x[~near])
     erf[~near] = 1 - erfc[~near]
-    negative = a < 0  # erf is odd; erfc(−x) = 2 − erfc x
+    negative = xp.signbit(a)  # erf is odd (erf −0 is −0); erfc(−x) = 2 − erfc x
     return xp.where(negative, -erf, erf), xp.where(negative, 2 - erfc, erfc)
 
 
@@ -511,7 +511,7 @@ class Erfinv(Node):
                 miss = xp.where(tail, (1 - p) - erfc, erf - p)  # erf y − p, written as 1 − p − erfc y in the tail
                 y = xp.where(p < 1, y - miss / ((2 / math.sqrt(math.pi)) * xp.exp(-y * y)), y)
         self.save_for_backward(a)  # (a, not the result, as PyTorch's: a change to the result in place is allowed)
-        return xp.sign(a) * y
+        return xp.copysign(y, a)  # (erfinv is odd: erfinv −0 is −0, which sign(a) · y made +0)
 
     def backward(self, grad):  # d erfinv a/da = (√π/2) e^(erfinv(a)²)
         (a,) = self.saved_tensors

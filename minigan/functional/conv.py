@@ -5,9 +5,9 @@ the arithmetic to the engine's ops.
 from __future__ import annotations
 
 from minigan._tensor_surface import Tensor
-from minigan.engine import backend, checks
+from minigan.engine import backend, checks, dtypes, threads
 from minigan.engine.checks import is_integer, pair
-from minigan.engine.errors import DimensionError, DomainError, ShapeError
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
 from minigan.engine.ops import conv as C
 from minigan.functional._common import _float, _one_sample, _same_dtype, _single, _tensor
 from minigan.functional.layout import laid_out
@@ -127,6 +127,63 @@ def check_conv_transpose2d(x_shape, w_shape, b_shape, stride, padding, output_pa
             "groups": groups}
 
 
+# ----------------------------------------------------------------------------- dtypes, as PyTorch's CPU kernels
+# PyTorch's CPU convolution takes the dtypes its kernels have (torch 2.13, measured by tests/pytorch/test_conv_dtypes.py
+# over every pair of input and weight dtypes and every bias dtype; int padding, string padding, dilated, transposed,
+# empty and float32 runs): integers too, as long as the input and weight agree.  In its order:
+#  1. conv1d/conv2d with numeric padding: the bias has the input's dtype (RuntimeError; not with 'same'/'valid').
+#  2. An empty batch or channel axis runs no kernel: the result is in the dtype of input * weight[0] (a 0-d weight:
+#     the weight's dtype only where its category is higher; all of it where it is empty), the bias added in place.
+#  3. A kernel for the input's dtype: conv2d's takes every integer and float, the dilated and transposed ones the
+#     floats and int64; none takes bool (NotImplementedError).
+#  4. The weight has the input's dtype (RuntimeError).
+#  5. The bias is cast to the input's dtype (a float bias truncated into integers), but oneDNN's float32 path takes
+#     a float32 bias only, and a transposed one refuses to cast a float bias into integers (RuntimeError).
+_KERNEL_DTYPES = {"conv2d": "fiu", "dilated": "f", "transposed": "f"}  # kinds, and int64 for each
+
+
+def _onednn(x_shape, kernel, stride, dilation, groups, big_output_padding=False) -> bool:
+    """Whether PyTorch runs a float32 convolution with oneDNN (its use_mkldnn): its own rule of thumb for which is
+    faster, on the 4-d shapes (a 1-d convolution is a height-1 one), with minigan's thread count in for PyTorch's."""
+    n, c, h, w = x_shape
+    return not big_output_padding and (stride != (1, 1) or dilation != (1, 1) or n >= 16 or kernel != (1, 1)
+                                       or threads.get_num_threads() > 1) and \
+        (groups > 1 or min(kernel) > 3 or n > 1 or n * c * h * w > 20480)
+
+
+def _castable(dtype, into) -> bool:
+    """PyTorch's in-place cast: not a float into an integer or bool, nor an integer into a bool."""
+    rank = {"b": 0, "i": 1, "u": 1, "f": 2}
+    return rank[dtype.kind] <= rank[into.kind]
+
+
+def _dtypes(op, x, weight, bias, kernel, onednn):
+    """x, weight and bias in the one dtype the convolution runs in, or PyTorch's refusal (steps 2 to 5 above);
+    ``kernel``: a key of _KERNEL_DTYPES; ``onednn``: a function, asked only of a float32 input with another bias."""
+    xd, bd, (n, c) = x.array.dtype, None if bias is None else bias.array.dtype, x.array.shape[:2]
+    if xd.kind == "f" and weight.array.dtype == xd and (bd is None or bd == xd) and n and c:
+        return x, weight, bias  # (the usual case: nothing to check or cast)
+    if not (n and c):  # empty: no kernel, no check but the bias's cast
+        w = weight.array if weight.array.size == 0 else weight.array.reshape(-1)[:1].reshape(())
+        xd = dtypes.result_type(x.array, w)
+        if bd is not None and not _castable(bd, xd):
+            raise DtypeError(f"{op}: result type {bd} can't be cast to the desired output type {xd}; pass a bias "
+                             f"of dtype {xd}")
+    elif xd.kind not in _KERNEL_DTYPES[kernel] and xd != backend.np.int64:
+        raise DtypeError(f"{op}: not implemented for {x.dtype} input (PyTorch's CPU kernel takes floats and int64"
+                         f"{', and the other integers' if kernel == 'conv2d' else ''}); convert it with .to()")
+    else:
+        if weight.array.dtype != xd and xd.kind != "f":  # (raw image data: the input is what to convert)
+            raise DtypeError(f"{op}: input is {x.dtype} but the weight is {weight.dtype}; expected the same dtype "
+                             f"(convert the input with x.to({weight.dtype}))")
+        _same_dtype(op, x, weight)
+        if bd is not None and bd != xd and (xd == backend.np.float32 and onednn() or
+                                            kernel == "transposed" and not _castable(bd, xd)):
+            raise DtypeError(f"{op}: input is {x.dtype} but the bias is {bias.dtype}; expected the same dtype here "
+                             f"(PyTorch's oneDNN or transposed kernel); convert it with bias.to({x.dtype})")
+    return tuple(t if t is None or t.array.dtype == xd else t.to(xd) for t in (x, weight, bias))
+
+
 # Under create_graph PyTorch's convolution alternates two kinds of node.  A convolution's backward is one node,
 # convolution_backward, which reads the upstream, the input and the weight for each gradient it gives (each requires
 # grad when one of them does, with no derivative in the one it does not depend on); that node's own backward,
@@ -215,18 +272,23 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     H_out = ⌊(H + 2·padding − dilation·(kh − 1) − 1) / stride⌋ + 1 (likewise W); stride, padding and dilation
     are ints or (h, w) pairs; padding may also be 'valid' (0) or 'same' (stride 1: H_out = H).
     """
-    input, weight = _float(input, "conv2d"), _float(weight, "conv2d", "weight")
+    input, weight = _tensor(input, "conv2d"), _tensor(weight, "conv2d", "weight")
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(conv2d, input, weight, bias, stride, padding, dilation, groups)
-    _same_dtype("conv2d", input, weight)
-    bias = None if bias is None else _float(bias, "conv2d", "bias")
+    bias = None if bias is None else _tensor(bias, "conv2d", "bias")
+    if bias is not None and not isinstance(padding, str) and bias.array.dtype != input.array.dtype:
+        raise DtypeError(f"conv2d: input is {input.dtype} but the bias is {bias.dtype}; expected the same dtype "
+                         f"(convert it with bias.to({input.dtype}))")
     params = check_conv2d(input.array.shape, weight.array.shape, None if bias is None else bias.array.shape,
                                  stride, padding, dilation, groups)
     end_h, end_w = params.pop("pad_end")
     if end_h or end_w:  # 'same' with an odd total: the extra row and column go at the bottom and right
         input = pad(input, (0, end_w, 0, end_h))
+    geometry = (params["stride"], params["dilation"], params["groups"])
+    input, weight, bias = _dtypes("conv2d", input, weight, bias, "conv2d" if params["dilation"] == (1, 1) else
+                                  "dilated", lambda: _onednn(input.shape, weight.shape[2:], *geometry))
     out = Conv2d.apply(input, weight, **params) if bias is None else Conv2d.apply(input, weight, bias, **params)
-    return out if input.shape[1] else out[:, :0]  # (no input channels: no output channels either, as PyTorch's)
+    return out if input.array.shape[1] else out[:, :0]  # (no input channels: no output channels either, as PyTorch's)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
@@ -236,15 +298,16 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     stride 2, padding 1 it doubles H.  output_padding (< stride or dilation) adds rows/columns at the bottom/right.
     """
     op = "conv_transpose2d"
-    input, weight = _float(input, op), _float(weight, op, "weight")
+    input, weight = _tensor(input, op), _tensor(weight, op, "weight")
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(conv_transpose2d, input, weight, bias, stride, padding, output_padding, groups, dilation)
-    _same_dtype(op, input, weight)
-    bias = None if bias is None else _float(bias, op, "bias")
+    bias = None if bias is None else _tensor(bias, op, "bias")
     params = check_conv_transpose2d(input.array.shape, weight.array.shape,
                                            None if bias is None else bias.array.shape, stride, padding,
                                            output_padding, groups, dilation)
     (oph, opw), (sh, sw), (ph, pw) = params["output_padding"], params["stride"], params["padding"]
+    input, weight, bias = _dtypes(op, input, weight, bias, "transposed", lambda: _onednn(
+        input.shape, weight.shape[2:], params["stride"], params["dilation"], params["groups"], oph >= sh or opw >= sw))
     if oph >= sh or opw >= sw:  # (allowed below the dilation) rows no window reaches: build them as their definition
         y = ConvTranspose2d.apply(input, weight, **{**params, "padding": (0, 0), "output_padding": (0, 0)})
         y = pad(y, (0, opw, 0, oph))  # the uncropped output, then the output_padding's zero rows and columns,
@@ -323,7 +386,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D cross-correlation: x (N, C, L), weight (O, C/groups, k) → (N, O, L_out), as conv2d on a height-1 image.
     padding may be an int, 'same' or 'valid'."""
-    input, weight = _float(input, "conv1d"), _float(weight, "conv1d", "weight")
+    input, weight = _tensor(input, "conv1d"), _tensor(weight, "conv1d", "weight")
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(conv1d, input, weight, bias, stride, padding, dilation, groups)
     if input.ndim != 3 or weight.ndim != 3:
@@ -339,7 +402,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """The adjoint of conv1d: x (N, C_in, L), weight (C_in, C_out/groups, k), as conv_transpose2d on a height-1
     image."""
-    input, weight = _float(input, "conv_transpose1d"), _float(weight, "conv_transpose1d", "weight")
+    input, weight = _tensor(input, "conv_transpose1d"), _tensor(weight, "conv_transpose1d", "weight")
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(conv_transpose1d, input, weight, bias, stride, padding, output_padding, groups, dilation)
     if input.ndim != 3 or weight.ndim != 3:

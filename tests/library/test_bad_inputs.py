@@ -159,7 +159,8 @@ CASES = [
     ("linear-int-weight", lambda d: F.linear(T(2, 3), np.ones((4, 3), dtype=np.int32)), TypeError,
      r"linear: weight must be a floating-point tensor, got dtype minigan.int32"),
     ("conv2d-uint8-images", lambda d: F.conv2d(np.zeros((1, 1, 8, 8), np.uint8), T(2, 1, 3, 3)), TypeError,
-     r"conv2d: input must be a floating-point tensor, got dtype minigan.uint8"),
+     r"conv2d: input is minigan.uint8 but the weight is minigan.float32; expected the same dtype \(convert the "
+     r"input with x.to\(minigan.float32\)\)"),
     ("mse-int-input", lambda d: F.mse_loss(np.arange(3), np.arange(3)), TypeError,  # (beside a float target an
      # integer input is promoted, as PyTorch's; integers alone are refused by both)
      r"mse_loss: input must be a floating-point tensor, got dtype minigan.int64"),

@@ -203,5 +203,7 @@ def test_bad_inputs_raise_clear_errors():
         F.conv_transpose2d(minigan.randn(1, 3, 1, 1), minigan.randn(3, 2, 2, 2), padding=2)
     with pytest.raises(ValueError, match="output_padding .* must be smaller than stride"):
         F.conv_transpose2d(x, minigan.randn(3, 2, 2, 2), stride=2, output_padding=2)
-    with pytest.raises(TypeError, match="conv2d: input must be a floating-point tensor"):
+    with pytest.raises(TypeError, match="conv2d: input is minigan.int64 but the weight is minigan.float32"):
         F.conv2d(minigan.tensor(np.ones((1, 1, 3, 3), dtype=np.int64)), minigan.randn(1, 1, 2, 2))
+    with pytest.raises(NotImplementedError, match="conv2d: not implemented for minigan.bool input"):
+        F.conv2d(minigan.ones(1, 1, 3, 3, dtype=minigan.bool), minigan.ones(1, 1, 2, 2, dtype=minigan.bool))

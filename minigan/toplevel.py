@@ -294,13 +294,17 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         raise NotImplementedError('"logspace_cpu" not implemented for \'Bool\'')
     dtype = dtype or backend.DEFAULT_DTYPE
     exponents = linspace(start, end, steps, dtype=backend.np.float64)  # (its checks: steps, 0-d bounds)
-    if backend.np.dtype(dtype).kind in "iu" and exponents.numel():  # an integer dtype reads the bounds in it first
+    integer = backend.np.dtype(dtype).kind in "iu"
+    if integer and exponents.numel() > 1:  # PyTorch's kernel reads the bounds in an integer dtype first
         bounds = [v.item() if isinstance(v, Tensor) else checks.number(v) for v in (start, end)]
         for v in bounds:
             fits("logspace", v, dtype)  # (300 into uint8: PyTorch's RuntimeError; −1 into it is 255)
         exponents = linspace(*(creation.cast_number(v, dtype) for v in bounds), steps, dtype=backend.np.float64)
     with backend.np.errstate(all="ignore"):  # (10**400 is ∞, (−2)**0.5 NaN, silently, as PyTorch's)
         values = backend.np.float64(checks.number(base)) ** exponents.array
+    if integer and exponents.numel() == 1:  # one step: PyTorch fills base**start, which must fit (end is not read)
+        fits("logspace", builtins.float(values[0]), dtype)
+    with backend.np.errstate(all="ignore"):
         return _made(values.astype(dtype), requires_grad)
 
 

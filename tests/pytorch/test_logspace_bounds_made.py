@@ -1,0 +1,37 @@
+"""logspace with an integer dtype checks what PyTorch's reads: two steps or more, both bounds in the dtype (its
+kernel's cast); one step, the power base**start it fills in (an end that does not fit, NaN, ∞, 1e30, 300 for uint8,
+is not read); no steps, nothing.  Found by the surface programs (tests/pytorch/surface_programs.py, seed
+11733515: logspace(1.25, nan, 1, dtype=int64), minigan's DomainError where PyTorch ran)."""
+
+import math
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+import minigan  # noqa: E402
+
+BOUNDS = [1.25, math.nan, math.inf, -math.inf, 1e30, -1.0, 300.0, 2]
+
+
+def _call(lib, start, end, steps, dtype):
+    try:
+        return lib.logspace(start, end, steps, dtype=getattr(lib, dtype))
+    except Exception as e:  # noqa: BLE001 - the outcome is compared
+        return e
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "float64"])
+@pytest.mark.parametrize("steps", [0, 1, 2, 3])
+@pytest.mark.parametrize("end", BOUNDS, ids=repr)
+@pytest.mark.parametrize("start", BOUNDS, ids=repr)
+def test_logspace_reads_the_bounds_it_makes(start, end, steps, dtype):
+    theirs, ours = _call(torch, start, end, steps, dtype), _call(minigan, start, end, steps, dtype)
+    if isinstance(theirs, Exception):
+        builtin = next(t for t in type(theirs).__mro__ if t.__module__ == "builtins")
+        assert isinstance(ours, builtin), f"minigan {ours!r} | PyTorch {theirs!r}"
+        return
+    assert not isinstance(ours, Exception), f"minigan {type(ours).__name__}: {ours}; PyTorch ran"
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

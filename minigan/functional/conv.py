@@ -365,7 +365,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """col2im, unfold's adjoint: the columns (N, C·kh·kw, L) added back onto an (N, C, H, W) image of
     ``output_size``, overlapping windows summing, as PyTorch's.  An unbatched (C·kh·kw, L) gives (C, H, W); a batch
     may be empty, not the columns (as PyTorch's check)."""
-    cols = _float(input, "fold")
+    cols = _tensor(input, "fold", "input")  # (bools are added too, as PyTorch's col2im: or; other integers are not)
+    cols = cols if cols.array.dtype.kind == "b" else _float(cols, "fold")
     if cols.ndim == 2:  # one sample, no batch axis
         return _one_sample(fold, cols, output_size, kernel_size, dilation, padding, stride)
     (h, w), (kh, kw) = _two("fold", output_size=output_size), _two("fold", kernel_size=kernel_size)

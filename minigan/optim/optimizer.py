@@ -217,8 +217,7 @@ def keep_as_tensors(state: dict, arrays: dict) -> None:
 # Checkpoints written before the optimizers took PyTorch's state names (exp_avg, exp_avg_sq, ...) load through each
 # class's ``renamed_state`` up to this release, which removes it (docs/guarantees.md, "Checkpoints of earlier
 # versions"; tests/library/test_checkpoint_shims.py fails once minigan's version reaches it). Saving such a checkpoint
-# again
-# writes today's names.
+# again writes today's names.
 RENAMED_STATE_REMOVED_IN = "0.3.0"
 
 

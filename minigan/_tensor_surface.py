@@ -345,6 +345,7 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
         """``var(False)``, a bool first, is PyTorch's ``var(unbiased)`` overload (std, which calls var, too)."""
         dim, unbiased = (None, dim) if isinstance(dim, bool) else (reductions.every_dim(dim), unbiased)
+        correction = checks.number(correction)  # (a NumPy uint8 2 is 2: n − it must not wrap around in uint8)
         # PyTorch's gradient, var_backward, not the derivative of the engine's composition (surface/variance.py)
         return variance.var(self, dim if axis is None else axis, keepdim,
                             int(bool(unbiased)) if correction is None else correction,

@@ -175,6 +175,16 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
                          f"{tuple(v.shape)}")
     one_dtype("addmv", c, A, v)
     beta, alpha = _scales("addmv", beta, alpha, c.dtype)
+    if A.numel() == 0 and beta != 0 and tuple(c.shape) != (A.shape[0],):  # PyTorch's kernel for an empty matrix
+        out = c.clone() if beta == 1 else _times(c, beta)  # gives beta·input in input's own shape, not broadcast to
+        # mat's rows (a 0-d input gives 0-d); its backward into mat or vec then refuses that shape
+        if A.shape[0]:  # (PyTorch's own warning, from resizing the result it had made of mat's rows)
+            warnings.warn(f"addmv: an output with one or more elements was resized since it had shape "
+                          f"[{A.shape[0]}], which does not match the required output shape {list(c.shape)}; PyTorch "
+                          "deprecates this, so give an input of mat's rows", UserWarning, stacklevel=2)
+        return no_derivative(out, "addmv", c, A, v, why="its result kept the input's shape, which the gradient of "
+                             "mat and vec refuses; give an input of mat's rows") if A.requires_grad or \
+            v.requires_grad else out
     product = _product(A, v, alpha, blas="gemv")
     return (c if beta == 1 else _times(c.expand(*product.shape), beta)) + product  # (see _plus; input first)
 

@@ -290,9 +290,10 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     powers are taken in float64 and rounded to ``dtype``: PyTorch's bit for bit in float64 and the integers; its
     float32 kernel rounds in float32 arithmetic, so a float32 value may differ from its in the last place."""
     creation.only_defaults("logspace", layout, pin_memory)
-    if dtype is not None and backend.np.dtype(dtype) == backend.np.bool_:  # (before the bounds, as PyTorch's)
-        raise NotImplementedError('"logspace_cpu" not implemented for \'Bool\'')
-    dtype = dtype or backend.DEFAULT_DTYPE
+    steps = creation.integer(steps, "logspace", "steps")
+    if dtype is not None and backend.np.dtype(dtype) == backend.np.bool_ and steps > 1:  # (before the bounds, as
+        raise NotImplementedError('"logspace_cpu" not implemented for \'Bool\'')  # PyTorch's kernel; one step or
+    dtype = dtype or backend.DEFAULT_DTYPE  # none is made without it)
     exponents = linspace(start, end, steps, dtype=backend.np.float64)  # (its checks: steps, 0-d bounds)
     integer = backend.np.dtype(dtype).kind in "iu"
     if integer and exponents.numel() > 1:  # PyTorch's kernel reads the bounds in an integer dtype first

@@ -60,7 +60,8 @@ def test_requires_grad_and_out():
 
 
 @pytest.mark.parametrize("call", [
-    "logspace(0, 1, 3, dtype=lib.bool)", "logspace(0, 1, -1)", "logspace(lib.tensor([0.0, 1.0]), 1, 3)",
+    "logspace(0, 1, 3, dtype=lib.bool)", "logspace(0, 1, 2, dtype=lib.bool)", "logspace(0, 1, -1)",
+    "logspace(lib.tensor([0.0, 1.0]), 1, 3)",
     "logspace(0, 300, 3, dtype=lib.uint8)", "logspace(0, 1, 2.5)",
 ])
 def test_refusals_are_pytorchs(call):
@@ -70,3 +71,11 @@ def test_refusals_are_pytorchs(call):
             eval(call, {"logspace": lib.logspace, "lib": lib})
         kinds.append(caught.type)
     assert issubclass(kinds[1], kinds[0]), kinds
+
+
+@pytest.mark.parametrize("steps", [0, 1])
+@pytest.mark.parametrize("start", [0.0, 1000.0, -1e400, float("nan"), 3])
+def test_bool_with_no_kernel_to_run(start, steps):
+    """One step or none makes its values without PyTorch's kernel, so bool is taken there (base**start, nonzero)."""
+    got, want = (lib.logspace(start, 2.0, steps, base=0.5, dtype=lib.bool) for lib in (minigan, torch))
+    assert got.tolist() == want.tolist() and str(got.dtype).split(".")[1] == "bool"

@@ -351,6 +351,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
             f"unfold: input must be (N, C, H, W) or (C, H, W), got shape {tuple(x.shape)}")
     (sh, sw), (ph, pw) = checks.pair(stride, "stride", "unfold", 1), checks.pair(padding, "padding", "unfold", 0)
     dh, dw = checks.pair(dilation, "dilation", "unfold", 1)
+    if 0 in x.shape[1:]:  # (an empty batch is fine; empty channels or images are not: PyTorch's im2col check)
+        raise ShapeError(f"unfold: input must have non-zero channels, height and width (the batch may be 0), got "
+                         f"shape {tuple(x.shape)}")
     n, c, hp, wp = x.shape[0], x.shape[1], x.shape[2] + 2 * ph, x.shape[3] + 2 * pw
     ho, wo = (hp - dh * (kh - 1) - 1) // sh + 1, (wp - dw * (kw - 1) - 1) // sw + 1
     if ho < 1 or wo < 1:

@@ -1126,6 +1126,7 @@ def _attention_drops(program):
     if program["name"] != "scaled_dot_product_attention":
         return False
     p = program["kwargs"].get("dropout_p", program["args"][4] if len(program["args"]) > 4 else 0.0)
+    p = p[2] if isinstance(p, tuple) and p[:1] == ("np",) else p  # (a NumPy scalar, drawn as ("np", dtype, value))
     return isinstance(p, (int, float)) and p > 0
 
 

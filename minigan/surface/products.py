@@ -245,7 +245,8 @@ def inner(input, other):
     x, y = _t(input, "inner"), _t(other, "inner")
     if x.ndim == 0 or y.ndim == 0:  # a product by a number, which promotes (PyTorch's)
         return x * y
-    one_dtype("inner", x, y)
+    if not (x.ndim == y.ndim == 1 and x.dtype == y.dtype and not (x.is_contiguous() and y.is_contiguous())):
+        one_dtype("inner", x, y)  # (PyTorch's tensordot computes two vectors, one of them not contiguous, of bools)
     if x.shape[-1] != y.shape[-1]:  # (the product below would broadcast a 1 against any size)
         raise ShapeError(f"inner: the last dims must match, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
     products = x.reshape(*x.shape[:-1], *[1] * (y.ndim - 1), x.shape[-1]) * y

@@ -435,6 +435,9 @@ class Tensor(InPlace, TensorMethods):
         # PyTorch's batched path (other of 3 dims or more; self of 3 or more, or of 2 not requiring grad) multiplies
         # an empty operand with no check of the dtypes (its other paths check them): bmm's zeros, in other's dtype
         if other.array.ndim >= 3 and self.ndim >= 2 + self.requires_grad and 0 in (self.array.size, other.array.size):
+            if self.requires_grad and is_grad_enabled() and other.array.dtype.kind != "f":  # (PyTorch records it)
+                raise GraphError(f"matmul: autograd does not support a {other.dtype} result of an operand that "
+                                 "requires grad, as PyTorch's; give both operands one floating dtype")
             return linalg.MatMul.apply(self.astype(other.dtype), other)
         self._matmul_dtypes(other)
         return linalg.MatMul.apply(self, other)

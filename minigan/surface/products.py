@@ -10,7 +10,8 @@ import warnings
 
 from minigan.engine import backend, checks
 from minigan.engine.dtypes import common_dtype
-from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
+from minigan.engine.errors import DimensionError, DomainError, DtypeError, GraphError, ShapeError
+from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import namespace
 from minigan.engine.ops import linalg
 from minigan.engine.tensor import Tensor
@@ -32,7 +33,7 @@ def bmm(input, mat2):
         raise ShapeError(f"bmm: the two batches must have one size, got shapes {tuple(input.shape)} and "
                          f"{tuple(mat2.shape)}; matmul (@) broadcasts a batch of 1")
     if 0 in input.shape or 0 in mat2.shape:  # (no product computed: PyTorch's kernel, which checks the dtypes, never
-        return input.to(mat2.dtype) @ mat2  # runs, and the result is zeros in mat2's dtype, or has no entries)
+        return input @ mat2  # runs, and the result is zeros in mat2's dtype, or has no entries: @'s batched path)
     one_dtype("bmm", input, mat2)
     return input @ mat2
 
@@ -66,6 +67,14 @@ def _fits(fn, x, shape):
 def _scales(fn, beta, alpha, dtype):
     """beta and alpha in the product's dtype, as PyTorch's kernels read them (an integer product truncates 2.5 to 2)."""
     return in_dtype(fn, "beta", beta, dtype), in_dtype(fn, "alpha", alpha, dtype)
+
+
+def _no_integer_grad(fn, dtype, *tensors):
+    """PyTorch records the node of a product that computes nothing, and refuses an integer or bool result of an
+    operand that requires grad (its "Autograd not support dtype"), under grad mode."""
+    if dtype.kind != "f" and is_grad_enabled() and builtins.any(t.requires_grad for t in tensors):
+        raise GraphError(f"{fn}: autograd does not support a {dtype} result of an operand that requires grad, as "
+                         "PyTorch's; give the operands one floating dtype")
 
 
 def _input_alone(fn, c, beta, shape, dtype, *, again=False):
@@ -141,6 +150,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
             raise DtypeError(f"baddbmm: input and batch1 must have one dtype, got {input.dtype} and {batch1.dtype}"
                              "; convert them with .to()")
         _fits("baddbmm", input, tuple(product.shape))
+        _no_integer_grad("baddbmm", product.dtype, input)
         return _input_alone("baddbmm", input, beta, product.shape, product.dtype) + product
     one_dtype("baddbmm", _t(input, "baddbmm"), batch1, batch2)  # (PyTorch does not promote input either)
     beta, alpha = _scales("baddbmm", beta, alpha, product.dtype)
@@ -153,6 +163,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     c, products = _t(input, "addbmm"), bmm(_t(batch1, "addbmm"), batch2)  # (bmm checks the batches' dtypes unless
     if 0 in batch1.shape[::2]:  # empty; PyTorch's addmm of each batch in turn is where no product is computed)
         _fits("addbmm", c, products.shape[1:])
+        _no_integer_grad("addbmm", c.dtype, batch1, batch2)
         if batch1.shape[0]:  # (then addmm checks input's dtype; each batch after the first scales by 1 again)
             one_dtype("addbmm", c, batch1, batch2)
         return _input_alone("addbmm", c, beta, products.shape[1:], c.dtype, again=batch1.shape[0] > 1)

@@ -222,7 +222,28 @@ class ConvTranspose2d(_ConvTranspose):
 
 
 # ----------------------------------------------------------------------------- normalisation
-class _BatchNorm(Module):
+class _RunningStats:
+    """The running statistics BatchNorm and InstanceNorm keep, as PyTorch's _NormBase: a running mean (0), a running
+    variance (1) and how many training batches updated them (an int64 0-d tensor), as buffers, so that state_dict
+    keys are PyTorch's exactly and a PyTorch norm layer's state loads as is; each None without track_running_stats."""
+
+    def _register_running_stats(self, num_features, track):
+        xp, buffer = backend.active_module(), _tensor_surface.tensor  # (keeps the array's dtype: the count is int64)
+        self.register_buffer("running_mean", buffer(xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE)) if track
+                             else None)
+        self.register_buffer("running_var", buffer(xp.ones(num_features, dtype=backend.DEFAULT_DTYPE)) if track
+                             else None)
+        self.register_buffer("num_batches_tracked", buffer(xp.zeros((), dtype=xp.int64)) if track else None)
+
+    def reset_running_stats(self):
+        """Running mean 0, running variance 1, no batches counted (in place: the buffers stay the same tensors)."""
+        if self.track_running_stats:
+            self.running_mean.array[...] = 0
+            self.running_var.array[...] = 1
+            self.num_batches_tracked.array[...] = 0
+
+
+class _BatchNorm(_RunningStats, Module):
     """Shared by BatchNorm1d/2d, as PyTorch's.  ``affine``: learnable γ = 1 and β = 0 (``bias=False``: no β);
     ``track_running_stats``: running mean 0, running var 1 and a count of training batches, used in evaluation
     (without them, evaluation also normalises with the batch's statistics).  ``momentum=None``: the running
@@ -247,21 +268,8 @@ class _BatchNorm(Module):
         zeros = xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE)
         self.register_parameter("weight", Parameter(ones.copy()) if affine else None)
         self.register_parameter("bias", Parameter(zeros.copy()) if affine and bias else None)
-        buffer = _tensor_surface.tensor  # (keeps the array's dtype: the count below is int64)
-        self.register_buffer("running_mean", buffer(zeros) if track_running_stats else None)
-        self.register_buffer("running_var", buffer(ones) if track_running_stats else None)
-        # PyTorch's third buffer: how many training batches updated the running statistics (an int64 0-d
-        # tensor), so that state_dict keys are PyTorch's exactly and a PyTorch BatchNorm state loads as is.
-        self.register_buffer("num_batches_tracked", buffer(xp.zeros((), dtype=xp.int64)) if track_running_stats
-                             else None)
+        self._register_running_stats(num_features, track_running_stats)
         self.to(device=device, dtype=dtype)  # PyTorch's factory keywords: where and in what dtype
-
-    def reset_running_stats(self):
-        """Running mean 0, running variance 1, no batches counted (in place: the buffers stay the same tensors)."""
-        if self.track_running_stats:
-            self.running_mean.array[...] = 0
-            self.running_var.array[...] = 1
-            self.num_batches_tracked.array[...] = 0
 
     def reset_parameters(self):
         """The running statistics reset, and γ = 1, β = 0 again."""

@@ -10,7 +10,6 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
-from minigan import _tensor_surface
 from minigan import functional as F
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
@@ -25,6 +24,7 @@ from minigan.nn.layers import (
     _Loss,
     _Pointwise,
     _positive_int,
+    _RunningStats,
     _SoftmaxFamily,
 )
 from minigan.nn.module import Module
@@ -258,7 +258,7 @@ class GroupNorm(_AffineNorm):
                 f"bias={self.bias is not None}")
 
 
-class _InstanceNorm(_AffineNorm):
+class _InstanceNorm(_RunningStats, _AffineNorm):
     """What InstanceNorm1d and InstanceNorm2d share: each channel of each sample normalised over its own
     positions; ``affine=False`` by default, as PyTorch.  An unbatched input (one sample, ``dims`` + 1 dimensions)
     is normalised as a batch of one.  ``track_running_stats=True``: running mean 0 and variance 1 (and PyTorch's
@@ -275,21 +275,8 @@ class _InstanceNorm(_AffineNorm):
         self.num_features = _positive_int(num_features, "num_features", name)
         self.eps, self.momentum, self.affine, self.track_running_stats = eps, momentum, affine, track_running_stats
         self._affine(num_features, affine, bias)
-        xp, buffer = backend.active_module(), _tensor_surface.tensor  # (the buffers BatchNorm has, as PyTorch's)
-        self.register_buffer("running_mean", buffer(xp.zeros(num_features, dtype=backend.DEFAULT_DTYPE))
-                             if track_running_stats else None)
-        self.register_buffer("running_var", buffer(xp.ones(num_features, dtype=backend.DEFAULT_DTYPE))
-                             if track_running_stats else None)
-        self.register_buffer("num_batches_tracked", buffer(xp.zeros((), dtype=xp.int64)) if track_running_stats
-                             else None)
+        self._register_running_stats(num_features, track_running_stats)  # (the buffers BatchNorm has, as PyTorch's)
         self.to(device=device, dtype=dtype)
-
-    def reset_running_stats(self):
-        """Running mean 0 and variance 1 again (in place)."""
-        if self.track_running_stats:
-            self.running_mean.array[...] = 0
-            self.running_var.array[...] = 1
-            self.num_batches_tracked.array[...] = 0
 
     def reset_parameters(self):
         self.reset_running_stats()

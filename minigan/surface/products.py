@@ -151,6 +151,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
                              "; convert them with .to()")
         _fits("baddbmm", input, tuple(product.shape))
         _no_integer_grad("baddbmm", product.dtype, input)
+        if alpha != 1 and product.dtype.kind == "f":  # (alpha times an empty sum: a batch2's gradient is NaN for
+            product = _Scaled.apply(batch1.to(product.dtype), batch2, alpha=alpha, blas="gemm")  # alpha ±∞)
         return _input_alone("baddbmm", input, beta, product.shape, product.dtype) + product
     one_dtype("baddbmm", _t(input, "baddbmm"), batch1, batch2)  # (PyTorch does not promote input either)
     beta, alpha = _scales("baddbmm", beta, alpha, product.dtype)
@@ -160,13 +162,19 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·Σ_b batch1[b] @ batch2[b]."""
-    c, products = _t(input, "addbmm"), bmm(_t(batch1, "addbmm"), batch2)  # (bmm checks the batches' dtypes unless
-    if 0 in batch1.shape[::2]:  # empty; PyTorch's addmm of each batch in turn is where no product is computed)
-        _fits("addbmm", c, products.shape[1:])
-        _no_integer_grad("addbmm", c.dtype, batch1, batch2)
-        if batch1.shape[0]:  # (then addmm checks input's dtype; each batch after the first scales by 1 again)
-            one_dtype("addbmm", c, batch1, batch2)
-        return _input_alone("addbmm", c, beta, products.shape[1:], c.dtype, again=batch1.shape[0] > 1)
+    c, b1, b2 = _t(input, "addbmm"), _t(batch1, "addbmm"), _t(batch2, "addbmm")
+    if 0 in b1.shape[::2]:  # (PyTorch's addmm of each batch in turn is where no product is computed)
+        shape = bmm(b1.detach(), b2.detach()).shape[1:]  # (bmm's checks of the shapes)
+        _fits("addbmm", c, shape)
+        _no_integer_grad("addbmm", c.dtype, b1, b2)
+        if b1.shape[0]:  # (then addmm checks input's dtype; each batch after the first scales by 1 again)
+            one_dtype("addbmm", c, b1, b2)
+        out = _input_alone("addbmm", c, beta, shape, c.dtype, again=b1.shape[0] > 1)
+        for b in (b1, b2):  # PyTorch records the node all the same: the result requires grad, each batch's
+            if b.requires_grad and is_grad_enabled():  # gradient empty (its inner size or its batches: none)
+                out = out - b.sum(dtype=c.dtype) * 0  # (x − 0 is x, -0.0 included)
+        return out
+    products = bmm(b1, b2)  # (bmm checks the batches' dtypes)
     one_dtype("addbmm", c, batch1, batch2)  # (PyTorch does not promote input either)
     beta, alpha = _scales("addbmm", beta, alpha, products.dtype)
     products = products if alpha == 1 else _Scaled.apply(batch1, batch2, alpha=alpha, blas="gemm")  # (PyTorch's

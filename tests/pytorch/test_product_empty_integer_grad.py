@@ -60,3 +60,17 @@ def test_empty_integer_product_of_a_grad_operand_as_pytorch(name, shapes, other,
         return
     assert not isinstance(ours, Exception), f"minigan raised {ours!r}, PyTorch gave {theirs}"
     assert ours == theirs
+
+
+@pytest.mark.parametrize("other", DTYPES)
+@pytest.mark.parametrize("grad", [True, False])
+def test_addbmm_of_no_batches_keeps_a_float_result_of_any_batch_dtype(other, grad):
+    """addbmm's result is in input's dtype: a float input with no batches runs whatever batch2's dtype (no product:
+    no check of the batches' dtypes), and requires grad when batch1 does, under grad mode (seed 12211325)."""
+    def call(lib):
+        with torch.set_grad_enabled(grad), minigan.set_grad_enabled(grad):
+            r = lib.addbmm(lib.ones(2, 3, dtype=lib.float64), lib.ones(0, 2, 4, dtype=lib.float64, requires_grad=True),
+                           lib.ones(0, 4, 3, dtype=getattr(lib, other)), alpha=2)
+        return str(r.dtype).split(".")[-1], tuple(r.shape), r.requires_grad, r.detach().numpy().tolist()
+
+    assert call(minigan) == call(torch)

@@ -154,6 +154,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     factor = float(scale) if scale is not None else 1.0 / query.shape[-1] ** 0.5 if query.shape[-1] else 1.0  # (a
     # double, as PyTorch's: a NumPy float32 scale is not rounded to float32 in √|scale|)
     if flash:  # (PyTorch's CPU kernel, one node: minigan/functional/flash_attention.py)
+        if dropout_p != 0:  # a NaN dropout_p passes the dispatch's dropout_p > 0 and meets the kernel's own check
+            raise DomainError(f"scaled_dot_product_attention: dropout_p must be a number in [0, 1), got {dropout_p} "
+                              "(PyTorch's flash kernel: 'Currently do not support dropout > 0')")
         bias = None if attn_mask is None else _attention_bias(
             _tensor(attn_mask, "scaled_dot_product_attention", "attn_mask"), query.dtype, xp).array
         out = FlashAttention.apply(query, key, value, bias=bias, causal=bool(is_causal), scale=factor)

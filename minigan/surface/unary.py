@@ -250,7 +250,10 @@ class Remainder(Fmod):
     rounding = "floor"
 
     def remainder(self, xp, a, b):
-        return xp.remainder(a, b)
+        if xp.result_type(a, b).kind != "f":  # (integers: Python's %, as PyTorch's integer kernel)
+            return xp.remainder(a, b)
+        mod = xp.fmod(a, b)  # PyTorch's float kernel: fmod, then b added where the two signs differ, so that an exact
+        return xp.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)  # multiple keeps a's zero: −3 % 1.5 is −0.0
 
 
 class Lerp(Node):

@@ -93,7 +93,8 @@ strided, contiguous_format, preserve_format = Layout("strided"), Layout("contigu
 
 
 def no_bool_range(fn, dtype) -> None:
-    """arange, range and linspace have no bool kernel in PyTorch (NotImplementedError, before the bounds are read)."""
+    """arange, range, linspace and logspace have no bool kernel in PyTorch (NotImplementedError, before the bounds
+    are read)."""
     if dtype is not None and backend.np.dtype(dtype) == backend.np.bool_:
         raise DtypeError(f"{fn}: dtype=bool is not a range's dtype (as in PyTorch); make the values and compare them")
 

@@ -92,9 +92,9 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     float32 kernel rounds in float32 arithmetic, so a float32 value may differ from its in the last place."""
     creation.only_defaults("logspace", layout, pin_memory)
     steps = creation.integer(steps, "logspace", "steps")
-    if dtype is not None and backend.np.dtype(dtype) == backend.np.bool_ and steps > 1:  # (before the bounds, as
-        raise NotImplementedError('"logspace_cpu" not implemented for \'Bool\'')  # PyTorch's kernel; one step or
-    dtype = dtype or backend.DEFAULT_DTYPE  # none is made without it)
+    if steps > 1:  # (one step or none is made without PyTorch's kernel, so in any dtype, bool too)
+        creation.no_bool_range("logspace", dtype)
+    dtype = dtype or backend.DEFAULT_DTYPE
     exponents = linspace(start, end, steps, dtype=backend.np.float64)  # (its checks: steps, 0-d bounds)
     integer = backend.np.dtype(dtype).kind in "iu"
     if integer and exponents.numel() > 1:  # PyTorch's kernel reads the bounds in an integer dtype first
@@ -104,7 +104,6 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         exponents = linspace(*(creation.cast_number(v, dtype) for v in bounds), steps, dtype=backend.np.float64)
     with backend.np.errstate(all="ignore"):  # (10**400 is ∞, (−2)**0.5 NaN, silently, as PyTorch's)
         values = backend.np.float64(checks.number(base)) ** exponents.array
-    if integer and exponents.numel() == 1:  # one step: PyTorch fills base**start, which must fit (end is not read)
-        fits("logspace", builtins.float(values[0]), dtype)
-    with backend.np.errstate(all="ignore"):
+        if integer and exponents.numel() == 1:  # one step: PyTorch fills base**start, which must fit (end unread)
+            fits("logspace", builtins.float(values[0]), dtype)
         return _made(values.astype(dtype), requires_grad)

@@ -291,9 +291,6 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         if t is not None and (_tensor(t, "instance_norm", name).ndim > 1 or t.numel() != c):  # (repeated N times)
             raise ShapeError(f"instance_norm: {name} must be a vector of the {c} channels, got shape "
                              f"{tuple(t.shape)}")
-    if is_grad_enabled() and any(t is not None and t.requires_grad for t in stats):
-        raise GraphError("instance_norm: running_mean and running_var are written in place and are not "
-                         "differentiable; pass them detached, or as buffers that do not require grad")
     if stats[0] is not None and stats[1] is None and weight is None and stats[0].dtype != x.dtype:  # (PyTorch's
         # kernel meets an undefined tensor here: a RuntimeError before its ValueError)
         raise DomainError(f"instance_norm: running_mean ({stats[0].dtype}) without running_var; pass both or "
@@ -303,6 +300,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     if (stats[0] is None) != (stats[1] is None):
         raise DomainError("instance_norm: running_mean and running_var must either both be None or neither be None")
     x = _float(x, "instance_norm")
+    _refuse_differentiable(*stats)  # (PyTorch's native_batch_norm: after its dtype)
     if stats[0] is not None:
         _running_dtypes(x, *stats)
     if not use_input_stats:
@@ -315,6 +313,14 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         if stats[0] is not None:
             _update_instance_stats(x.array, *stats, float(momentum))
     return shown_as(out, "ViewBackward0")  # (PyTorch's last step)
+
+
+def _refuse_differentiable(*stats):
+    """Running statistics are written in place and are not differentiable: under grad mode they may not require grad
+    (PyTorch's native_batch_norm refuses them; of an empty input, its copy_ into them, after the weight is read)."""
+    if is_grad_enabled() and any(t is not None and t.requires_grad for t in stats):
+        raise GraphError("instance_norm: running_mean and running_var are written in place and are not "
+                         "differentiable; pass them detached, or as buffers that do not require grad")
 
 
 def _refuse_repeated(*stats):
@@ -336,6 +342,7 @@ def _instance_norm_of_nothing(x, running_mean, running_var, weight, bias):
     if out.array.dtype.kind != "f" and (running_mean is not None or running_var is not None):
         raise DtypeError(f"instance_norm: the mean of running statistics in the result's dtype {out.dtype} "
                          f"(PyTorch's takes it): pass a floating-point input or weight")
+    _refuse_differentiable(running_mean, running_var)
     _refuse_repeated(running_mean, running_var)
     for stat in (running_mean, running_var):
         if stat is not None:

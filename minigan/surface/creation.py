@@ -129,6 +129,58 @@ def range_values(start, end, step, n, kind, xp):
         return xp.arange(start, end, step).astype(kind)
 
 
+def linspace_values(start: float, end: float, i, kind):
+    """linspace's values in ``kind`` at the positions ``i`` (float64 0, 1, ... steps − 1), as PyTorch's CPU kernel
+    makes them: start + step·i for the first half, end − step·(steps − 1 − i) for the second, each a fused
+    multiply-add (GCC contracts the kernel's a + b·c) in the dtype's arithmetic: float32's in float32, the others'
+    in float64 (an integer dtype's then truncated)."""
+    xp, steps = backend.get_array_module(i), i.shape[0]
+    with backend.np.errstate(invalid="ignore", over="ignore"):  # (∞ · 0: NaN; past float16's range: ±inf)
+        if steps < 2:
+            return xp.full(steps, start).astype(kind)  # (start as it is: −0.0 too)
+        if kind == backend.np.float32:  # (float32's kernel counts in float32: its bounds and step rounded to it)
+            start, end = backend.np.float32(start), backend.np.float32(end)
+            step = backend.np.float64((end - start) / backend.np.float32(steps - 1))
+            start, end = builtins.float(start), builtins.float(end)
+        else:
+            step = (end - start) / (steps - 1)
+        first = i < steps // 2
+        values = _fused(xp.where(first, step, -step), xp.where(first, i, steps - 1 - i),
+                        xp.where(first, start, end), kind == backend.np.float32)
+        return values.astype(kind)
+
+
+def _fused(a, b, c, single: bool):
+    """a·b + c rounded once (a fused multiply-add, as PyTorch's compiled kernel computes linspace's values), for
+    float64 ``a`` and ``c`` and whole numbers ``b`` below 2**26; ``single``: rounded once to float32, ``a`` and ``c``
+    being float32 values.  NumPy has no fused multiply-add: the product is split into two exact ones (``a``'s high
+    26 bits and the rest), the three terms summed exactly as pairs, and the last rounding made once through a
+    round-to-odd step (Boldo and Melquiond's correctly rounded sum of three)."""
+    xp = backend.get_array_module(a)
+    if single:  # (a float32 by a number below 2**29 is exact in float64: one sum to round, to odd, then to float32)
+        p = a * b
+        return _to_odd(*_two_sum(c, p)).astype(backend.np.float32)
+    high = (a.view(backend.np.int64) & ~backend.np.int64(2**27 - 1)).view(backend.np.float64)
+    upper, lower = _two_sum(high * b, (a - high) * b)  # (each product exact: 26 + 26 and 27 + 26 bits)
+    top, rest = _two_sum(c, upper)
+    fused = top + _to_odd(*_two_sum(rest, lower))
+    return xp.where(xp.isfinite(fused) & (b != 0), fused, a * b + c)  # (±∞, NaN and c alone, −0.0: the plain form)
+
+
+def _two_sum(x, y):
+    """(s, e): s = x + y rounded and e its error, exactly (Knuth's TwoSum)."""
+    s = x + y
+    back = s - x
+    return s, (x - (s - back)) + (y - back)
+
+
+def _to_odd(s, e):
+    """s + e rounded to odd: s where exact or already odd in its last bit, else its neighbour toward e."""
+    xp = backend.get_array_module(s)
+    even = (s.view(backend.np.int64) & 1) == 0
+    return xp.where((e != 0) & even, xp.nextafter(s, xp.where(e > 0, xp.inf, -xp.inf)), s)
+
+
 def a_memory_format(fn, memory_format) -> None:
     """contiguous() and is_contiguous() take a format, never None (PyTorch's argument is not optional)."""
     if memory_format is None:

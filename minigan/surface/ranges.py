@@ -76,11 +76,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
         i = xp.arange(steps, dtype=backend.np.float64)
     except (MemoryError, ValueError):  # (more than memory holds: RuntimeError, as PyTorch's allocator, not NumPy's)
         raise DomainError(f"linspace: {steps} values do not fit in memory; ask for fewer steps") from None
-    with backend.np.errstate(invalid="ignore"):  # (∞ · 0: NaN, as PyTorch's)
-        step = (end - start) / builtins.max(steps - 1, 1)
-        values = xp.where(i < steps // 2, start + step * i, end - step * (steps - 1 - i)) if steps > 1 else i + start
-    with backend.np.errstate(over="ignore"):  # (start alone past float16's range: ±inf, as PyTorch's)
-        return _made(values.astype(dtype or backend.DEFAULT_DTYPE), requires_grad)
+    return _made(creation.linspace_values(start, end, i, backend.np.dtype(dtype or backend.DEFAULT_DTYPE)),
+                 requires_grad)
 
 
 @factory_out

@@ -337,8 +337,11 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
                          f"{tuple(x.shape)}), got shape {tuple(weight.shape)}")
     if isinstance(bins, Tensor):  # (edges in any order, as PyTorch's kernel takes them: NumPy's refuses)
         hist, bin_edges = edge_counts(x.array.ravel(), edges.astype(x.array.dtype), w, density), edges
-    else:
-        hist, bin_edges = xp.histogram(x.array.ravel(), bins=edges, range=range, weights=w, density=density)
+    else:  # PyTorch's edges: linspace's over the range (0 to 1 for no values; one value ± 0.5), in the input's dtype
+        lo, hi = (0.0, 1.0) if range is None else (builtins.float(r) for r in range)
+        lo, hi = (lo - 0.5, hi + 0.5) if lo == hi else (lo, hi)
+        bin_edges = creation.linspace_values(lo, hi, xp.arange(edges + 1, dtype=backend.np.float64), x.array.dtype)
+        hist = edge_counts(x.array.ravel(), bin_edges, w, density)
     result = HistogramResult(*(no_derivative(r.astype(x.dtype), "histogram", x, bins, weight)
                                for r in (hist, bin_edges)))
     if out is not None:

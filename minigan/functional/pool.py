@@ -13,6 +13,7 @@ from minigan.engine.graph import Node, namespace
 from minigan.engine.ops import pool as P
 from minigan.functional._common import _float, _one_sample, _single, _tensor
 from minigan.functional.layout import laid_out
+from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.reading import read_by_backward
 
@@ -163,23 +164,36 @@ def _adaptive(op, input, output_size, axes):
     if 0 in kept and not ("avg" in op and sizes == (1,) * axes):  # (an average to size 1 is a mean: NaN if empty)
         raise ShapeError(f"{op}: expected an input with no empty axis besides the first, got shape {tuple(x.shape)}"
                          if "max" in op else f"{op}: expected non-empty pooled axes, got shape {tuple(x.shape)}")
-    if not builtins.all(checks.is_integer(v) and v > 0 for v in sizes):
-        raise DomainError(f"{op}: output_size must be positive ints (or None), got {output_size!r}")
-    # (an empty input: no kernel runs, so any dtype passes the average pools -- but for an output of size 1, which
-    # PyTorch computes as a mean, refusing integers -- and the max pools check the dtype even then)
-    passes = x.numel() == 0 and "avg" in op and sizes != (1,) * axes
+    if not builtins.all(checks.is_integer(v) and v >= 0 for v in sizes):
+        raise DomainError(f"{op}: output_size must be non-negative ints (or None), got {output_size!r}")
+    # (an empty input or result: no kernel runs, so any dtype passes the average pools -- but for an output of size
+    # 1, which PyTorch computes as a mean, refusing integers -- and the max pools check the dtype even then)
+    passes = (x.numel() == 0 or 0 in sizes) and "avg" in op and sizes != (1,) * axes
     return (x if passes else _float(x, op)), tuple(int(v) for v in sizes)
 
 
-def _empty(input, sizes, return_indices=False):
-    """An adaptive pool of an empty input: the empty result of its shape and dtype (its first entry expanded, as a
-    graph PyTorch's empty result has too), and int64 indices with return_indices.  PyTorch's backward reads the input
-    here as with entries: under create_graph the gradient requires grad when the input does."""
+def _empty(input, sizes, op, return_indices=False):
+    """An adaptive pool of an empty input or to a size of 0: the empty result of its shape and dtype (its first entry
+    expanded, as a graph PyTorch's empty result has too), and int64 indices with return_indices.  PyTorch's backward
+    reads the input here as with entries: under create_graph the gradient requires grad when the input does; it
+    refuses an upstream gradient empty along any axis but the first (the channels, or a size of 0), as its forward
+    refuses such an input (``_refused_if_empty``)."""
     first = read_by_backward(input)[(Ellipsis,) + (slice(0, 1),) * len(sizes)]
-    out = first.expand(*(tuple(input.shape)[:-len(sizes)] + tuple(sizes))).clone()
+    out = _refused_if_empty(first.expand(*(tuple(input.shape)[:-len(sizes)] + tuple(sizes))).clone(), input, op)
     if not return_indices:
         return out
     return out, Tensor._make(backend.get_array_module(input.array).zeros(out.shape, dtype=backend.np.int64))
+
+
+def _refused_if_empty(out, input, op):
+    """``out``, whose backward refuses where it is empty along an axis but the first: PyTorch's adaptive pools'
+    backward kernels check the upstream gradient as their forward checks the input (only the batch may be empty;
+    a one-sample input's channels count as its batch)."""
+    if 0 not in tuple(out.shape)[1:]:
+        return out
+    name = "AdaptiveMaxPool2DBackward0" if "max" in op else "AdaptiveAvgPool2DBackward0"
+    return no_derivative(out, op, input, shown=name, why=f"an upstream gradient of shape {tuple(out.shape)}, empty "
+                         f"along an axis but the first (PyTorch's backward kernel expects it non-empty there)")
 
 
 def adaptive_avg_pool2d(input, output_size):
@@ -190,8 +204,8 @@ def adaptive_avg_pool2d(input, output_size):
     input, (oh, ow) = _adaptive("adaptive_avg_pool2d", input, output_size, 2)
     if (oh, ow) == (1, 1):  # PyTorch's: a mean over the plane
         return input.mean((-2, -1), keepdim=True)
-    if input.numel() == 0:
-        return _empty(input, (oh, ow))
+    if input.numel() == 0 or 0 in (oh, ow):
+        return _empty(input, (oh, ow), "adaptive_avg_pool2d")
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(adaptive_avg_pool2d, input, (oh, ow))
     return laid_out(shown_as(_AdaptiveAvgPool2d.apply(read_by_backward(input), oh=oh, ow=ow),
@@ -226,8 +240,8 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     over each row's window columns, then over the window's rows, so that the gradient goes to the first
     maximum in row-major order, as PyTorch's does."""
     input, (oh, ow) = _adaptive("adaptive_max_pool2d", input, output_size, 2)
-    if input.numel() == 0:  # a batch of none: an empty result (no maximum to take)
-        return _empty(input, (oh, ow), return_indices)
+    if input.numel() == 0 or 0 in (oh, ow):  # a batch of none, or a size of 0: an empty result (no maximum to take)
+        return _empty(input, (oh, ow), "adaptive_max_pool2d", return_indices)
     if input.ndim == 3:  # one sample, no batch axis
         return _one_sample(adaptive_max_pool2d, input, (oh, ow), return_indices)
     columns, rows = _adaptive_windows(input.shape[3], ow, input), _adaptive_windows(input.shape[2], oh, input)
@@ -247,8 +261,8 @@ def adaptive_avg_pool1d(input, output_size):
     input, (size,) = _adaptive("adaptive_avg_pool1d", input, output_size, 1)
     if size == 1:  # PyTorch's: a mean along L
         return input.mean(-1, keepdim=True)
-    if input.numel() == 0:
-        return _empty(input, (size,))
+    if input.numel() == 0 or size == 0:
+        return _empty(input, (size,), "adaptive_avg_pool1d")
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(adaptive_avg_pool1d, input, size)
     return laid_out(adaptive_avg_pool2d(input.unsqueeze(2), (1, size)).squeeze(2), input)
@@ -257,8 +271,8 @@ def adaptive_avg_pool1d(input, output_size):
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     """adaptive_max_pool2d of x (N, C, L) as a height-1 image."""
     input, (size,) = _adaptive("adaptive_max_pool1d", input, output_size, 1)
-    if input.numel() == 0:
-        return _empty(input, (size,), return_indices)
+    if input.numel() == 0 or size == 0:
+        return _empty(input, (size,), "adaptive_max_pool1d", return_indices)
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(adaptive_max_pool1d, input, size, return_indices)
     out = adaptive_max_pool2d(input.unsqueeze(2), (1, size), return_indices)  # (indices into L: the height is 1)

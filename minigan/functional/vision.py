@@ -208,11 +208,13 @@ def _nearest_resize(x, axis, size, scale, exact):
 
 def _linear_resize(x, axis, size, align_corners, scale):
     """x resized to ``size`` along ``axis`` by linear interpolation: out[o] = (1 − λ)·x[i] + λ·x[i + 1], where the
-    output pixel o maps to the input coordinate i + λ."""
+    output pixel o maps to the input coordinate i + λ.  An axis kept at its size is copied, as PyTorch's kernels do
+    whatever the scale: both taps on pixel o, λ = 0 (a neighbour's NaN stays out; ∞ gives ∞·1 + ∞·0 = NaN)."""
     n, xp = x.shape[axis], backend.get_array_module(x.array)
-    source = _source_coordinate(size, n, align_corners, scale, xp)
+    kept = n == size
+    source = xp.arange(size, dtype=xp.float64) if kept else _source_coordinate(size, n, align_corners, scale, xp)
     lower = xp.minimum(xp.floor(source).astype(xp.int64), n - 1)
-    upper = xp.minimum(lower + 1, n - 1)
+    upper = lower if kept else xp.minimum(lower + 1, n - 1)
     weight = (source - lower).astype(x.dtype).reshape((size,) + (1,) * (x.ndim - axis - 1))
     return _take(x, axis, lower) * (1 - weight) + _take(x, axis, upper) * weight
 

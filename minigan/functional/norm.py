@@ -11,7 +11,6 @@ from minigan.engine.errors import DimensionError, DivisionByZero, DomainError, D
 from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace, unbroadcast
 from minigan.engine.ops import norm as N
-from minigan.functional import _tied
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.functional.layout import laid_out
 from minigan.surface.no_derivative import no_derivative
@@ -68,15 +67,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise ShapeError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected {c} elements for input "
                              f"{tuple(input.shape)}")
     shaped = gamma.shape == (c,) and beta.shape == (c,)  # else PyTorch counts their elements; its backward refuses
-    node = _BiasOnlyBatchNorm if weight is None and bias is not None else BatchNorm
-    out = node.apply(input, gamma if shaped else gamma.reshape(c), beta if shaped else beta.reshape(c),
-                     training=bool(training), running_mean=rm, running_var=rv, momentum=float(momentum),
-                     eps=float(eps))
+    out = BatchNorm.apply(input, gamma if shaped else gamma.reshape(c), beta if shaped else beta.reshape(c),
+                            training=bool(training), running_mean=rm, running_var=rv, momentum=float(momentum),
+                            eps=float(eps))
     if not shaped:
         return no_derivative(out, "batch_norm", input, gamma, beta, why=f"weight and bias of another shape than "
                              f"({c},) (PyTorch's backward gives them gradients of shape ({c},)); reshape them")
-    if node is not BatchNorm:
-        out = shown_as(out, "NativeBatchNormBackward0")
     return out  # (laid out as its input, where PyTorch's is row-major unless channels-last: left so, as a copy would
     # cost this hot op after every convolution, whose result is a view of a batch-last product: docs/pytorch.md)
 
@@ -105,18 +101,6 @@ class BatchNorm(N.BatchNorm):
             return centred, inv_std, mean, var
         mean, inv_std = as_saved(x, mean, inv_std, self.axes, self.mean, self.inv_std, slope_mean=self.mean)
         return x - mean, inv_std, mean, var
-
-
-class _BiasOnlyBatchNorm(BatchNorm):
-    """BatchNorm given a bias and no weight (γ is ones): under create_graph the input's and the bias's gradients are
-    tied, as PyTorch's double backward refuses to differentiate both (minigan/functional/_tied.py)."""
-
-    def backward(self, grad):
-        grads = super().backward(grad)
-        if backend.is_array(grad) or grads[0] is None or grads[2] is None:
-            return grads
-        token = _tied.token("batch_norm", *self.saved_tensors, grad)
-        return _tied.tie(grads[0], token, _tied.INPUT), grads[1], _tied.tie(grads[2], token, _tied.BIAS)
 
 
 def as_saved(x, mean, inv_std, axes, saved_mean, saved_inv_std, slope_mean=None):
@@ -175,9 +159,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     · weight + bias (Ba et al. 2016)."""
     input, dims = _normalized("layer_norm", input, normalized_shape, weight, bias, same_dtype=True)
     saved = (input, weight, bias)  # (PyTorch's native_layer_norm saves all three: a change in place later refuses)
-    if weight is None and isinstance(bias, Tensor):  # (its double backward refuses both gradients: _tied.py)
-        input, bias = _tied.read_tied(input, bias, reads=(input, bias), op="layer_norm")
-    elif weight is not None or bias is not None:  # (PyTorch's backward reads all three, for each gradient)
+    if weight is not None or bias is not None:  # (PyTorch's backward reads all three, for each gradient)
         input, weight, bias = _read_by_each(input, weight, bias, reads=(input, weight, bias))
     out = _Normalized.apply(input, *(() if weight is None else (weight,)), axes=dims, eps=checks.number(eps))  # (a
     # NumPy eps is the number it holds: np.float64(1e-3) leaves a float32 input float32, as PyTorch's)
@@ -268,9 +250,7 @@ def _grouped(input, num_groups, weight, bias, eps, batch_norm):
     (``batch_norm``: instance_norm's, which is PyTorch's batch norm of the (1, N·C, ...) input)."""
     n, c = input.shape[0], input.shape[1]
     saved = (input, weight)  # (PyTorch's native_group_norm and batch norm save both, not the bias)
-    if batch_norm and weight is None and isinstance(bias, Tensor):  # (its double backward refuses both: _tied.py)
-        input, bias = _tied.read_tied(input, bias, reads=(input,), op="instance_norm")
-    elif batch_norm:  # (its backward reads the input and the weight for each of its three gradients)
+    if batch_norm:  # (its backward reads the input and the weight for each of its three gradients)
         input, weight, bias = _read_by_each(input, weight, bias, reads=(input, weight))
     elif weight is not None:  # (group norm's reads the input and the weight for their two gradients)
         input, weight = _read_by_each(input, weight, reads=(input, weight))
@@ -410,10 +390,9 @@ def _instance_norm_eval(x, running_mean, running_var, weight, bias, eps):
                    _tensor(t, "instance_norm").reshape(c).repeat(n) for t, fill in ((weight, 1), (bias, 0)))
     _same_dtype("instance_norm", x, gamma)
     _same_dtype("instance_norm", x, beta)
-    node = _BiasOnlyBatchNorm if weight is None and bias is not None else BatchNorm  # (PyTorch's batch norm)
-    out = node.apply(x.contiguous().reshape(1, n * c, *x.shape[2:]), gamma, beta, training=False,
-                     running_mean=reps[0], running_var=reps[1], momentum=0.0, eps=float(eps))
-    return shown_as(out, "NativeBatchNormBackward0").reshape(*x.shape)
+    out = BatchNorm.apply(x.contiguous().reshape(1, n * c, *x.shape[2:]), gamma, beta, training=False,
+                          running_mean=reps[0], running_var=reps[1], momentum=0.0, eps=float(eps))
+    return out.reshape(*x.shape)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):

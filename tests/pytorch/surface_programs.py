@@ -1178,6 +1178,11 @@ DOCUMENTED = [
      and ("does not have a device" in d or "is invalid for input of size" in d),
      f"{DOCS}, Casts, views, masks and in-place changes: the backward of group_norm with weight=None and a bias "
      "that requires grad (PyTorch's kernel reads the absent weight and refuses)"),
+    (lambda p, w, d: p["name"] in ("layer_norm", "batch_norm", "instance_norm") and w == "outcome"
+     and "minigan ran" in d and "Expected a proper Tensor but got None" in d,
+     f"{DOCS}, Casts, views, masks and in-place changes: the second order of layer_norm, batch_norm or "
+     "instance_norm with weight=None and a bias, through both first gradients (PyTorch's double backward reads the "
+     "absent weight and refuses)"),
     (lambda p, w, d: w == "outcome" and "PyTorch _LinAlgError: linalg.svd" in d and "minigan ran" in d
      and any(np.any(np.isinf(t["values"])) for t in p["tensors"]),
      f"{DOCS}, Special values: the SVD-based norms of a matrix holding ±inf (MKL's LAPACK gives NaN or fails to "

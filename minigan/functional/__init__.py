@@ -125,6 +125,9 @@ def stack(tensors, dim=0, *, axis=None):
     for i, t in enumerate(tensors):
         if t.shape != shape:
             raise ShapeError(f"stack: tensor {i} has shape {tuple(t.shape)}, but tensor 0 has shape {shape}")
+    if axis < len(shape):  # (as PyTorch's: cat along the axis, then the view that splits it, so channels-last
+        joined = cat(tensors, axis=axis)  # inputs give a channels-last result)
+        return shown_as(joined.reshape(*shape[:axis], len(tensors), *shape[axis:]), "StackBackward0")
     return shown_as(cat([t.unsqueeze(axis) for t in tensors], axis=axis), "StackBackward0")
 
 

@@ -14,6 +14,7 @@ from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.creation import allocated, integer
 from minigan.surface.indexing import index_select
+from minigan.surface.layout import channels_last
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _operand, _t
@@ -74,9 +75,16 @@ def cat(tensors, dim=0, *, axis=None):
     elif empty and builtins.all(empty):
         axis = 0  # (nothing but those: PyTorch wraps no dim, and joins them into one empty vector)
     axis = check_cat(tensors, axis)
+    last = builtins.all(t.ndim in (4, 5) and channels_last(t) for t in tensors)  # (a 1-d empty one: row-major)
     if dtype is not None:  # one dtype (float32 with int64 is float32)
         tensors = [t if t.dtype == dtype else t.astype(dtype) for t in tensors]
-    return S.Cat.apply(*tensors, axis=axis)
+    if not last:
+        return S.Cat.apply(*tensors, axis=axis)
+    # every input channels-last: so is the result, as PyTorch's (its cat_compute_output_memory_format), joined in
+    # that memory order (N, H, W, C) and viewed back, so a later flatten() copies where PyTorch's does
+    order = (0, *range(2, tensors[0].ndim), 1)
+    joined = S.Cat.apply(*(t.permute(*order) for t in tensors), axis=order.index(axis))
+    return shown_as(joined.permute(*(order.index(d) for d in range(len(order)))), "CatBackward0")
 
 
 def t(input):

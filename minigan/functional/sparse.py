@@ -74,6 +74,15 @@ def _table(weight, idx, what):
         raise DtypeError(f"embedding: indices must be integers (int64 or int32), got dtype {idx.dtype}")
 
 
+def _renorm(weight, rows, max_norm, norm_type, xp):
+    """The ``rows`` (distinct) of ``weight`` whose ``norm_type``-norm exceeds max_norm scaled to max_norm, in place
+    and outside the graph (a write into a leaf that requires grad: allowed under no_grad), as PyTorch's renorm."""
+    norms = xp.linalg.norm(weight.array[rows], ord=norm_type, axis=1) if rows.size else rows
+    scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
+    with no_grad():
+        weight[rows] = weight.array[rows] * scale[:, None]
+
+
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
               sparse=False):
     """Rows of ``weight`` (num_embeddings, dim) picked by integer ``indices`` of any shape → (*indices.shape, dim).
@@ -105,20 +114,20 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
             raise IndexOutOfRange(f"embedding: index {bad} is out of range for {n} embeddings")
         if rows.size and weight.array.dtype.kind != "f":
             raise DtypeError(f"embedding: max_norm measures rows of floating point, got a {weight.dtype} weight")
-        norms = xp.linalg.norm(weight.array[rows], ord=norm_type, axis=1) if rows.size else rows
-        scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
-        with no_grad():  # scale the picked rows down to max_norm, in place and outside the graph (a write into a
-            weight[rows] = weight.array[rows] * scale[:, None]  # leaf that requires grad: allowed under no_grad)
+        # PyTorch scales the picked rows one after another, each norm read after the writes before it: rows that
+        # are one row in memory (an expanded table) are scaled again by each index; other rows at once
+        for some in [rows[k:k + 1] for k in range(rows.size)] if weight.array.strides[0] == 0 else [rows]:
+            _renorm(weight, some, max_norm, norm_type, xp)
     _table(weight, idx, "")
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):
         bad = int(idx.min()) if int(idx.min()) < 0 else int(idx.max())
         raise IndexOutOfRange(f"embedding: index {bad} is out of range for {n} embeddings (expected 0 <= index < {n})")
     if sparse:
         raise NotImplementedError("embedding: sparse=True is not provided (minigan's gradients are dense)")
-    idx = xp.ascontiguousarray(idx) if idx.ndim else idx  # (PyTorch looks the rows up in the indices' row-major
-    picked = weight[idx]  # order: its result is row-major whatever their layout, so a flatten() is a view, as there)
-    if idx.ndim == 0:  # (weight[idx] reads a 0-d index as a number: a view of the row; PyTorch's index_select copies)
-        picked.data = picked.data.clone()
+    # PyTorch looks the rows up by index_select, in the indices' row-major order: its result is a row-major copy
+    # whatever their layout (a flatten() is a view, as there), a 0-d index's row too (weight[idx] would read it as a
+    # number: a view of the row, which requires grad under no_grad where PyTorch's copy does not)
+    picked = weight[xp.ascontiguousarray(idx)] if idx.ndim else weight[idx.reshape(1)].reshape(weight.shape[1:])
     if scale_grad_by_freq and picked.requires_grad:  # the same values, each row's gradient divided by its count
         rows, inverse, counts = xp.unique(idx, return_inverse=True, return_counts=True)
         share = Tensor._make((1.0 / counts[inverse.reshape(idx.shape)]).astype(weight.dtype)[..., None])

@@ -55,13 +55,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                          "refuses them too); pass them detached, or as buffers that do not require grad")
     input = _float(x, "batch_norm")  # (after the statistics' checks, as PyTorch's kernel dispatches on the dtype)
     xp = backend.get_array_module(input.array)
-    if rm is not None and not (rm.dtype == rv.dtype == input.array.dtype or input.array.dtype.itemsize == 2 and
-                               rm.dtype == rv.dtype == backend.np.float32):  # (PyTorch's kernel: RuntimeError)
-        raise DtypeError(f"batch_norm: running_mean and running_var must be the input's dtype {input.dtype} (or "
-                         f"float32 beside float16), got {rm.dtype} and {rv.dtype}")
     gamma = Tensor._make(xp.ones(c, dtype=input.dtype)) if weight is None else _float(weight, "batch_norm", "weight")
     beta = Tensor._make(xp.zeros(c, dtype=input.dtype)) if bias is None else _float(bias, "batch_norm", "bias")
-    _same_dtype("batch_norm", input, gamma)
+    if _parameters_wide("batch_norm", input, weight if weight is None else gamma, bias if bias is None else beta,
+                        rm, rv):  # (PyTorch's mixed kernel: in float32, the result float16)
+        return batch_norm(input.float(), running_mean, running_var, weight, bias, training, momentum,
+                          eps).to(input.dtype)
     for name, t in (("weight", gamma), ("bias", beta)):
         if t.numel() != c:
             raise ShapeError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected {c} elements for input "
@@ -103,6 +102,20 @@ class BatchNorm(N.BatchNorm):
         return x - mean, inv_std, mean, var
 
 
+def _parameters_wide(op, x, *params):
+    """Whether the parameters given (weight, bias, running statistics: Tensors or arrays, None where absent) are
+    float32 beside a float16 input, which PyTorch's mixed CPU kernels take (computing in float32, returning float16);
+    else they must be of the input's dtype.  Every one given shares one dtype (PyTorch's: the first given decides,
+    and the others must match it), a RuntimeError otherwise."""
+    dtypes = {(t.array if isinstance(t, Tensor) else t).dtype for t in params if t is not None}
+    if not dtypes or dtypes == {x.array.dtype}:
+        return False
+    if x.array.dtype.itemsize == 2 and dtypes == {backend.np.dtype("float32")}:
+        return True
+    raise DtypeError(f"{op}: the weight, bias and running statistics given must share one dtype, the input's "
+                     f"{x.dtype} (or float32 beside a float16 input), got {sorted(d.name for d in dtypes)}")
+
+
 def as_saved(x, mean, inv_std, axes, saved_mean, saved_inv_std, slope_mean=None):
     """Under create_graph: μ and 1/σ of the saved Tensor x (``mean``, ``inv_std``: Tensors of x as it is now)
     moved to the values forward found (``saved_mean``, ``saved_inv_std``), as PyTorch's double backward reads them
@@ -126,7 +139,8 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
 def _normalized(op, input, normalized_shape, weight, bias, same_dtype):
     """(input, the normalised axes) at layer_norm's and rms_norm's door, in PyTorch's order: normalized_shape a
     tuple of ints (TypeError), not empty, weight and bias of exactly that shape, the input's last axes (RuntimeError);
-    then the input's dtype, and (``same_dtype``: layer_norm's kernel) the weight's and bias's."""
+    then the input's dtype, and (``same_dtype``: layer_norm's kernel) the weight's and bias's: also whether they are
+    float32 beside a float16 input (``_parameters_wide``)."""
     if not (isinstance(normalized_shape, (tuple, list)) and all(checks.is_integer(n) for n in normalized_shape)):
         raise TypeError(f"{op}: normalized_shape must be a tuple of ints (the input's last sizes), got "
                         f"{normalized_shape!r}")
@@ -141,10 +155,8 @@ def _normalized(op, input, normalized_shape, weight, bias, same_dtype):
         raise ShapeError(f"{op}: normalized_shape {shape} must be the last dimensions of the input, got input of "
                          f"shape {tuple(x.shape)}")
     x = _float(x, op)
-    for t in (weight, bias) if same_dtype else ():
-        if t is not None:
-            _same_dtype(op, x, t)
-    return x, tuple(range(x.ndim - len(shape), x.ndim))
+    wide = same_dtype and _parameters_wide(op, x, weight, bias)
+    return x, tuple(range(x.ndim - len(shape), x.ndim)), wide
 
 
 def _read_by_each(*tensors, reads):
@@ -157,7 +169,12 @@ def _read_by_each(*tensors, reads):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """(x − mean) / √(var + eps) over the last len(normalized_shape) dimensions (biased variance), then
     · weight + bias (Ba et al. 2016)."""
-    input, dims = _normalized("layer_norm", input, normalized_shape, weight, bias, same_dtype=True)
+    input, dims, wide = _normalized("layer_norm", input, normalized_shape, weight, bias, same_dtype=True)
+    if wide:  # (PyTorch's mixed kernel: in float32, the result float16)
+        out = layer_norm(input.float(), normalized_shape, weight, bias, eps).to(input.dtype)
+        return out if weight is not None else no_derivative(out, "layer_norm", input, bias, why="a float32 bias "
+                                                            "and no weight beside a float16 input (PyTorch's "
+                                                            "backward reads the bias as float16)")
     saved = (input, weight, bias)  # (PyTorch's native_layer_norm saves all three: a change in place later refuses)
     if weight is not None or bias is not None:  # (PyTorch's backward reads all three, for each gradient)
         input, weight, bias = _read_by_each(input, weight, bias, reads=(input, weight, bias))
@@ -217,12 +234,15 @@ class _Normalized(Node):
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Group norm (Wu & He 2018): normalise x (N, C, ...) over each group of C/num_groups channels and the
     spatial dimensions, then · weight + bias per channel."""
-    input = _group_norm_door(input, num_groups, weight, bias)
+    input, wide = _group_norm_door(input, num_groups, weight, bias)
+    if wide:  # (PyTorch's mixed kernel: in float32, the result float16)
+        return group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
     return shown_as(_grouped(input, num_groups, weight, bias, eps, batch_norm=False), "NativeGroupNormBackward0")
 
 
 def _group_norm_door(input, num_groups, weight, bias):
-    """group_norm's checks, in PyTorch's order; the input as a floating tensor."""
+    """group_norm's checks, in PyTorch's order; the input as a floating tensor, and whether the weight and bias are
+    float32 beside a float16 one."""
     if _tensor(input, "group_norm").ndim < 2:  # (before the dtype, as PyTorch's; Python's IndexError came out)
         raise ShapeError(f"group_norm: input must be (N, C, ...), of at least 2 dimensions, got shape "
                          f"{tuple(input.shape)}")
@@ -239,10 +259,8 @@ def _group_norm_door(input, num_groups, weight, bias):
         if t is not None and tuple(_tensor(t, "group_norm", name).shape) != (c,):
             raise ShapeError(f"group_norm: {name} must be a vector of the {c} channels, got shape {tuple(t.shape)}")
     input = _float(input, "group_norm")
-    for t in (weight, bias):  # (PyTorch's kernel: one dtype)
-        if t is not None:
-            _same_dtype("group_norm", input, _tensor(t, "group_norm"))
-    return input
+    return input, _parameters_wide("group_norm", input, *(None if t is None else _tensor(t, "group_norm")
+                                                          for t in (weight, bias)))
 
 
 def _grouped(input, num_groups, weight, bias, eps, batch_norm):
@@ -301,14 +319,15 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         raise DomainError("instance_norm: running_mean and running_var must either both be None or neither be None")
     x = _float(x, "instance_norm")
     _refuse_differentiable(*stats)  # (PyTorch's native_batch_norm: after its dtype)
-    if stats[0] is not None:
-        _running_dtypes(x, *stats)
+    if _instance_parameters_wide(x, weight, bias, *stats):  # (PyTorch's mixed kernel: float32, the result float16)
+        return instance_norm(x.float(), running_mean, running_var, weight, bias, use_input_stats, momentum,
+                             eps).to(x.dtype)
     if not use_input_stats:
         out = _instance_norm_eval(x, *stats, weight, bias, eps)
     else:
         weight = weight.clone() if isinstance(weight, Tensor) else weight  # (PyTorch's batch norm of it takes
         # weight.repeat(N), a copy: a change to the weight in place later is not refused)
-        x = _group_norm_door(x, c, weight, bias)  # (group norm's checks: a group per channel)
+        x, _ = _group_norm_door(x, c, weight, bias)  # (group norm's checks: a group per channel)
         out = _grouped(x, c, weight, bias, eps, batch_norm=True)
         if stats[0] is not None:
             _update_instance_stats(x.array, *stats, float(momentum))
@@ -352,14 +371,17 @@ def _instance_norm_of_nothing(x, running_mean, running_var, weight, bias):
     return shown_as(out.reshape(*x.shape), "ViewBackward0")
 
 
-def _running_dtypes(x, running_mean, running_var):
-    """PyTorch's kernel takes running statistics of the input's dtype, or, where running_mean's is another, any
-    dtypes (converted to the input's, written back in their own); a running_var of another dtype beside a
-    running_mean of the input's is refused (RuntimeError), as are other dtypes beside a float16 input."""
-    if running_mean.dtype == x.dtype and running_var.dtype != x.dtype or (
-            x.array.dtype.itemsize == 2 and x.dtype not in (running_mean.dtype, running_var.dtype)):
-        raise DtypeError(f"instance_norm: running_var is {running_var.dtype} where the input and running_mean are "
-                         f"{x.dtype}; pass running statistics of the input's dtype")
+def _instance_parameters_wide(x, weight, bias, running_mean, running_var):
+    """Whether the parameters are float32 beside a float16 input (``_parameters_wide``), as PyTorch's instance norm
+    hands them to its batch norm: running statistics whose mean is not of the weight's dtype (the input's without
+    one) are converted to it first (computed so, written back in their own dtypes), and those of that dtype are
+    taken as they are (a running_var of another dtype is then refused)."""
+    weight = None if weight is None else _tensor(weight, "instance_norm", "weight")
+    target = (x if weight is None else weight).array.dtype
+    if running_mean is not None and running_mean.array.dtype != target:
+        running_mean = running_var = backend.np.zeros(0, dtype=target)  # (converted: only their dtype is read)
+    return _parameters_wide("instance_norm", x, weight, None if bias is None else _tensor(bias, "instance_norm"),
+                            running_mean, running_var)
 
 
 def _update_instance_stats(x, running_mean, running_var, momentum):
@@ -398,7 +420,7 @@ def _instance_norm_eval(x, running_mean, running_var, weight, bias, eps):
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / √(mean(x²) + eps) over the last dimensions ``normalized_shape``, times ``weight`` (Zhang & Sennrich
     2019); eps defaults to the dtype's machine epsilon, as PyTorch."""
-    input, dims = _normalized("rms_norm", input, normalized_shape, weight, None, same_dtype=False)
+    input, dims, _ = _normalized("rms_norm", input, normalized_shape, weight, None, same_dtype=False)
     x = input.float() if input.array.dtype.itemsize < 4 else input  # (PyTorch's: float16 computes in float32)
     eps = float(backend.finfo(x.dtype).eps) if eps is None else eps
     out = x * ((x * x).mean(dims, keepdim=True) + eps).rsqrt()

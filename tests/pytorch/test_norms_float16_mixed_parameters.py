@@ -1,0 +1,75 @@
+"""Norms of a float16 input beside float32 parameters, against PyTorch's table.
+
+PyTorch's CPU norms take a float16 input with float32 weight and bias (and batch norm's running statistics): its
+mixed kernels compute in float32 and return float16, the parameters' gradients float32.  Which mixtures run is
+PyTorch's: every parameter given of one dtype, the input's or float32 (batch norm counts its running statistics
+among them; instance norm converts running statistics of another dtype than the input's first).  Over batch_norm
+(training, training with running statistics, evaluation), layer_norm, group_norm, instance_norm (with and without
+running statistics, use_input_stats or not) and rms_norm, weight and bias each absent, float16 or float32, running
+mean and variance each float16 or float32: minigan must run where PyTorch runs, with its result dtype and values
+(to float16's rounding), its gradients' dtypes and values, and raise its class where it raises.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+STATS = {"batch_norm_running", "batch_norm_eval", "instance_norm_running", "instance_norm_eval"}
+CALLS = {
+    "batch_norm": lambda F, x, w, b, rm, rv: F.batch_norm(x, None, None, w, b, training=True),
+    "batch_norm_running": lambda F, x, w, b, rm, rv: F.batch_norm(x, rm, rv, w, b, training=True),
+    "batch_norm_eval": lambda F, x, w, b, rm, rv: F.batch_norm(x, rm, rv, w, b),
+    "layer_norm": lambda F, x, w, b, rm, rv: F.layer_norm(x.transpose(1, 2), (3,), w, b),
+    "group_norm": lambda F, x, w, b, rm, rv: F.group_norm(x, 3, w, b),
+    "instance_norm": lambda F, x, w, b, rm, rv: F.instance_norm(x, None, None, w, b),
+    "instance_norm_running": lambda F, x, w, b, rm, rv: F.instance_norm(x, rm, rv, w, b),
+    "instance_norm_eval": lambda F, x, w, b, rm, rv: F.instance_norm(x, rm, rv, w, b, use_input_stats=False),
+    "rms_norm": lambda F, x, w, b, rm, rv: F.rms_norm(x.transpose(1, 2), (3,), w),
+}
+DTYPES = [None, "float16", "float32"]
+CASES = [(name, w, b, m, v) for name in CALLS for w, b in itertools.product(DTYPES, DTYPES)
+         for m, v in (itertools.product(["float16", "float32"], repeat=2) if name in STATS else [("float16",) * 2])
+         if (name != "rms_norm" or b is None) and not (name == "group_norm" and w is None and b is not None)]
+# (group_norm's backward with a bias and no weight: PyTorch's refuses, docs/pytorch.md lists it)
+
+
+def _run(lib, name, w, b, m, v):
+    rng = np.random.default_rng(11)
+    x = lib.tensor(rng.normal(size=(2, 3, 4)) * 2 + 0.5, dtype=lib.float16, requires_grad=True)
+    params = [None if d is None else lib.tensor(values, dtype=getattr(lib, d), requires_grad=True)
+              for d, values in ((w, rng.random(3) + 0.5), (b, rng.normal(size=3)))]
+    stats = [lib.tensor(values, dtype=getattr(lib, d)) for d, values in ((m, rng.normal(size=3) * 0.1),
+                                                                          (v, rng.random(3) + 0.5))]
+    try:
+        out = CALLS[name](lib.nn.functional, x, *params, *stats)
+        up = lib.tensor(rng.normal(size=tuple(out.shape)), dtype=out.dtype)
+        leaves = [t for t in [x, *params] if t is not None]
+        grads = lib.autograd.grad((out * up).sum(), leaves)
+    except Exception as e:  # noqa: BLE001 (the class is compared)
+        return "raised", e
+    after = [s.numpy().astype(np.float64) for s in stats]
+    return ("ok", str(out.dtype).split(".")[-1], out.detach().numpy().astype(np.float64),
+            [(str(g.dtype).split(".")[-1], g.numpy().astype(np.float64)) for g in grads], after)
+
+
+@pytest.mark.parametrize("name,w,b,m,v", CASES)
+def test_float16_input_beside_float32_parameters(name, w, b, m, v):
+    expected, got = _run(torch, name, w, b, m, v), _run(minigan, name, w, b, m, v)
+    where = f"{name}(float16 input, weight {w}, bias {b}" + (f", running stats {m}/{v})" if name in STATS else ")")
+    if expected[0] == "raised":
+        builtin = next(c for c in type(expected[1]).__mro__ if c.__module__ == "builtins")
+        assert got[0] == "raised" and isinstance(got[1], builtin), f"{where}: PyTorch raises {expected[1]!r}; {got}"
+        return
+    assert got[0] == "ok", f"{where}: PyTorch runs; minigan raises {got[1]!r}"
+    assert got[1] == expected[1], f"{where}: result dtype {got[1]} vs PyTorch's {expected[1]}"
+    np.testing.assert_allclose(got[2], expected[2], rtol=4e-3, atol=4e-3, err_msg=where)
+    for k, ((dtype, g), (want_dtype, want)) in enumerate(zip(got[3], expected[3])):
+        assert dtype == want_dtype, f"{where}: gradient {k} is {dtype}, PyTorch's {want_dtype}"
+        np.testing.assert_allclose(g, want, rtol=1e-2, atol=1e-2, err_msg=f"{where}: gradient {k}")
+    for k, (s, want) in enumerate(zip(got[4], expected[4])):
+        np.testing.assert_allclose(s, want, rtol=4e-3, atol=4e-3, err_msg=f"{where}: running statistic {k}")

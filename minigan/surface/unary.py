@@ -309,12 +309,12 @@ class Logit(Node):
     def backward(self, grad):  # d/dp = 1/(p(1 − p)) on [0, 1] (on [eps, 1 − eps]), NaN (0) elsewhere, as PyTorch
         (p,) = self.saved_tensors
         xp, v, eps = namespace(grad), value(p), self.eps
-        lo, hi, outside = (0, 1, math.nan) if eps is None else (eps, 1 - eps, 0)
+        plain_nan = isinstance(grad, backend.PLAIN_TYPES) and eps is not None and eps < 0  # (its kernel: no eps)
+        lo, hi, outside = (0, 1, math.nan) if eps is None or plain_nan else (eps, 1 - eps, 0)
+        # PyTorch's where(lo <= p <= hi, grad/(p(1 − p)), outside): its create_graph formula, differentiated through
+        # both branches (0·∞ = NaN at p = ±∞ in the second order), and its first-order kernel's vector loop (a NaN p
+        # is outside: 0 with eps; its scalar tail lets NaN through, docs/pytorch.md)
         with backend.np.errstate(divide="ignore", invalid="ignore"):
-            if isinstance(grad, backend.PLAIN_TYPES):  # first order: PyTorch's logit_backward, whose test
-                return (xp.where((v < lo) | (v > hi), outside, grad / (p * (1 - p))),)  # lets NaN through
-            # under create_graph, PyTorch's infinitely_differentiable_logit_backward: where(lo <= p <= hi, grad/(p(1 −
-            # p)), outside), differentiated through both branches (so 0·∞ = NaN at p = ±∞ in the second order)
             return (xp.where((v >= lo) & (v <= hi), grad / (p * (1 - p)), outside),)
 
 

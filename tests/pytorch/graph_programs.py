@@ -78,12 +78,14 @@ FUSED_NORMS = ("F.layer_norm(", "F.batch_norm(")
 HELD_OUT = range(1_000_000, 1_100_000)   # the final measurement: never drawn while developing
 
 # Documented differences: (the op of the class's line, a test of its inputs in PyTorch's run) -> the doc's line.
-KINKED_AT_NAN = ("hardtanh", "relu6", "hardshrink", "softshrink", "elu", "selu", "celu", "hardswish")
+KINKED_AT_NAN = ("hardtanh", "relu6", "hardshrink", "softshrink", "elu", "selu", "celu", "hardswish", "logit_eps")
 TIE_OPS = ("max", "min", "amax", "amin", "maximum", "minimum", "median", "sort", "topk", "kthvalue", "cummax",
            "cummin", "argmax_gather", "argsort_gather", "quantile", "aminmax", "vector_norm_inf", "cdist")
 DOC_KINK_NAN = ("docs/pytorch.md, Special values: \"the gradient at a NaN input of hardtanh, relu6, hardshrink, "
-                "softshrink, elu, selu, celu, hardswish\"")
+                "softshrink, elu, selu, celu, hardswish, logit with eps\"")
 DOC_TIES = "docs/pytorch.md, Special values: \"maximum's ½ to each input at a tie\" (ties: the first extreme)"
+DOC_ZERO_TENSOR = ("docs/pytorch.md, What is left: \"a zero gradient of a second-order backward (sign's, abs's) "
+                   "that meets ∞ or NaN\" (PyTorch's efficient zero tensor stays 0)")
 DOC_CONSTANT_NORM = ("docs/pytorch.md, Special values: \"batch_norm (instance_norm, group_norm with a weight) of a "
                      "channel or group whose values are all equal\"")
 
@@ -755,13 +757,16 @@ def constant_channel(program, k):
     return False
 
 
-def documented(program, k, op):
-    """The doc's line where the difference at line k is documented, or None."""
+def documented(program, k, op, stage=None, what=None):
+    """The doc's line where the difference at line k (at ``stage``, of kind ``what``) is documented, or None."""
     try:
         ins = _inputs_of(program, k)
     except Exception:                                  # noqa: BLE001
         return None
     base = op.split("@")[0]
+    if base == "abs" and stage in ("grad2", "grad3") and what == "value (NaN where PyTorch's is not)" and any(
+            (~np.isfinite(a)).any() for a in ins if a.dtype.kind == "f"):  # (sign's zero, times a NaN or ∞ upstream)
+        return DOC_ZERO_TENSOR
     if base in KINKED_AT_NAN and any(np.isnan(a).any() for a in ins):
         return DOC_KINK_NAN
     if base in TIE_OPS and any(a.size != np.unique(a).size or np.isnan(a).any() for a in ins if a.size):
@@ -799,7 +804,7 @@ DERIVATIVE_SINCE = {"aminmax": "2.12"}
 def _key(program, k, d):
     op = program[0][k][0]
     stage = "refusal" if d[0].startswith("line") else d[0]
-    doc = documented(program, k, op) if d[1].startswith("value") and stage != "forward" else None
+    doc = documented(program, k, op, stage, d[1]) if d[1].startswith("value") and stage != "forward" else None
     since = DERIVATIVE_SINCE.get(op.split("@")[0])
     if since and stage.startswith("grad") and d[1] == "refused by PyTorch only" and pytorch_older_than(since):
         return f"documented: {op}: {stage} {d[1]} (PyTorch {since} brought its derivative)"

@@ -1172,7 +1172,7 @@ DOCS = "docs/pytorch.md"
 # difference and its detail; the reason, naming where it is written).
 # docs/pytorch.md's row: the activations whose gradient at a NaN input PyTorch's CPU kernels give in two forms
 KINKED = ("hardtanh", "hardtanh_", "relu6", "hardshrink", "softshrink", "elu", "elu_", "selu", "selu_", "celu",
-          "celu_", "hardswish")
+          "celu_", "hardswish", "logit", "logit_")
 DOCUMENTED = [
     (lambda p, w, d: p["name"] == "group_norm" and w == "outcome" and "minigan ran" in d and "PyTorch Runtime" in d
      and ("does not have a device" in d or "is invalid for input of size" in d),

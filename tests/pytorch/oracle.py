@@ -3,8 +3,11 @@ and the marks for behaviour one PyTorch version changed (docs/pytorch.md, "Which
 pytorch wing imports it (tests/test_test_layout.py)."""
 
 import contextlib
+import functools
+import math
 import warnings
 
+import numpy as np
 import pytest
 
 try:
@@ -64,6 +67,16 @@ NANSUM_INT = pytorch_since("2.13", "nansum sums into an integer or bool dtype=")
 # 2.11 and 2.12 read dim first (IndexError) and pass the dtype on to nansum (NotImplementedError, or a float32 result
 # for an empty input)
 NANMEAN_INT_DTYPE = pytorch_since("2.13", "nanmean refuses an integer or bool dtype= before it reads dim")
+# torch.autograd.grad with no inputs (gradgradcheck where no input requires grad and grad_outputs does): a RuntimeError
+# from 2.13 ("`inputs` argument to `grad()` cannot be empty."); 2.11 and 2.12 a ValueError ("grad requires non-empty
+# inputs.")
+GRAD_NO_INPUTS = pytorch_since("2.13", "autograd.grad with no inputs is a RuntimeError, where it was a ValueError")
+# Adagrad gives a parameter group added after construction its state ('sum', 'step') at its first step from 2.12;
+# 2.11 made the state in __init__ only, so such a group's step raised KeyError: 'sum'
+ADAGRAD_LATER_GROUP = pytorch_since("2.12", "Adagrad makes the state of a parameter group added later")
+# autograd.Function.apply passes keyword arguments on to forward from 2.13 (2.11 and 2.12's C++ apply: TypeError
+# "apply() takes no keyword arguments")
+APPLY_KEYWORDS = pytorch_since("2.13", "Function.apply passes keyword arguments to forward")
 
 
 # PyTorch's CPU kernels differ by the host.  ATen's vectors (Vectorized<T>) hold 64 bytes under its AVX-512 kernel set
@@ -91,3 +104,19 @@ def aten_kernels():
         warnings.filterwarnings("ignore", "TF32 acceleration", UserWarning)  # (mkldnn.flags sets allow_tf32 too)
         with torch.backends.mkldnn.flags(enabled=False):
             yield
+
+
+def onednn_takes_float16() -> bool:
+    """Whether PyTorch's oneDNN takes float16 here (a CPU with AVX512-FP16 or AMX-FP16): ATen's use_mkldnn then
+    sends every float16 convolution to oneDNN, whose bias must have the input's dtype, where on other CPUs its own
+    kernels run float16 and cast the bias (minigan follows those).  Run a float16 comparison in aten_kernels() there."""
+    return HAVE_TORCH and bool(torch.ops.mkldnn._is_mkldnn_fp16_supported())
+
+
+@functools.cache
+def numpy_power_is_libms() -> bool:
+    """Whether NumPy's float64 power rounds as the C library's pow here, which PyTorch's scalar loops (logspace's)
+    call.  On a CPU with AVX-512 NumPy takes Intel's SVML for it (its umath loops_umath_fp dispatch), which may
+    differ from pow in the last place: a comparison bit for bit with such a loop allows one unit there."""
+    x = np.random.default_rng(0).uniform(-40.0, 40.0, 4096)
+    return all(np.array_equal(np.float64(b) ** x, [math.pow(b, v) for v in x]) for b in (2.0, 0.5, 10.0, np.e))

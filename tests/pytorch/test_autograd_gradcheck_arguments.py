@@ -14,6 +14,7 @@ import pytest
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
+from pytorch.oracle import GRAD_NO_INPUTS  # noqa: E402
 
 X = np.array([[0.5, -1.25, 2.0], [1.5, 0.25, -0.75]])
 INPUTS = ["leaf", "no grad", "expanded", "int and leaf", "one tensor", "list", "two leaves"]
@@ -88,11 +89,21 @@ def test_gradcheck_arguments_as_pytorch(func, inputs, flags):
     _compare(theirs, ours)
 
 
+def _flag_id(flags):
+    return "".join("TF"[not v] for v in flags)
+
+
+# no input requires grad and grad_outputs does: gradgradcheck meets torch.autograd.grad with no inputs, whose refusal
+# is a RuntimeError from PyTorch 2.13 (2.11 and 2.12: a ValueError)
+GRADGRAD_CASES = [pytest.param(func, inputs, outputs, flags, id=f"{func}-{inputs}-{outputs}-{_flag_id(flags)}",
+                               marks=[GRAD_NO_INPUTS] if (func, inputs, outputs) == ("cubes", "no grad",
+                                                                                     "a tensor with grad") else [])
+                  for func in FUNCS for inputs in ["leaf", "no grad", "expanded", "one tensor"]
+                  for outputs in GRAD_OUTPUTS for flags in FLAG_SETS]
+
+
 @pytest.mark.filterwarnings("ignore::UserWarning")
-@pytest.mark.parametrize("flags", FLAG_SETS, ids=lambda f: "".join("TF"[not v] for v in f))
-@pytest.mark.parametrize("grad_outputs", GRAD_OUTPUTS)
-@pytest.mark.parametrize("inputs", ["leaf", "no grad", "expanded", "one tensor"])
-@pytest.mark.parametrize("func", FUNCS)
+@pytest.mark.parametrize("func, inputs, grad_outputs, flags", GRADGRAD_CASES)
 def test_gradgradcheck_arguments_as_pytorch(func, inputs, grad_outputs, flags):
     kwargs = dict(zip(GRADGRAD_FLAGS, flags), gen_non_contig_grad_outputs=True, masked=False)
     theirs = _outcome(lambda: torch.autograd.gradgradcheck(_func(func), _inputs(torch, inputs),

@@ -11,11 +11,16 @@ torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
 from pytorch import outsider_programs_round3 as programs  # noqa: E402
+from pytorch.oracle import APPLY_KEYWORDS  # noqa: E402
+
+# programs that show one PyTorch version's behaviour (tests/pytorch/oracle.py)
+SINCE = {"function_apply_keyword": APPLY_KEYWORDS}
 
 
 def _case(name):
     reason = programs.DIFFERS.get(name)
-    return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason)) if reason else name
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(name, marks=marks + ([SINCE[name]] if name in SINCE else []))
 
 
 @pytest.mark.parametrize("name", [_case(name) for name in programs.PROGRAMS])

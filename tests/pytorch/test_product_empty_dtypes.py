@@ -16,6 +16,7 @@ import pytest
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
 import minigan  # noqa: E402
+from pytorch.oracle import ADDMV_ONE_DTYPE  # noqa: E402
 
 DTYPES = ["bool", "int32", "float32", "float64"]
 SHAPES = {
@@ -42,7 +43,14 @@ def _cases():
                     yield name, sh, dtypes, kw
 
 
-CASES = list(_cases())
+def _addmv_of_several_dtypes(name, shapes, dtypes):
+    """addmv, and matmul of a vector (PyTorch's matrix-vector path is addmv), with operands of several dtypes:
+    PyTorch 2.12 refuses them ("addmv input tensors must have the same dtype"), where 2.11 promoted and ran."""
+    return len(set(dtypes)) > 1 and (name == "addmv" or name == "matmul" and 1 in map(len, shapes))
+
+
+CASES = [pytest.param(*case, marks=[ADDMV_ONE_DTYPE] if _addmv_of_several_dtypes(*case[:3]) else [])
+         for case in _cases()]
 
 
 def _call(lib, name, shapes, dtypes, kw, form):

@@ -73,3 +73,39 @@ def test_float16_input_beside_float32_parameters(name, w, b, m, v):
         np.testing.assert_allclose(g, want, rtol=1e-2, atol=1e-2, err_msg=f"{where}: gradient {k}")
     for k, (s, want) in enumerate(zip(got[4], expected[4])):
         np.testing.assert_allclose(s, want, rtol=4e-3, atol=4e-3, err_msg=f"{where}: running statistic {k}")
+
+
+LAYERS = {
+    "BatchNorm1d": lambda nn: nn.BatchNorm1d(4),
+    "BatchNorm1d_eval": lambda nn: nn.BatchNorm1d(4).eval(),
+    "LayerNorm": lambda nn: nn.LayerNorm(5),
+    "GroupNorm": lambda nn: nn.GroupNorm(2, 4),
+    "InstanceNorm1d": lambda nn: nn.InstanceNorm1d(4, affine=True, track_running_stats=True),
+    "InstanceNorm1d_eval": lambda nn: nn.InstanceNorm1d(4, affine=True, track_running_stats=True).eval(),
+    "RMSNorm": lambda nn: nn.RMSNorm(5),
+}
+
+
+def _layer(lib, name):
+    layer = LAYERS[name](lib.nn)
+    x = lib.tensor(np.random.default_rng(3).normal(size=(2, 4, 5)) * 2 - 0.5, dtype=lib.float16, requires_grad=True)
+    out = layer(x)
+    (out * lib.tensor(np.linspace(-1, 1, 40).reshape(2, 4, 5), dtype=out.dtype)).sum().backward()
+    grads = [(str(p.grad.dtype).split(".")[-1], p.grad.numpy().astype(np.float64)) for p in layer.parameters()]
+    buffers = [b.numpy().astype(np.float64) for b in layer.buffers() if b.dtype != lib.int64]
+    return (str(out.dtype).split(".")[-1], out.detach().numpy().astype(np.float64), str(x.grad.dtype).split(".")[-1],
+            x.grad.numpy().astype(np.float64), grads, buffers)
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_float32_norm_layers_of_a_float16_input(name):
+    """A float32 model given a float16 batch: PyTorch's norm layers run (float16 out, float32 parameter gradients)."""
+    got, want = _layer(minigan, name), _layer(torch, name)
+    assert (got[0], got[2]) == (want[0], want[2]), f"{name}: dtypes {got[0]}, {got[2]} vs {want[0]}, {want[2]}"
+    np.testing.assert_allclose(got[1], want[1], rtol=4e-3, atol=4e-3, err_msg=name)
+    np.testing.assert_allclose(got[3], want[3], rtol=1e-2, atol=1e-2, err_msg=name)
+    assert [d for d, _ in got[4]] == [d for d, _ in want[4]], f"{name}: parameter gradients' dtypes"
+    for (_, g), (_, w) in zip(got[4], want[4]):
+        np.testing.assert_allclose(g, w, rtol=1e-2, atol=1e-2, err_msg=name)
+    for g, w in zip(got[5], want[5]):
+        np.testing.assert_allclose(g, w, rtol=4e-3, atol=4e-3, err_msg=f"{name}: buffers")

@@ -39,6 +39,8 @@ def number_bounds(fn, x, lo, hi, in_place=False):
         lo, hi = (b.item() if hasattr(b, "_ctx") and b.ndim == 0 and not b.requires_grad else b  # (PyTorch's Scalar;
                   for b in (lo, hi))  # one that requires grad is refused, as there)
     given = [b for b in (lo, hi) if b is not None]
+    if len(given) == 2 and all(hasattr(t, "_ctx") for t in given):  # (all three shapes at once, as PyTorch's; each
+        backend.broadcast_shapes(x.shape, lo.shape, hi.shape, op=fn)  # pair broadcasting is not enough)
     if len(given) == 2 and all(hasattr(t, "_ctx") and _kind(t.dtype) == 0 for t in (x, lo, hi)):  # (one bound alone
         raise DtypeError(f"{fn}: a bool tensor takes no two bool tensor bounds (PyTorch has no such kernel: "  # has)
                          "\"clamp_cpu\" not implemented for 'Bool'); clamp x.int(), or give one bound")

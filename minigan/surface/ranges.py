@@ -94,13 +94,19 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     dtype = dtype or backend.DEFAULT_DTYPE
     exponents = linspace(start, end, steps, dtype=backend.np.float64)  # (its checks: steps, 0-d bounds)
     integer = backend.np.dtype(dtype).kind in "iu"
+    bounds = [v.item() if isinstance(v, Tensor) else checks.number(v) for v in (start, end)]
     if integer and exponents.numel() > 1:  # PyTorch's kernel reads the bounds in an integer dtype first
-        bounds = [v.item() if isinstance(v, Tensor) else checks.number(v) for v in (start, end)]
         for v in bounds:
             fits("logspace", v, dtype)  # (300 into uint8: PyTorch's RuntimeError; −1 into it is 255)
-        exponents = linspace(*(creation.cast_number(v, dtype) for v in bounds), steps, dtype=backend.np.float64)
+        bounds = [creation.cast_number(v, dtype) for v in bounds]
     with backend.np.errstate(all="ignore"):  # (10**400 is ∞, (−2)**0.5 NaN, silently, as PyTorch's)
-        values = backend.np.float64(checks.number(base)) ** exponents.array
+        powers = exponents.array
+        if steps > 1:  # its loop's exponents: linspace's, but each product and sum rounded apart (not fused)
+            start, end = builtins.float(bounds[0]), builtins.float(bounds[1])
+            step, i = (end - start) / (steps - 1), backend.get_array_module(powers).arange(steps, dtype=powers.dtype)
+            powers = backend.get_array_module(powers).where(i < steps // 2, start + step * i,
+                                                            end - step * (steps - 1 - i))
+        values = backend.np.float64(checks.number(base)) ** powers
         if integer and exponents.numel() == 1:  # one step: PyTorch fills base**start, which must fit (end unread)
             fits("logspace", builtins.float(values[0]), dtype)
         return _made(values.astype(dtype), requires_grad)

@@ -27,7 +27,7 @@ AT_ROOT = {"conftest.py", "strict_backend.py", "test_test_layout.py"}
 ORACLE_NAMES = {  # tests/pytorch/oracle.py's
     "HAVE_TORCH", "TORCH_VERSION", "TORCH_ORACLE", "pytorch_older_than", "pytorch_since", "pytorch_before", "NORM_BIAS",
     "CLAMP_AT_A_BOUND", "CLAMP_NAN_BOUND", "TRUNC_NORMAL_ANYWHERE", "AMINMAX_GRAD", "ADDMV_ONE_DTYPE", "NANSUM_INT",
-    "NANMEAN_INT_DTYPE"}
+    "NANMEAN_INT_DTYPE", "GRAD_NO_INPUTS", "ADAGRAD_LATER_GROUP", "APPLY_KEYWORDS"}
 
 
 def _is_torch(name: str) -> bool:

@@ -440,7 +440,11 @@ class Tensor(InPlace, TensorMethods):
                                  "requires grad, as PyTorch's; give both operands one floating dtype")
             return linalg.MatMul.apply(self.astype(other.dtype), other)
         self._matmul_dtypes(other)
-        return linalg.MatMul.apply(self, other)
+        if self.array.ndim < 3 and other.array.ndim < 3:  # (dot, mv, mm: PyTorch saves the operands themselves)
+            return linalg.MatMul.apply(self, other)
+        need = (self.requires_grad and is_grad_enabled(), other.requires_grad and is_grad_enabled())
+        copied = linalg.saved_copies(self.array, other.array, need)  # (PyTorch's folded or flattened copies)
+        return linalg.MatMul.apply(self.clone() if copied[0] else self, other.clone() if copied[1] else other)
 
     def __rmatmul__(self, other):
         return NotImplemented if type(other) in checks.SEQUENCES else self._matmul_operand(other) @ self

@@ -7,6 +7,7 @@ from minigan import _dtype
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend, checks
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
+from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.ops import linalg as L
 from minigan.functional._common import _float, _same_dtype, _tensor
 from minigan.functional.dropout import dropout
@@ -65,6 +66,10 @@ def linear(input, weight, bias=None):
     if 0 in sx or 0 in sw:  # (nothing to multiply: the product of matmul, whose shapes may be empty; the bias added
         out = input @ weight.T  # into it as with entries, never growing it)
         return out if bias is None else _added_into(out, bias, weight)
+    # PyTorch's matmul(input, weight.T) saves input's rows folded (see linalg.saved_copies): a copy for some layouts
+    need = (False, len(sx) > 2 and is_grad_enabled() and weight.requires_grad)
+    if need[1] and L.saved_copies(input.array, weight.array.T, need)[0]:
+        input = input.clone()
     if bias is None:
         return L.Linear.apply(input, weight)
     if bias.array.shape == (sw[0],):  # (PyTorch's addmm of a flattened input: the result a view of it, unless 2-D)

@@ -285,7 +285,9 @@ def edge_counts(values, edges, weights=None, density=False):
     """histogram's counts over the bin ``edges`` given (1-d, in any order, as PyTorch takes them), as PyTorch's kernel
     counts: a value in [edges[0], edges[-1]] (NaN is in none) counts, by its weight, in the bin a binary search of the
     edges finds (std::upper_bound), the last edge in the last bin.  With increasing edges that is NumPy's histogram;
-    otherwise PyTorch's own answer, where NumPy refuses.  ``density``: divided by the total and each bin's width."""
+    otherwise PyTorch's own answer, where NumPy refuses.  Weights add up in the values' dtype, one after another
+    (PyTorch's loop; a float32 sum rounds at each step).  ``density``: divided by the total, then by each bin's
+    width, as PyTorch's two divisions."""
     xp, m = backend.get_array_module(values), edges.shape[0]
     inside = (values >= edges[0]) & (values <= edges[-1])
     v, w = values[inside], None if weights is None else weights[inside]
@@ -294,10 +296,15 @@ def edge_counts(values, edges, weights=None, density=False):
         mid = (lo + hi) // 2
         left = (lo < hi) & (v < edges[xp.minimum(mid, m - 1)])
         hi, lo = xp.where(left, mid, hi), xp.where((lo < hi) & ~left, mid + 1, lo)
-    hist = xp.bincount(xp.minimum(lo - 1, m - 2), weights=w, minlength=m - 1).astype(values.dtype)
+    bins = xp.minimum(lo - 1, m - 2)
+    if w is None:
+        hist = xp.bincount(bins, minlength=m - 1).astype(values.dtype)
+    else:
+        hist = xp.zeros(m - 1, dtype=values.dtype)
+        backend.scatter_add(hist, bins, w.astype(values.dtype))
     if density:
         with backend.np.errstate(divide="ignore", invalid="ignore"):  # (no count, or a bin of width 0: as PyTorch)
-            return hist / (hist.sum() * xp.diff(edges))
+            return hist / hist.sum() / xp.diff(edges)
     return hist
 
 

@@ -1162,6 +1162,42 @@ def _zero_d_mask_index(p):
         for a in list(p["args"]) + list(p["kwargs"].values()) if isinstance(a, list) and a)
 
 
+def _number(program, name, position, default):
+    """The number given as ``name`` (a keyword, or the argument at ``position``), a NumPy scalar read as its value."""
+    args = program["args"]
+    v = program["kwargs"].get(name, args[position] if len(args) > position else default)
+    return v[2] if isinstance(v, tuple) and v and v[0] == "np" else v
+
+
+def _matrices(t):
+    """A tensor's values as the program's view shows them (an expanded row repeated), for a rank to be read."""
+    view = t["view"]
+    return np.broadcast_to(t["values"], view[1]) if view and view[0] == "expand" else t["values"]
+
+
+def _rank_deficient(program):
+    """Whether the input of a matrix norm is a float matrix (or batch) of rank below its smaller size."""
+    t = program["tensors"][program["self"][1]] if program["self"] is not None else None
+    if t is None or t["values"].dtype.kind != "f" or t["values"].ndim < 2 or t["values"].size == 0:
+        return False
+    a = _matrices(t)
+    return bool(np.isfinite(a).all() and np.any(np.linalg.matrix_rank(a) < min(a.shape[-2:])))
+
+
+def _bicubic_kept_by_scale(program):
+    """interpolate/upsample in bicubic mode, align_corners False, whose scale_factor keeps both sizes (⌊n·s⌋ = n)."""
+    t = program["tensors"][program["self"][1]] if program["self"] is not None else None
+    mode, factor = _number(program, "mode", 3, "nearest"), _number(program, "scale_factor", 2, None)
+    if t is None or mode != "bicubic" or _number(program, "align_corners", 4, None) or factor is None \
+            or t["values"].ndim != 4:
+        return False
+    factors = [_number({"args": [], "kwargs": {"f": f}}, "f", 0, None) for f in factor] \
+        if isinstance(factor, (list, tuple)) and not (factor and factor[0] == "np") else [factor] * 2
+    n = _matrices(t).shape[2:]
+    return all(isinstance(f, (int, float)) for f in factors) and len(factors) == 2 and factors != [1, 1] \
+        and all(int(k * f) == k for k, f in zip(n, factors))
+
+
 def _outcome(d, who):
     """Whether the outcome difference is '<who> ran' (minigan or PyTorch)."""
     return f"{who} ran" in d
@@ -1255,6 +1291,16 @@ DOCUMENTED = [
     (lambda p, w, d: pytorch_older_than("2.13") and ("look up dimensions by name" in d or "passed a dimname" in d),
      f"{DOCS}, Which PyTorch: dim=None, which PyTorch 2.11 and 2.12 read as a dimension's name (a RuntimeError); "
      "minigan follows 2.13"),
+    (lambda p, w, d: p["name"] == "cdist" and (w == "value" or w.endswith("grad")) and _has(p, "nan")
+     and _number(p, "p", 2, 2.0) == np.inf,
+     f"{DOCS}, Special values: cdist(p=inf) of a NaN difference (PyTorch's kernel passes it over, minigan NaN)"),
+    (lambda p, w, d: p["name"] in ("matrix_norm", "norm") and w == "second-order grad" and "nan" in d.split(" vs ")[0]
+     and _number(p, "ord", 1, None) in (2, -2, "nuc") and _rank_deficient(p),
+     f"{DOCS}, Special values: the second order of the SVD-based norms of a matrix of lower rank (MKL's singular "
+     "values there are tiny and distinct, NumPy's 0: PyTorch finite, minigan NaN)"),
+    (lambda p, w, d: p["name"] in ("interpolate", "upsample") and w.endswith("grad") and _bicubic_kept_by_scale(p),
+     f"{DOCS}, Casts, views, masks and in-place changes: bicubic interpolate by a scale_factor that keeps both sizes "
+     "(PyTorch's backward copies the gradient, its forward interpolates; minigan's is its forward's derivative)"),
 ]
 
 # Classes another change is fixing now, counted apart so the rest shows: (test on the program, what and detail;

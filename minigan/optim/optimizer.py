@@ -189,9 +189,23 @@ def state_as_arrays(update):
         arrays = {key: (float(v.array) if key == "step" else v.array) if isinstance(v, Tensor) else v
                   for key, v in state.items()}
         update(self, p, g, arrays, group)
+        if _PROMOTES_0D_BY_VALUE and p.array.ndim == 0 and p.array.dtype.kind == "f" and p.array.dtype.itemsize < 8:
+            _keep_dtype(arrays, p.array.dtype)
         keep_as_tensors(state, arrays)
 
     return update_on_arrays
+
+
+_PROMOTES_0D_BY_VALUE = backend.np.__version__.startswith("1.")  # NumPy 1.x: a 0-d float32 and 0.5 give a float64
+
+
+def _keep_dtype(arrays: dict, dtype) -> None:
+    """A 0-d parameter's state in its own dtype, as on NumPy 2 (and PyTorch): NumPy 1.x promotes by value where every
+    operand is 0-d, so ``0.9 * b`` of a 0-d float32 ``b`` gave a float64, which became a float64 state entry.  The
+    step count and NAdam's mu_product are PyTorch's default-dtype scalars, not the parameter's."""
+    for key, value in arrays.items():
+        if key not in ("step", "mu_product") and getattr(value, "dtype", dtype) == "float64":
+            arrays[key] = value.astype(dtype)
 
 
 def keep_as_tensors(state: dict, arrays: dict) -> None:

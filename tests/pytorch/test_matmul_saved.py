@@ -1,4 +1,4 @@
-"""matmul's saved operands and the version counter, against PyTorch.
+"""matmul's (and linear's) saved operands and the version counter, against PyTorch.
 
 PyTorch's matmul (``_matmul_impl``) saves each operand for the other's gradient in the form it hands to
 dot/mv/mm/bmm: the operand itself or a view of it (a 1-D one unsqueezed, a 2-D one transposed), or, where a
@@ -9,7 +9,9 @@ the operand (or of a view of it, or of its base) after the product then raises a
 the change.  Generated: 1-D to 4-D on each side, broadcast batches (missing axes, size-1 axes), size-1 and empty
 matrix axes, five layouts (contiguous, transposed, batch-permuted, strided, expanded), either or both operands
 requiring grad, each operand (or a slice of its base) changed in place after the product; which cases raise at
-backward, and every gradient where none does (float64), is PyTorch's."""
+backward, and every gradient where none does (float64), is PyTorch's.  linear, which is PyTorch's matmul of the
+input and weight.T where it is not addmm, is generated the same way; and a saved copy is differentiated again
+(create_graph=True)."""
 
 from __future__ import annotations
 

@@ -46,8 +46,10 @@ def norm(input, ord=None, dim=None, keepdim=False, *, dtype=None):
 
 @with_out
 def vecdot(x, y, *, dim=-1):
-    """Σ x·y along ``dim`` (the operands broadcast)."""
+    """Σ x·y along ``dim`` (the operands broadcast); of two vectors, their vdot, whatever ``dim`` (PyTorch's)."""
     operands.same_dtype("vecdot", operands.floating(x, "vecdot"), operands.floating(y, "vecdot"), "y")
+    if x.ndim == 1 and y.ndim == 1:  # (no broadcast: two lengths refuse, as vdot's)
+        return toplevel.vdot(x, y)
     return (x * y).sum(dim)
 
 

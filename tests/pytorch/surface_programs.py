@@ -1270,10 +1270,11 @@ DOCUMENTED = [
     (lambda p, w, d: "sparse_grad" in d or "sparse" in d and "layout" in d or "sparse=True is not provided" in d,
      f"{DOCS}, Coming from PyTorch: sparse_grad=True (and a sparse layout, and embedding's sparse=True: its table's "
      "row for nn.Embedding) raise one line naming it"),
-    (lambda p, w, d: (p["name"] in ("stride", "view") and (w == "value" or "stride" in d) or p["name"] in (
-        "gradcheck", "gradgradcheck") and "with stride 0" in d) and any(s["values"].size == 0 for s in p["tensors"]),
+    (lambda p, w, d: (p["name"] in ("stride", "view", "storage_offset") and (w == "value" or "stride" in d)
+                      or p["name"] in ("gradcheck", "gradgradcheck") and "with stride 0" in d)
+     and any(s["values"].size == 0 for s in p["tensors"]),
      f"{DOCS}, Casts, views, masks and in-place changes: the strides of an empty tensor made from NumPy (NumPy's in "
-     "PyTorch, which ATen calls arbitrary; row-major in minigan)"),
+     "PyTorch, which ATen calls arbitrary; row-major in minigan; so a slice's storage_offset too)"),
     (lambda p, w, d: p["name"] in ("conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d") and w == "layout"
      and d.startswith("results[0].flatten() is a view"),
      f"{DOCS}, Layouts: the convolutions' results are transposed views of their batch-last products (flatten() "

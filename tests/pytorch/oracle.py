@@ -107,7 +107,8 @@ def aten_kernels():
 
 
 def onednn_takes_float16() -> bool:
-    """Whether PyTorch's oneDNN takes float16 here (a CPU with AVX512-FP16 or AMX-FP16): ATen's use_mkldnn then
+    """Whether PyTorch's oneDNN takes float16 here (a CPU it computes float16 on: AVX512-FP16, for one, as a
+    Sapphire Rapids Xeon has; torch.ops.mkldnn._is_mkldnn_fp16_supported): ATen's use_mkldnn then
     sends every float16 convolution to oneDNN, whose bias must have the input's dtype, where on other CPUs its own
     kernels run float16 and cast the bias (minigan follows those).  Run a float16 comparison in aten_kernels() there."""
     return HAVE_TORCH and bool(torch.ops.mkldnn._is_mkldnn_fp16_supported())

@@ -102,6 +102,11 @@ class BatchNorm(N.BatchNorm):
         return x - mean, inv_std, mean, var
 
 
+def _as_float32(t):
+    """A float16 or float32 parameter (or None) as float32: a float16 norm computes in float32, as PyTorch's."""
+    return t if t is None else _tensor(t, "norm").float()
+
+
 def _parameters_wide(op, x, *params):
     """Whether the parameters given (weight, bias, running statistics: Tensors or arrays, None where absent) are
     float32 beside a float16 input, which PyTorch's mixed CPU kernels take (computing in float32, returning float16);
@@ -170,11 +175,13 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """(x − mean) / √(var + eps) over the last len(normalized_shape) dimensions (biased variance), then
     · weight + bias (Ba et al. 2016)."""
     input, dims, wide = _normalized("layer_norm", input, normalized_shape, weight, bias, same_dtype=True)
-    if wide:  # (PyTorch's mixed kernel: in float32, the result float16)
-        out = layer_norm(input.float(), normalized_shape, weight, bias, eps).to(input.dtype)
-        return out if weight is not None else no_derivative(out, "layer_norm", input, bias, why="a float32 bias "
-                                                            "and no weight beside a float16 input (PyTorch's "
-                                                            "backward reads the bias as float16)")
+    if input.array.dtype.itemsize == 2:  # (PyTorch's kernel computes float16 in float32, rounding the result once;
+        # float32 parameters beside it are its mixed kernel's: ``wide``)
+        out = layer_norm(input.float(), normalized_shape, _as_float32(weight), _as_float32(bias), eps)
+        out = shown_as(out.to(input.dtype), "NativeLayerNormBackward0")
+        return out if not wide or weight is not None else no_derivative(
+            out, "layer_norm", input, bias, why="a float32 bias and no weight beside a float16 input (PyTorch's "
+            "backward reads the bias as float16)")
     saved = (input, weight, bias)  # (PyTorch's native_layer_norm saves all three: a change in place later refuses)
     if weight is not None or bias is not None:  # (PyTorch's backward reads all three, for each gradient)
         input, weight, bias = _read_by_each(input, weight, bias, reads=(input, weight, bias))
@@ -234,9 +241,11 @@ class _Normalized(Node):
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Group norm (Wu & He 2018): normalise x (N, C, ...) over each group of C/num_groups channels and the
     spatial dimensions, then · weight + bias per channel."""
-    input, wide = _group_norm_door(input, num_groups, weight, bias)
-    if wide:  # (PyTorch's mixed kernel: in float32, the result float16)
-        return group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
+    input, _ = _group_norm_door(input, num_groups, weight, bias)  # (float32 parameters beside float16: below)
+    if input.array.dtype.itemsize == 2:  # (PyTorch's kernel computes float16 in float32, rounding the result once;
+        # float32 parameters beside it are its mixed kernel's: ``wide``)
+        out = group_norm(input.float(), num_groups, _as_float32(weight), _as_float32(bias), eps)
+        return shown_as(out.to(input.dtype), "NativeGroupNormBackward0")
     return shown_as(_grouped(input, num_groups, weight, bias, eps, batch_norm=False), "NativeGroupNormBackward0")
 
 

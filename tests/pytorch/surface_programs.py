@@ -1350,10 +1350,28 @@ def classify(program, found):
     return "differ", what
 
 
+def _kills_pytorch(program):
+    """torch.range with an integer dtype and a step that truncates to 0 (0 < |step| < 1): PyTorch 2.13's range
+    kernel divides by the truncated step and the process dies of SIGFPE (surface seed 11918019), never run."""
+    if program["name"] != "range" or program["space"] != "torch":
+        return False
+    dtype, step = program["kwargs"].get("dtype"), program["kwargs"].get(
+        "step", program["args"][2] if len(program["args"]) > 2 else 1)
+    step = step[2] if isinstance(step, tuple) and step[:1] == ("np",) else step
+    integer = isinstance(dtype, tuple) and dtype[:1] == ("dtype",) and "int" in str(dtype[1])
+    return integer and isinstance(step, (int, float)) and 0 < abs(step) < 1
+
+
+KILLS_PYTORCH = (f"{DOCS}, Which PyTorch: torch.range with an integer dtype and a step that truncates to 0 (PyTorch "
+                 "2.13 dies of SIGFPE: not run; minigan refuses, as arange)")
+
+
 def compare(program) -> tuple:
     """('agree' | 'both_raise' | 'differ' | 'known' | 'documented', class, differences)."""
     import torch
 
+    if _kills_pytorch(program):
+        return "documented", KILLS_PYTORCH, [("outcome", "PyTorch dies of SIGFPE: not run")]
     with np.errstate(all="ignore"):
         ours = run(minigan, program)
         theirs = run(torch, _torch_program(program))

@@ -77,10 +77,14 @@ def _table(weight, idx, what):
 def _renorm(weight, rows, max_norm, norm_type, xp):
     """The ``rows`` (distinct) of ``weight`` whose ``norm_type``-norm exceeds max_norm scaled to max_norm, in place
     and outside the graph (a write into a leaf that requires grad: allowed under no_grad), as PyTorch's renorm."""
-    norms = xp.linalg.norm(weight.array[rows], ord=norm_type, axis=1) if rows.size else rows
-    scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
-    with no_grad():
-        weight[rows] = weight.array[rows] * scale[:, None]
+    if rows.size and weight.shape[1] == 0 and (norm_type < 0 or norm_type == float("inf")):  # (vector_norm's refusal)
+        raise ShapeError(f"embedding: max_norm cannot measure rows of no entries with the {norm_type:g} norm (it has "
+                         "no identity); use norm_type >= 0, or a weight with entries in each row")
+    with backend.np.errstate(all="ignore"):  # (a max_norm of −∞ scales by −∞: NaN rows, silently, as PyTorch's)
+        norms = xp.linalg.norm(weight.array[rows], ord=norm_type, axis=1) if rows.size else rows
+        scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
+        with no_grad():
+            weight[rows] = weight.array[rows] * scale[:, None]
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,

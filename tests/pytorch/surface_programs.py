@@ -1248,7 +1248,7 @@ DOCUMENTED = [
      f"{DOCS}, Special values: binary_cross_entropy_with_logits at a logit of ±∞ (∞ − ∞ = NaN on one side in "
      "PyTorch's formula, on the other in minigan's)"),
     (lambda p, w, d: p["name"] in ("pixel_shuffle", "pixel_unshuffle") and w == "outcome" and "PyTorch Runtime" in d
-     and ("Shuffle" in d and "invalid gradient" in d or "'channel' dimension" in d)
+     and ("shuffle" in d.lower() and "invalid gradient" in d or "'channel' dimension" in d)
      and any(s["values"].size == 0 for s in p["tensors"]),
      f"{DOCS}, Casts, views, masks and in-place changes: the backward of pixel_shuffle or pixel_unshuffle of an empty "
      "tensor (PyTorch's refuses: its backward, the other op, returns an empty input's shape unchanged)"),

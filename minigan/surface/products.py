@@ -268,6 +268,10 @@ def inner(input, other):
         one_dtype("inner", x, y)  # (PyTorch's tensordot computes two vectors, one of them not contiguous, of bools)
     if x.shape[-1] != y.shape[-1]:  # (the product below would broadcast a 1 against any size)
         raise ShapeError(f"inner: the last dims must match, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+    if is_grad_enabled():  # (PyTorch's inner is a tensordot: an mm of each one's leading axes folded, saved for the
+        # other's gradient, a copy where they do not fold as a view: see linalg.saved_copies)
+        x = x.clone() if y.requires_grad and linalg.folds_to_copy(x.array, x.shape[-1]) else x
+        y = y.clone() if x.requires_grad and linalg.folds_to_copy(y.array, y.shape[-1]) else y
     products = x.reshape(*x.shape[:-1], *[1] * (y.ndim - 1), x.shape[-1]) * y
     return view_of_product(products.sum(-1, dtype=products.dtype))  # (in the operands' dtype: int32 stays int32)
 

@@ -1,4 +1,4 @@
-"""matmul's (and linear's) saved operands and the version counter, against PyTorch.
+"""matmul's (and linear's and inner's) saved operands and the version counter, against PyTorch.
 
 PyTorch's matmul (``_matmul_impl``) saves each operand for the other's gradient in the form it hands to
 dot/mv/mm/bmm: the operand itself or a view of it (a 1-D one unsqueezed, a 2-D one transposed), or, where a
@@ -10,8 +10,8 @@ the change.  Generated: 1-D to 4-D on each side, broadcast batches (missing axes
 matrix axes, five layouts (contiguous, transposed, batch-permuted, strided, expanded), either or both operands
 requiring grad, each operand (or a slice of its base) changed in place after the product; which cases raise at
 backward, and every gradient where none does (float64), is PyTorch's.  linear, which is PyTorch's matmul of the
-input and weight.T where it is not addmm, is generated the same way; and a saved copy is differentiated again
-(create_graph=True)."""
+input and weight.T where it is not addmm, and inner, PyTorch's tensordot over the last axes (an mm of each operand's
+leading axes folded), are generated the same way; and a saved copy is differentiated again (create_graph=True)."""
 
 from __future__ import annotations
 
@@ -187,3 +187,34 @@ def test_matmul_copies_stay_in_the_graph(sa, la, sb, lb, changed):
     assert results[1] is not None, "minigan raises at backward, PyTorch does not"
     for want, got in zip(*results):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def _run_inner(lib, case):
+    """inner(a, b): PyTorch's is tensordot over the last axes, an mm of each operand's leading axes folded into one
+    (a copy where they cannot be folded as a view)."""
+    (sa, la), (sb, lb), grads, target = case
+    rng = np.random.default_rng(3)
+    leaves = [lib.tensor(rng.standard_normal(_base_shape(la, sa)), requires_grad=grads[0]),
+              lib.tensor(rng.standard_normal(_base_shape(lb, sb)), requires_grad=grads[1])]
+    bases = [leaf * 1 for leaf in leaves]
+    a, b = _view(bases[0], la, sa), _view(bases[1], lb, sb)
+    out = lib.inner(a, b)
+    base, operand, layout = (bases[0], a, la) if target[0] == "a" else (bases[1], b, lb)
+    (base[..., :1] if target.endswith("part") else base if layout == "e" else operand).add_(1.5)
+    try:
+        (out * lib.tensor(rng.standard_normal(tuple(out.shape)))).sum().backward()
+    except RuntimeError:
+        return ("raise",)
+    return ("ok", out.detach().numpy(), [None if t.grad is None else t.grad.numpy() for t in leaves])
+
+
+@pytest.mark.parametrize("sa,sb", [((3,), (3,)), ((4, 3), (3,)), ((3,), (2, 6, 3)), ((5, 4, 3), (2, 3)),
+                                   ((4, 3), (2, 6, 3)), ((5, 4, 3), (2, 6, 3)), ((2, 5, 4, 3), (6, 3)),
+                                   ((5, 1, 3), (2, 1, 3)), ((5, 4, 0), (2, 6, 0))])
+def test_inner_raises_where_pytorch_raises_and_reads_its_copies(sa, sb):
+    cases = [((sa, la), (sb, lb), grads, target) for la, lb in itertools.product(LAYOUTS, LAYOUTS)
+             if _fits(la, sa) and _fits(lb, sb) for grads in [(True, False), (False, True), (True, True)]
+             for target in ("a", "a part", "b", "b part")]
+    wrong = [f"{case}: PyTorch {want[0]}, minigan {got[0]}" for case in cases
+             if not _same(want := _run_inner(torch, case), got := _run_inner(minigan, case))]
+    assert not wrong, f"{len(wrong)} of {len(cases)} cases differ, e.g.\n" + "\n".join(wrong[:8])

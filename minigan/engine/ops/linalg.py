@@ -44,15 +44,15 @@ def saved_copies(a, b, need):
     if a.ndim == b.ndim == 3 and a.shape[0] != b.shape[0]:  # a batch of 1 whose gradient is needed: squeezed away
         a, b = (a[0], b) if a.shape[0] == 1 and need[0] else (a, b[0]) if b.shape[0] == 1 and need[1] else (a, b)
     if b.ndim < 3:  # mm (or mv) of a, its batch folded into rows
-        return need[1] and _copies(a, a.shape[-1]), False
+        return need[1] and folds_to_copy(a, a.shape[-1]), False
     if a.ndim < 3:  # mm of b's transpose (mT), its batch folded into rows
-        return False, need[0] and _copies(b.swapaxes(-1, -2), b.shape[-2])
+        return False, need[0] and folds_to_copy(b.swapaxes(-1, -2), b.shape[-2])
     batch, xp = backend.broadcast_shapes(a.shape[:-2], b.shape[:-2]), backend.get_array_module(a)  # bmm
-    return tuple(n and _copies(xp.broadcast_to(x, batch + x.shape[-2:]), *x.shape[-2:]) for x, n in ((a, need[1]),
-                                                                                                     (b, need[0])))
+    return tuple(n and folds_to_copy(xp.broadcast_to(x, batch + x.shape[-2:]), *x.shape[-2:])
+                 for x, n in ((a, need[1]), (b, need[0])))
 
 
-def _copies(x, *last):  # does reshaping x to (-1, *last) copy it? (never when empty: PyTorch's view then)
+def folds_to_copy(x, *last):  # does reshaping x to (-1, *last) copy it? (never when empty: PyTorch's view then)
     return x.size > 0 and not backend.get_array_module(x).may_share_memory(x.reshape((-1,) + last), x)
 
 

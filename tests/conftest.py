@@ -247,9 +247,14 @@ def default_slice(cases, every: int, cover=()) -> list:
     ``-m slow`` (ids ``all-...``; not built at all in a run that deselects every slow test, see WHOLE_PRODUCTS).
     ``cases``: tuples of the test's arguments, in a fixed order (the slice is the same on every machine and in every
     pytest-xdist worker), or ``pytest.param``s (their marks and ids are kept).  A test's default ids are pytest's as
-    before."""
+    before.  ``cover="each"`` (alone or in the list): every value of every argument (by its repr) runs at least once.
+
+    A sweep of thousands of generated cases of one function against PyTorch runs this way: a stride ``every`` that
+    shares no factor with the product's inner sizes walks through their combinations as it goes."""
     cases = [case if isinstance(case, type(pytest.param())) else pytest.param(*case) if isinstance(case, tuple)
              else pytest.param(case) for case in cases]  # (a pytest.param keeps its marks and id in both)
+    each = [lambda *values, i=i: repr(values[i]) for i in range(len(cases[0].values) if cases else 0)]
+    cover = [key for c in (["each"] if cover == "each" else cover) for key in (each if c == "each" else [c])]
     chosen = set(range(0, len(cases), every))
     for key in cover:
         seen = {key(*cases[j].values) for j in chosen}

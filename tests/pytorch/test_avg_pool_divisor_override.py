@@ -5,6 +5,7 @@ refuses 0 (RuntimeError) before it reads the input's dimensions, dtype or sizes.
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -38,10 +39,11 @@ def _call(lib, name, d, geometry, module):
         return e
 
 
-@pytest.mark.parametrize("module", [False, True], ids=["function", "AvgPool2d"])
-@pytest.mark.parametrize("geometry", GEOMETRY, ids=lambda g: ",".join(f"{k}={v}" for k, v in g.items()))
-@pytest.mark.parametrize("name", list(INPUTS))
-@pytest.mark.parametrize("d", DIVISORS, ids=repr)
+# Every 7th case by default (and each divisor, input, geometry and form), all under -m slow
+@pytest.mark.parametrize("d, name, geometry, module", default_slice(
+    [pytest.param(d, name, geometry, module, id=f"{d!r}-{name}-{','.join(f'{k}={v}' for k, v in geometry.items())}-"
+                  f"{'AvgPool2d' if module else 'function'}")
+     for d in DIVISORS for name in INPUTS for geometry in GEOMETRY for module in [False, True]], 7, cover="each"))
 def test_divisor_override_as_pytorch(d, name, geometry, module):
     theirs, ours = _call(torch, name, d, geometry, module), _call(minigan, name, d, geometry, module)
     if isinstance(theirs, Exception):

@@ -15,6 +15,7 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -74,7 +75,9 @@ CASES += [((2, 3, 4), "float64", ("running_mean", "running_var"), None, ("weight
            eps, False) for u in (True, False) for eps in (1e-5, 0.0)]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[str(i) for i in range(len(CASES))])
+# Every 5th case by default (and each value of each of the case's ten parts), all under -m slow
+@pytest.mark.parametrize("case", default_slice([pytest.param(c, id=str(i)) for i, c in enumerate(CASES)], 5,
+                                               cover=[lambda case, i=i: repr(case[i]) for i in range(10)]))
 def test_instance_norm_with_running_statistics(case):
     shape, dtype, stats, stat_dtype, affine, grad, use_input_stats, momentum, eps, special = case
     c = shape[1] if len(shape) > 1 else 3

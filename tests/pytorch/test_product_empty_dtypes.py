@@ -12,6 +12,7 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -62,8 +63,10 @@ def _call(lib, name, shapes, dtypes, kw, form):
     return str(r.dtype).split(".")[-1], tuple(r.shape), r.numpy().astype(np.float64).tolist()
 
 
-@pytest.mark.parametrize("form", ["function", "method"])
-@pytest.mark.parametrize("name, shapes, dtypes, kw", CASES)
+# Every 7th case by default (and each op with each of its shapes, each dtype triple, scale and form), all under -m slow
+@pytest.mark.parametrize("name, shapes, dtypes, kw, form", default_slice(
+    [pytest.param(*case.values, form, marks=case.marks) for case in CASES for form in ["function", "method"]], 7,
+    cover=["each", lambda name, shapes, *_: (name, shapes)]))
 def test_empty_products_of_several_dtypes_as_pytorch(name, shapes, dtypes, kw, form):
     theirs, ours = _call(torch, name, shapes, dtypes, kw, form), _call(minigan, name, shapes, dtypes, kw, form)
     if isinstance(theirs, Exception):

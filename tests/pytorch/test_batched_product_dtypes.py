@@ -8,6 +8,7 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -33,7 +34,9 @@ def _call(lib, name, form, dtypes):
         return e
 
 
-@pytest.mark.parametrize("name, form, dtypes", CASES)
+# Every 5th case by default (and each value of each argument, each op in each form), all under -m slow
+@pytest.mark.parametrize("name, form, dtypes", default_slice(
+    CASES, 5, cover=["each", lambda name, form, dtypes: (name, form)]))
 def test_operands_of_several_dtypes_as_pytorch(name, form, dtypes):
     theirs, ours = _call(torch, name, form, dtypes), _call(minigan, name, form, dtypes)
     if isinstance(theirs, Exception):

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -45,7 +46,8 @@ def _grads(lib, p, mode, written, rows, order, touching):
     return [np.zeros(0) if g is None else g.detach().numpy() for g in grads]
 
 
-@pytest.mark.parametrize("p, mode, written, rows, order, touching", CASES)
+# Every 5th case by default (and each value of each argument), all under -m slow
+@pytest.mark.parametrize("p, mode, written, rows, order, touching", default_slice(CASES, 5, cover="each"))
 def test_cdist_reads_x1_and_x2_when_backward_runs(p, mode, written, rows, order, touching):
     with np.errstate(all="ignore"):
         want, got = (_grads(lib, p, mode, written, rows, order, touching) for lib in (torch, minigan))

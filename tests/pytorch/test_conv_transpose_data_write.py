@@ -15,6 +15,7 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 import minigan
 
@@ -59,7 +60,8 @@ def _grads(lib, dims, batch, layout, geometry, bias, written, order):
     return [np.zeros(0) if g is None else g.detach().numpy() for g in grads]
 
 
-@pytest.mark.parametrize("dims, batch, layout, geometry, bias, written, order", CASES)
+# Every 5th case by default (and each value of each argument), all under -m slow
+@pytest.mark.parametrize("dims, batch, layout, geometry, bias, written, order", default_slice(CASES, 5, cover="each"))
 def test_conv_transpose_reads_its_input_when_backward_runs(dims, batch, layout, geometry, bias, written, order):
     want, got = (_grads(lib, dims, batch, layout, geometry, bias, written, order) for lib in (torch, minigan))
     assert len(got) == len(want)

@@ -10,6 +10,7 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -60,10 +61,11 @@ CASES = [c for k in (1, 2) for c in itertools.product(INDICES, repeat=k)
 CASES += [("T", "i", "T"), ("i", "F", "k"), ("T", "T", "T"), ("m", "T", "i"), ("F", "F", "-i")]
 
 
-@pytest.mark.parametrize("form", ["function", "method", "index_put_"])
-@pytest.mark.parametrize("accumulate", [False, True])
-@pytest.mark.parametrize("values", list(VALUES))
-@pytest.mark.parametrize("indices", CASES, ids="-".join)
+# Every 5th case by default (and each value of each argument), all under -m slow
+@pytest.mark.parametrize("indices, values, accumulate, form", default_slice(
+    [pytest.param(indices, values, accumulate, form, id=f"{'-'.join(indices)}-{values}-{accumulate}-{form}")
+     for indices in CASES for values in VALUES for accumulate in [False, True]
+     for form in ["function", "method", "index_put_"]], 5, cover="each"))
 def test_zero_d_masks_as_indexing(indices, values, accumulate, form):
     theirs = _outcome(lambda: _oracle(indices, VALUES[values], accumulate))
     ours = _outcome(lambda: _ours(form, indices, VALUES[values], accumulate))

@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 torch = pytest.importorskip("torch")
 
@@ -36,7 +37,9 @@ def _run(lib, a, b, w, form):
     return got
 
 
-@pytest.mark.parametrize("a, b, w, form", CASES, ids=["-".join(c) for c in CASES])
+# Every 5th case by default (and each value of each argument), all under -m slow
+@pytest.mark.parametrize("a, b, w, form", default_slice([pytest.param(*c, id="-".join(c)) for c in CASES], 5,
+                                                        cover="each"))
 def test_lerp_of_integer_ends_as_pytorchs(a, b, w, form):
     want, got = _run(torch, a, b, w, form), _run(minigan, a, b, w, form)
     if isinstance(want, type):

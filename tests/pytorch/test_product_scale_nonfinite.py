@@ -9,6 +9,7 @@ alpha=-inf and an empty matrix, the vector's gradient 0 where PyTorch's is NaN).
 
 import numpy as np
 import pytest
+from conftest import default_slice
 
 torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 
@@ -53,7 +54,9 @@ def _run(lib, name, shapes, kw, fills):
     return [out.detach().numpy()] + [np.zeros(s) if g is None else g.numpy() for g, s in zip(grads, shapes)]
 
 
-@pytest.mark.parametrize("name, shapes, kw, fills", CASES)
+# Every 5th case by default (and each value of each argument, each op with each of its shapes), all under -m slow
+@pytest.mark.parametrize("name, shapes, kw, fills", default_slice(
+    CASES, 5, cover=["each", lambda name, shapes, kw, fills: (name, shapes)]))
 def test_scales_in_pytorchs_order(name, shapes, kw, fills):
     theirs = _run(torch, name, shapes, kw, fills)
     with np.errstate(all="ignore"):  # (∞·0 in NumPy's kernels warns; the values are what is compared)

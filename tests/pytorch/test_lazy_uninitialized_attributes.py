@@ -3,6 +3,7 @@ dtype (the default, or the one Module.to/double/half asked for) and what follows
 device, requires_grad, is_leaf and grad; their shape, numel and dim raise PyTorch's classes."""
 
 import pytest
+from conftest import default_slice
 
 torch = pytest.importorskip("torch")
 
@@ -39,10 +40,12 @@ def _seen(lib, layer, cast, attribute, default):
         lib.set_default_dtype(before)
 
 
-@pytest.mark.parametrize("default", ["float32", "float64"])
-@pytest.mark.parametrize("attribute", sorted(ATTRIBUTES))
-@pytest.mark.parametrize("cast", sorted(CASTS))
-@pytest.mark.parametrize("layer", sorted(LAYERS))
+# Every 5th case by default (and each layer, cast, attribute and default dtype, each layer with each cast), all under
+# -m slow
+@pytest.mark.parametrize("layer, cast, attribute, default", default_slice(
+    [pytest.param(layer, cast, attribute, default, id=f"{layer}-{cast}-{attribute}-{default}")
+     for layer in sorted(LAYERS) for cast in sorted(CASTS) for attribute in sorted(ATTRIBUTES)
+     for default in ["float32", "float64"]], 5, cover=["each", lambda layer, cast, *_: (layer, cast)]))
 def test_uninitialised_attribute_as_pytorch(layer, cast, attribute, default):
     theirs = _seen(torch, layer, cast, attribute, default)
     ours = _seen(minigan, layer, cast, attribute, default)

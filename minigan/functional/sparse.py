@@ -130,8 +130,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         raise NotImplementedError("embedding: sparse=True is not provided (minigan's gradients are dense)")
     # PyTorch looks the rows up by index_select, in the indices' row-major order: its result is a row-major copy
     # whatever their layout (a flatten() is a view, as there), a 0-d index's row too (weight[idx] would read it as a
-    # number: a view of the row, which requires grad under no_grad where PyTorch's copy does not)
-    picked = weight[xp.ascontiguousarray(idx)] if idx.ndim else weight[idx.reshape(1)].reshape(weight.shape[1:])
+    # number: a view of the row, which requires grad under no_grad where PyTorch's copy does not); the row-major
+    # indices serve the masks below too, so that their results keep that layout
+    idx = xp.ascontiguousarray(idx) if idx.ndim else idx
+    picked = weight[idx] if idx.ndim else weight[idx.reshape(1)].reshape(weight.shape[1:])
     if scale_grad_by_freq and picked.requires_grad:  # the same values, each row's gradient divided by its count
         rows, inverse, counts = xp.unique(idx, return_inverse=True, return_counts=True)
         share = Tensor._make((1.0 / counts[inverse.reshape(idx.shape)]).astype(weight.dtype)[..., None])

@@ -125,10 +125,12 @@ def stack(tensors, dim=0, *, axis=None):
     for i, t in enumerate(tensors):
         if t.shape != shape:
             raise ShapeError(f"stack: tensor {i} has shape {tuple(t.shape)}, but tensor 0 has shape {shape}")
-    if axis < len(shape):  # (as PyTorch's: cat along the axis, then the view that splits it, so channels-last
-        joined = cat(tensors, axis=axis)  # inputs give a channels-last result)
-        return shown_as(joined.reshape(*shape[:axis], len(tensors), *shape[axis:]), "StackBackward0")
-    return shown_as(cat([t.unsqueeze(axis) for t in tensors], axis=axis), "StackBackward0")
+    if axis < len(shape) and shapes.all_channels_last(tensors):  # (as PyTorch's: cat along the axis, then the
+        joined = shapes.joined_channels_last(tensors, axis)  # view that splits it: a channels-last result, in new
+        return shown_as(joined.reshape(*shape[:axis], len(tensors), *shape[axis:]).clone(), "StackBackward0")  # memory)
+    joined = cat([t.unsqueeze(axis) for t in tensors], axis=axis)  # (at the last axis PyTorch's is row-major, where
+    return shown_as(joined if joined.is_contiguous() else joined.contiguous(), "StackBackward0")  # cat would read the
+    # new axis as a channels-last volume's channels)
 
 
 def __getattr__(name):

@@ -75,16 +75,25 @@ def cat(tensors, dim=0, *, axis=None):
     elif empty and builtins.all(empty):
         axis = 0  # (nothing but those: PyTorch wraps no dim, and joins them into one empty vector)
     axis = check_cat(tensors, axis)
-    last = builtins.all(t.ndim in (4, 5) and channels_last(t) for t in tensors)  # (a 1-d empty one: row-major)
     if dtype is not None:  # one dtype (float32 with int64 is float32)
         tensors = [t if t.dtype == dtype else t.astype(dtype) for t in tensors]
-    if not last:
+    if not all_channels_last(tensors):
         return S.Cat.apply(*tensors, axis=axis)
-    # every input channels-last: so is the result, as PyTorch's (its cat_compute_output_memory_format), joined in
-    # that memory order (N, H, W, C) and viewed back, so a later flatten() copies where PyTorch's does
+    return shown_as(joined_channels_last(tensors, axis).clone(), "CatBackward0")  # (new memory, as PyTorch's result)
+
+
+def all_channels_last(tensors) -> bool:
+    """Whether every one of ``tensors`` is channels-last, so that PyTorch's cat lays its result out so too (its
+    cat_compute_output_memory_format); a 1-d empty one is row-major."""
+    return builtins.all(t.ndim in (4, 5) and channels_last(t) for t in tensors)
+
+
+def joined_channels_last(tensors, axis):
+    """cat of channels-last ``tensors``, joined in that memory order (N, H, W, C) and viewed back, so a later
+    flatten() copies where PyTorch's does (a view of the joined memory: cat and stack make it new memory)."""
     order = (0, *range(2, tensors[0].ndim), 1)
     joined = S.Cat.apply(*(t.permute(*order) for t in tensors), axis=order.index(axis))
-    return shown_as(joined.permute(*(order.index(d) for d in range(len(order)))), "CatBackward0")
+    return joined.permute(*(order.index(d) for d in range(len(order))))
 
 
 def t(input):

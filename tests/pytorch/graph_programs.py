@@ -800,8 +800,8 @@ def documented(program, k, op, stage=None, what=None):
     except Exception:                                  # noqa: BLE001
         return None
     base = op.split("@")[0]
-    if base == "abs" and stage in ("grad2", "grad3") and what == "value (NaN where PyTorch's is not)" and any(
-            (~np.isfinite(a)).any() for a in ins if a.dtype.kind == "f"):  # (sign's zero, times a NaN or ∞ upstream)
+    if base in ("abs", "norm1") and stage in ("grad2", "grad3") and what == "value (NaN where PyTorch's is not)" \
+            and any((~np.isfinite(a)).any() for a in ins if a.dtype.kind == "f"):  # (sign's zero, times NaN or ∞)
         return DOC_ZERO_TENSOR
     if stage == "forward":
         return DOC_LAST_BIT if last_bit_remainder(program, k, op) else None

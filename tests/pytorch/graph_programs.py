@@ -851,7 +851,8 @@ def _key(program, k, d):
         return f"documented: {name} ({DOC_CONSTANT_NORM})"
     if d[1].startswith("value") and pytorch_bug(program, k, op):
         return "pytorch bug: " + name
-    if any(o == "leaf_write data" for o, _, _ in program[0][:k]):  # (what a backward reads after it is the class)
+    if any(o == "leaf_write data" for o, _, _ in program[0][:k + 1]):  # (what a backward reads after it is the
+        # class, the write's own line too: a gradient that differs first at the written leaf)
         name += " after a .data write"
     return ("documented: " + name) if doc else name
 

@@ -758,7 +758,7 @@ def constant_channel(program, k):
 
 
 DOC_LAST_BIT = ("docs/pytorch.md, Special values: \"remainder (and fmod) of a value whose unit in the last place "
-                "exceeds the divisor\" (decided by the last bit upstream rounding left)")
+                "exceeds the divisor\", and sin and cos past 2π (decided by the last bit upstream rounding left)")
 
 
 def _namespace(program, k, lib):
@@ -772,25 +772,31 @@ def _namespace(program, k, lib):
 
 
 def last_bit_remainder(program, k, op):
-    """Whether line k, a remainder by a number d, differs from PyTorch's only through the entries whose unit in the
-    last place exceeds |d| (there x is a multiple of a power of two above d, so x mod d is decided by the last bits
-    upstream rounding left): PyTorch's remainder of its own input, with minigan's input at just those entries (which
-    differ), is minigan's result (held-out deep graph 1036616: -8.8e35 mod 1.5, minigan's 0.5 against -0.0)."""
+    """Whether line k, a remainder by a number d (or sin or cos, whose period is 2π), differs from PyTorch's only
+    through the entries whose unit in the last place exceeds |d| (there x is a multiple of a power of two above d,
+    so x mod d is decided by the last bits upstream rounding left): PyTorch's op of its own input, with minigan's
+    input at just those entries (which differ), is minigan's result (held-out deep graphs 1036616: -8.8e35 mod 1.5,
+    minigan's 0.5 against -0.0; 1042306: sin of a variance of about 1e62)."""
     import re
-    match = re.search(r"torch\.remainder\((\w+), ([-0-9.e]+)\)$", program[0][k][2])
-    if op.split("@")[0] != "remainder" or not match:
+    line, base = program[0][k][2], op.split("@")[0]
+    match = re.search(r"torch\.remainder\((\w+), ([-0-9.e]+)\)$", line) if base == "remainder" else \
+        re.search(r"torch\.sin\((\w+)\)$|(\w+)\.cos\(\)$", line) if base in ("sin", "cos") else None
+    if not match:
         return False
-    name, d = match.group(1), float(match.group(2))
+    name = match.group(1) or match.group(2)
+    d = float(match.group(2)) if base == "remainder" else 2 * np.pi
+    apply = {"remainder": lambda lib, t: lib.remainder(t, d), "sin": lambda lib, t: lib.sin(t),
+             "cos": lambda lib, t: lib.cos(t)}[base]
     try:
         theirs, ours = (_namespace(program, k, lib)[name].detach().numpy() for lib in ("torch", "minigan"))
-        mine = minigan.remainder(minigan.tensor(ours), d).numpy()
+        mine = apply(minigan, minigan.tensor(ours)).numpy()
     except Exception:                                  # noqa: BLE001
         return False
     with np.errstate(all="ignore"):
         big = np.isfinite(theirs) & (np.spacing(np.abs(theirs)) > abs(d))
         if not (big & (ours != theirs)).any():
             return False
-        return _close(mine, torch.remainder(torch.from_numpy(np.where(big, ours, theirs)), d).numpy())
+        return _close(mine, apply(torch, torch.from_numpy(np.where(big, ours, theirs))).numpy())
 
 
 def documented(program, k, op, stage=None, what=None):

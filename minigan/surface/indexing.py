@@ -360,6 +360,13 @@ def put_index(x, indices, fn):
             axis += 1
         else:
             raise IndexError(f"{fn}: indices must be integer or bool tensors, got {a.dtype}")
+    ints = [a for a in arrays if a.dtype.kind != "b"]  # (a 0-d mask reads no dimension)
+    try:  # PyTorch broadcasts the index tensors together before it reads a value or its dtype
+        wide = backend.np.broadcast_shapes(*(tuple(a.shape) for a in ints))
+    except ValueError:
+        raise IndexOutOfRange(f"{fn}: shape mismatch: indexing tensors could not be broadcast together with shapes "
+                              + ", ".join(str(list(a.shape)) for a in ints)) from None
+    arrays = [a if a.dtype.kind == "b" else backend.get_array_module(a).broadcast_to(a, wide) for a in arrays]
     if 0 in x.shape[:axis] and builtins.all(a.size for a in arrays):  # (checked with them, as
         raise IndexOutOfRange(f"{fn}: an index into a dimension of size 0 of shape {tuple(x.shape)}")  # PyTorch's)
     return tuple(arrays)

@@ -10,8 +10,8 @@ from minigan.engine.checks import is_integer, pair
 from minigan.engine.errors import DimensionError, DomainError, DtypeError, ShapeError
 from minigan.engine.ops import conv as C
 from minigan.functional._common import _float, _one_sample, _same_dtype, _single, _tensor
-from minigan.functional.layout import laid_out
 from minigan.functional.vision import pad
+from minigan.surface.layout import laid_out
 from minigan.surface.node_view import shown_as
 from minigan.surface.reading import read_from_saved
 

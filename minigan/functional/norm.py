@@ -12,7 +12,7 @@ from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace, unbroadcast
 from minigan.engine.ops import norm as N
 from minigan.functional._common import _float, _same_dtype, _tensor
-from minigan.functional.layout import laid_out
+from minigan.surface.layout import laid_out
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.reading import read_by_backward, read_from, read_from_saved

@@ -12,7 +12,7 @@ from minigan.engine.grad_mode import is_grad_enabled
 from minigan.engine.graph import Node, namespace
 from minigan.engine.ops import pool as P
 from minigan.functional._common import _float, _one_sample, _single, _tensor
-from minigan.functional.layout import laid_out
+from minigan.surface.layout import laid_out
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.reading import read_by_backward

@@ -10,8 +10,8 @@ from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.engine.ops import pool as P
 from minigan.engine.ops import shape as S
 from minigan.functional._common import _float, _tensor
-from minigan.functional.layout import laid_out
 from minigan.functional.pool import adaptive_avg_pool1d, adaptive_avg_pool2d
+from minigan.surface.layout import laid_out
 from minigan.surface.operands import fits
 from minigan.surface.reading import read_by_backward
 from minigan.surface.shapes import normalize_pad

@@ -9,7 +9,7 @@ import pytest
 
 import minigan
 import minigan.functional as F
-from minigan.functional.layout import channels_last
+from minigan.surface.layout import channels_last
 
 R = np.random.default_rng(0)
 X3, X4 = R.standard_normal((2, 4, 8)), R.standard_normal((2, 4, 6, 8))

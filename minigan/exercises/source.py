@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ast
 import functools
+import gc
 import threading
 
-PARSING = threading.RLock()  # CPython 3.11's parser is not safe to run in two threads at once (a SystemError)
+PARSING = threading.RLock()  # CPython 3.11's parser is not safe to run in two threads at once (see parse)
 STUB_PREFIX = "exercise "  # every stub's message starts with it: "exercise mul_backward: write ..."
 
 
@@ -35,10 +36,16 @@ def parse(text: str) -> ast.Module:
     """``ast.parse(text)``, one thread at a time, cached (the tree is shared: never change it, copy what you
     change)."""
     with PARSING:
+        # CPython 3.11 counts the depth of an AST's conversion in one place for the whole interpreter: a parse run
+        # inside this one (a finalizer a garbage collection calls, or another thread it lets in, formatting a
+        # traceback's carets) ends it in a SystemError.  Without a collection, nothing else runs until it is done.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             return ast.parse(text)
-        except SystemError:  # CPython 3.11 counts the depth of an AST's conversion in one place for all threads: a
-            return ast.parse(text)  # conversion elsewhere at the same moment (a traceback's carets) upsets it once
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def find_function(tree: ast.Module, qualname: str):

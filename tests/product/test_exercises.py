@@ -12,7 +12,6 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -116,14 +115,10 @@ def test_a_stub_keeps_the_signature_docstring_and_def_line_comment():
 
 
 def test_teacher_workspace_passes_everything_and_fresh_one_fails_everything_with_hints(teacher, fresh):
-    start = time.perf_counter()
-    results, _ = grader.grade(teacher)
-    seconds = time.perf_counter() - start
+    results, _ = grader.grade(teacher)  # (how long it takes: benchmarks/grading_time.py)
     failed = [(name, message) for name, passed, message, _ in results if not passed]
     assert failed == [], failed
     assert len(results) == len(EXERCISES)
-    assert seconds < 120, f"grading a whole workspace took {seconds:.0f} s"
-    assert max(r[3] for r in results) < 10, sorted(results, key=lambda r: -r[3])[:3]
     results, _ = grader.grade(fresh)
     assert [name for name, passed, _, _ in results if passed] == []
     for name, _, message, _ in results:

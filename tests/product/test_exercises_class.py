@@ -78,11 +78,8 @@ def _assert_gradebook_right(book, expected, names):
 def test_grade_a_small_class_each_hostile_workspace_fails_only_its_own_exercise(submissions, tmp_path, capsys):
     folder, expected = submissions
     out = tmp_path / "book"
-    start = time.perf_counter()
     assert main(["grade", str(folder), "--names", *SOME, "--csv", str(out / "g.csv"), "--json", str(out / "g.json"),
                  "--timeout", "4", "--memory", "400"]) == 0
-    seconds = time.perf_counter() - start
-    assert seconds < 120, f"grading {len(KINDS)} small workspaces took {seconds:.0f} s"
     book = json.loads((out / "g.json").read_text())
     names = [e.name for e in EXERCISES if e.name in SOME]
     _assert_gradebook_right(book, {s: (k, p) for s, (k, p) in expected.items()}, names)
@@ -290,22 +287,18 @@ def test_measure_runs_the_learners_own_code_with_the_rest_filled_in(tmp_path):
 
 
 @pytest.mark.slow
-def test_grade_40_workspaces_in_3_minutes_and_the_gradebook_is_right_for_all(tmp_path):
+def test_grade_40_workspaces_and_the_gradebook_is_right_for_all(tmp_path):
     kinds = (["blank"] * 9 + ["partial"] * 12 + ["complete"] * 12
              + ["loop", "fork", "fake", "memory", "exit", "record", "partial"])
     assert len(kinds) == 40
     expected = make_class(tmp_path / "class", kinds)
     out = tmp_path / "book"
-    start = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "minigan", "exercises", "grade", str(tmp_path / "class"), "--csv",
                           str(out / "g.csv"), "--json", str(out / "g.json")], capture_output=True, text=True,
                          env=_env(), cwd=tmp_path, timeout=600)
-    seconds = time.perf_counter() - start
-    assert run.returncode == 0, run.stderr
-    print(f"\ngraded 40 workspaces in {seconds:.1f} s")
+    assert run.returncode == 0, run.stderr  # (how long it takes: benchmarks/grading_time.py)
     book = json.loads((out / "g.json").read_text())
     _assert_gradebook_right(book, expected, [e.name for e in EXERCISES])
-    assert seconds <= 180, f"grading 40 workspaces took {seconds:.0f} s"
 
 
 @pytest.mark.slow

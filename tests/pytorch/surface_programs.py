@@ -35,6 +35,7 @@ import math
 import re
 import sys
 import warnings
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -1220,6 +1221,59 @@ def _float32_cancellation(program):
         if a is not None or b is not None)
 
 
+def _fma(a, b, c):
+    """a·b + c rounded once, elementwise (exact products and sums in fractions; ±∞ and NaN as NumPy has them)."""
+    a, b, c = np.broadcast_arrays(a, b, c)
+    out = (a * b + c).astype(a.dtype)  # where an entry is not finite, this is the fused result too
+    for i in zip(*np.nonzero(np.isfinite(a) & np.isfinite(b) & np.isfinite(c))):
+        out[i] = float(Fraction(float(a[i])) * Fraction(float(b[i])) + Fraction(float(c[i])))
+    return out
+
+
+def _batch_norm_eval_forms(program):
+    """Whether F.batch_norm in evaluation differs only by where the rounding falls: PyTorch's CPU kernel computes
+    x·a + (β − μ·a), a = γ/√(σ² + ε), fused (one rounding each: surface seeds 12295832, 11889429) or, without FMA,
+    in two; minigan (x − μ)·a + β.  Each side's result is checked against its own formula, on the program's inputs."""
+    import torch
+
+    values = {}
+    for lib in (minigan, torch):
+        made = [_make(lib, spec) for spec in program["tensors"]]
+        args = [_value(lib, v, made) for v in program["args"]]
+        kwargs = {k: _value(lib, v, made) for k, v in program["kwargs"].items()}
+        try:
+            bound = inspect.signature(torch.nn.functional.batch_norm).bind(*args, **kwargs)
+            with lib.no_grad():
+                y = lib.nn.functional.batch_norm(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - not a run this rule can read
+            return False
+        bound.apply_defaults()
+        values[lib.__name__] = (y, bound.arguments)
+    (ours, _), (theirs, given) = values["minigan"], values["torch"]
+    if given["training"] or given["running_var"] is None:
+        return False
+    x = given["input"].detach().numpy()
+    dt = x.dtype.type
+    if dt not in (np.float32, np.float64) or any(
+            given[k] is not None and given[k].dtype != given["input"].dtype
+            for k in ("running_mean", "running_var", "weight", "bias")):
+        return False
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    mean, var = (given[k].detach().numpy().reshape(shape) for k in ("running_mean", "running_var"))
+    w = given["weight"].detach().numpy().reshape(shape) if given["weight"] is not None else dt(1)
+    b = given["bias"].detach().numpy().reshape(shape) if given["bias"] is not None else np.zeros_like(mean)
+    with np.errstate(all="ignore"):
+        a = dt(1) / np.sqrt(var + dt(given["eps"])) * w
+        fused, apart = _fma(x, a, _fma(-mean, a, b)), x * a + (b - mean * a)
+        mine = a * (x - mean) + b
+
+    def same(p, q):
+        return p.shape == q.shape and bool(np.all((p == q) | (np.isnan(p) & np.isnan(q))))
+
+    ours, theirs = minigan.backend.asnumpy(ours.detach().data), theirs.detach().numpy()
+    return same(ours, mine) and (same(theirs, fused) or same(theirs, apart)) and not same(ours, theirs)
+
+
 DOCS = "docs/pytorch.md"
 # Differences docs/pytorch.md (or the signature survey's list) names as deliberate: (test on the program, the kind of
 # difference and its detail; the reason, naming where it is written).
@@ -1283,6 +1337,9 @@ DOCUMENTED = [
      and p["self"] is not None and _constant(p["tensors"][p["self"][1]]["values"]),
      f"{DOCS}, Special values: var and std over every entry of equal values whose mean rounds (PyTorch's kernel "
      "for one result leaves a variance of 1e-33 and a gradient that is not 0; minigan's is 0, as along a dim)"),
+    (lambda p, w, d: p["name"] == "batch_norm" and w == "value" and _batch_norm_eval_forms(p),
+     f"{DOCS}, Special values: batch_norm's x·a + (β − μ·a), fused, in PyTorch's kernel against minigan's "
+     "(x − μ)·a + β (a channel whose values are near μ, or an infinite weight: ∞ − ∞)"),
     (lambda p, w, d: p["name"] == "batch_norm" and w == "layout" and d.startswith("results[0].flatten() is a view"),
      f"{DOCS}, Layouts: batch_norm's result follows its input's layout (a row-major copy after every convolution "
      "would double its forward)"),

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import math
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -121,3 +122,14 @@ def numpy_power_is_libms() -> bool:
     differ from pow in the last place: a comparison bit for bit with such a loop allows one unit there."""
     x = np.random.default_rng(0).uniform(-40.0, 40.0, 4096)
     return all(np.array_equal(np.float64(b) ** x, [math.pow(b, v) for v in x]) for b in (2.0, 0.5, 10.0, np.e))
+
+
+def fused_multiply_add(a, b, c):
+    """a·b + c rounded once, elementwise, as a CPU's FMA (exact products and sums in fractions; where an entry is
+    not finite, NumPy's a·b + c, which is the fused result there too).  float32 rounds through float64: wrong only
+    where that double rounding lands on a tie, about one entry in 2²⁹."""
+    a, b, c = np.broadcast_arrays(a, b, c)
+    out = (a * b + c).astype(a.dtype)
+    for i in zip(*np.nonzero(np.isfinite(a) & np.isfinite(b) & np.isfinite(c))):
+        out[i] = float(Fraction(float(a[i])) * Fraction(float(b[i])) + Fraction(float(c[i])))
+    return out

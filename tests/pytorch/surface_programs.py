@@ -35,7 +35,6 @@ import math
 import re
 import sys
 import warnings
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # (tests/: the sur
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import minigan  # noqa: E402
-from pytorch.oracle import pytorch_older_than  # noqa: E402
+from pytorch.oracle import fused_multiply_add, pytorch_older_than  # noqa: E402
 
 INF, NAN = math.inf, math.nan
 
@@ -1221,15 +1220,6 @@ def _float32_cancellation(program):
         if a is not None or b is not None)
 
 
-def _fma(a, b, c):
-    """a·b + c rounded once, elementwise (exact products and sums in fractions; ±∞ and NaN as NumPy has them)."""
-    a, b, c = np.broadcast_arrays(a, b, c)
-    out = (a * b + c).astype(a.dtype)  # where an entry is not finite, this is the fused result too
-    for i in zip(*np.nonzero(np.isfinite(a) & np.isfinite(b) & np.isfinite(c))):
-        out[i] = float(Fraction(float(a[i])) * Fraction(float(b[i])) + Fraction(float(c[i])))
-    return out
-
-
 def _batch_norm_eval_forms(program):
     """Whether F.batch_norm in evaluation differs only by where the rounding falls: PyTorch's CPU kernel computes
     x·a + (β − μ·a), a = γ/√(σ² + ε), fused (one rounding each: surface seeds 12295832, 11889429) or, without FMA,
@@ -1264,7 +1254,7 @@ def _batch_norm_eval_forms(program):
     b = given["bias"].detach().numpy().reshape(shape) if given["bias"] is not None else np.zeros_like(mean)
     with np.errstate(all="ignore"):
         a = dt(1) / np.sqrt(var + dt(given["eps"])) * w
-        fused, apart = _fma(x, a, _fma(-mean, a, b)), x * a + (b - mean * a)
+        fused, apart = fused_multiply_add(x, a, fused_multiply_add(-mean, a, b)), x * a + (b - mean * a)
         mine = a * (x - mean) + b
 
     def same(p, q):

@@ -29,9 +29,25 @@ def one_line(capsys) -> str:
 
 
 # ----------------------------------------------------------------------------- sample
-def test_sample_draws_from_a_runs_checkpoint_and_never_overwrites(tmp_path, capsys):
-    run = tmp_path / "run"
+@pytest.fixture(scope="module")
+def ring_run(tmp_path_factory):
+    """One 4-step gan run on ring:4, trained once for the tests below that sample from its checkpoint: sample
+    reads a run and writes only where --out says, so they share it."""
+    run = tmp_path_factory.mktemp("ring") / "run"
     assert main(["train", "gan", "--data", "ring:4", "--steps", "4", *TINY, "--out", str(run)]) == 0
+    return run
+
+
+@pytest.fixture(scope="module")
+def dcgan_run(tmp_path_factory, digits_reference):
+    """One 2-step dcgan run on digits (its evaluation loads the reference CNN), shared the same way."""
+    run = tmp_path_factory.mktemp("dcgan") / "dcgan"
+    assert main(["train", "dcgan", "--steps", "2", *TINY, "--out", str(run)]) == 0
+    return run
+
+
+def test_sample_draws_from_a_runs_checkpoint_and_never_overwrites(ring_run, tmp_path, capsys):
+    run = ring_run
     grid = tmp_path / "grid.png"
     assert main(["sample", str(run), "--n", "30", "--out", str(grid)]) == 0
     assert grid.stat().st_size > 0 and "drew 30 samples" in capsys.readouterr().out
@@ -53,12 +69,10 @@ def test_sample_a_conditional_gan_draws_the_classes_asked_for(tmp_path, monkeypa
     assert tuple(drawn["images"].shape) == (8, 1, 8, 8) and drawn["row_labels"] == [3, 7] and drawn["nrow"] == 4
 
 
-def test_sample_gives_the_same_picture_for_the_same_seed(tmp_path):
+def test_sample_gives_the_same_picture_for_the_same_seed(ring_run):
     from minigan.cli.sample import load_run
 
-    run = tmp_path / "run"
-    assert main(["train", "gan", "--data", "ring:4", "--steps", "4", *TINY, "--out", str(run)]) == 0
-    exp, _, name = load_run(run)
+    exp, _, name = load_run(ring_run)
     assert name == "gan"
     import minigan
 
@@ -69,9 +83,8 @@ def test_sample_gives_the_same_picture_for_the_same_seed(tmp_path):
     assert exp.trainer.step == 4  # the trained weights, not a fresh network
 
 
-def test_sample_also_writes_the_samples_as_an_array_beside_the_picture(tmp_path, capsys):
-    run = tmp_path / "run"
-    assert main(["train", "gan", "--data", "ring:4", "--steps", "4", *TINY, "--out", str(run)]) == 0
+def test_sample_also_writes_the_samples_as_an_array_beside_the_picture(ring_run, tmp_path, capsys):
+    run = ring_run
     grid = tmp_path / "grid.png"
     assert main(["sample", str(run), "--n", "30", "--seed", "5", "--out", str(grid)]) == 0
     said = capsys.readouterr().out
@@ -132,20 +145,17 @@ def test_points_metrics_see_collapse_and_spray():
 
 
 # ----------------------------------------------------------------------------- dcgan
-def test_train_dcgan_is_gan_with_dcgans_convnets_on_images(tmp_path, capsys, digits_reference):
-    out = tmp_path / "dcgan"
-    assert main(["train", "dcgan", "--steps", "2", *TINY, "--out", str(out)]) == 0
-    config = json.loads((out / "metrics.json").read_text())["config"]
+def test_train_dcgan_is_gan_with_dcgans_convnets_on_images(dcgan_run, tmp_path, capsys):
+    config = json.loads((dcgan_run / "metrics.json").read_text())["config"]
     assert config["algorithm"] == "gan" and config["arch"] == "conv" and config["data"] == "digits"
     assert main(["train", "dcgan", "--data", "ring", "--out", str(tmp_path / "no")]) == 2
     assert "dcgan trains convolutional networks on images" in one_line(capsys)
 
 
-def test_sample_titles_a_dcgan_run_dcgan_not_the_gan_it_runs(tmp_path, monkeypatch, digits_reference):
+def test_sample_titles_a_dcgan_run_dcgan_not_the_gan_it_runs(dcgan_run, tmp_path, monkeypatch, digits_reference):
     import minigan.viz as viz
 
-    run = tmp_path / "dcgan"
-    assert main(["train", "dcgan", "--steps", "2", *TINY, "--out", str(run)]) == 0
+    run = dcgan_run
     titles = []
     monkeypatch.setattr(viz, "image_grid", lambda images, path, **kw: titles.append(kw["title"]) or str(path))
     assert main(["sample", str(run), "--n", "4", "--out", str(tmp_path / "d.png")]) == 0

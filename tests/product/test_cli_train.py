@@ -16,6 +16,40 @@ def train(tmp_path, *extra, name="run"):
     return main(["train", *extra, *BASE, "--out", str(out)]), out
 
 
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """train(*extra), run once per module for each set of options: tests that only read a run share it."""
+    runs = {}
+
+    def run(*extra):
+        if extra not in runs:
+            runs[extra] = train(tmp_path_factory.mktemp("run"), *extra)
+        return runs[extra]
+
+    return run
+
+
+# A gan run with every setting a resume must keep away from its default: the tests below each resume it with one
+# setting changed, which is refused (before the run folder is touched) naming that setting.
+KEPT = ["gan", "--data", "ring", "--batch-size", "32", "--k", "3", "--d-lr-ratio", "3", "--instance-noise", "0.2",
+        "--r1", "0.2"]
+
+
+@pytest.fixture(scope="module")
+def kept_run(trained):
+    rc, out = trained(*KEPT)
+    assert rc == 0
+    return out
+
+
+def resume_changing(out, option, value):
+    """Resume the KEPT run in ``out`` with ``option`` set to ``value`` (None: left out), every other setting kept."""
+    argv = list(KEPT)
+    at = argv.index(option)
+    argv[at:at + 2] = [] if value is None else [option, value]
+    return main(["train", *argv, *BASE, "--out", str(out), "--resume"])
+
+
 def test_writes_metrics_pictures_and_checkpoint(tmp_path):
     rc, out = train(tmp_path, "gan", "--data", "ring", "--batch-size", "32")
     assert rc == 0
@@ -34,11 +68,11 @@ def test_writes_metrics_pictures_and_checkpoint(tmp_path):
 
 @pytest.mark.parametrize("algorithm,data", [("gan", "ring:4"), ("wgan", "grid:3"), ("wgan-gp", "ring:4"),
                                             ("began", "ring:4")])
-def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, algorithm, data):
+def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, trained, algorithm, data):
     from minigan.gans import BEGAN, GAN, WGAN, WGANGP
 
     args = [algorithm, "--data", data, "--batch-size", "16", "--checkpoint-every", "5"]
-    rc, full = train(tmp_path, *args, name="full")
+    rc, full = trained(*args)  # (gan's is also the plain run the --animate test compares with)
     assert rc == 0
     trainer_cls = {"gan": GAN, "wgan": WGAN, "wgan-gp": WGANGP, "began": BEGAN}[algorithm]
     real_step = trainer_cls.train_step
@@ -64,12 +98,10 @@ def test_resume_reproduces_the_uninterrupted_run_exactly(tmp_path, monkeypatch, 
             np.testing.assert_array_equal(v, cb["trainer"][net][k])
 
 
-def test_resume_without_checkpoint_or_with_other_settings_fails_clearly(tmp_path, capsys):
+def test_resume_without_checkpoint_or_with_other_settings_fails_clearly(tmp_path, capsys, kept_run):
     rc, _ = train(tmp_path, "gan", "--data", "ring", "--resume")
     assert rc == 2 and "no checkpoint" in capsys.readouterr().err
-    rc, out = train(tmp_path, "gan", "--data", "ring", "--batch-size", "16", name="r")
-    assert rc == 0
-    rc = main(["train", "gan", "--data", "ring", *BASE, "--batch-size", "32", "--out", str(out), "--resume"])
+    rc = resume_changing(kept_run, "--batch-size", "16")  # trained with 32
     err = capsys.readouterr().err
     assert rc == 2 and "batch_size" in err
 
@@ -90,10 +122,9 @@ def test_flags_of_another_algorithm_are_refused_with_what_it_has_instead(tmp_pat
     assert not (tmp_path / "x").exists()  # refused before a run folder is made
 
 
-def test_k_sets_algorithm_1s_discriminator_steps_and_a_resume_keeps_it(tmp_path, capsys):
-    rc, out = train(tmp_path, "gan", "--data", "ring", "--k", "3", name="k3")
-    assert rc == 0 and json.loads((out / "metrics.json").read_text())["config"]["k"] == 3
-    rc = main(["train", "gan", "--data", "ring", *BASE, "--k", "1", "--out", str(out), "--resume"])
+def test_k_sets_algorithm_1s_discriminator_steps_and_a_resume_keeps_it(tmp_path, capsys, kept_run):
+    assert json.loads((kept_run / "metrics.json").read_text())["config"]["k"] == 3
+    rc = resume_changing(kept_run, "--k", "1")
     assert rc == 2 and "k=3" in capsys.readouterr().err  # a run resumes with the k it was trained with
     rc = main(["train", "wgan", "--data", "ring", "--k", "2", "--steps", "5", "--no-progress",
                "--out", str(tmp_path / "w")])
@@ -102,13 +133,12 @@ def test_k_sets_algorithm_1s_discriminator_steps_and_a_resume_keeps_it(tmp_path,
     assert {cfg["k"] for (algorithm, _), cfg in DEFAULTS.items() if algorithm in ("gan", "cgan")} == {1}  # --k's help
 
 
-def test_d_lr_ratio_sets_ds_learning_rate_and_a_resume_keeps_it(tmp_path, capsys):
+def test_d_lr_ratio_sets_ds_learning_rate_and_a_resume_keeps_it(capsys, kept_run):
     from minigan.gans.recipes import build_experiment
     exp = build_experiment("gan", "ring", d_lr_ratio=3.0)  # Heusel et al.'s two time scales: D's lr = 3 × G's
     assert exp.trainer.opt_d.param_groups[0]["lr"] == pytest.approx(3 * exp.trainer.opt_g.param_groups[0]["lr"])
-    rc, out = train(tmp_path, "gan", "--data", "ring", "--d-lr-ratio", "3", name="r3")
-    assert rc == 0 and json.loads((out / "metrics.json").read_text())["config"]["d_lr_ratio"] == 3.0
-    rc = main(["train", "gan", "--data", "ring", *BASE, "--d-lr-ratio", "1", "--out", str(out), "--resume"])
+    assert json.loads((kept_run / "metrics.json").read_text())["config"]["d_lr_ratio"] == 3.0
+    rc = resume_changing(kept_run, "--d-lr-ratio", "1")
     assert rc == 2 and "d_lr_ratio=3.0" in capsys.readouterr().err
 
 
@@ -116,13 +146,14 @@ def test_d_lr_ratio_sets_ds_learning_rate_and_a_resume_keeps_it(tmp_path, capsys
     ("--instance-noise", "instance_noise", "--instance-noise (noise on D's inputs) applies to gan on 2-D data"),
     ("--r1", "r1", "--r1 (the penalty on D's gradient at real data) applies to gan on 2-D data"),
 ])
-def test_d_regularisers_reach_the_trainer_and_a_resume_keeps_them(tmp_path, capsys, option, key, refusal):
+def test_d_regularisers_reach_the_trainer_and_a_resume_keeps_them(tmp_path, capsys, kept_run, option, key,
+                                                                refusal):
     from minigan.cli.main import build_parser
     from minigan.cli.train import _resume_command
-    rc, out = train(tmp_path, "gan", "--data", "ring", "--batch-size", "32", option, "0.2", name=key)
+    out = kept_run
     config = json.loads((out / "metrics.json").read_text())["config"]
-    assert rc == 0 and config[key] == 0.2
-    rc = main(["train", "gan", "--data", "ring", *BASE, "--batch-size", "32", "--out", str(out), "--resume"])
+    assert config[key] == 0.2
+    rc = resume_changing(out, option, None)
     assert rc == 2 and f"{key}=0.2" in capsys.readouterr().err  # resumed without it: refused, named
     args = build_parser().parse_args(["train", "gan", "--data", "ring", option, "0.2"])
     assert f"{option} 0.2" in _resume_command(args, out, 20)  # the command printed on a stop keeps it
@@ -202,12 +233,13 @@ def test_image_data_writes_an_image_grid(tmp_path, digits_reference):
     assert (out / "samples.png").exists()
 
 
-def test_animate_writes_a_gif_and_leaves_the_training_unchanged(tmp_path):
+def test_animate_writes_a_gif_and_leaves_the_training_unchanged(tmp_path, trained):
     from PIL import Image
 
-    rc, plain = train(tmp_path, "gan", "--data", "ring:4", "--batch-size", "16", name="plain")
+    args = ["gan", "--data", "ring:4", "--batch-size", "16", "--checkpoint-every", "5"]
+    rc, plain = trained(*args)  # (the uninterrupted run the resume test above compares with)
     assert rc == 0
-    rc, out = train(tmp_path, "gan", "--data", "ring:4", "--batch-size", "16", "--animate", name="animated")
+    rc, out = train(tmp_path, *args, "--animate", name="animated")
     assert rc == 0
     a, b = (json.loads((d / "metrics.json").read_text()) for d in (plain, out))
     assert a["losses"] == b["losses"]  # capturing frames draws no random numbers and sets no gradients

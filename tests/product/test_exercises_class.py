@@ -143,30 +143,21 @@ def test_fake_result_lines_printed_by_the_graded_code_do_not_count(tmp_path):
     assert not workspace.read_manifest(root)["progress"]["adam"]["passed"]
 
 
-def test_a_swallowed_time_limit_still_ends_the_exercise(tmp_path):
+def test_a_swallowed_time_limit_still_ends_the_exercise_and_fails_it_not_an_earlier_one_that_uses_it(tmp_path):
     root = workspace.start(tmp_path / "ws", solutions=True)
-    set_body(root, "exp_backward", HOSTILE["loop"][1])
-    start = time.perf_counter()
-    results, _ = grader.grade(root, ["exp_backward", "log_backward"], timeout=2, seed=SEED)
-    assert time.perf_counter() - start < 30
-    assert [p for _, p, _, _ in results] == [False, True]
-    assert "longer than 2 s" in results[0][2] and "ended its process" in results[0][2]
-
-
-def test_an_endless_loop_fails_its_own_exercise_and_not_an_earlier_one_that_uses_it(tmp_path):
-    root = workspace.start(tmp_path / "ws", solutions=True)
-    set_body(root, "exp_backward", HOSTILE["loop"][1])
+    set_body(root, "exp_backward", HOSTILE["loop"][1])  # the time limit, raised as an exception, is swallowed
     start = time.perf_counter()
     results, _ = grader.grade(root, ["backprop", "exp_backward", "log_backward"], timeout=3, seed=SEED)
     seconds = time.perf_counter() - start
+    assert seconds < 30
     # backprop's checks run exp's backward before exp_backward is judged: the time limit finds them stuck there,
     # exp_backward is judged first (and fails), and backprop is graded again with the library's exp
     assert [(n, p) for n, p, _, _ in results] == [("backprop", True), ("exp_backward", False), ("log_backward", True)]
-    assert "longer than 3 s" in results[1][2]
+    assert "longer than 3 s" in results[1][2] and "ended its process" in results[1][2]
     print(f"\n{seconds:.1f} s with a 3 s limit")
 
 
-def test_a_process_the_graded_code_leaves_running_does_not_keep_check_waiting(tmp_path):
+def test_a_process_the_graded_code_leaves_running_does_not_keep_check_waiting(tmp_path, capfd):
     root = workspace.start(tmp_path / "ws", solutions=True)
     set_body(root, "mul_backward", HOSTILE["fork"][1])
     set_body(root, "div_backward", "import subprocess\nsubprocess.Popen(['sleep', '600'])\n"
@@ -174,13 +165,11 @@ def test_a_process_the_graded_code_leaves_running_does_not_keep_check_waiting(tm
                                    "self.needs_input_grad\n"
                                    "return (unbroadcast(grad / b, value(x).shape) if need_a else None,\n"
                                    "        unbroadcast(-grad * (a / b) / b, value(y).shape) if need_b else None)")
-    out = tmp_path / "out.txt"
-    with out.open("w") as f:  # a file: a process left holding a pipe of ours would keep a reader waiting
-        run = subprocess.run([sys.executable, "-m", "minigan", "exercises", "check", str(root), "add_backward",
-                              "mul_backward", "div_backward"], stdout=f, stderr=subprocess.STDOUT, env=_env(),
-                             timeout=90, cwd=tmp_path)
-    lines = out.read_text().splitlines()
-    assert run.returncode == 1
+    # check run in this process (its grading starts the processes the graded code runs in); capfd reads our output
+    # through a file: a process left holding a pipe of ours would keep a reader waiting
+    status = main(["check", str(root), "add_backward", "mul_backward", "div_backward"])
+    lines = capfd.readouterr().out.splitlines()
+    assert status == 1
     assert "PASS  add_backward" in lines
     assert any(line.startswith("FAIL  mul_backward: raised PermissionError: the grader does not let graded code "
                                "start processes") for line in lines), lines
@@ -262,16 +251,17 @@ def test_start_classroom_writes_a_workflow_and_autograding_json_with_the_points(
     assert main(["start", str(root), "--force", "--classroom"]) == 2  # never overwrites
 
 
-def test_measure_runs_the_learners_own_code_with_the_rest_filled_in(tmp_path):
+def test_measure_runs_the_learners_own_code_with_the_rest_filled_in(tmp_path, capfd):
     root = workspace.start(tmp_path / "ws")
     set_body(root, "unbroadcast", "return grad.mean(axis=tuple(range(grad.ndim - len(shape)))).sum(\n"
                                   "    axis=tuple(i for i, n in enumerate(shape) if n == 1), keepdims=True)")
-    run = subprocess.run([sys.executable, "-m", "minigan", "exercises", "measure", str(root), "unbroadcast"],
-                         capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=120)
-    assert run.returncode == 0, run.stderr
+    # the command in this process (its measure runs in a process of its own, which writes to our stdout: capfd)
+    status = main(["measure", str(root), "unbroadcast"])
+    printed = capfd.readouterr()
+    assert status == 0, printed.err
     # the learner's unbroadcast averages over the extra axes: b.grad is 1 (not 3) per element
-    assert "tensor([1., 1., 1., 1.])" in run.stdout and "[4.]" in run.stdout, run.stdout
-    assert "56 exercises not written yet ran the reference: node_apply," in run.stdout
+    assert "tensor([1., 1., 1., 1.])" in printed.out and "[4.]" in printed.out, printed.out
+    assert "56 exercises not written yet ran the reference: node_apply," in printed.out
     # from inside the workspace (where `import minigan` is the learner's copy) the full minigan is the installed one
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     inside = subprocess.run([sys.executable, "-m", "minigan", "exercises", "measure", "unbroadcast"], cwd=root,

@@ -140,14 +140,25 @@ def test_an_empty_out_is_an_error(capsys, command):
 
 
 # ----------------------------------------------------------------------------- signals
+SIGNALLED = ["gan", "--data", "ring:4", "--checkpoint-every", "5"]
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    """The 20-step run each signal below interrupts, trained once without a signal: each test compares its resumed
+    run with it and changes nothing in it."""
+    out = tmp_path_factory.mktemp("uninterrupted") / "full"
+    assert train(out, *SIGNALLED) == 0
+    return out
+
+
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 @pytest.mark.parametrize("signame,code", [("SIGTERM", 143), ("SIGINT", 130), ("SIGHUP", 129)])
-def test_a_signal_saves_the_current_step_and_prints_the_resume_command(tmp_path, capsys, monkeypatch,
+def test_a_signal_saves_the_current_step_and_prints_the_resume_command(tmp_path, capsys, monkeypatch, uninterrupted,
                                                                        signame, code):
     from minigan.gans import GAN
 
-    args = ["gan", "--data", "ring:4", "--checkpoint-every", "5"]
-    assert train(tmp_path / "full", *args) == 0
+    args = SIGNALLED
     real_step = GAN.train_step
 
     def signalled(self, sample_real):  # the signal arrives during step 13
@@ -167,7 +178,7 @@ def test_a_signal_saves_the_current_step_and_prints_the_resume_command(tmp_path,
     resume = shlex.split(err.split("resume with: ")[1])
     assert resume[:3] == ["python", "-m", "minigan"] and resume[-1] == "--resume"
     assert main(resume[3:] + ["--no-progress"]) == 0
-    same_run(tmp_path / "full", out)
+    same_run(uninterrupted, out)
 
 
 # ----------------------------------------------------------------------------- resume semantics
@@ -191,13 +202,12 @@ def test_extending_a_run_without_a_schedule_equals_a_fresh_longer_run(tmp_path):
     same_run(tmp_path / "fresh", tmp_path / "grown")
 
 
-def test_extending_a_run_keeps_its_learning_rate_schedule(tmp_path):
+def test_extending_a_run_keeps_its_learning_rate_schedule(tmp_path, ten_steps):
     """The decay stays laid over the first run's 10 steps; steps 11-20 run at lr/100."""
-    args = ["gan", "--data", "ring:4"]
-    assert train(tmp_path / "short", *args, steps=10) == 0
-    assert train(tmp_path / "grown", *args, steps=10) == 0
+    args = ["gan", "--data", "ring:4"]  # as ten_steps (below) was trained: a copy of it is extended to 20 steps
+    shutil.copytree(ten_steps, tmp_path / "grown")
     assert train(tmp_path / "grown", *args, "--resume", steps=20) == 0
-    short, grown = metrics(tmp_path / "short"), metrics(tmp_path / "grown")
+    short, grown = metrics(ten_steps), metrics(tmp_path / "grown")
     assert grown["config"]["lr_schedule_steps"] == 10 and grown["step"] == 20
     assert grown["losses"]["loss_d"][:10] == short["losses"]["loss_d"]
     lr = grown["config"]["lr"]
@@ -233,7 +243,8 @@ def test_a_failed_checkpoint_write_names_the_file(tmp_path, capsys, monkeypatch)
 # ----------------------------------------------------------------------------- crafted checkpoints
 @pytest.fixture(scope="module")
 def ten_steps(tmp_path_factory):
-    """The folder of a 10-step run, finished; each case below damages a copy of it."""
+    """The folder of a 10-step run, finished; each case below damages a copy of it (and the test of extending a
+    run above extends a copy)."""
     out = tmp_path_factory.mktemp("ten-steps") / "run"
     assert train(out, "gan", "--data", "ring:4", steps=10) == 0
     return out

@@ -338,6 +338,13 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
     __hash__ = engine.Tensor.__hash__  # (by identity: a class that defines __eq__ must say so again)
 
+    def __reduce_ex__(self, protocol):
+        """pickle and ``copy.copy``, as PyTorch's: a new leaf rebuilt from the values and requires_grad alone (no
+        ``.grad``, grad_fn, hooks nor retain_grad, whatever this tensor had); copy.copy shares the memory, pickle
+        copies it.  A subclass's own attributes (its ``__dict__``) come along, as in PyTorch."""
+        state = getattr(self, "__dict__", None)
+        return (_rebuilt, (type(self), self.array, self.requires_grad)) + ((state,) if state else ())
+
     def clone(self, *, memory_format=None):
         creation.only_defaults("clone", memory_format=memory_format)
         return super().clone()
@@ -353,6 +360,13 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)
+
+
+def _rebuilt(cls, array, requires_grad):
+    """The tensor ``Tensor.__reduce_ex__`` describes: a new leaf of class ``cls`` holding ``array``."""
+    t = object.__new__(cls)
+    t._setup(array, requires_grad)
+    return t
 
 
 def reinterpreted(x, new):

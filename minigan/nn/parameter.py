@@ -31,6 +31,9 @@ class Parameter(Tensor):
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
 
+    def __reduce_ex__(self, protocol):  # pickle and copy.copy: a new Parameter of the values (PyTorch's, no .grad)
+        return type(self), (self.array, self.requires_grad)
+
     def __deepcopy__(self, memo):
         """``copy.deepcopy``: a new Parameter holding a copy of the data, with the same requires_grad; as
         PyTorch's, its ``.grad`` is None (a deep-copied model starts with no gradients), and hooks, a name or
@@ -102,6 +105,9 @@ class UninitializedTensorMixin:
     def data(self, value):  # as PyTorch's, no lasting effect: the first call makes the data afresh
         if not isinstance(value, Tensor) and not backend.is_array(value):
             raise TypeError(f"data: expected a Tensor or an array, got {type(value).__name__}")
+
+    def __reduce_ex__(self, protocol):  # pickle and copy.copy: a new one asking for the same device and dtype
+        return type(self), (self.requires_grad, self.array.asked_device, self.array.asked_dtype)
 
     def __deepcopy__(self, memo):
         if id(self) not in memo:

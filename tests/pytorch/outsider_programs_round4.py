@@ -754,3 +754,231 @@ def where_and_masked_loss_terms(torch):
     loss.backward()
     idx = torch.where(valid)
     return loss, pred.grad, idx, torch.nonzero(valid).squeeze(1), torch.masked_select(pred, valid)
+
+
+# ------------------------------------------------------------------------------------------- Python's protocols
+
+
+@program
+def python_builtins_on_tensors(torch):
+    x = torch.tensor([3.0, -1.5, 2.0])
+    rows = torch.arange(6).reshape(2, 3)
+    return (sum(x), max(x), min(torch.tensor([4, 2, 9])), sorted(torch.tensor([3, 1, 2])), list(x)[1], abs(x),
+            abs(-x), sum(rows), [r.tolist() for r in rows],
+            list(map(float, x)), any(x > 2), all(x > -2), math.floor(torch.tensor(2.7)), math.ceil(torch.tensor(2.2)),
+            caught(round, torch.tensor(2.5)), math.isclose(torch.tensor(0.5), 0.5), caught(divmod, 7, torch.tensor(2)))
+
+
+@program
+def tensors_as_indices_and_sizes(torch):
+    n = torch.tensor(3)
+    items = ["a", "b", "c", "d"]
+    return (items[torch.tensor(1)], list(range(n)), items[: torch.tensor(2)], torch.zeros(n).shape,
+            torch.zeros(torch.tensor(2), 3).shape, [0] * torch.tensor(2), torch.ones(2, 3)[:, n - 1],
+            caught(items.__getitem__, torch.tensor(1.0)), caught(items.__getitem__, torch.tensor([1, 2])),
+            torch.arange(10)[torch.tensor(2):torch.tensor(8):torch.tensor(3)], hex(torch.tensor(255)))
+
+
+@program
+def reversed_operators_with_python_numbers(torch):
+    x = torch.tensor([1.0, 2.0, 4.0], requires_grad=True)
+    ys = [1 - x, 2 / x, 2 ** x, 3 * x, 1 + x, -x, +x, 10 // x.detach(), 10 % x.detach(), x ** 0.5, abs(-x)]
+    total = sum(y.sum() for y in ys if y.requires_grad)
+    total.backward()
+    return ys, x.grad
+
+
+@program
+def equality_membership_and_truth(torch):
+    a = torch.tensor([1, 2, 3])
+    b = torch.tensor([1, 2, 3])
+    return (a == b, torch.equal(a, b), (a == b).all().item(), a is not b, a == 2, a != 2, caught(bool, a == b),
+            a.eq(torch.tensor([1])), caught(lambda: a == torch.tensor([1, 2])), torch.tensor([1, 2]) == 1.0,
+            2 in a, 5 in a, a.__eq__(None) is NotImplemented if False else (a == None),  # noqa: E711
+            torch.tensor([1.0, float("nan")]) == torch.tensor([1.0, float("nan")]))
+
+
+@program
+def hashing_and_dict_of_tensors(torch):
+    a = torch.tensor([1.0])
+    b = torch.tensor([1.0])
+    seen = {a: "a", b: "b"}
+    groups = {}
+    for label, value in zip(torch.tensor([0, 1, 0, 2]).tolist(), torch.tensor([1.0, 2.0, 3.0, 4.0])):
+        groups.setdefault(label, []).append(value)
+    return len(seen), seen[a], {k: torch.stack(v).sum() for k, v in groups.items()}, len({a, b, a})
+
+
+@program
+def numpy_interop_in_a_pipeline(torch):
+    import numpy as np
+    arr = np.arange(6, dtype=np.float32).reshape(2, 3)
+    t = torch.from_numpy(arr)
+    arr[0, 0] = 100.0  # shares memory
+    copied = torch.tensor(arr)
+    arr[0, 1] = -5.0
+    w = torch.ones(3, requires_grad=True)
+    back = (t * 2).numpy()
+    return (t[0, :2], copied[0, :2], back.dtype.name, caught((w * 2).numpy), (w * 2).detach().numpy().tolist(),
+            np.asarray(t).shape, torch.as_tensor(arr).data_ptr() == t.data_ptr(), torch.from_numpy(
+                np.array([1, 2], dtype=np.int16)).dtype, t.numpy() is not arr, np.float64(2.0) * torch.ones(2),
+            torch.tensor(np.bool_(True)).dtype, torch.from_numpy(np.zeros((2, 2))[:, 0]).stride())
+
+
+@program
+def iteration_and_unpacking(torch):
+    batch = torch.arange(12.0).reshape(3, 4)
+    first, *rest = batch
+    x, y = torch.tensor([1.0, 2.0])
+    outs = [row.sum() for row in batch]
+    pairs = list(zip(torch.tensor([1, 2]), torch.tensor([3.0, 4.0])))
+    return (first, len(rest), x, y, torch.stack(outs), pairs, caught(iter, torch.tensor(1.0)),
+            [i for i in torch.zeros(0, 2)], list(enumerate(torch.tensor([5, 6])))[1])
+
+
+@program
+def copy_and_pickle_tensors(torch):
+    import copy
+    import pickle
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    (w * 3).sum().backward()
+    dc = copy.deepcopy(w)
+    cp = copy.copy(torch.tensor([5, 6]))
+    pk = pickle.loads(pickle.dumps(w))
+    nonleaf = w * 2
+    return (dc, dc.grad, dc.is_leaf, cp, pk, pk.requires_grad, pk.grad, caught(copy.deepcopy, nonleaf),
+            copy.deepcopy(nonleaf.detach()))
+
+
+# ------------------------------------------------------------------------------------------- legacy constructors
+
+
+@program
+def legacy_tensor_constructors(torch):
+    return (torch.Tensor([1, 2]).dtype, torch.Tensor(2, 3).shape, torch.FloatTensor([1.5]), torch.LongTensor([1, 2]),
+            torch.Tensor().shape, torch.Tensor(torch.Size([2])).shape, torch.DoubleTensor(2).dtype,
+            torch.BoolTensor([1, 0]), text(torch, torch.tensor([1]).type()), text(torch, torch.zeros(2).type()),
+            torch.tensor([1]).type("torch.FloatTensor").dtype, isinstance(torch.zeros(1), torch.FloatTensor),
+            isinstance(torch.zeros(1, dtype=torch.float64), torch.FloatTensor),
+            isinstance(torch.zeros(1), torch.Tensor))
+
+
+@program
+def range_constructors_lengths(torch):
+    return (torch.arange(0, 1, 0.1).shape, torch.arange(1, 2.5, 0.5), torch.arange(5, 0, -2), torch.arange(3).dtype,
+            torch.arange(3.0).dtype, torch.arange(0, 3, 1.0).dtype, torch.linspace(0, 1, 1), torch.linspace(0, 1, 5),
+            torch.linspace(-1, 1, steps=3).dtype, torch.logspace(0, 2, 3), caught(torch.arange, 0, 5, 0),
+            caught(torch.arange, 5, 0, 1), torch.arange(0, 10, 3, dtype=torch.float64), torch.eye(2, 3),
+            torch.full((2,), True).dtype, torch.full((2,), 2).dtype, torch.zeros((2, 0, 3)).numel())
+
+
+# ------------------------------------------------------------------------------------------- splitting and joining
+
+
+@program
+def split_chunk_and_join_shapes(torch):
+    x = torch.arange(10)
+    return ([t.tolist() for t in x.split(3)], [t.tolist() for t in x.split([2, 3, 5])],
+            [t.tolist() for t in x.chunk(4)], [t.tolist() for t in x.chunk(6)], [t.tolist() for t in x.tensor_split(3)],
+            [t.tolist() for t in x.tensor_split([1, 4])], caught(x.split, [2, 3]), torch.cat([x[:2], x[8:]]),
+            torch.stack([x[:2], x[8:]], dim=1), caught(torch.stack, [x[:2], x[:3]]), caught(torch.cat, []),
+            torch.cat([torch.zeros(2, 3), torch.ones(1, 3)]).shape,
+            caught(torch.cat, [torch.zeros(2, 3), torch.zeros(2, 2)]),
+            torch.cat((x[:1].float(), torch.tensor([0.5]))).dtype, torch.hstack([x[:2], x[:1]]),
+            torch.vstack([x[:2], x[2:4]]).shape, x.reshape(2, 5).unbind(1)[4])
+
+
+@program
+def meshgrid_flip_roll_diff(torch):
+    xs, ys = torch.meshgrid(torch.arange(3), torch.arange(2), indexing="xy")
+    ii, jj = torch.meshgrid(torch.arange(3), torch.arange(2), indexing="ij")
+    x = torch.arange(6).reshape(2, 3)
+    return (xs, ys, ii.shape, jj.shape, x.flip(0), x.flip(-1, 0), x.roll(1), x.roll(1, 1), x.roll((1, 1), (0, 1)),
+            torch.diff(torch.tensor([1, 4, 9, 16])), torch.diff(x, dim=0), torch.diff(torch.tensor([1.0, 3.0]),
+                                                                                      prepend=torch.tensor([0.0])),
+            torch.rot90(x), torch.rot90(x, -1, (0, 1)))
+
+
+@program
+def one_hot_and_argmax_round_trip(torch):
+    F = torch.nn.functional
+    labels = torch.tensor([2, 0, 1, 2])
+    oh = F.one_hot(labels)
+    oh4 = F.one_hot(labels, num_classes=4)
+    return (oh, oh.dtype, oh4.shape, oh.argmax(1), caught(F.one_hot, labels, 2), caught(F.one_hot, labels.float()),
+            F.one_hot(torch.tensor([[0, 1], [1, 1]])).shape, caught(F.one_hot, torch.tensor([-1, 0])),
+            F.one_hot(torch.zeros(0, dtype=torch.long), 3).shape)
+
+
+# ------------------------------------------------------------------------------------------- grads a learner inspects
+
+
+@program
+def grad_is_none_until_backward_then_accumulates(torch):
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    before = w.grad
+    r = caught(lambda: w.grad.zero_())
+    for _ in range(3):
+        (w ** 2).sum().backward()
+    acc = w.grad.clone()
+    w.grad.zero_()
+    (w * 5).sum().backward()
+    w.grad = None
+    (w * 7).sum().backward()
+    return before, r, acc, w.grad
+
+
+@program
+def data_assignment_swaps_values(torch):
+    lin = fill_(torch, torch.nn.Linear(2, 2))
+    lin.weight.data = torch.eye(2)
+    same_param = lin.weight
+    lin.bias.data.fill_(0.5)
+    y = lin(torch.tensor([[1.0, 2.0]]))
+    y.sum().backward()
+    lin.weight.data = torch.zeros(3)  # a new shape is allowed through .data
+    refused = caught(setattr, lin.weight, "data", torch.zeros(3, dtype=torch.int64))
+    return (y, same_param is lin.weight, lin.weight.grad, lin.weight.shape, lin.weight.requires_grad, refused,
+            caught(lin, torch.ones(1, 2)))
+
+
+@program
+def grad_assignment_shape_and_dtype_checks(torch):
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    r1 = caught(setattr, w, "grad", torch.zeros(3))
+    r2 = caught(setattr, w, "grad", torch.zeros(2, dtype=torch.float64))
+    r3 = caught(setattr, w, "grad", [0.0, 0.0])
+    w.grad = torch.ones(2)
+    (w * 2).sum().backward()
+    return r1, r2, r3, w.grad
+
+
+@program
+def std_var_of_single_element_and_nans(torch):
+    one = torch.tensor([2.0])
+    x = torch.tensor([1.0, float("nan"), 3.0])
+    return (one.std(), one.var(unbiased=False), x.max(), x.argmax(), x.sort().values, x.sum(), x.nansum(),
+            x.nanmean(), torch.tensor([float("nan"), 1.0]).min(), torch.maximum(x, torch.tensor(2.0)),
+            torch.fmax(x, torch.tensor(2.0)), x.clamp(0, 2), x.topk(1).values, torch.isnan(x).nonzero())
+
+
+@program
+def softmax_dims_and_numerics(torch):
+    F = torch.nn.functional
+    x = torch.tensor([[1000.0, 1000.0, -1000.0], [0.0, 1.0, 2.0]])
+    return (F.softmax(x, dim=1), F.log_softmax(x, dim=-1), F.softmax(x, 0).sum(0),
+            torch.softmax(x, 1, dtype=torch.float64).dtype, F.softmin(x, 1), x.softmax(-1).argmax(-1),
+            torch.logsumexp(x, 1), F.softmax(torch.full((2,), -float("inf")), 0))
+
+
+@program
+def clamp_with_tensor_bounds_and_inplace(torch):
+    x = torch.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+    lo = torch.tensor([-1.0, 1.0, 0.0])
+    hi = torch.tensor([0.0, 2.0, 2.5])
+    y = x.clamp(min=lo, max=hi)
+    y.sum().backward()
+    z = torch.tensor([5, -5, 0])
+    z.clamp_(min=-1)
+    return (y, x.grad, z, torch.clamp(torch.tensor([1, 5]), max=2.5), caught(torch.clamp, x),
+            torch.clamp(torch.tensor([1.0, 5.0]), min=3.0, max=2.0), x.detach().clip(max=0))

@@ -982,3 +982,190 @@ def clamp_with_tensor_bounds_and_inplace(torch):
     z.clamp_(min=-1)
     return (y, x.grad, z, torch.clamp(torch.tensor([1, 5]), max=2.5), caught(torch.clamp, x),
             torch.clamp(torch.tensor([1.0, 5.0]), min=3.0, max=2.0), x.detach().clip(max=0))
+
+
+# ------------------------------------------------------------------------------------ gradients at kinks and ties
+
+
+@program
+def gradients_at_ties_and_kinks(torch):
+    out = {}
+    for name, f in [("max", lambda x: x.max()), ("amax", lambda x: x.amax()),
+                    ("max_dim", lambda x: x.max(0).values), ("min", lambda x: x.min()),
+                    ("relu", lambda x: x.relu().sum()), ("abs", lambda x: x.abs().sum()),
+                    ("clamp", lambda x: x.clamp(0.0, 3.0).sum()),
+                    ("maximum", lambda x: torch.maximum(x, x.flip(0)).sum()),
+                    ("median", lambda x: x.median()), ("sort", lambda x: (x.sort().values * torch.arange(4.0)).sum()),
+                    ("topk", lambda x: x.topk(2).values.sum()), ("norm", lambda x: (x * 0).norm()),
+                    ("sqrt0", lambda x: (x * 0).sqrt().sum()), ("sign", lambda x: x.sign().sum()),
+                    ("round", lambda x: x.round().sum()), ("where", lambda x: torch.where(x > 1, x, x * 0).sum())]:
+        x = torch.tensor([0.0, 3.0, 3.0, 1.0], requires_grad=True)
+        f(x).backward()
+        out[name] = x.grad
+    return out
+
+
+@program
+def std_and_normalize_of_constant_inputs(torch):
+    F = torch.nn.functional
+    x = torch.ones(3, requires_grad=True)
+    s = x.std()
+    s.backward()
+    z = torch.zeros(2, 3, requires_grad=True)
+    n = F.normalize(z, dim=1)
+    n.sum().backward()
+    c = torch.tensor([2.0, 2.0], requires_grad=True)
+    cs = F.cosine_similarity(c[None], torch.zeros(1, 2))
+    cs.sum().backward()
+    return s, x.grad, n, z.grad, cs, c.grad
+
+
+@program
+def where_gradient_nan_trap(torch):
+    x = torch.tensor([-1.0, 0.0, 4.0], requires_grad=True)
+    y = torch.where(x > 0, x.sqrt(), torch.zeros_like(x))  # the classic: sqrt's nan gradient leaks through where
+    y.sum().backward()
+    leaked = x.grad.clone()
+    x.grad = None
+    safe = torch.where(x > 0, x, torch.ones_like(x)).sqrt()
+    torch.where(x > 0, safe, torch.zeros_like(x)).sum().backward()
+    return y, leaked, x.grad
+
+
+# ------------------------------------------------------------------------------------------- more printing
+
+
+@program
+def print_parameters_modules_and_edge_values(torch):
+    lin = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        lin.weight.copy_(torch.tensor([[0.5, -0.25]]))
+        lin.bias.fill_(1.0)
+    return [text(torch, t) for t in (
+        lin.weight, lin.bias, torch.tensor([-0.0, 0.0]), torch.tensor([1.0, 2.0], dtype=torch.float16),
+        torch.tensor([[True, False], [False, True]]), torch.tensor([100000, -3]), torch.tensor([1e-5, 1e5]),
+        torch.tensor([0.1, 0.25, 1000.0]), torch.zeros(2, 0, dtype=torch.int32), torch.arange(8.0).reshape(2, 2, 2),
+        torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True), torch.tensor(7, dtype=torch.int8),
+        torch.tensor([123456789.0]), torch.tensor([1.5, float("nan")], dtype=torch.float64))]
+
+
+@program
+def print_module_lists_with_repeats(torch):
+    nn = torch.nn
+    blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)] + [nn.ReLU()])
+    net = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(8, momentum=0.01),
+                        nn.LeakyReLU(0.2, inplace=True), nn.Dropout2d(0.1), nn.Flatten(), nn.LazyLinear(10))
+    rnn = nn.LSTM(4, 8, num_layers=2, batch_first=True, dropout=0.1)
+    extra = nn.ModuleDict({"emb": nn.Embedding(10, 3, padding_idx=0), "up": nn.Upsample(scale_factor=2.0),
+                           "ct": nn.ConvTranspose2d(4, 2, 4, 2, 1)})
+    return text(torch, blocks), text(torch, net), text(torch, rnn), text(torch, extra)
+
+
+@program
+def print_optimizer_and_param_groups(torch):
+    w = torch.nn.Parameter(torch.ones(2))
+    b = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.Adam([{"params": [w]}, {"params": [b], "lr": 0.1}], lr=1e-3, weight_decay=1e-4)
+    sgd = torch.optim.SGD([w], lr=0.01, momentum=0.9, nesterov=True)
+    return text(torch, opt), text(torch, sgd), [sorted(g) for g in opt.param_groups]
+
+
+# ------------------------------------------------------------------------------------------- optimizers' doors
+
+
+@program
+def optimizer_argument_refusals(torch):
+    w = [torch.nn.Parameter(torch.ones(2))]
+    return (caught(torch.optim.SGD, w, lr=-0.1), caught(torch.optim.SGD, w, lr=0.1, nesterov=True),
+            caught(torch.optim.Adam, w, betas=(0.9, 1.0)), caught(torch.optim.Adam, w, eps=-1.0),
+            caught(torch.optim.SGD, [], lr=0.1), caught(torch.optim.SGD, torch.ones(2), lr=0.1),
+            caught(torch.optim.Adam, w, weight_decay=-1), caught(torch.optim.SGD, w, momentum=-0.5),
+            caught(torch.optim.RMSprop, w, alpha=-1.0), caught(torch.optim.SGD, [torch.ones(2)], lr=0.1),
+            caught(torch.optim.SGD, w), torch.optim.SGD(w).defaults["lr"])
+
+
+@program
+def scheduler_steps_alongside_optimizer_groups(torch):
+    a = torch.nn.Parameter(torch.tensor([1.0]))
+    b = torch.nn.Parameter(torch.tensor([2.0]))
+    opt = torch.optim.SGD([{"params": [a], "lr": 0.1}, {"params": [b], "lr": 0.01}], momentum=0.9)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda=[lambda e: 0.5 ** e, lambda e: 1.0 / (e + 1)])
+    lrs = []
+    for _ in range(4):
+        opt.zero_grad()
+        (a * a + b * b).sum().backward()
+        opt.step()
+        sched.step()
+        lrs.append(sched.get_last_lr())
+    return lrs, a, b, [g["lr"] for g in opt.param_groups], sched.last_epoch, sorted(sched.state_dict())
+
+
+@program
+def exponential_and_step_lr_with_warmup_by_hand(torch):
+    w = torch.nn.Parameter(torch.tensor([1.0]))
+    opt = torch.optim.Adam([w], lr=0.1)
+    step = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    seen = []
+    for epoch in range(6):
+        if epoch < 2:
+            for g in opt.param_groups:
+                g["lr"] = 0.1 * (epoch + 1) / 2
+        opt.zero_grad()
+        w.sum().backward()
+        opt.step()
+        step.step()
+        seen.append(round(opt.param_groups[0]["lr"], 10))
+    return seen, w
+
+
+# ------------------------------------------------------------------------------------------- more integer and bool
+
+
+@program
+def where_scalar_branches_dtypes(torch):
+    c = torch.tensor([True, False, True])
+    f16 = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float16)
+    return (torch.where(c, 1.0, 0.0).dtype, torch.where(c, 1, 0).dtype, torch.where(c, 1, 0.5).dtype,
+            torch.where(c, f16, 0.0).dtype, torch.where(c, f16, torch.tensor(0.0)).dtype,
+            torch.where(c, torch.tensor([1, 2, 3]), 2.5), torch.where(c, True, False).dtype,
+            c.where(c, torch.tensor(-1)), caught(torch.where, torch.tensor([1, 0, 1]), 1.0, 0.0),
+            torch.where(c)[0], c.nonzero(as_tuple=True)[0])
+
+
+@program
+def integer_reductions_and_scans_dtypes(torch):
+    i32 = torch.tensor([1, 2, 3], dtype=torch.int32)
+    u8 = torch.tensor([200, 100], dtype=torch.uint8)
+    b = torch.tensor([True, True, False])
+    return (i32.sum().dtype, i32.prod().dtype, i32.cumsum(0).dtype, i32.cumprod(0).dtype, b.cumsum(0), b.sum(),
+            b.prod(), u8.sum(), u8.cumsum(0).dtype, i32.sum(dtype=torch.int32).dtype, i32.max().dtype,
+            i32.float().mean(), b.any(), b.all(), b.float().mean(), i32.to(torch.float16).sum().dtype,
+            i32.argmax().dtype, torch.tensor([2, 3]).pow(2), torch.tensor([2, 3]).float().pow(-1))
+
+
+@program
+def masked_writes_with_broadcast_masks(torch):
+    scores = torch.zeros(2, 3, 4)
+    keep = torch.tensor([True, False, True, True])
+    scores.masked_fill_(~keep, -1.0)
+    rows = torch.tensor([[True], [False]])
+    scores.masked_fill_(rows[:, :, None], 5.0)
+    x = torch.arange(6.0).reshape(2, 3)
+    x[x > 2] += 100
+    x[torch.tensor([True, False])] = torch.tensor([7.0, 8.0, 9.0])
+    ints = torch.arange(4)
+    r = caught(ints.masked_fill_, ints > 1, 0.5)
+    ints.masked_fill_(ints > 1, -1)
+    return scores[0, 0], scores[1, 0], x, ints, r, caught(x.masked_fill, torch.tensor([1, 0]), 1.0)
+
+
+@program
+def scatter_and_index_add_for_histograms(torch):
+    labels = torch.tensor([0, 2, 2, 1, 0, 2])
+    weights = torch.tensor([1.0, 0.5, 0.5, 2.0, 1.0, 1.0], dtype=torch.float64)
+    counts = torch.zeros(3, dtype=torch.long).scatter_add_(0, labels, torch.ones_like(labels))
+    sums = torch.zeros(3, dtype=torch.float64).index_add_(0, labels, weights)
+    onehot = torch.zeros(6, 3).scatter_(1, labels[:, None], 1.0)
+    feats = torch.arange(12.0).reshape(6, 2)
+    centroids = torch.zeros(3, 2).index_add_(0, labels, feats) / counts[:, None]
+    return counts, sums, sums / counts, onehot, centroids, torch.bincount(labels, weights=weights)

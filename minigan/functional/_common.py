@@ -8,6 +8,7 @@ from minigan._tensor_surface import Tensor, tensor
 from minigan.engine import backend, dtypes
 from minigan.engine.errors import DomainError, DtypeError
 from minigan.surface import pointwise
+from minigan.surface.layout import laid_out
 from minigan.surface.operands import NotATensor
 
 
@@ -66,10 +67,14 @@ def _same_dtype(op, x, weight):
 
 
 # ----------------------------------------------------------------------------- convolution, normalization
-def _one_sample(fn, x, *args):
+def _one_sample(fn, x, *args, new=False):
     """fn of one sample without its batch axis, as PyTorch allows ((C, H, W) for an image layer): fn of a batch
-    of one, the batch axis taken off again."""
+    of one, the batch axis taken off again: a view of that batch's result, as PyTorch's convolutions and 1-D pools
+    give, or (``new``) a row-major copy, new memory, as its kernels that take an unbatched input give."""
     out = fn(x.unsqueeze(0), *args)
+    if new:
+        return tuple(laid_out(o.squeeze(0), x, False) for o in out) if isinstance(out, tuple) else \
+            laid_out(out.squeeze(0), x, False)
     return tuple(o.squeeze(0) for o in out) if isinstance(out, tuple) else out.squeeze(0)
 
 

@@ -345,7 +345,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     x = _tensor(input, "unfold", "input")  # (bools are picked too, as PyTorch's im2col; other integers are not)
     x = x if x.array.dtype.kind == "b" else _float(x, "unfold")
     if x.ndim == 3:  # one image (C, H, W), no batch axis
-        return _one_sample(unfold, x, kernel_size, dilation, padding, stride)
+        return _one_sample(unfold, x, kernel_size, dilation, padding, stride, new=True)
     if x.ndim != 4:  # (fewer than 3 dims: PyTorch's IndexError, reading dim 2)
         raise (DimensionError if x.ndim < 3 else ShapeError)(
             f"unfold: input must be (N, C, H, W) or (C, H, W), got shape {tuple(x.shape)}")
@@ -371,7 +371,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     cols = _tensor(input, "fold", "input")  # (bools are added too, as PyTorch's col2im: or; other integers are not)
     cols = cols if cols.array.dtype.kind == "b" else _float(cols, "fold")
     if cols.ndim == 2:  # one sample, no batch axis
-        return _one_sample(fold, cols, output_size, kernel_size, dilation, padding, stride)
+        return _one_sample(fold, cols, output_size, kernel_size, dilation, padding, stride, new=True)
     (h, w), (kh, kw) = _two("fold", output_size=output_size), _two("fold", kernel_size=kernel_size)
     (sh, sw), (ph, pw) = checks.pair(stride, "stride", "fold", 1), checks.pair(padding, "padding", "fold", 0)
     dh, dw = checks.pair(dilation, "dilation", "fold", 1)
@@ -400,7 +400,8 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     p = one(padding)
     out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), p if isinstance(p, str) else (0, p),
                  (1, one(dilation)), groups)
-    return shown_as(out.squeeze(2), "ConvolutionBackward0")
+    return shown_as(laid_out(out.squeeze(2), input, False), "ConvolutionBackward0")  # (row-major new memory, as
+    # PyTorch's)
 
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
@@ -415,4 +416,4 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
     one = lambda v: _single("conv_transpose1d", v)  # an int, or PyTorch's 1-tuple
     out = conv_transpose2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)), (0, one(padding)),
                            (0, one(output_padding)), groups, (1, one(dilation)))
-    return out.squeeze(2)
+    return laid_out(out.squeeze(2), input, False)  # (row-major new memory, as PyTorch's)

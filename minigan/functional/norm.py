@@ -78,8 +78,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def _allocated(out, x, keeps_channels_last=True):
     """``out``, a norm's result of ``x``'s shape, laid out as PyTorch's kernel allocates it: channels-last for a 4-D
-    or 5-D channels-last ``x`` (group and rms norm: ``suggest_memory_format``), else row-major."""
-    if out.array.flags.c_contiguous and x.array.flags.c_contiguous:  # (the usual case, both layouts one: no check)
+    or 5-D channels-last ``x`` (group and rms norm: ``suggest_memory_format``), else row-major, in new memory; but
+    instance norm's (not ``keeps_channels_last``) is a view of a row-major result, as PyTorch's (of its batch norm's
+    result)."""
+    if not keeps_channels_last:  # (instance norm's: PyTorch's batch norm of a row-major copy, viewed back: a view)
+        out = out if out.array.flags.c_contiguous else laid_out(out, x, False)
+        return out if out._base is not None else out.reshape(*out.shape)
+    if out._base is None and out.array.flags.c_contiguous and x.array.flags.c_contiguous:  # (the usual case)
         return out
     return laid_out(out, x, keeps_channels_last and x.ndim in (4, 5))
 

@@ -54,7 +54,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """
     input = _pooled(input, "max_pool2d", "(N, C, H, W)", MAX_INTEGERS)
     if input.ndim == 3:  # one sample, no batch axis
-        return _one_sample(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+        return _one_sample(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+                           new=True)
     params = checks.check_pool2d("max_pool2d", input.array.shape, kernel_size, stride, padding, dilation, ceil_mode)
     if not return_indices:
         return laid_out(P.Pool2d.apply(read_by_backward(input), mode="max", **params), input)
@@ -80,7 +81,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if not backend.is_floating(input.dtype):
         return _integer_mean(avg_pool2d, input, *args)
     if input.ndim == 3:  # one sample, no batch axis
-        return _one_sample(avg_pool2d, input, *args)
+        return _one_sample(avg_pool2d, input, *args, new=True)
     params = checks.check_pool2d("avg_pool2d", input.array.shape, kernel_size, stride, padding, 1, ceil_mode)
     return laid_out(P.Pool2d.apply(read_by_backward(input), mode="avg", count_include_pad=bool(count_include_pad),
                                    divisor=divisor_override, **params), input)
@@ -202,12 +203,12 @@ def adaptive_avg_pool2d(input, output_size):
     each window's sum, divided by its height and then by its width, as PyTorch's kernel rounds it
     (``_AdaptiveAvgPool2d``)."""
     input, (oh, ow) = _adaptive("adaptive_avg_pool2d", input, output_size, 2)
+    if input.ndim == 3 and input.numel() and 0 not in (oh, ow):  # one sample, no batch axis
+        return _one_sample(adaptive_avg_pool2d, input, (oh, ow), new=True)
     if (oh, ow) == (1, 1):  # PyTorch's: a mean over the plane
         return input.mean((-2, -1), keepdim=True)
     if input.numel() == 0 or 0 in (oh, ow):
         return _empty(input, (oh, ow), "adaptive_avg_pool2d")
-    if input.ndim == 3:  # one sample, no batch axis
-        return _one_sample(adaptive_avg_pool2d, input, (oh, ow))
     return laid_out(shown_as(_AdaptiveAvgPool2d.apply(read_by_backward(input), oh=oh, ow=ow),
                              "AdaptiveAvgPool2DBackward0"), input)
 
@@ -243,7 +244,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     if input.numel() == 0 or 0 in (oh, ow):  # a batch of none, or a size of 0: an empty result (no maximum to take)
         return _empty(input, (oh, ow), "adaptive_max_pool2d", return_indices)
     if input.ndim == 3:  # one sample, no batch axis
-        return _one_sample(adaptive_max_pool2d, input, (oh, ow), return_indices)
+        return _one_sample(adaptive_max_pool2d, input, (oh, ow), return_indices, new=True)
     columns, rows = _adaptive_windows(input.shape[3], ow, input), _adaptive_windows(input.shape[2], oh, input)
     by_row, at_column = _window_max(read_by_backward(input)[:, :, :, columns], 4)  # (N, C, H, ow), and where
     out, at_row = _window_max(by_row[:, :, rows], 3)  # (N, C, oh, ow)
@@ -259,13 +260,13 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 def adaptive_avg_pool1d(input, output_size):
     """adaptive_avg_pool2d of x (N, C, L) as a height-1 image."""
     input, (size,) = _adaptive("adaptive_avg_pool1d", input, output_size, 1)
-    if size == 1:  # PyTorch's: a mean along L
-        return input.mean(-1, keepdim=True)
+    if size == 1:  # PyTorch's: a mean along L, of the (N, C, 1, L) image (so a view of it, as PyTorch's)
+        return input.unsqueeze(-2).mean((-2, -1), keepdim=True).squeeze(-2)
     if input.numel() == 0 or size == 0:
         return _empty(input, (size,), "adaptive_avg_pool1d")
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(adaptive_avg_pool1d, input, size)
-    return laid_out(adaptive_avg_pool2d(input.unsqueeze(2), (1, size)).squeeze(2), input)
+    return adaptive_avg_pool2d(input.unsqueeze(2), (1, size)).squeeze(2)  # (laid out there; a view, as PyTorch's)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
@@ -276,7 +277,8 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     if input.ndim == 2:  # one sample, no batch axis
         return _one_sample(adaptive_max_pool1d, input, size, return_indices)
     out = adaptive_max_pool2d(input.unsqueeze(2), (1, size), return_indices)  # (indices into L: the height is 1)
-    return tuple(laid_out(o.squeeze(2), input) for o in out) if return_indices else laid_out(out.squeeze(2), input)
+    return tuple(o.squeeze(2) for o in out) if return_indices else out.squeeze(2)  # (laid out there; a view, as
+    # PyTorch's)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -294,12 +296,12 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                                  ceil_mode)
     # (PyTorch's own 1-D kernel, row-major, runs unless indices or a gradient are asked for; else its 2-D one)
     keeps = return_indices or (input.requires_grad and is_grad_enabled())
-    if not return_indices:
-        return laid_out(P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="max", **params).squeeze(2), input,
-                        keeps)
+    if not return_indices:  # (the 2-D kernel's result is viewed as (N, C, L); the 1-D kernel's is new memory)
+        out = P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="max", **params)
+        return laid_out(out, input).squeeze(2) if keeps else laid_out(out.squeeze(2), input, False)
     argmax, indices = P.max_positions(input.array[:, :, None], **params)
     out = P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="max", argmax=argmax, **params)
-    return laid_out(out.squeeze(2), input, keeps), laid_out(Tensor._make(indices[:, :, 0]), input, keeps)
+    return laid_out(out, input).squeeze(2), laid_out(Tensor._make(indices), input).squeeze(2)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
@@ -318,5 +320,5 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                                  (1, one(kernel_size)),
                                  None if stride is None else (1, one(stride)), (0, one(padding)), 1, ceil_mode)
     return laid_out(P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="avg",
-                                   count_include_pad=bool(count_include_pad),
-                                   **params).squeeze(2), input)
+                                   count_include_pad=bool(count_include_pad), **params), input).squeeze(2)  # (a view
+    # of the 2-D kernel's result, as PyTorch's)

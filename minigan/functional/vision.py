@@ -254,8 +254,8 @@ def pixel_shuffle(input, upscale_factor):
     if c % (r * r):
         raise ShapeError(f"pixel_shuffle: {c} channels are not divisible by upscale_factor² = {r * r}")
     out = input.reshape(*lead, c // (r * r), r, r, h, w).permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
-    out = laid_out(out.reshape(*lead, c // (r * r), h * r, w * r), input, k == 1)  # (as PyTorch's)
-    return out if out._base is None else out.clone()  # (a new tensor, as PyTorch's, also where no entry moves)
+    return laid_out(out.reshape(*lead, c // (r * r), h * r, w * r), input, k == 1)  # (as PyTorch's: new memory, also
+    # where no entry moves)
 
 
 def pixel_unshuffle(input, downscale_factor):
@@ -267,5 +267,4 @@ def pixel_unshuffle(input, downscale_factor):
     if input.numel() == 0:  # (PyTorch's: an empty input comes back as a copy of its own shape)
         return input.clone()
     out = input.reshape(*lead, c, h // r, r, w // r, r).permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
-    out = laid_out(out.reshape(*lead, c * r * r, h // r, w // r), input, k == 1)  # (as PyTorch's)
-    return out if out._base is None else out.clone()
+    return laid_out(out.reshape(*lead, c * r * r, h // r, w // r), input, k == 1)  # (as PyTorch's: new memory)

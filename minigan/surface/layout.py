@@ -9,10 +9,18 @@ innermost axis out, the strides order C, W, H, N (C, W, H, D, N for a volume; an
 ties go to row-major).  Its
 1-D pools run the 2-D ones on (N, C, 1, L), so an (N, C, L) input whose channels are innermost keeps them innermost;
 its other 1-D ops (and the 2-D ops that never keep channels-last: unfold, fold, circular padding) are row-major.
+
+Such a result is new memory in PyTorch, never a view (``_base`` is None), so an in-place change of it reaches
+nothing else and its ``storage_offset()`` is 0.  minigan computes many of them through views (a 1-D pool is a 2-D
+one's ``squeeze(2)``, a norm a reshape of its groups): ``laid_out`` copies those, once, straight into PyTorch's
+layout (``InMemoryOrder``), and ``joined`` concatenates into that layout (cat and stack of channels-last inputs).
 """
 
 from __future__ import annotations
 
+from minigan.engine import backend
+from minigan.engine.graph import Node
+from minigan.engine.ops import shape as S
 from minigan.surface.node_view import name, shown_as
 
 
@@ -33,18 +41,52 @@ def channels_last(x) -> bool:
     return True
 
 
+def memory_order(ndim: int, last: bool) -> tuple:
+    """The axes of an ``ndim``-d result from the outermost in memory to the innermost: channels-last's
+    (N, H, W, C; N, D, H, W, C) where ``last``, else row-major's."""
+    return (0, *range(2, ndim), 1) if last else tuple(range(ndim))
+
+
+def _inverse(order) -> tuple:
+    """The permutation that undoes ``order``."""
+    return tuple(order.index(d) for d in range(len(order)))
+
+
+class InMemoryOrder(Node):
+    """A copy of ``a`` into new memory whose axes lie in ``order`` (outermost first): PyTorch's result of an image
+    op, allocated in its layout.  Not a view: nothing else sees the copy."""
+
+    def forward(self, a, order):
+        return a.transpose(order).copy().transpose(_inverse(order))
+
+    def backward(self, grad):  # d copy(a)/da = 1
+        return (grad,)
+
+
+class Joined(S.Cat):
+    """cat of ``xs`` along ``axis``, written straight into new memory whose axes lie in ``order`` (one copy);
+    the gradient as Cat's: each input's own slice of it."""
+
+    def forward(self, *xs, axis=0, order=()):
+        xp = backend.get_array_module(*xs)
+        self.axis, self.sizes = axis, [x.shape[axis] for x in xs]
+        shape = [sum(self.sizes) if d == axis else n for d, n in enumerate(xs[0].shape)]
+        out = xp.empty([shape[d] for d in order], dtype=xs[0].dtype).transpose(_inverse(order))
+        return xp.concatenate(xs, axis=axis, out=out)
+
+
 def laid_out(out, x, keeps_channels_last: bool = True):
     """``out``, an image op's result on ``x``, laid out as PyTorch's: channels-last where PyTorch keeps ``x`` so
-    (``keeps_channels_last`` and ``channels_last(x)``), else row-major.  Copied (a node in the graph, shown under the
-    op's own name) only where ``out`` is laid out otherwise."""
-    last = (0,) + tuple(range(2, out.ndim)) + (1,)  # the axes in channels-last memory order
-    if keeps_channels_last and channels_last(x):
-        if out.array.transpose(last).flags.c_contiguous:
-            return out
-        back = [last.index(d) for d in range(out.ndim)]
-        copy = out.permute(*last).contiguous().permute(*back)
-    elif out.array.flags.c_contiguous:
+    (``keeps_channels_last`` and ``channels_last(x)``), else row-major; and new memory, as PyTorch's.  Copied (a node
+    in the graph, shown under the op's own name) only where ``out`` is laid out otherwise or is a view."""
+    order = memory_order(out.ndim, keeps_channels_last and channels_last(x))
+    if out._base is None and out.array.transpose(order).flags.c_contiguous:
         return out
-    else:
-        copy = out.contiguous()
+    copy = InMemoryOrder.apply(out, order=order)
     return shown_as(copy, name(out.grad_fn)) if out.grad_fn is not None else copy
+
+
+def joined(tensors, axis: int, order: tuple):
+    """cat of ``tensors`` (one dtype) along ``axis``, in new memory whose axes lie in ``order``: PyTorch's cat of
+    channels-last inputs, and its stack (a cat of them viewed with a new axis)."""
+    return shown_as(Joined.apply(*tensors, axis=axis, order=tuple(order)), "CatBackward0")

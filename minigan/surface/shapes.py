@@ -14,7 +14,7 @@ from minigan.engine.ops import shape as S
 from minigan.engine.tensor import Tensor
 from minigan.surface.creation import allocated, integer
 from minigan.surface.indexing import index_select
-from minigan.surface.layout import channels_last
+from minigan.surface.layout import channels_last, joined, memory_order
 from minigan.surface.no_derivative import no_derivative
 from minigan.surface.node_view import shown_as
 from minigan.surface.operands import _fresh, _operand, _t
@@ -79,21 +79,13 @@ def cat(tensors, dim=0, *, axis=None):
         tensors = [t if t.dtype == dtype else t.astype(dtype) for t in tensors]
     if not all_channels_last(tensors):
         return S.Cat.apply(*tensors, axis=axis)
-    return shown_as(joined_channels_last(tensors, axis).clone(), "CatBackward0")  # (new memory, as PyTorch's result)
+    return joined(tensors, axis, memory_order(tensors[0].ndim, True))  # (channels-last, new memory: PyTorch's)
 
 
 def all_channels_last(tensors) -> bool:
     """Whether every one of ``tensors`` is channels-last, so that PyTorch's cat lays its result out so too (its
     cat_compute_output_memory_format); a 1-d empty one is row-major."""
     return builtins.all(t.ndim in (4, 5) and channels_last(t) for t in tensors)
-
-
-def joined_channels_last(tensors, axis):
-    """cat of channels-last ``tensors``, joined in that memory order (N, H, W, C) and viewed back, so a later
-    flatten() copies where PyTorch's does (a view of the joined memory: cat and stack make it new memory)."""
-    order = (0, *range(2, tensors[0].ndim), 1)
-    joined = S.Cat.apply(*(t.permute(*order) for t in tensors), axis=order.index(axis))
-    return joined.permute(*(order.index(d) for d in range(len(order))))
 
 
 def t(input):

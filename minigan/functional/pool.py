@@ -286,7 +286,8 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     (sizes: an int or PyTorch's 1-tuple; indices index L)."""
     input = _pooled(input, "max_pool1d", "(N, C, L)", MAX_INTEGERS if return_indices else ())  # (PyTorch's)
     if input.ndim == 2:  # one sample, no batch axis
-        return _one_sample(max_pool1d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+        return _one_sample(max_pool1d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+                           new=not (return_indices or input.requires_grad and is_grad_enabled()))  # (the 1-D kernel's)
     if input.ndim != 3:
         raise ShapeError(f"max_pool1d: input must be 3-D (N, C, L), got shape {tuple(input.shape)}")
     one = lambda v: _single("max_pool1d", v)  # an int, or PyTorch's 1-tuple

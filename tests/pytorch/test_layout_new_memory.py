@@ -121,13 +121,13 @@ def _view_of(y):
     return "a view" if np.shares_memory(flat.detach().numpy(), y.detach().numpy()) else "a copy"
 
 
-def _run(lib, name, layout):
+def _run(lib, name, layout, requires_grad=True):
     """What a learner can see of the op's results on the input laid out so, and of a write into each."""
     rank, call, _ = CALLS[name]
     F = lib.nn.functional
     leaf_shape, make = _layouts(rank)[layout]
     a = np.random.default_rng(len(name) * 31 + len(layout)).standard_normal(leaf_shape)
-    leaf = lib.tensor(a, dtype=lib.float64, requires_grad=True)
+    leaf = lib.tensor(a, dtype=lib.float64, requires_grad=requires_grad)
     out = call(F, lib, make(leaf))
     outs = out if isinstance(out, tuple) else (out,)
     seen = [(tuple(y.shape), tuple(y.stride()), y.is_contiguous(), y.storage_offset(), _view_of(y),
@@ -162,14 +162,15 @@ SQUEEZED = pytest.mark.xfail(strict=True, reason="squeeze(2) of a channels-last 
 @pytest.mark.parametrize("name, layout", [
     pytest.param(n, lay, marks=SQUEEZED) if n == "adaptive_avg_pool1d_global" and lay in ("channels-last", "transposed")
     else (n, lay) for n, lay in itertools.product(CALLS, BATCHED + ONE_SAMPLE) if lay in BATCHED or n in UNBATCHED])
-def test_results_are_new_memory_laid_out_as_pytorchs(name, layout):
-    theirs, ours = _run(torch, name, layout), _run(minigan, name, layout)
-    assert ours[1] == theirs[1], f"{name} of a {layout} input: a view (_base set) of each result, as PyTorch's"
-    assert ours[4] == [True] * len(ours[4]), f"{name} of a {layout} input: a write into a result reached another"
+@pytest.mark.parametrize("requires_grad", [True, False])
+def test_results_are_new_memory_laid_out_as_pytorchs(name, layout, requires_grad):
+    theirs, ours = _run(torch, name, layout, requires_grad), _run(minigan, name, layout, requires_grad)
+    case = f"{name} of a {layout} input (requires_grad={requires_grad})"
+    assert ours[1] == theirs[1], f"{case}: a view (_base set) of each result, as PyTorch's"
+    assert ours[4] == [True] * len(ours[4]), f"{case}: a write into a result reached another"
     if not CALLS[name][2]:
         pytorchs = [seen[:4] + (seen[4] if seen[4] != "refused" else "a copy",) + seen[5:] for seen in theirs[0]]
-        assert ours[0] == pytorchs, f"{name} of a {layout} input: (shape, stride, contiguous, storage_offset, " \
-            "view(-1), flatten() a view)"
+        assert ours[0] == pytorchs, f"{case}: (shape, stride, contiguous, storage_offset, view(-1), flatten() a view)"
     for mine, pytorchs in zip(ours[2], theirs[2]):
         np.testing.assert_allclose(mine, pytorchs, rtol=1e-10, atol=1e-12)
     if theirs[3] is not None:

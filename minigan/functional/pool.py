@@ -37,9 +37,12 @@ def _pooled(x, op, layout, integers=()) -> Tensor:
 
 def _integer_mean(pool, x, *args):
     """An average pool of an int64 input, as PyTorch's: the window's sum divided by its divisor in integers, which
-    truncates toward zero (computed in float64, exact for sums below 2⁵³)."""
+    truncates toward zero (computed in float64, exact for sums below 2⁵³); a view where the pool's result is one
+    (avg_pool1d's, of its 2-D kernel's result), as PyTorch's."""
     out = pool(x.to(backend.np.dtype("float64")), *args)
-    return Tensor._make(backend.get_array_module(out.array).trunc(out.array).astype(x.dtype))
+    whole = out if out._base is None else out._base
+    mean = Tensor._make(backend.get_array_module(whole.array).trunc(whole.array).astype(x.dtype))
+    return mean if out._base is None else mean.reshape(*out.shape)
 
 
 # ----------------------------------------------------------------------------- pooling, upsampling, more losses

@@ -19,10 +19,10 @@ from minigan.cli.main import main as minigan_main
 from minigan.exercises import catalogue, grader, source, workspace
 from minigan.exercises.catalogue import BY_NAME, EXERCISES, SETS
 
-# The grader's inputs of the tests below that grade in this process: drawn once a run and shared, as a class shares
-# one, so that the library's answers on them are computed once, in one reference process (the grader keeps them per
-# seed): the teacher's and the fresh workspace, graded whole, share the answers to every exercise.  Grading with
-# PyTorch and the command line's door (check) draw a seed of their own each time.
+# The grader's inputs of the tests below that grade a few exercises in this process: drawn once a run and shared,
+# as a class shares one, so that the library's answers on them are computed once, in one reference process (the
+# grader keeps them per seed).  The teacher's workspace graded whole, grading with PyTorch, and the command line's
+# door (check) draw a seed of their own each time, and compute their reference inside the grading they time.
 SEED = secrets.randbits(31)
 GRADED = ["topological_order", "node_apply", "backprop", "add_backward", "mul_backward", "exp_backward", "log_backward",
           "adam", "gan_train_step", "pgd"]
@@ -115,11 +115,11 @@ def test_a_stub_keeps_the_signature_docstring_and_def_line_comment():
 
 
 def test_teacher_workspace_passes_everything_and_fresh_one_fails_everything_with_hints(teacher, fresh):
-    results, _ = grader.grade(teacher, seed=SEED)  # (how long it takes: benchmarks/grading_time.py)
+    results, _ = grader.grade(teacher)  # (how long it takes: benchmarks/grading_time.py)
     failed = [(name, message) for name, passed, message, _ in results if not passed]
     assert failed == [], failed
     assert len(results) == len(EXERCISES)
-    results, _ = grader.grade(fresh, seed=SEED)  # the library's answers computed for the teacher's grading
+    results, _ = grader.grade(fresh)
     assert [name for name, passed, _, _ in results if passed] == []
     for name, _, message, _ in results:
         assert "not written yet" in message and f"hint: {BY_NAME[name].hint}" in message, (name, message)

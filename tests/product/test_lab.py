@@ -219,8 +219,16 @@ def test_a_run_folder_link_out_of_the_runs_folder_is_refused(tmp_path, session):
     assert not any((tmp_path / "elsewhere").iterdir())
 
 
-def test_a_link_inside_a_run_folder_that_leads_out_is_not_followed(tmp_path, session):
-    train(tmp_path / "runs", "run", "gan", 2, ["--batch-size", "32"])
+@pytest.fixture(scope="module")
+def two_steps(tmp_path_factory):
+    """A 2-step train run, trained once: each test below copies it into its lab's runs folder (and changes it)."""
+    runs = tmp_path_factory.mktemp("two-steps")
+    train(runs, "run", "gan", 2, ["--batch-size", "32"])
+    return runs / "run"
+
+
+def test_a_link_inside_a_run_folder_that_leads_out_is_not_followed(tmp_path, session, two_steps):
+    shutil.copytree(two_steps, tmp_path / "runs" / "run")
     secret = tmp_path / "secret.json"
     secret.write_text(json.dumps({"config": {"algorithm": "gan", "data": "SECRET"}, "step": 1}))
     (tmp_path / "runs" / "run" / "metrics.json").unlink()
@@ -234,8 +242,8 @@ def test_a_link_inside_a_run_folder_that_leads_out_is_not_followed(tmp_path, ses
         session.call("open", name="run")
 
 
-def test_a_save_never_overwrites_another_run(tmp_path, session):
-    train(tmp_path / "runs", "theirs", "gan", 2, ["--batch-size", "32"])
+def test_a_save_never_overwrites_another_run(tmp_path, session, two_steps):
+    shutil.copytree(two_steps, tmp_path / "runs" / "theirs")
     before = (tmp_path / "runs" / "theirs" / "checkpoint.npz").read_bytes()
     with pytest.raises(SettingsError, match="already holds another run"):
         session.call("save", name="theirs")

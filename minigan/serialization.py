@@ -455,9 +455,9 @@ def _map_location(map_location) -> str:
         raise TypeError("load: map_location as a function or a dict (PyTorch's storage remapping) is not "
                         "supported: a minigan checkpoint holds plain arrays; pass None, 'cpu' or 'cuda'")
     name = "cpu" if map_location is None else getattr(map_location, "type", map_location)
-    if not isinstance(name, str) or name.partition(":")[0] not in ("cpu", "cuda"):
-        raise ValueError(f"load: map_location must be None, 'cpu' or 'cuda' (or a device of those types), "
-                         f"got {map_location!r}")
+    if not isinstance(name, str) or name.partition(":")[0] not in ("cpu", "cuda"):  # (PyTorch's classes)
+        raise (RuntimeError if isinstance(name, str) else TypeError)(
+            f"load: map_location must be None, 'cpu' or 'cuda' (or a device of those types), got {map_location!r}")
     return name.partition(":")[0]
 
 

@@ -254,15 +254,13 @@ def backend_name() -> str:
 def device_type(device) -> str:
     """"cpu" or "cuda" for a device name or ``minigan.device`` ("cuda:0" too), asking nothing of CuPy; a second
     GPU and unknown names are refused."""
-    name = str(device) if isinstance(device, Device) else device
-    if name in ("cpu", "numpy"):
-        return "cpu"
-    if name in ("cuda", "gpu", "cupy", "cuda:0"):
-        return "cuda"
-    if isinstance(name, str) and name.startswith("cuda:"):
-        raise BackendError(f"to: minigan runs on one GPU, cuda:0; got {name!r} (choose the GPU with the "
+    if isinstance(device, str) and device in ("numpy", "gpu", "cupy"):  # (minigan's names of its backends)
+        return "cpu" if device == "numpy" else "cuda"
+    device = device if isinstance(device, Device) else Device(device)  # (a name PyTorch refuses raises there)
+    if device.type == "cuda" and device.index not in (None, 0):
+        raise BackendError(f"to: minigan runs on one GPU, cuda:0; got {str(device)!r} (choose the GPU with the "
                            "CUDA_VISIBLE_DEVICES environment variable)")
-    raise ValueError(f"to: unknown device {name!r}, expected 'cpu' or 'cuda'")
+    return device.type
 
 
 def module_for_device(device):
@@ -280,9 +278,11 @@ class Device:
     def __init__(self, type, index=None):
         if isinstance(type, Device):
             type, index = type.type, type.index
-        kind, _, number = str(type).partition(":")
-        if kind not in ("cpu", "cuda") or number and not number.isdigit():
-            raise ValueError(f"device: unknown device {type!r}, expected 'cpu', 'cuda' or 'cuda:N'")
+        kind, colon, number = str(type).partition(":")
+        if not isinstance(type, (str, int)) or index is not None and not isinstance(index, int):  # PyTorch's classes:
+            raise TypeError(f"device: expected a name such as 'cpu' or 'cuda:0' (and an int index), got {type!r}")
+        if kind not in ("cpu", "cuda") or colon and not number.isdigit() or (index or 0) < 0:
+            raise RuntimeError(f"device: unknown device {type!r}, expected 'cpu', 'cuda' or 'cuda:N'")
         self.type, self.index = kind, int(number) if number else index
 
     def __str__(self):

@@ -275,7 +275,7 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
     (``Tensor(data)``, PyTorch's legacy constructor), or with ``infer`` (``tensor(data)``) bool, int64 or
     float32 by what they are, as ``torch.tensor`` does."""
     if backend.is_array(data) or backend.is_numpy_scalar(data):
-        xp = backend.module_for_device(device) if device else None
+        xp = backend.module_for_device(device) if device is not None else None
         if xp is None:
             # An explicit NumPy array follows the active backend (so code written for NumPy runs
             # unchanged with MINIGAN_BACKEND=cupy); a CuPy array stays where it is.
@@ -289,7 +289,7 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
         if arr.dtype.kind in "OUSVMmc":
             raise TypeError(f"Tensor: cannot hold an array of dtype {arr.dtype}; expected a float, int or bool array")
     else:
-        xp = backend.module_for_device(device) if device else backend.active_module()
+        xp = backend.module_for_device(device) if device is not None else backend.active_module()
         list_dtype, tensors, needs_grad = _read_list(data)
         if needs_grad:  # the values leave the graph: PyTorch warns
             warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior. "
@@ -363,7 +363,7 @@ def are_sizes(args) -> bool:
 def legacy_sizes(sizes, dtype, device):
     if any(n < 0 for n in sizes):
         raise DomainError(f"Tensor: got sizes {sizes}, expected non-negative integers")
-    xp = backend.module_for_device(device) if device else backend.active_module()
+    xp = backend.module_for_device(device) if device is not None else backend.active_module()
     return xp.zeros(sizes, dtype=dtype or backend.DEFAULT_DTYPE)
 
 

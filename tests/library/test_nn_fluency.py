@@ -159,7 +159,7 @@ def test_load_accepts_map_location(tmp_path):
         assert isinstance(state["w"], np.ndarray) and state["n"] == 2
     with pytest.raises(TypeError, match="map_location as a function or a dict"):
         minigan.load(path, map_location=lambda storage, location: storage)
-    with pytest.raises(ValueError, match="map_location must be None, 'cpu' or 'cuda'"):
+    with pytest.raises(RuntimeError, match="map_location must be None, 'cpu' or 'cuda'"):  # (PyTorch's class)
         minigan.load(path, map_location="tpu")
     if backend.cupy_available():
         state = minigan.load(path, map_location="cuda:0")

@@ -1169,3 +1169,121 @@ def scatter_and_index_add_for_histograms(torch):
     feats = torch.arange(12.0).reshape(6, 2)
     centroids = torch.zeros(3, 2).index_add_(0, labels, feats) / counts[:, None]
     return counts, sums, sums / counts, onehot, centroids, torch.bincount(labels, weights=weights)
+
+
+# ------------------------------------------------------------------------------------------- which results share memory
+
+
+@program
+def which_results_write_through(torch):
+    shares = {}
+    makers = {
+        "row": lambda x: x[0], "list_index": lambda x: x[[0]], "mask": lambda x: x[x > -100],
+        "reshape_contig": lambda x: x.reshape(6), "reshape_t": lambda x: x.t().reshape(6),
+        "flatten": lambda x: x.flatten(), "view_as": lambda x: x.view_as(torch.zeros(3, 2)),
+        "T_row": lambda x: x.T[0], "squeeze": lambda x: x[None].squeeze(0),
+        "split": lambda x: x.split(1)[1], "chunk": lambda x: x.chunk(2, 1)[0], "unbind": lambda x: x.unbind(1)[2],
+        "narrow": lambda x: x.narrow(1, 1, 2), "detach": lambda x: x.detach(), "data": lambda x: x.data,
+        "clone": lambda x: x.clone(), "contiguous_t": lambda x: x.t().contiguous(),
+        "numpy_back": lambda x: torch.from_numpy(x.numpy()), "as_tensor": lambda x: torch.as_tensor(x),
+        "to_same": lambda x: x.to(torch.float32), "to_double": lambda x: x.double(),
+        "expand_clone": lambda x: x[:1].expand(2, 3).clone(), "movedim": lambda x: x.movedim(0, 1),
+        "unflatten": lambda x: x.unflatten(1, (3, 1)), "ravel": lambda x: x.ravel(), "flip": lambda x: x.flip(0),
+        "permute": lambda x: x.permute(1, 0), "index_select": lambda x: x.index_select(0, torch.tensor([0])),
+        "tensor_split": lambda x: x.tensor_split(3, dim=1)[1], "swapaxes": lambda x: x.swapaxes(0, 1),
+    }
+    for name, make in makers.items():
+        x = torch.zeros(2, 3)
+        y = make(x)
+        y[(0,) * y.dim()] = 1.0
+        shares[name] = (bool(x.sum() > 0), y is x)
+    return shares
+
+
+@program
+def same_object_returns(torch):
+    x = torch.zeros(2, 3)
+    return (x.contiguous() is x, x.to(torch.float32) is x, x.float() is x, x.cpu() is x, torch.as_tensor(x) is x,
+            x.to(x) is x, x.type(torch.float32) is x, x.requires_grad_(False) is x, x.detach() is x,
+            x.to(torch.float32, copy=True) is x, x.reshape(2, 3) is x, x.view(2, 3) is x, x.t().contiguous() is x,
+            x.zero_() is x, x.add_(1) is x, x.clamp_(0, 2) is x, x.fill_(0) is x, x.copy_(torch.ones(3)) is x,
+            x.squeeze_() is x if hasattr(x, "squeeze_") else True, x.type_as(x) is x)
+
+
+# ------------------------------------------------------------------------------------------- advanced indexing layouts
+
+
+@program
+def advanced_indices_separated_by_slices(torch):
+    x = torch.arange(120).reshape(2, 3, 4, 5)
+    i = torch.tensor([0, 1])
+    j = torch.tensor([1, 3])
+    return (x[i, :, j].shape, x[:, i, j].shape, x[:, i, :, j].shape, x[i, ..., j].shape, x[0, :, j].shape,
+            x[:, 0, :, j].shape, x[i][:, :, j].shape, x[i[:, None], :, j].shape, x[:, [0, 2], 1:3, [4, 0]],
+            x[[True, False]].shape, x[torch.tensor(True)].shape, x[torch.tensor(False)].shape, x[None, i, 0].shape,
+            x[..., [1, 0]].shape, x[1, [2, 0], None].shape, x[:, :, torch.tensor([[0, 1], [2, 3]])].shape)
+
+
+@program
+def advanced_index_assignment_broadcasts(torch):
+    x = torch.zeros(2, 3, 4)
+    x[[0, 1], :, [1, 2]] = torch.tensor([10.0, 20.0])[:, None]
+    y = torch.zeros(3, 4)
+    y[torch.tensor([[0], [2]]), torch.tensor([1, 3])] = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    z = torch.zeros(4, 2)
+    z[torch.tensor([True, False, True, False])] = torch.tensor([5.0, 6.0])
+    z[torch.tensor([False, True, False, True]), 1] += torch.tensor([1.0, 2.0])
+    w = torch.zeros(3)
+    r = caught(w.__setitem__, torch.tensor([0, 1]), torch.tensor([1.0, 2.0, 3.0]))
+    return x[:, :, 1], x[:, :, 2], y, z, r, caught(w.__setitem__, torch.tensor([0, 3]), 1.0)
+
+
+@program
+def gather_take_along_and_topk_indices(torch):
+    logits = data(torch, 3, 5, dtype=torch.float64).requires_grad_()
+    target = torch.tensor([4, 0, 2])
+    picked = logits.gather(1, target[:, None]).squeeze(1)
+    vals, idx = logits.topk(2, dim=1)
+    again = torch.take_along_dim(logits, idx, dim=1)
+    rows = logits[torch.arange(3), target]
+    (picked.sum() + again.sum() * 0.5 + rows.sum() * 0.25).backward()
+    return picked, torch.equal(vals, again), torch.equal(picked, rows), logits.grad, caught(logits.gather, 1,
+                                                                                            target[:, None].int())
+
+
+# ------------------------------------------------------------------------------------------- devices and defaults
+
+
+@program
+def device_objects_and_moves(torch):
+    x = torch.ones(2)
+    d = torch.device("cpu")
+    return (str(x.device), x.device.type, x.device == d, x.device.index, d == torch.device("cpu"), str(d),
+            x.to(d).device.type, x.to("cpu").dtype, x.is_cuda, torch.cuda.is_available(),
+            torch.zeros(2, device="cpu").device.type, torch.device("cpu", 0).index if False else None,
+            text(torch, repr(d)), caught(torch.device, "tpu"), x.get_device())
+
+
+@program
+def default_dtype_switch_in_try_finally(torch):
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        made = (torch.tensor([1.0]).dtype, torch.zeros(2).dtype, torch.arange(3.0).dtype, torch.tensor([1]).dtype,
+                torch.linspace(0, 1, 3).dtype, torch.nn.Linear(2, 2).weight.dtype, torch.tensor(1.5).dtype,
+                (torch.tensor([1]) * 0.5).dtype, torch.full((1,), 2.0).dtype, torch.randn(2).dtype)
+    finally:
+        torch.set_default_dtype(before)
+    return before, made, torch.zeros(1).dtype, caught(torch.set_default_dtype, torch.int64)
+
+
+@program
+def random_tensors_shapes_and_dtypes(torch):
+    g = torch.Generator().manual_seed(3)
+    return (torch.rand(2, 3, generator=g).shape, torch.randn(4, generator=g).dtype, torch.randint(0, 10, (3,)).dtype,
+            torch.randint(5, (2, 2)).shape, torch.randperm(6).sort().values, torch.randperm(4, dtype=torch.int32).dtype,
+            torch.rand(0).shape, torch.bernoulli(torch.full((3,), 0.0)), torch.bernoulli(torch.ones(2)),
+            torch.multinomial(torch.tensor([0.0, 1.0, 0.0]), 2, replacement=True),
+            caught(torch.multinomial, torch.tensor([0.5, 0.5]), 3), torch.normal(torch.zeros(2), 0.0),
+            torch.empty(3).uniform_(2.0, 2.0), torch.rand_like(torch.zeros(2, dtype=torch.float64)).dtype,
+            caught(torch.randint, 5, 1, (2,)), torch.randint(3, 4, (2,)))

@@ -1287,3 +1287,125 @@ def random_tensors_shapes_and_dtypes(torch):
             caught(torch.multinomial, torch.tensor([0.5, 0.5]), 3), torch.normal(torch.zeros(2), 0.0),
             torch.empty(3).uniform_(2.0, 2.0), torch.rand_like(torch.zeros(2, dtype=torch.float64)).dtype,
             caught(torch.randint, 5, 1, (2,)), torch.randint(3, 4, (2,)))
+
+
+# ------------------------------------------------------------------------------------------- integer edge cases
+
+
+@program
+def integer_division_by_zero(torch):
+    a = torch.tensor([5, -5, 0])
+    z = torch.zeros(3, dtype=torch.long)
+    return (a / 0, a / z, a.float() // 0, a.float() % 0, caught(lambda: a // 0), caught(lambda: a % 0),
+            caught(lambda: a // z), caught(torch.remainder, a, z), caught(torch.fmod, a, 0),
+            caught(torch.div, a, 0, rounding_mode="floor"), caught(torch.div, a, 0, rounding_mode="trunc"),
+            torch.div(a.double(), 0, rounding_mode="floor"), caught(lambda: torch.tensor(5) // torch.tensor(0)))
+
+
+@program
+def unary_math_on_integers_and_bools(torch):
+    i = torch.tensor([4, 1, 0])
+    b = torch.tensor([True, False])
+    return (torch.sqrt(i), torch.exp(i).dtype, torch.log(i), torch.sigmoid(b), i.abs().dtype, torch.sin(i).dtype,
+            torch.tensor([-1.0]).sqrt(), i ** 0.5, torch.pow(2, i),
+            caught(lambda: torch.tensor([2]) ** torch.tensor([-1])),
+            torch.round(torch.tensor([1.2345, 2.5, -0.5, 3.5]), decimals=2),
+            torch.round(torch.tensor([2.5, -0.5, 3.5])),
+            i.neg(), caught(torch.neg, b), (~b), caught(lambda: ~torch.tensor([1.0])), torch.floor(i).dtype,
+            torch.ceil(torch.tensor([-0.5])), i.sign(), b.sign() if False else i.clamp(1, 2), torch.reciprocal(i),
+            torch.square(b).dtype if False else torch.square(i).dtype, torch.log1p(b).dtype)
+
+
+@program
+def bitwise_and_shifts_in_masks(torch):
+    flags = torch.tensor([0b1010, 0b0110, 0b0001])
+    return (flags & 0b0010, flags | 1, flags ^ flags, flags >> 1, flags << 2, (flags & 2) != 0, ~flags,
+            torch.tensor([True, False]) & torch.tensor([True, True]), torch.tensor([True]) | False,
+            torch.tensor([True, False]) ^ True, caught(lambda: torch.tensor([1.0]) & 1),
+            torch.tensor([1], dtype=torch.uint8) << 8, torch.tensor([-8]) >> 1,
+            torch.tensor([3], dtype=torch.int8) << 6)
+
+
+@program
+def comparisons_across_dtypes(torch):
+    i = torch.tensor([1, 2, 3])
+    f = torch.tensor([1.0, 2.5, 3.0])
+    return (i == f, i < 2.5, i >= torch.tensor(2.0), i.eq(2.0), (i > f).dtype, torch.tensor([True]) == 1,
+            torch.tensor([1], dtype=torch.uint8) > -1, torch.isclose(i.float(), f), torch.equal(i, f),
+            torch.tensor([0.1 + 0.2]) == 0.3, torch.maximum(i, f).dtype, torch.max(i, f.long()), i.ne(f).sum())
+
+
+@program
+def reductions_with_dtype_and_out_of_place_variants(torch):
+    x = torch.tensor([[1, 2], [3, 4]], dtype=torch.int32)
+    f = torch.tensor([[0.1, 0.2], [0.3, 0.4]])
+    return (x.sum(dtype=torch.float64), torch.sum(x, (0, 1)), x.sum(0, dtype=torch.int64).dtype,
+            f.sum(dim=1, keepdim=True, dtype=torch.float64).dtype, f.mean(dim=-1),
+            f.cumsum(dim=-1, dtype=torch.float64),
+            x.prod(1, dtype=torch.float32), torch.mean(f, dim=0, keepdim=True).shape, caught(x.mean, 0),
+            x.to(torch.float32).mean(0), f.max(dim=0, keepdim=True).values.shape, f.amax(0), torch.std(f, dim=0),
+            torch.var_mean(f, dim=1), torch.std_mean(f), torch.aminmax(f), f.median(dim=1), f.nanmedian()
+            if hasattr(f, "nanmedian") and False else 0)
+
+
+# ------------------------------------------------------------------------------------------- sizes, dtypes, Parameters
+
+
+@program
+def size_objects_behave_as_tuples(torch):
+    s = torch.zeros(2, 3, 4).shape
+    return (s == (2, 3, 4), s == [2, 3, 4], s[::-1], s[-1], s.numel(), len(s), s.count(3), s.index(4), hash(s) == hash(
+        (2, 3, 4)), tuple(s), list(s), s + (5,), caught(lambda: s + [5]), torch.Size([2, 3]) == torch.Size((2, 3)),
+        torch.zeros(s).shape == s, torch.zeros(2, 3).size(-1), torch.zeros(2, 3).size(dim=0),
+        caught(torch.zeros(2, 3).size, 2), *s[1:], isinstance(s, tuple), text(torch, torch.Size([])),
+        caught(torch.Size, [2.5]), torch.zeros(0).shape.numel(), max(s), sorted(s, reverse=True))
+
+
+@program
+def dtype_objects(torch):
+    return (str(torch.float32).split(".")[-1], torch.float32 == torch.float, torch.float32 is torch.float,
+            torch.float64 is torch.double, torch.int64 is torch.long, torch.float16 is torch.half,
+            {torch.float32: "f"}[torch.float], torch.float32.is_floating_point, torch.int32.is_floating_point,
+            torch.int8.is_signed, torch.uint8.is_signed, torch.float64.itemsize, torch.bool.itemsize,
+            torch.zeros(1).dtype in (torch.float32, torch.float64), torch.float32 != torch.float64,
+            text(torch, repr(torch.int16)), torch.tensor([1], dtype=torch.float).dtype == torch.float32,
+            isinstance(torch.float32, torch.dtype))
+
+
+@program
+def parameter_types_through_ops(torch):
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    q = torch.nn.Parameter(p)
+    return (type(p).__name__, isinstance(p, torch.Tensor), type(p * 2).__name__, type(p.detach()).__name__,
+            type(p.data).__name__, type(p[0]).__name__, type(p.clone()).__name__, q is p, q.data_ptr() == p.data_ptr(),
+            type(p.view(2, 1)).__name__, p.is_leaf, (p * 2).is_leaf, caught(torch.nn.Parameter, torch.tensor([1, 2])),
+            torch.nn.Parameter(torch.tensor([1, 2]), requires_grad=False).dtype, torch.nn.Parameter().shape,
+            type(p.double()).__name__, type(p.to(torch.float32)).__name__, p.requires_grad)
+
+
+@program
+def module_registration_refusals(torch):
+    m = torch.nn.Module()
+    return (caught(m.register_buffer, "a.b", torch.zeros(1)), caught(m.register_buffer, "", torch.zeros(1)),
+            caught(m.register_buffer, "x", [1, 2]), caught(m.register_parameter, "w", torch.zeros(1)),
+            caught(m.add_module, "a.b", torch.nn.ReLU()), caught(m.add_module, "r", "not a module"),
+            caught(m.register_buffer, 3, torch.zeros(1)), caught(setattr, m, "w", None),
+            caught(m.register_buffer, "training", torch.zeros(1)), caught(m.register_parameter, "p", torch.nn.Parameter(
+                torch.zeros(1)).data), hasattr(m, "nothing"), caught(getattr, m, "nothing"))
+
+
+@program
+def generator_state_round_trip(torch):
+    g = torch.Generator().manual_seed(7)
+    state = g.get_state()
+    first = torch.rand(3, generator=g)
+    g.set_state(state)
+    again = torch.rand(3, generator=g)
+    torch.manual_seed(11)
+    a = torch.randn(2)
+    torch.manual_seed(11)
+    b = torch.randn(2)
+    g2 = torch.Generator()
+    g2.manual_seed(7)
+    return (torch.equal(first, again), torch.equal(a, b), torch.equal(torch.rand(3, generator=g2), first),
+            state.dtype, g.initial_seed(), isinstance(torch.manual_seed(3), torch.Generator))

@@ -8,6 +8,7 @@ alike in the README, noxfile.py and .ci/run.
 from __future__ import annotations
 
 import ast
+import gc
 import re
 from pathlib import Path
 
@@ -201,11 +202,20 @@ def test_the_code_uses_nothing_newer_than_the_declared_python():
     floor = tuple(int(p) for p in _pyproject()["project"]["requires-python"].removeprefix(">=").split("."))
     assert floor == (3, 10), "the tables above list what came after 3.10: start them at the new floor"
     offending = []
-    for folder in ("minigan", "tests", "demos", "benchmarks"):
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-            offending += [f"{path.relative_to(ROOT)}:{line}: {what} (Python {since})"
-                          for line, what, since in _newer_than_the_floor(tree)]
+    # a tree holds no reference cycles (refcounting frees it), and the collector, which the allocations of parsing
+    # start again and again, walks the test process's whole heap: with the whole suite collected, this test took
+    # 12.7 CPU-s with it and 8.5 without
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for folder in ("minigan", "tests", "demos", "benchmarks"):
+            for path in sorted((ROOT / folder).rglob("*.py")):
+                tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+                offending += [f"{path.relative_to(ROOT)}:{line}: {what} (Python {since})"
+                              for line, what, since in _newer_than_the_floor(tree)]
+    finally:
+        if collecting:
+            gc.enable()
     assert not offending, "Python 3.10 (declared in pyproject.toml) has no:\n" + "\n".join(offending)
 
 

@@ -98,7 +98,7 @@ class BCE(Node):
         self.save_for_backward(p, t)
         self.reduction = reduction
         with backend.np.errstate(divide="ignore"):  # log 0 = −∞ (then −100), without NumPy's warning
-            log_p, log_1mp = (xp.maximum(xp.log(v), -100) for v in (p, 1 - p))
+            log_p, log_1mp = xp.maximum(xp.log(p), -100), xp.maximum(xp.log1p(-p), -100)
         return apply_reduction(backend.pointwise_layout((t - 1) * log_1mp - t * log_p, p), reduction)  # (PyTorch's: +0)
 
     def backward(self, grad):  # dℓ/dp = (p − t) / max(p(1 − p), ε = float32 1e-12, PyTorch's), dℓ/dt = −logit p

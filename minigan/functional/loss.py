@@ -214,7 +214,8 @@ class BCE(LS.BCE):
 class _BCEGrad(Node):
     """g·(p − t) / max((1 − p)·p, ε) with PyTorch's ε, the float32 number 1e-12 (binary_cross_entropy_backward).
     Its derivatives are PyTorch's binary_cross_entropy_double_backward formulas, which read ε = 1e-12 otherwise: in
-    p, g·(p² − 2pt + t) / ((p + ε)²(1 − p + ε)²); in t, −g / max((1 − p)·p, ε); in g, the same map."""
+    p, g·(p² − 2pt + t) / ((p + ε)²(1 − p + ε)²); in t, −g / max((1 − p)·p, ε); in g, not the map itself but
+    (p − t) / ((p + ε)(1 − p + ε)) (…_grad_output: 4.2e11 where the map is 8.0e11, at p = 1 − 2⁻⁴⁰, t = 0.2)."""
 
     EPSILON = float(backend.np.float32(1e-12))
 
@@ -222,13 +223,17 @@ class _BCEGrad(Node):
         self.save_for_backward(g, p, t)
         return g * (p - t) / backend.get_array_module(p).maximum((1 - p) * p, p.dtype.type(self.EPSILON))
 
-    def backward(self, gg):  # d/dg = (p − t)/max((1 − p)p, ε);  d/dp and d/dt: PyTorch's double backward
+    def backward(self, gg):  # d/dg = (p − t)/((p + ε)(1 − p + ε));  d/dp and d/dt: PyTorch's double backward
         g, p, t = self.saved_tensors
         eps = 1e-12
-        d_g = _BCEGrad.apply(gg, p, t) if self.needs_input_grad[0] else None
-        d_p = gg * g * (p * p - 2 * p * t + t) / ((p + eps) ** 2 * (1 - p + eps) ** 2)
+        d_g = (p - t) / ((p + eps) * (1 - p + eps)) * gg if self.needs_input_grad[0] else None
+        d_p = (p * p - 2 * p * t + t) / ((p + eps) ** 2 * (1 - p + eps) ** 2) * (gg * g)  # (PyTorch's order)
         q = (1 - p) * p  # (p itself under create_graph, not its array: d³ℓ/dp²dt goes through it)
-        q = q.clamp_min(eps) if isinstance(q, Tensor) else backend.get_array_module(q).maximum(q, q.dtype.type(eps))
+        if isinstance(q, Tensor):
+            with grad_mode.no_grad():  # (as PyTorch's: the clamp is not differentiated, d³ℓ/dp²dt passes it by)
+                q.clamp_min_(eps)
+        else:
+            q = backend.get_array_module(q).maximum(q, q.dtype.type(eps))
         return d_g, d_p, -gg * g / q
 
 

@@ -1346,6 +1346,10 @@ DOCUMENTED = [
      and _number(p, "ord", 1, None) in (2, -2, "nuc") and _rank_deficient(p),
      f"{DOCS}, Special values: the second order of the SVD-based norms of a matrix of lower rank (MKL's singular "
      "values there are tiny and distinct, NumPy's 0: PyTorch finite, minigan NaN)"),
+    (lambda p, w, d: p["name"] in ("addmm", "addmm_", "addbmm", "addbmm_") and w == "value"
+     and _number(p, "alpha", 99, 1) in (np.inf, -np.inf) and "nan" in d and "inf" in d,
+     f"{DOCS}, Special values: addmm and addbmm with alpha = ±∞ over terms of both signs (MKL's gemm scales each "
+     "term, NaN, or the sum, ±∞, by the sizes and layout; minigan each term)"),
     (lambda p, w, d: p["name"] in ("interpolate", "upsample") and w.endswith("grad") and _bicubic_kept_by_scale(p),
      f"{DOCS}, Casts, views, masks and in-place changes: bicubic interpolate by a scale_factor that keeps both sizes "
      "(PyTorch's backward copies the gradient, its forward interpolates; minigan's is its forward's derivative)"),

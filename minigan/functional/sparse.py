@@ -11,6 +11,7 @@ from minigan.engine.grad_mode import is_grad_enabled, no_grad
 from minigan.engine.ops import loss as LS
 from minigan.functional._common import _tensor, where
 from minigan.surface.node_view import shown_as
+from minigan.surface.norms import vector_norm
 
 
 class PaddingIndexError(DomainError, AssertionError):
@@ -81,7 +82,8 @@ def _renorm(weight, rows, max_norm, norm_type, xp):
         raise ShapeError(f"embedding: max_norm cannot measure rows of no entries with the {norm_type:g} norm (it has "
                          "no identity); use norm_type >= 0, or a weight with entries in each row")
     with backend.np.errstate(all="ignore"):  # (a max_norm of −∞ scales by −∞: NaN rows, silently, as PyTorch's)
-        norms = xp.linalg.norm(weight.array[rows], ord=norm_type, axis=1) if rows.size else rows
+        norms = vector_norm(Tensor(weight.array[rows], dtype=weight.dtype), norm_type, dim=1).array if rows.size \
+            else rows  # (vector_norm's: a row of one entry is |x| for every norm_type, PyTorch's too)
         scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
         with no_grad():
             weight[rows] = weight.array[rows] * scale[:, None]

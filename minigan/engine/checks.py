@@ -315,11 +315,12 @@ def to_array(data, dtype=None, device=None, copy=True, infer=False):
 
 
 def _values(data):
-    """Nested lists with each Tensor in them replaced by a host copy of its values: ``tensor([t0, t1])`` reads the
-    values as PyTorch's does, also of tensors that require grad or live on the GPU (which ``np.asarray`` refuses)."""
+    """Nested lists with each Tensor in them replaced by a host copy of its number: ``tensor([t0, t1])`` reads the
+    values as PyTorch's does (its item(): a tensor of shape (1,) or (1, 1) adds no dimension), also of tensors that
+    require grad or live on the GPU (which ``np.asarray`` refuses)."""
     if isinstance(data, (list, tuple)):
         return [_values(item) for item in data]
-    return backend.asnumpy(data.array) if backend.is_array(getattr(data, "array", None)) else data
+    return backend.asnumpy(data.array).reshape(()) if backend.is_array(getattr(data, "array", None)) else data
 
 
 def _numbers(data):

@@ -338,6 +338,9 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
     __hash__ = engine.Tensor.__hash__  # (by identity: a class that defines __eq__ must say so again)
 
+    def __reversed__(self):  # reversed(t): a tensor, as PyTorch's (Python's own would iterate over the rows)
+        return self if self.dim() == 0 else self.flip(0)
+
     def __reduce_ex__(self, protocol):
         """pickle and ``copy.copy``, as PyTorch's: a new leaf rebuilt from the values and requires_grad alone (no
         ``.grad``, grad_fn, hooks nor retain_grad, whatever this tensor had); copy.copy shares the memory, pickle

@@ -1409,3 +1409,25 @@ def generator_state_round_trip(torch):
     g2.manual_seed(7)
     return (torch.equal(first, again), torch.equal(a, b), torch.equal(torch.rand(3, generator=g2), first),
             state.dtype, g.initial_seed(), isinstance(torch.manual_seed(3), torch.Generator))
+
+
+@program
+def collect_losses_into_a_tensor(torch):
+    net = fill_(torch, torch.nn.Linear(2, 1)).double()
+    losses, accs = [], []
+    for step in range(3):
+        x = data(torch, 4, 2, dtype=torch.float64, offset=step)
+        out = net(x)
+        losses.append(out.pow(2).mean().reshape(1))  # a (1,) tensor each step
+        accs.append((out > 0).float().mean())
+    history = torch.tensor([loss.item() for loss in losses])
+    stacked = torch.tensor(losses)  # PyTorch reads each one-element tensor as its number
+    return history, stacked, stacked.shape, torch.tensor(accs), torch.stack(losses).shape, torch.cat(losses).shape
+
+
+@program
+def reversed_and_flipped_sequences(torch):
+    seq = torch.arange(6.0).reshape(3, 2)
+    rev = reversed(seq)
+    steps = [row.sum().item() for row in reversed(seq)]
+    return rev, steps, reversed(torch.tensor(3.0)), torch.equal(rev, seq.flip(0)), list(reversed(list(seq)))[0]

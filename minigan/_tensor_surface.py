@@ -338,6 +338,10 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
     __hash__ = engine.Tensor.__hash__  # (by identity: a class that defines __eq__ must say so again)
 
+    def __delitem__(self, index):  # (without it, Python's answer is a bare AttributeError: '__delitem__')
+        raise TypeError("Tensor does not support deleting items, as PyTorch's: a tensor's size is fixed; keep the "
+                        "others with indexing (x[mask], minigan.cat of slices)")
+
     def __reversed__(self):  # reversed(t): a tensor, as PyTorch's (Python's own would iterate over the rows)
         return self if self.dim() == 0 else self.flip(0)
 

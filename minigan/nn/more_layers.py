@@ -6,6 +6,7 @@ ModuleDict and ParameterList.
 
 from __future__ import annotations
 
+import operator
 import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -789,22 +790,45 @@ class ModuleDict(Module):
 
 
 class ParameterList(Module):
-    """Parameters in a list, registered (as "0", "1", ...) so that ``parameters()`` finds them."""
+    """Parameters in a list, registered (as "0", "1", ...) so that ``parameters()`` finds them.  As PyTorch's: a
+    tensor put in (the constructor, ``append``, ``extend``, ``+=``, ``pl[i] = t``) becomes a Parameter and anything
+    else is kept as a plain entry; ``pl[i]`` reads negative indices and refuses one past the end (IndexError); a
+    slice is a new ParameterList of the same parameters."""
 
     def __init__(self, values=None):
         super().__init__()
         self._count = 0
-        for p in values or ():
-            self.append(p)
+        if values is not None:
+            self.extend(values)
 
-    def append(self, value):
-        p = value if isinstance(value, Parameter) else Parameter(value)
-        self.register_parameter(str(self._count), p)
-        self._count += 1
-        return self
+    def _name(self, i) -> str:
+        """The entry ``i``'s attribute name (from the end if negative), as PyTorch's."""
+        i = operator.index(i)
+        if not -self._count <= i < self._count:
+            raise IndexError(f"ParameterList: index {i} is out of range for a list of {self._count}")
+        return str(i % self._count)
 
     def __getitem__(self, i):
-        return getattr(self, str(range(self._count)[i]))
+        return type(self)(list(self)[i]) if isinstance(i, slice) else getattr(self, self._name(i))
+
+    def __setitem__(self, i, value):
+        made = Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else value
+        setattr(self, self._name(i), made)
+
+    def append(self, value):
+        self._count += 1
+        self[-1] = value
+        return self
+
+    def extend(self, values):
+        if isinstance(values, Tensor) or not isinstance(values, Iterable):
+            raise TypeError(f"ParameterList.extend: expected an iterable of parameters, got {type(values).__name__}")
+        for value in values:
+            self.append(value)
+        return self
+
+    def __iadd__(self, values):
+        return self.extend(values)
 
     def __len__(self):
         return self._count
@@ -816,6 +840,9 @@ class ParameterList(Module):
         """PyTorch's: one line per parameter, its dtype and size (dtypes by their NumPy names, as tensors print)."""
         lines = []
         for i, p in enumerate(self):
+            if not isinstance(p, Tensor):
+                lines.append(f"  ({i}): Object of type: {type(p).__name__}")
+                continue
             device = f" ({p.device})" if p.device.type == "cuda" else ""
             size = "x".join(str(n) for n in p.shape)
             kind = "Parameter" if isinstance(p, Parameter) else "Tensor"

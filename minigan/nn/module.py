@@ -848,3 +848,19 @@ class Sequential(_LayerSequence):
         if not isinstance(other, Sequential):
             raise ValueError(f"Sequential += {type(other).__name__}: only a Sequential can be added to a Sequential")
         return self.extend(other)
+
+    def _repeated(self, times, op) -> list:
+        """The layers ``times`` over, the same module objects (PyTorch's ``Sequential * n``: shared weights)."""
+        if not isinstance(times, int):
+            raise TypeError(f"unsupported operand type(s) for {op}: 'Sequential' and '{type(times).__name__}'")
+        if times <= 0:
+            raise ValueError(f"Sequential {op} {times}: the factor must be a positive int, as in PyTorch")
+        return list(self) * times
+
+    def __mul__(self, times):
+        return Sequential(*self._repeated(times, "*"))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, times):
+        return self.extend(self._repeated(times, "*=")[len(self):])

@@ -2,6 +2,7 @@
 
 import atexit
 import contextlib
+import gc
 import os
 import shutil
 import sys
@@ -306,6 +307,13 @@ LEFT_OUT = pytest.StashKey[int]()  # the cases default_slice did not build, as t
 
 
 def pytest_collection_finish(session):
+    # What collection built (the suite's ~47,000 items, the test modules and their tables, about 1.1 million objects
+    # the collector tracks) lives until the process ends: frozen (gc.freeze), the collections the tests' own
+    # allocations start no longer walk it each time.  Measured with the whole suite collected, the collector's time
+    # while tests ran: 2,519 tests of tests/pytorch 1.48 -> 0.29 CPU-s, 555 of tests/engine 3.03 -> 1.25.  Nothing
+    # frozen is kept alive by it (reference counting still frees it); only cycles made during collection stay.
+    gc.collect()
+    gc.freeze()
     session.config.stash[LEFT_OUT] = WHOLE_PRODUCTS["left_out"]
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["left_out"] = WHOLE_PRODUCTS["left_out"]

@@ -133,8 +133,6 @@ def tanh(input):
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + e^(βx)) / β, and x itself where βx > threshold (where the two agree to float precision)."""
     input = _tensor(input, "softplus")._floating("softplus")
-    if beta == 1 and threshold == 20:
-        return input.softplus()
     b, t = (_in_dtype("softplus", n, _scalar("softplus", n, v), input.dtype) for n, v in (("beta", beta),
                                                                                              ("threshold", threshold)))
     return shown_as(_Softplus.apply(input, beta=b, threshold=t), "SoftplusBackward0")
@@ -172,8 +170,9 @@ class _SoftplusBackward(Node):
     def backward(self, gg):  # d/dgrad = the same map of gg; d/dx = gg·grad·β·σ'(βx) times the mask βx < threshold
         grad, x = self.saved_tensors
         s, below = activation.Sigmoid.apply(x * self.beta), value(x) * self.beta < self.threshold
-        return (_SoftplusBackward.apply(gg, x, beta=self.beta, threshold=self.threshold),
-                gg * grad * (s * (1 - s)) * (below.astype(value(x).dtype) * self.beta))  # (a product: NaN stays)
+        return (_SoftplusBackward.apply(gg, x, beta=self.beta, threshold=self.threshold),  # (σ' as PyTorch's node,
+                activation.SigmoidBackward.apply(gg * grad, s) * (below.astype(value(x).dtype) * self.beta))  # whose
+        # derivative in σ is one product: ∞ upstream stays ±∞; the mask a product: NaN stays)
 
 
 def _implicit_softmax_dim(name, ndim, stacklevel=3):

@@ -19,7 +19,7 @@ from minigan import _tensor_surface
 from minigan import functional as F
 from minigan.engine import backend, checks
 from minigan.engine.checks import pair
-from minigan.engine.errors import ShapeError
+from minigan.engine.errors import DomainError, ShapeError
 from minigan.functional.activation import _implicit_softmax_dim
 from minigan.functional.loss import _legacy_reduction
 from minigan.functional.sparse import padding_index
@@ -35,9 +35,14 @@ def _empty(*shape):
                      lambda: backend.active_module().zeros(shape, dtype=backend.DEFAULT_DTYPE))
 
 
-def _positive_int(value, name, layer):
-    if not checks.is_integer(value) or value < 1:  # an int, np.int64(4), a 0-d integer tensor: not a bool
-        raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}")
+def _size_int(value, name, layer, least=0):
+    """A layer's size argument as PyTorch's constructors take it: an int (np.int64(4), a 0-d integer tensor; not a
+    bool: TypeError) of at least ``least``: 0 features or channels make an empty layer that runs, as PyTorch's; below,
+    PyTorch raises RuntimeError for a size and ValueError for groups or heads (least=1), and a DomainError is both."""
+    if not checks.is_integer(value):
+        raise TypeError(f"{layer}: {name} must be an int, got {value!r}")
+    if value < least:
+        raise DomainError(f"{layer}: {name} must be {'a positive' if least else 'a non-negative'} int, got {value!r}")
     if int(value) >= 2**63:  # (PyTorch's argument parser: TypeError; int() first: a 0-d tensor compares in int64)
         raise TypeError(f"{layer}: {name}={value} is past int64's range")
     return int(value)
@@ -49,8 +54,8 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None):
         super().__init__()
-        self.in_features = _positive_int(in_features, "in_features", "Linear")
-        self.out_features = _positive_int(out_features, "out_features", "Linear")
+        self.in_features = _size_int(in_features, "in_features", "Linear")
+        self.out_features = _size_int(out_features, "out_features", "Linear")
         self.weight = Parameter(_empty(self.out_features, self.in_features))
         self.bias = Parameter(_empty(self.out_features)) if bias else None
         self.reset_parameters()
@@ -91,9 +96,9 @@ class _ConvNd(Module):
                    output_padding):
         """PyTorch's arguments, checked once and kept as PyTorch keeps them (also for the lazy layers)."""
         name = type(self).__name__
-        self.in_channels = _positive_int(in_channels, "in_channels", name)
-        self.out_channels = _positive_int(out_channels, "out_channels", name)
-        self.groups = _positive_int(groups, "groups", name)
+        self.in_channels = _size_int(in_channels, "in_channels", name)
+        self.out_channels = _size_int(out_channels, "out_channels", name)
+        self.groups = _size_int(groups, "groups", name, least=1)
         for side, count in (("in_channels", in_channels), ("out_channels", out_channels)):
             if count % groups:
                 raise ValueError(f"{name}: {side}={count} must be divisible by groups={groups}")
@@ -258,7 +263,7 @@ class _BatchNorm(_RunningStats, Module):
                  track_running_stats: bool = True, device=None, dtype=None, *, bias: bool = True):
         super().__init__()
         name = type(self).__name__
-        self.num_features = _positive_int(num_features, "num_features", name)
+        self.num_features = _size_int(num_features, "num_features", name)
         if not eps > 0 or momentum is not None and not 0 <= momentum <= 1:
             raise ValueError(f"{name}: need eps > 0 and 0 <= momentum <= 1 (or momentum=None), got eps={eps}, "
                              f"momentum={momentum}")
@@ -506,8 +511,8 @@ class Embedding(Module):
                  norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False, _weight=None,
                  _freeze: bool = False, device=None, dtype=None):
         super().__init__()
-        self.num_embeddings = _positive_int(num_embeddings, "num_embeddings", "Embedding")
-        self.embedding_dim = _positive_int(embedding_dim, "embedding_dim", "Embedding")
+        self.num_embeddings = _size_int(num_embeddings, "num_embeddings", "Embedding")
+        self.embedding_dim = _size_int(embedding_dim, "embedding_dim", "Embedding")
         self.padding_idx = padding_index(padding_idx, num_embeddings, "Embedding")
         if sparse:
             raise NotImplementedError("Embedding: sparse=True is not provided (minigan's gradients are dense)")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from minigan.engine.errors import ShapeError
 from minigan.engine.grad_mode import no_grad
-from minigan.nn.layers import BatchNorm1d, BatchNorm2d, Conv2d, ConvTranspose2d, Linear, _BatchNorm, _positive_int
+from minigan.nn.layers import BatchNorm1d, BatchNorm2d, Conv2d, ConvTranspose2d, Linear, _BatchNorm, _size_int
 from minigan.nn.module import Module
 from minigan.nn.more_layers import Conv1d, ConvTranspose1d
 from minigan.nn.parameter import UninitializedBuffer, UninitializedParameter, UninitializedTensorMixin
@@ -76,7 +76,7 @@ class LazyLinear(LazyModuleMixin, Linear):
     def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None):
         Module.__init__(self)
         self.in_features = 0
-        self.out_features = _positive_int(out_features, "out_features", "LazyLinear")
+        self.out_features = _size_int(out_features, "out_features", "LazyLinear")
         self._uninitialized_weights(bias, device, dtype)
 
     def initialize_parameters(self, input, *args, **kwargs):

@@ -24,8 +24,8 @@ from minigan.nn.layers import (
     _inplace,
     _Loss,
     _Pointwise,
-    _positive_int,
     _RunningStats,
+    _size_int,
     _SoftmaxFamily,
 )
 from minigan.nn.module import Module
@@ -188,7 +188,7 @@ class PReLU(Module):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
         super().__init__()
-        self.num_parameters = _positive_int(num_parameters, "num_parameters", "PReLU")
+        self.num_parameters = _size_int(num_parameters, "num_parameters", "PReLU")
         self.weight = Parameter(backend.active_module().full(num_parameters, init, dtype=backend.DEFAULT_DTYPE))
         self.to(device=device, dtype=dtype)
 
@@ -243,8 +243,8 @@ class GroupNorm(_AffineNorm):
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, device=None,
                  dtype=None, *, bias: bool = True):
         super().__init__()
-        self.num_groups = _positive_int(num_groups, "num_groups", "GroupNorm")
-        self.num_channels = _positive_int(num_channels, "num_channels", "GroupNorm")
+        self.num_groups = _size_int(num_groups, "num_groups", "GroupNorm", least=1)
+        self.num_channels = _size_int(num_channels, "num_channels", "GroupNorm")
         if num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_channels {num_channels} must be divisible by num_groups {num_groups}")
         self.eps, self.affine = eps, affine
@@ -273,7 +273,7 @@ class _InstanceNorm(_RunningStats, _AffineNorm):
                  track_running_stats: bool = False, device=None, dtype=None, *, bias: bool = True):
         super().__init__()
         name = type(self).__name__
-        self.num_features = _positive_int(num_features, "num_features", name)
+        self.num_features = _size_int(num_features, "num_features", name)
         self.eps, self.momentum, self.affine, self.track_running_stats = eps, momentum, affine, track_running_stats
         self._affine(num_features, affine, bias)
         self._register_running_stats(num_features, track_running_stats)  # (the buffers BatchNorm has, as PyTorch's)

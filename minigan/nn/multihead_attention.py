@@ -16,7 +16,7 @@ from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.errors import ShapeError
 from minigan.nn import init
-from minigan.nn.layers import Linear, _empty, _positive_int
+from minigan.nn.layers import Linear, _empty, _size_int
 from minigan.nn.module import Module
 from minigan.nn.parameter import Parameter
 
@@ -50,14 +50,14 @@ class MultiheadAttention(Module):
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
                  kdim=None, vdim=None, batch_first=False, device=None, dtype=None):
         super().__init__()
-        self.embed_dim = _positive_int(embed_dim, "embed_dim", "MultiheadAttention")
-        self.num_heads = _positive_int(num_heads, "num_heads", "MultiheadAttention")
+        self.embed_dim = _size_int(embed_dim, "embed_dim", "MultiheadAttention", least=1)
+        self.num_heads = _size_int(num_heads, "num_heads", "MultiheadAttention", least=1)
         if embed_dim % num_heads:
             raise ValueError(f"MultiheadAttention: embed_dim={embed_dim} must be divisible by num_heads={num_heads}")
         if not 0 <= dropout < 1:
             raise ValueError(f"MultiheadAttention: dropout must be in [0, 1), got {dropout}")
-        self.kdim = embed_dim if kdim is None else _positive_int(kdim, "kdim", "MultiheadAttention")
-        self.vdim = embed_dim if vdim is None else _positive_int(vdim, "vdim", "MultiheadAttention")
+        self.kdim = embed_dim if kdim is None else _size_int(kdim, "kdim", "MultiheadAttention")
+        self.vdim = embed_dim if vdim is None else _size_int(vdim, "vdim", "MultiheadAttention")
         self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
         self.dropout, self.batch_first, self.head_dim = dropout, batch_first, embed_dim // num_heads
         if self._qkv_same_embed_dim:

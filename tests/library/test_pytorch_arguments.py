@@ -42,8 +42,8 @@ def test_a_keyword_minigan_cannot_honour_gets_one_line_naming_it(call, keyword):
 def test_bools_are_no_sizes():
     with pytest.raises(TypeError):
         minigan.zeros(True)
-    with pytest.raises(ValueError):
-        mnn.Linear(True, 2)  # (PyTorch takes True as 1 here; minigan refuses a bool as a count)
+    with pytest.raises(TypeError):
+        mnn.Linear(True, 2)  # (PyTorch takes True as 1 here; minigan refuses a bool as a count, as zeros(True))
     with pytest.raises(TypeError):
         minigan.ones(4).view(2.0, -1)  # a float is no size, as in PyTorch
 

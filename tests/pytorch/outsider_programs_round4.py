@@ -548,7 +548,7 @@ def no_grad_inside_forward_for_a_target_network(torch):
 
 @program
 def custom_function_once_differentiable_straight_through(torch):
-    from torch.autograd.function import once_differentiable
+    once_differentiable = torch.autograd.function.once_differentiable  # (an import would name PyTorch itself)
 
     class RoundSTE(torch.autograd.Function):
         @staticmethod
@@ -1431,3 +1431,147 @@ def reversed_and_flipped_sequences(torch):
     rev = reversed(seq)
     steps = [row.sum().item() for row in reversed(seq)]
     return rev, steps, reversed(torch.tensor(3.0)), torch.equal(rev, seq.flip(0)), list(reversed(list(seq)))[0]
+
+
+# ------------------------------------------------------------------------------------------- losses written by hand
+
+
+@program
+def vae_reparameterisation_and_kl(torch):
+    enc = fill_(torch, torch.nn.Linear(4, 4)).double()
+    dec = fill_(torch, torch.nn.Linear(2, 4), scale=0.5).double()
+    x = data(torch, 3, 4, dtype=torch.float64)
+    h = enc(x)
+    mu, logvar = h.chunk(2, dim=1)
+    eps = data(torch, 3, 2, dtype=torch.float64, offset=0.7)  # fixed noise: the draw itself differs by library
+    z = mu + eps * torch.exp(0.5 * logvar)
+    recon = torch.sigmoid(dec(z))
+    bce = torch.nn.functional.binary_cross_entropy(recon, (x > 0).double(), reduction="sum")
+    kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    (bce + kl).backward()
+    return bce, kl, enc.weight.grad, dec.bias.grad
+
+
+@program
+def focal_loss_with_gather(torch):
+    logits = data(torch, 5, 3, dtype=torch.float64).requires_grad_()
+    target = torch.tensor([0, 2, 1, 1, 0])
+    logp = torch.log_softmax(logits, dim=1).gather(1, target.unsqueeze(1)).squeeze(1)
+    p = logp.exp()
+    alpha = torch.tensor([0.25, 0.5, 0.25], dtype=torch.float64)[target]
+    loss = (-alpha * (1 - p) ** 2 * logp).mean()
+    loss.backward()
+    return loss, logits.grad
+
+
+@program
+def label_smoothing_by_hand_matches_builtin(torch):
+    F = torch.nn.functional
+    logits = data(torch, 4, 5, dtype=torch.float64).requires_grad_()
+    target = torch.tensor([1, 0, 4, 2])
+    eps = 0.1
+    logp = F.log_softmax(logits, dim=-1)
+    smooth = torch.full_like(logp, eps / 5).scatter_(1, target[:, None], 1 - eps + eps / 5)
+    by_hand = -(smooth * logp).sum(dim=1).mean()
+    builtin = F.cross_entropy(logits, target, label_smoothing=eps)
+    by_hand.backward()
+    return by_hand, builtin, torch.allclose(by_hand, builtin), logits.grad
+
+
+@program
+def info_nce_contrastive_loss(torch):
+    F = torch.nn.functional
+    a = F.normalize(data(torch, 4, 3, dtype=torch.float64), dim=1).requires_grad_()
+    b = F.normalize(data(torch, 4, 3, dtype=torch.float64, offset=0.2), dim=1)
+    logits = a @ b.T / 0.1
+    labels = torch.arange(4)
+    loss = (F.cross_entropy(logits, labels) + F.cross_entropy(logits.T, labels)) / 2
+    loss.backward()
+    return loss, a.grad, logits.diag(), (logits.argmax(1) == labels).float().mean()
+
+
+@program
+def mixup_with_a_fixed_permutation(torch):
+    F = torch.nn.functional
+    net = fill_(torch, torch.nn.Linear(3, 2)).double()
+    x = data(torch, 4, 3, dtype=torch.float64)
+    y = torch.tensor([0, 1, 1, 0])
+    perm = torch.tensor([2, 0, 3, 1])
+    lam = 0.7
+    mixed = lam * x + (1 - lam) * x[perm]
+    out = net(mixed)
+    loss = lam * F.cross_entropy(out, y) + (1 - lam) * F.cross_entropy(out, y[perm])
+    loss.backward()
+    return loss, net.weight.grad
+
+
+# ------------------------------------------------------------------------------------------- training loop idioms
+
+
+@program
+def char_rnn_step_flattened_targets(torch):
+    nn = torch.nn
+    emb = fill_(torch, nn.Embedding(6, 3)).double()
+    gru = fill_(torch, nn.GRU(3, 4, batch_first=True)).double()
+    head = fill_(torch, nn.Linear(4, 6)).double()
+    tokens = torch.tensor([[1, 2, 3, 4], [5, 0, 1, 2]])
+    inp, tgt = tokens[:, :-1], tokens[:, 1:]
+    out, h = gru(emb(inp))
+    logits = head(out)
+    loss = nn.functional.cross_entropy(logits.reshape(-1, 6), tgt.reshape(-1))
+    loss2 = nn.functional.cross_entropy(logits.transpose(1, 2), tgt)
+    loss.backward()
+    return loss, loss2, h.shape, emb.weight.grad, gru.bias_hh_l0.grad
+
+
+@program
+def freeze_batchnorm_statistics_while_training(torch):
+    nn = torch.nn
+    net = fill_(torch, nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 1))).double()
+    net.train()
+    for m in net.modules():
+        if isinstance(m, nn.BatchNorm1d):
+            m.eval()
+            m.weight.requires_grad_(False)
+    before = net[1].running_mean.clone()
+    x = data(torch, 5, 3, dtype=torch.float64)
+    net(x).sum().backward()
+    return (torch.equal(before, net[1].running_mean), net[1].training, net.training, net[0].training,
+            net[1].weight.grad, net[0].weight.grad, net[1].num_batches_tracked)
+
+
+@program
+def early_stopping_restores_the_best_weights(torch):
+    import copy
+    net = fill_(torch, torch.nn.Linear(2, 1)).double()
+    opt = torch.optim.SGD(net.parameters(), lr=0.5)
+    x = data(torch, 6, 2, dtype=torch.float64)
+    y = x.sum(1, keepdim=True)
+    best, best_state, history = float("inf"), None, []
+    for epoch in range(6):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(net(x), y)
+        loss.backward()
+        opt.step()
+        val = torch.nn.functional.mse_loss(net(x + 0.3 * (epoch % 2)), y).item()
+        history.append(round(val, 8))
+        if val < best:
+            best, best_state = val, copy.deepcopy(net.state_dict())
+    net.load_state_dict(best_state)
+    return history, best, net.weight, net.bias, best_state["weight"] is not net.weight
+
+
+@program
+def k_fold_indices_with_subsets(torch):
+    tud = torch.utils.data  # (an import would name PyTorch itself)
+    DataLoader, Subset, TensorDataset = tud.DataLoader, tud.Subset, tud.TensorDataset
+    ds = TensorDataset(torch.arange(10.0)[:, None], torch.arange(10) % 2)
+    folds = torch.arange(10).chunk(3)
+    out = []
+    for k, val_idx in enumerate(folds):
+        train_idx = torch.cat([f for j, f in enumerate(folds) if j != k])
+        train = Subset(ds, train_idx.tolist())
+        val = Subset(ds, val_idx.tolist())
+        xs = torch.cat([xb for xb, _ in DataLoader(train, batch_size=4)])
+        out.append((len(train), len(val), xs.squeeze(1), val[0][0], val[len(val) - 1][1]))
+    return out

@@ -831,6 +831,40 @@ def softshrink_zero_sign(program, k):
         return False
 
 
+DOC_ROUNDED_ZERO = ("docs/pytorch.md, Special values: \"a value that is 0 up to rounding, read by an op that tells "
+                    "its sign\" (each library's own rounding decides it)")
+
+
+def rounded_zero(program, k):
+    """Whether line k differs from PyTorch's only through entries it reads that are 0 up to rounding in both runs
+    (within 64 units in the last place of the leaves' largest finite value) but not equal: PyTorch's line run on
+    its own inputs, those entries given minigan's values, is minigan's result (deep-graph seed 1238063:
+    layer_norm(x).sum() is 6.7e-16 in PyTorch, -2.8e-17 here, and masked_fill(v1 > 0, ...) follows its sign)."""
+    import re
+    lines = program[0]
+    names = set(re.findall(r"\b[xv]\d+\b", lines[k][2].split("=", 1)[1]))
+    try:
+        theirs, ours = _namespace(program, k, "torch"), _namespace(program, k, "minigan")
+        values = [theirs[n].detach().numpy() for n in program[1]]
+        scale = max((float(np.abs(v[np.isfinite(v)]).max(initial=0)) for v in values), default=0.0)
+        tiny = 64 * np.finfo(np.float64).eps * scale
+        moved = False
+        for n in names:
+            if isinstance(theirs.get(n), torch.Tensor) and theirs[n].dtype.is_floating_point:
+                t, m = theirs[n].detach().numpy(), ours[n].detach().numpy()
+                swap = (np.abs(t) <= tiny) & (np.abs(m) <= tiny) & (t != m)
+                moved |= bool(swap.any())
+                theirs[n] = torch.from_numpy(np.where(swap, m, t))
+        if not moved:
+            return False
+        exec(compile(lines[k][2], "<program>", "exec"), theirs)
+        exec(compile(lines[k][2], "<program>", "exec"), ours)
+        out = lines[k][1]
+        return _close(ours[out].detach().numpy(), theirs[out].detach().numpy())
+    except Exception:                                  # noqa: BLE001
+        return False
+
+
 def documented(program, k, op, stage=None, what=None):
     """The doc's line where the difference at line k (at ``stage``, of kind ``what``) is documented, or None."""
     try:
@@ -843,7 +877,8 @@ def documented(program, k, op, stage=None, what=None):
         return DOC_ZERO_TENSOR
     if stage == "forward":
         return DOC_LAST_BIT if last_bit_remainder(program, k, op) else \
-            DOC_SOFTSHRINK_ZERO if softshrink_zero_sign(program, k) else None
+            DOC_SOFTSHRINK_ZERO if softshrink_zero_sign(program, k) else \
+            DOC_ROUNDED_ZERO if rounded_zero(program, k) else None
     if base in KINKED_AT_NAN and any(np.isnan(a).any() for a in ins):
         return DOC_KINK_NAN
     if base in TIE_OPS and any(a.size != np.unique(a).size or np.isnan(a).any() for a in ins if a.size):

@@ -324,7 +324,7 @@ def gelu(input, approximate="none"):
     ½x(1 + tanh(√(2/π)(x + 0.044715x³)))."""
     input = _float(input, "gelu")
     if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        raise RuntimeError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")  # (PyTorch's class)
     return shown_as((_GELU if approximate == "none" else _GELUTanh).apply(input), "GeluBackward0")
 
 

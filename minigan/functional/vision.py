@@ -25,7 +25,8 @@ def pad(input, pad, mode="constant", value=None):
     input = x = _tensor(input, "pad")
     keeps = x.ndim in (4, 5) and mode != "circular"  # (PyTorch's: a channels-last batch stays so, but circularly)
     if mode not in ("constant", "reflect", "replicate", "circular"):
-        raise ValueError(f"pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}")
+        raise NotImplementedError(f"pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got "
+                                  f"{mode!r}")  # (PyTorch's class)
     flat = isinstance(pad, (tuple, list)) and all(checks.is_integer(v) for v in pad)
     if flat and mode != "constant":  # PyTorch's checks, in its order (the value, then what the mode's kernels pad)
         if len(pad) // 2 <= input.ndim and value not in (None, 0):

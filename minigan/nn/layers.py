@@ -607,7 +607,8 @@ class Upsample(Module):
         super().__init__()
         known = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "area")
         if mode not in known:
-            raise ValueError(f"{type(self).__name__}: mode must be one of {known}, got mode={mode!r}")
+            raise NotImplementedError(f"{type(self).__name__}: mode must be one of {known}, got mode={mode!r}")  # (as
+            # PyTorch's interpolate, which its Upsample calls: minigan asks at once)
         if (size is None) == (scale_factor is None):
             raise ValueError(f"{type(self).__name__}: give exactly one of size and scale_factor")
         if isinstance(scale_factor, (tuple, list)):  # kept as floats, as PyTorch keeps them

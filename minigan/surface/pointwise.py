@@ -179,7 +179,7 @@ def hypot(input, other):
 def div(input, other, *, rounding_mode=None):
     """input / other; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient (its gradient is 0)."""
     if rounding_mode not in (None, "floor", "trunc"):
-        raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
+        raise RuntimeError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")  # (PyTorch's)
     input = wrapped_number(input, other, "div")  # div(1, 2): two numbers, as PyTorch wraps them
     if rounding_mode is None:
         return E.Div.apply(*input._pair(other, "div")) if isinstance(input, Tensor) else input / _t(other, "div")

@@ -19,6 +19,7 @@ from minigan import _dtype
 from minigan import storage as _storage
 from minigan.engine import backend, checks
 from minigan.engine import tensor as engine
+from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import ShapeError
 from minigan.engine.methods import maximum, minimum
 from minigan.surface import (
@@ -294,6 +295,11 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         return norms.norm(self, p, dim, keepdim, dtype)  # (every order: minigan/surface/norms.py)
 
     def type(self, dtype=None, non_blocking=False):
+        if isinstance(dtype, str):  # PyTorch's legacy names only ('torch.FloatTensor', 'torch.cuda.FloatTensor')
+            library, _, name = dtype.rpartition(".")
+            if library.removesuffix(".cuda") not in ("torch", "minigan") or name not in TYPE_NAMES:
+                raise ValueError(f"type: invalid type: {dtype!r}; give a dtype (x.type(minigan.float64)) or a legacy "
+                                 f"name such as 'torch.FloatTensor' (one of {', '.join(TYPE_NAMES)})")
         return super().type(dtype)
 
     def copy_(self, other, non_blocking=False):  # (other=: PyTorch's name by keyword; its parser knows no src=)

@@ -110,8 +110,8 @@ class LRScheduler:
         self.optimizer = optimizer
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
-        self._is_initial = True  # the step that the constructor takes: the rates of epoch 0 apply now
         self._step_count = 0  # step()'s calls, the constructor's first (PyTorch's count: its state_dict holds it)
+        self._is_initial = True  # the step that the constructor takes: the rates of epoch 0 apply now
         self.step()
         self._is_initial = False
 
@@ -355,9 +355,10 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
         self.T_0 = _positive_int("CosineAnnealingWarmRestarts", "T_0", T_0)
+        self.T_i = self.T_0  # (the attributes in PyTorch's order: its state_dict lists them so)
         self.T_mult = _positive_int("CosineAnnealingWarmRestarts", "T_mult", T_mult)
         self.eta_min = _factor("CosineAnnealingWarmRestarts", "eta_min", eta_min, 0.0, math.inf)
-        self.T_i, self.T_cur = self.T_0, last_epoch
+        self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -437,7 +438,6 @@ class OneCycleLR(LRScheduler):
         pct_start = _factor(who, "pct_start", pct_start, 0.0, 1.0)
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(f"{who}: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
-        self._anneal_func_type = anneal_strategy  # (PyTorch's private names: its state_dict shows no others)
         n = self.total_steps
         if three_phase:  # (end step, start key, end key, start momentum key, end momentum key)
             phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
@@ -447,6 +447,7 @@ class OneCycleLR(LRScheduler):
             phases = [(pct_start * n - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                       (n - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
         self._schedule_phases = [dict(zip(PHASE_KEYS, phase)) for phase in phases]  # (PyTorch's form, one dict each)
+        self._anneal_func_type = anneal_strategy  # (PyTorch's private names, in its order: its state_dict shows them)
         max_lrs = _per_group(who, "max_lr", max_lr, optimizer)
         if last_epoch == -1:
             for group, top in zip(optimizer.param_groups, max_lrs):
@@ -524,17 +525,17 @@ class ReduceLROnPlateau(LRScheduler):
                              f"{mode!r} and {threshold_mode!r}")
         if not 0 <= factor < 1:
             raise ValueError(f"{who}: factor must be in [0, 1), got {factor!r}")
-        self.optimizer, self.mode, self.factor = optimizer, mode, float(factor)
-        self.patience, self.cooldown, self.eps = int(patience), int(cooldown), float(eps)
-        self.threshold, self.threshold_mode = float(threshold), threshold_mode
-        n = len(optimizer.param_groups)
+        self.optimizer, self.factor = optimizer, float(factor)  # (the attributes in PyTorch's order: its
+        n = len(optimizer.param_groups)  # state_dict lists them so)
         self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr  # (PyTorch's state_dict entry)
         self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * n
         if len(self.min_lrs) != n:
             raise ValueError(f"{who}: expected {n} min_lr values (one per param group), got {len(self.min_lrs)}")
-        self.mode_worse = self.best = math.inf if mode == "min" else -math.inf  # the worst value (PyTorch's name)
-        self.num_bad_epochs, self.cooldown_counter, self.last_epoch = 0, 0, 0
-        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+        self.patience, self.cooldown, self.eps = int(patience), int(cooldown), float(eps)
+        self.last_epoch, self._last_lr = 0, [group["lr"] for group in optimizer.param_groups]
+        self.mode_worse = math.inf if mode == "min" else -math.inf  # the worst value (PyTorch's name)
+        self.mode, self.threshold, self.threshold_mode = mode, float(threshold), threshold_mode
+        self.best, self.cooldown_counter, self.num_bad_epochs = self.mode_worse, 0, 0
 
     def _is_better(self, a):
         rel = self.threshold_mode == "rel"

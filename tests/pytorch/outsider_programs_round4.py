@@ -1097,7 +1097,7 @@ def scheduler_steps_alongside_optimizer_groups(torch):
         opt.step()
         sched.step()
         lrs.append(sched.get_last_lr())
-    return lrs, a, b, [g["lr"] for g in opt.param_groups], sched.last_epoch, sorted(sched.state_dict())
+    return lrs, a, b, [g["lr"] for g in opt.param_groups], sched.last_epoch, list(sched.state_dict())
 
 
 @program

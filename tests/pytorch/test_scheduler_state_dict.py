@@ -81,6 +81,17 @@ def test_state_dict_entries_are_pytorchs(name, kwargs):
 
 
 @pytest.mark.parametrize("name, kwargs", SCHEDULERS, ids=IDS)
+def test_state_dict_keys_come_in_pytorchs_order(name, kwargs):
+    """What print(scheduler.state_dict()) shows: PyTorch's entries, private ones too, in its order."""
+    ours, _ = _make(minigan, name, kwargs())
+    theirs, _ = _make(torch, name, kwargs())
+    for i in range(2):
+        _step(ours, i)
+        _step(theirs, i)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+
+
+@pytest.mark.parametrize("name, kwargs", SCHEDULERS, ids=IDS)
 def test_load_state_dict_continues_pytorchs_rates(name, kwargs):
     ours, opt = _make(minigan, name, kwargs())
     theirs, topt = _make(torch, name, kwargs())

@@ -116,7 +116,7 @@ def test_bad_input_at_the_first_call():
         nn.LazyConv2d(4, 3)(minigan.randn(3, 4))
     with pytest.raises(ValueError, match="divisible by groups=2"):
         nn.LazyConv2d(4, 3, groups=2)(minigan.randn(1, 3, 5, 5))
-    with pytest.raises(ValueError, match="out_features must be a non-negative int"):  # (0: an empty layer, as PyTorch's)
+    with pytest.raises(ValueError, match="out_features must be a non-negative int"):  # (0: an empty layer)
         nn.LazyLinear(-1)
 
 

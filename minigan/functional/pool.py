@@ -62,8 +62,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     params = checks.check_pool2d("max_pool2d", input.array.shape, kernel_size, stride, padding, dilation, ceil_mode)
     if not return_indices:
         return laid_out(P.Pool2d.apply(read_by_backward(input), mode="max", **params), input)
-    argmax, indices = P.max_positions(input.array, **params)  # the maxima found once: the pool reads them at argmax
-    return (laid_out(P.Pool2d.apply(read_by_backward(input), mode="max", argmax=argmax, **params), input),
+    indices = P.max_positions(input.array, **params)  # (the values: the pool's own maxima, −∞ for no pixel)
+    return (laid_out(P.Pool2d.apply(read_by_backward(input), mode="max", **params), input),
             laid_out(Tensor._make(indices), input))
 
 
@@ -303,8 +303,8 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     if not return_indices:  # (the 2-D kernel's result is viewed as (N, C, L); the 1-D kernel's is new memory)
         out = P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="max", **params)
         return laid_out(out, input).squeeze(2) if keeps else laid_out(out.squeeze(2), input, False)
-    argmax, indices = P.max_positions(input.array[:, :, None], **params)
-    out = P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="max", argmax=argmax, **params)
+    indices = P.max_positions(input.array[:, :, None], **params)
+    out = P.Pool2d.apply(read_by_backward(input).unsqueeze(2), mode="max", **params)
     return laid_out(out, input).squeeze(2), laid_out(Tensor._make(indices), input).squeeze(2)
 
 

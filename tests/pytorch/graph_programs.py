@@ -803,14 +803,12 @@ DOC_SOFTSHRINK_ZERO = ("docs/pytorch.md, Special values: \"softshrink of an x in
                        "−0.0\" (+0.0 here; PyTorch's −0.0 element by element), told apart by a later op (atan2, 1/x)")
 
 
-def softshrink_zero_sign(program, k):
-    """Whether line k, after a softshrink, differs from PyTorch's only through the sign of zeros it reads: PyTorch's
-    line run on its own inputs, each zero given minigan's sign, is minigan's result (deep-graph seed 1245019:
-    atan2(v, v) of softshrink's zeros, −π in PyTorch where minigan's +0.0 gives 0)."""
+def _explained_by_entries(program, k, chosen):
+    """Whether line k's difference comes only from entries of its inputs that ``chosen(t, m)`` marks (t PyTorch's
+    array, m minigan's): PyTorch's line run on its own inputs, those entries given minigan's values, is minigan's
+    result."""
     import re
     lines = program[0]
-    if not any("F.softshrink(" in code for _, _, code in lines[:k]):
-        return False
     names = set(re.findall(r"\b[xv]\d+\b", lines[k][2].split("=", 1)[1]))
     try:
         theirs, ours = _namespace(program, k, "torch"), _namespace(program, k, "minigan")
@@ -818,7 +816,7 @@ def softshrink_zero_sign(program, k):
         for n in names:
             if isinstance(theirs.get(n), torch.Tensor) and theirs[n].dtype.is_floating_point:
                 t, m = theirs[n].detach().numpy(), ours[n].detach().numpy()
-                swap = (t == 0) & (m == 0) & (np.signbit(t) != np.signbit(m))
+                swap = chosen(t, m)
                 moved |= bool(swap.any())
                 theirs[n] = torch.from_numpy(np.where(swap, m, t))
         if not moved:
@@ -829,6 +827,14 @@ def softshrink_zero_sign(program, k):
         return _close(ours[out].detach().numpy(), theirs[out].detach().numpy())
     except Exception:                                  # noqa: BLE001
         return False
+
+
+def softshrink_zero_sign(program, k):
+    """Whether line k, after a softshrink, differs from PyTorch's only through the sign of zeros it reads (deep-graph
+    seed 1245019: atan2(v, v) of softshrink's zeros, −π in PyTorch where minigan's +0.0 gives 0)."""
+    if not any("F.softshrink(" in code for _, _, code in program[0][:k]):
+        return False
+    return _explained_by_entries(program, k, lambda t, m: (t == 0) & (m == 0) & (np.signbit(t) != np.signbit(m)))
 
 
 DOC_ROUNDED_ZERO = ("docs/pytorch.md, Special values: \"a value that is 0 up to rounding, read by an op that tells "
@@ -837,32 +843,15 @@ DOC_ROUNDED_ZERO = ("docs/pytorch.md, Special values: \"a value that is 0 up to 
 
 def rounded_zero(program, k):
     """Whether line k differs from PyTorch's only through entries it reads that are 0 up to rounding in both runs
-    (within 64 units in the last place of the leaves' largest finite value) but not equal: PyTorch's line run on
-    its own inputs, those entries given minigan's values, is minigan's result (deep-graph seed 1238063:
+    (within 64 units in the last place of the leaves' largest finite value) but not equal (deep-graph seed 1238063:
     layer_norm(x).sum() is 6.7e-16 in PyTorch, -2.8e-17 here, and masked_fill(v1 > 0, ...) follows its sign)."""
-    import re
-    lines = program[0]
-    names = set(re.findall(r"\b[xv]\d+\b", lines[k][2].split("=", 1)[1]))
     try:
-        theirs, ours = _namespace(program, k, "torch"), _namespace(program, k, "minigan")
-        values = [theirs[n].detach().numpy() for n in program[1]]
-        scale = max((float(np.abs(v[np.isfinite(v)]).max(initial=0)) for v in values), default=0.0)
-        tiny = 64 * np.finfo(np.float64).eps * scale
-        moved = False
-        for n in names:
-            if isinstance(theirs.get(n), torch.Tensor) and theirs[n].dtype.is_floating_point:
-                t, m = theirs[n].detach().numpy(), ours[n].detach().numpy()
-                swap = (np.abs(t) <= tiny) & (np.abs(m) <= tiny) & (t != m)
-                moved |= bool(swap.any())
-                theirs[n] = torch.from_numpy(np.where(swap, m, t))
-        if not moved:
-            return False
-        exec(compile(lines[k][2], "<program>", "exec"), theirs)
-        exec(compile(lines[k][2], "<program>", "exec"), ours)
-        out = lines[k][1]
-        return _close(ours[out].detach().numpy(), theirs[out].detach().numpy())
+        values = [_namespace(program, k, "torch")[n].detach().numpy() for n in program[1]]
     except Exception:                                  # noqa: BLE001
         return False
+    scale = max((float(np.abs(v[np.isfinite(v)]).max(initial=0)) for v in values), default=0.0)
+    tiny = 64 * np.finfo(np.float64).eps * scale
+    return _explained_by_entries(program, k, lambda t, m: (np.abs(t) <= tiny) & (np.abs(m) <= tiny) & (t != m))
 
 
 def documented(program, k, op, stage=None, what=None):

@@ -15,12 +15,15 @@ the engine and this class (the bodies in minigan/surface/) makes tensors with th
 
 from __future__ import annotations
 
+import weakref
+
 from minigan import _dtype
 from minigan import storage as _storage
 from minigan.engine import backend, checks
 from minigan.engine import tensor as engine
 from minigan.engine.dtypes import TYPE_NAMES
-from minigan.engine.errors import ShapeError
+from minigan.engine.errors import GraphError, ShapeError
+from minigan.engine.graph import RemovableHandle
 from minigan.engine.methods import maximum, minimum
 from minigan.surface import (
     bounds,
@@ -40,6 +43,10 @@ from minigan.surface.methods import TensorMath
 from minigan.surface.missing_methods import MissingMethods
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
+
+# id(leaf) -> {handle id: its post-accumulate grad hook}, dropped with the leaf (by id: a tensor's == is elementwise,
+# so it cannot be a WeakKeyDictionary's key)
+_post_accumulate_hooks = {}
 
 
 class Size(tuple):
@@ -109,6 +116,30 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
     def retains_grad(self) -> bool:
         """Whether ``retain_grad()`` asked backward to keep this non-leaf's gradient (a leaf's: False, as PyTorch's)."""
         return self._ctx is not None and self._ctx.retained is not None and self._ctx.retained() is self
+
+    def register_post_accumulate_grad_hook(self, hook) -> RemovableHandle:
+        """Call ``hook(self)`` each time backward has added this leaf's gradient into ``.grad`` (after its
+        register_hook functions, which see the gradient before the sum); the hook returns None.  As PyTorch's."""
+        if not self.requires_grad:
+            raise GraphError("register_post_accumulate_grad_hook: cannot register a hook on a tensor that doesn't "
+                             "require gradient (no gradient will reach it)")
+        if not self.is_leaf:
+            raise GraphError("post accumulate grad hooks cannot be registered on non-leaf tensors (their .grad is "
+                             "not accumulated): register one on the leaf, or use register_hook")
+        if id(self) not in _post_accumulate_hooks:
+            _post_accumulate_hooks[id(self)] = {}
+            weakref.finalize(self, _post_accumulate_hooks.pop, id(self), None)
+        return RemovableHandle(_post_accumulate_hooks[id(self)], hook)
+
+    def _add_grad(self, g) -> None:  # the engine's .grad += g, then the leaf's post-accumulate hooks
+        super()._add_grad(g)
+        if _post_accumulate_hooks and id(self) in _post_accumulate_hooks:
+            for hook in list(_post_accumulate_hooks[id(self)].values()):
+                returned = hook(self)
+                if returned is not None:  # (PyTorch's classes: a tensor is a RuntimeError, anything else a TypeError)
+                    raise (GraphError if isinstance(returned, engine.Tensor) else TypeError)(
+                        f"a post accumulate grad hook returned a {type(returned).__name__}: it should return None "
+                        "(change .grad or the tensor in place instead)")
 
     # x[index] and x[index] = v read the index as PyTorch's Python layer does (ranges, lists, bools, NumPy
     # integers...: minigan/surface/subscripts.py); the engine checks the items against the tensor and does the indexing.

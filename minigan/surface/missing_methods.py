@@ -204,7 +204,6 @@ class MissingMethods:
     random_ = NotProvided()
     real = NotProvided()
     record_stream = NotProvided()
-    register_post_accumulate_grad_hook = NotProvided()
     reinforce = NotProvided()
     renorm = NotProvided()
     renorm_ = NotProvided()

@@ -23,7 +23,6 @@ PROGRAMS = {}
 DIFFERS = {
     "function_save_for_backward": "type(y.grad_fn).__name__ is minigan's node class, BackwardFunction for a "
                                   "Function (docs/pytorch.md, The graph a learner prints: the class's name)",
-    "post_accumulate_grad_hook": "register_post_accumulate_grad_hook is not provided (docs/pytorch.md)",
     "inference_mode_decorator_and_context": "Tensor.is_inference is not provided: inference_mode is no_grad "
                                             "(docs/pytorch.md)",
     "inference_tensor_in_autograd_refused": "inference_mode is no_grad: no inference tensors to refuse "

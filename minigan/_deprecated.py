@@ -28,8 +28,7 @@ def range(start, end, step=1, *, dtype=None, layout=None, device=None, requires_
     warnings.warn("minigan.range is deprecated and will be removed in a future release because its behavior is "
                   "inconsistent with Python's range builtin. Instead, use minigan.arange, which produces values in "
                   "[start, end).", UserWarning, stacklevel=3)  # (3: the program's line, past factory_out)
-    if layout is not None:
-        raise TypeError("range: layout= other than the default (strided) is not provided")
+    creation.only_defaults("range", layout)  # (layout=minigan.strided, the default, is taken)
     creation.no_bool_range("range", dtype)
     start, end, step = (checks.number(v.item() if isinstance(v, Tensor) else v) for v in (start, end, step))
     if step == 0 or math.isnan(step):  # (the checks read the numbers in double, as PyTorch's)

@@ -191,8 +191,6 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         low, high, size = 0, low, high
     elif high is None and size is not None:  # randint(high, size=...)
         low, high = 0, low
-    if requires_grad:
-        raise TypeError("randint: integer tensors cannot require gradients (only floating-point ones can)")
     if size is None or high is None:
         raise TypeError("randint: expected randint(high, size) or randint(low, high, size), size a tuple")
     low, high = creation.integer(low, "randint", "low"), creation.integer(high, "randint", "high")
@@ -200,7 +198,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     xp = _xp(device)
     shape = _shape((size,), "randint")
     out = allocated("randint", shape, backend.np.int64, lambda: random.randint(low, high, shape, xp, gen=generator))
-    return Tensor._make(out.astype(dtype or backend.np.int64))
+    return _made(out.astype(dtype or backend.np.int64), requires_grad)  # (an integer dtype refuses requires_grad)
 
 
 @factory_out
@@ -477,12 +475,13 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> 
     return out.requires_grad_(True) if requires_grad else out
 
 
-def scalar_tensor(s, dtype=None, device=None) -> Tensor:
+def scalar_tensor(s, dtype=None, device=None, *, requires_grad=False, layout=None, pin_memory=False) -> Tensor:
     """A 0-d tensor holding the number ``s`` (float32 by default, as PyTorch)."""
+    creation.only_defaults("scalar_tensor", layout, pin_memory)
     s = creation.fill_number("scalar_tensor", s)  # (a 0-d tensor that needs no gradient is the number it holds)
     if dtype != backend.np.float16:  # (PyTorch's scalar_tensor makes a float16 past its range infinite)
         fits("scalar_tensor", s, dtype or backend.DEFAULT_DTYPE)
-    return tensor(s, dtype=dtype or backend.DEFAULT_DTYPE, device=device)
+    return tensor(s, dtype=dtype or backend.DEFAULT_DTYPE, device=device, requires_grad=requires_grad)
 
 
 broadcast_to = shapes.broadcast_to

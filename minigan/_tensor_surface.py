@@ -117,6 +117,20 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         """Whether ``retain_grad()`` asked backward to keep this non-leaf's gradient (a leaf's: False, as PyTorch's)."""
         return self._ctx is not None and self._ctx.retained is not None and self._ctx.retained() is self
 
+    def register_hook(self, hook) -> RemovableHandle:
+        """Call ``hook(grad)`` each time the gradient with respect to this tensor is computed (the engine's
+        register_hook): a tensor it returns goes on in the gradient's place, None keeps it, anything else is
+        PyTorch's TypeError."""
+
+        def checked(grad):  # (PyTorch's TypeError for a return that is neither a tensor nor None)
+            changed = hook(grad)
+            if changed is not None and not isinstance(changed, engine.Tensor):
+                raise TypeError(f"register_hook: expected a Tensor or None, but the hook returned a "
+                                f"{type(changed).__name__}; return the new gradient (a tensor) or None")
+            return changed
+
+        return super().register_hook(checked)
+
     def register_post_accumulate_grad_hook(self, hook) -> RemovableHandle:
         """Call ``hook(self)`` each time backward has added this leaf's gradient into ``.grad`` (after its
         register_hook functions, which see the gradient before the sum); the hook returns None.  As PyTorch's."""

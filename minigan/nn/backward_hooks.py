@@ -66,15 +66,16 @@ def call_with_backward_hooks(module, args, kwargs):
             changed = hook(module, grad_input, seen["grad_output"])
             if changed is None:
                 continue
-            if not isinstance(changed, (tuple, list)):
-                raise GraphError(f"{type(module).__name__}'s backward hook returned a {type(changed).__name__} for "
-                                 f"grad_input; return a tuple of one per argument of forward ({len(args)})")
+            if not hasattr(changed, "__len__"):  # PyTorch's TypeError (what has a length is taken as a sequence)
+                raise TypeError(f"{type(module).__name__}'s backward hook returned a {type(changed).__name__} for "
+                                f"grad_input; return a tuple of one per argument of forward ({len(args)})")
             if not wanted and any(g is not None for g in changed):  # PyTorch's RuntimeError, and the one below
                 raise GraphError(f"{type(module).__name__}'s backward hook returned a gradient where no input of "
                                  "forward takes one: return None (or None for each)")
             if wanted and len(changed) != len(args):
                 raise GraphError(f"{type(module).__name__}'s backward hook returned {len(changed)} gradients "
                                  f"for grad_input; return one per argument of forward ({len(args)})")
+            _tensors_or_none(module, "backward hook", changed)  # (after the count, as PyTorch's)
             grad_input = tuple(changed)
         return grad_input
 
@@ -99,11 +100,13 @@ def call_with_backward_hooks(module, args, kwargs):
             changed = hook(module, grad_output)
             if changed is None:
                 continue
-            sequence = isinstance(changed, (tuple, list))
-            if not sequence or len(changed) != len(outputs):  # PyTorch's RuntimeError
+            sequence = hasattr(changed, "__len__")
+            if not sequence or len(changed) != len(outputs):  # PyTorch's TypeError, RuntimeError for the count
                 got = f"{len(changed)} gradients" if sequence else f"a {type(changed).__name__}"
-                raise GraphError(f"{type(module).__name__}'s backward pre-hook returned {got} for grad_output; "
-                                 f"return a tuple of one per output of forward ({len(outputs)})")
+                raise (GraphError if sequence else TypeError)(
+                    f"{type(module).__name__}'s backward pre-hook returned {got} for grad_output; return a tuple of "
+                    f"one per output of forward ({len(outputs)})")
+            _tensors_or_none(module, "backward pre-hook", changed)
             grad_output = tuple(changed)
         seen["grad_output"] = grad_output
         if not wanted:  # no input takes a gradient: the hooks are called now, with None for each argument
@@ -114,6 +117,14 @@ def call_with_backward_hooks(module, args, kwargs):
         for k, view in zip(flowing, _packed(on_outputs, [outputs[k] for k in flowing])):
             outputs[k] = view
     return tuple(outputs) if isinstance(output, tuple) else outputs[0]
+
+
+def _tensors_or_none(module, kind, changed):
+    """Each gradient a backward hook returned is a Tensor or None (PyTorch's TypeError otherwise)."""
+    for g in changed:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"{type(module).__name__}'s {kind} returned a {type(g).__name__} among its gradients; "
+                            "return a Tensor (or None) for each")
 
 
 def _zeros(t):

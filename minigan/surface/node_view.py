@@ -45,6 +45,7 @@ from __future__ import annotations
 import weakref
 
 from minigan.engine import backend
+from minigan.engine.errors import GraphError
 from minigan.engine.graph import Node, RemovableHandle
 from minigan.engine.tensor import Tensor
 
@@ -244,17 +245,35 @@ def _hooks(node) -> tuple:
         def backward(grad):  # the prehooks, the op's backward, the post-hooks
             plain = isinstance(grad, backend.PLAIN_TYPES)  # a first-order backward's arrays: hooks see Tensors
             for h in list(pre.values()):
-                changed = h((_tensor(grad),))
-                grad = grad if changed is None else changed[0].array if plain else changed[0]
+                changed = _returned(h, h((_tensor(grad),)), 1)
+                grad = grad if changed is None or changed[0] is None else changed[0].array if plain else changed[0]
             grads = tuple(op_backward(grad))
             for h in list(post.values()):
-                changed = h(tuple([None if g is None else _tensor(g) for g in grads]), (_tensor(grad),))
+                changed = _returned(h, h(tuple([None if g is None else _tensor(g) for g in grads]), (_tensor(grad),)),
+                                    len(grads))
                 if changed is not None:
                     grads = tuple([g.array if plain and g is not None else g for g in changed])
             return grads
 
         node.backward = backward
     return node.node_hooks
+
+
+def _returned(hook, changed, count):
+    """What a node's hook returned, checked as PyTorch's: None, or a tuple of ``count`` gradients, each a Tensor or
+    None (another object: TypeError; another count: RuntimeError)."""
+    if changed is None:
+        return None
+    if not isinstance(changed, tuple):
+        raise TypeError(f"a node's hook returned a {type(changed).__name__}: expected a tuple of gradients (or None)")
+    if len(changed) != count:
+        raise GraphError(f"hook {getattr(hook, '__name__', hook)!r} returned {len(changed)} values, but the node "
+                         f"expects {count}: return a tuple of one gradient (or None) each")
+    for g in changed:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"a node's hook returned a {type(g).__name__} among its gradients: expected a Tensor or "
+                            "None")
+    return changed
 
 
 def _tensor(g):

@@ -75,9 +75,9 @@ def _assert_gradebook_right(book, expected, names):
             assert why in got[exercise]["message"], (kind, got[exercise]["message"])
 
 
-def test_grade_a_small_class_each_hostile_workspace_fails_only_its_own_exercise(submissions, tmp_path, capsys):
-    folder, expected = submissions
-    out = tmp_path / "book"
+def _grade_a_class_by_its_command(folder, expected, out, capsys):
+    """`exercises grade FOLDER` on a class: its gradebooks (JSON, CSV) right for every student, and the report
+    flags the record's unconfirmed claims, its other version and the reference copied."""
     assert main(["grade", str(folder), "--names", *SOME, "--csv", str(out / "g.csv"), "--json", str(out / "g.json"),
                  "--timeout", "4", "--memory", "400"]) == 0
     book = json.loads((out / "g.json").read_text())
@@ -85,7 +85,7 @@ def test_grade_a_small_class_each_hostile_workspace_fails_only_its_own_exercise(
     _assert_gradebook_right(book, {s: (k, p) for s, (k, p) in expected.items()}, names)
     rows = list(csv.DictReader((out / "g.csv").open()))
     assert list(rows[0]) == ["student", "points", "max_points", "passed", "flags", *names]
-    assert len(rows) == len(KINDS)  # one row per student
+    assert len(rows) == len(expected)  # one row per student
     for row in rows:
         kind, passes = expected[row["student"]]
         for n in names:
@@ -100,6 +100,24 @@ def test_grade_a_small_class_each_hostile_workspace_fails_only_its_own_exercise(
     complete = next(e for e in book["students"] if e["student"] == by_kind["complete"])
     assert complete["copied_reference"] == names and not complete["version_mismatch"]
     assert "the reference copied" in report
+
+
+def test_grade_a_small_class_by_its_command(tmp_path, capsys):
+    """The command's gradebooks and report on a class of four (complete, blank, partial, an edited record); the
+    hostile workspaces each fail only their own exercise in the tests below (one each, graded alone), and all of
+    them in one class under -m slow (the test after this one)."""
+    _grade_a_class_by_its_command(tmp_path / "class", make_class(tmp_path / "class", ["complete", "blank", "partial",
+                                                                                     "record"]),
+                                  tmp_path / "book", capsys)
+
+
+@pytest.mark.slow
+def test_grade_a_small_class_each_hostile_workspace_fails_only_its_own_exercise(submissions, tmp_path, capsys):
+    """A class with every hostile workspace in it (a loop, a fork, fake lines, a memory hog, an exit) beside the
+    others: each fails only its own exercise (13 CPU-s; by default test_grade_a_small_class_by_its_command grades
+    the others' class, and each hostile workspace has its own test below)."""
+    folder, expected = submissions
+    _grade_a_class_by_its_command(folder, expected, tmp_path / "book", capsys)
 
 
 def test_grade_never_changes_a_submission_and_never_reads_its_grades(submissions, tmp_path):

@@ -93,9 +93,15 @@ TRAIN = ["train", "gan", "--data", "ring", "--steps", "150", "--seed", "1", "--b
          "--checkpoint-every", "10", "--eval-every", "50", "--no-progress"]
 
 
+@pytest.mark.slow
 def test_training_killed_repeatedly_resumes_to_the_uninterrupted_result(tmp_path):
     """``python -m minigan train`` SIGKILLed three times at random moments (perhaps mid-save),
-    each time resumed with --resume: the losses, metrics and weights equal an uninterrupted run's."""
+    each time resumed with --resume: the losses, metrics and weights equal an uninterrupted run's.
+
+    A soak of five training processes (10 CPU-s): by default a kill mid-save is
+    test_sigkill_during_save_never_loses_the_checkpoint above, an exact resume from the last checkpoint
+    tests/product/test_cli_train.py's test_resume_reproduces_the_uninterrupted_run_exactly, and a resume in a new
+    process test_sigterm_saves_the_step_in_progress_and_its_resume_command_finishes_the_run below."""
     import json
 
     def cmd(out, *extra):

@@ -27,7 +27,8 @@ class Adadelta(Optimizer):
     ``foreach``, ``capturable``, ``differentiable``: PyTorch's implementation switches, accepted; they change nothing.
     """
 
-    hyperparameter_names = ("lr", "rho", "eps", "weight_decay", "foreach", "capturable", "maximize", "differentiable")
+    # PyTorch's order (its param_groups' keys)
+    hyperparameter_names = ("lr", "rho", "eps", "weight_decay", "maximize", "capturable", "foreach", "differentiable")
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):

@@ -24,8 +24,8 @@ class Adagrad(Optimizer):
     ``foreach``, ``differentiable``, ``fused``: PyTorch's implementation switches, accepted; they change nothing.
     """
 
-    hyperparameter_names = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "foreach",
-                            "maximize", "differentiable", "fused")
+    hyperparameter_names = ("lr", "lr_decay", "eps", "weight_decay", "initial_accumulator_value", "foreach", "maximize",
+                            "differentiable", "fused")  # PyTorch's order (its param_groups' keys)
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):

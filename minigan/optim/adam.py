@@ -65,7 +65,8 @@ class Adam(Optimizer):
     """
 
     renamed_state = {"m": "exp_avg", "v": "exp_avg_sq", "v_max": "max_exp_avg_sq"}  # (checkpoints of before)
-    hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "amsgrad", "foreach", "maximize", "capturable",
+    # PyTorch's order (its param_groups' keys)
+    hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", "foreach", "capturable",
                             "differentiable", "fused", "decoupled_weight_decay")
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,

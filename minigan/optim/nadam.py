@@ -27,8 +27,9 @@ class NAdam(Optimizer):
     """
 
     renamed_state = {"m": "exp_avg", "v": "exp_avg_sq"}  # (checkpoints before PyTorch's names)
+    # PyTorch's order (its param_groups' keys)
     hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay",
-                            "foreach", "maximize", "capturable", "differentiable")
+                            "maximize", "foreach", "capturable", "differentiable")
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,

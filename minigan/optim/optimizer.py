@@ -26,6 +26,7 @@ run follows exactly the same trajectory as an uninterrupted one.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import math
 import warnings
@@ -127,7 +128,7 @@ HYPERPARAMETER_CHECKS = {
 }
 
 
-def _check_params(who, params):
+def _check_params(who, params, empty=False):
     if isinstance(params, Tensor):
         raise TypeError(
             f"{who}: params must be an iterable of parameters (e.g. model.parameters()), "
@@ -139,7 +140,7 @@ def _check_params(who, params):
         raise TypeError(
             f"{who}: params must be an iterable of parameters, got {type(params).__name__}"
         ) from None
-    if not params:
+    if not params and not empty:
         raise ValueError(f"{who}: got an empty parameter list, expected at least one parameter to optimize")
     seen = set()
     for i, p in enumerate(params):
@@ -267,6 +268,7 @@ class Optimizer(OptimizerNamesNotProvided):
         defaults = {**(defaults or {}), **hyperparameters}
         if not type(self).hyperparameter_names:  # a subclass written PyTorch's way: its defaults name them
             self.hyperparameter_names = tuple(defaults)
+        defaults = {**{k: defaults[k] for k in self.hyperparameter_names if k in defaults}, **defaults}  # (its order)
         self.defaults = self._check_hyperparameters(**defaults)
         self.params, self.param_groups = [], []  # every parameter (in group order), and the groups
         self.state = defaultdict(dict)  # per parameter (``self.state[p]``, as PyTorch): filled on its first step
@@ -312,13 +314,18 @@ class Optimizer(OptimizerNamesNotProvided):
     def add_param_group(self, param_group: dict) -> None:
         """Add a group of parameters, with its own hyperparameters (the defaults fill what it leaves out)."""
         who = f"{type(self).__name__}.add_param_group"
-        if not isinstance(param_group, dict) or "params" not in param_group:
+        if not isinstance(param_group, dict):
             raise TypeError(f"{who}: expected a dict with a 'params' entry, got {type(param_group).__name__}")
-        unknown = [k for k in param_group
-                   if k not in ("params", "param_names", *_SCHEDULE_KEYS, *self.hyperparameter_names)]
-        if unknown:
-            raise ValueError(f"{who}: unknown hyperparameter(s) {unknown}; expected some of "
-                             f"{list(self.hyperparameter_names)}")
+        if "params" not in param_group:  # (PyTorch's param_group["params"]: a KeyError)
+            raise KeyError(f"{who}: the group has no 'params' entry; give {{'params': [...], ...}}")
+        for key in param_group:  # another key (a group's "name") is kept, as PyTorch; one like a hyperparameter warns
+            if key in ("params", "param_names", *_SCHEDULE_KEYS, *self.hyperparameter_names):
+                continue
+            close = difflib.get_close_matches(key, self.hyperparameter_names, n=1, cutoff=0.75)
+            if close or key in HYPERPARAMETER_CHECKS:  # a typo, or another optimizer's (SGD given betas)
+                hint = f"did you mean {close[0]!r}?" if close else "it is another optimizer's"
+                warnings.warn(f"{who}: the group's key {key!r} is not a hyperparameter of {type(self).__name__} and "
+                              f"changes nothing ({hint})", UserWarning, stacklevel=2)
         params = param_group["params"]
         if isinstance(params, Tensor):  # one tensor is a group of one, as PyTorch
             params = [params]
@@ -326,12 +333,13 @@ class Optimizer(OptimizerNamesNotProvided):
             raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering of "
                             "tensors in sets will change between runs. Please use a list instead.")
         params, names = _named(who, params, self.param_groups)
-        params = _check_params(type(self).__name__, params)
+        params = _check_params(type(self).__name__, params, empty=bool(self.param_groups))  # (a later group may be)
         if any(id(p) == id(q) for p in params for q in self.params):
             raise ValueError(f"{who}: some parameters appear in more than one parameter group")
-        group = {"params": params, **self.defaults, **{k: v for k, v in param_group.items() if k != "params"}}
+        group = {**param_group, "params": params}  # PyTorch's order: the group's keys, then the defaults it lacks
         if names is not None:
             group["param_names"] = names
+        group.update({k: v for k, v in self.defaults.items() if k not in group})
         group.update(self._check_hyperparameters(**self._hyperparameters_of(group)))
         self.param_groups.append(group)
         self.params.extend(params)
@@ -476,9 +484,11 @@ class Optimizer(OptimizerNamesNotProvided):
             # a checkpoint written before a hyperparameter existed (maximize, foreach, ...) keeps this group's value
             values = {**self._hyperparameters_of(own), **{k: v for k, v in group.items() if k != "params"}}
             hyper = self._check_hyperparameters(**{k: values[k] for k in self.hyperparameter_names})
-            extra = {k: v for k, v in values.items() if k in _SCHEDULE_KEYS}
-            names = {"param_names": own["param_names"]} if "param_names" in own else {}  # its own names, as PyTorch
-            new_groups.append({"params": own["params"], **names, **hyper, **extra})
+            new = {**{k: hyper.get(k, v) for k, v in group.items()}, **hyper}  # the saved group's keys in its order
+            new["params"] = own["params"]  # (its other keys, a "name", kept, as PyTorch's)
+            if "param_names" in own and "param_names" not in new:  # (the saved names, else its own, as PyTorch)
+                new["param_names"] = own["param_names"]
+            new_groups.append(new)
         self.param_groups, self.state = new_groups, new_state
 
     # -- display

@@ -34,8 +34,8 @@ class RAdam(Optimizer):
     """
 
     renamed_state = {"m": "exp_avg", "v": "exp_avg_sq"}  # (checkpoints before PyTorch's names)
-    hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "decoupled_weight_decay", "foreach", "maximize",
-                            "capturable", "differentiable")
+    hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "maximize", "foreach", "capturable",
+                            "decoupled_weight_decay", "differentiable")  # PyTorch's order (its param_groups' keys)
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
                  *, foreach=None, maximize=False, capturable=False, differentiable=False):

@@ -37,8 +37,8 @@ class RMSprop(Optimizer):
     ``capturable``, ``foreach``, ``differentiable``: PyTorch's implementation switches, accepted; they change nothing.
     """
 
-    hyperparameter_names = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "capturable", "foreach",
-                            "maximize", "differentiable")
+    hyperparameter_names = ("lr", "momentum", "alpha", "eps", "centered", "weight_decay", "capturable", "foreach",
+                            "maximize", "differentiable")  # PyTorch's order (its param_groups' keys)
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):

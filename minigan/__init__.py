@@ -52,7 +52,7 @@ _FROM = {
         "square_ squeeze stack std std_mean strided sub subtract sum swapaxes swapdims t take take_along_dim tan "
         "tan_ tanh tanh_ tensor_split tensordot tile topk trace transpose tril triu true_divide trunc trunc_ "
         "typename unbind unflatten unique unsqueeze use_deterministic_algorithms var var_mean vdot vsplit vstack "
-        "where xlogy xlogy_ zero_ zeros zeros_like"
+        "where xlogy xlogy_ zero_ zeros zeros_like initial_seed seed get_rng_state set_rng_state"
     ),
     # PyTorch's, deprecated
     "minigan._deprecated": "chain_matmul range set_default_tensor_type",

@@ -96,9 +96,32 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 
 def manual_seed(seed: int):
     """Seed minigan's random generators (data, initialisation, dropout, noise) on every backend; returns the
-    default generator, as PyTorch's does."""
-    random.manual_seed(seed)
-    return default_generator
+    default generator, as PyTorch's does (which reads the seed with ``int()`` first: 3.7 seeds 3)."""
+    try:
+        seed = int(seed)
+    except (TypeError, ValueError, OverflowError) as exc:  # (int()'s own class, as PyTorch's)
+        raise type(exc)(f"manual_seed: {exc}; give an integer seed") from None
+    return default_generator.manual_seed(seed)
+
+
+def initial_seed() -> int:
+    """The seed minigan's random generators were last seeded with (``manual_seed`` or ``seed``)."""
+    return default_generator.initial_seed()
+
+
+def seed() -> int:
+    """Seed minigan's random generators from the operating system's entropy; returns the seed."""
+    return default_generator.seed()
+
+
+def get_rng_state() -> Tensor:
+    """The state of minigan's host generator as a uint8 Tensor, which ``set_rng_state`` takes back."""
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state) -> None:
+    """Put back a state that ``get_rng_state`` gave."""
+    default_generator.set_state(new_state)
 
 
 @factory_out

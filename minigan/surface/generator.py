@@ -40,22 +40,47 @@ def set_state_bytes(bit_generator, state, who: str) -> None:
                            "has_uint32": words[2], "uinteger": words[3]}
 
 
+def checked_seed(seed) -> int:
+    """A seed as PyTorch's ``Generator.manual_seed`` takes it: an integer from -2**63 to 2**64 - 1 (a float, a
+    string or a bool is its RuntimeError, one out of range its ValueError), kept as 64 bits (-1 is 2**64 - 1)."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise RuntimeError(f"manual_seed expected an integer seed, but got {type(seed).__name__} ({seed!r}); "
+                           "pass int(seed)")
+    if not -2**63 <= seed < 2**64:
+        raise ValueError(f"manual_seed: the seed {seed} is out of range; give one from -2**63 to 2**64 - 1")
+    return int(seed) % 2**64
+
+
 class Generator(random.Generator):
     """A random stream of its own, as ``torch.Generator``: ``Generator().manual_seed(s)`` (which returns it) is
     passed as ``generator=`` to the samplers (randn, rand, randint, randperm, normal, bernoulli, multinomial,
     normal_/uniform_/bernoulli_) and to the data utilities (random_split, DataLoader, the random samplers).  Its
     numbers come from NumPy's PCG64 on the host and are copied to the GPU for CuPy arrays.  A fresh one starts
-    from PyTorch's default seed, 67280421310721."""
+    from PyTorch's default seed, 67280421310721.
+
+    ``default_generator`` (what ``manual_seed`` returns) is one too, whose stream is minigan's seeded one
+    (minigan/engine/random.py: the host's, and the GPU's its own): ``_own`` tells them apart."""
 
     def __init__(self, device="cpu"):
-        self.device = str(device)
+        self.device, self._own = str(device), True
         self.manual_seed(67280421310721)
 
+    @property
+    def numpy(self):
+        """The NumPy generator that draws for host arrays."""
+        return self._numpy if self._own else random.generator(np)
+
+    def stream(self, xp):
+        return self._numpy if self._own else random.generator(xp)  # (the default's GPU arrays: the GPU's stream)
+
     def manual_seed(self, seed):
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise ValueError(f"Generator.manual_seed: got {seed!r}, expected a non-negative integer")
-        self._initial_seed = int(seed)
-        self.numpy = np.random.Generator(np.random.PCG64(int(seed)))  # the stream itself
+        """Seed the stream; returns the generator."""
+        seed = checked_seed(seed)
+        if not self._own:
+            random.manual_seed(seed)
+            return self
+        self._initial_seed = seed
+        self._numpy = np.random.Generator(np.random.PCG64(seed))  # the stream itself
         return self
 
     def seed(self):
@@ -65,38 +90,16 @@ class Generator(random.Generator):
         return seed
 
     def initial_seed(self):
-        return self._initial_seed
+        return self._initial_seed if self._own else random._seed["value"]
 
     def get_state(self) -> Tensor:
         """The stream's state as a uint8 Tensor (PyTorch's ByteTensor), which ``set_state`` takes back."""
         return state_bytes(self.numpy.bit_generator)
 
     def set_state(self, state):
-        set_state_bytes(self.numpy.bit_generator, state, f"{type(self).__name__}.set_state")
+        set_state_bytes(self.numpy.bit_generator, state, "Generator.set_state")
         return self
 
 
-class _DefaultGenerator(Generator):
-    """``minigan.default_generator``: the seeded stream the samplers use without ``generator=``, seen as a
-    Generator (what ``manual_seed`` returns, as PyTorch's returns ``torch.default_generator``).  Its ``numpy`` is
-    the seeded host stream, which Generator's get_state and set_state read and write."""
-
-    def __init__(self):
-        self.device = "cpu"
-
-    @property
-    def numpy(self):
-        return random.generator(np)
-
-    def manual_seed(self, seed):
-        random.manual_seed(seed)
-        return self
-
-    def initial_seed(self):
-        return random._seed["value"]
-
-    def stream(self, xp):
-        return random.generator(xp)  # (the GPU's arrays draw from its own stream)
-
-
-default_generator = _DefaultGenerator()
+default_generator = Generator.__new__(Generator)  # (no stream of its own: minigan's seeded one)
+default_generator.device, default_generator._own = "cpu", False

@@ -41,8 +41,9 @@ def test_generator_api():
     g.set_state(state)
     np.testing.assert_array_equal(minigan.randn(4, generator=g).detach().numpy(), a)
     assert isinstance(g.seed(), int)
-    with pytest.raises(ValueError, match="expected a non-negative integer"):
-        g.manual_seed(-1)
+    assert g.manual_seed(-1).initial_seed() == 2**64 - 1  # (a negative seed: its 64 bits, as PyTorch's)
+    with pytest.raises(ValueError, match="out of range"):
+        g.manual_seed(2**64)
     with pytest.raises(TypeError, match="generator must be a minigan.Generator"):
         minigan.randn(2, generator=3)
 

@@ -111,7 +111,7 @@ def test_numpy_array_on_the_left_defers_to_tensor(xp_backend):
          r"linear.*\(2, 3\).*\(4, 2\)"),
         (lambda: minigan.tensor([1.0]).to("tpu"), RuntimeError, "unknown device"),
         (lambda: minigan.use_backend("jax"), ValueError, "numpy' or 'cupy"),
-        (lambda: minigan.manual_seed(-1), ValueError, "non-negative"),
+        (lambda: minigan.manual_seed(2**64), ValueError, "out of range"),
     ],
 )
 def test_bad_input_gives_clear_errors(make, exc, pattern):

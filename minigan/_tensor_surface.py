@@ -19,7 +19,7 @@ import weakref
 
 from minigan import _dtype
 from minigan import storage as _storage
-from minigan.engine import backend, checks
+from minigan.engine import backend, checks, walk
 from minigan.engine import tensor as engine
 from minigan.engine.dtypes import TYPE_NAMES
 from minigan.engine.errors import GraphError, ShapeError
@@ -43,10 +43,6 @@ from minigan.surface.methods import TensorMath
 from minigan.surface.missing_methods import MissingMethods
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
-
-# id(leaf) -> {handle id: its post-accumulate grad hook}, dropped with the leaf (by id: a tensor's == is elementwise,
-# so it cannot be a WeakKeyDictionary's key)
-_post_accumulate_hooks = {}
 
 
 class Size(tuple):
@@ -140,20 +136,17 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         if not self.is_leaf:
             raise GraphError("post accumulate grad hooks cannot be registered on non-leaf tensors (their .grad is "
                              "not accumulated): register one on the leaf, or use register_hook")
-        if id(self) not in _post_accumulate_hooks:
-            _post_accumulate_hooks[id(self)] = {}
-            weakref.finalize(self, _post_accumulate_hooks.pop, id(self), None)
-        return RemovableHandle(_post_accumulate_hooks[id(self)], hook)
+        def checked(leaf):  # (PyTorch's classes: a tensor returned is a RuntimeError, anything else a TypeError)
+            returned = hook(leaf)
+            if returned is not None:
+                raise (GraphError if isinstance(returned, engine.Tensor) else TypeError)(
+                    f"a post accumulate grad hook returned a {type(returned).__name__}: it should return None "
+                    "(change .grad or the tensor in place instead)")
 
-    def _add_grad(self, g) -> None:  # the engine's .grad += g, then the leaf's post-accumulate hooks
-        super()._add_grad(g)
-        if _post_accumulate_hooks and id(self) in _post_accumulate_hooks:
-            for hook in list(_post_accumulate_hooks[id(self)].values()):
-                returned = hook(self)
-                if returned is not None:  # (PyTorch's classes: a tensor is a RuntimeError, anything else a TypeError)
-                    raise (GraphError if isinstance(returned, engine.Tensor) else TypeError)(
-                        f"a post accumulate grad hook returned a {type(returned).__name__}: it should return None "
-                        "(change .grad or the tensor in place instead)")
+        if id(self) not in walk.post_accumulate:  # (the engine's table, by id: dropped with the leaf)
+            walk.post_accumulate[id(self)] = {}
+            weakref.finalize(self, walk.post_accumulate.pop, id(self), None)
+        return RemovableHandle(walk.post_accumulate[id(self)], checked)
 
     # x[index] and x[index] = v read the index as PyTorch's Python layer does (ranges, lists, bools, NumPy
     # integers...: minigan/surface/subscripts.py); the engine checks the items against the tensor and does the indexing.

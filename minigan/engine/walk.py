@@ -142,6 +142,11 @@ def backward_into(seeds: dict, inputs, retain_graph=False, create_graph=False) -
     accumulate({t: g for t, g in zip(inputs, found) if g is not None}, seeds)
 
 
+# id(leaf) -> {handle id: hook(leaf)}, called once backward has added to the leaf's .grad: the post-accumulate grad
+# hooks, which the surface's Tensor.register_post_accumulate_grad_hook keeps here
+post_accumulate: dict = {}
+
+
 def accumulate(grads: dict, seeds: dict) -> None:
     """leaf.grad += g for every leaf in ``grads`` (what ``Tensor.backward`` does with the walk's result).
 
@@ -157,6 +162,8 @@ def accumulate(grads: dict, seeds: dict) -> None:
                 g = g.copy() if array is g else g.clone()
             shared.add(id(g))
             leaf._add_grad(g)
+            for hook in list(post_accumulate[id(leaf)].values()) if id(leaf) in post_accumulate else ():
+                hook(leaf)  # (its register_post_accumulate_grad_hook functions, now that .grad holds the sum)
 
 
 def retain(tensor) -> None:

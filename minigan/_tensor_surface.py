@@ -118,11 +118,17 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         register_hook): a tensor it returns goes on in the gradient's place, None keeps it, anything else is
         PyTorch's TypeError."""
 
-        def checked(grad):  # (PyTorch's TypeError for a return that is neither a tensor nor None)
+        if not self.requires_grad:
+            raise GraphError("register_hook: this tensor does not require grad, so no gradient will reach it")
+
+        def checked(grad):  # (PyTorch's classes: TypeError for what is no tensor, RuntimeError for another shape/dtype)
             changed = hook(grad)
             if changed is not None and not isinstance(changed, engine.Tensor):
                 raise TypeError(f"register_hook: expected a Tensor or None, but the hook returned a "
                                 f"{type(changed).__name__}; return the new gradient (a tensor) or None")
+            if changed is not None and (changed.shape != grad.shape or changed.dtype != self.dtype):
+                raise ShapeError(f"register_hook: the hook returned a {changed.dtype} gradient of shape "
+                                 f"{tuple(changed.shape)} for a {self.dtype} tensor of shape {tuple(grad.shape)}")
             return changed
 
         return super().register_hook(checked)

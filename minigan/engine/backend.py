@@ -299,6 +299,15 @@ class Device:
     def __hash__(self):
         return hash(str(self))
 
+    def __enter__(self):  # `with device("cuda"):` the factories make new tensors there until the block ends (PyTorch's)
+        xp = module_for_device(self)  # (refused without CuPy, or for a second GPU, as every door to a device)
+        _active.setdefault("outer", []).append(_active["xp"])
+        _active["xp"] = xp
+        return self
+
+    def __exit__(self, *exc):
+        _active["xp"] = _active["outer"].pop()
+
 
 def torch_device(array) -> Device:
     """An array's ``Tensor.device``, as PyTorch names it: cpu, or cuda:0 (minigan runs on one GPU, the first)."""

@@ -366,16 +366,12 @@ class TensorMethods:
 
     def register_hook(self, hook) -> RemovableHandle:
         """Call ``hook(grad)`` each time the gradient with respect to this tensor is computed (a leaf's once a
-        backward, before it reaches ``.grad``); a tensor it returns goes on in the gradient's place."""
-        if not self.requires_grad:
-            raise GraphError("register_hook: this tensor does not require grad, so no gradient will reach it")
+        backward, before it reaches ``.grad``); a tensor it returns goes on in the gradient's place.  (Whether the
+        tensor takes a gradient, and what the hook returns, minigan.Tensor's register_hook checks, at the door.)"""
 
         def on_gradient(g):
             plain = isinstance(g, backend.PLAIN_TYPES)  # a first-order backward's array: the hook sees a Tensor
             changed = hook(self._new(g) if plain else g)
-            if changed is not None and (tuple(changed.shape) != tuple(g.shape) or changed.dtype != self.dtype):
-                raise ShapeError(f"register_hook: the hook returned a {changed.dtype} gradient of shape "
-                                 f"{tuple(changed.shape)} for a {self.dtype} tensor of shape {tuple(g.shape)}")
             return g if changed is None else changed.array if plain else changed
 
         self._input(self)  # (a view whose base changed in place: its current history)

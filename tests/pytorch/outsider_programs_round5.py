@@ -1327,3 +1327,299 @@ def numpy_sharing_rules(torch):
             ints.dtype, torch.as_tensor([1, 2]).dtype, torch.as_tensor(shared) is shared,
             torch.as_tensor(shared, dtype=torch.float32) is shared, caught(torch.from_numpy, [1, 2]),
             torch.from_numpy(np.array(3.5)).shape, torch.from_numpy(arr[:, ::2]).shape)
+
+
+# ------------------------------------------------------------------------------------------- views, indexing, writes
+
+
+@program
+def sliding_windows_by_index_grids(torch):
+    x = torch.arange(10.0, dtype=torch.float64).requires_grad_()
+    starts = torch.arange(0, 10 - 4 + 1, 2)
+    grid = starts[:, None] + torch.arange(4)[None, :]  # (windows, size): what Tensor.unfold(0, 4, 2) views
+    w = x[grid]
+    m = torch.arange(12.0, dtype=torch.float64).reshape(3, 4).requires_grad_()
+    mw = m[:, torch.arange(3)[:, None] + torch.arange(2)]
+    (w.sum() + (mw ** 2).sum()).backward()
+    return w, w.shape, mw.shape, x.grad, m.grad, caught(lambda: x[torch.tensor([[9, 10]])])
+
+
+@program
+def strides_offsets_and_contiguity(torch):
+    x = torch.arange(24.0).reshape(2, 3, 4)
+    t = x.transpose(0, 2)
+    n = x.narrow(2, 1, 2)
+    s = x[:, 1]
+    e = torch.ones(3, 1).expand(3, 4)
+    return (x.stride(), t.stride(), t.is_contiguous(), t.contiguous().stride(), n.stride(), n.storage_offset(),
+            s.storage_offset(), s.is_contiguous(), e.stride(), x.stride(1), x[..., ::2].stride(),
+            x.permute(2, 0, 1).is_contiguous(), x.view(6, 4).stride(), caught(t.view, 24), t.reshape(24)[:5],
+            x.T.shape if x.dim() == 2 else x.permute(*range(x.ndim - 1, -1, -1)).shape, x.mT.shape)
+
+
+@program
+def index_put_take_along_narrow_movedim(torch):
+    x = torch.zeros(3, 4, dtype=torch.float64)
+    rows, cols = torch.tensor([0, 2, 0]), torch.tensor([1, 3, 1])
+    acc = x.clone().index_put_((rows, cols), torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64), accumulate=True)
+    last = x.clone().index_put_((rows[:2], cols[:2]), torch.tensor(5.0, dtype=torch.float64))
+    src = data(torch, 3, 4, dtype=torch.float64).requires_grad_()
+    idx = src.argsort(dim=1)
+    along = torch.take_along_dim(src, idx, dim=1)
+    flat = torch.take_along_dim(src, torch.tensor([0, 5, 11]))
+    (along * torch.arange(12.0, dtype=torch.float64).reshape(3, 4)).sum().backward()
+    y = torch.arange(24).reshape(2, 3, 4)
+    return (acc, last, along, flat, src.grad, torch.narrow(y, 1, 1, 2).shape, y.narrow(-1, 2, 2)[0],
+            torch.movedim(y, 0, -1).shape, y.movedim((0, 1), (2, 0)).shape, torch.swapaxes(y, 0, 2).shape,
+            y.swapdims(1, 2).shape, y[:, -1], caught(y.narrow, 1, 2, 2), caught(torch.movedim, y, 0, 3))
+
+
+@program
+def scatter_reductions_and_duplicate_indices(torch):
+    base = torch.ones(2, 4, dtype=torch.float64)
+    idx = torch.tensor([[0, 1, 0, 3], [2, 2, 1, 0]])
+    src = torch.arange(1.0, 9.0, dtype=torch.float64).reshape(2, 4)
+    s = src.clone().requires_grad_()
+    out = torch.zeros(2, 4, dtype=torch.float64).scatter_add(1, idx, s)
+    (out * torch.arange(8.0, dtype=torch.float64).reshape(2, 4)).sum().backward()
+    return (base.scatter(1, idx, src, reduce="multiply"), base.scatter(1, idx, src, reduce="add"),
+            base.clone().scatter_(1, idx, 2.0, reduce="multiply"), out, s.grad,
+            torch.zeros(5, dtype=torch.long).scatter_add(0, torch.tensor([1, 1, 4]), torch.tensor([2, 3, 4])),
+            caught(base.scatter, 1, idx, src, reduce="max"), caught(base.scatter, 1, idx.int(), src))
+
+
+@program
+def inplace_on_views_of_intermediates(torch):
+    x = data(torch, 3, 4, dtype=torch.float64).requires_grad_()
+    y = x * 2
+    y[:, 0].mul_(3)
+    y[1] += 1
+    y[[0, 1, 2], [0, 1, 2]] = 0.0
+    col = y[:, 1]
+    col.exp_()
+    z = y.clone()
+    z.transpose(0, 1)[2].neg_()
+    (z * torch.arange(12.0, dtype=torch.float64).reshape(3, 4)).sum().backward()
+    return y, z, x.grad, y.grad_fn is not None, col._version if hasattr(col, "_version") else 1
+
+
+@program
+def module_dtype_moves_and_state_dict_prefix(torch):
+    nn = torch.nn
+    net = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    net.register_buffer("counter", torch.tensor(3))
+    shared = nn.Linear(1, 1)
+    outer = nn.Sequential(shared, shared, net)
+    d = net.double()
+    h = nn.Linear(2, 2).half()
+    return (d is net, net[0].weight.dtype, net[1].running_mean.dtype, net[1].num_batches_tracked.dtype,
+            net.counter.dtype, h.weight.dtype, net.float()[0].bias.dtype, list(net.state_dict(prefix="enc.")),
+            [n for n, _ in outer.named_modules()], [n for n, _ in outer.named_modules(remove_duplicate=False)],
+            [n for n, _ in outer.named_parameters(remove_duplicate=False)], len(list(outer.parameters())),
+            net.to(torch.float64)[0].weight.dtype, caught(net.to, torch.int64),
+            type(net.state_dict(keep_vars=True)["0.weight"]).__name__)
+
+
+@program
+def delattr_setattr_and_parameter_replacement(torch):
+    nn = torch.nn
+    lin = nn.Linear(2, 3)
+    del lin.bias
+    names_after_del = [n for n, _ in lin.named_parameters()]
+    lin.bias = nn.Parameter(torch.zeros(3))
+    lin.extra = nn.Parameter(torch.ones(1))
+    lin.register_parameter("gone", None)
+    lin.weight = nn.Parameter(torch.ones(3, 2))
+    plain = torch.ones(3)
+    err = caught(setattr, lin, "weight", plain)
+    lin.scale = 2.0
+    m = nn.Module()
+    m.sub = nn.Linear(1, 1)
+    m.sub = None
+    return (names_after_del, [n for n, _ in lin.named_parameters()], lin(torch.ones(1, 2)), err, lin.scale,
+            "gone" in dict(lin.named_parameters()), lin.gone, list(m._modules), m.sub, sorted(lin.state_dict()),
+            caught(lambda: lin.nothing))
+
+
+@program
+def collate_nested_structures(torch):
+    from collections import namedtuple
+    Pair = namedtuple("Pair", ["image", "label"])
+    samples = [({"a": torch.tensor([i, i + 1]), "b": [np.float64(i), i]}, Pair(torch.full((2,), float(i)), i), f"n{i}")
+               for i in range(3)]
+    batch = torch.utils.data.default_collate(samples)
+    loader = torch.utils.data.DataLoader([np.array([i, 2 * i], dtype=np.float32) for i in range(4)], batch_size=2)
+    first = next(iter(loader))
+    return (batch[0]["a"], batch[0]["b"], type(batch[1]).__name__, batch[1].image, batch[1].label, batch[2],
+            first, first.dtype, caught(torch.utils.data.default_collate, [torch.ones(2), torch.ones(3)]),
+            caught(torch.utils.data.default_collate, [None, None]), torch.utils.data.default_collate([1.5, 2.5]),
+            torch.utils.data.default_collate([True, False]))
+
+
+@program
+def nll_and_cross_entropy_everything_ignored(torch):
+    F = torch.nn.functional
+    logits = data(torch, 3, 4, dtype=torch.float64).requires_grad_()
+    all_ignored = torch.full((3,), -100)
+    w = torch.tensor([1.0, 0.0, 2.0, 1.0], dtype=torch.float64)
+    outs = (F.cross_entropy(logits, all_ignored), F.cross_entropy(logits, all_ignored, reduction="sum"),
+            F.cross_entropy(logits, all_ignored, reduction="none"), F.nll_loss(logits, torch.tensor([1, 1, 1]),
+                                                                               weight=w),
+            F.cross_entropy(logits, torch.tensor([1, -100, 1]), weight=w), F.cross_entropy(logits[:0], all_ignored[:0]),
+            F.cross_entropy(logits, all_ignored, label_smoothing=0.1))
+    sum(o.nan_to_num(0.0).sum() for o in outs).backward()
+    return outs, logits.grad
+
+
+@program
+def lambda_lr_per_group_and_last_lr_lists(torch):
+    a = torch.nn.Parameter(torch.zeros(1))
+    b = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([{"params": [a]}, {"params": [b], "lr": 1.0}], lr=0.1)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, [lambda e: 0.5 ** e, lambda e: 1.0 / (1 + e)])
+    lrs = []
+    for _ in range(4):
+        opt.step()
+        sched.step()
+        lrs.append(sched.get_last_lr())
+    mult = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 1, 3], gamma=0.5)
+    more = []
+    for _ in range(4):
+        opt.step()
+        mult.step()
+        more.append([g["lr"] for g in opt.param_groups])
+    return (lrs, more, [g["initial_lr"] for g in opt.param_groups], sched.last_epoch, mult.last_epoch,
+            caught(torch.optim.lr_scheduler.LambdaLR, opt, [lambda e: 1.0]), sorted(mult.state_dict()))
+
+
+@program
+def elementwise_nan_and_signed_zero_rules(torch):
+    a = torch.tensor([1.0, float("nan"), -0.0, 2.5, -2.5, 0.5, 1.5], dtype=torch.float64)
+    b = torch.tensor([float("nan"), 2.0, 0.0, 2.5, 3.0, -0.5, -1.5], dtype=torch.float64)
+    return (torch.maximum(a, b), torch.minimum(a, b), torch.fmax(a, b), torch.fmin(a, b), a.clamp(0, 1),
+            a.clamp(min=b), torch.sign(a), a.round(),
+            torch.round(a * 100 + 0.123, decimals=-1), torch.round(torch.tensor([0.125, 0.135], dtype=torch.float64),
+                                                                   decimals=2), a.trunc(), a.frac(), a.floor(),
+            a.ceil(), torch.where(1 / a < 0, -1.0, 1.0),
+            1 / a[2:3], a.abs(), (a == b), a.isnan().sum(), torch.nan_to_num(a, nan=7.0, posinf=1.0))
+
+
+@program
+def einsum_batched_traces_and_bilinear_forms(torch):
+    A = data(torch, 2, 3, 3, dtype=torch.float64).requires_grad_()
+    x = data(torch, 2, 3, dtype=torch.float64, offset=0.4)
+    W = data(torch, 4, 3, 3, dtype=torch.float64, offset=1.1)
+    outs = (torch.einsum("bii->b", A), torch.einsum("bi,bij,bj->b", x, A, x), torch.einsum("...ij,...jk", A, A),
+            torch.einsum("bi,oij,bj->bo", x, W, x), torch.einsum("bij->bji", A), torch.einsum("bij,bij->", A, A),
+            torch.einsum("i j , j k -> i k", A[0], A[1]), torch.einsum(A[0], [0, 1], A[1], [1, 2], [0, 2]))
+    sum(o.sum() for o in outs).backward()
+    return outs, A.grad, caught(torch.einsum, "ij,jk->ik", A[0], A[0, :2]), caught(torch.einsum, "ij->k", A[0])
+
+
+@program
+def upsampling_modules_and_conv_transpose_output_size(torch):
+    nn = torch.nn
+    x = data(torch, 1, 2, 3, 3, dtype=torch.float64)
+    up = (nn.UpsamplingNearest2d(scale_factor=2)(x), nn.UpsamplingBilinear2d(size=(5, 4))(x),
+          nn.Upsample(size=4, mode="bilinear")(x), nn.Upsample(scale_factor=(2, 1), mode="nearest")(x),
+          nn.Upsample(scale_factor=1.5, mode="bicubic", align_corners=False)(x))
+    ct = fill_(torch, nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, groups=1, dilation=1)).double()
+    sizes = [ct(x, output_size=s).shape for s in [(5, 5), (6, 6), [1, 3, 6, 5]]]
+    ctg = fill_(torch, nn.ConvTranspose2d(2, 4, 2, stride=2, groups=2, dilation=2, output_padding=1)).double()
+    return (up, sizes, ct(x, output_size=(6, 6)), ctg(x), ctg(x).shape, caught(ct, x, output_size=(9, 9)),
+            repr(tuple(up[0].shape)), repr(nn.UpsamplingBilinear2d(scale_factor=2)))
+
+
+@program
+def embedding_max_norm_and_scale_grad_by_freq(torch):
+    nn = torch.nn
+    emb = fill_(torch, nn.Embedding(4, 3, max_norm=0.5, norm_type=2.0), scale=1.0).double()
+    before = emb.weight.detach().clone()
+    idx = torch.tensor([1, 1, 3])
+    out = emb(idx)
+    after = emb.weight.detach().clone()
+    emb2 = fill_(torch, nn.Embedding(4, 2, scale_grad_by_freq=True)).double()
+    emb2(torch.tensor([[0, 0, 2], [0, 3, 3]])).sum().backward()
+    return (out, before, after, out.norm(dim=1), emb2.weight.grad, repr(emb), repr(emb2),
+            torch.nn.functional.embedding(idx, before, max_norm=1.0).norm(dim=1))
+
+
+@program
+def dataloader_argument_conflicts_and_accepted_worker_options(torch):
+    ds = torch.utils.data.TensorDataset(torch.arange(6.0))
+    DL = torch.utils.data.DataLoader
+    sampler = torch.utils.data.SequentialSampler(ds)
+    bs = torch.utils.data.BatchSampler(sampler, 2, False)
+    ok = DL(ds, batch_size=2, num_workers=0, pin_memory=False, timeout=0, worker_init_fn=None, persistent_workers=False)
+    return ([b[0].tolist() for b in ok], caught(DL, ds, sampler=sampler, shuffle=True),
+            caught(DL, ds, batch_sampler=bs, batch_size=3), caught(DL, ds, batch_sampler=bs, drop_last=True),
+            caught(DL, ds, batch_sampler=bs, shuffle=True), caught(DL, ds, batch_size=0), caught(DL, ds, batch_size=-1),
+            caught(DL, ds, num_workers=-1), len(DL(ds, batch_size=4)), len(DL(ds, batch_size=4, drop_last=True)),
+            caught(DL, ds, batch_size=2.5), ok.batch_size, ok.drop_last, type(ok.sampler).__name__)
+
+
+@program
+def containers_breadth(torch):
+    nn = torch.nn
+    ml = nn.ModuleList([nn.Linear(1, 1), nn.ReLU()])
+    ml.extend([nn.Tanh(), nn.Sigmoid()])
+    ml.insert(3, nn.Identity())
+    ml.insert(0, nn.ELU())
+    del ml[1]
+    ml[-1] = nn.Softsign()
+    sliced = ml[1:3]
+    pd = nn.ParameterDict({"a": nn.Parameter(torch.ones(1)), "b": torch.zeros(2)})
+    pd["c"] = nn.Parameter(torch.full((1,), 2.0))
+    pd.update({"d": nn.Parameter(torch.ones(3))})
+    pl = nn.ParameterList([nn.Parameter(torch.ones(1)), torch.zeros(2)])
+    pl.append(nn.Parameter(torch.ones(2, 2)))
+    pl.extend([nn.Parameter(torch.ones(1))])
+    seq = nn.Sequential(nn.Linear(2, 2))
+    r = seq.append(nn.ReLU())
+    seq.extend([nn.Linear(2, 1)])
+    seq.insert(1, nn.Tanh())
+    return ([type(m).__name__ for m in ml], type(sliced).__name__, len(sliced), list(pd.keys()),
+            [type(v).__name__ for v in pd.values()], pd["b"].requires_grad, [p.shape for p in pl],
+            [type(p).__name__ for p in pl], r is seq, [type(m).__name__ for m in seq], seq[-1].out_features,
+            sorted(n for n, _ in nn.Module().named_parameters()), caught(lambda: ml[10]), caught(ml.append, 3),
+            [n for n, _ in pd.named_parameters()], len(list(pl.parameters())), "a" in pd, pd.pop("a").shape)
+
+
+@program
+def forward_with_keywords_and_default_arguments(torch):
+    nn = torch.nn
+
+    class Gated(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = fill_(torch, nn.Linear(3, 3)).double()
+
+        def forward(self, x, gate=None, *, scale=1.0):
+            y = self.lin(x) * scale
+            return y if gate is None else y * gate.sigmoid()
+
+    m = Gated()
+    x = data(torch, 2, 3, dtype=torch.float64)
+    seen = []
+    m.register_forward_pre_hook(lambda mod, args, kwargs: seen.append((len(args), sorted(kwargs))) or None,
+                                with_kwargs=True)
+    outs = (m(x), m(x, x), m(x, gate=x, scale=2.0), m(x=x, scale=0.5))
+    return outs, seen, caught(m, x, x, x), caught(m, x, nope=1)
+
+
+@program
+def init_fan_of_transposed_conv_and_linear_defaults(torch):
+    nn = torch.nn
+    torch.manual_seed(0)
+    ct = nn.ConvTranspose2d(8, 4, 3)
+    conv = nn.Conv2d(8, 4, 3)
+    lin = nn.Linear(50, 20)
+    fan_ct_in = 4 * 9  # ConvTranspose's weight is (in, out, kH, kW): fan_in reads dim 1
+    bound_ct = 1 / math.sqrt(fan_ct_in)
+    bound_conv = 1 / math.sqrt(8 * 9)
+    bound_lin = 1 / math.sqrt(50)
+    return (ct.weight.shape, ct.weight.abs().max().item() <= bound_ct, ct.bias.abs().max().item() <= bound_ct,
+            ct.weight.abs().max().item() > 0.8 * bound_ct, conv.weight.abs().max().item() <= bound_conv,
+            conv.weight.abs().max().item() > 0.8 * bound_conv, lin.weight.abs().max().item() <= bound_lin,
+            lin.bias.abs().max().item() <= bound_lin, abs(lin.weight.std().item() - bound_lin / math.sqrt(3)) < 0.01,
+            nn.Embedding(10, 3).weight.std().item() > 0.5, nn.LayerNorm(3).weight, nn.BatchNorm1d(2).bias)

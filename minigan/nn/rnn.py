@@ -153,7 +153,9 @@ class RNNBase(Module):
         self.hidden_size = _size(hidden_size, "hidden_size")
         if not checks.is_integer(num_layers) or num_layers <= 0:
             raise ValueError(f"num_layers must be greater than zero, got {num_layers!r}")
-        if not checks.is_integer(proj_size) or proj_size < 0:
+        if not checks.is_integer(proj_size) or isinstance(proj_size, bool):  # (PyTorch's TypeError, from its sizes)
+            raise TypeError(f"proj_size must be an int (0 disables projections), got {proj_size!r}")
+        if proj_size < 0:
             raise ValueError(f"proj_size should be a positive integer or zero to disable projections, got "
                              f"{proj_size!r}")
         if proj_size >= hidden_size:
@@ -304,7 +306,8 @@ class RNN(RNNBase):
     """PyTorch's ``nn.RNN``: an Elman network, h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh), or relu."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, device=None, dtype=None):
+                 dropout=0.0, bidirectional=False, device=None, dtype=None, *, proj_size=None):
+        _no_projection(proj_size)
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size, hidden_size, num_layers,
@@ -325,9 +328,16 @@ class GRU(RNNBase):
     """PyTorch's ``nn.GRU``; ``forward(input, h_0)`` returns ``(output, h_n)``."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, device=None, dtype=None):
+                 bidirectional=False, device=None, dtype=None, *, proj_size=None):
+        _no_projection(proj_size)
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
                          device=device, dtype=dtype)
+
+
+def _no_projection(proj_size) -> None:
+    """PyTorch's RNN and GRU refuse the keyword itself, even proj_size=0."""
+    if proj_size is not None:
+        raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU (leave it out)")
 
 
 # ----------------------------------------------------------------------------- the cells: one step, by hand

@@ -125,25 +125,21 @@ class LRScheduler:
     def step(self, epoch=None) -> None:
         """Move on one epoch and set every group's lr to the schedule's value there.
 
-        ``step(epoch)`` is PyTorch's deprecated form, kept with its warning for the epoch the schedule is at or the
-        next one (what ``scheduler.step(epoch)`` at the top of an epoch loop gives); PyTorch then jumps through the
-        closed form, which minigan's schedulers do not have: any other epoch raises."""
-        if epoch is not None:
-            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
-            if epoch == self.last_epoch:
-                return  # the rates are already the schedule's at that epoch
-            if epoch != self.last_epoch + 1:
-                raise ValueError(f"{type(self).__name__}.step(epoch={epoch}): the schedule is at epoch "
-                                 f"{self.last_epoch}; minigan moves one epoch at a time: call step() once an epoch")
+        ``step(epoch)`` is PyTorch's deprecated form, with its warning: ``last_epoch`` becomes ``epoch`` and the
+        rates are the schedule's closed form there (``_get_closed_form_lr``: a function of the epoch and the base
+        rates) where it has one, else ``get_lr()`` at that epoch, as PyTorch's."""
         if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False) \
                 and type(self.optimizer).step is Optimizer.step:  # (an optimizer with its own step() is not tracked)
             warnings.warn(f"{type(self).__name__}.step() was called before optimizer.step(): call optimizer.step() "
                           "first, else the schedule's first learning rate is skipped (as PyTorch warns)",
                           UserWarning, stacklevel=2)
         self._step_count += 1
-        self.last_epoch += 1
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         with _enable_get_lr_call(self):
-            rates = self.get_lr()
+            closed = epoch is not None and hasattr(self, "_get_closed_form_lr")
+            rates = self._get_closed_form_lr() if closed else self.get_lr()
         for group, lr in zip(self.optimizer.param_groups, rates):
             group["lr"] = lr
         self._last_lr = self._current()
@@ -190,6 +186,9 @@ class StepLR(LRScheduler):
             return self._current()
         return [lr * self.gamma for lr in self._current()]  # η ← γ·η
 
+    def _get_closed_form_lr(self):  # (what step(epoch) jumps to)
+        return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
+
 
 class MultiStepLR(LRScheduler):
     """Decay by ``gamma`` at each epoch listed in ``milestones`` (a milestone listed twice decays twice):
@@ -210,6 +209,10 @@ class MultiStepLR(LRScheduler):
             return self._current()
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._current()]  # η ← γᵏ·η
 
+    def _get_closed_form_lr(self):
+        passed = sum(k for m, k in self.milestones.items() if m <= self.last_epoch)
+        return [base * self.gamma ** passed for base in self.base_lrs]
+
 
 class ExponentialLR(LRScheduler):
     """Decay by ``gamma`` every epoch: lr ← lr·γ (alone, lr = initial_lr · γ^epoch), as PyTorch's ExponentialLR."""
@@ -223,6 +226,9 @@ class ExponentialLR(LRScheduler):
         if self._is_initial:
             return self._current()
         return [lr * self.gamma for lr in self._current()]  # η ← γ·η
+
+    def _get_closed_form_lr(self):
+        return [base * self.gamma ** self.last_epoch for base in self.base_lrs]
 
 
 class _LambdaSchedule(LRScheduler):
@@ -299,6 +305,10 @@ class LinearLR(LRScheduler):
         ratio = 1.0 + (end - start) / (n * start + (t - 1) * (end - start))  # f(t) / f(t − 1)
         return [lr * ratio for lr in self._current()]
 
+    def _get_closed_form_lr(self):
+        start, end, n = self.start_factor, self.end_factor, self.total_iters
+        return [base * (start + (end - start) * min(n, self.last_epoch) / n) for base in self.base_lrs]
+
 
 class ConstantLR(LRScheduler):
     """Multiply the rate by ``factor`` until epoch ``total_iters``, then restore it (PyTorch's ConstantLR)."""
@@ -315,6 +325,10 @@ class ConstantLR(LRScheduler):
         if self.last_epoch != self.total_iters:
             return self._current()
         return [lr / self.factor for lr in self._current()]
+
+    def _get_closed_form_lr(self):
+        return [base * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
+                for base in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -343,6 +357,10 @@ class CosineAnnealingLR(LRScheduler):
                     for lr, base in zip(self._current(), self.base_lrs)]
         ratio = (1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
         return [eta_min + (lr - eta_min) * ratio for lr in self._current()]
+
+    def _get_closed_form_lr(self):  # (the formula above, at the epoch)
+        return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+                for base in self.base_lrs]
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):
@@ -408,6 +426,10 @@ class PolynomialLR(LRScheduler):
             return self._current()
         factor = ((1.0 - t / n) / (1.0 - (t - 1) / n)) ** self.power
         return [lr * factor for lr in self._current()]
+
+    def _get_closed_form_lr(self):
+        return [base * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+                for base in self.base_lrs]
 
 
 # A OneCycleLR phase: the step it ends at, and the param_groups keys of its rates and momenta (PyTorch's names)

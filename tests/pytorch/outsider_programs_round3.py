@@ -29,8 +29,6 @@ DIFFERS = {
                                             "(docs/pytorch.md)",
     "load_state_dict_casts_dtype": "load_state_dict refuses integer (and non-finite) values for a float parameter, "
                                    "where PyTorch's copy_ casts them (docs/guarantees.md; docs/pytorch.md)",
-    "scheduler_epoch_argument": "scheduler.step(epoch) to an epoch other than the current or next is refused: "
-                                "minigan's schedulers have no closed form (docs/pytorch.md, remaining differences)",
 }
 
 

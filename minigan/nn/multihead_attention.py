@@ -14,7 +14,7 @@ from __future__ import annotations
 from minigan import functional as F
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
-from minigan.engine.errors import ShapeError
+from minigan.engine.errors import DomainError, DtypeError, ShapeError
 from minigan.nn import init
 from minigan.nn.layers import Linear, _empty, _size_int
 from minigan.nn.module import Module
@@ -38,6 +38,15 @@ class AttentionShapeError(ShapeError, AssertionError):
     minigan, and the AssertionError PyTorch's checks raise there."""
 
 
+class AttentionArgumentError(DomainError, AssertionError):
+    """An embed_dim that num_heads does not divide: a DomainError (so a ValueError) for minigan, and the
+    AssertionError PyTorch's check raises."""
+
+
+class AttentionMaskError(DtypeError, AssertionError):
+    """A mask neither bool nor floating: a DtypeError for minigan, and the AssertionError PyTorch's check raises."""
+
+
 class NonDynamicallyQuantizableLinear(Linear):
     """A Linear under PyTorch's name for the output projection (PyTorch uses it to keep quantization away from
     it), so that ``print(model)`` reads as PyTorch's."""
@@ -53,7 +62,8 @@ class MultiheadAttention(Module):
         self.embed_dim = _size_int(embed_dim, "embed_dim", "MultiheadAttention", least=1)
         self.num_heads = _size_int(num_heads, "num_heads", "MultiheadAttention", least=1)
         if embed_dim % num_heads:
-            raise ValueError(f"MultiheadAttention: embed_dim={embed_dim} must be divisible by num_heads={num_heads}")
+            raise AttentionArgumentError(f"MultiheadAttention: embed_dim={embed_dim} must be divisible by "
+                                         f"num_heads={num_heads}")
         if not 0 <= dropout < 1:
             raise ValueError(f"MultiheadAttention: dropout must be in [0, 1), got {dropout}")
         self.kdim = embed_dim if kdim is None else _size_int(kdim, "kdim", "MultiheadAttention")
@@ -97,8 +107,8 @@ class MultiheadAttention(Module):
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
                 average_attn_weights=True, is_causal=False):
         if is_causal and attn_mask is None:
-            raise ValueError("MultiheadAttention: is_causal=True is a hint about attn_mask: pass the causal mask "
-                             "too (e.g. minigan.ones(L, L).triu(1).bool())")
+            raise DomainError("MultiheadAttention: is_causal=True is a hint about attn_mask: pass the causal mask "
+                              "too (e.g. minigan.ones(L, L).triu(1).bool())")  # (PyTorch's RuntimeError)
         batched = query.ndim == 3
         if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
             raise AttentionShapeError(f"MultiheadAttention: query, key and value must all be (L, E) or batched, got "
@@ -108,6 +118,10 @@ class MultiheadAttention(Module):
             raise AttentionShapeError(f"MultiheadAttention: for a {query.ndim}-D query, key_padding_mask must be None "
                                       f"or {query.ndim - 1}-D and attn_mask None, 2-D or 3-D, got "
                                       f"{_shape(key_padding_mask)} and {_shape(attn_mask)}")
+        for name, mask in (("key_padding_mask", key_padding_mask), ("attn_mask", attn_mask)):
+            if mask is not None and mask.dtype != bool and not mask.is_floating_point():
+                raise AttentionMaskError(f"MultiheadAttention: {name} must be bool (True hides) or floating (added "
+                                         f"to the scores), got {mask.dtype}")
         if not batched:  # one sequence: a batch of one, (L, 1, E)
             query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
             key_padding_mask = None if key_padding_mask is None else key_padding_mask.unsqueeze(0)

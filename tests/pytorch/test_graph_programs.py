@@ -20,7 +20,9 @@ def _check(seeds):
 
 
 def test_graph_programs_match_pytorch():
-    _check(range(0, 200))
+    # 100 programs by default (seeds 100-199, which had run beside these, showed no class either: half of ~9 CPU-s);
+    # five thousand under -m slow, below
+    _check(range(0, 100))
 
 
 @pytest.mark.slow

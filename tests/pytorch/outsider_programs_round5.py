@@ -1623,3 +1623,62 @@ def init_fan_of_transposed_conv_and_linear_defaults(torch):
             conv.weight.abs().max().item() > 0.8 * bound_conv, lin.weight.abs().max().item() <= bound_lin,
             lin.bias.abs().max().item() <= bound_lin, abs(lin.weight.std().item() - bound_lin / math.sqrt(3)) < 0.01,
             nn.Embedding(10, 3).weight.std().item() > 0.5, nn.LayerNorm(3).weight, nn.BatchNorm1d(2).bias)
+
+
+# ------------------------------------------------------------------------------------------- what this round fixed
+
+
+@program
+def factories_with_requires_grad_keywords(torch):
+    noise = torch.randint(0, 5, (3,), dtype=torch.float64, requires_grad=True)  # a float leaf from integers
+    (noise * 2).sum().backward()
+    s = torch.scalar_tensor(2.5, dtype=torch.float64, requires_grad=True)
+    (s ** 2).backward()
+    with __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("ignore")
+        r = torch.range(0, 2, layout=torch.strided)
+    return (noise.grad, noise.requires_grad, noise.dtype, s.grad, r, caught(torch.randint, 3, (2,), requires_grad=True),
+            caught(torch.scalar_tensor, 1, dtype=torch.int64, requires_grad=True))
+
+
+@program
+def named_param_groups_as_training_scripts_tag_them(torch):
+    backbone = fill_(torch, torch.nn.Linear(3, 3)).double()
+    head = fill_(torch, torch.nn.Linear(3, 2)).double()
+    opt = torch.optim.AdamW([{"params": backbone.parameters(), "name": "backbone", "lr": 1e-4},
+                             {"params": head.parameters(), "name": "head"}], lr=1e-2, weight_decay=0.05)
+    x = data(torch, 4, 3, dtype=torch.float64)
+    for _ in range(2):
+        opt.zero_grad()
+        head(backbone(x)).pow(2).mean().backward()
+        opt.step()
+    lrs = {g["name"]: g["lr"] for g in opt.param_groups}
+    saved = opt.state_dict()
+    fresh = torch.optim.AdamW([{"params": backbone.parameters(), "name": "b"},
+                               {"params": head.parameters(), "name": "h"}], lr=1.0)
+    fresh.load_state_dict(saved)
+    return (lrs, [list(g) for g in opt.param_groups], [g["name"] for g in fresh.param_groups],
+            [list(g) for g in saved["param_groups"]], head.weight, caught(opt.add_param_group, {"lr": 0.1}))
+
+
+@program
+def recurrent_layers_and_proj_size(torch):
+    lstm = torch.nn.LSTM(3, 4, proj_size=2, batch_first=True)
+    out, (h, c) = lstm(torch.zeros(2, 5, 3))
+    return (out.shape, h.shape, c.shape, sorted(n for n, _ in lstm.named_parameters()),
+            caught(torch.nn.GRU, 3, 4, proj_size=2), caught(torch.nn.RNN, 3, 4, proj_size=0),
+            caught(torch.nn.LSTM, 3, 4, proj_size=4), caught(torch.nn.LSTM, 3, 4, proj_size=1.5))
+
+
+@program
+def multihead_attention_mask_dtypes(torch):
+    mha = fill_(torch, torch.nn.MultiheadAttention(4, 2, batch_first=True)).double()
+    x = data(torch, 2, 3, 4, dtype=torch.float64)
+    lengths = torch.tensor([3, 2])
+    pad_bool = torch.arange(3)[None] >= lengths[:, None]
+    pad_float = torch.zeros(2, 3, dtype=torch.float64).masked_fill(pad_bool, float("-inf"))
+    a, wa = mha(x, x, x, key_padding_mask=pad_bool)
+    b, wb = mha(x, x, x, key_padding_mask=pad_float)
+    return (a, wa, torch.allclose(a, b), caught(mha, x, x, x, key_padding_mask=pad_bool.long()),
+            caught(mha, x, x, x, attn_mask=torch.ones(3, 3, dtype=torch.int32)),
+            caught(torch.nn.MultiheadAttention, 6, 4), caught(mha, x, x, x, is_causal=True))

@@ -51,11 +51,12 @@ def test_containers_take_pytorchs_keywords():
     assert isinstance(named.pop(key="a"), nn.ReLU) and len(named) == 0
 
 
-def test_scheduler_step_to_a_far_epoch_raises():
+def test_scheduler_step_to_a_far_epoch_takes_the_closed_form():
     opt = minigan.optim.SGD([nn.Parameter(minigan.zeros(1))], lr=1.0)
     sched = minigan.optim.lr_scheduler.StepLR(opt, 2)
-    with pytest.warns(UserWarning), pytest.raises(ValueError, match="one epoch at a time"):
+    with pytest.warns(UserWarning, match="closed form"):
         sched.step(5)
+    assert sched.last_epoch == 5 and sched.get_last_lr() == [pytest.approx(0.1 ** 2)]  # (PyTorch's: γ^⌊5/2⌋)
 
 
 def test_detect_anomaly_check_nan_false_leaves_the_check_off():

@@ -15,6 +15,7 @@ the engine and this class (the bodies in minigan/surface/) makes tensors with th
 
 from __future__ import annotations
 
+import copy
 import weakref
 
 from minigan import _dtype
@@ -396,11 +397,33 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
         return self if self.dim() == 0 else self.flip(0)
 
     def __reduce_ex__(self, protocol):
-        """pickle and ``copy.copy``, as PyTorch's: a new leaf rebuilt from the values and requires_grad alone (no
-        ``.grad``, grad_fn, hooks nor retain_grad, whatever this tensor had); copy.copy shares the memory, pickle
-        copies it.  A subclass's own attributes (its ``__dict__``) come along, as in PyTorch."""
+        """pickle and ``copy.copy``, as PyTorch's: a new leaf rebuilt from its storage, its offset and strides in it,
+        and requires_grad (no ``.grad``, grad_fn, hooks nor retain_grad, whatever this tensor had): a view comes back
+        a view of the whole storage; copy.copy shares the memory, pickle copies each storage.  A subclass's own
+        attributes (its ``__dict__``) come along, as in PyTorch."""
         state = getattr(self, "__dict__", None)
-        return (_rebuilt, (type(self), self.array, self.requires_grad)) + ((state,) if state else ())
+        layout = _storage.layout(self.array)
+        if layout is None:  # (a GPU or an empty array: its values)
+            return (_rebuilt, (type(self), self.array, self.requires_grad)) + ((state,) if state else ())
+        return (_rebuilt_view, (type(self), *layout, self.requires_grad)) + ((state,) if state else ())
+
+    def __deepcopy__(self, memo):
+        """``copy.deepcopy``, as PyTorch's: a leaf gives a new leaf on a copy of its storage (views deep-copied
+        together share the copy, as they shared the storage), with its offset and strides, its requires_grad, name
+        and a copy of its ``.grad``; a tensor an op made refuses (the engine's deepcopy says why)."""
+        layout = _storage.layout(self.array)
+        if self.grad_fn is not None or layout is None or id(self) in memo:
+            return super().__deepcopy__(memo)
+        storage, offset, shape, strides = layout
+        key = ("storage", id(_storage.root(self.array)))  # (the memory's owner: alive while self is)
+        if key not in memo:
+            memo[key] = storage.copy()
+            memo.setdefault(id(memo), []).append(self)  # (copy's keep-alive list: self, so that the id stays its own)
+        memo[id(self)] = new = self._new(_storage.strided(memo[key], offset, shape, strides), self.requires_grad)
+        new.name = self.name
+        if self.grad is not None:
+            new.grad = copy.deepcopy(self.grad, memo)
+        return new
 
     def clone(self, *, memory_format=None):
         creation.only_defaults("clone", memory_format=memory_format)
@@ -417,6 +440,12 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
 
 engine.Tensor.plain = Tensor  # the class of every tensor the engine makes from now on (engine.Tensor._make)
+
+
+def _rebuilt_view(cls, storage, offset, shape, strides, requires_grad):
+    """The tensor ``Tensor.__reduce_ex__`` describes for a host array: a new leaf of class ``cls`` looking into
+    ``storage`` (a 1-D array) from ``offset`` with ``strides`` (in elements), as PyTorch rebuilds one."""
+    return _rebuilt(cls, _storage.strided(storage, offset, shape, strides), requires_grad)
 
 
 def _rebuilt(cls, array, requires_grad):

@@ -188,6 +188,23 @@ def strides(array) -> tuple:
     return tuple(out)
 
 
+def layout(array):
+    """(storage, offset, shape, strides) of a host array, what pickle and deepcopy keep of a tensor, as PyTorch's:
+    the 1-D array of the memory it looks into (``_flat``), where it starts there and its strides, in elements; None
+    for a GPU array or an empty one (their values are kept instead)."""
+    if type(array) is not backend.np.ndarray or not array.size:
+        return None
+    flat = _flat(array)
+    return flat, storage_offset(array), tuple(array.shape), tuple(s // array.itemsize for s in array.strides)
+
+
+def strided(storage, offset, shape, strides):
+    """The array ``layout`` describes: ``storage`` seen from ``offset`` with ``strides`` (elements), sharing it."""
+    size = storage.itemsize
+    return backend.np.ndarray(shape, storage.dtype, buffer=storage, offset=offset * size,
+                              strides=tuple(s * size for s in strides))
+
+
 def _row_major(shape) -> list:
     """Row-major strides of ``shape``, in elements, as PyTorch gives them (a size 0 counted as 1)."""
     sizes = [max(n, 1) for n in shape]

@@ -1,0 +1,49 @@
+"""A view pickled, copied or deep-copied keeps what PyTorch keeps: its whole storage, its offset in it and its
+strides (PyTorch pickles the storage and the view's layout, not the view's values).  Each drawn view of a tensor
+(slices with steps, a row, a transpose, an expand, narrow, unsqueeze, a permutation), in four dtypes, through
+``pickle``, ``copy.copy`` and ``copy.deepcopy``, alone and with a second view of the same tensor: ``stride()``,
+``storage_offset()``, the storage's size, the values, and whether a write through the first view shows in the second
+(shared in a deep copy of both, and in copy.copy; not in pickle, whose storages are pickled one by one), against
+PyTorch's."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+import minigan
+
+torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
+
+VIEWS = {
+    "step slice": lambda x: x[:, ::2], "row": lambda x: x[1], "tail rows": lambda x: x[1:],
+    "transpose": lambda x: x.t(), "column": lambda x: x[:, 2], "expand": lambda x: x[0:1].expand(3, 4),
+    "narrow": lambda x: x.narrow(1, 1, 2), "unsqueeze": lambda x: x[2].unsqueeze(0), "permuted rows": lambda x: x.permute(1, 0)[1:],
+    "whole": lambda x: x, "inner block": lambda x: x[1:3, 1:3], "reversed step": lambda x: x[::2, 1::2],
+}
+HOW = {"pickle": lambda o: pickle.loads(pickle.dumps(o)), "copy": copy.copy, "deepcopy": copy.deepcopy}
+DTYPES = ["float64", "float32", "int64", "bool"]
+
+
+def _layout(lib, view, second, how, dtype):
+    base = lib.tensor(np.arange(12).reshape(3, 4) % (2 if dtype == "bool" else 12), dtype=getattr(lib, dtype))
+    a, b = VIEWS[view](base), VIEWS[second](base)
+    got_a = HOW[how](a)
+    got_a2, got_b = HOW[how]((a, b))
+    out = [(t.stride(), t.storage_offset(), t.untyped_storage().size(), t.tolist()) for t in (got_a, got_a2, got_b)]
+    got_a2.view(-1)[0:1].fill_(1) if got_a2.is_contiguous() else got_a2.__setitem__((0,) * got_a2.dim(), 1)
+    out.append(got_b.tolist())
+    return out
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("how", HOW)
+@pytest.mark.parametrize("view", VIEWS)
+def test_a_view_keeps_pytorchs_layout(view, how, dtype):
+    second = list(VIEWS)[(list(VIEWS).index(view) + 1 + DTYPES.index(dtype)) % len(VIEWS)]
+    if view == "expand":  # (a write into an expanded view is refused in both: write through the second only)
+        view, second = second, view
+    assert _layout(minigan, view, second, how, dtype) == _layout(torch, view, second, how, dtype)

@@ -43,7 +43,7 @@ def _call(lib, name, d, geometry, module):
 @pytest.mark.parametrize("d, name, geometry, module", default_slice(
     [pytest.param(d, name, geometry, module, id=f"{d!r}-{name}-{','.join(f'{k}={v}' for k, v in geometry.items())}-"
                   f"{'AvgPool2d' if module else 'function'}")
-     for d in DIVISORS for name in INPUTS for geometry in GEOMETRY for module in [False, True]], 7, cover="each"))
+     for d in DIVISORS for name in INPUTS for geometry in GEOMETRY for module in [False, True]], 23, cover="each"))
 def test_divisor_override_as_pytorch(d, name, geometry, module):
     theirs, ours = _call(torch, name, d, geometry, module), _call(minigan, name, d, geometry, module)
     if isinstance(theirs, Exception):

@@ -60,7 +60,7 @@ def _run(lib, shape, n, dim, extra, dtype_name, door):
 
 # 1,260 cases: every 7th by default (every shape, n, prepend/append, dtype and door among them), all under -m slow
 @pytest.mark.parametrize("shape, n, extra, dtype, door", default_slice(
-    itertools.product(SHAPES, [-1, 0, 1, 2, 3], EXTRA, ["float64", "int64", "bool"], ["function", "method"]), 7,
+    itertools.product(SHAPES, [-1, 0, 1, 2, 3], EXTRA, ["float64", "int64", "bool"], ["function", "method"]), 23,
     cover=[lambda *case, i=i: str(case[i]) for i in range(5)]))
 def test_diff_gives_pytorchs_result(shape, n, extra, dtype, door):
     for dim in ([0, -1] if shape else [0]):

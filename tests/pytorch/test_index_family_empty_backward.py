@@ -116,7 +116,7 @@ CASES = [(op.__name__.lstrip("_"), shape, dim, index, grads)
 
 # 2,376 cases: every 7th by default (each op, shape, index and choice of leaves among them), all under -m slow
 @pytest.mark.parametrize("name,shape,dim,index,grads", default_slice(
-    CASES, 7, cover=(lambda n, s, d, i, g: n, lambda n, s, d, i, g: (s, d), lambda n, s, d, i, g: str(i),
+    CASES, 23, cover=(lambda n, s, d, i, g: n, lambda n, s, d, i, g: (s, d), lambda n, s, d, i, g: str(i),
                      lambda n, s, d, i, g: g)))
 def test_the_index_family_refuses_at_backward_where_pytorch_does(name, shape, dim, index, grads):
     op = globals()["_" + name]

@@ -38,7 +38,7 @@ def _run(lib, a, b, w, form):
 
 
 # Every 5th case by default (and each value of each argument), all under -m slow
-@pytest.mark.parametrize("a, b, w, form", default_slice([pytest.param(*c, id="-".join(c)) for c in CASES], 5,
+@pytest.mark.parametrize("a, b, w, form", default_slice([pytest.param(*c, id="-".join(c)) for c in CASES], 17,
                                                         cover="each"))
 def test_lerp_of_integer_ends_as_pytorchs(a, b, w, form):
     want, got = _run(torch, a, b, w, form), _run(minigan, a, b, w, form)

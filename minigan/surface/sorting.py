@@ -203,8 +203,9 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
         raise DomainError(f"quantile: the input must have entries, got an empty tensor of shape {tuple(x.shape)}")
     if qs.ndim > 1:
         raise DomainError(f"quantile: q must be a number or a 1-D tensor, got {qs.ndim} dimensions")
-    if x.dtype.kind != "f":
-        raise DomainError(f"quantile: input must be floating point, got {x.dtype}; convert it, e.g. x.double()")
+    if x.dtype.kind != "f" or x.dtype.itemsize < 4:  # (float16 too: PyTorch's quantile takes float and double)
+        raise DomainError(f"quantile: input must be floating point (float32 or float64), got {x.dtype}; convert it, "
+                          "e.g. x.double()")
     if isinstance(q, Tensor) and q.dtype != x.dtype:
         raise DomainError(f"quantile: q must have the input's dtype ({x.dtype}), got {q.dtype}; convert it with "
                           f"q.to(input.dtype)")

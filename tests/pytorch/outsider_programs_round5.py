@@ -32,6 +32,8 @@ DIFFERS = {
     "optimizer_state_dict_holds_the_live_state": "optimizer.state_dict() is a snapshot (its entries copies), where "
                                                  "PyTorch's holds the optimizer's own tensors (docs/pytorch.md, "
                                                  "remaining differences)",
+    "resize_a_uint8_image_batch": "interpolate refuses a uint8 image for bilinear and bicubic, which PyTorch resizes "
+                                  "in fixed point (docs/pytorch.md, torch.nn.functional.interpolate)",
 }
 
 
@@ -1682,3 +1684,11 @@ def multihead_attention_mask_dtypes(torch):
     return (a, wa, torch.allclose(a, b), caught(mha, x, x, x, key_padding_mask=pad_bool.long()),
             caught(mha, x, x, x, attn_mask=torch.ones(3, 3, dtype=torch.int32)),
             caught(torch.nn.MultiheadAttention, 6, 4), caught(mha, x, x, x, is_causal=True))
+
+
+@program
+def resize_a_uint8_image_batch(torch):
+    images = torch.tensor(np.arange(2 * 3 * 4 * 5).reshape(2, 3, 4, 5) * 7 % 256, dtype=torch.uint8)
+    F = torch.nn.functional
+    return (F.interpolate(images, size=(8, 10), mode="nearest"), F.interpolate(images, scale_factor=2, mode="bilinear"),
+            F.interpolate(images, size=(6, 7), mode="bicubic", align_corners=True))

@@ -1692,3 +1692,145 @@ def resize_a_uint8_image_batch(torch):
     F = torch.nn.functional
     return (F.interpolate(images, size=(8, 10), mode="nearest"), F.interpolate(images, scale_factor=2, mode="bilinear"),
             F.interpolate(images, size=(6, 7), mode="bicubic", align_corners=True))
+
+
+@program
+def gradient_penalty_helper_matches_the_hand_written_one(torch):
+    """minigan's WGAN-GP penalty (where the library has one) against the usual hand-written penalty, the same ε."""
+    critic = fill_(torch, torch.nn.Sequential(torch.nn.Linear(3, 6), torch.nn.Tanh(), torch.nn.Linear(6, 1))).double()
+    real = data(torch, 4, 3, dtype=torch.float64)
+    fake = data(torch, 4, 3, dtype=torch.float64, offset=1.5).requires_grad_()
+    eps = torch.tensor([0.1, 0.4, 0.7, 1.0], dtype=torch.float64)
+
+    def by_hand():
+        e = eps.view(-1, 1)
+        x_hat = (e * real + (1 - e) * fake.detach()).requires_grad_(True)
+        grad, = torch.autograd.grad(critic(x_hat), x_hat, torch.ones(4, 1, dtype=torch.float64), create_graph=True)
+        return 10.0 * ((grad.norm(2, dim=1) - 1) ** 2).mean()
+
+    gans = getattr(torch, "gans", None)
+    hand = by_hand()
+    lib = gans.wgan_gp.gradient_penalty(critic, real, fake, lam=10.0, eps=eps) if gans else by_hand()
+    hand.backward()
+    grads_hand = [None if p.grad is None else p.grad.clone() for p in critic.parameters()]  # (the last bias: None)
+    critic.zero_grad()
+    lib.backward()
+    return hand, lib, grads_hand, [p.grad for p in critic.parameters()], fake.grad
+
+
+# ------------------------------------------------------------------------------------------- whole workflows
+
+
+@program
+def resume_mid_schedule_from_a_bytesio_checkpoint(torch):
+    def build():
+        net = fill_(torch, torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))).double()
+        opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-3)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=6, eta_min=1e-3)
+        return net, opt, sched
+
+    x = data(torch, 8, 3, dtype=torch.float64)
+    y = data(torch, 8, 1, dtype=torch.float64, offset=0.3)
+
+    def epoch(net, opt, sched):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(net(x), y)
+        loss.backward()
+        opt.step()
+        sched.step()
+        return loss.item()
+
+    net, opt, sched = build()
+    straight = [epoch(net, opt, sched) for _ in range(6)]
+    net, opt, sched = build()
+    first = [epoch(net, opt, sched) for _ in range(3)]
+    buf = io.BytesIO()
+    torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "epoch": 3}, buf)
+    buf.seek(0)
+    ckpt = torch.load(buf)
+    net2, opt2, sched2 = build()
+    net2.load_state_dict(ckpt["model"])
+    opt2.load_state_dict(ckpt["opt"])
+    sched2.load_state_dict(ckpt["sched"])
+    rest = [epoch(net2, opt2, sched2) for _ in range(ckpt["epoch"], 6)]
+    return straight, first + rest, sched2.get_last_lr(), sched2.last_epoch, net2[2].weight
+
+
+@program
+def ema_generator_copy_and_eval_sampling(torch):
+    import copy as copy_
+    G = fill_(torch, torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.BatchNorm1d(4), torch.nn.ReLU(),
+                                         torch.nn.Linear(4, 2))).double()
+    ema = copy_.deepcopy(G).eval().requires_grad_(False)
+    opt = torch.optim.Adam(G.parameters(), lr=0.01, betas=(0.0, 0.99))
+    z = data(torch, 6, 2, dtype=torch.float64)
+    for _ in range(3):
+        opt.zero_grad()
+        G(z).pow(2).mean().backward()
+        opt.step()
+        with torch.no_grad():
+            for p_ema, p in zip(ema.parameters(), G.parameters()):
+                p_ema.mul_(0.9).add_(p, alpha=0.1)
+            for b_ema, b in zip(ema.buffers(), G.buffers()):
+                b_ema.copy_(b)
+    with torch.no_grad():
+        samples = ema(z)
+    return samples, ema[1].running_mean, ema[1].num_batches_tracked, [p.requires_grad for p in ema.parameters()], \
+        ema.training, G.training, ema[0].weight
+
+
+@program
+def classifier_metrics_confusion_matrix_and_early_stopping(torch):
+    logits = data(torch, 12, 3, dtype=torch.float64)
+    target = torch.tensor([0, 1, 2, 2, 1, 0, 0, 1, 2, 1, 1, 0])
+    pred = logits.argmax(dim=1)
+    cm = torch.bincount(target * 3 + pred, minlength=9).reshape(3, 3)
+    tp = cm.diag()
+    precision = tp / cm.sum(0).clamp(min=1)
+    recall = tp / cm.sum(1)
+    f1 = 2 * precision * recall / (precision + recall).clamp(min=1e-12)
+    accuracy = (pred == target).float().mean()
+    top2 = (logits.topk(2, dim=1).indices == target[:, None]).any(dim=1).float().mean()
+    history, best, patience, waited, stopped = [0.9, 0.7, 0.72, 0.71, 0.69, 0.74, 0.75], float("inf"), 2, 0, None
+    for i, val in enumerate(history):
+        if val < best - 1e-3:
+            best, waited = val, 0
+        else:
+            waited += 1
+            if waited > patience:
+                stopped = i
+                break
+    return cm, precision, recall, f1, accuracy, top2, stopped, best, cm.dtype, precision.dtype
+
+
+@program
+def channel_statistics_over_a_loader_and_normalise(torch):
+    images = data(torch, 10, 3, 4, 4, dtype=torch.float64) * 0.5 + 0.5
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images), batch_size=4)
+    total, total_sq, count = torch.zeros(3, dtype=torch.float64), torch.zeros(3, dtype=torch.float64), 0
+    for (batch,) in loader:
+        total += batch.sum(dim=(0, 2, 3))
+        total_sq += (batch ** 2).sum(dim=(0, 2, 3))
+        count += batch.numel() // batch.size(1)
+    mean = total / count
+    std = (total_sq / count - mean ** 2).sqrt()
+    normed = (images - mean[None, :, None, None]) / std.view(1, 3, 1, 1)
+    return mean, std, normed.mean(dim=(0, 2, 3)), normed.std(dim=(0, 2, 3), unbiased=False), count, \
+        torch.allclose(mean, images.mean(dim=(0, 2, 3)))
+
+
+@program
+def augmentation_by_hand_with_fixed_draws(torch):
+    images = torch.arange(2 * 1 * 4 * 4, dtype=torch.float64).reshape(2, 1, 4, 4)
+    flip = torch.tensor([True, False])
+    flipped = torch.where(flip[:, None, None, None], images.flip(-1), images)
+    padded = torch.nn.functional.pad(images, (1, 1, 1, 1), mode="reflect")
+    tops, lefts = torch.tensor([0, 2]), torch.tensor([1, 0])
+    rows = tops[:, None] + torch.arange(4)[None]
+    cols = lefts[:, None] + torch.arange(4)[None]
+    crops = padded[torch.arange(2)[:, None, None], 0, rows[:, :, None], cols[:, None, :]].unsqueeze(1)
+    noise = torch.linspace(-0.1, 0.1, 16, dtype=torch.float64).reshape(1, 1, 4, 4)
+    jittered = (images / 31 + noise).clamp(0, 1)
+    cutout = images.clone()
+    cutout[:, :, 1:3, 1:3] = 0
+    return flipped, crops, crops.shape, jittered, cutout.sum(dim=(1, 2, 3))

@@ -23,6 +23,7 @@ with PyTorch's sequence in the tests.
 from __future__ import annotations
 
 import bisect
+import collections
 import math
 import sys
 import types
@@ -199,7 +200,7 @@ class MultiStepLR(LRScheduler):
         if not all(checks.is_integer(m) for m in milestones):
             raise TypeError(f"MultiStepLR: milestones must be a list of ints, got {milestones!r}")
         milestones = [int(m) for m in milestones]
-        self.milestones = {m: milestones.count(m) for m in sorted(milestones)}  # epoch -> how many decays
+        self.milestones = collections.Counter(milestones)  # epoch -> how many decays (PyTorch's Counter, as given)
         self.gamma = _factor("MultiStepLR", "gamma", gamma, 0.0, math.inf)
         super().__init__(optimizer, last_epoch)
 

@@ -45,6 +45,7 @@ import zipfile
 from collections import OrderedDict
 from contextlib import contextmanager
 
+from minigan import storage as _storage
 from minigan._tensor_surface import Tensor
 from minigan.engine import backend
 from minigan.engine.backend import np
@@ -62,13 +63,15 @@ class _WholeObject(Exception):
     """_encode met a whole model, optimizer or scheduler: not data, so save pickles the state as torch.save does."""
 
 
-def _encode(obj, path, arrays):
-    """The JSON tree for ``obj``; arrays go into ``arrays`` under a name built from ``path``."""
+def _encode(obj, path, arrays, storages=None):
+    """The JSON tree for ``obj``; arrays go into ``arrays`` under a name built from ``path`` (``storages``: the
+    entry of each storage a tensor of this save looks into, so that tensors sharing one write it once)."""
+    storages = {} if storages is None else storages
     if len(path) > MAX_DEPTH:  # load refuses deeper trees (a guard against crafted files)
         raise ValueError(f"save: the state is nested more than {MAX_DEPTH} deep at {SEP.join(path[:3])!r}...")
     if isinstance(obj, Tensor):  # stored as its array, marked so that it loads as a Tensor (a Parameter) again
         kind = "parameter" if isinstance(obj, _parameter_class()) else "tensor"
-        return {kind: [_encode(obj.array, path, arrays)["array"], bool(obj.requires_grad)]}
+        return {kind: _tensor_node(obj, path, arrays, storages)}
     if backend.is_array(obj):
         host = backend.asnumpy(obj)
         if host.dtype.kind not in "biufc":
@@ -94,16 +97,46 @@ def _encode(obj, path, arrays):
             if isinstance(key, bool) or not isinstance(key, (str, int)):
                 raise TypeError(f"save: dict keys must be strings or ints, got {key!r} "
                                 f"at {SEP.join(path) or '<root>'!r}")
-            items.append([key, _encode(value, path + [str(key)], arrays)])
+            items.append([key, _encode(value, path + [str(key)], arrays, storages)])
         return {"ordered_dict" if isinstance(obj, OrderedDict) else "dict": items}  # (a state_dict() stays one)
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
-        return {kind: [_encode(v, path + [str(i)], arrays) for i, v in enumerate(obj)]}
+        return {kind: [_encode(v, path + [str(i)], arrays, storages) for i, v in enumerate(obj)]}
     where = SEP.join(path) or "<root>"
     if callable(getattr(obj, "state_dict", None)):  # a whole model, optimizer or scheduler: save pickles it
         raise _WholeObject(type(obj).__name__)
     raise TypeError(f"save: cannot store a {type(obj).__name__} at {where!r}; expected "
                     "arrays, Tensors, numbers, strings, None, or dicts/lists/tuples of them")
+
+
+def _tensor_node(t, path, arrays, storages) -> list:
+    """[entry, requires_grad] for a tensor that is the whole of its storage, row-major (the entry is its array), else
+    [entry, requires_grad, offset, shape, strides]: a view, whose entry is its storage, with its place in it, as
+    PyTorch saves a storage and each tensor's layout; tensors of one save that share a storage share one entry (and
+    their memory after load, as PyTorch's)."""
+    layout = _storage.layout(t.array)
+    if layout is None:  # (a GPU or an empty array: its values)
+        return [_encode(t.array, path, arrays)["array"], bool(t.requires_grad)]
+    flat, offset, shape, strides = layout
+    key = (_storage.address(flat), flat.nbytes, flat.dtype.str)
+    if key not in storages:
+        whole = offset == 0 and flat.size == t.array.size and t.array.flags.c_contiguous
+        storages[key] = _encode(t.array if whole else flat, path, arrays)["array"]
+        if whole:
+            return [storages[key], bool(t.requires_grad)]
+    return [storages[key], bool(t.requires_grad), offset, list(shape), list(strides)]
+
+
+def _view_of(array, body):
+    """The view a tensor node's [entry, requires_grad, offset, shape, strides] describes, of the entry's array."""
+    offset, shape, strides = body[2:]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in [offset, *shape, *strides]) \
+            or len(shape) != len(strides) or 0 in shape:
+        raise ValueError(f"unexpected tensor layout {body!r:.60}")
+    flat = array.reshape(-1)
+    if offset + sum((n - 1) * s for n, s in zip(shape, strides)) >= flat.size:
+        raise ValueError(f"the tensor layout {body!r:.60} reaches past its storage of {flat.size} elements")
+    return _storage.strided(flat, offset, shape, strides)
 
 
 def _decode(node, fetch, depth=0):
@@ -117,10 +150,10 @@ def _decode(node, fetch, depth=0):
     (kind, body), = node.items()
     if kind == "array":
         return fetch(body)
-    if kind in ("tensor", "parameter"):  # [entry name, requires_grad]
-        if not (isinstance(body, list) and len(body) == 2 and isinstance(body[1], bool)):
+    if kind in ("tensor", "parameter"):  # [entry name, requires_grad], and a view's offset, shape and strides
+        if not (isinstance(body, list) and len(body) in (2, 5) and isinstance(body[1], bool)):
             raise ValueError(f"unexpected tensor node {body!r:.60}")
-        array = fetch(body[0])
+        array = fetch(body[0], True) if len(body) == 2 else _view_of(fetch(body[0], True), body)
         if body[1] and array.dtype.kind != "f":
             raise ValueError(f"a tensor of dtype {array.dtype} cannot require grad")
         if kind == "parameter":  # (as torch.load gives a Parameter back)
@@ -515,20 +548,21 @@ def _load_from(f, path: str, weights_only=None, device="cpu"):
         if META_KEY not in entries:
             raise ValueError(f"{what} (a .npz file without the {META_KEY!r} entry that minigan.save writes)")
         meta = _read_meta(z, entries.pop(META_KEY), path)
-        used = set()
+        used = {}  # name -> (its array, whether tensors read it): tensors that shared a storage share its array
 
-        def fetch(name):
-            if not isinstance(name, str) or name not in entries or name in used:  # save names each entry once
-                raise ValueError(f"the array entry {name!r:.60} is missing or used twice")
-            used.add(name)
-            return _read_npy(z, entries[name], "biufc")
+        def fetch(name, by_tensor=False):
+            if not isinstance(name, str) or name not in entries or name in used and not (by_tensor and used[name][1]):
+                raise ValueError(f"the array entry {name!r:.60} is missing or used twice")  # (but by tensors)
+            if name not in used:
+                used[name] = _read_npy(z, entries[name], "biufc"), by_tensor
+            return used[name][0]
 
         tree = meta["tree"]
         if isinstance(tree, dict) and list(tree) == ["pickle"]:  # save(model, path): a whole object, pickled
             state = _unpickle(tree["pickle"], fetch, path, weights_only, device)
         else:
             state = _decode(tree, fetch)
-    unused = sorted(set(entries) - used)
+    unused = sorted(set(entries) - set(used))
     if unused:  # save writes no entry its tree does not name: this file was made some other way
         raise ValueError(f"load: {path!r} is a damaged minigan checkpoint: entries {unused[:3]} "
                          f"({len(unused)} in all) are not in its tree")

@@ -22,7 +22,6 @@ RECORDED_VERSION = record_pytorch.version_tuple(RECORD["pytorch"])
 DIFFERENT = {  # program: why it differs
     "optimizer_state_dict_roundtrip": "a state_dict's step is the optimizer's own 0-d tensor in PyTorch's, which "
                                       "the steps after it (and a second optimizer that loaded it) go on counting",
-    "torch_manual_seed_return": "manual_seed returns the default generator, a Generator subclass of another name",
 }
 
 _NORM_BIAS = "norm layers take bias= and show it in their repr"

@@ -47,3 +47,23 @@ def test_a_view_keeps_pytorchs_layout(view, how, dtype):
     if view == "expand":  # (a write into an expanded view is refused in both: write through the second only)
         view, second = second, view
     assert _layout(minigan, view, second, how, dtype) == _layout(torch, view, second, how, dtype)
+
+
+def _saved(lib, view, second, dtype, tmp_path):
+    base = lib.tensor(np.arange(12).reshape(3, 4) % (2 if dtype == "bool" else 12), dtype=getattr(lib, dtype))
+    a, b = VIEWS[view](base), VIEWS[second](base)
+    path = tmp_path / f"{lib.__name__}.pt"
+    lib.save({"a": a, "pair": [a, b], "base": base}, path)
+    got = lib.load(path)
+    out = [(t.stride(), t.storage_offset(), t.untyped_storage().size(), t.tolist())
+           for t in (got["a"], *got["pair"], got["base"])]
+    got["base"].view(-1)[5:6].fill_(1)  # (an element every view but the row, the column and the expand holds)
+    out.append([t.tolist() for t in (got["a"], *got["pair"])])
+    return out
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("view", VIEWS)
+def test_views_saved_together_share_their_storage_after_load(view, dtype, tmp_path):
+    second = list(VIEWS)[(list(VIEWS).index(view) + 3) % len(VIEWS)]
+    assert _saved(minigan, view, second, dtype, tmp_path) == _saved(torch, view, second, dtype, tmp_path)

@@ -21,7 +21,8 @@ torch = pytest.importorskip("torch", reason="needs torch (a test-only oracle)")
 VIEWS = {
     "step slice": lambda x: x[:, ::2], "row": lambda x: x[1], "tail rows": lambda x: x[1:],
     "transpose": lambda x: x.t(), "column": lambda x: x[:, 2], "expand": lambda x: x[0:1].expand(3, 4),
-    "narrow": lambda x: x.narrow(1, 1, 2), "unsqueeze": lambda x: x[2].unsqueeze(0), "permuted rows": lambda x: x.permute(1, 0)[1:],
+    "narrow": lambda x: x.narrow(1, 1, 2), "unsqueeze": lambda x: x[2].unsqueeze(0),
+    "permuted rows": lambda x: x.permute(1, 0)[1:],
     "whole": lambda x: x, "inner block": lambda x: x[1:3, 1:3], "reversed step": lambda x: x[::2, 1::2],
 }
 HOW = {"pickle": lambda o: pickle.loads(pickle.dumps(o)), "copy": copy.copy, "deepcopy": copy.deepcopy}

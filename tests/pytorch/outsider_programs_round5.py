@@ -1834,3 +1834,31 @@ def augmentation_by_hand_with_fixed_draws(torch):
     cutout = images.clone()
     cutout[:, :, 1:3, 1:3] = 0
     return flipped, crops, crops.shape, jittered, cutout.sum(dim=(1, 2, 3))
+
+
+@program
+def extra_state_and_buffer_listing_flags(torch):
+    nn = torch.nn
+
+    class Tokenizer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.vocab = {"a": 0}
+            self.register_buffer("counts", torch.zeros(2))
+            self.inner = nn.BatchNorm1d(2)
+
+        def get_extra_state(self):
+            return {"vocab": dict(self.vocab)}
+
+        def set_extra_state(self, state):
+            self.vocab = dict(state["vocab"])
+
+    t = Tokenizer()
+    t.vocab["b"] = 1
+    sd = t.state_dict()
+    fresh = Tokenizer()
+    result = fresh.load_state_dict(sd)
+    return (list(sd), sd["_extra_state"], fresh.vocab, tuple(result.missing_keys),
+            [n for n, _ in t.named_buffers(recurse=False)], [n for n, _ in t.named_buffers(prefix="tok")],
+            len(list(t.buffers(recurse=False))), t.get_buffer("inner.running_var"), caught(t.get_buffer, "inner.nope"),
+            caught(t.get_buffer, "inner.weight"))

@@ -81,8 +81,10 @@ def _input_alone(fn, c, beta, shape, dtype, *, again=False):
     """beta·input where PyTorch's kernel computes no product (an inner size of 0, or no batches): input copied into
     the result (``shape``, ``dtype``) and scaled in place, so beta must fit that dtype as ``mul_``'s operand (an
     integer result refuses 2.5, a bool one 1); beta = 0 gives zeros.  ``again``: addbmm scales by 1 for each batch
-    after the first, which a bool result refuses too.  A result of no entries is never scaled."""
-    out = c.to(dtype).expand(*shape).clone()
+    after the first, which a bool result refuses too.  A result of no entries is never scaled.  Row-major, as
+    PyTorch allocates it, whatever input's layout."""
+    out = c.to(dtype).expand(*shape)
+    out = out.clone() if out.is_contiguous() else out.contiguous()
     if out.numel() and beta == 0:
         out.zero_()
     elif out.numel():

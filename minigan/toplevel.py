@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import math
 import string
+import warnings
 
 from minigan import _dtype, functional
 from minigan._tensor_surface import Size, Tensor, from_numpy, tensor
@@ -690,13 +691,14 @@ def tensordot(a, b, dims=2, out=None):
     if x.dtype == _dtype.bool:  # (PyTorch's product kernel has no bool form)
         raise DtypeError("tensordot: bool tensors are not multiplied here, as in PyTorch; convert them with .int()")
     out = [c for c in left if c not in right] + [c for c in right if c not in left]
-    return products.view_of_product(einsum(f"{''.join(left)},{''.join(right)}->{''.join(out)}", x, y))  # (an mm's)
+    product = einsum(f"{''.join(left)},{''.join(right)}->{''.join(out)}", x, y)  # (no axis summed: a mul, laid
+    return products.view_of_product(product.contiguous())  # out as its operands; PyTorch's mm is row-major)
 
 diag = with_out(products.diag)
 trace = products.trace
 
 
-def meshgrid(*tensors, indexing="ij"):
+def meshgrid(*tensors, indexing=None):
     """Coordinate grids from 1-D tensors: with ``indexing="ij"`` grid k varies along axis k; with "xy" the first
     two axes swap (x along columns, as for plotting).  Each grid is its vector expanded, sharing its memory."""
     if builtins.len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
@@ -706,7 +708,10 @@ def meshgrid(*tensors, indexing="ij"):
         raise ShapeError("meshgrid: expects a non-empty list of tensors")
     if builtins.len({x.dtype for x in xs}) > 1:
         raise DtypeError(f"meshgrid: expects all tensors to have the same dtype, got {[str(x.dtype) for x in xs]}")
-    indexing = "ij" if indexing is None else indexing  # (None: PyTorch's default, "ij")
+    if indexing is None:  # PyTorch's default, "ij", with its warning
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)
+        indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise DomainError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
     if builtins.any(x.ndim > 1 for x in xs):

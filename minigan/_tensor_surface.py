@@ -16,6 +16,7 @@ the engine and this class (the bodies in minigan/surface/) makes tensors with th
 from __future__ import annotations
 
 import copy
+import warnings
 import weakref
 
 from minigan import _dtype
@@ -44,6 +45,12 @@ from minigan.surface.methods import TensorMath
 from minigan.surface.missing_methods import MissingMethods
 from minigan.surface.shape_methods import TensorShapes
 from minigan.surface.subscripts import pytorch_index
+
+NON_LEAF_GRAD = (  # PyTorch's text
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, "
+    "use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access "
+    "the leaf Tensor instead.")
 
 
 class Size(tuple):
@@ -108,6 +115,27 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
     def shape(self) -> Size:
         """The shape, a ``minigan.Size`` (PyTorch's ``torch.Size``): a tuple of ints with ``numel()``."""
         return tuple.__new__(Size, self.array.shape)  # (an array's shape holds ints: no need to check them)
+
+    @property
+    def grad(self):
+        """The gradient accumulated by ``backward()``: a Tensor of this tensor's shape and dtype, or None.  A
+        non-leaf's, which backward does not keep unless ``retain_grad()`` asked, warns when read, as PyTorch's."""
+        if self._grad is None and self._ctx is not None and not self.retains_grad and not self.is_leaf:
+            warnings.warn(NON_LEAF_GRAD, UserWarning, stacklevel=2)
+        return self._grad
+
+    grad = grad.setter(engine.Tensor.grad.fset)
+
+    @property
+    def T(self):
+        """The dims reversed; PyTorch has deprecated it for tensors of other than 2 dims, and warns."""
+        if self.ndim != 2:
+            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+                          "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+                          "matrices or `x.permute(*reversed(range(x.ndim)))` to reverse the dimensions of a tensor."
+                          if self.ndim else "Tensor.T is deprecated on 0-D tensors. This function is the identity in "
+                          "these cases.", UserWarning, stacklevel=2)  # (PyTorch's texts)
+        return self.transpose()
 
     @property
     def retains_grad(self) -> bool:
@@ -483,6 +511,10 @@ def tensor(data, *, requires_grad=False, dtype=None, device=None, pin_memory=Fal
     numbers and lists become bool, int64 or float32 by what they hold (``tensor([1, 2])`` is int64,
     ``tensor([1.0, 2])`` float32).  ``from_numpy(array)`` shares the array instead."""
     creation.only_defaults("tensor", pin_memory=pin_memory)
+    if isinstance(data, engine.Tensor):  # (PyTorch's warning: a copy of a tensor is spelled so)
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than minigan.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
     data = creation.numbers_fit("tensor", data, dtype)  # (Python numbers past the dtype: PyTorch's refusals)
     t = Tensor._make(checks.to_array(data.array if isinstance(data, engine.Tensor) else data, dtype, device,
                                      infer=True))

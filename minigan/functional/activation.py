@@ -434,6 +434,8 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     """A differentiable sample from the categorical distribution softmax(logits) (Jang et al. 2017; Maddison et al.
     2017): softmax((logits + g) / tau), g Gumbel noise, nearer a one-hot code the smaller tau.  With ``hard``, the
     one-hot code itself, whose gradient is the soft sample's (the straight-through estimator)."""
+    if eps != 1e-10:  # (PyTorch's warning: the noise is drawn without it)
+        warnings.warn("`eps` parameter is deprecated and has no effect.", UserWarning, stacklevel=2)
     x = logits = _tensor(logits, "gumbel_softmax")
     tau = _scalar("gumbel_softmax", "tau", tau)  # (any number, as PyTorch's: τ ≤ 0 or NaN gives what the formula gives)
     if x.numel() and not backend.is_floating(x.dtype):  # (a RuntimeError, as PyTorch's exponential_)

@@ -93,9 +93,10 @@ def _legacy_reduction(op, reduction, size_average, reduce, names=("mean", "sum",
     for name, flag in (("size_average", size_average), ("reduce", reduce)):
         if flag is not None and not isinstance(flag, bool):
             raise TypeError(f"{op}: {name} must be True, False or None, got {flag!r}")
-    if reduce is False:
-        return "none"
-    return "sum" if size_average is False else "mean"
+    reduction = "none" if reduce is False else "sum" if size_average is False else "mean"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+                  UserWarning, stacklevel=3)  # (PyTorch's, from its functional losses and its loss modules alike)
+    return reduction
 
 
 # ----------------------------------------------------------------------------- losses (mean by default)
@@ -598,6 +599,11 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """Σ target·(log target − input), input being log-probabilities (PyTorch's argument order); "batchmean"
     divides the sum by the batch size (the true KL divergence per sample; "mean" divides by every element)."""
+    if size_average is None and reduce is None and reduction == "mean":  # (PyTorch's warning, and its text)
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      UserWarning, stacklevel=2)
     reduction = _legacy_reduction("kl_div", reduction, size_average, reduce, ("mean", "sum", "none", "batchmean"))
     op = "kl_div"
     x, t = _float(input, op), _float(target, op, "target")

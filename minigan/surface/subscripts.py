@@ -116,6 +116,9 @@ def _item(it):
                          "None, ..., bools, or sequences and tensors of integers or bools")
     else:
         return operator.index(it)  # a NumPy integer
+    if array.dtype == np.uint8:  # (PyTorch's warning)
+        warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                      UserWarning, stacklevel=4)
     if array.dtype.kind != "b":  # a uint8 index is a mask (PyTorch's old rule); any other number becomes int64
         array = array.astype(bool if array.dtype == np.uint8 else np.int64, copy=False)
     if array.ndim == 0 and array.dtype.kind != "b":

@@ -15,6 +15,7 @@ is (2 / 0 is ∞).  std is the square root of this var, and its gradient grad / 
 from __future__ import annotations
 
 import math
+import warnings
 
 from minigan.engine import backend, checks
 from minigan.engine.grad_mode import is_grad_enabled, no_grad
@@ -46,12 +47,18 @@ class Var(Node):
 def var(x, dim, keepdim, correction, engine_var):
     """x's variance over ``dim`` with ``correction`` (a number), recorded with PyTorch's gradient; ``engine_var()``
     computes the value (and is all there is where nothing is recorded)."""
+    dims = checks.normalize_axis(dim, x.ndim, "var")
+    dims = (dims,) if isinstance(dims, int) else dims
+    kept = 1 if dims is None else math.prod(n for d, n in enumerate(x.shape) if d not in dims)
+    samples = x.numel() // max(kept, 1)  # per variance, as PyTorch counts them (none where there are no entries)
+    if samples - float(correction) <= 0:  # PyTorch's warning (the value is NaN or ∞ all the same)
+        warnings.warn(f"var(): degrees of freedom is <= 0: {samples} samples per variance and correction "
+                      f"{correction}; correction should be strictly less than the samples (give more samples, or "
+                      "correction=0)", UserWarning, stacklevel=3)
     if not (x.requires_grad and is_grad_enabled() and x.numel()):
         return engine_var()
     with no_grad():
         out = engine_var()
-    dims = checks.normalize_axis(dim, x.ndim, "var")
-    dims = (dims,) if isinstance(dims, int) else dims
     dof = x.numel() // max(out.numel(), 1) - float(correction)  # samples per variance less the correction (float():
     # a NumPy float16 correction is the number it holds, not a float16 that would round 2 / dof)
     return shown_as(Var.apply(x, variance=out.array, dims=dims, keepdim=keepdim, dof=dof), "VarBackward0")

@@ -1862,3 +1862,17 @@ def extra_state_and_buffer_listing_flags(torch):
             [n for n, _ in t.named_buffers(recurse=False)], [n for n, _ in t.named_buffers(prefix="tok")],
             len(list(t.buffers(recurse=False))), t.get_buffer("inner.running_var"), caught(t.get_buffer, "inner.nope"),
             caught(t.get_buffer, "inner.weight"))
+
+
+@program
+def statistics_of_a_batch_of_one_warn(torch):
+    import warnings as warnings_
+    x = data(torch, 1, 3, dtype=torch.float64)
+    with warnings_.catch_warnings(record=True) as seen:
+        warnings_.simplefilter("always")
+        std = x.std(dim=0)
+        var, mean = torch.var_mean(x, dim=0)
+        fine = x.std(dim=1)
+        biased = x.var(dim=0, unbiased=False)
+    told = [w for w in seen if issubclass(w.category, UserWarning) and "degrees of freedom" in str(w.message)]
+    return std, var, mean, fine, biased, len(told)

@@ -311,22 +311,28 @@ def sync_folder(folder) -> None:
 def _pickle(state, arrays, protocol, what):
     """The tree for a state holding a whole model or optimizer (``save(model, path)``, as ``torch.save``): a pickle
     of it in which each Tensor and array is a reference to an entry of its own (pickle's persistent ids), so that
-    the numbers stay ``.npy`` entries, as PyTorch keeps its storages beside its pickle."""
+    the numbers stay ``.npy`` entries, as PyTorch keeps its storages beside its pickle.  A host tensor's reference
+    is its storage's entry and, for a view, its offset, shape and strides (``_tensor_node``), so that views of one
+    storage share it again after load."""
     kept = {}  # id -> (the object, its reference): a tensor met twice is one entry (tied weights stay tied)
+    storages = {}  # a storage's key -> its entry
 
     class Pickler(pickle.Pickler):
         def persistent_id(self, obj):
+            if id(obj) in kept:
+                return kept[id(obj)][1]
             if isinstance(obj, Tensor) and backend.is_array(obj.array):
-                kind, array = ("parameter" if isinstance(obj, _parameter_class()) else "tensor"), obj.array
+                kind = "parameter" if isinstance(obj, _parameter_class()) else "tensor"
+                node = _tensor_node(obj, [f"pickled{SEP}{len(kept)}"], arrays, storages)
+                reference = (kind, *node[:2], *[tuple(v) if isinstance(v, list) else v for v in node[2:]])
             elif backend.is_array(obj) and obj.dtype.kind in "biufc":
-                kind, array = "array", obj
+                name = f"pickled{SEP}{len(kept)}"
+                arrays[name] = backend.asnumpy(obj)
+                reference = ("array", name, False)
             else:
                 return None  # pickled as itself
-            if id(obj) not in kept:
-                name = f"pickled{SEP}{len(kept)}"
-                arrays[name] = backend.asnumpy(array)
-                kept[id(obj)] = (obj, (kind, name, bool(getattr(obj, "requires_grad", False))))
-            return kept[id(obj)][1]
+            kept[id(obj)] = (obj, reference)
+            return reference
 
     buffer = io.BytesIO()
     Pickler(buffer, protocol=max(2, protocol)).dump(state)
@@ -347,24 +353,28 @@ def _unpickle(node, fetch, path, weights_only, device):
     data = fetch(entry)
     if data.dtype != np.uint8 or data.ndim != 1:
         raise ValueError(f"the pickle entry {entry!r:.60} is not a row of bytes")
-    made = {}  # entry -> the object made from it (a tensor referenced twice is one object)
+    made = {}  # reference -> the object made from it (a tensor referenced twice is one object)
 
     class Unpickler(pickle.Unpickler):
         def persistent_load(self, pid):
-            if not (isinstance(pid, tuple) and len(pid) == 3 and pid[0] in ("parameter", "tensor", "array")
-                    and isinstance(pid[1], str) and isinstance(pid[2], bool)):
+            if not (isinstance(pid, tuple) and len(pid) in (3, 6) and pid[0] in ("parameter", "tensor", "array")
+                    and isinstance(pid[1], str) and isinstance(pid[2], bool)
+                    and (len(pid) == 3 or isinstance(pid[4], tuple) and isinstance(pid[5], tuple))):
                 raise pickle.UnpicklingError(f"load: {path!r}: unexpected reference {pid!r:.60} in its pickle")
-            kind, name, requires_grad = pid
-            if name not in made:
-                array = fetch(name)
+            kind, name, requires_grad = pid[:3]
+            if pid not in made:
+                if len(pid) == 6:  # a view of its storage's entry (shared with the other tensors on it)
+                    array = _view_of(fetch(name, True), [name, requires_grad, pid[3], list(pid[4]), list(pid[5])])
+                else:
+                    array = fetch(name, kind != "array")
                 array = array if device == "cpu" else backend.to_device(array, device)
                 if kind == "parameter":
-                    made[name] = _parameter_class()(array, requires_grad)
+                    made[pid] = _parameter_class()(array, requires_grad)
                 elif kind == "tensor":
-                    made[name] = Tensor._make(array).requires_grad_(True) if requires_grad else Tensor._make(array)
+                    made[pid] = Tensor._make(array).requires_grad_(True) if requires_grad else Tensor._make(array)
                 else:
-                    made[name] = array
-            return made[name]
+                    made[pid] = array
+            return made[pid]
 
     return Unpickler(io.BytesIO(data.tobytes())).load()
 

@@ -68,3 +68,24 @@ def _saved(lib, view, second, dtype, tmp_path):
 def test_views_saved_together_share_their_storage_after_load(view, dtype, tmp_path):
     second = list(VIEWS)[(list(VIEWS).index(view) + 3) % len(VIEWS)]
     assert _saved(minigan, view, second, dtype, tmp_path) == _saved(torch, view, second, dtype, tmp_path)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_views_in_a_pickled_module_keep_their_layout(view, tmp_path):
+    """``save(model)`` pickles the model (minigan's tensors as entries beside the pickle): its view buffers come back
+    views of one storage, as torch.save's."""
+    second = list(VIEWS)[(list(VIEWS).index(view) + 5) % len(VIEWS)]
+    outs = []
+    for lib in (torch, minigan):
+        base = lib.arange(12, dtype=lib.float64).reshape(3, 4)
+        model = lib.nn.Module()
+        model.register_buffer("a", VIEWS[view](base))
+        model.register_buffer("b", VIEWS[second](base))
+        model.register_buffer("base", base)
+        path = tmp_path / f"{lib.__name__}.pt"
+        lib.save({"model": model}, path)
+        got = lib.load(path, weights_only=False)["model"]
+        out = [(t.stride(), t.storage_offset(), t.untyped_storage().size()) for t in (got.a, got.b, got.base)]
+        got.base.view(-1)[5:6].fill_(-1)
+        outs.append(out + [got.a.tolist(), got.b.tolist()])
+    assert outs[1] == outs[0]

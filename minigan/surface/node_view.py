@@ -244,10 +244,17 @@ def _hooks(node) -> tuple:
 
         def backward(grad):  # the prehooks, the op's backward, the post-hooks
             plain = isinstance(grad, backend.PLAIN_TYPES)  # a first-order backward's arrays: hooks see Tensors
+            given = grad
             for h in list(pre.values()):
-                changed = _returned(h, h((_tensor(grad),)), 1)
-                grad = grad if changed is None or changed[0] is None else changed[0].array if plain else changed[0]
-            grads = tuple(op_backward(grad))
+                changed = _returned(h, h((None if grad is None else _tensor(grad),)), 1)
+                grad = grad if changed is None else changed[0].array if plain and changed[0] is not None else changed[0]
+            if grad is None and getattr(node, "forward_cls", None) is None:  # a prehook returned (None,): as PyTorch's,
+                grads = (None,) * len(node.edges)  # no gradient goes on (a Function's backward gets zeros, below)
+            else:
+                if grad is None:
+                    zeros = backend.get_array_module(_array(given)).zeros_like(_array(given))
+                    grad = zeros if plain else Tensor._make(zeros)
+                grads = tuple(op_backward(grad))
             for h in list(post.values()):
                 changed = _returned(h, h(tuple([None if g is None else _tensor(g) for g in grads]), (_tensor(grad),)),
                                     len(grads))
@@ -274,6 +281,10 @@ def _returned(hook, changed, count):
             raise TypeError(f"a node's hook returned a {type(g).__name__} among its gradients: expected a Tensor or "
                             "None")
     return changed
+
+
+def _array(g):
+    return g if isinstance(g, backend.PLAIN_TYPES) else g.array
 
 
 def _tensor(g):

@@ -107,6 +107,33 @@ KNOWN: list = [
 ]
 
 
+DOC_WRITTEN_NORM = ("docs/pytorch.md, Casts, views, masks and in-place changes: \"the third order of layer_norm "
+                    "whose input shares memory with a tensor written through .data after the forward\" (no PyTorch "
+                    "reference)")
+
+
+def written_norm(program, k):
+    """Whether a layer_norm at or before line k reads a leaf's memory (the leaf or a view of it) that a .data write
+    after it changes: the composition the oracle's third order comes from saved no input, so it reads the unwritten
+    values where PyTorch's fused first and second orders (and minigan's) read the written ones (seed 1223718)."""
+    import re
+    lines = program[0]
+    writes = [j for j in range(k + 1) if lines[j][0] == "leaf_write data"]
+    for j in range(len(program[1]), k + 1):
+        if lines[j][0].split("@")[0] != "layer_norm" or not any(w > j for w in writes):
+            continue
+        try:
+            ns = _namespace(program, j, "torch")
+        except Exception:                              # noqa: BLE001
+            continue
+        t = ns.get(re.search(r"F\.layer_norm\((\w+)", lines[j][2]).group(1))
+        written = {lines[w][2].split(".data")[0].strip() for w in writes if w > j}
+        if isinstance(t, torch.Tensor) and any(
+                t.untyped_storage().data_ptr() == ns[x].untyped_storage().data_ptr() for x in written if x in ns):
+            return True
+    return False
+
+
 def known(key):
     """The reason a class is still open, or None."""
     import re
@@ -930,6 +957,8 @@ def _key(program, k, d):
     if any(o == "leaf_write data" for o, _, _ in program[0][:k + 1]):  # (what a backward reads after it is the
         # class, the write's own line too: a gradient that differs first at the written leaf)
         name += " after a .data write"
+        if stage == "grad3" and d[1] == "value" and written_norm(program, k):
+            return f"documented: {name} ({DOC_WRITTEN_NORM})"
     return ("documented: " + name) if doc else name
 
 

@@ -15,7 +15,7 @@ from minigan.engine.backend import np
 from minigan.engine.errors import DtypeError
 
 _rngs: dict = {}
-_seed = {"value": None}
+_seed = {"value": int(np.random.SeedSequence().entropy) % 2**64}  # unseeded: one from the OS, as PyTorch's
 
 
 def manual_seed(seed: int) -> None:

@@ -8,6 +8,9 @@ numbers drawn differ from PyTorch's (docs/pytorch.md), so none is compared."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 import minigan
@@ -99,3 +102,15 @@ def test_a_state_is_refused_as_pytorchs(bad, door):
 
     theirs, ours = run(torch), run(minigan)
     assert isinstance(theirs, Exception) and _same(ours, theirs), (ours, theirs)
+
+
+def test_an_unseeded_process_has_an_initial_seed_that_replays_it():
+    """PyTorch seeds its default generator from the OS at start: initial_seed() is that seed, another each process,
+    and manual_seed(initial_seed()) replays the draws made since."""
+    code = ("import {0}, sys; s = {0}.initial_seed(); a = {0}.rand(3).tolist(); {0}.manual_seed(s); "
+            "print(type(s).__name__, 0 <= s < 2**64, s, a == {0}.rand(3).tolist())")
+    for lib in ("torch", "minigan"):
+        runs = [subprocess.run([sys.executable, "-c", code.format(lib)], capture_output=True, text=True,
+                               timeout=120).stdout.split() for _ in range(2)]
+        assert [r[:2] + r[3:] for r in runs] == [["int", "True", "True"]] * 2, (lib, runs)
+        assert runs[0][2] != runs[1][2], lib

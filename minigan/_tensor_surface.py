@@ -529,6 +529,10 @@ def from_numpy(array, /) -> Tensor:
         raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; "
                         "expected a float, int or bool array")
     checks.no_negative_strides(array)
+    if not getattr(array.flags, "writeable", True):  # (PyTorch's warning; an in-place op on it raises NumPy's error)
+        warnings.warn("The given NumPy array is not writable, and the tensor shares its memory: an in-place op on "
+                      "the tensor will fail. Copy the array first (array.copy()) to write to it, or use "
+                      "minigan.tensor(array).", UserWarning, stacklevel=2)
     return Tensor._make(_storage.own_storage(backend.plain_array(array)))  # (a memmap: a plain array on its memory)
 
 

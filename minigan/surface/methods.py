@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 
 from minigan import storage
 from minigan.engine import backend, checks, random
@@ -20,6 +21,7 @@ from minigan.engine.methods import _dim, _keepdim
 from minigan.engine.ops import activation
 from minigan.engine.ops import reduce as reduction
 from minigan.engine.ops import shape as shaping
+from minigan.engine.tensor import Tensor as EngineTensor
 from minigan.surface import creation, operands, pointwise, products, reductions, sampling, scaled, shapes
 from minigan.surface import unary as U
 
@@ -654,6 +656,10 @@ class TensorMath:
 
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
         creation.only_defaults("new_tensor", layout, pin_memory)
+        if isinstance(data, EngineTensor):  # (PyTorch's warning: a copy of a tensor is spelled so)
+            warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+                          "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+                          "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
         data = creation.numbers_fit("new_tensor", data, dtype or self.dtype)
         t = self._make(checks.to_array(getattr(data, "array", data), dtype or self.dtype, device or self.device,
                                        infer=True))

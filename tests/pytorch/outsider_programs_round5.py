@@ -1876,3 +1876,17 @@ def statistics_of_a_batch_of_one_warn(torch):
         biased = x.var(dim=0, unbiased=False)
     told = [w for w in seen if issubclass(w.category, UserWarning) and "degrees of freedom" in str(w.message)]
     return std, var, mean, fine, biased, len(told)
+
+
+@program
+def copy_constructing_tensors_warns(torch):
+    import warnings as warnings_
+    x = data(torch, 3, dtype=torch.float64).requires_grad_()
+    with warnings_.catch_warnings(record=True) as seen:
+        warnings_.simplefilter("always")
+        a = torch.tensor(x)
+        b = x.new_tensor(x)
+        c = x.detach().clone()
+        d = x.new_tensor([1.0, 2.0])
+    told = [w for w in seen if issubclass(w.category, UserWarning) and "copy construct" in str(w.message)]
+    return a, b, c, d, a.requires_grad, b.requires_grad, len(told)

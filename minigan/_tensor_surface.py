@@ -455,6 +455,8 @@ class Tensor(engine.Tensor, TensorMath, TensorShapes, TensorInPlace, MissingMeth
 
     def clone(self, *, memory_format=None):
         creation.only_defaults("clone", memory_format=memory_format)
+        if memory_format is creation.contiguous_format and not self.is_contiguous():  # (row-major, as PyTorch's;
+            return self.contiguous()  # its copy is a clone too, CloneBackward0)
         return super().clone()
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):

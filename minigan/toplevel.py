@@ -162,18 +162,18 @@ full = factory_out(creation.full)
 
 def zeros_like(input, *, requires_grad=False, dtype=None, device=None, layout=None, memory_format=None) -> Tensor:
     x = _like(input, "zeros_like", layout, memory_format)
-    return _made(_like_array(x, device, dtype, 0, "zeros_like"), requires_grad)
+    return _made(_like_array(x, device, dtype, 0, "zeros_like", memory_format), requires_grad)
 
 
 def ones_like(input, *, requires_grad=False, dtype=None, device=None, layout=None, memory_format=None) -> Tensor:
     x = _like(input, "ones_like", layout, memory_format)
-    return _made(_like_array(x, device, dtype, 1, "ones_like"), requires_grad)
+    return _made(_like_array(x, device, dtype, 1, "ones_like", memory_format), requires_grad)
 
 
 def empty_like(input, *, requires_grad=False, dtype=None, device=None, layout=None, memory_format=None) -> Tensor:
     """Zeros shaped as ``input`` (PyTorch leaves the memory uninitialised; zeros are the safe choice)."""
     return zeros_like(_like(input, "empty_like", layout, memory_format), requires_grad=requires_grad, dtype=dtype,
-                      device=device)
+                      device=device, memory_format=memory_format)
 
 
 def full_like(input, fill_value, *, requires_grad=False, dtype=None, device=None, layout=None,
@@ -184,7 +184,7 @@ def full_like(input, fill_value, *, requires_grad=False, dtype=None, device=None
         raise TypeError(f"full_like: fill_value must be a number, got {type(fill_value).__name__} {fill_value!r}")
     fill = creation.fill_number("full_like", fill_value)  # (a 0-d tensor that requires grad: PyTorch's TypeError)
     fits("full_like", fill, dtype or x.dtype)  # (NaN or ±inf into int64, 1e39 into float32: PyTorch's RuntimeError)
-    return _made(_like_array(x, device, dtype, fill, "full_like"), requires_grad)
+    return _made(_like_array(x, device, dtype, fill, "full_like", memory_format), requires_grad)
 
 
 def randn_like(input, *, requires_grad=False, dtype=None, device=None, generator=None, layout=None,
@@ -193,7 +193,7 @@ def randn_like(input, *, requires_grad=False, dtype=None, device=None, generator
     creation.only_defaults("randn_like", pin_memory=pin_memory)
     drawn = allocated("randn_like", x.shape, dtype or x.dtype, lambda: random.randn(x.shape, dtype or x.dtype,
                                                                                       _like_xp(x, device), generator))
-    return _made(_like_array(x, device, dtype, drawn, "randn_like"), requires_grad)
+    return _made(_like_array(x, device, dtype, drawn, "randn_like", memory_format), requires_grad)
 
 
 def rand_like(input, *, requires_grad=False, dtype=None, device=None, generator=None, layout=None,
@@ -202,7 +202,7 @@ def rand_like(input, *, requires_grad=False, dtype=None, device=None, generator=
     creation.only_defaults("rand_like", pin_memory=pin_memory)
     drawn = allocated("rand_like", x.shape, dtype or x.dtype, lambda: random.rand(x.shape, dtype or x.dtype,
                                                                                     _like_xp(x, device), generator))
-    return _made(_like_array(x, device, dtype, drawn, "rand_like"), requires_grad)
+    return _made(_like_array(x, device, dtype, drawn, "rand_like", memory_format), requires_grad)
 
 
 @factory_out

@@ -240,13 +240,14 @@ def _like_xp(x, device):
     return backend.get_array_module(x.array) if device is None else _xp(device)
 
 
-def _like_array(x, device, dtype, fill, fn="empty_like"):
+def _like_array(x, device, dtype, fill, fn="empty_like", memory_format=None):
     """``fill`` in an array of ``x``'s shape (``fill`` an array: its values), laid out as PyTorch's
     memory_format=torch.preserve_format lays it: in x's order of strides (NumPy's order "K": a permuted x gives a
     permuted result, whose flatten() is a copy), an expanded x's other dimensions in their order too (the layout of
-    an op's result of x alone, backend.pointwise_layout), row-major where x is elsewhere."""
+    an op's result of x alone, backend.pointwise_layout), row-major where x is elsewhere or contiguous_format is
+    asked."""
     xp, a, dtype = _like_xp(x, device), x.array, dtype or x.dtype
-    if xp is not backend.get_array_module(a):
+    if xp is not backend.get_array_module(a) or memory_format is contiguous_format:
         out = allocated(fn, x.shape, dtype, lambda: xp.empty(x.shape, dtype=dtype))
     else:
         out = allocated(fn, x.shape, dtype, lambda: xp.empty_like(a, dtype=dtype) if 0 not in a.strides else

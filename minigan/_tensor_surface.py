@@ -524,17 +524,25 @@ def tensor(data, *, requires_grad=False, dtype=None, device=None, pin_memory=Fal
 
 
 def from_numpy(array, /) -> Tensor:
-    """A Tensor that shares memory with ``array`` (as ``torch.from_numpy``): changing one changes the other."""
+    """A Tensor that shares memory with ``array`` (as ``torch.from_numpy``): changing one changes the other.  A
+    read-only array warns, as PyTorch's does: an in-place op on the tensor would fail."""
+    if backend.is_array(array) and not getattr(array.flags, "writeable", True):
+        warnings.warn("The given NumPy array is not writable, and the tensor shares its memory: an in-place op on "
+                      "the tensor will fail. Copy the array first (array.copy()) to write to it, or use "
+                      "minigan.tensor(array).", UserWarning, stacklevel=2)
+    return share_array(array)
+
+
+def share_array(array) -> Tensor:
+    """``from_numpy`` without its warning, for minigan's own code (the attacks, the GANs, the data loaders), which
+    shares the arrays it is given or makes and never writes to them in place: a user who passed a read-only array
+    to ``fgsm`` did not ask for a tensor on it."""
     if not backend.is_array(array):
         raise TypeError(f"from_numpy: expected a NumPy (or CuPy) array, got {type(array).__name__}")
     if array.dtype.kind not in "biuf":
         raise TypeError(f"from_numpy: cannot share an array of dtype {array.dtype}; "
                         "expected a float, int or bool array")
     checks.no_negative_strides(array)
-    if not getattr(array.flags, "writeable", True):  # (PyTorch's warning; an in-place op on it raises NumPy's error)
-        warnings.warn("The given NumPy array is not writable, and the tensor shares its memory: an in-place op on "
-                      "the tensor will fail. Copy the array first (array.copy()) to write to it, or use "
-                      "minigan.tensor(array).", UserWarning, stacklevel=2)
     return Tensor._make(_storage.own_storage(backend.plain_array(array)))  # (a memmap: a plain array on its memory)
 
 

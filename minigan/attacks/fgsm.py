@@ -33,7 +33,7 @@ import math
 
 import minigan.functional as F
 from minigan import arguments, autograd
-from minigan._tensor_surface import Tensor, from_numpy
+from minigan._tensor_surface import Tensor, share_array
 from minigan.engine import backend
 from minigan.engine.grad_mode import enable_grad, no_grad
 
@@ -112,7 +112,7 @@ def _loss(logits, y, loss, who):
     if y_arr.size and not bool(((y_arr >= 0) & (y_arr <= 1)).all()):
         raise ValueError(f"{who}: a binary model's targets must lie in [0, 1], got values in "
                          f"[{float(xp.min(y_arr))}, {float(xp.max(y_arr))}]")
-    return F.binary_cross_entropy_with_logits(logits, from_numpy(y_arr), reduction="sum"), y
+    return F.binary_cross_entropy_with_logits(logits, share_array(y_arr), reduction="sum"), y
 
 
 # ----------------------------------------------------------------------------- ∇ₓJ and the attack
@@ -129,7 +129,7 @@ def input_gradient(model, x, y=None, loss=None, who="input_gradient"):
     """
     x = _as_input(model, x, who)
     with model.evaluating():  # 3. dropout off, batch norm on its running statistics
-        x_leaf = from_numpy(x).requires_grad_()  # 1. the input is now the thing we differentiate
+        x_leaf = share_array(x).requires_grad_()  # 1. the input is now the thing we differentiate
         with enable_grad():  # works even when the caller is inside `with no_grad():`
             J, _ = _loss(model(x_leaf), y, loss, who)
             if J.numel() != 1:
@@ -161,7 +161,7 @@ def fgsm(model, x, y=None, eps=0.1, clip=(0.0, 1.0), loss=None) -> Tensor:
     x = _as_input(model, x, "fgsm")
     grad = input_gradient(model, x, y, loss, who="fgsm")
     with no_grad():
-        x_adv = from_numpy(x) + eps * grad.sign()  # one step UP the loss
+        x_adv = share_array(x) + eps * grad.sign()  # one step UP the loss
         return x_adv.clamp(*clip) if clip is not None else x_adv
 
 
@@ -188,7 +188,8 @@ def evaluate_attack(model, images, labels, eps, clip=(0.0, 1.0), batch_size=500)
     with model.evaluating():
         for start in range(0, len(images), batch_size):
             x, y = images[start:start + batch_size], labels[start:start + batch_size]
-            x_adv = fgsm(model, x, y, eps, clip=clip) if eps > 0 else from_numpy(_as_input(model, x, "evaluate_attack"))
+            clean = share_array(_as_input(model, x, "evaluate_attack")) if eps == 0 else None
+            x_adv = fgsm(model, x, y, eps, clip=clip) if eps > 0 else clean
             with no_grad():
                 probs.append(backend.asnumpy(F.softmax(model(x_adv), axis=1).array))
             adv.append(backend.asnumpy(x_adv.array))

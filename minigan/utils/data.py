@@ -26,7 +26,7 @@ import sys
 import warnings
 from typing import Generic, TypeVar
 
-from minigan._tensor_surface import Tensor, from_numpy, tensor
+from minigan._tensor_surface import Tensor, share_array, tensor
 from minigan.engine import backend, random
 from minigan.engine.errors import DatasetError, DimensionError, ShapeError
 from minigan.functional import stack
@@ -58,7 +58,7 @@ class TensorDataset(Dataset):
     def __init__(self, *tensors):
         if not tensors:
             raise ValueError("TensorDataset: expected at least one tensor")
-        tensors = tuple(from_numpy(t) if backend.is_array(t) else t for t in tensors)
+        tensors = tuple(share_array(t) if backend.is_array(t) else t for t in tensors)
         for i, t in enumerate(tensors):
             if not isinstance(t, Tensor):
                 raise TypeError(f"TensorDataset: argument {i} is a {type(t).__name__}, expected a Tensor or an array")
@@ -312,11 +312,11 @@ def default_collate(batch):
         if _is_text(first):
             raise TypeError(f"default_collate: cannot batch arrays of dtype {first.dtype} (strings or objects); "
                             "pass a collate_fn")
-        return from_numpy(backend.get_array_module(first).stack(batch))
+        return share_array(backend.get_array_module(first).stack(batch))
     if isinstance(first, (backend.np.bool_, backend.np.number)):  # (before float: np.float64 is a float)
-        return from_numpy(backend.np.asarray(batch))
+        return share_array(backend.np.asarray(batch))
     if isinstance(first, float):
-        return from_numpy(backend.np.asarray(batch, dtype=backend.np.float64))
+        return share_array(backend.np.asarray(batch, dtype=backend.np.float64))
     if isinstance(first, int):  # bool is an int: [True, False] gives a bool Tensor
         return tensor(batch, device="cpu")
     if isinstance(first, (str, bytes)):  # file names, captions: kept as they are
@@ -343,9 +343,9 @@ def default_convert(data):
     if isinstance(data, Tensor):
         return data
     if backend.is_array(data):
-        return data if _is_text(data) else from_numpy(data)
+        return data if _is_text(data) else share_array(data)
     if backend.is_numpy_scalar(data) and not isinstance(data, (str, bytes)):  # (np.str_ is a str)
-        return from_numpy(backend.np.asarray(data))
+        return share_array(backend.np.asarray(data))
     if isinstance(data, collections.abc.Mapping):
         return _same_container(data, {key: default_convert(data[key]) for key in data})
     if isinstance(data, tuple) and hasattr(data, "_fields"):

@@ -88,7 +88,9 @@ DIFFERENT = {
         "interpolate": "every mode for 1-D and 2-D inputs, not 'trilinear' (volumes) or antialias=True; "
                        "nearest-exact in float32 can pick the lower pixel where PyTorch picks the upper at an exact "
                        "tie (3 of 870 sizes measured, under its AVX2 and AVX-512 kernels; its default set picks "
-                       "the lower, as minigan)",
+                       "the lower, as minigan); a uint8 image is refused for bilinear and bicubic, which PyTorch "
+                       "resizes in its own fixed-point arithmetic (over 300 drawn resizes, 18,354 of 164,096 pixels "
+                       "differ from its float result rounded, by up to 21): resize `x.float()` and round",
     },
     "torch.optim": {},
     "torch.optim.lr_scheduler": {},

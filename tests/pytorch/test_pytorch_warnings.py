@@ -52,7 +52,6 @@ WARNS = {  # name: (the call, the gist of PyTorch's message)
                            r"`eps` parameter is deprecated"),
     "uint8 index": (lambda lib: x(lib, 2)[lib.tensor([1, 0], dtype=lib.uint8)], r"uint8 is now deprecated"),
     "tensor(tensor)": (lambda lib: lib.tensor(x(lib, 2)), r"detach\(\)\.clone\(\)"),
-    "meshgrid without indexing": (lambda lib: lib.meshgrid(x(lib, 2), x(lib, 3)), r"indexing argument"),
 }
 for name, kind in LEGACY:
     for keyword, value in (("size_average", False), ("reduce", False), ("size_average", True), ("reduce", True)):
@@ -109,3 +108,14 @@ def test_t_of_other_than_2_dims_warns_as_pytorch(shape, gist):
     assert re.search(gist, theirs) and "UserWarning" in theirs
     with pytest.warns(UserWarning, match=gist):
         assert minigan.ones(shape).T.shape == tuple(reversed(shape))
+
+
+def test_meshgrid_without_indexing_warns_as_pytorch():
+    """PyTorch warns once a process (TORCH_WARN_ONCE), so after any other test's meshgrid it is silent: its warning is
+    read from a process of its own."""
+    theirs = subprocess.run([sys.executable, "-W", "always", "-c",
+                             "import torch; torch.meshgrid(torch.ones(2), torch.ones(3))"],
+                            capture_output=True, text=True, timeout=120).stderr
+    assert re.search(r"indexing argument", theirs) and "UserWarning" in theirs
+    with pytest.warns(UserWarning, match=r"indexing argument"):
+        minigan.meshgrid(minigan.ones(2), minigan.ones(3))
